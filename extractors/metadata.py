@@ -1,0 +1,84 @@
+"""Document metadata printed on UN documents: symbol, session, cycle, date."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["cycle_of_session", "find_session", "find_symbol", "find_year", "normalize_symbol"]
+
+# "United Nations A/HRC/28/15", " A/HRC/ 8/29 ", "A/HRC/WG.6/34/SVN/2", "A/HRC/26/16/Add.1";
+# the text layer may split "A" and "/HRC/26/16" into two runs.
+SYMBOL = re.compile(
+    r"\bA\s*/\s*HRC\s*/\s*(?:WG\s*\.\s*6\s*/\s*)?(?:DEC\s*/\s*)?\d{1,2}\s*/\s*[A-Z]{0,3}\d{0,3}"
+    r"(?:\s*/\s*\d)?(?:\s*/\s*(?:Add|Corr|Rev)\s*\.\s*\d+)*"
+)
+# "held its twentieth session from 27 October to 7 November 2014"
+SESSION = re.compile(
+    r"held its\s+([a-z]+(?:[- ][a-z]+)?)\s+session", re.IGNORECASE
+)
+# "Distr.: General 10 December 2014" / "30 August 2019"
+DATE = re.compile(
+    r"\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October"
+    r"|November|December)\s+((?:19|20)\d{2})\b"
+)
+
+_UNITS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50,
+}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+
+# WG sessions that open each cycle: cycle 1 = 1-12, cycle 2 = 13-26, cycle 3 = 27-40, 4 = 41-.
+_CYCLE_STARTS = ((41, 4), (27, 3), (13, 2), (1, 1))
+
+
+def normalize_symbol(raw: str) -> str:
+    """Remove the spaces a text layer puts inside a symbol: "A/HRC/ 8/29" -> "A/HRC/8/29"."""
+    return re.sub(r"\s+", "", raw)
+
+
+def find_symbol(text: str) -> str | None:
+    """The document's own symbol on page 1: the one printed after "United Nations", else the
+    first one that is not a reference ("Previously issued as document A/HRC/WG.6/9/L.7")."""
+    matches = list(SYMBOL.finditer(text))
+    for match in matches:
+        if "United Nations" in text[max(0, match.start() - 30) : match.start()]:
+            return normalize_symbol(match.group())
+    for match in matches:
+        if not _REFERENCE.search(text[max(0, match.start() - 40) : match.start()]):
+            return normalize_symbol(match.group())
+    return normalize_symbol(matches[0].group()) if matches else None
+
+
+_REFERENCE = re.compile(r"issued as|document|see\b", re.IGNORECASE)
+
+
+def _ordinal(words: str) -> int | None:
+    words = words.lower().replace(" ", "-")
+    if words in _UNITS:
+        return _UNITS[words]
+    tens, _, unit = words.partition("-")
+    if tens in _TENS and unit in _UNITS:
+        return _TENS[tens] + _UNITS[unit]
+    return None
+
+
+def find_session(text: str) -> int | None:
+    """The UPR Working Group session a report says it was held at."""
+    match = SESSION.search(text)
+    return _ordinal(match.group(1)) if match else None
+
+
+def find_year(text: str) -> int | None:
+    """The year of the first full date printed in the text."""
+    match = DATE.search(text)
+    return int(match.group(1)) if match else None
+
+
+def cycle_of_session(session: int | None) -> int | None:
+    """The UPR cycle a WG session belongs to."""
+    if session is None:
+        return None
+    return next(cycle for start, cycle in _CYCLE_STARTS if session >= start)

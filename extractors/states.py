@@ -1,0 +1,95 @@
+"""UN Member and Observer States: official short names, ISO codes and the aliases printed in
+real documents ("Iran", "DPR Korea", "Bosnia & Herzegovina", "UK", "Turkey" ...).
+
+The table is data/states.csv; add an alias there, not here.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline.settings import DATA_DIR
+
+__all__ = ["State", "StateTable", "load_states", "split_state_list"]
+
+_APOSTROPHES = str.maketrans({"’": "'", "‟": "'", "‘": "'", "`": "'"})
+_SPACES = re.compile(r"\s+")
+_SPACE_IN_PARENS = re.compile(r"\s*\(\s*|\s*\)")
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """One row of the State table; `iso3` is None for organisations that are not States."""
+
+    name: str
+    iso3: str | None
+    kind: str
+
+
+def _key(name: str) -> str:
+    """Spelling-insensitive lookup key: case, apostrophes, spacing, a leading "the"."""
+    key = _SPACES.sub(" ", name.translate(_APOSTROPHES)).strip().casefold()
+    key = _SPACE_IN_PARENS.sub(lambda m: "(" if "(" in m.group() else ")", key)
+    return key.removeprefix("the ").strip(" .;,")
+
+
+class StateTable:
+    """Resolves any known spelling of a State to its official UN short name."""
+
+    def __init__(self, states: list[State], aliases: dict[str, State]) -> None:
+        self.states = states
+        self._by_key = aliases
+
+    def resolve(self, name: str) -> State | None:
+        """The State a printed name refers to, or None when it is not a known State."""
+        return self._by_key.get(_key(name))
+
+    def __contains__(self, name: str) -> bool:
+        return _key(name) in self._by_key
+
+
+@lru_cache(maxsize=1)
+def load_states() -> StateTable:
+    """The shipped table (data/states.csv)."""
+    states: list[State] = []
+    by_key: dict[str, State] = {}
+    with (DATA_DIR / "states.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            state = State(row["name"], row["iso3"] or None, row["kind"])
+            states.append(state)
+            for spelling in [row["name"], *filter(None, row["aliases"].split("|"))]:
+                by_key[_key(spelling)] = state
+    return StateTable(states, by_key)
+
+
+def split_state_list(inner: str) -> list[str]:
+    """Split the inside of "(Ghana, Philippines)" at top-level commas, "and" and "/".
+
+    Nested parentheses stay whole: "Venezuela (Bolivarian Republic of), Peru" gives two names.
+    """
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for char in inner:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        if depth == 0 and char in ",;/":
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current))
+    names: list[str] = []
+    for part in parts:
+        names.extend(_AND.split(part))
+    return [name.strip() for name in names if name.strip()]
+
+
+# "(Italy and Germany)"; never inside "Bosnia and Herzegovina" (the caller checks each piece
+# resolves, and tries the whole first).
+_AND = re.compile(r"\s+and\s+(?![^()]*\))")

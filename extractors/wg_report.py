@@ -1,0 +1,342 @@
+"""Working Group reports -> recommendations, for the layouts of cycles 1 and 2 (2008-2014).
+
+The recommendations live in section "II. Conclusions and/or recommendations": lead-in
+paragraphs that say the State's position ("118. The following recommendations ... enjoy the
+support of Cambodia:") followed by items. Cycle 2 numbers items "118.17"; cycle 1 numbers
+them "1.", "2." inside the paragraph (stored as "86.1", "86.2", ...). Each item ends with the
+recommending State(s) in parentheses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from extractors.metadata import cycle_of_session, find_session, find_symbol, find_year
+from extractors.states import StateTable, load_states, split_state_list
+from pipeline.model import Line, LoadedDocument, Position, Recommendation, WgReport
+
+__all__ = ["parse_wg_report", "position_of", "split_recommending_states"]
+
+# "II. Conclusions and/or recommendations**", "II. CONCLUSIONS AND/OR RECOMMENDATIONS"
+SECTION_HEADING = re.compile(
+    r"^(?:[IVX]+\.\s*)?Conclusions\s+and/or\s+recommendations\W*$", re.IGNORECASE
+)
+# "Annex", "Composition of the delegation": what follows the recommendations.
+SECTION_END = re.compile(r"^(?:Annex(?:e|es)?\b|Composition of the delegation)", re.IGNORECASE)
+# "116. All conclusions and/or recommendations contained in the present report reflect ..."
+CLOSING_PARAGRAPH = re.compile(r"^All conclusions and/or recommendations", re.IGNORECASE)
+# "115.1 Take further steps ...", "80.1. Consider the possibility ...", "118.09 Adopt ..."
+SUB_ITEM = re.compile(r"^(\d{1,3})\s?\.\s?(\d{1,3})\.?\s+(\S.*)$")
+# "115. The recommendations listed below ..." (paragraph) or "1. Consider ..." (cycle-1 item)
+NUMBERED = re.compile(r"^(\d{1,3})\.\s+(\S.*)$")
+# "Report of the Working Group on the Universal Periodic Review*" (the SuR's name follows)
+TITLE = re.compile(r"Report of the Working Group on the\s+Universal Periodic\s+Review\W*", re.I)
+# "The review of Slovenia was held at the 13th meeting"
+REVIEW_OF = re.compile(r"review of\s+(?:the\s+)?(.{2,60}?)\s+was held", re.IGNORECASE)
+
+# Lead-in wordings, most specific first: negations before the words they negate.
+#   "did not enjoy the support of Algeria", "will be examined by Slovenia which will provide
+#   responses in due time", "have been noted by", "enjoy the support of Cambodia".
+_POSITION_PATTERNS: tuple[tuple[re.Pattern[str], Position], ...] = (
+    (re.compile(r"\b(?:did|do|does) not (?:enjoy|receive|have) (?:the |its )?support"
+                r"|\bnot (?:be )?(?:accepted|supported)|\brejected\b|\bnot accept", re.I),
+     Position.NOTED),
+    (re.compile(r"\bwill (?:be )?examine[ds]?\b|\bwill provide (?:its )?responses?"
+                r"|\bresponses? in due (?:course|time)", re.I),
+     Position.PENDING),
+    (re.compile(r"\b(?:noted|took note|takes note|take note)\b", re.I), Position.NOTED),
+    (re.compile(r"\benjoys? (?:the |its )?support|\b(?:accepted|supported)\b"
+                r"|\balready implemented|\bin the process of implementation", re.I),
+     Position.SUPPORTED),
+)
+_LEAD_IN = re.compile(
+    r"recommendations?\b.*\b(?:enjoy|examined|support|noted|listed|following|formulated|made)"
+    r"|^All conclusions",
+    re.IGNORECASE,
+)
+_CLOSED_ITEM = re.compile(r"\)\s*[;.]\s*$")
+_MAX_STATE_WORDS = 8
+
+
+def position_of(lead_in: str) -> Position:
+    """The State's position a lead-in paragraph announces for the items that follow it."""
+    for pattern, position in _POSITION_PATTERNS:
+        if pattern.search(lead_in):
+            return position
+    return Position.UNKNOWN
+
+
+@dataclass
+class _Item:
+    paragraph: int
+    number: int
+    as_printed: str
+    page: int
+    parts: list[str]
+    sub_numbered: bool
+
+
+@dataclass
+class _Paragraph:
+    number: int
+    page: int
+    parts: list[str]
+    items: list[_Item] = field(default_factory=list)
+
+
+def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) -> WgReport:
+    """Metadata and every recommendation of one Working Group report."""
+    states = states or load_states()
+    head = "\n".join(
+        [document.first_page_text, *(page.text for page in document.pages[:3])]
+    )
+    session = find_session(head)
+    paragraphs, warnings = _section_paragraphs(
+        line for page in document.pages for line in page.lines if not line.is_note
+    )
+    recommendations = [
+        rec for paragraph in paragraphs for rec in _recommendations(paragraph, states, warnings)
+    ]
+    return WgReport(
+        symbol=find_symbol(document.first_page_text),
+        state_under_review=_state_under_review(head, states),
+        session=session,
+        cycle=cycle_of_session(session),
+        year=find_year(document.first_page_text),
+        recommendations=tuple(recommendations),
+        warnings=tuple(warnings),
+    )
+
+
+def _state_under_review(head: str, states: StateTable) -> str | None:
+    title = TITLE.search(head)
+    if title:
+        for candidate in head[title.end() :].splitlines()[:4]:
+            state = states.resolve(candidate.strip(" *"))
+            if state:
+                return state.name
+    review = REVIEW_OF.search(head)
+    if review:
+        state = states.resolve(review.group(1))
+        return state.name if state else review.group(1)
+    return None
+
+
+def _section_lines(lines: Iterable[Line]) -> Iterator[Line]:
+    """The body lines of the conclusions section (after its last heading, before the annex)."""
+    all_lines = list(lines)
+    starts = [i for i, line in enumerate(all_lines) if SECTION_HEADING.match(line.text)]
+    if not starts:
+        return
+    for line in all_lines[starts[-1] + 1 :]:
+        if SECTION_END.match(line.text):
+            return
+        yield line
+
+
+def _section_paragraphs(lines: Iterable[Line]) -> tuple[list[_Paragraph], list[str]]:
+    """Group the section's lines into lead-in paragraphs and their numbered items."""
+    paragraphs: list[_Paragraph] = []
+    warnings: list[str] = []
+    item: _Item | None = None
+    for line in _section_lines(lines):
+        text = line.text
+        paragraph = paragraphs[-1] if paragraphs else None
+        sub = SUB_ITEM.match(text)
+        if sub and paragraph and int(sub.group(1)) in (paragraph.number, paragraph.number + 1):
+            number = int(sub.group(1))
+            if number != paragraph.number:
+                paragraph = _Paragraph(number, line.page, [])
+                paragraphs.append(paragraph)
+            item = _Item(number, int(sub.group(2)), text[: sub.start(3)].strip(), line.page,
+                         [sub.group(3)], sub_numbered=True)
+            paragraph.items.append(item)
+            continue
+        numbered = NUMBERED.match(text)
+        if numbered:
+            number, rest = int(numbered.group(1)), numbered.group(2)
+            kind = _numbered_kind(number, rest, paragraph, item)
+            if kind == "paragraph":
+                if CLOSING_PARAGRAPH.match(rest):
+                    break
+                paragraphs.append(_Paragraph(number, line.page, [rest]))
+                item = None
+                continue
+            if kind == "item" and paragraph:
+                item = _Item(paragraph.number, number, f"{number}.", line.page, [rest],
+                             sub_numbered=False)
+                paragraph.items.append(item)
+                continue
+        if item is not None:
+            if _CLOSED_ITEM.search(item.parts[-1]) and not text[:1].islower():
+                continue  # prose after a closed item ("With respect to special procedures ...")
+            item.parts.append(text)
+        elif paragraph is not None:
+            paragraph.parts.append(text)
+    if not paragraphs:
+        warnings.append("no 'Conclusions and/or recommendations' section found")
+    return paragraphs, warnings
+
+
+def _numbered_kind(
+    number: int, rest: str, paragraph: _Paragraph | None, item: _Item | None
+) -> str:
+    """Is "N. text" a new lead-in paragraph, a cycle-1 list item, or a wrapped line?"""
+    next_item = item.number + 1 if item and not item.sub_numbered else 1
+    is_next_paragraph = paragraph is None or number == paragraph.number + 1
+    could_be_item = paragraph is not None and number == next_item
+    if could_be_item and is_next_paragraph:
+        return "paragraph" if _LEAD_IN.search(rest) else "item"
+    if could_be_item:
+        return "item"
+    if is_next_paragraph and (paragraph is not None or number >= 5):
+        return "paragraph"
+    return "text"
+
+
+def _recommendations(
+    paragraph: _Paragraph, states: StateTable, warnings: list[str]
+) -> Iterator[Recommendation]:
+    position = position_of(" ".join(paragraph.parts))
+    numbers = _repair_sequence([item.number for item in paragraph.items])
+    for item, number in zip(paragraph.items, numbers, strict=True):
+        item_warnings: list[str] = []
+        if number != item.number:
+            item_warnings.append(
+                f"printed as {item.as_printed!r}, out of sequence; renumbered {paragraph.number}."
+                f"{number}"
+            )
+            warnings.append(f"page {item.page}: {item_warnings[-1]}")
+        text = " ".join(item.parts)
+        body, recommending, unknown = split_recommending_states(text, states)
+        if unknown:
+            item_warnings.append("unknown recommending State(s) kept as printed: "
+                                 + ", ".join(unknown))
+        if not body:
+            continue
+        yield Recommendation(
+            paragraph=f"{paragraph.number}.{number}",
+            text=body,
+            recommending_states=tuple(recommending),
+            position=position,
+            position_paragraph=str(paragraph.number),
+            page=item.page,
+            as_printed=item.as_printed,
+            warnings=tuple(item_warnings),
+        )
+
+
+def _repair_sequence(numbers: list[int]) -> list[int]:
+    """Fix a misprinted item number that sits between two numbers one apart from it.
+
+    Cambodia 2014 prints "118.09" between 118.108 and 118.110: it is 118.109.
+    """
+    repaired = list(numbers)
+    for i in range(1, len(numbers) - 1):
+        before, after = repaired[i - 1], numbers[i + 1]
+        if numbers[i] != before + 1 and after == before + 2:
+            repaired[i] = before + 1
+    return repaired
+
+
+def split_recommending_states(text: str, states: StateTable) -> tuple[str, list[str], list[str]]:
+    """Split "Ratify ICRMW (Senegal, Venezuela (Bolivarian Republic of));" into its text and
+    States.
+
+    Returns (text without the trailing State lists and final ";"/".", the States in print
+    order as UN short names (unknown names kept as printed), the unknown names). State lists
+    inside the text, as cycle-1 items print them ("to adhere to (Algeria) or to consider the
+    ratification of (Mexico) the Convention"), count as recommending States too.
+    """
+    body = text.strip()
+    trailing: list[list[str]] = []
+    unknown: list[str] = []
+    while True:
+        body = body.rstrip(" ;.,:")
+        group = _last_parenthetical(body)
+        if group is None:
+            break
+        start, inner = group
+        resolved = _resolve_list(inner, states)
+        if resolved is None:
+            break
+        trailing.insert(0, resolved[0])
+        unknown.extend(resolved[1])
+        body = body[:start].rstrip()
+    names: list[str] = []
+    for start, inner in _inline_parentheticals(body):
+        del start
+        resolved = _resolve_list(inner, states, strict=True)
+        if resolved:
+            names.extend(resolved[0])
+    for group_names in trailing:
+        names.extend(group_names)
+    return body.rstrip(" ;.,:"), list(dict.fromkeys(names)), unknown
+
+
+def _last_parenthetical(text: str) -> tuple[int, str] | None:
+    """(start, inside) of the balanced "( ... )" that ends the text."""
+    if not text.endswith(")"):
+        return None
+    depth = 0
+    for index in range(len(text) - 1, -1, -1):
+        if text[index] == ")":
+            depth += 1
+        elif text[index] == "(":
+            depth -= 1
+            if depth == 0:
+                return index, text[index + 1 : -1]
+    return None
+
+
+def _inline_parentheticals(text: str) -> Iterator[tuple[int, str]]:
+    """Top-level "( ... )" groups inside the text."""
+    depth = 0
+    start = 0
+    for index, char in enumerate(text):
+        if char == "(":
+            if depth == 0:
+                start = index
+            depth += 1
+        elif char == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                yield start, text[start + 1 : index]
+
+
+def _resolve_list(
+    inner: str, states: StateTable, strict: bool = False
+) -> tuple[list[str], list[str]] | None:
+    """Resolve a parenthesised State list, or None when it is not one ("(CEDAW)", "(2010)").
+
+    Unknown names are kept as printed when the rest of the list are States (strict=False).
+    """
+    whole = states.resolve(inner)
+    if whole:
+        return [whole.name], []
+    names: list[str] = []
+    unknown: list[str] = []
+    for part in split_state_list(inner):
+        state = states.resolve(part)
+        if state:
+            names.append(state.name)
+        elif _looks_like_name(part):
+            names.append(part)
+            unknown.append(part)
+        else:
+            return None
+    if not names or len(unknown) == len(names) or (strict and unknown):
+        return None
+    return names, unknown
+
+
+def _looks_like_name(part: str) -> bool:
+    words = part.split()
+    return (
+        bool(words)
+        and len(words) <= _MAX_STATE_WORDS
+        and part[:1].isupper()
+        and not any(char.isdigit() for char in part)
+    )

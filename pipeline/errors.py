@@ -1,0 +1,21 @@
+"""Errors a researcher can act on: each says what is wrong and what to do."""
+
+from __future__ import annotations
+
+__all__ = ["BadDocumentError", "IndexBusyError", "NeedsOcrError", "UprdexError"]
+
+
+class UprdexError(Exception):
+    """Base class of every error uprdex raises on purpose."""
+
+
+class BadDocumentError(UprdexError):
+    """A file that cannot be read as a PDF (broken, encrypted, not a PDF)."""
+
+
+class NeedsOcrError(UprdexError):
+    """A PDF whose pages carry no text layer: a scan."""
+
+
+class IndexBusyError(UprdexError):
+    """Another uprdex run holds the index."""

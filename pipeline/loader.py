@@ -1,0 +1,222 @@
+"""PDF loading: pages of clean text lines with positions, fast.
+
+pdfplumber builds a Python object per character (about 140 ms a page here); pdfium already
+knows the text. So the bulk text of a page comes from pdfium in one call, and positions and
+font sizes are asked of pdfium only for the few characters that need them: the first character
+of every line (top, left edge, size) and every digit run (is it a superscript footnote marker?).
+That keeps a page at a few milliseconds; bench/bench_loader.py measures it against pdfplumber.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import re
+import statistics
+from collections.abc import Iterator
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from pipeline.errors import BadDocumentError
+from pipeline.model import Line, LoadedDocument, Page
+from pipeline.settings import LoaderSettings
+from pipeline.text import Vocabulary, load_vocabulary
+
+__all__ = ["load_pdf", "read_pdf_bytes"]
+
+# Running headers and footers, as printed at the top or bottom of UN pages:
+#   "A/HRC/28/15", " A/HRC/ 8/29 ", "GE.14-23930 (E)", "14", "Page 13", "A/HRC/12/17 Page 16"
+HEADER_FOOTER = re.compile(
+    r"""^\s*(?:
+        A\s*/\s*HRC\s*/[\w\s./-]*?(?:\s*Page\s+\d+)?     # document symbol (+ page)
+      | GE\.\s*\d{2}\s*-\s*\d{4,6}[\w\s()]*              # United Nations job number
+      | (?:Page\s+)?\d{1,4}                               # page number
+      | [\ue000-\uf8ff*\s]+                               # bar code drawn in a private font
+    )\s*$""",
+    re.VERBOSE,
+)
+# Digit runs that may be superscript footnote markers: "(Mexico 4)", "118.204" printed 118.20⁴.
+_DIGITS = re.compile(r"\d+")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_PDF_MAGIC = b"%PDF-"
+
+
+def read_pdf_bytes(path: Path) -> tuple[bytes, str]:
+    """Read a file once and return its bytes and sha256."""
+    data = path.read_bytes()
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def load_pdf(
+    path: Path, settings: LoaderSettings | None = None, data: bytes | None = None
+) -> LoadedDocument:
+    """Read a PDF into pages of lines; raises BadDocumentError naming what is wrong."""
+    settings = settings or LoaderSettings()
+    if data is None:
+        data, sha256 = read_pdf_bytes(path)
+    else:
+        sha256 = hashlib.sha256(data).hexdigest()
+    pdf = _open(path, data)
+    vocabulary = load_vocabulary()
+    try:
+        pages: list[Page] = []
+        first_page_text = ""
+        for index in range(len(pdf)):
+            page = pdf[index]
+            try:
+                textpage = page.get_textpage()
+                try:
+                    raw_text = textpage.get_text_range()
+                    if index == 0:
+                        first_page_text = raw_text.replace("\r\n", "\n")
+                    pages.append(_read_page(textpage, raw_text, index + 1, page, settings, vocabulary))
+                finally:
+                    textpage.close()
+            finally:
+                page.close()
+    finally:
+        pdf.close()
+    return LoadedDocument(sha256, str(path), tuple(pages), first_page_text)
+
+
+def _open(path: Path, data: bytes) -> pdfium.PdfDocument:
+    """Open with pdfium, turning its errors into messages a researcher can act on."""
+    head = data[:1024]
+    if not data:
+        raise BadDocumentError(f"{path.name}: empty file (0 bytes)")
+    if _PDF_MAGIC not in head:
+        kind = "an HTML page" if b"<html" in head.lower() else "not a PDF"
+        raise BadDocumentError(f"{path.name}: {kind} (no %PDF header); save the real PDF")
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        message = str(error)
+        if "password" in message.lower():
+            raise BadDocumentError(
+                f"{path.name}: password-protected; remove the password and drop it again"
+            ) from error
+        raise BadDocumentError(
+            f"{path.name}: broken PDF ({message}); download it again or repair it"
+        ) from error
+
+
+def _read_page(
+    textpage: pdfium.PdfTextPage,
+    raw_text: str,
+    number: int,
+    page: pdfium.PdfPage,
+    settings: LoaderSettings,
+    vocabulary: Vocabulary,
+) -> Page:
+    """Split pdfium's page text into positioned lines and clean them."""
+    height = page.get_height()
+    char_count = textpage.count_chars()
+    if len(raw_text.strip()) < settings.min_chars_per_page:
+        return Page(number, (), height, has_text_layer=False)
+    # pdfium's text has one character per char index; a mismatch (rare surrogate pairs) only
+    # blurs positions, so positions are then read at clamped indexes.
+    spans = list(_line_spans(raw_text))
+    boxes = [_first_char_box(textpage, raw_text, start, end, char_count) for start, end in spans]
+    sizes = [box[2] for box in boxes if box[2] > 0]
+    body_size = statistics.median(sizes) if sizes else 0.0
+    lines: list[Line] = []
+    for (start, end), (top_pdf, x0, size) in zip(spans, boxes, strict=True):
+        top = height - top_pdf
+        text = raw_text[start:end]
+        if _is_header_or_footer(text, top, height, settings.margin):
+            continue
+        text, markers = _split_markers(textpage, text, start, size, char_count, settings)
+        text = vocabulary.repair(text).strip()
+        if not text:
+            continue
+        is_note = body_size > 0 and size < body_size * 0.9 and top > height * 0.5
+        lines.append(Line(text, number, round(top, 1), round(x0, 1), round(size, 1), is_note,
+                          markers))
+    return Page(number, tuple(lines), height, has_text_layer=True)
+
+
+def _line_spans(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) character offsets of the non-blank lines of pdfium's text."""
+    start = 0
+    for match in _LINE_BREAK.finditer(text):
+        if text[start : match.start()].strip():
+            yield start, match.start()
+        start = match.end()
+    if text[start:].strip():
+        yield start, len(text)
+
+
+def _first_char_box(
+    textpage: pdfium.PdfTextPage, text: str, start: int, end: int, char_count: int
+) -> tuple[float, float, float]:
+    """(top in PDF coordinates, left edge, font size) of the line's first visible character."""
+    index = start + (len(text[start:end]) - len(text[start:end].lstrip()))
+    index = min(index, char_count - 1)
+    left, _bottom, _right, top = textpage.get_charbox(index)
+    size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index)
+    return top, left, size
+
+
+def _is_header_or_footer(text: str, top: float, height: float, margin: float) -> bool:
+    in_band = top < height * margin or top > height * (1 - margin)
+    return in_band and HEADER_FOOTER.match(text) is not None
+
+
+def _split_markers(
+    textpage: pdfium.PdfTextPage,
+    text: str,
+    start: int,
+    line_size: float,
+    char_count: int,
+    settings: LoaderSettings,
+) -> tuple[str, tuple[tuple[int, str], ...]]:
+    """Remove superscript footnote markers from a line, returning them with their offsets."""
+    if line_size <= 0 or not any(ch.isdigit() for ch in text):
+        return text, ()
+    limit = line_size * settings.superscript_ratio
+    markers: list[tuple[int, str]] = []
+    kept: list[str] = []
+    cursor = 0
+    for match in _DIGITS.finditer(text):
+        # The marker may be glued to a number: "118.20" + superscript "4" reads "118.204".
+        first_small = match.end()
+        for offset in range(match.end() - 1, match.start() - 1, -1):
+            index = min(start + offset, char_count - 1)
+            if not 0 < pdfium_c.FPDFText_GetFontSize(textpage.raw, index) <= limit:
+                break
+            first_small = offset
+        if first_small == match.end():
+            continue
+        index = min(start + first_small, char_count - 1)
+        if _is_raised(textpage, index):
+            kept.append(text[cursor:first_small])
+            markers.append((sum(len(part) for part in kept), text[first_small : match.end()]))
+            cursor = match.end()
+    if not markers:
+        return text, ()
+    kept.append(text[cursor:])
+    return "".join(kept), tuple(markers)
+
+
+_left = ctypes.c_double()
+_right = ctypes.c_double()
+_bottom = ctypes.c_double()
+_top = ctypes.c_double()
+
+
+def _is_raised(textpage: pdfium.PdfTextPage, index: int) -> bool:
+    """A small digit is a marker when it sits above the baseline of the text before it.
+
+    Small digits on the baseline (a table printed in small type) are not markers.
+    """
+    if index == 0:
+        return True
+    pdfium_c.FPDFText_GetCharBox(textpage.raw, index, _left, _right, _bottom, _top)
+    digit_bottom = _bottom.value
+    previous = index - 1
+    while previous > 0 and chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, previous)).isspace():
+        previous -= 1
+    pdfium_c.FPDFText_GetCharBox(textpage.raw, previous, _left, _right, _bottom, _top)
+    return digit_bottom > _bottom.value + 0.5

@@ -1,0 +1,64 @@
+"""Settings: one frozen dataclass per stage, with defaults and validation."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["DATA_DIR", "LoaderSettings", "Workspace", "default_index_path"]
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+"""Reference tables and bundled samples shipped with uprdex."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoaderSettings:
+    """How PDF pages are read.
+
+    margin: share of the page height at the top and bottom where running headers and footers
+    (symbol, GE job number, page number) are looked for.
+    superscript_ratio: a digit run printed at most this share of the body size is a footnote
+    marker, not part of a number.
+    min_chars_per_page: pages with fewer characters than this count as having no text layer.
+    """
+
+    margin: float = 0.09
+    superscript_ratio: float = 0.8
+    min_chars_per_page: int = 20
+    workers: int = 0
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.margin < 0.5:
+            raise ValueError(f"margin must be in [0, 0.5), got {self.margin}")
+        if not 0 < self.superscript_ratio < 1:
+            raise ValueError(f"superscript_ratio must be in (0, 1), got {self.superscript_ratio}")
+        if self.min_chars_per_page < 0 or self.workers < 0:
+            raise ValueError("min_chars_per_page and workers must not be negative")
+
+    @property
+    def processes(self) -> int:
+        """Worker processes for a batch: `workers`, or one per core when 0."""
+        return self.workers or os.cpu_count() or 1
+
+
+def default_index_path() -> Path:
+    """The index file: $UPRDEX_INDEX, else ./data/index.sqlite."""
+    return Path(os.environ.get("UPRDEX_INDEX", "data/index.sqlite"))
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    """Where the runtime files live: the inbox, the index and the outputs (all gitignored)."""
+
+    root: Path = Path("data")
+
+    @property
+    def inbox(self) -> Path:
+        """Folder the researcher drops PDFs into."""
+        return self.root / "inbox"
+
+    @property
+    def reports(self) -> Path:
+        """Folder the HTML report and exports go to."""
+        return self.root / "reports"

@@ -1,0 +1,55 @@
+"""Repairs of words that the PDF text layer breaks: line-end hyphens and split words."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pipeline.settings import DATA_DIR
+
+__all__ = ["Vocabulary", "load_vocabulary"]
+
+LINE_END_HYPHEN = "\ufffe"
+"""pdfium marks a hyphen that ended a printed line with U+FFFE and joins the two lines:
+"ill\ufffetreatment" printed as "ill-" / "treatment"."""
+
+# "discriminati on", "implementati on": a word cut in two by a gap in the text layer.
+_WORD_PAIR = re.compile(r"\b([A-Za-z]{2,}) ([a-z]{1,6})\b")
+_HYPHENATED = re.compile(rf"([A-Za-z]*)[{LINE_END_HYPHEN}\u00ad]([A-Za-z]*)")
+
+
+class Vocabulary:
+    """Known English words (lower case), used to decide whether two pieces form one word."""
+
+    def __init__(self, words: frozenset[str]) -> None:
+        self._words = words
+
+    def __contains__(self, word: str) -> bool:
+        return word.lower() in self._words
+
+    def repair(self, text: str) -> str:
+        """Rejoin hyphenated and split words in one line of text."""
+        if LINE_END_HYPHEN in text or "\u00ad" in text:
+            text = _HYPHENATED.sub(self._join_hyphenated, text)
+        return _WORD_PAIR.sub(self._join_split, text)
+
+    def _join_hyphenated(self, match: re.Match[str]) -> str:
+        left, right = match.group(1), match.group(2)
+        # Both halves are words ("ill-treatment", "mandate-holders"): a real compound.
+        broken = left not in self or right not in self
+        if left and right and broken and left + right in self:
+            return left + right
+        return f"{left}-{right}"
+
+    def _join_split(self, match: re.Match[str]) -> str:
+        left, right = match.group(1), match.group(2)
+        if left not in self and left + right in self:
+            return left + right
+        return match.group(0)
+
+
+@lru_cache(maxsize=1)
+def load_vocabulary() -> Vocabulary:
+    """The shipped word list (data/words.txt, from the UPR Info recommendation texts)."""
+    words = (DATA_DIR / "words.txt").read_text(encoding="utf-8").split()
+    return Vocabulary(frozenset(words))
