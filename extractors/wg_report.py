@@ -32,7 +32,7 @@ SUB_ITEM = re.compile(r"^(\d{1,3})\s?\.\s?(\d{1,3})\.?\s+(\S.*)$")
 # "115. The recommendations listed below ..." (paragraph) or "1. Consider ..." (cycle-1 item)
 NUMBERED = re.compile(r"^(\d{1,3})\.\s+(\S.*)$")
 # "Report of the Working Group on the Universal Periodic Review*" (the SuR's name follows)
-TITLE = re.compile(r"Report of the Working Group on the\s+Universal Periodic\s+Review\W*", re.I)
+TITLE = re.compile(r"Report\s+of\s+the\s+Working\s+Group\s+on\s+the\s+Universal\s+Periodic\s+Review\W*", re.I)
 # "The review of Slovenia was held at the 13th meeting"
 REVIEW_OF = re.compile(r"review of\s+(?:the\s+)?(.{2,60}?)\s+was held", re.IGNORECASE)
 
@@ -145,13 +145,18 @@ def _section_paragraphs(lines: Iterable[Line]) -> tuple[list[_Paragraph], list[s
         text = line.text
         paragraph = paragraphs[-1] if paragraphs else None
         sub = SUB_ITEM.match(text)
-        if sub and paragraph and int(sub.group(1)) in (paragraph.number, paragraph.number + 1):
+        kind = _sub_item_kind(sub, paragraph, item) if sub else None
+        if sub and paragraph and kind:
             number = int(sub.group(1))
-            if number != paragraph.number:
+            if kind == "new paragraph":
                 paragraph = _Paragraph(number, line.page, [])
                 paragraphs.append(paragraph)
-            item = _Item(number, int(sub.group(2)), text[: sub.start(3)].strip(), line.page,
-                         [sub.group(3)], sub_numbered=True)
+            elif number != paragraph.number:
+                warnings.append(f"page {line.page}: item printed as {sub.group(1)}."
+                                f"{sub.group(2)} inside paragraph {paragraph.number}; "
+                                f"read as {paragraph.number}.{sub.group(2)}")
+            item = _Item(paragraph.number, int(sub.group(2)), text[: sub.start(3)].strip(),
+                         line.page, [sub.group(3)], sub_numbered=True)
             paragraph.items.append(item)
             continue
         numbered = NUMBERED.match(text)
@@ -178,6 +183,25 @@ def _section_paragraphs(lines: Iterable[Line]) -> tuple[list[_Paragraph], list[s
     if not paragraphs:
         warnings.append("no 'Conclusions and/or recommendations' section found")
     return paragraphs, warnings
+
+
+def _sub_item_kind(
+    sub: re.Match[str], paragraph: _Paragraph | None, item: _Item | None
+) -> str | None:
+    """Is "P.N text" an item of the current paragraph, the first of a new one, or neither?
+
+    Burundi 2013 prints "127.10" between 126.9 and 126.11: a misprinted item of 126.
+    """
+    if paragraph is None:
+        return None
+    number, sub_number = int(sub.group(1)), int(sub.group(2))
+    if number == paragraph.number:
+        return "item"
+    if item is not None and item.sub_numbered and sub_number == item.number + 1:
+        return "misprinted item"
+    if number == paragraph.number + 1:
+        return "new paragraph"
+    return None
 
 
 def _numbered_kind(
@@ -320,8 +344,11 @@ def _resolve_list(
     unknown: list[str] = []
     for part in split_state_list(inner):
         state = states.resolve(part)
+        pair = None if state else _two_states(part, states)
         if state:
             names.append(state.name)
+        elif pair:
+            names.extend(pair)
         elif _looks_like_name(part):
             names.append(part)
             unknown.append(part)
@@ -330,6 +357,16 @@ def _resolve_list(
     if not names or len(unknown) == len(names) or (strict and unknown):
         return None
     return names, unknown
+
+
+def _two_states(part: str, states: StateTable) -> list[str] | None:
+    """Two States whose separating comma was not printed: "(Argentina Chile, Guatemala)"."""
+    words = part.split()
+    for cut in range(1, len(words)):
+        first, second = states.resolve(" ".join(words[:cut])), states.resolve(" ".join(words[cut:]))
+        if first and second:
+            return [first.name, second.name]
+    return None
 
 
 def _looks_like_name(part: str) -> bool:
