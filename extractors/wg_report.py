@@ -10,8 +10,10 @@ recommending State(s) in parentheses.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from extractors.metadata import cycle_of_session, find_session, find_symbol, find_year
 from extractors.states import StateTable, load_states, split_state_list
@@ -19,9 +21,9 @@ from pipeline.model import Line, LoadedDocument, Position, Recommendation, WgRep
 
 __all__ = ["parse_wg_report", "position_of", "split_recommending_states"]
 
-# "II. Conclusions and/or recommendations**", "II. CONCLUSIONS AND/OR RECOMMENDATIONS"
+# "II. Conclusions and/or recommendations**", "II. CONCLUSIONS AND RECOMMENDATIONS"
 SECTION_HEADING = re.compile(
-    r"^(?:[IVX]+\.\s*)?Conclusions\s+and/or\s+recommendations\W*$", re.IGNORECASE
+    r"^(?:[IVX]+\.\s*)?Conclusions\s+and(?:/or)?\s+recommendations\W*$", re.IGNORECASE
 )
 # "Annex", "Composition of the delegation": what follows the recommendations.
 SECTION_END = re.compile(r"^(?:Annex(?:e|es)?\b|Composition of the delegation)", re.IGNORECASE)
@@ -33,6 +35,28 @@ SUB_ITEM = re.compile(r"^(\d{1,3})\s?\.\s?(\d{1,3})\.?\s+(\S.*)$")
 NUMBERED = re.compile(r"^(\d{1,3})\.\s+(\S.*)$")
 # "Report of the Working Group on the Universal Periodic Review*" (the SuR's name follows)
 TITLE = re.compile(r"Report\s+of\s+the\s+Working\s+Group\s+on\s+the\s+Universal\s+Periodic\s+Review\W*", re.I)
+# "Republic of the Marshall Islands", "Kingdom of Tonga": a formal name in the title.
+FORMAL_NAME = re.compile(r"^(?:(?:Federal|Independent|Democratic)\s+)?(?:Republic|Kingdom|State"
+                         r"|Principality|Commonwealth|Grand Duchy)\s+of\s+(?:the\s+)?", re.I)
+# "Other recommendations noted in the report in paragraphs 35 (a), (b) and (g); 41 (b); 56
+# above did not enjoy the support of Viet Nam": recommendations printed in section I.
+BODY_REFERENCES = re.compile(
+    r"\bparagraphs?\s+(\d{1,3}\b.*?)(?=\s*(?:above|in section|did not|will|were|are|have|enjoy"
+    r"|of the|[.:]\s*$))",
+    re.IGNORECASE,
+)
+# "35 (a), (b), (e) and (g) (i)" -> paragraph 35 and its letters.
+REFERENCE = re.compile(r"(\d{1,3})\b((?:[\s,]*(?:and\s+)?\(\s*[a-z]\s*\))*)")
+# "... that Viet Nam (a) increase the independence ...; (b) bring its press laws ...".
+LETTER = re.compile(r"\(([a-z])\)\s")
+# "... more mutually cohesive. It appreciated ...": where a cited recommendation ends.
+SENTENCE_END = re.compile(r"(?<=[a-z)])\.\s+(?=[A-Z])")
+# "A/HRC/12/11*", "8 GE.09-16382", "GE.14-12727", "Page 17", "23": page headers and footers.
+PAGE_FURNITURE = re.compile(
+    r"^\s*(?:A/HRC/\S+|(?:\d{1,3}\s+)?GE\.\s?\d\d-\d+(?:\s+\d{1,3})?|Page\s+\d+|\d{1,3})\s*$"
+)
+# The first sentence that recommends: "It recommended that Viet Nam consider ...".
+RECOMMENDING_SENTENCE = re.compile(r"[^.]*\brecommend.*?(?:\.(?=\s+[A-Z])|$)", re.IGNORECASE)
 # "The review of Slovenia was held at the 13th meeting"
 REVIEW_OF = re.compile(r"review of\s+(?:the\s+)?(.{2,60}?)\s+was held", re.IGNORECASE)
 
@@ -57,6 +81,8 @@ _LEAD_IN = re.compile(
     re.IGNORECASE,
 )
 _CLOSED_ITEM = re.compile(r"\)\s*[;.]\s*$")
+# "...consolidate its efforts; and" / "...; or": the joiner left before the next letter.
+_TRAILING_JOINER = re.compile(r"[\s;,.]*(?:\b(?:and|or)\b)?[\s;,.]*$")
 _MAX_STATE_WORDS = 8
 
 
@@ -93,12 +119,15 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
         [document.first_page_text, *(page.text for page in document.pages[:3])]
     )
     session = find_session(head)
-    paragraphs, warnings = _section_paragraphs(
-        line for page in document.pages for line in page.lines if not line.is_note
-    )
+    lines = [line for page in document.pages for line in page.lines if not line.is_note]
+    paragraphs, warnings = _section_paragraphs(lines)
     recommendations = [
         rec for paragraph in paragraphs for rec in _recommendations(paragraph, states, warnings)
     ]
+    if paragraphs:
+        recommendations.extend(_referenced_recommendations(
+            paragraphs, _numbered_paragraphs(lines, before=paragraphs[0].number), states
+        ))
     return WgReport(
         symbol=find_symbol(document.first_page_text),
         state_under_review=_state_under_review(head, states),
@@ -114,7 +143,8 @@ def _state_under_review(head: str, states: StateTable) -> str | None:
     title = TITLE.search(head)
     if title:
         for candidate in head[title.end() :].splitlines()[:4]:
-            state = states.resolve(candidate.strip(" *"))
+            name = candidate.strip(" *∗")
+            state = states.resolve(name) or states.resolve(FORMAL_NAME.sub("", name))
             if state:
                 return state.name
     review = REVIEW_OF.search(head)
@@ -125,15 +155,27 @@ def _state_under_review(head: str, states: StateTable) -> str | None:
 
 
 def _section_lines(lines: Iterable[Line]) -> Iterator[Line]:
-    """The body lines of the conclusions section (after its last heading, before the annex)."""
+    """The body lines of the conclusions section (after its last heading, before the annex).
+
+    Without a heading (an excerpt, another wording) the section starts at the first lead-in
+    paragraph that announces a position ("85. The recommendations below did not enjoy ...").
+    """
     all_lines = list(lines)
-    starts = [i for i, line in enumerate(all_lines) if SECTION_HEADING.match(line.text)]
+    starts = [i + 1 for i, line in enumerate(all_lines) if SECTION_HEADING.match(line.text)]
+    if not starts:
+        starts = [i for i, line in enumerate(all_lines) if _announces_position(line.text)][:1]
     if not starts:
         return
-    for line in all_lines[starts[-1] + 1 :]:
+    for line in all_lines[starts[-1] :]:
         if SECTION_END.match(line.text):
             return
         yield line
+
+
+def _announces_position(text: str) -> bool:
+    numbered = NUMBERED.match(text)
+    return bool(numbered and _LEAD_IN.search(numbered.group(2))
+                and position_of(numbered.group(2)) is not Position.UNKNOWN)
 
 
 def _section_paragraphs(lines: Iterable[Line]) -> tuple[list[_Paragraph], list[str]]:
@@ -250,6 +292,89 @@ def _recommendations(
             as_printed=item.as_printed,
             warnings=tuple(item_warnings),
         )
+
+
+def _numbered_paragraphs(lines: Iterable[Line], before: int) -> dict[int, list[Line]]:
+    """The lines of the document's numbered paragraphs "1.", "2.", ... up to `before`."""
+    paragraphs: dict[int, list[Line]] = {}
+    current: list[Line] = []
+    for line in lines:
+        numbered = NUMBERED.match(line.text)
+        if numbered and int(numbered.group(1)) == len(paragraphs) + 1:
+            if len(paragraphs) + 1 == before:
+                break
+            current = paragraphs.setdefault(len(paragraphs) + 1, [])
+        if not PAGE_FURNITURE.match(line.text):
+            current.append(line)
+    return paragraphs
+
+
+def _referenced_recommendations(
+    paragraphs: list[_Paragraph], body: dict[int, list[Line]], states: StateTable
+) -> Iterator[Recommendation]:
+    """Recommendations that a lead-in cites by paragraph of section I, each cited once.
+
+    Viet Nam 2009: "102. The recommendations noted in the report in paragraphs 35 (a), (b) ...
+    did not enjoy the support of Viet Nam", where "35. Canada ... recommended that Viet Nam
+    (a) increase the independence of media ...; (b) ...".
+    """
+    seen: set[tuple[int, str | None]] = set()
+    for paragraph in paragraphs:
+        lead_in = " ".join(paragraph.parts)
+        if paragraph.items or not _LEAD_IN.search(lead_in):
+            continue
+        for references in BODY_REFERENCES.finditer(lead_in):
+            for reference in REFERENCE.finditer(references.group(1)):
+                number = int(reference.group(1))
+                letters: list[str | None] = [*re.findall(r"[a-z]", reference.group(2))]
+                for letter in letters or [None]:
+                    if number in body and (number, letter) not in seen:
+                        seen.add((number, letter))
+                        yield from _body_recommendation(body[number], number, letter,
+                                                        paragraph, states)
+
+
+def _body_recommendation(
+    lines: list[Line], number: int, letter: str | None, lead_in: _Paragraph, states: StateTable
+) -> Iterator[Recommendation]:
+    """Recommendation (letter) of a section-I paragraph, made by the State that opens it."""
+    text = NUMBERED.sub(r"\2", " ".join(line.text for line in lines), count=1)
+    start, end = 0, len(text)
+    if letter:
+        marks = list(LETTER.finditer(text))
+        found = [i for i, mark in enumerate(marks) if mark.group(1) == letter]
+        if not found:
+            return
+        start = marks[found[0]].end()
+        end = marks[found[0] + 1].start() if found[0] + 1 < len(marks) else end
+        ask = SENTENCE_END.split(text[start:end], maxsplit=1)[0]
+    else:
+        sentence = RECOMMENDING_SENTENCE.search(text)
+        ask = sentence.group() if sentence else text
+        start = sentence.start() if sentence else 0
+    state = _leading_state(text, states)
+    offsets = list(accumulate(len(line.text) + 1 for line in lines))
+    page = lines[min(bisect_right(offsets, start), len(lines) - 1)].page
+    yield Recommendation(
+        paragraph=f"{number}({letter})" if letter else str(number),
+        text=_TRAILING_JOINER.sub("", ask.strip()),
+        recommending_states=(state,) if state else (),
+        position=position_of(" ".join(lead_in.parts)),
+        position_paragraph=str(lead_in.number),
+        page=page,
+        as_printed=f"{number} ({letter})" if letter else f"{number}.",
+        warnings=() if state else ("no recommending State opens the cited paragraph",),
+    )
+
+
+def _leading_state(text: str, states: StateTable) -> str | None:
+    """The State whose name opens a paragraph: "The Czech Republic recommended ..."."""
+    words = text.split()[:_MAX_STATE_WORDS]
+    for count in range(len(words), 0, -1):
+        state = states.resolve(" ".join(words[:count]).rstrip(",;:"))
+        if state:
+            return state.name
+    return None
 
 
 def _repair_sequence(numbers: list[int]) -> list[int]:

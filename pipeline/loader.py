@@ -155,8 +155,15 @@ def _first_char_box(
     index = start + (len(text[start:end]) - len(text[start:end].lstrip()))
     index = min(index, char_count - 1)
     left, _bottom, _right, top = textpage.get_charbox(index)
-    size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index)
-    return top, left, size
+    return top, left, _size(textpage, index)
+
+
+def _size(textpage: pdfium.PdfTextPage, index: int) -> float:
+    """The printed size of a character: the height of its loose box (font ascent to descent,
+    text matrix applied). FPDFText_GetFontSize ignores the matrix and says 1.0 for text that
+    is scaled by it, as many UN PDFs are."""
+    _left, bottom, _right, top = textpage.get_charbox(index, loose=True)
+    return float(top - bottom)
 
 
 def _is_header_or_footer(text: str, top: float, height: float, margin: float) -> bool:
@@ -184,7 +191,7 @@ def _split_markers(
         first_small = match.end()
         for offset in range(match.end() - 1, match.start() - 1, -1):
             index = min(start + offset, char_count - 1)
-            if not 0 < pdfium_c.FPDFText_GetFontSize(textpage.raw, index) <= limit:
+            if not 0 < _size(textpage, index) <= limit:
                 break
             first_small = offset
         if first_small == match.end():

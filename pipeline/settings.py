@@ -23,7 +23,7 @@ class LoaderSettings:
     min_chars_per_page: pages with fewer characters than this count as having no text layer.
     """
 
-    margin: float = 0.09
+    margin: float = 0.12
     superscript_ratio: float = 0.8
     min_chars_per_page: int = 20
     workers: int = 0

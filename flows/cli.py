@@ -1,0 +1,185 @@
+"""The `uprdex` command line. Only this module turns errors into exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from pipeline.exports import FORMATS, KINDS, records, write_export
+from pipeline.ingest import IngestResult, find_pdfs, ingest_paths
+from pipeline.settings import LoaderSettings, default_index_path
+from pipeline.store import RecFilter, Store
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+_index_option = click.option(
+    "--index",
+    "index",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Index file (default: $UPRDEX_INDEX or data/index.sqlite).",
+)
+
+
+def _filters(function: Any) -> Any:
+    """The filters shared by recs and export."""
+    for option in reversed((
+        click.option("--state-under-review", help="State under review, any known spelling."),
+        click.option("--recommending-state", help="Recommending State, any known spelling."),
+        click.option("--cycle", type=int, help="UPR cycle (1, 2, 3, 4)."),
+        click.option("--response", type=click.Choice(["supported", "noted", "pending", "unknown"])),
+        click.option("--search", help="Words that must all appear in the recommendation text."),
+    )):
+        function = option(function)
+    return function
+
+
+def _open(index: Path | None) -> Store:
+    return Store(index or default_index_path())
+
+
+def _rec_filter(options: dict[str, Any]) -> RecFilter:
+    return RecFilter(**{key: options.get(key) for key in RecFilter.__dataclass_fields__})
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="uprdex")
+def main() -> None:
+    """uprdex: an evidence index of UN Universal Periodic Review recommendations.
+
+    Drop Working Group reports (and other UPR documents) in a folder, `uprdex ingest` it, then
+    query with `uprdex recs`, `uprdex show` or `uprdex export`.
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_index_option
+@click.option("--workers", type=int, default=0, help="Worker processes (default: one per core).")
+def ingest(paths: tuple[Path, ...], index: Path | None, workers: int) -> None:
+    """Index PDF files or folders of PDFs.
+
+    Prints one line per file and a summary. Exit code 0 when every file was indexed, 1 when any
+    failed (the others are still indexed).
+    """
+    missing = [path for path in paths if not path.exists()]
+    for path in missing:
+        err.print(f"[red]error[/] {path}: no such file or folder")
+    settings = LoaderSettings(workers=workers)
+    total = sum(1 for _ in find_pdfs(p for p in paths if p.exists()))
+    with _open(index) as store, Progress(
+        TextColumn("[progress.description]{task.description}"), BarColumn(),
+        MofNCompleteColumn(), console=err, transient=True, disable=not err.is_terminal,
+    ) as progress:
+        task = progress.add_task("ingesting", total=total)
+
+        def report(result: IngestResult) -> None:
+            progress.advance(task)
+            _print_result(result)
+
+        results = ingest_paths([p for p in paths if p.exists()], store, settings, report)
+        summary = store.summary()
+    failed = [r for r in results if not r.ok]
+    out.print(
+        f"{len(results)} files: {sum(r.outcome == 'indexed' for r in results)} indexed, "
+        f"{sum(r.outcome == 'unchanged' for r in results)} unchanged, {len(failed)} failed. "
+        f"Index {store.path}: {summary['recommendations']} recommendations from "
+        f"{summary['documents']} documents."
+    )
+    if missing and not results:
+        sys.exit(EXIT_USAGE)
+    sys.exit(EXIT_SOME_FAILED if failed or missing else EXIT_OK)
+
+
+def _print_result(result: IngestResult) -> None:
+    if result.ok:
+        detail = f"{result.recommendations} recommendations" if result.recommendations else ""
+        symbol = f" {result.symbol}" if result.symbol else ""
+        out.print(f"[green]{result.outcome}[/] {result.path}{symbol} {detail}".rstrip())
+        for warning in result.warnings:
+            err.print(f"  [yellow]warning[/] {result.path}: {warning}")
+    else:
+        err.print(f"[red]{result.outcome}[/] {result.error}")
+
+
+@main.command()
+@_index_option
+@_filters
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a table.")
+@click.option("--limit", type=int, default=0, help="Show at most N rows (0: all).")
+def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
+    """List recommendations, filtered by State, cycle, response or words."""
+    with _open(index) as store:
+        rows = records(store, "recommendations", _rec_filter(options))
+    rows = rows[:limit] if limit else rows
+    if as_json:
+        write_export(rows, "jsonl", "recommendations", sys.stdout)
+        return
+    table = Table("id", "recommending States", "response", "text", show_lines=False)
+    for row in rows:
+        table.add_row(row["id"], ", ".join(row["recommending_states"]), row["response"],
+                      row["text"])
+    out.print(table)
+    out.print(f"{len(rows)} recommendations")
+
+
+@main.command()
+@click.argument("symbol")
+@click.argument("paragraph")
+@_index_option
+def show(symbol: str, paragraph: str, index: Path | None) -> None:
+    """Show one recommendation: e.g. `uprdex show A/HRC/28/15 115.8`."""
+    with _open(index) as store:
+        rows = records(store, "recommendations", None)
+    found = [row for row in rows if row["document_symbol"] == symbol
+             and row["paragraph"] == paragraph]
+    if not found:
+        err.print(f"[red]error[/] no recommendation {paragraph} in {symbol} in the index")
+        sys.exit(EXIT_SOME_FAILED)
+    out.print_json(json.dumps(found[0], ensure_ascii=False))
+
+
+@main.command()
+@click.option("--what", type=click.Choice(KINDS), required=True, help="Kind of record.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True)
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Output file (default: standard output; xlsx needs a file).")
+@_index_option
+@_filters
+def export(what: str, fmt: str, out_path: Path | None, index: Path | None,
+           **options: Any) -> None:
+    """Export records (see docs: export contract) as jsonl, json, csv or xlsx."""
+    if fmt == "xlsx" and out_path is None:
+        raise click.UsageError("xlsx needs --out FILE")
+    with _open(index) as store:
+        rows = records(store, what, _rec_filter(options))
+    write_export(rows, fmt, what, out_path or sys.stdout)
+    if out_path:
+        err.print(f"wrote {len(rows)} {what} to {out_path}")
+
+
+@main.command()
+@_index_option
+def status(index: Path | None) -> None:
+    """Where the index is and what it holds."""
+    with _open(index) as store:
+        summary = store.summary()
+        documents = store.documents()
+    out.print(f"Index {store.path}")
+    for key, value in summary.items():
+        out.print(f"  {key.replace('_', ' ')}: {value}")
+    for document in documents:
+        if document["status"] != "indexed":
+            out.print(f"  [red]{document['status']}[/] {document['path']}: {document['error']}")

@@ -1,0 +1,145 @@
+"""Exports per ../shared/docs/export-contract.md: jsonl, json, csv and xlsx.
+
+Records are built once (`records`) and written by one writer per format. CSV and XLSX flatten
+lists to "; "-joined text and nested objects to `parent_field` columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+from pipeline.store import RecFilter, Store
+
+__all__ = ["FORMATS", "KINDS", "flatten", "records", "write_export"]
+
+KINDS = ("recommendations", "documents")
+FORMATS = ("jsonl", "csv", "xlsx", "json")
+_LIST_SEPARATOR = "; "
+
+
+def _recommendation_record(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "document_symbol": row["document_symbol"],
+        "paragraph": row["paragraph"],
+        "state_under_review": row["state_under_review"],
+        "cycle": row["cycle"],
+        "session": row["session"],
+        "year": row["year"],
+        "text": row["text"],
+        "recommending_states": row["recommending_states"],
+        "recommending_state_codes": row["recommending_state_codes"],
+        "response": row["response"],
+        "response_source": row["response_source"],
+        "themes": [],
+        "cluster_id": row["cluster_id"],
+        "source": {"sha256": row["document_sha256"], "page": row["page"]},
+        "as_printed": row["as_printed"],
+        "warnings": row["warnings"],
+    }
+
+
+def _document_record(row: dict[str, Any]) -> dict[str, Any]:
+    keys = ("sha256", "path", "type", "symbol", "state_under_review", "cycle", "pages",
+            "status", "error", "session", "year", "warnings")
+    return {key: row[key] for key in keys}
+
+
+def records(store: Store, kind: str, where: RecFilter | None = None) -> list[dict[str, Any]]:
+    """The contract's records of one kind."""
+    if kind == "recommendations":
+        return [_recommendation_record(row) for row in store.recommendations(where)]
+    if kind == "documents":
+        return [_document_record(row) for row in store.documents()]
+    raise ValueError(f"unknown export kind {kind!r}; choose from {', '.join(KINDS)}")
+
+
+def flatten(record: dict[str, Any]) -> dict[str, Any]:
+    """One level of columns: lists joined with "; ", {"source": {"page": 3}} -> source_page."""
+    flat: dict[str, Any] = {}
+    for key, value in record.items():
+        if isinstance(value, dict):
+            for inner, inner_value in value.items():
+                flat[f"{key}_{inner}"] = inner_value
+        elif isinstance(value, list):
+            flat[key] = _LIST_SEPARATOR.join("" if item is None else str(item) for item in value)
+        else:
+            flat[key] = value
+    return flat
+
+
+def _write_jsonl(rows: list[dict[str, Any]], out: TextIO) -> None:
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _write_json(rows: list[dict[str, Any]], out: TextIO) -> None:
+    json.dump(rows, out, ensure_ascii=False, indent=1)
+    out.write("\n")
+
+
+def _write_csv(rows: list[dict[str, Any]], out: TextIO) -> None:
+    flat = [flatten(row) for row in rows]
+    if not flat:
+        return
+    writer = csv.DictWriter(out, fieldnames=list(flat[0]))
+    writer.writeheader()
+    writer.writerows(flat)
+
+
+_TEXT_WRITERS: dict[str, Callable[[list[dict[str, Any]], TextIO], None]] = {
+    "jsonl": _write_jsonl,
+    "json": _write_json,
+    "csv": _write_csv,
+}
+
+
+def write_export(rows: list[dict[str, Any]], fmt: str, kind: str, out: Path | TextIO) -> None:
+    """Write records in a format to a file path or an open text stream (not xlsx).
+
+    CSV files get a UTF-8 byte order mark so that spreadsheet programs read accents right;
+    CSV on standard output has none, for scripts.
+    """
+    if fmt == "xlsx":
+        if not isinstance(out, Path):
+            raise ValueError("xlsx needs --out FILE")
+        _write_xlsx(rows, kind, out)
+        return
+    writer = _TEXT_WRITERS.get(fmt)
+    if writer is None:
+        raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    if isinstance(out, Path):
+        encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+        buffer = io.StringIO()
+        writer(rows, buffer)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(buffer.getvalue(), encoding=encoding, newline="")
+    else:
+        writer(rows, out)
+
+
+def _write_xlsx(rows: list[dict[str, Any]], kind: str, out: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = kind
+    flat = [flatten(row) for row in rows]
+    header = list(flat[0]) if flat else []
+    sheet.append(header)
+    for row in flat:
+        sheet.append([row[key] for key in header])
+    sheet.freeze_panes = "A2"
+    if header:
+        sheet.auto_filter.ref = sheet.dimensions
+    for index, key in enumerate(header, start=1):
+        longest = max([len(key), *(len(str(row[key] or "")) for row in flat[:200])])
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(longest, 8) + 2, 80)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(out)

@@ -1,0 +1,164 @@
+"""Ingestion stages: find files, extract each (in worker processes), write each to the index.
+
+`extract_file` is a pure stage (path in, records out) that never raises for a bad document:
+it returns a failed record naming the file and what is wrong, so the batch goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from extractors.doctype import classify
+from extractors.metadata import find_symbol
+from extractors.wg_report import parse_wg_report
+from pipeline.errors import UprdexError
+from pipeline.loader import load_pdf, read_pdf_bytes
+from pipeline.model import DocumentStatus, WgReport
+from pipeline.settings import LoaderSettings
+from pipeline.store import DocumentRow, Store
+
+__all__ = ["Extracted", "IngestResult", "extract_file", "find_pdfs", "ingest_paths"]
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """Everything extracted from one file, ready for the store."""
+
+    document: DocumentRow
+    report: WgReport | None
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What happened to one file: indexed, unchanged (already indexed), needs_ocr or failed."""
+
+    path: str
+    sha256: str | None
+    outcome: str
+    recommendations: int = 0
+    symbol: str | None = None
+    error: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True unless the file failed or needs OCR."""
+        return self.outcome in ("indexed", "unchanged")
+
+
+def find_pdfs(paths: Iterable[Path]) -> Iterator[Path]:
+    """PDF files named or found (recursively) in folders, in a stable order."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.suffix.lower() == ".pdf")
+        else:
+            yield path
+
+
+def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracted:
+    """Load, classify and parse one file; a bad file gives a failed record, not an exception."""
+    try:
+        data, sha256 = read_pdf_bytes(path)
+    except OSError as error:
+        return _failed(path, None, f"{path.name}: cannot read ({error.strerror or error})")
+    try:
+        loaded = load_pdf(path, settings, data=data)
+    except UprdexError as error:
+        return _failed(path, sha256, str(error))
+    pages = len(loaded.pages)
+    if loaded.needs_ocr:
+        return Extracted(
+            DocumentRow(sha256, str(path), "other", None, None, None, None, None, pages,
+                        DocumentStatus.NEEDS_OCR,
+                        f"{path.name}: no text layer (a scan?): run OCR (e.g. ocrmypdf) and "
+                        "drop the result"),
+            None,
+        )
+    symbol = find_symbol(loaded.first_page_text)
+    kind = classify(symbol, loaded.first_page_text)
+    report = parse_wg_report(loaded) if kind == "wg_report" else None
+    meta = report or WgReport(symbol, None, None, None, None)
+    document = DocumentRow(
+        sha256, str(path), kind, meta.symbol, meta.state_under_review, meta.session, meta.cycle,
+        meta.year, pages, DocumentStatus.INDEXED, None, meta.warnings,
+    )
+    return Extracted(document, report)
+
+
+def _failed(path: Path, sha256: str | None, error: str) -> Extracted:
+    return Extracted(
+        DocumentRow(sha256 or "", str(path), "other", None, None, None, None, None, 0,
+                    DocumentStatus.FAILED, error),
+        None,
+    )
+
+
+def _extract_for_pool(args: tuple[Path, LoaderSettings]) -> Extracted:
+    return extract_file(*args)
+
+
+def ingest_paths(
+    paths: Iterable[Path],
+    store: Store,
+    settings: LoaderSettings | None = None,
+    on_result: Callable[[IngestResult], None] | None = None,
+) -> list[IngestResult]:
+    """Index every PDF under `paths`; files already indexed (same bytes) are skipped.
+
+    Extraction runs in worker processes; each document is written in its own transaction as
+    soon as it is ready.
+    """
+    settings = settings or LoaderSettings()
+    results: list[IngestResult] = []
+    todo: list[Path] = []
+    for path in find_pdfs(paths):
+        result = _skip_if_indexed(path, store)
+        if result is None:
+            todo.append(path)
+        else:
+            results.append(result)
+            if on_result:
+                on_result(result)
+    for extracted in _extract_all(todo, settings):
+        result = _store(extracted, store)
+        results.append(result)
+        if on_result:
+            on_result(result)
+    return results
+
+
+def _skip_if_indexed(path: Path, store: Store) -> IngestResult | None:
+    if not path.is_file():
+        return None
+    try:
+        _, sha256 = read_pdf_bytes(path)
+    except OSError:
+        return None
+    if store.has_document(sha256):
+        return IngestResult(str(path), sha256, "unchanged")
+    return None
+
+
+def _extract_all(paths: list[Path], settings: LoaderSettings) -> Iterator[Extracted]:
+    processes = min(settings.processes, len(paths))
+    if processes <= 1:
+        yield from (extract_file(path, settings) for path in paths)
+        return
+    # Workers only read PDFs; the index is written here, in this process.
+    with ProcessPoolExecutor(processes) as pool:
+        yield from pool.map(_extract_for_pool, ((p, settings) for p in paths), chunksize=1)
+
+
+def _store(extracted: Extracted, store: Store) -> IngestResult:
+    document = extracted.document
+    if document.status is DocumentStatus.FAILED and not document.sha256:
+        return IngestResult(document.path, None, "failed", error=document.error)
+    warnings = store.write_document(document, extracted.report)
+    count = len(extracted.report.recommendations) if extracted.report else 0
+    return IngestResult(
+        document.path, document.sha256, document.status.value, count, document.symbol,
+        document.error, tuple(warnings),
+    )

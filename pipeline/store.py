@@ -1,0 +1,357 @@
+"""The consolidated evidence index: one SQLite file, WAL, versioned schema.
+
+Only this module writes the index. Each document is written in its own transaction, so an
+interrupted run never leaves a half-written document. Tables and views are named for people
+(`documents`, `recommendations`, `recommendation_states`) so that any SQLite tool opens them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from extractors.states import load_states
+from pipeline.model import DocumentStatus, Recommendation, WgReport
+
+__all__ = ["SCHEMA_VERSION", "DocumentRow", "RecFilter", "Store", "recommendation_id"]
+
+SCHEMA_VERSION = 1
+
+# Each entry migrates the schema from version i to i + 1.
+_MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE documents (
+        sha256 TEXT PRIMARY KEY,
+        path TEXT NOT NULL,
+        type TEXT NOT NULL,
+        symbol TEXT,
+        state_under_review TEXT,
+        session INTEGER,
+        cycle INTEGER,
+        year INTEGER,
+        pages INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL CHECK (status IN ('indexed', 'failed', 'needs_ocr')),
+        error TEXT,
+        warnings TEXT NOT NULL DEFAULT '[]',
+        ingested_at TEXT NOT NULL
+    );
+    CREATE INDEX documents_path ON documents(path);
+    CREATE INDEX documents_symbol ON documents(symbol);
+    CREATE TABLE recommendations (
+        id TEXT PRIMARY KEY,
+        document_sha256 TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,
+        document_symbol TEXT,
+        paragraph TEXT NOT NULL,
+        state_under_review TEXT,
+        cycle INTEGER,
+        session INTEGER,
+        year INTEGER,
+        text TEXT NOT NULL,
+        response TEXT NOT NULL,
+        response_source TEXT,
+        page INTEGER NOT NULL,
+        as_printed TEXT NOT NULL,
+        cluster_id TEXT,
+        warnings TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX recommendations_document ON recommendations(document_sha256);
+    CREATE INDEX recommendations_sur ON recommendations(state_under_review, cycle);
+    CREATE TABLE recommendation_states (
+        recommendation_id TEXT NOT NULL REFERENCES recommendations(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        iso3 TEXT,
+        known INTEGER NOT NULL,
+        PRIMARY KEY (recommendation_id, position)
+    );
+    CREATE INDEX recommendation_states_name ON recommendation_states(name);
+    CREATE VIRTUAL TABLE recommendations_fts USING fts5(
+        text, content='recommendations', content_rowid='rowid', tokenize='porter unicode61'
+    );
+    CREATE TRIGGER recommendations_ai AFTER INSERT ON recommendations BEGIN
+        INSERT INTO recommendations_fts(rowid, text) VALUES (new.rowid, new.text);
+    END;
+    CREATE TRIGGER recommendations_ad AFTER DELETE ON recommendations BEGIN
+        INSERT INTO recommendations_fts(recommendations_fts, rowid, text)
+        VALUES ('delete', old.rowid, old.text);
+    END;
+    CREATE TRIGGER recommendations_au AFTER UPDATE OF text ON recommendations BEGIN
+        INSERT INTO recommendations_fts(recommendations_fts, rowid, text)
+        VALUES ('delete', old.rowid, old.text);
+        INSERT INTO recommendations_fts(rowid, text) VALUES (new.rowid, new.text);
+    END;
+    """,
+)
+
+
+def recommendation_id(symbol: str | None, sha256: str, paragraph: str) -> str:
+    """Stable id "A/HRC/26/16#118.17" (the file hash stands in for a missing symbol)."""
+    return f"{symbol or sha256[:16]}#{paragraph}"
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRow:
+    """What the index records about one ingested file."""
+
+    sha256: str
+    path: str
+    type: str
+    symbol: str | None
+    state_under_review: str | None
+    session: int | None
+    cycle: int | None
+    year: int | None
+    pages: int
+    status: DocumentStatus
+    error: str | None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RecFilter:
+    """Filters shared by `recs`, `export` and `search`."""
+
+    state_under_review: str | None = None
+    recommending_state: str | None = None
+    cycle: int | None = None
+    response: str | None = None
+    search: str | None = None
+
+
+class Store:
+    """Reads and writes one index file."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(path, timeout=60, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self._migrate()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        with self.transaction() as db:
+            db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            version = int(row[0]) if row else 0
+            if version > SCHEMA_VERSION:
+                raise RuntimeError(
+                    f"{self.path} was written by a newer uprdex (schema {version}); upgrade uprdex"
+                )
+            for script in _MIGRATIONS[version:]:
+                for statement in _statements(script):
+                    db.execute(statement)
+            db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+
+    # --- writing -------------------------------------------------------------------------
+
+    def has_document(self, sha256: str) -> bool:
+        """True when a file with these bytes is already in the index."""
+        row = self.db.execute("SELECT 1 FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+        return row is not None
+
+    def write_document(self, document: DocumentRow, report: WgReport | None) -> list[str]:
+        """Replace everything known about this file (and an older version at the same path).
+
+        Returns the warnings recorded. Recommendations already indexed from another copy of the
+        same report (same symbol) are kept once.
+        """
+        warnings = list(document.warnings)
+        with self.transaction() as db:
+            db.execute(
+                "DELETE FROM documents WHERE sha256 = ? OR (path = ? AND sha256 != ?)",
+                (document.sha256, document.path, document.sha256),
+            )
+            db.execute(
+                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (document.sha256, document.path, document.type, document.symbol,
+                 document.state_under_review, document.session, document.cycle, document.year,
+                 document.pages, document.status.value, document.error, "[]",
+                 datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+            if report is not None:
+                duplicates = self._write_recommendations(db, document, report)
+                if duplicates:
+                    warnings.append(
+                        f"{duplicates} recommendations already indexed from another copy of "
+                        f"{report.symbol}; kept once"
+                    )
+            db.execute("UPDATE documents SET warnings = ? WHERE sha256 = ?",
+                       (json.dumps(warnings), document.sha256))
+        return warnings
+
+    def _write_recommendations(
+        self, db: sqlite3.Connection, document: DocumentRow, report: WgReport
+    ) -> int:
+        states = load_states()
+        duplicates = 0
+        for rec in report.recommendations:
+            rec_id = recommendation_id(report.symbol, document.sha256, rec.paragraph)
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO recommendations VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (rec_id, document.sha256, report.symbol, rec.paragraph,
+                 report.state_under_review, report.cycle, report.session, report.year, rec.text,
+                 rec.position.value, _response_source(report, rec), rec.page, rec.as_printed,
+                 None, json.dumps(list(rec.warnings))),
+            )
+            if cursor.rowcount == 0:
+                duplicates += 1
+                continue
+            for position, name in enumerate(rec.recommending_states):
+                state = states.resolve(name)
+                db.execute(
+                    "INSERT INTO recommendation_states VALUES (?,?,?,?,?)",
+                    (rec_id, position, state.name if state else name,
+                     state.iso3 if state else None, int(state is not None)),
+                )
+        return duplicates
+
+    # --- reading -------------------------------------------------------------------------
+
+    def documents(self) -> list[dict[str, Any]]:
+        """Every document row, newest first."""
+        rows = self.db.execute("SELECT * FROM documents ORDER BY ingested_at DESC, path")
+        return [_document_dict(row) for row in rows]
+
+    def recommendations(self, where: RecFilter | None = None) -> list[dict[str, Any]]:
+        """Recommendations matching the filter, in report and paragraph order."""
+        sql, params = _filter_sql(where or RecFilter())
+        rows = self.db.execute(
+            f"SELECT r.* FROM recommendations r {sql} "
+            "ORDER BY r.state_under_review, r.cycle, r.document_symbol, "
+            "CAST(substr(r.paragraph, 1, instr(r.paragraph, '.') - 1) AS INTEGER), "
+            "CAST(substr(r.paragraph, instr(r.paragraph, '.') + 1) AS INTEGER)",
+            params,
+        ).fetchall()
+        return self._with_states(rows)
+
+    def recommendation(self, symbol: str, paragraph: str) -> dict[str, Any] | None:
+        """One recommendation by the symbol of its report and its paragraph number."""
+        rows = self.db.execute(
+            "SELECT * FROM recommendations WHERE document_symbol = ? AND paragraph = ?",
+            (symbol, paragraph),
+        ).fetchall()
+        found = self._with_states(rows)
+        return found[0] if found else None
+
+    def _with_states(self, rows: Sequence[sqlite3.Row]) -> list[dict[str, Any]]:
+        by_id: dict[str, list[sqlite3.Row]] = {}
+        ids = [row["id"] for row in rows]
+        for chunk_start in range(0, len(ids), 500):
+            chunk = ids[chunk_start : chunk_start + 500]
+            marks = ",".join("?" * len(chunk))
+            for state in self.db.execute(
+                f"SELECT * FROM recommendation_states WHERE recommendation_id IN ({marks}) "
+                "ORDER BY recommendation_id, position",
+                chunk,
+            ):
+                by_id.setdefault(state["recommendation_id"], []).append(state)
+        return [_recommendation_dict(row, by_id.get(row["id"], [])) for row in rows]
+
+    def summary(self) -> dict[str, int]:
+        """Counts a newcomer wants to see after a run."""
+        one = self.db.execute
+        return {
+            "documents": one("SELECT count(*) FROM documents").fetchone()[0],
+            "failed": one("SELECT count(*) FROM documents WHERE status != 'indexed'").fetchone()[0],
+            "recommendations": one("SELECT count(*) FROM recommendations").fetchone()[0],
+            "states_under_review": one(
+                "SELECT count(DISTINCT state_under_review) FROM recommendations"
+            ).fetchone()[0],
+        }
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a migration script into statements (trigger bodies keep their inner ';')."""
+    buffer: list[str] = []
+    for line in script.strip().splitlines():
+        buffer.append(line)
+        joined = "\n".join(buffer).strip()
+        if joined.endswith(";") and sqlite3.complete_statement(joined):
+            yield joined
+            buffer = []
+
+
+def _response_source(report: WgReport, rec: Recommendation) -> str | None:
+    if rec.position_paragraph is None or report.symbol is None:
+        return None
+    return f"{report.symbol} para {rec.position_paragraph}"
+
+
+def _filter_sql(where: RecFilter) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    states = load_states()
+    if where.state_under_review:
+        state = states.resolve(where.state_under_review)
+        clauses.append("r.state_under_review = ?")
+        params.append(state.name if state else where.state_under_review)
+    if where.recommending_state:
+        state = states.resolve(where.recommending_state)
+        clauses.append(
+            "r.id IN (SELECT recommendation_id FROM recommendation_states WHERE name = ?)"
+        )
+        params.append(state.name if state else where.recommending_state)
+    if where.cycle is not None:
+        clauses.append("r.cycle = ?")
+        params.append(where.cycle)
+    if where.response:
+        clauses.append("r.response = ?")
+        params.append(where.response)
+    if where.search:
+        clauses.append(
+            "r.rowid IN (SELECT rowid FROM recommendations_fts WHERE recommendations_fts MATCH ?)"
+        )
+        params.append(_fts_query(where.search))
+    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _fts_query(text: str) -> str:
+    """Quote each word so user text is never read as FTS syntax: all words must appear."""
+    words = [word.replace('"', '""') for word in text.split()]
+    return " ".join(f'"{word}"' for word in words) or '""'
+
+
+def _document_dict(row: sqlite3.Row) -> dict[str, Any]:
+    data = dict(row)
+    data["warnings"] = json.loads(data["warnings"])
+    return data
+
+
+def _recommendation_dict(row: sqlite3.Row, states: list[sqlite3.Row]) -> dict[str, Any]:
+    data = dict(row)
+    data["warnings"] = json.loads(data["warnings"])
+    data["recommending_states"] = [state["name"] for state in states]
+    data["recommending_state_codes"] = [state["iso3"] for state in states]
+    return data

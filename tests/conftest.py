@@ -1,0 +1,37 @@
+"""Shared fixtures: real PDFs under tests/fixtures, and the shared corpus when present."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractors.wg_report import parse_wg_report
+from pipeline.loader import load_pdf
+from pipeline.model import Recommendation, WgReport
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def fixture(name: str) -> Path:
+    """Path of a committed fixture PDF."""
+    return FIXTURES / name
+
+
+def parsed(name: str) -> WgReport:
+    """A fixture WG report, loaded and parsed."""
+    return parse_wg_report(load_pdf(fixture(name)))
+
+
+def by_paragraph(report: WgReport) -> dict[str, Recommendation]:
+    """The report's recommendations keyed by paragraph number."""
+    return {rec.paragraph: rec for rec in report.recommendations}
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The shared corpus, or a skip saying why."""
+    if not SHARED.exists():
+        pytest.skip(f"shared corpus not found at {SHARED}: corpus tests skipped")
+    return SHARED

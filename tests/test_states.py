@@ -1,0 +1,47 @@
+"""The shipped State table resolves the spellings real documents use."""
+
+from __future__ import annotations
+
+from extractors.states import load_states, split_state_list
+
+
+def test_aliases_from_real_documents_resolve_to_un_short_names() -> None:
+    states = load_states()
+    cases = {
+        "Iran": ("Iran (Islamic Republic of)", "IRN"),
+        "DPR Korea": ("Democratic People's Republic of Korea", "PRK"),
+        "Bosnia & Herzegovina": ("Bosnia and Herzegovina", "BIH"),
+        "Macedonia FYR": ("North Macedonia", "MKD"),
+        "UK": ("United Kingdom of Great Britain and Northern Ireland", "GBR"),
+        "Turkey": ("Türkiye", "TUR"),
+        "Vietnam": ("Viet Nam", "VNM"),
+        "Palestine": ("State of Palestine", "PSE"),
+        "the Holy See": ("Holy See", "VAT"),
+        "Venezuela(Bolivarian Republic of)": ("Venezuela (Bolivarian Republic of)", "VEN"),
+        "Democratic People‟s Republic of Korea": ("Democratic People's Republic of Korea", "PRK"),
+    }
+    for printed, (name, iso3) in cases.items():
+        state = states.resolve(printed)
+        assert state is not None, printed
+        assert (state.name, state.iso3) == (name, iso3)
+
+
+def test_member_and_observer_counts() -> None:
+    kinds = [state.kind for state in load_states().states]
+    assert kinds.count("member") == 193
+    assert kinds.count("observer") == 2
+
+
+def test_organisations_have_no_iso_code() -> None:
+    state = load_states().resolve("Sovereign Military Order of Malta")
+    assert state is not None and state.iso3 is None
+
+
+def test_unknown_name_is_not_resolved() -> None:
+    assert load_states().resolve("Freedonia") is None
+
+
+def test_split_keeps_nested_parentheses_whole() -> None:
+    assert split_state_list("Senegal, Venezuela (Bolivarian Republic of), Peru") == [
+        "Senegal", "Venezuela (Bolivarian Republic of)", "Peru",
+    ]

@@ -1,0 +1,138 @@
+"""WG report parsing, pinned on small real fixtures (see tests/fixtures/README.md)."""
+
+from __future__ import annotations
+
+from conftest import by_paragraph, parsed
+
+from extractors.states import load_states
+from extractors.wg_report import parse_wg_report, position_of, split_recommending_states
+from pipeline.model import Line, LoadedDocument, Page, Position
+
+
+def test_metadata_of_a_cycle_2_report() -> None:
+    report = parsed("slovenia2014_recs.pdf")
+    assert (report.symbol, report.state_under_review, report.session, report.cycle,
+            report.year) == ("A/HRC/28/15", "Slovenia", 20, 2, 2014)
+
+
+def test_several_states_in_one_item() -> None:
+    rec = by_paragraph(parsed("slovenia2014_recs.pdf"))["115.8"]
+    assert rec.text == "Ratify ICRMW"
+    assert rec.recommending_states == (
+        "Senegal", "Sierra Leone", "Venezuela (Bolivarian Republic of)", "Peru", "Uruguay",
+    )
+
+
+def test_nested_parentheses_in_state_name_and_acronym_kept_in_text() -> None:
+    rec = by_paragraph(parsed("slovenia2014_recs.pdf"))["115.6"]
+    assert rec.recommending_states == ("Iran (Islamic Republic of)",)
+    assert rec.text.endswith("Members of Their Families (ICRMW)")
+
+
+def test_items_are_consecutive_across_the_page_break() -> None:
+    recs = parsed("slovenia2014_recs.pdf").recommendations
+    numbers = [int(rec.paragraph.split(".")[1]) for rec in recs]
+    assert numbers == list(range(1, len(recs) + 1))
+    assert {rec.page for rec in recs} == {3, 4}
+
+
+def test_page_header_inside_an_item_is_removed() -> None:
+    rec = by_paragraph(parsed("albania2014_recs.pdf"))["106.21"]
+    assert rec.page == 4
+    assert rec.recommending_states == ("Romania",)
+    assert "A/HRC/27/4" not in rec.text
+    assert "throughout Albania, especially the right of education" in rec.text
+    assert rec.text.endswith("teaching of the minority languages")
+
+
+def test_misprinted_paragraph_number_is_repaired_with_a_warning() -> None:
+    report = parsed("burundi2013_recs.pdf")
+    recs = by_paragraph(report)
+    assert "127.10" not in recs
+    assert recs["126.10"].recommending_states == ("Türkiye",)
+    assert any("127.10" in warning for warning in report.warnings)
+
+
+def _document(lines: list[str]) -> LoadedDocument:
+    page = Page(1, tuple(Line(text, 1, 100.0 + i, 70.0, 10.0) for i, text in
+                         enumerate(lines)), 842.0, True)
+    return LoadedDocument("0" * 64, "synthetic.pdf", (page,), "")
+
+
+def test_misprinted_item_number_between_its_neighbours_is_renumbered() -> None:
+    # Cambodia 2014 (A/HRC/26/16) prints "118.09" between 118.108 and 118.110.
+    report = parse_wg_report(_document([
+        "II. Conclusions and/or recommendations",
+        "118. The following recommendations have been examined by and enjoy the support of "
+        "Cambodia:",
+        "118.108 Continue its efforts to reduce poverty (Viet Nam);",
+        "118.09 Strengthen the access to education (Cuba);",
+        "118.110 Pursue the social policies (Nicaragua);",
+    ]))
+    recs = by_paragraph(report)
+    assert list(recs) == ["118.108", "118.109", "118.110"]
+    assert recs["118.109"].as_printed == "118.09"
+    assert recs["118.109"].warnings and "118.09" in recs["118.109"].warnings[0]
+
+
+def test_negated_wording_means_noted() -> None:
+    recs = parsed("andorra2011_recs.pdf").recommendations
+    assert [rec.paragraph for rec in recs] == ["85.1", "85.2"]
+    assert {rec.position for rec in recs} == {Position.NOTED}
+
+
+def test_cycle_1_items_numbered_inside_a_paragraph() -> None:
+    report = parsed("algeria2008_recs.pdf")
+    recs = by_paragraph(report)
+    assert list(recs) == [f"69.{n}" for n in range(1, 18)]
+    assert {rec.position for rec in recs.values()} == {Position.SUPPORTED}
+    assert recs["69.6"].recommending_states == ("Holy See",)
+    assert recs["69.12"].page == 4  # starts right after the page header
+    assert report.cycle == 1
+
+
+def test_prose_after_the_last_item_is_not_part_of_it() -> None:
+    rec = by_paragraph(parsed("algeria2008_recs.pdf"))["69.17"]
+    assert "With respect to special procedures" not in rec.text
+    assert rec.recommending_states == ("Nigeria",)
+
+
+def test_positions_of_real_lead_ins() -> None:
+    cases = {
+        "The recommendations formulated during the interactive dialogue have been examined by "
+        "Algeria and the recommendations listed below enjoy the support of Algeria:":
+            Position.SUPPORTED,
+        "The recommendations below did not enjoy the support of Andorra:": Position.NOTED,
+        "The recommendations listed below will be examined by Slovenia which will provide "
+        "responses in due time": Position.PENDING,
+        "The following recommendations will be noted by Cambodia:": Position.NOTED,
+        "In the course of the discussion, the following recommendations were made to the Czech "
+        "Republic:": Position.UNKNOWN,
+    }
+    for lead_in, expected in cases.items():
+        assert position_of(lead_in) is expected, lead_in
+
+
+def test_state_lists_in_every_parenthesis_form() -> None:
+    states = load_states()
+    cases = {
+        "Ratify OP-CAT (Ghana, Philippines);": ("Ratify OP-CAT", ["Ghana", "Philippines"]),
+        "Ratify OP-CAT (France) (Lithuania);": ("Ratify OP-CAT", ["France", "Lithuania"]),
+        "Adopt a law (United Kingdom of Great Britain and Northern Ireland).":
+            ("Adopt a law", ["United Kingdom of Great Britain and Northern Ireland"]),
+        "Ratify (Argentina Chile, Guatemala);": ("Ratify", ["Argentina", "Chile", "Guatemala"]),
+        "Implement CEDAW recommendations (CEDAW);":
+            ("Implement CEDAW recommendations (CEDAW)", []),
+    }
+    for text, (body, names) in cases.items():
+        got_body, got_names, unknown = split_recommending_states(text, states)
+        assert (got_body, got_names, unknown) == (body, names, []), text
+
+
+def test_unknown_state_is_kept_as_printed_and_reported() -> None:
+    body, names, unknown = split_recommending_states(
+        "Ratify ICRMW (Ghana, Freedonia);", load_states()
+    )
+    assert body == "Ratify ICRMW"
+    assert names == ["Ghana", "Freedonia"]
+    assert unknown == ["Freedonia"]
