@@ -24,8 +24,14 @@ QUIRKS = Path(__file__).resolve().parent / "wg_quirks.csv"
 def _parse(path: Path) -> tuple[str, str | None, int | None, int | None, int, int]:
     report = parse_wg_report(load_pdf(path))
     pairs = sum(len(rec.recommending_states) for rec in report.recommendations)
-    return (path.name, report.state_under_review, report.session, report.cycle,
-            len(report.recommendations), pairs)
+    return (
+        path.name,
+        report.state_under_review,
+        report.session,
+        report.cycle,
+        len(report.recommendations),
+        pairs,
+    )
 
 
 def upr_info_counts() -> Counter[tuple[str, int]]:
@@ -52,21 +58,27 @@ def main() -> int:
     with ProcessPoolExecutor() as pool:
         rows = list(pool.map(_parse, paths, chunksize=4))
     by_cycle: dict[int | None, list[tuple[int, int, bool]]] = {}
-    print(f"{'file':42} {'SuR':28} {'ses':>3} {'cyc':>3} {'recs':>5} {'pairs':>5} {'UPRInfo':>7}"
-          f" {'diff':>5}  quirk")
+    print(
+        f"{'file':42} {'SuR':28} {'ses':>3} {'cyc':>3} {'recs':>5} {'pairs':>5} {'UPRInfo':>7}"
+        f" {'diff':>5}  quirk"
+    )
     for name, sur, session, cycle, recs, pairs in rows:
         expected = counts.get((sur or "", session or -1), 0)
         quirk = quirks.get(name, "")
         flag = "" if pairs == expected else ("explained" if quirk else "DIFF")
         by_cycle.setdefault(cycle, []).append((pairs, expected, bool(quirk)))
-        print(f"{name:42} {sur or '?':28.28} {session or 0:>3} {cycle or 0:>3} {recs:>5} {pairs:>5}"
-              f" {expected:>7} {pairs - expected:>+5}  {flag} {quirk}")
+        print(
+            f"{name:42} {sur or '?':28.28} {session or 0:>3} {cycle or 0:>3} {recs:>5} {pairs:>5}"
+            f" {expected:>7} {pairs - expected:>+5}  {flag} {quirk}"
+        )
     for cycle, items in sorted(by_cycle.items(), key=lambda kv: kv[0] or 0):
         exact = sum(p == e for p, e, _ in items)
         explained = sum(p != e and q for p, e, q in items)
         within5 = sum(e > 0 and abs(p - e) <= 0.05 * e for p, e, _ in items)
-        print(f"cycle {cycle}: {len(items)} reports, exact {exact}, explained {explained}, "
-              f"within 5% {within5} ({within5 / len(items):.0%})")
+        print(
+            f"cycle {cycle}: {len(items)} reports, exact {exact}, explained {explained}, "
+            f"within 5% {within5} ({within5 / len(items):.0%})"
+        )
     return 0
 
 

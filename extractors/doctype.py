@@ -7,8 +7,15 @@ import re
 __all__ = ["DOCUMENT_TYPES", "classify"]
 
 DOCUMENT_TYPES = (
-    "wg_report", "addendum", "national_report", "un_compilation", "stakeholder_summary",
-    "hrc_decision", "ngo_report", "news", "other",
+    "wg_report",
+    "addendum",
+    "national_report",
+    "un_compilation",
+    "stakeholder_summary",
+    "hrc_decision",
+    "ngo_report",
+    "news",
+    "other",
 )
 
 # "A/HRC/WG.6/34/SVN/2": /1 national report, /2 UN compilation, /3 stakeholders' summary
@@ -17,13 +24,17 @@ _TITLES: tuple[tuple[re.Pattern[str], str], ...] = (
     # "Views on conclusions and/or recommendations, voluntary commitments and replies presented
     #  by the State under review"
     (re.compile(r"Views\s+on\s+conclusions\s+and/or\s+recommendations", re.I), "addendum"),
-    (re.compile(r"Summary\s+of\s+(?:stakeholders|the\s+stakeholders)", re.I),
-     "stakeholder_summary"),
+    (
+        re.compile(r"Summary\s+of\s+(?:stakeholders|the\s+stakeholders)", re.I),
+        "stakeholder_summary",
+    ),
     (re.compile(r"Compilation\s+(?:on|prepared\s+by)", re.I), "un_compilation"),
     (re.compile(r"National\s+report\s+submitted", re.I), "national_report"),
     (re.compile(r"Outcome\s+of\s+the\s+universal\s+periodic\s+review", re.I), "hrc_decision"),
-    (re.compile(r"Report\s+of\s+the\s+Working\s+Group\s+on\s+the\s+Universal\s+Periodic", re.I),
-     "wg_report"),
+    (
+        re.compile(r"Report\s+of\s+the\s+Working\s+Group\s+on\s+the\s+Universal\s+Periodic", re.I),
+        "wg_report",
+    ),
 )
 _BY_SUFFIX = {"1": "national_report", "2": "un_compilation", "3": "stakeholder_summary"}
 

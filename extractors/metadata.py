@@ -13,9 +13,7 @@ SYMBOL = re.compile(
     r"(?:\s*/\s*\d)?(?:\s*/\s*(?:Add|Corr|Rev)\s*\.\s*\d+)*"
 )
 # "held its twentieth session from 27 October to 7 November 2014"
-SESSION = re.compile(
-    r"held its\s+([a-z]+(?:[- ][a-z]+)?)\s+session", re.IGNORECASE
-)
+SESSION = re.compile(r"held its\s+([a-z]+(?:[- ][a-z]+)?)\s+session", re.IGNORECASE)
 # "Distr.: General 10 December 2014" / "30 August 2019"
 DATE = re.compile(
     r"\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October"
@@ -23,10 +21,29 @@ DATE = re.compile(
 )
 
 _UNITS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
-    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
-    "nineteenth": 19, "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "thirteenth": 13,
+    "fourteenth": 14,
+    "fifteenth": 15,
+    "sixteenth": 16,
+    "seventeenth": 17,
+    "eighteenth": 18,
+    "nineteenth": 19,
+    "twentieth": 20,
+    "thirtieth": 30,
+    "fortieth": 40,
+    "fiftieth": 50,
 }
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
 

@@ -34,14 +34,19 @@ SUB_ITEM = re.compile(r"^(\d{1,3})\s?\.\s?(\d{1,3})\.?\s+(\S.*)$")
 # "115. The recommendations listed below ..." (paragraph) or "1. Consider ..." (cycle-1 item)
 NUMBERED = re.compile(r"^(\d{1,3})\.\s+(\S.*)$")
 # "Report of the Working Group on the Universal Periodic Review*" (the SuR's name follows)
-TITLE = re.compile(r"Report\s+of\s+the\s+Working\s+Group\s+on\s+the\s+Universal\s+Periodic\s+Review\W*", re.I)
+TITLE = re.compile(
+    r"Report\s+of\s+the\s+Working\s+Group\s+on\s+the\s+Universal\s+Periodic\s+Review\W*", re.I
+)
 # "Republic of the Marshall Islands", "Kingdom of Tonga": a formal name in the title.
-FORMAL_NAME = re.compile(r"^(?:(?:Federal|Independent|Democratic)\s+)?(?:Republic|Kingdom|State"
-                         r"|Principality|Commonwealth|Grand Duchy)\s+of\s+(?:the\s+)?", re.I)
+FORMAL_NAME = re.compile(
+    r"^(?:(?:Federal|Independent|Democratic)\s+)?(?:Republic|Kingdom|State"
+    r"|Principality|Commonwealth|Grand Duchy)\s+of\s+(?:the\s+)?",
+    re.I,
+)
 # "Other recommendations noted in the report in paragraphs 35 (a), (b) and (g); 41 (b); 56
 # above did not enjoy the support of Viet Nam": recommendations printed in section I.
 BODY_REFERENCES = re.compile(
-    r"\bparagraphs?\s+(\d{1,3}\b.*?)(?=\s*(?:above|in section|did not|will|were|are|have|enjoy"
+    r"\bparagraphs?:?\s+(\d{1,3}\b.*?)(?=\s*(?:above|in section|did not|will|were|are|have|enjoy"
     r"|of the|[.:]\s*$))",
     re.IGNORECASE,
 )
@@ -64,16 +69,31 @@ REVIEW_OF = re.compile(r"review of\s+(?:the\s+)?(.{2,60}?)\s+was held", re.IGNOR
 #   "did not enjoy the support of Algeria", "will be examined by Slovenia which will provide
 #   responses in due time", "have been noted by", "enjoy the support of Cambodia".
 _POSITION_PATTERNS: tuple[tuple[re.Pattern[str], Position], ...] = (
-    (re.compile(r"\b(?:did|do|does) not (?:enjoy|receive|have) (?:the |its )?support"
-                r"|\bnot (?:be )?(?:accepted|supported)|\brejected\b|\bnot accept", re.I),
-     Position.NOTED),
-    (re.compile(r"\bwill (?:be )?examine[ds]?\b|\bwill provide (?:its )?responses?"
-                r"|\bresponses? in due (?:course|time)", re.I),
-     Position.PENDING),
+    (
+        re.compile(
+            r"\b(?:did|do|does) not (?:enjoy|receive|have) (?:the |its )?support"
+            r"|\bnot (?:be )?(?:accepted|supported)|\brejected\b|\bnot accept",
+            re.I,
+        ),
+        Position.NOTED,
+    ),
+    (
+        re.compile(
+            r"\bwill (?:be )?examine[ds]?\b|\bwill provide (?:its )?responses?"
+            r"|\bresponses? in due (?:course|time)",
+            re.I,
+        ),
+        Position.PENDING,
+    ),
     (re.compile(r"\b(?:noted|took note|takes note|take note)\b", re.I), Position.NOTED),
-    (re.compile(r"\benjoys? (?:the |its )?support|\b(?:accepted|supported)\b"
-                r"|\balready implemented|\bin the process of implementation", re.I),
-     Position.SUPPORTED),
+    (
+        re.compile(
+            r"\benjoys? (?:the |its )?support|\b(?:accepted|supported)\b"
+            r"|\balready implemented|\bin the process of implementation",
+            re.I,
+        ),
+        Position.SUPPORTED,
+    ),
 )
 _LEAD_IN = re.compile(
     r"recommendations?\b.*\b(?:enjoy|examined|support|noted|listed|following|formulated|made)"
@@ -115,9 +135,7 @@ class _Paragraph:
 def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) -> WgReport:
     """Metadata and every recommendation of one Working Group report."""
     states = states or load_states()
-    head = "\n".join(
-        [document.first_page_text, *(page.text for page in document.pages[:3])]
-    )
+    head = "\n".join([document.first_page_text, *(page.text for page in document.pages[:3])])
     session = find_session(head)
     lines = [line for page in document.pages for line in page.lines if not line.is_note]
     paragraphs, warnings = _section_paragraphs(lines)
@@ -125,9 +143,11 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
         rec for paragraph in paragraphs for rec in _recommendations(paragraph, states, warnings)
     ]
     if paragraphs:
-        recommendations.extend(_referenced_recommendations(
-            paragraphs, _numbered_paragraphs(lines, before=paragraphs[0].number), states
-        ))
+        recommendations.extend(
+            _referenced_recommendations(
+                paragraphs, _numbered_paragraphs(lines, before=paragraphs[0].number), states
+            )
+        )
     return WgReport(
         symbol=find_symbol(document.first_page_text),
         state_under_review=_state_under_review(head, states),
@@ -174,8 +194,11 @@ def _section_lines(lines: Iterable[Line]) -> Iterator[Line]:
 
 def _announces_position(text: str) -> bool:
     numbered = NUMBERED.match(text)
-    return bool(numbered and _LEAD_IN.search(numbered.group(2))
-                and position_of(numbered.group(2)) is not Position.UNKNOWN)
+    return bool(
+        numbered
+        and _LEAD_IN.search(numbered.group(2))
+        and position_of(numbered.group(2)) is not Position.UNKNOWN
+    )
 
 
 def _section_paragraphs(lines: Iterable[Line]) -> tuple[list[_Paragraph], list[str]]:
@@ -194,11 +217,19 @@ def _section_paragraphs(lines: Iterable[Line]) -> tuple[list[_Paragraph], list[s
                 paragraph = _Paragraph(number, line.page, [])
                 paragraphs.append(paragraph)
             elif number != paragraph.number:
-                warnings.append(f"page {line.page}: item printed as {sub.group(1)}."
-                                f"{sub.group(2)} inside paragraph {paragraph.number}; "
-                                f"read as {paragraph.number}.{sub.group(2)}")
-            item = _Item(paragraph.number, int(sub.group(2)), text[: sub.start(3)].strip(),
-                         line.page, [sub.group(3)], sub_numbered=True)
+                warnings.append(
+                    f"page {line.page}: item printed as {sub.group(1)}."
+                    f"{sub.group(2)} inside paragraph {paragraph.number}; "
+                    f"read as {paragraph.number}.{sub.group(2)}"
+                )
+            item = _Item(
+                paragraph.number,
+                int(sub.group(2)),
+                text[: sub.start(3)].strip(),
+                line.page,
+                [sub.group(3)],
+                sub_numbered=True,
+            )
             paragraph.items.append(item)
             continue
         numbered = NUMBERED.match(text)
@@ -212,8 +243,9 @@ def _section_paragraphs(lines: Iterable[Line]) -> tuple[list[_Paragraph], list[s
                 item = None
                 continue
             if kind == "item" and paragraph:
-                item = _Item(paragraph.number, number, f"{number}.", line.page, [rest],
-                             sub_numbered=False)
+                item = _Item(
+                    paragraph.number, number, f"{number}.", line.page, [rest], sub_numbered=False
+                )
                 paragraph.items.append(item)
                 continue
         if item is not None:
@@ -246,9 +278,7 @@ def _sub_item_kind(
     return None
 
 
-def _numbered_kind(
-    number: int, rest: str, paragraph: _Paragraph | None, item: _Item | None
-) -> str:
+def _numbered_kind(number: int, rest: str, paragraph: _Paragraph | None, item: _Item | None) -> str:
     """Is "N. text" a new lead-in paragraph, a cycle-1 list item, or a wrapped line?"""
     next_item = item.number + 1 if item and not item.sub_numbered else 1
     is_next_paragraph = paragraph is None or number == paragraph.number + 1
@@ -278,8 +308,9 @@ def _recommendations(
         text = " ".join(item.parts)
         body, recommending, unknown = split_recommending_states(text, states)
         if unknown:
-            item_warnings.append("unknown recommending State(s) kept as printed: "
-                                 + ", ".join(unknown))
+            item_warnings.append(
+                "unknown recommending State(s) kept as printed: " + ", ".join(unknown)
+            )
         if not body:
             continue
         yield Recommendation(
@@ -330,8 +361,9 @@ def _referenced_recommendations(
                 for letter in letters or [None]:
                     if number in body and (number, letter) not in seen:
                         seen.add((number, letter))
-                        yield from _body_recommendation(body[number], number, letter,
-                                                        paragraph, states)
+                        yield from _body_recommendation(
+                            body[number], number, letter, paragraph, states
+                        )
 
 
 def _body_recommendation(

@@ -21,8 +21,8 @@ __all__ = ["main"]
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 _index_option = click.option(
     "--index",
@@ -35,13 +35,17 @@ _index_option = click.option(
 
 def _filters(function: Any) -> Any:
     """The filters shared by recs and export."""
-    for option in reversed((
-        click.option("--state-under-review", help="State under review, any known spelling."),
-        click.option("--recommending-state", help="Recommending State, any known spelling."),
-        click.option("--cycle", type=int, help="UPR cycle (1, 2, 3, 4)."),
-        click.option("--response", type=click.Choice(["supported", "noted", "pending", "unknown"])),
-        click.option("--search", help="Words that must all appear in the recommendation text."),
-    )):
+    for option in reversed(
+        (
+            click.option("--state-under-review", help="State under review, any known spelling."),
+            click.option("--recommending-state", help="Recommending State, any known spelling."),
+            click.option("--cycle", type=int, help="UPR cycle (1, 2, 3, 4)."),
+            click.option(
+                "--response", type=click.Choice(["supported", "noted", "pending", "unknown"])
+            ),
+            click.option("--search", help="Words that must all appear in the recommendation text."),
+        )
+    ):
         function = option(function)
     return function
 
@@ -79,10 +83,17 @@ def ingest(paths: tuple[Path, ...], index: Path | None, workers: int) -> None:
         err.print(f"[red]error[/] {path}: no such file or folder")
     settings = LoaderSettings(workers=workers)
     total = sum(1 for _ in find_pdfs(p for p in paths if p.exists()))
-    with _open(index) as store, Progress(
-        TextColumn("[progress.description]{task.description}"), BarColumn(),
-        MofNCompleteColumn(), console=err, transient=True, disable=not err.is_terminal,
-    ) as progress:
+    with (
+        _open(index) as store,
+        Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
+        ) as progress,
+    ):
         task = progress.add_task("ingesting", total=total)
 
         def report(result: IngestResult) -> None:
@@ -129,8 +140,9 @@ def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
         return
     table = Table("id", "recommending States", "response", "text", show_lines=False)
     for row in rows:
-        table.add_row(row["id"], ", ".join(row["recommending_states"]), row["response"],
-                      row["text"])
+        table.add_row(
+            row["id"], ", ".join(row["recommending_states"]), row["response"], row["text"]
+        )
     out.print(table)
     out.print(f"{len(rows)} recommendations")
 
@@ -143,8 +155,9 @@ def show(symbol: str, paragraph: str, index: Path | None) -> None:
     """Show one recommendation: e.g. `uprdex show A/HRC/28/15 115.8`."""
     with _open(index) as store:
         rows = records(store, "recommendations", None)
-    found = [row for row in rows if row["document_symbol"] == symbol
-             and row["paragraph"] == paragraph]
+    found = [
+        row for row in rows if row["document_symbol"] == symbol and row["paragraph"] == paragraph
+    ]
     if not found:
         err.print(f"[red]error[/] no recommendation {paragraph} in {symbol} in the index")
         sys.exit(EXIT_SOME_FAILED)
@@ -154,12 +167,15 @@ def show(symbol: str, paragraph: str, index: Path | None) -> None:
 @main.command()
 @click.option("--what", type=click.Choice(KINDS), required=True, help="Kind of record.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True)
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Output file (default: standard output; xlsx needs a file).")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file (default: standard output; xlsx needs a file).",
+)
 @_index_option
 @_filters
-def export(what: str, fmt: str, out_path: Path | None, index: Path | None,
-           **options: Any) -> None:
+def export(what: str, fmt: str, out_path: Path | None, index: Path | None, **options: Any) -> None:
     """Export records (see docs: export contract) as jsonl, json, csv or xlsx."""
     if fmt == "xlsx" and out_path is None:
         raise click.UsageError("xlsx needs --out FILE")

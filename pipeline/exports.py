@@ -45,8 +45,20 @@ def _recommendation_record(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _document_record(row: dict[str, Any]) -> dict[str, Any]:
-    keys = ("sha256", "path", "type", "symbol", "state_under_review", "cycle", "pages",
-            "status", "error", "session", "year", "warnings")
+    keys = (
+        "sha256",
+        "path",
+        "type",
+        "symbol",
+        "state_under_review",
+        "cycle",
+        "pages",
+        "status",
+        "error",
+        "session",
+        "year",
+        "warnings",
+    )
     return {key: row[key] for key in keys}
 
 

@@ -71,10 +71,20 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
     pages = len(loaded.pages)
     if loaded.needs_ocr:
         return Extracted(
-            DocumentRow(sha256, str(path), "other", None, None, None, None, None, pages,
-                        DocumentStatus.NEEDS_OCR,
-                        f"{path.name}: no text layer (a scan?): run OCR (e.g. ocrmypdf) and "
-                        "drop the result"),
+            DocumentRow(
+                sha256,
+                str(path),
+                "other",
+                None,
+                None,
+                None,
+                None,
+                None,
+                pages,
+                DocumentStatus.NEEDS_OCR,
+                f"{path.name}: no text layer (a scan?): run OCR (e.g. ocrmypdf) and "
+                "drop the result",
+            ),
             None,
         )
     symbol = find_symbol(loaded.first_page_text)
@@ -82,16 +92,37 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
     report = parse_wg_report(loaded) if kind == "wg_report" else None
     meta = report or WgReport(symbol, None, None, None, None)
     document = DocumentRow(
-        sha256, str(path), kind, meta.symbol, meta.state_under_review, meta.session, meta.cycle,
-        meta.year, pages, DocumentStatus.INDEXED, None, meta.warnings,
+        sha256,
+        str(path),
+        kind,
+        meta.symbol,
+        meta.state_under_review,
+        meta.session,
+        meta.cycle,
+        meta.year,
+        pages,
+        DocumentStatus.INDEXED,
+        None,
+        meta.warnings,
     )
     return Extracted(document, report)
 
 
 def _failed(path: Path, sha256: str | None, error: str) -> Extracted:
     return Extracted(
-        DocumentRow(sha256 or "", str(path), "other", None, None, None, None, None, 0,
-                    DocumentStatus.FAILED, error),
+        DocumentRow(
+            sha256 or "",
+            str(path),
+            "other",
+            None,
+            None,
+            None,
+            None,
+            None,
+            0,
+            DocumentStatus.FAILED,
+            error,
+        ),
         None,
     )
 
@@ -159,6 +190,11 @@ def _store(extracted: Extracted, store: Store) -> IngestResult:
     warnings = store.write_document(document, extracted.report)
     count = len(extracted.report.recommendations) if extracted.report else 0
     return IngestResult(
-        document.path, document.sha256, document.status.value, count, document.symbol,
-        document.error, tuple(warnings),
+        document.path,
+        document.sha256,
+        document.status.value,
+        count,
+        document.symbol,
+        document.error,
+        tuple(warnings),
     )

@@ -27,15 +27,18 @@ from pipeline.text import Vocabulary, load_vocabulary
 __all__ = ["load_pdf", "read_pdf_bytes"]
 
 # Running headers and footers, as printed at the top or bottom of UN pages:
-#   "A/HRC/28/15", " A/HRC/ 8/29 ", "GE.14-23930 (E)", "14", "Page 13", "A/HRC/12/17 Page 16"
+#   "A/HRC/28/15", " A/HRC/ 8/29 ", "14", "Page 13", "A/HRC/12/17 Page 16"
 HEADER_FOOTER = re.compile(
     r"""^\s*(?:
         A\s*/\s*HRC\s*/[\w\s./-]*?(?:\s*Page\s+\d+)?     # document symbol (+ page)
-      | GE\.\s*\d{2}\s*-\s*\d{4,6}[\w\s()]*              # United Nations job number
       | (?:Page\s+)?\d{1,4}                               # page number
-      | [\ue000-\uf8ff*\s]+                               # bar code drawn in a private font
     )\s*$""",
     re.VERBOSE,
+)
+# Lines that are never body text wherever they stand: the United Nations job number and the
+# bar code drawn in a private-use font. "GE.14-23930 (E)", "GE.13-12565 15", "*1410056*"
+PRINT_MARKS = re.compile(
+    r"^\s*(?:GE\.\s*\d{2}\s*-\s*\d{4,6}[\w\s()]*|[\ue000-\uf8ff*\s]+|\*\d{7,}\*)\s*$"
 )
 # Digit runs that may be superscript footnote markers: "(Mexico 4)", "118.204" printed 118.20⁴.
 _DIGITS = re.compile(r"\d+")
@@ -71,7 +74,9 @@ def load_pdf(
                     raw_text = textpage.get_text_range()
                     if index == 0:
                         first_page_text = raw_text.replace("\r\n", "\n")
-                    pages.append(_read_page(textpage, raw_text, index + 1, page, settings, vocabulary))
+                    pages.append(
+                        _read_page(textpage, raw_text, index + 1, page, settings, vocabulary)
+                    )
                 finally:
                     textpage.close()
             finally:
@@ -132,8 +137,9 @@ def _read_page(
         if not text:
             continue
         is_note = body_size > 0 and size < body_size * 0.9 and top > height * 0.5
-        lines.append(Line(text, number, round(top, 1), round(x0, 1), round(size, 1), is_note,
-                          markers))
+        lines.append(
+            Line(text, number, round(top, 1), round(x0, 1), round(size, 1), is_note, markers)
+        )
     return Page(number, tuple(lines), height, has_text_layer=True)
 
 
@@ -167,6 +173,8 @@ def _size(textpage: pdfium.PdfTextPage, index: int) -> float:
 
 
 def _is_header_or_footer(text: str, top: float, height: float, margin: float) -> bool:
+    if PRINT_MARKS.match(text):
+        return True
     in_band = top < height * margin or top > height * (1 - margin)
     return in_band and HEADER_FOOTER.match(text) is not None
 

@@ -195,10 +195,21 @@ class Store:
             )
             db.execute(
                 "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (document.sha256, document.path, document.type, document.symbol,
-                 document.state_under_review, document.session, document.cycle, document.year,
-                 document.pages, document.status.value, document.error, "[]",
-                 datetime.now(UTC).isoformat(timespec="seconds")),
+                (
+                    document.sha256,
+                    document.path,
+                    document.type,
+                    document.symbol,
+                    document.state_under_review,
+                    document.session,
+                    document.cycle,
+                    document.year,
+                    document.pages,
+                    document.status.value,
+                    document.error,
+                    "[]",
+                    datetime.now(UTC).isoformat(timespec="seconds"),
+                ),
             )
             if report is not None:
                 duplicates = self._write_recommendations(db, document, report)
@@ -207,8 +218,10 @@ class Store:
                         f"{duplicates} recommendations already indexed from another copy of "
                         f"{report.symbol}; kept once"
                     )
-            db.execute("UPDATE documents SET warnings = ? WHERE sha256 = ?",
-                       (json.dumps(warnings), document.sha256))
+            db.execute(
+                "UPDATE documents SET warnings = ? WHERE sha256 = ?",
+                (json.dumps(warnings), document.sha256),
+            )
         return warnings
 
     def _write_recommendations(
@@ -220,10 +233,23 @@ class Store:
             rec_id = recommendation_id(report.symbol, document.sha256, rec.paragraph)
             cursor = db.execute(
                 "INSERT OR IGNORE INTO recommendations VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (rec_id, document.sha256, report.symbol, rec.paragraph,
-                 report.state_under_review, report.cycle, report.session, report.year, rec.text,
-                 rec.position.value, _response_source(report, rec), rec.page, rec.as_printed,
-                 None, json.dumps(list(rec.warnings))),
+                (
+                    rec_id,
+                    document.sha256,
+                    report.symbol,
+                    rec.paragraph,
+                    report.state_under_review,
+                    report.cycle,
+                    report.session,
+                    report.year,
+                    rec.text,
+                    rec.position.value,
+                    _response_source(report, rec),
+                    rec.page,
+                    rec.as_printed,
+                    None,
+                    json.dumps(list(rec.warnings)),
+                ),
             )
             if cursor.rowcount == 0:
                 duplicates += 1
@@ -232,8 +258,13 @@ class Store:
                 state = states.resolve(name)
                 db.execute(
                     "INSERT INTO recommendation_states VALUES (?,?,?,?,?)",
-                    (rec_id, position, state.name if state else name,
-                     state.iso3 if state else None, int(state is not None)),
+                    (
+                        rec_id,
+                        position,
+                        state.name if state else name,
+                        state.iso3 if state else None,
+                        int(state is not None),
+                    ),
                 )
         return duplicates
 

@@ -43,5 +43,7 @@ def test_unknown_name_is_not_resolved() -> None:
 
 def test_split_keeps_nested_parentheses_whole() -> None:
     assert split_state_list("Senegal, Venezuela (Bolivarian Republic of), Peru") == [
-        "Senegal", "Venezuela (Bolivarian Republic of)", "Peru",
+        "Senegal",
+        "Venezuela (Bolivarian Republic of)",
+        "Peru",
     ]

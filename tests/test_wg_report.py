@@ -11,15 +11,24 @@ from pipeline.model import Line, LoadedDocument, Page, Position
 
 def test_metadata_of_a_cycle_2_report() -> None:
     report = parsed("slovenia2014_recs.pdf")
-    assert (report.symbol, report.state_under_review, report.session, report.cycle,
-            report.year) == ("A/HRC/28/15", "Slovenia", 20, 2, 2014)
+    assert (
+        report.symbol,
+        report.state_under_review,
+        report.session,
+        report.cycle,
+        report.year,
+    ) == ("A/HRC/28/15", "Slovenia", 20, 2, 2014)
 
 
 def test_several_states_in_one_item() -> None:
     rec = by_paragraph(parsed("slovenia2014_recs.pdf"))["115.8"]
     assert rec.text == "Ratify ICRMW"
     assert rec.recommending_states == (
-        "Senegal", "Sierra Leone", "Venezuela (Bolivarian Republic of)", "Peru", "Uruguay",
+        "Senegal",
+        "Sierra Leone",
+        "Venezuela (Bolivarian Republic of)",
+        "Peru",
+        "Uruguay",
     )
 
 
@@ -54,21 +63,26 @@ def test_misprinted_paragraph_number_is_repaired_with_a_warning() -> None:
 
 
 def _document(lines: list[str]) -> LoadedDocument:
-    page = Page(1, tuple(Line(text, 1, 100.0 + i, 70.0, 10.0) for i, text in
-                         enumerate(lines)), 842.0, True)
+    page = Page(
+        1, tuple(Line(text, 1, 100.0 + i, 70.0, 10.0) for i, text in enumerate(lines)), 842.0, True
+    )
     return LoadedDocument("0" * 64, "synthetic.pdf", (page,), "")
 
 
 def test_misprinted_item_number_between_its_neighbours_is_renumbered() -> None:
     # Cambodia 2014 (A/HRC/26/16) prints "118.09" between 118.108 and 118.110.
-    report = parse_wg_report(_document([
-        "II. Conclusions and/or recommendations",
-        "118. The following recommendations have been examined by and enjoy the support of "
-        "Cambodia:",
-        "118.108 Continue its efforts to reduce poverty (Viet Nam);",
-        "118.09 Strengthen the access to education (Cuba);",
-        "118.110 Pursue the social policies (Nicaragua);",
-    ]))
+    report = parse_wg_report(
+        _document(
+            [
+                "II. Conclusions and/or recommendations",
+                "118. The following recommendations have been examined by and enjoy the support of "
+                "Cambodia:",
+                "118.108 Continue its efforts to reduce poverty (Viet Nam);",
+                "118.09 Strengthen the access to education (Cuba);",
+                "118.110 Pursue the social policies (Nicaragua);",
+            ]
+        )
+    )
     recs = by_paragraph(report)
     assert list(recs) == ["118.108", "118.109", "118.110"]
     assert recs["118.109"].as_printed == "118.09"
@@ -99,9 +113,10 @@ def test_prose_after_the_last_item_is_not_part_of_it() -> None:
 
 def test_positions_of_real_lead_ins() -> None:
     cases = {
-        "The recommendations formulated during the interactive dialogue have been examined by "
-        "Algeria and the recommendations listed below enjoy the support of Algeria:":
-            Position.SUPPORTED,
+        (
+            "The recommendations formulated during the interactive dialogue have been examined "
+            "by Algeria and the recommendations listed below enjoy the support of Algeria:"
+        ): Position.SUPPORTED,
         "The recommendations below did not enjoy the support of Andorra:": Position.NOTED,
         "The recommendations listed below will be examined by Slovenia which will provide "
         "responses in due time": Position.PENDING,
@@ -118,11 +133,12 @@ def test_state_lists_in_every_parenthesis_form() -> None:
     cases = {
         "Ratify OP-CAT (Ghana, Philippines);": ("Ratify OP-CAT", ["Ghana", "Philippines"]),
         "Ratify OP-CAT (France) (Lithuania);": ("Ratify OP-CAT", ["France", "Lithuania"]),
-        "Adopt a law (United Kingdom of Great Britain and Northern Ireland).":
-            ("Adopt a law", ["United Kingdom of Great Britain and Northern Ireland"]),
+        "Adopt a law (United Kingdom of Great Britain and Northern Ireland).": (
+            "Adopt a law",
+            ["United Kingdom of Great Britain and Northern Ireland"],
+        ),
         "Ratify (Argentina Chile, Guatemala);": ("Ratify", ["Argentina", "Chile", "Guatemala"]),
-        "Implement CEDAW recommendations (CEDAW);":
-            ("Implement CEDAW recommendations (CEDAW)", []),
+        "Implement CEDAW recommendations (CEDAW);": ("Implement CEDAW recommendations (CEDAW)", []),
     }
     for text, (body, names) in cases.items():
         got_body, got_names, unknown = split_recommending_states(text, states)

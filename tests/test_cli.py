@@ -1,0 +1,192 @@
+"""The `uprdex` command line: help everywhere, exit codes and exports per the contract."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import fixture
+from openpyxl import load_workbook
+
+from flows.cli import main
+
+CONTRACT_REC_FIELDS = {
+    "id",
+    "document_symbol",
+    "paragraph",
+    "state_under_review",
+    "cycle",
+    "session",
+    "year",
+    "text",
+    "recommending_states",
+    "recommending_state_codes",
+    "response",
+    "response_source",
+    "themes",
+    "cluster_id",
+    "source",
+}
+CONTRACT_DOC_FIELDS = {
+    "sha256",
+    "path",
+    "type",
+    "symbol",
+    "state_under_review",
+    "cycle",
+    "pages",
+    "status",
+    "error",
+}
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Path:
+    """An index holding two real fixtures."""
+    path = tmp_path / "index.sqlite"
+    result = CliRunner().invoke(
+        main,
+        [
+            "ingest",
+            str(fixture("slovenia2014_recs.pdf")),
+            str(fixture("algeria2008_recs.pdf")),
+            "--index",
+            str(path),
+            "--workers",
+            "1",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_every_command_has_help() -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["--help"]).exit_code == 0
+    for name, command in main.commands.items():
+        result = runner.invoke(main, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert command.help and len(command.help) > 20, name
+
+
+def test_ingest_exit_codes(tmp_path: Path) -> None:
+    runner = CliRunner()
+    index = str(tmp_path / "index.sqlite")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(fixture("andorra2011_recs.pdf"), inbox / "good.pdf")
+    (inbox / "broken.pdf").write_bytes(b"<html>404</html>")
+    result = runner.invoke(main, ["ingest", str(inbox), "--index", index, "--workers", "1"])
+    assert result.exit_code == 1
+    assert "broken.pdf: an HTML page" in result.output
+    assert "1 indexed" in result.output
+    assert runner.invoke(main, ["ingest", "--index", index]).exit_code == 2
+    missing = runner.invoke(main, ["ingest", str(tmp_path / "nope.pdf"), "--index", index])
+    assert missing.exit_code == 2
+
+
+def test_export_recommendations_jsonl_follows_the_contract(index: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        [
+            "export",
+            "--what",
+            "recommendations",
+            "--format",
+            "jsonl",
+            "--index",
+            str(index),
+        ],
+    )
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert len(rows) == 47
+    assert all(set(row) >= CONTRACT_REC_FIELDS for row in rows)
+    iran = next(row for row in rows if row["id"] == "A/HRC/28/15#115.6")
+    assert iran["recommending_state_codes"] == ["IRN"]
+    assert iran["response"] == "pending"
+    assert iran["response_source"] == "A/HRC/28/15 para 115"
+    assert iran["source"]["page"] == 3 and len(iran["source"]["sha256"]) == 64
+
+
+def test_export_documents_json(index: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        [
+            "export",
+            "--what",
+            "documents",
+            "--format",
+            "json",
+            "--index",
+            str(index),
+        ],
+    )
+    rows = json.loads(result.output)
+    assert {row["symbol"] for row in rows} == {"A/HRC/28/15", "A/HRC/8/29"}
+    assert all(set(row) >= CONTRACT_DOC_FIELDS and row["status"] == "indexed" for row in rows)
+    assert {row["type"] for row in rows} == {"wg_report"}
+
+
+def test_xlsx_round_trips_the_same_rows_as_csv(index: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    csv_path, xlsx_path = tmp_path / "recs.csv", tmp_path / "recs.xlsx"
+    for fmt, path in (("csv", csv_path), ("xlsx", xlsx_path)):
+        result = runner.invoke(
+            main,
+            [
+                "export",
+                "--what",
+                "recommendations",
+                "--format",
+                fmt,
+                "--out",
+                str(path),
+                "--index",
+                str(index),
+            ],
+        )
+        assert result.exit_code == 0, result.output
+    raw = csv_path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets read the accents right
+    csv_rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    sheet = load_workbook(xlsx_path).active
+    xlsx_rows = [
+        ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
+    ]
+    assert sheet.freeze_panes == "A2"
+    assert len(csv_rows) == len(xlsx_rows) == 48
+    assert csv_rows[0] == xlsx_rows[0]
+    assert [row[0] for row in csv_rows] == [row[0] for row in xlsx_rows]
+
+
+def test_recs_filters_and_show(index: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(
+        main,
+        [
+            "recs",
+            "--index",
+            str(index),
+            "--recommending-state",
+            "Venezuela",
+            "--json",
+        ],
+    )
+    ids = [json.loads(line)["id"] for line in result.output.splitlines()]
+    assert ids == ["A/HRC/28/15#115.8"]
+    shown = runner.invoke(main, ["show", "A/HRC/8/29", "69.6", "--index", str(index)])
+    assert shown.exit_code == 0 and "Holy See" in shown.output
+    absent = runner.invoke(main, ["show", "A/HRC/8/29", "99.1", "--index", str(index)])
+    assert absent.exit_code == 1
+
+
+def test_index_from_environment(index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UPRDEX_INDEX", str(index))
+    result = CliRunner().invoke(main, ["status"])
+    assert str(index) in result.output
+    assert "recommendations: 47" in result.output

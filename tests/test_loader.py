@@ -1,0 +1,85 @@
+"""The PDF loader: clean lines, footnote markers apart, bad files named clearly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from conftest import fixture
+
+from pipeline.errors import BadDocumentError
+from pipeline.loader import load_pdf
+from pipeline.text import load_vocabulary
+
+
+def test_running_headers_and_page_numbers_are_removed() -> None:
+    document = load_pdf(fixture("albania2014_recs.pdf"))
+    texts = [line.text for page in document.pages for line in page.lines]
+    assert not any(text.strip() in {"A/HRC/27/4", "24", "25"} for text in texts)
+    assert not any(text.startswith("GE.14-") for text in texts)
+
+
+def test_first_page_keeps_the_symbol_for_metadata() -> None:
+    assert "A/HRC/27/4" in load_pdf(fixture("albania2014_recs.pdf")).first_page_text
+
+
+def test_superscript_footnote_markers_are_kept_apart_from_the_text() -> None:
+    page = load_pdf(fixture("svn2019_compilation_p1.pdf")).pages[0]
+    line = next(line for line in page.lines if line.text.startswith("Organization (ILO)"))
+    assert line.text == "Organization (ILO)."
+    assert line.markers == ((19, "6"),)
+    disappearance = next(line for line in page.lines if "Enforced Disappearance," in line.text)
+    assert disappearance.text.endswith("Enforced Disappearance,")
+    assert [marker for _, marker in disappearance.markers] == ["3"]
+
+
+def test_footnote_marker_not_glued_to_a_number_in_the_text() -> None:
+    page = load_pdf(fixture("svn2019_compilation_p1.pdf")).pages[0]
+    text = page.text
+    assert "2017 and 2018." in text  # marker 8 follows "2018." in print
+    assert "2018.8" not in text
+
+
+def test_page_without_text_layer_needs_ocr(tmp_path: Path) -> None:
+    pdf = pdfium.PdfDocument.new()
+    pdf.new_page(595, 842)
+    path = tmp_path / "scan.pdf"
+    pdf.save(path)
+    document = load_pdf(path)
+    assert document.needs_ocr
+    assert not document.pages[0].has_text_layer
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty file"),
+        (b"<html><body>Not found</body></html>", "an HTML page"),
+        (b"%PDF-1.7\n" + b"\x00garbage" * 50, "broken PDF"),
+    ],
+)
+def test_bad_files_get_a_clear_error_naming_the_file(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(content)
+    with pytest.raises(BadDocumentError) as error:
+        load_pdf(path)
+    assert "report.pdf" in str(error.value)
+    assert message in str(error.value)
+
+
+def test_words_split_by_the_text_layer_are_rejoined() -> None:
+    vocabulary = load_vocabulary()
+    assert vocabulary.repair("combat discriminati on against Roma") == (
+        "combat discrimination against Roma"
+    )
+    assert vocabulary.repair("Kiribati on the formulation") == "Kiribati on the formulation"
+
+
+def test_line_end_hyphens_keep_real_compounds_and_join_broken_words() -> None:
+    vocabulary = load_vocabulary()
+    assert vocabulary.repair("ill\ufffetreatment of detainees") == "ill-treatment of detainees"
+    assert vocabulary.repair("mandate\ufffeholders") == "mandate-holders"
+    assert vocabulary.repair("discrimi\ufffenation") == "discrimination"

@@ -1,0 +1,103 @@
+"""The index: re-ingesting changes nothing, a changed file replaces its rows, search works."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+from conftest import fixture
+
+from pipeline.ingest import ingest_paths
+from pipeline.settings import LoaderSettings
+from pipeline.store import SCHEMA_VERSION, RecFilter, Store
+
+ONE_WORKER = LoaderSettings(workers=1)
+
+
+def _counts(index: Path) -> tuple[int, int, int]:
+    db = sqlite3.connect(index)
+    try:
+        return tuple(  # type: ignore[return-value]
+            db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("documents", "recommendations", "recommendation_states")
+        )
+    finally:
+        db.close()
+
+
+def test_reingesting_the_same_file_changes_nothing(tmp_path: Path) -> None:
+    index = tmp_path / "index.sqlite"
+    with Store(index) as store:
+        first = ingest_paths([fixture("slovenia2014_recs.pdf")], store, ONE_WORKER)
+    before = _counts(index)
+    with Store(index) as store:
+        second = ingest_paths([fixture("slovenia2014_recs.pdf")], store, ONE_WORKER)
+    assert [r.outcome for r in first] == ["indexed"]
+    assert [r.outcome for r in second] == ["unchanged"]
+    assert _counts(index) == before
+    assert before[1] == 30
+
+
+def test_changed_file_at_the_same_path_replaces_its_rows(tmp_path: Path) -> None:
+    index = tmp_path / "index.sqlite"
+    path = tmp_path / "inbox" / "report.pdf"
+    path.parent.mkdir()
+    shutil.copy(fixture("slovenia2014_recs.pdf"), path)
+    with Store(index) as store:
+        ingest_paths([path], store, ONE_WORKER)
+    shutil.copy(fixture("andorra2011_recs.pdf"), path)
+    with Store(index) as store:
+        ingest_paths([path], store, ONE_WORKER)
+        documents = store.documents()
+        recs = store.recommendations()
+    assert [d["symbol"] for d in documents] == ["A/HRC/16/8"]
+    assert {r["document_symbol"] for r in recs} == {"A/HRC/16/8"}
+
+
+def test_every_recommendation_traces_to_document_hash_page_and_text(tmp_path: Path) -> None:
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths([fixture("albania2014_recs.pdf")], store, ONE_WORKER)
+        recs = store.recommendations()
+        hashes = {d["sha256"] for d in store.documents()}
+    assert recs
+    for rec in recs:
+        assert rec["document_sha256"] in hashes
+        assert rec["page"] >= 1 and rec["text"] and rec["as_printed"]
+
+
+def test_filters_and_full_text_search(tmp_path: Path) -> None:
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths(
+            [fixture("slovenia2014_recs.pdf"), fixture("algeria2008_recs.pdf")], store, ONE_WORKER
+        )
+        by_state = store.recommendations(RecFilter(recommending_state="Iran"))
+        found = store.recommendations(RecFilter(search="enforced disappearance"))
+        supported = store.recommendations(
+            RecFilter(state_under_review="Algeria", response="supported")
+        )
+    assert [r["id"] for r in by_state] == ["A/HRC/28/15#115.6"]
+    assert by_state[0]["recommending_state_codes"] == ["IRN"]
+    assert {r["id"] for r in found} >= {"A/HRC/8/29#69.5", "A/HRC/28/15#115.14"}
+    assert len(supported) == 17
+
+
+def test_search_text_is_never_read_as_query_syntax(tmp_path: Path) -> None:
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths([fixture("slovenia2014_recs.pdf")], store, ONE_WORKER)
+        plain = store.recommendations(RecFilter(search="ICRMW"))
+        assert store.recommendations(RecFilter(search='ICRMW" OR "x')) == []
+        assert store.recommendations(RecFilter(search="(ICRMW*")) == plain
+        assert len(plain) == 6
+
+
+def test_schema_version_is_recorded_and_reopening_migrates_nothing(tmp_path: Path) -> None:
+    index = tmp_path / "index.sqlite"
+    Store(index).close()
+    Store(index).close()
+    db = sqlite3.connect(index)
+    version = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]
+    mode = db.execute("PRAGMA journal_mode").fetchone()[0]
+    db.close()
+    assert int(version) == SCHEMA_VERSION
+    assert mode == "wal"
