@@ -50,10 +50,16 @@ BODY_REFERENCES = re.compile(
     r"|of the|[.:]\s*$))",
     re.IGNORECASE,
 )
-# "35 (a), (b), (e) and (g) (i)" -> paragraph 35 and its letters.
-REFERENCE = re.compile(r"(\d{1,3})\b((?:[\s,]*(?:and\s+)?\(\s*[a-z]\s*\))*)")
+# "35 (a), (b), (e) and (g) (i)", "48 (b, c, d)" -> paragraph 35 and its letters.
+REFERENCE = re.compile(r"(\d{1,3})\b((?:[\s,]*(?:and\s+)?\(\s*[a-z](?:\s*,\s*[a-z])*\s*\))*)")
+# "(a)", "( b )", "(b, c" in "35 (a), ( b ) and (g)", "48 (b, c, d)"
+CITED_LETTER = re.compile(r"(?<=[(,])\s*([a-z])\b(?=\s*[),])")
 # "... that Viet Nam (a) increase the independence ...; (b) bring its press laws ...".
 LETTER = re.compile(r"\(([a-z])\)\s")
+# "Finland recommended", "Mexico also encouraged": the verb after a recommending State.
+RECOMMENDING_VERB = re.compile(
+    r"\b(?:also\s+|further\s+)?(?:recommended|encouraged|urged|called|invited|suggested)\b"
+)
 # "... more mutually cohesive. It appreciated ...": where a cited recommendation ends.
 SENTENCE_END = re.compile(r"(?<=[a-z)])\.\s+(?=[A-Z])")
 # "A/HRC/12/11*", "8 GE.09-16382", "GE.14-12727", "Page 17", "23": page headers and footers.
@@ -357,9 +363,9 @@ def _referenced_recommendations(
         for references in BODY_REFERENCES.finditer(lead_in):
             for reference in REFERENCE.finditer(references.group(1)):
                 number = int(reference.group(1))
-                letters: list[str | None] = [*re.findall(r"[a-z]", reference.group(2))]
-                for letter in letters or [None]:
-                    if number in body and (number, letter) not in seen:
+                letters = CITED_LETTER.findall(reference.group(2))
+                for letter in letters or _letters_of(body[number]) if number in body else []:
+                    if (number, letter) not in seen:
                         seen.add((number, letter))
                         yield from _body_recommendation(
                             body[number], number, letter, paragraph, states
@@ -384,7 +390,7 @@ def _body_recommendation(
         sentence = RECOMMENDING_SENTENCE.search(text)
         ask = sentence.group() if sentence else text
         start = sentence.start() if sentence else 0
-    state = _leading_state(text, states)
+    state = _leading_state(text, states) or _subject_state(text[:start], states)
     offsets = list(accumulate(len(line.text) + 1 for line in lines))
     page = lines[min(bisect_right(offsets, start), len(lines) - 1)].page
     yield Recommendation(
@@ -399,6 +405,12 @@ def _body_recommendation(
     )
 
 
+def _letters_of(lines: list[Line]) -> list[str | None]:
+    """The letters "(a)", "(b)" ... of a cited paragraph, or [None] when it has none."""
+    text = " ".join(line.text for line in lines)
+    return list(dict.fromkeys(LETTER.findall(text))) or [None]
+
+
 def _leading_state(text: str, states: StateTable) -> str | None:
     """The State whose name opens a paragraph: "The Czech Republic recommended ..."."""
     words = text.split()[:_MAX_STATE_WORDS]
@@ -406,6 +418,17 @@ def _leading_state(text: str, states: StateTable) -> str | None:
         state = states.resolve(" ".join(words[:count]).rstrip(",;:"))
         if state:
             return state.name
+    return None
+
+
+def _subject_state(text: str, states: StateTable) -> str | None:
+    """The State that last recommends in the text: "..., Finland recommended that Viet Nam"."""
+    for verb in reversed(list(RECOMMENDING_VERB.finditer(text))):
+        words = text[: verb.start()].split()[-_MAX_STATE_WORDS:]
+        for count in range(len(words), 0, -1):
+            state = states.resolve(" ".join(words[-count:]).strip(",;:"))
+            if state:
+                return state.name
     return None
 
 
@@ -454,7 +477,7 @@ def split_recommending_states(text: str, states: StateTable) -> tuple[str, list[
             names.extend(resolved[0])
     for group_names in trailing:
         names.extend(group_names)
-    return body.rstrip(" ;.,:"), list(dict.fromkeys(names)), unknown
+    return body.rstrip(" ;.,:"), names, unknown
 
 
 def _last_parenthetical(text: str) -> tuple[int, str] | None:

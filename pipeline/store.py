@@ -227,12 +227,13 @@ class Store:
     def _write_recommendations(
         self, db: sqlite3.Connection, document: DocumentRow, report: WgReport
     ) -> int:
+        """Insert the report's recommendations; returns how many another copy already holds."""
         states = load_states()
-        duplicates = 0
+        rec_rows: list[tuple[Any, ...]] = []
+        state_rows: list[tuple[Any, ...]] = []
         for rec in report.recommendations:
             rec_id = recommendation_id(report.symbol, document.sha256, rec.paragraph)
-            cursor = db.execute(
-                "INSERT OR IGNORE INTO recommendations VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            rec_rows.append(
                 (
                     rec_id,
                     document.sha256,
@@ -249,24 +250,30 @@ class Store:
                     rec.as_printed,
                     None,
                     json.dumps(list(rec.warnings)),
-                ),
+                )
             )
-            if cursor.rowcount == 0:
-                duplicates += 1
-                continue
             for position, name in enumerate(rec.recommending_states):
                 state = states.resolve(name)
-                db.execute(
-                    "INSERT INTO recommendation_states VALUES (?,?,?,?,?)",
+                state_rows.append(
                     (
                         rec_id,
                         position,
                         state.name if state else name,
                         state.iso3 if state else None,
                         int(state is not None),
-                    ),
+                    )
                 )
-        return duplicates
+        db.executemany(
+            "INSERT OR IGNORE INTO recommendations VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            rec_rows,
+        )
+        inserted = db.execute(
+            "SELECT count(*) FROM recommendations WHERE document_sha256 = ?", (document.sha256,)
+        ).fetchone()[0]
+        db.executemany(
+            "INSERT OR IGNORE INTO recommendation_states VALUES (?,?,?,?,?) ", state_rows
+        )
+        return len(rec_rows) - inserted
 
     # --- reading -------------------------------------------------------------------------
 

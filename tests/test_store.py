@@ -101,3 +101,17 @@ def test_schema_version_is_recorded_and_reopening_migrates_nothing(tmp_path: Pat
     db.close()
     assert int(version) == SCHEMA_VERSION
     assert mode == "wal"
+
+
+def test_second_copy_of_a_report_keeps_its_recommendations_once(tmp_path: Path) -> None:
+    copy = tmp_path / "copy.pdf"
+    # Same report, other bytes (as the same WG report downloaded from two sites).
+    copy.write_bytes(fixture("andorra2011_recs.pdf").read_bytes() + b"\n% another copy\n")
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths([fixture("andorra2011_recs.pdf")], store, ONE_WORKER)
+        second = ingest_paths([copy], store, ONE_WORKER)
+        recs = store.recommendations()
+    assert [r["id"] for r in recs] == ["A/HRC/16/8#85.1", "A/HRC/16/8#85.2"]
+    assert second[0].warnings == (
+        "2 recommendations already indexed from another copy of A/HRC/16/8; kept once",
+    )
