@@ -267,7 +267,7 @@ class Store:
             "INSERT OR IGNORE INTO recommendations VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             rec_rows,
         )
-        inserted = db.execute(
+        inserted: int = db.execute(
             "SELECT count(*) FROM recommendations WHERE document_sha256 = ?", (document.sha256,)
         ).fetchone()[0]
         db.executemany(
