@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["cycle_of_session", "find_session", "find_symbol", "find_year", "normalize_symbol"]
+from extractors.states import StateTable, load_states
+
+__all__ = [
+    "cycle_of_session",
+    "find_session",
+    "find_state_under_review",
+    "find_symbol",
+    "find_year",
+    "normalize_symbol",
+]
 
 # "United Nations A/HRC/28/15", " A/HRC/ 8/29 ", "A/HRC/WG.6/34/SVN/2", "A/HRC/26/16/Add.1";
 # the text layer may split "A" and "/HRC/26/16" into two runs.
@@ -99,3 +108,34 @@ def cycle_of_session(session: int | None) -> int | None:
     if session is None:
         return None
     return next(cycle for start, cycle in _CYCLE_STARTS if session >= start)
+
+
+# "A/HRC/WG.6/34/SVN/2": the pre-session documents carry the State's ISO code.
+_SYMBOL_ISO = re.compile(r"/WG\.6/\d+/([A-Z]{3})/")
+# "Compilation on Slovenia", "Summary of Stakeholders' submissions on Slovenia",
+# "43/112. Outcome of the universal periodic review: Slovenia"
+_ON_STATE = re.compile(
+    r"\b(?:(?:Compilation|submissions|information)\s+on|periodic\s+review:)\s+(?:the\s+)?"
+    r"([^\n*]{2,60})",
+    re.IGNORECASE,
+)
+# "The review of Slovenia was held at the 13th meeting"
+_REVIEW_OF = re.compile(r"review of\s+(?:the\s+)?(.{2,60}?)\s+was held", re.IGNORECASE)
+
+
+def find_state_under_review(head: str, states: StateTable | None = None) -> str | None:
+    """The State a UPR document is about, from its first pages: the ISO code in a pre-session
+    symbol, a line that is only a State's name (under the title), or "Compilation on X"."""
+    states = states or load_states()
+    symbol = _SYMBOL_ISO.search(head)
+    if symbol and (state := states.by_iso3(symbol.group(1))):
+        return state.name
+    for line in head.splitlines()[:40]:
+        state = states.resolve(line.strip(" *"))
+        if state:
+            return state.name
+    for pattern in (_ON_STATE, _REVIEW_OF):
+        match = pattern.search(head)
+        if match and (state := states.resolve(match.group(1).strip())):
+            return state.name
+    return None

@@ -13,7 +13,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, groupby
 
 from extractors.metadata import cycle_of_session, find_session, find_symbol, find_year
 from extractors.states import StateTable, load_states, split_state_list
@@ -106,6 +106,9 @@ _LEAD_IN = re.compile(
     r"|^All conclusions",
     re.IGNORECASE,
 )
+# "(Mexico); consider": the end of one ask inside a cycle-1 item; not "(Brazil); CEDAW (Italy)",
+# where the same ask goes on with another treaty.
+PART_END = re.compile(r"\)\s*;(?!\s*(?:and\s+)?[A-Z]{2,}\b)")
 _CLOSED_ITEM = re.compile(r"\)\s*[;.]\s*$")
 # "...consolidate its efforts; and" / "...; or": the joiner left before the next letter.
 _TRAILING_JOINER = re.compile(r"[\s;,.]*(?:\b(?:and|or)\b)?[\s;,.]*$")
@@ -452,10 +455,13 @@ def split_recommending_states(text: str, states: StateTable) -> tuple[str, list[
     Returns (text without the trailing State lists and final ";"/".", the States in print
     order as UN short names (unknown names kept as printed), the unknown names). State lists
     inside the text, as cycle-1 items print them ("to adhere to (Algeria) or to consider the
-    ratification of (Mexico) the Convention"), count as recommending States too.
+    ratification of (Mexico) the Convention"), count as recommending States too. A State
+    counts once per part of the item closed by ";" ("Adhere to ICESCR (Mexico); ratify
+    ICRMW (Mexico)" is two asks of Mexico), and once in a merged "/" variant list ("Continue
+    promoting (Bolivia) / to support (Lebanon) initiatives in defence (Bolivia)").
     """
     body = text.strip()
-    trailing: list[list[str]] = []
+    trailing: list[tuple[int, list[str]]] = []
     unknown: list[str] = []
     while True:
         body = body.rstrip(" ;.,:")
@@ -466,17 +472,20 @@ def split_recommending_states(text: str, states: StateTable) -> tuple[str, list[
         resolved = _resolve_list(inner, states)
         if resolved is None:
             break
-        trailing.insert(0, resolved[0])
+        trailing.insert(0, (start, resolved[0]))
         unknown.extend(resolved[1])
         body = body[:start].rstrip()
+    groups = [
+        (start, resolved[0])
+        for start, inner in _inline_parentheticals(body)
+        if (resolved := _resolve_list(inner, states, strict=True))
+    ]
+    breaks = [match.start() for match in PART_END.finditer(text.strip())]
     names: list[str] = []
-    for start, inner in _inline_parentheticals(body):
-        del start
-        resolved = _resolve_list(inner, states, strict=True)
-        if resolved:
-            names.extend(resolved[0])
-    for group_names in trailing:
-        names.extend(group_names)
+    for _, part_groups in groupby(
+        groups + trailing, key=lambda group: bisect_right(breaks, group[0])
+    ):
+        names.extend(dict.fromkeys(name for _, group in part_groups for name in group))
     return body.rstrip(" ;.,:"), names, unknown
 
 

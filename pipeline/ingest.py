@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractors.doctype import classify
-from extractors.metadata import find_symbol
+from extractors.addendum import Addendum, parse_addendum
+from extractors.metadata import find_state_under_review, find_symbol, find_year
 from extractors.wg_report import parse_wg_report
 from pipeline.errors import UprdexError
 from pipeline.loader import load_pdf, read_pdf_bytes
@@ -28,7 +29,8 @@ class Extracted:
     """Everything extracted from one file, ready for the store."""
 
     document: DocumentRow
-    report: WgReport | None
+    report: WgReport | None = None
+    addendum: Addendum | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,12 +87,15 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
                 f"{path.name}: no text layer (a scan?): run OCR (e.g. ocrmypdf) and "
                 "drop the result",
             ),
-            None,
         )
     symbol = find_symbol(loaded.first_page_text)
     kind = classify(symbol, loaded.first_page_text)
     report = parse_wg_report(loaded) if kind == "wg_report" else None
-    meta = report or WgReport(symbol, None, None, None, None)
+    addendum = parse_addendum(loaded) if kind == "addendum" else None
+    head = "\n".join([loaded.first_page_text, *(page.text for page in loaded.pages[:3])])
+    meta = report or WgReport(
+        symbol, find_state_under_review(head), None, None, find_year(loaded.first_page_text)
+    )
     document = DocumentRow(
         sha256,
         str(path),
@@ -105,7 +110,7 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
         None,
         meta.warnings,
     )
-    return Extracted(document, report)
+    return Extracted(document, report, addendum)
 
 
 def _failed(path: Path, sha256: str | None, error: str) -> Extracted:
@@ -187,7 +192,7 @@ def _store(extracted: Extracted, store: Store) -> IngestResult:
     document = extracted.document
     if document.status is DocumentStatus.FAILED and not document.sha256:
         return IngestResult(document.path, None, "failed", error=document.error)
-    warnings = store.write_document(document, extracted.report)
+    warnings = store.write_document(document, extracted.report, extracted.addendum)
     count = len(extracted.report.recommendations) if extracted.report else 0
     return IngestResult(
         document.path,

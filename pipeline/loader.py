@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import math
 import re
 import statistics
 from collections.abc import Iterator
@@ -165,11 +166,15 @@ def _first_char_box(
 
 
 def _size(textpage: pdfium.PdfTextPage, index: int) -> float:
-    """The printed size of a character: the height of its loose box (font ascent to descent,
-    text matrix applied). FPDFText_GetFontSize ignores the matrix and says 1.0 for text that
-    is scaled by it, as many UN PDFs are."""
-    _left, bottom, _right, top = textpage.get_charbox(index, loose=True)
-    return float(top - bottom)
+    """The printed size of a character: its font size scaled by the text matrix.
+
+    FPDFText_GetFontSize alone says 1.0 for text scaled by its matrix, as many UN PDFs are;
+    loose boxes vary with each font's ascent and descent.
+    """
+    size = float(pdfium_c.FPDFText_GetFontSize(textpage.raw, index))
+    pdfium_c.FPDFText_GetMatrix(textpage.raw, index, _matrix)
+    scale = math.hypot(_matrix.c, _matrix.d)
+    return size * scale if scale > 0 else size
 
 
 def _is_header_or_footer(text: str, top: float, height: float, margin: float) -> bool:
@@ -215,6 +220,7 @@ def _split_markers(
     return "".join(kept), tuple(markers)
 
 
+_matrix = pdfium_c.FS_MATRIX()
 _left = ctypes.c_double()
 _right = ctypes.c_double()
 _bottom = ctypes.c_double()

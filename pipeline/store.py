@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from extractors.states import load_states
-from pipeline.model import DocumentStatus, Recommendation, WgReport
+from extractors.addendum import Addendum, wg_symbol_of
+from pipeline.model import DocumentStatus, Position, Recommendation, WgReport
 
 __all__ = ["SCHEMA_VERSION", "DocumentRow", "RecFilter", "Store", "recommendation_id"]
 
@@ -58,7 +59,11 @@ _MIGRATIONS: tuple[str, ...] = (
         page INTEGER NOT NULL,
         as_printed TEXT NOT NULL,
         cluster_id TEXT,
-        warnings TEXT NOT NULL DEFAULT '[]'
+        warnings TEXT NOT NULL DEFAULT '[]',
+        section_response TEXT NOT NULL,
+        section_source TEXT,
+        response_detail TEXT,
+        response_conflict TEXT
     );
     CREATE INDEX recommendations_document ON recommendations(document_sha256);
     CREATE INDEX recommendations_sur ON recommendations(state_under_review, cycle);
@@ -71,6 +76,35 @@ _MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (recommendation_id, position)
     );
     CREATE INDEX recommendation_states_name ON recommendation_states(name);
+    CREATE TABLE responses (
+        document_sha256 TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,
+        addendum_symbol TEXT,
+        wg_symbol TEXT,
+        ref TEXT NOT NULL,
+        position TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        page INTEGER NOT NULL,
+        paragraph TEXT,
+        as_printed TEXT NOT NULL,
+        PRIMARY KEY (document_sha256, ref)
+    );
+    CREATE INDEX responses_wg ON responses(wg_symbol);
+    CREATE TABLE evidence (
+        id INTEGER PRIMARY KEY,
+        recommendation_id TEXT,
+        target_symbol TEXT,
+        target_ref TEXT NOT NULL,
+        document_sha256 TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,
+        page INTEGER NOT NULL,
+        footnote TEXT,
+        kind TEXT NOT NULL,
+        as_printed TEXT NOT NULL,
+        context TEXT NOT NULL,
+        score REAL NOT NULL DEFAULT 1.0,
+        corrected INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX evidence_recommendation ON evidence(recommendation_id);
+    CREATE INDEX evidence_target ON evidence(target_symbol);
     CREATE VIRTUAL TABLE recommendations_fts USING fts5(
         text, content='recommendations', content_rowid='rowid', tokenize='porter unicode61'
     );
@@ -181,18 +215,20 @@ class Store:
         row = self.db.execute("SELECT 1 FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
         return row is not None
 
-    def write_document(self, document: DocumentRow, report: WgReport | None) -> list[str]:
+    def write_document(
+        self,
+        document: DocumentRow,
+        report: WgReport | None = None,
+        addendum: Addendum | None = None,
+    ) -> list[str]:
         """Replace everything known about this file (and an older version at the same path).
 
-        Returns the warnings recorded. Recommendations already indexed from another copy of the
-        same report (same symbol) are kept once.
+        Then bring the final responses of the WG reports it touches up to date, whichever of
+        the report and its addendum came first. Returns the warnings recorded.
         """
         warnings = list(document.warnings)
         with self.transaction() as db:
-            db.execute(
-                "DELETE FROM documents WHERE sha256 = ? OR (path = ? AND sha256 != ?)",
-                (document.sha256, document.path, document.sha256),
-            )
+            touched = self._delete_documents(db, document)
             db.execute(
                 "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
@@ -218,10 +254,78 @@ class Store:
                         f"{duplicates} recommendations already indexed from another copy of "
                         f"{report.symbol}; kept once"
                     )
+                touched.add(report.symbol)
+            if addendum is not None:
+                warnings.extend(self._write_responses(db, document, addendum))
+                touched.add(addendum.wg_symbol)
+            for symbol in sorted(s for s in touched if s):
+                warnings.extend(_refresh_responses(db, symbol))
             db.execute(
                 "UPDATE documents SET warnings = ? WHERE sha256 = ?",
                 (json.dumps(warnings), document.sha256),
             )
+        return warnings
+
+    @staticmethod
+    def _delete_documents(db: sqlite3.Connection, document: DocumentRow) -> set[str | None]:
+        """Delete this file's old rows; returns the WG report symbols they touched."""
+        old = db.execute(
+            "SELECT type, symbol FROM documents WHERE sha256 = ? OR (path = ? AND sha256 != ?)",
+            (document.sha256, document.path, document.sha256),
+        ).fetchall()
+        db.execute(
+            "DELETE FROM documents WHERE sha256 = ? OR (path = ? AND sha256 != ?)",
+            (document.sha256, document.path, document.sha256),
+        )
+        return {
+            wg_symbol_of(row["symbol"]) if row["type"] == "addendum" else row["symbol"]
+            for row in old
+        }
+
+    @staticmethod
+    def _write_responses(
+        db: sqlite3.Connection, document: DocumentRow, addendum: Addendum
+    ) -> list[str]:
+        """Store an addendum's responses and the State's comments (evidence "state_comment")."""
+        seen: dict[str, str] = {}
+        warnings: list[str] = []
+        for response in addendum.responses:
+            if response.ref in seen:
+                if seen[response.ref] != response.position.value:
+                    warnings.append(
+                        f"recommendation {response.ref} is listed as {seen[response.ref]} and "
+                        f"as {response.position.value}; the first is kept"
+                    )
+                continue
+            seen[response.ref] = response.position.value
+            db.execute(
+                "INSERT INTO responses VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    document.sha256,
+                    addendum.symbol,
+                    addendum.wg_symbol,
+                    response.ref,
+                    response.position.value,
+                    response.detail,
+                    response.page,
+                    response.paragraph,
+                    response.as_printed,
+                ),
+            )
+            if response.comment:
+                db.execute(
+                    "INSERT INTO evidence (target_symbol, target_ref, document_sha256, page, kind,"
+                    " as_printed, context) VALUES (?,?,?,?,?,?,?)",
+                    (
+                        addendum.wg_symbol,
+                        response.ref,
+                        document.sha256,
+                        response.page,
+                        "state_comment",
+                        response.as_printed,
+                        response.comment,
+                    ),
+                )
         return warnings
 
     def _write_recommendations(
@@ -250,6 +354,10 @@ class Store:
                     rec.as_printed,
                     None,
                     json.dumps(list(rec.warnings)),
+                    rec.position.value,
+                    _response_source(report, rec),
+                    None,
+                    None,
                 )
             )
             for position, name in enumerate(rec.recommending_states):
@@ -264,7 +372,7 @@ class Store:
                     )
                 )
         db.executemany(
-            "INSERT OR IGNORE INTO recommendations VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR IGNORE INTO recommendations VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             rec_rows,
         )
         inserted: int = db.execute(
@@ -339,6 +447,79 @@ def _statements(script: str) -> Iterator[str]:
         if joined.endswith(";") and sqlite3.complete_statement(joined):
             yield joined
             buffer = []
+
+
+def _refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
+    """Final position of each recommendation of one WG report: the addendum's answer when
+    there is one (later addenda win), else the WG report section's. A disagreement with a
+    position the section already stated is kept in `response_conflict`, never silently lost.
+    """
+    recs = db.execute(
+        "SELECT id, paragraph, section_response, section_source FROM recommendations "
+        "WHERE document_symbol = ?",
+        (wg_symbol,),
+    ).fetchall()
+    paragraphs = {rec["paragraph"].split(".")[0] for rec in recs}
+    pending = {
+        rec["paragraph"].split(".")[0]
+        for rec in recs
+        if rec["section_response"] == Position.PENDING.value
+    }
+    # A bare index ("accepts the recommendations 1-5") counts within the pending paragraph.
+    bare_base = (
+        next(iter(pending))
+        if len(pending) == 1
+        else (next(iter(paragraphs)) if len(paragraphs) == 1 else None)
+    )
+
+    def resolve(ref: str) -> str | None:
+        if "." in ref:
+            return ref
+        return f"{bare_base}.{ref}" if bare_base else None
+
+    answers: dict[str, sqlite3.Row] = {}
+    for response in db.execute(
+        "SELECT r.* FROM responses r JOIN documents d ON d.sha256 = r.document_sha256 "
+        "WHERE r.wg_symbol = ? ORDER BY d.ingested_at, r.addendum_symbol",
+        (wg_symbol,),
+    ):
+        paragraph = resolve(response["ref"])
+        if paragraph:
+            answers[paragraph] = response
+    updates: list[tuple[Any, ...]] = []
+    for rec in recs:
+        answer = answers.get(rec["paragraph"])
+        if answer is None:
+            updates.append((rec["section_response"], rec["section_source"], None, None, rec["id"]))
+            continue
+        where = f"para {answer['paragraph']}" if answer["paragraph"] else f"p. {answer['page']}"
+        source = f"{answer['addendum_symbol']} {where}"
+        conflict = None
+        stated = rec["section_response"]
+        if stated in (Position.SUPPORTED.value, Position.NOTED.value) and (
+            stated != answer["position"]
+        ):
+            conflict = f"{rec['section_source']}: {stated}; {source}: {answer['position']}"
+        updates.append((answer["position"], source, answer["detail"], conflict, rec["id"]))
+    db.executemany(
+        "UPDATE recommendations SET response = ?, response_source = ?, response_detail = ?, "
+        "response_conflict = ? WHERE id = ?",
+        updates,
+    )
+    known = {rec["paragraph"] for rec in recs}
+    unmatched = sorted({p for p in answers if p not in known})
+    for row in db.execute(
+        "SELECT id, target_ref FROM evidence WHERE target_symbol = ?", (wg_symbol,)
+    ).fetchall():
+        paragraph = resolve(row["target_ref"])
+        rec_id = f"{wg_symbol}#{paragraph}" if paragraph in known else None
+        db.execute("UPDATE evidence SET recommendation_id = ? WHERE id = ?", (rec_id, row["id"]))
+    if recs and unmatched:
+        return [
+            f"{wg_symbol}: responses to {len(unmatched)} paragraphs not in the report "
+            f"({', '.join(unmatched[:5])}{' ...' if len(unmatched) > 5 else ''})"
+        ]
+    return []
 
 
 def _response_source(report: WgReport, rec: Recommendation) -> str | None:

@@ -1,0 +1,272 @@
+"""Addenda (Add.1): the State's responses to the recommendations of its WG report.
+
+Three real forms (Slovenia's three cycles):
+- lists by category: "3. The Government ... accepts the recommendations 1–5, 14–16, 20–23 ..."
+  (bare indexes into the WG report's pending paragraph) or "... accepts the following
+  recommendations 122.1, 122.12, 122.17-18 ..." (full paragraphs; "122.17-18" = 122.17-122.18),
+  with comments per recommendation: "Rec. 18 We consider ...", "Recs. 6–13 ...", or a line
+  "122.14– 15" followed by the comment;
+- one numbered paragraph per recommendation (cycle 1): "2. Slovenia accepts the
+  recommendation.", "5., 6., 7., 8., 9. The Slovenian Government accepts these
+  recommendations.";
+Categories keep their detail ("accepted; considered already implemented or in process").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from extractors.metadata import find_symbol
+from pipeline.model import Line, LoadedDocument, Position
+
+__all__ = ["Addendum", "Response", "expand_refs", "parse_addendum", "wg_symbol_of"]
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """The State's answer to one recommendation, as the addendum prints it.
+
+    `ref` is a full paragraph ("115.3") or a bare index ("3") into the WG report's pending
+    paragraph, resolved when the WG report is known. `paragraph` is the addendum paragraph
+    that states it (for response_source); `comment` is the State's own words, if any.
+    """
+
+    ref: str
+    position: Position
+    detail: str
+    page: int
+    paragraph: str | None
+    as_printed: str
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Addendum:
+    """What an addendum says: its symbol, its WG report's symbol and the responses."""
+
+    symbol: str | None
+    wg_symbol: str | None
+    responses: tuple[Response, ...]
+
+
+# A reference list: "1–5, 14–16, 20–23", "122.17-18", "150 – 152", "122.34- 35", "115.1"
+_REF = r"\d{1,3}(?:\s?\.\s?\d{1,3})?"
+REF_RANGE = re.compile(rf"({_REF})(?:\s*[-–—]\s*({_REF}))?")
+# "3. The Government of the Republic of Slovenia accepts the recommendations 1–5, 14–"
+# "5. For the time being, the Government ... notes recommendations 6–13, 17, 19"
+LIST_STATEMENT = re.compile(
+    rf"\b(?P<verb>accepts?|supports?|notes?|rejects?|does not (?:accept|support))\s+"
+    rf"(?:the\s+)?(?:following\s+)?recommendations?\s*(?:No(?:s)?\.\s*)?"
+    rf"(?P<refs>{_REF}(?:\s*(?:[-–—,]|and)\s*{_REF})*)",
+    re.IGNORECASE,
+)
+# "Rec. 18 We consider ...", "Recs. 6–13 The Government ..."
+COMMENT_START = re.compile(rf"^Recs?\.\s*(?P<refs>{_REF}(?:\s*[-–—,]\s*{_REF})*)\s*(?P<rest>.*)$")
+# A line that is only references, heading a comment (cycle 3): "122.11", "122.14– 15"
+REF_LINE = re.compile(r"^(?P<refs>\d{1,3}\.\d{1,3}(?:\s*[-–—,]\s*\d{1,3}(?:\.\d{1,3})?)*)\s*$")
+# "3. ..." a numbered paragraph; "5., 6., 7., 8., 9. The Slovenian Government accepts ..."
+NUMBERED = re.compile(r"^(?P<nums>\d{1,3}\.(?:\s*,?\s*\d{1,3}\.)*)\s+(?P<rest>\S.*)$")
+# Section headings that set the category: "II. Accepted recommendations that Slovenia
+# considers already implemented or in process of implementation", "III. Noted recommendations"
+HEADING = re.compile(
+    r"^(?:[IVX]+\.\s*)?(?P<kind>Accepted|Supported|Noted|Not supported|Rejected|Partially "
+    r"(?:accepted|supported))\s+recommendations\b(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+# Verdicts in a one-paragraph-per-recommendation answer, in the order they appear.
+_VERDICTS: tuple[tuple[re.Pattern[str], Position, str], ...] = (
+    (
+        re.compile(r"\b(?:cannot|can ?not|does not|do not|will not)\s+(?:accept|support)", re.I),
+        Position.NOTED,
+        "not accepted",
+    ),
+    (
+        re.compile(r"\bcannot[^.]{0,40}make a definitive statement", re.I),
+        Position.NOTED,
+        "no definitive position",
+    ),
+    (
+        re.compile(
+            r"\b(?:supports?|accepts?|agrees? with) (?:in part|partially)|partially "
+            r"(?:accept|support)",
+            re.I,
+        ),
+        Position.SUPPORTED,
+        "supported in part",
+    ),
+    (re.compile(r"\b(?:accepts?|supports?)\b(?! that)", re.I), Position.SUPPORTED, "accepted"),
+    (
+        re.compile(r"\b(?:notes|takes note of) (?:the|these|this) recommendations?", re.I),
+        Position.NOTED,
+        "noted",
+    ),
+    (re.compile(r"\brejects?\b", re.I), Position.NOTED, "rejected"),
+)
+_IMPLEMENTED = re.compile(r"already implemented|in (?:the )?process of implementation", re.I)
+
+
+def wg_symbol_of(addendum_symbol: str | None) -> str | None:
+    """The WG report an addendum answers: "A/HRC/28/15/Add.1" -> "A/HRC/28/15"."""
+    if not addendum_symbol:
+        return None
+    base = re.sub(r"/Add\.\d+$", "", addendum_symbol)
+    return base if base != addendum_symbol else None
+
+
+def expand_refs(text: str) -> Iterator[tuple[str, str]]:
+    """(reference, as printed) for every item of a list: "1–5, 14" -> 1..5, 14;
+    "122.17-18" -> 122.17, 122.18; "115.44 -115.47" -> 115.44..115.47."""
+    for match in REF_RANGE.finditer(text):
+        first = _clean(match.group(1))
+        last = _clean(match.group(2)) if match.group(2) else None
+        printed = match.group(0)
+        if last is None:
+            yield first, printed
+            continue
+        prefix, _, start = first.rpartition(".")
+        last_prefix, _, end = last.rpartition(".")
+        if last_prefix and prefix and last_prefix != prefix:
+            yield first, printed  # "115.3-116.2": not a range of one paragraph
+            yield last, printed
+            continue
+        low, high = int(start), int(end)
+        if high < low or high - low > 400:
+            yield first, printed
+            continue
+        for number in range(low, high + 1):
+            yield (f"{prefix}.{number}" if prefix else str(number)), printed
+
+
+def _clean(ref: str) -> str:
+    return re.sub(r"\s+", "", ref)
+
+
+def parse_addendum(document: LoadedDocument) -> Addendum:
+    """Every response an addendum gives, with the State's comments."""
+    symbol = find_symbol(document.first_page_text)
+    lines = [line for page in document.pages for line in page.lines if not line.is_note]
+    blocks = list(_blocks(lines))
+    responses = _list_responses(blocks)
+    if not responses:
+        responses = _per_paragraph_responses(blocks)
+    return Addendum(symbol, wg_symbol_of(symbol), tuple(responses))
+
+
+@dataclass
+class _Block:
+    """A run of lines: a numbered paragraph, a comment, a heading or loose text."""
+
+    kind: str  # "paragraph" | "comment" | "heading" | "text"
+    head: str  # paragraph numbers, comment refs, or heading kind
+    text: str
+    page: int
+    category: str | None
+
+
+def _blocks(lines: list[Line]) -> Iterator[_Block]:
+    current: _Block | None = None
+    category: str | None = None
+    for line in lines:
+        text = line.text.strip()
+        heading = HEADING.match(text)
+        comment = COMMENT_START.match(text)
+        ref_line = REF_LINE.match(text)
+        numbered = NUMBERED.match(text)
+        start: _Block | None = None
+        if heading:
+            category = f"{heading.group('kind')} {heading.group('rest')}".strip()
+            start = _Block("heading", heading.group("kind"), text, line.page, category)
+        elif comment:
+            start = _Block(
+                "comment", comment.group("refs"), comment.group("rest"), line.page, category
+            )
+        elif ref_line:
+            start = _Block("comment", ref_line.group("refs"), "", line.page, category)
+        elif numbered:
+            start = _Block(
+                "paragraph", numbered.group("nums"), numbered.group("rest"), line.page, category
+            )
+        if start is not None:
+            if current is not None:
+                yield current
+            current = start
+        elif current is not None:
+            if current.kind == "heading" and not text[:1].islower():
+                yield current
+                current = _Block("text", "", text, line.page, category)
+            else:
+                current.text = f"{current.text} {text}".strip()
+                if current.kind == "heading":
+                    category = f"{category} {text}"
+                    current.category = category
+        else:
+            current = _Block("text", "", text, line.page, category)
+    if current is not None:
+        yield current
+
+
+def _category(verb: str, heading: str | None, statement: str) -> tuple[Position, str]:
+    verb = verb.lower()
+    if verb.startswith(("note", "reject", "does not")):
+        return Position.NOTED, "noted" if verb.startswith("note") else "not accepted"
+    detail = "accepted"
+    if heading and re.search(r"partially|in part", heading, re.I):
+        detail = "supported in part"
+    elif _IMPLEMENTED.search(statement) or (heading and _IMPLEMENTED.search(heading)):
+        detail = "accepted; considered already implemented or in process"
+    return Position.SUPPORTED, detail
+
+
+def _list_responses(blocks: list[_Block]) -> list[Response]:
+    responses: list[Response] = []
+    comments: dict[str, str] = {}
+    for block in blocks:
+        if block.kind == "comment":
+            for ref, _ in expand_refs(block.head):
+                comments.setdefault(ref, block.text)
+            continue
+        for statement in LIST_STATEMENT.finditer(block.text):
+            position, detail = _category(statement.group("verb"), block.category, block.text)
+            number = block.head.split(".")[0] if block.kind == "paragraph" else None
+            for ref, printed in expand_refs(statement.group("refs")):
+                responses.append(Response(ref, position, detail, block.page, number, printed))
+    return [
+        Response(
+            r.ref, r.position, r.detail, r.page, r.paragraph, r.as_printed, comments.get(r.ref)
+        )
+        for r in responses
+    ]
+
+
+def _per_paragraph_responses(blocks: list[_Block]) -> list[Response]:
+    """Cycle-1 form: each numbered paragraph answers the recommendation(s) it is numbered."""
+    responses: list[Response] = []
+    for block in blocks:
+        if block.kind != "paragraph":
+            continue
+        verdict = _verdict(block.text)
+        if verdict is None:
+            continue
+        position, detail = verdict
+        if position is Position.SUPPORTED and _IMPLEMENTED.search(block.text):
+            detail = "accepted; considered already implemented or in process"
+        for number in re.findall(r"\d{1,3}", block.head):
+            responses.append(
+                Response(number, position, detail, block.page, number, block.head, block.text)
+            )
+    return responses
+
+
+def _verdict(text: str) -> tuple[Position, str] | None:
+    """The first decisive verdict phrase in the paragraph."""
+    found = [
+        (match.start(), position, detail)
+        for pattern, position, detail in _VERDICTS
+        if (match := pattern.search(text))
+    ]
+    if not found:
+        return None
+    _, position, detail = min(found, key=lambda item: item[0])
+    return position, detail

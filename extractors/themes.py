@@ -1,0 +1,209 @@
+"""Keyword theme tagging: the UPR Info issues a recommendation is about, from phrase lists.
+
+The taxonomy is data/themes.yaml (one entry per issue, with its keywords); add a theme or a
+keyword there, not here. Matching runs a blank spaCy English pipeline (tokenizer plus a
+lower-case lookup lemmatizer from spacy-lookups-data, no model download) and two
+PhraseMatchers:
+
+- LEMMA: a keyword word written in its dictionary form matches every inflection of it
+  ("ratify" finds "Ratifying", "ratified"; "child" finds "children");
+- LOWER: every keyword also matches as written, case-insensitively ("housing" finds "housing"
+  but not "house", whose lemma it shares).
+
+Example:
+    >>> tagger = ThemeTagger()
+    >>> tagger.tag("Ratify the Optional Protocol to the Convention against Torture")
+    [ThemeHit(theme='International instruments', matched=('Ratify', 'Optional Protocol', ...)),
+     ThemeHit(theme='Torture and other CID treatment', matched=('Torture',)), ...]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+import yaml
+from spacy.language import Language
+from spacy.lookups import load_lookups
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from pipeline.errors import UprdexError
+from pipeline.settings import DATA_DIR
+
+__all__ = ["DEFAULT_THEMES_PATH", "Theme", "ThemeHit", "ThemeTagger", "ThemesFileError"]
+
+DEFAULT_THEMES_PATH = DATA_DIR / "themes.yaml"
+"""The shipped taxonomy: the 54 UPR Info issues."""
+
+_THEME_KEYS = frozenset({"keywords", "exact"})
+_BATCH_SIZE = 256
+
+
+class ThemesFileError(UprdexError, ValueError):
+    """A themes YAML file that is missing or not shaped as uprdex expects."""
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeHit:
+    """One theme found in a text, with the words of the text that matched its keywords."""
+
+    theme: str
+    matched: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """One entry of the themes file.
+
+    keywords: matched in every inflection of the words written in dictionary form, and as
+    written. exact: matched only as written (case-insensitive), for words whose other forms
+    mean something else ("press" but not "pressing").
+    """
+
+    name: str
+    keywords: tuple[str, ...]
+    exact: tuple[str, ...] = ()
+
+
+def load_themes(path: Path) -> tuple[Theme, ...]:
+    """The themes of a YAML file `themes: {name: {keywords: [...], exact: [...]}}`."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as err:
+        raise ThemesFileError(f"themes file {path} not found") from err
+    except yaml.YAMLError as err:
+        raise ThemesFileError(f"themes file {path} is not valid YAML: {err}") from err
+    entries = raw.get("themes") if isinstance(raw, dict) else None
+    if not isinstance(entries, dict) or not entries:
+        raise ThemesFileError(f"{path}: expected a top-level mapping 'themes:' of theme names")
+    return tuple(_theme(path, str(name), entry) for name, entry in entries.items())
+
+
+def _theme(path: Path, name: str, entry: object) -> Theme:
+    if not isinstance(entry, Mapping) or not set(entry) <= _THEME_KEYS:
+        raise ThemesFileError(
+            f"{path}: theme {name!r} must be a mapping with 'keywords' and/or 'exact' lists"
+        )
+    lists = {key: _phrases(path, name, key, entry.get(key) or []) for key in _THEME_KEYS}
+    if not any(lists.values()):
+        raise ThemesFileError(f"{path}: theme {name!r} has no keywords")
+    return Theme(name, lists["keywords"], lists["exact"])
+
+
+def _phrases(path: Path, name: str, key: str, values: object) -> tuple[str, ...]:
+    if not isinstance(values, list) or not all(
+        isinstance(value, str) and value.strip() for value in values
+    ):
+        raise ThemesFileError(f"{path}: {key} of theme {name!r} must be a list of phrases")
+    return tuple(dict.fromkeys(value.strip() for value in values))
+
+
+@lru_cache(maxsize=1)
+def _lemma_table() -> dict[str, str]:
+    """English lookup lemmas from spacy-lookups-data (installed package, read offline)."""
+    return dict(load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup").items())
+
+
+@Language.component("uprdex_lower_lemmatizer")
+def _lower_lemmatizer(doc: Doc) -> Doc:
+    # spaCy's own lookup lemmatizer keys on the exact text, so the capitalised first word of
+    # almost every recommendation ("Ratifying", "Strengthen") would keep its inflection.
+    table = _lemma_table()
+    for token in doc:
+        token.lemma_ = table.get(token.lower_, token.lower_)
+    return doc
+
+
+@lru_cache(maxsize=1)
+def _nlp() -> Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("uprdex_lower_lemmatizer")
+    return nlp
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    themes: tuple[Theme, ...]
+    matchers: tuple[PhraseMatcher, ...]
+
+
+def _as_written(nlp: Language, phrase: str) -> Doc:
+    """The phrase as a pattern whose lemmas are its own lower-case words."""
+    doc = nlp.make_doc(phrase)
+    for token in doc:
+        token.lemma_ = token.lower_
+    return doc
+
+
+@lru_cache(maxsize=16)
+def _compile(path: Path, mtime_ns: int, lemmas: bool) -> _Compiled:
+    """Matchers for a themes file; the modification time keys the cache so edits are seen."""
+    del mtime_ns
+    themes = load_themes(path)
+    nlp = _nlp()
+    lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+    lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
+    for theme in themes:
+        lower.add(theme.name, [nlp.make_doc(p) for p in (*theme.keywords, *theme.exact)])
+        if lemmas and theme.keywords:
+            lemma.add(theme.name, [_as_written(nlp, p) for p in theme.keywords])
+    return _Compiled(themes, (lower, lemma) if lemmas else (lower,))
+
+
+class ThemeTagger:
+    """Tags texts with the themes of a YAML taxonomy (default: the shipped data/themes.yaml).
+
+    Args:
+        path: a themes file; None for data/themes.yaml.
+        lemmas: also match inflections of keywords (LEMMA); False matches keywords as written.
+
+    Example:
+        >>> ThemeTagger().tag("Abolish the death penalty")
+        [ThemeHit(theme='Death penalty', matched=('death penalty',))]
+    """
+
+    def __init__(self, path: Path | str | None = None, *, lemmas: bool = True) -> None:
+        self.path = Path(path or DEFAULT_THEMES_PATH).resolve()
+        try:
+            mtime_ns = self.path.stat().st_mtime_ns
+        except FileNotFoundError as err:
+            raise ThemesFileError(f"themes file {self.path} not found") from err
+        self._compiled = _compile(self.path, mtime_ns, lemmas)
+        self._order = {theme.name: i for i, theme in enumerate(self._compiled.themes)}
+
+    @property
+    def themes(self) -> tuple[Theme, ...]:
+        """The themes of the file, in file order."""
+        return self._compiled.themes
+
+    def tag(self, text: str) -> list[ThemeHit]:
+        """The themes found in one text, in file order."""
+        return self.tag_many([text])[0]
+
+    def tag_many(self, texts: Iterable[str]) -> list[list[ThemeHit]]:
+        """The themes found in each text, in file order; batched through `nlp.pipe`."""
+        return [self._hits(doc) for doc in _nlp().pipe(texts, batch_size=_BATCH_SIZE)]
+
+    def _hits(self, doc: Doc) -> list[ThemeHit]:
+        spans: dict[str, dict[tuple[int, int], str]] = {}
+        for matcher in self._compiled.matchers:
+            for match_id, start, end in matcher(doc):
+                span = doc[start:end]
+                spans.setdefault(doc.vocab.strings[match_id], {})[(start, end)] = span.text
+        return [
+            ThemeHit(theme, _words(found))
+            for theme, found in sorted(spans.items(), key=lambda item: self._order[item[0]])
+        ]
+
+
+def _words(found: dict[tuple[int, int], str]) -> tuple[str, ...]:
+    """Matched words in text order, each once; a match inside a longer one is dropped."""
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(found, key=lambda span: (span[0], -span[1])):
+        if not any(s <= start and end <= e for s, e in kept):
+            kept.append((start, end))
+    return tuple(dict.fromkeys(found[span] for span in kept))
