@@ -11,8 +11,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors.doctype import classify
 from extractors.addendum import Addendum, parse_addendum
+from extractors.doctype import classify
 from extractors.metadata import find_state_under_review, find_symbol, find_year
 from extractors.wg_report import parse_wg_report
 from pipeline.errors import UprdexError

@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from extractors.states import load_states
 from extractors.addendum import Addendum, wg_symbol_of
+from extractors.states import load_states
 from pipeline.model import DocumentStatus, Position, Recommendation, WgReport
 
 __all__ = ["SCHEMA_VERSION", "DocumentRow", "RecFilter", "Store", "recommendation_id"]
