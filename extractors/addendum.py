@@ -104,7 +104,9 @@ _VERDICTS: tuple[tuple[re.Pattern[str], Position, str], ...] = (
     ),
     (re.compile(r"\brejects?\b", re.I), Position.NOTED, "rejected"),
 )
-_IMPLEMENTED = re.compile(r"already implemented|in (?:the )?process of implementation", re.I)
+_IMPLEMENTED = re.compile(
+    r"already (?:been |fully )?implemented|in (?:the )?process of implementation", re.I
+)
 
 
 def wg_symbol_of(addendum_symbol: str | None) -> str | None:

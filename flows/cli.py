@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from pipeline.exports import FORMATS, KINDS, records, write_export
-from pipeline.ingest import IngestResult, find_pdfs, ingest_paths
+from pipeline.ingest import IMPORT_READERS, IngestResult, find_pdfs, import_file, ingest_paths
 from pipeline.settings import LoaderSettings, default_index_path
 from pipeline.store import RecFilter, Store
 
@@ -123,6 +123,26 @@ def _print_result(result: IngestResult) -> None:
             err.print(f"  [yellow]warning[/] {result.path}: {warning}")
     else:
         err.print(f"[red]{result.outcome}[/] {result.error}")
+
+
+@main.command("import")
+@click.argument("kind", type=click.Choice(sorted(IMPORT_READERS)))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_index_option
+def import_(kind: str, file: Path, index: Path | None) -> None:
+    """Import an existing database: a UPR Info export (CSV) or an OHCHR thematic list (.docx).
+
+    Imported recommendations are linked to the ones read from WG report PDFs of the same
+    review (never duplicated); their labels (themes, positions) are kept with their source.
+    Importing the same file again changes nothing.
+    """
+    with _open(index) as store:
+        result = import_file(file, kind, store)
+        summary = store.summary()
+    _print_result(result)
+    if not result.ok:
+        sys.exit(EXIT_SOME_FAILED)
+    out.print(f"Index {store.path}: {summary['recommendations']} recommendations.")
 
 
 @main.command()

@@ -17,7 +17,7 @@ from pipeline.store import RecFilter, Store
 
 __all__ = ["FORMATS", "KINDS", "flatten", "records", "write_export"]
 
-KINDS = ("recommendations", "documents")
+KINDS = ("recommendations", "evidence", "documents")
 FORMATS = ("jsonl", "csv", "xlsx", "json")
 _LIST_SEPARATOR = "; "
 
@@ -40,7 +40,30 @@ def _recommendation_record(row: dict[str, Any]) -> dict[str, Any]:
         "cluster_id": row["cluster_id"],
         "source": {"sha256": row["document_sha256"], "page": row["page"]},
         "as_printed": row["as_printed"],
+        "response_detail": row["response_detail"],
+        "response_conflict": row["response_conflict"],
+        "origin": row["origin"],
+        "imported": row["imported"],
         "warnings": row["warnings"],
+    }
+
+
+def _evidence_record(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "recommendation_id": row["recommendation_id"],
+        "document": {
+            "sha256": row["document_sha256"],
+            "path": row["path"],
+            "symbol": row["symbol"],
+            "type": row["type"],
+        },
+        "page": row["page"],
+        "footnote": row["footnote"],
+        "kind": row["kind"],
+        "as_printed": row["as_printed"],
+        "context": row["context"],
+        "score": row["score"],
+        "corrected": bool(row["corrected"]),
     }
 
 
@@ -66,6 +89,8 @@ def records(store: Store, kind: str, where: RecFilter | None = None) -> list[dic
     """The contract's records of one kind."""
     if kind == "recommendations":
         return [_recommendation_record(row) for row in store.recommendations(where)]
+    if kind == "evidence":
+        return [_evidence_record(row) for row in store.evidence(where)]
     if kind == "documents":
         return [_document_record(row) for row in store.documents()]
     raise ValueError(f"unknown export kind {kind!r}; choose from {', '.join(KINDS)}")

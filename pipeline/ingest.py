@@ -10,18 +10,41 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from extractors.addendum import Addendum, parse_addendum
 from extractors.doctype import classify
-from extractors.metadata import find_state_under_review, find_symbol, find_year
+from extractors.metadata import cycle_of_session, find_state_under_review, find_symbol, find_year
 from extractors.wg_report import parse_wg_report
 from pipeline.errors import UprdexError
-from pipeline.loader import load_pdf, read_pdf_bytes
+from pipeline.imports import (
+    THEMATIC_LIST,
+    UPR_INFO,
+    ImportedRec,
+    read_thematic_list,
+    read_upr_info,
+)
+from pipeline.loader import load_pdf, read_with_hash
 from pipeline.model import DocumentStatus, WgReport
 from pipeline.settings import LoaderSettings
 from pipeline.store import DocumentRow, Store
 
-__all__ = ["Extracted", "IngestResult", "extract_file", "find_pdfs", "ingest_paths"]
+__all__ = [
+    "IMPORT_READERS",
+    "Extracted",
+    "IngestResult",
+    "extract_file",
+    "find_pdfs",
+    "import_file",
+    "ingest_paths",
+]
+
+T = TypeVar("T")
+
+IMPORT_READERS: dict[str, Callable[[Path], list[ImportedRec]]] = {
+    UPR_INFO: read_upr_info,
+    THEMATIC_LIST: read_thematic_list,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +86,7 @@ def find_pdfs(paths: Iterable[Path]) -> Iterator[Path]:
 def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracted:
     """Load, classify and parse one file; a bad file gives a failed record, not an exception."""
     try:
-        data, sha256 = read_pdf_bytes(path)
+        data, sha256 = read_with_hash(path)
     except OSError as error:
         return _failed(path, None, f"{path.name}: cannot read ({error.strerror or error})")
     try:
@@ -170,7 +193,7 @@ def _skip_if_indexed(path: Path, store: Store) -> IngestResult | None:
     if not path.is_file():
         return None
     try:
-        _, sha256 = read_pdf_bytes(path)
+        _, sha256 = read_with_hash(path)
     except OSError:
         return None
     if store.has_document(sha256):
@@ -203,3 +226,48 @@ def _store(extracted: Extracted, store: Store) -> IngestResult:
         document.error,
         tuple(warnings),
     )
+
+
+def import_file(path: Path, kind: str, store: Store) -> IngestResult:
+    """Import an existing database file ("upr-info" CSV or "thematic-list" .docx).
+
+    The same file imported twice changes nothing; a changed file replaces its old rows.
+    """
+    try:
+        _, sha256 = read_with_hash(path)
+    except OSError as error:
+        return IngestResult(
+            str(path), None, "failed", error=f"{path.name}: cannot read ({error.strerror or error})"
+        )
+    if store.has_document(sha256):
+        return IngestResult(str(path), sha256, "unchanged")
+    try:
+        records = IMPORT_READERS[kind](path)
+    except (ValueError, KeyError, OSError) as error:
+        message = str(error) if isinstance(error, ValueError) else f"{path.name}: {error!r}"
+        return IngestResult(str(path), sha256, "failed", error=message)
+    except Exception as error:  # python-docx raises its own errors for a non-docx file
+        return IngestResult(
+            str(path), sha256, "failed", error=f"{path.name}: cannot read as {kind} ({error})"
+        )
+    sessions = {rec.session for rec in records}
+    document = DocumentRow(
+        sha256,
+        str(path),
+        "other",
+        None,
+        _only({rec.state_under_review for rec in records}),
+        _only(sessions),
+        cycle_of_session(_only(sessions)),
+        None,
+        0,
+        DocumentStatus.INDEXED,
+        None,
+    )
+    store.write_import(document, records)
+    return IngestResult(str(path), sha256, "indexed", len(records))
+
+
+def _only(values: set[T]) -> T | None:
+    """The one value of a set, or None when it has none or several."""
+    return next(iter(values)) if len(values) == 1 else None

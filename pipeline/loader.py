@@ -25,7 +25,7 @@ from pipeline.model import Line, LoadedDocument, Page
 from pipeline.settings import LoaderSettings
 from pipeline.text import Vocabulary, load_vocabulary
 
-__all__ = ["load_pdf", "read_pdf_bytes"]
+__all__ = ["load_pdf", "read_with_hash"]
 
 # Running headers and footers, as printed at the top or bottom of UN pages:
 #   "A/HRC/28/15", " A/HRC/ 8/29 ", "14", "Page 13", "A/HRC/12/17 Page 16"
@@ -47,7 +47,7 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _PDF_MAGIC = b"%PDF-"
 
 
-def read_pdf_bytes(path: Path) -> tuple[bytes, str]:
+def read_with_hash(path: Path) -> tuple[bytes, str]:
     """Read a file once and return its bytes and sha256."""
     data = path.read_bytes()
     return data, hashlib.sha256(data).hexdigest()
@@ -59,7 +59,7 @@ def load_pdf(
     """Read a PDF into pages of lines; raises BadDocumentError naming what is wrong."""
     settings = settings or LoaderSettings()
     if data is None:
-        data, sha256 = read_pdf_bytes(path)
+        data, sha256 = read_with_hash(path)
     else:
         sha256 = hashlib.sha256(data).hexdigest()
     pdf = _open(path, data)

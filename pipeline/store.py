@@ -16,8 +16,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz import fuzz, process
+
 from extractors.addendum import Addendum, wg_symbol_of
+from extractors.metadata import cycle_of_session
 from extractors.states import load_states
+from pipeline.imports import ImportedRec, normalize_text
 from pipeline.model import DocumentStatus, Position, Recommendation, WgReport
 
 __all__ = ["SCHEMA_VERSION", "DocumentRow", "RecFilter", "Store", "recommendation_id"]
@@ -48,7 +52,7 @@ _MIGRATIONS: tuple[str, ...] = (
         id TEXT PRIMARY KEY,
         document_sha256 TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,
         document_symbol TEXT,
-        paragraph TEXT NOT NULL,
+        paragraph TEXT,
         state_under_review TEXT,
         cycle INTEGER,
         session INTEGER,
@@ -56,14 +60,15 @@ _MIGRATIONS: tuple[str, ...] = (
         text TEXT NOT NULL,
         response TEXT NOT NULL,
         response_source TEXT,
-        page INTEGER NOT NULL,
-        as_printed TEXT NOT NULL,
+        page INTEGER,
+        as_printed TEXT,
         cluster_id TEXT,
         warnings TEXT NOT NULL DEFAULT '[]',
         section_response TEXT NOT NULL,
         section_source TEXT,
         response_detail TEXT,
-        response_conflict TEXT
+        response_conflict TEXT,
+        origin TEXT NOT NULL DEFAULT 'pdf'
     );
     CREATE INDEX recommendations_document ON recommendations(document_sha256);
     CREATE INDEX recommendations_sur ON recommendations(state_under_review, cycle);
@@ -105,6 +110,25 @@ _MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX evidence_recommendation ON evidence(recommendation_id);
     CREATE INDEX evidence_target ON evidence(target_symbol);
+    CREATE TABLE imports (
+        import_id TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        document_sha256 TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,
+        state_under_review TEXT NOT NULL,
+        session INTEGER,
+        wg_symbol TEXT,
+        paragraph TEXT,
+        text TEXT NOT NULL,
+        recommending_states TEXT NOT NULL,
+        position TEXT,
+        position_source TEXT,
+        themes TEXT NOT NULL,
+        extra TEXT NOT NULL,
+        row INTEGER NOT NULL,
+        recommendation_id TEXT
+    );
+    CREATE INDEX imports_review ON imports(state_under_review, session);
+    CREATE INDEX imports_recommendation ON imports(recommendation_id);
     CREATE VIRTUAL TABLE recommendations_fts USING fts5(
         text, content='recommendations', content_rowid='rowid', tokenize='porter unicode61'
     );
@@ -122,6 +146,9 @@ _MIGRATIONS: tuple[str, ...] = (
     END;
     """,
 )
+
+
+_INSERT_RECOMMENDATION = f"INSERT OR IGNORE INTO recommendations VALUES ({','.join('?' * 20)})"
 
 
 def recommendation_id(symbol: str | None, sha256: str, paragraph: str) -> str:
@@ -228,25 +255,8 @@ class Store:
         """
         warnings = list(document.warnings)
         with self.transaction() as db:
-            touched = self._delete_documents(db, document)
-            db.execute(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    document.sha256,
-                    document.path,
-                    document.type,
-                    document.symbol,
-                    document.state_under_review,
-                    document.session,
-                    document.cycle,
-                    document.year,
-                    document.pages,
-                    document.status.value,
-                    document.error,
-                    "[]",
-                    datetime.now(UTC).isoformat(timespec="seconds"),
-                ),
-            )
+            touched, reviews = self._delete_documents(db, document)
+            self._insert_document(db, document)
             if report is not None:
                 duplicates = self._write_recommendations(db, document, report)
                 if duplicates:
@@ -255,9 +265,13 @@ class Store:
                         f"{report.symbol}; kept once"
                     )
                 touched.add(report.symbol)
+                reviews.add((report.state_under_review, report.session))
             if addendum is not None:
                 warnings.extend(self._write_responses(db, document, addendum))
                 touched.add(addendum.wg_symbol)
+            for state, session in sorted(reviews, key=str):
+                if state:
+                    _link_imports(db, state, session)
             for symbol in sorted(s for s in touched if s):
                 warnings.extend(_refresh_responses(db, symbol))
             db.execute(
@@ -266,21 +280,97 @@ class Store:
             )
         return warnings
 
+    def write_import(self, document: DocumentRow, records: Sequence[ImportedRec]) -> list[str]:
+        """Store an imported database (UPR Info export, OHCHR thematic list) in one transaction.
+
+        Each record is linked to the PDF-extracted recommendation of the same review it matches
+        (by paragraph, else by text similarity); unmatched records become recommendations of
+        their own. Their labels stay in `imports`, apart from what uprdex infers.
+        """
+        with self.transaction() as db:
+            touched, reviews = self._delete_documents(db, document)
+            self._insert_document(db, document)
+            db.executemany(
+                "INSERT OR REPLACE INTO imports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        rec.import_id,
+                        rec.source,
+                        document.sha256,
+                        rec.state_under_review,
+                        rec.session,
+                        rec.wg_symbol,
+                        rec.paragraph,
+                        rec.text,
+                        json.dumps(rec.recommending_states),
+                        rec.position,
+                        rec.position_source,
+                        json.dumps(rec.themes),
+                        json.dumps(rec.extra),
+                        rec.row,
+                        None,
+                    )
+                    for rec in records
+                ],
+            )
+            reviews |= {(rec.state_under_review, rec.session) for rec in records}
+            for state, session in sorted(reviews, key=str):
+                if state:
+                    _link_imports(db, state, session)
+            for symbol in sorted(s for s in touched if s):
+                _refresh_responses(db, symbol)
+        return []
+
     @staticmethod
-    def _delete_documents(db: sqlite3.Connection, document: DocumentRow) -> set[str | None]:
-        """Delete this file's old rows; returns the WG report symbols they touched."""
+    def _insert_document(db: sqlite3.Connection, document: DocumentRow) -> None:
+        db.execute(
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                document.sha256,
+                document.path,
+                document.type,
+                document.symbol,
+                document.state_under_review,
+                document.session,
+                document.cycle,
+                document.year,
+                document.pages,
+                document.status.value,
+                document.error,
+                "[]",
+                datetime.now(UTC).isoformat(timespec="seconds"),
+            ),
+        )
+
+    @staticmethod
+    def _delete_documents(
+        db: sqlite3.Connection, document: DocumentRow
+    ) -> tuple[set[str | None], set[tuple[str | None, int | None]]]:
+        """Delete this file's old rows; returns the WG report symbols and reviews they touched."""
         old = db.execute(
-            "SELECT type, symbol FROM documents WHERE sha256 = ? OR (path = ? AND sha256 != ?)",
+            "SELECT type, symbol, state_under_review, session FROM documents "
+            "WHERE sha256 = ? OR (path = ? AND sha256 != ?)",
             (document.sha256, document.path, document.sha256),
         ).fetchall()
+        reviews = {(row["state_under_review"], row["session"]) for row in old}
+        reviews |= {
+            (row["state_under_review"], row["session"])
+            for row in db.execute(
+                "SELECT DISTINCT i.state_under_review, i.session FROM imports i "
+                "JOIN documents d ON d.sha256 = i.document_sha256 "
+                "WHERE d.sha256 = ? OR (d.path = ? AND d.sha256 != ?)",
+                (document.sha256, document.path, document.sha256),
+            )
+        }
         db.execute(
             "DELETE FROM documents WHERE sha256 = ? OR (path = ? AND sha256 != ?)",
             (document.sha256, document.path, document.sha256),
         )
-        return {
+        touched = {
             wg_symbol_of(row["symbol"]) if row["type"] == "addendum" else row["symbol"]
             for row in old
         }
+        return touched, reviews
 
     @staticmethod
     def _write_responses(
@@ -332,7 +422,6 @@ class Store:
         self, db: sqlite3.Connection, document: DocumentRow, report: WgReport
     ) -> int:
         """Insert the report's recommendations; returns how many another copy already holds."""
-        states = load_states()
         rec_rows: list[tuple[Any, ...]] = []
         state_rows: list[tuple[Any, ...]] = []
         for rec in report.recommendations:
@@ -360,20 +449,15 @@ class Store:
                     None,
                 )
             )
-            for position, name in enumerate(rec.recommending_states):
-                state = states.resolve(name)
-                state_rows.append(
-                    (
-                        rec_id,
-                        position,
-                        state.name if state else name,
-                        state.iso3 if state else None,
-                        int(state is not None),
-                    )
-                )
+            state_rows.extend(_state_rows(rec_id, rec.recommending_states))
+        # A recommendation imported from a thematic list gives way to the one read from the PDF.
         db.executemany(
-            "INSERT OR IGNORE INTO recommendations VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            rec_rows,
+            "DELETE FROM recommendations WHERE id = ? AND origin != 'pdf'",
+            [(row[0],) for row in rec_rows],
+        )
+        db.executemany(
+            _INSERT_RECOMMENDATION,
+            [(*row, "pdf") for row in rec_rows],
         )
         inserted: int = db.execute(
             "SELECT count(*) FROM recommendations WHERE document_sha256 = ?", (document.sha256,)
@@ -402,6 +486,18 @@ class Store:
         ).fetchall()
         return self._with_states(rows)
 
+    def evidence(self, where: RecFilter | None = None) -> list[dict[str, Any]]:
+        """Evidence linked to the recommendations matching the filter, newest document first."""
+        sql, params = _filter_sql(where or RecFilter())
+        rows = self.db.execute(
+            "SELECT e.*, d.path, d.symbol, d.type FROM evidence e "
+            "JOIN documents d ON d.sha256 = e.document_sha256 "
+            f"WHERE e.recommendation_id IN (SELECT r.id FROM recommendations r {sql}) "
+            "ORDER BY d.year DESC, d.ingested_at DESC, e.recommendation_id, e.page",
+            params,
+        )
+        return [dict(row) for row in rows]
+
     def recommendation(self, symbol: str, paragraph: str) -> dict[str, Any] | None:
         """One recommendation by the symbol of its report and its paragraph number."""
         rows = self.db.execute(
@@ -423,7 +519,31 @@ class Store:
                 chunk,
             ):
                 by_id.setdefault(state["recommendation_id"], []).append(state)
-        return [_recommendation_dict(row, by_id.get(row["id"], [])) for row in rows]
+        imported: dict[str, list[dict[str, Any]]] = {}
+        for chunk_start in range(0, len(ids), 500):
+            chunk = ids[chunk_start : chunk_start + 500]
+            marks = ",".join("?" * len(chunk))
+            for label in self.db.execute(
+                "SELECT recommendation_id, source, position, position_source, themes, extra "
+                f"FROM imports WHERE recommendation_id IN ({marks}) ORDER BY source, import_id",
+                chunk,
+            ):
+                imported.setdefault(label["recommendation_id"], []).append(
+                    {
+                        "source": label["source"],
+                        "response": label["position"],
+                        "response_source": label["position_source"],
+                        "themes": json.loads(label["themes"]),
+                        **json.loads(label["extra"]),
+                    }
+                )
+        return [
+            {
+                **_recommendation_dict(row, by_id.get(row["id"], [])),
+                "imported": imported.get(row["id"], []),
+            }
+            for row in rows
+        ]
 
     def summary(self) -> dict[str, int]:
         """Counts a newcomer wants to see after a run."""
@@ -447,6 +567,144 @@ def _statements(script: str) -> Iterator[str]:
         if joined.endswith(";") and sqlite3.complete_statement(joined):
             yield joined
             buffer = []
+
+
+def _state_rows(rec_id: str, names: Sequence[str]) -> list[tuple[Any, ...]]:
+    """recommendation_states rows: UN short name and ISO code, unknown names as printed."""
+    states = load_states()
+    rows: list[tuple[Any, ...]] = []
+    for position, name in enumerate(names):
+        state = states.resolve(name)
+        rows.append(
+            (
+                rec_id,
+                position,
+                state.name if state else name,
+                state.iso3 if state else None,
+                int(state is not None),
+            )
+        )
+    return rows
+
+
+# Text similarity (rapidfuzz token_set_ratio on normalized text) needed to link an imported
+# recommendation to a PDF-extracted one: when they share a recommending State, and when not.
+MATCH_WITH_STATE = 85.0
+MATCH_WITHOUT_STATE = 95.0
+
+
+def _link_imports(db: sqlite3.Connection, state_under_review: str, session: int | None) -> None:
+    """Link the imported recommendations of one review to the PDF-extracted ones.
+
+    A thematic-list row links by paragraph; a UPR Info row by text similarity, preferring the
+    recommendations of the same recommending State. An import that matches nothing stands as
+    a recommendation of its own (origin = its source) until its WG report arrives.
+    """
+    pdf = db.execute(
+        "SELECT id, text FROM recommendations WHERE origin = 'pdf' AND state_under_review = ? "
+        "AND session IS ?",
+        (state_under_review, session),
+    ).fetchall()
+    pdf_ids = {row["id"] for row in pdf}
+    pdf_texts = {row["id"]: normalize_text(row["text"]) for row in pdf}
+    by_state: dict[str, list[str]] = {}
+    if pdf:
+        marks = ",".join("?" * len(pdf_ids))
+        for row in db.execute(
+            f"SELECT recommendation_id, name FROM recommendation_states "
+            f"WHERE recommendation_id IN ({marks})",
+            list(pdf_ids),
+        ):
+            by_state.setdefault(row["name"], []).append(row["recommendation_id"])
+    imports = db.execute(
+        "SELECT i.*, d.sha256 AS file FROM imports i JOIN documents d ON d.sha256 = "
+        "i.document_sha256 WHERE i.state_under_review = ? AND i.session IS ?",
+        (state_under_review, session),
+    ).fetchall()
+    for imported in imports:
+        own_id = (
+            f"{imported['wg_symbol']}#{imported['paragraph']}"
+            if imported["wg_symbol"] and imported["paragraph"]
+            else imported["import_id"]
+        )
+        target = (
+            own_id
+            if own_id in pdf_ids
+            else _best_match(
+                normalize_text(imported["text"]),
+                json.loads(imported["recommending_states"]),
+                pdf_texts,
+                by_state,
+            )
+        )
+        db.execute(
+            "UPDATE imports SET recommendation_id = ? WHERE import_id = ?",
+            (target or own_id, imported["import_id"]),
+        )
+        if target is not None:
+            if target != own_id:
+                db.execute(
+                    "DELETE FROM recommendations WHERE id = ? AND origin != 'pdf'", (own_id,)
+                )
+            continue
+        _insert_imported(db, imported, own_id)
+
+
+def _best_match(
+    text: str,
+    states: list[str],
+    pdf_texts: dict[str, str],
+    by_state: dict[str, list[str]],
+) -> str | None:
+    """The PDF-extracted recommendation an imported text restates, or None."""
+    if not pdf_texts:
+        return None
+    table = load_states()
+    names = [(state.name if (state := table.resolve(name)) else name) for name in states]
+    candidates = {rec_id for name in names for rec_id in by_state.get(name, [])}
+    for pool, cutoff in ((candidates, MATCH_WITH_STATE), (set(pdf_texts), MATCH_WITHOUT_STATE)):
+        if not pool:
+            continue
+        choices = {rec_id: pdf_texts[rec_id] for rec_id in sorted(pool)}
+        best = process.extractOne(text, choices, scorer=fuzz.token_set_ratio, score_cutoff=cutoff)
+        if best is not None:
+            return str(best[2])
+    return None
+
+
+def _insert_imported(db: sqlite3.Connection, imported: sqlite3.Row, rec_id: str) -> None:
+    """An imported recommendation with no PDF counterpart, as a recommendation of its own."""
+    session = imported["session"]
+    cursor = db.execute(
+        _INSERT_RECOMMENDATION,
+        (
+            rec_id,
+            imported["document_sha256"],
+            imported["wg_symbol"],
+            imported["paragraph"],
+            imported["state_under_review"],
+            cycle_of_session(session),
+            session,
+            None,
+            imported["text"],
+            imported["position"] or Position.UNKNOWN.value,
+            imported["position_source"],
+            None,
+            None,
+            None,
+            "[]",
+            imported["position"] or Position.UNKNOWN.value,
+            imported["position_source"],
+            None,
+            None,
+            imported["source"],
+        ),
+    )
+    if cursor.rowcount:
+        db.executemany(
+            "INSERT OR IGNORE INTO recommendation_states VALUES (?,?,?,?,?)",
+            _state_rows(rec_id, json.loads(imported["recommending_states"])),
+        )
 
 
 def _refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:

@@ -1,0 +1,208 @@
+"""Readers for existing recommendation databases: the UPR Info export (CSV) and OHCHR thematic
+lists (.docx). Each gives ImportedRec records; the store links them to PDF-extracted
+recommendations of the same review and keeps their labels apart from what uprdex infers.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extractors.metadata import cycle_of_session
+from extractors.states import load_states
+from extractors.wg_report import split_recommending_states
+
+__all__ = ["ImportedRec", "normalize_text", "read_thematic_list", "read_upr_info"]
+
+UPR_INFO = "upr-info"
+THEMATIC_LIST = "thematic-list"
+_RESPONSES = {"accepted": "supported", "supported": "supported", "noted": "noted"}
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedRec:
+    """One recommendation from an imported database, with the labels its source gives."""
+
+    import_id: str
+    source: str
+    state_under_review: str
+    session: int | None
+    wg_symbol: str | None
+    paragraph: str | None
+    text: str
+    recommending_states: tuple[str, ...]
+    position: str | None
+    position_source: str | None
+    themes: tuple[str, ...] = ()
+    extra: dict[str, object] = field(default_factory=dict)
+    row: int = 0
+
+    @property
+    def cycle(self) -> int | None:
+        """The UPR cycle of the review."""
+        return cycle_of_session(self.session)
+
+
+def normalize_text(text: str) -> str:
+    """Case- and punctuation-free text, for ids and matching."""
+    return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
+
+
+@dataclass
+class _Group:
+    """UPR Info rows that are one recommendation (same SuR, session and text)."""
+
+    text: str
+    code: str
+    row: int
+    states: list[str] = field(default_factory=list)
+    responses: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)
+
+
+def _add(items: list[str], value: str) -> None:
+    value = value.strip()
+    if value and value not in items:
+        items.append(value)
+
+
+def read_upr_info(path: Path) -> list[ImportedRec]:
+    """The UPR Info export: one row per recommendation-State pair, no paragraph numbers.
+
+    Rows with the same State under review, session and text are one recommendation with
+    several recommending States. Ids are stable: SuR code, session and a hash of the text.
+    """
+    states = load_states()
+    grouped: dict[tuple[str, int, str], _Group] = {}
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = _UPR_INFO_COLUMNS - set(reader.fieldnames or [])
+        if missing:
+            raise ValueError(
+                f"{path.name}: not a UPR Info export (missing columns {', '.join(sorted(missing))})"
+            )
+        for number, row in enumerate(reader, start=2):
+            sur = states.resolve(row["To"])
+            sur_name = sur.name if sur else row["To"].strip()
+            text = row["Text"].strip()
+            key = (sur_name, int(row["Session"]), normalize_text(text))
+            group = grouped.get(key)
+            if group is None:
+                code = sur.iso3 if sur and sur.iso3 else normalize_text(sur_name)
+                group = grouped[key] = _Group(text, code, number)
+            if "Unknown" not in row["From"]:
+                recommending = states.resolve(row["From"])
+                _add(group.states, recommending.name if recommending else row["From"])
+            _add(group.responses, row["Response"])
+            for theme in row["Issue"].split(","):
+                _add(group.themes, theme)
+            _add(group.actions, row.get("Action") or "")
+    return [
+        ImportedRec(
+            import_id=f"{UPR_INFO}:{group.code}:{session}:"
+            f"{hashlib.sha1(normalized.encode()).hexdigest()[:12]}",
+            source=UPR_INFO,
+            state_under_review=sur_name,
+            session=session,
+            wg_symbol=None,
+            paragraph=None,
+            text=group.text,
+            recommending_states=tuple(group.states),
+            position=_RESPONSES.get(group.responses[0].lower())
+            if len(group.responses) == 1
+            else None,
+            position_source=f"UPR Info: {', '.join(group.responses)}",
+            themes=tuple(group.themes),
+            extra={"action": group.actions},
+            row=group.row,
+        )
+        for (sur_name, session, normalized), group in grouped.items()
+    ]
+
+
+_UPR_INFO_COLUMNS = {"To", "Text", "From", "Response", "Issue", "Session"}
+
+
+# "UPR of Slovenia (2nd Cycle – 20th session)" in the page header
+_LIST_HEADER = re.compile(
+    r"UPR of (?P<state>.+?)\s*\(\s*\d+\w*\s+Cycle\s*[-–]\s*(?P<session>\d+)", re.IGNORECASE
+)
+# "115.1 Take further steps ... (Croatia);\nSource of position: A/HRC/28/15/Add.1 - Para. 3"
+_LIST_ITEM = re.compile(
+    r"^(?P<paragraph>\d{1,3}\.\d{1,3})\s+(?P<text>.*?)\s*"
+    r"(?:Source of position:\s*(?P<source>.+))?$",
+    re.IGNORECASE | re.DOTALL,
+)
+_SOURCE_SYMBOL = re.compile(r"A/HRC/\d+/\d+")
+
+
+def read_thematic_list(path: Path) -> list[ImportedRec]:
+    """An OHCHR thematic list of recommendations (.docx): paragraph, text, States, position and
+    its source, themes, affected persons and SDGs."""
+    import docx
+
+    states = load_states()
+    document = docx.Document(str(path))
+    header = " ".join(p.text for section in document.sections for p in section.header.paragraphs)
+    match = _LIST_HEADER.search(header)
+    if match is None or not document.tables:
+        raise ValueError(
+            f"{path.name}: not an OHCHR thematic list (no 'UPR of X (Nth Cycle - "
+            "Nth session)' header or no table)"
+        )
+    sur = states.resolve(match.group("state"))
+    sur_name = sur.name if sur else match.group("state")
+    session = int(match.group("session"))
+    records: list[ImportedRec] = []
+    seen: set[str] = set()
+    for number, row in enumerate(document.tables[0].rows, start=1):
+        cells = [cell.text.strip() for cell in row.cells]
+        item = _LIST_ITEM.match(cells[0]) if cells else None
+        if item is None or item.group("paragraph") in seen:
+            continue
+        seen.add(item.group("paragraph"))
+        source = (item.group("source") or "").strip()
+        symbol = _SOURCE_SYMBOL.search(source)
+        body, names, _unknown = split_recommending_states(item.group("text"), states)
+        themes, extra = _themes_and_extra(cells[2] if len(cells) > 2 else "")
+        paragraph = item.group("paragraph")
+        records.append(
+            ImportedRec(
+                import_id=f"{THEMATIC_LIST}:{symbol.group() if symbol else sur_name}#{paragraph}",
+                source=THEMATIC_LIST,
+                state_under_review=sur_name,
+                session=session,
+                wg_symbol=symbol.group() if symbol else None,
+                paragraph=paragraph,
+                text=body,
+                recommending_states=tuple(names),
+                position=_RESPONSES.get(cells[1].lower()) if len(cells) > 1 else None,
+                position_source=source or None,
+                themes=themes,
+                extra=extra,
+                row=number,
+            )
+        )
+    return records
+
+
+def _themes_and_extra(cell: str) -> tuple[tuple[str, ...], dict[str, object]]:
+    """Split "A12 Acceptance ...\\nAffected persons:\\n- children\\nSDGs:\\n- 16 ..." into the
+    themes and the other labelled lists."""
+    themes: list[str] = []
+    extra: dict[str, list[str]] = {}
+    current: list[str] = themes
+    for line in cell.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if line.endswith(":"):
+            current = extra.setdefault(line[:-1].strip().lower().replace(" ", "_"), [])
+            continue
+        current.append(line.lstrip("- ").strip())
+    return tuple(t for t in themes if t), {k: v for k, v in extra.items() if v}

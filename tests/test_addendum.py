@@ -1,0 +1,126 @@
+"""Addenda: every real response form, and final positions whatever the ingestion order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import fixture
+
+from extractors.addendum import expand_refs, parse_addendum
+from pipeline.ingest import ingest_paths
+from pipeline.loader import load_pdf
+from pipeline.model import Position
+from pipeline.settings import LoaderSettings
+from pipeline.store import Store
+
+
+def _responses(name: str) -> dict[str, object]:
+    addendum = parse_addendum(load_pdf(fixture(name)))
+    return {response.ref: response for response in addendum.responses}
+
+
+def test_ranges_lists_and_wrapped_ranges_expand() -> None:
+    refs = [ref for ref, _ in expand_refs("1–5, 14–\n16, 150 – 152, 122.17-18, 122.34- 35")]
+    assert refs == [
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "14",
+        "15",
+        "16",
+        "150",
+        "151",
+        "152",
+        "122.17",
+        "122.18",
+        "122.34",
+        "122.35",
+    ]
+
+
+def test_responses_by_bare_index_with_categories_and_comments() -> None:
+    addendum = parse_addendum(load_pdf(fixture("svn2014_addendum.pdf")))
+    assert (addendum.symbol, addendum.wg_symbol) == ("A/HRC/28/15/Add.1", "A/HRC/28/15")
+    responses = {response.ref: response for response in addendum.responses}
+    assert len(responses) == 163  # "accepts 142 ... notes 21 recommendations"
+    assert responses["15"].position is Position.SUPPORTED  # "14–" wrapped to "16"
+    assert responses["15"].detail == "accepted"
+    assert responses["151"].detail == "accepted; considered already implemented or in process"
+    assert responses["163"].position is Position.NOTED
+    assert responses["18"].paragraph == "4"
+    assert responses["18"].comment is not None
+    assert responses["18"].comment.startswith("We consider that this recommendation is implemented")
+
+
+def test_responses_by_full_paragraph() -> None:
+    responses = _responses("svn2019_addendum.pdf")
+    assert {"122.1", "122.17", "122.18", "122.34", "122.35"} <= set(responses)
+    assert "122.2" not in responses  # noted on a page not in this fixture
+    comment = responses["122.15"].comment  # printed under the line "122.14– 15"
+    assert comment is not None and comment.startswith("Slovenia considers these recommendations")
+
+
+def test_one_paragraph_per_recommendation() -> None:
+    responses = _responses("svn2010_addendum.pdf")
+    assert responses["1"].position is Position.NOTED
+    assert responses["2"].position is Position.SUPPORTED
+    assert [responses[n].position for n in "56789"] == [Position.SUPPORTED] * 5
+    assert responses["11"].detail == "accepted; considered already implemented or in process"
+
+
+def _final(order: list[Path], tmp_path: Path) -> dict[str, tuple[str, str | None]]:
+    with Store(tmp_path / f"{order[0].stem}.sqlite") as store:
+        for path in order:
+            ingest_paths([path], store, LoaderSettings(workers=1))
+        return {
+            r["paragraph"]: (r["response"], r["response_source"]) for r in store.recommendations()
+        }
+
+
+def test_final_position_does_not_depend_on_ingestion_order(tmp_path: Path) -> None:
+    files = [fixture("slovenia2014_recs.pdf"), fixture("svn2014_addendum.pdf")]
+    report_first = _final(files, tmp_path)
+    addendum_first = _final(files[::-1], tmp_path)
+    assert report_first == addendum_first
+    assert report_first["115.1"] == ("supported", "A/HRC/28/15/Add.1 para 3")
+    assert report_first["115.6"] == ("noted", "A/HRC/28/15/Add.1 para 5")
+
+
+def test_state_comment_is_evidence_linked_to_its_recommendation(tmp_path: Path) -> None:
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths([fixture("svn2014_addendum.pdf")], store, LoaderSettings(workers=1))
+        ingest_paths([fixture("slovenia2014_recs.pdf")], store, LoaderSettings(workers=1))
+        rows = store.db.execute(
+            "SELECT recommendation_id, kind, context FROM evidence "
+            "WHERE recommendation_id = 'A/HRC/28/15#115.18'"
+        ).fetchall()
+    assert [(row["kind"]) for row in rows] == ["state_comment"]
+    assert "ratified the convention" in rows[0]["context"]
+
+
+def test_addendum_that_contradicts_the_report_is_kept_as_a_conflict(tmp_path: Path) -> None:
+    # The addendum answers recommendations the report already called pending: no conflict.
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths(
+            [fixture("slovenia2014_recs.pdf"), fixture("svn2014_addendum.pdf")],
+            store,
+            LoaderSettings(workers=1),
+        )
+        conflicts = store.db.execute(
+            "SELECT count(*) FROM recommendations WHERE response_conflict IS NOT NULL"
+        ).fetchone()[0]
+        store.db.execute(
+            "UPDATE recommendations SET section_response = 'supported' WHERE paragraph = '115.6'"
+        )
+        with store.transaction() as db:
+            from pipeline.store import _refresh_responses
+
+            _refresh_responses(db, "A/HRC/28/15")
+        rec = store.recommendation("A/HRC/28/15", "115.6")
+    assert conflicts == 0
+    assert rec is not None and rec["response"] == "noted"
+    assert rec["response_conflict"] == (
+        "A/HRC/28/15 para 115: supported; A/HRC/28/15/Add.1 para 5: noted"
+    )

@@ -1,0 +1,90 @@
+"""Imports of existing databases: linked to PDF recommendations, never duplicated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import fixture
+
+from pipeline.imports import read_thematic_list, read_upr_info
+from pipeline.ingest import import_file, ingest_paths
+from pipeline.settings import LoaderSettings
+from pipeline.store import Store
+
+UPR_INFO = fixture("upr_info_slovenia_s20.csv")
+THEMATIC = fixture("svn2014_thematic_list.docx")
+
+
+def test_upr_info_rows_of_one_recommendation_are_grouped_with_stable_ids() -> None:
+    records = read_upr_info(UPR_INFO)
+    again = read_upr_info(UPR_INFO)
+    assert [r.import_id for r in records] == [r.import_id for r in again]
+    optional_protocol = next(
+        r for r in records if r.text.startswith("Ratify the Optional Protocol to the Rights")
+    )
+    assert optional_protocol.recommending_states == ("Slovakia", "Portugal")
+    assert optional_protocol.import_id.startswith("upr-info:SVN:20:")
+    assert optional_protocol.position == "supported"
+
+
+def test_thematic_list_rows() -> None:
+    records = {r.paragraph: r for r in read_thematic_list(THEMATIC)}
+    assert len(records) == 163
+    first = records["115.1"]
+    assert first.wg_symbol == "A/HRC/28/15"
+    assert first.recommending_states == ("Croatia",)
+    assert first.position_source == "A/HRC/28/15/Add.1 - Para. 3"
+    assert first.themes == ("A12 Acceptance of international norms",)
+    assert first.extra == {"affected_persons": ["general"]}
+
+
+def _recommendations(index: Path) -> dict[str, dict[str, object]]:
+    with Store(index) as store:
+        return {r["id"]: r for r in store.recommendations()}
+
+
+def test_import_before_and_after_the_pdf_gives_no_duplicates(tmp_path: Path) -> None:
+    one_worker = LoaderSettings(workers=1)
+    pdf_first, import_first = tmp_path / "a.sqlite", tmp_path / "b.sqlite"
+    with Store(pdf_first) as store:
+        ingest_paths([fixture("slovenia2014_recs.pdf")], store, one_worker)
+        import_file(UPR_INFO, "upr-info", store)
+    with Store(import_first) as store:
+        import_file(UPR_INFO, "upr-info", store)
+        ingest_paths([fixture("slovenia2014_recs.pdf")], store, one_worker)
+    a, b = _recommendations(pdf_first), _recommendations(import_first)
+    assert a.keys() == b.keys()
+    assert len([key for key in a if key.startswith("A/HRC/28/15#")]) == 30
+    linked = a["A/HRC/28/15#115.3"]["imported"]
+    assert [label["source"] for label in linked] == ["upr-info"]  # type: ignore[index]
+    assert linked[0]["action"] == ["5"]  # type: ignore[index]  # UPR Info: "Ratify"
+    assert a["A/HRC/28/15#115.3"]["response"] == "pending"  # imported labels never overwrite
+
+
+def test_second_import_of_the_same_file_adds_nothing(tmp_path: Path) -> None:
+    with Store(tmp_path / "index.sqlite") as store:
+        first = import_file(UPR_INFO, "upr-info", store)
+        count = store.summary()["recommendations"]
+        second = import_file(UPR_INFO, "upr-info", store)
+        assert store.summary()["recommendations"] == count
+    assert (first.outcome, second.outcome) == ("indexed", "unchanged")
+
+
+def test_thematic_list_for_an_ingested_review_fills_in_labels(tmp_path: Path) -> None:
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths([fixture("slovenia2014_recs.pdf")], store, LoaderSettings(workers=1))
+        import_file(THEMATIC, "thematic-list", store)
+        recs = {r["id"]: r for r in store.recommendations()}
+    assert len(recs) == 163  # 30 from the PDF fixture, 133 from the list alone
+    assert sum(r["origin"] == "pdf" for r in recs.values()) == 30
+    themes = recs["A/HRC/28/15#115.1"]["imported"][0]["themes"]
+    assert themes == ["A12 Acceptance of international norms"]
+
+
+def test_a_file_that_is_not_an_export_fails_clearly(tmp_path: Path) -> None:
+    bad = tmp_path / "notes.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    with Store(tmp_path / "index.sqlite") as store:
+        result = import_file(bad, "upr-info", store)
+    assert result.outcome == "failed"
+    assert result.error is not None and "not a UPR Info export" in result.error
