@@ -12,9 +12,10 @@ PhraseMatchers:
 
 Example:
     >>> tagger = ThemeTagger()
-    >>> tagger.tag("Ratify the Optional Protocol to the Convention against Torture")
-    [ThemeHit(theme='International instruments', matched=('Ratify', 'Optional Protocol', ...)),
-     ThemeHit(theme='Torture and other CID treatment', matched=('Torture',)), ...]
+    >>> [hit.theme for hit in tagger.tag("Consider ratifying the OP-CAT")]
+    ['International instruments', 'Torture and other CID treatment', 'Detention']
+    >>> tagger.tag("Abolish the death penalty")
+    [ThemeHit(theme='Death penalty', matched=('Abolish the death penalty',))]
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pathlib import Path
 import spacy
 import yaml
 from spacy.language import Language
-from spacy.lookups import load_lookups
+from spacy.lookups import Table, load_lookups
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
@@ -103,9 +104,9 @@ def _phrases(path: Path, name: str, key: str, values: object) -> tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
-def _lemma_table() -> dict[str, str]:
+def _lemma_table() -> Table:
     """English lookup lemmas from spacy-lookups-data (installed package, read offline)."""
-    return dict(load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup").items())
+    return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
 
 
 @Language.component("uprdex_lower_lemmatizer")
@@ -162,8 +163,9 @@ class ThemeTagger:
         lemmas: also match inflections of keywords (LEMMA); False matches keywords as written.
 
     Example:
-        >>> ThemeTagger().tag("Abolish the death penalty")
-        [ThemeHit(theme='Death penalty', matched=('death penalty',))]
+        >>> ThemeTagger().tag_many(["Ratify CRPD", "Continue its efforts"])
+        [[ThemeHit(theme='International instruments', matched=('Ratify', 'CRPD')),
+          ThemeHit(theme='Disabilities', matched=('CRPD',))], []]
     """
 
     def __init__(self, path: Path | str | None = None, *, lemmas: bool = True) -> None:

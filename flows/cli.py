@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +14,22 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from pipeline.config import Config, load_config
+from pipeline.errors import IndexBusyError
 from pipeline.exports import FORMATS, KINDS, records, write_export
 from pipeline.ingest import IMPORT_READERS, IngestResult, find_pdfs, import_file, ingest_paths
 from pipeline.settings import LoaderSettings, default_index_path
 from pipeline.store import RecFilter, Store
 
 __all__ = ["main"]
+
+# Prefect: no analytics, no network; its temporary server can take ~30 s to start here.
+for _name, _value in {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+}.items():
+    os.environ.setdefault(_name, _value)
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -219,3 +231,131 @@ def status(index: Path | None) -> None:
     for document in documents:
         if document["status"] != "indexed":
             out.print(f"  [red]{document['status']}[/] {document['path']}: {document['error']}")
+
+
+def _workspace(inbox: Path | None, index: Path | None) -> Config:
+    return load_config().with_paths(inbox=inbox, index=index)
+
+
+_inbox_option = click.option(
+    "--inbox",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Inbox folder (default: uprdex.toml's, else data/inbox).",
+)
+_dask_options = (
+    click.option(
+        "--dask-address",
+        default=None,
+        help="Run per-document tasks on this Dask scheduler (tcp://host:8786).",
+    ),
+    click.option(
+        "--dask-workers",
+        type=int,
+        default=0,
+        help="Run per-document tasks on a local Dask cluster of N worker processes.",
+    ),
+)
+
+
+@main.command()
+@_inbox_option
+@_index_option
+@_dask_options[0]
+@_dask_options[1]
+def run(
+    inbox: Path | None, index: Path | None, dask_address: str | None, dask_workers: int
+) -> None:
+    """Run the nightly flow once, now, without a Prefect server.
+
+    Ingests the inbox (failed files are copied to the quarantine beside it, with a
+    .error.json), then writes the exports to the reports folder. Exit code 1 when any file
+    failed.
+    """
+    from flows.nightly import nightly
+
+    config = _workspace(inbox, index)
+    try:
+        summary = nightly(
+            str(config.inbox),
+            str(config.index),
+            str(config.quarantine),
+            str(config.reports),
+            dask_address,
+            dask_workers,
+        )
+    except IndexBusyError as error:
+        err.print(f"[red]error[/] {error}")
+        sys.exit(EXIT_SOME_FAILED)
+    for _path, reason in summary.failed:
+        err.print(f"[red]failed[/] {reason} (copied to {config.quarantine})")
+    out.print(
+        f"{summary.found} files in {config.inbox}: {len(summary.indexed)} indexed, "
+        f"{summary.skipped} already indexed, {len(summary.failed)} failed. "
+        f"Index {config.index}; exports in {config.reports}."
+    )
+    sys.exit(EXIT_SOME_FAILED if summary.failed else EXIT_OK)
+
+
+@main.command()
+@_inbox_option
+@_index_option
+@click.option(
+    "--cron", default=None, help="Cron schedule (default: uprdex.toml's, else '0 2 * * *')."
+)
+@click.option(
+    "--timezone", default=None, help="Time zone of the schedule (IANA name, e.g. Europe/Zurich)."
+)
+@click.option(
+    "--register-only",
+    is_flag=True,
+    help="Register the deployment and return, "
+    "without starting the runner that executes the scheduled runs.",
+)
+def serve(
+    inbox: Path | None,
+    index: Path | None,
+    cron: str | None,
+    timezone: str | None,
+    register_only: bool,
+) -> None:
+    """Register the nightly deployment with its cron schedule on a Prefect server and serve it.
+
+    Needs a running server: `prefect server start` (SQLite, binds 127.0.0.1), then
+    PREFECT_API_URL=http://127.0.0.1:4200/api in the environment. See README, "Schedule".
+    """
+    if not os.environ.get("PREFECT_API_URL"):
+        raise click.UsageError(
+            "uprdex serve needs a Prefect server: run `prefect server start` in another "
+            "terminal and set PREFECT_API_URL=http://127.0.0.1:4200/api"
+        )
+    from prefect.schedules import Cron
+
+    from flows.nightly import nightly
+
+    config = _workspace(inbox, index)
+    try:
+        config = replace(config, cron=cron or config.cron, timezone=timezone or config.timezone)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from error
+    schedule = Cron(config.cron, timezone=config.timezone)
+    parameters = {
+        "inbox": str(config.inbox.resolve()),
+        "index": str(config.index.resolve()),
+        "quarantine": str(config.quarantine.resolve()),
+        "reports": str(config.reports.resolve()),
+    }
+    if register_only:
+        deployment = nightly.to_deployment(
+            name=DEPLOYMENT, schedules=[schedule], parameters=parameters
+        )
+        deployment_id = deployment.apply()  # type: ignore[union-attr]
+        out.print(
+            f"registered nightly/{DEPLOYMENT} ({deployment_id}) with schedule "
+            f"{schedule.cron} {schedule.timezone or 'UTC'}"
+        )
+        return
+    nightly.serve(name=DEPLOYMENT, schedules=[schedule], parameters=parameters)
+
+
+DEPLOYMENT = "uprdex-nightly"

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["DATA_DIR", "LoaderSettings", "Workspace", "default_index_path"]
+__all__ = ["DATA_DIR", "LoaderSettings", "default_index_path"]
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 """Reference tables and bundled samples shipped with uprdex."""
@@ -43,22 +43,7 @@ class LoaderSettings:
 
 
 def default_index_path() -> Path:
-    """The index file: $UPRDEX_INDEX, else ./data/index.sqlite."""
-    return Path(os.environ.get("UPRDEX_INDEX", "data/index.sqlite"))
+    """The index file: $UPRDEX_INDEX, else uprdex.toml's, else ./data/index.sqlite."""
+    from pipeline.config import load_config
 
-
-@dataclass(frozen=True, slots=True)
-class Workspace:
-    """Where the runtime files live: the inbox, the index and the outputs (all gitignored)."""
-
-    root: Path = Path("data")
-
-    @property
-    def inbox(self) -> Path:
-        """Folder the researcher drops PDFs into."""
-        return self.root / "inbox"
-
-    @property
-    def reports(self) -> Path:
-        """Folder the HTML report and exports go to."""
-        return self.root / "reports"
+    return load_config().index

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
+
+# Prefect, before anything imports it: own home, no analytics, no network, patience at start.
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="uprdex-prefect-")
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ["DO_NOT_TRACK"] = "1"
+os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "120"
+os.environ.pop("PREFECT_API_URL", None)
 
 import pytest
 

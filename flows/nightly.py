@@ -1,0 +1,169 @@
+"""Prefect flows: `ingest_inbox`, `build_index` and `nightly` (both).
+
+Tasks are thin wrappers over the stage functions in pipeline/: retries only for transient
+errors (a bad PDF is not retried, it is quarantined), results cached on the file hash and the
+code version, and log lines that name the file. The index is written only by the flow itself,
+one document per transaction, under the index lock.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import traceback
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.client.schemas.objects import State, TaskRun
+from prefect.context import TaskRunContext
+from prefect.futures import PrefectFuture
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from pipeline.config import Config
+from pipeline.exports import records, write_export
+from pipeline.inbox import index_lock, quarantine, scan_inbox
+from pipeline.ingest import Extracted, extract_file
+from pipeline.model import DocumentStatus
+from pipeline.settings import LoaderSettings
+from pipeline.store import Store
+
+__all__ = ["NightlySummary", "build_index", "ingest_inbox", "nightly", "task_runner"]
+
+CODE_VERSION = version("uprdex")
+TRANSIENT = (OSError, TimeoutError, sqlite3.OperationalError)
+
+
+@dataclass
+class NightlySummary:
+    """What a run did: files found, indexed, skipped as already indexed, and failed."""
+
+    found: int = 0
+    indexed: list[str] = field(default_factory=list)
+    skipped: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    exports: list[str] = field(default_factory=list)
+
+
+def _transient(task: Any, task_run: TaskRun, state: State[Any]) -> bool:
+    """Retry a task only when it failed for a passing reason (I/O, a busy database)."""
+    try:
+        state.result()
+    except TRANSIENT:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+def _extract_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
+    return f"extract-{parameters['sha256']}-{CODE_VERSION}"
+
+
+@task(
+    name="extract",
+    retries=2,
+    retry_delay_seconds=1,
+    retry_condition_fn=_transient,
+    cache_key_fn=_extract_cache_key,
+    task_run_name="extract {path}",
+)
+def extract_task(path: str, sha256: str, settings: LoaderSettings) -> Extracted:
+    """Load, classify and parse one PDF (never raises for a bad PDF: it returns a record)."""
+    extracted = extract_file(Path(path), settings)
+    logger = get_run_logger()
+    if extracted.document.status is DocumentStatus.INDEXED:
+        logger.info("%s: %s %s", path, extracted.document.type, extracted.document.symbol or "")
+    else:
+        logger.warning("%s: %s", path, extracted.document.error)
+    return extracted
+
+
+def task_runner(dask_address: str | None = None, dask_workers: int = 0) -> Any:
+    """Local threads by default (pdfium does the heavy work outside the GIL); a Dask cluster
+    at an address, or a local one with N workers, through prefect-dask."""
+    if dask_address or dask_workers:
+        from prefect_dask.task_runners import DaskTaskRunner
+
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": dask_workers, "processes": True})
+    return ThreadPoolTaskRunner(max_workers=LoaderSettings().processes)
+
+
+@flow(name="ingest_inbox", log_prints=True)
+def ingest_inbox(config: Config, settings: LoaderSettings | None = None) -> NightlySummary:
+    """Scan the inbox, skip what is indexed, extract new files in parallel, write each."""
+    settings = settings or LoaderSettings()
+    logger = get_run_logger()
+    summary = NightlySummary()
+    with index_lock(config.index, config.lock_timeout), Store(config.index) as store:
+        files = list(scan_inbox(config.inbox))
+        summary.found = len(files)
+        new = [item for item in files if not store.has_document(item.sha256)]
+        summary.skipped = len(files) - len(new)
+        logger.info("%d files in %s, %d new", len(files), config.inbox, len(new))
+        futures: list[tuple[Path, str, PrefectFuture[Extracted]]] = [
+            (item.path, item.sha256, extract_task.submit(str(item.path), item.sha256, settings))
+            for item in new
+        ]
+        for path, sha256, future in futures:
+            try:
+                extracted = future.result()
+            except Exception as error:  # a crash or timeout in one document: the batch goes on
+                message = f"{path.name}: {type(error).__name__}: {error}"
+                quarantine(
+                    path,
+                    sha256,
+                    message,
+                    "extract",
+                    config.quarantine,
+                    "".join(traceback.format_exception_only(error)).strip(),
+                )
+                summary.failed.append((str(path), message))
+                logger.error(message)
+                continue
+            store.write_document(extracted.document, extracted.report, extracted.addendum)
+            document = extracted.document
+            if document.status is DocumentStatus.INDEXED:
+                summary.indexed.append(str(path))
+            else:
+                quarantine(path, sha256, document.error or "failed", "load", config.quarantine)
+                summary.failed.append((str(path), document.error or "failed"))
+    return summary
+
+
+@flow(name="build_index")
+def build_index(config: Config) -> list[str]:
+    """Bring the outputs up to date: exports of recommendations, evidence and documents."""
+    written = []
+    with index_lock(config.index, config.lock_timeout), Store(config.index) as store:
+        for kind in ("recommendations", "evidence", "documents"):
+            rows = records(store, kind)
+            for fmt in ("csv", "jsonl"):
+                target = config.reports / f"{kind}.{fmt}"
+                write_export(rows, fmt, kind, target)
+                written.append(str(target))
+    get_run_logger().info("wrote %s", ", ".join(written))
+    return written
+
+
+@flow(name="nightly")
+def nightly(
+    inbox: str = "data/inbox",
+    index: str = "data/index.sqlite",
+    quarantine: str = "data/quarantine",
+    reports: str = "data/reports",
+    dask_address: str | None = None,
+    dask_workers: int = 0,
+) -> NightlySummary:
+    """The nightly job: ingest the inbox, then build the index outputs.
+
+    Parameters are plain paths so that a deployment (uprdex serve) can carry them.
+    """
+    config = Config(Path(inbox), Path(index), Path(quarantine), Path(reports))
+    runner = task_runner(dask_address, dask_workers)
+    summary = ingest_inbox.with_options(task_runner=runner)(config)
+    summary.exports = build_index(config)
+    return summary

@@ -1,0 +1,88 @@
+"""Inbox semantics: scan, quarantine and the index lock. Originals are never modified or deleted.
+
+A file that fails is *copied* to the quarantine with a `.error.json` beside it; a fixed file
+dropped again has other bytes, so it is tried again. One lock file beside the index keeps two
+runs from writing it at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from pipeline.errors import IndexBusyError
+
+__all__ = ["InboxFile", "index_lock", "quarantine", "scan_inbox"]
+
+
+@dataclass(frozen=True, slots=True)
+class InboxFile:
+    """A PDF found in the inbox, with the hash of its bytes."""
+
+    path: Path
+    sha256: str
+
+
+def scan_inbox(inbox: Path) -> Iterator[InboxFile]:
+    """Every regular PDF file under the inbox (symlinks and folders named *.pdf are skipped),
+    in a stable order, with its sha256."""
+    if not inbox.is_dir():
+        return
+    for path in sorted(inbox.rglob("*")):
+        if path.suffix.lower() != ".pdf" or path.is_symlink() or not path.is_file():
+            continue
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        yield InboxFile(path, digest.hexdigest())
+
+
+def quarantine(
+    path: Path, sha256: str | None, error: str, stage: str, folder: Path, detail: str = ""
+) -> Path:
+    """Copy a failed file into the quarantine folder with `<name>.error.json` beside it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    # The file's own name may hold anything ("../", newlines): keep only safe characters.
+    safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in path.name)[:120]
+    target = folder / f"{(sha256 or 'unreadable')[:12]}-{safe}"
+    if path.is_file() and not target.exists():
+        shutil.copy2(path, target)
+    report = {
+        "file": str(path),
+        "sha256": sha256,
+        "stage": stage,
+        "reason": error,
+        "detail": detail,
+        "time": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    target.with_name(target.name + ".error.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    return target
+
+
+@contextmanager
+def index_lock(index: Path, timeout: float) -> Iterator[None]:
+    """Hold the index's lock, waiting up to `timeout` seconds for another run to finish."""
+    index.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(index) + ".lock")
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout as error:
+        raise IndexBusyError(
+            f"{index} is being written by another uprdex run (waited {timeout:.0f} s); "
+            "try again when it has finished"
+        ) from error
+    try:
+        yield
+    finally:
+        lock.release()

@@ -1,0 +1,222 @@
+"""Prefect flows over an inbox of real fixtures (one session-wide test harness)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import fixture
+from prefect.testing.utilities import prefect_test_harness
+
+import flows.nightly
+from flows.nightly import nightly
+from pipeline.ingest import extract_file
+
+GOOD = ["slovenia2014_recs.pdf", "andorra2011_recs.pdf"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def harness() -> Iterator[None]:
+    """One temporary Prefect API for every flow test."""
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
+
+
+def _workspace(root: Path, corrupt: bool = False, salt: str = "") -> dict[str, str]:
+    """An inbox with the good fixtures; a salt gives them bytes (and a hash) of their own, so
+    that no earlier test's cached extraction answers for them."""
+    inbox = root / "inbox"
+    inbox.mkdir(parents=True)
+    for name in GOOD:
+        shutil.copy(fixture(name), inbox / name)
+        if salt:
+            with (inbox / name).open("ab") as handle:
+                handle.write(f"\n% {salt}\n".encode())
+    if corrupt:
+        (inbox / "corrupt.pdf").write_bytes(b"%PDF-1.4\n" + b"\x00" * 64)
+    return {
+        "inbox": str(inbox),
+        "index": str(root / "index.sqlite"),
+        "quarantine": str(root / "quarantine"),
+        "reports": str(root / "reports"),
+    }
+
+
+def _rows(index: str) -> int:
+    import sqlite3
+
+    db = sqlite3.connect(index)
+    try:
+        return int(db.execute("SELECT count(*) FROM recommendations").fetchone()[0])
+    finally:
+        db.close()
+
+
+def test_flow_indexes_the_inbox_and_a_rerun_does_no_work(tmp_path: Path) -> None:
+    paths = _workspace(tmp_path)
+    first = nightly(**paths)
+    rows = _rows(paths["index"])
+    second = nightly(**paths)
+    assert sorted(Path(p).name for p in first.indexed) == sorted(GOOD)
+    assert rows == 32
+    assert (second.indexed, second.skipped) == ([], 2)
+    assert _rows(paths["index"]) == rows
+    exported = Path(paths["reports"], "recommendations.jsonl").read_text(encoding="utf-8")
+    assert len(exported.splitlines()) == rows
+
+
+def test_corrupt_file_is_quarantined_while_the_others_are_indexed(tmp_path: Path) -> None:
+    paths = _workspace(tmp_path, corrupt=True)
+    original = Path(paths["inbox"], "corrupt.pdf").read_bytes()
+    summary = nightly(**paths)
+    assert len(summary.indexed) == 2
+    assert [Path(path).name for path, _ in summary.failed] == ["corrupt.pdf"]
+    reports = list(Path(paths["quarantine"]).glob("*.error.json"))
+    assert len(reports) == 1
+    report = json.loads(reports[0].read_text(encoding="utf-8"))
+    assert report["stage"] == "load" and "corrupt.pdf: broken PDF" in report["reason"]
+    assert Path(paths["inbox"], "corrupt.pdf").read_bytes() == original  # never modified
+
+
+def test_a_flaky_stage_succeeds_on_retry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+
+    def flaky(path: Path, settings: object = None) -> object:
+        calls.append(path.name)
+        if calls.count(path.name) == 1:
+            raise OSError("the file is still being copied")
+        return extract_file(path)
+
+    monkeypatch.setattr(flows.nightly, "extract_file", flaky)
+    paths = _workspace(tmp_path, salt="flaky")
+    summary = nightly(**paths)
+    assert sorted(Path(p).name for p in summary.indexed) == sorted(GOOD)
+    assert sorted(calls) == sorted(GOOD * 2)
+
+
+def _exports(paths: dict[str, str]) -> list[dict[str, object]]:
+    text = Path(paths["reports"], "recommendations.jsonl").read_text(encoding="utf-8")
+    rows = [json.loads(line) for line in text.splitlines()]
+    for row in rows:
+        row["source"] = {"page": row["source"]["page"]}  # same bytes, same hash anyway
+    return rows
+
+
+def test_dask_runner_gives_the_same_exports_as_the_local_runner(tmp_path: Path) -> None:
+    pytest.importorskip("prefect_dask")
+    local = _workspace(tmp_path / "local")
+    dask = _workspace(tmp_path / "dask")
+    nightly(**local)
+    nightly(**dask, dask_workers=2)
+    assert _exports(local) == _exports(dask)
+    assert _exports(dask)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def prefect_server(tmp_path: Path) -> Iterator[str]:
+    """A real `prefect server start` on 127.0.0.1, SQLite, its own home."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(tmp_path / "server-home"),
+        "PREFECT_API_SERVICES_SCHEDULER_LOOP_SECONDS": "1",
+        "PREFECT_UI_ENABLED": "false",
+    }
+    env.pop("PREFECT_API_URL", None)
+    prefect = Path(sys.executable).parent / "prefect"
+    log = (tmp_path / "server.log").open("w")
+    server = subprocess.Popen(
+        [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/api"
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=2):
+                    break
+            except OSError:
+                time.sleep(1)
+        else:
+            pytest.fail(f"prefect server did not start: {(tmp_path / 'server.log').read_text()}")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def test_serve_registers_a_cron_deployment_on_a_real_server(
+    prefect_server: str, tmp_path: Path
+) -> None:
+    env = {**os.environ, "PREFECT_API_URL": prefect_server}
+    uprdex = Path(sys.executable).parent / "uprdex"
+    result = subprocess.run(
+        [
+            str(uprdex),
+            "serve",
+            "--register-only",
+            "--inbox",
+            str(tmp_path / "inbox"),
+            "--index",
+            str(tmp_path / "index.sqlite"),
+            "--cron",
+            "0 2 * * *",
+            "--timezone",
+            "Europe/Zurich",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    script = """
+import asyncio, json
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
+async def main():
+    async with get_client() as client:
+        deployment = await client.read_deployment_by_name("nightly/uprdex-nightly")
+        for _ in range(60):
+            runs = await client.read_flow_runs(
+                deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment.id])))
+            if runs:
+                break
+            await asyncio.sleep(1)
+        print(json.dumps({"schedules": [[s.schedule.cron, s.schedule.timezone]
+                                        for s in deployment.schedules],
+                          "runs": [r.state_name for r in runs]}))
+asyncio.run(main())
+"""
+    read = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert read.returncode == 0, read.stderr
+    found = json.loads(read.stdout.strip().splitlines()[-1])
+    assert found["schedules"] == [["0 2 * * *", "Europe/Zurich"]]
+    assert found["runs"] and set(found["runs"]) == {"Scheduled"}
