@@ -124,7 +124,9 @@ def ingest_inbox(config: Config, settings: LoaderSettings | None = None) -> Nigh
                 summary.failed.append((str(path), message))
                 logger.error(message)
                 continue
-            store.write_document(extracted.document, extracted.report, extracted.addendum)
+            store.write_document(
+                extracted.document, extracted.report, extracted.addendum, extracted.themes
+            )
             document = extracted.document
             if document.status is DocumentStatus.INDEXED:
                 summary.indexed.append(str(path))

@@ -36,7 +36,7 @@ def _recommendation_record(row: dict[str, Any]) -> dict[str, Any]:
         "recommending_state_codes": row["recommending_state_codes"],
         "response": row["response"],
         "response_source": row["response_source"],
-        "themes": [],
+        "themes": list(dict.fromkeys(hit["theme"] for hit in row["theme_hits"])),
         "cluster_id": row["cluster_id"],
         "source": {"sha256": row["document_sha256"], "page": row["page"]},
         "as_printed": row["as_printed"],
@@ -44,6 +44,7 @@ def _recommendation_record(row: dict[str, Any]) -> dict[str, Any]:
         "response_conflict": row["response_conflict"],
         "origin": row["origin"],
         "imported": row["imported"],
+        "theme_hits": row["theme_hits"],
         "warnings": row["warnings"],
     }
 

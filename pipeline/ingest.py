@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
 from extractors.addendum import Addendum, parse_addendum
 from extractors.doctype import classify
 from extractors.metadata import cycle_of_session, find_state_under_review, find_symbol, find_year
+from extractors.themes import ThemeHit, ThemeTagger
 from extractors.wg_report import parse_wg_report
 from pipeline.errors import UprdexError
 from pipeline.imports import (
@@ -54,6 +55,7 @@ class Extracted:
     document: DocumentRow
     report: WgReport | None = None
     addendum: Addendum | None = None
+    themes: dict[str, tuple[ThemeHit, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +135,17 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
         None,
         meta.warnings,
     )
-    return Extracted(document, report, addendum)
+    return Extracted(document, report, addendum, tag_recommendations(report))
+
+
+def tag_recommendations(report: WgReport | None) -> dict[str, tuple[ThemeHit, ...]]:
+    """Keyword theme hits per recommendation paragraph (data/themes.yaml)."""
+    if report is None or not report.recommendations:
+        return {}
+    hits = ThemeTagger().tag_many(rec.text for rec in report.recommendations)
+    return {
+        rec.paragraph: tuple(found) for rec, found in zip(report.recommendations, hits, strict=True)
+    }
 
 
 def _failed(path: Path, sha256: str | None, error: str) -> Extracted:
@@ -215,7 +227,9 @@ def _store(extracted: Extracted, store: Store) -> IngestResult:
     document = extracted.document
     if document.status is DocumentStatus.FAILED and not document.sha256:
         return IngestResult(document.path, None, "failed", error=document.error)
-    warnings = store.write_document(document, extracted.report, extracted.addendum)
+    warnings = store.write_document(
+        document, extracted.report, extracted.addendum, extracted.themes
+    )
     count = len(extracted.report.recommendations) if extracted.report else 0
     return IngestResult(
         document.path,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +21,7 @@ from rapidfuzz import fuzz, process
 from extractors.addendum import Addendum, wg_symbol_of
 from extractors.metadata import cycle_of_session
 from extractors.states import load_states
+from extractors.themes import ThemeHit
 from pipeline.imports import ImportedRec, normalize_text
 from pipeline.model import DocumentStatus, Position, Recommendation, WgReport
 
@@ -128,6 +129,14 @@ _MIGRATIONS: tuple[str, ...] = (
         recommendation_id TEXT
     );
     CREATE INDEX imports_review ON imports(state_under_review, session);
+    CREATE TABLE recommendation_themes (
+        recommendation_id TEXT NOT NULL REFERENCES recommendations(id) ON DELETE CASCADE,
+        theme TEXT NOT NULL,
+        matched TEXT NOT NULL,
+        method TEXT NOT NULL,
+        PRIMARY KEY (recommendation_id, theme, method)
+    );
+    CREATE INDEX recommendation_themes_theme ON recommendation_themes(theme);
     CREATE INDEX imports_recommendation ON imports(recommendation_id);
     CREATE VIRTUAL TABLE recommendations_fts USING fts5(
         text, content='recommendations', content_rowid='rowid', tokenize='porter unicode61'
@@ -247,6 +256,7 @@ class Store:
         document: DocumentRow,
         report: WgReport | None = None,
         addendum: Addendum | None = None,
+        themes: Mapping[str, Sequence[ThemeHit]] | None = None,
     ) -> list[str]:
         """Replace everything known about this file (and an older version at the same path).
 
@@ -266,6 +276,7 @@ class Store:
                     )
                 touched.add(report.symbol)
                 reviews.add((report.state_under_review, report.session))
+                self._write_themes(db, document, report, themes or {})
             if addendum is not None:
                 warnings.extend(self._write_responses(db, document, addendum))
                 touched.add(addendum.wg_symbol)
@@ -320,6 +331,28 @@ class Store:
             for symbol in sorted(s for s in touched if s):
                 _refresh_responses(db, symbol)
         return []
+
+    @staticmethod
+    def _write_themes(
+        db: sqlite3.Connection,
+        document: DocumentRow,
+        report: WgReport,
+        themes: Mapping[str, Sequence[ThemeHit]],
+    ) -> None:
+        """Keyword theme hits (method "keywords"), with the words that matched."""
+        db.executemany(
+            "INSERT OR IGNORE INTO recommendation_themes VALUES (?,?,?,?)",
+            [
+                (
+                    recommendation_id(report.symbol, document.sha256, paragraph),
+                    hit.theme,
+                    json.dumps(list(hit.matched)),
+                    "keywords",
+                )
+                for paragraph, hits in themes.items()
+                for hit in hits
+            ],
+        )
 
     @staticmethod
     def _insert_document(db: sqlite3.Connection, document: DocumentRow) -> None:
@@ -508,42 +541,53 @@ class Store:
         return found[0] if found else None
 
     def _with_states(self, rows: Sequence[sqlite3.Row]) -> list[dict[str, Any]]:
-        by_id: dict[str, list[sqlite3.Row]] = {}
+        """Recommendation dicts with their States, imported labels and theme hits."""
         ids = [row["id"] for row in rows]
-        for chunk_start in range(0, len(ids), 500):
-            chunk = ids[chunk_start : chunk_start + 500]
-            marks = ",".join("?" * len(chunk))
-            for state in self.db.execute(
-                f"SELECT * FROM recommendation_states WHERE recommendation_id IN ({marks}) "
-                "ORDER BY recommendation_id, position",
-                chunk,
-            ):
-                by_id.setdefault(state["recommendation_id"], []).append(state)
-        imported: dict[str, list[dict[str, Any]]] = {}
-        for chunk_start in range(0, len(ids), 500):
-            chunk = ids[chunk_start : chunk_start + 500]
-            marks = ",".join("?" * len(chunk))
-            for label in self.db.execute(
-                "SELECT recommendation_id, source, position, position_source, themes, extra "
-                f"FROM imports WHERE recommendation_id IN ({marks}) ORDER BY source, import_id",
-                chunk,
-            ):
-                imported.setdefault(label["recommendation_id"], []).append(
-                    {
-                        "source": label["source"],
-                        "response": label["position"],
-                        "response_source": label["position_source"],
-                        "themes": json.loads(label["themes"]),
-                        **json.loads(label["extra"]),
-                    }
-                )
+        states = self._by_recommendation(
+            ids,
+            "SELECT * FROM recommendation_states WHERE recommendation_id IN ({}) "
+            "ORDER BY recommendation_id, position",
+            lambda row: row,
+        )
+        imported = self._by_recommendation(
+            ids,
+            "SELECT * FROM imports WHERE recommendation_id IN ({}) ORDER BY source, import_id",
+            lambda row: {
+                "source": row["source"],
+                "response": row["position"],
+                "response_source": row["position_source"],
+                "themes": json.loads(row["themes"]),
+                **json.loads(row["extra"]),
+            },
+        )
+        hits = self._by_recommendation(
+            ids,
+            "SELECT * FROM recommendation_themes WHERE recommendation_id IN ({}) ORDER BY rowid",
+            lambda row: {
+                "theme": row["theme"],
+                "matched": json.loads(row["matched"]),
+                "method": row["method"],
+            },
+        )
         return [
             {
-                **_recommendation_dict(row, by_id.get(row["id"], [])),
+                **_recommendation_dict(row, states.get(row["id"], [])),
                 "imported": imported.get(row["id"], []),
+                "theme_hits": hits.get(row["id"], []),
             }
             for row in rows
         ]
+
+    def _by_recommendation(
+        self, ids: list[str], sql: str, make: Callable[[sqlite3.Row], Any]
+    ) -> dict[str, list[Any]]:
+        """Rows of a child table grouped by recommendation id (ids queried 500 at a time)."""
+        grouped: dict[str, list[Any]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            for row in self.db.execute(sql.format(",".join("?" * len(chunk))), chunk):
+                grouped.setdefault(row["recommendation_id"], []).append(make(row))
+        return grouped
 
     def summary(self) -> dict[str, int]:
         """Counts a newcomer wants to see after a run."""

@@ -115,3 +115,13 @@ def test_second_copy_of_a_report_keeps_its_recommendations_once(tmp_path: Path) 
     assert second[0].warnings == (
         "2 recommendations already indexed from another copy of A/HRC/16/8; kept once",
     )
+
+
+def test_recommendations_carry_keyword_themes_with_the_matched_words(tmp_path: Path) -> None:
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths([fixture("slovenia2014_recs.pdf")], store, ONE_WORKER)
+        rec = store.recommendation("A/HRC/28/15", "115.6")
+    assert rec is not None
+    hits = {hit["theme"]: hit["matched"] for hit in rec["theme_hits"]}
+    assert "Migrants" in hits and "International instruments" in hits
+    assert "Ratify" in hits["International instruments"]
