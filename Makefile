@@ -12,9 +12,11 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 
+# The nightly flow, once, on the bundled samples copied into the inbox (originals untouched).
 demo: $(BIN)/.installed
-	$(BIN)/uprdex ingest data/samples --index $(INDEX)
-	$(BIN)/uprdex export --what recommendations --format csv --index $(INDEX) --out data/reports/recommendations.csv
+	mkdir -p data/inbox
+	cp -n data/samples/*.pdf data/inbox/
+	PREFECT_LOGGING_LEVEL=WARNING $(BIN)/uprdex run --inbox data/inbox --index $(INDEX)
 	$(BIN)/uprdex status --index $(INDEX)
 
 lint: $(BIN)/.installed
@@ -30,4 +32,4 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_wg_counts.py
 
 clean:
-	rm -rf $(VENV) $(INDEX) $(INDEX)-wal $(INDEX)-shm data/reports
+	rm -rf $(VENV) $(INDEX) $(INDEX)-wal $(INDEX)-shm $(INDEX).lock data/reports data/inbox data/quarantine

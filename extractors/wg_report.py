@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate, groupby
 
 from extractors.metadata import cycle_of_session, find_session, find_symbol, find_year
 from extractors.states import StateTable, load_states, split_state_list
-from pipeline.model import Line, LoadedDocument, Position, Recommendation, WgReport
+from pipeline.model import Line, LoadedDocument, Page, Position, Recommendation, WgReport
 
 __all__ = ["parse_wg_report", "position_of", "split_recommending_states"]
 
@@ -29,6 +30,15 @@ SECTION_HEADING = re.compile(
 SECTION_END = re.compile(r"^(?:Annex(?:e|es)?\b|Composition of the delegation)", re.IGNORECASE)
 # "116. All conclusions and/or recommendations contained in the present report reflect ..."
 CLOSING_PARAGRAPH = re.compile(r"^All conclusions and/or recommendations", re.IGNORECASE)
+# "** The conclusions and recommendations have not been edited.": a note marked by asterisks.
+ASTERISK_NOTE = re.compile(r"^\*{1,3}\s*[A-Z]")
+# " 4" in "(France 4); Ratify the Second Optional Protocol": a note number printed in the list.
+STRAY_NUMBER = re.compile(r"\s+\d{1,2}$")
+# "(Paraguay" closing "Consider the possibility of accession to CED (Paraguay (Argentina);".
+UNCLOSED_LIST = re.compile(r"\(([A-Z][^()]*)$")
+# "(a)" and "(b)" in "(a) Adopt necessary measures to safeguard ...; (b) Facilitate
+# reintegration of IDPs ...": lettered asks that open an item, then follow a ";".
+LETTERED_PART = re.compile(r"(?:^|[:;,.]\s+(?:and\s+)?)\(([a-z])\)\s")
 # "115.1 Take further steps ...", "80.1. Consider the possibility ...", "118.09 Adopt ..."
 SUB_ITEM = re.compile(r"^(\d{1,3})\s?\.\s?(\d{1,3})\.?\s+(\S.*)$")
 # "115. The recommendations listed below ..." (paragraph) or "1. Consider ..." (cycle-1 item)
@@ -131,6 +141,7 @@ class _Item:
     page: int
     parts: list[str]
     sub_numbered: bool
+    tail_from: int | None = None  # parts after a closed ask, kept if they close one too
 
 
 @dataclass
@@ -146,7 +157,7 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
     states = states or load_states()
     head = "\n".join([document.first_page_text, *(page.text for page in document.pages[:3])])
     session = find_session(head)
-    lines = [line for page in document.pages for line in page.lines if not line.is_note]
+    lines = [line for page in document.pages for line in _body_lines(page)]
     paragraphs, warnings = _section_paragraphs(lines)
     recommendations = [
         rec for paragraph in paragraphs for rec in _recommendations(paragraph, states, warnings)
@@ -166,6 +177,27 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
         recommendations=tuple(recommendations),
         warnings=tuple(warnings),
     )
+
+
+def _body_lines(page: Page) -> list[Line]:
+    """A page's lines without its footnotes: all from the first note line down, but body text.
+
+    Botswana 2013 prints notes in 9 pt under 10 pt body text and only the line with the
+    note's marker is flagged; Mauritius 2013 opens them with "** The conclusions and
+    recommendations have not been edited." in body size.
+    """
+    sizes = Counter(round(line.size) for line in page.lines)
+    body_size = sizes.most_common(1)[0][0] if sizes else 0
+    kept: list[Line] = []
+    in_notes = False
+    for line in page.lines:
+        smaller = round(line.size) < body_size
+        low = line.top > page.height / 2
+        starts = line.is_note or (low and (smaller or bool(ASTERISK_NOTE.match(line.text))))
+        in_notes = starts or (in_notes and smaller)
+        if not in_notes:
+            kept.append(line)
+    return kept
 
 
 def _state_under_review(head: str, states: StateTable) -> str | None:
@@ -258,14 +290,26 @@ def _section_paragraphs(lines: Iterable[Line]) -> tuple[list[_Paragraph], list[s
                 paragraph.items.append(item)
                 continue
         if item is not None:
-            if _CLOSED_ITEM.search(item.parts[-1]) and not text[:1].islower():
-                continue  # prose after a closed item ("With respect to special procedures ...")
-            item.parts.append(text)
+            _continue_item(item, text)
         elif paragraph is not None:
             paragraph.parts.append(text)
     if not paragraphs:
         warnings.append("no 'Conclusions and/or recommendations' section found")
     return paragraphs, warnings
+
+
+def _continue_item(item: _Item, text: str) -> None:
+    """Add a wrapped line to an item; a capitalised line after a closed ask opens a tail.
+
+    The tail is the item's when it closes another ask ("(Chad); Consider the ratification of
+    ICRMW (Ghana); (Indonesia); ..."), prose otherwise ("(Nigeria). With respect to special
+    procedures, Algeria will consider ...") and then dropped.
+    """
+    if item.tail_from is None and _CLOSED_ITEM.search(item.parts[-1]) and text[:1].isupper():
+        item.tail_from = len(item.parts)
+    item.parts.append(text)
+    if _CLOSED_ITEM.search(text):
+        item.tail_from = None
 
 
 def _sub_item_kind(
@@ -314,7 +358,7 @@ def _recommendations(
                 f"{number}"
             )
             warnings.append(f"page {item.page}: {item_warnings[-1]}")
-        text = " ".join(item.parts)
+        text = " ".join(item.parts[: item.tail_from])
         body, recommending, unknown = split_recommending_states(text, states)
         if unknown:
             item_warnings.append(
@@ -366,6 +410,8 @@ def _referenced_recommendations(
         for references in BODY_REFERENCES.finditer(lead_in):
             for reference in REFERENCE.finditer(references.group(1)):
                 number = int(reference.group(1))
+                if number >= paragraphs[0].number:
+                    break  # "paragraph 103, No. 7": an item of the section, not paragraph 7
                 letters = CITED_LETTER.findall(reference.group(2))
                 for letter in letters or _letters_of(body[number]) if number in body else []:
                     if (number, letter) not in seen:
@@ -465,7 +511,11 @@ def split_recommending_states(text: str, states: StateTable) -> tuple[str, list[
     unknown: list[str] = []
     while True:
         body = body.rstrip(" ;.,:")
-        group = _last_parenthetical(body)
+        group = (
+            _last_parenthetical(body)
+            or (None if trailing else _unopened_state(body, states))
+            or _unclosed_list(body)
+        )
         if group is None:
             break
         start, inner = group
@@ -481,12 +531,35 @@ def split_recommending_states(text: str, states: StateTable) -> tuple[str, list[
         if (resolved := _resolve_list(inner, states, strict=True))
     ]
     breaks = [match.start() for match in PART_END.finditer(text.strip())]
+    if not groups and trailing and (letters := _lettered_parts(body)) > 1:
+        # "(a) Adopt ...; (b) Facilitate ...; (c) Take ... (Austria)": one ask per letter.
+        return (
+            body.rstrip(" ;.,:"),
+            [n for _ in range(letters) for _, g in trailing for n in g],
+            unknown,
+        )
     names: list[str] = []
     for _, part_groups in groupby(
         groups + trailing, key=lambda group: bisect_right(breaks, group[0])
     ):
         names.extend(dict.fromkeys(name for _, group in part_groups for name in group))
     return body.rstrip(" ;.,:"), names, unknown
+
+
+def _lettered_parts(text: str) -> int:
+    """How many lettered asks "(a) ...; (b) ..." the item lists from its start, or 0.
+
+    A list after a lead ("Implement fully the following recommendations of the Committee on
+    the Rights of the Child: (a) ensure ...; (b) ...") is one ask.
+    """
+    if not text.startswith("(a)"):
+        return 0
+    letters = LETTERED_PART.findall(text)
+    count = 0
+    for letter in letters:
+        if ord(letter) - ord("a") == count:
+            count += 1
+    return count
 
 
 def _last_parenthetical(text: str) -> tuple[int, str] | None:
@@ -501,6 +574,24 @@ def _last_parenthetical(text: str) -> tuple[int, str] | None:
             depth -= 1
             if depth == 0:
                 return index, text[index + 1 : -1]
+    return None
+
+
+def _unclosed_list(text: str) -> tuple[int, str] | None:
+    """(start, inside) of a last "(" whose ")" was not printed: "CED (Paraguay (Argentina);"."""
+    unclosed = UNCLOSED_LIST.search(text)
+    return (unclosed.start(), unclosed.group(1)) if unclosed else None
+
+
+def _unopened_state(text: str, states: StateTable) -> tuple[int, str] | None:
+    """(start, name) of a State closing the text whose "(" was not printed: "law Austria)"."""
+    if not text.endswith(")"):
+        return None
+    words = text[:-1].split(" ")
+    for count in range(min(len(words) - 1, _MAX_STATE_WORDS), 0, -1):
+        name = " ".join(words[-count:])
+        if "(" not in name and states.resolve(name):
+            return len(text) - 1 - len(name), name
     return None
 
 
@@ -531,8 +622,8 @@ def _resolve_list(
         return [whole.name], []
     names: list[str] = []
     unknown: list[str] = []
-    for part in split_state_list(inner):
-        state = states.resolve(part)
+    for part in _rejoin_and(split_state_list(inner), states):
+        state = states.resolve(part) or states.resolve(STRAY_NUMBER.sub("", part))
         pair = None if state else _two_states(part, states)
         if state:
             names.append(state.name)
@@ -546,6 +637,28 @@ def _resolve_list(
     if not names or len(unknown) == len(names) or (strict and unknown):
         return None
     return names, unknown
+
+
+def _rejoin_and(parts: list[str], states: StateTable) -> list[str]:
+    """Parts joined again where "and" or "," belongs to a name: "United Kingdom of Great Britain
+    and Northern Ireland" in "(Netherlands, United Kingdom of Great Britain and Northern
+    Ireland, France)", "Venezuela, Bolivarian Republic of" in "(Cuba, Venezuela, Bolivarian
+    Republic of)"."""
+    joined: list[str] = []
+    for part in parts:
+        whole = next(
+            (
+                f"{joined[-1]}{joiner}{part}"
+                for joiner in (" and ", ", ")
+                if joined and states.resolve(f"{joined[-1]}{joiner}{part}")
+            ),
+            None,
+        )
+        if whole and not states.resolve(part):
+            joined[-1] = whole
+        else:
+            joined.append(part)
+    return joined
 
 
 def _two_states(part: str, states: StateTable) -> list[str] | None:

@@ -359,3 +359,56 @@ def serve(
 
 
 DEPLOYMENT = "uprdex-nightly"
+
+
+@main.command()
+@_inbox_option
+@_index_option
+@click.option(
+    "--debounce",
+    type=float,
+    default=10.0,
+    show_default=True,
+    help="Seconds without new files before a run starts.",
+)
+def watch(inbox: Path | None, index: Path | None, debounce: float) -> None:
+    """Watch the inbox and run the nightly flow when PDFs land (no server needed).
+
+    Runs start once no file has arrived for --debounce seconds, so a folder copied in at once
+    is one run. Stop with Ctrl-C.
+    """
+    from watchdog.events import FileSystemEvent, FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    from flows.nightly import nightly
+    from flows.watch import Debouncer
+
+    config = _workspace(inbox, index)
+    config.inbox.mkdir(parents=True, exist_ok=True)
+    debouncer = Debouncer(debounce)
+
+    class _Handler(FileSystemEventHandler):
+        def on_any_event(self, event: FileSystemEvent) -> None:
+            if str(event.src_path).lower().endswith(".pdf"):
+                debouncer.poke()
+
+    observer = Observer()
+    observer.schedule(_Handler(), str(config.inbox), recursive=True)
+    observer.start()
+    out.print(f"watching {config.inbox} (Ctrl-C to stop)")
+    debouncer.poke()  # files already waiting are picked up at start
+    try:
+        while True:
+            if debouncer.wait_until_due():
+                summary = nightly(
+                    str(config.inbox),
+                    str(config.index),
+                    str(config.quarantine),
+                    str(config.reports),
+                )
+                out.print(f"{len(summary.indexed)} indexed, {len(summary.failed)} failed")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        observer.stop()
+        observer.join()

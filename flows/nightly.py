@@ -19,7 +19,7 @@ from prefect import flow, get_run_logger, task
 from prefect.client.schemas.objects import State, TaskRun
 from prefect.context import TaskRunContext
 from prefect.futures import PrefectFuture
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.task_runners import ProcessPoolTaskRunner
 
 from pipeline.config import Config
 from pipeline.exports import records, write_export
@@ -81,15 +81,15 @@ def extract_task(path: str, sha256: str, settings: LoaderSettings) -> Extracted:
 
 
 def task_runner(dask_address: str | None = None, dask_workers: int = 0) -> Any:
-    """Local threads by default (pdfium does the heavy work outside the GIL); a Dask cluster
-    at an address, or a local one with N workers, through prefect-dask."""
+    """Local worker processes by default (pdfium is not thread-safe, and parsing is CPU-bound);
+    a Dask cluster at an address, or a local one with N workers, through prefect-dask."""
     if dask_address or dask_workers:
         from prefect_dask.task_runners import DaskTaskRunner
 
         if dask_address:
             return DaskTaskRunner(address=dask_address)
         return DaskTaskRunner(cluster_kwargs={"n_workers": dask_workers, "processes": True})
-    return ThreadPoolTaskRunner(max_workers=LoaderSettings().processes)
+    return ProcessPoolTaskRunner(max_workers=LoaderSettings().processes)
 
 
 @flow(name="ingest_inbox", log_prints=True)

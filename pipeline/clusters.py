@@ -1,0 +1,643 @@
+"""Duplicate-recommendation clusters: the same ask from several States, or again next cycle.
+
+Recommendations are normalized (case, punctuation, the closing State list, weak openers such as
+"Continue efforts to", treaty names and abbreviations to one key), compared only within blocks of
+candidates that share a rare token or token pair (never all pairs), and grouped by average linkage
+under a no-chaining rule: two recommendations that score below `floor` never share a cluster,
+whatever lies between them. Cluster ids are derived from member ids and kept across runs.
+
+Example:
+    items = [ClusterItem("A/HRC/43/15#122.5", "Consider ratifying the 1961 Convention on the "
+                         "Reduction of Statelessness (Uruguay);", "Slovenia", cycle=3, session=34),
+             ...]
+    result = cluster(items, ClusterSettings(scope="state"))
+    result.assignment["A/HRC/43/15#122.5"]     # "c-" + 12 hex digits, the same on every run
+    later = cluster(items + new_items, existing=result.assignment)   # old ids kept
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import heapq
+import itertools
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import fuzz, process
+
+from pipeline.settings import DATA_DIR
+
+__all__ = [
+    "SCORERS",
+    "Cluster",
+    "ClusterItem",
+    "ClusterResult",
+    "ClusterSettings",
+    "Scope",
+    "TreatyTable",
+    "cluster",
+    "load_treaties",
+    "normalize",
+    "strip_states",
+]
+
+Scope = Literal["review", "state", "all"]
+SCOPES: tuple[Scope, ...] = ("review", "state", "all")
+
+Scorer = Callable[..., float]
+SCORERS: Mapping[str, Scorer] = {
+    "ratio": fuzz.ratio,
+    "partial_ratio": fuzz.partial_ratio,
+    "token_sort_ratio": fuzz.token_sort_ratio,
+    "token_set_ratio": fuzz.token_set_ratio,
+    "token_ratio": fuzz.token_ratio,
+    "partial_token_sort_ratio": fuzz.partial_token_sort_ratio,
+    "WRatio": fuzz.WRatio,
+    "QRatio": fuzz.QRatio,
+}
+"""rapidfuzz scorers a `ClusterSettings.scorer` may name (all return 0-100)."""
+
+TREATIES_CSV = DATA_DIR / "treaties.csv"
+"""The shipped treaty table: key, official name, `|`-separated aliases."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterSettings:
+    """How recommendations are grouped into duplicate clusters.
+
+    threshold: lowest average similarity (0-100, rapidfuzz `scorer` on normalized texts) between
+    two groups for them to merge.
+    floor: no two members of a cluster score below this; it is what stops chaining (A~B, B~C,
+    A≁C never merges A with C). None means `threshold` (complete linkage).
+    scope: which items may share a cluster: "review" (same State under review and WG session),
+    "state" (same State under review, across cycles) or "all".
+    max_df: blocking: a word or word pair found in more than `max_df` distinct texts of one
+    scope is too common to propose candidate pairs (higher finds more pairs and costs more).
+    treaties: treaty table to use instead of the shipped data/treaties.csv.
+    """
+
+    threshold: float = 74.0
+    scorer: str = "token_set_ratio"
+    scope: Scope = "state"
+    floor: float | None = 54.0
+    max_df: int = 100
+    treaties: Path | None = None
+
+    def __post_init__(self) -> None:
+        if not 0 < self.threshold <= 100:
+            raise ValueError(f"threshold must be in (0, 100], got {self.threshold}")
+        if self.scorer not in SCORERS:
+            names = ", ".join(SCORERS)
+            raise ValueError(f"scorer must be one of {names}; got {self.scorer!r}")
+        if self.scope not in SCOPES:
+            raise ValueError(f"scope must be one of {', '.join(SCOPES)}; got {self.scope!r}")
+        if self.floor is not None and not 0 < self.floor <= self.threshold:
+            raise ValueError(f"floor must be in (0, threshold={self.threshold}], got {self.floor}")
+        if self.max_df < 2:
+            raise ValueError(f"max_df must be at least 2, got {self.max_df}")
+
+    @property
+    def min_pair(self) -> float:
+        """The lowest score two members of one cluster may have."""
+        return self.threshold if self.floor is None else self.floor
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterItem:
+    """One recommendation to cluster: id like "A/HRC/43/15#121.1", its text and where from."""
+
+    id: str
+    text: str
+    state_under_review: str
+    cycle: int | None = None
+    session: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """One duplicate cluster (possibly a single recommendation).
+
+    canonical_id / canonical_text: the most central member (highest total similarity to the
+    others), its text without the closing State list.
+    recurring: members come from more than one cycle: the ask came back.
+    """
+
+    id: str
+    member_ids: tuple[str, ...]
+    canonical_id: str
+    canonical_text: str
+    cycles: tuple[int, ...]
+    recurring: bool
+
+    @property
+    def size(self) -> int:
+        """Number of member recommendations."""
+        return len(self.member_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterResult:
+    """Clusters of one run, the item id -> cluster id map, and how much work blocking saved."""
+
+    clusters: tuple[Cluster, ...]
+    assignment: Mapping[str, str]
+    settings: ClusterSettings
+    compared_pairs: int = 0
+    possible_pairs: int = 0
+    by_id: Mapping[str, Cluster] = field(default_factory=dict)
+
+    def multi(self) -> tuple[Cluster, ...]:
+        """Clusters with two or more members."""
+        return tuple(c for c in self.clusters if c.size > 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Normalization
+
+# "... in due time (France) (Lithuania);", "(Venezuela (Bolivarian Republic of));",
+# "... Disappearance (Ukraine); Increase efforts towards ...": State lists close each ask.
+_STATE_GROUPS = re.compile(r"((?:\s*\((?:[^()]|\([^()]*\))*\))+)\s*(?=[;.]|$)")
+_GROUP = re.compile(r"\((?:[^()]|\([^()]*\))*\)")
+
+# Openers that change the strength, not the ask: "Continue its efforts to", "Consider
+# ratifying", "Redouble efforts in", "Take appropriate measures to", "Further strengthen".
+_WEAK_VERB = (
+    r"(?:continue[sd]?|consider(?:ing)?|further|redouble|intensify|intensifying|strengthen|"
+    r"strengthening|step up|increase|increasing|enhance|enhancing|deepen|sustain|pursue|"
+    r"pursuing|make|making|take|taking|undertake|undertaking|accelerate|renew|reinforce|"
+    r"maintain|persist(?: in)?|keep|scale up|expand|double|spare no|put in place|adopt|"
+    r"adopting|implement|implementing|build on|work towards|endeavour|strive|seek|complete|"
+    r"expedite|finali[sz]e)"
+)
+_FILLER = (
+    r"(?:its|their|the|all|further|additional|more|appropriate|effective|necessary|concrete|"
+    r"concerted|ongoing|existing|current|commendable|already|positive|serious|relevant|"
+    r"possible|every|possibility|of|up|and|made|undertaken|taken|being|governmental|national|"
+    r"legislative|policy|practical|specific|strong|stronger|greater|sustained|robust|"
+    r"comprehensive|targeted|initial|first|in|this|regard|process|steps?|efforts?|measures|"
+    r"actions?|work|working|to|towards?|aimed|at|for|on|with)"
+)
+_WEAK_OPENER = re.compile(
+    rf"^(?:{_WEAK_VERB} (?:{_FILLER} )*?(?:efforts?|measures|steps|actions?|work(?:ing)?|"
+    r"possibility|process) (?:(?:aimed )?at|to|in|towards?|for|on|with|of) |"
+    r"(?:continue|consider|further)(?: (?:to|the possibility of|with))? )"
+)
+_RATIFY = re.compile(
+    r"\b(?:sign and ratify|signing and ratifying|ratification of|ratifying|ratified|"
+    r"accession to|accede to|acceding to|become (?:a )?party to|becoming (?:a )?party to|"
+    r"adhere to|adherence to)\b"
+)
+_NON_WORD = re.compile(r"[\W_]+")
+
+# Words that carry no part of the ask; dropping them lets the scorers compare content.
+_STOPWORDS = frozenset(
+    {
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "its",
+        "it",
+        "of",
+        "on",
+        "or",
+        "the",
+        "their",
+        "this",
+        "that",
+        "to",
+        "with",
+        "all",
+        "any",
+        "other",
+        "such",
+        "which",
+        "including",
+        "particular",
+        "particularly",
+        "especially",
+    }
+)
+# Crude suffix stripping, longest first: "trafficking"/"traffickers", "ratification"/"ratify"
+# need not match letter for letter. Not for display: normalized text is a matching key.
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "es", "s", "ed")
+_MIN_STEM = 4
+
+
+@dataclass(frozen=True, slots=True)
+class TreatyTable:
+    """Treaty names and abbreviations, each mapped to one key ("iccpr", "opcat", "ced")."""
+
+    aliases: Mapping[tuple[str, ...], str]
+    """Alias as words ("optional", "protocol", "to", "the", "cat") -> key ("opcat")."""
+    keys: frozenset[str]
+    by_first: Mapping[str, tuple[tuple[str, ...], ...]]
+    """First word -> aliases starting with it, longest first (the longest match wins)."""
+
+    def replace(self, text: str) -> str:
+        """Text (already lower-cased, punctuation-free) with every treaty alias as its key."""
+        words = text.split()
+        # Up to three passes: "optional protocol to the international covenant on economic ..."
+        # becomes "optional protocol to the icescr", then "opicescr".
+        for _ in range(3):
+            out: list[str] = []
+            changed = False
+            at = 0
+            while at < len(words):
+                for alias in self.by_first.get(words[at], ()):
+                    if tuple(words[at : at + len(alias)]) == alias:
+                        key = self.aliases[alias]
+                        changed = changed or alias != (key,)
+                        out.append(key)
+                        at += len(alias)
+                        break
+                else:
+                    out.append(words[at])
+                    at += 1
+            words = out
+            if not changed:
+                break
+        return " ".join(words)
+
+
+def _words(text: str) -> str:
+    """Lower case, accents folded, every run of punctuation and space as one space."""
+    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'")
+    text = text.replace("'s ", " ")
+    return _NON_WORD.sub(" ", text).strip()
+
+
+def load_treaties(path: Path | None = None) -> TreatyTable:
+    """The treaty table at `path` (default: the shipped data/treaties.csv)."""
+    return _load_treaties(path or TREATIES_CSV)
+
+
+@lru_cache(maxsize=8)
+def _load_treaties(path: Path) -> TreatyTable:
+    aliases: dict[tuple[str, ...], str] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            key = _words(row["key"]).replace(" ", "")
+            aliases[(key,)] = key
+            for name in [row["name"], *row["aliases"].split("|")]:
+                if _words(name):
+                    aliases[tuple(_words(name).split())] = key
+    by_first: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for alias in sorted(aliases, key=lambda alias: (-len(alias), alias)):
+        by_first[alias[0]].append(alias)
+    return TreatyTable(
+        aliases=aliases,
+        keys=frozenset(aliases.values()),
+        by_first={first: tuple(group) for first, group in by_first.items()},
+    )
+
+
+def _is_state_list(group: str) -> bool:
+    # "(France)", "(Venezuela (Bolivarian Republic of))" yes; "(No. 189)", "(CEDAW)" no.
+    inner = group[1:-1]
+    return any(ch.islower() for ch in inner) and not any(ch.isdigit() for ch in inner)
+
+
+def strip_states(text: str) -> str:
+    """The text without the State lists that close each ask, and without a final ';' or '.'."""
+
+    def drop(match: re.Match[str]) -> str:
+        # Only the closing run of State lists goes: "(No. 29) (United Kingdom ...)" keeps (No. 29).
+        groups = _GROUP.findall(match.group(1))
+        while groups and _is_state_list(groups[-1]):
+            groups.pop()
+        return " ".join(groups)
+
+    return _STATE_GROUPS.sub(drop, text).strip().rstrip(";.").strip()
+
+
+def _strip_openers(clause: str) -> str:
+    while True:
+        stripped = _WEAK_OPENER.sub("", clause, count=1)
+        if stripped == clause or not stripped:
+            return clause
+        clause = stripped
+
+
+def _stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+            return word[: -len(suffix)]
+    return word
+
+
+def normalize(text: str, treaties: TreatyTable | None = None) -> str:
+    """The ask as a matching key: lower-cased word stems, treaty keys, no State list or opener.
+
+    >>> normalize("Consider ratifying the Optional Protocol to the Convention against Torture "
+    ...           "(Ghana, Philippines);")
+    'ratify opcat'
+    """
+    table = treaties or load_treaties()
+    clauses: list[str] = []
+    for clause in strip_states(text).split(";"):
+        words = _strip_openers(table.replace(_RATIFY.sub("ratify", _words(clause))))
+        kept = [
+            word if word in table.keys else _stem(word)
+            for word in words.split()
+            if word not in _STOPWORDS
+        ]
+        # "... Members of Their Families (ICRMW)" names the treaty twice in a row.
+        stems = " ".join(w for at, w in enumerate(kept) if at == 0 or kept[at - 1] != w)
+        # OHCHR merges identical asks into one paragraph: "Ratify the CED (Ukraine); Ratify ..."
+        if stems and stems not in clauses:
+            clauses.append(stems)
+    return " ".join(clauses)
+
+
+# ---------------------------------------------------------------------------------------------
+# Blocking
+
+
+def _block_keys(text: str) -> set[str]:
+    """Words and adjacent word pairs of a normalized text."""
+    tokens = text.split()
+    keys = set(tokens)
+    keys.update(f"{a} {b}" for a, b in itertools.pairwise(tokens))
+    return keys
+
+
+def _candidate_pairs(
+    texts: Sequence[str], blocks: Sequence[object], max_df: int
+) -> npt.NDArray[np.int64]:
+    """Node pairs (i < j, same block, sorted) that share two rare keys: the only pairs scored.
+
+    A key (word or word pair) shared by more than `max_df` nodes of a block says little about
+    duplication ("ensure", "human rights") and proposes no pairs, so every node has at most
+    (its keys x max_df) candidates and the cost grows linearly with the number of nodes. A node
+    whose keys are all that common is still paired through its `_FALLBACK_KEYS` rarest keys.
+    """
+    postings: dict[tuple[object, str], list[int]] = defaultdict(list)
+    node_keys = [_block_keys(t) for t in texts]
+    for node, (block, keys) in enumerate(zip(blocks, node_keys, strict=True)):
+        for key in keys:
+            postings[(block, key)].append(node)
+    size = len(texts)
+    chunks = [_pairs_within(nodes, size) for nodes in postings.values() if 1 < len(nodes) <= max_df]
+    for node, (block, keys) in enumerate(zip(blocks, node_keys, strict=True)):
+        counted = sorted((len(postings[(block, k)]), k) for k in keys)
+        if counted and counted[0][0] > max_df:
+            for _, key in counted[:_FALLBACK_KEYS]:
+                others = np.array(postings[(block, key)], dtype=np.int64)
+                others = others[others != node]
+                codes = np.minimum(others, node) * size + np.maximum(others, node)
+                chunks.append(np.repeat(codes, _MIN_SHARED))
+    if not chunks:
+        return np.empty((0, 2), dtype=np.int64)
+    codes, shared = np.unique(np.concatenate(chunks), return_counts=True)
+    # One shared word pair or rare word alone is chance ("Roma" in a text on education and one
+    # on housing); two are worth a comparison. Texts of one word share at most one key.
+    lengths = np.array([len(keys) for keys in node_keys], dtype=np.int64)
+    left, right = codes // size, codes % size
+    keep = (shared >= _MIN_SHARED) | (np.minimum(lengths[left], lengths[right]) < _MIN_SHARED)
+    return np.stack([left[keep], right[keep]], axis=1)
+
+
+def _pairs_within(nodes: list[int], size: int) -> npt.NDArray[np.int64]:
+    """All pairs (i < j) of one posting list as codes i * size + j (nodes are increasing)."""
+    array = np.array(nodes, dtype=np.int64)
+    left, right = np.triu_indices(len(array), k=1)
+    return array[left] * size + array[right]
+
+
+_FALLBACK_KEYS = 2
+_MIN_SHARED = 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Clustering
+
+
+def _scope_key(item: ClusterItem, scope: Scope) -> object:
+    if scope == "review":
+        return (item.state_under_review, item.session)
+    if scope == "state":
+        return item.state_under_review
+    return None
+
+
+def _cluster_id(member_ids: Iterable[str]) -> str:
+    first = min(member_ids)
+    return "c-" + hashlib.sha1(first.encode("utf-8")).hexdigest()[:12]
+
+
+class _Linkage:
+    """Average linkage over a sparse graph whose edges are the pairs scoring >= floor.
+
+    Every cluster pair kept in `links` is complete (all cross pairs are edges), so a merge never
+    puts two items that score below the floor together: no chaining.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.members: dict[int, list[int]] = {i: [i] for i in range(size)}
+        self.seed: dict[int, str | None] = dict.fromkeys(range(size))
+        self.links: dict[int, dict[int, tuple[float, int]]] = {i: {} for i in range(size)}
+
+    def add_edge(self, a: int, b: int, score: float) -> None:
+        self.links[a][b] = (score, 1)
+        self.links[b][a] = (score, 1)
+
+    def merge(self, a: int, b: int) -> int:
+        """Merge clusters a and b into the one with the smaller id; keep complete links only."""
+        keep, gone = min(a, b), max(a, b)
+        self.members[keep].extend(self.members.pop(gone))
+        self.seed[keep] = self.seed[keep] or self.seed[gone]
+        del self.seed[gone]
+        left, right = self.links.pop(keep), self.links.pop(gone)
+        merged: dict[int, tuple[float, int]] = {}
+        for other in left.keys() | right.keys():
+            if other in (keep, gone):
+                continue
+            self.links[other].pop(keep, None)
+            self.links[other].pop(gone, None)
+            if other in left and other in right:
+                (s1, c1), (s2, c2) = left[other], right[other]
+                merged[other] = (s1 + s2, c1 + c2)
+                self.links[other][keep] = merged[other]
+        self.links[keep] = merged
+        return keep
+
+    def can_merge(self, a: int, b: int) -> bool:
+        seed_a, seed_b = self.seed[a], self.seed[b]
+        return seed_a is None or seed_b is None or seed_a == seed_b
+
+    def run(self, threshold: float) -> None:
+        heap: list[tuple[float, int, int]] = []
+        for a, links in self.links.items():
+            for b, (total, count) in links.items():
+                if a < b and total / count >= threshold:
+                    heap.append((-total / count, a, b))
+        heapq.heapify(heap)
+        while heap:
+            neg_avg, a, b = heapq.heappop(heap)
+            link = self.links.get(a, {}).get(b)
+            if link is None or -neg_avg != link[0] / link[1] or not self.can_merge(a, b):
+                continue
+            keep = self.merge(a, b)
+            for other, (total, count) in self.links[keep].items():
+                if total / count >= threshold:
+                    heapq.heappush(heap, (-total / count, min(keep, other), max(keep, other)))
+
+
+def cluster(
+    items: Sequence[ClusterItem],
+    settings: ClusterSettings | None = None,
+    existing: Mapping[str, str] | None = None,
+) -> ClusterResult:
+    """Group recommendations that make the same ask into clusters with stable ids.
+
+    Args:
+        items: the recommendations; ids must be unique.
+        settings: scorer, thresholds and scope (defaults: `ClusterSettings()`).
+        existing: item id -> cluster id from a previous run. Those items keep their cluster id,
+            clusters of a previous run are never merged with each other, and new items may join
+            them. New clusters get "c-" + a hash of their smallest member id, so the same input
+            always gives the same ids.
+
+    Returns:
+        Every item's cluster (singletons included), each with its canonical text.
+    """
+    settings = settings or ClusterSettings()
+    existing = existing or {}
+    ids = [item.id for item in items]
+    if len(set(ids)) != len(ids):
+        duplicated = sorted({i for i in ids if ids.count(i) > 1})[:3]
+        raise ValueError(f"item ids must be unique; repeated: {', '.join(duplicated)}")
+    treaties = load_treaties(settings.treaties)
+    scorer = SCORERS[settings.scorer]
+    ordered = sorted(items, key=lambda item: item.id)
+
+    # One node per distinct (scope block, normalized text, previous cluster): exact duplicates
+    # (one ask from several States, listed once per State) are compared once.
+    node_of: dict[tuple[object, str, str | None], int] = {}
+    node_items: list[list[ClusterItem]] = []
+    texts: list[str] = []
+    blocks: list[object] = []
+    seeds: list[str | None] = []
+    for item in ordered:
+        text = normalize(item.text, treaties)
+        block = _scope_key(item, settings.scope)
+        seed = existing.get(item.id)
+        key = (block, text, seed)
+        if key not in node_of:
+            node_of[key] = len(texts)
+            node_items.append([])
+            texts.append(text)
+            blocks.append(block)
+            seeds.append(seed)
+        node_items[node_of[key]].append(item)
+
+    pairs = _candidate_pairs(texts, blocks, settings.max_df)
+    scores = _score_pairs(pairs, texts, scorer, settings.min_pair, _treaty_sets(texts, treaties))
+    linkage = _Linkage(len(texts))
+    for (a, b), score in zip(pairs[scores > 0].tolist(), scores[scores > 0].tolist(), strict=True):
+        linkage.add_edge(a, b, score)
+
+    # Clusters of the previous run start whole (their members were judged together before).
+    by_seed: dict[str, int] = {}
+    for node, seed in enumerate(seeds):
+        if seed is None:
+            continue
+        if seed in by_seed:
+            by_seed[seed] = linkage.merge(by_seed[seed], node)
+        else:
+            by_seed[seed] = node
+            linkage.seed[node] = seed
+    linkage.run(settings.threshold)
+
+    clusters = [
+        _make_cluster(
+            [node_items[n] for n in sorted(members)],
+            [texts[n] for n in sorted(members)],
+            linkage.seed[root],
+            scorer,
+        )
+        for root, members in linkage.members.items()
+    ]
+    clusters.sort(key=lambda c: c.id)
+    assignment = {member: c.id for c in clusters for member in c.member_ids}
+    block_sizes: dict[object, int] = defaultdict(int)
+    for item in items:
+        block_sizes[_scope_key(item, settings.scope)] += 1
+    return ClusterResult(
+        clusters=tuple(clusters),
+        assignment=assignment,
+        settings=settings,
+        compared_pairs=len(pairs),
+        possible_pairs=sum(n * (n - 1) // 2 for n in block_sizes.values()),
+        by_id={c.id: c for c in clusters},
+    )
+
+
+def _treaty_sets(texts: Sequence[str], treaties: TreatyTable) -> list[frozenset[str]]:
+    return [frozenset(t for t in text.split() if t in treaties.keys) for text in texts]
+
+
+def _score_pairs(
+    pairs: npt.NDArray[np.int64],
+    texts: Sequence[str],
+    scorer: Scorer,
+    cutoff: float,
+    treaties: Sequence[frozenset[str]],
+) -> npt.NDArray[np.float32]:
+    """Similarity of each pair, 0 where below `cutoff` or where they name different treaties."""
+    if not len(pairs):
+        return np.empty(0, dtype=np.float32)
+    left = [texts[i] for i in pairs[:, 0].tolist()]
+    right = [texts[j] for j in pairs[:, 1].tolist()]
+    scores: npt.NDArray[np.float32] = process.cpdist(
+        left, right, scorer=scorer, score_cutoff=cutoff, dtype=np.float32, workers=-1
+    )
+    # "Ratify the CED" and "Ratify the ICRMW" are 80% the same words and different asks.
+    names = np.array([bool(t) for t in treaties])
+    both = np.nonzero(names[pairs[:, 0]] & names[pairs[:, 1]])[0]
+    for row, (a, b) in zip(both.tolist(), pairs[both].tolist(), strict=True):
+        if treaties[a].isdisjoint(treaties[b]):
+            scores[row] = 0
+    return scores
+
+
+def _make_cluster(
+    groups: list[list[ClusterItem]], texts: list[str], seed: str | None, scorer: Scorer
+) -> Cluster:
+    members = sorted((item for group in groups for item in group), key=lambda item: item.id)
+    center = 0
+    if len(texts) > 1:
+        # Most central: highest total similarity to the others, weighted by how many
+        # recommendations share each text; ties go to the smallest member id (stable).
+        matrix = process.cdist(texts, texts, scorer=scorer, dtype="float32")
+        weights = [len(group) for group in groups]
+        totals = [sum(w * float(s) for w, s in zip(weights, row, strict=True)) for row in matrix]
+        center = max(range(len(texts)), key=lambda n: (totals[n], -n))
+    canonical = min(groups[center], key=lambda item: item.id)
+    cycles = tuple(sorted({item.cycle for item in members if item.cycle is not None}))
+    member_ids = tuple(item.id for item in members)
+    return Cluster(
+        id=seed or _cluster_id(member_ids),
+        member_ids=member_ids,
+        canonical_id=canonical.id,
+        canonical_text=strip_states(canonical.text),
+        cycles=cycles,
+        recurring=len(cycles) > 1,
+    )

@@ -1,0 +1,228 @@
+"""Citations of recommendations by number: real pages cut under tests/fixtures (CITATIONS.md)
+and synthetic lines for the forms no real page in the corpus shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractors.citations import Citation, find_citations, resolve
+from pipeline.loader import load_pdf
+from pipeline.model import Line, LoadedDocument, Page
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# The paragraphs of A/HRC/28/15 (Slovenia 2014): 115.1 to 115.163.
+SLOVENIA_2014 = {f"115.{item}" for item in range(1, 164)}
+
+
+@pytest.fixture(scope="module")
+def compilation() -> list[Citation]:
+    """A/HRC/WG.6/34/SVN/2 pages 1, 2, 4, 5 (body) and 11, 12 (endnotes 1-89)."""
+    return find_citations(load_pdf(FIXTURES / "cit_svn2019_compilation_notes.pdf"))
+
+
+def of_note(citations: list[Citation], note: str) -> list[Citation]:
+    return [citation for citation in citations if citation.footnote == note]
+
+
+def document(*pages: list[Line]) -> LoadedDocument:
+    """A document of synthetic lines (page numbers are taken from the lines)."""
+    return LoadedDocument(
+        "0" * 64,
+        "synthetic.pdf",
+        tuple(Page(index, tuple(lines), 842.0, True) for index, lines in enumerate(pages, 1)),
+        "",
+    )
+
+
+def body(text: str, page: int = 1, markers: tuple[tuple[int, str], ...] = ()) -> Line:
+    return Line(text, page, 100.0, 70.0, 10.0, False, markers)
+
+
+def note(text: str, page: int = 1) -> Line:
+    return Line(text, page, 700.0, 70.0, 8.0, True)
+
+
+def refs(citations: list[Citation]) -> list[str]:
+    return [citation.ref for citation in citations]
+
+
+def test_endnote_cites_symbol_and_carries_heading_with_its_marker(
+    compilation: list[Citation],
+) -> None:
+    cited = of_note(compilation, "9")
+    assert refs(cited) == ["115.22"] + [f"115.{item}" for item in range(31, 40)]
+    assert {citation.symbol for citation in cited} == {"A/HRC/28/15"}
+    assert {citation.page for citation in cited} == {5}
+    # marker 9 is printed after the heading on page 1
+    assert cited[0].context == "III. National human rights framework"
+    assert cited[1].as_printed == "115.31–115.39"
+
+
+def test_range_wrapped_across_lines_is_expanded(compilation: list[Citation]) -> None:
+    # endnote 14: "..., 115.62–" / "115.70, 115.74, ..."
+    wrapped = [c for c in of_note(compilation, "14") if c.as_printed == "115.62–115.70"]
+    assert refs(wrapped) == [f"115.{item}" for item in range(62, 71)]
+    assert len(of_note(compilation, "14")) == 34
+    assert of_note(compilation, "14")[0].context == "1. Equality and non-discrimination"
+
+
+def test_misprinted_range_offers_repaired_reading(compilation: list[Citation]) -> None:
+    # endnote 41: "paras. 151.119–115.127" means 115.119 to 115.127
+    cited = of_note(compilation, "41")
+    assert refs(cited) == [f"115.{item}" for item in range(119, 128)]
+    first, last = cited[0], cited[-1]
+    assert first.candidates == ("151.119", "115.119")
+    assert first.corrected
+    assert last.candidates == ("115.127",)
+    assert not last.corrected
+    assert resolve(first, SLOVENIA_2014) == ("115.119", True)
+    assert resolve(last, SLOVENIA_2014) == ("115.127", False)
+    assert resolve(first, {"151.119"}) == ("151.119", False)
+
+
+def test_space_inside_paragraph_number_is_read_as_one_number(
+    compilation: list[Citation],
+) -> None:
+    # endnote 61: "paras. 115.105–115.111, 115. 23 and 115.59–" / "115.61."
+    spaced = [c for c in of_note(compilation, "61") if c.as_printed == "115. 23"]
+    assert [(c.ref, c.candidates, c.corrected) for c in spaced] == [("115.23", ("115.23",), False)]
+    assert len(of_note(compilation, "61")) == 11
+
+
+def test_every_endnote_citation_of_the_cut_pages(compilation: list[Citation]) -> None:
+    notes = {citation.footnote for citation in compilation}
+    assert notes == {"2", "9", "14", "30", "35", "38", "41", "49", "55", "61", "72", "75", "84"}
+    assert len(compilation) == 140
+    assert all(resolve(citation, SLOVENIA_2014) for citation in compilation)
+
+
+def test_footnote_marker_not_glued_to_number() -> None:
+    """Page 5 prints "Goal 4." with superscript 60; the marker must not read as "4.60"."""
+    loaded = load_pdf(FIXTURES / "cit_svn2019_compilation_notes.pdf")
+    line = next(line for page in loaded.pages for line in page.lines if "Goal 4." in line.text)
+    assert line.text.endswith("Goal 4.")
+    assert (len(line.text), "60") in line.markers
+    assert not [c for c in find_citations(loaded) if c.ref.startswith("4.")]
+
+
+def test_superscript_marker_after_paragraph_number_is_not_a_digit() -> None:
+    text = "The coalition identified recommendations 118.17, 118.18 and 118.20 as priorities."
+    marker_at = text.index(" as priorities")
+    cited = find_citations(
+        document(
+            [
+                body(text, markers=((marker_at, "4"),)),
+                note("4 JS1, para. 58.3. See also AI, paras. 12.1 and 12.4."),
+            ]
+        )
+    )
+    assert refs(cited) == ["118.17", "118.18", "118.20"]
+    assert {c.footnote for c in cited} == {None}
+    assert cited[0].context == text
+
+
+def test_submission_paragraphs_and_statistics_are_not_citations() -> None:
+    """A/HRC/WG.6/20/SVN/3 cites "GIEACPC, para. 1.2" and prints "some 25.671", "(4.4%)",
+    "Articles 1.9. 10, 15": none is a recommendation."""
+    loaded = load_pdf(FIXTURES / "cit_svn2014_stakeholders.pdf")
+    text = "\n".join(page.text for page in loaded.pages)
+    assert "GIEACPC, para. 1.2" in text
+    assert "25.671" in text
+    assert find_citations(loaded) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "JS1, para. 58.3; HRW, paras. 12.1 and 12.2; CoE-ECRI, para. 115.22.",
+        "A/HRC/28/15/Add.1, p. 2 and pp. 115.3-115.4.",
+        "Between 30.12.2008 and 31.12.2012, the figure rose from 11.3% to 13.5%.",
+        "The budget was EUR 25.5 million in 2012, and 12.2 per cent, 12.4 per cent later.",
+        "Ibid., paras. 115.3 and 115.4.",
+    ],
+)
+def test_numbers_that_cite_other_things(text: str) -> None:
+    assert find_citations(document([note(f"7 {text}")])) == []
+    assert find_citations(document([body(text)])) == []
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("115.44 -115.47", [f"115.{item}" for item in range(44, 48)]),
+        ("115.44 - 115.47", [f"115.{item}" for item in range(44, 48)]),
+        ("115.44—115.47", [f"115.{item}" for item in range(44, 48)]),
+        ("122.17-18", ["122.17", "122.18"]),
+        ("115.160–116.2", ["115.160", "116.2"]),
+    ],
+)
+def test_range_forms(printed: str, expected: list[str]) -> None:
+    line = note(f"3 For relevant recommendations, see A/HRC/28/15, paras. 115.1, {printed}.")
+    cited = find_citations(document([line]))
+    assert refs(cited) == ["115.1", *expected]
+    assert cited[-1].as_printed == printed
+
+
+def test_body_list_wrapped_across_lines() -> None:
+    """A/HRC/16/4 (Malawi 2011) page 22: "recommendations 105.8, ... 105.16 and" / "105.31"."""
+    cited = find_citations(load_pdf(FIXTURES / "cit_malawi2011_p22.pdf"))
+    citations = [c for c in cited if c.kind == "citation"]
+    assert refs(citations) == ["105.8", "105.14", "105.15", "105.16", "105.31"]
+    assert citations[0].context.startswith("106. Malawi considers that recommendations 105.8")
+
+
+def test_reprinted_recommendations_are_listings() -> None:
+    cited = find_citations(load_pdf(FIXTURES / "cit_malawi2011_p22.pdf"))
+    listings = [c for c in cited if c.kind == "listing"]
+    assert refs(listings) == [f"105.{item}" for item in range(33, 40)]
+    assert listings[0].context.startswith("105.33. Make primary education compulsory")
+    annex = document(
+        [
+            body("Annex: status of the recommendations"),
+            body("118.17 Establish a law on freedom of information in accordance with"),
+            body("international standards (Belgium); Not implemented."),
+        ]
+    )
+    assert [(c.ref, c.kind) for c in find_citations(annex)] == [("118.17", "listing")]
+
+
+def test_symbol_qualified_citation_wrapped_in_body_text() -> None:
+    """A/HRC/27/12 (Costa Rica 2014) page 10: "(A/HRC/13/15, para." / "91.4)"."""
+    cited = find_citations(load_pdf(FIXTURES / "cit_costarica2014_p10.pdf"))
+    assert [(c.symbol, c.ref) for c in cited] == [(None, "91.2"), ("A/HRC/13/15", "91.4")]
+
+
+def test_footnote_list_without_cue_word_gets_the_line_with_its_marker() -> None:
+    """A/HRC/18/4 (Denmark 2011) page 19: footnote 2 "split to read as in 106.88 and 106.89"."""
+    cited = find_citations(load_pdf(FIXTURES / "cit_denmark2011_p19.pdf"))
+    in_note = [c for c in cited if c.kind == "citation"]
+    assert [(c.footnote, c.ref) for c in in_note] == [("2", "106.88"), ("2", "106.89")]
+    assert in_note[0].context.startswith("106.88. Strengthen the identification")
+
+
+def test_note_numbers_follow_each_other() -> None:
+    """Note 101 goes on with "75 and A/HRC/28/15, ..."; that line does not open note 75."""
+    cited = find_citations(
+        document(
+            [
+                note("101 CERD/C/SVN/CO/8-11, para. 7. See also A/HRC/30/43/Add.1, para."),
+                note("75 and A/HRC/28/15, paras. 115.3 and 115.4."),
+                note("102 See A/HRC/28/15, para. 115.9. 103 A/HRC/28/15, para. 115.10."),
+            ]
+        )
+    )
+    assert [(c.footnote, c.ref) for c in cited] == [
+        ("101", "115.3"),
+        ("101", "115.4"),
+        ("102", "115.9"),
+        ("103", "115.10"),
+    ]
+
+
+def test_resolve_never_invents() -> None:
+    swapped = Citation("A/HRC/28/15", "115.119", "151.119", 1, "41", "", ("151.119", "115.119"))
+    assert resolve(swapped, {"115.119", "151.119"}) is None
+    assert resolve(swapped, {"116.1"}) is None
+    assert resolve(swapped, {"115.119"}) == ("115.119", True)

@@ -1,0 +1,261 @@
+"""Duplicate clusters: normalization, no chaining, stable ids, scopes.
+
+Texts are real recommendations to Slovenia (A/HRC/28/15, 2014, and A/HRC/43/15, 2019, from the
+OHCHR thematic lists); copies given to another State to test scopes are marked.
+"""
+
+from __future__ import annotations
+
+import pytest
+from rapidfuzz import fuzz
+
+from pipeline.clusters import ClusterItem, ClusterSettings, cluster, normalize, strip_states
+
+SLO = "A/HRC/43/15"
+
+# A~B and B~C but A and C name different objects (hate speech and hate crimes; racism,
+# xenophobia and intolerance); B names both. Real texts, A/HRC/43/15 paras 122.47, 121.9, 122.35.
+HATE = "Sustain efforts in combating hate speech and other hate crimes (Nigeria);"
+BRIDGE = "Increase governmental efforts to combat racism, intolerance and hate speech (Egypt);"
+RACISM = (
+    "Intensify measures and programmes to combat racism, xenophobia and intolerance (Philippines);"
+)
+
+
+def item(paragraph: str, text: str, state: str = "Slovenia", cycle: int = 3) -> ClusterItem:
+    """A recommendation of Slovenia's cycle 3 (session 34) or cycle 2 (session 20) review."""
+    symbol, session = (SLO, 34) if cycle == 3 else ("A/HRC/28/15", 20)
+    return ClusterItem(f"{symbol}#{paragraph}", text, state, cycle, session)
+
+
+# Cycle 2 asked the same (A/HRC/28/15, para. 115.17).
+CYCLE2 = item(
+    "115.17",
+    "Accede to the 1961 Convention on the Reduction of Statelessness and take all relevant "
+    "measures in order to reduce the number of stateless persons (Hungary);",
+    cycle=2,
+)
+
+
+STATELESSNESS = [
+    item(
+        "122.5",
+        "Consider ratifying the 1961 Convention on the Reduction of Statelessness (Uruguay);",
+    ),
+    item(
+        "122.7", "Ratify the 1961 Convention on the Reduction of Statelessness (Slovakia) (Spain);"
+    ),
+    item("122.8", "Sign and ratify the Convention on the Reduction of Statelessness (Croatia);"),
+]
+RAPE = [
+    item(
+        "121.38",
+        "Revise the definition of rape in the Criminal Code so that it is based on the absence of "
+        "consent (Greece);",
+    ),
+    item(
+        "122.106",
+        "Revise the definition of rape in the Criminal Code so that it is based on the absence of "
+        "consent, bringing it in line with international human rights law and standards (Iceland);",
+    ),
+]
+OTHER = [
+    item("122.124", "Recognize Slovenian sign language in the Slovenian Constitution (Austria);"),
+    item(
+        "122.63",
+        "Gradually increase official development assistance to reach the international target of "
+        "0.7 per cent of gross national product (Luxembourg);",
+    ),
+]
+
+
+def groups(
+    items: list[ClusterItem], settings: ClusterSettings | None = None
+) -> set[frozenset[str]]:
+    """The clusters as sets of paragraph numbers."""
+    result = cluster(items, settings)
+    return {frozenset(m.split("#")[1] for m in c.member_ids) for c in result.clusters}
+
+
+def test_state_list_and_weak_opener_do_not_count() -> None:
+    assert normalize(STATELESSNESS[0].text) == normalize(STATELESSNESS[1].text)
+    assert normalize("Ratify OPCAT (Venezuela (Bolivarian Republic of))") == "ratify opcat"
+
+
+@pytest.mark.parametrize(
+    ("short", "full"),
+    [
+        ("Ratify the ICCPR", "Ratify the International Covenant on Civil and Political Rights"),
+        (
+            "Ratify OP-CAT",
+            "Accede to the Optional Protocol to the Convention against Torture and Other Cruel, "
+            "Inhuman or Degrading Treatment or Punishment",
+        ),
+        ("Ratify the CRPD", "Ratify the Convention on the Rights of Persons with Disabilities"),
+        (
+            "Ratify CEDAW",
+            "Ratify the Convention on the Elimination of All Forms of Discrimination against Women",
+        ),
+        (
+            "Ratify the ICRMW",
+            "Ratify the International Convention on the Protection of the Rights of All Migrant "
+            "Workers and Members of Their Families",
+        ),
+        (
+            "Ratify the CPED",
+            "Ratify the International Convention for the Protection of All Persons from Enforced "
+            "Disappearance",
+        ),
+        (
+            "Ratify the CED",
+            "Complete the process of ratification of the International Convention for the "
+            "Protection of All Persons from Enforced Disappearance",
+        ),
+        (
+            "Ratify the ICERD",
+            "Ratify the International Convention on the Elimination of All Forms of Racial "
+            "Discrimination",
+        ),
+        ("Ratify the CAT", "Ratify the Convention against Torture"),
+        ("Ratify the CRC", "Ratify the Convention on the Rights of the Child"),
+        (
+            "Ratify the OP-ICESCR",
+            "Ratify the Optional Protocol to the International Covenant on Economic, Social and "
+            "Cultural Rights",
+        ),
+        (
+            "Ratify the Istanbul Convention",
+            "Ratify the Council of Europe Convention on Preventing and Combating Violence against "
+            "Women and Domestic Violence",
+        ),
+        ("Ratify the Rome Statute", "Ratify the Rome Statute of the International Criminal Court"),
+        (
+            "Accede to the 1961 Statelessness Convention",
+            "Ratify the 1961 Convention on the Reduction of Statelessness",
+        ),
+    ],
+)
+def test_treaty_abbreviation_matches_full_name(short: str, full: str) -> None:
+    assert normalize(short) == normalize(full)
+
+
+def test_abbreviation_after_full_name_counts_once() -> None:
+    # A/HRC/28/15 paras 115.6 and 115.8.
+    full = (
+        "Ratify the International Convention on the Rights of All Migrant Workers and Members of "
+        "Their Families (ICRMW) (Iran (Islamic Republic of));"
+    )
+    short = (
+        "Ratify ICRMW (Senegal, Sierra Leone, Venezuela (Bolivarian Republic of),Peru, Uruguay);"
+    )
+    assert normalize(full) == normalize(short) == "ratify icrmw"
+
+
+def test_optional_protocol_is_not_its_convention() -> None:
+    assert normalize("Ratify OP-CAT") != normalize("Ratify CAT")
+    assert normalize("Ratify the Second Optional Protocol to the ICCPR") != normalize(
+        "Ratify the ICCPR"
+    )
+
+
+def test_ilo_convention_number_is_not_a_state_list() -> None:
+    text = (
+        "Consider the ratification of the ILO Domestic Workers Convention, 2011 (No. 189) "
+        "(Philippines);"
+    )
+    assert strip_states(text).endswith("(No. 189)")
+    assert normalize(text) == "ratify ilo189"
+
+
+def test_same_ask_clusters_and_different_treaties_do_not() -> None:
+    ced = item(
+        "121.1",
+        "Ratify the International Convention for the Protection of All Persons from Enforced "
+        "Disappearance (France) (Lithuania);",
+    )
+    found = groups([*STATELESSNESS, *RAPE, *OTHER, ced])
+    assert frozenset({"122.5", "122.7", "122.8"}) in found
+    assert frozenset({"121.38", "122.106"}) in found
+    assert frozenset({"121.1"}) in found
+
+
+def test_bridge_text_does_not_chain_two_asks() -> None:
+    hate, bridge, racism = (normalize(t) for t in (HATE, BRIDGE, RACISM))
+    settings = ClusterSettings()
+    # The fixture is what it claims: A~B, B~C, A not~ C under the default scorer.
+    assert fuzz.token_set_ratio(hate, bridge) >= settings.threshold
+    assert fuzz.token_set_ratio(bridge, racism) >= settings.threshold
+    assert fuzz.token_set_ratio(hate, racism) < settings.min_pair
+    items = [item("122.47", HATE), item("121.9", BRIDGE), item("122.35", RACISM)]
+    result = cluster(items, settings)
+    assert result.assignment[items[0].id] != result.assignment[items[2].id]
+    assert len(result.multi()) == 1
+
+
+def test_ids_are_deterministic_and_independent_of_input_order() -> None:
+    items = [*STATELESSNESS, *RAPE, *OTHER]
+    first = cluster(items)
+    second = cluster(list(reversed(items)))
+    assert first.assignment == second.assignment
+    assert all(cid.startswith("c-") for cid in first.assignment.values())
+
+
+def test_adding_items_never_renames_existing_clusters() -> None:
+    before = cluster([*STATELESSNESS[1:], *RAPE, *OTHER])
+    # 122.5 sorts before 122.7: a fresh run would name the cluster after it.
+    after = cluster([*STATELESSNESS, *RAPE, *OTHER], existing=before.assignment)
+    for item_id, cluster_id in before.assignment.items():
+        assert after.assignment[item_id] == cluster_id
+    assert after.assignment[STATELESSNESS[0].id] == before.assignment[STATELESSNESS[1].id]
+
+
+def test_existing_clusters_are_never_merged() -> None:
+    a, b = STATELESSNESS[0], STATELESSNESS[1]
+    after = cluster([a, b], existing={a.id: "c-old-1", b.id: "c-old-2"})
+    assert after.assignment == {a.id: "c-old-1", b.id: "c-old-2"}
+
+
+def test_scope_state_keeps_states_apart_and_flags_recurring() -> None:
+    elsewhere = item("X.1", STATELESSNESS[1].text, state="Croatia")  # copy: another State
+    result = cluster([*STATELESSNESS, CYCLE2, elsewhere], ClusterSettings(scope="state"))
+    assert result.assignment[CYCLE2.id] == result.assignment[STATELESSNESS[0].id]
+    assert result.assignment[elsewhere.id] != result.assignment[STATELESSNESS[0].id]
+    recurring = result.by_id[result.assignment[CYCLE2.id]]
+    assert recurring.recurring and recurring.cycles == (2, 3)
+
+
+def test_scope_review_keeps_cycles_apart_and_all_joins_states() -> None:
+    elsewhere = item("X.1", STATELESSNESS[1].text, state="Croatia")  # copy: another State
+    items = [*STATELESSNESS, CYCLE2, elsewhere]
+    review = cluster(items, ClusterSettings(scope="review"))
+    assert review.assignment[CYCLE2.id] != review.assignment[STATELESSNESS[0].id]
+    every = cluster(items, ClusterSettings(scope="all"))
+    assert len({every.assignment[i.id] for i in items}) == 1
+
+
+def test_canonical_text_is_a_member_without_state_list() -> None:
+    result = cluster(STATELESSNESS)
+    (only,) = result.clusters
+    assert only.canonical_id in only.member_ids
+    assert not only.canonical_text.endswith(")")
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"threshold": 0},
+        {"threshold": 101},
+        {"scorer": "jaro"},
+        {"scope": "world"},
+        {"threshold": 70, "floor": 80},
+        {"max_df": 1},
+    ],
+)
+def test_settings_reject_bad_values(kwargs: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        ClusterSettings(**kwargs)  # type: ignore[arg-type]
+
+
+def test_repeated_item_ids_are_refused() -> None:
+    with pytest.raises(ValueError, match="unique"):
+        cluster([STATELESSNESS[0], STATELESSNESS[0]])
