@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import permutations
 from typing import Literal
@@ -26,7 +26,7 @@ from typing import Literal
 from extractors.metadata import SYMBOL, normalize_symbol
 from pipeline.model import Line, LoadedDocument
 
-__all__ = ["Citation", "find_citations", "resolve"]
+__all__ = ["Citation", "find_citations", "resolve", "resolve_readings"]
 
 Kind = Literal["citation", "listing"]
 
@@ -159,10 +159,15 @@ def find_citations(document: LoadedDocument) -> list[Citation]:
 
 def resolve(citation: Citation, known: set[str]) -> tuple[str, bool] | None:
     """(paragraph, corrected) when exactly one reading of the citation is a known paragraph."""
-    hits = [reading for reading in dict.fromkeys(citation.candidates) if reading in known]
+    return resolve_readings(citation.candidates, known)
+
+
+def resolve_readings(candidates: Sequence[str], known: set[str]) -> tuple[str, bool] | None:
+    """(paragraph, corrected) when exactly one reading is a known paragraph; never invents."""
+    hits = [reading for reading in dict.fromkeys(candidates) if reading in known]
     if len(hits) != 1:
         return None
-    return hits[0], hits[0] != citation.candidates[0]
+    return hits[0], hits[0] != candidates[0]
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from extractors.states import StateTable, load_states
 
 __all__ = [
     "cycle_of_session",
+    "find_date",
     "find_session",
     "find_state_under_review",
     "find_symbol",
@@ -95,6 +96,33 @@ def find_session(text: str) -> int | None:
     """The UPR Working Group session a report says it was held at."""
     match = SESSION.search(text)
     return _ordinal(match.group(1)) if match else None
+
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+# "10 December 2014", "30 August 2019"
+DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})\s+({'|'.join(_MONTHS)})\s+((?:19|20)\d{{2}})\b")
+
+
+def find_date(text: str) -> str | None:
+    """The first full date printed in the text, as YYYY-MM-DD."""
+    match = DAY_MONTH_YEAR.search(text)
+    if match is None:
+        return None
+    day, month, year = int(match.group(1)), _MONTHS.index(match.group(2)) + 1, match.group(3)
+    return f"{year}-{month:02d}-{day:02d}" if 1 <= day <= 31 else None
 
 
 def find_year(text: str) -> int | None:

@@ -125,7 +125,11 @@ def ingest_inbox(config: Config, settings: LoaderSettings | None = None) -> Nigh
                 logger.error(message)
                 continue
             store.write_document(
-                extracted.document, extracted.report, extracted.addendum, extracted.themes
+                extracted.document,
+                extracted.report,
+                extracted.addendum,
+                extracted.themes,
+                extracted.citations,
             )
             document = extracted.document
             if document.status is DocumentStatus.INDEXED:

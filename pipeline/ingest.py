@@ -12,9 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from extractors.addendum import Addendum, parse_addendum
+from extractors.addendum import Addendum, parse_addendum, wg_symbol_of
+from extractors.citations import Citation, find_citations
 from extractors.doctype import classify
-from extractors.metadata import cycle_of_session, find_state_under_review, find_symbol, find_year
+from extractors.metadata import (
+    cycle_of_session,
+    find_date,
+    find_state_under_review,
+    find_symbol,
+    find_year,
+)
 from extractors.themes import ThemeHit, ThemeTagger
 from extractors.wg_report import parse_wg_report
 from pipeline.errors import UprdexError
@@ -26,7 +33,7 @@ from pipeline.imports import (
     read_upr_info,
 )
 from pipeline.loader import load_pdf, read_with_hash
-from pipeline.model import DocumentStatus, WgReport
+from pipeline.model import DocumentStatus, LoadedDocument, WgReport
 from pipeline.settings import LoaderSettings
 from pipeline.store import DocumentRow, Store
 
@@ -56,6 +63,7 @@ class Extracted:
     report: WgReport | None = None
     addendum: Addendum | None = None
     themes: dict[str, tuple[ThemeHit, ...]] = field(default_factory=dict)
+    citations: tuple[Citation, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +142,22 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
         DocumentStatus.INDEXED,
         None,
         meta.warnings,
+        find_date(loaded.first_page_text),
     )
-    return Extracted(document, report, addendum, tag_recommendations(report))
+    return Extracted(
+        document, report, addendum, tag_recommendations(report), _citations(loaded, kind, symbol)
+    )
+
+
+def _citations(loaded: LoadedDocument, kind: str, symbol: str | None) -> tuple[Citation, ...]:
+    """What a document cites. A WG report's numbers are its own items (not evidence of
+    themselves), and an addendum's are its responses: only their citations of *other* reports
+    by symbol count."""
+    found = find_citations(loaded)
+    if kind in ("wg_report", "addendum"):
+        own = {symbol, wg_symbol_of(symbol)}
+        return tuple(c for c in found if c.symbol and c.symbol not in own and c.kind == "citation")
+    return tuple(found)
 
 
 def tag_recommendations(report: WgReport | None) -> dict[str, tuple[ThemeHit, ...]]:
@@ -228,7 +250,7 @@ def _store(extracted: Extracted, store: Store) -> IngestResult:
     if document.status is DocumentStatus.FAILED and not document.sha256:
         return IngestResult(document.path, None, "failed", error=document.error)
     warnings = store.write_document(
-        document, extracted.report, extracted.addendum, extracted.themes
+        document, extracted.report, extracted.addendum, extracted.themes, extracted.citations
     )
     count = len(extracted.report.recommendations) if extracted.report else 0
     return IngestResult(

@@ -19,6 +19,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from extractors.addendum import Addendum, wg_symbol_of
+from extractors.citations import Citation, resolve_readings
 from extractors.metadata import cycle_of_session
 from extractors.states import load_states
 from extractors.themes import ThemeHit
@@ -45,7 +46,8 @@ _MIGRATIONS: tuple[str, ...] = (
         status TEXT NOT NULL CHECK (status IN ('indexed', 'failed', 'needs_ocr')),
         error TEXT,
         warnings TEXT NOT NULL DEFAULT '[]',
-        ingested_at TEXT NOT NULL
+        ingested_at TEXT NOT NULL,
+        date TEXT
     );
     CREATE INDEX documents_path ON documents(path);
     CREATE INDEX documents_symbol ON documents(symbol);
@@ -107,7 +109,9 @@ _MIGRATIONS: tuple[str, ...] = (
         as_printed TEXT NOT NULL,
         context TEXT NOT NULL,
         score REAL NOT NULL DEFAULT 1.0,
-        corrected INTEGER NOT NULL DEFAULT 0
+        corrected INTEGER NOT NULL DEFAULT 0,
+        candidates TEXT NOT NULL DEFAULT '[]',
+        symbol_inferred INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX evidence_recommendation ON evidence(recommendation_id);
     CREATE INDEX evidence_target ON evidence(target_symbol);
@@ -181,6 +185,7 @@ class DocumentRow:
     status: DocumentStatus
     error: str | None
     warnings: tuple[str, ...] = ()
+    date: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +262,7 @@ class Store:
         report: WgReport | None = None,
         addendum: Addendum | None = None,
         themes: Mapping[str, Sequence[ThemeHit]] | None = None,
+        citations: Sequence[Citation] = (),
     ) -> list[str]:
         """Replace everything known about this file (and an older version at the same path).
 
@@ -280,11 +286,17 @@ class Store:
             if addendum is not None:
                 warnings.extend(self._write_responses(db, document, addendum))
                 touched.add(addendum.wg_symbol)
+            self._write_citations(db, document, citations)
             for state, session in sorted(reviews, key=str):
                 if state:
                     _link_imports(db, state, session)
             for symbol in sorted(s for s in touched if s):
                 warnings.extend(_refresh_responses(db, symbol))
+            _link_citations(
+                db,
+                {state for state, _ in reviews if state} | {document.state_under_review or ""},
+                {s for s in touched if s} | {c.symbol for c in citations if c.symbol},
+            )
             db.execute(
                 "UPDATE documents SET warnings = ? WHERE sha256 = ?",
                 (json.dumps(warnings), document.sha256),
@@ -333,6 +345,32 @@ class Store:
         return []
 
     @staticmethod
+    def _write_citations(
+        db: sqlite3.Connection, document: DocumentRow, citations: Sequence[Citation]
+    ) -> None:
+        """Citations and listings as evidence, linked to recommendations by _link_citations."""
+        db.executemany(
+            "INSERT INTO evidence (target_symbol, target_ref, document_sha256, page, footnote, "
+            "kind, as_printed, context, candidates, symbol_inferred) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    c.symbol,
+                    c.ref,
+                    document.sha256,
+                    c.page,
+                    c.footnote,
+                    c.kind,
+                    c.as_printed,
+                    c.context,
+                    json.dumps(list(c.candidates)),
+                    int(c.symbol is None),
+                )
+                for c in citations
+            ],
+        )
+
+    @staticmethod
     def _write_themes(
         db: sqlite3.Connection,
         document: DocumentRow,
@@ -357,7 +395,7 @@ class Store:
     @staticmethod
     def _insert_document(db: sqlite3.Connection, document: DocumentRow) -> None:
         db.execute(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 document.sha256,
                 document.path,
@@ -372,6 +410,7 @@ class Store:
                 document.error,
                 "[]",
                 datetime.now(UTC).isoformat(timespec="seconds"),
+                document.date,
             ),
         )
 
@@ -751,6 +790,54 @@ def _insert_imported(db: sqlite3.Connection, imported: sqlite3.Row, rec_id: str)
         )
 
 
+def _link_citations(db: sqlite3.Connection, states: set[str], symbols: set[str]) -> None:
+    """Link citation evidence to recommendations, whichever arrived first.
+
+    A number printed without a symbol cites the latest WG report of the document's State
+    under review dated before the document. A misprint is repaired only when exactly one
+    reading is a paragraph of that report (`corrected`); nothing is invented.
+    """
+    states.discard("")
+    for state in sorted(states):
+        reports = db.execute(
+            "SELECT symbol, coalesce(date, printf('%04d-12-31', year)) AS date FROM documents "
+            "WHERE type = 'wg_report' AND state_under_review = ? AND symbol IS NOT NULL "
+            "ORDER BY date",
+            (state,),
+        ).fetchall()
+        for row in db.execute(
+            "SELECT e.id, d.date, d.year FROM evidence e JOIN documents d "
+            "ON d.sha256 = e.document_sha256 WHERE e.symbol_inferred = 1 "
+            "AND d.state_under_review = ?",
+            (state,),
+        ).fetchall():
+            cited_at = row["date"] or (f"{row['year']:04d}-12-31" if row["year"] else "9999")
+            before = [report["symbol"] for report in reports if report["date"] < cited_at]
+            target = before[-1] if before else None
+            db.execute("UPDATE evidence SET target_symbol = ? WHERE id = ?", (target, row["id"]))
+            if target:
+                symbols.add(target)
+    for symbol in sorted(symbols):
+        known = {
+            row[0]
+            for row in db.execute(
+                "SELECT paragraph FROM recommendations WHERE document_symbol = ?", (symbol,)
+            )
+        }
+        updates = []
+        for row in db.execute(
+            "SELECT id, candidates FROM evidence WHERE target_symbol = ? "
+            "AND kind IN ('citation', 'listing')",
+            (symbol,),
+        ):
+            found = resolve_readings(json.loads(row["candidates"]), known)
+            rec_id = f"{symbol}#{found[0]}" if found else None
+            updates.append((rec_id, int(bool(found and found[1])), row["id"]))
+        db.executemany(
+            "UPDATE evidence SET recommendation_id = ?, corrected = ? WHERE id = ?", updates
+        )
+
+
 def _refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
     """Final position of each recommendation of one WG report: the addendum's answer when
     there is one (later addenda win), else the WG report section's. A disagreement with a
@@ -811,7 +898,8 @@ def _refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
     known = {rec["paragraph"] for rec in recs}
     unmatched = sorted({p for p in answers if p not in known})
     for row in db.execute(
-        "SELECT id, target_ref FROM evidence WHERE target_symbol = ?", (wg_symbol,)
+        "SELECT id, target_ref FROM evidence WHERE target_symbol = ? AND kind = 'state_comment'",
+        (wg_symbol,),
     ).fetchall():
         paragraph = resolve(row["target_ref"])
         rec_id = f"{wg_symbol}#{paragraph}" if paragraph in known else None
