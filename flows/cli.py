@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
@@ -130,11 +131,11 @@ def _print_result(result: IngestResult) -> None:
     if result.ok:
         detail = f"{result.recommendations} recommendations" if result.recommendations else ""
         symbol = f" {result.symbol}" if result.symbol else ""
-        out.print(f"[green]{result.outcome}[/] {result.path}{symbol} {detail}".rstrip())
+        out.print(f"[green]{result.outcome}[/] {escape(result.path)}{symbol} {detail}".rstrip())
         for warning in result.warnings:
-            err.print(f"  [yellow]warning[/] {result.path}: {warning}")
+            err.print(f"  [yellow]warning[/] {escape(result.path)}: {escape(warning)}")
     else:
-        err.print(f"[red]{result.outcome}[/] {result.error}")
+        err.print(f"[red]{result.outcome}[/] {escape(result.error or '')}")
 
 
 @main.command("import")
@@ -173,7 +174,10 @@ def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
     table = Table("id", "recommending States", "response", "text", show_lines=False)
     for row in rows:
         table.add_row(
-            row["id"], ", ".join(row["recommending_states"]), row["response"], row["text"]
+            escape(row["id"]),
+            escape(", ".join(row["recommending_states"])),
+            row["response"],
+            escape(row["text"]),
         )
     out.print(table)
     out.print(f"{len(rows)} recommendations")
@@ -216,6 +220,70 @@ def export(what: str, fmt: str, out_path: Path | None, index: Path | None, **opt
     write_export(rows, fmt, what, out_path or sys.stdout)
     if out_path:
         err.print(f"wrote {len(rows)} {what} to {out_path}")
+
+
+@main.command("cluster")
+@click.option(
+    "--scope",
+    type=click.Choice(["review", "state", "all"]),
+    default=None,
+    help="Which recommendations may share a cluster: one review, one State under "
+    "review across its cycles (default), or all States.",
+)
+@click.option(
+    "--threshold",
+    type=float,
+    default=None,
+    help="Lowest average similarity (0-100) for two groups to merge (default 74).",
+)
+@click.option("--scorer", default=None, help="rapidfuzz scorer (default token_set_ratio).")
+@_index_option
+def cluster_(
+    scope: str | None, threshold: float | None, scorer: str | None, index: Path | None
+) -> None:
+    """(Re)compute duplicate-recommendation clusters with these settings.
+
+    The settings are remembered: later ingests update the clusters incrementally with them.
+    """
+    with _open(index) as store:
+        current = store.cluster_settings()
+        try:
+            settings = replace(
+                current,
+                scope=scope or current.scope,  # type: ignore[arg-type]  # a click.Choice
+                threshold=current.threshold if threshold is None else threshold,
+                scorer=scorer or current.scorer,
+            )
+        except ValueError as error:
+            raise click.BadParameter(str(error)) from error
+        count = store.update_clusters(settings)
+        multi = [c for c in store.clusters() if c["size"] > 1]
+    out.print(
+        f"{count} recommendations clustered ({settings.scope}, {settings.scorer} >= "
+        f"{settings.threshold:g}): {len(multi)} clusters of 2 or more."
+    )
+
+
+@main.command("clusters")
+@_index_option
+@_filters
+@click.option("--min-size", type=int, default=2, show_default=True)
+@click.option("--limit", type=int, default=20, show_default=True, help="0: all.")
+def clusters_(index: Path | None, min_size: int, limit: int, **options: Any) -> None:
+    """List duplicate clusters, largest first, with members, States and responses."""
+    with _open(index) as store:
+        found = store.clusters(_rec_filter(options), min_size=min_size)
+    for group in found[:limit] if limit else found:
+        flag = " \\[recurring across cycles]" if group["recurring"] else ""
+        out.print(
+            f"[bold]{group['cluster_id']}[/] ({group['size']}){flag}: "
+            f"{escape(group['canonical_text'])}"
+        )
+        for rec in group["members"]:
+            out.print(
+                f"  {rec['id']:24} {rec['response']:9} {', '.join(rec['recommending_states'])}"
+            )
+    out.print(f"{len(found)} clusters of {min_size} or more")
 
 
 @main.command()
@@ -288,7 +356,7 @@ def run(
         err.print(f"[red]error[/] {error}")
         sys.exit(EXIT_SOME_FAILED)
     for _path, reason in summary.failed:
-        err.print(f"[red]failed[/] {reason} (copied to {config.quarantine})")
+        err.print(f"[red]failed[/] {escape(reason)} (copied to {config.quarantine})")
     out.print(
         f"{summary.found} files in {config.inbox}: {len(summary.indexed)} indexed, "
         f"{summary.skipped} already indexed, {len(summary.failed)} failed. "

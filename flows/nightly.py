@@ -43,6 +43,7 @@ class NightlySummary:
     indexed: list[str] = field(default_factory=list)
     skipped: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    states: set[str] = field(default_factory=set)
     exports: list[str] = field(default_factory=list)
 
 
@@ -132,6 +133,8 @@ def ingest_inbox(config: Config, settings: LoaderSettings | None = None) -> Nigh
                 extracted.citations,
             )
             document = extracted.document
+            if extracted.report and extracted.report.state_under_review:
+                summary.states.add(extracted.report.state_under_review)
             if document.status is DocumentStatus.INDEXED:
                 summary.indexed.append(str(path))
             else:
@@ -140,12 +143,21 @@ def ingest_inbox(config: Config, settings: LoaderSettings | None = None) -> Nigh
     return summary
 
 
+@task(name="cluster")
+def cluster_task(index: str, states: set[str]) -> int:
+    """Bring the duplicate clusters of these States under review up to date."""
+    with Store(Path(index)) as store:
+        return store.update_clusters(states=states)
+
+
 @flow(name="build_index")
-def build_index(config: Config) -> list[str]:
-    """Bring the outputs up to date: exports of recommendations, evidence and documents."""
+def build_index(config: Config, states: set[str] | None = None) -> list[str]:
+    """Bring the outputs up to date: clusters of the touched States, then the exports."""
     written = []
     with index_lock(config.index, config.lock_timeout), Store(config.index) as store:
-        for kind in ("recommendations", "evidence", "documents"):
+        if states:
+            cluster_task(str(config.index), states)
+        for kind in ("recommendations", "evidence", "clusters", "documents"):
             rows = records(store, kind)
             for fmt in ("csv", "jsonl"):
                 target = config.reports / f"{kind}.{fmt}"
@@ -171,5 +183,5 @@ def nightly(
     config = Config(Path(inbox), Path(index), Path(quarantine), Path(reports))
     runner = task_runner(dask_address, dask_workers)
     summary = ingest_inbox.with_options(task_runner=runner)(config)
-    summary.exports = build_index(config)
+    summary.exports = build_index(config, summary.states)
     return summary

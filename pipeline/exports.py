@@ -17,7 +17,7 @@ from pipeline.store import RecFilter, Store
 
 __all__ = ["FORMATS", "KINDS", "flatten", "records", "write_export"]
 
-KINDS = ("recommendations", "evidence", "documents")
+KINDS = ("recommendations", "evidence", "clusters", "documents")
 FORMATS = ("jsonl", "csv", "xlsx", "json")
 _LIST_SEPARATOR = "; "
 
@@ -68,6 +68,21 @@ def _evidence_record(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _cluster_record(row: dict[str, Any]) -> dict[str, Any]:
+    members = row["members"]
+    return {
+        "cluster_id": row["cluster_id"],
+        "members": [rec["id"] for rec in members],
+        "canonical_text": row["canonical_text"],
+        "states": list(dict.fromkeys(s for rec in members for s in rec["recommending_states"])),
+        "size": row["size"],
+        "recurring": row["recurring"],
+        "cycles": row["cycles"],
+        "states_under_review": sorted({rec["state_under_review"] or "" for rec in members}),
+        "responses": [rec["response"] for rec in members],
+    }
+
+
 def _document_record(row: dict[str, Any]) -> dict[str, Any]:
     keys = (
         "sha256",
@@ -92,6 +107,8 @@ def records(store: Store, kind: str, where: RecFilter | None = None) -> list[dic
         return [_recommendation_record(row) for row in store.recommendations(where)]
     if kind == "evidence":
         return [_evidence_record(row) for row in store.evidence(where)]
+    if kind == "clusters":
+        return [_cluster_record(row) for row in store.clusters(where)]
     if kind == "documents":
         return [_document_record(row) for row in store.documents()]
     raise ValueError(f"unknown export kind {kind!r}; choose from {', '.join(KINDS)}")

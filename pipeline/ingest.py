@@ -215,11 +215,16 @@ def ingest_paths(
             results.append(result)
             if on_result:
                 on_result(result)
+    touched: set[str] = set()
     for extracted in _extract_all(todo, settings):
         result = _store(extracted, store)
         results.append(result)
+        if extracted.report and extracted.report.state_under_review:
+            touched.add(extracted.report.state_under_review)
         if on_result:
             on_result(result)
+    if touched:
+        store.update_clusters(states=touched)
     return results
 
 
@@ -301,6 +306,7 @@ def import_file(path: Path, kind: str, store: Store) -> IngestResult:
         None,
     )
     store.write_import(document, records)
+    store.update_clusters(states={rec.state_under_review for rec in records})
     return IngestResult(str(path), sha256, "indexed", len(records))
 
 

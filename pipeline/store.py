@@ -23,6 +23,7 @@ from extractors.citations import Citation, resolve_readings
 from extractors.metadata import cycle_of_session
 from extractors.states import load_states
 from extractors.themes import ThemeHit
+from pipeline.clusters import ClusterItem, ClusterSettings, cluster
 from pipeline.imports import ImportedRec, normalize_text
 from pipeline.model import DocumentStatus, Position, Recommendation, WgReport
 
@@ -141,6 +142,16 @@ _MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (recommendation_id, theme, method)
     );
     CREATE INDEX recommendation_themes_theme ON recommendation_themes(theme);
+    CREATE TABLE clusters (
+        cluster_id TEXT PRIMARY KEY,
+        canonical_id TEXT NOT NULL,
+        canonical_text TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        cycles TEXT NOT NULL,
+        recurring INTEGER NOT NULL,
+        scope TEXT NOT NULL
+    );
+    CREATE INDEX recommendations_cluster ON recommendations(cluster_id);
     CREATE INDEX imports_recommendation ON imports(recommendation_id);
     CREATE VIRTUAL TABLE recommendations_fts USING fts5(
         text, content='recommendations', content_rowid='rowid', tokenize='porter unicode61'
@@ -627,6 +638,109 @@ class Store:
             for row in self.db.execute(sql.format(",".join("?" * len(chunk))), chunk):
                 grouped.setdefault(row["recommendation_id"], []).append(make(row))
         return grouped
+
+    # --- clusters ------------------------------------------------------------------------
+
+    def cluster_settings(self) -> ClusterSettings:
+        """The settings of the last `uprdex cluster` run (defaults until there is one)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'cluster_settings'").fetchone()
+        if row is None:
+            return ClusterSettings()
+        values = json.loads(row[0])
+        return ClusterSettings(**values)
+
+    def update_clusters(
+        self, settings: ClusterSettings | None = None, states: set[str] | None = None
+    ) -> int:
+        """(Re)compute duplicate clusters; returns how many recommendations were clustered.
+
+        With `states`, only the recommendations of those States under review are looked at
+        (enough for the "review" and "state" scopes); existing cluster ids are kept unless the
+        settings changed, so adding documents never renumbers clusters.
+        """
+        current = self.cluster_settings()
+        settings = settings or current
+        same = (
+            settings == current
+            and self.db.execute("SELECT 1 FROM meta WHERE key = 'cluster_settings'").fetchone()
+            is not None
+        )
+        where, params = "", list(states or ())
+        if states is not None and settings.scope != "all":
+            where = f"WHERE state_under_review IN ({','.join('?' * len(params))})"
+        else:
+            params = []
+        with self.transaction() as db:
+            rows = db.execute(
+                "SELECT id, text, state_under_review, cycle, session, cluster_id "
+                f"FROM recommendations {where}",
+                params,
+            ).fetchall()
+            items = [
+                ClusterItem(
+                    r["id"], r["text"], r["state_under_review"] or "", r["cycle"], r["session"]
+                )
+                for r in rows
+            ]
+            existing = {r["id"]: r["cluster_id"] for r in rows if r["cluster_id"]} if same else {}
+            result = cluster(items, settings, existing)
+            db.executemany(
+                "UPDATE recommendations SET cluster_id = ? WHERE id = ?",
+                [(cid, rid) for rid, cid in result.assignment.items()],
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO clusters VALUES (?,?,?,?,?,?,?)",
+                [
+                    (
+                        c.id,
+                        c.canonical_id,
+                        c.canonical_text,
+                        c.size,
+                        json.dumps(list(c.cycles)),
+                        int(c.recurring),
+                        settings.scope,
+                    )
+                    for c in result.clusters
+                ],
+            )
+            db.execute(
+                "DELETE FROM clusters WHERE cluster_id NOT IN "
+                "(SELECT cluster_id FROM recommendations WHERE cluster_id IS NOT NULL)"
+            )
+            stored = {
+                "threshold": settings.threshold,
+                "scorer": settings.scorer,
+                "scope": settings.scope,
+                "floor": settings.floor,
+                "max_df": settings.max_df,
+            }
+            db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('cluster_settings', ?)", (json.dumps(stored),)
+            )
+        return len(items)
+
+    def clusters(self, where: RecFilter | None = None, min_size: int = 1) -> list[dict[str, Any]]:
+        """Clusters of the recommendations matching the filter, largest first, with members."""
+        members = self.recommendations(where)
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        for rec in members:
+            if rec["cluster_id"]:
+                grouped.setdefault(rec["cluster_id"], []).append(rec)
+        rows = {row["cluster_id"]: row for row in self.db.execute("SELECT * FROM clusters")}
+        found = []
+        for cluster_id, recs in grouped.items():
+            row = rows.get(cluster_id)
+            if row is None or row["size"] < min_size:
+                continue
+            found.append(
+                {
+                    **dict(row),
+                    "cycles": json.loads(row["cycles"]),
+                    "recurring": bool(row["recurring"]),
+                    "members": recs,
+                }
+            )
+        return sorted(found, key=lambda c: (-c["size"], c["cluster_id"]))
 
     def summary(self) -> dict[str, int]:
         """Counts a newcomer wants to see after a run."""

@@ -190,3 +190,43 @@ def test_index_from_environment(index: Path, monkeypatch: pytest.MonkeyPatch) ->
     result = CliRunner().invoke(main, ["status"])
     assert str(index) in result.output
     assert "recommendations: 47" in result.output
+
+
+def test_clusters_are_listed_and_exported(index: Path) -> None:
+    runner = CliRunner()
+    computed = runner.invoke(main, ["cluster", "--scope", "state", "--index", str(index)])
+    assert computed.exit_code == 0, computed.output
+    assert "47 recommendations clustered (state" in computed.output
+    result = runner.invoke(
+        main,
+        [
+            "export",
+            "--what",
+            "clusters",
+            "--format",
+            "jsonl",
+            "--index",
+            str(index),
+        ],
+    )
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert {"cluster_id", "members", "canonical_text", "states", "size"} <= set(rows[0])
+    assert sum(row["size"] for row in rows) == 47  # singletons are clusters too
+    members = {member for row in rows for member in row["members"]}
+    assert len(members) == 47
+    sizes = [row["size"] for row in rows]
+    assert sizes == sorted(sizes, reverse=True)
+
+
+def test_document_text_is_never_read_as_console_markup(index: Path) -> None:
+    import sqlite3
+
+    db = sqlite3.connect(index)
+    db.execute(
+        "UPDATE recommendations SET text = '[bold red]Adopt[/] a law' WHERE paragraph = '115.1'"
+    )
+    db.commit()
+    db.close()
+    result = CliRunner().invoke(main, ["recs", "--index", str(index), "--search", "Adopt law"])
+    squeezed = "".join(ch for ch in result.output if not ch.isspace() and ch not in "│┃")
+    assert "[boldred]Adopt[/]alaw" in squeezed  # printed as written, not styled
