@@ -222,6 +222,53 @@ def export(what: str, fmt: str, out_path: Path | None, index: Path | None, **opt
         err.print(f"wrote {len(rows)} {what} to {out_path}")
 
 
+@main.command()
+@click.argument("symbol")
+@click.argument("paragraph")
+@_index_option
+def evidence(symbol: str, paragraph: str, index: Path | None) -> None:
+    """Every place a document cites or echoes one recommendation, newest document first.
+
+    Example: `uprdex evidence A/HRC/28/15 115.22`.
+    """
+    with _open(index) as store:
+        rows = [
+            row for row in store.evidence() if row["recommendation_id"] == f"{symbol}#{paragraph}"
+        ]
+    for row in rows:
+        where = f"p. {row['page']}" + (f", note {row['footnote']}" if row["footnote"] else "")
+        fixed = " (misprint repaired)" if row["corrected"] else ""
+        out.print(
+            f"[bold]{escape(row['symbol'] or Path(row['path']).name)}[/] "
+            f"({row['type']}, {where}) {row['kind']}{fixed}: {escape(row['context'])}"
+        )
+    out.print(f"{len(rows)} evidence records for {symbol} {paragraph}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@_index_option
+def cited(file: Path, index: Path | None) -> None:
+    """What one document cites: each recommendation with page, note and context."""
+    with _open(index) as store:
+        rows = store.db.execute(
+            "SELECT e.*, d.path FROM evidence e JOIN documents d ON d.sha256 = e.document_sha256 "
+            "WHERE d.path = ? OR d.path = ? OR d.sha256 = ? ORDER BY e.page, e.id",
+            (str(file), str(file.resolve()), str(file)),
+        ).fetchall()
+    if not rows:
+        err.print(f"[red]error[/] {escape(str(file))}: not in the index, or it cites nothing")
+        sys.exit(EXIT_SOME_FAILED)
+    for row in rows:
+        target = row["recommendation_id"] or f"{row['target_symbol'] or '?'} {row['target_ref']}"
+        status = "" if row["recommendation_id"] else " (not in the index yet)"
+        note = f" note {row['footnote']}" if row["footnote"] else ""
+        out.print(
+            f"p. {row['page']}{note}: {escape(row['as_printed'])} -> {escape(target)}{status}"
+        )
+    out.print(f"{len(rows)} citations")
+
+
 @main.command("cluster")
 @click.option(
     "--scope",

@@ -230,3 +230,15 @@ def test_document_text_is_never_read_as_console_markup(index: Path) -> None:
     result = CliRunner().invoke(main, ["recs", "--index", str(index), "--search", "Adopt law"])
     squeezed = "".join(ch for ch in result.output if not ch.isspace() and ch not in "│┃")
     assert "[boldred]Adopt[/]alaw" in squeezed  # printed as written, not styled
+
+
+def test_evidence_and_cited(index: Path) -> None:
+    runner = CliRunner()
+    compilation = fixture("cit_svn2019_compilation_notes.pdf")
+    runner.invoke(main, ["ingest", str(compilation), "--index", str(index), "--workers", "1"])
+    shown = runner.invoke(main, ["evidence", "A/HRC/28/15", "115.22", "--index", str(index)])
+    assert "A/HRC/WG.6/34/SVN/2 (un_compilation, p. 5, note 9) citation" in shown.output
+    cited = runner.invoke(main, ["cited", str(compilation), "--index", str(index)])
+    assert cited.exit_code == 0
+    assert "115.22 -> A/HRC/28/15#115.22" in cited.output
+    assert "(not in the index yet)" in cited.output  # 115.31+ are not in the fixture report
