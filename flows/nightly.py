@@ -24,7 +24,7 @@ from prefect.task_runners import ProcessPoolTaskRunner
 from pipeline.config import Config
 from pipeline.exports import records, write_export
 from pipeline.inbox import index_lock, quarantine, scan_inbox
-from pipeline.ingest import Extracted, extract_file
+from pipeline.ingest import Extracted, extract_isolated
 from pipeline.model import DocumentStatus
 from pipeline.settings import LoaderSettings
 from pipeline.store import Store
@@ -72,7 +72,7 @@ def _extract_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> s
 )
 def extract_task(path: str, sha256: str, settings: LoaderSettings) -> Extracted:
     """Load, classify and parse one PDF (never raises for a bad PDF: it returns a record)."""
-    extracted = extract_file(Path(path), settings)
+    extracted = extract_isolated(Path(path), settings)
     logger = get_run_logger()
     if extracted.document.status is DocumentStatus.INDEXED:
         logger.info("%s: %s %s", path, extracted.document.type, extracted.document.symbol or "")

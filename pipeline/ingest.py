@@ -6,8 +6,8 @@ it returns a failed record naming the file and what is wrong, so the batch goes 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -22,6 +22,7 @@ from extractors.metadata import (
     find_symbol,
     find_year,
 )
+from extractors.states import load_states
 from extractors.themes import ThemeHit, ThemeTagger
 from extractors.wg_report import parse_wg_report
 from pipeline.errors import UprdexError
@@ -34,8 +35,10 @@ from pipeline.imports import (
 )
 from pipeline.loader import load_pdf, read_with_hash
 from pipeline.model import DocumentStatus, LoadedDocument, WgReport
+from pipeline.sandbox import map_isolated
 from pipeline.settings import LoaderSettings
 from pipeline.store import DocumentRow, Store
+from pipeline.text import load_vocabulary
 
 __all__ = [
     "IMPORT_READERS",
@@ -189,10 +192,6 @@ def _failed(path: Path, sha256: str | None, error: str) -> Extracted:
     )
 
 
-def _extract_for_pool(args: tuple[Path, LoaderSettings]) -> Extracted:
-    return extract_file(*args)
-
-
 def ingest_paths(
     paths: Iterable[Path],
     store: Store,
@@ -241,13 +240,50 @@ def _skip_if_indexed(path: Path, store: Store) -> IngestResult | None:
 
 
 def _extract_all(paths: list[Path], settings: LoaderSettings) -> Iterator[Extracted]:
-    processes = min(settings.processes, len(paths))
-    if processes <= 1:
-        yield from (extract_file(path, settings) for path in paths)
-        return
-    # Workers only read PDFs; the index is written here, in this process.
-    with ProcessPoolExecutor(processes) as pool:
-        yield from pool.map(_extract_for_pool, ((p, settings) for p in paths), chunksize=1)
+    """Extract each file in its own forked child, within the per-document budget."""
+    _warm_up()
+    outcomes = map_isolated(
+        functools.partial(extract_file, settings=settings),
+        paths,
+        workers=min(settings.processes, len(paths)),
+        timeout=settings.timeout_seconds,
+        memory_mb=settings.memory_mb,
+    )
+    for outcome in outcomes:
+        yield outcome.result or _over_budget(
+            outcome.item, outcome.failure, outcome.detail, settings
+        )
+
+
+def extract_isolated(path: Path, settings: LoaderSettings | None = None) -> Extracted:
+    """extract_file in a forked child with the per-document time and memory budget."""
+    settings = settings or LoaderSettings()
+    return next(_extract_all([path], settings))
+
+
+def _warm_up() -> None:
+    """Load the shared tables once in the parent, so that forked children inherit them."""
+    load_vocabulary()
+    load_states()
+    ThemeTagger().tag("warm up")
+
+
+def _over_budget(
+    path: Path, failure: str | None, detail: str, settings: LoaderSettings
+) -> Extracted:
+    messages = {
+        "timeout": f"took more than {settings.timeout_seconds:g} s to read (damaged or "
+        "hostile?); check the file, or raise timeout_seconds",
+        "memory": f"needed more than {settings.memory_mb} MB to read (a decompression "
+        "bomb?); check the file, or raise memory_mb",
+        "crash": "the PDF reader crashed on this file; it is probably damaged: download it again",
+    }
+    message = messages.get(failure or "", f"unexpected error: {detail}")
+    try:
+        _, sha256 = read_with_hash(path)
+    except OSError:
+        sha256 = None
+    return _failed(path, sha256, f"{path.name}: {message}")
 
 
 def _store(extracted: Extracted, store: Store) -> IngestResult:

@@ -21,12 +21,17 @@ class LoaderSettings:
     superscript_ratio: a digit run printed at most this share of the body size is a footnote
     marker, not part of a number.
     min_chars_per_page: pages with fewer characters than this count as having no text layer.
+    workers: documents read at once (0: one per core).
+    timeout_seconds, memory_mb: the budget of one document; past it the document fails with
+    a clear error and the batch goes on.
     """
 
     margin: float = 0.12
     superscript_ratio: float = 0.8
     min_chars_per_page: int = 20
     workers: int = 0
+    timeout_seconds: float = 120.0
+    memory_mb: int = 1024
 
     def __post_init__(self) -> None:
         if not 0 <= self.margin < 0.5:
@@ -35,6 +40,8 @@ class LoaderSettings:
             raise ValueError(f"superscript_ratio must be in (0, 1), got {self.superscript_ratio}")
         if self.min_chars_per_page < 0 or self.workers < 0:
             raise ValueError("min_chars_per_page and workers must not be negative")
+        if self.timeout_seconds <= 0 or self.memory_mb < 0:
+            raise ValueError("timeout_seconds must be positive and memory_mb not negative")
 
     @property
     def processes(self) -> int:

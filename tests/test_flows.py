@@ -98,7 +98,7 @@ def test_a_flaky_stage_succeeds_on_retry(tmp_path: Path, monkeypatch: pytest.Mon
             raise OSError("the file is still being copied")
         return extract_file(path)
 
-    monkeypatch.setattr(flows.nightly, "extract_file", flaky)
+    monkeypatch.setattr(flows.nightly, "extract_isolated", flaky)
     paths = _workspace(tmp_path, salt="flaky")
     config = Config(*(Path(paths[key]) for key in ("inbox", "index", "quarantine", "reports")))
     # One thread, so that the patched stage is the one the task calls.

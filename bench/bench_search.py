@@ -1,0 +1,195 @@
+"""Search latency over the full shared corpus: FTS5 search against a naive LIKE scan, one run.
+
+Indexes ../shared/data/wg_reports (245 WG reports, ~28,600 recommendations) into a temporary
+file, or reuses the index given by --index, then runs 200 realistic queries (40 topics a
+researcher types plus 160 two- and three-word phrases drawn from recommendation texts with a
+fixed seed) through `Store.recommendations(RecFilter(search=q))`, which returns full records
+with their States and themes, and through `SELECT * FROM recommendations WHERE text LIKE '%q%'`.
+Prints p50/p95 of each, the ratio, and whether ours meets the 50 ms p95 target.
+
+Run: .venv/bin/python bench/bench_search.py [--index FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from pipeline.ingest import ingest_paths
+from pipeline.settings import LoaderSettings
+from pipeline.store import (
+    RecFilter,
+    Store,
+    _fts_query,  # the quoting `search` applies, timed here raw
+)
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+TARGET_P95_MS = 50.0
+TOPICS = (
+    "freedom of information",
+    "death penalty",
+    "torture",
+    "domestic violence",
+    "female genital mutilation",
+    "Optional Protocol",
+    "Convention against Torture",
+    "child labour",
+    "trafficking in persons",
+    "national human rights institution",
+    "Paris Principles",
+    "freedom of expression",
+    "journalists",
+    "human rights defenders",
+    "Roma",
+    "migrant workers",
+    "persons with disabilities",
+    "sexual orientation",
+    "juvenile justice",
+    "prison conditions",
+    "corporal punishment",
+    "birth registration",
+    "statelessness",
+    "indigenous peoples",
+    "gender equality",
+    "early marriage",
+    "enforced disappearance",
+    "Rome Statute",
+    "International Criminal Court",
+    "right to education",
+    "access to water",
+    "climate change",
+    "hate speech",
+    "racial discrimination",
+    "freedom of religion",
+    "impunity",
+    "special procedures standing invitation",
+    "poverty reduction",
+    "maternal mortality",
+    "HIV/AIDS",
+)
+PHRASES = 160
+TOP = 50
+"""A ranked page of results, as a search command would show."""
+_WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+def build_index(path: Path) -> None:
+    """Index every WG report of the shared corpus into `path`."""
+    with Store(path) as store:
+        ingest_paths(sorted((SHARED / "wg_reports").glob("*.pdf")), store, LoaderSettings())
+
+
+def queries(store: Store, count: int = PHRASES, seed: int = 7) -> list[str]:
+    """The topics, then phrases of 2-3 consecutive long words from random recommendations."""
+    texts = [row[0] for row in store.db.execute("SELECT text FROM recommendations ORDER BY id")]
+    rng = random.Random(seed)
+    phrases: list[str] = []
+    while len(phrases) < count:
+        words = _WORD.findall(rng.choice(texts))
+        if len(words) >= 3:
+            start = rng.randrange(len(words) - 2)
+            phrases.append(" ".join(words[start : start + rng.choice((2, 3))]))
+    return [*TOPICS, *phrases]
+
+
+def timed(run: Callable[[str], int], qs: Sequence[str]) -> tuple[list[float], list[int]]:
+    """Milliseconds and hit counts per query, after one warm-up pass."""
+    for q in qs:
+        run(q)
+    times, hits = [], []
+    for q in qs:
+        start = time.perf_counter()
+        hits.append(run(q))
+        times.append((time.perf_counter() - start) * 1000)
+    return times, hits
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """The value below which `share` of the values fall (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    """Build or open the index, time both searches, print the comparison."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path, help="reuse this index instead of building one")
+    args = parser.parse_args()
+    if args.index is None and not SHARED.exists():
+        print(f"skipped: shared corpus not found at {SHARED}")
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        index = args.index or Path(tmp) / "index.sqlite"
+        if args.index is None:
+            start = time.perf_counter()
+            build_index(index)
+            print(f"indexed {SHARED / 'wg_reports'} in {time.perf_counter() - start:.0f} s")
+        with Store(index) as store:
+            return report(store)
+
+
+def report(store: Store) -> int:
+    """Print p50/p95 of the baseline and of uprdex; 1 when uprdex misses the target."""
+    total = store.db.execute("SELECT count(*) FROM recommendations").fetchone()[0]
+    qs = queries(store)
+
+    def naive(q: str) -> int:
+        words = q.split()
+        where = " AND ".join("text LIKE ?" for _ in words)
+        sql = f"SELECT * FROM recommendations WHERE {where}"
+        return len(store.db.execute(sql, [f"%{word}%" for word in words]).fetchall())
+
+    def fts(q: str) -> int:
+        sql = (
+            "SELECT * FROM recommendations WHERE rowid IN "
+            "(SELECT rowid FROM recommendations_fts WHERE recommendations_fts MATCH ?)"
+        )
+        return len(store.db.execute(sql, (_fts_query(q),)).fetchall())
+
+    def ranked(q: str) -> int:
+        sql = (
+            "SELECT r.* FROM recommendations_fts f JOIN recommendations r ON r.rowid = f.rowid "
+            f"WHERE recommendations_fts MATCH ? ORDER BY bm25(recommendations_fts) LIMIT {TOP}"
+        )
+        return len(store.db.execute(sql, (_fts_query(q),)).fetchall())
+
+    def full(q: str) -> int:
+        return len(store.recommendations(RecFilter(search=q)))
+
+    runs = {
+        "LIKE per word (naive)": naive,
+        "FTS5 rows": fts,
+        f"FTS5 top {TOP} by bm25": ranked,
+        "uprdex records": full,
+    }
+    results = {name: timed(run, qs) for name, run in runs.items()}
+    print(f"{len(qs)} queries over {total} recommendations. Rows: the same SELECT *; records:")
+    print("Store.recommendations(RecFilter(search=q)), with States, themes and imported labels")
+    print(f"{'':24}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'median hits':>13}")
+    for name, (times, hits) in results.items():
+        print(
+            f"{name:24}{percentile(times, 0.5):9.2f}{percentile(times, 0.95):9.2f}"
+            f"{max(times):9.2f}{statistics.median(hits):13.0f}"
+        )
+    base, rows, _, mine = (percentile(times, 0.95) for times, _ in results.values())
+    print(
+        f"p95 ratio naive / FTS5 rows: {base / rows:.1f}x; naive / uprdex records: "
+        f"{base / mine:.1f}x"
+    )
+    times, hits = results["uprdex records"]
+    slowest = sorted(zip(times, hits, qs, strict=True), reverse=True)[:3]
+    print("slowest:", "; ".join(f"{q!r} {t:.0f} ms, {h} hits" for t, h, q in slowest))
+    verdict = "meets" if mine <= TARGET_P95_MS else "MISSES"
+    print(f"uprdex p95 {mine:.1f} ms {verdict} the {TARGET_P95_MS:.0f} ms target")
+    return 0 if mine <= TARGET_P95_MS else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,328 @@
+"""The HTML evidence report: static pages that open offline, for one State under review or all.
+
+Pages are rendered from Jinja2 templates (pipeline/templates) with autoescaping on, so text read
+from PDFs always shows as text. Charts are inline SVG built here; there is no JavaScript, and a
+Content-Security-Policy forbids any. For all States, `index.html` links one page per State under
+review, so a large index never makes one huge page.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from pipeline.exports import records
+from pipeline.store import RecFilter, Store
+
+__all__ = ["write_report"]
+
+Record = dict[str, Any]
+
+_TEMPLATES = Path(__file__).resolve().parent / "templates"
+RESPONSES = ("supported", "noted", "pending", "unknown")
+TOP_STATES = 20
+INDEX_CLUSTERS = 100
+"""The index page lists this many of the largest clusters; State pages list all of theirs."""
+_BAR_SPAN = 260.0
+"""Pixels of the longest bar."""
+_LABEL_CHARS = 28
+_NOT_ANCHOR = re.compile(r"[^A-Za-z0-9.]+")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One coloured part of a bar: a response, or the whole bar of a one-series chart."""
+
+    label: str
+    value: int
+    x: float
+    width: float
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One row of a horizontal bar chart: full label, total and stacked segments."""
+
+    label: str
+    total: int
+    segments: tuple[Segment, ...]
+    note: str = ""
+
+    @property
+    def short_label(self) -> str:
+        """The label cut to fit the label column (the full one is the tooltip)."""
+        if len(self.label) <= _LABEL_CHARS:
+            return self.label
+        return self.label[: _LABEL_CHARS - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """A horizontal bar chart; `legend` names the segments when bars are stacked."""
+
+    title: str
+    bars: tuple[Bar, ...]
+    legend: tuple[str, ...] = ()
+    more: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """Recommendations of one cycle with and without any evidence."""
+
+    cycle: int | None
+    year: int | None
+    with_evidence: tuple[Record, ...]
+    without: tuple[Record, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Data:
+    """Everything the report reads from the index, keyed for lookup."""
+
+    recs: list[Record]
+    evidence: dict[str, list[Record]]
+    documents: dict[str, Record]
+    clusters: list[Record] | None
+    by_id: dict[str, Record]
+
+
+def write_report(store: Store, out_dir: Path, state_under_review: str | None = None) -> Path:
+    """Write the HTML evidence report into `out_dir` and return the page to open.
+
+    With a State under review, one page `<state>.html` holds its overview, clusters, coverage
+    and one anchor per recommendation. Without, `index.html` shows the overview of all States
+    and links one such page per State under review.
+
+    Example:
+        >>> write_report(Store(Path("data/index.sqlite")), Path("data/reports"), "Slovenia")
+        PosixPath('data/reports/slovenia.html')
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    data = _load(store, state_under_review)
+    env = _environment()
+    by_state: dict[str, list[Record]] = {}
+    for rec in data.recs:
+        by_state.setdefault(rec["state_under_review"] or "Unknown", []).append(rec)
+    if state_under_review is not None and not by_state:
+        by_state[state_under_review] = []
+    pages = {state: f"{_slug(state)}.html" for state in by_state}
+    locations = {
+        rec["id"]: f"{pages[state]}#{_anchor(rec['id'])}"
+        for state, recs in by_state.items()
+        for rec in recs
+    }
+    home = "index.html" if state_under_review is None else None
+    for state, recs in by_state.items():
+        html = _state_page(env, data, state, recs, locations, out_dir, home)
+        (out_dir / pages[state]).write_text(html, encoding="utf-8")
+    if home is None:
+        return out_dir / pages[next(iter(by_state))]
+    html = env.get_template("index.html.j2").render(
+        title="All States under review",
+        home=None,
+        states=_state_rows(by_state, data.evidence, pages),
+        **_sections(data, data.recs, locations, INDEX_CLUSTERS),
+    )
+    (out_dir / home).write_text(html, encoding="utf-8")
+    return out_dir / home
+
+
+def _state_page(
+    env: Environment,
+    data: _Data,
+    state: str,
+    recs: list[Record],
+    locations: Mapping[str, str],
+    out_dir: Path,
+    home: str | None,
+) -> str:
+    """The page of one State under review: sections, every recommendation, its documents."""
+    return env.get_template("state.html.j2").render(
+        title=state,
+        home=home,
+        **_sections(data, recs, locations, None),
+        evidence=data.evidence,
+        documents=_documents_of(recs, data.evidence, data.documents, out_dir),
+        pdf_href=lambda path, page: _pdf_href(path, page, out_dir),
+    )
+
+
+def _load(store: Store, state_under_review: str | None) -> _Data:
+    """Recommendations, their evidence, documents and clusters (None until computed)."""
+    where = RecFilter(state_under_review=state_under_review)
+    evidence: dict[str, list[Record]] = {}
+    for item in records(store, "evidence", where):
+        evidence.setdefault(item["recommendation_id"], []).append(item)
+    try:
+        clusters: list[Record] | None = records(store, "clusters", where)
+    except ValueError:
+        clusters = None
+    recs = records(store, "recommendations", where)
+    return _Data(
+        recs=recs,
+        evidence=evidence,
+        documents={doc["sha256"]: doc for doc in records(store, "documents")},
+        clusters=clusters,
+        by_id={rec["id"]: rec for rec in recs},
+    )
+
+
+def _environment() -> Environment:
+    """Jinja2 with autoescaping on for every template, and the report's filters."""
+    env = Environment(
+        loader=FileSystemLoader(_TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["anchor"] = _anchor
+    env.globals["RESPONSES"] = RESPONSES
+    env.globals["BAR_SPAN"] = _BAR_SPAN
+    return env
+
+
+def _sections(
+    data: _Data,
+    recs: list[Record],
+    locations: Mapping[str, str],
+    cluster_limit: int | None,
+) -> dict[str, Any]:
+    """Template variables shared by the index and State pages."""
+    clusters = None if data.clusters is None else _clusters_of(data.clusters, recs)
+    return {
+        "recs": recs,
+        "charts": _charts(recs),
+        "coverage": _coverage(recs, data.evidence),
+        "clusters": None if clusters is None else clusters[:cluster_limit],
+        "clusters_total": 0 if clusters is None else len(clusters),
+        "cluster_sizes": {c["cluster_id"]: c["size"] for c in clusters or ()},
+        "by_id": data.by_id,
+        "locations": locations,
+    }
+
+
+def _anchor(rec_id: str) -> str:
+    """HTML id of a recommendation: "A/HRC/28/15#115.10" -> "rec-A-HRC-28-15-115.10"."""
+    return "rec-" + _NOT_ANCHOR.sub("-", rec_id).strip("-")
+
+
+def _slug(state: str) -> str:
+    """File-name stem of a State's page: "Iran (Islamic Republic of)" -> "iran-islamic-..."."""
+    return _NOT_SLUG.sub("-", state.casefold()).strip("-") or "unknown"
+
+
+def _pdf_href(path: str, page: int | None, out_dir: Path) -> str:
+    """Link from a report page to a PDF page, relative so the pair can move together."""
+    target = Path(path).resolve()
+    relative = os.path.relpath(target, out_dir.resolve())
+    return quote(Path(relative).as_posix()) + (f"#page={page}" if page else "")
+
+
+def _bars(counts: Iterable[tuple[str, Mapping[str, int]]], keys: Sequence[str]) -> list[Bar]:
+    """Bars scaled to the largest total; a segment per key with a count."""
+    rows = [(label, [(key, parts.get(key, 0)) for key in keys]) for label, parts in counts]
+    largest = max((sum(value for _, value in parts) for _, parts in rows), default=0) or 1
+    bars = []
+    for label, parts in rows:
+        x, segments = 0.0, []
+        for key, value in parts:
+            if value:
+                width = value / largest * _BAR_SPAN
+                segments.append(Segment(key, value, x, width))
+                x += width
+        total = sum(value for _, value in parts)
+        note = ", ".join(f"{v} {k}" for k, v in parts if v) if len(keys) > 1 else ""
+        bars.append(Bar(label, total, tuple(segments), note))
+    return bars
+
+
+def _charts(recs: Sequence[Record]) -> list[Chart]:
+    """Recommendations per cycle and response, per theme and per recommending State."""
+    by_cycle: dict[str, Counter[str]] = {}
+    for rec in sorted(recs, key=lambda r: r["cycle"] or 0):
+        label = f"Cycle {rec['cycle']}" if rec["cycle"] else "Cycle unknown"
+        by_cycle.setdefault(label, Counter())[rec["response"]] += 1
+    themes = Counter(theme for rec in recs for theme in rec["themes"])
+    states = Counter(state for rec in recs for state in rec["recommending_states"])
+    return [
+        Chart("Per cycle and response", tuple(_bars(by_cycle.items(), RESPONSES)), RESPONSES),
+        _ranked("Per theme", themes, None),
+        _ranked(f"Per recommending State (top {TOP_STATES})", states, TOP_STATES),
+    ]
+
+
+def _ranked(title: str, counts: Counter[str], limit: int | None) -> Chart:
+    """A one-series chart of the most common labels, largest first."""
+    top = counts.most_common(limit)
+    bars = _bars(((label, {"count": n}) for label, n in top), ("count",))
+    return Chart(title, tuple(bars), more=len(counts) - len(top))
+
+
+def _coverage(recs: Sequence[Record], evidence: Mapping[str, list[Record]]) -> list[Coverage]:
+    """Per cycle, which recommendations some later document cites or echoes and which none."""
+    groups: dict[tuple[int | None, int | None], tuple[list[Record], list[Record]]] = {}
+    for rec in recs:
+        found, missing = groups.setdefault((rec["cycle"], rec["year"]), ([], []))
+        (found if evidence.get(rec["id"]) else missing).append(rec)
+    return [
+        Coverage(cycle, year, tuple(found), tuple(missing))
+        for (cycle, year), (found, missing) in sorted(groups.items(), key=lambda kv: str(kv[0]))
+    ]
+
+
+def _clusters_of(clusters: Sequence[Record], recs: Sequence[Record]) -> list[Record]:
+    """Clusters of two or more that include one of these recommendations, largest first."""
+    ids = {rec["id"] for rec in recs}
+    kept = [c for c in clusters if c["size"] > 1 and ids.intersection(c["members"])]
+    return sorted(kept, key=lambda c: (-c["size"], c["cluster_id"]))
+
+
+def _documents_of(
+    recs: Sequence[Record],
+    evidence: Mapping[str, list[Record]],
+    documents: Mapping[str, Record],
+    out_dir: Path,
+) -> list[Record]:
+    """The documents these recommendations come from or are cited in, with a link each."""
+    shas = {rec["source"]["sha256"] for rec in recs}
+    shas |= {item["document"]["sha256"] for rec in recs for item in evidence.get(rec["id"], [])}
+    found = [documents[sha] for sha in shas if sha in documents]
+    return [
+        {**doc, "href": _pdf_href(doc["path"], None, out_dir)}
+        for doc in sorted(found, key=lambda d: (d["year"] or 0, d["symbol"] or d["path"]))
+    ]
+
+
+def _state_rows(
+    by_state: Mapping[str, Sequence[Record]],
+    evidence: Mapping[str, list[Record]],
+    pages: Mapping[str, str],
+) -> list[Record]:
+    """One row per State under review for the index page: counts and its page."""
+    rows = []
+    for state in sorted(by_state):
+        recs = by_state[state]
+        responses = Counter(rec["response"] for rec in recs)
+        cited = sum(1 for rec in recs if evidence.get(rec["id"]))
+        rows.append(
+            {
+                "state": state,
+                "page": pages[state],
+                "recommendations": len(recs),
+                "cycles": sorted({rec["cycle"] for rec in recs if rec["cycle"]}),
+                "responses": responses,
+                "with_evidence": cited,
+            }
+        )
+    return rows

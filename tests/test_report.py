@@ -1,0 +1,163 @@
+"""The HTML evidence report: rendered from a fixture index, opened in real headless Chromium."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from conftest import fixture
+
+from pipeline import report
+from pipeline.ingest import ingest_paths
+from pipeline.report import write_report
+from pipeline.settings import LoaderSettings
+from pipeline.store import Store
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+SCRIPT = "<script>alert(1)</script>"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+INJECTED_REC = "A/HRC/28/15#115.1"
+INJECTED_EVIDENCE = "A/HRC/28/15#115.18"
+CONSOLE = re.compile(r":CONSOLE[:(]")
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """Slovenia 2014 (report and addendum) and Algeria 2008, with `<script>` in their text."""
+    store = Store(tmp_path_factory.mktemp("index") / "index.sqlite")
+    names = ("slovenia2014_recs.pdf", "svn2014_addendum.pdf", "algeria2008_recs.pdf")
+    ingest_paths([fixture(name) for name in names], store, LoaderSettings(workers=1))
+    store.db.execute(
+        "UPDATE recommendations SET text = text || ? WHERE id = ?", (f" {SCRIPT}", INJECTED_REC)
+    )
+    store.db.execute(
+        "UPDATE evidence SET context = ? || context WHERE recommendation_id = ?",
+        (SCRIPT, INJECTED_EVIDENCE),
+    )
+    return store
+
+
+@pytest.fixture(scope="module")
+def slovenia(store: Store, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Slovenia's page of the all-States report."""
+    index = write_report(store, tmp_path_factory.mktemp("report"))
+    return index.parent / "slovenia.html"
+
+
+def chromium(page: Path, *flags: str) -> subprocess.CompletedProcess[str]:
+    """Open a page in headless Chromium with console logging on stderr."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} missing: `apt-get install -y chromium` to run the browser tests")
+    profile = page.parent / ".chromium-profile"
+    return subprocess.run(
+        [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            f"--user-data-dir={profile}",
+            "--enable-logging=stderr",
+            "--v=0",
+            *flags,
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def dom(slovenia: Path) -> tuple[str, list[str]]:
+    """The DOM Chromium built from Slovenia's page, and the console messages it logged."""
+    result = chromium(slovenia, "--dump-dom")
+    return result.stdout, [line for line in result.stderr.splitlines() if CONSOLE.search(line)]
+
+
+def test_report_opens_in_chromium_without_console_errors(dom: tuple[str, list[str]]) -> None:
+    _, console = dom
+    assert console == []
+
+
+def test_chromium_dom_has_the_three_charts_and_the_recommendations(
+    dom: tuple[str, list[str]],
+) -> None:
+    html, _ = dom
+    assert html.count('<svg class="chart"') == 3
+    assert html.count("<rect ") >= 30
+    assert 'id="rec-A-HRC-28-15-115.30"' in html
+    assert "Ratify ICRMW" in html or "Clusters not computed yet" in html
+
+
+def test_script_in_pdf_text_shows_as_text(slovenia: Path, dom: tuple[str, list[str]]) -> None:
+    page = slovenia.read_text(encoding="utf-8")
+    html, _ = dom
+    for source in (page, html):
+        assert source.count(ESCAPED) >= 2
+        assert SCRIPT not in source
+        assert "<script" not in source
+
+
+def test_screenshot_saved_as_artifact(slovenia: Path) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "report.png"
+    shot.unlink(missing_ok=True)
+    chromium(slovenia, f"--screenshot={shot}", "--window-size=1280,2000")
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert shot.stat().st_size > 20_000
+
+
+def test_evidence_link_opens_the_pdf_at_its_page(slovenia: Path) -> None:
+    page = slovenia.read_text(encoding="utf-8")
+    hrefs = set(re.findall(r'href="([^"#]+\.pdf)#page=(\d+)"', page))
+    assert ("svn2014_addendum.pdf", "2") in {(Path(h).name, n) for h, n in hrefs}
+    for href, _ in hrefs:
+        assert (slovenia.parent / unquote(href)).resolve().is_file()
+
+
+def test_index_links_one_page_per_state_under_review(slovenia: Path) -> None:
+    index = (slovenia.parent / "index.html").read_text(encoding="utf-8")
+    assert 'href="slovenia.html"' in index
+    assert 'href="algeria.html"' in index
+    assert (slovenia.parent / "algeria.html").is_file()
+
+
+def test_one_state_report_holds_only_that_state(store: Store, tmp_path: Path) -> None:
+    page = write_report(store, tmp_path, "slovenia")
+    assert page == tmp_path / "slovenia.html"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["slovenia.html"]
+    assert "A/HRC/8/29" not in page.read_text(encoding="utf-8")
+
+
+def test_recommendation_without_evidence_says_since_when(slovenia: Path) -> None:
+    page = slovenia.read_text(encoding="utf-8")
+    block = page.split('id="rec-A-HRC-28-15-115.1"', 1)[1].split("</article>", 1)[0]
+    assert "No evidence since 2014." in block
+    assert "No evidence since 2014 (" in page
+
+
+def test_clusters_heading_says_not_computed_until_clusters_exist(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = report.records
+
+    def without_clusters(store: Store, kind: str, where: object = None) -> object:
+        if kind == "clusters":
+            raise ValueError("unknown export kind 'clusters'")
+        return real(store, kind, where)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(report, "records", without_clusters)
+    page = write_report(store, tmp_path, "Slovenia").read_text(encoding="utf-8")
+    assert '<h2 id="clusters">Duplicate clusters</h2>' in page
+    assert "Clusters not computed yet" in page
