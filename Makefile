@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INDEX := data/index.sqlite
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean chromium
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,12 +24,22 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+# The report test opens the HTML in headless Chromium: install it when missing (as root), else
+# that test skips with a message.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) 2>/dev/null || echo "chromium could not be installed: the browser test will be skipped"
+
+test: lint chromium
 	$(BIN)/pytest
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_loader.py
 	$(BIN)/python bench/bench_wg_counts.py
+	$(BIN)/python bench/bench_responses.py
+	$(BIN)/python bench/bench_citations.py
+	$(BIN)/python bench/bench_themes.py
+	$(BIN)/python bench/bench_clusters.py
+	$(BIN)/python bench/bench_search.py
 
 clean:
 	rm -rf $(VENV) $(INDEX) $(INDEX)-wal $(INDEX)-shm $(INDEX).lock data/reports data/inbox data/quarantine

@@ -3,7 +3,7 @@
 Indexes ../shared/data/wg_reports (245 WG reports, ~28,600 recommendations) into a temporary
 file, or reuses the index given by --index, then runs 200 realistic queries (40 topics a
 researcher types plus 160 two- and three-word phrases drawn from recommendation texts with a
-fixed seed) through `Store.recommendations(RecFilter(search=q))`, which returns full records
+fixed seed) through `Store.search(q)` (what `uprdex search` runs), which returns full records
 with their States and themes, and through `SELECT * FROM recommendations WHERE text LIKE '%q%'`.
 Prints p50/p95 of each, the ratio, and whether ours meets the 50 ms p95 target.
 
@@ -25,7 +25,6 @@ from pathlib import Path
 from pipeline.ingest import ingest_paths
 from pipeline.settings import LoaderSettings
 from pipeline.store import (
-    RecFilter,
     Store,
     _fts_query,  # the quoting `search` applies, timed here raw
 )
@@ -161,7 +160,7 @@ def report(store: Store) -> int:
         return len(store.db.execute(sql, (_fts_query(q),)).fetchall())
 
     def full(q: str) -> int:
-        return len(store.recommendations(RecFilter(search=q)))
+        return len(store.search(q))
 
     runs = {
         "LIKE per word (naive)": naive,
@@ -171,7 +170,7 @@ def report(store: Store) -> int:
     }
     results = {name: timed(run, qs) for name, run in runs.items()}
     print(f"{len(qs)} queries over {total} recommendations. Rows: the same SELECT *; records:")
-    print("Store.recommendations(RecFilter(search=q)), with States, themes and imported labels")
+    print("Store.search(q) (uprdex search): top 20 by bm25, with States, themes and labels")
     print(f"{'':24}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'median hits':>13}")
     for name, (times, hits) in results.items():
         print(

@@ -223,6 +223,44 @@ def export(what: str, fmt: str, out_path: Path | None, index: Path | None, **opt
 
 
 @main.command()
+@click.argument("words")
+@_index_option
+@_filters
+@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead.")
+def search(words: str, index: Path | None, limit: int, as_json: bool, **options: Any) -> None:
+    """Search recommendation texts and the evidence about them, best matches first.
+
+    Example: `uprdex search "freedom of information" --state-under-review Cambodia`.
+    """
+    with _open(index) as store:
+        hits = store.search(words, _rec_filter({**options, "search": None}), limit)
+    for hit in hits:
+        if as_json:
+            out.print_json(
+                json.dumps(
+                    {
+                        "id": hit["id"],
+                        "snippet": hit["snippet"],
+                        "found_in": hit["found_in"],
+                        "text": hit["text"],
+                    },
+                    ensure_ascii=False,
+                ),
+                indent=None,
+            )
+            continue
+        out.print(
+            f"[bold]{escape(hit['id'])}[/] ({hit['response']}; "
+            f"{escape(', '.join(hit['recommending_states']))})"
+        )
+        snippet = escape(hit["snippet"]).replace("\x02", "[bold]").replace("\x03", "[/bold]")
+        out.print(f"  {escape(hit['found_in'])}: {snippet}")
+    if not as_json:
+        out.print(f"{len(hits)} results")
+
+
+@main.command()
 @click.argument("symbol")
 @click.argument("paragraph")
 @_index_option
@@ -331,6 +369,30 @@ def clusters_(index: Path | None, min_size: int, limit: int, **options: Any) -> 
                 f"  {rec['id']:24} {rec['response']:9} {', '.join(rec['recommending_states'])}"
             )
     out.print(f"{len(found)} clusters of {min_size} or more")
+
+
+@main.command()
+@click.option(
+    "--state-under-review",
+    default=None,
+    help="One State (default: all, one page each, with an index page).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder (default: the reports folder's html/).",
+)
+@_index_option
+def report(state_under_review: str | None, out_dir: Path | None, index: Path | None) -> None:
+    """Write the HTML evidence report: static pages that open offline in any browser."""
+    from pipeline.report import write_report
+
+    config = _workspace(None, index)
+    with _open(index) as store:
+        page = write_report(store, out_dir or config.reports / "html", state_under_review)
+    out.print(f"report: {page}")
 
 
 @main.command()

@@ -26,6 +26,7 @@ from pipeline.exports import records, write_export
 from pipeline.inbox import index_lock, quarantine, scan_inbox
 from pipeline.ingest import Extracted, extract_isolated
 from pipeline.model import DocumentStatus
+from pipeline.report import write_report
 from pipeline.settings import LoaderSettings
 from pipeline.store import Store
 
@@ -163,6 +164,7 @@ def build_index(config: Config, states: set[str] | None = None) -> list[str]:
                 target = config.reports / f"{kind}.{fmt}"
                 write_export(rows, fmt, kind, target)
                 written.append(str(target))
+        written.append(str(write_report(store, config.reports / "html")))
     get_run_logger().info("wrote %s", ", ".join(written))
     return written
 

@@ -115,6 +115,16 @@ _MIGRATIONS: tuple[str, ...] = (
         symbol_inferred INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX evidence_recommendation ON evidence(recommendation_id);
+    CREATE VIRTUAL TABLE evidence_fts USING fts5(
+        context, content='evidence', content_rowid='id', tokenize='porter unicode61'
+    );
+    CREATE TRIGGER evidence_ai AFTER INSERT ON evidence BEGIN
+        INSERT INTO evidence_fts(rowid, context) VALUES (new.id, new.context);
+    END;
+    CREATE TRIGGER evidence_ad AFTER DELETE ON evidence BEGIN
+        INSERT INTO evidence_fts(evidence_fts, rowid, context)
+        VALUES ('delete', old.id, old.context);
+    END;
     CREATE INDEX evidence_target ON evidence(target_symbol);
     CREATE TABLE imports (
         import_id TEXT PRIMARY KEY,
@@ -580,6 +590,46 @@ class Store:
             params,
         )
         return [dict(row) for row in rows]
+
+    def search(
+        self, text: str, where: RecFilter | None = None, limit: int = 20
+    ) -> list[dict[str, Any]]:
+        """Recommendations whose text, or the context of evidence about them, holds all the
+        words; best first (bm25), each with a snippet of where the words were found (the
+        words between \\x02 and \\x03)."""
+        sql, params = _filter_sql(where or RecFilter())
+        query = _fts_query(text)
+        hits = self.db.execute(
+            "SELECT id, snippet, source, rank FROM ("
+            "  SELECT r.id, snippet(recommendations_fts, 0, char(2), char(3), '…', 12) AS snippet,"
+            "         'recommendation' AS source, bm25(recommendations_fts) AS rank"
+            "  FROM recommendations_fts"
+            "  JOIN recommendations r ON r.rowid = recommendations_fts.rowid"
+            "  WHERE recommendations_fts MATCH ?"
+            "  UNION ALL"
+            "  SELECT e.recommendation_id, snippet(evidence_fts, 0, char(2), char(3), '…', 12),"
+            "         'evidence: ' || coalesce(d.symbol, d.path), bm25(evidence_fts)"
+            "  FROM evidence_fts JOIN evidence e ON e.id = evidence_fts.rowid"
+            "  JOIN documents d ON d.sha256 = e.document_sha256"
+            "  WHERE evidence_fts MATCH ? AND e.recommendation_id IS NOT NULL"
+            f") WHERE id IN (SELECT r.id FROM recommendations r {sql}) "
+            "ORDER BY rank LIMIT ?",
+            [query, query, *params, limit * 3],
+        ).fetchall()
+        best: dict[str, sqlite3.Row] = {}
+        for hit in hits:
+            best.setdefault(hit["id"], hit)
+        chosen = list(best.values())[:limit]
+        rows = self.db.execute(
+            f"SELECT * FROM recommendations WHERE id IN ({','.join('?' * len(chosen))})",
+            [hit["id"] for hit in chosen],
+        ).fetchall()
+        by_id = {rec["id"]: rec for rec in self._with_states(rows)}
+        return [
+            {**by_id[hit["id"]], "snippet": hit["snippet"], "found_in": hit["source"]}
+            for hit in chosen
+            if hit["id"] in by_id
+        ]
 
     def recommendation(self, symbol: str, paragraph: str) -> dict[str, Any] | None:
         """One recommendation by the symbol of its report and its paragraph number."""
