@@ -14,6 +14,7 @@ __all__ = [
     "find_symbol",
     "find_year",
     "normalize_symbol",
+    "session_of_symbol",
 ]
 
 # "United Nations A/HRC/28/15", " A/HRC/ 8/29 ", "A/HRC/WG.6/34/SVN/2", "A/HRC/26/16/Add.1";
@@ -128,6 +129,16 @@ def find_date(text: str) -> str | None:
 def find_year(text: str) -> int | None:
     """The year of the first full date printed in the text."""
     match = DATE.search(text)
+    return int(match.group(1)) if match else None
+
+
+# "A/HRC/WG.6/34/SVN/2": documents prepared for WG session 34
+_WG_SESSION_IN_SYMBOL = re.compile(r"/WG\.6/(\d{1,2})/")
+
+
+def session_of_symbol(symbol: str | None) -> int | None:
+    """The WG session a pre-session document's symbol names."""
+    match = _WG_SESSION_IN_SYMBOL.search(symbol or "")
     return int(match.group(1)) if match else None
 
 

@@ -21,6 +21,7 @@ from extractors.metadata import (
     find_state_under_review,
     find_symbol,
     find_year,
+    session_of_symbol,
 )
 from extractors.states import load_states
 from extractors.themes import ThemeHit, ThemeTagger
@@ -129,8 +130,13 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
     report = parse_wg_report(loaded) if kind == "wg_report" else None
     addendum = parse_addendum(loaded) if kind == "addendum" else None
     head = "\n".join([loaded.first_page_text, *(page.text for page in loaded.pages[:3])])
+    session = session_of_symbol(symbol)
     meta = report or WgReport(
-        symbol, find_state_under_review(head), None, None, find_year(loaded.first_page_text)
+        symbol,
+        find_state_under_review(head),
+        session,
+        cycle_of_session(session),
+        find_year(loaded.first_page_text),
     )
     document = DocumentRow(
         sha256,
