@@ -132,6 +132,7 @@ def ingest_inbox(config: Config, settings: LoaderSettings | None = None) -> Nigh
                 extracted.addendum,
                 extracted.themes,
                 extracted.citations,
+                extracted.sentences,
             )
             document = extracted.document
             if extracted.report and extracted.report.state_under_review:

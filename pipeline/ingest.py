@@ -36,6 +36,7 @@ from pipeline.imports import (
 )
 from pipeline.loader import load_pdf, read_with_hash
 from pipeline.model import DocumentStatus, LoadedDocument, WgReport
+from pipeline.paraphrase import split_sentences
 from pipeline.sandbox import map_isolated
 from pipeline.settings import LoaderSettings
 from pipeline.store import DocumentRow, Store
@@ -68,6 +69,7 @@ class Extracted:
     addendum: Addendum | None = None
     themes: dict[str, tuple[ThemeHit, ...]] = field(default_factory=dict)
     citations: tuple[Citation, ...] = ()
+    sentences: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +156,23 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
         find_date(loaded.first_page_text),
     )
     return Extracted(
-        document, report, addendum, tag_recommendations(report), _citations(loaded, kind, symbol)
+        document,
+        report,
+        addendum,
+        tag_recommendations(report),
+        _citations(loaded, kind, symbol),
+        () if kind in ("wg_report", "addendum") else _sentences(loaded),
+    )
+
+
+def _sentences(loaded: LoadedDocument) -> tuple[tuple[int, str], ...]:
+    """(page, sentence) of the body text, for paraphrase matching."""
+    return tuple(
+        (page.number, sentence)
+        for page in loaded.pages
+        for sentence in split_sentences(
+            " ".join(line.text for line in page.lines if not line.is_note)
+        )
     )
 
 
@@ -297,7 +315,12 @@ def _store(extracted: Extracted, store: Store) -> IngestResult:
     if document.status is DocumentStatus.FAILED and not document.sha256:
         return IngestResult(document.path, None, "failed", error=document.error)
     warnings = store.write_document(
-        document, extracted.report, extracted.addendum, extracted.themes, extracted.citations
+        document,
+        extracted.report,
+        extracted.addendum,
+        extracted.themes,
+        extracted.citations,
+        extracted.sentences,
     )
     count = len(extracted.report.recommendations) if extracted.report else 0
     return IngestResult(

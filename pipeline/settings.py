@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["DATA_DIR", "LoaderSettings", "default_index_path"]
+__all__ = ["DATA_DIR", "EvidenceSettings", "LoaderSettings", "default_index_path"]
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 """Reference tables and bundled samples shipped with uprdex."""
@@ -47,6 +47,23 @@ class LoaderSettings:
     def processes(self) -> int:
         """Worker processes for a batch: `workers`, or one per core when 0."""
         return self.workers or os.cpu_count() or 1
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceSettings:
+    """How documents are linked to recommendations they do not cite by number.
+
+    paraphrase_threshold: TF-IDF cosine (0-1) from which a sentence counts as restating a
+    recommendation (evidence of kind "paraphrase", with its score).
+    """
+
+    paraphrase_threshold: float = 0.55
+
+    def __post_init__(self) -> None:
+        if not 0 < self.paraphrase_threshold <= 1:
+            raise ValueError(
+                f"paraphrase_threshold must be in (0, 1], got {self.paraphrase_threshold}"
+            )
 
 
 def default_index_path() -> Path:

@@ -26,6 +26,8 @@ from extractors.themes import ThemeHit
 from pipeline.clusters import ClusterItem, ClusterSettings, cluster
 from pipeline.imports import ImportedRec, normalize_text
 from pipeline.model import DocumentStatus, Position, Recommendation, WgReport
+from pipeline.paraphrase import match_sentences
+from pipeline.settings import EvidenceSettings
 
 __all__ = ["SCHEMA_VERSION", "DocumentRow", "RecFilter", "Store", "recommendation_id"]
 
@@ -162,6 +164,12 @@ _MIGRATIONS: tuple[str, ...] = (
         scope TEXT NOT NULL
     );
     CREATE INDEX recommendations_cluster ON recommendations(cluster_id);
+    CREATE TABLE sentences (
+        document_sha256 TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,
+        page INTEGER NOT NULL,
+        text TEXT NOT NULL
+    );
+    CREATE INDEX sentences_document ON sentences(document_sha256);
     CREATE INDEX imports_recommendation ON imports(recommendation_id);
     CREATE VIRTUAL TABLE recommendations_fts USING fts5(
         text, content='recommendations', content_rowid='rowid', tokenize='porter unicode61'
@@ -223,9 +231,10 @@ class RecFilter:
 class Store:
     """Reads and writes one index file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, evidence: EvidenceSettings | None = None) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self.evidence_settings = evidence or EvidenceSettings()
         self.db = sqlite3.connect(path, timeout=60, isolation_level=None)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -284,6 +293,7 @@ class Store:
         addendum: Addendum | None = None,
         themes: Mapping[str, Sequence[ThemeHit]] | None = None,
         citations: Sequence[Citation] = (),
+        sentences: Sequence[tuple[int, str]] = (),
     ) -> list[str]:
         """Replace everything known about this file (and an older version at the same path).
 
@@ -308,16 +318,22 @@ class Store:
                 warnings.extend(self._write_responses(db, document, addendum))
                 touched.add(addendum.wg_symbol)
             self._write_citations(db, document, citations)
+            db.executemany(
+                "INSERT INTO sentences VALUES (?,?,?)",
+                [(document.sha256, page, text) for page, text in sentences],
+            )
             for state, session in sorted(reviews, key=str):
                 if state:
                     _link_imports(db, state, session)
             for symbol in sorted(s for s in touched if s):
                 warnings.extend(_refresh_responses(db, symbol))
+            states = {state for state, _ in reviews if state} | {document.state_under_review or ""}
             _link_citations(
                 db,
-                {state for state, _ in reviews if state} | {document.state_under_review or ""},
+                set(states),
                 {s for s in touched if s} | {c.symbol for c in citations if c.symbol},
             )
+            _link_paraphrases(db, states, self.evidence_settings.paraphrase_threshold)
             db.execute(
                 "UPDATE documents SET warnings = ? WHERE sha256 = ?",
                 (json.dumps(warnings), document.sha256),
@@ -952,6 +968,60 @@ def _insert_imported(db: sqlite3.Connection, imported: sqlite3.Row, rec_id: str)
             "INSERT OR IGNORE INTO recommendation_states VALUES (?,?,?,?,?)",
             _state_rows(rec_id, json.loads(imported["recommending_states"])),
         )
+
+
+def _link_paraphrases(db: sqlite3.Connection, states: set[str], threshold: float) -> None:
+    """Recompute paraphrase evidence of the documents about these States: each sentence
+    against the recommendations of the State's WG reports dated before the document."""
+    for state in sorted(s for s in states if s):
+        reports = db.execute(
+            "SELECT symbol, coalesce(date, printf('%04d-12-31', year)) AS date FROM documents "
+            "WHERE type = 'wg_report' AND state_under_review = ? AND symbol IS NOT NULL",
+            (state,),
+        ).fetchall()
+        documents = db.execute(
+            "SELECT sha256, coalesce(date, printf('%04d-12-31', year), '9999') AS date "
+            "FROM documents WHERE state_under_review = ? AND sha256 IN "
+            "(SELECT document_sha256 FROM sentences)",
+            (state,),
+        ).fetchall()
+        for document in documents:
+            db.execute(
+                "DELETE FROM evidence WHERE document_sha256 = ? AND kind = 'paraphrase'",
+                (document["sha256"],),
+            )
+            earlier = [r["symbol"] for r in reports if r["date"] < document["date"]]
+            if not earlier:
+                continue
+            recs = dict(
+                db.execute(
+                    f"SELECT id, text FROM recommendations WHERE document_symbol IN "
+                    f"({','.join('?' * len(earlier))})",
+                    earlier,
+                ).fetchall()
+            )
+            sentences = db.execute(
+                "SELECT page, text FROM sentences WHERE document_sha256 = ? ORDER BY rowid",
+                (document["sha256"],),
+            ).fetchall()
+            matches = match_sentences([s["text"] for s in sentences], recs, threshold)
+            db.executemany(
+                "INSERT INTO evidence (recommendation_id, target_symbol, target_ref, "
+                "document_sha256, page, kind, as_printed, context, score) "
+                "VALUES (?,?,?,?,?,'paraphrase',?,?,?)",
+                [
+                    (
+                        m.recommendation_id,
+                        *m.recommendation_id.split("#", 1),
+                        document["sha256"],
+                        sentences[m.sentence]["page"],
+                        sentences[m.sentence]["text"][:80],
+                        sentences[m.sentence]["text"],
+                        m.score,
+                    )
+                    for m in matches
+                ],
+            )
 
 
 def _link_citations(db: sqlite3.Connection, states: set[str], symbols: set[str]) -> None:

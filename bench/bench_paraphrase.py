@@ -1,0 +1,60 @@
+"""Paraphrase evidence: precision at several thresholds on hand-labelled sentences.
+
+The document: Slovenia's cycle-3 national report (A/HRC/WG.6/34/SVN/1, slovenia/cycle3/
+g1923444.pdf), against the 163 recommendations of its cycle-2 WG report (A/HRC/28/15). Every
+sentence the matcher proposes at cosine >= 0.40 was labelled by hand (does it restate or report
+on the same ask?) in bench/labels/g1923444_paraphrases.csv, before the default threshold was
+chosen. Recall is not measured: that needs every sentence of the report labelled against every
+recommendation.
+Run: .venv/bin/python bench/bench_paraphrase.py
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+from extractors.wg_report import parse_wg_report
+from pipeline.loader import load_pdf
+from pipeline.paraphrase import match_sentences, split_sentences
+from pipeline.settings import EvidenceSettings
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+LABELS = Path(__file__).resolve().parent / "labels" / "g1923444_paraphrases.csv"
+
+
+def main() -> int:
+    if not SHARED.exists():
+        print(f"skipped: {SHARED} not found (the shared corpus is not here)")
+        return 0
+    report = parse_wg_report(load_pdf(SHARED / "slovenia" / "cycle2" / "g1423930.pdf"))
+    recs = {f"{report.symbol}#{r.paragraph}": r.text for r in report.recommendations}
+    document = load_pdf(SHARED / "slovenia" / "cycle3" / "g1923444.pdf")
+    sentences = [
+        s
+        for page in document.pages
+        for s in split_sentences(" ".join(line.text for line in page.lines if not line.is_note))
+    ]
+    with LABELS.open(encoding="utf-8") as handle:
+        labels = {
+            (row["recommendation_id"], row["sentence_start"]): row["restates"] == "1"
+            for row in csv.DictReader(handle)
+        }
+    matches = match_sentences(sentences, recs, 0.40)
+    default = EvidenceSettings().paraphrase_threshold
+    print(f"{len(sentences)} sentences, {len(recs)} recommendations; default threshold {default}")
+    print(f"{'threshold':>9} {'proposed':>8} {'labelled':>8} {'correct':>7} {'precision':>9}")
+    for threshold in (0.40, 0.45, 0.50, 0.55, 0.60, 0.65):
+        chosen = [m for m in matches if m.score >= threshold]
+        judged = [labels.get((m.recommendation_id, sentences[m.sentence][:70])) for m in chosen]
+        known = [j for j in judged if j is not None]
+        precision = sum(known) / len(known) if known else float("nan")
+        print(
+            f"{threshold:>9.2f} {len(chosen):>8} {len(known):>8} {sum(known):>7} {precision:>9.2f}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""Paraphrase evidence: a sentence that restates a recommendation without its number."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import fixture
+
+from pipeline.ingest import ingest_paths
+from pipeline.paraphrase import match_sentences, split_sentences
+from pipeline.settings import LoaderSettings
+from pipeline.store import Store
+
+NATIONAL_REPORT = fixture("svn2019_national_report_p1-3.pdf")  # A/HRC/WG.6/34/SVN/1
+REPORT = fixture("slovenia2014_recs.pdf")  # A/HRC/28/15, 115.1-115.30
+
+
+def test_the_restating_sentence_matches_its_recommendation() -> None:
+    recommendations = {
+        "r2": "Expedite the process of ratification of the amendment to article 8 of the "
+        "International Convention on the Elimination of All Forms of Racial Discrimination",
+        "r40": "Implement the 2006–2016 Programme for Children and Youth",
+        "r133": "Consider the ratification of ILO Convention 189 concerning decent work for "
+        "domestic workers",
+    }
+    text = (
+        "The protective provisions of ILO Convention No. 189 Concerning Decent Work for Domestic "
+        "Workers have been implemented in national legislation. Slovenia held consultations with "
+        "civil society on the draft of the present report in March 2019."
+    )
+    sentences = split_sentences(text)
+    matches = match_sentences(sentences, recommendations, 0.55)
+    assert [(sentences[m.sentence][:30], m.recommendation_id) for m in matches] == [
+        ("The protective provisions of I", "r133"),
+    ]
+
+
+def _paraphrases(order: list[Path], index: Path) -> list[tuple[object, ...]]:
+    with Store(index) as store:
+        for path in order:
+            ingest_paths([path], store, LoaderSettings(workers=1))
+        return sorted(
+            tuple(row)
+            for row in store.db.execute(
+                "SELECT recommendation_id, page, score FROM evidence WHERE kind = 'paraphrase'"
+            )
+        )
+
+
+def test_paraphrases_are_found_whichever_document_arrives_first(tmp_path: Path) -> None:
+    first = _paraphrases([NATIONAL_REPORT, REPORT], tmp_path / "a.sqlite")
+    second = _paraphrases([REPORT, NATIONAL_REPORT], tmp_path / "b.sqlite")
+    assert first == second
+    found = {rec_id: score for rec_id, _, score in first}
+    # "The ratification process for the Optional Protocol to the ICESCR and the amendments to
+    # Article 8 of the ICERD is under way." restates 115.2.
+    assert found["A/HRC/28/15#115.2"] > 0.7  # type: ignore[operator]
+    assert all(score >= 0.55 for score in found.values())  # type: ignore[operator]
