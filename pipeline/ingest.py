@@ -7,6 +7,7 @@ it returns a failed record naming the file and what is wrong, so the batch goes 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,11 +181,21 @@ def _citations(loaded: LoadedDocument, kind: str, symbol: str | None) -> tuple[C
     """What a document cites. A WG report's numbers are its own items (not evidence of
     themselves), and an addendum's are its responses: only their citations of *other* reports
     by symbol count."""
-    found = find_citations(loaded)
-    if kind in ("wg_report", "addendum"):
-        own = {symbol, wg_symbol_of(symbol)}
-        return tuple(c for c in found if c.symbol and c.symbol not in own and c.kind == "citation")
-    return tuple(found)
+    if kind not in ("wg_report", "addendum"):
+        return tuple(find_citations(loaded))
+    # Most reports cite no other report by symbol: skip the full scan when none is printed.
+    if not any(_OTHER_REPORT.search(page.text) for page in loaded.pages):
+        return ()
+    own = {symbol, wg_symbol_of(symbol)}
+    return tuple(
+        c
+        for c in find_citations(loaded)
+        if c.symbol and c.symbol not in own and c.kind == "citation"
+    )
+
+
+# "(A/HRC/13/15, para. 91.4)": another report's paragraph, cited by symbol
+_OTHER_REPORT = re.compile(r"A/HRC/\d+/\d+,?\s+paras?\.")
 
 
 def tag_recommendations(report: WgReport | None) -> dict[str, tuple[ThemeHit, ...]]:
