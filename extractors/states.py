@@ -1,5 +1,6 @@
-"""UN Member and Observer States: official short names, ISO codes and the aliases printed in
-real documents ("Iran", "DPR Korea", "Bosnia & Herzegovina", "UK", "Turkey" ...).
+"""UN Member and Observer States: official short names, ISO codes, UN regional groups (as the
+UPR Info export assigns them) and the aliases printed in real documents ("Iran", "DPR Korea",
+"Bosnia & Herzegovina", "UK", "Turkey" ...).
 
 The table is data/states.csv; add an alias there, not here.
 """
@@ -27,6 +28,7 @@ class State:
     name: str
     iso3: str | None
     kind: str
+    regional_group: str | None = None
 
 
 def _key(name: str) -> str:
@@ -62,7 +64,9 @@ def load_states() -> StateTable:
     by_key: dict[str, State] = {}
     with (DATA_DIR / "states.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            state = State(row["name"], row["iso3"] or None, row["kind"])
+            state = State(
+                row["name"], row["iso3"] or None, row["kind"], row.get("regional_group") or None
+            )
             states.append(state)
             for spelling in [row["name"], *filter(None, row["aliases"].split("|"))]:
                 by_key[_key(spelling)] = state

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from extractors.states import load_states
 from pipeline.exports import records
 from pipeline.store import RecFilter, Store
 
@@ -248,16 +249,24 @@ def _bars(counts: Iterable[tuple[str, Mapping[str, int]]], keys: Sequence[str]) 
 
 
 def _charts(recs: Sequence[Record]) -> list[Chart]:
-    """Recommendations per cycle and response, per theme and per recommending State."""
+    """Recommendations per cycle and response, per theme, per regional group and per
+    recommending State."""
     by_cycle: dict[str, Counter[str]] = {}
     for rec in sorted(recs, key=lambda r: r["cycle"] or 0):
         label = f"Cycle {rec['cycle']}" if rec["cycle"] else "Cycle unknown"
         by_cycle.setdefault(label, Counter())[rec["response"]] += 1
     themes = Counter(theme for rec in recs for theme in rec["themes"])
     states = Counter(state for rec in recs for state in rec["recommending_states"])
+    table = load_states()
+    groups = Counter(
+        (found.regional_group if (found := table.resolve(state)) else None) or "Not a UN group"
+        for rec in recs
+        for state in rec["recommending_states"]
+    )
     return [
         Chart("Per cycle and response", tuple(_bars(by_cycle.items(), RESPONSES)), RESPONSES),
         _ranked("Per theme", themes, None),
+        _ranked("Per regional group of the recommending State", groups, None),
         _ranked(f"Per recommending State (top {TOP_STATES})", states, TOP_STATES),
     ]
 

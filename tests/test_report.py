@@ -90,11 +90,11 @@ def test_report_opens_in_chromium_without_console_errors(dom: tuple[str, list[st
     assert console == []
 
 
-def test_chromium_dom_has_the_three_charts_and_the_recommendations(
+def test_chromium_dom_has_the_four_charts_and_the_recommendations(
     dom: tuple[str, list[str]],
 ) -> None:
     html, _ = dom
-    assert html.count('<svg class="chart"') == 3
+    assert html.count('<svg class="chart"') == 4  # cycle, theme, regional group, State
     assert html.count("<rect ") >= 30
     assert 'id="rec-A-HRC-28-15-115.30"' in html
     assert "Ratify ICRMW" in html or "Clusters not computed yet" in html

@@ -47,3 +47,19 @@ def test_split_keeps_nested_parentheses_whole() -> None:
         "Venezuela (Bolivarian Republic of)",
         "Peru",
     ]
+
+
+def test_regional_groups() -> None:
+    states = load_states()
+    groups = {
+        name: states.resolve(name).regional_group
+        for name in ("Ghana", "Viet Nam", "Slovenia", "Brazil", "Norway", "Holy See")  # type: ignore[union-attr]
+    }
+    assert groups == {
+        "Ghana": "African States",
+        "Viet Nam": "Asia-Pacific States",
+        "Slovenia": "Eastern European States",
+        "Brazil": "Latin American and Caribbean States",
+        "Norway": "Western European and other States",
+        "Holy See": None,
+    }
