@@ -112,21 +112,12 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
         return _failed(path, sha256, str(error))
     pages = len(loaded.pages)
     if loaded.needs_ocr:
-        return Extracted(
-            DocumentRow(
-                sha256,
-                str(path),
-                "other",
-                None,
-                None,
-                None,
-                None,
-                None,
-                pages,
-                DocumentStatus.NEEDS_OCR,
-                f"{path.name}: no text layer (a scan?): run OCR (e.g. ocrmypdf) and "
-                "drop the result",
-            ),
+        return _failed(
+            path,
+            sha256,
+            f"{path.name}: no text layer (a scan?): run OCR (e.g. ocrmypdf) and drop the result",
+            DocumentStatus.NEEDS_OCR,
+            pages,
         )
     symbol = find_symbol(loaded.first_page_text)
     kind = classify(symbol, loaded.first_page_text)
@@ -208,22 +199,18 @@ def tag_recommendations(report: WgReport | None) -> dict[str, tuple[ThemeHit, ..
     }
 
 
-def _failed(path: Path, sha256: str | None, error: str) -> Extracted:
+def _failed(
+    path: Path,
+    sha256: str | None,
+    error: str,
+    status: DocumentStatus = DocumentStatus.FAILED,
+    pages: int = 0,
+) -> Extracted:
+    """A document that could not be indexed: its row says why."""
     return Extracted(
         DocumentRow(
-            sha256 or "",
-            str(path),
-            "other",
-            None,
-            None,
-            None,
-            None,
-            None,
-            0,
-            DocumentStatus.FAILED,
-            error,
-        ),
-        None,
+            sha256 or "", str(path), "other", None, None, None, None, None, pages, status, error
+        )
     )
 
 
