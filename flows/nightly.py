@@ -165,7 +165,7 @@ def build_index(config: Config, states: set[str] | None = None) -> list[str]:
                 target = config.reports / f"{kind}.{fmt}"
                 write_export(rows, fmt, kind, target)
                 written.append(str(target))
-        written.append(str(write_report(store, config.reports / "html")))
+        written.append(str(write_report(store, config.reports / "html", only=states or set())))
     get_run_logger().info("wrote %s", ", ".join(written))
     return written
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -97,12 +97,18 @@ class _Data:
     by_id: dict[str, Record]
 
 
-def write_report(store: Store, out_dir: Path, state_under_review: str | None = None) -> Path:
+def write_report(
+    store: Store,
+    out_dir: Path,
+    state_under_review: str | None = None,
+    only: Collection[str] | None = None,
+) -> Path:
     """Write the HTML evidence report into `out_dir` and return the page to open.
 
     With a State under review, one page `<state>.html` holds its overview, clusters, coverage
     and one anchor per recommendation. Without, `index.html` shows the overview of all States
-    and links one such page per State under review.
+    and links one such page per State under review; `only` limits the State pages rewritten
+    to those States (the nightly run passes the States its new documents touched).
 
     Example:
         >>> write_report(Store(Path("data/index.sqlite")), Path("data/reports"), "Slovenia")
@@ -124,6 +130,8 @@ def write_report(store: Store, out_dir: Path, state_under_review: str | None = N
     }
     home = "index.html" if state_under_review is None else None
     for state, recs in by_state.items():
+        if only is not None and state not in only and (out_dir / pages[state]).exists():
+            continue
         html = _state_page(env, data, state, recs, locations, out_dir, home)
         (out_dir / pages[state]).write_text(html, encoding="utf-8")
     if home is None:

@@ -786,26 +786,37 @@ class Store:
         return len(items)
 
     def clusters(self, where: RecFilter | None = None, min_size: int = 1) -> list[dict[str, Any]]:
-        """Clusters of the recommendations matching the filter, largest first, with members."""
-        members = self.recommendations(where)
+        """Clusters of the recommendations matching the filter, largest first, with members
+        (id, State under review, response, recommending States)."""
+        sql, params = _filter_sql(where or RecFilter())
+        members = self.db.execute(
+            f"SELECT r.id, r.cluster_id, r.state_under_review, r.response FROM recommendations r "
+            f"{sql} {'AND' if sql else 'WHERE'} r.cluster_id IS NOT NULL ORDER BY r.rowid",
+            params,
+        ).fetchall()
+        names = self._by_recommendation(
+            [row["id"] for row in members],
+            "SELECT * FROM recommendation_states WHERE recommendation_id IN ({}) "
+            "ORDER BY recommendation_id, position",
+            lambda row: row["name"],
+        )
         grouped: dict[str, list[dict[str, Any]]] = {}
-        for rec in members:
-            if rec["cluster_id"]:
-                grouped.setdefault(rec["cluster_id"], []).append(rec)
-        rows = {row["cluster_id"]: row for row in self.db.execute("SELECT * FROM clusters")}
-        found = []
-        for cluster_id, recs in grouped.items():
-            row = rows.get(cluster_id)
-            if row is None or row["size"] < min_size:
-                continue
-            found.append(
-                {
-                    **dict(row),
-                    "cycles": json.loads(row["cycles"]),
-                    "recurring": bool(row["recurring"]),
-                    "members": recs,
-                }
+        for row in members:
+            grouped.setdefault(row["cluster_id"], []).append(
+                {**dict(row), "recommending_states": names.get(row["id"], [])}
             )
+        found = []
+        for row in self.db.execute("SELECT * FROM clusters WHERE size >= ?", (min_size,)):
+            recs = grouped.get(row["cluster_id"])
+            if recs:
+                found.append(
+                    {
+                        **dict(row),
+                        "cycles": json.loads(row["cycles"]),
+                        "recurring": bool(row["recurring"]),
+                        "members": recs,
+                    }
+                )
         return sorted(found, key=lambda c: (-c["size"], c["cluster_id"]))
 
     def summary(self) -> dict[str, int]:
