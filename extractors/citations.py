@@ -294,6 +294,8 @@ def _marker_contexts(
     body: _Stream, sentences: list[tuple[int, int]]
 ) -> dict[str, list[tuple[int, str]]]:
     """Note number -> (page, sentence bearing its marker) for every marker in the body."""
+    if not sentences:
+        return {}
     ends = [end for _start, end in sentences]
     contexts: dict[str, list[tuple[int, str]]] = {}
     for line, line_start in zip(body.lines, body.starts, strict=True):

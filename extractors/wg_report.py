@@ -60,8 +60,26 @@ BODY_REFERENCES = re.compile(
     r"|of the|[.:]\s*$))",
     re.IGNORECASE,
 )
+# Burundi 2009, items under "83. Burundi takes note of the recommendations reflected in
+# paragraphs 23, 24 (b), ...": "1. With regard to recommendations concerning rape ... as included
+# in paragraphs 23 (Germany), 27 (United Kingdom), ..., Burundi clarified that ...": a comment on
+# recommendations of section I, not a recommendation.
+COMMENT_CITATION = re.compile(
+    r"\b(?:paragraphs?|recommendations?)\s+(?:numbers?\s+)?\d{1,3}\b(?!\.\d)", re.IGNORECASE
+)
 # "35 (a), (b), (e) and (g) (i)", "48 (b, c, d)" -> paragraph 35 and its letters.
 REFERENCE = re.compile(r"(\d{1,3})\b((?:[\s,]*(?:and\s+)?\(\s*[a-z](?:\s*,\s*[a-z])*\s*\))*)")
+# Turkmenistan 2009: "Recommendations noted in the report in paragraphs 23 (last sentence),
+# 29 (d), (f) and (g), ...": one recommending sentence of an unlettered paragraph.
+CITED_SENTENCE = re.compile(r"\s*\((first|last) sentence\)", re.IGNORECASE)
+# Switzerland 2008: "One recommendation noted in the present report in paragraphs 10, 15, 25 and
+# 39 (the ratification of the International Convention on ... Migrant Workers ...)": the cited
+# recommendation is the one sentence of each paragraph on that subject.
+CITED_SUBJECT = re.compile(r"(?:[\s,]*(?:and\s+)?\d{1,3}\b)*\s*\((the\s[^()]{10,})\)")
+_WORD = re.compile(r"[a-z]{4,}")
+# "It also recommended that Switzerland ratify the ICRMW": an acronym of the cited subject.
+_ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
+_ACRONYM_WEIGHT = 5
 # "(a)", "( b )", "(b, c" in "35 (a), ( b ) and (g)", "48 (b, c, d)"
 CITED_LETTER = re.compile(r"(?<=[(,])\s*([a-z])\b(?=\s*[),])")
 # "... that Viet Nam (a) increase the independence ...; (b) bring its press laws ...".
@@ -70,6 +88,18 @@ LETTER = re.compile(r"\(([a-z])\)\s")
 RECOMMENDING_VERB = re.compile(
     r"\b(?:also\s+|further\s+)?(?:recommended|encouraged|urged|called|invited|suggested)\b"
 )
+# Uzbekistan 2009: "44. Underlining the important role of human rights defenders, Belgium asked
+# about the composition ... It recommended that Uzbekistan reinforce ...": the speaking State
+# when no State precedes a recommending verb.
+SPEAKING_VERB = re.compile(
+    r"\b(?:also\s+|further\s+)?(?:asked|noted|welcomed|commended|expressed|acknowledged"
+    r"|appreciated|congratulated|praised|stated|said|enquired|inquired|requested|referred"
+    r"|observed|highlighted|recognized|underlined|emphasized|mentioned)\b"
+)
+# "Denmark recommended", "It further recommended", "... and recommended": a recommending
+# sentence of a State, not "the Committee against Torture recommended the clarification".
+STATE_RECOMMENDED = re.compile(r"\brecommended\b")
+_RECOMMENDING_SUBJECTS = frozenset({"it", "and", "also", "further", "he", "she", "they"})
 # "... more mutually cohesive. It appreciated ...": where a cited recommendation ends.
 SENTENCE_END = re.compile(r"(?<=[a-z)])\.\s+(?=[A-Z])")
 # "A/HRC/12/11*", "8 GE.09-16382", "GE.14-12727", "Page 17", "23": page headers and footers.
@@ -88,7 +118,10 @@ _POSITION_PATTERNS: tuple[tuple[re.Pattern[str], Position], ...] = (
     (
         re.compile(
             r"\b(?:did|do|does) not (?:enjoy|receive|have) (?:the |its )?support"
-            r"|\bnot (?:be )?(?:accepted|supported)|\brejected\b|\bnot accept",
+            r"|\bnot (?:be )?(?:accepted|supported)|\brejected\b|\bnot accept"
+            # Russian Federation 2009: "the recommendations contained in the report in
+            # paragraph 54 are not relevant as they do not comply with the basis of the review"
+            r"|\bnot relevant\b",
             re.I,
         ),
         Position.NOTED,
@@ -112,7 +145,8 @@ _POSITION_PATTERNS: tuple[tuple[re.Pattern[str], Position], ...] = (
     ),
 )
 _LEAD_IN = re.compile(
-    r"recommendations?\b.*\b(?:enjoy|examined|support|noted|listed|following|formulated|made)"
+    r"recommendations?\b.*\b(?:enjoy|examined|support|noted|listed|following|formulated|made"
+    r"|not relevant)"
     r"|^All conclusions",
     re.IGNORECASE,
 )
@@ -142,6 +176,7 @@ class _Item:
     parts: list[str]
     sub_numbered: bool
     tail_from: int | None = None  # parts after a closed ask, kept if they close one too
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -159,6 +194,7 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
     session = find_session(head)
     lines = [line for page in document.pages for line in _body_lines(page)]
     paragraphs, warnings = _section_paragraphs(lines)
+    _drop_comments(paragraphs)
     recommendations = [
         rec for paragraph in paragraphs for rec in _recommendations(paragraph, states, warnings)
     ]
@@ -257,12 +293,6 @@ def _section_paragraphs(lines: Iterable[Line]) -> tuple[list[_Paragraph], list[s
             if kind == "new paragraph":
                 paragraph = _Paragraph(number, line.page, [])
                 paragraphs.append(paragraph)
-            elif number != paragraph.number:
-                warnings.append(
-                    f"page {line.page}: item printed as {sub.group(1)}."
-                    f"{sub.group(2)} inside paragraph {paragraph.number}; "
-                    f"read as {paragraph.number}.{sub.group(2)}"
-                )
             item = _Item(
                 paragraph.number,
                 int(sub.group(2)),
@@ -271,6 +301,12 @@ def _section_paragraphs(lines: Iterable[Line]) -> tuple[list[_Paragraph], list[s
                 [sub.group(3)],
                 sub_numbered=True,
             )
+            if number != paragraph.number:
+                item.warnings.append(
+                    f"item printed as {sub.group(1)}.{sub.group(2)} inside paragraph "
+                    f"{paragraph.number}; read as {paragraph.number}.{sub.group(2)}"
+                )
+                warnings.append(f"page {line.page}: {item.warnings[-1]}")
             paragraph.items.append(item)
             continue
         numbered = NUMBERED.match(text)
@@ -351,7 +387,7 @@ def _recommendations(
     position = position_of(" ".join(paragraph.parts))
     numbers = _repair_sequence([item.number for item in paragraph.items])
     for item, number in zip(paragraph.items, numbers, strict=True):
-        item_warnings: list[str] = []
+        item_warnings: list[str] = list(item.warnings)
         if number != item.number:
             item_warnings.append(
                 f"printed as {item.as_printed!r}, out of sequence; renumbered {paragraph.number}."
@@ -376,6 +412,29 @@ def _recommendations(
             as_printed=item.as_printed,
             warnings=tuple(item_warnings),
         )
+
+
+def _drop_comments(paragraphs: list[_Paragraph]) -> None:
+    """Empty the items of a lead-in that cites section I when every item only comments on it.
+
+    The cited recommendations are then read from section I by `_referenced_recommendations`.
+    """
+    if not paragraphs:
+        return
+    first = paragraphs[0].number
+    for paragraph in paragraphs:
+        lead_in = " ".join(paragraph.parts)
+        if not paragraph.items or not _LEAD_IN.search(lead_in):
+            continue
+        cited = [
+            int(reference.group(1))
+            for references in BODY_REFERENCES.finditer(lead_in)
+            for reference in REFERENCE.finditer(references.group(1))
+        ]
+        if not cited or max(cited) >= first:
+            continue
+        if all(COMMENT_CITATION.search(" ".join(item.parts)) for item in paragraph.items):
+            paragraph.items = []
 
 
 def _numbered_paragraphs(lines: Iterable[Line], before: int) -> dict[int, list[Line]]:
@@ -413,7 +472,14 @@ def _referenced_recommendations(
                 if number >= paragraphs[0].number:
                     break  # "paragraph 103, No. 7": an item of the section, not paragraph 7
                 letters = CITED_LETTER.findall(reference.group(2))
-                for letter in letters or _letters_of(body[number]) if number in body else []:
+                cited = letters or _letters_of(body[number], states) if number in body else []
+                sentence = CITED_SENTENCE.match(references.group(1), reference.end())
+                if sentence and len(cited) > 1:
+                    cited = cited[:1] if sentence.group(1).lower() == "first" else cited[-1:]
+                subject = CITED_SUBJECT.match(lead_in, references.start(1) + reference.end())
+                if subject and not letters and len(cited) > 1:
+                    cited = [_letter_on(body[number], states, subject.group(1))]
+                for letter in cited:
                     if (number, letter) not in seen:
                         seen.add((number, letter))
                         yield from _body_recommendation(
@@ -427,19 +493,33 @@ def _body_recommendation(
     """Recommendation (letter) of a section-I paragraph, made by the State that opens it."""
     text = NUMBERED.sub(r"\2", " ".join(line.text for line in lines), count=1)
     start, end = 0, len(text)
+    notes: list[str] = []
     if letter:
         marks = list(LETTER.finditer(text))
         found = [i for i, mark in enumerate(marks) if mark.group(1) == letter]
-        if not found:
-            return
-        start = marks[found[0]].end()
-        end = marks[found[0] + 1].start() if found[0] + 1 < len(marks) else end
-        ask = SENTENCE_END.split(text[start:end], maxsplit=1)[0]
+        if found:
+            start = marks[found[0]].end()
+            end = marks[found[0] + 1].start() if found[0] + 1 < len(marks) else end
+            ask = SENTENCE_END.split(text[start:end], maxsplit=1)[0]
+        else:
+            # Burundi 2009 cites "33 (a) and (b)" where "33. Denmark ... recommended that all
+            # reports of rape ... It further recommended that the practice of torture ...":
+            # the letter counts the paragraph's recommending sentences.
+            sentences = _recommending_sentences(text, states)
+            index = ord(letter) - ord("a")
+            if index >= len(sentences):
+                return
+            start, ask = sentences[index].start(), sentences[index].group()
+            notes.append(f"({letter}) not printed: recommending sentence {index + 1} of {number}")
     else:
         sentence = RECOMMENDING_SENTENCE.search(text)
         ask = sentence.group() if sentence else text
         start = sentence.start() if sentence else 0
-    state = _leading_state(text, states) or _subject_state(text[:start], states)
+    state = (
+        _leading_state(text, states)
+        or _subject_state(text[:start], states)
+        or _subject_state(text[:start], states, SPEAKING_VERB)
+    )
     offsets = list(accumulate(len(line.text) + 1 for line in lines))
     page = lines[min(bisect_right(offsets, start), len(lines) - 1)].page
     yield Recommendation(
@@ -450,14 +530,68 @@ def _body_recommendation(
         position_paragraph=str(lead_in.number),
         page=page,
         as_printed=f"{number} ({letter})" if letter else f"{number}.",
-        warnings=() if state else ("no recommending State opens the cited paragraph",),
+        warnings=tuple(
+            notes + ([] if state else ["no recommending State opens the cited paragraph"])
+        ),
     )
 
 
-def _letters_of(lines: list[Line]) -> list[str | None]:
-    """The letters "(a)", "(b)" ... of a cited paragraph, or [None] when it has none."""
+def _letters_of(lines: list[Line], states: StateTable) -> list[str | None]:
+    """The letters "(a)", "(b)" ... of a cited paragraph, or [None] when it has none.
+
+    A paragraph without letters but with several recommending sentences counts them as letters,
+    as the reports' own citations do: Ghana 2008 cites "paragraphs 16, 20, 24, 30" where "30.
+    Mexico recommended that Ghana adopt a legal moratorium ... It also recommended Ghana to
+    ratify the Optional Protocol ..." (two recommendations); Burundi 2009 cites "33 (a) and (b)"
+    of such a paragraph.
+    """
     text = " ".join(line.text for line in lines)
-    return list(dict.fromkeys(LETTER.findall(text))) or [None]
+    letters: list[str | None] = list(dict.fromkeys(LETTER.findall(text)))
+    if letters:
+        return letters
+    count = len(_recommending_sentences(NUMBERED.sub(r"\2", text, count=1), states))
+    return [chr(ord("a") + i) for i in range(min(count, 26))] if count > 1 else [None]
+
+
+def _letter_on(lines: list[Line], states: StateTable, subject: str) -> str:
+    """The letter of the recommending sentence sharing the most words with `subject`."""
+    text = NUMBERED.sub(r"\2", " ".join(line.text for line in lines), count=1)
+    wanted = set(_WORD.findall(subject.lower()))
+    initials = "".join(word[0] for word in subject.split() if word[:1].isupper())
+    sentences = _recommending_sentences(text, states)
+    scores = [
+        len(wanted & set(_WORD.findall(s.group().lower())))
+        + _ACRONYM_WEIGHT * sum(_abbreviates(a, initials) for a in _ACRONYM.findall(s.group()))
+        for s in sentences
+    ]
+    return chr(ord("a") + scores.index(max(scores))) if scores else "a"
+
+
+def _abbreviates(acronym: str, initials: str) -> bool:
+    """Is "ICRMW" made of initials, in order, of "International Convention on the Protection of
+    the Rights of All Migrant Workers"?"""
+    rest = iter(initials)
+    return all(letter in rest for letter in acronym)
+
+
+def _recommending_sentences(text: str, states: StateTable) -> list[re.Match[str]]:
+    """The sentences of a section-I paragraph in which a State (or "It") recommends."""
+    return [
+        sentence
+        for sentence in RECOMMENDING_SENTENCE.finditer(text)
+        if any(
+            _recommends(sentence.group()[: verb.start()], states)
+            for verb in STATE_RECOMMENDED.finditer(sentence.group())
+        )
+    ]
+
+
+def _recommends(before: str, states: StateTable) -> bool:
+    """Does the text before "recommended" end with its recommending subject?"""
+    words = [word.strip(",;:") for word in before.split()[-_MAX_STATE_WORDS:]]
+    if words and words[-1].lower() in _RECOMMENDING_SUBJECTS:
+        return True
+    return any(states.resolve(" ".join(words[-count:])) for count in range(1, len(words) + 1))
 
 
 def _leading_state(text: str, states: StateTable) -> str | None:
@@ -470,9 +604,11 @@ def _leading_state(text: str, states: StateTable) -> str | None:
     return None
 
 
-def _subject_state(text: str, states: StateTable) -> str | None:
+def _subject_state(
+    text: str, states: StateTable, verbs: re.Pattern[str] = RECOMMENDING_VERB
+) -> str | None:
     """The State that last recommends in the text: "..., Finland recommended that Viet Nam"."""
-    for verb in reversed(list(RECOMMENDING_VERB.finditer(text))):
+    for verb in reversed(list(verbs.finditer(text))):
         words = text[: verb.start()].split()[-_MAX_STATE_WORDS:]
         for count in range(len(words), 0, -1):
             state = states.resolve(" ".join(words[-count:]).strip(",;:"))

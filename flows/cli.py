@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ from rich.table import Table
 from pipeline.config import Config, load_config
 from pipeline.errors import IndexBusyError
 from pipeline.exports import FORMATS, KINDS, records, write_export
+from pipeline.inbox import index_lock
 from pipeline.ingest import IMPORT_READERS, IngestResult, find_pdfs, import_file, ingest_paths
 from pipeline.settings import LoaderSettings, default_index_path
 from pipeline.store import RecFilter, Store
@@ -63,6 +66,17 @@ def _filters(function: Any) -> Any:
     return function
 
 
+@contextmanager
+def _locked(config: Config) -> Iterator[None]:
+    """The index lock (a second writer waits), or exit 1 with a clear message."""
+    try:
+        with index_lock(config.index, config.lock_timeout):
+            yield
+    except IndexBusyError as error:
+        err.print(f"[red]error[/] {escape(str(error))}")
+        sys.exit(EXIT_SOME_FAILED)
+
+
 def _open(index: Path | None) -> Store:
     return Store(index or default_index_path())
 
@@ -96,7 +110,9 @@ def ingest(paths: tuple[Path, ...], index: Path | None, workers: int) -> None:
         err.print(f"[red]error[/] {path}: no such file or folder")
     settings = LoaderSettings(workers=workers)
     total = sum(1 for _ in find_pdfs(p for p in paths if p.exists()))
+    config = _workspace(None, index)
     with (
+        _locked(config),
         _open(index) as store,
         Progress(
             TextColumn("[progress.description]{task.description}"),
@@ -149,7 +165,7 @@ def import_(kind: str, file: Path, index: Path | None) -> None:
     review (never duplicated); their labels (themes, positions) are kept with their source.
     Importing the same file again changes nothing.
     """
-    with _open(index) as store:
+    with _locked(_workspace(None, index)), _open(index) as store:
         result = import_file(file, kind, store)
         summary = store.summary()
     _print_result(result)
@@ -330,7 +346,7 @@ def cluster_(
 
     The settings are remembered: later ingests update the clusters incrementally with them.
     """
-    with _open(index) as store:
+    with _locked(_workspace(None, index)), _open(index) as store:
         current = store.cluster_settings()
         try:
             settings = replace(

@@ -35,7 +35,7 @@ from pipeline.imports import (
     read_thematic_list,
     read_upr_info,
 )
-from pipeline.loader import load_pdf, read_with_hash
+from pipeline.loader import display_name, load_pdf, read_with_hash
 from pipeline.model import DocumentStatus, LoadedDocument, WgReport
 from pipeline.paraphrase import split_sentences
 from pipeline.sandbox import map_isolated
@@ -95,7 +95,12 @@ def find_pdfs(paths: Iterable[Path]) -> Iterator[Path]:
     """PDF files named or found (recursively) in folders, in a stable order."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.suffix.lower() == ".pdf")
+            # Inside folders only regular files: a symlink may point out of the folder.
+            yield from sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() == ".pdf" and not p.is_symlink() and p.is_file()
+            )
         else:
             yield path
 
@@ -105,7 +110,7 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
     try:
         data, sha256 = read_with_hash(path)
     except OSError as error:
-        return _failed(path, None, f"{path.name}: cannot read ({error.strerror or error})")
+        return _failed(path, None, f"{display_name(path)}: cannot read ({error.strerror or error})")
     try:
         loaded = load_pdf(path, settings, data=data)
     except UprdexError as error:
@@ -115,7 +120,8 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
         return _failed(
             path,
             sha256,
-            f"{path.name}: no text layer (a scan?): run OCR (e.g. ocrmypdf) and drop the result",
+            f"{display_name(path)}: no text layer (a scan?): run OCR (e.g. ocrmypdf) and drop "
+            "the result",
             DocumentStatus.NEEDS_OCR,
             pages,
         )
@@ -244,6 +250,8 @@ def ingest_paths(
             touched.add(extracted.report.state_under_review)
         if on_result:
             on_result(result)
+    # Documents committed by a run that was killed before clustering are clustered now.
+    touched |= store.unclustered_states()
     if touched:
         store.update_clusters(states=touched)
     return results
@@ -305,7 +313,7 @@ def _over_budget(
         _, sha256 = read_with_hash(path)
     except OSError:
         sha256 = None
-    return _failed(path, sha256, f"{path.name}: {message}")
+    return _failed(path, sha256, f"{display_name(path)}: {message}")
 
 
 def _store(extracted: Extracted, store: Store) -> IngestResult:

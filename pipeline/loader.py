@@ -25,7 +25,7 @@ from pipeline.model import Line, LoadedDocument, Page
 from pipeline.settings import LoaderSettings
 from pipeline.text import Vocabulary, load_vocabulary
 
-__all__ = ["load_pdf", "read_with_hash"]
+__all__ = ["display_name", "load_pdf", "read_with_hash"]
 
 # Running headers and footers, as printed at the top or bottom of UN pages:
 #   "A/HRC/28/15", " A/HRC/ 8/29 ", "14", "Page 13", "A/HRC/12/17 Page 16"
@@ -68,7 +68,13 @@ def load_pdf(
         pages: list[Page] = []
         first_page_text = ""
         for index in range(len(pdf)):
-            page = pdf[index]
+            try:
+                page = pdf[index]
+            except pdfium.PdfiumError as error:
+                raise BadDocumentError(
+                    f"{display_name(path)}: broken PDF (page {index + 1}: {error}); download "
+                    "it again or repair it"
+                ) from error
             try:
                 textpage = page.get_textpage()
                 try:
@@ -87,24 +93,31 @@ def load_pdf(
     return LoadedDocument(sha256, str(path), tuple(pages), first_page_text)
 
 
+def display_name(path: Path) -> str:
+    """The file's name on one printable line: a newline or control character in a name is
+    shown escaped ("report\\n2019.pdf"), so that every error stays one line."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in path.name)
+
+
 def _open(path: Path, data: bytes) -> pdfium.PdfDocument:
     """Open with pdfium, turning its errors into messages a researcher can act on."""
+    name = display_name(path)
     head = data[:1024]
     if not data:
-        raise BadDocumentError(f"{path.name}: empty file (0 bytes)")
+        raise BadDocumentError(f"{name}: empty file (0 bytes)")
     if _PDF_MAGIC not in head:
         kind = "an HTML page" if b"<html" in head.lower() else "not a PDF"
-        raise BadDocumentError(f"{path.name}: {kind} (no %PDF header); save the real PDF")
+        raise BadDocumentError(f"{name}: {kind} (no %PDF header); save the real PDF")
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
         message = str(error)
         if "password" in message.lower():
             raise BadDocumentError(
-                f"{path.name}: password-protected; remove the password and drop it again"
+                f"{name}: password-protected; remove the password and drop it again"
             ) from error
         raise BadDocumentError(
-            f"{path.name}: broken PDF ({message}); download it again or repair it"
+            f"{name}: broken PDF ({message}); download it again or repair it"
         ) from error
 
 

@@ -148,7 +148,10 @@ def _receive(worker: _Worker) -> tuple[Outcome[Any, Any], bool]:
     except (EOFError, OSError):
         worker.process.join(timeout=5)
         code = worker.process.exitcode
-        return Outcome(worker.item, None, "crash", f"the reader died (exit code {code})"), False
+        # pdfium aborts (SIGABRT) when an allocation fails under the memory cap; a native fault
+        # in a damaged file is a segmentation fault instead.
+        failure = "memory" if code == -signal.SIGABRT else "crash"
+        return Outcome(worker.item, None, failure, f"the reader died (exit code {code})"), False
     if status == "ok":
         return Outcome(worker.item, payload), True
     return Outcome(worker.item, None, status, payload), status != "memory"

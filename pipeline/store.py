@@ -785,6 +785,16 @@ class Store:
             )
         return len(items)
 
+    def unclustered_states(self) -> set[str]:
+        """States under review with recommendations not yet in a cluster."""
+        return {
+            row[0]
+            for row in self.db.execute(
+                "SELECT DISTINCT state_under_review FROM recommendations "
+                "WHERE cluster_id IS NULL AND state_under_review IS NOT NULL"
+            )
+        }
+
     def clusters(self, where: RecFilter | None = None, min_size: int = 1) -> list[dict[str, Any]]:
         """Clusters of the recommendations matching the filter, largest first, with members
         (id, State under review, response, recommending States)."""

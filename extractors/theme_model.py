@@ -1,0 +1,286 @@
+"""Learned theme classifier: the UPR Info issues of a recommendation, from a trained linear model.
+
+The model is trained by `pipeline.train_themes.train` on the UPR Info export (54 expert-labelled
+issues) and shipped in data/models/themes/ as plain arrays, never as a pickle:
+
+- model.npz: the two TF-IDF vocabularies (word 1-2 grams and character 2-5 grams, as UTF-8
+  text, one term per line, in column order), their idf vectors, the linear weights (float16,
+  one column per theme), biases, the per-theme thresholds and the per-theme Platt calibration
+  (a, b) fitted on the validation split;
+- metadata.json: version, classes, training data sha256, seed, split and measured scores.
+
+Prediction rebuilds the TF-IDF features with the same analyzers scikit-learn used at training
+(lower-cased text with whitespace runs collapsed; words are `\\b\\w\\w+\\b` tokens; sublinear tf,
+idf, l2 norm per block) and takes one sparse-dense matrix product: scikit-learn is not needed at
+run time.
+
+A theme is returned when its score reaches its threshold. The score is the Platt-calibrated
+probability of the theme (logistic of a * margin + b, fitted on validation), so scores from
+different themes are comparable; the thresholds are stored in the same scale, so a theme may be
+returned with a score somewhat below 0.5 when its threshold is lower.
+
+Example:
+    >>> model = ThemeModel.load()
+    >>> model.predict(["Abolish the death penalty"])  # doctest: +SKIP
+    [[('Death penalty', 0.99)]]
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse  # type: ignore[import-untyped]
+
+from pipeline.errors import UprdexError
+from pipeline.settings import DATA_DIR
+
+__all__ = [
+    "DEFAULT_MODEL_DIR",
+    "METADATA_FILE",
+    "MODEL_FILE",
+    "MODEL_FORMAT",
+    "ThemeModel",
+    "ThemeModelError",
+    "char_ngrams",
+    "normalize_text",
+    "word_ngrams",
+]
+
+DEFAULT_MODEL_DIR = DATA_DIR / "models" / "themes"
+"""The shipped model (see pipeline/train_themes.py to rebuild it)."""
+
+MODEL_FILE = "model.npz"
+METADATA_FILE = "metadata.json"
+MODEL_FORMAT = 1
+"""Layout of model.npz; bumped when the arrays or the analyzers change."""
+
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+_BATCH = 2048
+
+FloatArray = npt.NDArray[np.float32]
+
+
+class ThemeModelError(UprdexError, ValueError):
+    """A theme model directory that is missing, incomplete or of another format."""
+
+
+def normalize_text(text: str) -> str:
+    """The text the analyzers see: lower case, every whitespace run a single space."""
+    return " ".join(text.lower().split())
+
+
+def word_ngrams(text: str, ngram_range: tuple[int, int] = (1, 2)) -> list[str]:
+    """Word n-grams of a normalized text, as scikit-learn's word analyzer makes them."""
+    tokens = _TOKEN.findall(text)
+    low, high = ngram_range
+    grams: list[str] = list(tokens) if low == 1 else []
+    for n in range(max(low, 2), high + 1):
+        grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+    return grams
+
+
+def char_ngrams(text: str, ngram_range: tuple[int, int] = (2, 5)) -> list[str]:
+    """Character n-grams of a normalized text, as scikit-learn's "char" analyzer makes them."""
+    low, high = ngram_range
+    size = len(text)
+    grams: list[str] = []
+    for n in range(low, min(high, size) + 1):
+        grams.extend(text[i : i + n] for i in range(size - n + 1))
+    return grams
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    """One TF-IDF block: its analyzer, vocabulary (term -> column) and idf."""
+
+    analyzer: Callable[[str], list[str]]
+    vocabulary: dict[str, int]
+    idf: npt.NDArray[np.float64]
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """Sublinear-tf, idf-weighted, l2-normalized rows, one per (normalized) text."""
+        vocabulary = self.vocabulary
+        indptr = [0]
+        indices: list[int] = []
+        counts: list[int] = []
+        for text in texts:
+            for term, count in Counter(self.analyzer(text)).items():
+                column = vocabulary.get(term)
+                if column is not None:
+                    indices.append(column)
+                    counts.append(count)
+            indptr.append(len(indices))
+        cols = np.asarray(indices, dtype=np.int64)
+        data = (1.0 + np.log(np.asarray(counts, dtype=np.float64))) * self.idf[cols]
+        ptr = np.asarray(indptr, dtype=np.int64)
+        lengths = np.diff(ptr)
+        rows = np.repeat(np.arange(len(texts)), lengths)
+        norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=len(texts)))
+        data /= np.where(norms > 0, norms, 1.0)[rows]
+        return sparse.csr_matrix((data, cols, ptr), shape=(len(texts), len(self.idf)))
+
+
+def _vocabulary(blob: npt.NDArray[np.uint8]) -> dict[str, int]:
+    terms = blob.tobytes().decode("utf-8").split("\n") if blob.size else []
+    return {term: column for column, term in enumerate(terms)}
+
+
+_CACHE: dict[Path, ThemeModel] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+class ThemeModel:
+    """The trained theme classifier: `ThemeModel.load()` then `predict(texts)`."""
+
+    def __init__(
+        self,
+        *,
+        classes: Sequence[str],
+        blocks: Sequence[_Block],
+        weights: FloatArray,
+        bias: FloatArray,
+        platt_a: FloatArray,
+        platt_b: FloatArray,
+        thresholds: FloatArray,
+        metadata: dict[str, Any],
+    ) -> None:
+        n_features = sum(len(block.idf) for block in blocks)
+        n_classes = len(classes)
+        if weights.shape != (n_features, n_classes):
+            raise ThemeModelError(
+                f"weights are {weights.shape}, expected ({n_features}, {n_classes})"
+            )
+        for name, array in (("bias", bias), ("platt", platt_a), ("thresholds", thresholds)):
+            if array.shape != (n_classes,):
+                raise ThemeModelError(f"{name} has shape {array.shape}, expected ({n_classes},)")
+        self.classes: tuple[str, ...] = tuple(classes)
+        self._blocks = tuple(blocks)
+        self._weights = weights
+        self._bias = bias
+        self._platt_a = platt_a
+        self._platt_b = platt_b
+        self.thresholds = thresholds
+        self.metadata = metadata
+
+    @property
+    def version(self) -> str:
+        """The model version recorded at training (data hash and seed included)."""
+        return str(self.metadata.get("version", "unknown"))
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> ThemeModel:
+        """The model in `path` (default: the shipped one), read once per process and cached."""
+        directory = (path or DEFAULT_MODEL_DIR).resolve()
+        with _CACHE_LOCK:
+            model = _CACHE.get(directory)
+            if model is None:
+                model = cls._read(directory)
+                _CACHE[directory] = model
+            return model
+
+    @classmethod
+    def _read(cls, directory: Path) -> ThemeModel:
+        model_path = directory / MODEL_FILE
+        metadata_path = directory / METADATA_FILE
+        if not model_path.is_file() or not metadata_path.is_file():
+            raise ThemeModelError(
+                f"no theme model in {directory} (expected {MODEL_FILE} and {METADATA_FILE}); "
+                "rebuild it with `uprdex train-themes FILE.csv`"
+            )
+        try:
+            metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ThemeModelError(f"{metadata_path}: unreadable metadata ({exc})") from exc
+        if not isinstance(metadata, dict) or metadata.get("format") != MODEL_FORMAT:
+            raise ThemeModelError(
+                f"{metadata_path}: model format {metadata.get('format')!r} is not "
+                f"{MODEL_FORMAT}; retrain with this version of uprdex"
+            )
+        word_range = tuple(metadata["word_ngram_range"])
+        char_range = tuple(metadata["char_ngram_range"])
+        try:
+            with np.load(model_path, allow_pickle=False) as arrays:
+                blocks = [
+                    _Block(
+                        lambda text: word_ngrams(text, (word_range[0], word_range[1])),
+                        _vocabulary(arrays["word_vocab"]),
+                        arrays["word_idf"].astype(np.float64),
+                    ),
+                    _Block(
+                        lambda text: char_ngrams(text, (char_range[0], char_range[1])),
+                        _vocabulary(arrays["char_vocab"]),
+                        arrays["char_idf"].astype(np.float64),
+                    ),
+                ]
+                model = cls(
+                    classes=[str(name) for name in metadata["classes"]],
+                    blocks=blocks,
+                    weights=arrays["weights"].astype(np.float32),
+                    bias=arrays["bias"].astype(np.float32),
+                    platt_a=arrays["platt_a"].astype(np.float32),
+                    platt_b=arrays["platt_b"].astype(np.float32),
+                    thresholds=arrays["thresholds"].astype(np.float32),
+                    metadata=metadata,
+                )
+        except (OSError, KeyError, ValueError) as exc:
+            raise ThemeModelError(f"{model_path}: unreadable model ({exc})") from exc
+        for block in model._blocks:
+            if len(block.vocabulary) != len(block.idf):
+                raise ThemeModelError(f"{model_path}: a vocabulary does not match its idf")
+        return model
+
+    def decision(self, texts: Sequence[str]) -> FloatArray:
+        """Raw linear margins, one row per text and one column per class."""
+        out = np.empty((len(texts), len(self.classes)), dtype=np.float32)
+        for start in range(0, len(texts), _BATCH):
+            batch = [normalize_text(text) for text in texts[start : start + _BATCH]]
+            features = sparse.hstack([block.transform(batch) for block in self._blocks]).tocsr()
+            out[start : start + len(batch)] = features.astype(np.float32) @ self._weights
+        out += self._bias
+        return out
+
+    def scores(self, texts: Sequence[str]) -> FloatArray:
+        """Calibrated probability of every class for every text."""
+        margins = self.decision(texts)
+        return _sigmoid(margins * self._platt_a + self._platt_b)
+
+    def predict(self, texts: Sequence[str]) -> list[list[tuple[str, float]]]:
+        """The themes of each text at or above their threshold, best first, with their score.
+
+        A blank text has no theme.
+        """
+        probabilities = self.scores(texts)
+        result: list[list[tuple[str, float]]] = []
+        for text, row in zip(texts, probabilities, strict=True):
+            if not text.strip():
+                result.append([])
+                continue
+            hits = np.flatnonzero(row >= self.thresholds)
+            ordered = hits[np.argsort(-row[hits], kind="stable")]
+            result.append([(self.classes[i], round(float(row[i]), 4)) for i in ordered])
+        return result
+
+    def labels(self, texts: Iterable[str]) -> list[list[str]]:
+        """The theme names only, best first (what `themes` in an export holds)."""
+        return [[name for name, _ in hits] for hits in self.predict(list(texts))]
+
+
+def _sigmoid(values: FloatArray) -> FloatArray:
+    clipped = np.clip(values, -40.0, 40.0)
+    result: FloatArray = (1.0 / (1.0 + np.exp(-clipped))).astype(np.float32)
+    return result
+
+
+def sigmoid(value: float) -> float:
+    """Logistic function of one value (used to put thresholds in the score scale)."""
+    return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, value))))
