@@ -50,10 +50,13 @@ class ThemesFileError(UprdexError, ValueError):
 
 @dataclass(frozen=True, slots=True)
 class ThemeHit:
-    """One theme found in a text, with the words of the text that matched its keywords."""
+    """One theme found in a text: by keywords (with the words of the text that matched them)
+    or by the trained classifier (method "model", with its score)."""
 
     theme: str
     matched: tuple[str, ...]
+    method: str = "keywords"
+    score: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,7 @@ def _recommendation_record(row: dict[str, Any]) -> dict[str, Any]:
         "recommending_state_codes": row["recommending_state_codes"],
         "response": row["response"],
         "response_source": row["response_source"],
-        "themes": list(dict.fromkeys(hit["theme"] for hit in row["theme_hits"])),
+        "themes": _themes(row["theme_hits"]),
         "cluster_id": row["cluster_id"],
         "source": {"sha256": row["document_sha256"], "page": row["page"]},
         "as_printed": row["as_printed"],
@@ -47,6 +47,13 @@ def _recommendation_record(row: dict[str, Any]) -> dict[str, Any]:
         "theme_hits": row["theme_hits"],
         "warnings": row["warnings"],
     }
+
+
+def _themes(hits: list[dict[str, Any]]) -> list[str]:
+    """The classifier's labels, best first; keyword themes where no model has run."""
+    model = sorted((h for h in hits if h["method"] == "model"), key=lambda h: -(h["score"] or 0))
+    chosen = model or [h for h in hits if h["method"] == "keywords"]
+    return list(dict.fromkeys(hit["theme"] for hit in chosen))
 
 
 def _evidence_record(row: dict[str, Any]) -> dict[str, Any]:

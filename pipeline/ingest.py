@@ -25,6 +25,7 @@ from extractors.metadata import (
     session_of_symbol,
 )
 from extractors.states import load_states
+from extractors.theme_model import ThemeModel
 from extractors.themes import ThemeHit, ThemeTagger
 from extractors.wg_report import parse_wg_report
 from pipeline.errors import UprdexError
@@ -196,12 +197,19 @@ _OTHER_REPORT = re.compile(r"A/HRC/\d+/\d+,?\s+paras?\.")
 
 
 def tag_recommendations(report: WgReport | None) -> dict[str, tuple[ThemeHit, ...]]:
-    """Keyword theme hits per recommendation paragraph (data/themes.yaml)."""
+    """Theme hits per recommendation paragraph: the trained classifier's labels (method
+    "model", with their scores) and the keyword hits that explain them."""
     if report is None or not report.recommendations:
         return {}
-    hits = ThemeTagger().tag_many(rec.text for rec in report.recommendations)
+    texts = [rec.text for rec in report.recommendations]
+    keywords = ThemeTagger().tag_many(texts)
+    labels = ThemeModel.load().predict(texts)
     return {
-        rec.paragraph: tuple(found) for rec, found in zip(report.recommendations, hits, strict=True)
+        rec.paragraph: (
+            *(ThemeHit(theme, (), "model", round(score, 3)) for theme, score in predicted),
+            *found,
+        )
+        for rec, found, predicted in zip(report.recommendations, keywords, labels, strict=True)
     }
 
 
@@ -296,6 +304,7 @@ def _warm_up() -> None:
     load_vocabulary()
     load_states()
     ThemeTagger().tag("warm up")
+    ThemeModel.load()
 
 
 def _over_budget(

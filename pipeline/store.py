@@ -151,6 +151,7 @@ _MIGRATIONS: tuple[str, ...] = (
         theme TEXT NOT NULL,
         matched TEXT NOT NULL,
         method TEXT NOT NULL,
+        score REAL,
         PRIMARY KEY (recommendation_id, theme, method)
     );
     CREATE INDEX recommendation_themes_theme ON recommendation_themes(theme);
@@ -414,15 +415,16 @@ class Store:
         report: WgReport,
         themes: Mapping[str, Sequence[ThemeHit]],
     ) -> None:
-        """Keyword theme hits (method "keywords"), with the words that matched."""
+        """Theme hits: keywords (with the words that matched) and the classifier's labels."""
         db.executemany(
-            "INSERT OR IGNORE INTO recommendation_themes VALUES (?,?,?,?)",
+            "INSERT OR IGNORE INTO recommendation_themes VALUES (?,?,?,?,?)",
             [
                 (
                     recommendation_id(report.symbol, document.sha256, paragraph),
                     hit.theme,
                     json.dumps(list(hit.matched)),
-                    "keywords",
+                    hit.method,
+                    hit.score,
                 )
                 for paragraph, hits in themes.items()
                 for hit in hits
@@ -683,6 +685,7 @@ class Store:
                 "theme": row["theme"],
                 "matched": json.loads(row["matched"]),
                 "method": row["method"],
+                "score": row["score"],
             },
         )
         return [

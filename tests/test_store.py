@@ -125,3 +125,16 @@ def test_recommendations_carry_keyword_themes_with_the_matched_words(tmp_path: P
     hits = {hit["theme"]: hit["matched"] for hit in rec["theme_hits"]}
     assert "Migrants" in hits and "International instruments" in hits
     assert "Ratify" in hits["International instruments"]
+
+
+def test_themes_come_from_the_classifier_with_keywords_as_explanation(tmp_path: Path) -> None:
+    from pipeline.exports import records
+
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths([fixture("slovenia2014_recs.pdf")], store, ONE_WORKER)
+        rec = next(r for r in records(store, "recommendations") if r["paragraph"] == "115.8")
+    methods = {hit["method"] for hit in rec["theme_hits"]}
+    assert methods == {"model", "keywords"}
+    model = [hit["theme"] for hit in rec["theme_hits"] if hit["method"] == "model"]
+    assert rec["themes"] and set(rec["themes"]) == set(model)
+    assert "International instruments" in rec["themes"]  # "Ratify ICRMW"
