@@ -40,6 +40,10 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_themes.py
 	$(BIN)/python bench/bench_clusters.py
 	$(BIN)/python bench/bench_search.py
+	$(BIN)/python bench/bench_paraphrase.py
+	$(BIN)/python bench/bench_theme_model.py
+	$(BIN)/python bench/bench_hostile.py
+	$(BIN)/python bench/bench_nightly.py
 
 clean:
 	rm -rf $(VENV) $(INDEX) $(INDEX)-wal $(INDEX)-shm $(INDEX).lock data/reports data/inbox data/quarantine

@@ -122,12 +122,15 @@ def records(store: Store, kind: str, where: RecFilter | None = None) -> list[dic
 
 
 def flatten(record: dict[str, Any]) -> dict[str, Any]:
-    """One level of columns: lists joined with "; ", {"source": {"page": 3}} -> source_page."""
+    """One level of columns: lists joined with "; ", {"source": {"page": 3}} -> source_page,
+    lists of objects (theme_hits, imported) as JSON text."""
     flat: dict[str, Any] = {}
     for key, value in record.items():
         if isinstance(value, dict):
             for inner, inner_value in value.items():
                 flat[f"{key}_{inner}"] = inner_value
+        elif isinstance(value, list) and any(isinstance(item, dict | list) for item in value):
+            flat[key] = json.dumps(value, ensure_ascii=False)  # structured: keep it parseable
         elif isinstance(value, list):
             flat[key] = _LIST_SEPARATOR.join("" if item is None else str(item) for item in value)
         else:
