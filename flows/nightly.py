@@ -8,6 +8,7 @@ one document per transaction, under the index lock.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import traceback
 from dataclasses import dataclass, field, replace
@@ -32,7 +33,26 @@ from pipeline.store import Store
 
 __all__ = ["NightlySummary", "build_index", "ingest_inbox", "nightly", "task_runner"]
 
-CODE_VERSION = version("uprdex")
+
+def _fingerprint() -> str:
+    """The version plus a hash of the code and tables that shape an extraction, so that a
+    cached result never outlives a change to them (even one made without a new version)."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(version("uprdex").encode())
+    files = [
+        *sorted((root / "pipeline").rglob("*.py")),
+        *sorted((root / "extractors").rglob("*.py")),
+        *sorted(p for p in (root / "data").glob("*") if p.suffix in {".csv", ".yaml", ".txt"}),
+        root / "data" / "models" / "themes" / "metadata.json",
+    ]
+    for path in files:
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return f"{version('uprdex')}-{digest.hexdigest()[:16]}"
+
+
+CODE_VERSION = _fingerprint()
 TRANSIENT = (OSError, TimeoutError, sqlite3.OperationalError)
 
 
