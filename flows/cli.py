@@ -99,7 +99,8 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_index_option
 @click.option("--workers", type=int, default=0, help="Worker processes (default: one per core).")
-def ingest(paths: tuple[Path, ...], index: Path | None, workers: int) -> None:
+@click.option("--ocr", is_flag=True, help="Run ocrmypdf (when installed) on scans, on a copy.")
+def ingest(paths: tuple[Path, ...], index: Path | None, workers: int, ocr: bool) -> None:
     """Index PDF files or folders of PDFs.
 
     Prints one line per file and a summary. Exit code 0 when every file was indexed, 1 when any
@@ -108,7 +109,7 @@ def ingest(paths: tuple[Path, ...], index: Path | None, workers: int) -> None:
     missing = [path for path in paths if not path.exists()]
     for path in missing:
         err.print(f"[red]error[/] {path}: no such file or folder")
-    settings = LoaderSettings(workers=workers)
+    settings = LoaderSettings(workers=workers, ocr=ocr)
     total = sum(1 for _ in find_pdfs(p for p in paths if p.exists()))
     config = _workspace(None, index)
     with (
@@ -490,8 +491,13 @@ _dask_options = (
 @_index_option
 @_dask_options[0]
 @_dask_options[1]
+@click.option("--ocr", is_flag=True, help="Run ocrmypdf (when installed) on scans, on a copy.")
 def run(
-    inbox: Path | None, index: Path | None, dask_address: str | None, dask_workers: int
+    inbox: Path | None,
+    index: Path | None,
+    dask_address: str | None,
+    dask_workers: int,
+    ocr: bool,
 ) -> None:
     """Run the nightly flow once, now, without a Prefect server.
 
@@ -510,6 +516,7 @@ def run(
             str(config.reports),
             dask_address,
             dask_workers,
+            ocr,
         )
     except IndexBusyError as error:
         err.print(f"[red]error[/] {error}")

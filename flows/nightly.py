@@ -204,6 +204,7 @@ def nightly(
     reports: str = "data/reports",
     dask_address: str | None = None,
     dask_workers: int = 0,
+    ocr: bool = False,
 ) -> NightlySummary:
     """The nightly job: ingest the inbox, then build the index outputs.
 
@@ -211,6 +212,6 @@ def nightly(
     """
     config = Config(Path(inbox), Path(index), Path(quarantine), Path(reports))
     runner = task_runner(dask_address, dask_workers)
-    summary = ingest_inbox.with_options(task_runner=runner)(config)
+    summary = ingest_inbox.with_options(task_runner=runner)(config, LoaderSettings(ocr=ocr))
     summary.exports = build_index(config, summary.states)
     return summary

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import functools
 import re
+import shutil
+import subprocess
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,6 +120,12 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
     except UprdexError as error:
         return _failed(path, sha256, str(error))
     pages = len(loaded.pages)
+    ocr_warning: tuple[str, ...] = ()
+    if loaded.needs_ocr and settings is not None and settings.ocr:
+        recognised = _ocr(path, settings)
+        if recognised is not None and not recognised.needs_ocr:
+            loaded = LoadedDocument(sha256, str(path), recognised.pages, recognised.first_page_text)
+            ocr_warning = ("no text layer: the text was recognised by ocrmypdf (check it)",)
     if loaded.needs_ocr:
         return _failed(
             path,
@@ -151,7 +160,7 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
         pages,
         DocumentStatus.INDEXED,
         None,
-        meta.warnings,
+        (*meta.warnings, *ocr_warning),
         find_date(loaded.first_page_text),
     )
     return Extracted(
@@ -173,6 +182,27 @@ def _sentences(loaded: LoadedDocument) -> tuple[tuple[int, str], ...]:
             " ".join(line.text for line in page.lines if not line.is_note)
         )
     )
+
+
+def _ocr(path: Path, settings: LoaderSettings) -> LoadedDocument | None:
+    """The PDF as ocrmypdf reads it (run on a temporary copy), or None when it is not installed
+    or fails."""
+    program = shutil.which("ocrmypdf")
+    if program is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="uprdex-ocr-") as tmp:
+        source, target = Path(tmp) / "in.pdf", Path(tmp) / "out.pdf"
+        shutil.copyfile(path, source)
+        try:
+            subprocess.run(
+                [program, "--quiet", "--skip-text", str(source), str(target)],
+                check=True,
+                timeout=settings.timeout_seconds,
+                capture_output=True,
+            )
+            return load_pdf(target, settings)
+        except (subprocess.SubprocessError, OSError, UprdexError):
+            return None
 
 
 def _citations(loaded: LoadedDocument, kind: str, symbol: str | None) -> tuple[Citation, ...]:

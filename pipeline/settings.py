@@ -24,6 +24,8 @@ class LoaderSettings:
     workers: documents read at once (0: one per core).
     timeout_seconds, memory_mb: the budget of one document; past it the document fails with
     a clear error and the batch goes on.
+    ocr: when a PDF has no text layer and `ocrmypdf` is installed, run it (on a copy; the
+    original is never touched) and index the text it finds, with a warning saying so.
     """
 
     margin: float = 0.12
@@ -32,6 +34,7 @@ class LoaderSettings:
     workers: int = 0
     timeout_seconds: float = 120.0
     memory_mb: int = 1024
+    ocr: bool = False
 
     def __post_init__(self) -> None:
         if not 0 <= self.margin < 0.5:
