@@ -9,6 +9,7 @@ from extractors.states import StateTable, load_states
 __all__ = [
     "cycle_of_session",
     "find_date",
+    "find_review_year",
     "find_session",
     "find_state_under_review",
     "find_symbol",
@@ -25,6 +26,10 @@ SYMBOL = re.compile(
 )
 # "held its twentieth session from 27 October to 7 November 2014"
 SESSION = re.compile(r"held its\s+([a-z]+(?:[- ][a-z]+)?)\s+session", re.IGNORECASE)
+# "held its twentieth session from 27 October to 7 November 2014": the year of the review
+SESSION_YEAR = re.compile(
+    r"held its\s+[a-z -]+?\s+session\s+from\s+[^.]{0,60}?((?:19|20)\d{2})", re.IGNORECASE
+)
 # "Distr.: General 10 December 2014" / "30 August 2019"
 DATE = re.compile(
     r"\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October"
@@ -124,6 +129,12 @@ def find_date(text: str) -> str | None:
         return None
     day, month, year = int(match.group(1)), _MONTHS.index(match.group(2)) + 1, match.group(3)
     return f"{year}-{month:02d}-{day:02d}" if 1 <= day <= 31 else None
+
+
+def find_review_year(text: str) -> int | None:
+    """The year of the WG session a report says the review was held at."""
+    match = SESSION_YEAR.search(text)
+    return int(match.group(1)) if match else None
 
 
 def find_year(text: str) -> int | None:

@@ -16,7 +16,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate, groupby
 
-from extractors.metadata import cycle_of_session, find_session, find_symbol, find_year
+from extractors.metadata import (
+    cycle_of_session,
+    find_review_year,
+    find_session,
+    find_symbol,
+    find_year,
+)
 from extractors.states import StateTable, load_states, split_state_list
 from pipeline.model import Line, LoadedDocument, Page, Position, Recommendation, WgReport
 
@@ -209,7 +215,7 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
         state_under_review=_state_under_review(head, states),
         session=session,
         cycle=cycle_of_session(session),
-        year=find_year(document.first_page_text),
+        year=find_review_year(head) or find_year(document.first_page_text),
         recommendations=tuple(recommendations),
         warnings=tuple(warnings),
     )
