@@ -10,6 +10,7 @@ happens, the parent gets an outcome for every item, never a dead batch.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import multiprocessing
 import os
 import resource
@@ -47,6 +48,7 @@ def _virtual_size() -> int:
 
 def _serve(function: Callable[[Any], Any], memory_mb: int, conn: Connection) -> None:
     """A worker: cap memory, then answer items until told to stop (None)."""
+    faulthandler.disable()  # a crash is reported by the parent, not dumped on the terminal
     if memory_mb:
         limit = _virtual_size() + memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
