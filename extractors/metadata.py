@@ -173,10 +173,30 @@ _ON_STATE = re.compile(
 _REVIEW_OF = re.compile(r"review of\s+(?:the\s+)?(.{2,60}?)\s+was held", re.IGNORECASE)
 
 
+# "Report of the Working Group on the Universal Periodic Review*" (the SuR's name follows)
+WG_TITLE = re.compile(
+    r"Report\s+of\s+the\s+Working\s+Group\s+on\s+the\s+Universal\s+Periodic\s+Review\W*", re.I
+)
+# "Republic of the Marshall Islands", "Kingdom of Tonga": a formal name in the title.
+FORMAL_NAME = re.compile(
+    r"^(?:(?:Federal|Independent|Democratic)\s+)?(?:Republic|Kingdom|State"
+    r"|Principality|Commonwealth|Grand Duchy)\s+of\s+(?:the\s+)?",
+    re.I,
+)
+
+
 def find_state_under_review(head: str, states: StateTable | None = None) -> str | None:
-    """The State a UPR document is about, from its first pages: the ISO code in a pre-session
-    symbol, a line that is only a State's name (under the title), or "Compilation on X"."""
+    """The State a UPR document is about, from its first pages: the name under a WG report's
+    title (formal names too), the ISO code in a pre-session symbol, a line that is only a
+    State's name, or "Compilation on X" / "The review of X was held"."""
     states = states or load_states()
+    title = WG_TITLE.search(head)
+    if title:
+        for candidate in head[title.end() :].splitlines()[:4]:
+            name = candidate.strip(" *∗")
+            state = states.resolve(name) or states.resolve(FORMAL_NAME.sub("", name))
+            if state:
+                return state.name
     symbol = _SYMBOL_ISO.search(head)
     if symbol and (state := states.by_iso3(symbol.group(1))):
         return state.name

@@ -20,6 +20,7 @@ from extractors.metadata import (
     cycle_of_session,
     find_review_year,
     find_session,
+    find_state_under_review,
     find_symbol,
     find_year,
 )
@@ -49,16 +50,6 @@ LETTERED_PART = re.compile(r"(?:^|[:;,.]\s+(?:and\s+)?)\(([a-z])\)\s")
 SUB_ITEM = re.compile(r"^(\d{1,3})\s?\.\s?(\d{1,3})\.?\s+(\S.*)$")
 # "115. The recommendations listed below ..." (paragraph) or "1. Consider ..." (cycle-1 item)
 NUMBERED = re.compile(r"^(\d{1,3})\.\s+(\S.*)$")
-# "Report of the Working Group on the Universal Periodic Review*" (the SuR's name follows)
-TITLE = re.compile(
-    r"Report\s+of\s+the\s+Working\s+Group\s+on\s+the\s+Universal\s+Periodic\s+Review\W*", re.I
-)
-# "Republic of the Marshall Islands", "Kingdom of Tonga": a formal name in the title.
-FORMAL_NAME = re.compile(
-    r"^(?:(?:Federal|Independent|Democratic)\s+)?(?:Republic|Kingdom|State"
-    r"|Principality|Commonwealth|Grand Duchy)\s+of\s+(?:the\s+)?",
-    re.I,
-)
 # "Other recommendations noted in the report in paragraphs 35 (a), (b) and (g); 41 (b); 56
 # above did not enjoy the support of Viet Nam": recommendations printed in section I.
 BODY_REFERENCES = re.compile(
@@ -114,8 +105,6 @@ PAGE_FURNITURE = re.compile(
 )
 # The first sentence that recommends: "It recommended that Viet Nam consider ...".
 RECOMMENDING_SENTENCE = re.compile(r"[^.]*\brecommend.*?(?:\.(?=\s+[A-Z])|$)", re.IGNORECASE)
-# "The review of Slovenia was held at the 13th meeting"
-REVIEW_OF = re.compile(r"review of\s+(?:the\s+)?(.{2,60}?)\s+was held", re.IGNORECASE)
 
 # Lead-in wordings, most specific first: negations before the words they negate.
 #   "did not enjoy the support of Algeria", "will be examined by Slovenia which will provide
@@ -212,7 +201,7 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
         )
     return WgReport(
         symbol=find_symbol(document.first_page_text),
-        state_under_review=_state_under_review(head, states),
+        state_under_review=find_state_under_review(head, states),
         session=session,
         cycle=cycle_of_session(session),
         year=find_review_year(head) or find_year(document.first_page_text),
@@ -240,21 +229,6 @@ def _body_lines(page: Page) -> list[Line]:
         if not in_notes:
             kept.append(line)
     return kept
-
-
-def _state_under_review(head: str, states: StateTable) -> str | None:
-    title = TITLE.search(head)
-    if title:
-        for candidate in head[title.end() :].splitlines()[:4]:
-            name = candidate.strip(" *∗")
-            state = states.resolve(name) or states.resolve(FORMAL_NAME.sub("", name))
-            if state:
-                return state.name
-    review = REVIEW_OF.search(head)
-    if review:
-        state = states.resolve(review.group(1))
-        return state.name if state else review.group(1)
-    return None
 
 
 def _section_lines(lines: Iterable[Line]) -> Iterator[Line]:
