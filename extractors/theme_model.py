@@ -4,9 +4,9 @@ The model is trained by `pipeline.train_themes.train` on the UPR Info export (54
 issues) and shipped in data/models/themes/ as plain arrays, never as a pickle:
 
 - model.npz: the two TF-IDF vocabularies (word 1-2 grams and character 2-5 grams, as UTF-8
-  text, one term per line, in column order), their idf vectors, the linear weights (float16,
-  one column per theme), biases, the per-theme thresholds and the per-theme Platt calibration
-  (a, b) fitted on the validation split;
+  text, one term per line, in column order), their idf vectors, the linear weights (int8 with
+  one scale per theme, one column per theme), biases, the per-theme thresholds and the
+  per-theme Platt calibration (a, b) fitted on the validation split;
 - metadata.json: version, classes, training data sha256, seed, split and measured scores.
 
 Prediction rebuilds the TF-IDF features with the same analyzers scikit-learn used at training
@@ -225,7 +225,9 @@ class ThemeModel:
                 model = cls(
                     classes=[str(name) for name in metadata["classes"]],
                     blocks=blocks,
-                    weights=arrays["weights"].astype(np.float32),
+                    weights=(
+                        arrays["weights_int8"].astype(np.float32) * arrays["weights_scale"]
+                    ).astype(np.float32),
                     bias=arrays["bias"].astype(np.float32),
                     platt_a=arrays["platt_a"].astype(np.float32),
                     platt_b=arrays["platt_b"].astype(np.float32),
