@@ -19,7 +19,7 @@ from rich.table import Table
 
 from pipeline.config import Config, load_config
 from pipeline.errors import IndexBusyError
-from pipeline.exports import FORMATS, KINDS, records, write_export
+from pipeline.exports import FORMATS, KINDS, recommendation_record, records, write_export
 from pipeline.inbox import index_lock
 from pipeline.ingest import IMPORT_READERS, IngestResult, find_pdfs, import_file, ingest_paths
 from pipeline.settings import LoaderSettings, default_index_path
@@ -207,14 +207,11 @@ def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
 def show(symbol: str, paragraph: str, index: Path | None) -> None:
     """Show one recommendation: e.g. `uprdex show A/HRC/28/15 115.8`."""
     with _open(index) as store:
-        rows = records(store, "recommendations", None)
-    found = [
-        row for row in rows if row["document_symbol"] == symbol and row["paragraph"] == paragraph
-    ]
-    if not found:
+        found = store.recommendation(symbol, paragraph)
+    if found is None:
         err.print(f"[red]error[/] no recommendation {paragraph} in {symbol} in the index")
         sys.exit(EXIT_SOME_FAILED)
-    out.print_json(json.dumps(found[0], ensure_ascii=False))
+    out.print_json(json.dumps(recommendation_record(found), ensure_ascii=False))
 
 
 @main.command()
@@ -287,9 +284,7 @@ def evidence(symbol: str, paragraph: str, index: Path | None) -> None:
     Example: `uprdex evidence A/HRC/28/15 115.22`.
     """
     with _open(index) as store:
-        rows = [
-            row for row in store.evidence() if row["recommendation_id"] == f"{symbol}#{paragraph}"
-        ]
+        rows = store.evidence(recommendation_id=f"{symbol}#{paragraph}")
     for row in rows:
         where = f"p. {row['page']}" + (f", note {row['footnote']}" if row["footnote"] else "")
         fixed = " (misprint repaired)" if row["corrected"] else ""

@@ -15,14 +15,14 @@ from typing import Any, TextIO
 
 from pipeline.store import RecFilter, Store
 
-__all__ = ["FORMATS", "KINDS", "flatten", "records", "write_export"]
+__all__ = ["FORMATS", "KINDS", "flatten", "recommendation_record", "records", "write_export"]
 
 KINDS = ("recommendations", "evidence", "clusters", "documents")
 FORMATS = ("jsonl", "csv", "xlsx", "json")
 _LIST_SEPARATOR = "; "
 
 
-def _recommendation_record(row: dict[str, Any]) -> dict[str, Any]:
+def recommendation_record(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": row["id"],
         "document_symbol": row["document_symbol"],
@@ -111,7 +111,7 @@ def _document_record(row: dict[str, Any]) -> dict[str, Any]:
 def records(store: Store, kind: str, where: RecFilter | None = None) -> list[dict[str, Any]]:
     """The contract's records of one kind."""
     if kind == "recommendations":
-        return [_recommendation_record(row) for row in store.recommendations(where)]
+        return [recommendation_record(row) for row in store.recommendations(where)]
     if kind == "evidence":
         return [_evidence_record(row) for row in store.evidence(where)]
     if kind == "clusters":

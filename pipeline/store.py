@@ -597,9 +597,15 @@ class Store:
         ).fetchall()
         return self._with_states(rows)
 
-    def evidence(self, where: RecFilter | None = None) -> list[dict[str, Any]]:
-        """Evidence linked to the recommendations matching the filter, newest document first."""
+    def evidence(
+        self, where: RecFilter | None = None, recommendation_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Evidence linked to the recommendations matching the filter (or to one), newest
+        document first."""
         sql, params = _filter_sql(where or RecFilter())
+        if recommendation_id is not None:
+            sql = f"{sql} {'AND' if sql else 'WHERE'} r.id = ?"
+            params.append(recommendation_id)
         rows = self.db.execute(
             "SELECT e.*, d.path, d.symbol, d.type FROM evidence e "
             "JOIN documents d ON d.sha256 = e.document_sha256 "
