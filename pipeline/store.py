@@ -1000,15 +1000,25 @@ def _insert_imported(db: sqlite3.Connection, imported: sqlite3.Row, rec_id: str)
         )
 
 
+def _reports_by_date(db: sqlite3.Connection, state: str) -> list[tuple[str, str]]:
+    """(symbol, date) of a State's WG reports, oldest first (a year alone counts as its end;
+    a report with neither cannot be placed in time and is left out)."""
+    return [
+        (row["symbol"], row["date"])
+        for row in db.execute(
+            "SELECT symbol, coalesce(date, printf('%04d-12-31', year)) AS date FROM documents "
+            "WHERE type = 'wg_report' AND state_under_review = ? AND symbol IS NOT NULL "
+            "AND coalesce(date, year) IS NOT NULL ORDER BY date",
+            (state,),
+        )
+    ]
+
+
 def _link_paraphrases(db: sqlite3.Connection, states: set[str], threshold: float) -> None:
     """Recompute paraphrase evidence of the documents about these States: each sentence
     against the recommendations of the State's WG reports dated before the document."""
     for state in sorted(s for s in states if s):
-        reports = db.execute(
-            "SELECT symbol, coalesce(date, printf('%04d-12-31', year)) AS date FROM documents "
-            "WHERE type = 'wg_report' AND state_under_review = ? AND symbol IS NOT NULL",
-            (state,),
-        ).fetchall()
+        reports = _reports_by_date(db, state)
         documents = db.execute(
             "SELECT sha256, coalesce(date, printf('%04d-12-31', year), '9999') AS date "
             "FROM documents WHERE state_under_review = ? AND sha256 IN "
@@ -1020,7 +1030,7 @@ def _link_paraphrases(db: sqlite3.Connection, states: set[str], threshold: float
                 "DELETE FROM evidence WHERE document_sha256 = ? AND kind = 'paraphrase'",
                 (document["sha256"],),
             )
-            earlier = [r["symbol"] for r in reports if r["date"] < document["date"]]
+            earlier = [symbol for symbol, date in reports if date < document["date"]]
             if not earlier:
                 continue
             recs = dict(
@@ -1063,12 +1073,7 @@ def _link_citations(db: sqlite3.Connection, states: set[str], symbols: set[str])
     """
     states.discard("")
     for state in sorted(states):
-        reports = db.execute(
-            "SELECT symbol, coalesce(date, printf('%04d-12-31', year)) AS date FROM documents "
-            "WHERE type = 'wg_report' AND state_under_review = ? AND symbol IS NOT NULL "
-            "ORDER BY date",
-            (state,),
-        ).fetchall()
+        reports = _reports_by_date(db, state)
         for row in db.execute(
             "SELECT e.id, d.date, d.year FROM evidence e JOIN documents d "
             "ON d.sha256 = e.document_sha256 WHERE e.symbol_inferred = 1 "
@@ -1076,7 +1081,7 @@ def _link_citations(db: sqlite3.Connection, states: set[str], symbols: set[str])
             (state,),
         ).fetchall():
             cited_at = row["date"] or (f"{row['year']:04d}-12-31" if row["year"] else "9999")
-            before = [report["symbol"] for report in reports if report["date"] < cited_at]
+            before = [symbol for symbol, date in reports if date < cited_at]
             target = before[-1] if before else None
             db.execute("UPDATE evidence SET target_symbol = ? WHERE id = ?", (target, row["id"]))
             if target:
