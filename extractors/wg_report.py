@@ -146,8 +146,27 @@ _LEAD_IN = re.compile(
     re.IGNORECASE,
 )
 # "(Mexico); consider": the end of one ask inside a cycle-1 item; not "(Brazil); CEDAW (Italy)",
-# where the same ask goes on with another treaty.
-PART_END = re.compile(r"\)\s*;(?!\s*(?:and\s+)?[A-Z]{2,}\b)")
+# where the same ask goes on with another treaty, nor "Continue its efforts to reach the
+# Millennium Development Goals by 2015 (Cuba, Qatar, Saudi Arabia, Jordan, Iran); in particular,
+# it underlined ... (Cuba)" (Djibouti 2009), where it goes on with one State's detail.
+PART_END = re.compile(r"\)\s*;(?!\s*(?:(?:and\s+)?[A-Z]{2,}\b|in\s+particular\b))")
+# "To accede to the International Convention ... (Algeria, Philippines, Egypt, Mexico, Peru) ,
+# to withdraw reservations ... (Mexico) and to ratify the Palermo Protocol ( Peru);" (Republic of
+# Korea 2008): in an ask opened by "To", a State list followed by another infinitive and its
+# object closes one ask. Not "(Mexico) and to the", nor the nouns in "the right to food
+# (Vietnam), to health (Saudi Arabia, Vietnam), and to education" (Mexico 2009).
+NEXT_ASK = re.compile(
+    r"\)\s*(?:,\s*(?:and\s+)?|and\s+|,?\s*as\s+well\s+as\s+)to\s+"
+    r"(?!(?:the|a|an|its|their|his|her|all|any|this|that|these|those|which)\b)[a-z]{2,}\s+[^\s(]"
+)
+# "To ratify ...", "to render more effective ..." after "(Slovenia); ": an ask in the infinitive,
+# whose next "and to create ..." is a second ask, unlike the object of "Step up its efforts made
+# to investigate acts of racial aggression (Switzerland) and to punish their perpetrators"
+# (Russian Federation 2009).
+INFINITIVE_ASK = re.compile(r"^\s*(?:and\s+)?to\s+[a-z]", re.IGNORECASE)
+# "With regard to the recommendation of Switzerland reflected in paragraph 35 above, Bahrain
+# can conduct ..." (Bahrain 2008): an item naming its recommending State in the text only.
+RECOMMENDATION_OF = re.compile(r"\brecommendations?\s+(?:made\s+)?(?:of|by)\s+", re.IGNORECASE)
 _CLOSED_ITEM = re.compile(r"\)\s*[;.]\s*$")
 # "...consolidate its efforts; and" / "...; or": the joiner left before the next letter.
 _TRAILING_JOINER = re.compile(r"[\s;,.]*(?:\b(?:and|or)\b)?[\s;,.]*$")
@@ -382,6 +401,9 @@ def _recommendations(
             )
         if not body:
             continue
+        if not recommending and (named := _state_whose_recommendation(body, states)):
+            recommending = [named]
+            item_warnings.append(f"no State list: recommending State {named} read from the text")
         yield Recommendation(
             paragraph=f"{paragraph.number}.{number}",
             text=body,
@@ -584,6 +606,15 @@ def _leading_state(text: str, states: StateTable) -> str | None:
     return None
 
 
+def _state_whose_recommendation(text: str, states: StateTable) -> str | None:
+    """The State an item names as the author of "the recommendation of Switzerland"."""
+    for cited in RECOMMENDATION_OF.finditer(text):
+        state = _leading_state(text[cited.end() :], states)
+        if state:
+            return state
+    return None
+
+
 def _subject_state(
     text: str, states: StateTable, verbs: re.Pattern[str] = RECOMMENDING_VERB
 ) -> str | None:
@@ -619,7 +650,9 @@ def split_recommending_states(text: str, states: StateTable) -> tuple[str, list[
     inside the text, as cycle-1 items print them ("to adhere to (Algeria) or to consider the
     ratification of (Mexico) the Convention"), count as recommending States too. A State
     counts once per part of the item closed by ";" ("Adhere to ICESCR (Mexico); ratify
-    ICRMW (Mexico)" is two asks of Mexico), and once in a merged "/" variant list ("Continue
+    ICRMW (Mexico)" is two asks of Mexico) or by a State list before another infinitive ("To
+    accede to ICRMW (Mexico, Peru), to withdraw reservations (Mexico) and to ratify the Palermo
+    Protocol (Peru)": two asks each), and once in a merged "/" variant list ("Continue
     promoting (Bolivia) / to support (Lebanon) initiatives in defence (Bolivia)").
     """
     body = text.strip()
@@ -646,7 +679,15 @@ def split_recommending_states(text: str, states: StateTable) -> tuple[str, list[
         for start, inner in _inline_parentheticals(body)
         if (resolved := _resolve_list(inner, states, strict=True))
     ]
-    breaks = [match.start() for match in PART_END.finditer(text.strip())]
+    printed = text.strip()
+    breaks = sorted(
+        [match.start() for match in PART_END.finditer(printed)]
+        + [
+            match.start()
+            for match in NEXT_ASK.finditer(printed)
+            if INFINITIVE_ASK.match(printed[: match.start()].rsplit(";", 1)[-1])
+        ]
+    )
     if not groups and trailing and (letters := _lettered_parts(body)) > 1:
         # "(a) Adopt ...; (b) Facilitate ...; (c) Take ... (Austria)": one ask per letter.
         return (

@@ -152,3 +152,104 @@ def test_unknown_state_is_kept_as_printed_and_reported() -> None:
     assert body == "Ratify ICRMW"
     assert names == ["Ghana", "Freedonia"]
     assert unknown == ["Freedonia"]
+
+
+def test_state_list_before_another_infinitive_closes_an_ask() -> None:
+    # Republic of Korea 2008 (A/HRC/8/40), items 64.7 and 64.20: Mexico and Peru, then Belgium
+    # and Italy, make two asks each in one item.
+    states = load_states()
+    cases = {
+        (
+            "To accede to the International Convention on the Protection of the Rights of All "
+            "Migrants Workers and Members of Their Families (Algeria, Philippines, Egypt, Mexico, "
+            "Peru) , to withdraw reservations to other treaties restricting the protection of "
+            "migrant workers and their families (Mexico) and to ratify the Palermo Protocol "
+            "( Peru);"
+        ): ["Algeria", "Philippines", "Egypt", "Mexico", "Peru", "Mexico", "Peru"],
+        (
+            "To maintain the current de facto moratorium (Belgium, Italy) and to progress towards "
+            "the abolition of the death penalty (Belgium, Italy, Mexico) and to pass the special "
+            "bill to abolish the death penalty into law in the new National Assembly that starts "
+            "on 1 June 2008 (Netherlands, United Kingdom of Great Britain and Northern Ireland);"
+        ): [
+            "Belgium",
+            "Italy",
+            "Belgium",
+            "Italy",
+            "Mexico",
+            "Netherlands (Kingdom of the)",
+            "United Kingdom of Great Britain and Northern Ireland",
+        ],
+    }
+    for text, names in cases.items():
+        assert split_recommending_states(text, states)[1] == names, text
+
+
+def test_infinitive_inside_one_ask_does_not_split_it() -> None:
+    # Russian Federation 2009 (A/HRC/11/19) 85.25: "to punish" is the object of "Step up its
+    # efforts"; Mexico 2009 (A/HRC/11/27) 93.70: "to health", "to education" are nouns.
+    states = load_states()
+    cases = {
+        (
+            "Step up its efforts made to investigate acts of racial aggression (Switzerland) and "
+            "to punish their perpetrators (Switzerland, Austria);"
+        ): ["Switzerland", "Austria"],
+        (
+            "To strengthen the national programme to ensure the right to food (Vietnam), to "
+            "health (Saudi Arabia, Vietnam), and to education (Saudi Arabia);"
+        ): ["Viet Nam", "Saudi Arabia"],
+    }
+    for text, names in cases.items():
+        assert split_recommending_states(text, states)[1] == names, text
+
+
+def test_in_particular_after_a_state_list_goes_on_with_the_same_ask() -> None:
+    # Djibouti 2009 (A/HRC/11/16) 67.17: Cuba's detail of its own ask, not a second ask.
+    _, names, _ = split_recommending_states(
+        "Continue its efforts to reach the Millennium Development Goals by 2015 (Cuba, Qatar, "
+        "Saudi Arabia, Jordan, Iran); in particular, it underlined the importance of "
+        "strengthening the education sector by increasing the number of primary and secondary "
+        "schools, attaining parity in all levels of schooling and strengthening higher education "
+        "(Cuba);",
+        load_states(),
+    )
+    assert names == ["Cuba", "Qatar", "Saudi Arabia", "Jordan", "Iran (Islamic Republic of)"]
+
+
+def test_recommending_state_named_in_an_item_without_a_state_list() -> None:
+    # Bahrain 2008 (A/HRC/8/19), paragraph 60, page 13.
+    report = parse_wg_report(
+        _document(
+            [
+                "II. CONCLUSIONS AND/OR RECOMMENDATIONS",
+                "60. The State under review considered the recommendations made during the "
+                "interactive",
+                "dialogue which are contained in section II B above, and agreed on the following:",
+                "1. A gender perspective be included in the planning of the next stages, including "
+                "the",
+                "outcome of the review (Slovenia).",
+                "2. With regard to the recommendation of Switzerland reflected in paragraph 35",
+                "above, Bahrain can conduct wide consultations between different partners, in",
+                "particular the legislative authority, with the view of adopting a family law.",
+                "3. With regard to the recommendation of the Netherlands reflected in paragraph "
+                "40,",
+                "Bahrain would inform the Human Rights Council in the next review of Bahrain",
+                "that will be held after four years on the status of adoption of new legislation "
+                "on",
+                "female domestic workers.",
+            ]
+        )
+    )
+    recs = by_paragraph(report)
+    assert recs["60.1"].recommending_states == ("Slovenia",)
+    assert recs["60.2"].recommending_states == ("Switzerland",)
+    assert recs["60.3"].recommending_states == ("Netherlands (Kingdom of the)",)
+    assert any("read from the text" in warning for warning in recs["60.2"].warnings)
+
+
+def test_recommendation_of_another_state_in_the_text_does_not_replace_the_state_list() -> None:
+    # Algeria 2008 69.12: "... expresses support for the recommendation of United Kingdom
+    # regarding cooperation with special procedures mandate holders (Germany)."
+    rec = by_paragraph(parsed("algeria2008_recs.pdf"))["69.12"]
+    assert "recommendation of United Kingdom" in rec.text
+    assert rec.recommending_states == ("Germany",)
