@@ -331,12 +331,23 @@ def cited(file: Path, index: Path | None) -> None:
     "--threshold",
     type=float,
     default=None,
-    help="Lowest average similarity (0-100) for two groups to merge (default 74).",
+    help="Lowest average similarity (0-100) for two groups to merge (default 55).",
 )
 @click.option("--scorer", default=None, help="rapidfuzz scorer (default token_set_ratio).")
+@click.option(
+    "--semantic-weight",
+    type=float,
+    default=None,
+    help="Share of meaning (the similarity model's cosine) in the similarity, 0-1; the rest "
+    "is the rapidfuzz word score (default 0.6; 0 matches on words only).",
+)
 @_index_option
 def cluster_(
-    scope: str | None, threshold: float | None, scorer: str | None, index: Path | None
+    scope: str | None,
+    threshold: float | None,
+    scorer: str | None,
+    semantic_weight: float | None,
+    index: Path | None,
 ) -> None:
     """(Re)compute duplicate-recommendation clusters with these settings.
 
@@ -350,14 +361,18 @@ def cluster_(
                 scope=scope or current.scope,  # type: ignore[arg-type]  # a click.Choice
                 threshold=current.threshold if threshold is None else threshold,
                 scorer=scorer or current.scorer,
+                semantic_weight=(
+                    current.semantic_weight if semantic_weight is None else semantic_weight
+                ),
             )
         except ValueError as error:
             raise click.BadParameter(str(error)) from error
         count = store.update_clusters(settings)
         multi = [c for c in store.clusters() if c["size"] > 1]
     out.print(
-        f"{count} recommendations clustered ({settings.scope}, {settings.scorer} >= "
-        f"{settings.threshold:g}): {len(multi)} clusters of 2 or more."
+        f"{count} recommendations clustered ({settings.scope}, {settings.scorer} with "
+        f"meaning weight {settings.semantic_weight:g}, >= {settings.threshold:g}): "
+        f"{len(multi)} clusters of 2 or more."
     )
 
 
@@ -438,6 +453,37 @@ def train_themes(csv_file: Path, out_dir: Path | None, seed: int) -> None:
         f"held-out reviews: micro-F1 {test['micro_f1']:.3f} (baseline "
         f"{baseline['micro_f1']:.3f}), macro-F1 {test['macro_f1']:.3f} (baseline "
         f"{baseline['macro_f1']:.3f})"
+    )
+
+
+@main.command("train-similarity")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Model folder (default: the shipped data/models/similarity).",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+def train_similarity(csv_file: Path, out_dir: Path | None, seed: int) -> None:
+    """Train the similarity model the clusters use, on a CSV of recommendations (Text column).
+
+    Learns from the texts alone which words are used for the same asks (latent semantic
+    analysis); no labels are needed. Needs the training extra (scikit-learn); the same data
+    and seed rebuild the same model.
+    """
+    from pipeline.semantic import DEFAULT_MODEL_DIR
+    from pipeline.train_semantic import TrainSemanticError, train
+
+    try:
+        result = train(csv_file, out_dir or DEFAULT_MODEL_DIR, seed=seed)
+    except TrainSemanticError as error:
+        err.print(f"[red]error[/] {escape(str(error))}")
+        sys.exit(EXIT_SOME_FAILED)
+    out.print(
+        f"model {result['version']} written to {out_dir or DEFAULT_MODEL_DIR}: "
+        f"{result['texts']:,} texts, {result['terms']:,} terms, {result['dimensions']} dimensions"
     )
 
 

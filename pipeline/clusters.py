@@ -1,10 +1,15 @@
 """Duplicate-recommendation clusters: the same ask from several States, or again next cycle.
 
 Recommendations are normalized (case, punctuation, the closing State list, weak openers such as
-"Continue efforts to", treaty names and abbreviations to one key), compared only within blocks of
-candidates that share a rare token or token pair (never all pairs), and grouped by average linkage
-under a no-chaining rule: two recommendations that score below `floor` never share a cluster,
-whatever lies between them. Cluster ids are derived from member ids and kept across runs.
+"Continue efforts to", treaty names and abbreviations to one key) and scored pairwise by a mix of
+words and meaning: the rapidfuzz scorer on the normalized texts, and the cosine of their vectors
+from the similarity model trained on the UPR Info texts (`pipeline.semantic`), which pairs asks
+written in other words ("combat racism and hate speech" / "measures against discrimination,
+hate speech and racism"). Within one State under review every pair is scored; across all States
+only pairs that share rare words or word pairs (blocking, never all pairs). Recommendations are
+grouped by average linkage under a no-chaining rule: two recommendations that score below
+`floor` never share a cluster, whatever lies between them. Cluster ids are derived from member
+ids and kept across runs.
 
 Example:
     items = [ClusterItem("A/HRC/43/15#122.5", "Consider ratifying the 1961 Convention on the "
@@ -34,6 +39,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
+from pipeline.semantic import SemanticModel
 from pipeline.settings import DATA_DIR
 
 __all__ = [
@@ -47,6 +53,7 @@ __all__ = [
     "cluster",
     "load_treaties",
     "normalize",
+    "similarity",
     "strip_states",
 ]
 
@@ -74,23 +81,33 @@ TREATIES_CSV = DATA_DIR / "treaties.csv"
 class ClusterSettings:
     """How recommendations are grouped into duplicate clusters.
 
-    threshold: lowest average similarity (0-100, rapidfuzz `scorer` on normalized texts) between
-    two groups for them to merge.
+    threshold: lowest average similarity (0-100) between two groups for them to merge.
+    similarity of two recommendations: `(1 - semantic_weight)` x the rapidfuzz `scorer` on their
+    normalized texts + `semantic_weight` x 100 x the cosine of their vectors from the shipped
+    similarity model (`pipeline.semantic`), which also pairs asks written in other words.
     floor: no two members of a cluster score below this; it is what stops chaining (A~B, B~C,
     A≁C never merges A with C). None means `threshold` (complete linkage).
     scope: which items may share a cluster: "review" (same State under review and WG session),
     "state" (same State under review, across cycles) or "all".
     max_df: blocking: a word or word pair found in more than `max_df` distinct texts of one
     scope is too common to propose candidate pairs (higher finds more pairs and costs more).
+    dense_limit: scopes with at most this many distinct texts compare every pair (one State's
+    recommendations); larger ones (scope "all") compare only the pairs blocking proposes.
     treaties: treaty table to use instead of the shipped data/treaties.csv.
+    similarity_model: similarity model folder instead of the shipped data/models/similarity.
+
+    The defaults are those measured best on the Slovenia 2019 gold (bench/bench_clusters.py).
     """
 
-    threshold: float = 74.0
+    threshold: float = 55.0
     scorer: str = "token_set_ratio"
     scope: Scope = "state"
-    floor: float | None = 54.0
+    floor: float | None = 45.0
     max_df: int = 100
+    semantic_weight: float = 0.6
+    dense_limit: int = 2000
     treaties: Path | None = None
+    similarity_model: Path | None = None
 
     def __post_init__(self) -> None:
         if not 0 < self.threshold <= 100:
@@ -104,6 +121,8 @@ class ClusterSettings:
             raise ValueError(f"floor must be in (0, threshold={self.threshold}], got {self.floor}")
         if self.max_df < 2:
             raise ValueError(f"max_df must be at least 2, got {self.max_df}")
+        if not 0 <= self.semantic_weight <= 1:
+            raise ValueError(f"semantic_weight must be in [0, 1], got {self.semantic_weight}")
 
     @property
     def min_pair(self) -> float:
@@ -525,7 +544,6 @@ def cluster(
         duplicated = sorted({i for i in ids if ids.count(i) > 1})[:3]
         raise ValueError(f"item ids must be unique; repeated: {', '.join(duplicated)}")
     treaties = load_treaties(settings.treaties)
-    scorer = SCORERS[settings.scorer]
     ordered = sorted(items, key=lambda item: item.id)
 
     # One node per distinct (scope block, normalized text, previous cluster): exact duplicates
@@ -548,8 +566,9 @@ def cluster(
             seeds.append(seed)
         node_items[node_of[key]].append(item)
 
-    pairs = _candidate_pairs(texts, blocks, settings.max_df)
-    scores = _score_pairs(pairs, texts, scorer, settings.min_pair, _treaty_sets(texts, treaties))
+    similarity = _Similarity(texts, treaties, settings)
+    pairs = _candidates(texts, blocks, settings)
+    scores = similarity.pairs(pairs, settings.min_pair)
     linkage = _Linkage(len(texts))
     for (a, b), score in zip(pairs[scores > 0].tolist(), scores[scores > 0].tolist(), strict=True):
         linkage.add_edge(a, b, score)
@@ -569,9 +588,9 @@ def cluster(
     clusters = [
         _make_cluster(
             [node_items[n] for n in sorted(members)],
-            [texts[n] for n in sorted(members)],
+            sorted(members),
             linkage.seed[root],
-            scorer,
+            similarity,
         )
         for root, members in linkage.members.items()
     ]
@@ -590,46 +609,141 @@ def cluster(
     )
 
 
-def _treaty_sets(texts: Sequence[str], treaties: TreatyTable) -> list[frozenset[str]]:
-    return [frozenset(t for t in text.split() if t in treaties.keys) for text in texts]
+def _candidates(
+    texts: Sequence[str], blocks: Sequence[object], settings: ClusterSettings
+) -> npt.NDArray[np.int64]:
+    """Node pairs (i < j) to score: every pair of a small scope, blocking's pairs in a large one.
+
+    Without the similarity model (`semantic_weight` 0) only blocking's pairs are scored: two
+    texts that share no rare word cannot score high on words alone.
+    """
+    if settings.semantic_weight == 0:
+        return _candidate_pairs(texts, blocks, settings.max_df)
+    by_block: dict[object, list[int]] = defaultdict(list)
+    for node, block in enumerate(blocks):
+        by_block[block].append(node)
+    chunks: list[npt.NDArray[np.int64]] = []
+    large: list[int] = []
+    for nodes in by_block.values():
+        if len(nodes) <= settings.dense_limit:
+            array = np.array(nodes, dtype=np.int64)
+            left, right = np.triu_indices(len(array), k=1)
+            chunks.append(np.stack([array[left], array[right]], axis=1))
+        else:
+            large.extend(nodes)
+    if large:
+        local = _candidate_pairs(
+            [texts[n] for n in large], [blocks[n] for n in large], settings.max_df
+        )
+        chunks.append(np.array(large, dtype=np.int64)[local])
+    if not chunks:
+        return np.empty((0, 2), dtype=np.int64)
+    return np.concatenate(chunks)
 
 
-def _score_pairs(
-    pairs: npt.NDArray[np.int64],
-    texts: Sequence[str],
-    scorer: Scorer,
-    cutoff: float,
-    treaties: Sequence[frozenset[str]],
+_COSINE_CHUNK = 50_000
+
+
+class _Similarity:
+    """Scores (0-100) between normalized texts: the rapidfuzz scorer and the semantic cosine."""
+
+    def __init__(
+        self, texts: Sequence[str], treaties: TreatyTable, settings: ClusterSettings
+    ) -> None:
+        self.texts = texts
+        self.scorer = SCORERS[settings.scorer]
+        self.weight = settings.semantic_weight
+        self.vectors = (
+            SemanticModel.load(settings.similarity_model).vectors(texts)
+            if self.weight > 0 and texts
+            else None
+        )
+        self.treaties = [frozenset(t for t in text.split() if t in treaties.keys) for text in texts]
+
+    def pairs(self, pairs: npt.NDArray[np.int64], cutoff: float) -> npt.NDArray[np.float32]:
+        """Similarity of each pair, 0 where below `cutoff` or where they name different treaties."""
+        if not len(pairs):
+            return np.empty(0, dtype=np.float32)
+        scores = np.zeros(len(pairs), dtype=np.float32)
+        if self.vectors is None:
+            scores[:] = self._words(pairs, cutoff)
+        else:
+            meaning = self.weight * 100 * np.clip(_row_dots(self.vectors, pairs), 0, 1)
+            # Only pairs that could reach the cutoff with a perfect word score are scored.
+            hopeful = np.nonzero(meaning + (1 - self.weight) * 100 >= cutoff)[0]
+            words = self._words(pairs[hopeful], 0)
+            combined = (1 - self.weight) * words + meaning[hopeful]
+            scores[hopeful] = np.where(combined >= cutoff, combined, 0)
+        # "Ratify the CED" and "Ratify the ICRMW" are 80% the same words and different asks.
+        names = np.array([bool(t) for t in self.treaties])
+        both = np.nonzero(names[pairs[:, 0]] & names[pairs[:, 1]])[0]
+        for row, (a, b) in zip(both.tolist(), pairs[both].tolist(), strict=True):
+            if self.treaties[a].isdisjoint(self.treaties[b]):
+                scores[row] = 0
+        return scores
+
+    def _words(self, pairs: npt.NDArray[np.int64], cutoff: float) -> npt.NDArray[np.float32]:
+        left = [self.texts[i] for i in pairs[:, 0].tolist()]
+        right = [self.texts[j] for j in pairs[:, 1].tolist()]
+        words: npt.NDArray[np.float32] = process.cpdist(
+            left, right, scorer=self.scorer, score_cutoff=cutoff, dtype=np.float32, workers=-1
+        )
+        return words
+
+    def matrix(self, nodes: Sequence[int]) -> npt.NDArray[np.float32]:
+        """All-pairs scores among `nodes` (no cutoff, no treaty rule): for centrality."""
+        texts = [self.texts[n] for n in nodes]
+        words: npt.NDArray[np.float32] = process.cdist(
+            texts, texts, scorer=self.scorer, dtype=np.float32
+        )
+        if self.vectors is None:
+            return words
+        vectors = self.vectors[list(nodes)]
+        cosine = np.clip(vectors @ vectors.T, 0, 1)
+        mixed: npt.NDArray[np.float32] = (
+            (1 - self.weight) * words + self.weight * 100 * cosine
+        ).astype(np.float32)
+        return mixed
+
+
+def similarity(a: str, b: str, settings: ClusterSettings | None = None) -> float:
+    """How alike two recommendations are (0-100), as `cluster` scores them with `settings`.
+
+    0 when they name different treaties. For explaining a cluster, or why two asks are apart.
+    """
+    settings = settings or ClusterSettings()
+    treaties = load_treaties(settings.treaties)
+    texts = [normalize(a, treaties), normalize(b, treaties)]
+    scores = _Similarity(texts, treaties, settings).pairs(np.array([[0, 1]]), cutoff=0)
+    return float(scores[0])
+
+
+def _row_dots(
+    vectors: npt.NDArray[np.float32], pairs: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.float32]:
-    """Similarity of each pair, 0 where below `cutoff` or where they name different treaties."""
-    if not len(pairs):
-        return np.empty(0, dtype=np.float32)
-    left = [texts[i] for i in pairs[:, 0].tolist()]
-    right = [texts[j] for j in pairs[:, 1].tolist()]
-    scores: npt.NDArray[np.float32] = process.cpdist(
-        left, right, scorer=scorer, score_cutoff=cutoff, dtype=np.float32, workers=-1
-    )
-    # "Ratify the CED" and "Ratify the ICRMW" are 80% the same words and different asks.
-    names = np.array([bool(t) for t in treaties])
-    both = np.nonzero(names[pairs[:, 0]] & names[pairs[:, 1]])[0]
-    for row, (a, b) in zip(both.tolist(), pairs[both].tolist(), strict=True):
-        if treaties[a].isdisjoint(treaties[b]):
-            scores[row] = 0
-    return scores
+    """Dot product of the two rows of each pair, in chunks (both sides of 400k pairs at once
+    would take over 1 GB)."""
+    out = np.empty(len(pairs), dtype=np.float32)
+    for start in range(0, len(pairs), _COSINE_CHUNK):
+        chunk = pairs[start : start + _COSINE_CHUNK]
+        out[start : start + len(chunk)] = np.einsum(
+            "ij,ij->i", vectors[chunk[:, 0]], vectors[chunk[:, 1]]
+        )
+    return out
 
 
 def _make_cluster(
-    groups: list[list[ClusterItem]], texts: list[str], seed: str | None, scorer: Scorer
+    groups: list[list[ClusterItem]], nodes: list[int], seed: str | None, similarity: _Similarity
 ) -> Cluster:
     members = sorted((item for group in groups for item in group), key=lambda item: item.id)
     center = 0
-    if len(texts) > 1:
+    if len(nodes) > 1:
         # Most central: highest total similarity to the others, weighted by how many
         # recommendations share each text; ties go to the smallest member id (stable).
-        matrix = process.cdist(texts, texts, scorer=scorer, dtype="float32")
-        weights = [len(group) for group in groups]
-        totals = [sum(w * float(s) for w, s in zip(weights, row, strict=True)) for row in matrix]
-        center = max(range(len(texts)), key=lambda n: (totals[n], -n))
+        matrix = similarity.matrix(nodes)
+        weights = np.array([len(group) for group in groups], dtype=np.float64)
+        totals = (matrix.astype(np.float64) @ weights).tolist()
+        center = max(range(len(nodes)), key=lambda n: (totals[n], -n))
     canonical = min(groups[center], key=lambda item: item.id)
     cycles = tuple(sorted({item.cycle for item in members if item.cycle is not None}))
     member_ids = tuple(item.id for item in members)

@@ -788,6 +788,7 @@ class Store:
                 "scope": settings.scope,
                 "floor": settings.floor,
                 "max_df": settings.max_df,
+                "semantic_weight": settings.semantic_weight,
             }
             db.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('cluster_settings', ?)", (json.dumps(stored),)

@@ -7,9 +7,15 @@ OHCHR thematic lists); copies given to another State to test scopes are marked.
 from __future__ import annotations
 
 import pytest
-from rapidfuzz import fuzz
 
-from pipeline.clusters import ClusterItem, ClusterSettings, cluster, normalize, strip_states
+from pipeline.clusters import (
+    ClusterItem,
+    ClusterSettings,
+    cluster,
+    normalize,
+    similarity,
+    strip_states,
+)
 
 SLO = "A/HRC/43/15"
 
@@ -180,16 +186,40 @@ def test_same_ask_clusters_and_different_treaties_do_not() -> None:
 
 
 def test_bridge_text_does_not_chain_two_asks() -> None:
-    hate, bridge, racism = (normalize(t) for t in (HATE, BRIDGE, RACISM))
     settings = ClusterSettings()
-    # The fixture is what it claims: A~B, B~C, A not~ C under the default scorer.
-    assert fuzz.token_set_ratio(hate, bridge) >= settings.threshold
-    assert fuzz.token_set_ratio(bridge, racism) >= settings.threshold
-    assert fuzz.token_set_ratio(hate, racism) < settings.min_pair
+    # The fixture is what it claims: A~B, B~C, A not~ C under the default similarity.
+    assert similarity(HATE, BRIDGE) >= settings.threshold
+    assert similarity(BRIDGE, RACISM) >= settings.threshold
+    assert similarity(HATE, RACISM) < settings.min_pair
     items = [item("122.47", HATE), item("121.9", BRIDGE), item("122.35", RACISM)]
     result = cluster(items, settings)
     assert result.assignment[items[0].id] != result.assignment[items[2].id]
     assert len(result.multi()) == 1
+
+
+def test_same_ask_in_other_words_clusters_by_meaning() -> None:
+    # A/HRC/43/15 paras 122.34 and 121.9: one ask (the experts' "combat hate speech and
+    # racism"), few words in common. Words alone keep them apart; words and meaning join them.
+    measures = item(
+        "122.34",
+        "Take more effective measures against discrimination, hate speech and racism (Turkey);",
+    )
+    combat = item("121.9", BRIDGE)
+    sign_language = OTHER[0]
+    words_only = ClusterSettings(semantic_weight=0, threshold=74, floor=54)
+    assert groups([measures, combat, sign_language], words_only) == {
+        frozenset({"122.34"}),
+        frozenset({"121.9"}),
+        frozenset({"122.124"}),
+    }
+    assert frozenset({"122.34", "121.9"}) in groups([measures, combat, sign_language])
+    assert similarity(measures.text, sign_language.text) < ClusterSettings().min_pair
+
+
+def test_meaning_does_not_join_different_treaties() -> None:
+    cat = "Ratify the Convention against Torture (Ghana);"
+    opcat = "Ratify the Optional Protocol to the Convention against Torture (Denmark);"
+    assert similarity(cat, opcat) == 0
 
 
 def test_ids_are_deterministic_and_independent_of_input_order() -> None:
@@ -249,6 +279,8 @@ def test_canonical_text_is_a_member_without_state_list() -> None:
         {"scope": "world"},
         {"threshold": 70, "floor": 80},
         {"max_df": 1},
+        {"semantic_weight": 1.5},
+        {"semantic_weight": -0.1},
     ],
 )
 def test_settings_reject_bad_values(kwargs: dict[str, object]) -> None:

@@ -1,0 +1,158 @@
+"""Meaning-based similarity of recommendations: a latent semantic model trained on UPR texts.
+
+Two recommendations can make the same ask in other words ("combat racism and hate speech",
+"take measures against discrimination, hate speech and racism"; "prevent violence against
+women", "address domestic violence"). Word-overlap scorers miss them. The similarity model maps
+a recommendation to a dense vector in which words that are used in the same recommendations
+(across the 33k recommendations of the UPR Info export) lie close: latent semantic analysis,
+a truncated SVD of the TF-IDF matrix of word stems and stem pairs. The cosine of two vectors is
+the semantic score that `pipeline.clusters` mixes with the rapidfuzz score.
+
+The model is trained by `pipeline.train_semantic.train` (`uprdex train-similarity FILE.csv`) and
+shipped in data/models/similarity/ as plain arrays:
+
+- model.npz: the vocabulary (UTF-8, one term per line), its idf, and the SVD components as
+  int8 with one scale per component (components x terms);
+- metadata.json: version, training data sha256, seed, dimensions, vocabulary settings.
+
+Texts given to `vectors` must already be normalized by `pipeline.clusters.normalize` (the
+model's terms are its stems and treaty keys).
+
+Example:
+    >>> model = SemanticModel.load()
+    >>> a, b = model.vectors(["combat racism hate speech", "measur against hate speech racism"])
+    >>> float(a @ b) > 0.5   # doctest: +SKIP
+    True
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from pipeline.errors import UprdexError
+from pipeline.settings import DATA_DIR
+from pipeline.tfidf import TfidfBlock, vocabulary_from_blob
+
+__all__ = [
+    "DEFAULT_MODEL_DIR",
+    "METADATA_FILE",
+    "MODEL_FILE",
+    "MODEL_FORMAT",
+    "SemanticModel",
+    "SemanticModelError",
+    "stem_ngrams",
+]
+
+DEFAULT_MODEL_DIR = DATA_DIR / "models" / "similarity"
+"""The shipped model (see pipeline/train_semantic.py to rebuild it)."""
+
+MODEL_FILE = "model.npz"
+METADATA_FILE = "metadata.json"
+MODEL_FORMAT = 1
+"""Layout of model.npz; bumped when the arrays or the analyzer change."""
+
+_BATCH = 4096
+
+FloatArray = npt.NDArray[np.float32]
+
+
+class SemanticModelError(UprdexError, ValueError):
+    """A similarity model directory that is missing, incomplete or of another format."""
+
+
+def stem_ngrams(text: str, ngram_range: tuple[int, int] = (1, 2)) -> list[str]:
+    """Stems and adjacent stem pairs of a normalized text (whitespace tokens, in order)."""
+    tokens = text.split()
+    low, high = ngram_range
+    grams: list[str] = list(tokens) if low == 1 else []
+    for n in range(max(low, 2), high + 1):
+        grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+    return grams
+
+
+_CACHE: dict[Path, SemanticModel] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+class SemanticModel:
+    """Normalized recommendation texts -> unit vectors whose dot product is their similarity."""
+
+    def __init__(self, block: TfidfBlock, components: FloatArray, metadata: dict[str, Any]) -> None:
+        self._block = block
+        self._projection = np.ascontiguousarray(components.T)
+        self.metadata = metadata
+
+    @property
+    def version(self) -> str:
+        """Model version: format, training data hash and seed."""
+        return str(self.metadata.get("version", "unknown"))
+
+    @property
+    def dimensions(self) -> int:
+        """Length of each vector."""
+        return int(self._projection.shape[1])
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> SemanticModel:
+        """The model in `path` (default: the shipped one), read once per process and cached."""
+        directory = (path or DEFAULT_MODEL_DIR).resolve()
+        with _CACHE_LOCK:
+            model = _CACHE.get(directory)
+            if model is None:
+                model = cls._read(directory)
+                _CACHE[directory] = model
+            return model
+
+    @classmethod
+    def _read(cls, directory: Path) -> SemanticModel:
+        model_path = directory / MODEL_FILE
+        metadata_path = directory / METADATA_FILE
+        if not model_path.is_file() or not metadata_path.is_file():
+            raise SemanticModelError(
+                f"no similarity model in {directory} (expected {MODEL_FILE} and "
+                f"{METADATA_FILE}); rebuild it with `uprdex train-similarity FILE.csv`"
+            )
+        try:
+            metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise SemanticModelError(f"{metadata_path}: unreadable metadata ({exc})") from exc
+        if not isinstance(metadata, dict) or metadata.get("format") != MODEL_FORMAT:
+            raise SemanticModelError(
+                f"{metadata_path}: model format {metadata.get('format')!r} is not "
+                f"{MODEL_FORMAT}; retrain with this version of uprdex"
+            )
+        low, high = (int(n) for n in metadata["ngram_range"])
+        try:
+            with np.load(model_path, allow_pickle=False) as arrays:
+                block = TfidfBlock(
+                    lambda text: stem_ngrams(text, (low, high)),
+                    vocabulary_from_blob(arrays["vocab"]),
+                    arrays["idf"].astype(np.float64),
+                )
+                components = (
+                    arrays["components_int8"].astype(np.float32)
+                    * arrays["components_scale"][:, None]
+                ).astype(np.float32)
+        except (OSError, KeyError, ValueError) as exc:
+            raise SemanticModelError(f"{model_path}: unreadable model ({exc})") from exc
+        if components.shape[1] != len(block.idf) or len(block.vocabulary) != len(block.idf):
+            raise SemanticModelError(f"{model_path}: vocabulary, idf and components disagree")
+        return cls(block, components, metadata)
+
+    def vectors(self, texts: Sequence[str]) -> FloatArray:
+        """One l2-normalized row per normalized text (all zeros when no term is known)."""
+        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        for start in range(0, len(texts), _BATCH):
+            batch = texts[start : start + _BATCH]
+            features = self._block.transform(batch).astype(np.float32)
+            out[start : start + len(batch)] = features @ self._projection
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        np.divide(out, norms, out=out, where=norms > 0)
+        return out

@@ -1,0 +1,140 @@
+"""Train the similarity model (`pipeline.semantic`) on a UPR Info export.
+
+Every row's text is normalized as the clusters see it (`pipeline.clusters.normalize`: stems,
+treaty keys, no State list or weak opener), turned into TF-IDF over stems and stem pairs found in
+at least `min_df` rows, and reduced by a seeded truncated SVD to `dimensions` components. The
+components are stored as int8 with one scale per component. No labels are used: the model learns
+which words go together from the texts alone, so any UPR Info export (or any CSV with a Text
+column of recommendations) can train it. Needs scikit-learn (the `dev` extra).
+
+The settings below were chosen on the Slovenia 2019 cluster gold (bench/bench_clusters.py): 400
+dimensions did better than 200 or 300 at every vocabulary size tried, and pruning the vocabulary
+to terms in at least 10 rows kept the scores while making the model small.
+
+Example:
+    metadata = train(Path("upr_info_sessions_1-20.csv"), DEFAULT_MODEL_DIR, seed=0)
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from pipeline.clusters import load_treaties, normalize
+from pipeline.errors import UprdexError
+from pipeline.semantic import METADATA_FILE, MODEL_FILE, MODEL_FORMAT
+from pipeline.tfidf import vocabulary_blob
+from pipeline.train_themes import file_sha256
+
+__all__ = ["CONFIG", "TrainSemanticError", "quantize_components", "read_texts", "train"]
+
+CONFIG: dict[str, Any] = {
+    "dimensions": 400,
+    "min_df": 10,
+    "ngram_range": [1, 2],
+}
+
+
+class TrainSemanticError(UprdexError, ValueError):
+    """The training data cannot train a similarity model."""
+
+
+def read_texts(csv_path: Path) -> list[str]:
+    """Every row's recommendation (the Text column) normalized for matching; empty ones dropped."""
+    treaties = load_treaties()
+    with csv_path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if "Text" not in (reader.fieldnames or []):
+            raise TrainSemanticError(f"{csv_path}: no Text column")
+        texts = [normalize(row["Text"] or "", treaties) for row in reader]
+    return [text for text in texts if text]
+
+
+def quantize_components(components: npt.NDArray[Any]) -> dict[str, npt.NDArray[Any]]:
+    """SVD components (dimensions x terms) as int8 with one scale per component."""
+    scale = np.abs(components).max(axis=1) / 127
+    scale[scale == 0] = 1.0
+    return {
+        "components_int8": np.round(components / scale[:, None]).astype(np.int8),
+        "components_scale": scale.astype(np.float32),
+    }
+
+
+def train(
+    csv_path: Path,
+    out_dir: Path,
+    seed: int = 0,
+    dimensions: int | None = None,
+    min_df: int | None = None,
+) -> dict[str, Any]:
+    """Fit TF-IDF and the truncated SVD on the export's texts; write model and metadata.
+
+    dimensions, min_df: instead of `CONFIG`'s (for small samples).
+    Returns the metadata written to out_dir/metadata.json.
+    """
+    import sklearn  # type: ignore[import-untyped]
+    from sklearn.decomposition import TruncatedSVD  # type: ignore[import-untyped]
+    from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
+
+    texts = read_texts(csv_path)
+    dimensions = dimensions or CONFIG["dimensions"]
+    min_df = min_df or CONFIG["min_df"]
+    if len(texts) < dimensions * 2:
+        raise TrainSemanticError(
+            f"{csv_path}: {len(texts)} texts; need at least {dimensions * 2} to train "
+            f"{dimensions} dimensions"
+        )
+    vectorizer = TfidfVectorizer(
+        ngram_range=tuple(CONFIG["ngram_range"]),
+        min_df=min_df,
+        sublinear_tf=True,
+        token_pattern=r"\S+",
+        lowercase=False,
+        dtype=np.float64,
+    )
+    matrix = vectorizer.fit_transform(texts)
+    svd = TruncatedSVD(dimensions, random_state=seed).fit(matrix)
+    data_sha = file_sha256(csv_path)
+    metadata: dict[str, Any] = {
+        "format": MODEL_FORMAT,
+        "version": f"{MODEL_FORMAT}.0+data.{data_sha[:12]}.seed{seed}",
+        "data_file": csv_path.name,
+        "data_sha256": data_sha,
+        "seed": seed,
+        "texts": len(texts),
+        "terms": len(vectorizer.vocabulary_),
+        "dimensions": dimensions,
+        "min_df": min_df,
+        "ngram_range": CONFIG["ngram_range"],
+        "explained_variance": round(float(svd.explained_variance_ratio_.sum()), 4),
+        "sklearn": sklearn.__version__,
+    }
+    _write(
+        out_dir,
+        {
+            "vocab": vocabulary_blob(vectorizer.get_feature_names_out()),
+            "idf": vectorizer.idf_.astype(np.float32),
+            **quantize_components(svd.components_),
+        },
+        metadata,
+    )
+    return metadata
+
+
+def _write(out_dir: Path, arrays: dict[str, Any], metadata: dict[str, Any]) -> None:
+    """Model then metadata, each replaced whole (a reader never sees half a file)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=out_dir, suffix=".npz", delete=False) as handle:
+        np.savez_compressed(handle, **arrays)
+    os.chmod(handle.name, 0o644)
+    os.replace(handle.name, out_dir / MODEL_FILE)
+    temporary = out_dir / (METADATA_FILE + ".tmp")
+    temporary.write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    os.replace(temporary, out_dir / METADATA_FILE)
