@@ -6,6 +6,13 @@ misprints labelled with the paragraph meant). Compares (page, footnote, symbol, 
 as extracted, and after `resolve` against the paragraphs of A/HRC/28/15 parsed from its PDF.
 The baseline reads every "NNN.N" of the page text as one citation. Also prints the speed of
 find_citations over the Slovenia document set.
+
+Part 2, bare indices: bench/labels/g1923444_bare_citations.csv lists, as printed (read from the
+document by hand), every list of recommendations that A/HRC/WG.6/34/SVN/1 (Slovenia's 2019
+national report) cites by bare index ("Recommendations 22, 31–39" under a heading, "(Recommendation
+105)" in a note). In note 11 "101, 135, 136 in 137" is labelled as the four it means. Compares
+(page, footnote, paragraph) after resolving against A/HRC/28/15, whose recommendations are all in
+paragraph 115; the baseline is the citations without bare indices.
 Run: .venv/bin/python bench/bench_citations.py
 """
 
@@ -25,6 +32,8 @@ from pipeline.model import LoadedDocument
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 LABELS = Path(__file__).resolve().parent / "labels" / "g1925890_citations.csv"
+BARE_LABELS = Path(__file__).resolve().parent / "labels" / "g1923444_bare_citations.csv"
+BARE_DOCUMENT = "slovenia/cycle3/g1923444.pdf"
 DOCUMENT = "slovenia/cycle3/g1925890.pdf"
 CITED_REPORT = "slovenia/cycle2/g1423930.pdf"  # A/HRC/28/15
 TARGET = 0.97
@@ -100,6 +109,8 @@ def main() -> int:
     ok = min(recall, precision) >= TARGET
     print(f"target recall and precision >= {TARGET}: {'met' if ok else 'NOT met'}")
 
+    bench_bare(known)
+
     documents = [load_pdf(path) for path in sorted((SHARED / "slovenia").rglob("*.pdf"))]
     pages = sum(len(loaded.pages) for loaded in documents)
     start = time.perf_counter()
@@ -111,6 +122,35 @@ def main() -> int:
         f"loading not counted)"
     )
     return 0
+
+
+def bare_labels() -> Counter[tuple[int, str, str]]:
+    """(page, footnote, paragraph) -> how many times the national report cites it by index."""
+    expected: Counter[tuple[int, str, str]] = Counter()
+    with BARE_LABELS.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            for part in row["printed"].split(","):
+                low, _, high = part.strip().partition("–")
+                for number in range(int(low), int(high or low) + 1):
+                    expected[(int(row["page"]), row["footnote"], f"115.{number}")] += 1
+    return expected
+
+
+def bench_bare(known: set[str]) -> None:
+    expected = bare_labels()
+    document = load_pdf(SHARED / BARE_DOCUMENT)
+    print(f"\n{BARE_DOCUMENT}: {sum(expected.values())} labelled citations by bare index")
+    print(f"{'':36} {'recall':>7} {'precision':>9}")
+    for name, bare in (("without bare indices (before)", False), ("with bare indices", True)):
+        found: Counter[tuple[int, str, str]] = Counter()
+        for citation in find_citations(document, bare_indices=bare):
+            resolved = resolve(citation, known)
+            if citation.symbol is None and resolved:
+                found[(citation.page, citation.footnote or "", resolved[0])] += 1
+        recall, precision = scores(found, expected)  # type: ignore[arg-type]
+        print(f"{name:36} {recall:7.3f} {precision:9.3f}")
+    for key in sorted((expected - found) + (found - expected)):
+        print(f"  {'missed' if key in expected else 'extra '} {key}")
 
 
 if __name__ == "__main__":

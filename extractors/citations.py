@@ -48,6 +48,26 @@ PARAGRAPH_CUE = re.compile(r"\b(?:paras?\.|paragraphs?)\s*$", re.I)
 RECOMMENDATION_CUE = re.compile(
     r"\b(?:recom-?\s*mendations?|recs?\.)(?:\s+(?:nos?\.|numbers?))?\s*$", re.I
 )
+# "Recommendations 1–5, 14–16, 18, 43, 133" (a heading), "(recommendations 25 and 84)",
+# "implementing recommendation 43": a State's own report citing the previous review's
+# recommendations by their index in its list. Not "115.22" (dotted), "No. 19", "2014".
+_BARE = r"(?<![\w./])\d{1,3}(?![\d\w]|\.\d)"
+_BARE_ITEM = rf"{_BARE}(?:\s*[-–—‑−]\s*{_BARE})?"
+BARE_LIST = re.compile(
+    rf"\brecommendations?\s+(?P<list>{_BARE_ITEM}(?:\s*,\s*(?:and\s+)?{_BARE_ITEM}"
+    rf"|\s+(?:and|&)\s+{_BARE_ITEM})*)",
+    re.I,
+)
+BARE_ITEM = re.compile(rf"(?P<first>{_BARE})(?:\s*[-–—‑−]\s*(?P<last>{_BARE}))?")
+# "general recommendation 19" (CEDAW), "ILO Recommendation 200", "CM/Rec": other bodies' texts.
+_OTHER_BODY_BEFORE = re.compile(r"\b(?:general|ILO|Council\s+of\s+Europe)\s*$", re.I)
+# "... recommendation 2 of the Committee against Torture": another body's recommendation; not
+# "... of the second cycle", "... of the universal periodic review".
+_OF_ANOTHER_BODY = re.compile(
+    r"^\s*(?:of|by|from)\s+the\s+(?!(?:first|second|third|fourth|previous|last|UPR|"
+    r"universal|Working\s+Group\s+on\s+the\s+Universal|review|cycle)\b)",
+    re.I,
+)
 # "A/HRC/28/15": the symbol of a Working Group report (no addendum, no pre-session document).
 WG_REPORT_SYMBOL = re.compile(r"^A/HRC/\d{1,2}/\d{1,3}$")
 # "p. 2", "pp. 4–5", "page 27": page numbers.
@@ -132,11 +152,14 @@ class Citation:
     kind: Kind = "citation"
 
 
-def find_citations(document: LoadedDocument) -> list[Citation]:
+def find_citations(document: LoadedDocument, bare_indices: bool = False) -> list[Citation]:
     """Every recommendation cited by number in the document's body, footnotes and endnotes.
 
     Ranges are expanded into one citation per paragraph; a note's citations carry the body
-    sentence (or heading) that bears the note's marker as context.
+    sentence (or heading) that bears the note's marker as context. With `bare_indices` (for
+    the State's own reports), "Recommendations 22, 31–39" cites the previous review's
+    recommendations by their index: citations whose ref and only candidate is the index ("22"),
+    which `resolve` reads in a report whose recommendations all sit in one paragraph.
 
     Example: endnote 9 "For relevant recommendations, see A/HRC/28/15, paras. 115.22 and
     115.31–115.39." gives ten citations of A/HRC/28/15, the first with ref "115.22".
@@ -146,15 +169,18 @@ def find_citations(document: LoadedDocument) -> list[Citation]:
     sentences = _sentences(body)
     contexts = _marker_contexts(body, sentences)
     found: list[_Printed] = []
-    for start, end in sentences:
-        found.extend(_read(body, start, end, None, None))
+    bare: list[Citation] = []
+    spans = [(body, start, end, None, None) for start, end in sentences]
     for notes in (_Stream.of(footnote_lines), _Stream.of(endnote_lines)):
         for number, start, end in _notes(notes):
-            page = notes.page_at(start)
-            context = _context_for(contexts, number, page)
-            found.extend(_read(notes, start, end, number, context))
+            context = _context_for(contexts, number, notes.page_at(start))
+            spans.append((notes, start, end, number, context))
+    for stream, start, end, footnote, context in spans:
+        found.extend(_read(stream, start, end, footnote, context))
+        if bare_indices:
+            bare.extend(_read_bare(stream, start, end, footnote, context))
     heads = Counter((printed.symbol, printed.head) for printed in found)
-    return [citation for printed in found for citation in _expand(printed, heads)]
+    return [citation for printed in found for citation in _expand(printed, heads)] + bare
 
 
 def resolve(citation: Citation, known: set[str]) -> tuple[str, bool] | None:
@@ -163,7 +189,16 @@ def resolve(citation: Citation, known: set[str]) -> tuple[str, bool] | None:
 
 
 def resolve_readings(candidates: Sequence[str], known: set[str]) -> tuple[str, bool] | None:
-    """(paragraph, corrected) when exactly one reading is a known paragraph; never invents."""
+    """(paragraph, corrected) when exactly one reading is a known paragraph; never invents.
+
+    A bare index ("22") is the recommendation of that number when the report's
+    recommendations all sit in one paragraph ("115.22"); with two or more paragraphs (121.x
+    supported, 122.x noted) it is ambiguous and resolves to nothing.
+    """
+    if len(candidates) == 1 and "." not in candidates[0]:
+        heads = {paragraph.split(".")[0] for paragraph in known}
+        paragraph = f"{heads.pop()}.{candidates[0]}" if len(heads) == 1 else None
+        return (paragraph, False) if paragraph in known else None
     hits = [reading for reading in dict.fromkeys(candidates) if reading in known]
     if len(hits) != 1:
         return None
@@ -341,6 +376,34 @@ def _read(
         symbol = next((s for s in reversed(symbols) if WG_REPORT_SYMBOL.match(s)), None)
         for item in items:
             yield _Printed(item, stream, symbol, footnote, context, kind)
+
+
+def _read_bare(
+    stream: _Stream, start: int, end: int, footnote: str | None, context: str | None
+) -> Iterator[Citation]:
+    """Recommendations cited by bare index between start and end, one citation per index."""
+    text = stream.text
+    for listed in BARE_LIST.finditer(text, start, end):
+        before = text[max(start, listed.start() - CUE_WINDOW) : listed.start()]
+        if _OTHER_BODY_BEFORE.search(before) or _OF_ANOTHER_BODY.match(text[listed.end() : end]):
+            continue
+        symbols = [normalize_symbol(found.group()) for found in SYMBOL.finditer(before)]
+        symbol = next((s for s in reversed(symbols) if WG_REPORT_SYMBOL.match(s)), None)
+        for item in BARE_ITEM.finditer(text, listed.start("list"), listed.end("list")):
+            low = int(item.group("first"))
+            high = int(item.group("last") or low)
+            if not low <= high <= low + MAX_RANGE:
+                high = low
+            for number in range(low, high + 1):
+                yield Citation(
+                    symbol=symbol,
+                    ref=str(number),
+                    as_printed=stream.clean(item.start(), item.end()),
+                    page=stream.page_at(item.start()),
+                    footnote=footnote,
+                    context=context or stream.clean(start, end),
+                    candidates=(str(number),),
+                )
 
 
 def _kind(

@@ -210,7 +210,9 @@ def _citations(loaded: LoadedDocument, kind: str, symbol: str | None) -> tuple[C
     themselves), and an addendum's are its responses: only their citations of *other* reports
     by symbol count."""
     if kind not in ("wg_report", "addendum"):
-        return tuple(find_citations(loaded))
+        # Only the State's own report numbers the previous review's recommendations bare
+        # ("Recommendations 22, 31–39"); NGO reports number their own recommendations.
+        return tuple(find_citations(loaded, bare_indices=kind == "national_report"))
     # Most reports cite no other report by symbol: skip the full scan when none is printed.
     if not any(_OTHER_REPORT.search(page.text) for page in loaded.pages):
         return ()

@@ -226,3 +226,42 @@ def test_resolve_never_invents() -> None:
     assert resolve(swapped, {"115.119", "151.119"}) is None
     assert resolve(swapped, {"116.1"}) is None
     assert resolve(swapped, {"115.119"}) == ("115.119", True)
+
+
+def test_national_report_cites_previous_recommendations_by_bare_index() -> None:
+    # A/HRC/WG.6/34/SVN/1 pages 1-3: headings "Recommendations 1–5, 14–16, 18, 43, 133" (p. 2)
+    # and "Recommendations 22, 31–39" (p. 3), and "thus implementing recommendation 43" (p. 2).
+    loaded = load_pdf(FIXTURES / "svn2019_national_report_p1-3.pdf")
+    bare = [c for c in find_citations(loaded, bare_indices=True) if "." not in c.ref]
+    by_page = {(c.page, c.ref) for c in bare}
+    assert {(2, str(n)) for n in (1, 2, 3, 4, 5, 14, 15, 16, 18, 43, 133)} <= by_page
+    assert {(3, str(n)) for n in (22, *range(31, 40))} <= by_page
+    assert all(c.symbol is None and c.candidates == (c.ref,) for c in bare)
+    heading = next(c for c in bare if c.ref == "31")
+    assert heading.as_printed == "31–39"
+    assert "Institutional framework" in heading.context
+    assert [resolve(c, SLOVENIA_2014) for c in bare if c.ref == "22"] == [("115.22", False)]
+    # Off unless asked: other documents number their own recommendations.
+    assert not [c for c in find_citations(loaded) if "." not in c.ref]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In line with CEDAW general recommendation 19, the Act defines violence.",
+        "It follows recommendation 2 of the Committee against Torture.",
+        "The ILO Recommendation 200 concerning HIV and AIDS was applied.",
+        "In 2014, 35 recommendations were accepted.",
+        "Recommendations 115.22 and 115.31 were implemented.",
+    ],
+)
+def test_bare_index_needs_the_previous_review(text: str) -> None:
+    found = find_citations(document([body(text)]), bare_indices=True)
+    assert not [c for c in found if "." not in c.ref]
+
+
+def test_bare_index_of_a_report_with_two_recommendation_paragraphs_is_ambiguous() -> None:
+    (cited,) = find_citations(document([body("We implemented recommendation 22.")]), True)
+    two_paragraphs = {"121.22", "122.22"}
+    assert resolve(cited, two_paragraphs) is None
+    assert resolve(cited, {"115.21"}) is None  # not a known recommendation: nothing invented

@@ -50,3 +50,17 @@ def test_evidence_carries_the_sentence_that_bears_the_note(tmp_path: Path) -> No
     row = next(r for r in rows if r["recommendation_id"] == "A/HRC/28/15#115.22")
     assert row["kind"] == "citation" and row["type"] == "un_compilation"
     assert row["context"] == "III. National human rights framework"  # heading with marker 9
+
+
+def test_national_report_bare_indices_link_to_the_previous_review(tmp_path: Path) -> None:
+    national_report = fixture("svn2019_national_report_p1-3.pdf")  # A/HRC/WG.6/34/SVN/1
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths([national_report, REPORT], store, LoaderSettings(workers=1))
+        rows = store.evidence(RecFilter(state_under_review="Slovenia"))
+    heading = {
+        r["recommendation_id"]
+        for r in rows
+        if r["kind"] == "citation" and r["page"] == 3 and r["type"] == "national_report"
+    }
+    # "Recommendations 22, 31–39": the fixture report holds 115.1-115.30, so only 115.22 links.
+    assert heading == {"A/HRC/28/15#115.22"}
