@@ -54,6 +54,10 @@ def _fingerprint() -> str:
 
 CODE_VERSION = _fingerprint()
 TRANSIENT = (OSError, TimeoutError, sqlite3.OperationalError)
+EXPORT_KINDS = ("recommendations", "evidence", "clusters", "documents")
+EXPORT_FORMATS = ("csv", "jsonl")
+BUILT_STAMP = ".built-generation"
+"""In the reports folder: the index generation the outputs were last built from."""
 
 
 @dataclass
@@ -180,19 +184,38 @@ def cluster_task(index: str, states: set[str]) -> int:
 
 @flow(name="build_index")
 def build_index(config: Config, states: set[str] | None = None) -> list[str]:
-    """Bring the outputs up to date: clusters of the touched States, then the exports."""
+    """Bring the outputs up to date: clusters of the touched States, then the exports.
+
+    When the index has not changed since the outputs were last built (a night with no new
+    files, no import, no re-clustering), nothing is rewritten.
+    """
+    logger = get_run_logger()
     written = []
+    exports = [config.reports / f"{kind}.{fmt}" for kind in EXPORT_KINDS for fmt in EXPORT_FORMATS]
+    stamp = config.reports / BUILT_STAMP
     with index_lock(config.index, config.lock_timeout), Store(config.index) as store:
         if states:
             cluster_task(str(config.index), states)
-        for kind in ("recommendations", "evidence", "clusters", "documents"):
+        generation = str(store.generation())
+        report = config.reports / "html" / "index.html"
+        if (
+            stamp.is_file()
+            and stamp.read_text(encoding="utf-8").strip() == generation
+            and all(path.is_file() for path in [*exports, report])
+        ):
+            logger.info("index unchanged since the outputs were built: nothing to rewrite")
+            return []
+        for kind in EXPORT_KINDS:
             rows = records(store, kind)
-            for fmt in ("csv", "jsonl"):
+            for fmt in EXPORT_FORMATS:
                 target = config.reports / f"{kind}.{fmt}"
                 write_export(rows, fmt, kind, target)
                 written.append(str(target))
-        written.append(str(write_report(store, config.reports / "html", only=states or set())))
-    get_run_logger().info("wrote %s", ", ".join(written))
+        # The touched States' pages; all of them when the index changed outside this run
+        # (an import, a re-clustering) and it is not known which.
+        written.append(str(write_report(store, config.reports / "html", only=states or None)))
+        stamp.write_text(generation + "\n", encoding="utf-8")
+    logger.info("wrote %s", ", ".join(written))
     return written
 
 

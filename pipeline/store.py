@@ -255,14 +255,27 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error. A transaction that changed
+        rows also bumps the index's `generation`."""
         self.db.execute("BEGIN IMMEDIATE")
+        before = self.db.total_changes
         try:
             yield self.db
+            if self.db.total_changes != before:
+                self.db.execute(
+                    "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) "
+                    "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+                )
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
+
+    def generation(self) -> int:
+        """A number that changes whenever the index's content does (0 for a new index):
+        outputs built at one generation are up to date while it stays the same."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return int(row[0]) if row else 0
 
     def _migrate(self) -> None:
         with self.transaction() as db:
@@ -273,6 +286,8 @@ class Store:
                 raise RuntimeError(
                     f"{self.path} was written by a newer uprdex (schema {version}); upgrade uprdex"
                 )
+            if version == SCHEMA_VERSION:
+                return
             for script in _MIGRATIONS[version:]:
                 for statement in _statements(script):
                     db.execute(statement)

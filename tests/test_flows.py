@@ -20,8 +20,10 @@ from prefect.testing.utilities import prefect_test_harness
 
 import flows.nightly
 from flows.nightly import ingest_inbox, nightly
+from pipeline.clusters import ClusterSettings
 from pipeline.config import Config
 from pipeline.ingest import extract_file
+from pipeline.store import Store
 
 GOOD = ["slovenia2014_recs.pdf", "andorra2011_recs.pdf"]
 
@@ -67,13 +69,21 @@ def test_flow_indexes_the_inbox_and_a_rerun_does_no_work(tmp_path: Path) -> None
     paths = _workspace(tmp_path)
     first = nightly(**paths)
     rows = _rows(paths["index"])
+    export = Path(paths["reports"], "recommendations.jsonl")
+    built = export.stat().st_mtime_ns
     second = nightly(**paths)
     assert sorted(Path(p).name for p in first.indexed) == sorted(GOOD)
     assert rows == 32
     assert (second.indexed, second.skipped) == ([], 2)
     assert _rows(paths["index"]) == rows
-    exported = Path(paths["reports"], "recommendations.jsonl").read_text(encoding="utf-8")
-    assert len(exported.splitlines()) == rows
+    assert len(export.read_text(encoding="utf-8").splitlines()) == rows
+    # Nothing changed: the outputs are not rewritten.
+    assert second.exports == [] and export.stat().st_mtime_ns == built
+    # A change made outside the flow (re-clustering by words only) is picked up next night.
+    with Store(Path(paths["index"])) as store:
+        store.update_clusters(ClusterSettings(semantic_weight=0, threshold=74, floor=54))
+    third = nightly(**paths)
+    assert str(export) in third.exports and export.stat().st_mtime_ns != built
 
 
 def test_corrupt_file_is_quarantined_while_the_others_are_indexed(tmp_path: Path) -> None:
