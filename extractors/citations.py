@@ -170,7 +170,9 @@ def find_citations(document: LoadedDocument, bare_indices: bool = False) -> list
     contexts = _marker_contexts(body, sentences)
     found: list[_Printed] = []
     bare: list[Citation] = []
-    spans = [(body, start, end, None, None) for start, end in sentences]
+    spans: list[tuple[_Stream, int, int, str | None, str | None]] = [
+        (body, start, end, None, None) for start, end in sentences
+    ]
     for notes in (_Stream.of(footnote_lines), _Stream.of(endnote_lines)):
         for number, start, end in _notes(notes):
             context = _context_for(contexts, number, notes.page_at(start))
