@@ -87,12 +87,16 @@ def main(argv: list[str] | None = None) -> int:
     classes = list(model.classes)
     gold = label_matrix(split.test, classes)
     texts = [r.text for r in split.test]
-    ours = f1_scores(gold, (model.scores(texts) >= model.thresholds).astype(np.int8), classes)
+    ours = f1_scores(gold, model.select(texts).astype(np.int8), classes)
     started = time.perf_counter()
     baseline = baseline_scores(_merge([*split.train, *split.validation]), split.test, classes)
     baseline_seconds = time.perf_counter() - started
 
     print(f"model {model.version} ({model_dir})")
+    print(
+        f"decision rule: margin thresholds {np.unique(model.margin_thresholds.round(4)).tolist()}, "
+        f"at least one theme within {model.at_least_one_margin} of its threshold"
+    )
     print(
         f"split by review, seed {seed}: reviews {split.reviews}, recommendations {sizes} "
         "(deduplicated; no text in two parts)"

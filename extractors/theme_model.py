@@ -5,8 +5,8 @@ issues) and shipped in data/models/themes/ as plain arrays, never as a pickle:
 
 - model.npz: the two TF-IDF vocabularies (word 1-2 grams and character 2-5 grams, as UTF-8
   text, one term per line, in column order), their idf vectors, the linear weights (int8 with
-  one scale per theme, one column per theme), biases, the per-theme thresholds and the
-  per-theme Platt calibration (a, b) fitted on the validation split;
+  one scale per theme, one column per theme), biases, the thresholds (on the margin and in
+  the score scale) and the per-theme Platt calibration (a, b) fitted on the validation split;
 - metadata.json: version, classes, training data sha256, seed, split and measured scores.
 
 Prediction rebuilds the TF-IDF features with the same analyzers scikit-learn used at training
@@ -14,10 +14,12 @@ Prediction rebuilds the TF-IDF features with the same analyzers scikit-learn use
 idf, l2 norm per block) and takes one sparse-dense matrix product: scikit-learn is not needed at
 run time.
 
-A theme is returned when its score reaches its threshold. The score is the Platt-calibrated
-probability of the theme (logistic of a * margin + b, fitted on validation), so scores from
-different themes are comparable; the thresholds are stored in the same scale, so a theme may be
-returned with a score somewhat below 0.5 when its threshold is lower.
+A theme is returned when its margin reaches its threshold. Every UPR Info recommendation has at
+least one issue, so a text with no theme at its threshold gets its best theme (the one least
+below its threshold) when that margin is at most `at_least_one_margin` below the threshold
+(recorded in metadata; chosen on the validation reviews). The score shown is the
+Platt-calibrated probability of the theme (logistic of a * margin + b, fitted on validation), so
+scores from different themes are comparable; a theme may be returned with a score below 0.5.
 
 Example:
     >>> model = ThemeModel.load()
@@ -31,9 +33,7 @@ import json
 import math
 import re
 import threading
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ from scipy import sparse  # type: ignore[import-untyped]
 
 from pipeline.errors import UprdexError
 from pipeline.settings import DATA_DIR
+from pipeline.tfidf import TfidfBlock, vocabulary_from_blob
 
 __all__ = [
     "DEFAULT_MODEL_DIR",
@@ -53,6 +54,7 @@ __all__ = [
     "ThemeModelError",
     "char_ngrams",
     "normalize_text",
+    "select_themes",
     "word_ngrams",
 ]
 
@@ -61,13 +63,14 @@ DEFAULT_MODEL_DIR = DATA_DIR / "models" / "themes"
 
 MODEL_FILE = "model.npz"
 METADATA_FILE = "metadata.json"
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2
 """Layout of model.npz; bumped when the arrays or the analyzers change."""
 
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 _BATCH = 2048
 
 FloatArray = npt.NDArray[np.float32]
+BoolArray = npt.NDArray[np.bool_]
 
 
 class ThemeModelError(UprdexError, ValueError):
@@ -77,6 +80,26 @@ class ThemeModelError(UprdexError, ValueError):
 def normalize_text(text: str) -> str:
     """The text the analyzers see: lower case, every whitespace run a single space."""
     return " ".join(text.lower().split())
+
+
+def select_themes(
+    margins: npt.NDArray[np.floating[Any]],
+    thresholds: npt.NDArray[np.floating[Any]],
+    at_least_one_margin: float | None,
+) -> BoolArray:
+    """Themes at or above their margin threshold, plus the best one for a row with none.
+
+    The best theme of a row is the one furthest above (or least below) its threshold; it is
+    added only when it is at most `at_least_one_margin` below it (None: never).
+    """
+    gap = margins - thresholds
+    selected: BoolArray = gap >= 0
+    if at_least_one_margin is not None:
+        empty = np.flatnonzero(~selected.any(axis=1))
+        best = gap[empty].argmax(axis=1)
+        close = gap[empty, best] >= -at_least_one_margin
+        selected[empty[close], best[close]] = True
+    return selected
 
 
 def word_ngrams(text: str, ngram_range: tuple[int, int] = (1, 2)) -> list[str]:
@@ -99,42 +122,6 @@ def char_ngrams(text: str, ngram_range: tuple[int, int] = (2, 5)) -> list[str]:
     return grams
 
 
-@dataclass(frozen=True, slots=True)
-class _Block:
-    """One TF-IDF block: its analyzer, vocabulary (term -> column) and idf."""
-
-    analyzer: Callable[[str], list[str]]
-    vocabulary: dict[str, int]
-    idf: npt.NDArray[np.float64]
-
-    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """Sublinear-tf, idf-weighted, l2-normalized rows, one per (normalized) text."""
-        vocabulary = self.vocabulary
-        indptr = [0]
-        indices: list[int] = []
-        counts: list[int] = []
-        for text in texts:
-            for term, count in Counter(self.analyzer(text)).items():
-                column = vocabulary.get(term)
-                if column is not None:
-                    indices.append(column)
-                    counts.append(count)
-            indptr.append(len(indices))
-        cols = np.asarray(indices, dtype=np.int64)
-        data = (1.0 + np.log(np.asarray(counts, dtype=np.float64))) * self.idf[cols]
-        ptr = np.asarray(indptr, dtype=np.int64)
-        lengths = np.diff(ptr)
-        rows = np.repeat(np.arange(len(texts)), lengths)
-        norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=len(texts)))
-        data /= np.where(norms > 0, norms, 1.0)[rows]
-        return sparse.csr_matrix((data, cols, ptr), shape=(len(texts), len(self.idf)))
-
-
-def _vocabulary(blob: npt.NDArray[np.uint8]) -> dict[str, int]:
-    terms = blob.tobytes().decode("utf-8").split("\n") if blob.size else []
-    return {term: column for column, term in enumerate(terms)}
-
-
 _CACHE: dict[Path, ThemeModel] = {}
 _CACHE_LOCK = threading.Lock()
 
@@ -146,11 +133,12 @@ class ThemeModel:
         self,
         *,
         classes: Sequence[str],
-        blocks: Sequence[_Block],
+        blocks: Sequence[TfidfBlock],
         weights: FloatArray,
         bias: FloatArray,
         platt_a: FloatArray,
         platt_b: FloatArray,
+        margin_thresholds: FloatArray,
         thresholds: FloatArray,
         metadata: dict[str, Any],
     ) -> None:
@@ -160,7 +148,12 @@ class ThemeModel:
             raise ThemeModelError(
                 f"weights are {weights.shape}, expected ({n_features}, {n_classes})"
             )
-        for name, array in (("bias", bias), ("platt", platt_a), ("thresholds", thresholds)):
+        for name, array in (
+            ("bias", bias),
+            ("platt", platt_a),
+            ("margin_thresholds", margin_thresholds),
+            ("thresholds", thresholds),
+        ):
             if array.shape != (n_classes,):
                 raise ThemeModelError(f"{name} has shape {array.shape}, expected ({n_classes},)")
         self.classes: tuple[str, ...] = tuple(classes)
@@ -169,8 +162,13 @@ class ThemeModel:
         self._bias = bias
         self._platt_a = platt_a
         self._platt_b = platt_b
+        self.margin_thresholds = margin_thresholds
         self.thresholds = thresholds
         self.metadata = metadata
+        rule = metadata.get("at_least_one", {})
+        self.at_least_one_margin: float | None = (
+            float(rule["margin"]) if rule.get("enabled") else None
+        )
 
     @property
     def version(self) -> str:
@@ -211,14 +209,14 @@ class ThemeModel:
         try:
             with np.load(model_path, allow_pickle=False) as arrays:
                 blocks = [
-                    _Block(
+                    TfidfBlock(
                         lambda text: word_ngrams(text, (word_range[0], word_range[1])),
-                        _vocabulary(arrays["word_vocab"]),
+                        vocabulary_from_blob(arrays["word_vocab"]),
                         arrays["word_idf"].astype(np.float64),
                     ),
-                    _Block(
+                    TfidfBlock(
                         lambda text: char_ngrams(text, (char_range[0], char_range[1])),
-                        _vocabulary(arrays["char_vocab"]),
+                        vocabulary_from_blob(arrays["char_vocab"]),
                         arrays["char_idf"].astype(np.float64),
                     ),
                 ]
@@ -231,6 +229,7 @@ class ThemeModel:
                     bias=arrays["bias"].astype(np.float32),
                     platt_a=arrays["platt_a"].astype(np.float32),
                     platt_b=arrays["platt_b"].astype(np.float32),
+                    margin_thresholds=arrays["margin_thresholds"].astype(np.float32),
                     thresholds=arrays["thresholds"].astype(np.float32),
                     metadata=metadata,
                 )
@@ -253,21 +252,29 @@ class ThemeModel:
 
     def scores(self, texts: Sequence[str]) -> FloatArray:
         """Calibrated probability of every class for every text."""
-        margins = self.decision(texts)
+        return self._calibrate(self.decision(texts))
+
+    def _calibrate(self, margins: FloatArray) -> FloatArray:
         return _sigmoid(margins * self._platt_a + self._platt_b)
 
+    def select(self, texts: Sequence[str]) -> BoolArray:
+        """The 0/1 theme matrix that `predict` returns as names (blank texts included)."""
+        return select_themes(self.decision(texts), self.margin_thresholds, self.at_least_one_margin)
+
     def predict(self, texts: Sequence[str]) -> list[list[tuple[str, float]]]:
-        """The themes of each text at or above their threshold, best first, with their score.
+        """The themes of each text (see the module docstring), best first, with their score.
 
         A blank text has no theme.
         """
-        probabilities = self.scores(texts)
+        margins = self.decision(texts)
+        selected = select_themes(margins, self.margin_thresholds, self.at_least_one_margin)
+        probabilities = self._calibrate(margins)
         result: list[list[tuple[str, float]]] = []
-        for text, row in zip(texts, probabilities, strict=True):
+        for text, row, chosen in zip(texts, probabilities, selected, strict=True):
             if not text.strip():
                 result.append([])
                 continue
-            hits = np.flatnonzero(row >= self.thresholds)
+            hits = np.flatnonzero(chosen)
             ordered = hits[np.argsort(-row[hits], kind="stable")]
             result.append([(self.classes[i], round(float(row[i]), 4)) for i in ordered])
         return result

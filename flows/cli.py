@@ -435,8 +435,8 @@ def report(state_under_review: str | None, out_dir: Path | None, index: Path | N
 def train_themes(csv_file: Path, out_dir: Path | None, seed: int) -> None:
     """Train the theme classifier on a UPR Info export (CSV with Text, Issue, To, Session).
 
-    Splits by review (never by row), tunes per-theme thresholds on the validation reviews and
-    prints the held-out scores beside a TF-IDF + logistic regression baseline. Needs the
+    Splits by review (never by row), tunes the decision threshold on the validation reviews
+    and prints the held-out scores beside a TF-IDF + logistic regression baseline. Needs the
     training extra (scikit-learn); the same data and seed rebuild the same model.
     """
     from extractors.theme_model import DEFAULT_MODEL_DIR

@@ -18,6 +18,7 @@ from extractors.theme_model import (
     ThemeModelError,
     char_ngrams,
     normalize_text,
+    select_themes,
     word_ngrams,
 )
 
@@ -96,6 +97,34 @@ def test_predictions_are_stable(shipped: ThemeModel) -> None:
     assert shipped.predict([*texts, "", "   "])[:5] == first
     assert shipped.predict([]) == []
     assert shipped.labels([""]) == [[]]
+
+
+def test_select_themes_gives_an_empty_row_its_best_theme_only_when_close() -> None:
+    thresholds = np.array([-0.25, -0.25, 0.1])
+    margins = np.array(
+        [
+            [-0.40, -0.30, 0.00],  # none at threshold; best gap -0.05 (theme 1): rescued
+            [-0.60, -0.90, -0.30],  # best gap -0.35: too far, stays empty
+            [0.20, -0.30, 0.15],  # two themes at threshold: untouched
+        ]
+    )
+    rescued = select_themes(margins, thresholds, 0.15)
+    assert rescued.tolist() == [[False, True, False], [False, False, False], [True, False, True]]
+    plain = select_themes(margins, thresholds, None)
+    assert plain.tolist() == [[False, False, False], [False, False, False], [True, False, True]]
+
+
+def test_text_with_no_strong_theme_still_gets_its_best_one(shipped: ThemeModel) -> None:
+    # No theme reaches its threshold for these; only the first is close enough to be rescued.
+    texts = ["Continue to make progress", "Keep up the good work"]
+    rule = shipped.metadata["at_least_one"]
+    assert rule["enabled"] and shipped.at_least_one_margin == rule["margin"]
+    gaps = shipped.decision(texts) - shipped.margin_thresholds
+    assert (gaps < 0).all()
+    assert gaps[0].max() >= -rule["margin"] > gaps[1].max()
+    close, far = shipped.predict(texts)
+    assert [name for name, _ in close] == [shipped.classes[int(gaps[0].argmax())]]
+    assert far == []
 
 
 def test_runtime_features_match_scikit_learn() -> None:
