@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import threading
 from collections.abc import Iterable, Sequence
@@ -124,6 +125,16 @@ def char_ngrams(text: str, ngram_range: tuple[int, int] = (2, 5)) -> list[str]:
 
 _CACHE: dict[Path, ThemeModel] = {}
 _CACHE_LOCK = threading.Lock()
+
+
+def _new_lock_in_child() -> None:
+    # A document worker is forked while other threads run; one of them may hold the lock at
+    # that moment, and the child would wait for it forever.
+    global _CACHE_LOCK
+    _CACHE_LOCK = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_lock_in_child)
 
 
 class ThemeModel:

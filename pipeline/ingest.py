@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -332,11 +333,25 @@ def extract_isolated(path: Path, settings: LoaderSettings | None = None) -> Extr
 
 
 def _warm_up() -> None:
-    """Load the shared tables once in the parent, so that forked children inherit them."""
-    load_vocabulary()
-    load_states()
-    ThemeTagger().tag("warm up")
-    ThemeModel.load()
+    """Load the shared tables once in the parent, so that forked children inherit them.
+
+    Once and under a lock: the flow's threads fork workers while others may still be here, and
+    a child must not inherit a loader's half-held lock.
+    """
+    global _warmed
+    if _warmed:
+        return
+    with _WARM_LOCK:
+        if not _warmed:
+            load_vocabulary()
+            load_states()
+            ThemeTagger().tag("warm up")
+            ThemeModel.load()
+            _warmed = True
+
+
+_WARM_LOCK = threading.Lock()
+_warmed = False
 
 
 def _over_budget(

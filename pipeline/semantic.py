@@ -28,6 +28,7 @@ Example:
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -79,6 +80,16 @@ def stem_ngrams(text: str, ngram_range: tuple[int, int] = (1, 2)) -> list[str]:
 
 _CACHE: dict[Path, SemanticModel] = {}
 _CACHE_LOCK = threading.Lock()
+
+
+def _new_lock_in_child() -> None:
+    # A document worker is forked while other threads run; one of them may hold the lock at
+    # that moment, and the child would wait for it forever.
+    global _CACHE_LOCK
+    _CACHE_LOCK = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_lock_in_child)
 
 
 class SemanticModel:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
+import threading
 import time
+
+import pytest
 
 from pipeline.sandbox import map_isolated
 
@@ -34,3 +38,31 @@ def test_each_failure_is_reported_and_the_batch_goes_on() -> None:
     assert outcomes["bomb"].failure == "memory"
     assert outcomes["crash"].failure == "crash"
     assert outcomes["bug"].failure == "error" and "unexpected" in outcomes["bug"].detail
+
+
+@pytest.mark.parametrize("module", ["extractors.theme_model", "pipeline.semantic"])
+def test_a_model_lock_held_by_another_thread_at_fork_does_not_hang_the_worker(
+    module: str,
+) -> None:
+    # The flow's threads fork document workers while other threads run: a worker must not
+    # inherit a model cache lock that another thread holds at that moment.
+    loaded = importlib.import_module(module)
+    model = (loaded.ThemeModel if hasattr(loaded, "ThemeModel") else loaded.SemanticModel).load()
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with loaded._CACHE_LOCK:
+            held.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait()
+    try:
+        outcomes = list(
+            map_isolated(lambda _: type(model).load().version, [1], 1, timeout=15, memory_mb=0)
+        )
+    finally:
+        release.set()
+        holder.join()
+    assert [(o.result, o.failure) for o in outcomes] == [(model.version, None)]
