@@ -737,6 +737,10 @@ class Store:
         if row is None:
             return ClusterSettings()
         values = json.loads(row[0])
+        if "semantic_weight" not in values:
+            # Stored before clusters used meaning: those were the word-only defaults of the
+            # time, so the current defaults replace them.
+            return ClusterSettings()
         return ClusterSettings(**values)
 
     def update_clusters(

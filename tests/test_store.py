@@ -8,6 +8,7 @@ from pathlib import Path
 
 from conftest import fixture
 
+from pipeline.clusters import ClusterSettings
 from pipeline.ingest import ingest_paths
 from pipeline.settings import LoaderSettings
 from pipeline.store import SCHEMA_VERSION, RecFilter, Store
@@ -138,3 +139,26 @@ def test_themes_come_from_the_classifier_with_keywords_as_explanation(tmp_path: 
     model = [hit["theme"] for hit in rec["theme_hits"] if hit["method"] == "model"]
     assert rec["themes"] and set(rec["themes"]) == set(model)
     assert "International instruments" in rec["themes"]  # "Ratify ICRMW"
+
+
+def test_generation_changes_with_content_only(tmp_path: Path) -> None:
+    index = tmp_path / "index.sqlite"
+    with Store(index) as store:
+        empty = store.generation()
+    with Store(index) as store:  # reopening writes nothing
+        assert store.generation() == empty
+        ingest_paths([fixture("andorra2011_recs.pdf")], store, LoaderSettings(workers=1))
+        after_ingest = store.generation()
+        assert after_ingest > empty
+        ingest_paths([fixture("andorra2011_recs.pdf")], store, LoaderSettings(workers=1))
+        assert store.generation() == after_ingest  # the same file again changes nothing
+
+
+def test_cluster_settings_stored_before_meaning_give_way_to_the_defaults(tmp_path: Path) -> None:
+    with Store(tmp_path / "index.sqlite") as store:
+        old = '{"threshold": 74, "scorer": "token_set_ratio", "scope": "state", "floor": 54}'
+        with store.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('cluster_settings', ?)", (old,))
+        assert store.cluster_settings() == ClusterSettings()
+        store.update_clusters(ClusterSettings(threshold=60, floor=50))
+        assert store.cluster_settings() == ClusterSettings(threshold=60, floor=50)
