@@ -35,9 +35,9 @@ SCORER_NAMES = ("token_set_ratio", "token_sort_ratio", "WRatio", "ratio")
 """token_ratio (= max of set and sort) scores as token_set_ratio, QRatio as ratio: left out."""
 THRESHOLDS = (60, 65, 70, 74, 78, 82, 86, 90)
 FLOOR_GAPS = (None, 10, 20)
+"""floor = threshold - gap; None is complete linkage (floor = threshold)."""
 SEMANTIC_WEIGHTS = (0.4, 0.5, 0.6, 0.7, 0.8)
 SEMANTIC_THRESHOLDS = (45.0, 50.0, 52.5, 55.0, 57.5, 60.0, 65.0)
-"""floor = threshold - gap; None is complete linkage (floor = threshold)."""
 SAMPLE = 3_000
 HELD_OUT = ("Slovenia", 20)
 
@@ -208,7 +208,7 @@ def split_half(items: list[ClusterItem], gold: dict[str, tuple[str, str]]) -> No
         "\nsplit-half check (settings chosen on one half of the gold clusters, scored on the other)"
     )
     for chosen_on, scored_on in ((0, 1), (1, 0)):
-        scores: dict[tuple[float, float], tuple[float, float, float]] = {}
+        scores: dict[tuple[float, float, int], tuple[float, float, float]] = {}
         for weight in SEMANTIC_WEIGHTS:
             for threshold in SEMANTIC_THRESHOLDS:
                 settings = ClusterSettings(

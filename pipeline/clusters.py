@@ -92,7 +92,10 @@ class ClusterSettings:
     max_df: blocking: a word or word pair found in more than `max_df` distinct texts of one
     scope is too common to propose candidate pairs (higher finds more pairs and costs more).
     dense_limit: scopes with at most this many distinct texts compare every pair (one State's
-    recommendations); larger ones (scope "all") compare only the pairs blocking proposes.
+    recommendations); larger ones (scope "all") compare only the pairs blocking proposes. With
+    `semantic_weight` 0 every scope compares only blocking's pairs (words alone cannot score
+    two texts that share no rare word). A text the model knows no word of is scored on words
+    alone.
     treaties: treaty table to use instead of the shipped data/treaties.csv.
     similarity_model: similarity model folder instead of the shipped data/models/similarity.
 
@@ -658,6 +661,11 @@ class _Similarity:
             if self.weight > 0 and texts
             else None
         )
+        self.known = (
+            np.zeros(len(texts), dtype=bool)
+            if self.vectors is None
+            else np.abs(self.vectors).sum(axis=1) > 0
+        )
         self.treaties = [frozenset(t for t in text.split() if t in treaties.keys) for text in texts]
 
     def pairs(self, pairs: npt.NDArray[np.int64], cutoff: float) -> npt.NDArray[np.float32]:
@@ -668,11 +676,13 @@ class _Similarity:
         if self.vectors is None:
             scores[:] = self._words(pairs, cutoff)
         else:
-            meaning = self.weight * 100 * np.clip(_row_dots(self.vectors, pairs), 0, 1)
+            # A text the model knows no word of has no meaning vector: words alone score it.
+            weight = np.where(self.known[pairs[:, 0]] & self.known[pairs[:, 1]], self.weight, 0)
+            meaning = weight * 100 * np.clip(_row_dots(self.vectors, pairs), 0, 1)
             # Only pairs that could reach the cutoff with a perfect word score are scored.
-            hopeful = np.nonzero(meaning + (1 - self.weight) * 100 >= cutoff)[0]
+            hopeful = np.nonzero(meaning + (1 - weight) * 100 >= cutoff)[0]
             words = self._words(pairs[hopeful], 0)
-            combined = (1 - self.weight) * words + meaning[hopeful]
+            combined = (1 - weight[hopeful]) * words + meaning[hopeful]
             scores[hopeful] = np.where(combined >= cutoff, combined, 0)
         # "Ratify the CED" and "Ratify the ICRMW" are 80% the same words and different asks.
         names = np.array([bool(t) for t in self.treaties])
@@ -699,17 +709,21 @@ class _Similarity:
         if self.vectors is None:
             return words
         vectors = self.vectors[list(nodes)]
+        known = self.known[list(nodes)]
+        weight = np.where(known[:, None] & known[None, :], self.weight, 0)
         cosine = np.clip(vectors @ vectors.T, 0, 1)
-        mixed: npt.NDArray[np.float32] = (
-            (1 - self.weight) * words + self.weight * 100 * cosine
-        ).astype(np.float32)
+        mixed: npt.NDArray[np.float32] = ((1 - weight) * words + weight * 100 * cosine).astype(
+            np.float32
+        )
         return mixed
 
 
 def similarity(a: str, b: str, settings: ClusterSettings | None = None) -> float:
-    """How alike two recommendations are (0-100), as `cluster` scores them with `settings`.
+    """How alike two recommendations are (0-100), as `cluster` scores a pair it compares.
 
-    0 when they name different treaties. For explaining a cluster, or why two asks are apart.
+    0 when they name different treaties. For explaining a cluster, or why two asks are apart
+    (`cluster` compares only the pairs of one scope, and across all States only those that
+    blocking proposes).
     """
     settings = settings or ClusterSettings()
     treaties = load_treaties(settings.treaties)

@@ -28,8 +28,6 @@ Example:
 from __future__ import annotations
 
 import json
-import os
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -38,6 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from pipeline.errors import UprdexError
+from pipeline.model_cache import ModelCache
 from pipeline.settings import DATA_DIR
 from pipeline.tfidf import TfidfBlock, vocabulary_from_blob
 
@@ -78,20 +77,6 @@ def stem_ngrams(text: str, ngram_range: tuple[int, int] = (1, 2)) -> list[str]:
     return grams
 
 
-_CACHE: dict[Path, SemanticModel] = {}
-_CACHE_LOCK = threading.Lock()
-
-
-def _new_lock_in_child() -> None:
-    # A document worker is forked while other threads run; one of them may hold the lock at
-    # that moment, and the child would wait for it forever.
-    global _CACHE_LOCK
-    _CACHE_LOCK = threading.Lock()
-
-
-os.register_at_fork(after_in_child=_new_lock_in_child)
-
-
 class SemanticModel:
     """Normalized recommendation texts -> unit vectors whose dot product is their similarity."""
 
@@ -113,13 +98,7 @@ class SemanticModel:
     @classmethod
     def load(cls, path: Path | None = None) -> SemanticModel:
         """The model in `path` (default: the shipped one), read once per process and cached."""
-        directory = (path or DEFAULT_MODEL_DIR).resolve()
-        with _CACHE_LOCK:
-            model = _CACHE.get(directory)
-            if model is None:
-                model = cls._read(directory)
-                _CACHE[directory] = model
-            return model
+        return _MODELS.get(path or DEFAULT_MODEL_DIR)
 
     @classmethod
     def _read(cls, directory: Path) -> SemanticModel:
@@ -139,8 +118,8 @@ class SemanticModel:
                 f"{metadata_path}: model format {metadata.get('format')!r} is not "
                 f"{MODEL_FORMAT}; retrain with this version of uprdex"
             )
-        low, high = (int(n) for n in metadata["ngram_range"])
         try:
+            low, high = (int(n) for n in metadata["ngram_range"])
             with np.load(model_path, allow_pickle=False) as arrays:
                 block = TfidfBlock(
                     lambda text: stem_ngrams(text, (low, high)),
@@ -151,8 +130,8 @@ class SemanticModel:
                     arrays["components_int8"].astype(np.float32)
                     * arrays["components_scale"][:, None]
                 ).astype(np.float32)
-        except (OSError, KeyError, ValueError) as exc:
-            raise SemanticModelError(f"{model_path}: unreadable model ({exc})") from exc
+        except (OSError, KeyError, TypeError, ValueError) as exc:
+            raise SemanticModelError(f"{model_path}: unreadable model ({exc!r})") from exc
         if components.shape[1] != len(block.idf) or len(block.vocabulary) != len(block.idf):
             raise SemanticModelError(f"{model_path}: vocabulary, idf and components disagree")
         return cls(block, components, metadata)
@@ -167,3 +146,6 @@ class SemanticModel:
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         np.divide(out, norms, out=out, where=norms > 0)
         return out
+
+
+_MODELS: ModelCache[SemanticModel] = ModelCache(SemanticModel._read)

@@ -36,10 +36,12 @@ from pipeline.train_themes import file_sha256
 __all__ = ["CONFIG", "TrainSemanticError", "quantize_components", "read_texts", "train"]
 
 CONFIG: dict[str, Any] = {
+    "revision": 2,
     "dimensions": 400,
     "min_df": 10,
     "ngram_range": [1, 2],
 }
+"""revision: the training procedure, in the model version (2: each distinct text counted once)."""
 
 
 class TrainSemanticError(UprdexError, ValueError):
@@ -47,13 +49,17 @@ class TrainSemanticError(UprdexError, ValueError):
 
 
 def read_texts(csv_path: Path) -> list[str]:
-    """Every row's recommendation (the Text column) normalized for matching; empty ones dropped."""
+    """The distinct recommendations (Text column) normalized for matching, in file order.
+
+    The export repeats a text once per recommending State; counting it once keeps a joint
+    recommendation from weighing more than others in the model.
+    """
     treaties = load_treaties()
     with csv_path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         if "Text" not in (reader.fieldnames or []):
             raise TrainSemanticError(f"{csv_path}: no Text column")
-        texts = [normalize(row["Text"] or "", treaties) for row in reader]
+        texts = dict.fromkeys(normalize(row["Text"] or "", treaties) for row in reader)
     return [text for text in texts if text]
 
 
@@ -84,8 +90,8 @@ def train(
     from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
 
     texts = read_texts(csv_path)
-    dimensions = dimensions or CONFIG["dimensions"]
-    min_df = min_df or CONFIG["min_df"]
+    dimensions = CONFIG["dimensions"] if dimensions is None else dimensions
+    min_df = CONFIG["min_df"] if min_df is None else min_df
     if len(texts) < dimensions * 2:
         raise TrainSemanticError(
             f"{csv_path}: {len(texts)} texts; need at least {dimensions * 2} to train "
@@ -104,7 +110,7 @@ def train(
     data_sha = file_sha256(csv_path)
     metadata: dict[str, Any] = {
         "format": MODEL_FORMAT,
-        "version": f"{MODEL_FORMAT}.0+data.{data_sha[:12]}.seed{seed}",
+        "version": f"{MODEL_FORMAT}.{CONFIG['revision']}+data.{data_sha[:12]}.seed{seed}",
         "data_file": csv_path.name,
         "data_sha256": data_sha,
         "seed": seed,
@@ -132,7 +138,11 @@ def _write(out_dir: Path, arrays: dict[str, Any], metadata: dict[str, Any]) -> N
     """Model then metadata, each replaced whole (a reader never sees half a file)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=out_dir, suffix=".npz", delete=False) as handle:
-        np.savez_compressed(handle, **arrays)
+        try:
+            np.savez_compressed(handle, **arrays)
+        except BaseException:
+            os.unlink(handle.name)
+            raise
     os.chmod(handle.name, 0o644)
     os.replace(handle.name, out_dir / MODEL_FILE)
     temporary = out_dir / (METADATA_FILE + ".tmp")

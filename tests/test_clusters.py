@@ -216,6 +216,11 @@ def test_same_ask_in_other_words_clusters_by_meaning() -> None:
     assert similarity(measures.text, sign_language.text) < ClusterSettings().min_pair
 
 
+def test_text_the_model_does_not_know_is_scored_on_words() -> None:
+    # No word the similarity model knows (a name, a typo): no meaning vector to compare.
+    assert similarity("Zorblax frobnicator", "Zorblax frobnicator now") == 100
+
+
 def test_meaning_does_not_join_different_treaties() -> None:
     cat = "Ratify the Convention against Torture (Ghana);"
     opcat = "Ratify the Optional Protocol to the Convention against Torture (Denmark);"

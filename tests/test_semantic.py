@@ -39,8 +39,12 @@ def test_shipped_model_is_small_and_gives_unit_vectors() -> None:
     assert SemanticModel.load() is model
 
 
-def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
+def test_missing_or_damaged_model_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(SemanticModelError, match="no similarity model"):
+        SemanticModel.load(tmp_path)
+    (tmp_path / MODEL_FILE).write_bytes(b"not a zip")
+    (tmp_path / METADATA_FILE).write_text('{"format": 1}', encoding="utf-8")
+    with pytest.raises(SemanticModelError, match="unreadable model"):
         SemanticModel.load(tmp_path)
 
 
@@ -52,7 +56,8 @@ def test_training_is_reproducible_and_runtime_matches_scikit_learn(tmp_path: Pat
     from pipeline.train_semantic import read_texts, train
 
     result = train(SAMPLE, tmp_path / "a", seed=0, dimensions=8, min_df=1)
-    assert result["dimensions"] == 8 and result["texts"] == 40
+    # The 40 rows hold 22 distinct texts (one row per recommending State).
+    assert result["dimensions"] == 8 and result["texts"] == 22
     model = SemanticModel.load(tmp_path / "a")
 
     # What scikit-learn computes from the same texts, without the int8 storage.
