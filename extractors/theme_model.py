@@ -31,9 +31,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -43,6 +41,7 @@ import numpy.typing as npt
 from scipy import sparse  # type: ignore[import-untyped]
 
 from pipeline.errors import UprdexError
+from pipeline.model_cache import ModelCache
 from pipeline.settings import DATA_DIR
 from pipeline.tfidf import TfidfBlock, vocabulary_from_blob
 
@@ -123,20 +122,6 @@ def char_ngrams(text: str, ngram_range: tuple[int, int] = (2, 5)) -> list[str]:
     return grams
 
 
-_CACHE: dict[Path, ThemeModel] = {}
-_CACHE_LOCK = threading.Lock()
-
-
-def _new_lock_in_child() -> None:
-    # A document worker is forked while other threads run; one of them may hold the lock at
-    # that moment, and the child would wait for it forever.
-    global _CACHE_LOCK
-    _CACHE_LOCK = threading.Lock()
-
-
-os.register_at_fork(after_in_child=_new_lock_in_child)
-
-
 class ThemeModel:
     """The trained theme classifier: `ThemeModel.load()` then `predict(texts)`."""
 
@@ -189,13 +174,7 @@ class ThemeModel:
     @classmethod
     def load(cls, path: Path | None = None) -> ThemeModel:
         """The model in `path` (default: the shipped one), read once per process and cached."""
-        directory = (path or DEFAULT_MODEL_DIR).resolve()
-        with _CACHE_LOCK:
-            model = _CACHE.get(directory)
-            if model is None:
-                model = cls._read(directory)
-                _CACHE[directory] = model
-            return model
+        return _MODELS.get(path or DEFAULT_MODEL_DIR)
 
     @classmethod
     def _read(cls, directory: Path) -> ThemeModel:
@@ -304,3 +283,6 @@ def _sigmoid(values: FloatArray) -> FloatArray:
 def sigmoid(value: float) -> float:
     """Logistic function of one value (used to put thresholds in the score scale)."""
     return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, value))))
+
+
+_MODELS: ModelCache[ThemeModel] = ModelCache(ThemeModel._read)

@@ -51,7 +51,7 @@ def test_a_model_lock_held_by_another_thread_at_fork_does_not_hang_the_worker(
     held, release = threading.Event(), threading.Event()
 
     def hold() -> None:
-        with loaded._CACHE_LOCK:
+        with loaded._MODELS._lock:
             held.set()
             release.wait(30)
 
