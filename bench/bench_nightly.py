@@ -35,15 +35,25 @@ def main() -> int:
         print(f"skipped: {SHARED / 'wg_reports'} not found or too small")
         return 0
     os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="uprdex-bench-prefect-"))
-    from flows.nightly import NightlySummary, build_index, ingest_inbox, nightly, task_runner
+    from flows.nightly import (
+        NightlySummary,
+        build_index,
+        build_key,
+        ingest_inbox,
+        nightly,
+        task_runner,
+    )
     from pipeline.config import Config
+    from pipeline.store import Store
 
     def timed_run(config: Config) -> tuple[NightlySummary, float, float]:
         """The nightly flow's two stages, timed apart: (summary, ingest s, build s)."""
+        with Store(config.index) as store:
+            since = build_key(store)
         start = time.perf_counter()
         summary = ingest_inbox.with_options(task_runner=task_runner())(config)
         middle = time.perf_counter()
-        build_index(config, summary.states)
+        build_index(config, summary.states, since)
         return summary, middle - start, time.perf_counter() - middle
 
     with tempfile.TemporaryDirectory() as tmp:

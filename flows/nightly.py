@@ -183,40 +183,55 @@ def cluster_task(index: str, states: set[str]) -> int:
 
 
 @flow(name="build_index")
-def build_index(config: Config, states: set[str] | None = None) -> list[str]:
+def build_index(
+    config: Config, states: set[str] | None = None, since: str | None = None
+) -> list[str]:
     """Bring the outputs up to date: clusters of the touched States, then the exports.
 
-    When the index has not changed since the outputs were last built (a night with no new
-    files, no import, no re-clustering), nothing is rewritten.
+    The outputs are stamped with what they were built from (`build_key`). When that has not
+    changed (a night with no new files, no import, no re-clustering, no new uprdex), nothing is
+    rewritten. `since` is the key before this run's ingestion: when the outputs were built from
+    it, only the touched States' report pages are rewritten; otherwise all of them are (the
+    index changed outside the flow, or a build did not finish).
     """
     logger = get_run_logger()
     written = []
     exports = [config.reports / f"{kind}.{fmt}" for kind in EXPORT_KINDS for fmt in EXPORT_FORMATS]
     stamp = config.reports / BUILT_STAMP
+    built = stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else None
     with index_lock(config.index, config.lock_timeout), Store(config.index) as store:
         if states:
             cluster_task(str(config.index), states)
-        generation = str(store.generation())
+        key = build_key(store)
         report = config.reports / "html" / "index.html"
-        if (
-            stamp.is_file()
-            and stamp.read_text(encoding="utf-8").strip() == generation
-            and all(path.is_file() for path in [*exports, report])
-        ):
+        if built == key and all(path.is_file() for path in [*exports, report]):
             logger.info("index unchanged since the outputs were built: nothing to rewrite")
             return []
+        stamp.unlink(missing_ok=True)  # a build cut short leaves no stamp: the next is whole
         for kind in EXPORT_KINDS:
             rows = records(store, kind)
             for fmt in EXPORT_FORMATS:
                 target = config.reports / f"{kind}.{fmt}"
                 write_export(rows, fmt, kind, target)
                 written.append(str(target))
-        # The touched States' pages; all of them when the index changed outside this run
-        # (an import, a re-clustering) and it is not known which.
-        written.append(str(write_report(store, config.reports / "html", only=states or None)))
-        stamp.write_text(generation + "\n", encoding="utf-8")
+        partial = bool(states) and since is not None and built == since
+        pages = write_report(store, config.reports / "html", only=states if partial else None)
+        written.append(str(pages))
+        stamp.write_text(key + "\n", encoding="utf-8")
     logger.info("wrote %s", ", ".join(written))
     return written
+
+
+def build_key(store: Store) -> str:
+    """What outputs built now would be built from: the index, its generation, this code."""
+    return f"{store.identity()}:{store.generation()}:{CODE_VERSION}"
+
+
+def _key_before(config: Config) -> str | None:
+    if not config.index.exists():
+        return None
+    with index_lock(config.index, config.lock_timeout), Store(config.index) as store:
+        return build_key(store)
 
 
 @flow(name="nightly")
@@ -235,6 +250,7 @@ def nightly(
     """
     config = Config(Path(inbox), Path(index), Path(quarantine), Path(reports))
     runner = task_runner(dask_address, dask_workers)
+    since = _key_before(config)
     summary = ingest_inbox.with_options(task_runner=runner)(config, LoaderSettings(ocr=ocr))
-    summary.exports = build_index(config, summary.states)
+    summary.exports = build_index(config, summary.states, since)
     return summary

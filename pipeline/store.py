@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from pipeline.clusters import ClusterItem, ClusterSettings, cluster
 from pipeline.imports import ImportedRec, normalize_text
 from pipeline.model import DocumentStatus, Position, Recommendation, WgReport
 from pipeline.paraphrase import match_sentences
+from pipeline.semantic import SemanticModel
 from pipeline.settings import EvidenceSettings
 
 __all__ = ["SCHEMA_VERSION", "DocumentRow", "RecFilter", "Store", "recommendation_id"]
@@ -272,10 +274,20 @@ class Store:
         self.db.execute("COMMIT")
 
     def generation(self) -> int:
-        """A number that changes whenever the index's content does (0 for a new index):
+        """A number that grows with every transaction that wrote rows (a new index is at 1):
         outputs built at one generation are up to date while it stays the same."""
         row = self.db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
         return int(row[0]) if row else 0
+
+    def identity(self) -> str:
+        """A random id given to the index once: a rebuilt index at the same path is another."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'index_id'").fetchone()
+        if row is not None:
+            return str(row[0])
+        with self.transaction() as db:
+            identity = uuid.uuid4().hex
+            db.execute("INSERT OR IGNORE INTO meta VALUES ('index_id', ?)", (identity,))
+            return str(db.execute("SELECT value FROM meta WHERE key = 'index_id'").fetchone()[0])
 
     def _migrate(self) -> None:
         with self.transaction() as db:
@@ -733,15 +745,17 @@ class Store:
 
     def cluster_settings(self) -> ClusterSettings:
         """The settings of the last `uprdex cluster` run (defaults until there is one)."""
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'cluster_settings'").fetchone()
-        if row is None:
+        values = self._cluster_meta()
+        if values is None or "semantic_weight" not in values:
+            # None yet, or stored before clusters used meaning: those were the word-only
+            # defaults of the time, so the current defaults replace them.
             return ClusterSettings()
-        values = json.loads(row[0])
-        if "semantic_weight" not in values:
-            # Stored before clusters used meaning: those were the word-only defaults of the
-            # time, so the current defaults replace them.
-            return ClusterSettings()
+        values.pop("similarity_model", None)
         return ClusterSettings(**values)
+
+    def _cluster_meta(self) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'cluster_settings'").fetchone()
+        return None if row is None else dict(json.loads(row[0]))
 
     def update_clusters(
         self, settings: ClusterSettings | None = None, states: set[str] | None = None
@@ -754,10 +768,15 @@ class Store:
         """
         current = self.cluster_settings()
         settings = settings or current
+        stored = self._cluster_meta()
+        # A retrained similarity model scores differently: like changed settings.
+        model = (
+            SemanticModel.load(settings.similarity_model).version
+            if settings.semantic_weight > 0
+            else None
+        )
         same = (
-            settings == current
-            and self.db.execute("SELECT 1 FROM meta WHERE key = 'cluster_settings'").fetchone()
-            is not None
+            settings == current and stored is not None and stored.get("similarity_model") == model
         )
         where, params = "", list(states or ())
         if states is not None and settings.scope != "all":
@@ -801,16 +820,17 @@ class Store:
                 "DELETE FROM clusters WHERE cluster_id NOT IN "
                 "(SELECT cluster_id FROM recommendations WHERE cluster_id IS NOT NULL)"
             )
-            stored = {
+            kept = {
                 "threshold": settings.threshold,
                 "scorer": settings.scorer,
                 "scope": settings.scope,
                 "floor": settings.floor,
                 "max_df": settings.max_df,
                 "semantic_weight": settings.semantic_weight,
+                "similarity_model": model,
             }
             db.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('cluster_settings', ?)", (json.dumps(stored),)
+                "INSERT OR REPLACE INTO meta VALUES ('cluster_settings', ?)", (json.dumps(kept),)
             )
         return len(items)
 
@@ -1020,13 +1040,14 @@ def _insert_imported(db: sqlite3.Connection, imported: sqlite3.Row, rec_id: str)
         )
 
 
-def _reports_by_date(db: sqlite3.Connection, state: str) -> list[tuple[str, str]]:
-    """(symbol, date) of a State's WG reports, oldest first (a year alone counts as its end;
-    a report with neither cannot be placed in time and is left out)."""
+def _reports_by_date(db: sqlite3.Connection, state: str) -> list[tuple[str, str, int | None]]:
+    """(symbol, date, cycle) of a State's WG reports, oldest first (a year alone counts as its
+    end; a report with neither cannot be placed in time and is left out)."""
     return [
-        (row["symbol"], row["date"])
+        (row["symbol"], row["date"], row["cycle"])
         for row in db.execute(
-            "SELECT symbol, coalesce(date, printf('%04d-12-31', year)) AS date FROM documents "
+            "SELECT symbol, coalesce(date, printf('%04d-12-31', year)) AS date, cycle "
+            "FROM documents "
             "WHERE type = 'wg_report' AND state_under_review = ? AND symbol IS NOT NULL "
             "AND coalesce(date, year) IS NOT NULL ORDER BY date",
             (state,),
@@ -1050,7 +1071,7 @@ def _link_paraphrases(db: sqlite3.Connection, states: set[str], threshold: float
                 "DELETE FROM evidence WHERE document_sha256 = ? AND kind = 'paraphrase'",
                 (document["sha256"],),
             )
-            earlier = [symbol for symbol, date in reports if date < document["date"]]
+            earlier = [symbol for symbol, date, _ in reports if date < document["date"]]
             if not earlier:
                 continue
             recs = dict(
@@ -1089,20 +1110,30 @@ def _link_citations(db: sqlite3.Connection, states: set[str], symbols: set[str])
 
     A number printed without a symbol cites the latest WG report of the document's State
     under review dated before the document. A misprint is repaired only when exactly one
-    reading is a paragraph of that report (`corrected`); nothing is invented.
+    reading is a paragraph of that report (`corrected`); nothing is invented. A bare index
+    ("recommendation 22") carries no paragraph to check, so it cites only the review of the
+    cycle just before the document's: while that report is not indexed, it waits unlinked
+    rather than landing on an older review.
     """
     states.discard("")
     for state in sorted(states):
         reports = _reports_by_date(db, state)
         for row in db.execute(
-            "SELECT e.id, d.date, d.year FROM evidence e JOIN documents d "
+            "SELECT e.id, e.candidates, d.date, d.year, d.cycle FROM evidence e JOIN documents d "
             "ON d.sha256 = e.document_sha256 WHERE e.symbol_inferred = 1 "
             "AND d.state_under_review = ?",
             (state,),
         ).fetchall():
             cited_at = row["date"] or (f"{row['year']:04d}-12-31" if row["year"] else "9999")
-            before = [symbol for symbol, date in reports if date < cited_at]
-            target = before[-1] if before else None
+            before = [(symbol, cycle) for symbol, date, cycle in reports if date < cited_at]
+            target = before[-1][0] if before else None
+            bare = all("." not in reading for reading in json.loads(row["candidates"]))
+            if (
+                bare
+                and before
+                and not (row["cycle"] and before[-1][1] and before[-1][1] == row["cycle"] - 1)
+            ):
+                target = None
             db.execute("UPDATE evidence SET target_symbol = ? WHERE id = ?", (target, row["id"]))
             if target:
                 symbols.add(target)

@@ -251,7 +251,7 @@ def test_national_report_cites_previous_recommendations_by_bare_index() -> None:
         "In line with CEDAW general recommendation 19, the Act defines violence.",
         "It follows recommendation 2 of the Committee against Torture.",
         "The ILO Recommendation 200 concerning HIV and AIDS was applied.",
-        "In 2014, 35 recommendations were accepted.",
+        "The Government follows recommendation 35 of the Special Rapporteur on torture.",
         "Recommendations 115.22 and 115.31 were implemented.",
     ],
 )

@@ -86,6 +86,30 @@ def test_flow_indexes_the_inbox_and_a_rerun_does_no_work(tmp_path: Path) -> None
     assert str(export) in third.exports and export.stat().st_mtime_ns != built
 
 
+def _pages(paths: dict[str, str]) -> dict[str, int]:
+    return {page.name: page.stat().st_mtime_ns for page in Path(paths["reports"]).rglob("*.html")}
+
+
+def test_new_files_rewrite_their_states_pages_and_an_outside_change_all(tmp_path: Path) -> None:
+    paths = _workspace(tmp_path, salt="pages")
+    nightly(**paths)
+    before = _pages(paths)
+    shutil.copy(fixture("albania2014_recs.pdf"), Path(paths["inbox"]) / "albania.pdf")
+    nightly(**paths)
+    after = _pages(paths)
+    rewritten = {name for name, mtime in after.items() if before.get(name) != mtime}
+    assert "index.html" in rewritten and any("lbania" in name for name in rewritten)
+    assert not any("lovenia" in name or "ndorra" in name for name in rewritten)
+    # Changed outside the flow, then a new file: which States changed is not known, so every
+    # State's page is rewritten, not only the new file's.
+    with Store(Path(paths["index"])) as store:
+        store.update_clusters(ClusterSettings(semantic_weight=0, threshold=74, floor=54))
+    shutil.copy(fixture("burundi2013_recs.pdf"), Path(paths["inbox"]) / "burundi.pdf")
+    nightly(**paths)
+    final = _pages(paths)
+    assert all(final[name] != after[name] for name in after)
+
+
 def test_corrupt_file_is_quarantined_while_the_others_are_indexed(tmp_path: Path) -> None:
     paths = _workspace(tmp_path, corrupt=True)
     original = Path(paths["inbox"], "corrupt.pdf").read_bytes()
