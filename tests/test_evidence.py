@@ -64,3 +64,16 @@ def test_national_report_bare_indices_link_to_the_previous_review(tmp_path: Path
     }
     # "Recommendations 22, 31–39": the fixture report holds 115.1-115.30, so only 115.22 links.
     assert heading == {"A/HRC/28/15#115.22"}
+
+
+def test_bare_indices_wait_for_the_review_of_the_previous_cycle(tmp_path: Path) -> None:
+    # The 2019 national report's "Recommendations 1–5, 14–16 ..." mean A/HRC/28/15 (cycle 2).
+    # With only the cycle-1 report indexed (111.1-111.15) they must not land on it.
+    national_report = fixture("svn2019_national_report_p1-3.pdf")
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths([national_report, fixture("slovenia2010_recs.pdf")], store, LoaderSettings())
+        early = {r["recommendation_id"] for r in store.evidence() if r["kind"] == "citation"}
+        ingest_paths([REPORT], store, LoaderSettings(workers=1))
+        later = {r["recommendation_id"] for r in store.evidence() if r["kind"] == "citation"}
+    assert not early  # nothing linked, in particular nothing to A/HRC/14/15
+    assert "A/HRC/28/15#115.14" in later and not any("14/15" in str(r) for r in later)
