@@ -42,6 +42,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_search.py
 	$(BIN)/python bench/bench_paraphrase.py
 	$(BIN)/python bench/bench_theme_model.py
+	$(BIN)/python bench/bench_textcat_spacy.py
 	$(BIN)/python bench/bench_hostile.py
 	$(BIN)/python bench/bench_nightly.py
 
