@@ -56,8 +56,8 @@ CODE_VERSION = _fingerprint()
 TRANSIENT = (OSError, TimeoutError, sqlite3.OperationalError)
 EXPORT_KINDS = ("recommendations", "evidence", "clusters", "documents")
 EXPORT_FORMATS = ("csv", "jsonl")
-BUILT_STAMP = ".built-generation"
-"""In the reports folder: the index generation the outputs were last built from."""
+BUILT_STAMP = ".built-from"
+"""In the reports folder: the `build_key` the outputs were last built from."""
 
 
 @dataclass
