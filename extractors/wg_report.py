@@ -25,7 +25,15 @@ from extractors.metadata import (
     find_year,
 )
 from extractors.states import StateTable, load_states, split_state_list
-from pipeline.model import Line, LoadedDocument, Page, Position, Recommendation, WgReport
+from pipeline.model import (
+    Line,
+    LoadedDocument,
+    Page,
+    Position,
+    Recommendation,
+    StateComment,
+    WgReport,
+)
 
 __all__ = ["parse_wg_report", "position_of", "split_recommending_states"]
 
@@ -34,7 +42,13 @@ SECTION_HEADING = re.compile(
     r"^(?:[IVX]+\.\s*)?Conclusions\s+and(?:/or)?\s+recommendations\W*$", re.IGNORECASE
 )
 # "Annex", "Composition of the delegation": what follows the recommendations.
-SECTION_END = re.compile(r"^(?:Annex(?:e|es)?\b|Composition of the delegation)", re.IGNORECASE)
+# "Annex", "Composition of the delegation", and in cycle 1 "III. VOLUNTARY COMMITMENTS OF THE
+# STATE UNDER REVIEW" (Bahrain 2008): what follows the recommendations.
+SECTION_END = re.compile(
+    r"^(?:Annex(?:e|es)?\b|Composition of the delegation|[IVX]+\.\s+Voluntary\s+"
+    r"(?:commitments|pledges)\b)",
+    re.IGNORECASE,
+)
 # "116. All conclusions and/or recommendations contained in the present report reflect ..."
 CLOSING_PARAGRAPH = re.compile(r"^All conclusions and/or recommendations", re.IGNORECASE)
 # "** The conclusions and recommendations have not been edited.": a note marked by asterisks.
@@ -167,6 +181,25 @@ INFINITIVE_ASK = re.compile(r"^\s*(?:and\s+)?to\s+[a-z]", re.IGNORECASE)
 # "With regard to the recommendation of Switzerland reflected in paragraph 35 above, Bahrain
 # can conduct ..." (Bahrain 2008): an item naming its recommending State in the text only.
 RECOMMENDATION_OF = re.compile(r"\brecommendations?\s+(?:made\s+)?(?:of|by)\s+", re.IGNORECASE)
+# "92. Tajikistan offered the following comments:", "61. With regard to the other
+# recommendations, the State under review offers the following comments:" (Bahrain 2008).
+COMMENTS_LEAD_IN = re.compile(
+    r"\b(?:offer(?:s|ed)?|provided?|made)\s+the\s+following\s+comments", re.I
+)
+# "92.1. Regarding the recommendation No. 91.1, the Law ... is in line with ..." (Tajikistan
+# 2011): the State answering, not recommending.
+COMMENT_OPENING = re.compile(
+    r"(?:regarding|with\s+regard\s+to|as\s+regards|concerning|in\s+relation\s+to)\s+"
+    r"(?:the\s+)?recommendations?\b",
+    re.I,
+)
+# "Costa Rica explained that it has not considered ..." (Costa Rica 2010, 92.2)
+_COMMENT_VERB = (
+    r"(?:explained|stated|indicated|clarified|informed|replied|responded|answered|"
+    r"noted\s+that|considers\s+that|is\s+of\s+the\s+view|does\s+not|cannot|has\s+not)\b"
+)
+# "recommendation No. 91.1": the paragraph a comment answers.
+CITED_PARAGRAPH = re.compile(r"(?<![\d.])\d{2,3}\.\d{1,3}(?![\d.]\d)")
 _CLOSED_ITEM = re.compile(r"\)\s*[;.]\s*$")
 # "...consolidate its efforts; and" / "...; or": the joiner left before the next letter.
 _TRAILING_JOINER = re.compile(r"[\s;,.]*(?:\b(?:and|or)\b)?[\s;,.]*$")
@@ -209,9 +242,15 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
     lines = [line for page in document.pages for line in _body_lines(page)]
     paragraphs, warnings = _section_paragraphs(lines)
     _drop_comments(paragraphs)
-    recommendations = [
-        rec for paragraph in paragraphs for rec in _recommendations(paragraph, states, warnings)
-    ]
+    state_under_review = find_state_under_review(head, states)
+    recommendations: list[Recommendation] = []
+    comments: list[StateComment] = []
+    for paragraph in paragraphs:
+        for found in _recommendations(paragraph, states, warnings, state_under_review):
+            if isinstance(found, StateComment):
+                comments.append(found)
+            else:
+                recommendations.append(found)
     if paragraphs:
         recommendations.extend(
             _referenced_recommendations(
@@ -220,11 +259,12 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
         )
     return WgReport(
         symbol=find_symbol(document.first_page_text),
-        state_under_review=find_state_under_review(head, states),
+        state_under_review=state_under_review,
         session=session,
         cycle=cycle_of_session(session),
         year=find_review_year(head) or find_year(document.first_page_text),
         recommendations=tuple(recommendations),
+        comments=tuple(comments),
         warnings=tuple(warnings),
     )
 
@@ -381,9 +421,12 @@ def _numbered_kind(number: int, rest: str, paragraph: _Paragraph | None, item: _
 
 
 def _recommendations(
-    paragraph: _Paragraph, states: StateTable, warnings: list[str]
-) -> Iterator[Recommendation]:
-    position = position_of(" ".join(paragraph.parts))
+    paragraph: _Paragraph, states: StateTable, warnings: list[str], state_under_review: str | None
+) -> Iterator[Recommendation | StateComment]:
+    """The paragraph's recommendations, and the State's comments printed among them."""
+    lead_in = " ".join(paragraph.parts)
+    position = position_of(lead_in)
+    previous: str | None = None
     numbers = _repair_sequence([item.number for item in paragraph.items])
     for item, number in zip(paragraph.items, numbers, strict=True):
         item_warnings: list[str] = list(item.warnings)
@@ -404,6 +447,16 @@ def _recommendations(
         if not recommending and (named := _state_whose_recommendation(body, states)):
             recommending = [named]
             item_warnings.append(f"no State list: recommending State {named} read from the text")
+        if not recommending and _is_comment(body, lead_in, state_under_review):
+            cited = CITED_PARAGRAPH.search(body)
+            yield StateComment(
+                paragraph=f"{paragraph.number}.{number}",
+                text=body,
+                page=item.page,
+                refers_to=cited.group() if cited else previous,
+            )
+            continue
+        previous = f"{paragraph.number}.{number}"
         yield Recommendation(
             paragraph=f"{paragraph.number}.{number}",
             text=body,
@@ -604,6 +657,18 @@ def _leading_state(text: str, states: StateTable) -> str | None:
         if state:
             return state.name
     return None
+
+
+def _is_comment(text: str, lead_in: str, state_under_review: str | None) -> bool:
+    """Whether an item with no recommending State is the State's comment, not a
+    recommendation: under "offered the following comments", or "Regarding recommendation No.
+    91.1, ...", or "Costa Rica explained that ...". Not "Indonesia is encouraged to ..."."""
+    if COMMENTS_LEAD_IN.search(lead_in) or COMMENT_OPENING.match(text):
+        return True
+    if not state_under_review:
+        return False
+    name = re.escape(state_under_review.split(" (")[0])
+    return re.match(rf"(?:the\s+)?{name}\s+{_COMMENT_VERB}", text, re.IGNORECASE) is not None
 
 
 def _state_whose_recommendation(text: str, states: StateTable) -> str | None:

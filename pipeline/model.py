@@ -16,6 +16,7 @@ __all__ = [
     "Page",
     "Position",
     "Recommendation",
+    "StateComment",
     "WgReport",
 ]
 
@@ -99,8 +100,23 @@ class Recommendation:
 
 
 @dataclass(frozen=True, slots=True)
+class StateComment:
+    """The State under review's comment printed among the recommendations of a WG report
+    ("92.1 Regarding the recommendation No. 91.1, the Law ... is in line with ...").
+
+    refers_to: the paragraph it comments on ("91.1"), when the report says which.
+    """
+
+    paragraph: str
+    text: str
+    page: int
+    refers_to: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class WgReport:
-    """What a Working Group report says: its metadata and its recommendations."""
+    """What a Working Group report says: its metadata, its recommendations and the comments
+    the State printed among them."""
 
     symbol: str | None
     state_under_review: str | None
@@ -108,4 +124,5 @@ class WgReport:
     cycle: int | None
     year: int | None
     recommendations: tuple[Recommendation, ...] = field(default=())
+    comments: tuple[StateComment, ...] = field(default=())
     warnings: tuple[str, ...] = field(default=())

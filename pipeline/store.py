@@ -342,6 +342,7 @@ class Store:
                 touched.add(report.symbol)
                 reviews.add((report.state_under_review, report.session))
                 self._write_themes(db, document, report, themes or {})
+                self._write_comments(db, document, report)
             if addendum is not None:
                 warnings.extend(self._write_responses(db, document, addendum))
                 touched.add(addendum.wg_symbol)
@@ -555,6 +556,28 @@ class Store:
                     ),
                 )
         return warnings
+
+    def _write_comments(
+        self, db: sqlite3.Connection, document: DocumentRow, report: WgReport
+    ) -> None:
+        """The State's comments printed among the recommendations, as "state_comment"
+        evidence of the recommendation each answers (linked by `_refresh_responses`)."""
+        db.executemany(
+            "INSERT INTO evidence (target_symbol, target_ref, document_sha256, page, kind,"
+            " as_printed, context) VALUES (?,?,?,?,?,?,?)",
+            [
+                (
+                    report.symbol,
+                    comment.refers_to or "",  # "": the comment names no recommendation
+                    document.sha256,
+                    comment.page,
+                    "state_comment",
+                    comment.paragraph,
+                    comment.text,
+                )
+                for comment in report.comments
+            ],
+        )
 
     def _write_recommendations(
         self, db: sqlite3.Connection, document: DocumentRow, report: WgReport
@@ -1221,7 +1244,7 @@ def _refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
         "SELECT id, target_ref FROM evidence WHERE target_symbol = ? AND kind = 'state_comment'",
         (wg_symbol,),
     ).fetchall():
-        paragraph = resolve(row["target_ref"])
+        paragraph = resolve(row["target_ref"]) if row["target_ref"] else None
         rec_id = f"{wg_symbol}#{paragraph}" if paragraph in known else None
         db.execute("UPDATE evidence SET recommendation_id = ? WHERE id = ?", (rec_id, row["id"]))
     if recs and unmatched:

@@ -77,3 +77,19 @@ def test_bare_indices_wait_for_the_review_of_the_previous_cycle(tmp_path: Path) 
         later = {r["recommendation_id"] for r in store.evidence() if r["kind"] == "citation"}
     assert not early  # nothing linked, in particular nothing to A/HRC/14/15
     assert "A/HRC/28/15#115.14" in later and not any("14/15" in str(r) for r in later)
+
+
+def test_comments_in_a_wg_report_are_evidence_of_what_they_answer(tmp_path: Path) -> None:
+    # A/HRC/19/3: "92. Tajikistan offered the following comments: 92.1. Regarding the
+    # recommendation No. 91.1, the Law ... is in line with Tajikistan's international ..."
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths([fixture("tajikistan2011_comments.pdf")], store, LoaderSettings(workers=1))
+        paragraphs = {rec["paragraph"] for rec in store.recommendations()}
+        comments = {
+            row["recommendation_id"]: row["context"]
+            for row in store.evidence()
+            if row["kind"] == "state_comment"
+        }
+    assert "91.1" in paragraphs and not any(p.startswith("92.") for p in paragraphs)
+    assert sorted(comments) == [f"A/HRC/19/3#91.{n}" for n in (1, 2, 3, 4)]
+    assert comments["A/HRC/19/3#91.3"].endswith("no such bans are imposed in Tajikistan")

@@ -253,3 +253,58 @@ def test_recommendation_of_another_state_in_the_text_does_not_replace_the_state_
     rec = by_paragraph(parsed("algeria2008_recs.pdf"))["69.12"]
     assert "recommendation of United Kingdom" in rec.text
     assert rec.recommending_states == ("Germany",)
+
+
+def test_the_states_comments_among_recommendations_are_comments() -> None:
+    # Tajikistan 2011 (A/HRC/19/3), paragraphs 91-92; Costa Rica 2010 (A/HRC/13/15) 92.1-92.2.
+    report = parse_wg_report(
+        _document(
+            [
+                "Report of the Working Group on the Universal Periodic Review*",
+                "Tajikistan",
+                "II. Conclusions and/or recommendations",
+                "91. The recommendations below did not enjoy the support of Tajikistan:",
+                "91.1. Revise its Law on the Responsibility of Parents for the Upbringing and",
+                "Education of Children of 2 August 2011 (Germany);",
+                "91.2. Take additional steps to improve freedom of expression (United",
+                "States);",
+                "92. Tajikistan offered the following comments:",
+                "92.1. Regarding the recommendation No. 91.1, the Law on the Responsibility",
+                "of Parents for the Upbringing and Education of Children is in line with",
+                "Tajikistan’s international obligations;",
+                "92.2. Regarding recommendation No. 91.2, individual human rights",
+                "violations are not the subject of the universal periodic review process;",
+                "93. The following recommendations did not enjoy the support of Tajikistan,",
+                "which offered the following comments:",
+                "93.1. Ratify the ICRMW (Paraguay);",
+                "93.2. Tajikistan explained that it has not considered to date the ratification",
+                "of ICRMW.",
+                "III. VOLUNTARY COMMITMENTS OF THE STATE UNDER REVIEW",
+                "94. Reference is made to the commitments made by the State under review.",
+            ]
+        )
+    )
+    assert sorted(by_paragraph(report)) == ["91.1", "91.2", "93.1"]
+    comments = {c.paragraph: c for c in report.comments}
+    assert sorted(comments) == ["92.1", "92.2", "93.2"]
+    assert comments["92.2"].refers_to == "91.2"
+    assert comments["92.2"].text.startswith("Regarding recommendation No. 91.2")
+    assert comments["93.2"].refers_to == "93.1"  # the recommendation it follows
+    assert "VOLUNTARY" not in comments["93.2"].text
+
+
+def test_encouraging_the_state_is_still_a_recommendation() -> None:
+    # Indonesia 2008 (A/HRC/8/23) 77.1 prints no recommending State.
+    report = parse_wg_report(
+        _document(
+            [
+                "Report of the Working Group on the Universal Periodic Review",
+                "Indonesia",
+                "II. Conclusions and/or recommendations",
+                "77. The following recommendations were formulated during the dialogue:",
+                "77.1. Indonesia is commended for its efforts in the field of human rights",
+                "training and education and is encouraged to continue these efforts;",
+            ]
+        )
+    )
+    assert list(by_paragraph(report)) == ["77.1"] and not report.comments
