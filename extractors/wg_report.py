@@ -105,7 +105,7 @@ RECOMMENDING_VERB = re.compile(
 SPEAKING_VERB = re.compile(
     r"\b(?:also\s+|further\s+)?(?:asked|noted|welcomed|commended|expressed|acknowledged"
     r"|appreciated|congratulated|praised|stated|said|enquired|inquired|requested|referred"
-    r"|observed|highlighted|recognized|underlined|emphasized|mentioned)\b"
+    r"|observed|highlighted|recognized|underlined|emphasized|mentioned|remained)\b"
 )
 # "Denmark recommended", "It further recommended", "... and recommended": a recommending
 # sentence of a State, not "the Committee against Torture recommended the clarification".
