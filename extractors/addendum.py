@@ -66,8 +66,13 @@ LIST_STATEMENT = re.compile(
 COMMENT_START = re.compile(rf"^Recs?\.\s*(?P<refs>{_REF}(?:\s*[-–—,]\s*{_REF})*)\s*(?P<rest>.*)$")
 # A line that is only references, heading a comment (cycle 3): "122.11", "122.14– 15"
 REF_LINE = re.compile(r"^(?P<refs>\d{1,3}\.\d{1,3}(?:\s*[-–—,]\s*\d{1,3}(?:\.\d{1,3})?)*)\s*$")
-# "3. ..." a numbered paragraph; "5., 6., 7., 8., 9. The Slovenian Government accepts ..."
-NUMBERED = re.compile(r"^(?P<nums>\d{1,3}\.(?:\s*,?\s*\d{1,3}\.)*)\s+(?P<rest>\S.*)$")
+# "3. ..." a numbered paragraph; "5., 6., 7., 8., 9. The Slovenian Government accepts ...";
+# "40., 41., 42., Slovenia accepts these ..." whose list goes on at the next line's start
+# ("43., 44."), a column of numbers beside the text (Slovenia 2010, A/HRC/14/15/Add.1).
+NUMBERED = re.compile(
+    r"^(?P<nums>\d{1,3}\.(?:\s*,?\s*\d{1,3}\.)*)(?P<open>\s*,)?\s+(?P<rest>\S.*)$"
+)
+NUMBERS_ONLY = re.compile(r"^(?P<nums>\d{1,3}\.(?:\s*,?\s*\d{1,3}\.)*)(?P<open>\s*,)?\s*$")
 # Section headings that set the category: "II. Accepted recommendations that Slovenia
 # considers already implemented or in process of implementation", "III. Noted recommendations"
 HEADING = re.compile(
@@ -165,6 +170,7 @@ class _Block:
     text: str
     page: int
     category: str | None
+    open_list: bool = False  # a paragraph whose numbers end with "," go on at the next line
 
 
 def _blocks(lines: list[Line]) -> Iterator[_Block]:
@@ -172,6 +178,14 @@ def _blocks(lines: list[Line]) -> Iterator[_Block]:
     category: str | None = None
     for line in lines:
         text = line.text.strip()
+        more = NUMBERS_ONLY.match(text) or NUMBERED.match(text)
+        if current is not None and current.open_list and more:
+            # As printed, the text between left out: "77., 78., 79., 82., … 83., 85., 86., 87."
+            current.head = f"{current.head} … {more.group('nums')}"
+            current.open_list = bool(more.group("open"))
+            rest = more.groupdict().get("rest") or ""
+            current.text = f"{current.text} {rest}".strip()
+            continue
         heading = HEADING.match(text)
         comment = COMMENT_START.match(text)
         ref_line = REF_LINE.match(text)
@@ -188,7 +202,12 @@ def _blocks(lines: list[Line]) -> Iterator[_Block]:
             start = _Block("comment", ref_line.group("refs"), "", line.page, category)
         elif numbered:
             start = _Block(
-                "paragraph", numbered.group("nums"), numbered.group("rest"), line.page, category
+                "paragraph",
+                numbered.group("nums"),
+                numbered.group("rest"),
+                line.page,
+                category,
+                open_list=bool(numbered.group("open")),
             )
         if start is not None:
             if current is not None:

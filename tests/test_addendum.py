@@ -9,7 +9,7 @@ from conftest import fixture
 from extractors.addendum import expand_refs, parse_addendum
 from pipeline.ingest import ingest_paths
 from pipeline.loader import load_pdf
-from pipeline.model import Position
+from pipeline.model import Line, LoadedDocument, Page, Position
 from pipeline.settings import LoaderSettings
 from pipeline.store import Store
 
@@ -124,3 +124,48 @@ def test_addendum_that_contradicts_the_report_is_kept_as_a_conflict(tmp_path: Pa
     assert rec["response_conflict"] == (
         "A/HRC/28/15 para 115: supported; A/HRC/28/15/Add.1 para 5: noted"
     )
+
+
+def _lines_document(texts: list[str]) -> LoadedDocument:
+    lines = tuple(Line(text, 1, 80.0 + 14 * i, 70.0, 10.0) for i, text in enumerate(texts))
+    return LoadedDocument("0" * 64, "synthetic.pdf", (Page(1, lines, 842.0, True),), "")
+
+
+def test_numbers_that_go_on_at_the_next_line_start_are_answered_too() -> None:
+    # A/HRC/14/15/Add.1 (Slovenia 2010), pages 4 and 6: a column of paragraph numbers beside
+    # the text, its list wrapped onto the next line.
+    addendum = parse_addendum(
+        _lines_document(
+            [
+                "40., 41., 42., Slovenia accepts these recommendations and already acts "
+                "accordingly.",
+                "43., 44.",
+                "45. Slovenia accepts this recommendation and already acts accordingly.",
+                "77., 78., 79., 82., Slovenia accepts these recommendations and refers, in the "
+                "light of the",
+                "83., 85., 86., 87. decision by the Slovenian Constitutional Court in 2003, to "
+                "the Act",
+                "Amending the Act regulating the Legal Status of Citizens of Former",
+            ]
+        )
+    )
+    refs = {response.ref: response for response in addendum.responses}
+    assert sorted(refs, key=int) == [
+        "40",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "77",
+        "78",
+        "79",
+        "82",
+        "83",
+        "85",
+        "86",
+        "87",
+    ]
+    assert all(r.position is Position.SUPPORTED for r in refs.values())
+    assert refs["44"].as_printed == "40., 41., 42. … 43., 44."
+    assert "Constitutional Court" in (refs["87"].comment or "")
