@@ -281,7 +281,13 @@ def _per_paragraph_responses(blocks: list[_Block]) -> list[Response]:
 
 
 def _verdict(text: str) -> tuple[Position, str] | None:
-    """The first decisive verdict phrase in the paragraph."""
+    """The first decisive verdict phrase in the paragraph.
+
+    A paragraph that accepts part of an ask and refuses the rest ("Slovenia accepts the
+    recommendation regarding free legal aid ... Slovenia cannot accept the recommendation on
+    specialised family courts", A/HRC/14/15/Add.1 para. 58) is "supported in part" and counts
+    as noted, as the UPR Info experts count it: the State did not take the ask as a whole.
+    """
     found = [
         (match.start(), position, detail)
         for pattern, position, detail in _VERDICTS
@@ -290,4 +296,10 @@ def _verdict(text: str) -> tuple[Position, str] | None:
     if not found:
         return None
     _, position, detail = min(found, key=lambda item: item[0])
+    refused = any(detail in _REFUSALS for _, _, detail in found)
+    if position is Position.SUPPORTED and refused:
+        return Position.NOTED, "supported in part"
     return position, detail
+
+
+_REFUSALS = frozenset({"not accepted", "no definitive position", "rejected"})

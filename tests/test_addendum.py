@@ -169,3 +169,21 @@ def test_numbers_that_go_on_at_the_next_line_start_are_answered_too() -> None:
     assert all(r.position is Position.SUPPORTED for r in refs.values())
     assert refs["44"].as_printed == "40., 41., 42. … 43., 44."
     assert "Constitutional Court" in (refs["87"].comment or "")
+
+
+def test_a_paragraph_that_accepts_part_and_refuses_the_rest_is_noted_in_part() -> None:
+    # A/HRC/14/15/Add.1 (Slovenia 2010), paragraph 58; UPR Info counts 111.58 as noted.
+    addendum = parse_addendum(
+        _lines_document(
+            [
+                "58. Slovenia accepts the recommendation regarding free legal aid and notes",
+                "that it already acts accordingly.",
+                "Slovenia cannot accept the recommendation on specialised family",
+                "courts.",
+                "59., 60. Slovenia accepts these recommendations as freedom of religion is one",
+            ]
+        )
+    )
+    refs = {response.ref: response for response in addendum.responses}
+    assert (refs["58"].position, refs["58"].detail) == (Position.NOTED, "supported in part")
+    assert (refs["59"].position, refs["59"].detail) == (Position.SUPPORTED, "accepted")
