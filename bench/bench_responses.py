@@ -4,6 +4,10 @@ For Slovenia cycles 2 and 3 (WG report + Add.1 from ../shared/data/slovenia), in
 then the addendum, and the addendum then the report, and compares each recommendation's final
 position with gold/slovenia_thematic_lists_cycles2-3.csv. Prints the agreement, every
 disagreement with its reason, and the type uprdex gives every document of the Slovenia set.
+
+Cycle 1 has no OHCHR list: A/HRC/14/15 and its Add.1 (one paragraph per recommendation, the
+cycle-1 layout) are checked against the UPR Info export's Response column instead, row by row
+through `uprdex import upr-info`'s links (UPR Info splits some items into one row per ask).
 Run: .venv/bin/python bench/bench_responses.py
 """
 
@@ -14,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from pipeline.ingest import ingest_paths
+from pipeline.ingest import import_file, ingest_paths
 from pipeline.settings import LoaderSettings
 from pipeline.store import Store
 
@@ -78,6 +82,7 @@ def main() -> int:
                     f"  {key[0]} {key[1]}: gold {expected[key][0]} ({expected[key][1]}); {reason}"
                 )
     print(f"worst agreement: {worst:.1%} (target >= 99%)")
+    cycle_1()
 
     print("\nDocument types of the Slovenia set:")
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "index.sqlite") as store:
@@ -88,6 +93,27 @@ def main() -> int:
                 f"{row['symbol'] or '-':26} {row['state_under_review'] or '-'}"
             )
     return 0
+
+
+def cycle_1() -> None:
+    """Slovenia 2010's final positions against UPR Info's responses, row by row."""
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "index.sqlite") as store:
+        for path in ("slovenia/cycle1/g1012049.pdf", "slovenia/cycle1/g1012465.pdf"):
+            ingest_paths([SHARED / path], store, LoaderSettings(workers=1))
+        import_file(SHARED / "upr_info" / "upr_info_sessions_1-20.csv", "upr-info", store)
+        rows = store.db.execute(
+            "SELECT r.paragraph, r.response, r.response_detail, i.position FROM recommendations r "
+            "JOIN imports i ON i.recommendation_id = r.id WHERE r.document_symbol = ?",
+            ("A/HRC/14/15",),
+        ).fetchall()
+    agree = [row for row in rows if row["response"] == row["position"]]
+    print(f"\ncycle 1, A/HRC/14/15 against UPR Info rows: {len(agree)}/{len(rows)} agree")
+    for row in rows:
+        if row not in agree:
+            print(
+                f"  {row['paragraph']}: UPR Info {row['position']}; uprdex {row['response']} "
+                f"({row['response_detail'] or 'no answer in Add.1'})"
+            )
 
 
 if __name__ == "__main__":
