@@ -820,24 +820,31 @@ class Store:
             ]
             existing = {r["id"]: r["cluster_id"] for r in rows if r["cluster_id"]} if same else {}
             result = cluster(items, settings, existing)
+            # Only what changed is written: a re-run that changes nothing leaves the index (and
+            # its generation) as it was.
+            before = {r["id"]: r["cluster_id"] for r in rows}
             db.executemany(
                 "UPDATE recommendations SET cluster_id = ? WHERE id = ?",
-                [(cid, rid) for rid, cid in result.assignment.items()],
+                [(cid, rid) for rid, cid in result.assignment.items() if before[rid] != cid],
             )
+            stored_clusters = {
+                tuple(row) for row in db.execute("SELECT * FROM clusters").fetchall()
+            }
+            new_rows = [
+                (
+                    c.id,
+                    c.canonical_id,
+                    c.canonical_text,
+                    c.size,
+                    json.dumps(list(c.cycles)),
+                    int(c.recurring),
+                    settings.scope,
+                )
+                for c in result.clusters
+            ]
             db.executemany(
                 "INSERT OR REPLACE INTO clusters VALUES (?,?,?,?,?,?,?)",
-                [
-                    (
-                        c.id,
-                        c.canonical_id,
-                        c.canonical_text,
-                        c.size,
-                        json.dumps(list(c.cycles)),
-                        int(c.recurring),
-                        settings.scope,
-                    )
-                    for c in result.clusters
-                ],
+                [row for row in new_rows if row not in stored_clusters],
             )
             db.execute(
                 "DELETE FROM clusters WHERE cluster_id NOT IN "
@@ -852,9 +859,11 @@ class Store:
                 "semantic_weight": settings.semantic_weight,
                 "similarity_model": model,
             }
-            db.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('cluster_settings', ?)", (json.dumps(kept),)
-            )
+            if stored != kept:
+                db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('cluster_settings', ?)",
+                    (json.dumps(kept),),
+                )
         return len(items)
 
     def unclustered_states(self) -> set[str]:

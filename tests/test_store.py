@@ -152,6 +152,10 @@ def test_generation_changes_with_content_only(tmp_path: Path) -> None:
         assert after_ingest > empty
         ingest_paths([fixture("andorra2011_recs.pdf")], store, LoaderSettings(workers=1))
         assert store.generation() == after_ingest  # the same file again changes nothing
+        store.update_clusters()
+        clustered = store.generation()
+        store.update_clusters()  # the same settings and documents: the same clusters
+        assert store.generation() == clustered
 
 
 def test_cluster_settings_stored_before_meaning_give_way_to_the_defaults(tmp_path: Path) -> None:
