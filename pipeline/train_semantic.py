@@ -18,9 +18,6 @@ Example:
 from __future__ import annotations
 
 import csv
-import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +26,7 @@ import numpy.typing as npt
 
 from pipeline.clusters import load_treaties, normalize
 from pipeline.errors import UprdexError
+from pipeline.model_files import write_arrays, write_metadata
 from pipeline.semantic import METADATA_FILE, MODEL_FILE, MODEL_FORMAT
 from pipeline.tfidf import vocabulary_blob
 from pipeline.train_themes import file_sha256
@@ -122,29 +120,13 @@ def train(
         "explained_variance": round(float(svd.explained_variance_ratio_.sum()), 4),
         "sklearn": sklearn.__version__,
     }
-    _write(
-        out_dir,
+    write_arrays(
+        out_dir / MODEL_FILE,
         {
             "vocab": vocabulary_blob(vectorizer.get_feature_names_out()),
             "idf": vectorizer.idf_.astype(np.float32),
             **quantize_components(svd.components_),
         },
-        metadata,
     )
+    write_metadata(out_dir / METADATA_FILE, metadata)
     return metadata
-
-
-def _write(out_dir: Path, arrays: dict[str, Any], metadata: dict[str, Any]) -> None:
-    """Model then metadata, each replaced whole (a reader never sees half a file)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=out_dir, suffix=".npz", delete=False) as handle:
-        try:
-            np.savez_compressed(handle, **arrays)
-        except BaseException:
-            os.unlink(handle.name)
-            raise
-    os.chmod(handle.name, 0o644)
-    os.replace(handle.name, out_dir / MODEL_FILE)
-    temporary = out_dir / (METADATA_FILE + ".tmp")
-    temporary.write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    os.replace(temporary, out_dir / METADATA_FILE)

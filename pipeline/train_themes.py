@@ -29,9 +29,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
-import os
-import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -52,6 +49,7 @@ from extractors.theme_model import (
     sigmoid,
 )
 from pipeline.errors import UprdexError
+from pipeline.model_files import write_arrays, write_metadata
 from pipeline.tfidf import vocabulary_blob
 
 __all__ = [
@@ -361,17 +359,8 @@ def _write(
         "bias": fitted.bias.astype(np.float32),
         **arrays,
     }
-    with tempfile.NamedTemporaryFile(dir=out_dir, suffix=".npz", delete=False) as handle:
-        np.savez_compressed(handle, **payload)
-    os.chmod(handle.name, 0o644)
-    os.replace(handle.name, out_dir / MODEL_FILE)
-    _write_metadata(out_dir, metadata)
-
-
-def _write_metadata(out_dir: Path, metadata: dict[str, Any]) -> None:
-    temporary = out_dir / (METADATA_FILE + ".tmp")
-    temporary.write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    os.replace(temporary, out_dir / METADATA_FILE)
+    write_arrays(out_dir / MODEL_FILE, payload)
+    write_metadata(out_dir / METADATA_FILE, metadata)
 
 
 def train(csv_path: Path, out_dir: Path, seed: int = 0) -> dict[str, Any]:
@@ -469,5 +458,5 @@ def train(csv_path: Path, out_dir: Path, seed: int = 0) -> dict[str, Any]:
         "runtime_vs_float64_agreement": round(agreement, 6),
         "macro_over": "themes with at least one test recommendation",
     }
-    _write_metadata(out_dir, metadata)
+    write_metadata(out_dir / METADATA_FILE, metadata)
     return {**metadata, "training_seconds": round(time.perf_counter() - started, 1)}
