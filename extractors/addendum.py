@@ -178,7 +178,8 @@ def _blocks(lines: list[Line]) -> Iterator[_Block]:
     category: str | None = None
     for line in lines:
         text = line.text.strip()
-        more = NUMBERS_ONLY.match(text) or NUMBERED.match(text)
+        numbered = NUMBERED.match(text)
+        more = NUMBERS_ONLY.match(text) or numbered
         if current is not None and current.open_list and more:
             # As printed, the text between left out: "77., 78., 79., 82., … 83., 85., 86., 87."
             current.head = f"{current.head} … {more.group('nums')}"
@@ -189,7 +190,6 @@ def _blocks(lines: list[Line]) -> Iterator[_Block]:
         heading = HEADING.match(text)
         comment = COMMENT_START.match(text)
         ref_line = REF_LINE.match(text)
-        numbered = NUMBERED.match(text)
         start: _Block | None = None
         if heading:
             category = f"{heading.group('kind')} {heading.group('rest')}".strip()
