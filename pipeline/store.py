@@ -827,8 +827,15 @@ class Store:
                 "UPDATE recommendations SET cluster_id = ? WHERE id = ?",
                 [(cid, rid) for rid, cid in result.assignment.items() if before[rid] != cid],
             )
+            ids = [c.id for c in result.clusters]
             stored_clusters = {
-                tuple(row) for row in db.execute("SELECT * FROM clusters").fetchall()
+                tuple(row)
+                for start in range(0, len(ids), 500)
+                for row in db.execute(
+                    "SELECT * FROM clusters WHERE cluster_id IN "
+                    f"({','.join('?' * len(ids[start : start + 500]))})",
+                    ids[start : start + 500],
+                )
             }
             new_rows = [
                 (
