@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, groupby
 
@@ -137,8 +137,14 @@ _POSITION_PATTERNS: tuple[tuple[re.Pattern[str], Position], ...] = (
     ),
     (
         re.compile(
-            r"\bwill (?:be )?examine[ds]?\b|\bwill provide (?:its )?responses?"
-            r"|\bresponses? in due (?:course|time)",
+            r"\bwill (?:be )?(?:further )?examine[ds]?\b"
+            r"|\bwill provide (?:its |their )?(?:responses?|answers?|position)"
+            r"|\bresponses? in due (?:course|time)"
+            # "Responses to the following recommendations will be provided by Germany in due
+            # time" (Germany 2013); "The response of Cyprus to the following recommendations
+            # will be included in the outcome report adopted by the Human Rights Council"
+            r"|\bwill be provided\b.{0,40}?\bin due (?:course|time)"
+            r"|\bresponses?\b.{0,80}\bwill be included in the outcome",
             re.I,
         ),
         Position.PENDING,
@@ -146,12 +152,22 @@ _POSITION_PATTERNS: tuple[tuple[re.Pattern[str], Position], ...] = (
     (re.compile(r"\b(?:noted|took note|takes note|take note)\b", re.I), Position.NOTED),
     (
         re.compile(
-            r"\benjoys? (?:the |its )?support|\b(?:accepted|supported)\b"
-            r"|\balready implemented|\bin the process of implementation",
+            r"\benjoy(?:s|ed)? (?:the |its )?support|\b(?:accepted|supported)\b"
+            r"|\balready (?:been |being )?implemented|\bin the process of implementation"
+            # "Finland considered the recommendations ... and agrees to follow up on them"
+            r"|\bagrees? to follow up",
             re.I,
         ),
         Position.SUPPORTED,
     ),
+)
+# "The response of Israel to these recommendations will be included ...": a paragraph after
+# the items that states their position.
+_THESE_RECOMMENDATIONS = re.compile(
+    r"^(?!other\b).*(?:\b(?:these|the above|the said|all)\s+recommendations\b"
+    r"|\brecommendations\s+(?:listed\s+|made\s+|contained\s+)?above\b"
+    r"|\brecommendations\s+in\s+paragraphs?\s+\d)",
+    re.I,
 )
 _LEAD_IN = re.compile(
     r"recommendations?\b.*\b(?:enjoy|examined|support|noted|listed|following|formulated|made"
@@ -245,8 +261,8 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
     state_under_review = find_state_under_review(head, states)
     recommendations: list[Recommendation] = []
     comments: list[StateComment] = []
-    for paragraph in paragraphs:
-        for found in _recommendations(paragraph, states, warnings, state_under_review):
+    for paragraph, announced in zip(paragraphs, _announcements(paragraphs), strict=True):
+        for found in _recommendations(paragraph, states, warnings, state_under_review, announced):
             if isinstance(found, StateComment):
                 comments.append(found)
             else:
@@ -420,12 +436,49 @@ def _numbered_kind(number: int, rest: str, paragraph: _Paragraph | None, item: _
     return "text"
 
 
+def _announcements(paragraphs: Sequence[_Paragraph]) -> list[tuple[Position, int] | None]:
+    """For each paragraph whose lead-in states no position: the position that a paragraph
+    after its items announces for them, and that paragraph's number.
+
+    "56. In the course of the discussion, the following recommendations were made to the
+    United Kingdom: 1. ... 28. ... 57. The response of the United Kingdom to these
+    recommendations will be included in the outcome report adopted by the Human Rights
+    Council at its eighth session." (United Kingdom 2008): pending. "68. ... the following
+    recommendations were made to Ghana: ... 69. The recommendations listed above enjoy the
+    support of Ghana." supported. "86. The response ... to the recommendations in paragraphs
+    84 and 85 will be provided in due course" (Sudan 2011) answers both paragraphs before it.
+    """
+    found: list[tuple[Position, int] | None] = [None] * len(paragraphs)
+    waiting: list[int] = []
+    for at, paragraph in enumerate(paragraphs):
+        text = " ".join(paragraph.parts)
+        if paragraph.items:
+            waiting = [*waiting, at] if position_of(text) is Position.UNKNOWN else []
+            continue
+        position = position_of(text)
+        if waiting and position is not Position.UNKNOWN and _THESE_RECOMMENDATIONS.search(text):
+            for earlier in waiting:
+                found[earlier] = (position, paragraph.number)
+        waiting = []
+    return found
+
+
 def _recommendations(
-    paragraph: _Paragraph, states: StateTable, warnings: list[str], state_under_review: str | None
+    paragraph: _Paragraph,
+    states: StateTable,
+    warnings: list[str],
+    state_under_review: str | None,
+    announced: tuple[Position, int] | None = None,
 ) -> Iterator[Recommendation | StateComment]:
-    """The paragraph's recommendations, and the State's comments printed among them."""
+    """The paragraph's recommendations, and the State's comments printed among them.
+
+    `announced`: the position (and paragraph) stated after the items, when the lead-in
+    states none.
+    """
     lead_in = " ".join(paragraph.parts)
-    position = position_of(lead_in)
+    position, position_paragraph = position_of(lead_in), paragraph.number
+    if position is Position.UNKNOWN and announced is not None:
+        position, position_paragraph = announced
     previous: str | None = None
     numbers = _repair_sequence([item.number for item in paragraph.items])
     for item, number in zip(paragraph.items, numbers, strict=True):
@@ -462,7 +515,7 @@ def _recommendations(
             text=body,
             recommending_states=tuple(recommending),
             position=position,
-            position_paragraph=str(paragraph.number),
+            position_paragraph=str(position_paragraph),
             page=item.page,
             as_printed=item.as_printed,
             warnings=tuple(item_warnings),

@@ -308,3 +308,73 @@ def test_encouraging_the_state_is_still_a_recommendation() -> None:
         )
     )
     assert list(by_paragraph(report)) == ["77.1"] and not report.comments
+
+
+def test_position_announced_after_the_items_applies_to_them() -> None:
+    # United Kingdom 2008 (A/HRC/8/25) paragraphs 56-58: the lead-in states no position; the
+    # paragraph after the items says the response comes later.
+    report = parse_wg_report(
+        _document(
+            [
+                "II. CONCLUSIONS AND/OR RECOMMENDATIONS",
+                "56. In the course of the discussion, the following recommendations were made to "
+                "the",
+                "United Kingdom of Great Britain and Northern Ireland:",
+                "1. To set up a strategic oversight body, such as a commission on violence against",
+                "women, to ensure greater coherence and more effective protection for women.",
+                "(India)",
+                "2. To integrate fully a gender perspective in the next stages of the UPR review,",
+                "including the outcome of the review. (Slovenia)",
+                "57. The response of the United Kingdom to these recommendations will be included "
+                "in the",
+                "outcome report adopted by the Human Rights Council at its eighth session.",
+                "58. All conclusions and/or recommendations contained in this report reflect the "
+                "position of",
+            ]
+        )
+    )
+    recs = by_paragraph(report)
+    assert list(recs) == ["56.1", "56.2"]
+    assert {(rec.position, rec.position_paragraph) for rec in recs.values()} == {
+        (Position.PENDING, "57")
+    }
+
+
+def test_a_statement_about_other_recommendations_does_not_apply_to_the_items() -> None:
+    # Morocco 2008 (A/HRC/8/22) paragraph 76 is about the recommendations of paragraphs 65, 72.
+    report = parse_wg_report(
+        _document(
+            [
+                "II. CONCLUSIONS AND/OR RECOMMENDATIONS",
+                "75. In the course of the discussion, the following recommendations were made to "
+                "encourage Morocco:",
+                "1. To ratify the Convention of the Rights of Persons with Disabilities (Mexico);",
+                "76. Other recommendations noted in the report in paragraph 72 and paragraph 65 "
+                "above, will be examined by Morocco which will provide responses, if any, in due "
+                "time.",
+                "III. VOLUNTARY COMMITMENTS OF THE STATE UNDER REVIEW",
+            ]
+        )
+    )
+    assert by_paragraph(report)["75.1"].position is Position.UNKNOWN
+
+
+def test_more_positions_of_real_lead_ins() -> None:
+    cases = {
+        # Germany 2013, Cyprus 2014, Botswana 2013, Croatia 2011, Uzbekistan 2009, Finland 2008
+        "Responses to the following recommendations will be provided by Germany in due time, but "
+        "no later than the 24th session of the Human Rights Council": Position.PENDING,
+        "The response of Cyprus to the following recommendations will be included in the outcome "
+        "report adopted by the Human Rights Council at its twenty-sixth session": Position.PENDING,
+        "The recommendations listed below will be further examined by Botswana and its position "
+        "on each of these recommendations will be provided in due time": Position.PENDING,
+        "The recommendations formulated during the interactive dialogue listed below have been "
+        "examined by Croatia and enjoyed its support:": Position.SUPPORTED,
+        "Uzbekistan indicated that it would study the conformity of the following "
+        "recommendations with the national legislation of Uzbekistan and will provide its answer "
+        "in due time:": Position.PENDING,
+        "Finland considered the recommendations made during the interactive dialogue and listed "
+        "below, and agrees to follow up on them:": Position.SUPPORTED,
+    }
+    for lead_in, expected in cases.items():
+        assert position_of(lead_in) is expected, lead_in
