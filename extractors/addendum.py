@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractors.metadata import find_symbol
 from pipeline.model import Line, LoadedDocument, Position
@@ -30,7 +30,8 @@ class Response:
 
     `ref` is a full paragraph ("115.3") or a bare index ("3") into the WG report's pending
     paragraph, resolved when the WG report is known. `paragraph` is the addendum paragraph
-    that states it (for response_source); `comment` is the State's own words, if any.
+    that states it (for response_source); `comment` is the State's own words, if any, printed
+    on `comment_page` under `comment_as_printed` ("122.2–4") when that is not the response's.
     """
 
     ref: str
@@ -40,6 +41,8 @@ class Response:
     paragraph: str | None
     as_printed: str
     comment: str | None = None
+    comment_page: int | None = None
+    comment_as_printed: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,11 +245,11 @@ def _category(verb: str, heading: str | None, statement: str) -> tuple[Position,
 
 def _list_responses(blocks: list[_Block]) -> list[Response]:
     responses: list[Response] = []
-    comments: dict[str, str] = {}
+    comments: dict[str, _Block] = {}
     for block in blocks:
         if block.kind == "comment":
             for ref, _ in expand_refs(block.head):
-                comments.setdefault(ref, block.text)
+                comments.setdefault(ref, block)
             continue
         for statement in LIST_STATEMENT.finditer(block.text):
             position, detail = _category(statement.group("verb"), block.category, block.text)
@@ -254,9 +257,14 @@ def _list_responses(blocks: list[_Block]) -> list[Response]:
             for ref, printed in expand_refs(statement.group("refs")):
                 responses.append(Response(ref, position, detail, block.page, number, printed))
     return [
-        Response(
-            r.ref, r.position, r.detail, r.page, r.paragraph, r.as_printed, comments.get(r.ref)
+        replace(
+            r,
+            comment=comments[r.ref].text,
+            comment_page=comments[r.ref].page,
+            comment_as_printed=" ".join(comments[r.ref].head.split()),
         )
+        if r.ref in comments
+        else r
         for r in responses
     ]
 

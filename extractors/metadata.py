@@ -30,11 +30,6 @@ SESSION = re.compile(r"held its\s+([a-z]+(?:[- ][a-z]+)?)\s+session", re.IGNOREC
 SESSION_YEAR = re.compile(
     r"held its\s+[a-z -]+?\s+session\s+from\s+[^.]{0,60}?((?:19|20)\d{2})", re.IGNORECASE
 )
-# "Distr.: General 10 December 2014" / "30 August 2019"
-DATE = re.compile(
-    r"\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October"
-    r"|November|December)\s+((?:19|20)\d{2})\b"
-)
 
 _UNITS = {
     "first": 1,
@@ -122,9 +117,25 @@ _MONTHS = [
 DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})\s+({'|'.join(_MONTHS)})\s+((?:19|20)\d{{2}})\b")
 
 
+# "Distr.: General\n28 May 2015": the issue date of a UN document. A decision's first page
+# also quotes "resolution 60/251 of 15 March 2006" before it, in text order.
+_DISTRIBUTED = re.compile(
+    rf"Distr\.?:?\s*(?:General|Limited|Restricted)\s+(?=\d{{1,2}}\s+(?:{'|'.join(_MONTHS)})\s)"
+)
+
+
+def _issue_date(text: str) -> re.Match[str] | None:
+    """The "Distr.: General <date>" date when printed, else the first full date."""
+    distributed = _DISTRIBUTED.search(text)
+    if distributed:
+        return DAY_MONTH_YEAR.match(text, distributed.end())
+    return DAY_MONTH_YEAR.search(text)
+
+
 def find_date(text: str) -> str | None:
-    """The first full date printed in the text, as YYYY-MM-DD."""
-    match = DAY_MONTH_YEAR.search(text)
+    """The date the document was issued ("Distr.: General 28 May 2015"), else the first full
+    date printed in the text, as YYYY-MM-DD."""
+    match = _issue_date(text)
     if match is None:
         return None
     day, month, year = int(match.group(1)), _MONTHS.index(match.group(2)) + 1, match.group(3)
@@ -138,9 +149,9 @@ def find_review_year(text: str) -> int | None:
 
 
 def find_year(text: str) -> int | None:
-    """The year of the first full date printed in the text."""
-    match = DATE.search(text)
-    return int(match.group(1)) if match else None
+    """The year of `find_date`."""
+    match = _issue_date(text)
+    return int(match.group(3)) if match else None
 
 
 # "A/HRC/WG.6/34/SVN/2": documents prepared for WG session 34

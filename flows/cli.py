@@ -17,11 +17,13 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from extractors.states import load_states
 from pipeline.config import Config, load_config
-from pipeline.errors import IndexBusyError
+from pipeline.errors import BadIndexError, IndexBusyError
 from pipeline.exports import FORMATS, KINDS, recommendation_record, records, write_export
 from pipeline.inbox import index_lock
 from pipeline.ingest import IMPORT_READERS, IngestResult, find_pdfs, import_file, ingest_paths
+from pipeline.loader import read_with_hash
 from pipeline.settings import LoaderSettings, default_index_path
 from pipeline.store import RecFilter, Store
 
@@ -49,19 +51,27 @@ _index_option = click.option(
 )
 
 
+_FILTER_OPTIONS = (
+    click.option("--state-under-review", help="State under review, any known spelling."),
+    click.option("--recommending-state", help="Recommending State, any known spelling."),
+    click.option("--cycle", type=click.IntRange(min=1), help="UPR cycle (1, 2, 3, 4)."),
+    click.option("--response", type=click.Choice(["supported", "noted", "pending", "unknown"])),
+)
+_SEARCH_OPTION = click.option(
+    "--search", help="Words that must all appear in the recommendation text."
+)
+
+
 def _filters(function: Any) -> Any:
-    """The filters shared by recs and export."""
-    for option in reversed(
-        (
-            click.option("--state-under-review", help="State under review, any known spelling."),
-            click.option("--recommending-state", help="Recommending State, any known spelling."),
-            click.option("--cycle", type=int, help="UPR cycle (1, 2, 3, 4)."),
-            click.option(
-                "--response", type=click.Choice(["supported", "noted", "pending", "unknown"])
-            ),
-            click.option("--search", help="Words that must all appear in the recommendation text."),
-        )
-    ):
+    """The filters shared by recs, export and clusters."""
+    for option in reversed((*_FILTER_OPTIONS, _SEARCH_OPTION)):
+        function = option(function)
+    return function
+
+
+def _state_filters(function: Any) -> Any:
+    """The filters without --search (for `search`, whose argument is the words)."""
+    for option in reversed(_FILTER_OPTIONS):
         function = option(function)
     return function
 
@@ -77,12 +87,43 @@ def _locked(config: Config) -> Iterator[None]:
         sys.exit(EXIT_SOME_FAILED)
 
 
-def _open(index: Path | None) -> Store:
-    return Store(index or default_index_path())
+def _open(index: Path | None, create: bool = False) -> Store:
+    """The index (created when `create`), or exit 2 with one line when it is missing or bad."""
+    path = index or default_index_path()
+    if not create and not path.exists():
+        err.print(
+            f"[red]error[/] no index at {escape(str(path))}: run `uprdex ingest PATH...` "
+            "first, or pass --index FILE"
+        )
+        sys.exit(EXIT_USAGE)
+    try:
+        return Store(path)
+    except BadIndexError as error:
+        err.print(f"[red]error[/] {escape(str(error))}")
+        sys.exit(EXIT_USAGE)
 
 
 def _rec_filter(options: dict[str, Any]) -> RecFilter:
+    states = load_states()
+    for option in ("state_under_review", "recommending_state"):
+        name = options.get(option)
+        if name and states.resolve(name) is None:
+            err.print(
+                f"[yellow]warning[/] --{option.replace('_', '-')} {escape(name)!r} is not a "
+                "State name uprdex knows; matching it as printed"
+            )
     return RecFilter(**{key: options.get(key) for key in RecFilter.__dataclass_fields__})
+
+
+def _rec_id(symbol: str, paragraph: str | None) -> tuple[str, str]:
+    """(symbol, paragraph) from "A/HRC/28/15 115.8" or "A/HRC/28/15#115.8", any case."""
+    if paragraph is None:
+        if "#" not in symbol:
+            raise click.UsageError(
+                "give the report symbol and the paragraph: A/HRC/28/15 115.8 (or A/HRC/28/15#115.8)"
+            )
+        symbol, paragraph = symbol.rsplit("#", 1)
+    return "".join(symbol.split()).upper(), "".join(paragraph.split())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -98,7 +139,12 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_index_option
-@click.option("--workers", type=int, default=0, help="Worker processes (default: one per core).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Worker processes (default: one per core).",
+)
 @click.option("--ocr", is_flag=True, help="Run ocrmypdf (when installed) on scans, on a copy.")
 def ingest(paths: tuple[Path, ...], index: Path | None, workers: int, ocr: bool) -> None:
     """Index PDF files or folders of PDFs.
@@ -114,7 +160,7 @@ def ingest(paths: tuple[Path, ...], index: Path | None, workers: int, ocr: bool)
     config = _workspace(None, index)
     with (
         _locked(config),
-        _open(index) as store,
+        _open(index, create=True) as store,
         Progress(
             TextColumn("[progress.description]{task.description}"),
             BarColumn(),
@@ -137,7 +183,8 @@ def ingest(paths: tuple[Path, ...], index: Path | None, workers: int, ocr: bool)
         f"{len(results)} files: {sum(r.outcome == 'indexed' for r in results)} indexed, "
         f"{sum(r.outcome == 'unchanged' for r in results)} unchanged, {len(failed)} failed. "
         f"Index {store.path}: {summary['recommendations']} recommendations from "
-        f"{summary['documents']} documents."
+        f"{summary['documents'] - summary['failed']} documents"
+        + (f" ({summary['failed']} files could not be read)." if summary["failed"] else ".")
     )
     if missing and not results:
         sys.exit(EXIT_USAGE)
@@ -166,7 +213,7 @@ def import_(kind: str, file: Path, index: Path | None) -> None:
     review (never duplicated); their labels (themes, positions) are kept with their source.
     Importing the same file again changes nothing.
     """
-    with _locked(_workspace(None, index)), _open(index) as store:
+    with _locked(_workspace(None, index)), _open(index, create=True) as store:
         result = import_file(file, kind, store)
         summary = store.summary()
     _print_result(result)
@@ -202,10 +249,11 @@ def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
 
 @main.command()
 @click.argument("symbol")
-@click.argument("paragraph")
+@click.argument("paragraph", required=False)
 @_index_option
-def show(symbol: str, paragraph: str, index: Path | None) -> None:
-    """Show one recommendation: e.g. `uprdex show A/HRC/28/15 115.8`."""
+def show(symbol: str, paragraph: str | None, index: Path | None) -> None:
+    """Show one recommendation: e.g. `uprdex show A/HRC/28/15 115.8` (or A/HRC/28/15#115.8)."""
+    symbol, paragraph = _rec_id(symbol, paragraph)
     with _open(index) as store:
         found = store.recommendation(symbol, paragraph)
     if found is None:
@@ -239,7 +287,7 @@ def export(what: str, fmt: str, out_path: Path | None, index: Path | None, **opt
 @main.command()
 @click.argument("words")
 @_index_option
-@_filters
+@_state_filters
 @click.option("--limit", type=int, default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead.")
 def search(words: str, index: Path | None, limit: int, as_json: bool, **options: Any) -> None:
@@ -248,7 +296,7 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
     Example: `uprdex search "freedom of information" --state-under-review Cambodia`.
     """
     with _open(index) as store:
-        hits = store.search(words, _rec_filter({**options, "search": None}), limit)
+        hits = store.search(words, _rec_filter(options), limit)
     for hit in hits:
         if as_json:
             out.print_json(
@@ -276,14 +324,18 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
 
 @main.command()
 @click.argument("symbol")
-@click.argument("paragraph")
+@click.argument("paragraph", required=False)
 @_index_option
-def evidence(symbol: str, paragraph: str, index: Path | None) -> None:
+def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
     """Every place a document cites or echoes one recommendation, newest document first.
 
-    Example: `uprdex evidence A/HRC/28/15 115.22`.
+    Example: `uprdex evidence A/HRC/28/15 115.22` (or A/HRC/28/15#115.22).
     """
+    symbol, paragraph = _rec_id(symbol, paragraph)
     with _open(index) as store:
+        if store.recommendation(symbol, paragraph) is None:
+            err.print(f"[red]error[/] no recommendation {paragraph} in {symbol} in the index")
+            sys.exit(EXIT_SOME_FAILED)
         rows = store.evidence(recommendation_id=f"{symbol}#{paragraph}")
     for row in rows:
         where = f"p. {row['page']}" + (f", note {row['footnote']}" if row["footnote"] else "")
@@ -301,13 +353,11 @@ def evidence(symbol: str, paragraph: str, index: Path | None) -> None:
 def cited(file: Path, index: Path | None) -> None:
     """What one document cites: each recommendation with page, note and context."""
     with _open(index) as store:
-        rows = store.db.execute(
-            "SELECT e.*, d.path FROM evidence e JOIN documents d ON d.sha256 = e.document_sha256 "
-            "WHERE d.path = ? OR d.path = ? OR d.sha256 = ? ORDER BY e.page, e.id",
-            (str(file), str(file.resolve()), str(file)),
-        ).fetchall()
-    if not rows:
-        err.print(f"[red]error[/] {escape(str(file))}: not in the index, or it cites nothing")
+        sha256 = read_with_hash(file)[1] if file.is_file() else str(file)
+        document = store.find_document([str(file), str(file.resolve())], sha256)
+        rows = store.citations_by(document["sha256"]) if document else []
+    if document is None:
+        err.print(f"[red]error[/] {escape(str(file))}: not in the index")
         sys.exit(EXIT_SOME_FAILED)
     for row in rows:
         target = row["recommendation_id"] or f"{row['target_symbol'] or '?'} {row['target_ref']}"
@@ -491,6 +541,10 @@ def train_similarity(csv_file: Path, out_dir: Path | None, seed: int) -> None:
 @_index_option
 def status(index: Path | None) -> None:
     """Where the index is and what it holds."""
+    path = index or default_index_path()
+    if not path.exists():
+        out.print(f"No index at {escape(str(path))} yet: `uprdex ingest PATH...` creates it.")
+        return
     with _open(index) as store:
         summary = store.summary()
         documents = store.documents()
@@ -499,7 +553,10 @@ def status(index: Path | None) -> None:
         out.print(f"  {key.replace('_', ' ')}: {value}")
     for document in documents:
         if document["status"] != "indexed":
-            out.print(f"  [red]{document['status']}[/] {document['path']}: {document['error']}")
+            # The error names the file already ("scan.pdf: no text layer ..."): say it once.
+            reason = str(document["error"]).removeprefix(f"{Path(document['path']).name}: ")
+            where = escape(document["path"])
+            out.print(f"  [red]{document['status']}[/] {where}: {escape(reason)}")
 
 
 def _workspace(inbox: Path | None, index: Path | None) -> Config:

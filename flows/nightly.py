@@ -102,7 +102,7 @@ def extract_task(path: str, sha256: str, settings: LoaderSettings) -> Extracted:
     if extracted.document.status is DocumentStatus.INDEXED:
         logger.info("%s: %s %s", path, extracted.document.type, extracted.document.symbol or "")
     else:
-        logger.warning("%s: %s", path, extracted.document.error)
+        logger.warning("failed: %s", extracted.document.error)
     return extracted
 
 
@@ -130,8 +130,16 @@ def ingest_inbox(config: Config, settings: LoaderSettings | None = None) -> Nigh
     with index_lock(config.index, config.lock_timeout), Store(config.index) as store:
         files = list(scan_inbox(config.inbox))
         summary.found = len(files)
-        new = [item for item in files if not store.has_document(item.sha256)]
-        summary.skipped = len(files) - len(new)
+        status = {item.sha256: store.document_status(item.sha256) for item in files}
+        new = [item for item in files if status[item.sha256] is None]
+        summary.skipped = sum(status[item.sha256] is DocumentStatus.INDEXED for item in files)
+        # A file that failed on an earlier night is still a failure (it is in the quarantine
+        # already); it is not read again each night: `uprdex ingest FILE` retries it.
+        for item in files:
+            if status[item.sha256] not in (None, DocumentStatus.INDEXED):
+                earlier = store.document(item.sha256) or {}
+                reason = earlier.get("error") or "failed"
+                summary.failed.append((str(item.path), f"{reason} (on an earlier run)"))
         logger.info("%d files in %s, %d new", len(files), config.inbox, len(new))
         futures: list[tuple[Path, str, PrefectFuture[Extracted]]] = [
             (item.path, item.sha256, extract_task.submit(str(item.path), item.sha256, settings))

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-__all__ = ["BadDocumentError", "IndexBusyError", "NeedsOcrError", "UprdexError"]
+__all__ = [
+    "BadDocumentError",
+    "BadIndexError",
+    "IndexBusyError",
+    "NeedsOcrError",
+    "UprdexError",
+]
 
 
 class UprdexError(Exception):
@@ -19,3 +25,7 @@ class NeedsOcrError(UprdexError):
 
 class IndexBusyError(UprdexError):
     """Another uprdex run holds the index."""
+
+
+class BadIndexError(UprdexError):
+    """A file given as the index that is not an uprdex index (or not a database at all)."""

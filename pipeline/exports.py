@@ -13,16 +13,35 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from pipeline.store import RecFilter, Store
+from pipeline.store import STATE_COMMENT, RecFilter, Store
 
 __all__ = ["FORMATS", "KINDS", "flatten", "recommendation_record", "records", "write_export"]
 
 KINDS = ("recommendations", "evidence", "clusters", "documents")
+CONTRACT_TYPES = frozenset(
+    {
+        "wg_report",
+        "addendum",
+        "national_report",
+        "un_compilation",
+        "stakeholder_summary",
+        "ngo_report",
+        "news",
+        "other",
+    }
+)
+"""Document types the export contract names; any other (an HRC decision) exports as "other"
+with its own name in `type_detail`."""
 FORMATS = ("jsonl", "csv", "xlsx", "json")
 _LIST_SEPARATOR = "; "
 
 
 def recommendation_record(row: dict[str, Any]) -> dict[str, Any]:
+    # A cycle-1 item of several asks, each closed by its States, can name a State twice
+    # ("... (Algeria, Ecuador); ... (Algeria, Ecuador, Egypt)"): each State is listed once,
+    # and `state_pairs` keeps the (ask, State) count that UPR Info's rows count.
+    named = zip(row["recommending_states"], row["recommending_state_codes"], strict=True)
+    first = list(dict.fromkeys(named))
     return {
         "id": row["id"],
         "document_symbol": row["document_symbol"],
@@ -32,8 +51,8 @@ def recommendation_record(row: dict[str, Any]) -> dict[str, Any]:
         "session": row["session"],
         "year": row["year"],
         "text": row["text"],
-        "recommending_states": row["recommending_states"],
-        "recommending_state_codes": row["recommending_state_codes"],
+        "recommending_states": [name for name, _ in first],
+        "recommending_state_codes": [code for _, code in first],
         "response": row["response"],
         "response_source": row["response_source"],
         "themes": _themes(row["theme_hits"]),
@@ -42,6 +61,7 @@ def recommendation_record(row: dict[str, Any]) -> dict[str, Any]:
         "as_printed": row["as_printed"],
         "response_detail": row["response_detail"],
         "response_conflict": row["response_conflict"],
+        "state_pairs": len(row["recommending_states"]),
         "origin": row["origin"],
         "imported": row["imported"],
         "theme_hits": row["theme_hits"],
@@ -63,15 +83,19 @@ def _evidence_record(row: dict[str, Any]) -> dict[str, Any]:
             "sha256": row["document_sha256"],
             "path": row["path"],
             "symbol": row["symbol"],
-            "type": row["type"],
+            "type": _contract_type(row["type"]),
+            "type_detail": _type_detail(row["type"]),
         },
         "page": row["page"],
         "footnote": row["footnote"],
-        "kind": row["kind"],
+        # The State's own comment on a recommendation (in its addendum or the WG report)
+        # cites it by number: a "citation" in the contract, flagged by `state_comment`.
+        "kind": "citation" if row["kind"] == STATE_COMMENT else row["kind"],
         "as_printed": row["as_printed"],
         "context": row["context"],
         "score": row["score"],
         "corrected": bool(row["corrected"]),
+        "state_comment": row["kind"] == STATE_COMMENT,
     }
 
 
@@ -105,7 +129,19 @@ def _document_record(row: dict[str, Any]) -> dict[str, Any]:
         "year",
         "warnings",
     )
-    return {key: row[key] for key in keys}
+    record = {key: row[key] for key in keys}
+    record["type"] = _contract_type(row["type"])
+    record["type_detail"] = _type_detail(row["type"])
+    return record
+
+
+def _contract_type(kind: str) -> str:
+    return kind if kind in CONTRACT_TYPES else "other"
+
+
+def _type_detail(kind: str) -> str | None:
+    """The document type uprdex knows when the contract has no name for it ("hrc_decision")."""
+    return None if kind in CONTRACT_TYPES else kind
 
 
 def records(store: Store, kind: str, where: RecFilter | None = None) -> list[dict[str, Any]]:
@@ -154,7 +190,14 @@ def _write_csv(rows: list[dict[str, Any]], out: TextIO) -> None:
         return
     writer = csv.DictWriter(out, fieldnames=list(flat[0]))
     writer.writeheader()
-    writer.writerows(flat)
+    # true/false as JSON writes them, not Python's True/False.
+    writer.writerows(
+        {
+            key: str(value).lower() if isinstance(value, bool) else value
+            for key, value in row.items()
+        }
+        for row in flat
+    )
 
 
 _TEXT_WRITERS: dict[str, Callable[[list[dict[str, Any]], TextIO], None]] = {

@@ -269,14 +269,17 @@ def ingest_paths(
 ) -> list[IngestResult]:
     """Index every PDF under `paths`; files already indexed (same bytes) are skipped.
 
+    A file that failed before is tried again (with --ocr, or a newer uprdex, it may pass) and
+    reported again if it still fails. The same bytes found at two paths are read once.
     Extraction runs in worker processes; each document is written in its own transaction as
     soon as it is ready.
     """
     settings = settings or LoaderSettings()
     results: list[IngestResult] = []
     todo: list[Path] = []
+    first_path: dict[str, Path] = {}
     for path in find_pdfs(paths):
-        result = _skip_if_indexed(path, store)
+        result = _skip_if_indexed(path, store, first_path)
         if result is None:
             todo.append(path)
         else:
@@ -298,14 +301,22 @@ def ingest_paths(
     return results
 
 
-def _skip_if_indexed(path: Path, store: Store) -> IngestResult | None:
+def _skip_if_indexed(path: Path, store: Store, first_path: dict[str, Path]) -> IngestResult | None:
+    """ "unchanged" for a file indexed before or a copy of one earlier in this batch; else None.
+
+    `first_path` (sha256 -> path) collects the files of this batch.
+    """
     if not path.is_file():
         return None
     try:
         _, sha256 = read_with_hash(path)
     except OSError:
         return None
-    if store.has_document(sha256):
+    if sha256 in first_path:
+        note = f"the same file as {first_path[sha256]}"
+        return IngestResult(str(path), sha256, "unchanged", warnings=(note,))
+    first_path[sha256] = path
+    if store.document_status(sha256) is DocumentStatus.INDEXED:
         return IngestResult(str(path), sha256, "unchanged")
     return None
 

@@ -78,7 +78,7 @@ class Chart:
 
 @dataclass(frozen=True, slots=True)
 class Coverage:
-    """Recommendations of one cycle with and without any evidence."""
+    """Recommendations of one cycle with and without evidence of follow-up."""
 
     cycle: int | None
     year: int | None
@@ -92,6 +92,9 @@ class _Data:
 
     recs: list[Record]
     evidence: dict[str, list[Record]]
+    follow_up: dict[str, list[Record]]
+    """Evidence from other documents than the State's own comments on its review: what
+    coverage counts (an addendum's "Slovenia supports 122.2-4 ..." is no follow-up)."""
     documents: dict[str, Record]
     clusters: list[Record] | None
     by_id: dict[str, Record]
@@ -139,7 +142,7 @@ def write_report(
     html = env.get_template("index.html.j2").render(
         title="All States under review",
         home=None,
-        states=_state_rows(by_state, data.evidence, pages),
+        states=_state_rows(by_state, data.follow_up, pages),
         **_sections(data, data.recs, locations, INDEX_CLUSTERS),
     )
     (out_dir / home).write_text(html, encoding="utf-8")
@@ -161,6 +164,7 @@ def _state_page(
         home=home,
         **_sections(data, recs, locations, None),
         evidence=data.evidence,
+        follow_up=data.follow_up,
         documents=_documents_of(recs, data.evidence, data.documents, out_dir),
         pdf_href=lambda path, page: _pdf_href(path, page, out_dir),
     )
@@ -170,8 +174,11 @@ def _load(store: Store, state_under_review: str | None) -> _Data:
     """Recommendations, their evidence, documents and clusters (None until computed)."""
     where = RecFilter(state_under_review=state_under_review)
     evidence: dict[str, list[Record]] = {}
+    follow_up: dict[str, list[Record]] = {}
     for item in records(store, "evidence", where):
         evidence.setdefault(item["recommendation_id"], []).append(item)
+        if not item["state_comment"]:
+            follow_up.setdefault(item["recommendation_id"], []).append(item)
     try:
         clusters: list[Record] | None = records(store, "clusters", where)
     except ValueError:
@@ -180,6 +187,7 @@ def _load(store: Store, state_under_review: str | None) -> _Data:
     return _Data(
         recs=recs,
         evidence=evidence,
+        follow_up=follow_up,
         documents={doc["sha256"]: doc for doc in records(store, "documents")},
         clusters=clusters,
         by_id={rec["id"]: rec for rec in recs},
@@ -212,7 +220,7 @@ def _sections(
     return {
         "recs": recs,
         "charts": _charts(recs),
-        "coverage": _coverage(recs, data.evidence),
+        "coverage": _coverage(recs, data.follow_up),
         "clusters": None if clusters is None else clusters[:cluster_limit],
         "clusters_total": 0 if clusters is None else len(clusters),
         "cluster_sizes": {c["cluster_id"]: c["size"] for c in clusters or ()},

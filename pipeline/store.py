@@ -8,6 +8,7 @@ interrupted run never leaves a half-written document. Tables and views are named
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -25,15 +26,25 @@ from extractors.metadata import cycle_of_session
 from extractors.states import load_states
 from extractors.themes import ThemeHit
 from pipeline.clusters import ClusterItem, ClusterSettings, cluster
+from pipeline.errors import BadIndexError
 from pipeline.imports import ImportedRec, normalize_text
 from pipeline.model import DocumentStatus, Position, Recommendation, WgReport
 from pipeline.paraphrase import match_sentences
 from pipeline.semantic import SemanticModel
 from pipeline.settings import EvidenceSettings
 
-__all__ = ["SCHEMA_VERSION", "DocumentRow", "RecFilter", "Store", "recommendation_id"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "STATE_COMMENT",
+    "DocumentRow",
+    "RecFilter",
+    "Store",
+    "recommendation_id",
+]
 
 SCHEMA_VERSION = 1
+STATE_COMMENT = "state_comment"
+"""Evidence kind of the State's own comment on a recommendation (addendum or WG report)."""
 
 # Each entry migrates the schema from version i to i + 1.
 _MIGRATIONS: tuple[str, ...] = (
@@ -240,10 +251,14 @@ class Store:
         self.evidence_settings = evidence or EvidenceSettings()
         self.db = sqlite3.connect(path, timeout=60, isolation_level=None)
         self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self._migrate()
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            self.db.close()
+            raise BadIndexError(f"{path}: not an uprdex index ({error})") from error
 
     def close(self) -> None:
         """Close the connection."""
@@ -310,9 +325,35 @@ class Store:
     # --- writing -------------------------------------------------------------------------
 
     def has_document(self, sha256: str) -> bool:
-        """True when a file with these bytes is already in the index."""
-        row = self.db.execute("SELECT 1 FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
-        return row is not None
+        """True when a file with these bytes is already in the index (indexed or failed)."""
+        return self.document_status(sha256) is not None
+
+    def document_status(self, sha256: str) -> DocumentStatus | None:
+        """How the file with these bytes fared when it was ingested; None if it never was."""
+        document = self.document(sha256)
+        return None if document is None else DocumentStatus(document["status"])
+
+    def find_document(self, paths: Sequence[str], sha256: str | None) -> dict[str, Any] | None:
+        """The document ingested from one of `paths`, or with these bytes."""
+        marks = ", ".join("?" * len(paths)) or "NULL"
+        row = self.db.execute(
+            f"SELECT * FROM documents WHERE path IN ({marks}) OR sha256 = ? "
+            "ORDER BY ingested_at DESC LIMIT 1",
+            (*paths, sha256),
+        ).fetchone()
+        return None if row is None else _document_dict(row)
+
+    def citations_by(self, sha256: str) -> list[dict[str, Any]]:
+        """Every evidence row of one document, in page order (linked or waiting)."""
+        rows = self.db.execute(
+            "SELECT * FROM evidence WHERE document_sha256 = ? ORDER BY page, id", (sha256,)
+        )
+        return [dict(row) for row in rows]
+
+    def document(self, sha256: str) -> dict[str, Any] | None:
+        """The document row of the file with these bytes, or None."""
+        row = self.db.execute("SELECT * FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+        return None if row is None else _document_dict(row)
 
     def write_document(
         self,
@@ -549,9 +590,9 @@ class Store:
                         addendum.wg_symbol,
                         response.ref,
                         document.sha256,
-                        response.page,
-                        "state_comment",
-                        response.as_printed,
+                        response.comment_page or response.page,
+                        STATE_COMMENT,
+                        response.comment_as_printed or response.as_printed,
                         response.comment,
                     ),
                 )
@@ -571,7 +612,7 @@ class Store:
                     comment.refers_to or "",  # "": the comment names no recommendation
                     document.sha256,
                     comment.page,
-                    "state_comment",
+                    STATE_COMMENT,
                     comment.paragraph,
                     comment.text,
                 )
@@ -631,9 +672,22 @@ class Store:
     # --- reading -------------------------------------------------------------------------
 
     def documents(self) -> list[dict[str, Any]]:
-        """Every document row, newest first."""
+        """Every document row, newest first.
+
+        An addendum or an HRC decision prints no WG session: it takes the session and cycle
+        of its review's WG report when that is indexed (A/HRC/28/15/Add.1 and A/HRC/DEC/28/111
+        belong to A/HRC/28/15, the report the Council adopted at its 28th session).
+        """
         rows = self.db.execute("SELECT * FROM documents ORDER BY ingested_at DESC, path")
-        return [_document_dict(row) for row in rows]
+        documents = [_document_dict(row) for row in rows]
+        reports = [d for d in documents if d["type"] == "wg_report" and d["symbol"]]
+        for document in documents:
+            if document["cycle"] is not None or not document["symbol"]:
+                continue
+            review = _review_report(document, reports)
+            if review is not None:
+                document["session"], document["cycle"] = review["session"], review["cycle"]
+        return documents
 
     def recommendations(self, where: RecFilter | None = None) -> list[dict[str, Any]]:
         """Recommendations matching the filter, in report and paragraph order."""
@@ -1257,8 +1311,8 @@ def _refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
     known = {rec["paragraph"] for rec in recs}
     unmatched = sorted({p for p in answers if p not in known})
     for row in db.execute(
-        "SELECT id, target_ref FROM evidence WHERE target_symbol = ? AND kind = 'state_comment'",
-        (wg_symbol,),
+        "SELECT id, target_ref FROM evidence WHERE target_symbol = ? AND kind = ?",
+        (wg_symbol, STATE_COMMENT),
     ).fetchall():
         paragraph = resolve(row["target_ref"]) if row["target_ref"] else None
         rec_id = f"{wg_symbol}#{paragraph}" if paragraph in known else None
@@ -1309,6 +1363,33 @@ def _fts_query(text: str) -> str:
     """Quote each word so user text is never read as FTS syntax: all words must appear."""
     words = [word.replace('"', '""') for word in text.split()]
     return " ".join(f'"{word}"' for word in words) or '""'
+
+
+_ADDENDUM = re.compile(r"/Add\.\d+$")
+_DECISION = re.compile(r"^A/HRC/DEC/(\d+)/")
+
+
+def _review_report(
+    document: Mapping[str, Any], reports: Sequence[Mapping[str, Any]]
+) -> Mapping[str, Any] | None:
+    """The WG report an addendum or an HRC decision belongs to, among `reports`."""
+    symbol = document["symbol"]
+    if document["type"] == "addendum":
+        base = _ADDENDUM.sub("", symbol)
+        return next((r for r in reports if r["symbol"] == base), None)
+    decision = _DECISION.match(symbol)
+    if decision:
+        prefix = f"A/HRC/{decision.group(1)}/"
+        return next(
+            (
+                r
+                for r in reports
+                if r["symbol"].startswith(prefix)
+                and r["state_under_review"] == document["state_under_review"]
+            ),
+            None,
+        )
+    return None
 
 
 def _document_dict(row: sqlite3.Row) -> dict[str, Any]:

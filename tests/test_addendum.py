@@ -187,3 +187,14 @@ def test_a_paragraph_that_accepts_part_and_refuses_the_rest_is_noted_in_part() -
     refs = {response.ref: response for response in addendum.responses}
     assert (refs["58"].position, refs["58"].detail) == (Position.NOTED, "supported in part")
     assert (refs["59"].position, refs["59"].detail) == (Position.SUPPORTED, "accepted")
+
+
+def test_a_comment_keeps_the_numbers_printed_above_it() -> None:
+    # A/HRC/43/15/Add.1 paragraph 4 lists "122.14-16"; the comments are headed "122.14– 15"
+    # and "122.16": evidence shows what the comment's own heading prints.
+    addendum = parse_addendum(load_pdf(fixture("svn2019_addendum.pdf")))
+    responses = {response.ref: response for response in addendum.responses}
+    assert responses["122.15"].as_printed == "122.14-16"
+    assert responses["122.15"].comment_as_printed == "122.14– 15"
+    assert responses["122.16"].comment_as_printed == "122.16"
+    assert responses["122.16"].comment_page == 2

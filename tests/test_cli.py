@@ -242,3 +242,97 @@ def test_evidence_and_cited(index: Path) -> None:
     assert cited.exit_code == 0
     assert "115.22 -> A/HRC/28/15#115.22" in cited.output
     assert "(not in the index yet)" in cited.output  # 115.31+ are not in the fixture report
+
+
+def test_a_file_that_failed_fails_again_on_the_next_ingest(tmp_path: Path) -> None:
+    runner = CliRunner()
+    index = str(tmp_path / "index.sqlite")
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"<html>404</html>")
+    for _ in range(2):
+        result = runner.invoke(main, ["ingest", str(broken), "--index", index, "--workers", "1"])
+        assert result.exit_code == 1, result.output
+        assert "broken.pdf: an HTML page" in result.output
+        assert "0 unchanged, 1 failed" in result.output
+
+
+def test_the_same_file_at_two_paths_is_read_once(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    shutil.copy(fixture("andorra2011_recs.pdf"), first)
+    shutil.copy(first, second)
+    index = str(tmp_path / "index.sqlite")
+    result = CliRunner().invoke(
+        main, ["ingest", str(first), str(second), "--index", index, "--workers", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 indexed, 1 unchanged, 0 failed" in result.output
+    assert f"the same file as {first}" in result.output
+
+
+def test_read_commands_need_an_existing_index(tmp_path: Path) -> None:
+    runner = CliRunner()
+    missing = tmp_path / "typo.sqlite"
+    for command in (["recs"], ["export", "--what", "documents", "--format", "json"], ["clusters"]):
+        result = runner.invoke(main, [*command, "--index", str(missing)])
+        assert result.exit_code == 2, command
+        assert f"no index at {missing}" in result.output
+    assert not missing.exists()
+    status = runner.invoke(main, ["status", "--index", str(missing)])
+    assert status.exit_code == 0 and "No index at" in status.output
+    not_a_database = tmp_path / "notes.sqlite"
+    not_a_database.write_text("hello, not a database\n" * 100)
+    bad = runner.invoke(main, ["recs", "--index", str(not_a_database)])
+    assert bad.exit_code == 2
+    assert "not an uprdex index" in bad.output and "Traceback" not in bad.output
+
+
+def test_bad_worker_count_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["ingest", str(fixture("andorra2011_recs.pdf")), "--workers", "-3"]
+    )
+    assert result.exit_code == 2
+
+
+def test_recommendation_ids_in_any_spelling(index: Path) -> None:
+    runner = CliRunner()
+    for args in (["A/HRC/28/15#115.8"], ["a/hrc/28/15", "115.8"], [" A/HRC/28/15 ", "115.8 "]):
+        shown = runner.invoke(main, ["show", *args, "--index", str(index)])
+        assert shown.exit_code == 0, args
+        assert '"A/HRC/28/15#115.8"' in shown.output
+    unknown = runner.invoke(main, ["evidence", "A/HRC/28/15", "999.9", "--index", str(index)])
+    assert unknown.exit_code == 1
+    assert "no recommendation 999.9 in A/HRC/28/15" in unknown.output
+
+
+def test_search_takes_its_words_once_and_warns_on_unknown_states(index: Path) -> None:
+    runner = CliRunner()
+    assert "--search" not in runner.invoke(main, ["search", "--help"]).output
+    result = runner.invoke(
+        main, ["recs", "--state-under-review", "Narnia", "--index", str(index), "--json"]
+    )
+    assert result.exit_code == 0
+    assert "'Narnia' is not a State name uprdex knows" in result.output
+
+
+def test_csv_writes_booleans_as_json_does(index: Path) -> None:
+    runner = CliRunner()
+    runner.invoke(main, ["cluster", "--index", str(index)])
+    result = runner.invoke(
+        main, ["export", "--what", "clusters", "--format", "csv", "--index", str(index)]
+    )
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert rows and {row["recurring"] for row in rows} <= {"true", "false"}
+
+
+def test_cited_tells_a_document_that_cites_nothing_from_one_not_indexed(
+    index: Path, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    report = runner.invoke(
+        main, ["cited", str(fixture("andorra2011_recs.pdf")), "--index", str(index)]
+    )
+    assert report.exit_code == 1 and "not in the index" in report.output
+    own = runner.invoke(
+        main, ["cited", str(fixture("algeria2008_recs.pdf")), "--index", str(index)]
+    )
+    assert own.exit_code == 0 and "0 citations" in own.output

@@ -121,6 +121,13 @@ def test_corrupt_file_is_quarantined_while_the_others_are_indexed(tmp_path: Path
     report = json.loads(reports[0].read_text(encoding="utf-8"))
     assert report["stage"] == "load" and "corrupt.pdf: broken PDF" in report["reason"]
     assert Path(paths["inbox"], "corrupt.pdf").read_bytes() == original  # never modified
+    # Next night the file is still in the inbox: still a failure, not "already indexed", and
+    # nothing is rewritten for it.
+    again = nightly(**paths)
+    assert (again.indexed, again.skipped, again.exports) == ([], 2, [])
+    assert [(Path(path).name, "on an earlier run" in why) for path, why in again.failed] == [
+        ("corrupt.pdf", True)
+    ]
 
 
 def test_a_flaky_stage_succeeds_on_retry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -161,3 +161,15 @@ def test_clusters_heading_says_not_computed_until_clusters_exist(
     page = write_report(store, tmp_path, "Slovenia").read_text(encoding="utf-8")
     assert '<h2 id="clusters">Duplicate clusters</h2>' in page
     assert "Clusters not computed yet" in page
+
+
+def test_the_states_own_comment_is_shown_but_is_no_follow_up(slovenia: Path) -> None:
+    # A/HRC/28/15/Add.1 comments on 115.18 ("We consider that this recommendation is
+    # implemented"); no later document cites it, so coverage lists it without evidence.
+    page = slovenia.read_text(encoding="utf-8")
+    block = page.split('id="rec-A-HRC-28-15-115.18"', 1)[1].split("</article>", 1)[0]
+    assert "State&#39;s comment" in block or "State's comment" in block
+    cited = page.split("Cited or echoed since", 1)
+    assert len(cited) == 1 or "#rec-A-HRC-28-15-115.18" not in cited[1].split("</p>", 1)[0]
+    missing = page.split("No evidence since 2014 (", 1)[1].split("</p>", 1)[0]
+    assert "#rec-A-HRC-28-15-115.18" in missing

@@ -1,0 +1,67 @@
+"""Export records per ../shared/docs/export-contract.md: the values it names, extras beside."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import fixture
+
+from extractors.metadata import find_date, find_year
+from pipeline.exports import recommendation_record, records
+from pipeline.ingest import ingest_paths
+from pipeline.settings import LoaderSettings
+from pipeline.store import Store
+
+# The first page of A/HRC/DEC/28/111 as its text layer orders it: the resolution of 2006 comes
+# before the date the decision was issued.
+DECISION_FIRST_PAGE = """Human Rights Council
+Twenty-eighth session
+Decision adopted by the Human Rights Council
+28/111.
+Outcome of the universal periodic review: Slovenia
+Acting in compliance with the mandate entrusted to it by the General Assembly in its
+resolution 60/251 of 15 March 2006, and with Human Rights Council resolutions 5/1 of 18
+June 2007 and 16/21 of 21 March 2011,
+41st meeting
+19 March 2015
+United Nations A/HRC/DEC/28/111
+General Assembly Distr.: General
+28 May 2015
+Original: English"""
+
+
+def test_a_decision_is_dated_by_its_issue_date_not_the_resolution_it_quotes() -> None:
+    assert find_date(DECISION_FIRST_PAGE) == "2015-05-28"
+    assert find_year(DECISION_FIRST_PAGE) == 2015
+    assert find_year("Issued on 3 April 2019 in Geneva.") == 2019
+
+
+def test_state_comments_are_citations_flagged_as_the_states_own(tmp_path: Path) -> None:
+    with Store(tmp_path / "index.sqlite") as store:
+        names = ("slovenia2014_recs.pdf", "svn2014_addendum.pdf")
+        ingest_paths([fixture(name) for name in names], store, LoaderSettings(workers=1))
+        evidence = records(store, "evidence")
+        documents = {row["symbol"]: row for row in records(store, "documents")}
+    comment = next(e for e in evidence if e["recommendation_id"] == "A/HRC/28/15#115.18")
+    assert comment["kind"] == "citation" and comment["state_comment"] is True
+    assert {e["kind"] for e in evidence} <= {"citation", "listing", "paraphrase"}
+    # The addendum prints no WG session: it has its report's.
+    addendum = documents["A/HRC/28/15/Add.1"]
+    assert (addendum["type"], addendum["cycle"], addendum["session"]) == ("addendum", 2, 20)
+
+
+def test_each_recommending_state_is_listed_once(tmp_path: Path) -> None:
+    # Bangladesh 2009 (A/HRC/11/18) 94.27: "... (Czech Republic); Consider abolishing article
+    # 377 ... (Chile); Decriminalize same sex activity ... (Czech Republic)".
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths([fixture("andorra2011_recs.pdf")], store, LoaderSettings(workers=1))
+        row = store.recommendations()[0]
+    row = {
+        **row,
+        "recommending_states": ["Czechia", "Chile", "Czechia"],
+        "recommending_state_codes": ["CZE", "CHL", "CZE"],
+    }
+    record = recommendation_record(row)
+    assert record["recommending_states"] == ["Czechia", "Chile"]
+    assert record["recommending_state_codes"] == ["CZE", "CHL"]
+    assert record["state_pairs"] == 3
