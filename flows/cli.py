@@ -184,11 +184,20 @@ def ingest(paths: tuple[Path, ...], index: Path | None, workers: int, ocr: bool)
         f"{sum(r.outcome == 'unchanged' for r in results)} unchanged, {len(failed)} failed. "
         f"Index {store.path}: {summary['recommendations']} recommendations from "
         f"{summary['documents'] - summary['failed']} documents"
-        + (f" ({summary['failed']} files could not be read)." if summary["failed"] else ".")
+        + (
+            f" ({_count(summary['failed'], 'file')} could not be read)."
+            if summary["failed"]
+            else "."
+        )
     )
     if missing and not results:
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_SOME_FAILED if failed or missing else EXIT_OK)
+
+
+def _count(number: int, noun: str) -> str:
+    """'1 file', '2 files'."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _print_result(result: IngestResult) -> None:

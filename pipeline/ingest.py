@@ -161,7 +161,7 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
         pages,
         DocumentStatus.INDEXED,
         None,
-        (*meta.warnings, *ocr_warning),
+        (*loaded.warnings, *meta.warnings, *ocr_warning),
         find_date(loaded.first_page_text),
     )
     return Extracted(

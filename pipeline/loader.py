@@ -64,6 +64,14 @@ def load_pdf(
         sha256 = hashlib.sha256(data).hexdigest()
     pdf = _open(path, data)
     vocabulary = load_vocabulary()
+    warnings: tuple[str, ...] = ()
+    if not pdfium.raw.FPDF_DocumentHasValidCrossReferenceTable(pdf.raw):
+        # pdfium rebuilt the file's index of objects (pdfminer, and so pdfplumber, give up
+        # with "Cannot find Root object"): the text is read, but pages may be missing.
+        warnings = (
+            "damaged PDF (invalid cross-reference table), repaired on reading: check that "
+            "no page is missing, or download it again",
+        )
     try:
         pages: list[Page] = []
         first_page_text = ""
@@ -90,7 +98,7 @@ def load_pdf(
                 page.close()
     finally:
         pdf.close()
-    return LoadedDocument(sha256, str(path), tuple(pages), first_page_text)
+    return LoadedDocument(sha256, str(path), tuple(pages), first_page_text, warnings)
 
 
 def display_name(path: Path) -> str:

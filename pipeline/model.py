@@ -72,12 +72,14 @@ class Page:
 
 @dataclass(frozen=True, slots=True)
 class LoadedDocument:
-    """A PDF read into pages; `first_page_text` keeps page 1 whole, headers included."""
+    """A PDF read into pages; `first_page_text` keeps page 1 whole, headers included;
+    `warnings` says what the reader had to mend (a damaged cross-reference table)."""
 
     sha256: str
     path: str
     pages: tuple[Page, ...]
     first_page_text: str
+    warnings: tuple[str, ...] = ()
 
     @property
     def needs_ocr(self) -> bool:

@@ -83,3 +83,20 @@ def test_line_end_hyphens_keep_real_compounds_and_join_broken_words() -> None:
     assert vocabulary.repair("ill\ufffetreatment of detainees") == "ill-treatment of detainees"
     assert vocabulary.repair("mandate\ufffeholders") == "mandate-holders"
     assert vocabulary.repair("discrimi\ufffenation") == "discrimination"
+
+
+def test_a_damaged_cross_reference_table_is_read_with_a_warning(tmp_path: Path) -> None:
+    # The defect of ../shared/data/bad/malformed_g0917123.pdf (pdfminer: "Cannot find Root
+    # object"): an appended update whose xref section is empty and whose startxref is wrong.
+    data = fixture("andorra2011_recs.pdf").read_bytes()
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(
+        data
+        + b"\nxref\ntrailer\n<</Size 869/Root 1 0 R/Prev 177131>>\nstartxref\n"
+        + str(len(data) + 1).encode()
+        + b"\n%%EOF\n"
+    )
+    document = load_pdf(damaged)
+    assert len(document.pages) == 4
+    assert document.warnings and "damaged PDF" in document.warnings[0]
+    assert load_pdf(fixture("andorra2011_recs.pdf")).warnings == ()
