@@ -9,6 +9,9 @@ Three real forms (Slovenia's three cycles):
 - one numbered paragraph per recommendation (cycle 1): "2. Slovenia accepts the
   recommendation.", "5., 6., 7., 8., 9. The Slovenian Government accepts these
   recommendations.";
+and the other common wordings of lists and tables: "supports the following recommendations:
+65.1, 65.4", "Recommendations 65.2 and 65.3 are noted", a list of numbers under a heading
+"Supported recommendations", or a table row "65.1 | Consider ratifying ... (Chile) | Supported".
 Categories keep their detail ("accepted; considered already implemented or in process").
 """
 
@@ -59,16 +62,36 @@ _REF = r"\d{1,3}(?:\s?\.\s?\d{1,3})?"
 REF_RANGE = re.compile(rf"({_REF})(?:\s*[-–—]\s*({_REF}))?")
 # "3. The Government of the Republic of Slovenia accepts the recommendations 1–5, 14–"
 # "5. For the time being, the Government ... notes recommendations 6–13, 17, 19"
+_REFS = rf"(?P<refs>{_REF}(?:\s*(?:[-–—,]|and)\s*{_REF})*)"
 LIST_STATEMENT = re.compile(
-    rf"\b(?P<verb>accepts?|supports?|notes?|rejects?|does not (?:accept|support))\s+"
-    rf"(?:the\s+)?(?:following\s+)?recommendations?\s*(?:No(?:s)?\.\s*)?"
-    rf"(?P<refs>{_REF}(?:\s*(?:[-–—,]|and)\s*{_REF})*)",
+    rf"\b(?P<verb>accepts?|supports?|notes?|rejects?|does not (?:accept|support)"
+    rf"|(?:has|have) (?:accepted|supported|noted|rejected))\s+"
+    rf"(?:the\s+)?(?:following\s+)?recommendations?\s*(?:No(?:s)?\.\s*)?:?\s*{_REFS}",
     re.IGNORECASE,
+)
+# "Recommendations 65.2, 65.3 and 65.5 are noted."; "The following recommendations are
+# supported: 65.1, 65.4"
+_PASSIVE_VERB = r"(?P<verb>(?:not\s+)?(?:supported|accepted)|noted|rejected)"
+PASSIVE_STATEMENT = re.compile(
+    rf"\brecommendations?\s+(?:No(?:s)?\.\s*)?{_REFS}\s+(?:are|is|were|was|have been|has been)"
+    rf"\s+(?:fully\s+)?{_PASSIVE_VERB}"
+    rf"|\brecommendations?\s+(?:are|is|were|was|have been|has been)\s+(?:fully\s+)?"
+    rf"{_PASSIVE_VERB.replace('verb', 'verb2')}\s*:\s*{_REFS.replace('refs', 'refs2')}",
+    re.IGNORECASE,
+)
+# A table row: "65.1 Consider ratifying ... (Chile) Supported" or the number alone above
+# "Supported" / "Noted" in the next column.
+TABLE_POSITION = re.compile(
+    r"(?:^|\)\s*;?\s*)(?P<verb>Supported|Accepted|Noted|Not supported|Not accepted|Rejected)"
+    r"(?:\s*(?:$|[.:;]|\s[A-Z]))"
 )
 # "Rec. 18 We consider ...", "Recs. 6–13 The Government ..."
 COMMENT_START = re.compile(rf"^Recs?\.\s*(?P<refs>{_REF}(?:\s*[-–—,]\s*{_REF})*)\s*(?P<rest>.*)$")
 # A line that is only references, heading a comment (cycle 3): "122.11", "122.14– 15"
 REF_LINE = re.compile(r"^(?P<refs>\d{1,3}\.\d{1,3}(?:\s*[-–—,]\s*\d{1,3}(?:\.\d{1,3})?)*)\s*$")
+# A table row that starts with its recommendation: "65.1 Consider participating in core
+# human rights treaties (Ukraine) Supported"
+TABLE_ROW = re.compile(r"^(?P<refs>\d{1,3}\.\d{1,3})\s+(?P<rest>[A-Z].*)$")
 # "3. ..." a numbered paragraph; "5., 6., 7., 8., 9. The Slovenian Government accepts ...";
 # "40., 41., 42., Slovenia accepts these ..." whose list goes on at the next line's start
 # ("43., 44."), a column of numbers beside the text (Slovenia 2010, A/HRC/14/15/Add.1).
@@ -193,6 +216,7 @@ def _blocks(lines: list[Line]) -> Iterator[_Block]:
         heading = HEADING.match(text)
         comment = COMMENT_START.match(text)
         ref_line = REF_LINE.match(text)
+        row = TABLE_ROW.match(text)
         start: _Block | None = None
         if heading:
             category = f"{heading.group('kind')} {heading.group('rest')}".strip()
@@ -203,6 +227,8 @@ def _blocks(lines: list[Line]) -> Iterator[_Block]:
             )
         elif ref_line:
             start = _Block("comment", ref_line.group("refs"), "", line.page, category)
+        elif row:
+            start = _Block("comment", row.group("refs"), row.group("rest"), line.page, category)
         elif numbered:
             start = _Block(
                 "paragraph",
@@ -232,8 +258,8 @@ def _blocks(lines: list[Line]) -> Iterator[_Block]:
 
 
 def _category(verb: str, heading: str | None, statement: str) -> tuple[Position, str]:
-    verb = verb.lower()
-    if verb.startswith(("note", "reject", "does not")):
+    verb = " ".join(verb.lower().split()).removeprefix("has ").removeprefix("have ")
+    if verb.startswith(("note", "reject", "does not", "not ")):
         return Position.NOTED, "noted" if verb.startswith("note") else "not accepted"
     detail = "accepted"
     if heading and re.search(r"partially|in part", heading, re.I):
@@ -251,11 +277,13 @@ def _list_responses(blocks: list[_Block]) -> list[Response]:
             for ref, _ in expand_refs(block.head):
                 comments.setdefault(ref, block)
             continue
-        for statement in LIST_STATEMENT.finditer(block.text):
-            position, detail = _category(statement.group("verb"), block.category, block.text)
-            number = block.head.split(".")[0] if block.kind == "paragraph" else None
-            for ref, printed in expand_refs(statement.group("refs")):
+        number = block.head.split(".")[0] if block.kind == "paragraph" else None
+        for verb, refs in _statements(block.text):
+            position, detail = _category(verb, block.category, block.text)
+            for ref, printed in expand_refs(refs):
                 responses.append(Response(ref, position, detail, block.page, number, printed))
+    answered = {response.ref for response in responses}
+    responses += _unlisted_responses(blocks, answered)
     return [
         replace(
             r,
@@ -267,6 +295,61 @@ def _list_responses(blocks: list[_Block]) -> list[Response]:
         else r
         for r in responses
     ]
+
+
+def _statements(text: str) -> Iterator[tuple[str, str]]:
+    """(verb, references) of every list statement in a paragraph, active or passive."""
+    for statement in LIST_STATEMENT.finditer(text):
+        yield statement.group("verb"), statement.group("refs")
+    for statement in PASSIVE_STATEMENT.finditer(text):
+        verb = statement.group("verb") or statement.group("verb2")
+        yield verb, statement.group("refs") or statement.group("refs2")
+
+
+def _unlisted_responses(blocks: list[_Block], answered: set[str]) -> list[Response]:
+    """Responses no statement gives: a table row whose position column reads "Supported" /
+    "Noted", or numbers listed alone under a heading "Supported recommendations".
+
+    Only full paragraph numbers ("65.1") count, and only those no list statement answered.
+    """
+    responses: list[Response] = []
+    for block in blocks:
+        if block.kind != "comment":
+            continue
+        refs = [(ref, printed) for ref, printed in expand_refs(block.head) if "." in ref]
+        if not refs or any(ref in answered for ref, _ in refs):
+            continue
+        column = TABLE_POSITION.search(block.text)
+        if column:
+            position, detail = _category(
+                _ACTIVE[column.group("verb").lower()], block.category, block.text
+            )
+        elif not block.text and block.category:
+            kind = block.category.lower()
+            verb = next((_ACTIVE[key] for key in _ACTIVE if kind.startswith(key)), None)
+            if verb is None:
+                continue
+            position, detail = _category(verb, block.category, "")
+        else:
+            continue
+        for ref, printed in refs:
+            answered.add(ref)
+            responses.append(
+                Response(ref, position, detail, block.page, None, " ".join(printed.split()))
+            )
+    return responses
+
+
+# A table's or heading's word for a position, as the verb of a list statement.
+_ACTIVE = {
+    "supported": "supports",
+    "accepted": "accepts",
+    "noted": "notes",
+    "rejected": "rejects",
+    "not supported": "does not support",
+    "not accepted": "does not accept",
+    "partially": "supports",
+}
 
 
 def _per_paragraph_responses(blocks: list[_Block]) -> list[Response]:

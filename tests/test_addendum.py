@@ -198,3 +198,66 @@ def test_a_comment_keeps_the_numbers_printed_above_it() -> None:
     assert responses["122.15"].comment_as_printed == "122.14– 15"
     assert responses["122.16"].comment_as_printed == "122.16"
     assert responses["122.16"].comment_page == 2
+
+
+_HEAD = [
+    "United Nations A/HRC/53/16/Add.1",
+    "Views on conclusions and/or recommendations, voluntary commitments and replies presented "
+    "by the State under review",
+]
+
+
+def _positions(texts: list[str]) -> dict[str, str]:
+    addendum = parse_addendum(_lines_document(texts))
+    return {response.ref: response.position.value for response in addendum.responses}
+
+
+def test_lists_with_a_colon_and_in_the_passive() -> None:
+    # Wordings of other States' addenda (recommendation texts from A/HRC/53/16, Sri Lanka).
+    expected = {"65.1": "supported", "65.4": "supported", "65.2": "noted", "65.3": "noted"}
+    assert (
+        _positions(
+            [
+                *_HEAD,
+                "1. Sri Lanka supports the following recommendations: 65.1, 65.4.",
+                "2. Sri Lanka notes the following recommendations: 65.2, 65.3.",
+            ]
+        )
+        == expected
+    )
+    assert (
+        _positions(
+            [
+                *_HEAD,
+                "3. Recommendations 65.2 and 65.3 are noted. The following recommendations are",
+                "supported: 65.1, 65.4",
+            ]
+        )
+        == expected
+    )
+
+
+def test_numbers_listed_under_a_heading_take_its_position() -> None:
+    assert _positions(
+        [*_HEAD, "Supported recommendations", "65.1, 65.4", "Noted recommendations", "65.2"]
+    ) == {"65.1": "supported", "65.4": "supported", "65.2": "noted"}
+
+
+def test_a_table_row_gives_the_position_in_its_column() -> None:
+    addendum = parse_addendum(
+        _lines_document(
+            [
+                *_HEAD,
+                "Recommendation Position Comments",
+                "65.1 Consider participating in core human rights treaties (Ukraine) Supported",
+                "65.2 Ratify and implement the Optional Protocol to the Convention against",
+                "Torture (North Macedonia) Noted Sri Lanka is not in a position to ratify it.",
+            ]
+        )
+    )
+    responses = {response.ref: response for response in addendum.responses}
+    assert responses["65.1"].position is Position.SUPPORTED
+    assert responses["65.2"].position is Position.NOTED
+    assert (
+        responses["65.2"].comment is not None and "not in a position" in responses["65.2"].comment
+    )

@@ -378,3 +378,37 @@ def test_more_positions_of_real_lead_ins() -> None:
     }
     for lead_in, expected in cases.items():
         assert position_of(lead_in) is expected, lead_in
+
+
+def test_a_cycle_4_report() -> None:
+    # Sri Lanka 2023 (A/HRC/53/16, WG session 42), paragraph 65 as printed.
+    report = parse_wg_report(
+        _document(
+            [
+                "Report of the Working Group on the Universal Periodic Review*",
+                "Sri Lanka",
+                "II. Conclusions and/or recommendations",
+                "65. The following recommendations will be examined by Sri Lanka, which will",
+                "provide responses in due time, but no later than the fifty-third session of the "
+                "Human",
+                "Rights Council:",
+                "65.1 Consider participating in core human rights treaties (Ukraine);",
+                "65.2 Ratify and implement the Optional Protocol to the Convention against",
+                "Torture and Other Cruel, Inhuman or Degrading Treatment or Punishment",
+                "(North Macedonia);",
+                "65.5 Ratify the Second Optional Protocol to the International Covenant on",
+                "Civil and Political Rights, aiming at the abolition of the death penalty",
+                "(Argentina) (Brazil) (Colombia) (Ecuador) (Estonia) (France) (Malta) (Mexico)",
+                "(Panama) (Spain) (Ukraine);",
+                "66. All conclusions and/or recommendations contained in the present report "
+                "reflect the",
+            ]
+        )
+    )
+    recs = by_paragraph(report)
+    assert list(recs) == ["65.1", "65.2", "65.5"]
+    assert {rec.position for rec in recs.values()} == {Position.PENDING}
+    assert recs["65.2"].recommending_states == ("North Macedonia",)
+    assert recs["65.2"].text.endswith("Inhuman or Degrading Treatment or Punishment")
+    assert len(recs["65.5"].recommending_states) == 11
+    assert recs["65.5"].recommending_states[-1] == "Ukraine"
