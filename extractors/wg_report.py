@@ -123,52 +123,49 @@ RECOMMENDING_SENTENCE = re.compile(r"[^.]*\brecommend.*?(?:\.(?=\s+[A-Z])|$)", r
 # Lead-in wordings, most specific first: negations before the words they negate.
 #   "did not enjoy the support of Algeria", "will be examined by Slovenia which will provide
 #   responses in due time", "have been noted by", "enjoy the support of Cambodia".
+_NEGATED = re.compile(
+    r"\b(?:did|do|does) not (?:enjoy|receive|have) (?:the |its )?support"
+    r"|\bnot (?:be )?(?:accepted|supported)|\brejected\b|\bnot accept"
+    # Russian Federation 2009: "the recommendations contained in the report in paragraph 54
+    # are not relevant as they do not comply with the basis of the review"
+    r"|\bnot relevant\b",
+    re.I,
+)
+_PENDING = re.compile(
+    r"\bwill (?:be )?(?:further )?examine[ds]?\b"
+    r"|\bwill provide (?:its |their )?(?:responses?|answers?|position)"
+    r"|\bresponses? in due (?:course|time)"
+    # "Responses to the following recommendations will be provided by Germany in due time"
+    # (Germany 2013); "The response of Cyprus to the following recommendations will be
+    # included in the outcome report adopted by the Human Rights Council"
+    r"|\bwill be provided\b.{0,40}?\bin due (?:course|time)"
+    r"|\bresponses?\b.{0,80}\bwill be included in the outcome",
+    re.I,
+)
+_NOTED = re.compile(r"\b(?:noted|took note|takes note|take note)\b", re.I)
+_SUPPORTED = re.compile(
+    r"\benjoy(?:s|ed)? (?:the |its )?support|\b(?:accepted|supported)\b"
+    r"|\balready (?:been |being )?implemented|\bin the process of implementation"
+    # "Finland considered the recommendations ... and agrees to follow up on them"
+    r"|\bagrees? to follow up",
+    re.I,
+)
 _POSITION_PATTERNS: tuple[tuple[re.Pattern[str], Position], ...] = (
-    (
-        re.compile(
-            r"\b(?:did|do|does) not (?:enjoy|receive|have) (?:the |its )?support"
-            r"|\bnot (?:be )?(?:accepted|supported)|\brejected\b|\bnot accept"
-            # Russian Federation 2009: "the recommendations contained in the report in
-            # paragraph 54 are not relevant as they do not comply with the basis of the review"
-            r"|\bnot relevant\b",
-            re.I,
-        ),
-        Position.NOTED,
-    ),
-    (
-        re.compile(
-            r"\bwill (?:be )?(?:further )?examine[ds]?\b"
-            r"|\bwill provide (?:its |their )?(?:responses?|answers?|position)"
-            r"|\bresponses? in due (?:course|time)"
-            # "Responses to the following recommendations will be provided by Germany in due
-            # time" (Germany 2013); "The response of Cyprus to the following recommendations
-            # will be included in the outcome report adopted by the Human Rights Council"
-            r"|\bwill be provided\b.{0,40}?\bin due (?:course|time)"
-            r"|\bresponses?\b.{0,80}\bwill be included in the outcome",
-            re.I,
-        ),
-        Position.PENDING,
-    ),
-    (re.compile(r"\b(?:noted|took note|takes note|take note)\b", re.I), Position.NOTED),
-    (
-        re.compile(
-            r"\benjoy(?:s|ed)? (?:the |its )?support|\b(?:accepted|supported)\b"
-            r"|\balready (?:been |being )?implemented|\bin the process of implementation"
-            # "Finland considered the recommendations ... and agrees to follow up on them"
-            r"|\bagrees? to follow up",
-            re.I,
-        ),
-        Position.SUPPORTED,
-    ),
+    (_NEGATED, Position.NOTED),
+    (_PENDING, Position.PENDING),
+    (_NOTED, Position.NOTED),
+    (_SUPPORTED, Position.SUPPORTED),
 )
 # "The response of Israel to these recommendations will be included ...": a paragraph after
 # the items that states their position.
 _THESE_RECOMMENDATIONS = re.compile(
-    r"^(?!other\b).*(?:\b(?:these|the above|the said|all)\s+recommendations\b"
+    r"\b(?:these|the above|the said|all)\s+recommendations\b"
     r"|\brecommendations\s+(?:listed\s+|made\s+|contained\s+)?above\b"
-    r"|\brecommendations\s+in\s+paragraphs?\s+\d)",
+    r"|\brecommendations\s+in\s+paragraphs?\s+\d",
     re.I,
 )
+# "the recommendations in paragraphs 84 and 85" (Sudan 2011): the paragraphs it answers.
+_IN_PARAGRAPHS = re.compile(r"\bin\s+paragraphs?\s+(\d{1,3}(?:\s*(?:,|and)\s*\d{1,3})*)", re.I)
 _LEAD_IN = re.compile(
     r"recommendations?\b.*\b(?:enjoy|examined|support|noted|listed|following|formulated|made"
     r"|not relevant)"
@@ -446,7 +443,7 @@ def _announcements(paragraphs: Sequence[_Paragraph]) -> list[tuple[Position, int
     Council at its eighth session." (United Kingdom 2008): pending. "68. ... the following
     recommendations were made to Ghana: ... 69. The recommendations listed above enjoy the
     support of Ghana." supported. "86. The response ... to the recommendations in paragraphs
-    84 and 85 will be provided in due course" (Sudan 2011) answers both paragraphs before it.
+    84 and 85 will be provided in due course" (Sudan 2011) answers the paragraphs it names.
     """
     found: list[tuple[Position, int] | None] = [None] * len(paragraphs)
     waiting: list[int] = []
@@ -455,12 +452,35 @@ def _announcements(paragraphs: Sequence[_Paragraph]) -> list[tuple[Position, int
         if paragraph.items:
             waiting = [*waiting, at] if position_of(text) is Position.UNKNOWN else []
             continue
-        position = position_of(text)
-        if waiting and position is not Position.UNKNOWN and _THESE_RECOMMENDATIONS.search(text):
+        position = _announced_position(text)
+        if waiting and position is not None and _THESE_RECOMMENDATIONS.search(text):
+            named = _IN_PARAGRAPHS.search(text)
+            numbers = {int(n) for n in re.findall(r"\d+", named.group(1))} if named else None
             for earlier in waiting:
-                found[earlier] = (position, paragraph.number)
+                if numbers is None or paragraphs[earlier].number in numbers:
+                    found[earlier] = (position, paragraph.number)
         waiting = []
     return found
+
+
+def _announced_position(text: str) -> Position | None:
+    """The one position a paragraph after the items states, or None when it states several.
+
+    "Nigeria takes note of the recommendations above ... some that enjoy the support ...
+    others that need to be further examined ... others which do not enjoy the support ...
+    The response of Nigeria to these recommendations will be included in the outcome report"
+    (Nigeria 2009): the answers come later, so pending. A paragraph that only sorts them
+    ("some enjoy the support, others do not") without a later response states no one
+    position.
+    """
+    if _PENDING.search(text):
+        return Position.PENDING
+    states = {
+        Position.NOTED: bool(_NEGATED.search(text) or _NOTED.search(text)),
+        Position.SUPPORTED: bool(_SUPPORTED.search(_NEGATED.sub(" ", text))),
+    }
+    found = [position for position, stated in states.items() if stated]
+    return found[0] if len(found) == 1 else None
 
 
 def _recommendations(

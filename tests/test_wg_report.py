@@ -340,23 +340,51 @@ def test_position_announced_after_the_items_applies_to_them() -> None:
     }
 
 
-def test_a_statement_about_other_recommendations_does_not_apply_to_the_items() -> None:
-    # Morocco 2008 (A/HRC/8/22) paragraph 76 is about the recommendations of paragraphs 65, 72.
+def test_an_announcement_applies_to_the_paragraphs_it_names() -> None:
+    # Sudan 2011 (A/HRC/18/16) paragraphs 84-86, shortened; here it names 85 only.
+    lines = [
+        "II. Conclusions and/or recommendations",
+        "84. At the request of the State under review, recommendations put forward to Sudan and",
+        "South Sudan have been clustered as follows:",
+        "84.1. Make every effort to preserve the climate of peace (Norway);",
+        "85. At the request of the State under review, recommendations put forward to South",
+        "Sudan, have been clustered as follows:",
+        "85.1. Complete its transition from a militarized society (Norway);",
+        "86. The response of the State under review to the recommendations in paragraphs 84 and 85",
+        "will be provided in due course, but no later than the eighteenth session.",
+    ]
+    both = by_paragraph(parse_wg_report(_document(lines)))
+    assert {rec.position for rec in both.values()} == {Position.PENDING}
+    lines[7] = lines[7].replace("paragraphs 84 and 85", "paragraph 85")
+    one = by_paragraph(parse_wg_report(_document(lines)))
+    assert (one["84.1"].position, one["85.1"].position) == (Position.UNKNOWN, Position.PENDING)
+
+
+def test_an_announcement_that_sorts_the_items_is_pending_not_noted() -> None:
+    # Nigeria 2009 (A/HRC/11/26) paragraphs 103-104 as printed.
     report = parse_wg_report(
         _document(
             [
                 "II. CONCLUSIONS AND/OR RECOMMENDATIONS",
-                "75. In the course of the discussion, the following recommendations were made to "
-                "encourage Morocco:",
-                "1. To ratify the Convention of the Rights of Persons with Disabilities (Mexico);",
-                "76. Other recommendations noted in the report in paragraph 72 and paragraph 65 "
-                "above, will be examined by Morocco which will provide responses, if any, in due "
-                "time.",
-                "III. VOLUNTARY COMMITMENTS OF THE STATE UNDER REVIEW",
+                "103. In the course of the discussion, the following recommendations were made to "
+                "Nigeria:",
+                "1. Fast-track the process of accession to human rights instruments to which",
+                "it is not party yet, wherever possible (Mauritius);",
+                "104. Nigeria takes note of the recommendations above and in the interim would "
+                "like",
+                "to state that, among the recommendations, there are some that enjoy the support "
+                "of",
+                "Nigeria, there are others that need to be further examined, and there are others "
+                "which",
+                "do not enjoy the support of Nigeria because they are in conflict with its "
+                "Constitution",
+                "and laws. The response of Nigeria to these recommendations will be included in "
+                "the",
+                "outcome report adopted by the Human Rights Council at its eleventh session.",
             ]
         )
     )
-    assert by_paragraph(report)["75.1"].position is Position.UNKNOWN
+    assert by_paragraph(report)["103.1"].position is Position.PENDING
 
 
 def test_more_positions_of_real_lead_ins() -> None:
