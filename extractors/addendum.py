@@ -69,28 +69,30 @@ LIST_STATEMENT = re.compile(
     rf"(?:the\s+)?(?:following\s+)?recommendations?\s*(?:No(?:s)?\.\s*)?:?\s*{_REFS}",
     re.IGNORECASE,
 )
-# "Recommendations 65.2, 65.3 and 65.5 are noted."; "The following recommendations are
-# supported: 65.1, 65.4"
-_PASSIVE_VERB = r"(?P<verb>(?:not\s+)?(?:supported|accepted)|noted|rejected)"
+# The wordings and layouts below are those of other States' addenda; none is in
+# ../shared/data, so the tests use Sri Lanka's recommendations (A/HRC/53/16) in them.
+# "Recommendations 65.2, 65.3 and 65.5 are noted."
+_BE = r"(?:are|is|were|was|have been|has been)\s+(?:fully\s+)?"
+_PASSIVE = r"(?P<verb>(?:not\s+)?(?:supported|accepted)|noted|rejected)"
 PASSIVE_STATEMENT = re.compile(
-    rf"\brecommendations?\s+(?:No(?:s)?\.\s*)?{_REFS}\s+(?:are|is|were|was|have been|has been)"
-    rf"\s+(?:fully\s+)?{_PASSIVE_VERB}"
-    rf"|\brecommendations?\s+(?:are|is|were|was|have been|has been)\s+(?:fully\s+)?"
-    rf"{_PASSIVE_VERB.replace('verb', 'verb2')}\s*:\s*{_REFS.replace('refs', 'refs2')}",
-    re.IGNORECASE,
+    rf"\brecommendations?\s+(?:No(?:s)?\.\s*)?{_REFS}\s+{_BE}{_PASSIVE}", re.IGNORECASE
 )
-# A table row: "65.1 Consider ratifying ... (Chile) Supported" or the number alone above
-# "Supported" / "Noted" in the next column.
+# "The following recommendations are supported: 65.1, 65.4"
+PASSIVE_LIST = re.compile(rf"\brecommendations?\s+{_BE}{_PASSIVE}\s*:\s*{_REFS}", re.IGNORECASE)
+# A table row's position column: "65.1 Consider participating in core human rights treaties
+# (Ukraine) Supported", "65.2 Supported in part", or the number alone above "Noted".
 TABLE_POSITION = re.compile(
-    r"(?:^|\)\s*;?\s*)(?P<verb>Supported|Accepted|Noted|Not supported|Not accepted|Rejected)"
+    r"(?:^|\)\s*;?\s*)(?P<verb>(?:Partially|Partly)\s+(?:supported|accepted)"
+    r"|(?:Supported|Accepted)(?:\s+in\s+part)?|Noted|Not supported|Not accepted|Rejected)"
     r"(?:\s*(?:$|[.:;]|\s[A-Z]))"
 )
+_PARTIAL = re.compile(r"\bpartially\b|\bpartly\b|\bin part\b", re.I)
 # "Rec. 18 We consider ...", "Recs. 6–13 The Government ..."
 COMMENT_START = re.compile(rf"^Recs?\.\s*(?P<refs>{_REF}(?:\s*[-–—,]\s*{_REF})*)\s*(?P<rest>.*)$")
 # A line that is only references, heading a comment (cycle 3): "122.11", "122.14– 15"
 REF_LINE = re.compile(r"^(?P<refs>\d{1,3}\.\d{1,3}(?:\s*[-–—,]\s*\d{1,3}(?:\.\d{1,3})?)*)\s*$")
 # A table row that starts with its recommendation: "65.1 Consider participating in core
-# human rights treaties (Ukraine) Supported"
+# human rights treaties (Ukraine) Supported".
 TABLE_ROW = re.compile(r"^(?P<refs>\d{1,3}\.\d{1,3})\s+(?P<rest>[A-Z].*)$")
 # "3. ..." a numbered paragraph; "5., 6., 7., 8., 9. The Slovenian Government accepts ...";
 # "40., 41., 42., Slovenia accepts these ..." whose list goes on at the next line's start
@@ -261,10 +263,11 @@ def _category(verb: str, heading: str | None, statement: str) -> tuple[Position,
     verb = " ".join(verb.lower().split()).removeprefix("has ").removeprefix("have ")
     if verb.startswith(("note", "reject", "does not", "not ")):
         return Position.NOTED, "noted" if verb.startswith("note") else "not accepted"
+    if heading and _PARTIAL.search(heading):
+        # As a paragraph that accepts part of an ask (see `_verdict`): noted, in part.
+        return Position.NOTED, "supported in part"
     detail = "accepted"
-    if heading and re.search(r"partially|in part", heading, re.I):
-        detail = "supported in part"
-    elif _IMPLEMENTED.search(statement) or (heading and _IMPLEMENTED.search(heading)):
+    if _IMPLEMENTED.search(statement) or (heading and _IMPLEMENTED.search(heading)):
         detail = "accepted; considered already implemented or in process"
     return Position.SUPPORTED, detail
 
@@ -301,9 +304,9 @@ def _statements(text: str) -> Iterator[tuple[str, str]]:
     """(verb, references) of every list statement in a paragraph, active or passive."""
     for statement in LIST_STATEMENT.finditer(text):
         yield statement.group("verb"), statement.group("refs")
-    for statement in PASSIVE_STATEMENT.finditer(text):
-        verb = statement.group("verb") or statement.group("verb2")
-        yield verb, statement.group("refs") or statement.group("refs2")
+    for pattern in (PASSIVE_STATEMENT, PASSIVE_LIST):
+        for statement in pattern.finditer(text):
+            yield statement.group("verb"), statement.group("refs")
 
 
 def _unlisted_responses(blocks: list[_Block], answered: set[str]) -> list[Response]:
@@ -320,18 +323,12 @@ def _unlisted_responses(blocks: list[_Block], answered: set[str]) -> list[Respon
         if not refs or any(ref in answered for ref, _ in refs):
             continue
         column = TABLE_POSITION.search(block.text)
-        if column:
-            position, detail = _category(
-                _ACTIVE[column.group("verb").lower()], block.category, block.text
-            )
-        elif not block.text and block.category:
-            kind = block.category.lower()
-            verb = next((_ACTIVE[key] for key in _ACTIVE if kind.startswith(key)), None)
-            if verb is None:
-                continue
-            position, detail = _category(verb, block.category, "")
-        else:
+        # The row's own position column, else the heading the rows are listed under.
+        label = " ".join(column.group("verb").split()) if column else block.category
+        verb = next((_ACTIVE[k] for k in _ACTIVE if (label or "").lower().startswith(k)), None)
+        if label is None or verb is None:
             continue
+        position, detail = _category(verb, label, "")
         for ref, printed in refs:
             answered.add(ref)
             responses.append(
@@ -349,6 +346,7 @@ _ACTIVE = {
     "not supported": "does not support",
     "not accepted": "does not accept",
     "partially": "supports",
+    "partly": "supports",
 }
 
 

@@ -117,10 +117,13 @@ _MONTHS = [
 DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})\s+({'|'.join(_MONTHS)})\s+((?:19|20)\d{{2}})\b")
 
 
-# "Distr.: General\n28 May 2015": the issue date of a UN document. A decision's first page
-# also quotes "resolution 60/251 of 15 March 2006" before it, in text order.
+# "Distr.: General\n28 May 2015", "Distr.\nGENERAL\nA/HRC/8/25\n23 May 2008" (cycle 1): the
+# issue date of a UN document. A decision's first page also quotes "resolution 60/251 of 15
+# March 2006" before it, in text order.
 _DISTRIBUTED = re.compile(
-    rf"Distr\.?:?\s*(?:General|Limited|Restricted)\s+(?=\d{{1,2}}\s+(?:{'|'.join(_MONTHS)})\s)"
+    r"Distr\.?:?\s*(?:General|Limited|Restricted)\s+(?:A/\S+\s+)?"
+    rf"(?=\d{{1,2}}\s+(?:{'|'.join(_MONTHS)})\s)",
+    re.IGNORECASE,
 )
 
 

@@ -25,7 +25,7 @@ from pipeline.inbox import index_lock
 from pipeline.ingest import IMPORT_READERS, IngestResult, find_pdfs, import_file, ingest_paths
 from pipeline.loader import read_with_hash
 from pipeline.settings import LoaderSettings, default_index_path
-from pipeline.store import RecFilter, Store
+from pipeline.store import STATE_COMMENT, RecFilter, Store
 
 __all__ = ["main"]
 
@@ -349,9 +349,10 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
     for row in rows:
         where = f"p. {row['page']}" + (f", note {row['footnote']}" if row["footnote"] else "")
         fixed = " (misprint repaired)" if row["corrected"] else ""
+        kind = "State's comment" if row["kind"] == STATE_COMMENT else row["kind"]
         out.print(
             f"[bold]{escape(row['symbol'] or Path(row['path']).name)}[/] "
-            f"({row['type']}, {where}) {row['kind']}{fixed}: {escape(row['context'])}"
+            f"({row['type']}, {where}) {kind}{fixed}: {escape(row['context'])}"
         )
     out.print(f"{len(rows)} evidence records for {symbol} {paragraph}")
 
@@ -367,6 +368,9 @@ def cited(file: Path, index: Path | None) -> None:
         rows = store.citations_by(document["sha256"]) if document else []
     if document is None:
         err.print(f"[red]error[/] {escape(str(file))}: not in the index")
+        sys.exit(EXIT_SOME_FAILED)
+    if document["status"] != "indexed":
+        err.print(f"[red]{document['status']}[/] {escape(str(document['error']))}: it was not read")
         sys.exit(EXIT_SOME_FAILED)
     for row in rows:
         target = row["recommendation_id"] or f"{row['target_symbol'] or '?'} {row['target_ref']}"

@@ -15,7 +15,16 @@ from typing import Any, TextIO
 
 from pipeline.store import STATE_COMMENT, RecFilter, Store
 
-__all__ = ["FORMATS", "KINDS", "flatten", "recommendation_record", "records", "write_export"]
+__all__ = [
+    "CONTRACT_TYPES",
+    "FORMATS",
+    "KINDS",
+    "evidence_records",
+    "flatten",
+    "recommendation_record",
+    "records",
+    "write_export",
+]
 
 KINDS = ("recommendations", "evidence", "clusters", "documents")
 CONTRACT_TYPES = frozenset(
@@ -37,6 +46,7 @@ _LIST_SEPARATOR = "; "
 
 
 def recommendation_record(row: dict[str, Any]) -> dict[str, Any]:
+    """The contract's recommendation record (with uprdex's extra fields) of a store row."""
     # A cycle-1 item of several asks, each closed by its States, can name a State twice
     # ("... (Algeria, Ecuador); ... (Algeria, Ecuador, Egypt)"): each State is listed once,
     # and `state_pairs` keeps the (ask, State) count that UPR Info's rows count.
@@ -99,6 +109,23 @@ def _evidence_record(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def evidence_records(
+    store: Store, where: RecFilter | None = None, own_report: bool = False
+) -> list[dict[str, Any]]:
+    """Evidence records; the State's comments printed in a recommendation's own WG report
+    only with `own_report` (the contract: a report is not evidence of itself)."""
+    return [
+        _evidence_record(row)
+        for row in store.evidence(where)
+        if own_report or not _in_own_report(row)
+    ]
+
+
+def _in_own_report(row: dict[str, Any]) -> bool:
+    """True for "92.1 Regarding the recommendation No. 91.1 ..." printed in A/HRC/19/3."""
+    return bool(row["symbol"]) and str(row["recommendation_id"]).startswith(f"{row['symbol']}#")
+
+
 def _cluster_record(row: dict[str, Any]) -> dict[str, Any]:
     members = row["members"]
     return {
@@ -149,7 +176,7 @@ def records(store: Store, kind: str, where: RecFilter | None = None) -> list[dic
     if kind == "recommendations":
         return [recommendation_record(row) for row in store.recommendations(where)]
     if kind == "evidence":
-        return [_evidence_record(row) for row in store.evidence(where)]
+        return evidence_records(store, where)
     if kind == "clusters":
         return [_cluster_record(row) for row in store.clusters(where)]
     if kind == "documents":

@@ -65,14 +65,14 @@ def load_pdf(
     pdf = _open(path, data)
     vocabulary = load_vocabulary()
     warnings: tuple[str, ...] = ()
-    if not pdfium.raw.FPDF_DocumentHasValidCrossReferenceTable(pdf.raw):
-        # pdfium rebuilt the file's index of objects (pdfminer, and so pdfplumber, give up
-        # with "Cannot find Root object"): the text is read, but pages may be missing.
-        warnings = (
-            "damaged PDF (invalid cross-reference table), repaired on reading: check that "
-            "no page is missing, or download it again",
-        )
     try:
+        if not pdfium.raw.FPDF_DocumentHasValidCrossReferenceTable(pdf.raw):
+            # pdfium rebuilt the file's index of objects (pdfminer, and so pdfplumber, give
+            # up with "Cannot find Root object"): the text is read, but pages may be missing.
+            warnings = (
+                "damaged PDF (invalid cross-reference table), repaired on reading: check "
+                "that no page is missing, or download it again",
+            )
         pages: list[Page] = []
         first_page_text = ""
         for index in range(len(pdf)):

@@ -20,7 +20,7 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from extractors.states import load_states
-from pipeline.exports import records
+from pipeline.exports import evidence_records, records
 from pipeline.store import RecFilter, Store
 
 __all__ = ["write_report"]
@@ -175,7 +175,7 @@ def _load(store: Store, state_under_review: str | None) -> _Data:
     where = RecFilter(state_under_review=state_under_review)
     evidence: dict[str, list[Record]] = {}
     follow_up: dict[str, list[Record]] = {}
-    for item in records(store, "evidence", where):
+    for item in evidence_records(store, where, own_report=True):
         evidence.setdefault(item["recommendation_id"], []).append(item)
         if not item["state_comment"]:
             follow_up.setdefault(item["recommendation_id"], []).append(item)

@@ -1365,7 +1365,7 @@ def _fts_query(text: str) -> str:
     return " ".join(f'"{word}"' for word in words) or '""'
 
 
-_ADDENDUM = re.compile(r"/Add\.\d+$")
+# "A/HRC/DEC/28/111": the decision the Council took at its 28th session.
 _DECISION = re.compile(r"^A/HRC/DEC/(\d+)/")
 
 
@@ -1375,7 +1375,7 @@ def _review_report(
     """The WG report an addendum or an HRC decision belongs to, among `reports`."""
     symbol = document["symbol"]
     if document["type"] == "addendum":
-        base = _ADDENDUM.sub("", symbol)
+        base = wg_symbol_of(symbol)
         return next((r for r in reports if r["symbol"] == base), None)
     decision = _DECISION.match(symbol)
     if decision:

@@ -261,3 +261,21 @@ def test_a_table_row_gives_the_position_in_its_column() -> None:
     assert (
         responses["65.2"].comment is not None and "not in a position" in responses["65.2"].comment
     )
+
+
+def test_rows_under_a_heading_and_partial_positions() -> None:
+    assert _positions(
+        [
+            *_HEAD,
+            "Supported recommendations",
+            "65.1 Consider participating in core human rights treaties (Ukraine);",
+            "Partially accepted recommendations",
+            "65.4 Consider ratifying the Second Optional Protocol (Chile);",
+        ]
+    ) == {"65.1": "supported", "65.4": "noted"}
+    addendum = parse_addendum(
+        _lines_document([*_HEAD, "65.6 Ratify the Optional Protocol (Latvia) Supported in part"])
+    )
+    assert [(r.ref, r.position, r.detail) for r in addendum.responses] == [
+        ("65.6", Position.NOTED, "supported in part")
+    ]

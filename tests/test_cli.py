@@ -287,10 +287,13 @@ def test_read_commands_need_an_existing_index(tmp_path: Path) -> None:
 
 
 def test_bad_worker_count_is_a_usage_error(tmp_path: Path) -> None:
+    index = tmp_path / "index.sqlite"
     result = CliRunner().invoke(
-        main, ["ingest", str(fixture("andorra2011_recs.pdf")), "--workers", "-3"]
+        main,
+        ["ingest", str(fixture("andorra2011_recs.pdf")), "--workers", "-3", "--index", str(index)],
     )
     assert result.exit_code == 2
+    assert not index.exists()
 
 
 def test_recommendation_ids_in_any_spelling(index: Path) -> None:
@@ -336,3 +339,14 @@ def test_cited_tells_a_document_that_cites_nothing_from_one_not_indexed(
         main, ["cited", str(fixture("algeria2008_recs.pdf")), "--index", str(index)]
     )
     assert own.exit_code == 0 and "0 citations" in own.output
+
+
+def test_cited_on_a_file_that_was_not_read_says_so(tmp_path: Path) -> None:
+    runner = CliRunner()
+    index = str(tmp_path / "index.sqlite")
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"<html>404</html>")
+    runner.invoke(main, ["ingest", str(broken), "--index", index, "--workers", "1"])
+    result = runner.invoke(main, ["cited", str(broken), "--index", index])
+    assert result.exit_code == 1
+    assert "it was not read" in result.output and "0 citations" not in result.output

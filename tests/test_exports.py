@@ -7,7 +7,7 @@ from pathlib import Path
 from conftest import fixture
 
 from extractors.metadata import find_date, find_year
-from pipeline.exports import recommendation_record, records
+from pipeline.exports import evidence_records, recommendation_record, records
 from pipeline.ingest import ingest_paths
 from pipeline.settings import LoaderSettings
 from pipeline.store import Store
@@ -34,6 +34,9 @@ def test_a_decision_is_dated_by_its_issue_date_not_the_resolution_it_quotes() ->
     assert find_date(DECISION_FIRST_PAGE) == "2015-05-28"
     assert find_year(DECISION_FIRST_PAGE) == 2015
     assert find_year("Issued on 3 April 2019 in Geneva.") == 2019
+    # Cycle 1 prints the symbol between "Distr." and the date.
+    cycle_1 = "resolution 60/251 of 15 March 2006\nDistr.\nGENERAL\nA/HRC/8/25\n23 May 2008"
+    assert find_date(cycle_1) == "2008-05-23"
 
 
 def test_state_comments_are_citations_flagged_as_the_states_own(tmp_path: Path) -> None:
@@ -65,3 +68,15 @@ def test_each_recommending_state_is_listed_once(tmp_path: Path) -> None:
     assert record["recommending_states"] == ["Czechia", "Chile"]
     assert record["recommending_state_codes"] == ["CZE", "CHL"]
     assert record["state_pairs"] == 3
+
+
+def test_a_wg_report_is_not_exported_as_evidence_of_itself(tmp_path: Path) -> None:
+    # A/HRC/19/3 prints Tajikistan's comments on its own recommendations (92.1 answers 91.1):
+    # shown beside them in the HTML report, never exported as evidence (the contract).
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths([fixture("tajikistan2011_comments.pdf")], store, LoaderSettings(workers=1))
+        exported = records(store, "evidence")
+        shown = evidence_records(store, own_report=True)
+    assert exported == []
+    assert {e["recommendation_id"] for e in shown} == {f"A/HRC/19/3#91.{n}" for n in (1, 2, 3, 4)}
+    assert all(e["state_comment"] for e in shown)
