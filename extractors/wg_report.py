@@ -635,10 +635,21 @@ def _body_recommendation(
             # the letter counts the paragraph's recommending sentences.
             sentences = _recommending_sentences(text, states)
             index = ord(letter) - ord("a")
-            if index >= len(sentences):
+            if not sentences:
                 return
+            if index < len(sentences):
+                notes.append(
+                    f"({letter}) not printed: recommending sentence {index + 1} of {number}"
+                )
+            else:
+                # Djibouti 2009 cites "47 (d)": paragraph 47 prints no letters and two
+                # recommending sentences of two asks each; the fourth ask is in the last.
+                index = len(sentences) - 1
+                notes.append(
+                    f"({letter}) not printed and {number} has {len(sentences)} recommending "
+                    "sentences: the last is taken (it may hold more than this ask)"
+                )
             start, ask = sentences[index].start(), sentences[index].group()
-            notes.append(f"({letter}) not printed: recommending sentence {index + 1} of {number}")
     else:
         sentence = RECOMMENDING_SENTENCE.search(text)
         ask = sentence.group() if sentence else text

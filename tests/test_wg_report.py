@@ -440,3 +440,35 @@ def test_a_cycle_4_report() -> None:
     assert recs["65.2"].text.endswith("Inhuman or Degrading Treatment or Punishment")
     assert len(recs["65.5"].recommending_states) == 11
     assert recs["65.5"].recommending_states[-1] == "Ukraine"
+
+
+def test_a_cited_letter_past_the_recommending_sentences_takes_the_last() -> None:
+    # Djibouti 2009 (A/HRC/11/16): paragraph 69 cites "47 (d)"; paragraph 47 prints no letters
+    # and two recommending sentences of two asks each (renumbered 5 and 6 here).
+    report = parse_wg_report(
+        _document(
+            [
+                "1. The Working Group on the Universal Periodic Review held its fourth session.",
+                "2. The delegation of Djibouti was headed by the Minister of Justice.",
+                "3. The troika was composed of Gabon, the Russian Federation and Mexico.",
+                "4. The national report was presented by the head of the delegation.",
+                "5. The Netherlands welcomed the Government’s pro-active attitude to human rights.",
+                "It recommended that",
+                "Djibouti more actively enforce its law prohibiting FGM and take other pro-active "
+                "measures",
+                "to combat that practice. It also recommended taking all necessary actions to "
+                "protect and",
+                "improve the situation of children and taking the steps needed to promote freedom "
+                "of",
+                "expression and freedom of association in all its forms.",
+                "II. Conclusions and/or recommendations",
+                "6. The recommendations noted in the present report at paragraphs 5 (d) above did",
+                "not enjoy the support of Djibouti.",
+            ]
+        )
+    )
+    rec = by_paragraph(report)["5(d)"]
+    assert rec.recommending_states == ("Netherlands (Kingdom of the)",)
+    assert rec.position is Position.NOTED
+    assert rec.text.startswith("It also recommended taking all necessary actions")
+    assert "the last is taken" in rec.warnings[0]
