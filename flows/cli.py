@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -312,7 +313,10 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
                 json.dumps(
                     {
                         "id": hit["id"],
-                        "snippet": hit["snippet"],
+                        # The store marks the matched words with \x02 ... \x03: JSON gets
+                        # the plain snippet and the words apart.
+                        "snippet": hit["snippet"].replace("\x02", "").replace("\x03", ""),
+                        "matched": sorted(set(re.findall("\x02(.*?)\x03", hit["snippet"]))),
                         "found_in": hit["found_in"],
                         "text": hit["text"],
                     },
@@ -323,7 +327,7 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
             continue
         out.print(
             f"[bold]{escape(hit['id'])}[/] ({hit['response']}; "
-            f"{escape(', '.join(hit['recommending_states']))})"
+            f"{escape(', '.join(dict.fromkeys(hit['recommending_states'])))})"
         )
         snippet = escape(hit["snippet"]).replace("\x02", "[bold]").replace("\x03", "[/bold]")
         out.print(f"  {escape(hit['found_in'])}: {snippet}")
@@ -449,15 +453,14 @@ def clusters_(index: Path | None, min_size: int, limit: int, **options: Any) -> 
     with _open(index) as store:
         found = store.clusters(_rec_filter(options), min_size=min_size)
     for group in found[:limit] if limit else found:
-        flag = " \\[recurring across cycles]" if group["recurring"] else ""
+        flag = " \\[asked again in a later cycle]" if group["recurring"] else ""
         out.print(
             f"[bold]{group['cluster_id']}[/] ({group['size']}){flag}: "
             f"{escape(group['canonical_text'])}"
         )
         for rec in group["members"]:
-            out.print(
-                f"  {rec['id']:24} {rec['response']:9} {', '.join(rec['recommending_states'])}"
-            )
+            states = ", ".join(dict.fromkeys(rec["recommending_states"]))
+            out.print(f"  {rec['id']:24} {rec['response']:9} {escape(states)}")
     out.print(f"{len(found)} clusters of {min_size} or more")
 
 

@@ -150,7 +150,7 @@ class Cluster:
 
     canonical_id / canonical_text: the most central member (highest total similarity to the
     others), its text without the closing State list.
-    recurring: members come from more than one cycle: the ask came back.
+    recurring: one State under review has members from more than one cycle: the ask came back.
     """
 
     id: str
@@ -760,6 +760,12 @@ def _make_cluster(
         center = max(range(len(nodes)), key=lambda n: (totals[n], -n))
     canonical = min(groups[center], key=lambda item: item.id)
     cycles = tuple(sorted({item.cycle for item in members if item.cycle is not None}))
+    # Recurring: the same State under review was asked again in a later cycle (with scope
+    # "all", one cluster also holds the same ask made to other States in other cycles).
+    by_state: dict[str, set[int]] = defaultdict(set)
+    for item in members:
+        if item.cycle is not None:
+            by_state[item.state_under_review].add(item.cycle)
     member_ids = tuple(item.id for item in members)
     return Cluster(
         id=seed or _cluster_id(member_ids),
@@ -767,5 +773,5 @@ def _make_cluster(
         canonical_id=canonical.id,
         canonical_text=strip_states(canonical.text),
         cycles=cycles,
-        recurring=len(cycles) > 1,
+        recurring=any(len(seen) > 1 for seen in by_state.values()),
     )

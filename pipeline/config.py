@@ -50,13 +50,22 @@ class Config:
 
     def with_paths(self, inbox: Path | None = None, index: Path | None = None) -> Config:
         """This config with the inbox or index given on the command line; the quarantine sits
-        beside an inbox given that way (DIR/../quarantine)."""
+        beside an inbox given that way (DIR/../quarantine), and the reports beside an index
+        given that way (unless uprdex.toml puts them elsewhere): two indexes never share a
+        reports folder."""
         config = self
         if inbox is not None:
             config = replace(config, inbox=inbox, quarantine=inbox.parent / "quarantine")
         if index is not None:
-            config = replace(config, index=index)
+            config = config.with_index(index)
         return config
+
+    def with_index(self, index: Path) -> Config:
+        """This config with another index; reports that sat beside the index move with it."""
+        beside = self.reports == self.index.parent / "reports"
+        return replace(
+            self, index=index, reports=index.parent / "reports" if beside else self.reports
+        )
 
 
 def load_config(folder: Path | None = None) -> Config:
@@ -76,6 +85,7 @@ def load_config(folder: Path | None = None) -> Config:
         for key in ("cron", "timezone"):
             if key in schedule:
                 values[key] = str(schedule[key])
+    config = Config(**values)  # type: ignore[arg-type]
     if os.environ.get("UPRDEX_INDEX"):
-        values["index"] = Path(os.environ["UPRDEX_INDEX"])
-    return Config(**values)  # type: ignore[arg-type]
+        return config.with_index(Path(os.environ["UPRDEX_INDEX"]))
+    return config

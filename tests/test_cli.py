@@ -350,3 +350,13 @@ def test_cited_on_a_file_that_was_not_read_says_so(tmp_path: Path) -> None:
     result = runner.invoke(main, ["cited", str(broken), "--index", index])
     assert result.exit_code == 1
     assert "it was not read" in result.output and "0 citations" not in result.output
+
+
+def test_search_json_has_plain_snippets_and_the_matched_words(index: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["search", "migrant workers", "--json", "--index", str(index)]
+    )
+    hits = [json.loads(line) for line in result.output.splitlines()]
+    assert hits
+    assert not any("\x02" in hit["snippet"] or "\x03" in hit["snippet"] for hit in hits)
+    assert {word.lower() for hit in hits for word in hit["matched"]} <= {"migrant", "workers"}

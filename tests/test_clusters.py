@@ -296,3 +296,13 @@ def test_settings_reject_bad_values(kwargs: dict[str, object]) -> None:
 def test_repeated_item_ids_are_refused() -> None:
     with pytest.raises(ValueError, match="unique"):
         cluster([STATELESSNESS[0], STATELESSNESS[0]])
+
+
+def test_across_states_one_ask_in_two_cycles_is_not_recurring() -> None:
+    # Scope "all": Slovenia asked in cycle 3, Croatia in cycle 2: the ask came back to no one.
+    elsewhere = item("X.1", STATELESSNESS[1].text, state="Croatia", cycle=2)
+    every = cluster([*STATELESSNESS, elsewhere], ClusterSettings(scope="all"))
+    joined = every.by_id[every.assignment[elsewhere.id]]
+    assert joined.cycles == (2, 3) and not joined.recurring
+    again = cluster([*STATELESSNESS, elsewhere, CYCLE2], ClusterSettings(scope="all"))
+    assert again.by_id[again.assignment[CYCLE2.id]].recurring
