@@ -22,7 +22,7 @@ from extractors.states import load_states
 from pipeline.config import Config, load_config
 from pipeline.errors import BadIndexError, IndexBusyError
 from pipeline.exports import FORMATS, KINDS, recommendation_record, records, write_export
-from pipeline.inbox import index_lock
+from pipeline.inbox import index_lock, not_a_pdf, other_files
 from pipeline.ingest import IMPORT_READERS, IngestResult, find_pdfs, import_file, ingest_paths
 from pipeline.loader import read_with_hash
 from pipeline.settings import LoaderSettings, default_index_path
@@ -157,6 +157,9 @@ def ingest(paths: tuple[Path, ...], index: Path | None, workers: int, ocr: bool)
     for path in missing:
         err.print(f"[red]error[/] {path}: no such file or folder")
     settings = LoaderSettings(workers=workers, ocr=ocr)
+    for folder in (p for p in paths if p.is_dir()):
+        for other in other_files(folder):
+            err.print(f"[yellow]skipped[/] {escape(not_a_pdf(other))}")
     total = sum(1 for _ in find_pdfs(p for p in paths if p.exists()))
     config = _workspace(None, index)
     with (
@@ -186,7 +189,8 @@ def ingest(paths: tuple[Path, ...], index: Path | None, workers: int, ocr: bool)
         f"Index {store.path}: {summary['recommendations']} recommendations from "
         f"{summary['documents'] - summary['failed']} documents"
         + (
-            f" ({_count(summary['failed'], 'file')} could not be read)."
+            f"; {_count(summary['failed'], 'file')} in it could not be read (`uprdex status` "
+            "lists them)."
             if summary["failed"]
             else "."
         )
@@ -637,6 +641,8 @@ def run(
         sys.exit(EXIT_SOME_FAILED)
     for _path, reason in summary.failed:
         err.print(f"[red]failed[/] {escape(reason)} (copied to {config.quarantine})")
+    for line in summary.left_out:
+        err.print(f"[yellow]skipped[/] {escape(line)}")
     out.print(
         f"{summary.found} files in {config.inbox}: {len(summary.indexed)} indexed, "
         f"{summary.skipped} already indexed, {len(summary.failed)} failed. "

@@ -24,7 +24,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.config import Config
 from pipeline.exports import records, write_export
-from pipeline.inbox import index_lock, quarantine, scan_inbox
+from pipeline.inbox import index_lock, not_a_pdf, other_files, quarantine, scan_inbox
 from pipeline.ingest import Extracted, extract_isolated
 from pipeline.model import DocumentStatus
 from pipeline.report import write_report
@@ -68,6 +68,8 @@ class NightlySummary:
     indexed: list[str] = field(default_factory=list)
     skipped: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
+    """One line per file in the inbox that is not a PDF (never moved, never read)."""
     states: set[str] = field(default_factory=set)
     exports: list[str] = field(default_factory=list)
 
@@ -130,6 +132,9 @@ def ingest_inbox(config: Config, settings: LoaderSettings | None = None) -> Nigh
     with index_lock(config.index, config.lock_timeout), Store(config.index) as store:
         files = list(scan_inbox(config.inbox))
         summary.found = len(files)
+        summary.left_out = [not_a_pdf(path) for path in other_files(config.inbox)]
+        for line in summary.left_out:
+            logger.warning("%s", line)
         status = {item.sha256: store.document_status(item.sha256) for item in files}
         new = [item for item in files if status[item.sha256] is None]
         summary.skipped = sum(status[item.sha256] is DocumentStatus.INDEXED for item in files)

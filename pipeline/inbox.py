@@ -19,8 +19,9 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from pipeline.errors import IndexBusyError
+from pipeline.loader import display_name
 
-__all__ = ["InboxFile", "index_lock", "quarantine", "scan_inbox"]
+__all__ = ["InboxFile", "index_lock", "not_a_pdf", "other_files", "quarantine", "scan_inbox"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,31 @@ def scan_inbox(inbox: Path) -> Iterator[InboxFile]:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
         yield InboxFile(path, digest.hexdigest())
+
+
+def other_files(folder: Path) -> list[Path]:
+    """Regular files under the folder that are not PDFs (hidden files like .DS_Store aside),
+    for a line each saying why uprdex leaves them."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        path
+        for path in folder.rglob("*")
+        if path.suffix.lower() != ".pdf"
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+        and path.is_file()
+        and not path.is_symlink()
+    )
+
+
+def not_a_pdf(path: Path) -> str:
+    """Why a file is left out, and what to do instead, in one line."""
+    hints = {
+        ".docx": "an OHCHR thematic list is read by `uprdex import thematic-list FILE`",
+        ".csv": "a UPR Info export is read by `uprdex import upr-info FILE`",
+    }
+    hint = hints.get(path.suffix.lower(), "save it as PDF to index it")
+    return f"{display_name(path)}: not a PDF, left out ({hint})"
 
 
 def quarantine(

@@ -360,3 +360,19 @@ def test_search_json_has_plain_snippets_and_the_matched_words(index: Path) -> No
     assert hits
     assert not any("\x02" in hit["snippet"] or "\x03" in hit["snippet"] for hit in hits)
     assert {word.lower() for hit in hits for word in hit["matched"]} <= {"migrant", "workers"}
+
+
+def test_files_in_a_folder_that_are_not_pdfs_are_named(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    shutil.copy(fixture("andorra2011_recs.pdf"), folder / "report.pdf")
+    shutil.copy(fixture("svn2014_thematic_list.docx"), folder / "sub" / "list.docx")
+    (folder / "letter.doc").write_bytes(b"PK\x03\x04 a Word file")
+    (folder / ".DS_Store").write_bytes(b"\x00")
+    result = CliRunner().invoke(
+        main, ["ingest", str(folder), "--index", str(tmp_path / "i.sqlite"), "--workers", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "list.docx: not a PDF, left out (an OHCHR thematic list is read by" in result.output
+    assert "letter.doc: not a PDF, left out" in result.output
+    assert ".DS_Store" not in result.output

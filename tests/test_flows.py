@@ -123,8 +123,10 @@ def test_corrupt_file_is_quarantined_while_the_others_are_indexed(tmp_path: Path
     assert Path(paths["inbox"], "corrupt.pdf").read_bytes() == original  # never modified
     # Next night the file is still in the inbox: still a failure, not "already indexed", and
     # nothing is rewritten for it.
+    (Path(paths["inbox"]) / "minutes.docx").write_bytes(b"PK\x03\x04")
     again = nightly(**paths)
     assert (again.indexed, again.skipped, again.exports) == ([], 2, [])
+    assert [line.split(":")[0] for line in again.left_out] == ["minutes.docx"]
     assert [(Path(path).name, "on an earlier run" in why) for path, why in again.failed] == [
         ("corrupt.pdf", True)
     ]
