@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from pipeline.imports import UPR_INFO
 from pipeline.store import STATE_COMMENT, RecFilter, Store
 
 __all__ = [
@@ -65,7 +66,7 @@ def recommendation_record(row: dict[str, Any]) -> dict[str, Any]:
         "recommending_state_codes": [code for _, code in first],
         "response": row["response"],
         "response_source": row["response_source"],
-        "themes": _themes(row["theme_hits"]),
+        "themes": _themes(row["theme_hits"], row["imported"]),
         "cluster_id": row["cluster_id"],
         "source": {"sha256": row["document_sha256"], "page": row["page"]},
         "as_printed": row["as_printed"],
@@ -79,10 +80,17 @@ def recommendation_record(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _themes(hits: list[dict[str, Any]]) -> list[str]:
-    """The classifier's labels, best first; keyword themes where no model has run."""
+def _themes(hits: list[dict[str, Any]], imported: list[dict[str, Any]]) -> list[str]:
+    """The classifier's labels, best first; keyword themes where no model has run; for a
+    recommendation known only from a UPR Info export, the issues its experts gave (the same
+    54 issues the classifier learned)."""
     model = sorted((h for h in hits if h["method"] == "model"), key=lambda h: -(h["score"] or 0))
     chosen = model or [h for h in hits if h["method"] == "keywords"]
+    if not chosen:
+        labels = (
+            theme for item in imported if item["source"] == UPR_INFO for theme in item["themes"]
+        )
+        return list(dict.fromkeys(labels))
     return list(dict.fromkeys(hit["theme"] for hit in chosen))
 
 

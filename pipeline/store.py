@@ -11,6 +11,7 @@ import json
 import re
 import sqlite3
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -1087,13 +1088,19 @@ def _best_match(
         return None
     table = load_states()
     names = [(state.name if (state := table.resolve(name)) else name) for name in states]
-    candidates = {rec_id for name in names for rec_id in by_state.get(name, [])}
-    for pool, cutoff in ((candidates, MATCH_WITH_STATE), (set(pdf_texts), MATCH_WITHOUT_STATE)):
+    shared = Counter(rec_id for name in set(names) for rec_id in by_state.get(name, []))
+    for pool, cutoff in ((set(shared), MATCH_WITH_STATE), (set(pdf_texts), MATCH_WITHOUT_STATE)):
         if not pool:
             continue
-        choices = {rec_id: pdf_texts[rec_id] for rec_id in sorted(pool)}
-        best = process.extractOne(text, choices, scorer=fuzz.token_set_ratio, score_cutoff=cutoff)
-        if best is not None:
+        order = {rec_id: at for at, rec_id in enumerate(sorted(pool))}
+        choices = {rec_id: pdf_texts[rec_id] for rec_id in order}
+        found = process.extract(
+            text, choices, scorer=fuzz.token_set_ratio, score_cutoff=cutoff, limit=None
+        )
+        if found:
+            # Equal texts ("Ratify ICRMW" at 115.6-115.10, each from other States): the one
+            # that shares the most recommending States, then the first.
+            best = max(found, key=lambda hit: (hit[1], shared[hit[2]], -order[hit[2]]))
             return str(best[2])
     return None
 

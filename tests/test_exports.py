@@ -8,7 +8,7 @@ from conftest import fixture
 
 from extractors.metadata import find_date, find_year
 from pipeline.exports import evidence_records, recommendation_record, records
-from pipeline.ingest import ingest_paths
+from pipeline.ingest import import_file, ingest_paths
 from pipeline.settings import LoaderSettings
 from pipeline.store import Store
 
@@ -80,3 +80,14 @@ def test_a_wg_report_is_not_exported_as_evidence_of_itself(tmp_path: Path) -> No
     assert exported == []
     assert {e["recommendation_id"] for e in shown} == {f"A/HRC/19/3#91.{n}" for n in (1, 2, 3, 4)}
     assert all(e["state_comment"] for e in shown)
+
+
+def test_a_recommendation_known_only_from_upr_info_has_its_issues_as_themes(
+    tmp_path: Path,
+) -> None:
+    with Store(tmp_path / "index.sqlite") as store:
+        import_file(fixture("upr_info_slovenia_s20.csv"), "upr-info", store)
+        recs = records(store, "recommendations")
+    icrmw = next(rec for rec in recs if rec["text"] == "Ratify ICRMW")
+    assert icrmw["origin"] == "upr-info"
+    assert icrmw["themes"] == ["International instruments", "Labour", "Migrants"]

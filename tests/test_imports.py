@@ -88,3 +88,16 @@ def test_a_file_that_is_not_an_export_fails_clearly(tmp_path: Path) -> None:
         result = import_file(bad, "upr-info", store)
     assert result.outcome == "failed"
     assert result.error is not None and "not a UPR Info export" in result.error
+
+
+def test_an_import_links_to_the_equal_text_with_the_most_of_its_states(tmp_path: Path) -> None:
+    # UPR Info's "Ratify ICRMW" row group (Uruguay, Senegal, Sierra Leone, Venezuela, Peru,
+    # Bosnia & Herzegovina): A/HRC/28/15 prints the same text at 115.6-115.10, 115.8 from five
+    # of these States, 115.10 from Bosnia and Herzegovina alone.
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths([fixture("slovenia2014_recs.pdf")], store, LoaderSettings(workers=1))
+        import_file(UPR_INFO, "upr-info", store)
+        linked = store.db.execute(
+            "SELECT recommendation_id FROM imports WHERE text = 'Ratify ICRMW'"
+        ).fetchall()
+    assert [row["recommendation_id"] for row in linked] == ["A/HRC/28/15#115.8"]
