@@ -32,11 +32,31 @@ _TITLES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"National\s+report\s+submitted", re.I), "national_report"),
     (re.compile(r"Outcome\s+of\s+the\s+universal\s+periodic\s+review", re.I), "hrc_decision"),
     (
-        re.compile(r"Report\s+of\s+the\s+Working\s+Group\s+on\s+the\s+Universal\s+Periodic", re.I),
+        # Saudi Arabia 2009 (A/HRC/11/23) prints "Report of the Working on the Universal ..."
+        re.compile(
+            r"Report\s+of\s+the\s+Working\s+(?:Group\s+)?on\s+the\s+Universal\s+Periodic", re.I
+        ),
         "wg_report",
     ),
 )
+# "A/HRC/8/37" on a page under "UNIVERSAL PERIODIC REVIEW" (agenda item 6): a WG report even
+# without its title (Peru 2008 prints only "Peru" under the agenda item).
+_REPORT_SYMBOL = re.compile(r"^A/HRC/\d{1,2}/\d{1,3}$")
+_UPR_AGENDA = re.compile(r"Universal\s+Periodic\s+Review", re.I)
 _BY_SUFFIX = {"1": "national_report", "2": "un_compilation", "3": "stakeholder_summary"}
+# Without a UN symbol: the words an NGO's own report or a news story uses about itself.
+_NGO_WORDS = re.compile(
+    r"\b(?:shadow report|alternative report|parallel report|mid-?term report|joint submission|"
+    r"submission (?:to|for) the|civil society|non-governmental|NGOs?|coalition|our organi[sz]ation|"
+    r"stakeholder report|UPR Info)\b",
+    re.I,
+)
+_NEWS_WORDS = re.compile(
+    r"\b(?:press release|news|Reuters|Associated Press|AFP|correspondent|reporter|newspaper|"
+    r"editorial|told reporters|(?:he|she|they) said|said on (?:Monday|Tuesday|Wednesday|"
+    r"Thursday|Friday|Saturday|Sunday))\b",
+    re.I,
+)
 
 
 def classify(symbol: str | None, first_page_text: str) -> str:
@@ -52,4 +72,14 @@ def classify(symbol: str | None, first_page_text: str) -> str:
     for pattern, kind in _TITLES:
         if pattern.search(first_page_text):
             return kind
+    if symbol and _REPORT_SYMBOL.match(symbol) and _UPR_AGENDA.search(first_page_text):
+        return "wg_report"
+    if symbol is None:
+        # More news words than NGO words makes a news story; any NGO word an NGO report.
+        ngo = len(_NGO_WORDS.findall(first_page_text))
+        news = len(_NEWS_WORDS.findall(first_page_text))
+        if news > ngo:
+            return "news"
+        if ngo:
+            return "ngo_report"
     return "other"

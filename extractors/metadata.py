@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterator
 
-from extractors.states import StateTable, load_states
+from extractors.states import State, StateTable, load_states
 
 __all__ = [
     "cycle_of_session",
@@ -69,11 +71,17 @@ def normalize_symbol(raw: str) -> str:
 
 def find_symbol(text: str) -> str | None:
     """The document's own symbol on page 1: the one printed after "United Nations", else the
-    first one that is not a reference ("Previously issued as document A/HRC/WG.6/9/L.7")."""
+    first one that is not a reference ("Previously issued as document A/HRC/WG.6/9/L.7").
+
+    Only a UN document has one: a page without the masthead ("Distr.: General") names other
+    documents ("recommendation 115.22 of A/HRC/28/15" in an NGO report), never its own.
+    """
     matches = list(SYMBOL.finditer(text))
     for match in matches:
         if "United Nations" in text[max(0, match.start() - 30) : match.start()]:
             return normalize_symbol(match.group())
+    if not UN_MASTHEAD.search(text):
+        return None
     for match in matches:
         if not _REFERENCE.search(text[max(0, match.start() - 40) : match.start()]):
             return normalize_symbol(match.group())
@@ -81,6 +89,8 @@ def find_symbol(text: str) -> str | None:
 
 
 _REFERENCE = re.compile(r"issued as|document|see\b", re.IGNORECASE)
+# "Distr.: General", "Distr.\nGENERAL", "Distr.: Limited": the masthead of a UN document.
+UN_MASTHEAD = re.compile(r"\bDistr\.?\s*:?\s*(?:General|Limited|Restricted)\b", re.IGNORECASE)
 
 
 def _ordinal(words: str) -> int | None:
@@ -128,20 +138,27 @@ _DISTRIBUTED = re.compile(
 
 
 def _issue_date(text: str) -> re.Match[str] | None:
-    """The "Distr.: General <date>" date when printed, else the first full date."""
+    """The "Distr.: General <date>" date when printed, else the first full date, else the
+    first month and year ("November 2019" on an NGO report's cover)."""
     distributed = _DISTRIBUTED.search(text)
     if distributed:
         return DAY_MONTH_YEAR.match(text, distributed.end())
-    return DAY_MONTH_YEAR.search(text)
+    return DAY_MONTH_YEAR.search(text) or MONTH_YEAR.search(text)
+
+
+# "November 2019": a date to the month (the day group is empty).
+MONTH_YEAR = re.compile(rf"\b()({'|'.join(_MONTHS)})\s+((?:19|20)\d{{2}})\b")
 
 
 def find_date(text: str) -> str | None:
     """The date the document was issued ("Distr.: General 28 May 2015"), else the first full
-    date printed in the text, as YYYY-MM-DD."""
+    date printed in the text, as YYYY-MM-DD; a month alone ("November 2019") is its first
+    day."""
     match = _issue_date(text)
     if match is None:
         return None
-    day, month, year = int(match.group(1)), _MONTHS.index(match.group(2)) + 1, match.group(3)
+    day = int(match.group(1) or 1)
+    month, year = _MONTHS.index(match.group(2)) + 1, match.group(3)
     return f"{year}-{month:02d}-{day:02d}" if 1 <= day <= 31 else None
 
 
@@ -222,4 +239,40 @@ def find_state_under_review(head: str, states: StateTable | None = None) -> str 
         match = pattern.search(head)
         if match and (state := states.resolve(match.group(1).strip())):
             return state.name
-    return None
+    return _most_named(head, states)
+
+
+def _most_named(text: str, states: StateTable) -> str | None:
+    """The State an NGO report or a news story is about: named at least 3 times, and more
+    than twice as often as any other ("Shadow Report: Slovenia ... Slovenia's second review
+    ... recommendations of Mexico ...")."""
+    counts = Counter(
+        state.name
+        for match in _CAPITALISED_WORDS.finditer(text)
+        for state in _states_in(match.group(), states)
+    )
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < 3:
+        return None
+    if len(ranked) > 1 and ranked[0][1] <= 2 * ranked[1][1]:
+        return None
+    return ranked[0][0]
+
+
+# Runs of capitalised words ("Republic of Moldova", "Slovenia's"): where State names are.
+_CAPITALISED_WORDS = re.compile(r"[A-Z][\w’'-]*(?:\s+(?:of|the|and|[A-Z][\w’'-]*))*")
+
+
+def _states_in(words: str, states: StateTable) -> Iterator[State]:
+    """The States named in a run of capitalised words, longest names first."""
+    tokens = re.sub(r"[’']s\b", "", words).split()
+    at = 0
+    while at < len(tokens):
+        for end in range(min(len(tokens), at + 6), at, -1):
+            state = states.resolve(" ".join(tokens[at:end]))
+            if state:
+                yield state
+                at = end
+                break
+        else:
+            at += 1

@@ -374,6 +374,7 @@ def cited(file: Path, index: Path | None) -> None:
         sha256 = read_with_hash(file)[1] if file.is_file() else str(file)
         document = store.find_document([str(file), str(file.resolve())], sha256)
         rows = store.citations_by(document["sha256"]) if document else []
+        reports = {d["symbol"] for d in store.documents() if d["type"] == "wg_report"}
     if document is None:
         err.print(f"[red]error[/] {escape(str(file))}: not in the index")
         sys.exit(EXIT_SOME_FAILED)
@@ -382,12 +383,21 @@ def cited(file: Path, index: Path | None) -> None:
         sys.exit(EXIT_SOME_FAILED)
     for row in rows:
         target = row["recommendation_id"] or f"{row['target_symbol'] or '?'} {row['target_ref']}"
-        status = "" if row["recommendation_id"] else " (not in the index yet)"
+        status = "" if row["recommendation_id"] else _why_unlinked(row["target_symbol"], reports)
         note = f" note {row['footnote']}" if row["footnote"] else ""
         out.print(
             f"p. {row['page']}{note}: {escape(row['as_printed'])} -> {escape(target)}{status}"
         )
     out.print(f"{len(rows)} citations")
+
+
+def _why_unlinked(symbol: str | None, reports: set[str]) -> str:
+    """Why a citation points at no recommendation, for `cited`."""
+    if symbol is None:
+        return " (which review? no symbol beside it, and the document's State or date is unknown)"
+    if symbol in reports:
+        return f" (no such paragraph in {symbol})"
+    return " (not in the index yet)"
 
 
 @main.command("cluster")

@@ -1,0 +1,64 @@
+"""Document types and symbols from the first page: UN documents by masthead, symbol and title,
+NGO reports and news by the words they use about themselves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from extractors.doctype import classify
+from extractors.metadata import find_date, find_state_under_review, find_symbol
+from pipeline.loader import load_pdf
+
+# First pages as their text layers print them (A/HRC/8/37 Peru 2008; A/HRC/11/23 Saudi
+# Arabia 2009, whose title misses "Group").
+PERU_2008 = (
+    "UNITED \nNATIONS A\nGeneral Assembly Distr. \nGENERAL \nA/HRC/8/37 \n28 May 2008 \n"
+    "Original: ENGLISH \nHUMAN RIGHTS COUNCIL \nEighth session \nAgenda item 6 \n"
+    "UNIVERSAL PERIODIC REVIEW \nPeru * \n"
+)
+SAUDI_ARABIA_2009 = (
+    "GE.09-11753\nUNITED \nNATIONS A\nGeneral Assembly Distr. \nGENERAL \nA/HRC/11/23 \n"
+    "4 March 2009 \nOriginal: ENGLISH \nHUMAN RIGHTS COUNCIL \nEleventh session \n"
+    "Agenda item 6 \nUNIVERSAL PERIODIC REVIEW \n"
+    "Report of the Working on the Universal Periodic Review * \nSaudi Arabia \n"
+)
+# An NGO's report, written for these tests, as such reports open.
+NGO_REPORT = (
+    "Shadow Report: Slovenia\nA joint submission by a coalition of civil society "
+    "organisations\nNovember 2019\nIn its second review (A/HRC/28/15), Slovenia received "
+    "recommendation 115.22. Slovenia has not implemented it. Mexico and Chile also asked "
+    "Slovenia to act.\n"
+)
+NEWS_STORY = (
+    "Geneva, 15 November 2019 (Reuters) - Slovenia told the UN Human Rights Council it would "
+    "review its asylum law, a government spokesperson said on Tuesday. Slovenia's minister said "
+    "the Government of Slovenia had acted on the recommendations of its 2014 review.\n"
+)
+
+
+def test_wg_reports_without_their_usual_title_are_wg_reports() -> None:
+    for page in (PERU_2008, SAUDI_ARABIA_2009):
+        assert classify(find_symbol(page), page) == "wg_report"
+
+
+def test_a_symbol_an_ngo_report_cites_is_not_its_own() -> None:
+    assert find_symbol(NGO_REPORT) is None
+    assert classify(None, NGO_REPORT) == "ngo_report"
+    assert find_state_under_review(NGO_REPORT) == "Slovenia"
+    assert find_date(NGO_REPORT) == "2019-11-01"
+
+
+def test_a_news_story_is_news() -> None:
+    assert find_symbol(NEWS_STORY) is None
+    assert classify(None, NEWS_STORY) == "news"
+    assert find_state_under_review(NEWS_STORY) == "Slovenia"
+
+
+def test_every_report_of_the_corpus_is_a_wg_report(shared_data: Path) -> None:
+    reports = sorted((shared_data / "wg_reports").glob("*.pdf"))
+    others = [
+        path.name
+        for path in reports
+        if classify(find_symbol(text := load_pdf(path).first_page_text), text) != "wg_report"
+    ]
+    assert len(reports) == 245 and others == []
