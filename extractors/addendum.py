@@ -351,15 +351,20 @@ _ACTIVE = {
 
 
 def _per_paragraph_responses(blocks: list[_Block]) -> list[Response]:
-    """Cycle-1 form: each numbered paragraph answers the recommendation(s) it is numbered."""
+    """Cycle-1 form: each numbered paragraph answers the recommendation(s) it is numbered.
+
+    A paragraph among the answers that states no position ("15. Slovenia agrees with the
+    importance of the 1995 Programme of Measures for Assisting the Roma ...", A/HRC/14/15/Add.1)
+    answers "unknown", its text kept as the State's comment; paragraphs before the first
+    answer and after the last (an introduction, a closing) answer nothing.
+    """
+    found: list[tuple[_Block, tuple[Position, str] | None]] = [
+        (block, _verdict(block.text)) for block in blocks if block.kind == "paragraph"
+    ]
+    decided = [at for at, (_, verdict) in enumerate(found) if verdict is not None]
     responses: list[Response] = []
-    for block in blocks:
-        if block.kind != "paragraph":
-            continue
-        verdict = _verdict(block.text)
-        if verdict is None:
-            continue
-        position, detail = verdict
+    for block, verdict in found[decided[0] : decided[-1] + 1] if decided else []:
+        position, detail = verdict or (Position.UNKNOWN, "no position stated")
         if position is Position.SUPPORTED and _IMPLEMENTED.search(block.text):
             detail = "accepted; considered already implemented or in process"
         for number in re.findall(r"\d{1,3}", block.head):

@@ -1305,9 +1305,12 @@ def _refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
         source = f"{answer['addendum_symbol']} {where}"
         conflict = None
         stated = rec["section_response"]
-        if stated in (Position.SUPPORTED.value, Position.NOTED.value) and (
-            stated != answer["position"]
-        ):
+        decided = (Position.SUPPORTED.value, Position.NOTED.value)
+        if stated in decided and answer["position"] == Position.UNKNOWN.value:
+            # A comment that states no position leaves the report's position standing.
+            updates.append((stated, rec["section_source"], None, None, rec["id"]))
+            continue
+        if stated in decided and stated != answer["position"]:
             conflict = f"{rec['section_source']}: {stated}; {source}: {answer['position']}"
         updates.append((answer["position"], source, answer["detail"], conflict, rec["id"]))
     db.executemany(

@@ -279,3 +279,28 @@ def test_rows_under_a_heading_and_partial_positions() -> None:
     assert [(r.ref, r.position, r.detail) for r in addendum.responses] == [
         ("65.6", Position.NOTED, "supported in part")
     ]
+
+
+def test_a_paragraph_among_the_answers_without_a_position_is_unknown() -> None:
+    # A/HRC/14/15/Add.1 paragraphs 14-16 (Slovenia 2010), shortened; 15 answers 111.15.
+    addendum = parse_addendum(
+        _lines_document(
+            [
+                "1. This document contains the responses of the Government of Slovenia.",
+                "14. Slovenia accepts the recommendation. Further activities in this area are",
+                "envisaged in the Action Plan.",
+                "15. Slovenia agrees with the importance of the 1995 Programme of",
+                "Measures for Assisting the Roma and the positive actions for a better",
+                "integration of Roma community members into society.",
+                "16. Slovenia accepts the recommendation and notes that the new Action",
+                "Plan for 2010–2011 has been adopted.",
+            ]
+        )
+    )
+    responses = {r.ref: r for r in addendum.responses}
+    assert sorted(responses, key=int) == ["14", "15", "16"]  # not the introduction
+    assert (responses["15"].position, responses["15"].detail) == (
+        Position.UNKNOWN,
+        "no position stated",
+    )
+    assert responses["15"].comment is not None and "1995 Programme" in responses["15"].comment
