@@ -65,6 +65,11 @@ class Bar:
             return self.label
         return self.label[: _LABEL_CHARS - 1].rstrip() + "…"
 
+    @property
+    def value_text(self) -> str:
+        """What is printed after the bar: "163 — 142 supported, 21 noted"."""
+        return f"{self.total} — {self.note}" if self.note else str(self.total)
+
 
 @dataclass(frozen=True, slots=True)
 class Chart:
@@ -74,6 +79,12 @@ class Chart:
     bars: tuple[Bar, ...]
     legend: tuple[str, ...] = ()
     more: int = 0
+
+    @property
+    def value_width(self) -> int:
+        """Pixels for the longest text after a bar (about 7 a character at 12 px), so that
+        "18425 — 13523 supported, 4901 noted, 1 pending" is never cut."""
+        return 7 * max((len(bar.value_text) for bar in self.bars), default=0) + 12
 
 
 @dataclass(frozen=True, slots=True)

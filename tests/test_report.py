@@ -173,3 +173,10 @@ def test_the_states_own_comment_is_shown_but_is_no_follow_up(slovenia: Path) -> 
     assert len(cited) == 1 or "#rec-A-HRC-28-15-115.18" not in cited[1].split("</p>", 1)[0]
     missing = page.split("No evidence since 2014 (", 1)[1].split("</p>", 1)[0]
     assert "#rec-A-HRC-28-15-115.18" in missing
+
+
+def test_the_text_after_a_bar_has_room_for_large_counts() -> None:
+    bar = report.Bar("Cycle 1", 18425, (), note="13523 supported, 4901 noted, 1 pending")
+    chart = report.Chart("Per cycle and response", (bar,), legend=("supported", "noted"))
+    assert chart.value_width >= 7 * len("18425 — 13523 supported, 4901 noted, 1 pending")
+    assert report.Chart("Per theme", (report.Bar("Justice", 11998, ()),)).value_width >= 7 * 5
