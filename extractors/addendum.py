@@ -65,7 +65,10 @@ REF_RANGE = re.compile(rf"({_REF})(?:\s*[-–—]\s*({_REF}))?")
 _REFS = rf"(?P<refs>{_REF}(?:\s*(?:[-–—,]|and)\s*{_REF})*)"
 LIST_STATEMENT = re.compile(
     rf"\b(?P<verb>accepts?|supports?|notes?|rejects?|does not (?:accept|support)"
-    rf"|(?:has|have) (?:accepted|supported|noted|rejected))\s+"
+    # "Cambodia accepted the following recommendations: 118.29"; a capitalised "Supported"
+    # is a table's column, not a verb: "118.7 – Supported Recommendation 118.9: Noted".
+    rf"|(?:has|have)\s+(?:accepted|supported|noted|rejected)"
+    rf"|(?-i:accepted|supported|noted|rejected))\s+"
     rf"(?:the\s+)?(?:following\s+)?recommendations?\s*(?:No(?:s)?\.\s*)?:?\s*{_REFS}",
     re.IGNORECASE,
 )
@@ -74,8 +77,10 @@ LIST_STATEMENT = re.compile(
 # "Recommendations 65.2, 65.3 and 65.5 are noted."
 _BE = r"(?:are|is|were|was|have been|has been)\s+(?:fully\s+)?"
 _PASSIVE = r"(?P<verb>(?:not\s+)?(?:supported|accepted)|noted|rejected)"
+# "Recommendations 118.4 and 118.7 – Supported"
 PASSIVE_STATEMENT = re.compile(
-    rf"\brecommendations?\s+(?:No(?:s)?\.\s*)?{_REFS}\s+{_BE}{_PASSIVE}", re.IGNORECASE
+    rf"\brecommendations?\s+(?:No(?:s)?\.\s*)?{_REFS}(?:\s+{_BE}|\s*[:–—-]\s*){_PASSIVE}\b",
+    re.IGNORECASE,
 )
 # "The following recommendations are supported: 65.1, 65.4"
 PASSIVE_LIST = re.compile(rf"\brecommendations?\s+{_BE}{_PASSIVE}\s*:\s*{_REFS}", re.IGNORECASE)
@@ -93,7 +98,8 @@ COMMENT_START = re.compile(rf"^Recs?\.\s*(?P<refs>{_REF}(?:\s*[-–—,]\s*{_REF
 REF_LINE = re.compile(r"^(?P<refs>\d{1,3}\.\d{1,3}(?:\s*[-–—,]\s*\d{1,3}(?:\.\d{1,3})?)*)\s*$")
 # A table row that starts with its recommendation: "65.1 Consider participating in core
 # human rights treaties (Ukraine) Supported".
-TABLE_ROW = re.compile(r"^(?P<refs>\d{1,3}\.\d{1,3})\s+(?P<rest>[A-Z].*)$")
+# "118.5: Supported", "118.6 – Noted" too.
+TABLE_ROW = re.compile(r"^(?P<refs>\d{1,3}\.\d{1,3})\s*(?:[:–—-]\s*|\s)(?P<rest>[A-Z].*)$")
 # "3. ..." a numbered paragraph; "5., 6., 7., 8., 9. The Slovenian Government accepts ...";
 # "40., 41., 42., Slovenia accepts these ..." whose list goes on at the next line's start
 # ("43., 44."), a column of numbers beside the text (Slovenia 2010, A/HRC/14/15/Add.1).

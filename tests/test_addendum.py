@@ -304,3 +304,29 @@ def test_a_paragraph_among_the_answers_without_a_position_is_unknown() -> None:
         "no position stated",
     )
     assert responses["15"].comment is not None and "1995 Programme" in responses["15"].comment
+
+
+def test_past_tense_lists_and_position_columns_after_a_dash_or_colon() -> None:
+    # Wordings of other addenda, with Cambodia 2014's paragraph numbers (A/HRC/26/16).
+    assert _positions(
+        [
+            *_HEAD,
+            "2. The Royal Government of Cambodia accepted the following recommendations: "
+            "118.29, 118.30.",
+            "3. Cambodia noted recommendations 118.2 and 118.3.",
+            "Recommendations 118.4 and 118.7 – Supported",
+            "Recommendation 118.9: Noted",
+            "118.5: Supported",
+            "118.6 – Noted. The Government considers that the law already provides for it.",
+        ]
+    ) == {
+        "118.29": "supported",
+        "118.30": "supported",
+        "118.2": "noted",
+        "118.3": "noted",
+        "118.4": "supported",
+        "118.7": "supported",
+        "118.9": "noted",
+        "118.5": "supported",
+        "118.6": "noted",
+    }
