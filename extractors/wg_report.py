@@ -64,6 +64,9 @@ LETTERED_PART = re.compile(r"(?:^|[:;,.]\s+(?:and\s+)?)\(([a-z])\)\s")
 SUB_ITEM = re.compile(r"^(\d{1,3})\s?\.\s?(\d{1,3})\.?\s+(\S.*)$")
 # "115. The recommendations listed below ..." (paragraph) or "1. Consider ..." (cycle-1 item)
 NUMBERED = re.compile(r"^(\d{1,3})\.\s+(\S.*)$")
+# "73 Take appropriate measures to promote the registration of all children," (Albania 2010):
+# a cycle-1 item whose number lost its dot.
+UNDOTTED = re.compile(r"^(\d{1,3})\s+([A-Z][a-z]+\b.*)$")
 # "Other recommendations noted in the report in paragraphs 35 (a), (b) and (g); 41 (b); 56
 # above did not enjoy the support of Viet Nam": recommendations printed in section I.
 BODY_REFERENCES = re.compile(
@@ -377,6 +380,28 @@ def _section_paragraphs(lines: Iterable[Line]) -> tuple[list[_Paragraph], list[s
                 )
                 paragraph.items.append(item)
                 continue
+        undotted = UNDOTTED.match(text)
+        if (
+            undotted
+            and paragraph
+            and item is not None
+            and not item.sub_numbered
+            and int(undotted.group(1)) == item.number + 1
+            and _CLOSED_ITEM.search(item.parts[-1])
+        ):
+            number = int(undotted.group(1))
+            item = _Item(
+                paragraph.number,
+                number,
+                undotted.group(1),
+                line.page,
+                [undotted.group(2)],
+                sub_numbered=False,
+            )
+            item.warnings.append(f"printed as {number!r} without its dot; read as item {number}")
+            warnings.append(f"page {line.page}: {paragraph.number}.{number} {item.warnings[-1]}")
+            paragraph.items.append(item)
+            continue
         if item is not None:
             _continue_item(item, text)
         elif paragraph is not None:

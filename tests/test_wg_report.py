@@ -472,3 +472,32 @@ def test_a_cited_letter_past_the_recommending_sentences_takes_the_last() -> None
     assert rec.position is Position.NOTED
     assert rec.text.startswith("It also recommended taking all necessary actions")
     assert "the last is taken" in rec.warnings[0]
+
+
+def test_a_cycle_1_item_number_without_its_dot_is_still_an_item() -> None:
+    # Albania 2010 (A/HRC/13/6) paragraph 67, page 18: "73" lost its dot; items 73-85 were read
+    # as one text with item 72.
+    report = parse_wg_report(
+        _document(
+            [
+                "II. Conclusions and/or recommendations",
+                "67. The recommendations formulated during the interactive dialogue have been "
+                "examined by Albania and the recommendations listed below enjoy the support of "
+                "Albania:",
+                "1. Ratify the Optional Protocol to the Convention on the Rights of Persons with",
+                "Disabilities (Argentina);",
+                "2. Facilitate and ensure registration of all children born in Albania",
+                "(Mexico);",
+                "3 Take appropriate measures to promote the registration of all children,",
+                "paying particular attention to the most vulnerable and marginalized groups",
+                "(Azerbaijan);",
+                "4. Investigate and punish attacks and threats against journalists",
+                "(Czech Republic);",
+            ]
+        )
+    )
+    recs = by_paragraph(report)
+    assert list(recs) == ["67.1", "67.2", "67.3", "67.4"]
+    assert recs["67.2"].recommending_states == ("Mexico",)
+    assert recs["67.3"].recommending_states == ("Azerbaijan",)
+    assert "without its dot" in recs["67.3"].warnings[0]
