@@ -331,7 +331,7 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
             continue
         out.print(
             f"[bold]{escape(hit['id'])}[/] ({hit['response']}; "
-            f"{escape(', '.join(dict.fromkeys(hit['recommending_states'])))})"
+            f"{escape(', '.join(hit['recommending_states']))})"
         )
         snippet = escape(hit["snippet"]).replace("\x02", "[bold]").replace("\x03", "[/bold]")
         out.print(f"  {escape(hit['found_in'])}: {snippet}")
@@ -473,7 +473,7 @@ def clusters_(index: Path | None, min_size: int, limit: int, **options: Any) -> 
             f"{escape(group['canonical_text'])}"
         )
         for rec in group["members"]:
-            states = ", ".join(dict.fromkeys(rec["recommending_states"]))
+            states = ", ".join(rec["recommending_states"])
             out.print(f"  {rec['id']:24} {rec['response']:9} {escape(states)}")
     out.print(f"{len(found)} clusters of {min_size} or more")
 

@@ -48,11 +48,6 @@ _LIST_SEPARATOR = "; "
 
 def recommendation_record(row: dict[str, Any]) -> dict[str, Any]:
     """The contract's recommendation record (with uprdex's extra fields) of a store row."""
-    # A cycle-1 item of several asks, each closed by its States, can name a State twice
-    # ("... (Algeria, Ecuador); ... (Algeria, Ecuador, Egypt)"): each State is listed once,
-    # and `state_pairs` keeps the (ask, State) count that UPR Info's rows count.
-    named = zip(row["recommending_states"], row["recommending_state_codes"], strict=True)
-    first = list(dict.fromkeys(named))
     return {
         "id": row["id"],
         "document_symbol": row["document_symbol"],
@@ -62,8 +57,8 @@ def recommendation_record(row: dict[str, Any]) -> dict[str, Any]:
         "session": row["session"],
         "year": row["year"],
         "text": row["text"],
-        "recommending_states": [name for name, _ in first],
-        "recommending_state_codes": [code for _, code in first],
+        "recommending_states": row["recommending_states"],
+        "recommending_state_codes": row["recommending_state_codes"],
         "response": row["response"],
         "response_source": row["response_source"],
         "themes": _themes(row["theme_hits"], row["imported"]),
@@ -72,7 +67,7 @@ def recommendation_record(row: dict[str, Any]) -> dict[str, Any]:
         "as_printed": row["as_printed"],
         "response_detail": row["response_detail"],
         "response_conflict": row["response_conflict"],
-        "state_pairs": len(row["recommending_states"]),
+        "state_pairs": row["state_pairs"],
         "origin": row["origin"],
         "imported": row["imported"],
         "theme_hits": row["theme_hits"],

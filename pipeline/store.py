@@ -955,8 +955,9 @@ class Store:
         )
         grouped: dict[str, list[dict[str, Any]]] = {}
         for row in members:
+            states = list(dict.fromkeys(names.get(row["id"], [])))
             grouped.setdefault(row["cluster_id"], []).append(
-                {**dict(row), "recommending_states": names.get(row["id"], [])}
+                {**dict(row), "recommending_states": states}
             )
         found = []
         for row in self.db.execute("SELECT * FROM clusters WHERE size >= ?", (min_size,)):
@@ -1409,8 +1410,14 @@ def _document_dict(row: sqlite3.Row) -> dict[str, Any]:
 
 
 def _recommendation_dict(row: sqlite3.Row, states: list[sqlite3.Row]) -> dict[str, Any]:
+    """A recommendation with each recommending State once, and `state_pairs`, the number of
+    (ask, State) pairs: a cycle-1 item of several asks, each closed by its States, can name
+    a State twice ("... (Algeria, Ecuador); ... (Algeria, Ecuador, Egypt)"), as UPR Info's
+    rows count it."""
     data = dict(row)
     data["warnings"] = json.loads(data["warnings"])
-    data["recommending_states"] = [state["name"] for state in states]
-    data["recommending_state_codes"] = [state["iso3"] for state in states]
+    named = list(dict.fromkeys((state["name"], state["iso3"]) for state in states))
+    data["recommending_states"] = [name for name, _ in named]
+    data["recommending_state_codes"] = [code for _, code in named]
+    data["state_pairs"] = len(states)
     return data

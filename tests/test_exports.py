@@ -7,7 +7,7 @@ from pathlib import Path
 from conftest import fixture
 
 from extractors.metadata import find_date, find_year
-from pipeline.exports import evidence_records, recommendation_record, records
+from pipeline.exports import evidence_records, records
 from pipeline.ingest import import_file, ingest_paths
 from pipeline.settings import LoaderSettings
 from pipeline.store import Store
@@ -56,15 +56,20 @@ def test_state_comments_are_citations_flagged_as_the_states_own(tmp_path: Path) 
 def test_each_recommending_state_is_listed_once(tmp_path: Path) -> None:
     # Bangladesh 2009 (A/HRC/11/18) 94.27: "... (Czech Republic); Consider abolishing article
     # 377 ... (Chile); Decriminalize same sex activity ... (Czech Republic)".
+    # The item's (ask, State) rows as the store keeps them, then its export record.
     with Store(tmp_path / "index.sqlite") as store:
         ingest_paths([fixture("andorra2011_recs.pdf")], store, LoaderSettings(workers=1))
-        row = store.recommendations()[0]
-    row = {
-        **row,
-        "recommending_states": ["Czechia", "Chile", "Czechia"],
-        "recommending_state_codes": ["CZE", "CHL", "CZE"],
-    }
-    record = recommendation_record(row)
+        rec_id = store.recommendations()[0]["id"]
+        store.db.execute("DELETE FROM recommendation_states WHERE recommendation_id = ?", (rec_id,))
+        store.db.executemany(
+            "INSERT INTO recommendation_states VALUES (?, ?, ?, ?, 1)",
+            [
+                (rec_id, 0, "Czechia", "CZE"),
+                (rec_id, 1, "Chile", "CHL"),
+                (rec_id, 2, "Czechia", "CZE"),
+            ],
+        )
+        record = next(r for r in records(store, "recommendations") if r["id"] == rec_id)
     assert record["recommending_states"] == ["Czechia", "Chile"]
     assert record["recommending_state_codes"] == ["CZE", "CHL"]
     assert record["state_pairs"] == 3
