@@ -135,15 +135,18 @@ def ingest_inbox(config: Config, settings: LoaderSettings | None = None) -> Nigh
         summary.left_out = [not_a_pdf(path) for path in other_files(config.inbox)]
         for line in summary.left_out:
             logger.warning("%s", line)
-        status = {item.sha256: store.document_status(item.sha256) for item in files}
-        new = [item for item in files if status[item.sha256] is None]
-        summary.skipped = sum(status[item.sha256] is DocumentStatus.INDEXED for item in files)
+        known = {item.sha256: store.document(item.sha256) for item in files}
+        new = [item for item in files if known[item.sha256] is None]
         # A file that failed on an earlier night is still a failure (it is in the quarantine
         # already); it is not read again each night: `uprdex ingest FILE` retries it.
         for item in files:
-            if status[item.sha256] not in (None, DocumentStatus.INDEXED):
-                earlier = store.document(item.sha256) or {}
-                reason = earlier.get("error") or "failed"
+            earlier = known[item.sha256]
+            if earlier is None:
+                continue
+            if earlier["status"] == DocumentStatus.INDEXED:
+                summary.skipped += 1
+            else:
+                reason = earlier["error"] or "failed"
                 summary.failed.append((str(item.path), f"{reason} (on an earlier run)"))
         logger.info("%d files in %s, %d new", len(files), config.inbox, len(new))
         futures: list[tuple[Path, str, PrefectFuture[Extracted]]] = [

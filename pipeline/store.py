@@ -681,11 +681,19 @@ class Store:
         """
         rows = self.db.execute("SELECT * FROM documents ORDER BY ingested_at DESC, path")
         documents = [_document_dict(row) for row in rows]
-        reports = [d for d in documents if d["type"] == "wg_report" and d["symbol"]]
+        reports = {d["symbol"]: d for d in documents if d["type"] == "wg_report" and d["symbol"]}
+        by_session = {
+            (_hrc_session(symbol), d["state_under_review"]): d for symbol, d in reports.items()
+        }
         for document in documents:
             if document["cycle"] is not None or not document["symbol"]:
                 continue
-            review = _review_report(document, reports)
+            if document["type"] == "addendum":
+                review = reports.get(wg_symbol_of(document["symbol"]) or "")
+            elif decision := _DECISION.match(document["symbol"]):
+                review = by_session.get((decision.group(1), document["state_under_review"]))
+            else:
+                continue
             if review is not None:
                 document["session"], document["cycle"] = review["session"], review["cycle"]
         return documents
@@ -1380,27 +1388,9 @@ def _fts_query(text: str) -> str:
 _DECISION = re.compile(r"^A/HRC/DEC/(\d+)/")
 
 
-def _review_report(
-    document: Mapping[str, Any], reports: Sequence[Mapping[str, Any]]
-) -> Mapping[str, Any] | None:
-    """The WG report an addendum or an HRC decision belongs to, among `reports`."""
-    symbol = document["symbol"]
-    if document["type"] == "addendum":
-        base = wg_symbol_of(symbol)
-        return next((r for r in reports if r["symbol"] == base), None)
-    decision = _DECISION.match(symbol)
-    if decision:
-        prefix = f"A/HRC/{decision.group(1)}/"
-        return next(
-            (
-                r
-                for r in reports
-                if r["symbol"].startswith(prefix)
-                and r["state_under_review"] == document["state_under_review"]
-            ),
-            None,
-        )
-    return None
+def _hrc_session(symbol: str) -> str:
+    """The Council session a report's symbol names: "A/HRC/28/15" -> "28"."""
+    return symbol.split("/")[2] if symbol.count("/") >= 3 else ""
 
 
 def _document_dict(row: sqlite3.Row) -> dict[str, Any]:
