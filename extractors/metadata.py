@@ -131,8 +131,7 @@ DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})\s+({'|'.join(_MONTHS)})\s+((?:19|20
 # issue date of a UN document. A decision's first page also quotes "resolution 60/251 of 15
 # March 2006" before it, in text order.
 _DISTRIBUTED = re.compile(
-    r"Distr\.?:?\s*(?:General|Limited|Restricted)\s+(?:A/\S+\s+)?"
-    rf"(?=\d{{1,2}}\s+(?:{'|'.join(_MONTHS)})\s)",
+    rf"{UN_MASTHEAD.pattern}\s+(?:A/\S+\s+)?(?=\d{{1,2}}\s+(?:{'|'.join(_MONTHS)})\s)",
     re.IGNORECASE,
 )
 
