@@ -120,8 +120,12 @@ SENTENCE_END = re.compile(r"(?<=[a-z)])\.\s+(?=[A-Z])")
 PAGE_FURNITURE = re.compile(
     r"^\s*(?:A/HRC/\S+|(?:\d{1,3}\s+)?GE\.\s?\d\d-\d+(?:\s+\d{1,3})?|Page\s+\d+|\d{1,3})\s*$"
 )
-# The first sentence that recommends: "It recommended that Viet Nam consider ...".
-RECOMMENDING_SENTENCE = re.compile(r"[^.]*\brecommend.*?(?:\.(?=\s+[A-Z])|$)", re.IGNORECASE)
+# The first sentence that recommends: "It recommended that Viet Nam consider ...". A full stop
+# ends it only before a capital, not in "In relation to Law No. 90-07 on freedom of expression,
+# it recommended ..." (Algeria 2008) nor in "e.g. the".
+RECOMMENDING_SENTENCE = re.compile(
+    r"(?:[^.]|\.(?!\s+(?-i:[A-Z])))*\brecommend.*?(?:\.(?=\s+(?-i:[A-Z]))|$)", re.IGNORECASE
+)
 
 # Lead-in wordings, most specific first: negations before the words they negate.
 #   "did not enjoy the support of Algeria", "will be examined by Slovenia which will provide

@@ -54,6 +54,24 @@ def test_page_header_inside_an_item_is_removed() -> None:
     assert rec.text.endswith("teaching of the minority languages")
 
 
+def test_page_header_with_the_reissue_asterisk_is_removed() -> None:
+    # Chad 2009 was reissued as "A/HRC/12/5*" and prints the asterisk in every page header.
+    rec = by_paragraph(parsed("chad2009_recs.pdf"))["82.15"]
+    assert rec.recommending_states == ("Angola",)
+    assert "A/HRC/12/5" not in rec.text
+    assert "prevent violence against children and to reintegrate former child soldiers" in rec.text
+
+
+def test_lower_case_page_header_is_removed() -> None:
+    # Burundi 2009 heads its pages "page 18"; item 80.13 is the last on page 17.
+    recs = by_paragraph(parsed("burundi2009_recs.pdf"))
+    assert recs["80.13"].recommending_states == ("Italy",)
+    assert recs["80.13"].text == (
+        "Take appropriate measures to align the conditions of detainees with international "
+        "standards"
+    )
+
+
 def test_misprinted_paragraph_number_is_repaired_with_a_warning() -> None:
     report = parsed("burundi2013_recs.pdf")
     recs = by_paragraph(report)
@@ -472,6 +490,36 @@ def test_a_cited_letter_past_the_recommending_sentences_takes_the_last() -> None
     assert rec.position is Position.NOTED
     assert rec.text.startswith("It also recommended taking all necessary actions")
     assert "the last is taken" in rec.warnings[0]
+
+
+def test_an_abbreviation_does_not_end_a_cited_recommending_sentence() -> None:
+    # Algeria 2008 (A/HRC/8/29) paragraph 70 cites paragraph 63 (renumbered 5 here), whose
+    # second ask began "90-07 on freedom of expression": "Law No." was taken for a sentence end.
+    report = parse_wg_report(
+        _document(
+            [
+                "1. The Working Group on the Universal Periodic Review held its first session.",
+                "2. The delegation of Algeria was headed by the Minister of Foreign Affairs.",
+                "3. The troika was composed of Brazil, Indonesia and Ukraine.",
+                "4. The national report was presented by the head of the delegation.",
+                "5. The Netherlands recommended the updating of legislation regarding the "
+                "situation of women,",
+                "such as the Family Code in the areas of divorce, testimony and inheritance. In "
+                "relation to Law",
+                "No. 90-07 on freedom of expression, it recommended the drafting of a follow-up "
+                "report with a view",
+                "to further strengthening domestic laws on freedom of expression. Finally, it "
+                "recommended further",
+                "cooperation with special procedures.",
+                "II. Conclusions and/or recommendations",
+                "6. Other recommendations noted in the report in paragraphs 5 above did not "
+                "enjoy the support of Algeria.",
+            ]
+        )
+    )
+    recs = by_paragraph(report)
+    assert list(recs) == ["5(a)", "5(b)", "5(c)"]
+    assert recs["5(b)"].text.startswith("In relation to Law No. 90-07 on freedom of expression,")
 
 
 def test_a_cycle_1_item_number_without_its_dot_is_still_an_item() -> None:
