@@ -34,6 +34,7 @@ from pipeline.model import (
     StateComment,
     WgReport,
 )
+from pipeline.text import join_lines
 
 __all__ = ["parse_wg_report", "position_of", "split_recommending_states"]
 
@@ -538,7 +539,7 @@ def _recommendations(
                 f"{number}"
             )
             warnings.append(f"page {item.page}: {item_warnings[-1]}")
-        text = " ".join(item.parts[: item.tail_from])
+        text = join_lines(item.parts[: item.tail_from])
         body, recommending, unknown = split_recommending_states(text, states)
         if unknown:
             item_warnings.append(
@@ -648,7 +649,7 @@ def _body_recommendation(
     lines: list[Line], number: int, letter: str | None, lead_in: _Paragraph, states: StateTable
 ) -> Iterator[Recommendation]:
     """Recommendation (letter) of a section-I paragraph, made by the State that opens it."""
-    text = NUMBERED.sub(r"\2", " ".join(line.text for line in lines), count=1)
+    text = NUMBERED.sub(r"\2", join_lines(line.text for line in lines), count=1)
     start, end = 0, len(text)
     notes: list[str] = []
     if letter:

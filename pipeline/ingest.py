@@ -46,7 +46,7 @@ from pipeline.paraphrase import split_sentences
 from pipeline.sandbox import map_isolated
 from pipeline.settings import LoaderSettings
 from pipeline.store import DocumentRow, Store
-from pipeline.text import load_vocabulary
+from pipeline.text import join_lines, load_vocabulary
 
 __all__ = [
     "IMPORT_READERS",
@@ -180,7 +180,7 @@ def _sentences(loaded: LoadedDocument) -> tuple[tuple[int, str], ...]:
         (page.number, sentence)
         for page in loaded.pages
         for sentence in split_sentences(
-            " ".join(line.text for line in page.lines if not line.is_note)
+            join_lines(line.text for line in page.lines if not line.is_note)
         )
     )
 

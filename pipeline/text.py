@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from pipeline.settings import DATA_DIR
 
-__all__ = ["Vocabulary", "load_vocabulary"]
+__all__ = ["Vocabulary", "join_lines", "load_vocabulary"]
 
 LINE_END_HYPHEN = "\ufffe"
 """pdfium marks a hyphen that ended a printed line with U+FFFE and joins the two lines:
@@ -16,6 +17,14 @@ LINE_END_HYPHEN = "\ufffe"
 # "discriminati on", "implementati on": a word cut in two by a gap in the text layer.
 _WORD_PAIR = re.compile(r"\b([A-Za-z]{2,}) ([a-z]{1,6})\b")
 _HYPHENATED = re.compile(rf"([A-Za-z]*)[{LINE_END_HYPHEN}\u00ad]([A-Za-z]*)")
+# "asylum-" / "seekers": a compound's own hyphen ending a printed line, which pdfium does not
+# mark; not the suspended hyphen of "short-" / "and long-term".
+_COMPOUND_BREAK = re.compile(r"(?<=[A-Za-z]-) (?=[a-z])(?!(?:and|or|to|nor)\b)")
+
+
+def join_lines(lines: Iterable[str]) -> str:
+    """The printed lines of one text, joined: "asylum-" + "seekers" is "asylum-seekers"."""
+    return _COMPOUND_BREAK.sub("", " ".join(lines))
 
 
 class Vocabulary:

@@ -10,7 +10,7 @@ from conftest import fixture
 
 from pipeline.errors import BadDocumentError
 from pipeline.loader import load_pdf
-from pipeline.text import load_vocabulary
+from pipeline.text import join_lines, load_vocabulary
 
 
 def test_running_headers_and_page_numbers_are_removed() -> None:
@@ -83,6 +83,18 @@ def test_line_end_hyphens_keep_real_compounds_and_join_broken_words() -> None:
     assert vocabulary.repair("ill\ufffetreatment of detainees") == "ill-treatment of detainees"
     assert vocabulary.repair("mandate\ufffeholders") == "mandate-holders"
     assert vocabulary.repair("discrimi\ufffenation") == "discrimination"
+
+
+def test_a_compound_hyphen_ending_a_line_stays_in_the_word() -> None:
+    # Australia 2011 86.131 printed "... irregular migrants and asylum-" / "seekers, limit ...";
+    # Uganda 2011 111.23 "child- and gender-" / "sensitive" keeps its suspended hyphen.
+    assert join_lines(["migrants and asylum-", "seekers, limit"]) == (
+        "migrants and asylum-seekers, limit"
+    )
+    assert join_lines(["with child- and gender-", "sensitive care"]) == (
+        "with child- and gender-sensitive care"
+    )
+    assert join_lines(["short-", "and medium-term goals"]) == "short- and medium-term goals"
 
 
 def test_a_damaged_cross_reference_table_is_read_with_a_warning(tmp_path: Path) -> None:
