@@ -97,8 +97,13 @@ _ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
 _ACRONYM_WEIGHT = 5
 # "(a)", "( b )", "(b, c" in "35 (a), ( b ) and (g)", "48 (b, c, d)"
 CITED_LETTER = re.compile(r"(?<=[(,])\s*([a-z])\b(?=\s*[),])")
-# "... that Viet Nam (a) increase the independence ...; (b) bring its press laws ...".
-LETTER = re.compile(r"\(([a-z])\)\s")
+# "... that Viet Nam (a) increase the independence ...; (b) bring its press laws ...", and
+# without its "(": "expression; c)taking urgent steps", "It recommended that g) the" (China 2009).
+LETTER = re.compile(r"(?:\(|(?<=[\s;:,]))([a-z])\)\s?")
+# "68 (d) (i)", "67 (a), (b) (i) and (ii)" (Monaco, Malaysia 2009): a roman sub-part of a cited
+# letter, which cites that letter's ask; but "35 (a), (b), (e) and (g) (i)" (Viet Nam 2009),
+# where paragraph 35 prints (a) to (i), cites (i).
+CITED_SUB_PART = re.compile(r"(?<=\))\s*\(\s*([ivx]+)\s*\)")
 # "Finland recommended", "Mexico also encouraged": the verb after a recommending State.
 RECOMMENDING_VERB = re.compile(
     r"\b(?:also\s+|further\s+)?(?:recommended|encouraged|urged|called|invited|suggested)\b"
@@ -116,7 +121,7 @@ SPEAKING_VERB = re.compile(
 STATE_RECOMMENDED = re.compile(r"\brecommended\b")
 _RECOMMENDING_SUBJECTS = frozenset({"it", "and", "also", "further", "he", "she", "they"})
 # "... more mutually cohesive. It appreciated ...": where a cited recommendation ends.
-SENTENCE_END = re.compile(r"(?<=[a-z)])\.\s+(?=[A-Z])")
+SENTENCE_END = re.compile(r"(?<=[a-zA-Z)])\.\s+(?=[A-Z])")
 # "A/HRC/12/11*", "8 GE.09-16382", "GE.14-12727", "Page 17", "23": page headers and footers.
 PAGE_FURNITURE = re.compile(
     r"^\s*(?:A/HRC/\S+|(?:\d{1,3}\s+)?GE\.\s?\d\d-\d+(?:\s+\d{1,3})?|Page\s+\d+|\d{1,3})\s*$"
@@ -629,8 +634,11 @@ def _referenced_recommendations(
                 number = int(reference.group(1))
                 if number >= paragraphs[0].number:
                     break  # "paragraph 103, No. 7": an item of the section, not paragraph 7
-                letters = CITED_LETTER.findall(reference.group(2))
-                cited = letters or _letters_of(body[number], states) if number in body else []
+                if number not in body:
+                    continue
+                own = _letters_of(body[number], states)
+                letters = _cited_letters(reference.group(2), own)
+                cited: list[str | None] = [*letters] or own
                 sentence = CITED_SENTENCE.match(references.group(1), reference.end())
                 if sentence and len(cited) > 1:
                     cited = cited[:1] if sentence.group(1).lower() == "first" else cited[-1:]
@@ -645,6 +653,15 @@ def _referenced_recommendations(
                         )
 
 
+def _cited_letters(printed: str, own: list[str | None]) -> list[str]:
+    """The letters cited in "(a), (b) (i) and (ii)": a roman sub-part is not a letter unless
+    the paragraph prints that letter (its `own`)."""
+    roman = {mark.group(1) for mark in CITED_SUB_PART.finditer(printed)}
+    return [
+        letter for letter in CITED_LETTER.findall(printed) if letter not in roman or letter in own
+    ]
+
+
 def _body_recommendation(
     lines: list[Line], number: int, letter: str | None, lead_in: _Paragraph, states: StateTable
 ) -> Iterator[Recommendation]:
@@ -653,7 +670,7 @@ def _body_recommendation(
     start, end = 0, len(text)
     notes: list[str] = []
     if letter:
-        marks = list(LETTER.finditer(text))
+        marks = _letter_marks(text)
         found = [i for i, mark in enumerate(marks) if mark.group(1) == letter]
         if found:
             start = marks[found[0]].end()
@@ -693,7 +710,7 @@ def _body_recommendation(
     page = lines[min(bisect_right(offsets, start), len(lines) - 1)].page
     yield Recommendation(
         paragraph=f"{number}({letter})" if letter else str(number),
-        text=_TRAILING_JOINER.sub("", ask.strip()),
+        text=_TRAILING_JOINER.sub("", ask.strip(" :;,")),
         recommending_states=(state,) if state else (),
         position=position_of(" ".join(lead_in.parts)),
         position_paragraph=str(lead_in.number),
@@ -715,11 +732,24 @@ def _letters_of(lines: list[Line], states: StateTable) -> list[str | None]:
     of such a paragraph.
     """
     text = " ".join(line.text for line in lines)
-    letters: list[str | None] = list(dict.fromkeys(LETTER.findall(text)))
+    letters: list[str | None] = [mark.group(1) for mark in _letter_marks(text)]
     if letters:
         return letters
     count = len(_recommending_sentences(NUMBERED.sub(r"\2", text, count=1), states))
     return [chr(ord("a") + i) for i in range(min(count, 26))] if count > 1 else [None]
+
+
+def _letter_marks(text: str) -> list[re.Match[str]]:
+    """The "(a)", "(b)", ... of a section-I paragraph, each the letter after the one before.
+
+    A mark out of sequence is part of an ask: "(a) implement article 2 (a) of the Convention"
+    (United Arab Emirates 2009), "(d) sign and ratify (i) ICRMW and (ii) ..." (Monaco 2009).
+    """
+    marks: list[re.Match[str]] = []
+    for mark in LETTER.finditer(text):
+        if not marks or ord(mark.group(1)) == ord(marks[-1].group(1)) + 1:
+            marks.append(mark)
+    return marks
 
 
 def _letter_on(lines: list[Line], states: StateTable, subject: str) -> str:

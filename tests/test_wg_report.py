@@ -6,7 +6,7 @@ from conftest import by_paragraph, parsed
 
 from extractors.states import load_states
 from extractors.wg_report import parse_wg_report, position_of, split_recommending_states
-from pipeline.model import Line, LoadedDocument, Page, Position
+from pipeline.model import Line, LoadedDocument, Page, Position, Recommendation
 
 
 def test_metadata_of_a_cycle_2_report() -> None:
@@ -520,6 +520,69 @@ def test_an_abbreviation_does_not_end_a_cited_recommending_sentence() -> None:
     recs = by_paragraph(report)
     assert list(recs) == ["5(a)", "5(b)", "5(c)"]
     assert recs["5(b)"].text.startswith("In relation to Law No. 90-07 on freedom of expression,")
+
+
+def _cited_paragraph_report(paragraph: list[str], conclusion: str) -> dict[str, Recommendation]:
+    """A cycle-1 report whose paragraph 5 is `paragraph` and whose paragraph 6 cites it."""
+    return by_paragraph(
+        parse_wg_report(
+            _document(
+                [
+                    "1. The Working Group on the Universal Periodic Review held its fifth session.",
+                    "2. The delegation was headed by the Minister of Foreign Affairs.",
+                    "3. The troika was composed of Brazil, Indonesia and Ukraine.",
+                    "4. The national report was presented by the head of the delegation.",
+                    *paragraph,
+                    "II. Conclusions and/or recommendations",
+                    conclusion,
+                ]
+            )
+        )
+    )
+
+
+def test_a_roman_sub_part_belongs_to_its_lettered_ask() -> None:
+    # Monaco 2009 (A/HRC/12/3) paragraph 68 (renumbered 5), cited as "68 (d) (i)": the ask was
+    # cut to "sign and ratify" and "(i)" read as a letter of its own.
+    recs = _cited_paragraph_report(
+        [
+            "5. Argentina recommended (c) ratification of a number of conventions inter alia, the",
+            "Rome Statute of the International Criminal Court and also recommended that Monaco "
+            "(d) sign and ratify",
+            "(i) ICRMW and (ii) the International Convention for the Protection of all persons "
+            "with",
+            "disabilities CPD.",
+        ],
+        "6. The recommendations noted in paragraphs 5 (d) (i) above did not enjoy the support "
+        "of Monaco.",
+    )
+    assert list(recs) == ["5(d)"]
+    assert recs["5(d)"].text == (
+        "sign and ratify (i) ICRMW and (ii) the International Convention for the Protection of "
+        "all persons with disabilities CPD"
+    )
+
+
+def test_a_cited_letter_after_another_without_a_comma_is_still_a_letter() -> None:
+    # Viet Nam 2009 (A/HRC/12/11) cites "35 (a), (b), (e) and (g) (i)"; paragraph 35 prints
+    # (a) to (i), and UPR Info lists Canada's (i) as noted. Also "c)" printed without its "(".
+    recs = _cited_paragraph_report(
+        [
+            "5. Canada recommended that Viet Nam (a) increase the independence of media from the",
+            "State; (b) bring its press laws into compliance with article 19 of ICCPR; c)adopt a",
+            "whistleblower law; (d) adopt access-to-information legislation; (e) reduce the use of",
+            "security laws; (f) reduce the length of prison sentences for non-violent crimes; (g)",
+            "register all individuals detained under security laws; (h) provide people detained",
+            "with fundamental legal safeguards; (i) issue a standing invitation to all special",
+            "procedures of the Human Rights Council.",
+        ],
+        "6. The recommendations noted in the report in paragraphs 5 (b), (c) and (g) (i) did not "
+        "enjoy the support of Viet Nam.",
+    )
+    assert list(recs) == ["5(b)", "5(c)", "5(g)", "5(i)"]
+    assert recs["5(b)"].text == "bring its press laws into compliance with article 19 of ICCPR"
+    assert recs["5(c)"].text == "adopt a whistleblower law"
+    assert recs["5(i)"].text.startswith("issue a standing invitation")
 
 
 def test_a_cycle_1_item_number_without_its_dot_is_still_an_item() -> None:
