@@ -5,9 +5,10 @@ Recommendations are normalized (case, punctuation, the closing State list, weak 
 words and meaning: the rapidfuzz scorer on the normalized texts, and the cosine of their vectors
 from the similarity model trained on the UPR Info texts (`pipeline.semantic`), which pairs asks
 written in other words ("combat racism and hate speech" / "measures against discrimination,
-hate speech and racism"). Within one State under review every pair is scored; across all States
-only pairs that share rare words or word pairs (blocking, never all pairs). Recommendations are
-grouped by average linkage under a no-chaining rule: two recommendations that score below
+hate speech and racism"). Two asks that open by ratifying the same treaty score 100; asks that
+name different treaties score 0. Within one State under review every pair is scored; across all
+States only pairs that share rare words or word pairs (blocking, never all pairs). Recommendations
+are grouped by average linkage under a no-chaining rule: two recommendations that score below
 `floor` never share a cluster, whatever lies between them. Cluster ids are derived from member
 ids and kept across runs.
 
@@ -37,6 +38,7 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
+import snowballstemmer
 from rapidfuzz import fuzz, process
 
 from pipeline.semantic import SemanticModel
@@ -107,7 +109,7 @@ class ClusterSettings:
     scope: Scope = "state"
     floor: float | None = 45.0
     max_df: int = 100
-    semantic_weight: float = 0.6
+    semantic_weight: float = 0.7
     dense_limit: int = 2000
     treaties: Path | None = None
     similarity_model: Path | None = None
@@ -256,10 +258,10 @@ _STOPWORDS = frozenset(
         "especially",
     }
 )
-# Crude suffix stripping, longest first: "trafficking"/"traffickers", "ratification"/"ratify"
-# need not match letter for letter. Not for display: normalized text is a matching key.
-_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "es", "s", "ed")
-_MIN_STEM = 4
+# English Snowball stems: "investigate", "investigated" and "investigation" are one word, as are
+# "punish"/"punishment" and "prosecute"/"prosecution". Not for display: normalized text is a
+# matching key.
+_SNOWBALL = snowballstemmer.stemmer("english")
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,11 +359,9 @@ def _strip_openers(clause: str) -> str:
         clause = stripped
 
 
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
-            return word[: -len(suffix)]
-    return word
+    return str(_SNOWBALL.stemWord(word))
 
 
 def normalize(text: str, treaties: TreatyTable | None = None) -> str:
@@ -369,7 +369,7 @@ def normalize(text: str, treaties: TreatyTable | None = None) -> str:
 
     >>> normalize("Consider ratifying the Optional Protocol to the Convention against Torture "
     ...           "(Ghana, Philippines);")
-    'ratify opcat'
+    'ratifi opcat'
     """
     table = treaties or load_treaties()
     clauses: list[str] = []
@@ -667,6 +667,7 @@ class _Similarity:
             else np.abs(self.vectors).sum(axis=1) > 0
         )
         self.treaties = [frozenset(t for t in text.split() if t in treaties.keys) for text in texts]
+        self.ratified = [_ratified(text, treaties) for text in texts]
 
     def pairs(self, pairs: npt.NDArray[np.int64], cutoff: float) -> npt.NDArray[np.float32]:
         """Similarity of each pair, 0 where below `cutoff` or where they name different treaties."""
@@ -690,6 +691,8 @@ class _Similarity:
         for row, (a, b) in zip(both.tolist(), pairs[both].tolist(), strict=True):
             if self.treaties[a].isdisjoint(self.treaties[b]):
                 scores[row] = 0
+            elif self.ratified[a] and self.ratified[a] == self.ratified[b]:
+                scores[row] = 100
         return scores
 
     def _words(self, pairs: npt.NDArray[np.int64], cutoff: float) -> npt.NDArray[np.float32]:
@@ -716,6 +719,14 @@ class _Similarity:
             np.float32
         )
         return mixed
+
+
+def _ratified(text: str, treaties: TreatyTable) -> str | None:
+    """The treaty a normalized ask opens by ratifying ("ratifi stateless1961 take ..."), or None."""
+    words = text.split(maxsplit=2)
+    if len(words) > 1 and words[0] == "ratifi" and words[1] in treaties.keys:
+        return words[1]
+    return None
 
 
 def similarity(a: str, b: str, settings: ClusterSettings | None = None) -> float:

@@ -34,12 +34,13 @@ from pipeline.train_themes import file_sha256
 __all__ = ["CONFIG", "TrainSemanticError", "quantize_components", "read_texts", "train"]
 
 CONFIG: dict[str, Any] = {
-    "revision": 2,
+    "revision": 3,
     "dimensions": 400,
     "min_df": 10,
     "ngram_range": [1, 2],
 }
-"""revision: the training procedure, in the model version (2: each distinct text counted once)."""
+"""revision: the training procedure, in the model version (2: each distinct text counted once;
+3: Snowball stems)."""
 
 
 class TrainSemanticError(UprdexError, ValueError):
