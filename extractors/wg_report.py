@@ -155,9 +155,11 @@ _PENDING = re.compile(
     r"|\bresponses?\b.{0,80}\bwill be included in the outcome",
     re.I,
 )
-_NOTED = re.compile(r"\b(?:noted|took note|takes note|take note)\b", re.I)
+# "... has examined the following recommendations and notes them"
+_NOTED = re.compile(r"\b(?:noted|took note|takes note|take note|notes them)\b", re.I)
 _SUPPORTED = re.compile(
-    r"\benjoy(?:s|ed)? (?:the |its )?support|\b(?:accepted|supported)\b"
+    r"\b(?:enjoy(?:s|ed)?|receive[sd]?|ha(?:ve|s) received) (?:the |its )?support"
+    r"|\b(?:accepted|supported)\b"
     r"|\balready (?:been |being )?implemented|\bin the process of implementation"
     # "Finland considered the recommendations ... and agrees to follow up on them"
     r"|\bagrees? to follow up",

@@ -146,6 +146,18 @@ def test_positions_of_real_lead_ins() -> None:
         assert position_of(lead_in) is expected, lead_in
 
 
+def test_positions_of_lead_in_variants() -> None:
+    # Wordings of the same positions not printed in ../shared/data; the negation still wins.
+    cases = {
+        "The following recommendations received the support of Estonia:": Position.SUPPORTED,
+        "The recommendations below have received the support of Chile:": Position.SUPPORTED,
+        "The following recommendations did not receive the support of Estonia:": Position.NOTED,
+        "Estonia has examined the following recommendations and notes them:": Position.NOTED,
+    }
+    for lead_in, expected in cases.items():
+        assert position_of(lead_in) is expected, lead_in
+
+
 def test_state_lists_in_every_parenthesis_form() -> None:
     states = load_states()
     cases = {
