@@ -10,8 +10,9 @@ Three real forms (Slovenia's three cycles):
   recommendation.", "5., 6., 7., 8., 9. The Slovenian Government accepts these
   recommendations.";
 and the other common wordings of lists and tables: "supports the following recommendations:
-65.1, 65.4", "Recommendations 65.2 and 65.3 are noted", a list of numbers under a heading
-"Supported recommendations", or a table row "65.1 | Consider ratifying ... (Chile) | Supported".
+65.1, 65.4", "Recommendations 65.2 and 65.3 are noted", "The recommendations 65.1 and 65.4
+enjoy the support of ...", "Supported recommendations: 65.1, 65.4" or a list of numbers under
+that heading, or a table row "65.1 | Consider ratifying ... (Chile) | Supported".
 Categories keep their detail ("accepted; considered already implemented or in process").
 """
 
@@ -63,13 +64,25 @@ REF_RANGE = re.compile(rf"({_REF})(?:\s*[-–—]\s*({_REF}))?")
 # "3. The Government of the Republic of Slovenia accepts the recommendations 1–5, 14–"
 # "5. For the time being, the Government ... notes recommendations 6–13, 17, 19"
 _REFS = rf"(?P<refs>{_REF}(?:\s*(?:[-–—,]|and)\s*{_REF})*)"
-LIST_STATEMENT = re.compile(
-    rf"\b(?P<verb>accepts?|supports?|notes?|rejects?|does not (?:accept|support)"
+# Full paragraph numbers only ("65.1 and 65.4"), where a bare number could be a count; not
+# "accepted 3.5 million".
+_FULL_REF = r"\d{2,3}\s?\.\s?\d{1,3}(?!\d|\.\d|\s*(?:million|billion|per\s*cent|%))"
+_FULL_REFS = rf"(?P<full>{_FULL_REF}(?:\s*(?:[-–—,]|and)\s*{_FULL_REF})*)"
+# "... recommendation 65.1 partially", "... 65.1 in part"
+_IN_PART = r"(?P<partial>\s+(?:partially|partly|in\s+part)\b)?"
+_ACTIVE_VERB = (
+    r"(?P<verb>(?:(?:partially|partly)\s+)?(?:accepts?|supports?)|notes?|takes?\s+note\s+of"
+    r"|rejects?|does not (?:accept|support)"
     # "Cambodia accepted the following recommendations: 118.29"; a capitalised "Supported"
     # is a table's column, not a verb: "118.7 – Supported Recommendation 118.9: Noted".
-    rf"|(?:has|have)\s+(?:accepted|supported|noted|rejected)"
-    rf"|(?-i:accepted|supported|noted|rejected))\s+"
-    rf"(?:the\s+)?(?:following\s+)?recommendations?\s*(?:No(?:s)?\.\s*)?:?\s*{_REFS}",
+    r"|(?:has|have)\s+(?:accepted|supported|noted|rejected)"
+    r"|(?-i:accepted|supported|noted|rejected))"
+)
+# "Sri Lanka supports the following recommendations: 65.1, 65.4", "... the following 2
+# recommendations: 65.1 and 65.4", "... has accepted 65.1 and 65.4" (full numbers only).
+LIST_STATEMENT = re.compile(
+    rf"\b{_ACTIVE_VERB}\s+(?:(?:the\s+)?(?:following\s+)?(?:\d{{1,3}}\s+)?recommendations?\s*"
+    rf"(?:No(?:s)?\.\s*)?:?\s*{_REFS}|{_FULL_REFS}){_IN_PART}",
     re.IGNORECASE,
 )
 # The wordings and layouts below are those of other States' addenda; none is in
@@ -82,8 +95,23 @@ PASSIVE_STATEMENT = re.compile(
     rf"\brecommendations?\s+(?:No(?:s)?\.\s*)?{_REFS}(?:\s+{_BE}|\s*[:–—-]\s*){_PASSIVE}\b",
     re.IGNORECASE,
 )
-# "The following recommendations are supported: 65.1, 65.4"
-PASSIVE_LIST = re.compile(rf"\brecommendations?\s+{_BE}{_PASSIVE}\s*:\s*{_REFS}", re.IGNORECASE)
+# "The following recommendations are supported: 65.1, 65.4", "Recommendations supported: 65.1"
+PASSIVE_LIST = re.compile(
+    rf"\brecommendations?\s+(?:{_BE})?{_PASSIVE}\s*:\s*{_REFS}", re.IGNORECASE
+)
+# A heading followed by its numbers on the same line: "Supported recommendations: 65.1, 65.4",
+# "II. Noted recommendations (2): 65.2, 65.3"
+HEADING_LIST = re.compile(
+    rf"^(?:[IVX]+\.\s*)?{_PASSIVE}\s+recommendations?\s*(?:\(\d{{1,3}}\)\s*)?:\s*{_REFS}",
+    re.IGNORECASE,
+)
+# "The recommendations 65.1 and 65.4 enjoy the support of Sri Lanka", "... did not enjoy ..."
+SUPPORT_STATEMENT = re.compile(
+    rf"\brecommendations?\s+(?:No(?:s)?\.\s*)?{_REFS}\s+"
+    rf"(?P<verb>(?:(?:do|does|did)\s+not\s+)?(?:enjoy|receive)|enjoy(?:s|ed)|received?"
+    rf"|ha(?:ve|s)\s+received)\s+(?:the\s+|its\s+)?support\b",
+    re.IGNORECASE,
+)
 # A table row's position column: "65.1 Consider participating in core human rights treaties
 # (Ukraine) Supported", "65.2 Supported in part", or the number alone above "Noted".
 TABLE_POSITION = re.compile(
@@ -99,7 +127,11 @@ REF_LINE = re.compile(r"^(?P<refs>\d{1,3}\.\d{1,3}(?:\s*[-–—,]\s*\d{1,3}(?:\
 # A table row that starts with its recommendation: "65.1 Consider participating in core
 # human rights treaties (Ukraine) Supported".
 # "118.5: Supported", "118.6 – Noted" too.
-TABLE_ROW = re.compile(r"^(?P<refs>\d{1,3}\.\d{1,3})\s*(?:[:–—-]\s*|\s)(?P<rest>[A-Z].*)$")
+# "65.2 and 65.3 Noted" too.
+TABLE_ROW = re.compile(
+    r"^(?P<refs>\d{1,3}\.\d{1,3}(?:\s*(?:,|and)\s*\d{1,3}\.\d{1,3})*)\s*(?:[:–—-]\s*|\s)"
+    r"(?P<rest>[A-Z].*)$"
+)
 # "3. ..." a numbered paragraph; "5., 6., 7., 8., 9. The Slovenian Government accepts ...";
 # "40., 41., 42., Slovenia accepts these ..." whose list goes on at the next line's start
 # ("43., 44."), a column of numbers beside the text (Slovenia 2010, A/HRC/14/15/Add.1).
@@ -267,9 +299,10 @@ def _blocks(lines: list[Line]) -> Iterator[_Block]:
 
 def _category(verb: str, heading: str | None, statement: str) -> tuple[Position, str]:
     verb = " ".join(verb.lower().split()).removeprefix("has ").removeprefix("have ")
-    if verb.startswith(("note", "reject", "does not", "not ")):
-        return Position.NOTED, "noted" if verb.startswith("note") else "not accepted"
-    if heading and _PARTIAL.search(heading):
+    if verb.startswith(("note", "take", "reject", "does not", "not ")):
+        noted = verb.startswith(("note", "take"))
+        return Position.NOTED, "noted" if noted else "not accepted"
+    if _PARTIAL.search(verb) or (heading and _PARTIAL.search(heading)):
         # As a paragraph that accepts part of an ask (see `_verdict`): noted, in part.
         return Position.NOTED, "supported in part"
     detail = "accepted"
@@ -309,10 +342,15 @@ def _list_responses(blocks: list[_Block]) -> list[Response]:
 def _statements(text: str) -> Iterator[tuple[str, str]]:
     """(verb, references) of every list statement in a paragraph, active or passive."""
     for statement in LIST_STATEMENT.finditer(text):
-        yield statement.group("verb"), statement.group("refs")
-    for pattern in (PASSIVE_STATEMENT, PASSIVE_LIST):
+        verb = statement.group("verb")
+        refs = statement.group("refs") or statement.group("full")
+        yield (f"partially {verb}" if statement.group("partial") else verb), refs
+    for pattern in (PASSIVE_STATEMENT, PASSIVE_LIST, HEADING_LIST):
         for statement in pattern.finditer(text):
             yield statement.group("verb"), statement.group("refs")
+    for statement in SUPPORT_STATEMENT.finditer(text):
+        negated = " not " in f" {statement.group('verb').lower()} "
+        yield ("does not support" if negated else "supports"), statement.group("refs")
 
 
 def _unlisted_responses(blocks: list[_Block], answered: set[str]) -> list[Response]:

@@ -330,3 +330,33 @@ def test_past_tense_lists_and_position_columns_after_a_dash_or_colon() -> None:
         "118.5": "supported",
         "118.6": "noted",
     }
+
+
+def test_more_list_wordings_and_a_partial_support() -> None:
+    # Wordings of other States' addenda, none in ../shared/data (Sri Lanka's numbers).
+    expected = {"65.1": "supported", "65.4": "supported", "65.2": "noted", "65.3": "noted"}
+    wordings = [
+        ["Supported recommendations: 65.1, 65.4", "Noted recommendations (2): 65.2, 65.3"],
+        ["Recommendations supported: 65.1, 65.4.", "Recommendations noted: 65.2, 65.3."],
+        ["1. Sri Lanka has accepted 65.1 and 65.4.", "2. Sri Lanka has noted 65.2 and 65.3."],
+        [
+            "Sri Lanka supports the following 2 recommendations: 65.1 and 65.4. It takes note of",
+            "the following recommendations: 65.2, 65.3.",
+        ],
+        [
+            "The recommendations 65.1 and 65.4 enjoy the support of Sri Lanka.",
+            "The recommendations 65.2 and 65.3 did not enjoy the support of Sri Lanka.",
+        ],
+        ["65.1 Supported", "65.2 and 65.3 Noted", "65.4 Supported"],
+    ]
+    for lines in wordings:
+        assert _positions([*_HEAD, *lines]) == expected, lines[0]
+    partial = parse_addendum(
+        _lines_document([*_HEAD, "Sri Lanka supports recommendation 65.1 partially."])
+    )
+    assert [(r.ref, r.position, r.detail) for r in partial.responses] == [
+        ("65.1", Position.NOTED, "supported in part")
+    ]
+    # A sum of money is not a recommendation's number.
+    money = _lines_document([*_HEAD, "In 2019 the Government accepted 35.5 million in aid."])
+    assert parse_addendum(money).responses == ()
