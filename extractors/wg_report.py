@@ -742,16 +742,23 @@ def _letters_of(lines: list[Line], states: StateTable) -> list[str | None]:
 
 
 def _letter_marks(text: str) -> list[re.Match[str]]:
-    """The "(a)", "(b)", ... of a section-I paragraph, each the letter after the one before.
+    """The "(a)", "(b)", ... of a section-I paragraph: the longest run of marks in which each
+    letter follows the one before (the first such run on a tie).
 
-    A mark out of sequence is part of an ask: "(a) implement article 2 (a) of the Convention"
-    (United Arab Emirates 2009), "(d) sign and ratify (i) ICRMW and (ii) ..." (Monaco 2009).
+    A mark out of the run is part of an ask: "(a) implement article 2 (a) of the Convention"
+    (United Arab Emirates 2009), "(d) sign and ratify (i) ICRMW and (ii) ..." (Monaco 2009),
+    or cited before the asks: "... article 2 (f) of CEDAW. It recommended (a) ...".
     """
-    marks: list[re.Match[str]] = []
-    for mark in LETTER.finditer(text):
-        if not marks or ord(mark.group(1)) == ord(marks[-1].group(1)) + 1:
-            marks.append(mark)
-    return marks
+    found = list(LETTER.finditer(text))
+    best: list[re.Match[str]] = []
+    for start, first in enumerate(found):
+        run = [first]
+        for mark in found[start + 1 :]:
+            if ord(mark.group(1)) == ord(run[-1].group(1)) + 1:
+                run.append(mark)
+        if len(run) > len(best):
+            best = run
+    return best
 
 
 def _letter_on(lines: list[Line], states: StateTable, subject: str) -> str:

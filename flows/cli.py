@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from extractors.states import load_states
+from pipeline.clusters import ClusterSettings
 from pipeline.config import Config, load_config
 from pipeline.errors import BadIndexError, IndexBusyError
 from pipeline.exports import FORMATS, KINDS, recommendation_record, records, write_export
@@ -400,6 +401,9 @@ def _why_unlinked(symbol: str | None, reports: set[str]) -> str:
     return " (not in the index yet)"
 
 
+_CLUSTER_DEFAULTS = ClusterSettings()
+
+
 @main.command("cluster")
 @click.option(
     "--scope",
@@ -412,15 +416,19 @@ def _why_unlinked(symbol: str | None, reports: set[str]) -> str:
     "--threshold",
     type=float,
     default=None,
-    help="Lowest average similarity (0-100) for two groups to merge (default 55).",
+    help="Lowest average similarity (0-100) for two groups to merge (default "
+    f"{_CLUSTER_DEFAULTS.threshold:g}).",
 )
-@click.option("--scorer", default=None, help="rapidfuzz scorer (default token_set_ratio).")
+@click.option(
+    "--scorer", default=None, help=f"rapidfuzz scorer (default {_CLUSTER_DEFAULTS.scorer})."
+)
 @click.option(
     "--semantic-weight",
     type=float,
     default=None,
     help="Share of meaning (the similarity model's cosine) in the similarity, 0-1; the rest "
-    "is the rapidfuzz word score (default 0.6; 0 matches on words only).",
+    f"is the rapidfuzz word score (default {_CLUSTER_DEFAULTS.semantic_weight:g}; 0 matches on "
+    "words only).",
 )
 @_index_option
 def cluster_(

@@ -691,7 +691,7 @@ class _Similarity:
         for row, (a, b) in zip(both.tolist(), pairs[both].tolist(), strict=True):
             if self.treaties[a].isdisjoint(self.treaties[b]):
                 scores[row] = 0
-            elif self.ratified[a] and self.ratified[a] == self.ratified[b]:
+            elif _same_ratification(self.ratified[a], self.ratified[b]):
                 scores[row] = 100
         return scores
 
@@ -721,12 +721,31 @@ class _Similarity:
         return mixed
 
 
-def _ratified(text: str, treaties: TreatyTable) -> str | None:
-    """The treaty a normalized ask opens by ratifying ("ratifi stateless1961 take ..."), or None."""
-    words = text.split(maxsplit=2)
-    if len(words) > 1 and words[0] == "ratifi" and words[1] in treaties.keys:
-        return words[1]
-    return None
+def _ratified(text: str, treaties: TreatyTable) -> tuple[tuple[str, ...], bool] | None:
+    """The treaties a normalized ask opens by ratifying, and whether that is all it asks:
+    "ratifi stateless1961 put place ..." -> (("stateless1961",), False); "ratifi iccpr icescr"
+    -> (("iccpr", "icescr"), True); None when it does not open with a ratification."""
+    words = text.split()
+    if not words or words[0] != "ratifi":
+        return None
+    keys = tuple(itertools.takewhile(lambda word: word in treaties.keys, words[1:]))
+    return (keys, len(keys) == len(words) - 1) if keys else None
+
+
+def _same_ratification(
+    a: tuple[tuple[str, ...], bool] | None, b: tuple[tuple[str, ...], bool] | None
+) -> bool:
+    """One ask only ratifies, and the other opens by ratifying the same treaty: "Ratify the
+    1961 Convention" and "Accede to the 1961 Convention ... and put in place statelessness
+    determination procedures" (the first-named ask decides, as the Slovenia gold counts it).
+    Two asks that each add their own action ("Ratify OP-CAT and establish a national
+    preventive mechanism" / "... and extend a standing invitation") are scored as usual."""
+    if a is None or b is None or not (a[1] or b[1]):
+        return False
+    plain, other = (a, b) if a[1] else (b, a)
+    if other[1]:
+        return set(plain[0]) == set(other[0])
+    return plain[0] == other[0][:1] if len(plain[0]) == 1 else set(plain[0]) == set(other[0])
 
 
 def similarity(a: str, b: str, settings: ClusterSettings | None = None) -> float:

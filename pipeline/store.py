@@ -44,6 +44,16 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 1
+# Cluster settings as indexes stored them whole, with the defaults of the time (semantic weight
+# 0.6); now only the values a `uprdex cluster` run set are stored, over the current defaults.
+_DEFAULTS_STORED_WHOLE: dict[str, Any] = {
+    "threshold": 55.0,
+    "scorer": "token_set_ratio",
+    "scope": "state",
+    "floor": 45.0,
+    "max_df": 100,
+    "semantic_weight": 0.6,
+}
 STATE_COMMENT = "state_comment"
 """Evidence kind of the State's own comment on a recommendation (addendum or WG report)."""
 
@@ -830,14 +840,24 @@ class Store:
     # --- clusters ------------------------------------------------------------------------
 
     def cluster_settings(self) -> ClusterSettings:
-        """The settings of the last `uprdex cluster` run (defaults until there is one)."""
-        values = self._cluster_meta()
-        if values is None or "semantic_weight" not in values:
-            # None yet, or stored before clusters used meaning: those were the word-only
-            # defaults of the time, so the current defaults replace them.
+        """The settings of the last `uprdex cluster` run: what it set, over the current
+        defaults (all defaults until there is one), so that a release's better defaults reach
+        an index that never chose otherwise."""
+        meta = self._cluster_meta()
+        if meta is None or not ("overrides" in meta or "semantic_weight" in meta):
+            # None yet, or stored before clusters used meaning: word-only defaults of the time.
             return ClusterSettings()
-        values.pop("similarity_model", None)
-        return ClusterSettings(**values)
+        if "overrides" in meta:
+            return ClusterSettings(**meta["overrides"])
+        # Stored whole, before overrides were kept apart: a value equal to that release's
+        # default was the default, not a choice.
+        return ClusterSettings(
+            **{
+                name: value
+                for name, value in meta.items()
+                if name in _DEFAULTS_STORED_WHOLE and value != _DEFAULTS_STORED_WHOLE[name]
+            }
+        )
 
     def _cluster_meta(self) -> dict[str, Any] | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'cluster_settings'").fetchone()
@@ -920,13 +940,13 @@ class Store:
                 "DELETE FROM clusters WHERE cluster_id NOT IN "
                 "(SELECT cluster_id FROM recommendations WHERE cluster_id IS NOT NULL)"
             )
+            defaults = ClusterSettings()
             kept = {
-                "threshold": settings.threshold,
-                "scorer": settings.scorer,
-                "scope": settings.scope,
-                "floor": settings.floor,
-                "max_df": settings.max_df,
-                "semantic_weight": settings.semantic_weight,
+                "overrides": {
+                    name: getattr(settings, name)
+                    for name in _DEFAULTS_STORED_WHOLE
+                    if getattr(settings, name) != getattr(defaults, name)
+                },
                 "similarity_model": model,
             }
             if stored != kept:

@@ -17,13 +17,17 @@ LINE_END_HYPHEN = "\ufffe"
 # "discriminati on", "implementati on": a word cut in two by a gap in the text layer.
 _WORD_PAIR = re.compile(r"\b([A-Za-z]{2,}) ([a-z]{1,6})\b")
 _HYPHENATED = re.compile(rf"([A-Za-z]*)[{LINE_END_HYPHEN}\u00ad]([A-Za-z]*)")
-# "asylum-" / "seekers": a compound's own hyphen ending a printed line, which pdfium does not
-# mark; not the suspended hyphen of "short-" / "and long-term".
-_COMPOUND_BREAK = re.compile(r"(?<=[A-Za-z]-) (?=[a-z])(?!(?:and|or|to|nor)\b)")
+# "asylum- seekers" (Australia 2011, one printed line) and "asylum-" / "seekers": a compound's
+# own hyphen before a space, which pdfium does not mark; not a suspended hyphen ("short- and
+# long-term", "pre- as well as post-natal") nor a dash printed as a hyphen ("levels- of the").
+_COMPOUND_BREAK = re.compile(
+    r"(?<=[A-Za-z]-) (?=[a-z])(?!(?:and|or|nor|to|as|at|of|in|on|by|for|from|with|the|an?|but"
+    r"|than|that|which|is|are|was|were|be)\b)"
+)
 
 
 def join_lines(lines: Iterable[str]) -> str:
-    """The printed lines of one text, joined: "asylum-" + "seekers" is "asylum-seekers"."""
+    """The printed lines of one text, joined: "asylum- seekers" is "asylum-seekers"."""
     return _COMPOUND_BREAK.sub("", " ".join(lines))
 
 

@@ -323,3 +323,21 @@ def test_an_ask_opening_with_a_ratification_is_that_ratification() -> None:
         "instruments (Honduras);"
     )
     assert similarity(procedures, plain) == similarity(several, plain) == 100
+    # Two asks that each add their own action stay apart (UPR Info texts, Tajikistan 2011).
+    standing = (
+        "Ratify OP-CAT and CED and extend a standing invitation to all HRC Special Procedures"
+    )
+    mechanism = (
+        "Ratify the Optional Protocol to the CAT and establish an independent national "
+        "preventive mechanism"
+    )
+    assert similarity(standing, mechanism) < ClusterSettings().threshold
+    assert similarity("Ratify OP-CAT", mechanism) == 100
+
+
+def test_optional_protocols_written_after_their_treaty_are_not_the_treaty() -> None:
+    # UPR Info texts write "ICCPR-OP 2" (36 rows), "CAT-OP" (11), "CRC-OP-SC" (9) ...
+    assert normalize("Ratify ICCPR-OP 2") == normalize("Ratify OP2-ICCPR") == "ratifi opiccpr2"
+    assert normalize("Ratify CAT-OP") == "ratifi opcat"
+    assert normalize("Ratify CRC-OP-SC") == "ratifi opcrcsc"
+    assert similarity("Ratify ICCPR-OP 2", "Ratify the ICCPR as soon as possible") == 0

@@ -95,6 +95,9 @@ def test_a_compound_hyphen_ending_a_line_stays_in_the_word() -> None:
         "with child- and gender-sensitive care"
     )
     assert join_lines(["short-", "and medium-term goals"]) == "short- and medium-term goals"
+    # A dash printed as a hyphen inside a line (Australia 2011 para. 29) is left as printed.
+    dashes = "the inconsistencies- at the federal, state and territory levels- of the"
+    assert join_lines([dashes]) == dashes
 
 
 def test_a_damaged_cross_reference_table_is_read_with_a_warning(tmp_path: Path) -> None:

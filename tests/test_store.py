@@ -158,6 +158,21 @@ def test_generation_changes_with_content_only(tmp_path: Path) -> None:
         assert store.generation() == clustered
 
 
+def test_stored_cluster_settings_keep_choices_and_follow_new_defaults(tmp_path: Path) -> None:
+    # An index clustered with the defaults of its release (meaning weight 0.6) and a chosen
+    # threshold: the choice stays, the old default gives way to the current one.
+    with Store(tmp_path / "index.sqlite") as store:
+        whole = (
+            '{"threshold": 60.0, "scorer": "token_set_ratio", "scope": "state", "floor": 45.0, '
+            '"max_df": 100, "semantic_weight": 0.6, "similarity_model": "1.2+data.x.seed0"}'
+        )
+        with store.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('cluster_settings', ?)", (whole,))
+        assert store.cluster_settings() == ClusterSettings(threshold=60.0)
+        store.update_clusters(ClusterSettings(scope="all"))
+        assert store.cluster_settings() == ClusterSettings(scope="all")
+
+
 def test_cluster_settings_stored_before_meaning_give_way_to_the_defaults(tmp_path: Path) -> None:
     with Store(tmp_path / "index.sqlite") as store:
         old = '{"threshold": 74, "scorer": "token_set_ratio", "scope": "state", "floor": 54}'

@@ -575,6 +575,24 @@ def test_a_roman_sub_part_belongs_to_its_lettered_ask() -> None:
     )
 
 
+def test_letters_cited_before_the_asks_and_a_colon_after_a_letter() -> None:
+    # Malaysia 2009 (A/HRC/11/30) paragraph 93 (renumbered 5) prints "(b): Malaysia (i) ...";
+    # an article's "(f)" before the asks (made up here) is not one of them.
+    recs = _cited_paragraph_report(
+        [
+            "5. Italy noted article 2 (f) of CEDAW and recommended that Malaysia (a) consider "
+            "amending the Internal Security Act. Italy recommended also that (b): Malaysia (i)",
+            "publish official figures concerning executions and death sentences, (ii) restrict "
+            "the application of the death penalty to the most serious crimes.",
+        ],
+        "6. The recommendations noted in the report in paragraphs 5 (a) and (b) did not enjoy "
+        "the support of Malaysia.",
+    )
+    assert list(recs) == ["5(a)", "5(b)"]
+    assert recs["5(a)"].text == "consider amending the Internal Security Act"
+    assert recs["5(b)"].text.startswith("Malaysia (i) publish official figures")
+
+
 def test_a_cited_letter_after_another_without_a_comma_is_still_a_letter() -> None:
     # Viet Nam 2009 (A/HRC/12/11) cites "35 (a), (b), (e) and (g) (i)"; paragraph 35 prints
     # (a) to (i), and UPR Info lists Canada's (i) as noted. Also "c)" printed without its "(".
@@ -595,6 +613,24 @@ def test_a_cited_letter_after_another_without_a_comma_is_still_a_letter() -> Non
     assert recs["5(b)"].text == "bring its press laws into compliance with article 19 of ICCPR"
     assert recs["5(c)"].text == "adopt a whistleblower law"
     assert recs["5(i)"].text.startswith("issue a standing invitation")
+
+
+def test_a_compound_broken_after_its_hyphen_is_one_word() -> None:
+    # Australia 2011 (A/HRC/17/10) item 86.131 prints "asylum- seekers" in its second line.
+    report = parse_wg_report(
+        _document(
+            [
+                "86. The recommendations formulated during the interactive dialogue listed below "
+                "enjoy the support of Australia:",
+                "86.131. Consider alternatives to the detention of irregular migrants and",
+                "asylum- seekers, limit the length of detentions, ensure access to legal",
+                "and health assistance (Brazil);",
+            ]
+        )
+    )
+    rec = by_paragraph(report)["86.131"]
+    assert "irregular migrants and asylum-seekers, limit the length" in rec.text
+    assert rec.recommending_states == ("Brazil",)
 
 
 def test_a_cycle_1_item_number_without_its_dot_is_still_an_item() -> None:
