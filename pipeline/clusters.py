@@ -260,7 +260,7 @@ _STOPWORDS = frozenset(
 )
 # English Snowball stems: "investigate", "investigated" and "investigation" are one word, as are
 # "punish"/"punishment" and "prosecute"/"prosecution". Not for display: normalized text is a
-# matching key.
+# matching key. snowballstemmer runs PyStemmer's C code when it is installed (a dependency).
 _SNOWBALL = snowballstemmer.stemmer("english")
 
 
