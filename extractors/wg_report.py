@@ -918,7 +918,9 @@ def split_recommending_states(text: str, states: StateTable) -> tuple[str, list[
         groups + trailing, key=lambda group: bisect_right(breaks, group[0])
     ):
         names.extend(dict.fromkeys(name for _, group in part_groups for name in group))
-    return body.rstrip(" ;.,:"), names, unknown
+    # "... ill-treatment of children ((Iran (Islamic Republic of));" (Romania 2013): a doubled
+    # "(" is left over once the list is taken.
+    return body.rstrip(" ;.,:("), names, unknown
 
 
 def _lettered_parts(text: str) -> int:

@@ -169,6 +169,13 @@ def test_state_lists_in_every_parenthesis_form() -> None:
         ),
         "Ratify (Argentina Chile, Guatemala);": ("Ratify", ["Argentina", "Chile", "Guatemala"]),
         "Implement CEDAW recommendations (CEDAW);": ("Implement CEDAW recommendations (CEDAW)", []),
+        # Romania 2013 (A/HRC/23/5) 109.69 doubles the "(".
+        "Developing a high-priority action plan to raise public awareness on all forms of "
+        "discrimination and ill-treatment of children ((Iran (Islamic Republic of));": (
+            "Developing a high-priority action plan to raise public awareness on all forms of "
+            "discrimination and ill-treatment of children",
+            ["Iran (Islamic Republic of)"],
+        ),
     }
     for text, (body, names) in cases.items():
         got_body, got_names, unknown = split_recommending_states(text, states)
