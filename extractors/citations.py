@@ -44,10 +44,13 @@ ITEM = re.compile(
 )
 # "see A/HRC/28/15, paras. " / "JS1, para. " / "see paras. ": what stands before the numbers.
 PARAGRAPH_CUE = re.compile(r"\b(?:paras?\.|paragraphs?)\s*$", re.I)
-# "identified recommendations ", "Rec. ", "recommendations nos. "
+# "identified recommendations ", "Rec. ", "recommendations nos. ", "Recs "
 RECOMMENDATION_CUE = re.compile(
-    r"\b(?:recom-?\s*mendations?|recs?\.)(?:\s+(?:nos?\.|numbers?))?\s*$", re.I
+    r"\b(?:recom-?\s*mendations?|recs?\.|recs)(?:\s+(?:nos?\.|numbers?))?\s*$", re.I
 )
+# The report named after the numbers: "recommendations 122.5 and 122.7 (A/HRC/43/15)",
+# "... 122.5 of A/HRC/43/15"
+SYMBOL_AFTER = re.compile(r"^\s*(?:\(\s*(?:see\s+)?|of\s+|in\s+)(?=A\s*/\s*HRC)")
 # "Recommendations 1–5, 14–16, 18, 43, 133" (a heading), "(recommendations 25 and 84)",
 # "implementing recommendation 43": a State's own report citing the previous review's
 # recommendations by their index in its list. Not "115.22" (dotted), "No. 19", "2014".
@@ -376,6 +379,10 @@ def _read(
             for found in SYMBOL.finditer(text, start, listed.start())
         ]
         symbol = next((s for s in reversed(symbols) if WG_REPORT_SYMBOL.match(s)), None)
+        if symbol is None and (named := SYMBOL_AFTER.match(after)):
+            following = SYMBOL.match(after, named.end())
+            if following and WG_REPORT_SYMBOL.match(normalize_symbol(following.group())):
+                symbol = normalize_symbol(following.group())
         for item in items:
             yield _Printed(item, stream, symbol, footnote, context, kind)
 

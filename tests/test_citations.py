@@ -265,3 +265,24 @@ def test_bare_index_of_a_report_with_two_recommendation_paragraphs_is_ambiguous(
     two_paragraphs = {"121.22", "122.22"}
     assert resolve(cited, two_paragraphs) is None
     assert resolve(cited, {"115.21"}) is None  # not a known recommendation: nothing invented
+
+
+def test_report_named_after_the_numbers_and_recs_without_a_dot() -> None:
+    # Wordings of NGO reports (none in ../shared/data), with Slovenia's paragraph numbers.
+    cited = find_citations(
+        document(
+            [
+                body("The State supported recommendations 122.5, 122.7 and 122.8 (A/HRC/43/15)."),
+                body("Recs 115.44-115.47 concern the Roma community."),
+            ]
+        )
+    )
+    assert [(c.symbol, c.ref) for c in cited] == [
+        ("A/HRC/43/15", "122.5"),
+        ("A/HRC/43/15", "122.7"),
+        ("A/HRC/43/15", "122.8"),
+        (None, "115.44"),
+        (None, "115.45"),
+        (None, "115.46"),
+        (None, "115.47"),
+    ]
