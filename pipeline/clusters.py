@@ -783,11 +783,18 @@ def _make_cluster(
     center = 0
     if len(nodes) > 1:
         # Most central: highest total similarity to the others, weighted by how many
-        # recommendations share each text; ties go to the smallest member id (stable).
+        # recommendations share each text; ties go to the smallest member id (stable). A
+        # text of one ask is preferred to a cycle-1 item that merges several ("Consider
+        # issuing a standing invitation ... (Brazil); Extend a standing invitation ...
+        # (Latvia)"), which is central because it holds every wording, and a whole sentence
+        # to a lettered ask cut from a paragraph ("establish a national human rights ...").
         matrix = similarity.matrix(nodes)
         weights = np.array([len(group) for group in groups], dtype=np.float64)
         totals = (matrix.astype(np.float64) @ weights).tolist()
-        center = max(range(len(nodes)), key=lambda n: (totals[n], -n))
+        texts = [strip_states(group[0].text) for group in groups]
+        single = [n for n, text in enumerate(texts) if ";" not in text]
+        readable = [n for n in single if texts[n][:1].isupper()]
+        center = max(readable or single or range(len(nodes)), key=lambda n: (totals[n], -n))
     canonical = min(groups[center], key=lambda item: item.id)
     cycles = tuple(sorted({item.cycle for item in members if item.cycle is not None}))
     # Recurring: the same State under review was asked again in a later cycle (with scope

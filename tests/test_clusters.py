@@ -341,3 +341,40 @@ def test_optional_protocols_written_after_their_treaty_are_not_the_treaty() -> N
     assert normalize("Ratify CAT-OP") == "ratifi opcat"
     assert normalize("Ratify CRC-OP-SC") == "ratifi opcrcsc"
     assert similarity("Ratify ICCPR-OP 2", "Ratify the ICCPR as soon as possible") == 0
+
+
+def test_the_canonical_text_is_one_whole_ask() -> None:
+    # A/HRC/19/3 (Tajikistan 2011) 88.1 merges four wordings of one ask, so it is the most
+    # central; A/HRC/12/11 (Viet Nam 2009) 35 (i) is a lettered ask cut from a sentence;
+    # A/HRC/19/16 (Uganda 2011) 112.26.
+    asks = [
+        ClusterItem(
+            "A/HRC/19/3#88.1",
+            "Consider issuing a standing invitation to Special Procedures (Brazil); Extend a "
+            "standing invitation to all Special Procedures (Spain); Issue a standing invitation "
+            "to all special procedures of the United Nations Human Rights Council (Romania); "
+            "Consider extending a standing invitation to all Special Procedures of the Human "
+            "Rights Council (Latvia);",
+            "Tajikistan",
+            1,
+            12,
+        ),
+        ClusterItem(
+            "A/HRC/12/11#35(i)",
+            "issue a standing invitation to all special procedures of the Human Rights Council",
+            "Viet Nam",
+            1,
+            5,
+        ),
+        ClusterItem(
+            "A/HRC/19/16#112.26",
+            "Issue a standing invitation to Special Procedures (Brazil);",
+            "Uganda",
+            1,
+            12,
+        ),
+    ]
+    result = cluster(asks, ClusterSettings(scope="all"))
+    [joined] = result.multi()
+    assert joined.size == 3
+    assert joined.canonical_text == "Issue a standing invitation to Special Procedures"
