@@ -5,12 +5,12 @@ Recommendations are normalized (case, punctuation, the closing State list, weak 
 words and meaning: the rapidfuzz scorer on the normalized texts, and the cosine of their vectors
 from the similarity model trained on the UPR Info texts (`pipeline.semantic`), which pairs asks
 written in other words ("combat racism and hate speech" / "measures against discrimination,
-hate speech and racism"). Two asks that open by ratifying the same treaty score 100; asks that
-name different treaties score 0. Within one State under review every pair is scored; across all
-States only pairs that share rare words or word pairs (blocking, never all pairs). Recommendations
-are grouped by average linkage under a no-chaining rule: two recommendations that score below
-`floor` never share a cluster, whatever lies between them. Cluster ids are derived from member
-ids and kept across runs.
+hate speech and racism"). An ask that only ratifies a treaty and one that opens by ratifying it
+score 100; asks that name different treaties score 0. Within one State under review every pair is
+scored; across all States only pairs that share rare words or word pairs (blocking, never all
+pairs). Recommendations are grouped by average linkage under a no-chaining rule: two
+recommendations that score below `floor` never share a cluster, whatever lies between them.
+Cluster ids are derived from member ids and kept across runs.
 
 Example:
     items = [ClusterItem("A/HRC/43/15#122.5", "Consider ratifying the 1961 Convention on the "
