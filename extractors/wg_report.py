@@ -638,8 +638,11 @@ def _referenced_recommendations(
                     break  # "paragraph 103, No. 7": an item of the section, not paragraph 7
                 if number not in body:
                     continue
-                own = _letters_of(body[number], states)
-                letters = _cited_letters(reference.group(2), own)
+                printed = reference.group(2)
+                # The paragraph's own letters matter only when none or a roman part is cited.
+                needs_own = CITED_SUB_PART.search(printed) or not CITED_LETTER.search(printed)
+                own = _letters_of(body[number], states) if needs_own else []
+                letters = _cited_letters(printed, own)
                 cited: list[str | None] = [*letters] or own
                 sentence = CITED_SENTENCE.match(references.group(1), reference.end())
                 if sentence and len(cited) > 1:

@@ -44,8 +44,10 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 1
-# Cluster settings as indexes stored them whole, with the defaults of the time (semantic weight
-# 0.6); now only the values a `uprdex cluster` run set are stored, over the current defaults.
+# The cluster settings an index stores: only those a `uprdex cluster` run set (its overrides).
+_STORED_SETTINGS = ("threshold", "scorer", "scope", "floor", "max_df", "semantic_weight")
+# Before overrides, indexes stored these settings whole, with the defaults of the time
+# (semantic weight 0.6).
 _DEFAULTS_STORED_WHOLE: dict[str, Any] = {
     "threshold": 55.0,
     "scorer": "token_set_ratio",
@@ -944,7 +946,7 @@ class Store:
             kept = {
                 "overrides": {
                     name: getattr(settings, name)
-                    for name in _DEFAULTS_STORED_WHOLE
+                    for name in _STORED_SETTINGS
                     if getattr(settings, name) != getattr(defaults, name)
                 },
                 "similarity_model": model,
