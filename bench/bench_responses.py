@@ -103,7 +103,8 @@ def cycle_1() -> None:
         import_file(SHARED / "upr_info" / "upr_info_sessions_1-20.csv", "upr-info", store)
         rows = store.db.execute(
             "SELECT r.paragraph, r.response, r.response_detail, i.position FROM recommendations r "
-            "JOIN imports i ON i.recommendation_id = r.id WHERE r.document_symbol = ?",
+            "JOIN import_links l ON l.recommendation_id = r.id JOIN imports i USING (import_id) "
+            "WHERE r.document_symbol = ?",
             ("A/HRC/14/15",),
         ).fetchall()
     agree = [row for row in rows if row["response"] == row["position"]]

@@ -43,7 +43,7 @@ __all__ = [
     "recommendation_id",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # The cluster settings an index stores: only those a `uprdex cluster` run set (its overrides).
 _STORED_SETTINGS = ("threshold", "scorer", "scope", "floor", "max_df", "semantic_weight")
 # Before overrides, indexes stored these settings whole, with the defaults of the time
@@ -213,6 +213,19 @@ _MIGRATIONS: tuple[str, ...] = (
         VALUES ('delete', old.rowid, old.text);
         INSERT INTO recommendations_fts(rowid, text) VALUES (new.rowid, new.text);
     END;
+    """,
+    # 2: an imported recommendation may link to several PDF paragraphs. UPR Info lists "Ratify
+    # the CRPD" from Maldives and from Trinidad and Tobago as one text; Barbados 2013 prints
+    # them as 102.14 and 102.15. `imports.recommendation_id` keeps the main link.
+    """
+    CREATE TABLE import_links (
+        import_id TEXT NOT NULL REFERENCES imports(import_id) ON DELETE CASCADE,
+        recommendation_id TEXT NOT NULL,
+        PRIMARY KEY (import_id, recommendation_id)
+    );
+    CREATE INDEX import_links_recommendation ON import_links(recommendation_id);
+    INSERT INTO import_links
+        SELECT import_id, recommendation_id FROM imports WHERE recommendation_id IS NOT NULL;
     """,
 )
 
@@ -800,7 +813,9 @@ class Store:
         )
         imported = self._by_recommendation(
             ids,
-            "SELECT * FROM imports WHERE recommendation_id IN ({}) ORDER BY source, import_id",
+            "SELECT l.recommendation_id, i.source, i.position, i.position_source, i.themes, "
+            "i.extra FROM import_links l JOIN imports i USING (import_id) "
+            "WHERE l.recommendation_id IN ({}) ORDER BY i.source, import_id",
             lambda row: {
                 "source": row["source"],
                 "response": row["position"],
@@ -1079,25 +1094,29 @@ def _link_imports(db: sqlite3.Connection, state_under_review: str, session: int 
         "i.document_sha256 WHERE i.state_under_review = ? AND i.session IS ?",
         (state_under_review, session),
     ).fetchall()
+    db.execute(
+        "DELETE FROM import_links WHERE import_id IN (SELECT import_id FROM imports "
+        "WHERE state_under_review = ? AND session IS ?)",
+        (state_under_review, session),
+    )
     for imported in imports:
         own_id = (
             f"{imported['wg_symbol']}#{imported['paragraph']}"
             if imported["wg_symbol"] and imported["paragraph"]
             else imported["import_id"]
         )
-        target = (
-            own_id
-            if own_id in pdf_ids
-            else _best_match(
-                normalize_text(imported["text"]),
-                json.loads(imported["recommending_states"]),
-                pdf_texts,
-                by_state,
-            )
-        )
+        text, states = normalize_text(imported["text"]), json.loads(imported["recommending_states"])
+        target = own_id if own_id in pdf_ids else _best_match(text, states, pdf_texts, by_state)
         db.execute(
             "UPDATE imports SET recommendation_id = ? WHERE import_id = ?",
             (target or own_id, imported["import_id"]),
+        )
+        links = {target or own_id}
+        if target is not None and target != own_id:
+            links |= _paragraphs_of_other_states(text, states, target, pdf_texts, by_state)
+        db.executemany(
+            "INSERT INTO import_links VALUES (?, ?)",
+            [(imported["import_id"], link) for link in sorted(links)],
         )
         if target is not None:
             if target != own_id:
@@ -1108,11 +1127,39 @@ def _link_imports(db: sqlite3.Connection, state_under_review: str, session: int 
         _insert_imported(db, imported, own_id)
 
 
+def _paragraphs_of_other_states(
+    text: str,
+    states: list[str],
+    target: str,
+    pdf_texts: dict[str, str],
+    by_state: dict[str, list[str]],
+) -> set[str]:
+    """The other paragraphs that print an imported text for some of its States.
+
+    UPR Info lists one text once for all the States that made it; a report may print it once
+    per State ("Ratify the CRPD (Maldives)" 102.14, "(Trinidad and Tobago)" 102.15). Each
+    State not named on `target` links to its own best match, among its own recommendations.
+    """
+    table = load_states()
+    on_target = {name for name, ids in by_state.items() if target in ids}
+    found: set[str] = set()
+    for name in states:
+        state = table.resolve(name)
+        name = state.name if state else name
+        if name in on_target or not by_state.get(name):
+            continue
+        match = _best_match(text, [name], pdf_texts, {name: by_state[name]}, only_state=True)
+        if match is not None and match != target:
+            found.add(match)
+    return found
+
+
 def _best_match(
     text: str,
     states: list[str],
     pdf_texts: dict[str, str],
     by_state: dict[str, list[str]],
+    only_state: bool = False,
 ) -> str | None:
     """The PDF-extracted recommendation an imported text restates, or None."""
     if not pdf_texts:
@@ -1120,7 +1167,10 @@ def _best_match(
     table = load_states()
     names = [(state.name if (state := table.resolve(name)) else name) for name in states]
     shared = Counter(rec_id for name in set(names) for rec_id in by_state.get(name, []))
-    for pool, cutoff in ((set(shared), MATCH_WITH_STATE), (set(pdf_texts), MATCH_WITHOUT_STATE)):
+    pools = [(set(shared), MATCH_WITH_STATE)]
+    if not only_state:
+        pools.append((set(pdf_texts), MATCH_WITHOUT_STATE))
+    for pool, cutoff in pools:
         if not pool:
             continue
         order = {rec_id: at for at, rec_id in enumerate(sorted(pool))}

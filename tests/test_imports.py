@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from conftest import fixture
@@ -90,14 +91,47 @@ def test_a_file_that_is_not_an_export_fails_clearly(tmp_path: Path) -> None:
     assert result.error is not None and "not a UPR Info export" in result.error
 
 
-def test_an_import_links_to_the_equal_text_with_the_most_of_its_states(tmp_path: Path) -> None:
+def test_an_import_links_to_every_paragraph_that_prints_it_for_its_states(tmp_path: Path) -> None:
     # UPR Info's "Ratify ICRMW" row group (Uruguay, Senegal, Sierra Leone, Venezuela, Peru,
-    # Bosnia & Herzegovina): A/HRC/28/15 prints the same text at 115.6-115.10, 115.8 from five
-    # of these States, 115.10 from Bosnia and Herzegovina alone.
+    # Bosnia & Herzegovina): A/HRC/28/15 prints the same text at 115.8 for the first five and
+    # at 115.10 for Bosnia and Herzegovina alone; 115.9 "Consider ratifying ICRMW" is Sri
+    # Lanka's, in no row of the group.
     with Store(tmp_path / "index.sqlite") as store:
         ingest_paths([fixture("slovenia2014_recs.pdf")], store, LoaderSettings(workers=1))
         import_file(UPR_INFO, "upr-info", store)
-        linked = store.db.execute(
+        main = store.db.execute(
             "SELECT recommendation_id FROM imports WHERE text = 'Ratify ICRMW'"
         ).fetchall()
-    assert [row["recommendation_id"] for row in linked] == ["A/HRC/28/15#115.8"]
+        links = store.db.execute(
+            "SELECT l.recommendation_id FROM import_links l JOIN imports i USING (import_id) "
+            "WHERE i.text = 'Ratify ICRMW' ORDER BY 1"
+        ).fetchall()
+        recs = {r["id"]: r for r in store.recommendations()}
+    assert [row["recommendation_id"] for row in main] == ["A/HRC/28/15#115.8"]
+    assert [row["recommendation_id"] for row in links] == [
+        "A/HRC/28/15#115.10",
+        "A/HRC/28/15#115.8",
+    ]
+    for paragraph in ("115.8", "115.10"):
+        labels = recs[f"A/HRC/28/15#{paragraph}"]["imported"]
+        assert [label["themes"] for label in labels] == [
+            ["International instruments", "Labour", "Migrants"]
+        ]
+    assert recs["A/HRC/28/15#115.9"]["imported"] != recs["A/HRC/28/15#115.10"]["imported"]
+
+
+def test_an_index_from_before_import_links_keeps_its_labels(tmp_path: Path) -> None:
+    index = tmp_path / "index.sqlite"
+    with Store(index) as store:
+        ingest_paths([fixture("slovenia2014_recs.pdf")], store, LoaderSettings(workers=1))
+        import_file(UPR_INFO, "upr-info", store)
+    # Schema 1 had only imports.recommendation_id.
+    db = sqlite3.connect(index)
+    with db:
+        db.execute("DROP TABLE import_links")
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    db.close()
+    recs = _recommendations(index)
+    labels = recs["A/HRC/28/15#115.3"]["imported"]
+    assert [label["source"] for label in labels] == ["upr-info"]  # type: ignore[index]
+    assert recs["A/HRC/28/15#115.8"]["imported"]
