@@ -234,11 +234,25 @@ _TRAILING_JOINER = re.compile(r"[\s;,.]*(?:\b(?:and|or)\b)?[\s;,.]*$")
 _MAX_STATE_WORDS = 8
 
 
+# The sentence of a lead-in that introduces the list: "... and the recommendations listed below
+# enjoy the support of Colombia." (Colombia 2008, whose next sentence speaks of "recommendations
+# noted in the report in paragraphs 19(a), ...").
+_INTRODUCES_LIST = re.compile(r"\b(?:below|following|hereunder|as follows)\b|:\s*$", re.I)
+_LEAD_IN_SENTENCE = re.compile(r"(?<=[a-z)])\.\s+(?=[A-Z])")
+
+
 def position_of(lead_in: str) -> Position:
-    """The State's position a lead-in paragraph announces for the items that follow it."""
-    for pattern, position in _POSITION_PATTERNS:
-        if pattern.search(lead_in):
-            return position
+    """The State's position a lead-in paragraph announces for the items that follow it: in the
+    sentence that introduces the list when one does and states a position, else anywhere."""
+    sentences = _LEAD_IN_SENTENCE.split(lead_in)
+    introducing = [s for s in sentences if _INTRODUCES_LIST.search(s)]
+    texts = [lead_in]
+    if introducing and len(introducing) < len(sentences):
+        texts.insert(0, " ".join(introducing))
+    for text in texts:
+        for pattern, position in _POSITION_PATTERNS:
+            if pattern.search(text):
+                return position
     return Position.UNKNOWN
 
 

@@ -440,6 +440,12 @@ def test_more_positions_of_real_lead_ins() -> None:
         "in due time:": Position.PENDING,
         "Finland considered the recommendations made during the interactive dialogue and listed "
         "below, and agrees to follow up on them:": Position.SUPPORTED,
+        # Colombia 2008 (A/HRC/10/82 para. 87): the sentence that introduces the list decides,
+        # not the next one on the recommendations "noted in the report".
+        "The recommendations formulated during the interactive dialogue have been examined by "
+        "Colombia and the recommendations listed below enjoy the support of Colombia. Colombia "
+        "has submitted its views on recommendations noted in the report in paragraphs 19(a), "
+        "19(b), 19(f), 20(a), 20(e)": Position.SUPPORTED,
     }
     for lead_in, expected in cases.items():
         assert position_of(lead_in) is expected, lead_in
