@@ -8,6 +8,11 @@ disagreement with its reason, and the type uprdex gives every document of the Sl
 Cycle 1 has no OHCHR list: A/HRC/14/15 and its Add.1 (one paragraph per recommendation, the
 cycle-1 layout) are checked against the UPR Info export's Response column instead, row by row
 through `uprdex import upr-info`'s links (UPR Info splits some items into one row per ask).
+
+Then every position the 245 WG reports state themselves (the lead-ins "enjoy the support of",
+"did not enjoy", "noted") against UPR Info's responses, report by report, with the reports that
+agree least: a misread lead-in turns a whole list around (Colombia 2008 read 65 supported items
+as noted). Their addenda are not in the corpus, so "pending" items are left out.
 Run: .venv/bin/python bench/bench_responses.py
 """
 
@@ -83,6 +88,7 @@ def main() -> int:
                 )
     print(f"worst agreement: {worst:.1%} (target >= 99%)")
     cycle_1()
+    stated_positions()
 
     print("\nDocument types of the Slovenia set:")
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "index.sqlite") as store:
@@ -115,6 +121,30 @@ def cycle_1() -> None:
                 f"  {row['paragraph']}: UPR Info {row['position']}; uprdex {row['response']} "
                 f"({row['response_detail'] or 'no answer in Add.1'})"
             )
+
+
+def stated_positions() -> None:
+    """The positions the 245 WG reports state, against UPR Info's responses, report by report."""
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "index.sqlite") as store:
+        ingest_paths([SHARED / "wg_reports"], store, LoaderSettings())
+        import_file(SHARED / "upr_info" / "upr_info_sessions_1-20.csv", "upr-info", store)
+        rows = store.db.execute(
+            "SELECT r.document_symbol, r.state_under_review, count(*) AS n, "
+            "sum(r.response = i.position) AS agree FROM recommendations r "
+            "JOIN import_links l ON l.recommendation_id = r.id JOIN imports i USING (import_id) "
+            "WHERE r.origin = 'pdf' AND r.response IN ('supported', 'noted') "
+            "AND i.position IN ('supported', 'noted') GROUP BY r.document_symbol"
+        ).fetchall()
+    total, agree = sum(row["n"] for row in rows), sum(row["agree"] for row in rows)
+    print(
+        f"\npositions stated in the 245 WG reports against UPR Info rows: {agree}/{total} agree "
+        f"({agree / total:.1%}) over {len(rows)} reports; the 5 that agree least:"
+    )
+    for row in sorted(rows, key=lambda row: row["agree"] / row["n"])[:5]:
+        print(
+            f"  {row['document_symbol']:14} {row['state_under_review']:28} "
+            f"{row['agree']}/{row['n']} ({row['agree'] / row['n']:.0%})"
+        )
 
 
 if __name__ == "__main__":

@@ -138,7 +138,8 @@ RECOMMENDING_SENTENCE = re.compile(
 #   responses in due time", "have been noted by", "enjoy the support of Cambodia".
 _NEGATED = re.compile(
     r"\b(?:did|do|does) not (?:enjoy|receive|have) (?:the |its )?support"
-    r"|\bnot (?:be )?(?:accepted|supported)|\brejected\b|\bnot accept"
+    # "Senegal considers that the recommendations below cannot be accepted" (Senegal 2013)
+    r"|\b(?:can)?not (?:be )?(?:accepted|supported)|\brejected\b|\b(?:can)?not accept"
     # Russian Federation 2009: "the recommendations contained in the report in paragraph 54
     # are not relevant as they do not comply with the basis of the review"
     r"|\bnot relevant\b",

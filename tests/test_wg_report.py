@@ -446,6 +446,8 @@ def test_more_positions_of_real_lead_ins() -> None:
         "Colombia and the recommendations listed below enjoy the support of Colombia. Colombia "
         "has submitted its views on recommendations noted in the report in paragraphs 19(a), "
         "19(b), 19(f), 20(a), 20(e)": Position.SUPPORTED,
+        # Senegal 2013 (A/HRC/25/4 para. 126)
+        "Senegal considers that the recommendations below cannot be accepted:": Position.NOTED,
     }
     for lead_in, expected in cases.items():
         assert position_of(lead_in) is expected, lead_in
