@@ -231,6 +231,7 @@ _COMMENT_VERB = (
 CITED_PARAGRAPH = re.compile(r"(?<![\d.])\d{2,3}\.\d{1,3}(?![\d.]\d)")
 _CLOSED_ITEM = re.compile(r"\)\s*[;.]\s*$")
 # "...consolidate its efforts; and" / "...; or": the joiner left before the next letter.
+_MARKER_AFTER_LIST = re.compile(r"\)\s*\d{1,2}\s*[;.]?\s*$")
 _TRAILING_JOINER = re.compile(r"[\s;,.]*(?:\b(?:and|or)\b)?[\s;,.]*$")
 _MAX_STATE_WORDS = 8
 
@@ -892,6 +893,13 @@ def split_recommending_states(text: str, states: StateTable) -> tuple[str, list[
     promoting (Bolivia) / to support (Lebanon) initiatives in defence (Bolivia)").
     """
     body = text.strip()
+    # A footnote marker the text layer printed at body size after the State list: "(Chad)3"
+    # (Lesotho 2010 97.3), "(Venezuela (Bolivarian Republic of)) 4;" (Sri Lanka 2012 127.24).
+    marker = _MARKER_AFTER_LIST.search(body)
+    if marker:
+        group = _last_parenthetical(body[: marker.start() + 1])
+        if group is not None and _resolve_list(group[1], states) is not None:
+            body = body[: marker.start() + 1]
     trailing: list[tuple[int, list[str]]] = []
     unknown: list[str] = []
     while True:

@@ -176,6 +176,19 @@ def test_state_lists_in_every_parenthesis_form() -> None:
             "discrimination and ill-treatment of children",
             ["Iran (Islamic Republic of)"],
         ),
+        # A footnote marker at body size after the list: Sri Lanka 2012 (A/HRC/22/16) 127.24,
+        # Lesotho 2010 (A/HRC/15/7) 97.3. Not a number inside the text: "(No. 189)".
+        "Continue progressing in the implementation of the recommendations of the Action Plan "
+        "of the National Reconciliation Mechanism (Venezuela (Bolivarian Republic of)) 4;": (
+            "Continue progressing in the implementation of the recommendations of the Action "
+            "Plan of the National Reconciliation Mechanism",
+            ["Venezuela (Bolivarian Republic of)"],
+        ),
+        "child welfare, gender equality and so on (Chad)3": (
+            "child welfare, gender equality and so on",
+            ["Chad"],
+        ),
+        "Ratify ILO Convention (No. 189) 2": ("Ratify ILO Convention (No. 189) 2", []),
     }
     for text, (body, names) in cases.items():
         got_body, got_names, unknown = split_recommending_states(text, states)
