@@ -11,7 +11,7 @@ import json
 import re
 import sqlite3
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -1236,6 +1236,9 @@ def _reports_by_date(db: sqlite3.Connection, state: str) -> list[tuple[str, str,
     ]
 
 
+_SPACE = re.compile(r"\s+")
+
+
 def _link_paraphrases(db: sqlite3.Connection, states: set[str], threshold: float) -> None:
     """Recompute paraphrase evidence of the documents about these States: each sentence
     against the recommendations of the State's WG reports dated before the document."""
@@ -1266,7 +1269,25 @@ def _link_paraphrases(db: sqlite3.Connection, states: set[str], threshold: float
                 "SELECT page, text FROM sentences WHERE document_sha256 = ? ORDER BY rowid",
                 (document["sha256"],),
             ).fetchall()
-            matches = match_sentences([s["text"] for s in sentences], recs, threshold)
+            # A sentence that cites the recommendation by number is evidence of it once, as the
+            # citation: the heading "Rule of law (recommendations 30-31, 54-57)" also reads as
+            # an echo of 111.57.
+            printed: dict[tuple[str, int], list[str]] = defaultdict(list)
+            for row in db.execute(
+                "SELECT recommendation_id, page, as_printed FROM evidence WHERE "
+                "document_sha256 = ? AND kind != 'paraphrase' AND recommendation_id IS NOT NULL",
+                (document["sha256"],),
+            ):
+                printed[(row["recommendation_id"], row["page"])].append(_SPACE.sub("", row[2]))
+            matches = [
+                m
+                for m in match_sentences([s["text"] for s in sentences], recs, threshold)
+                if not any(
+                    re.search(rf"(?<!\d){re.escape(number)}(?!\d)", _SPACE.sub("", sentence))
+                    for sentence in [sentences[m.sentence]["text"]]
+                    for number in printed[(m.recommendation_id, sentences[m.sentence]["page"])]
+                )
+            ]
             db.executemany(
                 "INSERT INTO evidence (recommendation_id, target_symbol, target_ref, "
                 "document_sha256, page, kind, as_printed, context, score) "

@@ -68,7 +68,7 @@ def test_national_report_bare_indices_link_to_the_previous_review(tmp_path: Path
 
 def test_bare_indices_wait_for_the_review_of_the_previous_cycle(tmp_path: Path) -> None:
     # The 2019 national report's "Recommendations 1–5, 14–16 ..." mean A/HRC/28/15 (cycle 2).
-    # With only the cycle-1 report indexed (111.1-111.15) they must not land on it.
+    # With only the cycle-1 report indexed (111.1-111.59) they must not land on it.
     national_report = fixture("svn2019_national_report_p1-3.pdf")
     with Store(tmp_path / "index.sqlite") as store:
         ingest_paths([national_report, fixture("slovenia2010_recs.pdf")], store, LoaderSettings())
@@ -93,3 +93,17 @@ def test_comments_in_a_wg_report_are_evidence_of_what_they_answer(tmp_path: Path
     assert "91.1" in paragraphs and not any(p.startswith("92.") for p in paragraphs)
     assert sorted(comments) == [f"A/HRC/19/3#91.{n}" for n in (1, 2, 3, 4)]
     assert comments["A/HRC/19/3#91.3"].endswith("no such bans are imposed in Tajikistan")
+
+
+def test_a_heading_that_cites_recommendations_is_not_also_their_paraphrase(
+    tmp_path: Path,
+) -> None:
+    # A/HRC/WG.6/20/SVN/1 p. 8: "A. Rule of law: court backlogs, trial without undue delay,
+    # fair trial and ill treatment by law enforcement officials (recommendations 30–31, 54–" /
+    # "57)" also restates 111.57 of A/HRC/14/15 in words.
+    national_report = fixture("svn2014_national_report_p8.pdf")
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths([national_report, fixture("slovenia2010_recs.pdf")], store, LoaderSettings())
+        rows = [r for r in store.evidence() if r["recommendation_id"] == "A/HRC/14/15#111.57"]
+    assert [(r["kind"], r["page"]) for r in rows] == [("citation", 2)]
+    assert "Rule of law" in rows[0]["context"]
