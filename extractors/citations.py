@@ -458,21 +458,23 @@ def _expand(printed: _Printed, heads: Counter[tuple[str | None, str]]) -> Iterat
     match = printed.match
     head, first, last = match.group("head"), match.group("item"), match.group("end_item")
     end_head = match.group("end_head") or head
+    # "115. 23": a space after the dot is a misprint, repaired (the printed reading comes first).
+    spaced, end_spaced = " " in match.group("start"), ". " in (match.group("end") or "")
     if last is None:
-        yield _cite(printed, heads, head, first, head, match.start())
+        yield _cite(printed, heads, head, first, head, match.start(), spaced)
         return
     low, high = int(first), int(last)
     swapped = head != end_head and sorted(head) == sorted(end_head)
     if not (head == end_head or swapped) or not low < high <= low + MAX_RANGE:
-        yield _cite(printed, heads, head, first, head, match.start())
-        yield _cite(printed, heads, end_head, last, end_head, match.start("end"))
+        yield _cite(printed, heads, head, first, head, match.start(), spaced)
+        yield _cite(printed, heads, end_head, last, end_head, match.start("end"), end_spaced)
         return
     # "151.119–115.127": one end has its digits swapped; the head the document cites more wins.
     right = max((end_head, head), key=lambda h: heads[(printed.symbol, h)])
     for number in range(low, high):
         item = first if number == low else str(number)
-        yield _cite(printed, heads, head, item, right, match.start())
-    yield _cite(printed, heads, end_head, last, right, match.start("end"))
+        yield _cite(printed, heads, head, item, right, match.start(), spaced and number == low)
+    yield _cite(printed, heads, end_head, last, right, match.start("end"), end_spaced)
 
 
 def _cite(
@@ -482,13 +484,15 @@ def _cite(
     item: str,
     head: str,
     at: int,
+    spaced: bool = False,
 ) -> Citation:
-    """A citation of paragraph head.item, printed as printed_head.item at offset `at`.
+    """A citation of paragraph head.item, printed as printed_head.item at offset `at` (with a
+    space after the dot when `spaced`).
 
     Readings: the printed one, the preferred one, then heads with swapped digits that the
     document cites more often ("151.119" when 115 is cited 150 times) and "115.9" for "115.09".
     """
-    readings = [f"{printed_head}.{item}", f"{head}.{item}"]
+    readings = [f"{printed_head}.{' ' if spaced else ''}{item}", f"{head}.{item}"]
     for other in sorted({"".join(digits) for digits in permutations(printed_head)}):
         if heads[(printed.symbol, other)] > heads[(printed.symbol, printed_head)]:
             readings.append(f"{other}.{item}")

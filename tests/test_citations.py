@@ -85,9 +85,13 @@ def test_misprinted_range_offers_repaired_reading(compilation: list[Citation]) -
 def test_space_inside_paragraph_number_is_read_as_one_number(
     compilation: list[Citation],
 ) -> None:
-    # endnote 61: "paras. 115.105–115.111, 115. 23 and 115.59–" / "115.61."
+    # endnote 61: "paras. 115.105–115.111, 115. 23 and 115.59–" / "115.61". The space is a
+    # misprint the reading repairs: corrected, as the contract says.
     spaced = [c for c in of_note(compilation, "61") if c.as_printed == "115. 23"]
-    assert [(c.ref, c.candidates, c.corrected) for c in spaced] == [("115.23", ("115.23",), False)]
+    assert [(c.ref, c.candidates, c.corrected) for c in spaced] == [
+        ("115.23", ("115. 23", "115.23"), True)
+    ]
+    assert resolve(spaced[0], SLOVENIA_2014) == ("115.23", True)
     assert len(of_note(compilation, "61")) == 11
 
 
