@@ -18,6 +18,7 @@ __all__ = [
     "find_year",
     "normalize_symbol",
     "session_of_symbol",
+    "year_of_session",
 ]
 
 # "United Nations A/HRC/28/15", " A/HRC/ 8/29 ", "A/HRC/WG.6/34/SVN/2", "A/HRC/26/16/Add.1";
@@ -181,6 +182,24 @@ def session_of_symbol(symbol: str | None) -> int | None:
     """The WG session a pre-session document's symbol names."""
     match = _WG_SESSION_IN_SYMBOL.search(symbol or "")
     return int(match.group(1)) if match else None
+
+
+# The first WG session of each year: sessions 1-3 met in 2008, 4-6 in 2009, ... (36 met in
+# November 2020 after the spring session was postponed). The 245 reports of sessions 1-20
+# give the same years.
+_YEAR_STARTS = (
+    (48, 2025), (45, 2024), (42, 2023), (40, 2022), (37, 2021), (35, 2020), (32, 2019),
+    (29, 2018), (27, 2017), (24, 2016), (21, 2015), (18, 2014), (15, 2013), (13, 2012),
+    (10, 2011), (7, 2010), (4, 2009), (1, 2008),
+)  # fmt: skip
+_LAST_KNOWN_SESSION = 50
+
+
+def year_of_session(session: int | None) -> int | None:
+    """The year a WG session met (None for a session after the table's last, 50)."""
+    if session is None or not 1 <= session <= _LAST_KNOWN_SESSION:
+        return None
+    return next(year for start, year in _YEAR_STARTS if session >= start)
 
 
 def cycle_of_session(session: int | None) -> int | None:

@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 
 from extractors.addendum import Addendum, wg_symbol_of
 from extractors.citations import Citation, resolve_readings
-from extractors.metadata import cycle_of_session
+from extractors.metadata import cycle_of_session, year_of_session
 from extractors.states import load_states
 from extractors.themes import ThemeHit
 from pipeline.clusters import ClusterItem, ClusterSettings, cluster
@@ -1199,7 +1199,7 @@ def _insert_imported(db: sqlite3.Connection, imported: sqlite3.Row, rec_id: str)
             imported["state_under_review"],
             cycle_of_session(session),
             session,
-            None,
+            year_of_session(session),
             imported["text"],
             imported["position"] or Position.UNKNOWN.value,
             imported["position_source"],

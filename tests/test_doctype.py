@@ -6,7 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from extractors.doctype import classify
-from extractors.metadata import find_date, find_state_under_review, find_symbol
+from extractors.metadata import (
+    find_date,
+    find_state_under_review,
+    find_symbol,
+    year_of_session,
+)
 from pipeline.loader import load_pdf
 
 # First pages as their text layers print them (A/HRC/8/37 Peru 2008; A/HRC/11/23 Saudi
@@ -62,3 +67,12 @@ def test_every_report_of_the_corpus_is_a_wg_report(shared_data: Path) -> None:
         if classify(find_symbol(text := load_pdf(path).first_page_text), text) != "wg_report"
     ]
     assert len(reports) == 245 and others == []
+
+
+def test_year_of_session() -> None:
+    # Sessions 1-20 as the 245 WG reports date their reviews; 36 met in November 2020 and 41 in
+    # November 2022; after the table's last session the year is not guessed.
+    cases = {1: 2008, 3: 2008, 4: 2009, 12: 2011, 13: 2012, 14: 2012, 15: 2013, 20: 2014}
+    cases |= {34: 2019, 36: 2020, 41: 2022, 42: 2023, 50: 2025, 51: None, 0: None, None: None}
+    for session, year in cases.items():
+        assert year_of_session(session) == year, session

@@ -62,6 +62,13 @@ def test_import_before_and_after_the_pdf_gives_no_duplicates(tmp_path: Path) -> 
     assert a["A/HRC/28/15#115.3"]["response"] == "pending"  # imported labels never overwrite
 
 
+def test_an_imported_recommendation_alone_has_the_year_of_its_session(tmp_path: Path) -> None:
+    with Store(tmp_path / "index.sqlite") as store:
+        import_file(UPR_INFO, "upr-info", store)
+    recs = _recommendations(tmp_path / "index.sqlite")
+    assert {(r["session"], r["year"], r["cycle"]) for r in recs.values()} == {(20, 2014, 2)}
+
+
 def test_second_import_of_the_same_file_adds_nothing(tmp_path: Path) -> None:
     with Store(tmp_path / "index.sqlite") as store:
         first = import_file(UPR_INFO, "upr-info", store)
