@@ -6,10 +6,12 @@ words and meaning: the rapidfuzz scorer on the normalized texts, and the cosine 
 from the similarity model trained on the UPR Info texts (`pipeline.semantic`), which pairs asks
 written in other words ("combat racism and hate speech" / "measures against discrimination,
 hate speech and racism"). An ask that only ratifies a treaty and one that opens by ratifying it
-score 100; asks that name different treaties score 0. Within one State under review every pair is
-scored; across all States only pairs that share rare words or word pairs (blocking, never all
-pairs). Recommendations are grouped by average linkage under a no-chaining rule: two
-recommendations that score below `floor` never share a cluster, whatever lies between them.
+score 100; two that open by ratifying the same treaty score at least the floor (neither keeps
+the other out of that treaty's cluster); asks that name different treaties score 0. Within
+one State under review every pair is scored; across all States only pairs that share rare words
+or word pairs (blocking, never all pairs). Recommendations are grouped by average linkage
+under a no-chaining rule: two recommendations that score below `floor` never share a cluster,
+whatever lies between them.
 Cluster ids are derived from member ids and kept across runs.
 
 Example:
@@ -693,6 +695,13 @@ class _Similarity:
                 scores[row] = 0
             elif _same_ratification(self.ratified[a], self.ratified[b]):
                 scores[row] = 100
+            elif _open_alike(self.ratified[a], self.ratified[b]):
+                # Both open by ratifying the same treaty, then each ask more: "Accede to the
+                # 1961 Convention ... and put in place statelessness determination procedures"
+                # and "... and take all relevant measures to reduce the number of stateless
+                # persons" (Slovenia 2019 and 2014). Not one ask by itself, but neither blocks
+                # the other from the cluster of "Ratify the 1961 Convention".
+                scores[row] = max(scores[row], cutoff)
         return scores
 
     def _words(self, pairs: npt.NDArray[np.int64], cutoff: float) -> npt.NDArray[np.float32]:
@@ -746,6 +755,13 @@ def _same_ratification(
     if other[1]:
         return set(plain[0]) == set(other[0])
     return plain[0] == other[0][:1] if len(plain[0]) == 1 else set(plain[0]) == set(other[0])
+
+
+def _open_alike(
+    a: tuple[tuple[str, ...], bool] | None, b: tuple[tuple[str, ...], bool] | None
+) -> bool:
+    """Both asks open by ratifying the same treaty first."""
+    return a is not None and b is not None and a[0][0] == b[0][0]
 
 
 def similarity(a: str, b: str, settings: ClusterSettings | None = None) -> float:

@@ -335,6 +335,26 @@ def test_an_ask_opening_with_a_ratification_is_that_ratification() -> None:
     assert similarity("Ratify OP-CAT", mechanism) == 100
 
 
+def test_two_asks_opening_with_one_ratification_do_not_keep_each_other_out() -> None:
+    # Slovenia's 2014 and 2019 asks to accede to the 1961 Convention go on differently; words
+    # and meaning score them below the floor, which kept 122.6 out of the cluster that 115.17
+    # joined (across cycles, scope "state"). Each is that ratification first: one cluster.
+    earlier = item(
+        "115.17",
+        "Accede to the 1961 Convention on the Reduction of Statelessness and take all relevant "
+        "measures in order to reduce the number of stateless persons (Hungary);",
+        cycle=2,
+    )
+    procedures = item(
+        "122.6",
+        "Accede to the 1961 Convention on the Reduction of Statelessness and put in place "
+        "statelessness determination procedures to ensure the protection of stateless persons "
+        "(Brazil);",
+    )
+    result = cluster([earlier, procedures, *STATELESSNESS])
+    assert len({result.assignment[i.id] for i in [earlier, procedures, *STATELESSNESS]}) == 1
+
+
 def test_optional_protocols_written_after_their_treaty_are_not_the_treaty() -> None:
     # UPR Info texts write "ICCPR-OP 2" (36 rows), "CAT-OP" (11), "CRC-OP-SC" (9) ...
     assert normalize("Ratify ICCPR-OP 2") == normalize("Ratify OP2-ICCPR") == "ratifi opiccpr2"
