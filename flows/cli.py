@@ -438,9 +438,12 @@ def cluster_(
     semantic_weight: float | None,
     index: Path | None,
 ) -> None:
-    """(Re)compute duplicate-recommendation clusters with these settings.
+    """(Re)compute duplicate-recommendation clusters from scratch with these settings.
 
-    The settings are remembered: later ingests update the clusters incrementally with them.
+    The same recommendations give the same clusters and ids, whatever the order their
+    documents arrived in. Later ingests update the clusters incrementally with these
+    settings (remembered): existing clusters keep their ids and new recommendations join
+    them, so run this again for the clusters the whole index gives.
     """
     with _locked(_workspace(None, index)), _open(index) as store:
         current = store.cluster_settings()
@@ -456,12 +459,15 @@ def cluster_(
             )
         except ValueError as error:
             raise click.BadParameter(str(error)) from error
-        count = store.update_clusters(settings)
+        before = dict(store.db.execute("SELECT id, cluster_id FROM recommendations").fetchall())
+        count = store.update_clusters(settings, fresh=True)
+        after = dict(store.db.execute("SELECT id, cluster_id FROM recommendations").fetchall())
         multi = [c for c in store.clusters() if c["size"] > 1]
+    moved = sum(1 for rec_id, cluster_id in after.items() if before.get(rec_id) != cluster_id)
     out.print(
         f"{count} recommendations clustered ({settings.scope}, {settings.scorer} with "
         f"meaning weight {settings.semantic_weight:g}, >= {settings.threshold:g}): "
-        f"{len(multi)} clusters of 2 or more."
+        f"{len(multi)} clusters of 2 or more; {moved} recommendations changed cluster."
     )
 
 

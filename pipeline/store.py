@@ -881,13 +881,19 @@ class Store:
         return None if row is None else dict(json.loads(row[0]))
 
     def update_clusters(
-        self, settings: ClusterSettings | None = None, states: set[str] | None = None
+        self,
+        settings: ClusterSettings | None = None,
+        states: set[str] | None = None,
+        fresh: bool = False,
     ) -> int:
         """(Re)compute duplicate clusters; returns how many recommendations were clustered.
 
         With `states`, only the recommendations of those States under review are looked at
-        (enough for the "review" and "state" scopes); existing cluster ids are kept unless the
-        settings changed, so adding documents never renumbers clusters.
+        (enough for the "review" and "state" scopes); existing clusters are kept whole and new
+        recommendations may join them unless the settings changed, so adding documents never
+        renumbers clusters. That makes them depend on the order documents arrived in: `fresh`
+        clusters everything from scratch, which gives the same clusters (and ids) for the same
+        recommendations whatever their order (`uprdex cluster`).
         """
         current = self.cluster_settings()
         settings = settings or current
@@ -918,7 +924,11 @@ class Store:
                 )
                 for r in rows
             ]
-            existing = {r["id"]: r["cluster_id"] for r in rows if r["cluster_id"]} if same else {}
+            existing = (
+                {r["id"]: r["cluster_id"] for r in rows if r["cluster_id"]}
+                if same and not fresh
+                else {}
+            )
             result = cluster(items, settings, existing)
             # Only what changed is written: a re-run that changes nothing leaves the index (and
             # its generation) as it was.

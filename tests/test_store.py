@@ -181,3 +181,23 @@ def test_cluster_settings_stored_before_meaning_give_way_to_the_defaults(tmp_pat
         assert store.cluster_settings() == ClusterSettings()
         store.update_clusters(ClusterSettings(threshold=60, floor=50))
         assert store.cluster_settings() == ClusterSettings(threshold=60, floor=50)
+
+
+def test_a_fresh_clustering_forgets_the_order_documents_arrived_in(tmp_path: Path) -> None:
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths([fixture("andorra2011_recs.pdf")], store, LoaderSettings(workers=1))
+        store.update_clusters()
+        scratch = dict(store.db.execute("SELECT id, cluster_id FROM recommendations").fetchall())
+        # Earlier increments may have left a pair together that the whole index would part.
+        first = min(scratch)
+        second = min(rec_id for rec_id in scratch if scratch[rec_id] != scratch[first])
+        with store.transaction() as db:
+            db.execute(
+                "UPDATE recommendations SET cluster_id = ? WHERE id = ?", (scratch[first], second)
+            )
+        store.update_clusters()  # incremental: clusters of earlier runs are kept whole
+        kept = dict(store.db.execute("SELECT id, cluster_id FROM recommendations").fetchall())
+        assert kept[first] == kept[second]
+        store.update_clusters(fresh=True)
+        again = dict(store.db.execute("SELECT id, cluster_id FROM recommendations").fetchall())
+    assert again == scratch
