@@ -467,7 +467,8 @@ def cluster_(
     out.print(
         f"{count} recommendations clustered ({settings.scope}, {settings.scorer} with "
         f"meaning weight {settings.semantic_weight:g}, >= {settings.threshold:g}): "
-        f"{len(multi)} clusters of 2 or more; {moved} recommendations changed cluster."
+        f"{len(multi)} clusters of 2 or more; {moved} "
+        f"{'recommendation' if moved == 1 else 'recommendations'} changed cluster."
     )
 
 
