@@ -162,6 +162,9 @@ def ingest(paths: tuple[Path, ...], index: Path | None, workers: int, ocr: bool)
         for other in other_files(folder):
             err.print(f"[yellow]skipped[/] {escape(not_a_pdf(other))}")
     total = sum(1 for _ in find_pdfs(p for p in paths if p.exists()))
+    for folder in (p for p in paths if p.is_dir()):
+        if not any(find_pdfs([folder])):
+            err.print(f"[yellow]warning[/] {escape(str(folder))}: no PDF files in this folder")
     config = _workspace(None, index)
     with (
         _locked(config),
@@ -246,6 +249,7 @@ def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
     """List recommendations, filtered by State, cycle, response or words."""
     with _open(index) as store:
         rows = records(store, "recommendations", _rec_filter(options))
+    matched = len(rows)
     rows = rows[:limit] if limit else rows
     if as_json:
         write_export(rows, "jsonl", "recommendations", sys.stdout)
@@ -259,7 +263,8 @@ def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
             escape(row["text"]),
         )
     out.print(table)
-    out.print(f"{len(rows)} recommendations")
+    shown = f"{len(rows)} of {matched}" if len(rows) < matched else f"{matched}"
+    out.print(f"{shown} {'recommendation' if matched == 1 else 'recommendations'}")
 
 
 @main.command()
@@ -513,6 +518,14 @@ def report(state_under_review: str | None, out_dir: Path | None, index: Path | N
 
     config = _workspace(None, index)
     with _open(index) as store:
+        if state_under_review is not None:
+            where = _rec_filter({"state_under_review": state_under_review})
+            if not store.recommendations(where):
+                err.print(
+                    f"[red]error[/] no recommendations to {escape(state_under_review)} in the "
+                    "index: no report written (`uprdex recs` lists what the index holds)"
+                )
+                sys.exit(EXIT_SOME_FAILED)
         page = write_report(store, out_dir or config.reports / "html", state_under_review)
     out.print(f"report: {page}")
 

@@ -377,3 +377,37 @@ def test_files_in_a_folder_that_are_not_pdfs_are_named(tmp_path: Path) -> None:
     assert "list.docx: not a PDF, left out (an OHCHR thematic list is read by" in result.output
     assert "letter.doc: not a PDF, left out" in result.output
     assert ".DS_Store" not in result.output
+
+
+def test_a_folder_without_pdfs_is_named(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = CliRunner().invoke(
+        main, ["ingest", str(tmp_path / "empty"), "--index", str(tmp_path / "i.sqlite")]
+    )
+    assert result.exit_code == 0
+    assert "empty: no PDF files in this folder" in result.output
+
+
+def test_recs_says_when_a_limit_hides_rows(index: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["recs", "--index", str(index), "--state-under-review", "Slovenia", "--limit", "2"]
+    )
+    assert result.output.rstrip().endswith("2 of 30 recommendations")
+
+
+def test_report_on_a_state_the_index_does_not_hold_writes_nothing(
+    index: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "html"
+    result = CliRunner().invoke(
+        main,
+        ["report", "--index", str(index), "--state-under-review", "Atlantis", "--out", str(out)],
+    )
+    assert result.exit_code == 1
+    assert "no recommendations to Atlantis in the index" in result.output
+    assert not out.exists() or not any(out.iterdir())
+    held = CliRunner().invoke(
+        main,
+        ["report", "--index", str(index), "--state-under-review", "Algeria", "--out", str(out)],
+    )
+    assert held.exit_code == 0 and any(out.iterdir())
