@@ -44,7 +44,28 @@ _TITLES: tuple[tuple[re.Pattern[str], str], ...] = (
 _REPORT_SYMBOL = re.compile(r"^A/HRC/\d{1,2}/\d{1,3}$")
 _UPR_AGENDA = re.compile(r"Universal\s+Periodic\s+Review", re.I)
 _BY_SUFFIX = {"1": "national_report", "2": "un_compilation", "3": "stakeholder_summary"}
-# Without a UN symbol: the words an NGO's own report or a news story uses about itself.
+# What a UN document prints on its first page and a quoting NGO report or news story does not:
+# "General Assembly Distr.: General", the "GE.14-12727" job number.
+_UN_MASTHEAD = re.compile(
+    r"\bDistr\.?\s*:?\s*(?:GENERAL|LIMITED|RESTRICTED)\b|\bGeneral\s+Assembly\b"
+    r"|\bGE\.\s?\d\d-\d{4,}",
+    re.I,
+)
+# Without a UN symbol: what marks an NGO's own report or a news story for sure, and the words
+# each uses about itself (counted when neither or both are marked).
+_NGO_MARKS = re.compile(
+    r"\b(?:shadow|alternative|parallel|mid-?term|stakeholder)\s+report|\bjoint\s+submission"
+    r"|\bsubmission\s+(?:to|for)\s+the\b|\bour\s+organi[sz]ation",
+    re.I,
+)
+# "GENEVA, 15 November 2019 (Reuters) -", "By our correspondent", "LJUBLJANA, 3 May 2017"
+_NEWS_MARKS = re.compile(
+    r"\((?:Reuters|AFP|AP|Associated Press|dpa|Xinhua)\)|\bpress release\b"
+    r"|\bBy\s+(?:our|a)\s+(?:correspondent|reporter|staff)"
+    r"|(?m:^[A-Z][A-Za-z .'-]{2,30},\s+\d{1,2}\s+(?:January|February|March|April|May|June|July"
+    r"|August|September|October|November|December)\s+\d{4})"
+    r"|\b[A-Z]{3,}(?:\s+[A-Z]{3,})?,\s+\d{1,2}\s+[A-Z][a-z]+\s+\d{4}",
+)
 _NGO_WORDS = re.compile(
     r"\b(?:shadow report|alternative report|parallel report|mid-?term report|joint submission|"
     r"submission (?:to|for) the|civil society|non-governmental|NGOs?|coalition|our organi[sz]ation|"
@@ -69,12 +90,20 @@ def classify(symbol: str | None, first_page_text: str) -> str:
         pre_session = _PRE_SESSION.search(symbol)
         if pre_session:
             return _BY_SUFFIX[pre_session.group(1)]
-    for pattern, kind in _TITLES:
-        if pattern.search(first_page_text):
-            return kind
+    # A title counts on a UN document only: a news story or an NGO report may quote "the Report
+    # of the Working Group on the Universal Periodic Review" or "the National report submitted
+    # by Slovenia".
+    if symbol or _UN_MASTHEAD.search(first_page_text):
+        for pattern, kind in _TITLES:
+            if pattern.search(first_page_text):
+                return kind
     if symbol and _REPORT_SYMBOL.match(symbol) and _UPR_AGENDA.search(first_page_text):
         return "wg_report"
     if symbol is None:
+        ngo_marked = bool(_NGO_MARKS.search(first_page_text))
+        news_marked = bool(_NEWS_MARKS.search(first_page_text))
+        if ngo_marked != news_marked:
+            return "ngo_report" if ngo_marked else "news"
         # More news words than NGO words makes a news story; any NGO word an NGO report.
         ngo = len(_NGO_WORDS.findall(first_page_text))
         news = len(_NEWS_WORDS.findall(first_page_text))

@@ -76,3 +76,29 @@ def test_year_of_session() -> None:
     cases |= {34: 2019, 36: 2020, 41: 2022, 42: 2023, 50: 2025, 51: None, 0: None, None: None}
     for session, year in cases.items():
         assert year_of_session(session) == year, session
+
+
+def test_a_title_quoted_outside_a_un_document_does_not_make_it_one() -> None:
+    # Written for these tests, as news stories and NGO reports quote UN titles.
+    story = (
+        "UN panel adopts review of Slovenia\nGENEVA, 15 November 2019 (Reuters) - The Report of "
+        "the Working Group on the Universal\nPeriodic Review on Slovenia was adopted on Friday, "
+        "a spokesman told reporters.\n"
+    )
+    shadow = (
+        "Roma Rights Coalition Slovenia - shadow report, October 2019\n1. This civil society "
+        "shadow report comments on the National report submitted by\nSlovenia for its third "
+        "review (A/HRC/WG.6/34/SVN/1).\n"
+    )
+    assert classify(None, story) == "news"
+    assert classify(None, shadow) == "ngo_report"
+
+
+def test_a_news_story_about_ngos_is_news() -> None:
+    story = (
+        "Rights groups urge Slovenia to end Roma segregation\nBy our correspondent, LJUBLJANA, 3 "
+        "May 2017\nA coalition of NGOs and civil society organisations on Tuesday called on "
+        "Slovenia to end\nsegregated classes for Roma children. The non-governmental groups said "
+        "the UN had urged\nSlovenia to ensure access to drinking water for Roma.\n"
+    )
+    assert classify(None, story) == "news"
