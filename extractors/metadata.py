@@ -137,13 +137,28 @@ _DISTRIBUTED = re.compile(
 )
 
 
+_COVER_LINES = 5
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def _cover(text: str) -> str:
+    """The first lines of a page: an NGO report's or a news story's title block."""
+    return "\n".join([line for line in text.splitlines() if line.strip()][:_COVER_LINES])
+
+
 def _issue_date(text: str) -> re.Match[str] | None:
-    """The "Distr.: General <date>" date when printed, else the first full date, else the
-    first month and year ("November 2019" on an NGO report's cover)."""
+    """The "Distr.: General <date>" date when printed; else a date in the first lines (the
+    cover's "Shadow report ... - March 2019", a news dateline), not one the text reports ("On 3
+    June 2010 the Human Rights Council adopted ..."); else the first date in the text (a full
+    date or a month and year)."""
     distributed = _DISTRIBUTED.search(text)
     if distributed:
         return DAY_MONTH_YEAR.match(text, distributed.end())
-    return DAY_MONTH_YEAR.search(text) or MONTH_YEAR.search(text)
+    for part in (_cover(text), text):
+        found = [m for m in (DAY_MONTH_YEAR.search(part), MONTH_YEAR.search(part)) if m]
+        if found:
+            return min(found, key=lambda match: match.start())
+    return None
 
 
 # "November 2019": a date to the month (the day group is empty).
@@ -169,9 +184,13 @@ def find_review_year(text: str) -> int | None:
 
 
 def find_year(text: str) -> int | None:
-    """The year of `find_date`."""
+    """The year of `find_date`; without a date, the one year the first lines print ("Joint
+    submission of civil society organisations on Slovenia, 2018")."""
     match = _issue_date(text)
-    return int(match.group(3)) if match else None
+    if match:
+        return int(match.group(3))
+    years = set(_YEAR.findall(_cover(text)))
+    return int(years.pop()) if len(years) == 1 else None
 
 
 # "A/HRC/WG.6/34/SVN/2": documents prepared for WG session 34

@@ -10,6 +10,7 @@ from extractors.metadata import (
     find_date,
     find_state_under_review,
     find_symbol,
+    find_year,
     year_of_session,
 )
 from pipeline.loader import load_pdf
@@ -102,3 +103,18 @@ def test_a_news_story_about_ngos_is_news() -> None:
         "the UN had urged\nSlovenia to ensure access to drinking water for Roma.\n"
     )
     assert classify(None, story) == "news"
+
+
+def test_an_ngo_report_is_dated_by_its_cover_not_by_the_events_it_reports() -> None:
+    # Written for these tests, as NGO reports open.
+    shadow = (
+        "Slovenian Roma civil society coalition\nShadow report on the third UPR of Slovenia - "
+        "March 2019\n\n1. Background. On 3 June 2010 the Human Rights Council adopted the "
+        "outcome of\nthe first review of Slovenia.\n"
+    )
+    assert (find_date(shadow), find_year(shadow)) == ("2019-03-01", 2019)
+    year_only = (
+        "Joint submission of civil society\norganisations on Slovenia, 2018\n\n1. The "
+        "coalition welcomes that\nSlovenia supported recommendations\n"
+    )
+    assert (find_date(year_only), find_year(year_only)) == (None, 2018)
