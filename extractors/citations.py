@@ -50,6 +50,11 @@ RECOMMENDATION_CUE = re.compile(
 )
 # The report named after the numbers: "recommendations 122.5 and 122.7 (A/HRC/43/15)",
 # "... 122.5 of A/HRC/43/15"
+# The report named in brackets a few words on, in the same sentence: "recommendations 115.62
+# and 115.63 on Roma children at its second review (A/HRC/28/15)".
+SYMBOL_LATER = re.compile(
+    r"[^.;()]{0,80}?\(\s*(?:see\s+)?(?P<symbol>A\s*/\s*HRC\s*/\s*\d{1,2}\s*/\s*\d{1,3})\b"
+)
 SYMBOL_AFTER = re.compile(r"^\s*(?:\(\s*(?:see\s+)?|of\s+|in\s+)(?=A\s*/\s*HRC)")
 # "Recommendations 1–5, 14–16, 18, 43, 133" (a heading), "(recommendations 25 and 84)",
 # "implementing recommendation 43": a State's own report citing the previous review's
@@ -383,6 +388,10 @@ def _read(
             following = SYMBOL.match(after, named.end())
             if following and WG_REPORT_SYMBOL.match(normalize_symbol(following.group())):
                 symbol = normalize_symbol(following.group())
+        if symbol is None and (later := SYMBOL_LATER.match(after)):
+            # "... 115.62 and 115.63 on Roma children at its second review (A/HRC/28/15)"
+            found = normalize_symbol(later.group("symbol"))
+            symbol = found if WG_REPORT_SYMBOL.match(found) else None
         for item in items:
             yield _Printed(item, stream, symbol, footnote, context, kind)
 

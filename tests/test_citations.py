@@ -193,9 +193,29 @@ def test_reprinted_recommendations_are_listings() -> None:
 
 
 def test_symbol_qualified_citation_wrapped_in_body_text() -> None:
-    """A/HRC/27/12 (Costa Rica 2014) page 10: "(A/HRC/13/15, para." / "91.4)"."""
+    """A/HRC/27/12 (Costa Rica 2014) page 10: "(A/HRC/13/15, para." / "91.4)"; and "paragraph
+    91.2 of the previous report of the Working Group on the Universal Periodic (A/HRC/13/15)",
+    the report named in brackets a few words on."""
     cited = find_citations(load_pdf(FIXTURES / "cit_costarica2014_p10.pdf"))
-    assert [(c.symbol, c.ref) for c in cited] == [(None, "91.2"), ("A/HRC/13/15", "91.4")]
+    assert [(c.symbol, c.ref) for c in cited] == [("A/HRC/13/15", "91.2"), ("A/HRC/13/15", "91.4")]
+
+
+def test_the_report_named_later_in_the_sentence_is_the_one_cited() -> None:
+    # Written for these tests, as NGO reports word it.
+    ngo = document(
+        [
+            body("2. Slovenia also supported recommendations 115.62 and 115.63 on Roma children"),
+            body("at its second review (A/HRC/28/15), which remain unimplemented. It supported"),
+            body("recommendations 122.5 and 122.6; see also the report of the Special Rapporteur."),
+        ]
+    )
+    cited = [(c.symbol, c.ref) for c in find_citations(ngo)]
+    assert cited == [
+        ("A/HRC/28/15", "115.62"),
+        ("A/HRC/28/15", "115.63"),
+        (None, "122.5"),
+        (None, "122.6"),
+    ]
 
 
 def test_footnote_list_without_cue_word_gets_the_line_with_its_marker() -> None:
