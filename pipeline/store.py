@@ -1321,7 +1321,8 @@ def _link_citations(db: sqlite3.Connection, states: set[str], symbols: set[str])
     """Link citation evidence to recommendations, whichever arrived first.
 
     A number printed without a symbol cites the latest WG report of the document's State
-    under review dated before the document. A misprint is repaired only when exactly one
+    under review dated before the document; in an undated document, the one report of the
+    State that has that paragraph (else the latest). A misprint is repaired only when exactly one
     reading is a paragraph of that report (`corrected`); nothing is invented. A bare index
     ("recommendation 22") carries no paragraph to check, so it cites only the review of the
     cycle just before the document's: while that report is not indexed, it waits unlinked
@@ -1330,6 +1331,7 @@ def _link_citations(db: sqlite3.Connection, states: set[str], symbols: set[str])
     states.discard("")
     for state in sorted(states):
         reports = _reports_by_date(db, state)
+        paragraphs: dict[str, set[str]] | None = None
         for row in db.execute(
             "SELECT e.id, e.candidates, d.date, d.year, d.cycle FROM evidence e JOIN documents d "
             "ON d.sha256 = e.document_sha256 WHERE e.symbol_inferred = 1 "
@@ -1339,7 +1341,14 @@ def _link_citations(db: sqlite3.Connection, states: set[str], symbols: set[str])
             cited_at = row["date"] or (f"{row['year']:04d}-12-31" if row["year"] else "9999")
             before = [(symbol, cycle) for symbol, date, cycle in reports if date < cited_at]
             target = before[-1][0] if before else None
-            bare = all("." not in reading for reading in json.loads(row["candidates"]))
+            readings = set(json.loads(row["candidates"]))
+            bare = all("." not in reading for reading in readings)
+            if cited_at == "9999" and not bare:
+                # An undated document: the one review of the State that has the paragraph.
+                if paragraphs is None:
+                    paragraphs = {symbol: _paragraphs(db, symbol) for symbol, _, _ in reports}
+                having = [symbol for symbol, _, _ in reports if readings & paragraphs[symbol]]
+                target = having[0] if len(having) == 1 else target
             if (
                 bare
                 and before
@@ -1350,12 +1359,7 @@ def _link_citations(db: sqlite3.Connection, states: set[str], symbols: set[str])
             if target:
                 symbols.add(target)
     for symbol in sorted(symbols):
-        known = {
-            row[0]
-            for row in db.execute(
-                "SELECT paragraph FROM recommendations WHERE document_symbol = ?", (symbol,)
-            )
-        }
+        known = _paragraphs(db, symbol)
         updates = []
         for row in db.execute(
             "SELECT id, candidates FROM evidence WHERE target_symbol = ? "
@@ -1368,6 +1372,16 @@ def _link_citations(db: sqlite3.Connection, states: set[str], symbols: set[str])
         db.executemany(
             "UPDATE evidence SET recommendation_id = ?, corrected = ? WHERE id = ?", updates
         )
+
+
+def _paragraphs(db: sqlite3.Connection, symbol: str) -> set[str]:
+    """The paragraph numbers of one WG report's recommendations."""
+    return {
+        row[0]
+        for row in db.execute(
+            "SELECT paragraph FROM recommendations WHERE document_symbol = ?", (symbol,)
+        )
+    }
 
 
 def _refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:

@@ -361,6 +361,25 @@ def _laughs() -> bytes:
     )
 
 
+def text_pdf(lines: list[str]) -> bytes:
+    """A one-page A4 PDF printing these lines in Helvetica 10 pt (Latin-1 text only)."""
+    ops = [b"BT /F1 10 Tf 14 TL 60 770 Td"]
+    for line in lines:
+        escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        ops.append(b"(%s) Tj T*" % escaped.encode("latin-1"))
+    ops.append(b"ET")
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [4 0 R] /Count 1 /MediaBox [0 0 595 842] >>",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            b"<< /Type /Page /Parent 2 0 R /Contents 5 0 R "
+            b"/Resources << /Font << /F1 3 0 R >> >> >>",
+            _stream(b"\n".join(ops)),
+        ]
+    )
+
+
 def _stream(data: bytes, entries: bytes = b"") -> bytes:
     return b"<< /Length %d %s >>\nstream\n%s\nendstream" % (len(data), entries, data)
 

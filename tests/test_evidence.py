@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import fixture
+from hostile import text_pdf
 
 from pipeline.ingest import ingest_paths
 from pipeline.settings import LoaderSettings
@@ -107,3 +108,23 @@ def test_a_heading_that_cites_recommendations_is_not_also_their_paraphrase(
         rows = [r for r in store.evidence() if r["recommendation_id"] == "A/HRC/14/15#111.57"]
     assert [(r["kind"], r["page"]) for r in rows] == [("citation", 2)]
     assert "Rule of law" in rows[0]["context"]
+
+
+def test_an_undated_document_cites_the_one_review_that_has_the_paragraph(tmp_path: Path) -> None:
+    # An NGO report with no date, written for this test: 111.13 is a paragraph of Slovenia's
+    # first review (A/HRC/14/15), not of the latest indexed one (A/HRC/28/15, 115.x).
+    ngo = tmp_path / "ngo.pdf"
+    ngo.write_bytes(
+        text_pdf(
+            [
+                "Joint submission of civil society organisations on Slovenia",
+                "1. Slovenia supported recommendation 111.13 on children; recommendation",
+                "115.22 on the Ombudsman is still not implemented.",
+            ]
+        )
+    )
+    reports = [fixture("slovenia2010_recs.pdf"), REPORT]
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths([ngo, *reports], store, LoaderSettings(workers=1))
+        linked = {r["recommendation_id"] for r in store.evidence() if r["type"] == "ngo_report"}
+    assert linked == {"A/HRC/14/15#111.13", "A/HRC/28/15#115.22"}
