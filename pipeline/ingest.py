@@ -140,7 +140,9 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
     kind = classify(symbol, loaded.first_page_text)
     report = parse_wg_report(loaded) if kind == "wg_report" else None
     addendum = parse_addendum(loaded) if kind == "addendum" else None
-    head = "\n".join([loaded.first_page_text, *(page.text for page in loaded.pages[:3])])
+    # Page 1 whole (headers too), then pages 2 and 3: each page once, so that names are counted
+    # as often as they are printed.
+    head = "\n".join([loaded.first_page_text, *(page.text for page in loaded.pages[1:3])])
     session = session_of_symbol(symbol)
     meta = report or WgReport(
         symbol,

@@ -118,3 +118,15 @@ def test_an_ngo_report_is_dated_by_its_cover_not_by_the_events_it_reports() -> N
         "coalition welcomes that\nSlovenia supported recommendations\n"
     )
     assert (find_date(year_only), find_year(year_only)) == (None, 2018)
+
+
+def test_the_state_an_ngo_report_is_about_when_it_names_another_once() -> None:
+    shadow = (
+        "Slovenian Roma civil society coalition - shadow report, May 2018\n1. Slovenia "
+        "supported recommendations 115.44 - 115.47 on hate speech.\n2. Slovenia noted "
+        "recommendation 115.7.\n3. The same applies to recommendations 118.17 and 118.18 made "
+        "to Cambodia (A/HRC/26/16).\n"
+    )
+    assert find_state_under_review(shadow) == "Slovenia"
+    both = "Slovenia and Croatia were reviewed. Slovenia and Croatia answered.\n"
+    assert find_state_under_review(both) is None
