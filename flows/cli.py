@@ -6,6 +6,7 @@ import json
 import os
 import re
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -391,10 +392,16 @@ def cited(file: Path, index: Path | None) -> None:
         target = row["recommendation_id"] or f"{row['target_symbol'] or '?'} {row['target_ref']}"
         status = "" if row["recommendation_id"] else _why_unlinked(row["target_symbol"], reports)
         note = f" note {row['footnote']}" if row["footnote"] else ""
+        kind = {
+            "citation": "",
+            "paraphrase": f" (paraphrase, score {row['score']:.2f})",
+            STATE_COMMENT: " (the State's comment)",
+        }.get(row["kind"], f" ({row['kind']})")
         out.print(
-            f"p. {row['page']}{note}: {escape(row['as_printed'])} -> {escape(target)}{status}"
+            f"p. {row['page']}{note}: {escape(row['as_printed'])} -> {escape(target)}{status}{kind}"
         )
-    out.print(f"{len(rows)} citations")
+    kinds = Counter("comment" if row["kind"] == STATE_COMMENT else row["kind"] for row in rows)
+    out.print(", ".join(_count(n, kind) for kind, n in sorted(kinds.items())) or "0 citations")
 
 
 def _why_unlinked(symbol: str | None, reports: set[str]) -> str:

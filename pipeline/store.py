@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from textwrap import shorten
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -1247,6 +1248,15 @@ def _reports_by_date(db: sqlite3.Connection, state: str) -> list[tuple[str, str,
 
 
 _SPACE = re.compile(r"\s+")
+_RECOMMENDATION_WORD = re.compile(r"\brecom|\brecs?\b", re.I)
+
+
+def _cites(sentence: str, numbers: set[str]) -> bool:
+    """Whether a sentence prints a recommendation word and one of these cited numbers."""
+    if not numbers or not _RECOMMENDATION_WORD.search(sentence):
+        return False
+    squeezed = _SPACE.sub("", sentence)
+    return any(re.search(rf"(?<!\d){re.escape(number)}(?!\d)", squeezed) for number in numbers)
 
 
 def _link_paraphrases(db: sqlite3.Connection, states: set[str], threshold: float) -> None:
@@ -1279,24 +1289,21 @@ def _link_paraphrases(db: sqlite3.Connection, states: set[str], threshold: float
                 "SELECT page, text FROM sentences WHERE document_sha256 = ? ORDER BY rowid",
                 (document["sha256"],),
             ).fetchall()
-            # A sentence that cites the recommendation by number is evidence of it once, as the
-            # citation: the heading "Rule of law (recommendations 30-31, 54-57)" also reads as
-            # an echo of 111.57.
-            printed: dict[tuple[str, int], list[str]] = defaultdict(list)
+            # A sentence that cites recommendations by number is evidence as a citation, not
+            # as an echo: the heading "Rule of law: ... (recommendations 30-31, 54-57)" also
+            # reads as 111.57 in words, "Institutional framework ... Recommendations 22, 31-39"
+            # as an unrelated ask on minorities.
+            printed: dict[int, set[str]] = defaultdict(set)
             for row in db.execute(
-                "SELECT recommendation_id, page, as_printed FROM evidence WHERE "
-                "document_sha256 = ? AND kind != 'paraphrase' AND recommendation_id IS NOT NULL",
+                "SELECT page, as_printed FROM evidence WHERE document_sha256 = ? "
+                "AND kind != 'paraphrase'",
                 (document["sha256"],),
             ):
-                printed[(row["recommendation_id"], row["page"])].append(_SPACE.sub("", row[2]))
+                printed[row["page"]].add(_SPACE.sub("", row["as_printed"]))
             matches = [
                 m
                 for m in match_sentences([s["text"] for s in sentences], recs, threshold)
-                if not any(
-                    re.search(rf"(?<!\d){re.escape(number)}(?!\d)", _SPACE.sub("", sentence))
-                    for sentence in [sentences[m.sentence]["text"]]
-                    for number in printed[(m.recommendation_id, sentences[m.sentence]["page"])]
-                )
+                if not _cites(sentences[m.sentence]["text"], printed[sentences[m.sentence]["page"]])
             ]
             db.executemany(
                 "INSERT INTO evidence (recommendation_id, target_symbol, target_ref, "
@@ -1308,7 +1315,7 @@ def _link_paraphrases(db: sqlite3.Connection, states: set[str], threshold: float
                         *m.recommendation_id.split("#", 1),
                         document["sha256"],
                         sentences[m.sentence]["page"],
-                        sentences[m.sentence]["text"][:80],
+                        shorten(sentences[m.sentence]["text"], 80, placeholder=" …"),
                         sentences[m.sentence]["text"],
                         m.score,
                     )

@@ -57,3 +57,23 @@ def test_paraphrases_are_found_whichever_document_arrives_first(tmp_path: Path) 
     assert found["A/HRC/28/15#115.2"] > 0.7  # type: ignore[operator]
     threshold = EvidenceSettings().paraphrase_threshold
     assert all(score >= threshold for score in found.values())  # type: ignore[operator]
+
+
+def test_a_sentence_that_cites_by_number_is_no_paraphrase(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    # A/HRC/WG.6/34/SVN/1 p. 3: the heading "Institutional framework of human rights protection
+    # Recommendations 22, 31–39" cites A/HRC/28/15 by index; in words it scored 0.56 against
+    # 115.153, an unrelated ask on minorities.
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths(
+            [
+                shared_data / "slovenia" / "cycle3" / "g1923444.pdf",
+                shared_data / "wg_reports" / "slovenia2014.pdf",
+            ],
+            store,
+            LoaderSettings(workers=1),
+        )
+        rows = store.db.execute("SELECT kind, context FROM evidence WHERE page = 3").fetchall()
+    headings = [r["kind"] for r in rows if "Institutional framework" in r["context"]]
+    assert headings and set(headings) == {"citation"}
