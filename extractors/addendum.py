@@ -19,6 +19,7 @@ Categories keep their detail ("accepted; considered already implemented or in pr
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -60,14 +61,18 @@ class Addendum:
 
 # A reference list: "1–5, 14–16, 20–23", "122.17-18", "150 – 152", "122.34- 35", "115.1"
 _REF = r"\d{1,3}(?:\s?\.\s?\d{1,3})?"
-REF_RANGE = re.compile(rf"({_REF})(?:\s*[-–—]\s*({_REF}))?")
+# "122.1–122.9", "122.140 to 122.143"
+REF_RANGE = re.compile(rf"({_REF})(?:\s*(?:[-–—]|to\b)\s*({_REF}))?")
 # "3. The Government of the Republic of Slovenia accepts the recommendations 1–5, 14–"
 # "5. For the time being, the Government ... notes recommendations 6–13, 17, 19"
-_REFS = rf"(?P<refs>{_REF}(?:\s*(?:[-–—,]|and)\s*{_REF})*)"
+# A full stop between two full numbers is a misprinted comma: "122.35. 122.36" (Slovenia 2025,
+# A/HRC/59/15/Add.1: "140.35. 140.36").
+_SEPARATOR = r"(?:[-–—,]|and|to|\.(?=\s*\d{2,3}\.\d))"
+_REFS = rf"(?P<refs>{_REF}(?:\s*{_SEPARATOR}\s*{_REF})*)"
 # Full paragraph numbers only ("65.1 and 65.4"), where a bare number could be a count; not
 # "accepted 3.5 million".
 _FULL_REF = r"\d{2,3}\s?\.\s?\d{1,3}(?!\d|\.\d|\s*(?:million|billion|per\s*cent|%))"
-_FULL_REFS = rf"(?P<full>{_FULL_REF}(?:\s*(?:[-–—,]|and)\s*{_FULL_REF})*)"
+_FULL_REFS = rf"(?P<full>{_FULL_REF}(?:\s*{_SEPARATOR}\s*{_FULL_REF})*)"
 # "... recommendation 65.1 partially", "... 65.1 in part"
 _IN_PART = r"(?P<partial>\s+(?:partially|partly|in\s+part)\b)?"
 _ACTIVE_VERB = (
@@ -80,16 +85,22 @@ _ACTIVE_VERB = (
 )
 # "Sri Lanka supports the following recommendations: 65.1, 65.4", "... the following 2
 # recommendations: 65.1 and 65.4", "... has accepted 65.1 and 65.4" (full numbers only).
+# "The Government accepts the following recommendations and provides some additional
+# information about the implementation: 140.11, ..." (Slovenia 2025, A/HRC/59/15/Add.1)
+_AND_CLAUSE = r"(?:\s+and\s+[^:\d.]{1,120}:)?"
 LIST_STATEMENT = re.compile(
-    rf"\b{_ACTIVE_VERB}\s+(?:(?:the\s+)?(?:following\s+)?(?:\d{{1,3}}\s+)?recommendations?\s*"
-    rf"(?:No(?:s)?\.\s*)?:?\s*{_REFS}|{_FULL_REFS}){_IN_PART}",
+    rf"\b{_ACTIVE_VERB}\s+(?:(?:the\s+)?(?:following\s+)?(?:\d{{1,3}}\s+)?recommendations?"
+    rf"{_AND_CLAUSE}\s*(?:No(?:s)?\.\s*)?:?\s*{_REFS}|{_FULL_REFS}){_IN_PART}",
     re.IGNORECASE,
 )
 # The wordings and layouts below are those of other States' addenda; none is in
 # ../shared/data, so the tests use Sri Lanka's recommendations (A/HRC/53/16) in them.
 # "Recommendations 65.2, 65.3 and 65.5 are noted."
 _BE = r"(?:are|is|were|was|have been|has been)\s+(?:fully\s+)?"
-_PASSIVE = r"(?P<verb>(?:not\s+)?(?:supported|accepted)|noted|rejected)"
+_PASSIVE = (
+    r"(?P<verb>(?:partially\s+|partly\s+)?(?:not\s+)?(?:supported|accepted)(?:\s+in\s+part)?"
+    r"|noted|rejected)"
+)
 # "Recommendations 118.4 and 118.7 – Supported"
 PASSIVE_STATEMENT = re.compile(
     rf"\brecommendations?\s+(?:No(?:s)?\.\s*)?{_REFS}(?:\s+{_BE}|\s*[:–—-]\s*){_PASSIVE}\b",
@@ -112,6 +123,16 @@ SUPPORT_STATEMENT = re.compile(
     rf"|ha(?:ve|s)\s+received)\s+(?:the\s+|its\s+)?support\b",
     re.IGNORECASE,
 )
+# "The following recommendations enjoy the support of Slovenia: 122.120, 122.121", as a WG
+# report's own lead-in words it.
+SUPPORT_LIST = re.compile(
+    rf"\brecommendations?\s+(?:listed\s+below\s+)?"
+    rf"(?P<verb>(?:(?:do|does|did)\s+not\s+)?(?:enjoy|receive)|enjoy(?:s|ed)|received?"
+    rf"|ha(?:ve|s)\s+received)\s+(?:the\s+|its\s+)?support\s+of\s+[^:\d]{{1,80}}:\s*{_REFS}",
+    re.IGNORECASE,
+)
+_LIST_GOES_ON = re.compile(r"\d{2,3}\.\d{1,3}\b")
+_FULL_NUMBER = re.compile(r"(?<![\d.])\d{2,3}\.\d{1,3}(?![\d.])")
 # A table row's position column: "65.1 Consider participating in core human rights treaties
 # (Ukraine) Supported", "65.2 Supported in part", or the number alone above "Noted".
 TABLE_POSITION = re.compile(
@@ -164,7 +185,7 @@ _VERDICTS: tuple[tuple[re.Pattern[str], Position, str], ...] = (
             r"(?:accept|support)",
             re.I,
         ),
-        Position.SUPPORTED,
+        Position.NOTED,
         "supported in part",
     ),
     (re.compile(r"\b(?:accepts?|supports?)\b(?! that)", re.I), Position.SUPPORTED, "accepted"),
@@ -190,9 +211,15 @@ def wg_symbol_of(addendum_symbol: str | None) -> str | None:
 
 def expand_refs(text: str) -> Iterator[tuple[str, str]]:
     """(reference, as printed) for every item of a list: "1–5, 14" -> 1..5, 14;
-    "122.17-18" -> 122.17, 122.18; "115.44 -115.47" -> 115.44..115.47."""
+    "122.17-18" -> 122.17, 122.18; "115.44 -115.47" -> 115.44..115.47; a bare number after a
+    full one is of the same paragraph: "140.82-85, 87" -> 140.82..140.85, 140.87."""
+    paragraph = ""
     for match in REF_RANGE.finditer(text):
         first = _clean(match.group(1))
+        if "." in first:
+            paragraph = first.split(".")[0]
+        elif paragraph:
+            first = f"{paragraph}.{first}"
         last = _clean(match.group(2)) if match.group(2) else None
         printed = match.group(0)
         if last is None:
@@ -222,7 +249,9 @@ def parse_addendum(document: LoadedDocument) -> Addendum:
     lines = [line for page in document.pages for line in page.lines if not line.is_note]
     blocks = list(_blocks(lines))
     responses = _list_responses(blocks)
-    if not responses:
+    if not responses and not _names_full_numbers(blocks):
+        # Numbered answers, one per recommendation (cycle 1); never in an addendum that names
+        # recommendations by full number, whose "1. This document contains ..." is no answer.
         responses = _per_paragraph_responses(blocks)
     return Addendum(symbol, wg_symbol_of(symbol), tuple(responses))
 
@@ -252,6 +281,15 @@ def _blocks(lines: list[Line]) -> Iterator[_Block]:
             current.open_list = bool(more.group("open"))
             rest = more.groupdict().get("rest") or ""
             current.text = f"{current.text} {rest}".strip()
+            continue
+        if (
+            current is not None
+            and current.kind == "paragraph"
+            and current.text.endswith((",", "–", "-", " and"))
+            and _LIST_GOES_ON.match(text)
+        ):
+            # A list that wraps: "... 122.35. 122.36," / "122.41. 122.42."
+            current.text = f"{current.text} {text}"
             continue
         heading = HEADING.match(text)
         comment = COMMENT_START.match(text)
@@ -295,6 +333,17 @@ def _blocks(lines: list[Line]) -> Iterator[_Block]:
             current = _Block("text", "", text, line.page, category)
     if current is not None:
         yield current
+
+
+def _names_full_numbers(blocks: list[_Block]) -> bool:
+    """Whether the text names recommendations by full number: three or more of one paragraph
+    ("122.11, 122.12, 122.13"), not a figure ("15.1 maternal deaths")."""
+    heads = Counter(
+        number.split(".")[0]
+        for block in blocks
+        for number in set(_FULL_NUMBER.findall(f"{block.head} {block.text}"))
+    )
+    return any(count >= 3 for count in heads.values())
 
 
 def _category(verb: str, heading: str | None, statement: str) -> tuple[Position, str]:
@@ -348,9 +397,10 @@ def _statements(text: str) -> Iterator[tuple[str, str]]:
     for pattern in (PASSIVE_STATEMENT, PASSIVE_LIST, HEADING_LIST):
         for statement in pattern.finditer(text):
             yield statement.group("verb"), statement.group("refs")
-    for statement in SUPPORT_STATEMENT.finditer(text):
-        negated = " not " in f" {statement.group('verb').lower()} "
-        yield ("does not support" if negated else "supports"), statement.group("refs")
+    for pattern in (SUPPORT_STATEMENT, SUPPORT_LIST):
+        for statement in pattern.finditer(text):
+            negated = " not " in f" {statement.group('verb').lower()} "
+            yield ("does not support" if negated else "supports"), statement.group("refs")
 
 
 def _unlisted_responses(blocks: list[_Block], answered: set[str]) -> list[Response]:

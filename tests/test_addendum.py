@@ -360,3 +360,88 @@ def test_more_list_wordings_and_a_partial_support() -> None:
     # A sum of money is not a recommendation's number.
     money = _lines_document([*_HEAD, "In 2019 the Government accepted 35.5 million in aid."])
     assert parse_addendum(money).responses == ()
+
+
+def test_wordings_of_a_cycle_4_addendum() -> None:
+    # Slovenia 2025 (A/HRC/59/15/Add.1), with the numbers of its 2019 review: an introduction
+    # numbered "1." that answers nothing, an "and provides ..." clause before the colon, a full
+    # stop misprinted between two numbers ("140.35. 140.36"), and a comment heading whose last
+    # number is short ("140.82-85, 87").
+    addendum = parse_addendum(
+        _lines_document(
+            [
+                *_HEAD,
+                "1. This document contains the response of the Government of the Republic of",
+                "Slovenia (hereinafter: Slovenia) to the recommendations made during the 3rd",
+                "Universal Periodic Review of Slovenia on 13 November 2019.",
+                "3. The Government accepts the following recommendations: 122.7, 122.35. 122.36,",
+                "122.41. 122.42.",
+                "4. The Government accepts the following recommendations and provides some",
+                "additional information about the implementation: 122.82, 122.83, 122.84,",
+                "122.85, 122.87.",
+                "122.82-85, 87",
+                "Slovenia has adopted the Resolution on the National Programme.",
+            ]
+        )
+    )
+    responses = {r.ref: r for r in addendum.responses}
+    assert sorted(responses, key=lambda ref: int(ref.split(".")[1])) == [
+        "122.7",
+        "122.35",
+        "122.36",
+        "122.41",
+        "122.42",
+        "122.82",
+        "122.83",
+        "122.84",
+        "122.85",
+        "122.87",
+    ]
+    assert {r.position for r in responses.values()} == {Position.SUPPORTED}
+    assert (
+        responses["122.87"].comment
+        == "Slovenia has adopted the Resolution on the National Programme."
+    )
+
+
+def test_more_list_forms_and_partial_support_in_every_form() -> None:
+    # Wordings modelled on the WG reports' own lead-ins (Sri Lanka's numbers).
+    assert _positions(
+        [
+            *_HEAD,
+            "1. The following recommendations enjoy the support of Sri Lanka: 65.1, 65.4.",
+            "2. Sri Lanka notes recommendations 65.2 to 65.3.",
+        ]
+    ) == {"65.1": "supported", "65.4": "supported", "65.2": "noted", "65.3": "noted"}
+    partial = [
+        "3. Recommendation 65.1 is supported in part: Sri Lanka supports the strategy but not its",
+        "timeline.",
+    ]
+    parsed = parse_addendum(_lines_document([*_HEAD, *partial]))
+    assert [(r.ref, r.position, r.detail) for r in parsed.responses] == [
+        ("65.1", Position.NOTED, "supported in part")
+    ]
+    assert expand_refs("122.82-85, 87") is not None
+    assert [ref for ref, _ in expand_refs("122.82-84, 87")] == [
+        "122.82",
+        "122.83",
+        "122.84",
+        "122.87",
+    ]
+
+
+def test_one_paragraph_that_supports_in_part_is_noted_in_part() -> None:
+    # The cycle-1 form, one numbered paragraph per recommendation: as the list forms count it.
+    parsed = parse_addendum(
+        _lines_document(
+            [
+                *_HEAD,
+                "5. Slovenia partially accepts the recommendation.",
+                "6. Slovenia accepts the recommendation.",
+            ]
+        )
+    )
+    assert [(r.ref, r.position, r.detail) for r in parsed.responses] == [
+        ("5", Position.NOTED, "supported in part"),
+        ("6", Position.SUPPORTED, "accepted"),
+    ]
