@@ -445,3 +445,15 @@ def test_one_paragraph_that_supports_in_part_is_noted_in_part() -> None:
         ("5", Position.NOTED, "supported in part"),
         ("6", Position.SUPPORTED, "accepted"),
     ]
+
+
+def test_slovenia_2025_addendum_answers_all_254_as_it_counts_them() -> None:
+    # A/HRC/59/15/Add.1 paragraphs 1-5 and three comments, as printed: "Slovenia received 254
+    # recommendations ... of which 217 are supported and 37 noted".
+    lines = fixture("svn2025_addendum_paras.txt").read_text(encoding="utf-8").splitlines()
+    parsed = parse_addendum(_lines_document([*_HEAD, *(line for line in lines if line.strip())]))
+    responses = {r.ref: r for r in parsed.responses}
+    assert set(responses) == {f"140.{number}" for number in range(1, 255)}
+    positions = [r.position for r in responses.values()]
+    assert (positions.count(Position.SUPPORTED), positions.count(Position.NOTED)) == (217, 37)
+    assert responses["140.209"].comment and responses["140.87"].comment
