@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from conftest import by_paragraph, parsed
+import csv
+import re
+
+from conftest import by_paragraph, fixture, parsed
 
 from extractors.states import load_states
 from extractors.wg_report import parse_wg_report, position_of, split_recommending_states
+from pipeline.loader import HEADER_FOOTER, PRINT_MARKS
 from pipeline.model import Line, LoadedDocument, Page, Position, Recommendation
 
 
@@ -688,3 +692,57 @@ def test_a_cycle_1_item_number_without_its_dot_is_still_an_item() -> None:
     assert recs["67.2"].recommending_states == ("Mexico",)
     assert recs["67.3"].recommending_states == ("Azerbaijan",)
     assert "without its dot" in recs["67.3"].warnings[0]
+
+
+def _layout_text_document(text: str) -> LoadedDocument:
+    """A document from a PDF's text as `pdftotext -layout` prints it: pages split at form
+    feeds, each line's indent as its x position, running headers and footers left out as the
+    loader leaves them out."""
+    footer = re.compile(r"^\s*(?:\d{1,3}\s+GE\.\d\d-\d+|GE\.\d\d-\d+\s+\d{1,3})\s*$")
+    pages = []
+    for number, chunk in enumerate(text.split("\f"), 1):
+        rows = chunk.split("\n")
+        lines: list[Line] = []
+        for at, row in enumerate(rows):
+            stripped = row.strip()
+            edge = at < 3 or at > len(rows) - 4
+            if not stripped or footer.match(row) or PRINT_MARKS.match(stripped):
+                continue
+            if edge and HEADER_FOOTER.match(stripped):
+                continue
+            x0 = 5.5 * (len(row) - len(row.lstrip(" ")))
+            lines.append(Line(stripped, number, 60.0 + 12 * len(lines), x0, 10.0))
+        pages.append(Page(number, tuple(lines), 842.0, True))
+    return LoadedDocument("0" * 64, "layout.txt", tuple(pages), text.split("\f")[0], ())
+
+
+def _typeset(text: str) -> str:
+    """The list's Word text spaces its apostrophes and non-breaking hyphens ("Slovenia ’ s",
+    "non ‑ discrimination"); the report prints "Slovenia’s", "non-discrimination"."""
+    return re.sub(r"\s*([’'‑-])\s*", lambda m: "'" if m.group(1) in "’'" else "-", text)
+
+
+def test_a_cycle_4_report_matches_the_ohchr_thematic_list() -> None:
+    # A/HRC/59/15 (Slovenia, 2025): page 1 and section II, as pdftotext -layout prints them,
+    # against OHCHR's thematic list of its 254 recommendations (fixtures README).
+    text = fixture("svn2025_wg_report_pages.txt").read_text(encoding="utf-8")
+    report = parse_wg_report(_layout_text_document(text))
+    assert (report.symbol, report.state_under_review, report.session, report.cycle) == (
+        "A/HRC/59/15",
+        "Slovenia",
+        48,
+        4,
+    )
+    states = load_states()
+    with fixture("svn2025_thematic_list.csv").open(encoding="utf-8") as handle:
+        listed = {
+            row["paragraph"]: split_recommending_states(row["recommendation"], states)[:2]
+            for row in csv.DictReader(handle)
+        }
+    ours = {
+        rec.paragraph: (_typeset(rec.text), list(rec.recommending_states))
+        for rec in report.recommendations
+    }
+    assert ours.keys() == listed.keys() and len(ours) == 254
+    assert [p for p in ours if ours[p] != (_typeset(listed[p][0]), listed[p][1])] == []
+    assert {rec.position for rec in report.recommendations} == {Position.PENDING}
