@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 from conftest import fixture
@@ -457,3 +458,6 @@ def test_slovenia_2025_addendum_answers_all_254_as_it_counts_them() -> None:
     positions = [r.position for r in responses.values()]
     assert (positions.count(Position.SUPPORTED), positions.count(Position.NOTED)) == (217, 37)
     assert responses["140.209"].comment and responses["140.87"].comment
+    with fixture("svn2025_thematic_list.csv").open(encoding="utf-8") as handle:
+        listed = {row["paragraph"]: row["position"].lower() for row in csv.DictReader(handle)}
+    assert {ref: r.position.value for ref, r in responses.items()} == listed
