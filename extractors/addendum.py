@@ -117,18 +117,18 @@ HEADING_LIST = re.compile(
     re.IGNORECASE,
 )
 # "The recommendations 65.1 and 65.4 enjoy the support of Sri Lanka", "... did not enjoy ..."
+_ENJOY_SUPPORT = (
+    r"(?P<verb>(?:(?:do|does|did)\s+not\s+)?(?:enjoy|receive)|enjoy(?:s|ed)|received?"
+    r"|ha(?:ve|s)\s+received)\s+(?:the\s+|its\s+)?support"
+)
 SUPPORT_STATEMENT = re.compile(
-    rf"\brecommendations?\s+(?:No(?:s)?\.\s*)?{_REFS}\s+"
-    rf"(?P<verb>(?:(?:do|does|did)\s+not\s+)?(?:enjoy|receive)|enjoy(?:s|ed)|received?"
-    rf"|ha(?:ve|s)\s+received)\s+(?:the\s+|its\s+)?support\b",
-    re.IGNORECASE,
+    rf"\brecommendations?\s+(?:No(?:s)?\.\s*)?{_REFS}\s+{_ENJOY_SUPPORT}\b", re.IGNORECASE
 )
 # "The following recommendations enjoy the support of Slovenia: 122.120, 122.121", as a WG
 # report's own lead-in words it.
 SUPPORT_LIST = re.compile(
-    rf"\brecommendations?\s+(?:listed\s+below\s+)?"
-    rf"(?P<verb>(?:(?:do|does|did)\s+not\s+)?(?:enjoy|receive)|enjoy(?:s|ed)|received?"
-    rf"|ha(?:ve|s)\s+received)\s+(?:the\s+|its\s+)?support\s+of\s+[^:\d]{{1,80}}:\s*{_REFS}",
+    rf"\brecommendations?\s+(?:listed\s+below\s+)?{_ENJOY_SUPPORT}\s+of\s+[^:\d]{{1,80}}:\s*"
+    rf"{_REFS}",
     re.IGNORECASE,
 )
 _LIST_GOES_ON = re.compile(r"\d{2,3}\.\d{1,3}\b")
