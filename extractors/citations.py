@@ -48,6 +48,13 @@ PARAGRAPH_CUE = re.compile(r"\b(?:paras?\.|paragraphs?)\s*$", re.I)
 RECOMMENDATION_CUE = re.compile(
     r"\b(?:recom-?\s*mendations?|recs?\.|recs)(?:\s+(?:nos?\.|numbers?))?\s*$", re.I
 )
+# Numbers further on in a sentence whose cue came with earlier numbers: "Slovenia supported
+# recommendations 115.44 - 115.47 on hate speech and 115.62 - 115.64 on Roma".
+CUED_BEFORE = re.compile(
+    r"\b(?:recom-?\s*mendations?|recs?\.|recs)\s+\d{2,3}\.\d(?:[^.;:()]|(?<=\d)\.(?=\d)){0,80}"
+    r"(?:,|\band|\bas well as)\s*$",
+    re.I,
+)
 # The report named after the numbers: "recommendations 122.5 and 122.7 (A/HRC/43/15)",
 # "... 122.5 of A/HRC/43/15"
 # The report named in brackets a few words on, in the same sentence: "recommendations 115.62
@@ -441,7 +448,7 @@ def _kind(
     paragraph = PARAGRAPH_CUE.search(lead)
     if paragraph:
         return "citation" if _qualifier_is_wg_report(lead[: paragraph.start()]) else None
-    if RECOMMENDATION_CUE.search(lead):
+    if RECOMMENDATION_CUE.search(lead) or CUED_BEFORE.search(lead):
         return "citation"
     heads = {item.group("head") for item in items}
     return "citation" if len(items) > 1 and len(heads) == 1 else None

@@ -310,3 +310,17 @@ def test_report_named_after_the_numbers_and_recs_without_a_dot() -> None:
         (None, "115.46"),
         (None, "115.47"),
     ]
+
+
+def test_numbers_later_in_a_cued_sentence_are_cited_too() -> None:
+    # Written for this test, as NGO reports word it; the figures are not recommendations.
+    ngo = document(
+        [
+            body("1. Slovenia supported recommendations 115.44 -"),
+            body("115.47 on hate speech and 115.62 - 115.64 on Roma."),
+            body("5. In 2015, 115.3 thousand people lived below the poverty line, up 12.4% from"),
+            body("2014."),
+        ]
+    )
+    refs = [c.ref for c in find_citations(ngo)]
+    assert refs == ["115.44", "115.45", "115.46", "115.47", "115.62", "115.63", "115.64"]
