@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from extractors.metadata import UN_MASTHEAD
+
 __all__ = ["DOCUMENT_TYPES", "classify"]
 
 DOCUMENT_TYPES = (
@@ -47,9 +49,7 @@ _BY_SUFFIX = {"1": "national_report", "2": "un_compilation", "3": "stakeholder_s
 # What a UN document prints on its first page and a quoting NGO report or news story does not:
 # "General Assembly Distr.: General", the "GE.14-12727" job number.
 _UN_MASTHEAD = re.compile(
-    r"\bDistr\.?\s*:?\s*(?:GENERAL|LIMITED|RESTRICTED)\b|\bGeneral\s+Assembly\b"
-    r"|\bGE\.\s?\d\d-\d{4,}",
-    re.I,
+    rf"{UN_MASTHEAD.pattern}|\bGeneral\s+Assembly\b|\bGE\.\s?\d\d-\d{{4,}}", re.I
 )
 # Without a UN symbol: what marks an NGO's own report or a news story for sure, and the words
 # each uses about itself (counted when neither or both are marked).
