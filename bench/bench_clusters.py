@@ -58,6 +58,9 @@ def gold_items() -> tuple[list[ClusterItem], dict[str, tuple[str, str]]]:
                 state_under_review=row["state_under_review"],
                 cycle=3,
                 session=int(row["upr_wg_session"]),
+                recommending_states=tuple(
+                    name.strip() for name in row["recommending_states"].split(",")
+                ),
             )
             for row in csv.DictReader(handle)
             if row["cycle"] == "3"
@@ -247,6 +250,7 @@ def upr_info_items() -> list[ClusterItem]:
                 state_under_review=row["To"],
                 cycle=1 if int(row["Session"]) <= 12 else 2,
                 session=int(row["Session"]),
+                recommending_states=(row["From"],),
             )
             for number, row in enumerate(csv.DictReader(handle), start=1)
         ]

@@ -919,9 +919,21 @@ class Store:
                 f"FROM recommendations {where}",
                 params,
             ).fetchall()
+            authors: dict[str, list[str]] = defaultdict(list)
+            for rec_id, name in db.execute(
+                "SELECT recommendation_id, name FROM recommendation_states "
+                f"WHERE recommendation_id IN (SELECT id FROM recommendations {where})",
+                params,
+            ):
+                authors[rec_id].append(name)
             items = [
                 ClusterItem(
-                    r["id"], r["text"], r["state_under_review"] or "", r["cycle"], r["session"]
+                    r["id"],
+                    r["text"],
+                    r["state_under_review"] or "",
+                    r["cycle"],
+                    r["session"],
+                    tuple(authors[r["id"]]),
                 )
                 for r in rows
             ]

@@ -259,6 +259,37 @@ def test_scope_state_keeps_states_apart_and_flags_recurring() -> None:
     assert recurring.recurring and recurring.cycles == (2, 3)
 
 
+# Two asks Fiji made in one review (A/HRC/43/15 paras 122.145 and 122.66): the same words, two
+# commitments (a migration strategy, climate policy). The Slovenia gold keeps them apart.
+FIJI_MIGRATION = (
+    "Ensure that migrants, women, children and persons with disabilities are meaningfully engaged "
+    "in the drafting and implementation of the Government's strategy on migration (Fiji);"
+)
+FIJI_CLIMATE = (
+    "Ensure that women, children and persons with disabilities are meaningfully engaged in the "
+    "development of legislation, policies and programmes on climate change and disaster risk "
+    "reduction (Fiji);"
+)
+
+
+def _by(paragraph: str, text: str, author: str, cycle: int = 3) -> ClusterItem:
+    made = item(paragraph, text, cycle=cycle)
+    return ClusterItem(
+        made.id, made.text, made.state_under_review, made.cycle, made.session, (author,)
+    )
+
+
+def test_one_state_asking_twice_in_one_review_makes_two_commitments() -> None:
+    apart = cluster([_by("122.145", FIJI_MIGRATION, "Fiji"), _by("122.66", FIJI_CLIMATE, "Fiji")])
+    assert len(apart.clusters) == 2
+    # The State decides, not the words: by two States, or by Fiji in two cycles, they join.
+    two_states = [_by("122.145", FIJI_MIGRATION, "Fiji"), _by("122.66", FIJI_CLIMATE, "Peru")]
+    assert len(cluster(two_states).clusters) == 1
+    two_cycles = [_by("122.145", FIJI_MIGRATION, "Fiji"), _by("115.9", FIJI_CLIMATE, "Fiji", 2)]
+    [recurring] = cluster(two_cycles).clusters
+    assert recurring.recurring
+
+
 def test_scope_review_keeps_cycles_apart_and_all_joins_states() -> None:
     elsewhere = item("X.1", STATELESSNESS[1].text, state="Croatia")  # copy: another State
     items = [*STATELESSNESS, CYCLE2, elsewhere]

@@ -5,10 +5,12 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
+import pytest
 from conftest import fixture
 
-from pipeline.clusters import ClusterSettings
+from pipeline.clusters import ClusterItem, ClusterResult, ClusterSettings, cluster
 from pipeline.ingest import ingest_paths
 from pipeline.settings import LoaderSettings
 from pipeline.store import SCHEMA_VERSION, RecFilter, Store
@@ -201,3 +203,21 @@ def test_a_fresh_clustering_forgets_the_order_documents_arrived_in(tmp_path: Pat
         store.update_clusters(fresh=True)
         again = dict(store.db.execute("SELECT id, cluster_id FROM recommendations").fetchall())
     assert again == scratch
+
+
+def test_clustering_knows_who_made_each_recommendation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[ClusterItem] = []
+
+    def spy(items: list[ClusterItem], *args: Any, **kwargs: Any) -> ClusterResult:
+        seen.extend(items)
+        return cluster(items, *args, **kwargs)
+
+    monkeypatch.setattr("pipeline.store.cluster", spy)
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths([fixture("andorra2011_recs.pdf")], store, ONE_WORKER)
+        store.update_clusters(fresh=True)
+        printed = {rec["id"]: tuple(rec["recommending_states"]) for rec in store.recommendations()}
+    assert seen and {item.id: item.recommending_states for item in seen} == printed
+    assert all(item.recommending_states for item in seen)
