@@ -628,10 +628,10 @@ def cluster(
 def _same_author_pairs(node_items: Sequence[Sequence[ClusterItem]]) -> npt.NDArray[np.int64]:
     """Node pairs (codes i * size + j, i < j) holding asks of one review by one State.
 
-    Zero such pairs are in the Slovenia 2019 gold's 339 duplicate pairs, and in the UPR Info
-    export 265 clusters of one review held one State's different asks before this rule ("Continue
-    to fight HIV-AIDS ..." and "Continue to fight poverty with the support of the international
-    community", both Bangladesh's to Dominica).
+    None of the Slovenia 2019 gold's 339 duplicate pairs is such a pair. In the UPR Info export,
+    247 clusters of one review (scope "review") held two different asks of one State before this
+    rule ("Continue to fight HIV-AIDS with the support of the international community" and
+    "Continue to fight poverty ...", both Bangladesh's to Dominica).
     """
     by_author: dict[tuple[str, int, str], list[int]] = defaultdict(list)
     for node, group in enumerate(node_items):
