@@ -274,18 +274,30 @@ _STOPWORDS = frozenset(
 _SNOWBALL = snowballstemmer.stemmer("english")
 
 
+# Words a treaty's name may have or lack: "Convention on Protection of All Persons from Enforced
+# Disappearance" (as Iraq wrote it, A/HRC/28/15 115.14) is the Convention for the Protection ...
+_GLUE = frozenset({"a", "an", "for", "of", "on", "the", "to"})
+
+
 @dataclass(frozen=True, slots=True)
 class TreatyTable:
     """Treaty names and abbreviations, each mapped to one key ("iccpr", "opcat", "ced")."""
 
     aliases: Mapping[tuple[str, ...], str]
-    """Alias as words ("optional", "protocol", "to", "the", "cat") -> key ("opcat")."""
+    """Alias as words without glue words ("optional", "protocol", "cat") -> key ("opcat")."""
     keys: frozenset[str]
     by_first: Mapping[str, tuple[tuple[str, ...], ...]]
     """First word -> aliases starting with it, longest first (the longest match wins)."""
+    glued: Mapping[tuple[str, ...], frozenset[int]] = field(default_factory=dict)
+    """Alias -> positions of its words that glue words may precede ("protocol to the cat": 2)."""
 
     def replace(self, text: str) -> str:
-        """Text (already lower-cased, punctuation-free) with every treaty alias as its key."""
+        """Text (already lower-cased, punctuation-free) with every treaty alias as its key.
+
+        Where a name has glue words ("the", "for", "on", ...), any glue words, or none, may
+        stand: "convention on protection of all persons from enforced disappearance" is "ced".
+        Where it has none, none may: "... of women, the convention against torture" keeps CAT.
+        """
         words = text.split()
         # Up to three passes: "optional protocol to the international covenant on economic ..."
         # becomes "optional protocol to the icescr", then "opicescr".
@@ -295,11 +307,12 @@ class TreatyTable:
             at = 0
             while at < len(words):
                 for alias in self.by_first.get(words[at], ()):
-                    if tuple(words[at : at + len(alias)]) == alias:
+                    end = _match(words, at, alias, self.glued.get(alias, frozenset()))
+                    if end:
                         key = self.aliases[alias]
                         changed = changed or alias != (key,)
                         out.append(key)
-                        at += len(alias)
+                        at = end
                         break
                 else:
                     out.append(words[at])
@@ -308,6 +321,19 @@ class TreatyTable:
             if not changed:
                 break
         return " ".join(words)
+
+
+def _match(words: Sequence[str], at: int, alias: tuple[str, ...], glued: frozenset[int]) -> int:
+    """Where `alias` ends when it starts at words[at], else 0. Glue words may come before the
+    alias words at the positions in `glued`."""
+    matched = 0
+    while matched < len(alias) and at < len(words):
+        if words[at] == alias[matched]:
+            matched += 1
+        elif words[at] not in _GLUE or matched not in glued:
+            return 0
+        at += 1
+    return at if matched == len(alias) else 0
 
 
 def _words(text: str) -> str:
@@ -325,13 +351,22 @@ def load_treaties(path: Path | None = None) -> TreatyTable:
 @lru_cache(maxsize=8)
 def _load_treaties(path: Path) -> TreatyTable:
     aliases: dict[tuple[str, ...], str] = {}
+    glued: dict[tuple[str, ...], set[int]] = defaultdict(set)
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             key = _words(row["key"]).replace(" ", "")
             aliases[(key,)] = key
             for name in [row["name"], *row["aliases"].split("|")]:
-                if _words(name):
-                    aliases[tuple(_words(name).split())] = key
+                content: list[str] = []
+                gaps: set[int] = set()
+                for word in _words(name).split():
+                    if word not in _GLUE:
+                        content.append(word)
+                    elif content:
+                        gaps.add(len(content))
+                if content:
+                    aliases[tuple(content)] = key
+                    glued[tuple(content)] |= gaps
     by_first: dict[str, list[tuple[str, ...]]] = defaultdict(list)
     for alias in sorted(aliases, key=lambda alias: (-len(alias), alias)):
         by_first[alias[0]].append(alias)
@@ -339,6 +374,7 @@ def _load_treaties(path: Path) -> TreatyTable:
         aliases=aliases,
         keys=frozenset(aliases.values()),
         by_first={first: tuple(group) for first, group in by_first.items()},
+        glued={alias: frozenset(gaps) for alias, gaps in glued.items()},
     )
 
 
@@ -353,10 +389,12 @@ def strip_states(text: str) -> str:
 
     def drop(match: re.Match[str]) -> str:
         # Only the closing run of State lists goes: "(No. 29) (United Kingdom ...)" keeps (No. 29).
-        groups = _GROUP.findall(match.group(1))
+        run = match.group(1)
+        groups = _GROUP.findall(run)
         while groups and _is_state_list(groups[-1]):
             groups.pop()
-        return " ".join(groups)
+        # What stays keeps the space printed before it: "1930 (No. 29)", not "1930(No. 29)".
+        return run[: len(run) - len(run.lstrip())] + " ".join(groups) if groups else ""
 
     return _STATE_GROUPS.sub(drop, text).strip().rstrip(";.").strip()
 
