@@ -90,15 +90,47 @@ def _locked(config: Config) -> Iterator[None]:
         sys.exit(EXIT_SOME_FAILED)
 
 
-def _open(index: Path | None, create: bool = False) -> Store:
-    """The index (created when `create`), or exit 2 with one line when it is missing or bad."""
+@contextmanager
+def _writing(target: Path | None) -> Iterator[None]:
+    """Exit 2 with one line when an output file or folder cannot be written."""
+    try:
+        yield
+    except OSError as error:
+        where = escape(str(error.filename or target))
+        err.print(f"[red]error[/] cannot write {where}: {error.strerror or error}")
+        sys.exit(EXIT_USAGE)
+
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _existing(index: Path | None) -> Path:
+    """The index path, or exit 2 with one line when there is no index there or the file is not
+    a database (before anything is written beside it, such as the lock)."""
     path = index or default_index_path()
-    if not create and not path.exists():
+    if not path.exists():
         err.print(
             f"[red]error[/] no index at {escape(str(path))}: run `uprdex ingest PATH...` "
             "first, or pass --index FILE"
         )
         sys.exit(EXIT_USAGE)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(_SQLITE_MAGIC))
+    except OSError as error:
+        err.print(f"[red]error[/] {escape(str(path))}: cannot read the index ({error.strerror})")
+        sys.exit(EXIT_USAGE)
+    if head and head != _SQLITE_MAGIC:
+        err.print(f"[red]error[/] {escape(str(path))}: not an uprdex index (not a database)")
+        sys.exit(EXIT_USAGE)
+    return path
+
+
+def _open(index: Path | None, create: bool = False) -> Store:
+    """The index (created when `create`), or exit 2 with one line when it is missing or bad."""
+    path = index or default_index_path()
+    if not create:
+        _existing(path)
     try:
         return Store(path)
     except BadIndexError as error:
@@ -245,7 +277,9 @@ def import_(kind: str, file: Path, index: Path | None) -> None:
 @_index_option
 @_filters
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a table.")
-@click.option("--limit", type=int, default=0, help="Show at most N rows (0: all).")
+@click.option(
+    "--limit", type=click.IntRange(min=0), default=0, help="Show at most N rows (0: all)."
+)
 def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
     """List recommendations, filtered by State, cycle, response or words."""
     with _open(index) as store:
@@ -255,12 +289,13 @@ def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
     if as_json:
         write_export(rows, "jsonl", "recommendations", sys.stdout)
         return
-    table = Table("id", "recommending States", "response", "text", show_lines=False)
+    table = Table("id", "recommending States", "response", "cluster", "text", show_lines=False)
     for row in rows:
         table.add_row(
             escape(row["id"]),
             escape(", ".join(row["recommending_states"])),
             row["response"],
+            row["cluster_id"] or "",
             escape(row["text"]),
         )
     out.print(table)
@@ -300,7 +335,8 @@ def export(what: str, fmt: str, out_path: Path | None, index: Path | None, **opt
         raise click.UsageError("xlsx needs --out FILE")
     with _open(index) as store:
         rows = records(store, what, _rec_filter(options))
-    write_export(rows, fmt, what, out_path or sys.stdout)
+    with _writing(out_path):
+        write_export(rows, fmt, what, out_path or sys.stdout)
     if out_path:
         err.print(f"wrote {len(rows)} {what} to {out_path}")
 
@@ -309,7 +345,7 @@ def export(what: str, fmt: str, out_path: Path | None, index: Path | None, **opt
 @click.argument("words")
 @_index_option
 @_state_filters
-@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead.")
 def search(words: str, index: Path | None, limit: int, as_json: bool, **options: Any) -> None:
     """Search recommendation texts and the evidence about them, best matches first.
@@ -422,25 +458,31 @@ _CLUSTER_DEFAULTS = ClusterSettings()
     type=click.Choice(["review", "state", "all"]),
     default=None,
     help="Which recommendations may share a cluster: one review, one State under "
-    "review across its cycles (default), or all States.",
+    "review across its cycles (the default), or all States. Like every setting here it is "
+    "remembered: left out, the last one given applies.",
 )
 @click.option(
     "--threshold",
     type=float,
     default=None,
-    help="Lowest average similarity (0-100) for two groups to merge (default "
+    help="Lowest average similarity (0-100) for two groups to merge (the default "
     f"{_CLUSTER_DEFAULTS.threshold:g}).",
 )
 @click.option(
-    "--scorer", default=None, help=f"rapidfuzz scorer (default {_CLUSTER_DEFAULTS.scorer})."
+    "--scorer", default=None, help=f"rapidfuzz scorer (the default {_CLUSTER_DEFAULTS.scorer})."
 )
 @click.option(
     "--semantic-weight",
     type=float,
     default=None,
     help="Share of meaning (the similarity model's cosine) in the similarity, 0-1; the rest "
-    f"is the rapidfuzz word score (default {_CLUSTER_DEFAULTS.semantic_weight:g}; 0 matches on "
-    "words only).",
+    f"is the rapidfuzz word score (the default {_CLUSTER_DEFAULTS.semantic_weight:g}; 0 matches "
+    "on words only).",
+)
+@click.option(
+    "--defaults",
+    is_flag=True,
+    help="Forget the remembered settings: the defaults, with only the options given here.",
 )
 @_index_option
 def cluster_(
@@ -448,17 +490,19 @@ def cluster_(
     threshold: float | None,
     scorer: str | None,
     semantic_weight: float | None,
+    defaults: bool,
     index: Path | None,
 ) -> None:
     """(Re)compute duplicate-recommendation clusters from scratch with these settings.
 
     The same recommendations give the same clusters and ids, whatever the order their
     documents arrived in. Later ingests update the clusters incrementally with these
-    settings (remembered): existing clusters keep their ids and new recommendations join
-    them, so run this again for the clusters the whole index gives.
+    settings (remembered, until `--defaults`): existing clusters keep their ids and new
+    recommendations join them, so run this again for the clusters the whole index gives.
     """
+    _existing(index)
     with _locked(_workspace(None, index)), _open(index) as store:
-        current = store.cluster_settings()
+        current = ClusterSettings() if defaults else store.cluster_settings()
         try:
             settings = replace(
                 current,
@@ -487,13 +531,14 @@ def cluster_(
 @main.command("clusters")
 @_index_option
 @_filters
-@click.option("--min-size", type=int, default=2, show_default=True)
-@click.option("--limit", type=int, default=20, show_default=True, help="0: all.")
+@click.option("--min-size", type=click.IntRange(min=1), default=2, show_default=True)
+@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True, help="0: all.")
 def clusters_(index: Path | None, min_size: int, limit: int, **options: Any) -> None:
     """List duplicate clusters, largest first, with members, States and responses."""
     with _open(index) as store:
         found = store.clusters(_rec_filter(options), min_size=min_size)
-    for group in found[:limit] if limit else found:
+    shown = found[:limit] if limit else found
+    for group in shown:
         flag = " \\[asked again in a later cycle]" if group["recurring"] else ""
         out.print(
             f"[bold]{group['cluster_id']}[/] ({group['size']}){flag}: "
@@ -502,7 +547,8 @@ def clusters_(index: Path | None, min_size: int, limit: int, **options: Any) -> 
         for rec in group["members"]:
             states = ", ".join(rec["recommending_states"])
             out.print(f"  {rec['id']:24} {rec['response']:9} {escape(states)}")
-    out.print(f"{len(found)} clusters of {min_size} or more")
+    listed = f"{len(shown)} of {len(found)}" if len(shown) < len(found) else f"{len(found)}"
+    out.print(f"{listed} clusters of {min_size} or more")
 
 
 @main.command()
@@ -533,7 +579,8 @@ def report(state_under_review: str | None, out_dir: Path | None, index: Path | N
                     "index: no report written (`uprdex recs` lists what the index holds)"
                 )
                 sys.exit(EXIT_SOME_FAILED)
-        page = write_report(store, out_dir or config.reports / "html", state_under_review)
+        with _writing(out_dir):
+            page = write_report(store, out_dir or config.reports / "html", state_under_review)
     out.print(f"report: {page}")
 
 
@@ -558,7 +605,8 @@ def train_themes(csv_file: Path, out_dir: Path | None, seed: int) -> None:
     from pipeline.train_themes import TrainError, train
 
     try:
-        result = train(csv_file, out_dir or DEFAULT_MODEL_DIR, seed=seed)
+        with _writing(out_dir):
+            result = train(csv_file, out_dir or DEFAULT_MODEL_DIR, seed=seed)
     except TrainError as error:
         err.print(f"[red]error[/] {escape(str(error))}")
         sys.exit(EXIT_SOME_FAILED)
@@ -592,7 +640,8 @@ def train_similarity(csv_file: Path, out_dir: Path | None, seed: int) -> None:
     from pipeline.train_semantic import TrainSemanticError, train
 
     try:
-        result = train(csv_file, out_dir or DEFAULT_MODEL_DIR, seed=seed)
+        with _writing(out_dir):
+            result = train(csv_file, out_dir or DEFAULT_MODEL_DIR, seed=seed)
     except TrainSemanticError as error:
         err.print(f"[red]error[/] {escape(str(error))}")
         sys.exit(EXIT_SOME_FAILED)

@@ -46,6 +46,7 @@ import numpy.typing as npt
 import snowballstemmer
 from rapidfuzz import fuzz, process
 
+from extractors.states import load_states
 from pipeline.semantic import SemanticModel
 from pipeline.settings import DATA_DIR
 
@@ -223,7 +224,7 @@ _FILLER = (
 _WEAK_OPENER = re.compile(
     rf"^(?:{_WEAK_VERB} (?:{_FILLER} )*?(?:efforts?|measures|steps|actions?|work(?:ing)?|"
     r"possibility|process) (?:(?:aimed )?at|to|in|towards?|for|on|with|of) |"
-    r"(?:continue|consider|further)(?: (?:to|the possibility of|with))? )"
+    r"(?:continue|consider|further|proceed)(?: (?:to|the possibility of|with))? )"
 )
 _RATIFY = re.compile(
     r"\b(?:sign and ratify|signing and ratifying|ratification of|ratifying|ratified|"
@@ -399,6 +400,42 @@ def strip_states(text: str) -> str:
     return _STATE_GROUPS.sub(drop, text).strip().rstrip(";.").strip()
 
 
+# Late cycle-1 reports give each State's verb for one object: "Sign (Iraq)/sign and ratify
+# (Spain)/accede to (Czech Republic) the Optional Protocol to the Convention against Torture"
+# (A/HRC/15/16). The last verb, with the object, is the ask.
+_SLASHED = re.compile(r"^.*\((?:[^()]|\([^()]*\))*\)\s*/\s*")
+_DEPTH0_COMMA = re.compile(r",\s*(?![^()]*\))")
+_RATIFYING = re.compile(r"\b(?:ratif|accede|accession|sign\b|party\b)", re.IGNORECASE)
+
+
+def _last_alternative(clause: str) -> str:
+    """The last State's verb and the object. A ratification asked before ("Consider ratifying
+    (Mauritius)/ratify (Argentina) as soon as possible (France)/in the near future (United
+    Kingdom) the OP-CAT", A/HRC/13/10) stays the ask: "ratify in the near future the OP-CAT"."""
+    match = _SLASHED.match(clause)
+    if match is None:
+        return clause
+    rest = clause[match.end() :]
+    if _RATIFYING.search(match.group(0)) and not _RATIFYING.search(rest):
+        return "ratify " + rest
+    return rest
+
+
+def _drop_inline_states(clause: str) -> str:
+    """The clause without State lists inside it: "ratify the CRPD (Brazil, Algeria) and the
+    Optional Protocol thereto" loses "(Brazil, Algeria)"; "(No. 189)" and "(CEDAW)" stay."""
+
+    def drop(match: re.Match[str]) -> str:
+        group = match.group(0)
+        if not _is_state_list(group):
+            return group
+        states = load_states()
+        names = _DEPTH0_COMMA.split(group[1:-1])
+        return " " if all(states.resolve(name.strip()) for name in names) else group
+
+    return _GROUP.sub(drop, clause)
+
+
 def _strip_openers(clause: str) -> str:
     while True:
         stripped = _WEAK_OPENER.sub("", clause, count=1)
@@ -422,6 +459,7 @@ def normalize(text: str, treaties: TreatyTable | None = None) -> str:
     table = treaties or load_treaties()
     clauses: list[str] = []
     for clause in strip_states(text).split(";"):
+        clause = _drop_inline_states(_last_alternative(clause))
         words = _strip_openers(table.replace(_RATIFY.sub("ratify", _words(clause))))
         kept = [
             word if word in table.keys else _stem(word)
@@ -618,7 +656,7 @@ def cluster(
         node_items[node_of[key]].append(item)
 
     similarity = _Similarity(texts, treaties, settings)
-    pairs = _candidates(texts, blocks, settings)
+    pairs = _candidates(texts, blocks, settings, treaties)
     scores = similarity.pairs(pairs, settings.min_pair)
     apart = _same_author_pairs(node_items)
     if len(pairs) and len(apart):
@@ -687,7 +725,7 @@ def _same_author_pairs(node_items: Sequence[Sequence[ClusterItem]]) -> npt.NDArr
 
 
 def _candidates(
-    texts: Sequence[str], blocks: Sequence[object], settings: ClusterSettings
+    texts: Sequence[str], blocks: Sequence[object], settings: ClusterSettings, treaties: TreatyTable
 ) -> npt.NDArray[np.int64]:
     """Node pairs (i < j) to score: every pair of a small scope, blocking's pairs in a large one.
 
@@ -695,7 +733,9 @@ def _candidates(
     texts that share no rare word cannot score high on words alone.
     """
     if settings.semantic_weight == 0:
-        return _candidate_pairs(texts, blocks, settings.max_df)
+        return _with_treaty_pairs(
+            _candidate_pairs(texts, blocks, settings.max_df), texts, blocks, treaties
+        )
     by_block: dict[object, list[int]] = defaultdict(list)
     for node, block in enumerate(blocks):
         by_block[block].append(node)
@@ -709,13 +749,40 @@ def _candidates(
         else:
             large.extend(nodes)
     if large:
-        local = _candidate_pairs(
-            [texts[n] for n in large], [blocks[n] for n in large], settings.max_df
+        large_texts, large_blocks = [texts[n] for n in large], [blocks[n] for n in large]
+        local = _with_treaty_pairs(
+            _candidate_pairs(large_texts, large_blocks, settings.max_df),
+            large_texts,
+            large_blocks,
+            treaties,
         )
         chunks.append(np.array(large, dtype=np.int64)[local])
     if not chunks:
         return np.empty((0, 2), dtype=np.int64)
     return np.concatenate(chunks)
+
+
+def _with_treaty_pairs(
+    pairs: npt.NDArray[np.int64],
+    texts: Sequence[str],
+    blocks: Sequence[object],
+    treaties: TreatyTable,
+) -> npt.NDArray[np.int64]:
+    """`pairs` and every pair of one block whose asks open by ratifying the same treaty.
+
+    Across all States "ratify the CED" is too common a word to propose pairs (`max_df`), yet
+    an ask left uncompared with a member can never join that treaty's cluster.
+    """
+    by_treaty: dict[tuple[object, str], list[int]] = defaultdict(list)
+    for node, (text, block) in enumerate(zip(texts, blocks, strict=True)):
+        opened = _ratified(text, treaties)
+        if opened is not None:
+            by_treaty[(block, opened[0][0])].append(node)
+    size = len(texts)
+    chunks = [pairs[:, 0] * size + pairs[:, 1]]
+    chunks.extend(_pairs_within(nodes, size) for nodes in by_treaty.values() if len(nodes) > 1)
+    codes = np.unique(np.concatenate(chunks))
+    return np.stack([codes // size, codes % size], axis=1)
 
 
 _COSINE_CHUNK = 50_000

@@ -204,21 +204,39 @@ def flatten(record: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
-def _write_jsonl(rows: list[dict[str, Any]], out: TextIO) -> None:
+def _write_jsonl(rows: list[dict[str, Any]], out: TextIO, kind: str) -> None:
     for row in rows:
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def _write_json(rows: list[dict[str, Any]], out: TextIO) -> None:
+def _write_json(rows: list[dict[str, Any]], out: TextIO, kind: str) -> None:
     json.dump(rows, out, ensure_ascii=False, indent=1)
     out.write("\n")
 
 
-def _write_csv(rows: list[dict[str, Any]], out: TextIO) -> None:
+EMPTY_HEADERS: dict[str, tuple[str, ...]] = {
+    kind: tuple(columns.split())
+    for kind, columns in {
+        "recommendations": "id document_symbol paragraph state_under_review cycle session year "
+        "text recommending_states recommending_state_codes response response_source themes "
+        "cluster_id source_sha256 source_page as_printed response_detail response_conflict "
+        "state_pairs origin imported theme_hits warnings",
+        "evidence": "recommendation_id document_sha256 document_path document_symbol "
+        "document_type document_type_detail page footnote kind as_printed context score "
+        "corrected state_comment",
+        "clusters": "cluster_id members canonical_text states size recurring cycles "
+        "states_under_review responses",
+        "documents": "sha256 path type symbol state_under_review cycle pages status error "
+        "session year warnings type_detail",
+    }.items()
+}
+"""CSV and XLSX columns of an export with no rows (a table with rows takes its own columns;
+tests/test_exports.py checks both agree)."""
+
+
+def _write_csv(rows: list[dict[str, Any]], out: TextIO, kind: str) -> None:
     flat = [flatten(row) for row in rows]
-    if not flat:
-        return
-    writer = csv.DictWriter(out, fieldnames=list(flat[0]))
+    writer = csv.DictWriter(out, fieldnames=list(flat[0]) if flat else list(EMPTY_HEADERS[kind]))
     writer.writeheader()
     # true/false as JSON writes them, not Python's True/False.
     writer.writerows(
@@ -230,7 +248,7 @@ def _write_csv(rows: list[dict[str, Any]], out: TextIO) -> None:
     )
 
 
-_TEXT_WRITERS: dict[str, Callable[[list[dict[str, Any]], TextIO], None]] = {
+_TEXT_WRITERS: dict[str, Callable[[list[dict[str, Any]], TextIO, str], None]] = {
     "jsonl": _write_jsonl,
     "json": _write_json,
     "csv": _write_csv,
@@ -254,11 +272,11 @@ def write_export(rows: list[dict[str, Any]], fmt: str, kind: str, out: Path | Te
     if isinstance(out, Path):
         encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
         buffer = io.StringIO()
-        writer(rows, buffer)
+        writer(rows, buffer, kind)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(buffer.getvalue(), encoding=encoding, newline="")
     else:
-        writer(rows, out)
+        writer(rows, out, kind)
 
 
 def _write_xlsx(rows: list[dict[str, Any]], kind: str, out: Path) -> None:
@@ -269,7 +287,7 @@ def _write_xlsx(rows: list[dict[str, Any]], kind: str, out: Path) -> None:
     sheet = workbook.active
     sheet.title = kind
     flat = [flatten(row) for row in rows]
-    header = list(flat[0]) if flat else []
+    header = list(flat[0]) if flat else list(EMPTY_HEADERS[kind])
     sheet.append(header)
     for row in flat:
         sheet.append([row[key] for key in header])

@@ -728,10 +728,7 @@ class Store:
         """Recommendations matching the filter, in report and paragraph order."""
         sql, params = _filter_sql(where or RecFilter())
         rows = self.db.execute(
-            f"SELECT r.* FROM recommendations r {sql} "
-            "ORDER BY r.state_under_review, r.cycle, r.document_symbol, "
-            "CAST(substr(r.paragraph, 1, instr(r.paragraph, '.') - 1) AS INTEGER), "
-            "CAST(substr(r.paragraph, instr(r.paragraph, '.') + 1) AS INTEGER)",
+            f"SELECT r.* FROM recommendations r {sql} ORDER BY {_REPORT_ORDER}",
             params,
         ).fetchall()
         return self._with_states(rows)
@@ -1012,7 +1009,7 @@ class Store:
         sql, params = _filter_sql(where or RecFilter())
         members = self.db.execute(
             f"SELECT r.id, r.cluster_id, r.state_under_review, r.response FROM recommendations r "
-            f"{sql} {'AND' if sql else 'WHERE'} r.cluster_id IS NOT NULL ORDER BY r.rowid",
+            f"{sql} {'AND' if sql else 'WHERE'} r.cluster_id IS NOT NULL ORDER BY {_REPORT_ORDER}",
             params,
         ).fetchall()
         names = self._by_recommendation(
@@ -1052,6 +1049,15 @@ class Store:
                 "SELECT count(DISTINCT state_under_review) FROM recommendations"
             ).fetchone()[0],
         }
+
+
+_REPORT_ORDER = (
+    "r.state_under_review, r.cycle, r.document_symbol, "
+    "CAST(substr(r.paragraph, 1, instr(r.paragraph, '.') - 1) AS INTEGER), "
+    "CAST(substr(r.paragraph, instr(r.paragraph, '.') + 1) AS INTEGER), r.id"
+)
+"""Recommendations in report and paragraph order (115.9 before 115.10), whatever the order their
+documents were ingested in."""
 
 
 def _statements(script: str) -> Iterator[str]:

@@ -40,7 +40,8 @@ CONFIG: dict[str, Any] = {
     "ngram_range": [1, 2],
 }
 """revision: the training procedure, in the model version (2: each distinct text counted once;
-3: Snowball stems; 4: treaty names whatever their glue words)."""
+3: Snowball stems; 4: treaty names whatever their glue words, "proceed with" as an opener,
+State lists inside a text dropped)."""
 
 
 class TrainSemanticError(UprdexError, ValueError):

@@ -287,6 +287,52 @@ def test_read_commands_need_an_existing_index(tmp_path: Path) -> None:
     assert "not an uprdex index" in bad.output and "Traceback" not in bad.output
 
 
+def test_a_command_refused_for_its_index_leaves_nothing_behind(tmp_path: Path) -> None:
+    runner = CliRunner()
+    missing = tmp_path / "nodir" / "x.sqlite"
+    result = runner.invoke(main, ["cluster", "--index", str(missing)])
+    assert result.exit_code == 2 and f"no index at {missing}" in result.output
+    assert not missing.parent.exists()
+    notes = tmp_path / "notes.md"
+    notes.write_text("# not a database\n")
+    result = runner.invoke(main, ["cluster", "--index", str(notes)])
+    assert result.exit_code == 2 and "not an uprdex index" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.md"]
+
+
+def test_an_output_that_cannot_be_written_is_one_line(index: Path, tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    for command in (
+        ["export", "--what", "clusters", "--format", "csv", "--out", str(blocked / "x.csv")],
+        ["report", "--out", str(blocked / "html")],
+    ):
+        result = CliRunner().invoke(main, [*command, "--index", str(index)])
+        assert result.exit_code == 2, result.output
+        assert f"cannot write {blocked}" in result.output
+        assert "Traceback" not in result.output and len(result.output.splitlines()) == 1
+
+
+def test_cluster_listing_limits_say_what_they_hide(index: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["cluster", "--index", str(index)]).exit_code == 0
+    listed = runner.invoke(main, ["clusters", "--index", str(index), "--limit", "1"])
+    assert listed.exit_code == 0
+    assert listed.output.splitlines()[-1].startswith("1 of ")
+    for bad in (["--limit", "-1"], ["--min-size", "0"]):
+        assert runner.invoke(main, ["clusters", *bad, "--index", str(index)]).exit_code == 2
+
+
+def test_cluster_settings_are_remembered_until_defaults(index: Path) -> None:
+    runner = CliRunner()
+    chosen = runner.invoke(main, ["cluster", "--threshold", "70", "--index", str(index)])
+    assert ">= 70)" in chosen.output
+    assert ">= 70)" in runner.invoke(main, ["cluster", "--index", str(index)]).output
+    again = runner.invoke(main, ["cluster", "--defaults", "--index", str(index)])
+    assert again.exit_code == 0 and ">= 55)" in again.output
+    assert ">= 55)" in runner.invoke(main, ["cluster", "--index", str(index)]).output
+
+
 def test_bad_worker_count_is_a_usage_error(tmp_path: Path) -> None:
     index = tmp_path / "index.sqlite"
     result = CliRunner().invoke(

@@ -183,6 +183,24 @@ def test_treaty_names_match_whatever_their_glue_words() -> None:
     assert normalize(listed).endswith("women cat")
 
 
+def test_each_states_verb_for_one_object_is_one_ask() -> None:
+    # Late cycle-1 reports: A/HRC/13/17 99.2 and A/HRC/15/9 (a State list inside the text).
+    slashed = (
+        "Consider signing and/or ratifying (Argentina)/ratify (Switzerland) the Rome Statute of "
+        "the International Criminal Court;"
+    )
+    assert normalize(slashed) == normalize("Ratify the Rome Statute (Chile);") == "ratifi rome"
+    inline = (
+        "Consider expediting (Brazil)/finalize the ratification of (Algeria)/ratify the "
+        "Convention on the Rights of Persons with Disabilities (Brazil, Algeria) and the Optional "
+        "Protocol thereto (Argentina, Iran (Islamic Republic of));"
+    )
+    assert normalize(inline) == "ratifi crpd option protocol thereto"
+    assert normalize("Adopt measures (including legislation) to combat trafficking") == (
+        "adopt measur legisl combat traffick"
+    )
+
+
 def test_ilo_convention_number_is_not_a_state_list() -> None:
     text = (
         "Consider the ratification of the ILO Domestic Workers Convention, 2011 (No. 189) "
@@ -316,6 +334,32 @@ def test_scope_review_keeps_cycles_apart_and_all_joins_states() -> None:
     assert review.assignment[CYCLE2.id] != review.assignment[STATELESSNESS[0].id]
     every = cluster(items, ClusterSettings(scope="all"))
     assert len({every.assignment[i.id] for i in items}) == 1
+
+
+def test_across_all_states_every_ask_to_ratify_one_treaty_is_compared() -> None:
+    # With blocking (scope "all" past `dense_limit`), "ced", in more than `max_df` texts,
+    # proposes no pair by itself: the asks that add a word each were never compared. UPR Info
+    # rows (France to North Macedonia, session 5; Moldova to Austria, 10; Japan to Belgium, 11)
+    # and A/HRC/28/15 115.15 (Uruguay to Slovenia, 20).
+    asks = [
+        ("North Macedonia", 5, "Ratify CED as soon as possible."),
+        ("Austria", 10, "Ratify CED at the earliest"),
+        (
+            "Belgium",
+            11,
+            "Become a party to the International Convention for the Protection of All Persons "
+            "from Enforced Disappearance at an early stage",
+        ),
+        (
+            "Slovenia",
+            20,
+            "Ratify the Convention for the Protection of All Persons from Enforced Disappearance "
+            "(Uruguay);",
+        ),
+    ]
+    items = [ClusterItem(f"{state}#1", text, state, 1, session) for state, session, text in asks]
+    settings = ClusterSettings(scope="all", max_df=2, dense_limit=1)
+    assert len(cluster(items, settings).clusters) == 1
 
 
 def test_canonical_text_is_a_member_without_state_list() -> None:

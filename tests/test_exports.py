@@ -96,3 +96,27 @@ def test_a_recommendation_known_only_from_upr_info_has_its_issues_as_themes(
     icrmw = next(rec for rec in recs if rec["text"] == "Ratify ICRMW")
     assert icrmw["origin"] == "upr-info"
     assert icrmw["themes"] == ["International instruments", "Labour", "Migrants"]
+
+
+def test_an_empty_export_has_the_columns_of_a_full_one(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from pipeline.exports import EMPTY_HEADERS, write_export
+
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths(
+            [fixture("svn2014_addendum.pdf"), fixture("slovenia2014_recs.pdf")],
+            store,
+            LoaderSettings(workers=1),
+        )
+        ingest_paths([fixture("cit_svn2014_stakeholders.pdf")], store, LoaderSettings(workers=1))
+        store.update_clusters()
+        for kind, columns in EMPTY_HEADERS.items():
+            rows = records(store, kind)
+            assert rows, kind
+            full, empty = io.StringIO(), io.StringIO()
+            write_export(rows, "csv", kind, full)
+            write_export([], "csv", kind, empty)
+            assert next(csv.reader(io.StringIO(full.getvalue()))) == list(columns), kind
+            assert empty.getvalue().strip() == ",".join(columns)

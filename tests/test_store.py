@@ -221,3 +221,22 @@ def test_clustering_knows_who_made_each_recommendation(
         printed = {rec["id"]: tuple(rec["recommending_states"]) for rec in store.recommendations()}
     assert seen and {item.id: item.recommending_states for item in seen} == printed
     assert all(item.recommending_states for item in seen)
+
+
+def test_cluster_members_are_listed_in_report_order_whatever_the_ingest_order(
+    tmp_path: Path,
+) -> None:
+    listed = []
+    for order in (("slovenia2010", "slovenia2014"), ("slovenia2014", "slovenia2010")):
+        with Store(tmp_path / f"{order[0]}.sqlite") as store:
+            for name in order:
+                ingest_paths([fixture(f"{name}_recs.pdf")], store, ONE_WORKER)
+            store.update_clusters(fresh=True)
+            clusters = store.clusters(min_size=2)
+        listed.append([[member["id"] for member in c["members"]] for c in clusters])
+    assert listed[0] == listed[1]
+    # The 2010 review (A/HRC/14/15) comes before the 2014 one (A/HRC/28/15) in its clusters.
+    assert any(
+        members[0].startswith("A/HRC/14/") and members[-1].startswith("A/HRC/28/")
+        for members in listed[1]
+    )
