@@ -329,8 +329,8 @@ def test_cluster_settings_are_remembered_until_defaults(index: Path) -> None:
     assert ">= 70)" in chosen.output
     assert ">= 70)" in runner.invoke(main, ["cluster", "--index", str(index)]).output
     again = runner.invoke(main, ["cluster", "--defaults", "--index", str(index)])
-    assert again.exit_code == 0 and ">= 55)" in again.output
-    assert ">= 55)" in runner.invoke(main, ["cluster", "--index", str(index)]).output
+    assert again.exit_code == 0 and ">= 57.5)" in again.output
+    assert ">= 57.5)" in runner.invoke(main, ["cluster", "--index", str(index)]).output
 
 
 def test_bad_worker_count_is_a_usage_error(tmp_path: Path) -> None:
