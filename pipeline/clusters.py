@@ -413,7 +413,7 @@ def _last_alternative(clause: str) -> str:
     """The last State's verb and the object. A ratification asked before ("Consider ratifying
     (Mauritius)/ratify (Argentina) as soon as possible (France)/in the near future (United
     Kingdom) the OP-CAT", A/HRC/13/10) stays the ask: "ratify in the near future the OP-CAT"."""
-    match = _SLASHED.match(clause)
+    match = _SLASHED.match(clause) if "/" in clause else None
     if match is None:
         return clause
     rest = clause[match.end() :]
