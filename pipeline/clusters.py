@@ -34,7 +34,7 @@ import heapq
 import itertools
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -551,17 +551,31 @@ def _cluster_id(member_ids: Iterable[str]) -> str:
     return "c-" + hashlib.sha1(first.encode("utf-8")).hexdigest()[:12]
 
 
+_COMPLETE_LIMIT = 2_000
+"""Most pairs scored at once to complete one link (blocking's large scopes)."""
+
+
 class _Linkage:
     """Average linkage over a sparse graph whose edges are the pairs scoring >= floor.
 
     Every cluster pair kept in `links` is complete (all cross pairs are edges), so a merge never
-    puts two items that score below the floor together: no chaining.
+    puts two items that score below the floor together: no chaining. Where blocking left pairs
+    uncompared (`complete` given), a merge scores the pairs a promising link lacks (its average
+    so far reaches the threshold) instead of dropping it: "Ratify the CED" reaches the CED
+    cluster even though blocking compared it with only some members.
     """
 
-    def __init__(self, size: int) -> None:
+    def __init__(
+        self,
+        size: int,
+        threshold: float,
+        complete: Callable[[npt.NDArray[np.int64]], npt.NDArray[np.float32]] | None = None,
+    ) -> None:
         self.members: dict[int, list[int]] = {i: [i] for i in range(size)}
         self.seed: dict[int, str | None] = dict.fromkeys(range(size))
         self.links: dict[int, dict[int, tuple[float, int]]] = {i: {} for i in range(size)}
+        self.threshold = threshold
+        self.complete = complete
 
     def add_edge(self, a: int, b: int, score: float) -> None:
         self.links[a][b] = (score, 1)
@@ -570,11 +584,13 @@ class _Linkage:
     def merge(self, a: int, b: int) -> int:
         """Merge clusters a and b into the one with the smaller id; keep complete links only."""
         keep, gone = min(a, b), max(a, b)
+        sides = {keep: list(self.members[keep]), gone: self.members[gone]}
         self.members[keep].extend(self.members.pop(gone))
         self.seed[keep] = self.seed[keep] or self.seed[gone]
         del self.seed[gone]
         left, right = self.links.pop(keep), self.links.pop(gone)
         merged: dict[int, tuple[float, int]] = {}
+        lacking: list[tuple[int, list[int], tuple[float, int]]] = []
         for other in left.keys() | right.keys():
             if other in (keep, gone):
                 continue
@@ -583,15 +599,49 @@ class _Linkage:
             if other in left and other in right:
                 (s1, c1), (s2, c2) = left[other], right[other]
                 merged[other] = (s1 + s2, c1 + c2)
-                self.links[other][keep] = merged[other]
+            elif self.complete is not None:
+                total, count = left.get(other) or right[other]
+                missing = sides[gone] if other in left else sides[keep]
+                if (
+                    total / count >= self.threshold
+                    and len(missing) * len(self.members[other]) <= _COMPLETE_LIMIT
+                ):
+                    lacking.append((other, missing, (total, count)))
+        merged.update(self._completed(lacking))
+        for other, link in merged.items():
+            self.links[other][keep] = link
         self.links[keep] = merged
         return keep
+
+    def _completed(
+        self, lacking: list[tuple[int, list[int], tuple[float, int]]]
+    ) -> dict[int, tuple[float, int]]:
+        """The links in `lacking` whose unscored pairs all reach the floor, with those scores."""
+        if not lacking or self.complete is None:
+            return {}
+        pairs = [
+            (min(x, y), max(x, y))
+            for other, missing, _ in lacking
+            for x in self.members[other]
+            for y in missing
+        ]
+        scores = self.complete(np.array(pairs, dtype=np.int64)).tolist()
+        done: dict[int, tuple[float, int]] = {}
+        at = 0
+        for other, missing, (total, count) in lacking:
+            n = len(self.members[other]) * len(missing)
+            chunk = scores[at : at + n]
+            at += n
+            if all(score > 0 for score in chunk):
+                done[other] = (total + sum(chunk), count + n)
+        return done
 
     def can_merge(self, a: int, b: int) -> bool:
         seed_a, seed_b = self.seed[a], self.seed[b]
         return seed_a is None or seed_b is None or seed_a == seed_b
 
-    def run(self, threshold: float) -> None:
+    def run(self) -> None:
+        threshold = self.threshold
         heap: list[tuple[float, int, int]] = []
         for a, links in self.links.items():
             for b, (total, count) in links.items():
@@ -658,11 +708,21 @@ def cluster(
 
     similarity = _Similarity(texts, treaties, settings)
     pairs = _candidates(texts, blocks, settings, treaties)
-    scores = similarity.pairs(pairs, settings.min_pair)
     apart = _same_author_pairs(node_items)
-    if len(pairs) and len(apart):
-        scores[np.isin(pairs[:, 0] * len(texts) + pairs[:, 1], apart)] = 0
-    linkage = _Linkage(len(texts))
+
+    def scored(pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
+        scores = similarity.pairs(pairs, settings.min_pair)
+        if len(pairs) and len(apart):
+            codes = pairs[:, 0] * len(texts) + pairs[:, 1]
+            at = np.minimum(np.searchsorted(apart, codes), len(apart) - 1)
+            scores[apart[at] == codes] = 0  # `apart` is sorted: no sort per call
+        return scores
+
+    scores = scored(pairs)
+    # Where blocking chose the pairs, a merge scores the pairs a promising link still lacks.
+    largest = max(Counter(blocks).values(), default=0)
+    sparse = settings.semantic_weight == 0 or largest > settings.dense_limit
+    linkage = _Linkage(len(texts), settings.threshold, scored if sparse else None)
     for (a, b), score in zip(pairs[scores > 0].tolist(), scores[scores > 0].tolist(), strict=True):
         linkage.add_edge(a, b, score)
 
@@ -676,7 +736,7 @@ def cluster(
         else:
             by_seed[seed] = node
             linkage.seed[node] = seed
-    linkage.run(settings.threshold)
+    linkage.run()
 
     clusters = [
         _make_cluster(
@@ -809,6 +869,7 @@ class _Similarity:
             else np.abs(self.vectors).sum(axis=1) > 0
         )
         self.treaties = [frozenset(t for t in text.split() if t in treaties.keys) for text in texts]
+        self.named = np.array([bool(names) for names in self.treaties], dtype=bool)
         self.ratified = [_ratified(text, treaties) for text in texts]
 
     def pairs(self, pairs: npt.NDArray[np.int64], cutoff: float) -> npt.NDArray[np.float32]:
@@ -828,8 +889,7 @@ class _Similarity:
             combined = (1 - weight[hopeful]) * words + meaning[hopeful]
             scores[hopeful] = np.where(combined >= cutoff, combined, 0)
         # "Ratify the CED" and "Ratify the ICRMW" are 80% the same words and different asks.
-        names = np.array([bool(t) for t in self.treaties])
-        both = np.nonzero(names[pairs[:, 0]] & names[pairs[:, 1]])[0]
+        both = np.nonzero(self.named[pairs[:, 0]] & self.named[pairs[:, 1]])[0]
         for row, (a, b) in zip(both.tolist(), pairs[both].tolist(), strict=True):
             if self.treaties[a].isdisjoint(self.treaties[b]):
                 scores[row] = 0
@@ -847,8 +907,10 @@ class _Similarity:
     def _words(self, pairs: npt.NDArray[np.int64], cutoff: float) -> npt.NDArray[np.float32]:
         left = [self.texts[i] for i in pairs[:, 0].tolist()]
         right = [self.texts[j] for j in pairs[:, 1].tolist()]
+        # Threads pay off on many pairs, not on the few a merge completes.
+        workers = -1 if len(left) > 10_000 else 1
         words: npt.NDArray[np.float32] = process.cpdist(
-            left, right, scorer=self.scorer, score_cutoff=cutoff, dtype=np.float32, workers=-1
+            left, right, scorer=self.scorer, score_cutoff=cutoff, dtype=np.float32, workers=workers
         )
         return words
 

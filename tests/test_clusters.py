@@ -362,6 +362,47 @@ def test_across_all_states_every_ask_to_ratify_one_treaty_is_compared() -> None:
     assert len(cluster(items, settings).clusters) == 1
 
 
+VAW = [
+    item(
+        "122.105",
+        "Strengthen measures to prevent and curb all forms of violence against women, including "
+        "domestic violence, by among other things ensuring effective remedies to victims "
+        "(Malaysia);",
+    ),
+    item(
+        "121.37",
+        "Strengthen measures to prevent and combat violence against women, including domestic "
+        "violence and sexual abuse (Maldives);",
+    ),
+    item(
+        "121.34",
+        "Continue policies aimed at preventing and combating all forms of violence against women, "
+        "including domestic violence and sexual abuse (Georgia);",
+    ),
+    item(
+        "122.101",
+        "Strengthen measures aimed at preventing and combating violence against women, including "
+        "domestic violence and sexual abuse, by ensuring that victims have access to effective "
+        "remedies and means of protection (Rwanda);",
+    ),
+    item(
+        "121.36",
+        "Further strengthen measures to prevent and combat violence against women (Myanmar);",
+    ),
+]
+
+
+def test_a_merge_scores_the_pairs_blocking_left_out() -> None:
+    # Past `dense_limit` only blocking's pairs are scored, and with max_df 2 "violence against
+    # women", in all five, proposes none: a cluster is whole only once the pairs it lacks are
+    # scored at merge time, as every pair is within one State.
+    sparse = ClusterSettings(scope="all", max_df=2, dense_limit=1)
+    assert max(c.size for c in cluster(VAW, sparse).clusters) == 5 == cluster(VAW).clusters[0].size
+    # Scoring them still keeps asks that score below the floor apart: no chaining.
+    bridged = [item("122.47", HATE), item("121.9", BRIDGE), item("122.35", RACISM)]
+    assert not any(len(group) == 3 for group in groups(bridged, sparse))
+
+
 def test_canonical_text_is_a_member_without_state_list() -> None:
     result = cluster(STATELESSNESS)
     (only,) = result.clusters
