@@ -707,7 +707,8 @@ def cluster(
         node_items[node_of[key]].append(item)
 
     similarity = _Similarity(texts, treaties, settings)
-    pairs = _candidates(texts, blocks, settings, treaties)
+    opening = [None if opened is None else opened[0][0] for opened in similarity.ratified]
+    pairs = _candidates(texts, blocks, settings, opening)
     apart = _same_author_pairs(node_items)
 
     def scored(pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
@@ -786,17 +787,20 @@ def _same_author_pairs(node_items: Sequence[Sequence[ClusterItem]]) -> npt.NDArr
 
 
 def _candidates(
-    texts: Sequence[str], blocks: Sequence[object], settings: ClusterSettings, treaties: TreatyTable
+    texts: Sequence[str],
+    blocks: Sequence[object],
+    settings: ClusterSettings,
+    opening: Sequence[str | None],
 ) -> npt.NDArray[np.int64]:
     """Node pairs (i < j) to score: every pair of a small scope, blocking's pairs in a large one.
+
+    opening: the treaty each text opens by ratifying (None when it does not).
 
     Without the similarity model (`semantic_weight` 0) only blocking's pairs are scored: two
     texts that share no rare word cannot score high on words alone.
     """
     if settings.semantic_weight == 0:
-        return _with_treaty_pairs(
-            _candidate_pairs(texts, blocks, settings.max_df), texts, blocks, treaties
-        )
+        return _with_treaty_pairs(_candidate_pairs(texts, blocks, settings.max_df), blocks, opening)
     by_block: dict[object, list[int]] = defaultdict(list)
     for node, block in enumerate(blocks):
         by_block[block].append(node)
@@ -813,9 +817,8 @@ def _candidates(
         large_texts, large_blocks = [texts[n] for n in large], [blocks[n] for n in large]
         local = _with_treaty_pairs(
             _candidate_pairs(large_texts, large_blocks, settings.max_df),
-            large_texts,
             large_blocks,
-            treaties,
+            [opening[n] for n in large],
         )
         chunks.append(np.array(large, dtype=np.int64)[local])
     if not chunks:
@@ -824,10 +827,7 @@ def _candidates(
 
 
 def _with_treaty_pairs(
-    pairs: npt.NDArray[np.int64],
-    texts: Sequence[str],
-    blocks: Sequence[object],
-    treaties: TreatyTable,
+    pairs: npt.NDArray[np.int64], blocks: Sequence[object], opening: Sequence[str | None]
 ) -> npt.NDArray[np.int64]:
     """`pairs` and every pair of one block whose asks open by ratifying the same treaty.
 
@@ -835,11 +835,10 @@ def _with_treaty_pairs(
     an ask left uncompared with a member can never join that treaty's cluster.
     """
     by_treaty: dict[tuple[object, str], list[int]] = defaultdict(list)
-    for node, (text, block) in enumerate(zip(texts, blocks, strict=True)):
-        opened = _ratified(text, treaties)
-        if opened is not None:
-            by_treaty[(block, opened[0][0])].append(node)
-    size = len(texts)
+    for node, (block, treaty) in enumerate(zip(blocks, opening, strict=True)):
+        if treaty is not None:
+            by_treaty[(block, treaty)].append(node)
+    size = len(blocks)
     chunks = [pairs[:, 0] * size + pairs[:, 1]]
     chunks.extend(_pairs_within(nodes, size) for nodes in by_treaty.values() if len(nodes) > 1)
     codes = np.unique(np.concatenate(chunks))
