@@ -1,9 +1,10 @@
 """Duplicate clusters: quality on the Slovenia 2019 gold, speed on the UPR Info export, increments.
 
 1. Gold: pairwise precision / recall / F1 against gold/slovenia2019_clusters.csv (pairs with a
-   `low` confidence member count neither way) for several scorers, thresholds and floors, words
-   only and words + meaning (the similarity model's weight), beside a naive baseline (raw text,
-   all pairs, connected components = single linkage); then a split-half check: settings chosen
+   `low` confidence member count neither way) for several scorers, thresholds and floors: words
+   only, words + meaning (the similarity model's weight), action kinds (their weight), beside a
+   naive baseline (raw text, all pairs, connected components = single linkage); then a
+   split-half check: settings chosen
    on half of the gold clusters, scored on the other half; and for the chosen defaults a 95%
    bootstrap interval of F1 over the gold clusters (107 pairs measure F1 only roughly).
 2. Scale: the 33,074 rows of upr_info_sessions_1-20.csv with scope "all": time and peak RSS,
@@ -41,6 +42,7 @@ FLOOR_GAPS = (None, 10, 20)
 """floor = threshold - gap; None is complete linkage (floor = threshold)."""
 SEMANTIC_WEIGHTS = (0.4, 0.5, 0.6, 0.7, 0.8)
 SEMANTIC_THRESHOLDS = (45.0, 50.0, 52.5, 55.0, 57.5, 60.0, 65.0)
+ACTION_WEIGHTS = (0.0, 5.0, 10.0, 15.0)
 SAMPLE = 3_000
 BOOTSTRAP = 2_000
 SEEDS = (1, 2, 3, 4)
@@ -196,7 +198,10 @@ def bench_gold() -> None:
             print(f"  {scorer:<17} {label:<10} " + " ".join(cells))
     _report_best(rows, len(THRESHOLDS))
 
-    print("\nwords + meaning: (1-w) x token_set_ratio + w x 100 x cosine of the similarity model")
+    print(
+        "\nwords + meaning: (1-w) x token_set_ratio + w x 100 x cosine of the similarity model "
+        f"(action kinds weight {ClusterSettings().action_weight:g})"
+    )
     rows = []
     for weight in SEMANTIC_WEIGHTS:
         for gap in (10.0, 20.0):
@@ -209,6 +214,20 @@ def bench_gold() -> None:
                 rows.append((f, p, r, "token_set_ratio", threshold, threshold - gap, weight))
                 cells.append(f"{threshold:g}:{p:.2f}/{r:.2f}/{f:.2f}")
             print(f"  w={weight:<4} floor=t-{gap:<5g} " + " ".join(cells))
+    _report_best(rows, len(SEMANTIC_THRESHOLDS))
+
+    print("\naction kinds: a pair +/- up to a/2 points as both asks name the same kinds of action")
+    rows = []
+    for action in ACTION_WEIGHTS:
+        cells = []
+        for threshold in SEMANTIC_THRESHOLDS:
+            settings = ClusterSettings(
+                threshold=threshold, floor=threshold - 10, action_weight=action
+            )
+            p, r, f, _, _ = pairwise(cluster(items, settings).assignment, gold)
+            rows.append((f, p, r, "token_set_ratio", threshold, threshold - 10, action))
+            cells.append(f"{threshold:g}:{p:.2f}/{r:.2f}/{f:.2f}")
+        print(f"  a={action:<4g} w=0.7 floor=t-10 " + " ".join(cells))
     _report_best(rows, len(SEMANTIC_THRESHOLDS))
     split_half(items, gold)
 
@@ -268,9 +287,9 @@ def _report_best(
 def split_half(items: list[ClusterItem], gold: dict[str, tuple[str, str]]) -> None:
     """How well a setting chosen on half of the gold clusters does on the other half.
 
-    The gold clusters are dealt into two halves (seeded); on each half the (weight, threshold)
-    with the best F1 at precision >= 0.9 is chosen, then scored on the other half. This is the
-    honest estimate for documents the settings were not chosen on.
+    The gold clusters are dealt into two halves (seeded); on each half the (semantic weight,
+    action weight, threshold) with the best F1 at precision >= 0.9 is chosen, then scored on the
+    other half. This is the honest estimate for documents the settings were not chosen on.
     """
     names = sorted({cluster_id for cluster_id, _ in gold.values()})
     random.Random(0).shuffle(names)
@@ -278,28 +297,32 @@ def split_half(items: list[ClusterItem], gold: dict[str, tuple[str, str]]) -> No
     print(
         "\nsplit-half check (settings chosen on one half of the gold clusters, scored on the other)"
     )
-    for chosen_on, scored_on in ((0, 1), (1, 0)):
-        scores: dict[tuple[float, float, int], tuple[float, float, float]] = {}
-        for weight in SEMANTIC_WEIGHTS:
+    scores: dict[tuple[float, float, float, int], tuple[float, float, float]] = {}
+    for weight in SEMANTIC_WEIGHTS:
+        for action in ACTION_WEIGHTS:
             for threshold in SEMANTIC_THRESHOLDS:
                 settings = ClusterSettings(
-                    threshold=threshold, floor=threshold - 10, semantic_weight=weight
+                    threshold=threshold,
+                    floor=threshold - 10,
+                    semantic_weight=weight,
+                    action_weight=action,
                 )
                 assignment = cluster(items, settings).assignment
                 for half in (0, 1):
                     part = {k: v for k, v in gold.items() if v[0] in halves[half]}
-                    scores[(weight, threshold, half)] = pairwise(assignment, part)[:3]
+                    scores[(weight, action, threshold, half)] = pairwise(assignment, part)[:3]
+    for chosen_on, scored_on in ((0, 1), (1, 0)):
         candidates = [
-            (f, key) for key, (p, _, f) in scores.items() if key[2] == chosen_on and p >= 0.9
+            (f, key) for key, (p, _, f) in scores.items() if key[3] == chosen_on and p >= 0.9
         ]
         if not candidates:
             print(f"  half {chosen_on}: no setting reaches precision 0.9")
             continue
-        _, (weight, threshold, _) = max(candidates)
-        p, r, f = scores[(weight, threshold, scored_on)]
+        _, (weight, action, threshold, _) = max(candidates)
+        p, r, f = scores[(weight, action, threshold, scored_on)]
         print(
-            f"  chosen on half {chosen_on}: w={weight} threshold={threshold:g}; on half "
-            f"{scored_on}: P={p:.3f} R={r:.3f} F1={f:.3f}"
+            f"  chosen on half {chosen_on}: w={weight} a={action:g} threshold={threshold:g}; "
+            f"on half {scored_on}: P={p:.3f} R={r:.3f} F1={f:.3f}"
         )
 
 

@@ -480,6 +480,14 @@ _CLUSTER_DEFAULTS = ClusterSettings()
     "on words only).",
 )
 @click.option(
+    "--action-weight",
+    type=float,
+    default=None,
+    help="Points (0-100) a pair gains when both asks name the same kinds of action "
+    "(investigate and punish, a plan, a law, training ...), up to half of it, or loses when "
+    f"they name different ones (the default {_CLUSTER_DEFAULTS.action_weight:g}; 0 ignores them).",
+)
+@click.option(
     "--defaults",
     is_flag=True,
     help="Forget the remembered settings: the defaults, with only the options given here.",
@@ -490,6 +498,7 @@ def cluster_(
     threshold: float | None,
     scorer: str | None,
     semantic_weight: float | None,
+    action_weight: float | None,
     defaults: bool,
     index: Path | None,
 ) -> None:
@@ -512,6 +521,7 @@ def cluster_(
                 semantic_weight=(
                     current.semantic_weight if semantic_weight is None else semantic_weight
                 ),
+                action_weight=current.action_weight if action_weight is None else action_weight,
             )
         except ValueError as error:
             raise click.BadParameter(str(error)) from error
@@ -522,7 +532,8 @@ def cluster_(
     moved = sum(1 for rec_id, cluster_id in after.items() if before.get(rec_id) != cluster_id)
     out.print(
         f"{count} recommendations clustered ({settings.scope}, {settings.scorer} with "
-        f"meaning weight {settings.semantic_weight:g}, >= {settings.threshold:g}): "
+        f"meaning weight {settings.semantic_weight:g}, action weight "
+        f"{settings.action_weight:g}, >= {settings.threshold:g}): "
         f"{len(multi)} clusters of 2 or more; {moved} "
         f"{'recommendation' if moved == 1 else 'recommendations'} changed cluster."
     )

@@ -7,7 +7,13 @@ from the similarity model trained on the UPR Info texts (`pipeline.semantic`), w
 written in other words ("combat racism and hate speech" / "measures against discrimination,
 hate speech and racism"). An ask that only ratifies a treaty and one that opens by ratifying it
 score 100; two that open by ratifying the same treaty score at least the floor (neither keeps
-the other out of that treaty's cluster); asks that name different treaties score 0. Within
+the other out of that treaty's cluster); asks that name different treaties score 0. The kind of
+action each ask names (investigate and punish; a strategy, plan or programme; a law; training;
+awareness-raising; help for victims; access to services ...) moves a pair's score up when both
+name the same kinds and down when they name different ones: "Take effective measures to
+prevent, investigate and punish racist hate speech" and "Strengthen the response of its
+criminal justice system in cases of racist hate speech" are one commitment, "Intensify efforts
+to combat hate speech" another. Within
 one State under review every pair is scored; across all States only pairs that share rare words
 or word pairs (blocking, never all pairs). Recommendations are grouped by average linkage
 under a no-chaining rule: two recommendations that score below `floor` never share a cluster,
@@ -51,6 +57,7 @@ from pipeline.semantic import SemanticModel
 from pipeline.settings import DATA_DIR
 
 __all__ = [
+    "ACTION_KINDS",
     "SCORERS",
     "Cluster",
     "ClusterItem",
@@ -58,6 +65,7 @@ __all__ = [
     "ClusterSettings",
     "Scope",
     "TreatyTable",
+    "action_kinds",
     "cluster",
     "load_treaties",
     "normalize",
@@ -93,6 +101,9 @@ class ClusterSettings:
     similarity of two recommendations: `(1 - semantic_weight)` x the rapidfuzz `scorer` on their
     normalized texts + `semantic_weight` x 100 x the cosine of their vectors from the shipped
     similarity model (`pipeline.semantic`), which also pairs asks written in other words.
+    action_weight: points a pair gains when both asks name the same kinds of action (see
+    `action_kinds`), up to `action_weight / 2`, or loses when they name none in common; a pair
+    where either names no kind ("Continue efforts to combat trafficking") is left as it is.
     floor: no two members of a cluster score below this; it is what stops chaining (A~B, B~C,
     A≁C never merges A with C). None means `threshold` (complete linkage).
     scope: which items may share a cluster: "review" (same State under review and WG session),
@@ -107,16 +118,17 @@ class ClusterSettings:
     treaties: treaty table to use instead of the shipped data/treaties.csv.
     similarity_model: similarity model folder instead of the shipped data/models/similarity.
 
-    The defaults are the steadiest on the Slovenia 2019 gold: precision 0.9 or more with the
-    similarity model trained with each of five seeds (bench/bench_clusters.py).
+    The defaults were chosen on the Slovenia 2019 gold (bench/bench_clusters.py): precision 0.9
+    or more and F1 0.85 or more with the similarity model trained with each of five seeds.
     """
 
-    threshold: float = 57.5
+    threshold: float = 55.0
     scorer: str = "token_set_ratio"
     scope: Scope = "state"
-    floor: float | None = 47.5
+    floor: float | None = 45.0
     max_df: int = 100
     semantic_weight: float = 0.7
+    action_weight: float = 10.0
     dense_limit: int = 2000
     treaties: Path | None = None
     similarity_model: Path | None = None
@@ -135,6 +147,8 @@ class ClusterSettings:
             raise ValueError(f"max_df must be at least 2, got {self.max_df}")
         if not 0 <= self.semantic_weight <= 1:
             raise ValueError(f"semantic_weight must be in [0, 1], got {self.semantic_weight}")
+        if not 0 <= self.action_weight <= 100:
+            raise ValueError(f"action_weight must be in [0, 100], got {self.action_weight}")
 
     @property
     def min_pair(self) -> float:
@@ -279,6 +293,30 @@ _SNOWBALL = snowballstemmer.stemmer("english")
 # Words a treaty's name may have or lack: "Convention on Protection of All Persons from Enforced
 # Disappearance" (as Iraq wrote it, A/HRC/28/15 115.14) is the Convention for the Protection ...
 _GLUE = frozenset({"a", "an", "for", "of", "on", "the", "to"})
+
+# What an ask asks the State to do, read from its stems. Those who track implementation count
+# asks on one subject as different commitments when they name different actions: "investigate,
+# prosecute and punish" hate speech, a comprehensive strategy against it, raising awareness of
+# it, and generic efforts against it (the Slovenia 2019 gold keeps these four apart).
+ACTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern))
+    for name, pattern in (
+        ("justice", r"\b(?:investig|prosecut|punish|sanction|perpetr|penalti|justic|impun)"),
+        ("awareness", r"\b(?:awar|campaign|sensitis|sensitiz)"),
+        ("training", r"\b(?:train|capac build)"),
+        ("plan", r"\b(?:strategi|action plan|plan action|nation plan|programm|polici)"),
+        ("law", r"\b(?:legisl|law\b(?! enforc)|crimin code|amend|enact|bill\b|legal framework)"),
+        (
+            "victims",
+            r"\b(?:victim|(?<!technic )assist|support servic|shelter|rehabilit|redress|"
+            r"remedi|compens)",
+        ),
+        ("ratify", r"\bratifi\b"),
+        ("resources", r"\b(?:resourc|fund\b|budget|financi)"),
+        ("data", r"\b(?:data|statist)\b"),
+        ("access", r"\b(?:access|avail)"),
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -473,6 +511,21 @@ def normalize(text: str, treaties: TreatyTable | None = None) -> str:
         if stems and stems not in clauses:
             clauses.append(stems)
     return " ".join(clauses)
+
+
+def action_kinds(normalized: str) -> tuple[str, ...]:
+    """The kinds of action a normalized ask names (`ACTION_KINDS`), in table order.
+
+    >>> action_kinds(normalize("Investigate and punish racist hate speech (Chile);"))
+    ('justice',)
+    """
+    return tuple(name for name, pattern in ACTION_KINDS if pattern.search(normalized))
+
+
+def _action_mask(normalized: str) -> int:
+    return sum(
+        1 << bit for bit, (_, pattern) in enumerate(ACTION_KINDS) if pattern.search(normalized)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -870,23 +923,28 @@ class _Similarity:
         self.treaties = [frozenset(t for t in text.split() if t in treaties.keys) for text in texts]
         self.named = np.array([bool(names) for names in self.treaties], dtype=bool)
         self.ratified = [_ratified(text, treaties) for text in texts]
+        self.action_weight = settings.action_weight
+        self.actions = np.array([_action_mask(text) for text in texts], dtype=np.uint16)
 
     def pairs(self, pairs: npt.NDArray[np.int64], cutoff: float) -> npt.NDArray[np.float32]:
         """Similarity of each pair, 0 where below `cutoff` or where they name different treaties."""
         if not len(pairs):
             return np.empty(0, dtype=np.float32)
         scores = np.zeros(len(pairs), dtype=np.float32)
+        action = self._action(self.actions[pairs[:, 0]], self.actions[pairs[:, 1]])
         if self.vectors is None:
-            scores[:] = self._words(pairs, cutoff)
+            lowest = cutoff - self.action_weight / 2
+            combined = self._words(pairs, max(lowest, 0)) + action
+            scores[:] = np.where(combined >= cutoff, np.minimum(combined, 100), 0)
         else:
             # A text the model knows no word of has no meaning vector: words alone score it.
             weight = np.where(self.known[pairs[:, 0]] & self.known[pairs[:, 1]], self.weight, 0)
-            meaning = weight * 100 * np.clip(_row_dots(self.vectors, pairs), 0, 1)
+            meaning = weight * 100 * np.clip(_row_dots(self.vectors, pairs), 0, 1) + action
             # Only pairs that could reach the cutoff with a perfect word score are scored.
             hopeful = np.nonzero(meaning + (1 - weight) * 100 >= cutoff)[0]
             words = self._words(pairs[hopeful], 0)
             combined = (1 - weight[hopeful]) * words + meaning[hopeful]
-            scores[hopeful] = np.where(combined >= cutoff, combined, 0)
+            scores[hopeful] = np.where(combined >= cutoff, np.minimum(combined, 100), 0)
         # "Ratify the CED" and "Ratify the ICRMW" are 80% the same words and different asks.
         both = np.nonzero(self.named[pairs[:, 0]] & self.named[pairs[:, 1]])[0]
         for row, (a, b) in zip(both.tolist(), pairs[both].tolist(), strict=True):
@@ -902,6 +960,20 @@ class _Similarity:
                 # the other from the cluster of "Ratify the 1961 Convention".
                 scores[row] = max(scores[row], cutoff)
         return scores
+
+    def _action(
+        self, left: npt.NDArray[np.uint16], right: npt.NDArray[np.uint16]
+    ) -> npt.NDArray[np.float32]:
+        """Points for the kinds of action two asks name: + weight/2 for the same kinds, -
+        weight/2 for none in common (Jaccard of the kinds, centred), 0 where either names none."""
+        shared = np.bitwise_count(left & right).astype(np.float32)
+        either = np.bitwise_count(left | right).astype(np.float32)
+        both = (left > 0) & (right > 0)
+        jaccard = np.divide(shared, either, out=np.zeros_like(shared), where=both)
+        points: npt.NDArray[np.float32] = np.where(
+            both, self.action_weight * (jaccard - 0.5), 0
+        ).astype(np.float32)
+        return points
 
     def _words(self, pairs: npt.NDArray[np.int64], cutoff: float) -> npt.NDArray[np.float32]:
         left = [self.texts[i] for i in pairs[:, 0].tolist()]
@@ -919,15 +991,17 @@ class _Similarity:
         words: npt.NDArray[np.float32] = process.cdist(
             texts, texts, scorer=self.scorer, dtype=np.float32
         )
+        actions = self.actions[list(nodes)]
+        action = self._action(actions[:, None], actions[None, :])
         if self.vectors is None:
-            return words
+            return (words + action).astype(np.float32)
         vectors = self.vectors[list(nodes)]
         known = self.known[list(nodes)]
         weight = np.where(known[:, None] & known[None, :], self.weight, 0)
         cosine = np.clip(vectors @ vectors.T, 0, 1)
-        mixed: npt.NDArray[np.float32] = ((1 - weight) * words + weight * 100 * cosine).astype(
-            np.float32
-        )
+        mixed: npt.NDArray[np.float32] = (
+            (1 - weight) * words + weight * 100 * cosine + action
+        ).astype(np.float32)
         return mixed
 
 

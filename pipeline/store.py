@@ -46,7 +46,15 @@ __all__ = [
 
 SCHEMA_VERSION = 2
 # The cluster settings an index stores: only those a `uprdex cluster` run set (its overrides).
-_STORED_SETTINGS = ("threshold", "scorer", "scope", "floor", "max_df", "semantic_weight")
+_STORED_SETTINGS = (
+    "threshold",
+    "scorer",
+    "scope",
+    "floor",
+    "max_df",
+    "semantic_weight",
+    "action_weight",
+)
 # Before overrides, indexes stored these settings whole, with the defaults of the time
 # (semantic weight 0.6).
 _DEFAULTS_STORED_WHOLE: dict[str, Any] = {

@@ -14,6 +14,7 @@ from conftest import fixture
 from openpyxl import load_workbook
 
 from flows.cli import main
+from pipeline.clusters import ClusterSettings
 
 CONTRACT_REC_FIELDS = {
     "id",
@@ -325,12 +326,19 @@ def test_cluster_listing_limits_say_what_they_hide(index: Path) -> None:
 
 def test_cluster_settings_are_remembered_until_defaults(index: Path) -> None:
     runner = CliRunner()
-    chosen = runner.invoke(main, ["cluster", "--threshold", "70", "--index", str(index)])
-    assert ">= 70)" in chosen.output
-    assert ">= 70)" in runner.invoke(main, ["cluster", "--index", str(index)]).output
+    chosen = runner.invoke(
+        main, ["cluster", "--threshold", "70", "--action-weight", "0", "--index", str(index)]
+    )
+    assert "action weight 0, >= 70)" in chosen.output
+    remembered = runner.invoke(main, ["cluster", "--index", str(index)]).output
+    assert "action weight 0, >= 70)" in remembered
+    defaults = ClusterSettings()
+    expected = f"action weight {defaults.action_weight:g}, >= {defaults.threshold:g})"
     again = runner.invoke(main, ["cluster", "--defaults", "--index", str(index)])
-    assert again.exit_code == 0 and ">= 57.5)" in again.output
-    assert ">= 57.5)" in runner.invoke(main, ["cluster", "--index", str(index)]).output
+    assert again.exit_code == 0 and expected in again.output
+    assert expected in runner.invoke(main, ["cluster", "--index", str(index)]).output
+    bad = runner.invoke(main, ["cluster", "--action-weight", "-1", "--index", str(index)])
+    assert bad.exit_code == 2 and "action_weight must be in [0, 100]" in bad.output
 
 
 def test_bad_worker_count_is_a_usage_error(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import pytest
 from pipeline.clusters import (
     ClusterItem,
     ClusterSettings,
+    action_kinds,
     cluster,
     normalize,
     similarity,
@@ -253,6 +254,79 @@ def test_same_ask_in_other_words_clusters_by_meaning() -> None:
     assert similarity(measures.text, sign_language.text) < ClusterSettings().min_pair
 
 
+# A/HRC/43/15 paras 122.37, 122.50 and 122.51: the criminal-justice response to hate speech, a
+# commitment apart from generic efforts against it (122.40, 122.46, 122.47 and HATE).
+PUNISH = (
+    "Take effective measures to prevent, investigate and punish racial crimes, racist hate speech "
+    "and violence against minority groups, including migrants and refugees (Ecuador);"
+)
+DEEPEN = (
+    "Deepen efforts to investigate and punish racist hate speech and cases of racially motivated "
+    "violence, ensuring that they are investigated promptly and effectively (Argentina);"
+)
+RESPONSE = (
+    "Strengthen the response of its criminal justice system in cases of racist hate speech and "
+    "violence by ensuring effective investigation and appropriate prosecution and punishment of "
+    "the perpetrators (Islamic Republic of Iran);"
+)
+GENERIC = [
+    item(
+        "122.40",
+        "Intensify efforts to combat hate crimes and hate speech, in line with the commitments "
+        "made in the Durban Declaration and Programme of Action (Afghanistan);",
+    ),
+    item(
+        "122.46",
+        "Intensify efforts aimed at combating hate speech, and racism against Muslims and ethnic "
+        "minorities (Jordan);",
+    ),
+    item("122.47", HATE),
+]
+
+
+def test_kinds_of_action_are_read_from_the_ask() -> None:
+    def kinds(text: str) -> tuple[str, ...]:
+        return action_kinds(normalize(text))
+
+    assert kinds(PUNISH) == ("justice",) == kinds(RESPONSE)
+    assert kinds(HATE) == ()  # generic efforts name no kind
+    assert kinds("Adopt a national plan of action against domestic violence (Luxembourg);") == (
+        "plan",
+    )
+    assert kinds("Provide training for law enforcement authorities (Germany);") == ("training",)
+    assert kinds("Seek technical assistance from OHCHR (Chad);") == ()
+
+
+def test_asks_naming_the_same_action_score_higher_and_different_ones_lower() -> None:
+    plain = ClusterSettings(action_weight=0)
+    weighted = ClusterSettings(action_weight=10)
+    # Same kind (justice): up by half the weight.
+    assert similarity(PUNISH, RESPONSE, weighted) == pytest.approx(
+        similarity(PUNISH, RESPONSE, plain) + 5, abs=0.01
+    )
+    # Either names no kind: unchanged.
+    assert similarity(PUNISH, HATE, weighted) == pytest.approx(
+        similarity(PUNISH, HATE, plain), abs=0.01
+    )
+    # No kind in common (justice / awareness): down by half the weight.
+    aware = "Raise public awareness of the need to eliminate hate speech (Bolivia);"
+    assert similarity(PUNISH, aware, weighted) == pytest.approx(
+        max(similarity(PUNISH, aware, plain) - 5, 0), abs=0.01
+    )
+
+
+def test_the_criminal_justice_ask_joins_its_cluster_not_generic_efforts() -> None:
+    justice = [item("122.37", PUNISH), item("122.50", DEEPEN), item("122.51", RESPONSE)]
+    assert groups([*justice, *GENERIC]) == {
+        frozenset({"122.37", "122.50", "122.51"}),
+        frozenset({"122.40", "122.46", "122.47"}),
+    }
+    # Without the kinds of action, 122.37 goes to the generic efforts.
+    assert frozenset({"122.37", "122.40", "122.46", "122.47"}) in groups(
+        [*justice, *GENERIC], ClusterSettings(action_weight=0)
+    )
+
+
 def test_text_the_model_does_not_know_is_scored_on_words() -> None:
     # No word the similarity model knows (a name, a typo): no meaning vector to compare.
     assert similarity("Zorblax frobnicator", "Zorblax frobnicator now") == 100
@@ -421,6 +495,8 @@ def test_canonical_text_is_a_member_without_state_list() -> None:
         {"max_df": 1},
         {"semantic_weight": 1.5},
         {"semantic_weight": -0.1},
+        {"action_weight": -1},
+        {"action_weight": 101},
     ],
 )
 def test_settings_reject_bad_values(kwargs: dict[str, object]) -> None:
