@@ -97,8 +97,27 @@ def _writing(target: Path | None) -> Iterator[None]:
         yield
     except OSError as error:
         where = escape(str(error.filename or target))
-        err.print(f"[red]error[/] cannot write {where}: {error.strerror or error}")
+        blocking = (
+            _file_on_the_way(Path(error.filename))
+            if isinstance(error, FileExistsError | NotADirectoryError) and error.filename
+            else None
+        )
+        if blocking is not None:
+            # A folder on the way is a file: "File exists" would mislead.
+            why = f"{escape(str(blocking))} is a file, not a folder"
+            where = escape(str(target))
+        else:
+            why = str(error.strerror or error)
+        err.print(f"[red]error[/] cannot write {where}: {why}")
         sys.exit(EXIT_USAGE)
+
+
+def _file_on_the_way(path: Path) -> Path | None:
+    """`path` or its nearest existing ancestor, when that is a file, not a folder."""
+    for place in (path, *path.parents):
+        if place.exists():
+            return None if place.is_dir() else place
+    return None
 
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -730,6 +749,9 @@ def run(
     """
     from flows.nightly import nightly
 
+    if inbox is not None and not inbox.is_dir():
+        err.print(f"[red]error[/] no inbox folder at {escape(str(inbox))}")
+        sys.exit(EXIT_USAGE)
     config = _workspace(inbox, index)
     try:
         summary = nightly(

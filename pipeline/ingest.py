@@ -424,6 +424,9 @@ def import_file(path: Path, kind: str, store: Store) -> IngestResult:
         return IngestResult(str(path), sha256, "unchanged")
     try:
         records = IMPORT_READERS[kind](path)
+    except UnicodeDecodeError as error:
+        message = f"{path.name}: not a UTF-8 text file (byte {error.start}: {error.reason})"
+        return IngestResult(str(path), sha256, "failed", error=message)
     except (ValueError, KeyError, OSError) as error:
         message = str(error) if isinstance(error, ValueError) else f"{path.name}: {error!r}"
         return IngestResult(str(path), sha256, "failed", error=message)

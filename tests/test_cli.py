@@ -311,7 +311,28 @@ def test_an_output_that_cannot_be_written_is_one_line(index: Path, tmp_path: Pat
         result = CliRunner().invoke(main, [*command, "--index", str(index)])
         assert result.exit_code == 2, result.output
         assert f"cannot write {blocked}" in result.output
+        assert f"{blocked} is a file, not a folder" in result.output
         assert "Traceback" not in result.output and len(result.output.splitlines()) == 1
+
+
+def test_a_missing_inbox_is_a_usage_error(tmp_path: Path) -> None:
+    missing = tmp_path / "nope"
+    result = CliRunner().invoke(
+        main, ["run", "--inbox", str(missing), "--index", str(tmp_path / "i.sqlite")]
+    )
+    assert result.exit_code == 2
+    assert result.output.strip() == f"error no inbox folder at {missing}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_importing_a_file_that_is_not_text_names_it(tmp_path: Path) -> None:
+    pdf = fixture("chad2009_recs.pdf")
+    result = CliRunner().invoke(
+        main, ["import", "upr-info", str(pdf), "--index", str(tmp_path / "i.sqlite")]
+    )
+    assert result.exit_code == 1
+    assert "failed chad2009_recs.pdf: not a UTF-8 text file" in result.output
+    assert len(result.output.splitlines()) == 1
 
 
 def test_cluster_listing_limits_say_what_they_hide(index: Path) -> None:
