@@ -482,6 +482,15 @@ class Store:
             for state, session in sorted(reviews, key=str):
                 if state:
                     _link_imports(db, state, session)
+                    # Their reports' pending positions may now have a later answer.
+                    touched.update(
+                        row[0]
+                        for row in db.execute(
+                            "SELECT DISTINCT document_symbol FROM recommendations WHERE "
+                            "origin = 'pdf' AND state_under_review = ? AND session IS ?",
+                            (state, session),
+                        )
+                    )
             for symbol in sorted(s for s in touched if s):
                 _refresh_responses(db, symbol)
         return []
@@ -1454,11 +1463,15 @@ def _refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
         paragraph = resolve(response["ref"])
         if paragraph:
             answers[paragraph] = response
+    imported = _imported_positions(db, [rec["id"] for rec in recs])
+    open_ended = (Position.PENDING.value, Position.UNKNOWN.value)
     updates: list[tuple[Any, ...]] = []
     for rec in recs:
         answer = answers.get(rec["paragraph"])
         if answer is None:
-            updates.append((rec["section_response"], rec["section_source"], None, None, rec["id"]))
+            later = imported.get(rec["id"]) if rec["section_response"] in open_ended else None
+            position, source = later or (rec["section_response"], rec["section_source"])
+            updates.append((position, source, None, None, rec["id"]))
             continue
         where = f"para {answer['paragraph']}" if answer["paragraph"] else f"p. {answer['page']}"
         source = f"{answer['addendum_symbol']} {where}"
@@ -1492,6 +1505,34 @@ def _refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
             f"({', '.join(unmatched[:5])}{' ...' if len(unmatched) > 5 else ''})"
         ]
     return []
+
+
+_OHCHR_PARA = re.compile(r"\s+-\s+Para\.\s*")
+
+
+def _imported_positions(db: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[str, str]]:
+    """The position imports give each recommendation, with its source, where every import
+    linked to it that states one agrees ("supported" or "noted"): the latest known position of
+    a recommendation the indexed PDFs leave pending (its addendum not indexed). An OHCHR
+    thematic list's source is the addendum paragraph it cites ("A/HRC/28/15/Add.1 para 3");
+    UPR Info's is its answer ("UPR Info: Accepted")."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for row in db.execute(
+            "SELECT l.recommendation_id, i.position, i.position_source, i.source "
+            "FROM import_links l JOIN imports i ON i.import_id = l.import_id "
+            f"WHERE l.recommendation_id IN ({','.join('?' * len(chunk))}) "
+            "AND i.position IN (?, ?) ORDER BY i.source, i.import_id",
+            [*chunk, Position.SUPPORTED.value, Position.NOTED.value],
+        ):
+            source = _OHCHR_PARA.sub(" para ", row["position_source"] or row["source"])
+            found.setdefault(row["recommendation_id"], []).append((row["position"], source))
+    return {
+        rec_id: stated[0]
+        for rec_id, stated in found.items()
+        if len({position for position, _ in stated}) == 1
+    }
 
 
 def _response_source(report: WgReport, rec: Recommendation) -> str | None:

@@ -10,7 +10,7 @@ from conftest import fixture
 from pipeline.imports import read_thematic_list, read_upr_info
 from pipeline.ingest import import_file, ingest_paths
 from pipeline.settings import LoaderSettings
-from pipeline.store import Store
+from pipeline.store import Store, _refresh_responses
 
 UPR_INFO = fixture("upr_info_slovenia_s20.csv")
 THEMATIC = fixture("svn2014_thematic_list.docx")
@@ -59,7 +59,50 @@ def test_import_before_and_after_the_pdf_gives_no_duplicates(tmp_path: Path) -> 
     linked = a["A/HRC/28/15#115.3"]["imported"]
     assert [label["source"] for label in linked] == ["upr-info"]  # type: ignore[index]
     assert linked[0]["action"] == ["5"]  # type: ignore[index]  # UPR Info: "Ratify"
-    assert a["A/HRC/28/15#115.3"]["response"] == "pending"  # imported labels never overwrite
+    # The report leaves it "will be examined"; UPR Info knows the answer: the latest known,
+    # named as UPR Info's, whichever arrived first.
+    assert (a["A/HRC/28/15#115.3"]["response"], a["A/HRC/28/15#115.3"]["response_source"]) == (
+        "supported",
+        "UPR Info: Accepted",
+    )
+    assert {k: (r["response"], r["response_source"]) for k, r in a.items()} == {
+        k: (r["response"], r["response_source"]) for k, r in b.items()
+    }
+
+
+def test_the_addendum_answer_wins_over_an_imported_one(tmp_path: Path) -> None:
+    one_worker = LoaderSettings(workers=1)
+    index = tmp_path / "index.sqlite"
+    with Store(index) as store:
+        ingest_paths([fixture("slovenia2014_recs.pdf")], store, one_worker)
+        import_file(UPR_INFO, "upr-info", store)
+        ingest_paths([fixture("svn2014_addendum.pdf")], store, one_worker)
+    rec = _recommendations(index)["A/HRC/28/15#115.3"]
+    assert rec["response"] == "supported"
+    assert str(rec["response_source"]).startswith("A/HRC/28/15/Add.1")
+
+
+def test_imports_that_disagree_leave_the_position_open(tmp_path: Path) -> None:
+    index = tmp_path / "index.sqlite"
+    with Store(index) as store:
+        ingest_paths([fixture("slovenia2014_recs.pdf")], store, LoaderSettings(workers=1))
+        import_file(UPR_INFO, "upr-info", store)
+        rows = store.db.execute(
+            "SELECT l.recommendation_id FROM import_links l JOIN imports i USING (import_id) "
+            "WHERE l.recommendation_id = 'A/HRC/28/15#115.3'"
+        ).fetchall()
+        assert rows
+        store.db.execute(
+            "INSERT INTO imports SELECT 'x:1', source, document_sha256, state_under_review, "
+            "session, wg_symbol, paragraph, text, recommending_states, 'noted', 'UPR Info: "
+            "Noted', themes, extra, row, recommendation_id FROM imports WHERE import_id = "
+            "(SELECT import_id FROM import_links WHERE recommendation_id = ?)",
+            ("A/HRC/28/15#115.3",),
+        )
+        store.db.execute("INSERT INTO import_links VALUES ('x:1', 'A/HRC/28/15#115.3')")
+        _refresh_responses(store.db, "A/HRC/28/15")
+        store.db.commit()
+    assert _recommendations(index)["A/HRC/28/15#115.3"]["response"] == "pending"
 
 
 def test_an_imported_recommendation_alone_has_the_year_of_its_session(tmp_path: Path) -> None:
