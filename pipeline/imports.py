@@ -47,6 +47,9 @@ class ImportedRec:
         return cycle_of_session(self.session)
 
 
+_FINAL_STOP = re.compile(r"\s*[.;]+$")
+
+
 def normalize_text(text: str) -> str:
     """Case- and punctuation-free text, for ids and matching."""
     return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
@@ -89,7 +92,8 @@ def read_upr_info(path: Path) -> list[ImportedRec]:
         for number, row in enumerate(reader, start=2):
             sur = states.resolve(row["To"])
             sur_name = sur.name if sur else row["To"].strip()
-            text = row["Text"].strip()
+            # The contract's text ends without its final "." or ";" ("... under domestic law.").
+            text = _FINAL_STOP.sub("", row["Text"].strip())
             key = (sur_name, int(row["Session"]), normalize_text(text))
             group = grouped.get(key)
             if group is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import sqlite3
 from pathlib import Path
 
@@ -103,6 +104,21 @@ def test_imports_that_disagree_leave_the_position_open(tmp_path: Path) -> None:
         _refresh_responses(store.db, "A/HRC/28/15")
         store.db.commit()
     assert _recommendations(index)["A/HRC/28/15#115.3"]["response"] == "pending"
+
+
+def test_imported_texts_end_without_their_final_stop(tmp_path: Path) -> None:
+    # 3,119 texts of the full UPR Info export end with "." ("... under domestic law.").
+    with UPR_INFO.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    stopped = tmp_path / "stopped.csv"
+    with stopped.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({**row, "Text": row["Text"].rstrip() + "."} for row in rows)
+    plain, dotted = read_upr_info(UPR_INFO), read_upr_info(stopped)
+    assert [r.text for r in dotted] == [r.text for r in plain]
+    assert not any(r.text.endswith((".", ";")) for r in dotted)
+    assert [r.import_id for r in dotted] == [r.import_id for r in plain]  # ids unchanged
 
 
 def test_an_imported_recommendation_alone_has_the_year_of_its_session(tmp_path: Path) -> None:
