@@ -120,8 +120,9 @@ SPEAKING_VERB = re.compile(
 # sentence of a State, not "the Committee against Torture recommended the clarification".
 STATE_RECOMMENDED = re.compile(r"\brecommended\b")
 _RECOMMENDING_SUBJECTS = frozenset({"it", "and", "also", "further", "he", "she", "they"})
-# "... more mutually cohesive. It appreciated ...": where a cited recommendation ends.
-SENTENCE_END = re.compile(r"(?<=[a-zA-Z)])\.\s+(?=[A-Z])")
+# "... more mutually cohesive. It appreciated ...", "... by the Committee on the Rights of the
+# Child in 2006. It expressed concern ..." (Colombia 2009): where a cited recommendation ends.
+SENTENCE_END = re.compile(r"(?<=[a-zA-Z0-9)])\.\s+(?=[A-Z])")
 # "A/HRC/12/11*", "8 GE.09-16382", "GE.14-12727", "Page 17", "23": page headers and footers.
 PAGE_FURNITURE = re.compile(
     r"^\s*(?:A/HRC/\S+|(?:\d{1,3}\s+)?GE\.\s?\d\d-\d+(?:\s+\d{1,3})?|Page\s+\d+|\d{1,3})\s*$"
@@ -700,9 +701,13 @@ def _body_recommendation(
         else:
             # Burundi 2009 cites "33 (a) and (b)" where "33. Denmark ... recommended that all
             # reports of rape ... It further recommended that the practice of torture ...":
-            # the letter counts the paragraph's recommending sentences.
+            # the letter counts the paragraph's recommending sentences. Past printed letters,
+            # it counts those after them (`_letters_of`).
             sentences = _recommending_sentences(text, states)
             index = ord(letter) - ord("a")
+            if marks and letter > marks[-1].group(1):
+                sentences = [s for s in sentences if s.start() > marks[-1].end()]
+                index = ord(letter) - ord(marks[-1].group(1)) - 1
             if not sentences:
                 return
             if index < len(sentences):
@@ -752,11 +757,19 @@ def _letters_of(lines: list[Line], states: StateTable) -> list[str | None]:
     ratify the Optional Protocol ..." (two recommendations); Burundi 2009 cites "33 (a) and (b)"
     of such a paragraph.
     """
-    text = " ".join(line.text for line in lines)
-    letters: list[str | None] = [mark.group(1) for mark in _letter_marks(text)]
-    if letters:
-        return letters
-    count = len(_recommending_sentences(NUMBERED.sub(r"\2", text, count=1), states))
+    text = NUMBERED.sub(r"\2", " ".join(line.text for line in lines), count=1)
+    marks = _letter_marks(text)
+    sentences = _recommending_sentences(text, states)
+    if marks:
+        # "... recommended that China a) respond positively ...; and b) give positive
+        # consideration to ratifying OP-CAT ... Mexico recommended that China that consider
+        # positively declaring a moratorium ..." (China 2009, 38): a recommending sentence after
+        # the letters is one more ask, the next letter.
+        last = marks[-1]
+        after = sum(1 for sentence in sentences if sentence.start() > last.end())
+        more = [chr(ord(last.group(1)) + 1 + i) for i in range(after) if last.group(1) < "z"]
+        return [mark.group(1) for mark in marks] + more
+    count = len(sentences)
     return [chr(ord("a") + i) for i in range(min(count, 26))] if count > 1 else [None]
 
 

@@ -536,6 +536,77 @@ def test_a_cited_letter_past_the_recommending_sentences_takes_the_last() -> None
     assert "the last is taken" in rec.warnings[0]
 
 
+def test_a_recommending_sentence_after_the_letters_is_one_more_ask() -> None:
+    # China 2009 (A/HRC/11/25): paragraph 117 cites "38" with no letters; paragraph 38
+    # (renumbered 5 here) prints a) and b), then Mexico's third ask in a sentence of its own.
+    report = parse_wg_report(
+        _document(
+            [
+                "1. The Working Group on the Universal Periodic Review held its fourth session.",
+                "2. The delegation of China was headed by the Ambassador.",
+                "3. The troika was composed of Canada, Nigeria and Saudi Arabia.",
+                "4. The national report was presented by the head of the delegation.",
+                "5. Mexico also noted that it would be desirable to continue fostering cooperation",
+                "with international mechanisms and for this reason recommended that China a) "
+                "respond",
+                "positively to requests from Special Procedures to visit China; and b) give "
+                "positive",
+                "consideration to ratifying the Optional Protocol to the Convention against "
+                "Torture. Mexico",
+                "commended China for having implemented additional safeguards concerning the "
+                "application",
+                "of the death penalty. This being a subject to which it attaches the utmost "
+                "importance,",
+                "Mexico recommended that China that consider positively declaring a moratorium "
+                "on the",
+                "application of the death penalty with a view to abolishing it.",
+                "II. Conclusions and/or recommendations",
+                "6. The recommendations noted in the report in paragraphs 5 did not enjoy the "
+                "support of China.",
+            ]
+        )
+    )
+    recs = by_paragraph(report)
+    assert sorted(recs) == ["5(a)", "5(b)", "5(c)"]
+    assert recs["5(c)"].text.endswith(
+        "consider positively declaring a moratorium on the application of the death penalty "
+        "with a view to abolishing it"
+    )
+    assert recs["5(c)"].recommending_states == ("Mexico",)
+    assert recs["5(c)"].position is Position.NOTED
+
+
+def test_a_cited_lettered_ask_ends_at_a_year() -> None:
+    # Colombia 2009 (A/HRC/10/82): paragraph 88 cites "37(c)" (renumbered 5 here), which ran
+    # on into the next sentence: "in 2006. It expressed concern ..." was not taken for an end.
+    report = parse_wg_report(
+        _document(
+            [
+                "1. The Working Group on the Universal Periodic Review held its third session.",
+                "2. The delegation of Colombia was headed by the Vice-President.",
+                "3. The troika was composed of Canada, Qatar and Slovakia.",
+                "4. The national report was presented by the head of the delegation.",
+                "5. Slovenia expressed concern about the recruitment of children. Concerned also "
+                "about the alleged",
+                "use of children by State security forces in military intelligence activities, "
+                "it recommended (c) its",
+                "cessation, in compliance with a recommendation by the Committee on the Rights "
+                "of the Child in 2006. It",
+                "expressed concern at the extent of impunity, particularly for those responsible "
+                "for child recruitment.",
+                "II. Conclusions and/or recommendations",
+                "6. The recommendations noted in the report in paragraphs 5(c) above did not "
+                "enjoy the support of Colombia.",
+            ]
+        )
+    )
+    rec = by_paragraph(report)["5(c)"]
+    assert rec.text == (
+        "its cessation, in compliance with a recommendation by the Committee on the Rights of "
+        "the Child in 2006"
+    )
+
+
 def test_an_abbreviation_does_not_end_a_cited_recommending_sentence() -> None:
     # Algeria 2008 (A/HRC/8/29) paragraph 70 cites paragraph 63 (renumbered 5 here), whose
     # second ask began "90-07 on freedom of expression": "Law No." was taken for a sentence end.
