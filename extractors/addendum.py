@@ -12,7 +12,13 @@ Three real forms (Slovenia's three cycles):
 and the other common wordings of lists and tables: "supports the following recommendations:
 65.1, 65.4", "Recommendations 65.2 and 65.3 are noted", "The recommendations 65.1 and 65.4
 enjoy the support of ...", "Supported recommendations: 65.1, 65.4" or a list of numbers under
-that heading, or a table row "65.1 | Consider ratifying ... (Chile) | Supported".
+that heading, or a table row "65.1 | Consider ratifying ... (Chile) | Supported" (also with the
+State in a column of its own, "Supported (already implemented)", "Supported/Noted" = in part),
+"Supported: 65.1, 65.4", headings "A. Supported recommendations" or "Recommendations noted by
+Kenya" over their numbers (bare indexes too), one paragraph per recommendation named by full
+number ("5. Recommendation 65.1 (Ukraine): Kenya supports this recommendation."). A refusal
+("cannot accept", "is unable to support", "is not in a position to accept") is noted: a State
+supports or notes, it cannot formally reject.
 Categories keep their detail ("accepted; considered already implemented or in process").
 """
 
@@ -73,11 +79,18 @@ _REFS = rf"(?P<refs>{_REF}(?:\s*{_SEPARATOR}\s*{_REF})*)"
 # "accepted 3.5 million".
 _FULL_REF = r"\d{2,3}\s?\.\s?\d{1,3}(?!\d|\.\d|\s*(?:million|billion|per\s*cent|%))"
 _FULL_REFS = rf"(?P<full>{_FULL_REF}(?:\s*{_SEPARATOR}\s*{_FULL_REF})*)"
+_REFUSING = (
+    r"(?:cannot|can\s+not|(?:does|do|did|will)\s+not|(?:is|are)\s+(?:unable|not\s+able|not\s+in\s+"
+    r"a\s+position)\s+to)"
+)
 # "... recommendation 65.1 partially", "... 65.1 in part"
 _IN_PART = r"(?P<partial>\s+(?:partially|partly|in\s+part)\b)?"
 _ACTIVE_VERB = (
-    r"(?P<verb>(?:(?:partially|partly)\s+)?(?:accepts?|supports?)|notes?|takes?\s+note\s+of"
-    r"|rejects?|does not (?:accept|support)"
+    # A State cannot formally reject: "cannot accept", "is unable to support", "is not in a
+    # position to accept" are refusals, noted (matched before the "accept" they hold).
+    rf"(?P<verb>{_REFUSING}\s+(?:accept|support)"
+    r"|(?:(?:partially|partly)\s+)?(?:accepts?|supports?)(?:\s+(?:in\s+part|partially))?"
+    r"|notes?|(?:takes?|took|(?:has|have)\s+taken)\s+note\s+of|rejects?"
     # "Cambodia accepted the following recommendations: 118.29"; a capitalised "Supported"
     # is a table's column, not a verb: "118.7 – Supported Recommendation 118.9: Noted".
     r"|(?:has|have)\s+(?:accepted|supported|noted|rejected)"
@@ -99,7 +112,8 @@ LIST_STATEMENT = re.compile(
 _BE = r"(?:are|is|were|was|have been|has been)\s+(?:fully\s+)?"
 _PASSIVE = (
     r"(?P<verb>(?:partially\s+|partly\s+)?(?:not\s+)?(?:supported|accepted)(?:\s+in\s+part)?"
-    r"|noted|rejected)"
+    # "The following recommendations are considered already implemented: 65.5, 65.8"
+    r"|noted|rejected|(?:considered\s+(?:as\s+)?)?already\s+(?:been\s+)?implemented)"
 )
 # "Recommendations 118.4 and 118.7 – Supported"
 PASSIVE_STATEMENT = re.compile(
@@ -107,8 +121,17 @@ PASSIVE_STATEMENT = re.compile(
     re.IGNORECASE,
 )
 # "The following recommendations are supported: 65.1, 65.4", "Recommendations supported: 65.1"
+# "The following recommendations have been noted by Kenya: 141.9, 141.10"
 PASSIVE_LIST = re.compile(
-    rf"\brecommendations?\s+(?:{_BE})?{_PASSIVE}\s*:\s*{_REFS}", re.IGNORECASE
+    rf"\brecommendations?\s+(?:{_BE})?(?:considered\s+)?{_PASSIVE}(?:\s+by\s+[^:\d]{{1,80}})?"
+    rf"\s*:\s*{_REFS}",
+    re.IGNORECASE,
+)
+# A capitalised position as a label: "Supported: 65.1, 65.2 Noted: 65.3"
+LABEL_LIST = re.compile(
+    r"(?:^|(?<=[\s.;]))(?P<verb>(?:Partially\s+|Partly\s+)?(?:Supported|Accepted)"
+    r"|Not\s+(?:supported|accepted)|Noted|Rejected)\s*(?:\(\d{1,3}\)\s*)?:\s*"
+    rf"{_REFS}"
 )
 # A heading followed by its numbers on the same line: "Supported recommendations: 65.1, 65.4",
 # "II. Noted recommendations (2): 65.2, 65.3"
@@ -132,15 +155,20 @@ SUPPORT_LIST = re.compile(
     re.IGNORECASE,
 )
 _LIST_GOES_ON = re.compile(r"\d{2,3}\.\d{1,3}\b")
+# A paragraph that answers the recommendation it names first: "Recommendation 65.1 (Ukraine):"
+OWN_REF = re.compile(rf"^(?:Recommendations?\s+(?:No(?:s)?\.\s*)?)?{_FULL_REFS}")
 _FULL_NUMBER = re.compile(r"(?<![\d.])\d{2,3}\.\d{1,3}(?![\d.])")
 # A table row's position column: "65.1 Consider participating in core human rights treaties
 # (Ukraine) Supported", "65.2 Supported in part", or the number alone above "Noted".
+# "65.1 ... Ukraine Supported" (the State in a column of its own), "Supported (already
+# implemented)", "Supported, already implemented", "Supported/Noted" (in part).
 TABLE_POSITION = re.compile(
-    r"(?:^|\)\s*;?\s*)(?P<verb>(?:Partially|Partly)\s+(?:supported|accepted)"
-    r"|(?:Supported|Accepted)(?:\s+in\s+part)?|Noted|Not supported|Not accepted|Rejected)"
-    r"(?:\s*(?:$|[.:;]|\s[A-Z]))"
+    r"(?:^|\)\s*;?\s*|(?<=\s))(?P<verb>(?:Partially|Partly)\s+(?:supported|accepted)"
+    r"|(?:Supported|Accepted)(?:\s*/\s*Noted|\s+in\s+part)?|Noted|Not supported|Not accepted"
+    r"|Rejected)(?:\s*(?:$|[.:;,(]|\s[A-Z]))"
 )
 _PARTIAL = re.compile(r"\bpartially\b|\bpartly\b|\bin part\b", re.I)
+_REFUSAL = re.compile(_REFUSING, re.I)
 # "Rec. 18 We consider ...", "Recs. 6–13 The Government ..."
 COMMENT_START = re.compile(rf"^Recs?\.\s*(?P<refs>{_REF}(?:\s*[-–—,]\s*{_REF})*)\s*(?P<rest>.*)$")
 # A line that is only references, heading a comment (cycle 3): "122.11", "122.14– 15"
@@ -161,12 +189,16 @@ NUMBERED = re.compile(
 )
 NUMBERS_ONLY = re.compile(r"^(?P<nums>\d{1,3}\.(?:\s*,?\s*\d{1,3}\.)*)(?P<open>\s*,)?\s*$")
 # Section headings that set the category: "II. Accepted recommendations that Slovenia
-# considers already implemented or in process of implementation", "III. Noted recommendations"
+# considers already implemented or in process of implementation", "III. Noted recommendations",
+# "A. Supported recommendations", "Recommendations supported by Kenya"
+_KIND = r"Accepted|Supported|Noted|Not supported|Rejected|Partially (?:accepted|supported)"
 HEADING = re.compile(
-    r"^(?:[IVX]+\.\s*)?(?P<kind>Accepted|Supported|Noted|Not supported|Rejected|Partially "
-    r"(?:accepted|supported))\s+recommendations\b(?P<rest>.*)$",
+    rf"^(?:(?:[IVX]+|[A-H])\.\s*)?(?:(?P<kind>{_KIND})\s+recommendations\b"
+    rf"|recommendations\s+(?P<after>{_KIND})\b)(?P<rest>.*)$",
     re.IGNORECASE,
 )
+# Numbers alone under such a heading: "65.1, 65.2", or bare indexes "1–5, 14–16"
+LIST_LINE = re.compile(rf"^\s*{_REFS}\s*\.?\s*$")
 # Verdicts in a one-paragraph-per-recommendation answer, in the order they appear.
 _VERDICTS: tuple[tuple[re.Pattern[str], Position, str], ...] = (
     (
@@ -297,8 +329,9 @@ def _blocks(lines: list[Line]) -> Iterator[_Block]:
         row = TABLE_ROW.match(text)
         start: _Block | None = None
         if heading:
-            category = f"{heading.group('kind')} {heading.group('rest')}".strip()
-            start = _Block("heading", heading.group("kind"), text, line.page, category)
+            kind = heading.group("kind") or heading.group("after")
+            category = f"{kind} {heading.group('rest')}".strip()
+            start = _Block("heading", kind, text, line.page, category)
         elif comment:
             start = _Block(
                 "comment", comment.group("refs"), comment.group("rest"), line.page, category
@@ -348,8 +381,8 @@ def _names_full_numbers(blocks: list[_Block]) -> bool:
 
 def _category(verb: str, heading: str | None, statement: str) -> tuple[Position, str]:
     verb = " ".join(verb.lower().split()).removeprefix("has ").removeprefix("have ")
-    if verb.startswith(("note", "take", "reject", "does not", "not ")):
-        noted = verb.startswith(("note", "take"))
+    if verb.startswith(("note", "take", "took", "reject", "not ")) or _REFUSAL.match(verb):
+        noted = verb.startswith(("note", "take", "took"))
         return Position.NOTED, "noted" if noted else "not accepted"
     if _PARTIAL.search(verb) or (heading and _PARTIAL.search(heading)):
         # As a paragraph that accepts part of an ask (see `_verdict`): noted, in part.
@@ -369,6 +402,10 @@ def _list_responses(blocks: list[_Block]) -> list[Response]:
                 comments.setdefault(ref, block)
             continue
         number = block.head.split(".")[0] if block.kind == "paragraph" else None
+        listed = _listed_under_heading(block)
+        if listed is not None:
+            responses.extend(listed)
+            continue
         for verb, refs in _statements(block.text):
             position, detail = _category(verb, block.category, block.text)
             for ref, printed in expand_refs(refs):
@@ -388,13 +425,26 @@ def _list_responses(blocks: list[_Block]) -> list[Response]:
     ]
 
 
+def _listed_under_heading(block: _Block) -> list[Response] | None:
+    """A line of two or more numbers alone under a position heading, bare indexes included:
+    "Supported recommendations" / "1–5, 14–16"."""
+    if block.kind != "text" or block.category is None or not LIST_LINE.match(block.text):
+        return None
+    refs = list(expand_refs(block.text))
+    verb = next((_ACTIVE[k] for k in _ACTIVE if block.category.lower().startswith(k)), None)
+    if len(refs) < 2 or verb is None:
+        return None
+    position, detail = _category(verb, block.category, "")
+    return [Response(ref, position, detail, block.page, None, printed) for ref, printed in refs]
+
+
 def _statements(text: str) -> Iterator[tuple[str, str]]:
     """(verb, references) of every list statement in a paragraph, active or passive."""
     for statement in LIST_STATEMENT.finditer(text):
         verb = statement.group("verb")
         refs = statement.group("refs") or statement.group("full")
         yield (f"partially {verb}" if statement.group("partial") else verb), refs
-    for pattern in (PASSIVE_STATEMENT, PASSIVE_LIST, HEADING_LIST):
+    for pattern in (PASSIVE_STATEMENT, PASSIVE_LIST, HEADING_LIST, LABEL_LIST):
         for statement in pattern.finditer(text):
             yield statement.group("verb"), statement.group("refs")
     for pattern in (SUPPORT_STATEMENT, SUPPORT_LIST):
@@ -411,24 +461,44 @@ def _unlisted_responses(blocks: list[_Block], answered: set[str]) -> list[Respon
     """
     responses: list[Response] = []
     for block in blocks:
-        if block.kind != "comment":
+        if block.kind == "paragraph":
+            # "5. Recommendation 65.1 (Ukraine): Sri Lanka supports this recommendation."
+            own = OWN_REF.match(block.text)
+            refs = list(expand_refs(own.group("full"))) if own else []
+            verdict = _verdict(block.text[own.end() :]) if own else None
+            number: str | None = block.head.split(".")[0]
+        elif block.kind == "comment":
+            refs = [(ref, printed) for ref, printed in expand_refs(block.head) if "." in ref]
+            verdict = _row_position(block)
+            number = None
+        else:
             continue
-        refs = [(ref, printed) for ref, printed in expand_refs(block.head) if "." in ref]
-        if not refs or any(ref in answered for ref, _ in refs):
+        if not refs or verdict is None or any(ref in answered for ref, _ in refs):
             continue
-        column = TABLE_POSITION.search(block.text)
-        # The row's own position column, else the heading the rows are listed under.
-        label = " ".join(column.group("verb").split()) if column else block.category
-        verb = next((_ACTIVE[k] for k in _ACTIVE if (label or "").lower().startswith(k)), None)
-        if label is None or verb is None:
-            continue
-        position, detail = _category(verb, label, "")
+        position, detail = verdict
         for ref, printed in refs:
             answered.add(ref)
             responses.append(
-                Response(ref, position, detail, block.page, None, " ".join(printed.split()))
+                Response(ref, position, detail, block.page, number, " ".join(printed.split()))
             )
     return responses
+
+
+def _row_position(block: _Block) -> tuple[Position, str] | None:
+    """A row's position: its own column ("Supported", "Supported (already implemented)",
+    "Supported/Noted"), else the heading it is listed under, else its words ("65.1 Kenya
+    supports this recommendation.")."""
+    columns = list(TABLE_POSITION.finditer(block.text))
+    column = columns[-1] if columns else None
+    # The row's own position column, else the heading the rows are listed under.
+    label = " ".join(column.group("verb").split()) if column else block.category
+    if label is not None and "/" in label:
+        return Position.NOTED, "supported in part"  # "Supported/Noted"
+    verb = next((_ACTIVE[k] for k in _ACTIVE if (label or "").lower().startswith(k)), None)
+    if label is None or verb is None:
+        return _verdict(block.text)
+    tail = block.text[column.end() :] if column else ""
+    return _category(verb, label, tail)
 
 
 # A table's or heading's word for a position, as the verb of a list statement.

@@ -141,6 +141,9 @@ _NEGATED = re.compile(
     r"\b(?:did|do|does) not (?:enjoy|receive|have) (?:the |its )?support"
     # "Senegal considers that the recommendations below cannot be accepted" (Senegal 2013)
     r"|\b(?:can)?not (?:be )?(?:accepted|supported)|\brejected\b|\b(?:can)?not accept"
+    # "Kenya cannot support / does not support / is unable to accept the following ..."
+    r"|\b(?:cannot|can not|(?:does|do|did) not|(?:is|are) (?:unable|not in a position) to) "
+    r"(?:accept|support)\b"
     # Russian Federation 2009: "the recommendations contained in the report in paragraph 54
     # are not relevant as they do not comply with the basis of the review"
     r"|\bnot relevant\b",

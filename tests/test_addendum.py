@@ -461,3 +461,134 @@ def test_slovenia_2025_addendum_answers_all_254_as_it_counts_them() -> None:
     with fixture("svn2025_thematic_list.csv").open(encoding="utf-8") as handle:
         listed = {row["paragraph"]: row["position"].lower() for row in csv.DictReader(handle)}
     assert {ref: r.position.value for ref, r in responses.items()} == listed
+
+
+def test_a_refusal_in_list_form_is_noted() -> None:
+    # A State cannot formally reject: "cannot accept" is noted, never "supported".
+    for refusal in (
+        "cannot accept the following recommendations:",
+        "is unable to support the following recommendations:",
+        "is not in a position to accept recommendations",
+        "does not support the following recommendations:",
+    ):
+        assert _positions([*_HEAD, f"2. Sri Lanka {refusal} 65.3, 65.4."]) == {
+            "65.3": "noted",
+            "65.4": "noted",
+        }, refusal
+
+
+def test_more_list_wordings_of_other_states() -> None:
+    assert _positions(
+        [
+            *_HEAD,
+            "1. Sri Lanka has taken note of the following recommendations: 65.6, 65.7.",
+            "2. The following recommendations have been noted by Sri Lanka: 65.9, 65.10.",
+            "3. The following recommendations are considered already implemented: 65.5, 65.8.",
+            "4. Sri Lanka supports in part recommendation 65.3.",
+        ]
+    ) == {
+        "65.6": "noted",
+        "65.7": "noted",
+        "65.9": "noted",
+        "65.10": "noted",
+        "65.5": "supported",
+        "65.8": "supported",
+        "65.3": "noted",
+    }
+    addendum = parse_addendum(
+        _lines_document(
+            [
+                *_HEAD,
+                "The following recommendations are considered already implemented: 65.5, 65.8.",
+            ]
+        )
+    )
+    assert {r.detail for r in addendum.responses} == {
+        "accepted; considered already implemented or in process"
+    }
+    assert _positions([*_HEAD, "Supported: 65.1, 65.2", "Noted: 65.3"]) == {
+        "65.1": "supported",
+        "65.2": "supported",
+        "65.3": "noted",
+    }
+
+
+def test_headings_with_a_letter_or_the_position_after_and_bare_lists_under_them() -> None:
+    assert _positions(
+        [
+            *_HEAD,
+            "A. Supported recommendations",
+            "65.1, 65.2, 65.4",
+            "B. Noted recommendations",
+            "65.3",
+        ]
+    ) == {"65.1": "supported", "65.2": "supported", "65.4": "supported", "65.3": "noted"}
+    assert _positions(
+        [
+            *_HEAD,
+            "Recommendations supported by Sri Lanka",
+            "65.1, 65.2",
+            "Recommendations noted by Sri Lanka",
+            "65.3",
+        ]
+    ) == {"65.1": "supported", "65.2": "supported", "65.3": "noted"}
+    # Bare indexes into the report's pending paragraph, under a heading.
+    assert _positions(
+        [*_HEAD, "Supported recommendations", "1–3, 6", "Noted recommendations", "4, 5"]
+    ) == {
+        "1": "supported",
+        "2": "supported",
+        "3": "supported",
+        "6": "supported",
+        "4": "noted",
+        "5": "noted",
+    }
+
+
+def test_one_paragraph_per_recommendation_named_by_full_number() -> None:
+    # The addendum's own paragraph numbers (5., 6.) are not the recommendations it answers.
+    two = [
+        *_HEAD,
+        "5. Recommendation 65.1 (Ukraine): Sri Lanka supports this recommendation.",
+        "6. Recommendation 65.2 (North Macedonia): Sri Lanka notes this recommendation.",
+    ]
+    assert _positions(two) == {"65.1": "supported", "65.2": "noted"}
+    four = [
+        *two,
+        "7. Recommendation 65.3 (Chile): Sri Lanka supports this recommendation.",
+        "8. Recommendation 65.4 (Chile): Sri Lanka cannot accept this recommendation.",
+    ]
+    assert _positions(four) == {
+        "65.1": "supported",
+        "65.2": "noted",
+        "65.3": "supported",
+        "65.4": "noted",
+    }
+    rows = [
+        *_HEAD,
+        "65.1 Sri Lanka supports this recommendation.",
+        "65.2 Sri Lanka notes this recommendation.",
+        "65.3 Sri Lanka supports this recommendation.",
+    ]
+    assert _positions(rows) == {"65.1": "supported", "65.2": "noted", "65.3": "supported"}
+
+
+def test_table_rows_with_a_state_column_and_qualified_positions() -> None:
+    assert _positions(
+        [
+            *_HEAD,
+            "Recommendation Recommending State Position",
+            "65.1 Consider participating in core human rights treaties Ukraine Supported",
+            "65.2 Ratify the Optional Protocol to the Convention against Torture North "
+            "Macedonia Noted",
+            "65.3 Ratify the Second Optional Protocol (Chile) Supported (already implemented)",
+            "65.4 Consider ratifying ICRMW (Chile) Supported, already implemented",
+            "65.5 Ratify ICRMW (Chile) Supported/Noted",
+        ]
+    ) == {
+        "65.1": "supported",
+        "65.2": "noted",
+        "65.3": "supported",
+        "65.4": "supported",
+        "65.5": "noted",
+    }

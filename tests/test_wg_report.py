@@ -536,6 +536,16 @@ def test_a_cited_letter_past_the_recommending_sentences_takes_the_last() -> None
     assert "the last is taken" in rec.warnings[0]
 
 
+def test_lead_ins_that_refuse_are_noted() -> None:
+    for lead_in in (
+        "141. Kenya cannot support the following recommendations:",
+        "141. Kenya does not support the following recommendations:",
+        "141. Kenya is unable to accept the following recommendations:",
+        "141. Kenya is not in a position to support the following recommendations:",
+    ):
+        assert position_of(lead_in) is Position.NOTED, lead_in
+
+
 def test_a_recommending_sentence_after_the_letters_is_one_more_ask() -> None:
     # China 2009 (A/HRC/11/25): paragraph 117 cites "38" with no letters; paragraph 38
     # (renumbered 5 here) prints a) and b), then Mexico's third ask in a sentence of its own.
