@@ -280,15 +280,19 @@ def find_state_under_review(head: str, states: StateTable | None = None) -> str 
 
 
 def _most_named(text: str, states: StateTable) -> str | None:
-    """The State an NGO report or a news story is about: named at least twice, and at least
-    twice as often as any other ("Shadow Report: Slovenia ... Slovenia's second review ...
-    recommendations of Mexico ..."; "Slovenia ... Slovenia ... made to Cambodia")."""
+    """The State an NGO report or a news story is about: the only State it names, or one named
+    at least twice and at least twice as often as any other ("Shadow Report: Slovenia ...
+    Slovenia's second review ... recommendations of Mexico ..."; "Slovenia ... Slovenia ...
+    made to Cambodia")."""
     counts = Counter(
         state.name
         for match in _CAPITALISED_WORDS.finditer(text)
         for state in _states_in(match.group(), states)
     )
     ranked = counts.most_common(2)
+    if len(ranked) == 1:
+        # "Shadow report of civil society organisations on Slovenia" and no other State.
+        return ranked[0][0]
     if not ranked or ranked[0][1] < 2:
         return None
     if len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]:

@@ -130,3 +130,12 @@ def test_the_state_an_ngo_report_is_about_when_it_names_another_once() -> None:
     assert find_state_under_review(shadow) == "Slovenia"
     both = "Slovenia and Croatia were reviewed. Slovenia and Croatia answered.\n"
     assert find_state_under_review(both) is None
+
+
+def test_the_only_state_an_ngo_report_names_is_its_state() -> None:
+    once = (
+        "Shadow report of civil society organisations on Slovenia\nMarch 2021\n"
+        "1. The Government has not implemented recommendations 122.5, 122.7 and 122.9.\n"
+    )
+    assert find_state_under_review(once) == "Slovenia"
+    assert find_state_under_review("Annual report 2021\nOur work in the region.\n") is None
