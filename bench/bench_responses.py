@@ -130,9 +130,9 @@ def stated_positions() -> None:
         import_file(SHARED / "upr_info" / "upr_info_sessions_1-20.csv", "upr-info", store)
         rows = store.db.execute(
             "SELECT r.document_symbol, r.state_under_review, count(*) AS n, "
-            "sum(r.response = i.position) AS agree FROM recommendations r "
+            "sum(r.section_response = i.position) AS agree FROM recommendations r "
             "JOIN import_links l ON l.recommendation_id = r.id JOIN imports i USING (import_id) "
-            "WHERE r.origin = 'pdf' AND r.response IN ('supported', 'noted') "
+            "WHERE r.origin = 'pdf' AND r.section_response IN ('supported', 'noted') "
             "AND i.position IN ('supported', 'noted') GROUP BY r.document_symbol"
         ).fetchall()
     total, agree = sum(row["n"] for row in rows), sum(row["agree"] for row in rows)

@@ -166,8 +166,10 @@ _SUPPORTED = re.compile(
     r"\b(?:enjoy(?:s|ed)?|receive[sd]?|ha(?:ve|s) received) (?:the |its )?support"
     r"|\b(?:accepted|supported)\b"
     r"|\balready (?:been |being )?implemented|\bin the process of implementation"
-    # "Finland considered the recommendations ... and agrees to follow up on them"
-    r"|\bagrees? to follow up",
+    # "Finland considered the recommendations ... and agrees to follow up on them"; "The State
+    # under review considered the recommendations ... and agreed on the following:" (Bahrain
+    # 2008, whose 9 items UPR Info lists as accepted)
+    r"|\bagrees? to follow up|\bagreed? (?:on|to) the following\b",
     re.I,
 )
 _POSITION_PATTERNS: tuple[tuple[re.Pattern[str], Position], ...] = (

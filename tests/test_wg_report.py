@@ -536,6 +536,14 @@ def test_a_cited_letter_past_the_recommending_sentences_takes_the_last() -> None
     assert "the last is taken" in rec.warnings[0]
 
 
+def test_a_state_that_agreed_on_the_following_supports_them() -> None:
+    lead_in = (
+        "60. The State under review considered the recommendations made during the interactive "
+        "dialogue which are contained in section II B above, and agreed on the following:"
+    )
+    assert position_of(lead_in) is Position.SUPPORTED
+
+
 def test_lead_ins_that_refuse_are_noted() -> None:
     for lead_in in (
         "141. Kenya cannot support the following recommendations:",
