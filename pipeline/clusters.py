@@ -1057,13 +1057,21 @@ def _row_dots(
     vectors: npt.NDArray[np.float32], pairs: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.float32]:
     """Dot product of the two rows of each pair, in chunks (both sides of 400k pairs at once
-    would take over 1 GB)."""
+    would take over 1 GB). A chunk of the pairs of one State (all pairs of a few hundred
+    texts) is one matrix product of those texts, gathered; scattered pairs are multiplied row
+    by row."""
     out = np.empty(len(pairs), dtype=np.float32)
     for start in range(0, len(pairs), _COSINE_CHUNK):
         chunk = pairs[start : start + _COSINE_CHUNK]
-        out[start : start + len(chunk)] = np.einsum(
-            "ij,ij->i", vectors[chunk[:, 0]], vectors[chunk[:, 1]]
-        )
+        nodes = np.unique(chunk)
+        if len(nodes) ** 2 <= 4 * len(chunk):
+            sub = vectors[nodes]
+            local = np.searchsorted(nodes, chunk)
+            out[start : start + len(chunk)] = (sub @ sub.T)[local[:, 0], local[:, 1]]
+        else:
+            out[start : start + len(chunk)] = np.einsum(
+                "ij,ij->i", vectors[chunk[:, 0]], vectors[chunk[:, 1]]
+            )
     return out
 
 
