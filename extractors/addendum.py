@@ -90,7 +90,8 @@ _ACTIVE_VERB = (
     # position to accept" are refusals, noted (matched before the "accept" they hold).
     rf"(?P<verb>{_REFUSING}\s+(?:accept|support)"
     r"|(?:(?:partially|partly)\s+)?(?:accepts?|supports?)(?:\s+(?:in\s+part|partially))?"
-    r"|notes?|(?:takes?|took|(?:has|have)\s+taken)\s+note\s+of|rejects?"
+    r"|notes?|takes?\s+note\s+of|(?:took|(?:has|have)\s+taken)\s+note\s+of(?=\s+(?:the\s+)?following)"
+    r"|rejects?"
     # "Cambodia accepted the following recommendations: 118.29"; a capitalised "Supported"
     # is a table's column, not a verb: "118.7 – Supported Recommendation 118.9: Noted".
     r"|(?:has|have)\s+(?:accepted|supported|noted|rejected)"
@@ -113,7 +114,7 @@ _BE = r"(?:are|is|were|was|have been|has been)\s+(?:fully\s+)?"
 _PASSIVE = (
     r"(?P<verb>(?:partially\s+|partly\s+)?(?:not\s+)?(?:supported|accepted)(?:\s+in\s+part)?"
     # "The following recommendations are considered already implemented: 65.5, 65.8"
-    r"|noted|rejected|(?:considered\s+(?:as\s+)?)?already\s+(?:been\s+)?implemented)"
+    r"|noted|rejected)"
 )
 # "Recommendations 118.4 and 118.7 – Supported"
 PASSIVE_STATEMENT = re.compile(
@@ -123,15 +124,20 @@ PASSIVE_STATEMENT = re.compile(
 # "The following recommendations are supported: 65.1, 65.4", "Recommendations supported: 65.1"
 # "The following recommendations have been noted by Kenya: 141.9, 141.10"
 PASSIVE_LIST = re.compile(
-    rf"\brecommendations?\s+(?:{_BE})?(?:considered\s+)?{_PASSIVE}(?:\s+by\s+[^:\d]{{1,80}})?"
-    rf"\s*:\s*{_REFS}",
+    rf"\brecommendations?\s+(?:{_BE})?{_PASSIVE}(?:\s+by\s+[^:\d]{{1,80}})?\s*:\s*{_REFS}",
+    re.IGNORECASE,
+)
+# "The following recommendations are considered already implemented: 65.5, 65.8"
+IMPLEMENTED_LIST = re.compile(
+    rf"\brecommendations?\s+(?:{_BE})?(?P<verb>considered\s+(?:as\s+)?(?:already\s+)?(?:being\s+)?"
+    rf"implemented)[^:\d]{{0,60}}:\s*{_REFS}",
     re.IGNORECASE,
 )
 # A capitalised position as a label: "Supported: 65.1, 65.2 Noted: 65.3"
 LABEL_LIST = re.compile(
     r"(?:^|(?<=[\s.;]))(?P<verb>(?:Partially\s+|Partly\s+)?(?:Supported|Accepted)"
     r"|Not\s+(?:supported|accepted)|Noted|Rejected)\s*(?:\(\d{1,3}\)\s*)?:\s*"
-    rf"{_REFS}"
+    rf"(?P<refs>{_FULL_REF}(?:\s*{_SEPARATOR}\s*{_FULL_REF})*)"
 )
 # A heading followed by its numbers on the same line: "Supported recommendations: 65.1, 65.4",
 # "II. Noted recommendations (2): 65.2, 65.3"
@@ -162,10 +168,15 @@ _FULL_NUMBER = re.compile(r"(?<![\d.])\d{2,3}\.\d{1,3}(?![\d.])")
 # (Ukraine) Supported", "65.2 Supported in part", or the number alone above "Noted".
 # "65.1 ... Ukraine Supported" (the State in a column of its own), "Supported (already
 # implemented)", "Supported, already implemented", "Supported/Noted" (in part).
+_COLUMN = (
+    r"(?:Partially|Partly)\s+(?:supported|accepted)"
+    r"|(?:Supported|Accepted)(?:\s*/\s*Noted|\s+in\s+part|\s*\((?:partially|in\s+part)\))?"
+    r"|Noted|Not supported|Not accepted|Rejected"
+)
 TABLE_POSITION = re.compile(
-    r"(?:^|\)\s*;?\s*|(?<=\s))(?P<verb>(?:Partially|Partly)\s+(?:supported|accepted)"
-    r"|(?:Supported|Accepted)(?:\s*/\s*Noted|\s+in\s+part)?|Noted|Not supported|Not accepted"
-    r"|Rejected)(?:\s*(?:$|[.:;,(]|\s[A-Z]))"
+    rf"(?:^|\)\s*;?\s*)(?P<verb>{_COLUMN})(?:\s*(?:$|[.:;,(]|\s[A-Z]))"
+    # the State in a column of its own: "... core human rights treaties Ukraine Supported"
+    rf"|(?<=\s)(?P<last>{_COLUMN})\s*$"
 )
 _PARTIAL = re.compile(r"\bpartially\b|\bpartly\b|\bin part\b", re.I)
 _REFUSAL = re.compile(_REFUSING, re.I)
@@ -193,16 +204,19 @@ NUMBERS_ONLY = re.compile(r"^(?P<nums>\d{1,3}\.(?:\s*,?\s*\d{1,3}\.)*)(?P<open>\
 # "A. Supported recommendations", "Recommendations supported by Kenya"
 _KIND = r"Accepted|Supported|Noted|Not supported|Rejected|Partially (?:accepted|supported)"
 HEADING = re.compile(
-    rf"^(?:(?:[IVX]+|[A-H])\.\s*)?(?:(?P<kind>{_KIND})\s+recommendations\b"
-    rf"|recommendations\s+(?P<after>{_KIND})\b)(?P<rest>.*)$",
-    re.IGNORECASE,
+    rf"^(?:(?:[IVX]+|[A-H])\.\s*)?(?:(?=[A-Z])(?i:(?P<kind>{_KIND})\s+recommendations\b)"
+    rf"|Recommendations\s+(?i:(?P<after>{_KIND}))\b(?=[^.]{{0,60}}$))(?P<rest>.*)$"
 )
 # Numbers alone under such a heading: "65.1, 65.2", or bare indexes "1–5, 14–16"
 LIST_LINE = re.compile(rf"^\s*{_REFS}\s*\.?\s*$")
 # Verdicts in a one-paragraph-per-recommendation answer, in the order they appear.
 _VERDICTS: tuple[tuple[re.Pattern[str], Position, str], ...] = (
     (
-        re.compile(r"\b(?:cannot|can ?not|does not|do not|will not)\s+(?:accept|support)", re.I),
+        re.compile(
+            r"\b(?:cannot|can ?not|does not|do not|will not|(?:is|are)\s+(?:unable|not\s+able"
+            r"|not\s+in\s+a\s+position)\s+to)\s+(?:accept|support)",
+            re.I,
+        ),
         Position.NOTED,
         "not accepted",
     ),
@@ -214,7 +228,8 @@ _VERDICTS: tuple[tuple[re.Pattern[str], Position, str], ...] = (
     (
         re.compile(
             r"\b(?:supports?|accepts?|agrees? with) (?:in part|partially)|partially "
-            r"(?:accept|support)",
+            r"(?:accept|support)|\b(?:supports?|accepts?) (?:this|the) recommendations? "
+            r"(?:in part|partially)",
             re.I,
         ),
         Position.NOTED,
@@ -222,7 +237,12 @@ _VERDICTS: tuple[tuple[re.Pattern[str], Position, str], ...] = (
     ),
     (re.compile(r"\b(?:accepts?|supports?)\b(?! that)", re.I), Position.SUPPORTED, "accepted"),
     (
-        re.compile(r"\b(?:notes|takes note of) (?:the|these|this) recommendations?", re.I),
+        re.compile(
+            r"\b(?:notes|takes note of|(?:has|have) taken note of|took note of) (?:the|these|this) "
+            r"recommendations?|\b(?:the|this) recommendations? (?:is|are|has been|have been) "
+            r"noted\b",
+            re.I,
+        ),
         Position.NOTED,
         "noted",
     ),
@@ -444,7 +464,7 @@ def _statements(text: str) -> Iterator[tuple[str, str]]:
         verb = statement.group("verb")
         refs = statement.group("refs") or statement.group("full")
         yield (f"partially {verb}" if statement.group("partial") else verb), refs
-    for pattern in (PASSIVE_STATEMENT, PASSIVE_LIST, HEADING_LIST, LABEL_LIST):
+    for pattern in (PASSIVE_STATEMENT, PASSIVE_LIST, HEADING_LIST, LABEL_LIST, IMPLEMENTED_LIST):
         for statement in pattern.finditer(text):
             yield statement.group("verb"), statement.group("refs")
     for pattern in (SUPPORT_STATEMENT, SUPPORT_LIST):
@@ -465,7 +485,7 @@ def _unlisted_responses(blocks: list[_Block], answered: set[str]) -> list[Respon
             # "5. Recommendation 65.1 (Ukraine): Sri Lanka supports this recommendation."
             own = OWN_REF.match(block.text)
             refs = list(expand_refs(own.group("full"))) if own else []
-            verdict = _verdict(block.text[own.end() :]) if own else None
+            verdict = _own_verdict(block.text[own.end() :]) if own else None
             number: str | None = block.head.split(".")[0]
         elif block.kind == "comment":
             refs = [(ref, printed) for ref, printed in expand_refs(block.head) if "." in ref]
@@ -488,17 +508,17 @@ def _row_position(block: _Block) -> tuple[Position, str] | None:
     """A row's position: its own column ("Supported", "Supported (already implemented)",
     "Supported/Noted"), else the heading it is listed under, else its words ("65.1 Kenya
     supports this recommendation.")."""
-    columns = list(TABLE_POSITION.finditer(block.text))
-    column = columns[-1] if columns else None
+    column = TABLE_POSITION.search(block.text)
     # The row's own position column, else the heading the rows are listed under.
-    label = " ".join(column.group("verb").split()) if column else block.category
+    printed = (column.group("verb") or column.group("last")) if column else None
+    label = " ".join(printed.split()) if printed else block.category
     if label is not None and "/" in label:
         return Position.NOTED, "supported in part"  # "Supported/Noted"
     verb = next((_ACTIVE[k] for k in _ACTIVE if (label or "").lower().startswith(k)), None)
     if label is None or verb is None:
-        return _verdict(block.text)
+        return _own_verdict(block.text)
     tail = block.text[column.end() :] if column else ""
-    return _category(verb, label, tail)
+    return _category(verb, f"{label} {tail}" if column else label, tail)
 
 
 # A table's or heading's word for a position, as the verb of a list statement.
@@ -536,6 +556,27 @@ def _per_paragraph_responses(blocks: list[_Block]) -> list[Response]:
                 Response(number, position, detail, block.page, number, block.head, block.text)
             )
     return responses
+
+
+# "(Chile): Supported." / "Noted." right after the number a paragraph or row answers
+_LABEL_VERDICT = re.compile(
+    r"^\s*(?:\((?:[^()]|\([^()]*\))*\))?\s*[:–—-]?\s*(?P<label>Supported|Accepted|Noted|Rejected)\b"
+)
+# A row or paragraph that answers in words speaks of the recommendation it is numbered with.
+_OWN_RECOMMENDATION = re.compile(r"\b(?:this|the|that)\s+recommendation\b", re.I)
+
+
+def _own_verdict(text: str) -> tuple[Position, str] | None:
+    """The position a row or paragraph numbered with its recommendation states: a label
+    ("(Chile): Supported."), else its words when they are about "this recommendation" (not
+    "65.12 Accept the visit request ..." whose own text is the ask, nor "12.5 thousand persons
+    ... the Government supports further funding")."""
+    label = _LABEL_VERDICT.match(text)
+    if label:
+        return _category(_ACTIVE[label.group("label").lower()], label.group("label"), text)
+    if not _OWN_RECOMMENDATION.search(text):
+        return None
+    return _verdict(text)
 
 
 def _verdict(text: str) -> tuple[Position, str] | None:

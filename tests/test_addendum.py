@@ -592,3 +592,73 @@ def test_table_rows_with_a_state_column_and_qualified_positions() -> None:
         "65.4": "supported",
         "65.5": "noted",
     }
+
+
+def test_comments_and_figures_do_not_answer() -> None:
+    # Cases a QA run found after the forms above were added: the recommendation's own text,
+    # figures, a capitalised word inside a comment, a wrapped comment line, a label in prose.
+    assert (
+        _positions(
+            [
+                *_HEAD,
+                "65.12 Accept the visit request of the Special Rapporteur on torture (Denmark)",
+                "65.13 Continue to support the national human rights institution (Cuba) Under "
+                "consideration",
+            ]
+        )
+        == {}
+    )
+    assert _positions(
+        [
+            *_HEAD,
+            "65.2 Ratify the Optional Protocol to the CRPD (Chile) Noted Slovenia runs the "
+            "Supported Employment programme",
+            "65.7 Adopt an action plan on Roma (Germany) Supported The Ombudsman Noted, in 2019,",
+        ]
+    ) == {"65.2": "noted", "65.7": "supported"}
+    assert _positions(
+        [
+            *_HEAD,
+            "B. Noted recommendations",
+            "65.2 Expand the Supported Living Programme to all regions (Ireland)",
+            "65.3 Ratify ICRMW (Chile) The Government explains that the",
+            "recommendations accepted in the previous cycle on this topic were implemented.",
+            "65.4 Ratify OP-CAT (Chile)",
+        ]
+    ) == {"65.2": "noted", "65.3": "noted", "65.4": "noted"}
+    assert (
+        _positions([*_HEAD, "1. Slovenia received 163 recommendations. Supported: 142; Noted: 21."])
+        == {}
+    )
+    assert _positions(
+        [
+            *_HEAD,
+            "1. Sri Lanka supports the following recommendations: 65.1, 65.4.",
+            "4. 12.5 thousand persons benefited; the Government supports further funding.",
+        ]
+    ) == {"65.1": "supported", "65.4": "supported"}
+
+
+def test_one_answer_per_paragraph_reads_refusals_labels_and_noting() -> None:
+    assert _positions(
+        [
+            *_HEAD,
+            "5. Recommendation 65.1 (Ukraine): Supported.",
+            "6. Recommendation 65.2 (North Macedonia): Sri Lanka is not in a position to accept "
+            "this recommendation.",
+            "7. Recommendation 65.3 (Chile): Sri Lanka has taken note of this recommendation; "
+            "the Ministry supports further dialogue.",
+            "8. Recommendation 65.4 (Chile): Noted. Sri Lanka supports the aim.",
+            "9. Recommendation 65.5 (Chile): Sri Lanka accepts this recommendation in part.",
+        ]
+    ) == {"65.1": "supported", "65.2": "noted", "65.3": "noted", "65.4": "noted", "65.5": "noted"}
+    # A cycle-1 addendum keeps its answers when a paragraph notes another body's recommendations.
+    assert _positions(
+        [
+            "1. This document contains the responses of the Government of Slovenia.",
+            "2. Slovenia accepts the recommendation.",
+            "3. Slovenia cannot accept the recommendation.",
+            "4. Slovenia accepts the recommendation. The Government has taken note of the "
+            "recommendations 12 and 13 of the Committee on the Rights of the Child.",
+        ]
+    ) == {"2": "supported", "3": "noted", "4": "supported"}
