@@ -451,7 +451,7 @@ def _listed_under_heading(block: _Block) -> list[Response] | None:
     if block.kind != "text" or block.category is None or not LIST_LINE.match(block.text):
         return None
     refs = list(expand_refs(block.text))
-    verb = next((_ACTIVE[k] for k in _ACTIVE if block.category.lower().startswith(k)), None)
+    verb = _verb_of(block.category)
     if len(refs) < 2 or verb is None:
         return None
     position, detail = _category(verb, block.category, "")
@@ -514,7 +514,7 @@ def _row_position(block: _Block) -> tuple[Position, str] | None:
     label = " ".join(printed.split()) if printed else block.category
     if label is not None and "/" in label:
         return Position.NOTED, "supported in part"  # "Supported/Noted"
-    verb = next((_ACTIVE[k] for k in _ACTIVE if (label or "").lower().startswith(k)), None)
+    verb = _verb_of(label)
     if label is None or verb is None:
         return _own_verdict(block.text)
     tail = block.text[column.end() :] if column else ""
@@ -532,6 +532,11 @@ _ACTIVE = {
     "partially": "supports",
     "partly": "supports",
 }
+
+
+def _verb_of(label: str | None) -> str | None:
+    """The list-statement verb of a column's or heading's position word, or None."""
+    return next((_ACTIVE[k] for k in _ACTIVE if (label or "").lower().startswith(k)), None)
 
 
 def _per_paragraph_responses(blocks: list[_Block]) -> list[Response]:

@@ -862,12 +862,7 @@ class Store:
         self, ids: list[str], sql: str, make: Callable[[sqlite3.Row], Any]
     ) -> dict[str, list[Any]]:
         """Rows of a child table grouped by recommendation id (ids queried 500 at a time)."""
-        grouped: dict[str, list[Any]] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            for row in self.db.execute(sql.format(",".join("?" * len(chunk))), chunk):
-                grouped.setdefault(row["recommendation_id"], []).append(make(row))
-        return grouped
+        return _by_recommendation(self.db, ids, sql, make)
 
     # --- clusters ------------------------------------------------------------------------
 
@@ -1510,24 +1505,38 @@ def _refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
 _OHCHR_PARA = re.compile(r"\s+-\s+Para\.\s*")
 
 
+def _by_recommendation(
+    db: sqlite3.Connection, ids: list[str], sql: str, make: Callable[[sqlite3.Row], Any]
+) -> dict[str, list[Any]]:
+    """Rows grouped by their recommendation_id; `sql` has "IN ({})" for the ids, queried 500
+    at a time (SQLite's limit on parameters)."""
+    grouped: dict[str, list[Any]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for row in db.execute(sql.format(",".join("?" * len(chunk))), chunk):
+            grouped.setdefault(row["recommendation_id"], []).append(make(row))
+    return grouped
+
+
 def _imported_positions(db: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[str, str]]:
     """The position imports give each recommendation, with its source, where every import
     linked to it that states one agrees ("supported" or "noted"): the latest known position of
     a recommendation the indexed PDFs leave pending (its addendum not indexed). An OHCHR
     thematic list's source is the addendum paragraph it cites ("A/HRC/28/15/Add.1 para 3");
     UPR Info's is its answer ("UPR Info: Accepted")."""
-    found: dict[str, list[tuple[str, str]]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        for row in db.execute(
-            "SELECT l.recommendation_id, i.position, i.position_source, i.source "
-            "FROM import_links l JOIN imports i ON i.import_id = l.import_id "
-            f"WHERE l.recommendation_id IN ({','.join('?' * len(chunk))}) "
-            "AND i.position IN (?, ?) ORDER BY i.source, i.import_id",
-            [*chunk, Position.SUPPORTED.value, Position.NOTED.value],
-        ):
-            source = _OHCHR_PARA.sub(" para ", row["position_source"] or row["source"])
-            found.setdefault(row["recommendation_id"], []).append((row["position"], source))
+    found = _by_recommendation(
+        db,
+        ids,
+        "SELECT l.recommendation_id, i.position, i.position_source, i.source "
+        "FROM import_links l JOIN imports i ON i.import_id = l.import_id "
+        "WHERE l.recommendation_id IN ({}) "
+        f"AND i.position IN ('{Position.SUPPORTED.value}', '{Position.NOTED.value}') "
+        "ORDER BY i.source, i.import_id",
+        lambda row: (
+            row["position"],
+            _OHCHR_PARA.sub(" para ", row["position_source"] or row["source"]),
+        ),
+    )
     return {
         rec_id: stated[0]
         for rec_id, stated in found.items()
