@@ -80,7 +80,7 @@ _REFS = rf"(?P<refs>{_REF}(?:\s*{_SEPARATOR}\s*{_REF})*)"
 _FULL_REF = r"\d{2,3}\s?\.\s?\d{1,3}(?!\d|\.\d|\s*(?:million|billion|per\s*cent|%))"
 _FULL_REFS = rf"(?P<full>{_FULL_REF}(?:\s*{_SEPARATOR}\s*{_FULL_REF})*)"
 _REFUSING = (
-    r"(?:cannot|can\s+not|(?:does|do|did|will)\s+not|(?:is|are)\s+(?:unable|not\s+able|not\s+in\s+"
+    r"(?:cannot|can\s?not|(?:does|do|did|will)\s+not|(?:is|are)\s+(?:unable|not\s+able|not\s+in\s+"
     r"a\s+position)\s+to)"
 )
 # "... recommendation 65.1 partially", "... 65.1 in part"
@@ -212,11 +212,7 @@ LIST_LINE = re.compile(rf"^\s*{_REFS}\s*\.?\s*$")
 # Verdicts in a one-paragraph-per-recommendation answer, in the order they appear.
 _VERDICTS: tuple[tuple[re.Pattern[str], Position, str], ...] = (
     (
-        re.compile(
-            r"\b(?:cannot|can ?not|does not|do not|will not|(?:is|are)\s+(?:unable|not\s+able"
-            r"|not\s+in\s+a\s+position)\s+to)\s+(?:accept|support)",
-            re.I,
-        ),
+        re.compile(rf"\b{_REFUSING}\s+(?:accept|support)", re.I),
         Position.NOTED,
         "not accepted",
     ),

@@ -662,3 +662,24 @@ def test_one_answer_per_paragraph_reads_refusals_labels_and_noting() -> None:
             "recommendations 12 and 13 of the Committee on the Rights of the Child.",
         ]
     ) == {"2": "supported", "3": "noted", "4": "supported"}
+
+
+def test_every_answer_form_reads_the_same_refusals() -> None:
+    # The list form, a paragraph per recommendation and the cycle-1 form share one wording.
+    assert _positions(
+        [
+            *_HEAD,
+            "5. Recommendation 65.1 (Ukraine): Sri Lanka did not accept this recommendation.",
+            "6. Recommendation 65.2 (Chile): Sri Lanka supports this recommendation.",
+        ]
+    ) == {"65.1": "noted", "65.2": "supported"}
+    assert _positions(
+        [
+            "1. This document contains the responses of the Government of Slovenia.",
+            "2. Slovenia accepts the recommendation.",
+            "3. Slovenia did not accept the recommendation.",
+        ]
+    ) == {"2": "supported", "3": "noted"}
+    assert _positions(
+        [*_HEAD, "2. Sri Lanka did not accept the following recommendations: 65.3."]
+    ) == {"65.3": "noted"}
