@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from conftest import fixture
+from prefect.events.worker import EventsWorker
+from prefect.logging.handlers import APILogWorker
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.testing.utilities import prefect_test_harness
 
@@ -28,11 +30,15 @@ from pipeline.store import Store
 GOOD = ["slovenia2014_recs.pdf", "andorra2011_recs.pdf"]
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def harness() -> Iterator[None]:
-    """One temporary Prefect API for every flow test."""
+    """One temporary Prefect API for every flow test, stopped after them with Prefect's
+    background workers: left running, they drew on the global `random` while later
+    Hypothesis tests generated their data (a HypothesisDeprecationWarning, now and then)."""
     with prefect_test_harness(server_startup_timeout=180):
         yield
+    APILogWorker.drain_all(timeout=10)
+    EventsWorker.drain_all(timeout=10)
 
 
 def _workspace(root: Path, corrupt: bool = False, salt: str = "") -> dict[str, str]:
