@@ -22,6 +22,7 @@ demo: $(BIN)/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python tools/lint_tree.py >/dev/null
 	$(BIN)/mypy
 
 # The report test opens the HTML in headless Chromium: install it when missing (as root), else

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import process
 
-from pipeline.clusters import SCORERS, ClusterItem, ClusterSettings, cluster, normalize
+from uprdex.pipeline.clusters import SCORERS, ClusterItem, ClusterSettings, cluster, normalize
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 GOLD_SYMBOL = "A/HRC/43/15"
@@ -104,7 +104,7 @@ def seed_steadiness(items: list[ClusterItem], gold: Mapping[str, tuple[str, str]
     on a border moves with the seed, and the defaults were chosen to keep precision >= 0.9 on
     every one (needs scikit-learn, the training extra)."""
     try:
-        from pipeline.train_semantic import train
+        from uprdex.pipeline.train_semantic import train
     except ImportError:
         print("  seeds: skipped (scikit-learn, the training extra, is not installed)")
         return

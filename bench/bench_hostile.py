@@ -23,11 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from hostile import CORPUS, Hostile
+from uprdex.pipeline.ingest import extract_isolated
+from uprdex.pipeline.loader import load_pdf
+from uprdex.pipeline.settings import LoaderSettings
 
-from pipeline.ingest import extract_isolated
-from pipeline.loader import load_pdf
-from pipeline.settings import LoaderSettings
+from hostile import CORPUS, Hostile
 
 NAMES = ("bomb_zeros.pdf", "bomb_operators.pdf", "form_laughs.pdf", "blank_2000_pages.pdf")
 SAFETY_FACTOR = 4

@@ -35,7 +35,7 @@ def main() -> int:
         print(f"skipped: {SHARED / 'wg_reports'} not found or too small")
         return 0
     os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="uprdex-bench-prefect-"))
-    from flows.nightly import (
+    from uprdex.flows.nightly import (
         NightlySummary,
         build_index,
         build_key,
@@ -43,8 +43,8 @@ def main() -> int:
         nightly,
         task_runner,
     )
-    from pipeline.config import Config
-    from pipeline.store import Store
+    from uprdex.pipeline.config import Config
+    from uprdex.pipeline.store import Store
 
     def timed_run(config: Config) -> tuple[NightlySummary, float, float]:
         """The nightly flow's two stages, timed apart: (summary, ingest s, build s)."""

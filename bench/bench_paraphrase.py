@@ -15,10 +15,10 @@ import csv
 import sys
 from pathlib import Path
 
-from extractors.wg_report import parse_wg_report
-from pipeline.loader import load_pdf
-from pipeline.paraphrase import match_sentences, split_sentences
-from pipeline.settings import EvidenceSettings
+from uprdex.extractors.wg_report import parse_wg_report
+from uprdex.pipeline.loader import load_pdf
+from uprdex.pipeline.paraphrase import match_sentences, split_sentences
+from uprdex.pipeline.settings import EvidenceSettings
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 LABELS = Path(__file__).resolve().parent / "labels" / "g1923444_paraphrases.csv"

@@ -23,9 +23,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from pipeline.ingest import import_file, ingest_paths
-from pipeline.settings import LoaderSettings
-from pipeline.store import Store
+from uprdex.pipeline.ingest import import_file, ingest_paths
+from uprdex.pipeline.settings import LoaderSettings
+from uprdex.pipeline.store import Store
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 PAIRS = {

@@ -22,9 +22,9 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from pipeline.ingest import ingest_paths
-from pipeline.settings import LoaderSettings
-from pipeline.store import (
+from uprdex.pipeline.ingest import ingest_paths
+from uprdex.pipeline.settings import LoaderSettings
+from uprdex.pipeline.store import (
     Store,
     _fts_query,  # the quoting `search` applies, timed here raw
 )

@@ -38,8 +38,8 @@ from spacy.cli.train import train as spacy_train
 from spacy.language import Language
 from spacy.tokens import DocBin
 
-from extractors.theme_model import DEFAULT_MODEL_DIR, ThemeModel, select_themes
-from pipeline.train_themes import (
+from uprdex.extractors.theme_model import DEFAULT_MODEL_DIR, ThemeModel, select_themes
+from uprdex.pipeline.train_themes import (
     CONFIG,
     Record,
     _fit,

@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from extractors.theme_model import DEFAULT_MODEL_DIR, MODEL_FILE, MODEL_FORMAT, ThemeModel
-from pipeline.train_themes import (
+from uprdex.extractors.theme_model import DEFAULT_MODEL_DIR, MODEL_FILE, MODEL_FORMAT, ThemeModel
+from uprdex.pipeline.train_themes import (
     _merge,
     baseline_scores,
     f1_scores,

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors.themes import ThemeTagger
+from uprdex.extractors.themes import ThemeTagger
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 EXPORT = SHARED / "upr_info" / "upr_info_sessions_1-20.csv"

@@ -29,8 +29,8 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from extractors.metadata import find_symbol
-from pipeline.model import Line, LoadedDocument, Position
+from uprdex.extractors.metadata import find_symbol
+from uprdex.pipeline.model import Line, LoadedDocument, Position
 
 __all__ = ["Addendum", "Response", "expand_refs", "parse_addendum", "wg_symbol_of"]
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from itertools import permutations
 from typing import Literal
 
-from extractors.metadata import SYMBOL, normalize_symbol
-from pipeline.model import Line, LoadedDocument
+from uprdex.extractors.metadata import SYMBOL, normalize_symbol
+from uprdex.pipeline.model import Line, LoadedDocument
 
 __all__ = ["Citation", "find_citations", "resolve", "resolve_readings"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from extractors.metadata import UN_MASTHEAD
+from uprdex.extractors.metadata import UN_MASTHEAD
 
 __all__ = ["DOCUMENT_TYPES", "classify"]
 

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from extractors.states import State, StateTable, load_states
+from uprdex.extractors.states import State, StateTable, load_states
 
 __all__ = [
     "cycle_of_session",

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.settings import DATA_DIR
+from uprdex.pipeline.resources import data_path
 
 __all__ = ["State", "StateTable", "load_states", "split_state_list"]
 
@@ -62,7 +62,7 @@ def load_states() -> StateTable:
     """The shipped table (data/states.csv)."""
     states: list[State] = []
     by_key: dict[str, State] = {}
-    with (DATA_DIR / "states.csv").open(encoding="utf-8", newline="") as handle:
+    with data_path("states.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             state = State(
                 row["name"], row["iso3"] or None, row["kind"], row.get("regional_group") or None

@@ -40,10 +40,10 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse  # type: ignore[import-untyped]
 
-from pipeline.errors import UprdexError
-from pipeline.model_cache import ModelCache
-from pipeline.settings import DATA_DIR
-from pipeline.tfidf import TfidfBlock, vocabulary_from_blob
+from uprdex.pipeline.errors import UprdexError
+from uprdex.pipeline.model_cache import ModelCache
+from uprdex.pipeline.resources import data_path
+from uprdex.pipeline.tfidf import TfidfBlock, vocabulary_from_blob
 
 __all__ = [
     "DEFAULT_MODEL_DIR",
@@ -58,7 +58,7 @@ __all__ = [
     "word_ngrams",
 ]
 
-DEFAULT_MODEL_DIR = DATA_DIR / "models" / "themes"
+DEFAULT_MODEL_DIR = data_path("models", "themes")
 """The shipped model (see pipeline/train_themes.py to rebuild it)."""
 
 MODEL_FILE = "model.npz"

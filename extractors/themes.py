@@ -32,12 +32,12 @@ from spacy.lookups import Table, load_lookups
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from pipeline.errors import UprdexError
-from pipeline.settings import DATA_DIR
+from uprdex.pipeline.errors import UprdexError
+from uprdex.pipeline.resources import data_path
 
 __all__ = ["DEFAULT_THEMES_PATH", "Theme", "ThemeHit", "ThemeTagger", "ThemesFileError"]
 
-DEFAULT_THEMES_PATH = DATA_DIR / "themes.yaml"
+DEFAULT_THEMES_PATH = data_path("themes.yaml")
 """The shipped taxonomy: the 54 UPR Info issues."""
 
 _THEME_KEYS = frozenset({"keywords", "exact"})

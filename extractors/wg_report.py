@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, groupby
 
-from extractors.metadata import (
+from uprdex.extractors.metadata import (
     cycle_of_session,
     find_review_year,
     find_session,
@@ -24,8 +24,8 @@ from extractors.metadata import (
     find_symbol,
     find_year,
 )
-from extractors.states import StateTable, load_states, split_state_list
-from pipeline.model import (
+from uprdex.extractors.states import StateTable, load_states, split_state_list
+from uprdex.pipeline.model import (
     Line,
     LoadedDocument,
     Page,
@@ -34,7 +34,7 @@ from pipeline.model import (
     StateComment,
     WgReport,
 )
-from pipeline.text import join_lines
+from uprdex.pipeline.text import join_lines
 
 __all__ = ["parse_wg_report", "position_of", "split_recommending_states"]
 

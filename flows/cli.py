@@ -19,16 +19,22 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from extractors.states import load_states
-from pipeline.clusters import ClusterSettings
-from pipeline.config import Config, load_config
-from pipeline.errors import BadIndexError, IndexBusyError
-from pipeline.exports import FORMATS, KINDS, recommendation_record, records, write_export
-from pipeline.inbox import index_lock, not_a_pdf, other_files
-from pipeline.ingest import IMPORT_READERS, IngestResult, find_pdfs, import_file, ingest_paths
-from pipeline.loader import read_with_hash
-from pipeline.settings import LoaderSettings, default_index_path
-from pipeline.store import STATE_COMMENT, RecFilter, Store
+from uprdex.extractors.states import load_states
+from uprdex.pipeline.clusters import ClusterSettings
+from uprdex.pipeline.config import Config, load_config
+from uprdex.pipeline.errors import BadIndexError, IndexBusyError
+from uprdex.pipeline.exports import FORMATS, KINDS, recommendation_record, records, write_export
+from uprdex.pipeline.inbox import index_lock, not_a_pdf, other_files
+from uprdex.pipeline.ingest import (
+    IMPORT_READERS,
+    IngestResult,
+    find_pdfs,
+    import_file,
+    ingest_paths,
+)
+from uprdex.pipeline.loader import read_with_hash
+from uprdex.pipeline.settings import LoaderSettings, default_index_path
+from uprdex.pipeline.store import STATE_COMMENT, RecFilter, Store
 
 __all__ = ["main"]
 
@@ -597,7 +603,7 @@ def clusters_(index: Path | None, min_size: int, limit: int, **options: Any) -> 
 @_index_option
 def report(state_under_review: str | None, out_dir: Path | None, index: Path | None) -> None:
     """Write the HTML evidence report: static pages that open offline in any browser."""
-    from pipeline.report import write_report
+    from uprdex.pipeline.report import write_report
 
     config = _workspace(None, index)
     with _open(index) as store:
@@ -631,8 +637,8 @@ def train_themes(csv_file: Path, out_dir: Path | None, seed: int) -> None:
     and prints the held-out scores beside a TF-IDF + logistic regression baseline. Needs the
     training extra (scikit-learn); the same data and seed rebuild the same model.
     """
-    from extractors.theme_model import DEFAULT_MODEL_DIR
-    from pipeline.train_themes import TrainError, train
+    from uprdex.extractors.theme_model import DEFAULT_MODEL_DIR
+    from uprdex.pipeline.train_themes import TrainError, train
 
     try:
         with _writing(out_dir):
@@ -666,8 +672,8 @@ def train_similarity(csv_file: Path, out_dir: Path | None, seed: int) -> None:
     analysis); no labels are needed. Needs the training extra (scikit-learn); the same data
     and seed rebuild the same model.
     """
-    from pipeline.semantic import DEFAULT_MODEL_DIR
-    from pipeline.train_semantic import TrainSemanticError, train
+    from uprdex.pipeline.semantic import DEFAULT_MODEL_DIR
+    from uprdex.pipeline.train_semantic import TrainSemanticError, train
 
     try:
         with _writing(out_dir):
@@ -747,7 +753,7 @@ def run(
     .error.json), then writes the exports to the reports folder. Exit code 1 when any file
     failed.
     """
-    from flows.nightly import nightly
+    from uprdex.flows.nightly import nightly
 
     if inbox is not None and not inbox.is_dir():
         err.print(f"[red]error[/] no inbox folder at {escape(str(inbox))}")
@@ -812,7 +818,7 @@ def serve(
         )
     from prefect.schedules import Cron
 
-    from flows.nightly import nightly
+    from uprdex.flows.nightly import nightly
 
     config = _workspace(inbox, index)
     try:
@@ -861,8 +867,8 @@ def watch(inbox: Path | None, index: Path | None, debounce: float) -> None:
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
 
-    from flows.nightly import nightly
-    from flows.watch import Debouncer
+    from uprdex.flows.nightly import nightly
+    from uprdex.flows.watch import Debouncer
 
     config = _workspace(inbox, index)
     config.inbox.mkdir(parents=True, exist_ok=True)

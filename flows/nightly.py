@@ -22,14 +22,14 @@ from prefect.context import TaskRunContext
 from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from pipeline.config import Config
-from pipeline.exports import records, write_export
-from pipeline.inbox import index_lock, not_a_pdf, other_files, quarantine, scan_inbox
-from pipeline.ingest import Extracted, extract_isolated
-from pipeline.model import DocumentStatus
-from pipeline.report import write_report
-from pipeline.settings import LoaderSettings
-from pipeline.store import Store
+from uprdex.pipeline.config import Config
+from uprdex.pipeline.exports import records, write_export
+from uprdex.pipeline.inbox import index_lock, not_a_pdf, other_files, quarantine, scan_inbox
+from uprdex.pipeline.ingest import Extracted, extract_isolated
+from uprdex.pipeline.model import DocumentStatus
+from uprdex.pipeline.report import write_report
+from uprdex.pipeline.settings import LoaderSettings
+from uprdex.pipeline.store import Store
 
 __all__ = ["NightlySummary", "build_index", "ingest_inbox", "nightly", "task_runner"]
 

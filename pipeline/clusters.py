@@ -52,9 +52,9 @@ import numpy.typing as npt
 import snowballstemmer
 from rapidfuzz import fuzz, process
 
-from extractors.states import load_states
-from pipeline.semantic import SemanticModel
-from pipeline.settings import DATA_DIR
+from uprdex.extractors.states import load_states
+from uprdex.pipeline.resources import data_path
+from uprdex.pipeline.semantic import SemanticModel
 
 __all__ = [
     "ACTION_KINDS",
@@ -89,7 +89,7 @@ SCORERS: Mapping[str, Scorer] = {
 }
 """rapidfuzz scorers a `ClusterSettings.scorer` may name (all return 0-100)."""
 
-TREATIES_CSV = DATA_DIR / "treaties.csv"
+TREATIES_CSV = data_path("treaties.csv")
 """The shipped treaty table: key, official name, `|`-separated aliases."""
 
 

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from pipeline.imports import UPR_INFO
-from pipeline.store import STATE_COMMENT, RecFilter, Store
+from uprdex.pipeline.imports import UPR_INFO
+from uprdex.pipeline.store import STATE_COMMENT, RecFilter, Store
 
 __all__ = [
     "CONTRACT_TYPES",

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractors.metadata import cycle_of_session
-from extractors.states import load_states
-from extractors.wg_report import split_recommending_states
+from uprdex.extractors.metadata import cycle_of_session
+from uprdex.extractors.states import load_states
+from uprdex.extractors.wg_report import split_recommending_states
 
 __all__ = ["ImportedRec", "normalize_text", "read_thematic_list", "read_upr_info"]
 

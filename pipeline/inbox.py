@@ -18,8 +18,8 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from pipeline.errors import IndexBusyError
-from pipeline.loader import display_name
+from uprdex.pipeline.errors import IndexBusyError
+from uprdex.pipeline.loader import display_name
 
 __all__ = ["InboxFile", "index_lock", "not_a_pdf", "other_files", "quarantine", "scan_inbox"]
 

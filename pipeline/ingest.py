@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from extractors.addendum import Addendum, parse_addendum, wg_symbol_of
-from extractors.citations import Citation, find_citations
-from extractors.doctype import classify
-from extractors.metadata import (
+from uprdex.extractors.addendum import Addendum, parse_addendum, wg_symbol_of
+from uprdex.extractors.citations import Citation, find_citations
+from uprdex.extractors.doctype import classify
+from uprdex.extractors.metadata import (
     cycle_of_session,
     find_date,
     find_state_under_review,
@@ -28,25 +28,25 @@ from extractors.metadata import (
     find_year,
     session_of_symbol,
 )
-from extractors.states import load_states
-from extractors.theme_model import ThemeModel
-from extractors.themes import ThemeHit, ThemeTagger
-from extractors.wg_report import parse_wg_report
-from pipeline.errors import UprdexError
-from pipeline.imports import (
+from uprdex.extractors.states import load_states
+from uprdex.extractors.theme_model import ThemeModel
+from uprdex.extractors.themes import ThemeHit, ThemeTagger
+from uprdex.extractors.wg_report import parse_wg_report
+from uprdex.pipeline.errors import UprdexError
+from uprdex.pipeline.imports import (
     THEMATIC_LIST,
     UPR_INFO,
     ImportedRec,
     read_thematic_list,
     read_upr_info,
 )
-from pipeline.loader import display_name, load_pdf, read_with_hash
-from pipeline.model import DocumentStatus, LoadedDocument, WgReport
-from pipeline.paraphrase import split_sentences
-from pipeline.sandbox import map_isolated
-from pipeline.settings import LoaderSettings
-from pipeline.store import DocumentRow, Store
-from pipeline.text import join_lines, load_vocabulary
+from uprdex.pipeline.loader import display_name, load_pdf, read_with_hash
+from uprdex.pipeline.model import DocumentStatus, LoadedDocument, WgReport
+from uprdex.pipeline.paraphrase import split_sentences
+from uprdex.pipeline.sandbox import map_isolated
+from uprdex.pipeline.settings import LoaderSettings
+from uprdex.pipeline.store import DocumentRow, Store
+from uprdex.pipeline.text import join_lines, load_vocabulary
 
 __all__ = [
     "IMPORT_READERS",

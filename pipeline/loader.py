@@ -20,10 +20,10 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from pipeline.errors import BadDocumentError
-from pipeline.model import Line, LoadedDocument, Page
-from pipeline.settings import LoaderSettings
-from pipeline.text import Vocabulary, load_vocabulary
+from uprdex.pipeline.errors import BadDocumentError
+from uprdex.pipeline.model import Line, LoadedDocument, Page
+from uprdex.pipeline.settings import LoaderSettings
+from uprdex.pipeline.text import Vocabulary, load_vocabulary
 
 __all__ = ["display_name", "load_pdf", "read_with_hash"]
 

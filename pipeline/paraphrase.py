@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from pipeline.clusters import normalize
+from uprdex.pipeline.clusters import normalize
 
 __all__ = ["Match", "match_sentences", "split_sentences"]
 

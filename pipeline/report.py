@@ -19,9 +19,9 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from extractors.states import load_states
-from pipeline.exports import evidence_records, records
-from pipeline.store import RecFilter, Store
+from uprdex.extractors.states import load_states
+from uprdex.pipeline.exports import evidence_records, records
+from uprdex.pipeline.store import RecFilter, Store
 
 __all__ = ["write_report"]
 

@@ -35,10 +35,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from pipeline.errors import UprdexError
-from pipeline.model_cache import ModelCache
-from pipeline.settings import DATA_DIR
-from pipeline.tfidf import TfidfBlock, vocabulary_from_blob
+from uprdex.pipeline.errors import UprdexError
+from uprdex.pipeline.model_cache import ModelCache
+from uprdex.pipeline.resources import data_path
+from uprdex.pipeline.tfidf import TfidfBlock, vocabulary_from_blob
 
 __all__ = [
     "DEFAULT_MODEL_DIR",
@@ -50,7 +50,7 @@ __all__ = [
     "stem_ngrams",
 ]
 
-DEFAULT_MODEL_DIR = DATA_DIR / "models" / "similarity"
+DEFAULT_MODEL_DIR = data_path("models", "similarity")
 """The shipped model (see pipeline/train_semantic.py to rebuild it)."""
 
 MODEL_FILE = "model.npz"

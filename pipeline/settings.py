@@ -6,10 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["DATA_DIR", "EvidenceSettings", "LoaderSettings", "default_index_path"]
-
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-"""Reference tables and bundled samples shipped with uprdex."""
+__all__ = ["EvidenceSettings", "LoaderSettings", "default_index_path"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +68,6 @@ class EvidenceSettings:
 
 def default_index_path() -> Path:
     """The index file: $UPRDEX_INDEX, else uprdex.toml's, else ./data/index.sqlite."""
-    from pipeline.config import load_config
+    from uprdex.pipeline.config import load_config
 
     return load_config().index

@@ -22,18 +22,18 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from extractors.addendum import Addendum, wg_symbol_of
-from extractors.citations import Citation, resolve_readings
-from extractors.metadata import cycle_of_session, year_of_session
-from extractors.states import load_states
-from extractors.themes import ThemeHit
-from pipeline.clusters import ClusterItem, ClusterSettings, cluster
-from pipeline.errors import BadIndexError
-from pipeline.imports import ImportedRec, normalize_text
-from pipeline.model import DocumentStatus, Position, Recommendation, WgReport
-from pipeline.paraphrase import match_sentences
-from pipeline.semantic import SemanticModel
-from pipeline.settings import EvidenceSettings
+from uprdex.extractors.addendum import Addendum, wg_symbol_of
+from uprdex.extractors.citations import Citation, resolve_readings
+from uprdex.extractors.metadata import cycle_of_session, year_of_session
+from uprdex.extractors.states import load_states
+from uprdex.extractors.themes import ThemeHit
+from uprdex.pipeline.clusters import ClusterItem, ClusterSettings, cluster
+from uprdex.pipeline.errors import BadIndexError
+from uprdex.pipeline.imports import ImportedRec, normalize_text
+from uprdex.pipeline.model import DocumentStatus, Position, Recommendation, WgReport
+from uprdex.pipeline.paraphrase import match_sentences
+from uprdex.pipeline.semantic import SemanticModel
+from uprdex.pipeline.settings import EvidenceSettings
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from pipeline.settings import DATA_DIR
+from uprdex.pipeline.resources import data_path
 
 __all__ = ["Vocabulary", "join_lines", "load_vocabulary"]
 
@@ -64,5 +64,5 @@ class Vocabulary:
 @lru_cache(maxsize=1)
 def load_vocabulary() -> Vocabulary:
     """The shipped word list (data/words.txt, from the UPR Info recommendation texts)."""
-    words = (DATA_DIR / "words.txt").read_text(encoding="utf-8").split()
+    words = data_path("words.txt").read_text(encoding="utf-8").split()
     return Vocabulary(frozenset(words))

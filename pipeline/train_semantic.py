@@ -24,12 +24,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from pipeline.clusters import load_treaties, normalize
-from pipeline.errors import UprdexError
-from pipeline.model_files import write_arrays, write_metadata
-from pipeline.semantic import METADATA_FILE, MODEL_FILE, MODEL_FORMAT
-from pipeline.tfidf import vocabulary_blob
-from pipeline.train_themes import file_sha256
+from uprdex.pipeline.clusters import load_treaties, normalize
+from uprdex.pipeline.errors import UprdexError
+from uprdex.pipeline.model_files import write_arrays, write_metadata
+from uprdex.pipeline.semantic import METADATA_FILE, MODEL_FILE, MODEL_FORMAT
+from uprdex.pipeline.tfidf import vocabulary_blob
+from uprdex.pipeline.train_themes import file_sha256
 
 __all__ = ["CONFIG", "TrainSemanticError", "quantize_components", "read_texts", "train"]
 

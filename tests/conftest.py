@@ -15,9 +15,9 @@ os.environ.pop("PREFECT_API_URL", None)
 
 import pytest
 
-from extractors.wg_report import parse_wg_report
-from pipeline.loader import load_pdf
-from pipeline.model import Recommendation, WgReport
+from uprdex.extractors.wg_report import parse_wg_report
+from uprdex.pipeline.loader import load_pdf
+from uprdex.pipeline.model import Recommendation, WgReport
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"

@@ -5,14 +5,14 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from conftest import fixture
+from uprdex.extractors.addendum import expand_refs, parse_addendum
+from uprdex.pipeline.ingest import ingest_paths
+from uprdex.pipeline.loader import load_pdf
+from uprdex.pipeline.model import Line, LoadedDocument, Page, Position
+from uprdex.pipeline.settings import LoaderSettings
+from uprdex.pipeline.store import Store
 
-from extractors.addendum import expand_refs, parse_addendum
-from pipeline.ingest import ingest_paths
-from pipeline.loader import load_pdf
-from pipeline.model import Line, LoadedDocument, Page, Position
-from pipeline.settings import LoaderSettings
-from pipeline.store import Store
+from conftest import fixture
 
 
 def _responses(name: str) -> dict[str, object]:
@@ -116,7 +116,7 @@ def test_addendum_that_contradicts_the_report_is_kept_as_a_conflict(tmp_path: Pa
             "UPDATE recommendations SET section_response = 'supported' WHERE paragraph = '115.6'"
         )
         with store.transaction() as db:
-            from pipeline.store import _refresh_responses
+            from uprdex.pipeline.store import _refresh_responses
 
             _refresh_responses(db, "A/HRC/28/15")
         rec = store.recommendation("A/HRC/28/15", "115.6")

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import fixture
 from openpyxl import load_workbook
 
-from flows.cli import main
-from pipeline.clusters import ClusterSettings
+from uprdex.flows.cli import main
+from uprdex.pipeline.clusters import ClusterSettings
+
+from conftest import fixture
 
 CONTRACT_REC_FIELDS = {
     "id",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.clusters import (
+from uprdex.pipeline.clusters import (
     ClusterItem,
     ClusterSettings,
     action_kinds,

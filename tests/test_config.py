@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import Config, load_config
+from uprdex.pipeline.config import Config, load_config
 
 
 def test_an_index_given_elsewhere_takes_its_reports_with_it(tmp_path: Path) -> None:

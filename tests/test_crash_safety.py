@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from conftest import fixture
 
 # Small real fixtures that touch every table: WG reports of three cycles (recommendations,

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extractors.doctype import classify
-from extractors.metadata import (
+from uprdex.extractors.doctype import classify
+from uprdex.extractors.metadata import (
     find_date,
     find_state_under_review,
     find_symbol,
     find_year,
     year_of_session,
 )
-from pipeline.loader import load_pdf
+from uprdex.pipeline.loader import load_pdf
 
 # First pages as their text layers print them (A/HRC/8/37 Peru 2008; A/HRC/11/23 Saudi
 # Arabia 2009, whose title misses "Group").

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from uprdex.pipeline.ingest import ingest_paths
+from uprdex.pipeline.settings import LoaderSettings
+from uprdex.pipeline.store import RecFilter, Store
+
 from conftest import fixture
 from hostile import text_pdf
-
-from pipeline.ingest import ingest_paths
-from pipeline.settings import LoaderSettings
-from pipeline.store import RecFilter, Store
 
 COMPILATION = fixture("cit_svn2019_compilation_notes.pdf")  # A/HRC/WG.6/34/SVN/2 endnotes
 REPORT = fixture("slovenia2014_recs.pdf")  # A/HRC/28/15, items 115.1-115.30 only

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import fixture
+from uprdex.extractors.metadata import find_date, find_year
+from uprdex.pipeline.exports import evidence_records, records
+from uprdex.pipeline.ingest import import_file, ingest_paths
+from uprdex.pipeline.settings import LoaderSettings
+from uprdex.pipeline.store import Store
 
-from extractors.metadata import find_date, find_year
-from pipeline.exports import evidence_records, records
-from pipeline.ingest import import_file, ingest_paths
-from pipeline.settings import LoaderSettings
-from pipeline.store import Store
+from conftest import fixture
 
 # The first page of A/HRC/DEC/28/111 as its text layer orders it: the resolution of 2006 comes
 # before the date the decision was issued.
@@ -102,7 +102,7 @@ def test_an_empty_export_has_the_columns_of_a_full_one(tmp_path: Path) -> None:
     import csv
     import io
 
-    from pipeline.exports import EMPTY_HEADERS, write_export
+    from uprdex.pipeline.exports import EMPTY_HEADERS, write_export
 
     with Store(tmp_path / "index.sqlite") as store:
         ingest_paths(

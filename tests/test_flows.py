@@ -14,18 +14,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import fixture
 from prefect.events.worker import EventsWorker
 from prefect.logging.handlers import APILogWorker
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.testing.utilities import prefect_test_harness
 
-import flows.nightly
-from flows.nightly import ingest_inbox, nightly
-from pipeline.clusters import ClusterSettings
-from pipeline.config import Config
-from pipeline.ingest import extract_file
-from pipeline.store import Store
+import uprdex.flows.nightly as nightly_module
+from uprdex.flows.nightly import ingest_inbox, nightly
+from uprdex.pipeline.clusters import ClusterSettings
+from uprdex.pipeline.config import Config
+from uprdex.pipeline.ingest import extract_file
+from uprdex.pipeline.store import Store
+
+from conftest import fixture
 
 GOOD = ["slovenia2014_recs.pdf", "andorra2011_recs.pdf"]
 
@@ -147,7 +148,7 @@ def test_a_flaky_stage_succeeds_on_retry(tmp_path: Path, monkeypatch: pytest.Mon
             raise OSError("the file is still being copied")
         return extract_file(path)
 
-    monkeypatch.setattr(flows.nightly, "extract_isolated", flaky)
+    monkeypatch.setattr(nightly_module, "extract_isolated", flaky)
     paths = _workspace(tmp_path, salt="flaky")
     config = Config(*(Path(paths[key]) for key in ("inbox", "index", "quarantine", "reports")))
     # One thread, so that the patched stage is the one the task calls.

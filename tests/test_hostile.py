@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from uprdex.pipeline.ingest import extract_file
+
 from conftest import fixture
 from hostile import CORPUS, Hostile, make_corpus
-
-from pipeline.ingest import extract_file
 
 # The good files and their symbols; each gets bytes of its own (a comment appended) so that no
 # extraction cached by another test's flow run answers for it.
@@ -104,7 +105,7 @@ def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
         }
     else:
         request.getfixturevalue("prefect_harness")
-        from flows.nightly import nightly
+        from uprdex.flows.nightly import nightly
 
         start = time.monotonic()
         summary = nightly(

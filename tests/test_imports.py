@@ -6,12 +6,12 @@ import csv
 import sqlite3
 from pathlib import Path
 
-from conftest import fixture
+from uprdex.pipeline.imports import read_thematic_list, read_upr_info
+from uprdex.pipeline.ingest import import_file, ingest_paths
+from uprdex.pipeline.settings import LoaderSettings
+from uprdex.pipeline.store import Store, _refresh_responses
 
-from pipeline.imports import read_thematic_list, read_upr_info
-from pipeline.ingest import import_file, ingest_paths
-from pipeline.settings import LoaderSettings
-from pipeline.store import Store, _refresh_responses
+from conftest import fixture
 
 UPR_INFO = fixture("upr_info_slovenia_s20.csv")
 THEMATIC = fixture("svn2014_thematic_list.docx")

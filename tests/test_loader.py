@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from conftest import fixture
 
-from pipeline.errors import BadDocumentError
-from pipeline.loader import load_pdf
-from pipeline.text import join_lines, load_vocabulary
+from uprdex.pipeline.errors import BadDocumentError
+from uprdex.pipeline.loader import load_pdf
+from uprdex.pipeline.text import join_lines, load_vocabulary
+
+from conftest import fixture
 
 
 def test_running_headers_and_page_numbers_are_removed() -> None:

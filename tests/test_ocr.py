@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from conftest import fixture
 
-from pipeline.ingest import extract_file
-from pipeline.model import DocumentStatus
-from pipeline.settings import LoaderSettings
+from uprdex.pipeline.ingest import extract_file
+from uprdex.pipeline.model import DocumentStatus
+from uprdex.pipeline.settings import LoaderSettings
+
+from conftest import fixture
 
 
 @pytest.fixture

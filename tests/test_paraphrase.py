@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import fixture
+from uprdex.pipeline.ingest import ingest_paths
+from uprdex.pipeline.paraphrase import match_sentences, split_sentences
+from uprdex.pipeline.settings import EvidenceSettings, LoaderSettings
+from uprdex.pipeline.store import Store
 
-from pipeline.ingest import ingest_paths
-from pipeline.paraphrase import match_sentences, split_sentences
-from pipeline.settings import EvidenceSettings, LoaderSettings
-from pipeline.store import Store
+from conftest import fixture
 
 NATIONAL_REPORT = fixture("svn2019_national_report_p1-3.pdf")  # A/HRC/WG.6/34/SVN/1
 REPORT = fixture("slovenia2014_recs.pdf")  # A/HRC/28/15, 115.1-115.30

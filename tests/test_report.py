@@ -8,13 +8,14 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from conftest import fixture
 
-from pipeline import report
-from pipeline.ingest import ingest_paths
-from pipeline.report import write_report
-from pipeline.settings import LoaderSettings
-from pipeline.store import Store
+from uprdex.pipeline import report
+from uprdex.pipeline.ingest import ingest_paths
+from uprdex.pipeline.report import write_report
+from uprdex.pipeline.settings import LoaderSettings
+from uprdex.pipeline.store import Store
+
+from conftest import fixture
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.clusters import normalize
-from pipeline.semantic import (
+from uprdex.pipeline.clusters import normalize
+from uprdex.pipeline.semantic import (
     DEFAULT_MODEL_DIR,
     METADATA_FILE,
     MODEL_FILE,
@@ -53,7 +53,7 @@ def test_training_is_reproducible_and_runtime_matches_scikit_learn(tmp_path: Pat
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from pipeline.train_semantic import read_texts, train
+    from uprdex.pipeline.train_semantic import read_texts, train
 
     result = train(SAMPLE, tmp_path / "a", seed=0, dimensions=8, min_df=1)
     # The 40 rows hold 21 distinct texts (one row per recommending State; "Convention on
@@ -88,7 +88,7 @@ def test_training_is_reproducible_and_runtime_matches_scikit_learn(tmp_path: Pat
 
 def test_training_needs_enough_texts(tmp_path: Path) -> None:
     pytest.importorskip("sklearn")
-    from pipeline.train_semantic import TrainSemanticError, train
+    from uprdex.pipeline.train_semantic import TrainSemanticError, train
 
     with pytest.raises(TrainSemanticError, match="need at least 800"):
         train(SAMPLE, tmp_path, seed=0)

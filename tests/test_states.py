@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extractors.states import load_states, split_state_list
+from uprdex.extractors.states import load_states, split_state_list
 
 
 def test_aliases_from_real_documents_resolve_to_un_short_names() -> None:

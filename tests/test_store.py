@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import fixture
 
-from pipeline.clusters import ClusterItem, ClusterResult, ClusterSettings, cluster
-from pipeline.ingest import ingest_paths
-from pipeline.settings import LoaderSettings
-from pipeline.store import SCHEMA_VERSION, RecFilter, Store
+from uprdex.pipeline.clusters import ClusterItem, ClusterResult, ClusterSettings, cluster
+from uprdex.pipeline.ingest import ingest_paths
+from uprdex.pipeline.settings import LoaderSettings
+from uprdex.pipeline.store import SCHEMA_VERSION, RecFilter, Store
+
+from conftest import fixture
 
 ONE_WORKER = LoaderSettings(workers=1)
 
@@ -131,7 +132,7 @@ def test_recommendations_carry_keyword_themes_with_the_matched_words(tmp_path: P
 
 
 def test_themes_come_from_the_classifier_with_keywords_as_explanation(tmp_path: Path) -> None:
-    from pipeline.exports import records
+    from uprdex.pipeline.exports import records
 
     with Store(tmp_path / "index.sqlite") as store:
         ingest_paths([fixture("slovenia2014_recs.pdf")], store, ONE_WORKER)
@@ -214,7 +215,7 @@ def test_clustering_knows_who_made_each_recommendation(
         seen.extend(items)
         return cluster(items, *args, **kwargs)
 
-    monkeypatch.setattr("pipeline.store.cluster", spy)
+    monkeypatch.setattr("uprdex.pipeline.store.cluster", spy)
     with Store(tmp_path / "index.sqlite") as store:
         ingest_paths([fixture("andorra2011_recs.pdf")], store, ONE_WORKER)
         store.update_clusters(fresh=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from extractors.theme_model import (
+from uprdex.extractors.theme_model import (
     DEFAULT_MODEL_DIR,
     METADATA_FILE,
     MODEL_FILE,
@@ -161,7 +161,7 @@ def _sample(path: Path) -> Path:
 
 def test_train_on_a_small_sample(tmp_path: Path) -> None:
     pytest.importorskip("sklearn")
-    from pipeline.train_themes import train
+    from uprdex.pipeline.train_themes import train
 
     sample = _sample(tmp_path / "sample.csv")
     started = time.perf_counter()
@@ -192,7 +192,7 @@ def test_train_on_a_small_sample(tmp_path: Path) -> None:
 
 def test_train_needs_reviews(tmp_path: Path) -> None:
     pytest.importorskip("sklearn")
-    from pipeline.train_themes import TrainError, train
+    from uprdex.pipeline.train_themes import TrainError, train
 
     with pytest.raises(TrainError, match="at least 3 reviews"):
         train(FIXTURES / "upr_info_slovenia_s20.csv", tmp_path, seed=0)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.themes import DEFAULT_THEMES_PATH, ThemeHit, ThemesFileError, ThemeTagger
+from uprdex.extractors.themes import DEFAULT_THEMES_PATH, ThemeHit, ThemesFileError, ThemeTagger
 
 
 def themes_of(hits: list[ThemeHit]) -> dict[str, tuple[str, ...]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flows.watch import Debouncer
+from uprdex.flows.watch import Debouncer
 
 
 def test_a_burst_of_events_gives_one_run_after_the_quiet_period() -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 import re
 
-from conftest import by_paragraph, fixture, parsed
+from uprdex.extractors.states import load_states
+from uprdex.extractors.wg_report import parse_wg_report, position_of, split_recommending_states
+from uprdex.pipeline.loader import HEADER_FOOTER, PRINT_MARKS
+from uprdex.pipeline.model import Line, LoadedDocument, Page, Position, Recommendation
 
-from extractors.states import load_states
-from extractors.wg_report import parse_wg_report, position_of, split_recommending_states
-from pipeline.loader import HEADER_FOOTER, PRINT_MARKS
-from pipeline.model import Line, LoadedDocument, Page, Position, Recommendation
+from conftest import by_paragraph, fixture, parsed
 
 
 def test_metadata_of_a_cycle_2_report() -> None:

@@ -1,0 +1,1 @@
+"""The reference data shipped with uprdex, read through `uprdex.pipeline.resources`."""

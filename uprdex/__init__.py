@@ -1,0 +1,1 @@
+"""uprdex: an evidence index of UN Universal Periodic Review recommendations."""
