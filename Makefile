@@ -24,6 +24,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/python tools/lint_tree.py >/dev/null
 	$(BIN)/mypy
+	cd build/lint && PYTHONPATH=. ../../$(BIN)/lint-imports --no-cache --config ../../pyproject.toml
 
 # The report test opens the HTML in headless Chromium: install it when missing (as root), else
 # that test skips with a message.

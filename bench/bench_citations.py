@@ -25,10 +25,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from uprdex.extractors.citations import Citation, find_citations, resolve
+from uprdex.extractors.citations import find_citations, resolve
 from uprdex.extractors.wg_report import parse_wg_report
 from uprdex.pipeline.loader import load_pdf
-from uprdex.pipeline.model import LoadedDocument
+from uprdex.pipeline.model import Citation, LoadedDocument
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 LABELS = Path(__file__).resolve().parent / "labels" / "g1925890_citations.csv"

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from uprdex.pipeline.ingest import extract_isolated
+from uprdex.flows.ingest import extract_isolated
 from uprdex.pipeline.loader import load_pdf
 from uprdex.pipeline.settings import LoaderSettings
 

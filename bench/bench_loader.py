@@ -22,7 +22,7 @@ from pathlib import Path
 import pdfplumber
 
 from uprdex.extractors.wg_report import parse_wg_report
-from uprdex.pipeline.ingest import ingest_paths
+from uprdex.flows.ingest import ingest_paths
 from uprdex.pipeline.loader import load_pdf
 from uprdex.pipeline.store import Store
 
@@ -73,9 +73,9 @@ def peak_mb() -> tuple[float, float]:
 def evidence_overhead(paths: list[Path]) -> None:
     """Part 3: what citation search and keyword themes (issue 4's budget), and the trained
     theme classifier, add to loading and parsing a report."""
-    from uprdex.extractors.theme_model import ThemeModel
     from uprdex.extractors.themes import ThemeTagger
-    from uprdex.pipeline.ingest import _citations
+    from uprdex.flows.ingest import _citations
+    from uprdex.pipeline.theme_model import ThemeModel
 
     tagger, model = ThemeTagger(), ThemeModel.load()
     tagger.tag("warm up")  # load spaCy before timing

@@ -23,7 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from uprdex.pipeline.ingest import import_file, ingest_paths
+from uprdex.flows.ingest import import_file, ingest_paths
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import Store
 

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from uprdex.pipeline.ingest import ingest_paths
+from uprdex.flows.ingest import ingest_paths
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import (
     Store,

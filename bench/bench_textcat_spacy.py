@@ -38,7 +38,7 @@ from spacy.cli.train import train as spacy_train
 from spacy.language import Language
 from spacy.tokens import DocBin
 
-from uprdex.extractors.theme_model import DEFAULT_MODEL_DIR, ThemeModel, select_themes
+from uprdex.pipeline.theme_model import DEFAULT_MODEL_DIR, ThemeModel, select_themes
 from uprdex.pipeline.train_themes import (
     CONFIG,
     Record,

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from uprdex.extractors.theme_model import DEFAULT_MODEL_DIR, MODEL_FILE, MODEL_FORMAT, ThemeModel
+from uprdex.pipeline.theme_model import DEFAULT_MODEL_DIR, MODEL_FILE, MODEL_FORMAT, ThemeModel
 from uprdex.pipeline.train_themes import (
     _merge,
     baseline_scores,

@@ -17,9 +17,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from uprdex.extractors.states import load_states
 from uprdex.extractors.wg_report import parse_wg_report
 from uprdex.pipeline.loader import load_pdf
+from uprdex.pipeline.states import load_states
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 QUIRKS = Path(__file__).resolve().parent / "wg_quirks.csv"

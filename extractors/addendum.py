@@ -30,39 +30,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from uprdex.extractors.metadata import find_symbol
-from uprdex.pipeline.model import Line, LoadedDocument, Position
+from uprdex.pipeline.model import Addendum, Line, LoadedDocument, Position, Response
+from uprdex.pipeline.symbols import wg_symbol_of
 
-__all__ = ["Addendum", "Response", "expand_refs", "parse_addendum", "wg_symbol_of"]
-
-
-@dataclass(frozen=True, slots=True)
-class Response:
-    """The State's answer to one recommendation, as the addendum prints it.
-
-    `ref` is a full paragraph ("115.3") or a bare index ("3") into the WG report's pending
-    paragraph, resolved when the WG report is known. `paragraph` is the addendum paragraph
-    that states it (for response_source); `comment` is the State's own words, if any, printed
-    on `comment_page` under `comment_as_printed` ("122.2–4") when that is not the response's.
-    """
-
-    ref: str
-    position: Position
-    detail: str
-    page: int
-    paragraph: str | None
-    as_printed: str
-    comment: str | None = None
-    comment_page: int | None = None
-    comment_as_printed: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Addendum:
-    """What an addendum says: its symbol, its WG report's symbol and the responses."""
-
-    symbol: str | None
-    wg_symbol: str | None
-    responses: tuple[Response, ...]
+__all__ = ["expand_refs", "parse_addendum"]
 
 
 # A reference list: "1–5, 14–16, 20–23", "122.17-18", "150 – 152", "122.34- 35", "115.1"
@@ -247,14 +218,6 @@ _VERDICTS: tuple[tuple[re.Pattern[str], Position, str], ...] = (
 _IMPLEMENTED = re.compile(
     r"already (?:been |fully )?implemented|in (?:the )?process of implementation", re.I
 )
-
-
-def wg_symbol_of(addendum_symbol: str | None) -> str | None:
-    """The WG report an addendum answers: "A/HRC/28/15/Add.1" -> "A/HRC/28/15"."""
-    if not addendum_symbol:
-        return None
-    base = re.sub(r"/Add\.\d+$", "", addendum_symbol)
-    return base if base != addendum_symbol else None
 
 
 def expand_refs(text: str) -> Iterator[tuple[str, str]]:

@@ -18,17 +18,15 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import permutations
-from typing import Literal
 
-from uprdex.extractors.metadata import SYMBOL, normalize_symbol
-from uprdex.pipeline.model import Line, LoadedDocument
+from uprdex.pipeline.model import Citation, CitationKind, Line, LoadedDocument
+from uprdex.pipeline.symbols import SYMBOL, WG_REPORT_SYMBOL, normalize_symbol, resolve_readings
 
-__all__ = ["Citation", "find_citations", "resolve", "resolve_readings"]
+__all__ = ["find_citations", "resolve"]
 
-Kind = Literal["citation", "listing"]
 
 # A cited paragraph "115.22"; "115. 23" is a real misprint. Not part of "30.12.2008", "1.9. 10"
 # or "E/C.12".
@@ -83,8 +81,6 @@ _OF_ANOTHER_BODY = re.compile(
     r"universal|Working\s+Group\s+on\s+the\s+Universal|review|cycle)\b)",
     re.I,
 )
-# "A/HRC/28/15": the symbol of a Working Group report (no addendum, no pre-session document).
-WG_REPORT_SYMBOL = re.compile(r"^A/HRC/\d{1,2}/\d{1,3}$")
 # "p. 2", "pp. 4–5", "page 27": page numbers.
 PAGE_CUE = re.compile(r"\b(?:pp?\.|pages?)\s*$", re.I)
 # "13.3%", "12.2 per cent", "EUR 25.5 million", "€ 10.5": statistics and money.
@@ -147,26 +143,6 @@ ABBREVIATIONS = frozenset(
 ENUMERATOR = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})?|[IVXL]+|[A-Z])$")
 
 
-@dataclass(frozen=True, slots=True)
-class Citation:
-    """One cited recommendation paragraph, where it is printed and the sentence it supports.
-
-    `candidates` are the readings of the printed number, the printed one first, then repairs
-    of possible misprints ("151.119" in "151.119–115.127" -> "115.119"); `ref` is the reading
-    the extractor prefers and `corrected` says it differs from the printed one.
-    """
-
-    symbol: str | None
-    ref: str
-    as_printed: str
-    page: int
-    footnote: str | None
-    context: str
-    candidates: tuple[str, ...]
-    corrected: bool = False
-    kind: Kind = "citation"
-
-
 def find_citations(document: LoadedDocument, bare_indices: bool = False) -> list[Citation]:
     """Every recommendation cited by number in the document's body, footnotes and endnotes.
 
@@ -203,23 +179,6 @@ def find_citations(document: LoadedDocument, bare_indices: bool = False) -> list
 def resolve(citation: Citation, known: set[str]) -> tuple[str, bool] | None:
     """(paragraph, corrected) when exactly one reading of the citation is a known paragraph."""
     return resolve_readings(citation.candidates, known)
-
-
-def resolve_readings(candidates: Sequence[str], known: set[str]) -> tuple[str, bool] | None:
-    """(paragraph, corrected) when exactly one reading is a known paragraph; never invents.
-
-    A bare index ("22") is the recommendation of that number when the report's
-    recommendations all sit in one paragraph ("115.22"); with two or more paragraphs (121.x
-    supported, 122.x noted) it is ambiguous and resolves to nothing.
-    """
-    if len(candidates) == 1 and "." not in candidates[0]:
-        heads = {paragraph.split(".")[0] for paragraph in known}
-        paragraph = f"{heads.pop()}.{candidates[0]}" if len(heads) == 1 else None
-        return (paragraph, False) if paragraph in known else None
-    hits = [reading for reading in dict.fromkeys(candidates) if reading in known]
-    if len(hits) != 1:
-        return None
-    return hits[0], hits[0] != candidates[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,7 +223,7 @@ class _Printed:
     symbol: str | None
     footnote: str | None
     context: str
-    kind: Kind
+    kind: CitationKind
 
     @property
     def head(self) -> str:
@@ -438,7 +397,7 @@ def _kind(
     items: list[re.Match[str]],
     after: str,
     footnote: str | None,
-) -> Kind | None:
+) -> CitationKind | None:
     """Whether a list of numbers cites recommendations, reprints one, or is something else."""
     listing = footnote is None and len(items) == 1 and stream.at_line_start(listed.start())
     if listing and LISTING_TEXT.match(after):

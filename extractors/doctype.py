@@ -5,47 +5,38 @@ from __future__ import annotations
 import re
 
 from uprdex.extractors.metadata import UN_MASTHEAD
+from uprdex.pipeline.model import DocumentType
+from uprdex.pipeline.symbols import WG_REPORT_SYMBOL
 
-__all__ = ["DOCUMENT_TYPES", "classify"]
+__all__ = ["classify"]
 
-DOCUMENT_TYPES = (
-    "wg_report",
-    "addendum",
-    "national_report",
-    "un_compilation",
-    "stakeholder_summary",
-    "hrc_decision",
-    "ngo_report",
-    "news",
-    "other",
-)
+T = DocumentType
 
 # "A/HRC/WG.6/34/SVN/2": /1 national report, /2 UN compilation, /3 stakeholders' summary
 _PRE_SESSION = re.compile(r"/WG\.6/\d+/[A-Z]{3}/([123])$")
-_TITLES: tuple[tuple[re.Pattern[str], str], ...] = (
+_TITLES: tuple[tuple[re.Pattern[str], DocumentType], ...] = (
     # "Views on conclusions and/or recommendations, voluntary commitments and replies presented
     #  by the State under review"
-    (re.compile(r"Views\s+on\s+conclusions\s+and/or\s+recommendations", re.I), "addendum"),
+    (re.compile(r"Views\s+on\s+conclusions\s+and/or\s+recommendations", re.I), T.ADDENDUM),
     (
         re.compile(r"Summary\s+of\s+(?:stakeholders|the\s+stakeholders)", re.I),
-        "stakeholder_summary",
+        T.STAKEHOLDER_SUMMARY,
     ),
-    (re.compile(r"Compilation\s+(?:on|prepared\s+by)", re.I), "un_compilation"),
-    (re.compile(r"National\s+report\s+submitted", re.I), "national_report"),
-    (re.compile(r"Outcome\s+of\s+the\s+universal\s+periodic\s+review", re.I), "hrc_decision"),
+    (re.compile(r"Compilation\s+(?:on|prepared\s+by)", re.I), T.UN_COMPILATION),
+    (re.compile(r"National\s+report\s+submitted", re.I), T.NATIONAL_REPORT),
+    (re.compile(r"Outcome\s+of\s+the\s+universal\s+periodic\s+review", re.I), T.HRC_DECISION),
     (
         # Saudi Arabia 2009 (A/HRC/11/23) prints "Report of the Working on the Universal ..."
         re.compile(
             r"Report\s+of\s+the\s+Working\s+(?:Group\s+)?on\s+the\s+Universal\s+Periodic", re.I
         ),
-        "wg_report",
+        T.WG_REPORT,
     ),
 )
-# "A/HRC/8/37" on a page under "UNIVERSAL PERIODIC REVIEW" (agenda item 6): a WG report even
-# without its title (Peru 2008 prints only "Peru" under the agenda item).
-_REPORT_SYMBOL = re.compile(r"^A/HRC/\d{1,2}/\d{1,3}$")
+# "A/HRC/8/37" (WG_REPORT_SYMBOL) on a page under "UNIVERSAL PERIODIC REVIEW" (agenda item 6): a
+# WG report even without its title (Peru 2008 prints only "Peru" under the agenda item).
 _UPR_AGENDA = re.compile(r"Universal\s+Periodic\s+Review", re.I)
-_BY_SUFFIX = {"1": "national_report", "2": "un_compilation", "3": "stakeholder_summary"}
+_BY_SUFFIX = {"1": T.NATIONAL_REPORT, "2": T.UN_COMPILATION, "3": T.STAKEHOLDER_SUMMARY}
 # What a UN document prints on its first page and a quoting NGO report or news story does not:
 # "General Assembly Distr.: General", the "GE.14-12727" job number.
 _UN_MASTHEAD = re.compile(
@@ -80,13 +71,13 @@ _NEWS_WORDS = re.compile(
 )
 
 
-def classify(symbol: str | None, first_page_text: str) -> str:
+def classify(symbol: str | None, first_page_text: str) -> DocumentType:
     """The document type; "other" when neither the symbol nor the title tells."""
     if symbol:
         if re.search(r"/Add\.\d+$", symbol):
-            return "addendum"
+            return T.ADDENDUM
         if "/DEC/" in symbol:
-            return "hrc_decision"
+            return T.HRC_DECISION
         pre_session = _PRE_SESSION.search(symbol)
         if pre_session:
             return _BY_SUFFIX[pre_session.group(1)]
@@ -97,18 +88,18 @@ def classify(symbol: str | None, first_page_text: str) -> str:
         for pattern, kind in _TITLES:
             if pattern.search(first_page_text):
                 return kind
-    if symbol and _REPORT_SYMBOL.match(symbol) and _UPR_AGENDA.search(first_page_text):
-        return "wg_report"
+    if symbol and WG_REPORT_SYMBOL.match(symbol) and _UPR_AGENDA.search(first_page_text):
+        return T.WG_REPORT
     if symbol is None:
         ngo_marked = bool(_NGO_MARKS.search(first_page_text))
         news_marked = bool(_NEWS_MARKS.search(first_page_text))
         if ngo_marked != news_marked:
-            return "ngo_report" if ngo_marked else "news"
+            return T.NGO_REPORT if ngo_marked else T.NEWS
         # More news words than NGO words makes a news story; any NGO word an NGO report.
         ngo = len(_NGO_WORDS.findall(first_page_text))
         news = len(_NEWS_WORDS.findall(first_page_text))
         if news > ngo:
-            return "news"
+            return T.NEWS
         if ngo:
-            return "ngo_report"
-    return "other"
+            return T.NGO_REPORT
+    return T.OTHER

@@ -6,27 +6,18 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from uprdex.extractors.states import State, StateTable, load_states
+from uprdex.pipeline.states import State, StateTable, load_states
+from uprdex.pipeline.symbols import SYMBOL, normalize_symbol
 
 __all__ = [
-    "cycle_of_session",
     "find_date",
     "find_review_year",
     "find_session",
     "find_state_under_review",
     "find_symbol",
     "find_year",
-    "normalize_symbol",
-    "session_of_symbol",
-    "year_of_session",
 ]
 
-# "United Nations A/HRC/28/15", " A/HRC/ 8/29 ", "A/HRC/WG.6/34/SVN/2", "A/HRC/26/16/Add.1";
-# the text layer may split "A" and "/HRC/26/16" into two runs.
-SYMBOL = re.compile(
-    r"\bA\s*/\s*HRC\s*/\s*(?:WG\s*\.\s*6\s*/\s*)?(?:DEC\s*/\s*)?\d{1,2}\s*/\s*[A-Z]{0,3}\d{0,3}"
-    r"(?:\s*/\s*\d)?(?:\s*/\s*(?:Add|Corr|Rev)\s*\.\s*\d+)*"
-)
 # "held its twentieth session from 27 October to 7 November 2014"
 SESSION = re.compile(r"held its\s+([a-z]+(?:[- ][a-z]+)?)\s+session", re.IGNORECASE)
 # "held its twentieth session from 27 October to 7 November 2014": the year of the review
@@ -60,14 +51,6 @@ _UNITS = {
     "fiftieth": 50,
 }
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
-
-# WG sessions that open each cycle: cycle 1 = 1-12, cycle 2 = 13-26, cycle 3 = 27-40, 4 = 41-.
-_CYCLE_STARTS = ((41, 4), (27, 3), (13, 2), (1, 1))
-
-
-def normalize_symbol(raw: str) -> str:
-    """Remove the spaces a text layer puts inside a symbol: "A/HRC/ 8/29" -> "A/HRC/8/29"."""
-    return re.sub(r"\s+", "", raw)
 
 
 def find_symbol(text: str) -> str | None:
@@ -191,41 +174,6 @@ def find_year(text: str) -> int | None:
         return int(match.group(3))
     years = set(_YEAR.findall(_cover(text)))
     return int(years.pop()) if len(years) == 1 else None
-
-
-# "A/HRC/WG.6/34/SVN/2": documents prepared for WG session 34
-_WG_SESSION_IN_SYMBOL = re.compile(r"/WG\.6/(\d{1,2})/")
-
-
-def session_of_symbol(symbol: str | None) -> int | None:
-    """The WG session a pre-session document's symbol names."""
-    match = _WG_SESSION_IN_SYMBOL.search(symbol or "")
-    return int(match.group(1)) if match else None
-
-
-# The first WG session of each year: sessions 1-3 met in 2008, 4-6 in 2009, ... (36 met in
-# November 2020 after the spring session was postponed). The 245 reports of sessions 1-20
-# give the same years.
-_YEAR_STARTS = (
-    (48, 2025), (45, 2024), (42, 2023), (40, 2022), (37, 2021), (35, 2020), (32, 2019),
-    (29, 2018), (27, 2017), (24, 2016), (21, 2015), (18, 2014), (15, 2013), (13, 2012),
-    (10, 2011), (7, 2010), (4, 2009), (1, 2008),
-)  # fmt: skip
-_LAST_KNOWN_SESSION = 50
-
-
-def year_of_session(session: int | None) -> int | None:
-    """The year a WG session met (None for a session after the table's last, 50)."""
-    if session is None or not 1 <= session <= _LAST_KNOWN_SESSION:
-        return None
-    return next(year for start, year in _YEAR_STARTS if session >= start)
-
-
-def cycle_of_session(session: int | None) -> int | None:
-    """The UPR cycle a WG session belongs to."""
-    if session is None:
-        return None
-    return next(cycle for start, cycle in _CYCLE_STARTS if session >= start)
 
 
 # "A/HRC/WG.6/34/SVN/2": the pre-session documents carry the State's ISO code.

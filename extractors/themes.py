@@ -33,9 +33,10 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from uprdex.pipeline.errors import UprdexError
+from uprdex.pipeline.model import ThemeHit
 from uprdex.pipeline.resources import data_path
 
-__all__ = ["DEFAULT_THEMES_PATH", "Theme", "ThemeHit", "ThemeTagger", "ThemesFileError"]
+__all__ = ["DEFAULT_THEMES_PATH", "Theme", "ThemeTagger", "ThemesFileError"]
 
 DEFAULT_THEMES_PATH = data_path("themes.yaml")
 """The shipped taxonomy: the 54 UPR Info issues."""
@@ -46,17 +47,6 @@ _BATCH_SIZE = 256
 
 class ThemesFileError(UprdexError, ValueError):
     """A themes YAML file that is missing or not shaped as uprdex expects."""
-
-
-@dataclass(frozen=True, slots=True)
-class ThemeHit:
-    """One theme found in a text: by keywords (with the words of the text that matched them)
-    or by the trained classifier (method "model", with its score)."""
-
-    theme: str
-    matched: tuple[str, ...]
-    method: str = "keywords"
-    score: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

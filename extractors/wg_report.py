@@ -17,14 +17,13 @@ from dataclasses import dataclass, field
 from itertools import accumulate, groupby
 
 from uprdex.extractors.metadata import (
-    cycle_of_session,
     find_review_year,
     find_session,
     find_state_under_review,
     find_symbol,
     find_year,
 )
-from uprdex.extractors.states import StateTable, load_states, split_state_list
+from uprdex.extractors.state_lists import split_state_list
 from uprdex.pipeline.model import (
     Line,
     LoadedDocument,
@@ -34,6 +33,8 @@ from uprdex.pipeline.model import (
     StateComment,
     WgReport,
 )
+from uprdex.pipeline.states import StateTable, load_states
+from uprdex.pipeline.symbols import cycle_of_session
 from uprdex.pipeline.text import join_lines
 
 __all__ = ["parse_wg_report", "position_of", "split_recommending_states"]

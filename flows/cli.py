@@ -19,21 +19,22 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from uprdex.extractors.states import load_states
-from uprdex.pipeline.clusters import ClusterSettings
-from uprdex.pipeline.config import Config, load_config
-from uprdex.pipeline.errors import BadIndexError, IndexBusyError
-from uprdex.pipeline.exports import FORMATS, KINDS, recommendation_record, records, write_export
-from uprdex.pipeline.inbox import index_lock, not_a_pdf, other_files
-from uprdex.pipeline.ingest import (
+from uprdex.flows.ingest import (
     IMPORT_READERS,
     IngestResult,
     find_pdfs,
     import_file,
     ingest_paths,
 )
+from uprdex.pipeline.clusters import ClusterSettings
+from uprdex.pipeline.config import Config, load_config
+from uprdex.pipeline.errors import BadIndexError, IndexBusyError
+from uprdex.pipeline.exports import FORMATS, KINDS, recommendation_record, records, write_export
+from uprdex.pipeline.inbox import index_lock, not_a_pdf, other_files
 from uprdex.pipeline.loader import read_with_hash
+from uprdex.pipeline.model import Position
 from uprdex.pipeline.settings import LoaderSettings, default_index_path
+from uprdex.pipeline.states import load_states
 from uprdex.pipeline.store import STATE_COMMENT, RecFilter, Store
 
 __all__ = ["main"]
@@ -64,7 +65,7 @@ _FILTER_OPTIONS = (
     click.option("--state-under-review", help="State under review, any known spelling."),
     click.option("--recommending-state", help="Recommending State, any known spelling."),
     click.option("--cycle", type=click.IntRange(min=1), help="UPR cycle (1, 2, 3, 4)."),
-    click.option("--response", type=click.Choice(["supported", "noted", "pending", "unknown"])),
+    click.option("--response", type=click.Choice([position.value for position in Position])),
 )
 _SEARCH_OPTION = click.option(
     "--search", help="Words that must all appear in the recommendation text."
@@ -637,7 +638,7 @@ def train_themes(csv_file: Path, out_dir: Path | None, seed: int) -> None:
     and prints the held-out scores beside a TF-IDF + logistic regression baseline. Needs the
     training extra (scikit-learn); the same data and seed rebuild the same model.
     """
-    from uprdex.extractors.theme_model import DEFAULT_MODEL_DIR
+    from uprdex.pipeline.theme_model import DEFAULT_MODEL_DIR
     from uprdex.pipeline.train_themes import TrainError, train
 
     try:

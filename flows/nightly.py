@@ -22,10 +22,10 @@ from prefect.context import TaskRunContext
 from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from uprdex.flows.ingest import Extracted, extract_isolated
 from uprdex.pipeline.config import Config
 from uprdex.pipeline.exports import records, write_export
 from uprdex.pipeline.inbox import index_lock, not_a_pdf, other_files, quarantine, scan_inbox
-from uprdex.pipeline.ingest import Extracted, extract_isolated
 from uprdex.pipeline.model import DocumentStatus
 from uprdex.pipeline.report import write_report
 from uprdex.pipeline.settings import LoaderSettings

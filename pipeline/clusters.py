@@ -52,9 +52,9 @@ import numpy.typing as npt
 import snowballstemmer
 from rapidfuzz import fuzz, process
 
-from uprdex.extractors.states import load_states
 from uprdex.pipeline.resources import data_path
 from uprdex.pipeline.semantic import SemanticModel
+from uprdex.pipeline.states import load_states
 
 __all__ = [
     "ACTION_KINDS",

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from uprdex.pipeline.imports import UPR_INFO
+from uprdex.pipeline.model import DocumentType, ImportSource
 from uprdex.pipeline.store import STATE_COMMENT, RecFilter, Store
 
 __all__ = [
@@ -28,18 +28,7 @@ __all__ = [
 ]
 
 KINDS = ("recommendations", "evidence", "clusters", "documents")
-CONTRACT_TYPES = frozenset(
-    {
-        "wg_report",
-        "addendum",
-        "national_report",
-        "un_compilation",
-        "stakeholder_summary",
-        "ngo_report",
-        "news",
-        "other",
-    }
-)
+CONTRACT_TYPES = frozenset(DocumentType) - {DocumentType.HRC_DECISION}
 """Document types the export contract names; any other (an HRC decision) exports as "other"
 with its own name in `type_detail`."""
 FORMATS = ("jsonl", "csv", "xlsx", "json")
@@ -83,7 +72,10 @@ def _themes(hits: list[dict[str, Any]], imported: list[dict[str, Any]]) -> list[
     chosen = model or [h for h in hits if h["method"] == "keywords"]
     if not chosen:
         labels = (
-            theme for item in imported if item["source"] == UPR_INFO for theme in item["themes"]
+            theme
+            for item in imported
+            if item["source"] == ImportSource.UPR_INFO
+            for theme in item["themes"]
         )
         return list(dict.fromkeys(labels))
     return list(dict.fromkeys(hit["theme"] for hit in chosen))

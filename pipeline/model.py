@@ -1,4 +1,5 @@
-"""The domain records: Document -> Page -> Line -> Recommendation.
+"""The domain records: Document -> Page -> Line -> (Recommendation | Citation | ThemeHit) and
+the vocabularies every layer shares (positions, document types, evidence kinds).
 
 Every record carries where it came from (document sha256, page, extractor) so that every row of
 the index traces back to the printed text.
@@ -8,15 +9,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Literal
+
+from uprdex.pipeline.symbols import cycle_of_session
 
 __all__ = [
+    "Addendum",
+    "Citation",
+    "CitationKind",
+    "DocumentRow",
     "DocumentStatus",
+    "DocumentType",
+    "EvidenceKind",
+    "ImportSource",
+    "ImportedRec",
     "Line",
     "LoadedDocument",
     "Page",
     "Position",
     "Recommendation",
+    "Response",
     "StateComment",
+    "ThemeHit",
     "WgReport",
 ]
 
@@ -36,6 +50,41 @@ class Position(StrEnum):
     NOTED = "noted"
     PENDING = "pending"
     UNKNOWN = "unknown"
+
+
+class DocumentType(StrEnum):
+    """What a document is (export contract: documents.type, evidence document.type)."""
+
+    WG_REPORT = "wg_report"
+    ADDENDUM = "addendum"
+    NATIONAL_REPORT = "national_report"
+    UN_COMPILATION = "un_compilation"
+    STAKEHOLDER_SUMMARY = "stakeholder_summary"
+    HRC_DECISION = "hrc_decision"
+    """Not a contract type: exported as "other", with `type_detail`."""
+    NGO_REPORT = "ngo_report"
+    NEWS = "news"
+    OTHER = "other"
+
+
+class EvidenceKind(StrEnum):
+    """How a document place points at a recommendation (export contract: evidence.kind)."""
+
+    CITATION = "citation"
+    LISTING = "listing"
+    PARAPHRASE = "paraphrase"
+
+
+class ImportSource(StrEnum):
+    """The existing databases uprdex imports (`uprdex import KIND FILE`)."""
+
+    UPR_INFO = "upr-info"
+    THEMATIC_LIST = "thematic-list"
+
+
+CitationKind = Literal["citation", "listing"]
+"""A citation by number names the recommendation ("citation") or lists it among others in a
+table or an annex ("listing")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,3 +177,107 @@ class WgReport:
     recommendations: tuple[Recommendation, ...] = field(default=())
     comments: tuple[StateComment, ...] = field(default=())
     warnings: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeHit:
+    """One theme found in a text: by keywords (with the words of the text that matched them)
+    or by the trained classifier (method "model", with its score)."""
+
+    theme: str
+    matched: tuple[str, ...]
+    method: str = "keywords"
+    score: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One cited recommendation paragraph, where it is printed and the sentence it supports.
+
+    `candidates` are the readings of the printed number, the printed one first, then repairs
+    of possible misprints ("151.119" in "151.119–115.127" -> "115.119"); `ref` is the reading
+    the extractor prefers and `corrected` says it differs from the printed one.
+    """
+
+    symbol: str | None
+    ref: str
+    as_printed: str
+    page: int
+    footnote: str | None
+    context: str
+    candidates: tuple[str, ...]
+    corrected: bool = False
+    kind: CitationKind = "citation"
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """The State's answer to one recommendation, as the addendum prints it.
+
+    `ref` is a full paragraph ("115.3") or a bare index ("3") into the WG report's pending
+    paragraph, resolved when the WG report is known. `paragraph` is the addendum paragraph
+    that states it (for response_source); `comment` is the State's own words, if any, printed
+    on `comment_page` under `comment_as_printed` ("122.2–4") when that is not the response's.
+    """
+
+    ref: str
+    position: Position
+    detail: str
+    page: int
+    paragraph: str | None
+    as_printed: str
+    comment: str | None = None
+    comment_page: int | None = None
+    comment_as_printed: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Addendum:
+    """What an addendum says: its symbol, its WG report's symbol and the responses."""
+
+    symbol: str | None
+    wg_symbol: str | None
+    responses: tuple[Response, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedRec:
+    """One recommendation from an imported database, with the labels its source gives."""
+
+    import_id: str
+    source: str
+    state_under_review: str
+    session: int | None
+    wg_symbol: str | None
+    paragraph: str | None
+    text: str
+    recommending_states: tuple[str, ...]
+    position: str | None
+    position_source: str | None
+    themes: tuple[str, ...] = ()
+    extra: dict[str, object] = field(default_factory=dict)
+    row: int = 0
+
+    @property
+    def cycle(self) -> int | None:
+        """The UPR cycle of the review."""
+        return cycle_of_session(self.session)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRow:
+    """What the index records about one ingested file."""
+
+    sha256: str
+    path: str
+    type: DocumentType
+    symbol: str | None
+    state_under_review: str | None
+    session: int | None
+    cycle: int | None
+    year: int | None
+    pages: int
+    status: DocumentStatus
+    error: str | None
+    warnings: tuple[str, ...] = ()
+    date: str | None = None

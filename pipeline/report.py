@@ -19,8 +19,9 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from uprdex.extractors.states import load_states
 from uprdex.pipeline.exports import evidence_records, records
+from uprdex.pipeline.model import Position
+from uprdex.pipeline.states import load_states
 from uprdex.pipeline.store import RecFilter, Store
 
 __all__ = ["write_report"]
@@ -28,7 +29,7 @@ __all__ = ["write_report"]
 Record = dict[str, Any]
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
-RESPONSES = ("supported", "noted", "pending", "unknown")
+RESPONSES = tuple(position.value for position in Position)
 TOP_STATES = 20
 INDEX_CLUSTERS = 100
 """The index page lists this many of the largest clusters; State pages list all of theirs."""

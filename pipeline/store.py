@@ -22,26 +22,37 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from uprdex.extractors.addendum import Addendum, wg_symbol_of
-from uprdex.extractors.citations import Citation, resolve_readings
-from uprdex.extractors.metadata import cycle_of_session, year_of_session
-from uprdex.extractors.states import load_states
-from uprdex.extractors.themes import ThemeHit
 from uprdex.pipeline.clusters import ClusterItem, ClusterSettings, cluster
 from uprdex.pipeline.errors import BadIndexError
-from uprdex.pipeline.imports import ImportedRec, normalize_text
-from uprdex.pipeline.model import DocumentStatus, Position, Recommendation, WgReport
+from uprdex.pipeline.model import (
+    Addendum,
+    Citation,
+    DocumentRow,
+    DocumentStatus,
+    ImportedRec,
+    Position,
+    Recommendation,
+    ThemeHit,
+    WgReport,
+)
 from uprdex.pipeline.paraphrase import match_sentences
 from uprdex.pipeline.semantic import SemanticModel
 from uprdex.pipeline.settings import EvidenceSettings
+from uprdex.pipeline.states import load_states
+from uprdex.pipeline.symbols import (
+    cycle_of_session,
+    recommendation_id,
+    resolve_readings,
+    wg_symbol_of,
+    year_of_session,
+)
+from uprdex.pipeline.text import normalize_text
 
 __all__ = [
     "SCHEMA_VERSION",
     "STATE_COMMENT",
-    "DocumentRow",
     "RecFilter",
     "Store",
-    "recommendation_id",
 ]
 
 SCHEMA_VERSION = 2
@@ -240,30 +251,6 @@ _MIGRATIONS: tuple[str, ...] = (
 
 
 _INSERT_RECOMMENDATION = f"INSERT OR IGNORE INTO recommendations VALUES ({','.join('?' * 20)})"
-
-
-def recommendation_id(symbol: str | None, sha256: str, paragraph: str) -> str:
-    """Stable id "A/HRC/26/16#118.17" (the file hash stands in for a missing symbol)."""
-    return f"{symbol or sha256[:16]}#{paragraph}"
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentRow:
-    """What the index records about one ingested file."""
-
-    sha256: str
-    path: str
-    type: str
-    symbol: str | None
-    state_under_review: str | None
-    session: int | None
-    cycle: int | None
-    year: int | None
-    pages: int
-    status: DocumentStatus
-    error: str | None
-    warnings: tuple[str, ...] = ()
-    date: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

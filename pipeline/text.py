@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from uprdex.pipeline.resources import data_path
 
-__all__ = ["Vocabulary", "join_lines", "load_vocabulary"]
+__all__ = ["Vocabulary", "join_lines", "load_vocabulary", "normalize_text"]
 
 LINE_END_HYPHEN = "\ufffe"
 """pdfium marks a hyphen that ended a printed line with U+FFFE and joins the two lines:
@@ -66,3 +66,11 @@ def load_vocabulary() -> Vocabulary:
     """The shipped word list (data/words.txt, from the UPR Info recommendation texts)."""
     words = data_path("words.txt").read_text(encoding="utf-8").split()
     return Vocabulary(frozenset(words))
+
+
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def normalize_text(text: str) -> str:
+    """Case- and punctuation-free text, for ids and matching."""
+    return " ".join(_NON_WORD.sub(" ", text.casefold()).split())

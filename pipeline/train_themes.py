@@ -39,7 +39,10 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse  # type: ignore[import-untyped]
 
-from uprdex.extractors.theme_model import (
+from uprdex.pipeline.errors import UprdexError
+from uprdex.pipeline.model_files import write_arrays, write_metadata
+from uprdex.pipeline.tfidf import vocabulary_blob
+from uprdex.pipeline.theme_model import (
     METADATA_FILE,
     MODEL_FILE,
     MODEL_FORMAT,
@@ -48,9 +51,6 @@ from uprdex.extractors.theme_model import (
     select_themes,
     sigmoid,
 )
-from uprdex.pipeline.errors import UprdexError
-from uprdex.pipeline.model_files import write_arrays, write_metadata
-from uprdex.pipeline.tfidf import vocabulary_blob
 
 __all__ = [
     "CONFIG",

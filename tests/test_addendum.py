@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 from uprdex.extractors.addendum import expand_refs, parse_addendum
-from uprdex.pipeline.ingest import ingest_paths
+from uprdex.flows.ingest import ingest_paths
 from uprdex.pipeline.loader import load_pdf
 from uprdex.pipeline.model import Line, LoadedDocument, Page, Position
 from uprdex.pipeline.settings import LoaderSettings

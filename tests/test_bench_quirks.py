@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 from types import ModuleType
 
-from uprdex.extractors.states import load_states
+from uprdex.pipeline.states import load_states
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 

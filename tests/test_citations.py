@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from uprdex.extractors.citations import Citation, find_citations, resolve
+from uprdex.extractors.citations import find_citations, resolve
 from uprdex.pipeline.loader import load_pdf
-from uprdex.pipeline.model import Line, LoadedDocument, Page
+from uprdex.pipeline.model import Citation, Line, LoadedDocument, Page
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # The paragraphs of A/HRC/28/15 (Slovenia 2014): 115.1 to 115.163.

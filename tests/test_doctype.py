@@ -6,14 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from uprdex.extractors.doctype import classify
-from uprdex.extractors.metadata import (
-    find_date,
-    find_state_under_review,
-    find_symbol,
-    find_year,
-    year_of_session,
-)
+from uprdex.extractors.metadata import find_date, find_state_under_review, find_symbol, find_year
 from uprdex.pipeline.loader import load_pdf
+from uprdex.pipeline.symbols import year_of_session
 
 # First pages as their text layers print them (A/HRC/8/37 Peru 2008; A/HRC/11/23 Saudi
 # Arabia 2009, whose title misses "Group").

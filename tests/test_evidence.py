@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from uprdex.pipeline.ingest import ingest_paths
+from uprdex.flows.ingest import ingest_paths
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import RecFilter, Store
 

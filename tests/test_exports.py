@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from uprdex.extractors.metadata import find_date, find_year
+from uprdex.flows.ingest import import_file, ingest_paths
 from uprdex.pipeline.exports import evidence_records, records
-from uprdex.pipeline.ingest import import_file, ingest_paths
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import Store
 

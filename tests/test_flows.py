@@ -20,10 +20,10 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.testing.utilities import prefect_test_harness
 
 import uprdex.flows.nightly as nightly_module
+from uprdex.flows.ingest import extract_file
 from uprdex.flows.nightly import ingest_inbox, nightly
 from uprdex.pipeline.clusters import ClusterSettings
 from uprdex.pipeline.config import Config
-from uprdex.pipeline.ingest import extract_file
 from uprdex.pipeline.store import Store
 
 from conftest import fixture

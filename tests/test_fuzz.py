@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from uprdex.extractors.addendum import parse_addendum
 from uprdex.extractors.citations import find_citations
-from uprdex.extractors.states import load_states
 from uprdex.extractors.wg_report import parse_wg_report, split_recommending_states
 from uprdex.pipeline.model import Line, LoadedDocument, Page
+from uprdex.pipeline.states import load_states
 
 # UPRDEX_FUZZ_EXAMPLES=5000 for a longer hunt; the default keeps each test to a few seconds.
 FUZZ = settings(

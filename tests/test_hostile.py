@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from uprdex.pipeline.ingest import extract_file
+from uprdex.flows.ingest import extract_file
 
 from conftest import fixture
 from hostile import CORPUS, Hostile, make_corpus

@@ -6,8 +6,8 @@ import csv
 import sqlite3
 from pathlib import Path
 
-from uprdex.pipeline.imports import read_thematic_list, read_upr_info
-from uprdex.pipeline.ingest import import_file, ingest_paths
+from uprdex.extractors.imports import read_thematic_list, read_upr_info
+from uprdex.flows.ingest import import_file, ingest_paths
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import Store, _refresh_responses
 

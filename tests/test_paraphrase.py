@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from uprdex.pipeline.ingest import ingest_paths
+from uprdex.flows.ingest import ingest_paths
 from uprdex.pipeline.paraphrase import match_sentences, split_sentences
 from uprdex.pipeline.settings import EvidenceSettings, LoaderSettings
 from uprdex.pipeline.store import Store

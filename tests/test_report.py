@@ -9,8 +9,8 @@ from urllib.parse import unquote
 
 import pytest
 
+from uprdex.flows.ingest import ingest_paths
 from uprdex.pipeline import report
-from uprdex.pipeline.ingest import ingest_paths
 from uprdex.pipeline.report import write_report
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import Store

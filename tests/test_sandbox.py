@@ -40,7 +40,7 @@ def test_each_failure_is_reported_and_the_batch_goes_on() -> None:
     assert outcomes["bug"].failure == "error" and "unexpected" in outcomes["bug"].detail
 
 
-@pytest.mark.parametrize("module", ["uprdex.extractors.theme_model", "uprdex.pipeline.semantic"])
+@pytest.mark.parametrize("module", ["uprdex.pipeline.theme_model", "uprdex.pipeline.semantic"])
 def test_a_model_lock_held_by_another_thread_at_fork_does_not_hang_the_worker(
     module: str,
 ) -> None:

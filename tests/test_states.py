@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from uprdex.extractors.states import load_states, split_state_list
+from uprdex.extractors.state_lists import split_state_list
+from uprdex.pipeline.states import load_states
 
 
 def test_aliases_from_real_documents_resolve_to_un_short_names() -> None:

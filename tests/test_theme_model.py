@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from uprdex.extractors.theme_model import (
+from uprdex.pipeline.theme_model import (
     DEFAULT_MODEL_DIR,
     METADATA_FILE,
     MODEL_FILE,

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from uprdex.extractors.themes import DEFAULT_THEMES_PATH, ThemeHit, ThemesFileError, ThemeTagger
+from uprdex.extractors.themes import DEFAULT_THEMES_PATH, ThemesFileError, ThemeTagger
+from uprdex.pipeline.model import ThemeHit
 
 
 def themes_of(hits: list[ThemeHit]) -> dict[str, tuple[str, ...]]:

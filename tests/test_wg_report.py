@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import re
 
-from uprdex.extractors.states import load_states
 from uprdex.extractors.wg_report import parse_wg_report, position_of, split_recommending_states
 from uprdex.pipeline.loader import HEADER_FOOTER, PRINT_MARKS
 from uprdex.pipeline.model import Line, LoadedDocument, Page, Position, Recommendation
+from uprdex.pipeline.states import load_states
 
 from conftest import by_paragraph, fixture, parsed
 

@@ -17,36 +17,34 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from uprdex.extractors.addendum import Addendum, parse_addendum, wg_symbol_of
-from uprdex.extractors.citations import Citation, find_citations
+from uprdex.extractors.addendum import parse_addendum
+from uprdex.extractors.citations import find_citations
 from uprdex.extractors.doctype import classify
-from uprdex.extractors.metadata import (
-    cycle_of_session,
-    find_date,
-    find_state_under_review,
-    find_symbol,
-    find_year,
-    session_of_symbol,
-)
-from uprdex.extractors.states import load_states
-from uprdex.extractors.theme_model import ThemeModel
-from uprdex.extractors.themes import ThemeHit, ThemeTagger
+from uprdex.extractors.imports import THEMATIC_LIST, UPR_INFO, read_thematic_list, read_upr_info
+from uprdex.extractors.metadata import find_date, find_state_under_review, find_symbol, find_year
+from uprdex.extractors.themes import ThemeTagger
 from uprdex.extractors.wg_report import parse_wg_report
 from uprdex.pipeline.errors import UprdexError
-from uprdex.pipeline.imports import (
-    THEMATIC_LIST,
-    UPR_INFO,
-    ImportedRec,
-    read_thematic_list,
-    read_upr_info,
-)
 from uprdex.pipeline.loader import display_name, load_pdf, read_with_hash
-from uprdex.pipeline.model import DocumentStatus, LoadedDocument, WgReport
+from uprdex.pipeline.model import (
+    Addendum,
+    Citation,
+    DocumentRow,
+    DocumentStatus,
+    DocumentType,
+    ImportedRec,
+    LoadedDocument,
+    ThemeHit,
+    WgReport,
+)
 from uprdex.pipeline.paraphrase import split_sentences
 from uprdex.pipeline.sandbox import map_isolated
 from uprdex.pipeline.settings import LoaderSettings
-from uprdex.pipeline.store import DocumentRow, Store
+from uprdex.pipeline.states import load_states
+from uprdex.pipeline.store import Store
+from uprdex.pipeline.symbols import cycle_of_session, session_of_symbol, wg_symbol_of
 from uprdex.pipeline.text import join_lines, load_vocabulary
+from uprdex.pipeline.theme_model import ThemeModel
 
 __all__ = [
     "IMPORT_READERS",
@@ -61,8 +59,8 @@ __all__ = [
 T = TypeVar("T")
 
 IMPORT_READERS: dict[str, Callable[[Path], list[ImportedRec]]] = {
-    UPR_INFO: read_upr_info,
-    THEMATIC_LIST: read_thematic_list,
+    UPR_INFO.value: read_upr_info,
+    THEMATIC_LIST.value: read_thematic_list,
 }
 
 
@@ -138,8 +136,8 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
         )
     symbol = find_symbol(loaded.first_page_text)
     kind = classify(symbol, loaded.first_page_text)
-    report = parse_wg_report(loaded) if kind == "wg_report" else None
-    addendum = parse_addendum(loaded) if kind == "addendum" else None
+    report = parse_wg_report(loaded) if kind is DocumentType.WG_REPORT else None
+    addendum = parse_addendum(loaded) if kind is DocumentType.ADDENDUM else None
     # Page 1 whole (headers too), then pages 2 and 3: each page once, so that names are counted
     # as often as they are printed.
     head = "\n".join([loaded.first_page_text, *(page.text for page in loaded.pages[1:3])])
@@ -172,7 +170,7 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
         addendum,
         tag_recommendations(report),
         _citations(loaded, kind, symbol),
-        () if kind in ("wg_report", "addendum") else _sentences(loaded),
+        () if kind in _REPORT_AND_ANSWERS else _sentences(loaded),
     )
 
 
@@ -208,14 +206,19 @@ def _ocr(path: Path, settings: LoaderSettings) -> LoadedDocument | None:
             return None
 
 
-def _citations(loaded: LoadedDocument, kind: str, symbol: str | None) -> tuple[Citation, ...]:
+_REPORT_AND_ANSWERS = (DocumentType.WG_REPORT, DocumentType.ADDENDUM)
+
+
+def _citations(
+    loaded: LoadedDocument, kind: DocumentType, symbol: str | None
+) -> tuple[Citation, ...]:
     """What a document cites. A WG report's numbers are its own items (not evidence of
     themselves), and an addendum's are its responses: only their citations of *other* reports
     by symbol count."""
-    if kind not in ("wg_report", "addendum"):
+    if kind not in _REPORT_AND_ANSWERS:
         # Only the State's own report numbers the previous review's recommendations bare
         # ("Recommendations 22, 31–39"); NGO reports number their own recommendations.
-        return tuple(find_citations(loaded, bare_indices=kind == "national_report"))
+        return tuple(find_citations(loaded, bare_indices=kind is DocumentType.NATIONAL_REPORT))
     # Most reports cite no other report by symbol: skip the full scan when none is printed.
     if not any(_OTHER_REPORT.search(page.text) for page in loaded.pages):
         return ()
@@ -258,7 +261,17 @@ def _failed(
     """A document that could not be indexed: its row says why."""
     return Extracted(
         DocumentRow(
-            sha256 or "", str(path), "other", None, None, None, None, None, pages, status, error
+            sha256 or "",
+            str(path),
+            DocumentType.OTHER,
+            None,
+            None,
+            None,
+            None,
+            None,
+            pages,
+            status,
+            error,
         )
     )
 
@@ -438,7 +451,7 @@ def import_file(path: Path, kind: str, store: Store) -> IngestResult:
     document = DocumentRow(
         sha256,
         str(path),
-        "other",
+        DocumentType.OTHER,
         None,
         _only({rec.state_under_review for rec in records}),
         _only(sessions),

@@ -11,48 +11,20 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from uprdex.extractors.metadata import cycle_of_session
-from uprdex.extractors.states import load_states
 from uprdex.extractors.wg_report import split_recommending_states
+from uprdex.pipeline.model import ImportedRec, ImportSource
+from uprdex.pipeline.states import load_states
+from uprdex.pipeline.text import normalize_text
 
-__all__ = ["ImportedRec", "normalize_text", "read_thematic_list", "read_upr_info"]
+__all__ = ["read_thematic_list", "read_upr_info"]
 
-UPR_INFO = "upr-info"
-THEMATIC_LIST = "thematic-list"
+UPR_INFO = ImportSource.UPR_INFO
+THEMATIC_LIST = ImportSource.THEMATIC_LIST
 _RESPONSES = {"accepted": "supported", "supported": "supported", "noted": "noted"}
 _NON_WORD = re.compile(r"[^\w]+")
 
 
-@dataclass(frozen=True, slots=True)
-class ImportedRec:
-    """One recommendation from an imported database, with the labels its source gives."""
-
-    import_id: str
-    source: str
-    state_under_review: str
-    session: int | None
-    wg_symbol: str | None
-    paragraph: str | None
-    text: str
-    recommending_states: tuple[str, ...]
-    position: str | None
-    position_source: str | None
-    themes: tuple[str, ...] = ()
-    extra: dict[str, object] = field(default_factory=dict)
-    row: int = 0
-
-    @property
-    def cycle(self) -> int | None:
-        """The UPR cycle of the review."""
-        return cycle_of_session(self.session)
-
-
 _FINAL_STOP = re.compile(r"\s*[.;]+$")
-
-
-def normalize_text(text: str) -> str:
-    """Case- and punctuation-free text, for ids and matching."""
-    return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
 
 
 @dataclass

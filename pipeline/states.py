@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from uprdex.pipeline.resources import data_path
 
-__all__ = ["State", "StateTable", "load_states", "split_state_list"]
+__all__ = ["State", "StateTable", "load_states"]
 
 _APOSTROPHES = str.maketrans({"’": "'", "‟": "'", "‘": "'", "`": "'"})
 _SPACES = re.compile(r"\s+")
@@ -71,33 +71,3 @@ def load_states() -> StateTable:
             for spelling in [row["name"], *filter(None, row["aliases"].split("|"))]:
                 by_key[_key(spelling)] = state
     return StateTable(states, by_key)
-
-
-def split_state_list(inner: str) -> list[str]:
-    """Split the inside of "(Ghana, Philippines)" at top-level commas, "and" and "/".
-
-    Nested parentheses stay whole: "Venezuela (Bolivarian Republic of), Peru" gives two names.
-    """
-    parts: list[str] = []
-    depth = 0
-    current: list[str] = []
-    for char in inner:
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        if depth == 0 and char in ",;/":
-            parts.append("".join(current))
-            current = []
-            continue
-        current.append(char)
-    parts.append("".join(current))
-    names: list[str] = []
-    for part in parts:
-        names.extend(_AND.split(part))
-    return [name.strip() for name in names if name.strip()]
-
-
-# "(Italy and Germany)"; never inside "Bosnia and Herzegovina" (the caller checks each piece
-# resolves, and tries the whole first).
-_AND = re.compile(r"\s+and\s+(?![^()]*\))")

@@ -1,0 +1,112 @@
+"""UN document symbols, UPR Working Group sessions and cycles, and recommendation ids.
+
+The shared vocabulary of every stage: a recommendation is "A/HRC/28/15#115.22", the paragraph
+115.22 of the WG report A/HRC/28/15, whose addendum is A/HRC/28/15/Add.1.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+__all__ = [
+    "SYMBOL",
+    "WG_REPORT_SYMBOL",
+    "cycle_of_session",
+    "normalize_symbol",
+    "recommendation_id",
+    "resolve_readings",
+    "session_of_symbol",
+    "split_recommendation_id",
+    "wg_symbol_of",
+    "year_of_session",
+]
+
+# "United Nations A/HRC/28/15", " A/HRC/ 8/29 ", "A/HRC/WG.6/34/SVN/2", "A/HRC/26/16/Add.1";
+# the text layer may split "A" and "/HRC/26/16" into two runs.
+SYMBOL = re.compile(
+    r"\bA\s*/\s*HRC\s*/\s*(?:WG\s*\.\s*6\s*/\s*)?(?:DEC\s*/\s*)?\d{1,2}\s*/\s*[A-Z]{0,3}\d{0,3}"
+    r"(?:\s*/\s*\d)?(?:\s*/\s*(?:Add|Corr|Rev)\s*\.\s*\d+)*"
+)
+# "A/HRC/28/15": a WG report (cycle 1 too: "A/HRC/8/29"), not an addendum or a pre-session
+# document.
+WG_REPORT_SYMBOL = re.compile(r"^A/HRC/\d{1,2}/\d{1,3}$")
+
+# WG sessions that open each cycle: cycle 1 = 1-12, cycle 2 = 13-26, cycle 3 = 27-40, 4 = 41-.
+_CYCLE_STARTS = ((41, 4), (27, 3), (13, 2), (1, 1))
+
+
+def normalize_symbol(raw: str) -> str:
+    """Remove the spaces a text layer puts inside a symbol: "A/HRC/ 8/29" -> "A/HRC/8/29"."""
+    return re.sub(r"\s+", "", raw)
+
+
+# "A/HRC/WG.6/34/SVN/2": documents prepared for WG session 34
+_WG_SESSION_IN_SYMBOL = re.compile(r"/WG\.6/(\d{1,2})/")
+
+
+def session_of_symbol(symbol: str | None) -> int | None:
+    """The WG session a pre-session document's symbol names."""
+    match = _WG_SESSION_IN_SYMBOL.search(symbol or "")
+    return int(match.group(1)) if match else None
+
+
+# The first WG session of each year: sessions 1-3 met in 2008, 4-6 in 2009, ... (36 met in
+# November 2020 after the spring session was postponed). The 245 reports of sessions 1-20
+# give the same years.
+_YEAR_STARTS = (
+    (48, 2025), (45, 2024), (42, 2023), (40, 2022), (37, 2021), (35, 2020), (32, 2019),
+    (29, 2018), (27, 2017), (24, 2016), (21, 2015), (18, 2014), (15, 2013), (13, 2012),
+    (10, 2011), (7, 2010), (4, 2009), (1, 2008),
+)  # fmt: skip
+_LAST_KNOWN_SESSION = 50
+
+
+def year_of_session(session: int | None) -> int | None:
+    """The year a WG session met (None for a session after the table's last, 50)."""
+    if session is None or not 1 <= session <= _LAST_KNOWN_SESSION:
+        return None
+    return next(year for start, year in _YEAR_STARTS if session >= start)
+
+
+def cycle_of_session(session: int | None) -> int | None:
+    """The UPR cycle a WG session belongs to."""
+    if session is None:
+        return None
+    return next(cycle for start, cycle in _CYCLE_STARTS if session >= start)
+
+
+def wg_symbol_of(addendum_symbol: str | None) -> str | None:
+    """The WG report an addendum answers: "A/HRC/28/15/Add.1" -> "A/HRC/28/15"."""
+    if not addendum_symbol:
+        return None
+    base = re.sub(r"/Add\.\d+$", "", addendum_symbol)
+    return base if base != addendum_symbol else None
+
+
+def recommendation_id(symbol: str | None, sha256: str, paragraph: str) -> str:
+    """Stable id "A/HRC/26/16#118.17" (the file hash stands in for a missing symbol)."""
+    return f"{symbol or sha256[:16]}#{paragraph}"
+
+
+def split_recommendation_id(rec_id: str) -> tuple[str, str]:
+    """("A/HRC/26/16", "118.17") from "A/HRC/26/16#118.17"."""
+    symbol, _, paragraph = rec_id.rpartition("#")
+    return symbol, paragraph
+
+
+def resolve_readings(candidates: Sequence[str], known: set[str]) -> tuple[str, bool] | None:
+    """(paragraph, corrected) when exactly one reading is a known paragraph; never invents.
+
+    A bare index ("22") is the recommendation of that number when the report's
+    recommendations all sit in one paragraph ("115.22"); with two or more paragraphs (121.x
+    supported, 122.x noted) it is ambiguous and resolves to nothing.
+    """
+    if len(candidates) == 1 and "." not in candidates[0]:
+        heads = {paragraph.split(".")[0] for paragraph in known}
+        paragraph = f"{heads.pop()}.{candidates[0]}" if len(heads) == 1 else None
+        return (paragraph, False) if paragraph in known else None
+    hits = [reading for reading in dict.fromkeys(candidates) if reading in known]
+    if len(hits) != 1:
+        return None
+    return hits[0], hits[0] != candidates[0]
