@@ -31,7 +31,8 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import process
 
-from uprdex.pipeline.clusters import SCORERS, ClusterItem, ClusterSettings, cluster, normalize
+from uprdex.pipeline.clusters import SCORERS, ClusterItem, cluster, normalize
+from uprdex.pipeline.settings import ClusterSettings
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 GOLD_SYMBOL = "A/HRC/43/15"

@@ -26,14 +26,13 @@ from uprdex.flows.ingest import (
     import_file,
     ingest_paths,
 )
-from uprdex.pipeline.clusters import ClusterSettings
 from uprdex.pipeline.config import Config, load_config
 from uprdex.pipeline.errors import BadIndexError, IndexBusyError
 from uprdex.pipeline.exports import FORMATS, KINDS, recommendation_record, records, write_export
 from uprdex.pipeline.inbox import index_lock, not_a_pdf, other_files
 from uprdex.pipeline.loader import read_with_hash
 from uprdex.pipeline.model import Position
-from uprdex.pipeline.settings import LoaderSettings, default_index_path
+from uprdex.pipeline.settings import ClusterSettings, LoaderSettings, default_index_path
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.store import STATE_COMMENT, RecFilter, Store
 

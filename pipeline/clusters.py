@@ -45,7 +45,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -54,6 +53,7 @@ from rapidfuzz import fuzz, process
 
 from uprdex.pipeline.resources import data_path
 from uprdex.pipeline.semantic import SemanticModel
+from uprdex.pipeline.settings import SCORER_NAMES, ClusterSettings, Scope
 from uprdex.pipeline.states import load_states
 
 __all__ = [
@@ -73,87 +73,13 @@ __all__ = [
     "strip_states",
 ]
 
-Scope = Literal["review", "state", "all"]
-SCOPES: tuple[Scope, ...] = ("review", "state", "all")
 
 Scorer = Callable[..., float]
-SCORERS: Mapping[str, Scorer] = {
-    "ratio": fuzz.ratio,
-    "partial_ratio": fuzz.partial_ratio,
-    "token_sort_ratio": fuzz.token_sort_ratio,
-    "token_set_ratio": fuzz.token_set_ratio,
-    "token_ratio": fuzz.token_ratio,
-    "partial_token_sort_ratio": fuzz.partial_token_sort_ratio,
-    "WRatio": fuzz.WRatio,
-    "QRatio": fuzz.QRatio,
-}
+SCORERS: Mapping[str, Scorer] = {name: getattr(fuzz, name) for name in SCORER_NAMES}
 """rapidfuzz scorers a `ClusterSettings.scorer` may name (all return 0-100)."""
 
 TREATIES_CSV = data_path("treaties.csv")
 """The shipped treaty table: key, official name, `|`-separated aliases."""
-
-
-@dataclass(frozen=True, slots=True)
-class ClusterSettings:
-    """How recommendations are grouped into duplicate clusters.
-
-    threshold: lowest average similarity (0-100) between two groups for them to merge.
-    similarity of two recommendations: `(1 - semantic_weight)` x the rapidfuzz `scorer` on their
-    normalized texts + `semantic_weight` x 100 x the cosine of their vectors from the shipped
-    similarity model (`pipeline.semantic`), which also pairs asks written in other words.
-    action_weight: points a pair gains when both asks name the same kinds of action (see
-    `action_kinds`), up to `action_weight / 2`, or loses when they name none in common; a pair
-    where either names no kind ("Continue efforts to combat trafficking") is left as it is.
-    floor: no two members of a cluster score below this; it is what stops chaining (A~B, B~C,
-    A≁C never merges A with C). None means `threshold` (complete linkage).
-    scope: which items may share a cluster: "review" (same State under review and WG session),
-    "state" (same State under review, across cycles) or "all".
-    max_df: blocking: a word or word pair found in more than `max_df` distinct texts of one
-    scope is too common to propose candidate pairs (higher finds more pairs and costs more).
-    dense_limit: scopes with at most this many distinct texts compare every pair (one State's
-    recommendations); larger ones (scope "all") compare only the pairs blocking proposes. With
-    `semantic_weight` 0 every scope compares only blocking's pairs (words alone cannot score
-    two texts that share no rare word). A text the model knows no word of is scored on words
-    alone.
-    treaties: treaty table to use instead of the shipped data/treaties.csv.
-    similarity_model: similarity model folder instead of the shipped data/models/similarity.
-
-    The defaults were chosen on the Slovenia 2019 gold (bench/bench_clusters.py): precision 0.9
-    or more and F1 0.85 or more with the similarity model trained with each of five seeds.
-    """
-
-    threshold: float = 55.0
-    scorer: str = "token_set_ratio"
-    scope: Scope = "state"
-    floor: float | None = 45.0
-    max_df: int = 100
-    semantic_weight: float = 0.7
-    action_weight: float = 10.0
-    dense_limit: int = 2000
-    treaties: Path | None = None
-    similarity_model: Path | None = None
-
-    def __post_init__(self) -> None:
-        if not 0 < self.threshold <= 100:
-            raise ValueError(f"threshold must be in (0, 100], got {self.threshold}")
-        if self.scorer not in SCORERS:
-            names = ", ".join(SCORERS)
-            raise ValueError(f"scorer must be one of {names}; got {self.scorer!r}")
-        if self.scope not in SCOPES:
-            raise ValueError(f"scope must be one of {', '.join(SCOPES)}; got {self.scope!r}")
-        if self.floor is not None and not 0 < self.floor <= self.threshold:
-            raise ValueError(f"floor must be in (0, threshold={self.threshold}], got {self.floor}")
-        if self.max_df < 2:
-            raise ValueError(f"max_df must be at least 2, got {self.max_df}")
-        if not 0 <= self.semantic_weight <= 1:
-            raise ValueError(f"semantic_weight must be in [0, 1], got {self.semantic_weight}")
-        if not 0 <= self.action_weight <= 100:
-            raise ValueError(f"action_weight must be in [0, 100], got {self.action_weight}")
-
-    @property
-    def min_pair(self) -> float:
-        """The lowest score two members of one cluster may have."""
-        return self.threshold if self.floor is None else self.floor
 
 
 @dataclass(frozen=True, slots=True)

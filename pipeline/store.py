@@ -22,7 +22,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from uprdex.pipeline.clusters import ClusterItem, ClusterSettings, cluster
+from uprdex.pipeline.clusters import ClusterItem, cluster
 from uprdex.pipeline.errors import BadIndexError
 from uprdex.pipeline.model import (
     Addendum,
@@ -37,7 +37,7 @@ from uprdex.pipeline.model import (
 )
 from uprdex.pipeline.paraphrase import match_sentences
 from uprdex.pipeline.semantic import SemanticModel
-from uprdex.pipeline.settings import EvidenceSettings
+from uprdex.pipeline.settings import ClusterSettings, EvidenceSettings
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.symbols import (
     cycle_of_session,

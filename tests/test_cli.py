@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from uprdex.flows.cli import main
-from uprdex.pipeline.clusters import ClusterSettings
+from uprdex.pipeline.settings import ClusterSettings
 
 from conftest import fixture
 

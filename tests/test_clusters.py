@@ -10,13 +10,13 @@ import pytest
 
 from uprdex.pipeline.clusters import (
     ClusterItem,
-    ClusterSettings,
     action_kinds,
     cluster,
     normalize,
     similarity,
     strip_states,
 )
+from uprdex.pipeline.settings import ClusterSettings
 
 SLO = "A/HRC/43/15"
 

@@ -22,8 +22,8 @@ from prefect.testing.utilities import prefect_test_harness
 import uprdex.flows.nightly as nightly_module
 from uprdex.flows.ingest import extract_file
 from uprdex.flows.nightly import ingest_inbox, nightly
-from uprdex.pipeline.clusters import ClusterSettings
 from uprdex.pipeline.config import Config
+from uprdex.pipeline.settings import ClusterSettings
 from uprdex.pipeline.store import Store
 
 from conftest import fixture

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from uprdex.flows.ingest import ingest_paths
-from uprdex.pipeline.clusters import ClusterItem, ClusterResult, ClusterSettings, cluster
-from uprdex.pipeline.settings import LoaderSettings
+from uprdex.pipeline.clusters import ClusterItem, ClusterResult, cluster
+from uprdex.pipeline.settings import ClusterSettings, LoaderSettings
 from uprdex.pipeline.store import SCHEMA_VERSION, RecFilter, Store
 
 from conftest import fixture
