@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from uprdex.pipeline.model import DocumentType, ImportSource
+from uprdex.pipeline.model import DocumentType, ExportFormat, ExportKind, ImportSource
 from uprdex.pipeline.store import STATE_COMMENT, RecFilter, Store
 
 __all__ = [
@@ -27,11 +27,11 @@ __all__ = [
     "write_export",
 ]
 
-KINDS = ("recommendations", "evidence", "clusters", "documents")
+KINDS = tuple(kind.value for kind in ExportKind)
 CONTRACT_TYPES = frozenset(DocumentType) - {DocumentType.HRC_DECISION}
 """Document types the export contract names; any other (an HRC decision) exports as "other"
 with its own name in `type_detail`."""
-FORMATS = ("jsonl", "csv", "xlsx", "json")
+FORMATS = tuple(fmt.value for fmt in ExportFormat)
 _LIST_SEPARATOR = "; "
 
 

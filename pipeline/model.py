@@ -21,6 +21,8 @@ __all__ = [
     "DocumentStatus",
     "DocumentType",
     "EvidenceKind",
+    "ExportFormat",
+    "ExportKind",
     "ImportSource",
     "ImportedRec",
     "Line",
@@ -80,6 +82,24 @@ class ImportSource(StrEnum):
 
     UPR_INFO = "upr-info"
     THEMATIC_LIST = "thematic-list"
+
+
+class ExportKind(StrEnum):
+    """What `uprdex export --what` writes (export contract: the record kinds)."""
+
+    RECOMMENDATIONS = "recommendations"
+    EVIDENCE = "evidence"
+    CLUSTERS = "clusters"
+    DOCUMENTS = "documents"
+
+
+class ExportFormat(StrEnum):
+    """The file formats of `uprdex export --format`."""
+
+    JSONL = "jsonl"
+    CSV = "csv"
+    XLSX = "xlsx"
+    JSON = "json"
 
 
 CitationKind = Literal["citation", "listing"]

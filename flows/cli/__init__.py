@@ -1,0 +1,45 @@
+"""The `uprdex` command line: one module per command group.
+
+Start-up stays fast (`uprdex --help` imports neither spaCy nor numpy nor the store): each
+command imports what it runs when it runs.
+"""
+
+from __future__ import annotations
+
+import click
+
+from uprdex.flows.cli import clustering, ingesting, outputs, querying, scheduling, training
+
+__all__ = ["main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="uprdex")
+def main() -> None:
+    """uprdex: an evidence index of UN Universal Periodic Review recommendations.
+
+    Drop Working Group reports (and other UPR documents) in a folder, `uprdex ingest` it, then
+    query with `uprdex recs`, `uprdex show` or `uprdex export`.
+    """
+
+
+for _command in (
+    ingesting.ingest,
+    ingesting.import_,
+    querying.recs,
+    querying.show,
+    outputs.export,
+    querying.search,
+    querying.evidence,
+    querying.cited,
+    clustering.cluster_,
+    clustering.clusters_,
+    outputs.report,
+    training.train_themes,
+    training.train_similarity,
+    querying.status,
+    scheduling.run,
+    scheduling.serve,
+    scheduling.watch,
+):
+    main.add_command(_command)

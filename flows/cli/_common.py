@@ -1,0 +1,216 @@
+"""What every command shares: the consoles, exit codes, options, and opening the index.
+
+Only the CLI turns errors into exit codes and one-line messages.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from uprdex.pipeline.config import Config, load_config
+from uprdex.pipeline.errors import BadIndexError, IndexBusyError
+from uprdex.pipeline.model import Position
+from uprdex.pipeline.settings import default_index_path
+
+if TYPE_CHECKING:
+    from uprdex.pipeline.store import RecFilter, Store
+
+# Prefect: no analytics, no network; its temporary server can take ~30 s to start here.
+for _name, _value in {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+}.items():
+    os.environ.setdefault(_name, _value)
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+index_option = click.option(
+    "--index",
+    "index",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Index file (default: $UPRDEX_INDEX or data/index.sqlite).",
+)
+
+
+inbox_option = click.option(
+    "--inbox",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Inbox folder (default: uprdex.toml's, else data/inbox).",
+)
+dask_options = (
+    click.option(
+        "--dask-address",
+        default=None,
+        help="Run per-document tasks on this Dask scheduler (tcp://host:8786).",
+    ),
+    click.option(
+        "--dask-workers",
+        type=int,
+        default=0,
+        help="Run per-document tasks on a local Dask cluster of N worker processes.",
+    ),
+)
+
+
+FILTER_OPTIONS = (
+    click.option("--state-under-review", help="State under review, any known spelling."),
+    click.option("--recommending-state", help="Recommending State, any known spelling."),
+    click.option("--cycle", type=click.IntRange(min=1), help="UPR cycle (1, 2, 3, 4)."),
+    click.option("--response", type=click.Choice([position.value for position in Position])),
+)
+SEARCH_OPTION = click.option(
+    "--search", help="Words that must all appear in the recommendation text."
+)
+
+
+def filters(function: Any) -> Any:
+    """The filters shared by recs, export and clusters."""
+    for option in reversed((*FILTER_OPTIONS, SEARCH_OPTION)):
+        function = option(function)
+    return function
+
+
+def state_filters(function: Any) -> Any:
+    """The filters without --search (for `search`, whose argument is the words)."""
+    for option in reversed(FILTER_OPTIONS):
+        function = option(function)
+    return function
+
+
+@contextmanager
+def locked(config: Config) -> Iterator[None]:
+    """The index lock (a second writer waits), or exit 1 with a clear message."""
+    from uprdex.pipeline.inbox import index_lock
+
+    try:
+        with index_lock(config.index, config.lock_timeout):
+            yield
+    except IndexBusyError as error:
+        err.print(f"[red]error[/] {escape(str(error))}")
+        sys.exit(EXIT_SOME_FAILED)
+
+
+@contextmanager
+def writing(target: Path | None) -> Iterator[None]:
+    """Exit 2 with one line when an output file or folder cannot be written."""
+    try:
+        yield
+    except OSError as error:
+        where = escape(str(error.filename or target))
+        blocking = (
+            _file_on_the_way(Path(error.filename))
+            if isinstance(error, FileExistsError | NotADirectoryError) and error.filename
+            else None
+        )
+        if blocking is not None:
+            # A folder on the way is a file: "File exists" would mislead.
+            why = f"{escape(str(blocking))} is a file, not a folder"
+            where = escape(str(target))
+        else:
+            why = str(error.strerror or error)
+        err.print(f"[red]error[/] cannot write {where}: {why}")
+        sys.exit(EXIT_USAGE)
+
+
+def _file_on_the_way(path: Path) -> Path | None:
+    """`path` or its nearest existing ancestor, when that is a file, not a folder."""
+    for place in (path, *path.parents):
+        if place.exists():
+            return None if place.is_dir() else place
+    return None
+
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def existing(index: Path | None) -> Path:
+    """The index path, or exit 2 with one line when there is no index there or the file is not
+    a database (before anything is written beside it, such as the lock)."""
+    path = index or default_index_path()
+    if not path.exists():
+        err.print(
+            f"[red]error[/] no index at {escape(str(path))}: run `uprdex ingest PATH...` "
+            "first, or pass --index FILE"
+        )
+        sys.exit(EXIT_USAGE)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(_SQLITE_MAGIC))
+    except OSError as error:
+        err.print(f"[red]error[/] {escape(str(path))}: cannot read the index ({error.strerror})")
+        sys.exit(EXIT_USAGE)
+    if head and head != _SQLITE_MAGIC:
+        err.print(f"[red]error[/] {escape(str(path))}: not an uprdex index (not a database)")
+        sys.exit(EXIT_USAGE)
+    return path
+
+
+def open_index(index: Path | None, create: bool = False) -> Store:
+    """The index (created when `create`), or exit 2 with one line when it is missing or bad."""
+    from uprdex.pipeline.store import Store
+
+    path = index or default_index_path()
+    if not create:
+        existing(path)
+    try:
+        return Store(path)
+    except BadIndexError as error:
+        err.print(f"[red]error[/] {escape(str(error))}")
+        sys.exit(EXIT_USAGE)
+
+
+def rec_filter(options: dict[str, Any]) -> RecFilter:
+    """The filters a command was given, with a warning for a State name uprdex does not know."""
+    from uprdex.pipeline.states import load_states
+    from uprdex.pipeline.store import RecFilter
+
+    states = load_states()
+    for option in ("state_under_review", "recommending_state"):
+        name = options.get(option)
+        if name and states.resolve(name) is None:
+            err.print(
+                f"[yellow]warning[/] --{option.replace('_', '-')} {escape(name)!r} is not a "
+                "State name uprdex knows; matching it as printed"
+            )
+    return RecFilter(**{key: options.get(key) for key in RecFilter.__dataclass_fields__})
+
+
+def rec_id(symbol: str, paragraph: str | None) -> tuple[str, str]:
+    """(symbol, paragraph) from "A/HRC/28/15 115.8" or "A/HRC/28/15#115.8", any case."""
+    if paragraph is None:
+        if "#" not in symbol:
+            raise click.UsageError(
+                "give the report symbol and the paragraph: A/HRC/28/15 115.8 (or A/HRC/28/15#115.8)"
+            )
+        symbol, paragraph = symbol.rsplit("#", 1)
+    return "".join(symbol.split()).upper(), "".join(paragraph.split())
+
+
+def workspace(inbox: Path | None, index: Path | None) -> Config:
+    """The workspace's configuration with the inbox and index given on the command line."""
+    return load_config().with_paths(inbox=inbox, index=index)
+
+
+def count(number: int, noun: str) -> str:
+    """'1 file', '2 files'."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

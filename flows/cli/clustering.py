@@ -1,0 +1,134 @@
+"""`uprdex cluster` and `uprdex clusters`: duplicate recommendations."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.markup import escape
+
+from uprdex.flows.cli._common import (
+    existing,
+    filters,
+    index_option,
+    locked,
+    open_index,
+    out,
+    rec_filter,
+    workspace,
+)
+from uprdex.pipeline.settings import ClusterSettings
+
+_CLUSTER_DEFAULTS = ClusterSettings()
+
+
+@click.command("cluster")
+@click.option(
+    "--scope",
+    type=click.Choice(["review", "state", "all"]),
+    default=None,
+    help="Which recommendations may share a cluster: one review, one State under "
+    "review across its cycles (the default), or all States. Like every setting here it is "
+    "remembered: left out, the last one given applies.",
+)
+@click.option(
+    "--threshold",
+    type=float,
+    default=None,
+    help="Lowest average similarity (0-100) for two groups to merge (the default "
+    f"{_CLUSTER_DEFAULTS.threshold:g}).",
+)
+@click.option(
+    "--scorer", default=None, help=f"rapidfuzz scorer (the default {_CLUSTER_DEFAULTS.scorer})."
+)
+@click.option(
+    "--semantic-weight",
+    type=float,
+    default=None,
+    help="Share of meaning (the similarity model's cosine) in the similarity, 0-1; the rest "
+    f"is the rapidfuzz word score (the default {_CLUSTER_DEFAULTS.semantic_weight:g}; 0 matches "
+    "on words only).",
+)
+@click.option(
+    "--action-weight",
+    type=float,
+    default=None,
+    help="Points (0-100) a pair gains when both asks name the same kinds of action "
+    "(investigate and punish, a plan, a law, training ...), up to half of it, or loses when "
+    f"they name different ones (the default {_CLUSTER_DEFAULTS.action_weight:g}; 0 ignores them).",
+)
+@click.option(
+    "--defaults",
+    is_flag=True,
+    help="Forget the remembered settings: the defaults, with only the options given here.",
+)
+@index_option
+def cluster_(
+    scope: str | None,
+    threshold: float | None,
+    scorer: str | None,
+    semantic_weight: float | None,
+    action_weight: float | None,
+    defaults: bool,
+    index: Path | None,
+) -> None:
+    """(Re)compute duplicate-recommendation clusters from scratch with these settings.
+
+    The same recommendations give the same clusters and ids, whatever the order their
+    documents arrived in. Later ingests update the clusters incrementally with these
+    settings (remembered, until `--defaults`): existing clusters keep their ids and new
+    recommendations join them, so run this again for the clusters the whole index gives.
+    """
+    existing(index)
+    with locked(workspace(None, index)), open_index(index) as store:
+        current = ClusterSettings() if defaults else store.cluster_settings()
+        try:
+            settings = replace(
+                current,
+                scope=scope or current.scope,  # type: ignore[arg-type]  # a click.Choice
+                threshold=current.threshold if threshold is None else threshold,
+                scorer=scorer or current.scorer,
+                semantic_weight=(
+                    current.semantic_weight if semantic_weight is None else semantic_weight
+                ),
+                action_weight=current.action_weight if action_weight is None else action_weight,
+            )
+        except ValueError as error:
+            raise click.BadParameter(str(error)) from error
+        before = dict(store.db.execute("SELECT id, cluster_id FROM recommendations").fetchall())
+        count = store.update_clusters(settings, fresh=True)
+        after = dict(store.db.execute("SELECT id, cluster_id FROM recommendations").fetchall())
+        multi = [c for c in store.clusters() if c["size"] > 1]
+    moved = sum(1 for rec_id, cluster_id in after.items() if before.get(rec_id) != cluster_id)
+    out.print(
+        f"{count} recommendations clustered ({settings.scope}, {settings.scorer} with "
+        f"meaning weight {settings.semantic_weight:g}, action weight "
+        f"{settings.action_weight:g}, >= {settings.threshold:g}): "
+        f"{len(multi)} clusters of 2 or more; {moved} "
+        f"{'recommendation' if moved == 1 else 'recommendations'} changed cluster."
+    )
+
+
+@click.command("clusters")
+@index_option
+@filters
+@click.option("--min-size", type=click.IntRange(min=1), default=2, show_default=True)
+@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True, help="0: all.")
+def clusters_(index: Path | None, min_size: int, limit: int, **options: Any) -> None:
+    """List duplicate clusters, largest first, with members, States and responses."""
+    with open_index(index) as store:
+        found = store.clusters(rec_filter(options), min_size=min_size)
+    shown = found[:limit] if limit else found
+    for group in shown:
+        flag = " \\[asked again in a later cycle]" if group["recurring"] else ""
+        out.print(
+            f"[bold]{group['cluster_id']}[/] ({group['size']}){flag}: "
+            f"{escape(group['canonical_text'])}"
+        )
+        for rec in group["members"]:
+            states = ", ".join(rec["recommending_states"])
+            out.print(f"  {rec['id']:24} {rec['response']:9} {escape(states)}")
+    listed = f"{len(shown)} of {len(found)}" if len(shown) < len(found) else f"{len(found)}"
+    out.print(f"{listed} clusters of {min_size} or more")

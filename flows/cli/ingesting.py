@@ -1,0 +1,131 @@
+"""`uprdex ingest` and `uprdex import`: what goes into the index."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from uprdex.flows.cli._common import (
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    EXIT_USAGE,
+    count,
+    err,
+    index_option,
+    locked,
+    open_index,
+    out,
+    workspace,
+)
+from uprdex.pipeline.model import ImportSource
+from uprdex.pipeline.settings import LoaderSettings
+
+if TYPE_CHECKING:
+    from uprdex.flows.ingest import IngestResult
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@index_option
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Worker processes (default: one per core).",
+)
+@click.option("--ocr", is_flag=True, help="Run ocrmypdf (when installed) on scans, on a copy.")
+def ingest(paths: tuple[Path, ...], index: Path | None, workers: int, ocr: bool) -> None:
+    """Index PDF files or folders of PDFs.
+
+    Prints one line per file and a summary. Exit code 0 when every file was indexed, 1 when any
+    failed (the others are still indexed).
+    """
+    from uprdex.flows.ingest import find_pdfs, ingest_paths
+    from uprdex.pipeline.inbox import not_a_pdf, other_files
+
+    missing = [path for path in paths if not path.exists()]
+    for path in missing:
+        err.print(f"[red]error[/] {path}: no such file or folder")
+    settings = LoaderSettings(workers=workers, ocr=ocr)
+    for folder in (p for p in paths if p.is_dir()):
+        for other in other_files(folder):
+            err.print(f"[yellow]skipped[/] {escape(not_a_pdf(other))}")
+    total = sum(1 for _ in find_pdfs(p for p in paths if p.exists()))
+    for folder in (p for p in paths if p.is_dir()):
+        if not any(find_pdfs([folder])):
+            err.print(f"[yellow]warning[/] {escape(str(folder))}: no PDF files in this folder")
+    config = workspace(None, index)
+    with (
+        locked(config),
+        open_index(index, create=True) as store,
+        Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
+        ) as progress,
+    ):
+        task = progress.add_task("ingesting", total=total)
+
+        def report(result: IngestResult) -> None:
+            progress.advance(task)
+            _print_result(result)
+
+        results = ingest_paths([p for p in paths if p.exists()], store, settings, report)
+        summary = store.summary()
+    failed = [r for r in results if not r.ok]
+    out.print(
+        f"{len(results)} files: {sum(r.outcome == 'indexed' for r in results)} indexed, "
+        f"{sum(r.outcome == 'unchanged' for r in results)} unchanged, {len(failed)} failed. "
+        f"Index {store.path}: {summary['recommendations']} recommendations from "
+        f"{summary['documents'] - summary['failed']} documents"
+        + (
+            f"; {count(summary['failed'], 'file')} in it could not be read (`uprdex status` "
+            "lists them)."
+            if summary["failed"]
+            else "."
+        )
+    )
+    if missing and not results:
+        sys.exit(EXIT_USAGE)
+    sys.exit(EXIT_SOME_FAILED if failed or missing else EXIT_OK)
+
+
+def _print_result(result: IngestResult) -> None:
+    if result.ok:
+        detail = f"{result.recommendations} recommendations" if result.recommendations else ""
+        symbol = f" {result.symbol}" if result.symbol else ""
+        out.print(f"[green]{result.outcome}[/] {escape(result.path)}{symbol} {detail}".rstrip())
+        for warning in result.warnings:
+            err.print(f"  [yellow]warning[/] {escape(result.path)}: {escape(warning)}")
+    else:
+        err.print(f"[red]{result.outcome}[/] {escape(result.error or '')}")
+
+
+@click.command("import")
+@click.argument("kind", type=click.Choice(sorted(source.value for source in ImportSource)))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@index_option
+def import_(kind: str, file: Path, index: Path | None) -> None:
+    """Import an existing database: a UPR Info export (CSV) or an OHCHR thematic list (.docx).
+
+    Imported recommendations are linked to the ones read from WG report PDFs of the same
+    review (never duplicated); their labels (themes, positions) are kept with their source.
+    Importing the same file again changes nothing.
+    """
+    from uprdex.flows.ingest import import_file
+
+    with locked(workspace(None, index)), open_index(index, create=True) as store:
+        result = import_file(file, kind, store)
+        summary = store.summary()
+    _print_result(result)
+    if not result.ok:
+        sys.exit(EXIT_SOME_FAILED)
+    out.print(f"Index {store.path}: {summary['recommendations']} recommendations.")

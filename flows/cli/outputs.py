@@ -1,0 +1,88 @@
+"""`uprdex export` and `uprdex report`: the index as files."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.markup import escape
+
+from uprdex.flows.cli._common import (
+    EXIT_SOME_FAILED,
+    err,
+    filters,
+    index_option,
+    open_index,
+    out,
+    rec_filter,
+    workspace,
+    writing,
+)
+from uprdex.pipeline.model import ExportFormat, ExportKind
+
+
+@click.command()
+@click.option(
+    "--what",
+    type=click.Choice([kind.value for kind in ExportKind]),
+    required=True,
+    help="Kind of record.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice([fmt.value for fmt in ExportFormat]), required=True
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file (default: standard output; xlsx needs a file).",
+)
+@index_option
+@filters
+def export(what: str, fmt: str, out_path: Path | None, index: Path | None, **options: Any) -> None:
+    """Export records (see docs: export contract) as jsonl, json, csv or xlsx."""
+    from uprdex.pipeline.exports import records, write_export
+
+    if fmt == "xlsx" and out_path is None:
+        raise click.UsageError("xlsx needs --out FILE")
+    with open_index(index) as store:
+        rows = records(store, what, rec_filter(options))
+    with writing(out_path):
+        write_export(rows, fmt, what, out_path or sys.stdout)
+    if out_path:
+        err.print(f"wrote {len(rows)} {what} to {out_path}")
+
+
+@click.command()
+@click.option(
+    "--state-under-review",
+    default=None,
+    help="One State (default: all, one page each, with an index page).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder (default: the reports folder's html/).",
+)
+@index_option
+def report(state_under_review: str | None, out_dir: Path | None, index: Path | None) -> None:
+    """Write the HTML evidence report: static pages that open offline in any browser."""
+    from uprdex.pipeline.report import write_report
+
+    config = workspace(None, index)
+    with open_index(index) as store:
+        if state_under_review is not None:
+            where = rec_filter({"state_under_review": state_under_review})
+            if not store.recommendations(where):
+                err.print(
+                    f"[red]error[/] no recommendations to {escape(state_under_review)} in the "
+                    "index: no report written (`uprdex recs` lists what the index holds)"
+                )
+                sys.exit(EXIT_SOME_FAILED)
+        with writing(out_dir):
+            page = write_report(store, out_dir or config.reports / "html", state_under_review)
+    out.print(f"report: {page}")

@@ -1,0 +1,212 @@
+"""What the index holds: `recs`, `show`, `search`, `evidence`, `cited` and `status`."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from uprdex.flows.cli._common import (
+    EXIT_SOME_FAILED,
+    count,
+    err,
+    filters,
+    index_option,
+    open_index,
+    out,
+    rec_filter,
+    rec_id,
+    state_filters,
+)
+from uprdex.pipeline.settings import default_index_path
+
+
+@click.command()
+@index_option
+@filters
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a table.")
+@click.option(
+    "--limit", type=click.IntRange(min=0), default=0, help="Show at most N rows (0: all)."
+)
+def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
+    """List recommendations, filtered by State, cycle, response or words."""
+    from uprdex.pipeline.exports import records, write_export
+
+    with open_index(index) as store:
+        rows = records(store, "recommendations", rec_filter(options))
+    matched = len(rows)
+    rows = rows[:limit] if limit else rows
+    if as_json:
+        write_export(rows, "jsonl", "recommendations", sys.stdout)
+        return
+    table = Table("id", "recommending States", "response", "cluster", "text", show_lines=False)
+    for row in rows:
+        table.add_row(
+            escape(row["id"]),
+            escape(", ".join(row["recommending_states"])),
+            row["response"],
+            row["cluster_id"] or "",
+            escape(row["text"]),
+        )
+    out.print(table)
+    shown = f"{len(rows)} of {matched}" if len(rows) < matched else f"{matched}"
+    out.print(f"{shown} {'recommendation' if matched == 1 else 'recommendations'}")
+
+
+@click.command()
+@click.argument("symbol")
+@click.argument("paragraph", required=False)
+@index_option
+def show(symbol: str, paragraph: str | None, index: Path | None) -> None:
+    """Show one recommendation: e.g. `uprdex show A/HRC/28/15 115.8` (or A/HRC/28/15#115.8)."""
+    from uprdex.pipeline.exports import recommendation_record
+
+    symbol, paragraph = rec_id(symbol, paragraph)
+    with open_index(index) as store:
+        found = store.recommendation(symbol, paragraph)
+    if found is None:
+        err.print(f"[red]error[/] no recommendation {paragraph} in {symbol} in the index")
+        sys.exit(EXIT_SOME_FAILED)
+    out.print_json(json.dumps(recommendation_record(found), ensure_ascii=False))
+
+
+@click.command()
+@click.argument("words")
+@index_option
+@state_filters
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead.")
+def search(words: str, index: Path | None, limit: int, as_json: bool, **options: Any) -> None:
+    """Search recommendation texts and the evidence about them, best matches first.
+
+    Example: `uprdex search "freedom of information" --state-under-review Cambodia`.
+    """
+    with open_index(index) as store:
+        hits = store.search(words, rec_filter(options), limit)
+    for hit in hits:
+        if as_json:
+            out.print_json(
+                json.dumps(
+                    {
+                        "id": hit["id"],
+                        # The store marks the matched words with \x02 ... \x03: JSON gets
+                        # the plain snippet and the words apart.
+                        "snippet": hit["snippet"].replace("\x02", "").replace("\x03", ""),
+                        "matched": sorted(set(re.findall("\x02(.*?)\x03", hit["snippet"]))),
+                        "found_in": hit["found_in"],
+                        "text": hit["text"],
+                    },
+                    ensure_ascii=False,
+                ),
+                indent=None,
+            )
+            continue
+        out.print(
+            f"[bold]{escape(hit['id'])}[/] ({hit['response']}; "
+            f"{escape(', '.join(hit['recommending_states']))})"
+        )
+        snippet = escape(hit["snippet"]).replace("\x02", "[bold]").replace("\x03", "[/bold]")
+        out.print(f"  {escape(hit['found_in'])}: {snippet}")
+    if not as_json:
+        out.print(f"{len(hits)} results")
+
+
+@click.command()
+@click.argument("symbol")
+@click.argument("paragraph", required=False)
+@index_option
+def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
+    """Every place a document cites or echoes one recommendation, newest document first.
+
+    Example: `uprdex evidence A/HRC/28/15 115.22` (or A/HRC/28/15#115.22).
+    """
+    from uprdex.pipeline.store import STATE_COMMENT
+
+    symbol, paragraph = rec_id(symbol, paragraph)
+    with open_index(index) as store:
+        if store.recommendation(symbol, paragraph) is None:
+            err.print(f"[red]error[/] no recommendation {paragraph} in {symbol} in the index")
+            sys.exit(EXIT_SOME_FAILED)
+        rows = store.evidence(recommendation_id=f"{symbol}#{paragraph}")
+    for row in rows:
+        where = f"p. {row['page']}" + (f", note {row['footnote']}" if row["footnote"] else "")
+        fixed = " (misprint repaired)" if row["corrected"] else ""
+        kind = "State's comment" if row["kind"] == STATE_COMMENT else row["kind"]
+        out.print(
+            f"[bold]{escape(row['symbol'] or Path(row['path']).name)}[/] "
+            f"({row['type']}, {where}) {kind}{fixed}: {escape(row['context'])}"
+        )
+    out.print(f"{len(rows)} evidence records for {symbol} {paragraph}")
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@index_option
+def cited(file: Path, index: Path | None) -> None:
+    """What one document cites: each recommendation with page, note and context."""
+    from uprdex.pipeline.loader import read_with_hash
+    from uprdex.pipeline.store import STATE_COMMENT
+
+    with open_index(index) as store:
+        sha256 = read_with_hash(file)[1] if file.is_file() else str(file)
+        document = store.find_document([str(file), str(file.resolve())], sha256)
+        rows = store.citations_by(document["sha256"]) if document else []
+        reports = {d["symbol"] for d in store.documents() if d["type"] == "wg_report"}
+    if document is None:
+        err.print(f"[red]error[/] {escape(str(file))}: not in the index")
+        sys.exit(EXIT_SOME_FAILED)
+    if document["status"] != "indexed":
+        err.print(f"[red]{document['status']}[/] {escape(str(document['error']))}: it was not read")
+        sys.exit(EXIT_SOME_FAILED)
+    for row in rows:
+        target = row["recommendation_id"] or f"{row['target_symbol'] or '?'} {row['target_ref']}"
+        status = "" if row["recommendation_id"] else _why_unlinked(row["target_symbol"], reports)
+        note = f" note {row['footnote']}" if row["footnote"] else ""
+        kind = {
+            "citation": "",
+            "paraphrase": f" (paraphrase, score {row['score']:.2f})",
+            STATE_COMMENT: " (the State's comment)",
+        }.get(row["kind"], f" ({row['kind']})")
+        out.print(
+            f"p. {row['page']}{note}: {escape(row['as_printed'])} -> {escape(target)}{status}{kind}"
+        )
+    kinds = Counter("comment" if row["kind"] == STATE_COMMENT else row["kind"] for row in rows)
+    out.print(", ".join(count(n, kind) for kind, n in sorted(kinds.items())) or "0 citations")
+
+
+def _why_unlinked(symbol: str | None, reports: set[str]) -> str:
+    """Why a citation points at no recommendation, for `cited`."""
+    if symbol is None:
+        return " (which review? no symbol beside it, and the document's State or date is unknown)"
+    if symbol in reports:
+        return f" (no such paragraph in {symbol})"
+    return " (not in the index yet)"
+
+
+@click.command()
+@index_option
+def status(index: Path | None) -> None:
+    """Where the index is and what it holds."""
+    path = index or default_index_path()
+    if not path.exists():
+        out.print(f"No index at {escape(str(path))} yet: `uprdex ingest PATH...` creates it.")
+        return
+    with open_index(index) as store:
+        summary = store.summary()
+        documents = store.documents()
+    out.print(f"Index {store.path}")
+    for key, value in summary.items():
+        out.print(f"  {key.replace('_', ' ')}: {value}")
+    for document in documents:
+        if document["status"] != "indexed":
+            # The error names the file already ("scan.pdf: no text layer ..."): say it once.
+            reason = str(document["error"]).removeprefix(f"{Path(document['path']).name}: ")
+            where = escape(document["path"])
+            out.print(f"  [red]{document['status']}[/] {where}: {escape(reason)}")

@@ -1,0 +1,191 @@
+"""The nightly flow: `uprdex run` once, `serve` on a schedule, `watch` a folder."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import click
+from rich.markup import escape
+
+from uprdex.flows.cli._common import (
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    EXIT_USAGE,
+    dask_options,
+    err,
+    inbox_option,
+    index_option,
+    out,
+    workspace,
+)
+from uprdex.pipeline.errors import IndexBusyError
+
+
+@click.command()
+@inbox_option
+@index_option
+@dask_options[0]
+@dask_options[1]
+@click.option("--ocr", is_flag=True, help="Run ocrmypdf (when installed) on scans, on a copy.")
+def run(
+    inbox: Path | None,
+    index: Path | None,
+    dask_address: str | None,
+    dask_workers: int,
+    ocr: bool,
+) -> None:
+    """Run the nightly flow once, now, without a Prefect server.
+
+    Ingests the inbox (failed files are copied to the quarantine beside it, with a
+    .error.json), then writes the exports to the reports folder. Exit code 1 when any file
+    failed.
+    """
+    from uprdex.flows.nightly import nightly
+
+    if inbox is not None and not inbox.is_dir():
+        err.print(f"[red]error[/] no inbox folder at {escape(str(inbox))}")
+        sys.exit(EXIT_USAGE)
+    config = workspace(inbox, index)
+    try:
+        summary = nightly(
+            str(config.inbox),
+            str(config.index),
+            str(config.quarantine),
+            str(config.reports),
+            dask_address,
+            dask_workers,
+            ocr,
+        )
+    except IndexBusyError as error:
+        err.print(f"[red]error[/] {error}")
+        sys.exit(EXIT_SOME_FAILED)
+    for _path, reason in summary.failed:
+        err.print(f"[red]failed[/] {escape(reason)} (copied to {config.quarantine})")
+    for line in summary.left_out:
+        err.print(f"[yellow]skipped[/] {escape(line)}")
+    out.print(
+        f"{summary.found} files in {config.inbox}: {len(summary.indexed)} indexed, "
+        f"{summary.skipped} already indexed, {len(summary.failed)} failed. "
+        f"Index {config.index}; exports in {config.reports}."
+    )
+    sys.exit(EXIT_SOME_FAILED if summary.failed else EXIT_OK)
+
+
+@click.command()
+@inbox_option
+@index_option
+@click.option(
+    "--cron", default=None, help="Cron schedule (default: uprdex.toml's, else '0 2 * * *')."
+)
+@click.option(
+    "--timezone", default=None, help="Time zone of the schedule (IANA name, e.g. Europe/Zurich)."
+)
+@click.option(
+    "--register-only",
+    is_flag=True,
+    help="Register the deployment and return, "
+    "without starting the runner that executes the scheduled runs.",
+)
+def serve(
+    inbox: Path | None,
+    index: Path | None,
+    cron: str | None,
+    timezone: str | None,
+    register_only: bool,
+) -> None:
+    """Register the nightly deployment with its cron schedule on a Prefect server and serve it.
+
+    Needs a running server: `prefect server start` (SQLite, binds 127.0.0.1), then
+    PREFECT_API_URL=http://127.0.0.1:4200/api in the environment. See README, "Schedule".
+    """
+    if not os.environ.get("PREFECT_API_URL"):
+        raise click.UsageError(
+            "uprdex serve needs a Prefect server: run `prefect server start` in another "
+            "terminal and set PREFECT_API_URL=http://127.0.0.1:4200/api"
+        )
+    from prefect.schedules import Cron
+
+    from uprdex.flows.nightly import nightly
+
+    config = workspace(inbox, index)
+    try:
+        config = replace(config, cron=cron or config.cron, timezone=timezone or config.timezone)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from error
+    schedule = Cron(config.cron, timezone=config.timezone)
+    parameters = {
+        "inbox": str(config.inbox.resolve()),
+        "index": str(config.index.resolve()),
+        "quarantine": str(config.quarantine.resolve()),
+        "reports": str(config.reports.resolve()),
+    }
+    if register_only:
+        deployment = nightly.to_deployment(
+            name=DEPLOYMENT, schedules=[schedule], parameters=parameters
+        )
+        deployment_id = deployment.apply()  # type: ignore[union-attr]
+        out.print(
+            f"registered nightly/{DEPLOYMENT} ({deployment_id}) with schedule "
+            f"{schedule.cron} {schedule.timezone or 'UTC'}"
+        )
+        return
+    nightly.serve(name=DEPLOYMENT, schedules=[schedule], parameters=parameters)
+
+
+DEPLOYMENT = "uprdex-nightly"
+
+
+@click.command()
+@inbox_option
+@index_option
+@click.option(
+    "--debounce",
+    type=float,
+    default=10.0,
+    show_default=True,
+    help="Seconds without new files before a run starts.",
+)
+def watch(inbox: Path | None, index: Path | None, debounce: float) -> None:
+    """Watch the inbox and run the nightly flow when PDFs land (no server needed).
+
+    Runs start once no file has arrived for --debounce seconds, so a folder copied in at once
+    is one run. Stop with Ctrl-C.
+    """
+    from watchdog.events import FileSystemEvent, FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    from uprdex.flows.nightly import nightly
+    from uprdex.flows.watch import Debouncer
+
+    config = workspace(inbox, index)
+    config.inbox.mkdir(parents=True, exist_ok=True)
+    debouncer = Debouncer(debounce)
+
+    class _Handler(FileSystemEventHandler):
+        def on_any_event(self, event: FileSystemEvent) -> None:
+            if str(event.src_path).lower().endswith(".pdf"):
+                debouncer.poke()
+
+    observer = Observer()
+    observer.schedule(_Handler(), str(config.inbox), recursive=True)
+    observer.start()
+    out.print(f"watching {config.inbox} (Ctrl-C to stop)")
+    debouncer.poke()  # files already waiting are picked up at start
+    try:
+        while True:
+            if debouncer.wait_until_due():
+                summary = nightly(
+                    str(config.inbox),
+                    str(config.index),
+                    str(config.quarantine),
+                    str(config.reports),
+                )
+                out.print(f"{len(summary.indexed)} indexed, {len(summary.failed)} failed")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        observer.stop()
+        observer.join()

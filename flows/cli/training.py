@@ -1,0 +1,78 @@
+"""`uprdex train-themes` and `uprdex train-similarity`: rebuild the shipped models."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.markup import escape
+
+from uprdex.flows.cli._common import EXIT_SOME_FAILED, err, out, writing
+
+
+@click.command("train-themes")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Model folder (default: the shipped data/models/themes).",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+def train_themes(csv_file: Path, out_dir: Path | None, seed: int) -> None:
+    """Train the theme classifier on a UPR Info export (CSV with Text, Issue, To, Session).
+
+    Splits by review (never by row), tunes the decision threshold on the validation reviews
+    and prints the held-out scores beside a TF-IDF + logistic regression baseline. Needs the
+    training extra (scikit-learn); the same data and seed rebuild the same model.
+    """
+    from uprdex.pipeline.theme_model import DEFAULT_MODEL_DIR
+    from uprdex.pipeline.train_themes import TrainError, train
+
+    try:
+        with writing(out_dir):
+            result = train(csv_file, out_dir or DEFAULT_MODEL_DIR, seed=seed)
+    except TrainError as error:
+        err.print(f"[red]error[/] {escape(str(error))}")
+        sys.exit(EXIT_SOME_FAILED)
+    test, baseline = result["scores"]["test"], result["scores"]["baseline_test"]
+    out.print(f"model {result['version']} written to {out_dir or DEFAULT_MODEL_DIR}")
+    out.print(
+        f"held-out reviews: micro-F1 {test['micro_f1']:.3f} (baseline "
+        f"{baseline['micro_f1']:.3f}), macro-F1 {test['macro_f1']:.3f} (baseline "
+        f"{baseline['macro_f1']:.3f})"
+    )
+
+
+@click.command("train-similarity")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Model folder (default: the shipped data/models/similarity).",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+def train_similarity(csv_file: Path, out_dir: Path | None, seed: int) -> None:
+    """Train the similarity model the clusters use, on a CSV of recommendations (Text column).
+
+    Learns from the texts alone which words are used for the same asks (latent semantic
+    analysis); no labels are needed. Needs the training extra (scikit-learn); the same data
+    and seed rebuild the same model.
+    """
+    from uprdex.pipeline.semantic import DEFAULT_MODEL_DIR
+    from uprdex.pipeline.train_semantic import TrainSemanticError, train
+
+    try:
+        with writing(out_dir):
+            result = train(csv_file, out_dir or DEFAULT_MODEL_DIR, seed=seed)
+    except TrainSemanticError as error:
+        err.print(f"[red]error[/] {escape(str(error))}")
+        sys.exit(EXIT_SOME_FAILED)
+    out.print(
+        f"model {result['version']} written to {out_dir or DEFAULT_MODEL_DIR}: "
+        f"{result['texts']:,} texts, {result['terms']:,} terms, {result['dimensions']} dimensions"
+    )
