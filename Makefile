@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INDEX := data/index.sqlite
 
-.PHONY: demo test lint bench clean chromium
+.PHONY: demo test lint bench clean chromium wheel-check
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,11 @@ lint: $(BIN)/.installed
 chromium:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) 2>/dev/null || echo "chromium could not be installed: the browser test will be skipped"
 
-test: lint chromium
+# The wheel as users install it, in a fresh venv, indexing a report from another folder.
+wheel-check:
+	PYTHON=$(PYTHON) bash tools/wheel_check.sh
+
+test: lint chromium wheel-check
 	$(BIN)/pytest
 
 bench: $(BIN)/.installed

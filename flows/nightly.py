@@ -25,6 +25,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from uprdex.flows.ingest import Extracted, extract_isolated
 from uprdex.pipeline.config import Config
 from uprdex.pipeline.exports import records, write_export
+from uprdex.pipeline.extras import require
 from uprdex.pipeline.inbox import index_lock, not_a_pdf, other_files, quarantine, scan_inbox
 from uprdex.pipeline.model import DocumentStatus
 from uprdex.pipeline.report import write_report
@@ -115,6 +116,7 @@ def task_runner(dask_address: str | None = None, dask_workers: int = 0) -> Any:
     through prefect-dask. (Prefect's process pool was measured ~10x slower here: each spawned
     worker re-imports the stack and reports its events back.)"""
     if dask_address or dask_workers:
+        require("prefect_dask", "dask", "Running on Dask (--dask-address, --dask-workers)")
         from prefect_dask.task_runners import DaskTaskRunner
 
         if dask_address:

@@ -6,6 +6,7 @@ __all__ = [
     "BadDocumentError",
     "BadIndexError",
     "IndexBusyError",
+    "MissingExtraError",
     "NeedsOcrError",
     "UprdexError",
 ]
@@ -29,3 +30,7 @@ class IndexBusyError(UprdexError):
 
 class BadIndexError(UprdexError):
     """A file given as the index that is not an uprdex index (or not a database at all)."""
+
+
+class MissingExtraError(UprdexError):
+    """An optional part of uprdex (a pyproject extra) that is not installed."""

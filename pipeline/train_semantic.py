@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from uprdex.pipeline.clusters import load_treaties, normalize
 from uprdex.pipeline.errors import UprdexError
+from uprdex.pipeline.extras import require
 from uprdex.pipeline.model_files import write_arrays, write_metadata
 from uprdex.pipeline.semantic import METADATA_FILE, MODEL_FILE, MODEL_FORMAT
 from uprdex.pipeline.tfidf import vocabulary_blob
@@ -85,7 +86,7 @@ def train(
     dimensions, min_df: instead of `CONFIG`'s (for small samples).
     Returns the metadata written to out_dir/metadata.json.
     """
-    import sklearn  # type: ignore[import-untyped]
+    sklearn = require("sklearn", "train", "uprdex train-similarity")
     from sklearn.decomposition import TruncatedSVD  # type: ignore[import-untyped]
     from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
 

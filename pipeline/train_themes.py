@@ -40,6 +40,7 @@ import numpy.typing as npt
 from scipy import sparse  # type: ignore[import-untyped]
 
 from uprdex.pipeline.errors import UprdexError
+from uprdex.pipeline.extras import require
 from uprdex.pipeline.model_files import write_arrays, write_metadata
 from uprdex.pipeline.tfidf import vocabulary_blob
 from uprdex.pipeline.theme_model import (
@@ -370,8 +371,7 @@ def train(csv_path: Path, out_dir: Path, seed: int = 0) -> dict[str, Any]:
     sizes, thresholds, and scores (ours and the baseline on the test reviews, ours on
     validation).
     """
-    import sklearn  # type: ignore[import-untyped]
-
+    sklearn = require("sklearn", "train", "uprdex train-themes")
     started = time.perf_counter()
     records = read_export(csv_path)
     split = split_reviews(records, seed)

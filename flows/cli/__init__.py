@@ -6,14 +6,31 @@ command imports what it runs when it runs.
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
+from rich.markup import escape
 
 from uprdex.flows.cli import clustering, ingesting, outputs, querying, scheduling, training
+from uprdex.flows.cli._common import EXIT_USAGE, err
+from uprdex.pipeline.errors import UprdexError
 
 __all__ = ["main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Uprdex(click.Group):
+    """The one error boundary: an error uprdex raises on purpose ends as one line, never a
+    traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UprdexError as error:
+            err.print(f"[red]error[/] {escape(str(error))}")
+            ctx.exit(EXIT_USAGE)
+
+
+@click.group(cls=_Uprdex, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="uprdex")
 def main() -> None:
     """uprdex: an evidence index of UN Universal Periodic Review recommendations.

@@ -22,6 +22,7 @@ from uprdex.flows.cli._common import (
     workspace,
 )
 from uprdex.pipeline.errors import IndexBusyError
+from uprdex.pipeline.extras import require
 
 
 @click.command()
@@ -154,6 +155,7 @@ def watch(inbox: Path | None, index: Path | None, debounce: float) -> None:
     Runs start once no file has arrived for --debounce seconds, so a folder copied in at once
     is one run. Stop with Ctrl-C.
     """
+    require("watchdog", "watch", "uprdex watch")
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
 

@@ -1,0 +1,36 @@
+"""The package as it installs: every subpackage is listed, the layers hold, the data ship."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def test_every_subpackage_is_in_the_wheel() -> None:
+    # A folder with an __init__.py that pyproject does not list is left out of the wheel, and
+    # the installed `uprdex` fails with ModuleNotFoundError (the editable install still works).
+    setuptools = PYPROJECT["tool"]["setuptools"]
+    listed = set(setuptools["packages"])
+    folders = {folder: name for name, folder in setuptools["package-dir"].items()}
+    found = set()
+    for folder, name in folders.items():
+        for init in (ROOT / folder).rglob("__init__.py"):
+            relative = init.parent.relative_to(ROOT / folder)
+            found.add(".".join([name, *relative.parts]))
+    assert found - listed == set()
+    assert listed - found == set()
+
+
+def test_the_shipped_data_are_package_data() -> None:
+    from uprdex.pipeline.resources import data_path
+
+    globs = PYPROJECT["tool"]["setuptools"]["package-data"]["uprdex.data"]
+    for name in ("states.csv", "treaties.csv", "themes.yaml", "words.txt"):
+        assert data_path(name).is_file()
+        assert any(Path(name).match(glob) for glob in globs), name
+    for model in ("themes", "similarity"):
+        for file in data_path("models", model).iterdir():
+            assert any(Path("models", model, file.name).match(glob) for glob in globs), file

@@ -1,0 +1,104 @@
+"""An index opened from Python: the export contract's records, or pandas DataFrames."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from uprdex.pipeline.errors import UprdexError
+from uprdex.pipeline.extras import require
+from uprdex.pipeline.model import ExportKind
+
+if TYPE_CHECKING:
+    import pandas
+
+    from uprdex.pipeline.store import Store
+
+__all__ = ["Index", "open_index"]
+
+Record = dict[str, Any]
+
+
+def open_index(path: str | Path | None = None) -> Index:
+    """Open an index built by `uprdex ingest` (default: the workspace's, as the CLI finds it).
+
+    Example:
+        with open_index("data/index.sqlite") as index:
+            rows = index.recommendations(state_under_review="Slovenia", cycle=3)
+    """
+    from uprdex.pipeline.settings import default_index_path
+
+    target = Path(path) if path is not None else default_index_path()
+    if not target.is_file():
+        raise UprdexError(f"no index at {target}: run `uprdex ingest PATH...` first")
+    return Index(target)
+
+
+class Index:
+    """An uprdex index; every method returns the records `uprdex export` writes."""
+
+    def __init__(self, path: Path) -> None:
+        from uprdex.pipeline.store import Store
+
+        self.path = path
+        self._store: Store = Store(path)
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the index file."""
+        self._store.close()
+
+    def recommendations(
+        self,
+        state_under_review: str | None = None,
+        recommending_state: str | None = None,
+        cycle: int | None = None,
+        response: str | None = None,
+        search: str | None = None,
+    ) -> list[Record]:
+        """Recommendations, filtered like `uprdex recs` (any known spelling of a State)."""
+        return self._records(
+            ExportKind.RECOMMENDATIONS,
+            state_under_review=state_under_review,
+            recommending_state=recommending_state,
+            cycle=cycle,
+            response=response,
+            search=search,
+        )
+
+    def evidence(self, recommendation_id: str | None = None, **filters: Any) -> list[Record]:
+        """Evidence records: of one recommendation ("A/HRC/28/15#115.22"), or of all the
+        recommendations the filters select."""
+        rows = self._records(ExportKind.EVIDENCE, **filters)
+        if recommendation_id is None:
+            return rows
+        return [row for row in rows if row["recommendation_id"] == recommendation_id]
+
+    def clusters(self, min_size: int = 1, **filters: Any) -> list[Record]:
+        """Duplicate clusters (singletons are clusters of size 1), largest first."""
+        return [
+            row for row in self._records(ExportKind.CLUSTERS, **filters) if row["size"] >= min_size
+        ]
+
+    def documents(self) -> list[Record]:
+        """Every ingested document, with its status and, if it failed, why."""
+        return self._records(ExportKind.DOCUMENTS)
+
+    def dataframe(self, kind: str, **filters: Any) -> pandas.DataFrame:
+        """The records of one kind as a pandas DataFrame (needs the `pandas` extra)."""
+        pandas = require("pandas", "pandas", "Index.dataframe")
+        if kind == ExportKind.EVIDENCE:
+            return pandas.json_normalize(self.evidence(**filters))
+        return pandas.DataFrame(self._records(ExportKind(kind), **filters))
+
+    def _records(self, kind: ExportKind, **filters: Any) -> list[Record]:
+        from uprdex.pipeline.exports import records
+        from uprdex.pipeline.store import RecFilter
+
+        where = RecFilter(**{key: value for key, value in filters.items() if value is not None})
+        return records(self._store, kind.value, where)
