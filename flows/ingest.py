@@ -385,9 +385,11 @@ def _over_budget(
 ) -> Extracted:
     messages = {
         "timeout": f"took more than {settings.timeout_seconds:g} s to read (damaged or "
-        "hostile?); check the file, or raise timeout_seconds",
+        "hostile?); check the file, or raise [loader] timeout_seconds in uprdex.toml "
+        "(or UPRDEX_LOADER_TIMEOUT_SECONDS)",
         "memory": f"needed more than {settings.memory_mb} MB to read (a decompression "
-        "bomb?); check the file, or raise memory_mb",
+        "bomb?); check the file, or raise [loader] memory_mb in uprdex.toml "
+        "(or UPRDEX_LOADER_MEMORY_MB)",
         "crash": "the PDF reader crashed on this file; it is probably damaged: download it again",
     }
     message = messages.get(failure or "", f"unexpected error: {detail}")

@@ -23,7 +23,7 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from uprdex.flows.ingest import Extracted, extract_isolated
-from uprdex.pipeline.config import Config
+from uprdex.pipeline.config import Config, load_config
 from uprdex.pipeline.exports import records, write_export
 from uprdex.pipeline.extras import require
 from uprdex.pipeline.inbox import index_lock, not_a_pdf, other_files, quarantine, scan_inbox
@@ -131,7 +131,10 @@ def ingest_inbox(config: Config, settings: LoaderSettings | None = None) -> Nigh
     settings = settings or LoaderSettings()
     logger = get_run_logger()
     summary = NightlySummary()
-    with index_lock(config.index, config.lock_timeout), Store(config.index) as store:
+    with (
+        index_lock(config.index, config.lock_timeout),
+        Store(config.index, evidence=config.evidence) as store,
+    ):
         files = list(scan_inbox(config.inbox))
         summary.found = len(files)
         summary.left_out = [not_a_pdf(path) for path in other_files(config.inbox)]
@@ -217,7 +220,10 @@ def build_index(
     exports = [config.reports / f"{kind}.{fmt}" for kind in EXPORT_KINDS for fmt in EXPORT_FORMATS]
     stamp = config.reports / BUILT_STAMP
     built = stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else None
-    with index_lock(config.index, config.lock_timeout), Store(config.index) as store:
+    with (
+        index_lock(config.index, config.lock_timeout),
+        Store(config.index, evidence=config.evidence) as store,
+    ):
         if states:
             cluster_task(str(config.index), states)
         key = build_key(store)
@@ -248,7 +254,10 @@ def build_key(store: Store) -> str:
 def _key_before(config: Config) -> str | None:
     if not config.index.exists():
         return None
-    with index_lock(config.index, config.lock_timeout), Store(config.index) as store:
+    with (
+        index_lock(config.index, config.lock_timeout),
+        Store(config.index, evidence=config.evidence) as store,
+    ):
         return build_key(store)
 
 
@@ -266,9 +275,18 @@ def nightly(
 
     Parameters are plain paths so that a deployment (uprdex serve) can carry them.
     """
-    config = Config(Path(inbox), Path(index), Path(quarantine), Path(reports))
+    # The stages' settings are the workspace's (uprdex.toml, UPRDEX_* variables); the paths are
+    # the run's parameters.
+    config = replace(
+        load_config(),
+        inbox=Path(inbox),
+        index=Path(index),
+        quarantine=Path(quarantine),
+        reports=Path(reports),
+    )
     runner = task_runner(dask_address, dask_workers)
     since = _key_before(config)
-    summary = ingest_inbox.with_options(task_runner=runner)(config, LoaderSettings(ocr=ocr))
+    loader = replace(config.loader, ocr=ocr or config.loader.ocr)
+    summary = ingest_inbox.with_options(task_runner=runner)(config, loader)
     summary.exports = build_index(config, summary.states, since)
     return summary

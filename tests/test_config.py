@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from uprdex.pipeline.config import Config, load_config
+from uprdex.flows.cli import main
+from uprdex.flows.ingest import _over_budget
+from uprdex.pipeline.config import Config, ConfigError, load_config
+from uprdex.pipeline.settings import LoaderSettings
+
+from conftest import fixture
 
 
 def test_an_index_given_elsewhere_takes_its_reports_with_it(tmp_path: Path) -> None:
@@ -34,3 +41,131 @@ def test_the_index_from_the_environment_takes_its_reports_too(
         tmp_path / "env" / "index.sqlite",
         tmp_path / "env" / "reports",
     )
+
+
+def _workspace(folder: Path, toml: str, monkeypatch: pytest.MonkeyPatch, **env: str) -> None:
+    """A workspace whose uprdex.toml and UPRDEX_* environment are these."""
+    (folder / "uprdex.toml").write_text(toml, encoding="utf-8")
+    for name in [name for name in os.environ if name.startswith("UPRDEX_")]:
+        monkeypatch.delenv(name)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+
+
+def _config_in(folder: Path, toml: str, monkeypatch: pytest.MonkeyPatch, **env: str) -> Config:
+    _workspace(folder, toml, monkeypatch, **env)
+    return load_config(folder)
+
+
+def test_precedence_is_defaults_then_uprdex_toml_then_environment_then_flags(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = _config_in(
+        tmp_path,
+        "[loader]\nmemory_mb = 2048\nworkers = 3\ntimeout_seconds = 30\n",
+        monkeypatch,
+        UPRDEX_LOADER_WORKERS="1",
+        UPRDEX_LOADER_TIMEOUT_SECONDS="45",
+    )
+    config = config.with_flags("loader", timeout_seconds=("--timeout", 60.0), ocr=("--ocr", None))
+    loader = config.loader
+    assert (loader.memory_mb, loader.workers, loader.timeout_seconds) == (2048, 1, 60.0)
+    assert loader.ocr is False  # a flag left out changes nothing
+    origins = {(s.section, s.name): s.origin for s in config.settings()}
+    assert origins[("loader", "memory_mb")] == "uprdex.toml"
+    assert origins[("loader", "workers")] == "UPRDEX_LOADER_WORKERS"
+    assert origins[("loader", "timeout_seconds")] == "--timeout"
+    assert origins[("loader", "ocr")] == "default"
+
+
+def test_every_stage_has_its_section(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = _config_in(
+        tmp_path,
+        "[evidence]\nparaphrase_threshold = 0.6\n"
+        '[clusters]\nscope = "review"\nfloor = "none"\nthreshold = 60\n'
+        '[schedule]\ntimezone = "Europe/Zurich"\n',
+        monkeypatch,
+        UPRDEX_CLUSTERS_SEMANTIC_WEIGHT="0.5",
+    )
+    assert config.evidence.paraphrase_threshold == 0.6
+    clusters = config.clusters
+    assert (clusters.scope, clusters.floor, clusters.threshold) == ("review", None, 60.0)
+    assert clusters.semantic_weight == 0.5
+    assert config.timezone == "Europe/Zurich"
+
+
+@pytest.mark.parametrize(
+    ("toml", "env", "message"),
+    [
+        ("[loader\nworkers = 1\n", {}, "uprdex.toml: not valid TOML"),
+        ("[loaders]\nworkers = 1\n", {}, "unknown section [loaders]"),
+        ("[loader]\nmemry_mb = 1\n", {}, "uprdex.toml: [loader] has no setting 'memry_mb'"),
+        ("[loader]\nmemory_mb = -1\n", {}, "uprdex.toml: [loader] timeout_seconds must be"),
+        (
+            "",
+            {"UPRDEX_LOADER_WORKERS": "two"},
+            "UPRDEX_LOADER_WORKERS: [loader] workers must be int",
+        ),
+        ('[clusters]\nscope = "world"\n', {}, "uprdex.toml: [clusters] scope must be"),
+        ('[schedule]\ncron = "daily"\n', {}, "uprdex.toml: cron must have 5 fields"),
+    ],
+)
+def test_a_bad_setting_is_one_error_naming_where_it_was_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, toml: str, env: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ConfigError) as raised:
+        _config_in(tmp_path, toml, monkeypatch, **env)
+    assert message in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+def test_uprdex_config_shows_each_value_and_where_it_came_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _workspace(tmp_path, "[loader]\nmemory_mb = 2048\n", monkeypatch, UPRDEX_LOADER_OCR="yes")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["config"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "[loader]" in lines
+    assert any(
+        line.startswith("memory_mb = 2048 ") and line.endswith("# uprdex.toml") for line in lines
+    )
+    assert any(
+        line.startswith("ocr = true ") and line.endswith("# UPRDEX_LOADER_OCR") for line in lines
+    )
+
+
+def test_a_malformed_uprdex_toml_is_one_line_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _workspace(tmp_path, "[loader]\nmemory_mb = \n", monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["status"])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert result.output.startswith("error ") and "uprdex.toml: not valid TOML" in result.output
+
+
+def test_the_loader_settings_of_uprdex_toml_apply_to_ingest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No page of a real report has 100,000 characters: every page counts as a scan.
+    _workspace(tmp_path, "[loader]\nmin_chars_per_page = 100000\n", monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        main, ["ingest", str(fixture("algeria2008_recs.pdf")), "--index", "i.sqlite"]
+    )
+    assert result.exit_code == 1, result.output
+    assert "no text layer" in result.output
+
+
+@pytest.mark.parametrize("failure", ["timeout", "memory"])
+def test_a_budget_message_names_a_setting_the_user_can_set(failure: str) -> None:
+    message = _over_budget(fixture("algeria2008_recs.pdf"), failure, "", LoaderSettings()).document
+    settable = {f"[{row.section}] {row.name}": row.variable for row in Config().settings()}
+    named = [
+        setting for setting in settable if f"raise {setting} in uprdex.toml" in str(message.error)
+    ]
+    assert len(named) == 1
+    assert settable[named[0]] in str(message.error)

@@ -11,7 +11,15 @@ from typing import Any
 import click
 from rich.markup import escape
 
-from uprdex.flows.cli import clustering, ingesting, outputs, querying, scheduling, training
+from uprdex.flows.cli import (
+    clustering,
+    configuring,
+    ingesting,
+    outputs,
+    querying,
+    scheduling,
+    training,
+)
 from uprdex.flows.cli._common import EXIT_USAGE, err
 from uprdex.pipeline.errors import UprdexError
 
@@ -55,6 +63,7 @@ for _command in (
     training.train_themes,
     training.train_similarity,
     querying.status,
+    configuring.config_,
     scheduling.run,
     scheduling.serve,
     scheduling.watch,

@@ -169,11 +169,12 @@ def open_index(index: Path | None, create: bool = False) -> Store:
     """The index (created when `create`), or exit 2 with one line when it is missing or bad."""
     from uprdex.pipeline.store import Store
 
-    path = index or default_index_path()
+    config = load_config()
+    path = index or config.index
     if not create:
         existing(path)
     try:
-        return Store(path)
+        return Store(path, evidence=config.evidence)
     except BadIndexError as error:
         err.print(f"[red]error[/] {escape(str(error))}")
         sys.exit(EXIT_USAGE)

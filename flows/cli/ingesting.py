@@ -23,7 +23,6 @@ from uprdex.flows.cli._common import (
     workspace,
 )
 from uprdex.pipeline.model import ImportSource
-from uprdex.pipeline.settings import LoaderSettings
 
 if TYPE_CHECKING:
     from uprdex.flows.ingest import IngestResult
@@ -35,11 +34,11 @@ if TYPE_CHECKING:
 @click.option(
     "--workers",
     type=click.IntRange(min=0),
-    default=0,
-    help="Worker processes (default: one per core).",
+    default=None,
+    help="Worker processes (default: [loader] workers, 0 = one per core).",
 )
 @click.option("--ocr", is_flag=True, help="Run ocrmypdf (when installed) on scans, on a copy.")
-def ingest(paths: tuple[Path, ...], index: Path | None, workers: int, ocr: bool) -> None:
+def ingest(paths: tuple[Path, ...], index: Path | None, workers: int | None, ocr: bool) -> None:
     """Index PDF files or folders of PDFs.
 
     Prints one line per file and a summary. Exit code 0 when every file was indexed, 1 when any
@@ -51,7 +50,9 @@ def ingest(paths: tuple[Path, ...], index: Path | None, workers: int, ocr: bool)
     missing = [path for path in paths if not path.exists()]
     for path in missing:
         err.print(f"[red]error[/] {path}: no such file or folder")
-    settings = LoaderSettings(workers=workers, ocr=ocr)
+    config = workspace(None, index).with_flags(
+        "loader", workers=("--workers", workers), ocr=("--ocr", ocr or None)
+    )
     for folder in (p for p in paths if p.is_dir()):
         for other in other_files(folder):
             err.print(f"[yellow]skipped[/] {escape(not_a_pdf(other))}")
@@ -59,7 +60,6 @@ def ingest(paths: tuple[Path, ...], index: Path | None, workers: int, ocr: bool)
     for folder in (p for p in paths if p.is_dir()):
         if not any(find_pdfs([folder])):
             err.print(f"[yellow]warning[/] {escape(str(folder))}: no PDF files in this folder")
-    config = workspace(None, index)
     with (
         locked(config),
         open_index(index, create=True) as store,
@@ -78,7 +78,7 @@ def ingest(paths: tuple[Path, ...], index: Path | None, workers: int, ocr: bool)
             progress.advance(task)
             _print_result(result)
 
-        results = ingest_paths([p for p in paths if p.exists()], store, settings, report)
+        results = ingest_paths([p for p in paths if p.exists()], store, config.loader, report)
         summary = store.summary()
     failed = [r for r in results if not r.ok]
     out.print(
