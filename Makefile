@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INDEX := data/index.sqlite
 
-.PHONY: demo test lint bench clean chromium wheel-check
+.PHONY: demo test test-fast lint bench clean chromium wheel-check
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ wheel-check:
 
 test: lint chromium wheel-check
 	$(BIN)/pytest
+
+# The edit loop: no slow, Prefect, browser or corpus tests, no lint (make test runs everything).
+test-fast: $(BIN)/.installed
+	$(BIN)/pytest -m "not slow and not prefect and not browser and not corpus"
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_loader.py

@@ -1,4 +1,5 @@
-"""Shared fixtures: real PDFs under tests/fixtures, and the shared corpus when present."""
+"""Pytest fixtures: the Prefect environment, the shared corpus when present, one indexed store
+per session. Plain helpers are in helpers.py."""
 
 from __future__ import annotations
 
@@ -14,28 +15,18 @@ os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "120"
 os.environ.pop("PREFECT_API_URL", None)
 
 import pytest
+from click.testing import CliRunner
 
-from uprdex.extractors.wg_report import parse_wg_report
-from uprdex.pipeline.loader import load_pdf
-from uprdex.pipeline.model import Recommendation, WgReport
+from uprdex.flows.cli import main
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+from helpers import SHARED, copy_index, fixture
 
 
-def fixture(name: str) -> Path:
-    """Path of a committed fixture PDF."""
-    return FIXTURES / name
-
-
-def parsed(name: str) -> WgReport:
-    """A fixture WG report, loaded and parsed."""
-    return parse_wg_report(load_pdf(fixture(name)))
-
-
-def by_paragraph(report: WgReport) -> dict[str, Recommendation]:
-    """The report's recommendations keyed by paragraph number."""
-    return {rec.paragraph: rec for rec in report.recommendations}
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that reads the shared corpus is a corpus test (`-m "not corpus"` leaves it out)."""
+    for item in items:
+        if "shared_data" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.corpus)
 
 
 @pytest.fixture
@@ -44,3 +35,21 @@ def shared_data() -> Path:
     if not SHARED.exists():
         pytest.skip(f"shared corpus not found at {SHARED}: corpus tests skipped")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two real WG reports (Slovenia 2014, Algeria 2008) indexed once for the whole session;
+    tests get their own copy through `index`."""
+    path = tmp_path_factory.mktemp("built") / "index.sqlite"
+    names = ("slovenia2014_recs.pdf", "algeria2008_recs.pdf")
+    arguments = ["ingest", *(str(fixture(name)) for name in names), "--index", str(path)]
+    result = CliRunner().invoke(main, [*arguments, "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture
+def index(built_index: Path, tmp_path: Path) -> Path:
+    """An index holding two real fixtures, this test's own copy."""
+    return copy_index(built_index, tmp_path / "index.sqlite")

@@ -12,7 +12,7 @@ from uprdex.pipeline.model import Line, LoadedDocument, Page, Position
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import Store
 
-from conftest import fixture
+from helpers import fixture
 
 
 def _responses(name: str) -> dict[str, object]:

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from uprdex.flows.cli import main
 from uprdex.pipeline.settings import ClusterSettings
 
-from conftest import fixture
+from helpers import fixture
 
 CONTRACT_REC_FIELDS = {
     "id",
@@ -45,26 +45,6 @@ CONTRACT_DOC_FIELDS = {
     "status",
     "error",
 }
-
-
-@pytest.fixture
-def index(tmp_path: Path) -> Path:
-    """An index holding two real fixtures."""
-    path = tmp_path / "index.sqlite"
-    result = CliRunner().invoke(
-        main,
-        [
-            "ingest",
-            str(fixture("slovenia2014_recs.pdf")),
-            str(fixture("algeria2008_recs.pdf")),
-            "--index",
-            str(path),
-            "--workers",
-            "1",
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    return path
 
 
 def test_every_command_has_help() -> None:

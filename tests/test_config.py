@@ -13,7 +13,7 @@ from uprdex.flows.ingest import _over_budget
 from uprdex.pipeline.config import Config, ConfigError, load_config
 from uprdex.pipeline.settings import LoaderSettings
 
-from conftest import fixture
+from helpers import fixture
 
 
 def test_an_index_given_elsewhere_takes_its_reports_with_it(tmp_path: Path) -> None:

@@ -23,7 +23,9 @@ from typing import Any
 
 import pytest
 
-from conftest import fixture
+from helpers import fixture
+
+pytestmark = pytest.mark.slow
 
 # Small real fixtures that touch every table: WG reports of three cycles (recommendations,
 # States, themes, clusters), the addendum answering one of them (responses) and a stakeholders'

@@ -8,7 +8,7 @@ from uprdex.flows.ingest import ingest_paths
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import RecFilter, Store
 
-from conftest import fixture
+from helpers import fixture
 from hostile import text_pdf
 
 COMPILATION = fixture("cit_svn2019_compilation_notes.pdf")  # A/HRC/WG.6/34/SVN/2 endnotes

@@ -10,7 +10,7 @@ from uprdex.pipeline.exports import evidence_records, records
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import Store
 
-from conftest import fixture
+from helpers import fixture
 
 # The first page of A/HRC/DEC/28/111 as its text layer orders it: the resolution of 2006 comes
 # before the date the decision was issued.

@@ -26,7 +26,9 @@ from uprdex.pipeline.config import Config
 from uprdex.pipeline.settings import ClusterSettings
 from uprdex.pipeline.store import Store
 
-from conftest import fixture
+from helpers import fixture
+
+pytestmark = pytest.mark.prefect
 
 GOOD = ["slovenia2014_recs.pdf", "andorra2011_recs.pdf"]
 

@@ -21,7 +21,7 @@ import pytest
 
 from uprdex.flows.ingest import extract_file
 
-from conftest import fixture
+from helpers import fixture
 from hostile import CORPUS, Hostile, make_corpus
 
 # The good files and their symbols; each gets bytes of its own (a comment appended) so that no
@@ -80,7 +80,7 @@ def prefect_harness() -> Iterator[None]:
         yield
 
 
-@pytest.fixture(scope="module", params=["cli", "flow"])
+@pytest.fixture(scope="module", params=["cli", pytest.param("flow", marks=pytest.mark.prefect)])
 def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Run:
     """The corpus and the good three, ingested once per way in."""
     root = tmp_path_factory.mktemp(f"hostile-{request.param}")

@@ -11,7 +11,7 @@ from uprdex.flows.ingest import import_file, ingest_paths
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import Store, _refresh_responses
 
-from conftest import fixture
+from helpers import fixture
 
 UPR_INFO = fixture("upr_info_slovenia_s20.csv")
 THEMATIC = fixture("svn2014_thematic_list.docx")

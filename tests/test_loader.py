@@ -11,7 +11,7 @@ from uprdex.pipeline.errors import BadDocumentError
 from uprdex.pipeline.loader import load_pdf
 from uprdex.pipeline.text import join_lines, load_vocabulary
 
-from conftest import fixture
+from helpers import fixture
 
 
 def test_running_headers_and_page_numbers_are_removed() -> None:

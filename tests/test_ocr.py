@@ -15,7 +15,7 @@ from uprdex.flows.ingest import extract_file
 from uprdex.pipeline.model import DocumentStatus
 from uprdex.pipeline.settings import LoaderSettings
 
-from conftest import fixture
+from helpers import fixture
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from uprdex.pipeline.paraphrase import match_sentences, split_sentences
 from uprdex.pipeline.settings import EvidenceSettings, LoaderSettings
 from uprdex.pipeline.store import Store
 
-from conftest import fixture
+from helpers import fixture
 
 NATIONAL_REPORT = fixture("svn2019_national_report_p1-3.pdf")  # A/HRC/WG.6/34/SVN/1
 REPORT = fixture("slovenia2014_recs.pdf")  # A/HRC/28/15, 115.1-115.30

@@ -15,7 +15,7 @@ from uprdex.pipeline.report import write_report
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import Store
 
-from conftest import fixture
+from helpers import fixture
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -86,11 +86,13 @@ def dom(slovenia: Path) -> tuple[str, list[str]]:
     return result.stdout, [line for line in result.stderr.splitlines() if CONSOLE.search(line)]
 
 
+@pytest.mark.browser
 def test_report_opens_in_chromium_without_console_errors(dom: tuple[str, list[str]]) -> None:
     _, console = dom
     assert console == []
 
 
+@pytest.mark.browser
 def test_chromium_dom_has_the_four_charts_and_the_recommendations(
     dom: tuple[str, list[str]],
 ) -> None:
@@ -101,6 +103,7 @@ def test_chromium_dom_has_the_four_charts_and_the_recommendations(
     assert "Ratify ICRMW" in html or "Clusters not computed yet" in html
 
 
+@pytest.mark.browser
 def test_script_in_pdf_text_shows_as_text(slovenia: Path, dom: tuple[str, list[str]]) -> None:
     page = slovenia.read_text(encoding="utf-8")
     html, _ = dom
@@ -110,6 +113,7 @@ def test_script_in_pdf_text_shows_as_text(slovenia: Path, dom: tuple[str, list[s
         assert "<script" not in source
 
 
+@pytest.mark.browser
 def test_screenshot_saved_as_artifact(slovenia: Path) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "report.png"

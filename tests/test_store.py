@@ -14,7 +14,7 @@ from uprdex.pipeline.clusters import ClusterItem, ClusterResult, cluster
 from uprdex.pipeline.settings import ClusterSettings, LoaderSettings
 from uprdex.pipeline.store import SCHEMA_VERSION, RecFilter, Store
 
-from conftest import fixture
+from helpers import fixture
 
 ONE_WORKER = LoaderSettings(workers=1)
 

@@ -10,7 +10,7 @@ from uprdex.pipeline.loader import HEADER_FOOTER, PRINT_MARKS
 from uprdex.pipeline.model import Line, LoadedDocument, Page, Position, Recommendation
 from uprdex.pipeline.states import load_states
 
-from conftest import by_paragraph, fixture, parsed
+from helpers import by_paragraph, fixture, parsed
 
 
 def test_metadata_of_a_cycle_2_report() -> None:

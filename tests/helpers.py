@@ -1,0 +1,35 @@
+"""What the tests share: the committed fixtures, the shared corpus, and small builders."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from uprdex.extractors.wg_report import parse_wg_report
+from uprdex.pipeline.loader import load_pdf
+from uprdex.pipeline.model import Recommendation, WgReport
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def fixture(name: str) -> Path:
+    """Path of a committed fixture PDF."""
+    return FIXTURES / name
+
+
+def parsed(name: str) -> WgReport:
+    """A fixture WG report, loaded and parsed."""
+    return parse_wg_report(load_pdf(fixture(name)))
+
+
+def by_paragraph(report: WgReport) -> dict[str, Recommendation]:
+    """The report's recommendations keyed by paragraph number."""
+    return {rec.paragraph: rec for rec in report.recommendations}
+
+
+def copy_index(source: Path, target: Path) -> Path:
+    """A copy of an index (SQLite's backup: whole even with a write-ahead log)."""
+    with sqlite3.connect(source) as origin, sqlite3.connect(target) as copy:
+        origin.backup(copy)
+    return target
