@@ -1,0 +1,273 @@
+"""Linkage: average linkage under a no-chaining floor, cluster ids, and `cluster` itself."""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from uprdex.pipeline.clusters.blocking import candidates, same_author_pairs, scope_key
+from uprdex.pipeline.clusters.normalize import normalize, strip_states
+from uprdex.pipeline.clusters.records import Cluster, ClusterItem, ClusterResult
+from uprdex.pipeline.clusters.similarity import Similarity
+from uprdex.pipeline.clusters.treaties import load_treaties
+from uprdex.pipeline.settings import ClusterSettings
+
+
+def _cluster_id(member_ids: Iterable[str]) -> str:
+    first = min(member_ids)
+    return "c-" + hashlib.sha1(first.encode("utf-8")).hexdigest()[:12]
+
+
+_COMPLETE_LIMIT = 2_000
+"""Most pairs scored at once to complete one link (blocking's large scopes)."""
+
+
+class Linkage:
+    """Average linkage over a sparse graph whose edges are the pairs scoring >= floor.
+
+    Every cluster pair kept in `links` is complete (all cross pairs are edges), so a merge never
+    puts two items that score below the floor together: no chaining. Where blocking left pairs
+    uncompared (`complete` given), a merge scores the pairs a promising link lacks (its average
+    so far reaches the threshold) instead of dropping it: "Ratify the CED" reaches the CED
+    cluster even though blocking compared it with only some members.
+    """
+
+    def __init__(
+        self,
+        size: int,
+        threshold: float,
+        complete: Callable[[npt.NDArray[np.int64]], npt.NDArray[np.float32]] | None = None,
+    ) -> None:
+        self.members: dict[int, list[int]] = {i: [i] for i in range(size)}
+        self.seed: dict[int, str | None] = dict.fromkeys(range(size))
+        self.links: dict[int, dict[int, tuple[float, int]]] = {i: {} for i in range(size)}
+        self.threshold = threshold
+        self.complete = complete
+
+    def add_edge(self, a: int, b: int, score: float) -> None:
+        self.links[a][b] = (score, 1)
+        self.links[b][a] = (score, 1)
+
+    def merge(self, a: int, b: int) -> int:
+        """Merge clusters a and b into the one with the smaller id; keep complete links only."""
+        keep, gone = min(a, b), max(a, b)
+        sides = {keep: list(self.members[keep]), gone: self.members[gone]}
+        self.members[keep].extend(self.members.pop(gone))
+        self.seed[keep] = self.seed[keep] or self.seed[gone]
+        del self.seed[gone]
+        left, right = self.links.pop(keep), self.links.pop(gone)
+        merged: dict[int, tuple[float, int]] = {}
+        lacking: list[tuple[int, list[int], tuple[float, int]]] = []
+        for other in left.keys() | right.keys():
+            if other in (keep, gone):
+                continue
+            self.links[other].pop(keep, None)
+            self.links[other].pop(gone, None)
+            if other in left and other in right:
+                (s1, c1), (s2, c2) = left[other], right[other]
+                merged[other] = (s1 + s2, c1 + c2)
+            elif self.complete is not None:
+                total, count = left.get(other) or right[other]
+                missing = sides[gone] if other in left else sides[keep]
+                if (
+                    total / count >= self.threshold
+                    and len(missing) * len(self.members[other]) <= _COMPLETE_LIMIT
+                ):
+                    lacking.append((other, missing, (total, count)))
+        merged.update(self._completed(lacking))
+        for other, link in merged.items():
+            self.links[other][keep] = link
+        self.links[keep] = merged
+        return keep
+
+    def _completed(
+        self, lacking: list[tuple[int, list[int], tuple[float, int]]]
+    ) -> dict[int, tuple[float, int]]:
+        """The links in `lacking` whose unscored pairs all reach the floor, with those scores."""
+        if not lacking or self.complete is None:
+            return {}
+        pairs = [
+            (min(x, y), max(x, y))
+            for other, missing, _ in lacking
+            for x in self.members[other]
+            for y in missing
+        ]
+        scores = self.complete(np.array(pairs, dtype=np.int64)).tolist()
+        done: dict[int, tuple[float, int]] = {}
+        at = 0
+        for other, missing, (total, count) in lacking:
+            n = len(self.members[other]) * len(missing)
+            chunk = scores[at : at + n]
+            at += n
+            if all(score > 0 for score in chunk):
+                done[other] = (total + sum(chunk), count + n)
+        return done
+
+    def can_merge(self, a: int, b: int) -> bool:
+        seed_a, seed_b = self.seed[a], self.seed[b]
+        return seed_a is None or seed_b is None or seed_a == seed_b
+
+    def run(self) -> None:
+        threshold = self.threshold
+        heap: list[tuple[float, int, int]] = []
+        for a, links in self.links.items():
+            for b, (total, count) in links.items():
+                if a < b and total / count >= threshold:
+                    heap.append((-total / count, a, b))
+        heapq.heapify(heap)
+        while heap:
+            neg_avg, a, b = heapq.heappop(heap)
+            link = self.links.get(a, {}).get(b)
+            if link is None or -neg_avg != link[0] / link[1] or not self.can_merge(a, b):
+                continue
+            keep = self.merge(a, b)
+            for other, (total, count) in self.links[keep].items():
+                if total / count >= threshold:
+                    heapq.heappush(heap, (-total / count, min(keep, other), max(keep, other)))
+
+
+def cluster(
+    items: Sequence[ClusterItem],
+    settings: ClusterSettings | None = None,
+    existing: Mapping[str, str] | None = None,
+) -> ClusterResult:
+    """Group recommendations that make the same ask into clusters with stable ids.
+
+    Args:
+        items: the recommendations; ids must be unique.
+        settings: scorer, thresholds and scope (defaults: `ClusterSettings()`).
+        existing: item id -> cluster id from a previous run. Those items keep their cluster id,
+            clusters of a previous run are never merged with each other, and new items may join
+            them. New clusters get "c-" + a hash of their smallest member id, so the same input
+            always gives the same ids.
+
+    Returns:
+        Every item's cluster (singletons included), each with its canonical text.
+    """
+    settings = settings or ClusterSettings()
+    existing = existing or {}
+    ids = [item.id for item in items]
+    if len(set(ids)) != len(ids):
+        duplicated = sorted({i for i in ids if ids.count(i) > 1})[:3]
+        raise ValueError(f"item ids must be unique; repeated: {', '.join(duplicated)}")
+    treaties = load_treaties(settings.treaties)
+    ordered = sorted(items, key=lambda item: item.id)
+
+    # One node per distinct (scope block, normalized text, previous cluster): exact duplicates
+    # (one ask from several States, listed once per State) are compared once.
+    node_of: dict[tuple[object, str, str | None], int] = {}
+    node_items: list[list[ClusterItem]] = []
+    texts: list[str] = []
+    blocks: list[object] = []
+    seeds: list[str | None] = []
+    for item in ordered:
+        text = normalize(item.text, treaties)
+        block = scope_key(item, settings.scope)
+        seed = existing.get(item.id)
+        key = (block, text, seed)
+        if key not in node_of:
+            node_of[key] = len(texts)
+            node_items.append([])
+            texts.append(text)
+            blocks.append(block)
+            seeds.append(seed)
+        node_items[node_of[key]].append(item)
+
+    similarity = Similarity(texts, treaties, settings)
+    opening = [None if opened is None else opened[0][0] for opened in similarity.ratified]
+    pairs = candidates(texts, blocks, settings, opening)
+    apart = same_author_pairs(node_items)
+
+    def scored(pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
+        scores = similarity.pairs(pairs, settings.min_pair)
+        if len(pairs) and len(apart):
+            codes = pairs[:, 0] * len(texts) + pairs[:, 1]
+            at = np.minimum(np.searchsorted(apart, codes), len(apart) - 1)
+            scores[apart[at] == codes] = 0  # `apart` is sorted: no sort per call
+        return scores
+
+    scores = scored(pairs)
+    # Where blocking chose the pairs, a merge scores the pairs a promising link still lacks.
+    largest = max(Counter(blocks).values(), default=0)
+    sparse = settings.semantic_weight == 0 or largest > settings.dense_limit
+    linkage = Linkage(len(texts), settings.threshold, scored if sparse else None)
+    for (a, b), score in zip(pairs[scores > 0].tolist(), scores[scores > 0].tolist(), strict=True):
+        linkage.add_edge(a, b, score)
+
+    # Clusters of the previous run start whole (their members were judged together before).
+    by_seed: dict[str, int] = {}
+    for node, seed in enumerate(seeds):
+        if seed is None:
+            continue
+        if seed in by_seed:
+            by_seed[seed] = linkage.merge(by_seed[seed], node)
+        else:
+            by_seed[seed] = node
+            linkage.seed[node] = seed
+    linkage.run()
+
+    clusters = [
+        _make_cluster(
+            [node_items[n] for n in sorted(members)],
+            sorted(members),
+            linkage.seed[root],
+            similarity,
+        )
+        for root, members in linkage.members.items()
+    ]
+    clusters.sort(key=lambda c: c.id)
+    assignment = {member: c.id for c in clusters for member in c.member_ids}
+    block_sizes: dict[object, int] = defaultdict(int)
+    for item in items:
+        block_sizes[scope_key(item, settings.scope)] += 1
+    return ClusterResult(
+        clusters=tuple(clusters),
+        assignment=assignment,
+        settings=settings,
+        compared_pairs=len(pairs),
+        possible_pairs=sum(n * (n - 1) // 2 for n in block_sizes.values()),
+        by_id={c.id: c for c in clusters},
+    )
+
+
+def _make_cluster(
+    groups: list[list[ClusterItem]], nodes: list[int], seed: str | None, similarity: Similarity
+) -> Cluster:
+    members = sorted((item for group in groups for item in group), key=lambda item: item.id)
+    center = 0
+    if len(nodes) > 1:
+        # Most central: highest total similarity to the others, weighted by how many
+        # recommendations share each text; ties go to the smallest member id (stable). A
+        # text of one ask is preferred to a cycle-1 item that merges several ("Consider
+        # issuing a standing invitation ... (Brazil); Extend a standing invitation ...
+        # (Latvia)"), which is central because it holds every wording, and a whole sentence
+        # to a lettered ask cut from a paragraph ("establish a national human rights ...").
+        matrix = similarity.matrix(nodes)
+        weights = np.array([len(group) for group in groups], dtype=np.float64)
+        totals = (matrix.astype(np.float64) @ weights).tolist()
+        texts = [strip_states(group[0].text) for group in groups]
+        single = [n for n, text in enumerate(texts) if ";" not in text]
+        readable = [n for n in single if texts[n][:1].isupper()]
+        center = max(readable or single or range(len(nodes)), key=lambda n: (totals[n], -n))
+    canonical = min(groups[center], key=lambda item: item.id)
+    cycles = tuple(sorted({item.cycle for item in members if item.cycle is not None}))
+    # Recurring: the same State under review was asked again in a later cycle (with scope
+    # "all", one cluster also holds the same ask made to other States in other cycles).
+    by_state: dict[str, set[int]] = defaultdict(set)
+    for item in members:
+        if item.cycle is not None:
+            by_state[item.state_under_review].add(item.cycle)
+    member_ids = tuple(item.id for item in members)
+    return Cluster(
+        id=seed or _cluster_id(member_ids),
+        member_ids=member_ids,
+        canonical_id=canonical.id,
+        canonical_text=strip_states(canonical.text),
+        cycles=cycles,
+        recurring=any(len(seen) > 1 for seen in by_state.values()),
+    )

@@ -1,0 +1,62 @@
+"""The records clustering takes and gives: an item to cluster, a cluster, a run's result."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from uprdex.pipeline.settings import ClusterSettings
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterItem:
+    """One recommendation to cluster: id like "A/HRC/43/15#121.1", its text and where from.
+
+    recommending_states: who made it. Two items of one review (same State under review and
+    session) that share a recommending State never share a cluster.
+    """
+
+    id: str
+    text: str
+    state_under_review: str
+    cycle: int | None = None
+    session: int | None = None
+    recommending_states: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """One duplicate cluster (possibly a single recommendation).
+
+    canonical_id / canonical_text: the most central member (highest total similarity to the
+    others), its text without the closing State list.
+    recurring: one State under review has members from more than one cycle: the ask came back.
+    """
+
+    id: str
+    member_ids: tuple[str, ...]
+    canonical_id: str
+    canonical_text: str
+    cycles: tuple[int, ...]
+    recurring: bool
+
+    @property
+    def size(self) -> int:
+        """Number of member recommendations."""
+        return len(self.member_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterResult:
+    """Clusters of one run, the item id -> cluster id map, and how much work blocking saved."""
+
+    clusters: tuple[Cluster, ...]
+    assignment: Mapping[str, str]
+    settings: ClusterSettings
+    compared_pairs: int = 0
+    possible_pairs: int = 0
+    by_id: Mapping[str, Cluster] = field(default_factory=dict)
+
+    def multi(self) -> tuple[Cluster, ...]:
+        """Clusters with two or more members."""
+        return tuple(c for c in self.clusters if c.size > 1)

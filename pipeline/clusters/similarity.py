@@ -1,0 +1,195 @@
+"""Similarity of two normalized asks (0-100): words, meaning, the kinds of action, treaties."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import fuzz, process
+
+from uprdex.pipeline.clusters.normalize import action_mask, normalize
+from uprdex.pipeline.clusters.treaties import TreatyTable, load_treaties
+from uprdex.pipeline.semantic import SemanticModel
+from uprdex.pipeline.settings import SCORER_NAMES, ClusterSettings
+
+Scorer = Callable[..., float]
+SCORERS: Mapping[str, Scorer] = {name: getattr(fuzz, name) for name in SCORER_NAMES}
+"""rapidfuzz scorers a `ClusterSettings.scorer` may name (all return 0-100)."""
+
+_COSINE_CHUNK = 50_000
+
+
+class Similarity:
+    """Scores (0-100) between normalized texts: the rapidfuzz scorer and the semantic cosine."""
+
+    def __init__(
+        self, texts: Sequence[str], treaties: TreatyTable, settings: ClusterSettings
+    ) -> None:
+        self.texts = texts
+        self.scorer = SCORERS[settings.scorer]
+        self.weight = settings.semantic_weight
+        self.vectors = (
+            SemanticModel.load(settings.similarity_model).vectors(texts)
+            if self.weight > 0 and texts
+            else None
+        )
+        self.known = (
+            np.zeros(len(texts), dtype=bool)
+            if self.vectors is None
+            else np.abs(self.vectors).sum(axis=1) > 0
+        )
+        self.treaties = [frozenset(t for t in text.split() if t in treaties.keys) for text in texts]
+        self.named = np.array([bool(names) for names in self.treaties], dtype=bool)
+        self.ratified = [_ratified(text, treaties) for text in texts]
+        self.action_weight = settings.action_weight
+        self.actions = np.array([action_mask(text) for text in texts], dtype=np.uint16)
+
+    def pairs(self, pairs: npt.NDArray[np.int64], cutoff: float) -> npt.NDArray[np.float32]:
+        """Similarity of each pair, 0 where below `cutoff` or where they name different treaties."""
+        if not len(pairs):
+            return np.empty(0, dtype=np.float32)
+        scores = np.zeros(len(pairs), dtype=np.float32)
+        action = self._action(self.actions[pairs[:, 0]], self.actions[pairs[:, 1]])
+        if self.vectors is None:
+            lowest = cutoff - self.action_weight / 2
+            combined = self._words(pairs, max(lowest, 0)) + action
+            scores[:] = np.where(combined >= cutoff, np.minimum(combined, 100), 0)
+        else:
+            # A text the model knows no word of has no meaning vector: words alone score it.
+            weight = np.where(self.known[pairs[:, 0]] & self.known[pairs[:, 1]], self.weight, 0)
+            meaning = weight * 100 * np.clip(_row_dots(self.vectors, pairs), 0, 1) + action
+            # Only pairs that could reach the cutoff with a perfect word score are scored.
+            hopeful = np.nonzero(meaning + (1 - weight) * 100 >= cutoff)[0]
+            words = self._words(pairs[hopeful], 0)
+            combined = (1 - weight[hopeful]) * words + meaning[hopeful]
+            scores[hopeful] = np.where(combined >= cutoff, np.minimum(combined, 100), 0)
+        # "Ratify the CED" and "Ratify the ICRMW" are 80% the same words and different asks.
+        both = np.nonzero(self.named[pairs[:, 0]] & self.named[pairs[:, 1]])[0]
+        for row, (a, b) in zip(both.tolist(), pairs[both].tolist(), strict=True):
+            if self.treaties[a].isdisjoint(self.treaties[b]):
+                scores[row] = 0
+            elif _same_ratification(self.ratified[a], self.ratified[b]):
+                scores[row] = 100
+            elif _open_alike(self.ratified[a], self.ratified[b]):
+                # Both open by ratifying the same treaty, then each ask more: "Accede to the
+                # 1961 Convention ... and put in place statelessness determination procedures"
+                # and "... and take all relevant measures to reduce the number of stateless
+                # persons" (Slovenia 2019 and 2014). Not one ask by itself, but neither blocks
+                # the other from the cluster of "Ratify the 1961 Convention".
+                scores[row] = max(scores[row], cutoff)
+        return scores
+
+    def _action(
+        self, left: npt.NDArray[np.uint16], right: npt.NDArray[np.uint16]
+    ) -> npt.NDArray[np.float32]:
+        """Points for the kinds of action two asks name: + weight/2 for the same kinds, -
+        weight/2 for none in common (Jaccard of the kinds, centred), 0 where either names none."""
+        shared = np.bitwise_count(left & right).astype(np.float32)
+        either = np.bitwise_count(left | right).astype(np.float32)
+        both = (left > 0) & (right > 0)
+        jaccard = np.divide(shared, either, out=np.zeros_like(shared), where=both)
+        points: npt.NDArray[np.float32] = np.where(
+            both, self.action_weight * (jaccard - 0.5), 0
+        ).astype(np.float32)
+        return points
+
+    def _words(self, pairs: npt.NDArray[np.int64], cutoff: float) -> npt.NDArray[np.float32]:
+        left = [self.texts[i] for i in pairs[:, 0].tolist()]
+        right = [self.texts[j] for j in pairs[:, 1].tolist()]
+        # Threads pay off on many pairs, not on the few a merge completes.
+        workers = -1 if len(left) > 10_000 else 1
+        words: npt.NDArray[np.float32] = process.cpdist(
+            left, right, scorer=self.scorer, score_cutoff=cutoff, dtype=np.float32, workers=workers
+        )
+        return words
+
+    def matrix(self, nodes: Sequence[int]) -> npt.NDArray[np.float32]:
+        """All-pairs scores among `nodes` (no cutoff, no treaty rule): for centrality."""
+        texts = [self.texts[n] for n in nodes]
+        words: npt.NDArray[np.float32] = process.cdist(
+            texts, texts, scorer=self.scorer, dtype=np.float32
+        )
+        actions = self.actions[list(nodes)]
+        action = self._action(actions[:, None], actions[None, :])
+        if self.vectors is None:
+            return (words + action).astype(np.float32)
+        vectors = self.vectors[list(nodes)]
+        known = self.known[list(nodes)]
+        weight = np.where(known[:, None] & known[None, :], self.weight, 0)
+        cosine = np.clip(vectors @ vectors.T, 0, 1)
+        mixed: npt.NDArray[np.float32] = (
+            (1 - weight) * words + weight * 100 * cosine + action
+        ).astype(np.float32)
+        return mixed
+
+
+def _ratified(text: str, treaties: TreatyTable) -> tuple[tuple[str, ...], bool] | None:
+    """The treaties a normalized ask opens by ratifying, and whether that is all it asks:
+    "ratifi stateless1961 put place ..." -> (("stateless1961",), False); "ratifi iccpr icescr"
+    -> (("iccpr", "icescr"), True); None when it does not open with a ratification."""
+    words = text.split()
+    if not words or words[0] != "ratifi":
+        return None
+    keys = tuple(itertools.takewhile(lambda word: word in treaties.keys, words[1:]))
+    return (keys, len(keys) == len(words) - 1) if keys else None
+
+
+def _same_ratification(
+    a: tuple[tuple[str, ...], bool] | None, b: tuple[tuple[str, ...], bool] | None
+) -> bool:
+    """One ask only ratifies, and the other opens by ratifying the same treaty: "Ratify the
+    1961 Convention" and "Accede to the 1961 Convention ... and put in place statelessness
+    determination procedures" (the first-named ask decides, as the Slovenia gold counts it).
+    Two asks that each add their own action ("Ratify OP-CAT and establish a national
+    preventive mechanism" / "... and extend a standing invitation") are scored as usual."""
+    if a is None or b is None or not (a[1] or b[1]):
+        return False
+    plain, other = (a, b) if a[1] else (b, a)
+    if other[1]:
+        return set(plain[0]) == set(other[0])
+    return plain[0] == other[0][:1] if len(plain[0]) == 1 else set(plain[0]) == set(other[0])
+
+
+def _open_alike(
+    a: tuple[tuple[str, ...], bool] | None, b: tuple[tuple[str, ...], bool] | None
+) -> bool:
+    """Both asks open by ratifying the same treaty first."""
+    return a is not None and b is not None and a[0][0] == b[0][0]
+
+
+def similarity(a: str, b: str, settings: ClusterSettings | None = None) -> float:
+    """How alike two recommendations are (0-100), as `cluster` scores a pair it compares.
+
+    0 when they name different treaties. For explaining a cluster, or why two asks are apart
+    (`cluster` compares only the pairs of one scope, and across all States only those that
+    blocking proposes).
+    """
+    settings = settings or ClusterSettings()
+    treaties = load_treaties(settings.treaties)
+    texts = [normalize(a, treaties), normalize(b, treaties)]
+    scores = Similarity(texts, treaties, settings).pairs(np.array([[0, 1]]), cutoff=0)
+    return float(scores[0])
+
+
+def _row_dots(
+    vectors: npt.NDArray[np.float32], pairs: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float32]:
+    """Dot product of the two rows of each pair, in chunks (both sides of 400k pairs at once
+    would take over 1 GB). A chunk of the pairs of one State (all pairs of a few hundred
+    texts) is one matrix product of those texts, gathered; scattered pairs are multiplied row
+    by row."""
+    out = np.empty(len(pairs), dtype=np.float32)
+    for start in range(0, len(pairs), _COSINE_CHUNK):
+        chunk = pairs[start : start + _COSINE_CHUNK]
+        nodes = np.unique(chunk)
+        if len(nodes) ** 2 <= 4 * len(chunk):
+            sub = vectors[nodes]
+            local = np.searchsorted(nodes, chunk)
+            out[start : start + len(chunk)] = (sub @ sub.T)[local[:, 0], local[:, 1]]
+        else:
+            out[start : start + len(chunk)] = np.einsum(
+                "ij,ij->i", vectors[chunk[:, 0]], vectors[chunk[:, 1]]
+            )
+    return out
