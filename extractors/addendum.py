@@ -30,6 +30,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from uprdex.extractors.metadata import find_symbol
+from uprdex.extractors.positions import (
+    ACTIVE_VERB,
+    COLUMN,
+    ENJOY_SUPPORT,
+    HEADING_KIND,
+    IMPLEMENTED,
+    LABEL,
+    LABEL_VERB,
+    PASSIVE_VERB,
+    REFUSED,
+    category,
+    verb_of,
+    verdict_of,
+)
 from uprdex.pipeline.model import Addendum, Line, LoadedDocument, Position, Response
 from uprdex.pipeline.symbols import wg_symbol_of
 
@@ -50,31 +64,15 @@ _REFS = rf"(?P<refs>{_REF}(?:\s*{_SEPARATOR}\s*{_REF})*)"
 # "accepted 3.5 million".
 _FULL_REF = r"\d{2,3}\s?\.\s?\d{1,3}(?!\d|\.\d|\s*(?:million|billion|per\s*cent|%))"
 _FULL_REFS = rf"(?P<full>{_FULL_REF}(?:\s*{_SEPARATOR}\s*{_FULL_REF})*)"
-_REFUSING = (
-    r"(?:cannot|can\s?not|(?:does|do|did|will)\s+not|(?:is|are)\s+(?:unable|not\s+able|not\s+in\s+"
-    r"a\s+position)\s+to)"
-)
 # "... recommendation 65.1 partially", "... 65.1 in part"
 _IN_PART = r"(?P<partial>\s+(?:partially|partly|in\s+part)\b)?"
-_ACTIVE_VERB = (
-    # A State cannot formally reject: "cannot accept", "is unable to support", "is not in a
-    # position to accept" are refusals, noted (matched before the "accept" they hold).
-    rf"(?P<verb>{_REFUSING}\s+(?:accept|support)"
-    r"|(?:(?:partially|partly)\s+)?(?:accepts?|supports?)(?:\s+(?:in\s+part|partially))?"
-    r"|notes?|takes?\s+note\s+of|(?:took|(?:has|have)\s+taken)\s+note\s+of(?=\s+(?:the\s+)?following)"
-    r"|rejects?"
-    # "Cambodia accepted the following recommendations: 118.29"; a capitalised "Supported"
-    # is a table's column, not a verb: "118.7 – Supported Recommendation 118.9: Noted".
-    r"|(?:has|have)\s+(?:accepted|supported|noted|rejected)"
-    r"|(?-i:accepted|supported|noted|rejected))"
-)
 # "Sri Lanka supports the following recommendations: 65.1, 65.4", "... the following 2
 # recommendations: 65.1 and 65.4", "... has accepted 65.1 and 65.4" (full numbers only).
 # "The Government accepts the following recommendations and provides some additional
 # information about the implementation: 140.11, ..." (Slovenia 2025, A/HRC/59/15/Add.1)
 _AND_CLAUSE = r"(?:\s+and\s+[^:\d.]{1,120}:)?"
 LIST_STATEMENT = re.compile(
-    rf"\b{_ACTIVE_VERB}\s+(?:(?:the\s+)?(?:following\s+)?(?:\d{{1,3}}\s+)?recommendations?"
+    rf"\b{ACTIVE_VERB}\s+(?:(?:the\s+)?(?:following\s+)?(?:\d{{1,3}}\s+)?recommendations?"
     rf"{_AND_CLAUSE}\s*(?:No(?:s)?\.\s*)?:?\s*{_REFS}|{_FULL_REFS}){_IN_PART}",
     re.IGNORECASE,
 )
@@ -82,20 +80,17 @@ LIST_STATEMENT = re.compile(
 # ../shared/data, so the tests use Sri Lanka's recommendations (A/HRC/53/16) in them.
 # "Recommendations 65.2, 65.3 and 65.5 are noted."
 _BE = r"(?:are|is|were|was|have been|has been)\s+(?:fully\s+)?"
-_PASSIVE = (
-    r"(?P<verb>(?:partially\s+|partly\s+)?(?:not\s+)?(?:supported|accepted)(?:\s+in\s+part)?"
-    # "The following recommendations are considered already implemented: 65.5, 65.8"
-    r"|noted|rejected)"
-)
-# "Recommendations 118.4 and 118.7 – Supported"
+# "Recommendations 118.4 and 118.7 – Supported", "Recommendations 65.2 and 65.3 cannot be
+# accepted"
 PASSIVE_STATEMENT = re.compile(
-    rf"\brecommendations?\s+(?:No(?:s)?\.\s*)?{_REFS}(?:\s+{_BE}|\s*[:–—-]\s*){_PASSIVE}\b",
+    rf"\brecommendations?\s+(?:No(?:s)?\.\s*)?{_REFS}(?:\s+{_BE}|\s*[:–—-]\s*|\s+(?={REFUSED}))"
+    rf"{PASSIVE_VERB}\b",
     re.IGNORECASE,
 )
 # "The following recommendations are supported: 65.1, 65.4", "Recommendations supported: 65.1"
 # "The following recommendations have been noted by Kenya: 141.9, 141.10"
 PASSIVE_LIST = re.compile(
-    rf"\brecommendations?\s+(?:{_BE})?{_PASSIVE}(?:\s+by\s+[^:\d]{{1,80}})?\s*:\s*{_REFS}",
+    rf"\brecommendations?\s+(?:{_BE})?{PASSIVE_VERB}(?:\s+by\s+[^:\d]{{1,80}})?\s*:\s*{_REFS}",
     re.IGNORECASE,
 )
 # "The following recommendations are considered already implemented: 65.5, 65.8"
@@ -106,28 +101,23 @@ IMPLEMENTED_LIST = re.compile(
 )
 # A capitalised position as a label: "Supported: 65.1, 65.2 Noted: 65.3"
 LABEL_LIST = re.compile(
-    r"(?:^|(?<=[\s.;]))(?P<verb>(?:Partially\s+|Partly\s+)?(?:Supported|Accepted)"
-    r"|Not\s+(?:supported|accepted)|Noted|Rejected)\s*(?:\(\d{1,3}\)\s*)?:\s*"
+    rf"(?:^|(?<=[\s.;])){LABEL_VERB}\s*(?:\(\d{{1,3}}\)\s*)?:\s*"
     rf"(?P<refs>{_FULL_REF}(?:\s*{_SEPARATOR}\s*{_FULL_REF})*)"
 )
 # A heading followed by its numbers on the same line: "Supported recommendations: 65.1, 65.4",
 # "II. Noted recommendations (2): 65.2, 65.3"
 HEADING_LIST = re.compile(
-    rf"^(?:[IVX]+\.\s*)?{_PASSIVE}\s+recommendations?\s*(?:\(\d{{1,3}}\)\s*)?:\s*{_REFS}",
+    rf"^(?:[IVX]+\.\s*)?{PASSIVE_VERB}\s+recommendations?\s*(?:\(\d{{1,3}}\)\s*)?:\s*{_REFS}",
     re.IGNORECASE,
 )
 # "The recommendations 65.1 and 65.4 enjoy the support of Sri Lanka", "... did not enjoy ..."
-_ENJOY_SUPPORT = (
-    r"(?P<verb>(?:(?:do|does|did)\s+not\s+)?(?:enjoy|receive)|enjoy(?:s|ed)|received?"
-    r"|ha(?:ve|s)\s+received)\s+(?:the\s+|its\s+)?support"
-)
 SUPPORT_STATEMENT = re.compile(
-    rf"\brecommendations?\s+(?:No(?:s)?\.\s*)?{_REFS}\s+{_ENJOY_SUPPORT}\b", re.IGNORECASE
+    rf"\brecommendations?\s+(?:No(?:s)?\.\s*)?{_REFS}\s+{ENJOY_SUPPORT}\b", re.IGNORECASE
 )
 # "The following recommendations enjoy the support of Slovenia: 122.120, 122.121", as a WG
 # report's own lead-in words it.
 SUPPORT_LIST = re.compile(
-    rf"\brecommendations?\s+(?:listed\s+below\s+)?{_ENJOY_SUPPORT}\s+of\s+[^:\d]{{1,80}}:\s*"
+    rf"\brecommendations?\s+(?:listed\s+below\s+)?{ENJOY_SUPPORT}\s+of\s+[^:\d]{{1,80}}:\s*"
     rf"{_REFS}",
     re.IGNORECASE,
 )
@@ -139,18 +129,11 @@ _FULL_NUMBER = re.compile(r"(?<![\d.])\d{2,3}\.\d{1,3}(?![\d.])")
 # (Ukraine) Supported", "65.2 Supported in part", or the number alone above "Noted".
 # "65.1 ... Ukraine Supported" (the State in a column of its own), "Supported (already
 # implemented)", "Supported, already implemented", "Supported/Noted" (in part).
-_COLUMN = (
-    r"(?:Partially|Partly)\s+(?:supported|accepted)"
-    r"|(?:Supported|Accepted)(?:\s*/\s*Noted|\s+in\s+part|\s*\((?:partially|in\s+part)\))?"
-    r"|Noted|Not supported|Not accepted|Rejected"
-)
 TABLE_POSITION = re.compile(
-    rf"(?:^|\)\s*;?\s*)(?P<verb>{_COLUMN})(?:\s*(?:$|[.:;,(]|\s[A-Z]))"
+    rf"(?:^|\)\s*;?\s*)(?P<verb>{COLUMN})(?:\s*(?:$|[.:;,(]|\s[A-Z]))"
     # the State in a column of its own: "... core human rights treaties Ukraine Supported"
-    rf"|(?<=\s)(?P<last>{_COLUMN})\s*$"
+    rf"|(?<=\s)(?P<last>{COLUMN})\s*$"
 )
-_PARTIAL = re.compile(r"\bpartially\b|\bpartly\b|\bin part\b", re.I)
-_REFUSAL = re.compile(_REFUSING, re.I)
 # "Rec. 18 We consider ...", "Recs. 6–13 The Government ..."
 COMMENT_START = re.compile(rf"^Recs?\.\s*(?P<refs>{_REF}(?:\s*[-–—,]\s*{_REF})*)\s*(?P<rest>.*)$")
 # A line that is only references, heading a comment (cycle 3): "122.11", "122.14– 15"
@@ -173,51 +156,12 @@ NUMBERS_ONLY = re.compile(r"^(?P<nums>\d{1,3}\.(?:\s*,?\s*\d{1,3}\.)*)(?P<open>\
 # Section headings that set the category: "II. Accepted recommendations that Slovenia
 # considers already implemented or in process of implementation", "III. Noted recommendations",
 # "A. Supported recommendations", "Recommendations supported by Kenya"
-_KIND = r"Accepted|Supported|Noted|Not supported|Rejected|Partially (?:accepted|supported)"
 HEADING = re.compile(
-    rf"^(?:(?:[IVX]+|[A-H])\.\s*)?(?:(?=[A-Z])(?i:(?P<kind>{_KIND})\s+recommendations\b)"
-    rf"|Recommendations\s+(?i:(?P<after>{_KIND}))\b(?=[^.]{{0,60}}$))(?P<rest>.*)$"
+    rf"^(?:(?:[IVX]+|[A-H])\.\s*)?(?:(?=[A-Z])(?i:(?P<kind>{HEADING_KIND})\s+recommendations\b)"
+    rf"|Recommendations\s+(?i:(?P<after>{HEADING_KIND}))\b(?=[^.]{{0,60}}$))(?P<rest>.*)$"
 )
 # Numbers alone under such a heading: "65.1, 65.2", or bare indexes "1–5, 14–16"
 LIST_LINE = re.compile(rf"^\s*{_REFS}\s*\.?\s*$")
-# Verdicts in a one-paragraph-per-recommendation answer, in the order they appear.
-_VERDICTS: tuple[tuple[re.Pattern[str], Position, str], ...] = (
-    (
-        re.compile(rf"\b{_REFUSING}\s+(?:accept|support)", re.I),
-        Position.NOTED,
-        "not accepted",
-    ),
-    (
-        re.compile(r"\bcannot[^.]{0,40}make a definitive statement", re.I),
-        Position.NOTED,
-        "no definitive position",
-    ),
-    (
-        re.compile(
-            r"\b(?:supports?|accepts?|agrees? with) (?:in part|partially)|partially "
-            r"(?:accept|support)|\b(?:supports?|accepts?) (?:this|the) recommendations? "
-            r"(?:in part|partially)",
-            re.I,
-        ),
-        Position.NOTED,
-        "supported in part",
-    ),
-    (re.compile(r"\b(?:accepts?|supports?)\b(?! that)", re.I), Position.SUPPORTED, "accepted"),
-    (
-        re.compile(
-            r"\b(?:notes|takes note of|(?:has|have) taken note of|took note of) (?:the|these|this) "
-            r"recommendations?|\b(?:the|this) recommendations? (?:is|are|has been|have been) "
-            r"noted\b",
-            re.I,
-        ),
-        Position.NOTED,
-        "noted",
-    ),
-    (re.compile(r"\brejects?\b", re.I), Position.NOTED, "rejected"),
-)
-_IMPLEMENTED = re.compile(
-    r"already (?:been |fully )?implemented|in (?:the )?process of implementation", re.I
-)
 
 
 def expand_refs(text: str) -> Iterator[tuple[str, str]]:
@@ -358,20 +302,6 @@ def _names_full_numbers(blocks: list[_Block]) -> bool:
     return any(count >= 3 for count in heads.values())
 
 
-def _category(verb: str, heading: str | None, statement: str) -> tuple[Position, str]:
-    verb = " ".join(verb.lower().split()).removeprefix("has ").removeprefix("have ")
-    if verb.startswith(("note", "take", "took", "reject", "not ")) or _REFUSAL.match(verb):
-        noted = verb.startswith(("note", "take", "took"))
-        return Position.NOTED, "noted" if noted else "not accepted"
-    if _PARTIAL.search(verb) or (heading and _PARTIAL.search(heading)):
-        # As a paragraph that accepts part of an ask (see `_verdict`): noted, in part.
-        return Position.NOTED, "supported in part"
-    detail = "accepted"
-    if _IMPLEMENTED.search(statement) or (heading and _IMPLEMENTED.search(heading)):
-        detail = "accepted; considered already implemented or in process"
-    return Position.SUPPORTED, detail
-
-
 def _list_responses(blocks: list[_Block]) -> list[Response]:
     responses: list[Response] = []
     comments: dict[str, _Block] = {}
@@ -386,7 +316,7 @@ def _list_responses(blocks: list[_Block]) -> list[Response]:
             responses.extend(listed)
             continue
         for verb, refs in _statements(block.text):
-            position, detail = _category(verb, block.category, block.text)
+            position, detail = category(verb, block.category, block.text)
             for ref, printed in expand_refs(refs):
                 responses.append(Response(ref, position, detail, block.page, number, printed))
     answered = {response.ref for response in responses}
@@ -410,10 +340,10 @@ def _listed_under_heading(block: _Block) -> list[Response] | None:
     if block.kind != "text" or block.category is None or not LIST_LINE.match(block.text):
         return None
     refs = list(expand_refs(block.text))
-    verb = _verb_of(block.category)
+    verb = verb_of(block.category)
     if len(refs) < 2 or verb is None:
         return None
-    position, detail = _category(verb, block.category, "")
+    position, detail = category(verb, block.category, "")
     return [Response(ref, position, detail, block.page, None, printed) for ref, printed in refs]
 
 
@@ -473,29 +403,11 @@ def _row_position(block: _Block) -> tuple[Position, str] | None:
     label = " ".join(printed.split()) if printed else block.category
     if label is not None and "/" in label:
         return Position.NOTED, "supported in part"  # "Supported/Noted"
-    verb = _verb_of(label)
+    verb = verb_of(label)
     if label is None or verb is None:
         return _own_verdict(block.text)
     tail = block.text[column.end() :] if column else ""
-    return _category(verb, f"{label} {tail}" if column else label, tail)
-
-
-# A table's or heading's word for a position, as the verb of a list statement.
-_ACTIVE = {
-    "supported": "supports",
-    "accepted": "accepts",
-    "noted": "notes",
-    "rejected": "rejects",
-    "not supported": "does not support",
-    "not accepted": "does not accept",
-    "partially": "supports",
-    "partly": "supports",
-}
-
-
-def _verb_of(label: str | None) -> str | None:
-    """The list-statement verb of a column's or heading's position word, or None."""
-    return next((_ACTIVE[k] for k in _ACTIVE if (label or "").lower().startswith(k)), None)
+    return category(verb, f"{label} {tail}" if column else label, tail)
 
 
 def _per_paragraph_responses(blocks: list[_Block]) -> list[Response]:
@@ -507,13 +419,13 @@ def _per_paragraph_responses(blocks: list[_Block]) -> list[Response]:
     answer and after the last (an introduction, a closing) answer nothing.
     """
     found: list[tuple[_Block, tuple[Position, str] | None]] = [
-        (block, _verdict(block.text)) for block in blocks if block.kind == "paragraph"
+        (block, verdict_of(block.text)) for block in blocks if block.kind == "paragraph"
     ]
     decided = [at for at, (_, verdict) in enumerate(found) if verdict is not None]
     responses: list[Response] = []
     for block, verdict in found[decided[0] : decided[-1] + 1] if decided else []:
         position, detail = verdict or (Position.UNKNOWN, "no position stated")
-        if position is Position.SUPPORTED and _IMPLEMENTED.search(block.text):
+        if position is Position.SUPPORTED and IMPLEMENTED.search(block.text):
             detail = "accepted; considered already implemented or in process"
         for number in re.findall(r"\d{1,3}", block.head):
             responses.append(
@@ -523,9 +435,7 @@ def _per_paragraph_responses(blocks: list[_Block]) -> list[Response]:
 
 
 # "(Chile): Supported." / "Noted." right after the number a paragraph or row answers
-_LABEL_VERDICT = re.compile(
-    r"^\s*(?:\((?:[^()]|\([^()]*\))*\))?\s*[:–—-]?\s*(?P<label>Supported|Accepted|Noted|Rejected)\b"
-)
+_LABEL_VERDICT = re.compile(rf"^\s*(?:\((?:[^()]|\([^()]*\))*\))?\s*[:–—-]?\s*(?P<label>{LABEL})\b")
 # A row or paragraph that answers in words speaks of the recommendation it is numbered with.
 _OWN_RECOMMENDATION = re.compile(r"\b(?:this|the|that)\s+recommendation\b", re.I)
 
@@ -536,33 +446,9 @@ def _own_verdict(text: str) -> tuple[Position, str] | None:
     "65.12 Accept the visit request ..." whose own text is the ask, nor "12.5 thousand persons
     ... the Government supports further funding")."""
     label = _LABEL_VERDICT.match(text)
-    if label:
-        return _category(_ACTIVE[label.group("label").lower()], label.group("label"), text)
+    verb = verb_of(label.group("label")) if label else None
+    if label and verb:
+        return category(verb, label.group("label"), text)
     if not _OWN_RECOMMENDATION.search(text):
         return None
-    return _verdict(text)
-
-
-def _verdict(text: str) -> tuple[Position, str] | None:
-    """The first decisive verdict phrase in the paragraph.
-
-    A paragraph that accepts part of an ask and refuses the rest ("Slovenia accepts the
-    recommendation regarding free legal aid ... Slovenia cannot accept the recommendation on
-    specialised family courts", A/HRC/14/15/Add.1 para. 58) is "supported in part" and counts
-    as noted, as the UPR Info experts count it: the State did not take the ask as a whole.
-    """
-    found = [
-        (match.start(), position, detail)
-        for pattern, position, detail in _VERDICTS
-        if (match := pattern.search(text))
-    ]
-    if not found:
-        return None
-    _, position, detail = min(found, key=lambda item: item[0])
-    refused = any(detail in _REFUSALS for _, _, detail in found)
-    if position is Position.SUPPORTED and refused:
-        return Position.NOTED, "supported in part"
-    return position, detail
-
-
-_REFUSALS = frozenset({"not accepted", "no definitive position", "rejected"})
+    return verdict_of(text)

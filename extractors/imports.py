@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from uprdex.extractors.wg_report import split_recommending_states
+from uprdex.extractors.state_lists import split_recommending_states
 from uprdex.pipeline.model import ImportedRec, ImportSource
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.text import normalize_text

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from uprdex.extractors.addendum import parse_addendum
 from uprdex.extractors.citations import find_citations
-from uprdex.extractors.wg_report import parse_wg_report, split_recommending_states
+from uprdex.extractors.state_lists import split_recommending_states
+from uprdex.extractors.wg_report import parse_wg_report
 from uprdex.pipeline.model import Line, LoadedDocument, Page
 from uprdex.pipeline.states import load_states
 

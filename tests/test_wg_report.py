@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import re
 
-from uprdex.extractors.wg_report import parse_wg_report, position_of, split_recommending_states
+from uprdex.extractors.positions import position_of
+from uprdex.extractors.state_lists import split_recommending_states
+from uprdex.extractors.wg_report import parse_wg_report
 from uprdex.pipeline.loader import HEADER_FOOTER, PRINT_MARKS
 from uprdex.pipeline.model import Line, LoadedDocument, Page, Position, Recommendation
 from uprdex.pipeline.states import load_states

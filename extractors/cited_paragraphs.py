@@ -1,0 +1,355 @@
+"""Cycle-1 recommendations cited by paragraph: a lead-in of the conclusions points back to
+section I (the interactive dialogue) instead of listing the asks.
+
+Viet Nam 2009 (A/HRC/12/11): "102. The recommendations noted in the report in paragraphs 35
+(a), (b) ... did not enjoy the support of Viet Nam", where "35. Canada ... recommended that
+Viet Nam (a) increase the independence of media ...; (b) ...". Each cited ask is read from its
+paragraph, with the State that speaks there.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import accumulate
+
+from uprdex.extractors.positions import position_of
+from uprdex.extractors.state_lists import MAX_STATE_WORDS, leading_state
+from uprdex.pipeline.model import Line, Recommendation
+from uprdex.pipeline.states import StateTable
+from uprdex.pipeline.text import join_lines
+
+__all__ = [
+    "NUMBERED",
+    "LeadIn",
+    "cited_paragraph_numbers",
+    "cited_recommendations",
+    "numbered_paragraphs",
+]
+
+
+@dataclass(frozen=True)
+class LeadIn:
+    """A lead-in paragraph of the conclusions, its lines joined: "102. The recommendations
+    noted in the report in paragraphs 35 (a), (b) ... did not enjoy the support of Viet Nam"."""
+
+    number: int
+    text: str
+
+
+# "115. The recommendations listed below ..." (paragraph) or "1. Consider ..." (cycle-1 item)
+NUMBERED = re.compile(r"^(\d{1,3})\.\s+(\S.*)$")
+
+# "Other recommendations noted in the report in paragraphs 35 (a), (b) and (g); 41 (b); 56
+# above did not enjoy the support of Viet Nam": recommendations printed in section I.
+BODY_REFERENCES = re.compile(
+    r"\bparagraphs?:?\s+(\d{1,3}\b.*?)(?=\s*(?:above|in section|did not|will|were|are|have|enjoy"
+    r"|of the|[.:]\s*$))",
+    re.IGNORECASE,
+)
+
+# "35 (a), (b), (e) and (g) (i)", "48 (b, c, d)" -> paragraph 35 and its letters.
+REFERENCE = re.compile(r"(\d{1,3})\b((?:[\s,]*(?:and\s+)?\(\s*[a-z](?:\s*,\s*[a-z])*\s*\))*)")
+
+# Turkmenistan 2009: "Recommendations noted in the report in paragraphs 23 (last sentence),
+# 29 (d), (f) and (g), ...": one recommending sentence of an unlettered paragraph.
+CITED_SENTENCE = re.compile(r"\s*\((first|last) sentence\)", re.IGNORECASE)
+
+# Switzerland 2008: "One recommendation noted in the present report in paragraphs 10, 15, 25 and
+# 39 (the ratification of the International Convention on ... Migrant Workers ...)": the cited
+# recommendation is the one sentence of each paragraph on that subject.
+CITED_SUBJECT = re.compile(r"(?:[\s,]*(?:and\s+)?\d{1,3}\b)*\s*\((the\s[^()]{10,})\)")
+
+_WORD = re.compile(r"[a-z]{4,}")
+
+# "It also recommended that Switzerland ratify the ICRMW": an acronym of the cited subject.
+_ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
+
+_ACRONYM_WEIGHT = 5
+
+# "(a)", "( b )", "(b, c" in "35 (a), ( b ) and (g)", "48 (b, c, d)"
+CITED_LETTER = re.compile(r"(?<=[(,])\s*([a-z])\b(?=\s*[),])")
+
+# "... that Viet Nam (a) increase the independence ...; (b) bring its press laws ...", and
+# without its "(": "expression; c)taking urgent steps", "It recommended that g) the" (China 2009).
+LETTER = re.compile(r"(?:\(|(?<=[\s;:,]))([a-z])\)\s?")
+
+# "68 (d) (i)", "67 (a), (b) (i) and (ii)" (Monaco, Malaysia 2009): a roman sub-part of a cited
+# letter, which cites that letter's ask; but "35 (a), (b), (e) and (g) (i)" (Viet Nam 2009),
+# where paragraph 35 prints (a) to (i), cites (i).
+CITED_SUB_PART = re.compile(r"(?<=\))\s*\(\s*([ivx]+)\s*\)")
+
+# "Finland recommended", "Mexico also encouraged": the verb after a recommending State.
+RECOMMENDING_VERB = re.compile(
+    r"\b(?:also\s+|further\s+)?(?:recommended|encouraged|urged|called|invited|suggested)\b"
+)
+
+# Uzbekistan 2009: "44. Underlining the important role of human rights defenders, Belgium asked
+# about the composition ... It recommended that Uzbekistan reinforce ...": the speaking State
+# when no State precedes a recommending verb.
+SPEAKING_VERB = re.compile(
+    r"\b(?:also\s+|further\s+)?(?:asked|noted|welcomed|commended|expressed|acknowledged"
+    r"|appreciated|congratulated|praised|stated|said|enquired|inquired|requested|referred"
+    r"|observed|highlighted|recognized|underlined|emphasized|mentioned|remained)\b"
+)
+
+# "Denmark recommended", "It further recommended", "... and recommended": a recommending
+# sentence of a State, not "the Committee against Torture recommended the clarification".
+STATE_RECOMMENDED = re.compile(r"\brecommended\b")
+
+_RECOMMENDING_SUBJECTS = frozenset({"it", "and", "also", "further", "he", "she", "they"})
+
+# "... more mutually cohesive. It appreciated ...", "... by the Committee on the Rights of the
+# Child in 2006. It expressed concern ..." (Colombia 2009): where a cited recommendation ends.
+SENTENCE_END = re.compile(r"(?<=[a-zA-Z0-9)])\.\s+(?=[A-Z])")
+
+# "A/HRC/12/11*", "8 GE.09-16382", "GE.14-12727", "Page 17", "23": page headers and footers.
+PAGE_FURNITURE = re.compile(
+    r"^\s*(?:A/HRC/\S+|(?:\d{1,3}\s+)?GE\.\s?\d\d-\d+(?:\s+\d{1,3})?|Page\s+\d+|\d{1,3})\s*$"
+)
+
+# The first sentence that recommends: "It recommended that Viet Nam consider ...". A full stop
+# ends it only before a capital, not in "In relation to Law No. 90-07 on freedom of expression,
+# it recommended ..." (Algeria 2008) nor in "e.g. the".
+RECOMMENDING_SENTENCE = re.compile(
+    r"(?:[^.]|\.(?!\s+(?-i:[A-Z])))*\brecommend.*?(?:\.(?=\s+(?-i:[A-Z]))|$)", re.IGNORECASE
+)
+
+_TRAILING_JOINER = re.compile(r"[\s;,.]*(?:\b(?:and|or)\b)?[\s;,.]*$")
+
+
+def numbered_paragraphs(lines: Iterable[Line], before: int) -> dict[int, list[Line]]:
+    """The lines of the document's numbered paragraphs "1.", "2.", ... up to `before`."""
+    paragraphs: dict[int, list[Line]] = {}
+    current: list[Line] = []
+    for line in lines:
+        numbered = NUMBERED.match(line.text)
+        if numbered and int(numbered.group(1)) == len(paragraphs) + 1:
+            if len(paragraphs) + 1 == before:
+                break
+            current = paragraphs.setdefault(len(paragraphs) + 1, [])
+        if not PAGE_FURNITURE.match(line.text):
+            current.append(line)
+    return paragraphs
+
+
+def cited_recommendations(
+    lead_ins: Iterable[LeadIn], section_start: int, body: dict[int, list[Line]], states: StateTable
+) -> Iterator[Recommendation]:
+    """Recommendations that lead-ins without items of their own cite by paragraph of section
+    I (`body`, the paragraphs before the conclusions at `section_start`), each cited once.
+
+    Viet Nam 2009: "102. The recommendations noted in the report in paragraphs 35 (a), (b) ...
+    did not enjoy the support of Viet Nam", where "35. Canada ... recommended that Viet Nam
+    (a) increase the independence of media ...; (b) ...".
+    """
+    seen: set[tuple[int, str | None]] = set()
+    for lead_in in lead_ins:
+        for references in BODY_REFERENCES.finditer(lead_in.text):
+            for reference in REFERENCE.finditer(references.group(1)):
+                number = int(reference.group(1))
+                if number >= section_start:
+                    break  # "paragraph 103, No. 7": an item of the section, not paragraph 7
+                if number not in body:
+                    continue
+                printed = reference.group(2)
+                # The paragraph's own letters matter only when none or a roman part is cited.
+                needs_own = CITED_SUB_PART.search(printed) or not CITED_LETTER.search(printed)
+                own = _letters_of(body[number], states) if needs_own else []
+                letters = _cited_letters(printed, own)
+                cited: list[str | None] = [*letters] or own
+                sentence = CITED_SENTENCE.match(references.group(1), reference.end())
+                if sentence and len(cited) > 1:
+                    cited = cited[:1] if sentence.group(1).lower() == "first" else cited[-1:]
+                subject = CITED_SUBJECT.match(lead_in.text, references.start(1) + reference.end())
+                if subject and not letters and len(cited) > 1:
+                    cited = [_letter_on(body[number], states, subject.group(1))]
+                for letter in cited:
+                    if (number, letter) not in seen:
+                        seen.add((number, letter))
+                        yield from _body_recommendation(
+                            body[number], number, letter, lead_in, states
+                        )
+
+
+def _cited_letters(printed: str, own: list[str | None]) -> list[str]:
+    """The letters cited in "(a), (b) (i) and (ii)": a roman sub-part is not a letter unless
+    the paragraph prints that letter (its `own`)."""
+    roman = {mark.group(1) for mark in CITED_SUB_PART.finditer(printed)}
+    return [
+        letter for letter in CITED_LETTER.findall(printed) if letter not in roman or letter in own
+    ]
+
+
+def _body_recommendation(
+    lines: list[Line], number: int, letter: str | None, lead_in: LeadIn, states: StateTable
+) -> Iterator[Recommendation]:
+    """Recommendation (letter) of a section-I paragraph, made by the State that opens it."""
+    text = NUMBERED.sub(r"\2", join_lines(line.text for line in lines), count=1)
+    start, end = 0, len(text)
+    notes: list[str] = []
+    if letter:
+        marks = _letter_marks(text)
+        found = [i for i, mark in enumerate(marks) if mark.group(1) == letter]
+        if found:
+            start = marks[found[0]].end()
+            end = marks[found[0] + 1].start() if found[0] + 1 < len(marks) else end
+            ask = SENTENCE_END.split(text[start:end], maxsplit=1)[0]
+        else:
+            # Burundi 2009 cites "33 (a) and (b)" where "33. Denmark ... recommended that all
+            # reports of rape ... It further recommended that the practice of torture ...":
+            # the letter counts the paragraph's recommending sentences. Past printed letters,
+            # it counts those after them (`_letters_of`).
+            sentences = _recommending_sentences(text, states)
+            index = ord(letter) - ord("a")
+            if marks and letter > marks[-1].group(1):
+                sentences = [s for s in sentences if s.start() > marks[-1].end()]
+                index = ord(letter) - ord(marks[-1].group(1)) - 1
+            if not sentences:
+                return
+            if index < len(sentences):
+                notes.append(
+                    f"({letter}) not printed: recommending sentence {index + 1} of {number}"
+                )
+            else:
+                # Djibouti 2009 cites "47 (d)": paragraph 47 prints no letters and two
+                # recommending sentences of two asks each; the fourth ask is in the last.
+                index = len(sentences) - 1
+                notes.append(
+                    f"({letter}) not printed and {number} has {len(sentences)} recommending "
+                    "sentences: the last is taken (it may hold more than this ask)"
+                )
+            start, ask = sentences[index].start(), sentences[index].group()
+    else:
+        sentence = RECOMMENDING_SENTENCE.search(text)
+        ask = sentence.group() if sentence else text
+        start = sentence.start() if sentence else 0
+    state = (
+        leading_state(text, states)
+        or _subject_state(text[:start], states)
+        or _subject_state(text[:start], states, SPEAKING_VERB)
+    )
+    offsets = list(accumulate(len(line.text) + 1 for line in lines))
+    page = lines[min(bisect_right(offsets, start), len(lines) - 1)].page
+    yield Recommendation(
+        paragraph=f"{number}({letter})" if letter else str(number),
+        text=_TRAILING_JOINER.sub("", ask.strip(" :;,")),
+        recommending_states=(state,) if state else (),
+        position=position_of(lead_in.text),
+        position_paragraph=str(lead_in.number),
+        page=page,
+        as_printed=f"{number} ({letter})" if letter else f"{number}.",
+        warnings=tuple(
+            notes + ([] if state else ["no recommending State opens the cited paragraph"])
+        ),
+    )
+
+
+def _letters_of(lines: list[Line], states: StateTable) -> list[str | None]:
+    """The letters "(a)", "(b)" ... of a cited paragraph, or [None] when it has none.
+
+    A paragraph without letters but with several recommending sentences counts them as letters,
+    as the reports' own citations do: Ghana 2008 cites "paragraphs 16, 20, 24, 30" where "30.
+    Mexico recommended that Ghana adopt a legal moratorium ... It also recommended Ghana to
+    ratify the Optional Protocol ..." (two recommendations); Burundi 2009 cites "33 (a) and (b)"
+    of such a paragraph.
+    """
+    text = NUMBERED.sub(r"\2", " ".join(line.text for line in lines), count=1)
+    marks = _letter_marks(text)
+    sentences = _recommending_sentences(text, states)
+    if marks:
+        # "... recommended that China a) respond positively ...; and b) give positive
+        # consideration to ratifying OP-CAT ... Mexico recommended that China that consider
+        # positively declaring a moratorium ..." (China 2009, 38): a recommending sentence after
+        # the letters is one more ask, the next letter.
+        last = marks[-1]
+        after = sum(1 for sentence in sentences if sentence.start() > last.end())
+        more = [chr(ord(last.group(1)) + 1 + i) for i in range(after) if last.group(1) < "z"]
+        return [mark.group(1) for mark in marks] + more
+    count = len(sentences)
+    return [chr(ord("a") + i) for i in range(min(count, 26))] if count > 1 else [None]
+
+
+def _letter_marks(text: str) -> list[re.Match[str]]:
+    """The "(a)", "(b)", ... of a section-I paragraph: the longest run of marks in which each
+    letter follows the one before (the first such run on a tie).
+
+    A mark out of the run is part of an ask: "(a) implement article 2 (a) of the Convention"
+    (United Arab Emirates 2009), "(d) sign and ratify (i) ICRMW and (ii) ..." (Monaco 2009),
+    or cited before the asks: "... article 2 (f) of CEDAW. It recommended (a) ...".
+    """
+    found = list(LETTER.finditer(text))
+    best: list[re.Match[str]] = []
+    for start, first in enumerate(found):
+        run = [first]
+        for mark in found[start + 1 :]:
+            if ord(mark.group(1)) == ord(run[-1].group(1)) + 1:
+                run.append(mark)
+        if len(run) > len(best):
+            best = run
+    return best
+
+
+def _letter_on(lines: list[Line], states: StateTable, subject: str) -> str:
+    """The letter of the recommending sentence sharing the most words with `subject`."""
+    text = NUMBERED.sub(r"\2", " ".join(line.text for line in lines), count=1)
+    wanted = set(_WORD.findall(subject.lower()))
+    initials = "".join(word[0] for word in subject.split() if word[:1].isupper())
+    sentences = _recommending_sentences(text, states)
+    scores = [
+        len(wanted & set(_WORD.findall(s.group().lower())))
+        + _ACRONYM_WEIGHT * sum(_abbreviates(a, initials) for a in _ACRONYM.findall(s.group()))
+        for s in sentences
+    ]
+    return chr(ord("a") + scores.index(max(scores))) if scores else "a"
+
+
+def _abbreviates(acronym: str, initials: str) -> bool:
+    """Is "ICRMW" made of initials, in order, of "International Convention on the Protection of
+    the Rights of All Migrant Workers"?"""
+    rest = iter(initials)
+    return all(letter in rest for letter in acronym)
+
+
+def _recommending_sentences(text: str, states: StateTable) -> list[re.Match[str]]:
+    """The sentences of a section-I paragraph in which a State (or "It") recommends."""
+    return [
+        sentence
+        for sentence in RECOMMENDING_SENTENCE.finditer(text)
+        if any(
+            _recommends(sentence.group()[: verb.start()], states)
+            for verb in STATE_RECOMMENDED.finditer(sentence.group())
+        )
+    ]
+
+
+def _recommends(before: str, states: StateTable) -> bool:
+    """Does the text before "recommended" end with its recommending subject?"""
+    words = [word.strip(",;:") for word in before.split()[-MAX_STATE_WORDS:]]
+    if words and words[-1].lower() in _RECOMMENDING_SUBJECTS:
+        return True
+    return any(states.resolve(" ".join(words[-count:])) for count in range(1, len(words) + 1))
+
+
+def _subject_state(
+    text: str, states: StateTable, verbs: re.Pattern[str] = RECOMMENDING_VERB
+) -> str | None:
+    """The State that last recommends in the text: "..., Finland recommended that Viet Nam"."""
+    for verb in reversed(list(verbs.finditer(text))):
+        words = text[: verb.start()].split()[-MAX_STATE_WORDS:]
+        for count in range(len(words), 0, -1):
+            state = states.resolve(" ".join(words[-count:]).strip(",;:"))
+            if state:
+                return state.name
+    return None
+
+
+def cited_paragraph_numbers(lead_in: str) -> list[int]:
+    """The section-I paragraph numbers a lead-in cites: "paragraphs 35 (a), (b); 41 (b); 56"."""
+    return [
+        int(reference.group(1))
+        for references in BODY_REFERENCES.finditer(lead_in)
+        for reference in REFERENCE.finditer(references.group(1))
+    ]
