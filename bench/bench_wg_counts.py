@@ -33,6 +33,7 @@ class Parsed:
     cycle: int | None
     recs: int
     by_state: Counter[str]
+    cited: Counter[str]  # positions of the asks a lead-in names only by section-I paragraph
 
 
 def _parse(path: Path) -> Parsed:
@@ -45,6 +46,11 @@ def _parse(path: Path) -> Parsed:
         report.cycle,
         len(report.recommendations),
         by_state,
+        Counter(
+            rec.position.value
+            for rec in report.recommendations
+            if any(warning.startswith("cited by reference") for warning in rec.warnings)
+        ),
     )
 
 
@@ -132,6 +138,13 @@ def main() -> int:
             f" ({tally['within 5%'] / comparable:.0%}), outside 5% but explained"
             f" {tally['outside 5%, explained']}"
         )
+    citing = [report for report in parsed if report.cited]
+    cited = sum((report.cited for report in citing), Counter())
+    print(
+        f"asks named only by their paragraph of the interactive dialogue: {cited.total()} in"
+        f" {len(citing)} reports ({', '.join(f'{n} {p}' for p, n in cited.most_common())});"
+        f" {sum(1 for r in citing if r.cited['noted'])} reports refuse asks this way"
+    )
     for line in mismatches:
         print(f"QUIRK MISMATCH {line}")
     return 1 if mismatches else 0

@@ -241,8 +241,11 @@ def _body_recommendation(
         position_paragraph=str(lead_in.number),
         page=page,
         as_printed=f"{number} ({letter})" if letter else f"{number}.",
-        warnings=tuple(
-            notes + ([] if state else ["no recommending State opens the cited paragraph"])
+        warnings=(
+            *notes,
+            *([] if state else ["no recommending State opens the cited paragraph"]),
+            f"cited by reference: paragraph {lead_in.number} names it by its paragraph of the "
+            "interactive dialogue; text and recommending State are read from there",
         ),
     )
 

@@ -175,7 +175,7 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
         lead_ins = [
             LeadIn(paragraph.number, text)
             for paragraph in paragraphs
-            if not paragraph.items and _LEAD_IN.search(text := " ".join(paragraph.parts))
+            if not paragraph.items and _cites_with_position(text := " ".join(paragraph.parts))
         ]
         recommendations.extend(
             cited_recommendations(lead_ins, first, numbered_paragraphs(lines, first), states)
@@ -190,6 +190,17 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
         comments=tuple(comments),
         warnings=tuple(warnings),
     )
+
+
+def _cites_with_position(lead_in: str) -> bool:
+    """Is this a lead-in whose recommendations are those it cites? Also when it refuses them
+    in a wording no list lead-in uses: "Pakistan considers that recommendations contained in
+    paragraphs 23(b) and (f), 27(b) ... in chapter II above are neither universally recognized
+    human rights nor conform to its existing laws ... and cannot accept them." (Pakistan 2008,
+    A/HRC/8/42 para. 108). Only a refusal: "Costa Rica considers that the recommendations
+    marked with an asterisk, Nos. 1, 4, ... in paragraph 88 above, are either already
+    implemented ..." (Costa Rica 2010, para. 90) qualifies items listed in the section."""
+    return bool(_LEAD_IN.search(lead_in)) or position_of(lead_in) is Position.NOTED
 
 
 def _body_lines(page: Page) -> list[Line]:
