@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from uprdex.extractors.metadata import UN_MASTHEAD
+from uprdex.extractors.metadata import UN_MASTHEAD, cover
+from uprdex.extractors.news import news_form
 from uprdex.pipeline.model import DocumentType
 from uprdex.pipeline.symbols import WG_REPORT_SYMBOL
 
@@ -42,21 +43,17 @@ _BY_SUFFIX = {"1": T.NATIONAL_REPORT, "2": T.UN_COMPILATION, "3": T.STAKEHOLDER_
 _UN_MASTHEAD = re.compile(
     rf"{UN_MASTHEAD.pattern}|\bGeneral\s+Assembly\b|\bGE\.\s?\d\d-\d{{4,}}", re.I
 )
-# Without a UN symbol: what marks an NGO's own report or a news story for sure, and the words
-# each uses about itself (counted when neither or both are marked).
+# Without a UN symbol: what marks an NGO's own report (the words it uses about itself).
 _NGO_MARKS = re.compile(
     r"\b(?:shadow|alternative|parallel|mid-?term|stakeholder)\s+report|\bjoint\s+submission"
     r"|\bsubmission\s+(?:to|for)\s+the\b|\bour\s+organi[sz]ation",
     re.I,
 )
-# "GENEVA, 15 November 2019 (Reuters) -", "By our correspondent", "LJUBLJANA, 3 May 2017"
-_NEWS_MARKS = re.compile(
-    r"\((?:Reuters|AFP|AP|Associated Press|dpa|Xinhua)\)|\bpress release\b"
-    r"|\bBy\s+(?:our|a)\s+(?:correspondent|reporter|staff)"
-    r"|(?m:^[A-Z][A-Za-z .'-]{2,30},\s+\d{1,2}\s+(?:January|February|March|April|May|June|July"
-    r"|August|September|October|November|December)\s+\d{4})"
-    r"|\b[A-Z]{3,}(?:\s+[A-Z]{3,})?,\s+\d{1,2}\s+[A-Z][a-z]+\s+\d{4}",
-)
+# How many of a story's marks (`news.NewsForm.structure`) make a page news: two, or three
+# when its cover calls it an NGO report ("Joint submission ..." in a headline is the story's
+# subject; a report that quotes a story's dateline and byline is still the report).
+_NEWS_FORM = 2
+_NEWS_FORM_OVER_NGO_COVER = 3
 _NGO_WORDS = re.compile(
     r"\b(?:shadow report|alternative report|parallel report|mid-?term report|joint submission|"
     r"submission (?:to|for) the|civil society|non-governmental|NGOs?|coalition|our organi[sz]ation|"
@@ -65,8 +62,7 @@ _NGO_WORDS = re.compile(
 )
 _NEWS_WORDS = re.compile(
     r"\b(?:press release|news|Reuters|Associated Press|AFP|correspondent|reporter|newspaper|"
-    r"editorial|told reporters|(?:he|she|they) said|said on (?:Monday|Tuesday|Wednesday|"
-    r"Thursday|Friday|Saturday|Sunday))\b",
+    r"editorial|(?:he|she|they) said)\b",
     re.I,
 )
 
@@ -91,15 +87,28 @@ def classify(symbol: str | None, first_page_text: str) -> DocumentType:
     if symbol and WG_REPORT_SYMBOL.match(symbol) and _UPR_AGENDA.search(first_page_text):
         return T.WG_REPORT
     if symbol is None:
-        ngo_marked = bool(_NGO_MARKS.search(first_page_text))
-        news_marked = bool(_NEWS_MARKS.search(first_page_text))
-        if ngo_marked != news_marked:
-            return T.NGO_REPORT if ngo_marked else T.NEWS
-        # More news words than NGO words makes a news story; any NGO word an NGO report.
-        ngo = len(_NGO_WORDS.findall(first_page_text))
-        news = len(_NEWS_WORDS.findall(first_page_text))
-        if news > ngo:
-            return T.NEWS
-        if ngo:
-            return T.NGO_REPORT
+        return _unsymbolled(first_page_text)
+    return T.OTHER
+
+
+def _unsymbolled(text: str) -> DocumentType:
+    """News, an NGO report or other, for a page with no UN symbol: by the form news takes
+    (masthead, byline, dateline, wire credit), then by what the page calls itself, then by the
+    words each uses most."""
+    form = news_form(text)
+    ngo_cover = bool(_NGO_MARKS.search(cover(text)))
+    if form.structure >= _NEWS_FORM_OVER_NGO_COVER or (
+        form.structure >= _NEWS_FORM and not ngo_cover
+    ):
+        return T.NEWS
+    if _NGO_MARKS.search(text):
+        return T.NGO_REPORT
+    # More news words and marks ("said on Tuesday", "told reporters" among them) than NGO
+    # words makes a news story; any NGO word an NGO report.
+    ngo = len(_NGO_WORDS.findall(text))
+    news = len(_NEWS_WORDS.findall(text)) + form.structure + form.said_on_a_weekday
+    if news > ngo:
+        return T.NEWS
+    if ngo:
+        return T.NGO_REPORT
     return T.OTHER

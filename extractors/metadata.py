@@ -10,12 +10,16 @@ from uprdex.pipeline.states import State, StateTable, load_states
 from uprdex.pipeline.symbols import SYMBOL, normalize_symbol
 
 __all__ = [
+    "DATE",
+    "MONTH",
+    "cover",
     "find_date",
     "find_review_year",
     "find_session",
     "find_state_under_review",
     "find_symbol",
     "find_year",
+    "iso_date",
 ]
 
 # "held its twentieth session from 27 October to 7 November 2014"
@@ -93,7 +97,7 @@ def find_session(text: str) -> int | None:
     return _ordinal(match.group(1)) if match else None
 
 
-_MONTHS = [
+_MONTHS = (
     "January",
     "February",
     "March",
@@ -106,9 +110,22 @@ _MONTHS = [
     "October",
     "November",
     "December",
-]
-# "10 December 2014", "30 August 2019"
-DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})\s+({'|'.join(_MONTHS)})\s+((?:19|20)\d{{2}})\b")
+)
+# A month as printed: "June", "Jun", "Jun.", "Sept." (abbreviated in news mastheads and
+# datelines: "Published 14 Jun, 2008").
+MONTH = (
+    "(?:"
+    + "|".join(_MONTHS)
+    + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)(?![a-z])"
+)
+_YEAR_PRINTED = r"(?:19|20)\d{2}"
+# A printed date, as precise as printed: "26 June 2014", "14 Jun, 2008", "June 26, 2014",
+# "November 2019".
+DATE = re.compile(
+    rf"\b(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{MONTH}),?\s+(?P<year>{_YEAR_PRINTED})"
+    rf"|(?P<us_month>{MONTH})\s+(?P<us_day>\d{{1,2}})(?:st|nd|rd|th)?,\s+(?P<us_year>{_YEAR_PRINTED})"
+    rf"|(?P<only_month>{MONTH}),?\s+(?P<only_year>{_YEAR_PRINTED}))\b"
+)
 
 
 # "Distr.: General\n28 May 2015", "Distr.\nGENERAL\nA/HRC/8/25\n23 May 2008" (cycle 1): the
@@ -124,40 +141,49 @@ _COVER_LINES = 5
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
-def _cover(text: str) -> str:
+def cover(text: str) -> str:
     """The first lines of a page: an NGO report's or a news story's title block."""
     return "\n".join([line for line in text.splitlines() if line.strip()][:_COVER_LINES])
 
 
 def _issue_date(text: str) -> re.Match[str] | None:
     """The "Distr.: General <date>" date when printed; else a date in the first lines (the
-    cover's "Shadow report ... - March 2019", a news dateline), not one the text reports ("On 3
-    June 2010 the Human Rights Council adopted ..."); else the first date in the text (a full
-    date or a month and year)."""
+    cover's "Shadow report ... - March 2019", a news masthead or dateline), not one the text
+    reports ("On 3 June 2010 the Human Rights Council adopted ..."); else the first date in the
+    text (a full date or a month and year)."""
     distributed = _DISTRIBUTED.search(text)
     if distributed:
-        return DAY_MONTH_YEAR.match(text, distributed.end())
-    for part in (_cover(text), text):
-        found = [m for m in (DAY_MONTH_YEAR.search(part), MONTH_YEAR.search(part)) if m]
+        return DATE.match(text, distributed.end())
+    for part in (cover(text), text):
+        found = DATE.search(part)
         if found:
-            return min(found, key=lambda match: match.start())
+            return found
     return None
 
 
-# "November 2019": a date to the month (the day group is empty).
-MONTH_YEAR = re.compile(rf"\b()({'|'.join(_MONTHS)})\s+((?:19|20)\d{{2}})\b")
+def iso_date(match: re.Match[str]) -> str | None:
+    """A `DATE` match in ISO 8601, as precise as printed: "2014-06-26", "2019-11"; None for a
+    day no month has ("32 May 2015")."""
+    groups = match.groupdict()
+    year = groups["year"] or groups["us_year"] or groups["only_year"]
+    name = groups["month"] or groups["us_month"] or groups["only_month"]
+    month = next(i for i, full in enumerate(_MONTHS, 1) if full.startswith(name[:3]))
+    day = groups["day"] or groups["us_day"]
+    if day is None:
+        return f"{year}-{month:02d}"
+    return f"{year}-{month:02d}-{int(day):02d}" if 1 <= int(day) <= 31 else None
 
 
 def find_date(text: str) -> str | None:
-    """The date the document was issued ("Distr.: General 28 May 2015"), else the first full
-    date printed in the text, as YYYY-MM-DD; a month alone ("November 2019") is its first
-    day."""
+    """The document's own date in ISO 8601, as precise as it prints it: the date it was issued
+    ("Distr.: General 28 May 2015" -> "2015-05-28"), else the first date of its first lines or
+    else of its text ("November 2019" -> "2019-11"), else the one year its first lines print
+    ("Joint submission ... on Slovenia, 2018" -> "2018")."""
     match = _issue_date(text)
-    if match is None:
-        return None
-    day = int(match.group(1) or 1)
-    month, year = _MONTHS.index(match.group(2)) + 1, match.group(3)
-    return f"{year}-{month:02d}-{day:02d}" if 1 <= day <= 31 else None
+    if match is not None:
+        return iso_date(match)
+    year = find_year(text)
+    return None if year is None else str(year)
 
 
 def find_review_year(text: str) -> int | None:
@@ -171,8 +197,8 @@ def find_year(text: str) -> int | None:
     submission of civil society organisations on Slovenia, 2018")."""
     match = _issue_date(text)
     if match:
-        return int(match.group(3))
-    years = set(_YEAR.findall(_cover(text)))
+        return int(match.group("year") or match.group("us_year") or match.group("only_year"))
+    years = set(_YEAR.findall(cover(text)))
     return int(years.pop()) if len(years) == 1 else None
 
 

@@ -149,6 +149,7 @@ def _document_record(row: dict[str, Any]) -> dict[str, Any]:
         "error",
         "session",
         "year",
+        "date",
         "warnings",
     )
     record = {key: row[key] for key in keys}
@@ -219,7 +220,7 @@ EMPTY_HEADERS: dict[str, tuple[str, ...]] = {
         "clusters": "cluster_id members canonical_text states size recurring cycles "
         "states_under_review responses",
         "documents": "sha256 path type symbol state_under_review cycle pages status error "
-        "session year warnings type_detail",
+        "session year date warnings type_detail",
     }.items()
 }
 """CSV and XLSX columns of an export with no rows (a table with rows takes its own columns;

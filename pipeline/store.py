@@ -1249,13 +1249,23 @@ def _insert_imported(db: sqlite3.Connection, imported: sqlite3.Row, rec_id: str)
         )
 
 
+# A document's place in time, from its date as precise as printed ("2014-06-26", "2014-06",
+# "2014") or else its year: a month or a year alone counts as its end; NULL when undated.
+_PLACED_AT = (
+    "(CASE WHEN date IS NULL AND year IS NULL THEN NULL "
+    "WHEN date IS NULL THEN printf('%04d-12-31', year) "
+    "WHEN length(date) = 4 THEN date || '-12-31' WHEN length(date) = 7 THEN date || '-31' "
+    "ELSE date END)"
+)
+
+
 def _reports_by_date(db: sqlite3.Connection, state: str) -> list[tuple[str, str, int | None]]:
-    """(symbol, date, cycle) of a State's WG reports, oldest first (a year alone counts as its
-    end; a report with neither cannot be placed in time and is left out)."""
+    """(symbol, date, cycle) of a State's WG reports, oldest first (a month or a year alone
+    counts as its end; a report with neither cannot be placed in time and is left out)."""
     return [
         (row["symbol"], row["date"], row["cycle"])
         for row in db.execute(
-            "SELECT symbol, coalesce(date, printf('%04d-12-31', year)) AS date, cycle "
+            f"SELECT symbol, {_PLACED_AT} AS date, cycle "
             "FROM documents "
             "WHERE type = 'wg_report' AND state_under_review = ? AND symbol IS NOT NULL "
             "AND coalesce(date, year) IS NOT NULL ORDER BY date",
@@ -1282,7 +1292,7 @@ def _link_paraphrases(db: sqlite3.Connection, states: set[str], threshold: float
     for state in sorted(s for s in states if s):
         reports = _reports_by_date(db, state)
         documents = db.execute(
-            "SELECT sha256, coalesce(date, printf('%04d-12-31', year), '9999') AS date "
+            f"SELECT sha256, coalesce({_PLACED_AT}, '9999') AS date "
             "FROM documents WHERE state_under_review = ? AND sha256 IN "
             "(SELECT document_sha256 FROM sentences)",
             (state,),
@@ -1357,12 +1367,13 @@ def _link_citations(db: sqlite3.Connection, states: set[str], symbols: set[str])
         reports = _reports_by_date(db, state)
         paragraphs: dict[str, set[str]] | None = None
         for row in db.execute(
-            "SELECT e.id, e.candidates, d.date, d.year, d.cycle FROM evidence e JOIN documents d "
+            f"SELECT e.id, e.candidates, {_PLACED_AT} AS date, d.cycle FROM evidence e "
+            "JOIN documents d "
             "ON d.sha256 = e.document_sha256 WHERE e.symbol_inferred = 1 "
             "AND d.state_under_review = ?",
             (state,),
         ).fetchall():
-            cited_at = row["date"] or (f"{row['year']:04d}-12-31" if row["year"] else "9999")
+            cited_at = row["date"] or "9999"
             before = [(symbol, cycle) for symbol, date, cycle in reports if date < cited_at]
             target = before[-1][0] if before else None
             readings = set(json.loads(row["candidates"]))

@@ -97,8 +97,9 @@ def test_asks_the_state_cannot_accept_by_paragraph_are_indexed_as_noted() -> Non
     # The lists of paragraphs 106 and 107 are read as before.
     assert recs["106.2"].position is Position.SUPPORTED
     assert recs["107.1"].position is Position.PENDING
-    # A paragraph citing section I without a position cites no recommendation: "refers to the responses that it provided in paragraphs 59, 77 and 78" (Malawi 2011,
-    # para. 106): paragraphs of the State's answers, not recommendations.
+    # A paragraph citing section I without a position cites no recommendation: "refers to the
+    # responses that it provided in paragraphs 59, 77 and 78" (Malawi 2011, para. 106) points
+    # to the State's answers, not to recommendations.
     recs = _pakistan(
         (
             "108. Pakistan refers to the responses that it provided in paragraphs 23, 27 and 30",

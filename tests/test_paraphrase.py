@@ -10,6 +10,7 @@ from uprdex.pipeline.settings import EvidenceSettings, LoaderSettings
 from uprdex.pipeline.store import Store
 
 from helpers import fixture
+from hostile import text_pdf
 
 NATIONAL_REPORT = fixture("svn2019_national_report_p1-3.pdf")  # A/HRC/WG.6/34/SVN/1
 REPORT = fixture("slovenia2014_recs.pdf")  # A/HRC/28/15, 115.1-115.30
@@ -77,3 +78,30 @@ def test_a_sentence_that_cites_by_number_is_no_paraphrase(
         rows = store.db.execute("SELECT kind, context FROM evidence WHERE page = 3").fetchall()
     headings = [r["kind"] for r in rows if "Institutional framework" in r["context"]]
     assert headings and set(headings) == {"citation"}
+
+
+def test_an_undated_document_is_matched_against_every_earlier_review(tmp_path: Path) -> None:
+    # An NGO page with no date, written for this test, restating 115.2 of A/HRC/28/15 without
+    # its number: undated, it comes after every indexed review (SQLite's printf of a missing
+    # year gave "0000-12-31", which placed it before them all and matched nothing).
+    ngo = tmp_path / "ngo_undated.pdf"
+    ngo.write_bytes(
+        text_pdf(
+            [
+                "Joint submission of civil society organisations on Slovenia",
+                "1. Slovenia should expedite the ratification of the amendment to article 8 of",
+                "the International Convention on the Elimination of All Forms of Racial",
+                "Discrimination.",
+            ]
+        )
+    )
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths([REPORT, ngo], store, LoaderSettings(workers=1))
+        found = {
+            row[0]
+            for row in store.db.execute(
+                "SELECT recommendation_id FROM evidence WHERE kind = 'paraphrase' "
+                "AND document_sha256 IN (SELECT sha256 FROM documents WHERE date IS NULL)"
+            )
+        }
+    assert "A/HRC/28/15#115.2" in found
