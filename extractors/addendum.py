@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from uprdex.extractors.metadata import find_symbol
@@ -44,10 +44,11 @@ from uprdex.extractors.positions import (
     verb_of,
     verdict_of,
 )
+from uprdex.extractors.tables import Row, join_cell
 from uprdex.pipeline.model import Addendum, Line, LoadedDocument, Position, Response
 from uprdex.pipeline.symbols import wg_symbol_of
 
-__all__ = ["expand_refs", "parse_addendum"]
+__all__ = ["expand_refs", "matrix_responses", "parse_addendum"]
 
 
 # A reference list: "1–5, 14–16, 20–23", "122.17-18", "150 – 152", "122.34- 35", "115.1"
@@ -198,8 +199,9 @@ def _clean(ref: str) -> str:
     return re.sub(r"\s+", "", ref)
 
 
-def parse_addendum(document: LoadedDocument) -> Addendum:
-    """Every response an addendum gives, with the State's comments."""
+def parse_addendum(document: LoadedDocument, rows: Sequence[Row] = ()) -> Addendum:
+    """Every response an addendum gives, with the State's comments; `rows`, the rows of its
+    ruled tables (`tables.read_rows`), answer first for the recommendations they name."""
     symbol = find_symbol(document.first_page_text)
     lines = [line for page in document.pages for line in page.lines if not line.is_note]
     blocks = list(_blocks(lines))
@@ -208,7 +210,54 @@ def parse_addendum(document: LoadedDocument) -> Addendum:
         # Numbered answers, one per recommendation (cycle 1); never in an addendum that names
         # recommendations by full number, whose "1. This document contains ..." is no answer.
         responses = _per_paragraph_responses(blocks)
+    matrix = matrix_responses(rows)
+    answered = {response.ref for response in matrix}
+    responses = [*matrix, *(r for r in responses if r.ref not in answered)]
     return Addendum(symbol, wg_symbol_of(symbol), tuple(responses))
+
+
+# A matrix cell that is a position: "Supported", "Noted", "Supported (already implemented)",
+# "Partially supported", "Supported/Noted".
+_POSITION_CELL = re.compile(rf"^(?:{COLUMN})\b")
+
+
+def matrix_responses(rows: Sequence[Row]) -> list[Response]:
+    """The responses of an addendum's matrix, a row per recommendation: "115.2 Expedite the
+    process ... | Belgium | Supported (already implemented) | The amendment was ratified in
+    2013." The row's number cell names the recommendation(s), its position cell answers, the
+    cells after that are the State's comment."""
+    responses: list[Response] = []
+    for row in rows:
+        cells = [join_cell(cell.splitlines()) for cell in row.cells]
+        own = next((m for cell in cells if (m := OWN_REF.match(cell))), None)
+        at = next((i for i, cell in enumerate(cells) if _POSITION_CELL.match(cell)), None)
+        if own is None or at is None:
+            continue
+        label = cells[at]
+        verb = verb_of(label)
+        if "/" in label:
+            position, detail = Position.NOTED, "supported in part"  # "Supported/Noted"
+        elif verb is None:
+            continue
+        else:
+            position, detail = category(verb, label, label)
+        comment = " ".join(cell for cell in cells[at + 1 :] if cell) or None
+        printed = " ".join(own.group("full").split())
+        for ref, _ in expand_refs(own.group("full")):
+            responses.append(
+                Response(
+                    ref,
+                    position,
+                    detail,
+                    row.page,
+                    None,
+                    printed,
+                    comment,
+                    row.page if comment else None,
+                    printed if comment else None,
+                )
+            )
+    return responses
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Readers for existing recommendation databases: the UPR Info export (CSV) and OHCHR thematic
-lists (.docx). Each gives ImportedRec records; the store links them to PDF-extracted
-recommendations of the same review and keeps their labels apart from what uprdex infers.
+lists (.docx, or PDF read with pdfplumber). Each gives ImportedRec records; the store links them
+to PDF-extracted recommendations of the same review and keeps their labels apart from what
+uprdex infers.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from uprdex.extractors.state_lists import split_recommending_states
+from uprdex.extractors.tables import join_cell, read_rows, ruled_pages
+from uprdex.pipeline.loader import load_pdf
 from uprdex.pipeline.model import ImportedRec, ImportSource
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.text import normalize_text
@@ -118,15 +121,13 @@ _SOURCE_SYMBOL = re.compile(r"A/HRC/\d+/\d+")
 
 
 def read_thematic_list(path: Path) -> list[ImportedRec]:
-    """An OHCHR thematic list of recommendations (.docx): paragraph, text, States, position and
-    its source, themes, affected persons and SDGs."""
-    import docx
-
+    """An OHCHR thematic list of recommendations, as .docx or as PDF (its table read with
+    pdfplumber): paragraph, text, States, position and its source, themes, affected persons
+    and SDGs. The PDF gives the rows its DOCX gives."""
+    header, rows = _pdf_list(path) if path.suffix.lower() == ".pdf" else _docx_list(path)
     states = load_states()
-    document = docx.Document(str(path))
-    header = " ".join(p.text for section in document.sections for p in section.header.paragraphs)
     match = _LIST_HEADER.search(header)
-    if match is None or not document.tables:
+    if match is None or not rows:
         raise ValueError(
             f"{path.name}: not an OHCHR thematic list (no 'UPR of X (Nth Cycle - "
             "Nth session)' header or no table)"
@@ -136,8 +137,7 @@ def read_thematic_list(path: Path) -> list[ImportedRec]:
     session = int(match.group("session"))
     records: list[ImportedRec] = []
     seen: set[str] = set()
-    for number, row in enumerate(document.tables[0].rows, start=1):
-        cells = [cell.text.strip() for cell in row.cells]
+    for number, cells in enumerate(rows, start=1):
         item = _LIST_ITEM.match(cells[0]) if cells else None
         if item is None or item.group("paragraph") in seen:
             continue
@@ -165,6 +165,52 @@ def read_thematic_list(path: Path) -> list[ImportedRec]:
             )
         )
     return records
+
+
+def _docx_list(path: Path) -> tuple[str, list[list[str]]]:
+    """The page header and the first table's rows (cell texts) of a thematic list's DOCX."""
+    import docx
+
+    document = docx.Document(str(path))
+    header = " ".join(p.text for section in document.sections for p in section.header.paragraphs)
+    if not document.tables:
+        return header, []
+    return header, [[_printed(cell.text) for cell in row.cells] for row in document.tables[0].rows]
+
+
+def _printed(text: str) -> str:
+    """A cell's text as printed: a run of spaces typed in Word prints as one."""
+    return "\n".join(" ".join(line.split()) for line in text.strip().splitlines())
+
+
+def _pdf_list(path: Path) -> tuple[str, list[list[str]]]:
+    """The first page's header and the table rows of a thematic list's PDF, each cell as its
+    DOCX prints it: a cell's wrapped lines joined, one line per theme, per label and per
+    listed item ("Affected persons:", "- children")."""
+    document = load_pdf(path)
+    rows = read_rows(path, ruled_pages(document))
+    return document.first_page_text, [
+        [
+            _paragraphs_of(cell) if at == 2 else join_cell(cell.splitlines())
+            for at, cell in enumerate(row.cells)
+        ]
+        for row in rows
+    ]
+
+
+# A line that opens a paragraph of the themes cell: "A12 Acceptance ...", "Affected persons:",
+# "- children", "SDGs:"; any other line is the wrapped rest of the one before.
+_OPENS_PARAGRAPH = re.compile(r"^(?:[A-H]\d{1,2}\s|- |[A-Z][\w ]{0,40}:\s*$)")
+
+
+def _paragraphs_of(cell: str) -> str:
+    """A themes cell's wrapped lines joined into its paragraphs, one per line."""
+    paragraphs: list[list[str]] = []
+    for line in cell.splitlines():
+        if not paragraphs or _OPENS_PARAGRAPH.match(line.strip()):
+            paragraphs.append([])
+        paragraphs[-1].append(line)
+    return "\n".join(join_cell(lines) for lines in paragraphs)
 
 
 def _themes_and_extra(cell: str) -> tuple[tuple[str, ...], dict[str, object]]:

@@ -7,12 +7,13 @@ it returns a failed record naming the file and what is wrong, so the batch goes 
 from __future__ import annotations
 
 import functools
+import io
 import re
 import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -22,6 +23,7 @@ from uprdex.extractors.citations import find_citations
 from uprdex.extractors.doctype import classify
 from uprdex.extractors.imports import THEMATIC_LIST, UPR_INFO, read_thematic_list, read_upr_info
 from uprdex.extractors.metadata import find_date, find_state_under_review, find_symbol, find_year
+from uprdex.extractors.tables import Row, read_rows, ruled_pages, with_row_context
 from uprdex.extractors.themes import ThemeTagger
 from uprdex.extractors.wg_report import parse_wg_report
 from uprdex.pipeline.errors import UprdexError
@@ -137,7 +139,8 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
     symbol = find_symbol(loaded.first_page_text)
     kind = classify(symbol, loaded.first_page_text)
     report = parse_wg_report(loaded) if kind is DocumentType.WG_REPORT else None
-    addendum = parse_addendum(loaded) if kind is DocumentType.ADDENDUM else None
+    rows, table_warnings = _table_rows(loaded, data, kind)
+    addendum = parse_addendum(loaded, rows) if kind is DocumentType.ADDENDUM else None
     # Page 1 whole (headers too), then pages 2 and 3: each page once, so that names are counted
     # as often as they are printed.
     head = "\n".join([loaded.first_page_text, *(page.text for page in loaded.pages[1:3])])
@@ -161,7 +164,7 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
         pages,
         DocumentStatus.INDEXED,
         None,
-        (*loaded.warnings, *meta.warnings, *ocr_warning),
+        (*loaded.warnings, *meta.warnings, *ocr_warning, *table_warnings),
         find_date(loaded.first_page_text),
     )
     return Extracted(
@@ -169,7 +172,7 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
         report,
         addendum,
         tag_recommendations(report),
-        _citations(loaded, kind, symbol),
+        _citations(loaded, kind, symbol, rows),
         () if kind in _REPORT_AND_ANSWERS else _sentences(loaded),
     )
 
@@ -209,16 +212,32 @@ def _ocr(path: Path, settings: LoaderSettings) -> LoadedDocument | None:
 _REPORT_AND_ANSWERS = (DocumentType.WG_REPORT, DocumentType.ADDENDUM)
 
 
+def _table_rows(
+    loaded: LoadedDocument, data: bytes, kind: DocumentType
+) -> tuple[list[Row], tuple[str, ...]]:
+    """The rows of the ruled tables of a document that may hold a matrix (an addendum's, an
+    NGO report's annex), read with pdfplumber on the pages that draw them only; a WG report's
+    recommendations are its text. A table pdfplumber cannot read is a warning, not a failure."""
+    pages = ruled_pages(loaded)
+    if kind is DocumentType.WG_REPORT or not pages:
+        return [], ()
+    try:
+        return read_rows(io.BytesIO(data), pages), ()
+    except Exception as error:  # pdfminer raises its own errors on a damaged page
+        return [], (f"the tables of pages {pages} could not be read ({error})",)
+
+
 def _citations(
-    loaded: LoadedDocument, kind: DocumentType, symbol: str | None
+    loaded: LoadedDocument, kind: DocumentType, symbol: str | None, rows: Sequence[Row] = ()
 ) -> tuple[Citation, ...]:
     """What a document cites. A WG report's numbers are its own items (not evidence of
     themselves), and an addendum's are its responses: only their citations of *other* reports
-    by symbol count."""
+    by symbol count. A citation that opens a table row has that row as its context."""
     if kind not in _REPORT_AND_ANSWERS:
         # Only the State's own report numbers the previous review's recommendations bare
         # ("Recommendations 22, 31–39"); NGO reports number their own recommendations.
-        return tuple(find_citations(loaded, bare_indices=kind is DocumentType.NATIONAL_REPORT))
+        found = find_citations(loaded, bare_indices=kind is DocumentType.NATIONAL_REPORT)
+        return tuple(with_row_context(found, rows))
     # Most reports cite no other report by symbol: skip the full scan when none is printed.
     if not any(_OTHER_REPORT.search(page.text) for page in loaded.pages):
         return ()
@@ -425,7 +444,7 @@ def _store(extracted: Extracted, store: Store) -> IngestResult:
 
 
 def import_file(path: Path, kind: str, store: Store) -> IngestResult:
-    """Import an existing database file ("upr-info" CSV or "thematic-list" .docx).
+    """Import an existing database file ("upr-info" CSV or "thematic-list" .docx or PDF).
 
     The same file imported twice changes nothing; a changed file replaces its old rows.
     """

@@ -163,7 +163,47 @@ def _read_page(
         lines.append(
             Line(text, number, round(top, 1), round(x0, 1), round(size, 1), is_note, markers)
         )
-    return Page(number, tuple(lines), height, has_text_layer=True)
+    return Page(number, tuple(lines), height, has_text_layer=True, ruled=_draws_grid(page))
+
+
+# A table's borders, as Word and LibreOffice draw them: thin filled rectangles or strokes,
+# horizontal ones across a cell and vertical ones down a row. A UN report's body page draws one
+# rule (above its notes) and its first page a logo: no vertical rule.
+_RULE_WIDTH = 2.5  # pt: thicker is a shape, not a rule
+_RULE_LENGTH = 8.0  # pt: shorter is a dash or a bullet
+_GRID_RULES = 2  # of each direction
+_FEW_PATHS = 2 * _GRID_RULES  # a page drawing fewer paths cannot hold a grid
+
+
+def _draws_grid(page: pdfium.PdfPage) -> bool:
+    """Whether the page draws at least two horizontal and two vertical rules. Counting the
+    page's path objects through pdfium's C API costs about 0.1 ms a page; their bounds are
+    read only on a page that draws enough of them."""
+    raw = page.raw
+    paths = [
+        obj
+        for obj in (
+            pdfium_c.FPDFPage_GetObject(raw, i) for i in range(pdfium_c.FPDFPage_CountObjects(raw))
+        )
+        if pdfium_c.FPDFPageObj_GetType(obj) == pdfium_c.FPDF_PAGEOBJ_PATH
+    ]
+    if len(paths) < _FEW_PATHS:
+        return False
+    horizontal = vertical = 0
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    for obj in paths:
+        if not pdfium_c.FPDFPageObj_GetBounds(
+            obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)
+        ):
+            continue
+        width, height = right.value - left.value, top.value - bottom.value
+        if height < _RULE_WIDTH and width > _RULE_LENGTH:
+            horizontal += 1
+        elif width < _RULE_WIDTH and height > _RULE_LENGTH:
+            vertical += 1
+        if horizontal >= _GRID_RULES and vertical >= _GRID_RULES:
+            return True
+    return False
 
 
 def _line_spans(text: str) -> Iterator[tuple[int, int]]:

@@ -132,6 +132,9 @@ class Page:
     lines: tuple[Line, ...]
     height: float
     has_text_layer: bool
+    # The page draws a grid of rules, a table's borders: its tables are worth reading with
+    # pdfplumber (`extractors/tables.py`), which is too slow for every page.
+    ruled: bool = False
 
     @property
     def text(self) -> str:

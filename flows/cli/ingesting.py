@@ -114,7 +114,7 @@ def _print_result(result: IngestResult) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @index_option
 def import_(kind: str, file: Path, index: Path | None) -> None:
-    """Import an existing database: a UPR Info export (CSV) or an OHCHR thematic list (.docx).
+    """Import an existing database: a UPR Info export (CSV) or an OHCHR thematic list (DOCX/PDF).
 
     Imported recommendations are linked to the ones read from WG report PDFs of the same
     review (never duplicated); their labels (themes, positions) are kept with their source.
