@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from uprdex.pipeline.exports import evidence_records, records
 from uprdex.pipeline.model import Position
@@ -38,6 +39,12 @@ _BAR_SPAN = 260.0
 _LABEL_CHARS = 28
 _NOT_ANCHOR = re.compile(r"[^A-Za-z0-9.]+")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+# Characters HTML calls a parse error in text (C0 controls but tab, LF, FF and CR; DEL; C1
+# controls), which browsers show as nothing: the report shows their control pictures.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# Bidirectional embeddings, overrides and isolates: a right-to-left override in a PDF's text
+# must not turn around the page text that follows it.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,11 +213,27 @@ def _load(store: Store, state_under_review: str | None) -> _Data:
     )
 
 
+def _shown(value: Any) -> Any:
+    """Text from a document as the page shows it: control characters as their control
+    pictures ("␇"), and text that holds bidirectional controls isolated (U+2068 ... U+2069),
+    so that an override it opens ends with it. Markup the templates made passes as it is."""
+    if not isinstance(value, str) or isinstance(value, Markup):
+        return value
+    text = _CONTROL.sub(_control_picture, value)
+    return f"\u2068{text}\u2069" if _BIDI.search(text) else text
+
+
+def _control_picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else "\ufffd"
+
+
 def _environment() -> Environment:
     """Jinja2 with autoescaping on for every template, and the report's filters."""
     env = Environment(
         loader=FileSystemLoader(_TEMPLATES),
         autoescape=select_autoescape(default=True, default_for_string=True),
+        finalize=_shown,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
