@@ -24,6 +24,7 @@ from uprdex.pipeline.exports import evidence_records, records
 from uprdex.pipeline.model import Position
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.store import RecFilter, Store
+from uprdex.pipeline.text import visible_controls
 
 __all__ = ["write_report"]
 
@@ -39,9 +40,6 @@ _BAR_SPAN = 260.0
 _LABEL_CHARS = 28
 _NOT_ANCHOR = re.compile(r"[^A-Za-z0-9.]+")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
-# Characters HTML calls a parse error in text (C0 controls but tab, LF, FF and CR; DEL; C1
-# controls), which browsers show as nothing: the report shows their control pictures.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 # Bidirectional embeddings, overrides and isolates: a right-to-left override in a PDF's text
 # must not turn around the page text that follows it.
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
@@ -219,13 +217,8 @@ def _shown(value: Any) -> Any:
     so that an override it opens ends with it. Markup the templates made passes as it is."""
     if not isinstance(value, str) or isinstance(value, Markup):
         return value
-    text = _CONTROL.sub(_control_picture, value)
+    text = visible_controls(value)  # HTML calls them parse errors; browsers show nothing
     return f"\u2068{text}\u2069" if _BIDI.search(text) else text
-
-
-def _control_picture(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else "\ufffd"
 
 
 def _environment() -> Environment:

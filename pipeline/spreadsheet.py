@@ -17,9 +17,10 @@ The matrix workbook and any other XLSX writer use `xlsx_cell` / `append_xlsx_row
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+
+from uprdex.pipeline.text import visible_controls
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
@@ -40,9 +41,6 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 """A cell that begins with one of these is read as a formula by Excel, LibreOffice or Sheets."""
 XLSX_MAX_CHARS = 32_767
 """The most characters an Excel cell holds (openpyxl cuts longer text without a word)."""
-# What XML 1.0 cannot carry (openpyxl raises IllegalCharacterError on the C0 controls), plus
-# the two noncharacters U+FFFE and U+FFFF that Excel refuses in a shared string.
-_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CUT_FLAG = "… [cut: {rest:,} more characters; the JSON export has the whole text]"
 
 
@@ -64,15 +62,10 @@ def csv_cell(value: Any, raw: bool = False) -> Any:
     return value
 
 
-def _control_picture(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return chr(0x2400 + code) if code < 0x20 else "\ufffd"
-
-
 def xlsx_text(text: str) -> str:
-    """`text` as an XLSX cell can hold it: each C0 control character (but tab, line feed and
-    carriage return) as its Unicode control picture, U+0007 as "␇"; U+FFFE/U+FFFF as "�"."""
-    return _NOT_IN_XML.sub(_control_picture, text)
+    """`text` as an XLSX cell can hold it: control characters, which XML cannot carry
+    (openpyxl raised IllegalCharacterError), as their control pictures (U+0007 as "␇")."""
+    return visible_controls(text)
 
 
 def xlsx_parts(text: str) -> list[str]:

@@ -205,3 +205,14 @@ def test_a_text_that_must_fit_one_cell_is_cut_with_a_visible_flag(tmp_path: Path
     assert cut.endswith(
         f"… [cut: {40_000 - cut.index('…'):,} more characters; the JSON export has the whole text]"
     )
+
+
+def test_the_terminal_shows_escape_sequences_never_runs_them(index: Path) -> None:
+    # "\x1b[31m" in a PDF would turn the terminal red; "\x1b[2J" would clear it.
+    runner = CliRunner()
+    for args in (["evidence", "A/HRC/28/15", "115.11"], ["search", "rings"], ["status"]):
+        result = runner.invoke(main, [*args, "--index", str(index)])
+        assert result.exit_code == 0, result.output
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", result.output), args
+    shown = runner.invoke(main, ["evidence", "A/HRC/28/15", "115.11", "--index", str(index)])
+    assert "rings␛[31m red␁ and ␡␎ goes back" in shown.output

@@ -13,13 +13,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderHook, RenderResult
 from rich.markup import escape
+from rich.segment import Segment
 
 from uprdex.pipeline.config import Config, load_config
 from uprdex.pipeline.errors import BadIndexError, IndexBusyError
 from uprdex.pipeline.model import Position
 from uprdex.pipeline.settings import default_index_path
+from uprdex.pipeline.text import visible_controls
 
 if TYPE_CHECKING:
     from uprdex.pipeline.store import RecFilter, Store
@@ -34,13 +36,36 @@ for _name, _value in {
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+class _Visible:
+    """A renderable whose text shows control characters as their pictures: a PDF's text may
+    hold terminal escape sequences (ESC [ 2 J clears the screen, OSC 52 writes the clipboard),
+    and a console must show them, never run them."""
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+    def __init__(self, inner: ConsoleRenderable) -> None:
+        self.inner = inner
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for segment in console.render(self.inner, options):
+            if segment.control:  # rich's own cursor moves (the progress bar)
+                yield segment
+            else:
+                yield Segment(visible_controls(segment.text), segment.style)
+
+
+class _ShowControls(RenderHook):
+    def process_renderables(self, renderables: list[ConsoleRenderable]) -> list[ConsoleRenderable]:
+        return [_Visible(renderable) for renderable in renderables]
+
+
+def _console(stderr: bool) -> Console:
+    console = Console(stderr=stderr, highlight=False, soft_wrap=True)
+    console.push_render_hook(_ShowControls())
+    return console
+
+
+out = _console(stderr=False)
+err = _console(stderr=True)
 
 index_option = click.option(
     "--index",
