@@ -19,9 +19,10 @@ from uprdex.flows.cli._common import (
     inbox_option,
     index_option,
     out,
+    ready_to_run,
     workspace,
+    writing,
 )
-from uprdex.pipeline.errors import IndexBusyError
 from uprdex.pipeline.extras import require
 
 
@@ -50,19 +51,16 @@ def run(
         err.print(f"[red]error[/] no inbox folder at {escape(str(inbox))}")
         sys.exit(EXIT_USAGE)
     config = workspace(inbox, index)
-    try:
-        summary = nightly(
-            str(config.inbox),
-            str(config.index),
-            str(config.quarantine),
-            str(config.reports),
-            dask_address,
-            dask_workers,
-            ocr,
-        )
-    except IndexBusyError as error:
-        err.print(f"[red]error[/] {error}")
-        sys.exit(EXIT_SOME_FAILED)
+    ready_to_run(config)
+    summary = nightly(
+        str(config.inbox),
+        str(config.index),
+        str(config.quarantine),
+        str(config.reports),
+        dask_address,
+        dask_workers,
+        ocr,
+    )
     for _path, reason in summary.failed:
         err.print(f"[red]failed[/] {escape(reason)} (copied to {config.quarantine})")
     for line in summary.left_out:
@@ -163,7 +161,9 @@ def watch(inbox: Path | None, index: Path | None, debounce: float) -> None:
     from uprdex.flows.watch import Debouncer
 
     config = workspace(inbox, index)
-    config.inbox.mkdir(parents=True, exist_ok=True)
+    with writing(config.inbox):
+        config.inbox.mkdir(parents=True, exist_ok=True)
+    ready_to_run(config)
     debouncer = Debouncer(debounce)
 
     class _Handler(FileSystemEventHandler):
