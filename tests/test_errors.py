@@ -4,6 +4,7 @@ busy), never a traceback: the CLI's one error boundary (flows/cli/__init__.py)."
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -81,6 +82,37 @@ def test_a_bad_uprdex_toml_is_one_line_naming_the_file_and_setting(
     (tmp_path / "uprdex.toml").write_text(toml, encoding="utf-8")
     code, line = _uprdex("status", cwd=tmp_path)
     assert code == EXIT_USAGE and "uprdex.toml: " in line and named in line, line
+
+
+def test_an_index_of_a_newer_uprdex_is_one_line(index: Path, tmp_path: Path) -> None:
+    newer = tmp_path / "newer.sqlite"
+    newer.write_bytes(index.read_bytes())
+    with sqlite3.connect(newer) as db:
+        db.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    db.close()
+    for args in (["recs"], ["ingest", str(REPORT)]):
+        code, line = _uprdex(*args, "--index", newer)
+        assert code == EXIT_USAGE
+        assert str(newer) in line and "newer uprdex" in line and "upgrade uprdex" in line, line
+
+
+def test_an_index_another_program_is_writing_is_busy(index: Path, tmp_path: Path) -> None:
+    # DB Browser with unsaved changes holds a write transaction on the file: reading goes on,
+    # writing waits workspace.lock_timeout, then exits 75.
+    (tmp_path / "uprdex.toml").write_text("[workspace]\nlock_timeout = 0\n", encoding="utf-8")
+    other = sqlite3.connect(index, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        read = subprocess.run(
+            [UPRDEX, "recs", "--index", index], capture_output=True, text=True, cwd=tmp_path
+        )
+        written = [_uprdex(*args, "--index", index, cwd=tmp_path) for args in (["cluster"],)]
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert read.returncode == 0 and "recommendations" in read.stdout, read.stderr
+    for code, line in written:
+        assert code == EXIT_BUSY and str(index) in line and "try again" in line, line
 
 
 def test_a_file_that_is_not_an_index_is_one_line(tmp_path: Path) -> None:
