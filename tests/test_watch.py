@@ -1,8 +1,17 @@
-"""`uprdex watch` runs once after a burst of files, not once per file."""
+"""`uprdex watch` runs once after a burst of files, not once per file, when a PDF lands in the
+inbox however it arrives (written, renamed from a partial download, moved in), and never for a
+download still under way or for its own reads."""
 
 from __future__ import annotations
 
-from uprdex.flows.watch import Debouncer
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from uprdex.flows.watch import Debouncer, inbox_handler
+from uprdex.pipeline.inbox import other_files, scan_inbox
 
 
 def test_a_burst_of_events_gives_one_run_after_the_quiet_period() -> None:
@@ -18,3 +27,94 @@ def test_a_burst_of_events_gives_one_run_after_the_quiet_period() -> None:
     now[0] = 14.0
     assert debouncer.due()
     assert not debouncer.due()  # one run per burst
+
+
+@pytest.fixture
+def watched(tmp_path: Path) -> Iterator[tuple[Path, Debouncer]]:
+    """An inbox watched by a real watchdog observer with `uprdex watch`'s handler."""
+    from watchdog.observers import Observer
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    debouncer = Debouncer(0.0)
+    observer = Observer()
+    observer.schedule(inbox_handler(debouncer), str(inbox), recursive=True)
+    observer.start()
+    try:
+        yield inbox, debouncer
+    finally:
+        observer.stop()
+        observer.join()
+
+
+def _poked(debouncer: Debouncer, within: float = 3.0) -> bool:
+    """Whether the handler poked the debouncer within `within` seconds (then cleared)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if debouncer.due():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _settled(debouncer: Debouncer) -> bool:
+    """Poked, then quiet: the events of one change (created, modified, closed) all seen."""
+    poked = _poked(debouncer)
+    while _poked(debouncer, within=0.3):
+        pass
+    return poked
+
+
+def test_a_finished_download_renamed_into_place_starts_a_run(
+    watched: tuple[Path, Debouncer], tmp_path: Path
+) -> None:
+    inbox, debouncer = watched
+    # Chrome writes x.pdf.crdownload, then renames it: nothing until the rename.
+    partial = inbox / "report.pdf.crdownload"
+    with partial.open("wb") as handle:
+        handle.write(b"%PDF-1.7\n" + b"0" * 4096)
+        handle.flush()
+        handle.write(b"%%EOF\n")
+    assert not _poked(debouncer, within=0.5)
+    partial.rename(inbox / "report.pdf")
+    assert _settled(debouncer)
+    # A copy or rsync: a hidden temporary file renamed to its name.
+    (inbox / ".copy.pdf.Ab12Cd").write_bytes(b"%PDF-1.7\n%%EOF\n")
+    (inbox / ".notes.pdf.tmp").write_bytes(b"%PDF-1.7\n%%EOF\n")
+    assert not _poked(debouncer, within=0.5)
+    (inbox / ".copy.pdf.Ab12Cd").rename(inbox / "copy.pdf")
+    assert _settled(debouncer)
+    (inbox / ".notes.pdf.tmp").rename(inbox / "notes.pdf")
+    assert _settled(debouncer)
+    # A file or a folder of PDFs moved in from elsewhere.
+    outside = tmp_path / "outside"
+    (outside / "batch").mkdir(parents=True)
+    (outside / "batch" / "a.pdf").write_bytes(b"%PDF-1.7\n%%EOF\n")
+    (outside / "b.pdf").write_bytes(b"%PDF-1.7\n%%EOF\n")
+    (outside / "batch").rename(inbox / "batch")
+    assert _settled(debouncer)
+    (outside / "b.pdf").rename(inbox / "b.pdf")
+    assert _settled(debouncer)
+
+
+def test_reading_the_inbox_does_not_start_another_run(watched: tuple[Path, Debouncer]) -> None:
+    inbox, debouncer = watched
+    (inbox / "report.pdf").write_bytes(b"%PDF-1.7\n%%EOF\n")
+    assert _settled(debouncer)
+    # A run hashes and reads every PDF: opening one must not start the next run.
+    assert (inbox / "report.pdf").read_bytes()
+    assert not _poked(debouncer, within=0.5)
+
+
+def test_a_download_under_way_is_left_for_its_rename(tmp_path: Path) -> None:
+    # Firefox keeps an empty placeholder x.pdf beside x.pdf.part until the download is done.
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "done.pdf").write_bytes(b"%PDF-1.7\n%%EOF\n")
+    (inbox / "coming.pdf").write_bytes(b"")
+    (inbox / "coming.pdf.part").write_bytes(b"%PDF-1.7\n")
+    (inbox / "chrome.pdf.crdownload").write_bytes(b"%PDF-1.7\n")
+    assert [found.path.name for found in scan_inbox(inbox)] == ["done.pdf"]
+    assert other_files(inbox) == []  # not "not a PDF, left out"
+    (inbox / "coming.pdf.part").replace(inbox / "coming.pdf")
+    assert [found.path.name for found in scan_inbox(inbox)] == ["coming.pdf", "done.pdf"]

@@ -20,25 +20,34 @@ from uprdex.flows.cli import (
     scheduling,
     training,
 )
-from uprdex.flows.cli._common import EXIT_USAGE, err
-from uprdex.pipeline.errors import UprdexError
+from uprdex.flows.cli._common import EXIT_BUSY, EXIT_CODES_HELP, EXIT_USAGE, cannot_write, err
+from uprdex.pipeline.errors import IndexBusyError, UprdexError
 
 __all__ = ["main"]
 
 
 class _Uprdex(click.Group):
-    """The one error boundary: an error uprdex raises on purpose ends as one line, never a
-    traceback."""
+    """The one error boundary: an error a user can cause ends as one line naming the file or
+    setting and what to do, never a traceback, with its documented exit code (EXIT_CODES_HELP):
+    EXIT_BUSY for a busy index, EXIT_USAGE for the rest (an error uprdex raises on purpose, or
+    a file or folder the system refuses). Anything else is a bug, and shows its traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except UprdexError as error:
             err.print(f"[red]error[/] {escape(str(error))}")
+            ctx.exit(EXIT_BUSY if isinstance(error, IndexBusyError) else EXIT_USAGE)
+        except BrokenPipeError:
+            raise  # the reader of standard output went away (`| head`): Python's own way
+        except OSError as error:
+            err.print(f"[red]error[/] {escape(cannot_write(error))}")
             ctx.exit(EXIT_USAGE)
 
 
-@click.group(cls=_Uprdex, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=_Uprdex, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP
+)
 @click.version_option(package_name="uprdex")
 def main() -> None:
     """uprdex: an evidence index of UN Universal Periodic Review recommendations.
@@ -68,4 +77,5 @@ for _command in (
     scheduling.serve,
     scheduling.watch,
 ):
+    _command.epilog = EXIT_CODES_HELP
     main.add_command(_command)

@@ -6,20 +6,21 @@ Only the CLI turns errors into exit codes and one-line messages.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderHook, RenderResult
 from rich.markup import escape
+from rich.segment import Segment
 
 from uprdex.pipeline.config import Config, load_config
-from uprdex.pipeline.errors import BadIndexError, IndexBusyError
+from uprdex.pipeline.errors import BadIndexError, OutputError
 from uprdex.pipeline.model import Position
 from uprdex.pipeline.settings import default_index_path
+from uprdex.pipeline.text import visible_controls
 
 if TYPE_CHECKING:
     from uprdex.pipeline.store import RecFilter, Store
@@ -33,14 +34,46 @@ for _name, _value in {
     os.environ.setdefault(_name, _value)
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_BUSY = 75
+"""Another uprdex run (or a program such as DB Browser) is writing the index: try again later
+(75 is EX_TEMPFAIL of sysexits.h, "a temporary failure; retry", which cron wrappers know)."""
+EXIT_CODES_HELP = (
+    "\b\nExit codes: 0 done; 1 some files failed (the rest were done); 2 bad usage or setup "
+    "(an option,\nuprdex.toml, the index, a model file, a missing extra, an output that cannot "
+    "be written);\n75 the index is busy (another uprdex run or a program is writing it): try "
+    "again later."
+)
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+class _Visible:
+    """A renderable whose text shows control characters as their pictures: a PDF's text may
+    hold terminal escape sequences (ESC [ 2 J clears the screen, OSC 52 writes the clipboard),
+    and a console must show them, never run them."""
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+    def __init__(self, inner: ConsoleRenderable) -> None:
+        self.inner = inner
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for segment in console.render(self.inner, options):
+            if segment.control:  # rich's own cursor moves (the progress bar)
+                yield segment
+            else:
+                yield Segment(visible_controls(segment.text), segment.style)
+
+
+class _ShowControls(RenderHook):
+    def process_renderables(self, renderables: list[ConsoleRenderable]) -> list[ConsoleRenderable]:
+        return [_Visible(renderable) for renderable in renderables]
+
+
+def _console(stderr: bool) -> Console:
+    console = Console(stderr=stderr, highlight=False, soft_wrap=True)
+    console.push_render_hook(_ShowControls())
+    return console
+
+
+out = _console(stderr=False)
+err = _console(stderr=True)
 
 index_option = click.option(
     "--index",
@@ -99,37 +132,49 @@ def state_filters(function: Any) -> Any:
 
 @contextmanager
 def locked(config: Config) -> Iterator[None]:
-    """The index lock (a second writer waits), or exit 1 with a clear message."""
+    """The index lock (a second writer waits up to workspace.lock_timeout seconds); an
+    IndexBusyError past that, which the CLI ends with EXIT_BUSY."""
     from uprdex.pipeline.inbox import index_lock
 
-    try:
-        with index_lock(config.index, config.lock_timeout):
-            yield
-    except IndexBusyError as error:
-        err.print(f"[red]error[/] {escape(str(error))}")
-        sys.exit(EXIT_SOME_FAILED)
+    with ExitStack() as stack:
+        with writing(config.index):  # the lock sits beside the index
+            stack.enter_context(index_lock(config.index, config.lock_timeout))
+        yield
+
+
+def ready_to_run(config: Config) -> None:
+    """Before a flow starts (Prefect logs a traceback for an error inside it): the folders it
+    writes made, or an OutputError naming the one that cannot be; the index free, or an
+    IndexBusyError once workspace.lock_timeout has passed."""
+    for folder in (config.index.parent, config.quarantine, config.reports):
+        with writing(folder):
+            folder.mkdir(parents=True, exist_ok=True)
+    with locked(config):
+        pass
 
 
 @contextmanager
 def writing(target: Path | None) -> Iterator[None]:
-    """Exit 2 with one line when an output file or folder cannot be written."""
+    """An OutputError of one line when an output file or folder cannot be written."""
     try:
         yield
     except OSError as error:
-        where = escape(str(error.filename or target))
-        blocking = (
-            _file_on_the_way(Path(error.filename))
-            if isinstance(error, FileExistsError | NotADirectoryError) and error.filename
-            else None
-        )
-        if blocking is not None:
-            # A folder on the way is a file: "File exists" would mislead.
-            why = f"{escape(str(blocking))} is a file, not a folder"
-            where = escape(str(target))
-        else:
-            why = str(error.strerror or error)
-        err.print(f"[red]error[/] cannot write {where}: {why}")
-        sys.exit(EXIT_USAGE)
+        raise OutputError(cannot_write(error, target)) from error
+
+
+def cannot_write(error: OSError, target: Path | None = None) -> str:
+    """What an OSError means to a researcher: "cannot write out/x.csv: out is a file, not a
+    folder"."""
+    where = str(error.filename or target or "")
+    blocking = (
+        _file_on_the_way(Path(error.filename))
+        if isinstance(error, FileExistsError | NotADirectoryError) and error.filename
+        else None
+    )
+    if blocking is not None:
+        # A folder on the way is a file: "File exists" would mislead.
+        return f"cannot write {target or where}: {blocking} is a file, not a folder"
+    return f"cannot write {where}: {error.strerror or error}"
 
 
 def _file_on_the_way(path: Path) -> Path | None:
@@ -144,40 +189,34 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def existing(index: Path | None) -> Path:
-    """The index path, or exit 2 with one line when there is no index there or the file is not
-    a database (before anything is written beside it, such as the lock)."""
+    """The index path; a BadIndexError when there is no index there or the file is not a
+    database (before anything is written beside it, such as the lock)."""
     path = index or default_index_path()
     if not path.exists():
-        err.print(
-            f"[red]error[/] no index at {escape(str(path))}: run `uprdex ingest PATH...` "
-            "first, or pass --index FILE"
+        raise BadIndexError(
+            f"no index at {path}: run `uprdex ingest PATH...` first, or pass --index FILE"
         )
-        sys.exit(EXIT_USAGE)
     try:
         with path.open("rb") as handle:
             head = handle.read(len(_SQLITE_MAGIC))
     except OSError as error:
-        err.print(f"[red]error[/] {escape(str(path))}: cannot read the index ({error.strerror})")
-        sys.exit(EXIT_USAGE)
+        raise BadIndexError(f"{path}: cannot read the index ({error.strerror})") from error
     if head and head != _SQLITE_MAGIC:
-        err.print(f"[red]error[/] {escape(str(path))}: not an uprdex index (not a database)")
-        sys.exit(EXIT_USAGE)
+        raise BadIndexError(f"{path}: not an uprdex index (not a database)")
     return path
 
 
 def open_index(index: Path | None, create: bool = False) -> Store:
-    """The index (created when `create`), or exit 2 with one line when it is missing or bad."""
+    """The index (created when `create`); a BadIndexError when it is missing or bad, an
+    OutputError when it cannot be created there."""
     from uprdex.pipeline.store import Store
 
     config = load_config()
     path = index or config.index
     if not create:
         existing(path)
-    try:
-        return Store(path, evidence=config.evidence)
-    except BadIndexError as error:
-        err.print(f"[red]error[/] {escape(str(error))}")
-        sys.exit(EXIT_USAGE)
+    with writing(path):
+        return Store(path, evidence=config.evidence, busy_timeout=config.lock_timeout)
 
 
 def rec_filter(options: dict[str, Any]) -> RecFilter:

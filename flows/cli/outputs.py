@@ -39,10 +39,22 @@ from uprdex.pipeline.model import ExportFormat, ExportKind
     type=click.Path(dir_okay=False, path_type=Path),
     help="Output file (default: standard output; xlsx needs a file).",
 )
+@click.option(
+    "--raw",
+    is_flag=True,
+    help="CSV: write text exactly as it is, for programs (by default a cell that opens with "
+    "= + - @, a tab or a CR gets a leading ' so that no spreadsheet runs it as a formula).",
+)
 @index_option
 @filters
-def export(what: str, fmt: str, out_path: Path | None, index: Path | None, **options: Any) -> None:
-    """Export records (see docs: export contract) as jsonl, json, csv or xlsx."""
+def export(
+    what: str, fmt: str, out_path: Path | None, raw: bool, index: Path | None, **options: Any
+) -> None:
+    """Export records (see docs: export contract) as jsonl, json, csv or xlsx.
+
+    Text from documents never becomes a formula: XLSX cells are text, and CSV cells that open
+    with = + - @, a tab or a CR get a leading ' (unless --raw). JSON and JSONL are exact.
+    """
     from uprdex.pipeline.exports import records, write_export
 
     if fmt == "xlsx" and out_path is None:
@@ -50,7 +62,7 @@ def export(what: str, fmt: str, out_path: Path | None, index: Path | None, **opt
     with open_index(index) as store:
         rows = records(store, what, rec_filter(options))
     with writing(out_path):
-        write_export(rows, fmt, what, out_path or sys.stdout)
+        write_export(rows, fmt, what, out_path or sys.stdout, raw)
     if out_path:
         err.print(f"wrote {len(rows)} {what} to {out_path}")
 

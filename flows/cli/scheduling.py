@@ -19,9 +19,10 @@ from uprdex.flows.cli._common import (
     inbox_option,
     index_option,
     out,
+    ready_to_run,
     workspace,
+    writing,
 )
-from uprdex.pipeline.errors import IndexBusyError
 from uprdex.pipeline.extras import require
 
 
@@ -50,19 +51,16 @@ def run(
         err.print(f"[red]error[/] no inbox folder at {escape(str(inbox))}")
         sys.exit(EXIT_USAGE)
     config = workspace(inbox, index)
-    try:
-        summary = nightly(
-            str(config.inbox),
-            str(config.index),
-            str(config.quarantine),
-            str(config.reports),
-            dask_address,
-            dask_workers,
-            ocr,
-        )
-    except IndexBusyError as error:
-        err.print(f"[red]error[/] {error}")
-        sys.exit(EXIT_SOME_FAILED)
+    ready_to_run(config)
+    summary = nightly(
+        str(config.inbox),
+        str(config.index),
+        str(config.quarantine),
+        str(config.reports),
+        dask_address,
+        dask_workers,
+        ocr,
+    )
     for _path, reason in summary.failed:
         err.print(f"[red]failed[/] {escape(reason)} (copied to {config.quarantine})")
     for line in summary.left_out:
@@ -153,26 +151,23 @@ def watch(inbox: Path | None, index: Path | None, debounce: float) -> None:
     """Watch the inbox and run the nightly flow when PDFs land (no server needed).
 
     Runs start once no file has arrived for --debounce seconds, so a folder copied in at once
-    is one run. Stop with Ctrl-C.
+    is one run. A PDF renamed or moved into the inbox counts (a browser's x.pdf.crdownload or
+    x.pdf.part becoming x.pdf, rsync's .x.pdf.Ab12Cd); a download still under way waits for
+    its rename. Stop with Ctrl-C.
     """
     require("watchdog", "watch", "uprdex watch")
-    from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
 
     from uprdex.flows.nightly import nightly
-    from uprdex.flows.watch import Debouncer
+    from uprdex.flows.watch import Debouncer, inbox_handler
 
     config = workspace(inbox, index)
-    config.inbox.mkdir(parents=True, exist_ok=True)
+    with writing(config.inbox):
+        config.inbox.mkdir(parents=True, exist_ok=True)
+    ready_to_run(config)
     debouncer = Debouncer(debounce)
-
-    class _Handler(FileSystemEventHandler):
-        def on_any_event(self, event: FileSystemEvent) -> None:
-            if str(event.src_path).lower().endswith(".pdf"):
-                debouncer.poke()
-
     observer = Observer()
-    observer.schedule(_Handler(), str(config.inbox), recursive=True)
+    observer.schedule(inbox_handler(debouncer), str(config.inbox), recursive=True)
     observer.start()
     out.print(f"watching {config.inbox} (Ctrl-C to stop)")
     debouncer.poke()  # files already waiting are picked up at start

@@ -1,0 +1,102 @@
+"""Spreadsheet cells that never run: text from documents written to CSV and XLSX safely.
+
+A PDF is untrusted input. A sentence that opens with `=HYPERLINK(...)` or `@SUM(...)` must
+reach a spreadsheet as the text it is, never as a formula (OWASP, "CSV Injection"):
+
+- XLSX: every text value is a string cell. openpyxl would otherwise store any text starting
+  with "=" as a formula and "#N/A" as an error. Characters XML cannot hold (C0 controls but
+  tab, line feed and carriage return) are shown as their Unicode control pictures (U+0007 as
+  "␇") instead of aborting the whole workbook, and a text longer than a cell holds (32,767
+  characters) is split over continuation cells by the caller (`xlsx_parts`), or cut with a
+  visible flag when it must fit in one (`xlsx_cell`), never cut silently.
+- CSV: a text cell that begins with "=", "+", "-", "@", a tab or a carriage return gets a
+  leading "'" (OWASP's advice), unless the export is raw (`--raw`, byte-exact, for programs).
+
+The matrix workbook and any other XLSX writer use `xlsx_cell` / `append_xlsx_row` as well.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from uprdex.pipeline.text import visible_controls
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
+
+__all__ = [
+    "FORMULA_TRIGGERS",
+    "XLSX_MAX_CHARS",
+    "append_xlsx_row",
+    "csv_cell",
+    "neutralise",
+    "xlsx_cell",
+    "xlsx_parts",
+    "xlsx_text",
+]
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+"""A cell that begins with one of these is read as a formula by Excel, LibreOffice or Sheets."""
+XLSX_MAX_CHARS = 32_767
+"""The most characters an Excel cell holds (openpyxl cuts longer text without a word)."""
+_CUT_FLAG = "… [cut: {rest:,} more characters; the JSON export has the whole text]"
+
+
+def neutralise(text: str) -> str:
+    """`text` with a leading "'" when a spreadsheet would read it as a formula.
+
+    Example: neutralise('=HYPERLINK("http://x")') == '\\'=HYPERLINK("http://x")'.
+    """
+    return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def csv_cell(value: Any, raw: bool = False) -> Any:
+    """A CSV field: text neutralised (unless `raw`), true/false as JSON writes them, the rest
+    as it is."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str) and not raw:
+        return neutralise(value)
+    return value
+
+
+def xlsx_text(text: str) -> str:
+    """`text` as an XLSX cell can hold it: control characters, which XML cannot carry
+    (openpyxl raised IllegalCharacterError), as their control pictures (U+0007 as "␇")."""
+    return visible_controls(text)
+
+
+def xlsx_parts(text: str) -> list[str]:
+    """`text` (made cell-safe) in pieces of at most XLSX_MAX_CHARS characters: one piece for
+    any text a cell holds, never none."""
+    safe = xlsx_text(text)
+    return [safe[i : i + XLSX_MAX_CHARS] for i in range(0, len(safe), XLSX_MAX_CHARS)] or [""]
+
+
+def xlsx_cell(sheet: Worksheet, value: Any) -> Cell:
+    """A cell of `sheet` for one value, to append (`sheet.append([...])`) or place: text as a
+    string cell (never a formula or an error value), numbers and booleans as themselves, None
+    empty. Text longer than a cell holds is cut with a visible flag saying how much is left
+    out; writers that must keep all of it split it first with `xlsx_parts`."""
+    from openpyxl.cell.cell import Cell
+
+    if value is None or isinstance(value, bool | int | float):
+        return Cell(sheet, value=value)
+    text = xlsx_text(str(value))
+    if len(text) > XLSX_MAX_CHARS:
+        kept = XLSX_MAX_CHARS
+        while kept + len(flag := _CUT_FLAG.format(rest=len(text) - kept)) > XLSX_MAX_CHARS:
+            kept = XLSX_MAX_CHARS - len(flag)
+        text = text[:kept] + flag
+    cell = Cell(sheet, value=text)
+    cell.data_type = "s"  # openpyxl guessed "f" for "=..." and "e" for "#N/A"
+    return cell
+
+
+def append_xlsx_row(sheet: Worksheet, values: Iterable[Any]) -> list[Cell]:
+    """Append one row of values as `xlsx_cell`s; returns the cells (to style them)."""
+    cells = [xlsx_cell(sheet, value) for value in values]
+    sheet.append(cells)
+    return cells
