@@ -197,9 +197,14 @@ def _read_toml(path: Path) -> dict[str, dict[str, Any]]:
         raise ConfigError(f"{path}: not valid TOML ({error})") from error
     known = {"workspace", "schedule", *_SECTIONS}
     for section, items in data.items():
-        if section not in known or not isinstance(items, dict):
+        if section not in known:
             raise ConfigError(
                 f"{path}: unknown section [{section}] (sections: {', '.join(sorted(known))})"
+            )
+        if not isinstance(items, dict):
+            raise ConfigError(
+                f"{path}: {section} must be a section ([{section}] and its settings below it), "
+                f"not a value"
             )
     return data
 
@@ -272,8 +277,16 @@ def _convert(value: Any, hint: Any, origin: str, section: str, name: str) -> Any
             return _as(value, option)
         except (TypeError, ValueError):
             continue
-    kinds = " or ".join(getattr(option, "__name__", str(option)) for option in options)
+    kinds = " or ".join(_described(option) for option in options)
     raise ConfigError(f"{origin}: [{section}] {name} must be {kinds}, got {value!r}")
+
+
+def _described(kind: Any) -> str:
+    """A setting's type as a researcher reads it: "a number", "one of review, state, all"."""
+    if typing.get_origin(kind) is typing.Literal:
+        return "one of " + ", ".join(map(str, typing.get_args(kind)))
+    names = {bool: "true or false", int: "a whole number", float: "a number", Path: "a path"}
+    return names.get(kind, "none" if kind is type(None) else "text")
 
 
 def _as(value: Any, kind: Any) -> Any:

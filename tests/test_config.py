@@ -104,9 +104,11 @@ def test_every_stage_has_its_section(tmp_path: Path, monkeypatch: pytest.MonkeyP
         (
             "",
             {"UPRDEX_LOADER_WORKERS": "two"},
-            "UPRDEX_LOADER_WORKERS: [loader] workers must be int",
+            "UPRDEX_LOADER_WORKERS: [loader] workers must be a whole number",
         ),
-        ('[clusters]\nscope = "world"\n', {}, "uprdex.toml: [clusters] scope must be"),
+        ('[clusters]\nscope = "world"\n', {}, "[clusters] scope must be one of review, state, all"),
+        ("[clusters]\nthreshold = 'high'\n", {}, "[clusters] threshold must be a number,"),
+        ('workspace = "here"\n', {}, "uprdex.toml: workspace must be a section ([workspace]"),
         ('[schedule]\ncron = "daily"\n', {}, "uprdex.toml: cron must have 5 fields"),
     ],
 )

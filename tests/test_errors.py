@@ -69,8 +69,8 @@ def test_every_help_documents_the_exit_codes() -> None:
     ("toml", "named"),
     [
         ('[workspace\nindex = "x.sqlite"\n', "not valid TOML (Expected ']'"),
-        ('[workspace]\nlock_timeout = "soon"\n', "lock_timeout must be float, got 'soon'"),
-        ("[workspace]\ninbox = 3\n", "inbox must be Path, got 3"),
+        ('[workspace]\nlock_timeout = "soon"\n', "lock_timeout must be a number, got 'soon'"),
+        ("[workspace]\ninbox = 3\n", "inbox must be a path, got 3"),
         ('[schedule]\ncron = "0 2 *"\n', "cron must have 5 fields"),
         ('[schedule]\ntimezone = "Mars/Olympus"\n', "unknown time zone 'Mars/Olympus'"),
         ("[nonsense]\nx = 1\n", "unknown section [nonsense]"),
