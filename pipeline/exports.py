@@ -125,8 +125,9 @@ def _in_own_report(row: dict[str, Any]) -> bool:
     return bool(row["symbol"]) and str(row["recommendation_id"]).startswith(f"{row['symbol']}#")
 
 
-def _cluster_record(row: dict[str, Any]) -> dict[str, Any]:
+def _cluster_record(row: dict[str, Any], curation: dict[str, list[Any]]) -> dict[str, Any]:
     members = row["members"]
+    corrections = curation.get(row["cluster_id"], [])
     return {
         "cluster_id": row["cluster_id"],
         "members": [rec["id"] for rec in members],
@@ -137,6 +138,9 @@ def _cluster_record(row: dict[str, Any]) -> dict[str, Any]:
         "cycles": row["cycles"],
         "states_under_review": sorted({rec["state_under_review"] or "" for rec in members}),
         "responses": [rec["response"] for rec in members],
+        # Shaped by a researcher's link or unlink (`uprdex cluster link/unlink`).
+        "curated": bool(corrections),
+        "corrections": corrections,
     }
 
 
@@ -178,7 +182,8 @@ def records(store: Store, kind: str, where: RecFilter | None = None) -> list[dic
     if kind == "evidence":
         return evidence_records(store, where)
     if kind == "clusters":
-        return [_cluster_record(row) for row in store.clusters(where)]
+        curation = store.cluster_curation()
+        return [_cluster_record(row, curation) for row in store.clusters(where)]
     if kind == "documents":
         return [_document_record(row) for row in store.documents()]
     raise ValueError(f"unknown export kind {kind!r}; choose from {', '.join(KINDS)}")
@@ -222,7 +227,7 @@ EMPTY_HEADERS: dict[str, tuple[str, ...]] = {
         "document_type document_type_detail page footnote kind as_printed context score "
         "corrected state_comment",
         "clusters": "cluster_id members canonical_text states size recurring cycles "
-        "states_under_review responses",
+        "states_under_review responses curated corrections",
         "documents": "sha256 path type symbol state_under_review cycle pages status error "
         "session year date warnings type_detail",
     }.items()

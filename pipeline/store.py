@@ -16,13 +16,22 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from textwrap import shorten
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from uprdex.pipeline.clusters import ClusterItem, cluster
+from uprdex.pipeline.clusters import ClusterItem, cluster, similarity
+from uprdex.pipeline.corrections import (
+    Correction,
+    CorrectionError,
+    apply_corrections,
+    contradictions,
+    merge_corrections,
+    reach,
+)
 from uprdex.pipeline.errors import BadIndexError, IndexBusyError, UprdexError
 from uprdex.pipeline.model import (
     Addendum,
@@ -47,6 +56,7 @@ from uprdex.pipeline.symbols import (
     year_of_session,
 )
 from uprdex.pipeline.text import normalize_text
+from uprdex.pipeline.views import SCHEMA_4, states_current, sync_states
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -55,7 +65,7 @@ __all__ = [
     "Store",
 ]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # The cluster settings an index stores: only those a `uprdex cluster` run set (its overrides).
 _STORED_SETTINGS = (
     "threshold",
@@ -302,6 +312,8 @@ _MIGRATIONS: tuple[str, ...] = (
     END;
     INSERT INTO recommendations_fts(recommendations_fts) VALUES ('rebuild');
     """,
+    # 4: researchers' cluster corrections, the State table and views for people (views.py).
+    SCHEMA_4,
 )
 
 
@@ -421,19 +433,20 @@ class Store:
                 f"{self.path} was written by a newer uprdex (schema {version}; this one reads "
                 f"up to {SCHEMA_VERSION}): upgrade uprdex (pip install -U uprdex)"
             )
-        if version == SCHEMA_VERSION:
+        if version == SCHEMA_VERSION and states_current(self.db):
             return
         with self.transaction() as db:
             db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
             version = self._schema_version()  # another run may have migrated it meanwhile
-            if version == SCHEMA_VERSION:
-                return
-            for script in _MIGRATIONS[version:]:
-                for statement in _statements(script):
-                    db.execute(statement)
-            db.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-            )
+            if version < SCHEMA_VERSION:
+                for script in _MIGRATIONS[version:]:
+                    for statement in _statements(script):
+                        db.execute(statement)
+                db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+                    (str(SCHEMA_VERSION),),
+                )
+            sync_states(db)
 
     # --- writing -------------------------------------------------------------------------
 
@@ -995,6 +1008,10 @@ class Store:
         same = (
             settings == current and stored is not None and stored.get("similarity_model") == model
         )
+        corrections = self.corrections()
+        if states is not None and corrections:
+            # The other ends of their links are clustered with them.
+            states = reach(states, corrections, self._states_of(corrections))
         where, params = "", list(states or ())
         if states is not None and settings.scope != "all":
             where = f"WHERE state_under_review IN ({','.join('?' * len(params))})"
@@ -1030,6 +1047,9 @@ class Store:
                 else {}
             )
             result = cluster(items, settings, existing)
+            result = apply_corrections(
+                result, items, corrections, partial(similarity, settings=settings)
+            )
             # Only what changed is written: a re-run that changes nothing leaves the index (and
             # its generation) as it was.
             before = {r["id"]: r["cluster_id"] for r in rows}
@@ -1082,6 +1102,63 @@ class Store:
                     (json.dumps(kept),),
                 )
         return len(items)
+
+    def corrections(self) -> list[Correction]:
+        """The researchers' links and unlinks (`uprdex cluster link/unlink`), by pair."""
+        return [
+            Correction.of(*row)
+            for row in self.db.execute(
+                "SELECT first, second, kind, note, who, at FROM cluster_corrections "
+                "ORDER BY first, second"
+            )
+        ]
+
+    def record_corrections(self, incoming: Sequence[Correction]) -> list[Correction]:
+        """Record links and unlinks (one per pair: a later word on a pair replaces the
+        earlier); returns those that changed something. Nothing is recorded when the result
+        would contradict itself (`CorrectionError` lists every contradiction)."""
+        with self.transaction() as db:
+            existing = self.corrections()
+            after = merge_corrections(existing, incoming)
+            found = contradictions(after)
+            if found:
+                raise CorrectionError("; ".join(str(c) for c in found))
+            changed = [c for c in after if c not in existing]
+            db.executemany(
+                "INSERT OR REPLACE INTO cluster_corrections VALUES (?, ?, ?, ?, ?, ?)",
+                [(c.first, c.second, c.kind.value, c.note, c.who, c.at) for c in changed],
+            )
+        return changed
+
+    def cluster_curation(self) -> dict[str, list[dict[str, Any]]]:
+        """The corrections that shape each cluster (a link: the cluster of both ends; an
+        unlink: the cluster of each end), by cluster id."""
+        shaped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in self.db.execute("SELECT * FROM cluster_curation ORDER BY first, second"):
+            record = dict(row)
+            shaped[record.pop("cluster_id")].append(record)
+        return dict(shaped)
+
+    def forget_correction(self, a: str, b: str) -> Correction | None:
+        """Drop the correction of a pair; returns it (None when there was none)."""
+        first, second = sorted((a, b))
+        with self.transaction() as db:
+            gone = [c for c in self.corrections() if c.pair == (first, second)]
+            db.execute(
+                "DELETE FROM cluster_corrections WHERE first = ? AND second = ?", (first, second)
+            )
+        return gone[0] if gone else None
+
+    def _states_of(self, corrections: Sequence[Correction]) -> dict[str, str]:
+        """State under review of each recommendation the corrections name (those indexed)."""
+        ids = sorted({rec_id for c in corrections for rec_id in c.pair})
+        found = self._by_recommendation(
+            ids,
+            "SELECT id AS recommendation_id, state_under_review FROM recommendations "
+            "WHERE id IN ({})",
+            lambda row: row["state_under_review"],
+        )
+        return {rec_id: states[0] for rec_id, states in found.items() if states[0] is not None}
 
     def unclustered_states(self) -> set[str]:
         """States under review with recommendations not yet in a cluster."""

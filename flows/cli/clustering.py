@@ -9,6 +9,7 @@ from typing import Any
 import click
 from rich.markup import escape
 
+from uprdex.flows.cli import corrections
 from uprdex.flows.cli._common import (
     existing,
     filters,
@@ -19,12 +20,13 @@ from uprdex.flows.cli._common import (
     rec_filter,
     workspace,
 )
+from uprdex.flows.cli.corrections import report_corrections
 from uprdex.pipeline.settings import ClusterSettings
 
 _CLUSTER_DEFAULTS = ClusterSettings()
 
 
-@click.command("cluster")
+@click.group("cluster", invoke_without_command=True, subcommand_metavar="[COMMAND [ARGS]...]")
 @click.option(
     "--scope",
     type=click.Choice(["review", "state", "all"]),
@@ -65,7 +67,9 @@ _CLUSTER_DEFAULTS = ClusterSettings()
     help="Forget the remembered settings: the defaults, with only the options given here.",
 )
 @index_option
+@click.pass_context
 def cluster_(
+    ctx: click.Context,
     scope: str | None,
     threshold: float | None,
     scorer: str | None,
@@ -80,7 +84,19 @@ def cluster_(
     documents arrived in. Later ingests update the clusters incrementally with these
     settings (remembered, until `--defaults`): existing clusters keep their ids and new
     recommendations join them, so run this again for the clusters the whole index gives.
+    Every clustering keeps the researchers' corrections (`uprdex cluster link`, `unlink`).
     """
+    if ctx.invoked_subcommand is not None:
+        # `uprdex cluster --index F link A B`: the index is the subcommand's too.
+        ctx.obj = {"index": index}
+        given = [name for name, value in ctx.params.items() if value not in (None, False)]
+        if set(given) - {"index"}:
+            options = ", ".join(f"--{name.replace('_', '-')}" for name in given if name != "index")
+            raise click.UsageError(
+                f"{options} set the clustering, not `uprdex cluster {ctx.invoked_subcommand}`: "
+                "run `uprdex cluster` with them on its own"
+            )
+        return
     existing(index)
     with locked(workspace(None, index)), open_index(index) as store:
         current = ClusterSettings() if defaults else store.cluster_settings()
@@ -101,6 +117,7 @@ def cluster_(
         count = store.update_clusters(settings, fresh=True)
         after = dict(store.db.execute("SELECT id, cluster_id FROM recommendations").fetchall())
         multi = [c for c in store.clusters() if c["size"] > 1]
+        held = store.corrections()
     moved = sum(1 for rec_id, cluster_id in after.items() if before.get(rec_id) != cluster_id)
     out.print(
         f"{count} recommendations clustered ({settings.scope}, {settings.scorer} with "
@@ -109,6 +126,7 @@ def cluster_(
         f"{len(multi)} clusters of 2 or more; {moved} "
         f"{'recommendation' if moved == 1 else 'recommendations'} changed cluster."
     )
+    report_corrections(held)
 
 
 @click.command("clusters")
@@ -132,3 +150,7 @@ def clusters_(index: Path | None, min_size: int, limit: int, **options: Any) -> 
             out.print(f"  {rec['id']:24} {rec['response']:9} {escape(states)}")
     listed = f"{len(shown)} of {len(found)}" if len(shown) < len(found) else f"{len(found)}"
     out.print(f"{listed} clusters of {min_size} or more")
+
+
+for _command in (corrections.link, corrections.unlink, corrections.forget, corrections.links):
+    cluster_.add_command(_command)

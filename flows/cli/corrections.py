@@ -1,0 +1,259 @@
+"""`uprdex cluster link`, `unlink`, `forget` and `links`: a researcher's corrections to the
+duplicate clusters, recorded in the index and kept by every later clustering."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+from rich.markup import escape
+
+from uprdex.flows.cli._common import (
+    count,
+    err,
+    existing,
+    index_option,
+    locked,
+    open_index,
+    out,
+    rec_id,
+    workspace,
+    writing,
+)
+
+if TYPE_CHECKING:
+    from uprdex.pipeline.corrections import Correction
+    from uprdex.pipeline.store import Store
+
+_ARGUMENTS = (
+    click.argument("first", metavar="REC_ID"),
+    click.argument("second", metavar="REC_ID"),
+)
+
+
+def _pair(function: click.decorators.FC) -> click.decorators.FC:
+    for argument in reversed(_ARGUMENTS):
+        function = argument(function)
+    return function
+
+
+note_option = click.option("--note", default="", help="Why (shown with the correction).")
+
+
+@click.command()
+@_pair
+@note_option
+@index_option
+@click.pass_context
+def link(ctx: click.Context, first: str, second: str, note: str, index: Path | None) -> None:
+    """Record that two recommendations are one commitment: every clustering puts them (and the
+    clusters around them) together. REC_ID is like A/HRC/28/15#115.8."""
+    _correct(ctx, first, second, "link", note, index)
+
+
+@click.command()
+@_pair
+@note_option
+@index_option
+@click.pass_context
+def unlink(ctx: click.Context, first: str, second: str, note: str, index: Path | None) -> None:
+    """Record that two recommendations are different commitments: no clustering puts them in
+    one cluster. REC_ID is like A/HRC/28/15#115.8."""
+    _correct(ctx, first, second, "unlink", note, index)
+
+
+@click.command()
+@_pair
+@index_option
+@click.pass_context
+def forget(ctx: click.Context, first: str, second: str, index: Path | None) -> None:
+    """Drop the link or unlink of two recommendations; their States are clustered again from
+    scratch."""
+    from uprdex.pipeline.corrections import CorrectionKind
+
+    index = _index(ctx, index)
+    existing(index)
+    a, b = _id(first), _id(second)
+    with locked(workspace(None, index)), open_index(index) as store:
+        gone = store.forget_correction(a, b)
+        if gone is None:
+            raise click.UsageError(f"no link or unlink of {a} and {b} is recorded")
+        states = _states(store, [a, b])
+        if states:
+            store.update_clusters(states=states, fresh=True)
+        where = _where(store, a, b)
+    verb = "linked" if gone.kind == CorrectionKind.LINK else "unlinked"
+    out.print(f"forgot that {escape(a)} and {escape(b)} were {verb}; {where}")
+
+
+@click.command()
+@index_option
+@click.option(
+    "--export",
+    "export_to",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the corrections to a CSV file (to share them with another index).",
+)
+@click.option(
+    "--import",
+    "import_from",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Add the corrections of a CSV file that --export wrote; on a pair both have, the "
+    "later one holds. Nothing is imported when the result would contradict itself.",
+)
+@click.pass_context
+def links(
+    ctx: click.Context, index: Path | None, export_to: Path | None, import_from: Path | None
+) -> None:
+    """List the researchers' links and unlinks: who recorded each ($USER), when, and why."""
+    from uprdex.pipeline.corrections import contradictions, read_csv, write_csv
+
+    if export_to is not None and import_from is not None:
+        raise click.UsageError("give --export or --import, not both")
+    index = _index(ctx, index)
+    existing(index)
+    if import_from is not None:
+        incoming = read_csv(import_from)
+        with locked(workspace(None, index)), open_index(index) as store:
+            changed = store.record_corrections(incoming)
+            states = _states(store, [rec for c in changed for rec in c.pair])
+            if states:
+                store.update_clusters(states=states, fresh=True)
+        out.print(
+            f"{count(len(incoming), 'correction')} in {escape(str(import_from))}: "
+            f"{len(changed)} new or changed, {len(incoming) - len(changed)} already here"
+        )
+        return
+    with open_index(index) as store:
+        held = store.corrections()
+        clusters = dict(
+            store.db.execute(
+                "SELECT id, cluster_id FROM recommendations WHERE id IN "
+                "(SELECT first FROM cluster_corrections UNION SELECT second FROM "
+                "cluster_corrections)"
+            ).fetchall()
+        )
+    if export_to is not None:
+        with writing(export_to):
+            written = write_csv(held, export_to)
+        err.print(f"wrote {count(written, 'correction')} to {export_to}")
+        return
+    for c in held:
+        now = [clusters.get(rec) for rec in c.pair]
+        if now[0] and now[0] == now[1]:
+            where = f"both in {now[0]}"
+        else:
+            where = " and ".join(cid or "not in this index" for cid in now)
+        note = f" {escape(repr(c.note))}" if c.note else ""
+        out.print(
+            f"{c.kind.value:6} {escape(c.first)} {escape(c.second)}  by {escape(c.who)} "
+            f"{c.at}{note}  ({where})"
+        )
+    out.print(f"{count(len(held), 'correction')}")
+    for contradiction in contradictions(held):
+        err.print(f"[yellow]contradiction[/] {escape(str(contradiction))}")
+
+
+def report_corrections(held: Sequence[Correction]) -> None:
+    """One line on the corrections a clustering kept, and any contradiction among them."""
+    from uprdex.pipeline.corrections import CorrectionKind, contradictions
+
+    if not held:
+        return
+    linked = sum(1 for c in held if c.kind == CorrectionKind.LINK)
+    out.print(
+        f"Researchers' corrections kept: {count(linked, 'link')}, "
+        f"{count(len(held) - linked, 'unlink')} (`uprdex cluster links`)."
+    )
+    for contradiction in contradictions(held):
+        err.print(f"[yellow]contradiction[/] {escape(str(contradiction))}")
+
+
+def _correct(
+    ctx: click.Context, first: str, second: str, kind: str, note: str, index: Path | None
+) -> None:
+    from uprdex.pipeline.corrections import Correction
+
+    index = _index(ctx, index)
+    existing(index)
+    a, b = _id(first), _id(second)
+    correction = Correction.of(a, b, kind, note.strip(), _who(), _now())
+    with locked(workspace(None, index)), open_index(index) as store:
+        states = _states(store, [a, b], required=True)
+        before = {c.pair: c for c in store.corrections()}.get(correction.pair)
+        changed = store.record_corrections([correction])
+        store.update_clusters(states=states)
+        where = _where(store, a, b)
+    if not changed:
+        out.print(f"already {kind}ed: {escape(a)} and {escape(b)}; {where}")
+        return
+    replaced = (
+        f" (replaces the {before.kind.value} {escape(before.who)} recorded {before.at})"
+        if before is not None and before.kind != correction.kind
+        else ""
+    )
+    out.print(f"{kind}ed {escape(a)} and {escape(b)}{replaced}; {where}")
+
+
+def _where(store: Store, a: str, b: str) -> str:
+    """'both are in cluster c-…' or 'they are in clusters c-… and c-…'."""
+    found = dict(
+        store.db.execute(
+            "SELECT id, cluster_id FROM recommendations WHERE id IN (?, ?)", (a, b)
+        ).fetchall()
+    )
+    if found.get(a) and found.get(a) == found.get(b):
+        return f"both are in cluster {found[a]}"
+    return f"they are in clusters {found.get(a) or '-'} and {found.get(b) or '-'}"
+
+
+def _states(store: Store, ids: Sequence[str], required: bool = False) -> set[str]:
+    """States under review of these recommendations; with `required`, each must be indexed."""
+    states: set[str] = set()
+    for rec in dict.fromkeys(ids):
+        row = store.db.execute(
+            "SELECT state_under_review FROM recommendations WHERE id = ?", (rec,)
+        ).fetchone()
+        if row is None and required:
+            raise click.UsageError(
+                f"no recommendation {rec} in the index (`uprdex recs` lists them)"
+            )
+        if row is not None and row[0] is not None:
+            states.add(row[0])
+    return states
+
+
+def _id(text: str) -> str:
+    """'A/HRC/28/15#115.8' in any case and spacing."""
+    symbol, paragraph = rec_id(text, None)
+    return f"{symbol}#{paragraph}"
+
+
+def _index(ctx: click.Context, index: Path | None) -> Path | None:
+    """The subcommand's --index, else the one given to `uprdex cluster`."""
+    if index is None and isinstance(ctx.obj, dict):
+        given = ctx.obj.get("index")
+        return given if isinstance(given, Path) else None
+    return index
+
+
+def _who() -> str:
+    """The login recording a correction: $USER, else the system's user name."""
+    user = os.environ.get("USER")
+    if user:
+        return user
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,180 @@
+"""Schema version 4: researchers' cluster corrections, the State table, and views for people.
+
+The views give any SQLite tool (and `uprdex browse`) the shapes researchers read without
+changing a table: a recommendation with its States, regional groups, themes and evidence
+counts in one row; one row per recommendation and recommending State, the shape UPR Info
+users know; each evidence row with its document and PDF page; each cluster with its States and
+whether a researcher's correction shaped it. Column descriptions: data/schema.yaml.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import sqlite3
+
+from uprdex.pipeline.resources import data_path
+
+__all__ = ["SCHEMA_4", "VIEWS", "states_current", "sync_states"]
+
+# The themes the exports give a recommendation (pipeline.exports._themes): the classifier's,
+# best first; else the keyword themes; else, for a recommendation known from a UPR Info
+# export only, the issues its experts gave.
+_CHOSEN_THEMES = """
+    CREATE VIEW chosen_themes AS
+    SELECT recommendation_id, theme, method, score FROM recommendation_themes
+    WHERE method = 'model'
+       OR (method = 'keywords' AND NOT EXISTS (
+            SELECT 1 FROM recommendation_themes m
+            WHERE m.recommendation_id = recommendation_themes.recommendation_id
+              AND m.method = 'model'))
+    UNION
+    SELECT l.recommendation_id, j.value, 'upr-info', NULL
+    FROM import_links l JOIN imports i USING (import_id), json_each(i.themes) j
+    WHERE i.source = 'upr-info' AND NOT EXISTS (
+        SELECT 1 FROM recommendation_themes t
+        WHERE t.recommendation_id = l.recommendation_id AND t.method IN ('model', 'keywords'));
+"""
+
+_THEMES_OF = (
+    "(SELECT json_group_array(theme) FROM (SELECT DISTINCT theme FROM chosen_themes "
+    "WHERE recommendation_id = r.id ORDER BY coalesce(score, 0) DESC, theme))"
+)
+
+# The contract's evidence: a recommendation's own WG report is not evidence of itself.
+_EVIDENCE_PAGES = """
+    CREATE VIEW evidence_pages AS
+    SELECT e.id, e.recommendation_id, r.state_under_review, r.cycle, r.paragraph,
+        CASE e.kind WHEN 'state_comment' THEN 'citation' ELSE e.kind END AS kind,
+        e.kind = 'state_comment' AS state_comment,
+        d.type AS document_type, d.symbol AS document_symbol, d.date AS document_date,
+        e.page, e.footnote, e.as_printed, e.context, e.score, e.corrected,
+        d.path || '#page=' || e.page AS pdf_page, d.path AS document_path, e.document_sha256
+    FROM evidence e
+    JOIN documents d ON d.sha256 = e.document_sha256
+    JOIN recommendations r ON r.id = e.recommendation_id
+    WHERE d.symbol IS NULL
+       OR substr(e.recommendation_id, 1, length(d.symbol) + 1) != d.symbol || '#';
+"""
+
+_RECOMMENDATION_DETAILS = f"""
+    CREATE VIEW recommendation_details AS
+    SELECT r.id, r.state_under_review, r.cycle, r.session, r.year, r.document_symbol,
+        r.paragraph, r.text,
+        (SELECT json_group_array(name) FROM (SELECT name FROM recommendation_states
+            WHERE recommendation_id = r.id ORDER BY position)) AS recommending_states,
+        (SELECT json_group_array(DISTINCT s.regional_group) FROM recommendation_states rs
+            JOIN states s ON s.iso3 = rs.iso3
+            WHERE rs.recommendation_id = r.id AND s.regional_group IS NOT NULL)
+            AS regional_groups,
+        r.response, r.response_source, {_THEMES_OF} AS themes,
+        r.cluster_id, c.size AS cluster_size,
+        (SELECT count(DISTINCT document_sha256) FROM evidence_pages
+            WHERE recommendation_id = r.id) AS evidence_documents,
+        (SELECT max(document_date) FROM evidence_pages
+            WHERE recommendation_id = r.id) AS latest_evidence,
+        r.page, r.document_sha256, r.rowid AS text_rowid
+    FROM recommendations r LEFT JOIN clusters c ON c.cluster_id = r.cluster_id;
+"""
+
+_RECOMMENDATION_BY_STATE = f"""
+    CREATE VIEW recommendation_by_state AS
+    SELECT r.id AS recommendation_id, r.state_under_review, r.cycle, r.session, r.year,
+        r.document_symbol, r.paragraph, r.text,
+        rs.name AS recommending_state, rs.iso3 AS recommending_state_code, s.regional_group,
+        r.response, {_THEMES_OF} AS themes, r.cluster_id, r.rowid AS text_rowid
+    FROM recommendations r
+    LEFT JOIN recommendation_states rs ON rs.recommendation_id = r.id
+    LEFT JOIN states s ON s.iso3 = rs.iso3;
+"""
+
+# A correction shapes the cluster of each of its ends (a link: the one cluster of both).
+_CLUSTER_CURATION = """
+    CREATE VIEW cluster_curation AS
+    SELECT a.cluster_id, k.kind, k.first, k.second, k.note, k.who, k.at
+    FROM cluster_corrections k
+    JOIN recommendations a ON a.id = k.first JOIN recommendations b ON b.id = k.second
+    UNION
+    SELECT b.cluster_id, k.kind, k.first, k.second, k.note, k.who, k.at
+    FROM cluster_corrections k
+    JOIN recommendations a ON a.id = k.first JOIN recommendations b ON b.id = k.second;
+"""
+
+_CLUSTER_OVERVIEW = """
+    CREATE VIEW cluster_overview AS
+    SELECT c.cluster_id, c.size, c.canonical_text,
+        (SELECT json_group_array(DISTINCT state_under_review) FROM recommendations
+            WHERE cluster_id = c.cluster_id) AS states_under_review,
+        (SELECT json_group_array(DISTINCT rs.name) FROM recommendations r
+            JOIN recommendation_states rs ON rs.recommendation_id = r.id
+            WHERE r.cluster_id = c.cluster_id) AS recommending_states,
+        (SELECT count(DISTINCT rs.name) FROM recommendations r
+            JOIN recommendation_states rs ON rs.recommendation_id = r.id
+            WHERE r.cluster_id = c.cluster_id) AS recommending_state_count,
+        c.cycles, c.recurring,
+        EXISTS (SELECT 1 FROM cluster_curation k WHERE k.cluster_id = c.cluster_id) AS curated,
+        c.canonical_id, c.scope
+    FROM clusters c;
+"""
+
+VIEWS = (
+    _CHOSEN_THEMES,
+    _EVIDENCE_PAGES,
+    _RECOMMENDATION_DETAILS,
+    _RECOMMENDATION_BY_STATE,
+    _CLUSTER_CURATION,
+    _CLUSTER_OVERVIEW,
+)
+
+SCHEMA_4 = "\n".join(
+    (
+        """
+    CREATE TABLE cluster_corrections (
+        first TEXT NOT NULL,
+        second TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('link', 'unlink')),
+        note TEXT NOT NULL DEFAULT '',
+        who TEXT NOT NULL DEFAULT '',
+        at TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (first, second),
+        CHECK (first < second)
+    );
+    CREATE TABLE states (
+        name TEXT PRIMARY KEY,
+        iso3 TEXT,
+        kind TEXT NOT NULL,
+        regional_group TEXT
+    );
+    CREATE INDEX states_iso3 ON states(iso3);
+    """,
+        *VIEWS,
+    )
+)
+"""Migration 2 -> 3. Corrections keep recommendation ids without a foreign key: they outlive
+a re-ingest that deletes and writes the recommendations again."""
+
+
+def _shipped() -> tuple[bytes, str]:
+    raw = data_path("states.csv").read_bytes()
+    return raw, hashlib.sha256(raw).hexdigest()
+
+
+def states_current(db: sqlite3.Connection) -> bool:
+    """True when the index's `states` table is the shipped data/states.csv (read only)."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'states_sha256'").fetchone()
+    return row is not None and row[0] == _shipped()[1]
+
+
+def sync_states(db: sqlite3.Connection) -> None:
+    """Bring the index's `states` table to the shipped data/states.csv (inside the caller's
+    transaction); nothing is written when it already matches."""
+    if states_current(db):
+        return
+    raw, digest = _shipped()
+    rows = csv.DictReader(raw.decode("utf-8").splitlines())
+    db.execute("DELETE FROM states")
+    db.executemany(
+        "INSERT OR REPLACE INTO states VALUES (?, ?, ?, ?)",
+        [(r["name"], r["iso3"] or None, r["kind"], r.get("regional_group") or None) for r in rows],
+    )
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('states_sha256', ?)", (digest,))

@@ -1,0 +1,302 @@
+"""A researcher's links and unlinks: the stage that applies them, and that they hold through a
+from-scratch `uprdex cluster`, `--defaults`, a new ingest, a re-ingest and a retrained model."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from uprdex.flows.cli import main
+from uprdex.pipeline.clusters import Cluster, ClusterItem, ClusterResult
+from uprdex.pipeline.corrections import (
+    Correction,
+    CorrectionError,
+    apply_corrections,
+    contradictions,
+    merge_corrections,
+    read_csv,
+    write_csv,
+)
+from uprdex.pipeline.settings import ClusterSettings
+from uprdex.pipeline.store import Store
+
+from conftest import FIXTURES, fixture
+
+# Slovenia 2014 (A/HRC/28/15): the clustering puts the asks to ratify the migrant workers'
+# convention together (115.8, 115.9) and keeps trafficking (2010, 111.40) apart from
+# ratifying the enforced disappearance convention (2014, 115.5).
+TOGETHER = ("A/HRC/28/15#115.8", "A/HRC/28/15#115.9")
+APART = ("A/HRC/14/15#111.40", "A/HRC/28/15#115.5")
+
+
+def _items(*texts: str) -> list[ClusterItem]:
+    return [ClusterItem(f"R#{i}", text, "Slovenia", 3, 34) for i, text in enumerate(texts, 1)]
+
+
+def _score(a: str, b: str) -> float:
+    """Words in common, as a share of the longer text (0-100): enough to tell the groups."""
+    wa, wb = set(a.split()), set(b.split())
+    return 100 * len(wa & wb) / max(len(wa), len(wb))
+
+
+def _groups(result: ClusterResult) -> set[frozenset[str]]:
+    return {frozenset(c.member_ids) for c in result.clusters}
+
+
+def _result(groups: list[list[str]]) -> ClusterResult:
+    """A clustering's output with these groups (cluster "c-N" for group N)."""
+    clusters = tuple(
+        Cluster(f"c-{n}", tuple(sorted(group)), min(group), "", (3,), False)
+        for n, group in enumerate(groups)
+    )
+    return ClusterResult(
+        clusters=clusters,
+        assignment={member: c.id for c in clusters for member in c.member_ids},
+        settings=ClusterSettings(),
+    )
+
+
+ITEMS = _items(
+    "ratify the convention on migrant workers",
+    "ratify the convention on migrant workers promptly",
+    "combat trafficking in persons",
+    "combat trafficking in persons and punish traffickers",
+    "ratify the migrant workers convention and combat trafficking",
+)
+
+
+def test_a_link_merges_the_two_clusters_around_it() -> None:
+    result = _result([["R#1", "R#2"], ["R#3", "R#4"], ["R#5"]])
+    link = Correction.of("R#2", "R#3", "link")
+    applied = apply_corrections(result, ITEMS, [link], _score)
+    assert _groups(applied) == {frozenset({"R#1", "R#2", "R#3", "R#4"}), frozenset({"R#5"})}
+    # The merged cluster keeps the id of the cluster holding the smallest member.
+    assert applied.assignment["R#4"] == "c-0"
+
+
+def test_links_are_transitive() -> None:
+    result = _result([["R#1"], ["R#2"], ["R#3"], ["R#4"], ["R#5"]])
+    links = [Correction.of("R#1", "R#3", "link"), Correction.of("R#3", "R#5", "link")]
+    applied = apply_corrections(result, ITEMS, links, _score)
+    assert applied.assignment["R#1"] == applied.assignment["R#5"]
+    assert applied.assignment["R#2"] != applied.assignment["R#1"]
+
+
+def test_an_unlink_splits_a_cluster_and_the_others_follow_the_nearer_end() -> None:
+    result = _result([["R#1", "R#2", "R#3", "R#4", "R#5"]])
+    unlink = Correction.of("R#1", "R#3", "unlink")
+    applied = apply_corrections(result, ITEMS, [unlink], _score)
+    assert applied.assignment["R#1"] != applied.assignment["R#3"]
+    assert applied.assignment["R#2"] == applied.assignment["R#1"]  # migrant workers
+    assert applied.assignment["R#4"] == applied.assignment["R#3"]  # trafficking
+    # The part with the smallest member keeps the id; the other gets a new one.
+    assert applied.assignment["R#1"] == "c-0"
+    assert applied.assignment["R#3"].startswith("c-") and len(applied.assignment["R#3"]) == 14
+
+
+def test_linked_recommendations_move_together_when_an_unlink_splits() -> None:
+    result = _result([["R#1", "R#2", "R#3", "R#4", "R#5"]])
+    corrections = [
+        Correction.of("R#1", "R#3", "unlink"),
+        # R#4 reads like trafficking, but the researcher ties it to R#2.
+        Correction.of("R#2", "R#4", "link"),
+    ]
+    applied = apply_corrections(result, ITEMS, corrections, _score)
+    assert applied.assignment["R#4"] == applied.assignment["R#2"] == applied.assignment["R#1"]
+    assert applied.assignment["R#3"] != applied.assignment["R#1"]
+
+
+def test_a_contradiction_is_found_with_the_chain_of_links() -> None:
+    corrections = [
+        Correction.of("R#1", "R#2", "link"),
+        Correction.of("R#2", "R#3", "link"),
+        Correction.of("R#1", "R#3", "unlink"),
+    ]
+    (found,) = contradictions(corrections)
+    assert found.unlink.pair == ("R#1", "R#3")
+    assert [c.pair for c in found.chain] == [("R#1", "R#2"), ("R#2", "R#3")]
+    assert "forget one" in str(found)
+
+
+def test_a_later_word_on_a_pair_replaces_the_earlier() -> None:
+    old = Correction.of("R#2", "R#1", "link", at="2025-01-01T00:00:00+00:00")
+    new = Correction.of("R#1", "R#2", "unlink", at="2025-02-01T00:00:00+00:00")
+    assert merge_corrections([old], [new]) == [new]
+    assert merge_corrections([new], [old]) == [new]  # an older import does not win
+
+
+def test_corrections_csv_round_trip_keeps_a_note_that_looks_like_a_formula(
+    tmp_path: Path,
+) -> None:
+    corrections = [
+        Correction.of("A/HRC/28/15#115.8", "A/HRC/28/15#115.9", "unlink", "=not the same", "ana"),
+        Correction.of("A/HRC/28/15#115.1", "A/HRC/28/15#115.2", "link", "same law", "ben", "x"),
+    ]
+    write_csv(corrections, tmp_path / "links.csv")
+    assert "'=not the same" in (tmp_path / "links.csv").read_text(encoding="utf-8-sig")
+    assert read_csv(tmp_path / "links.csv") == corrections
+
+
+def test_a_bad_corrections_file_is_one_line_naming_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "links.csv"
+    bad.write_text("kind,first,second\nmaybe,A#1,A#2\n", encoding="utf-8")
+    with pytest.raises(CorrectionError, match=r"links.csv row 2: kind must be"):
+        read_csv(bad)
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(CorrectionError, match="not a corrections file"):
+        read_csv(bad)
+
+
+# --- through the index and the command line ------------------------------------------------
+
+
+def _run(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _clusters(index: Path) -> dict[str, str]:
+    with Store(index) as store:
+        return dict(store.db.execute("SELECT id, cluster_id FROM recommendations").fetchall())
+
+
+def _holds(index: Path) -> None:
+    found = _clusters(index)
+    assert found[APART[0]] == found[APART[1]], "the link does not hold"
+    assert found[TOGETHER[0]] != found[TOGETHER[1]], "the unlink does not hold"
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Path:
+    """Slovenia's 2010 and 2014 reports, clustered by the algorithm alone, then corrected."""
+    path = tmp_path / "index.sqlite"
+    report = tmp_path / "slovenia2014.pdf"
+    shutil.copy(fixture("slovenia2014_recs.pdf"), report)
+    _run("ingest", str(report), str(fixture("slovenia2010_recs.pdf")), "--index", str(path))
+    before = _clusters(path)
+    assert before[TOGETHER[0]] == before[TOGETHER[1]]
+    assert before[APART[0]] != before[APART[1]]
+    linked = _run("cluster", "link", *APART, "--note", "one commitment", "--index", str(path))
+    assert "both are in cluster" in linked
+    _run("cluster", "unlink", *TOGETHER, "--index", str(path))
+    _holds(path)
+    return path
+
+
+def test_link_and_unlink_hold_through_a_clustering_from_scratch(index: Path) -> None:
+    output = _run("cluster", "--index", str(index))
+    assert "corrections kept: 1 link, 1 unlink" in output
+    _holds(index)
+    _run("cluster", "--scope", "review", "--threshold", "80", "--index", str(index))
+    _holds(index)
+    _run("cluster", "--defaults", "--index", str(index))
+    _holds(index)
+
+
+def test_link_and_unlink_hold_through_a_new_ingest_and_a_reingest(
+    index: Path, tmp_path: Path
+) -> None:
+    import pikepdf
+
+    _run("ingest", str(fixture("svn2014_addendum.pdf")), "--index", str(index))
+    _holds(index)
+    # The same report with other bytes: its recommendations are deleted and written again.
+    report = tmp_path / "slovenia2014.pdf"
+    with pikepdf.open(report, allow_overwriting_input=True) as pdf:
+        pdf.docinfo["/Subject"] = "re-saved"
+        pdf.save(report)
+    output = _run("ingest", str(report), "--index", str(index))
+    assert "indexed" in output
+    _holds(index)
+
+
+def test_link_and_unlink_hold_with_a_retrained_similarity_model(
+    index: Path, tmp_path: Path
+) -> None:
+    from uprdex.pipeline.train_semantic import train
+
+    train(FIXTURES / "upr_info_slovenia_s20.csv", tmp_path / "model", dimensions=8, min_df=1)
+    with Store(index) as store:
+        # A model of another version: the index's clusters are made again, not kept.
+        store.update_clusters(ClusterSettings(similarity_model=tmp_path / "model"), {"Slovenia"})
+    _holds(index)
+
+
+def test_links_are_listed_exported_and_imported_into_another_index(
+    index: Path, tmp_path: Path
+) -> None:
+    listed = _run("cluster", "links", "--index", str(index))
+    assert f"link   {APART[0]} {APART[1]}" in listed
+    assert "'one commitment'" in listed and "2 corrections" in listed
+    shared = tmp_path / "links.csv"
+    _run("cluster", "links", "--export", str(shared), "--index", str(index))
+    other = tmp_path / "other.sqlite"
+    _run(
+        "ingest",
+        str(fixture("slovenia2014_recs.pdf")),
+        str(fixture("slovenia2010_recs.pdf")),
+        "--index",
+        str(other),
+    )
+    imported = _run("cluster", "links", "--import", str(shared), "--index", str(other))
+    assert "2 new or changed" in imported
+    _holds(other)
+
+
+def test_a_contradicting_link_is_refused_and_nothing_changes(index: Path) -> None:
+    runner = CliRunner()
+    # 115.8 = 115.9 would contradict their unlink.
+    result = runner.invoke(main, ["cluster", "link", *TOGETHER, "--index", str(index)])
+    assert result.exit_code == 0  # the same pair: the later word replaces the unlink
+    assert "replaces the unlink" in result.output
+    found = _clusters(index)
+    assert found[TOGETHER[0]] == found[TOGETHER[1]]
+    _run("cluster", "link", TOGETHER[1], "A/HRC/28/15#115.10", "--index", str(index))
+    refused = runner.invoke(
+        main, ["cluster", "unlink", TOGETHER[0], "A/HRC/28/15#115.10", "--index", str(index)]
+    )
+    assert refused.exit_code == 2
+    assert "linked through" in refused.output and "forget one" in refused.output
+    with Store(index) as store:
+        assert len(store.corrections()) == 3
+
+
+def test_forget_undoes_a_link_from_scratch(index: Path) -> None:
+    forgot = _run("cluster", "forget", *APART, "--index", str(index))
+    assert "were linked" in forgot
+    found = _clusters(index)
+    assert found[APART[0]] != found[APART[1]]
+    assert found[TOGETHER[0]] != found[TOGETHER[1]]  # the unlink still holds
+
+
+def test_the_cluster_export_marks_clusters_shaped_by_a_correction(index: Path) -> None:
+    import json
+
+    rows = [
+        json.loads(line)
+        for line in _run(
+            "export", "--what", "clusters", "--format", "jsonl", "--index", str(index)
+        ).splitlines()
+    ]
+    curated = {row["cluster_id"]: row for row in rows if row["curated"]}
+    found = _clusters(index)
+    assert set(curated) == {found[APART[0]], found[TOGETHER[0]], found[TOGETHER[1]]}
+    link = curated[found[APART[0]]]["corrections"][0]
+    assert (link["kind"], link["note"]) == ("link", "one commitment")
+    assert not any(row["corrections"] for row in rows if not row["curated"])
+
+
+def test_bad_corrections_are_one_line(index: Path) -> None:
+    runner = CliRunner()
+    missing = runner.invoke(
+        main, ["cluster", "link", APART[0], "A/HRC/28/15#999.9", "--index", str(index)]
+    )
+    assert missing.exit_code == 2 and "no recommendation A/HRC/28/15#999.9" in missing.output
+    itself = runner.invoke(main, ["cluster", "unlink", APART[0], APART[0], "--index", str(index)])
+    assert itself.exit_code == 2 and "linked to itself" in itself.output
+    mixed = runner.invoke(main, ["cluster", "--scope", "all", "links", "--index", str(index)])
+    assert mixed.exit_code == 2 and "--scope set the clustering" in mixed.output
