@@ -12,6 +12,7 @@ import click
 from rich.markup import escape
 
 from uprdex.flows.cli import (
+    browsing,
     clustering,
     configuring,
     ingesting,
@@ -69,6 +70,7 @@ for _command in (
     clustering.cluster_,
     clustering.clusters_,
     outputs.report,
+    browsing.browse,
     training.train_themes,
     training.train_similarity,
     querying.status,

@@ -1,0 +1,310 @@
+"""`uprdex browse`: the index in the browser with Datasette, read-only, on this machine.
+
+Datasette gets the index file, the column descriptions of data/schema.yaml, facets for the
+questions researchers ask (State under review, cycle, response, theme, recommending State and
+regional group, cluster), full-text search over recommendations and evidence, and three canned
+queries. A small plugin links each evidence row to its PDF at the cited page (served from the
+indexed file when it is still there, unchanged) and each cluster id to its members. Every page
+has a JSON twin (add `.json`): the read API.
+
+Example:
+    serve(Path("data/index.sqlite"), port=8001)   # http://127.0.0.1:8001/
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import mimetypes
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from urllib.parse import quote
+
+import yaml
+
+from uprdex.pipeline.extras import require
+from uprdex.pipeline.resources import data_path
+
+__all__ = ["QUERIES", "build_datasette", "metadata", "schema", "serve"]
+
+_PARAGRAPH_ORDER = (
+    "CAST(substr(paragraph, 1, instr(paragraph, '.') - 1) AS INTEGER), "
+    "CAST(substr(paragraph, instr(paragraph, '.') + 1) AS INTEGER)"
+)
+
+QUERIES: dict[str, dict[str, Any]] = {
+    "cluster_members": {
+        "title": "Recommendations of this cluster",
+        "hide_sql": True,
+        "description": "Every member of one duplicate cluster, with its States, response and "
+        "evidence (cluster ids are on the Recommendations and Clusters pages).",
+        "sql": f"""SELECT id, state_under_review, cycle, paragraph, text, recommending_states,
+    response, themes, evidence_documents, latest_evidence
+FROM recommendation_details
+WHERE cluster_id = :cluster_id
+ORDER BY cycle, document_symbol, {_PARAGRAPH_ORDER}""",
+    },
+    "recommendation_evidence": {
+        "title": "Evidence for a recommendation",
+        "hide_sql": True,
+        "description": "Every document place that cites or echoes one recommendation "
+        "(id like A/HRC/28/15#115.18), newest first, with a link to the PDF page.",
+        "sql": """SELECT document_date, document_type, document_symbol, kind, page, footnote,
+    as_printed, context, pdf_page, document_path, document_sha256
+FROM evidence_pages
+WHERE recommendation_id = :recommendation_id
+ORDER BY document_date DESC, document_symbol, page""",
+    },
+    "noted_with_evidence_since": {
+        "title": "Noted recommendations of a State with their evidence since a date",
+        "hide_sql": True,
+        "description": "The recommendations a State under review noted (did not accept), each "
+        "with the evidence of documents dated on or after `since` (2019, 2019-06 or "
+        "2019-06-30; empty: all); a recommendation with none shows one row without evidence.",
+        "sql": f"""SELECT r.id, r.cycle, r.paragraph, r.text, r.recommending_states, r.themes,
+    e.document_date, e.document_type, e.document_symbol, e.kind, e.page, e.context,
+    e.pdf_page, e.document_path, e.document_sha256
+FROM recommendation_details r
+LEFT JOIN evidence_pages e ON e.recommendation_id = r.id
+    AND e.document_date >= substr(:since, 1, length(e.document_date))
+WHERE r.state_under_review = :state_under_review AND r.response = 'noted'
+ORDER BY r.cycle, r.document_symbol, {_PARAGRAPH_ORDER.replace("paragraph", "r.paragraph")},
+    e.document_date""",
+    },
+}
+"""Canned queries (Datasette shows each as a form with its parameters)."""
+
+# What each view is faceted and searched by; tables get Datasette's defaults.
+_BROWSING: dict[str, dict[str, Any]] = {
+    "recommendation_details": {
+        "facets": [
+            "state_under_review",
+            "cycle",
+            "response",
+            {"array": "themes"},
+            {"array": "recommending_states"},
+            {"array": "regional_groups"},
+            "cluster_id",
+        ],
+        "fts_table": "recommendations_fts",
+        "fts_pk": "text_rowid",
+    },
+    "recommendation_by_state": {
+        "facets": [
+            "state_under_review",
+            "cycle",
+            "response",
+            "recommending_state",
+            "regional_group",
+            {"array": "themes"},
+        ],
+        "fts_table": "recommendations_fts",
+        "fts_pk": "text_rowid",
+    },
+    "evidence_pages": {
+        "facets": ["state_under_review", "document_type", "kind"],
+        "fts_table": "evidence_fts",
+        "fts_pk": "id",
+    },
+    "cluster_overview": {
+        "facets": [{"array": "states_under_review"}, "recurring", "curated"],
+        "sort_desc": "size",
+    },
+}
+
+_HOME = """<p>Recommendations made to States in the UN Universal Periodic Review, their
+responses, themes and duplicate clusters, and every document page that cites them.</p>
+<p>Start with <a href="/{db}/recommendation_details">Recommendations</a> (filter by State,
+cycle, response, theme, recommending State or regional group; search the text),
+<a href="/{db}/recommendation_by_state">one row per recommending State</a>,
+<a href="/{db}/evidence_pages">Evidence</a> or <a href="/{db}/cluster_overview">Clusters</a>.
+Queries: <a href="/{db}/cluster_members">recommendations of a cluster</a>,
+<a href="/{db}/recommendation_evidence">evidence for a recommendation</a>,
+<a href="/{db}/noted_with_evidence_since">noted recommendations with their evidence since a
+date</a>. Add <code>.json</code> to any page's address for its data.</p>"""
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict[str, dict[str, Any]]:
+    """data/schema.yaml: each table and view with its title, description and columns."""
+    loaded = yaml.safe_load(data_path("schema.yaml").read_text(encoding="utf-8"))
+    return dict(loaded)
+
+
+def metadata(database: str) -> dict[str, Any]:
+    """Datasette metadata for an index served under the name `database`."""
+    tables: dict[str, dict[str, Any]] = {}
+    for name, entry in schema().items():
+        table: dict[str, Any] = {"description": entry["description"].strip()}
+        if entry.get("hidden"):
+            table["hidden"] = True
+        else:
+            table["title"] = entry["title"]
+            table["columns"] = dict(entry["columns"])
+        tables[name] = {**table, **_BROWSING.get(name, {})}
+    for fts in ("recommendations_fts", "evidence_fts"):
+        tables[fts] = {"hidden": True}
+    return {
+        "title": "uprdex: UPR recommendations and their evidence",
+        "description_html": _HOME.format(db=quote(database)),
+        "source": "UN/OHCHR documents (and UPR Info, where imported)",
+        "databases": {database: {"tables": tables, "queries": QUERIES}},
+    }
+
+
+def build_datasette(index: Path) -> Any:
+    """A Datasette instance serving this index read-only, with uprdex's metadata and plugin."""
+    datasette = require("datasette.app", "browse", "uprdex browse")
+    database = index.stem
+    instance = datasette.Datasette(
+        files=[str(index)],
+        metadata=metadata(database),
+        settings={
+            # Facets over a view compute its JSON columns for every row: give them time.
+            "facet_time_limit_ms": 2000,
+            "sql_time_limit_ms": 5000,
+            "allow_download": False,
+            "suggest_facets": False,
+        },
+    )
+    if database not in instance.databases:
+        raise RuntimeError(f"Datasette named the index {list(instance.databases)}")
+    _register_plugin()
+    return instance
+
+
+def serve(index: Path, port: int, host: str = "127.0.0.1") -> None:
+    """Serve the index until interrupted (Ctrl-C)."""
+    uvicorn = require("uvicorn", "browse", "uprdex browse")
+    instance = build_datasette(index)
+    uvicorn.run(instance.app(), host=host, port=port, log_level="warning")
+
+
+# --- the plugin ----------------------------------------------------------------------------
+
+
+def _register_plugin() -> None:
+    """Datasette hooks (once per process): the route that serves an indexed document, and
+    links in cells."""
+    from datasette import hookimpl
+    from datasette.plugins import pm
+
+    if pm.get_plugin(_PLUGIN) is None:
+        plugin = ModuleType(_PLUGIN)
+        plugin.register_routes = hookimpl(_routes)  # type: ignore[attr-defined]
+        plugin.render_cell = hookimpl(_cell)  # type: ignore[attr-defined]
+        plugin.extra_body_script = hookimpl(_script)  # type: ignore[attr-defined]
+        pm.register(plugin, name=_PLUGIN)
+
+
+_PLUGIN = "uprdex"
+_PDF_ROUTE = "/-/uprdex/document/"
+
+
+# A table page opens on its rows: the column descriptions fold under one line, and each column
+# heading shows its own on hover.
+_SCRIPT = """
+document.querySelectorAll("dl.column-descriptions").forEach(function (list) {
+  var details = document.createElement("details");
+  var summary = document.createElement("summary");
+  summary.textContent = "What each column holds";
+  list.parentNode.insertBefore(details, list);
+  details.appendChild(summary);
+  details.appendChild(list);
+});
+document.querySelectorAll("th[data-column-description]").forEach(function (heading) {
+  heading.title = heading.getAttribute("data-column-description");
+});
+"""
+
+_JSON_LISTS = frozenset(
+    {"recommending_states", "regional_groups", "themes", "states_under_review", "cycles"}
+)
+_RESPONSE_COLOURS = {
+    "supported": "#d8f0dc",
+    "noted": "#fbe0c8",
+    "pending": "#f1f1f1",
+    "unknown": "#ffffff",
+}
+
+
+def _script() -> str:
+    return _SCRIPT
+
+
+def _routes() -> list[tuple[str, Callable[..., Any]]]:
+    return [(rf"^{_PDF_ROUTE}(?P<sha256>[0-9a-f]{{64}})$", _document)]
+
+
+def _cell(
+    row: Mapping[str, Any], value: Any, column: str, database: str, datasette: Any
+) -> str | None:
+    """A link for a PDF page, a cluster id or a recommendation id; None: Datasette's own."""
+    from markupsafe import Markup
+
+    if value is None or value == "":
+        return None
+    keys = set(row.keys())
+    if column in _JSON_LISTS and isinstance(value, str) and value.startswith("["):
+        try:
+            items = json.loads(value)
+        except ValueError:
+            return None
+        return ", ".join(str(item) for item in items)
+    if column == "response" and value in _RESPONSE_COLOURS:
+        colour = _RESPONSE_COLOURS[value]
+        return Markup(
+            f'<span class="response" style="background:{colour};padding:0 .3em">{value}</span>'
+        )
+    if column == "pdf_page" and {"document_path", "document_sha256"} <= keys:
+        path = Path(str(row["document_path"]))
+        page = str(value).rpartition("#page=")[2]
+        label = html.escape(f"{path.name} p. {page}")
+        if not path.is_file():
+            return Markup(f'<span class="muted" title="file not found">{label} (not here)</span>')
+        href = datasette.urls.path(f"{_PDF_ROUTE}{row['document_sha256']}") + f"#page={page}"
+        return Markup(f'<a href="{html.escape(href)}">{label}</a>')
+    if column == "cluster_id":
+        href = datasette.urls.query(database, "cluster_members") + "?cluster_id=" + quote(value)
+        return Markup(f'<a href="{html.escape(href)}">{html.escape(str(value))}</a>')
+    if column in ("id", "recommendation_id") and "#" in str(value) and "text" in keys:
+        href = (
+            datasette.urls.query(database, "recommendation_evidence")
+            + "?recommendation_id="
+            + quote(str(value), safe="")
+        )
+        return Markup(f'<a href="{html.escape(href)}">{html.escape(str(value))}</a>')
+    return None
+
+
+async def _document(datasette: Any, request: Any) -> Any:
+    """The indexed file with this SHA-256, when it is still at its path and unchanged."""
+    from datasette.utils.asgi import AsgiFileDownload, Response
+
+    sha256 = request.url_vars["sha256"]
+    database = datasette.get_database()
+    rows = await database.execute("SELECT path FROM documents WHERE sha256 = ?", [sha256])
+    if not rows.rows:
+        return Response.text("no such document in the index", status=404)
+    path = Path(rows.rows[0]["path"])
+    if not path.is_file():
+        return Response.text(f"{path} is not there any more", status=404)
+    stat = path.stat()
+    if _file_sha256(str(path), stat.st_size, stat.st_mtime_ns) != sha256:
+        return Response.text(f"{path} changed since it was indexed", status=404)
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return AsgiFileDownload(str(path), content_type=kind)
+
+
+@lru_cache(maxsize=256)
+def _file_sha256(path: str, size: int, mtime_ns: int) -> str:
+    """SHA-256 of a file, cached while its size and modification time stay the same."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
