@@ -22,7 +22,7 @@ import pytest
 from uprdex.pipeline.browse import schema
 from uprdex.pipeline.store import Store
 
-from conftest import fixture
+from helpers import fixture
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -146,6 +146,7 @@ def _db(index: Path) -> str:
     return index.stem
 
 
+@pytest.mark.browser
 def test_search_finds_recommendations_by_their_words(server: str, index: Path, page: Any) -> None:
     page.goto(f"{server}/{_db(index)}/recommendation_details")
     page.fill("input#_search", "migrant workers")
@@ -160,6 +161,7 @@ def test_search_finds_recommendations_by_their_words(server: str, index: Path, p
     assert int(heading.split()[0]) <= expected
 
 
+@pytest.mark.browser
 def test_a_facet_filters_the_rows(server: str, index: Path, page: Any) -> None:
     page.goto(f"{server}/{_db(index)}/recommendation_details")
     facet = page.locator('.facet-info[data-column="response"] a', has_text="noted").first
@@ -177,6 +179,7 @@ def test_a_facet_filters_the_rows(server: str, index: Path, page: Any) -> None:
     assert (ARTIFACTS / "browse.png").stat().st_size > 20_000
 
 
+@pytest.mark.browser
 def test_a_cluster_id_opens_the_query_of_its_members(server: str, index: Path, page: Any) -> None:
     with Store(index) as store:
         largest = store.clusters(min_size=2)[0]
@@ -188,6 +191,7 @@ def test_a_cluster_id_opens_the_query_of_its_members(server: str, index: Path, p
     assert shown == [member["id"] for member in largest["members"]]
 
 
+@pytest.mark.browser
 def test_evidence_links_to_the_pdf_page_when_the_file_is_there(
     server: str, index: Path, page: Any
 ) -> None:
@@ -205,6 +209,7 @@ def test_evidence_links_to_the_pdf_page_when_the_file_is_there(
     assert page.locator("table script").count() == 0
 
 
+@pytest.mark.browser
 def test_noted_recommendations_with_evidence_since_a_date(
     server: str, index: Path, page: Any
 ) -> None:

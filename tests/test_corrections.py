@@ -23,7 +23,7 @@ from uprdex.pipeline.corrections import (
 from uprdex.pipeline.settings import ClusterSettings
 from uprdex.pipeline.store import Store
 
-from conftest import FIXTURES, fixture
+from helpers import FIXTURES, fixture
 
 # Slovenia 2014 (A/HRC/28/15): the clustering puts the asks to ratify the migrant workers'
 # convention together (115.8, 115.9) and keeps trafficking (2010, 111.40) apart from
