@@ -186,6 +186,8 @@ def records(store: Store, kind: str, where: RecFilter | None = None) -> list[dic
         return [_cluster_record(row, curation) for row in store.clusters(where)]
     if kind == "documents":
         return [_document_record(row) for row in store.documents()]
+    if kind == "matrix":
+        raise ValueError("the matrix is a workbook: uprdex export --what matrix --format xlsx")
     raise ValueError(f"unknown export kind {kind!r}; choose from {', '.join(KINDS)}")
 
 

@@ -91,6 +91,8 @@ class ExportKind(StrEnum):
     EVIDENCE = "evidence"
     CLUSTERS = "clusters"
     DOCUMENTS = "documents"
+    MATRIX = "matrix"
+    """The UPR matrix workbook (xlsx only): a sheet per State under review."""
 
 
 class ExportFormat(StrEnum):

@@ -1130,6 +1130,17 @@ class Store:
             )
         return changed
 
+    def evidence_summary(self) -> dict[str, tuple[int, str | None]]:
+        """Per recommendation: how many documents cite or echo it (its own report aside, as in
+        the evidence export) and the date of the latest."""
+        return {
+            row[0]: (row[1], row[2])
+            for row in self.db.execute(
+                "SELECT recommendation_id, count(DISTINCT document_sha256), max(document_date) "
+                "FROM evidence_pages GROUP BY recommendation_id"
+            )
+        }
+
     def cluster_curation(self) -> dict[str, list[dict[str, Any]]]:
         """The corrections that shape each cluster (a link: the cluster of both ends; an
         unlink: the cluster of each end), by cluster id."""

@@ -54,11 +54,23 @@ def export(
 
     Text from documents never becomes a formula: XLSX cells are text, and CSV cells that open
     with = + - @, a tab or a CR get a leading ' (unless --raw). JSON and JSONL are exact.
+    `--what matrix --format xlsx` writes the UPR matrix: a sheet per State under review, one
+    row per recommendation with empty implementation-status and notes columns, and a
+    "<State> clusters" sheet each.
     """
     from uprdex.pipeline.exports import records, write_export
 
     if fmt == "xlsx" and out_path is None:
         raise click.UsageError("xlsx needs --out FILE")
+    if what == ExportKind.MATRIX:
+        if fmt != "xlsx" or out_path is None:
+            raise click.UsageError("the matrix is a workbook: --format xlsx --out FILE.xlsx")
+        from uprdex.pipeline.matrix import write_matrix
+
+        with open_index(index) as store, writing(out_path):
+            count = write_matrix(store, out_path, rec_filter(options))
+        err.print(f"wrote the UPR matrix of {count} recommendations to {out_path}")
+        return
     with open_index(index) as store:
         rows = records(store, what, rec_filter(options))
     with writing(out_path):

@@ -1,0 +1,283 @@
+"""The UPR matrix: the workbook NGOs and UN country teams track implementation in.
+
+`uprdex export --what matrix --format xlsx --out FILE.xlsx` writes one sheet per State under
+review, named after it, with one row per recommendation, the latest review first (cycle,
+paragraph, text, recommending States, response, themes, cluster, evidence documents, latest
+evidence) and two empty columns for the researcher, "Implementation status" (a drop-down list,
+any text allowed) and "Notes";
+then a "<State> clusters" sheet with one row per duplicate cluster of two or more. Headers are
+frozen and filtered, text wraps in readable widths, and the response is a coloured cell.
+
+Every text from a document is written as a string cell, never a formula ("=HYPERLINK(...)" in
+a PDF stays text), and characters a spreadsheet cannot hold are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from uprdex.pipeline.exports import recommendation_record
+from uprdex.pipeline.store import RecFilter, Store
+
+__all__ = ["IMPLEMENTATION_STATUSES", "RESPONSE_FILLS", "sheet_names", "write_matrix"]
+
+IMPLEMENTATION_STATUSES = ("Not implemented", "Partially implemented", "Fully implemented")
+"""The drop-down of the "Implementation status" column (UPR Info's implementation levels)."""
+
+RESPONSE_FILLS = {
+    "supported": ("C6EFCE", "006100"),
+    "noted": ("FFEB9C", "9C5700"),
+    "pending": ("E7E6E6", "3A3838"),
+}
+"""Background and text colour of a response cell (Excel's good / neutral / grey styles)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    header: str
+    width: float
+    wrap: bool = False
+
+
+_RECOMMENDATION_COLUMNS = (
+    _Column("Cycle", 7),
+    _Column("Paragraph", 11),
+    _Column("Recommendation", 60, wrap=True),
+    _Column("Recommending States", 24, wrap=True),
+    _Column("Response", 11),
+    _Column("Themes", 26, wrap=True),
+    _Column("Cluster", 16),
+    _Column("Evidence documents", 11, wrap=True),
+    _Column("Latest evidence", 12, wrap=True),
+    _Column("Implementation status", 18, wrap=True),
+    _Column("Notes", 30, wrap=True),
+    _Column("Id", 20),
+)
+_CLUSTER_COLUMNS = (
+    _Column("Cluster", 16),
+    _Column("Size", 6),
+    _Column("Canonical text", 60, wrap=True),
+    _Column("Members", 26, wrap=True),
+    _Column("Recommending States", 36, wrap=True),
+    _Column("Responses", 16, wrap=True),
+    _Column("Cycles", 8),
+    _Column("Asked again", 9),
+    _Column("Corrected", 10),
+)
+
+_SHEET_LIMIT = 31  # characters Excel allows in a sheet name
+_NOT_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+_PARENTHESES = re.compile(r"\s*\([^)]*\)")
+# openpyxl's own rule for characters a worksheet cannot hold (control characters).
+_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+
+
+def sheet_names(states: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """Each State's two sheet names: its own and "<State> clusters", within Excel's 31
+    characters ("Venezuela (Bolivarian Republic of)" -> "Venezuela", "Venezuela clusters"),
+    unique whatever the case."""
+    taken: set[str] = set()
+    names: dict[str, tuple[str, str]] = {}
+    for state in states:
+        clean = _NOT_IN_SHEET_NAME.sub("-", state).strip("' ") or "Unknown"
+        short = _PARENTHESES.sub("", clean).strip() or clean
+        own = _unique(_fit(clean, short, _SHEET_LIMIT), taken)
+        limit = _SHEET_LIMIT - len(" clusters")
+        clusters = _unique(_fit(clean, short, limit) + " clusters", taken)
+        names[state] = (own, clusters)
+    return names
+
+
+def _fit(name: str, short: str, limit: int) -> str:
+    for candidate in (name, short):
+        if len(candidate) <= limit:
+            return candidate
+    return short[: limit - 1].rstrip() + "…"
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    candidate, number = name, 2
+    while candidate.casefold() in taken:
+        suffix = f" {number}"
+        candidate = name[: _SHEET_LIMIT - len(suffix)] + suffix
+        number += 1
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def write_matrix(store: Store, out: Path, where: RecFilter | None = None) -> int:
+    """Write the UPR matrix of the recommendations matching the filter; returns how many
+    recommendations it holds."""
+    from openpyxl import Workbook
+
+    recs = [recommendation_record(row) for row in store.recommendations(where)]
+    evidence = store.evidence_summary()
+    clusters = {c["cluster_id"]: c for c in store.clusters(min_size=2)}
+    curated = store.cluster_curation()
+    by_state: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    # The latest review first: the one being followed up; report order within a review.
+    for rec in sorted(recs, key=lambda rec: -(rec["cycle"] or 0)):
+        by_state[rec["state_under_review"] or "Unknown"].append(rec)
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    if not by_state:
+        _table(workbook.create_sheet("Matrix"), _RECOMMENDATION_COLUMNS, [])
+    names = sheet_names(sorted(by_state))
+    for state, rows in sorted(by_state.items()):
+        own, clusters_sheet = names[state]
+        sheet = workbook.create_sheet(own)
+        sheet.oddHeader.center.text = state
+        _table(
+            sheet,
+            _RECOMMENDATION_COLUMNS,
+            [_recommendation_row(rec, evidence, clusters) for rec in rows],
+        )
+        _responses(sheet)
+        _status_list(sheet, len(rows))
+        ids = {rec["id"] for rec in rows}
+        mine = [c for c in clusters.values() if ids.intersection(m["id"] for m in c["members"])]
+        sheet = workbook.create_sheet(clusters_sheet)
+        sheet.oddHeader.center.text = f"{state}: duplicate clusters"
+        _table(
+            sheet,
+            _CLUSTER_COLUMNS,
+            [_cluster_row(c, c["cluster_id"] in curated) for c in mine],
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(out)
+    return len(recs)
+
+
+def _recommendation_row(
+    rec: dict[str, Any],
+    evidence: dict[str, tuple[int, str | None]],
+    clusters: dict[str, dict[str, Any]],
+) -> list[Any]:
+    documents, latest = evidence.get(rec["id"], (0, None))
+    cluster = rec["cluster_id"] if rec["cluster_id"] in clusters else None
+    return [
+        rec["cycle"],
+        rec["paragraph"],
+        rec["text"],
+        ", ".join(rec["recommending_states"]),
+        rec["response"],
+        ", ".join(rec["themes"]),
+        cluster,
+        documents,
+        latest,
+        None,
+        None,
+        rec["id"],
+    ]
+
+
+def _cluster_row(cluster: dict[str, Any], curated: bool) -> list[Any]:
+    members = cluster["members"]
+    states = dict.fromkeys(s for m in members for s in m["recommending_states"])
+    responses = Counter(m["response"] for m in members)
+    return [
+        cluster["cluster_id"],
+        cluster["size"],
+        cluster["canonical_text"],
+        "\n".join(m["id"] for m in members),
+        ", ".join(states),
+        ", ".join(f"{n} {response}" for response, n in responses.most_common()),
+        ", ".join(str(c) for c in cluster["cycles"]),
+        "yes" if cluster["recurring"] else "no",
+        "yes" if curated else "no",
+    ]
+
+
+def _table(sheet: Any, columns: Sequence[_Column], rows: list[list[Any]]) -> None:
+    """Header and rows; text as string cells; frozen header, filter, widths and wrapping."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    header_fill = PatternFill("solid", fgColor="D9E1F2")
+    for col, column in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=col)
+        _set(cell, column.header)
+        cell.font = Font(bold=True)
+        cell.fill = header_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[get_column_letter(col)].width = column.width
+    sheet.row_dimensions[1].height = _height(columns, [c.header for c in columns])
+    wrapped = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    centred = Alignment(vertical="top", horizontal="center")
+    for r, values in enumerate(rows, start=2):
+        for col, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
+            cell = sheet.cell(row=r, column=col)
+            _set(cell, value)
+            cell.alignment = wrapped if column.wrap else centred if isinstance(value, int) else top
+        # Spreadsheet programs do not grow a row for wrapped text written by a program.
+        sheet.row_dimensions[r].height = _height(columns, values)
+    sheet.freeze_panes = "A2"
+    # Printed: landscape, one page wide, the header on every page.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+    last = get_column_letter(len(columns))
+    sheet.auto_filter.ref = f"A1:{last}{max(len(rows) + 1, 2)}"
+
+
+def _height(columns: Sequence[_Column], values: Sequence[Any]) -> float:
+    """Row height in points for the longest wrapped cell (about 1.2 characters per unit of
+    column width at 11 points, 15 points a line)."""
+    lines = 1
+    for column, value in zip(columns, values, strict=True):
+        if column.wrap and value:
+            per_line = max(int(column.width * 1.2), 1)
+            wrapped = sum(-(-max(len(part), 1) // per_line) for part in str(value).split("\n"))
+            lines = max(lines, wrapped)
+    return 15.0 * lines
+
+
+def _set(cell: Any, value: Any) -> None:
+    """A number stays a number; anything else is a string cell, never a formula."""
+    if value is None or isinstance(value, int | float):
+        cell.value = value
+        return
+    cell.value = _ILLEGAL.sub("", str(value))
+    cell.data_type = "s"
+
+
+def _responses(sheet: Any) -> None:
+    """Colour each response cell."""
+    from openpyxl.styles import Font, PatternFill
+
+    column = 1 + [c.header for c in _RECOMMENDATION_COLUMNS].index("Response")
+    styles = {
+        response: (PatternFill("solid", fgColor=fill), Font(color=font, bold=True))
+        for response, (fill, font) in RESPONSE_FILLS.items()
+    }
+    for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+        if cell.value in styles:
+            cell.fill, cell.font = styles[cell.value]
+
+
+def _status_list(sheet: Any, rows: int) -> None:
+    """The implementation-status drop-down (a warning, not a refusal, for other words)."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    if rows == 0:
+        return
+    column = get_column_letter(
+        1 + [c.header for c in _RECOMMENDATION_COLUMNS].index("Implementation status")
+    )
+    validation = DataValidation(
+        type="list",
+        formula1='"' + ",".join(IMPLEMENTATION_STATUSES) + '"',
+        allow_blank=True,
+        errorStyle="warning",
+    )
+    validation.add(f"{column}2:{column}{rows + 1}")
+    sheet.add_data_validation(validation)
