@@ -20,6 +20,7 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from uprdex.pipeline.cluster_reasons import Reasons, reasons
 from uprdex.pipeline.exports import evidence_records, records
 from uprdex.pipeline.model import Position
 from uprdex.pipeline.states import load_states
@@ -115,6 +116,8 @@ class _Data:
     documents: dict[str, Record]
     clusters: list[Record] | None
     by_id: dict[str, Record]
+    reasons: dict[str, Reasons]
+    """Why each cluster's members are together (closest member and score, corrections)."""
 
 
 def write_report(
@@ -201,6 +204,8 @@ def _load(store: Store, state_under_review: str | None) -> _Data:
     except ValueError:
         clusters = None
     recs = records(store, "recommendations", where)
+    multi = [c for c in clusters or () if c["size"] > 1]
+    texts = {rec["id"]: rec["text"] for rec in recs}
     return _Data(
         recs=recs,
         evidence=evidence,
@@ -208,6 +213,7 @@ def _load(store: Store, state_under_review: str | None) -> _Data:
         documents={doc["sha256"]: doc for doc in records(store, "documents")},
         clusters=clusters,
         by_id={rec["id"]: rec for rec in recs},
+        reasons=reasons(multi, texts, store.cluster_settings()) if multi else {},
     )
 
 
@@ -254,6 +260,7 @@ def _sections(
         "cluster_sizes": {c["cluster_id"]: c["size"] for c in clusters or ()},
         "by_id": data.by_id,
         "locations": locations,
+        "reasons": data.reasons,
     }
 
 

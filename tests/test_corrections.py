@@ -300,3 +300,28 @@ def test_bad_corrections_are_one_line(index: Path) -> None:
     assert itself.exit_code == 2 and "linked to itself" in itself.output
     mixed = runner.invoke(main, ["cluster", "--scope", "all", "links", "--index", str(index)])
     assert mixed.exit_code == 2 and "--scope set the clustering" in mixed.output
+
+
+def test_the_report_says_why_each_cluster_is_together(index: Path, tmp_path: Path) -> None:
+    import re
+
+    from uprdex.pipeline.clusters import similarity
+    from uprdex.pipeline.report import write_report
+
+    with Store(index) as store:
+        page = write_report(store, tmp_path / "html", "Slovenia").read_text(encoding="utf-8")
+        texts = {rec["id"]: rec["text"] for rec in store.recommendations()}
+        settings = store.cluster_settings()
+        linked = store.db.execute(
+            "SELECT cluster_id FROM recommendations WHERE id = ?", (APART[0],)
+        ).fetchone()[0]
+    pairs = re.findall(r"the strongest pair, (\S+) and (\S+), scores ([\d.]+) of 100", page)
+    assert len(pairs) == page.count('<h3 id="c-')
+    for a, b, score in pairs:  # the clustering's own score of that pair
+        assert float(score) == round(similarity(texts[a], texts[b], settings), 1)
+    section = page.split(f'<h3 id="{linked}"')[1].split("<h3")[0]
+    assert "linked by a researcher</span> " + f"{APART[0]} = {APART[1]}" in section
+    assert "one commitment" in section
+    closest = re.findall(r"<td>(A/HRC/\S+) \(([\d.]+)\)</td>", section)
+    assert len(closest) == section.count("<tr>") - 1  # every member names its closest one
+    assert "kept apart by a researcher" in page

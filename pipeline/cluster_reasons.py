@@ -1,0 +1,80 @@
+"""Why the members of a duplicate cluster are together: each member's closest other member and
+their similarity score (the clustering's own, 0-100), the cluster's strongest pair, and any
+researcher's link or unlink that shaped it. The HTML report shows them beside each cluster.
+
+Example:
+    found = reasons(clusters, texts, store.cluster_settings())
+    found["c-01314ef4ef43"].strongest      # ("A/HRC/28/15#115.8", "A/HRC/28/15#115.10", 100.0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from uprdex.pipeline.clusters import load_treaties, normalize
+from uprdex.pipeline.clusters.similarity import Similarity
+from uprdex.pipeline.settings import ClusterSettings
+
+__all__ = ["Reasons", "reasons"]
+
+
+@dataclass(frozen=True, slots=True)
+class Reasons:
+    """Why one cluster's members are together.
+
+    closest: member id -> (its most similar other member, their score); strongest: the pair
+    with the highest score; corrections: the links and unlinks that shape the cluster, as the
+    clusters export lists them.
+    """
+
+    closest: Mapping[str, tuple[str, float]]
+    strongest: tuple[str, str, float] | None
+    corrections: Sequence[Mapping[str, Any]] = field(default_factory=tuple)
+
+
+def reasons(
+    clusters: Sequence[Mapping[str, Any]],
+    texts: Mapping[str, str],
+    settings: ClusterSettings,
+) -> dict[str, Reasons]:
+    """The reasons of each cluster (records of the clusters export); members whose text is not
+    in `texts` are left out of the scores. All pairs are scored at once."""
+    treaties = load_treaties(settings.treaties)
+    groups = [[m for m in c["members"] if m in texts] for c in clusters]
+    members = [m for group in groups for m in group]
+    normalized = [normalize(texts[m], treaties) for m in members]
+    pairs: list[tuple[int, int]] = []
+    start = 0
+    for group in groups:
+        size = len(group)
+        pairs += [(start + i, start + j) for i in range(size) for j in range(i + 1, size)]
+        start += size
+    scores = (
+        Similarity(normalized, treaties, settings)
+        .pairs(np.array(pairs, dtype=np.int64), cutoff=0)
+        .tolist()
+        if pairs
+        else []
+    )
+    found: dict[str, Reasons] = {}
+    at = 0
+    for cluster, group in zip(clusters, groups, strict=True):
+        closest: dict[str, tuple[str, float]] = {}
+        strongest: tuple[str, str, float] | None = None
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                score = round(float(scores[at]), 1)
+                at += 1
+                for one, other in ((a, b), (b, a)):
+                    if one not in closest or score > closest[one][1]:
+                        closest[one] = (other, score)
+                if strongest is None or score > strongest[2]:
+                    strongest = (a, b, score)
+        found[cluster["cluster_id"]] = Reasons(
+            closest, strongest, tuple(cluster.get("corrections", ()))
+        )
+    return found
