@@ -19,7 +19,7 @@ from uprdex.pipeline.clusters import load_treaties, normalize
 from uprdex.pipeline.clusters.similarity import Similarity
 from uprdex.pipeline.settings import ClusterSettings
 
-__all__ = ["Reasons", "reasons"]
+__all__ = ["Reasons", "pair_scores", "reasons"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +36,30 @@ class Reasons:
     corrections: Sequence[Mapping[str, Any]] = field(default_factory=tuple)
 
 
+def pair_scores(texts: Sequence[str], settings: ClusterSettings) -> list[list[float]]:
+    """Every pair's similarity (0-100) as the clustering scores it, as a square matrix (the
+    diagonal is 100); all pairs in one batch."""
+    size = len(texts)
+    pairs = [(i, j) for i in range(size) for j in range(i + 1, size)]
+    scores = _scored([list(texts)], pairs, settings)
+    matrix = [[100.0] * size for _ in range(size)]
+    for (i, j), score in zip(pairs, scores, strict=True):
+        matrix[i][j] = matrix[j][i] = score
+    return matrix
+
+
+def _scored(
+    groups: Sequence[Sequence[str]], pairs: Sequence[tuple[int, int]], settings: ClusterSettings
+) -> list[float]:
+    """Scores of `pairs`, indices into the texts of all groups in order."""
+    if not pairs:
+        return []
+    treaties = load_treaties(settings.treaties)
+    normalized = [normalize(text, treaties) for group in groups for text in group]
+    similarity = Similarity(normalized, treaties, settings)
+    return [float(s) for s in similarity.pairs(np.array(pairs, dtype=np.int64), cutoff=0)]
+
+
 def reasons(
     clusters: Sequence[Mapping[str, Any]],
     texts: Mapping[str, str],
@@ -43,23 +67,14 @@ def reasons(
 ) -> dict[str, Reasons]:
     """The reasons of each cluster (records of the clusters export); members whose text is not
     in `texts` are left out of the scores. All pairs are scored at once."""
-    treaties = load_treaties(settings.treaties)
     groups = [[m for m in c["members"] if m in texts] for c in clusters]
-    members = [m for group in groups for m in group]
-    normalized = [normalize(texts[m], treaties) for m in members]
     pairs: list[tuple[int, int]] = []
     start = 0
     for group in groups:
         size = len(group)
         pairs += [(start + i, start + j) for i in range(size) for j in range(i + 1, size)]
         start += size
-    scores = (
-        Similarity(normalized, treaties, settings)
-        .pairs(np.array(pairs, dtype=np.int64), cutoff=0)
-        .tolist()
-        if pairs
-        else []
-    )
+    scores = _scored([[texts[m] for m in group] for group in groups], pairs, settings)
     found: dict[str, Reasons] = {}
     at = 0
     for cluster, group in zip(clusters, groups, strict=True):

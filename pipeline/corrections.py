@@ -30,6 +30,8 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
+import numpy as np
+
 from uprdex.pipeline.clusters import Cluster, ClusterItem, ClusterResult, strip_states
 from uprdex.pipeline.errors import UprdexError
 
@@ -47,8 +49,9 @@ __all__ = [
     "write_csv",
 ]
 
-Score = Callable[[str, str], float]
-"""How alike two recommendation texts are, 0-100 (`pipeline.clusters.similarity`)."""
+Scores = Callable[[Sequence[str]], Sequence[Sequence[float]]]
+"""How alike each pair of these texts is, 0-100, as a square matrix
+(`pipeline.cluster_reasons.pair_scores`: the clustering's own similarity)."""
 
 CSV_COLUMNS = ("kind", "first", "second", "note", "who", "at")
 """Columns of `uprdex cluster links --export/--import`: one correction a row."""
@@ -229,7 +232,7 @@ def apply_corrections(
     result: ClusterResult,
     items: Sequence[ClusterItem],
     corrections: Sequence[Correction],
-    score: Score,
+    score: Scores,
 ) -> ClusterResult:
     """The clusters with every link and unlink between `items` applied (see the module).
 
@@ -272,48 +275,57 @@ def _split(
     unit_of: Mapping[str, str],
     apart: set[frozenset[str]],
     by_id: Mapping[str, ClusterItem],
-    score: Score,
+    score: Scores,
 ) -> list[tuple[list[str], dict[str, float]]]:
     """Average linkage over the linked units of one cluster, merging only groups with no
     unlinked pair between them, until no merge is allowed; each part with every member's
-    total score to the others of its part (to choose its most central member)."""
-    texts = {member: by_id[member].text for member in members}
-    scores: dict[tuple[str, str], float] = {}
-    for i, a in enumerate(members):
-        for b in members[i + 1 :]:
-            scores[(a, b)] = scores[(b, a)] = score(texts[a], texts[b])
-    groups: dict[str, list[str]] = defaultdict(list)
-    for member in members:
-        groups[unit_of[member]].append(member)
-    units: dict[str, set[str]] = {key: {key} for key in groups}
+    total score to the others of its part (to choose its most central member).
 
-    def allowed(x: str, y: str) -> bool:
-        return not any(frozenset((u, v)) in apart for u in units[x] for v in units[y])
-
+    The groups' score sums live in one matrix updated in place (Lance-Williams), so a cluster
+    of 232 members splits in well under a second."""
+    scores = np.array(score([by_id[member].text for member in members]), dtype=np.float64)
+    np.fill_diagonal(scores, 0.0)
+    keys = list(dict.fromkeys(unit_of[member] for member in members))
+    at = {key: n for n, key in enumerate(keys)}
+    indicator = np.zeros((len(keys), len(members)))
+    for column, member in enumerate(members):
+        indicator[at[unit_of[member]], column] = 1.0
+    sums = indicator @ scores @ indicator.T  # score sums between groups
+    sizes = indicator.sum(axis=1)
+    blocked = np.eye(len(keys), dtype=bool)
+    for pair in apart:
+        x, y = (at.get(key) for key in pair)
+        if x is not None and y is not None:
+            blocked[x, y] = blocked[y, x] = True
+    grouped: dict[int, list[int]] = {n: [] for n in range(len(keys))}
+    for column, member in enumerate(members):
+        grouped[at[unit_of[member]]].append(column)
+    alive = np.ones(len(keys), dtype=bool)
     while True:
-        best: tuple[float, str, str] | None = None
-        keys = sorted(groups)
-        for i, x in enumerate(keys):
-            for y in keys[i + 1 :]:
-                if not allowed(x, y):
-                    continue
-                average = sum(scores[(a, b)] for a in groups[x] for b in groups[y]) / (
-                    len(groups[x]) * len(groups[y])
-                )
-                if best is None or average > best[0]:
-                    best = (average, x, y)
-        if best is None:
-            break
-        _, keep, gone = best
-        groups[keep].extend(groups.pop(gone))
-        units[keep] |= units.pop(gone)
-    return [
-        (
-            sorted(group),
-            {a: sum(scores[(a, b)] for b in group if b != a) for a in group},
+        average = np.where(
+            blocked | ~alive[:, None] | ~alive[None, :], -np.inf, sums / np.outer(sizes, sizes)
         )
-        for group in groups.values()
-    ]
+        x, y = (int(n) for n in np.unravel_index(int(np.argmax(average)), average.shape))
+        if average[x, y] == -np.inf:
+            break
+        keep, gone = min(x, y), max(x, y)
+        sums[keep, :] += sums[gone, :]
+        sums[:, keep] += sums[:, gone]
+        sizes[keep] += sizes[gone]
+        blocked[keep, :] |= blocked[gone, :]
+        blocked[:, keep] |= blocked[:, gone]
+        alive[gone] = False
+        grouped[keep] += grouped.pop(gone)
+    parts = []
+    for columns in grouped.values():
+        totals = scores[np.ix_(columns, columns)].sum(axis=1)
+        parts.append(
+            (
+                sorted(members[c] for c in columns),
+                {members[c]: float(total) for c, total in zip(columns, totals, strict=True)},
+            )
+        )
+    return parts
 
 
 def _rebuilt(

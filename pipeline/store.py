@@ -23,7 +23,8 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from uprdex.pipeline.clusters import ClusterItem, cluster, similarity
+from uprdex.pipeline.cluster_reasons import pair_scores
+from uprdex.pipeline.clusters import ClusterItem, cluster
 from uprdex.pipeline.corrections import (
     Correction,
     CorrectionError,
@@ -1048,7 +1049,7 @@ class Store:
             )
             result = cluster(items, settings, existing)
             result = apply_corrections(
-                result, items, corrections, partial(similarity, settings=settings)
+                result, items, corrections, partial(pair_scores, settings=settings)
             )
             # Only what changed is written: a re-run that changes nothing leaves the index (and
             # its generation) as it was.

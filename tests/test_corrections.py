@@ -36,10 +36,10 @@ def _items(*texts: str) -> list[ClusterItem]:
     return [ClusterItem(f"R#{i}", text, "Slovenia", 3, 34) for i, text in enumerate(texts, 1)]
 
 
-def _score(a: str, b: str) -> float:
+def _score(texts: list[str]) -> list[list[float]]:
     """Words in common, as a share of the longer text (0-100): enough to tell the groups."""
-    wa, wb = set(a.split()), set(b.split())
-    return 100 * len(wa & wb) / max(len(wa), len(wb))
+    words = [set(text.split()) for text in texts]
+    return [[100 * len(a & b) / max(len(a), len(b)) for b in words] for a in words]
 
 
 def _groups(result: ClusterResult) -> set[frozenset[str]]:
@@ -325,3 +325,36 @@ def test_the_report_says_why_each_cluster_is_together(index: Path, tmp_path: Pat
     closest = re.findall(r"<td>(A/HRC/\S+) \(([\d.]+)\)</td>", section)
     assert len(closest) == section.count("<tr>") - 1  # every member names its closest one
     assert "kept apart by a researcher" in page
+
+
+def test_every_cluster_subcommand_has_help() -> None:
+    from uprdex.flows.cli.clustering import cluster_
+
+    runner = CliRunner()
+    assert set(cluster_.commands) == {"link", "unlink", "forget", "links"}
+    for name, command in cluster_.commands.items():
+        result = runner.invoke(main, ["cluster", name, "--help"])
+        assert result.exit_code == 0, name
+        assert command.help and len(command.help) > 20, name
+
+
+def test_a_contradiction_written_around_the_cli_is_reported_by_every_clustering(
+    index: Path,
+) -> None:
+    # Written straight into the table (the commands refuse it): APART unlinked, yet both
+    # linked to TOGETHER[0].
+    with Store(index) as store, store.transaction() as db:
+        db.execute(
+            "UPDATE cluster_corrections SET kind = 'unlink' WHERE first = ? AND second = ?",
+            tuple(sorted(APART)),
+        )
+        for end in APART:
+            db.execute(
+                "INSERT INTO cluster_corrections VALUES (?, ?, 'link', '', 'x', '')",
+                tuple(sorted((end, TOGETHER[0]))),
+            )
+    result = CliRunner().invoke(main, ["cluster", "--index", str(index)])
+    assert result.exit_code == 0
+    assert "contradiction" in result.output and "linked through" in result.output
+    listed = CliRunner().invoke(main, ["cluster", "links", "--index", str(index)])
+    assert "contradiction" in listed.output

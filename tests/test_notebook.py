@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 from click.testing import CliRunner
 
 from uprdex.flows.cli import main
@@ -14,6 +15,7 @@ from uprdex.flows.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_the_notebook_runs_top_to_bottom_on_the_samples(tmp_path: Path) -> None:
     index = tmp_path / "index.sqlite"
     ingested = CliRunner().invoke(

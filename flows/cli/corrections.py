@@ -52,7 +52,8 @@ note_option = click.option("--note", default="", help="Why (shown with the corre
 @click.pass_context
 def link(ctx: click.Context, first: str, second: str, note: str, index: Path | None) -> None:
     """Record that two recommendations are one commitment: every clustering puts them (and the
-    clusters around them) together. REC_ID is like A/HRC/28/15#115.8."""
+    clusters around them) together. REC_ID is like A/HRC/28/15#115.8 (`uprdex recs` shows
+    them)."""
     _correct(ctx, first, second, "link", note, index)
 
 
@@ -231,7 +232,10 @@ def _states(store: Store, ids: Sequence[str], required: bool = False) -> set[str
 
 
 def _id(text: str) -> str:
-    """'A/HRC/28/15#115.8' in any case and spacing."""
+    """'A/HRC/28/15#115.8' in any case and spacing; an imported recommendation's id
+    ('upr-info:AFG:18:1af3ec5b5ffe') as given."""
+    if "#" not in text:
+        return text.strip()
     symbol, paragraph = rec_id(text, None)
     return f"{symbol}#{paragraph}"
 
