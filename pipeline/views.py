@@ -21,7 +21,7 @@ __all__ = ["SCHEMA_4", "VIEWS", "states_current", "sync_states"]
 # best first; else the keyword themes; else, for a recommendation known from a UPR Info
 # export only, the issues its experts gave.
 _CHOSEN_THEMES = """
-    CREATE VIEW chosen_themes AS
+    CREATE VIEW IF NOT EXISTS chosen_themes AS
     SELECT recommendation_id, theme, method, score FROM recommendation_themes
     WHERE method = 'model'
        OR (method = 'keywords' AND NOT EXISTS (
@@ -43,7 +43,7 @@ _THEMES_OF = (
 
 # The contract's evidence: a recommendation's own WG report is not evidence of itself.
 _EVIDENCE_PAGES = """
-    CREATE VIEW evidence_pages AS
+    CREATE VIEW IF NOT EXISTS evidence_pages AS
     SELECT e.id, e.recommendation_id, r.state_under_review, r.cycle, r.paragraph,
         CASE e.kind WHEN 'state_comment' THEN 'citation' ELSE e.kind END AS kind,
         e.kind = 'state_comment' AS state_comment,
@@ -58,7 +58,7 @@ _EVIDENCE_PAGES = """
 """
 
 _RECOMMENDATION_DETAILS = f"""
-    CREATE VIEW recommendation_details AS
+    CREATE VIEW IF NOT EXISTS recommendation_details AS
     SELECT r.id, r.state_under_review, r.cycle, r.session, r.year, r.document_symbol,
         r.paragraph, r.text,
         (SELECT json_group_array(name) FROM (SELECT name FROM recommendation_states
@@ -78,7 +78,7 @@ _RECOMMENDATION_DETAILS = f"""
 """
 
 _RECOMMENDATION_BY_STATE = f"""
-    CREATE VIEW recommendation_by_state AS
+    CREATE VIEW IF NOT EXISTS recommendation_by_state AS
     SELECT r.id AS recommendation_id, r.state_under_review, r.cycle, r.session, r.year,
         r.document_symbol, r.paragraph, r.text,
         rs.name AS recommending_state, rs.iso3 AS recommending_state_code, s.regional_group,
@@ -90,7 +90,7 @@ _RECOMMENDATION_BY_STATE = f"""
 
 # A correction shapes the cluster of each of its ends (a link: the one cluster of both).
 _CLUSTER_CURATION = """
-    CREATE VIEW cluster_curation AS
+    CREATE VIEW IF NOT EXISTS cluster_curation AS
     SELECT a.cluster_id, k.kind, k.first, k.second, k.note, k.who, k.at
     FROM cluster_corrections k
     JOIN recommendations a ON a.id = k.first JOIN recommendations b ON b.id = k.second
@@ -101,7 +101,7 @@ _CLUSTER_CURATION = """
 """
 
 _CLUSTER_OVERVIEW = """
-    CREATE VIEW cluster_overview AS
+    CREATE VIEW IF NOT EXISTS cluster_overview AS
     SELECT c.cluster_id, c.size, c.canonical_text,
         (SELECT json_group_array(DISTINCT state_under_review) FROM recommendations
             WHERE cluster_id = c.cluster_id) AS states_under_review,
@@ -129,7 +129,7 @@ VIEWS = (
 SCHEMA_4 = "\n".join(
     (
         """
-    CREATE TABLE cluster_corrections (
+    CREATE TABLE IF NOT EXISTS cluster_corrections (
         first TEXT NOT NULL,
         second TEXT NOT NULL,
         kind TEXT NOT NULL CHECK (kind IN ('link', 'unlink')),
@@ -139,18 +139,19 @@ SCHEMA_4 = "\n".join(
         PRIMARY KEY (first, second),
         CHECK (first < second)
     );
-    CREATE TABLE states (
+    CREATE TABLE IF NOT EXISTS states (
         name TEXT PRIMARY KEY,
         iso3 TEXT,
         kind TEXT NOT NULL,
         regional_group TEXT
     );
-    CREATE INDEX states_iso3 ON states(iso3);
+    CREATE INDEX IF NOT EXISTS states_iso3 ON states(iso3);
     """,
         *VIEWS,
     )
 )
-"""Migration 2 -> 3. Corrections keep recommendation ids without a foreign key: they outlive
+"""Migration 2 -> 3 (IF NOT EXISTS throughout: run over an index that already holds them, its
+version set back, it does not fail). Corrections keep recommendation ids without a foreign key: they outlive
 a re-ingest that deletes and writes the recommendations again."""
 
 
