@@ -1104,6 +1104,8 @@ class Store:
                 )
         return len(items)
 
+    # --- researchers' corrections (schema 3; pipeline/corrections.py applies them) ----------
+
     def corrections(self) -> list[Correction]:
         """The researchers' links and unlinks (`uprdex cluster link/unlink`), by pair."""
         return [

@@ -151,8 +151,8 @@ SCHEMA_4 = "\n".join(
     )
 )
 """Migration 2 -> 3 (IF NOT EXISTS throughout: run over an index that already holds them, its
-version set back, it does not fail). Corrections keep recommendation ids without a foreign key: they outlive
-a re-ingest that deletes and writes the recommendations again."""
+version set back, it does not fail). Corrections keep recommendation ids without a foreign
+key: they outlive a re-ingest that deletes and writes the recommendations again."""
 
 
 def _shipped() -> tuple[bytes, str]:
