@@ -277,3 +277,25 @@ def test_the_readme_schema_section_is_the_generated_one() -> None:
         env={**os.environ},
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_without_the_browse_extra_the_command_says_what_to_install(
+    index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+
+    from click.testing import CliRunner
+
+    from uprdex.flows.cli import main
+
+    real = importlib.import_module
+
+    def without_datasette(name: str, *args: Any) -> Any:
+        if name.startswith("datasette"):
+            raise ImportError(f"No module named {name!r}")
+        return real(name, *args)
+
+    monkeypatch.setattr(importlib, "import_module", without_datasette)
+    result = CliRunner().invoke(main, ["browse", "--index", str(index)])
+    assert result.exit_code == 2
+    assert "uprdex browse needs the browse extra: pip install 'uprdex[browse]'" in result.output
