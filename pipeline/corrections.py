@@ -34,6 +34,7 @@ import numpy as np
 
 from uprdex.pipeline.clusters import Cluster, ClusterItem, ClusterResult, strip_states
 from uprdex.pipeline.errors import UprdexError
+from uprdex.pipeline.spreadsheet import FORMULA_TRIGGERS, neutralise
 
 __all__ = [
     "CSV_COLUMNS",
@@ -55,10 +56,6 @@ Scores = Callable[[Sequence[str]], Sequence[Sequence[float]]]
 
 CSV_COLUMNS = ("kind", "first", "second", "note", "who", "at")
 """Columns of `uprdex cluster links --export/--import`: one correction a row."""
-
-# A note that opens like a formula is written with a leading "'" (spreadsheets show it as
-# text) and read back without it.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class CorrectionError(UprdexError):
@@ -414,8 +411,8 @@ def write_csv(corrections: Iterable[Correction], out: Path) -> int:
     writer.writerow(CSV_COLUMNS)
     count = 0
     for c in corrections:
-        note = f"'{c.note}" if c.note.startswith(_FORMULA_START) else c.note
-        writer.writerow([c.kind.value, c.first, c.second, note, c.who, c.at])
+        # A note that opens like a formula gets a leading "'"; `read_csv` takes it off.
+        writer.writerow([c.kind.value, c.first, c.second, neutralise(c.note), c.who, c.at])
         count += 1
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
@@ -441,7 +438,7 @@ def read_csv(path: Path) -> list[Correction]:
     found = []
     for number, row in enumerate(reader, start=2):
         note = row.get("note") or ""
-        if note.startswith("'") and note[1:].startswith(_FORMULA_START):
+        if note.startswith("'") and note[1:].startswith(FORMULA_TRIGGERS):
             note = note[1:]
         try:
             found.append(

@@ -8,8 +8,8 @@ any text allowed) and "Notes";
 then a "<State> clusters" sheet with one row per duplicate cluster of two or more. Headers are
 frozen and filtered, text wraps in readable widths, and the response is a coloured cell.
 
-Every text from a document is written as a string cell, never a formula ("=HYPERLINK(...)" in
-a PDF stays text), and characters a spreadsheet cannot hold are dropped.
+Every text from a document is a string cell, never a formula ("=HYPERLINK(...)" in a PDF stays
+text), through `pipeline.spreadsheet` as in every XLSX export.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from uprdex.pipeline.exports import recommendation_record
+from uprdex.pipeline.spreadsheet import append_xlsx_row
 from uprdex.pipeline.store import RecFilter, Store
 
 __all__ = ["IMPLEMENTATION_STATUSES", "RESPONSE_FILLS", "sheet_names", "write_matrix"]
@@ -73,8 +74,6 @@ _CLUSTER_COLUMNS = (
 _SHEET_LIMIT = 31  # characters Excel allows in a sheet name
 _NOT_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 _PARENTHESES = re.compile(r"\s*\([^)]*\)")
-# openpyxl's own rule for characters a worksheet cannot hold (control characters).
-_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 def sheet_names(states: Sequence[str]) -> dict[str, tuple[str, str]]:
@@ -194,26 +193,24 @@ def _cluster_row(cluster: dict[str, Any], curated: bool) -> list[Any]:
 
 
 def _table(sheet: Any, columns: Sequence[_Column], rows: list[list[Any]]) -> None:
-    """Header and rows; text as string cells; frozen header, filter, widths and wrapping."""
+    """Header and rows as cells that never run (`pipeline.spreadsheet`); frozen header,
+    filter, widths, wrapping and row heights."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     header_fill = PatternFill("solid", fgColor="D9E1F2")
-    for col, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=col)
-        _set(cell, column.header)
+    for col, cell in enumerate(append_xlsx_row(sheet, [c.header for c in columns]), start=1):
         cell.font = Font(bold=True)
         cell.fill = header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.column_dimensions[get_column_letter(col)].width = column.width
+        sheet.column_dimensions[get_column_letter(col)].width = columns[col - 1].width
     sheet.row_dimensions[1].height = _height(columns, [c.header for c in columns])
     wrapped = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
     centred = Alignment(vertical="top", horizontal="center")
     for r, values in enumerate(rows, start=2):
-        for col, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
-            cell = sheet.cell(row=r, column=col)
-            _set(cell, value)
+        cells = append_xlsx_row(sheet, values)
+        for column, cell, value in zip(columns, cells, values, strict=True):
             cell.alignment = wrapped if column.wrap else centred if isinstance(value, int) else top
         # Spreadsheet programs do not grow a row for wrapped text written by a program.
         sheet.row_dimensions[r].height = _height(columns, values)
@@ -238,15 +235,6 @@ def _height(columns: Sequence[_Column], values: Sequence[Any]) -> float:
             wrapped = sum(-(-max(len(part), 1) // per_line) for part in str(value).split("\n"))
             lines = max(lines, wrapped)
     return 15.0 * lines
-
-
-def _set(cell: Any, value: Any) -> None:
-    """A number stays a number; anything else is a string cell, never a formula."""
-    if value is None or isinstance(value, int | float):
-        cell.value = value
-        return
-    cell.value = _ILLEGAL.sub("", str(value))
-    cell.data_type = "s"
 
 
 def _responses(sheet: Any) -> None:

@@ -57,7 +57,13 @@ from uprdex.pipeline.symbols import (
     year_of_session,
 )
 from uprdex.pipeline.text import normalize_text
-from uprdex.pipeline.views import SCHEMA_4, states_current, sync_states
+from uprdex.pipeline.views import (
+    SCHEMA_4,
+    create_views,
+    drop_views,
+    states_current,
+    sync_states,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -313,7 +319,8 @@ _MIGRATIONS: tuple[str, ...] = (
     END;
     INSERT INTO recommendations_fts(recommendations_fts) VALUES ('rebuild');
     """,
-    # 4: researchers' cluster corrections, the State table and views for people (views.py).
+    # 4: researchers' cluster corrections and the State table (views.py, which also holds the
+    # views for people, made again after every migration).
     SCHEMA_4,
 )
 
@@ -440,9 +447,11 @@ class Store:
             db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
             version = self._schema_version()  # another run may have migrated it meanwhile
             if version < SCHEMA_VERSION:
+                drop_views(db)
                 for script in _MIGRATIONS[version:]:
                     for statement in _statements(script):
                         db.execute(statement)
+                create_views(db)
                 db.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
                     (str(SCHEMA_VERSION),),

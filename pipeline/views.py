@@ -11,11 +11,19 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 import sqlite3
 
 from uprdex.pipeline.resources import data_path
 
-__all__ = ["SCHEMA_4", "VIEWS", "states_current", "sync_states"]
+__all__ = [
+    "SCHEMA_4",
+    "VIEWS",
+    "create_views",
+    "drop_views",
+    "states_current",
+    "sync_states",
+]
 
 # The themes the exports give a recommendation (pipeline.exports._themes): the classifier's,
 # best first; else the keyword themes; else, for a recommendation known from a UPR Info
@@ -125,10 +133,11 @@ VIEWS = (
     _CLUSTER_CURATION,
     _CLUSTER_OVERVIEW,
 )
+"""The views, each after those it reads (`create_views`)."""
 
-SCHEMA_4 = "\n".join(
-    (
-        """
+_VIEW_NAME = re.compile(r"CREATE VIEW IF NOT EXISTS (\w+)")
+
+SCHEMA_4 = """
     CREATE TABLE IF NOT EXISTS cluster_corrections (
         first TEXT NOT NULL,
         second TEXT NOT NULL,
@@ -146,13 +155,26 @@ SCHEMA_4 = "\n".join(
         regional_group TEXT
     );
     CREATE INDEX IF NOT EXISTS states_iso3 ON states(iso3);
-    """,
-        *VIEWS,
-    )
-)
-"""Migration 2 -> 3 (IF NOT EXISTS throughout: run over an index that already holds them, its
+"""
+"""Migration 3 -> 4 (IF NOT EXISTS throughout: run over an index that already holds them, its
 version set back, it does not fail). Corrections keep recommendation ids without a foreign
-key: they outlive a re-ingest that deletes and writes the recommendations again."""
+key: they outlive a re-ingest that deletes and writes the recommendations again. The views
+are not part of it: `drop_views` and `create_views` surround every migration."""
+
+
+def drop_views(db: sqlite3.Connection) -> None:
+    """Drop the views before a migration: SQLite refuses to rename a rebuilt table while a
+    view reads a table that is gone ("error in view ...: no such table")."""
+    for view in reversed(VIEWS):
+        match = _VIEW_NAME.search(view)
+        if match:
+            db.execute(f"DROP VIEW IF EXISTS {match.group(1)}")
+
+
+def create_views(db: sqlite3.Connection) -> None:
+    """(Re)create the views after a migration, on the schema as it now is."""
+    for view in VIEWS:
+        db.execute(view.strip())
 
 
 def _shipped() -> tuple[bytes, str]:

@@ -18,6 +18,7 @@ import pytest
 from uprdex.flows.ingest import ingest_paths
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import SCHEMA_VERSION, RecFilter, Store
+from uprdex.pipeline.views import drop_views
 
 from helpers import fixture
 
@@ -49,6 +50,10 @@ def _rebuild_table(path: Path) -> None:
         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'recommendations'"
     ).fetchone()[0]
     listed = ", ".join(f'"{name}"' for name in columns)
+    # The index's views read recommendations: SQLite's generalized ALTER TABLE procedure
+    # renames the new table with legacy_alter_table on, else the views that read the dropped
+    # one fail the rename ("error in view ...: no such table").
+    db.execute("PRAGMA legacy_alter_table = ON")
     db.execute("BEGIN")
     db.execute(_renamed(schema, "sqlb_temp"))
     db.execute(f"INSERT INTO sqlb_temp ({listed}) SELECT {listed} FROM recommendations")
@@ -106,6 +111,7 @@ def test_the_migration_repairs_an_index_whose_rowids_were_renumbered(tmp_path: P
     assert "rowid" not in v2
     columns = [row[1] for row in db.execute("PRAGMA table_info(recommendations)")][:-1]
     listed = ", ".join(columns)
+    drop_views(db)  # schema 2 had none
     db.executescript(
         f"""
         BEGIN;
