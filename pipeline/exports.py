@@ -31,7 +31,8 @@ __all__ = [
     "write_export",
 ]
 
-KINDS = tuple(kind.value for kind in ExportKind)
+KINDS = tuple(kind.value for kind in ExportKind if kind != ExportKind.MATRIX)
+"""The record kinds (`records`); the matrix is a workbook of its own (`pipeline.matrix`)."""
 CONTRACT_TYPES = frozenset(DocumentType) - {DocumentType.HRC_DECISION}
 """Document types the export contract names; any other (an HRC decision) exports as "other"
 with its own name in `type_detail`."""

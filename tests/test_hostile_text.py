@@ -99,7 +99,7 @@ def test_json_and_jsonl_exports_are_exact(index: Path) -> None:
     }
 
 
-@pytest.mark.parametrize("what", KINDS)
+@pytest.mark.parametrize("what", [*KINDS, "matrix"])  # the UPR matrix workbook too
 def test_xlsx_export_has_no_formula_cell_and_keeps_the_text(
     index: Path, tmp_path: Path, what: str
 ) -> None:
