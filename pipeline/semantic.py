@@ -143,6 +143,11 @@ class SemanticModel:
             raise SemanticModelError(f"{model_path}: vocabulary, idf and components disagree")
         return cls(block, components, metadata)
 
+    def terms(self, texts: Sequence[str]) -> Any:
+        """The TF-IDF rows (scipy csr, l2-normalized) the vectors are projected from: their dot
+        product weighs each shared stem or stem pair by its rarity in the training texts."""
+        return self._block.transform(texts)
+
     def vectors(self, texts: Sequence[str]) -> FloatArray:
         """One l2-normalized row per normalized text (all zeros when no term is known)."""
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)

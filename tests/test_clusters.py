@@ -6,6 +6,8 @@ OHCHR thematic lists); copies given to another State to test scopes are marked.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from uprdex.pipeline.clusters import (
@@ -321,8 +323,13 @@ def test_the_criminal_justice_ask_joins_its_cluster_not_generic_efforts() -> Non
         frozenset({"122.37", "122.50", "122.51"}),
         frozenset({"122.40", "122.46", "122.47"}),
     }
-    # Without the kinds of action, 122.37 goes to the generic efforts.
+    # Words and meaning alone (the mix before the rare words' share) put 122.37 with the
+    # generic efforts: the kinds of action keep it apart, and so do the rare words.
+    words_and_meaning = ClusterSettings(semantic_weight=0.7, rare_weight=0, threshold=55, floor=45)
     assert frozenset({"122.37", "122.40", "122.46", "122.47"}) in groups(
+        [*justice, *GENERIC], replace(words_and_meaning, action_weight=0)
+    )
+    assert frozenset({"122.37", "122.50", "122.51"}) in groups(
         [*justice, *GENERIC], ClusterSettings(action_weight=0)
     )
 
@@ -609,3 +616,35 @@ def test_the_canonical_text_is_one_whole_ask() -> None:
     [joined] = result.multi()
     assert joined.size == 3
     assert joined.canonical_text == "Issue a standing invitation to Special Procedures"
+
+
+WATER = "Continue to improve access to safe drinking water and sanitation (Spain);"
+RURAL_WATER = "Improve access to clean water and sanitation in rural areas (Egypt);"
+FRAME_ONLY = "Continue to improve access to education for children with disabilities (Spain);"
+
+
+def test_a_shared_frame_weighs_little_where_rare_words_count() -> None:
+    # "Continue to improve access to" is most of both texts; the objects differ.
+    without = ClusterSettings(rare_weight=0)
+    assert similarity(WATER, FRAME_ONLY, without) >= without.threshold
+    assert similarity(WATER, FRAME_ONLY) < ClusterSettings().threshold
+    # One object in other words stays together.
+    assert similarity(WATER, RURAL_WATER) >= ClusterSettings().threshold + 20
+
+
+def test_granularity_moves_from_strict_to_broad() -> None:
+    strict, broad = ClusterSettings(granularity=0), ClusterSettings(granularity=1)
+    assert (strict.threshold, strict.floor) == (70, 60)
+    assert (broad.threshold, broad.floor) == (35, 15)
+    assert ClusterSettings().fineness == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="granularity"):
+        ClusterSettings(granularity=1.5)
+    items = [
+        item("122.37", PUNISH),
+        item("122.50", DEEPEN),
+        item("122.51", RESPONSE),
+        item("122.60", HATE),
+        *GENERIC,
+    ]
+    sizes = [len(groups(items, ClusterSettings(granularity=g))) for g in (0, 0.5, 1)]
+    assert sizes[0] > sizes[1] > sizes[2]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +20,8 @@ SCORERS: Mapping[str, Scorer] = {name: getattr(fuzz, name) for name in SCORER_NA
 """rapidfuzz scorers a `ClusterSettings.scorer` may name (all return 0-100)."""
 
 _COSINE_CHUNK = 50_000
+_SKETCH = 1024
+"""Numbers per text of the rare words' rows (`_sketch`)."""
 
 
 class Similarity:
@@ -30,11 +33,16 @@ class Similarity:
         self.texts = texts
         self.scorer = SCORERS[settings.scorer]
         self.weight = settings.semantic_weight
-        self.vectors = (
-            SemanticModel.load(settings.similarity_model).vectors(texts)
-            if self.weight > 0 and texts
+        self.rare_weight = settings.rare_weight
+        model = (
+            SemanticModel.load(settings.similarity_model)
+            if self.weight + self.rare_weight > 0 and texts
             else None
         )
+        self.vectors = None if model is None else model.vectors(texts)
+        # The TF-IDF rows the vectors come from: the shared stems weighed by their rarity, so
+        # that a shared frame ("promote and protect the rights of") counts for little.
+        self.rows = None if model is None or self.rare_weight == 0 else _sketch(model.terms(texts))
         self.known = (
             np.zeros(len(texts), dtype=bool)
             if self.vectors is None
@@ -58,8 +66,13 @@ class Similarity:
             scores[:] = np.where(combined >= cutoff, np.minimum(combined, 100), 0)
         else:
             # A text the model knows no word of has no meaning vector: words alone score it.
-            weight = np.where(self.known[pairs[:, 0]] & self.known[pairs[:, 1]], self.weight, 0)
+            known = self.known[pairs[:, 0]] & self.known[pairs[:, 1]]
+            weight = np.where(known, self.weight, 0)
             meaning = weight * 100 * np.clip(_row_dots(self.vectors, pairs), 0, 1) + action
+            if self.rows is not None:
+                rare = np.where(known, self.rare_weight, 0)
+                meaning += rare * 100 * np.clip(_row_dots(self.rows, pairs), 0, 1)
+                weight = weight + rare
             # Only pairs that could reach the cutoff with a perfect word score are scored.
             hopeful = np.nonzero(meaning + (1 - weight) * 100 >= cutoff)[0]
             words = self._words(pairs[hopeful], 0)
@@ -117,11 +130,17 @@ class Similarity:
             return (words + action).astype(np.float32)
         vectors = self.vectors[list(nodes)]
         known = self.known[list(nodes)]
-        weight = np.where(known[:, None] & known[None, :], self.weight, 0)
-        cosine = np.clip(vectors @ vectors.T, 0, 1)
-        mixed: npt.NDArray[np.float32] = (
-            (1 - weight) * words + weight * 100 * cosine + action
-        ).astype(np.float32)
+        both = known[:, None] & known[None, :]
+        weight = np.where(both, self.weight, 0)
+        meaning = weight * 100 * np.clip(vectors @ vectors.T, 0, 1)
+        if self.rows is not None:
+            rows = self.rows[list(nodes)]
+            rare = np.where(both, self.rare_weight, 0)
+            meaning = meaning + rare * 100 * np.clip(rows @ rows.T, 0, 1)
+            weight = weight + rare
+        mixed: npt.NDArray[np.float32] = ((1 - weight) * words + meaning + action).astype(
+            np.float32
+        )
         return mixed
 
 
@@ -171,6 +190,23 @@ def similarity(a: str, b: str, settings: ClusterSettings | None = None) -> float
     texts = [normalize(a, treaties), normalize(b, treaties)]
     scores = Similarity(texts, treaties, settings).pairs(np.array([[0, 1]]), cutoff=0)
     return float(scores[0])
+
+
+def _sketch(rows: Any) -> npt.NDArray[np.float32]:
+    """TF-IDF rows (csr) as dense rows of `_SKETCH` numbers whose dot products are the rows'
+    cosines: each term adds its weight, with a sign, to one bucket chosen by its column (a
+    count sketch). Two terms of a pair share a bucket with odds 1/_SKETCH, so the estimate is
+    off only where that happens (by the product of their small weights). Dense rows score many
+    pairs at once as the meaning vectors do, where scipy's row indexing would cost more than
+    the products."""
+    columns = rows.indices.astype(np.uint64)
+    mixed = (columns * np.uint64(2654435761)) % np.uint64(1 << 32)
+    buckets = (mixed % np.uint64(_SKETCH)).astype(np.int64)
+    signs = np.where((mixed >> np.uint64(16)) & np.uint64(1), 1.0, -1.0)
+    lines = np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))
+    out = np.zeros((rows.shape[0], _SKETCH), dtype=np.float32)
+    np.add.at(out, (lines, buckets), (signs * rows.data).astype(np.float32))
+    return out
 
 
 def _row_dots(
