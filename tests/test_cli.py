@@ -341,6 +341,13 @@ def test_cluster_settings_are_remembered_until_defaults(index: Path) -> None:
     assert expected in runner.invoke(main, ["cluster", "--index", str(index)]).output
     bad = runner.invoke(main, ["cluster", "--action-weight", "-1", "--index", str(index)])
     assert bad.exit_code == 2 and "action_weight must be in [0, 100]" in bad.output
+    strict = runner.invoke(main, ["cluster", "--granularity", "0", "--index", str(index)])
+    assert strict.exit_code == 0 and ">= 70)" in strict.output
+    broad = runner.invoke(main, ["cluster", "--granularity", "1", "--index", str(index)])
+    assert broad.exit_code == 0 and ">= 35)" in broad.output
+    assert (
+        runner.invoke(main, ["cluster", "--granularity", "2", "--index", str(index)]).exit_code == 2
+    )
 
 
 def test_bad_worker_count_is_a_usage_error(tmp_path: Path) -> None:

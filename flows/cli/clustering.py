@@ -43,6 +43,13 @@ _CLUSTER_DEFAULTS = ClusterSettings()
     f"{_CLUSTER_DEFAULTS.threshold:g}).",
 )
 @click.option(
+    "--granularity",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="One setting from 0, the same commitment (strict), to 1, the same subject (broad); "
+    f"it sets the threshold and floor (the default amounts to {_CLUSTER_DEFAULTS.fineness:.2g}).",
+)
+@click.option(
     "--scorer", default=None, help=f"rapidfuzz scorer (the default {_CLUSTER_DEFAULTS.scorer})."
 )
 @click.option(
@@ -72,6 +79,7 @@ def cluster_(
     ctx: click.Context,
     scope: str | None,
     threshold: float | None,
+    granularity: float | None,
     scorer: str | None,
     semantic_weight: float | None,
     action_weight: float | None,
@@ -110,6 +118,7 @@ def cluster_(
                     current.semantic_weight if semantic_weight is None else semantic_weight
                 ),
                 action_weight=current.action_weight if action_weight is None else action_weight,
+                granularity=granularity,
             )
         except ValueError as error:
             raise click.BadParameter(str(error)) from error
