@@ -9,7 +9,8 @@ from pathlib import Path
 from uprdex.extractors.imports import read_thematic_list, read_upr_info
 from uprdex.flows.ingest import import_file, ingest_paths
 from uprdex.pipeline.settings import LoaderSettings
-from uprdex.pipeline.store import Store, _refresh_responses
+from uprdex.pipeline.store import Store
+from uprdex.pipeline.store.responses import refresh_responses
 
 from helpers import fixture
 
@@ -101,7 +102,7 @@ def test_imports_that_disagree_leave_the_position_open(tmp_path: Path) -> None:
             ("A/HRC/28/15#115.3",),
         )
         store.db.execute("INSERT INTO import_links VALUES ('x:1', 'A/HRC/28/15#115.3')")
-        _refresh_responses(store.db, "A/HRC/28/15")
+        refresh_responses(store.db, "A/HRC/28/15")
         store.db.commit()
     assert _recommendations(index)["A/HRC/28/15#115.3"]["response"] == "pending"
 
