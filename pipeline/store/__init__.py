@@ -136,6 +136,10 @@ class Store(Connection):
         words; best first, each with a snippet of where the words were found."""
         return queries.search(self.db, text, where, limit)
 
+    def states_under_review(self, ids: Sequence[str]) -> dict[str, str | None]:
+        """The State under review of each of these recommendations that is indexed."""
+        return queries.states_under_review(self.db, ids)
+
     def evidence_summary(self) -> dict[str, tuple[int, str | None]]:
         """Per recommendation: how many documents cite or echo it and the date of the latest."""
         return queries.evidence_summary(self.db)
@@ -168,6 +172,10 @@ class Store(Connection):
     def clusters(self, where: RecFilter | None = None, min_size: int = 1) -> list[dict[str, Any]]:
         """Clusters of the recommendations matching the filter, largest first, with members."""
         return clustering.clusters(self.db, where, min_size)
+
+    def cluster_ids(self, ids: Sequence[str] | None = None) -> dict[str, str | None]:
+        """The cluster of each recommendation (None: not clustered): of all, or of these."""
+        return clustering.cluster_ids(self.db, ids)
 
     def cluster_curation(self) -> dict[str, list[dict[str, Any]]]:
         """The corrections that shape each cluster, by cluster id."""

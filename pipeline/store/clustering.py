@@ -27,10 +27,17 @@ from uprdex.pipeline.corrections import (
 from uprdex.pipeline.semantic import SemanticModel
 from uprdex.pipeline.settings import ClusterSettings
 from uprdex.pipeline.store.connection import Connection
-from uprdex.pipeline.store.queries import REPORT_ORDER, RecFilter, by_recommendation, filter_sql
+from uprdex.pipeline.store.queries import (
+    REPORT_ORDER,
+    RecFilter,
+    by_recommendation,
+    filter_sql,
+    states_under_review,
+)
 
 __all__ = [
     "cluster_curation",
+    "cluster_ids",
     "cluster_settings",
     "clusters",
     "corrections_of",
@@ -266,13 +273,21 @@ def forget_correction(index: Connection, a: str, b: str) -> Correction | None:
 def _states_of(db: sqlite3.Connection, corrections: Sequence[Correction]) -> dict[str, str]:
     """State under review of each recommendation the corrections name (those indexed)."""
     ids = sorted({rec_id for c in corrections for rec_id in c.pair})
+    return {rec: state for rec, state in states_under_review(db, ids).items() if state is not None}
+
+
+def cluster_ids(db: sqlite3.Connection, ids: Sequence[str] | None = None) -> dict[str, str | None]:
+    """The cluster of each recommendation (None: not clustered yet): of every one, or of
+    those of `ids` that are indexed."""
+    if ids is None:
+        return dict(db.execute("SELECT id, cluster_id FROM recommendations").fetchall())
     found = by_recommendation(
         db,
-        ids,
-        "SELECT id AS recommendation_id, state_under_review FROM recommendations WHERE id IN ({})",
-        lambda row: row["state_under_review"],
+        sorted(set(ids)),
+        "SELECT id AS recommendation_id, cluster_id FROM recommendations WHERE id IN ({})",
+        lambda row: row["cluster_id"],
     )
-    return {rec_id: states[0] for rec_id, states in found.items() if states[0] is not None}
+    return {rec: clusters[0] for rec, clusters in found.items()}
 
 
 def clusters(

@@ -34,6 +34,7 @@ __all__ = [
     "recommendation",
     "recommendations",
     "search",
+    "states_under_review",
     "summary",
     "unclustered_states",
 ]
@@ -238,6 +239,18 @@ def _with_states(db: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[di
         }
         for row in rows
     ]
+
+
+def states_under_review(db: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str | None]:
+    """The State under review of each recommendation of `ids` that is indexed (None when its
+    source names none)."""
+    found = by_recommendation(
+        db,
+        sorted(set(ids)),
+        "SELECT id AS recommendation_id, state_under_review FROM recommendations WHERE id IN ({})",
+        lambda row: row["state_under_review"],
+    )
+    return {rec: states[0] for rec, states in found.items()}
 
 
 def evidence_summary(db: sqlite3.Connection) -> dict[str, tuple[int, str | None]]:
