@@ -59,10 +59,11 @@ from uprdex.pipeline.symbols import (
 from uprdex.pipeline.text import normalize_text
 from uprdex.pipeline.views import (
     SCHEMA_4,
-    create_views,
     drop_views,
+    refresh_views,
     states_current,
     sync_states,
+    views_current,
 )
 
 __all__ = [
@@ -441,7 +442,7 @@ class Store:
                 f"{self.path} was written by a newer uprdex (schema {version}; this one reads "
                 f"up to {SCHEMA_VERSION}): upgrade uprdex (pip install -U uprdex)"
             )
-        if version == SCHEMA_VERSION and states_current(self.db):
+        if version == SCHEMA_VERSION and states_current(self.db) and views_current(self.db):
             return
         with self.transaction() as db:
             db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
@@ -451,11 +452,12 @@ class Store:
                 for script in _MIGRATIONS[version:]:
                     for statement in _statements(script):
                         db.execute(statement)
-                create_views(db)
                 db.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
                     (str(SCHEMA_VERSION),),
                 )
+            if version < SCHEMA_VERSION or not views_current(db):
+                refresh_views(db)
             sync_states(db)
 
     # --- writing -------------------------------------------------------------------------
@@ -595,6 +597,27 @@ class Store:
             for symbol in sorted(s for s in touched if s):
                 _refresh_responses(db, symbol)
         return []
+
+    def unthemed_imports(self) -> dict[str, str]:
+        """id -> text of the imported recommendations no theme method has tagged yet."""
+        rows = self.db.execute(
+            "SELECT id, text FROM recommendations r WHERE origin != 'pdf' AND NOT EXISTS "
+            "(SELECT 1 FROM recommendation_themes t WHERE t.recommendation_id = r.id) "
+            "ORDER BY rowid"
+        )
+        return {row["id"]: row["text"] for row in rows}
+
+    def write_theme_hits(self, hits: Mapping[str, Sequence[ThemeHit]]) -> None:
+        """Store theme hits (keywords and classifier labels) of recommendations by id."""
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO recommendation_themes VALUES (?,?,?,?,?)",
+                [
+                    (rec_id, hit.theme, json.dumps(list(hit.matched)), hit.method, hit.score)
+                    for rec_id, found in hits.items()
+                    for hit in found
+                ],
+            )
 
     @staticmethod
     def _write_citations(
