@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from uprdex.extractors.imports import read_thematic_list, read_upr_info
@@ -110,13 +111,7 @@ def test_imports_that_disagree_leave_the_position_open(tmp_path: Path) -> None:
 
 def test_imported_texts_end_without_their_final_stop(tmp_path: Path) -> None:
     # 3,119 texts of the full UPR Info export end with "." ("... under domestic law.").
-    with UPR_INFO.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    stopped = tmp_path / "stopped.csv"
-    with stopped.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows({**row, "Text": row["Text"].rstrip() + "."} for row in rows)
+    stopped = _rewritten(tmp_path / "stopped.csv", lambda row: {"Text": row["Text"].rstrip() + "."})
     plain, dotted = read_upr_info(UPR_INFO), read_upr_info(stopped)
     assert [r.text for r in dotted] == [r.text for r in plain]
     assert not any(r.text.endswith((".", ";")) for r in dotted)
@@ -205,16 +200,20 @@ def test_an_index_from_before_import_links_keeps_its_labels(tmp_path: Path) -> N
     assert recs["A/HRC/28/15#115.8"]["imported"]
 
 
-def _unlabelled(tmp_path: Path) -> Path:
-    """The UPR Info fixture as an export of a new session looks before UPR Info labels it."""
+def _rewritten(path: Path, change: Callable[[dict[str, str]], dict[str, str]]) -> Path:
+    """The UPR Info fixture with `change` applied to each row, written to `path`."""
     with UPR_INFO.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    path = tmp_path / "unlabelled.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
-        writer.writerows({**row, "Issue": ""} for row in rows)
+        writer.writerows({**row, **change(row)} for row in rows)
     return path
+
+
+def _unlabelled(tmp_path: Path) -> Path:
+    """The UPR Info fixture as an export of a new session looks before UPR Info labels it."""
+    return _rewritten(tmp_path / "unlabelled.csv", lambda row: {"Issue": ""})
 
 
 def _exported(index: Path) -> dict[str, dict[str, object]]:
