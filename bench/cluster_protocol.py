@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from uprdex.pipeline.clusters import ClusterItem, cluster
+from uprdex.pipeline.clusters.records import core_cut
 from uprdex.pipeline.settings import ClusterSettings
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -294,6 +295,38 @@ def granularity_table(reviews: Sequence[Review], mix: ClusterSettings) -> None:
         )
 
 
+def confidence_check(reviews: Sequence[Review], settings: ClusterSettings) -> None:
+    """Precision of the predicted pairs whose two members are both the sure core (member
+    confidence >= core_cut) against those with a doubtful member, and of clusters whose
+    confidence reaches core_cut against the others: what the report's split is worth."""
+    counts = {"core": [0, 0], "doubtful": [0, 0], "confident": [0, 0], "loose": [0, 0]}
+    for review in reviews:
+        result = cluster(review.items, settings)
+        for found in result.multi():
+            doubtful = set(found.doubtful(settings))
+            members = sorted(found.member_ids)
+            tight = (found.confidence or 0) >= core_cut(settings)
+            for at, a in enumerate(members):
+                for b in members[at + 1 :]:
+                    (ga, ca), (gb, cb) = review.gold[a], review.gold[b]
+                    outcome = 1 if ga != gb else 0 if ca == cb == "high" else None
+                    if outcome is None:
+                        continue
+                    for key in (
+                        "doubtful" if a in doubtful or b in doubtful else "core",
+                        "confident" if tight else "loose",
+                    ):
+                        counts[key][outcome] += 1
+    cells = []
+    for key, (tp, fp) in counts.items():
+        cells.append(f"{key} {tp / (tp + fp) if tp + fp else 1:.2f} ({tp + fp} pairs)")
+    print(
+        "  precision of the defaults' pairs, sure core vs a doubtful member; clusters with "
+        f"confidence >= {core_cut(settings):g} vs below:"
+    )
+    print("    " + "; ".join(cells))
+
+
 def main() -> int:
     if not GOLD.exists():
         print(f"skipped: {GOLD} not found (the shared corpus is not on this machine)")
@@ -317,6 +350,7 @@ def main() -> int:
     chosen = choose(grid, reviews)
     print(f"  chosen on all five (the defaults to ship): {describe(chosen)}")
     granularity_table(reviews, chosen)
+    confidence_check(reviews, ClusterSettings())
     print(f"  ({time.perf_counter() - start:.0f} s)")
     return 0
 

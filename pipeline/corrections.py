@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -400,7 +401,20 @@ def _cluster(
         canonical_text=canonical_text,
         cycles=tuple(sorted(set().union(*cycles.values()))),
         recurring=any(len(seen) > 1 for seen in cycles.values()),
+        **_confidences(members, totals),
     )
+
+
+def _confidences(members: list[str], totals: Mapping[str, float]) -> dict[str, Any]:
+    """The confidences of a part an unlink split off (its members' mean score to the others);
+    none for a cluster a link made, whose members were never all scored."""
+    if len(members) < 2 or not totals:
+        return {}
+    each = {m: round(min(max(totals[m], 0.0) / (len(members) - 1) / 100, 1.0), 3) for m in members}
+    return {
+        "member_confidence": each,
+        "confidence": round(sum(each.values()) / len(each), 3),
+    }
 
 
 def write_csv(corrections: Iterable[Correction], out: Path) -> int:

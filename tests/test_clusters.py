@@ -14,6 +14,7 @@ from uprdex.pipeline.clusters import (
     ClusterItem,
     action_kinds,
     cluster,
+    core_cut,
     normalize,
     similarity,
     strip_states,
@@ -648,3 +649,34 @@ def test_granularity_moves_from_strict_to_broad() -> None:
     ]
     sizes = [len(groups(items, ClusterSettings(granularity=g))) for g in (0, 0.5, 1)]
     assert sizes[0] > sizes[1] > sizes[2]
+
+
+def test_each_member_says_how_sure_its_place_is() -> None:
+    same = "Ratify the Convention on the Rights of Persons with Disabilities"
+    items = [
+        item("122.37", PUNISH),
+        item("122.50", DEEPEN),
+        item("122.51", RESPONSE),
+        item("122.1", f"{same} (France);"),
+        item("122.2", f"{same} (Peru);"),
+        item("122.90", "Improve prison conditions (Chile);"),
+    ]
+    result = cluster(items)
+    by_member = {m.split("#")[1]: c for c in result.clusters for m in c.member_ids}
+    # One text from two States: sure.
+    assert by_member["122.1"].confidence == 1.0
+    assert set(by_member["122.1"].member_confidence.values()) == {1.0}
+    justice = by_member["122.37"]
+    assert set(justice.member_confidence) == set(justice.member_ids)
+    assert 0 < min(justice.member_confidence.values()) < 1
+    assert justice.confidence == pytest.approx(
+        sum(justice.member_confidence.values()) / 3, abs=0.002
+    )
+    # A single recommendation has no grouping to doubt.
+    assert by_member["122.90"].confidence is None
+    # The core: members at or above the cut; below it, doubtful.
+    settings = ClusterSettings()
+    cut = core_cut(settings)
+    assert set(justice.doubtful(settings)) == {
+        m for m, c in justice.member_confidence.items() if c < cut
+    }

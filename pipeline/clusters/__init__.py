@@ -34,13 +34,20 @@ Example:
 
 from uprdex.pipeline.clusters.linkage import cluster
 from uprdex.pipeline.clusters.normalize import ACTION_KINDS, action_kinds, normalize, strip_states
-from uprdex.pipeline.clusters.records import Cluster, ClusterItem, ClusterResult
+from uprdex.pipeline.clusters.records import (
+    CORE_MARGIN,
+    Cluster,
+    ClusterItem,
+    ClusterResult,
+    core_cut,
+)
 from uprdex.pipeline.clusters.similarity import SCORERS, similarity
 from uprdex.pipeline.clusters.treaties import TreatyTable, load_treaties
 from uprdex.pipeline.settings import ClusterSettings, Scope
 
 __all__ = [
     "ACTION_KINDS",
+    "CORE_MARGIN",
     "SCORERS",
     "Cluster",
     "ClusterItem",
@@ -50,6 +57,7 @@ __all__ = [
     "TreatyTable",
     "action_kinds",
     "cluster",
+    "core_cut",
     "load_treaties",
     "normalize",
     "similarity",

@@ -240,20 +240,31 @@ def _make_cluster(
 ) -> Cluster:
     members = sorted((item for group in groups for item in group), key=lambda item: item.id)
     center = 0
-    if len(nodes) > 1:
+    confidence: float | None = None
+    member_confidence: dict[str, float] = {}
+    if len(nodes) > 1 or len(members) > 1:
         # Most central: highest total similarity to the others, weighted by how many
         # recommendations share each text; ties go to the smallest member id (stable). A
         # text of one ask is preferred to a cycle-1 item that merges several ("Consider
         # issuing a standing invitation ... (Brazil); Extend a standing invitation ...
         # (Latvia)"), which is central because it holds every wording, and a whole sentence
         # to a lettered ask cut from a paragraph ("establish a national human rights ...").
-        matrix = similarity.matrix(nodes)
+        matrix = similarity.matrix(nodes).astype(np.float64)
+        # Recommendations of one text score 100 with each other.
+        np.fill_diagonal(matrix, 100.0)
         weights = np.array([len(group) for group in groups], dtype=np.float64)
-        totals = (matrix.astype(np.float64) @ weights).tolist()
+        totals = (matrix @ weights).tolist()
         texts = [strip_states(group[0].text) for group in groups]
         single = [n for n, text in enumerate(texts) if ";" not in text]
         readable = [n for n in single if texts[n][:1].isupper()]
         center = max(readable or single or range(len(nodes)), key=lambda n: (totals[n], -n))
+        # Each member's mean similarity to the others (itself left out once).
+        clipped = np.clip(matrix, 0, 100)
+        others = (clipped @ weights - 100.0) / (len(members) - 1) / 100
+        for n, group in enumerate(groups):
+            for item in group:
+                member_confidence[item.id] = round(float(others[n]), 3)
+        confidence = round(float(sum(member_confidence.values()) / len(member_confidence)), 3)
     canonical = min(groups[center], key=lambda item: item.id)
     cycles = tuple(sorted({item.cycle for item in members if item.cycle is not None}))
     # Recurring: the same State under review was asked again in a later cycle (with scope
@@ -270,4 +281,6 @@ def _make_cluster(
         canonical_text=strip_states(canonical.text),
         cycles=cycles,
         recurring=any(len(seen) > 1 for seen in by_state.values()),
+        confidence=confidence,
+        member_confidence=member_confidence,
     )

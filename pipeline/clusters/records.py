@@ -24,6 +24,18 @@ class ClusterItem:
     recommending_states: tuple[str, ...] = ()
 
 
+CORE_MARGIN = 10.0
+"""Points above the threshold from which a member's mean similarity to the others makes it the
+sure core. On the five gold reviews with the defaults (bench/cluster_protocol.py), pairs whose
+members are both in the core are right about 4 times in 5; pairs with a doubtful member about
+half the time."""
+
+
+def core_cut(settings: ClusterSettings) -> float:
+    """The member confidence (0-1) from which a member is the sure core of its cluster."""
+    return min(1.0, (settings.threshold + CORE_MARGIN) / 100)
+
+
 @dataclass(frozen=True, slots=True)
 class Cluster:
     """One duplicate cluster (possibly a single recommendation).
@@ -31,6 +43,10 @@ class Cluster:
     canonical_id / canonical_text: the most central member (highest total similarity to the
     others), its text without the closing State list.
     recurring: one State under review has members from more than one cycle: the ask came back.
+    confidence: how alike the members are (0-1): the mean similarity of all member pairs / 100
+        (None for a single recommendation).
+    member_confidence: each member's mean similarity to the other members / 100. A member at or
+        above `core_cut` is the sure core; below it, a doubtful member the average took in.
     """
 
     id: str
@@ -39,11 +55,18 @@ class Cluster:
     canonical_text: str
     cycles: tuple[int, ...]
     recurring: bool
+    confidence: float | None = None
+    member_confidence: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
         """Number of member recommendations."""
         return len(self.member_ids)
+
+    def doubtful(self, settings: ClusterSettings) -> tuple[str, ...]:
+        """The members whose confidence is below `core_cut(settings)`: not the sure core."""
+        cut = core_cut(settings)
+        return tuple(m for m, c in sorted(self.member_confidence.items()) if c < cut)
 
 
 @dataclass(frozen=True, slots=True)
