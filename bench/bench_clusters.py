@@ -1,7 +1,8 @@
 """Duplicate clusters: quality on reviews nobody tuned on, speed on the UPR Info export, increments.
 
 0. Leave one review out over the five gold reviews (bench/cluster_protocol.py): each review
-   scored with settings chosen on the other four, today's defaults beside them.
+   scored with settings chosen on the other four, today's defaults beside them; then the
+   recurring asks of Viet Nam 2009 -> 2014 (bench/recurrence_protocol.py).
 1. (--slovenia-grid) The older grid on the Slovenia 2019 gold alone (not for choosing defaults):
    pairwise precision / recall / F1 against gold/slovenia2019_clusters.csv (pairs with a
    `low` confidence member count neither way) for several scorers, thresholds and floors: words
@@ -33,6 +34,7 @@ from pathlib import Path
 
 import cluster_protocol
 import numpy as np
+import recurrence_protocol
 from rapidfuzz import process
 
 from uprdex.pipeline.clusters import SCORERS, ClusterItem, cluster, normalize
@@ -428,6 +430,7 @@ def main() -> int:
         return 0
     # First the honest figure: every gold review scored with settings chosen without it.
     cluster_protocol.main()
+    recurrence_protocol.main()
     if "--slovenia-grid" in sys.argv:
         bench_gold()
     items = upr_info_items()

@@ -11,11 +11,13 @@ from dataclasses import replace
 import pytest
 
 from uprdex.pipeline.clusters import (
+    RECURRENCE_CUT,
     ClusterItem,
     action_kinds,
     cluster,
     core_cut,
     normalize,
+    recurrences,
     similarity,
     strip_states,
 )
@@ -680,3 +682,34 @@ def test_each_member_says_how_sure_its_place_is() -> None:
     assert set(justice.doubtful(settings)) == {
         m for m, c in justice.member_confidence.items() if c < cut
     }
+
+
+def test_a_later_ask_that_repeats_an_earlier_one_is_found() -> None:
+    earlier = [
+        item(
+            "115.1",
+            "Establish a national human rights institution in line with the Paris "
+            "Principles (France);",
+            cycle=2,
+        ),
+        item(
+            "115.2",
+            "Ratify the Optional Protocol to the Convention against Torture (Chile);",
+            cycle=2,
+        ),
+        item("115.3", "Improve prison conditions (Chile);", cycle=2),
+    ]
+    later = [
+        item(
+            "121.1",
+            "Establish an independent national human rights institution in accordance "
+            "with the Paris Principles (Ghana);",
+        ),
+        item("121.2", "Ratify the Convention on the Rights of Persons with Disabilities (Peru);"),
+    ]
+    found = recurrences(earlier, later)
+    assert [(r.later_id.split("#")[1], r.earlier_id.split("#")[1]) for r in found] == [
+        ("121.1", "115.1")
+    ]
+    assert found[0].score >= RECURRENCE_CUT
+    assert recurrences([], later) == []

@@ -41,6 +41,12 @@ from uprdex.pipeline.clusters.records import (
     ClusterResult,
     core_cut,
 )
+from uprdex.pipeline.clusters.recurrence import (
+    RECURRENCE_CUT,
+    Recurrence,
+    pair_matrix,
+    recurrences,
+)
 from uprdex.pipeline.clusters.similarity import SCORERS, similarity
 from uprdex.pipeline.clusters.treaties import TreatyTable, load_treaties
 from uprdex.pipeline.settings import ClusterSettings, Scope
@@ -48,11 +54,13 @@ from uprdex.pipeline.settings import ClusterSettings, Scope
 __all__ = [
     "ACTION_KINDS",
     "CORE_MARGIN",
+    "RECURRENCE_CUT",
     "SCORERS",
     "Cluster",
     "ClusterItem",
     "ClusterResult",
     "ClusterSettings",
+    "Recurrence",
     "Scope",
     "TreatyTable",
     "action_kinds",
@@ -60,6 +68,8 @@ __all__ = [
     "core_cut",
     "load_treaties",
     "normalize",
+    "pair_matrix",
+    "recurrences",
     "similarity",
     "strip_states",
 ]
