@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from cluster_protocol import GOLD, Review, indexed_items, load_reviews
 
-from uprdex.pipeline.clusters import cluster, pair_matrix, recurrences
+from uprdex.pipeline.clusters import RECURRENCE_CUT, cluster, pair_matrix, recurrences
 from uprdex.pipeline.settings import ClusterSettings
 
 EARLIER, LATER = "A/HRC/12/11", "A/HRC/26/6"
@@ -122,6 +122,12 @@ def main() -> int:
     found = recurrences(earlier, later, settings, cut=cut)
     links = {(link.later_id, link.earlier_id) for link in found}
     print(f"  dedicated matcher at {cut:g}: {_cell(score_links(links, high, low))}")
+    stored = cluster([*earlier, *later], settings).recurrences
+    links = {(link.later_id, link.earlier_id) for link in stored}
+    print(
+        f"  what the index stores (the clustering's pairs >= {RECURRENCE_CUT:g}): "
+        f"{_cell(score_links(links, high, low))}"
+    )
     print("  the matcher at other cuts (for reading only, not for choosing):")
     matrix = pair_matrix(later, earlier, settings)
     for other in CUTS[::3]:

@@ -713,3 +713,35 @@ def test_a_later_ask_that_repeats_an_earlier_one_is_found() -> None:
     ]
     assert found[0].score >= RECURRENCE_CUT
     assert recurrences([], later) == []
+
+
+def test_the_clustering_keeps_the_recurring_asks_it_scored() -> None:
+    same = "Ratify the Convention on the Rights of Persons with Disabilities"
+    items = [
+        item(
+            "115.1",
+            "Establish a national human rights institution in line with the Paris "
+            "Principles (France);",
+            cycle=2,
+        ),
+        item("115.9", f"{same} (Chile);", cycle=2),
+        item(
+            "121.1",
+            "Establish an independent national human rights institution in accordance "
+            "with the Paris Principles (Ghana);",
+        ),
+        item("121.2", f"{same} (Peru);"),
+        item("121.3", f"{same} (Spain);"),
+    ]
+    found = {
+        (r.later_id.split("#")[1], r.earlier_id.split("#")[1]): r.score
+        for r in cluster(items).recurrences
+    }
+    assert found == {
+        ("121.1", "115.1"): found[("121.1", "115.1")],
+        ("121.2", "115.9"): 100.0,
+        ("121.3", "115.9"): 100.0,
+    }
+    assert found[("121.1", "115.1")] >= RECURRENCE_CUT
+    # One review's asks never recur within it.
+    assert not cluster([i for i in items if i.cycle == 3]).recurrences

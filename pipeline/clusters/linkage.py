@@ -13,6 +13,7 @@ import numpy.typing as npt
 from uprdex.pipeline.clusters.blocking import candidates, same_author_pairs, scope_key
 from uprdex.pipeline.clusters.normalize import normalize, strip_states
 from uprdex.pipeline.clusters.records import Cluster, ClusterItem, ClusterResult
+from uprdex.pipeline.clusters.recurrence import linked
 from uprdex.pipeline.clusters.similarity import Similarity
 from uprdex.pipeline.clusters.treaties import load_treaties
 from uprdex.pipeline.settings import ClusterSettings
@@ -192,6 +193,7 @@ def cluster(
         return scores
 
     scores = scored(pairs)
+    repeated = linked(pairs, scores, node_items)
     # Where blocking chose the pairs, a merge scores the pairs a promising link still lacks.
     largest = max(Counter(blocks).values(), default=0)
     sparse = settings.semantic_weight == 0 or largest > settings.dense_limit
@@ -232,6 +234,7 @@ def cluster(
         compared_pairs=len(pairs),
         possible_pairs=sum(n * (n - 1) // 2 for n in block_sizes.values()),
         by_id={c.id: c for c in clusters},
+        recurrences=repeated,
     )
 
 

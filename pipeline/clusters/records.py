@@ -70,8 +70,19 @@ class Cluster:
 
 
 @dataclass(frozen=True, slots=True)
+class Recurrence:
+    """A later ask that repeats an earlier ask made to the same State in an earlier review,
+    and how alike they are (0-100, the clusters' similarity)."""
+
+    later_id: str
+    earlier_id: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
 class ClusterResult:
-    """Clusters of one run, the item id -> cluster id map, and how much work blocking saved."""
+    """Clusters of one run, the item id -> cluster id map, how much work blocking saved, and
+    the recurring asks the run's scored pairs hold (`pipeline.clusters.recurrence`)."""
 
     clusters: tuple[Cluster, ...]
     assignment: Mapping[str, str]
@@ -79,6 +90,7 @@ class ClusterResult:
     compared_pairs: int = 0
     possible_pairs: int = 0
     by_id: Mapping[str, Cluster] = field(default_factory=dict)
+    recurrences: tuple[Recurrence, ...] = ()
 
     def multi(self) -> tuple[Cluster, ...]:
         """Clusters with two or more members."""

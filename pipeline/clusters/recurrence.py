@@ -15,18 +15,17 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from uprdex.pipeline.clusters.normalize import normalize
-from uprdex.pipeline.clusters.records import ClusterItem
+from uprdex.pipeline.clusters.records import ClusterItem, Recurrence
 from uprdex.pipeline.clusters.similarity import Similarity
 from uprdex.pipeline.clusters.treaties import load_treaties
 from uprdex.pipeline.settings import ClusterSettings
 
-__all__ = ["RECURRENCE_CUT", "Recurrence", "pair_matrix", "recurrences"]
+__all__ = ["RECURRENCE_CUT", "Recurrence", "linked", "pair_matrix", "recurrences"]
 
 RECURRENCE_CUT = 56.0
 """The similarity from which a later ask repeats an earlier one: the pair-level cut with the best
@@ -34,13 +33,43 @@ F1 on the "same commitment" pairs of four gold reviews (bench/recurrence_protoco
 2014, whose recurring asks are the test, left out)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Recurrence:
-    """A later ask that repeats an earlier one, and how alike they are (0-100)."""
+def linked(
+    pairs: npt.NDArray[np.int64],
+    scores: npt.NDArray[np.float32],
+    groups: Sequence[Sequence[ClusterItem]],
+    cut: float = RECURRENCE_CUT,
+) -> tuple[Recurrence, ...]:
+    """The recurrences among scored node pairs (each node a group of items of one normalized
+    text): items of one State under review from two reviews, in pairs scoring >= `cut` or in
+    one node (the same text asked again)."""
+    found: dict[tuple[str, str], float] = {}
 
-    later_id: str
-    earlier_id: str
-    score: float
+    def add(a: ClusterItem, b: ClusterItem, score: float) -> None:
+        if a.state_under_review != b.state_under_review or _review(a) == _review(b):
+            return
+        if None in (a.session, b.session) and None in (a.cycle, b.cycle):
+            return
+        later, earlier = (a, b) if _review(a) > _review(b) else (b, a)
+        key = (later.id, earlier.id)
+        found[key] = max(found.get(key, 0.0), score)
+
+    for group in groups:
+        for at, a in enumerate(group):
+            for b in group[at + 1 :]:
+                add(a, b, 100.0)
+    strong = np.nonzero(scores >= cut)[0]
+    for (x, y), score in zip(pairs[strong].tolist(), scores[strong].tolist(), strict=True):
+        for a in groups[x]:
+            for b in groups[y]:
+                add(a, b, round(float(score), 1))
+    return tuple(
+        Recurrence(later, earlier, score) for (later, earlier), score in sorted(found.items())
+    )
+
+
+def _review(item: ClusterItem) -> tuple[int, int]:
+    """Which review an item belongs to, in time order: (cycle, session)."""
+    return (item.cycle or 0, item.session or 0)
 
 
 def pair_matrix(
