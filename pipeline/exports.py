@@ -66,6 +66,10 @@ def recommendation_record(row: dict[str, Any]) -> dict[str, Any]:
         "imported": row["imported"],
         "theme_hits": row["theme_hits"],
         "warnings": row["warnings"],
+        # How sure its place in its cluster is (0-1; none when alone), and the earlier asks
+        # to the same State it repeats, with the State's response then.
+        "cluster_confidence": row["cluster_confidence"],
+        "repeats": row["repeats"],
     }
 
 
@@ -142,6 +146,9 @@ def _cluster_record(row: dict[str, Any], curation: dict[str, list[Any]]) -> dict
         # Shaped by a researcher's link or unlink (`uprdex cluster link/unlink`).
         "curated": bool(corrections),
         "corrections": corrections,
+        # The members' mean similarity to each other (0-1) and each member's to the others.
+        "confidence": row["confidence"],
+        "member_confidence": row["member_confidence"],
     }
 
 
@@ -225,12 +232,12 @@ EMPTY_HEADERS: dict[str, tuple[str, ...]] = {
         "recommendations": "id document_symbol paragraph state_under_review cycle session year "
         "text recommending_states recommending_state_codes response response_source themes "
         "cluster_id source_sha256 source_page as_printed response_detail response_conflict "
-        "state_pairs origin imported theme_hits warnings",
+        "state_pairs origin imported theme_hits warnings cluster_confidence repeats",
         "evidence": "recommendation_id document_sha256 document_path document_symbol "
         "document_type document_type_detail page footnote kind as_printed context score "
         "corrected state_comment",
         "clusters": "cluster_id members canonical_text states size recurring cycles "
-        "states_under_review responses curated corrections",
+        "states_under_review responses curated corrections confidence member_confidence",
         "documents": "sha256 path type symbol state_under_review cycle pages status error "
         "session year date warnings type_detail",
     }.items()

@@ -120,3 +120,30 @@ def test_an_empty_export_has_the_columns_of_a_full_one(tmp_path: Path) -> None:
             write_export([], "csv", kind, empty)
             assert next(csv.reader(io.StringIO(full.getvalue()))) == list(columns), kind
             assert empty.getvalue().strip() == ",".join(columns)
+
+
+def test_a_repeated_ask_shows_the_earlier_ask_and_its_response(tmp_path: Path) -> None:
+    """#19: Slovenia 2014 asks again to ratify the ICRMW, as in 2010 (A/HRC/14/15, 111.1)."""
+    with Store(tmp_path / "index.sqlite") as store:
+        names = ("slovenia2014_recs.pdf", "slovenia2010_recs.pdf")
+        ingest_paths([fixture(name) for name in names], store, LoaderSettings(workers=1))
+        recs = {r["id"]: r for r in records(store, "recommendations")}
+        clusters = records(store, "clusters")
+    repeats = recs["A/HRC/28/15#115.8"]["repeats"]  # "Ratify ICRMW"
+    assert [r["id"] for r in repeats] == ["A/HRC/14/15#111.1"]
+    assert repeats[0]["response"] == recs["A/HRC/14/15#111.1"]["response"]
+    assert "Migrant Workers" in repeats[0]["text"] and repeats[0]["score"] >= 56
+    # An earlier ask repeats nothing; a later one with no earlier twin neither.
+    assert all(not r["repeats"] for r in recs.values() if r["cycle"] == 1)
+    assert any(not r["repeats"] for r in recs.values() if r["cycle"] == 2)
+    # Confidence: each member of a cluster of two or more has one, a single ask none.
+    for found in clusters:
+        members = {m["id"]: m["confidence"] for m in found["member_confidence"]}
+        if found["size"] == 1:
+            assert found["confidence"] is None and not members
+            assert recs[found["members"][0]]["cluster_confidence"] is None
+        else:
+            assert set(members) == set(found["members"])
+            assert 0 < found["confidence"] <= 1
+            assert all(recs[m]["cluster_confidence"] == c for m, c in members.items())
+    assert any(found["size"] > 1 for found in clusters)

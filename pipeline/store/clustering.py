@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any
 
 from uprdex.pipeline.cluster_reasons import pair_scores
-from uprdex.pipeline.clusters import ClusterItem, cluster
+from uprdex.pipeline.clusters import ClusterItem, ClusterResult, cluster
 from uprdex.pipeline.corrections import (
     Correction,
     CorrectionError,
@@ -54,6 +54,7 @@ _STORED_SETTINGS = (
     "floor",
     "max_df",
     "semantic_weight",
+    "rare_weight",
     "action_weight",
 )
 # Before overrides, indexes stored these settings whole, with the defaults of the time
@@ -200,6 +201,7 @@ def update_clusters(
             "DELETE FROM clusters WHERE cluster_id NOT IN "
             "(SELECT cluster_id FROM recommendations WHERE cluster_id IS NOT NULL)"
         )
+        _write_confidence(db, result, [item.id for item in items])
         defaults = ClusterSettings()
         kept = {
             "overrides": {
@@ -215,6 +217,46 @@ def update_clusters(
                 (json.dumps(kept),),
             )
     return len(items)
+
+
+def _write_confidence(db: sqlite3.Connection, result: ClusterResult, ids: list[str]) -> None:
+    """Each member's confidence and the recurring asks of the clustered recommendations, only
+    what changed (a re-run that changes nothing writes nothing)."""
+    confidence = {m: c for found in result.clusters for m, c in found.member_confidence.items()}
+    links = {(r.later_id, r.earlier_id): r.score for r in result.recurrences}
+    stored_confidence: dict[str, float] = {}
+    stored_links: dict[tuple[str, str], float] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        stored_confidence.update(
+            db.execute(
+                f"SELECT recommendation_id, confidence FROM cluster_members "
+                f"WHERE recommendation_id IN ({marks})",
+                chunk,
+            ).fetchall()
+        )
+        for later, earlier, score in db.execute(
+            f"SELECT later_id, earlier_id, score FROM recurrences WHERE later_id IN ({marks})",
+            chunk,
+        ):
+            stored_links[(later, earlier)] = score
+    db.executemany(
+        "DELETE FROM cluster_members WHERE recommendation_id = ?",
+        [(m,) for m in stored_confidence if m not in confidence],
+    )
+    db.executemany(
+        "INSERT OR REPLACE INTO cluster_members VALUES (?, ?)",
+        [(m, c) for m, c in confidence.items() if stored_confidence.get(m) != c],
+    )
+    db.executemany(
+        "DELETE FROM recurrences WHERE later_id = ? AND earlier_id = ?",
+        [link for link in stored_links if link not in links],
+    )
+    db.executemany(
+        "INSERT OR REPLACE INTO recurrences VALUES (?, ?, ?)",
+        [(*link, score) for link, score in links.items() if stored_links.get(link) != score],
+    )
 
 
 # The researchers' corrections (schema 4; pipeline/corrections.py applies them).
@@ -297,7 +339,8 @@ def clusters(
     (id, State under review, response, recommending States)."""
     sql, params = filter_sql(where or RecFilter())
     members = db.execute(
-        f"SELECT r.id, r.cluster_id, r.state_under_review, r.response FROM recommendations r "
+        f"SELECT r.id, r.cluster_id, r.state_under_review, r.response, m.confidence "
+        f"FROM recommendations r LEFT JOIN cluster_members m ON m.recommendation_id = r.id "
         f"{sql} {'AND' if sql else 'WHERE'} r.cluster_id IS NOT NULL ORDER BY {REPORT_ORDER}",
         params,
     ).fetchall()
@@ -324,6 +367,23 @@ def clusters(
                     "cycles": json.loads(row["cycles"]),
                     "recurring": bool(row["recurring"]),
                     "members": recs,
+                    **_confidence_of(recs),
                 }
             )
     return sorted(found, key=lambda c: (-c["size"], c["cluster_id"]))
+
+
+def _confidence_of(members: list[dict[str, Any]]) -> dict[str, Any]:
+    """A cluster's confidence (its members' mean) and each member's, from `clusters` rows:
+    none for a single recommendation, or a cluster a researcher's link made."""
+    each = [
+        {"id": rec["id"], "confidence": rec["confidence"]}
+        for rec in members
+        if rec["confidence"] is not None
+    ]
+    if len(members) < 2 or len(each) < len(members):
+        return {"confidence": None, "member_confidence": []}
+    return {
+        "confidence": round(sum(m["confidence"] for m in each) / len(each), 3),
+        "member_confidence": each,
+    }

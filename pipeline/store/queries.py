@@ -240,11 +240,38 @@ def _with_states(db: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[di
             "score": row["score"],
         },
     )
+    confidence = by_recommendation(
+        db,
+        ids,
+        "SELECT * FROM cluster_members WHERE recommendation_id IN ({})",
+        lambda row: row["confidence"],
+    )
+    # The earlier asks each one repeats (`uprdex.pipeline.clusters.recurrence`), with the
+    # State's response to them then.
+    repeats = by_recommendation(
+        db,
+        ids,
+        "SELECT k.later_id AS recommendation_id, k.earlier_id, k.score, e.text, e.response, "
+        "e.document_symbol, e.paragraph, e.cycle FROM recurrences k "
+        "JOIN recommendations e ON e.id = k.earlier_id "
+        "WHERE k.later_id IN ({}) ORDER BY k.later_id, k.score DESC, k.earlier_id",
+        lambda row: {
+            "id": row["earlier_id"],
+            "document_symbol": row["document_symbol"],
+            "paragraph": row["paragraph"],
+            "cycle": row["cycle"],
+            "text": row["text"],
+            "response": row["response"],
+            "score": row["score"],
+        },
+    )
     return [
         {
             **_recommendation_dict(row, states.get(row["id"], [])),
             "imported": imported.get(row["id"], []),
             "theme_hits": hits.get(row["id"], []),
+            "cluster_confidence": (confidence.get(row["id"]) or [None])[0],
+            "repeats": repeats.get(row["id"], []),
         }
         for row in rows
     ]

@@ -33,7 +33,7 @@ __all__ = [
     "state_rows",
 ]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 STATE_COMMENT = "state_comment"
 """Evidence kind of the State's own comment on a recommendation (addendum or WG report)."""
 
@@ -263,6 +263,21 @@ _MIGRATIONS: tuple[str, ...] = (
     # 4: researchers' cluster corrections and the State table (views.py, which also holds the
     # views for people, made again after every migration).
     SCHEMA_4,
+    # 5: how sure each member's place in its cluster is, and the recurring asks: a later ask
+    # that repeats an earlier one made to the same State (#19). Filled by the next clustering.
+    """
+    CREATE TABLE IF NOT EXISTS cluster_members (
+        recommendation_id TEXT PRIMARY KEY REFERENCES recommendations(id) ON DELETE CASCADE,
+        confidence REAL NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS recurrences (
+        later_id TEXT NOT NULL REFERENCES recommendations(id) ON DELETE CASCADE,
+        earlier_id TEXT NOT NULL REFERENCES recommendations(id) ON DELETE CASCADE,
+        score REAL NOT NULL,
+        PRIMARY KEY (later_id, earlier_id)
+    );
+    CREATE INDEX IF NOT EXISTS recurrences_earlier ON recurrences(earlier_id);
+    """,
 )
 
 
