@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from uprdex.pipeline.cluster_reasons import Reasons, reasons
+from uprdex.pipeline.clusters import core_cut
 from uprdex.pipeline.exports import evidence_records, records
 from uprdex.pipeline.model import Position
 from uprdex.pipeline.states import load_states
@@ -118,6 +119,8 @@ class _Data:
     by_id: dict[str, Record]
     reasons: dict[str, Reasons]
     """Why each cluster's members are together (closest member and score, corrections)."""
+    core: float = 1.0
+    """Member confidence from which a member is its cluster's sure core (`core_cut`)."""
 
 
 def write_report(
@@ -214,6 +217,7 @@ def _load(store: Store, state_under_review: str | None) -> _Data:
         clusters=clusters,
         by_id={rec["id"]: rec for rec in recs},
         reasons=reasons(multi, texts, store.cluster_settings()) if multi else {},
+        core=core_cut(store.cluster_settings()),
     )
 
 
@@ -261,6 +265,7 @@ def _sections(
         "by_id": data.by_id,
         "locations": locations,
         "reasons": data.reasons,
+        "core": data.core,
     }
 
 

@@ -185,3 +185,17 @@ def test_the_text_after_a_bar_has_room_for_large_counts() -> None:
     chart = report.Chart("Per cycle and response", (bar,), legend=("supported", "noted"))
     assert chart.value_width >= 7 * len("18425 — 13523 supported, 4901 noted, 1 pending")
     assert report.Chart("Per theme", (report.Bar("Justice", 11998, ()),)).value_width >= 7 * 5
+
+
+def test_a_recurring_ask_shows_the_earlier_ask_and_members_their_place(tmp_path: Path) -> None:
+    """#19: the State page gives a repeated ask's earlier ask with its response, and each
+    cluster member whether it is the sure core or doubtful."""
+    with Store(tmp_path / "index.sqlite") as store:
+        names = ("slovenia2014_recs.pdf", "slovenia2010_recs.pdf")
+        ingest_paths([fixture(name) for name in names], store, LoaderSettings(workers=1))
+        page = write_report(store, tmp_path / "out", "Slovenia").read_text(encoding="utf-8")
+    article = page[page.index('id="rec-A-HRC-28-15-115.8"') :]
+    article = article[: article.index("</article>")]
+    assert "Asked before" in article and "A/HRC/14/15#111.1 (cycle 1" in article
+    assert "Migrant Workers" in article
+    assert "sure core (" in page and "confidence 0." in page
