@@ -118,7 +118,7 @@ def update_clusters(
     # A retrained similarity model scores differently: like changed settings.
     model = (
         SemanticModel.load(settings.similarity_model).version
-        if settings.semantic_weight > 0
+        if settings.semantic_weight + settings.rare_weight > 0
         else None
     )
     same = settings == current and stored is not None and stored.get("similarity_model") == model
