@@ -150,11 +150,14 @@ class SemanticModel:
 
     def vectors(self, texts: Sequence[str]) -> FloatArray:
         """One l2-normalized row per normalized text (all zeros when no term is known)."""
-        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
-        for start in range(0, len(texts), _BATCH):
-            batch = texts[start : start + _BATCH]
-            features = self._block.transform(batch).astype(np.float32)
-            out[start : start + len(batch)] = features @ self._projection
+        return self.project(self.terms(texts))
+
+    def project(self, rows: Any) -> FloatArray:
+        """The vectors of TF-IDF rows given by `terms` (l2-normalized, zeros stay zeros)."""
+        out = np.zeros((rows.shape[0], self.dimensions), dtype=np.float32)
+        for start in range(0, rows.shape[0], _BATCH):
+            batch = rows[start : start + _BATCH].astype(np.float32)
+            out[start : start + batch.shape[0]] = batch @ self._projection
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         np.divide(out, norms, out=out, where=norms > 0)
         return out

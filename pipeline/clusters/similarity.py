@@ -39,10 +39,11 @@ class Similarity:
             if self.weight + self.rare_weight > 0 and texts
             else None
         )
-        self.vectors = None if model is None else model.vectors(texts)
+        terms = None if model is None else model.terms(texts)
+        self.vectors = None if model is None else model.project(terms)
         # The TF-IDF rows the vectors come from: the shared stems weighed by their rarity, so
         # that a shared frame ("promote and protect the rights of") counts for little.
-        self.rows = None if model is None or self.rare_weight == 0 else _sketch(model.terms(texts))
+        self.rows = None if terms is None or self.rare_weight == 0 else _sketch(terms)
         self.known = (
             np.zeros(len(texts), dtype=bool)
             if self.vectors is None
