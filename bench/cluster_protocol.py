@@ -232,6 +232,9 @@ def print_table(reviews: Sequence[Review], results: Mapping[str, list[Score]]) -
     print(f"  {'mean P/R/F1':<{width}}" + "".join(f"{cell:>22}" for cell in means))
     lows = "".join(f"{min(s.f1 for s in results[label]):>22.2f}" for label in labels)
     print(f"  {'lowest F1':<{width}}{lows}")
+    base = sum(s.f1 for s in results[labels[0]])
+    ratios = "".join(f"{sum(s.f1 for s in results[label]) / base:>21.2f}x" for label in labels)
+    print(f"  {'mean F1 / first':<{width}}{ratios}")
 
 
 MIXES = ((0.7, 0.0), (0.3, 0.2), (0.4, 0.2))
