@@ -745,3 +745,11 @@ def test_the_clustering_keeps_the_recurring_asks_it_scored() -> None:
     assert found[("121.1", "115.1")] >= RECURRENCE_CUT
     # One review's asks never recur within it.
     assert not cluster([i for i in items if i.cycle == 3]).recurrences
+
+
+def test_an_abbreviated_institution_is_the_same_ask_written_out() -> None:
+    # Norway 2014 asks for one NHRI in both spellings (the gold puts them in one cluster).
+    short = "Establish a new NHRI, in accordance with the Paris Principles (Togo);"
+    full = "Establish a national human rights institution in accordance with the Paris Principles"
+    assert normalize(short) == "establish new " + normalize(full).removeprefix("establish ")
+    assert similarity(short, full + " (Chile);") >= ClusterSettings().threshold + 30

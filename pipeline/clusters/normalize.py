@@ -48,6 +48,31 @@ _RATIFY = re.compile(
     r"adhere to|adherence to)\b"
 )
 
+# Abbreviations of the objects asks name, written out as the other asks write them: "Establish
+# a new NHRI, in accordance with the Paris Principles" and "Establish a national human rights
+# institution in accordance with the Paris Principles" (Norway 2014) are one ask. Treaties have
+# their own table (data/treaties.csv); these are institutions, practices and groups.
+_ABBREVIATIONS: dict[str, str] = {
+    "nhri": "national human rights institution",
+    "nhris": "national human rights institutions",
+    "npm": "national preventive mechanism",
+    "fgm": "female genital mutilation",
+    "gbv": "gender based violence",
+    "sgbv": "sexual and gender based violence",
+    "vaw": "violence against women",
+    "cso": "civil society organization",
+    "csos": "civil society organizations",
+    "ngo": "non governmental organization",
+    "ngos": "non governmental organizations",
+    "hrd": "human rights defender",
+    "hrds": "human rights defenders",
+    "sogi": "sexual orientation and gender identity",
+    "ohchr": "office of the high commissioner for human rights",
+    "sdg": "sustainable development goal",
+    "sdgs": "sustainable development goals",
+}
+_ABBREVIATED = re.compile(r"\b(?:" + "|".join(_ABBREVIATIONS) + r")\b")
+
 # Words that carry no part of the ask; dropping them lets the scorers compare content.
 _STOPWORDS = frozenset(
     {
@@ -195,7 +220,8 @@ def normalize(text: str, treaties: TreatyTable | None = None) -> str:
     clauses: list[str] = []
     for clause in strip_states(text).split(";"):
         clause = _drop_inline_states(_last_alternative(clause))
-        words = _strip_openers(table.replace(_RATIFY.sub("ratify", fold_words(clause))))
+        folded = _ABBREVIATED.sub(lambda m: _ABBREVIATIONS[m.group(0)], fold_words(clause))
+        words = _strip_openers(table.replace(_RATIFY.sub("ratify", folded)))
         kept = [
             word if word in table.keys else _stem(word)
             for word in words.split()
