@@ -629,8 +629,8 @@ FRAME_ONLY = "Continue to improve access to education for children with disabili
 def test_a_shared_frame_weighs_little_where_rare_words_count() -> None:
     # "Continue to improve access to" is most of both texts; the objects differ.
     without = ClusterSettings(rare_weight=0)
-    assert similarity(WATER, FRAME_ONLY, without) >= without.threshold
-    assert similarity(WATER, FRAME_ONLY) < ClusterSettings().threshold
+    assert similarity(WATER, FRAME_ONLY) <= similarity(WATER, FRAME_ONLY, without) - 5
+    assert similarity(WATER, FRAME_ONLY) < ClusterSettings().threshold - 5
     # One object in other words stays together.
     assert similarity(WATER, RURAL_WATER) >= ClusterSettings().threshold + 20
 
