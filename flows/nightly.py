@@ -29,7 +29,7 @@ from uprdex.pipeline.extras import require
 from uprdex.pipeline.inbox import index_lock, not_a_pdf, other_files, quarantine, scan_inbox
 from uprdex.pipeline.model import DocumentStatus
 from uprdex.pipeline.report import write_report
-from uprdex.pipeline.settings import LoaderSettings
+from uprdex.pipeline.settings import ClusterSettings, LoaderSettings
 from uprdex.pipeline.store import Store
 
 __all__ = ["NightlySummary", "build_index", "ingest_inbox", "nightly", "task_runner"]
@@ -133,7 +133,7 @@ def ingest_inbox(config: Config, settings: LoaderSettings | None = None) -> Nigh
     summary = NightlySummary()
     with (
         index_lock(config.index, config.lock_timeout),
-        Store(config.index, evidence=config.evidence) as store,
+        Store(config.index, evidence=config.evidence, clusters=config.clusters) as store,
     ):
         files = list(scan_inbox(config.inbox))
         summary.found = len(files)
@@ -197,9 +197,10 @@ def ingest_inbox(config: Config, settings: LoaderSettings | None = None) -> Nigh
 
 
 @task(name="cluster")
-def cluster_task(index: str, states: set[str]) -> int:
-    """Bring the duplicate clusters of these States under review up to date."""
-    with Store(Path(index)) as store:
+def cluster_task(index: str, states: set[str], settings: ClusterSettings | None = None) -> int:
+    """Bring the duplicate clusters of these States under review up to date (`settings`: the
+    configuration's [clusters])."""
+    with Store(Path(index), clusters=settings) as store:
         return store.update_clusters(states=states)
 
 
@@ -222,10 +223,10 @@ def build_index(
     built = stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else None
     with (
         index_lock(config.index, config.lock_timeout),
-        Store(config.index, evidence=config.evidence) as store,
+        Store(config.index, evidence=config.evidence, clusters=config.clusters) as store,
     ):
         if states:
-            cluster_task(str(config.index), states)
+            cluster_task(str(config.index), states, config.clusters)
         key = build_key(store)
         report = config.reports / "html" / "index.html"
         if built == key and all(path.is_file() for path in [*exports, report]):
@@ -256,7 +257,7 @@ def _key_before(config: Config) -> str | None:
         return None
     with (
         index_lock(config.index, config.lock_timeout),
-        Store(config.index, evidence=config.evidence) as store,
+        Store(config.index, evidence=config.evidence, clusters=config.clusters) as store,
     ):
         return build_key(store)
 

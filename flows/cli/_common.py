@@ -216,7 +216,12 @@ def open_index(index: Path | None, create: bool = False) -> Store:
     if not create:
         existing(path)
     with writing(path):
-        return Store(path, evidence=config.evidence, busy_timeout=config.lock_timeout)
+        return Store(
+            path,
+            evidence=config.evidence,
+            busy_timeout=config.lock_timeout,
+            clusters=config.clusters,
+        )
 
 
 def rec_filter(options: dict[str, Any]) -> RecFilter:

@@ -64,7 +64,8 @@ _CLUSTER_DEFAULTS = ClusterSettings()
 @click.option(
     "--defaults",
     is_flag=True,
-    help="Forget the remembered settings: the defaults, with only the options given here.",
+    help="Forget the remembered settings: the defaults (with [clusters] of uprdex.toml), "
+    "with only the options given here.",
 )
 @index_option
 @click.pass_context
@@ -99,7 +100,8 @@ def cluster_(
         return
     existing(index)
     with locked(workspace(None, index)), open_index(index) as store:
-        current = ClusterSettings() if defaults else store.cluster_settings()
+        # --defaults: the configuration's [clusters] (else the defaults), forgetting the index's.
+        current = store.cluster_base if defaults else store.cluster_settings()
         try:
             settings = replace(
                 current,

@@ -46,11 +46,21 @@ class Store(Connection):
     """Reads and writes one index file."""
 
     def __init__(
-        self, path: Path, evidence: EvidenceSettings | None = None, busy_timeout: float = 60.0
+        self,
+        path: Path,
+        evidence: EvidenceSettings | None = None,
+        busy_timeout: float = 60.0,
+        clusters: ClusterSettings | None = None,
     ) -> None:
         """Open (or create) the index; wait up to `busy_timeout` seconds for another program
-        writing it, then raise IndexBusyError."""
+        writing it, then raise IndexBusyError.
+
+        `evidence` and `clusters` are the configuration's settings (`Config.evidence`,
+        `Config.clusters`); the cluster settings a `uprdex cluster` run set are remembered in
+        the index and apply over `clusters`.
+        """
         self.evidence_settings = evidence or EvidenceSettings()
+        self.cluster_base = clusters or ClusterSettings()
         super().__init__(path, busy_timeout)
 
     # --- writing (writes.py) ---------------------------------------------------------------
@@ -155,9 +165,9 @@ class Store(Connection):
     # --- clusters and corrections (clustering.py) ------------------------------------------
 
     def cluster_settings(self) -> ClusterSettings:
-        """The settings of the last `uprdex cluster` run: what it set, over the current
-        defaults."""
-        return clustering.cluster_settings(self.db)
+        """The cluster settings in force: what the last `uprdex cluster` run set, over the
+        base the store was opened with (the configuration's [clusters], else the defaults)."""
+        return clustering.cluster_settings(self.db, self.cluster_base)
 
     def update_clusters(
         self,
@@ -166,8 +176,9 @@ class Store(Connection):
         fresh: bool = False,
     ) -> int:
         """(Re)compute duplicate clusters (only those of `states`, or all from scratch when
-        `fresh`); returns how many recommendations were clustered."""
-        return clustering.update_clusters(self, settings, states, fresh)
+        `fresh`) with `settings` (a `uprdex cluster` run's, remembered) or those in force;
+        returns how many recommendations were clustered."""
+        return clustering.update_clusters(self, self.cluster_base, settings, states, fresh)
 
     def clusters(self, where: RecFilter | None = None, min_size: int = 1) -> list[dict[str, Any]]:
         """Clusters of the recommendations matching the filter, largest first, with members."""

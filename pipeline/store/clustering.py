@@ -11,11 +11,14 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import fields, replace
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from uprdex.pipeline.cluster_reasons import pair_scores
 from uprdex.pipeline.clusters import ClusterItem, cluster
+from uprdex.pipeline.config import ConfigError
 from uprdex.pipeline.corrections import (
     Correction,
     CorrectionError,
@@ -67,28 +70,48 @@ _DEFAULTS_STORED_WHOLE: dict[str, Any] = {
     "semantic_weight": 0.6,
 }
 
-# --- clusters ------------------------------------------------------------------------
+
+def cluster_settings(db: sqlite3.Connection, base: ClusterSettings) -> ClusterSettings:
+    """`base` (the defaults, or uprdex.toml's [clusters] over them) with what the last
+    `uprdex cluster` run set over it, so that better defaults, a release's or the
+    configuration's, reach an index that never chose otherwise."""
+    return _over(base, _remembered(_cluster_meta(db)))
 
 
-def cluster_settings(db: sqlite3.Connection) -> ClusterSettings:
-    """The settings of the last `uprdex cluster` run: what it set, over the current
-    defaults (all defaults until there is one), so that a release's better defaults reach
-    an index that never chose otherwise."""
-    meta = _cluster_meta(db)
+def _remembered(meta: dict[str, Any] | None) -> dict[str, Any]:
+    """The settings a `uprdex cluster` run chose, as the index keeps them."""
     if meta is None or not ("overrides" in meta or "semantic_weight" in meta):
         # None yet, or stored before clusters used meaning: word-only defaults of the time.
-        return ClusterSettings()
+        return {}
     if "overrides" in meta:
-        return ClusterSettings(**meta["overrides"])
+        return dict(meta["overrides"])
     # Stored whole, before overrides were kept apart: a value equal to that release's
     # default was the default, not a choice.
-    return ClusterSettings(
-        **{
-            name: value
-            for name, value in meta.items()
-            if name in _DEFAULTS_STORED_WHOLE and value != _DEFAULTS_STORED_WHOLE[name]
-        }
-    )
+    return {
+        name: value
+        for name, value in meta.items()
+        if name in _DEFAULTS_STORED_WHOLE and value != _DEFAULTS_STORED_WHOLE[name]
+    }
+
+
+def _over(base: ClusterSettings, remembered: dict[str, Any]) -> ClusterSettings:
+    try:
+        return replace(base, **remembered)
+    except ValueError as error:
+        chosen = ", ".join(f"{name} = {value}" for name, value in sorted(remembered.items()))
+        raise ConfigError(
+            f"the index remembers cluster settings of `uprdex cluster` ({chosen}) that do not "
+            f"fit the [clusters] configuration: {error}; change [clusters] in uprdex.toml, or "
+            "run `uprdex cluster --defaults` to forget them"
+        ) from error
+
+
+def _values(settings: ClusterSettings) -> dict[str, Any]:
+    """Every setting as JSON keeps it (paths as text)."""
+    return {
+        item.name: str(value) if isinstance(value := getattr(settings, item.name), Path) else value
+        for item in fields(settings)
+    }
 
 
 def _cluster_meta(db: sqlite3.Connection) -> dict[str, Any] | None:
@@ -98,6 +121,7 @@ def _cluster_meta(db: sqlite3.Connection) -> dict[str, Any] | None:
 
 def update_clusters(
     index: Connection,
+    base: ClusterSettings,
     settings: ClusterSettings | None = None,
     states: set[str] | None = None,
     fresh: bool = False,
@@ -110,17 +134,35 @@ def update_clusters(
     renumbers clusters. That makes them depend on the order documents arrived in: `fresh`
     clusters everything from scratch, which gives the same clusters (and ids) for the same
     recommendations whatever their order (`uprdex cluster`).
+
+    `settings` are a `uprdex cluster` run's: the index remembers where they differ from
+    `base` (the defaults, or the configuration's [clusters]). Without them, the remembered
+    ones apply over `base`.
     """
-    current = cluster_settings(index.db)
-    settings = settings or current
     stored = _cluster_meta(index.db)
+    remembered = _remembered(stored)
+    if settings is None:
+        settings = _over(base, remembered)
+        if stored is None or "overrides" not in stored:
+            remembered = _differences(settings, base)
+    else:
+        remembered = _differences(settings, base)
     # A retrained similarity model scores differently: like changed settings.
     model = (
         SemanticModel.load(settings.similarity_model).version
         if settings.semantic_weight > 0
         else None
     )
-    same = settings == current and stored is not None and stored.get("similarity_model") == model
+    # What the stored clusters were made with (an index of an earlier release kept only the
+    # chosen settings: over the base, as they applied then).
+    before = (
+        None if stored is None else stored.get("settings", {**_values(base), **_remembered(stored)})
+    )
+    same = (
+        stored is not None
+        and before == _values(settings)
+        and stored.get("similarity_model") == model
+    )
     corrections = corrections_of(index.db)
     if states is not None and corrections:
         # The other ends of their links are clustered with them.
@@ -200,14 +242,10 @@ def update_clusters(
             "DELETE FROM clusters WHERE cluster_id NOT IN "
             "(SELECT cluster_id FROM recommendations WHERE cluster_id IS NOT NULL)"
         )
-        defaults = ClusterSettings()
         kept = {
-            "overrides": {
-                name: getattr(settings, name)
-                for name in _STORED_SETTINGS
-                if getattr(settings, name) != getattr(defaults, name)
-            },
+            "overrides": remembered,
             "similarity_model": model,
+            "settings": _values(settings),
         }
         if stored != kept:
             db.execute(
@@ -268,6 +306,16 @@ def forget_correction(index: Connection, a: str, b: str) -> Correction | None:
             "DELETE FROM cluster_corrections WHERE first = ? AND second = ?", (first, second)
         )
     return gone[0] if gone else None
+
+
+def _differences(settings: ClusterSettings, base: ClusterSettings) -> dict[str, Any]:
+    """The settings an index remembers of a `uprdex cluster` run: those it set otherwise
+    than the base."""
+    return {
+        name: getattr(settings, name)
+        for name in _STORED_SETTINGS
+        if getattr(settings, name) != getattr(base, name)
+    }
 
 
 def _states_of(db: sqlite3.Connection, corrections: Sequence[Correction]) -> dict[str, str]:
