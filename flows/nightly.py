@@ -148,10 +148,10 @@ def ingest_inbox(config: Config, settings: LoaderSettings | None = None) -> Nigh
             earlier = known[item.sha256]
             if earlier is None:
                 continue
-            if earlier["status"] == DocumentStatus.INDEXED:
+            if earlier.status == DocumentStatus.INDEXED:
                 summary.skipped += 1
             else:
-                reason = earlier["error"] or "failed"
+                reason = earlier.error or "failed"
                 summary.failed.append((str(item.path), f"{reason} (on an earlier run)"))
         logger.info("%d files in %s, %d new", len(files), config.inbox, len(new))
         futures: list[tuple[Path, str, PrefectFuture[Extracted]]] = [

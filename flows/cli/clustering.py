@@ -118,7 +118,7 @@ def cluster_(
         before = store.cluster_ids()
         count = store.update_clusters(settings, fresh=True)
         after = store.cluster_ids()
-        multi = [c for c in store.clusters() if c["size"] > 1]
+        multi = [c for c in store.clusters() if c.size > 1]
         held = store.corrections()
     moved = sum(1 for rec_id, cluster_id in after.items() if before.get(rec_id) != cluster_id)
     out.print(
@@ -142,14 +142,13 @@ def clusters_(index: Path | None, min_size: int, limit: int, **options: Any) -> 
         found = store.clusters(rec_filter(options), min_size=min_size)
     shown = found[:limit] if limit else found
     for group in shown:
-        flag = " \\[asked again in a later cycle]" if group["recurring"] else ""
+        flag = " \\[asked again in a later cycle]" if group.recurring else ""
         out.print(
-            f"[bold]{group['cluster_id']}[/] ({group['size']}){flag}: "
-            f"{escape(group['canonical_text'])}"
+            f"[bold]{group.cluster_id}[/] ({group.size}){flag}: {escape(group.canonical_text)}"
         )
-        for rec in group["members"]:
-            states = ", ".join(rec["recommending_states"])
-            out.print(f"  {rec['id']:24} {rec['response']:9} {escape(states)}")
+        for rec in group.members:
+            states = ", ".join(rec.recommending_states)
+            out.print(f"  {rec.id:24} {rec.response:9} {escape(states)}")
     listed = f"{len(shown)} of {len(found)}" if len(shown) < len(found) else f"{len(found)}"
     out.print(f"{listed} clusters of {min_size} or more")
 

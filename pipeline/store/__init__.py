@@ -8,7 +8,8 @@ job:
 - `writes`: a document with what was read from it, or an imported database;
 - `linking`: imports to the PDFs' recommendations, citations and paraphrases to paragraphs;
 - `responses`: the final position of each recommendation (the response policy);
-- `queries`: documents, recommendations, evidence, search and counts;
+- `queries`: documents, recommendations, evidence, search and counts, as the typed records
+  of `rows`;
 - `clustering`: cluster settings, stored clusters and the researchers' corrections.
 """
 
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from uprdex.pipeline.corrections import Correction
 from uprdex.pipeline.model import (
@@ -32,13 +32,33 @@ from uprdex.pipeline.settings import ClusterSettings, EvidenceSettings
 from uprdex.pipeline.store import clustering, queries, writes
 from uprdex.pipeline.store.connection import Connection
 from uprdex.pipeline.store.queries import RecFilter
+from uprdex.pipeline.store.rows import (
+    ClusterMember,
+    ImportedLabel,
+    LinkedEvidence,
+    SearchHit,
+    StoredCluster,
+    StoredDocument,
+    StoredEvidence,
+    StoredRecommendation,
+    StoredThemeHit,
+)
 from uprdex.pipeline.store.schema import SCHEMA_VERSION, STATE_COMMENT
 
 __all__ = [
     "SCHEMA_VERSION",
     "STATE_COMMENT",
+    "ClusterMember",
+    "ImportedLabel",
+    "LinkedEvidence",
     "RecFilter",
+    "SearchHit",
     "Store",
+    "StoredCluster",
+    "StoredDocument",
+    "StoredEvidence",
+    "StoredRecommendation",
+    "StoredThemeHit",
 ]
 
 
@@ -107,41 +127,39 @@ class Store(Connection):
         """How the file with these bytes fared when it was ingested; None if it never was."""
         return queries.document_status(self.db, sha256)
 
-    def document(self, sha256: str) -> dict[str, Any] | None:
+    def document(self, sha256: str) -> StoredDocument | None:
         """The document row of the file with these bytes, or None."""
         return queries.document(self.db, sha256)
 
-    def find_document(self, paths: Sequence[str], sha256: str | None) -> dict[str, Any] | None:
+    def find_document(self, paths: Sequence[str], sha256: str | None) -> StoredDocument | None:
         """The document ingested from one of `paths`, or with these bytes."""
         return queries.find_document(self.db, paths, sha256)
 
-    def citations_by(self, sha256: str) -> list[dict[str, Any]]:
+    def citations_by(self, sha256: str) -> list[StoredEvidence]:
         """Every evidence row of one document, in page order (linked or waiting)."""
         return queries.citations_by(self.db, sha256)
 
-    def documents(self) -> list[dict[str, Any]]:
+    def documents(self) -> list[StoredDocument]:
         """Every document row, newest first (an addendum or a decision with its review's
         session and cycle)."""
         return queries.documents(self.db)
 
-    def recommendations(self, where: RecFilter | None = None) -> list[dict[str, Any]]:
+    def recommendations(self, where: RecFilter | None = None) -> list[StoredRecommendation]:
         """Recommendations matching the filter, in report and paragraph order."""
         return queries.recommendations(self.db, where)
 
-    def recommendation(self, symbol: str, paragraph: str) -> dict[str, Any] | None:
+    def recommendation(self, symbol: str, paragraph: str) -> StoredRecommendation | None:
         """One recommendation by the symbol of its report and its paragraph number."""
         return queries.recommendation(self.db, symbol, paragraph)
 
     def evidence(
         self, where: RecFilter | None = None, recommendation_id: str | None = None
-    ) -> list[dict[str, Any]]:
+    ) -> list[LinkedEvidence]:
         """Evidence linked to the recommendations matching the filter (or to one), newest
         document first."""
         return queries.evidence(self.db, where, recommendation_id)
 
-    def search(
-        self, text: str, where: RecFilter | None = None, limit: int = 20
-    ) -> list[dict[str, Any]]:
+    def search(self, text: str, where: RecFilter | None = None, limit: int = 20) -> list[SearchHit]:
         """Recommendations whose text, or the context of evidence about them, holds all the
         words; best first, each with a snippet of where the words were found."""
         return queries.search(self.db, text, where, limit)
@@ -180,7 +198,7 @@ class Store(Connection):
         returns how many recommendations were clustered."""
         return clustering.update_clusters(self, self.cluster_base, settings, states, fresh)
 
-    def clusters(self, where: RecFilter | None = None, min_size: int = 1) -> list[dict[str, Any]]:
+    def clusters(self, where: RecFilter | None = None, min_size: int = 1) -> list[StoredCluster]:
         """Clusters of the recommendations matching the filter, largest first, with members."""
         return clustering.clusters(self.db, where, min_size)
 
@@ -188,7 +206,7 @@ class Store(Connection):
         """The cluster of each recommendation (None: not clustered): of all, or of these."""
         return clustering.cluster_ids(self.db, ids)
 
-    def cluster_curation(self) -> dict[str, list[dict[str, Any]]]:
+    def cluster_curation(self) -> dict[str, list[Correction]]:
         """The corrections that shape each cluster, by cluster id."""
         return clustering.cluster_curation(self.db)
 

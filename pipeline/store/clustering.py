@@ -22,6 +22,7 @@ from uprdex.pipeline.config import ConfigError
 from uprdex.pipeline.corrections import (
     Correction,
     CorrectionError,
+    CorrectionKind,
     apply_corrections,
     contradictions,
     merge_corrections,
@@ -37,6 +38,7 @@ from uprdex.pipeline.store.queries import (
     filter_sql,
     states_under_review,
 )
+from uprdex.pipeline.store.rows import ClusterMember, StoredCluster
 
 __all__ = [
     "cluster_curation",
@@ -287,13 +289,21 @@ def record_corrections(index: Connection, incoming: Sequence[Correction]) -> lis
     return changed
 
 
-def cluster_curation(db: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
+def cluster_curation(db: sqlite3.Connection) -> dict[str, list[Correction]]:
     """The corrections that shape each cluster (a link: the cluster of both ends; an
     unlink: the cluster of each end), by cluster id."""
-    shaped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    shaped: dict[str, list[Correction]] = defaultdict(list)
     for row in db.execute("SELECT * FROM cluster_curation ORDER BY first, second"):
-        record = dict(row)
-        shaped[record.pop("cluster_id")].append(record)
+        shaped[row["cluster_id"]].append(
+            Correction(
+                row["first"],
+                row["second"],
+                CorrectionKind(row["kind"]),
+                row["note"],
+                row["who"],
+                row["at"],
+            )
+        )
     return dict(shaped)
 
 
@@ -340,7 +350,7 @@ def cluster_ids(db: sqlite3.Connection, ids: Sequence[str] | None = None) -> dic
 
 def clusters(
     db: sqlite3.Connection, where: RecFilter | None = None, min_size: int = 1
-) -> list[dict[str, Any]]:
+) -> list[StoredCluster]:
     """Clusters of the recommendations matching the filter, largest first, with members
     (id, State under review, response, recommending States)."""
     sql, params = filter_sql(where or RecFilter())
@@ -356,22 +366,24 @@ def clusters(
         "ORDER BY recommendation_id, position",
         lambda row: row["name"],
     )
-    grouped: dict[str, list[dict[str, Any]]] = {}
+    grouped: dict[str, list[ClusterMember]] = {}
     for row in members:
-        states = list(dict.fromkeys(names.get(row["id"], [])))
+        states = tuple(dict.fromkeys(names.get(row["id"], [])))
         grouped.setdefault(row["cluster_id"], []).append(
-            {**dict(row), "recommending_states": states}
+            ClusterMember(row["id"], row["state_under_review"], row["response"], states)
         )
-    found = []
-    for row in db.execute("SELECT * FROM clusters WHERE size >= ?", (min_size,)):
-        recs = grouped.get(row["cluster_id"])
-        if recs:
-            found.append(
-                {
-                    **dict(row),
-                    "cycles": json.loads(row["cycles"]),
-                    "recurring": bool(row["recurring"]),
-                    "members": recs,
-                }
-            )
-    return sorted(found, key=lambda c: (-c["size"], c["cluster_id"]))
+    found = [
+        StoredCluster(
+            row["cluster_id"],
+            row["canonical_id"],
+            row["canonical_text"],
+            row["size"],
+            tuple(json.loads(row["cycles"])),
+            bool(row["recurring"]),
+            row["scope"],
+            tuple(grouped[row["cluster_id"]]),
+        )
+        for row in db.execute("SELECT * FROM clusters WHERE size >= ?", (min_size,))
+        if grouped.get(row["cluster_id"])
+    ]
+    return sorted(found, key=lambda c: (-c.size, c.cluster_id))
