@@ -229,3 +229,19 @@ def test_cluster_settings_precedence_is_uprdex_toml_then_the_index_then_flags(
     assert "floor must be in (0, threshold=50" in result.output
     assert "`uprdex cluster --defaults`" in result.output
     assert used("cluster", "--defaults") == (90, "state")
+
+
+def test_uprdex_config_shows_the_cluster_settings_the_index_remembers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _workspace(tmp_path, "[clusters]\nthreshold = 90\n", monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(main, ["ingest", str(fixture("andorra2011_recs.pdf"))]).exit_code == 0
+    assert runner.invoke(main, ["cluster", "--scope", "review"]).exit_code == 0
+    lines = runner.invoke(main, ["config"]).output.splitlines()
+    assert any(
+        line.startswith("threshold = 90.0 ") and line.endswith("# uprdex.toml") for line in lines
+    )
+    remembered = [line for line in lines if line.startswith('scope = "review" ')]
+    assert remembered and remembered[0].endswith("index.sqlite (uprdex cluster)")

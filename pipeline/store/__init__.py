@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from uprdex.pipeline.corrections import Correction
 from uprdex.pipeline.model import (
@@ -186,6 +187,11 @@ class Store(Connection):
         """The cluster settings in force: what the last `uprdex cluster` run set, over the
         base the store was opened with (the configuration's [clusters], else the defaults)."""
         return clustering.cluster_settings(self.db, self.cluster_base)
+
+    def remembered_cluster_settings(self) -> dict[str, Any]:
+        """The cluster settings the last `uprdex cluster` run set (`uprdex config` shows
+        them), by name."""
+        return clustering.remembered_settings(self.db)
 
     def update_clusters(
         self,

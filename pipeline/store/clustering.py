@@ -48,6 +48,7 @@ __all__ = [
     "corrections_of",
     "forget_correction",
     "record_corrections",
+    "remembered_settings",
     "update_clusters",
 ]
 
@@ -77,7 +78,12 @@ def cluster_settings(db: sqlite3.Connection, base: ClusterSettings) -> ClusterSe
     """`base` (the defaults, or uprdex.toml's [clusters] over them) with what the last
     `uprdex cluster` run set over it, so that better defaults, a release's or the
     configuration's, reach an index that never chose otherwise."""
-    return _over(base, _remembered(_cluster_meta(db)))
+    return _over(base, remembered_settings(db))
+
+
+def remembered_settings(db: sqlite3.Connection) -> dict[str, Any]:
+    """The cluster settings the last `uprdex cluster` run set, which apply over the base."""
+    return _remembered(_cluster_meta(db))
 
 
 def _remembered(meta: dict[str, Any] | None) -> dict[str, Any]:
