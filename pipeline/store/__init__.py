@@ -118,11 +118,20 @@ class Store(Connection):
         with self.transaction() as db:
             return writes.write_import(db, document, records)
 
+    def write_theme_hits(self, hits: Mapping[str, Sequence[ThemeHit]]) -> None:
+        """Store theme hits (keywords and classifier labels) of recommendations by id."""
+        with self.transaction() as db:
+            writes.write_theme_hits(db, hits)
+
     # --- reading (queries.py) --------------------------------------------------------------
 
     def has_document(self, sha256: str) -> bool:
         """True when a file with these bytes is already in the index (indexed or failed)."""
         return queries.has_document(self.db, sha256)
+
+    def unthemed_imports(self) -> dict[str, str]:
+        """id -> text of the imported recommendations no theme method has tagged yet."""
+        return queries.unthemed_imports(self.db)
 
     def document_status(self, sha256: str) -> DocumentStatus | None:
         """How the file with these bytes fared when it was ingested; None if it never was."""

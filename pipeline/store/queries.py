@@ -65,6 +65,15 @@ def has_document(db: sqlite3.Connection, sha256: str) -> bool:
     return document_status(db, sha256) is not None
 
 
+def unthemed_imports(db: sqlite3.Connection) -> dict[str, str]:
+    """id -> text of the imported recommendations no theme method has tagged yet."""
+    rows = db.execute(
+        "SELECT id, text FROM recommendations r WHERE origin != 'pdf' AND NOT EXISTS "
+        "(SELECT 1 FROM recommendation_themes t WHERE t.recommendation_id = r.id) ORDER BY rowid"
+    )
+    return {row["id"]: row["text"] for row in rows}
+
+
 def document_status(db: sqlite3.Connection, sha256: str) -> DocumentStatus | None:
     """How the file with these bytes fared when it was ingested; None if it never was."""
     found = document(db, sha256)

@@ -15,7 +15,14 @@ from typing import Any
 
 from uprdex.pipeline.errors import BadIndexError
 from uprdex.pipeline.states import load_states
-from uprdex.pipeline.views import SCHEMA_4, create_views, drop_views, states_current, sync_states
+from uprdex.pipeline.views import (
+    SCHEMA_4,
+    drop_views,
+    refresh_views,
+    states_current,
+    sync_states,
+    views_current,
+)
 
 __all__ = [
     "INSERT_RECOMMENDATION",
@@ -313,7 +320,7 @@ def migrate(
             f"{path} was written by a newer uprdex (schema {version}; this one reads "
             f"up to {SCHEMA_VERSION}): upgrade uprdex (pip install -U uprdex)"
         )
-    if version == SCHEMA_VERSION and states_current(db):
+    if version == SCHEMA_VERSION and states_current(db) and views_current(db):
         return
     with transaction() as db:
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
@@ -323,9 +330,10 @@ def migrate(
             for script in _MIGRATIONS[version:]:
                 for statement in _statements(script):
                     db.execute(statement)
-            create_views(db)
             db.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
                 (str(SCHEMA_VERSION),),
             )
+        if version < SCHEMA_VERSION or not views_current(db):
+            refresh_views(db)
         sync_states(db)

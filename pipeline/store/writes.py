@@ -157,6 +157,18 @@ def _write_citations(
     )
 
 
+def write_theme_hits(db: sqlite3.Connection, hits: Mapping[str, Sequence[ThemeHit]]) -> None:
+    """Theme hits (keywords and classifier labels) of recommendations, by id."""
+    db.executemany(
+        "INSERT OR IGNORE INTO recommendation_themes VALUES (?,?,?,?,?)",
+        [
+            (rec_id, hit.theme, json.dumps(list(hit.matched)), hit.method, hit.score)
+            for rec_id, found in hits.items()
+            for hit in found
+        ],
+    )
+
+
 def _write_themes(
     db: sqlite3.Connection,
     document: DocumentRow,
