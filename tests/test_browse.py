@@ -188,7 +188,7 @@ def test_a_cluster_id_opens_the_query_of_its_members(server: str, index: Path, p
     page.wait_for_url(re.compile(r"/cluster_members\?cluster_id="))
     assert "Recommendations of this cluster" in page.inner_text("h1")
     shown = page.locator("td.col-id").all_inner_texts()
-    assert shown == [member["id"] for member in largest["members"]]
+    assert shown == [member.id for member in largest.members]
 
 
 @pytest.mark.browser
