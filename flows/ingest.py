@@ -76,6 +76,8 @@ class Extracted:
     themes: dict[str, tuple[ThemeHit, ...]] = field(default_factory=dict)
     citations: tuple[Citation, ...] = ()
     sentences: tuple[tuple[int, str], ...] = ()
+    worker: str = ""
+    """The Dask worker that extracted it ("" when it was this machine)."""
 
 
 @dataclass(frozen=True, slots=True)

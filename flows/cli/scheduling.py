@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,19 +33,24 @@ from uprdex.pipeline.extras import require
 @dask_options[0]
 @dask_options[1]
 @click.option("--ocr", is_flag=True, help="Run ocrmypdf (when installed) on scans, on a copy.")
+@click.option("--verbose", is_flag=True, help="Show Prefect's and Dask's log lines.")
 def run(
     inbox: Path | None,
     index: Path | None,
     dask_address: str | None,
     dask_workers: int,
     ocr: bool,
+    verbose: bool,
 ) -> None:
     """Run the nightly flow once, now, without a Prefect server.
 
     Ingests the inbox (failed files are copied to the quarantine beside it, with a
     .error.json), then writes the exports to the reports folder. Exit code 1 when any file
-    failed.
+    failed. With PREFECT_API_URL set, the run is recorded on that Prefect server; otherwise
+    Prefect starts one temporary server for it.
     """
+    if not verbose:  # before Prefect is imported: it sets its loggers up then
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from uprdex.flows.nightly import nightly
 
     if inbox is not None and not inbox.is_dir():
@@ -65,6 +71,10 @@ def run(
         err.print(f"[red]failed[/] {escape(reason)} (copied to {config.quarantine})")
     for line in summary.left_out:
         err.print(f"[yellow]skipped[/] {escape(line)}")
+    if summary.workers:
+        counts = Counter(summary.workers.values())
+        done = ", ".join(f"{escape(name)} {count}" for name, count in sorted(counts.items()))
+        out.print(f"extracted on Dask workers: {done}")
     out.print(
         f"{summary.found} files in {config.inbox}: {len(summary.indexed)} indexed, "
         f"{summary.skipped} already indexed, {len(summary.failed)} failed. "
