@@ -37,7 +37,14 @@ from typing import Any, Generic, Literal, TypeVar
 
 from uprdex.pipeline.errors import UprdexError
 
-__all__ = ["Outcome", "UnsupportedPlatformError", "map_isolated", "run_isolated", "start_method"]
+__all__ = [
+    "Outcome",
+    "UnsupportedPlatformError",
+    "check_platform",
+    "map_isolated",
+    "run_isolated",
+    "start_method",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -45,6 +52,8 @@ R = TypeVar("R")
 StartMethod = Literal["fork", "spawn"]
 MemoryGuard = Literal["rlimit", "watchdog"]
 
+PLATFORM = sys.platform
+"""The platform the sandbox decides for (a constant, so that tests can play another one)."""
 _STATM = "/proc/self/statm"
 _MEMORY_EXIT = 86
 """The exit code of a worker its memory watchdog stopped."""
@@ -70,6 +79,12 @@ class Outcome(Generic[T, R]):
     detail: str = ""
 
 
+def check_platform() -> None:
+    """An UnsupportedPlatformError, in one line, where the sandbox cannot run (Windows)."""
+    if PLATFORM == "win32":
+        raise UnsupportedPlatformError(WINDOWS)
+
+
 def start_method() -> StartMethod:
     """How workers start here: UPRDEX_SANDBOX when set, else fork on Linux (unless this process
     is daemonic), else spawn."""
@@ -78,14 +93,14 @@ def start_method() -> StartMethod:
         return chosen  # type: ignore[return-value]
     if chosen:
         raise UprdexError(f"UPRDEX_SANDBOX={chosen!r}: use fork or spawn")
-    if sys.platform.startswith("linux") and not current_process().daemon:
+    if PLATFORM.startswith("linux") and not current_process().daemon:
         return "fork"
     return "spawn"
 
 
 def memory_guard() -> MemoryGuard:
     """RLIMIT_AS where it is enforced and the size it starts from is known, else the watchdog."""
-    if sys.platform.startswith("linux") and os.path.exists(_STATM):
+    if PLATFORM.startswith("linux") and os.path.exists(_STATM):
         return "rlimit"
     return "watchdog"
 
@@ -106,7 +121,7 @@ def _resident() -> int:
         import resource
 
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        return int(peak if sys.platform == "darwin" else peak * 1024)
+        return int(peak if PLATFORM == "darwin" else peak * 1024)
 
 
 def _watch_memory(budget: int) -> None:
@@ -256,8 +271,7 @@ def map_isolated(
     `function`; spawned ones get it pickled (a module-level function or a partial of one).
     `method` and `guard` default to what this platform offers (`start_method`, `memory_guard`).
     """
-    if sys.platform == "win32":
-        raise UnsupportedPlatformError(WINDOWS)
+    check_platform()
     method = method or start_method()
     guard = guard or memory_guard()
     pending = list(items)
@@ -317,8 +331,7 @@ def run_isolated(
     """Run `function` on one item in a worker process, reusing the idle workers of earlier
     calls (from any thread): a spawned worker's imports are paid once per process, not once per
     document, which is what tasks on a Dask worker need. A worker that failed is not reused."""
-    if sys.platform == "win32":
-        raise UnsupportedPlatformError(WINDOWS)
+    check_platform()
     method = method or start_method()
     guard = guard or memory_guard()
     try:  # the same function and settings, as a new partial made by each call

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import importlib
 import os
+import shutil
 import signal
 import threading
 import time
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from uprdex.flows.cli import main
 from uprdex.pipeline import sandbox
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.sandbox import map_isolated, memory_guard, start_method
+
+from helpers import fixture
 
 
 def _work(item: str) -> str:
@@ -77,9 +83,9 @@ def test_a_model_lock_held_by_another_thread_at_fork_does_not_hang_the_worker(
 
 def test_the_start_method_follows_the_platform(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("UPRDEX_SANDBOX", raising=False)
-    monkeypatch.setattr(sandbox.sys, "platform", "darwin")
+    monkeypatch.setattr(sandbox, "PLATFORM", "darwin")
     assert (start_method(), memory_guard()) == ("spawn", "watchdog")
-    monkeypatch.setattr(sandbox.sys, "platform", "linux")
+    monkeypatch.setattr(sandbox, "PLATFORM", "linux")
     assert start_method() == "fork"
     monkeypatch.setattr(sandbox, "_STATM", "/no/proc/self/statm")
     assert memory_guard() == "watchdog"
@@ -108,11 +114,21 @@ def _in_a_daemon(queue: object) -> None:
     queue.put((start_method(), [(o.item, o.result, o.failure) for o in outcomes]))  # type: ignore[attr-defined]
 
 
-def test_windows_says_in_one_line_that_it_is_unsupported(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sandbox.sys, "platform", "win32")
-    with pytest.raises(sandbox.UnsupportedPlatformError) as raised:
+@pytest.mark.parametrize("command", ["ingest", "run"])
+def test_windows_says_in_one_line_that_it_is_unsupported(
+    command: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(sandbox, "PLATFORM", "win32")
+    with pytest.raises(sandbox.UnsupportedPlatformError):
         list(map_isolated(_work, ["a"], 1, 1.0, 0))
-    assert "\n" not in str(raised.value) and "WSL" in str(raised.value)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(fixture("andorra2011_recs.pdf"), inbox)
+    target = [str(inbox)] if command == "ingest" else ["--inbox", str(inbox)]
+    result = CliRunner().invoke(main, [command, *target, "--index", str(tmp_path / "i.sqlite")])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().count("\n") == 0 and "WSL" in result.output
+    assert "Traceback" not in result.output
 
 
 @pytest.mark.parametrize("method", ["fork", "spawn"])
