@@ -94,3 +94,17 @@ asyncio.run(main())
         (name, "indexed") for name in NAMES
     )
     assert found["artifacts"]["uprdex-report"].startswith("[The HTML report](file://")
+    # `uprdex run` with PREFECT_API_URL set starts no temporary server: it uses that one.
+    again = subprocess.run(
+        [str(BIN / "uprdex"), "run", "--verbose"],
+        cwd=workspace,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "2 already indexed" in again.stdout
+    assert "temporary" not in again.stdout + again.stderr
+    assert prefect_server.removesuffix("/api") in again.stdout + again.stderr  # "View at ..."

@@ -49,24 +49,29 @@ def run(
     failed. With PREFECT_API_URL set, the run is recorded on that Prefect server; otherwise
     Prefect starts one temporary server for it.
     """
+    from uprdex.flows.prefect_api import temporary_api
+
     if not verbose:  # before Prefect is imported: it sets its loggers up then
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    from uprdex.flows.nightly import nightly
-
     if inbox is not None and not inbox.is_dir():
         err.print(f"[red]error[/] no inbox folder at {escape(str(inbox))}")
         sys.exit(EXIT_USAGE)
     config = workspace(inbox, index)
     ready_to_run(config)
-    summary = nightly(
-        str(config.inbox),
-        str(config.index),
-        str(config.quarantine),
-        str(config.reports),
-        dask_address,
-        dask_workers,
-        ocr,
-    )
+    # The temporary Prefect server starts while the flow's modules import.
+    with temporary_api(say=verbose) as api_ready:
+        from uprdex.flows.nightly import nightly
+
+        api_ready()
+        summary = nightly(
+            str(config.inbox),
+            str(config.index),
+            str(config.quarantine),
+            str(config.reports),
+            dask_address,
+            dask_workers,
+            ocr,
+        )
     for _path, reason in summary.failed:
         err.print(f"[red]failed[/] {escape(reason)} (copied to {config.quarantine})")
     for line in summary.left_out:
