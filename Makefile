@@ -55,6 +55,9 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_textcat_spacy.py
 	$(BIN)/python bench/bench_hostile.py
 	$(BIN)/python bench/bench_nightly.py
+	$(BIN)/python bench/bench_tables.py
+	$(BIN)/python bench/bench_import_themes.py
+	$(BIN)/python bench/bench_startup.py
 
 clean:
 	rm -rf $(VENV) $(INDEX) $(INDEX)-wal $(INDEX)-shm $(INDEX).lock data/reports data/inbox data/quarantine

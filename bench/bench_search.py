@@ -24,10 +24,8 @@ from pathlib import Path
 
 from uprdex.flows.ingest import ingest_paths
 from uprdex.pipeline.settings import LoaderSettings
-from uprdex.pipeline.store import (
-    Store,
-    _fts_query,  # the quoting `search` applies, timed here raw
-)
+from uprdex.pipeline.store import Store
+from uprdex.pipeline.store.queries import fts_query  # the quoting `search` applies, timed raw
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 TARGET_P95_MS = 50.0
@@ -150,14 +148,14 @@ def report(store: Store) -> int:
             "SELECT * FROM recommendations WHERE rowid IN "
             "(SELECT rowid FROM recommendations_fts WHERE recommendations_fts MATCH ?)"
         )
-        return len(store.db.execute(sql, (_fts_query(q),)).fetchall())
+        return len(store.db.execute(sql, (fts_query(q),)).fetchall())
 
     def ranked(q: str) -> int:
         sql = (
             "SELECT r.* FROM recommendations_fts f JOIN recommendations r ON r.rowid = f.rowid "
             f"WHERE recommendations_fts MATCH ? ORDER BY bm25(recommendations_fts) LIMIT {TOP}"
         )
-        return len(store.db.execute(sql, (_fts_query(q),)).fetchall())
+        return len(store.db.execute(sql, (fts_query(q),)).fetchall())
 
     def full(q: str) -> int:
         return len(store.search(q))

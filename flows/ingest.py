@@ -255,21 +255,34 @@ def _citations(
 _OTHER_REPORT = re.compile(r"A/HRC/\d+/\d+,?\s+paras?\.")
 
 
-def tag_recommendations(report: WgReport | None) -> dict[str, tuple[ThemeHit, ...]]:
-    """Theme hits per recommendation paragraph: the trained classifier's labels (method
-    "model", with their scores) and the keyword hits that explain them."""
-    if report is None or not report.recommendations:
-        return {}
-    texts = [rec.text for rec in report.recommendations]
+def theme_hits(texts: Sequence[str]) -> list[tuple[ThemeHit, ...]]:
+    """Each text's theme hits: the trained classifier's labels (method "model", with their
+    scores) and the keyword hits that explain them."""
     keywords = ThemeTagger().tag_many(texts)
     labels = ThemeModel.load().predict(texts)
-    return {
-        rec.paragraph: (
-            *(ThemeHit(theme, (), "model", round(score, 3)) for theme, score in predicted),
-            *found,
-        )
-        for rec, found, predicted in zip(report.recommendations, keywords, labels, strict=True)
-    }
+    return [
+        (*(ThemeHit(theme, (), "model", round(score, 3)) for theme, score in predicted), *found)
+        for found, predicted in zip(keywords, labels, strict=True)
+    ]
+
+
+def tag_recommendations(report: WgReport | None) -> dict[str, tuple[ThemeHit, ...]]:
+    """Theme hits per recommendation paragraph of a WG report."""
+    if report is None or not report.recommendations:
+        return {}
+    hits = theme_hits([rec.text for rec in report.recommendations])
+    return {rec.paragraph: found for rec, found in zip(report.recommendations, hits, strict=True)}
+
+
+def theme_imported(store: Store) -> int:
+    """Theme hits for the imported recommendations that have none (a UPR Info export of a new
+    session, a thematic list, any import), as a PDF-extracted one gets them at ingest; the
+    labels their source gave stay apart, in `imports`. Returns how many were tagged."""
+    pending = store.unthemed_imports()
+    if pending:
+        hits = theme_hits(list(pending.values()))
+        store.write_theme_hits(dict(zip(pending, hits, strict=True)))
+    return len(pending)
 
 
 def _failed(
@@ -467,6 +480,8 @@ def import_file(path: Path, kind: str, store: Store) -> IngestResult:
             str(path), None, "failed", error=f"{path.name}: cannot read ({error.strerror or error})"
         )
     if store.has_document(sha256):
+        # An index imported into before imports were themed gets its themes now.
+        theme_imported(store)
         return IngestResult(str(path), sha256, "unchanged")
     try:
         records = IMPORT_READERS[kind](path)
@@ -495,6 +510,7 @@ def import_file(path: Path, kind: str, store: Store) -> IngestResult:
         None,
     )
     store.write_import(document, records)
+    theme_imported(store)
     store.update_clusters(states={rec.state_under_review for rec in records})
     return IngestResult(str(path), sha256, "indexed", len(records))
 

@@ -70,19 +70,19 @@ def recommendation_record(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _themes(hits: list[dict[str, Any]], imported: list[dict[str, Any]]) -> list[str]:
-    """The classifier's labels, best first; keyword themes where no model has run; for a
-    recommendation known only from a UPR Info export, the issues its experts gave (the same
-    54 issues the classifier learned)."""
+    """The issues UPR Info's experts gave, when an imported row carries them (the 54 issues
+    the classifier learned); else the classifier's labels, best first; else the keyword
+    themes. A thematic list's labels (OHCHR's own taxonomy) stay in `imported`."""
+    experts = [
+        theme
+        for item in imported
+        if item["source"] == ImportSource.UPR_INFO
+        for theme in item["themes"]
+    ]
+    if experts:
+        return list(dict.fromkeys(experts))
     model = sorted((h for h in hits if h["method"] == "model"), key=lambda h: -(h["score"] or 0))
     chosen = model or [h for h in hits if h["method"] == "keywords"]
-    if not chosen:
-        labels = (
-            theme
-            for item in imported
-            if item["source"] == ImportSource.UPR_INFO
-            for theme in item["themes"]
-        )
-        return list(dict.fromkeys(labels))
     return list(dict.fromkeys(hit["theme"] for hit in chosen))
 
 

@@ -21,27 +21,30 @@ __all__ = [
     "VIEWS",
     "create_views",
     "drop_views",
+    "refresh_views",
     "states_current",
     "sync_states",
+    "views_current",
 ]
 
-# The themes the exports give a recommendation (pipeline.exports._themes): the classifier's,
-# best first; else the keyword themes; else, for a recommendation known from a UPR Info
-# export only, the issues its experts gave.
+# The themes the exports give a recommendation (pipeline.exports._themes): the issues UPR
+# Info's experts gave it, when an imported UPR Info row carries them (the 54 issues the
+# classifier learned); else the classifier's, best first; else the keyword themes.
 _CHOSEN_THEMES = """
     CREATE VIEW IF NOT EXISTS chosen_themes AS
-    SELECT recommendation_id, theme, method, score FROM recommendation_themes
-    WHERE method = 'model'
-       OR (method = 'keywords' AND NOT EXISTS (
-            SELECT 1 FROM recommendation_themes m
-            WHERE m.recommendation_id = recommendation_themes.recommendation_id
-              AND m.method = 'model'))
-    UNION
-    SELECT l.recommendation_id, j.value, 'upr-info', NULL
+    SELECT l.recommendation_id, j.value AS theme, 'upr-info' AS method, NULL AS score
     FROM import_links l JOIN imports i USING (import_id), json_each(i.themes) j
-    WHERE i.source = 'upr-info' AND NOT EXISTS (
-        SELECT 1 FROM recommendation_themes t
-        WHERE t.recommendation_id = l.recommendation_id AND t.method IN ('model', 'keywords'));
+    WHERE i.source = 'upr-info'
+    UNION
+    SELECT recommendation_id, theme, method, score FROM recommendation_themes t
+    WHERE (method = 'model'
+           OR (method = 'keywords' AND NOT EXISTS (
+                SELECT 1 FROM recommendation_themes m
+                WHERE m.recommendation_id = t.recommendation_id AND m.method = 'model')))
+      AND NOT EXISTS (
+        SELECT 1 FROM import_links l JOIN imports i USING (import_id)
+        WHERE l.recommendation_id = t.recommendation_id AND i.source = 'upr-info'
+          AND i.themes != '[]');
 """
 
 _THEMES_OF = (
@@ -175,6 +178,24 @@ def create_views(db: sqlite3.Connection) -> None:
     """(Re)create the views after a migration, on the schema as it now is."""
     for view in VIEWS:
         db.execute(view.strip())
+
+
+def _views_digest() -> str:
+    return hashlib.sha256("\n".join(VIEWS).encode("utf-8")).hexdigest()
+
+
+def views_current(db: sqlite3.Connection) -> bool:
+    """True when the index's views are this uprdex's (read only): a view whose definition
+    changed is made again on open, whatever the schema version."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'views_sha256'").fetchone()
+    return row is not None and row[0] == _views_digest()
+
+
+def refresh_views(db: sqlite3.Connection) -> None:
+    """Drop and create the views (inside the caller's transaction) and record their digest."""
+    drop_views(db)
+    create_views(db)
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('views_sha256', ?)", (_views_digest(),))
 
 
 def _shipped() -> tuple[bytes, str]:

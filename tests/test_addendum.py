@@ -116,9 +116,9 @@ def test_addendum_that_contradicts_the_report_is_kept_as_a_conflict(tmp_path: Pa
             "UPDATE recommendations SET section_response = 'supported' WHERE paragraph = '115.6'"
         )
         with store.transaction() as db:
-            from uprdex.pipeline.store import _refresh_responses
+            from uprdex.pipeline.store.responses import refresh_responses
 
-            _refresh_responses(db, "A/HRC/28/15")
+            refresh_responses(db, "A/HRC/28/15")
         rec = store.recommendation("A/HRC/28/15", "115.6")
     assert conflicts == 0
     assert rec is not None and rec["response"] == "noted"

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from uprdex.extractors.imports import read_thematic_list, read_upr_info
 from uprdex.flows.ingest import import_file, ingest_paths
+from uprdex.pipeline.exports import records
 from uprdex.pipeline.settings import LoaderSettings
-from uprdex.pipeline.store import Store, _refresh_responses
+from uprdex.pipeline.store import Store
+from uprdex.pipeline.store.responses import refresh_responses
 
 from helpers import fixture
 
@@ -101,20 +104,14 @@ def test_imports_that_disagree_leave_the_position_open(tmp_path: Path) -> None:
             ("A/HRC/28/15#115.3",),
         )
         store.db.execute("INSERT INTO import_links VALUES ('x:1', 'A/HRC/28/15#115.3')")
-        _refresh_responses(store.db, "A/HRC/28/15")
+        refresh_responses(store.db, "A/HRC/28/15")
         store.db.commit()
     assert _recommendations(index)["A/HRC/28/15#115.3"]["response"] == "pending"
 
 
 def test_imported_texts_end_without_their_final_stop(tmp_path: Path) -> None:
     # 3,119 texts of the full UPR Info export end with "." ("... under domestic law.").
-    with UPR_INFO.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    stopped = tmp_path / "stopped.csv"
-    with stopped.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows({**row, "Text": row["Text"].rstrip() + "."} for row in rows)
+    stopped = _rewritten(tmp_path / "stopped.csv", lambda row: {"Text": row["Text"].rstrip() + "."})
     plain, dotted = read_upr_info(UPR_INFO), read_upr_info(stopped)
     assert [r.text for r in dotted] == [r.text for r in plain]
     assert not any(r.text.endswith((".", ";")) for r in dotted)
@@ -201,3 +198,94 @@ def test_an_index_from_before_import_links_keeps_its_labels(tmp_path: Path) -> N
     labels = recs["A/HRC/28/15#115.3"]["imported"]
     assert [label["source"] for label in labels] == ["upr-info"]  # type: ignore[index]
     assert recs["A/HRC/28/15#115.8"]["imported"]
+
+
+def _rewritten(path: Path, change: Callable[[dict[str, str]], dict[str, str]]) -> Path:
+    """The UPR Info fixture with `change` applied to each row, written to `path`."""
+    with UPR_INFO.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({**row, **change(row)} for row in rows)
+    return path
+
+
+def _unlabelled(tmp_path: Path) -> Path:
+    """The UPR Info fixture as an export of a new session looks before UPR Info labels it."""
+    return _rewritten(tmp_path / "unlabelled.csv", lambda row: {"Issue": ""})
+
+
+def _exported(index: Path) -> dict[str, dict[str, object]]:
+    with Store(index) as store:
+        return {r["id"]: r for r in records(store, "recommendations")}
+
+
+def test_unlabelled_imports_get_the_classifier_themes_and_keyword_hits(tmp_path: Path) -> None:
+    with Store(tmp_path / "index.sqlite") as store:
+        import_file(_unlabelled(tmp_path), "upr-info", store)
+    records = _exported(tmp_path / "index.sqlite")
+    assert records and all(r["themes"] for r in records.values())
+    methods = {h["method"] for r in records.values() for h in r["theme_hits"]}  # type: ignore[attr-defined]
+    assert methods == {"model", "keywords"}
+    icrmw = next(r for r in records.values() if r["text"] == "Ratify ICRMW")
+    assert "Migrants" in icrmw["themes"]  # type: ignore[operator]
+
+
+def test_a_source_s_expert_issues_are_the_export_themes_and_stay_apart(tmp_path: Path) -> None:
+    with Store(tmp_path / "index.sqlite") as store:
+        import_file(UPR_INFO, "upr-info", store)
+    for record in _exported(tmp_path / "index.sqlite").values():
+        experts = [t for item in record["imported"] for t in item["themes"]]  # type: ignore[attr-defined]
+        assert experts, record["id"]
+        assert record["themes"] == list(dict.fromkeys(experts))
+        assert any(h["method"] == "model" for h in record["theme_hits"])  # type: ignore[attr-defined]
+
+
+def test_thematic_list_rows_alone_are_themed_with_their_own_labels_kept(tmp_path: Path) -> None:
+    with Store(tmp_path / "index.sqlite") as store:
+        import_file(THEMATIC, "thematic-list", store)
+    records = _exported(tmp_path / "index.sqlite")
+    assert len(records) == 163 and all(r["themes"] for r in records.values())
+    first = records["A/HRC/28/15#115.1"]
+    assert first["imported"][0]["themes"] == ["A12 Acceptance of international norms"]  # type: ignore[index]
+    assert "A12 Acceptance of international norms" not in first["themes"]  # type: ignore[operator]
+
+
+def test_an_index_imported_into_before_gets_its_themes_on_the_next_import(tmp_path: Path) -> None:
+    unlabelled = _unlabelled(tmp_path)
+    with Store(tmp_path / "index.sqlite") as store:
+        import_file(unlabelled, "upr-info", store)
+    with sqlite3.connect(tmp_path / "index.sqlite") as db:
+        db.execute("DELETE FROM recommendation_themes")
+    assert not any(r["themes"] for r in _exported(tmp_path / "index.sqlite").values())
+    with Store(tmp_path / "index.sqlite") as store:
+        assert import_file(unlabelled, "upr-info", store).outcome == "unchanged"
+    assert all(r["themes"] for r in _exported(tmp_path / "index.sqlite").values())
+
+
+def test_the_chosen_themes_view_gives_the_export_themes(tmp_path: Path) -> None:
+    index = tmp_path / "index.sqlite"
+    with Store(index) as store:
+        ingest_paths([fixture("slovenia2014_recs.pdf")], store, LoaderSettings(workers=1))
+        import_file(UPR_INFO, "upr-info", store)
+        import_file(THEMATIC, "thematic-list", store)
+    with sqlite3.connect(index) as db:
+        chosen: dict[str, set[str]] = {}
+        for rec_id, theme in db.execute("SELECT recommendation_id, theme FROM chosen_themes"):
+            chosen.setdefault(rec_id, set()).add(theme)
+    exported = _exported(index)
+    assert {k: set(v["themes"]) for k, v in exported.items() if v["themes"]} == chosen  # type: ignore[call-overload]
+
+
+def test_views_of_an_older_uprdex_are_made_again_on_open(tmp_path: Path) -> None:
+    index = tmp_path / "index.sqlite"
+    Store(index).close()
+    with sqlite3.connect(index) as db:
+        db.execute("DROP VIEW chosen_themes")
+        db.execute("CREATE VIEW chosen_themes AS SELECT 1 AS recommendation_id")
+        db.execute("UPDATE meta SET value = 'older' WHERE key = 'views_sha256'")
+    Store(index).close()
+    with sqlite3.connect(index) as db:
+        columns = [row[1] for row in db.execute("PRAGMA table_info(chosen_themes)")]
+    assert columns == ["recommendation_id", "theme", "method", "score"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -34,3 +35,23 @@ def test_the_shipped_data_are_package_data() -> None:
     for model in ("themes", "similarity"):
         for file in data_path("models", model).iterdir():
             assert any(Path("models", model, file.name).match(glob) for glob in globs), file
+
+
+# What raw SQL looks like in Python source: a statement's opening words, or a call that runs one.
+_SQL = re.compile(
+    r"\bSELECT\s|\bINSERT\s+(OR\s+\w+\s+)?INTO\b|\bUPDATE\s+\w+\s+SET\b|\bDELETE\s+FROM\b"
+    r"|\bPRAGMA\s|\.execute(many|script)?\(|\.db\.",
+)
+
+
+def test_the_cli_and_the_flows_run_no_sql() -> None:
+    # Only the store reads and writes the index (pipeline/store/): the CLI, the flows and the
+    # Python API ask it, so that a schema change never breaks a command.
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for folder in ("flows", "uprdex")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if _SQL.search(line)
+    ]
+    assert found == []

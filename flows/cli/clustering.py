@@ -113,9 +113,9 @@ def cluster_(
             )
         except ValueError as error:
             raise click.BadParameter(str(error)) from error
-        before = dict(store.db.execute("SELECT id, cluster_id FROM recommendations").fetchall())
+        before = store.cluster_ids()
         count = store.update_clusters(settings, fresh=True)
-        after = dict(store.db.execute("SELECT id, cluster_id FROM recommendations").fetchall())
+        after = store.cluster_ids()
         multi = [c for c in store.clusters() if c["size"] > 1]
         held = store.corrections()
     moved = sum(1 for rec_id, cluster_id in after.items() if before.get(rec_id) != cluster_id)

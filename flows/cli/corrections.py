@@ -134,13 +134,7 @@ def links(
         return
     with open_index(index) as store:
         held = store.corrections()
-        clusters = dict(
-            store.db.execute(
-                "SELECT id, cluster_id FROM recommendations WHERE id IN "
-                "(SELECT first FROM cluster_corrections UNION SELECT second FROM "
-                "cluster_corrections)"
-            ).fetchall()
-        )
+        clusters = store.cluster_ids([rec for c in held for rec in c.pair])
     if export_to is not None:
         with writing(export_to):
             written = write_csv(held, export_to)
@@ -205,11 +199,7 @@ def _correct(
 
 def _where(store: Store, a: str, b: str) -> str:
     """'both are in cluster c-…' or 'they are in clusters c-… and c-…'."""
-    found = dict(
-        store.db.execute(
-            "SELECT id, cluster_id FROM recommendations WHERE id IN (?, ?)", (a, b)
-        ).fetchall()
-    )
+    found = store.cluster_ids([a, b])
     if found.get(a) and found.get(a) == found.get(b):
         return f"both are in cluster {found[a]}"
     return f"they are in clusters {found.get(a) or '-'} and {found.get(b) or '-'}"
@@ -217,18 +207,13 @@ def _where(store: Store, a: str, b: str) -> str:
 
 def _states(store: Store, ids: Sequence[str], required: bool = False) -> set[str]:
     """States under review of these recommendations; with `required`, each must be indexed."""
-    states: set[str] = set()
+    found = store.states_under_review(ids)
     for rec in dict.fromkeys(ids):
-        row = store.db.execute(
-            "SELECT state_under_review FROM recommendations WHERE id = ?", (rec,)
-        ).fetchone()
-        if row is None and required:
+        if rec not in found and required:
             raise click.UsageError(
                 f"no recommendation {rec} in the index (`uprdex recs` lists them)"
             )
-        if row is not None and row[0] is not None:
-            states.add(row[0])
-    return states
+    return {state for state in found.values() if state is not None}
 
 
 def _id(text: str) -> str:

@@ -1,0 +1,204 @@
+"""The consolidated evidence index: one SQLite file, WAL, versioned schema.
+
+Only this package writes the index. `Store` is its one door; behind it each module has one
+job:
+
+- `schema`: the tables, their migrations and the rows every writer shares;
+- `connection`: the open file, its transactions and its identity;
+- `writes`: a document with what was read from it, or an imported database;
+- `linking`: imports to the PDFs' recommendations, citations and paraphrases to paragraphs;
+- `responses`: the final position of each recommendation (the response policy);
+- `queries`: documents, recommendations, evidence, search and counts;
+- `clustering`: cluster settings, stored clusters and the researchers' corrections.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from uprdex.pipeline.corrections import Correction
+from uprdex.pipeline.model import (
+    Addendum,
+    Citation,
+    DocumentRow,
+    DocumentStatus,
+    ImportedRec,
+    ThemeHit,
+    WgReport,
+)
+from uprdex.pipeline.settings import ClusterSettings, EvidenceSettings
+from uprdex.pipeline.store import clustering, queries, writes
+from uprdex.pipeline.store.connection import Connection
+from uprdex.pipeline.store.queries import RecFilter
+from uprdex.pipeline.store.schema import SCHEMA_VERSION, STATE_COMMENT
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "STATE_COMMENT",
+    "RecFilter",
+    "Store",
+]
+
+
+class Store(Connection):
+    """Reads and writes one index file."""
+
+    def __init__(
+        self, path: Path, evidence: EvidenceSettings | None = None, busy_timeout: float = 60.0
+    ) -> None:
+        """Open (or create) the index; wait up to `busy_timeout` seconds for another program
+        writing it, then raise IndexBusyError."""
+        self.evidence_settings = evidence or EvidenceSettings()
+        super().__init__(path, busy_timeout)
+
+    # --- writing (writes.py) ---------------------------------------------------------------
+
+    def write_document(
+        self,
+        document: DocumentRow,
+        report: WgReport | None = None,
+        addendum: Addendum | None = None,
+        themes: Mapping[str, Sequence[ThemeHit]] | None = None,
+        citations: Sequence[Citation] = (),
+        sentences: Sequence[tuple[int, str]] = (),
+    ) -> list[str]:
+        """Replace everything known about this file (and an older version at the same path).
+
+        Then bring the final responses of the WG reports it touches up to date, whichever of
+        the report and its addendum came first. Returns the warnings recorded.
+        """
+        with self.transaction() as db:
+            return writes.write_document(
+                db,
+                document,
+                report,
+                addendum,
+                themes,
+                citations,
+                sentences,
+                self.evidence_settings.paraphrase_threshold,
+            )
+
+    def write_import(self, document: DocumentRow, records: Sequence[ImportedRec]) -> list[str]:
+        """Store an imported database (UPR Info export, OHCHR thematic list) in one
+        transaction, linked to the PDF-extracted recommendations it matches."""
+        with self.transaction() as db:
+            return writes.write_import(db, document, records)
+
+    def write_theme_hits(self, hits: Mapping[str, Sequence[ThemeHit]]) -> None:
+        """Store theme hits (keywords and classifier labels) of recommendations by id."""
+        with self.transaction() as db:
+            writes.write_theme_hits(db, hits)
+
+    # --- reading (queries.py) --------------------------------------------------------------
+
+    def has_document(self, sha256: str) -> bool:
+        """True when a file with these bytes is already in the index (indexed or failed)."""
+        return queries.has_document(self.db, sha256)
+
+    def unthemed_imports(self) -> dict[str, str]:
+        """id -> text of the imported recommendations no theme method has tagged yet."""
+        return queries.unthemed_imports(self.db)
+
+    def document_status(self, sha256: str) -> DocumentStatus | None:
+        """How the file with these bytes fared when it was ingested; None if it never was."""
+        return queries.document_status(self.db, sha256)
+
+    def document(self, sha256: str) -> dict[str, Any] | None:
+        """The document row of the file with these bytes, or None."""
+        return queries.document(self.db, sha256)
+
+    def find_document(self, paths: Sequence[str], sha256: str | None) -> dict[str, Any] | None:
+        """The document ingested from one of `paths`, or with these bytes."""
+        return queries.find_document(self.db, paths, sha256)
+
+    def citations_by(self, sha256: str) -> list[dict[str, Any]]:
+        """Every evidence row of one document, in page order (linked or waiting)."""
+        return queries.citations_by(self.db, sha256)
+
+    def documents(self) -> list[dict[str, Any]]:
+        """Every document row, newest first (an addendum or a decision with its review's
+        session and cycle)."""
+        return queries.documents(self.db)
+
+    def recommendations(self, where: RecFilter | None = None) -> list[dict[str, Any]]:
+        """Recommendations matching the filter, in report and paragraph order."""
+        return queries.recommendations(self.db, where)
+
+    def recommendation(self, symbol: str, paragraph: str) -> dict[str, Any] | None:
+        """One recommendation by the symbol of its report and its paragraph number."""
+        return queries.recommendation(self.db, symbol, paragraph)
+
+    def evidence(
+        self, where: RecFilter | None = None, recommendation_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Evidence linked to the recommendations matching the filter (or to one), newest
+        document first."""
+        return queries.evidence(self.db, where, recommendation_id)
+
+    def search(
+        self, text: str, where: RecFilter | None = None, limit: int = 20
+    ) -> list[dict[str, Any]]:
+        """Recommendations whose text, or the context of evidence about them, holds all the
+        words; best first, each with a snippet of where the words were found."""
+        return queries.search(self.db, text, where, limit)
+
+    def states_under_review(self, ids: Sequence[str]) -> dict[str, str | None]:
+        """The State under review of each of these recommendations that is indexed."""
+        return queries.states_under_review(self.db, ids)
+
+    def evidence_summary(self) -> dict[str, tuple[int, str | None]]:
+        """Per recommendation: how many documents cite or echo it and the date of the latest."""
+        return queries.evidence_summary(self.db)
+
+    def unclustered_states(self) -> set[str]:
+        """States under review with recommendations not yet in a cluster."""
+        return queries.unclustered_states(self.db)
+
+    def summary(self) -> dict[str, int]:
+        """Counts a newcomer wants to see after a run."""
+        return queries.summary(self.db)
+
+    # --- clusters and corrections (clustering.py) ------------------------------------------
+
+    def cluster_settings(self) -> ClusterSettings:
+        """The settings of the last `uprdex cluster` run: what it set, over the current
+        defaults."""
+        return clustering.cluster_settings(self.db)
+
+    def update_clusters(
+        self,
+        settings: ClusterSettings | None = None,
+        states: set[str] | None = None,
+        fresh: bool = False,
+    ) -> int:
+        """(Re)compute duplicate clusters (only those of `states`, or all from scratch when
+        `fresh`); returns how many recommendations were clustered."""
+        return clustering.update_clusters(self, settings, states, fresh)
+
+    def clusters(self, where: RecFilter | None = None, min_size: int = 1) -> list[dict[str, Any]]:
+        """Clusters of the recommendations matching the filter, largest first, with members."""
+        return clustering.clusters(self.db, where, min_size)
+
+    def cluster_ids(self, ids: Sequence[str] | None = None) -> dict[str, str | None]:
+        """The cluster of each recommendation (None: not clustered): of all, or of these."""
+        return clustering.cluster_ids(self.db, ids)
+
+    def cluster_curation(self) -> dict[str, list[dict[str, Any]]]:
+        """The corrections that shape each cluster, by cluster id."""
+        return clustering.cluster_curation(self.db)
+
+    def corrections(self) -> list[Correction]:
+        """The researchers' links and unlinks (`uprdex cluster link/unlink`), by pair."""
+        return clustering.corrections_of(self.db)
+
+    def record_corrections(self, incoming: Sequence[Correction]) -> list[Correction]:
+        """Record links and unlinks; returns those that changed something (nothing is
+        recorded when the result would contradict itself: `CorrectionError`)."""
+        return clustering.record_corrections(self, incoming)
+
+    def forget_correction(self, a: str, b: str) -> Correction | None:
+        """Drop the correction of a pair; returns it (None when there was none)."""
+        return clustering.forget_correction(self, a, b)

@@ -1,0 +1,329 @@
+"""Cluster persistence: the settings an index remembers, the clusters it stores, and the
+researchers' corrections every clustering keeps.
+
+The clustering itself is pipeline/clusters/ (and pipeline/corrections.py applies the
+corrections); this module reads its input from the index and writes its result back.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Sequence
+from functools import partial
+from typing import Any
+
+from uprdex.pipeline.cluster_reasons import pair_scores
+from uprdex.pipeline.clusters import ClusterItem, cluster
+from uprdex.pipeline.corrections import (
+    Correction,
+    CorrectionError,
+    apply_corrections,
+    contradictions,
+    merge_corrections,
+    reach,
+)
+from uprdex.pipeline.semantic import SemanticModel
+from uprdex.pipeline.settings import ClusterSettings
+from uprdex.pipeline.store.connection import Connection
+from uprdex.pipeline.store.queries import (
+    REPORT_ORDER,
+    RecFilter,
+    by_recommendation,
+    filter_sql,
+    states_under_review,
+)
+
+__all__ = [
+    "cluster_curation",
+    "cluster_ids",
+    "cluster_settings",
+    "clusters",
+    "corrections_of",
+    "forget_correction",
+    "record_corrections",
+    "update_clusters",
+]
+
+# The cluster settings an index stores: only those a `uprdex cluster` run set (its overrides).
+_STORED_SETTINGS = (
+    "threshold",
+    "scorer",
+    "scope",
+    "floor",
+    "max_df",
+    "semantic_weight",
+    "action_weight",
+)
+# Before overrides, indexes stored these settings whole, with the defaults of the time
+# (semantic weight 0.6).
+_DEFAULTS_STORED_WHOLE: dict[str, Any] = {
+    "threshold": 55.0,
+    "scorer": "token_set_ratio",
+    "scope": "state",
+    "floor": 45.0,
+    "max_df": 100,
+    "semantic_weight": 0.6,
+}
+
+# --- clusters ------------------------------------------------------------------------
+
+
+def cluster_settings(db: sqlite3.Connection) -> ClusterSettings:
+    """The settings of the last `uprdex cluster` run: what it set, over the current
+    defaults (all defaults until there is one), so that a release's better defaults reach
+    an index that never chose otherwise."""
+    meta = _cluster_meta(db)
+    if meta is None or not ("overrides" in meta or "semantic_weight" in meta):
+        # None yet, or stored before clusters used meaning: word-only defaults of the time.
+        return ClusterSettings()
+    if "overrides" in meta:
+        return ClusterSettings(**meta["overrides"])
+    # Stored whole, before overrides were kept apart: a value equal to that release's
+    # default was the default, not a choice.
+    return ClusterSettings(
+        **{
+            name: value
+            for name, value in meta.items()
+            if name in _DEFAULTS_STORED_WHOLE and value != _DEFAULTS_STORED_WHOLE[name]
+        }
+    )
+
+
+def _cluster_meta(db: sqlite3.Connection) -> dict[str, Any] | None:
+    row = db.execute("SELECT value FROM meta WHERE key = 'cluster_settings'").fetchone()
+    return None if row is None else dict(json.loads(row[0]))
+
+
+def update_clusters(
+    index: Connection,
+    settings: ClusterSettings | None = None,
+    states: set[str] | None = None,
+    fresh: bool = False,
+) -> int:
+    """(Re)compute duplicate clusters; returns how many recommendations were clustered.
+
+    With `states`, only the recommendations of those States under review are looked at
+    (enough for the "review" and "state" scopes); existing clusters are kept whole and new
+    recommendations may join them unless the settings changed, so adding documents never
+    renumbers clusters. That makes them depend on the order documents arrived in: `fresh`
+    clusters everything from scratch, which gives the same clusters (and ids) for the same
+    recommendations whatever their order (`uprdex cluster`).
+    """
+    current = cluster_settings(index.db)
+    settings = settings or current
+    stored = _cluster_meta(index.db)
+    # A retrained similarity model scores differently: like changed settings.
+    model = (
+        SemanticModel.load(settings.similarity_model).version
+        if settings.semantic_weight > 0
+        else None
+    )
+    same = settings == current and stored is not None and stored.get("similarity_model") == model
+    corrections = corrections_of(index.db)
+    if states is not None and corrections:
+        # The other ends of their links are clustered with them.
+        states = reach(states, corrections, _states_of(index.db, corrections))
+    where, params = "", list(states or ())
+    if states is not None and settings.scope != "all":
+        where = f"WHERE state_under_review IN ({','.join('?' * len(params))})"
+    else:
+        params = []
+    with index.transaction() as db:
+        rows = db.execute(
+            "SELECT id, text, state_under_review, cycle, session, cluster_id "
+            f"FROM recommendations {where}",
+            params,
+        ).fetchall()
+        authors: dict[str, list[str]] = defaultdict(list)
+        for rec_id, name in db.execute(
+            "SELECT recommendation_id, name FROM recommendation_states "
+            f"WHERE recommendation_id IN (SELECT id FROM recommendations {where})",
+            params,
+        ):
+            authors[rec_id].append(name)
+        items = [
+            ClusterItem(
+                r["id"],
+                r["text"],
+                r["state_under_review"] or "",
+                r["cycle"],
+                r["session"],
+                tuple(authors[r["id"]]),
+            )
+            for r in rows
+        ]
+        existing = (
+            {r["id"]: r["cluster_id"] for r in rows if r["cluster_id"]}
+            if same and not fresh
+            else {}
+        )
+        result = cluster(items, settings, existing)
+        result = apply_corrections(
+            result, items, corrections, partial(pair_scores, settings=settings)
+        )
+        # Only what changed is written: a re-run that changes nothing leaves the index (and
+        # its generation) as it was.
+        before = {r["id"]: r["cluster_id"] for r in rows}
+        db.executemany(
+            "UPDATE recommendations SET cluster_id = ? WHERE id = ?",
+            [(cid, rid) for rid, cid in result.assignment.items() if before[rid] != cid],
+        )
+        ids = [c.id for c in result.clusters]
+        stored_clusters = {
+            tuple(row)
+            for start in range(0, len(ids), 500)
+            for row in db.execute(
+                "SELECT * FROM clusters WHERE cluster_id IN "
+                f"({','.join('?' * len(ids[start : start + 500]))})",
+                ids[start : start + 500],
+            )
+        }
+        new_rows = [
+            (
+                c.id,
+                c.canonical_id,
+                c.canonical_text,
+                c.size,
+                json.dumps(list(c.cycles)),
+                int(c.recurring),
+                settings.scope,
+            )
+            for c in result.clusters
+        ]
+        db.executemany(
+            "INSERT OR REPLACE INTO clusters VALUES (?,?,?,?,?,?,?)",
+            [row for row in new_rows if row not in stored_clusters],
+        )
+        db.execute(
+            "DELETE FROM clusters WHERE cluster_id NOT IN "
+            "(SELECT cluster_id FROM recommendations WHERE cluster_id IS NOT NULL)"
+        )
+        defaults = ClusterSettings()
+        kept = {
+            "overrides": {
+                name: getattr(settings, name)
+                for name in _STORED_SETTINGS
+                if getattr(settings, name) != getattr(defaults, name)
+            },
+            "similarity_model": model,
+        }
+        if stored != kept:
+            db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('cluster_settings', ?)",
+                (json.dumps(kept),),
+            )
+    return len(items)
+
+
+# The researchers' corrections (schema 4; pipeline/corrections.py applies them).
+
+
+def corrections_of(db: sqlite3.Connection) -> list[Correction]:
+    """The researchers' links and unlinks (`uprdex cluster link/unlink`), by pair."""
+    return [
+        Correction.of(*row)
+        for row in db.execute(
+            "SELECT first, second, kind, note, who, at FROM cluster_corrections "
+            "ORDER BY first, second"
+        )
+    ]
+
+
+def record_corrections(index: Connection, incoming: Sequence[Correction]) -> list[Correction]:
+    """Record links and unlinks (one per pair: a later word on a pair replaces the
+    earlier); returns those that changed something. Nothing is recorded when the result
+    would contradict itself (`CorrectionError` lists every contradiction)."""
+    with index.transaction() as db:
+        existing = corrections_of(db)
+        after = merge_corrections(existing, incoming)
+        found = contradictions(after)
+        if found:
+            raise CorrectionError("; ".join(str(c) for c in found))
+        changed = [c for c in after if c not in existing]
+        db.executemany(
+            "INSERT OR REPLACE INTO cluster_corrections VALUES (?, ?, ?, ?, ?, ?)",
+            [(c.first, c.second, c.kind.value, c.note, c.who, c.at) for c in changed],
+        )
+    return changed
+
+
+def cluster_curation(db: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
+    """The corrections that shape each cluster (a link: the cluster of both ends; an
+    unlink: the cluster of each end), by cluster id."""
+    shaped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in db.execute("SELECT * FROM cluster_curation ORDER BY first, second"):
+        record = dict(row)
+        shaped[record.pop("cluster_id")].append(record)
+    return dict(shaped)
+
+
+def forget_correction(index: Connection, a: str, b: str) -> Correction | None:
+    """Drop the correction of a pair; returns it (None when there was none)."""
+    first, second = sorted((a, b))
+    with index.transaction() as db:
+        gone = [c for c in corrections_of(db) if c.pair == (first, second)]
+        db.execute(
+            "DELETE FROM cluster_corrections WHERE first = ? AND second = ?", (first, second)
+        )
+    return gone[0] if gone else None
+
+
+def _states_of(db: sqlite3.Connection, corrections: Sequence[Correction]) -> dict[str, str]:
+    """State under review of each recommendation the corrections name (those indexed)."""
+    ids = sorted({rec_id for c in corrections for rec_id in c.pair})
+    return {rec: state for rec, state in states_under_review(db, ids).items() if state is not None}
+
+
+def cluster_ids(db: sqlite3.Connection, ids: Sequence[str] | None = None) -> dict[str, str | None]:
+    """The cluster of each recommendation (None: not clustered yet): of every one, or of
+    those of `ids` that are indexed."""
+    if ids is None:
+        return dict(db.execute("SELECT id, cluster_id FROM recommendations").fetchall())
+    found = by_recommendation(
+        db,
+        sorted(set(ids)),
+        "SELECT id AS recommendation_id, cluster_id FROM recommendations WHERE id IN ({})",
+        lambda row: row["cluster_id"],
+    )
+    return {rec: clusters[0] for rec, clusters in found.items()}
+
+
+def clusters(
+    db: sqlite3.Connection, where: RecFilter | None = None, min_size: int = 1
+) -> list[dict[str, Any]]:
+    """Clusters of the recommendations matching the filter, largest first, with members
+    (id, State under review, response, recommending States)."""
+    sql, params = filter_sql(where or RecFilter())
+    members = db.execute(
+        f"SELECT r.id, r.cluster_id, r.state_under_review, r.response FROM recommendations r "
+        f"{sql} {'AND' if sql else 'WHERE'} r.cluster_id IS NOT NULL ORDER BY {REPORT_ORDER}",
+        params,
+    ).fetchall()
+    names = by_recommendation(
+        db,
+        [row["id"] for row in members],
+        "SELECT * FROM recommendation_states WHERE recommendation_id IN ({}) "
+        "ORDER BY recommendation_id, position",
+        lambda row: row["name"],
+    )
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in members:
+        states = list(dict.fromkeys(names.get(row["id"], [])))
+        grouped.setdefault(row["cluster_id"], []).append(
+            {**dict(row), "recommending_states": states}
+        )
+    found = []
+    for row in db.execute("SELECT * FROM clusters WHERE size >= ?", (min_size,)):
+        recs = grouped.get(row["cluster_id"])
+        if recs:
+            found.append(
+                {
+                    **dict(row),
+                    "cycles": json.loads(row["cycles"]),
+                    "recurring": bool(row["recurring"]),
+                    "members": recs,
+                }
+            )
+    return sorted(found, key=lambda c: (-c["size"], c["cluster_id"]))

@@ -1,0 +1,109 @@
+"""One open index file: WAL, the schema brought up to date, and transactions.
+
+Each document is written in its own transaction, so an interrupted run never leaves a
+half-written document; another program writing the index past the busy timeout is an
+IndexBusyError, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Self
+
+from uprdex.pipeline.errors import BadIndexError, IndexBusyError, UprdexError
+from uprdex.pipeline.store.schema import migrate
+
+__all__ = ["Connection"]
+
+
+class Connection:
+    """The connection to one index file, its transactions and its identity."""
+
+    def __init__(self, path: Path, busy_timeout: float = 60.0) -> None:
+        """Open (or create) the index; wait up to `busy_timeout` seconds for another program
+        writing it, then raise IndexBusyError."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            # Foreign keys off: a migration rebuilds a parent table.
+            migrate(self.db, path, self.transaction)
+            self.db.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.DatabaseError as error:
+            self.db.close()
+            if _is_busy(error):
+                raise self._busy() from error
+            raise BadIndexError(f"{path}: not an uprdex index ({error})") from error
+        except UprdexError:
+            self.db.close()
+            raise
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error. A transaction that changed
+        rows also bumps the index's `generation`. Another program writing the index past the
+        busy timeout is an IndexBusyError."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if _is_busy(error):
+                raise self._busy() from error
+            raise
+        before = self.db.total_changes
+        try:
+            yield self.db
+            if self.db.total_changes != before:
+                self.db.execute(
+                    "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) "
+                    "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+                )
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def generation(self) -> int:
+        """A number that grows with every transaction that wrote rows (a new index is at 1):
+        outputs built at one generation are up to date while it stays the same."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def identity(self) -> str:
+        """A random id given to the index once: a rebuilt index at the same path is another."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'index_id'").fetchone()
+        if row is not None:
+            return str(row[0])
+        with self.transaction() as db:
+            identity = uuid.uuid4().hex
+            db.execute("INSERT OR IGNORE INTO meta VALUES ('index_id', ?)", (identity,))
+            return str(db.execute("SELECT value FROM meta WHERE key = 'index_id'").fetchone()[0])
+
+    def _busy(self) -> IndexBusyError:
+        return IndexBusyError(
+            f"{self.path} is being written by another program (another uprdex, or DB Browser "
+            "with unsaved changes); try again when it has finished"
+        )
+
+
+def _is_busy(error: sqlite3.DatabaseError) -> bool:
+    """SQLite's "database is locked" / "database is busy": another connection is writing."""
+    return isinstance(error, sqlite3.OperationalError) and any(
+        word in str(error) for word in ("database is locked", "database is busy")
+    )

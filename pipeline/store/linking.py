@@ -1,0 +1,361 @@
+"""Linking: imported rows to the PDFs' recommendations, citations to the paragraphs they
+name, and sentences that echo a recommendation (paraphrases).
+
+Each link is recomputed from the index whenever either end arrives, so that the result does
+not depend on the order documents were ingested in.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections import Counter, defaultdict
+from textwrap import shorten
+
+from rapidfuzz import fuzz, process
+
+from uprdex.pipeline.model import Position
+from uprdex.pipeline.paraphrase import match_sentences
+from uprdex.pipeline.states import load_states
+from uprdex.pipeline.store.schema import INSERT_RECOMMENDATION, state_rows
+from uprdex.pipeline.symbols import cycle_of_session, resolve_readings, year_of_session
+from uprdex.pipeline.text import normalize_text
+
+__all__ = [
+    "MATCH_WITHOUT_STATE",
+    "MATCH_WITH_STATE",
+    "link_citations",
+    "link_imports",
+    "link_paraphrases",
+]
+
+# Text similarity (rapidfuzz token_set_ratio on normalized text) needed to link an imported
+# recommendation to a PDF-extracted one: when they share a recommending State, and when not.
+MATCH_WITH_STATE = 85.0
+MATCH_WITHOUT_STATE = 95.0
+
+
+def link_imports(db: sqlite3.Connection, state_under_review: str, session: int | None) -> None:
+    """Link the imported recommendations of one review to the PDF-extracted ones.
+
+    A thematic-list row links by paragraph; a UPR Info row by text similarity, preferring the
+    recommendations of the same recommending State. An import that matches nothing stands as
+    a recommendation of its own (origin = its source) until its WG report arrives.
+    """
+    pdf = db.execute(
+        "SELECT id, text FROM recommendations WHERE origin = 'pdf' AND state_under_review = ? "
+        "AND session IS ?",
+        (state_under_review, session),
+    ).fetchall()
+    pdf_ids = {row["id"] for row in pdf}
+    pdf_texts = {row["id"]: normalize_text(row["text"]) for row in pdf}
+    by_state: dict[str, list[str]] = {}
+    if pdf:
+        marks = ",".join("?" * len(pdf_ids))
+        for row in db.execute(
+            f"SELECT recommendation_id, name FROM recommendation_states "
+            f"WHERE recommendation_id IN ({marks})",
+            list(pdf_ids),
+        ):
+            by_state.setdefault(row["name"], []).append(row["recommendation_id"])
+    imports = db.execute(
+        "SELECT i.*, d.sha256 AS file FROM imports i JOIN documents d ON d.sha256 = "
+        "i.document_sha256 WHERE i.state_under_review = ? AND i.session IS ?",
+        (state_under_review, session),
+    ).fetchall()
+    db.execute(
+        "DELETE FROM import_links WHERE import_id IN (SELECT import_id FROM imports "
+        "WHERE state_under_review = ? AND session IS ?)",
+        (state_under_review, session),
+    )
+    for imported in imports:
+        own_id = (
+            f"{imported['wg_symbol']}#{imported['paragraph']}"
+            if imported["wg_symbol"] and imported["paragraph"]
+            else imported["import_id"]
+        )
+        text, states = normalize_text(imported["text"]), json.loads(imported["recommending_states"])
+        target = own_id if own_id in pdf_ids else _best_match(text, states, pdf_texts, by_state)
+        db.execute(
+            "UPDATE imports SET recommendation_id = ? WHERE import_id = ?",
+            (target or own_id, imported["import_id"]),
+        )
+        links = {target or own_id}
+        if target is not None and target != own_id:
+            links |= _paragraphs_of_other_states(text, states, target, pdf_texts, by_state)
+        db.executemany(
+            "INSERT INTO import_links VALUES (?, ?)",
+            [(imported["import_id"], link) for link in sorted(links)],
+        )
+        if target is not None:
+            if target != own_id:
+                db.execute(
+                    "DELETE FROM recommendations WHERE id = ? AND origin != 'pdf'", (own_id,)
+                )
+            continue
+        _insert_imported(db, imported, own_id)
+
+
+def _paragraphs_of_other_states(
+    text: str,
+    states: list[str],
+    target: str,
+    pdf_texts: dict[str, str],
+    by_state: dict[str, list[str]],
+) -> set[str]:
+    """The other paragraphs that print an imported text for some of its States.
+
+    UPR Info lists one text once for all the States that made it; a report may print it once
+    per State ("Ratify the CRPD (Maldives)" 102.14, "(Trinidad and Tobago)" 102.15). Each
+    State not named on `target` links to its own best match, among its own recommendations.
+    """
+    table = load_states()
+    on_target = {name for name, ids in by_state.items() if target in ids}
+    found: set[str] = set()
+    for name in states:
+        state = table.resolve(name)
+        name = state.name if state else name
+        if name in on_target or not by_state.get(name):
+            continue
+        match = _best_match(text, [name], pdf_texts, {name: by_state[name]}, only_state=True)
+        if match is not None and match != target:
+            found.add(match)
+    return found
+
+
+def _best_match(
+    text: str,
+    states: list[str],
+    pdf_texts: dict[str, str],
+    by_state: dict[str, list[str]],
+    only_state: bool = False,
+) -> str | None:
+    """The PDF-extracted recommendation an imported text restates, or None."""
+    if not pdf_texts:
+        return None
+    table = load_states()
+    names = [(state.name if (state := table.resolve(name)) else name) for name in states]
+    shared = Counter(rec_id for name in set(names) for rec_id in by_state.get(name, []))
+    pools = [(set(shared), MATCH_WITH_STATE)]
+    if not only_state:
+        pools.append((set(pdf_texts), MATCH_WITHOUT_STATE))
+    for pool, cutoff in pools:
+        if not pool:
+            continue
+        order = {rec_id: at for at, rec_id in enumerate(sorted(pool))}
+        choices = {rec_id: pdf_texts[rec_id] for rec_id in order}
+        found = process.extract(
+            text, choices, scorer=fuzz.token_set_ratio, score_cutoff=cutoff, limit=None
+        )
+        if found:
+            # Equal texts ("Ratify ICRMW" at 115.6-115.10, each from other States): the one
+            # that shares the most recommending States, then the first.
+            best = max(found, key=lambda hit: (hit[1], shared[hit[2]], -order[hit[2]]))
+            return str(best[2])
+    return None
+
+
+def _insert_imported(db: sqlite3.Connection, imported: sqlite3.Row, rec_id: str) -> None:
+    """An imported recommendation with no PDF counterpart, as a recommendation of its own."""
+    session = imported["session"]
+    cursor = db.execute(
+        INSERT_RECOMMENDATION,
+        (
+            rec_id,
+            imported["document_sha256"],
+            imported["wg_symbol"],
+            imported["paragraph"],
+            imported["state_under_review"],
+            cycle_of_session(session),
+            session,
+            year_of_session(session),
+            imported["text"],
+            imported["position"] or Position.UNKNOWN.value,
+            imported["position_source"],
+            None,
+            None,
+            None,
+            "[]",
+            imported["position"] or Position.UNKNOWN.value,
+            imported["position_source"],
+            None,
+            None,
+            imported["source"],
+        ),
+    )
+    if cursor.rowcount:
+        db.executemany(
+            "INSERT OR IGNORE INTO recommendation_states VALUES (?,?,?,?,?)",
+            state_rows(rec_id, json.loads(imported["recommending_states"])),
+        )
+
+
+# A document's place in time, from its date as precise as printed ("2014-06-26", "2014-06",
+# "2014") or else its year: a month or a year alone counts as its end; NULL when undated.
+_PLACED_AT = (
+    "(CASE WHEN date IS NULL AND year IS NULL THEN NULL "
+    "WHEN date IS NULL THEN printf('%04d-12-31', year) "
+    "WHEN length(date) = 4 THEN date || '-12-31' WHEN length(date) = 7 THEN date || '-31' "
+    "ELSE date END)"
+)
+
+
+def _reports_by_date(db: sqlite3.Connection, state: str) -> list[tuple[str, str, int | None]]:
+    """(symbol, date, cycle) of a State's WG reports, oldest first (a month or a year alone
+    counts as its end; a report with neither cannot be placed in time and is left out)."""
+    return [
+        (row["symbol"], row["date"], row["cycle"])
+        for row in db.execute(
+            f"SELECT symbol, {_PLACED_AT} AS date, cycle "
+            "FROM documents "
+            "WHERE type = 'wg_report' AND state_under_review = ? AND symbol IS NOT NULL "
+            "AND coalesce(date, year) IS NOT NULL ORDER BY date",
+            (state,),
+        )
+    ]
+
+
+_SPACE = re.compile(r"\s+")
+_RECOMMENDATION_WORD = re.compile(r"\brecom|\brecs?\b", re.I)
+
+
+def _cites(sentence: str, numbers: set[str]) -> bool:
+    """Whether a sentence prints a recommendation word and one of these cited numbers."""
+    if not numbers or not _RECOMMENDATION_WORD.search(sentence):
+        return False
+    squeezed = _SPACE.sub("", sentence)
+    return any(re.search(rf"(?<!\d){re.escape(number)}(?!\d)", squeezed) for number in numbers)
+
+
+def link_paraphrases(db: sqlite3.Connection, states: set[str], threshold: float) -> None:
+    """Recompute paraphrase evidence of the documents about these States: each sentence
+    against the recommendations of the State's WG reports dated before the document."""
+    for state in sorted(s for s in states if s):
+        reports = _reports_by_date(db, state)
+        documents = db.execute(
+            f"SELECT sha256, coalesce({_PLACED_AT}, '9999') AS date "
+            "FROM documents WHERE state_under_review = ? AND sha256 IN "
+            "(SELECT document_sha256 FROM sentences)",
+            (state,),
+        ).fetchall()
+        for document in documents:
+            db.execute(
+                "DELETE FROM evidence WHERE document_sha256 = ? AND kind = 'paraphrase'",
+                (document["sha256"],),
+            )
+            earlier = [symbol for symbol, date, _ in reports if date < document["date"]]
+            if not earlier:
+                continue
+            recs = dict(
+                db.execute(
+                    f"SELECT id, text FROM recommendations WHERE document_symbol IN "
+                    f"({','.join('?' * len(earlier))})",
+                    earlier,
+                ).fetchall()
+            )
+            sentences = db.execute(
+                "SELECT page, text FROM sentences WHERE document_sha256 = ? ORDER BY rowid",
+                (document["sha256"],),
+            ).fetchall()
+            # A sentence that cites recommendations by number is evidence as a citation, not
+            # as an echo: the heading "Rule of law: ... (recommendations 30-31, 54-57)" also
+            # reads as 111.57 in words, "Institutional framework ... Recommendations 22, 31-39"
+            # as an unrelated ask on minorities.
+            printed: dict[int, set[str]] = defaultdict(set)
+            for row in db.execute(
+                "SELECT page, as_printed FROM evidence WHERE document_sha256 = ? "
+                "AND kind != 'paraphrase'",
+                (document["sha256"],),
+            ):
+                printed[row["page"]].add(_SPACE.sub("", row["as_printed"]))
+            matches = [
+                m
+                for m in match_sentences([s["text"] for s in sentences], recs, threshold)
+                if not _cites(sentences[m.sentence]["text"], printed[sentences[m.sentence]["page"]])
+            ]
+            db.executemany(
+                "INSERT INTO evidence (recommendation_id, target_symbol, target_ref, "
+                "document_sha256, page, kind, as_printed, context, score) "
+                "VALUES (?,?,?,?,?,'paraphrase',?,?,?)",
+                [
+                    (
+                        m.recommendation_id,
+                        *m.recommendation_id.split("#", 1),
+                        document["sha256"],
+                        sentences[m.sentence]["page"],
+                        shorten(sentences[m.sentence]["text"], 80, placeholder=" …"),
+                        sentences[m.sentence]["text"],
+                        m.score,
+                    )
+                    for m in matches
+                ],
+            )
+
+
+def link_citations(db: sqlite3.Connection, states: set[str], symbols: set[str]) -> None:
+    """Link citation evidence to recommendations, whichever arrived first.
+
+    A number printed without a symbol cites the latest WG report of the document's State
+    under review dated before the document; in an undated document, the one report of the
+    State that has that paragraph (else the latest). A misprint is repaired only when exactly one
+    reading is a paragraph of that report (`corrected`); nothing is invented. A bare index
+    ("recommendation 22") carries no paragraph to check, so it cites only the review of the
+    cycle just before the document's: while that report is not indexed, it waits unlinked
+    rather than landing on an older review.
+    """
+    states.discard("")
+    for state in sorted(states):
+        reports = _reports_by_date(db, state)
+        paragraphs: dict[str, set[str]] | None = None
+        for row in db.execute(
+            f"SELECT e.id, e.candidates, {_PLACED_AT} AS date, d.cycle FROM evidence e "
+            "JOIN documents d "
+            "ON d.sha256 = e.document_sha256 WHERE e.symbol_inferred = 1 "
+            "AND d.state_under_review = ?",
+            (state,),
+        ).fetchall():
+            cited_at = row["date"] or "9999"
+            before = [(symbol, cycle) for symbol, date, cycle in reports if date < cited_at]
+            target = before[-1][0] if before else None
+            readings = set(json.loads(row["candidates"]))
+            bare = all("." not in reading for reading in readings)
+            if cited_at == "9999" and not bare:
+                # An undated document: the one review of the State that has the paragraph.
+                if paragraphs is None:
+                    paragraphs = {symbol: _paragraphs(db, symbol) for symbol, _, _ in reports}
+                having = [symbol for symbol, _, _ in reports if readings & paragraphs[symbol]]
+                target = having[0] if len(having) == 1 else target
+            if (
+                bare
+                and before
+                and not (row["cycle"] and before[-1][1] and before[-1][1] == row["cycle"] - 1)
+            ):
+                target = None
+            db.execute("UPDATE evidence SET target_symbol = ? WHERE id = ?", (target, row["id"]))
+            if target:
+                symbols.add(target)
+    for symbol in sorted(symbols):
+        known = _paragraphs(db, symbol)
+        updates = []
+        for row in db.execute(
+            "SELECT id, candidates FROM evidence WHERE target_symbol = ? "
+            "AND kind IN ('citation', 'listing')",
+            (symbol,),
+        ):
+            found = resolve_readings(json.loads(row["candidates"]), known)
+            rec_id = f"{symbol}#{found[0]}" if found else None
+            updates.append((rec_id, int(bool(found and found[1])), row["id"]))
+        db.executemany(
+            "UPDATE evidence SET recommendation_id = ?, corrected = ? WHERE id = ?", updates
+        )
+
+
+def _paragraphs(db: sqlite3.Connection, symbol: str) -> set[str]:
+    """The paragraph numbers of one WG report's recommendations."""
+    return {
+        row[0]
+        for row in db.execute(
+            "SELECT paragraph FROM recommendations WHERE document_symbol = ?", (symbol,)
+        )
+    }

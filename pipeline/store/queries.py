@@ -1,0 +1,384 @@
+"""Reading the index: documents, recommendations, evidence, search and counts.
+
+Every query that filters recommendations takes a `RecFilter` (`filter_sql`); full-text search
+quotes the user's words (`fts_query`) so that they are never read as FTS syntax.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from uprdex.pipeline.model import DocumentStatus
+from uprdex.pipeline.states import load_states
+from uprdex.pipeline.symbols import wg_symbol_of
+
+__all__ = [
+    "REPORT_ORDER",
+    "RecFilter",
+    "by_recommendation",
+    "citations_by",
+    "document",
+    "document_status",
+    "documents",
+    "evidence",
+    "evidence_summary",
+    "filter_sql",
+    "find_document",
+    "fts_query",
+    "has_document",
+    "recommendation",
+    "recommendations",
+    "search",
+    "states_under_review",
+    "summary",
+    "unclustered_states",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class RecFilter:
+    """Filters shared by `recs`, `export` and `search`."""
+
+    state_under_review: str | None = None
+    recommending_state: str | None = None
+    cycle: int | None = None
+    response: str | None = None
+    search: str | None = None
+
+
+def has_document(db: sqlite3.Connection, sha256: str) -> bool:
+    """True when a file with these bytes is already in the index (indexed or failed)."""
+    return document_status(db, sha256) is not None
+
+
+def unthemed_imports(db: sqlite3.Connection) -> dict[str, str]:
+    """id -> text of the imported recommendations no theme method has tagged yet."""
+    rows = db.execute(
+        "SELECT id, text FROM recommendations r WHERE origin != 'pdf' AND NOT EXISTS "
+        "(SELECT 1 FROM recommendation_themes t WHERE t.recommendation_id = r.id) ORDER BY rowid"
+    )
+    return {row["id"]: row["text"] for row in rows}
+
+
+def document_status(db: sqlite3.Connection, sha256: str) -> DocumentStatus | None:
+    """How the file with these bytes fared when it was ingested; None if it never was."""
+    row = document(db, sha256)
+    return None if row is None else DocumentStatus(row["status"])
+
+
+def find_document(
+    db: sqlite3.Connection, paths: Sequence[str], sha256: str | None
+) -> dict[str, Any] | None:
+    """The document ingested from one of `paths`, or with these bytes."""
+    marks = ", ".join("?" * len(paths)) or "NULL"
+    row = db.execute(
+        f"SELECT * FROM documents WHERE path IN ({marks}) OR sha256 = ? "
+        "ORDER BY ingested_at DESC LIMIT 1",
+        (*paths, sha256),
+    ).fetchone()
+    return None if row is None else _document_dict(row)
+
+
+def citations_by(db: sqlite3.Connection, sha256: str) -> list[dict[str, Any]]:
+    """Every evidence row of one document, in page order (linked or waiting)."""
+    rows = db.execute(
+        "SELECT * FROM evidence WHERE document_sha256 = ? ORDER BY page, id", (sha256,)
+    )
+    return [dict(row) for row in rows]
+
+
+def document(db: sqlite3.Connection, sha256: str) -> dict[str, Any] | None:
+    """The document row of the file with these bytes, or None."""
+    row = db.execute("SELECT * FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+    return None if row is None else _document_dict(row)
+
+
+def documents(db: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Every document row, newest first.
+
+    An addendum or an HRC decision prints no WG session: it takes the session and cycle
+    of its review's WG report when that is indexed (A/HRC/28/15/Add.1 and A/HRC/DEC/28/111
+    belong to A/HRC/28/15, the report the Council adopted at its 28th session).
+    """
+    rows = db.execute("SELECT * FROM documents ORDER BY ingested_at DESC, path")
+    documents = [_document_dict(row) for row in rows]
+    reports = {d["symbol"]: d for d in documents if d["type"] == "wg_report" and d["symbol"]}
+    by_session = {
+        (_hrc_session(symbol), d["state_under_review"]): d for symbol, d in reports.items()
+    }
+    for document in documents:
+        if document["cycle"] is not None or not document["symbol"]:
+            continue
+        if document["type"] == "addendum":
+            review = reports.get(wg_symbol_of(document["symbol"]) or "")
+        elif decision := _DECISION.match(document["symbol"]):
+            review = by_session.get((decision.group(1), document["state_under_review"]))
+        else:
+            continue
+        if review is not None:
+            document["session"], document["cycle"] = review["session"], review["cycle"]
+    return documents
+
+
+def recommendations(db: sqlite3.Connection, where: RecFilter | None = None) -> list[dict[str, Any]]:
+    """Recommendations matching the filter, in report and paragraph order."""
+    sql, params = filter_sql(where or RecFilter())
+    rows = db.execute(
+        f"SELECT r.* FROM recommendations r {sql} ORDER BY {REPORT_ORDER}",
+        params,
+    ).fetchall()
+    return _with_states(db, rows)
+
+
+def evidence(
+    db: sqlite3.Connection, where: RecFilter | None = None, recommendation_id: str | None = None
+) -> list[dict[str, Any]]:
+    """Evidence linked to the recommendations matching the filter (or to one), newest
+    document first."""
+    sql, params = filter_sql(where or RecFilter())
+    if recommendation_id is not None:
+        sql = f"{sql} {'AND' if sql else 'WHERE'} r.id = ?"
+        params.append(recommendation_id)
+    rows = db.execute(
+        "SELECT e.*, d.path, d.symbol, d.type FROM evidence e "
+        "JOIN documents d ON d.sha256 = e.document_sha256 "
+        f"WHERE e.recommendation_id IN (SELECT r.id FROM recommendations r {sql}) "
+        "ORDER BY d.year DESC, d.ingested_at DESC, e.recommendation_id, e.page",
+        params,
+    )
+    return [dict(row) for row in rows]
+
+
+def search(
+    db: sqlite3.Connection, text: str, where: RecFilter | None = None, limit: int = 20
+) -> list[dict[str, Any]]:
+    """Recommendations whose text, or the context of evidence about them, holds all the
+    words; best first (bm25), each with a snippet of where the words were found (the
+    words between \\x02 and \\x03)."""
+    sql, params = filter_sql(where or RecFilter())
+    query = fts_query(text)
+    hits = db.execute(
+        "SELECT id, snippet, source, rank FROM ("
+        "  SELECT r.id, snippet(recommendations_fts, 0, char(2), char(3), '…', 12) AS snippet,"
+        "         'recommendation' AS source, bm25(recommendations_fts) AS rank"
+        "  FROM recommendations_fts"
+        "  JOIN recommendations r ON r.rowid = recommendations_fts.rowid"
+        "  WHERE recommendations_fts MATCH ?"
+        "  UNION ALL"
+        "  SELECT e.recommendation_id, snippet(evidence_fts, 0, char(2), char(3), '…', 12),"
+        "         'evidence: ' || coalesce(d.symbol, d.path), bm25(evidence_fts)"
+        "  FROM evidence_fts JOIN evidence e ON e.id = evidence_fts.rowid"
+        "  JOIN documents d ON d.sha256 = e.document_sha256"
+        "  WHERE evidence_fts MATCH ? AND e.recommendation_id IS NOT NULL"
+        f") WHERE id IN (SELECT r.id FROM recommendations r {sql}) "
+        "ORDER BY rank LIMIT ?",
+        [query, query, *params, limit * 3],
+    ).fetchall()
+    best: dict[str, sqlite3.Row] = {}
+    for hit in hits:
+        best.setdefault(hit["id"], hit)
+    chosen = list(best.values())[:limit]
+    rows = db.execute(
+        f"SELECT * FROM recommendations WHERE id IN ({','.join('?' * len(chosen))})",
+        [hit["id"] for hit in chosen],
+    ).fetchall()
+    by_id = {rec["id"]: rec for rec in _with_states(db, rows)}
+    return [
+        {**by_id[hit["id"]], "snippet": hit["snippet"], "found_in": hit["source"]}
+        for hit in chosen
+        if hit["id"] in by_id
+    ]
+
+
+def recommendation(db: sqlite3.Connection, symbol: str, paragraph: str) -> dict[str, Any] | None:
+    """One recommendation by the symbol of its report and its paragraph number."""
+    rows = db.execute(
+        "SELECT * FROM recommendations WHERE document_symbol = ? AND paragraph = ?",
+        (symbol, paragraph),
+    ).fetchall()
+    found = _with_states(db, rows)
+    return found[0] if found else None
+
+
+def _with_states(db: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[dict[str, Any]]:
+    """Recommendation dicts with their States, imported labels and theme hits."""
+    ids = [row["id"] for row in rows]
+    states = by_recommendation(
+        db,
+        ids,
+        "SELECT * FROM recommendation_states WHERE recommendation_id IN ({}) "
+        "ORDER BY recommendation_id, position",
+        lambda row: row,
+    )
+    imported = by_recommendation(
+        db,
+        ids,
+        "SELECT l.recommendation_id, i.source, i.position, i.position_source, i.themes, "
+        "i.extra FROM import_links l JOIN imports i USING (import_id) "
+        "WHERE l.recommendation_id IN ({}) ORDER BY i.source, import_id",
+        lambda row: {
+            "source": row["source"],
+            "response": row["position"],
+            "response_source": row["position_source"],
+            "themes": json.loads(row["themes"]),
+            **json.loads(row["extra"]),
+        },
+    )
+    hits = by_recommendation(
+        db,
+        ids,
+        "SELECT * FROM recommendation_themes WHERE recommendation_id IN ({}) ORDER BY rowid",
+        lambda row: {
+            "theme": row["theme"],
+            "matched": json.loads(row["matched"]),
+            "method": row["method"],
+            "score": row["score"],
+        },
+    )
+    return [
+        {
+            **_recommendation_dict(row, states.get(row["id"], [])),
+            "imported": imported.get(row["id"], []),
+            "theme_hits": hits.get(row["id"], []),
+        }
+        for row in rows
+    ]
+
+
+def states_under_review(db: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str | None]:
+    """The State under review of each recommendation of `ids` that is indexed (None when its
+    source names none)."""
+    found = by_recommendation(
+        db,
+        sorted(set(ids)),
+        "SELECT id AS recommendation_id, state_under_review FROM recommendations WHERE id IN ({})",
+        lambda row: row["state_under_review"],
+    )
+    return {rec: states[0] for rec, states in found.items()}
+
+
+def evidence_summary(db: sqlite3.Connection) -> dict[str, tuple[int, str | None]]:
+    """Per recommendation: how many documents cite or echo it (its own report aside, as in
+    the evidence export) and the date of the latest."""
+    return {
+        row[0]: (row[1], row[2])
+        for row in db.execute(
+            "SELECT recommendation_id, count(DISTINCT document_sha256), max(document_date) "
+            "FROM evidence_pages GROUP BY recommendation_id"
+        )
+    }
+
+
+def unclustered_states(db: sqlite3.Connection) -> set[str]:
+    """States under review with recommendations not yet in a cluster."""
+    return {
+        row[0]
+        for row in db.execute(
+            "SELECT DISTINCT state_under_review FROM recommendations "
+            "WHERE cluster_id IS NULL AND state_under_review IS NOT NULL"
+        )
+    }
+
+
+def summary(db: sqlite3.Connection) -> dict[str, int]:
+    """Counts a newcomer wants to see after a run."""
+    one = db.execute
+    return {
+        "documents": one("SELECT count(*) FROM documents").fetchone()[0],
+        "failed": one("SELECT count(*) FROM documents WHERE status != 'indexed'").fetchone()[0],
+        "recommendations": one("SELECT count(*) FROM recommendations").fetchone()[0],
+        "states_under_review": one(
+            "SELECT count(DISTINCT state_under_review) FROM recommendations"
+        ).fetchone()[0],
+    }
+
+
+REPORT_ORDER = (
+    "r.state_under_review, r.cycle, r.document_symbol, "
+    "CAST(substr(r.paragraph, 1, instr(r.paragraph, '.') - 1) AS INTEGER), "
+    "CAST(substr(r.paragraph, instr(r.paragraph, '.') + 1) AS INTEGER), r.id"
+)
+"""Recommendations in report and paragraph order (115.9 before 115.10), whatever the order their
+documents were ingested in."""
+
+
+def by_recommendation(
+    db: sqlite3.Connection, ids: list[str], sql: str, make: Callable[[sqlite3.Row], Any]
+) -> dict[str, list[Any]]:
+    """Rows grouped by their recommendation_id; `sql` has "IN ({})" for the ids, queried 500
+    at a time (SQLite's limit on parameters)."""
+    grouped: dict[str, list[Any]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for row in db.execute(sql.format(",".join("?" * len(chunk))), chunk):
+            grouped.setdefault(row["recommendation_id"], []).append(make(row))
+    return grouped
+
+
+def filter_sql(where: RecFilter) -> tuple[str, list[Any]]:
+    """The WHERE clause (over `recommendations r`) and its parameters of a filter."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    states = load_states()
+    if where.state_under_review:
+        state = states.resolve(where.state_under_review)
+        clauses.append("r.state_under_review = ?")
+        params.append(state.name if state else where.state_under_review)
+    if where.recommending_state:
+        state = states.resolve(where.recommending_state)
+        clauses.append(
+            "r.id IN (SELECT recommendation_id FROM recommendation_states WHERE name = ?)"
+        )
+        params.append(state.name if state else where.recommending_state)
+    if where.cycle is not None:
+        clauses.append("r.cycle = ?")
+        params.append(where.cycle)
+    if where.response:
+        clauses.append("r.response = ?")
+        params.append(where.response)
+    if where.search:
+        clauses.append(
+            "r.rowid IN (SELECT rowid FROM recommendations_fts WHERE recommendations_fts MATCH ?)"
+        )
+        params.append(fts_query(where.search))
+    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def fts_query(text: str) -> str:
+    """Quote each word so user text is never read as FTS syntax: all words must appear."""
+    words = [word.replace('"', '""') for word in text.split()]
+    return " ".join(f'"{word}"' for word in words) or '""'
+
+
+# "A/HRC/DEC/28/111": the decision the Council took at its 28th session.
+_DECISION = re.compile(r"^A/HRC/DEC/(\d+)/")
+
+
+def _hrc_session(symbol: str) -> str:
+    """The Council session a report's symbol names: "A/HRC/28/15" -> "28"."""
+    return symbol.split("/")[2] if symbol.count("/") >= 3 else ""
+
+
+def _document_dict(row: sqlite3.Row) -> dict[str, Any]:
+    data = dict(row)
+    data["warnings"] = json.loads(data["warnings"])
+    return data
+
+
+def _recommendation_dict(row: sqlite3.Row, states: list[sqlite3.Row]) -> dict[str, Any]:
+    """A recommendation with each recommending State once, and `state_pairs`, the number of
+    (ask, State) pairs: a cycle-1 item of several asks, each closed by its States, can name
+    a State twice ("... (Algeria, Ecuador); ... (Algeria, Ecuador, Egypt)"), as UPR Info's
+    rows count it."""
+    data = dict(row)
+    data["warnings"] = json.loads(data["warnings"])
+    named = list(dict.fromkeys((state["name"], state["iso3"]) for state in states))
+    data["recommending_states"] = [name for name, _ in named]
+    data["recommending_state_codes"] = [code for _, code in named]
+    data["state_pairs"] = len(states)
+    return data

@@ -1,0 +1,135 @@
+"""The response policy: which position each recommendation ends with, and why.
+
+The addendum's answer when there is one (later addenda win), else the WG report section's;
+a position the PDFs leave open takes what the imports agree on. Recomputed for a WG report
+whenever its report, an addendum or an import arrives, whichever came first.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from typing import Any
+
+from uprdex.pipeline.model import Position, Recommendation, WgReport
+from uprdex.pipeline.store.queries import by_recommendation
+from uprdex.pipeline.store.schema import STATE_COMMENT
+
+__all__ = ["refresh_responses", "response_source"]
+
+
+def refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
+    """Final position of each recommendation of one WG report: the addendum's answer when
+    there is one (later addenda win), else the WG report section's. A disagreement with a
+    position the section already stated is kept in `response_conflict`, never silently lost.
+    """
+    recs = db.execute(
+        "SELECT id, paragraph, section_response, section_source FROM recommendations "
+        "WHERE document_symbol = ?",
+        (wg_symbol,),
+    ).fetchall()
+    paragraphs = {rec["paragraph"].split(".")[0] for rec in recs}
+    pending = {
+        rec["paragraph"].split(".")[0]
+        for rec in recs
+        if rec["section_response"] == Position.PENDING.value
+    }
+    # A bare index ("accepts the recommendations 1-5") counts within the pending paragraph.
+    bare_base = (
+        next(iter(pending))
+        if len(pending) == 1
+        else (next(iter(paragraphs)) if len(paragraphs) == 1 else None)
+    )
+
+    def resolve(ref: str) -> str | None:
+        if "." in ref:
+            return ref
+        return f"{bare_base}.{ref}" if bare_base else None
+
+    answers: dict[str, sqlite3.Row] = {}
+    for response in db.execute(
+        "SELECT r.* FROM responses r JOIN documents d ON d.sha256 = r.document_sha256 "
+        "WHERE r.wg_symbol = ? ORDER BY d.ingested_at, r.addendum_symbol",
+        (wg_symbol,),
+    ):
+        paragraph = resolve(response["ref"])
+        if paragraph:
+            answers[paragraph] = response
+    imported = _imported_positions(db, [rec["id"] for rec in recs])
+    open_ended = (Position.PENDING.value, Position.UNKNOWN.value)
+    updates: list[tuple[Any, ...]] = []
+    for rec in recs:
+        answer = answers.get(rec["paragraph"])
+        if answer is None:
+            later = imported.get(rec["id"]) if rec["section_response"] in open_ended else None
+            position, source = later or (rec["section_response"], rec["section_source"])
+            updates.append((position, source, None, None, rec["id"]))
+            continue
+        where = f"para {answer['paragraph']}" if answer["paragraph"] else f"p. {answer['page']}"
+        source = f"{answer['addendum_symbol']} {where}"
+        conflict = None
+        stated = rec["section_response"]
+        decided = (Position.SUPPORTED.value, Position.NOTED.value)
+        if stated in decided and answer["position"] == Position.UNKNOWN.value:
+            # A comment that states no position leaves the report's position standing.
+            updates.append((stated, rec["section_source"], None, None, rec["id"]))
+            continue
+        if stated in decided and stated != answer["position"]:
+            conflict = f"{rec['section_source']}: {stated}; {source}: {answer['position']}"
+        updates.append((answer["position"], source, answer["detail"], conflict, rec["id"]))
+    db.executemany(
+        "UPDATE recommendations SET response = ?, response_source = ?, response_detail = ?, "
+        "response_conflict = ? WHERE id = ?",
+        updates,
+    )
+    known = {rec["paragraph"] for rec in recs}
+    unmatched = sorted({p for p in answers if p not in known})
+    for row in db.execute(
+        "SELECT id, target_ref FROM evidence WHERE target_symbol = ? AND kind = ?",
+        (wg_symbol, STATE_COMMENT),
+    ).fetchall():
+        paragraph = resolve(row["target_ref"]) if row["target_ref"] else None
+        rec_id = f"{wg_symbol}#{paragraph}" if paragraph in known else None
+        db.execute("UPDATE evidence SET recommendation_id = ? WHERE id = ?", (rec_id, row["id"]))
+    if recs and unmatched:
+        return [
+            f"{wg_symbol}: responses to {len(unmatched)} paragraphs not in the report "
+            f"({', '.join(unmatched[:5])}{' ...' if len(unmatched) > 5 else ''})"
+        ]
+    return []
+
+
+_OHCHR_PARA = re.compile(r"\s+-\s+Para\.\s*")
+
+
+def _imported_positions(db: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[str, str]]:
+    """The position imports give each recommendation, with its source, where every import
+    linked to it that states one agrees ("supported" or "noted"): the latest known position of
+    a recommendation the indexed PDFs leave pending (its addendum not indexed). An OHCHR
+    thematic list's source is the addendum paragraph it cites ("A/HRC/28/15/Add.1 para 3");
+    UPR Info's is its answer ("UPR Info: Accepted")."""
+    found = by_recommendation(
+        db,
+        ids,
+        "SELECT l.recommendation_id, i.position, i.position_source, i.source "
+        "FROM import_links l JOIN imports i ON i.import_id = l.import_id "
+        "WHERE l.recommendation_id IN ({}) "
+        f"AND i.position IN ('{Position.SUPPORTED.value}', '{Position.NOTED.value}') "
+        "ORDER BY i.source, i.import_id",
+        lambda row: (
+            row["position"],
+            _OHCHR_PARA.sub(" para ", row["position_source"] or row["source"]),
+        ),
+    )
+    return {
+        rec_id: stated[0]
+        for rec_id, stated in found.items()
+        if len({position for position, _ in stated}) == 1
+    }
+
+
+def response_source(report: WgReport, rec: Recommendation) -> str | None:
+    """Where the WG report states a recommendation's position ("A/HRC/28/15 para 115")."""
+    if rec.position_paragraph is None or report.symbol is None:
+        return None
+    return f"{report.symbol} para {rec.position_paragraph}"

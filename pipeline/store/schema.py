@@ -1,0 +1,339 @@
+"""The index's tables: the schema, its migrations and the rows every writer shares.
+
+Tables and views are named for people (`documents`, `recommendations`,
+`recommendation_states`) so that any SQLite tool opens them. The views for people live in
+pipeline/views.py and are made again after every migration.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+from uprdex.pipeline.errors import BadIndexError
+from uprdex.pipeline.states import load_states
+from uprdex.pipeline.views import (
+    SCHEMA_4,
+    drop_views,
+    refresh_views,
+    states_current,
+    sync_states,
+    views_current,
+)
+
+__all__ = [
+    "INSERT_RECOMMENDATION",
+    "SCHEMA_VERSION",
+    "STATE_COMMENT",
+    "migrate",
+    "schema_version",
+    "state_rows",
+]
+
+SCHEMA_VERSION = 4
+STATE_COMMENT = "state_comment"
+"""Evidence kind of the State's own comment on a recommendation (addendum or WG report)."""
+
+# Each entry migrates the schema from version i to i + 1.
+_MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE documents (
+        sha256 TEXT PRIMARY KEY,
+        path TEXT NOT NULL,
+        type TEXT NOT NULL,
+        symbol TEXT,
+        state_under_review TEXT,
+        session INTEGER,
+        cycle INTEGER,
+        year INTEGER,
+        pages INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL CHECK (status IN ('indexed', 'failed', 'needs_ocr')),
+        error TEXT,
+        warnings TEXT NOT NULL DEFAULT '[]',
+        ingested_at TEXT NOT NULL,
+        date TEXT
+    );
+    CREATE INDEX documents_path ON documents(path);
+    CREATE INDEX documents_symbol ON documents(symbol);
+    CREATE TABLE recommendations (
+        id TEXT PRIMARY KEY,
+        document_sha256 TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,
+        document_symbol TEXT,
+        paragraph TEXT,
+        state_under_review TEXT,
+        cycle INTEGER,
+        session INTEGER,
+        year INTEGER,
+        text TEXT NOT NULL,
+        response TEXT NOT NULL,
+        response_source TEXT,
+        page INTEGER,
+        as_printed TEXT,
+        cluster_id TEXT,
+        warnings TEXT NOT NULL DEFAULT '[]',
+        section_response TEXT NOT NULL,
+        section_source TEXT,
+        response_detail TEXT,
+        response_conflict TEXT,
+        origin TEXT NOT NULL DEFAULT 'pdf'
+    );
+    CREATE INDEX recommendations_document ON recommendations(document_sha256);
+    CREATE INDEX recommendations_sur ON recommendations(state_under_review, cycle);
+    CREATE TABLE recommendation_states (
+        recommendation_id TEXT NOT NULL REFERENCES recommendations(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        iso3 TEXT,
+        known INTEGER NOT NULL,
+        PRIMARY KEY (recommendation_id, position)
+    );
+    CREATE INDEX recommendation_states_name ON recommendation_states(name);
+    CREATE TABLE responses (
+        document_sha256 TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,
+        addendum_symbol TEXT,
+        wg_symbol TEXT,
+        ref TEXT NOT NULL,
+        position TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        page INTEGER NOT NULL,
+        paragraph TEXT,
+        as_printed TEXT NOT NULL,
+        PRIMARY KEY (document_sha256, ref)
+    );
+    CREATE INDEX responses_wg ON responses(wg_symbol);
+    CREATE TABLE evidence (
+        id INTEGER PRIMARY KEY,
+        recommendation_id TEXT,
+        target_symbol TEXT,
+        target_ref TEXT NOT NULL,
+        document_sha256 TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,
+        page INTEGER NOT NULL,
+        footnote TEXT,
+        kind TEXT NOT NULL,
+        as_printed TEXT NOT NULL,
+        context TEXT NOT NULL,
+        score REAL NOT NULL DEFAULT 1.0,
+        corrected INTEGER NOT NULL DEFAULT 0,
+        candidates TEXT NOT NULL DEFAULT '[]',
+        symbol_inferred INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX evidence_recommendation ON evidence(recommendation_id);
+    CREATE VIRTUAL TABLE evidence_fts USING fts5(
+        context, content='evidence', content_rowid='id', tokenize='porter unicode61'
+    );
+    CREATE TRIGGER evidence_ai AFTER INSERT ON evidence BEGIN
+        INSERT INTO evidence_fts(rowid, context) VALUES (new.id, new.context);
+    END;
+    CREATE TRIGGER evidence_ad AFTER DELETE ON evidence BEGIN
+        INSERT INTO evidence_fts(evidence_fts, rowid, context)
+        VALUES ('delete', old.id, old.context);
+    END;
+    CREATE INDEX evidence_target ON evidence(target_symbol);
+    CREATE TABLE imports (
+        import_id TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        document_sha256 TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,
+        state_under_review TEXT NOT NULL,
+        session INTEGER,
+        wg_symbol TEXT,
+        paragraph TEXT,
+        text TEXT NOT NULL,
+        recommending_states TEXT NOT NULL,
+        position TEXT,
+        position_source TEXT,
+        themes TEXT NOT NULL,
+        extra TEXT NOT NULL,
+        row INTEGER NOT NULL,
+        recommendation_id TEXT
+    );
+    CREATE INDEX imports_review ON imports(state_under_review, session);
+    CREATE TABLE recommendation_themes (
+        recommendation_id TEXT NOT NULL REFERENCES recommendations(id) ON DELETE CASCADE,
+        theme TEXT NOT NULL,
+        matched TEXT NOT NULL,
+        method TEXT NOT NULL,
+        score REAL,
+        PRIMARY KEY (recommendation_id, theme, method)
+    );
+    CREATE INDEX recommendation_themes_theme ON recommendation_themes(theme);
+    CREATE TABLE clusters (
+        cluster_id TEXT PRIMARY KEY,
+        canonical_id TEXT NOT NULL,
+        canonical_text TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        cycles TEXT NOT NULL,
+        recurring INTEGER NOT NULL,
+        scope TEXT NOT NULL
+    );
+    CREATE INDEX recommendations_cluster ON recommendations(cluster_id);
+    CREATE TABLE sentences (
+        document_sha256 TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,
+        page INTEGER NOT NULL,
+        text TEXT NOT NULL
+    );
+    CREATE INDEX sentences_document ON sentences(document_sha256);
+    CREATE INDEX imports_recommendation ON imports(recommendation_id);
+    CREATE VIRTUAL TABLE recommendations_fts USING fts5(
+        text, content='recommendations', content_rowid='rowid', tokenize='porter unicode61'
+    );
+    CREATE TRIGGER recommendations_ai AFTER INSERT ON recommendations BEGIN
+        INSERT INTO recommendations_fts(rowid, text) VALUES (new.rowid, new.text);
+    END;
+    CREATE TRIGGER recommendations_ad AFTER DELETE ON recommendations BEGIN
+        INSERT INTO recommendations_fts(recommendations_fts, rowid, text)
+        VALUES ('delete', old.rowid, old.text);
+    END;
+    CREATE TRIGGER recommendations_au AFTER UPDATE OF text ON recommendations BEGIN
+        INSERT INTO recommendations_fts(recommendations_fts, rowid, text)
+        VALUES ('delete', old.rowid, old.text);
+        INSERT INTO recommendations_fts(rowid, text) VALUES (new.rowid, new.text);
+    END;
+    """,
+    # 2: an imported recommendation may link to several PDF paragraphs. UPR Info lists "Ratify
+    # the CRPD" from Maldives and from Trinidad and Tobago as one text; Barbados 2013 prints
+    # them as 102.14 and 102.15. `imports.recommendation_id` keeps the main link.
+    """
+    CREATE TABLE import_links (
+        import_id TEXT NOT NULL REFERENCES imports(import_id) ON DELETE CASCADE,
+        recommendation_id TEXT NOT NULL,
+        PRIMARY KEY (import_id, recommendation_id)
+    );
+    CREATE INDEX import_links_recommendation ON import_links(recommendation_id);
+    INSERT INTO import_links
+        SELECT import_id, recommendation_id FROM imports WHERE recommendation_id IS NOT NULL;
+    """,
+    # 3: the rowid recommendations_fts points at is declared (an INTEGER PRIMARY KEY), so that
+    # it is stable: SQLite may renumber an implicit rowid on VACUUM, and a tool that rebuilds
+    # the table (DB Browser changing a column, a dump and reload) gives new ones; search would
+    # then return other recommendations. Rows keep their rowids and the index is rebuilt (which
+    # also repairs one an earlier renumbering broke). Run with foreign keys off: dropping the
+    # old table must not cascade to recommendation_states and recommendation_themes.
+    """
+    CREATE TABLE recommendations_v3 (
+        id TEXT NOT NULL UNIQUE,
+        document_sha256 TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,
+        document_symbol TEXT,
+        paragraph TEXT,
+        state_under_review TEXT,
+        cycle INTEGER,
+        session INTEGER,
+        year INTEGER,
+        text TEXT NOT NULL,
+        response TEXT NOT NULL,
+        response_source TEXT,
+        page INTEGER,
+        as_printed TEXT,
+        cluster_id TEXT,
+        warnings TEXT NOT NULL DEFAULT '[]',
+        section_response TEXT NOT NULL,
+        section_source TEXT,
+        response_detail TEXT,
+        response_conflict TEXT,
+        origin TEXT NOT NULL DEFAULT 'pdf',
+        rowid INTEGER PRIMARY KEY
+    );
+    INSERT INTO recommendations_v3
+        SELECT id, document_sha256, document_symbol, paragraph, state_under_review, cycle,
+            session, year, text, response, response_source, page, as_printed, cluster_id,
+            warnings, section_response, section_source, response_detail, response_conflict,
+            origin, rowid
+        FROM recommendations;
+    DROP TABLE recommendations;
+    ALTER TABLE recommendations_v3 RENAME TO recommendations;
+    CREATE INDEX recommendations_document ON recommendations(document_sha256);
+    CREATE INDEX recommendations_sur ON recommendations(state_under_review, cycle);
+    CREATE INDEX recommendations_cluster ON recommendations(cluster_id);
+    CREATE TRIGGER recommendations_ai AFTER INSERT ON recommendations BEGIN
+        INSERT INTO recommendations_fts(rowid, text) VALUES (new.rowid, new.text);
+    END;
+    CREATE TRIGGER recommendations_ad AFTER DELETE ON recommendations BEGIN
+        INSERT INTO recommendations_fts(recommendations_fts, rowid, text)
+        VALUES ('delete', old.rowid, old.text);
+    END;
+    CREATE TRIGGER recommendations_au AFTER UPDATE OF text ON recommendations BEGIN
+        INSERT INTO recommendations_fts(recommendations_fts, rowid, text)
+        VALUES ('delete', old.rowid, old.text);
+        INSERT INTO recommendations_fts(rowid, text) VALUES (new.rowid, new.text);
+    END;
+    INSERT INTO recommendations_fts(recommendations_fts) VALUES ('rebuild');
+    """,
+    # 4: researchers' cluster corrections and the State table (views.py, which also holds the
+    # views for people, made again after every migration).
+    SCHEMA_4,
+)
+
+
+# The last column, the rowid, is given by SQLite.
+INSERT_RECOMMENDATION = f"INSERT OR IGNORE INTO recommendations VALUES ({','.join('?' * 20)}, NULL)"
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a migration script into statements (trigger bodies keep their inner ';')."""
+    buffer: list[str] = []
+    for line in script.strip().splitlines():
+        buffer.append(line)
+        joined = "\n".join(buffer).strip()
+        if joined.endswith(";") and sqlite3.complete_statement(joined):
+            yield joined
+            buffer = []
+
+
+def state_rows(rec_id: str, names: Sequence[str]) -> list[tuple[Any, ...]]:
+    """recommendation_states rows: UN short name and ISO code, unknown names as printed."""
+    states = load_states()
+    rows: list[tuple[Any, ...]] = []
+    for position, name in enumerate(names):
+        state = states.resolve(name)
+        rows.append(
+            (
+                rec_id,
+                position,
+                state.name if state else name,
+                state.iso3 if state else None,
+                int(state is not None),
+            )
+        )
+    return rows
+
+
+def schema_version(db: sqlite3.Connection) -> int:
+    """The index's schema version, read without taking the write lock (0: a new file)."""
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+        return 0
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(
+    db: sqlite3.Connection,
+    path: Path,
+    transaction: Callable[[], AbstractContextManager[sqlite3.Connection]],
+) -> None:
+    """Bring the schema up to date; an index at the current version is only read, so that
+    reading it never waits for a writer."""
+    version = schema_version(db)
+    if version > SCHEMA_VERSION:
+        raise BadIndexError(
+            f"{path} was written by a newer uprdex (schema {version}; this one reads "
+            f"up to {SCHEMA_VERSION}): upgrade uprdex (pip install -U uprdex)"
+        )
+    if version == SCHEMA_VERSION and states_current(db) and views_current(db):
+        return
+    with transaction() as db:
+        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        version = schema_version(db)  # another run may have migrated it meanwhile
+        if version < SCHEMA_VERSION:
+            drop_views(db)
+            for script in _MIGRATIONS[version:]:
+                for statement in _statements(script):
+                    db.execute(statement)
+            db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+                (str(SCHEMA_VERSION),),
+            )
+        if version < SCHEMA_VERSION or not views_current(db):
+            refresh_views(db)
+        sync_states(db)
