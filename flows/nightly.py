@@ -304,14 +304,16 @@ def nightly(
     since = _key_before(config)
     loader = replace(config.loader, ocr=ocr or config.loader.ocr)
     prune_cache()
-    if dask_address or dask_workers:
+    cluster = scaleout.active()  # `uprdex run` connects before the flow, to fail in one line
+    if cluster is None and (dask_address or dask_workers):
         # distributed's logs follow Prefect's level: quiet unless `uprdex run --verbose`.
         verbose = logging.getLogger("prefect").isEnabledFor(logging.INFO)
         with scaleout.connect(dask_address, dask_workers, verbose) as cluster:
             runner = task_runner(2 * cluster.threads)
             summary = ingest_inbox.with_options(task_runner=runner)(config, loader)
     else:
-        summary = ingest_inbox.with_options(task_runner=task_runner())(config, loader)
+        runner = task_runner(2 * cluster.threads if cluster else 0)
+        summary = ingest_inbox.with_options(task_runner=runner)(config, loader)
     summary.exports = build_index(config, summary.states, since)
     publish(summary, config)
     return summary

@@ -99,7 +99,7 @@ def connect(address: str | None, workers: int, verbose: bool = False) -> Iterato
     cluster = None
     try:
         if address:
-            client = Client(address, timeout="20s")  # type: ignore[no-untyped-call]
+            client = Client(address, timeout="10s")  # type: ignore[no-untyped-call]
         else:
             cluster = LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=workers,

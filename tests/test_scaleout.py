@@ -258,3 +258,22 @@ def test_a_worker_running_other_code_is_refused_in_one_line() -> None:
             check_workers(client, expected="0.0.1-0000000000000000")
     message = str(raised.value)
     assert "\n" not in message and "runs uprdex" in message and "every worker" in message
+
+
+def test_no_scheduler_at_the_address_is_one_line(tmp_path: Path) -> None:
+    inbox = _inbox(tmp_path / "inbox", REPORTS[:1])
+    address = f"tcp://127.0.0.1:{_free_port()}"  # nothing listens there
+    result = _uprdex(
+        "run",
+        "--inbox",
+        str(inbox),
+        "--index",
+        str(tmp_path / "i.sqlite"),
+        "--dask-address",
+        address,
+        env=_env(tmp_path / "home"),
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    lines = (result.stdout + result.stderr).strip().splitlines()
+    assert len(lines) == 1 and "no Dask scheduler answers" in lines[0], lines
+    assert "dask scheduler" in lines[0]

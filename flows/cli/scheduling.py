@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 
@@ -58,20 +59,25 @@ def run(
         sys.exit(EXIT_USAGE)
     config = workspace(inbox, index)
     ready_to_run(config)
-    # The temporary Prefect server starts while the flow's modules import.
+    # The temporary Prefect server starts while the flow's modules import; the Dask cluster is
+    # reached (and its workers checked) before the flow, so that a problem is one line.
     with temporary_api(say=verbose) as api_ready:
+        from uprdex.flows import scaleout
         from uprdex.flows.nightly import nightly
 
-        api_ready()
-        summary = nightly(
-            str(config.inbox),
-            str(config.index),
-            str(config.quarantine),
-            str(config.reports),
-            dask_address,
-            dask_workers,
-            ocr,
-        )
+        dask = dask_address or dask_workers
+        cluster = scaleout.connect(dask_address, dask_workers, verbose) if dask else nullcontext()
+        with cluster:
+            api_ready()
+            summary = nightly(
+                str(config.inbox),
+                str(config.index),
+                str(config.quarantine),
+                str(config.reports),
+                dask_address,
+                dask_workers,
+                ocr,
+            )
     for _path, reason in summary.failed:
         err.print(f"[red]failed[/] {escape(reason)} (copied to {config.quarantine})")
     for line in summary.left_out:
