@@ -24,7 +24,23 @@ from pathlib import Path
 
 from uprdex.pipeline.errors import UprdexError
 
-__all__ = ["temporary_api"]
+__all__ = ["environment", "temporary_api"]
+
+
+@contextlib.contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """These environment variables during the block, the previous values after it (a command
+    run in-process, by a test or a notebook, leaves the environment as it found it)."""
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _free_port() -> int:

@@ -43,6 +43,7 @@ def test_the_deployment_runs_from_a_work_pool(prefect_server: str, tmp_path: Pat
             handle.write(f"\n% {salt}\n".encode())
     env = {**os.environ, "PREFECT_API_URL": prefect_server, "PREFECT_HOME": str(tmp_path / "h")}
     env.pop("UPRDEX_CONFIG", None)
+    env.pop("PREFECT_LOGGING_LEVEL", None)
 
     def prefect(*arguments: str, cwd: Path = workspace) -> str:
         result = subprocess.run(

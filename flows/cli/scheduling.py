@@ -50,10 +50,8 @@ def run(
     failed. With PREFECT_API_URL set, the run is recorded on that Prefect server; otherwise
     Prefect starts one temporary server for it.
     """
-    from uprdex.flows.prefect_api import temporary_api
+    from uprdex.flows.prefect_api import environment, temporary_api
 
-    if not verbose:  # before Prefect is imported: it sets its loggers up then
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     if inbox is not None and not inbox.is_dir():
         err.print(f"[red]error[/] no inbox folder at {escape(str(inbox))}")
         sys.exit(EXIT_USAGE)
@@ -61,7 +59,12 @@ def run(
     ready_to_run(config)
     # The temporary Prefect server starts while the flow's modules import; the Dask cluster is
     # reached (and its workers checked) before the flow, so that a problem is one line.
-    with temporary_api(say=verbose) as api_ready:
+    # Quiet unless --verbose: set before Prefect is imported, which sets its loggers up then.
+    keep = verbose or "PREFECT_LOGGING_LEVEL" in os.environ
+    with (
+        environment({} if keep else {"PREFECT_LOGGING_LEVEL": "WARNING"}),
+        temporary_api(say=verbose) as api_ready,
+    ):
         from uprdex.flows import scaleout
         from uprdex.flows.nightly import nightly
 
