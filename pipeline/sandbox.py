@@ -19,6 +19,7 @@ watchdog thread in the worker stops it once its resident memory grew by more tha
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import faulthandler
 import os
@@ -318,6 +319,18 @@ def map_isolated(
 
 _IDLE: dict[tuple[Any, ...], list[_Worker]] = {}
 _IDLE_LOCK = threading.Lock()
+
+
+@atexit.register
+def _stop_idle() -> None:
+    """Stop the idle workers when this process ends: a worker holds this process's standard
+    output and error open, and whoever waits for their end (Prefect's process worker running a
+    flow) would wait for ever."""
+    with _IDLE_LOCK:
+        for workers in _IDLE.values():
+            for worker in workers:
+                _stop(worker, kill=False)
+        _IDLE.clear()
 
 
 def run_isolated(
