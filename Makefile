@@ -58,6 +58,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_tables.py
 	$(BIN)/python bench/bench_import_themes.py
 	$(BIN)/python bench/bench_startup.py
+	$(BIN)/python bench/bench_scale.py
 
 clean:
 	rm -rf $(VENV) $(INDEX) $(INDEX)-wal $(INDEX)-shm $(INDEX).lock data/reports data/inbox data/quarantine

@@ -138,7 +138,7 @@ def main() -> int:
         results = ingest_paths(corpus, store, None)
         seconds = time.perf_counter() - start
         summary = store.summary()
-        pages = sum(row["pages"] for row in store.documents())
+        pages = sum(row.pages for row in store.documents())
     evidence_overhead(corpus[::5])
     own, child = peak_mb()
     failed = sum(not r.ok for r in results)

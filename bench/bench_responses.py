@@ -25,7 +25,7 @@ from pathlib import Path
 
 from uprdex.flows.ingest import import_file, ingest_paths
 from uprdex.pipeline.settings import LoaderSettings
-from uprdex.pipeline.store import Store
+from uprdex.pipeline.store import Store, StoredRecommendation
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 PAIRS = {
@@ -48,12 +48,12 @@ def gold() -> dict[tuple[str, str], tuple[str, str]]:
         }
 
 
-def positions(order: list[Path]) -> dict[tuple[str, str], dict[str, object]]:
+def positions(order: list[Path]) -> dict[tuple[str | None, str | None], StoredRecommendation]:
     """Ingest files one by one in this order; return the final positions."""
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "index.sqlite") as store:
         for path in order:
             ingest_paths([path], store, LoaderSettings(workers=1))
-        return {(r["document_symbol"], r["paragraph"]): r for r in store.recommendations()}
+        return {(r.document_symbol, r.paragraph): r for r in store.recommendations()}
 
 
 def main() -> int:
@@ -67,7 +67,7 @@ def main() -> int:
         for label, order in (("report first", files), ("addendum first", files[::-1])):
             got = positions(order)
             keys = [key for key in expected if key[0] in {k[0] for k in got}]
-            agree = [key for key in keys if key in got and got[key]["response"] == expected[key][0]]
+            agree = [key for key in keys if key in got and got[key].response == expected[key][0]]
             share = len(agree) / len(keys) if keys else 0.0
             worst = min(worst, share)
             print(f"cycle {cycle}, {label}: {len(agree)}/{len(keys)} agree ({share:.1%})")
@@ -79,8 +79,8 @@ def main() -> int:
                     "not extracted"
                     if rec is None
                     else (
-                        f"uprdex {rec['response']} ({rec['response_source']}, "
-                        f"{rec['response_detail']}); conflict: {rec['response_conflict']}"
+                        f"uprdex {rec.response} ({rec.response_source}, "
+                        f"{rec.response_detail}); conflict: {rec.response_conflict}"
                     )
                 )
                 print(
@@ -93,10 +93,10 @@ def main() -> int:
     print("\nDocument types of the Slovenia set:")
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "index.sqlite") as store:
         ingest_paths([SHARED / "slovenia"], store, LoaderSettings())
-        for row in sorted(store.documents(), key=lambda r: r["path"]):
+        for row in sorted(store.documents(), key=lambda r: r.path):
             print(
-                f"  {Path(row['path']).relative_to(SHARED)!s:45} {row['type']:20} "
-                f"{row['symbol'] or '-':26} {row['state_under_review'] or '-'}"
+                f"  {Path(row.path).relative_to(SHARED)!s:45} {row.type:20} "
+                f"{row.symbol or '-':26} {row.state_under_review or '-'}"
             )
     return 0
 

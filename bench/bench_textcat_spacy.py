@@ -180,7 +180,7 @@ def main() -> int:
     _, recipe_seconds = _timed(lambda: _select(fitted.decision(sample), recipe_threshold))
 
     shipped_fresh = _fresh_load_seconds(
-        "from extractors.theme_model import ThemeModel; ThemeModel.load()"
+        "from uprdex.pipeline.theme_model import ThemeModel; ThemeModel.load()"
     )
     spacy_fresh = _fresh_load_seconds(f"import spacy; spacy.load({str(model_best)!r})")
 

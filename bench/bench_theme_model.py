@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     seconds = time.perf_counter() - started
     print(f"\nthroughput: 10,000 recommendations in {seconds:.2f} s (target <= {TARGET_SECONDS} s)")
     command = (
-        "import time; t = time.perf_counter(); from extractors.theme_model import ThemeModel; "
+        "import time; t = time.perf_counter(); from uprdex.pipeline.theme_model import ThemeModel; "
         f"ThemeModel.load(__import__('pathlib').Path({str(model_dir)!r})); "
         "print(time.perf_counter() - t)"
     )

@@ -40,7 +40,7 @@ from uprdex.pipeline.model import (
     WgReport,
 )
 from uprdex.pipeline.paraphrase import split_sentences
-from uprdex.pipeline.sandbox import map_isolated
+from uprdex.pipeline.sandbox import map_isolated, run_isolated, start_method
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.store import Store
@@ -76,6 +76,8 @@ class Extracted:
     themes: dict[str, tuple[ThemeHit, ...]] = field(default_factory=dict)
     citations: tuple[Citation, ...] = ()
     sentences: tuple[tuple[int, str], ...] = ()
+    worker: str = ""
+    """The Dask worker that extracted it ("" when it was this machine)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,8 +371,9 @@ def _skip_if_indexed(path: Path, store: Store, first_path: dict[str, Path]) -> I
 
 
 def _extract_all(paths: list[Path], settings: LoaderSettings) -> Iterator[Extracted]:
-    """Extract each file in its own forked child, within the per-document budget."""
-    _warm_up()
+    """Extract each file in a worker process, within the per-document budget."""
+    if start_method() == "fork":
+        _warm_up()
     outcomes = map_isolated(
         functools.partial(extract_file, settings=settings),
         paths,
@@ -385,13 +388,22 @@ def _extract_all(paths: list[Path], settings: LoaderSettings) -> Iterator[Extrac
 
 
 def extract_isolated(path: Path, settings: LoaderSettings | None = None) -> Extracted:
-    """extract_file in a forked child with the per-document time and memory budget."""
+    """extract_file in a worker process with the per-document time and memory budget; the
+    worker is kept for the next call (from any thread) when the document did not harm it."""
     settings = settings or LoaderSettings()
-    return next(_extract_all([path], settings))
+    if start_method() == "fork":
+        _warm_up()
+    outcome = run_isolated(
+        functools.partial(extract_file, settings=settings),
+        path,
+        timeout=settings.timeout_seconds,
+        memory_mb=settings.memory_mb,
+    )
+    return outcome.result or _over_budget(path, outcome.failure, outcome.detail, settings)
 
 
 def _warm_up() -> None:
-    """Load the shared tables once in the parent, so that forked children inherit them.
+    """Load the shared tables once in the parent, so that forked workers inherit them.
 
     Once and under a lock: the flow's threads fork workers while others may still be here, and
     a child must not inherit a loader's half-held lock.

@@ -8,11 +8,12 @@ one document per transaction, under the index lock.
 
 from __future__ import annotations
 
-import hashlib
+import logging
 import sqlite3
+import time
 import traceback
 from dataclasses import dataclass, field, replace
-from importlib.metadata import version
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,41 +23,26 @@ from prefect.context import TaskRunContext
 from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from uprdex.flows import scaleout
+from uprdex.flows.fingerprint import CODE_VERSION, settings_key
 from uprdex.flows.ingest import Extracted, extract_isolated
 from uprdex.pipeline.config import Config, load_config
 from uprdex.pipeline.exports import records, write_export
-from uprdex.pipeline.extras import require
 from uprdex.pipeline.inbox import index_lock, not_a_pdf, other_files, quarantine, scan_inbox
 from uprdex.pipeline.model import DocumentStatus
 from uprdex.pipeline.report import write_report
-from uprdex.pipeline.settings import LoaderSettings
+from uprdex.pipeline.settings import ClusterSettings, LoaderSettings
 from uprdex.pipeline.store import Store
 
 __all__ = ["NightlySummary", "build_index", "ingest_inbox", "nightly", "task_runner"]
 
 
-def _fingerprint() -> str:
-    """The version plus a hash of the code and tables that shape an extraction, so that a
-    cached result never outlives a change to them (even one made without a new version)."""
-    root = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256(version("uprdex").encode())
-    files = [
-        *sorted((root / "pipeline").rglob("*.py")),
-        *sorted((root / "extractors").rglob("*.py")),
-        *sorted(p for p in (root / "data").glob("*") if p.suffix in {".csv", ".yaml", ".txt"}),
-        root / "data" / "models" / "themes" / "metadata.json",
-    ]
-    for path in files:
-        if path.is_file():
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    return f"{version('uprdex')}-{digest.hexdigest()[:16]}"
-
-
-CODE_VERSION = _fingerprint()
 TRANSIENT = (OSError, TimeoutError, sqlite3.OperationalError)
 EXPORT_KINDS = ("recommendations", "evidence", "clusters", "documents")
 EXPORT_FORMATS = ("csv", "jsonl")
+CACHE_DAYS = 30
+"""A cached extraction is used for this long, and its file deleted from Prefect's result
+storage after it (`prune_cache`), so that the cache does not pile up."""
 BUILT_STAMP = ".built-from"
 """In the reports folder: the `build_key` the outputs were last built from."""
 
@@ -73,6 +59,8 @@ class NightlySummary:
     """One line per file in the inbox that is not a PDF (never moved, never read)."""
     states: set[str] = field(default_factory=set)
     exports: list[str] = field(default_factory=list)
+    workers: dict[str, str] = field(default_factory=dict)
+    """The Dask worker that extracted each indexed or failed file (path -> worker name)."""
 
 
 def _transient(task: Any, task_run: TaskRun, state: State[Any]) -> bool:
@@ -86,8 +74,33 @@ def _transient(task: Any, task_run: TaskRun, state: State[Any]) -> bool:
     return False
 
 
+CACHE_PREFIX = "extract-"
+
+
 def _extract_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
-    return f"extract-{parameters['sha256']}-{CODE_VERSION}"
+    """The file's hash, the code version (code, tables, models) and the settings that change a
+    document's result: change any and the document is extracted again."""
+    settings = parameters["settings"] or LoaderSettings()
+    return f"{CACHE_PREFIX}{parameters['sha256']}-{CODE_VERSION}-{settings_key(settings)}"
+
+
+def prune_cache(storage: Path | None = None, days: float = CACHE_DAYS) -> int:
+    """Delete cached extractions older than `days` from Prefect's local result storage (they
+    have expired anyway); the number deleted."""
+    if storage is None:
+        from prefect.settings import get_current_settings
+
+        storage = Path(get_current_settings().results.local_storage_path)
+    cutoff = time.time() - days * 86400
+    deleted = 0
+    for path in storage.glob(f"{CACHE_PREFIX}*"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                deleted += 1
+        except OSError:
+            continue  # another run deleted it, or it is not ours to delete
+    return deleted
 
 
 @task(
@@ -96,33 +109,35 @@ def _extract_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> s
     retry_delay_seconds=1,
     retry_condition_fn=_transient,
     cache_key_fn=_extract_cache_key,
+    cache_expiration=timedelta(days=CACHE_DAYS),
     task_run_name="extract {path}",
 )
 def extract_task(path: str, sha256: str, settings: LoaderSettings) -> Extracted:
-    """Load, classify and parse one PDF (never raises for a bad PDF: it returns a record)."""
-    extracted = extract_isolated(Path(path), settings)
-    logger = get_run_logger()
-    if extracted.document.status is DocumentStatus.INDEXED:
-        logger.info("%s: %s %s", path, extracted.document.type, extracted.document.symbol or "")
+    """Load, classify and parse one PDF (never raises for a bad PDF: it returns a record), on
+    this machine or on the run's Dask cluster."""
+    runner = scaleout.active()
+    if runner is None:
+        extracted = extract_isolated(Path(path), settings)
     else:
-        logger.warning("failed: %s", extracted.document.error)
+        extracted = runner.extract(Path(path), settings)
+    logger = get_run_logger()
+    where = f" (on Dask worker {extracted.worker})" if extracted.worker else ""
+    if extracted.document.status is DocumentStatus.INDEXED:
+        document = extracted.document
+        logger.info("%s: %s %s%s", path, document.type, document.symbol or "", where)
+    else:
+        logger.warning("failed: %s%s", extracted.document.error, where)
     return extracted
 
 
-def task_runner(dask_address: str | None = None, dask_workers: int = 0) -> Any:
-    """Local threads by default: each task hands its document to a forked sandbox worker
+def task_runner(threads: int = 0) -> Any:
+    """Local threads: each task hands its document to a sandbox worker process
     (pipeline/sandbox.py), so pdfium never runs in two threads of one process and the parsing
-    runs in parallel processes; a Dask cluster at an address, or a local one with N workers,
-    through prefect-dask. (Prefect's process pool was measured ~10x slower here: each spawned
-    worker re-imports the stack and reports its events back.)"""
-    if dask_address or dask_workers:
-        require("prefect_dask", "dask", "Running on Dask (--dask-address, --dask-workers)")
-        from prefect_dask.task_runners import DaskTaskRunner
-
-        if dask_address:
-            return DaskTaskRunner(address=dask_address)
-        return DaskTaskRunner(cluster_kwargs={"n_workers": dask_workers, "processes": True})
-    return ThreadPoolTaskRunner(max_workers=LoaderSettings().processes)
+    runs in parallel processes; on Dask each thread waits for a worker's answer, so there are
+    as many threads as the cluster runs tasks at once (`threads`). (Prefect's process pool was
+    measured ~10x slower here: each spawned worker re-imports the stack and reports its events
+    back.)"""
+    return ThreadPoolTaskRunner(max_workers=threads or LoaderSettings().processes)
 
 
 @flow(name="ingest_inbox", log_prints=True)
@@ -133,7 +148,7 @@ def ingest_inbox(config: Config, settings: LoaderSettings | None = None) -> Nigh
     summary = NightlySummary()
     with (
         index_lock(config.index, config.lock_timeout),
-        Store(config.index, evidence=config.evidence) as store,
+        Store(config.index, evidence=config.evidence, clusters=config.clusters) as store,
     ):
         files = list(scan_inbox(config.inbox))
         summary.found = len(files)
@@ -148,10 +163,10 @@ def ingest_inbox(config: Config, settings: LoaderSettings | None = None) -> Nigh
             earlier = known[item.sha256]
             if earlier is None:
                 continue
-            if earlier["status"] == DocumentStatus.INDEXED:
+            if earlier.status == DocumentStatus.INDEXED:
                 summary.skipped += 1
             else:
-                reason = earlier["error"] or "failed"
+                reason = earlier.error or "failed"
                 summary.failed.append((str(item.path), f"{reason} (on an earlier run)"))
         logger.info("%d files in %s, %d new", len(files), config.inbox, len(new))
         futures: list[tuple[Path, str, PrefectFuture[Extracted]]] = [
@@ -176,6 +191,8 @@ def ingest_inbox(config: Config, settings: LoaderSettings | None = None) -> Nigh
                 continue
             # A cached extraction keeps the path where these bytes were first seen.
             extracted = replace(extracted, document=replace(extracted.document, path=str(path)))
+            if extracted.worker:
+                summary.workers[str(path)] = extracted.worker
             store.write_document(
                 extracted.document,
                 extracted.report,
@@ -197,9 +214,10 @@ def ingest_inbox(config: Config, settings: LoaderSettings | None = None) -> Nigh
 
 
 @task(name="cluster")
-def cluster_task(index: str, states: set[str]) -> int:
-    """Bring the duplicate clusters of these States under review up to date."""
-    with Store(Path(index)) as store:
+def cluster_task(index: str, states: set[str], settings: ClusterSettings | None = None) -> int:
+    """Bring the duplicate clusters of these States under review up to date (`settings`: the
+    configuration's [clusters])."""
+    with Store(Path(index), clusters=settings) as store:
         return store.update_clusters(states=states)
 
 
@@ -222,10 +240,10 @@ def build_index(
     built = stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else None
     with (
         index_lock(config.index, config.lock_timeout),
-        Store(config.index, evidence=config.evidence) as store,
+        Store(config.index, evidence=config.evidence, clusters=config.clusters) as store,
     ):
         if states:
-            cluster_task(str(config.index), states)
+            cluster_task(str(config.index), states, config.clusters)
         key = build_key(store)
         report = config.reports / "html" / "index.html"
         if built == key and all(path.is_file() for path in [*exports, report]):
@@ -256,7 +274,7 @@ def _key_before(config: Config) -> str | None:
         return None
     with (
         index_lock(config.index, config.lock_timeout),
-        Store(config.index, evidence=config.evidence) as store,
+        Store(config.index, evidence=config.evidence, clusters=config.clusters) as store,
     ):
         return build_key(store)
 
@@ -284,9 +302,44 @@ def nightly(
         quarantine=Path(quarantine),
         reports=Path(reports),
     )
-    runner = task_runner(dask_address, dask_workers)
     since = _key_before(config)
     loader = replace(config.loader, ocr=ocr or config.loader.ocr)
-    summary = ingest_inbox.with_options(task_runner=runner)(config, loader)
+    prune_cache()
+    cluster = scaleout.active()  # `uprdex run` connects before the flow, to fail in one line
+    if cluster is None and (dask_address or dask_workers):
+        # distributed's logs follow Prefect's level: quiet unless `uprdex run --verbose`.
+        verbose = logging.getLogger("prefect").isEnabledFor(logging.INFO)
+        with scaleout.connect(dask_address, dask_workers, verbose) as cluster:
+            runner = task_runner(2 * cluster.threads)
+            summary = ingest_inbox.with_options(task_runner=runner)(config, loader)
+    else:
+        runner = task_runner(2 * cluster.threads if cluster else 0)
+        summary = ingest_inbox.with_options(task_runner=runner)(config, loader)
     summary.exports = build_index(config, summary.states, since)
+    publish(summary, config)
     return summary
+
+
+def publish(summary: NightlySummary, config: Config) -> None:
+    """The run's Prefect artifacts: a table of the files indexed and failed (with the one-line
+    error, and the Dask worker when there was one), and a link to the HTML report."""
+    from prefect.artifacts import create_link_artifact, create_table_artifact
+
+    rows = [
+        {"file": Path(path).name, "outcome": "indexed", "error": "", "worker": ""}
+        for path in summary.indexed
+    ] + [
+        {"file": Path(path).name, "outcome": "failed", "error": why, "worker": ""}
+        for path, why in summary.failed
+    ]
+    for row, path in zip(rows, [*summary.indexed, *(p for p, _ in summary.failed)], strict=True):
+        row["worker"] = summary.workers.get(path, "")
+    create_table_artifact(
+        rows,
+        key="uprdex-files",
+        description=f"{len(summary.indexed)} indexed, {summary.skipped} already indexed, "
+        f"{len(summary.failed)} failed",
+    )
+    report = (config.reports / "html" / "index.html").resolve()
+    if report.is_file():
+        create_link_artifact(report.as_uri(), link_text="The HTML report", key="uprdex-report")

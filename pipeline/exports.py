@@ -12,18 +12,30 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from uprdex.pipeline.corrections import Correction
 from uprdex.pipeline.model import DocumentType, ExportFormat, ExportKind, ImportSource
 from uprdex.pipeline.spreadsheet import append_xlsx_row, csv_cell, xlsx_parts
-from uprdex.pipeline.store import STATE_COMMENT, RecFilter, Store
+from uprdex.pipeline.store import (
+    STATE_COMMENT,
+    ImportedLabel,
+    LinkedEvidence,
+    RecFilter,
+    Store,
+    StoredCluster,
+    StoredDocument,
+    StoredRecommendation,
+    StoredThemeHit,
+)
 
 __all__ = [
     "CONTRACT_TYPES",
     "FORMATS",
     "KINDS",
+    "cluster_record",
     "evidence_records",
     "flatten",
     "recommendation_record",
@@ -40,76 +52,101 @@ FORMATS = tuple(fmt.value for fmt in ExportFormat)
 _LIST_SEPARATOR = "; "
 
 
-def recommendation_record(row: dict[str, Any]) -> dict[str, Any]:
-    """The contract's recommendation record (with uprdex's extra fields) of a store row."""
+def recommendation_record(rec: StoredRecommendation) -> dict[str, Any]:
+    """The contract's recommendation record (with uprdex's extra fields) of a stored one."""
     return {
-        "id": row["id"],
-        "document_symbol": row["document_symbol"],
-        "paragraph": row["paragraph"],
-        "state_under_review": row["state_under_review"],
-        "cycle": row["cycle"],
-        "session": row["session"],
-        "year": row["year"],
-        "text": row["text"],
-        "recommending_states": row["recommending_states"],
-        "recommending_state_codes": row["recommending_state_codes"],
-        "response": row["response"],
-        "response_source": row["response_source"],
-        "themes": _themes(row["theme_hits"], row["imported"]),
-        "cluster_id": row["cluster_id"],
-        "source": {"sha256": row["document_sha256"], "page": row["page"]},
-        "as_printed": row["as_printed"],
-        "response_detail": row["response_detail"],
-        "response_conflict": row["response_conflict"],
-        "state_pairs": row["state_pairs"],
-        "origin": row["origin"],
-        "imported": row["imported"],
-        "theme_hits": row["theme_hits"],
-        "warnings": row["warnings"],
+        "id": rec.id,
+        "document_symbol": rec.document_symbol,
+        "paragraph": rec.paragraph,
+        "state_under_review": rec.state_under_review,
+        "cycle": rec.cycle,
+        "session": rec.session,
+        "year": rec.year,
+        "text": rec.text,
+        "recommending_states": list(rec.recommending_states),
+        "recommending_state_codes": list(rec.recommending_state_codes),
+        "response": rec.response,
+        "response_source": rec.response_source,
+        "themes": _themes(rec.theme_hits, rec.imported),
+        "cluster_id": rec.cluster_id,
+        "source": {"sha256": rec.document_sha256, "page": rec.page},
+        "as_printed": rec.as_printed,
+        "response_detail": rec.response_detail,
+        "response_conflict": rec.response_conflict,
+        "state_pairs": rec.state_pairs,
+        "origin": rec.origin,
+        "imported": [
+            {
+                "source": label.source,
+                "response": label.response,
+                "response_source": label.response_source,
+                "themes": list(label.themes),
+                **label.extra,
+            }
+            for label in rec.imported
+        ],
+        "theme_hits": [
+            {
+                "theme": hit.theme,
+                "matched": list(hit.matched),
+                "method": hit.method,
+                "score": hit.score,
+            }
+            for hit in rec.theme_hits
+        ],
+        "warnings": list(rec.warnings),
         # How sure its place in its cluster is (0-1; none when alone), and the earlier asks
         # to the same State it repeats, with the State's response then.
-        "cluster_confidence": row["cluster_confidence"],
-        "repeats": row["repeats"],
+        "cluster_confidence": rec.cluster_confidence,
+        "repeats": [
+            {
+                "id": ask.id,
+                "document_symbol": ask.document_symbol,
+                "paragraph": ask.paragraph,
+                "cycle": ask.cycle,
+                "text": ask.text,
+                "response": ask.response,
+                "score": ask.score,
+            }
+            for ask in rec.repeats
+        ],
     }
 
 
-def _themes(hits: list[dict[str, Any]], imported: list[dict[str, Any]]) -> list[str]:
+def _themes(hits: Sequence[StoredThemeHit], imported: Sequence[ImportedLabel]) -> list[str]:
     """The issues UPR Info's experts gave, when an imported row carries them (the 54 issues
     the classifier learned); else the classifier's labels, best first; else the keyword
     themes. A thematic list's labels (OHCHR's own taxonomy) stay in `imported`."""
     experts = [
-        theme
-        for item in imported
-        if item["source"] == ImportSource.UPR_INFO
-        for theme in item["themes"]
+        theme for item in imported if item.source == ImportSource.UPR_INFO for theme in item.themes
     ]
     if experts:
         return list(dict.fromkeys(experts))
-    model = sorted((h for h in hits if h["method"] == "model"), key=lambda h: -(h["score"] or 0))
-    chosen = model or [h for h in hits if h["method"] == "keywords"]
-    return list(dict.fromkeys(hit["theme"] for hit in chosen))
+    model = sorted((h for h in hits if h.method == "model"), key=lambda h: -(h.score or 0))
+    chosen = model or [h for h in hits if h.method == "keywords"]
+    return list(dict.fromkeys(hit.theme for hit in chosen))
 
 
-def _evidence_record(row: dict[str, Any]) -> dict[str, Any]:
+def _evidence_record(row: LinkedEvidence) -> dict[str, Any]:
     return {
-        "recommendation_id": row["recommendation_id"],
+        "recommendation_id": row.recommendation_id,
         "document": {
-            "sha256": row["document_sha256"],
-            "path": row["path"],
-            "symbol": row["symbol"],
-            "type": _contract_type(row["type"]),
-            "type_detail": _type_detail(row["type"]),
+            "sha256": row.document_sha256,
+            "path": row.document_path,
+            "symbol": row.document_symbol,
+            "type": _contract_type(row.document_type),
+            "type_detail": _type_detail(row.document_type),
         },
-        "page": row["page"],
-        "footnote": row["footnote"],
+        "page": row.page,
+        "footnote": row.footnote,
         # The State's own comment on a recommendation (in its addendum or the WG report)
         # cites it by number: a "citation" in the contract, flagged by `state_comment`.
-        "kind": "citation" if row["kind"] == STATE_COMMENT else row["kind"],
-        "as_printed": row["as_printed"],
-        "context": row["context"],
-        "score": row["score"],
-        "corrected": bool(row["corrected"]),
-        "state_comment": row["kind"] == STATE_COMMENT,
+        "kind": "citation" if row.kind == STATE_COMMENT else row.kind,
+        "as_printed": row.as_printed,
+        "context": row.context,
+        "score": row.score,
+        "corrected": row.corrected,
+        "state_comment": row.kind == STATE_COMMENT,
     }
 
 
@@ -125,53 +162,66 @@ def evidence_records(
     ]
 
 
-def _in_own_report(row: dict[str, Any]) -> bool:
+def _in_own_report(row: LinkedEvidence) -> bool:
     """True for "92.1 Regarding the recommendation No. 91.1 ..." printed in A/HRC/19/3."""
-    return bool(row["symbol"]) and str(row["recommendation_id"]).startswith(f"{row['symbol']}#")
+    return bool(row.document_symbol) and str(row.recommendation_id).startswith(
+        f"{row.document_symbol}#"
+    )
 
 
-def _cluster_record(row: dict[str, Any], curation: dict[str, list[Any]]) -> dict[str, Any]:
-    members = row["members"]
-    corrections = curation.get(row["cluster_id"], [])
+def cluster_record(cluster: StoredCluster, corrections: Sequence[Correction]) -> dict[str, Any]:
+    """The contract's cluster record of a stored cluster and the corrections that shape it."""
+    members = cluster.members
     return {
-        "cluster_id": row["cluster_id"],
-        "members": [rec["id"] for rec in members],
-        "canonical_text": row["canonical_text"],
-        "states": list(dict.fromkeys(s for rec in members for s in rec["recommending_states"])),
-        "size": row["size"],
-        "recurring": row["recurring"],
-        "cycles": row["cycles"],
-        "states_under_review": sorted({rec["state_under_review"] or "" for rec in members}),
-        "responses": [rec["response"] for rec in members],
+        "cluster_id": cluster.cluster_id,
+        "members": [rec.id for rec in members],
+        "canonical_text": cluster.canonical_text,
+        "states": list(dict.fromkeys(s for rec in members for s in rec.recommending_states)),
+        "size": cluster.size,
+        "recurring": cluster.recurring,
+        "cycles": list(cluster.cycles),
+        "states_under_review": sorted({rec.state_under_review or "" for rec in members}),
+        "responses": [rec.response for rec in members],
         # Shaped by a researcher's link or unlink (`uprdex cluster link/unlink`).
         "curated": bool(corrections),
-        "corrections": corrections,
+        "corrections": [
+            {
+                "kind": c.kind.value,
+                "first": c.first,
+                "second": c.second,
+                "note": c.note,
+                "who": c.who,
+                "at": c.at,
+            }
+            for c in corrections
+        ],
         # The members' mean similarity to each other (0-1) and each member's to the others.
-        "confidence": row["confidence"],
-        "member_confidence": row["member_confidence"],
+        "confidence": cluster.confidence,
+        "member_confidence": [
+            {"id": rec.id, "confidence": rec.confidence}
+            for rec in members
+            if cluster.confidence is not None
+        ],
     }
 
 
-def _document_record(row: dict[str, Any]) -> dict[str, Any]:
-    keys = (
-        "sha256",
-        "path",
-        "type",
-        "symbol",
-        "state_under_review",
-        "cycle",
-        "pages",
-        "status",
-        "error",
-        "session",
-        "year",
-        "date",
-        "warnings",
-    )
-    record = {key: row[key] for key in keys}
-    record["type"] = _contract_type(row["type"])
-    record["type_detail"] = _type_detail(row["type"])
-    return record
+def _document_record(document: StoredDocument) -> dict[str, Any]:
+    return {
+        "sha256": document.sha256,
+        "path": document.path,
+        "type": _contract_type(document.type),
+        "symbol": document.symbol,
+        "state_under_review": document.state_under_review,
+        "cycle": document.cycle,
+        "pages": document.pages,
+        "status": document.status,
+        "error": document.error,
+        "session": document.session,
+        "year": document.year,
+        "date": document.date,
+        "warnings": list(document.warnings),
+        "type_detail": _type_detail(document.type),
+    }
 
 
 def _contract_type(kind: str) -> str:
@@ -191,7 +241,7 @@ def records(store: Store, kind: str, where: RecFilter | None = None) -> list[dic
         return evidence_records(store, where)
     if kind == "clusters":
         curation = store.cluster_curation()
-        return [_cluster_record(row, curation) for row in store.clusters(where)]
+        return [cluster_record(c, curation.get(c.cluster_id, [])) for c in store.clusters(where)]
     if kind == "documents":
         return [_document_record(row) for row in store.documents()]
     if kind == "matrix":

@@ -23,7 +23,7 @@ from typing import Any
 
 from uprdex.pipeline.exports import recommendation_record
 from uprdex.pipeline.spreadsheet import append_xlsx_row
-from uprdex.pipeline.store import RecFilter, Store
+from uprdex.pipeline.store import RecFilter, Store, StoredCluster
 
 __all__ = ["IMPLEMENTATION_STATUSES", "RESPONSE_FILLS", "sheet_names", "write_matrix"]
 
@@ -116,7 +116,7 @@ def write_matrix(store: Store, out: Path, where: RecFilter | None = None) -> int
 
     recs = [recommendation_record(row) for row in store.recommendations(where)]
     evidence = store.evidence_summary()
-    clusters = {c["cluster_id"]: c for c in store.clusters(min_size=2)}
+    clusters = {c.cluster_id: c for c in store.clusters(min_size=2)}
     curated = store.cluster_curation()
     by_state: dict[str, list[dict[str, Any]]] = defaultdict(list)
     # The latest review first: the one being followed up; report order within a review.
@@ -139,13 +139,13 @@ def write_matrix(store: Store, out: Path, where: RecFilter | None = None) -> int
         _responses(sheet)
         _status_list(sheet, len(rows))
         ids = {rec["id"] for rec in rows}
-        mine = [c for c in clusters.values() if ids.intersection(m["id"] for m in c["members"])]
+        mine = [c for c in clusters.values() if ids.intersection(m.id for m in c.members)]
         sheet = workbook.create_sheet(clusters_sheet)
         sheet.oddHeader.center.text = f"{state}: duplicate clusters"
         _table(
             sheet,
             _CLUSTER_COLUMNS,
-            [_cluster_row(c, c["cluster_id"] in curated) for c in mine],
+            [_cluster_row(c, c.cluster_id in curated) for c in mine],
         )
     out.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(out)
@@ -155,7 +155,7 @@ def write_matrix(store: Store, out: Path, where: RecFilter | None = None) -> int
 def _recommendation_row(
     rec: dict[str, Any],
     evidence: dict[str, tuple[int, str | None]],
-    clusters: dict[str, dict[str, Any]],
+    clusters: dict[str, StoredCluster],
 ) -> list[Any]:
     documents, latest = evidence.get(rec["id"], (0, None))
     cluster = rec["cluster_id"] if rec["cluster_id"] in clusters else None
@@ -175,19 +175,19 @@ def _recommendation_row(
     ]
 
 
-def _cluster_row(cluster: dict[str, Any], curated: bool) -> list[Any]:
-    members = cluster["members"]
-    states = dict.fromkeys(s for m in members for s in m["recommending_states"])
-    responses = Counter(m["response"] for m in members)
+def _cluster_row(cluster: StoredCluster, curated: bool) -> list[Any]:
+    members = cluster.members
+    states = dict.fromkeys(s for m in members for s in m.recommending_states)
+    responses = Counter(m.response for m in members)
     return [
-        cluster["cluster_id"],
-        cluster["size"],
-        cluster["canonical_text"],
-        "\n".join(m["id"] for m in members),
+        cluster.cluster_id,
+        cluster.size,
+        cluster.canonical_text,
+        "\n".join(m.id for m in members),
         ", ".join(states),
         ", ".join(f"{n} {response}" for response, n in responses.most_common()),
-        ", ".join(str(c) for c in cluster["cycles"]),
-        "yes" if cluster["recurring"] else "no",
+        ", ".join(str(c) for c in cluster.cycles),
+        "yes" if cluster.recurring else "no",
         "yes" if curated else "no",
     ]
 

@@ -1,34 +1,73 @@
-"""Run documents in forked worker processes with a time and memory budget per document.
+"""Run documents in worker processes with a time and memory budget per document.
 
 A hostile PDF can make the reader spin, eat memory (a decompression bomb) or crash (a native
-fault in pdfium). Documents therefore run in forked workers: each worker's address space is
-capped at its size when forked plus `memory_mb`, the parent waits at most `timeout` seconds for
-a document, and a worker that times out, runs out of memory or dies is replaced. Whatever
-happens, the parent gets an outcome for every item, never a dead batch.
+fault in pdfium). Documents therefore run in worker processes: the parent waits at most
+`timeout` seconds for a document, and a worker that times out, runs out of memory or dies is
+replaced. Whatever happens, the parent gets an outcome for every item, never a dead batch.
+
+Two ways to start a worker:
+
+- "fork" (the default on Linux): a fork of this process, cheap, with everything already loaded.
+- "spawn": a fresh interpreter (`python -c ...`), which imports what the function needs. It is
+  what macOS offers safely, and the only way from a daemonic process (a Dask worker under its
+  nanny may not fork children through multiprocessing). `UPRDEX_SANDBOX=spawn` forces it.
+
+The memory budget is the address-space limit (RLIMIT_AS) where the platform enforces it (Linux:
+the worker's size at start plus `memory_mb`); elsewhere (macOS ignores RLIMIT_AS, no /proc) a
+watchdog thread in the worker stops it once its resident memory grew by more than `memory_mb`.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import faulthandler
-import multiprocessing
 import os
-import resource
+import pickle
 import signal
+import subprocess
+import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from multiprocessing import current_process
 from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
-__all__ = ["Outcome", "map_isolated"]
+from uprdex.pipeline.errors import UprdexError
+
+__all__ = [
+    "Outcome",
+    "UnsupportedPlatformError",
+    "check_platform",
+    "map_isolated",
+    "run_isolated",
+    "start_method",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-_PAGE = os.sysconf("SC_PAGE_SIZE")
+StartMethod = Literal["fork", "spawn"]
+MemoryGuard = Literal["rlimit", "watchdog"]
+
+PLATFORM = sys.platform
+"""The platform the sandbox decides for (a constant, so that tests can play another one)."""
+_STATM = "/proc/self/statm"
+_MEMORY_EXIT = 86
+"""The exit code of a worker its memory watchdog stopped."""
+_WATCH_SECONDS = 0.02
+
+WINDOWS = (
+    "uprdex does not run on Windows itself (its per-document sandbox needs POSIX processes): "
+    "use WSL2 (Windows Subsystem for Linux), where it runs as on Linux"
+)
+
+
+class UnsupportedPlatformError(UprdexError):
+    """The platform cannot run the per-document sandbox (Windows)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,17 +80,81 @@ class Outcome(Generic[T, R]):
     detail: str = ""
 
 
+def check_platform() -> None:
+    """An UnsupportedPlatformError, in one line, where the sandbox cannot run (Windows)."""
+    if PLATFORM == "win32":
+        raise UnsupportedPlatformError(WINDOWS)
+
+
+def start_method() -> StartMethod:
+    """How workers start here: UPRDEX_SANDBOX when set, else fork on Linux (unless this process
+    is daemonic), else spawn."""
+    chosen = os.environ.get("UPRDEX_SANDBOX", "").strip().lower()
+    if chosen in ("fork", "spawn"):
+        return chosen  # type: ignore[return-value]
+    if chosen:
+        raise UprdexError(f"UPRDEX_SANDBOX={chosen!r}: use fork or spawn")
+    if PLATFORM.startswith("linux") and not current_process().daemon:
+        return "fork"
+    return "spawn"
+
+
+def memory_guard() -> MemoryGuard:
+    """RLIMIT_AS where it is enforced and the size it starts from is known, else the watchdog."""
+    if PLATFORM.startswith("linux") and os.path.exists(_STATM):
+        return "rlimit"
+    return "watchdog"
+
+
 def _virtual_size() -> int:
-    with open("/proc/self/statm", encoding="ascii") as handle:
-        return int(handle.read().split()[0]) * _PAGE
+    with open(_STATM, encoding="ascii") as handle:
+        return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def _serve(function: Callable[[Any], Any], memory_mb: int, conn: Connection) -> None:
+def _resident() -> int:
+    """This process's resident memory in bytes (psutil when installed, else the peak that
+    getrusage reports: it only grows, which is what a budget needs)."""
+    try:
+        import psutil
+
+        return int(psutil.Process().memory_info().rss)
+    except ImportError:
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return int(peak if PLATFORM == "darwin" else peak * 1024)
+
+
+def _watch_memory(budget: int) -> None:
+    """Stop this process (exit code _MEMORY_EXIT) once it grew by more than `budget` bytes."""
+    start = _resident()
+
+    def watch() -> None:
+        while True:
+            if _resident() - start > budget:
+                os._exit(_MEMORY_EXIT)
+            time.sleep(_WATCH_SECONDS)
+
+    threading.Thread(target=watch, name="uprdex-memory-watchdog", daemon=True).start()
+
+
+def _cap_memory(memory_mb: int, guard: MemoryGuard) -> None:
+    if not memory_mb:
+        return
+    budget = memory_mb * 1024 * 1024
+    if guard == "rlimit":
+        import resource
+
+        limit = _virtual_size() + budget
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    else:
+        _watch_memory(budget)
+
+
+def _serve(function: Callable[[Any], Any], memory_mb: int, guard: MemoryGuard, conn: Any) -> None:
     """A worker: cap memory, then answer items until told to stop (None)."""
     faulthandler.disable()  # a crash is reported by the parent, not dumped on the terminal
-    if memory_mb:
-        limit = _virtual_size() + memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    _cap_memory(memory_mb, guard)
     try:
         while (item := conn.recv()) is not None:
             try:
@@ -64,29 +167,87 @@ def _serve(function: Callable[[Any], Any], memory_mb: int, conn: Connection) -> 
     except (EOFError, OSError):
         pass
     finally:
-        os._exit(0)  # no atexit handlers or inherited cleanup in the fork
+        os._exit(0)  # no atexit handlers or inherited cleanup
+
+
+def _spawned(fd: int) -> None:
+    """The entry point of a spawned worker: its setup comes first on the pipe."""
+    conn = Connection(fd)
+    function, memory_mb, guard = pickle.loads(conn.recv_bytes())
+    _serve(function, memory_mb, guard, conn)
+
+
+class _Process:
+    """A worker process started by fork or as a fresh interpreter: its pid and exit code."""
+
+    def __init__(self, pid: int, popen: subprocess.Popen[bytes] | None = None) -> None:
+        self.pid = pid
+        self._popen = popen
+        self.exitcode: int | None = None
+
+    def join(self, timeout: float | None = None) -> None:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.exitcode is None:
+            if self._popen is not None:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self.exitcode = self._popen.wait(timeout=timeout)
+                return
+            done, status = os.waitpid(self.pid, 0 if deadline is None else os.WNOHANG)
+            if done:
+                self.exitcode = os.waitstatus_to_exitcode(status)
+            elif deadline is not None and time.monotonic() > deadline:
+                return
+            else:
+                time.sleep(0.01)
 
 
 @dataclass
 class _Worker:
-    process: BaseProcess
+    process: _Process
     conn: Connection
     item: Any = None
     started: float = 0.0
     busy: bool = False
 
 
-def _start(function: Callable[[Any], Any], memory_mb: int) -> _Worker:
-    context = multiprocessing.get_context("fork")
-    parent, child = context.Pipe(duplex=True)
-    process: BaseProcess = context.Process(target=_serve, args=(function, memory_mb, child))
-    process.start()
-    child.close()
-    return _Worker(process, parent)
+def _start(
+    function: Callable[[Any], Any], memory_mb: int, method: StartMethod, guard: MemoryGuard
+) -> _Worker:
+    parent_fd, child_fd = _pipe()
+    if method == "fork":
+        pid = os.fork()
+        if pid == 0:
+            os.close(parent_fd)
+            _serve(function, memory_mb, guard, Connection(child_fd))
+        process = _Process(pid)
+    else:
+        code = f"from uprdex.pipeline.sandbox import _spawned; _spawned({child_fd})"
+        popen = subprocess.Popen(
+            [sys.executable, "-c", code],
+            pass_fds=(child_fd,),
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
+        )
+        process = _Process(popen.pid, popen)
+    os.close(child_fd)
+    conn = Connection(parent_fd)
+    if method == "spawn":
+        conn.send_bytes(pickle.dumps((function, memory_mb, guard)))
+    return _Worker(process, conn)
+
+
+def _pipe() -> tuple[int, int]:
+    """Both ends of a duplex channel (a socket pair), not inheritable by other children."""
+    import socket
+
+    parent, child = socket.socketpair()
+    parent_fd, child_fd = parent.detach(), child.detach()
+    os.set_inheritable(child_fd, True)
+    return parent_fd, child_fd
 
 
 def _stop(worker: _Worker, kill: bool) -> None:
-    if kill and worker.process.pid:
+    if kill:
         with contextlib.suppress(ProcessLookupError):  # it may have died already
             os.kill(worker.process.pid, signal.SIGKILL)
     else:
@@ -102,14 +263,24 @@ def map_isolated(
     workers: int,
     timeout: float,
     memory_mb: int,
+    method: StartMethod | None = None,
+    guard: MemoryGuard | None = None,
 ) -> Iterator[Outcome[T, R]]:
-    """Run `function` on each item in forked workers, `workers` at a time.
+    """Run `function` on each item in worker processes, `workers` at a time.
 
-    Yields outcomes as they finish (not in input order). Workers are forks of this process, so
-    `function` and what it uses need no pickling; only items and results cross the pipe.
+    Yields outcomes as they finish (not in input order). Forked workers need no pickling of
+    `function`; spawned ones get it pickled (a module-level function or a partial of one).
+    `method` and `guard` default to what this platform offers (`start_method`, `memory_guard`).
     """
+    check_platform()
+    method = method or start_method()
+    guard = guard or memory_guard()
     pending = list(items)
-    pool = [_start(function, memory_mb) for _ in range(max(1, min(workers, len(pending))))]
+
+    def start() -> _Worker:
+        return _start(function, memory_mb, method, guard)
+
+    pool = [start() for _ in range(max(1, min(workers, len(pending))))]
     try:
         while pending or any(worker.busy for worker in pool):
             for worker in pool:
@@ -119,7 +290,10 @@ def map_isolated(
                         time.monotonic(),
                         True,
                     )
-                    worker.conn.send(worker.item)
+                    # A worker that died before its item (a spawned one that failed to start)
+                    # is reported below, as a crash.
+                    with contextlib.suppress(OSError):
+                        worker.conn.send(worker.item)
             busy = {worker.conn: worker for worker in pool if worker.busy}
             ready = set(wait(list(busy), timeout=0.2))
             now = time.monotonic()
@@ -136,11 +310,68 @@ def map_isolated(
                 worker.busy = False
                 if not healthy:
                     _stop(worker, kill=True)
-                    pool[index] = _start(function, memory_mb)
+                    pool[index] = start()
                 yield outcome
     finally:
         for worker in pool:
             _stop(worker, kill=worker.busy)
+
+
+_IDLE: dict[tuple[Any, ...], list[_Worker]] = {}
+_IDLE_LOCK = threading.Lock()
+
+
+@atexit.register
+def _stop_idle() -> None:
+    """Stop the idle workers when this process ends: a worker holds this process's standard
+    output and error open, and whoever waits for their end (Prefect's process worker running a
+    flow) would wait for ever."""
+    with _IDLE_LOCK:
+        for workers in _IDLE.values():
+            for worker in workers:
+                _stop(worker, kill=False)
+        _IDLE.clear()
+
+
+def run_isolated(
+    function: Callable[[T], R],
+    item: T,
+    timeout: float,
+    memory_mb: int,
+    method: StartMethod | None = None,
+    guard: MemoryGuard | None = None,
+) -> Outcome[T, R]:
+    """Run `function` on one item in a worker process, reusing the idle workers of earlier
+    calls (from any thread): a spawned worker's imports are paid once per process, not once per
+    document, which is what tasks on a Dask worker need. A worker that failed is not reused."""
+    check_platform()
+    method = method or start_method()
+    guard = guard or memory_guard()
+    try:  # the same function and settings, as a new partial made by each call
+        identity: Any = pickle.dumps(function)
+    except Exception:  # a lambda or a closure: forked workers only, the function itself
+        identity = function
+    key = (identity, memory_mb, method, guard)
+    with _IDLE_LOCK:
+        idle = _IDLE.setdefault(key, [])
+        worker = idle.pop() if idle else None
+    if worker is None:
+        worker = _start(function, memory_mb, method, guard)
+    worker.item, worker.started, worker.busy = item, time.monotonic(), True
+    with contextlib.suppress(OSError):
+        worker.conn.send(item)
+    if worker.conn.poll(timeout):
+        outcome, healthy = _receive(worker)
+    else:
+        outcome = Outcome(item, None, "timeout", f"stopped after {timeout:g} s")
+        healthy = False
+    worker.busy = False
+    if healthy:
+        with _IDLE_LOCK:
+            _IDLE[key].append(worker)
+    else:
+        _stop(worker, kill=True)
+    return outcome
 
 
 def _receive(worker: _Worker) -> tuple[Outcome[Any, Any], bool]:
@@ -151,8 +382,9 @@ def _receive(worker: _Worker) -> tuple[Outcome[Any, Any], bool]:
         worker.process.join(timeout=5)
         code = worker.process.exitcode
         # pdfium aborts (SIGABRT) when an allocation fails under the memory cap; a native fault
-        # in a damaged file is a segmentation fault instead.
-        failure = "memory" if code == -signal.SIGABRT else "crash"
+        # in a damaged file is a segmentation fault instead; the watchdog exits _MEMORY_EXIT.
+        memory = code in (-signal.SIGABRT, _MEMORY_EXIT)
+        failure = "memory" if memory else "crash"
         return Outcome(worker.item, None, failure, f"the reader died (exit code {code})"), False
     if status == "ok":
         return Outcome(worker.item, payload), True

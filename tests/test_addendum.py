@@ -75,9 +75,7 @@ def _final(order: list[Path], tmp_path: Path) -> dict[str, tuple[str, str | None
     with Store(tmp_path / f"{order[0].stem}.sqlite") as store:
         for path in order:
             ingest_paths([path], store, LoaderSettings(workers=1))
-        return {
-            r["paragraph"]: (r["response"], r["response_source"]) for r in store.recommendations()
-        }
+        return {r.paragraph: (r.response, r.response_source) for r in store.recommendations()}
 
 
 def test_final_position_does_not_depend_on_ingestion_order(tmp_path: Path) -> None:
@@ -121,8 +119,8 @@ def test_addendum_that_contradicts_the_report_is_kept_as_a_conflict(tmp_path: Pa
             refresh_responses(db, "A/HRC/28/15")
         rec = store.recommendation("A/HRC/28/15", "115.6")
     assert conflicts == 0
-    assert rec is not None and rec["response"] == "noted"
-    assert rec["response_conflict"] == (
+    assert rec is not None and rec.response == "noted"
+    assert rec.response_conflict == (
         "A/HRC/28/15 para 115: supported; A/HRC/28/15/Add.1 para 5: noted"
     )
 

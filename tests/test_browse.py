@@ -184,11 +184,11 @@ def test_a_cluster_id_opens_the_query_of_its_members(server: str, index: Path, p
     with Store(index) as store:
         largest = store.clusters(min_size=2)[0]
     page.goto(f"{server}/{_db(index)}/cluster_overview")
-    page.locator("td.col-cluster_id a", has_text=largest["cluster_id"]).first.click()
+    page.locator("td.col-cluster_id a", has_text=largest.cluster_id).first.click()
     page.wait_for_url(re.compile(r"/cluster_members\?cluster_id="))
     assert "Recommendations of this cluster" in page.inner_text("h1")
     shown = page.locator("td.col-id").all_inner_texts()
-    assert shown == [member["id"] for member in largest["members"]]
+    assert shown == [member.id for member in largest.members]
 
 
 @pytest.mark.browser
@@ -240,7 +240,7 @@ def test_the_json_api_answers_the_readme_examples(server: str, index: Path) -> N
     )
     with Store(index) as store:
         noted = store.recommendations()
-    assert len(rows) == sum(1 for r in noted if r["response"] == "noted")
+    assert len(rows) == sum(1 for r in noted if r.response == "noted")
     assert all(isinstance(row["themes"], list) for row in rows)
     evidence = _json(
         f"{server}/{db}/recommendation_evidence.json?_shape=array&recommendation_id="

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from uprdex.flows.cli import main
 from uprdex.flows.ingest import _over_budget
+from uprdex.pipeline.clusters import cluster
 from uprdex.pipeline.config import Config, ConfigError, load_config
-from uprdex.pipeline.settings import LoaderSettings
+from uprdex.pipeline.settings import ClusterSettings, LoaderSettings
 
 from helpers import fixture
 
@@ -171,3 +173,75 @@ def test_a_budget_message_names_a_setting_the_user_can_set(failure: str) -> None
     ]
     assert len(named) == 1
     assert settable[named[0]] in str(message.error)
+
+
+def _clustering_settings(monkeypatch: pytest.MonkeyPatch) -> list[ClusterSettings]:
+    """The settings of every clustering run from now on."""
+    seen: list[ClusterSettings] = []
+
+    def spy(items: Any, settings: ClusterSettings, *args: Any, **kwargs: Any) -> Any:
+        seen.append(settings)
+        return cluster(items, settings, *args, **kwargs)
+
+    monkeypatch.setattr("uprdex.pipeline.store.clustering.cluster", spy)
+    return seen
+
+
+def test_the_cluster_settings_of_uprdex_toml_apply_to_ingest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _workspace(tmp_path, '[clusters]\nthreshold = 90\nscope = "review"\n', monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    seen = _clustering_settings(monkeypatch)
+    result = CliRunner().invoke(
+        main, ["ingest", str(fixture("algeria2008_recs.pdf")), "--index", "i.sqlite"]
+    )
+    assert result.exit_code == 0, result.output
+    assert seen and all((s.threshold, s.scope) == (90, "review") for s in seen)
+
+
+def test_cluster_settings_precedence_is_uprdex_toml_then_the_index_then_flags(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _workspace(tmp_path, '[clusters]\nthreshold = 90\nscope = "review"\n', monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(main, ["ingest", str(fixture("slovenia2010_recs.pdf"))]).exit_code == 0
+    seen = _clustering_settings(monkeypatch)
+
+    def used(*args: str) -> tuple[float, str]:
+        seen.clear()
+        result = runner.invoke(main, list(args))
+        assert result.exit_code == 0, result.output
+        return seen[-1].threshold, seen[-1].scope
+
+    # `uprdex cluster --threshold` is remembered over uprdex.toml (whose scope still holds),
+    # by later ingests too; --defaults forgets it; a flag is above all.
+    assert used("cluster", "--threshold", "70") == (70, "review")
+    assert used("ingest", str(fixture("slovenia2014_recs.pdf"))) == (70, "review")
+    assert used("cluster", "--defaults") == (90, "review")
+    assert used("cluster", "--defaults", "--scope", "state") == (90, "state")
+    # A remembered setting that uprdex.toml no longer fits: one line saying what to do.
+    assert used("cluster", "--threshold", "50") == (50, "state")  # the scope is remembered too
+    _workspace(tmp_path, "[clusters]\nthreshold = 90\nfloor = 60\n", monkeypatch)
+    result = runner.invoke(main, ["cluster"])
+    assert result.exit_code == 2
+    assert "floor must be in (0, threshold=50" in result.output
+    assert "`uprdex cluster --defaults`" in result.output
+    assert used("cluster", "--defaults") == (90, "state")
+
+
+def test_uprdex_config_shows_the_cluster_settings_the_index_remembers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _workspace(tmp_path, "[clusters]\nthreshold = 90\n", monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(main, ["ingest", str(fixture("andorra2011_recs.pdf"))]).exit_code == 0
+    assert runner.invoke(main, ["cluster", "--scope", "review"]).exit_code == 0
+    lines = runner.invoke(main, ["config"]).output.splitlines()
+    assert any(
+        line.startswith("threshold = 90.0 ") and line.endswith("# uprdex.toml") for line in lines
+    )
+    remembered = [line for line in lines if line.startswith('scope = "review" ')]
+    assert remembered and remembered[0].endswith("index.sqlite (uprdex cluster)")

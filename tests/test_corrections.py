@@ -310,7 +310,7 @@ def test_the_report_says_why_each_cluster_is_together(index: Path, tmp_path: Pat
 
     with Store(index) as store:
         page = write_report(store, tmp_path / "html", "Slovenia").read_text(encoding="utf-8")
-        texts = {rec["id"]: rec["text"] for rec in store.recommendations()}
+        texts = {rec.id: rec.text for rec in store.recommendations()}
         settings = store.cluster_settings()
         linked = store.db.execute(
             "SELECT cluster_id FROM recommendations WHERE id = ?", (APART[0],)

@@ -20,7 +20,7 @@ def _evidence(order: list[Path], index: Path) -> list[tuple[object, ...]]:
         for path in order:
             ingest_paths([path], store, LoaderSettings(workers=1))
         return sorted(
-            (row["recommendation_id"], row["page"], row["footnote"], row["as_printed"])
+            (row.recommendation_id, row.page, row.footnote, row.as_printed)
             for row in store.evidence()
         )
 
@@ -35,7 +35,7 @@ def test_evidence_document_ingested_before_its_wg_report(tmp_path: Path) -> None
 def test_only_known_paragraphs_are_linked(tmp_path: Path) -> None:
     with Store(tmp_path / "index.sqlite") as store:
         ingest_paths([COMPILATION, REPORT], store, LoaderSettings(workers=1))
-        linked = {row["recommendation_id"] for row in store.evidence()}
+        linked = {row.recommendation_id for row in store.evidence()}
         unlinked = store.db.execute(
             "SELECT count(*) FROM evidence WHERE recommendation_id IS NULL"
         ).fetchone()[0]
@@ -48,9 +48,9 @@ def test_evidence_carries_the_sentence_that_bears_the_note(tmp_path: Path) -> No
     with Store(tmp_path / "index.sqlite") as store:
         ingest_paths([COMPILATION, REPORT], store, LoaderSettings(workers=1))
         rows = store.evidence(RecFilter(state_under_review="Slovenia"))
-    row = next(r for r in rows if r["recommendation_id"] == "A/HRC/28/15#115.22")
-    assert row["kind"] == "citation" and row["type"] == "un_compilation"
-    assert row["context"] == "III. National human rights framework"  # heading with marker 9
+    row = next(r for r in rows if r.recommendation_id == "A/HRC/28/15#115.22")
+    assert row.kind == "citation" and row.document_type == "un_compilation"
+    assert row.context == "III. National human rights framework"  # heading with marker 9
 
 
 def test_national_report_bare_indices_link_to_the_previous_review(tmp_path: Path) -> None:
@@ -59,9 +59,9 @@ def test_national_report_bare_indices_link_to_the_previous_review(tmp_path: Path
         ingest_paths([national_report, REPORT], store, LoaderSettings(workers=1))
         rows = store.evidence(RecFilter(state_under_review="Slovenia"))
     heading = {
-        r["recommendation_id"]
+        r.recommendation_id
         for r in rows
-        if r["kind"] == "citation" and r["page"] == 3 and r["type"] == "national_report"
+        if r.kind == "citation" and r.page == 3 and r.document_type == "national_report"
     }
     # "Recommendations 22, 31–39": the fixture report holds 115.1-115.30, so only 115.22 links.
     assert heading == {"A/HRC/28/15#115.22"}
@@ -73,9 +73,9 @@ def test_bare_indices_wait_for_the_review_of_the_previous_cycle(tmp_path: Path) 
     national_report = fixture("svn2019_national_report_p1-3.pdf")
     with Store(tmp_path / "index.sqlite") as store:
         ingest_paths([national_report, fixture("slovenia2010_recs.pdf")], store, LoaderSettings())
-        early = {r["recommendation_id"] for r in store.evidence() if r["kind"] == "citation"}
+        early = {r.recommendation_id for r in store.evidence() if r.kind == "citation"}
         ingest_paths([REPORT], store, LoaderSettings(workers=1))
-        later = {r["recommendation_id"] for r in store.evidence() if r["kind"] == "citation"}
+        later = {r.recommendation_id for r in store.evidence() if r.kind == "citation"}
     assert not early  # nothing linked, in particular nothing to A/HRC/14/15
     assert "A/HRC/28/15#115.14" in later and not any("14/15" in str(r) for r in later)
 
@@ -85,11 +85,11 @@ def test_comments_in_a_wg_report_are_evidence_of_what_they_answer(tmp_path: Path
     # recommendation No. 91.1, the Law ... is in line with Tajikistan's international ..."
     with Store(tmp_path / "index.sqlite") as store:
         ingest_paths([fixture("tajikistan2011_comments.pdf")], store, LoaderSettings(workers=1))
-        paragraphs = {rec["paragraph"] for rec in store.recommendations()}
+        paragraphs = {rec.paragraph for rec in store.recommendations()}
         comments = {
-            row["recommendation_id"]: row["context"]
+            row.recommendation_id: row.context
             for row in store.evidence()
-            if row["kind"] == "state_comment"
+            if row.kind == "state_comment"
         }
     assert "91.1" in paragraphs and not any(p.startswith("92.") for p in paragraphs)
     assert sorted(comments) == [f"A/HRC/19/3#91.{n}" for n in (1, 2, 3, 4)]
@@ -105,9 +105,9 @@ def test_a_heading_that_cites_recommendations_is_not_also_their_paraphrase(
     national_report = fixture("svn2014_national_report_p8.pdf")
     with Store(tmp_path / "index.sqlite") as store:
         ingest_paths([national_report, fixture("slovenia2010_recs.pdf")], store, LoaderSettings())
-        rows = [r for r in store.evidence() if r["recommendation_id"] == "A/HRC/14/15#111.57"]
-    assert [(r["kind"], r["page"]) for r in rows] == [("citation", 2)]
-    assert "Rule of law" in rows[0]["context"]
+        rows = [r for r in store.evidence() if r.recommendation_id == "A/HRC/14/15#111.57"]
+    assert [(r.kind, r.page) for r in rows] == [("citation", 2)]
+    assert "Rule of law" in rows[0].context
 
 
 def test_an_undated_document_cites_the_one_review_that_has_the_paragraph(tmp_path: Path) -> None:
@@ -126,5 +126,5 @@ def test_an_undated_document_cites_the_one_review_that_has_the_paragraph(tmp_pat
     reports = [fixture("slovenia2010_recs.pdf"), REPORT]
     with Store(tmp_path / "index.sqlite") as store:
         ingest_paths([ngo, *reports], store, LoaderSettings(workers=1))
-        linked = {r["recommendation_id"] for r in store.evidence() if r["type"] == "ngo_report"}
+        linked = {r.recommendation_id for r in store.evidence() if r.document_type == "ngo_report"}
     assert linked == {"A/HRC/14/15#111.13", "A/HRC/28/15#115.22"}

@@ -59,7 +59,7 @@ def test_each_recommending_state_is_listed_once(tmp_path: Path) -> None:
     # The item's (ask, State) rows as the store keeps them, then its export record.
     with Store(tmp_path / "index.sqlite") as store:
         ingest_paths([fixture("andorra2011_recs.pdf")], store, LoaderSettings(workers=1))
-        rec_id = store.recommendations()[0]["id"]
+        rec_id = store.recommendations()[0].id
         store.db.execute("DELETE FROM recommendation_states WHERE recommendation_id = ?", (rec_id,))
         store.db.executemany(
             "INSERT INTO recommendation_states VALUES (?, ?, ?, ?, 1)",

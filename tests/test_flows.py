@@ -5,25 +5,24 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from prefect.events.worker import EventsWorker
 from prefect.logging.handlers import APILogWorker
+from prefect.settings import get_current_settings
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.testing.utilities import prefect_test_harness
 
 import uprdex.flows.nightly as nightly_module
 from uprdex.flows.ingest import extract_file
-from uprdex.flows.nightly import ingest_inbox, nightly
+from uprdex.flows.nightly import CACHE_DAYS, CACHE_PREFIX, ingest_inbox, nightly, prune_cache
 from uprdex.pipeline.config import Config
-from uprdex.pipeline.settings import ClusterSettings
+from uprdex.pipeline.settings import ClusterSettings, LoaderSettings
 from uprdex.pipeline.store import Store
 
 from helpers import fixture
@@ -160,65 +159,41 @@ def test_a_flaky_stage_succeeds_on_retry(tmp_path: Path, monkeypatch: pytest.Mon
     assert sorted(calls) == sorted(GOOD * 2)
 
 
-def _exports(paths: dict[str, str]) -> list[dict[str, object]]:
-    text = Path(paths["reports"], "recommendations.jsonl").read_text(encoding="utf-8")
-    rows = [json.loads(line) for line in text.splitlines()]
-    for row in rows:
-        row["source"] = {"page": row["source"]["page"]}  # same bytes, same hash anyway
-    return rows
+def test_a_changed_setting_extracts_again_and_old_cache_files_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
 
+    def counted(path: Path, settings: object = None) -> object:
+        calls.append(path.name)
+        return extract_file(path)
 
-def test_dask_runner_gives_the_same_exports_as_the_local_runner(tmp_path: Path) -> None:
-    pytest.importorskip("prefect_dask")
-    local = _workspace(tmp_path / "local")
-    dask = _workspace(tmp_path / "dask")
-    nightly(**local)
-    nightly(**dask, dask_workers=2)
-    assert _exports(local) == _exports(dask)
-    assert _exports(dask)
+    monkeypatch.setattr(nightly_module, "extract_isolated", counted)
+    paths = _workspace(tmp_path, salt="settings")
+    in_process = ingest_inbox.with_options(task_runner=ThreadPoolTaskRunner(max_workers=1))
 
+    def run(name: str, settings: LoaderSettings) -> int:
+        before = len(calls)
+        config = Config(
+            Path(paths["inbox"]), tmp_path / f"{name}.sqlite", tmp_path / "q", tmp_path / "r"
+        )
+        summary = in_process(config, settings)
+        assert len(summary.indexed) == len(GOOD)
+        return len(calls) - before
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def prefect_server(tmp_path: Path) -> Iterator[str]:
-    """A real `prefect server start` on 127.0.0.1, SQLite, its own home."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PREFECT_HOME": str(tmp_path / "server-home"),
-        "PREFECT_API_SERVICES_SCHEDULER_LOOP_SECONDS": "1",
-        "PREFECT_UI_ENABLED": "false",
-    }
-    env.pop("PREFECT_API_URL", None)
-    prefect = Path(sys.executable).parent / "prefect"
-    log = (tmp_path / "server.log").open("w")
-    server = subprocess.Popen(
-        [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/api"
-    try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(1)
-        else:
-            pytest.fail(f"prefect server did not start: {(tmp_path / 'server.log').read_text()}")
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
+    assert run("first", LoaderSettings()) == len(GOOD)
+    assert run("same", LoaderSettings(workers=3)) == 0  # cached: the same result
+    assert run("memory", LoaderSettings(memory_mb=2048)) == len(GOOD)
+    assert run("ocr", LoaderSettings(ocr=True)) == len(GOOD)
+    assert run("margin", LoaderSettings(margin=0.1)) == len(GOOD)
+    # The cache is Prefect's result storage, where old entries are deleted at each run.
+    storage = Path(get_current_settings().results.local_storage_path)
+    cached = sorted(storage.glob(f"{CACHE_PREFIX}*"))
+    assert len(cached) >= 4 * len(GOOD)
+    old = time.time() - (CACHE_DAYS + 1) * 86400
+    os.utime(cached[0], (old, old))
+    assert prune_cache() == 1
+    assert not cached[0].exists() and all(path.exists() for path in cached[1:])
 
 
 def test_serve_registers_a_cron_deployment_on_a_real_server(

@@ -11,7 +11,7 @@ from uprdex.extractors.imports import read_thematic_list, read_upr_info
 from uprdex.flows.ingest import import_file, ingest_paths
 from uprdex.pipeline.exports import records
 from uprdex.pipeline.settings import LoaderSettings
-from uprdex.pipeline.store import Store
+from uprdex.pipeline.store import Store, StoredRecommendation
 from uprdex.pipeline.store.responses import refresh_responses
 
 from helpers import fixture
@@ -43,9 +43,9 @@ def test_thematic_list_rows() -> None:
     assert first.extra == {"affected_persons": ["general"]}
 
 
-def _recommendations(index: Path) -> dict[str, dict[str, object]]:
+def _recommendations(index: Path) -> dict[str, StoredRecommendation]:
     with Store(index) as store:
-        return {r["id"]: r for r in store.recommendations()}
+        return {r.id: r for r in store.recommendations()}
 
 
 def test_import_before_and_after_the_pdf_gives_no_duplicates(tmp_path: Path) -> None:
@@ -60,17 +60,17 @@ def test_import_before_and_after_the_pdf_gives_no_duplicates(tmp_path: Path) -> 
     a, b = _recommendations(pdf_first), _recommendations(import_first)
     assert a.keys() == b.keys()
     assert len([key for key in a if key.startswith("A/HRC/28/15#")]) == 30
-    linked = a["A/HRC/28/15#115.3"]["imported"]
-    assert [label["source"] for label in linked] == ["upr-info"]  # type: ignore[index]
-    assert linked[0]["action"] == ["5"]  # type: ignore[index]  # UPR Info: "Ratify"
+    linked = a["A/HRC/28/15#115.3"].imported
+    assert [label.source for label in linked] == ["upr-info"]
+    assert linked[0].extra["action"] == ["5"]  # UPR Info: "Ratify"
     # The report leaves it "will be examined"; UPR Info knows the answer: the latest known,
     # named as UPR Info's, whichever arrived first.
-    assert (a["A/HRC/28/15#115.3"]["response"], a["A/HRC/28/15#115.3"]["response_source"]) == (
+    assert (a["A/HRC/28/15#115.3"].response, a["A/HRC/28/15#115.3"].response_source) == (
         "supported",
         "UPR Info: Accepted",
     )
-    assert {k: (r["response"], r["response_source"]) for k, r in a.items()} == {
-        k: (r["response"], r["response_source"]) for k, r in b.items()
+    assert {k: (r.response, r.response_source) for k, r in a.items()} == {
+        k: (r.response, r.response_source) for k, r in b.items()
     }
 
 
@@ -82,8 +82,8 @@ def test_the_addendum_answer_wins_over_an_imported_one(tmp_path: Path) -> None:
         import_file(UPR_INFO, "upr-info", store)
         ingest_paths([fixture("svn2014_addendum.pdf")], store, one_worker)
     rec = _recommendations(index)["A/HRC/28/15#115.3"]
-    assert rec["response"] == "supported"
-    assert str(rec["response_source"]).startswith("A/HRC/28/15/Add.1")
+    assert rec.response == "supported"
+    assert str(rec.response_source).startswith("A/HRC/28/15/Add.1")
 
 
 def test_imports_that_disagree_leave_the_position_open(tmp_path: Path) -> None:
@@ -106,7 +106,7 @@ def test_imports_that_disagree_leave_the_position_open(tmp_path: Path) -> None:
         store.db.execute("INSERT INTO import_links VALUES ('x:1', 'A/HRC/28/15#115.3')")
         refresh_responses(store.db, "A/HRC/28/15")
         store.db.commit()
-    assert _recommendations(index)["A/HRC/28/15#115.3"]["response"] == "pending"
+    assert _recommendations(index)["A/HRC/28/15#115.3"].response == "pending"
 
 
 def test_imported_texts_end_without_their_final_stop(tmp_path: Path) -> None:
@@ -122,7 +122,7 @@ def test_an_imported_recommendation_alone_has_the_year_of_its_session(tmp_path: 
     with Store(tmp_path / "index.sqlite") as store:
         import_file(UPR_INFO, "upr-info", store)
     recs = _recommendations(tmp_path / "index.sqlite")
-    assert {(r["session"], r["year"], r["cycle"]) for r in recs.values()} == {(20, 2014, 2)}
+    assert {(r.session, r.year, r.cycle) for r in recs.values()} == {(20, 2014, 2)}
 
 
 def test_second_import_of_the_same_file_adds_nothing(tmp_path: Path) -> None:
@@ -138,11 +138,11 @@ def test_thematic_list_for_an_ingested_review_fills_in_labels(tmp_path: Path) ->
     with Store(tmp_path / "index.sqlite") as store:
         ingest_paths([fixture("slovenia2014_recs.pdf")], store, LoaderSettings(workers=1))
         import_file(THEMATIC, "thematic-list", store)
-        recs = {r["id"]: r for r in store.recommendations()}
+        recs = {r.id: r for r in store.recommendations()}
     assert len(recs) == 163  # 30 from the PDF fixture, 133 from the list alone
-    assert sum(r["origin"] == "pdf" for r in recs.values()) == 30
-    themes = recs["A/HRC/28/15#115.1"]["imported"][0]["themes"]
-    assert themes == ["A12 Acceptance of international norms"]
+    assert sum(r.origin == "pdf" for r in recs.values()) == 30
+    themes = recs["A/HRC/28/15#115.1"].imported[0].themes
+    assert themes == ("A12 Acceptance of international norms",)
 
 
 def test_a_file_that_is_not_an_export_fails_clearly(tmp_path: Path) -> None:
@@ -169,18 +169,18 @@ def test_an_import_links_to_every_paragraph_that_prints_it_for_its_states(tmp_pa
             "SELECT l.recommendation_id FROM import_links l JOIN imports i USING (import_id) "
             "WHERE i.text = 'Ratify ICRMW' ORDER BY 1"
         ).fetchall()
-        recs = {r["id"]: r for r in store.recommendations()}
+        recs = {r.id: r for r in store.recommendations()}
     assert [row["recommendation_id"] for row in main] == ["A/HRC/28/15#115.8"]
     assert [row["recommendation_id"] for row in links] == [
         "A/HRC/28/15#115.10",
         "A/HRC/28/15#115.8",
     ]
     for paragraph in ("115.8", "115.10"):
-        labels = recs[f"A/HRC/28/15#{paragraph}"]["imported"]
-        assert [label["themes"] for label in labels] == [
-            ["International instruments", "Labour", "Migrants"]
+        labels = recs[f"A/HRC/28/15#{paragraph}"].imported
+        assert [label.themes for label in labels] == [
+            ("International instruments", "Labour", "Migrants")
         ]
-    assert recs["A/HRC/28/15#115.9"]["imported"] != recs["A/HRC/28/15#115.10"]["imported"]
+    assert recs["A/HRC/28/15#115.9"].imported != recs["A/HRC/28/15#115.10"].imported
 
 
 def test_an_index_from_before_import_links_keeps_its_labels(tmp_path: Path) -> None:
@@ -195,9 +195,9 @@ def test_an_index_from_before_import_links_keeps_its_labels(tmp_path: Path) -> N
         db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     db.close()
     recs = _recommendations(index)
-    labels = recs["A/HRC/28/15#115.3"]["imported"]
-    assert [label["source"] for label in labels] == ["upr-info"]  # type: ignore[index]
-    assert recs["A/HRC/28/15#115.8"]["imported"]
+    labels = recs["A/HRC/28/15#115.3"].imported
+    assert [label.source for label in labels] == ["upr-info"]
+    assert recs["A/HRC/28/15#115.8"].imported
 
 
 def _rewritten(path: Path, change: Callable[[dict[str, str]], dict[str, str]]) -> Path:

@@ -88,9 +88,7 @@ def test_one_row_per_recommendation_with_the_researchers_columns_empty(
     assert list(rows[0]) == HEADER
     with Store(index) as store:
         expected = {
-            rec["id"]: rec
-            for rec in store.recommendations()
-            if rec["state_under_review"] == "Slovenia"
+            rec.id: rec for rec in store.recommendations() if rec.state_under_review == "Slovenia"
         }
         evidence = store.evidence_summary()
     by_id = {row[-1]: row for row in rows[1:]}
@@ -98,9 +96,9 @@ def test_one_row_per_recommendation_with_the_researchers_columns_empty(
     assert [row[0] for row in rows[1:]] == sorted((row[0] for row in rows[1:]), reverse=True)
     for rec_id, row in by_id.items():
         rec = expected[rec_id]
-        assert row[1] == rec["paragraph"] and isinstance(row[1], str)  # "115.10", not 115.1
-        assert row[3] == ", ".join(rec["recommending_states"])
-        assert row[4] == rec["response"]
+        assert row[1] == rec.paragraph and isinstance(row[1], str)  # "115.10", not 115.1
+        assert row[3] == ", ".join(rec.recommending_states)
+        assert row[4] == rec.response
         assert (row[7], row[8]) == evidence.get(rec_id, (0, None))
         assert row[9] is None and row[10] is None
     assert {row[8] for row in by_id.values() if row[7]} == {
@@ -142,15 +140,15 @@ def test_the_clusters_sheet_lists_each_cluster_with_its_members_and_states(
     assert rows[0][:5] == ("Cluster", "Size", "Canonical text", "Members", "Recommending States")
     with Store(index) as store:
         clusters = {
-            c["cluster_id"]: c
+            c.cluster_id: c
             for c in store.clusters(min_size=2)
-            if any(m["state_under_review"] == "Slovenia" for m in c["members"])
+            if any(m.state_under_review == "Slovenia" for m in c.members)
         }
     assert {row[0] for row in rows[1:]} == set(clusters)
     for row in rows[1:]:
         cluster = clusters[row[0]]
-        assert row[1] == cluster["size"]
-        assert row[3].split("\n") == [m["id"] for m in cluster["members"]]
+        assert row[1] == cluster.size
+        assert row[3].split("\n") == [m.id for m in cluster.members]
     used = {row[6] for row in book["Slovenia"].iter_rows(min_row=2, values_only=True) if row[6]}
     assert used == set(clusters)
     assert book["Slovenia clusters"].freeze_panes == "A2"

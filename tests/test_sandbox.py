@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import importlib
 import os
+import shutil
 import signal
 import threading
 import time
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from uprdex.pipeline.sandbox import map_isolated
+from uprdex.flows.cli import main
+from uprdex.pipeline import sandbox
+from uprdex.pipeline.errors import UprdexError
+from uprdex.pipeline.sandbox import map_isolated, memory_guard, start_method
+
+from helpers import fixture
 
 
 def _work(item: str) -> str:
@@ -26,13 +34,18 @@ def _work(item: str) -> str:
     return item.upper()
 
 
-def test_each_failure_is_reported_and_the_batch_goes_on() -> None:
+# Linux forks by default; macOS (and a Dask worker under its nanny) start a fresh interpreter,
+# and without /proc or an enforced RLIMIT_AS (macOS) a watchdog holds the memory budget.
+PATHS = [("fork", "rlimit"), ("spawn", "rlimit"), ("spawn", "watchdog"), ("fork", "watchdog")]
+
+
+@pytest.mark.parametrize(("method", "guard"), PATHS)
+def test_each_failure_is_reported_and_the_batch_goes_on(method: str, guard: str) -> None:
     items = ["a", "hang", "b", "bomb", "c", "crash", "d", "bug", "e"]
     start = time.monotonic()
-    outcomes = {
-        o.item: o for o in map_isolated(_work, items, workers=2, timeout=2.0, memory_mb=256)
-    }
-    assert time.monotonic() - start < 30
+    run = map_isolated(_work, items, 2, 2.0, 256, method, guard)  # type: ignore[arg-type]
+    outcomes = {o.item: o for o in run}
+    assert time.monotonic() - start < 40
     assert {item: outcomes[item].result for item in "abcde"} == {c: c.upper() for c in "abcde"}
     assert outcomes["hang"].failure == "timeout"
     assert outcomes["bomb"].failure == "memory"
@@ -66,3 +79,72 @@ def test_a_model_lock_held_by_another_thread_at_fork_does_not_hang_the_worker(
         release.set()
         holder.join()
     assert [(o.result, o.failure) for o in outcomes] == [(model.version, None)]
+
+
+def test_the_start_method_follows_the_platform(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("UPRDEX_SANDBOX", raising=False)
+    monkeypatch.setattr(sandbox, "PLATFORM", "darwin")
+    assert (start_method(), memory_guard()) == ("spawn", "watchdog")
+    monkeypatch.setattr(sandbox, "PLATFORM", "linux")
+    assert start_method() == "fork"
+    monkeypatch.setattr(sandbox, "_STATM", "/no/proc/self/statm")
+    assert memory_guard() == "watchdog"
+    monkeypatch.setenv("UPRDEX_SANDBOX", "spawn")
+    assert start_method() == "spawn"
+    monkeypatch.setenv("UPRDEX_SANDBOX", "thread")
+    with pytest.raises(UprdexError, match="UPRDEX_SANDBOX"):
+        start_method()
+
+
+def test_a_daemonic_process_spawns_its_workers() -> None:
+    # A Dask worker under its nanny is daemonic: multiprocessing refuses it children.
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_in_a_daemon, args=(queue,), daemon=True)
+    child.start()
+    found = queue.get(timeout=60)
+    child.join(30)
+    assert found == ("spawn", [("x", "X", None)])
+
+
+def _in_a_daemon(queue: object) -> None:
+    outcomes = map_isolated(_work, ["x"], 1, 30.0, 256)
+    queue.put((start_method(), [(o.item, o.result, o.failure) for o in outcomes]))  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("command", ["ingest", "run"])
+def test_windows_says_in_one_line_that_it_is_unsupported(
+    command: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(sandbox, "PLATFORM", "win32")
+    with pytest.raises(sandbox.UnsupportedPlatformError):
+        list(map_isolated(_work, ["a"], 1, 1.0, 0))
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(fixture("andorra2011_recs.pdf"), inbox)
+    target = [str(inbox)] if command == "ingest" else ["--inbox", str(inbox)]
+    result = CliRunner().invoke(main, [command, *target, "--index", str(tmp_path / "i.sqlite")])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().count("\n") == 0 and "WSL" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_one_item_at_a_time_reuses_a_healthy_worker_only(method: str) -> None:
+    def run(item: str) -> tuple[object, str | None]:
+        outcome = sandbox.run_isolated(_pid, item, 5.0, 256, method)  # type: ignore[arg-type]
+        return outcome.result, outcome.failure
+
+    first, second = run("a"), run("b")
+    assert first[1] is None and first == second  # the same worker process answered both
+    assert run("hang") == (None, "timeout")
+    assert run("crash") == (None, "crash")
+    third = run("c")
+    assert third[1] is None and third[0] != first[0]  # the failed one was replaced
+
+
+def _pid(item: str) -> int:
+    _work(item)
+    return os.getpid()

@@ -66,17 +66,17 @@ def _rebuild_table(path: Path) -> None:
 
 def _assert_search_is_right(path: Path) -> None:
     with Store(path) as store:
-        texts = {rec["id"]: rec["text"].lower() for rec in store.recommendations()}
+        texts = {rec.id: rec.text.lower() for rec in store.recommendations()}
         assert texts
         for word in WORDS:
             expected = {rec_id for rec_id, text in texts.items() if word in text}
             assert expected, word
-            found = {rec["id"] for rec in store.recommendations(RecFilter(search=word))}
+            found = {rec.id for rec in store.recommendations(RecFilter(search=word))}
             assert found == expected, word
-            hits = [h for h in store.search(word, None, 50) if h["found_in"] == "recommendation"]
-            assert {hit["id"] for hit in hits} == expected, word
+            hits = [h for h in store.search(word, None, 50) if h.found_in == "recommendation"]
+            assert {hit.recommendation.id for hit in hits} == expected, word
             # The snippet is read through the rowid: it must be the hit's own text.
-            assert all(word in hit["snippet"].lower() for hit in hits), word
+            assert all(word in hit.snippet.lower() for hit in hits), word
 
 
 @pytest.mark.parametrize("change", ["vacuum", "rebuilt table"])

@@ -55,19 +55,19 @@ def test_changed_file_at_the_same_path_replaces_its_rows(tmp_path: Path) -> None
         ingest_paths([path], store, ONE_WORKER)
         documents = store.documents()
         recs = store.recommendations()
-    assert [d["symbol"] for d in documents] == ["A/HRC/16/8"]
-    assert {r["document_symbol"] for r in recs} == {"A/HRC/16/8"}
+    assert [d.symbol for d in documents] == ["A/HRC/16/8"]
+    assert {r.document_symbol for r in recs} == {"A/HRC/16/8"}
 
 
 def test_every_recommendation_traces_to_document_hash_page_and_text(tmp_path: Path) -> None:
     with Store(tmp_path / "index.sqlite") as store:
         ingest_paths([fixture("albania2014_recs.pdf")], store, ONE_WORKER)
         recs = store.recommendations()
-        hashes = {d["sha256"] for d in store.documents()}
+        hashes = {d.sha256 for d in store.documents()}
     assert recs
     for rec in recs:
-        assert rec["document_sha256"] in hashes
-        assert rec["page"] >= 1 and rec["text"] and rec["as_printed"]
+        assert rec.document_sha256 in hashes
+        assert rec.page >= 1 and rec.text and rec.as_printed
 
 
 def test_filters_and_full_text_search(tmp_path: Path) -> None:
@@ -80,9 +80,9 @@ def test_filters_and_full_text_search(tmp_path: Path) -> None:
         supported = store.recommendations(
             RecFilter(state_under_review="Algeria", response="supported")
         )
-    assert [r["id"] for r in by_state] == ["A/HRC/28/15#115.6"]
-    assert by_state[0]["recommending_state_codes"] == ["IRN"]
-    assert {r["id"] for r in found} >= {"A/HRC/8/29#69.5", "A/HRC/28/15#115.14"}
+    assert [r.id for r in by_state] == ["A/HRC/28/15#115.6"]
+    assert by_state[0].recommending_state_codes == ("IRN",)
+    assert {r.id for r in found} >= {"A/HRC/8/29#69.5", "A/HRC/28/15#115.14"}
     assert len(supported) == 17
 
 
@@ -115,7 +115,7 @@ def test_second_copy_of_a_report_keeps_its_recommendations_once(tmp_path: Path) 
         ingest_paths([fixture("andorra2011_recs.pdf")], store, ONE_WORKER)
         second = ingest_paths([copy], store, ONE_WORKER)
         recs = store.recommendations()
-    assert [r["id"] for r in recs] == ["A/HRC/16/8#85.1", "A/HRC/16/8#85.2"]
+    assert [r.id for r in recs] == ["A/HRC/16/8#85.1", "A/HRC/16/8#85.2"]
     assert second[0].warnings == (
         "2 recommendations already indexed from another copy of A/HRC/16/8; kept once",
     )
@@ -126,7 +126,7 @@ def test_recommendations_carry_keyword_themes_with_the_matched_words(tmp_path: P
         ingest_paths([fixture("slovenia2014_recs.pdf")], store, ONE_WORKER)
         rec = store.recommendation("A/HRC/28/15", "115.6")
     assert rec is not None
-    hits = {hit["theme"]: hit["matched"] for hit in rec["theme_hits"]}
+    hits = {hit.theme: hit.matched for hit in rec.theme_hits}
     assert "Migrants" in hits and "International instruments" in hits
     assert "Ratify" in hits["International instruments"]
 
@@ -219,7 +219,7 @@ def test_clustering_knows_who_made_each_recommendation(
     with Store(tmp_path / "index.sqlite") as store:
         ingest_paths([fixture("andorra2011_recs.pdf")], store, ONE_WORKER)
         store.update_clusters(fresh=True)
-        printed = {rec["id"]: tuple(rec["recommending_states"]) for rec in store.recommendations()}
+        printed = {rec.id: rec.recommending_states for rec in store.recommendations()}
     assert seen and {item.id: item.recommending_states for item in seen} == printed
     assert all(item.recommending_states for item in seen)
 
@@ -234,7 +234,7 @@ def test_cluster_members_are_listed_in_report_order_whatever_the_ingest_order(
                 ingest_paths([fixture(f"{name}_recs.pdf")], store, ONE_WORKER)
             store.update_clusters(fresh=True)
             clusters = store.clusters(min_size=2)
-        listed.append([[member["id"] for member in c["members"]] for c in clusters])
+        listed.append([[member.id for member in c.members] for c in clusters])
     assert listed[0] == listed[1]
     # The 2010 review (A/HRC/14/15) comes before the 2014 one (A/HRC/28/15) in its clusters.
     assert any(

@@ -62,7 +62,7 @@ def test_an_addendum_matrix_answers_every_row(tmp_path: Path) -> None:
     assert responses["115.30"].page == 3
     with Store(tmp_path / "index.sqlite") as store:
         ingest_paths([fixture("slovenia2014_recs.pdf"), MATRIX], store, LoaderSettings(workers=1))
-        final = {r["paragraph"]: r["response"] for r in store.recommendations()}
+        final = {r.paragraph: r.response for r in store.recommendations()}
     assert final["115.6"] == "noted" and final["115.3"] == "supported"
 
 

@@ -145,7 +145,11 @@ def locked(config: Config) -> Iterator[None]:
 def ready_to_run(config: Config) -> None:
     """Before a flow starts (Prefect logs a traceback for an error inside it): the folders it
     writes made, or an OutputError naming the one that cannot be; the index free, or an
-    IndexBusyError once workspace.lock_timeout has passed."""
+    IndexBusyError once workspace.lock_timeout has passed; on Windows, one line saying it is not
+    supported."""
+    from uprdex.pipeline.sandbox import check_platform
+
+    check_platform()
     for folder in (config.index.parent, config.quarantine, config.reports):
         with writing(folder):
             folder.mkdir(parents=True, exist_ok=True)
@@ -216,7 +220,12 @@ def open_index(index: Path | None, create: bool = False) -> Store:
     if not create:
         existing(path)
     with writing(path):
-        return Store(path, evidence=config.evidence, busy_timeout=config.lock_timeout)
+        return Store(
+            path,
+            evidence=config.evidence,
+            busy_timeout=config.lock_timeout,
+            clusters=config.clusters,
+        )
 
 
 def rec_filter(options: dict[str, Any]) -> RecFilter:

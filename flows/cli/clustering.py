@@ -71,7 +71,8 @@ _CLUSTER_DEFAULTS = ClusterSettings()
 @click.option(
     "--defaults",
     is_flag=True,
-    help="Forget the remembered settings: the defaults, with only the options given here.",
+    help="Forget the remembered settings: the defaults (with [clusters] of uprdex.toml), "
+    "with only the options given here.",
 )
 @index_option
 @click.pass_context
@@ -107,7 +108,8 @@ def cluster_(
         return
     existing(index)
     with locked(workspace(None, index)), open_index(index) as store:
-        current = ClusterSettings() if defaults else store.cluster_settings()
+        # --defaults: the configuration's [clusters] (else the defaults), forgetting the index's.
+        current = store.cluster_base if defaults else store.cluster_settings()
         try:
             settings = replace(
                 current,
@@ -125,7 +127,7 @@ def cluster_(
         before = store.cluster_ids()
         count = store.update_clusters(settings, fresh=True)
         after = store.cluster_ids()
-        multi = [c for c in store.clusters() if c["size"] > 1]
+        multi = [c for c in store.clusters() if c.size > 1]
         held = store.corrections()
     moved = sum(1 for rec_id, cluster_id in after.items() if before.get(rec_id) != cluster_id)
     out.print(
@@ -149,14 +151,13 @@ def clusters_(index: Path | None, min_size: int, limit: int, **options: Any) -> 
         found = store.clusters(rec_filter(options), min_size=min_size)
     shown = found[:limit] if limit else found
     for group in shown:
-        flag = " \\[asked again in a later cycle]" if group["recurring"] else ""
+        flag = " \\[asked again in a later cycle]" if group.recurring else ""
         out.print(
-            f"[bold]{group['cluster_id']}[/] ({group['size']}){flag}: "
-            f"{escape(group['canonical_text'])}"
+            f"[bold]{group.cluster_id}[/] ({group.size}){flag}: {escape(group.canonical_text)}"
         )
-        for rec in group["members"]:
-            states = ", ".join(rec["recommending_states"])
-            out.print(f"  {rec['id']:24} {rec['response']:9} {escape(states)}")
+        for rec in group.members:
+            states = ", ".join(rec.recommending_states)
+            out.print(f"  {rec.id:24} {rec.response:9} {escape(states)}")
     listed = f"{len(shown)} of {len(found)}" if len(shown) < len(found) else f"{len(found)}"
     out.print(f"{listed} clusters of {min_size} or more")
 

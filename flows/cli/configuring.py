@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import click
 from rich.markup import escape
 
 from uprdex.flows.cli._common import out, workspace
-from uprdex.pipeline.config import CONFIG_FILE
+from uprdex.pipeline.config import CONFIG_FILE, Config, Setting
 
 
 @click.command("config")
@@ -21,9 +22,10 @@ def config_(as_json: bool) -> None:
     Lowest first: the defaults, uprdex.toml in the working folder (or the file $UPRDEX_CONFIG
     names), UPRDEX_<SECTION>_<SETTING> environment variables (UPRDEX_LOADER_MEMORY_MB=2048;
     UPRDEX_INDEX for the index), then a command's flags. `uprdex cluster` remembers the
-    settings it was given in the index, over these, until `uprdex cluster --defaults`.
+    settings it was given in the index, over these, until `uprdex cluster --defaults`: they
+    show with the index as their origin.
     """
-    settings = workspace(None, None).settings()
+    settings = _with_the_index(workspace(None, None))
     if as_json:
         for setting in settings:
             value = str(setting.value) if isinstance(setting.value, Path) else setting.value
@@ -48,6 +50,24 @@ def config_(as_json: bool) -> None:
             out.print(escape(f"\n[{section}]"))
         line = f"{setting.name} = {_shown(setting.value)}"
         out.print(f"{escape(line):{width}}  # {escape(setting.origin)}")
+
+
+def _with_the_index(config: Config) -> list[Setting]:
+    """The settings, with the cluster settings the index remembers over the others."""
+    settings = config.settings()
+    if not config.index.is_file():
+        return settings
+    from uprdex.pipeline.store import Store
+
+    with Store(config.index, busy_timeout=config.lock_timeout) as store:
+        chosen = store.remembered_cluster_settings()
+    origin = f"{config.index} (uprdex cluster)"
+    return [
+        replace(row, value=chosen[row.name], origin=origin)
+        if row.section == "clusters" and row.name in chosen
+        else row
+        for row in settings
+    ]
 
 
 def _shown(value: object) -> str:

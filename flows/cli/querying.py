@@ -91,17 +91,18 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
     with open_index(index) as store:
         hits = store.search(words, rec_filter(options), limit)
     for hit in hits:
+        rec = hit.recommendation
         if as_json:
             out.print_json(
                 json.dumps(
                     {
-                        "id": hit["id"],
+                        "id": rec.id,
                         # The store marks the matched words with \x02 ... \x03: JSON gets
                         # the plain snippet and the words apart.
-                        "snippet": hit["snippet"].replace("\x02", "").replace("\x03", ""),
-                        "matched": sorted(set(re.findall("\x02(.*?)\x03", hit["snippet"]))),
-                        "found_in": hit["found_in"],
-                        "text": hit["text"],
+                        "snippet": hit.snippet.replace("\x02", "").replace("\x03", ""),
+                        "matched": sorted(set(re.findall("\x02(.*?)\x03", hit.snippet))),
+                        "found_in": hit.found_in,
+                        "text": rec.text,
                     },
                     ensure_ascii=False,
                 ),
@@ -109,11 +110,11 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
             )
             continue
         out.print(
-            f"[bold]{escape(hit['id'])}[/] ({hit['response']}; "
-            f"{escape(', '.join(hit['recommending_states']))})"
+            f"[bold]{escape(rec.id)}[/] ({rec.response}; "
+            f"{escape(', '.join(rec.recommending_states))})"
         )
-        snippet = escape(hit["snippet"]).replace("\x02", "[bold]").replace("\x03", "[/bold]")
-        out.print(f"  {escape(hit['found_in'])}: {snippet}")
+        snippet = escape(hit.snippet).replace("\x02", "[bold]").replace("\x03", "[/bold]")
+        out.print(f"  {escape(hit.found_in)}: {snippet}")
     if not as_json:
         out.print(f"{len(hits)} results")
 
@@ -136,12 +137,12 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
             sys.exit(EXIT_SOME_FAILED)
         rows = store.evidence(recommendation_id=f"{symbol}#{paragraph}")
     for row in rows:
-        where = f"p. {row['page']}" + (f", note {row['footnote']}" if row["footnote"] else "")
-        fixed = " (misprint repaired)" if row["corrected"] else ""
-        kind = "State's comment" if row["kind"] == STATE_COMMENT else row["kind"]
+        where = f"p. {row.page}" + (f", note {row.footnote}" if row.footnote else "")
+        fixed = " (misprint repaired)" if row.corrected else ""
+        kind = "State's comment" if row.kind == STATE_COMMENT else row.kind
         out.print(
-            f"[bold]{escape(row['symbol'] or Path(row['path']).name)}[/] "
-            f"({row['type']}, {where}) {kind}{fixed}: {escape(row['context'])}"
+            f"[bold]{escape(row.document_symbol or Path(row.document_path).name)}[/] "
+            f"({row.document_type}, {where}) {kind}{fixed}: {escape(row.context)}"
         )
     out.print(f"{len(rows)} evidence records for {symbol} {paragraph}")
 
@@ -157,27 +158,27 @@ def cited(file: Path, index: Path | None) -> None:
     with open_index(index) as store:
         sha256 = read_with_hash(file)[1] if file.is_file() else str(file)
         document = store.find_document([str(file), str(file.resolve())], sha256)
-        rows = store.citations_by(document["sha256"]) if document else []
-        reports = {d["symbol"] for d in store.documents() if d["type"] == "wg_report"}
+        rows = store.citations_by(document.sha256) if document else []
+        reports = {d.symbol for d in store.documents() if d.type == "wg_report" and d.symbol}
     if document is None:
         err.print(f"[red]error[/] {escape(str(file))}: not in the index")
         sys.exit(EXIT_SOME_FAILED)
-    if document["status"] != "indexed":
-        err.print(f"[red]{document['status']}[/] {escape(str(document['error']))}: it was not read")
+    if document.status != "indexed":
+        err.print(f"[red]{document.status}[/] {escape(str(document.error))}: it was not read")
         sys.exit(EXIT_SOME_FAILED)
     for row in rows:
-        target = row["recommendation_id"] or f"{row['target_symbol'] or '?'} {row['target_ref']}"
-        status = "" if row["recommendation_id"] else _why_unlinked(row["target_symbol"], reports)
-        note = f" note {row['footnote']}" if row["footnote"] else ""
+        target = row.recommendation_id or f"{row.target_symbol or '?'} {row.target_ref}"
+        status = "" if row.recommendation_id else _why_unlinked(row.target_symbol, reports)
+        note = f" note {row.footnote}" if row.footnote else ""
         kind = {
             "citation": "",
-            "paraphrase": f" (paraphrase, score {row['score']:.2f})",
+            "paraphrase": f" (paraphrase, score {row.score:.2f})",
             STATE_COMMENT: " (the State's comment)",
-        }.get(row["kind"], f" ({row['kind']})")
+        }.get(row.kind, f" ({row.kind})")
         out.print(
-            f"p. {row['page']}{note}: {escape(row['as_printed'])} -> {escape(target)}{status}{kind}"
+            f"p. {row.page}{note}: {escape(row.as_printed)} -> {escape(target)}{status}{kind}"
         )
-    kinds = Counter("comment" if row["kind"] == STATE_COMMENT else row["kind"] for row in rows)
+    kinds = Counter("comment" if row.kind == STATE_COMMENT else row.kind for row in rows)
     out.print(", ".join(count(n, kind) for kind, n in sorted(kinds.items())) or "0 citations")
 
 
@@ -205,8 +206,8 @@ def status(index: Path | None) -> None:
     for key, value in summary.items():
         out.print(f"  {key.replace('_', ' ')}: {value}")
     for document in documents:
-        if document["status"] != "indexed":
+        if document.status != "indexed":
             # The error names the file already ("scan.pdf: no text layer ..."): say it once.
-            reason = str(document["error"]).removeprefix(f"{Path(document['path']).name}: ")
-            where = escape(document["path"])
-            out.print(f"  [red]{document['status']}[/] {where}: {escape(reason)}")
+            reason = str(document.error).removeprefix(f"{Path(document.path).name}: ")
+            where = escape(document.path)
+            out.print(f"  [red]{document.status}[/] {where}: {escape(reason)}")

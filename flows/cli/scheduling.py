@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,39 +34,61 @@ from uprdex.pipeline.extras import require
 @dask_options[0]
 @dask_options[1]
 @click.option("--ocr", is_flag=True, help="Run ocrmypdf (when installed) on scans, on a copy.")
+@click.option("--verbose", is_flag=True, help="Show Prefect's and Dask's log lines.")
 def run(
     inbox: Path | None,
     index: Path | None,
     dask_address: str | None,
     dask_workers: int,
     ocr: bool,
+    verbose: bool,
 ) -> None:
     """Run the nightly flow once, now, without a Prefect server.
 
     Ingests the inbox (failed files are copied to the quarantine beside it, with a
     .error.json), then writes the exports to the reports folder. Exit code 1 when any file
-    failed.
+    failed. With PREFECT_API_URL set, the run is recorded on that Prefect server; otherwise
+    Prefect starts one temporary server for it.
     """
-    from uprdex.flows.nightly import nightly
+    from uprdex.flows.prefect_api import environment, temporary_api
 
     if inbox is not None and not inbox.is_dir():
         err.print(f"[red]error[/] no inbox folder at {escape(str(inbox))}")
         sys.exit(EXIT_USAGE)
     config = workspace(inbox, index)
     ready_to_run(config)
-    summary = nightly(
-        str(config.inbox),
-        str(config.index),
-        str(config.quarantine),
-        str(config.reports),
-        dask_address,
-        dask_workers,
-        ocr,
-    )
+    # The temporary Prefect server starts while the flow's modules import; the Dask cluster is
+    # reached (and its workers checked) before the flow, so that a problem is one line.
+    # Quiet unless --verbose: set before Prefect is imported, which sets its loggers up then.
+    keep = verbose or "PREFECT_LOGGING_LEVEL" in os.environ
+    with (
+        environment({} if keep else {"PREFECT_LOGGING_LEVEL": "WARNING"}),
+        temporary_api(say=verbose) as api_ready,
+    ):
+        from uprdex.flows import scaleout
+        from uprdex.flows.nightly import nightly
+
+        dask = dask_address or dask_workers
+        cluster = scaleout.connect(dask_address, dask_workers, verbose) if dask else nullcontext()
+        with cluster:
+            api_ready()
+            summary = nightly(
+                str(config.inbox),
+                str(config.index),
+                str(config.quarantine),
+                str(config.reports),
+                dask_address,
+                dask_workers,
+                ocr,
+            )
     for _path, reason in summary.failed:
         err.print(f"[red]failed[/] {escape(reason)} (copied to {config.quarantine})")
     for line in summary.left_out:
         err.print(f"[yellow]skipped[/] {escape(line)}")
+    if summary.workers:
+        counts = Counter(summary.workers.values())
+        done = ", ".join(f"{escape(name)} {count}" for name, count in sorted(counts.items()))
+        out.print(f"extracted on Dask workers: {done}")
     out.print(
         f"{summary.found} files in {config.inbox}: {len(summary.indexed)} indexed, "
         f"{summary.skipped} already indexed, {len(summary.failed)} failed. "

@@ -8,7 +8,8 @@ job:
 - `writes`: a document with what was read from it, or an imported database;
 - `linking`: imports to the PDFs' recommendations, citations and paraphrases to paragraphs;
 - `responses`: the final position of each recommendation (the response policy);
-- `queries`: documents, recommendations, evidence, search and counts;
+- `queries`: documents, recommendations, evidence, search and counts, as the typed records
+  of `rows`;
 - `clustering`: cluster settings, stored clusters and the researchers' corrections.
 """
 
@@ -32,13 +33,35 @@ from uprdex.pipeline.settings import ClusterSettings, EvidenceSettings
 from uprdex.pipeline.store import clustering, queries, writes
 from uprdex.pipeline.store.connection import Connection
 from uprdex.pipeline.store.queries import RecFilter
+from uprdex.pipeline.store.rows import (
+    ClusterMember,
+    ImportedLabel,
+    LinkedEvidence,
+    RepeatedAsk,
+    SearchHit,
+    StoredCluster,
+    StoredDocument,
+    StoredEvidence,
+    StoredRecommendation,
+    StoredThemeHit,
+)
 from uprdex.pipeline.store.schema import SCHEMA_VERSION, STATE_COMMENT
 
 __all__ = [
     "SCHEMA_VERSION",
     "STATE_COMMENT",
+    "ClusterMember",
+    "ImportedLabel",
+    "LinkedEvidence",
     "RecFilter",
+    "RepeatedAsk",
+    "SearchHit",
     "Store",
+    "StoredCluster",
+    "StoredDocument",
+    "StoredEvidence",
+    "StoredRecommendation",
+    "StoredThemeHit",
 ]
 
 
@@ -46,11 +69,21 @@ class Store(Connection):
     """Reads and writes one index file."""
 
     def __init__(
-        self, path: Path, evidence: EvidenceSettings | None = None, busy_timeout: float = 60.0
+        self,
+        path: Path,
+        evidence: EvidenceSettings | None = None,
+        busy_timeout: float = 60.0,
+        clusters: ClusterSettings | None = None,
     ) -> None:
         """Open (or create) the index; wait up to `busy_timeout` seconds for another program
-        writing it, then raise IndexBusyError."""
+        writing it, then raise IndexBusyError.
+
+        `evidence` and `clusters` are the configuration's settings (`Config.evidence`,
+        `Config.clusters`); the cluster settings a `uprdex cluster` run set are remembered in
+        the index and apply over `clusters`.
+        """
         self.evidence_settings = evidence or EvidenceSettings()
+        self.cluster_base = clusters or ClusterSettings()
         super().__init__(path, busy_timeout)
 
     # --- writing (writes.py) ---------------------------------------------------------------
@@ -106,41 +139,39 @@ class Store(Connection):
         """How the file with these bytes fared when it was ingested; None if it never was."""
         return queries.document_status(self.db, sha256)
 
-    def document(self, sha256: str) -> dict[str, Any] | None:
+    def document(self, sha256: str) -> StoredDocument | None:
         """The document row of the file with these bytes, or None."""
         return queries.document(self.db, sha256)
 
-    def find_document(self, paths: Sequence[str], sha256: str | None) -> dict[str, Any] | None:
+    def find_document(self, paths: Sequence[str], sha256: str | None) -> StoredDocument | None:
         """The document ingested from one of `paths`, or with these bytes."""
         return queries.find_document(self.db, paths, sha256)
 
-    def citations_by(self, sha256: str) -> list[dict[str, Any]]:
+    def citations_by(self, sha256: str) -> list[StoredEvidence]:
         """Every evidence row of one document, in page order (linked or waiting)."""
         return queries.citations_by(self.db, sha256)
 
-    def documents(self) -> list[dict[str, Any]]:
+    def documents(self) -> list[StoredDocument]:
         """Every document row, newest first (an addendum or a decision with its review's
         session and cycle)."""
         return queries.documents(self.db)
 
-    def recommendations(self, where: RecFilter | None = None) -> list[dict[str, Any]]:
+    def recommendations(self, where: RecFilter | None = None) -> list[StoredRecommendation]:
         """Recommendations matching the filter, in report and paragraph order."""
         return queries.recommendations(self.db, where)
 
-    def recommendation(self, symbol: str, paragraph: str) -> dict[str, Any] | None:
+    def recommendation(self, symbol: str, paragraph: str) -> StoredRecommendation | None:
         """One recommendation by the symbol of its report and its paragraph number."""
         return queries.recommendation(self.db, symbol, paragraph)
 
     def evidence(
         self, where: RecFilter | None = None, recommendation_id: str | None = None
-    ) -> list[dict[str, Any]]:
+    ) -> list[LinkedEvidence]:
         """Evidence linked to the recommendations matching the filter (or to one), newest
         document first."""
         return queries.evidence(self.db, where, recommendation_id)
 
-    def search(
-        self, text: str, where: RecFilter | None = None, limit: int = 20
-    ) -> list[dict[str, Any]]:
+    def search(self, text: str, where: RecFilter | None = None, limit: int = 20) -> list[SearchHit]:
         """Recommendations whose text, or the context of evidence about them, holds all the
         words; best first, each with a snippet of where the words were found."""
         return queries.search(self.db, text, where, limit)
@@ -164,9 +195,14 @@ class Store(Connection):
     # --- clusters and corrections (clustering.py) ------------------------------------------
 
     def cluster_settings(self) -> ClusterSettings:
-        """The settings of the last `uprdex cluster` run: what it set, over the current
-        defaults."""
-        return clustering.cluster_settings(self.db)
+        """The cluster settings in force: what the last `uprdex cluster` run set, over the
+        base the store was opened with (the configuration's [clusters], else the defaults)."""
+        return clustering.cluster_settings(self.db, self.cluster_base)
+
+    def remembered_cluster_settings(self) -> dict[str, Any]:
+        """The cluster settings the last `uprdex cluster` run set (`uprdex config` shows
+        them), by name."""
+        return clustering.remembered_settings(self.db)
 
     def update_clusters(
         self,
@@ -175,10 +211,11 @@ class Store(Connection):
         fresh: bool = False,
     ) -> int:
         """(Re)compute duplicate clusters (only those of `states`, or all from scratch when
-        `fresh`); returns how many recommendations were clustered."""
-        return clustering.update_clusters(self, settings, states, fresh)
+        `fresh`) with `settings` (a `uprdex cluster` run's, remembered) or those in force;
+        returns how many recommendations were clustered."""
+        return clustering.update_clusters(self, self.cluster_base, settings, states, fresh)
 
-    def clusters(self, where: RecFilter | None = None, min_size: int = 1) -> list[dict[str, Any]]:
+    def clusters(self, where: RecFilter | None = None, min_size: int = 1) -> list[StoredCluster]:
         """Clusters of the recommendations matching the filter, largest first, with members."""
         return clustering.clusters(self.db, where, min_size)
 
@@ -186,7 +223,7 @@ class Store(Connection):
         """The cluster of each recommendation (None: not clustered): of all, or of these."""
         return clustering.cluster_ids(self.db, ids)
 
-    def cluster_curation(self) -> dict[str, list[dict[str, Any]]]:
+    def cluster_curation(self) -> dict[str, list[Correction]]:
         """The corrections that shape each cluster, by cluster id."""
         return clustering.cluster_curation(self.db)
 

@@ -11,14 +11,18 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import fields, replace
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from uprdex.pipeline.cluster_reasons import pair_scores
 from uprdex.pipeline.clusters import ClusterItem, ClusterResult, cluster
+from uprdex.pipeline.config import ConfigError
 from uprdex.pipeline.corrections import (
     Correction,
     CorrectionError,
+    CorrectionKind,
     apply_corrections,
     contradictions,
     merge_corrections,
@@ -34,6 +38,7 @@ from uprdex.pipeline.store.queries import (
     filter_sql,
     states_under_review,
 )
+from uprdex.pipeline.store.rows import ClusterMember, StoredCluster
 
 __all__ = [
     "cluster_curation",
@@ -43,6 +48,7 @@ __all__ = [
     "corrections_of",
     "forget_correction",
     "record_corrections",
+    "remembered_settings",
     "update_clusters",
 ]
 
@@ -68,28 +74,53 @@ _DEFAULTS_STORED_WHOLE: dict[str, Any] = {
     "semantic_weight": 0.6,
 }
 
-# --- clusters ------------------------------------------------------------------------
+
+def cluster_settings(db: sqlite3.Connection, base: ClusterSettings) -> ClusterSettings:
+    """`base` (the defaults, or uprdex.toml's [clusters] over them) with what the last
+    `uprdex cluster` run set over it, so that better defaults, a release's or the
+    configuration's, reach an index that never chose otherwise."""
+    return _over(base, remembered_settings(db))
 
 
-def cluster_settings(db: sqlite3.Connection) -> ClusterSettings:
-    """The settings of the last `uprdex cluster` run: what it set, over the current
-    defaults (all defaults until there is one), so that a release's better defaults reach
-    an index that never chose otherwise."""
-    meta = _cluster_meta(db)
+def remembered_settings(db: sqlite3.Connection) -> dict[str, Any]:
+    """The cluster settings the last `uprdex cluster` run set, which apply over the base."""
+    return _remembered(_cluster_meta(db))
+
+
+def _remembered(meta: dict[str, Any] | None) -> dict[str, Any]:
+    """The settings a `uprdex cluster` run chose, as the index keeps them."""
     if meta is None or not ("overrides" in meta or "semantic_weight" in meta):
         # None yet, or stored before clusters used meaning: word-only defaults of the time.
-        return ClusterSettings()
+        return {}
     if "overrides" in meta:
-        return ClusterSettings(**meta["overrides"])
+        return dict(meta["overrides"])
     # Stored whole, before overrides were kept apart: a value equal to that release's
     # default was the default, not a choice.
-    return ClusterSettings(
-        **{
-            name: value
-            for name, value in meta.items()
-            if name in _DEFAULTS_STORED_WHOLE and value != _DEFAULTS_STORED_WHOLE[name]
-        }
-    )
+    return {
+        name: value
+        for name, value in meta.items()
+        if name in _DEFAULTS_STORED_WHOLE and value != _DEFAULTS_STORED_WHOLE[name]
+    }
+
+
+def _over(base: ClusterSettings, remembered: dict[str, Any]) -> ClusterSettings:
+    try:
+        return replace(base, **remembered)
+    except ValueError as error:
+        chosen = ", ".join(f"{name} = {value}" for name, value in sorted(remembered.items()))
+        raise ConfigError(
+            f"the index remembers cluster settings of `uprdex cluster` ({chosen}) that do not "
+            f"fit the [clusters] configuration: {error}; change [clusters] in uprdex.toml, or "
+            "run `uprdex cluster --defaults` to forget them"
+        ) from error
+
+
+def _values(settings: ClusterSettings) -> dict[str, Any]:
+    """Every setting as JSON keeps it (paths as text)."""
+    return {
+        item.name: str(value) if isinstance(value := getattr(settings, item.name), Path) else value
+        for item in fields(settings)
+    }
 
 
 def _cluster_meta(db: sqlite3.Connection) -> dict[str, Any] | None:
@@ -99,6 +130,7 @@ def _cluster_meta(db: sqlite3.Connection) -> dict[str, Any] | None:
 
 def update_clusters(
     index: Connection,
+    base: ClusterSettings,
     settings: ClusterSettings | None = None,
     states: set[str] | None = None,
     fresh: bool = False,
@@ -111,17 +143,35 @@ def update_clusters(
     renumbers clusters. That makes them depend on the order documents arrived in: `fresh`
     clusters everything from scratch, which gives the same clusters (and ids) for the same
     recommendations whatever their order (`uprdex cluster`).
+
+    `settings` are a `uprdex cluster` run's: the index remembers where they differ from
+    `base` (the defaults, or the configuration's [clusters]). Without them, the remembered
+    ones apply over `base`.
     """
-    current = cluster_settings(index.db)
-    settings = settings or current
     stored = _cluster_meta(index.db)
+    remembered = _remembered(stored)
+    if settings is None:
+        settings = _over(base, remembered)
+        if stored is None or "overrides" not in stored:
+            remembered = _differences(settings, base)
+    else:
+        remembered = _differences(settings, base)
     # A retrained similarity model scores differently: like changed settings.
     model = (
         SemanticModel.load(settings.similarity_model).version
         if settings.semantic_weight + settings.rare_weight > 0
         else None
     )
-    same = settings == current and stored is not None and stored.get("similarity_model") == model
+    # What the stored clusters were made with (an index of an earlier release kept only the
+    # chosen settings: over the base, as they applied then).
+    before = (
+        None if stored is None else stored.get("settings", {**_values(base), **_remembered(stored)})
+    )
+    same = (
+        stored is not None
+        and before == _values(settings)
+        and stored.get("similarity_model") == model
+    )
     corrections = corrections_of(index.db)
     if states is not None and corrections:
         # The other ends of their links are clustered with them.
@@ -202,14 +252,10 @@ def update_clusters(
             "(SELECT cluster_id FROM recommendations WHERE cluster_id IS NOT NULL)"
         )
         _write_confidence(db, result, [item.id for item in items])
-        defaults = ClusterSettings()
         kept = {
-            "overrides": {
-                name: getattr(settings, name)
-                for name in _STORED_SETTINGS
-                if getattr(settings, name) != getattr(defaults, name)
-            },
+            "overrides": remembered,
             "similarity_model": model,
+            "settings": _values(settings),
         }
         if stored != kept:
             db.execute(
@@ -291,13 +337,21 @@ def record_corrections(index: Connection, incoming: Sequence[Correction]) -> lis
     return changed
 
 
-def cluster_curation(db: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
+def cluster_curation(db: sqlite3.Connection) -> dict[str, list[Correction]]:
     """The corrections that shape each cluster (a link: the cluster of both ends; an
     unlink: the cluster of each end), by cluster id."""
-    shaped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    shaped: dict[str, list[Correction]] = defaultdict(list)
     for row in db.execute("SELECT * FROM cluster_curation ORDER BY first, second"):
-        record = dict(row)
-        shaped[record.pop("cluster_id")].append(record)
+        shaped[row["cluster_id"]].append(
+            Correction(
+                row["first"],
+                row["second"],
+                CorrectionKind(row["kind"]),
+                row["note"],
+                row["who"],
+                row["at"],
+            )
+        )
     return dict(shaped)
 
 
@@ -310,6 +364,16 @@ def forget_correction(index: Connection, a: str, b: str) -> Correction | None:
             "DELETE FROM cluster_corrections WHERE first = ? AND second = ?", (first, second)
         )
     return gone[0] if gone else None
+
+
+def _differences(settings: ClusterSettings, base: ClusterSettings) -> dict[str, Any]:
+    """The settings an index remembers of a `uprdex cluster` run: those it set otherwise
+    than the base."""
+    return {
+        name: getattr(settings, name)
+        for name in _STORED_SETTINGS
+        if getattr(settings, name) != getattr(base, name)
+    }
 
 
 def _states_of(db: sqlite3.Connection, corrections: Sequence[Correction]) -> dict[str, str]:
@@ -334,7 +398,7 @@ def cluster_ids(db: sqlite3.Connection, ids: Sequence[str] | None = None) -> dic
 
 def clusters(
     db: sqlite3.Connection, where: RecFilter | None = None, min_size: int = 1
-) -> list[dict[str, Any]]:
+) -> list[StoredCluster]:
     """Clusters of the recommendations matching the filter, largest first, with members
     (id, State under review, response, recommending States)."""
     sql, params = filter_sql(where or RecFilter())
@@ -351,39 +415,26 @@ def clusters(
         "ORDER BY recommendation_id, position",
         lambda row: row["name"],
     )
-    grouped: dict[str, list[dict[str, Any]]] = {}
+    grouped: dict[str, list[ClusterMember]] = {}
     for row in members:
-        states = list(dict.fromkeys(names.get(row["id"], [])))
+        states = tuple(dict.fromkeys(names.get(row["id"], [])))
         grouped.setdefault(row["cluster_id"], []).append(
-            {**dict(row), "recommending_states": states}
-        )
-    found = []
-    for row in db.execute("SELECT * FROM clusters WHERE size >= ?", (min_size,)):
-        recs = grouped.get(row["cluster_id"])
-        if recs:
-            found.append(
-                {
-                    **dict(row),
-                    "cycles": json.loads(row["cycles"]),
-                    "recurring": bool(row["recurring"]),
-                    "members": recs,
-                    **_confidence_of(recs),
-                }
+            ClusterMember(
+                row["id"], row["state_under_review"], row["response"], states, row["confidence"]
             )
-    return sorted(found, key=lambda c: (-c["size"], c["cluster_id"]))
-
-
-def _confidence_of(members: list[dict[str, Any]]) -> dict[str, Any]:
-    """A cluster's confidence (its members' mean) and each member's, from `clusters` rows:
-    none for a single recommendation, or a cluster a researcher's link made."""
-    each = [
-        {"id": rec["id"], "confidence": rec["confidence"]}
-        for rec in members
-        if rec["confidence"] is not None
+        )
+    found = [
+        StoredCluster(
+            row["cluster_id"],
+            row["canonical_id"],
+            row["canonical_text"],
+            row["size"],
+            tuple(json.loads(row["cycles"])),
+            bool(row["recurring"]),
+            row["scope"],
+            tuple(grouped[row["cluster_id"]]),
+        )
+        for row in db.execute("SELECT * FROM clusters WHERE size >= ?", (min_size,))
+        if grouped.get(row["cluster_id"])
     ]
-    if len(members) < 2 or len(each) < len(members):
-        return {"confidence": None, "member_confidence": []}
-    return {
-        "confidence": round(sum(m["confidence"] for m in each) / len(each), 3),
-        "member_confidence": each,
-    }
+    return sorted(found, key=lambda c: (-c.size, c.cluster_id))

@@ -10,11 +10,21 @@ import json
 import re
 import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from uprdex.pipeline.model import DocumentStatus
 from uprdex.pipeline.states import load_states
+from uprdex.pipeline.store.rows import (
+    ImportedLabel,
+    LinkedEvidence,
+    RepeatedAsk,
+    SearchHit,
+    StoredDocument,
+    StoredEvidence,
+    StoredRecommendation,
+    StoredThemeHit,
+)
 from uprdex.pipeline.symbols import wg_symbol_of
 
 __all__ = [
@@ -67,13 +77,13 @@ def unthemed_imports(db: sqlite3.Connection) -> dict[str, str]:
 
 def document_status(db: sqlite3.Connection, sha256: str) -> DocumentStatus | None:
     """How the file with these bytes fared when it was ingested; None if it never was."""
-    row = document(db, sha256)
-    return None if row is None else DocumentStatus(row["status"])
+    found = document(db, sha256)
+    return None if found is None else DocumentStatus(found.status)
 
 
 def find_document(
     db: sqlite3.Connection, paths: Sequence[str], sha256: str | None
-) -> dict[str, Any] | None:
+) -> StoredDocument | None:
     """The document ingested from one of `paths`, or with these bytes."""
     marks = ", ".join("?" * len(paths)) or "NULL"
     row = db.execute(
@@ -81,24 +91,24 @@ def find_document(
         "ORDER BY ingested_at DESC LIMIT 1",
         (*paths, sha256),
     ).fetchone()
-    return None if row is None else _document_dict(row)
+    return None if row is None else StoredDocument.of(row)
 
 
-def citations_by(db: sqlite3.Connection, sha256: str) -> list[dict[str, Any]]:
+def citations_by(db: sqlite3.Connection, sha256: str) -> list[StoredEvidence]:
     """Every evidence row of one document, in page order (linked or waiting)."""
     rows = db.execute(
         "SELECT * FROM evidence WHERE document_sha256 = ? ORDER BY page, id", (sha256,)
     )
-    return [dict(row) for row in rows]
+    return [StoredEvidence.of(row) for row in rows]
 
 
-def document(db: sqlite3.Connection, sha256: str) -> dict[str, Any] | None:
+def document(db: sqlite3.Connection, sha256: str) -> StoredDocument | None:
     """The document row of the file with these bytes, or None."""
     row = db.execute("SELECT * FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
-    return None if row is None else _document_dict(row)
+    return None if row is None else StoredDocument.of(row)
 
 
-def documents(db: sqlite3.Connection) -> list[dict[str, Any]]:
+def documents(db: sqlite3.Connection) -> list[StoredDocument]:
     """Every document row, newest first.
 
     An addendum or an HRC decision prints no WG session: it takes the session and cycle
@@ -106,26 +116,34 @@ def documents(db: sqlite3.Connection) -> list[dict[str, Any]]:
     belong to A/HRC/28/15, the report the Council adopted at its 28th session).
     """
     rows = db.execute("SELECT * FROM documents ORDER BY ingested_at DESC, path")
-    documents = [_document_dict(row) for row in rows]
-    reports = {d["symbol"]: d for d in documents if d["type"] == "wg_report" and d["symbol"]}
-    by_session = {
-        (_hrc_session(symbol), d["state_under_review"]): d for symbol, d in reports.items()
-    }
-    for document in documents:
-        if document["cycle"] is not None or not document["symbol"]:
-            continue
-        if document["type"] == "addendum":
-            review = reports.get(wg_symbol_of(document["symbol"]) or "")
-        elif decision := _DECISION.match(document["symbol"]):
-            review = by_session.get((decision.group(1), document["state_under_review"]))
-        else:
-            continue
-        if review is not None:
-            document["session"], document["cycle"] = review["session"], review["cycle"]
-    return documents
+    documents = [StoredDocument.of(row) for row in rows]
+    reports = {d.symbol: d for d in documents if d.type == "wg_report" and d.symbol}
+    by_session = {(_hrc_session(symbol), d.state_under_review): d for symbol, d in reports.items()}
+    return [_in_review(document, reports, by_session) for document in documents]
 
 
-def recommendations(db: sqlite3.Connection, where: RecFilter | None = None) -> list[dict[str, Any]]:
+def _in_review(
+    document: StoredDocument,
+    reports: dict[str, StoredDocument],
+    by_session: dict[tuple[str, str | None], StoredDocument],
+) -> StoredDocument:
+    """An addendum or a decision with the session and cycle of its review's WG report."""
+    if document.cycle is not None or not document.symbol:
+        return document
+    if document.type == "addendum":
+        review = reports.get(wg_symbol_of(document.symbol) or "")
+    elif decision := _DECISION.match(document.symbol):
+        review = by_session.get((decision.group(1), document.state_under_review))
+    else:
+        return document
+    if review is None:
+        return document
+    return replace(document, session=review.session, cycle=review.cycle)
+
+
+def recommendations(
+    db: sqlite3.Connection, where: RecFilter | None = None
+) -> list[StoredRecommendation]:
     """Recommendations matching the filter, in report and paragraph order."""
     sql, params = filter_sql(where or RecFilter())
     rows = db.execute(
@@ -137,7 +155,7 @@ def recommendations(db: sqlite3.Connection, where: RecFilter | None = None) -> l
 
 def evidence(
     db: sqlite3.Connection, where: RecFilter | None = None, recommendation_id: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[LinkedEvidence]:
     """Evidence linked to the recommendations matching the filter (or to one), newest
     document first."""
     sql, params = filter_sql(where or RecFilter())
@@ -151,12 +169,12 @@ def evidence(
         "ORDER BY d.year DESC, d.ingested_at DESC, e.recommendation_id, e.page",
         params,
     )
-    return [dict(row) for row in rows]
+    return [LinkedEvidence.of(row) for row in rows]
 
 
 def search(
     db: sqlite3.Connection, text: str, where: RecFilter | None = None, limit: int = 20
-) -> list[dict[str, Any]]:
+) -> list[SearchHit]:
     """Recommendations whose text, or the context of evidence about them, holds all the
     words; best first (bm25), each with a snippet of where the words were found (the
     words between \\x02 and \\x03)."""
@@ -187,15 +205,17 @@ def search(
         f"SELECT * FROM recommendations WHERE id IN ({','.join('?' * len(chosen))})",
         [hit["id"] for hit in chosen],
     ).fetchall()
-    by_id = {rec["id"]: rec for rec in _with_states(db, rows)}
+    by_id = {rec.id: rec for rec in _with_states(db, rows)}
     return [
-        {**by_id[hit["id"]], "snippet": hit["snippet"], "found_in": hit["source"]}
+        SearchHit(by_id[hit["id"]], hit["snippet"], hit["source"])
         for hit in chosen
         if hit["id"] in by_id
     ]
 
 
-def recommendation(db: sqlite3.Connection, symbol: str, paragraph: str) -> dict[str, Any] | None:
+def recommendation(
+    db: sqlite3.Connection, symbol: str, paragraph: str
+) -> StoredRecommendation | None:
     """One recommendation by the symbol of its report and its paragraph number."""
     rows = db.execute(
         "SELECT * FROM recommendations WHERE document_symbol = ? AND paragraph = ?",
@@ -205,8 +225,8 @@ def recommendation(db: sqlite3.Connection, symbol: str, paragraph: str) -> dict[
     return found[0] if found else None
 
 
-def _with_states(db: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[dict[str, Any]]:
-    """Recommendation dicts with their States, imported labels and theme hits."""
+def _with_states(db: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[StoredRecommendation]:
+    """The recommendations of these rows with their States, imported labels and theme hits."""
     ids = [row["id"] for row in rows]
     states = by_recommendation(
         db,
@@ -221,24 +241,21 @@ def _with_states(db: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[di
         "SELECT l.recommendation_id, i.source, i.position, i.position_source, i.themes, "
         "i.extra FROM import_links l JOIN imports i USING (import_id) "
         "WHERE l.recommendation_id IN ({}) ORDER BY i.source, import_id",
-        lambda row: {
-            "source": row["source"],
-            "response": row["position"],
-            "response_source": row["position_source"],
-            "themes": json.loads(row["themes"]),
-            **json.loads(row["extra"]),
-        },
+        lambda row: ImportedLabel(
+            row["source"],
+            row["position"],
+            row["position_source"],
+            tuple(json.loads(row["themes"])),
+            json.loads(row["extra"]),
+        ),
     )
     hits = by_recommendation(
         db,
         ids,
         "SELECT * FROM recommendation_themes WHERE recommendation_id IN ({}) ORDER BY rowid",
-        lambda row: {
-            "theme": row["theme"],
-            "matched": json.loads(row["matched"]),
-            "method": row["method"],
-            "score": row["score"],
-        },
+        lambda row: StoredThemeHit(
+            row["theme"], tuple(json.loads(row["matched"])), row["method"], row["score"]
+        ),
     )
     confidence = by_recommendation(
         db,
@@ -255,24 +272,25 @@ def _with_states(db: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[di
         "e.document_symbol, e.paragraph, e.cycle FROM recurrences k "
         "JOIN recommendations e ON e.id = k.earlier_id "
         "WHERE k.later_id IN ({}) ORDER BY k.later_id, k.score DESC, k.earlier_id",
-        lambda row: {
-            "id": row["earlier_id"],
-            "document_symbol": row["document_symbol"],
-            "paragraph": row["paragraph"],
-            "cycle": row["cycle"],
-            "text": row["text"],
-            "response": row["response"],
-            "score": row["score"],
-        },
+        lambda row: RepeatedAsk(
+            row["earlier_id"],
+            row["document_symbol"],
+            row["paragraph"],
+            row["cycle"],
+            row["text"],
+            row["response"],
+            row["score"],
+        ),
     )
     return [
-        {
-            **_recommendation_dict(row, states.get(row["id"], [])),
-            "imported": imported.get(row["id"], []),
-            "theme_hits": hits.get(row["id"], []),
-            "cluster_confidence": (confidence.get(row["id"]) or [None])[0],
-            "repeats": repeats.get(row["id"], []),
-        }
+        StoredRecommendation.of(
+            row,
+            states.get(row["id"], []),
+            imported.get(row["id"], []),
+            hits.get(row["id"], []),
+            (confidence.get(row["id"]) or [None])[0],
+            repeats.get(row["id"], []),
+        )
         for row in rows
     ]
 
@@ -389,23 +407,3 @@ _DECISION = re.compile(r"^A/HRC/DEC/(\d+)/")
 def _hrc_session(symbol: str) -> str:
     """The Council session a report's symbol names: "A/HRC/28/15" -> "28"."""
     return symbol.split("/")[2] if symbol.count("/") >= 3 else ""
-
-
-def _document_dict(row: sqlite3.Row) -> dict[str, Any]:
-    data = dict(row)
-    data["warnings"] = json.loads(data["warnings"])
-    return data
-
-
-def _recommendation_dict(row: sqlite3.Row, states: list[sqlite3.Row]) -> dict[str, Any]:
-    """A recommendation with each recommending State once, and `state_pairs`, the number of
-    (ask, State) pairs: a cycle-1 item of several asks, each closed by its States, can name
-    a State twice ("... (Algeria, Ecuador); ... (Algeria, Ecuador, Egypt)"), as UPR Info's
-    rows count it."""
-    data = dict(row)
-    data["warnings"] = json.loads(data["warnings"])
-    named = list(dict.fromkeys((state["name"], state["iso3"]) for state in states))
-    data["recommending_states"] = [name for name, _ in named]
-    data["recommending_state_codes"] = [code for _, code in named]
-    data["state_pairs"] = len(states)
-    return data

@@ -1,0 +1,136 @@
+"""One temporary Prefect API for a run, started while the run's modules are still importing.
+
+Without PREFECT_API_URL, Prefect starts a temporary server when a flow first asks for its API
+(a fresh interpreter that imports the server and opens its database: 10 s and more here), after
+uprdex and Prefect have been imported, and it stops it at exit, waiting for its shutdown. Here
+the same server (Prefect's own ASGI app, run by uvicorn as Prefect runs it) is started first,
+in parallel with those imports, named in PREFECT_API_URL for the rest of the run, and stopped
+once the run's log lines and events have been sent. With PREFECT_API_URL set, nothing starts:
+the run is recorded on that server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from uprdex.pipeline.errors import UprdexError
+
+__all__ = ["environment", "temporary_api"]
+
+
+@contextlib.contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """These environment variables during the block, the previous values after it (a command
+    run in-process, by a test or a notebook, leaves the environment as it found it)."""
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start(port: int) -> subprocess.Popen[bytes]:
+    spec = importlib.util.find_spec("prefect")
+    assert spec is not None and spec.origin is not None
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--app-dir",
+            str(Path(spec.origin).parent.parent),
+            "--factory",
+            "prefect.server.api.server:create_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "error",
+            "--lifespan",
+            "on",
+        ],
+        env={
+            **os.environ,
+            "PREFECT_UI_ENABLED": "0",
+            "PREFECT__SERVER_EPHEMERAL": "1",  # what Prefect's temporary server sets
+            "PREFECT__SERVER_FINAL": "1",
+        },
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def _wait(url: str, server: subprocess.Popen[bytes], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise UprdexError(
+                f"the temporary Prefect server stopped at start (exit code {server.returncode}); "
+                "run `prefect server start` and set PREFECT_API_URL, or see `uprdex run --verbose`"
+            )
+        with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/health", timeout=2):
+            return
+        time.sleep(0.1)
+    raise UprdexError(
+        f"the temporary Prefect server did not answer within {timeout:g} s; raise "
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS or set PREFECT_API_URL"
+    )
+
+
+@contextlib.contextmanager
+def temporary_api(say: bool = False) -> Iterator[Callable[[], None]]:
+    """Start a temporary API unless PREFECT_API_URL names one (or Prefect is imported already,
+    with its settings read: then Prefect starts its own when asked); the block gets a function
+    that waits until the API answers, and the server is stopped after the block."""
+    if os.environ.get("PREFECT_API_URL") or "prefect" in sys.modules:
+        yield lambda: None
+        return
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/api"
+    server = _start(port)
+    os.environ["PREFECT_API_URL"] = url
+    if say:
+        print(f"started a temporary Prefect server on {url}", file=sys.stderr)
+    timeout = float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", 120))
+    try:
+        yield lambda: _wait(url, server, timeout)
+    finally:
+        _drain()
+        os.environ.pop("PREFECT_API_URL", None)
+        server.terminate()
+        try:
+            server.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _drain() -> None:
+    """Send the run's last log lines and events while the server is still there."""
+    if "prefect" not in sys.modules:
+        return
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    APILogWorker.drain_all(timeout=10)
+    EventsWorker.drain_all(timeout=10)

@@ -1,0 +1,111 @@
+"""The nightly deployment as Prefect users run it: prefect.yaml deployed to a real `prefect
+server`, a process work pool, `prefect worker start` in the workspace, a triggered run."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+import yaml
+
+from helpers import fixture
+
+pytestmark = [pytest.mark.prefect, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+NAMES = ["slovenia2014_recs.pdf", "andorra2011_recs.pdf"]
+
+
+def test_prefect_yaml_keeps_no_absolute_path() -> None:
+    spec = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))
+    (deployment,) = spec["deployments"]
+    assert spec["pull"] == []  # the installed package: nothing to pull from this machine
+    values = [*deployment["parameters"].values(), deployment["work_pool"]["job_variables"]]
+    assert not any(str(value).startswith(("/", "~")) for value in values)
+    assert deployment["schedules"] == [{"cron": "0 2 * * *", "timezone": "Europe/Zurich"}]
+
+
+def test_the_deployment_runs_from_a_work_pool(prefect_server: str, tmp_path: Path) -> None:
+    workspace = tmp_path / "workspace"
+    inbox = workspace / "data" / "inbox"
+    inbox.mkdir(parents=True)
+    salt = uuid.uuid4().hex
+    for name in NAMES:
+        shutil.copy(fixture(name), inbox / name)
+        with (inbox / name).open("ab") as handle:
+            handle.write(f"\n% {salt}\n".encode())
+    env = {**os.environ, "PREFECT_API_URL": prefect_server, "PREFECT_HOME": str(tmp_path / "h")}
+    env.pop("UPRDEX_CONFIG", None)
+    env.pop("PREFECT_LOGGING_LEVEL", None)
+
+    def prefect(*arguments: str, cwd: Path = workspace) -> str:
+        result = subprocess.run(
+            [str(BIN / "prefect"), "--no-prompt", *arguments],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+    prefect("work-pool", "create", "uprdex", "--type", "process")
+    prefect("deploy", "--all", cwd=ROOT)  # the repository's prefect.yaml, as it is
+    prefect("deployment", "run", "nightly/uprdex-nightly")
+    prefect("worker", "start", "--pool", "uprdex", "--run-once")  # in the workspace
+    script = """
+import asyncio, json
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+async def main():
+    async with get_client() as client:
+        deployment = await client.read_deployment_by_name("nightly/uprdex-nightly")
+        runs = await client.read_flow_runs(
+            deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment.id])))
+        done = [run for run in runs if run.state_name == "Completed"]
+        artifacts = await client.read_artifacts(artifact_filter=ArtifactFilter(
+            flow_run_id=ArtifactFilterFlowRunId(any_=[run.id for run in done])))
+        print(json.dumps({"states": sorted(run.state_name for run in runs),
+                          "artifacts": {a.key: a.data for a in artifacts}}))
+asyncio.run(main())
+"""
+    read = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert read.returncode == 0, read.stderr
+    found = json.loads(read.stdout.strip().splitlines()[-1])
+    assert "Completed" in found["states"], found
+    # The run indexed the workspace's inbox, in the workspace.
+    assert (workspace / "data" / "index.sqlite").is_file()
+    assert (workspace / "data" / "reports" / "html" / "index.html").is_file()
+    table = found["artifacts"]["uprdex-files"]
+    rows = json.loads(table) if isinstance(table, str) else table
+    assert sorted((row["file"], row["outcome"]) for row in rows) == sorted(
+        (name, "indexed") for name in NAMES
+    )
+    assert found["artifacts"]["uprdex-report"].startswith("[The HTML report](file://")
+    # `uprdex run` with PREFECT_API_URL set starts no temporary server: it uses that one.
+    again = subprocess.run(
+        [str(BIN / "uprdex"), "run", "--verbose"],
+        cwd=workspace,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "2 already indexed" in again.stdout
+    assert "temporary" not in again.stdout + again.stderr
+    assert prefect_server.removesuffix("/api") in again.stdout + again.stderr  # "View at ..."

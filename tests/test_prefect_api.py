@@ -1,0 +1,29 @@
+"""The temporary Prefect API of `uprdex run` and the environment it sets."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from uprdex.flows.prefect_api import environment, temporary_api
+
+
+def test_a_run_in_process_leaves_the_environment_as_it_found_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `uprdex run` without --verbose quietens Prefect through PREFECT_LOGGING_LEVEL; run by a
+    # test or a notebook, it must not quieten every later run of that process.
+    monkeypatch.delenv("PREFECT_LOGGING_LEVEL", raising=False)
+    monkeypatch.setenv("DO_NOT_TRACK", "1")
+    with environment({"PREFECT_LOGGING_LEVEL": "WARNING", "DO_NOT_TRACK": "0"}):
+        assert os.environ["PREFECT_LOGGING_LEVEL"] == "WARNING"
+    assert "PREFECT_LOGGING_LEVEL" not in os.environ and os.environ["DO_NOT_TRACK"] == "1"
+
+
+def test_no_server_is_started_when_one_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    with temporary_api() as ready:
+        ready()  # nothing to wait for
+        assert os.environ["PREFECT_API_URL"] == "http://127.0.0.1:9/api"
+    assert os.environ["PREFECT_API_URL"] == "http://127.0.0.1:9/api"
