@@ -35,7 +35,7 @@ from uprdex.pipeline.train_themes import file_sha256
 __all__ = ["CONFIG", "TrainSemanticError", "quantize_components", "read_texts", "train"]
 
 CONFIG: dict[str, Any] = {
-    "revision": 5,
+    "revision": 6,
     "dimensions": 400,
     "min_df": 10,
     "ngram_range": [1, 2],
@@ -43,7 +43,8 @@ CONFIG: dict[str, Any] = {
 """revision: the training procedure, in the model version (2: each distinct text counted once;
 3: Snowball stems; 4: treaty names whatever their glue words, "proceed with" as an opener,
 State lists inside a text dropped; 5: abbreviations of institutions, practices and groups
-written out: NHRI, FGM, CSO ...)."""
+written out: NHRI, FGM, CSO ...; 6: steps towards a ratification read as the ratification,
+MDGs and excision written out)."""
 
 
 class TrainSemanticError(UprdexError, ValueError):

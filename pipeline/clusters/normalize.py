@@ -47,6 +47,16 @@ _RATIFY = re.compile(
     r"accession to|accede to|acceding to|become (?:a )?party to|becoming (?:a )?party to|"
     r"adhere to|adherence to)\b"
 )
+# Steps towards a ratification are the ratification, as asks of other strengths are: "Finalize
+# the ratification of the Convention on the Rights of Persons with Disabilities (CRPD)",
+# "Conclude the procedures for the ratification of CRPD", "Complete, without delay, the
+# ratification process of CRPD" (A/HRC/28/10) all ask Kazakhstan to ratify the CRPD.
+_TOWARDS_RATIFYING = re.compile(
+    r"\b(?:(?:finali[sz]e|complete|conclude|expedite|accelerate|speed up|hasten)"
+    r"(?: without delay)? (?:the )?(?:(?:procedures?|process(?:es)?|steps) (?:for|of|towards?) )?"
+    r"(?:the )?)?(?:speedy |swift |prompt |early |rapid )?"
+    r"(?:ratification|accession) (?:process(?:es)? |procedures? )?(?:of|to)\b"
+)
 
 # Abbreviations of the objects asks name, written out as the other asks write them: "Establish
 # a new NHRI, in accordance with the Paris Principles" and "Establish a national human rights
@@ -70,6 +80,10 @@ _ABBREVIATIONS: dict[str, str] = {
     "ohchr": "office of the high commissioner for human rights",
     "sdg": "sustainable development goal",
     "sdgs": "sustainable development goals",
+    "mdg": "millennium development goal",
+    "mdgs": "millennium development goals",
+    # Another name of the same practice: "the second national Plan to eliminate excision".
+    "excision": "female genital mutilation",
 }
 _ABBREVIATED = re.compile(r"\b(?:" + "|".join(_ABBREVIATIONS) + r")\b")
 
@@ -204,9 +218,14 @@ def _strip_openers(clause: str) -> str:
         clause = stripped
 
 
+# Plurals Snowball leaves apart from their singular: "Code of the Child" and "Children's Code"
+# (A/HRC/25/4) are one code.
+_IRREGULAR: dict[str, str] = {}
+
+
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    return str(_SNOWBALL.stemWord(word))
+    return str(_SNOWBALL.stemWord(_IRREGULAR.get(word, word)))
 
 
 def normalize(text: str, treaties: TreatyTable | None = None) -> str:
@@ -221,7 +240,8 @@ def normalize(text: str, treaties: TreatyTable | None = None) -> str:
     for clause in strip_states(text).split(";"):
         clause = _drop_inline_states(_last_alternative(clause))
         folded = _ABBREVIATED.sub(lambda m: _ABBREVIATIONS[m.group(0)], fold_words(clause))
-        words = _strip_openers(table.replace(_RATIFY.sub("ratify", folded)))
+        ratifying = _RATIFY.sub("ratify", _TOWARDS_RATIFYING.sub("ratify", folded))
+        words = _strip_openers(table.replace(ratifying))
         kept = [
             word if word in table.keys else _stem(word)
             for word in words.split()
