@@ -265,12 +265,15 @@ def map_isolated(
     memory_mb: int,
     method: StartMethod | None = None,
     guard: MemoryGuard | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Iterator[Outcome[T, R]]:
     """Run `function` on each item in worker processes, `workers` at a time.
 
     Yields outcomes as they finish (not in input order). Forked workers need no pickling of
     `function`; spawned ones get it pickled (a module-level function or a partial of one).
     `method` and `guard` default to what this platform offers (`start_method`, `memory_guard`).
+    `meanwhile` runs once in this process once the first items are with the workers (work of
+    its own that overlaps theirs; forked workers do not inherit what it loads).
     """
     check_platform()
     method = method or start_method()
@@ -294,6 +297,9 @@ def map_isolated(
                     # is reported below, as a crash.
                     with contextlib.suppress(OSError):
                         worker.conn.send(worker.item)
+            if meanwhile is not None:
+                meanwhile()
+                meanwhile = None
             busy = {worker.conn: worker for worker in pool if worker.busy}
             ready = set(wait(list(busy), timeout=0.2))
             now = time.monotonic()

@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -474,3 +476,30 @@ def test_report_on_a_state_the_index_does_not_hold_writes_nothing(
         ["report", "--index", str(index), "--state-under-review", "Algeria", "--out", str(out)],
     )
     assert held.exit_code == 0 and any(out.iterdir())
+
+
+def _console_script(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """`uprdex ARGS` as the console script runs it (`run`), after `code`."""
+    script = (
+        f"import sys; {code}; from uprdex.flows.cli import run; "
+        "sys.argv = ['uprdex', *sys.argv[1:]]; run()"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_console_script_keeps_exit_codes_output_and_atexit_handlers(tmp_path: Path) -> None:
+    # `run` ends the process without the interpreter's teardown (0.3-0.5 s after spaCy): what a
+    # user sees must stay as Python's own end gives it.
+    handler = "import atexit; atexit.register(lambda: print('handler ran', flush=True))"
+    missing = _console_script(handler, "recs", "--index", str(tmp_path / "none.sqlite"))
+    assert missing.returncode == 2
+    assert "no index at" in missing.stderr
+    assert missing.stdout.strip() == "handler ran"
+    ingested = _console_script(
+        handler, "ingest", str(fixture("andorra2011_recs.pdf")), "--index", str(tmp_path / "i.db")
+    )
+    assert ingested.returncode == 0, ingested.stderr
+    assert "1 indexed" in ingested.stdout and ingested.stdout.rstrip().endswith("handler ran")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["i.db", "i.db.lock"]  # no -wal left

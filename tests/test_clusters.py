@@ -769,3 +769,17 @@ def test_steps_towards_a_ratification_are_the_ratification() -> None:
     assert normalize("Intensify efforts to achieve the MDGs (Cuba);") == normalize(
         "Intensify efforts to achieve the Millennium Development Goals (Cuba);"
     )
+
+
+def test_scattered_pairs_score_as_one_product_row_by_row() -> None:
+    # The pairs of a batch of several States are scored row by row (einsum); gathering them a
+    # slice at a time must give each pair the float32 bits one einsum over all gives.
+    import numpy as np
+
+    from uprdex.pipeline.clusters.similarity import _GATHER, _row_dots
+
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((3000, 1024)).astype(np.float32)
+    pairs = rng.integers(0, len(vectors), (2 * _GATHER + 17, 2))
+    whole = np.einsum("ij,ij->i", vectors[pairs[:, 0]], vectors[pairs[:, 1]])
+    assert np.array_equal(_row_dots(vectors, pairs).view(np.uint32), whole.view(np.uint32))

@@ -148,3 +148,25 @@ def test_one_item_at_a_time_reuses_a_healthy_worker_only(method: str) -> None:
 def _pid(item: str) -> int:
     _work(item)
     return os.getpid()
+
+
+def _wait_for(flag: Path) -> bool:
+    deadline = time.monotonic() + 10
+    while not flag.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return flag.exists()
+
+
+def test_meanwhile_runs_once_while_the_workers_work(tmp_path: Path) -> None:
+    # ingest reads the similarity model this way while the workers read the documents.
+    flags = [tmp_path / "a", tmp_path / "b"]
+    calls: list[int] = []
+
+    def meanwhile() -> None:
+        calls.append(1)
+        for flag in flags:
+            flag.touch()
+
+    outcomes = list(map_isolated(_wait_for, flags, 2, 30, 0, meanwhile=meanwhile))
+    assert calls == [1]
+    assert sorted((o.item.name, o.result) for o in outcomes) == [("a", True), ("b", True)]
