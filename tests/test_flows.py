@@ -199,22 +199,25 @@ def test_a_changed_setting_extracts_again_and_old_cache_files_go(
 def test_serve_registers_a_cron_deployment_on_a_real_server(
     prefect_server: str, tmp_path: Path
 ) -> None:
+    # Run from a workspace with its default (relative) paths: the deployment keeps them as
+    # they are, and names the flow by its module, so nothing in it is a path of this machine.
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
     env = {**os.environ, "PREFECT_API_URL": prefect_server}
+    env.pop("UPRDEX_CONFIG", None)
+    env.pop("UPRDEX_INDEX", None)
     uprdex = Path(sys.executable).parent / "uprdex"
     result = subprocess.run(
         [
             str(uprdex),
             "serve",
             "--register-only",
-            "--inbox",
-            str(tmp_path / "inbox"),
-            "--index",
-            str(tmp_path / "index.sqlite"),
             "--cron",
             "0 2 * * *",
             "--timezone",
             "Europe/Zurich",
         ],
+        cwd=workspace,
         env=env,
         capture_output=True,
         text=True,
@@ -237,7 +240,10 @@ async def main():
             await asyncio.sleep(1)
         print(json.dumps({"schedules": [[s.schedule.cron, s.schedule.timezone]
                                         for s in deployment.schedules],
-                          "runs": [r.state_name for r in runs]}))
+                          "runs": [r.state_name for r in runs],
+                          "parameters": deployment.parameters,
+                          "entrypoint": deployment.entrypoint,
+                          "path": deployment.path}))
 asyncio.run(main())
 """
     read = subprocess.run(
@@ -252,3 +258,11 @@ asyncio.run(main())
     found = json.loads(read.stdout.strip().splitlines()[-1])
     assert found["schedules"] == [["0 2 * * *", "Europe/Zurich"]]
     assert found["runs"] and set(found["runs"]) == {"Scheduled"}
+    assert found["parameters"] == {
+        "inbox": "data/inbox",
+        "index": "data/index.sqlite",
+        "quarantine": "data/quarantine",
+        "reports": "data/reports",
+    }
+    assert found["entrypoint"] == "uprdex.flows.nightly.nightly"
+    assert found["path"] in (None, ".")

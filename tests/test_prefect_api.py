@@ -23,7 +23,8 @@ def test_a_run_in_process_leaves_the_environment_as_it_found_it(
 
 def test_no_server_is_started_when_one_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
-    with temporary_api() as ready:
-        ready()  # nothing to wait for
+    with temporary_api() as api:
+        api.ready()  # nothing to wait for
+        assert not api.temporary
         assert os.environ["PREFECT_API_URL"] == "http://127.0.0.1:9/api"
     assert os.environ["PREFECT_API_URL"] == "http://127.0.0.1:9/api"
