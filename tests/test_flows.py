@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -92,6 +93,42 @@ def test_flow_indexes_the_inbox_and_a_rerun_does_no_work(tmp_path: Path) -> None
         store.update_clusters(ClusterSettings(semantic_weight=0, threshold=74, floor=54))
     third = nightly(**paths)
     assert str(export) in third.exports and export.stat().st_mtime_ns != built
+
+
+def test_a_nightly_run_is_one_flow_run_with_its_task_runs(tmp_path: Path) -> None:
+    # Each flow run costs API calls and a wait for its heartbeat at its end: the stages run in
+    # the nightly flow run, as its task runs, not as subflows.
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterId,
+        FlowRunFilterParentFlowRunId,
+    )
+
+    paths = _workspace(tmp_path, salt=uuid.uuid4().hex)
+    state = nightly(**paths, return_state=True)
+    run_id = state.state_details.flow_run_id
+    assert state.is_completed() and run_id is not None
+    with get_client(sync_client=True) as client:
+        children = client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(
+                parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[run_id])
+            )
+        )
+        names: list[str] = []
+        for _ in range(60):  # task runs are recorded from their events, a moment later
+            names = sorted(
+                run.name
+                for run in client.read_task_runs(
+                    flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run_id]))
+                )
+            )
+            if len(names) >= len(GOOD) + 1:
+                break
+            time.sleep(0.5)
+    assert children == []
+    assert sum(name.startswith("extract ") for name in names) == len(GOOD), names
+    assert any(name.startswith("cluster") for name in names), names
 
 
 def _pages(paths: dict[str, str]) -> dict[str, int]:
