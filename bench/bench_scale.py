@@ -1,29 +1,36 @@
 """What the flow costs over a plain ingest, and what a 2-worker Dask cluster gives.
 
 1. Fixed cost: the same 4 reports through `uprdex ingest` (the baseline) and `uprdex run` (the
-   Prefect flow: its temporary server, task runs, exports and report), first with a fresh
-   Prefect home (the server creates its database), then steady (a home used before). The
-   files are salted each time: no cache knows them.
+   Prefect flow: task runs, exports and report), (a) on the temporary server `uprdex run`
+   starts, first with a fresh Prefect home (the server creates its database), then steady (a
+   home used before), and (b) with PREFECT_API_URL naming a `prefect server start` already
+   running, as Prefect users deploy (no server starts). The files are salted each time: no
+   cache knows them.
 2. Scale: N real WG reports (default 200, from ../shared/data/wg_reports) through `uprdex run`
    on the local runner (the baseline) and through `uprdex run --dask-address` on a `dask
    scheduler` with two `dask worker` processes (one thread each, nannies on) on this machine.
 
 Everything runs as users run it, through the CLI. Prints both sides and the ratio.
-Run: .venv/bin/python bench/bench_scale.py [N]   (N=0: the fixed cost only)
+Run: .venv/bin/python bench/bench_scale.py [N [REPEATS]]   (N=0: the fixed cost only; REPEATS
+steady pairs of each kind, 3 by default, the median printed)
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,27 +83,78 @@ def _measured(arguments: list[str], env: dict[str, str]) -> tuple[float, float]:
     return elapsed, cpu
 
 
-def fixed_cost(root: Path) -> None:
+def _pair(root: Path, files: list[Path], env: dict[str, str]) -> tuple[float, ...]:
+    """The same files, salted afresh for each side: `uprdex ingest` then `uprdex run`
+    (wall, CPU of each)."""
+    tag = uuid.uuid4().hex[:8]
+    plain = _measured(
+        ["ingest", str(_inbox(root / f"p{tag}", files)), "--index", str(root / f"{tag}.a")], env
+    )
+    inbox = _inbox(root / f"r{tag}", files)
+    flow = _measured(["run", "--inbox", str(inbox), "--index", str(root / f"{tag}.b")], env)
+    return (*plain, *flow)
+
+
+@contextlib.contextmanager
+def _prefect_server(root: Path) -> Iterator[str]:
+    """A `prefect server start` of its own (own home, no UI), as Prefect users run one."""
+    port = _free_port()
+    env = {**_env(root / "home-server"), "PREFECT_UI_ENABLED": "false"}
+    log = (root / "server.log").open("w")
+    server = subprocess.Popen(
+        [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/api"
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise SystemExit(f"prefect server start did not answer: {root / 'server.log'}")
+        yield url
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+        log.close()
+
+
+def fixed_cost(root: Path, repeats: int = 3) -> None:
     files = [ROOT / "tests" / "fixtures" / name for name in SMALL]
-    home = root / "home-fixed"
-    env = _env(home)
-    rows = []
-    for label in ("first run (fresh Prefect home)", "steady (Prefect home used before)"):
-        tag = uuid.uuid4().hex[:8]
-        plain = _measured(
-            ["ingest", str(_inbox(root / f"p{tag}", files)), "--index", str(root / f"{tag}.a")],
-            env,
+    env = _env(root / "home-fixed")
+    rows = [("(a) temporary server, first run (fresh Prefect home)", [_pair(root, files, env)])]
+    rows.append(
+        ("(a) temporary server, steady (home used before)", [
+            _pair(root, files, env) for _ in range(repeats)
+        ])
+    )  # fmt: skip
+    with _prefect_server(root) as url:
+        served = {**_env(root / "home-client"), "PREFECT_API_URL": url}
+        rows.append(
+            ("(b) PREFECT_API_URL: a running prefect server", [
+                _pair(root, files, served) for _ in range(repeats)
+            ])
+        )  # fmt: skip
+    print(
+        f"Fixed cost, {len(files)} reports: uprdex ingest (baseline) vs uprdex run (ours), "
+        f"median of {repeats} where steady"
+    )
+    for label, pairs in rows:
+        plain_wall, plain_cpu, flow_wall, flow_cpu = (
+            statistics.median(pair[i] for pair in pairs) for i in range(4)
         )
-        inbox = _inbox(root / f"r{tag}", files)
-        flow = _measured(["run", "--inbox", str(inbox), "--index", str(root / f"{tag}.b")], env)
-        rows.append((label, plain, flow))
-    print(f"Fixed cost, {len(files)} reports: uprdex ingest (baseline) vs uprdex run (ours)")
-    for label, plain, flow in rows:
-        for what, index in (("wall", 0), ("CPU", 1)):
+        print(f"  {label}")
+        for what, plain, flow in (("wall", plain_wall, flow_wall), ("CPU", plain_cpu, flow_cpu)):
             print(
-                f"  {label:36} {what:4} ingest {plain[index]:5.1f} s  run {flow[index]:5.1f} s  "
-                f"fixed cost +{flow[index] - plain[index]:4.1f} s  "
-                f"ratio {flow[index] / plain[index]:4.2f}x"
+                f"    {what:4} ingest {plain:5.1f} s  run {flow:5.1f} s  "
+                f"fixed cost +{flow - plain:4.1f} s  ratio {flow / plain:4.2f}x"
             )
     print(f"  (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
@@ -157,8 +215,9 @@ def scale(root: Path, count: int) -> None:
 
 def main() -> int:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     with tempfile.TemporaryDirectory(prefix="uprdex-bench-scale-") as tmp:
-        fixed_cost(Path(tmp))
+        fixed_cost(Path(tmp), repeats)
         if count:
             scale(Path(tmp), count)
     return 0

@@ -12,6 +12,7 @@ import logging
 import sqlite3
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
@@ -130,7 +131,7 @@ def extract_task(path: str, sha256: str, settings: LoaderSettings) -> Extracted:
     return extracted
 
 
-def task_runner(threads: int = 0) -> Any:
+def task_runner(threads: int = 0) -> ThreadPoolTaskRunner[Any]:
     """Local threads: each task hands its document to a sandbox worker process
     (pipeline/sandbox.py), so pdfium never runs in two threads of one process and the parsing
     runs in parallel processes; on Dask each thread waits for a worker's answer, so there are
@@ -140,10 +141,27 @@ def task_runner(threads: int = 0) -> Any:
     return ThreadPoolTaskRunner(max_workers=threads or LoaderSettings().processes)
 
 
+Submit = Callable[[str, str, LoaderSettings], PrefectFuture[Extracted]]
+"""Hands one file (path, sha256, settings) to `extract_task` on a task runner."""
+
+
 @flow(name="ingest_inbox", log_prints=True)
 def ingest_inbox(config: Config, settings: LoaderSettings | None = None) -> NightlySummary:
     """Scan the inbox, skip what is indexed, extract new files in parallel, write each."""
-    settings = settings or LoaderSettings()
+    return _ingest(config, settings or LoaderSettings(), extract_task.submit)
+
+
+def _on(runner: ThreadPoolTaskRunner[Any]) -> Submit:
+    """`extract_task` submitted to this (started) runner, in the current flow run."""
+
+    def submit(path: str, sha256: str, settings: LoaderSettings) -> PrefectFuture[Extracted]:
+        return runner.submit(extract_task, {"path": path, "sha256": sha256, "settings": settings})
+
+    return submit
+
+
+def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> NightlySummary:
+    """`ingest_inbox`'s work, in the flow run that calls it."""
     logger = get_run_logger()
     summary = NightlySummary()
     with (
@@ -170,8 +188,7 @@ def ingest_inbox(config: Config, settings: LoaderSettings | None = None) -> Nigh
                 summary.failed.append((str(item.path), f"{reason} (on an earlier run)"))
         logger.info("%d files in %s, %d new", len(files), config.inbox, len(new))
         futures: list[tuple[Path, str, PrefectFuture[Extracted]]] = [
-            (item.path, item.sha256, extract_task.submit(str(item.path), item.sha256, settings))
-            for item in new
+            (item.path, item.sha256, submit(str(item.path), item.sha256, settings)) for item in new
         ]
         for path, sha256, future in futures:
             try:
@@ -225,7 +242,13 @@ def cluster_task(index: str, states: set[str], settings: ClusterSettings | None 
 def build_index(
     config: Config, states: set[str] | None = None, since: str | None = None
 ) -> list[str]:
-    """Bring the outputs up to date: clusters of the touched States, then the exports.
+    """Bring the outputs up to date: clusters of the touched States, then the exports (see
+    `_build`)."""
+    return _build(config, states, since)
+
+
+def _build(config: Config, states: set[str] | None, since: str | None) -> list[str]:
+    """`build_index`'s work, in the flow run that calls it: clusters, exports, report.
 
     The outputs are stamped with what they were built from (`build_key`). When that has not
     changed (a night with no new files, no import, no re-clustering, no new uprdex), nothing is
@@ -305,17 +328,21 @@ def nightly(
     since = _key_before(config)
     loader = replace(config.loader, ocr=ocr or config.loader.ocr)
     prune_cache()
+    # The two stages run in this flow run (not as subflows `ingest_inbox` and `build_index`):
+    # each flow run costs a round of API calls and a wait for its heartbeat thread at its end.
     cluster = scaleout.active()  # `uprdex run` connects before the flow, to fail in one line
     if cluster is None and (dask_address or dask_workers):
         # distributed's logs follow Prefect's level: quiet unless `uprdex run --verbose`.
         verbose = logging.getLogger("prefect").isEnabledFor(logging.INFO)
-        with scaleout.connect(dask_address, dask_workers, verbose) as cluster:
-            runner = task_runner(2 * cluster.threads)
-            summary = ingest_inbox.with_options(task_runner=runner)(config, loader)
+        with (
+            scaleout.connect(dask_address, dask_workers, verbose) as cluster,
+            task_runner(2 * cluster.threads) as runner,
+        ):
+            summary = _ingest(config, loader, _on(runner))
     else:
-        runner = task_runner(2 * cluster.threads if cluster else 0)
-        summary = ingest_inbox.with_options(task_runner=runner)(config, loader)
-    summary.exports = build_index(config, summary.states, since)
+        with task_runner(2 * cluster.threads if cluster else 0) as runner:
+            summary = _ingest(config, loader, _on(runner))
+    summary.exports = _build(config, summary.states, since)
     publish(summary, config)
     return summary
 

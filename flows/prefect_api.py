@@ -24,7 +24,7 @@ from pathlib import Path
 
 from uprdex.pipeline.errors import UprdexError
 
-__all__ = ["environment", "temporary_api"]
+__all__ = ["API", "environment", "temporary_api"]
 
 
 @contextlib.contextmanager
@@ -71,6 +71,9 @@ def _start(port: int) -> subprocess.Popen[bytes]:
             "on",
         ],
         env={
+            # Automations (triggers and their actions) watch every event of a server that
+            # outlives its runs; this one stops with the run. A value set by the user wins.
+            "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false",
             **os.environ,
             "PREFECT_UI_ENABLED": "0",
             "PREFECT__SERVER_EPHEMERAL": "1",  # what Prefect's temporary server sets
@@ -97,13 +100,42 @@ def _wait(url: str, server: subprocess.Popen[bytes], timeout: float) -> None:
     )
 
 
+class API:
+    """The Prefect API of one `uprdex run`: `ready()` waits until it answers; `temporary` says
+    whether the run started it (and stops it at the end)."""
+
+    def __init__(self, wait: Callable[[], None] | None = None) -> None:
+        self._wait = wait
+        self.temporary = wait is not None
+
+    def ready(self) -> None:
+        """Wait until the API answers (at once when it is not the run's own)."""
+        if self._wait is not None:
+            self._wait()
+
+    @contextlib.contextmanager
+    def flow_settings(self) -> Iterator[None]:
+        """The Prefect settings the run's flows run with. On the run's own temporary server,
+        flow runs send no heartbeats: they serve a server watching for crashed runs, and this
+        one stops with the run, while each flow run waits up to a second at its end for its
+        heartbeat thread (three flow runs a night). A server named in PREFECT_API_URL gets
+        them as Prefect's settings say."""
+        if not self.temporary:
+            yield
+            return
+        from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            yield
+
+
 @contextlib.contextmanager
-def temporary_api(say: bool = False) -> Iterator[Callable[[], None]]:
+def temporary_api(say: bool = False) -> Iterator[API]:
     """Start a temporary API unless PREFECT_API_URL names one (or Prefect is imported already,
-    with its settings read: then Prefect starts its own when asked); the block gets a function
-    that waits until the API answers, and the server is stopped after the block."""
+    with its settings read: then Prefect starts its own when asked); the block gets the `API`,
+    and the server is stopped after the block."""
     if os.environ.get("PREFECT_API_URL") or "prefect" in sys.modules:
-        yield lambda: None
+        yield API()
         return
     port = _free_port()
     url = f"http://127.0.0.1:{port}/api"
@@ -113,7 +145,7 @@ def temporary_api(say: bool = False) -> Iterator[Callable[[], None]]:
         print(f"started a temporary Prefect server on {url}", file=sys.stderr)
     timeout = float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", 120))
     try:
-        yield lambda: _wait(url, server, timeout)
+        yield API(lambda: _wait(url, server, timeout))
     finally:
         _drain()
         os.environ.pop("PREFECT_API_URL", None)

@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -109,3 +111,52 @@ asyncio.run(main())
     assert "2 already indexed" in again.stdout
     assert "temporary" not in again.stdout + again.stderr
     assert prefect_server.removesuffix("/api") in again.stdout + again.stderr  # "View at ..."
+
+
+def test_uprdex_serve_runs_the_deployment_in_its_folder(
+    prefect_server: str, tmp_path: Path
+) -> None:
+    # `uprdex serve` registers relative paths and the flow's module (see test_flows): a run
+    # it serves reads them from the folder it was started in, the workspace.
+    workspace = tmp_path / "workspace"
+    inbox = workspace / "data" / "inbox"
+    inbox.mkdir(parents=True)
+    shutil.copy(fixture(NAMES[1]), inbox / NAMES[1])
+    with (inbox / NAMES[1]).open("ab") as handle:
+        handle.write(f"\n% {uuid.uuid4().hex}\n".encode())
+    env = {**os.environ, "PREFECT_API_URL": prefect_server, "PREFECT_HOME": str(tmp_path / "h")}
+    env.pop("UPRDEX_CONFIG", None)
+    env.pop("UPRDEX_INDEX", None)
+    log = (tmp_path / "serve.log").open("w")
+    served = subprocess.Popen(
+        [str(BIN / "uprdex"), "serve"],
+        cwd=workspace,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 180
+        while True:  # until the deployment is registered, then wait for the run it starts
+            run = subprocess.run(
+                [str(BIN / "prefect"), "--no-prompt", "deployment", "run",
+                 "nightly/uprdex-nightly", "--watch", "--watch-timeout", "240"],
+                cwd=tmp_path,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=300,
+                check=False,
+            )  # fmt: skip
+            if run.returncode == 0 or time.monotonic() > deadline:
+                break
+            time.sleep(2)
+        assert run.returncode == 0, run.stdout + run.stderr + (tmp_path / "serve.log").read_text()
+        assert "Completed" in run.stdout, run.stdout
+        assert (workspace / "data" / "index.sqlite").is_file()
+        assert (workspace / "data" / "reports" / "html" / "index.html").is_file()
+    finally:
+        os.killpg(served.pid, signal.SIGTERM)
+        served.wait(timeout=60)
+        log.close()

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -92,6 +93,42 @@ def test_flow_indexes_the_inbox_and_a_rerun_does_no_work(tmp_path: Path) -> None
         store.update_clusters(ClusterSettings(semantic_weight=0, threshold=74, floor=54))
     third = nightly(**paths)
     assert str(export) in third.exports and export.stat().st_mtime_ns != built
+
+
+def test_a_nightly_run_is_one_flow_run_with_its_task_runs(tmp_path: Path) -> None:
+    # Each flow run costs API calls and a wait for its heartbeat at its end: the stages run in
+    # the nightly flow run, as its task runs, not as subflows.
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterId,
+        FlowRunFilterParentFlowRunId,
+    )
+
+    paths = _workspace(tmp_path, salt=uuid.uuid4().hex)
+    state = nightly(**paths, return_state=True)
+    run_id = state.state_details.flow_run_id
+    assert state.is_completed() and run_id is not None
+    with get_client(sync_client=True) as client:
+        children = client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(
+                parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[run_id])
+            )
+        )
+        names: list[str] = []
+        for _ in range(60):  # task runs are recorded from their events, a moment later
+            names = sorted(
+                run.name
+                for run in client.read_task_runs(
+                    flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run_id]))
+                )
+            )
+            if len(names) >= len(GOOD) + 1:
+                break
+            time.sleep(0.5)
+    assert children == []
+    assert sum(name.startswith("extract ") for name in names) == len(GOOD), names
+    assert any(name.startswith("cluster") for name in names), names
 
 
 def _pages(paths: dict[str, str]) -> dict[str, int]:
@@ -199,22 +236,25 @@ def test_a_changed_setting_extracts_again_and_old_cache_files_go(
 def test_serve_registers_a_cron_deployment_on_a_real_server(
     prefect_server: str, tmp_path: Path
 ) -> None:
+    # Run from a workspace with its default (relative) paths: the deployment keeps them as
+    # they are, and names the flow by its module, so nothing in it is a path of this machine.
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
     env = {**os.environ, "PREFECT_API_URL": prefect_server}
+    env.pop("UPRDEX_CONFIG", None)
+    env.pop("UPRDEX_INDEX", None)
     uprdex = Path(sys.executable).parent / "uprdex"
     result = subprocess.run(
         [
             str(uprdex),
             "serve",
             "--register-only",
-            "--inbox",
-            str(tmp_path / "inbox"),
-            "--index",
-            str(tmp_path / "index.sqlite"),
             "--cron",
             "0 2 * * *",
             "--timezone",
             "Europe/Zurich",
         ],
+        cwd=workspace,
         env=env,
         capture_output=True,
         text=True,
@@ -237,7 +277,10 @@ async def main():
             await asyncio.sleep(1)
         print(json.dumps({"schedules": [[s.schedule.cron, s.schedule.timezone]
                                         for s in deployment.schedules],
-                          "runs": [r.state_name for r in runs]}))
+                          "runs": [r.state_name for r in runs],
+                          "parameters": deployment.parameters,
+                          "entrypoint": deployment.entrypoint,
+                          "path": deployment.path}))
 asyncio.run(main())
 """
     read = subprocess.run(
@@ -252,3 +295,11 @@ asyncio.run(main())
     found = json.loads(read.stdout.strip().splitlines()[-1])
     assert found["schedules"] == [["0 2 * * *", "Europe/Zurich"]]
     assert found["runs"] and set(found["runs"]) == {"Scheduled"}
+    assert found["parameters"] == {
+        "inbox": "data/inbox",
+        "index": "data/index.sqlite",
+        "quarantine": "data/quarantine",
+        "reports": "data/reports",
+    }
+    assert found["entrypoint"] == "uprdex.flows.nightly.nightly"
+    assert found["path"] in (None, ".")

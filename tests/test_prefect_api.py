@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from uprdex.flows.prefect_api import environment, temporary_api
+from uprdex.flows.prefect_api import API, environment, temporary_api
 
 
 def test_a_run_in_process_leaves_the_environment_as_it_found_it(
@@ -23,7 +23,23 @@ def test_a_run_in_process_leaves_the_environment_as_it_found_it(
 
 def test_no_server_is_started_when_one_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
-    with temporary_api() as ready:
-        ready()  # nothing to wait for
+    with temporary_api() as api:
+        api.ready()  # nothing to wait for
+        assert not api.temporary
         assert os.environ["PREFECT_API_URL"] == "http://127.0.0.1:9/api"
     assert os.environ["PREFECT_API_URL"] == "http://127.0.0.1:9/api"
+
+
+def test_flows_on_the_temporary_server_send_no_heartbeats() -> None:
+    # Each flow run waits up to a second for its heartbeat thread at its end; the temporary
+    # server stops with the run, so nothing would ever read them. A server of the user's own
+    # gets them as Prefect's settings say.
+    from prefect.settings import get_current_settings
+
+    default = get_current_settings().flows.heartbeat_frequency
+    assert default is not None
+    with API(lambda: None).flow_settings():
+        assert get_current_settings().flows.heartbeat_frequency is None
+    with API().flow_settings():
+        assert get_current_settings().flows.heartbeat_frequency == default
+    assert get_current_settings().flows.heartbeat_frequency == default

@@ -63,7 +63,7 @@ def run(
     keep = verbose or "PREFECT_LOGGING_LEVEL" in os.environ
     with (
         environment({} if keep else {"PREFECT_LOGGING_LEVEL": "WARNING"}),
-        temporary_api(say=verbose) as api_ready,
+        temporary_api(say=verbose) as api,
     ):
         from uprdex.flows import scaleout
         from uprdex.flows.nightly import nightly
@@ -71,16 +71,17 @@ def run(
         dask = dask_address or dask_workers
         cluster = scaleout.connect(dask_address, dask_workers, verbose) if dask else nullcontext()
         with cluster:
-            api_ready()
-            summary = nightly(
-                str(config.inbox),
-                str(config.index),
-                str(config.quarantine),
-                str(config.reports),
-                dask_address,
-                dask_workers,
-                ocr,
-            )
+            api.ready()
+            with api.flow_settings():
+                summary = nightly(
+                    str(config.inbox),
+                    str(config.index),
+                    str(config.quarantine),
+                    str(config.reports),
+                    dask_address,
+                    dask_workers,
+                    ocr,
+                )
     for _path, reason in summary.failed:
         err.print(f"[red]failed[/] {escape(reason)} (copied to {config.quarantine})")
     for line in summary.left_out:
@@ -122,7 +123,9 @@ def serve(
     """Register the nightly deployment with its cron schedule on a Prefect server and serve it.
 
     Needs a running server: `prefect server start` (SQLite, binds 127.0.0.1), then
-    PREFECT_API_URL=http://127.0.0.1:4200/api in the environment. See README, "Schedule".
+    PREFECT_API_URL=http://127.0.0.1:4200/api in the environment. The runs run in the folder
+    `uprdex serve` was started in: relative paths (uprdex.toml's) are read from there. See
+    README, "Schedule".
     """
     if not os.environ.get("PREFECT_API_URL"):
         raise click.UsageError(
@@ -130,6 +133,7 @@ def serve(
             "terminal and set PREFECT_API_URL=http://127.0.0.1:4200/api"
         )
     from prefect.schedules import Cron
+    from prefect.types.entrypoint import EntrypointType
 
     from uprdex.flows.nightly import nightly
 
@@ -139,15 +143,19 @@ def serve(
     except ValueError as error:
         raise click.BadParameter(str(error)) from error
     schedule = Cron(config.cron, timezone=config.timezone)
+    # The paths as given (uprdex.toml's are relative): the served runs run in this folder, as
+    # prefect.yaml's runs run in the worker's. The flow is named by its module in the
+    # installed package, not by a path to its file (Prefect's default, relative to here).
     parameters = {
-        "inbox": str(config.inbox.resolve()),
-        "index": str(config.index.resolve()),
-        "quarantine": str(config.quarantine.resolve()),
-        "reports": str(config.reports.resolve()),
+        "inbox": str(config.inbox),
+        "index": str(config.index),
+        "quarantine": str(config.quarantine),
+        "reports": str(config.reports),
     }
+    module = EntrypointType.MODULE_PATH
     if register_only:
         deployment = nightly.to_deployment(
-            name=DEPLOYMENT, schedules=[schedule], parameters=parameters
+            name=DEPLOYMENT, schedules=[schedule], parameters=parameters, entrypoint_type=module
         )
         deployment_id = deployment.apply()  # type: ignore[union-attr]
         out.print(
@@ -155,7 +163,9 @@ def serve(
             f"{schedule.cron} {schedule.timezone or 'UTC'}"
         )
         return
-    nightly.serve(name=DEPLOYMENT, schedules=[schedule], parameters=parameters)
+    nightly.serve(
+        name=DEPLOYMENT, schedules=[schedule], parameters=parameters, entrypoint_type=module
+    )
 
 
 DEPLOYMENT = "uprdex-nightly"
