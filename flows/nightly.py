@@ -1,4 +1,5 @@
-"""Prefect flows: `ingest_inbox`, `build_index` and `nightly` (both).
+"""Prefect flows: `ingest_inbox`, `build_index` and `nightly` (the work of both, in its one flow
+run).
 
 Tasks are thin wrappers over the stage functions in pipeline/: retries only for transient
 errors (a bad PDF is not retried, it is quarantined), results cached on the file hash and the
