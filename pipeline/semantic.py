@@ -39,7 +39,7 @@ import numpy.typing as npt
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.model_cache import ModelCache
 from uprdex.pipeline.resources import data_path
-from uprdex.pipeline.tfidf import Rows, TfidfBlock, vocabulary_from_blob
+from uprdex.pipeline.tfidf import TfidfBlock, vocabulary_from_blob
 
 __all__ = [
     "DEFAULT_MODEL_DIR",
@@ -143,21 +143,21 @@ class SemanticModel:
             raise SemanticModelError(f"{model_path}: vocabulary, idf and components disagree")
         return cls(block, components, metadata)
 
-    def terms(self, texts: Sequence[str]) -> Rows:
-        """The TF-IDF rows (l2-normalized) the vectors are projected from: their dot product
-        weighs each shared stem or stem pair by its rarity in the training texts."""
+    def terms(self, texts: Sequence[str]) -> Any:
+        """The TF-IDF rows (scipy csr, l2-normalized) the vectors are projected from: their dot
+        product weighs each shared stem or stem pair by its rarity in the training texts."""
         return self._block.transform(texts)
 
     def vectors(self, texts: Sequence[str]) -> FloatArray:
         """One l2-normalized row per normalized text (all zeros when no term is known)."""
         return self.project(self.terms(texts))
 
-    def project(self, rows: Rows) -> FloatArray:
+    def project(self, rows: Any) -> FloatArray:
         """The vectors of TF-IDF rows given by `terms` (l2-normalized, zeros stay zeros)."""
         out = np.zeros((rows.shape[0], self.dimensions), dtype=np.float32)
         for start in range(0, rows.shape[0], _BATCH):
-            batch = rows.slice(start, start + _BATCH).astype(np.float32)
-            out[start : start + batch.shape[0]] = batch.dot(self._projection)
+            batch = rows[start : start + _BATCH].astype(np.float32)
+            out[start : start + batch.shape[0]] = batch @ self._projection
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         np.divide(out, norms, out=out, where=norms > 0)
         return out

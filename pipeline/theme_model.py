@@ -11,9 +11,8 @@ issues) and shipped in data/models/themes/ as plain arrays, never as a pickle:
 
 Prediction rebuilds the TF-IDF features with the same analyzers scikit-learn used at training
 (lower-cased text with whitespace runs collapsed; words are `\\b\\w\\w+\\b` tokens; sublinear tf,
-idf, l2 norm per block) and takes one sparse-dense matrix product (`pipeline.tfidf.Rows.dot`):
-neither scikit-learn nor scipy is needed at run time. The int8 weights are rescaled to float32
-only for the features a batch uses (the same numbers as rescaling all 100k rows at load).
+idf, l2 norm per block) and takes one sparse-dense matrix product: scikit-learn is not needed at
+run time.
 
 A theme is returned when its margin reaches its threshold. Every UPR Info recommendation has at
 least one issue, so a text with no theme at its threshold gets its best theme (the one least
@@ -40,11 +39,12 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from scipy import sparse  # type: ignore[import-untyped]
 
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.model_cache import ModelCache
 from uprdex.pipeline.resources import data_path
-from uprdex.pipeline.tfidf import Rows, TfidfBlock, vocabulary_from_blob
+from uprdex.pipeline.tfidf import TfidfBlock, vocabulary_from_blob
 
 __all__ = [
     "DEFAULT_MODEL_DIR",
@@ -72,25 +72,6 @@ _BATCH = 2048
 
 FloatArray = npt.NDArray[np.float32]
 BoolArray = npt.NDArray[np.bool_]
-
-
-class QuantizedWeights:
-    """int8 weights with one float32 scale per column, read as float32 rows on demand: row j
-    is `int8[j] * scale`, the numbers a full rescale gives, without making the 100k x 54 float
-    matrix (22 MB, 0.05-0.1 s) at every start."""
-
-    def __init__(self, int8: npt.NDArray[np.int8], scale: npt.NDArray[Any]) -> None:
-        self.int8 = int8
-        self.scale = scale
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        """(features, classes)."""
-        return self.int8.shape[0], self.int8.shape[1]
-
-    def __getitem__(self, rows: npt.NDArray[np.int64]) -> FloatArray:
-        result: FloatArray = (self.int8[rows].astype(np.float32) * self.scale).astype(np.float32)
-        return result
 
 
 class ThemeModelError(UprdexError, ValueError):
@@ -150,7 +131,7 @@ class ThemeModel:
         *,
         classes: Sequence[str],
         blocks: Sequence[TfidfBlock],
-        weights: QuantizedWeights,
+        weights: FloatArray,
         bias: FloatArray,
         platt_a: FloatArray,
         platt_b: FloatArray,
@@ -239,7 +220,9 @@ class ThemeModel:
                 model = cls(
                     classes=[str(name) for name in metadata["classes"]],
                     blocks=blocks,
-                    weights=QuantizedWeights(arrays["weights_int8"], arrays["weights_scale"]),
+                    weights=(
+                        arrays["weights_int8"].astype(np.float32) * arrays["weights_scale"]
+                    ).astype(np.float32),
                     bias=arrays["bias"].astype(np.float32),
                     platt_a=arrays["platt_a"].astype(np.float32),
                     platt_b=arrays["platt_b"].astype(np.float32),
@@ -259,8 +242,8 @@ class ThemeModel:
         out = np.empty((len(texts), len(self.classes)), dtype=np.float32)
         for start in range(0, len(texts), _BATCH):
             batch = [normalize_text(text) for text in texts[start : start + _BATCH]]
-            features = Rows.hstack([block.transform(batch) for block in self._blocks])
-            out[start : start + len(batch)] = features.astype(np.float32).dot(self._weights)
+            features = sparse.hstack([block.transform(batch) for block in self._blocks]).tocsr()
+            out[start : start + len(batch)] = features.astype(np.float32) @ self._weights
         out += self._bias
         return out
 

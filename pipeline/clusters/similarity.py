@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -13,7 +14,6 @@ from uprdex.pipeline.clusters.normalize import action_mask, normalize
 from uprdex.pipeline.clusters.treaties import TreatyTable, load_treaties
 from uprdex.pipeline.semantic import SemanticModel
 from uprdex.pipeline.settings import SCORER_NAMES, ClusterSettings
-from uprdex.pipeline.tfidf import Rows
 
 Scorer = Callable[..., float]
 SCORERS: Mapping[str, Scorer] = {name: getattr(fuzz, name) for name in SCORER_NAMES}
@@ -42,7 +42,7 @@ class Similarity:
             else None
         )
         terms = None if model is None else model.terms(texts)
-        self.vectors = None if model is None or terms is None else model.project(terms)
+        self.vectors = None if model is None else model.project(terms)
         # The TF-IDF rows the vectors come from: the shared stems weighed by their rarity, so
         # that a shared frame ("promote and protect the rights of") counts for little.
         self.rows = None if terms is None or self.rare_weight == 0 else _sketch(terms)
@@ -195,12 +195,12 @@ def similarity(a: str, b: str, settings: ClusterSettings | None = None) -> float
     return float(scores[0])
 
 
-def _sketch(rows: Rows) -> npt.NDArray[np.float32]:
+def _sketch(rows: Any) -> npt.NDArray[np.float32]:
     """TF-IDF rows (csr) as dense rows of `_SKETCH` numbers whose dot products are the rows'
     cosines: each term adds its weight, with a sign, to one bucket chosen by its column (a
     count sketch). Two terms of a pair share a bucket with odds 1/_SKETCH, so the estimate is
     off only where that happens (by the product of their small weights). Dense rows score many
-    pairs at once as the meaning vectors do, where indexing sparse rows would cost more than
+    pairs at once as the meaning vectors do, where scipy's row indexing would cost more than
     the products."""
     columns = rows.indices.astype(np.uint64)
     mixed = (columns * np.uint64(2654435761)) % np.uint64(1 << 32)
