@@ -241,6 +241,41 @@ def apply_corrections(
     relevant = [c for c in corrections if c.first in present and c.second in present]
     if not relevant:
         return result
+    return _researchers_own(_applied(result, items, relevant, score), relevant)
+
+
+def _researchers_own(result: ClusterResult, relevant: Sequence[Correction]) -> ClusterResult:
+    """What the researcher's word settles is not the algorithm's guess: a cluster that holds
+    both ends of a link has no confidence (its members were placed by the link, whatever
+    scored them), and an unlinked pair is no recurring ask ("asked before" is an ask the
+    researcher said is another)."""
+    linked = {
+        result.assignment[c.first]
+        for c in _links(relevant)
+        if result.assignment[c.first] == result.assignment[c.second]
+    }
+    unlinked = {frozenset((c.first, c.second)) for c in _unlinks(relevant)}
+    clusters = tuple(
+        replace(c, confidence=None, member_confidence={}) if c.id in linked else c
+        for c in result.clusters
+    )
+    return replace(
+        result,
+        clusters=clusters,
+        by_id={c.id: c for c in clusters},
+        recurrences=tuple(
+            r for r in result.recurrences if frozenset((r.later_id, r.earlier_id)) not in unlinked
+        ),
+    )
+
+
+def _applied(
+    result: ClusterResult,
+    items: Sequence[ClusterItem],
+    relevant: Sequence[Correction],
+    score: Scores,
+) -> ClusterResult:
+    """The clusters with the merges of the links and the splits of the unlinks."""
     units = _Sets()
     for link in _links(relevant):
         units.union(link.first, link.second)

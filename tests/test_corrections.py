@@ -3,8 +3,10 @@ from-scratch `uprdex cluster`, `--defaults`, a new ingest, a re-ingest and a ret
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -358,3 +360,42 @@ def test_a_contradiction_written_around_the_cli_is_reported_by_every_clustering(
     assert "contradiction" in result.output and "linked through" in result.output
     listed = CliRunner().invoke(main, ["cluster", "links", "--index", str(index)])
     assert "contradiction" in listed.output
+
+
+def _exported(index: Path, what: str, *filters: str) -> list[dict[str, Any]]:
+    output = _run("export", "--what", what, "--format", "jsonl", "--index", str(index), *filters)
+    return [json.loads(line) for line in output.splitlines() if line.strip()]
+
+
+def test_a_linked_cluster_has_no_confidence_after_the_next_clustering(index: Path) -> None:
+    # The link's members were placed by the researcher: no score vouches for them, before or
+    # after the clustering that keeps the previous clusters whole (a nightly run's).
+    with Store(index) as store:
+        store.update_clusters(states={"Slovenia"})
+    for step in ((), ("cluster", "--index", str(index))):
+        if step:
+            _run(*step)
+        linked = next(c for c in _exported(index, "clusters") if APART[0] in c["members"])
+        assert linked["confidence"] is None and linked["member_confidence"] == []
+        recs = {r["id"]: r for r in _exported(index, "recommendations")}
+        assert recs[APART[0]]["cluster_confidence"] is None
+
+
+def test_an_unlinked_pair_is_not_asked_before(index: Path) -> None:
+    # 115.14 (2014) repeats 111.2 (2010) until a researcher says they are two asks.
+    later, earlier = "A/HRC/28/15#115.14", "A/HRC/14/15#111.2"
+    recs = {r["id"]: r for r in _exported(index, "recommendations")}
+    assert earlier in [ask["id"] for ask in recs[later]["repeats"]]
+    _run("cluster", "unlink", later, earlier, "--index", str(index))
+    recs = {r["id"]: r for r in _exported(index, "recommendations")}
+    assert earlier not in [ask["id"] for ask in recs[later]["repeats"]]
+
+
+def test_a_filtered_cluster_export_keeps_the_whole_clusters_confidence(index: Path) -> None:
+    whole = {c["cluster_id"]: c["confidence"] for c in _exported(index, "clusters")}
+    filtered = _exported(index, "clusters", "--cycle", "2")
+    assert any(
+        len(c["members"]) < len(c["states"]) or c["size"] > len(c["members"]) for c in filtered
+    )
+    for found in filtered:
+        assert found["confidence"] == whole[found["cluster_id"]]

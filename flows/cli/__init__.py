@@ -95,15 +95,17 @@ def run() -> None:
     Tearing down the modules spaCy brings (thinc, confection, pydantic; ~1,500 modules in all)
     took 0.3-0.5 s after every command that tags themes, a fifth of a one-report ingest, to
     free memory the system frees anyway. What the end of a process must do still runs: the
-    atexit handlers (logging's, Prefect's, the sandbox's), then the flush of the output. While
-    another thread is running, Python's own end is kept (it waits for the thread).
+    atexit handlers (logging's, the sandbox's), then the flush of the output. While another
+    thread is running, or after a Prefect flow, Python's own end is kept.
     """
     try:
         main()
         code: str | int | None = 0
     except SystemExit as end:
         code = end.code
-    if any(
+    # Prefect's services (logs and events sent to an API) flush at the interpreter's own end,
+    # and a command that ran a flow costs seconds anyway: it ends as Python ends.
+    if "prefect" in sys.modules or any(
         thread.is_alive() and not thread.daemon
         for thread in threading.enumerate()
         if thread is not threading.main_thread()

@@ -52,10 +52,12 @@ _RATIFY = re.compile(
 # "Conclude the procedures for the ratification of CRPD", "Complete, without delay, the
 # ratification process of CRPD" (A/HRC/28/10) all ask Kazakhstan to ratify the CRPD.
 _TOWARDS_RATIFYING = re.compile(
-    r"\b(?:(?:finali[sz]e|complete|conclude|expedite|accelerate|speed up|hasten)"
-    r"(?: without delay)? (?:the )?(?:(?:procedures?|process(?:es)?|steps) (?:for|of|towards?) )?"
-    r"(?:the )?)?(?:speedy |swift |prompt |early |rapid )?"
-    r"(?:ratification|accession) (?:process(?:es)? |procedures? )?(?:of|to)\b"
+    r"\b(?:(?:finali[sz](?:e|ing)|complet(?:e|ing)|conclud(?:e|ing)|expedit(?:e|ing)|"
+    r"accelerat(?:e|ing)|speed(?:ing)? up|hasten(?:ing)?)"
+    r"(?: without delay)? (?:the |its )?(?:(?:procedures?|process(?:es)?|steps) "
+    r"(?:for|of|towards?) )?(?:the |its )?)?(?:speedy |swift |prompt |early |rapid )?"
+    r"(?:ratification (?:process(?:es)? |procedures? )?of|"
+    r"accession (?:process(?:es)? |procedures? )?to)\b"
 )
 
 # Abbreviations of the objects asks name, written out as the other asks write them: "Establish

@@ -423,6 +423,7 @@ def clusters(
                 row["id"], row["state_under_review"], row["response"], states, row["confidence"]
             )
         )
+    confidence = _cluster_confidence(db, list(grouped))
     found = [
         StoredCluster(
             row["cluster_id"],
@@ -433,8 +434,26 @@ def clusters(
             bool(row["recurring"]),
             row["scope"],
             tuple(grouped[row["cluster_id"]]),
+            confidence.get(row["cluster_id"]),
         )
         for row in db.execute("SELECT * FROM clusters WHERE size >= ?", (min_size,))
         if grouped.get(row["cluster_id"])
     ]
     return sorted(found, key=lambda c: (-c.size, c.cluster_id))
+
+
+def _cluster_confidence(db: sqlite3.Connection, ids: list[str]) -> dict[str, float]:
+    """Each cluster's confidence: the mean of all its members' (not only of those a filter
+    lists); none for one recommendation or when a member has none (placed by a link)."""
+    found: dict[str, float] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for cluster_id, members, scored, mean in db.execute(
+            "SELECT r.cluster_id, COUNT(*), COUNT(m.confidence), AVG(m.confidence) "
+            "FROM recommendations r LEFT JOIN cluster_members m ON m.recommendation_id = r.id "
+            f"WHERE r.cluster_id IN ({','.join('?' * len(chunk))}) GROUP BY r.cluster_id",
+            chunk,
+        ):
+            if members > 1 and scored == members:
+                found[cluster_id] = round(mean, 3)
+    return found

@@ -246,12 +246,6 @@ class StoredCluster:
     recurring: bool
     scope: str
     members: tuple[ClusterMember, ...]
-
-    @property
-    def confidence(self) -> float | None:
-        """The members' mean confidence: None for one recommendation, or when a member's
-        place is a researcher's (a link)."""
-        each = [member.confidence for member in self.members]
-        if len(each) < 2 or any(value is None for value in each):
-            return None
-        return round(sum(value for value in each if value is not None) / len(each), 3)
+    confidence: float | None = None
+    """All its members' mean confidence, whatever filter chose the members listed: None for
+    one recommendation, or when a member's place is a researcher's (a link)."""
