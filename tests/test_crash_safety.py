@@ -111,7 +111,7 @@ def reference(workspace: Path) -> Reference:
         time.sleep(0.005)
     seconds = time.monotonic() - start
     assert process.returncode == 0 and first is not None
-    _assert_sound(index)
+    assert _assert_sound(index)
     return Reference(_snapshot(index), first, seconds)
 
 
@@ -133,13 +133,12 @@ def test_killed_runs_then_rerun_give_the_uninterrupted_index(
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         killed = f"kill {attempt} at {delay:.2f} s, {_documents(index)} documents written"
-        if index.exists():
-            _assert_sound(index)
+        if index.exists() and _assert_sound(index):
             # Whatever a kill leaves, each document in the index is whole.
             for sha256, rows in _per_document(_snapshot(index)).items():
                 assert rows == whole[sha256], killed
         assert _ingest(workspace, index).wait(timeout=120) == 0
-        _assert_sound(index)
+        assert _assert_sound(index)
         difference = _difference(_snapshot(index), reference.snapshot)
         if difference:
             failures.append(f"{killed}, then a rerun:\n{difference}")
@@ -160,7 +159,7 @@ def test_killed_after_the_last_document_the_rerun_still_clusters(
         time.sleep(0.002)
     process.wait()
     assert _ingest(workspace, index).wait(timeout=120) == 0
-    _assert_sound(index)
+    assert _assert_sound(index)
     difference = _difference(_snapshot(index), reference.snapshot)
     assert not difference, difference
 
@@ -172,7 +171,7 @@ def test_two_ingests_started_together_give_the_sequential_index(
         index = workspace / f"together-{attempt}.sqlite"
         first, second = _ingest(workspace, index), _ingest(workspace, index)
         assert (first.wait(timeout=120), second.wait(timeout=120)) == (0, 0)
-        _assert_sound(index)
+        assert _assert_sound(index)
         difference = _difference(_snapshot(index), reference.snapshot)
         assert not difference, f"attempt {attempt}:\n{difference}"
 
@@ -238,13 +237,19 @@ def _per_document(snapshot: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[
     return found
 
 
-def _assert_sound(index: Path) -> None:
-    """SQLite's own checks, then no orphaned rows."""
+def _assert_sound(index: Path) -> bool:
+    """SQLite's own checks, then no orphaned rows. A kill before the schema's transaction
+    commits leaves an index with no table at all: nothing written, nothing half-written."""
     with _connect(index) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+        if not tables:
+            return False
+        assert "meta" in tables and "recommendations" in tables, f"a partial schema: {tables}"
         orphans = {name: db.execute(sql).fetchall() for name, sql in ORPHANS.items()}
         assert {name: rows for name, rows in orphans.items() if rows} == {}
         recs = db.execute("SELECT count(*) FROM recommendations").fetchone()[0]
         indexed = db.execute("SELECT count(*) FROM recommendations_fts").fetchone()[0]
         assert indexed == recs, "full-text index out of step with the recommendations"
+    return True
