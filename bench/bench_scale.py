@@ -22,16 +22,16 @@ import os
 import resource
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+
+from uprdex.flows.prefect_api import answers, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
@@ -98,7 +98,7 @@ def _pair(root: Path, files: list[Path], env: dict[str, str]) -> tuple[float, ..
 @contextlib.contextmanager
 def _prefect_server(root: Path) -> Iterator[str]:
     """A `prefect server start` of its own (own home, no UI), as Prefect users run one."""
-    port = _free_port()
+    port = free_port()
     env = {**_env(root / "home-server"), "PREFECT_UI_ENABLED": "false"}
     log = (root / "server.log").open("w")
     server = subprocess.Popen(
@@ -110,14 +110,7 @@ def _prefect_server(root: Path) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}/api"
     try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
+        if not answers(url, 180, server):
             raise SystemExit(f"prefect server start did not answer: {root / 'server.log'}")
         yield url
     finally:
@@ -159,12 +152,6 @@ def fixed_cost(root: Path, repeats: int = 3) -> None:
     print(f"  (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def scale(root: Path, count: int) -> None:
     reports = sorted((SHARED / "wg_reports").glob("*.pdf"))[:count]
     if len(reports) < count:
@@ -173,7 +160,7 @@ def scale(root: Path, count: int) -> None:
     env = _env(root / "home-scale")
     _timed(["run", "--inbox", str(_inbox(root / "warm", reports[:1])), "--index",
             str(root / "warm.sqlite")], env)  # fmt: skip
-    port = _free_port()
+    port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     processes = [
         subprocess.Popen(

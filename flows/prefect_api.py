@@ -24,7 +24,7 @@ from pathlib import Path
 
 from uprdex.pipeline.errors import UprdexError
 
-__all__ = ["API", "environment", "temporary_api"]
+__all__ = ["API", "answers", "environment", "free_port", "temporary_api"]
 
 
 @contextlib.contextmanager
@@ -43,7 +43,8 @@ def environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -83,17 +84,27 @@ def _start(port: int) -> subprocess.Popen[bytes]:
     )
 
 
-def _wait(url: str, server: subprocess.Popen[bytes], timeout: float) -> None:
+def answers(url: str, timeout: float, server: subprocess.Popen[bytes] | None = None) -> bool:
+    """True once the Prefect API at `url` answers its health check; False when `timeout`
+    seconds pass first, or `server` (the process serving it) stops."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise UprdexError(
-                f"the temporary Prefect server stopped at start (exit code {server.returncode}); "
-                "run `prefect server start` and set PREFECT_API_URL, or see `uprdex run --verbose`"
-            )
+        if server is not None and server.poll() is not None:
+            return False
         with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/health", timeout=2):
-            return
+            return True
         time.sleep(0.1)
+    return False
+
+
+def _wait(url: str, server: subprocess.Popen[bytes], timeout: float) -> None:
+    if answers(url, timeout, server):
+        return
+    if server.poll() is not None:
+        raise UprdexError(
+            f"the temporary Prefect server stopped at start (exit code {server.returncode}); "
+            "run `prefect server start` and set PREFECT_API_URL, or see `uprdex run --verbose`"
+        )
     raise UprdexError(
         f"the temporary Prefect server did not answer within {timeout:g} s; raise "
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS or set PREFECT_API_URL"
@@ -137,7 +148,7 @@ def temporary_api(say: bool = False) -> Iterator[API]:
     if os.environ.get("PREFECT_API_URL") or "prefect" in sys.modules:
         yield API()
         return
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/api"
     server = _start(port)
     os.environ["PREFECT_API_URL"] = url

@@ -4,12 +4,9 @@ per session. Plain helpers are in helpers.py."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from uprdex.flows.cli import main
+from uprdex.flows.prefect_api import answers, free_port
 
 from helpers import SHARED, copy_index, fixture
 
@@ -61,16 +59,10 @@ def index(built_index: Path, tmp_path: Path) -> Path:
     return copy_index(built_index, tmp_path / "index.sqlite")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def prefect_server(tmp_path: Path) -> Iterator[str]:
     """A real `prefect server start` on 127.0.0.1, SQLite, its own home."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "PREFECT_HOME": str(tmp_path / "server-home"),
@@ -88,14 +80,7 @@ def prefect_server(tmp_path: Path) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}/api"
     try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(1)
-        else:
+        if not answers(url, 180, server):
             pytest.fail(f"prefect server did not start: {(tmp_path / 'server.log').read_text()}")
         yield url
     finally:
