@@ -49,6 +49,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_citations.py
 	$(BIN)/python bench/bench_themes.py
 	$(BIN)/python bench/bench_clusters.py
+	$(BIN)/python bench/pair_model_trial.py
 	$(BIN)/python bench/bench_search.py
 	$(BIN)/python bench/bench_paraphrase.py
 	$(BIN)/python bench/bench_theme_model.py

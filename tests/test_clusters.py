@@ -783,3 +783,14 @@ def test_scattered_pairs_score_as_one_product_row_by_row() -> None:
     pairs = rng.integers(0, len(vectors), (2 * _GATHER + 17, 2))
     whole = np.einsum("ij,ij->i", vectors[pairs[:, 0]], vectors[pairs[:, 1]])
     assert np.array_equal(_row_dots(vectors, pairs).view(np.uint32), whole.view(np.uint32))
+
+
+def test_a_recurring_ask_is_later_by_its_session_when_its_cycle_is_unknown() -> None:
+    # An imported row may lack its cycle; sessions number the reviews in time order.
+    text = (
+        "Ratify the International Convention on the Protection of the Rights of All Migrant Workers"
+    )
+    earlier = ClusterItem("A/HRC/14/15#111.1", text + " (Egypt);", "Slovenia", 1, 7)
+    later = ClusterItem("upr-info#1", text + " (Senegal);", "Slovenia", None, 20)
+    found = cluster([earlier, later]).recurrences
+    assert [(r.later_id, r.earlier_id) for r in found] == [(later.id, earlier.id)]

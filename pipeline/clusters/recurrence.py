@@ -45,11 +45,10 @@ def linked(
     found: dict[tuple[str, str], float] = {}
 
     def add(a: ClusterItem, b: ClusterItem, score: float) -> None:
-        if a.state_under_review != b.state_under_review or _review(a) == _review(b):
+        ordered = _later_first(a, b) if a.state_under_review == b.state_under_review else None
+        if ordered is None:
             return
-        if None in (a.session, b.session) and None in (a.cycle, b.cycle):
-            return
-        later, earlier = (a, b) if _review(a) > _review(b) else (b, a)
+        later, earlier = ordered
         key = (later.id, earlier.id)
         found[key] = max(found.get(key, 0.0), score)
 
@@ -67,9 +66,17 @@ def linked(
     )
 
 
-def _review(item: ClusterItem) -> tuple[int, int]:
-    """Which review an item belongs to, in time order: (cycle, session)."""
-    return (item.cycle or 0, item.session or 0)
+def _later_first(a: ClusterItem, b: ClusterItem) -> tuple[ClusterItem, ClusterItem] | None:
+    """The later and the earlier of two asks to one State, by Working Group session (they
+    number all reviews in time order), else by cycle; None when they are of one review or
+    either's is unknown."""
+    for when in (lambda item: item.session, lambda item: item.cycle):
+        first, second = when(a), when(b)
+        if first is not None and second is not None:
+            if first == second:
+                return None
+            return (a, b) if first > second else (b, a)
+    return None
 
 
 def pair_matrix(
