@@ -70,8 +70,7 @@ def _later_first(a: ClusterItem, b: ClusterItem) -> tuple[ClusterItem, ClusterIt
     """The later and the earlier of two asks to one State, by Working Group session (they
     number all reviews in time order), else by cycle; None when they are of one review or
     either's is unknown."""
-    for when in (lambda item: item.session, lambda item: item.cycle):
-        first, second = when(a), when(b)
+    for first, second in ((a.session, b.session), (a.cycle, b.cycle)):
         if first is not None and second is not None:
             if first == second:
                 return None
