@@ -197,11 +197,11 @@ def cluster_record(cluster: StoredCluster, corrections: Sequence[Correction]) ->
         ],
         # The members' mean similarity to each other (0-1) and each member's to the others.
         "confidence": cluster.confidence,
-        "member_confidence": [
-            {"id": rec.id, "confidence": rec.confidence}
-            for rec in members
+        "member_confidence": (
+            [{"id": rec.id, "confidence": rec.confidence} for rec in members]
             if cluster.confidence is not None
-        ],
+            else []
+        ),
     }
 
 

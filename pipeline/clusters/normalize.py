@@ -43,13 +43,12 @@ _WEAK_OPENER = re.compile(
     r"(?:continue|consider|further|proceed)(?: (?:to|the possibility of|with))? )"
 )
 _RATIFY = re.compile(
-    r"\b(?:sign and ratify|signing and ratifying|ratification of|ratifying|ratified|"
-    r"accession to|accede to|acceding to|become (?:a )?party to|becoming (?:a )?party to|"
-    r"adhere to|adherence to)\b"
+    r"\b(?:sign and ratify|signing and ratifying|ratifying|ratified|accede to|acceding to|"
+    r"become (?:a )?party to|becoming (?:a )?party to|adhere to|adherence to)\b"
 )
-# Steps towards a ratification are the ratification, as asks of other strengths are: "Finalize
-# the ratification of the Convention on the Rights of Persons with Disabilities (CRPD)",
-# "Conclude the procedures for the ratification of CRPD", "Complete, without delay, the
+# "The ratification of", "accession to" and the steps towards them are the ratification, as
+# asks of other strengths are: "Finalize the ratification of the Convention on the Rights of
+# Persons with Disabilities (CRPD)", "Conclude the procedures for the ratification of CRPD", "Complete, without delay, the
 # ratification process of CRPD" (A/HRC/28/10) all ask Kazakhstan to ratify the CRPD.
 _TOWARDS_RATIFYING = re.compile(
     r"\b(?:(?:finali[sz](?:e|ing)|complet(?:e|ing)|conclud(?:e|ing)|expedit(?:e|ing)|"
