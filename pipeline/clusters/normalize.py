@@ -48,8 +48,9 @@ _RATIFY = re.compile(
 )
 # "The ratification of", "accession to" and the steps towards them are the ratification, as
 # asks of other strengths are: "Finalize the ratification of the Convention on the Rights of
-# Persons with Disabilities (CRPD)", "Conclude the procedures for the ratification of CRPD", "Complete, without delay, the
-# ratification process of CRPD" (A/HRC/28/10) all ask Kazakhstan to ratify the CRPD.
+# Persons with Disabilities (CRPD)", "Conclude the procedures for the ratification of CRPD",
+# "Complete, without delay, the ratification process of CRPD" (A/HRC/28/10) all ask
+# Kazakhstan to ratify the CRPD.
 _TOWARDS_RATIFYING = re.compile(
     r"\b(?:(?:finali[sz](?:e|ing)|complet(?:e|ing)|conclud(?:e|ing)|expedit(?:e|ing)|"
     r"accelerat(?:e|ing)|speed(?:ing)? up|hasten(?:ing)?)"
