@@ -24,7 +24,6 @@ from uprdex.extractors.doctype import classify
 from uprdex.extractors.imports import THEMATIC_LIST, UPR_INFO, read_thematic_list, read_upr_info
 from uprdex.extractors.metadata import find_date, find_state_under_review, find_symbol, find_year
 from uprdex.extractors.tables import Row, read_rows, ruled_pages, with_row_context
-from uprdex.extractors.themes import ThemeTagger
 from uprdex.extractors.wg_report import parse_wg_report
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.loader import display_name, load_pdf, read_with_hash
@@ -259,6 +258,8 @@ _OTHER_REPORT = re.compile(r"A/HRC/\d+/\d+,?\s+paras?\.")
 def theme_hits(texts: Sequence[str]) -> list[tuple[ThemeHit, ...]]:
     """Each text's theme hits: the trained classifier's labels (method "model", with their
     scores) and the keyword hits that explain them."""
+    from uprdex.extractors.themes import ThemeTagger  # spaCy: ~0.8 s, only when tagging
+
     keywords = ThemeTagger().tag_many(texts)
     labels = ThemeModel.load().predict(texts)
     return [
@@ -377,8 +378,8 @@ def _extract_all(
 ) -> Iterator[Extracted]:
     """Extract each file in a worker process, within the per-document budget; `meanwhile` runs
     here while the workers read the first documents."""
-    if start_method() == "fork":
-        _warm_up()
+    if paths and start_method() == "fork":
+        warm_up()
     outcomes = map_isolated(
         functools.partial(extract_file, settings=settings),
         paths,
@@ -410,7 +411,7 @@ def extract_isolated(path: Path, settings: LoaderSettings | None = None) -> Extr
     worker is kept for the next call (from any thread) when the document did not harm it."""
     settings = settings or LoaderSettings()
     if start_method() == "fork":
-        _warm_up()
+        warm_up()
     outcome = run_isolated(
         functools.partial(extract_file, settings=settings),
         path,
@@ -420,7 +421,7 @@ def extract_isolated(path: Path, settings: LoaderSettings | None = None) -> Extr
     return outcome.result or _over_budget(path, outcome.failure, outcome.detail, settings)
 
 
-def _warm_up() -> None:
+def warm_up() -> None:
     """Load the shared tables once in the parent, so that forked workers inherit them.
 
     Once and under a lock: the flow's threads fork workers while others may still be here, and
@@ -429,6 +430,8 @@ def _warm_up() -> None:
     global _warmed
     if _warmed:
         return
+    from uprdex.extractors.themes import ThemeTagger
+
     with _WARM_LOCK:
         if not _warmed:
             load_vocabulary()

@@ -16,6 +16,9 @@ os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["DO_NOT_TRACK"] = "1"
 os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "120"
 os.environ.pop("PREFECT_API_URL", None)
+# A warm uprdex of the developer's (`uprdex warm`) must not run the tests' commands; the tests
+# of the warm process turn it back on.
+os.environ["UPRDEX_WARM"] = "0"
 
 import pytest
 from click.testing import CliRunner

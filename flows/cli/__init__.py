@@ -16,6 +16,7 @@ from typing import Any
 import click
 from rich.markup import escape
 
+from uprdex.flows import warm
 from uprdex.flows.cli import (
     browsing,
     clustering,
@@ -29,7 +30,7 @@ from uprdex.flows.cli import (
 from uprdex.flows.cli._common import EXIT_BUSY, EXIT_CODES_HELP, EXIT_USAGE, cannot_write, err
 from uprdex.pipeline.errors import IndexBusyError, UprdexError
 
-__all__ = ["main", "run"]
+__all__ = ["call_main", "main", "run"]
 
 
 class _Uprdex(click.Group):
@@ -83,13 +84,15 @@ for _command in (
     scheduling.run,
     scheduling.serve,
     scheduling.watch,
+    scheduling.warm_,
 ):
     _command.epilog = EXIT_CODES_HELP
     main.add_command(_command)
 
 
 def run() -> None:
-    """The `uprdex` console script: `main`, then the end of the process without the
+    """The `uprdex` console script: the command handed to a warm uprdex when one runs
+    (`uprdex warm`, flows/warm.py), else `main` here, then the end of the process without the
     interpreter's teardown.
 
     Tearing down the modules spaCy brings (thinc, confection, pydantic; ~1,500 modules in all)
@@ -98,11 +101,11 @@ def run() -> None:
     atexit handlers (logging's, the sandbox's), then the flush of the output. While another
     thread is running, or after a Prefect flow, Python's own end is kept.
     """
-    try:
-        main()
-        code: str | int | None = 0
-    except SystemExit as end:
-        code = end.code
+    handed = warm.hand_over(sys.argv[1:])
+    if handed is not None:
+        _flush()
+        os._exit(handed)
+    code = _main_code()
     # Prefect's services (logs and events sent to an API) flush at the interpreter's own end,
     # and a command that ran a flow costs seconds anyway: it ends as Python ends.
     if "prefect" in sys.modules or any(
@@ -111,11 +114,34 @@ def run() -> None:
         if thread is not threading.main_thread()
     ):
         sys.exit(code)
+    os._exit(_ended(code))
+
+
+def call_main() -> int:
+    """`main` as the console script ends it, for a warm copy: its exit status, after the
+    atexit handlers and the flush of the output."""
+    return _ended(_main_code())
+
+
+def _main_code() -> str | int | None:
+    try:
+        main()
+    except SystemExit as end:
+        return end.code
+    return 0
+
+
+def _ended(code: str | int | None) -> int:
+    status = _status(code)
     atexit._run_exitfuncs()
+    _flush()
+    return status
+
+
+def _flush() -> None:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`)
             stream.flush()
-    os._exit(_status(code))
 
 
 def _status(code: str | int | None) -> int:
