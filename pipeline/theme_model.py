@@ -117,10 +117,7 @@ def char_ngrams(text: str, ngram_range: tuple[int, int] = (2, 5)) -> list[str]:
     """Character n-grams of a normalized text, as scikit-learn's "char" analyzer makes them."""
     low, high = ngram_range
     size = len(text)
-    grams: list[str] = []
-    for n in range(low, min(high, size) + 1):
-        grams.extend(text[i : i + n] for i in range(size - n + 1))
-    return grams
+    return [text[i : i + n] for n in range(low, min(high, size) + 1) for i in range(size - n + 1)]
 
 
 class ThemeModel:
