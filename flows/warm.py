@@ -12,7 +12,7 @@ the copy.
 
 A command runs cold, as it always has, when no warm process is listening, when the warm process
 runs other code (another install, or source files changed since it started: it says so in one
-line), when UPRDEX_WARM=0, or on a system without fork and Unix sockets.
+line), when UPRDEX_WARM=0, or on a system other than Linux.
 
 The socket lives in a folder only this user can open ($XDG_RUNTIME_DIR/uprdex, else
 /tmp/uprdex-<uid>), one per Python environment; UPRDEX_WARM_SOCKET names another.
@@ -43,11 +43,15 @@ from typing import TextIO
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.resources import data_path
 
-__all__ = ["HANDED_OVER", "hand_over", "main", "serve", "socket_path"]
+__all__ = ["HANDED_OVER", "SUPPORTED", "hand_over", "main", "serve", "socket_path"]
 
 HANDED_OVER = frozenset({"ingest", "import", "cluster"})
 """The commands a warm process runs: those that load spaCy, the theme model or the clusters'
 similarity model. The others start in about 0.1 s anyway."""
+
+SUPPORTED = sys.platform.startswith("linux")
+"""Linux only: it forks a process that has loaded numpy and spaCy, which macOS does not make
+safe (uprdex reads documents there in fresh interpreters, for the same reason)."""
 
 _HEADER = struct.Struct("!I")
 _STANDARD_FDS = (0, 1, 2)
@@ -109,7 +113,7 @@ def hand_over(arguments: Sequence[str]) -> int | None:
     """Run `uprdex <arguments>` in the warm process: its exit status, or None to run cold."""
     if not _handed_over(arguments) or os.environ.get("UPRDEX_WARM", "1").strip() == "0":
         return None
-    if not hasattr(socket, "send_fds") or not hasattr(os, "fork"):
+    if not SUPPORTED:
         return None
     connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
@@ -174,6 +178,8 @@ def serve(preload: Callable[[], object], log: Callable[[str], object]) -> None:
 
     `preload` loads what the copies share; `log` gets one line per command.
     """
+    if not SUPPORTED:
+        raise UprdexError(f"uprdex warm runs on Linux only (this is {sys.platform})")
     path = socket_path()
     _private_folder(path.parent)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

@@ -21,7 +21,7 @@ from helpers import fixture
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not hasattr(os, "fork"), reason="the warm process needs fork"),
+    pytest.mark.skipif(not warm.SUPPORTED, reason="uprdex warm runs on Linux only"),
 ]
 
 UPRDEX = str(Path(sys.executable).parent / "uprdex")
