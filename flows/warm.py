@@ -373,6 +373,11 @@ def main() -> None:
     def log(line: str) -> None:
         print(f"uprdex warm: {line}", file=sys.stderr, flush=True)
 
+    def stop(signum: int, frame: object) -> None:
+        del signum, frame
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)  # `kill` ends it as Ctrl-C does: the socket removed
     try:
         serve(_preload, log)
     except KeyboardInterrupt:

@@ -41,7 +41,7 @@ def warm_socket(tmp_path: Path) -> Iterator[tuple[Path, subprocess.Popen[str]]]:
     try:
         yield socket, server
     finally:
-        server.send_signal(signal.SIGINT)
+        server.send_signal(signal.SIGTERM)  # as `kill` does: it too removes the socket
         server.wait(timeout=20)
     assert not socket.exists(), "the warm process leaves its socket behind"
 
