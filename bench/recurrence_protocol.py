@@ -18,7 +18,11 @@ four reviews' within-review gold). After: the grid's choice on both tuning pairs
 index stores with the defaults (one clustering of both reviews), and for Viet Nam the recurring
 asks the clusters themselves hold.
 
-Run: .venv/bin/python bench/recurrence_protocol.py (also run by bench_clusters.py)
+With --scale: the 33,074 rows of the UPR Info export clustered with scope "all" (as
+bench_clusters.py's scale part), the default recurrences against `SUBJECT_MATCH`'s, timed in one
+run (the 41,000-row target is 30 s for the whole clustering).
+
+Run: .venv/bin/python bench/recurrence_protocol.py [--scale] (also run by bench_clusters.py)
 """
 
 from __future__ import annotations
@@ -250,7 +254,30 @@ def main() -> int:
         f"{_cell(score_links(links, test.high, test.low))}"
     )
     print(f"  ({time.perf_counter() - start:.0f} s)")
+    if "--scale" in sys.argv[1:]:
+        scale()
     return 0
+
+
+def scale() -> None:
+    """The whole clustering of the UPR Info export with each matcher's recurrences, timed."""
+    from bench_clusters import upr_info_items
+
+    items = upr_info_items()
+    settings = ClusterSettings(scope="all")
+    print(f"\n== scale: {len(items):,} UPR Info rows, scope 'all'")
+    timed: list[float] = []
+    for name, recurrence in (("default", RecurrenceSettings()), ("SUBJECT_MATCH", SUBJECT_MATCH)):
+        start, cpu = time.perf_counter(), time.process_time()
+        result = cluster(items, settings, recurrence=recurrence)
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+        timed.append(cpu)
+        asks = len({link.later_id for link in result.recurrences})
+        print(
+            f"  {name}: {wall:.1f} s wall, {cpu:.1f} s CPU; {len(result.recurrences):,} "
+            f"recurring links, {asks:,} later asks with one"
+        )
+    print(f"  SUBJECT_MATCH / default CPU: x{timed[1] / timed[0]:.2f}")
 
 
 if __name__ == "__main__":
