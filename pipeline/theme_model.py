@@ -248,6 +248,22 @@ class ThemeModel:
         """Calibrated probability of every class for every text."""
         return self._calibrate(self.decision(texts))
 
+    def subjects(self, texts: Sequence[str]) -> FloatArray:
+        """What each text is about, cheaply: unit vectors of its calibrated theme scores read
+        from the word features alone (their margin doubled to stand for the character
+        features, which cost four fifths of `scores`). Dot products compare two asks' subjects
+        ("Abolish the death penalty" / "Introduce a moratorium on executions": near 1)."""
+        words = self._blocks[0]
+        out = np.empty((len(texts), len(self.classes)), dtype=np.float32)
+        for start in range(0, len(texts), _BATCH):
+            batch = [normalize_text(text) for text in texts[start : start + _BATCH]]
+            features = words.transform(batch).astype(np.float32)
+            out[start : start + len(batch)] = features @ self._weights[: len(words.idf)]
+        vectors = self._calibrate(2 * out + self._bias)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        result: FloatArray = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+        return result
+
     def _calibrate(self, margins: FloatArray) -> FloatArray:
         return _sigmoid(margins * self._platt_a + self._platt_b)
 

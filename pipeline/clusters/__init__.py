@@ -44,6 +44,7 @@ from uprdex.pipeline.clusters.records import (
 from uprdex.pipeline.clusters.recurrence import (
     RECURRENCE_CUT,
     Recurrence,
+    RecurrenceSettings,
     pair_matrix,
     recurrences,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "ClusterResult",
     "ClusterSettings",
     "Recurrence",
+    "RecurrenceSettings",
     "Scope",
     "TreatyTable",
     "action_kinds",

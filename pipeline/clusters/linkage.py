@@ -13,7 +13,7 @@ import numpy.typing as npt
 from uprdex.pipeline.clusters.blocking import candidates, same_author_pairs, scope_key
 from uprdex.pipeline.clusters.normalize import normalize, strip_states
 from uprdex.pipeline.clusters.records import Cluster, ClusterItem, ClusterResult
-from uprdex.pipeline.clusters.recurrence import linked
+from uprdex.pipeline.clusters.recurrence import RecurrenceSettings, linked
 from uprdex.pipeline.clusters.similarity import Similarity
 from uprdex.pipeline.clusters.treaties import load_treaties
 from uprdex.pipeline.settings import ClusterSettings
@@ -136,6 +136,7 @@ def cluster(
     items: Sequence[ClusterItem],
     settings: ClusterSettings | None = None,
     existing: Mapping[str, str] | None = None,
+    recurrence: RecurrenceSettings | None = None,
 ) -> ClusterResult:
     """Group recommendations that make the same ask into clusters with stable ids.
 
@@ -146,6 +147,8 @@ def cluster(
             clusters of a previous run are never merged with each other, and new items may join
             them. New clusters get "c-" + a hash of their smallest member id, so the same input
             always gives the same ids.
+        recurrence: how the recurring asks among the scored pairs are found (defaults:
+            `RecurrenceSettings()`).
 
     Returns:
         Every item's cluster (singletons included), each with its canonical text.
@@ -193,7 +196,7 @@ def cluster(
         return scores
 
     scores = scored(pairs)
-    repeated = linked(pairs, scores, node_items)
+    repeated = linked(pairs, scores, node_items, recurrence)
     # Where blocking chose the pairs, a merge scores the pairs a promising link still lacks.
     largest = max(Counter(blocks).values(), default=0)
     sparse = settings.semantic_weight == 0 or largest > settings.dense_limit

@@ -1,0 +1,146 @@
+"""Recurring asks matched on their subject: real asks of Uruguay and Kazakhstan (bench/gold)."""
+
+from __future__ import annotations
+
+import pytest
+
+from uprdex.pipeline.clusters import ClusterItem, RecurrenceSettings, cluster, recurrences
+from uprdex.pipeline.clusters.recurrence import SUBJECT_MATCH
+
+
+def ask(symbol: str, paragraph: str, text: str, state: str, session: int, by: str) -> ClusterItem:
+    return ClusterItem(
+        f"{symbol}#{paragraph}", text, state, 1 if session < 13 else 2, session, (by,)
+    )
+
+
+# Uruguay 2009 (A/HRC/12/12) and 2014 (A/HRC/26/7).
+URUGUAY_2009 = [
+    ask("A/HRC/12/12", "78.3", "Ratify ILO Convention No. 169 (Peru)", "Uruguay", 5, "Peru"),
+]
+URUGUAY_2014 = [
+    ask(
+        "A/HRC/26/7",
+        "123.4",
+        "Consider the adoption of ILO Convention No. 169, in order to ensure the effective "
+        "protection and promotion of the rights of indigenous peoples, contributing to the "
+        "recognition of their national identity, particularly the ones of the Charrúa Nation",
+        "Uruguay",
+        18,
+        "Bolivia (Plurinational State of)",
+    ),
+    ask(
+        "A/HRC/26/7",
+        "123.6",
+        "Ratify ILO Convention No. 169 on indigenous peoples",
+        "Uruguay",
+        18,
+        "Uzbekistan",
+    ),
+]
+# Kazakhstan 2010 (A/HRC/14/10) and 2014 (A/HRC/28/10).
+KAZAKHSTAN_2010 = [
+    ask(
+        "A/HRC/14/10",
+        "95.21",
+        "To introduce the post of the national ombudsman for the rights of the child with a view "
+        "to the effective promotion and protection of children’s rights",
+        "Kazakhstan",
+        7,
+        "Iran (Islamic Republic of)",
+    ),
+    ask(
+        "A/HRC/14/10",
+        "95.2",
+        "To sign and ratify the Optional Protocol to the International Covenant on Economic, "
+        "Social and Cultural Rights",
+        "Kazakhstan",
+        7,
+        "Spain",
+    ),
+]
+KAZAKHSTAN_2014 = [
+    ask(
+        "A/HRC/28/10",
+        "125.19",
+        "Establish a separate Office of the Ombudsman on the Rights of the Child",
+        "Kazakhstan",
+        20,
+        "Russian Federation",
+    ),
+    ask(
+        "A/HRC/28/10",
+        "125.21",
+        "Introduce the office of the Ombudsman for the rights of the child to effectively "
+        "promote and protect the rights of the child",
+        "Kazakhstan",
+        20,
+        "Tajikistan",
+    ),
+]
+
+
+def _pairs(found: object) -> set[tuple[str, str]]:
+    return {(r.later_id.split("#")[1], r.earlier_id.split("#")[1]) for r in found}  # type: ignore[attr-defined]
+
+
+def test_a_reworded_ask_for_the_same_institution_recurs() -> None:
+    # A child ombudsman asked for in 2010 and twice again in 2014 (the Kazakhstan gold: both
+    # high). "Establish a separate Office of ..." scores 51 with the 2010 wording on similarity
+    # alone; its subject (children's rights, the institution) is the same, and the other 2014
+    # ask, which repeats the 2010 one, is near-identical to it.
+    found = _pairs(recurrences(KAZAKHSTAN_2010, KAZAKHSTAN_2014, recurrence=SUBJECT_MATCH))
+    assert found == {("125.19", "95.21"), ("125.21", "95.21")}
+    # The subjects lift the pair's own score well above the similarity alone.
+    alone = {
+        r.later_id.split("#")[1]: r.score
+        for r in recurrences(KAZAKHSTAN_2010, KAZAKHSTAN_2014, recurrence=RecurrenceSettings(cut=1))
+    }
+    direct = RecurrenceSettings(cut=1, subject_weight=SUBJECT_MATCH.subject_weight)
+    lifted = {
+        r.later_id.split("#")[1]: r.score
+        for r in recurrences(KAZAKHSTAN_2010, KAZAKHSTAN_2014, recurrence=direct)
+    }
+    assert alone["125.19"] < 54 and lifted["125.19"] >= alone["125.19"] + 5
+
+
+def test_an_ask_shares_what_a_near_identical_ask_of_its_review_repeats() -> None:
+    # "Consider the adoption of ILO Convention No. 169 ..." (the gold: high to "Ratify ILO
+    # Convention No. 169") scores 35 with it by itself; "Ratify ILO Convention No. 169 on
+    # indigenous peoples" of the same review repeats it and is near-identical to it.
+    found = recurrences(URUGUAY_2009, URUGUAY_2014, recurrence=SUBJECT_MATCH)
+    assert _pairs(found) == {("123.4", "78.3"), ("123.6", "78.3")}
+    scores = {r.later_id.split("#")[1]: r.score for r in found}
+    # Reached through the other ask: scored as the weaker of the two steps.
+    assert SUBJECT_MATCH.near is not None
+    assert SUBJECT_MATCH.near <= scores["123.4"] < scores["123.6"] == 100.0
+
+
+@pytest.mark.parametrize("settings", [RecurrenceSettings(), SUBJECT_MATCH])
+def test_the_clustering_stores_the_links_the_matcher_finds(settings: RecurrenceSettings) -> None:
+    items = [*URUGUAY_2009, *URUGUAY_2014, *KAZAKHSTAN_2010, *KAZAKHSTAN_2014]
+    stored = {
+        (r.later_id, r.earlier_id): r.score for r in cluster(items, recurrence=settings).recurrences
+    }
+    matched = {
+        (r.later_id, r.earlier_id): r.score
+        for earlier, later in ((URUGUAY_2009, URUGUAY_2014), (KAZAKHSTAN_2010, KAZAKHSTAN_2014))
+        for r in recurrences(earlier, later, recurrence=settings)
+    }
+    assert stored.keys() == matched.keys()
+    assert all(abs(stored[key] - matched[key]) <= 0.2 for key in stored)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"cut": 0.0},
+        {"cut": 101.0},
+        {"subject_weight": 1.0},
+        {"subject_weight": -0.1},
+        {"near": 0.0},
+    ],
+)
+def test_recurrence_settings_are_checked(changes: dict[str, float]) -> None:
+    with pytest.raises(ValueError):
+        RecurrenceSettings(**changes)  # type: ignore[arg-type]
