@@ -44,6 +44,7 @@ PRINT_MARKS = re.compile(
 )
 # Digit runs that may be superscript footnote markers: "(Mexico 4)", "118.204" printed 118.20⁴.
 _DIGITS = re.compile(r"\d+")
+_ANY_DIGIT = re.compile(r"\d")  # a line without one has no marker _DIGITS could find
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _PDF_MAGIC = b"%PDF-"
 
@@ -255,7 +256,7 @@ def _split_markers(
     settings: LoaderSettings,
 ) -> tuple[str, tuple[tuple[int, str], ...]]:
     """Remove superscript footnote markers from a line, returning them with their offsets."""
-    if line_size <= 0 or not any(ch.isdigit() for ch in text):
+    if line_size <= 0 or not _ANY_DIGIT.search(text):
         return text, ()
     limit = line_size * settings.superscript_ratio
     markers: list[tuple[int, str]] = []
