@@ -16,7 +16,10 @@
 3. Incremental: cluster all but one review, add it with `existing=`, check no id changed.
 4. The defaults on the gold with the similarity model retrained with four other seeds.
 
-Run: .venv/bin/python bench/bench_clusters.py [--slovenia-grid]
+5. (--parts alone) The index's clustering (scope "state") in one process and with the States
+   shared among worker processes, which must give the same clusters.
+
+Run: .venv/bin/python bench/bench_clusters.py [--slovenia-grid | --parts]
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from __future__ import annotations
 import csv
 import itertools
 import math
+import os
 import random
 import resource
 import sys
@@ -39,6 +43,7 @@ import recurrence_protocol
 from rapidfuzz import process
 
 from uprdex.pipeline.clusters import SCORERS, ClusterItem, cluster, normalize
+from uprdex.pipeline.clusters.parallel import cluster_in_parts
 from uprdex.pipeline.settings import ClusterSettings
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -443,6 +448,27 @@ def bench_incremental(items: list[ClusterItem]) -> None:
         raise SystemExit("incremental clustering renamed existing clusters")
 
 
+def bench_parts(items: list[ClusterItem]) -> None:
+    """`uprdex cluster` as the index runs it (scope "state"): one process against the States
+    shared among worker processes (pipeline/clusters/parallel.py), which must give the same
+    clusters."""
+    print(f"\n== {len(items):,} rows, scope 'state': one process vs the States in parts")
+    settings = ClusterSettings(scope="state")
+    start = time.perf_counter()
+    whole = cluster(items, settings)
+    serial = time.perf_counter() - start
+    start = time.perf_counter()
+    parts = cluster_in_parts(items, settings)
+    shared = time.perf_counter() - start
+    same = whole.clusters == parts.clusters and whole.recurrences == parts.recurrences
+    print(
+        f"  one process {serial:.1f} s (baseline); in parts on {os.cpu_count()} cores "
+        f"{shared:.1f} s: {serial / shared:.2f}x; the same clusters and recurrences: {same}"
+    )
+    if not same:
+        raise SystemExit("clustering in parts changed the clusters")
+
+
 def main() -> int:
     if not SHARED.exists():
         print(f"skipped: {SHARED} not found (the shared corpus is not on this machine)")
@@ -453,8 +479,12 @@ def main() -> int:
     if "--slovenia-grid" in sys.argv:
         bench_gold()
     items = upr_info_items()
+    if "--parts" in sys.argv:  # this section alone
+        bench_parts(items)
+        return 0
     bench_scale(items)
     bench_incremental(items)
+    bench_parts(items)
     # Last: training models raises the process's peak memory, which the scale run reports.
     print("\n== the defaults on the gold, similarity model trained with other seeds")
     seed_steadiness(*gold_items())

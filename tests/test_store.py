@@ -215,7 +215,7 @@ def test_clustering_knows_who_made_each_recommendation(
         seen.extend(items)
         return cluster(items, *args, **kwargs)
 
-    monkeypatch.setattr("uprdex.pipeline.store.clustering.cluster", spy)
+    monkeypatch.setattr("uprdex.pipeline.store.clustering.cluster_in_parts", spy)
     with Store(tmp_path / "index.sqlite") as store:
         ingest_paths([fixture("andorra2011_recs.pdf")], store, ONE_WORKER)
         store.update_clusters(fresh=True)

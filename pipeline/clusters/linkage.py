@@ -132,11 +132,19 @@ class Linkage:
                     heapq.heappush(heap, (-total / count, min(keep, other), max(keep, other)))
 
 
+def needs_completion(settings: ClusterSettings, largest: int) -> bool:
+    """Whether blocking chose the pairs (no meaning scores, or a block of more than
+    `dense_limit` distinct texts), so that a merge must score the pairs a link lacks."""
+    return settings.semantic_weight == 0 or largest > settings.dense_limit
+
+
 def cluster(
     items: Sequence[ClusterItem],
     settings: ClusterSettings | None = None,
     existing: Mapping[str, str] | None = None,
     recurrence: RecurrenceSettings | None = None,
+    *,
+    sparse: bool | None = None,
 ) -> ClusterResult:
     """Group recommendations that make the same ask into clusters with stable ids.
 
@@ -149,6 +157,9 @@ def cluster(
             always gives the same ids.
         recurrence: how the recurring asks among the scored pairs are found (defaults:
             `RecurrenceSettings()`).
+        sparse: whether a merge scores the pairs blocking left out (`Linkage.complete`);
+            None decides here, from the largest block. A part of a larger run
+            (`pipeline.clusters.parallel`) is told the whole run's answer.
 
     Returns:
         Every item's cluster (singletons included), each with its canonical text.
@@ -198,8 +209,8 @@ def cluster(
     scores = scored(pairs)
     repeated = linked(pairs, scores, node_items, recurrence)
     # Where blocking chose the pairs, a merge scores the pairs a promising link still lacks.
-    largest = max(Counter(blocks).values(), default=0)
-    sparse = settings.semantic_weight == 0 or largest > settings.dense_limit
+    if sparse is None:
+        sparse = needs_completion(settings, max(Counter(blocks).values(), default=0))
     linkage = Linkage(len(texts), settings.threshold, scored if sparse else None)
     for (a, b), score in zip(pairs[scores > 0].tolist(), scores[scores > 0].tolist(), strict=True):
         linkage.add_edge(a, b, score)

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from uprdex.pipeline.cluster_reasons import pair_scores
-from uprdex.pipeline.clusters import ClusterItem, ClusterResult, cluster
+from uprdex.pipeline.clusters import ClusterItem, ClusterResult
+from uprdex.pipeline.clusters.parallel import cluster_in_parts
 from uprdex.pipeline.config import ConfigError
 from uprdex.pipeline.corrections import (
     Correction,
@@ -210,7 +211,7 @@ def update_clusters(
             if same and not fresh
             else {}
         )
-        result = cluster(items, settings, existing)
+        result = cluster_in_parts(items, settings, existing)
         result = apply_corrections(
             result, items, corrections, partial(pair_scores, settings=settings)
         )
