@@ -29,14 +29,14 @@ import hashlib
 import io
 import json
 import os
+import select
 import signal
 import socket
 import struct
 import sys
-import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -188,26 +188,37 @@ def serve(preload: Callable[[], object], log: Callable[[str], object]) -> None:
     preload()
     fingerprint = code_fingerprint()
     log(f"warm in {time.monotonic() - started:.1f} s; listening on {path} (Ctrl-C to stop)")
-    running: dict[int, tuple[str, float]] = {}
+    copies: dict[int, _Copy] = {}
     owner = os.getpid()
-    listener.settimeout(0.1)  # how often finished copies are reaped and logged
     try:
         while True:
-            _reap(running, log)
-            try:
-                connection, _ = listener.accept()
-            except TimeoutError:
-                continue
-            with connection:
-                child = _start(connection, listener, fingerprint)
-            if child is not None:
-                running[child[0]] = (child[1], time.monotonic())
+            _reap(copies, log)
+            callers = {c.connection: pid for pid, c in copies.items() if c.connection.fileno() >= 0}
+            # Every 0.1 s at most, finished copies are reaped and logged.
+            ready, _, _ = select.select([listener, *callers], [], [], 0.1)
+            for sock in ready:
+                if sock is listener:
+                    copy = _start(listener, fingerprint)
+                    if copy is not None:
+                        copies[copy.pid] = copy
+                else:
+                    _pass_signal(sock, callers[sock])
     finally:
-        _reap(running, log)
+        _reap(copies, log)
         if os.getpid() == owner:  # a copy never gets here; if it ever did, the socket stays
             listener.close()
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
+
+
+@dataclass(slots=True)
+class _Copy:
+    """A forked copy running one caller's command, and the caller's connection."""
+
+    pid: int
+    command: str
+    connection: socket.socket
+    began: float = field(default_factory=time.monotonic)
 
 
 def _private_folder(folder: Path) -> None:
@@ -235,10 +246,9 @@ def _take_over(path: Path, listener: socket.socket) -> None:
     listener.listen(16)
 
 
-def _start(
-    connection: socket.socket, listener: socket.socket, fingerprint: str
-) -> tuple[int, str] | None:
-    """Read one request; fork the copy that runs it. (pid, command line) or None."""
+def _start(listener: socket.socket, fingerprint: str) -> _Copy | None:
+    """Accept one caller and read its request; fork the copy that runs it."""
+    connection, _ = listener.accept()
     try:
         header, fds, _, _ = socket.recv_fds(connection, _HEADER.size, len(_STANDARD_FDS))
         (size,) = _HEADER.unpack(header)
@@ -250,13 +260,14 @@ def _start(
             payload += chunk
         request = _Request.parse(payload)
     except (OSError, ValueError, KeyError, TypeError, AttributeError, struct.error):
+        connection.close()
         return None
     try:
         if len(fds) != len(_STANDARD_FDS) or not _same_user(connection):
-            connection.sendall(b'{"status": "refused"}\n')
+            _close(connection, b'{"status": "refused"}\n')
             return None
         if request.fingerprint != fingerprint:
-            connection.sendall(json.dumps({"status": "stale", "pid": os.getpid()}).encode() + b"\n")
+            _close(connection, json.dumps({"status": "stale", "pid": os.getpid()}).encode())
             return None
         pid = os.fork()
         if pid == 0:  # the copy: never returns
@@ -265,10 +276,16 @@ def _start(
                 _run_copy(connection, fds, request)
             finally:
                 os._exit(1)
-        return pid, " ".join(["uprdex", *request.arguments])
+        return _Copy(pid, " ".join(["uprdex", *request.arguments]), connection)
     finally:
         for fd in fds:
             os.close(fd)
+
+
+def _close(connection: socket.socket, answer: bytes) -> None:
+    with contextlib.suppress(OSError):
+        connection.sendall(answer.rstrip(b"\n") + b"\n")
+    connection.close()
 
 
 def _same_user(connection: socket.socket) -> bool:
@@ -281,9 +298,9 @@ def _same_user(connection: socket.socket) -> bool:
 
 
 def _run_copy(connection: socket.socket, fds: list[int], request: _Request) -> None:
-    """In the forked copy: become the caller's command, run it, send its exit status."""
+    """In the forked copy: become the caller's command, run it, send its exit status. The
+    caller's Ctrl-C reaches it as a SIGINT from the warm process (`_pass_signal`)."""
     code = 1
-    finished = threading.Event()
     try:
         for fd, standard in zip(fds, _STANDARD_FDS, strict=True):
             os.dup2(fd, standard)
@@ -296,15 +313,14 @@ def _run_copy(connection: socket.socket, fds: list[int], request: _Request) -> N
         sys.stdout = _stream(1, "w")
         sys.stderr = _stream(2, "w")
         connection.sendall(b'{"status": "ok"}\n')
-        threading.Thread(
-            target=_pass_signals, args=(connection, os.getpid(), finished), daemon=True
-        ).start()
         sys.argv = ["uprdex", *request.arguments]
         from uprdex.flows.cli import call_main
 
         code = call_main()
     finally:
-        finished.set()  # the caller, gone once it has the status, interrupts nothing now
+        # Done: the caller, gone once it has the status, must not interrupt the way out.
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.SIG_IGN)
         with contextlib.suppress(OSError):
             connection.sendall(json.dumps({"exit": code}).encode() + b"\n")
         os._exit(code)
@@ -326,31 +342,33 @@ def _stream(fd: int, mode: str) -> TextIO:
     )
 
 
-def _pass_signals(connection: socket.socket, pid: int, finished: threading.Event) -> None:
-    """The caller's Ctrl-C or SIGTERM (a byte naming it), or the caller gone while the command
-    runs: the same signal here."""
+def _pass_signal(connection: socket.socket, pid: int) -> None:
+    """The caller's Ctrl-C or SIGTERM (a byte naming it) to its copy; a caller gone before its
+    copy ended (closed terminal, killed) interrupts it too."""
     try:
         data = connection.recv(1)
     except OSError:
         data = b""
-    if not finished.is_set():
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGTERM if data and data[0] == signal.SIGTERM else signal.SIGINT)
+    if not data:
+        connection.close()  # no longer watched; its copy is reaped as usual
 
 
-def _reap(running: dict[int, tuple[str, float]], log: Callable[[str], object]) -> None:
-    while running:
+def _reap(copies: dict[int, _Copy], log: Callable[[str], object]) -> None:
+    while copies:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
-            running.clear()
+            copies.clear()
             return
         if pid == 0:
             return
-        command, began = running.pop(pid, ("?", time.monotonic()))
-        log(
-            f"{command}: exit {os.waitstatus_to_exitcode(status)} in "
-            f"{time.monotonic() - began:.2f} s"
-        )
+        copy = copies.pop(pid, None)
+        if copy is not None:
+            copy.connection.close()
+            took = time.monotonic() - copy.began
+            log(f"{copy.command}: exit {os.waitstatus_to_exitcode(status)} in {took:.2f} s")
 
 
 def _preload() -> None:
