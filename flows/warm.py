@@ -11,8 +11,7 @@ caller's terminal, and sends back the exit status. Ctrl-C in the caller's termin
 the copy.
 
 A command runs cold, as it always has, when no warm process is listening, when the warm process
-runs other code (another install, or source files changed since it started: it says so in one
-line), when UPRDEX_WARM=0, or on a system other than Linux.
+runs other code (source files or models changed since it started: it says so in one line), when UPRDEX_WARM=0, or on a system other than Linux.
 
 The socket lives in a folder only this user can open ($XDG_RUNTIME_DIR/uprdex, else
 /tmp/uprdex-<uid>), one per Python environment; UPRDEX_WARM_SOCKET names another.
@@ -134,8 +133,9 @@ def hand_over(arguments: Sequence[str]) -> int | None:
         if answer.get("status") != "ok":
             if answer.get("status") == "stale":
                 print(
-                    f"note: the warm uprdex (pid {answer.get('pid')}) runs code older than this "
-                    "install; running cold. Restart `uprdex warm` to use it again.",
+                    f"note: the warm uprdex (pid {answer.get('pid')}) runs other code or models "
+                    "than this install (started before an upgrade, an edit or a retraining); "
+                    "running cold. Restart `uprdex warm` to use it again.",
                     file=sys.stderr,
                 )
             return None

@@ -141,7 +141,7 @@ def test_a_warm_process_running_other_code_is_not_used(
     monkeypatch.setenv("UPRDEX_WARM", "1")
     monkeypatch.setattr(warm, "code_fingerprint", lambda: "an edited checkout")
     assert warm.hand_over(["ingest", "nothing.pdf"]) is None
-    assert "runs code older than this install" in capsys.readouterr().err
+    assert "runs other code or models than this install" in capsys.readouterr().err
 
 
 def test_only_commands_that_load_models_are_handed_over(
