@@ -11,7 +11,8 @@ caller's terminal, and sends back the exit status. Ctrl-C in the caller's termin
 the copy.
 
 A command runs cold, as it always has, when no warm process is listening, when the warm process
-runs other code (source files or models changed since it started: it says so in one line), when UPRDEX_WARM=0, or on a system other than Linux.
+runs other code (source files or models changed since it started: it says so in one line),
+when UPRDEX_WARM=0, or on a system other than Linux.
 
 The socket lives in a folder only this user can open ($XDG_RUNTIME_DIR/uprdex, else
 /tmp/uprdex-<uid>), one per Python environment; UPRDEX_WARM_SOCKET names another.
