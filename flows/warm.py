@@ -122,9 +122,10 @@ def hand_over(arguments: Sequence[str]) -> int | None:
         connection.close()
         return None
     with connection:
-        request = _Request(list(arguments), os.getcwd(), dict(os.environ), code_fingerprint())
-        payload = json.dumps(asdict(request)).encode()
         try:
+            fingerprint = code_fingerprint()
+            request = _Request(list(arguments), os.getcwd(), dict(os.environ), fingerprint)
+            payload = json.dumps(asdict(request)).encode()
             socket.send_fds(connection, [_HEADER.pack(len(payload))], list(_STANDARD_FDS))
             connection.sendall(payload)
             answers = connection.makefile("rb")
