@@ -11,6 +11,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from uprdex.pipeline.clusters.normalize import action_mask, normalize
+from uprdex.pipeline.clusters.pair_model import LearnedPairs, PairInputs, PairModel
 from uprdex.pipeline.clusters.treaties import TreatyTable, load_treaties
 from uprdex.pipeline.semantic import SemanticModel
 from uprdex.pipeline.settings import SCORER_NAMES, ClusterSettings
@@ -38,14 +39,16 @@ class Similarity:
         self.rare_weight = settings.rare_weight
         model = (
             SemanticModel.load(settings.similarity_model)
-            if self.weight + self.rare_weight > 0 and texts
+            if (self.weight + self.rare_weight > 0 or settings.learned) and texts
             else None
         )
         terms = None if model is None else model.terms(texts)
         self.vectors = None if model is None else model.project(terms)
         # The TF-IDF rows the vectors come from: the shared stems weighed by their rarity, so
         # that a shared frame ("promote and protect the rights of") counts for little.
-        self.rows = None if terms is None or self.rare_weight == 0 else _sketch(terms)
+        self.rows = (
+            None if terms is None or self.rare_weight == 0 or settings.learned else _sketch(terms)
+        )
         self.known = (
             np.zeros(len(texts), dtype=bool)
             if self.vectors is None
@@ -56,6 +59,17 @@ class Similarity:
         self.ratified = [_ratified(text, treaties) for text in texts]
         self.action_weight = settings.action_weight
         self.actions = np.array([action_mask(text) for text in texts], dtype=np.uint16)
+        # The learned pair score (`pair_model`) in place of the weighted mix.
+        self.learned = (
+            None
+            if terms is None or self.vectors is None or not settings.learned
+            else LearnedPairs(
+                PairModel.load(settings.pair_model),
+                PairInputs.build(
+                    texts, terms, self.vectors, self.known, self.actions, self.treaties
+                ),
+            )
+        )
 
     def pairs(self, pairs: npt.NDArray[np.int64], cutoff: float) -> npt.NDArray[np.float32]:
         """Similarity of each pair, 0 where below `cutoff` or where they name different treaties."""
@@ -63,7 +77,9 @@ class Similarity:
             return np.empty(0, dtype=np.float32)
         scores = np.zeros(len(pairs), dtype=np.float32)
         action = self._action(self.actions[pairs[:, 0]], self.actions[pairs[:, 1]])
-        if self.vectors is None:
+        if self.learned is not None:
+            scores[:] = self.learned.scores(pairs, cutoff)
+        elif self.vectors is None:
             lowest = cutoff - self.action_weight / 2
             combined = self._words(pairs, max(lowest, 0)) + action
             scores[:] = np.where(combined >= cutoff, np.minimum(combined, 100), 0)
@@ -123,6 +139,8 @@ class Similarity:
 
     def matrix(self, nodes: Sequence[int]) -> npt.NDArray[np.float32]:
         """All-pairs scores among `nodes` (no cutoff, no treaty rule): for centrality."""
+        if self.learned is not None:
+            return self._learned_matrix(nodes)
         texts = [self.texts[n] for n in nodes]
         words: npt.NDArray[np.float32] = process.cdist(
             texts, texts, scorer=self.scorer, dtype=np.float32
@@ -145,6 +163,17 @@ class Similarity:
             np.float32
         )
         return mixed
+
+    def _learned_matrix(self, nodes: Sequence[int]) -> npt.NDArray[np.float32]:
+        assert self.learned is not None
+        index = np.asarray(nodes, dtype=np.int64)
+        upper = np.array(np.triu_indices(len(index), 1), dtype=np.int64).T
+        out = np.zeros((len(index), len(index)), dtype=np.float32)
+        if len(upper):
+            scores = self.learned.scores(index[upper], 0)
+            out[upper[:, 0], upper[:, 1]] = scores
+            out[upper[:, 1], upper[:, 0]] = scores
+        return out
 
 
 def _ratified(text: str, treaties: TreatyTable) -> tuple[tuple[str, ...], bool] | None:
