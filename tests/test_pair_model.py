@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from uprdex.pipeline.clusters import ClusterItem, ClusterSettings, cluster, similarity
+from uprdex.pipeline.clusters import ClusterItem, ClusterSettings, cluster, pair_model, similarity
 from uprdex.pipeline.clusters.pair_model import (
     DEFAULT_MODEL_DIR,
     DENSE_FEATURES,
@@ -49,7 +49,13 @@ def _random_model(seed: int, scorers: tuple[str, ...] = ("token_set_ratio",)) ->
     return PairModel(arrays, {"format": 1, "scorers": list(scorers)})
 
 
-def test_fast_form_scores_as_the_full_feature_rows() -> None:
+@pytest.mark.parametrize("gather", [4096, 1])
+def test_fast_form_scores_as_the_full_feature_rows(
+    gather: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 1: the review's pairs as one product of its rows (a State's, many pairs); 4096: matched
+    # entry by entry (few pairs).
+    monkeypatch.setattr(pair_model, "_GATHER", gather)
     review = read_labelled(LABELLED)[0]
     inputs, _ = review_inputs(review)
     pairs, _ = labelled_pairs(review)

@@ -130,6 +130,7 @@ class PairInputs:
     groups: npt.NDArray[np.uint64]
     first: npt.NDArray[np.int64]
     words: npt.NDArray[np.float32]
+    named: npt.NDArray[np.bool_]
 
     @classmethod
     def build(
@@ -150,7 +151,10 @@ class PairInputs:
             [firsts.setdefault(t.split(" ", 1)[0], len(firsts)) for t in texts], dtype=np.int64
         )
         words = np.array([len(text.split()) for text in texts], dtype=np.float32)
-        return cls(texts, terms.tocsr(), vectors, known, actions, treaties, groups, first, words)
+        named = np.array([bool(names) for names in treaties], dtype=bool)
+        return cls(
+            texts, terms.tocsr(), vectors, known, actions, treaties, groups, first, words, named
+        )
 
 
 def _bits(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.float64]:
@@ -180,8 +184,11 @@ def dense_features(inputs: PairInputs, pairs: IntPairs) -> Floats:
     actions = inputs.actions.astype(np.uint64)
     columns += _jaccard(actions[a], actions[b])
     columns += _jaccard(inputs.groups[a], inputs.groups[b])
-    treaties = inputs.treaties
-    columns.append(np.array([bool(treaties[i] & treaties[j]) for i, j in pairs.tolist()], float))
+    treaties, named = inputs.treaties, inputs.named
+    shared = np.zeros(len(pairs))
+    both = np.nonzero(named[a] & named[b])[0]
+    shared[both] = [bool(treaties[i] & treaties[j]) for i, j in pairs[both].tolist()]
+    columns.append(shared)
     columns.append((inputs.first[a] == inputs.first[b]).astype(np.float64))
     shorter = np.minimum(inputs.words[a], inputs.words[b]).astype(np.float64)
     longer = np.maximum(inputs.words[a], inputs.words[b]).astype(np.float64)
@@ -308,23 +315,34 @@ class LearnedPairs:
         # left_a . right_b = sum shared a b - sum apart (a [b > 0] + [a > 0] b)
         self.left = sparse.hstack([rows @ scaled, rows @ apart, present @ apart]).tocsr()
         self.right = sparse.hstack([rows, -present, -rows]).tocsr()
+        self.rows = rows
+        rows.sort_indices()
         self.alone: Floats = np.asarray(rows @ model.apart, dtype=np.float64).ravel()
         self.bound = float(np.clip(model.word, 0, None).sum())
+
+    def _matched(self, pairs: IntPairs) -> Floats:
+        """The term part of the pairs' logits less the texts' own sums: over the terms both
+        have, shared_t a_t b_t - apart_t (a_t + b_t)."""
+        owner, term, a, b = _matched(self.rows, pairs)
+        contribution = self.model.shared[term] * a * b - self.model.apart[term] * (a + b)
+        summed = np.bincount(owner, weights=contribution, minlength=len(pairs))
+        return summed.astype(np.float64)
 
     def _terms(self, pairs: IntPairs) -> Floats:
         out = np.empty(len(pairs), dtype=np.float64)
         for start in range(0, len(pairs), _CHUNK):
             chunk = pairs[start : start + _CHUNK]
             nodes = np.unique(chunk)
-            if len(nodes) ** 2 <= 4 * len(chunk):
+            # All pairs of a State's asks: one product of their rows. Few or scattered pairs
+            # (a merge's missing pairs, blocking's): matched entry by entry.
+            if len(chunk) >= _GATHER and len(nodes) ** 2 <= 4 * len(chunk):
                 block = (self.left[nodes] @ self.right[nodes].T).toarray()
                 local = np.searchsorted(nodes, chunk)
                 out[start : start + len(chunk)] = block[local[:, 0], local[:, 1]]
             else:
                 for low in range(start, start + len(chunk), _GATHER):
                     part = pairs[low : min(low + _GATHER, start + len(chunk))]
-                    products = self.left[part[:, 0]].multiply(self.right[part[:, 1]])
-                    out[low : low + len(part)] = np.asarray(products.sum(axis=1)).ravel()
+                    out[low : low + len(part)] = self._matched(part)
         return out + self.alone[pairs[:, 0]] + self.alone[pairs[:, 1]]
 
     def logits(self, pairs: IntPairs, cutoff: float = 0.0) -> tuple[Floats, npt.NDArray[np.bool_]]:
@@ -348,6 +366,34 @@ class LearnedPairs:
         logits, whole = self.logits(pairs, cutoff)
         mapped = self.model.mapped(logits)
         return np.where(whole & (mapped >= cutoff), mapped, 0).astype(np.float32)
+
+
+def _entries(rows: Any, chosen: IntPairs) -> tuple[npt.NDArray[np.int64], Floats]:
+    """The stored entries of rows `chosen` of a csr matrix with sorted indices, each keyed by
+    its place in `chosen` and its column (keys ascending), and their values."""
+    starts = rows.indptr[chosen].astype(np.int64)
+    lengths = rows.indptr[chosen + 1].astype(np.int64) - starts
+    ends = np.cumsum(lengths)
+    at = np.repeat(starts - ends + lengths, lengths) + np.arange(int(ends[-1]) if len(ends) else 0)
+    owner = np.repeat(np.arange(len(chosen), dtype=np.int64), lengths)
+    return owner * rows.shape[1] + rows.indices[at], rows.data[at]
+
+
+def _matched(
+    rows: Any, pairs: IntPairs
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], Floats, Floats]:
+    """The terms both texts of each pair have (rows: csr with sorted indices): for each, the
+    pair's place in `pairs`, the term, and its weight in the first and in the second text (the
+    entries of the two rows matched by a sorted search, without scipy's per-call cost)."""
+    keys_left, values_left = _entries(rows, pairs[:, 0])
+    keys_right, values_right = _entries(rows, pairs[:, 1])
+    if not len(keys_left) or not len(keys_right):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0), np.zeros(0)
+    at = np.minimum(np.searchsorted(keys_right, keys_left), len(keys_right) - 1)
+    hit = keys_right[at] == keys_left
+    keys = keys_left[hit]
+    return keys // rows.shape[1], keys % rows.shape[1], values_left[hit], values_right[at[hit]]
 
 
 _MODELS: ModelCache[PairModel] = ModelCache(PairModel._read)
