@@ -49,13 +49,13 @@ def _random_model(seed: int, scorers: tuple[str, ...] = ("token_set_ratio",)) ->
     return PairModel(arrays, {"format": 1, "scorers": list(scorers)})
 
 
-@pytest.mark.parametrize("gather", [4096, 1])
+@pytest.mark.parametrize("block", [1024, 1])
 def test_fast_form_scores_as_the_full_feature_rows(
-    gather: int, monkeypatch: pytest.MonkeyPatch
+    block: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # 1: the review's pairs as one product of its rows (a State's, many pairs); 4096: matched
+    # 1: the review's pairs as one product of its rows (a State's, many pairs); 1024: matched
     # entry by entry (few pairs).
-    monkeypatch.setattr(pair_model, "_GATHER", gather)
+    monkeypatch.setattr(pair_model, "_BLOCK", block)
     review = read_labelled(LABELLED)[0]
     inputs, _ = review_inputs(review)
     pairs, _ = labelled_pairs(review)

@@ -107,6 +107,8 @@ DENSE_FEATURES = (
 
 _CHUNK = 50_000
 _GATHER = 4096
+_BLOCK = 1024
+"""Fewest pairs for which one sparse product of their texts' rows may pay (scipy's cost)."""
 
 IntPairs = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -129,8 +131,10 @@ class PairInputs:
     treaties: Sequence[frozenset[str]]
     groups: npt.NDArray[np.uint64]
     first: npt.NDArray[np.int64]
-    words: npt.NDArray[np.float32]
+    words: npt.NDArray[np.float64]
     named: npt.NDArray[np.bool_]
+    sets: npt.NDArray[np.uint64]
+    """The kinds of action (`normalize.action_mask`) and the `GROUPS` named, as bits."""
 
     @classmethod
     def build(
@@ -150,10 +154,21 @@ class PairInputs:
         first = np.array(
             [firsts.setdefault(t.split(" ", 1)[0], len(firsts)) for t in texts], dtype=np.int64
         )
-        words = np.array([len(text.split()) for text in texts], dtype=np.float32)
+        words = np.array([len(text.split()) for text in texts], dtype=np.float64)
         named = np.array([bool(names) for names in treaties], dtype=bool)
+        sets = np.stack([actions.astype(np.uint64), groups], axis=1)
         return cls(
-            texts, terms.tocsr(), vectors, known, actions, treaties, groups, first, words, named
+            texts,
+            terms.tocsr(),
+            vectors,
+            known,
+            actions,
+            treaties,
+            groups,
+            first,
+            words,
+            named,
+            sets,
         )
 
 
@@ -161,14 +176,12 @@ def _bits(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.float64]:
     return np.bitwise_count(values).astype(np.float64)
 
 
-def _jaccard(left: npt.NDArray[np.uint64], right: npt.NDArray[np.uint64]) -> list[Floats]:
-    """Jaccard of two bit sets where both are set, whether both are, whether they are disjoint."""
-    both = (left > 0) & (right > 0)
-    jaccard = np.where(both, _bits(left & right) / np.maximum(_bits(left | right), 1), 0.0)
-    return [jaccard, both.astype(np.float64), (both & ((left & right) == 0)).astype(np.float64)]
-
-
 def _row_dots(vectors: npt.NDArray[np.float32], pairs: IntPairs) -> Floats:
+    """Dot product of the two rows of each pair, row by row in slices (a product of the
+    rows of a merge's few texts cost more, measured on the pairs of the UPR Info clustering)."""
+    if len(pairs) <= _GATHER:
+        dots: Floats = np.einsum("ij,ij->i", vectors[pairs[:, 0]], vectors[pairs[:, 1]])
+        return dots
     out = np.empty(len(pairs), dtype=np.float64)
     for low in range(0, len(pairs), _GATHER):
         part = pairs[low : low + _GATHER]
@@ -179,23 +192,27 @@ def _row_dots(vectors: npt.NDArray[np.float32], pairs: IntPairs) -> Floats:
 def dense_features(inputs: PairInputs, pairs: IntPairs) -> Floats:
     """`DENSE_FEATURES` of each pair (rows of two text indexes), one row per pair."""
     a, b = pairs[:, 0], pairs[:, 1]
-    known = inputs.known[a] & inputs.known[b]
-    columns = [np.clip(_row_dots(inputs.vectors, pairs), 0, 1) * known]
-    actions = inputs.actions.astype(np.uint64)
-    columns += _jaccard(actions[a], actions[b])
-    columns += _jaccard(inputs.groups[a], inputs.groups[b])
-    treaties, named = inputs.treaties, inputs.named
-    shared = np.zeros(len(pairs))
-    both = np.nonzero(named[a] & named[b])[0]
-    shared[both] = [bool(treaties[i] & treaties[j]) for i, j in pairs[both].tolist()]
-    columns.append(shared)
-    columns.append((inputs.first[a] == inputs.first[b]).astype(np.float64))
-    shorter = np.minimum(inputs.words[a], inputs.words[b]).astype(np.float64)
-    longer = np.maximum(inputs.words[a], inputs.words[b]).astype(np.float64)
-    columns += [shorter / np.maximum(longer, 1), np.log1p(shorter), np.log1p(longer)]
-    if not len(pairs):
-        return np.zeros((0, len(DENSE_FEATURES)))
-    return np.stack(columns, axis=1)
+    out = np.zeros((len(pairs), len(DENSE_FEATURES)))
+    out[:, 0] = np.clip(_row_dots(inputs.vectors, pairs), 0, 1) * (
+        inputs.known[a] & inputs.known[b]
+    )
+    # The kinds of action and the groups: Jaccard where both name some, whether both do,
+    # whether they name none in common.
+    left, right = inputs.sets[a], inputs.sets[b]
+    both = (left > 0) & (right > 0)
+    shared = left & right
+    out[:, [1, 4]] = np.where(both, _bits(shared) / np.maximum(_bits(left | right), 1), 0.0)
+    out[:, [2, 5]] = both
+    out[:, [3, 6]] = both & (shared == 0)
+    treaties = inputs.treaties
+    named = np.nonzero(inputs.named[a] & inputs.named[b])[0]
+    out[named, 7] = [bool(treaties[i] & treaties[j]) for i, j in pairs[named].tolist()]
+    out[:, 8] = inputs.first[a] == inputs.first[b]
+    shorter = np.minimum(inputs.words[a], inputs.words[b])
+    out[:, 9] = shorter / np.maximum(np.maximum(inputs.words[a], inputs.words[b]), 1)
+    out[:, 10] = np.log1p(shorter)
+    out[:, 11] = np.log1p(np.maximum(inputs.words[a], inputs.words[b]))
+    return out
 
 
 def word_features(inputs: PairInputs, pairs: IntPairs, scorers: Sequence[str]) -> Floats:
@@ -329,13 +346,16 @@ class LearnedPairs:
         return summed.astype(np.float64)
 
     def _terms(self, pairs: IntPairs) -> Floats:
+        alone = self.alone[pairs[:, 0]] + self.alone[pairs[:, 1]]
+        if len(pairs) < _BLOCK:  # a merge's few missing pairs: no more than needed
+            return self._matched(pairs) + alone
         out = np.empty(len(pairs), dtype=np.float64)
         for start in range(0, len(pairs), _CHUNK):
             chunk = pairs[start : start + _CHUNK]
             nodes = np.unique(chunk)
             # All pairs of a State's asks: one product of their rows. Few or scattered pairs
             # (a merge's missing pairs, blocking's): matched entry by entry.
-            if len(chunk) >= _GATHER and len(nodes) ** 2 <= 4 * len(chunk):
+            if len(nodes) ** 2 <= 4 * len(chunk):
                 block = (self.left[nodes] @ self.right[nodes].T).toarray()
                 local = np.searchsorted(nodes, chunk)
                 out[start : start + len(chunk)] = block[local[:, 0], local[:, 1]]
@@ -343,7 +363,7 @@ class LearnedPairs:
                 for low in range(start, start + len(chunk), _GATHER):
                     part = pairs[low : min(low + _GATHER, start + len(chunk))]
                     out[low : low + len(part)] = self._matched(part)
-        return out + self.alone[pairs[:, 0]] + self.alone[pairs[:, 1]]
+        return out + alone
 
     def logits(self, pairs: IntPairs, cutoff: float = 0.0) -> tuple[Floats, npt.NDArray[np.bool_]]:
         """Each pair's logit, and whether it was computed whole: the word scores are computed

@@ -75,11 +75,12 @@ class Similarity:
         """Similarity of each pair, 0 where below `cutoff` or where they name different treaties."""
         if not len(pairs):
             return np.empty(0, dtype=np.float32)
+        if self.learned is not None:
+            scores = self.learned.scores(pairs, cutoff)
+            return self._treaty_rules(pairs, scores, cutoff)
         scores = np.zeros(len(pairs), dtype=np.float32)
         action = self._action(self.actions[pairs[:, 0]], self.actions[pairs[:, 1]])
-        if self.learned is not None:
-            scores[:] = self.learned.scores(pairs, cutoff)
-        elif self.vectors is None:
+        if self.vectors is None:
             lowest = cutoff - self.action_weight / 2
             combined = self._words(pairs, max(lowest, 0)) + action
             scores[:] = np.where(combined >= cutoff, np.minimum(combined, 100), 0)
@@ -97,6 +98,11 @@ class Similarity:
             words = self._words(pairs[hopeful], 0)
             combined = (1 - weight[hopeful]) * words + meaning[hopeful]
             scores[hopeful] = np.where(combined >= cutoff, np.minimum(combined, 100), 0)
+        return self._treaty_rules(pairs, scores, cutoff)
+
+    def _treaty_rules(
+        self, pairs: npt.NDArray[np.int64], scores: npt.NDArray[np.float32], cutoff: float
+    ) -> npt.NDArray[np.float32]:
         # "Ratify the CED" and "Ratify the ICRMW" are 80% the same words and different asks.
         both = np.nonzero(self.named[pairs[:, 0]] & self.named[pairs[:, 1]])[0]
         for row, (a, b) in zip(both.tolist(), pairs[both].tolist(), strict=True):
