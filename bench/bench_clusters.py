@@ -121,7 +121,9 @@ def seed_steadiness(items: list[ClusterItem], gold: Mapping[str, tuple[str, str]
         for seed in SEEDS:
             model = Path(scratch) / f"seed{seed}"
             train(SHARED / "upr_info" / "upr_info_sessions_1-20.csv", model, seed=seed)
-            assignment = cluster(items, ClusterSettings(similarity_model=model)).assignment
+            # The weighted mix: the pair model is tied to the shipped similarity model.
+            mix = ClusterSettings(similarity_model=model, learned=False)
+            assignment = cluster(items, mix).assignment
             p, r, f, _, _ = pairwise(assignment, gold)
             cells.append(f"{seed}: {p:.3f}/{r:.3f}/{f:.3f}")
     print(f"  P/R/F1 by seed: {'; '.join(cells)}")
@@ -197,7 +199,11 @@ def bench_gold() -> None:
             for threshold in THRESHOLDS:
                 floor = None if gap is None else threshold - gap
                 settings = ClusterSettings(
-                    threshold=threshold, scorer=scorer, floor=floor, semantic_weight=0
+                    threshold=threshold,
+                    scorer=scorer,
+                    floor=floor,
+                    semantic_weight=0,
+                    learned=False,
                 )
                 p, r, f, _, _ = pairwise(cluster(items, settings).assignment, gold)
                 rows.append((f, p, r, scorer, threshold, floor, 0.0))
@@ -216,7 +222,10 @@ def bench_gold() -> None:
             cells = []
             for threshold in SEMANTIC_THRESHOLDS:
                 settings = ClusterSettings(
-                    threshold=threshold, floor=threshold - gap, semantic_weight=weight
+                    threshold=threshold,
+                    floor=threshold - gap,
+                    semantic_weight=weight,
+                    learned=False,
                 )
                 p, r, f, _, _ = pairwise(cluster(items, settings).assignment, gold)
                 rows.append((f, p, r, "token_set_ratio", threshold, threshold - gap, weight))
@@ -230,7 +239,7 @@ def bench_gold() -> None:
         cells = []
         for threshold in SEMANTIC_THRESHOLDS:
             settings = ClusterSettings(
-                threshold=threshold, floor=threshold - 10, action_weight=action
+                threshold=threshold, floor=threshold - 10, action_weight=action, learned=False
             )
             p, r, f, _, _ = pairwise(cluster(items, settings).assignment, gold)
             rows.append((f, p, r, "token_set_ratio", threshold, threshold - 10, action))
@@ -314,6 +323,7 @@ def split_half(items: list[ClusterItem], gold: dict[str, tuple[str, str]]) -> No
                     floor=threshold - 10,
                     semantic_weight=weight,
                     action_weight=action,
+                    learned=False,
                 )
                 assignment = cluster(items, settings).assignment
                 for half in (0, 1):

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
-from cluster_protocol import GOLD, Review, indexed_items, load_reviews
+from cluster_protocol import BEFORE, GOLD, Review, indexed_items, load_reviews
 
 from uprdex.pipeline.clusters import RECURRENCE_CUT, cluster, pair_matrix, recurrences
 from uprdex.pipeline.settings import ClusterSettings
@@ -130,7 +130,8 @@ def main() -> int:
     )
     settings = ClusterSettings()
     for label, chosen in (
-        ("before #19", ClusterSettings(semantic_weight=0.7, rare_weight=0, threshold=55, floor=45)),
+        ("before #19", BEFORE),
+        ("weighted mix", ClusterSettings(learned=False)),
         ("defaults", settings),
     ):
         result = cluster([*earlier, *later], chosen)

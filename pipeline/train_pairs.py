@@ -7,7 +7,7 @@ members `high` is "one commitment", different gold clusters "two"; a pair with a
 of one cluster is left out (the method marks compound asks `low`). A logistic regression
 (liblinear, L2, seeded) is fitted on `pair_model.dense_features`, the rapidfuzz scores of
 `CONFIG["scorers"]` and `pair_model.term_features`; its probability is mapped onto the scale
-of today's similarity (`ClusterSettings()` without the model) by quantiles over the training
+of the weighted mix (`ClusterSettings(learned=False)`) by quantiles over the training
 pairs. Needs scikit-learn (the `train` extra); the same file rebuilds the same arrays.
 
 Example:
@@ -113,7 +113,7 @@ def review_inputs(review: LabelledReview) -> tuple[PairInputs, Similarity]:
     """The pair features' inputs of a review's texts, and today's similarity of them."""
     from uprdex.pipeline.semantic import SemanticModel
 
-    settings = ClusterSettings()
+    settings = ClusterSettings(learned=False)  # the weighted mix: the scale mapped onto
     treaties = load_treaties(settings.treaties)
     texts = [normalize(text, treaties) for text in review.texts]
     today = Similarity(texts, treaties, settings)

@@ -98,7 +98,9 @@ def test_training_is_reproducible(tmp_path: Path) -> None:
     # What it learned ranks the fixture's "one commitment" pairs above the others.
     model = PairModel.load(tmp_path / "a")
     review = read_labelled(LABELLED)[1]
-    inputs, _ = review_inputs(review)
+    inputs, mix = review_inputs(review)
+    # The scale is the weighted mix's, whatever the default (not the shipped pair model's).
+    assert mix.learned is None
     pairs, labels = labelled_pairs(review)
     logits, _ = LearnedPairs(model, inputs).logits(pairs)
     assert logits[labels == 1].mean() > logits[labels == 0].mean()
@@ -155,3 +157,15 @@ def test_clustering_with_the_model_does_not_import_scikit_learn() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_similarity_model_it_was_not_trained_with_is_a_clear_error(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    from uprdex.pipeline.train_semantic import train
+
+    train(fixture("upr_info_slovenia_s20.csv"), tmp_path / "model", dimensions=8, min_df=1)
+    retrained = ClusterSettings(similarity_model=tmp_path / "model")
+    with pytest.raises(PairModelError, match=r"retrain it .* or cluster without it"):
+        similarity("Ratify the OP-CAT", "Ratify OPCAT", retrained)
+    mix = ClusterSettings(similarity_model=tmp_path / "model", learned=False)
+    assert similarity("Ratify the OP-CAT", "Ratify OPCAT", mix) == 100

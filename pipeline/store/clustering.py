@@ -63,6 +63,7 @@ _STORED_SETTINGS = (
     "semantic_weight",
     "rare_weight",
     "action_weight",
+    "learned",
 )
 # Before overrides, indexes stored these settings whole, with the defaults of the time
 # (semantic weight 0.6).
