@@ -488,7 +488,7 @@ def main() -> int:
     bench_scale(items)
     bench_incremental(items)
     # Last: training models raises the process's peak memory, which the scale run reports.
-    print("\n== the defaults on the gold, similarity model trained with other seeds")
+    print("\n== the weighted mix on the gold, similarity model trained with other seeds")
     seed_steadiness(*gold_items())
     return 0
 
