@@ -1,4 +1,9 @@
-"""A learned pair classifier against today's similarity: measured, not shipped (issue #19).
+"""A learned pair classifier against the weighted mix: the trial (issue #19).
+
+Its fast, shipped form is `uprdex.pipeline.clusters.pair_model` (the default since), measured
+by bench/cluster_protocol.py; this trial keeps the slow form with more features (four
+rapidfuzz scores, today's score, |a - b| per term) for comparison. "Today" below is the
+weighted mix (`ClusterSettings(learned=False)`).
 
 Issue #19 asks to measure a pair classifier trained on the labelled pairs. This is that
 measurement, under the protocol of bench/cluster_protocol.py: for each of #19's five test
@@ -128,7 +133,7 @@ Labelled = tuple[Any, npt.NDArray[np.int8], npt.NDArray[np.float32]]
 
 def labelled(review: Review, model: SemanticModel) -> Labelled:
     """Every pair of the review's recommendations, featured and labelled by its gold."""
-    settings = ClusterSettings()
+    settings = ClusterSettings(learned=False)  # "today": the weighted mix
     treaties = load_treaties(settings.treaties)
     similarity = Similarity([normalize(i.text, treaties) for i in review.items], treaties, settings)
     pairs = np.array(np.triu_indices(len(review.items), 1)).T.astype(np.int64)
@@ -212,7 +217,8 @@ def main() -> int:
         cells = []
         for label, mix in (("today", None), ("learned", 1.0), ("mixed", 0.5)):
             Similarity.pairs = plain if mix is None else scorer(fitted, train, model, mix)  # type: ignore[method-assign]
-            found = score(cluster(held.items, ClusterSettings()).assignment, held.gold)
+            mix = ClusterSettings(learned=False)
+            found = score(cluster(held.items, mix).assignment, held.gold)
             Similarity.pairs = plain  # type: ignore[method-assign]
             results[label].append(found)
             cells.append(found.cell())

@@ -161,8 +161,8 @@ class Loaded:
         }
         return score_links(links, self.high, self.low)
 
-    def stored(self) -> Scores:
-        found = cluster([*self.earlier, *self.later]).recurrences
+    def stored(self, settings: ClusterSettings | None = None) -> Scores:
+        found = cluster([*self.earlier, *self.later], settings).recurrences
         return score_links({(r.later_id, r.earlier_id) for r in found}, self.high, self.low)
 
 
@@ -250,7 +250,8 @@ def main() -> int:
     for loaded in (test, *tuning):
         print(
             f"  {loaded.pair.name}: what the index stores (defaults, one clustering of both): "
-            f"{_cell(loaded.stored())}"
+            f"{_cell(loaded.stored())}; with the weighted mix in place of the pair model: "
+            f"{_cell(loaded.stored(ClusterSettings(learned=False)))}"
         )
     result = cluster([*test.earlier, *test.later])
     links = {

@@ -25,6 +25,7 @@ from uprdex.extractors.imports import THEMATIC_LIST, UPR_INFO, read_thematic_lis
 from uprdex.extractors.metadata import find_date, find_state_under_review, find_symbol, find_year
 from uprdex.extractors.tables import Row, read_rows, ruled_pages, with_row_context
 from uprdex.extractors.wg_report import parse_wg_report
+from uprdex.pipeline.clusters.pair_model import PairModel
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.loader import display_name, load_pdf, read_with_hash
 from uprdex.pipeline.model import (
@@ -400,8 +401,10 @@ def _load_similarity_model(store: Store) -> None:
     is left for the clustering to report, where it always has, after the documents are written."""
     try:
         settings = store.cluster_settings()
-        if settings.semantic_weight + settings.rare_weight > 0:
+        if settings.semantic_weight + settings.rare_weight > 0 or settings.learned:
             SemanticModel.load(settings.similarity_model)
+        if settings.learned:
+            PairModel.load(settings.pair_model)
     except UprdexError:
         pass
 

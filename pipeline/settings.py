@@ -131,6 +131,13 @@ class ClusterSettings:
     alone.
     treaties: treaty table to use instead of the shipped data/treaties.csv.
     similarity_model: similarity model folder instead of the shipped data/models/similarity.
+    learned: score pairs with the pair model (`clusters.pair_model`, trained on labelled
+    reviews by `uprdex train-pairs`) instead of the weighted mix of words, meaning, rare words
+    and action kinds (`semantic_weight`, `rare_weight`, `action_weight` and `scorer` then
+    unused but for pairs with a text the similarity model knows no word of); the treaty rules
+    apply either way. The default: under the protocol its held-out mean F1 is 0.60 against the
+    mix's 0.56 (bench/cluster_protocol.py).
+    pair_model: pair model folder instead of the shipped data/models/pairs.
     granularity: one setting from "same commitment, strict" (0) to "same subject, broad" (1);
     when given it sets `threshold` and `floor` (`granularity_cut`). Experts differ mostly in
     how finely they split one subject; this is that choice.
@@ -153,6 +160,8 @@ class ClusterSettings:
     dense_limit: int = 2000
     treaties: Path | None = None
     similarity_model: Path | None = None
+    learned: bool = True
+    pair_model: Path | None = None
 
     def __post_init__(self) -> None:
         if self.granularity is not None:

@@ -69,6 +69,14 @@ _CLUSTER_DEFAULTS = ClusterSettings()
     f"they name different ones (the default {_CLUSTER_DEFAULTS.action_weight:g}; 0 ignores them).",
 )
 @click.option(
+    "--learned/--mix",
+    "learned",
+    default=None,
+    help="Score pairs with the pair model trained on labelled reviews (the default; `uprdex "
+    "train-pairs`), or with the weighted mix of words, meaning and action kinds (chosen "
+    "whenever --scorer, --semantic-weight or --action-weight is given without --learned).",
+)
+@click.option(
     "--defaults",
     is_flag=True,
     help="Forget the remembered settings: the defaults (with [clusters] of uprdex.toml), "
@@ -84,6 +92,7 @@ def cluster_(
     scorer: str | None,
     semantic_weight: float | None,
     action_weight: float | None,
+    learned: bool | None,
     defaults: bool,
     index: Path | None,
 ) -> None:
@@ -121,6 +130,12 @@ def cluster_(
                 ),
                 action_weight=current.action_weight if action_weight is None else action_weight,
                 granularity=granularity,
+                learned=(
+                    current.learned
+                    and (scorer, semantic_weight, action_weight) == (None, None, None)
+                    if learned is None
+                    else learned
+                ),
             )
         except ValueError as error:
             raise click.BadParameter(str(error)) from error
@@ -130,10 +145,15 @@ def cluster_(
         multi = [c for c in store.clusters() if c.size > 1]
         held = store.corrections()
     moved = sum(1 for rec_id, cluster_id in after.items() if before.get(rec_id) != cluster_id)
+    scoring = (
+        "the pair model"
+        if settings.learned
+        else f"{settings.scorer} with meaning weight {settings.semantic_weight:g}, action weight "
+        f"{settings.action_weight:g}"
+    )
     out.print(
-        f"{count} recommendations clustered ({settings.scope}, {settings.scorer} with "
-        f"meaning weight {settings.semantic_weight:g}, action weight "
-        f"{settings.action_weight:g}, >= {settings.threshold:g}): "
+        f"{count} recommendations clustered ({settings.scope}, {scoring}, "
+        f">= {settings.threshold:g}): "
         f"{len(multi)} clusters of 2 or more; {moved} "
         f"{'recommendation' if moved == 1 else 'recommendations'} changed cluster."
     )

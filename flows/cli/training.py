@@ -1,4 +1,4 @@
-"""`uprdex train-themes` and `uprdex train-similarity`: rebuild the shipped models."""
+"""`uprdex train-themes`, `train-similarity` and `train-pairs`: rebuild the shipped models."""
 
 from __future__ import annotations
 
@@ -75,4 +75,36 @@ def train_similarity(csv_file: Path, out_dir: Path | None, seed: int) -> None:
     out.print(
         f"model {result['version']} written to {out_dir or DEFAULT_MODEL_DIR}: "
         f"{result['texts']:,} texts, {result['terms']:,} terms, {result['dimensions']} dimensions"
+    )
+
+
+@click.command("train-pairs")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Model folder (default: the shipped data/models/pairs).",
+)
+def train_pairs(csv_file: Path, out_dir: Path | None) -> None:
+    """Train the pair model the clusters use with `--learned`, on labelled reviews.
+
+    CSV_FILE has one row per recommendation: review, id, text, cluster_id, confidence (high or
+    low), as bench/pair_training_data.py writes it from gold clusters. Every pair of one review
+    is an example. Needs the training extra (scikit-learn); the same file rebuilds the same
+    model.
+    """
+    from uprdex.pipeline.clusters.pair_model import DEFAULT_MODEL_DIR
+    from uprdex.pipeline.train_pairs import TrainPairsError, train
+
+    try:
+        with writing(out_dir):
+            result = train(csv_file, out_dir or DEFAULT_MODEL_DIR)
+    except TrainPairsError as error:
+        err.print(f"[red]error[/] {escape(str(error))}")
+        sys.exit(EXIT_SOME_FAILED)
+    out.print(
+        f"model {result['version']} written to {out_dir or DEFAULT_MODEL_DIR}: "
+        f"{result['recommendations']:,} recommendations of {len(result['reviews'])} reviews"
     )

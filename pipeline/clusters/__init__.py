@@ -1,26 +1,28 @@
 """Duplicate-recommendation clusters: the same ask from several States, or again next cycle.
 
 Recommendations are normalized (case, punctuation, the closing State list, weak openers such as
-"Continue efforts to", treaty names and abbreviations to one key) and scored pairwise by a mix of
-words and meaning: the rapidfuzz scorer on the normalized texts, and the cosine of their vectors
-from the similarity model trained on the UPR Info texts (`pipeline.semantic`), which pairs asks
-written in other words ("combat racism and hate speech" / "measures against discrimination,
-hate speech and racism"). An ask that only ratifies a treaty and one that opens by ratifying it
-score 100; two that open by ratifying the same treaty score at least the floor (neither keeps
-the other out of that treaty's cluster); asks that name different treaties score 0. The kind of
-action each ask names (investigate and punish; a strategy, plan or programme; a law; training;
-awareness-raising; help for victims; access to services ...) moves a pair's score up when both
-name the same kinds and down when they name different ones: "Take effective measures to
-prevent, investigate and punish racist hate speech" and "Strengthen the response of its
-criminal justice system in cases of racist hate speech" are one commitment, "Intensify efforts
-to combat hate speech" another. Within
-one State under review every pair is scored; across all States only pairs that share rare words
-or word pairs (blocking, never all pairs). Recommendations are grouped by average linkage
-under a no-chaining rule: two recommendations that score below `floor` never share a cluster,
-whatever lies between them. Nor do two of one review made by the same State: a State does not
-ask the same thing twice in one review, so its two asks on one subject are two commitments
-("engage women, children and persons with disabilities" in the migration strategy and in
-climate policy, both Fiji's in Slovenia's 2019 review).
+"Continue efforts to", treaty names and abbreviations to one key) and scored pairwise by a mix
+of words and meaning: the rapidfuzz scorer on the normalized texts, and the cosine of their
+vectors from the similarity model trained on the UPR Info texts (`pipeline.semantic`), which
+pairs asks written in other words ("combat racism and hate speech" / "measures against
+discrimination, hate speech and racism"). By default a pair model learned from labelled reviews
+(`pair_model`, `uprdex train-pairs`) weighs these signals and every stem instead of fixed
+weights (`ClusterSettings.learned`). An ask that only ratifies a treaty and one that opens by
+ratifying it score 100; two that open by ratifying the same treaty score at least the floor
+(neither keeps the other out of that treaty's cluster); asks that name different treaties score
+0. The kind of action each ask names (investigate and punish; a strategy, plan or programme; a
+law; training; awareness-raising; help for victims; access to services ...) moves a pair's score
+up when both name the same kinds and down when they name different ones: "Take effective
+measures to prevent, investigate and punish racist hate speech" and "Strengthen the response of
+its criminal justice system in cases of racist hate speech" are one commitment, "Intensify
+efforts to combat hate speech" another. Within one State under review every pair is scored;
+across all States only pairs that share rare words or word pairs (blocking, never all pairs).
+Recommendations are grouped by average linkage under a no-chaining rule: two recommendations
+that score below `floor` never share a cluster, whatever lies between them. Nor do two of one
+review made by the same State: a State does not ask the same thing twice in one review, so its
+two asks on one subject are two commitments ("engage women, children and persons with
+disabilities" in the migration strategy and in climate policy, both Fiji's in Slovenia's 2019
+review).
 Cluster ids are derived from member ids and kept across runs.
 
 Example:

@@ -11,6 +11,12 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from uprdex.pipeline.clusters.normalize import action_mask, normalize
+from uprdex.pipeline.clusters.pair_model import (
+    LearnedPairs,
+    PairInputs,
+    PairModel,
+    PairModelError,
+)
 from uprdex.pipeline.clusters.treaties import TreatyTable, load_treaties
 from uprdex.pipeline.semantic import SemanticModel
 from uprdex.pipeline.settings import SCORER_NAMES, ClusterSettings
@@ -38,14 +44,16 @@ class Similarity:
         self.rare_weight = settings.rare_weight
         model = (
             SemanticModel.load(settings.similarity_model)
-            if self.weight + self.rare_weight > 0 and texts
+            if (self.weight + self.rare_weight > 0 or settings.learned) and texts
             else None
         )
         terms = None if model is None else model.terms(texts)
         self.vectors = None if model is None else model.project(terms)
         # The TF-IDF rows the vectors come from: the shared stems weighed by their rarity, so
         # that a shared frame ("promote and protect the rights of") counts for little.
-        self.rows = None if terms is None or self.rare_weight == 0 else _sketch(terms)
+        self.rows = (
+            None if terms is None or self.rare_weight == 0 or settings.learned else _sketch(terms)
+        )
         self.known = (
             np.zeros(len(texts), dtype=bool)
             if self.vectors is None
@@ -56,11 +64,40 @@ class Similarity:
         self.ratified = [_ratified(text, treaties) for text in texts]
         self.action_weight = settings.action_weight
         self.actions = np.array([action_mask(text) for text in texts], dtype=np.uint16)
+        # The learned pair score (`pair_model`) in place of the weighted mix.
+        self.learned = None
+        usable = model is not None and terms is not None and self.vectors is not None
+        if settings.learned and usable:
+            assert model is not None and self.vectors is not None
+            pair_model = PairModel.load(settings.pair_model)
+            trained_with = pair_model.metadata.get("similarity_model")
+            if trained_with != model.version:
+                raise PairModelError(
+                    f"the pair model {pair_model.version} was trained with similarity model "
+                    f"{trained_with}, not {model.version}: retrain it (`uprdex train-pairs "
+                    "FILE.csv`) or cluster without it (learned = false)"
+                )
+            inputs = PairInputs.build(
+                texts, terms, self.vectors, self.known, self.actions, self.treaties
+            )
+            self.learned = LearnedPairs(pair_model, inputs)
 
     def pairs(self, pairs: npt.NDArray[np.int64], cutoff: float) -> npt.NDArray[np.float32]:
         """Similarity of each pair, 0 where below `cutoff` or where they name different treaties."""
         if not len(pairs):
             return np.empty(0, dtype=np.float32)
+        if self.learned is not None:
+            scores = self.learned.scores(pairs, cutoff)
+            # A text the model knows no word of (a name, a typo): the pair model has no terms
+            # to read, and words alone score it, as in the weighted mix.
+            unknown = np.nonzero(~(self.known[pairs[:, 0]] & self.known[pairs[:, 1]]))[0]
+            if len(unknown):
+                scores[unknown] = self._mixed(pairs[unknown], cutoff)
+            return self._treaty_rules(pairs, scores, cutoff)
+        return self._treaty_rules(pairs, self._mixed(pairs, cutoff), cutoff)
+
+    def _mixed(self, pairs: npt.NDArray[np.int64], cutoff: float) -> npt.NDArray[np.float32]:
+        """The weighted mix of words, meaning, rare words and action kinds (no treaty rule)."""
         scores = np.zeros(len(pairs), dtype=np.float32)
         action = self._action(self.actions[pairs[:, 0]], self.actions[pairs[:, 1]])
         if self.vectors is None:
@@ -81,6 +118,11 @@ class Similarity:
             words = self._words(pairs[hopeful], 0)
             combined = (1 - weight[hopeful]) * words + meaning[hopeful]
             scores[hopeful] = np.where(combined >= cutoff, np.minimum(combined, 100), 0)
+        return scores
+
+    def _treaty_rules(
+        self, pairs: npt.NDArray[np.int64], scores: npt.NDArray[np.float32], cutoff: float
+    ) -> npt.NDArray[np.float32]:
         # "Ratify the CED" and "Ratify the ICRMW" are 80% the same words and different asks.
         both = np.nonzero(self.named[pairs[:, 0]] & self.named[pairs[:, 1]])[0]
         for row, (a, b) in zip(both.tolist(), pairs[both].tolist(), strict=True):
@@ -123,6 +165,8 @@ class Similarity:
 
     def matrix(self, nodes: Sequence[int]) -> npt.NDArray[np.float32]:
         """All-pairs scores among `nodes` (no cutoff, no treaty rule): for centrality."""
+        if self.learned is not None:
+            return self._learned_matrix(nodes)
         texts = [self.texts[n] for n in nodes]
         words: npt.NDArray[np.float32] = process.cdist(
             texts, texts, scorer=self.scorer, dtype=np.float32
@@ -145,6 +189,21 @@ class Similarity:
             np.float32
         )
         return mixed
+
+    def _learned_matrix(self, nodes: Sequence[int]) -> npt.NDArray[np.float32]:
+        assert self.learned is not None
+        index = np.asarray(nodes, dtype=np.int64)
+        upper = np.array(np.triu_indices(len(index), 1), dtype=np.int64).T
+        out = np.zeros((len(index), len(index)), dtype=np.float32)
+        if len(upper):
+            chosen = index[upper]
+            scores = self.learned.scores(chosen, 0)
+            unknown = np.nonzero(~(self.known[chosen[:, 0]] & self.known[chosen[:, 1]]))[0]
+            if len(unknown):
+                scores[unknown] = self._mixed(chosen[unknown], 0)
+            out[upper[:, 0], upper[:, 1]] = scores
+            out[upper[:, 1], upper[:, 0]] = scores
+        return out
 
 
 def _ratified(text: str, treaties: TreatyTable) -> tuple[tuple[str, ...], bool] | None:

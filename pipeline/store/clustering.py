@@ -18,6 +18,7 @@ from typing import Any
 
 from uprdex.pipeline.cluster_reasons import pair_scores
 from uprdex.pipeline.clusters import ClusterItem, ClusterResult
+from uprdex.pipeline.clusters.pair_model import PairModel
 from uprdex.pipeline.clusters.parallel import cluster_in_parts
 from uprdex.pipeline.config import ConfigError
 from uprdex.pipeline.corrections import (
@@ -63,6 +64,7 @@ _STORED_SETTINGS = (
     "semantic_weight",
     "rare_weight",
     "action_weight",
+    "learned",
 )
 # Before overrides, indexes stored these settings whole, with the defaults of the time
 # (semantic weight 0.6).
@@ -160,9 +162,11 @@ def update_clusters(
     # A retrained similarity model scores differently: like changed settings.
     model = (
         SemanticModel.load(settings.similarity_model).version
-        if settings.semantic_weight + settings.rare_weight > 0
+        if settings.semantic_weight + settings.rare_weight > 0 or settings.learned
         else None
     )
+    if settings.learned:  # and a retrained pair model
+        model = f"{model} pairs {PairModel.load(settings.pair_model).version}"
     # What the stored clusters were made with (an index of an earlier release kept only the
     # chosen settings: over the base, as they applied then).
     before = (

@@ -1,0 +1,419 @@
+"""A learned pair score: a logistic regression over pair features and every TF-IDF term.
+
+Today's similarity weighs words, meaning and the kinds of action by hand. The pair model learns
+from labelled reviews (gold clusters) which of them make one commitment: besides a few pair
+features (the meaning cosine, the kinds of action and the groups both asks name, a shared
+treaty, the first word, the lengths, and the rapidfuzz scores the model was trained with), every
+term of the similarity model's TF-IDF (stems and stem pairs) has two weights: one for the term
+in both asks (times the product of its weights in the two), one for the term in one ask only
+(times its weight there). "Sanitation" in one ask only says two commitments; "promote protect
+right" in both says little.
+
+Applied to many pairs, the term part is not a feature vector per pair but one sparse product:
+sum_t shared_t a_t b_t - sum_t apart_t (a_t [b_t > 0] + [a_t > 0] b_t) + (A apart)_a + (A
+apart)_b, with A the TF-IDF rows, computed over the rows of a block at once (all pairs of one
+State) or row by row (blocking's scattered pairs). The rapidfuzz scores, the costly part, are
+computed only for the pairs that could reach the cutoff with a perfect word score.
+
+The probability is mapped onto today's scale (0-100) by quantiles over the training pairs, so
+that `threshold`, `floor` and `granularity` keep their meaning. Trained by
+`pipeline.train_pairs` (`uprdex train-pairs FILE.csv`) and shipped in data/models/pairs/ as
+plain arrays (model.npz) and metadata.json; applied with numpy and scipy only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import fuzz, process
+from scipy import sparse  # type: ignore[import-untyped]
+
+from uprdex.pipeline.errors import UprdexError
+from uprdex.pipeline.model_cache import ModelCache
+from uprdex.pipeline.resources import data_path
+
+__all__ = [
+    "DEFAULT_MODEL_DIR",
+    "DENSE_FEATURES",
+    "GROUPS",
+    "METADATA_FILE",
+    "MODEL_FILE",
+    "MODEL_FORMAT",
+    "PairInputs",
+    "PairModel",
+    "PairModelError",
+    "dense_features",
+    "term_features",
+    "word_features",
+]
+
+DEFAULT_MODEL_DIR = data_path("models", "pairs")
+"""The shipped model (see pipeline/train_pairs.py to rebuild it)."""
+MODEL_FILE = "model.npz"
+METADATA_FILE = "metadata.json"
+MODEL_FORMAT = 1
+
+GROUPS = tuple(
+    re.compile(pattern)
+    for pattern in (
+        r"\b(?:women|woman|girl|gender|femal|matern)",
+        r"\b(?:child|minor|juvenil|adolesc|youth|boy|pupil|student)",
+        r"\bdisab",
+        r"\b(?:migrant|migrat|foreign|asylum|refuge|stateless|immigr)",
+        r"\b(?:indigen|tribal|afro|ethnic|minor(?:iti)?\b|roma|dalit|caste)",
+        r"\b(?:lgbt|sexual orient|gender ident|homosexu|intersex|same sex)",
+        r"\b(?:journalist|defend|media|press|blogger)",
+        r"\b(?:prison|detain|detent|custodi|incarcer)",
+        r"\b(?:older|elder)",
+        r"\b(?:religi|belief|faith|worship)",
+        r"\btraffick",
+        r"\b(?:tortur|ill treatment)",
+        r"\b(?:death penalti|capit|execut|moratorium)",
+        r"\b(?:health|hiv|aids|medic|hospit)",
+        r"\b(?:educ|school)",
+        r"\b(?:labour|labor|employ)",
+        r"\b(?:water|sanit)",
+        r"\bcorrupt",
+        r"\b(?:judici|judg|court|tribun)",
+        r"\b(?:polic|secur forc|militari|law enforc)",
+    )
+)
+"""Who or what an ask is about, read from its normalized text: asks for different groups are
+different commitments."""
+
+DENSE_FEATURES = (
+    "meaning",
+    "actions_jaccard",
+    "actions_both",
+    "actions_disjoint",
+    "groups_jaccard",
+    "groups_both",
+    "groups_disjoint",
+    "treaty_shared",
+    "first_word",
+    "length_ratio",
+    "log_shorter",
+    "log_longer",
+)
+"""The pair features besides the words' scores and the terms, in the model's order."""
+
+_CHUNK = 50_000
+_GATHER = 4096
+_BLOCK = 1024
+"""Fewest pairs for which one sparse product of their texts' rows may pay (scipy's cost)."""
+
+IntPairs = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+
+
+class PairModelError(UprdexError, ValueError):
+    """A pair model folder that is missing, unreadable or of another format."""
+
+
+@dataclass(frozen=True)
+class PairInputs:
+    """What the pair features read of each normalized text."""
+
+    texts: Sequence[str]
+    terms: Any
+    """TF-IDF rows of the similarity model (scipy csr, l2-normalized)."""
+    vectors: npt.NDArray[np.float32]
+    known: npt.NDArray[np.bool_]
+    actions: npt.NDArray[np.uint16]
+    treaties: Sequence[frozenset[str]]
+    groups: npt.NDArray[np.uint64]
+    first: npt.NDArray[np.int64]
+    words: npt.NDArray[np.float64]
+    named: npt.NDArray[np.bool_]
+    sets: npt.NDArray[np.uint64]
+    """The kinds of action (`normalize.action_mask`) and the `GROUPS` named, as bits."""
+
+    @classmethod
+    def build(
+        cls,
+        texts: Sequence[str],
+        terms: Any,
+        vectors: npt.NDArray[np.float32],
+        known: npt.NDArray[np.bool_],
+        actions: npt.NDArray[np.uint16],
+        treaties: Sequence[frozenset[str]],
+    ) -> PairInputs:
+        groups = np.array(
+            [sum(1 << at for at, group in enumerate(GROUPS) if group.search(t)) for t in texts],
+            dtype=np.uint64,
+        )
+        firsts: dict[str, int] = {}
+        first = np.array(
+            [firsts.setdefault(t.split(" ", 1)[0], len(firsts)) for t in texts], dtype=np.int64
+        )
+        words = np.array([len(text.split()) for text in texts], dtype=np.float64)
+        named = np.array([bool(names) for names in treaties], dtype=bool)
+        sets = np.stack([actions.astype(np.uint64), groups], axis=1)
+        return cls(
+            texts,
+            terms.tocsr(),
+            vectors,
+            known,
+            actions,
+            treaties,
+            groups,
+            first,
+            words,
+            named,
+            sets,
+        )
+
+
+def _bits(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.float64]:
+    return np.bitwise_count(values).astype(np.float64)
+
+
+def _row_dots(vectors: npt.NDArray[np.float32], pairs: IntPairs) -> Floats:
+    """Dot product of the two rows of each pair, row by row in slices (a product of the
+    rows of a merge's few texts cost more, measured on the pairs of the UPR Info clustering)."""
+    if len(pairs) <= _GATHER:
+        dots: Floats = np.einsum("ij,ij->i", vectors[pairs[:, 0]], vectors[pairs[:, 1]])
+        return dots
+    out = np.empty(len(pairs), dtype=np.float64)
+    for low in range(0, len(pairs), _GATHER):
+        part = pairs[low : low + _GATHER]
+        out[low : low + len(part)] = np.einsum("ij,ij->i", vectors[part[:, 0]], vectors[part[:, 1]])
+    return out
+
+
+def dense_features(inputs: PairInputs, pairs: IntPairs) -> Floats:
+    """`DENSE_FEATURES` of each pair (rows of two text indexes), one row per pair."""
+    a, b = pairs[:, 0], pairs[:, 1]
+    out = np.zeros((len(pairs), len(DENSE_FEATURES)))
+    out[:, 0] = np.clip(_row_dots(inputs.vectors, pairs), 0, 1) * (
+        inputs.known[a] & inputs.known[b]
+    )
+    # The kinds of action and the groups: Jaccard where both name some, whether both do,
+    # whether they name none in common.
+    left, right = inputs.sets[a], inputs.sets[b]
+    both = (left > 0) & (right > 0)
+    shared = left & right
+    out[:, [1, 4]] = np.where(both, _bits(shared) / np.maximum(_bits(left | right), 1), 0.0)
+    out[:, [2, 5]] = both
+    out[:, [3, 6]] = both & (shared == 0)
+    treaties = inputs.treaties
+    named = np.nonzero(inputs.named[a] & inputs.named[b])[0]
+    out[named, 7] = [bool(treaties[i] & treaties[j]) for i, j in pairs[named].tolist()]
+    out[:, 8] = inputs.first[a] == inputs.first[b]
+    shorter = np.minimum(inputs.words[a], inputs.words[b])
+    out[:, 9] = shorter / np.maximum(np.maximum(inputs.words[a], inputs.words[b]), 1)
+    out[:, 10] = np.log1p(shorter)
+    out[:, 11] = np.log1p(np.maximum(inputs.words[a], inputs.words[b]))
+    return out
+
+
+def word_features(inputs: PairInputs, pairs: IntPairs, scorers: Sequence[str]) -> Floats:
+    """The rapidfuzz `scorers` (names of `rapidfuzz.fuzz` functions) of each pair, 0-1."""
+    if not scorers or not len(pairs):
+        return np.zeros((len(pairs), len(scorers)))
+    left = [inputs.texts[i] for i in pairs[:, 0].tolist()]
+    right = [inputs.texts[j] for j in pairs[:, 1].tolist()]
+    workers = -1 if len(left) > 10_000 else 1
+    return np.stack(
+        [
+            process.cpdist(
+                left, right, scorer=getattr(fuzz, name), dtype=np.float32, workers=workers
+            ).astype(np.float64)
+            / 100
+            for name in scorers
+        ],
+        axis=1,
+    )
+
+
+def term_features(inputs: PairInputs, pairs: IntPairs) -> Any:
+    """Each term's weight in both asks (the product) and in one only (its weight in the ask
+    that has it), one sparse row per pair: the slow form the model is trained on."""
+    a = inputs.terms[pairs[:, 0]].astype(np.float64)
+    b = inputs.terms[pairs[:, 1]].astype(np.float64)
+    shared = a.multiply(b).tocsr()
+    one_only = a - a.multiply(b > 0) + b - b.multiply(a > 0)
+    return sparse.hstack([shared, sparse.csr_matrix(one_only)]).tocsr()
+
+
+class PairModel:
+    """Coefficients of the pair classifier and the map of its probability onto 0-100."""
+
+    def __init__(self, arrays: dict[str, Any], metadata: dict[str, Any]) -> None:
+        self.dense = np.asarray(arrays["dense"], dtype=np.float64)
+        self.word = np.asarray(arrays["word"], dtype=np.float64)
+        self.shared = np.asarray(arrays["shared"], dtype=np.float64)
+        self.apart = np.asarray(arrays["apart"], dtype=np.float64)
+        self.intercept = float(arrays["intercept"])
+        self.scale_from = np.asarray(arrays["scale_from"], dtype=np.float64)
+        self.scale_to = np.asarray(arrays["scale_to"], dtype=np.float64)
+        self.metadata = metadata
+        self.scorers: tuple[str, ...] = tuple(metadata.get("scorers", ()))
+        if len(self.dense) != len(DENSE_FEATURES) or len(self.word) != len(self.scorers):
+            raise PairModelError("pair model: coefficients and features disagree")
+        if len(self.shared) != len(self.apart):
+            raise PairModelError("pair model: term coefficients disagree")
+
+    @property
+    def version(self) -> str:
+        return str(self.metadata.get("version", "unknown"))
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> PairModel:
+        """The model in `path` (default: the shipped one), read once per process."""
+        return _MODELS.get(path or DEFAULT_MODEL_DIR)
+
+    @classmethod
+    def _read(cls, directory: Path) -> PairModel:
+        model_path, metadata_path = directory / MODEL_FILE, directory / METADATA_FILE
+        rebuild = "rebuild it with `uprdex train-pairs FILE.csv`"
+        if not model_path.is_file() or not metadata_path.is_file():
+            raise PairModelError(
+                f"no pair model in {directory} (expected {MODEL_FILE} and {METADATA_FILE}); "
+                + rebuild
+            )
+        try:
+            metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise PairModelError(
+                f"{metadata_path}: unreadable metadata ({exc}); {rebuild}"
+            ) from exc
+        if not isinstance(metadata, dict) or metadata.get("format") != MODEL_FORMAT:
+            raise PairModelError(
+                f"{metadata_path}: not pair model format {MODEL_FORMAT}; {rebuild}"
+            )
+        if not zipfile.is_zipfile(model_path):
+            raise PairModelError(f"{model_path}: not a model archive (.npz); {rebuild}")
+        try:
+            with np.load(model_path, allow_pickle=False) as stored:
+                arrays = {name: stored[name] for name in stored.files}
+            return cls(arrays, metadata)
+        except (OSError, KeyError, TypeError, ValueError) as exc:
+            raise PairModelError(f"{directory}: unreadable model ({exc!r}); {rebuild}") from exc
+
+    def logits_slow(self, inputs: PairInputs, pairs: IntPairs) -> Floats:
+        """The classifier's logit of each pair from the full feature rows (as trained)."""
+        terms = term_features(inputs, pairs)
+        coef = np.concatenate([self.shared, self.apart])
+        dense = dense_features(inputs, pairs) @ self.dense
+        words = word_features(inputs, pairs, self.scorers) @ self.word
+        return np.asarray(self.intercept + dense + words + terms @ coef, dtype=np.float64)
+
+    def mapped(self, logits: Floats) -> Floats:
+        """Logits as scores on today's scale (0-100)."""
+        probability = 1 / (1 + np.exp(-logits))
+        return np.asarray(np.interp(probability, self.scale_from, self.scale_to))
+
+
+class LearnedPairs:
+    """The pair model applied to one set of texts: the term part as sparse products."""
+
+    def __init__(self, model: PairModel, inputs: PairInputs) -> None:
+        vocabulary = inputs.terms.shape[1]
+        if vocabulary != len(model.shared):
+            raise PairModelError(
+                f"pair model {model.version}: {len(model.shared)} terms, the similarity model "
+                f"{vocabulary}; retrain it with `uprdex train-pairs` after `train-similarity`"
+            )
+        self.model = model
+        self.inputs = inputs
+        rows = inputs.terms.astype(np.float64).tocsr()
+        present = (rows > 0).astype(np.float64).tocsr()
+        scaled = sparse.diags(model.shared)
+        apart = sparse.diags(model.apart)
+        # left_a . right_b = sum shared a b - sum apart (a [b > 0] + [a > 0] b)
+        self.left = sparse.hstack([rows @ scaled, rows @ apart, present @ apart]).tocsr()
+        self.right = sparse.hstack([rows, -present, -rows]).tocsr()
+        self.rows = rows
+        rows.sort_indices()
+        self.alone: Floats = np.asarray(rows @ model.apart, dtype=np.float64).ravel()
+        self.bound = float(np.clip(model.word, 0, None).sum())
+
+    def _matched(self, pairs: IntPairs) -> Floats:
+        """The term part of the pairs' logits less the texts' own sums: over the terms both
+        have, shared_t a_t b_t - apart_t (a_t + b_t)."""
+        owner, term, a, b = _matched(self.rows, pairs)
+        contribution = self.model.shared[term] * a * b - self.model.apart[term] * (a + b)
+        summed = np.bincount(owner, weights=contribution, minlength=len(pairs))
+        return summed.astype(np.float64)
+
+    def _terms(self, pairs: IntPairs) -> Floats:
+        alone = self.alone[pairs[:, 0]] + self.alone[pairs[:, 1]]
+        if len(pairs) < _BLOCK:  # a merge's few missing pairs: no more than needed
+            return self._matched(pairs) + alone
+        out = np.empty(len(pairs), dtype=np.float64)
+        for start in range(0, len(pairs), _CHUNK):
+            chunk = pairs[start : start + _CHUNK]
+            nodes = np.unique(chunk)
+            # All pairs of a State's asks: one product of their rows. Few or scattered pairs
+            # (a merge's missing pairs, blocking's): matched entry by entry.
+            if len(nodes) ** 2 <= 4 * len(chunk):
+                block = (self.left[nodes] @ self.right[nodes].T).toarray()
+                local = np.searchsorted(nodes, chunk)
+                out[start : start + len(chunk)] = block[local[:, 0], local[:, 1]]
+            else:
+                for low in range(start, start + len(chunk), _GATHER):
+                    part = pairs[low : min(low + _GATHER, start + len(chunk))]
+                    out[low : low + len(part)] = self._matched(part)
+        return out + alone
+
+    def logits(self, pairs: IntPairs, cutoff: float = 0.0) -> tuple[Floats, npt.NDArray[np.bool_]]:
+        """Each pair's logit, and whether it was computed whole: the word scores are computed
+        only where a perfect word score could bring the pair to `cutoff` (0-100)."""
+        model = self.model
+        logits = (
+            model.intercept + dense_features(self.inputs, pairs) @ model.dense + self._terms(pairs)
+        )
+        if not model.scorers:
+            return logits, np.ones(len(pairs), dtype=bool)
+        hopeful = model.mapped(logits + self.bound) >= cutoff
+        chosen = pairs[hopeful]
+        logits[hopeful] += word_features(self.inputs, chosen, model.scorers) @ model.word
+        return logits, hopeful
+
+    def scores(self, pairs: IntPairs, cutoff: float) -> npt.NDArray[np.float32]:
+        """Scores (0-100) of each pair, 0 below `cutoff`."""
+        if not len(pairs):
+            return np.empty(0, dtype=np.float32)
+        logits, whole = self.logits(pairs, cutoff)
+        mapped = self.model.mapped(logits)
+        return np.where(whole & (mapped >= cutoff), mapped, 0).astype(np.float32)
+
+
+def _entries(rows: Any, chosen: IntPairs) -> tuple[npt.NDArray[np.int64], Floats]:
+    """The stored entries of rows `chosen` of a csr matrix with sorted indices, each keyed by
+    its place in `chosen` and its column (keys ascending), and their values."""
+    starts = rows.indptr[chosen].astype(np.int64)
+    lengths = rows.indptr[chosen + 1].astype(np.int64) - starts
+    ends = np.cumsum(lengths)
+    at = np.repeat(starts - ends + lengths, lengths) + np.arange(int(ends[-1]) if len(ends) else 0)
+    owner = np.repeat(np.arange(len(chosen), dtype=np.int64), lengths)
+    return owner * rows.shape[1] + rows.indices[at], rows.data[at]
+
+
+def _matched(
+    rows: Any, pairs: IntPairs
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], Floats, Floats]:
+    """The terms both texts of each pair have (rows: csr with sorted indices): for each, the
+    pair's place in `pairs`, the term, and its weight in the first and in the second text (the
+    entries of the two rows matched by a sorted search, without scipy's per-call cost)."""
+    keys_left, values_left = _entries(rows, pairs[:, 0])
+    keys_right, values_right = _entries(rows, pairs[:, 1])
+    if not len(keys_left) or not len(keys_right):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0), np.zeros(0)
+    at = np.minimum(np.searchsorted(keys_right, keys_left), len(keys_right) - 1)
+    hit = keys_right[at] == keys_left
+    keys = keys_left[hit]
+    return keys // rows.shape[1], keys % rows.shape[1], values_left[hit], values_right[at[hit]]
+
+
+_MODELS: ModelCache[PairModel] = ModelCache(PairModel._read)

@@ -1,0 +1,235 @@
+"""Train the pair model (`pipeline.clusters.pair_model`) on labelled reviews.
+
+The input is a CSV of gold recommendations, one row each: review, id, text, cluster_id,
+confidence ("high" or "low"), as bench/pair_training_data.py writes it from gold cluster files.
+Every pair of two recommendations of one review is an example: the same gold cluster with both
+members `high` is "one commitment", different gold clusters "two"; a pair with a `low` member
+of one cluster is left out (the method marks compound asks `low`). A logistic regression
+(liblinear, L2, seeded) is fitted on `pair_model.dense_features`, the rapidfuzz scores of
+`CONFIG["scorers"]` and `pair_model.term_features`; its probability is mapped onto the scale
+of the weighted mix (`ClusterSettings(learned=False)`) by quantiles over the training
+pairs. Needs scikit-learn (the `train` extra); the same file rebuilds the same arrays.
+
+Example:
+    metadata = train(Path("bench/gold/pairs_training.csv"), DEFAULT_MODEL_DIR)
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse  # type: ignore[import-untyped]
+
+from uprdex.pipeline.clusters import ClusterSettings, load_treaties, normalize
+from uprdex.pipeline.clusters.pair_model import (
+    DENSE_FEATURES,
+    METADATA_FILE,
+    MODEL_FILE,
+    MODEL_FORMAT,
+    PairInputs,
+    dense_features,
+    term_features,
+    word_features,
+)
+from uprdex.pipeline.clusters.similarity import Similarity
+from uprdex.pipeline.errors import UprdexError
+from uprdex.pipeline.extras import require
+from uprdex.pipeline.model_files import write_arrays, write_metadata
+from uprdex.pipeline.train_themes import file_sha256
+
+__all__ = [
+    "CONFIG",
+    "LabelledReview",
+    "TrainPairsError",
+    "fit",
+    "read_labelled",
+    "train",
+    "train_reviews",
+]
+
+CONFIG: dict[str, Any] = {
+    "revision": 1,
+    "scorers": ["token_set_ratio"],
+    "C": 3.0,
+    "scale_steps": 1001,
+}
+"""scorers: the rapidfuzz scores among the features; C: the inverse L2 strength; scale_steps:
+quantiles of the map onto today's scale. Chosen on the five tuning reviews of bench/gold alone
+(each scored by a model trained on the other four; mean cluster F1): token_set_ratio 0.669,
+no rapidfuzz score 0.615, four (token_set, token_sort, ratio, partial_ratio) 0.639; C 1: 0.645,
+10: 0.610, 30: 0.607; the TF-IDF cosine and the weight of the unshared terms as features of
+their own besides the terms': 0.621."""
+
+FIELDS = ("review", "id", "text", "cluster_id", "confidence")
+
+
+class TrainPairsError(UprdexError, ValueError):
+    """The training data cannot train a pair model."""
+
+
+@dataclass(frozen=True)
+class LabelledReview:
+    """One review's recommendations (texts as printed) and their gold clusters."""
+
+    name: str
+    texts: tuple[str, ...]
+    clusters: tuple[str, ...]
+    confidences: tuple[str, ...]
+
+
+def read_labelled(csv_path: Path) -> list[LabelledReview]:
+    """The reviews of a labelled CSV (`FIELDS`), in file order."""
+    rows: dict[str, list[dict[str, str]]] = defaultdict(list)
+    with csv_path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [f for f in FIELDS if f not in (reader.fieldnames or [])]
+        if missing:
+            raise TrainPairsError(f"{csv_path}: no {', '.join(missing)} column")
+        for row in reader:
+            if row["confidence"] not in ("high", "low"):
+                raise TrainPairsError(
+                    f"{csv_path}: confidence must be high or low, got {row['confidence']!r}"
+                )
+            rows[row["review"]].append(row)
+    return [
+        LabelledReview(
+            name,
+            tuple(r["text"] for r in group),
+            tuple(r["cluster_id"] for r in group),
+            tuple(r["confidence"] for r in group),
+        )
+        for name, group in rows.items()
+    ]
+
+
+def review_inputs(review: LabelledReview) -> tuple[PairInputs, Similarity]:
+    """The pair features' inputs of a review's texts, and today's similarity of them."""
+    from uprdex.pipeline.semantic import SemanticModel
+
+    settings = ClusterSettings(learned=False)  # the weighted mix: the scale mapped onto
+    treaties = load_treaties(settings.treaties)
+    texts = [normalize(text, treaties) for text in review.texts]
+    today = Similarity(texts, treaties, settings)
+    assert today.vectors is not None
+    terms = SemanticModel.load(settings.similarity_model).terms(texts)
+    inputs = PairInputs.build(
+        texts, terms, today.vectors, today.known, today.actions, today.treaties
+    )
+    return inputs, today
+
+
+def labelled_pairs(review: LabelledReview) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int8]]:
+    """Every pair of the review (i < j) and its label: 1 one commitment, 0 two, -1 left out."""
+    pairs = np.array(np.triu_indices(len(review.texts), 1), dtype=np.int64).T
+    clusters, confidences = review.clusters, review.confidences
+    labels = np.array(
+        [
+            0
+            if clusters[i] != clusters[j]
+            else 1
+            if confidences[i] == confidences[j] == "high"
+            else -1
+            for i, j in pairs.tolist()
+        ],
+        dtype=np.int8,
+    )
+    return pairs, labels
+
+
+def features(inputs: PairInputs, pairs: npt.NDArray[np.int64], scorers: Sequence[str]) -> Any:
+    """The rows the classifier is fitted on: dense features, word scores, terms (csr)."""
+    dense = np.hstack([dense_features(inputs, pairs), word_features(inputs, pairs, scorers)])
+    return sparse.hstack([sparse.csr_matrix(dense), term_features(inputs, pairs)]).tocsr()
+
+
+def fit(
+    reviews: Sequence[LabelledReview], config: dict[str, Any] | None = None
+) -> dict[str, npt.NDArray[Any]]:
+    """The pair model's arrays fitted on `reviews` (see `PairModel`)."""
+    require("sklearn", "train", "uprdex train-pairs")
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+
+    config = {**CONFIG, **(config or {})}
+    scorers = list(config["scorers"])
+    rows, labels, today = [], [], []
+    for review in reviews:
+        inputs, similarity = review_inputs(review)
+        pairs, label = labelled_pairs(review)
+        keep = label >= 0
+        rows.append(features(inputs, pairs[keep], scorers))
+        labels.append(label[keep])
+        today.append(similarity.pairs(pairs[keep], 0))
+    y = np.concatenate(labels) if labels else np.zeros(0, dtype=np.int8)
+    if len(set(y.tolist())) < 2:
+        raise TrainPairsError("the training pairs need both kinds: one commitment and two")
+    x = sparse.vstack(rows).tocsr()
+    fitted = LogisticRegression(
+        C=config["C"], solver="liblinear", max_iter=2000, random_state=0
+    ).fit(x, y)
+    coef = fitted.coef_.ravel()
+    dense_end = len(DENSE_FEATURES)
+    words_end = dense_end + len(scorers)
+    vocabulary = (len(coef) - words_end) // 2
+    steps = np.linspace(0, 1, int(config["scale_steps"]))
+    probability = fitted.predict_proba(x)[:, 1]
+    return {
+        "dense": coef[:dense_end].astype(np.float64),
+        "word": coef[dense_end:words_end].astype(np.float64),
+        "shared": coef[words_end : words_end + vocabulary].astype(np.float32),
+        "apart": coef[words_end + vocabulary :].astype(np.float32),
+        "intercept": np.array(fitted.intercept_[0], dtype=np.float64),
+        "scale_from": np.quantile(probability, steps),
+        "scale_to": np.quantile(np.concatenate(today), steps),
+    }
+
+
+def train_reviews(
+    reviews: Sequence[LabelledReview],
+    out_dir: Path,
+    config: dict[str, Any] | None = None,
+    about: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Fit the pair model on `reviews`; write model.npz and metadata.json (with `about`, what
+    the data were) to out_dir. Returns the metadata written."""
+    sklearn = require("sklearn", "train", "uprdex train-pairs")
+    from uprdex.pipeline.semantic import SemanticModel
+
+    config = {**CONFIG, **(config or {})}
+    arrays = fit(reviews, config)
+    metadata: dict[str, Any] = {
+        "format": MODEL_FORMAT,
+        **(about or {}),
+        "reviews": [review.name for review in reviews],
+        "recommendations": sum(len(review.texts) for review in reviews),
+        "similarity_model": SemanticModel.load().version,
+        "dense_features": list(DENSE_FEATURES),
+        "scorers": list(config["scorers"]),
+        "C": config["C"],
+        "sklearn": sklearn.__version__,
+    }
+    write_arrays(out_dir / MODEL_FILE, arrays)
+    write_metadata(out_dir / METADATA_FILE, metadata)
+    return metadata
+
+
+def train(csv_path: Path, out_dir: Path, config: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Fit the pair model on the CSV's reviews; write model.npz and metadata.json to out_dir.
+
+    Returns the metadata written.
+    """
+    require("sklearn", "train", "uprdex train-pairs")
+    config = {**CONFIG, **(config or {})}
+    data_sha = file_sha256(csv_path)
+    about = {
+        "version": f"{MODEL_FORMAT}.{config['revision']}+data.{data_sha[:12]}",
+        "data_file": csv_path.name,
+        "data_sha256": data_sha,
+    }
+    return train_reviews(read_labelled(csv_path), out_dir, config, about)

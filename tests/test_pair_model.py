@@ -1,0 +1,171 @@
+"""The learned pair score: its fast form, its training, the shipped model, no scikit-learn at run
+time.
+
+Texts of tests/fixtures/pairs_labelled.csv are real recommendations of Kazakhstan 2014
+(A/HRC/28/10) and Senegal 2013 (A/HRC/25/4) with their gold clusters (bench/gold).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from uprdex.pipeline.clusters import ClusterItem, ClusterSettings, cluster, pair_model, similarity
+from uprdex.pipeline.clusters.pair_model import (
+    DEFAULT_MODEL_DIR,
+    DENSE_FEATURES,
+    METADATA_FILE,
+    MODEL_FILE,
+    LearnedPairs,
+    PairModel,
+    PairModelError,
+)
+from uprdex.pipeline.semantic import SemanticModel
+from uprdex.pipeline.train_pairs import labelled_pairs, read_labelled, review_inputs
+
+from helpers import fixture
+
+LABELLED = fixture("pairs_labelled.csv")
+
+
+def _random_model(seed: int, scorers: tuple[str, ...] = ("token_set_ratio",)) -> PairModel:
+    """Coefficients of every kind, random, so that each part of the fast form counts."""
+    rng = np.random.default_rng(seed)
+    vocabulary = len(SemanticModel.load()._block.idf)
+    arrays = {
+        "dense": rng.normal(size=len(DENSE_FEATURES)),
+        "word": np.abs(rng.normal(size=len(scorers))) + 2,  # a word score that counts
+        "shared": rng.normal(size=vocabulary).astype(np.float32),
+        "apart": rng.normal(size=vocabulary).astype(np.float32),
+        "intercept": np.array(rng.normal()),
+        "scale_from": np.linspace(0, 1, 11),
+        "scale_to": np.linspace(0, 100, 11),
+    }
+    return PairModel(arrays, {"format": 1, "scorers": list(scorers)})
+
+
+@pytest.mark.parametrize("block", [1024, 1])
+def test_fast_form_scores_as_the_full_feature_rows(
+    block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 1: the review's pairs as one product of its rows (a State's, many pairs); 1024: matched
+    # entry by entry (few pairs).
+    monkeypatch.setattr(pair_model, "_BLOCK", block)
+    review = read_labelled(LABELLED)[0]
+    inputs, _ = review_inputs(review)
+    pairs, _ = labelled_pairs(review)
+    for seed in (0, 1):
+        model = _random_model(seed)
+        learned = LearnedPairs(model, inputs)
+        slow = model.logits_slow(inputs, pairs)
+        # All pairs of one review: one sparse product of their rows.
+        fast, whole = learned.logits(pairs)
+        assert whole.all()
+        assert np.allclose(fast, slow, rtol=0, atol=1e-9)
+        # A few scattered pairs (as blocking proposes them): row by row.
+        scattered = pairs[[0, 7, 40, len(pairs) - 1]]
+        assert np.allclose(learned.logits(scattered)[0], slow[[0, 7, 40, len(pairs) - 1]])
+        # With a cutoff, the word score is skipped only where it could not reach it.
+        cutoff = float(np.median(model.mapped(slow)))
+        scores = learned.scores(pairs, cutoff)
+        expected = np.where(model.mapped(slow) >= cutoff, model.mapped(slow), 0)
+        assert np.allclose(scores, expected, atol=1e-4)
+        assert 0 < np.count_nonzero(scores) < len(pairs)
+
+
+def test_training_is_reproducible(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    from uprdex.pipeline.train_pairs import train
+
+    first = train(LABELLED, tmp_path / "a")
+    second = train(LABELLED, tmp_path / "b")
+    assert first == second
+    assert first["reviews"] == ["Kazakhstan 2014", "Senegal 2013"]
+    with (
+        np.load(tmp_path / "a" / MODEL_FILE) as a,
+        np.load(tmp_path / "b" / MODEL_FILE) as b,
+    ):
+        assert sorted(a.files) == sorted(b.files)
+        for name in a.files:
+            assert np.array_equal(a[name], b[name]), name
+    written = json.loads((tmp_path / "b" / METADATA_FILE).read_text("utf-8"))
+    assert written == first
+    # What it learned ranks the fixture's "one commitment" pairs above the others.
+    model = PairModel.load(tmp_path / "a")
+    review = read_labelled(LABELLED)[1]
+    inputs, mix = review_inputs(review)
+    # The scale is the weighted mix's, whatever the default (not the shipped pair model's).
+    assert mix.learned is None
+    pairs, labels = labelled_pairs(review)
+    logits, _ = LearnedPairs(model, inputs).logits(pairs)
+    assert logits[labels == 1].mean() > logits[labels == 0].mean()
+
+
+def test_shipped_model_is_small_and_names_no_test_review() -> None:
+    assert (DEFAULT_MODEL_DIR / MODEL_FILE).stat().st_size < 2_000_000
+    model = PairModel.load()
+    # Issue #19's five test reviews are never among its training data.
+    tests = {"Slovenia 2019", "Nigeria 2013", "Viet Nam 2014", "Costa Rica 2014", "Norway 2014"}
+    assert model.metadata["reviews"] and not tests & set(model.metadata["reviews"])
+    assert model.metadata["similarity_model"] == SemanticModel.load().version
+
+
+def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(PairModelError, match="no pair model"):
+        PairModel.load(tmp_path)
+    (tmp_path / MODEL_FILE).write_bytes(b"not a zip")
+    (tmp_path / METADATA_FILE).write_text('{"format": 1}', encoding="utf-8")
+    with pytest.raises(PairModelError, match="not a model archive"):
+        PairModel.load(tmp_path)
+
+
+def test_learned_clusters_keep_the_treaty_rules() -> None:
+    learned = ClusterSettings(learned=True)
+    ced = "Ratify the International Convention for the Protection of All Persons from Enforced "
+    assert similarity(ced + "Disappearance", "Ratify the ICRMW", learned) == 0
+    assert similarity(ced + "Disappearance", "Ratify the CED", learned) == 100
+    items = [
+        ClusterItem(f"A/HRC/43/15#1.{n}", text, "Slovenia", 3, 34)
+        for n, text in enumerate(
+            [
+                "Adopt a national action plan against trafficking in persons (Chile);",
+                "Adopt a national action plan to combat trafficking in persons (Peru);",
+                "Ensure access to safe drinking water and sanitation for all Roma (Spain);",
+            ]
+        )
+    ]
+    result = cluster(items, learned)
+    assert result.assignment[items[0].id] == result.assignment[items[1].id]
+    assert result.assignment[items[2].id] != result.assignment[items[0].id]
+
+
+def test_clustering_with_the_model_does_not_import_scikit_learn() -> None:
+    code = (
+        "import sys\n"
+        "from uprdex.pipeline.clusters import ClusterItem, ClusterSettings, cluster\n"
+        "items = [ClusterItem(f'x#{n}', t, 'Slovenia', 3, 34) for n, t in enumerate(\n"
+        "    ['Ratify the OP-CAT (Chile);', 'Ratify OPCAT (Peru);', 'Abolish the death penalty'])\n"
+        "]\n"
+        "result = cluster(items, ClusterSettings(learned=True))\n"
+        "assert result.assignment['x#0'] == result.assignment['x#1'], result.assignment\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sklearn'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_similarity_model_it_was_not_trained_with_is_a_clear_error(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    from uprdex.pipeline.train_semantic import train
+
+    train(fixture("upr_info_slovenia_s20.csv"), tmp_path / "model", dimensions=8, min_df=1)
+    retrained = ClusterSettings(similarity_model=tmp_path / "model")
+    with pytest.raises(PairModelError, match=r"retrain it .* or cluster without it"):
+        similarity("Ratify the OP-CAT", "Ratify OPCAT", retrained)
+    mix = ClusterSettings(similarity_model=tmp_path / "model", learned=False)
+    assert similarity("Ratify the OP-CAT", "Ratify OPCAT", mix) == 100
