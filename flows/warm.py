@@ -375,15 +375,19 @@ def _reap(copies: dict[int, _Copy], log: Callable[[str], object]) -> None:
 
 def _preload() -> None:
     """What every handed-over command would load first: spaCy and the theme matchers, the
-    theme and similarity models, the vocabulary and States tables, the store and clusters."""
+    theme, similarity and pair models, the vocabulary and States tables, the store and
+    clusters."""
     from uprdex.flows import ingest
+    from uprdex.pipeline.clusters.pair_model import PairModel
     from uprdex.pipeline.semantic import SemanticModel
     from uprdex.pipeline.settings import ClusterSettings
 
     for module in ("click", "rich.progress", "uprdex.pipeline.clusters", "uprdex.pipeline.store"):
         __import__(module)
     ingest.warm_up()
-    SemanticModel.load(ClusterSettings().similarity_model)
+    defaults = ClusterSettings()
+    SemanticModel.load(defaults.similarity_model)
+    PairModel.load(defaults.pair_model)
 
 
 def main() -> None:
