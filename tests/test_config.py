@@ -183,7 +183,7 @@ def _clustering_settings(monkeypatch: pytest.MonkeyPatch) -> list[ClusterSetting
         seen.append(settings)
         return cluster(items, settings, *args, **kwargs)
 
-    monkeypatch.setattr("uprdex.pipeline.store.clustering.cluster", spy)
+    monkeypatch.setattr("uprdex.pipeline.store.clustering.cluster_in_parts", spy)
     return seen
 
 
