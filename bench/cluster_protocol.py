@@ -177,9 +177,12 @@ def indexed_items(pdfs: Sequence[str]) -> dict[str, list[ClusterItem]]:
     return by_symbol
 
 
-def load_reviews(tuning: bool = False) -> list[Review]:
-    """The five test reviews (then the five tuning ones) with the texts uprdex prints."""
-    chosen = {**REVIEWS, **TUNING} if tuning else REVIEWS
+def load_reviews(
+    tuning: bool = False, chosen: Mapping[str, tuple[str, str]] | None = None
+) -> list[Review]:
+    """The five test reviews (then the five tuning ones) with the texts uprdex prints; or
+    the reviews `chosen` (name: gold file stem, WG report)."""
+    chosen = chosen or ({**REVIEWS, **TUNING} if tuning else REVIEWS)
     pdfs = [pdf for _, pdf in chosen.values() if pdf]
     by_symbol = indexed_items(pdfs)
     reviews = []
