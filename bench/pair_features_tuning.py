@@ -32,8 +32,8 @@ FEATURE_SETS: dict[str, tuple[str, ...]] = {
     "+groups": DENSE_FEATURES + GROUPS_3,
     "+objects+groups": DENSE_FEATURES + OBJECTS_3 + GROUPS_3,
     "+all 8": DENSE_FEATURES + OBJECT_FEATURES,
-    "+disjoint": DENSE_FEATURES + (OBJECT_FEATURES[2], OBJECT_FEATURES[6]),
-    "+jaccards": DENSE_FEATURES + (OBJECT_FEATURES[0], OBJECT_FEATURES[4]),
+    "+disjoint": (*DENSE_FEATURES, OBJECT_FEATURES[2], OBJECT_FEATURES[6]),
+    "+jaccards": (*DENSE_FEATURES, OBJECT_FEATURES[0], OBJECT_FEATURES[4]),
     "+one-sided": DENSE_FEATURES + ONE_SIDED,
 }
 
