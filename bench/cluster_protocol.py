@@ -13,8 +13,7 @@ into a scratch index); Slovenia 2019's from the OHCHR thematic list, as the gold
 Methods: the weighted mix of words, meaning, rare words and action kinds (its settings fixed,
 or chosen on the other reviews), and the pair model (`uprdex train-pairs`): trained in each
 fold on the nine other gold reviews, and the shipped one, trained on the five tuning reviews
-(bench/gold/pairs_training.csv), the defaults; and the pair model with features of the
-objects and groups each ask names (`OBJECTS_CONFIG`), trained the same two ways.
+(bench/gold/pairs_training.csv), the defaults.
 
 Run by bench/bench_clusters.py, or alone: .venv/bin/python bench/cluster_protocol.py
 """
@@ -33,7 +32,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from uprdex.pipeline.clusters import ClusterItem, cluster
-from uprdex.pipeline.clusters.pair_model import DENSE_FEATURES, OBJECT_FEATURES, PairModel
+from uprdex.pipeline.clusters.pair_model import PairModel
 from uprdex.pipeline.clusters.records import core_cut
 from uprdex.pipeline.settings import ClusterSettings
 from uprdex.pipeline.train_pairs import LabelledReview, train_reviews
@@ -178,12 +177,9 @@ def indexed_items(pdfs: Sequence[str]) -> dict[str, list[ClusterItem]]:
     return by_symbol
 
 
-def load_reviews(
-    tuning: bool = False, chosen: Mapping[str, tuple[str, str]] | None = None
-) -> list[Review]:
-    """The five test reviews (then the five tuning ones) with the texts uprdex prints; or
-    the reviews `chosen` (name: gold file stem, WG report)."""
-    chosen = chosen or ({**REVIEWS, **TUNING} if tuning else REVIEWS)
+def load_reviews(tuning: bool = False) -> list[Review]:
+    """The five test reviews (then the five tuning ones) with the texts uprdex prints."""
+    chosen = {**REVIEWS, **TUNING} if tuning else REVIEWS
     pdfs = [pdf for _, pdf in chosen.values() if pdf]
     by_symbol = indexed_items(pdfs)
     reviews = []
@@ -237,31 +233,23 @@ def labelled(review: Review) -> LabelledReview:
 
 _FOLDERS: dict[tuple[str, ...], Path] = {}
 
-OBJECTS_CONFIG: dict[str, object] = {
-    "dense_features": [*DENSE_FEATURES, *OBJECT_FEATURES[:3], *OBJECT_FEATURES[4:7]],
-    "C": 1.0,
-}
-"""The pair model with features of the objects and groups each ask names (Jaccard, both name
-some, none in common), chosen by bench/pair_features_tuning.py on the five tuning reviews alone
-(leave one out among them, mean F1 0.674 against the shipped features' 0.669)."""
 
-
-def pair_model_folder(train: Sequence[Review], config: Mapping[str, object] | None = None) -> Path:
-    """A pair model trained on `train` only (`uprdex train-pairs` on their gold, with `config`
-    over train_pairs.CONFIG), in a scratch folder; the same reviews give the same folder."""
-    key = (*sorted(review.name for review in train), repr(sorted((config or {}).items())))
+def pair_model_folder(train: Sequence[Review]) -> Path:
+    """A pair model trained on `train` only (`uprdex train-pairs` on their gold), in a scratch
+    folder; the same reviews give the same folder."""
+    key = tuple(sorted(review.name for review in train))
     if key not in _FOLDERS:
         folder = Path(tempfile.mkdtemp(prefix="uprdex-pairs-"))
-        train_reviews([labelled(review) for review in train], folder, dict(config or {}))
+        train_reviews([labelled(review) for review in train], folder)
         _FOLDERS[key] = folder
     return _FOLDERS[key]
 
 
-def learned_method(settings: ClusterSettings, config: Mapping[str, object] | None = None) -> Method:
+def learned_method(settings: ClusterSettings) -> Method:
     """`settings` with a pair model trained on the fold's training reviews only."""
 
     def fit(train: Sequence[Review]) -> tuple[Clusterer, str]:
-        chosen = replace(settings, learned=True, pair_model=pair_model_folder(train, config))
+        chosen = replace(settings, learned=True, pair_model=pair_model_folder(train))
         return (
             lambda items: cluster(items, chosen).assignment,
             f"pair model trained on {len(train)} reviews",
@@ -432,10 +420,6 @@ def main() -> int:
         "mix, tuning 5": fixed_method(shipped),
         "pairs, 9 others": learned_method(ClusterSettings()),
         "defaults (pairs)": fixed_method(ClusterSettings()),
-        "pairs+objects, 9 oth.": learned_method(ClusterSettings(), OBJECTS_CONFIG),
-        "pairs+objects, tun. 5": fixed_method(
-            ClusterSettings(pair_model=pair_model_folder(tuning, OBJECTS_CONFIG))
-        ),
     }
     results = leave_one_out(tests, methods, pool=every)
     print("  P/R/F1 on each test review, settings and models chosen without it (mix: the")
@@ -458,10 +442,6 @@ def main() -> int:
         {
             "mix (old defaults)": [_scored(ClusterSettings(learned=False), r) for r in tuning],
             "defaults (pairs)": [_scored(ClusterSettings(), r) for r in tuning],
-            "pairs+objects, tun. 5": [
-                _scored(ClusterSettings(pair_model=pair_model_folder(tuning, OBJECTS_CONFIG)), r)
-                for r in tuning
-            ],
         },
     )
     granularity_table(tests, shipped)

@@ -59,7 +59,6 @@ CONFIG: dict[str, Any] = {
     "scorers": ["token_set_ratio"],
     "C": 3.0,
     "scale_steps": 1001,
-    "dense_features": list(DENSE_FEATURES),
 }
 """scorers: the rapidfuzz scores among the features; C: the inverse L2 strength; scale_steps:
 quantiles of the map onto today's scale. Chosen on the five tuning reviews of bench/gold alone
@@ -121,7 +120,7 @@ def review_inputs(review: LabelledReview) -> tuple[PairInputs, Similarity]:
     assert today.vectors is not None
     terms = SemanticModel.load(settings.similarity_model).terms(texts)
     inputs = PairInputs.build(
-        texts, terms, today.vectors, today.known, today.actions, today.treaties, objects=True
+        texts, terms, today.vectors, today.known, today.actions, today.treaties
     )
     return inputs, today
 
@@ -144,15 +143,9 @@ def labelled_pairs(review: LabelledReview) -> tuple[npt.NDArray[np.int64], npt.N
     return pairs, labels
 
 
-def features(
-    inputs: PairInputs,
-    pairs: npt.NDArray[np.int64],
-    scorers: Sequence[str],
-    names: Sequence[str] = DENSE_FEATURES,
-) -> Any:
-    """The rows the classifier is fitted on: dense features (`names`), word scores, terms
-    (csr)."""
-    dense = np.hstack([dense_features(inputs, pairs, names), word_features(inputs, pairs, scorers)])
+def features(inputs: PairInputs, pairs: npt.NDArray[np.int64], scorers: Sequence[str]) -> Any:
+    """The rows the classifier is fitted on: dense features, word scores, terms (csr)."""
+    dense = np.hstack([dense_features(inputs, pairs), word_features(inputs, pairs, scorers)])
     return sparse.hstack([sparse.csr_matrix(dense), term_features(inputs, pairs)]).tocsr()
 
 
@@ -165,13 +158,12 @@ def fit(
 
     config = {**CONFIG, **(config or {})}
     scorers = list(config["scorers"])
-    names = list(config["dense_features"])
     rows, labels, today = [], [], []
     for review in reviews:
         inputs, similarity = review_inputs(review)
         pairs, label = labelled_pairs(review)
         keep = label >= 0
-        rows.append(features(inputs, pairs[keep], scorers, names))
+        rows.append(features(inputs, pairs[keep], scorers))
         labels.append(label[keep])
         today.append(similarity.pairs(pairs[keep], 0))
     y = np.concatenate(labels) if labels else np.zeros(0, dtype=np.int8)
@@ -182,7 +174,7 @@ def fit(
         C=config["C"], solver="liblinear", max_iter=2000, random_state=0
     ).fit(x, y)
     coef = fitted.coef_.ravel()
-    dense_end = len(names)
+    dense_end = len(DENSE_FEATURES)
     words_end = dense_end + len(scorers)
     vocabulary = (len(coef) - words_end) // 2
     steps = np.linspace(0, 1, int(config["scale_steps"]))
@@ -217,7 +209,7 @@ def train_reviews(
         "reviews": [review.name for review in reviews],
         "recommendations": sum(len(review.texts) for review in reviews),
         "similarity_model": SemanticModel.load().version,
-        "dense_features": list(config["dense_features"]),
+        "dense_features": list(DENSE_FEATURES),
         "scorers": list(config["scorers"]),
         "C": config["C"],
         "sklearn": sklearn.__version__,

@@ -16,13 +16,11 @@ import numpy as np
 import pytest
 
 from uprdex.pipeline.clusters import ClusterItem, ClusterSettings, cluster, pair_model, similarity
-from uprdex.pipeline.clusters.objects import read_groups, read_objects
 from uprdex.pipeline.clusters.pair_model import (
     DEFAULT_MODEL_DIR,
     DENSE_FEATURES,
     METADATA_FILE,
     MODEL_FILE,
-    OBJECT_FEATURES,
     LearnedPairs,
     PairModel,
     PairModelError,
@@ -35,16 +33,12 @@ from helpers import fixture
 LABELLED = fixture("pairs_labelled.csv")
 
 
-def _random_model(
-    seed: int,
-    scorers: tuple[str, ...] = ("token_set_ratio",),
-    features: tuple[str, ...] = DENSE_FEATURES,
-) -> PairModel:
+def _random_model(seed: int, scorers: tuple[str, ...] = ("token_set_ratio",)) -> PairModel:
     """Coefficients of every kind, random, so that each part of the fast form counts."""
     rng = np.random.default_rng(seed)
     vocabulary = len(SemanticModel.load()._block.idf)
     arrays = {
-        "dense": rng.normal(size=len(features)),
+        "dense": rng.normal(size=len(DENSE_FEATURES)),
         "word": np.abs(rng.normal(size=len(scorers))) + 2,  # a word score that counts
         "shared": rng.normal(size=vocabulary).astype(np.float32),
         "apart": rng.normal(size=vocabulary).astype(np.float32),
@@ -52,18 +46,12 @@ def _random_model(
         "scale_from": np.linspace(0, 1, 11),
         "scale_to": np.linspace(0, 100, 11),
     }
-    metadata = {"format": 1, "scorers": list(scorers), "dense_features": list(features)}
-    return PairModel(arrays, metadata)
+    return PairModel(arrays, {"format": 1, "scorers": list(scorers)})
 
 
-# The object features reordered: a model lists them in its own order (metadata).
-WITH_OBJECTS = DENSE_FEATURES + OBJECT_FEATURES[4:] + OBJECT_FEATURES[:4]
-
-
-@pytest.mark.parametrize("features", [DENSE_FEATURES, WITH_OBJECTS])
 @pytest.mark.parametrize("block", [1024, 1])
 def test_fast_form_scores_as_the_full_feature_rows(
-    block: int, features: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+    block: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # 1: the review's pairs as one product of its rows (a State's, many pairs); 1024: matched
     # entry by entry (few pairs).
@@ -72,7 +60,7 @@ def test_fast_form_scores_as_the_full_feature_rows(
     inputs, _ = review_inputs(review)
     pairs, _ = labelled_pairs(review)
     for seed in (0, 1):
-        model = _random_model(seed, features=features)
+        model = _random_model(seed)
         learned = LearnedPairs(model, inputs)
         slow = model.logits_slow(inputs, pairs)
         # All pairs of one review: one sparse product of their rows.
@@ -181,22 +169,3 @@ def test_a_similarity_model_it_was_not_trained_with_is_a_clear_error(tmp_path: P
         similarity("Ratify the OP-CAT", "Ratify OPCAT", retrained)
     mix = ClusterSettings(similarity_model=tmp_path / "model", learned=False)
     assert similarity("Ratify the OP-CAT", "Ratify OPCAT", mix) == 100
-
-
-def test_object_features_are_the_sets_read_pair_by_pair() -> None:
-    review = read_labelled(LABELLED)[1]
-    inputs, _ = review_inputs(review)
-    pairs, _ = labelled_pairs(review)
-    rows = pair_model.dense_features(inputs, pairs, OBJECT_FEATURES)
-    expected = []
-    for i, j in pairs.tolist():
-        row: list[float] = []
-        for read in (read_objects, read_groups):
-            a, b = set(read(inputs.texts[i])), set(read(inputs.texts[j]))
-            both = bool(a) and bool(b)
-            row += [len(a & b) / len(a | b) if both else 0.0, both, both and not a & b]
-            row.append(bool(a) != bool(b))
-        expected.append(row)
-    assert np.array_equal(rows, np.array(expected, dtype=np.float64))
-    # Senegal's asks name objects and groups, shared and not: every column is used.
-    assert (rows.max(axis=0) > 0).all()

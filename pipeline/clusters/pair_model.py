@@ -36,7 +36,6 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 from scipy import sparse  # type: ignore[import-untyped]
 
-from uprdex.pipeline.clusters.objects import read_masks
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.model_cache import ModelCache
 from uprdex.pipeline.resources import data_path
@@ -48,7 +47,6 @@ __all__ = [
     "METADATA_FILE",
     "MODEL_FILE",
     "MODEL_FORMAT",
-    "OBJECT_FEATURES",
     "PairInputs",
     "PairModel",
     "PairModelError",
@@ -107,21 +105,6 @@ DENSE_FEATURES = (
 )
 """The pair features besides the words' scores and the terms, in the model's order."""
 
-OBJECT_FEATURES = (
-    "objects_jaccard",
-    "objects_both",
-    "objects_disjoint",
-    "objects_one_sided",
-    "readgroups_jaccard",
-    "readgroups_both",
-    "readgroups_disjoint",
-    "readgroups_one_sided",
-)
-"""Pair features from `objects.read_masks` (what each ask acts on, and for whom), which a model
-may add after `DENSE_FEATURES` (its metadata names its features): for the objects and for the
-groups, the Jaccard where both name some, whether both do, whether they name none in common,
-whether one names some and the other none."""
-
 _CHUNK = 50_000
 _GATHER = 4096
 _BLOCK = 1024
@@ -151,8 +134,7 @@ class PairInputs:
     words: npt.NDArray[np.float64]
     named: npt.NDArray[np.bool_]
     sets: npt.NDArray[np.uint64]
-    """The kinds of action (`normalize.action_mask`) and the `GROUPS` named, as bits; then,
-    where read (`build(objects=True)`), the objects and groups of `objects.read_masks`."""
+    """The kinds of action (`normalize.action_mask`) and the `GROUPS` named, as bits."""
 
     @classmethod
     def build(
@@ -163,9 +145,7 @@ class PairInputs:
         known: npt.NDArray[np.bool_],
         actions: npt.NDArray[np.uint16],
         treaties: Sequence[frozenset[str]],
-        objects: bool = False,
     ) -> PairInputs:
-        """The inputs of `texts`; `objects`: read their objects and groups too."""
         groups = np.array(
             [sum(1 << at for at, group in enumerate(GROUPS) if group.search(t)) for t in texts],
             dtype=np.uint64,
@@ -176,10 +156,7 @@ class PairInputs:
         )
         words = np.array([len(text.split()) for text in texts], dtype=np.float64)
         named = np.array([bool(names) for names in treaties], dtype=bool)
-        columns = [actions.astype(np.uint64), groups]
-        if objects:
-            columns.extend(read_masks(texts))
-        sets = np.stack(columns, axis=1)
+        sets = np.stack([actions.astype(np.uint64), groups], axis=1)
         return cls(
             texts,
             terms.tocsr(),
@@ -212,20 +189,8 @@ def _row_dots(vectors: npt.NDArray[np.float32], pairs: IntPairs) -> Floats:
     return out
 
 
-def _set_features(left: npt.NDArray[np.uint64], right: npt.NDArray[np.uint64]) -> Floats:
-    """Per pair of bit sets: the Jaccard where both are non-empty, whether both are, whether
-    both are and share nothing, whether exactly one is (one column each)."""
-    both = (left > 0) & (right > 0)
-    shared = left & right
-    jaccard = np.where(both, _bits(shared) / np.maximum(_bits(left | right), 1), 0.0)
-    return np.stack([jaccard, both, both & (shared == 0), (left > 0) != (right > 0)], axis=-1)
-
-
-def dense_features(
-    inputs: PairInputs, pairs: IntPairs, names: Sequence[str] = DENSE_FEATURES
-) -> Floats:
-    """`DENSE_FEATURES`, then the `OBJECT_FEATURES` among `names`, of each pair (rows of two
-    text indexes), one row per pair in the order of `names`."""
+def dense_features(inputs: PairInputs, pairs: IntPairs) -> Floats:
+    """`DENSE_FEATURES` of each pair (rows of two text indexes), one row per pair."""
     a, b = pairs[:, 0], pairs[:, 1]
     out = np.zeros((len(pairs), len(DENSE_FEATURES)))
     out[:, 0] = np.clip(_row_dots(inputs.vectors, pairs), 0, 1) * (
@@ -233,10 +198,12 @@ def dense_features(
     )
     # The kinds of action and the groups: Jaccard where both name some, whether both do,
     # whether they name none in common.
-    sets = _set_features(inputs.sets[a][:, :2], inputs.sets[b][:, :2])
-    out[:, [1, 4]] = sets[:, :, 0]
-    out[:, [2, 5]] = sets[:, :, 1]
-    out[:, [3, 6]] = sets[:, :, 2]
+    left, right = inputs.sets[a], inputs.sets[b]
+    both = (left > 0) & (right > 0)
+    shared = left & right
+    out[:, [1, 4]] = np.where(both, _bits(shared) / np.maximum(_bits(left | right), 1), 0.0)
+    out[:, [2, 5]] = both
+    out[:, [3, 6]] = both & (shared == 0)
     treaties = inputs.treaties
     named = np.nonzero(inputs.named[a] & inputs.named[b])[0]
     out[named, 7] = [bool(treaties[i] & treaties[j]) for i, j in pairs[named].tolist()]
@@ -245,15 +212,7 @@ def dense_features(
     out[:, 9] = shorter / np.maximum(np.maximum(inputs.words[a], inputs.words[b]), 1)
     out[:, 10] = np.log1p(shorter)
     out[:, 11] = np.log1p(np.maximum(inputs.words[a], inputs.words[b]))
-    if tuple(names) == DENSE_FEATURES:
-        return out
-    if inputs.sets.shape[1] < 4:
-        raise PairModelError("pair features: the objects were not read (PairInputs.build)")
-    read = _set_features(inputs.sets[a][:, 2:], inputs.sets[b][:, 2:])
-    columns = {name: out[:, at] for at, name in enumerate(DENSE_FEATURES)}
-    for at, name in enumerate(OBJECT_FEATURES):
-        columns[name] = read[:, at // 4, at % 4]
-    return np.stack([columns[name] for name in names], axis=1)
+    return out
 
 
 def word_features(inputs: PairInputs, pairs: IntPairs, scorers: Sequence[str]) -> Floats:
@@ -298,20 +257,10 @@ class PairModel:
         self.scale_to = np.asarray(arrays["scale_to"], dtype=np.float64)
         self.metadata = metadata
         self.scorers: tuple[str, ...] = tuple(metadata.get("scorers", ()))
-        self.features: tuple[str, ...] = tuple(metadata.get("dense_features", DENSE_FEATURES))
-        if self.features[: len(DENSE_FEATURES)] != DENSE_FEATURES or not set(
-            self.features[len(DENSE_FEATURES) :]
-        ) <= set(OBJECT_FEATURES):
-            raise PairModelError(f"pair model: unknown features {list(self.features)}")
-        if len(self.dense) != len(self.features) or len(self.word) != len(self.scorers):
+        if len(self.dense) != len(DENSE_FEATURES) or len(self.word) != len(self.scorers):
             raise PairModelError("pair model: coefficients and features disagree")
         if len(self.shared) != len(self.apart):
             raise PairModelError("pair model: term coefficients disagree")
-
-    @property
-    def reads_objects(self) -> bool:
-        """Whether the model has features of the objects and groups (`OBJECT_FEATURES`)."""
-        return len(self.features) > len(DENSE_FEATURES)
 
     @property
     def version(self) -> str:
@@ -354,7 +303,7 @@ class PairModel:
         """The classifier's logit of each pair from the full feature rows (as trained)."""
         terms = term_features(inputs, pairs)
         coef = np.concatenate([self.shared, self.apart])
-        dense = dense_features(inputs, pairs, self.features) @ self.dense
+        dense = dense_features(inputs, pairs) @ self.dense
         words = word_features(inputs, pairs, self.scorers) @ self.word
         return np.asarray(self.intercept + dense + words + terms @ coef, dtype=np.float64)
 
@@ -421,9 +370,7 @@ class LearnedPairs:
         only where a perfect word score could bring the pair to `cutoff` (0-100)."""
         model = self.model
         logits = (
-            model.intercept
-            + dense_features(self.inputs, pairs, model.features) @ model.dense
-            + self._terms(pairs)
+            model.intercept + dense_features(self.inputs, pairs) @ model.dense + self._terms(pairs)
         )
         if not model.scorers:
             return logits, np.ones(len(pairs), dtype=bool)

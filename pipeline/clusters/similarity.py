@@ -78,13 +78,7 @@ class Similarity:
                     "FILE.csv`) or cluster without it (learned = false)"
                 )
             inputs = PairInputs.build(
-                texts,
-                terms,
-                self.vectors,
-                self.known,
-                self.actions,
-                self.treaties,
-                objects=pair_model.reads_objects,
+                texts, terms, self.vectors, self.known, self.actions, self.treaties
             )
             self.learned = LearnedPairs(pair_model, inputs)
 
