@@ -13,13 +13,15 @@
    bootstrap interval of F1 over the gold clusters (107 pairs measure F1 only roughly).
 2. Scale: the 33,074 rows of upr_info_sessions_1-20.csv with scope "all": time and peak RSS,
    against naive all-pairs `rapidfuzz.process.cdist` timed on 3,000 rows and extrapolated.
+   (--scale alone; --pair-model DIR: that pair model too, beside the shipped one.)
 3. Incremental: cluster all but one review, add it with `existing=`, check no id changed.
 4. The defaults on the gold with the similarity model retrained with four other seeds.
 
 5. (--parts alone) The index's clustering (scope "state") in one process and with the States
    shared among worker processes, which must give the same clusters.
 
-Run: .venv/bin/python bench/bench_clusters.py [--slovenia-grid | --parts]
+Run: .venv/bin/python bench/bench_clusters.py [--slovenia-grid | --parts | --scale
+[--pair-model DIR]]
 """
 
 from __future__ import annotations
@@ -374,19 +376,29 @@ TARGET_ROWS = 41_000
 """Issue #19: all States' recommendations of three cycles, clustered in at most 30 s."""
 
 
-def bench_scale(items: list[ClusterItem]) -> None:
+def bench_scale(items: list[ClusterItem], candidate: Path | None = None) -> None:
+    """The pair model and the weighted mix on every row, side by side; with `candidate`, a
+    pair model folder (`--pair-model DIR`), that model too, against the shipped one."""
     print(f"\n== scale: {len(items)} UPR Info rows, scope 'all'")
     # The pair model's run first: the peak RSS printed is the process's so far.
     runs = {
         "pair model": ClusterSettings(scope="all", learned=True),
         "weighted mix": ClusterSettings(scope="all", learned=False),
     }
-    timed = {label: _scale_run(items, settings) for label, settings in runs.items()}
+    if candidate is not None:
+        runs[f"pair model {candidate}"] = ClusterSettings(scope="all", pair_model=candidate)
+    timed = {label: _scale_run(items, settings, label) for label, settings in runs.items()}
     mix, model = timed["weighted mix"], timed["pair model"]
     print(
         f"  pair model / weighted mix: wall {model[0] / mix[0]:.2f}x, CPU "
         f"{model[1] / mix[1]:.2f}x, {TARGET_ROWS:,} rows {model[2] / mix[2]:.2f}x"
     )
+    if candidate is not None:
+        other = timed[f"pair model {candidate}"]
+        print(
+            f"  {candidate} / shipped pair model: wall {other[0] / model[0]:.2f}x, CPU "
+            f"{other[1] / model[1]:.2f}x, {TARGET_ROWS:,} rows {other[2] / model[2]:.2f}x"
+        )
     ours = timed["pair model" if ClusterSettings().learned else "weighted mix"][0]
     settings = ClusterSettings(scope="all")
 
@@ -402,10 +414,11 @@ def bench_scale(items: list[ClusterItem]) -> None:
     print(f"(quadratic) ~{projected:.0f} s, scoring alone; ours is {projected / ours:.1f}x faster")
 
 
-def _scale_run(items: list[ClusterItem], settings: ClusterSettings) -> tuple[float, float, float]:
+def _scale_run(
+    items: list[ClusterItem], settings: ClusterSettings, label: str
+) -> tuple[float, float, float]:
     """Cluster `items` with `settings`; print and return wall, CPU and the CPU carried to
     `TARGET_ROWS`."""
-    label = "pair model" if settings.learned else "weighted mix"
     cluster(items[:300], settings)  # the models read, as in a running flow
     start, cpu = time.perf_counter(), time.process_time()
     result = cluster(items, settings)
@@ -505,12 +518,16 @@ def main() -> int:
     if not SHARED.exists():
         print(f"skipped: {SHARED} not found (the shared corpus is not on this machine)")
         return 0
+    items = upr_info_items()
+    if "--scale" in sys.argv:  # this section alone
+        at = sys.argv.index("--pair-model") + 1 if "--pair-model" in sys.argv else 0
+        bench_scale(items, Path(sys.argv[at]) if at else None)
+        return 0
     # First the honest figure: every gold review scored with settings chosen without it.
     cluster_protocol.main()
     recurrence_protocol.main()
     if "--slovenia-grid" in sys.argv:
         bench_gold()
-    items = upr_info_items()
     if "--parts" in sys.argv:  # this section alone
         bench_parts(items)
         return 0
