@@ -18,7 +18,7 @@ The socket lives in a folder only this user can open ($XDG_RUNTIME_DIR/uprdex, e
 /tmp/uprdex-<uid>), one per Python environment; UPRDEX_WARM_SOCKET names another.
 
 Example:
-    $ uprdex warm &              # once per session: loads spaCy and the models (~1.5 s)
+    $ uprdex warm &              # once per session: loads spaCy and the models (~1.3 s)
     $ uprdex ingest report.pdf   # handed over: the index is written by the warm copy
 """
 

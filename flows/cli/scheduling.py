@@ -226,7 +226,7 @@ def watch(inbox: Path | None, index: Path | None, debounce: float) -> None:
 def warm_() -> None:
     """Keep uprdex loaded, so that `ingest`, `import` and `cluster` start at once.
 
-    Loads spaCy, the theme matchers and the models once (about 1.5 s), then runs each of those
+    Loads spaCy, the theme matchers and the models once (about 1.3 s), then runs each of those
     commands, given in any terminal of this user and Python environment, in a copy of itself:
     a one-report ingest takes about a third of the time. Without it, or after an upgrade or an
     edit of uprdex, the commands run as usual. Ctrl-C to stop; UPRDEX_WARM=0 runs a command
