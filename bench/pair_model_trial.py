@@ -31,7 +31,6 @@ Run: .venv/bin/python bench/pair_model_trial.py (needs the `train` extra: scikit
 
 from __future__ import annotations
 
-import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -44,36 +43,9 @@ from rapidfuzz import fuzz, process
 from scipy import sparse  # type: ignore[import-untyped]
 
 from uprdex.pipeline.clusters import ClusterSettings, cluster, load_treaties, normalize
+from uprdex.pipeline.clusters.pair_model import GROUPS
 from uprdex.pipeline.clusters.similarity import Similarity, _row_dots
 from uprdex.pipeline.semantic import SemanticModel
-
-# The groups an ask is for or about: asks for different groups are different commitments.
-GROUPS = tuple(
-    re.compile(pattern)
-    for pattern in (
-        r"\b(?:women|woman|girl|gender|femal|matern)",
-        r"\b(?:child|minor|juvenil|adolesc|youth|boy|pupil|student)",
-        r"\bdisab",
-        r"\b(?:migrant|migrat|foreign|asylum|refuge|stateless|immigr)",
-        r"\b(?:indigen|tribal|afro|ethnic|minor(?:iti)?\b|roma|dalit|caste)",
-        r"\b(?:lgbt|sexual orient|gender ident|homosexu|intersex|same sex)",
-        r"\b(?:journalist|defend|media|press|blogger)",
-        r"\b(?:prison|detain|detent|custodi|incarcer)",
-        r"\b(?:older|elder)",
-        r"\b(?:religi|belief|faith|worship)",
-        r"\btraffick",
-        r"\b(?:tortur|ill treatment)",
-        r"\b(?:death penalti|capit|execut|moratorium)",
-        r"\b(?:health|hiv|aids|medic|hospit)",
-        r"\b(?:educ|school)",
-        r"\b(?:labour|labor|employ)",
-        r"\b(?:water|sanit)",
-        r"\bcorrupt",
-        r"\b(?:judici|judg|court|tribun)",
-        r"\b(?:polic|secur forc|militari|law enforc)",
-    )
-)
-
 
 _TODAY = Similarity.pairs
 """Today's score (kept: the trial swaps `Similarity.pairs` for the classifier's)."""

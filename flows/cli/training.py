@@ -3,23 +3,32 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 from rich.markup import escape
 
 from uprdex.flows.cli._common import EXIT_SOME_FAILED, err, out, writing
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _out_option(model: str) -> Callable[[F], F]:
+    """--out: where a training command writes its model (default: the shipped one)."""
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help=f"Model folder (default: the shipped data/models/{model}).",
+    )
+
 
 @click.command("train-themes")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Model folder (default: the shipped data/models/themes).",
-)
+@_out_option("themes")
 @click.option("--seed", type=int, default=0, show_default=True)
 def train_themes(csv_file: Path, out_dir: Path | None, seed: int) -> None:
     """Train the theme classifier on a UPR Info export (CSV with Text, Issue, To, Session).
@@ -48,13 +57,7 @@ def train_themes(csv_file: Path, out_dir: Path | None, seed: int) -> None:
 
 @click.command("train-similarity")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Model folder (default: the shipped data/models/similarity).",
-)
+@_out_option("similarity")
 @click.option("--seed", type=int, default=0, show_default=True)
 def train_similarity(csv_file: Path, out_dir: Path | None, seed: int) -> None:
     """Train the similarity model the clusters use, on a CSV of recommendations (Text column).
@@ -80,13 +83,7 @@ def train_similarity(csv_file: Path, out_dir: Path | None, seed: int) -> None:
 
 @click.command("train-pairs")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Model folder (default: the shipped data/models/pairs).",
-)
+@_out_option("pairs")
 def train_pairs(csv_file: Path, out_dir: Path | None) -> None:
     """Train the pair model the clusters use with `--learned`, on labelled reviews.
 
