@@ -27,6 +27,7 @@ from uprdex.extractors.tables import Row, read_rows, ruled_pages, with_row_conte
 from uprdex.extractors.wg_report import parse_wg_report
 from uprdex.pipeline.clusters.pair_model import PairModel
 from uprdex.pipeline.errors import UprdexError
+from uprdex.pipeline.forked import in_parts
 from uprdex.pipeline.loader import display_name, load_pdf, read_with_hash
 from uprdex.pipeline.model import (
     Addendum,
@@ -258,7 +259,16 @@ _OTHER_REPORT = re.compile(r"A/HRC/\d+/\d+,?\s+paras?\.")
 
 def theme_hits(texts: Sequence[str]) -> list[tuple[ThemeHit, ...]]:
     """Each text's theme hits: the trained classifier's labels (method "model", with their
-    scores) and the keyword hits that explain them."""
+    scores) and the keyword hits that explain them. A large batch (a UPR Info export) is
+    shared among forked workers, one per core."""
+    return in_parts(_theme_hits, texts, min_items=_THEME_PARTS_FROM)
+
+
+_THEME_PARTS_FROM = 2000
+"""Texts from which tagging in worker processes pays (a WG report has about 200)."""
+
+
+def _theme_hits(texts: Sequence[str]) -> list[tuple[ThemeHit, ...]]:
     from uprdex.extractors.themes import ThemeTagger  # spaCy: ~0.8 s, only when tagging
 
     keywords = ThemeTagger().tag_many(texts)

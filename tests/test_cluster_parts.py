@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from uprdex.pipeline import forked
 from uprdex.pipeline.clusters import ClusterItem, cluster, parallel
 from uprdex.pipeline.clusters.parallel import cluster_in_parts
 from uprdex.pipeline.settings import ClusterSettings
@@ -26,6 +27,7 @@ def _items(index: Path) -> list[ClusterItem]:
 @pytest.fixture
 def items(index: Path, monkeypatch: pytest.MonkeyPatch) -> list[ClusterItem]:
     monkeypatch.setattr(parallel, "MIN_ITEMS", 0)  # two real reports are enough to split
+    monkeypatch.setattr(parallel, "may_fork", lambda: True)  # whatever threads other tests left
     found = _items(index)
     assert len({item.state_under_review for item in found}) == 2
     return found
@@ -65,8 +67,9 @@ def test_one_process_when_threads_run(
     items: list[ClusterItem], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A fork copies other threads' locks but not the threads: with threads alive, no fork."""
-    monkeypatch.setattr(parallel.threading, "active_count", lambda: 2)
-    monkeypatch.setattr(parallel, "ProcessPoolExecutor", None)  # would fail if used
+    monkeypatch.setattr(forked.threading, "active_count", lambda: 2)
+    monkeypatch.setattr(parallel, "may_fork", forked.may_fork)
+    monkeypatch.setattr(parallel, "map_forked", None)  # would fail if used
     settings = ClusterSettings(scope="state")
     assert (
         cluster_in_parts(items, settings, workers=2).clusters == cluster(items, settings).clusters

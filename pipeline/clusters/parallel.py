@@ -10,8 +10,8 @@ Two things tie blocks together, and are kept together:
 - the choice between scoring every pair up front and scoring lazily, made on the largest block
   of the whole run, which each part is given.
 
-It runs in one process when there is one block, few recommendations, one core, no fork (macOS,
-a daemonic Dask worker), or other threads alive (a fork copies their locks, not the threads).
+It runs in one process when there is one block, few recommendations, or where forking is not
+safe (`pipeline.forked.may_fork`).
 
 Example:
     result = cluster_in_parts(items, ClusterSettings(scope="state"))   # == cluster(items, ...)
@@ -20,12 +20,8 @@ Example:
 from __future__ import annotations
 
 import heapq
-import os
-import threading
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 
 from uprdex.pipeline.clusters.blocking import scope_key
 from uprdex.pipeline.clusters.linkage import cluster, needs_completion
@@ -33,7 +29,7 @@ from uprdex.pipeline.clusters.normalize import normalize
 from uprdex.pipeline.clusters.records import ClusterItem, ClusterResult
 from uprdex.pipeline.clusters.recurrence import RecurrenceSettings
 from uprdex.pipeline.clusters.treaties import load_treaties
-from uprdex.pipeline.sandbox import start_method
+from uprdex.pipeline.forked import cores, map_forked, may_fork
 from uprdex.pipeline.settings import ClusterSettings
 
 __all__ = ["cluster_in_parts"]
@@ -55,14 +51,14 @@ def cluster_in_parts(
     processes (default: one per core)."""
     settings = settings or ClusterSettings()
     existing = existing or {}
-    workers = workers or os.cpu_count() or 1
+    workers = workers or cores()
     blocks = Counter(scope_key(item, settings.scope) for item in items)
     if (
         settings.scope == "all"
         or workers < 2
         or len(blocks) < 2
         or len(items) < MIN_ITEMS
-        or not _may_fork()
+        or not may_fork()
     ):
         return cluster(items, settings, existing, recurrence)
     sparse = _needs_completion(items, settings, existing, blocks)
@@ -76,13 +72,7 @@ def cluster_in_parts(
         )
         for part in _parts(items, settings, existing, workers)
     ]
-    with ProcessPoolExecutor(len(jobs), mp_context=get_context("fork")) as pool:
-        results = list(pool.map(_cluster_part, jobs))
-    return _joined(results, settings)
-
-
-def _may_fork() -> bool:
-    return start_method() == "fork" and threading.active_count() == 1
+    return _joined(map_forked(_cluster_part, jobs), settings)
 
 
 def _cluster_part(job: _Part) -> ClusterResult:

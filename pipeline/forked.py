@@ -1,0 +1,63 @@
+"""Pure work over many items shared among forked worker processes, one per core.
+
+For CPU-bound steps that run in the main process on large batches: the clusters of many States
+(`pipeline.clusters.parallel`), the themes of a whole UPR Info export (`flows.ingest`). The
+workers are forks, so they share what this process has loaded (spaCy, the models)
+copy-on-write and start in milliseconds. A fork copies the locks of other threads but not the
+threads, so with other threads alive (a Prefect flow, a watcher), without fork (macOS, a
+daemonic Dask worker) or on one core, the work runs here, in one process.
+
+Example:
+    hits = in_parts(tag_texts, texts, min_items=2000)   # == tag_texts(texts), sooner
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from typing import TypeVar
+
+from uprdex.pipeline.sandbox import start_method
+
+__all__ = ["cores", "in_parts", "map_forked", "may_fork"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def cores() -> int:
+    """How many worker processes to share work among."""
+    return os.cpu_count() or 1
+
+
+def may_fork() -> bool:
+    """Whether forking workers is safe here: fork is the start method, no other thread runs."""
+    return start_method() == "fork" and threading.active_count() == 1
+
+
+def map_forked(function: Callable[[T], R], jobs: Sequence[T]) -> list[R]:
+    """`[function(job) for job in jobs]`, each job in a forked worker (the caller checks
+    `may_fork`); an exception in a job is raised here."""
+    with ProcessPoolExecutor(len(jobs), mp_context=get_context("fork")) as pool:
+        return list(pool.map(function, jobs))
+
+
+def in_parts(
+    function: Callable[[Sequence[T]], list[R]],
+    items: Sequence[T],
+    *,
+    min_items: int,
+    workers: int | None = None,
+) -> list[R]:
+    """`function(items)` for a function of one result per item, the items cut into one
+    contiguous part per worker: the same list, in the same order. In one process below
+    `min_items` items, or where forking is not safe."""
+    workers = min(workers or cores(), len(items))
+    if workers < 2 or len(items) < min_items or not may_fork():
+        return function(items)
+    size = -(-len(items) // workers)
+    parts = [items[start : start + size] for start in range(0, len(items), size)]
+    return [result for part in map_forked(function, parts) for result in part]
