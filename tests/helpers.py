@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 from uprdex.extractors.wg_report import parse_wg_report
@@ -33,3 +37,16 @@ def copy_index(source: Path, target: Path) -> Path:
     with sqlite3.connect(source) as origin, sqlite3.connect(target) as copy:
         origin.backup(copy)
     return target
+
+
+def fresh(code: str) -> object:
+    """The JSON a script printed, run in a new interpreter (no thread but its own)."""
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])

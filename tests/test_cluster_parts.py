@@ -1,4 +1,7 @@
-"""Clustering the States of a run in worker processes gives what one process gives."""
+"""Clustering the States of a run in worker processes gives what one process gives.
+
+The comparisons run in a fresh interpreter (`helpers.fresh`): the test process may hold threads
+other tests left, where uprdex rightly clusters in one process."""
 
 from __future__ import annotations
 
@@ -12,63 +15,87 @@ from uprdex.pipeline.clusters import ClusterItem, cluster, parallel
 from uprdex.pipeline.clusters.parallel import cluster_in_parts
 from uprdex.pipeline.settings import ClusterSettings
 
+from helpers import fresh
 
-def _items(index: Path) -> list[ClusterItem]:
-    with sqlite3.connect(index) as db:
-        authors: dict[str, list[str]] = {}
-        for rec_id, name in db.execute("SELECT recommendation_id, name FROM recommendation_states"):
-            authors.setdefault(rec_id, []).append(name)
-        rows = db.execute(
-            "SELECT id, text, state_under_review, cycle, session FROM recommendations ORDER BY id"
-        ).fetchall()
-    return [ClusterItem(i, t, s or "", c, n, tuple(authors.get(i, ()))) for i, t, s, c, n in rows]
-
-
-@pytest.fixture
-def items(index: Path, monkeypatch: pytest.MonkeyPatch) -> list[ClusterItem]:
-    monkeypatch.setattr(parallel, "MIN_ITEMS", 0)  # two real reports are enough to split
-    monkeypatch.setattr(parallel, "may_fork", lambda: True)  # whatever threads other tests left
-    found = _items(index)
-    assert len({item.state_under_review for item in found}) == 2
-    return found
+_LOAD = """
+import json, sqlite3
+from uprdex.pipeline.clusters import ClusterItem, cluster, parallel
+from uprdex.pipeline.clusters.parallel import cluster_in_parts
+from uprdex.pipeline.settings import ClusterSettings
+with sqlite3.connect({index!r}) as db:
+    authors = {{}}
+    for rec_id, name in db.execute("SELECT recommendation_id, name FROM recommendation_states"):
+        authors.setdefault(rec_id, []).append(name)
+    rows = db.execute(
+        "SELECT id, text, state_under_review, cycle, session FROM recommendations ORDER BY id"
+    ).fetchall()
+items = [ClusterItem(i, t, s or "", c, n, tuple(authors.get(i, ()))) for i, t, s, c, n in rows]
+parallel.MIN_ITEMS = 0  # two real reports are enough to split
+used = []
+map_forked = parallel.map_forked
+parallel.map_forked = lambda function, jobs: used.append(len(jobs)) or map_forked(function, jobs)
+"""
 
 
 @pytest.mark.parametrize("scope", ["state", "review"])
-def test_parts_give_the_clusters_of_one_process(items: list[ClusterItem], scope: str) -> None:
-    settings = ClusterSettings(scope=scope)
-    whole = cluster(items, settings)
-    parts = cluster_in_parts(items, settings, workers=2)
-    assert parts.clusters == whole.clusters
-    assert dict(parts.assignment) == dict(whole.assignment)
-    assert parts.recurrences == whole.recurrences
-    assert (parts.compared_pairs, parts.possible_pairs) == (
-        whole.compared_pairs,
-        whole.possible_pairs,
+def test_parts_give_the_clusters_of_one_process(index: Path, scope: str) -> None:
+    found = fresh(
+        _LOAD.format(index=str(index))
+        + f"""
+settings = ClusterSettings(scope={scope!r})
+whole = cluster(items, settings)
+parts = cluster_in_parts(items, settings, workers=2)
+print(json.dumps({{
+    "parts": used,
+    "states": len({{item.state_under_review for item in items}}),
+    "clusters": parts.clusters == whole.clusters,
+    "assignment": dict(parts.assignment) == dict(whole.assignment),
+    "recurrences": parts.recurrences == whole.recurrences,
+    "counts": (parts.compared_pairs, parts.possible_pairs)
+    == (whole.compared_pairs, whole.possible_pairs),
+    "multi": len(whole.multi()),
+}}))
+"""
     )
-    assert len(whole.multi()) >= 3
+    assert isinstance(found, dict)
+    assert found.pop("parts") == [2] and found.pop("states") == 2
+    assert found.pop("multi") >= 3
+    assert all(found.values()), found
 
 
-def test_a_previous_cluster_across_two_states_stays_whole(items: list[ClusterItem]) -> None:
+def test_a_previous_cluster_across_two_states_stays_whole(index: Path) -> None:
     """A researcher's link joined an ask to Slovenia and one to Algeria: their States are
     clustered in one part, and the cluster keeps its id."""
-    settings = ClusterSettings(scope="state")
-    first = cluster(items, settings)
-    existing = dict(first.assignment)
-    slovenia = next(i.id for i in items if i.state_under_review == "Slovenia")
-    algeria = next(i.id for i in items if i.state_under_review == "Algeria")
-    existing[algeria] = existing[slovenia]
-    whole = cluster(items, settings, existing)
-    parts = cluster_in_parts(items, settings, existing, workers=2)
-    assert parts.assignment[algeria] == parts.assignment[slovenia] == existing[slovenia]
-    assert parts.clusters == whole.clusters
+    found = fresh(
+        _LOAD.format(index=str(index))
+        + """
+settings = ClusterSettings(scope="state")
+existing = dict(cluster(items, settings).assignment)
+slovenia = next(i.id for i in items if i.state_under_review == "Slovenia")
+algeria = next(i.id for i in items if i.state_under_review == "Algeria")
+existing[algeria] = existing[slovenia]
+whole = cluster(items, settings, existing)
+parts = cluster_in_parts(items, settings, existing, workers=2)
+print(json.dumps({
+    "parts": used,
+    "kept": parts.assignment[algeria] == parts.assignment[slovenia] == existing[slovenia],
+    "same": parts.clusters == whole.clusters,
+}))
+"""
+    )
+    assert found == {"parts": [], "kept": True, "same": True}  # one part: no worker
 
 
-def test_one_process_when_threads_run(
-    items: list[ClusterItem], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_one_process_when_threads_run(index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A fork copies other threads' locks but not the threads: with threads alive, no fork."""
+    with sqlite3.connect(index) as db:
+        rows = db.execute(
+            "SELECT id, text, state_under_review, cycle, session FROM recommendations"
+        ).fetchall()
+    items = [ClusterItem(i, t, s or "", c, n) for i, t, s, c, n in rows]
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 0)
+    monkeypatch.setattr(forked, "start_method", lambda: "fork")
     monkeypatch.setattr(forked.threading, "active_count", lambda: 2)
-    monkeypatch.setattr(parallel, "may_fork", forked.may_fork)
     monkeypatch.setattr(parallel, "map_forked", None)  # would fail if used
     settings = ClusterSettings(scope="state")
     assert (

@@ -1,18 +1,19 @@
-"""Work shared among forked workers gives what one process gives, in the same order."""
+"""Work shared among forked workers gives what one process gives, in the same order.
+
+The checks that fork run in a fresh interpreter: the test process may hold threads other tests
+left (Prefect's), where uprdex rightly declines to fork."""
 
 from __future__ import annotations
 
-import csv
 import os
 from collections.abc import Sequence
 
 import pytest
 
-from uprdex.flows import ingest
 from uprdex.pipeline import forked
 from uprdex.pipeline.forked import in_parts
 
-from helpers import fixture
+from helpers import fixture, fresh
 
 
 def _pids(items: Sequence[int]) -> list[tuple[int, int]]:
@@ -20,26 +21,49 @@ def _pids(items: Sequence[int]) -> list[tuple[int, int]]:
 
 
 def test_parts_keep_the_order_and_run_in_workers() -> None:
-    results = in_parts(_pids, list(range(10)), min_items=0, workers=2)
-    assert [item for item, _ in results] == list(range(10))
-    assert os.getpid() not in {pid for _, pid in results}
-    assert len({pid for _, pid in results}) == 2
+    found = fresh(
+        """
+        import json, os
+        from uprdex.pipeline.forked import in_parts
+        def pids(items):
+            return [(item, os.getpid()) for item in items]
+        results = in_parts(pids, list(range(10)), min_items=0, workers=2)
+        print(json.dumps({"order": [i for i, _ in results], "me": os.getpid(),
+                          "pids": sorted({p for _, p in results})}))
+        """
+    )
+    assert isinstance(found, dict)
+    assert found["order"] == list(range(10))
+    assert found["me"] not in found["pids"] and len(found["pids"]) == 2
 
 
 def test_one_process_when_small_or_threads_run(monkeypatch: pytest.MonkeyPatch) -> None:
     assert {pid for _, pid in in_parts(_pids, [1, 2, 3], min_items=10)} == {os.getpid()}
+    monkeypatch.setattr(forked, "start_method", lambda: "fork")
     monkeypatch.setattr(forked.threading, "active_count", lambda: 2)
     assert {pid for _, pid in in_parts(_pids, list(range(10)), min_items=0)} == {os.getpid()}
 
 
-def test_themes_of_a_large_import_are_those_of_one_process(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    with fixture("upr_info_slovenia_s20.csv").open(encoding="utf-8") as handle:
-        texts = [row["Text"] for row in csv.DictReader(handle)]
-    whole = ingest._theme_hits(texts)
-    monkeypatch.setattr(ingest, "_THEME_PARTS_FROM", 0)
-    monkeypatch.setattr(forked, "cores", lambda: 2)
-    monkeypatch.setattr(forked, "may_fork", lambda: True)  # whatever threads other tests left
-    assert ingest.theme_hits(texts) == whole
-    assert sum(map(len, whole)) > len(texts)  # most texts have hits
+def test_themes_of_a_large_import_are_those_of_one_process() -> None:
+    found = fresh(
+        f"""
+        import csv, json, os
+        from uprdex.flows import ingest
+        from uprdex.pipeline import forked
+        with open({str(fixture("upr_info_slovenia_s20.csv"))!r}, encoding="utf-8") as handle:
+            texts = [row["Text"] for row in csv.DictReader(handle)]
+        whole = ingest._theme_hits(texts)
+        ingest._THEME_PARTS_FROM = 0
+        forked.cores = lambda: 2
+        used = []
+        map_forked = forked.map_forked
+        forked.map_forked = lambda function, jobs: used.append(len(jobs)) or map_forked(
+            function, jobs
+        )
+        print(json.dumps({{"same": ingest.theme_hits(texts) == whole, "parts": used,
+                          "hits": sum(map(len, whole)), "texts": len(texts)}}))
+        """
+    )
+    assert isinstance(found, dict)
+    assert found["parts"] == [2] and found["same"]
+    assert found["hits"] > found["texts"]  # most texts have hits

@@ -61,6 +61,9 @@ def cluster_in_parts(
         or not may_fork()
     ):
         return cluster(items, settings, existing, recurrence)
+    parts = _parts(items, settings, existing, workers)
+    if len(parts) < 2:  # previous clusters tie every block together
+        return cluster(items, settings, existing, recurrence)
     sparse = _needs_completion(items, settings, existing, blocks)
     jobs: list[_Part] = [
         (
@@ -70,7 +73,7 @@ def cluster_in_parts(
             recurrence,
             sparse,
         )
-        for part in _parts(items, settings, existing, workers)
+        for part in parts
     ]
     return _joined(map_forked(_cluster_part, jobs), settings)
 
