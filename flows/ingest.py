@@ -6,6 +6,7 @@ it returns a failed record naming the file and what is wrong, so the batch goes 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import re
@@ -16,7 +17,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from uprdex.extractors.addendum import parse_addendum
 from uprdex.extractors.citations import find_citations
@@ -43,12 +44,15 @@ from uprdex.pipeline.model import (
 from uprdex.pipeline.paraphrase import split_sentences
 from uprdex.pipeline.sandbox import map_isolated, run_isolated, start_method
 from uprdex.pipeline.semantic import SemanticModel
-from uprdex.pipeline.settings import LoaderSettings
+from uprdex.pipeline.settings import ClusterSettings, LoaderSettings
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.store import Store
 from uprdex.pipeline.symbols import cycle_of_session, session_of_symbol, wg_symbol_of
 from uprdex.pipeline.text import join_lines, load_vocabulary
 from uprdex.pipeline.theme_model import ThemeModel
+
+if TYPE_CHECKING:
+    from uprdex.extractors.themes import ThemeTagger
 
 __all__ = [
     "IMPORT_READERS",
@@ -260,7 +264,8 @@ _OTHER_REPORT = re.compile(r"A/HRC/\d+/\d+,?\s+paras?\.")
 def theme_hits(texts: Sequence[str]) -> list[tuple[ThemeHit, ...]]:
     """Each text's theme hits: the trained classifier's labels (method "model", with their
     scores) and the keyword hits that explain them. A large batch (a UPR Info export) is
-    shared among forked workers, one per core."""
+    shared among forked workers, one per core, which share the tagger and model read here."""
+    _theme_tools()
     return in_parts(_theme_hits, texts, min_items=_THEME_PARTS_FROM)
 
 
@@ -268,11 +273,17 @@ _THEME_PARTS_FROM = 2000
 """Texts from which tagging in worker processes pays (a WG report has about 200)."""
 
 
-def _theme_hits(texts: Sequence[str]) -> list[tuple[ThemeHit, ...]]:
+def _theme_tools() -> tuple[ThemeTagger, ThemeModel]:
+    """The keyword tagger and the theme classifier, read once per process."""
     from uprdex.extractors.themes import ThemeTagger  # spaCy: ~0.8 s, only when tagging
 
-    keywords = ThemeTagger().tag_many(texts)
-    labels = ThemeModel.load().predict(texts)
+    return ThemeTagger(), ThemeModel.load()
+
+
+def _theme_hits(texts: Sequence[str]) -> list[tuple[ThemeHit, ...]]:
+    tagger, model = _theme_tools()
+    keywords = tagger.tag_many(texts)
+    labels = model.predict(texts)
     return [
         (*(ThemeHit(theme, (), "model", round(score, 3)) for theme, score in predicted), *found)
         for found, predicted in zip(keywords, labels, strict=True)
@@ -409,14 +420,16 @@ def _load_similarity_model(store: Store) -> None:
     """The similarity model the clusters of this index use (read once per process, 0.05-0.15 s),
     read while the workers read the documents rather than after them. A bad setting or model
     is left for the clustering to report, where it always has, after the documents are written."""
-    try:
-        settings = store.cluster_settings()
-        if settings.semantic_weight + settings.rare_weight > 0 or settings.learned:
-            SemanticModel.load(settings.similarity_model)
-        if settings.learned:
-            PairModel.load(settings.pair_model)
-    except UprdexError:
-        pass
+    with contextlib.suppress(UprdexError):
+        load_cluster_models(store.cluster_settings())
+
+
+def load_cluster_models(settings: ClusterSettings) -> None:
+    """The similarity and pair models clustering with `settings` reads (once per process)."""
+    if settings.semantic_weight + settings.rare_weight > 0 or settings.learned:
+        SemanticModel.load(settings.similarity_model)
+    if settings.learned:
+        PairModel.load(settings.pair_model)
 
 
 def extract_isolated(path: Path, settings: LoaderSettings | None = None) -> Extracted:

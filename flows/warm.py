@@ -378,16 +378,12 @@ def _preload() -> None:
     theme, similarity and pair models, the vocabulary and States tables, the store and
     clusters."""
     from uprdex.flows import ingest
-    from uprdex.pipeline.clusters.pair_model import PairModel
-    from uprdex.pipeline.semantic import SemanticModel
     from uprdex.pipeline.settings import ClusterSettings
 
     for module in ("click", "rich.progress", "uprdex.pipeline.clusters", "uprdex.pipeline.store"):
         __import__(module)
     ingest.warm_up()
-    defaults = ClusterSettings()
-    SemanticModel.load(defaults.similarity_model)
-    PairModel.load(defaults.pair_model)
+    ingest.load_cluster_models(ClusterSettings())
 
 
 def main() -> None:
