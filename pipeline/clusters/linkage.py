@@ -15,7 +15,7 @@ from uprdex.pipeline.clusters.normalize import normalize, strip_states
 from uprdex.pipeline.clusters.records import Cluster, ClusterItem, ClusterResult
 from uprdex.pipeline.clusters.recurrence import RecurrenceSettings, linked
 from uprdex.pipeline.clusters.similarity import Similarity
-from uprdex.pipeline.clusters.treaties import load_treaties
+from uprdex.pipeline.clusters.treaties import TreatyTable, load_treaties
 from uprdex.pipeline.settings import ClusterSettings
 
 
@@ -132,6 +132,14 @@ class Linkage:
                     heapq.heappush(heap, (-total / count, min(keep, other), max(keep, other)))
 
 
+def node_key(
+    item: ClusterItem, settings: ClusterSettings, treaties: TreatyTable, existing: Mapping[str, str]
+) -> tuple[object, str, str | None]:
+    """The node `cluster` puts an item in: its scope block, normalized text and previous
+    cluster (one ask from several States, listed once per State, is compared once)."""
+    return scope_key(item, settings.scope), normalize(item.text, treaties), existing.get(item.id)
+
+
 def needs_completion(settings: ClusterSettings, largest: int) -> bool:
     """Whether blocking chose the pairs (no meaning scores, or a block of more than
     `dense_limit` distinct texts), so that a merge must score the pairs a link lacks."""
@@ -181,10 +189,8 @@ def cluster(
     blocks: list[object] = []
     seeds: list[str | None] = []
     for item in ordered:
-        text = normalize(item.text, treaties)
-        block = scope_key(item, settings.scope)
-        seed = existing.get(item.id)
-        key = (block, text, seed)
+        key = node_key(item, settings, treaties, existing)
+        block, text, seed = key
         if key not in node_of:
             node_of[key] = len(texts)
             node_items.append([])

@@ -24,8 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
 from uprdex.pipeline.clusters.blocking import scope_key
-from uprdex.pipeline.clusters.linkage import cluster, needs_completion
-from uprdex.pipeline.clusters.normalize import normalize
+from uprdex.pipeline.clusters.linkage import cluster, needs_completion, node_key
 from uprdex.pipeline.clusters.records import ClusterItem, ClusterResult
 from uprdex.pipeline.clusters.recurrence import RecurrenceSettings
 from uprdex.pipeline.clusters.treaties import load_treaties
@@ -89,17 +88,17 @@ def _needs_completion(
     existing: Mapping[str, str],
     blocks: Counter[object],
 ) -> bool:
-    """`cluster`'s choice for the whole run, made on its largest block's distinct texts
-    (counted as `cluster` counts its nodes), which only a block of more items than
-    `dense_limit` can make large: only those are normalized here."""
+    """`cluster`'s choice for the whole run, made on its largest block's nodes (`node_key`),
+    which only a block of more items than `dense_limit` can make large: only those are
+    normalized here."""
     big = {block for block, size in blocks.items() if size > settings.dense_limit}
     if not big:
         return needs_completion(settings, max(blocks.values()))
     treaties = load_treaties(settings.treaties)
     nodes = {
-        (block, normalize(item.text, treaties), existing.get(item.id))
+        node_key(item, settings, treaties, existing)
         for item in items
-        if (block := scope_key(item, settings.scope)) in big
+        if scope_key(item, settings.scope) in big
     }
     return needs_completion(settings, max(Counter(block for block, _, _ in nodes).values()))
 
