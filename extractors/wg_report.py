@@ -72,6 +72,10 @@ ASTERISK_NOTE = re.compile(r"^\*{1,3}\s*[A-Z]")
 # "115.1 Take further steps ...", "80.1. Consider the possibility ...", "118.09 Adopt ..."
 SUB_ITEM = re.compile(r"^(\d{1,3})\s?\.\s?(\d{1,3})\.?\s+(\S.*)$")
 
+# "125-15. Designate a national mechanism ..." (Ghana 2012, between 125.14 and 125.16): an item
+# printed with a hyphen. Read only as the next item of its paragraph, after a closed ask.
+HYPHENATED = re.compile(r"^(\d{1,3})-(\d{1,3})\.\s+([A-Z].*)$")
+
 # "73 Take appropriate measures to promote the registration of all children," (Albania 2010):
 # a cycle-1 item whose number lost its dot.
 UNDOTTED = re.compile(r"^(\d{1,3})\s+([A-Z][a-z]+\b.*)$")
@@ -282,6 +286,23 @@ def _section_paragraphs(lines: Iterable[Line]) -> tuple[list[_Paragraph], list[s
                 warnings.append(f"page {line.page}: {item.warnings[-1]}")
             paragraph.items.append(item)
             continue
+        hyphenated = HYPHENATED.match(text)
+        if hyphenated and paragraph and _next_item_misprinted(hyphenated, paragraph, item):
+            item = _Item(
+                paragraph.number,
+                int(hyphenated.group(2)),
+                text[: hyphenated.start(3)].strip(),
+                line.page,
+                [hyphenated.group(3)],
+                sub_numbered=True,
+            )
+            item.warnings.append(
+                f"item printed as {hyphenated.group(1)}-{hyphenated.group(2)}; "
+                f"read as {paragraph.number}.{item.number}"
+            )
+            warnings.append(f"page {line.page}: {item.warnings[-1]}")
+            paragraph.items.append(item)
+            continue
         numbered = NUMBERED.match(text)
         if numbered:
             number, rest = int(numbered.group(1)), numbered.group(2)
@@ -360,6 +381,17 @@ def _sub_item_kind(
     if number == paragraph.number + 1:
         return "new paragraph"
     return None
+
+
+def _next_item_misprinted(match: re.Match[str], paragraph: _Paragraph, item: _Item | None) -> bool:
+    """Is "P-N. Text" the item after the current one, whose ask is closed?"""
+    return (
+        item is not None
+        and item.sub_numbered
+        and int(match.group(1)) == paragraph.number
+        and int(match.group(2)) == item.number + 1
+        and bool(_CLOSED_ITEM.search(item.parts[-1]))
+    )
 
 
 def _numbered_kind(number: int, rest: str, paragraph: _Paragraph | None, item: _Item | None) -> str:

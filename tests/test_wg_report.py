@@ -837,3 +837,27 @@ def test_a_cycle_4_report_matches_the_ohchr_thematic_list() -> None:
     assert ours.keys() == listed.keys() and len(ours) == 254
     assert [p for p in ours if ours[p] != (_typeset(listed[p][0]), listed[p][1])] == []
     assert {rec.position for rec in report.recommendations} == {Position.PENDING}
+
+
+def test_item_number_printed_with_a_hyphen_is_read_as_the_next_item() -> None:
+    # Ghana 2012 (A/HRC/22/6) prints "125-15." between 125.14 and 125.16.
+    report = parse_wg_report(
+        _document(
+            [
+                "II. Conclusions and/or recommendations",
+                "125. The following recommendations will be examined by Ghana:",
+                "125.14 Eliminate discrimination against women by enforcing their right to equal",
+                "treatment (Germany);",
+                "125-15. Designate a national mechanism for the prevention of torture (Poland);",
+                "125.16 Set up an independent police complaints body (Denmark);",
+                "2010-2015. A line of a plan that is not an item (Norway);",
+            ]
+        )
+    )
+    recs = by_paragraph(report)
+    assert list(recs) == ["125.14", "125.15", "125.16"]
+    assert recs["125.14"].text.endswith("to equal treatment")
+    assert recs["125.15"].recommending_states == ("Poland",)
+    assert recs["125.15"].as_printed == "125-15."
+    assert recs["125.15"].warnings and "125-15" in recs["125.15"].warnings[0]
+    assert "2010-2015" in recs["125.16"].text
