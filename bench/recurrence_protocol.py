@@ -20,8 +20,8 @@ index stores with the defaults (one clustering of both reviews), and for Viet Na
 asks the clusters themselves hold.
 
 With --scale: the 33,074 rows of the UPR Info export clustered with scope "all" (as
-bench_clusters.py's scale part), the default recurrences against `SUBJECT_MATCH`'s, timed in one
-run (the 41,000-row target is 30 s for the whole clustering).
+bench_clusters.py's scale part), the recurrences before (no clusters' pairs), the default's
+and `SUBJECT_MATCH`'s, timed in one run (the 41,000-row target is 30 s for the whole clustering).
 
 Run: .venv/bin/python bench/recurrence_protocol.py [--scale] (also run by bench_clusters.py)
 """
@@ -317,7 +317,11 @@ def scale() -> None:
     settings = ClusterSettings(scope="all")
     print(f"\n== scale: {len(items):,} UPR Info rows, scope 'all'")
     timed: list[float] = []
-    for name, recurrence in (("default", RecurrenceSettings()), ("SUBJECT_MATCH", SUBJECT_MATCH)):
+    for name, recurrence in (
+        ("before (no clusters' pairs)", RecurrenceSettings(clustered=False)),
+        ("default", RecurrenceSettings()),
+        ("SUBJECT_MATCH", SUBJECT_MATCH),
+    ):
         start, cpu = time.perf_counter(), time.process_time()
         result = cluster(items, settings, recurrence=recurrence)
         wall, cpu = time.perf_counter() - start, time.process_time() - cpu
@@ -327,7 +331,8 @@ def scale() -> None:
             f"  {name}: {wall:.1f} s wall, {cpu:.1f} s CPU; {len(result.recurrences):,} "
             f"recurring links, {asks:,} later asks with one"
         )
-    print(f"  SUBJECT_MATCH / default CPU: x{timed[1] / timed[0]:.2f}")
+    print(f"  default / before CPU: x{timed[1] / timed[0]:.2f}")
+    print(f"  SUBJECT_MATCH / before CPU: x{timed[2] / timed[0]:.2f}")
 
 
 if __name__ == "__main__":
