@@ -11,12 +11,13 @@ link blocks of one commitment many to many ("Abolish the death penalty" from fiv
 earlier ask to abolish it), so a later ask may also repeat what a near-identical ask of its own
 review repeats (their score at least `near`), scored as the weaker of the two steps.
 `SUBJECT_MATCH` does both (bench/recurrence_protocol.py measures it against the default). A
-later ask may repeat several earlier ones, and the other way round. Last, with `clustered` (the
-default), the asks of two reviews of one State that the clustering puts in one cluster repeat each other
-(`in_clusters`): average linkage joins asks of one commitment whose own pair scores under the
-cut (Uruguay's "Proceed with the establishment of a National Preventive Mechanism against
-Torture ..." of 2014 scores 51 with "Ensure that its national preventive mechanism complies
-with the Optional Protocol to CAT ..." of 2009; another 2014 ask for the mechanism joins them).
+later ask may repeat several earlier ones, and the other way round. Last, with `clustered`
+(the default), the asks of two reviews of one State that the clustering puts in one cluster
+repeat each other (`in_clusters`): average linkage joins asks of one commitment whose own
+pair scores under the cut (Uruguay's "Proceed with the establishment of a National Preventive
+Mechanism against Torture ..." of 2014 scores 51 with "Ensure that its national preventive
+mechanism complies with the Optional Protocol to CAT ..." of 2009; another 2014 ask for the
+mechanism joins them).
 
 Example:
     found = recurrences(earlier_items, later_items)
