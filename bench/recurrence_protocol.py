@@ -7,17 +7,18 @@ pair predicted is a false positive.
 - Viet Nam 2009 -> 2014 (../shared/data/gold): the test of issue #19. Nothing is chosen on it.
 - Kazakhstan 2010 -> 2014, Uruguay 2009 -> 2014 and Belize 2009 -> 2013 (bench/gold, each by its
   own annotator; Belize's by the matcher's author, see its notes): the tuning pairs. The
-  matcher's settings (`RecurrenceSettings`: subject weight, cut, near) are chosen on them by a
-  grid: the best summed F1 among the settings with precision >= 0.80 on
+  matcher's settings (`RecurrenceSettings`: subject weight, cut, near, the clusters' pairs) are
+  chosen on them by a grid: the best summed F1 among the settings with precision >= 0.80 on
   each (the target's precision). Each is scored leaving itself out (settings chosen on the
   other pairs), and Viet Nam with the settings chosen on all of them.
 
-Before: the matcher of before, still the default `RecurrenceSettings()` (a later ask repeats an
-earlier one when their similarity, the clusters' score, reaches 54, the pair-level cut chosen on
-four reviews' within-review gold). After: the grid's choice on the tuning pairs (checked equal to
-`SUBJECT_MATCH`), or for a tuning pair left out, the choice on the other. Also printed: what the
-index stores with the defaults (one clustering of both reviews), and for Viet Nam the recurring
-asks the clusters themselves hold.
+Before: the matcher of before (a later ask repeats an earlier one when their similarity, the
+clusters' score, reaches 54, the pair-level cut chosen on four reviews' within-review gold).
+After, twice: the choice among every setting (checked equal to `SUBJECT_MATCH`), and the choice
+among the similarity alone, with or without the clusters' pairs (checked equal to the default
+`RecurrenceSettings()`); for a tuning pair left out, the choice on the others. Also printed:
+what the index stores with the defaults (one clustering of both reviews), and for Viet Nam the
+recurring asks the clusters themselves hold.
 
 With --scale: the 33,074 rows of the UPR Info export clustered with scope "all" (as
 bench_clusters.py's scale part), the recurrences before (no clusters' pairs), the default's
