@@ -7,21 +7,22 @@ pair predicted is a false positive.
 - Viet Nam 2009 -> 2014 (../shared/data/gold): the test of issue #19. Nothing is chosen on it.
 - Kazakhstan 2010 -> 2014, Uruguay 2009 -> 2014 and Belize 2009 -> 2013 (bench/gold, each by its
   own annotator; Belize's by the matcher's author, see its notes): the tuning pairs. The
-  matcher's settings (`RecurrenceSettings`: subject weight, cut, near) are chosen on them by a
-  grid: the best summed F1 among the settings with precision >= 0.80 on
+  matcher's settings (`RecurrenceSettings`: subject weight, cut, near, the clusters' pairs) are
+  chosen on them by a grid: the best summed F1 among the settings with precision >= 0.80 on
   each (the target's precision). Each is scored leaving itself out (settings chosen on the
   other pairs), and Viet Nam with the settings chosen on all of them.
 
-Before: the matcher of before, still the default `RecurrenceSettings()` (a later ask repeats an
-earlier one when their similarity, the clusters' score, reaches 54, the pair-level cut chosen on
-four reviews' within-review gold). After: the grid's choice on the tuning pairs (checked equal to
-`SUBJECT_MATCH`), or for a tuning pair left out, the choice on the other. Also printed: what the
-index stores with the defaults (one clustering of both reviews), and for Viet Nam the recurring
-asks the clusters themselves hold.
+Before: the matcher of before (a later ask repeats an earlier one when their similarity, the
+clusters' score, reaches 54, the pair-level cut chosen on four reviews' within-review gold).
+After, twice: the choice among every setting (checked equal to `SUBJECT_MATCH`), and the choice
+among the similarity alone, with or without the clusters' pairs (checked equal to the default
+`RecurrenceSettings()`); for a tuning pair left out, the choice on the others. Also printed:
+what the index stores with the defaults (one clustering of both reviews), and for Viet Nam the
+recurring asks the clusters themselves hold.
 
 With --scale: the 33,074 rows of the UPR Info export clustered with scope "all" (as
-bench_clusters.py's scale part), the default recurrences against `SUBJECT_MATCH`'s, timed in one
-run (the 41,000-row target is 30 s for the whole clustering).
+bench_clusters.py's scale part), the recurrences before (no clusters' pairs), the default's
+and `SUBJECT_MATCH`'s, timed in one run (the 41,000-row target is 30 s for the whole clustering).
 
 Run: .venv/bin/python bench/recurrence_protocol.py [--scale] (also run by bench_clusters.py)
 """
@@ -92,7 +93,7 @@ TUNING = (
 )
 BEFORE_CUT = 54.0
 """The cut of the matcher before (the similarity alone)."""
-WEIGHTS = (0.2, 0.3, 0.4, 0.5)
+WEIGHTS = (0.0, 0.2, 0.3, 0.4, 0.5)
 CUTS = tuple(float(c) for c in range(50, 78, 2))
 NEARS: tuple[float | None, ...] = (None, 65.0, 70.0, 75.0, 80.0, 85.0)
 PRECISION = 0.80
@@ -140,14 +141,17 @@ class Loaded:
     low: set[Link]
     matrices: dict[float, tuple[np.ndarray, np.ndarray]]
     similarity: np.ndarray
+    together: set[Link]
+    """The later and earlier asks the default clustering of both reviews puts in one cluster."""
 
     def links(self, settings: RecurrenceSettings) -> set[Link]:
         cross, within = self.matrices[settings.subject_weight]
         rows, cols = np.nonzero(matched(cross, within, settings))
-        return {
+        found = {
             (self.later[r].id, self.earlier[c].id)
             for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
         }
+        return found | self.together if settings.clustered else found
 
     def scored(self, settings: RecurrenceSettings) -> Scores:
         return score_links(self.links(settings), self.high, self.low)
@@ -180,47 +184,64 @@ def load(pairs: Sequence[Pair]) -> list[Loaded]:
             for weight in WEIGHTS
         }
         similarity = pair_matrix(later, earlier, settings)
-        loaded.append(Loaded(pair, earlier, later, high, low, matrices, similarity))
+        result = cluster([*earlier, *later], settings)
+        together = {
+            (b.id, a.id)
+            for a, b in itertools.product(earlier, later)
+            if result.assignment[a.id] == result.assignment[b.id]
+        }
+        loaded.append(Loaded(pair, earlier, later, high, low, matrices, similarity, together))
     return loaded
 
 
 def grid() -> list[RecurrenceSettings]:
     return [
-        RecurrenceSettings(cut=cut, subject_weight=weight, near=near)
-        for weight, cut, near in itertools.product(WEIGHTS, CUTS, NEARS)
+        RecurrenceSettings(cut=cut, subject_weight=weight, near=near, clustered=clustered)
+        for weight, cut, near, clustered in itertools.product(WEIGHTS, CUTS, NEARS, (False, True))
     ]
 
 
+def similarity_alone() -> list[RecurrenceSettings]:
+    """The default's family: the similarity alone (no subjects, no sharing), any cut, with or
+    without the clusters' pairs."""
+    return [s for s in grid() if s.subject_weight == 0 and s.near is None]
+
+
 def choose(
-    train: Sequence[Loaded], table: Mapping[tuple[str, RecurrenceSettings], Scores]
+    train: Sequence[Loaded],
+    table: Mapping[tuple[str, RecurrenceSettings], Scores],
+    settings: Sequence[RecurrenceSettings] | None = None,
 ) -> RecurrenceSettings:
     """The grid's settings with the best summed F1 on `train` among those with precision at
     least `PRECISION` on each (the target's precision: a recurrence claims an ask was not
     implemented); the best summed F1 when none reaches it. Ties: the first in grid order."""
-    settings = grid()
+    settings = settings or grid()
     sure = [s for s in settings if all(table[(t.pair.name, s)][0] >= PRECISION for t in train)]
     return max(sure or settings, key=lambda s: sum(table[(t.pair.name, s)][2] for t in train))
 
 
 def describe(settings: RecurrenceSettings) -> str:
-    return f"subject {settings.subject_weight:g}, cut {settings.cut:g}, near {settings.near}"
-
-
-def main() -> int:
-    if not GOLD.exists():
-        print(f"skipped: {GOLD} not found")
-        return 0
-    start = time.perf_counter()
-    test, *tuning = load([TEST, *TUNING])
-    table = {(t.pair.name, s): t.scored(s) for t in tuning for s in grid()}
-    chosen = choose(tuning, table)
-    print("\n== recurring asks: before (similarity >= 54, the default) and after (the protocol's)")
-    print(
-        f"  chosen on the {len(tuning)} tuning pairs: {describe(chosen)}; "
-        f"SUBJECT_MATCH: {describe(SUBJECT_MATCH)}"
+    return (
+        f"subject {settings.subject_weight:g}, cut {settings.cut:g}, near {settings.near}, "
+        f"clustered {settings.clustered}"
     )
-    if chosen != SUBJECT_MATCH:
-        print("  WARNING: SUBJECT_MATCH is not the protocol's choice")
+
+
+def compare(
+    test: Loaded,
+    tuning: Sequence[Loaded],
+    table: Mapping[tuple[str, RecurrenceSettings], Scores],
+    family: Sequence[RecurrenceSettings],
+    title: str,
+    expected: RecurrenceSettings,
+    name: str,
+) -> None:
+    """Every pair before and after the settings chosen among `family`: Viet Nam with the
+    choice on all tuning pairs, each tuning pair left out of it and in it."""
+    chosen = choose(tuning, table, family)
+    print(f"  chosen among {title} on the {len(tuning)} tuning pairs: {describe(chosen)}")
+    if chosen != expected:
+        print(f"  WARNING: {name} ({describe(expected)}) is not the protocol's choice")
     rows: list[tuple[str, Scores, Scores]] = [
         (
             f"{test.pair.name} (held out: the test, no choice made on it)",
@@ -230,7 +251,7 @@ def main() -> int:
     ]
     for loaded in tuning:
         others = [t for t in tuning if t is not loaded]
-        fold = choose(others, table)
+        fold = choose(others, table, family)
         rows.append(
             (
                 f"{loaded.pair.name} (tuning, left out: chosen on "
@@ -242,11 +263,31 @@ def main() -> int:
         rows.append(
             (f"{loaded.pair.name} (tuning, in the choice)", loaded.before(), loaded.scored(chosen))
         )
-    for name, before, after in rows:
+    for label, before, after in rows:
         ratio = after[2] / before[2] if before[2] else float("inf")
-        print(f"  {name}")
+        print(f"  {label}")
         print(f"    before: {_cell(before)}")
         print(f"    after:  {_cell(after)}   F1 x{ratio:.2f}")
+
+
+def main() -> int:
+    if not GOLD.exists():
+        print(f"skipped: {GOLD} not found")
+        return 0
+    start = time.perf_counter()
+    test, *tuning = load([TEST, *TUNING])
+    table = {(t.pair.name, s): t.scored(s) for t in tuning for s in grid()}
+    print("\n== recurring asks: before (similarity >= 54) and after (the protocol's choice)")
+    compare(test, tuning, table, grid(), "every setting", SUBJECT_MATCH, "SUBJECT_MATCH")
+    compare(
+        test,
+        tuning,
+        table,
+        similarity_alone(),
+        "the similarity alone",
+        RecurrenceSettings(),
+        "the default",
+    )
     for loaded in (test, *tuning):
         print(
             f"  {loaded.pair.name}: what the index stores (defaults, one clustering of both): "
@@ -277,7 +318,11 @@ def scale() -> None:
     settings = ClusterSettings(scope="all")
     print(f"\n== scale: {len(items):,} UPR Info rows, scope 'all'")
     timed: list[float] = []
-    for name, recurrence in (("default", RecurrenceSettings()), ("SUBJECT_MATCH", SUBJECT_MATCH)):
+    for name, recurrence in (
+        ("before (no clusters' pairs)", RecurrenceSettings(clustered=False)),
+        ("default", RecurrenceSettings()),
+        ("SUBJECT_MATCH", SUBJECT_MATCH),
+    ):
         start, cpu = time.perf_counter(), time.process_time()
         result = cluster(items, settings, recurrence=recurrence)
         wall, cpu = time.perf_counter() - start, time.process_time() - cpu
@@ -287,7 +332,8 @@ def scale() -> None:
             f"  {name}: {wall:.1f} s wall, {cpu:.1f} s CPU; {len(result.recurrences):,} "
             f"recurring links, {asks:,} later asks with one"
         )
-    print(f"  SUBJECT_MATCH / default CPU: x{timed[1] / timed[0]:.2f}")
+    print(f"  default / before CPU: x{timed[1] / timed[0]:.2f}")
+    print(f"  SUBJECT_MATCH / before CPU: x{timed[2] / timed[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -123,7 +123,7 @@ def test_an_ask_shares_what_a_near_identical_ask_of_its_review_repeats() -> None
     )
 
 
-@pytest.mark.parametrize("settings", [RecurrenceSettings(), SUBJECT_MATCH])
+@pytest.mark.parametrize("settings", [RecurrenceSettings(clustered=False), SUBJECT_MATCH])
 def test_the_clustering_stores_the_links_the_matcher_finds(settings: RecurrenceSettings) -> None:
     items = [*URUGUAY_2009, *URUGUAY_2014, *KAZAKHSTAN_2010, *KAZAKHSTAN_2014]
     stored = {
@@ -136,6 +136,61 @@ def test_the_clustering_stores_the_links_the_matcher_finds(settings: RecurrenceS
     }
     assert stored.keys() == matched.keys()
     assert all(abs(stored[key] - matched[key]) <= 0.2 for key in stored)
+
+
+# Uruguay's national preventive mechanism, asked for in 2009 and twice again in 2014 (the
+# Uruguay gold: both high).
+NPM_2009 = [
+    ask(
+        "A/HRC/12/12",
+        "78.39",
+        "Ensure that its national preventive mechanism complies with the Optional Protocol to CAT "
+        "and sufficient human, financial and logistical resources are granted to it",
+        "Uruguay",
+        5,
+        "United Kingdom of Great Britain and Northern Ireland",
+    ),
+]
+NPM_2014 = [
+    ask(
+        "A/HRC/26/7",
+        "123.17",
+        "Further strengthen the National Preventive Mechanism under the Optional Protocol to the "
+        "Convention against Torture and Other Cruel, Inhuman or Degrading Treatment or Punishment "
+        "by ensuring its autonomy, allocating necessary resources and developing a plan for its "
+        "effective implementation",
+        "Uruguay",
+        18,
+        "Serbia",
+    ),
+    ask(
+        "A/HRC/26/7",
+        "123.18",
+        "Proceed with the establishment of a National Preventive Mechanism against Torture in "
+        "accordance with the Optional Protocol to the Convention against Torture, ensuring their "
+        "independence, adequate funding and resources, and the development of a detailed plan "
+        "for its effective implementation",
+        "Uruguay",
+        18,
+        "Spain",
+    ),
+]
+
+
+def test_asks_of_two_reviews_in_one_cluster_repeat_each_other() -> None:
+    # The three asks make one cluster; one 2014 ask scores under the cut with the 2009 ask by
+    # itself, so the matcher alone links only the other.
+    result = cluster([*NPM_2009, *NPM_2014])
+    assert len({result.assignment[item.id] for item in [*NPM_2009, *NPM_2014]}) == 1
+    alone = _pairs(recurrences(NPM_2009, NPM_2014))
+    assert len(alone) == 1
+    stored = {(r.later_id.split("#")[1], r.earlier_id.split("#")[1]): r for r in result.recurrences}
+    assert set(stored) == {("123.17", "78.39"), ("123.18", "78.39")}
+    # Each keeps its own pair's score: the one the cluster brings scores under the cut.
+    assert sorted(r.score < RecurrenceSettings().cut for r in stored.values()) == [False, True]
+    # Without the clusters' pairs, the clustering stores what the matcher finds.
+    only = cluster([*NPM_2009, *NPM_2014], recurrence=RecurrenceSettings(clustered=False))
+    assert _pairs(only.recurrences) == alone
 
 
 @pytest.mark.parametrize(

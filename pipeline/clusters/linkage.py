@@ -13,7 +13,7 @@ import numpy.typing as npt
 from uprdex.pipeline.clusters.blocking import candidates, same_author_pairs, scope_key
 from uprdex.pipeline.clusters.normalize import normalize, strip_states
 from uprdex.pipeline.clusters.records import Cluster, ClusterItem, ClusterResult
-from uprdex.pipeline.clusters.recurrence import RecurrenceSettings, linked
+from uprdex.pipeline.clusters.recurrence import RecurrenceSettings, in_clusters, linked
 from uprdex.pipeline.clusters.similarity import Similarity
 from uprdex.pipeline.clusters.treaties import TreatyTable, load_treaties
 from uprdex.pipeline.settings import ClusterSettings
@@ -232,6 +232,15 @@ def cluster(
             by_seed[seed] = node
             linkage.seed[node] = seed
     linkage.run()
+    if (recurrence or RecurrenceSettings()).clustered:
+        # Scored again without a cutoff: a pair of one cluster may score under the floor
+        # (a previous run's cluster joined whole).
+        repeated = in_clusters(
+            repeated,
+            [sorted(members) for members in linkage.members.values()],
+            node_items,
+            lambda pairs: similarity.pairs(pairs, 0),
+        )
 
     clusters = [
         _make_cluster(

@@ -11,7 +11,13 @@ link blocks of one commitment many to many ("Abolish the death penalty" from fiv
 earlier ask to abolish it), so a later ask may also repeat what a near-identical ask of its own
 review repeats (their score at least `near`), scored as the weaker of the two steps.
 `SUBJECT_MATCH` does both (bench/recurrence_protocol.py measures it against the default). A
-later ask may repeat several earlier ones, and the other way round.
+later ask may repeat several earlier ones, and the other way round. Last, with `clustered`
+(the default), the asks of two reviews of one State that the clustering puts in one cluster
+repeat each other (`in_clusters`): average linkage joins asks of one commitment whose own
+pair scores under the cut (Uruguay's "Proceed with the establishment of a National Preventive
+Mechanism against Torture ..." of 2014 scores 51 with "Ensure that its national preventive
+mechanism complies with the Optional Protocol to CAT ..." of 2009; another 2014 ask for the
+mechanism joins them).
 
 Example:
     found = recurrences(earlier_items, later_items)
@@ -21,7 +27,7 @@ Example:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,6 +45,7 @@ __all__ = [
     "SUBJECT_MATCH",
     "Recurrence",
     "RecurrenceSettings",
+    "in_clusters",
     "linked",
     "matched",
     "mixed",
@@ -59,9 +66,14 @@ class RecurrenceSettings:
     subject_weight: the share of the score that is how alike the asks' subjects are (the cosine
         of their theme scores x 100); the clusters' similarity has the rest.
     near: two asks of one review scoring at least this share what each repeats (None: never).
+    clustered: the asks of two reviews of one State in one cluster also repeat each other
+        (`in_clusters`; only `cluster` knows the clusters, `recurrences` ignores it).
 
-    The defaults are the matcher of before (the similarity alone, cut 54: the pair-level cut
-    with the best F1 on four reviews' within-review gold). `SUBJECT_MATCH` is
+    The defaults are the similarity alone at cut 54 (the pair-level cut with the best F1 on four
+    reviews' within-review gold), and the clusters' pairs: among the similarity alone at any cut,
+    with or without the clusters' pairs, bench/recurrence_protocol.py's choice on the three
+    tuning pairs below (best summed F1 at precision >= 0.80 on each). On Viet Nam 2009 -> 2014,
+    kept out of every choice, F1 0.48 -> 0.53 at precision 0.79 -> 0.81. `SUBJECT_MATCH` is
     bench/recurrence_protocol.py's choice on the Kazakhstan 2010 -> 2014, Uruguay 2009 -> 2014
     and Belize 2009 -> 2013 gold (bench/gold), over the pair model's scores. On the Viet Nam
     2009 -> 2014 gold, kept out of every choice, it raises F1 (0.48 -> 0.51) but lowers
@@ -71,6 +83,7 @@ class RecurrenceSettings:
     cut: float = 54.0
     subject_weight: float = 0.0
     near: float | None = None
+    clustered: bool = True
 
     def __post_init__(self) -> None:
         if not 0 < self.cut <= 100:
@@ -93,7 +106,7 @@ class RecurrenceSettings:
 RECURRENCE_CUT = RecurrenceSettings().cut
 """The score from which a later ask repeats an earlier one (`RecurrenceSettings.cut`)."""
 
-SUBJECT_MATCH = RecurrenceSettings(cut=58.0, subject_weight=0.2, near=75.0)
+SUBJECT_MATCH = RecurrenceSettings(cut=58.0, subject_weight=0.2, near=75.0, clustered=False)
 """The subjects mixed in and near-identical asks sharing their links: bench/recurrence_protocol.py's
 choice on the three tuning pairs (of the settings with precision >= 0.80 on each, the best summed
 F1)."""
@@ -195,6 +208,38 @@ def linked(
     return tuple(
         Recurrence(later, earlier, score) for (later, earlier), score in sorted(found.items())
     )
+
+
+def in_clusters(
+    found: Sequence[Recurrence],
+    clusters: Sequence[Sequence[int]],
+    groups: Sequence[Sequence[ClusterItem]],
+    score: Callable[[npt.NDArray[np.int64]], npt.NDArray[np.float32]],
+) -> tuple[Recurrence, ...]:
+    """`found` and the pairs of asks to one State from two reviews that one cluster (a list
+    of nodes, each a group of items) holds, these scored by `score` on their nodes (a link
+    already found keeps its score), by later then earlier id."""
+    links = {(link.later_id, link.earlier_id): link.score for link in found}
+    wanted: dict[tuple[str, str], tuple[int, int]] = {}
+    for nodes in clusters:
+        if len(nodes) < 2:
+            continue
+        by_state: dict[str, list[tuple[int, ClusterItem]]] = defaultdict(list)
+        for node in nodes:
+            for item in groups[node]:
+                by_state[item.state_under_review].append((node, item))
+        for members in by_state.values():
+            for at, (x, a) in enumerate(members):
+                for y, b in members[at + 1 :]:
+                    ordered = _later_first(a, b) if x != y else None
+                    key = None if ordered is None else (ordered[0].id, ordered[1].id)
+                    if key is not None and key not in links:
+                        wanted[key] = (min(x, y), max(x, y))
+    if wanted:
+        keys = sorted(wanted)
+        scored = score(np.array([wanted[key] for key in keys], dtype=np.int64)).tolist()
+        links.update(zip(keys, (round(float(s), 1) for s in scored), strict=True))
+    return tuple(Recurrence(later, earlier, s) for (later, earlier), s in sorted(links.items()))
 
 
 def _node_states(groups: Sequence[Sequence[ClusterItem]]) -> npt.NDArray[np.int64]:
