@@ -16,6 +16,8 @@ fold on the nine other gold reviews, and the shipped one, trained on the five tu
 (bench/gold/pairs_training.csv), the defaults.
 
 Run by bench/bench_clusters.py, or alone: .venv/bin/python bench/cluster_protocol.py
+Other linkages (log-odds, correlation clustering), chosen held out with nested pair models:
+bench/linkage_trial.py.
 """
 
 from __future__ import annotations
