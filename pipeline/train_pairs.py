@@ -58,6 +58,8 @@ CONFIG: dict[str, Any] = {
     "revision": 1,
     "scorers": ["token_set_ratio"],
     "C": 3.0,
+    "term_scale": 1.0,
+    "term_classes": 0,
     "scale_steps": 1001,
 }
 """scorers: the rapidfuzz scores among the features; C: the inverse L2 strength; scale_steps:
@@ -143,10 +145,46 @@ def labelled_pairs(review: LabelledReview) -> tuple[npt.NDArray[np.int64], npt.N
     return pairs, labels
 
 
-def features(inputs: PairInputs, pairs: npt.NDArray[np.int64], scorers: Sequence[str]) -> Any:
-    """The rows the classifier is fitted on: dense features, word scores, terms (csr)."""
+def term_classes(bins: int) -> npt.NDArray[np.int64]:
+    """Each TF-IDF term's class: its rarity over the similarity model's training texts (the
+    UPR Info export: `bins` bins of equal numbers of terms by idf), times stem or stem pair.
+    Weights tied within a class carry over to reviews whose words the training reviews lack."""
+    from uprdex.pipeline.semantic import SemanticModel
+
+    terms, idf = SemanticModel.load().term_idf()
+    order = np.argsort(np.argsort(idf, kind="stable"), kind="stable")
+    rarity = (order * bins) // max(len(idf), 1)
+    pair = np.array([" " in term for term in terms], dtype=np.int64)
+    return np.asarray(rarity * 2 + pair, dtype=np.int64)
+
+
+def _class_matrix(classes: npt.NDArray[np.int64]) -> Any:
+    """Terms (shared, then apart) -> their class's two columns (shared, then apart)."""
+    count = int(classes.max()) + 1 if len(classes) else 0
+    one = sparse.csr_matrix(
+        (np.ones(len(classes)), (np.arange(len(classes)), classes)), shape=(len(classes), count)
+    )
+    return sparse.block_diag([one, one]).tocsr()
+
+
+def features(
+    inputs: PairInputs,
+    pairs: npt.NDArray[np.int64],
+    scorers: Sequence[str],
+    term_scale: float = 1.0,
+    classes: Any = None,
+) -> Any:
+    """The rows the classifier is fitted on: dense features, word scores, terms scaled by
+    `term_scale` (a smaller scale, a stronger penalty on each term's own weight), then the
+    terms summed by class (`classes`: `_class_matrix`), if any (csr)."""
     dense = np.hstack([dense_features(inputs, pairs), word_features(inputs, pairs, scorers)])
-    return sparse.hstack([sparse.csr_matrix(dense), term_features(inputs, pairs)]).tocsr()
+    terms = term_features(inputs, pairs)
+    blocks = [sparse.csr_matrix(dense)]
+    if term_scale:
+        blocks.append(terms * term_scale)
+    if classes is not None:
+        blocks.append(terms @ classes)
+    return sparse.hstack(blocks).tocsr()
 
 
 def fit(
@@ -158,12 +196,15 @@ def fit(
 
     config = {**CONFIG, **(config or {})}
     scorers = list(config["scorers"])
+    term_scale = float(config["term_scale"])
+    classes = term_classes(int(config["term_classes"])) if config["term_classes"] else None
+    tied = _class_matrix(classes) if classes is not None else None
     rows, labels, today = [], [], []
     for review in reviews:
         inputs, similarity = review_inputs(review)
         pairs, label = labelled_pairs(review)
         keep = label >= 0
-        rows.append(features(inputs, pairs[keep], scorers))
+        rows.append(features(inputs, pairs[keep], scorers, term_scale, tied))
         labels.append(label[keep])
         today.append(similarity.pairs(pairs[keep], 0))
     y = np.concatenate(labels) if labels else np.zeros(0, dtype=np.int8)
@@ -176,14 +217,22 @@ def fit(
     coef = fitted.coef_.ravel()
     dense_end = len(DENSE_FEATURES)
     words_end = dense_end + len(scorers)
-    vocabulary = (len(coef) - words_end) // 2
+    vocabulary = inputs.terms.shape[1]
+    # Each term's weight: its own (scaled as its column was) plus its class's.
+    per_term = np.zeros(2 * vocabulary)
+    at = words_end
+    if term_scale:
+        per_term += term_scale * coef[at : at + 2 * vocabulary]
+        at += 2 * vocabulary
+    if tied is not None:
+        per_term += tied @ coef[at:]
     steps = np.linspace(0, 1, int(config["scale_steps"]))
     probability = fitted.predict_proba(x)[:, 1]
     return {
         "dense": coef[:dense_end].astype(np.float64),
         "word": coef[dense_end:words_end].astype(np.float64),
-        "shared": coef[words_end : words_end + vocabulary].astype(np.float32),
-        "apart": coef[words_end + vocabulary :].astype(np.float32),
+        "shared": per_term[:vocabulary].astype(np.float32),
+        "apart": per_term[vocabulary:].astype(np.float32),
         "intercept": np.array(fitted.intercept_[0], dtype=np.float64),
         "scale_from": np.quantile(probability, steps),
         "scale_to": np.quantile(np.concatenate(today), steps),
@@ -212,6 +261,8 @@ def train_reviews(
         "dense_features": list(DENSE_FEATURES),
         "scorers": list(config["scorers"]),
         "C": config["C"],
+        "term_scale": config["term_scale"],
+        "term_classes": config["term_classes"],
         "sklearn": sklearn.__version__,
     }
     write_arrays(out_dir / MODEL_FILE, arrays)
