@@ -22,6 +22,7 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from cluster_protocol import GOLD, REVIEWS, Score, labelled, load_reviews, score
 
@@ -29,7 +30,7 @@ from uprdex.pipeline.clusters import cluster
 from uprdex.pipeline.settings import ClusterSettings
 from uprdex.pipeline.train_pairs import train_reviews
 
-VARIANTS: dict[str, dict[str, float]] = {
+VARIANTS: dict[str, dict[str, Any]] = {
     "today (terms, C 3)": {"term_scale": 1.0, "term_classes": 0, "C": 3.0},
     "terms C 0.3": {"term_scale": 1.0, "term_classes": 0, "C": 0.3},
     "classes 8 only": {"term_scale": 0.0, "term_classes": 8, "C": 3.0},
@@ -58,8 +59,11 @@ def main() -> int:
         chosen = {}
         for arg in sys.argv[1:]:
             name, values = arg.split("=")
-            scale, classes, c = values.split(",")
+            scale, classes, c, *more = values.split(",")
             chosen[name] = {"term_scale": float(scale), "term_classes": int(classes), "C": float(c)}
+            for extra in more:
+                key, value = extra.split(":")
+                chosen[name][key] = int(value)
     print(f"tuning reviews only: {', '.join(r.name for r in tuning)}")
     print(f"{'variant':<26}" + "".join(f"{r.name:>18}" for r in tuning) + "   held-out  in-sample")
     for name, config in chosen.items():

@@ -60,6 +60,8 @@ CONFIG: dict[str, Any] = {
     "C": 3.0,
     "term_scale": 1.0,
     "term_classes": 0,
+    "balance_reviews": False,
+    "scale_folds": 0,
     "scale_steps": 1001,
 }
 """scorers: the rapidfuzz scores among the features; C: the inverse L2 strength; scale_steps:
@@ -199,21 +201,32 @@ def fit(
     term_scale = float(config["term_scale"])
     classes = term_classes(int(config["term_classes"])) if config["term_classes"] else None
     tied = _class_matrix(classes) if classes is not None else None
-    rows, labels, today = [], [], []
+    rows, labels, today, weights = [], [], [], []
     for review in reviews:
         inputs, similarity = review_inputs(review)
         pairs, label = labelled_pairs(review)
         keep = label >= 0
         rows.append(features(inputs, pairs[keep], scorers, term_scale, tied))
         labels.append(label[keep])
+        # balance_reviews: each review's pairs weigh as much in all as any other's.
+        count = int(keep.sum())
+        weights.append(np.full(count, 1.0 / max(count, 1) if config["balance_reviews"] else 1.0))
         today.append(similarity.pairs(pairs[keep], 0))
     y = np.concatenate(labels) if labels else np.zeros(0, dtype=np.int8)
     if len(set(y.tolist())) < 2:
         raise TrainPairsError("the training pairs need both kinds: one commitment and two")
     x = sparse.vstack(rows).tocsr()
-    fitted = LogisticRegression(
-        C=config["C"], solver="liblinear", max_iter=2000, random_state=0
-    ).fit(x, y)
+    sample_weight = np.concatenate(weights)
+    if config["balance_reviews"]:
+        sample_weight *= len(sample_weight) / sample_weight.sum()
+
+    def fitted_on(chosen: Any) -> Any:
+        return LogisticRegression(
+            C=config["C"], solver="liblinear", max_iter=2000, random_state=0
+        ).fit(x[chosen], y[chosen], sample_weight=sample_weight[chosen])
+
+    everything = np.arange(len(y))
+    fitted = fitted_on(everything)
     coef = fitted.coef_.ravel()
     dense_end = len(DENSE_FEATURES)
     words_end = dense_end + len(scorers)
@@ -227,7 +240,7 @@ def fit(
     if tied is not None:
         per_term += tied @ coef[at:]
     steps = np.linspace(0, 1, int(config["scale_steps"]))
-    probability = fitted.predict_proba(x)[:, 1]
+    probability = _scale_probability(fitted, fitted_on, x, rows, int(config["scale_folds"]))
     return {
         "dense": coef[:dense_end].astype(np.float64),
         "word": coef[dense_end:words_end].astype(np.float64),
@@ -237,6 +250,20 @@ def fit(
         "scale_from": np.quantile(probability, steps),
         "scale_to": np.quantile(np.concatenate(today), steps),
     }
+
+
+def _scale_probability(fitted: Any, fitted_on: Any, x: Any, rows: list[Any], folds: int) -> Any:
+    """The probabilities the map onto today's scale is read from: of the training pairs by the
+    model itself (folds 0), or each review's by a model fitted without it (reviews dealt into
+    `folds` groups in order): the scores of a review it has not seen, as a user's will be."""
+    if folds < 2 or len(rows) < 2:
+        return fitted.predict_proba(x)[:, 1]
+    owner = np.repeat(np.arange(len(rows)) % folds, [r.shape[0] for r in rows])
+    probability = np.empty(x.shape[0])
+    for fold in range(min(folds, len(rows))):
+        held = owner == fold
+        probability[held] = fitted_on(np.nonzero(~held)[0]).predict_proba(x[held])[:, 1]
+    return probability
 
 
 def train_reviews(
@@ -263,6 +290,8 @@ def train_reviews(
         "C": config["C"],
         "term_scale": config["term_scale"],
         "term_classes": config["term_classes"],
+        "balance_reviews": config["balance_reviews"],
+        "scale_folds": config["scale_folds"],
         "sklearn": sklearn.__version__,
     }
     write_arrays(out_dir / MODEL_FILE, arrays)

@@ -169,3 +169,30 @@ def test_a_similarity_model_it_was_not_trained_with_is_a_clear_error(tmp_path: P
         similarity("Ratify the OP-CAT", "Ratify OPCAT", retrained)
     mix = ClusterSettings(similarity_model=tmp_path / "model", learned=False)
     assert similarity("Ratify the OP-CAT", "Ratify OPCAT", mix) == 100
+
+
+def test_term_weights_tied_by_class_carry_over_to_unseen_terms(tmp_path: Path) -> None:
+    # term_scale 0: no weight of a term's own, only its class's (rarity over the UPR Info
+    # export, stem or stem pair), so a term no training pair has still weighs.
+    pytest.importorskip("sklearn")
+    from uprdex.pipeline.train_pairs import term_classes, train
+
+    train(LABELLED, tmp_path, {"term_scale": 0.0, "term_classes": 4})
+    model = PairModel.load(tmp_path)
+    classes = term_classes(4)
+    assert sorted(set(classes.tolist())) == list(range(8))
+    for weights in (model.shared, model.apart):
+        for at in range(8):
+            tied = weights[classes == at]
+            assert np.all(tied == tied[0])
+    # Terms of no training text weigh as their class does, not zero.
+    review_terms = set()
+    for review in read_labelled(LABELLED):
+        inputs, _ = review_inputs(review)
+        review_terms |= set(inputs.terms.indices.tolist())
+    unseen = np.setdiff1d(np.arange(len(classes)), sorted(review_terms))
+    assert len(unseen) and np.count_nonzero(model.apart[unseen]) == len(unseen)
+    # The per-term model keeps them at zero.
+    train(LABELLED, tmp_path / "terms")
+    assert not np.any(PairModel.load(tmp_path / "terms").apart[unseen])
+    assert json.loads((tmp_path / METADATA_FILE).read_text("utf-8"))["term_classes"] == 4
