@@ -63,7 +63,9 @@ def main() -> int:
             chosen[name] = {"term_scale": float(scale), "term_classes": int(classes), "C": float(c)}
             for extra in more:
                 key, value = extra.split(":")
-                chosen[name][key] = int(value)
+                chosen[name][key] = (
+                    [float(k) for k in value.split("/")] if key == "meaning_knots" else float(value)
+                )
     print(f"tuning reviews only: {', '.join(r.name for r in tuning)}")
     print(f"{'variant':<26}" + "".join(f"{r.name:>18}" for r in tuning) + "   held-out  in-sample")
     for name, config in chosen.items():
