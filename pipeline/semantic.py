@@ -143,6 +143,11 @@ class SemanticModel:
             raise SemanticModelError(f"{model_path}: vocabulary, idf and components disagree")
         return cls(block, components, metadata)
 
+    def term_idf(self) -> tuple[list[str], npt.NDArray[np.float64]]:
+        """The TF-IDF terms in column order and their idf over the training texts."""
+        vocabulary = self._block.vocabulary
+        return sorted(vocabulary, key=vocabulary.__getitem__), self._block.idf.copy()
+
     def terms(self, texts: Sequence[str]) -> Any:
         """The TF-IDF rows (scipy csr, l2-normalized) the vectors are projected from: their dot
         product weighs each shared stem or stem pair by its rarity in the training texts."""

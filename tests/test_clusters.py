@@ -229,11 +229,13 @@ def test_same_ask_clusters_and_different_treaties_do_not() -> None:
 
 
 def test_bridge_text_does_not_chain_two_asks() -> None:
-    settings = ClusterSettings()
-    # The fixture is what it claims: A~B, B~C, A not~ C under the default similarity.
-    assert similarity(HATE, BRIDGE) >= settings.threshold
-    assert similarity(BRIDGE, RACISM) >= settings.threshold
-    assert similarity(HATE, RACISM) < settings.min_pair
+    # The weighted mix: under it the fixture is a chain (the pair model trained on every gold
+    # review scores the bridge and racism 49, below the threshold).
+    settings = ClusterSettings(learned=False)
+    # The fixture is what it claims: A~B, B~C, A not~ C under these settings.
+    assert similarity(HATE, BRIDGE, settings) >= settings.threshold
+    assert similarity(BRIDGE, RACISM, settings) >= settings.threshold
+    assert similarity(HATE, RACISM, settings) < settings.min_pair
     items = [item("122.47", HATE), item("121.9", BRIDGE), item("122.35", RACISM)]
     result = cluster(items, settings)
     assert result.assignment[items[0].id] != result.assignment[items[2].id]

@@ -189,10 +189,12 @@ def _row_dots(vectors: npt.NDArray[np.float32], pairs: IntPairs) -> Floats:
     return out
 
 
-def dense_features(inputs: PairInputs, pairs: IntPairs) -> Floats:
-    """`DENSE_FEATURES` of each pair (rows of two text indexes), one row per pair."""
+def dense_features(inputs: PairInputs, pairs: IntPairs, knots: Sequence[float] = ()) -> Floats:
+    """`DENSE_FEATURES` of each pair (rows of two text indexes), one row per pair, then the
+    meaning cosine's excess over each of `knots` (max(0, meaning - knot): a weight of its own
+    for close meanings)."""
     a, b = pairs[:, 0], pairs[:, 1]
-    out = np.zeros((len(pairs), len(DENSE_FEATURES)))
+    out = np.zeros((len(pairs), len(DENSE_FEATURES) + len(knots)))
     out[:, 0] = np.clip(_row_dots(inputs.vectors, pairs), 0, 1) * (
         inputs.known[a] & inputs.known[b]
     )
@@ -212,6 +214,8 @@ def dense_features(inputs: PairInputs, pairs: IntPairs) -> Floats:
     out[:, 9] = shorter / np.maximum(np.maximum(inputs.words[a], inputs.words[b]), 1)
     out[:, 10] = np.log1p(shorter)
     out[:, 11] = np.log1p(np.maximum(inputs.words[a], inputs.words[b]))
+    for at, knot in enumerate(knots):
+        out[:, len(DENSE_FEATURES) + at] = np.maximum(out[:, 0] - knot, 0)
     return out
 
 
@@ -255,9 +259,12 @@ class PairModel:
         self.intercept = float(arrays["intercept"])
         self.scale_from = np.asarray(arrays["scale_from"], dtype=np.float64)
         self.scale_to = np.asarray(arrays["scale_to"], dtype=np.float64)
+        self.knots = tuple(float(k) for k in np.asarray(arrays.get("knots", ())).ravel())
         self.metadata = metadata
         self.scorers: tuple[str, ...] = tuple(metadata.get("scorers", ()))
-        if len(self.dense) != len(DENSE_FEATURES) or len(self.word) != len(self.scorers):
+        if len(self.dense) != len(DENSE_FEATURES) + len(self.knots) or len(self.word) != len(
+            self.scorers
+        ):
             raise PairModelError("pair model: coefficients and features disagree")
         if len(self.shared) != len(self.apart):
             raise PairModelError("pair model: term coefficients disagree")
@@ -303,7 +310,7 @@ class PairModel:
         """The classifier's logit of each pair from the full feature rows (as trained)."""
         terms = term_features(inputs, pairs)
         coef = np.concatenate([self.shared, self.apart])
-        dense = dense_features(inputs, pairs) @ self.dense
+        dense = dense_features(inputs, pairs, self.knots) @ self.dense
         words = word_features(inputs, pairs, self.scorers) @ self.word
         return np.asarray(self.intercept + dense + words + terms @ coef, dtype=np.float64)
 
@@ -370,7 +377,9 @@ class LearnedPairs:
         only where a perfect word score could bring the pair to `cutoff` (0-100)."""
         model = self.model
         logits = (
-            model.intercept + dense_features(self.inputs, pairs) @ model.dense + self._terms(pairs)
+            model.intercept
+            + dense_features(self.inputs, pairs, model.knots) @ model.dense
+            + self._terms(pairs)
         )
         if not model.scorers:
             return logits, np.ones(len(pairs), dtype=bool)
