@@ -1,13 +1,13 @@
 """The labelled recommendations `uprdex train-pairs` learns from: gold reviews with their texts.
 
 Writes one row per gold recommendation (review, id, text, cluster_id, confidence), the text as
-`uprdex ingest` prints it (bench/cluster_protocol.py's `load_reviews`). By default every gold
-review: #19's five test reviews and the tuning reviews of bench/gold. The shipped pair model is
-trained on that file (bench/gold/pairs_training.csv): a user gets the model of all the labelled
-reviews, and bench/cluster_protocol.py's "pairs, N others" column (the same recipe trained
-without the review it scores) is its held-out score. --tuning-only leaves the test reviews out.
+`uprdex ingest` prints it (bench/cluster_protocol.py's `load_reviews`). By default the tuning
+reviews of bench/gold only, never #19's five test reviews: the shipped pair model is trained on
+that file (bench/gold/pairs_training.csv), so the test reviews score the shipped model itself,
+held out. --with-test-reviews adds them (bench/cluster_protocol.py's "pairs, N others" column
+measures that recipe leaving out the review it scores: no better held out).
 
-Run: .venv/bin/python bench/pair_training_data.py [OUT.csv] [--tuning-only]
+Run: .venv/bin/python bench/pair_training_data.py [OUT.csv] [--with-test-reviews]
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def main() -> int:
     arguments = [a for a in sys.argv[1:] if not a.startswith("--")]
     out = Path(arguments[0]) if arguments else DEFAULT_OUT
     reviews = load_reviews(tuning=True)
-    if "--tuning-only" in sys.argv:
+    if "--with-test-reviews" not in sys.argv:
         reviews = [review for review in reviews if review.name not in REVIEWS]
     with out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")

@@ -668,7 +668,10 @@ def test_each_member_says_how_sure_its_place_is() -> None:
         item("122.2", f"{same} (Peru);"),
         item("122.90", "Improve prison conditions (Chile);"),
     ]
-    result = cluster(items)
+    # The weighted mix: under it the three hate-speech asks form one cluster with a doubtful
+    # member (the shipped pair model scores PUNISH and RESPONSE 32, under the floor).
+    settings = ClusterSettings(learned=False)
+    result = cluster(items, settings)
     by_member = {m.split("#")[1]: c for c in result.clusters for m in c.member_ids}
     # One text from two States: sure.
     assert by_member["122.1"].confidence == 1.0
@@ -682,7 +685,6 @@ def test_each_member_says_how_sure_its_place_is() -> None:
     # A single recommendation has no grouping to doubt.
     assert by_member["122.90"].confidence is None
     # The core: members at or above the cut; below it, doubtful.
-    settings = ClusterSettings()
     cut = core_cut(settings)
     assert set(justice.doubtful(settings)) == {
         m for m, c in justice.member_confidence.items() if c < cut
