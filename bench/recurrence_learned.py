@@ -124,12 +124,22 @@ def main() -> int:
         others = [e for i, (e, _) in enumerate(tuning) if i != at]
         model = train(others)
         after = pair_scores(model.probability(example.features), example.labels, model.threshold)
-        rows.append((f"{example.name} (left out; threshold {model.threshold:.2f})", before, example, after))
+        rows.append(
+            (f"{example.name} (left out; threshold {model.threshold:.2f})", before, example, after)
+        )
     full = train([e for e, _ in tuning])
     if with_test:
         example, before = loaded[-1]
         after = pair_scores(full.probability(example.features), example.labels, full.threshold)
-        rows.insert(0, (f"{example.name} (the test; model on all 7, threshold {full.threshold:.2f})", before, example, after))
+        rows.insert(
+            0,
+            (
+                f"{example.name} (the test; model on all 7, threshold {full.threshold:.2f})",
+                before,
+                example,
+                after,
+            ),
+        )
     sums = np.zeros(2)
     for name, before_links, example, after in rows:
         before = pair_scores(before_links.astype(np.float64), example.labels, 0.5)
@@ -139,7 +149,10 @@ def main() -> int:
         print(f"    after:  {cell(after)}   F1 x{ratio:.2f}")
         if "left out" in name:
             sums += (before[2], after[2])
-    print(f"  mean F1 over the 7 left-out tuning pairs: before {sums[0] / 7:.3f}, after {sums[1] / 7:.3f}")
+    print(
+        f"  mean F1 over the 7 left-out tuning pairs: before {sums[0] / 7:.3f}, "
+        f"after {sums[1] / 7:.3f}"
+    )
     if "--write" in args:
         directory = Path(args[args.index("--write") + 1])
         print(f"  written: {full.save(directory)}")

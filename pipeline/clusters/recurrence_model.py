@@ -29,15 +29,14 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse  # type: ignore[import-untyped]
 
-from uprdex.pipeline.clusters.normalize import normalize
-from uprdex.pipeline.clusters.normalize import strip_states
+from uprdex.pipeline.clusters.normalize import normalize, strip_states
 from uprdex.pipeline.clusters.pair_model import (
     DENSE_FEATURES,
     PairInputs,
     dense_features,
     word_features,
 )
-from uprdex.pipeline.clusters.records import ClusterItem
+from uprdex.pipeline.clusters.records import ClusterItem, Recurrence
 from uprdex.pipeline.clusters.similarity import Similarity
 from uprdex.pipeline.clusters.treaties import load_treaties
 from uprdex.pipeline.errors import UprdexError
@@ -52,6 +51,7 @@ __all__ = [
     "RecurrenceModelError",
     "candidate_features",
     "fit_logistic",
+    "learned_recurrences",
 ]
 
 DEFAULT_MODEL_DIR = data_path("models", "recurrence")
@@ -276,7 +276,9 @@ class RecurrenceModel:
         try:
             data = json.loads(path.read_text())
         except (OSError, ValueError) as error:
-            raise RecurrenceModelError(f"cannot read the recurrence model {path}: {error}") from error
+            raise RecurrenceModelError(
+                f"cannot read the recurrence model {path}: {error}"
+            ) from error
         if data.get("format") != MODEL_FORMAT or data.get("features") != list(FEATURES):
             raise RecurrenceModelError(
                 f"{path} is of another format or feature set: retrain it "
@@ -302,14 +304,17 @@ class Example:
     labels: npt.NDArray[np.int8]
 
 
-PRECISION = 0.80
-"""The precision the threshold must keep on the training pairs (issue #19's target)."""
+PRECISION = 0.85
+"""The precision the threshold must keep on the training pairs. Issue #19's target is 0.80 on
+pairs not trained on; asking 0.80 of the training pairs gave 0.76 on the left-out ones (the
+model fits its own pairs better), 0.85 the lowest that gave >= 0.80 (0.81) under leave one
+tuning pair out (bench/recurrence_learned.py; Viet Nam not looked at for this choice)."""
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.05, 0.96, 0.01))
 
 
-def pair_scores(probability: Floats, labels: npt.NDArray[np.int8], threshold: float) -> tuple[
-    float, float, float, int, int
-]:
+def pair_scores(
+    probability: Floats, labels: npt.NDArray[np.int8], threshold: float
+) -> tuple[float, float, float, int, int]:
     """(precision, recall, F1, found, wrong) of the pairs at least `threshold`, as SOURCES.md
     scores: high links must be found, low ones count neither way, any other is wrong."""
     chosen = probability >= threshold
@@ -328,10 +333,7 @@ def choose_threshold(probabilities: Sequence[Floats], examples: Sequence[Example
     the lowest. (Asking `PRECISION` of each pair instead lets the pair with the loosest gold
     set it for all: measured in bench/recurrence_learned.py, it halves recall.)"""
     rows = {
-        t: [
-            pair_scores(p, e.labels, t)
-            for p, e in zip(probabilities, examples, strict=True)
-        ]
+        t: [pair_scores(p, e.labels, t) for p, e in zip(probabilities, examples, strict=True)]
         for t in THRESHOLDS
     }
 
@@ -362,3 +364,54 @@ def train(examples: Sequence[Example], penalty: float = 1.0) -> RecurrenceModel:
     model.threshold = choose_threshold([model.probability(e.features) for e in examples], examples)
     model.metadata = {"trained_on": [e.name for e in examples], "penalty": penalty}
     return model
+
+
+_LOADED: dict[Path, RecurrenceModel] = {}
+
+
+def shipped(directory: Path | None = None) -> RecurrenceModel:
+    """The recurrence model of `directory` (default: the shipped one), read once per process."""
+    path = directory or DEFAULT_MODEL_DIR
+    if path not in _LOADED:
+        _LOADED[path] = RecurrenceModel.load(path)
+    return _LOADED[path]
+
+
+def _review(item: ClusterItem) -> tuple[int, int] | None:
+    """The order of an ask's review among its State's: its WG session, else its cycle."""
+    if item.session is not None:
+        return (0, item.session)
+    if item.cycle is not None:
+        return (1, item.cycle)
+    return None
+
+
+def learned_recurrences(
+    items: Sequence[ClusterItem], settings: ClusterSettings | None = None
+) -> tuple[Recurrence, ...]:
+    """The recurring asks among `items` as the shipped model finds them: for each State under
+    review, each later review's asks against each earlier review's (pairs at least the model's
+    threshold), scored with the clusters' similarity. Asks whose review is unknown are left out."""
+    settings = settings or ClusterSettings()
+    model = shipped()
+    reviews: dict[str, dict[tuple[int, int], list[ClusterItem]]] = {}
+    for item in sorted(items, key=lambda i: i.id):
+        review = _review(item)
+        if review is not None:
+            reviews.setdefault(item.state_under_review, {}).setdefault(review, []).append(item)
+    found: list[Recurrence] = []
+    for state in sorted(reviews):
+        by_review = reviews[state]
+        order = sorted(by_review)
+        for at, later_key in enumerate(order):
+            for earlier_key in order[:at]:
+                if later_key[0] != earlier_key[0]:
+                    continue  # a session and a cycle do not order two reviews
+                earlier, later = by_review[earlier_key], by_review[later_key]
+                features, scores = candidate_features(earlier, later, settings)
+                rows, cols = np.nonzero(model.probability(features) >= model.threshold)
+                found.extend(
+                    Recurrence(later[r].id, earlier[c].id, round(float(scores[r, c]), 1))
+                    for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
+                )
+    return tuple(sorted(found, key=lambda link: (link.later_id, link.earlier_id)))
