@@ -16,7 +16,11 @@ Before: `RecurrenceSettings()` through `recurrence_matrices` and `matched`, the 
 bench/recurrence_protocol.py scores. After: the model's links (probability >= its threshold,
 the best mean F1 with precision >= 0.80 on each training pair).
 
-Run: .venv/bin/python bench/recurrence_learned.py [--no-test] [--write DIR]
+With --scale: the UPR Info export's rows clustered with scope "all" (as bench_clusters.py's
+scale part), the default recurrences against the model's, timed in one run (the 41,000-row
+target is 30 s for the whole clustering).
+
+Run: .venv/bin/python bench/recurrence_learned.py [--no-test] [--write DIR] [--scale]
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ import numpy as np
 from cluster_protocol import GOLD, indexed_items
 from recurrence_protocol import MORE, TEST, TUNING, Pair, recurring_gold
 
-from uprdex.pipeline.clusters import RecurrenceSettings
+from uprdex.pipeline.clusters import RecurrenceSettings, cluster
 from uprdex.pipeline.clusters.recurrence import matched, recurrence_matrices
 from uprdex.pipeline.clusters.recurrence_model import (
     Example,
@@ -83,6 +87,10 @@ def cell(scores: Scores) -> str:
     return f"P {p:.2f} R {r:.2f} F1 {f:.2f} ({tp} found, {fp} wrong)"
 
 
+STORED: dict[str, tuple[list, list]] = {}
+"""Each pair's (earlier, later) items, for the check of what the index stores."""
+
+
 def examples(pairs: tuple[Pair, ...]) -> list[tuple[Example, np.ndarray]]:
     """Each pair's example (features, labels) and today's default links as a boolean matrix."""
     by_symbol = indexed_items([pdf for p in pairs for pdf in (p.earlier_pdf, p.later_pdf)])
@@ -90,6 +98,7 @@ def examples(pairs: tuple[Pair, ...]) -> list[tuple[Example, np.ndarray]]:
     out = []
     for pair in pairs:
         earlier, later = by_symbol[pair.earlier_symbol], by_symbol[pair.later_symbol]
+        STORED[pair.name] = (earlier, later)
         high, low = recurring_gold(pair)
         row = {item.id: at for at, item in enumerate(later)}
         col = {item.id: at for at, item in enumerate(earlier)}
@@ -153,11 +162,49 @@ def main() -> int:
         f"  mean F1 over the 7 left-out tuning pairs: before {sums[0] / 7:.3f}, "
         f"after {sums[1] / 7:.3f}"
     )
+    if with_test:
+        # The index's path (`cluster` with learned_recurrence, the shipped model): the same
+        # links as the model trained here when the shipped model is this run's.
+        example = loaded[-1][0]
+        earlier, later = STORED[example.name]
+        found = cluster([*earlier, *later], ClusterSettings(learned_recurrence=True)).recurrences
+        at_row = {item.id: at for at, item in enumerate(later)}
+        at_col = {item.id: at for at, item in enumerate(earlier)}
+        stored = np.zeros(example.labels.shape)
+        for link in found:
+            stored[at_row[link.later_id], at_col[link.earlier_id]] = 1
+        print(
+            f"  {example.name}: what the index stores with learned_recurrence (shipped model): "
+            f"{cell(pair_scores(stored, example.labels, 0.5))}"
+        )
     if "--write" in args:
         directory = Path(args[args.index("--write") + 1])
         print(f"  written: {full.save(directory)}")
     print(f"  ({time.perf_counter() - start:.0f} s)")
+    if "--scale" in args:
+        scale()
     return 0
+
+
+def scale() -> None:
+    """The whole clustering of the UPR Info export, default recurrences against the model's."""
+    from bench_clusters import upr_info_items
+
+    items = upr_info_items()
+    print(f"\n== scale: {len(items):,} UPR Info rows, scope 'all'")
+    timed: list[float] = []
+    for name, learned in (("default", False), ("learned_recurrence", True)):
+        settings = ClusterSettings(scope="all", learned_recurrence=learned)
+        start, cpu = time.perf_counter(), time.process_time()
+        result = cluster(items, settings)
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+        timed.append(wall)
+        asks = len({link.later_id for link in result.recurrences})
+        print(
+            f"  {name}: {wall:.1f} s wall, {cpu:.1f} s CPU; {len(result.recurrences):,} "
+            f"recurring links, {asks:,} later asks with one"
+        )
+    print(f"  learned / default wall: x{timed[1] / timed[0]:.2f}")
 
 
 if __name__ == "__main__":
