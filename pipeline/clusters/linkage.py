@@ -215,7 +215,12 @@ def cluster(
 
     scores = scored(pairs)
     repeated = (
-        learned_recurrences(items, settings)
+        learned_recurrences(
+            items,
+            settings,
+            similarity,
+            {item.id: node for node, group in enumerate(node_items) for item in group},
+        )
         if settings.learned_recurrence and settings.scope != "review"
         else linked(pairs, scores, node_items, recurrence)
     )

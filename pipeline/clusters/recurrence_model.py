@@ -20,7 +20,7 @@ Example:
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -124,9 +124,33 @@ def candidate_features(
         return np.zeros((count, other, len(FEATURES))), np.zeros((count, other))
     treaties = load_treaties(settings.treaties)
     raw = [item.text for item in [*later, *earlier]]
-    texts = [normalize(text, treaties) for text in raw]
-    similarity = Similarity(texts, treaties, settings)
-    left, right = np.meshgrid(np.arange(count), count + np.arange(other), indexing="ij")
+    similarity = Similarity([normalize(text, treaties) for text in raw], treaties, settings)
+    return scored_features(
+        similarity, np.arange(count), count + np.arange(other), subject_vectors(raw), raw
+    )
+
+
+def subject_vectors(raw: Sequence[str]) -> npt.NDArray[np.float32]:
+    """What each ask is about (`ThemeModel.subjects`), from its text as written."""
+    vectors: npt.NDArray[np.float32] = ThemeModel.load().subjects(
+        [strip_states(text) for text in raw]
+    )
+    return vectors
+
+
+def scored_features(
+    similarity: Similarity,
+    later: npt.NDArray[np.int64],
+    earlier: npt.NDArray[np.int64],
+    subjects: npt.NDArray[np.float32],
+    raw: Sequence[str],
+) -> tuple[Floats, Floats]:
+    """`candidate_features` of the later x earlier asks given as indexes of `similarity`'s
+    texts (an ask's index there may be shared by asks of one text), with each ask's subject
+    vector and text as written (rows: the later asks, then the earlier ones)."""
+    count, other = len(later), len(earlier)
+    texts = similarity.texts
+    left, right = np.meshgrid(later, earlier, indexing="ij")
     pairs = np.stack([left.ravel(), right.ravel()], axis=1).astype(np.int64)
     scores = similarity.pairs(pairs, cutoff=0).astype(np.float64).reshape(count, other)
     out = np.zeros((count, other, len(FEATURES)))
@@ -136,7 +160,9 @@ def candidate_features(
     rank_later = _ranks(s, 1)
     rank_earlier = _ranks(s, 0)
     second = np.sort(s, axis=1)[:, -2:-1] if other > 1 else np.zeros((count, 1))
-    words = np.array([len(text.split()) for text in texts], dtype=np.float64)
+    words = np.array(
+        [len(texts[i].split()) for i in [*later.tolist(), *earlier.tolist()]], dtype=np.float64
+    )
     compound = np.array([_compound(text) for text in raw])
     out[..., 0] = s
     out[..., 1] = s - row_best
@@ -151,7 +177,6 @@ def candidate_features(
     out[..., 10] = np.log1p(words[count:])[None, :]
     out[..., 11] = np.log1p(compound[count:])[None, :]
     out[..., 12] = np.log1p(compound[:count])[:, None]
-    subjects = ThemeModel.load().subjects([strip_states(text) for text in raw])
     cosines = np.clip(subjects[:count] @ subjects[count:].T, 0, 1).astype(np.float64)
     out[..., 13] = cosines
     out[..., 16] = np.log(_ranks(cosines, 1))
@@ -161,7 +186,7 @@ def candidate_features(
         out[..., len(CONTEXT_FEATURES) :] = dense
         rows = inputs.terms
         if rows.shape[1] > 1:
-            rare = np.asarray((rows[:count] @ rows[count:].T).todense(), dtype=np.float64)
+            rare = np.asarray((rows[later] @ rows[earlier].T).todense(), dtype=np.float64)
             out[..., 14] = rare
             out[..., 17] = np.log(_ranks(rare, 1))
             out[..., 18] = rare - rare.max(axis=1, keepdims=True)
@@ -387,11 +412,15 @@ def _review(item: ClusterItem) -> tuple[int, int] | None:
 
 
 def learned_recurrences(
-    items: Sequence[ClusterItem], settings: ClusterSettings | None = None
+    items: Sequence[ClusterItem],
+    settings: ClusterSettings | None = None,
+    similarity: Similarity | None = None,
+    node_of: Mapping[str, int] | None = None,
 ) -> tuple[Recurrence, ...]:
     """The recurring asks among `items` as the shipped model finds them: for each State under
     review, each later review's asks against each earlier review's (pairs at least the model's
-    threshold), scored with the clusters' similarity. Asks whose review is unknown are left out."""
+    threshold), scored with the clusters' similarity. Asks whose review is unknown are left out.
+    `similarity` and `node_of` (item id -> its text's index there): a clustering's, reused."""
     settings = settings or ClusterSettings()
     model = shipped()
     reviews: dict[str, dict[tuple[int, int], list[ClusterItem]]] = {}
@@ -399,16 +428,36 @@ def learned_recurrences(
         review = _review(item)
         if review is not None:
             reviews.setdefault(item.state_under_review, {}).setdefault(review, []).append(item)
+    if similarity is None or node_of is None:
+        treaties = load_treaties(settings.treaties)
+        chosen = [
+            item for by_review in reviews.values() for part in by_review.values() for item in part
+        ]
+        texts = sorted({normalize(item.text, treaties) for item in chosen})
+        at = {text: i for i, text in enumerate(texts)}
+        node_of = {item.id: at[normalize(item.text, treaties)] for item in chosen}
+        similarity = Similarity(texts, treaties, settings)
     found: list[Recurrence] = []
     for state in sorted(reviews):
         by_review = reviews[state]
         order = sorted(by_review)
-        for at, later_key in enumerate(order):
-            for earlier_key in order[:at]:
+        asks = [item for key in order for item in by_review[key]]
+        vectors = dict(
+            zip((item.id for item in asks), subject_vectors([a.text for a in asks]), strict=True)
+        )
+        for at_later, later_key in enumerate(order):
+            for earlier_key in order[:at_later]:
                 if later_key[0] != earlier_key[0]:
                     continue  # a session and a cycle do not order two reviews
                 earlier, later = by_review[earlier_key], by_review[later_key]
-                features, scores = candidate_features(earlier, later, settings)
+                both = [*later, *earlier]
+                features, scores = scored_features(
+                    similarity,
+                    np.array([node_of[item.id] for item in later], dtype=np.int64),
+                    np.array([node_of[item.id] for item in earlier], dtype=np.int64),
+                    np.stack([vectors[item.id] for item in both]),
+                    [item.text for item in both],
+                )
                 rows, cols = np.nonzero(model.probability(features) >= model.threshold)
                 found.extend(
                     Recurrence(later[r].id, earlier[c].id, round(float(scores[r, c]), 1))
