@@ -118,3 +118,13 @@ def test_a_saved_model_reads_back_and_a_foreign_one_is_refused(tmp_path: Path) -
     (tmp_path / "bad" / "model.json").write_text('{"format": 0}')
     with pytest.raises(RecurrenceModelError):
         RecurrenceModel.load(tmp_path / "bad")
+
+
+def test_the_index_path_and_the_model_alone_find_the_same_links() -> None:
+    from uprdex.pipeline.clusters.recurrence_model import learned_recurrences
+
+    items = [*EARLIER, *LATER]
+    alone = {(r.later_id, r.earlier_id): r.score for r in learned_recurrences(items)}
+    stored = cluster(items, ClusterSettings(learned_recurrence=True)).recurrences
+    assert alone == {(r.later_id, r.earlier_id): r.score for r in stored}
+    assert len(alone) == 2

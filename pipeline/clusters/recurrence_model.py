@@ -433,9 +433,10 @@ def learned_recurrences(
         chosen = [
             item for by_review in reviews.values() for part in by_review.values() for item in part
         ]
-        texts = sorted({normalize(item.text, treaties) for item in chosen})
+        normalized = {item.id: normalize(item.text, treaties) for item in chosen}
+        texts = sorted(set(normalized.values()))
         at = {text: i for i, text in enumerate(texts)}
-        node_of = {item.id: at[normalize(item.text, treaties)] for item in chosen}
+        node_of = {key: at[text] for key, text in normalized.items()}
         similarity = Similarity(texts, treaties, settings)
     found: list[Recurrence] = []
     for state in sorted(reviews):
