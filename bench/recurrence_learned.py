@@ -34,6 +34,7 @@ from cluster_protocol import GOLD, indexed_items
 from recurrence_protocol import MORE, TEST, TUNING, Pair, recurring_gold
 
 from uprdex.pipeline.clusters import RecurrenceSettings, cluster
+from uprdex.pipeline.clusters.pair_model import PairModel
 from uprdex.pipeline.clusters.recurrence import matched, recurrence_matrices
 from uprdex.pipeline.clusters.recurrence_model import (
     Example,
@@ -41,6 +42,7 @@ from uprdex.pipeline.clusters.recurrence_model import (
     pair_scores,
     train,
 )
+from uprdex.pipeline.semantic import SemanticModel
 from uprdex.pipeline.settings import ClusterSettings
 
 NEW = (
@@ -179,6 +181,8 @@ def main() -> int:
         )
     if "--write" in args:
         directory = Path(args[args.index("--write") + 1])
+        full.metadata["pair_model"] = PairModel.load().version
+        full.metadata["similarity_model"] = SemanticModel.load().version
         print(f"  written: {full.save(directory)}")
     print(f"  ({time.perf_counter() - start:.0f} s)")
     if "--scale" in args:

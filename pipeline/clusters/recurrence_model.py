@@ -9,7 +9,9 @@ the margin to each one's best, the pair model's features (meaning, the same trea
 of action and groups both name, lengths) and how compound the earlier ask is. A logistic
 regression over those, with a decision threshold, both chosen on the tuning pairs of bench/gold
 (see bench/recurrence_learned.py and `train`); shipped in data/models/recurrence/ as JSON and
-applied with numpy only.
+applied with numpy only. Rebuilt, the same from the same gold (Newton's method, no randomness),
+by `.venv/bin/python bench/recurrence_learned.py --no-test --write data/models/recurrence`.
+The index uses it when `ClusterSettings.learned_recurrence` is on (off by default).
 
 Example:
     model = RecurrenceModel.load()
