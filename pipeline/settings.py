@@ -138,6 +138,11 @@ class ClusterSettings:
     apply either way. The default: under the protocol its held-out mean F1 is 0.60 against the
     mix's 0.56 (bench/cluster_protocol.py).
     pair_model: pair model folder instead of the shipped data/models/pairs.
+    learned_recurrence: find the recurring asks (a later review's asks that repeat an earlier
+        review's, same State) with the learned link classifier
+        (`clusters.recurrence_model`, data/models/recurrence) instead of `RecurrenceSettings`'
+        cut; not with scope "review". Held out (bench/recurrence_learned.py) it raises F1 on
+        all eight review pairs, mean over the seven tuning pairs left out 0.45 -> 0.57.
     granularity: one setting from "same commitment, strict" (0) to "same subject, broad" (1);
     when given it sets `threshold` and `floor` (`granularity_cut`). Experts differ mostly in
     how finely they split one subject; this is that choice.
@@ -162,6 +167,7 @@ class ClusterSettings:
     similarity_model: Path | None = None
     learned: bool = True
     pair_model: Path | None = None
+    learned_recurrence: bool = False
 
     def __post_init__(self) -> None:
         if self.granularity is not None:

@@ -14,6 +14,7 @@ from uprdex.pipeline.clusters.blocking import candidates, same_author_pairs, sco
 from uprdex.pipeline.clusters.normalize import normalize, strip_states
 from uprdex.pipeline.clusters.records import Cluster, ClusterItem, ClusterResult
 from uprdex.pipeline.clusters.recurrence import RecurrenceSettings, in_clusters, linked
+from uprdex.pipeline.clusters.recurrence_model import learned_recurrences
 from uprdex.pipeline.clusters.similarity import Similarity
 from uprdex.pipeline.clusters.treaties import TreatyTable, load_treaties
 from uprdex.pipeline.settings import ClusterSettings
@@ -213,7 +214,16 @@ def cluster(
         return scores
 
     scores = scored(pairs)
-    repeated = linked(pairs, scores, node_items, recurrence)
+    repeated = (
+        learned_recurrences(
+            items,
+            settings,
+            similarity,
+            {item.id: node for node, group in enumerate(node_items) for item in group},
+        )
+        if settings.learned_recurrence and settings.scope != "review"
+        else linked(pairs, scores, node_items, recurrence)
+    )
     # Where blocking chose the pairs, a merge scores the pairs a promising link still lacks.
     if sparse is None:
         sparse = needs_completion(settings, max(Counter(blocks).values(), default=0))

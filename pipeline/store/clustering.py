@@ -65,6 +65,7 @@ _STORED_SETTINGS = (
     "rare_weight",
     "action_weight",
     "learned",
+    "learned_recurrence",
 )
 # Before overrides, indexes stored these settings whole, with the defaults of the time
 # (semantic weight 0.6).
