@@ -135,14 +135,18 @@ class ClusterSettings:
     reviews by `uprdex train-pairs`) instead of the weighted mix of words, meaning, rare words
     and action kinds (`semantic_weight`, `rare_weight`, `action_weight` and `scorer` then
     unused but for pairs with a text the similarity model knows no word of); the treaty rules
-    apply either way. The default: under the protocol its held-out mean F1 is 0.60 against the
-    mix's 0.56 (bench/cluster_protocol.py).
+    apply either way. The default: under the protocol, trained on the twelve tuning reviews,
+    it scores a mean F1 of 0.60 (lowest 0.43) on the five test reviews, against the mix's 0.56
+    (bench/cluster_protocol.py).
     pair_model: pair model folder instead of the shipped data/models/pairs.
     learned_recurrence: find the recurring asks (a later review's asks that repeat an earlier
         review's, same State) with the learned link classifier
         (`clusters.recurrence_model`, data/models/recurrence) instead of `RecurrenceSettings`'
-        cut; not with scope "review". Held out (bench/recurrence_learned.py) it raises F1 on
-        all eight review pairs, mean over the seven tuning pairs left out 0.45 -> 0.57.
+        cut; not with scope "review"; `uprdex cluster --learned-recurrences`. Held out
+        (bench/recurrence_learned.py) it raises F1 on all eight review pairs: mean over the
+        seven tuning pairs left out 0.43 -> 0.60, Viet Nam 0.49 -> 0.56 at precision 0.80.
+        Off by default: it costs about 11 s of CPU more on the 33,074 UPR Info rows (scope
+        "all"), over the 30 s budget at 41,000.
     granularity: one setting from "same commitment, strict" (0) to "same subject, broad" (1);
     when given it sets `threshold` and `floor` (`granularity_cut`). Experts differ mostly in
     how finely they split one subject; this is that choice.

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from uprdex.flows.cli import main
 from uprdex.pipeline.settings import ClusterSettings
+from uprdex.pipeline.store import Store
 
 from helpers import fixture
 
@@ -351,6 +352,20 @@ def test_cluster_settings_are_remembered_until_defaults(index: Path) -> None:
     assert (
         runner.invoke(main, ["cluster", "--granularity", "2", "--index", str(index)]).exit_code == 2
     )
+
+
+def test_learned_recurrences_are_chosen_and_remembered(index: Path) -> None:
+    runner = CliRunner()
+    on = runner.invoke(main, ["cluster", "--learned-recurrences", "--index", str(index)])
+    assert on.exit_code == 0 and "recurring asks by the learned model" in on.output
+    with Store(index) as store:
+        assert store.cluster_settings().learned_recurrence
+    remembered = runner.invoke(main, ["cluster", "--index", str(index)])
+    assert "recurring asks by the learned model" in remembered.output
+    off = runner.invoke(main, ["cluster", "--rule-recurrences", "--index", str(index)])
+    assert off.exit_code == 0 and "learned model" not in off.output
+    with Store(index) as store:
+        assert not store.cluster_settings().learned_recurrence
 
 
 def test_bad_worker_count_is_a_usage_error(tmp_path: Path) -> None:

@@ -77,6 +77,14 @@ _CLUSTER_DEFAULTS = ClusterSettings()
     "whenever --scorer, --semantic-weight or --action-weight is given without --learned).",
 )
 @click.option(
+    "--learned-recurrences/--rule-recurrences",
+    "learned_recurrence",
+    default=None,
+    help="Find the asks that repeat an earlier review's with the learned link model (finds "
+    "more, about as often right; slower on a large index), or with the similarity cut and the "
+    "clusters (the default).",
+)
+@click.option(
     "--defaults",
     is_flag=True,
     help="Forget the remembered settings: the defaults (with [clusters] of uprdex.toml), "
@@ -93,6 +101,7 @@ def cluster_(
     semantic_weight: float | None,
     action_weight: float | None,
     learned: bool | None,
+    learned_recurrence: bool | None,
     defaults: bool,
     index: Path | None,
 ) -> None:
@@ -136,6 +145,9 @@ def cluster_(
                     if learned is None
                     else learned
                 ),
+                learned_recurrence=(
+                    current.learned_recurrence if learned_recurrence is None else learned_recurrence
+                ),
             )
         except ValueError as error:
             raise click.BadParameter(str(error)) from error
@@ -150,7 +162,7 @@ def cluster_(
         if settings.learned
         else f"{settings.scorer} with meaning weight {settings.semantic_weight:g}, action weight "
         f"{settings.action_weight:g}"
-    )
+    ) + (", recurring asks by the learned model" if settings.learned_recurrence else "")
     out.print(
         f"{count} recommendations clustered ({settings.scope}, {scoring}, "
         f">= {settings.threshold:g}): "
