@@ -143,8 +143,8 @@ class ClusterSettings:
         review's, same State) with the learned link classifier
         (`clusters.recurrence_model`, data/models/recurrence) instead of `RecurrenceSettings`'
         cut; not with scope "review"; `uprdex cluster --learned-recurrences`. Held out
-        (bench/recurrence_learned.py) it raises F1 on all eight review pairs: mean over the
-        seven tuning pairs left out 0.43 -> 0.60, Viet Nam 0.49 -> 0.56 at precision 0.80.
+        (bench/recurrence_learned.py): mean F1 over the seven gold pairs, each left out,
+        0.49 -> 0.60; Viet Nam 0.50 -> 0.56 at precision 0.80.
         Off by default: it costs about 11 s of CPU more on the 33,074 UPR Info rows (scope
         "all"), over the 30 s budget at 41,000.
     granularity: one setting from "same commitment, strict" (0) to "same subject, broad" (1);
