@@ -270,38 +270,21 @@ def _section_paragraphs(lines: Iterable[Line]) -> tuple[list[_Paragraph], list[s
             if kind == "new paragraph":
                 paragraph = _Paragraph(number, line.page, [])
                 paragraphs.append(paragraph)
-            item = _Item(
-                paragraph.number,
-                int(sub.group(2)),
-                text[: sub.start(3)].strip(),
-                line.page,
-                [sub.group(3)],
-                sub_numbered=True,
+            misread = (
+                f"item printed as {sub.group(1)}.{sub.group(2)} inside paragraph "
+                f"{paragraph.number}; read as {paragraph.number}.{sub.group(2)}"
+                if number != paragraph.number
+                else None
             )
-            if number != paragraph.number:
-                item.warnings.append(
-                    f"item printed as {sub.group(1)}.{sub.group(2)} inside paragraph "
-                    f"{paragraph.number}; read as {paragraph.number}.{sub.group(2)}"
-                )
-                warnings.append(f"page {line.page}: {item.warnings[-1]}")
-            paragraph.items.append(item)
+            item = _sub_numbered(paragraph, sub, line, misread, warnings)
             continue
         hyphenated = HYPHENATED.match(text)
         if hyphenated and paragraph and _next_item_misprinted(hyphenated, paragraph, item):
-            item = _Item(
-                paragraph.number,
-                int(hyphenated.group(2)),
-                text[: hyphenated.start(3)].strip(),
-                line.page,
-                [hyphenated.group(3)],
-                sub_numbered=True,
-            )
-            item.warnings.append(
+            misread = (
                 f"item printed as {hyphenated.group(1)}-{hyphenated.group(2)}; "
-                f"read as {paragraph.number}.{item.number}"
+                f"read as {paragraph.number}.{hyphenated.group(2)}"
             )
-            warnings.append(f"page {line.page}: {item.warnings[-1]}")
-            paragraph.items.append(item)
+            item = _sub_numbered(paragraph, hyphenated, line, misread, warnings)
             continue
         numbered = NUMBERED.match(text)
         if numbered:
@@ -348,6 +331,30 @@ def _section_paragraphs(lines: Iterable[Line]) -> tuple[list[_Paragraph], list[s
     if not paragraphs:
         warnings.append("no 'Conclusions and/or recommendations' section found")
     return paragraphs, warnings
+
+
+def _sub_numbered(
+    paragraph: _Paragraph,
+    match: re.Match[str],
+    line: Line,
+    misread: str | None,
+    warnings: list[str],
+) -> _Item:
+    """Item N of `paragraph` from a "P.N text" line (groups: P, N, text), with a warning when
+    the printed number was misread."""
+    item = _Item(
+        paragraph.number,
+        int(match.group(2)),
+        line.text[: match.start(3)].strip(),
+        line.page,
+        [match.group(3)],
+        sub_numbered=True,
+    )
+    if misread:
+        item.warnings.append(misread)
+        warnings.append(f"page {line.page}: {misread}")
+    paragraph.items.append(item)
+    return item
 
 
 def _continue_item(item: _Item, text: str) -> None:
