@@ -36,14 +36,10 @@ from recurrence_protocol import KEPT_ASIDE, TEST, TUNING, Pair, recurring_gold
 from uprdex.pipeline.clusters import RecurrenceSettings, cluster
 from uprdex.pipeline.clusters.pair_model import PairModel
 from uprdex.pipeline.clusters.recurrence import matched, recurrence_matrices
-from uprdex.pipeline.clusters.recurrence_model import (
-    Example,
-    candidate_features,
-    pair_scores,
-    train,
-)
+from uprdex.pipeline.clusters.recurrence_model import candidate_features
 from uprdex.pipeline.semantic import SemanticModel
 from uprdex.pipeline.settings import ClusterSettings
+from uprdex.pipeline.train_recurrence import Example, pair_scores, train
 
 ALL_TUNING = (*TUNING, *KEPT_ASIDE)
 """The rule matcher's three tuning pairs and the four it keeps aside: the model learns from all."""
