@@ -81,7 +81,8 @@ mean cluster F1, today's recipe 0.61, in-sample 0.86): tied classes 8 with the t
 also measured and dropped, the map onto today's scale read from out-of-fold probabilities 0.59,
 each review's pairs weighing alike 0.60. On the first 5 tuning reviews: tied classes only 0.61
 (today's 0.67), classes + terms x0.3 0.62, x0.1 0.63, C 0.3 0.62, 16 classes only 0.58. Kept:
-today's recipe (revision 2: trained on every gold review, bench/pair_training_data.py)."""
+today's recipe (revision 2), trained on the tuning reviews of bench/gold
+(bench/pair_training_data.py)."""
 
 FIELDS = ("review", "id", "text", "cluster_id", "confidence")
 
