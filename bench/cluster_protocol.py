@@ -193,9 +193,10 @@ def indexed_items(pdfs: Sequence[str]) -> dict[str, list[ClusterItem]]:
     return by_symbol
 
 
-def load_reviews(tuning: bool = False) -> list[Review]:
-    """The five test reviews (then the five tuning ones) with the texts uprdex prints."""
-    chosen = {**REVIEWS, **TUNING} if tuning else REVIEWS
+def load_reviews(tuning: bool = False, tests: bool = True) -> list[Review]:
+    """The five test reviews (unless `tests` is false), then the tuning ones (if `tuning`),
+    with the texts uprdex prints."""
+    chosen = {**(REVIEWS if tests else {}), **(TUNING if tuning else {})}
     pdfs = [pdf for _, pdf in chosen.values() if pdf]
     by_symbol = indexed_items(pdfs)
     reviews = []

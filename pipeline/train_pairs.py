@@ -43,6 +43,7 @@ from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.extras import require
 from uprdex.pipeline.model_files import write_arrays, write_metadata
 from uprdex.pipeline.train_themes import file_sha256
+from uprdex.pipeline.word_vectors import WORD_ARRAYS, WordVectors, vector_features
 
 __all__ = [
     "CONFIG",
@@ -63,6 +64,8 @@ CONFIG: dict[str, Any] = {
     "meaning_knots": [],
     "common_terms": 1.0,
     "scale_steps": 1001,
+    "vector_features": [],
+    "word_vectors": None,
 }
 """scorers: the rapidfuzz scores among the features; C: the inverse L2 strength; scale_steps:
 quantiles of the map onto today's scale. Chosen on the five tuning reviews of bench/gold alone
@@ -126,8 +129,11 @@ def read_labelled(csv_path: Path) -> list[LabelledReview]:
     ]
 
 
-def review_inputs(review: LabelledReview) -> tuple[PairInputs, Similarity]:
-    """The pair features' inputs of a review's texts, and today's similarity of them."""
+def review_inputs(
+    review: LabelledReview, words: WordVectors | None = None
+) -> tuple[PairInputs, Similarity]:
+    """The pair features' inputs of a review's texts (with their `words` vectors, if any),
+    and today's similarity of them."""
     from uprdex.pipeline.semantic import SemanticModel
 
     settings = ClusterSettings(learned=False)  # the weighted mix: the scale mapped onto
@@ -137,9 +143,15 @@ def review_inputs(review: LabelledReview) -> tuple[PairInputs, Similarity]:
     assert today.vectors is not None
     terms = SemanticModel.load(settings.similarity_model).terms(texts)
     inputs = PairInputs.build(
-        texts, terms, today.vectors, today.known, today.actions, today.treaties
+        texts, terms, today.vectors, today.known, today.actions, today.treaties, words
     )
     return inputs, today
+
+
+def _word_vectors(config: dict[str, Any]) -> WordVectors:
+    """The word vectors `config` names (`word_vectors`: a folder; None: data/models/words)."""
+    folder = config["word_vectors"]
+    return WordVectors.load(Path(folder) if folder else None)
 
 
 def labelled_pairs(review: LabelledReview) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int8]]:
@@ -199,11 +211,16 @@ def features(
     term_scale: Any = 1.0,
     classes: Any = None,
     knots: Sequence[float] = (),
+    vectors: Sequence[str] = (),
 ) -> Any:
-    """The rows the classifier is fitted on: dense features, word scores, terms scaled by
+    """The rows the classifier is fitted on: dense features, word scores, the word vector
+    features `vectors` (`word_vectors.VECTOR_FEATURES`), terms scaled by
     `term_scale` (a smaller scale, a stronger penalty on each term's own weight), then the
     terms summed by class (`classes`: `_class_matrix`), if any (csr)."""
     dense = np.hstack([dense_features(inputs, pairs, knots), word_features(inputs, pairs, scorers)])
+    if vectors:
+        assert inputs.lexicon is not None
+        dense = np.hstack([dense, vector_features(inputs.lexicon, pairs, vectors)])
     terms = term_features(inputs, pairs)
     blocks = [sparse.csr_matrix(dense)]
     if np.ndim(term_scale) == 0:
@@ -229,12 +246,14 @@ def fit(
     term_scale = _term_scale(float(config["term_scale"]), float(config["common_terms"]))
     tied = _class_matrix(classes) if classes is not None else None
     knots = tuple(float(k) for k in config["meaning_knots"])
+    names = tuple(config["vector_features"])
+    words = _word_vectors(config) if names else None
     rows, labels, today = [], [], []
     for review in reviews:
-        inputs, similarity = review_inputs(review)
+        inputs, similarity = review_inputs(review, words)
         pairs, label = labelled_pairs(review)
         keep = label >= 0
-        rows.append(features(inputs, pairs[keep], scorers, term_scale, tied, knots))
+        rows.append(features(inputs, pairs[keep], scorers, term_scale, tied, knots, names))
         labels.append(label[keep])
         today.append(similarity.pairs(pairs[keep], 0))
     y = np.concatenate(labels) if labels else np.zeros(0, dtype=np.int8)
@@ -246,7 +265,7 @@ def fit(
     ).fit(x, y)
     coef = fitted.coef_.ravel()
     dense_end = len(DENSE_FEATURES) + len(knots)
-    words_end = dense_end + len(scorers)
+    words_end = dense_end + len(scorers) + len(names)
     vocabulary = inputs.terms.shape[1]
     # Each term's weight: its own (scaled as its column was) plus its class's.
     per_term = np.zeros(2 * vocabulary)
@@ -260,13 +279,21 @@ def fit(
     probability = fitted.predict_proba(x)[:, 1]
     return {
         "dense": coef[:dense_end].astype(np.float64),
-        "word": coef[dense_end:words_end].astype(np.float64),
+        "word": coef[dense_end : dense_end + len(scorers)].astype(np.float64),
         "shared": per_term[:vocabulary].astype(np.float32),
         "apart": per_term[vocabulary:].astype(np.float32),
         "intercept": np.array(fitted.intercept_[0], dtype=np.float64),
         "scale_from": np.quantile(probability, steps),
         "scale_to": np.quantile(np.concatenate(today), steps),
         **({"knots": np.array(knots, dtype=np.float64)} if knots else {}),
+        **(
+            {
+                "vector": coef[dense_end + len(scorers) : words_end].astype(np.float64),
+                **{f"words_{name}": words.arrays[name] for name in WORD_ARRAYS},
+            }
+            if words is not None
+            else {}
+        ),
     }
 
 
@@ -296,6 +323,14 @@ def train_reviews(
         "term_classes": config["term_classes"],
         "meaning_knots": list(config["meaning_knots"]),
         "common_terms": config["common_terms"],
+        **(
+            {
+                "vector_features": list(config["vector_features"]),
+                "word_vectors": _word_vectors(config).version,
+            }
+            if config["vector_features"]
+            else {}
+        ),
         "sklearn": sklearn.__version__,
     }
     write_arrays(out_dir / MODEL_FILE, arrays)

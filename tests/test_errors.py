@@ -166,7 +166,9 @@ def test_missing_or_corrupt_similarity_model_is_one_line(model_dir: Path, index:
     assert code == EXIT_USAGE and "unreadable model" in line and "train-similarity" in line
 
 
-@pytest.mark.parametrize("command", ["train-themes", "train-similarity", "train-pairs"])
+@pytest.mark.parametrize(
+    "command", ["train-themes", "train-similarity", "train-word-vectors", "train-pairs"]
+)
 def test_training_without_scikit_learn_is_one_line(
     command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

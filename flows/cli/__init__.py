@@ -79,6 +79,7 @@ for _command in (
     browsing.browse,
     training.train_themes,
     training.train_similarity,
+    training.train_word_vectors,
     training.train_pairs,
     querying.status,
     configuring.config_,

@@ -1,4 +1,5 @@
-"""`uprdex train-themes`, `train-similarity` and `train-pairs`: rebuild the shipped models."""
+"""`uprdex train-themes`, `train-similarity`, `train-word-vectors` and `train-pairs`: rebuild
+the shipped models."""
 
 from __future__ import annotations
 
@@ -78,6 +79,33 @@ def train_similarity(csv_file: Path, out_dir: Path | None, seed: int) -> None:
     out.print(
         f"model {result['version']} written to {out_dir or DEFAULT_MODEL_DIR}: "
         f"{result['texts']:,} texts, {result['terms']:,} terms, {result['dimensions']} dimensions"
+    )
+
+
+@click.command("train-word-vectors")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_out_option("words")
+@click.option("--seed", type=int, default=0, show_default=True)
+def train_word_vectors(csv_file: Path, out_dir: Path | None, seed: int) -> None:
+    """Train word vectors of the UPR's stems on a CSV of recommendations (Text column).
+
+    Learns from the words around each stem which stems stand for one another ("domesticate",
+    "incorporate" a treaty); no labels are needed. A pair model trained with them
+    (`train_pairs.CONFIG["vector_features"]`) keeps a copy. Needs the training extra
+    (scikit-learn); the same data and seed rebuild the same model.
+    """
+    from uprdex.pipeline.train_word_vectors import TrainWordVectorsError, train
+    from uprdex.pipeline.word_vectors import DEFAULT_MODEL_DIR
+
+    try:
+        with writing(out_dir):
+            result = train(csv_file, out_dir or DEFAULT_MODEL_DIR, seed=seed)
+    except TrainWordVectorsError as error:
+        err.print(f"[red]error[/] {escape(str(error))}")
+        sys.exit(EXIT_SOME_FAILED)
+    out.print(
+        f"model {result['version']} written to {out_dir or DEFAULT_MODEL_DIR}: "
+        f"{result['texts']:,} texts, {result['stems']:,} stems, {result['dimensions']} dimensions"
     )
 
 

@@ -39,6 +39,13 @@ from scipy import sparse  # type: ignore[import-untyped]
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.model_cache import ModelCache
 from uprdex.pipeline.resources import data_path
+from uprdex.pipeline.word_vectors import (
+    COSTLY_VECTOR_FEATURES,
+    WORD_ARRAYS,
+    Lexicon,
+    WordVectors,
+    vector_features,
+)
 
 __all__ = [
     "DEFAULT_MODEL_DIR",
@@ -135,6 +142,8 @@ class PairInputs:
     named: npt.NDArray[np.bool_]
     sets: npt.NDArray[np.uint64]
     """The kinds of action (`normalize.action_mask`) and the `GROUPS` named, as bits."""
+    lexicon: Lexicon | None = None
+    """The texts' words in the word vectors (`word_vectors`), for a model that reads them."""
 
     @classmethod
     def build(
@@ -145,6 +154,7 @@ class PairInputs:
         known: npt.NDArray[np.bool_],
         actions: npt.NDArray[np.uint16],
         treaties: Sequence[frozenset[str]],
+        word_vectors: WordVectors | None = None,
     ) -> PairInputs:
         groups = np.array(
             [sum(1 << at for at, group in enumerate(GROUPS) if group.search(t)) for t in texts],
@@ -169,6 +179,7 @@ class PairInputs:
             words,
             named,
             sets,
+            None if word_vectors is None else word_vectors.lexicon(texts),
         )
 
 
@@ -262,6 +273,19 @@ class PairModel:
         self.knots = tuple(float(k) for k in np.asarray(arrays.get("knots", ())).ravel())
         self.metadata = metadata
         self.scorers: tuple[str, ...] = tuple(metadata.get("scorers", ()))
+        # The word vector features (`word_vectors`), with the vectors they were trained with.
+        self.vector_features: tuple[str, ...] = tuple(metadata.get("vector_features", ()))
+        self.vector = np.asarray(arrays.get("vector", ()), dtype=np.float64).ravel()
+        self.word_vectors = (
+            WordVectors(
+                {name: arrays[f"words_{name}"] for name in WORD_ARRAYS},
+                {"version": metadata.get("word_vectors", "unknown")},
+            )
+            if self.vector_features
+            else None
+        )
+        if len(self.vector) != len(self.vector_features):
+            raise PairModelError("pair model: word vector coefficients and features disagree")
         if len(self.dense) != len(DENSE_FEATURES) + len(self.knots) or len(self.word) != len(
             self.scorers
         ):
@@ -312,7 +336,25 @@ class PairModel:
         coef = np.concatenate([self.shared, self.apart])
         dense = dense_features(inputs, pairs, self.knots) @ self.dense
         words = word_features(inputs, pairs, self.scorers) @ self.word
-        return np.asarray(self.intercept + dense + words + terms @ coef, dtype=np.float64)
+        return np.asarray(
+            self.intercept + dense + words + self.vectors(inputs, pairs) + terms @ coef,
+            dtype=np.float64,
+        )
+
+    def vectors(self, inputs: PairInputs, pairs: IntPairs, costly: bool | None = None) -> Floats:
+        """The word vector features' part of each pair's logit (0 for a model without); only
+        the costly ones (the word alignment) or only the cheap ones, if `costly` says."""
+        chosen = [
+            at
+            for at, name in enumerate(self.vector_features)
+            if costly is None or (name in COSTLY_VECTOR_FEATURES) == costly
+        ]
+        if not chosen:
+            return np.zeros(len(pairs))
+        if inputs.lexicon is None:
+            raise PairModelError(f"pair model {self.version}: the texts' word vectors are missing")
+        names = [self.vector_features[at] for at in chosen]
+        return np.asarray(vector_features(inputs.lexicon, pairs, names) @ self.vector[chosen])
 
     def mapped(self, logits: Floats) -> Floats:
         """Logits as scores on today's scale (0-100)."""
@@ -342,7 +384,12 @@ class LearnedPairs:
         self.rows = rows
         rows.sort_indices()
         self.alone: Floats = np.asarray(rows @ model.apart, dtype=np.float64).ravel()
-        self.bound = float(np.clip(model.word, 0, None).sum())
+        # The most the costly features (word scores, the word alignment; each 0-1) could add.
+        costly = [name in COSTLY_VECTOR_FEATURES for name in model.vector_features]
+        self.costly = any(costly)
+        self.bound = float(
+            np.clip(model.word, 0, None).sum() + np.clip(model.vector[costly], 0, None).sum()
+        )
 
     def _matched(self, pairs: IntPairs) -> Floats:
         """The term part of the pairs' logits less the texts' own sums: over the terms both
@@ -380,12 +427,14 @@ class LearnedPairs:
             model.intercept
             + dense_features(self.inputs, pairs, model.knots) @ model.dense
             + self._terms(pairs)
+            + model.vectors(self.inputs, pairs, costly=False)
         )
-        if not model.scorers:
+        if not model.scorers and not self.costly:
             return logits, np.ones(len(pairs), dtype=bool)
         hopeful = model.mapped(logits + self.bound) >= cutoff
         chosen = pairs[hopeful]
         logits[hopeful] += word_features(self.inputs, chosen, model.scorers) @ model.word
+        logits[hopeful] += model.vectors(self.inputs, chosen, costly=True)
         return logits, hopeful
 
     def scores(self, pairs: IntPairs, cutoff: float) -> npt.NDArray[np.float32]:

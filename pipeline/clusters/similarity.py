@@ -78,7 +78,13 @@ class Similarity:
                     "FILE.csv`) or cluster without it (learned = false)"
                 )
             inputs = PairInputs.build(
-                texts, terms, self.vectors, self.known, self.actions, self.treaties
+                texts,
+                terms,
+                self.vectors,
+                self.known,
+                self.actions,
+                self.treaties,
+                pair_model.word_vectors,
             )
             self.learned = LearnedPairs(pair_model, inputs)
 

@@ -1,0 +1,120 @@
+"""Word vectors of UPR stems as pair features: today's pair recipe and ours side by side (#19).
+
+The pair model's only meaning signal is the LSA cosine (`pipeline.semantic`): words used in the
+same recommendations. Asks of one commitment worded differently ("domesticate ratified
+treaties", "incorporate into national law", "enact legislation giving effect to") share few
+words and fewer recommendations. Word vectors from the words around each stem
+(`pipeline.train_word_vectors`: PPMI + SVD over the UPR Info export, trained here, seed 0) put
+substitutable stems close; `pipeline.word_vectors` reads two pair features from them: `align`
+(each word's best cosine in the other ask, idf-weighted, both directions) and `centroid` (the
+cosine of the idf-weighted mean vectors).
+
+1. Tuning reviews only (bench/gold, twelve): leave one review out, each scored by a pair model
+   trained on the other eleven, for today's recipe (`train_pairs.CONFIG`) and each variant,
+   in the same run; then the same recipes trained on all twelve and scored on them (in-sample).
+2. Only with --test (run once, for the variant chosen in 1): the five test reviews of
+   ../shared/data/gold, each scored by the recipe trained on the twelve tuning reviews (as the
+   shipped model is), today's and the chosen variant.
+
+The word vectors are trained on the texts of the UPR Info export (no label of any gold file).
+
+Run: .venv/bin/python bench/word_vectors_trial.py [--test VARIANT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from cluster_protocol import GOLD, SHARED, Review, Score, labelled, load_reviews, score
+
+from uprdex.pipeline.clusters import cluster
+from uprdex.pipeline.settings import ClusterSettings
+from uprdex.pipeline.train_pairs import train_reviews
+from uprdex.pipeline.train_word_vectors import train as train_word_vectors
+
+EXPORT = SHARED / "upr_info" / "upr_info_sessions_1-20.csv"
+VARIANTS: dict[str, dict[str, Any]] = {
+    "today": {},
+    "+align": {"vector_features": ["align"]},
+    "+centroid": {"vector_features": ["centroid"]},
+    "+align+centroid": {"vector_features": ["align", "centroid"]},
+}
+
+
+def _mean(scores: Sequence[Score]) -> str:
+    return (
+        f"{statistics.fmean(s.precision for s in scores):.2f}/"
+        f"{statistics.fmean(s.recall for s in scores):.2f}/"
+        f"{statistics.fmean(s.f1 for s in scores):.2f}"
+    )
+
+
+def _scored(train: Sequence[Review], config: dict[str, Any], held: Sequence[Review]) -> list[Score]:
+    """`held` scored by the pair recipe `config` trained on `train`."""
+    folder = Path(tempfile.mkdtemp(prefix="uprdex-w2v-"))
+    train_reviews([labelled(r) for r in train], folder, config)
+    settings = replace(ClusterSettings(), pair_model=folder)
+    return [score(cluster(r.items, settings).assignment, r.gold) for r in held]
+
+
+def _table(reviews: Sequence[Review], results: dict[str, list[Score]]) -> None:
+    names = list(results)
+    width = max(len(r.name) for r in reviews) + 2
+    print(f"  {'review':<{width}}" + "".join(f"{name:>18}" for name in names))
+    for at, review in enumerate(reviews):
+        print(f"  {review.name:<{width}}" + "".join(f"{results[n][at].cell():>18}" for n in names))
+    print(f"  {'mean P/R/F1':<{width}}" + "".join(f"{_mean(results[n]):>18}" for n in names))
+    lows = "".join(f"{min(s.f1 for s in results[n]):>18.2f}" for n in names)
+    print(f"  {'lowest F1':<{width}}{lows}")
+    base = sum(s.f1 for s in results[names[0]])
+    ratios = "".join(f"{sum(s.f1 for s in results[n]) / base:>17.2f}x" for n in names)
+    print(f"  {'mean F1 / today':<{width}}{ratios}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--test", metavar="VARIANT", choices=list(VARIANTS)[1:])
+    parser.add_argument("--variants", nargs="*", default=list(VARIANTS))
+    args = parser.parse_args()
+    if not GOLD.exists() or not EXPORT.exists():
+        print(f"skipped: {GOLD} or {EXPORT} not found")
+        return 0
+    start = time.perf_counter()
+    words = Path(tempfile.mkdtemp(prefix="uprdex-words-"))
+    about = train_word_vectors(EXPORT, words, seed=0)
+    print(f"word vectors {about['version']}: {about['stems']:,} stems, {about['dimensions']} dims")
+    configs = {n: {**VARIANTS[n], "word_vectors": str(words)} for n in args.variants}
+    tuning = load_reviews(tuning=True, tests=False)
+    print(f"== tuning reviews only, leave one out ({len(tuning)} reviews)")
+    held = {
+        name: [
+            _scored([r for r in tuning if r is not review], config, [review])[0]
+            for review in tuning
+        ]
+        for name, config in configs.items()
+    }
+    _table(tuning, held)
+    inside = {name: _scored(tuning, config, tuning) for name, config in configs.items()}
+    print(
+        "  in-sample (trained on all twelve): "
+        + "; ".join(f"{name} {_mean(scores)}" for name, scores in inside.items())
+    )
+    if args.test:
+        print(f"== the five test reviews (run once), trained on the {len(tuning)} tuning reviews")
+        tests = load_reviews(tuning=False)
+        results = {name: _scored(tuning, configs[name], tests) for name in ("today", args.test)}
+        _table(tests, results)
+    print(f"  ({time.perf_counter() - start:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

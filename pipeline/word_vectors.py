@@ -1,0 +1,222 @@
+"""Word vectors of the UPR's own words, and the pair features read from them.
+
+The similarity model (`pipeline.semantic`) puts words close when they are used in the same
+recommendations. Words that stand for one another ("domesticate", "incorporate", "give effect
+to" a ratified treaty) rarely share a recommendation: they share neighbours. Word vectors
+learned from the words around each word (positive PMI of a window of stems, reduced by a seeded
+truncated SVD: `pipeline.train_word_vectors`) put them close.
+
+From them, two pair features for the pair model (`pipeline.clusters.pair_model`), each 0-1:
+- align: for each word of one ask, its best cosine to a word of the other, weighed by the word's
+  idf; the mean of the two directions (a soft word alignment);
+- centroid: the cosine of the asks' idf-weighted mean vectors.
+
+The words are the normalized stems of `pipeline.clusters.normalize` (the model's vocabulary).
+Shipped inside the pair model's arrays when it uses them (`WORD_ARRAYS`), built by `uprdex
+train-word-vectors` into data/models/words.
+
+Example:
+    >>> vectors = WordVectors.load()  # doctest: +SKIP
+    >>> lexicon = vectors.lexicon(["domest ratifi treati", "incorpor convent nation law"])
+    >>> vector_features(lexicon, np.array([[0, 1]]), ("align",))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from uprdex.pipeline.errors import UprdexError
+from uprdex.pipeline.model_cache import ModelCache
+from uprdex.pipeline.resources import data_path
+from uprdex.pipeline.tfidf import vocabulary_from_blob
+
+__all__ = [
+    "COSTLY_VECTOR_FEATURES",
+    "DEFAULT_MODEL_DIR",
+    "METADATA_FILE",
+    "MODEL_FILE",
+    "MODEL_FORMAT",
+    "VECTOR_FEATURES",
+    "WORD_ARRAYS",
+    "Lexicon",
+    "WordVectors",
+    "WordVectorsError",
+    "vector_features",
+]
+
+DEFAULT_MODEL_DIR = data_path("models", "words")
+"""Where `uprdex train-word-vectors` writes the model by default."""
+MODEL_FILE = "model.npz"
+METADATA_FILE = "metadata.json"
+MODEL_FORMAT = 1
+WORD_ARRAYS = ("vocab", "vectors_int8", "vectors_scale", "idf")
+"""The model's arrays (model.npz), also stored in a pair model that uses them."""
+VECTOR_FEATURES = ("align", "centroid")
+"""The pair features the word vectors give, each 0-1."""
+COSTLY_VECTOR_FEATURES = frozenset({"align"})
+"""Those computed only for the pairs that could reach a cutoff (as the rapidfuzz scores)."""
+
+_CHUNK = 4096
+_CELLS = 2_000_000
+"""Pairs aligned at once, and the most word-to-word cosines a chunk gathers (float32)."""
+
+Floats = npt.NDArray[np.float64]
+
+
+class WordVectorsError(UprdexError, ValueError):
+    """A word vector model that is missing, unreadable or of another format."""
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The known words of each text, padded: their rows in `unit`, -1 past the text's end,
+    their idf weights (0 past the end) and the texts' idf-weighted mean vectors (unit length,
+    zero for a text with no known word)."""
+
+    unit: npt.NDArray[np.float32]
+    ids: npt.NDArray[np.int64]
+    weights: npt.NDArray[np.float64]
+    centroids: npt.NDArray[np.float32]
+
+
+class WordVectors:
+    """Stems -> unit vectors whose dot product says how well one stands for the other."""
+
+    def __init__(self, arrays: dict[str, Any], metadata: dict[str, Any]) -> None:
+        self.vocabulary = vocabulary_from_blob(np.asarray(arrays["vocab"], dtype=np.uint8))
+        scaled = np.asarray(arrays["vectors_int8"], dtype=np.float32) * np.asarray(
+            arrays["vectors_scale"], dtype=np.float32
+        )
+        norms = np.linalg.norm(scaled, axis=1, keepdims=True)
+        self.unit = np.divide(scaled, norms, out=np.zeros_like(scaled), where=norms > 0)
+        self.idf = np.asarray(arrays["idf"], dtype=np.float64)
+        if len(self.vocabulary) != len(self.unit) or len(self.idf) != len(self.unit):
+            raise WordVectorsError("word vectors: vocabulary, vectors and idf disagree")
+        self.arrays = {name: np.asarray(arrays[name]) for name in WORD_ARRAYS}
+        self.metadata = metadata
+
+    @property
+    def version(self) -> str:
+        return str(self.metadata.get("version", "unknown"))
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> WordVectors:
+        """The model in `path` (default: data/models/words), read once per process."""
+        return _MODELS.get(path or DEFAULT_MODEL_DIR)
+
+    @classmethod
+    def _read(cls, directory: Path) -> WordVectors:
+        model_path, metadata_path = directory / MODEL_FILE, directory / METADATA_FILE
+        rebuild = "rebuild it with `uprdex train-word-vectors FILE.csv`"
+        if not model_path.is_file() or not metadata_path.is_file():
+            raise WordVectorsError(
+                f"no word vectors in {directory} (expected {MODEL_FILE} and {METADATA_FILE}); "
+                + rebuild
+            )
+        try:
+            metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise WordVectorsError(
+                f"{metadata_path}: unreadable metadata ({exc}); {rebuild}"
+            ) from exc
+        if not isinstance(metadata, dict) or metadata.get("format") != MODEL_FORMAT:
+            raise WordVectorsError(
+                f"{metadata_path}: not word vectors format {MODEL_FORMAT}; {rebuild}"
+            )
+        if not zipfile.is_zipfile(model_path):
+            raise WordVectorsError(f"{model_path}: not a model archive (.npz); {rebuild}")
+        try:
+            with np.load(model_path, allow_pickle=False) as stored:
+                arrays = {name: stored[name] for name in WORD_ARRAYS}
+            return cls(arrays, metadata)
+        except (OSError, KeyError, TypeError, ValueError) as exc:
+            raise WordVectorsError(f"{directory}: unreadable model ({exc!r}); {rebuild}") from exc
+
+    def lexicon(self, texts: Sequence[str]) -> Lexicon:
+        """The known words of each normalized text (each once), as `vector_features` reads them."""
+        lookup = self.vocabulary.get
+        known = [sorted({i for i in map(lookup, text.split()) if i is not None}) for text in texts]
+        width = max((len(words) for words in known), default=0)
+        ids = np.full((len(texts), max(width, 1)), -1, dtype=np.int64)
+        for row, words in enumerate(known):
+            ids[row, : len(words)] = words
+        weights = np.where(ids >= 0, self.idf[np.maximum(ids, 0)], 0.0)
+        centroids = np.einsum("tw,twd->td", weights, self.unit[np.maximum(ids, 0)]).astype(
+            np.float32
+        )
+        norms = np.linalg.norm(centroids, axis=1, keepdims=True)
+        np.divide(centroids, norms, out=centroids, where=norms > 0)
+        return Lexicon(self.unit, ids, weights, centroids)
+
+
+def _aligned(lexicon: Lexicon, pairs: npt.NDArray[np.int64]) -> Floats:
+    """The soft alignment of each pair: for each word of one text its best cosine (at least 0)
+    to a word of the other, idf-weighted mean, the mean of both directions."""
+    out = np.zeros(len(pairs))
+    lengths = (lexicon.ids >= 0).sum(axis=1)
+    # Pairs of short texts first, so that each chunk pads to widths alike (a chunk holds at
+    # most _CELLS cosines).
+    order = np.argsort(np.maximum(lengths[pairs[:, 0]], lengths[pairs[:, 1]]), kind="stable")
+    widest = np.maximum(lengths[pairs[order, 0]], lengths[pairs[order, 1]])
+    low = 0
+    while low < len(order):
+        last = min(low + _CHUNK, len(order)) - 1
+        size = max(1, min(_CHUNK, _CELLS // max(int(widest[last]), 1) ** 2))
+        chosen = order[low : low + size]
+        out[chosen] = _aligned_chunk(lexicon, pairs[chosen], lengths)
+        low += size
+    return out
+
+
+def _aligned_chunk(
+    lexicon: Lexicon, part: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]
+) -> Floats:
+    width_left = max(int(lengths[part[:, 0]].max()), 1)
+    width_right = max(int(lengths[part[:, 1]].max()), 1)
+    left = lexicon.ids[part[:, 0], :width_left]
+    right = lexicon.ids[part[:, 1], :width_right]
+    # The cosines among the chunk's own words only, then gathered per pair.
+    words, local = np.unique(np.concatenate([left.ravel(), right.ravel()]), return_inverse=True)
+    local = local.reshape(-1)
+    local_left = local[: left.size].reshape(left.shape)
+    local_right = local[left.size :].reshape(right.shape)
+    vectors = lexicon.unit[np.maximum(words, 0)]
+    cosines = np.clip(vectors @ vectors.T, 0, 1)
+    cosines[words < 0, :] = 0
+    cosines[:, words < 0] = 0
+    grid = cosines[local_left[:, :, None], local_right[:, None, :]]
+    w_left = lexicon.weights[part[:, 0], :width_left]
+    w_right = lexicon.weights[part[:, 1], :width_right]
+    forward = (grid.max(axis=2) * w_left).sum(axis=1) / np.maximum(w_left.sum(axis=1), 1e-12)
+    backward = (grid.max(axis=1) * w_right).sum(axis=1) / np.maximum(w_right.sum(axis=1), 1e-12)
+    result: Floats = (forward + backward) / 2
+    return result
+
+
+def vector_features(lexicon: Lexicon, pairs: npt.NDArray[np.int64], names: Sequence[str]) -> Floats:
+    """The `names` (of `VECTOR_FEATURES`) of each pair, one row per pair, each 0-1."""
+    out = np.zeros((len(pairs), len(names)))
+    if not len(pairs):
+        return out
+    for at, name in enumerate(names):
+        if name == "align":
+            out[:, at] = _aligned(lexicon, pairs)
+        elif name == "centroid":
+            dots = np.einsum(
+                "ij,ij->i", lexicon.centroids[pairs[:, 0]], lexicon.centroids[pairs[:, 1]]
+            )
+            out[:, at] = np.clip(dots, 0, 1)
+        else:
+            raise WordVectorsError(f"no word vector feature {name!r} (known: {VECTOR_FEATURES})")
+    return out
+
+
+_MODELS: ModelCache[WordVectors] = ModelCache(WordVectors._read)
