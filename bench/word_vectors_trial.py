@@ -82,7 +82,13 @@ def _table(reviews: Sequence[Review], results: dict[str, list[Score]]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--test", metavar="VARIANT", choices=list(VARIANTS)[1:])
-    parser.add_argument("--variants", nargs="*", default=list(VARIANTS))
+    parser.add_argument(
+        "--variants",
+        nargs="*",
+        default=list(VARIANTS),
+        choices=list(VARIANTS),
+        help="the recipes compared on the tuning reviews (none: the test alone)",
+    )
     args = parser.parse_args()
     if not GOLD.exists() or not EXPORT.exists():
         print(f"skipped: {GOLD} or {EXPORT} not found")
@@ -91,22 +97,23 @@ def main() -> int:
     words = Path(tempfile.mkdtemp(prefix="uprdex-words-"))
     about = train_word_vectors(EXPORT, words, seed=0)
     print(f"word vectors {about['version']}: {about['stems']:,} stems, {about['dimensions']} dims")
-    configs = {n: {**VARIANTS[n], "word_vectors": str(words)} for n in args.variants}
+    configs = {n: {**config, "word_vectors": str(words)} for n, config in VARIANTS.items()}
     tuning = load_reviews(tuning=True, tests=False)
-    print(f"== tuning reviews only, leave one out ({len(tuning)} reviews)")
-    held = {
-        name: [
-            _scored([r for r in tuning if r is not review], config, [review])[0]
-            for review in tuning
-        ]
-        for name, config in configs.items()
-    }
-    _table(tuning, held)
-    inside = {name: _scored(tuning, config, tuning) for name, config in configs.items()}
-    print(
-        "  in-sample (trained on all twelve): "
-        + "; ".join(f"{name} {_mean(scores)}" for name, scores in inside.items())
-    )
+    if args.variants:
+        print(f"== tuning reviews only, leave one out ({len(tuning)} reviews)")
+        held = {
+            name: [
+                _scored([r for r in tuning if r is not review], configs[name], [review])[0]
+                for review in tuning
+            ]
+            for name in args.variants
+        }
+        _table(tuning, held)
+        inside = {name: _scored(tuning, configs[name], tuning) for name in args.variants}
+        print(
+            "  in-sample (trained on all twelve): "
+            + "; ".join(f"{name} {_mean(scores)}" for name, scores in inside.items())
+        )
     if args.test:
         print(f"== the five test reviews (run once), trained on the {len(tuning)} tuning reviews")
         tests = load_reviews(tuning=False)

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from scipy import sparse  # type: ignore[import-untyped]
 
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.model_cache import ModelCache
@@ -82,7 +83,7 @@ class Lexicon:
     zero for a text with no known word)."""
 
     unit: npt.NDArray[np.float32]
-    ids: npt.NDArray[np.int64]
+    ids: npt.NDArray[np.int32]
     weights: npt.NDArray[np.float64]
     centroids: npt.NDArray[np.float32]
 
@@ -145,13 +146,17 @@ class WordVectors:
         lookup = self.vocabulary.get
         known = [sorted({i for i in map(lookup, text.split()) if i is not None}) for text in texts]
         width = max((len(words) for words in known), default=0)
-        ids = np.full((len(texts), max(width, 1)), -1, dtype=np.int64)
+        ids = np.full((len(texts), max(width, 1)), -1, dtype=np.int32)
         for row, words in enumerate(known):
             ids[row, : len(words)] = words
         weights = np.where(ids >= 0, self.idf[np.maximum(ids, 0)], 0.0)
-        centroids = np.einsum("tw,twd->td", weights, self.unit[np.maximum(ids, 0)]).astype(
-            np.float32
+        # The weighted sums as one sparse product (texts x stems, idf where the text has it).
+        present = ids >= 0
+        spread = sparse.csr_matrix(
+            (weights[present], (np.nonzero(present)[0], ids[present])),
+            shape=(len(texts), len(self.unit)),
         )
+        centroids = np.asarray(spread @ self.unit, dtype=np.float32)
         norms = np.linalg.norm(centroids, axis=1, keepdims=True)
         np.divide(centroids, norms, out=centroids, where=norms > 0)
         return Lexicon(self.unit, ids, weights, centroids)
