@@ -93,9 +93,11 @@ the cosine of the idf-weighted mean vectors), read from the vectors in the folde
 `word_vectors` (None: data/models/words, `uprdex train-word-vectors`). Leave one review out on
 the 12 tuning reviews (bench/word_vectors_trial.py, mean P/R/F1, lowest F1): today's recipe
 0.62/0.54/0.56, 0.34; + align 0.63/0.56/0.58, 0.29; + centroid 0.63/0.58/0.60, 0.35; + both
-0.64/0.58/0.59, 0.30. Chosen on them: + centroid. On the five test reviews, looked at once,
-trained on the 12 tuning reviews: mean 0.69/0.55/0.60 -> 0.70/0.59/0.63 but the lowest review
-(Nigeria 2013) 0.43 -> 0.38, so it is off (empty) by default."""
+0.64/0.58/0.59, 0.30 (+ centroid with each fold's vectors trained without the held-out
+State's texts: 0.62/0.59/0.59, 0.34). Chosen on them: + centroid. On the five test
+reviews, looked at once, trained on the 12 tuning reviews: mean 0.69/0.55/0.60 ->
+0.70/0.59/0.63 but the lowest review (Nigeria 2013) 0.43 -> 0.38, so it is off (empty) by
+default."""
 
 FIELDS = ("review", "id", "text", "cluster_id", "confidence")
 
