@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 
 from uprdex.pipeline.clusters import ClusterItem, cluster
+from uprdex.pipeline.clusters.recurrence_links import learned_recurrences
 from uprdex.pipeline.clusters.recurrence_model import (
     FEATURES,
     RecurrenceModel,
     RecurrenceModelError,
     candidate_features,
-    learned_recurrences,
     shipped,
 )
 from uprdex.pipeline.settings import ClusterSettings

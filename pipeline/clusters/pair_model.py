@@ -52,6 +52,7 @@ __all__ = [
     "PairModelError",
     "dense_features",
     "term_features",
+    "text_scores",
     "word_features",
 ]
 
@@ -221,10 +222,15 @@ def dense_features(inputs: PairInputs, pairs: IntPairs, knots: Sequence[float] =
 
 def word_features(inputs: PairInputs, pairs: IntPairs, scorers: Sequence[str]) -> Floats:
     """The rapidfuzz `scorers` (names of `rapidfuzz.fuzz` functions) of each pair, 0-1."""
+    return text_scores(inputs.texts, pairs, scorers)
+
+
+def text_scores(texts: Sequence[str], pairs: IntPairs, scorers: Sequence[str]) -> Floats:
+    """The rapidfuzz `scorers` of each pair of `texts` (rows of two indexes), 0-1."""
     if not scorers or not len(pairs):
         return np.zeros((len(pairs), len(scorers)))
-    left = [inputs.texts[i] for i in pairs[:, 0].tolist()]
-    right = [inputs.texts[j] for j in pairs[:, 1].tolist()]
+    left = [texts[i] for i in pairs[:, 0].tolist()]
+    right = [texts[j] for j in pairs[:, 1].tolist()]
     workers = -1 if len(left) > 10_000 else 1
     return np.stack(
         [
@@ -372,15 +378,28 @@ class LearnedPairs:
                     out[low : low + len(part)] = self._matched(part)
         return out + alone
 
+    def partial(self, pairs: IntPairs) -> tuple[Floats, Floats]:
+        """(each pair's logit less its word scores' part, its `dense_features`): what the
+        word scores (`word_features`, `finished`) complete."""
+        model = self.model
+        dense = dense_features(self.inputs, pairs, model.knots)
+        return model.intercept + dense @ model.dense + self._terms(pairs), dense
+
+    def finished(self, partial: Floats, words: Floats) -> npt.NDArray[np.float32]:
+        """Scores (0-100) from `partial` logits and the pairs' word scores (`scorers`)."""
+        logits = partial + words @ self.model.word if self.model.scorers else partial
+        return np.asarray(self.model.mapped(logits), dtype=np.float32)
+
+    def word_range(self) -> tuple[float, float]:
+        """The least and the most the word scores (each 0-1) add to a logit."""
+        word = self.model.word
+        return float(np.clip(word, None, 0).sum()), float(np.clip(word, 0, None).sum())
+
     def logits(self, pairs: IntPairs, cutoff: float = 0.0) -> tuple[Floats, npt.NDArray[np.bool_]]:
         """Each pair's logit, and whether it was computed whole: the word scores are computed
         only where a perfect word score could bring the pair to `cutoff` (0-100)."""
         model = self.model
-        logits = (
-            model.intercept
-            + dense_features(self.inputs, pairs, model.knots) @ model.dense
-            + self._terms(pairs)
-        )
+        logits = self.partial(pairs)[0]
         if not model.scorers:
             return logits, np.ones(len(pairs), dtype=bool)
         hopeful = model.mapped(logits + self.bound) >= cutoff

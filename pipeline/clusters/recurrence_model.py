@@ -23,7 +23,7 @@ Example:
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,7 +39,7 @@ from uprdex.pipeline.clusters.pair_model import (
     dense_features,
     word_features,
 )
-from uprdex.pipeline.clusters.records import ClusterItem, Recurrence
+from uprdex.pipeline.clusters.records import ClusterItem
 from uprdex.pipeline.clusters.similarity import Similarity
 from uprdex.pipeline.clusters.treaties import load_treaties
 from uprdex.pipeline.errors import UprdexError
@@ -48,13 +48,18 @@ from uprdex.pipeline.settings import ClusterSettings
 from uprdex.pipeline.theme_model import ThemeModel
 
 __all__ = [
+    "CONTEXT_FEATURES",
     "DEFAULT_MODEL_DIR",
     "FEATURES",
     "RecurrenceModel",
     "RecurrenceModelError",
     "candidate_features",
-    "learned_recurrences",
+    "compound",
+    "pair_inputs",
+    "ranks",
+    "scored_features",
     "shipped",
+    "subject_vectors",
 ]
 
 DEFAULT_MODEL_DIR = data_path("models", "recurrence")
@@ -92,7 +97,7 @@ class RecurrenceModelError(UprdexError, ValueError):
     """A recurrence model file that is missing, unreadable or of another format."""
 
 
-def _compound(text: str) -> float:
+def compound(text: str) -> float:
     """How many asks in one: clauses joined by ";", "and" + a verb-like break, "including"."""
     lowered = text.lower()
     return float(
@@ -103,15 +108,20 @@ def _compound(text: str) -> float:
     )
 
 
-def _ranks(scores: Floats, axis: int) -> Floats:
-    """1 for the best along `axis`, 2 for the next, ... (ties share the better rank)."""
-    order = -scores
-    sorted_ = np.sort(order, axis=axis)
-    if axis == 1:
-        return np.stack(
-            [np.searchsorted(sorted_[i], order[i], side="left") + 1 for i in range(len(order))]
-        ).astype(np.float64)
-    return _ranks(scores.T, 1).T
+def ranks(scores: Floats, axis: int) -> Floats:
+    """1 for the best along `axis`, 2 for the next, ... (ties share the better rank): 1 + how
+    many beat each score, from one sort of each row."""
+    if axis == 0:
+        return ranks(scores.T, 1).T
+    order = np.argsort(-scores, axis=1, kind="stable")
+    ordered = np.take_along_axis(-scores, order, axis=1)
+    places = np.broadcast_to(np.arange(scores.shape[1]), scores.shape)
+    fresh = np.ones(scores.shape, dtype=bool)
+    fresh[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    first = np.maximum.accumulate(np.where(fresh, places, 0), axis=1)
+    out = np.empty(scores.shape, dtype=np.float64)
+    np.put_along_axis(out, order, first + 1.0, axis=1)
+    return out
 
 
 def candidate_features(
@@ -160,13 +170,13 @@ def scored_features(
     s = scores / 100
     row_best = s.max(axis=1, keepdims=True)
     col_best = s.max(axis=0, keepdims=True)
-    rank_later = _ranks(s, 1)
-    rank_earlier = _ranks(s, 0)
+    rank_later = ranks(s, 1)
+    rank_earlier = ranks(s, 0)
     second = np.sort(s, axis=1)[:, -2:-1] if other > 1 else np.zeros((count, 1))
     words = np.array(
         [len(texts[i].split()) for i in [*later.tolist(), *earlier.tolist()]], dtype=np.float64
     )
-    compound = np.array([_compound(text) for text in raw])
+    clauses = np.array([compound(text) for text in raw])
     out[..., 0] = s
     out[..., 1] = s - row_best
     out[..., 2] = s - col_best
@@ -178,12 +188,12 @@ def scored_features(
     out[..., 8] = np.where(rank_later == 1, row_best - second, 0.0)
     out[..., 9] = np.log1p(words[:count])[:, None]
     out[..., 10] = np.log1p(words[count:])[None, :]
-    out[..., 11] = np.log1p(compound[count:])[None, :]
-    out[..., 12] = np.log1p(compound[:count])[:, None]
+    out[..., 11] = np.log1p(clauses[count:])[None, :]
+    out[..., 12] = np.log1p(clauses[:count])[:, None]
     cosines = np.clip(subjects[:count] @ subjects[count:].T, 0, 1).astype(np.float64)
     out[..., 13] = cosines
-    out[..., 16] = np.log(_ranks(cosines, 1))
-    inputs = _inputs(similarity, texts)
+    out[..., 16] = np.log(ranks(cosines, 1))
+    inputs = pair_inputs(similarity, texts)
     if inputs is not None:
         dense = dense_features(inputs, pairs).reshape(count, other, len(DENSE_FEATURES))
         out[..., len(CONTEXT_FEATURES) :] = dense
@@ -191,14 +201,14 @@ def scored_features(
         if rows.shape[1] > 1:
             rare = np.asarray((rows[later] @ rows[earlier].T).todense(), dtype=np.float64)
             out[..., 14] = rare
-            out[..., 17] = np.log(_ranks(rare, 1))
+            out[..., 17] = np.log(ranks(rare, 1))
             out[..., 18] = rare - rare.max(axis=1, keepdims=True)
         words_ = word_features(inputs, pairs, ["token_set_ratio"])
         out[..., 15] = words_[:, 0].reshape(count, other)
     return out, scores
 
 
-def _inputs(similarity: Similarity, texts: Sequence[str]) -> PairInputs | None:
+def pair_inputs(similarity: Similarity, texts: Sequence[str]) -> PairInputs | None:
     if similarity.learned is not None:
         inputs: PairInputs = similarity.learned.inputs
         return inputs
@@ -306,68 +316,3 @@ def shipped(directory: Path | None = None) -> RecurrenceModel:
     if path not in _LOADED:
         _LOADED[path] = RecurrenceModel.load(path)
     return _LOADED[path]
-
-
-def _review(item: ClusterItem) -> tuple[int, int] | None:
-    """The order of an ask's review among its State's: its WG session, else its cycle."""
-    if item.session is not None:
-        return (0, item.session)
-    if item.cycle is not None:
-        return (1, item.cycle)
-    return None
-
-
-def learned_recurrences(
-    items: Sequence[ClusterItem],
-    settings: ClusterSettings | None = None,
-    similarity: Similarity | None = None,
-    node_of: Mapping[str, int] | None = None,
-) -> tuple[Recurrence, ...]:
-    """The recurring asks among `items` as the shipped model finds them: for each State under
-    review, each later review's asks against each earlier review's (pairs at least the model's
-    threshold), scored with the clusters' similarity. Asks whose review is unknown are left out.
-    `similarity` and `node_of` (item id -> its text's index there): a clustering's, reused."""
-    settings = settings or ClusterSettings()
-    model = shipped()
-    reviews: dict[str, dict[tuple[int, int], list[ClusterItem]]] = {}
-    for item in sorted(items, key=lambda i: i.id):
-        review = _review(item)
-        if review is not None:
-            reviews.setdefault(item.state_under_review, {}).setdefault(review, []).append(item)
-    if similarity is None or node_of is None:
-        treaties = load_treaties(settings.treaties)
-        chosen = [
-            item for by_review in reviews.values() for part in by_review.values() for item in part
-        ]
-        normalized = {item.id: normalize(item.text, treaties) for item in chosen}
-        texts = sorted(set(normalized.values()))
-        at = {text: i for i, text in enumerate(texts)}
-        node_of = {key: at[text] for key, text in normalized.items()}
-        similarity = Similarity(texts, treaties, settings)
-    found: list[Recurrence] = []
-    for state in sorted(reviews):
-        by_review = reviews[state]
-        order = sorted(by_review)
-        asks = [item for key in order for item in by_review[key]]
-        vectors = dict(
-            zip((item.id for item in asks), subject_vectors([a.text for a in asks]), strict=True)
-        )
-        for at_later, later_key in enumerate(order):
-            for earlier_key in order[:at_later]:
-                if later_key[0] != earlier_key[0]:
-                    continue  # a session and a cycle do not order two reviews
-                earlier, later = by_review[earlier_key], by_review[later_key]
-                both = [*later, *earlier]
-                features, scores = scored_features(
-                    similarity,
-                    np.array([node_of[item.id] for item in later], dtype=np.int64),
-                    np.array([node_of[item.id] for item in earlier], dtype=np.int64),
-                    np.stack([vectors[item.id] for item in both]),
-                    [item.text for item in both],
-                )
-                rows, cols = np.nonzero(model.probability(features) >= model.threshold)
-                found.extend(
-                    Recurrence(later[r].id, earlier[c].id, round(float(scores[r, c]), 1))
-                    for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
-                )
-    return tuple(sorted(found, key=lambda link: (link.later_id, link.earlier_id)))

@@ -16,6 +16,7 @@ from uprdex.pipeline.clusters.pair_model import (
     PairInputs,
     PairModel,
     PairModelError,
+    text_scores,
 )
 from uprdex.pipeline.clusters.treaties import TreatyTable, load_treaties
 from uprdex.pipeline.semantic import SemanticModel
@@ -30,6 +31,12 @@ _SKETCH = 1024
 """Numbers per text of the rare words' rows (`_sketch`)."""
 _GATHER = 2048
 """Pairs whose rows `_row_dots` gathers at once where it multiplies row by row."""
+_SLACK = 1e-9
+"""How much wider than the word scores' range `PendingScores` takes a logit's: float rounding
+never puts a score outside its bounds."""
+WORDS = "token_set_ratio"
+"""The rapidfuzz scorer `PendingScores.words` holds (the pair model's, and a feature of the
+recurrence model)."""
 
 
 class Similarity:
@@ -95,6 +102,10 @@ class Similarity:
                 scores[unknown] = self._mixed(pairs[unknown], cutoff)
             return self._treaty_rules(pairs, scores, cutoff)
         return self._treaty_rules(pairs, self._mixed(pairs, cutoff), cutoff)
+
+    def pending(self, pairs: npt.NDArray[np.int64]) -> PendingScores:
+        """The scores `pairs(pairs, 0)` gives, bounded before any word score is read."""
+        return PendingScores(self, pairs)
 
     def _mixed(self, pairs: npt.NDArray[np.int64], cutoff: float) -> npt.NDArray[np.float32]:
         """The weighted mix of words, meaning, rare words and action kinds (no treaty rule)."""
@@ -204,6 +215,73 @@ class Similarity:
             out[upper[:, 0], upper[:, 1]] = scores
             out[upper[:, 1], upper[:, 0]] = scores
         return out
+
+
+class PendingScores:
+    """The scores (0-100, cutoff 0) of pairs, each between `low` and `high` before its word
+    scores are read (the costly part: rapidfuzz), and exact once `read`.
+
+    With the pair model the words' part of a pair's logit lies in `LearnedPairs.word_range`,
+    so each score is bounded by the map of the other features' logit plus either end (a text
+    the similarity model does not know: 0-100; the treaty rules apply to both ends). `read`
+    scores the chosen pairs as `Similarity.pairs` does, from the logits already computed:
+    `scores(at)` are then `Similarity.pairs(pairs, 0)[at]`, bit for bit, and `words` holds
+    their `WORDS` scores (0-1). `dense` keeps the pair model's `dense_features` of every pair
+    (None with the weighted mix, whose scores are all computed up front).
+    """
+
+    def __init__(self, similarity: Similarity, pairs: npt.NDArray[np.int64]) -> None:
+        self.similarity = similarity
+        self.pairs = pairs
+        self.words = np.full(len(pairs), np.nan)
+        self.dense: npt.NDArray[np.float64] | None = None
+        learned = similarity.learned
+        if learned is None:
+            self.low = similarity.pairs(pairs, 0)
+            self.high = self.low.copy()
+            self._partial = None
+        else:
+            self._partial, self.dense = learned.partial(pairs)
+            least, most = learned.word_range()
+            model = learned.model
+            self.low = np.asarray(model.mapped(self._partial + least - _SLACK), dtype=np.float32)
+            self.high = np.asarray(model.mapped(self._partial + most + _SLACK), dtype=np.float32)
+            unknown = ~(similarity.known[pairs[:, 0]] & similarity.known[pairs[:, 1]])
+            self.low[unknown], self.high[unknown] = 0, 100
+            similarity._treaty_rules(pairs, self.low, 0)
+            similarity._treaty_rules(pairs, self.high, 0)
+        self.read_ = np.zeros(len(pairs), dtype=bool)
+
+    @property
+    def known(self) -> npt.NDArray[np.bool_]:
+        """The pairs whose score is exact: read, or bounded to one value."""
+        known: npt.NDArray[np.bool_] = self.read_ | (self.low == self.high)
+        return known
+
+    def read(self, at: npt.NDArray[np.int64]) -> None:
+        """Read the word scores of `pairs[at]` (those not read yet): their scores become exact."""
+        at = at[~self.read_[at]]
+        if not len(at):
+            return
+        similarity, chosen = self.similarity, self.pairs[at]
+        learned = similarity.learned
+        if learned is None or self._partial is None:
+            self.words[at] = text_scores(similarity.texts, chosen, [WORDS])[:, 0]
+        else:
+            scorers = learned.model.scorers
+            words = text_scores(similarity.texts, chosen, scorers)
+            scores = learned.finished(self._partial[at], words)
+            unknown = np.nonzero(~(similarity.known[chosen[:, 0]] & similarity.known[chosen[:, 1]]))
+            if len(unknown[0]):
+                scores[unknown] = similarity._mixed(chosen[unknown], 0)
+            scores = similarity._treaty_rules(chosen, scores, 0)
+            self.low[at] = self.high[at] = scores
+            self.words[at] = (
+                words[:, scorers.index(WORDS)]
+                if WORDS in scorers
+                else text_scores(similarity.texts, chosen, [WORDS])[:, 0]
+            )
+        self.read_[at] = True
 
 
 def _ratified(text: str, treaties: TreatyTable) -> tuple[tuple[str, ...], bool] | None:
