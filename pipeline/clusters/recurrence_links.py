@@ -261,13 +261,14 @@ def model_links(
         if not need.any():
             break
         pending.read(np.flatnonzero(need))
-    known, low = now.known, now.low
+    low = now.low
     rows_, columns = np.nonzero(hopeful)
     if not len(rows_):
         return rows_, columns, np.zeros(0)
-    # Every pair that may change a hopeful pair's context is read: the unread ones are left
-    # out of the bests and ranks (below each hopeful pair, they change none).
-    s = np.where(known, low, -np.inf)
+    # Every pair that may change a hopeful pair's context is read. An unread pair's low end
+    # places it as its score would: above a hopeful pair of its line, or not above it, and
+    # never above the line's best (nor its second where a hopeful pair leads).
+    s = low
     mine, row_best, col_best = s[rows_, columns], s.max(axis=1)[rows_], s.max(axis=0)[columns]
     rank_later, rank_earlier = ranks(s, 1)[rows_, columns], ranks(s, 0)[rows_, columns]
     second = np.sort(s, axis=1)[rows_, -2] if other > 1 else np.zeros(len(rows_))
