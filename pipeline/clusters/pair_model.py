@@ -113,6 +113,8 @@ _BLOCK = 1024
 
 IntPairs = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
+Grid = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]
+"""Two lists of text indexes whose every (first, second) pair is scored, row by row."""
 
 
 class PairModelError(UprdexError, ValueError):
@@ -190,15 +192,21 @@ def _row_dots(vectors: npt.NDArray[np.float32], pairs: IntPairs) -> Floats:
     return out
 
 
-def dense_features(inputs: PairInputs, pairs: IntPairs, knots: Sequence[float] = ()) -> Floats:
+def dense_features(
+    inputs: PairInputs, pairs: IntPairs, knots: Sequence[float] = (), grid: Grid | None = None
+) -> Floats:
     """`DENSE_FEATURES` of each pair (rows of two text indexes), one row per pair, then the
     meaning cosine's excess over each of `knots` (max(0, meaning - knot): a weight of its own
-    for close meanings)."""
+    for close meanings). `grid`: the pairs are every (row, column) of these two lists of
+    texts, row by row; the meaning cosines are then one matrix product."""
     a, b = pairs[:, 0], pairs[:, 1]
     out = np.zeros((len(pairs), len(DENSE_FEATURES) + len(knots)))
-    out[:, 0] = np.clip(_row_dots(inputs.vectors, pairs), 0, 1) * (
-        inputs.known[a] & inputs.known[b]
+    dots = (
+        _row_dots(inputs.vectors, pairs)
+        if grid is None
+        else (inputs.vectors[grid[0]] @ inputs.vectors[grid[1]].T).ravel()
     )
+    out[:, 0] = np.clip(dots, 0, 1) * (inputs.known[a] & inputs.known[b])
     # The kinds of action and the groups: Jaccard where both name some, whether both do,
     # whether they name none in common.
     left, right = inputs.sets[a], inputs.sets[b]
@@ -378,12 +386,18 @@ class LearnedPairs:
                     out[low : low + len(part)] = self._matched(part)
         return out + alone
 
-    def partial(self, pairs: IntPairs) -> tuple[Floats, Floats]:
+    def partial(self, pairs: IntPairs, grid: Grid | None = None) -> tuple[Floats, Floats]:
         """(each pair's logit less its word scores' part, its `dense_features`): what the
-        word scores (`word_features`, `finished`) complete."""
+        word scores (`word_features`, `finished`) complete. `grid`: as `dense_features`'s
+        (the term part then one product of the two lists' rows)."""
         model = self.model
-        dense = dense_features(self.inputs, pairs, model.knots)
-        return model.intercept + dense @ model.dense + self._terms(pairs), dense
+        dense = dense_features(self.inputs, pairs, model.knots, grid)
+        if grid is None:
+            terms = self._terms(pairs)
+        else:
+            block = (self.left[grid[0]] @ self.right[grid[1]].T).toarray().ravel()
+            terms = block + self.alone[pairs[:, 0]] + self.alone[pairs[:, 1]]
+        return model.intercept + dense @ model.dense + terms, dense
 
     def finished(self, partial: Floats, words: Floats) -> npt.NDArray[np.float32]:
         """Scores (0-100) from `partial` logits and the pairs' word scores (`scorers`)."""

@@ -31,14 +31,12 @@ import numpy as np
 import numpy.typing as npt
 
 from uprdex.pipeline.clusters.normalize import normalize
-from uprdex.pipeline.clusters.pair_model import DENSE_FEATURES, dense_features
 from uprdex.pipeline.clusters.records import ClusterItem, Recurrence
 from uprdex.pipeline.clusters.recurrence_model import (
     CONTEXT_FEATURES,
     FEATURES,
     RecurrenceModel,
-    compound,
-    pair_inputs,
+    cheap_features,
     ranks,
     scored_features,
     shipped,
@@ -216,39 +214,12 @@ def model_links(
     if not count or not other:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0)
-    texts = similarity.texts
-    left, right = np.meshgrid(later, earlier, indexing="ij")
-    pairs = np.stack([left.ravel(), right.ravel()], axis=1).astype(np.int64)
-    pending = similarity.pending(pairs)
-    out = np.zeros((count, other, len(FEATURES)))
-    words = np.array(
-        [len(texts[i].split()) for i in [*later.tolist(), *earlier.tolist()]], dtype=np.float64
-    )
-    clauses = np.array([compound(text) for text in raw])
-    out[..., _AT["log_words_later"]] = np.log1p(words[:count])[:, None]
-    out[..., _AT["log_words_earlier"]] = np.log1p(words[count:])[None, :]
-    out[..., _AT["earlier_compound"]] = np.log1p(clauses[count:])[None, :]
-    out[..., _AT["later_compound"]] = np.log1p(clauses[:count])[:, None]
-    cosines = np.clip(subjects[:count] @ subjects[count:].T, 0, 1).astype(np.float64)
-    out[..., _AT["subjects"]] = cosines
-    out[..., _AT["log_rank_subjects"]] = np.log(ranks(cosines, 1))
-    inputs = pair_inputs(similarity, texts)
-    if inputs is not None:
-        dense = pending.dense if pending.dense is not None else dense_features(inputs, pairs)
-        out[..., len(CONTEXT_FEATURES) :] = dense[:, : len(DENSE_FEATURES)].reshape(
-            count, other, len(DENSE_FEATURES)
-        )
-        rows = inputs.terms
-        if rows.shape[1] > 1:
-            rare = np.asarray((rows[later] @ rows[earlier].T).todense(), dtype=np.float64)
-            out[..., _AT["rare_words"]] = rare
-            out[..., _AT["log_rank_rare"]] = np.log(ranks(rare, 1))
-            out[..., _AT["margin_rare"]] = rare - rare.max(axis=1, keepdims=True)
+    pending = similarity.pending(later, earlier)
+    out, with_words = cheap_features(similarity, pending, subjects, raw)
 
     # Branch and bound: drop the pairs whose bound falls under the threshold, read the rest,
     # then the pairs their context still waits on, until nothing is left to read.
     shape = (count, other)
-    with_words = inputs is not None
     cheap = _cheap_logit(model, out)
     cut = np.log(model.threshold / (1 - model.threshold)) - _SLACK
     hopeful = np.ones(shape, dtype=bool)

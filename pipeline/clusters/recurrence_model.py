@@ -37,10 +37,9 @@ from uprdex.pipeline.clusters.pair_model import (
     DENSE_FEATURES,
     PairInputs,
     dense_features,
-    word_features,
 )
 from uprdex.pipeline.clusters.records import ClusterItem
-from uprdex.pipeline.clusters.similarity import Similarity
+from uprdex.pipeline.clusters.similarity import PendingScores, Similarity
 from uprdex.pipeline.clusters.treaties import load_treaties
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.resources import data_path
@@ -54,6 +53,7 @@ __all__ = [
     "RecurrenceModel",
     "RecurrenceModelError",
     "candidate_features",
+    "cheap_features",
     "compound",
     "pair_inputs",
     "ranks",
@@ -160,23 +160,19 @@ def scored_features(
 ) -> tuple[Floats, Floats]:
     """`candidate_features` of the later x earlier asks given as indexes of `similarity`'s
     texts (an ask's index there may be shared by asks of one text), with each ask's subject
-    vector and text as written (rows: the later asks, then the earlier ones)."""
+    vector and text as written (rows: the later asks, then the earlier ones): every pair
+    scored (`recurrence_links.model_links` finds the same links scoring few)."""
     count, other = len(later), len(earlier)
-    texts = similarity.texts
-    left, right = np.meshgrid(later, earlier, indexing="ij")
-    pairs = np.stack([left.ravel(), right.ravel()], axis=1).astype(np.int64)
-    scores = similarity.pairs(pairs, cutoff=0).astype(np.float64).reshape(count, other)
-    out = np.zeros((count, other, len(FEATURES)))
+    pending = similarity.pending(later, earlier)
+    out, words = cheap_features(similarity, pending, subjects, raw)
+    pending.read(np.arange(count * other))
+    scores = pending.low.astype(np.float64).reshape(count, other)
     s = scores / 100
     row_best = s.max(axis=1, keepdims=True)
     col_best = s.max(axis=0, keepdims=True)
     rank_later = ranks(s, 1)
     rank_earlier = ranks(s, 0)
     second = np.sort(s, axis=1)[:, -2:-1] if other > 1 else np.zeros((count, 1))
-    words = np.array(
-        [len(texts[i].split()) for i in [*later.tolist(), *earlier.tolist()]], dtype=np.float64
-    )
-    clauses = np.array([compound(text) for text in raw])
     out[..., 0] = s
     out[..., 1] = s - row_best
     out[..., 2] = s - col_best
@@ -186,6 +182,28 @@ def scored_features(
     out[..., 6] = rank_earlier == 1
     out[..., 7] = (rank_later == 1) & (rank_earlier == 1)
     out[..., 8] = np.where(rank_later == 1, row_best - second, 0.0)
+    if words:
+        out[..., 15] = pending.words.reshape(count, other)
+    return out, scores
+
+
+def cheap_features(
+    similarity: Similarity,
+    pending: PendingScores,
+    subjects: npt.NDArray[np.float32],
+    raw: Sequence[str],
+) -> tuple[Floats, bool]:
+    """(`FEATURES` of every pair of `pending`'s later x earlier grid but those read from the
+    pair scores and the words, left 0; whether the words count: the token-set feature is 0
+    where the similarity has no meaning vectors)."""
+    later, earlier = pending.grid
+    count, other = len(later), len(earlier)
+    texts = similarity.texts
+    out = np.zeros((count, other, len(FEATURES)))
+    words = np.array(
+        [len(texts[i].split()) for i in [*later.tolist(), *earlier.tolist()]], dtype=np.float64
+    )
+    clauses = np.array([compound(text) for text in raw])
     out[..., 9] = np.log1p(words[:count])[:, None]
     out[..., 10] = np.log1p(words[count:])[None, :]
     out[..., 11] = np.log1p(clauses[count:])[None, :]
@@ -194,18 +212,23 @@ def scored_features(
     out[..., 13] = cosines
     out[..., 16] = np.log(ranks(cosines, 1))
     inputs = pair_inputs(similarity, texts)
-    if inputs is not None:
-        dense = dense_features(inputs, pairs).reshape(count, other, len(DENSE_FEATURES))
-        out[..., len(CONTEXT_FEATURES) :] = dense
-        rows = inputs.terms
-        if rows.shape[1] > 1:
-            rare = np.asarray((rows[later] @ rows[earlier].T).todense(), dtype=np.float64)
-            out[..., 14] = rare
-            out[..., 17] = np.log(ranks(rare, 1))
-            out[..., 18] = rare - rare.max(axis=1, keepdims=True)
-        words_ = word_features(inputs, pairs, ["token_set_ratio"])
-        out[..., 15] = words_[:, 0].reshape(count, other)
-    return out, scores
+    if inputs is None:
+        return out, False
+    dense = (
+        pending.dense
+        if pending.dense is not None
+        else dense_features(inputs, pending.pairs, (), pending.grid)
+    )
+    out[..., len(CONTEXT_FEATURES) :] = dense[:, : len(DENSE_FEATURES)].reshape(
+        count, other, len(DENSE_FEATURES)
+    )
+    rows = inputs.terms
+    if rows.shape[1] > 1:
+        rare = np.asarray((rows[later] @ rows[earlier].T).todense(), dtype=np.float64)
+        out[..., 14] = rare
+        out[..., 17] = np.log(ranks(rare, 1))
+        out[..., 18] = rare - rare.max(axis=1, keepdims=True)
+    return out, True
 
 
 def pair_inputs(similarity: Similarity, texts: Sequence[str]) -> PairInputs | None:

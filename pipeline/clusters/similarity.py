@@ -103,9 +103,12 @@ class Similarity:
             return self._treaty_rules(pairs, scores, cutoff)
         return self._treaty_rules(pairs, self._mixed(pairs, cutoff), cutoff)
 
-    def pending(self, pairs: npt.NDArray[np.int64]) -> PendingScores:
-        """The scores `pairs(pairs, 0)` gives, bounded before any word score is read."""
-        return PendingScores(self, pairs)
+    def pending(
+        self, later: npt.NDArray[np.int64], earlier: npt.NDArray[np.int64]
+    ) -> PendingScores:
+        """The scores of every (later, earlier) pair of texts, bounded before any word score
+        is read (`PendingScores`)."""
+        return PendingScores(self, later, earlier)
 
     def _mixed(self, pairs: npt.NDArray[np.int64], cutoff: float) -> npt.NDArray[np.float32]:
         """The weighted mix of words, meaning, rare words and action kinds (no treaty rule)."""
@@ -218,20 +221,27 @@ class Similarity:
 
 
 class PendingScores:
-    """The scores (0-100, cutoff 0) of pairs, each between `low` and `high` before its word
-    scores are read (the costly part: rapidfuzz), and exact once `read`.
+    """The scores (0-100, cutoff 0) of every later x earlier pair of texts (`pairs`, row by
+    row), each between `low` and `high` before its word scores are read (the costly part:
+    rapidfuzz), and exact once `read`.
 
     With the pair model the words' part of a pair's logit lies in `LearnedPairs.word_range`,
     so each score is bounded by the map of the other features' logit plus either end (a text
     the similarity model does not know: 0-100; the treaty rules apply to both ends). `read`
-    scores the chosen pairs as `Similarity.pairs` does, from the logits already computed:
-    `scores(at)` are then `Similarity.pairs(pairs, 0)[at]`, bit for bit, and `words` holds
-    their `WORDS` scores (0-1). `dense` keeps the pair model's `dense_features` of every pair
-    (None with the weighted mix, whose scores are all computed up front).
+    scores the chosen pairs as `Similarity.pairs` does, from the logits already computed (the
+    meaning cosines and the terms of the whole grid as two matrix products, which round a
+    pair's last bits as they may), and `words` holds their `WORDS` scores (0-1). `dense`
+    keeps the pair model's `dense_features` of every pair (None with the weighted mix, whose
+    scores are all computed up front).
     """
 
-    def __init__(self, similarity: Similarity, pairs: npt.NDArray[np.int64]) -> None:
+    def __init__(
+        self, similarity: Similarity, later: npt.NDArray[np.int64], earlier: npt.NDArray[np.int64]
+    ) -> None:
+        left, right = np.meshgrid(later, earlier, indexing="ij")
+        pairs = np.stack([left.ravel(), right.ravel()], axis=1).astype(np.int64)
         self.similarity = similarity
+        self.grid = (later, earlier)
         self.pairs = pairs
         self.words = np.full(len(pairs), np.nan)
         self.dense: npt.NDArray[np.float64] | None = None
@@ -241,7 +251,7 @@ class PendingScores:
             self.high = self.low.copy()
             self._partial = None
         else:
-            self._partial, self.dense = learned.partial(pairs)
+            self._partial, self.dense = learned.partial(pairs, (later, earlier))
             least, most = learned.word_range()
             model = learned.model
             self.low = np.asarray(model.mapped(self._partial + least - _SLACK), dtype=np.float32)
