@@ -19,6 +19,7 @@ from uprdex.pipeline.clusters.recurrence_links import (
 )
 from uprdex.pipeline.clusters.recurrence_model import (
     RecurrenceModel,
+    cheap_features,
     ranks,
     scored_features,
     shipped,
@@ -120,11 +121,10 @@ def test_the_bound_is_never_under_a_pair_logit() -> None:
     arguments = _arguments()
     features, _ = scored_features(*arguments)
     logits = np.log(model.probability(features) / (1 - model.probability(features)))
-    similarity, later, earlier, _, _ = arguments
+    similarity, later, earlier, subjects, raw = arguments
     pending = similarity.pending(later, earlier)
-    cheap = features.copy()
-    cheap[..., :9] = cheap[..., 15] = 0  # what the scores and words give: unknown
-    bound = _bound(model, _cheap_logit(model, cheap), _Known.of(pending, logits.shape, True))
+    cheap = _cheap_logit(model, cheap_features(similarity, pending, subjects, raw))
+    bound = _bound(model, cheap, _Known.of(pending, logits.shape, True))
     assert (bound >= logits - 1e-9).all()
     # ... and tight enough to leave most pairs out before any word is read.
     assert (bound >= np.log(model.threshold / (1 - model.threshold))).mean() < 0.25

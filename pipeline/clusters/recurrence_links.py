@@ -35,6 +35,7 @@ from uprdex.pipeline.clusters.records import ClusterItem, Recurrence
 from uprdex.pipeline.clusters.recurrence_model import (
     CONTEXT_FEATURES,
     FEATURES,
+    CheapFeatures,
     RecurrenceModel,
     cheap_features,
     ranks,
@@ -85,9 +86,10 @@ def _at_least(bins: npt.NDArray[np.int64], counted: npt.NDArray[np.bool_] | None
     return out
 
 
-def _counted(table: Ints, bins: npt.NDArray[np.int64]) -> Ints:
+def _counted(table: Ints, bins: Ints) -> Ints:
     """`table[row, bins[row, column]]` for every row and column."""
-    out: Ints = np.take_along_axis(table, bins, axis=1)
+    rows, width = table.shape
+    out: Ints = table.ravel()[np.arange(rows, dtype=np.int64)[:, None] * width + bins]
     return out
 
 
@@ -97,13 +99,10 @@ def _interval(coefficient: float, low: Floats | float, high: Floats | float) -> 
     return out
 
 
-def _cheap_logit(model: RecurrenceModel, features: Floats) -> Floats:
+def _cheap_logit(model: RecurrenceModel, features: CheapFeatures) -> Floats:
     """Each pair's logit less the parts the pair scores and the words give."""
     weight = model.coefficients / model.scale
-    cheap = [at for at in range(len(FEATURES)) if at not in _SCORE_CONTEXT]
-    out: Floats = (
-        model.intercept - float(weight @ model.mean) + features[..., cheap] @ weight[cheap]
-    )
+    out: Floats = model.intercept - float(weight @ model.mean) + features.weighed(weight)
     return out
 
 
@@ -215,16 +214,16 @@ def model_links(
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0)
     pending = similarity.pending(later, earlier)
-    out, with_words = cheap_features(similarity, pending, subjects, raw)
+    features = cheap_features(similarity, pending, subjects, raw)
 
     # Branch and bound: drop the pairs whose bound falls under the threshold, read the rest,
     # then the pairs their context still waits on, until nothing is left to read.
     shape = (count, other)
-    cheap = _cheap_logit(model, out)
+    cheap = _cheap_logit(model, features)
     cut = np.log(model.threshold / (1 - model.threshold)) - _SLACK
     hopeful = np.ones(shape, dtype=bool)
     while True:
-        now = _Known.of(pending, shape, with_words)
+        now = _Known.of(pending, shape, features.words)
         hopeful &= _bound(model, cheap, now) >= cut
         need = hopeful & ~pending.read_.reshape(shape)
         if not need.any():
@@ -254,10 +253,10 @@ def model_links(
         "best_both": (rank_later == 1) & (rank_earlier == 1),
         "gap_second_later": np.where(rank_later == 1, row_best - second, 0.0),
     }
-    chosen = out[rows_, columns]
+    chosen = features.at(rows_, columns)
     for name, values in context.items():
         chosen[:, _AT[name]] = values
-    if with_words:
+    if features.words:
         chosen[:, _AT["token_set"]] = pending.words.reshape(count, other)[rows_, columns]
     linked = model.probability(chosen) >= model.threshold
     rows_, columns = rows_[linked], columns[linked]

@@ -50,6 +50,7 @@ __all__ = [
     "CONTEXT_FEATURES",
     "DEFAULT_MODEL_DIR",
     "FEATURES",
+    "CheapFeatures",
     "RecurrenceModel",
     "RecurrenceModelError",
     "candidate_features",
@@ -164,7 +165,8 @@ def scored_features(
     scored (`recurrence_links.model_links` finds the same links scoring few)."""
     count, other = len(later), len(earlier)
     pending = similarity.pending(later, earlier)
-    out, words = cheap_features(similarity, pending, subjects, raw)
+    cheap = cheap_features(similarity, pending, subjects, raw)
+    out = cheap.full()
     pending.read(np.arange(count * other))
     scores = pending.low.astype(np.float64).reshape(count, other)
     s = scores / 100
@@ -182,9 +184,53 @@ def scored_features(
     out[..., 6] = rank_earlier == 1
     out[..., 7] = (rank_later == 1) & (rank_earlier == 1)
     out[..., 8] = np.where(rank_later == 1, row_best - second, 0.0)
-    if words:
+    if cheap.words:
         out[..., 15] = pending.words.reshape(count, other)
     return out, scores
+
+
+@dataclass(frozen=True)
+class CheapFeatures:
+    """The `FEATURES` of a later x earlier grid that need no pair score nor words: each a
+    (later, earlier) array or one that broadcasts to it (`columns`, by feature index), and the
+    pair model's dense features of every pair, row by row (`dense`, None: left 0)."""
+
+    shape: tuple[int, int]
+    columns: dict[int, Floats]
+    dense: Floats | None
+    words: bool
+    """Whether the token-set feature counts (0 where the similarity has no meaning vectors)."""
+
+    def full(self) -> Floats:
+        """Every pair's features, those read from the pair scores and words left 0."""
+        out = np.zeros((*self.shape, len(FEATURES)))
+        for at, values in self.columns.items():
+            out[..., at] = values
+        if self.dense is not None:
+            out[..., len(CONTEXT_FEATURES) :] = self.dense[:, : len(DENSE_FEATURES)].reshape(
+                *self.shape, len(DENSE_FEATURES)
+            )
+        return out
+
+    def at(self, rows: npt.NDArray[np.int64], columns: npt.NDArray[np.int64]) -> Floats:
+        """`full()[rows, columns]`, without the rest."""
+        out = np.zeros((len(rows), len(FEATURES)))
+        for at, values in self.columns.items():
+            out[:, at] = np.broadcast_to(values, self.shape)[rows, columns]
+        if self.dense is not None:
+            chosen = rows * self.shape[1] + columns
+            out[:, len(CONTEXT_FEATURES) :] = self.dense[chosen, : len(DENSE_FEATURES)]
+        return out
+
+    def weighed(self, weight: Floats) -> Floats:
+        """`full() @ weight`, summed feature by feature (no array of every feature)."""
+        out = np.zeros(self.shape)
+        for at, values in self.columns.items():
+            out += weight[at] * values
+        if self.dense is not None:
+            dense = self.dense[:, : len(DENSE_FEATURES)] @ weight[len(CONTEXT_FEATURES) :]
+            out += dense.reshape(self.shape)
+        return out
 
 
 def cheap_features(
@@ -192,43 +238,40 @@ def cheap_features(
     pending: PendingScores,
     subjects: npt.NDArray[np.float32],
     raw: Sequence[str],
-) -> tuple[Floats, bool]:
-    """(`FEATURES` of every pair of `pending`'s later x earlier grid but those read from the
-    pair scores and the words, left 0; whether the words count: the token-set feature is 0
-    where the similarity has no meaning vectors)."""
+) -> CheapFeatures:
+    """The `CheapFeatures` of `pending`'s later x earlier grid, with each ask's subject vector
+    and text as written (later asks first)."""
     later, earlier = pending.grid
     count, other = len(later), len(earlier)
     texts = similarity.texts
-    out = np.zeros((count, other, len(FEATURES)))
     words = np.array(
         [len(texts[i].split()) for i in [*later.tolist(), *earlier.tolist()]], dtype=np.float64
     )
     clauses = np.array([compound(text) for text in raw])
-    out[..., 9] = np.log1p(words[:count])[:, None]
-    out[..., 10] = np.log1p(words[count:])[None, :]
-    out[..., 11] = np.log1p(clauses[count:])[None, :]
-    out[..., 12] = np.log1p(clauses[:count])[:, None]
     cosines = np.clip(subjects[:count] @ subjects[count:].T, 0, 1).astype(np.float64)
-    out[..., 13] = cosines
-    out[..., 16] = np.log(ranks(cosines, 1))
+    columns = {
+        9: np.log1p(words[:count])[:, None],
+        10: np.log1p(words[count:])[None, :],
+        11: np.log1p(clauses[count:])[None, :],
+        12: np.log1p(clauses[:count])[:, None],
+        13: cosines,
+        16: np.log(ranks(cosines, 1)),
+    }
     inputs = pair_inputs(similarity, texts)
     if inputs is None:
-        return out, False
+        return CheapFeatures((count, other), columns, None, False)
     dense = (
         pending.dense
         if pending.dense is not None
         else dense_features(inputs, pending.pairs, (), pending.grid)
     )
-    out[..., len(CONTEXT_FEATURES) :] = dense[:, : len(DENSE_FEATURES)].reshape(
-        count, other, len(DENSE_FEATURES)
-    )
     rows = inputs.terms
     if rows.shape[1] > 1:
         rare = np.asarray((rows[later] @ rows[earlier].T).todense(), dtype=np.float64)
-        out[..., 14] = rare
-        out[..., 17] = np.log(ranks(rare, 1))
-        out[..., 18] = rare - rare.max(axis=1, keepdims=True)
-    return out, True
+        columns[14] = rare
+        columns[17] = np.log(ranks(rare, 1))
+        columns[18] = rare - rare.max(axis=1, keepdims=True)
+    return CheapFeatures((count, other), columns, dense, True)
 
 
 def pair_inputs(similarity: Similarity, texts: Sequence[str]) -> PairInputs | None:
