@@ -145,8 +145,10 @@ class ClusterSettings:
         cut; not with scope "review"; `uprdex cluster --learned-recurrences`. Held out
         (bench/recurrence_learned.py): mean F1 over the seven gold pairs, each left out,
         0.49 -> 0.60; Viet Nam 0.50 -> 0.56 at precision 0.80.
-        Off by default: it costs about 11 s of CPU more on the 33,074 UPR Info rows (scope
-        "all"), over the 30 s budget at 41,000.
+        Off by default: it costs about 4 s of CPU more on the 33,074 UPR Info rows (scope
+        "all"; 11 s before the bounded search of `clusters.recurrence_links`), about 33 s at
+        41,000 rows against the rule's 28 (bench/recurrence_learned.py --scale, load 8.7 on 2
+        cores), over the 30 s budget.
     granularity: one setting from "same commitment, strict" (0) to "same subject, broad" (1);
     when given it sets `threshold` and `floor` (`granularity_cut`). Experts differ mostly in
     how finely they split one subject; this is that choice.
