@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
+from uprdex.pipeline.clusters.blocking import upper_indices
 from uprdex.pipeline.clusters.normalize import action_mask, normalize
 from uprdex.pipeline.clusters.pair_model import (
     LearnedPairs,
@@ -207,7 +208,7 @@ class Similarity:
     def _learned_matrix(self, nodes: Sequence[int]) -> npt.NDArray[np.float32]:
         assert self.learned is not None
         index = np.asarray(nodes, dtype=np.int64)
-        upper = np.array(np.triu_indices(len(index), 1), dtype=np.int64).T
+        upper = np.stack(upper_indices(len(index)), axis=1)
         out = np.zeros((len(index), len(index)), dtype=np.float32)
         if len(upper):
             chosen = index[upper]
