@@ -141,14 +141,16 @@ class ClusterSettings:
     pair_model: pair model folder instead of the shipped data/models/pairs.
     learned_recurrence: find the recurring asks (a later review's asks that repeat an earlier
         review's, same State) with the learned link classifier
-        (`clusters.recurrence_model`, data/models/recurrence) instead of `RecurrenceSettings`'
-        cut; not with scope "review"; `uprdex cluster --learned-recurrences`. Held out
-        (bench/recurrence_learned.py): mean F1 over the seven gold pairs, each left out,
-        0.49 -> 0.60; Viet Nam 0.50 -> 0.56 at precision 0.80.
-        Off by default: it costs about 4 s of CPU more on the 33,074 UPR Info rows (scope
-        "all"; 11 s before the bounded search of `clusters.recurrence_links`), about 33 s at
-        41,000 rows against the rule's 28 (bench/recurrence_learned.py --scale, load 8.7 on 2
-        cores), over the 30 s budget.
+        (`clusters.recurrence_model`, data/models/recurrence; the default), or with
+        `RecurrenceSettings`' cut (False: `uprdex cluster --rule-recurrences`); not with scope
+        "review". The protocol's choice: on the three tuning pairs (Kazakhstan, Uruguay,
+        Belize), each scored by a model trained without it, mean F1 0.56 -> 0.60 (better on
+        two); the four pairs kept aside 0.31-0.54 -> 0.55-0.68; Viet Nam, the test, 0.53 at
+        precision 0.69 -> 0.58 at 0.75 (bench/recurrence_learned.py,
+        bench/recurrence_protocol.py). Cost: 20.9 s CPU against the rule's 18.1 s for the
+        33,074 UPR Info rows at scope "all", about 28 s at 41,000 rows (budget 30 s;
+        bench/recurrence_learned.py --scale-only, load 1.2 on 2 cores): the bounded search of
+        `clusters.recurrence_links` scores about a tenth of the pairs.
     granularity: one setting from "same commitment, strict" (0) to "same subject, broad" (1);
     when given it sets `threshold` and `floor` (`granularity_cut`). Experts differ mostly in
     how finely they split one subject; this is that choice.
@@ -173,7 +175,7 @@ class ClusterSettings:
     similarity_model: Path | None = None
     learned: bool = True
     pair_model: Path | None = None
-    learned_recurrence: bool = False
+    learned_recurrence: bool = True
 
     def __post_init__(self) -> None:
         if self.granularity is not None:
