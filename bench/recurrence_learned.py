@@ -205,7 +205,7 @@ def scale() -> None:
         raise SystemExit("the bounded search changed the links")
     # The whole clustering, CPU carried to TARGET_ROWS as bench_clusters.py does.
     runs = {
-        "rule recurrences": (ClusterSettings(scope="all"), False),
+        "rule recurrences": (ClusterSettings(scope="all", learned_recurrence=False), False),
         "learned, every pair (baseline)": (settings, True),
         "learned, bounded (ours)": (settings, False),
     }
