@@ -33,12 +33,12 @@ import numpy.typing as npt
 from uprdex.pipeline.clusters.normalize import normalize
 from uprdex.pipeline.clusters.records import ClusterItem, Recurrence
 from uprdex.pipeline.clusters.recurrence_model import (
-    CONTEXT_FEATURES,
     FEATURES,
+    SCORE_FEATURES,
     CheapFeatures,
     RecurrenceModel,
     cheap_features,
-    ranks,
+    score_context,
     scored_features,
     shipped,
     subject_vectors,
@@ -54,8 +54,6 @@ Ints = npt.NDArray[np.int64]
 Links = tuple[Ints, Ints, Floats]
 
 _AT = {name: at for at, name in enumerate(FEATURES)}
-_SCORE_CONTEXT = [_AT[name] for name in CONTEXT_FEATURES[:9]] + [_AT["token_set"]]
-"""The features that read the pair scores or the words (the rest are cheap)."""
 _SLACK = 1e-6
 """How far under the threshold's logit a bound may be and still be looked at (rounding)."""
 
@@ -238,24 +236,9 @@ def model_links(
     # Every pair that may change a hopeful pair's context is read. An unread pair's low end
     # places it as its score would: above a hopeful pair of its line, or not above it, and
     # never above the line's best (nor its second where a hopeful pair leads).
-    s = low
-    mine, row_best, col_best = s[rows_, columns], s.max(axis=1)[rows_], s.max(axis=0)[columns]
-    rank_later, rank_earlier = ranks(s, 1)[rows_, columns], ranks(s, 0)[rows_, columns]
-    second = np.sort(s, axis=1)[rows_, -2] if other > 1 else np.zeros(len(rows_))
-    context = {
-        "score": mine,
-        "margin_later": mine - row_best,
-        "margin_earlier": mine - col_best,
-        "log_rank_later": np.log(rank_later),
-        "log_rank_earlier": np.log(rank_earlier),
-        "best_later": rank_later == 1,
-        "best_earlier": rank_earlier == 1,
-        "best_both": (rank_later == 1) & (rank_earlier == 1),
-        "gap_second_later": np.where(rank_later == 1, row_best - second, 0.0),
-    }
+    context = score_context(low)[rows_, columns]
     chosen = features.at(rows_, columns)
-    for name, values in context.items():
-        chosen[:, _AT[name]] = values
+    chosen[:, : len(SCORE_FEATURES)] = context
     if features.words:
         chosen[:, _AT["token_set"]] = pending.words.reshape(count, other)[rows_, columns]
     linked = model.probability(chosen) >= model.threshold

@@ -51,6 +51,7 @@ __all__ = [
     "CONTEXT_FEATURES",
     "DEFAULT_MODEL_DIR",
     "FEATURES",
+    "SCORE_FEATURES",
     "CheapFeatures",
     "RecurrenceModel",
     "RecurrenceModelError",
@@ -59,6 +60,7 @@ __all__ = [
     "compound",
     "pair_inputs",
     "ranks",
+    "score_context",
     "scored_features",
     "shipped",
     "subject_vectors",
@@ -170,12 +172,27 @@ def scored_features(
     out = cheap.full()
     pending.read(np.arange(count * other))
     scores = pending.low.astype(np.float64).reshape(count, other)
-    s = scores / 100
+    out[..., : len(SCORE_FEATURES)] = score_context(scores / 100)
+    if cheap.words:
+        out[..., 15] = pending.words.reshape(count, other)
+    return out, scores
+
+
+SCORE_FEATURES = CONTEXT_FEATURES[:9]
+"""The features read from the pair scores of the grid: `score_context`'s, in this order."""
+
+
+def score_context(s: Floats) -> Floats:
+    """`SCORE_FEATURES` of every later x earlier pair from their scores `s` (0-1, later asks as
+    rows): the score, its margins to its row's and column's best, its ranks there, whether it
+    is the best, and the best's gap to the row's second."""
+    count, other = s.shape
     row_best = s.max(axis=1, keepdims=True)
     col_best = s.max(axis=0, keepdims=True)
     rank_later = ranks(s, 1)
     rank_earlier = ranks(s, 0)
     second = np.sort(s, axis=1)[:, -2:-1] if other > 1 else np.zeros((count, 1))
+    out = np.empty((count, other, len(SCORE_FEATURES)))
     out[..., 0] = s
     out[..., 1] = s - row_best
     out[..., 2] = s - col_best
@@ -185,9 +202,7 @@ def scored_features(
     out[..., 6] = rank_earlier == 1
     out[..., 7] = (rank_later == 1) & (rank_earlier == 1)
     out[..., 8] = np.where(rank_later == 1, row_best - second, 0.0)
-    if cheap.words:
-        out[..., 15] = pending.words.reshape(count, other)
-    return out, scores
+    return out
 
 
 @dataclass(frozen=True)
