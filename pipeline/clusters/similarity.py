@@ -95,14 +95,20 @@ class Similarity:
         if not len(pairs):
             return np.empty(0, dtype=np.float32)
         if self.learned is not None:
-            scores = self.learned.scores(pairs, cutoff)
-            # A text the model knows no word of (a name, a typo): the pair model has no terms
-            # to read, and words alone score it, as in the weighted mix.
-            unknown = np.nonzero(~(self.known[pairs[:, 0]] & self.known[pairs[:, 1]]))[0]
-            if len(unknown):
-                scores[unknown] = self._mixed(pairs[unknown], cutoff)
+            scores = self._mixed_where_unknown(pairs, self.learned.scores(pairs, cutoff), cutoff)
             return self._treaty_rules(pairs, scores, cutoff)
         return self._treaty_rules(pairs, self._mixed(pairs, cutoff), cutoff)
+
+    def _mixed_where_unknown(
+        self, pairs: npt.NDArray[np.int64], scores: npt.NDArray[np.float32], cutoff: float
+    ) -> npt.NDArray[np.float32]:
+        """The pair model's `scores`, with the weighted mix's where a text is one the
+        similarity model knows no word of (a name, a typo): the pair model has no terms to
+        read, and words alone score it, as in the mix."""
+        unknown = np.nonzero(~(self.known[pairs[:, 0]] & self.known[pairs[:, 1]]))[0]
+        if len(unknown):
+            scores[unknown] = self._mixed(pairs[unknown], cutoff)
+        return scores
 
     def pending(
         self, later: npt.NDArray[np.int64], earlier: npt.NDArray[np.int64]
@@ -212,10 +218,7 @@ class Similarity:
         out = np.zeros((len(index), len(index)), dtype=np.float32)
         if len(upper):
             chosen = index[upper]
-            scores = self.learned.scores(chosen, 0)
-            unknown = np.nonzero(~(self.known[chosen[:, 0]] & self.known[chosen[:, 1]]))[0]
-            if len(unknown):
-                scores[unknown] = self._mixed(chosen[unknown], 0)
+            scores = self._mixed_where_unknown(chosen, self.learned.scores(chosen, 0), 0)
             out[upper[:, 0], upper[:, 1]] = scores
             out[upper[:, 1], upper[:, 0]] = scores
         return out
@@ -281,10 +284,9 @@ class PendingScores:
         else:
             scorers = learned.model.scorers
             words = text_scores(similarity.texts, chosen, scorers)
-            scores = learned.finished(self._partial[at], words)
-            unknown = np.nonzero(~(similarity.known[chosen[:, 0]] & similarity.known[chosen[:, 1]]))
-            if len(unknown[0]):
-                scores[unknown] = similarity._mixed(chosen[unknown], 0)
+            scores = similarity._mixed_where_unknown(
+                chosen, learned.finished(self._partial[at], words), 0
+            )
             scores = similarity._treaty_rules(chosen, scores, 0)
             self.low[at] = self.high[at] = scores
             self.words[at] = (
