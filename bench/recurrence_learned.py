@@ -46,13 +46,10 @@ from cluster_protocol import GOLD, indexed_items
 from recurrence_protocol import KEPT_ASIDE, TEST, TUNING, Pair, recurring_gold
 
 from uprdex.pipeline.clusters import ClusterItem, RecurrenceSettings, cluster, linkage
-from uprdex.pipeline.clusters.normalize import normalize
 from uprdex.pipeline.clusters.pair_model import PairModel
 from uprdex.pipeline.clusters.recurrence import matched, recurrence_matrices
-from uprdex.pipeline.clusters.recurrence_links import learned_recurrences
+from uprdex.pipeline.clusters.recurrence_links import learned_recurrences, text_similarity
 from uprdex.pipeline.clusters.recurrence_model import candidate_features
-from uprdex.pipeline.clusters.similarity import Similarity
-from uprdex.pipeline.clusters.treaties import load_treaties
 from uprdex.pipeline.semantic import SemanticModel
 from uprdex.pipeline.settings import ClusterSettings
 from uprdex.pipeline.train_recurrence import Example, pair_scores, train
@@ -181,12 +178,7 @@ def scale() -> None:
     settings = ClusterSettings(scope="all", learned_recurrence=True)
     print(f"\n== scale: {len(items):,} UPR Info rows, scope 'all' (load {_load()})")
     # The recurrence step alone, on the clustering's similarity (as `cluster` runs it).
-    treaties = load_treaties(settings.treaties)
-    normalized = {item.id: normalize(item.text, treaties) for item in items}
-    texts = sorted(set(normalized.values()))
-    at = {text: i for i, text in enumerate(texts)}
-    node_of = {key: at[text] for key, text in normalized.items()}
-    similarity = Similarity(texts, treaties, settings)
+    similarity, node_of = text_similarity(items, settings)
     learned_recurrences(items[:300], settings, similarity, node_of)  # the models read
     step: dict[bool, tuple[float, float, tuple]] = {}
     for every in (True, False):

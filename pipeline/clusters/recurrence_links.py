@@ -47,7 +47,7 @@ from uprdex.pipeline.clusters.similarity import PendingScores, Similarity
 from uprdex.pipeline.clusters.treaties import load_treaties
 from uprdex.pipeline.settings import ClusterSettings
 
-__all__ = ["learned_recurrences", "model_links"]
+__all__ = ["learned_recurrences", "model_links", "text_similarity"]
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -256,6 +256,19 @@ def _review(item: ClusterItem) -> tuple[int, int] | None:
     return None
 
 
+def text_similarity(
+    items: Sequence[ClusterItem], settings: ClusterSettings
+) -> tuple[Similarity, dict[str, int]]:
+    """The similarity of the items' distinct normalized texts, and each item id's text index
+    there (`learned_recurrences`' `similarity` and `node_of` without a clustering's)."""
+    treaties = load_treaties(settings.treaties)
+    normalized = {item.id: normalize(item.text, treaties) for item in items}
+    texts = sorted(set(normalized.values()))
+    at = {text: i for i, text in enumerate(texts)}
+    node_of = {key: at[text] for key, text in normalized.items()}
+    return Similarity(texts, treaties, settings), node_of
+
+
 def learned_recurrences(
     items: Sequence[ClusterItem],
     settings: ClusterSettings | None = None,
@@ -287,12 +300,7 @@ def learned_recurrences(
         item for by_review in reviews.values() for part in by_review.values() for item in part
     ]
     if similarity is None or node_of is None:
-        treaties = load_treaties(settings.treaties)
-        normalized = {item.id: normalize(item.text, treaties) for item in compared}
-        texts = sorted(set(normalized.values()))
-        at = {text: i for i, text in enumerate(texts)}
-        node_of = {key: at[text] for key, text in normalized.items()}
-        similarity = Similarity(texts, treaties, settings)
+        similarity, node_of = text_similarity(compared, settings)
     asks = sorted({item.text for item in compared})
     vectors = dict(zip(asks, subject_vectors(asks), strict=True)) if asks else {}
     found: list[Recurrence] = []
