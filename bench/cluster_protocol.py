@@ -71,6 +71,20 @@ TUNING: dict[str, tuple[str, str]] = {
 }
 """Twelve more reviews labelled here with the same method (bench/gold/README.md): in every
 fold's training set, never scored as the test. The shipped pair model is trained on them only."""
+FRESH: dict[str, tuple[str, str]] = {
+    "Cameroon 2013": ("cameroon2013", "cameroon2013.pdf"),
+    "Dominican Republic 2014": ("dominicanrepublic2014", "dominicanrepublic2014.pdf"),
+    "Iraq 2014": ("iraq2014", "iraq2014.pdf"),
+    "Germany 2013": ("germany2013", "germany2013.pdf"),
+    "Bolivia (Plurinational State of) 2014": ("bolivia2014", "bolivia2014.pdf"),
+    "Afghanistan 2014": ("afghanistan2014", "afghanistan2014.pdf"),
+    "Angola 2014": ("angola2014", "angola2014.pdf"),
+}
+"""Reviews labelled (bench/gold, each by its own annotator) after the shipped pair model and
+every default were chosen: never trained or chosen on, scored once by the shipped defaults, a
+second and larger check of how the clusters hold on reviews the project never saw.
+(Philippines 2012 is labelled too but not scored: its report already merges the States' asks
+into one paragraph, so its gold has 4 pairs that must be found.)"""
 FIRST_TUNING = tuple(list(TUNING)[:5])
 """The tuning reviews the pair model was first trained on (the shipped model before India and
 Tunisia 2012 were labelled)."""
@@ -196,9 +210,10 @@ def indexed_items(pdfs: Sequence[str]) -> dict[str, list[ClusterItem]]:
     return by_symbol
 
 
-def load_reviews(tuning: bool = False) -> list[Review]:
-    """The five test reviews (then the five tuning ones) with the texts uprdex prints."""
-    chosen = {**REVIEWS, **TUNING} if tuning else REVIEWS
+def load_reviews(tuning: bool = False, fresh: bool = False) -> list[Review]:
+    """The five test reviews (then the tuning ones, then the fresh ones) with the texts uprdex
+    prints."""
+    chosen = {**REVIEWS, **(TUNING if tuning else {}), **(FRESH if fresh else {})}
     pdfs = [pdf for _, pdf in chosen.values() if pdf]
     by_symbol = indexed_items(pdfs)
     reviews = []
@@ -431,6 +446,24 @@ def tuning_granularity(tuning: Sequence[Review]) -> float:
     return chosen
 
 
+def fresh_check(fresh: Sequence[Review]) -> None:
+    """The shipped defaults (and the old mix) on the fresh reviews, which no choice saw."""
+    print(
+        f"== {len(fresh)} fresh reviews, labelled after every default was chosen (never trained "
+        "or chosen on): the shipped defaults on reviews the project never saw"
+    )
+    print_table(
+        fresh,
+        {
+            "mix (old defaults)": [_scored(OLD_MIX, r) for r in fresh],
+            "shipped pairs": [_scored(ClusterSettings(), r) for r in fresh],
+            "shipped, granularity 0.6": [
+                _scored(ClusterSettings(granularity=0.6), r) for r in fresh
+            ],
+        },
+    )
+
+
 def confidence_check(reviews: Sequence[Review], settings: ClusterSettings) -> None:
     """Precision of the predicted pairs whose two members are both the sure core (member
     confidence >= core_cut) against those with a doubtful member, and of clusters whose
@@ -468,7 +501,8 @@ def main() -> int:
         print(f"skipped: {GOLD} not found (the shared corpus is not on this machine)")
         return 0
     start = time.perf_counter()
-    every = load_reviews(tuning=True)
+    loaded = load_reviews(tuning=True, fresh=True)
+    every, fresh = loaded[: len(REVIEWS) + len(TUNING)], loaded[len(REVIEWS) + len(TUNING) :]
     tests, tuning = every[: len(REVIEWS)], every[len(REVIEWS) :]
     print(
         f"== leave one review out: {len(tests)} test reviews (#19's gold), {len(tuning)} more "
@@ -511,6 +545,7 @@ def main() -> int:
             else ""
         )
     )
+    fresh_check(fresh)
     rebuilt = ClusterSettings(pair_model=pair_model_folder(tuning))
     same = all(cluster(r.items).assignment == cluster(r.items, rebuilt).assignment for r in every)
     print(
