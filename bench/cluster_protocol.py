@@ -79,6 +79,14 @@ FRESH: dict[str, tuple[str, str]] = {
     "Bolivia (Plurinational State of) 2014": ("bolivia2014", "bolivia2014.pdf"),
     "Afghanistan 2014": ("afghanistan2014", "afghanistan2014.pdf"),
     "Angola 2014": ("angola2014", "angola2014.pdf"),
+    "Italy 2014": ("italy2014", "italy2014.pdf"),
+    "Yemen 2014": ("yemen2014", "yemen2014.pdf"),
+    "Ethiopia 2014": ("ethiopia2014", "ethiopia2014.pdf"),
+    "Cuba 2013": ("cuba2013", "cuba2013.pdf"),
+    "Bahrain 2012": ("bahrain2012", "bahrain2012.pdf"),
+    "Turkmenistan 2013": ("turkmenistan2013", "turkmenistan2013.pdf"),
+    "Congo 2013": ("congo2013", "congo2013.pdf"),
+    "Fiji 2014": ("fiji2014", "fiji2014.pdf"),
 }
 """Reviews labelled (bench/gold, each by its own annotator) after the shipped pair model and
 every default were chosen: never trained or chosen on, scored once by the shipped defaults, a
