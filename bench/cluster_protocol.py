@@ -71,10 +71,35 @@ TUNING: dict[str, tuple[str, str]] = {
 }
 """Twelve more reviews labelled here with the same method (bench/gold/README.md): in every
 fold's training set, never scored as the test. The shipped pair model is trained on them only."""
+FRESH: dict[str, tuple[str, str]] = {
+    "Cameroon 2013": ("cameroon2013", "cameroon2013.pdf"),
+    "Dominican Republic 2014": ("dominicanrepublic2014", "dominicanrepublic2014.pdf"),
+    "Iraq 2014": ("iraq2014", "iraq2014.pdf"),
+    "Germany 2013": ("germany2013", "germany2013.pdf"),
+    "Bolivia (Plurinational State of) 2014": ("bolivia2014", "bolivia2014.pdf"),
+    "Afghanistan 2014": ("afghanistan2014", "afghanistan2014.pdf"),
+    "Angola 2014": ("angola2014", "angola2014.pdf"),
+    "Italy 2014": ("italy2014", "italy2014.pdf"),
+    "Yemen 2014": ("yemen2014", "yemen2014.pdf"),
+    "Ethiopia 2014": ("ethiopia2014", "ethiopia2014.pdf"),
+    "Cuba 2013": ("cuba2013", "cuba2013.pdf"),
+    "Bahrain 2012": ("bahrain2012", "bahrain2012.pdf"),
+    "Turkmenistan 2013": ("turkmenistan2013", "turkmenistan2013.pdf"),
+    "Congo 2013": ("congo2013", "congo2013.pdf"),
+    "Fiji 2014": ("fiji2014", "fiji2014.pdf"),
+}
+"""Reviews labelled (bench/gold, each by its own annotator) after the shipped pair model and
+every default were chosen: never trained or chosen on, scored once by the shipped defaults, a
+second and larger check of how the clusters hold on reviews the project never saw.
+(Philippines 2012 is labelled too but not scored: its report already merges the States' asks
+into one paragraph, so its gold has 4 pairs that must be found.)"""
 FIRST_TUNING = tuple(list(TUNING)[:5])
 """The tuning reviews the pair model was first trained on (the shipped model before India and
 Tunisia 2012 were labelled)."""
 SLOVENIA_SYMBOL = "A/HRC/43/15"
+OLD_MIX = ClusterSettings(learned=False, granularity=0.5)
+"""The weighted mix at its defaults before the pair model (semantic 0.4, rare 0.2, granularity
+0.5)."""
 BEFORE = ClusterSettings(
     semantic_weight=0.7, rare_weight=0.0, threshold=55.0, floor=45.0, learned=False
 )
@@ -193,10 +218,14 @@ def indexed_items(pdfs: Sequence[str]) -> dict[str, list[ClusterItem]]:
     return by_symbol
 
 
-def load_reviews(tuning: bool = False, tests: bool = True) -> list[Review]:
+def load_reviews(tuning: bool = False, fresh: bool = False, tests: bool = True) -> list[Review]:
     """The five test reviews (unless `tests` is false), then the tuning ones (if `tuning`),
-    with the texts uprdex prints."""
-    chosen = {**(REVIEWS if tests else {}), **(TUNING if tuning else {})}
+    then the fresh ones (if `fresh`), with the texts uprdex prints."""
+    chosen = {
+        **(REVIEWS if tests else {}),
+        **(TUNING if tuning else {}),
+        **(FRESH if fresh else {}),
+    }
     pdfs = [pdf for _, pdf in chosen.values() if pdf]
     by_symbol = indexed_items(pdfs)
     reviews = []
@@ -394,6 +423,59 @@ def granularity_table(reviews: Sequence[Review], mix: ClusterSettings) -> None:
         )
 
 
+def tuning_granularity(tuning: Sequence[Review]) -> float:
+    """The pair model's granularity, chosen on the tuning reviews alone: each scored by the
+    recipe trained on the other tuning reviews, at every granularity; the best mean F1 (ties:
+    the higher mean precision, then the finer). No test review is read."""
+    print(
+        f"  the pair model's granularity, chosen on the {len(tuning)} tuning reviews alone (each "
+        f"scored by the recipe trained on the other {len(tuning) - 1}):"
+    )
+    ranked = []
+    for at, g in enumerate(GRANULARITIES):
+        scores = []
+        for review in tuning:
+            folder = pair_model_folder([r for r in tuning if r is not review])
+            settings = ClusterSettings(pair_model=folder, granularity=g)
+            scores.append(score(cluster(review.items, settings).assignment, review.gold))
+        n = len(scores)
+        mean_p, mean_f1 = sum(s.precision for s in scores) / n, sum(s.f1 for s in scores) / n
+        print(
+            f"    {g:.1f}: mean P/R/F1 {mean_p:.3f}/{sum(s.recall for s in scores) / n:.3f}/"
+            f"{mean_f1:.3f}, lowest {min(s.f1 for s in scores):.2f}"
+        )
+        ranked.append((round(mean_f1, 3), round(mean_p, 3), -at))
+    chosen = GRANULARITIES[-max(ranked)[2]]
+    default = ClusterSettings().fineness
+    print(
+        f"  chosen: {chosen:.1f}; the default: {default:.2g}"
+        + (
+            ""
+            if abs(chosen - default) < 1e-9
+            else " (not the protocol's choice: ClusterSettings's docstring says why)"
+        )
+    )
+    return chosen
+
+
+def fresh_check(fresh: Sequence[Review]) -> None:
+    """The shipped defaults (and the old mix) on the fresh reviews, which no choice saw."""
+    print(
+        f"== {len(fresh)} fresh reviews, labelled after every default was chosen (never trained "
+        "or chosen on): the shipped defaults on reviews the project never saw"
+    )
+    print_table(
+        fresh,
+        {
+            "mix (old defaults)": [_scored(OLD_MIX, r) for r in fresh],
+            "shipped pairs": [_scored(ClusterSettings(), r) for r in fresh],
+            "shipped, granularity 0.6": [
+                _scored(ClusterSettings(granularity=0.6), r) for r in fresh
+            ],
+        },
+    )
+
+
 def confidence_check(reviews: Sequence[Review], settings: ClusterSettings) -> None:
     """Precision of the predicted pairs whose two members are both the sure core (member
     confidence >= core_cut) against those with a doubtful member, and of clusters whose
@@ -431,7 +513,8 @@ def main() -> int:
         print(f"skipped: {GOLD} not found (the shared corpus is not on this machine)")
         return 0
     start = time.perf_counter()
-    every = load_reviews(tuning=True)
+    loaded = load_reviews(tuning=True, fresh=True)
+    every, fresh = loaded[: len(REVIEWS) + len(TUNING)], loaded[len(REVIEWS) + len(TUNING) :]
     tests, tuning = every[: len(REVIEWS)], every[len(REVIEWS) :]
     print(
         f"== leave one review out: {len(tests)} test reviews (#19's gold), {len(tuning)} more "
@@ -446,7 +529,7 @@ def main() -> int:
     trained_on = set(shipped_model.metadata.get("reviews", []))
     methods: dict[str, Method] = {
         "before #19": fixed_method(BEFORE),
-        "mix (old defaults)": fixed_method(ClusterSettings(learned=False)),
+        "mix (old defaults)": fixed_method(OLD_MIX),
         f"mix, {others} others": grid_method(grid),
         "mix, tuning": fixed_method(shipped),
         "pairs, first 5 tuning": fixed_trained_method(first_five),
@@ -474,6 +557,7 @@ def main() -> int:
             else ""
         )
     )
+    fresh_check(fresh)
     rebuilt = ClusterSettings(pair_model=pair_model_folder(tuning))
     same = all(cluster(r.items).assignment == cluster(r.items, rebuilt).assignment for r in every)
     print(
@@ -491,11 +575,12 @@ def main() -> int:
     print_table(
         every,
         {
-            "mix (old defaults)": [_scored(ClusterSettings(learned=False), r) for r in every],
+            "mix (old defaults)": [_scored(OLD_MIX, r) for r in every],
             f"pairs, {others} others": held,
             "pairs, in-sample": [_scored(reference, r) for r in every],
         },
     )
+    tuning_granularity(tuning)
     granularity_table(tests, shipped)
     # The shipped model has seen the test reviews: the trade-offs are read held out, with the
     # same recipe trained on the tuning reviews only.

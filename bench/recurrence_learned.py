@@ -16,26 +16,39 @@ Before: `RecurrenceSettings()` through `recurrence_matrices` and `matched`, the 
 bench/recurrence_protocol.py scores. After: the model's links (probability >= its threshold,
 the best mean F1 with precision >= 0.80 on each training pair).
 
-With --scale: the UPR Info export's rows clustered with scope "all" (as bench_clusters.py's
-scale part), the default recurrences against the model's, timed in one run (the 41,000-row
-target is 30 s for the whole clustering).
+With --scale (alone with --scale-only): the UPR Info export's rows with scope "all" (as
+bench_clusters.py's scale part). The model's links found by scoring every later x earlier
+pair (the baseline: the path before the bounded search) against `model_links`' bounded search
+(ours), the recurrence step alone on one similarity, then the whole clustering with the rule's
+recurrences, the baseline's and ours, the CPU carried to 41,000 rows as bench_clusters.py
+does (the target: 30 s for the whole clustering). The two learned paths must find the same
+links.
 
-Run: .venv/bin/python bench/recurrence_learned.py [--no-test] [--write DIR] [--scale]
+Run: .venv/bin/python bench/recurrence_learned.py [--no-test] [--write DIR] [--scale |
+--scale-only]
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import math
+import os
+import random
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 from cluster_protocol import GOLD, indexed_items
 from recurrence_protocol import KEPT_ASIDE, TEST, TUNING, Pair, recurring_gold
 
-from uprdex.pipeline.clusters import RecurrenceSettings, cluster
+from uprdex.pipeline.clusters import ClusterItem, RecurrenceSettings, cluster, linkage
 from uprdex.pipeline.clusters.pair_model import PairModel
 from uprdex.pipeline.clusters.recurrence import matched, recurrence_matrices
+from uprdex.pipeline.clusters.recurrence_links import learned_recurrences, text_similarity
 from uprdex.pipeline.clusters.recurrence_model import candidate_features
 from uprdex.pipeline.semantic import SemanticModel
 from uprdex.pipeline.settings import ClusterSettings
@@ -88,6 +101,9 @@ def main() -> int:
         print(f"skipped: {GOLD} not found")
         return 0
     args = sys.argv[1:]
+    if "--scale-only" in args:
+        scale()
+        return 0
     with_test = "--no-test" not in args
     start = time.perf_counter()
     loaded = examples((*ALL_TUNING, TEST) if with_test else ALL_TUNING)
@@ -154,24 +170,85 @@ def main() -> int:
 
 
 def scale() -> None:
-    """The whole clustering of the UPR Info export, default recurrences against the model's."""
-    from bench_clusters import upr_info_items
+    """The learned links on the UPR Info export: every pair scored (the baseline, as before)
+    against the bounded search (ours), the recurrence step alone and the whole clustering."""
+    from bench_clusters import TARGET_ROWS, upr_info_items
 
     items = upr_info_items()
-    print(f"\n== scale: {len(items):,} UPR Info rows, scope 'all'")
-    timed: list[float] = []
-    for name, learned in (("default", False), ("learned_recurrence", True)):
-        settings = ClusterSettings(scope="all", learned_recurrence=learned)
+    settings = ClusterSettings(scope="all", learned_recurrence=True)
+    print(f"\n== scale: {len(items):,} UPR Info rows, scope 'all' (load {_load()})")
+    # The recurrence step alone, on the clustering's similarity (as `cluster` runs it).
+    similarity, node_of = text_similarity(items, settings)
+    learned_recurrences(items[:300], settings, similarity, node_of)  # the models read
+    step: dict[bool, tuple[float, float, tuple]] = {}
+    for every in (True, False):
         start, cpu = time.perf_counter(), time.process_time()
-        result = cluster(items, settings)
-        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
-        timed.append(wall)
-        asks = len({link.later_id for link in result.recurrences})
+        found = learned_recurrences(items, settings, similarity, node_of, every_pair=every)
+        step[every] = (time.perf_counter() - start, time.process_time() - cpu, found)
+    (wall_old, cpu_old, old), (wall_new, cpu_new, new) = step[True], step[False]
+    print(f"  the recurrence step ({len(new):,} links; load {_load()}):")
+    print(f"    every pair scored (baseline)  {wall_old:5.1f} s wall {cpu_old:5.1f} s CPU")
+    print(f"    bounded (ours)                {wall_new:5.1f} s wall {cpu_new:5.1f} s CPU")
+    print(
+        f"    ratio baseline / ours: wall {wall_old / wall_new:.2f}x, CPU "
+        f"{cpu_old / cpu_new:.2f}x; the same links: {old == new}"
+    )
+    if old != new:
+        raise SystemExit("the bounded search changed the links")
+    # The whole clustering, CPU carried to TARGET_ROWS as bench_clusters.py does.
+    runs = {
+        "rule recurrences": (ClusterSettings(scope="all", learned_recurrence=False), False),
+        "learned, every pair (baseline)": (settings, True),
+        "learned, bounded (ours)": (settings, False),
+    }
+    timed = {}
+    for label, (chosen, every) in runs.items():
+        with _every_pair(every):
+            timed[label] = _whole(items, chosen, TARGET_ROWS)
+        wall, cpu, target, links = timed[label]
         print(
-            f"  {name}: {wall:.1f} s wall, {cpu:.1f} s CPU; {len(result.recurrences):,} "
-            f"recurring links, {asks:,} later asks with one"
+            f"  {label:31} {wall:5.1f} s wall {cpu:5.1f} s CPU, {links:,} links; "
+            f"{TARGET_ROWS:,} rows ~{target:4.1f} s CPU (budget 30 s)"
         )
-    print(f"  learned / default wall: x{timed[1] / timed[0]:.2f}")
+    base, ours = timed["learned, every pair (baseline)"], timed["learned, bounded (ours)"]
+    rule = timed["rule recurrences"]
+    print(
+        f"  learned baseline / ours: CPU {base[1] / ours[1]:.2f}x; ours / rule recurrences: CPU "
+        f"{ours[1] / rule[1]:.2f}x (load {_load()} on {os.cpu_count()} cores)"
+    )
+
+
+def _load() -> str:
+    return f"{os.getloadavg()[0]:.1f}"
+
+
+@contextlib.contextmanager
+def _every_pair(every: bool) -> Iterator[None]:
+    """`cluster` with the learned links found by scoring every pair (the path before the
+    bounded search), when `every`."""
+    if not every:
+        yield
+        return
+    with mock.patch.object(
+        linkage, "learned_recurrences", functools.partial(learned_recurrences, every_pair=True)
+    ):
+        yield
+
+
+def _whole(
+    items: list[ClusterItem], settings: ClusterSettings, target: int
+) -> tuple[float, float, float, int]:
+    """Wall and CPU seconds of `cluster(items, settings)`, the CPU carried to `target` rows
+    (how it grows from half the rows to all), and the recurring links found."""
+    cluster(items[:300], settings)
+    start, cpu = time.perf_counter(), time.process_time()
+    result = cluster(items, settings)
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    half = random.Random(1).sample(items, len(items) // 2)
+    before = time.process_time()
+    cluster(half, settings)
+    growth = math.log(cpu / (time.process_time() - before)) / math.log(len(items) / len(half))
+    return wall, cpu, cpu * (target / len(items)) ** growth, len(result.recurrences)
 
 
 if __name__ == "__main__":

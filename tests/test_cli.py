@@ -354,18 +354,20 @@ def test_cluster_settings_are_remembered_until_defaults(index: Path) -> None:
     )
 
 
-def test_learned_recurrences_are_chosen_and_remembered(index: Path) -> None:
+def test_rule_recurrences_are_chosen_and_remembered(index: Path) -> None:
+    # The learned link model is the default; the rule is a choice the index remembers.
     runner = CliRunner()
-    on = runner.invoke(main, ["cluster", "--learned-recurrences", "--index", str(index)])
-    assert on.exit_code == 0 and "recurring asks by the learned model" in on.output
-    with Store(index) as store:
-        assert store.cluster_settings().learned_recurrence
-    remembered = runner.invoke(main, ["cluster", "--index", str(index)])
-    assert "recurring asks by the learned model" in remembered.output
+    assert ClusterSettings().learned_recurrence
     off = runner.invoke(main, ["cluster", "--rule-recurrences", "--index", str(index)])
-    assert off.exit_code == 0 and "learned model" not in off.output
+    assert off.exit_code == 0 and "recurring asks by the rule" in off.output
     with Store(index) as store:
         assert not store.cluster_settings().learned_recurrence
+    remembered = runner.invoke(main, ["cluster", "--index", str(index)])
+    assert "recurring asks by the rule" in remembered.output
+    on = runner.invoke(main, ["cluster", "--learned-recurrences", "--index", str(index)])
+    assert on.exit_code == 0 and "by the rule" not in on.output
+    with Store(index) as store:
+        assert store.cluster_settings().learned_recurrence
 
 
 def test_bad_worker_count_is_a_usage_error(tmp_path: Path) -> None:

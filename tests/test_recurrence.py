@@ -6,8 +6,17 @@ from dataclasses import replace
 
 import pytest
 
-from uprdex.pipeline.clusters import ClusterItem, RecurrenceSettings, cluster, recurrences
+from uprdex.pipeline.clusters import (
+    ClusterItem,
+    ClusterSettings,
+    RecurrenceSettings,
+    cluster,
+    recurrences,
+)
 from uprdex.pipeline.clusters.recurrence import SUBJECT_MATCH
+
+RULE = ClusterSettings(learned_recurrence=False)
+"""The rule (`RecurrenceSettings`) in place of the learned link model, the default."""
 
 
 def ask(symbol: str, paragraph: str, text: str, state: str, session: int, by: str) -> ClusterItem:
@@ -127,7 +136,8 @@ def test_an_ask_shares_what_a_near_identical_ask_of_its_review_repeats() -> None
 def test_the_clustering_stores_the_links_the_matcher_finds(settings: RecurrenceSettings) -> None:
     items = [*URUGUAY_2009, *URUGUAY_2014, *KAZAKHSTAN_2010, *KAZAKHSTAN_2014]
     stored = {
-        (r.later_id, r.earlier_id): r.score for r in cluster(items, recurrence=settings).recurrences
+        (r.later_id, r.earlier_id): r.score
+        for r in cluster(items, RULE, recurrence=settings).recurrences
     }
     matched = {
         (r.later_id, r.earlier_id): r.score
@@ -180,7 +190,7 @@ NPM_2014 = [
 def test_asks_of_two_reviews_in_one_cluster_repeat_each_other() -> None:
     # The three asks make one cluster; one 2014 ask scores under the cut with the 2009 ask by
     # itself, so the matcher alone links only the other.
-    result = cluster([*NPM_2009, *NPM_2014])
+    result = cluster([*NPM_2009, *NPM_2014], RULE)
     assert len({result.assignment[item.id] for item in [*NPM_2009, *NPM_2014]}) == 1
     alone = _pairs(recurrences(NPM_2009, NPM_2014))
     assert len(alone) == 1
@@ -189,7 +199,7 @@ def test_asks_of_two_reviews_in_one_cluster_repeat_each_other() -> None:
     # Each keeps its own pair's score: the one the cluster brings scores under the cut.
     assert sorted(r.score < RecurrenceSettings().cut for r in stored.values()) == [False, True]
     # Without the clusters' pairs, the clustering stores what the matcher finds.
-    only = cluster([*NPM_2009, *NPM_2014], recurrence=RecurrenceSettings(clustered=False))
+    only = cluster([*NPM_2009, *NPM_2014], RULE, recurrence=RecurrenceSettings(clustered=False))
     assert _pairs(only.recurrences) == alone
 
 

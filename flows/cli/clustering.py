@@ -80,9 +80,9 @@ _CLUSTER_DEFAULTS = ClusterSettings()
     "--learned-recurrences/--rule-recurrences",
     "learned_recurrence",
     default=None,
-    help="Find the asks that repeat an earlier review's with the learned link model (finds "
-    "more, about as often right; slower on a large index), or with the similarity cut and the "
-    "clusters (the default).",
+    help="Find the asks that repeat an earlier review's with the learned link model (the "
+    "default), or with the similarity cut and the clusters (finds fewer; a little faster on a "
+    "large index).",
 )
 @click.option(
     "--defaults",
@@ -162,7 +162,7 @@ def cluster_(
         if settings.learned
         else f"{settings.scorer} with meaning weight {settings.semantic_weight:g}, action weight "
         f"{settings.action_weight:g}"
-    ) + (", recurring asks by the learned model" if settings.learned_recurrence else "")
+    ) + ("" if settings.learned_recurrence else ", recurring asks by the rule")
     out.print(
         f"{count} recommendations clustered ({settings.scope}, {scoring}, "
         f">= {settings.threshold:g}): "

@@ -10,12 +10,22 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 
 from uprdex.pipeline.clusters.records import ClusterItem
 from uprdex.pipeline.settings import ClusterSettings, Scope
+
+
+@lru_cache(maxsize=512)
+def upper_indices(n: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """`np.triu_indices(n, 1)` (every pair i < j of n things), read-only and kept: posting
+    lists and blocks ask for the same small sizes tens of thousands of times."""
+    left, right = (np.asarray(side, dtype=np.int64) for side in np.triu_indices(n, 1))
+    left.flags.writeable = right.flags.writeable = False
+    return left, right
 
 
 def _block_keys(text: str) -> set[str]:
@@ -65,7 +75,7 @@ def _candidate_pairs(
 def _pairs_within(nodes: list[int], size: int) -> npt.NDArray[np.int64]:
     """All pairs (i < j) of one posting list as codes i * size + j (nodes are increasing)."""
     array = np.array(nodes, dtype=np.int64)
-    left, right = np.triu_indices(len(array), k=1)
+    left, right = upper_indices(len(array))
     return array[left] * size + array[right]
 
 
@@ -127,7 +137,7 @@ def candidates(
     for nodes in by_block.values():
         if len(nodes) <= settings.dense_limit:
             array = np.array(nodes, dtype=np.int64)
-            left, right = np.triu_indices(len(array), k=1)
+            left, right = upper_indices(len(array))
             chunks.append(np.stack([array[left], array[right]], axis=1))
         else:
             large.extend(nodes)

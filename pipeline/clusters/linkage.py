@@ -14,7 +14,7 @@ from uprdex.pipeline.clusters.blocking import candidates, same_author_pairs, sco
 from uprdex.pipeline.clusters.normalize import normalize, strip_states
 from uprdex.pipeline.clusters.records import Cluster, ClusterItem, ClusterResult
 from uprdex.pipeline.clusters.recurrence import RecurrenceSettings, in_clusters, linked
-from uprdex.pipeline.clusters.recurrence_model import learned_recurrences
+from uprdex.pipeline.clusters.recurrence_links import learned_recurrences
 from uprdex.pipeline.clusters.similarity import Similarity
 from uprdex.pipeline.clusters.treaties import TreatyTable, load_treaties
 from uprdex.pipeline.settings import ClusterSettings

@@ -59,6 +59,7 @@ __all__ = [
     "PairModelError",
     "dense_features",
     "term_features",
+    "text_scores",
     "word_features",
 ]
 
@@ -119,6 +120,8 @@ _BLOCK = 1024
 
 IntPairs = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
+Grid = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]
+"""Two lists of text indexes whose every (first, second) pair is scored, row by row."""
 
 
 class PairModelError(UprdexError, ValueError):
@@ -200,15 +203,21 @@ def _row_dots(vectors: npt.NDArray[np.float32], pairs: IntPairs) -> Floats:
     return out
 
 
-def dense_features(inputs: PairInputs, pairs: IntPairs, knots: Sequence[float] = ()) -> Floats:
+def dense_features(
+    inputs: PairInputs, pairs: IntPairs, knots: Sequence[float] = (), grid: Grid | None = None
+) -> Floats:
     """`DENSE_FEATURES` of each pair (rows of two text indexes), one row per pair, then the
     meaning cosine's excess over each of `knots` (max(0, meaning - knot): a weight of its own
-    for close meanings)."""
+    for close meanings). `grid`: the pairs are every (row, column) of these two lists of
+    texts, row by row; the meaning cosines are then one matrix product."""
     a, b = pairs[:, 0], pairs[:, 1]
     out = np.zeros((len(pairs), len(DENSE_FEATURES) + len(knots)))
-    out[:, 0] = np.clip(_row_dots(inputs.vectors, pairs), 0, 1) * (
-        inputs.known[a] & inputs.known[b]
+    dots = (
+        _row_dots(inputs.vectors, pairs)
+        if grid is None
+        else (inputs.vectors[grid[0]] @ inputs.vectors[grid[1]].T).ravel()
     )
+    out[:, 0] = np.clip(dots, 0, 1) * (inputs.known[a] & inputs.known[b])
     # The kinds of action and the groups: Jaccard where both name some, whether both do,
     # whether they name none in common.
     left, right = inputs.sets[a], inputs.sets[b]
@@ -232,10 +241,15 @@ def dense_features(inputs: PairInputs, pairs: IntPairs, knots: Sequence[float] =
 
 def word_features(inputs: PairInputs, pairs: IntPairs, scorers: Sequence[str]) -> Floats:
     """The rapidfuzz `scorers` (names of `rapidfuzz.fuzz` functions) of each pair, 0-1."""
+    return text_scores(inputs.texts, pairs, scorers)
+
+
+def text_scores(texts: Sequence[str], pairs: IntPairs, scorers: Sequence[str]) -> Floats:
+    """The rapidfuzz `scorers` of each pair of `texts` (rows of two indexes), 0-1."""
     if not scorers or not len(pairs):
         return np.zeros((len(pairs), len(scorers)))
-    left = [inputs.texts[i] for i in pairs[:, 0].tolist()]
-    right = [inputs.texts[j] for j in pairs[:, 1].tolist()]
+    left = [texts[i] for i in pairs[:, 0].tolist()]
+    right = [texts[j] for j in pairs[:, 1].tolist()]
     workers = -1 if len(left) > 10_000 else 1
     return np.stack(
         [
@@ -419,16 +433,41 @@ class LearnedPairs:
                     out[low : low + len(part)] = self._matched(part)
         return out + alone
 
+    def partial(self, pairs: IntPairs, grid: Grid | None = None) -> tuple[Floats, Floats]:
+        """(each pair's logit less its word scores' part and its costly word vector features'
+        (the word alignment), its `dense_features`): what the word scores (`word_features`,
+        `finished`) complete. `grid`: as `dense_features`'s (the term part then one product of
+        the two lists' rows)."""
+        model = self.model
+        dense = dense_features(self.inputs, pairs, model.knots, grid)
+        if grid is None:
+            terms = self._terms(pairs)
+        else:
+            block = (self.left[grid[0]] @ self.right[grid[1]].T).toarray().ravel()
+            terms = block + self.alone[pairs[:, 0]] + self.alone[pairs[:, 1]]
+        cheap = model.vectors(self.inputs, pairs, costly=False)
+        return model.intercept + dense @ model.dense + terms + cheap, dense
+
+    def finished(self, partial: Floats, words: Floats) -> npt.NDArray[np.float32]:
+        """Scores (0-100) from `partial` logits and the pairs' word scores (`scorers`); not
+        for a model with costly word vector features (their part needs the pairs)."""
+        if self.costly:
+            raise PairModelError(
+                f"pair model {self.model.version}: the word alignment is not read from a grid"
+            )
+        logits = partial + words @ self.model.word if self.model.scorers else partial
+        return np.asarray(self.model.mapped(logits), dtype=np.float32)
+
+    def word_range(self) -> tuple[float, float]:
+        """The least and the most the word scores (each 0-1) add to a logit."""
+        word = self.model.word
+        return float(np.clip(word, None, 0).sum()), float(np.clip(word, 0, None).sum())
+
     def logits(self, pairs: IntPairs, cutoff: float = 0.0) -> tuple[Floats, npt.NDArray[np.bool_]]:
         """Each pair's logit, and whether it was computed whole: the word scores are computed
         only where a perfect word score could bring the pair to `cutoff` (0-100)."""
         model = self.model
-        logits = (
-            model.intercept
-            + dense_features(self.inputs, pairs, model.knots) @ model.dense
-            + self._terms(pairs)
-            + model.vectors(self.inputs, pairs, costly=False)
-        )
+        logits = self.partial(pairs)[0]
         if not model.scorers and not self.costly:
             return logits, np.ones(len(pairs), dtype=bool)
         hopeful = model.mapped(logits + self.bound) >= cutoff

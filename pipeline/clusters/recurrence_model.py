@@ -12,7 +12,8 @@ regression over those, with a decision threshold, both chosen on the tuning pair
 as JSON and applied with numpy only. Rebuilt, the same from the same gold (Newton's method,
 no randomness), by `.venv/bin/python bench/recurrence_learned.py --no-test --write
 data/models/recurrence`.
-The index uses it when `ClusterSettings.learned_recurrence` is on (off by default).
+The index uses it when `ClusterSettings.learned_recurrence` is on (off by default), through
+`recurrence_links.learned_recurrences`, which finds the same links scoring few pairs.
 
 Example:
     model = RecurrenceModel.load()
@@ -23,7 +24,7 @@ Example:
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,10 +38,9 @@ from uprdex.pipeline.clusters.pair_model import (
     DENSE_FEATURES,
     PairInputs,
     dense_features,
-    word_features,
 )
-from uprdex.pipeline.clusters.records import ClusterItem, Recurrence
-from uprdex.pipeline.clusters.similarity import Similarity
+from uprdex.pipeline.clusters.records import ClusterItem
+from uprdex.pipeline.clusters.similarity import PendingScores, Similarity
 from uprdex.pipeline.clusters.treaties import load_treaties
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.resources import data_path
@@ -48,13 +48,22 @@ from uprdex.pipeline.settings import ClusterSettings
 from uprdex.pipeline.theme_model import ThemeModel
 
 __all__ = [
+    "CONTEXT_FEATURES",
     "DEFAULT_MODEL_DIR",
     "FEATURES",
+    "SCORE_FEATURES",
+    "CheapFeatures",
     "RecurrenceModel",
     "RecurrenceModelError",
     "candidate_features",
-    "learned_recurrences",
+    "cheap_features",
+    "compound",
+    "pair_inputs",
+    "ranks",
+    "score_context",
+    "scored_features",
     "shipped",
+    "subject_vectors",
 ]
 
 DEFAULT_MODEL_DIR = data_path("models", "recurrence")
@@ -92,7 +101,7 @@ class RecurrenceModelError(UprdexError, ValueError):
     """A recurrence model file that is missing, unreadable or of another format."""
 
 
-def _compound(text: str) -> float:
+def compound(text: str) -> float:
     """How many asks in one: clauses joined by ";", "and" + a verb-like break, "including"."""
     lowered = text.lower()
     return float(
@@ -103,15 +112,20 @@ def _compound(text: str) -> float:
     )
 
 
-def _ranks(scores: Floats, axis: int) -> Floats:
-    """1 for the best along `axis`, 2 for the next, ... (ties share the better rank)."""
-    order = -scores
-    sorted_ = np.sort(order, axis=axis)
-    if axis == 1:
-        return np.stack(
-            [np.searchsorted(sorted_[i], order[i], side="left") + 1 for i in range(len(order))]
-        ).astype(np.float64)
-    return _ranks(scores.T, 1).T
+def ranks(scores: Floats, axis: int) -> Floats:
+    """1 for the best along `axis`, 2 for the next, ... (ties share the better rank): 1 + how
+    many beat each score, from one sort of each row."""
+    if axis == 0:
+        return ranks(scores.T, 1).T
+    order = np.argsort(-scores, axis=1, kind="stable")
+    ordered = np.take_along_axis(-scores, order, axis=1)
+    places = np.broadcast_to(np.arange(scores.shape[1]), scores.shape)
+    fresh = np.ones(scores.shape, dtype=bool)
+    fresh[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    first = np.maximum.accumulate(np.where(fresh, places, 0), axis=1)
+    out = np.empty(scores.shape, dtype=np.float64)
+    np.put_along_axis(out, order, first + 1.0, axis=1)
+    return out
 
 
 def candidate_features(
@@ -150,23 +164,35 @@ def scored_features(
 ) -> tuple[Floats, Floats]:
     """`candidate_features` of the later x earlier asks given as indexes of `similarity`'s
     texts (an ask's index there may be shared by asks of one text), with each ask's subject
-    vector and text as written (rows: the later asks, then the earlier ones)."""
+    vector and text as written (rows: the later asks, then the earlier ones): every pair
+    scored (`recurrence_links.model_links` finds the same links scoring few)."""
     count, other = len(later), len(earlier)
-    texts = similarity.texts
-    left, right = np.meshgrid(later, earlier, indexing="ij")
-    pairs = np.stack([left.ravel(), right.ravel()], axis=1).astype(np.int64)
-    scores = similarity.pairs(pairs, cutoff=0).astype(np.float64).reshape(count, other)
-    out = np.zeros((count, other, len(FEATURES)))
-    s = scores / 100
+    pending = similarity.pending(later, earlier)
+    cheap = cheap_features(similarity, pending, subjects, raw)
+    out = cheap.full()
+    pending.read(np.arange(count * other))
+    scores = pending.low.astype(np.float64).reshape(count, other)
+    out[..., : len(SCORE_FEATURES)] = score_context(scores / 100)
+    if cheap.words:
+        out[..., 15] = pending.words.reshape(count, other)
+    return out, scores
+
+
+SCORE_FEATURES = CONTEXT_FEATURES[:9]
+"""The features read from the pair scores of the grid: `score_context`'s, in this order."""
+
+
+def score_context(s: Floats) -> Floats:
+    """`SCORE_FEATURES` of every later x earlier pair from their scores `s` (0-1, later asks as
+    rows): the score, its margins to its row's and column's best, its ranks there, whether it
+    is the best, and the best's gap to the row's second."""
+    count, other = s.shape
     row_best = s.max(axis=1, keepdims=True)
     col_best = s.max(axis=0, keepdims=True)
-    rank_later = _ranks(s, 1)
-    rank_earlier = _ranks(s, 0)
+    rank_later = ranks(s, 1)
+    rank_earlier = ranks(s, 0)
     second = np.sort(s, axis=1)[:, -2:-1] if other > 1 else np.zeros((count, 1))
-    words = np.array(
-        [len(texts[i].split()) for i in [*later.tolist(), *earlier.tolist()]], dtype=np.float64
-    )
-    compound = np.array([_compound(text) for text in raw])
+    out = np.empty((count, other, len(SCORE_FEATURES)))
     out[..., 0] = s
     out[..., 1] = s - row_best
     out[..., 2] = s - col_best
@@ -176,29 +202,95 @@ def scored_features(
     out[..., 6] = rank_earlier == 1
     out[..., 7] = (rank_later == 1) & (rank_earlier == 1)
     out[..., 8] = np.where(rank_later == 1, row_best - second, 0.0)
-    out[..., 9] = np.log1p(words[:count])[:, None]
-    out[..., 10] = np.log1p(words[count:])[None, :]
-    out[..., 11] = np.log1p(compound[count:])[None, :]
-    out[..., 12] = np.log1p(compound[:count])[:, None]
+    return out
+
+
+@dataclass(frozen=True)
+class CheapFeatures:
+    """The `FEATURES` of a later x earlier grid that need no pair score nor words: each a
+    (later, earlier) array or one that broadcasts to it (`columns`, by feature index), and the
+    pair model's dense features of every pair, row by row (`dense`, None: left 0)."""
+
+    shape: tuple[int, int]
+    columns: dict[int, Floats]
+    dense: Floats | None
+    words: bool
+    """Whether the token-set feature counts (0 where the similarity has no meaning vectors)."""
+
+    def full(self) -> Floats:
+        """Every pair's features, those read from the pair scores and words left 0."""
+        out = np.zeros((*self.shape, len(FEATURES)))
+        for at, values in self.columns.items():
+            out[..., at] = values
+        if self.dense is not None:
+            out[..., len(CONTEXT_FEATURES) :] = self.dense[:, : len(DENSE_FEATURES)].reshape(
+                *self.shape, len(DENSE_FEATURES)
+            )
+        return out
+
+    def at(self, rows: npt.NDArray[np.int64], columns: npt.NDArray[np.int64]) -> Floats:
+        """`full()[rows, columns]`, without the rest."""
+        out = np.zeros((len(rows), len(FEATURES)))
+        for at, values in self.columns.items():
+            out[:, at] = np.broadcast_to(values, self.shape)[rows, columns]
+        if self.dense is not None:
+            chosen = rows * self.shape[1] + columns
+            out[:, len(CONTEXT_FEATURES) :] = self.dense[chosen, : len(DENSE_FEATURES)]
+        return out
+
+    def weighed(self, weight: Floats) -> Floats:
+        """`full() @ weight`, summed feature by feature (no array of every feature)."""
+        out = np.zeros(self.shape)
+        for at, values in self.columns.items():
+            out += weight[at] * values
+        if self.dense is not None:
+            dense = self.dense[:, : len(DENSE_FEATURES)] @ weight[len(CONTEXT_FEATURES) :]
+            out += dense.reshape(self.shape)
+        return out
+
+
+def cheap_features(
+    similarity: Similarity,
+    pending: PendingScores,
+    subjects: npt.NDArray[np.float32],
+    raw: Sequence[str],
+) -> CheapFeatures:
+    """The `CheapFeatures` of `pending`'s later x earlier grid, with each ask's subject vector
+    and text as written (later asks first)."""
+    later, earlier = pending.grid
+    count, other = len(later), len(earlier)
+    texts = similarity.texts
+    words = np.array(
+        [len(texts[i].split()) for i in [*later.tolist(), *earlier.tolist()]], dtype=np.float64
+    )
+    clauses = np.array([compound(text) for text in raw])
     cosines = np.clip(subjects[:count] @ subjects[count:].T, 0, 1).astype(np.float64)
-    out[..., 13] = cosines
-    out[..., 16] = np.log(_ranks(cosines, 1))
-    inputs = _inputs(similarity, texts)
-    if inputs is not None:
-        dense = dense_features(inputs, pairs).reshape(count, other, len(DENSE_FEATURES))
-        out[..., len(CONTEXT_FEATURES) :] = dense
-        rows = inputs.terms
-        if rows.shape[1] > 1:
-            rare = np.asarray((rows[later] @ rows[earlier].T).todense(), dtype=np.float64)
-            out[..., 14] = rare
-            out[..., 17] = np.log(_ranks(rare, 1))
-            out[..., 18] = rare - rare.max(axis=1, keepdims=True)
-        words_ = word_features(inputs, pairs, ["token_set_ratio"])
-        out[..., 15] = words_[:, 0].reshape(count, other)
-    return out, scores
+    columns = {
+        9: np.log1p(words[:count])[:, None],
+        10: np.log1p(words[count:])[None, :],
+        11: np.log1p(clauses[count:])[None, :],
+        12: np.log1p(clauses[:count])[:, None],
+        13: cosines,
+        16: np.log(ranks(cosines, 1)),
+    }
+    inputs = pair_inputs(similarity, texts)
+    if inputs is None:
+        return CheapFeatures((count, other), columns, None, False)
+    dense = (
+        pending.dense
+        if pending.dense is not None
+        else dense_features(inputs, pending.pairs, (), pending.grid)
+    )
+    rows = inputs.terms
+    if rows.shape[1] > 1:
+        rare = np.asarray((rows[later] @ rows[earlier].T).todense(), dtype=np.float64)
+        columns[14] = rare
+        columns[17] = np.log(ranks(rare, 1))
+        columns[18] = rare - rare.max(axis=1, keepdims=True)
+    return CheapFeatures((count, other), columns, dense, True)
 
 
-def _inputs(similarity: Similarity, texts: Sequence[str]) -> PairInputs | None:
+def pair_inputs(similarity: Similarity, texts: Sequence[str]) -> PairInputs | None:
     if similarity.learned is not None:
         inputs: PairInputs = similarity.learned.inputs
         return inputs
@@ -306,68 +398,3 @@ def shipped(directory: Path | None = None) -> RecurrenceModel:
     if path not in _LOADED:
         _LOADED[path] = RecurrenceModel.load(path)
     return _LOADED[path]
-
-
-def _review(item: ClusterItem) -> tuple[int, int] | None:
-    """The order of an ask's review among its State's: its WG session, else its cycle."""
-    if item.session is not None:
-        return (0, item.session)
-    if item.cycle is not None:
-        return (1, item.cycle)
-    return None
-
-
-def learned_recurrences(
-    items: Sequence[ClusterItem],
-    settings: ClusterSettings | None = None,
-    similarity: Similarity | None = None,
-    node_of: Mapping[str, int] | None = None,
-) -> tuple[Recurrence, ...]:
-    """The recurring asks among `items` as the shipped model finds them: for each State under
-    review, each later review's asks against each earlier review's (pairs at least the model's
-    threshold), scored with the clusters' similarity. Asks whose review is unknown are left out.
-    `similarity` and `node_of` (item id -> its text's index there): a clustering's, reused."""
-    settings = settings or ClusterSettings()
-    model = shipped()
-    reviews: dict[str, dict[tuple[int, int], list[ClusterItem]]] = {}
-    for item in sorted(items, key=lambda i: i.id):
-        review = _review(item)
-        if review is not None:
-            reviews.setdefault(item.state_under_review, {}).setdefault(review, []).append(item)
-    if similarity is None or node_of is None:
-        treaties = load_treaties(settings.treaties)
-        chosen = [
-            item for by_review in reviews.values() for part in by_review.values() for item in part
-        ]
-        normalized = {item.id: normalize(item.text, treaties) for item in chosen}
-        texts = sorted(set(normalized.values()))
-        at = {text: i for i, text in enumerate(texts)}
-        node_of = {key: at[text] for key, text in normalized.items()}
-        similarity = Similarity(texts, treaties, settings)
-    found: list[Recurrence] = []
-    for state in sorted(reviews):
-        by_review = reviews[state]
-        order = sorted(by_review)
-        asks = [item for key in order for item in by_review[key]]
-        vectors = dict(
-            zip((item.id for item in asks), subject_vectors([a.text for a in asks]), strict=True)
-        )
-        for at_later, later_key in enumerate(order):
-            for earlier_key in order[:at_later]:
-                if later_key[0] != earlier_key[0]:
-                    continue  # a session and a cycle do not order two reviews
-                earlier, later = by_review[earlier_key], by_review[later_key]
-                both = [*later, *earlier]
-                features, scores = scored_features(
-                    similarity,
-                    np.array([node_of[item.id] for item in later], dtype=np.int64),
-                    np.array([node_of[item.id] for item in earlier], dtype=np.int64),
-                    np.stack([vectors[item.id] for item in both]),
-                    [item.text for item in both],
-                )
-                rows, cols = np.nonzero(model.probability(features) >= model.threshold)
-                found.extend(
-                    Recurrence(later[r].id, earlier[c].id, round(float(scores[r, c]), 1))
-                    for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
-                )
-    return tuple(sorted(found, key=lambda link: (link.later_id, link.earlier_id)))

@@ -10,12 +10,14 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
+from uprdex.pipeline.clusters.blocking import upper_indices
 from uprdex.pipeline.clusters.normalize import action_mask, normalize
 from uprdex.pipeline.clusters.pair_model import (
     LearnedPairs,
     PairInputs,
     PairModel,
     PairModelError,
+    text_scores,
 )
 from uprdex.pipeline.clusters.treaties import TreatyTable, load_treaties
 from uprdex.pipeline.semantic import SemanticModel
@@ -30,6 +32,12 @@ _SKETCH = 1024
 """Numbers per text of the rare words' rows (`_sketch`)."""
 _GATHER = 2048
 """Pairs whose rows `_row_dots` gathers at once where it multiplies row by row."""
+_SLACK = 1e-9
+"""How much wider than the word scores' range `PendingScores` takes a logit's: float rounding
+never puts a score outside its bounds."""
+WORDS = "token_set_ratio"
+"""The rapidfuzz scorer `PendingScores.words` holds (the pair model's, and a feature of the
+recurrence model)."""
 
 
 class Similarity:
@@ -93,14 +101,27 @@ class Similarity:
         if not len(pairs):
             return np.empty(0, dtype=np.float32)
         if self.learned is not None:
-            scores = self.learned.scores(pairs, cutoff)
-            # A text the model knows no word of (a name, a typo): the pair model has no terms
-            # to read, and words alone score it, as in the weighted mix.
-            unknown = np.nonzero(~(self.known[pairs[:, 0]] & self.known[pairs[:, 1]]))[0]
-            if len(unknown):
-                scores[unknown] = self._mixed(pairs[unknown], cutoff)
+            scores = self._mixed_where_unknown(pairs, self.learned.scores(pairs, cutoff), cutoff)
             return self._treaty_rules(pairs, scores, cutoff)
         return self._treaty_rules(pairs, self._mixed(pairs, cutoff), cutoff)
+
+    def _mixed_where_unknown(
+        self, pairs: npt.NDArray[np.int64], scores: npt.NDArray[np.float32], cutoff: float
+    ) -> npt.NDArray[np.float32]:
+        """The pair model's `scores`, with the weighted mix's where a text is one the
+        similarity model knows no word of (a name, a typo): the pair model has no terms to
+        read, and words alone score it, as in the mix."""
+        unknown = np.nonzero(~(self.known[pairs[:, 0]] & self.known[pairs[:, 1]]))[0]
+        if len(unknown):
+            scores[unknown] = self._mixed(pairs[unknown], cutoff)
+        return scores
+
+    def pending(
+        self, later: npt.NDArray[np.int64], earlier: npt.NDArray[np.int64]
+    ) -> PendingScores:
+        """The scores of every (later, earlier) pair of texts, bounded before any word score
+        is read (`PendingScores`)."""
+        return PendingScores(self, later, earlier)
 
     def _mixed(self, pairs: npt.NDArray[np.int64], cutoff: float) -> npt.NDArray[np.float32]:
         """The weighted mix of words, meaning, rare words and action kinds (no treaty rule)."""
@@ -199,17 +220,87 @@ class Similarity:
     def _learned_matrix(self, nodes: Sequence[int]) -> npt.NDArray[np.float32]:
         assert self.learned is not None
         index = np.asarray(nodes, dtype=np.int64)
-        upper = np.array(np.triu_indices(len(index), 1), dtype=np.int64).T
+        upper = np.stack(upper_indices(len(index)), axis=1)
         out = np.zeros((len(index), len(index)), dtype=np.float32)
         if len(upper):
             chosen = index[upper]
-            scores = self.learned.scores(chosen, 0)
-            unknown = np.nonzero(~(self.known[chosen[:, 0]] & self.known[chosen[:, 1]]))[0]
-            if len(unknown):
-                scores[unknown] = self._mixed(chosen[unknown], 0)
+            scores = self._mixed_where_unknown(chosen, self.learned.scores(chosen, 0), 0)
             out[upper[:, 0], upper[:, 1]] = scores
             out[upper[:, 1], upper[:, 0]] = scores
         return out
+
+
+class PendingScores:
+    """The scores (0-100, cutoff 0) of every later x earlier pair of texts (`pairs`, row by
+    row), each between `low` and `high` before its word scores are read (the costly part:
+    rapidfuzz), and exact once `read`.
+
+    With the pair model the words' part of a pair's logit lies in `LearnedPairs.word_range`,
+    so each score is bounded by the map of the other features' logit plus either end (a text
+    the similarity model does not know: 0-100; the treaty rules apply to both ends). `read`
+    scores the chosen pairs as `Similarity.pairs` does, from the logits already computed (the
+    meaning cosines and the terms of the whole grid as two matrix products, which round a
+    pair's last bits as they may), and `words` holds their `WORDS` scores (0-1). `dense`
+    keeps the pair model's `dense_features` of every pair (None with the weighted mix, whose
+    scores are all computed up front).
+    """
+
+    def __init__(
+        self, similarity: Similarity, later: npt.NDArray[np.int64], earlier: npt.NDArray[np.int64]
+    ) -> None:
+        left, right = np.meshgrid(later, earlier, indexing="ij")
+        pairs = np.stack([left.ravel(), right.ravel()], axis=1).astype(np.int64)
+        self.similarity = similarity
+        self.grid = (later, earlier)
+        self.pairs = pairs
+        self.words = np.full(len(pairs), np.nan)
+        self.dense: npt.NDArray[np.float64] | None = None
+        learned = similarity.learned
+        if learned is None:
+            self.low = similarity.pairs(pairs, 0)
+            self.high = self.low.copy()
+            self._partial = None
+        else:
+            self._partial, self.dense = learned.partial(pairs, (later, earlier))
+            least, most = learned.word_range()
+            model = learned.model
+            self.low = np.asarray(model.mapped(self._partial + least - _SLACK), dtype=np.float32)
+            self.high = np.asarray(model.mapped(self._partial + most + _SLACK), dtype=np.float32)
+            unknown = ~(similarity.known[pairs[:, 0]] & similarity.known[pairs[:, 1]])
+            self.low[unknown], self.high[unknown] = 0, 100
+            similarity._treaty_rules(pairs, self.low, 0)
+            similarity._treaty_rules(pairs, self.high, 0)
+        self.read_ = np.zeros(len(pairs), dtype=bool)
+
+    @property
+    def known(self) -> npt.NDArray[np.bool_]:
+        """The pairs whose score is exact: read, or bounded to one value."""
+        known: npt.NDArray[np.bool_] = self.read_ | (self.low == self.high)
+        return known
+
+    def read(self, at: npt.NDArray[np.int64]) -> None:
+        """Read the word scores of `pairs[at]` (those not read yet): their scores become exact."""
+        at = at[~self.read_[at]]
+        if not len(at):
+            return
+        similarity, chosen = self.similarity, self.pairs[at]
+        learned = similarity.learned
+        if learned is None or self._partial is None:
+            self.words[at] = text_scores(similarity.texts, chosen, [WORDS])[:, 0]
+        else:
+            scorers = learned.model.scorers
+            words = text_scores(similarity.texts, chosen, scorers)
+            scores = similarity._mixed_where_unknown(
+                chosen, learned.finished(self._partial[at], words), 0
+            )
+            scores = similarity._treaty_rules(chosen, scores, 0)
+            self.low[at] = self.high[at] = scores
+            self.words[at] = (
+                words[:, scorers.index(WORDS)]
+                if WORDS in scorers
+                else text_scores(similarity.texts, chosen, [WORDS])[:, 0]
+            )
+        self.read_[at] = True
 
 
 def _ratified(text: str, treaties: TreatyTable) -> tuple[tuple[str, ...], bool] | None:
