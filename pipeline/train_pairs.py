@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 CONFIG: dict[str, Any] = {
-    "revision": 2,
+    "revision": 3,
     "scorers": ["token_set_ratio"],
     "C": 3.0,
     "term_scale": 1.0,
@@ -64,7 +64,7 @@ CONFIG: dict[str, Any] = {
     "meaning_knots": [],
     "common_terms": 1.0,
     "scale_steps": 1001,
-    "vector_features": [],
+    "vector_features": ["centroid"],
     "word_vectors": None,
 }
 """scorers: the rapidfuzz scores among the features; C: the inverse L2 strength; scale_steps:

@@ -102,7 +102,7 @@ def test_training_is_reproducible(tmp_path: Path) -> None:
     # What it learned ranks the fixture's "one commitment" pairs above the others.
     model = PairModel.load(tmp_path / "a")
     review = read_labelled(LABELLED)[1]
-    inputs, mix = review_inputs(review)
+    inputs, mix = review_inputs(review, model.word_vectors)
     # The scale is the weighted mix's, whatever the default (not the shipped pair model's).
     assert mix.learned is None
     pairs, labels = labelled_pairs(review)

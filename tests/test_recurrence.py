@@ -120,12 +120,12 @@ def test_an_ask_shares_what_a_near_identical_ask_of_its_review_repeats() -> None
     # Convention No. 169") scores 35 with it by itself; "Ratify ILO Convention No. 169 on
     # indigenous peoples" of the same review repeats it and is near-identical to it.
     # The mechanism, at a `near` that reaches them (SUBJECT_MATCH's is the protocol's choice).
-    sharing = RecurrenceSettings(cut=62.0, subject_weight=0.2, near=60.0)
+    sharing = RecurrenceSettings(cut=62.0, subject_weight=0.2, near=55.0)
     found = recurrences(URUGUAY_2009, URUGUAY_2014, recurrence=sharing)
     assert _pairs(found) == {("123.4", "78.3"), ("123.6", "78.3")}
     scores = {r.later_id.split("#")[1]: r.score for r in found}
     # Reached through the other ask: scored as the weaker of the two steps.
-    assert 60.0 <= scores["123.4"] < scores["123.6"] == 100.0
+    assert 55.0 <= scores["123.4"] < scores["123.6"] == 100.0
     # Without sharing, the weaker ask is not found.
     assert ("123.4", "78.3") not in _pairs(
         recurrences(URUGUAY_2009, URUGUAY_2014, recurrence=replace(sharing, near=None))
@@ -188,18 +188,19 @@ NPM_2014 = [
 
 
 def test_asks_of_two_reviews_in_one_cluster_repeat_each_other() -> None:
-    # The three asks make one cluster; one 2014 ask scores under the cut with the 2009 ask by
-    # itself, so the matcher alone links only the other.
-    result = cluster([*NPM_2009, *NPM_2014], RULE)
+    # The three asks make one cluster; at a cut between the two 2014 asks' own scores with the
+    # 2009 ask (about 52 and 60), the matcher alone links only one.
+    settings = RecurrenceSettings(cut=56.0)
+    result = cluster([*NPM_2009, *NPM_2014], RULE, recurrence=settings)
     assert len({result.assignment[item.id] for item in [*NPM_2009, *NPM_2014]}) == 1
-    alone = _pairs(recurrences(NPM_2009, NPM_2014))
+    alone = _pairs(recurrences(NPM_2009, NPM_2014, recurrence=settings))
     assert len(alone) == 1
     stored = {(r.later_id.split("#")[1], r.earlier_id.split("#")[1]): r for r in result.recurrences}
     assert set(stored) == {("123.17", "78.39"), ("123.18", "78.39")}
     # Each keeps its own pair's score: the one the cluster brings scores under the cut.
-    assert sorted(r.score < RecurrenceSettings().cut for r in stored.values()) == [False, True]
+    assert sorted(r.score < settings.cut for r in stored.values()) == [False, True]
     # Without the clusters' pairs, the clustering stores what the matcher finds.
-    only = cluster([*NPM_2009, *NPM_2014], RULE, recurrence=RecurrenceSettings(clustered=False))
+    only = cluster([*NPM_2009, *NPM_2014], RULE, recurrence=replace(settings, clustered=False))
     assert _pairs(only.recurrences) == alone
 
 
