@@ -16,7 +16,10 @@ cosine of the idf-weighted mean vectors).
    State (every cycle): the vectors never read the texts they are scored on.
 2. Only with --test (run once, for the variant chosen in 1): the five test reviews of
    ../shared/data/gold, each scored by the recipe trained on the twelve tuning reviews (as the
-   shipped model is), today's and the chosen variant.
+   shipped model is), without word vectors and with the chosen variant.
+3. Only with --fresh VARIANT: the same on bench/cluster_protocol.py's FRESH reviews (labelled
+   after every choice); with --unseen, the word vectors trained without any row of a fresh or
+   test review's State.
 
 The word vectors are trained on the texts of the UPR Info export (no label of any gold file).
 
@@ -26,10 +29,14 @@ P/R/F1 (lowest F1): today 0.62/0.54/0.56 (0.34), +align 0.63/0.56/0.58 (0.29), +
 0.86. Chosen: +centroid. With --unseen: today 0.56 (0.34), +centroid 0.62/0.59/0.59 (0.34).
 Test, run once: today 0.69/0.55/0.60 (lowest 0.43, Nigeria 2013),
 +centroid 0.70/0.59/0.63 (lowest 0.38, Nigeria 2013): the mean rises, the lowest review falls,
-so the shipped recipe stays today's.
+so the shipped recipe stayed without vectors. Fresh (2026-12-05, fifteen reviews): no vectors
+0.66/0.59/0.62 (lowest 0.43), +centroid 0.69/0.65/0.66 (0.50), better on 13 of 15; with --unseen
++centroid 0.68/0.64/0.65 (0.46), better on 12 of 15;
++centroid ships since (train_pairs.CONFIG). "no vectors" is the recipe before, today's now
+being +centroid.
 
 Run: .venv/bin/python bench/word_vectors_trial.py [--variants NAME ...] [--unseen]
-[--test VARIANT]
+[--test VARIANT] [--fresh VARIANT]; the fresh check alone: --variants --fresh +centroid
 """
 
 from __future__ import annotations
@@ -45,7 +52,17 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from cluster_protocol import GOLD, SHARED, Review, Score, labelled, load_reviews, score
+from cluster_protocol import (
+    FRESH,
+    GOLD,
+    REVIEWS,
+    SHARED,
+    Review,
+    Score,
+    labelled,
+    load_reviews,
+    score,
+)
 
 from uprdex.pipeline.clusters import cluster
 from uprdex.pipeline.settings import ClusterSettings
@@ -54,7 +71,7 @@ from uprdex.pipeline.train_word_vectors import train as train_word_vectors
 
 EXPORT = SHARED / "upr_info" / "upr_info_sessions_1-20.csv"
 VARIANTS: dict[str, dict[str, Any]] = {
-    "today": {},
+    "no vectors": {"vector_features": []},
     "+align": {"vector_features": ["align"]},
     "+centroid": {"vector_features": ["centroid"]},
     "+align+centroid": {"vector_features": ["align", "centroid"]},
@@ -79,13 +96,23 @@ def _scored(train: Sequence[Review], config: dict[str, Any], held: Sequence[Revi
 
 def _without_state(state: str, folder: Path) -> Path:
     """Word vectors trained on the export less every row of `state` (in `folder`)."""
+    return _without_states({state}, folder)
+
+
+EXPORT_NAMES = {"Bolivia (Plurinational State of)": "Bolivia", "Congo": "Republic of Congo"}
+"""The export's name ("To") of a gold review's State where it differs."""
+
+
+def _without_states(states: set[str], folder: Path) -> Path:
+    """Word vectors trained on the export less every row of `states` (in `folder`)."""
+    dropped = {EXPORT_NAMES.get(state, state) for state in states}
     rows = folder / "export.csv"
     with EXPORT.open(encoding="utf-8", newline="") as source:
         reader = csv.DictReader(source)
         with rows.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=reader.fieldnames or [])
             writer.writeheader()
-            writer.writerows(row for row in reader if row["To"] != state)
+            writer.writerows(row for row in reader if row["To"] not in dropped)
     train_word_vectors(rows, folder / "words", seed=0)
     return folder / "words"
 
@@ -101,7 +128,7 @@ def _table(reviews: Sequence[Review], results: dict[str, list[Score]]) -> None:
     print(f"  {'lowest F1':<{width}}{lows}")
     base = sum(s.f1 for s in results[names[0]])
     ratios = "".join(f"{sum(s.f1 for s in results[n]) / base:>17.2f}x" for n in names)
-    print(f"  {'mean F1 / today':<{width}}{ratios}")
+    print(f"  {'mean F1 / first':<{width}}{ratios}")
 
 
 def main() -> int:
@@ -113,6 +140,12 @@ def main() -> int:
         default=list(VARIANTS),
         choices=list(VARIANTS),
         help="the recipes compared on the tuning reviews (none: the test alone)",
+    )
+    parser.add_argument(
+        "--fresh",
+        metavar="VARIANT",
+        choices=list(VARIANTS)[1:],
+        help="score the fresh reviews once: no vectors against VARIANT",
     )
     parser.add_argument("--unseen", action="store_true", help="vectors without the held-out State")
     args = parser.parse_args()
@@ -164,10 +197,41 @@ def main() -> int:
     if args.test:
         print(f"== the five test reviews (run once), trained on the {len(tuning)} tuning reviews")
         tests = load_reviews(tuning=False)
-        results = {name: _scored(tuning, configs[name], tests) for name in ("today", args.test)}
+        results = {
+            name: _scored(tuning, configs[name], tests) for name in ("no vectors", args.test)
+        }
         _table(tests, results)
+    if args.fresh:
+        _fresh(tuning, configs, args.fresh, args.unseen)
     print(f"  ({time.perf_counter() - start:.0f} s)")
     return 0
+
+
+def _fresh(
+    tuning: Sequence[Review], configs: dict[str, dict[str, Any]], variant: str, unseen: bool
+) -> None:
+    """The fresh reviews (labelled after every choice), each scored by the recipes trained on
+    the tuning reviews; with `unseen`, word vectors trained without any row of a fresh or test
+    review's State."""
+    fresh = load_reviews(fresh=True, tests=False)
+    print(f"== {len(fresh)} fresh reviews, trained on the {len(tuning)} tuning reviews")
+    chosen = configs[variant]
+    if unseen:
+        states = {name.rsplit(" ", 1)[0] for name in (*FRESH, *REVIEWS)}
+        folder = Path(tempfile.mkdtemp(prefix="uprdex-words-"))
+        chosen = {**chosen, "word_vectors": str(_without_states(states, folder))}
+        print(f"  word vectors without any row of the {len(states)} fresh and test States")
+    results = {
+        "no vectors": _scored(tuning, configs["no vectors"], fresh),
+        variant: _scored(tuning, chosen, fresh),
+    }
+    _table(fresh, results)
+    gains = [b.f1 - a.f1 for a, b in zip(*results.values(), strict=True)]
+    print(
+        f"  {variant} better on {sum(g > 0 for g in gains)} of {len(gains)}, worse on "
+        f"{sum(g < 0 for g in gains)}; mean gain {statistics.fmean(gains):+.3f} (sd "
+        f"{statistics.stdev(gains):.3f})"
+    )
 
 
 if __name__ == "__main__":
