@@ -144,7 +144,8 @@ class ClusterSettings:
         review's, same State) with the learned link classifier
         (`clusters.recurrence_model`, data/models/recurrence; the default), or with
         `RecurrenceSettings`' cut (False: `uprdex cluster --rule-recurrences`); not with scope
-        "review". The protocol's choice: on the three tuning pairs (Kazakhstan, Uruguay,
+        "review", nor with the weighted mix (`learned` off; `learned_links`). The protocol's
+        choice: on the three tuning pairs (Kazakhstan, Uruguay,
         Belize), each scored by a model trained without it, mean F1 0.56 -> 0.60 (better on
         two), with the pair model before its word vectors. With them now, each of the seven
         gold pairs scored by a model trained without it: the rule's links 0.45 (0.17-0.61),
@@ -221,6 +222,14 @@ class ClusterSettings:
     def min_pair(self) -> float:
         """The lowest score two members of one cluster may have."""
         return self.threshold if self.floor is None else self.floor
+
+    @property
+    def learned_links(self) -> bool:
+        """Whether the link model finds the recurring asks: asked for (`learned_recurrence`)
+        and reading the pair model's scores, which it was trained on (with the weighted mix
+        the rule does: the model's threshold means nothing on the mix's scores, and its
+        bounded search needs the pair model's)."""
+        return self.learned_recurrence and self.learned
 
 
 def default_index_path() -> Path:

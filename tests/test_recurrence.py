@@ -221,3 +221,12 @@ def test_asks_of_two_reviews_in_one_cluster_repeat_each_other() -> None:
 def test_recurrence_settings_are_checked(changes: dict[str, float]) -> None:
     with pytest.raises(ValueError):
         RecurrenceSettings(**changes)  # type: ignore[arg-type]
+
+
+def test_with_the_mix_the_rule_finds_the_recurring_asks() -> None:
+    # The link model reads the pair model's scores; with the weighted mix in their place
+    # (`learned` off), the recurring asks are the rule's whatever `learned_recurrence` says.
+    items = [*URUGUAY_2009, *URUGUAY_2014, *KAZAKHSTAN_2010, *KAZAKHSTAN_2014, *NPM_2009, *NPM_2014]
+    mix = ClusterSettings(learned=False)
+    rule = cluster(items, replace(mix, learned_recurrence=False)).recurrences
+    assert cluster(items, mix).recurrences == rule

@@ -162,7 +162,7 @@ def cluster_(
         if settings.learned
         else f"{settings.scorer} with meaning weight {settings.semantic_weight:g}, action weight "
         f"{settings.action_weight:g}"
-    ) + ("" if settings.learned_recurrence else ", recurring asks by the rule")
+    ) + ("" if settings.learned_links else ", recurring asks by the rule")
     out.print(
         f"{count} recommendations clustered ({settings.scope}, {scoring}, "
         f">= {settings.threshold:g}): "

@@ -221,7 +221,7 @@ def cluster(
             similarity,
             {item.id: node for node, group in enumerate(node_items) for item in group},
         )
-        if settings.learned_recurrence and settings.scope != "review"
+        if settings.learned_links and settings.scope != "review"
         else linked(pairs, scores, node_items, recurrence)
     )
     # Where blocking chose the pairs, a merge scores the pairs a promising link still lacks.

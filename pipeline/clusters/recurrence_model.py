@@ -12,7 +12,7 @@ regression over those, with a decision threshold, both chosen on the tuning pair
 as JSON and applied with numpy only. Rebuilt, the same from the same gold (Newton's method,
 no randomness), by `.venv/bin/python bench/recurrence_learned.py --no-test --write
 data/models/recurrence`.
-The index uses it when `ClusterSettings.learned_recurrence` is on (off by default), through
+The index uses it when `ClusterSettings.learned_links` (by default, with the pair model), through
 `recurrence_links.learned_recurrences`, which finds the same links scoring few pairs.
 
 Example:
