@@ -24,8 +24,12 @@ recurrences, the baseline's and ours, the CPU carried to 41,000 rows as bench_cl
 does (the target: 30 s for the whole clustering). The two learned paths must find the same
 links.
 
+With --fresh (alone): the six fresh pairs of bench/recurrence_protocol.py (labelled after every
+choice), each scored by the rule, the model trained on the seven gold pairs (the shipped
+recipe), the model trained on those and the other fresh pairs, and as the index stores it.
+
 Run: .venv/bin/python bench/recurrence_learned.py [--no-test] [--write DIR] [--scale |
---scale-only]
+--scale-only | --fresh]
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ from unittest import mock
 
 import numpy as np
 from cluster_protocol import GOLD, indexed_items
-from recurrence_protocol import KEPT_ASIDE, TEST, TUNING, Pair, recurring_gold
+from recurrence_protocol import FRESH, KEPT_ASIDE, TEST, TUNING, Pair, recurring_gold
 
 from uprdex.pipeline.clusters import ClusterItem, RecurrenceSettings, cluster, linkage
 from uprdex.pipeline.clusters.pair_model import PairModel
@@ -103,6 +107,9 @@ def main() -> int:
     args = sys.argv[1:]
     if "--scale-only" in args:
         scale()
+        return 0
+    if "--fresh" in args:
+        fresh()
         return 0
     with_test = "--no-test" not in args
     start = time.perf_counter()
@@ -216,6 +223,50 @@ def scale() -> None:
         f"  learned baseline / ours: CPU {base[1] / ours[1]:.2f}x; ours / rule recurrences: CPU "
         f"{ours[1] / rule[1]:.2f}x (load {_load()} on {os.cpu_count()} cores)"
     )
+
+
+def fresh() -> None:
+    """The fresh pairs (labelled after every choice): the rule's links, the shipped recipe's
+    (the model trained on the seven gold pairs), the model trained on the seven and the other
+    fresh pairs (more data: does it help?), and what the index stores (one clustering of both
+    reviews with the defaults)."""
+    loaded = examples((*ALL_TUNING, *FRESH))
+    tuning, new = loaded[: len(ALL_TUNING)], loaded[len(ALL_TUNING) :]
+    shipped_recipe = train([e for e, _ in tuning])
+    print(f"\n== {len(new)} fresh pairs, never trained or chosen on")
+    sums = np.zeros(4)
+    for at, (example, before) in enumerate(new):
+        more = train([e for e, _ in tuning] + [e for i, (e, _) in enumerate(new) if i != at])
+        earlier, later = STORED[example.name]
+        found = cluster([*earlier, *later]).recurrences
+        at_row = {item.id: i for i, item in enumerate(later)}
+        at_col = {item.id: i for i, item in enumerate(earlier)}
+        stored = np.zeros(example.labels.shape)
+        for link in found:
+            stored[at_row[link.later_id], at_col[link.earlier_id]] = 1
+        rows = {
+            "rule": pair_scores(before.astype(np.float64), example.labels, 0.5),
+            "model on the 7": pair_scores(
+                shipped_recipe.probability(example.features),
+                example.labels,
+                shipped_recipe.threshold,
+            ),
+            f"model on {len(tuning) + len(new) - 1}": pair_scores(
+                more.probability(example.features), example.labels, more.threshold
+            ),
+            "the index stores": pair_scores(stored, example.labels, 0.5),
+        }
+        print(f"  {example.name} ({int((example.labels == 1).sum())} high links)")
+        for label, scores in rows.items():
+            print(f"    {label:18} {cell(scores)}")
+        sums += [scores[2] for scores in rows.values()]
+    means = ", ".join(
+        f"{label} {total / len(new):.3f}"
+        for label, total in zip(
+            ("rule", "model on 7", "model on more", "stored"), sums, strict=True
+        )
+    )
+    print(f"  mean F1: {means}")
 
 
 def _load() -> str:

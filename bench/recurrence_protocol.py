@@ -130,6 +130,27 @@ KEPT_ASIDE = (
 )
 """Four pairs labelled after the matcher's settings were chosen (bench/gold/README.md), each by
 its own annotator: scored with the choice made on the tuning pairs, never part of it."""
+FRESH = tuple(
+    Pair(
+        f"{state} {early} -> {late}",
+        f"{stem}{early}.pdf",
+        f"{stem}{late}.pdf",
+        earlier_symbol,
+        later_symbol,
+        MORE / f"{stem}_{early}_{late}_recurring.csv",
+    )
+    for state, stem, early, late, earlier_symbol, later_symbol in (
+        ("Cameroon", "cameroon", 2009, 2013, "A/HRC/11/21", "A/HRC/24/15"),
+        ("Iraq", "iraq", 2010, 2014, "A/HRC/14/14", "A/HRC/28/14"),
+        ("Germany", "germany", 2009, 2013, "A/HRC/11/15", "A/HRC/24/9"),
+        ("Colombia", "colombia", 2009, 2013, "A/HRC/10/82", "A/HRC/24/6"),
+        ("Angola", "angola", 2010, 2014, "A/HRC/14/11", "A/HRC/28/11"),
+        ("Fiji", "fiji", 2010, 2014, "A/HRC/14/8", "A/HRC/28/8"),
+    )
+)
+"""Six pairs labelled after the link model and every recurring-ask setting were chosen (bench/gold,
+each by its own annotator): never trained or chosen on; bench/recurrence_learned.py --fresh
+scores them."""
 BEFORE_CUT = 54.0
 """The cut of the matcher before (the similarity alone)."""
 WEIGHTS = (0.0, 0.2, 0.3, 0.4, 0.5)

@@ -23,8 +23,6 @@ Example:
 
 from __future__ import annotations
 
-import json
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +34,7 @@ from scipy import sparse  # type: ignore[import-untyped]
 
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.model_cache import ModelCache
+from uprdex.pipeline.model_files import METADATA_FILE, MODEL_FILE, read_npz_model
 from uprdex.pipeline.resources import data_path
 from uprdex.pipeline.tfidf import vocabulary_from_blob
 
@@ -55,8 +54,6 @@ __all__ = [
 
 DEFAULT_MODEL_DIR = data_path("models", "words")
 """Where `uprdex train-word-vectors` writes the model by default."""
-MODEL_FILE = "model.npz"
-METADATA_FILE = "metadata.json"
 MODEL_FORMAT = 1
 WORD_ARRAYS = ("vocab", "vectors_int8", "vectors_scale", "idf")
 """The model's arrays (model.npz), also stored in a pair model that uses them."""
@@ -115,31 +112,10 @@ class WordVectors:
 
     @classmethod
     def _read(cls, directory: Path) -> WordVectors:
-        model_path, metadata_path = directory / MODEL_FILE, directory / METADATA_FILE
         rebuild = "rebuild it with `uprdex train-word-vectors FILE.csv`"
-        if not model_path.is_file() or not metadata_path.is_file():
-            raise WordVectorsError(
-                f"no word vectors in {directory} (expected {MODEL_FILE} and {METADATA_FILE}); "
-                + rebuild
-            )
-        try:
-            metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise WordVectorsError(
-                f"{metadata_path}: unreadable metadata ({exc}); {rebuild}"
-            ) from exc
-        if not isinstance(metadata, dict) or metadata.get("format") != MODEL_FORMAT:
-            raise WordVectorsError(
-                f"{metadata_path}: not word vectors format {MODEL_FORMAT}; {rebuild}"
-            )
-        if not zipfile.is_zipfile(model_path):
-            raise WordVectorsError(f"{model_path}: not a model archive (.npz); {rebuild}")
-        try:
-            with np.load(model_path, allow_pickle=False) as stored:
-                arrays = {name: stored[name] for name in WORD_ARRAYS}
-            return cls(arrays, metadata)
-        except (OSError, KeyError, TypeError, ValueError) as exc:
-            raise WordVectorsError(f"{directory}: unreadable model ({exc!r}); {rebuild}") from exc
+        return read_npz_model(
+            directory, "word vectors", MODEL_FORMAT, rebuild, WordVectorsError, cls
+        )
 
     def lexicon(self, texts: Sequence[str]) -> Lexicon:
         """The known words of each normalized text (each once), as `vector_features` reads them."""

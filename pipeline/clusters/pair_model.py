@@ -23,9 +23,7 @@ plain arrays (model.npz) and metadata.json; applied with numpy and scipy only.
 
 from __future__ import annotations
 
-import json
 import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +36,7 @@ from scipy import sparse  # type: ignore[import-untyped]
 
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.model_cache import ModelCache
+from uprdex.pipeline.model_files import METADATA_FILE, MODEL_FILE, read_npz_model
 from uprdex.pipeline.resources import data_path
 from uprdex.pipeline.word_vectors import (
     COSTLY_VECTOR_FEATURES,
@@ -65,8 +64,6 @@ __all__ = [
 
 DEFAULT_MODEL_DIR = data_path("models", "pairs")
 """The shipped model (see pipeline/train_pairs.py to rebuild it)."""
-MODEL_FILE = "model.npz"
-METADATA_FILE = "metadata.json"
 MODEL_FORMAT = 1
 
 GROUPS = tuple(
@@ -318,31 +315,8 @@ class PairModel:
 
     @classmethod
     def _read(cls, directory: Path) -> PairModel:
-        model_path, metadata_path = directory / MODEL_FILE, directory / METADATA_FILE
         rebuild = "rebuild it with `uprdex train-pairs FILE.csv`"
-        if not model_path.is_file() or not metadata_path.is_file():
-            raise PairModelError(
-                f"no pair model in {directory} (expected {MODEL_FILE} and {METADATA_FILE}); "
-                + rebuild
-            )
-        try:
-            metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise PairModelError(
-                f"{metadata_path}: unreadable metadata ({exc}); {rebuild}"
-            ) from exc
-        if not isinstance(metadata, dict) or metadata.get("format") != MODEL_FORMAT:
-            raise PairModelError(
-                f"{metadata_path}: not pair model format {MODEL_FORMAT}; {rebuild}"
-            )
-        if not zipfile.is_zipfile(model_path):
-            raise PairModelError(f"{model_path}: not a model archive (.npz); {rebuild}")
-        try:
-            with np.load(model_path, allow_pickle=False) as stored:
-                arrays = {name: stored[name] for name in stored.files}
-            return cls(arrays, metadata)
-        except (OSError, KeyError, TypeError, ValueError) as exc:
-            raise PairModelError(f"{directory}: unreadable model ({exc!r}); {rebuild}") from exc
+        return read_npz_model(directory, "pair model", MODEL_FORMAT, rebuild, PairModelError, cls)
 
     def logits_slow(self, inputs: PairInputs, pairs: IntPairs) -> Floats:
         """The classifier's logit of each pair from the full feature rows (as trained)."""
