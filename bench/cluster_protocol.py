@@ -464,16 +464,15 @@ def fresh_check(fresh: Sequence[Review]) -> None:
     """The shipped defaults (and the old mix) on the fresh reviews, which no choice saw."""
     print(
         f"== {len(fresh)} fresh reviews, labelled after every default was chosen (never trained "
-        "or chosen on): the shipped defaults on reviews the project never saw"
+        "on; read once to confirm the word vectors, FRESH says): the shipped defaults on reviews "
+        "the project never saw"
     )
     print_table(
         fresh,
         {
             "mix (old defaults)": [_scored(OLD_MIX, r) for r in fresh],
             "shipped pairs": [_scored(ClusterSettings(), r) for r in fresh],
-            "shipped, granularity 0.6": [
-                _scored(ClusterSettings(granularity=0.6), r) for r in fresh
-            ],
+            "granularity 0.6": [_scored(ClusterSettings(granularity=0.6), r) for r in fresh],
         },
     )
 
