@@ -227,3 +227,27 @@ def test_a_pair_model_trained_with_word_vectors_carries_them(tmp_path: Path) -> 
     ]
     result = cluster(items, ClusterSettings(pair_model=tmp_path / "pairs"))
     assert result.assignment["x#0"] == result.assignment["x#1"]
+
+
+def test_a_model_with_the_word_alignment_finds_recurring_asks(tmp_path: Path) -> None:
+    # The learned recurring asks bound each pair before its costly parts are read, then finish
+    # the pairs they choose: a model with the alignment crashed there ("not read from a grid").
+    pytest.importorskip("sklearn")
+    from uprdex.pipeline.train_pairs import train
+    from uprdex.pipeline.train_word_vectors import train as train_words
+
+    train_words(
+        fixture("upr_info_slovenia_s20.csv"),
+        tmp_path / "words",
+        config={"dimensions": 4, "min_count": 2},
+    )
+    config = {"vector_features": ["align"], "word_vectors": str(tmp_path / "words")}
+    train(fixture("pairs_labelled.csv"), tmp_path / "pairs", config)
+    settings = ClusterSettings(pair_model=tmp_path / "pairs")
+    assert settings.learned_links
+    items = [
+        ClusterItem("a#1", "Ratify the OP-CAT (Chile);", "Slovenia", 1, 7),
+        ClusterItem("b#1", "Ratify OPCAT (Peru);", "Slovenia", 2, 20),
+    ]
+    result = cluster(items, settings)
+    assert [(r.later_id, r.earlier_id) for r in result.recurrences] == [("b#1", "a#1")]

@@ -372,12 +372,9 @@ class LearnedPairs:
         self.rows = rows
         rows.sort_indices()
         self.alone: Floats = np.asarray(rows @ model.apart, dtype=np.float64).ravel()
+        self.costly = any(name in COSTLY_VECTOR_FEATURES for name in model.vector_features)
         # The most the costly features (word scores, the word alignment; each 0-1) could add.
-        costly = [name in COSTLY_VECTOR_FEATURES for name in model.vector_features]
-        self.costly = any(costly)
-        self.bound = float(
-            np.clip(model.word, 0, None).sum() + np.clip(model.vector[costly], 0, None).sum()
-        )
+        self.bound = self.word_range()[1]
 
     def _matched(self, pairs: IntPairs) -> Floats:
         """The term part of the pairs' logits less the texts' own sums: over the terms both
@@ -422,20 +419,20 @@ class LearnedPairs:
         cheap = model.vectors(self.inputs, pairs, costly=False)
         return model.intercept + dense @ model.dense + terms + cheap, dense
 
-    def finished(self, partial: Floats, words: Floats) -> npt.NDArray[np.float32]:
-        """Scores (0-100) from `partial` logits and the pairs' word scores (`scorers`); not
-        for a model with costly word vector features (their part needs the pairs)."""
-        if self.costly:
-            raise PairModelError(
-                f"pair model {self.model.version}: the word alignment is not read from a grid"
-            )
+    def finished(self, partial: Floats, words: Floats, pairs: IntPairs) -> npt.NDArray[np.float32]:
+        """Scores (0-100) of `pairs` from their `partial` logits, their word scores (`scorers`)
+        and their costly word vector features (the word alignment, computed here)."""
         logits = partial + words @ self.model.word if self.model.scorers else partial
+        if self.costly:
+            logits = logits + self.model.vectors(self.inputs, pairs, costly=True)
         return np.asarray(self.model.mapped(logits), dtype=np.float32)
 
     def word_range(self) -> tuple[float, float]:
-        """The least and the most the word scores (each 0-1) add to a logit."""
-        word = self.model.word
-        return float(np.clip(word, None, 0).sum()), float(np.clip(word, 0, None).sum())
+        """The least and the most the word scores and the costly word vector features (each
+        0-1) add to a logit: what `finished` adds to `partial`."""
+        costly = [name in COSTLY_VECTOR_FEATURES for name in self.model.vector_features]
+        added = np.concatenate([self.model.word, self.model.vector[costly]])
+        return float(np.clip(added, None, 0).sum()), float(np.clip(added, 0, None).sum())
 
     def logits(self, pairs: IntPairs, cutoff: float = 0.0) -> tuple[Floats, npt.NDArray[np.bool_]]:
         """Each pair's logit, and whether it was computed whole: the word scores are computed
