@@ -43,6 +43,7 @@ from uprdex.pipeline.word_vectors import (
     WORD_ARRAYS,
     Lexicon,
     WordVectors,
+    row_dots,
     vector_features,
 )
 
@@ -187,19 +188,6 @@ def _bits(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.float64]:
     return np.bitwise_count(values).astype(np.float64)
 
 
-def _row_dots(vectors: npt.NDArray[np.float32], pairs: IntPairs) -> Floats:
-    """Dot product of the two rows of each pair, row by row in slices (a product of the
-    rows of a merge's few texts cost more, measured on the pairs of the UPR Info clustering)."""
-    if len(pairs) <= _GATHER:
-        dots: Floats = np.einsum("ij,ij->i", vectors[pairs[:, 0]], vectors[pairs[:, 1]])
-        return dots
-    out = np.empty(len(pairs), dtype=np.float64)
-    for low in range(0, len(pairs), _GATHER):
-        part = pairs[low : low + _GATHER]
-        out[low : low + len(part)] = np.einsum("ij,ij->i", vectors[part[:, 0]], vectors[part[:, 1]])
-    return out
-
-
 def dense_features(
     inputs: PairInputs, pairs: IntPairs, knots: Sequence[float] = (), grid: Grid | None = None
 ) -> Floats:
@@ -210,7 +198,7 @@ def dense_features(
     a, b = pairs[:, 0], pairs[:, 1]
     out = np.zeros((len(pairs), len(DENSE_FEATURES) + len(knots)))
     dots = (
-        _row_dots(inputs.vectors, pairs)
+        row_dots(inputs.vectors, pairs)
         if grid is None
         else (inputs.vectors[grid[0]] @ inputs.vectors[grid[1]].T).ravel()
     )
