@@ -27,6 +27,25 @@ def _out_option(model: str) -> Callable[[F], F]:
     )
 
 
+def _trained(
+    train: Callable[..., dict[str, Any]],
+    error: type[Exception],
+    csv_file: Path,
+    out_dir: Path | None,
+    shipped: Path,
+    **options: Any,
+) -> tuple[dict[str, Any], Path]:
+    """`train(csv_file, folder, **options)` into `out_dir` (default: the `shipped` folder), and
+    the folder; a training `error` is one line and the exit code."""
+    folder = out_dir or shipped
+    try:
+        with writing(out_dir):
+            return train(csv_file, folder, **options), folder
+    except error as failed:
+        err.print(f"[red]error[/] {escape(str(failed))}")
+        sys.exit(EXIT_SOME_FAILED)
+
+
 @click.command("train-themes")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_out_option("themes")
@@ -41,14 +60,9 @@ def train_themes(csv_file: Path, out_dir: Path | None, seed: int) -> None:
     from uprdex.pipeline.theme_model import DEFAULT_MODEL_DIR
     from uprdex.pipeline.train_themes import TrainError, train
 
-    try:
-        with writing(out_dir):
-            result = train(csv_file, out_dir or DEFAULT_MODEL_DIR, seed=seed)
-    except TrainError as error:
-        err.print(f"[red]error[/] {escape(str(error))}")
-        sys.exit(EXIT_SOME_FAILED)
+    result, folder = _trained(train, TrainError, csv_file, out_dir, DEFAULT_MODEL_DIR, seed=seed)
     test, baseline = result["scores"]["test"], result["scores"]["baseline_test"]
-    out.print(f"model {result['version']} written to {out_dir or DEFAULT_MODEL_DIR}")
+    out.print(f"model {result['version']} written to {folder}")
     out.print(
         f"held-out reviews: micro-F1 {test['micro_f1']:.3f} (baseline "
         f"{baseline['micro_f1']:.3f}), macro-F1 {test['macro_f1']:.3f} (baseline "
@@ -70,14 +84,11 @@ def train_similarity(csv_file: Path, out_dir: Path | None, seed: int) -> None:
     from uprdex.pipeline.semantic import DEFAULT_MODEL_DIR
     from uprdex.pipeline.train_semantic import TrainSemanticError, train
 
-    try:
-        with writing(out_dir):
-            result = train(csv_file, out_dir or DEFAULT_MODEL_DIR, seed=seed)
-    except TrainSemanticError as error:
-        err.print(f"[red]error[/] {escape(str(error))}")
-        sys.exit(EXIT_SOME_FAILED)
+    result, folder = _trained(
+        train, TrainSemanticError, csv_file, out_dir, DEFAULT_MODEL_DIR, seed=seed
+    )
     out.print(
-        f"model {result['version']} written to {out_dir or DEFAULT_MODEL_DIR}: "
+        f"model {result['version']} written to {folder}: "
         f"{result['texts']:,} texts, {result['terms']:,} terms, {result['dimensions']} dimensions"
     )
 
@@ -97,14 +108,11 @@ def train_word_vectors(csv_file: Path, out_dir: Path | None, seed: int) -> None:
     from uprdex.pipeline.train_word_vectors import TrainWordVectorsError, train
     from uprdex.pipeline.word_vectors import DEFAULT_MODEL_DIR
 
-    try:
-        with writing(out_dir):
-            result = train(csv_file, out_dir or DEFAULT_MODEL_DIR, seed=seed)
-    except TrainWordVectorsError as error:
-        err.print(f"[red]error[/] {escape(str(error))}")
-        sys.exit(EXIT_SOME_FAILED)
+    result, folder = _trained(
+        train, TrainWordVectorsError, csv_file, out_dir, DEFAULT_MODEL_DIR, seed=seed
+    )
     out.print(
-        f"model {result['version']} written to {out_dir or DEFAULT_MODEL_DIR}: "
+        f"model {result['version']} written to {folder}: "
         f"{result['texts']:,} texts, {result['stems']:,} stems, {result['dimensions']} dimensions"
     )
 
@@ -123,13 +131,8 @@ def train_pairs(csv_file: Path, out_dir: Path | None) -> None:
     from uprdex.pipeline.clusters.pair_model import DEFAULT_MODEL_DIR
     from uprdex.pipeline.train_pairs import TrainPairsError, train
 
-    try:
-        with writing(out_dir):
-            result = train(csv_file, out_dir or DEFAULT_MODEL_DIR)
-    except TrainPairsError as error:
-        err.print(f"[red]error[/] {escape(str(error))}")
-        sys.exit(EXIT_SOME_FAILED)
+    result, folder = _trained(train, TrainPairsError, csv_file, out_dir, DEFAULT_MODEL_DIR)
     out.print(
-        f"model {result['version']} written to {out_dir or DEFAULT_MODEL_DIR}: "
+        f"model {result['version']} written to {folder}: "
         f"{result['recommendations']:,} recommendations of {len(result['reviews'])} reviews"
     )
