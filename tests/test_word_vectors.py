@@ -285,3 +285,9 @@ def test_the_centroid_of_many_pairs_gathers_their_rows_in_slices() -> None:
         tracemalloc.stop()
     assert np.array_equal(centroid, expected)
     assert peak < 10_000_000  # the rows of all 50,000 pairs: 40 MB
+
+
+def test_a_pair_model_naming_an_unknown_word_vector_feature_is_refused_on_load() -> None:
+    # Read by a release that knows no such feature: refused when loaded, not mid-clustering.
+    with pytest.raises(PairModelError, match="nearest"):
+        _with_vectors(("nearest",), (1.0,))

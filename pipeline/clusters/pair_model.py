@@ -40,6 +40,7 @@ from uprdex.pipeline.model_files import METADATA_FILE, MODEL_FILE, read_npz_mode
 from uprdex.pipeline.resources import data_path
 from uprdex.pipeline.word_vectors import (
     COSTLY_VECTOR_FEATURES,
+    VECTOR_FEATURES,
     WORD_ARRAYS,
     Lexicon,
     WordVectors,
@@ -283,6 +284,12 @@ class PairModel:
             if self.vector_features
             else None
         )
+        unknown = sorted(set(self.vector_features) - set(VECTOR_FEATURES))
+        if unknown:
+            raise PairModelError(
+                f"pair model: word vector features {unknown} unknown to this release "
+                f"(known: {list(VECTOR_FEATURES)})"
+            )
         if len(self.vector) != len(self.vector_features):
             raise PairModelError("pair model: word vector coefficients and features disagree")
         if len(self.dense) != len(DENSE_FEATURES) + len(self.knots) or len(self.word) != len(
