@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from uprdex.flows.ingest import ingest_paths
 from uprdex.pipeline.clusters import ClusterItem, ClusterResult, cluster
+from uprdex.pipeline.clusters.pair_model import DEFAULT_MODEL_DIR
+from uprdex.pipeline.model_files import write_arrays
 from uprdex.pipeline.settings import ClusterSettings, LoaderSettings
 from uprdex.pipeline.store import SCHEMA_VERSION, RecFilter, Store
 
@@ -241,3 +245,40 @@ def test_cluster_members_are_listed_in_report_order_whatever_the_ingest_order(
         members[0].startswith("A/HRC/14/") and members[-1].startswith("A/HRC/28/")
         for members in listed[1]
     )
+
+
+def test_a_pair_model_retrained_on_new_word_vectors_reclusters(tmp_path: Path) -> None:
+    # `uprdex train-word-vectors` then `uprdex train-pairs` on the same labels: the same pair
+    # model version, other word vectors inside it. The index must not keep the clusters the
+    # old one made as if nothing changed.
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(DEFAULT_MODEL_DIR, old)
+    shutil.copytree(DEFAULT_MODEL_DIR, new)
+    with np.load(new / "model.npz") as stored:
+        arrays = {name: stored[name] for name in stored.files}
+    arrays["words_vectors_int8"] = arrays["words_vectors_int8"][:, ::-1].copy()
+    write_arrays(new / "model.npz", arrays)
+    metadata = json.loads((new / "metadata.json").read_text("utf-8"))
+    metadata["word_vectors"] = "1.1+data.other.seed0"
+    (new / "metadata.json").write_text(json.dumps(metadata), "utf-8")
+    # One folder, retrained in place (a link, so that each version is read afresh).
+    folder = tmp_path / "pairs"
+    folder.symlink_to(old)
+    settings = ClusterSettings(pair_model=folder)
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths([fixture("andorra2011_recs.pdf")], store, ONE_WORKER)
+        store.update_clusters(settings, fresh=True)
+        clustered = dict(store.db.execute("SELECT id, cluster_id FROM recommendations").fetchall())
+        # Two asks the old model parted, glued as an increment may have left them.
+        first = min(clustered)
+        second = min(rec_id for rec_id in clustered if clustered[rec_id] != clustered[first])
+        with store.transaction() as db:
+            db.execute(
+                "UPDATE recommendations SET cluster_id = ? WHERE id = ?",
+                (clustered[first], second),
+            )
+        folder.unlink()
+        folder.symlink_to(new)
+        store.update_clusters(settings, {"Andorra"})
+        after = dict(store.db.execute("SELECT id, cluster_id FROM recommendations").fetchall())
+    assert after[first] != after[second]

@@ -227,3 +227,67 @@ def test_a_pair_model_trained_with_word_vectors_carries_them(tmp_path: Path) -> 
     ]
     result = cluster(items, ClusterSettings(pair_model=tmp_path / "pairs"))
     assert result.assignment["x#0"] == result.assignment["x#1"]
+
+
+def test_a_model_with_the_word_alignment_finds_recurring_asks(tmp_path: Path) -> None:
+    # The learned recurring asks bound each pair before its costly parts are read, then finish
+    # the pairs they choose: a model with the alignment crashed there ("not read from a grid").
+    pytest.importorskip("sklearn")
+    from uprdex.pipeline.train_pairs import train
+    from uprdex.pipeline.train_word_vectors import train as train_words
+
+    train_words(
+        fixture("upr_info_slovenia_s20.csv"),
+        tmp_path / "words",
+        config={"dimensions": 4, "min_count": 2},
+    )
+    config = {"vector_features": ["align"], "word_vectors": str(tmp_path / "words")}
+    train(fixture("pairs_labelled.csv"), tmp_path / "pairs", config)
+    settings = ClusterSettings(pair_model=tmp_path / "pairs")
+    assert settings.learned_links
+    items = [
+        ClusterItem("a#1", "Ratify the OP-CAT (Chile);", "Slovenia", 1, 7),
+        ClusterItem("b#1", "Ratify OPCAT (Peru);", "Slovenia", 2, 20),
+    ]
+    result = cluster(items, settings)
+    assert [(r.later_id, r.earlier_id) for r in result.recurrences] == [("b#1", "a#1")]
+
+
+def test_the_centroid_of_many_pairs_gathers_their_rows_in_slices() -> None:
+    # The UPR Info rows within each State are 3.6 million pairs: both centroids of each at once
+    # (100 float32) took 2.9 GB more than the clustering needs.
+    import tracemalloc
+
+    rng = np.random.default_rng(1)
+    stems = tuple(f"stem{n}" for n in range(300))
+    scale = np.full(100, 1 / 100)
+    vectors = WordVectors(
+        {
+            "vocab": vocabulary_blob(stems),
+            "vectors_int8": rng.integers(-100, 100, size=(300, 100)).astype(np.int8),
+            "vectors_scale": scale.astype(np.float32),
+            "idf": np.ones(300, dtype=np.float32),
+        },
+        {"version": "test"},
+    )
+    lexicon = vectors.lexicon([" ".join(rng.choice(stems, size=5)) for _ in range(500)])
+    pairs = rng.integers(0, 500, size=(50_000, 2))
+    expected = np.clip(
+        np.einsum("ij,ij->i", lexicon.centroids[pairs[:, 0]], lexicon.centroids[pairs[:, 1]]),
+        0,
+        1,
+    )
+    tracemalloc.start()
+    try:
+        centroid = vector_features(lexicon, pairs, ("centroid",))[:, 0]
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert np.array_equal(centroid, expected)
+    assert peak < 10_000_000  # the rows of all 50,000 pairs: 40 MB
+
+
+def test_a_pair_model_naming_an_unknown_word_vector_feature_is_refused_on_load() -> None:
+    # Read by a release that knows no such feature: refused when loaded, not mid-clustering.
+    with pytest.raises(PairModelError, match="nearest"):
+        _with_vectors(("nearest",), (1.0,))

@@ -40,9 +40,11 @@ from uprdex.pipeline.model_files import METADATA_FILE, MODEL_FILE, read_npz_mode
 from uprdex.pipeline.resources import data_path
 from uprdex.pipeline.word_vectors import (
     COSTLY_VECTOR_FEATURES,
+    VECTOR_FEATURES,
     WORD_ARRAYS,
     Lexicon,
     WordVectors,
+    row_dots,
     vector_features,
 )
 
@@ -187,19 +189,6 @@ def _bits(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.float64]:
     return np.bitwise_count(values).astype(np.float64)
 
 
-def _row_dots(vectors: npt.NDArray[np.float32], pairs: IntPairs) -> Floats:
-    """Dot product of the two rows of each pair, row by row in slices (a product of the
-    rows of a merge's few texts cost more, measured on the pairs of the UPR Info clustering)."""
-    if len(pairs) <= _GATHER:
-        dots: Floats = np.einsum("ij,ij->i", vectors[pairs[:, 0]], vectors[pairs[:, 1]])
-        return dots
-    out = np.empty(len(pairs), dtype=np.float64)
-    for low in range(0, len(pairs), _GATHER):
-        part = pairs[low : low + _GATHER]
-        out[low : low + len(part)] = np.einsum("ij,ij->i", vectors[part[:, 0]], vectors[part[:, 1]])
-    return out
-
-
 def dense_features(
     inputs: PairInputs, pairs: IntPairs, knots: Sequence[float] = (), grid: Grid | None = None
 ) -> Floats:
@@ -210,7 +199,7 @@ def dense_features(
     a, b = pairs[:, 0], pairs[:, 1]
     out = np.zeros((len(pairs), len(DENSE_FEATURES) + len(knots)))
     dots = (
-        _row_dots(inputs.vectors, pairs)
+        row_dots(inputs.vectors, pairs)
         if grid is None
         else (inputs.vectors[grid[0]] @ inputs.vectors[grid[1]].T).ravel()
     )
@@ -295,6 +284,12 @@ class PairModel:
             if self.vector_features
             else None
         )
+        unknown = sorted(set(self.vector_features) - set(VECTOR_FEATURES))
+        if unknown:
+            raise PairModelError(
+                f"pair model: word vector features {unknown} unknown to this release "
+                f"(known: {list(VECTOR_FEATURES)})"
+            )
         if len(self.vector) != len(self.vector_features):
             raise PairModelError("pair model: word vector coefficients and features disagree")
         if len(self.dense) != len(DENSE_FEATURES) + len(self.knots) or len(self.word) != len(
@@ -372,12 +367,9 @@ class LearnedPairs:
         self.rows = rows
         rows.sort_indices()
         self.alone: Floats = np.asarray(rows @ model.apart, dtype=np.float64).ravel()
+        self.costly = any(name in COSTLY_VECTOR_FEATURES for name in model.vector_features)
         # The most the costly features (word scores, the word alignment; each 0-1) could add.
-        costly = [name in COSTLY_VECTOR_FEATURES for name in model.vector_features]
-        self.costly = any(costly)
-        self.bound = float(
-            np.clip(model.word, 0, None).sum() + np.clip(model.vector[costly], 0, None).sum()
-        )
+        self.bound = self.word_range()[1]
 
     def _matched(self, pairs: IntPairs) -> Floats:
         """The term part of the pairs' logits less the texts' own sums: over the terms both
@@ -422,20 +414,20 @@ class LearnedPairs:
         cheap = model.vectors(self.inputs, pairs, costly=False)
         return model.intercept + dense @ model.dense + terms + cheap, dense
 
-    def finished(self, partial: Floats, words: Floats) -> npt.NDArray[np.float32]:
-        """Scores (0-100) from `partial` logits and the pairs' word scores (`scorers`); not
-        for a model with costly word vector features (their part needs the pairs)."""
-        if self.costly:
-            raise PairModelError(
-                f"pair model {self.model.version}: the word alignment is not read from a grid"
-            )
+    def finished(self, partial: Floats, words: Floats, pairs: IntPairs) -> npt.NDArray[np.float32]:
+        """Scores (0-100) of `pairs` from their `partial` logits, their word scores (`scorers`)
+        and their costly word vector features (the word alignment, computed here)."""
         logits = partial + words @ self.model.word if self.model.scorers else partial
+        if self.costly:
+            logits = logits + self.model.vectors(self.inputs, pairs, costly=True)
         return np.asarray(self.model.mapped(logits), dtype=np.float32)
 
     def word_range(self) -> tuple[float, float]:
-        """The least and the most the word scores (each 0-1) add to a logit."""
-        word = self.model.word
-        return float(np.clip(word, None, 0).sum()), float(np.clip(word, 0, None).sum())
+        """The least and the most the word scores and the costly word vector features (each
+        0-1) add to a logit: what `finished` adds to `partial`."""
+        costly = [name in COSTLY_VECTOR_FEATURES for name in self.model.vector_features]
+        added = np.concatenate([self.model.word, self.model.vector[costly]])
+        return float(np.clip(added, None, 0).sum()), float(np.clip(added, 0, None).sum())
 
     def logits(self, pairs: IntPairs, cutoff: float = 0.0) -> tuple[Floats, npt.NDArray[np.bool_]]:
         """Each pair's logit, and whether it was computed whole: the word scores are computed

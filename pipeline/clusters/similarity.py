@@ -235,9 +235,10 @@ class PendingScores:
     row), each between `low` and `high` before its word scores are read (the costly part:
     rapidfuzz), and exact once `read`.
 
-    With the pair model the words' part of a pair's logit lies in `LearnedPairs.word_range`,
-    so each score is bounded by the map of the other features' logit plus either end (a text
-    the similarity model does not know: 0-100; the treaty rules apply to both ends). `read`
+    With the pair model the costly part of a pair's logit (its word scores, and a word
+    alignment's) lies in `LearnedPairs.word_range`, so each score is bounded by the map of the
+    other features' logit plus either end (a text the similarity model does not know: 0-100;
+    the treaty rules apply to both ends). `read`
     scores the chosen pairs as `Similarity.pairs` does, from the logits already computed (the
     meaning cosines and the terms of the whole grid as two matrix products, which round a
     pair's last bits as they may), and `words` holds their `WORDS` scores (0-1). `dense`
@@ -291,7 +292,7 @@ class PendingScores:
             scorers = learned.model.scorers
             words = text_scores(similarity.texts, chosen, scorers)
             scores = similarity._mixed_where_unknown(
-                chosen, learned.finished(self._partial[at], words), 0
+                chosen, learned.finished(self._partial[at], words, chosen), 0
             )
             scores = similarity._treaty_rules(chosen, scores, 0)
             self.low[at] = self.high[at] = scores
