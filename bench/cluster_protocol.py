@@ -104,7 +104,7 @@ UNSEEN: dict[str, tuple[str, str]] = {
         ("France 2013", "france2013"),
         ("Uzbekistan 2013", "uzbekistan2013"),
         ("El Salvador 2014", "elsalvador2014"),
-        ("Iran 2014", "iran2014"),
+        ("Iran (Islamic Republic of) 2014", "iran2014"),
         ("Peru 2012", "peru2012"),
     )
 }

@@ -68,6 +68,17 @@ def test_page_header_with_the_reissue_asterisk_is_removed() -> None:
     assert "prevent violence against children and to reintegrate former child soldiers" in rec.text
 
 
+def test_page_header_missing_a_slash_is_removed() -> None:
+    # Uzbekistan 2013 heads its even pages "A/HRC24/7"; item 133.57 runs over one of them.
+    rec = by_paragraph(parsed("uzbekistan2013_recs.pdf"))["133.57"]
+    assert "HRC24" not in rec.text
+    assert rec.text.endswith(
+        "according to international standards for a fair, independent and impartial trial, "
+        "including those that involve persons accused of religious extremism or members of "
+        "unregistered organizations"
+    )
+
+
 def test_lower_case_page_header_is_removed() -> None:
     # Burundi 2009 heads its pages "page 18"; item 80.13 is the last on page 17.
     recs = by_paragraph(parsed("burundi2009_recs.pdf"))
