@@ -291,3 +291,35 @@ def test_a_pair_model_naming_an_unknown_word_vector_feature_is_refused_on_load()
     # Read by a release that knows no such feature: refused when loaded, not mid-clustering.
     with pytest.raises(PairModelError, match="nearest"):
         _with_vectors(("nearest",), (1.0,))
+
+
+def test_train_pairs_reads_the_word_vectors_it_is_given(tmp_path: Path) -> None:
+    # `uprdex train-word-vectors --out DIR` then `uprdex train-pairs --word-vectors DIR`: the
+    # pair model carries those vectors, not the shipped ones.
+    pytest.importorskip("sklearn")
+    from click.testing import CliRunner
+
+    from uprdex.flows.cli import main
+    from uprdex.pipeline.train_word_vectors import train as train_words
+
+    words = train_words(
+        fixture("upr_info_slovenia_s20.csv"),
+        tmp_path / "words",
+        config={"dimensions": 4, "min_count": 2},
+    )
+    result = CliRunner().invoke(
+        main,
+        [
+            "train-pairs",
+            str(fixture("pairs_labelled.csv")),
+            "--out",
+            str(tmp_path / "pairs"),
+            "--word-vectors",
+            str(tmp_path / "words"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    model = PairModel.load(tmp_path / "pairs")
+    assert model.metadata["word_vectors"] == words["version"]
+    assert model.word_vectors is not None
+    assert model.word_vectors.vocabulary == WordVectors.load(tmp_path / "words").vocabulary

@@ -126,19 +126,30 @@ def train_word_vectors(csv_file: Path, out_dir: Path | None, seed: int) -> None:
 @click.command("train-pairs")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_out_option("pairs")
-def train_pairs(csv_file: Path, out_dir: Path | None) -> None:
+@click.option(
+    "--word-vectors",
+    "word_vectors",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Word vectors folder (from `train-word-vectors --out`; default: data/models/words).",
+)
+def train_pairs(csv_file: Path, out_dir: Path | None, word_vectors: Path | None) -> None:
     """Train the pair model the clusters use with `--learned`, on labelled reviews.
 
     CSV_FILE has one row per recommendation: review, id, text, cluster_id, confidence (high or
     low), as bench/pair_training_data.py writes it from gold clusters. Every pair of one review
-    is an example. Needs the training extra (scikit-learn); the same file rebuilds the same
-    model.
+    is an example. The model keeps a copy of the word vectors it reads. Needs the training
+    extra (scikit-learn); the same file and vectors rebuild the same model.
     """
     from uprdex.pipeline.clusters.pair_model import DEFAULT_MODEL_DIR
     from uprdex.pipeline.train_pairs import TrainPairsError, train
 
+    config = {"word_vectors": str(word_vectors)} if word_vectors else None
     result, folder = _trained(
-        lambda folder: train(csv_file, folder), TrainPairsError, out_dir, DEFAULT_MODEL_DIR
+        lambda folder: train(csv_file, folder, config),
+        TrainPairsError,
+        out_dir,
+        DEFAULT_MODEL_DIR,
     )
     out.print(
         f"model {result['version']} written to {folder}: "
