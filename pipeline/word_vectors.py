@@ -105,6 +105,7 @@ class WordVectors:
 
     @property
     def version(self) -> str:
+        """What the vectors were built from (the recipe's revision, the export's hash, the seed)."""
         return str(self.metadata.get("version", "unknown"))
 
     @classmethod

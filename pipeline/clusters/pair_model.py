@@ -301,6 +301,7 @@ class PairModel:
 
     @property
     def version(self) -> str:
+        """What the model was built from (the recipe's revision, the training data's hash)."""
         return str(self.metadata.get("version", "unknown"))
 
     @classmethod
