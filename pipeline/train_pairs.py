@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -362,8 +363,13 @@ def train(csv_path: Path, out_dir: Path, config: dict[str, Any] | None = None) -
     require("sklearn", "train", "uprdex train-pairs")
     config = {**CONFIG, **(config or {})}
     data_sha = file_sha256(csv_path)
+    version = f"{MODEL_FORMAT}.{config['revision']}+data.{data_sha[:12]}"
+    if config["vector_features"]:
+        # The word vectors are learned from too: other vectors, another model.
+        words = hashlib.sha256(_word_vectors(config).version.encode("utf-8")).hexdigest()
+        version = f"{version}.words.{words[:8]}"
     about = {
-        "version": f"{MODEL_FORMAT}.{config['revision']}+data.{data_sha[:12]}",
+        "version": version,
         "data_file": csv_path.name,
         "data_sha256": data_sha,
     }

@@ -248,9 +248,9 @@ def test_cluster_members_are_listed_in_report_order_whatever_the_ingest_order(
 
 
 def test_a_pair_model_retrained_on_new_word_vectors_reclusters(tmp_path: Path) -> None:
-    # `uprdex train-word-vectors` then `uprdex train-pairs` on the same labels: the same pair
-    # model version, other word vectors inside it. The index must not keep the clusters the
-    # old one made as if nothing changed.
+    # `uprdex train-word-vectors` then `uprdex train-pairs` on the same labels: other word
+    # vectors inside the pair model, whose version names them. The index must not keep the
+    # clusters the old one made as if nothing changed.
     old, new = tmp_path / "old", tmp_path / "new"
     shutil.copytree(DEFAULT_MODEL_DIR, old)
     shutil.copytree(DEFAULT_MODEL_DIR, new)
@@ -260,6 +260,7 @@ def test_a_pair_model_retrained_on_new_word_vectors_reclusters(tmp_path: Path) -
     write_arrays(new / "model.npz", arrays)
     metadata = json.loads((new / "metadata.json").read_text("utf-8"))
     metadata["word_vectors"] = "1.1+data.other.seed0"
+    metadata["version"] = metadata["version"].split(".words.")[0] + ".words.other"
     (new / "metadata.json").write_text(json.dumps(metadata), "utf-8")
     # One folder, retrained in place (a link, so that each version is read afresh).
     folder = tmp_path / "pairs"

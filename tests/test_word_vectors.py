@@ -323,3 +323,10 @@ def test_train_pairs_reads_the_word_vectors_it_is_given(tmp_path: Path) -> None:
     assert model.metadata["word_vectors"] == words["version"]
     assert model.word_vectors is not None
     assert model.word_vectors.vocabulary == WordVectors.load(tmp_path / "words").vocabulary
+    # Its version names the vectors: trained on the shipped ones, the same labels give another.
+    shipped = CliRunner().invoke(
+        main,
+        ["train-pairs", str(fixture("pairs_labelled.csv")), "--out", str(tmp_path / "shipped")],
+    )
+    assert shipped.exit_code == 0, shipped.output
+    assert PairModel.load(tmp_path / "shipped").version != model.version

@@ -166,12 +166,8 @@ def update_clusters(
         if settings.semantic_weight + settings.rare_weight > 0 or settings.learned
         else None
     )
-    if settings.learned:  # and a retrained pair model, or its word vectors
-        pairs = PairModel.load(settings.pair_model)
-        model = f"{model} pairs {pairs.version}"
-        if pairs.word_vectors is not None:
-            # `train-word-vectors` then `train-pairs` on the same labels: the same version.
-            model = f"{model} words {pairs.word_vectors.version}"
+    if settings.learned:  # and a retrained pair model (its version names its word vectors)
+        model = f"{model} pairs {PairModel.load(settings.pair_model).version}"
     # What the stored clusters were made with (an index of an earlier release kept only the
     # chosen settings: over the base, as they applied then).
     before = (
