@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import sqlite3
@@ -12,7 +13,7 @@ import numpy as np
 import pytest
 
 from uprdex.flows.ingest import ingest_paths
-from uprdex.pipeline.clusters import ClusterItem, ClusterResult, cluster
+from uprdex.pipeline.clusters import ClusterItem, ClusterResult, cluster, recurrence_model
 from uprdex.pipeline.clusters.pair_model import DEFAULT_MODEL_DIR
 from uprdex.pipeline.model_files import write_arrays
 from uprdex.pipeline.settings import ClusterSettings, LoaderSettings
@@ -283,3 +284,55 @@ def test_a_pair_model_retrained_on_new_word_vectors_reclusters(tmp_path: Path) -
         store.update_clusters(settings, {"Andorra"})
         after = dict(store.db.execute("SELECT id, cluster_id FROM recommendations").fetchall())
     assert after[first] != after[second]
+
+
+def _assignment(store: Store) -> dict[str, str]:
+    return dict(store.db.execute("SELECT id, cluster_id FROM recommendations").fetchall())
+
+
+def test_changed_cluster_settings_recluster_every_state_not_only_the_new_documents(
+    tmp_path: Path,
+) -> None:
+    # uprdex.toml's [clusters] changed between two ingests: the States the new document does
+    # not touch must not keep the clusters of the old settings under the new settings' name.
+    index = tmp_path / "index.sqlite"
+    with Store(index) as store:
+        ingest_paths([fixture("slovenia2014_recs.pdf")], store, ONE_WORKER)
+        old = _assignment(store)
+    strict = ClusterSettings(threshold=75.0, floor=65.0)
+    with Store(index, clusters=strict) as store:
+        ingest_paths([fixture("andorra2011_recs.pdf")], store, ONE_WORKER)
+        after = _assignment(store)
+        store.update_clusters(fresh=True)
+        scratch = _assignment(store)
+    slovenia = [rec_id for rec_id in old if rec_id.startswith("A/HRC/28/15")]
+    assert {rec_id: old[rec_id] for rec_id in slovenia} != {
+        rec_id: scratch[rec_id] for rec_id in slovenia
+    }  # the new settings do change Slovenia's clusters
+    assert after == scratch
+
+
+def test_a_new_recurrence_model_relinks_the_recurring_asks_of_every_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An upgrade ships a retrained link model: an index made with the old one must not keep
+    # its recurring asks as if nothing changed.
+    index = tmp_path / "index.sqlite"
+
+    def links(store: Store) -> set[tuple[str, str]]:
+        rows = store.db.execute("SELECT later_id, earlier_id FROM recurrences")
+        return {(later, earlier) for later, earlier in rows}
+
+    with Store(index) as store:
+        ingest_paths(
+            [fixture("slovenia2010_recs.pdf"), fixture("slovenia2014_recs.pdf")], store, ONE_WORKER
+        )
+        before = links(store)
+    assert before
+    shipped = recurrence_model.shipped()
+    stricter = dataclasses.replace(shipped, threshold=0.999)
+    monkeypatch.setitem(recurrence_model._LOADED, recurrence_model.DEFAULT_MODEL_DIR, stricter)
+    with Store(index) as store:
+        ingest_paths([fixture("andorra2011_recs.pdf")], store, ONE_WORKER)
+        after = links(store)
+    assert after < before

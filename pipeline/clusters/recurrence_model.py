@@ -23,6 +23,7 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -316,6 +317,14 @@ class RecurrenceModel:
     scale: Floats
     threshold: float
     metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        """A fingerprint of what the model decides with (its weights and threshold): a
+        retrained model that links otherwise has another."""
+        decides = {k: v for k, v in self.to_json().items() if k != "metadata"}
+        blob = json.dumps(decides, sort_keys=True).encode("utf-8")
+        return hashlib.sha256(blob).hexdigest()[:12]
 
     def probability(self, features: Floats) -> Floats:
         """The probability that each pair (features on the last axis) is a recurrence."""

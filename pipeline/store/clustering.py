@@ -20,6 +20,7 @@ from uprdex.pipeline.cluster_reasons import pair_scores
 from uprdex.pipeline.clusters import ClusterItem, ClusterResult
 from uprdex.pipeline.clusters.pair_model import PairModel
 from uprdex.pipeline.clusters.parallel import cluster_in_parts
+from uprdex.pipeline.clusters.recurrence_model import shipped as shipped_recurrence
 from uprdex.pipeline.config import ConfigError
 from uprdex.pipeline.corrections import (
     Correction,
@@ -142,7 +143,8 @@ def update_clusters(
     """(Re)compute duplicate clusters; returns how many recommendations were clustered.
 
     With `states`, only the recommendations of those States under review are looked at
-    (enough for the "review" and "state" scopes); existing clusters are kept whole and new
+    (enough for the "review" and "state" scopes), unless the settings or a model changed since
+    the index was clustered: then every State is, once; existing clusters are kept whole and new
     recommendations may join them unless the settings changed, so adding documents never
     renumbers clusters. That makes them depend on the order documents arrived in: `fresh`
     clusters everything from scratch, which gives the same clusters (and ids) for the same
@@ -168,6 +170,8 @@ def update_clusters(
     )
     if settings.learned:  # and a retrained pair model (its version names its word vectors)
         model = f"{model} pairs {PairModel.load(settings.pair_model).version}"
+    if settings.learned_links:  # and a retrained link model finds other recurring asks
+        model = f"{model} recurrence {shipped_recurrence().version}"
     # What the stored clusters were made with (an index of an earlier release kept only the
     # chosen settings: over the base, as they applied then).
     before = (
@@ -178,6 +182,10 @@ def update_clusters(
         and before == _values(settings)
         and stored.get("similarity_model") == model
     )
+    if not same:
+        # Clusters made otherwise are stale in every State, not only in those asked for: the
+        # index records one way its clusters were made.
+        states = None
     corrections = corrections_of(index.db)
     if states is not None and corrections:
         # The other ends of their links are clustered with them.
