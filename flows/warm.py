@@ -398,6 +398,9 @@ def main() -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)  # `kill` ends it as Ctrl-C does: the socket removed
+    # Started in the background of a script (`uprdex warm &` in a non-interactive shell), it
+    # inherits SIGINT ignored: Ctrl-C and `kill -INT` must still stop it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         serve(_preload, log)
     except KeyboardInterrupt:

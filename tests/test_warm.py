@@ -180,3 +180,30 @@ def test_the_socket_folder_must_be_private(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "private" in result.stderr and str(shared) in result.stderr
     assert json.dumps(result.stderr).count("\\n") == 1  # one line
+
+
+def test_ctrl_c_stops_a_warm_process_started_in_the_background_of_a_script(
+    tmp_path: Path,
+) -> None:
+    # `uprdex warm &` in a non-interactive shell starts with SIGINT ignored (POSIX); it must
+    # still stop on Ctrl-C / `kill -INT`, and remove its socket.
+    folder = tmp_path / "sockets"
+    folder.mkdir(mode=0o700)
+    socket = folder / "warm.sock"
+    environment = {**os.environ, "UPRDEX_WARM_SOCKET": str(socket)}
+    server = subprocess.Popen(
+        [UPRDEX, "warm"],
+        env=environment,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    assert server.stderr is not None
+    assert "listening on" in server.stderr.readline()
+    server.send_signal(signal.SIGINT)
+    try:
+        _, log = server.communicate(timeout=20)
+    finally:
+        server.kill()
+    assert "stopped" in log
+    assert not socket.exists()
