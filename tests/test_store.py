@@ -24,6 +24,11 @@ from helpers import fixture
 ONE_WORKER = LoaderSettings(workers=1)
 
 
+def _assignment(store: Store) -> dict[str, str]:
+    """Each recommendation's cluster id, as the index holds it."""
+    return dict(store.db.execute("SELECT id, cluster_id FROM recommendations").fetchall())
+
+
 def _counts(index: Path) -> tuple[int, int, int]:
     db = sqlite3.connect(index)
     try:
@@ -195,7 +200,7 @@ def test_a_fresh_clustering_forgets_the_order_documents_arrived_in(tmp_path: Pat
     with Store(tmp_path / "index.sqlite") as store:
         ingest_paths([fixture("andorra2011_recs.pdf")], store, LoaderSettings(workers=1))
         store.update_clusters()
-        scratch = dict(store.db.execute("SELECT id, cluster_id FROM recommendations").fetchall())
+        scratch = _assignment(store)
         # Earlier increments may have left a pair together that the whole index would part.
         first = min(scratch)
         second = min(rec_id for rec_id in scratch if scratch[rec_id] != scratch[first])
@@ -204,10 +209,10 @@ def test_a_fresh_clustering_forgets_the_order_documents_arrived_in(tmp_path: Pat
                 "UPDATE recommendations SET cluster_id = ? WHERE id = ?", (scratch[first], second)
             )
         store.update_clusters()  # incremental: clusters of earlier runs are kept whole
-        kept = dict(store.db.execute("SELECT id, cluster_id FROM recommendations").fetchall())
+        kept = _assignment(store)
         assert kept[first] == kept[second]
         store.update_clusters(fresh=True)
-        again = dict(store.db.execute("SELECT id, cluster_id FROM recommendations").fetchall())
+        again = _assignment(store)
     assert again == scratch
 
 
@@ -270,7 +275,7 @@ def test_a_pair_model_retrained_on_new_word_vectors_reclusters(tmp_path: Path) -
     with Store(tmp_path / "index.sqlite") as store:
         ingest_paths([fixture("andorra2011_recs.pdf")], store, ONE_WORKER)
         store.update_clusters(settings, fresh=True)
-        clustered = dict(store.db.execute("SELECT id, cluster_id FROM recommendations").fetchall())
+        clustered = _assignment(store)
         # Two asks the old model parted, glued as an increment may have left them.
         first = min(clustered)
         second = min(rec_id for rec_id in clustered if clustered[rec_id] != clustered[first])
@@ -282,12 +287,8 @@ def test_a_pair_model_retrained_on_new_word_vectors_reclusters(tmp_path: Path) -
         folder.unlink()
         folder.symlink_to(new)
         store.update_clusters(settings, {"Andorra"})
-        after = dict(store.db.execute("SELECT id, cluster_id FROM recommendations").fetchall())
+        after = _assignment(store)
     assert after[first] != after[second]
-
-
-def _assignment(store: Store) -> dict[str, str]:
-    return dict(store.db.execute("SELECT id, cluster_id FROM recommendations").fetchall())
 
 
 def test_changed_cluster_settings_recluster_every_state_not_only_the_new_documents(

@@ -10,7 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -27,17 +27,31 @@ pytestmark = [
 UPRDEX = str(Path(sys.executable).parent / "uprdex")
 
 
-@pytest.fixture
-def warm_socket(tmp_path: Path) -> Iterator[tuple[Path, subprocess.Popen[str]]]:
+def _start_warm(
+    tmp_path: Path, preexec_fn: Callable[[], object] | None = None
+) -> tuple[Path, subprocess.Popen[str]]:
     """A warm process of this install, listening on a socket of this test only."""
     folder = tmp_path / "sockets"
     folder.mkdir(mode=0o700)
     socket = folder / "warm.sock"
     environment = {**os.environ, "UPRDEX_WARM_SOCKET": str(socket)}
-    server = subprocess.Popen([UPRDEX, "warm"], env=environment, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [UPRDEX, "warm"],
+        env=environment,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=preexec_fn,
+    )
     assert server.stderr is not None
     line = server.stderr.readline()
     assert "listening on" in line, line
+    return socket, server
+
+
+@pytest.fixture
+def warm_socket(tmp_path: Path) -> Iterator[tuple[Path, subprocess.Popen[str]]]:
+    """A warm process of this install, listening on a socket of this test only."""
+    socket, server = _start_warm(tmp_path)
     try:
         yield socket, server
     finally:
@@ -187,19 +201,9 @@ def test_ctrl_c_stops_a_warm_process_started_in_the_background_of_a_script(
 ) -> None:
     # `uprdex warm &` in a non-interactive shell starts with SIGINT ignored (POSIX); it must
     # still stop on Ctrl-C / `kill -INT`, and remove its socket.
-    folder = tmp_path / "sockets"
-    folder.mkdir(mode=0o700)
-    socket = folder / "warm.sock"
-    environment = {**os.environ, "UPRDEX_WARM_SOCKET": str(socket)}
-    server = subprocess.Popen(
-        [UPRDEX, "warm"],
-        env=environment,
-        stderr=subprocess.PIPE,
-        text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    socket, server = _start_warm(
+        tmp_path, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)
     )
-    assert server.stderr is not None
-    assert "listening on" in server.stderr.readline()
     server.send_signal(signal.SIGINT)
     try:
         _, log = server.communicate(timeout=20)
