@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -77,14 +78,33 @@ class WordVectorsError(UprdexError, ValueError):
 
 @dataclass(frozen=True)
 class Lexicon:
-    """The known words of each text, padded: their rows in `unit`, -1 past the text's end,
-    their idf weights (0 past the end) and the texts' idf-weighted mean vectors (unit length,
-    zero for a text with no known word)."""
+    """The known words of each text (each once) as a sparse matrix of their idf weights, texts
+    x stems, and the texts' idf-weighted mean vectors (unit length, zero for a text with no
+    known word). The padded word lists the alignment reads (`ids`, `weights`) are built on first
+    use: the centroid alone does not need them (27 MB for the 33,074 UPR Info rows)."""
 
     unit: npt.NDArray[np.float32]
-    ids: npt.NDArray[np.int32]
-    weights: npt.NDArray[np.float64]
+    spread: Any
+    """scipy csr, texts x stems: the stem's idf where the text has it."""
     centroids: npt.NDArray[np.float32]
+
+    @cached_property
+    def ids(self) -> npt.NDArray[np.int32]:
+        """Each text's known words, their rows in `unit`, ascending, -1 past the text's end."""
+        return self._padded(self.spread.indices, -1, np.int32)
+
+    @cached_property
+    def weights(self) -> Floats:
+        """The idf weight of each of `ids` (0 past the text's end)."""
+        return self._padded(self.spread.data, 0.0, np.float64)
+
+    def _padded(self, values: npt.NDArray[Any], fill: float, dtype: type) -> npt.NDArray[Any]:
+        """`values` (one per stored entry of `spread`), one row per text, padded with `fill`."""
+        lengths = np.diff(self.spread.indptr)
+        width = max(int(lengths.max(initial=0)), 1)
+        out: npt.NDArray[Any] = np.full((len(lengths), width), fill, dtype=dtype)
+        out[np.arange(width) < lengths[:, None]] = values
+        return out
 
 
 class WordVectors:
@@ -124,21 +144,19 @@ class WordVectors:
         """The known words of each normalized text (each once), as `vector_features` reads them."""
         lookup = self.vocabulary.get
         known = [sorted({i for i in map(lookup, text.split()) if i is not None}) for text in texts]
-        width = max((len(words) for words in known), default=0)
-        ids = np.full((len(texts), max(width, 1)), -1, dtype=np.int32)
-        for row, words in enumerate(known):
-            ids[row, : len(words)] = words
-        weights = np.where(ids >= 0, self.idf[np.maximum(ids, 0)], 0.0)
+        lengths = np.fromiter(map(len, known), dtype=np.int64, count=len(known))
+        columns = np.fromiter(
+            (i for words in known for i in words), dtype=np.int64, count=int(lengths.sum())
+        )
+        indptr = np.concatenate([[0], np.cumsum(lengths)])
         # The weighted sums as one sparse product (texts x stems, idf where the text has it).
-        present = ids >= 0
         spread = sparse.csr_matrix(
-            (weights[present], (np.nonzero(present)[0], ids[present])),
-            shape=(len(texts), len(self.unit)),
+            (self.idf[columns], columns, indptr), shape=(len(texts), len(self.unit))
         )
         centroids = np.asarray(spread @ self.unit, dtype=np.float32)
         norms = np.linalg.norm(centroids, axis=1, keepdims=True)
         np.divide(centroids, norms, out=centroids, where=norms > 0)
-        return Lexicon(self.unit, ids, weights, centroids)
+        return Lexicon(self.unit, spread, centroids)
 
 
 def row_dots(vectors: npt.NDArray[np.float32], pairs: npt.NDArray[np.int64]) -> Floats:
