@@ -523,3 +523,20 @@ def test_console_script_keeps_exit_codes_output_and_atexit_handlers(tmp_path: Pa
     assert ingested.returncode == 0, ingested.stderr
     assert "1 indexed" in ingested.stdout and ingested.stdout.rstrip().endswith("handler ran")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["i.db", "i.db.lock"]  # no -wal left
+
+
+@pytest.mark.parametrize(
+    ("command", "state"), [("recs", "Slovenia"), ("clusters", "Slovenia"), ("report", "Algeria")]
+)
+def test_state_is_short_for_the_state_under_review(
+    command: str, state: str, index: Path, tmp_path: Path
+) -> None:
+    out = ["--out", str(tmp_path / "html")] if command == "report" else []
+    long, short = (
+        CliRunner().invoke(main, [command, "--index", str(index), flag, state, *out])
+        for flag in ("--state-under-review", "--state")
+    )
+    assert long.exit_code == short.exit_code == 0
+    assert short.output == long.output
+    everyone = CliRunner().invoke(main, [command, "--index", str(index), *out])
+    assert everyone.output != short.output

@@ -106,7 +106,7 @@ dask_options = (
 
 
 FILTER_OPTIONS = (
-    click.option("--state-under-review", help="State under review, any known spelling."),
+    click.option("--state-under-review", "--state", help="State under review, any known spelling."),
     click.option("--recommending-state", help="Recommending State, any known spelling."),
     click.option("--cycle", type=click.IntRange(min=1), help="UPR cycle (1, 2, 3, 4)."),
     click.option("--response", type=click.Choice([position.value for position in Position])),

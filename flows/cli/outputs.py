@@ -82,6 +82,7 @@ def export(
 @click.command()
 @click.option(
     "--state-under-review",
+    "--state",
     default=None,
     help="One State (default: all, one page each, with an index page).",
 )
