@@ -73,8 +73,9 @@ def read_npz_model(
         metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise error(f"{metadata_path}: unreadable metadata ({exc}); {rebuild}") from exc
-    if not isinstance(metadata, dict) or metadata.get("format") != model_format:
-        raise error(f"{metadata_path}: not {kind} format {model_format}; {rebuild}")
+    found = metadata.get("format") if isinstance(metadata, dict) else None
+    if found != model_format:
+        raise error(f"{metadata_path}: {kind} format {found!r}, not {model_format}; {rebuild}")
     if not zipfile.is_zipfile(model_path):  # numpy would suggest unpickling it
         raise error(f"{model_path}: not a model archive (.npz); {rebuild}")
     try:

@@ -27,8 +27,6 @@ Example:
 
 from __future__ import annotations
 
-import json
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -38,6 +36,7 @@ import numpy.typing as npt
 
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.model_cache import ModelCache
+from uprdex.pipeline.model_files import METADATA_FILE, MODEL_FILE, read_npz_model
 from uprdex.pipeline.resources import data_path
 from uprdex.pipeline.tfidf import TfidfBlock, vocabulary_from_blob
 
@@ -54,8 +53,6 @@ __all__ = [
 DEFAULT_MODEL_DIR = data_path("models", "similarity")
 """The shipped model (see pipeline/train_semantic.py to rebuild it)."""
 
-MODEL_FILE = "model.npz"
-METADATA_FILE = "metadata.json"
 MODEL_FORMAT = 1
 """Layout of model.npz; bumped when the arrays or the analyzer change."""
 
@@ -103,44 +100,28 @@ class SemanticModel:
 
     @classmethod
     def _read(cls, directory: Path) -> SemanticModel:
-        model_path = directory / MODEL_FILE
-        metadata_path = directory / METADATA_FILE
-        if not model_path.is_file() or not metadata_path.is_file():
-            raise SemanticModelError(
-                f"no similarity model in {directory} (expected {MODEL_FILE} and "
-                f"{METADATA_FILE}); rebuild it with `uprdex train-similarity FILE.csv`"
-            )
         rebuild = "reinstall uprdex, or rebuild it with `uprdex train-similarity FILE.csv`"
-        try:
-            metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+        model = read_npz_model(
+            directory, "similarity model", MODEL_FORMAT, rebuild, SemanticModelError, cls._build
+        )
+        block = model._block
+        if model._projection.shape[0] != len(block.idf) or len(block.vocabulary) != len(block.idf):
             raise SemanticModelError(
-                f"{metadata_path}: unreadable metadata ({exc}); {rebuild}"
-            ) from exc
-        if not zipfile.is_zipfile(model_path):  # numpy would suggest unpickling it
-            raise SemanticModelError(f"{model_path}: not a model archive (.npz); {rebuild}")
-        found = metadata.get("format") if isinstance(metadata, dict) else None
-        if found != MODEL_FORMAT:
-            raise SemanticModelError(
-                f"{metadata_path}: model format {found!r} is not "
-                f"{MODEL_FORMAT}; retrain with this version of uprdex"
+                f"{directory / MODEL_FILE}: vocabulary, idf and components disagree"
             )
-        try:
-            low, high = (int(n) for n in metadata["ngram_range"])
-            with np.load(model_path, allow_pickle=False) as arrays:
-                block = TfidfBlock(
-                    lambda text: stem_ngrams(text, (low, high)),
-                    vocabulary_from_blob(arrays["vocab"]),
-                    arrays["idf"].astype(np.float64),
-                )
-                components = (
-                    arrays["components_int8"].astype(np.float32)
-                    * arrays["components_scale"][:, None]
-                ).astype(np.float32)
-        except (OSError, KeyError, TypeError, ValueError) as exc:
-            raise SemanticModelError(f"{directory}: unreadable model ({exc!r}); {rebuild}") from exc
-        if components.shape[1] != len(block.idf) or len(block.vocabulary) != len(block.idf):
-            raise SemanticModelError(f"{model_path}: vocabulary, idf and components disagree")
+        return model
+
+    @classmethod
+    def _build(cls, arrays: dict[str, Any], metadata: dict[str, Any]) -> SemanticModel:
+        low, high = (int(n) for n in metadata["ngram_range"])
+        block = TfidfBlock(
+            lambda text: stem_ngrams(text, (low, high)),
+            vocabulary_from_blob(arrays["vocab"]),
+            arrays["idf"].astype(np.float64),
+        )
+        components = (
+            arrays["components_int8"].astype(np.float32) * arrays["components_scale"][:, None]
+        ).astype(np.float32)
         return cls(block, components, metadata)
 
     def term_idf(self) -> tuple[list[str], npt.NDArray[np.float64]]:

@@ -29,10 +29,8 @@ Example:
 
 from __future__ import annotations
 
-import json
 import math
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -43,6 +41,7 @@ from scipy import sparse  # type: ignore[import-untyped]
 
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.model_cache import ModelCache
+from uprdex.pipeline.model_files import METADATA_FILE, MODEL_FILE, read_npz_model
 from uprdex.pipeline.resources import data_path
 from uprdex.pipeline.tfidf import TfidfBlock, vocabulary_from_blob
 
@@ -62,8 +61,6 @@ __all__ = [
 DEFAULT_MODEL_DIR = data_path("models", "themes")
 """The shipped model (see pipeline/train_themes.py to rebuild it)."""
 
-MODEL_FILE = "model.npz"
-METADATA_FILE = "metadata.json"
 MODEL_FORMAT = 2
 """Layout of model.npz; bumped when the arrays or the analyzers change."""
 
@@ -176,63 +173,46 @@ class ThemeModel:
 
     @classmethod
     def _read(cls, directory: Path) -> ThemeModel:
-        model_path = directory / MODEL_FILE
-        metadata_path = directory / METADATA_FILE
-        if not model_path.is_file() or not metadata_path.is_file():
-            raise ThemeModelError(
-                f"no theme model in {directory} (expected {MODEL_FILE} and {METADATA_FILE}); "
-                "rebuild it with `uprdex train-themes FILE.csv`"
-            )
         rebuild = "reinstall uprdex, or rebuild it with `uprdex train-themes FILE.csv`"
-        try:
-            metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ThemeModelError(
-                f"{metadata_path}: unreadable metadata ({exc}); {rebuild}"
-            ) from exc
-        if not zipfile.is_zipfile(model_path):  # numpy would suggest unpickling it
-            raise ThemeModelError(f"{model_path}: not a model archive (.npz); {rebuild}")
-        found = metadata.get("format") if isinstance(metadata, dict) else None
-        if found != MODEL_FORMAT:
-            raise ThemeModelError(
-                f"{metadata_path}: model format {found!r} is not "
-                f"{MODEL_FORMAT}; retrain with this version of uprdex"
-            )
-        try:
-            word_range = tuple(metadata["word_ngram_range"])
-            char_range = tuple(metadata["char_ngram_range"])
-            with np.load(model_path, allow_pickle=False) as arrays:
-                blocks = [
-                    TfidfBlock(
-                        lambda text: word_ngrams(text, (word_range[0], word_range[1])),
-                        vocabulary_from_blob(arrays["word_vocab"]),
-                        arrays["word_idf"].astype(np.float64),
-                    ),
-                    TfidfBlock(
-                        lambda text: char_ngrams(text, (char_range[0], char_range[1])),
-                        vocabulary_from_blob(arrays["char_vocab"]),
-                        arrays["char_idf"].astype(np.float64),
-                    ),
-                ]
-                model = cls(
-                    classes=[str(name) for name in metadata["classes"]],
-                    blocks=blocks,
-                    weights=(
-                        arrays["weights_int8"].astype(np.float32) * arrays["weights_scale"]
-                    ).astype(np.float32),
-                    bias=arrays["bias"].astype(np.float32),
-                    platt_a=arrays["platt_a"].astype(np.float32),
-                    platt_b=arrays["platt_b"].astype(np.float32),
-                    margin_thresholds=arrays["margin_thresholds"].astype(np.float32),
-                    thresholds=arrays["thresholds"].astype(np.float32),
-                    metadata=metadata,
-                )
-        except (OSError, KeyError, TypeError, ValueError) as exc:
-            raise ThemeModelError(f"{directory}: unreadable model ({exc!r}); {rebuild}") from exc
+        model = read_npz_model(
+            directory, "theme model", MODEL_FORMAT, rebuild, ThemeModelError, cls._build
+        )
         for block in model._blocks:
             if len(block.vocabulary) != len(block.idf):
-                raise ThemeModelError(f"{model_path}: a vocabulary does not match its idf")
+                raise ThemeModelError(
+                    f"{directory / MODEL_FILE}: a vocabulary does not match its idf"
+                )
         return model
+
+    @classmethod
+    def _build(cls, arrays: dict[str, Any], metadata: dict[str, Any]) -> ThemeModel:
+        word_range = tuple(metadata["word_ngram_range"])
+        char_range = tuple(metadata["char_ngram_range"])
+        blocks = [
+            TfidfBlock(
+                lambda text: word_ngrams(text, (word_range[0], word_range[1])),
+                vocabulary_from_blob(arrays["word_vocab"]),
+                arrays["word_idf"].astype(np.float64),
+            ),
+            TfidfBlock(
+                lambda text: char_ngrams(text, (char_range[0], char_range[1])),
+                vocabulary_from_blob(arrays["char_vocab"]),
+                arrays["char_idf"].astype(np.float64),
+            ),
+        ]
+        return cls(
+            classes=[str(name) for name in metadata["classes"]],
+            blocks=blocks,
+            weights=(arrays["weights_int8"].astype(np.float32) * arrays["weights_scale"]).astype(
+                np.float32
+            ),
+            bias=arrays["bias"].astype(np.float32),
+            platt_a=arrays["platt_a"].astype(np.float32),
+            platt_b=arrays["platt_b"].astype(np.float32),
+            margin_thresholds=arrays["margin_thresholds"].astype(np.float32),
+            thresholds=arrays["thresholds"].astype(np.float32),
+            metadata=metadata,
+        )
 
     def decision(self, texts: Sequence[str]) -> FloatArray:
         """Raw linear margins, one row per text and one column per class."""

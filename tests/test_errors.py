@@ -143,7 +143,7 @@ def model_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
         ({}, "no theme model in {folder}"),
         ({"model.npz": b"junk", "metadata.json": b'{"format": 2}'}, "not a model archive"),
         ({"model.npz": b"PK\x05\x06" + bytes(18), "metadata.json": b"{"}, "unreadable metadata"),
-        ({"model.npz": b"PK\x05\x06" + bytes(18), "metadata.json": b"[]"}, "model format None"),
+        ({"model.npz": b"PK\x05\x06" + bytes(18), "metadata.json": b"[]"}, "format None"),
         ({"model.npz": b"PK\x05\x06" + bytes(18), "metadata.json": b'{"format": 2}'}, "unreadable"),
     ],
 )
