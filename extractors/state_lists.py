@@ -10,7 +10,13 @@ from itertools import groupby
 
 from uprdex.pipeline.states import StateTable
 
-__all__ = ["MAX_STATE_WORDS", "leading_state", "split_recommending_states", "split_state_list"]
+__all__ = [
+    "ASTERISK_AFTER_LIST",
+    "MAX_STATE_WORDS",
+    "leading_state",
+    "split_recommending_states",
+    "split_state_list",
+]
 
 # " 4" in "(France 4); Ratify the Second Optional Protocol": a note number printed in the list.
 STRAY_NUMBER = re.compile(r"\s+\d{1,2}$")
@@ -44,8 +50,11 @@ NEXT_ASK = re.compile(
 # (Russian Federation 2009).
 INFINITIVE_ASK = re.compile(r"^\s*(?:and\s+)?to\s+[a-z]", re.IGNORECASE)
 
-# "...consolidate its efforts; and" / "...; or": the joiner left before the next letter.
-_MARKER_AFTER_LIST = re.compile(r"\)\s*\d{1,2}\s*[;.]?\s*$")
+# A mark printed after the State list: a footnote number, "(Chad)3", "(Venezuela (Bolivarian
+# Republic of)) 4;", or the asterisk of an ask a later paragraph speaks of, "(Brazil);*" (Costa
+# Rica 2010: "the recommendations marked with an asterisk ... are either already implemented").
+_MARKER_AFTER_LIST = re.compile(r"\)\s*(?:\d{1,2}\s*[;.]?|[;.]?\s*\*{1,3}\s*[;.]?)\s*$")
+ASTERISK_AFTER_LIST = re.compile(r"\)\s*[;.]?\s*\*{1,3}\s*[;.]?\s*$")
 
 MAX_STATE_WORDS = 8
 
@@ -75,8 +84,8 @@ def split_recommending_states(text: str, states: StateTable) -> tuple[str, list[
     promoting (Bolivia) / to support (Lebanon) initiatives in defence (Bolivia)").
     """
     body = text.strip()
-    # A footnote marker the text layer printed at body size after the State list: "(Chad)3"
-    # (Lesotho 2010 97.3), "(Venezuela (Bolivarian Republic of)) 4;" (Sri Lanka 2012 127.24).
+    # A mark after the State list (`_MARKER_AFTER_LIST`): "(Chad)3" (Lesotho 2010 97.3),
+    # "(Venezuela (Bolivarian Republic of)) 4;" (Sri Lanka 2012 127.24), "(Brazil);*".
     marker = _MARKER_AFTER_LIST.search(body)
     if marker:
         group = _last_parenthetical(body[: marker.start() + 1])

@@ -33,7 +33,11 @@ from uprdex.extractors.metadata import (
     find_year,
 )
 from uprdex.extractors.positions import announced_position, position_of
-from uprdex.extractors.state_lists import leading_state, split_recommending_states
+from uprdex.extractors.state_lists import (
+    ASTERISK_AFTER_LIST,
+    leading_state,
+    split_recommending_states,
+)
 from uprdex.pipeline.model import (
     Line,
     LoadedDocument,
@@ -68,6 +72,11 @@ CLOSING_PARAGRAPH = re.compile(r"^All conclusions and/or recommendations", re.IG
 
 # "** The conclusions and recommendations have not been edited.": a note marked by asterisks.
 ASTERISK_NOTE = re.compile(r"^\*{1,3}\s*[A-Z]")
+
+# "90. Costa Rica considers that the recommendations marked with an asterisk, Nos. 1, 4, ... in
+# paragraph 88 above, are either already implemented or in the process of implementation."
+# (Costa Rica 2010, whose items close "(Brazil);*"): the State's note on the marked asks.
+MARKED_WITH_ASTERISK = re.compile(r"\bmarked\s+with\s+(?:an?\s+)?asterisks?\b", re.I)
 
 # "115.1 Take further steps ...", "80.1. Consider the possibility ...", "118.09 Adopt ..."
 SUB_ITEM = re.compile(r"^(\d{1,3})\s?\.\s?(\d{1,3})\.?\s+(\S.*)$")
@@ -168,12 +177,17 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
     state_under_review = find_state_under_review(head, states)
     recommendations: list[Recommendation] = []
     comments: list[StateComment] = []
+    marked: list[str] = []
     for paragraph, announced in zip(paragraphs, _announcements(paragraphs), strict=True):
-        for found in _recommendations(paragraph, states, warnings, state_under_review, announced):
+        found_here = _recommendations(
+            paragraph, states, warnings, state_under_review, announced, marked
+        )
+        for found in found_here:
             if isinstance(found, StateComment):
                 comments.append(found)
             else:
                 recommendations.append(found)
+    comments.extend(_notes_on_marked(paragraphs, marked))
     if paragraphs:
         first = paragraphs[0].number
         lead_ins = [
@@ -451,11 +465,13 @@ def _recommendations(
     warnings: list[str],
     state_under_review: str | None,
     announced: tuple[Position, int] | None = None,
+    marked: list[str] | None = None,
 ) -> Iterator[Recommendation | StateComment]:
     """The paragraph's recommendations, and the State's comments printed among them.
 
     `announced`: the position (and paragraph) stated after the items, when the lead-in
-    states none.
+    states none. `marked` gets the paragraph of each ask printed with an asterisk after its
+    State list.
     """
     lead_in = " ".join(paragraph.parts)
     position, position_paragraph = position_of(lead_in), paragraph.number
@@ -492,6 +508,8 @@ def _recommendations(
             )
             continue
         previous = f"{paragraph.number}.{number}"
+        if marked is not None and ASTERISK_AFTER_LIST.search(text):
+            marked.append(previous)
         yield Recommendation(
             paragraph=f"{paragraph.number}.{number}",
             text=body,
@@ -502,6 +520,17 @@ def _recommendations(
             as_printed=item.as_printed,
             warnings=tuple(item_warnings),
         )
+
+
+def _notes_on_marked(paragraphs: Sequence[_Paragraph], marked: Sequence[str]) -> list[StateComment]:
+    """A paragraph that speaks of "the recommendations marked with an asterisk", as the
+    State's comment on each ask printed with one (`MARKED_WITH_ASTERISK`)."""
+    return [
+        StateComment(paragraph=str(note.number), text=text, page=note.page, refers_to=ref)
+        for note in paragraphs
+        if not note.items and MARKED_WITH_ASTERISK.search(text := join_lines(note.parts))
+        for ref in marked
+    ]
 
 
 def _drop_comments(paragraphs: list[_Paragraph]) -> None:

@@ -206,6 +206,14 @@ def test_state_lists_in_every_parenthesis_form() -> None:
             ["Chad"],
         ),
         "Ratify ILO Convention (No. 189) 2": ("Ratify ILO Convention (No. 189) 2", []),
+        # Costa Rica 2010 (A/HRC/13/15) 89.4: an ask the State's note (para. 90) speaks of.
+        "Ratify the UNESCO Convention on the Protection and Promotion of the Diversity of "
+        "Cultural Expressions (Burkina Faso);*": (
+            "Ratify the UNESCO Convention on the Protection and Promotion of the Diversity of "
+            "Cultural Expressions",
+            ["Burkina Faso"],
+        ),
+        "Abolish the death penalty*": ("Abolish the death penalty*", []),
     }
     for text, (body, names) in cases.items():
         got_body, got_names, unknown = split_recommending_states(text, states)
@@ -872,3 +880,31 @@ def test_item_number_printed_with_a_hyphen_is_read_as_the_next_item() -> None:
     assert recs["125.15"].as_printed == "125-15."
     assert recs["125.15"].warnings and "125-15" in recs["125.15"].warnings[0]
     assert "2010-2015" in recs["125.16"].text
+
+
+def test_items_marked_with_an_asterisk_carry_the_states_note_on_them() -> None:
+    # Costa Rica 2010 (A/HRC/13/15): "1. Consider the ratification of ... (Brazil);*", and
+    # "90. Costa Rica considers that the recommendations marked with an asterisk, Nos. 1, 4,
+    # ... in paragraph 88 above [sic: 89], are either already implemented or in the process of
+    # implementation."
+    report = parsed("costarica2010_recs.pdf")
+    recs = by_paragraph(report)
+    assert recs["89.4"].text == (
+        "Ratify the UNESCO Convention on the Protection and Promotion of the Diversity of "
+        "Cultural Expressions"
+    )
+    assert recs["89.4"].recommending_states == ("Burkina Faso",)
+    assert not [rec.paragraph for rec in report.recommendations if "*" in rec.text]
+    printed = (1, 4, 7, 8, 17, 20, 22, 23, 27, 29, 35, 36, 37, 38, 40, 41, 45, 49, 51, 56, 62)
+    printed += (68, 69, 70, 71, 72, 76, 77, 78, 80, 81, 82)  # the note's own list
+    notes = [comment for comment in report.comments if comment.paragraph == "90"]
+    assert sorted(comment.refers_to or "" for comment in notes) == sorted(
+        f"89.{number}" for number in printed
+    )
+    assert all(
+        comment.text.startswith("Costa Rica considers that the recommendations marked with an")
+        and comment.text.endswith("already implemented or in the process of implementation.")
+        for comment in notes
+    )
+    assert recs["89.4"].position is Position.SUPPORTED
+    assert {recs[f"89.{n}"].position for n in printed} == {Position.SUPPORTED}
