@@ -26,6 +26,7 @@ from uprdex.extractors.imports import THEMATIC_LIST, UPR_INFO, read_thematic_lis
 from uprdex.extractors.metadata import find_date, find_state_under_review, find_symbol, find_year
 from uprdex.extractors.tables import Row, read_rows, ruled_pages, with_row_context
 from uprdex.extractors.wg_report import parse_wg_report
+from uprdex.flows.fingerprint import CODE_VERSION
 from uprdex.pipeline.clusters.pair_model import PairModel
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.forked import in_parts
@@ -46,7 +47,7 @@ from uprdex.pipeline.sandbox import map_isolated, run_isolated, start_method
 from uprdex.pipeline.semantic import SemanticModel
 from uprdex.pipeline.settings import ClusterSettings, LoaderSettings
 from uprdex.pipeline.states import load_states
-from uprdex.pipeline.store import Store
+from uprdex.pipeline.store import Store, StoredDocument
 from uprdex.pipeline.symbols import cycle_of_session, session_of_symbol, wg_symbol_of
 from uprdex.pipeline.text import join_lines, load_vocabulary
 from uprdex.pipeline.theme_model import ThemeModel
@@ -174,6 +175,7 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
         None,
         (*loaded.warnings, *meta.warnings, *ocr_warning, *table_warnings),
         find_date(loaded.first_page_text),
+        CODE_VERSION,
     )
     return Extracted(
         document,
@@ -390,9 +392,33 @@ def _skip_if_indexed(path: Path, store: Store, first_path: dict[str, Path]) -> I
         note = f"the same file as {first_path[sha256]}"
         return IngestResult(str(path), sha256, "unchanged", warnings=(note,))
     first_path[sha256] = path
-    if store.document_status(sha256) is DocumentStatus.INDEXED:
+    if read_by_this_release(store.document(sha256)):
         return IngestResult(str(path), sha256, "unchanged")
     return None
+
+
+def read_by_this_release(stored: StoredDocument | None) -> bool:
+    """Whether the file is indexed as this code, its tables and models read it
+    (`CODE_VERSION`). A file an earlier release read is read again at its next ingest, so that
+    what a release reads better reaches the index too."""
+    return (
+        stored is not None
+        and stored.status == DocumentStatus.INDEXED
+        and stored.reader == CODE_VERSION
+    )
+
+
+def earlier_reading_kept(
+    stored: StoredDocument | None, status: DocumentStatus, error: str | None
+) -> str | None:
+    """The warning when a file indexed by an earlier release fails when read again (no OCR
+    this time, a timeout on a busy machine): its earlier reading stays in the index, since
+    nothing indexed is lost. None when the new reading (`status`) is to be written."""
+    if stored is None or stored.status != DocumentStatus.INDEXED:
+        return None
+    if status is DocumentStatus.INDEXED:
+        return None
+    return f"read again by this release, it failed ({error}); the earlier reading is kept"
 
 
 def _extract_all(
@@ -495,6 +521,9 @@ def _store(extracted: Extracted, store: Store) -> IngestResult:
     document = extracted.document
     if document.status is DocumentStatus.FAILED and not document.sha256:
         return IngestResult(document.path, None, "failed", error=document.error)
+    stored = store.document(document.sha256)
+    if kept := earlier_reading_kept(stored, document.status, document.error):
+        return IngestResult(document.path, document.sha256, "unchanged", warnings=(kept,))
     warnings = store.write_document(
         document,
         extracted.report,
@@ -526,7 +555,7 @@ def import_file(path: Path, kind: str, store: Store) -> IngestResult:
         return IngestResult(
             str(path), None, "failed", error=f"{path.name}: cannot read ({error.strerror or error})"
         )
-    if store.has_document(sha256):
+    if read_by_this_release(store.document(sha256)):
         # An index imported into before imports were themed gets its themes now.
         theme_imported(store)
         return IngestResult(str(path), sha256, "unchanged")
@@ -555,6 +584,7 @@ def import_file(path: Path, kind: str, store: Store) -> IngestResult:
         0,
         DocumentStatus.INDEXED,
         None,
+        reader=CODE_VERSION,
     )
     store.write_import(document, records)
     theme_imported(store)

@@ -27,7 +27,12 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from uprdex.flows import scaleout
 from uprdex.flows.fingerprint import CODE_VERSION, settings_key
-from uprdex.flows.ingest import Extracted, extract_isolated
+from uprdex.flows.ingest import (
+    Extracted,
+    earlier_reading_kept,
+    extract_isolated,
+    read_by_this_release,
+)
 from uprdex.pipeline.config import Config, load_config
 from uprdex.pipeline.exports import records, write_export
 from uprdex.pipeline.inbox import index_lock, not_a_pdf, other_files, quarantine, scan_inbox
@@ -175,27 +180,40 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
         for line in summary.left_out:
             logger.warning("%s", line)
         known = {item.sha256: store.document(item.sha256) for item in files}
-        new = [item for item in files if known[item.sha256] is None]
+        # New files, and files an earlier release indexed: read again (`read_by_this_release`).
         # A file that failed on an earlier night is still a failure (it is in the quarantine
         # already); it is not read again each night: `uprdex ingest FILE` retries it.
+        todo = []
         for item in files:
             earlier = known[item.sha256]
-            if earlier is None:
-                continue
-            if earlier.status == DocumentStatus.INDEXED:
-                summary.skipped += 1
+            if earlier is None or earlier.status == DocumentStatus.INDEXED:
+                if read_by_this_release(earlier):
+                    summary.skipped += 1
+                else:
+                    todo.append(item)
             else:
                 reason = earlier.error or "failed"
                 summary.failed.append((str(item.path), f"{reason} (on an earlier run)"))
-        logger.info("%d files in %s, %d new", len(files), config.inbox, len(new))
+        again = sum(known[item.sha256] is not None for item in todo)
+        logger.info(
+            "%d files in %s, %d new, %d read again (indexed by an earlier release)",
+            len(files),
+            config.inbox,
+            len(todo) - again,
+            again,
+        )
         futures: list[tuple[Path, str, PrefectFuture[Extracted]]] = [
-            (item.path, item.sha256, submit(str(item.path), item.sha256, settings)) for item in new
+            (item.path, item.sha256, submit(str(item.path), item.sha256, settings)) for item in todo
         ]
         for path, sha256, future in futures:
             try:
                 extracted = future.result()
             except Exception as error:  # a crash or timeout in one document: the batch goes on
                 message = f"{path.name}: {type(error).__name__}: {error}"
+                if kept := earlier_reading_kept(known[sha256], DocumentStatus.FAILED, message):
+                    summary.skipped += 1
+                    logger.warning("%s: %s", path, kept)
+                    continue
                 quarantine(
                     path,
                     sha256,
@@ -209,6 +227,11 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
                 continue
             # A cached extraction keeps the path where these bytes were first seen.
             extracted = replace(extracted, document=replace(extracted.document, path=str(path)))
+            document = extracted.document
+            if kept := earlier_reading_kept(known[sha256], document.status, document.error):
+                summary.skipped += 1
+                logger.warning("%s: %s", path, kept)
+                continue
             if extracted.worker:
                 summary.workers[str(path)] = extracted.worker
             store.write_document(
@@ -219,7 +242,6 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
                 extracted.citations,
                 extracted.sentences,
             )
-            document = extracted.document
             if extracted.report and extracted.report.state_under_review:
                 summary.states.add(extracted.report.state_under_review)
             if document.status is DocumentStatus.INDEXED:

@@ -306,3 +306,6 @@ class DocumentRow:
     error: str | None
     warnings: tuple[str, ...] = ()
     date: str | None = None
+    reader: str | None = None
+    """What read the file: the code, tables and models, and the loader settings (a key the
+    ingest sets); a file read by another reader is read again at its next ingest."""

@@ -50,3 +50,15 @@ def fresh(code: str) -> object:
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.splitlines()[-1])
+
+
+def as_an_earlier_release_left_it(index: Path, rec_id: str) -> None:
+    """The index as a release before schema 6 wrote it (no record of what read each file),
+    with the text of `rec_id` as that release read it."""
+    db = sqlite3.connect(index, isolation_level=None)
+    if "reader" in [row[1] for row in db.execute("PRAGMA table_info(documents)")]:
+        db.execute("ALTER TABLE documents DROP COLUMN reader")
+        db.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    earlier = "as an earlier release read it"
+    db.execute("UPDATE recommendations SET text = ? WHERE id = ?", (earlier, rec_id))
+    db.close()

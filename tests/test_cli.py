@@ -18,7 +18,7 @@ from uprdex.flows.cli import main
 from uprdex.pipeline.settings import ClusterSettings
 from uprdex.pipeline.store import Store
 
-from helpers import fixture
+from helpers import as_an_earlier_release_left_it, copy_index, fixture
 
 CONTRACT_REC_FIELDS = {
     "id",
@@ -540,3 +540,16 @@ def test_state_is_short_for_the_state_under_review(
     assert short.output == long.output
     everyone = CliRunner().invoke(main, [command, "--index", str(index), *out])
     assert everyone.output != short.output
+
+
+def test_status_counts_the_documents_an_earlier_release_read(index: Path, tmp_path: Path) -> None:
+    copy = copy_index(index, tmp_path / "index.sqlite")
+    before = CliRunner().invoke(main, ["status", "--index", str(copy)])
+    assert "earlier release" not in before.output
+    as_an_earlier_release_left_it(copy, "none")
+    after = CliRunner().invoke(main, ["status", "--index", str(copy)])
+    documents = CliRunner().invoke(
+        main, ["export", "--what", "documents", "--format", "jsonl", "--index", str(copy)]
+    )
+    indexed = sum(json.loads(line)["status"] == "indexed" for line in documents.output.splitlines())
+    assert f"documents read by an earlier release of uprdex: {indexed} (" in after.output

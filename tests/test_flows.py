@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -26,7 +27,7 @@ from uprdex.pipeline.config import Config
 from uprdex.pipeline.settings import ClusterSettings, LoaderSettings
 from uprdex.pipeline.store import Store
 
-from helpers import fixture
+from helpers import as_an_earlier_release_left_it, fixture
 
 pytestmark = pytest.mark.prefect
 
@@ -93,6 +94,30 @@ def test_flow_indexes_the_inbox_and_a_rerun_does_no_work(tmp_path: Path) -> None
         store.update_clusters(ClusterSettings(semantic_weight=0, threshold=74, floor=54))
     third = nightly(**paths)
     assert str(export) in third.exports and export.stat().st_mtime_ns != built
+
+
+def test_the_files_an_earlier_release_read_are_read_again_next_night(tmp_path: Path) -> None:
+    paths = _workspace(tmp_path, salt="earlier-release")
+    nightly(**paths)
+    db = sqlite3.connect(paths["index"])
+    rec_id, text = db.execute("SELECT id, text FROM recommendations LIMIT 1").fetchone()
+    db.close()
+    as_an_earlier_release_left_it(Path(paths["index"]), rec_id)
+    again = nightly(**paths)
+    assert sorted(Path(p).name for p in again.indexed) == sorted(GOOD)
+    assert again.skipped == 0 and again.failed == []
+    db = sqlite3.connect(paths["index"])
+    assert db.execute("SELECT text FROM recommendations WHERE id = ?", (rec_id,)).fetchone() == (
+        text,
+    )
+    db.close()
+    assert (
+        Path(paths["reports"], "recommendations.jsonl")
+        .read_text(encoding="utf-8")
+        .count("as an earlier release read it")
+        == 0
+    )
+    assert nightly(**paths).skipped == 2
 
 
 def test_a_nightly_run_is_one_flow_run_with_its_task_runs(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from uprdex.pipeline.model_files import write_arrays
 from uprdex.pipeline.settings import ClusterSettings, LoaderSettings
 from uprdex.pipeline.store import SCHEMA_VERSION, RecFilter, Store
 
-from helpers import fixture
+from helpers import as_an_earlier_release_left_it, fixture
 
 ONE_WORKER = LoaderSettings(workers=1)
 
@@ -337,3 +337,54 @@ def test_a_new_recurrence_model_relinks_the_recurring_asks_of_every_state(
         ingest_paths([fixture("andorra2011_recs.pdf")], store, ONE_WORKER)
         after = links(store)
     assert after < before
+
+
+def _first_text(store: Store) -> tuple[str, str]:
+    rec_id, text = store.db.execute(
+        "SELECT id, text FROM recommendations ORDER BY rowid LIMIT 1"
+    ).fetchone()
+    return rec_id, text
+
+
+def _read_by_an_earlier_release(index: Path, report: Path) -> tuple[str, str]:
+    """`report` indexed as an earlier release left it; its first ask's id and current text."""
+    with Store(index) as store:
+        ingest_paths([report], store, ONE_WORKER)
+        rec_id, text = _first_text(store)
+    as_an_earlier_release_left_it(index, rec_id)
+    return rec_id, text
+
+
+def test_a_file_an_earlier_release_read_is_read_again_at_its_next_ingest(tmp_path: Path) -> None:
+    index = tmp_path / "index.sqlite"
+    report = fixture("slovenia2014_recs.pdf")
+    rec_id, text = _read_by_an_earlier_release(index, report)
+    counts = _counts(index)
+    with Store(index) as store:
+        again = ingest_paths([report], store, ONE_WORKER)
+        assert [result.outcome for result in again] == ["indexed"]
+        assert _first_text(store) == (rec_id, text)
+        assert [result.outcome for result in ingest_paths([report], store, ONE_WORKER)] == [
+            "unchanged"
+        ]
+    assert _counts(index) == counts
+
+
+def test_a_file_that_fails_when_read_again_keeps_its_earlier_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = tmp_path / "index.sqlite"
+    report = fixture("slovenia2014_recs.pdf")
+    rec_id, _ = _read_by_an_earlier_release(index, report)
+    counts = _counts(index)
+
+    def parser_that_fails(*_: object) -> None:
+        raise RuntimeError("this release cannot read it")
+
+    monkeypatch.setattr("uprdex.flows.ingest.parse_wg_report", parser_that_fails)
+    with Store(index) as store:
+        (result,) = ingest_paths([report], store, ONE_WORKER)
+        assert result.outcome == "unchanged"
+        assert "the earlier reading is kept" in result.warnings[0]
+        assert _first_text(store) == (rec_id, "as an earlier release read it")
+    assert _counts(index) == counts

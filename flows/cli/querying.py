@@ -211,3 +211,11 @@ def status(index: Path | None) -> None:
             reason = str(document.error).removeprefix(f"{Path(document.path).name}: ")
             where = escape(document.path)
             out.print(f"  [red]{document.status}[/] {where}: {escape(reason)}")
+    from uprdex.flows.fingerprint import CODE_VERSION
+
+    earlier = sum(doc.status == "indexed" and doc.reader != CODE_VERSION for doc in documents)
+    if earlier:
+        out.print(
+            f"  documents read by an earlier release of uprdex: {earlier} (`uprdex run` for the "
+            "inbox, or `uprdex ingest PATH...`, reads them again with this one)"
+        )

@@ -24,7 +24,6 @@ from uprdex.pipeline.model import (
     Addendum,
     Citation,
     DocumentRow,
-    DocumentStatus,
     ImportedRec,
     ThemeHit,
     WgReport,
@@ -127,17 +126,9 @@ class Store(Connection):
 
     # --- reading (queries.py) --------------------------------------------------------------
 
-    def has_document(self, sha256: str) -> bool:
-        """True when a file with these bytes is already in the index (indexed or failed)."""
-        return queries.has_document(self.db, sha256)
-
     def unthemed_imports(self) -> dict[str, str]:
         """id -> text of the imported recommendations no theme method has tagged yet."""
         return queries.unthemed_imports(self.db)
-
-    def document_status(self, sha256: str) -> DocumentStatus | None:
-        """How the file with these bytes fared when it was ingested; None if it never was."""
-        return queries.document_status(self.db, sha256)
 
     def document(self, sha256: str) -> StoredDocument | None:
         """The document row of the file with these bytes, or None."""

@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from uprdex.pipeline.model import DocumentStatus
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.store.rows import (
     ImportedLabel,
@@ -33,14 +32,12 @@ __all__ = [
     "by_recommendation",
     "citations_by",
     "document",
-    "document_status",
     "documents",
     "evidence",
     "evidence_summary",
     "filter_sql",
     "find_document",
     "fts_query",
-    "has_document",
     "recommendation",
     "recommendations",
     "search",
@@ -61,11 +58,6 @@ class RecFilter:
     search: str | None = None
 
 
-def has_document(db: sqlite3.Connection, sha256: str) -> bool:
-    """True when a file with these bytes is already in the index (indexed or failed)."""
-    return document_status(db, sha256) is not None
-
-
 def unthemed_imports(db: sqlite3.Connection) -> dict[str, str]:
     """id -> text of the imported recommendations no theme method has tagged yet."""
     rows = db.execute(
@@ -73,12 +65,6 @@ def unthemed_imports(db: sqlite3.Connection) -> dict[str, str]:
         "(SELECT 1 FROM recommendation_themes t WHERE t.recommendation_id = r.id) ORDER BY rowid"
     )
     return {row["id"]: row["text"] for row in rows}
-
-
-def document_status(db: sqlite3.Connection, sha256: str) -> DocumentStatus | None:
-    """How the file with these bytes fared when it was ingested; None if it never was."""
-    found = document(db, sha256)
-    return None if found is None else DocumentStatus(found.status)
 
 
 def find_document(

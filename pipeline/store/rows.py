@@ -46,6 +46,8 @@ class StoredDocument:
     warnings: tuple[str, ...]
     ingested_at: str
     date: str | None
+    reader: str | None
+    """What read it (`DocumentRow.reader`); None: a release before schema 6."""
 
     @classmethod
     def of(cls, row: sqlite3.Row) -> StoredDocument:

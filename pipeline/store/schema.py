@@ -33,12 +33,22 @@ __all__ = [
     "state_rows",
 ]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 STATE_COMMENT = "state_comment"
 """Evidence kind of the State's own comment on a recommendation (addendum or WG report)."""
 
-# Each entry migrates the schema from version i to i + 1.
-_MIGRATIONS: tuple[str, ...] = (
+
+def _add_reader(db: sqlite3.Connection) -> None:
+    """Schema 6: what read each document (the uprdex version and a hash of its code, tables
+    and models), so that a release that reads documents better reads again, at their next
+    ingest, the ones an earlier release read (NULL). SQLite has no ADD COLUMN IF NOT EXISTS."""
+    if "reader" not in [row[1] for row in db.execute("PRAGMA table_info(documents)")]:
+        db.execute("ALTER TABLE documents ADD COLUMN reader TEXT")
+
+
+# Each entry migrates the schema from version i to i + 1: a script, or a function where SQL
+# alone cannot say it.
+_MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     """
     CREATE TABLE documents (
         sha256 TEXT PRIMARY KEY,
@@ -278,6 +288,8 @@ _MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX IF NOT EXISTS recurrences_earlier ON recurrences(earlier_id);
     """,
+    # 6: what read each document (`_add_reader`).
+    _add_reader,
 )
 
 
@@ -342,8 +354,11 @@ def migrate(
         version = schema_version(db)  # another run may have migrated it meanwhile
         if version < SCHEMA_VERSION:
             drop_views(db)
-            for script in _MIGRATIONS[version:]:
-                for statement in _statements(script):
+            for step in _MIGRATIONS[version:]:
+                if callable(step):
+                    step(db)
+                    continue
+                for statement in _statements(step):
                     db.execute(statement)
             db.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",

@@ -194,7 +194,7 @@ def _write_themes(
 
 def _insert_document(db: sqlite3.Connection, document: DocumentRow) -> None:
     db.execute(
-        "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             document.sha256,
             document.path,
@@ -210,6 +210,7 @@ def _insert_document(db: sqlite3.Connection, document: DocumentRow) -> None:
             "[]",
             datetime.now(UTC).isoformat(timespec="seconds"),
             document.date,
+            document.reader,
         ),
     )
 
