@@ -39,7 +39,7 @@ from uprdex.pipeline.inbox import index_lock, not_a_pdf, other_files, quarantine
 from uprdex.pipeline.model import DocumentStatus
 from uprdex.pipeline.report import write_report
 from uprdex.pipeline.settings import ClusterSettings, LoaderSettings
-from uprdex.pipeline.store import Store
+from uprdex.pipeline.store import Store, StoredDocument
 
 __all__ = ["NightlySummary", "build_index", "ingest_inbox", "nightly", "task_runner"]
 
@@ -61,6 +61,11 @@ class NightlySummary:
     found: int = 0
     indexed: list[str] = field(default_factory=list)
     skipped: int = 0
+    read_again: int = 0
+    """Of `indexed`, the files an earlier release had indexed (`read_by_this_release`)."""
+    kept: list[tuple[str, str]] = field(default_factory=list)
+    """Files an earlier release indexed that failed when read again: the earlier reading is
+    kept (path, why); counted in `skipped`."""
     failed: list[tuple[str, str]] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)
     """One line per file in the inbox that is not a PDF (never moved, never read)."""
@@ -210,9 +215,7 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
                 extracted = future.result()
             except Exception as error:  # a crash or timeout in one document: the batch goes on
                 message = f"{path.name}: {type(error).__name__}: {error}"
-                if kept := earlier_reading_kept(known[sha256], DocumentStatus.FAILED, message):
-                    summary.skipped += 1
-                    logger.warning("%s: %s", path, kept)
+                if _keep(summary, path, known[sha256], DocumentStatus.FAILED, message):
                     continue
                 quarantine(
                     path,
@@ -228,9 +231,7 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
             # A cached extraction keeps the path where these bytes were first seen.
             extracted = replace(extracted, document=replace(extracted.document, path=str(path)))
             document = extracted.document
-            if kept := earlier_reading_kept(known[sha256], document.status, document.error):
-                summary.skipped += 1
-                logger.warning("%s: %s", path, kept)
+            if _keep(summary, path, known[sha256], document.status, document.error):
                 continue
             if extracted.worker:
                 summary.workers[str(path)] = extracted.worker
@@ -246,11 +247,30 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
                 summary.states.add(extracted.report.state_under_review)
             if document.status is DocumentStatus.INDEXED:
                 summary.indexed.append(str(path))
+                summary.read_again += known[sha256] is not None
             else:
                 quarantine(path, sha256, document.error or "failed", "load", config.quarantine)
                 summary.failed.append((str(path), document.error or "failed"))
         summary.states |= store.unclustered_states()
     return summary
+
+
+def _keep(
+    summary: NightlySummary,
+    path: Path,
+    earlier: StoredDocument | None,
+    status: DocumentStatus,
+    error: str | None,
+) -> bool:
+    """Whether to keep the earlier reading of a file that failed when read again
+    (`earlier_reading_kept`), noted in `summary` and the log."""
+    kept = earlier_reading_kept(earlier, status, error)
+    if kept is None:
+        return False
+    summary.skipped += 1
+    summary.kept.append((str(path), kept))
+    get_run_logger().warning("%s: %s", path, kept)
+    return True
 
 
 @task(name="cluster")

@@ -105,7 +105,7 @@ def test_the_files_an_earlier_release_read_are_read_again_next_night(tmp_path: P
     as_an_earlier_release_left_it(Path(paths["index"]), rec_id)
     again = nightly(**paths)
     assert sorted(Path(p).name for p in again.indexed) == sorted(GOOD)
-    assert again.skipped == 0 and again.failed == []
+    assert (again.read_again, again.skipped, again.failed) == (2, 0, [])
     db = sqlite3.connect(paths["index"])
     assert db.execute("SELECT text FROM recommendations WHERE id = ?", (rec_id,)).fetchone() == (
         text,
@@ -118,6 +118,29 @@ def test_the_files_an_earlier_release_read_are_read_again_next_night(tmp_path: P
         == 0
     )
     assert nightly(**paths).skipped == 2
+
+
+def test_a_file_that_fails_when_read_again_after_an_upgrade_keeps_its_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = _workspace(tmp_path, salt="kept")
+    nightly(**paths)
+    rows = _rows(paths["index"])
+    # A later release: another code version (no cached extraction answers for it) that cannot
+    # read these files.
+    monkeypatch.setattr(nightly_module, "CODE_VERSION", "a later release")
+    monkeypatch.setattr("uprdex.flows.ingest.CODE_VERSION", "a later release")
+
+    def reader_that_fails(*_: object) -> None:
+        raise RuntimeError("this release cannot read it")
+
+    monkeypatch.setattr(nightly_module, "extract_isolated", reader_that_fails)
+    again = nightly(**paths)
+    assert (again.indexed, again.failed, again.skipped) == ([], [], 2)
+    assert sorted(Path(path).name for path, _ in again.kept) == sorted(GOOD)
+    assert all("the earlier reading is kept" in why for _, why in again.kept)
+    assert _rows(paths["index"]) == rows
+    assert not Path(paths["quarantine"]).exists() or not any(Path(paths["quarantine"]).iterdir())
 
 
 def test_a_nightly_run_is_one_flow_run_with_its_task_runs(tmp_path: Path) -> None:

@@ -86,12 +86,15 @@ def run(
         err.print(f"[red]failed[/] {escape(reason)} (copied to {config.quarantine})")
     for line in summary.left_out:
         err.print(f"[yellow]skipped[/] {escape(line)}")
+    for path, why in summary.kept:
+        err.print(f"[yellow]kept[/] {escape(path)}: {escape(why)}")
     if summary.workers:
         counts = Counter(summary.workers.values())
         done = ", ".join(f"{escape(name)} {count}" for name, count in sorted(counts.items()))
         out.print(f"extracted on Dask workers: {done}")
     out.print(
-        f"{summary.found} files in {config.inbox}: {len(summary.indexed)} indexed, "
+        f"{summary.found} files in {config.inbox}: {len(summary.indexed)} indexed"
+        f"{f' ({summary.read_again} read again by this release)' if summary.read_again else ''}, "
         f"{summary.skipped} already indexed, {len(summary.failed)} failed. "
         f"Index {config.index}; exports in {config.reports}."
     )
