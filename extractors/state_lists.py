@@ -53,8 +53,10 @@ INFINITIVE_ASK = re.compile(r"^\s*(?:and\s+)?to\s+[a-z]", re.IGNORECASE)
 # A mark printed after the State list: a footnote number, "(Chad)3", "(Venezuela (Bolivarian
 # Republic of)) 4;", or the asterisk of an ask a later paragraph speaks of, "(Brazil);*" (Costa
 # Rica 2010: "the recommendations marked with an asterisk ... are either already implemented").
-_MARKER_AFTER_LIST = re.compile(r"\)\s*(?:\d{1,2}\s*[;.]?|[;.]?\s*\*{1,3}\s*[;.]?)\s*$")
-ASTERISK_AFTER_LIST = re.compile(r"\)\s*[;.]?\s*\*{1,3}\s*[;.]?\s*$")
+_ASTERISK = r"[;.]?\s*\*{1,3}\s*[;.]?"
+_MARKER_AFTER_LIST = re.compile(rf"\)\s*(?:\d{{1,2}}\s*[;.]?|{_ASTERISK})\s*$")
+# "... Cultural Expressions (Burkina Faso);*" (Costa Rica 2010, A/HRC/13/15 89.4).
+ASTERISK_AFTER_LIST = re.compile(rf"\)\s*{_ASTERISK}\s*$")
 
 MAX_STATE_WORDS = 8
 

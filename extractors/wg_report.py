@@ -177,17 +177,13 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
     state_under_review = find_state_under_review(head, states)
     recommendations: list[Recommendation] = []
     comments: list[StateComment] = []
-    marked: list[str] = []
     for paragraph, announced in zip(paragraphs, _announcements(paragraphs), strict=True):
-        found_here = _recommendations(
-            paragraph, states, warnings, state_under_review, announced, marked
-        )
-        for found in found_here:
+        for found in _recommendations(paragraph, states, warnings, state_under_review, announced):
             if isinstance(found, StateComment):
                 comments.append(found)
             else:
                 recommendations.append(found)
-    comments.extend(_notes_on_marked(paragraphs, marked))
+    comments.extend(_notes_on_marked(paragraphs, recommendations))
     if paragraphs:
         first = paragraphs[0].number
         lead_ins = [
@@ -465,13 +461,11 @@ def _recommendations(
     warnings: list[str],
     state_under_review: str | None,
     announced: tuple[Position, int] | None = None,
-    marked: list[str] | None = None,
 ) -> Iterator[Recommendation | StateComment]:
     """The paragraph's recommendations, and the State's comments printed among them.
 
     `announced`: the position (and paragraph) stated after the items, when the lead-in
-    states none. `marked` gets the paragraph of each ask printed with an asterisk after its
-    State list.
+    states none.
     """
     lead_in = " ".join(paragraph.parts)
     position, position_paragraph = position_of(lead_in), paragraph.number
@@ -508,8 +502,6 @@ def _recommendations(
             )
             continue
         previous = f"{paragraph.number}.{number}"
-        if marked is not None and ASTERISK_AFTER_LIST.search(text):
-            marked.append(previous)
         yield Recommendation(
             paragraph=f"{paragraph.number}.{number}",
             text=body,
@@ -519,17 +511,22 @@ def _recommendations(
             page=item.page,
             as_printed=item.as_printed,
             warnings=tuple(item_warnings),
+            # The mark went with the State list ("(No. 189)*" keeps it, as no list).
+            marked=bool(ASTERISK_AFTER_LIST.search(text)) and not body.endswith("*"),
         )
 
 
-def _notes_on_marked(paragraphs: Sequence[_Paragraph], marked: Sequence[str]) -> list[StateComment]:
+def _notes_on_marked(
+    paragraphs: Sequence[_Paragraph], recommendations: Sequence[Recommendation]
+) -> list[StateComment]:
     """A paragraph that speaks of "the recommendations marked with an asterisk", as the
     State's comment on each ask printed with one (`MARKED_WITH_ASTERISK`)."""
     return [
-        StateComment(paragraph=str(note.number), text=text, page=note.page, refers_to=ref)
+        StateComment(paragraph=str(note.number), text=text, page=note.page, refers_to=ask.paragraph)
         for note in paragraphs
         if not note.items and MARKED_WITH_ASTERISK.search(text := join_lines(note.parts))
-        for ref in marked
+        for ask in recommendations
+        if ask.marked
     ]
 
 

@@ -3,6 +3,8 @@
 `CODE_VERSION` is the uprdex version plus a hash of the code, tables and models that shape an
 extraction, so that a cached result never outlives a change to them (even one made without a
 new version), and a Dask worker running other code is refused at the start of a run.
+`READER_VERSION`, the same but for the clustering models, is what the index records as having
+read each document: a document an earlier one read is read again at its next ingest.
 """
 
 from __future__ import annotations
@@ -13,22 +15,30 @@ from dataclasses import asdict
 from importlib.metadata import version
 from pathlib import Path
 
+from packaging.version import InvalidVersion, Version
+
 from uprdex.pipeline.settings import LoaderSettings
 
-__all__ = ["CODE_VERSION", "settings_key"]
+__all__ = ["CODE_VERSION", "READER_VERSION", "TABLES", "is_later", "settings_key"]
 
 # Settings that change how many documents run at once, not what one of them gives.
 _NOT_IN_RESULT = ("workers",)
 
 
-def _fingerprint() -> str:
+TABLES = ("states.csv", "treaties.csv", "themes.yaml", "words.txt")
+"""The shipped tables under data/ that the code reads (not schema.yaml, the columns' help for
+Datasette, nor a user's files saved there)."""
+
+
+def _fingerprint(models: str = "*") -> str:
+    """The uprdex version and a hash of the code, `TABLES` and the models matching `models`."""
     root = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256(version("uprdex").encode())
     files = [
         *sorted((root / "pipeline").rglob("*.py")),
         *sorted((root / "extractors").rglob("*.py")),
-        *sorted(p for p in (root / "data").glob("*") if p.suffix in {".csv", ".yaml", ".txt"}),
-        *sorted((root / "data" / "models").glob("*/*")),
+        *(root / "data" / name for name in TABLES),
+        *sorted((root / "data" / "models").glob(f"{models}/*")),
     ]
     for path in files:
         if path.is_file():
@@ -38,6 +48,19 @@ def _fingerprint() -> str:
 
 
 CODE_VERSION = _fingerprint()
+READER_VERSION = _fingerprint(models="themes")
+"""What a document's reading depends on: as `CODE_VERSION`, but of the models only the theme
+model (the clustering models are the clusters' business: a retrained one re-clusters, it does
+not read the documents again). Recorded as `DocumentRow.reader`."""
+
+
+def is_later(reader: str, than: str = READER_VERSION) -> bool:
+    """Whether `reader` (a `READER_VERSION`) is of a later uprdex release than `than`: its
+    readings are kept by an earlier release, which would read no better."""
+    try:
+        return Version(reader.rsplit("-", 1)[0]) > Version(than.rsplit("-", 1)[0])
+    except InvalidVersion:
+        return False
 
 
 def settings_key(settings: LoaderSettings) -> str:

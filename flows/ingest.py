@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -26,12 +26,13 @@ from uprdex.extractors.imports import THEMATIC_LIST, UPR_INFO, read_thematic_lis
 from uprdex.extractors.metadata import find_date, find_state_under_review, find_symbol, find_year
 from uprdex.extractors.tables import Row, read_rows, ruled_pages, with_row_context
 from uprdex.extractors.wg_report import parse_wg_report
-from uprdex.flows.fingerprint import CODE_VERSION
+from uprdex.flows.fingerprint import READER_VERSION, is_later
 from uprdex.pipeline.clusters.pair_model import PairModel
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.forked import in_parts
 from uprdex.pipeline.loader import display_name, load_pdf, read_with_hash
 from uprdex.pipeline.model import (
+    IMPORT_READER,
     Addendum,
     Citation,
     DocumentRow,
@@ -85,6 +86,9 @@ class Extracted:
     sentences: tuple[tuple[int, str], ...] = ()
     worker: str = ""
     """The Dask worker that extracted it ("" when it was this machine)."""
+    over_budget: bool = False
+    """The reading ran out of time or memory, or crashed: a result of the machine's load as
+    much as of the file, which a cache must not keep."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +179,7 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
         None,
         (*loaded.warnings, *meta.warnings, *ocr_warning, *table_warnings),
         find_date(loaded.first_page_text),
-        CODE_VERSION,
+        READER_VERSION,
     )
     return Extracted(
         document,
@@ -398,14 +402,14 @@ def _skip_if_indexed(path: Path, store: Store, first_path: dict[str, Path]) -> I
 
 
 def read_by_this_release(stored: StoredDocument | None) -> bool:
-    """Whether the file is indexed as this code, its tables and models read it
-    (`CODE_VERSION`). A file an earlier release read is read again at its next ingest, so that
-    what a release reads better reaches the index too."""
-    return (
-        stored is not None
-        and stored.status == DocumentStatus.INDEXED
-        and stored.reader == CODE_VERSION
-    )
+    """Whether an indexed file needs no reading now: this release read it (`READER_VERSION`),
+    it was imported (`uprdex import` reads it again, never as a PDF), or a later release read it
+    (this one would read it no better). A file an earlier release read is read again at its
+    next ingest, so that what a release reads better reaches the index too."""
+    if stored is None or stored.status != DocumentStatus.INDEXED:
+        return False
+    reader = stored.reader
+    return reader in (READER_VERSION, IMPORT_READER) or (reader is not None and is_later(reader))
 
 
 def earlier_reading_kept(
@@ -514,7 +518,7 @@ def _over_budget(
         _, sha256 = read_with_hash(path)
     except OSError:
         sha256 = None
-    return _failed(path, sha256, f"{display_name(path)}: {message}")
+    return replace(_failed(path, sha256, f"{display_name(path)}: {message}"), over_budget=True)
 
 
 def _store(extracted: Extracted, store: Store) -> IngestResult:
@@ -555,7 +559,7 @@ def import_file(path: Path, kind: str, store: Store) -> IngestResult:
         return IngestResult(
             str(path), None, "failed", error=f"{path.name}: cannot read ({error.strerror or error})"
         )
-    if read_by_this_release(store.document(sha256)):
+    if store.document(sha256) is not None:
         # An index imported into before imports were themed gets its themes now.
         theme_imported(store)
         return IngestResult(str(path), sha256, "unchanged")
@@ -584,7 +588,7 @@ def import_file(path: Path, kind: str, store: Store) -> IngestResult:
         0,
         DocumentStatus.INDEXED,
         None,
-        reader=CODE_VERSION,
+        reader=IMPORT_READER,
     )
     store.write_import(document, records)
     theme_imported(store)

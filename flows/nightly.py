@@ -115,6 +115,18 @@ def prune_cache(storage: Path | None = None, days: float = CACHE_DAYS) -> int:
     return deleted
 
 
+class OverBudgetError(Exception):
+    """A reading that ran out of time or memory, or crashed (`Extracted.over_budget`): raised
+    so that Prefect does not cache it; the flow then handles `extracted` as any failed reading."""
+
+    def __init__(self, extracted: Extracted) -> None:
+        super().__init__(extracted)
+        self.extracted = extracted
+
+    def __str__(self) -> str:
+        return str(self.extracted.document.error)
+
+
 @task(
     name="extract",
     retries=2,
@@ -134,6 +146,9 @@ def extract_task(path: str, sha256: str, settings: LoaderSettings) -> Extracted:
         extracted = runner.extract(Path(path), settings)
     logger = get_run_logger()
     where = f" (on Dask worker {extracted.worker})" if extracted.worker else ""
+    if extracted.over_budget:  # not cached: another night, on a quieter machine, may read it
+        logger.warning("failed: %s%s", extracted.document.error, where)
+        raise OverBudgetError(extracted)
     if extracted.document.status is DocumentStatus.INDEXED:
         document = extracted.document
         logger.info("%s: %s %s%s", path, document.type, document.symbol or "", where)
@@ -213,6 +228,8 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
         for path, sha256, future in futures:
             try:
                 extracted = future.result()
+            except OverBudgetError as error:  # a failed reading, only not cached
+                extracted = error.extracted
             except Exception as error:  # a crash or timeout in one document: the batch goes on
                 message = f"{path.name}: {type(error).__name__}: {error}"
                 if _keep(summary, path, known[sha256], DocumentStatus.FAILED, message):

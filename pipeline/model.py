@@ -14,6 +14,7 @@ from typing import Literal
 from uprdex.pipeline.symbols import cycle_of_session
 
 __all__ = [
+    "IMPORT_READER",
     "Addendum",
     "Citation",
     "CitationKind",
@@ -173,6 +174,9 @@ class Recommendation:
     page: int
     as_printed: str
     warnings: tuple[str, ...] = ()
+    marked: bool = False
+    """Printed with an asterisk after its State list, "(Brazil);*", which a paragraph of the
+    report speaks of ("the recommendations marked with an asterisk ...")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +293,11 @@ class ImportedRec:
         return cycle_of_session(self.session)
 
 
+IMPORT_READER = "import"
+"""`DocumentRow.reader` of an imported database (`uprdex import`): read again only by importing
+it again, never as a PDF."""
+
+
 @dataclass(frozen=True, slots=True)
 class DocumentRow:
     """What the index records about one ingested file."""
@@ -307,5 +316,6 @@ class DocumentRow:
     warnings: tuple[str, ...] = ()
     date: str | None = None
     reader: str | None = None
-    """What read the file: the code, tables and models, and the loader settings (a key the
-    ingest sets); a file read by another reader is read again at its next ingest."""
+    """What read the file: the uprdex version and a hash of the code, tables and theme model
+    that shape a reading (set by the ingest), or `IMPORT_READER`; a file an earlier reader read
+    is read again at its next ingest."""

@@ -552,4 +552,6 @@ def test_status_counts_the_documents_an_earlier_release_read(index: Path, tmp_pa
         main, ["export", "--what", "documents", "--format", "jsonl", "--index", str(copy)]
     )
     indexed = sum(json.loads(line)["status"] == "indexed" for line in documents.output.splitlines())
-    assert f"documents read by an earlier release of uprdex: {indexed} (" in after.output
+    assert (
+        f"documents read by an earlier uprdex (release or theme model): {indexed} (" in after.output
+    )

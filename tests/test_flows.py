@@ -21,7 +21,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.testing.utilities import prefect_test_harness
 
 import uprdex.flows.nightly as nightly_module
-from uprdex.flows.ingest import extract_file
+from uprdex.flows.ingest import Extracted, _over_budget, extract_file
 from uprdex.flows.nightly import CACHE_DAYS, CACHE_PREFIX, ingest_inbox, nightly, prune_cache
 from uprdex.pipeline.config import Config
 from uprdex.pipeline.settings import ClusterSettings, LoaderSettings
@@ -96,13 +96,17 @@ def test_flow_indexes_the_inbox_and_a_rerun_does_no_work(tmp_path: Path) -> None
     assert str(export) in third.exports and export.stat().st_mtime_ns != built
 
 
-def test_the_files_an_earlier_release_read_are_read_again_next_night(tmp_path: Path) -> None:
+def test_the_files_an_earlier_release_read_are_read_again_next_night(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     paths = _workspace(tmp_path, salt="earlier-release")
     nightly(**paths)
     db = sqlite3.connect(paths["index"])
     rec_id, text = db.execute("SELECT id, text FROM recommendations LIMIT 1").fetchone()
     db.close()
     as_an_earlier_release_left_it(Path(paths["index"]), rec_id)
+    # This release's code is other than the one that read them: no cached reading answers.
+    monkeypatch.setattr(nightly_module, "CODE_VERSION", "this release")
     again = nightly(**paths)
     assert sorted(Path(p).name for p in again.indexed) == sorted(GOOD)
     assert (again.read_again, again.skipped, again.failed) == (2, 0, [])
@@ -129,7 +133,7 @@ def test_a_file_that_fails_when_read_again_after_an_upgrade_keeps_its_reading(
     # A later release: another code version (no cached extraction answers for it) that cannot
     # read these files.
     monkeypatch.setattr(nightly_module, "CODE_VERSION", "a later release")
-    monkeypatch.setattr("uprdex.flows.ingest.CODE_VERSION", "a later release")
+    monkeypatch.setattr("uprdex.flows.ingest.READER_VERSION", "a later release")
 
     def reader_that_fails(*_: object) -> None:
         raise RuntimeError("this release cannot read it")
@@ -141,6 +145,27 @@ def test_a_file_that_fails_when_read_again_after_an_upgrade_keeps_its_reading(
     assert all("the earlier reading is kept" in why for _, why in again.kept)
     assert _rows(paths["index"]) == rows
     assert not Path(paths["quarantine"]).exists() or not any(Path(paths["quarantine"]).iterdir())
+
+
+def test_a_reading_that_ran_out_of_time_is_not_cached_for_the_next_night(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = _workspace(tmp_path, salt="out-of-time")
+    nightly(**paths)
+    monkeypatch.setattr(nightly_module, "CODE_VERSION", "a later release")
+    monkeypatch.setattr("uprdex.flows.ingest.READER_VERSION", "a later release")
+    reader = nightly_module.extract_isolated
+
+    def out_of_time(path: Path, settings: LoaderSettings | None = None) -> Extracted:
+        return _over_budget(path, "timeout", "", settings or LoaderSettings())
+
+    monkeypatch.setattr(nightly_module, "extract_isolated", out_of_time)
+    busy = nightly(**paths)
+    assert (busy.indexed, len(busy.kept)) == ([], 2)
+    assert all("took more than" in why for _, why in busy.kept)
+    monkeypatch.setattr(nightly_module, "extract_isolated", reader)
+    quiet = nightly(**paths)
+    assert (len(quiet.indexed), quiet.read_again, quiet.kept) == (2, 2, [])
 
 
 def test_a_nightly_run_is_one_flow_run_with_its_task_runs(tmp_path: Path) -> None:

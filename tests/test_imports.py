@@ -7,14 +7,17 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from click.testing import CliRunner
+
 from uprdex.extractors.imports import read_thematic_list, read_upr_info
+from uprdex.flows.cli import main
 from uprdex.flows.ingest import import_file, ingest_paths
 from uprdex.pipeline.exports import records
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import Store, StoredRecommendation
 from uprdex.pipeline.store.responses import refresh_responses
 
-from helpers import fixture
+from helpers import as_an_earlier_release_left_it, fixture
 
 UPR_INFO = fixture("upr_info_slovenia_s20.csv")
 THEMATIC = fixture("svn2014_thematic_list.docx")
@@ -289,3 +292,25 @@ def test_views_of_an_older_uprdex_are_made_again_on_open(tmp_path: Path) -> None
     with sqlite3.connect(index) as db:
         columns = [row[1] for row in db.execute("PRAGMA table_info(chosen_themes)")]
     assert columns == ["recommendation_id", "theme", "method", "score"]
+
+
+def test_an_imported_thematic_list_pdf_is_never_read_again_as_a_pdf(tmp_path: Path) -> None:
+    # Imported by an earlier release, then its folder ingested (or the inbox run) after an
+    # upgrade: reading it as a PDF would replace the import's rows.
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    listed = folder / "svn2014_thematic_list.pdf"
+    listed.write_bytes(fixture("svn2014_thematic_list.pdf").read_bytes())
+    index = tmp_path / "index.sqlite"
+    with Store(index) as store:
+        import_file(listed, "thematic-list", store)
+        imported = store.db.execute("SELECT count(*) FROM imports").fetchone()[0]
+    as_an_earlier_release_left_it(index, "none")
+    with Store(index) as store:
+        (result,) = ingest_paths([folder], store, LoaderSettings(workers=1))
+        assert result.outcome == "unchanged"
+        assert store.db.execute("SELECT count(*) FROM imports").fetchone()[0] == imported > 100
+        assert import_file(listed, "thematic-list", store).outcome == "unchanged"
+    # Nor counted as read by an earlier release: only `uprdex import` reads it again.
+    status = CliRunner().invoke(main, ["status", "--index", str(index)])
+    assert status.exit_code == 0 and "read by an earlier" not in status.output

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from uprdex.flows.ingest import ingest_paths
+from uprdex.flows.ingest import import_file, ingest_paths
 from uprdex.pipeline.clusters import ClusterItem, ClusterResult, cluster, recurrence_model
 from uprdex.pipeline.clusters.pair_model import DEFAULT_MODEL_DIR
 from uprdex.pipeline.model_files import write_arrays
@@ -388,3 +388,37 @@ def test_a_file_that_fails_when_read_again_keeps_its_earlier_reading(
         assert "the earlier reading is kept" in result.warnings[0]
         assert _first_text(store) == (rec_id, "as an earlier release read it")
     assert _counts(index) == counts
+
+
+def test_reading_again_keeps_the_clusters_of_the_asks_it_reads_the_same(tmp_path: Path) -> None:
+    # Imported asks are not read again: the ones read again must join their clusters as they
+    # were, not be clustered anew around the imports (which moved four Slovenia asks).
+    index = tmp_path / "index.sqlite"
+    reports = [fixture("slovenia2010_recs.pdf"), fixture("slovenia2014_recs.pdf")]
+    with Store(index) as store:
+        ingest_paths(reports, store, ONE_WORKER)
+        import_file(fixture("upr_info_slovenia_s20.csv"), "upr-info", store)
+        import_file(fixture("svn2014_thematic_list.docx"), "thematic-list", store)
+        before = _assignment(store)
+        recurrences = store.db.execute("SELECT * FROM recurrences ORDER BY 1, 2").fetchall()
+    as_an_earlier_release_left_it(index, "none")
+    with Store(index) as store:
+        again = ingest_paths(reports, store, ONE_WORKER)
+        assert [result.outcome for result in again] == ["indexed", "indexed"]
+        assert _assignment(store) == before
+        assert store.db.execute("SELECT * FROM recurrences ORDER BY 1, 2").fetchall() == recurrences
+
+
+def test_a_file_a_later_release_read_is_not_read_again_by_an_earlier_one(tmp_path: Path) -> None:
+    index = tmp_path / "index.sqlite"
+    report = fixture("slovenia2014_recs.pdf")
+    with Store(index) as store:
+        ingest_paths([report], store, ONE_WORKER)
+        store.db.execute("UPDATE documents SET reader = '99.0-0123456789abcdef'")
+        assert [result.outcome for result in ingest_paths([report], store, ONE_WORKER)] == [
+            "unchanged"
+        ]
+        store.db.execute("UPDATE documents SET reader = '0.0.1-0123456789abcdef'")
+        assert [result.outcome for result in ingest_paths([report], store, ONE_WORKER)] == [
+            "indexed"
+        ]

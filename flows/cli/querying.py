@@ -211,11 +211,14 @@ def status(index: Path | None) -> None:
             reason = str(document.error).removeprefix(f"{Path(document.path).name}: ")
             where = escape(document.path)
             out.print(f"  [red]{document.status}[/] {where}: {escape(reason)}")
-    from uprdex.flows.fingerprint import CODE_VERSION
+    from uprdex.flows.ingest import read_by_this_release
 
-    earlier = sum(doc.status == "indexed" and doc.reader != CODE_VERSION for doc in documents)
+    earlier = sum(
+        document.status == "indexed" and not read_by_this_release(document)
+        for document in documents
+    )
     if earlier:
         out.print(
-            f"  documents read by an earlier release of uprdex: {earlier} (`uprdex run` for the "
-            "inbox, or `uprdex ingest PATH...`, reads them again with this one)"
+            f"  documents read by an earlier uprdex (release or theme model): {earlier} (`uprdex "
+            "run` for the inbox, or `uprdex ingest PATH...`, reads them again with this one)"
         )

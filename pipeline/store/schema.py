@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from uprdex.pipeline.errors import BadIndexError
+from uprdex.pipeline.model import IMPORT_READER
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.views import (
     SCHEMA_4,
@@ -39,11 +40,17 @@ STATE_COMMENT = "state_comment"
 
 
 def _add_reader(db: sqlite3.Connection) -> None:
-    """Schema 6: what read each document (the uprdex version and a hash of its code, tables
-    and models), so that a release that reads documents better reads again, at their next
-    ingest, the ones an earlier release read (NULL). SQLite has no ADD COLUMN IF NOT EXISTS."""
+    """Schema 6: what read each document (`DocumentRow.reader`), so that a release that reads
+    documents better reads again, at their next ingest, the ones an earlier release read (NULL);
+    imported databases are marked as such (`IMPORT_READER`). SQLite has no ADD COLUMN IF NOT
+    EXISTS."""
     if "reader" not in [row[1] for row in db.execute("PRAGMA table_info(documents)")]:
         db.execute("ALTER TABLE documents ADD COLUMN reader TEXT")
+    db.execute(
+        "UPDATE documents SET reader = ? WHERE reader IS NULL AND sha256 IN "
+        "(SELECT document_sha256 FROM imports)",
+        (IMPORT_READER,),
+    )
 
 
 # Each entry migrates the schema from version i to i + 1: a script, or a function where SQL

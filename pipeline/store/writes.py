@@ -39,10 +39,12 @@ def write_document(
     the report and its addendum came first. Returns the warnings recorded.
     """
     warnings = list(document.warnings)
+    clustered = _clustered(db, document)
     touched, reviews = _delete_documents(db, document)
     _insert_document(db, document)
     if report is not None:
         duplicates = _write_recommendations(db, document, report)
+        _keep_clusters(db, clustered)
         if duplicates:
             warnings.append(
                 f"{duplicates} recommendations already indexed from another copy of "
@@ -212,6 +214,28 @@ def _insert_document(db: sqlite3.Connection, document: DocumentRow) -> None:
             document.date,
             document.reader,
         ),
+    )
+
+
+def _clustered(db: sqlite3.Connection, document: DocumentRow) -> list[tuple[str, str, str]]:
+    """(cluster id, id, text) of the clustered recommendations this file's old rows hold (the
+    same bytes read by an earlier release, or an older version at the same path)."""
+    return db.execute(
+        "SELECT r.cluster_id, r.id, r.text FROM recommendations r "
+        "JOIN documents d ON d.sha256 = r.document_sha256 "
+        "WHERE r.cluster_id IS NOT NULL AND (d.sha256 = ? OR (d.path = ? AND d.sha256 != ?))",
+        (document.sha256, document.path, document.sha256),
+    ).fetchall()
+
+
+def _keep_clusters(db: sqlite3.Connection, clustered: list[tuple[str, str, str]]) -> None:
+    """A recommendation read again with the same id and text stays in its cluster: the next
+    clustering then keeps its clusters whole (`update_clusters`), as if it had not been read
+    again, and only what the new reading changed is clustered anew."""
+    db.executemany(
+        "UPDATE recommendations SET cluster_id = ? "
+        "WHERE id = ? AND text = ? AND cluster_id IS NULL",
+        clustered,
     )
 
 
