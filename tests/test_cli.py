@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -555,3 +556,18 @@ def test_status_counts_the_documents_an_earlier_release_read(index: Path, tmp_pa
     assert (
         f"documents read by an earlier uprdex (release or theme model): {indexed} (" in after.output
     )
+
+
+def test_status_counts_the_corrections_whose_asks_are_gone(index: Path, tmp_path: Path) -> None:
+    # A release that reads a report otherwise may number its asks otherwise.
+    copy = copy_index(index, tmp_path / "index.sqlite")
+    db = sqlite3.connect(copy)
+    with db:
+        (held,) = db.execute("SELECT id FROM recommendations ORDER BY id LIMIT 1").fetchone()
+        pair = sorted([held, "A/HRC/99/9#199.1"])
+        db.execute(
+            "INSERT INTO cluster_corrections (first, second, kind) VALUES (?, ?, 'link')", pair
+        )
+    db.close()
+    status = CliRunner().invoke(main, ["status", "--index", str(copy)])
+    assert "corrections naming an ask not in this index: 1 (" in status.output

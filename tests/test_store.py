@@ -422,3 +422,20 @@ def test_a_file_a_later_release_read_is_not_read_again_by_an_earlier_one(tmp_pat
         assert [result.outcome for result in ingest_paths([report], store, ONE_WORKER)] == [
             "indexed"
         ]
+
+
+def test_a_reading_again_that_gives_fewer_recommendations_says_so(tmp_path: Path) -> None:
+    index = tmp_path / "index.sqlite"
+    report = fixture("slovenia2014_recs.pdf")
+    _read_by_an_earlier_release(index, report)
+    with Store(index) as store:
+        fake = store.db.execute("SELECT * FROM recommendations LIMIT 1").fetchone()
+        store.db.execute(  # the earlier reading held one more
+            "INSERT INTO recommendations (id, document_sha256, text, response, section_response)"
+            " VALUES ('A/HRC/28/15#115.999', ?, 'an ask', 'unknown', 'unknown')",
+            (fake["document_sha256"],),
+        )
+        (result,) = ingest_paths([report], store, ONE_WORKER)
+    assert "read again, it gives 30 recommendations where the earlier reading gave 31" in (
+        result.warnings
+    )

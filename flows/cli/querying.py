@@ -202,6 +202,10 @@ def status(index: Path | None) -> None:
     with open_index(index) as store:
         summary = store.summary()
         documents = store.documents()
+        corrections = store.corrections()
+        held = (
+            store.cluster_ids([rec for c in corrections for rec in c.pair]) if corrections else {}
+        )
     out.print(f"Index {store.path}")
     for key, value in summary.items():
         out.print(f"  {key.replace('_', ' ')}: {value}")
@@ -221,4 +225,11 @@ def status(index: Path | None) -> None:
         out.print(
             f"  documents read by an earlier uprdex (release or theme model): {earlier} (`uprdex "
             "run` for the inbox, or `uprdex ingest PATH...`, reads them again with this one)"
+        )
+    # A release that reads a report otherwise may number its asks otherwise.
+    stranded = sum(any(rec not in held for rec in c.pair) for c in corrections)
+    if stranded:
+        out.print(
+            f"  [yellow]corrections naming an ask not in this index[/]: {stranded} (`uprdex "
+            "cluster links` lists them)"
         )

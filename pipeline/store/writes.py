@@ -40,11 +40,19 @@ def write_document(
     """
     warnings = list(document.warnings)
     clustered = _clustered(db, document)
+    (earlier,) = db.execute(  # the same bytes, read before (by an earlier release)
+        "SELECT count(*) FROM recommendations WHERE document_sha256 = ?", (document.sha256,)
+    ).fetchone()
     touched, reviews = _delete_documents(db, document)
     _insert_document(db, document)
     if report is not None:
         duplicates = _write_recommendations(db, document, report)
         _keep_clusters(db, clustered)
+        if len(report.recommendations) < earlier:  # a fix, or a reading gone wrong: say so
+            warnings.append(
+                f"read again, it gives {len(report.recommendations)} recommendations where the "
+                f"earlier reading gave {earlier}"
+            )
         if duplicates:
             warnings.append(
                 f"{duplicates} recommendations already indexed from another copy of "
