@@ -89,6 +89,23 @@ tried, which the report says): B, except
   of "any".
 The same threshold grid and tie rule as B, the same bar, FRESH only if it passes.
 
+Variant C measured (05:47 UTC): mean held-out F1 0.590 against today's 0.595 (-0.005), better
+on 2 of 12 (Madagascar 0.81 -> 0.83, Malaysia 0.51 -> 0.57), worse on 4 (India 0.70 -> 0.63, Sri
+Lanka 0.58 -> 0.55, Ghana 0.43 -> 0.40, Senegal 0.64 -> 0.64 by a hair), the same on 6: it fails
+the bar. The pair weights did fix India's big wrong merge (0.44 -> 0.63), not the rest.
+
+Not a choice, for all three: the best single threshold read off the held-out reviews themselves
+scores A 0.576, B 0.597, C 0.599, so no choice of threshold would have passed either. And the
+merge model ranks the candidate merges along the oracle trajectory no better than their mean
+pair log-odds alone (held-out AUC, each review's rows under the model fitted without it: A 0.758
+against 0.760, B 0.726 against 0.738, C 0.722 against 0.738): the statistics of a cluster pair's
+held-out pair probabilities (min, max, shares, sizes, treaties) carry no information the mean
+does not. The split gold clusters are split because the pair probabilities themselves put their
+cross pairs low; a smarter merge rule over the same probabilities cannot find them.
+
+Conclusion: nothing ships; no variant passed the bar, so FRESH was not read. Today's linkage
+stays.
+
 Run: .venv/bin/python bench/merge_trial.py (needs the `train` extra; the first run trains 12
 pair models, about 3 minutes, then reads them from /tmp/merge-cache).
 """
@@ -117,6 +134,7 @@ from cluster_protocol import (
 )
 from linkage_trial import SURE, Graph, graph, on_scale, scored
 from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+from sklearn.metrics import roc_auc_score  # type: ignore[import-untyped]
 
 from uprdex.pipeline.clusters import ClusterSettings, cluster
 from uprdex.pipeline.clusters.linkage import node_key
@@ -500,6 +518,27 @@ def held_out(
     return ours, picks, curves
 
 
+def ranking_check(every: Sequence[Nodes], rows: dict[str, Rows], variant: Variant) -> str:
+    """Not a choice: how well the merge model, fitted without each review, ranks that review's
+    training rows (AUC, pooled), beside the rows' mean and min log-odds alone."""
+    labels, ours, means, least = [], [], [], []
+    for d in every:
+        name = d.graph.review.name
+        model = fit([rows[o.graph.review.name] for o in every if o is not d], variant)
+        x, y, _ = rows[name]
+        z = ((x - model.mean) / model.scale) @ model.coef + model.intercept
+        labels.append(y)
+        ours.append(z)
+        means.append(x[:, variant.columns.index(0)])
+        least.append(x[:, variant.columns.index(1)])
+    y = np.concatenate(labels)
+    cells = [
+        f"{name} {roc_auc_score(y, np.concatenate(values)):.3f}"
+        for name, values in (("merge model", ours), ("mean log-odds", means), ("min", least))
+    ]
+    return ", ".join(cells)
+
+
 def fresh_check(
     tuning: Sequence[Review], every: Sequence[Nodes], rows: dict[str, Rows], variant: Variant
 ) -> None:
@@ -551,6 +590,10 @@ def main() -> int:
             f"{t:.2f} {sum(c[t].f1 for c in curves) / len(curves):.3f}" for t in variant.thresholds
         )
         print(f"  {variant.name}, not a choice: mean held-out F1 at each threshold: {cells}")
+        print(
+            f"  {variant.name}, not a choice: held-out AUC of the merges along the oracle "
+            f"trajectory: {ranking_check(every, rows, variant)}"
+        )
         if ok:
             passed.append((variant, rows))
     print(
