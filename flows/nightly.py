@@ -408,19 +408,25 @@ def nightly(
 
 
 def publish(summary: NightlySummary, config: Config) -> None:
-    """The run's Prefect artifacts: a table of the files indexed and failed (with the one-line
-    error, and the Dask worker when there was one), and a link to the HTML report."""
+    """The run's Prefect artifacts: a table of the files indexed, failed, and read again but
+    kept as an earlier release read them (with the one-line error, and the Dask worker when
+    there was one), and a link to the HTML report."""
     from prefect.artifacts import create_link_artifact, create_table_artifact
 
-    rows = [
-        {"file": Path(path).name, "outcome": "indexed", "error": "", "worker": ""}
-        for path in summary.indexed
-    ] + [
-        {"file": Path(path).name, "outcome": "failed", "error": why, "worker": ""}
-        for path, why in summary.failed
+    listed = [
+        *((path, "indexed", "") for path in summary.indexed),
+        *((path, "failed", why) for path, why in summary.failed),
+        *((path, "earlier reading kept", why) for path, why in summary.kept),
     ]
-    for row, path in zip(rows, [*summary.indexed, *(p for p, _ in summary.failed)], strict=True):
-        row["worker"] = summary.workers.get(path, "")
+    rows = [
+        {
+            "file": Path(path).name,
+            "outcome": outcome,
+            "error": why,
+            "worker": summary.workers.get(path, ""),
+        }
+        for path, outcome, why in listed
+    ]
     create_table_artifact(
         rows,
         key="uprdex-files",

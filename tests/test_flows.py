@@ -376,3 +376,25 @@ asyncio.run(main())
     }
     assert found["entrypoint"] == "uprdex.flows.nightly.nightly"
     assert found["path"] in (None, ".")
+
+
+def test_the_run_table_lists_the_files_whose_earlier_reading_was_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import prefect.artifacts
+
+    tables: list[list[dict[str, str]]] = []
+    monkeypatch.setattr(
+        prefect.artifacts, "create_table_artifact", lambda rows, **_: tables.append(rows)
+    )
+    summary = nightly_module.NightlySummary(
+        indexed=["inbox/new.pdf"],
+        failed=[("inbox/bad.pdf", "bad.pdf: not a PDF")],
+        kept=[("inbox/old.pdf", "read again by this release, it failed (...)")],
+    )
+    nightly_module.publish(summary, Config(reports=tmp_path / "reports"))
+    assert [(row["file"], row["outcome"]) for row in tables[0]] == [
+        ("new.pdf", "indexed"),
+        ("bad.pdf", "failed"),
+        ("old.pdf", "earlier reading kept"),
+    ]
