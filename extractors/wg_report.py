@@ -78,8 +78,10 @@ ASTERISK_NOTE = re.compile(r"^\*{1,3}\s*[A-Z]")
 # (Costa Rica 2010, whose items close "(Brazil);*"): the State's note on the marked asks.
 MARKED_WITH_ASTERISK = re.compile(r"\bmarked\s+with\s+(?:an?\s+)?asterisks?\b", re.I)
 
-# "115.1 Take further steps ...", "80.1. Consider the possibility ...", "118.09 Adopt ..."
-SUB_ITEM = re.compile(r"^(\d{1,3})\s?\.\s?(\d{1,3})\.?\s+(\S.*)$")
+# "115.1 Take further steps ...", "80.1. Consider the possibility ...", "118.09 Adopt ...",
+# "111.101.Improve the life conditions of migrants and refugees in Uganda (Holy" (Uganda 2011:
+# no space after the dot, so only before a capital)
+SUB_ITEM = re.compile(r"^(\d{1,3})\s?\.\s?(\d{1,3})(?:\.?\s+|\.(?=[A-Z]))(\S.*)$")
 
 # "125-15. Designate a national mechanism ..." (Ghana 2012, between 125.14 and 125.16): an item
 # printed with a hyphen. Read only as the next item of its paragraph, after a closed ask.

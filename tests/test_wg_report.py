@@ -804,6 +804,30 @@ def test_a_cycle_1_item_number_without_its_dot_is_still_an_item() -> None:
     assert "without its dot" in recs["67.3"].warnings[0]
 
 
+def test_an_item_number_glued_to_its_text_is_still_an_item() -> None:
+    # Uganda 2011 (A/HRC/19/16) paragraph 111, page 21: "111.101.Improve" has no space after its
+    # dot; the ask was read as the end of 111.100, Holy See's State list taken for Congo's.
+    report = parse_wg_report(
+        _document(
+            [
+                "II. Conclusions and/or recommendations",
+                "111. The following recommendations will be examined by Uganda:",
+                "111.100. Continue to take legislative and administrative measures to improve",
+                "the rights of BATWAS people (Congo);",
+                "111.101.Improve the life conditions of migrants and refugees in Uganda (Holy",
+                "See);",
+                "111.102. Enforce more effectively the child labour and trafficking laws (United",
+                "States of America);",
+            ]
+        )
+    )
+    recs = by_paragraph(report)
+    assert list(recs) == ["111.100", "111.101", "111.102"]
+    assert recs["111.100"].recommending_states == ("Congo",)
+    assert recs["111.101"].text == "Improve the life conditions of migrants and refugees in Uganda"
+    assert recs["111.101"].recommending_states == ("Holy See",)
+
+
 def _layout_text_document(text: str) -> LoadedDocument:
     """A document from a PDF's text as `pdftotext -layout` prints it: pages split at form
     feeds, each line's indent as its x position, running headers and footers left out as the
