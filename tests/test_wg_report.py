@@ -828,6 +828,32 @@ def test_an_item_number_glued_to_its_text_is_still_an_item() -> None:
     assert recs["111.101"].recommending_states == ("Holy See",)
 
 
+def test_an_item_printed_on_the_line_that_closes_the_ask_before_it_is_an_item() -> None:
+    # Slovakia 2014 (A/HRC/26/12) paragraph 110, page 17: "campaigns (Spain);110.44. Take
+    # actions ..." on one line; Thailand's ask 110.44 was read as the end of Spain's 110.43.
+    report = parse_wg_report(
+        _document(
+            [
+                "II. Conclusions and/or recommendations",
+                "110. The following recommendations will be examined by Slovakia:",
+                "110.43. Intensify measures aiming at promoting tolerance, intercultural",
+                "dialogue and the respect of diversity, strengthening awareness-raising",
+                "campaigns (Spain);110.44. Take actions to combat discrimination and prejudice",
+                "by promoting intercultural dialogue (Thailand);",
+                "110.45. Continue to take measures to combat intolerance (Tunisia);",
+            ]
+        )
+    )
+    recs = by_paragraph(report)
+    assert list(recs) == ["110.43", "110.44", "110.45"]
+    assert recs["110.43"].recommending_states == ("Spain",)
+    assert recs["110.43"].text.endswith("strengthening awareness-raising campaigns")
+    assert recs["110.44"].text == (
+        "Take actions to combat discrimination and prejudice by promoting intercultural dialogue"
+    )
+    assert recs["110.44"].recommending_states == ("Thailand",)
+
+
 def _layout_text_document(text: str) -> LoadedDocument:
     """A document from a PDF's text as `pdftotext -layout` prints it: pages split at form
     feeds, each line's indent as its x position, running headers and footers left out as the
