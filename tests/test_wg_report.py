@@ -854,6 +854,34 @@ def test_an_item_printed_on_the_line_that_closes_the_ask_before_it_is_an_item() 
     assert recs["110.44"].recommending_states == ("Thailand",)
 
 
+def test_a_purpose_clause_after_a_semicolon_is_not_another_ask_of_its_state() -> None:
+    # Central African Republic 2009 (A/HRC/12/2) 75.2 and Austria 2011 (A/HRC/17/8) 93.2: the
+    # ask goes on after ";" with its purpose; the United Kingdom and Portugal counted twice.
+    report = parse_wg_report(
+        _document(
+            [
+                "II. Conclusions and/or recommendations",
+                "75. The following recommendations will be examined by the Central African "
+                "Republic:",
+                "1. Ratify ICRMW (Mexico);",
+                "2. Sign (United Kingdom) / Sign and ratify (France) the CAT and its Optional",
+                "Protocol (OP-CAT); in order to provide a further disincentive against torture by",
+                "the security forces and police (United Kingdom);",
+                "3. Ratify the Optional Protocol to ICESCR (Portugal, Spain); allowing for",
+                "individual complaints to be heard by the Committee (Portugal);",
+                "4. Ratify CED (Chile); consider ratifying ICRMW (Chile);",
+            ]
+        )
+    )
+    recs = by_paragraph(report)
+    assert recs["75.2"].recommending_states == (
+        "United Kingdom of Great Britain and Northern Ireland",
+        "France",
+    )
+    assert recs["75.3"].recommending_states == ("Portugal", "Spain")
+    assert recs["75.4"].recommending_states == ("Chile", "Chile")
+
+
 def _layout_text_document(text: str) -> LoadedDocument:
     """A document from a PDF's text as `pdftotext -layout` prints it: pages split at form
     feeds, each line's indent as its x position, running headers and footers left out as the
