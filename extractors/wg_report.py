@@ -180,6 +180,7 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
     lines = [line for page in document.pages for line in _body_lines(page)]
     paragraphs, warnings = _section_paragraphs(lines)
     _drop_comments(paragraphs)
+    _read_unnumbered_asks(paragraphs, states, warnings)
     state_under_review = find_state_under_review(head, states)
     recommendations: list[Recommendation] = []
     comments: list[StateComment] = []
@@ -563,6 +564,32 @@ def _notes_on_marked(
         for ask in recommendations
         if ask.marked
     ]
+
+
+def _read_unnumbered_asks(
+    paragraphs: list[_Paragraph], states: StateTable, warnings: list[str]
+) -> None:
+    """One ask printed without a number after its lead-in's colon, as item 1 of the paragraph.
+
+    "101. The following recommendation will be examined by Burkina Faso, ... at its tenth
+    session: / Abolish death penalty by adopting a law commuting all death sentences that have
+    been pronounced (Albania)." (Burkina Faso 2009; Congo 2009 80, Equatorial Guinea 2010 72).
+    """
+    for paragraph in paragraphs:
+        colon = next((i for i, part in enumerate(paragraph.parts) if part.endswith(":")), None)
+        if paragraph.items or colon is None or colon + 1 == len(paragraph.parts):
+            continue
+        lead_in, ask = paragraph.parts[: colon + 1], paragraph.parts[colon + 1 :]
+        if not _LEAD_IN.search(" ".join(lead_in)) or not ask[0][:1].isupper():
+            continue
+        if position_of(" ".join(lead_in)) is Position.UNKNOWN:
+            continue
+        if not split_recommending_states(join_lines(ask), states)[1]:
+            continue
+        item = _Item(paragraph.number, 1, "", paragraph.page, ask, sub_numbered=False)
+        item.warnings.append("printed without a number after its lead-in; read as item 1")
+        warnings.append(f"page {paragraph.page}: {paragraph.number}.1 {item.warnings[-1]}")
+        paragraph.parts, paragraph.items = lead_in, [item]
 
 
 def _drop_comments(paragraphs: list[_Paragraph]) -> None:

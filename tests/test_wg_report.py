@@ -882,6 +882,37 @@ def test_a_purpose_clause_after_a_semicolon_is_not_another_ask_of_its_state() ->
     assert recs["75.4"].recommending_states == ("Chile", "Chile")
 
 
+def test_an_ask_printed_without_a_number_after_its_lead_in_is_read() -> None:
+    # Burkina Faso 2009 (A/HRC/10/80) paragraph 101: one ask after the lead-in's colon, no
+    # number; it was lost (also Congo 2009 80, Equatorial Guinea 2010 72).
+    report = parse_wg_report(
+        _document(
+            [
+                "II. Conclusions and/or recommendations",
+                "100. The following recommendations enjoy the support of Burkina Faso:",
+                "1. Ratify ICRMW (Mexico);",
+                "101. The following recommendation will be examined by Burkina Faso, which will "
+                "provide",
+                "responses in due time. The responses of Burkina Faso will be included in the "
+                "outcome",
+                "report to be adopted by the Council at its tenth session:",
+                "Abolish death penalty by adopting a law commuting all death sentences that have",
+                "been pronounced (Albania).",
+                "102. All conclusions and/or recommendations contained in the present report "
+                "reflect the",
+            ]
+        )
+    )
+    recs = by_paragraph(report)
+    assert list(recs) == ["100.1", "101.1"]
+    assert recs["101.1"].text == (
+        "Abolish death penalty by adopting a law commuting all death sentences that have been "
+        "pronounced"
+    )
+    assert recs["101.1"].recommending_states == ("Albania",)
+    assert recs["101.1"].position is Position.PENDING
+
+
 def _layout_text_document(text: str) -> LoadedDocument:
     """A document from a PDF's text as `pdftotext -layout` prints it: pages split at form
     feeds, each line's indent as its x position, running headers and footers left out as the
