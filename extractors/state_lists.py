@@ -31,8 +31,14 @@ LETTERED_PART = re.compile(r"(?:^|[:;,.]\s+(?:and\s+)?)\(([a-z])\)\s")
 # "(Mexico); consider": the end of one ask inside a cycle-1 item; not "(Brazil); CEDAW (Italy)",
 # where the same ask goes on with another treaty, nor "Continue its efforts to reach the
 # Millennium Development Goals by 2015 (Cuba, Qatar, Saudi Arabia, Jordan, Iran); in particular,
-# it underlined ... (Cuba)" (Djibouti 2009), where it goes on with one State's detail.
-PART_END = re.compile(r"\)\s*;(?!\s*(?:(?:and\s+)?[A-Z]{2,}\b|in\s+particular\b))")
+# it underlined ... (Cuba)" (Djibouti 2009), where it goes on with one State's detail, nor
+# "(United Kingdom) / Sign and ratify (France) the CAT and its Optional Protocol (OP-CAT); in
+# order to provide a further disincentive against torture ... (United Kingdom)" (Central African
+# Republic 2009), where the same ask goes on with its purpose ("so that", "allowing for").
+PART_END = re.compile(
+    r"\)\s*;(?!\s*(?:(?:and\s+)?[A-Z]{2,}\b|in\s+particular\b|in\s+order\s+to\b|so\s+that\b"
+    r"|allowing\b))"
+)
 
 # "To accede to the International Convention ... (Algeria, Philippines, Egypt, Mexico, Peru) ,
 # to withdraw reservations ... (Mexico) and to ratify the Palermo Protocol ( Peru);" (Republic of

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from uprdex.extractors.cited_paragraphs import (
     NUMBERED,
@@ -78,8 +78,14 @@ ASTERISK_NOTE = re.compile(r"^\*{1,3}\s*[A-Z]")
 # (Costa Rica 2010, whose items close "(Brazil);*"): the State's note on the marked asks.
 MARKED_WITH_ASTERISK = re.compile(r"\bmarked\s+with\s+(?:an?\s+)?asterisks?\b", re.I)
 
-# "115.1 Take further steps ...", "80.1. Consider the possibility ...", "118.09 Adopt ..."
-SUB_ITEM = re.compile(r"^(\d{1,3})\s?\.\s?(\d{1,3})\.?\s+(\S.*)$")
+# "115.1 Take further steps ...", "80.1. Consider the possibility ...", "118.09 Adopt ...",
+# "111.101.Improve the life conditions of migrants and refugees in Uganda (Holy" (Uganda 2011:
+# no space after the dot, so only before a capital)
+SUB_ITEM = re.compile(r"^(\d{1,3})\s?\.\s?(\d{1,3})(?:\.?\s+|\.(?=[A-Z]))(\S.*)$")
+
+# "campaigns (Spain);110.44. Take actions to combat discrimination and prejudice" (Slovakia 2014,
+# page 17): the next item printed on the line that closes the ask before it.
+GLUED_ITEM = re.compile(r"\)\s*;\s*(\d{1,3})\.(\d{1,3})\.?\s*(?=[A-Z])")
 
 # "125-15. Designate a national mechanism ..." (Ghana 2012, between 125.14 and 125.16): an item
 # printed with a hyphen. Read only as the next item of its paragraph, after a closed ask.
@@ -174,6 +180,7 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
     lines = [line for page in document.pages for line in _body_lines(page)]
     paragraphs, warnings = _section_paragraphs(lines)
     _drop_comments(paragraphs)
+    _read_unnumbered_asks(paragraphs, states, warnings)
     state_under_review = find_state_under_review(head, states)
     recommendations: list[Recommendation] = []
     comments: list[StateComment] = []
@@ -270,9 +277,17 @@ def _section_paragraphs(lines: Iterable[Line]) -> tuple[list[_Paragraph], list[s
     paragraphs: list[_Paragraph] = []
     warnings: list[str] = []
     item: _Item | None = None
-    for line in _section_lines(lines):
-        text = line.text
+    queue = list(_section_lines(lines))
+    at = 0
+    while at < len(queue):
+        line = queue[at]
+        at += 1
         paragraph = paragraphs[-1] if paragraphs else None
+        cut = _next_item_in_line(line.text, paragraph, item)
+        if cut is not None:
+            queue.insert(at, _line_from(line, cut))
+            line = replace(line, text=line.text[:cut].rstrip(), markers=_markers_before(line, cut))
+        text = line.text
         sub = SUB_ITEM.match(text)
         kind = _sub_item_kind(sub, paragraph, item) if sub else None
         if sub and paragraph and kind:
@@ -341,6 +356,27 @@ def _section_paragraphs(lines: Iterable[Line]) -> tuple[list[_Paragraph], list[s
     if not paragraphs:
         warnings.append("no 'Conclusions and/or recommendations' section found")
     return paragraphs, warnings
+
+
+def _next_item_in_line(text: str, paragraph: _Paragraph | None, item: _Item | None) -> int | None:
+    """Where the item after the current one starts inside a line, after its closed ask."""
+    if paragraph is None or item is None or not item.sub_numbered:
+        return None
+    for glued in GLUED_ITEM.finditer(text):
+        if int(glued.group(1)) == paragraph.number and int(glued.group(2)) == item.number + 1:
+            return glued.start(1)
+    return None
+
+
+def _line_from(line: Line, cut: int) -> Line:
+    """The rest of `line` from character `cut`, its footnote markers moved with it."""
+    markers = tuple((offset - cut, marker) for offset, marker in line.markers if offset >= cut)
+    return replace(line, text=line.text[cut:], markers=markers)
+
+
+def _markers_before(line: Line, cut: int) -> tuple[tuple[int, str], ...]:
+    """The footnote markers of `line` before character `cut`."""
+    return tuple((offset, marker) for offset, marker in line.markers if offset < cut)
 
 
 def _sub_numbered(
@@ -528,6 +564,32 @@ def _notes_on_marked(
         for ask in recommendations
         if ask.marked
     ]
+
+
+def _read_unnumbered_asks(
+    paragraphs: list[_Paragraph], states: StateTable, warnings: list[str]
+) -> None:
+    """One ask printed without a number after its lead-in's colon, as item 1 of the paragraph.
+
+    "101. The following recommendation will be examined by Burkina Faso, ... at its tenth
+    session: / Abolish death penalty by adopting a law commuting all death sentences that have
+    been pronounced (Albania)." (Burkina Faso 2009; Congo 2009 80, Equatorial Guinea 2010 72).
+    """
+    for paragraph in paragraphs:
+        colon = next((i for i, part in enumerate(paragraph.parts) if part.endswith(":")), None)
+        if paragraph.items or colon is None or colon + 1 == len(paragraph.parts):
+            continue
+        lead_in, ask = paragraph.parts[: colon + 1], paragraph.parts[colon + 1 :]
+        if not _LEAD_IN.search(" ".join(lead_in)) or not ask[0][:1].isupper():
+            continue
+        if position_of(" ".join(lead_in)) is Position.UNKNOWN:
+            continue
+        if not split_recommending_states(join_lines(ask), states)[1]:
+            continue
+        item = _Item(paragraph.number, 1, "", paragraph.page, ask, sub_numbered=False)
+        item.warnings.append("printed without a number after its lead-in; read as item 1")
+        warnings.append(f"page {paragraph.page}: {paragraph.number}.1 {item.warnings[-1]}")
+        paragraph.parts, paragraph.items = lead_in, [item]
 
 
 def _drop_comments(paragraphs: list[_Paragraph]) -> None:

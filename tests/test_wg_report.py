@@ -804,6 +804,115 @@ def test_a_cycle_1_item_number_without_its_dot_is_still_an_item() -> None:
     assert "without its dot" in recs["67.3"].warnings[0]
 
 
+def test_an_item_number_glued_to_its_text_is_still_an_item() -> None:
+    # Uganda 2011 (A/HRC/19/16) paragraph 111, page 21: "111.101.Improve" has no space after its
+    # dot; the ask was read as the end of 111.100, Holy See's State list taken for Congo's.
+    report = parse_wg_report(
+        _document(
+            [
+                "II. Conclusions and/or recommendations",
+                "111. The following recommendations will be examined by Uganda:",
+                "111.100. Continue to take legislative and administrative measures to improve",
+                "the rights of BATWAS people (Congo);",
+                "111.101.Improve the life conditions of migrants and refugees in Uganda (Holy",
+                "See);",
+                "111.102. Enforce more effectively the child labour and trafficking laws (United",
+                "States of America);",
+            ]
+        )
+    )
+    recs = by_paragraph(report)
+    assert list(recs) == ["111.100", "111.101", "111.102"]
+    assert recs["111.100"].recommending_states == ("Congo",)
+    assert recs["111.101"].text == "Improve the life conditions of migrants and refugees in Uganda"
+    assert recs["111.101"].recommending_states == ("Holy See",)
+
+
+def test_an_item_printed_on_the_line_that_closes_the_ask_before_it_is_an_item() -> None:
+    # Slovakia 2014 (A/HRC/26/12) paragraph 110, page 17: "campaigns (Spain);110.44. Take
+    # actions ..." on one line; Thailand's ask 110.44 was read as the end of Spain's 110.43.
+    report = parse_wg_report(
+        _document(
+            [
+                "II. Conclusions and/or recommendations",
+                "110. The following recommendations will be examined by Slovakia:",
+                "110.43. Intensify measures aiming at promoting tolerance, intercultural",
+                "dialogue and the respect of diversity, strengthening awareness-raising",
+                "campaigns (Spain);110.44. Take actions to combat discrimination and prejudice",
+                "by promoting intercultural dialogue (Thailand);",
+                "110.45. Continue to take measures to combat intolerance (Tunisia);",
+            ]
+        )
+    )
+    recs = by_paragraph(report)
+    assert list(recs) == ["110.43", "110.44", "110.45"]
+    assert recs["110.43"].recommending_states == ("Spain",)
+    assert recs["110.43"].text.endswith("strengthening awareness-raising campaigns")
+    assert recs["110.44"].text == (
+        "Take actions to combat discrimination and prejudice by promoting intercultural dialogue"
+    )
+    assert recs["110.44"].recommending_states == ("Thailand",)
+
+
+def test_a_purpose_clause_after_a_semicolon_is_not_another_ask_of_its_state() -> None:
+    # Central African Republic 2009 (A/HRC/12/2) 75.2 and Austria 2011 (A/HRC/17/8) 93.2: the
+    # ask goes on after ";" with its purpose; the United Kingdom and Portugal counted twice.
+    report = parse_wg_report(
+        _document(
+            [
+                "II. Conclusions and/or recommendations",
+                "75. The following recommendations will be examined by the Central African "
+                "Republic:",
+                "1. Ratify ICRMW (Mexico);",
+                "2. Sign (United Kingdom) / Sign and ratify (France) the CAT and its Optional",
+                "Protocol (OP-CAT); in order to provide a further disincentive against torture by",
+                "the security forces and police (United Kingdom);",
+                "3. Ratify the Optional Protocol to ICESCR (Portugal, Spain); allowing for",
+                "individual complaints to be heard by the Committee (Portugal);",
+                "4. Ratify CED (Chile); consider ratifying ICRMW (Chile);",
+            ]
+        )
+    )
+    recs = by_paragraph(report)
+    assert recs["75.2"].recommending_states == (
+        "United Kingdom of Great Britain and Northern Ireland",
+        "France",
+    )
+    assert recs["75.3"].recommending_states == ("Portugal", "Spain")
+    assert recs["75.4"].recommending_states == ("Chile", "Chile")
+
+
+def test_an_ask_printed_without_a_number_after_its_lead_in_is_read() -> None:
+    # Burkina Faso 2009 (A/HRC/10/80) paragraph 101: one ask after the lead-in's colon, no
+    # number; it was lost (also Congo 2009 80, Equatorial Guinea 2010 72).
+    report = parse_wg_report(
+        _document(
+            [
+                "II. Conclusions and/or recommendations",
+                "100. The following recommendations enjoy the support of Burkina Faso:",
+                "1. Ratify ICRMW (Mexico);",
+                "101. The following recommendation will be examined by Burkina Faso, which will "
+                "provide",
+                "responses in due time. The responses of Burkina Faso will be included in the "
+                "outcome",
+                "report to be adopted by the Council at its tenth session:",
+                "Abolish death penalty by adopting a law commuting all death sentences that have",
+                "been pronounced (Albania).",
+                "102. All conclusions and/or recommendations contained in the present report "
+                "reflect the",
+            ]
+        )
+    )
+    recs = by_paragraph(report)
+    assert list(recs) == ["100.1", "101.1"]
+    assert recs["101.1"].text == (
+        "Abolish death penalty by adopting a law commuting all death sentences that have been "
+        "pronounced"
+    )
+    assert recs["101.1"].recommending_states == ("Albania",)
+    assert recs["101.1"].position is Position.PENDING
+
+
 def _layout_text_document(text: str) -> LoadedDocument:
     """A document from a PDF's text as `pdftotext -layout` prints it: pages split at form
     feeds, each line's indent as its x position, running headers and footers left out as the
