@@ -15,11 +15,9 @@ from dataclasses import asdict
 from importlib.metadata import version
 from pathlib import Path
 
-from packaging.version import InvalidVersion, Version
-
 from uprdex.pipeline.settings import LoaderSettings
 
-__all__ = ["CODE_VERSION", "READER_VERSION", "TABLES", "is_later", "settings_key"]
+__all__ = ["CODE_VERSION", "READER_VERSION", "TABLES", "settings_key"]
 
 # Settings that change how many documents run at once, not what one of them gives.
 _NOT_IN_RESULT = ("workers",)
@@ -52,15 +50,6 @@ READER_VERSION = _fingerprint(models="themes")
 """What a document's reading depends on: as `CODE_VERSION`, but of the models only the theme
 model (the clustering models are the clusters' business: a retrained one re-clusters, it does
 not read the documents again). Recorded as `DocumentRow.reader`."""
-
-
-def is_later(reader: str, than: str = READER_VERSION) -> bool:
-    """Whether `reader` (a `READER_VERSION`) is of a later uprdex release than `than`: its
-    readings are kept by an earlier release, which would read no better."""
-    try:
-        return Version(reader.rsplit("-", 1)[0]) > Version(than.rsplit("-", 1)[0])
-    except InvalidVersion:
-        return False
 
 
 def settings_key(settings: LoaderSettings) -> str:

@@ -26,7 +26,8 @@ from uprdex.extractors.imports import THEMATIC_LIST, UPR_INFO, read_thematic_lis
 from uprdex.extractors.metadata import find_date, find_state_under_review, find_symbol, find_year
 from uprdex.extractors.tables import Row, read_rows, ruled_pages, with_row_context
 from uprdex.extractors.wg_report import parse_wg_report
-from uprdex.flows.fingerprint import READER_VERSION, is_later
+from uprdex.flows import fingerprint
+from uprdex.flows.rereading import earlier_reading_kept, read_by_this_release
 from uprdex.pipeline.clusters.pair_model import PairModel
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.forked import in_parts
@@ -48,7 +49,7 @@ from uprdex.pipeline.sandbox import map_isolated, run_isolated, start_method
 from uprdex.pipeline.semantic import SemanticModel
 from uprdex.pipeline.settings import ClusterSettings, LoaderSettings
 from uprdex.pipeline.states import load_states
-from uprdex.pipeline.store import Store, StoredDocument
+from uprdex.pipeline.store import Store
 from uprdex.pipeline.symbols import cycle_of_session, session_of_symbol, wg_symbol_of
 from uprdex.pipeline.text import join_lines, load_vocabulary
 from uprdex.pipeline.theme_model import ThemeModel
@@ -179,7 +180,7 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
         None,
         (*loaded.warnings, *meta.warnings, *ocr_warning, *table_warnings),
         find_date(loaded.first_page_text),
-        READER_VERSION,
+        fingerprint.READER_VERSION,
     )
     return Extracted(
         document,
@@ -399,30 +400,6 @@ def _skip_if_indexed(path: Path, store: Store, first_path: dict[str, Path]) -> I
     if read_by_this_release(store.document(sha256)):
         return IngestResult(str(path), sha256, "unchanged")
     return None
-
-
-def read_by_this_release(stored: StoredDocument | None) -> bool:
-    """Whether an indexed file needs no reading now: this release read it (`READER_VERSION`),
-    it was imported (`uprdex import` reads it again, never as a PDF), or a later release read it
-    (this one would read it no better). A file an earlier release read is read again at its
-    next ingest, so that what a release reads better reaches the index too."""
-    if stored is None or stored.status != DocumentStatus.INDEXED:
-        return False
-    reader = stored.reader
-    return reader in (READER_VERSION, IMPORT_READER) or (reader is not None and is_later(reader))
-
-
-def earlier_reading_kept(
-    stored: StoredDocument | None, status: DocumentStatus, error: str | None
-) -> str | None:
-    """The warning when a file indexed by an earlier release fails when read again (no OCR
-    this time, a timeout on a busy machine): its earlier reading stays in the index, since
-    nothing indexed is lost. None when the new reading (`status`) is to be written."""
-    if stored is None or stored.status != DocumentStatus.INDEXED:
-        return None
-    if status is DocumentStatus.INDEXED:
-        return None
-    return f"read again by this release, it failed ({error}); the earlier reading is kept"
 
 
 def _extract_all(

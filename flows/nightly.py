@@ -27,12 +27,8 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from uprdex.flows import scaleout
 from uprdex.flows.fingerprint import CODE_VERSION, settings_key
-from uprdex.flows.ingest import (
-    Extracted,
-    earlier_reading_kept,
-    extract_isolated,
-    read_by_this_release,
-)
+from uprdex.flows.ingest import Extracted, extract_isolated
+from uprdex.flows.rereading import earlier_reading_kept, read_by_this_release
 from uprdex.pipeline.config import Config, load_config
 from uprdex.pipeline.exports import records, write_export
 from uprdex.pipeline.inbox import index_lock, not_a_pdf, other_files, quarantine, scan_inbox

@@ -133,7 +133,7 @@ def test_a_file_that_fails_when_read_again_after_an_upgrade_keeps_its_reading(
     # A later release: another code version (no cached extraction answers for it) that cannot
     # read these files.
     monkeypatch.setattr(nightly_module, "CODE_VERSION", "a later release")
-    monkeypatch.setattr("uprdex.flows.ingest.READER_VERSION", "a later release")
+    monkeypatch.setattr("uprdex.flows.fingerprint.READER_VERSION", "a later release")
 
     def reader_that_fails(*_: object) -> None:
         raise RuntimeError("this release cannot read it")
@@ -153,7 +153,7 @@ def test_a_reading_that_ran_out_of_time_is_not_cached_for_the_next_night(
     paths = _workspace(tmp_path, salt="out-of-time")
     nightly(**paths)
     monkeypatch.setattr(nightly_module, "CODE_VERSION", "a later release")
-    monkeypatch.setattr("uprdex.flows.ingest.READER_VERSION", "a later release")
+    monkeypatch.setattr("uprdex.flows.fingerprint.READER_VERSION", "a later release")
     reader = nightly_module.extract_isolated
 
     def out_of_time(path: Path, settings: LoaderSettings | None = None) -> Extracted:

@@ -215,7 +215,7 @@ def status(index: Path | None) -> None:
             reason = str(document.error).removeprefix(f"{Path(document.path).name}: ")
             where = escape(document.path)
             out.print(f"  [red]{document.status}[/] {where}: {escape(reason)}")
-    from uprdex.flows.ingest import read_by_this_release
+    from uprdex.flows.rereading import read_by_this_release
 
     earlier = sum(
         document.status == "indexed" and not read_by_this_release(document)

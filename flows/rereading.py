@@ -1,0 +1,51 @@
+"""Which indexed files to read again after an upgrade, and when to keep an earlier reading.
+
+The index records what read each file (`DocumentRow.reader`: `fingerprint.READER_VERSION`, or
+`IMPORT_READER`). A file an earlier release read is read again at its next ingest (`uprdex
+run` for the inbox, `uprdex ingest`), so that what a release reads better reaches the index;
+one that then fails keeps its earlier reading, since nothing indexed is lost.
+"""
+
+from __future__ import annotations
+
+from packaging.version import InvalidVersion, Version
+
+from uprdex.flows import fingerprint
+from uprdex.pipeline.model import IMPORT_READER, DocumentStatus
+from uprdex.pipeline.store import StoredDocument
+
+__all__ = ["earlier_reading_kept", "is_later", "read_by_this_release"]
+
+
+def read_by_this_release(stored: StoredDocument | None) -> bool:
+    """Whether an indexed file needs no reading now: this release read it (`READER_VERSION`),
+    it was imported (`uprdex import` reads it again, never as a PDF), or a later release read it
+    (this one would read it no better). A file an earlier release read is read again at its
+    next ingest, so that what a release reads better reaches the index too."""
+    if stored is None or stored.status != DocumentStatus.INDEXED:
+        return False
+    reader = stored.reader
+    current = fingerprint.READER_VERSION
+    return reader in (current, IMPORT_READER) or (reader is not None and is_later(reader, current))
+
+
+def is_later(reader: str, than: str) -> bool:
+    """Whether `reader` (a `READER_VERSION`) is of a later uprdex release than `than`: its
+    readings are kept by an earlier release, which would read no better."""
+    try:
+        return Version(reader.rsplit("-", 1)[0]) > Version(than.rsplit("-", 1)[0])
+    except InvalidVersion:
+        return False
+
+
+def earlier_reading_kept(
+    stored: StoredDocument | None, status: DocumentStatus, error: str | None
+) -> str | None:
+    """The warning when a file indexed by an earlier release fails when read again (no OCR
+    this time, a timeout on a busy machine): its earlier reading stays in the index, since
+    nothing indexed is lost. None when the new reading (`status`) is to be written."""
+    if stored is None or stored.status != DocumentStatus.INDEXED:
+        return None
+    if status is DocumentStatus.INDEXED:
+        return None
+    return f"read again by this release, it failed ({error}); the earlier reading is kept"
