@@ -1,0 +1,293 @@
+"""Subject and object pair features for the pair model: today's recipe and three variants (#19).
+
+The pair model reads what two asks share in words, meaning (the LSA cosine, the word vectors'
+centroid), the kinds of action and the groups named; held out it scores mean cluster F1 about
+0.60 on the 12 tuning reviews (in-sample 0.88): its per-term weights memorise. Two readings of
+an ask, each a dense feature that carries over to words the training reviews lack, were never
+measured:
+
+- subject (A): `ThemeModel.subjects` of each ask as written (State lists stripped, as
+  `recurrence_model.subject_vectors` reads them): unit vectors of the 54 UPR Info issues'
+  calibrated scores, trained on the 33k rows of the UPR Info export, never on cluster gold.
+  Pair features: `subject_cosine`, the cosine of the two vectors (clipped to 0-1), and
+  `subjects_disjoint`, whether the two asks' top two issues have none in common ("water and
+  sanitation" and "Dalits" are different subjects even when the frame is shared).
+- object (B): what the ask acts on, read from `normalize`'s stems (normalize already drops the
+  State lists, the weak openers "Continue its efforts to", stopwords, and stems; a spaCy
+  `Matcher` over those tokens would be a set lookup, so none is used): the ask's stems less
+  the FRAME, i.e. the verbs (the stems that open at least 30 asks of the UPR Info export's
+  'Text', normalized: 145 stems, `ratifi` 3,776 ... `keep` 30, derived once from that unlabelled
+  export and written out in `VERBS`) and seven frame words (`FRAME_NOUNS`: right, human,
+  internat, nation, measur, access, against). "promot protect right women" -> {women};
+  "improv access water" -> {water}. Pair features: `object_overlap`, the idf-weighted Jaccard
+  of the two object sets (idf of the similarity model's stem terms; a stem outside them: the
+  highest idf), 0 when either is empty, and `objects_disjoint`, both non-empty with no stem
+  in common.
+- both (C): the four features.
+
+The features are appended to `pair_model.DENSE_FEATURES` for the run (the module's names are
+patched in this process only: pair_model and train_pairs); nothing in pipeline/ changes.
+
+PRE-REGISTERED (committed before the first scored run):
+1. Leave one TUNING review out (bench/cluster_protocol.py TUNING, 12 reviews; no test, fresh or
+   unseen review is read): for each review, today's recipe (`train_pairs.CONFIG`) and each
+   variant (A subject, B object, C both) trained on the 11 others, clustering the held-out
+   review at the defaults (`ClusterSettings(pair_model=...)`); per-review P/R/F1, means, lowest
+   F1, how many reviews each variant improves (F1 strictly higher) and worsens; then each recipe
+   trained on all 12 and scored on them (in-sample).
+   The bar: a variant is chosen only if its mean held-out F1 is at least +0.02 over today's
+   (same run) AND its F1 is strictly higher on at least 8 of the 12. At most one is chosen: the
+   highest mean F1 among those passing.
+2. Only if one passes, and only after the chosen variant and this bar are committed here: one
+   FRESH check (`--fresh VARIANT`, run once): today's recipe and the chosen variant, each
+   trained on the 12 tuning reviews (as the shipped model is), on bench/cluster_protocol.py's
+   FRESH reviews. Bar: mean FRESH F1 gain >= +0.01 AND mean FRESH precision not lower. If it
+   passes, the same run prints the 5 TEST reviews and the 8 UNSEEN (reported only, chosen on
+   nothing).
+
+Run: .venv/bin/python bench/subject_trial.py [--variants NAME ...]
+     .venv/bin/python bench/subject_trial.py --variants --fresh NAME   (the check of 2)
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from cluster_protocol import GOLD, Review, Score, labelled, load_reviews, score
+
+from uprdex.pipeline import train_pairs
+from uprdex.pipeline.clusters import cluster, load_treaties, normalize, pair_model
+from uprdex.pipeline.clusters.normalize import strip_states
+from uprdex.pipeline.semantic import SemanticModel
+from uprdex.pipeline.settings import ClusterSettings
+from uprdex.pipeline.theme_model import ThemeModel
+
+SUBJECT = ("subject_cosine", "subjects_disjoint")
+OBJECT = ("object_overlap", "objects_disjoint")
+VARIANTS: dict[str, tuple[str, ...]] = {
+    "today": (),
+    "A subject": SUBJECT,
+    "B object": OBJECT,
+    "C both": SUBJECT + OBJECT,
+}
+_VERB_STEMS = """
+    ratifi ensur strengthen establish implement adopt improv promot combat take develop provid
+    guarante address extend prevent protect increas review abolish amend elimin fulli enhanc put
+    seek fight enact cooper pursu reduc give issu introduc effect make repeal investig bring end
+    share intensifi withdraw creat reform incorpor rais work recommend undertak erad order carri
+    allow support effort maintain pay respect revis acceler reinforc consolid includ conduct
+    facilit appli sign set speed follow achiev prohibit harmon remov encourag step immedi decrimin
+    engag alloc complet request polici priorit studi expand invit expedit integr activ submit area
+    advanc recogn fulfil accept respond posit build lift view final reconsid releas prompt favour
+    initi endeavour compli elabor crimin line commit grant enforc call tackl move stop field
+    nation explor align do progress dissemin pass examin regard focus counter design modifi formul
+    launch uphold urgent use place re full close accord keep"""
+VERBS = frozenset(_VERB_STEMS.split())
+"""The stems that open at least 30 asks of the UPR Info export (its 'Text' normalized): the
+verbs and frame words of an ask, derived once from that unlabelled export."""
+FRAME_NOUNS = frozenset({"right", "human", "internat", "nation", "measur", "access", "against"})
+"""The frame's nouns (and "against"): "promote and protect the rights of", "improve access
+to", "combat discrimination against"."""
+TOP_SUBJECTS = 2
+
+_BASE_NAMES = pair_model.DENSE_FEATURES
+_BASE_DENSE = pair_model.dense_features
+_ACTIVE: list[str] = []
+_SUBJECTS: dict[str, npt.NDArray[np.float32]] = {}
+"""Normalized text -> subject vector of the (first) ask as written with that text."""
+
+
+def _idf() -> dict[str, float]:
+    terms, idf = SemanticModel.load().term_idf()
+    return {term: float(value) for term, value in zip(terms, idf, strict=True) if " " not in term}
+
+
+_IDF = _idf()
+_TOP_IDF = max(_IDF.values())
+
+
+def objects(normalized: str) -> frozenset[str]:
+    """What the ask acts on: its stems less the verbs and the frame nouns."""
+    return frozenset(s for s in normalized.split() if s not in VERBS and s not in FRAME_NOUNS)
+
+
+def remember_subjects(reviews: Sequence[Review]) -> None:
+    """The subject vector of every ask of `reviews`, keyed by its normalized text."""
+    treaties = load_treaties()
+    raw = [item.text for review in reviews for item in review.items]
+    keys = [normalize(text, treaties) for text in raw]
+    vectors = ThemeModel.load().subjects([strip_states(text) for text in raw])
+    for key, vector in zip(keys, vectors, strict=True):
+        _SUBJECTS.setdefault(key, vector)
+
+
+def _extra(texts: Sequence[str], pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    a, b = pairs[:, 0], pairs[:, 1]
+    columns: dict[str, npt.NDArray[np.float64]] = {}
+    if any(name in _ACTIVE for name in SUBJECT):
+        vectors = np.stack([_SUBJECTS[text] for text in texts]).astype(np.float64)
+        columns["subject_cosine"] = np.clip(np.einsum("ij,ij->i", vectors[a], vectors[b]), 0, 1)
+        top = np.argsort(-vectors, axis=1)[:, :TOP_SUBJECTS]
+        shared = (top[a][:, :, None] == top[b][:, None, :]).any(axis=(1, 2))
+        columns["subjects_disjoint"] = (~shared).astype(np.float64)
+    if any(name in _ACTIVE for name in OBJECT):
+        sets = [objects(text) for text in texts]
+        stems = sorted(set().union(*sets))
+        at = {stem: i for i, stem in enumerate(stems)}
+        present = np.zeros((len(texts), len(stems)))
+        for row, found in enumerate(sets):
+            present[row, [at[s] for s in found]] = 1
+        weight = np.array([_IDF.get(stem, _TOP_IDF) for stem in stems])
+        own = present @ weight
+        both = np.einsum("ij,ij->i", present[a] * weight, present[b])
+        union = own[a] + own[b] - both
+        nonempty = (own[a] > 0) & (own[b] > 0)
+        columns["object_overlap"] = np.where(nonempty, both / np.maximum(union, 1e-9), 0.0)
+        columns["objects_disjoint"] = (nonempty & (both == 0)).astype(np.float64)
+    return np.stack([columns[name] for name in _ACTIVE], axis=1)
+
+
+def _dense(inputs: Any, pairs: Any, knots: Sequence[float] = (), grid: Any = None) -> Any:
+    base = _BASE_DENSE(inputs, pairs, knots, grid)
+    if not _ACTIVE:
+        return base
+    # The knots (none in CONFIG) stay after the base features; the extra come last.
+    assert not knots
+    return np.hstack([base, _extra(inputs.texts, pairs)])
+
+
+def use(variant: str) -> None:
+    """The pair features of `variant` in this process (pair_model and train_pairs)."""
+    _ACTIVE[:] = VARIANTS[variant]
+    names = _BASE_NAMES + VARIANTS[variant]
+    pair_model.DENSE_FEATURES = names
+    train_pairs.DENSE_FEATURES = names  # type: ignore[attr-defined]
+    pair_model.dense_features = _dense
+    train_pairs.dense_features = _dense  # type: ignore[attr-defined]
+
+
+def _scored(train: Sequence[Review], variant: str, held: Sequence[Review]) -> list[Score]:
+    """`held` scored by today's recipe with `variant`'s features, trained on `train`."""
+    use(variant)
+    folder = Path(tempfile.mkdtemp(prefix="uprdex-subject-"))
+    train_pairs.train_reviews([labelled(r) for r in train], folder)
+    settings = replace(ClusterSettings(), pair_model=folder)
+    return [score(cluster(r.items, settings).assignment, r.gold) for r in held]
+
+
+def _mean(scores: Sequence[Score]) -> str:
+    return (
+        f"{statistics.fmean(s.precision for s in scores):.2f}/"
+        f"{statistics.fmean(s.recall for s in scores):.2f}/"
+        f"{statistics.fmean(s.f1 for s in scores):.3f}"
+    )
+
+
+def _table(reviews: Sequence[Review], results: dict[str, list[Score]]) -> None:
+    names = list(results)
+    width = max(len(r.name) for r in reviews) + 2
+    print(f"  {'review':<{width}}" + "".join(f"{name:>18}" for name in names))
+    for at, review in enumerate(reviews):
+        print(f"  {review.name:<{width}}" + "".join(f"{results[n][at].cell():>18}" for n in names))
+    print(f"  {'mean P/R/F1':<{width}}" + "".join(f"{_mean(results[n]):>18}" for n in names))
+    lows = "".join(f"{min(s.f1 for s in results[n]):>18.2f}" for n in names)
+    print(f"  {'lowest F1':<{width}}{lows}")
+    first = results[names[0]]
+    for name in names[1:]:
+        gains = [b.f1 - a.f1 for a, b in zip(first, results[name], strict=True)]
+        precision = statistics.fmean(
+            b.precision - a.precision for a, b in zip(first, results[name], strict=True)
+        )
+        print(
+            f"  {name} vs {names[0]}: mean F1 {statistics.fmean(gains):+.3f}, precision "
+            f"{precision:+.3f}"
+            f"; better on {sum(g > 0 for g in gains)} of {len(gains)}, worse on "
+            f"{sum(g < 0 for g in gains)}"
+        )
+
+
+def tuning_run(variants: Sequence[str]) -> None:
+    tuning = load_reviews(tuning=True, tests=False)
+    remember_subjects(tuning)
+    print(f"== tuning reviews only, leave one out ({len(tuning)} reviews)")
+    held = {
+        name: [
+            _scored([r for r in tuning if r is not review], name, [review])[0] for review in tuning
+        ]
+        for name in variants
+    }
+    _table(tuning, held)
+    base = statistics.fmean(s.f1 for s in held["today"])
+    for name in variants[1:]:
+        gain = statistics.fmean(s.f1 for s in held[name]) - base
+        better = sum(b.f1 > a.f1 for a, b in zip(held["today"], held[name], strict=True))
+        verdict = "PASSES" if gain >= 0.02 and better >= 8 else "fails"
+        print(f"  bar (+0.02 and better on >= 8 of 12): {name} {gain:+.3f}, {better}: {verdict}")
+    inside = {name: _scored(tuning, name, tuning) for name in variants}
+    print(
+        "  in-sample (trained on all twelve): "
+        + "; ".join(f"{n} {_mean(s)}" for n, s in inside.items())
+    )
+
+
+def fresh_run(variant: str) -> None:
+    tuning = load_reviews(tuning=True, tests=False)
+    fresh = load_reviews(fresh=True, tests=False)
+    remember_subjects([*tuning, *fresh])
+    print(
+        f"== {len(fresh)} fresh reviews, both recipes trained on the {len(tuning)} tuning reviews"
+    )
+    results = {name: _scored(tuning, name, fresh) for name in ("today", variant)}
+    _table(fresh, results)
+    gain = statistics.fmean(s.f1 for s in results[variant]) - statistics.fmean(
+        s.f1 for s in results["today"]
+    )
+    precision = statistics.fmean(s.precision for s in results[variant]) - statistics.fmean(
+        s.precision for s in results["today"]
+    )
+    passes = gain >= 0.01 and precision >= 0
+    print(
+        f"  bar (F1 +0.01, precision not lower): {gain:+.3f}, {precision:+.3f}: "
+        f"{'PASSES' if passes else 'fails'}"
+    )
+    if not passes:
+        return
+    for label, reviews in (
+        ("5 test", load_reviews()),
+        ("8 unseen", load_reviews(unseen=True, tests=False)),
+    ):
+        remember_subjects(reviews)
+        print(f"== {label} reviews (reported only), trained on the {len(tuning)} tuning reviews")
+        _table(reviews, {name: _scored(tuning, name, reviews) for name in ("today", variant)})
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--variants", nargs="*", default=list(VARIANTS), choices=list(VARIANTS))
+    parser.add_argument("--fresh", metavar="VARIANT", choices=list(VARIANTS)[1:])
+    args = parser.parse_args()
+    if not GOLD.exists():
+        print(f"skipped: {GOLD} not found")
+        return 0
+    start = time.perf_counter()
+    if args.variants:
+        variants = ["today", *(v for v in args.variants if v != "today")]
+        tuning_run(variants)
+    if args.fresh:
+        fresh_run(args.fresh)
+    print(f"  ({time.perf_counter() - start:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
