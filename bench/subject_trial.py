@@ -161,9 +161,10 @@ def _dense(inputs: Any, pairs: Any, knots: Sequence[float] = (), grid: Any = Non
     base = _BASE_DENSE(inputs, pairs, knots, grid)
     if not _ACTIVE:
         return base
-    # The knots (none in CONFIG) stay after the base features; the extra come last.
+    # The base function sizes its rows by the patched names: its own columns come first, the
+    # extra last (no knots in CONFIG).
     assert not knots
-    return np.hstack([base, _extra(inputs.texts, pairs)])
+    return np.hstack([base[:, : len(_BASE_NAMES)], _extra(inputs.texts, pairs)])
 
 
 def use(variant: str) -> None:
@@ -216,13 +217,21 @@ def _table(reviews: Sequence[Review], results: dict[str, list[Score]]) -> None:
         )
 
 
+def _progress(name: str, review: Review, result: Score) -> Score:
+    print(f"    {name}, {review.name} held out: {result.cell()}", flush=True)
+    return result
+
+
 def tuning_run(variants: Sequence[str]) -> None:
     tuning = load_reviews(tuning=True, tests=False)
     remember_subjects(tuning)
     print(f"== tuning reviews only, leave one out ({len(tuning)} reviews)")
     held = {
         name: [
-            _scored([r for r in tuning if r is not review], name, [review])[0] for review in tuning
+            _progress(
+                name, review, _scored([r for r in tuning if r is not review], name, [review])[0]
+            )
+            for review in tuning
         ]
         for name in variants
     }
