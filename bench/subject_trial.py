@@ -45,6 +45,22 @@ PRE-REGISTERED (committed before the first scored run):
    passes, the same run prints the 5 TEST reviews and the 8 UNSEEN (reported only, chosen on
    nothing).
 
+Measured, 1 (2026-12-05, one run, 362 s: .venv/bin/python bench/subject_trial.py), held out on
+the 12 tuning reviews, mean P/R/F1 (lowest F1):
+- today      0.63/0.58/0.595 (0.35)
+- A subject  0.66/0.65/0.647 (0.41): +0.052, precision +0.024, better on 10 of 12, worse on 2
+  (Ukraine 0.64 -> 0.63; Malaysia 0.51 both at two decimals): PASSES;
+- B object   0.67/0.59/0.609 (0.35): +0.014, precision +0.032, better on 7, worse on 4: fails;
+- C both     0.65/0.67/0.644 (0.45): +0.049, precision +0.012, better on 9, worse on 3: PASSES.
+In-sample (trained on all 12): today 0.865, A 0.885, B 0.873, C 0.884. Chosen by the bar (the
+highest mean F1 of those passing): A subject.
+
+DECLARED before it is run (committed first): the FRESH check of 2 for "A subject", once:
+  .venv/bin/python bench/subject_trial.py --variants --fresh "A subject"
+today's recipe and A subject, each trained on the 12 tuning reviews, on the 15 FRESH reviews.
+Bar: mean FRESH F1 gain >= +0.01 AND mean FRESH precision not lower; if it passes, the same run
+prints the 5 TEST and the 8 UNSEEN reviews (reported only).
+
 Run: .venv/bin/python bench/subject_trial.py [--variants NAME ...]
      .venv/bin/python bench/subject_trial.py --variants --fresh NAME   (the check of 2)
 """
