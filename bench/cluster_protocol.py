@@ -92,7 +92,8 @@ FRESH: dict[str, tuple[str, str]] = {
 every default were chosen: never trained on, a second and larger check of how the clusters hold
 on reviews the project never saw. Read once to confirm two candidates chosen on the tuning
 reviews (bench/word_vectors_trial.py --fresh: the word vectors' centroid, +0.04, shipped since;
-the rarest shared term, +0.01, not), and nothing chosen on them otherwise.
+the rarest shared term, +0.01, not; bench/subject_trial.py --fresh: the theme model's subject
+features, +0.001 at precision -0.04, not), and nothing chosen on them otherwise.
 (Philippines 2012 is labelled too but not scored: its report already merges the States' asks
 into one paragraph, so its gold has 4 pairs that must be found.)"""
 UNSEEN: dict[str, tuple[str, str]] = {

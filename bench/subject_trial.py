@@ -61,6 +61,17 @@ today's recipe and A subject, each trained on the 12 tuning reviews, on the 15 F
 Bar: mean FRESH F1 gain >= +0.01 AND mean FRESH precision not lower; if it passes, the same run
 prints the 5 TEST and the 8 UNSEEN reviews (reported only).
 
+Measured, 2 (2026-12-05, run once, 31 s), the 15 FRESH reviews, mean P/R/F1 (lowest F1): today
+0.69/0.65/0.657 (0.50), A subject 0.65/0.68/0.659 (0.50): F1 +0.001, precision -0.040; better
+on 10 of 15, worse on 5 (Afghanistan 2014 0.65 -> 0.57, precision 0.75 -> 0.54; Fiji 2014 0.67
+-> 0.53, 0.58 -> 0.44; Angola 2014 0.65 -> 0.62, 0.72 -> 0.59; Turkmenistan 2013 0.80 -> 0.76;
+Bolivia 2014 0.50 both at two decimals, precision 0.63 -> 0.53). FAILS the bar (F1 +0.01 and
+precision not lower): the subject features raise recall (0.65 -> 0.68) but join asks of one
+subject that make different commitments on reviews no choice saw. The TEST and UNSEEN reviews
+were not read (only on a pass). Nothing ships: pipeline/ unchanged. Note: the theme model read
+the UPR Info export (sessions 1-20), which holds the asks of the tuning and the fresh reviews
+alike (with their issues, never their clusters).
+
 Run: .venv/bin/python bench/subject_trial.py [--variants NAME ...]
      .venv/bin/python bench/subject_trial.py --variants --fresh NAME   (the check of 2)
 """
