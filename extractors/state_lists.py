@@ -28,16 +28,22 @@ UNCLOSED_LIST = re.compile(r"\(([A-Z][^()]*)$")
 # reintegration of IDPs ...": lettered asks that open an item, then follow a ";".
 LETTERED_PART = re.compile(r"(?:^|[:;,.]\s+(?:and\s+)?)\(([a-z])\)\s")
 
-# "(Mexico); consider": the end of one ask inside a cycle-1 item; not "(Brazil); CEDAW (Italy)",
-# where the same ask goes on with another treaty, nor "Continue its efforts to reach the
-# Millennium Development Goals by 2015 (Cuba, Qatar, Saudi Arabia, Jordan, Iran); in particular,
-# it underlined ... (Cuba)" (Djibouti 2009), where it goes on with one State's detail, nor
-# "(United Kingdom) / Sign and ratify (France) the CAT and its Optional Protocol (OP-CAT); in
-# order to provide a further disincentive against torture ... (United Kingdom)" (Central African
-# Republic 2009), where the same ask goes on with its purpose ("so that", "allowing for").
+# "(Mexico); consider": the end of one ask inside a cycle-1 item, where the next ask opens with
+# its verb. Not where the same ask goes on without one: with another treaty, "(Brazil); CEDAW
+# (Italy)", "Consider ratifying or acceding to: ... CED (Chile, Mexico); other individual
+# complaints procedures ... (Norway); OP-ICCPR 1 (Chile)" (Bangladesh 2009, A/HRC/11/18 94.1),
+# "(Czech Republic); the International Convention ... (France)" (Bahamas 2009); with another
+# object, "training programmes on human rights for the judiciary (Jordan); judges and judiciary
+# personnel (United Arab Emirates)" (China 2009, A/HRC/11/25 114.7), where a plural noun opens
+# the part (an imperative never ends in "-s" but for "-ss", "-us": "address", "focus"); with a
+# verb's "-ing" form, "consider (Chile); ratifying (Chile, Mexico) the CED" (Norway 2010,
+# A/HRC/13/5 105.3), "(Portugal, Spain); allowing for individual complaints"; with one State's
+# detail, "(Cuba, Qatar, Saudi Arabia, Jordan, Iran); in particular, it underlined ... (Cuba)"
+# (Djibouti 2009); or with its purpose, "(OP-CAT); in order to provide a further disincentive
+# against torture ... (United Kingdom)" (Central African Republic 2009), "so that".
 PART_END = re.compile(
-    r"\)\s*;(?!\s*(?:(?:and\s+)?[A-Z]{2,}\b|in\s+particular\b|in\s+order\s+to\b|so\s+that\b"
-    r"|allowing\b))"
+    r"\)\s*;(?!\s*(?:and\s+)?(?:[A-Z]{2,}\b|(?:the|a|an|other)\b|[a-z]{3,}ing\b"
+    r"|[a-z]+[^\Wsu]s\b|in\s+particular\b|in\s+order\s+to\b|so\s+that\b))"
 )
 
 # "To accede to the International Convention ... (Algeria, Philippines, Egypt, Mexico, Peru) ,

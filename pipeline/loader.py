@@ -30,10 +30,13 @@ __all__ = ["display_name", "load_pdf", "read_with_hash"]
 # Running headers and footers, as printed at the top or bottom of UN pages:
 #   "A/HRC/28/15", " A/HRC/ 8/29 ", "14", "Page 13", "A/HRC/12/17 Page 16", "page 7" (Burundi
 #   2009), "A/HRC/12/5*" (Chad 2009, a reissued report: the asterisk is on every page) and
-#   "A/HRC24/7" (Uzbekistan 2013, a slash left out)
+#   "A/HRC24/7" (Uzbekistan 2013, a slash left out), "A/HRC/WG.6/7/SVN/1/Corr.1". The symbol is
+#   its "/"-joined parts and nothing else: a line that only opens with one goes on with words
+#   ("A/HRC/8/29 and its addendum were ...") and is text, wherever it stands.
 HEADER_FOOTER = re.compile(
     r"""^\s*(?:
-        A\s*/\s*HRC\s*(?:/|(?=\d))[\w\s./-]*?\*?(?:\s*[Pp]age\s+\d+)?  # document symbol (+ page)
+        A\s*/\s*HRC\s*(?:/\s*|(?=\d))[\w.-]+(?:\s*/\s*[\w.-]+)*\*?  # document symbol
+        (?:\s*[Pp]age\s+\d+)?                              # (+ page)
       | (?:[Pp]age\s+)?\d{1,4}                             # page number
     )\s*$""",
     re.VERBOSE,

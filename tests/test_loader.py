@@ -8,7 +8,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from uprdex.pipeline.errors import BadDocumentError
-from uprdex.pipeline.loader import load_pdf
+from uprdex.pipeline.loader import HEADER_FOOTER, load_pdf
 from uprdex.pipeline.text import join_lines, load_vocabulary
 
 from helpers import fixture
@@ -116,3 +116,23 @@ def test_a_damaged_cross_reference_table_is_read_with_a_warning(tmp_path: Path) 
     assert len(document.pages) == 4
     assert document.warnings and "damaged PDF" in document.warnings[0]
     assert load_pdf(fixture("andorra2011_recs.pdf")).warnings == ()
+
+
+def test_a_line_that_opens_with_a_document_symbol_and_goes_on_is_not_a_header() -> None:
+    # Brazil 2012 (A/HRC/21/11) prints in an ask, at a line start, "A/HRC/RES/13/27 relating to
+    # sport and racism, when preparing and": at the top or bottom of a page, broken before its
+    # comma, the line was taken for a running header and removed. The headers themselves stay.
+    assert not HEADER_FOOTER.match("A/HRC/RES/13/27 relating to sport and racism")
+    assert not HEADER_FOOTER.match("A/HRC/13/42 concerning Lithuania")
+    for header in (
+        "A/HRC/28/15",
+        " A/HRC/ 8/29 ",
+        "A/HRC/12/17 Page 16",
+        "A/HRC/12/5*",
+        "A/HRC24/7",
+        "A/HRC/WG.6/7/SVN/1/Corr.1",
+        "A/HRC/10/83/Add.1",
+        "Page 13",
+        "14",
+    ):
+        assert HEADER_FOOTER.match(header), header

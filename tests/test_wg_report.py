@@ -882,6 +882,54 @@ def test_a_purpose_clause_after_a_semicolon_is_not_another_ask_of_its_state() ->
     assert recs["75.4"].recommending_states == ("Chile", "Chile")
 
 
+def test_a_list_entry_after_a_semicolon_is_not_another_ask_of_its_state() -> None:
+    # The part after ";" opens with no verb: the ask goes on with another treaty (Bangladesh 2009,
+    # A/HRC/11/18 94.1, Chile), another object (China 2009, A/HRC/11/25 114.7, Jordan) or the
+    # "-ing" form its verb asks for (Norway 2010, A/HRC/13/5 105.3, Chile); each State counted
+    # twice. A part that opens with a verb is still another ask (Jordan in 114.7).
+    report = parse_wg_report(
+        _document(
+            [
+                "II. Conclusions and/or recommendations",
+                "94. In the course of the discussion, the following recommendations were made to",
+                "Bangladesh:",
+                "1. Consider ratifying or acceding to: OP-ICCPR 2, (Chile), OP-CAT (France, The",
+                "Netherlands, Chile, Czech Republic, Liechtenstein); ICRMW (Chile,",
+                "Azerbaijan, Mexico); CED (Chile, Mexico); other individual complaints",
+                "procedures under the treaties to which it is a party (Norway); OP-ICCPR 1",
+                "(Chile); other core international treaties to which it is not a party (Slovenia).",
+                "2. Intensify human rights awareness campaigns (Jordan); Continue to",
+                "provide and improve training programmes on human rights for the",
+                "judiciary (Jordan); judges and judiciary personnel (United Arab",
+                "Emirates), law enforcement personnel and lawyers (Jordan); improve",
+                "education, training and supervision of prison staff (Germany);",
+                "3. Consider the possibility of signing and/or ratifying (Argentina)/consider",
+                "(Chile); ratifying (Chile, Mexico) the International Convention for the",
+                "Protection of all Persons from Enforced Disappearance (CED);",
+            ]
+        )
+    )
+    recs = by_paragraph(report)
+    assert recs["94.1"].recommending_states == (
+        "Chile",
+        "France",
+        "Netherlands (Kingdom of the)",
+        "Czechia",
+        "Liechtenstein",
+        "Azerbaijan",
+        "Mexico",
+        "Norway",
+        "Slovenia",
+    )
+    assert recs["94.2"].recommending_states == (
+        "Jordan",
+        "Jordan",
+        "United Arab Emirates",
+        "Germany",
+    )
+    assert recs["94.3"].recommending_states == ("Argentina", "Chile", "Mexico")
+
+
 def test_an_ask_printed_without_a_number_after_its_lead_in_is_read() -> None:
     # Burkina Faso 2009 (A/HRC/10/80) paragraph 101: one ask after the lead-in's colon, no
     # number; it was lost (also Congo 2009 80, Equatorial Guinea 2010 72).
