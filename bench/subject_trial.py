@@ -90,7 +90,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from cluster_protocol import GOLD, Review, Score, labelled, load_reviews, score
+from cluster_protocol import GOLD, Review, Score, labelled, load_reviews, print_table, score
 
 from uprdex.pipeline import train_pairs
 from uprdex.pipeline.clusters import cluster, load_treaties, normalize, pair_model
@@ -222,14 +222,8 @@ def _mean(scores: Sequence[Score]) -> str:
 
 
 def _table(reviews: Sequence[Review], results: dict[str, list[Score]]) -> None:
+    print_table(reviews, results)
     names = list(results)
-    width = max(len(r.name) for r in reviews) + 2
-    print(f"  {'review':<{width}}" + "".join(f"{name:>18}" for name in names))
-    for at, review in enumerate(reviews):
-        print(f"  {review.name:<{width}}" + "".join(f"{results[n][at].cell():>18}" for n in names))
-    print(f"  {'mean P/R/F1':<{width}}" + "".join(f"{_mean(results[n]):>18}" for n in names))
-    lows = "".join(f"{min(s.f1 for s in results[n]):>18.2f}" for n in names)
-    print(f"  {'lowest F1':<{width}}{lows}")
     first = results[names[0]]
     for name in names[1:]:
         gains = [b.f1 - a.f1 for a, b in zip(first, results[name], strict=True)]
