@@ -321,6 +321,7 @@ def labelled(review: Review) -> LabelledReview:
         tuple(item.text for item in review.items),
         tuple(review.gold[item.id][0] for item in review.items),
         tuple(review.gold[item.id][1] for item in review.items),
+        tuple(item.id for item in review.items),
     )
 
 

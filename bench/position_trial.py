@@ -91,11 +91,15 @@ with the report's paragraph numbers) 0.70/0.73/0.71 -> 0.72/0.57/0.64.
 
 Run: .venv/bin/python bench/position_trial.py [--variants NAME ...]
      .venv/bin/python bench/position_trial.py --variants --final NAME   (the check of 2)
+     .venv/bin/python bench/position_trial.py --variants --recurrence PAIRS_DIR RECURRENCE_DIR
+       (the recurring asks the index stores on the 7 tuning pairs: the pair and recurrence
+       model folders of before against the shipped ones)
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 import statistics
 import sys
@@ -106,10 +110,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import numpy as np
 import numpy.typing as npt
-from cluster_protocol import GOLD, Review, Score, labelled, load_reviews, print_table, score
+from cluster_protocol import (
+    GOLD,
+    Review,
+    Score,
+    indexed_items,
+    labelled,
+    load_reviews,
+    print_table,
+    score,
+)
 
 from uprdex.pipeline import train_pairs
 from uprdex.pipeline.clusters import ClusterItem, cluster, load_treaties, normalize, pair_model
@@ -270,7 +284,8 @@ def _scored(train: Sequence[Review], variant: str, held: Sequence[Review]) -> li
     use(variant)
     centre_on(train)
     folder = Path(tempfile.mkdtemp(prefix="uprdex-position-"))
-    train_pairs.train_reviews([labelled(r) for r in train], folder)
+    # The product's own position features off: the trial's are patched in (as measured).
+    train_pairs.train_reviews([labelled(r) for r in train], folder, {"position_features": []})
     settings = replace(ClusterSettings(), pair_model=folder)
     out = []
     for review in held:
@@ -369,10 +384,44 @@ def final_run(variant: str) -> None:
     _table(tests, {name: _scored(tuning, name, tests) for name in ("today", variant)})
 
 
+def recurrence_run(before: Sequence[Path]) -> None:
+    """The recurring asks the index stores (one clustering of both reviews, the defaults) on
+    the seven tuning pairs of bench/recurrence_learned.py, with the pair and recurrence models
+    of before (`before`: their two folders) and with the shipped ones (the product's position
+    features: no patch)."""
+    from recurrence_learned import ALL_TUNING
+    from recurrence_protocol import recurring_gold, score_links
+
+    from uprdex.pipeline.clusters import recurrence_links
+    from uprdex.pipeline.clusters.recurrence_model import shipped
+
+    by_symbol = indexed_items([pdf for p in ALL_TUNING for pdf in (p.earlier_pdf, p.later_pdf)])
+    print("== recurring asks the index stores, the 7 tuning pairs: P/R/F1 (found, wrong)")
+    sums: dict[str, list[float]] = defaultdict(list)
+    for pair in ALL_TUNING:
+        items = [*by_symbol[pair.earlier_symbol], *by_symbol[pair.later_symbol]]
+        high, low = recurring_gold(pair)
+        cells = []
+        for label, folders in (("before", before), ("shipped", ())):
+            settings = ClusterSettings(pair_model=folders[0]) if folders else ClusterSettings()
+            model = functools.partial(shipped, folders[1] if folders else None)
+            with mock.patch.object(recurrence_links, "shipped", model):
+                result = cluster(items, settings)
+            found = {(r.later_id, r.earlier_id) for r in result.recurrences}
+            p, r, f, tp, fp = score_links(found, high, low)
+            sums[label] += [p, r, f]
+            cells.append(f"{label} {p:.2f}/{r:.2f}/{f:.2f} ({tp}, {fp})")
+        print(f"  {pair.name}: " + "; ".join(cells))
+    for label, values in sums.items():
+        p, r, f = (statistics.fmean(values[at::3]) for at in range(3))
+        print(f"  mean {label}: {p:.3f}/{r:.3f}/{f:.3f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--variants", nargs="*", default=list(VARIANTS), choices=list(VARIANTS))
     parser.add_argument("--final", metavar="VARIANT", choices=list(VARIANTS)[1:])
+    parser.add_argument("--recurrence", metavar="BEFORE_DIR", type=Path, nargs=2)
     args = parser.parse_args()
     if not GOLD.exists():
         print(f"skipped: {GOLD} not found")
@@ -383,6 +432,8 @@ def main() -> int:
         tuning_run(variants)
     if args.final:
         final_run(args.final)
+    if args.recurrence:
+        recurrence_run(args.recurrence)
     print(f"  ({time.perf_counter() - start:.0f} s)")
     return 0
 

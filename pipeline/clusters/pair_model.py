@@ -8,6 +8,9 @@ term of the similarity model's TF-IDF (stems and stem pairs) has two weights: on
 in both asks (times the product of its weights in the two), one for the term in one ask only
 (times its weight there). "Sanitation" in one ask only says two commitments; "promote protect
 right" in both says little.
+Where the two asks are printed (`positions`: one paragraph of one report, how far apart) is
+read too, when the texts' places are known; a pair without two places in one report (two
+reviews, a cycle-1 report) scores as its texts alone say.
 
 Applied to many pairs, the term part is not a feature vector per pair but one sparse product:
 sum_t shared_t a_t b_t - sum_t apart_t (a_t [b_t > 0] + [a_t > 0] b_t) + (A apart)_a + (A
@@ -34,6 +37,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 from scipy import sparse  # type: ignore[import-untyped]
 
+from uprdex.pipeline.clusters.positions import POSITION_FEATURES, Places, centred
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.model_cache import ModelCache
 from uprdex.pipeline.model_files import METADATA_FILE, MODEL_FILE, read_npz_model
@@ -146,6 +150,8 @@ class PairInputs:
     """The kinds of action (`normalize.action_mask`) and the `GROUPS` named, as bits."""
     lexicon: Lexicon | None = None
     """The texts' words in the word vectors (`word_vectors`), for a model that reads them."""
+    places: Places | None = None
+    """Where each text is printed (`positions`; None: nowhere known, every pair neutral)."""
 
     @classmethod
     def build(
@@ -157,6 +163,7 @@ class PairInputs:
         actions: npt.NDArray[np.uint16],
         treaties: Sequence[frozenset[str]],
         word_vectors: WordVectors | None = None,
+        places: Places | None = None,
     ) -> PairInputs:
         groups = np.array(
             [sum(1 << at for at, group in enumerate(GROUPS) if group.search(t)) for t in texts],
@@ -182,6 +189,7 @@ class PairInputs:
             named,
             sets,
             None if word_vectors is None else word_vectors.lexicon(texts),
+            places,
         )
 
 
@@ -284,6 +292,20 @@ class PairModel:
             if self.vector_features
             else None
         )
+        # Where the asks are printed (`positions`): coefficients, and the features' mean over
+        # the positive training pairs, the value of a pair whose places say nothing.
+        self.position_features: tuple[str, ...] = tuple(metadata.get("position_features", ()))
+        self.position = np.asarray(arrays.get("position", ()), dtype=np.float64).ravel()
+        self.position_centre = np.asarray(
+            arrays.get("position_centre", ()), dtype=np.float64
+        ).ravel()
+        if self.position_features not in ((), POSITION_FEATURES):
+            raise PairModelError(
+                f"pair model: position features {list(self.position_features)} unknown to this "
+                f"release (known: {list(POSITION_FEATURES)})"
+            )
+        if not len(self.position) == len(self.position_centre) == len(self.position_features):
+            raise PairModelError("pair model: position coefficients and features disagree")
         unknown = sorted(set(self.vector_features) - set(VECTOR_FEATURES))
         if unknown:
             raise PairModelError(
@@ -320,10 +342,16 @@ class PairModel:
         coef = np.concatenate([self.shared, self.apart])
         dense = dense_features(inputs, pairs, self.knots) @ self.dense
         words = word_features(inputs, pairs, self.scorers) @ self.word
-        return np.asarray(
-            self.intercept + dense + words + self.vectors(inputs, pairs) + terms @ coef,
-            dtype=np.float64,
-        )
+        cheap = self.vectors(inputs, pairs) + self.positions(inputs, pairs)
+        return np.asarray(self.intercept + dense + words + cheap + terms @ coef, dtype=np.float64)
+
+    def positions(self, inputs: PairInputs, pairs: IntPairs) -> Floats:
+        """The position features' part of each pair's logit (0 for a model without, and for a
+        pair without two places in one report: the features are centred on their mean over
+        the positive training pairs, `positions.centred`)."""
+        if not self.position_features:
+            return np.zeros(len(pairs))
+        return np.asarray(centred(inputs.places, pairs, self.position_centre) @ self.position)
 
     def vectors(self, inputs: PairInputs, pairs: IntPairs, costly: bool | None = None) -> Floats:
         """The word vector features' part of each pair's logit (0 for a model without); only
@@ -413,6 +441,7 @@ class LearnedPairs:
             block = (self.left[grid[0]] @ self.right[grid[1]].T).toarray().ravel()
             terms = block + self.alone[pairs[:, 0]] + self.alone[pairs[:, 1]]
         cheap = model.vectors(self.inputs, pairs, costly=False)
+        cheap = cheap + model.positions(self.inputs, pairs)
         return model.intercept + dense @ model.dense + terms + cheap, dense
 
     def finished(self, partial: Floats, words: Floats, pairs: IntPairs) -> npt.NDArray[np.float32]:
