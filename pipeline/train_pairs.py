@@ -34,6 +34,7 @@ from uprdex.pipeline.clusters.pair_model import (
     METADATA_FILE,
     MODEL_FILE,
     MODEL_FORMAT,
+    PLAIN,
     PairInputs,
     dense_features,
     term_features,
@@ -123,10 +124,17 @@ log distance in it 0.68/0.61/0.63 (+0.037, better on 11 of 12); with the relativ
 paragraphs (shipped) 0.68/0.61/0.63 (+0.037, 11 of 12); the log distance in printed order
 0.66/0.60/0.61 (+0.017, 9). Checked once on reviews labelled after every choice, trained on
 the 12 tuning reviews: UNSEEN + LATEST (14) mean F1 0.592 -> 0.634, precision 0.661 -> 0.690;
-FRESH (15) 0.66 -> 0.68. The recurring asks (across reviews: no places, the features centred
-to 0), on the 7 tuning pairs with the recurrence model retrained on the new scores: left out
-(bench/recurrence_learned.py) mean F1 0.636 -> 0.632; what the index stores 0.860/0.576/0.686
--> 0.835/0.575/0.678."""
+FRESH (15) 0.66 -> 0.68. A pair without two places in one report is scored by the same recipe
+without position features, fitted beside it (the `PLAIN` arrays: the model of before, the
+same arrays): the recurring asks across reviews and the UPR Info export's rows (no paragraph
+numbers) score as before. Tried first and dropped (one model, such a pair's features at a
+neutral value): at the features' mean over the positive pairs, what the index stores on the 7
+tuning recurring pairs fell from 0.860/0.576/0.686 to 0.810/0.588/0.677 (0.835/0.575/0.678
+with the recurrence model retrained) and the export at scope "all" fell from 15,043 clusters
+to 13,669 (41,000
+rows ~33 s CPU, over the 30 s target); at the best-fitting logit shift (-0.75), 0.863/0.546/
+0.666 and 16,205 clusters. With the model of before: 0.864/0.579/0.689, the recurrence
+model's left-out F1 unchanged (0.636)."""
 
 FIELDS = ("review", "id", "text", "cluster_id", "confidence")
 
@@ -352,46 +360,64 @@ def fit(
     if len(set(y.tolist())) < 2:
         raise TrainPairsError("the training pairs need both kinds: one commitment and two")
     x = sparse.vstack(rows).tocsr()
-    fitted = LogisticRegression(
-        C=config["C"], solver="liblinear", max_iter=2000, random_state=0
-    ).fit(x, y)
-    coef = fitted.coef_.ravel()
+
+    steps = np.linspace(0, 1, int(config["scale_steps"]))
     dense_end = len(DENSE_FEATURES) + len(knots)
     words_end = dense_end + len(scorers) + len(names)
-    position_end = words_end + len(placed)
     vocabulary = inputs.terms.shape[1]
-    # Each term's weight: its own (scaled as its column was) plus its class's.
-    per_term = np.zeros(2 * vocabulary)
-    at = position_end
-    if np.any(term_scale):
-        per_term += np.concatenate([term_scale, term_scale]) * coef[at : at + 2 * vocabulary]
-        at += 2 * vocabulary
-    if tied is not None:
-        per_term += tied @ coef[at:]
-    steps = np.linspace(0, 1, int(config["scale_steps"]))
-    probability = fitted.predict_proba(x)[:, 1]
+
+    def fitted(rows: Any, positions: int) -> dict[str, npt.NDArray[Any]]:
+        """The arrays of the classifier fitted on `rows` (`positions` position columns after
+        the word vector features)."""
+        model = LogisticRegression(
+            C=config["C"], solver="liblinear", max_iter=2000, random_state=0
+        ).fit(rows, y)
+        coef = model.coef_.ravel()
+        # Each term's weight: its own (scaled as its column was) plus its class's.
+        per_term = np.zeros(2 * vocabulary)
+        at = words_end + positions
+        if np.any(term_scale):
+            per_term += np.concatenate([term_scale, term_scale]) * coef[at : at + 2 * vocabulary]
+            at += 2 * vocabulary
+        if tied is not None:
+            per_term += tied @ coef[at:]
+        probability = model.predict_proba(rows)[:, 1]
+        return {
+            "dense": coef[:dense_end].astype(np.float64),
+            "word": coef[dense_end : dense_end + len(scorers)].astype(np.float64),
+            "shared": per_term[:vocabulary].astype(np.float32),
+            "apart": per_term[vocabulary:].astype(np.float32),
+            "intercept": np.array(model.intercept_[0], dtype=np.float64),
+            "scale_from": np.quantile(probability, steps),
+            **(
+                {"vector": coef[dense_end + len(scorers) : words_end].astype(np.float64)}
+                if words is not None
+                else {}
+            ),
+            **(
+                {"position": coef[words_end : words_end + positions].astype(np.float64)}
+                if positions
+                else {}
+            ),
+        }
+
+    if centre is None:
+        arrays = fitted(x, 0)
+    else:
+        # A pair without two places in one report (two reviews; ids without paragraph
+        # numbers) is scored as before: by the same recipe without position features.
+        plain = sparse.hstack([x[:, :words_end], x[:, words_end + len(placed) :]]).tocsr()
+        arrays = {
+            **fitted(x, len(placed)),
+            "position_centre": centre,
+            **{f"{PLAIN}{name}": value for name, value in fitted(plain, 0).items()},
+        }
     return {
-        "dense": coef[:dense_end].astype(np.float64),
-        "word": coef[dense_end : dense_end + len(scorers)].astype(np.float64),
-        "shared": per_term[:vocabulary].astype(np.float32),
-        "apart": per_term[vocabulary:].astype(np.float32),
-        "intercept": np.array(fitted.intercept_[0], dtype=np.float64),
-        "scale_from": np.quantile(probability, steps),
+        **arrays,
         "scale_to": np.quantile(np.concatenate(today), steps),
         **({"knots": np.array(knots, dtype=np.float64)} if knots else {}),
         **(
-            {
-                "position": coef[words_end:position_end].astype(np.float64),
-                "position_centre": centre,
-            }
-            if centre is not None
-            else {}
-        ),
-        **(
-            {
-                "vector": coef[dense_end + len(scorers) : words_end].astype(np.float64),
-                **{f"words_{name}": words.arrays[name] for name in WORD_ARRAYS},
-            }
+            {f"words_{name}": words.arrays[name] for name in WORD_ARRAYS}
             if words is not None
             else {}
         ),

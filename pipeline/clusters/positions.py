@@ -13,10 +13,10 @@ one paragraph (`same_paragraph`); there, the log of how many places apart
 (`paragraph_log_distance`); in two paragraphs, how far apart their relative places in their
 paragraphs are (`paragraphs_gap`, (rank + 0.5) / size: the paragraphs of supported and of noted
 asks each run in subject order, so one commitment split between them sits at similar relative
-places). A pair without two places in one report (two reports: the
-recurring asks, scope "all"; a cycle-1 ask) is NEUTRAL: the pair model centres each feature on
-its mean over the positive training pairs and gives such a pair 0 (`centred`), so it scores
-as the average pair of one commitment's places would make it, not as a far pair.
+places). A pair without two places in one report (two reports: the recurring asks, scope "all";
+a cycle-1 ask; ids without paragraph numbers, as the UPR Info export's) is NEUTRAL: the pair
+model scores it with the same recipe without position features, trained beside it
+(`pair_model.PLAIN`), so its score is what it was before.
 """
 
 from __future__ import annotations

@@ -105,6 +105,14 @@ class Similarity:
             )
             self.learned = LearnedPairs(pair_model, inputs)
 
+    @property
+    def unplaced(self) -> LearnedPairs | None:
+        """The pair model that scores pairs without two places in one report (of before, if
+        the shipped one reads places)."""
+        if self.learned is None:
+            return None
+        return self.learned.plain or self.learned
+
     def pairs(self, pairs: npt.NDArray[np.int64], cutoff: float) -> npt.NDArray[np.float32]:
         """Similarity of each pair, 0 where below `cutoff` or where they name different treaties."""
         if not len(pairs):
@@ -265,7 +273,8 @@ class PendingScores:
         self.pairs = pairs
         self.words = np.full(len(pairs), np.nan)
         self.dense: npt.NDArray[np.float64] | None = None
-        learned = similarity.learned
+        # Pairs of two reviews: never two places in one report (`LearnedPairs.plain`).
+        learned = similarity.unplaced
         if learned is None:
             self.low = similarity.pairs(pairs, 0)
             self.high = self.low.copy()
@@ -294,7 +303,8 @@ class PendingScores:
         if not len(at):
             return
         similarity, chosen = self.similarity, self.pairs[at]
-        learned = similarity.learned
+        # Pairs of two reviews: never two places in one report (`LearnedPairs.plain`).
+        learned = similarity.unplaced
         if learned is None or self._partial is None:
             self.words[at] = text_scores(similarity.texts, chosen, [WORDS])[:, 0]
         else:
