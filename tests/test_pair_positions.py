@@ -13,7 +13,13 @@ import numpy as np
 import pytest
 
 from uprdex.pipeline.clusters import ClusterItem, ClusterSettings, load_treaties, normalize
-from uprdex.pipeline.clusters.pair_model import MODEL_FILE, PairModel
+from uprdex.pipeline.clusters.pair_model import (
+    DEFAULT_MODEL_DIR,
+    METADATA_FILE,
+    MODEL_FILE,
+    PLAIN,
+    PairModel,
+)
 from uprdex.pipeline.clusters.positions import (
     POSITION_FEATURES,
     item_places,
@@ -21,6 +27,7 @@ from uprdex.pipeline.clusters.positions import (
     position_features,
 )
 from uprdex.pipeline.clusters.similarity import Similarity
+from uprdex.pipeline.model_files import write_arrays, write_metadata
 from uprdex.pipeline.train_pairs import read_labelled
 
 from helpers import fixture
@@ -125,3 +132,22 @@ def test_training_reads_the_ids_of_the_labelled_file() -> None:
     review = read_labelled(fixture("pairs_labelled.csv"))[0]
     assert review.ids[:2] == ("A/HRC/28/10#124.3", "A/HRC/28/10#124.4")
     assert len(review.ids) == len(review.texts)
+
+
+def test_pairs_of_two_reports_score_as_the_model_of_before(tmp_path: Path) -> None:
+    # The shipped model keeps the same recipe without position features beside it: the
+    # recurring asks (two reviews) and ids without paragraph numbers score as before.
+    shipped = PairModel.load()
+    assert shipped.plain is not None and shipped.plain.position_features == ()
+    with np.load(DEFAULT_MODEL_DIR / MODEL_FILE) as arrays:
+        before = {
+            name.removeprefix(PLAIN): arrays[name]
+            for name in arrays.files
+            if name.startswith((PLAIN, "words_")) or name == "scale_to"
+        }
+    write_arrays(tmp_path / MODEL_FILE, before)
+    metadata = {k: v for k, v in shipped.metadata.items() if k != "position_features"}
+    write_metadata(tmp_path / METADATA_FILE, metadata)
+    two_reports = np.array([[0, 124, 4, 50], [1, 124, 5, 50]])
+    assert _scores(two_reports) == _scores(two_reports, tmp_path) == _scores(None, tmp_path)
+    assert _scores(np.array([[0, 124, 4, 50], [0, 124, 5, 50]])) != _scores(None, tmp_path)
