@@ -31,7 +31,10 @@ places would make it, not as a far pair.
 
 The features are appended to `pair_model.DENSE_FEATURES` for the run (the module's names are
 patched in this process only: pair_model and train_pairs, and `train_pairs.review_inputs`
-names the review whose places are read); nothing in pipeline/ changes.
+names the review whose places are read). That was how it was measured; B aligned has since
+shipped (`pipeline.clusters.positions`), so the trial trains with the product's own position
+features off (`position_features: []`) and patches its own in, as measured. The product scores
+a pair without two places in one report with the model of before, not a neutral value (below).
 
 PRE-REGISTERED (committed before the first scored run):
 1. Leave one TUNING review out (bench/cluster_protocol.py TUNING, 12 reviews; no test, fresh,
@@ -88,6 +91,19 @@ PASSES the bar (+0.042 >= +0.01, precision +0.029, FRESH +0.020). Then the 5 TES
 reported only: today 0.70/0.59/0.63 (0.38), B aligned 0.74/0.61/0.66 (0.45): F1 +0.028, better
 on 4 of 5; worse on Slovenia 2019 (the one cycle-3 review, read from the OHCHR thematic list
 with the report's paragraph numbers) 0.70/0.73/0.71 -> 0.72/0.57/0.64.
+
+Shipped (B aligned, `train_pairs.CONFIG` revision 4, the same data): the shipped model trained
+on the 12 tuning reviews scores them in-sample 0.88/0.88/0.874, as the trial's B. The neutral
+value above was not kept: on the recurring asks (the 7 tuning pairs, `--recurrence`, what the
+index stores) the centred features took 0.860/0.576/0.686 to 0.810/0.588/0.677, and the UPR
+Info export (ids without paragraph numbers) at scope "all" from 15,043 clusters to 13,669
+(bench/bench_clusters.py --scale). A pair without two places in one report is now scored by the
+same recipe without position features, fitted beside it (the model of before, the same
+arrays); this changes no pair of one review, so none of the figures above. Then (2026-12-05,
+.venv/bin/python bench/position_trial.py --variants --recurrence PAIRS_DIR RECURRENCE_DIR, the
+models of before copied aside): 0.860/0.576/0.686 -> 0.864/0.579/0.689; the recurrence model's
+left-out mean F1 (bench/recurrence_learned.py --no-test) 0.636 both; the export clusters as
+before (15,043).
 
 Run: .venv/bin/python bench/position_trial.py [--variants NAME ...]
      .venv/bin/python bench/position_trial.py --variants --final NAME   (the check of 2)
