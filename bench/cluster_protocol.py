@@ -93,7 +93,9 @@ every default were chosen: never trained on, a second and larger check of how th
 on reviews the project never saw. Read once to confirm two candidates chosen on the tuning
 reviews (bench/word_vectors_trial.py --fresh: the word vectors' centroid, +0.04, shipped since;
 the rarest shared term, +0.01, not; bench/subject_trial.py --fresh: the theme model's subject
-features, +0.001 at precision -0.04, not), and nothing chosen on them otherwise.
+features, +0.001 at precision -0.04, not; bench/position_trial.py --final, with the UNSEEN and
+LATEST reviews: where the asks are printed, +0.02 here, passed), and nothing chosen on them
+otherwise.
 (Philippines 2012 is labelled too but not scored: its report already merges the States' asks
 into one paragraph, so its gold has 4 pairs that must be found.)"""
 UNSEEN: dict[str, tuple[str, str]] = {
@@ -111,7 +113,9 @@ UNSEEN: dict[str, tuple[str, str]] = {
 }
 """Reviews labelled last (bench/gold, each by its own annotator), after the FRESH reviews were
 read: never trained or chosen on. The protocol scores the shipped model on them, and the same
-recipe trained on the tuning and the fresh reviews (does more data help?), choosing nothing."""
+recipe trained on the tuning and the fresh reviews (does more data help?), choosing nothing.
+Read once to confirm a candidate chosen on the tuning reviews, with LATEST (bench/position_trial.py
+--final: where the asks are printed, +0.04 over the 14, passed)."""
 LATEST: dict[str, tuple[str, str]] = {
     name: (stem, f"{stem}.pdf")
     for name, stem in (
@@ -125,7 +129,8 @@ LATEST: dict[str, tuple[str, str]] = {
 }
 """Reviews labelled after the UNSEEN ones were read (bench/gold, each by its own annotator,
 2026-12-05): never trained or chosen on. bench/latest_check.py scores the shipped defaults on
-them; a candidate chosen on the other reviews may be checked on them once, declared first."""
+them; a candidate chosen on the other reviews may be checked on them once, declared first
+(done once: bench/position_trial.py --final, with UNSEEN and FRESH)."""
 FIRST_TUNING = tuple(list(TUNING)[:5])
 """The tuning reviews the pair model was first trained on (the shipped model before India and
 Tunisia 2012 were labelled)."""
@@ -316,6 +321,7 @@ def labelled(review: Review) -> LabelledReview:
         tuple(item.text for item in review.items),
         tuple(review.gold[item.id][0] for item in review.items),
         tuple(review.gold[item.id][1] for item in review.items),
+        tuple(item.id for item in review.items),
     )
 
 

@@ -34,10 +34,19 @@ from uprdex.pipeline.clusters.pair_model import (
     METADATA_FILE,
     MODEL_FILE,
     MODEL_FORMAT,
+    PLAIN,
     PairInputs,
     dense_features,
     term_features,
     word_features,
+)
+from uprdex.pipeline.clusters.positions import (
+    POSITION_FEATURES,
+    Places,
+    centred,
+    group_places,
+    item_places,
+    position_features,
 )
 from uprdex.pipeline.clusters.similarity import Similarity
 from uprdex.pipeline.errors import UprdexError
@@ -57,7 +66,7 @@ __all__ = [
 ]
 
 CONFIG: dict[str, Any] = {
-    "revision": 3,
+    "revision": 4,
     "scorers": ["token_set_ratio"],
     "C": 3.0,
     "term_scale": 1.0,
@@ -67,6 +76,7 @@ CONFIG: dict[str, Any] = {
     "scale_steps": 1001,
     "vector_features": ["centroid"],
     "word_vectors": None,
+    "position_features": list(POSITION_FEATURES),
 }
 """scorers: the rapidfuzz scores among the features; C: the inverse L2 strength; scale_steps:
 quantiles of the map onto today's scale. Chosen on the five tuning reviews of bench/gold alone
@@ -105,7 +115,26 @@ fifteen more reviews, labelled after every choice (bench/cluster_protocol.py's F
 it: mean F1 0.62 -> 0.66, better on 13 of 15, lowest 0.43 -> 0.50; 0.62 -> 0.65 (12 of 15)
 with word vectors trained without any of the fresh or test States' rows, so the gain is not
 the vectors having read those reviews. The rarest shared term, the other candidate checked
-there, gained 0.01 (8 of 15) and stays out."""
+there, gained 0.01 (8 of 15) and stays out.
+
+position_features (issue #19, where the asks are printed: `clusters.positions`, read from the
+ids of the training CSV): revision 4. Leave one review out on the 12 tuning reviews
+(bench/position_trial.py, mean P/R/F1): today's recipe 0.63/0.58/0.60; one paragraph and the
+log distance in it 0.68/0.61/0.63 (+0.037, better on 11 of 12); with the relative places of two
+paragraphs (shipped) 0.68/0.61/0.63 (+0.037, 11 of 12); the log distance in printed order
+0.66/0.60/0.61 (+0.017, 9). Checked once on reviews labelled after every choice, trained on
+the 12 tuning reviews: UNSEEN + LATEST (14) mean F1 0.592 -> 0.634, precision 0.661 -> 0.690;
+FRESH (15) 0.66 -> 0.68. A pair without two places in one report is scored by the same recipe
+without position features, fitted beside it (the `PLAIN` arrays: the model of before, the
+same arrays): the recurring asks across reviews and the UPR Info export's rows (no paragraph
+numbers) score as before. Tried first and dropped (one model, such a pair's features at a
+neutral value): at the features' mean over the positive pairs, what the index stores on the 7
+tuning recurring pairs fell from 0.860/0.576/0.686 to 0.810/0.588/0.677 (0.835/0.575/0.678
+with the recurrence model retrained) and the export at scope "all" fell from 15,043 clusters
+to 13,669 (41,000
+rows ~33 s CPU, over the 30 s target); at the best-fitting logit shift (-0.75), 0.863/0.546/
+0.666 and 16,205 clusters. With the model of before: 0.864/0.579/0.689, the recurrence
+model's left-out F1 unchanged (0.636)."""
 
 FIELDS = ("review", "id", "text", "cluster_id", "confidence")
 
@@ -122,6 +151,9 @@ class LabelledReview:
     texts: tuple[str, ...]
     clusters: tuple[str, ...]
     confidences: tuple[str, ...]
+    ids: tuple[str, ...] = ()
+    """The recommendations' ids ("A/HRC/28/10#124.7"): where each is printed (`positions`);
+    none: nowhere known."""
 
 
 def read_labelled(csv_path: Path) -> list[LabelledReview]:
@@ -144,6 +176,7 @@ def read_labelled(csv_path: Path) -> list[LabelledReview]:
             tuple(r["text"] for r in group),
             tuple(r["cluster_id"] for r in group),
             tuple(r["confidence"] for r in group),
+            tuple(r["id"] for r in group),
         )
         for name, group in rows.items()
     ]
@@ -163,9 +196,29 @@ def review_inputs(
     assert today.vectors is not None
     terms = SemanticModel.load(settings.similarity_model).terms(texts)
     inputs = PairInputs.build(
-        texts, terms, today.vectors, today.known, today.actions, today.treaties, words
+        texts,
+        terms,
+        today.vectors,
+        today.known,
+        today.actions,
+        today.treaties,
+        words,
+        review_places(review, texts),
     )
     return inputs, today
+
+
+def review_places(review: LabelledReview, texts: Sequence[str]) -> Places | None:
+    """Where each recommendation is printed, as clustering places it: each normalized text at
+    its first recommendation's place (one node); None without ids."""
+    if not review.ids:
+        return None
+    by_text: dict[str, list[int]] = defaultdict(list)
+    for at, text in enumerate(texts):
+        by_text[text].append(at)
+    placed = group_places(item_places(review.ids), list(by_text.values()))
+    node = {text: at for at, text in enumerate(by_text)}
+    return placed[[node[text] for text in texts]]
 
 
 def _word_vectors(config: dict[str, Any]) -> WordVectors:
@@ -232,15 +285,19 @@ def features(
     classes: Any = None,
     knots: Sequence[float] = (),
     vectors: Sequence[str] = (),
+    centre: npt.NDArray[np.float64] | None = None,
 ) -> Any:
     """The rows the classifier is fitted on: dense features, word scores, the word vector
-    features `vectors` (`word_vectors.VECTOR_FEATURES`), terms scaled by
+    features `vectors` (`word_vectors.VECTOR_FEATURES`), the position features less `centre`
+    (`positions.centred`; None: none), terms scaled by
     `term_scale` (a smaller scale, a stronger penalty on each term's own weight), then the
     terms summed by class (`classes`: `_class_matrix`), if any (csr)."""
     dense = np.hstack([dense_features(inputs, pairs, knots), word_features(inputs, pairs, scorers)])
     if vectors:
         assert inputs.lexicon is not None
         dense = np.hstack([dense, vector_features(inputs.lexicon, pairs, vectors)])
+    if centre is not None:
+        dense = np.hstack([dense, centred(inputs.places, pairs, centre)])
     terms = term_features(inputs, pairs)
     blocks = [sparse.csr_matrix(dense)]
     if np.ndim(term_scale) == 0:
@@ -251,6 +308,20 @@ def features(
     if classes is not None:
         blocks.append(terms @ classes)
     return sparse.hstack(blocks).tocsr()
+
+
+def position_centre(
+    prepared: Sequence[tuple[PairInputs, npt.NDArray[np.int64], npt.NDArray[np.int8]]],
+) -> npt.NDArray[np.float64]:
+    """The position features' mean over the positive pairs with two places in one report of
+    each (inputs, pairs, labels): the value the model gives a pair whose places say nothing."""
+    chosen = []
+    for inputs, pairs, labels in prepared:
+        if inputs.places is not None:
+            raw, placed = position_features(inputs.places, pairs[labels == 1])
+            chosen.append(raw[placed])
+    stacked = np.concatenate(chosen) if chosen else np.zeros((0, len(POSITION_FEATURES)))
+    return stacked.mean(axis=0) if len(stacked) else np.zeros(len(POSITION_FEATURES))
 
 
 def fit(
@@ -268,49 +339,85 @@ def fit(
     knots = tuple(float(k) for k in config["meaning_knots"])
     names = tuple(config["vector_features"])
     words = _word_vectors(config) if names else None
-    rows, labels, today = [], [], []
+    placed = tuple(config["position_features"])
+    if placed not in ((), POSITION_FEATURES):
+        raise TrainPairsError(
+            f"position features must be {list(POSITION_FEATURES)} or none, got {list(placed)}"
+        )
+    prepared = []
     for review in reviews:
         inputs, similarity = review_inputs(review, words)
         pairs, label = labelled_pairs(review)
         keep = label >= 0
-        rows.append(features(inputs, pairs[keep], scorers, term_scale, tied, knots, names))
-        labels.append(label[keep])
-        today.append(similarity.pairs(pairs[keep], 0))
+        prepared.append((inputs, similarity, pairs[keep], label[keep]))
+    centre = position_centre([(i, p, y) for i, _, p, y in prepared]) if placed else None
+    rows, labels, today = [], [], []
+    for inputs, similarity, pairs, label in prepared:
+        rows.append(features(inputs, pairs, scorers, term_scale, tied, knots, names, centre))
+        labels.append(label)
+        today.append(similarity.pairs(pairs, 0))
     y = np.concatenate(labels) if labels else np.zeros(0, dtype=np.int8)
     if len(set(y.tolist())) < 2:
         raise TrainPairsError("the training pairs need both kinds: one commitment and two")
     x = sparse.vstack(rows).tocsr()
-    fitted = LogisticRegression(
-        C=config["C"], solver="liblinear", max_iter=2000, random_state=0
-    ).fit(x, y)
-    coef = fitted.coef_.ravel()
+
+    steps = np.linspace(0, 1, int(config["scale_steps"]))
     dense_end = len(DENSE_FEATURES) + len(knots)
     words_end = dense_end + len(scorers) + len(names)
     vocabulary = inputs.terms.shape[1]
-    # Each term's weight: its own (scaled as its column was) plus its class's.
-    per_term = np.zeros(2 * vocabulary)
-    at = words_end
-    if np.any(term_scale):
-        per_term += np.concatenate([term_scale, term_scale]) * coef[at : at + 2 * vocabulary]
-        at += 2 * vocabulary
-    if tied is not None:
-        per_term += tied @ coef[at:]
-    steps = np.linspace(0, 1, int(config["scale_steps"]))
-    probability = fitted.predict_proba(x)[:, 1]
+
+    def fitted(rows: Any, positions: int) -> dict[str, npt.NDArray[Any]]:
+        """The arrays of the classifier fitted on `rows` (`positions` position columns after
+        the word vector features)."""
+        model = LogisticRegression(
+            C=config["C"], solver="liblinear", max_iter=2000, random_state=0
+        ).fit(rows, y)
+        coef = model.coef_.ravel()
+        # Each term's weight: its own (scaled as its column was) plus its class's.
+        per_term = np.zeros(2 * vocabulary)
+        at = words_end + positions
+        if np.any(term_scale):
+            per_term += np.concatenate([term_scale, term_scale]) * coef[at : at + 2 * vocabulary]
+            at += 2 * vocabulary
+        if tied is not None:
+            per_term += tied @ coef[at:]
+        probability = model.predict_proba(rows)[:, 1]
+        return {
+            "dense": coef[:dense_end].astype(np.float64),
+            "word": coef[dense_end : dense_end + len(scorers)].astype(np.float64),
+            "shared": per_term[:vocabulary].astype(np.float32),
+            "apart": per_term[vocabulary:].astype(np.float32),
+            "intercept": np.array(model.intercept_[0], dtype=np.float64),
+            "scale_from": np.quantile(probability, steps),
+            **(
+                {"vector": coef[dense_end + len(scorers) : words_end].astype(np.float64)}
+                if words is not None
+                else {}
+            ),
+            **(
+                {"position": coef[words_end : words_end + positions].astype(np.float64)}
+                if positions
+                else {}
+            ),
+        }
+
+    if centre is None:
+        arrays = fitted(x, 0)
+    else:
+        # A pair without two places in one report (two reviews; ids without paragraph
+        # numbers) is scored as before: by the same recipe without position features.
+        plain = sparse.hstack([x[:, :words_end], x[:, words_end + len(placed) :]]).tocsr()
+        arrays = {
+            **fitted(x, len(placed)),
+            "position_centre": centre,
+            **{f"{PLAIN}{name}": value for name, value in fitted(plain, 0).items()},
+        }
     return {
-        "dense": coef[:dense_end].astype(np.float64),
-        "word": coef[dense_end : dense_end + len(scorers)].astype(np.float64),
-        "shared": per_term[:vocabulary].astype(np.float32),
-        "apart": per_term[vocabulary:].astype(np.float32),
-        "intercept": np.array(fitted.intercept_[0], dtype=np.float64),
-        "scale_from": np.quantile(probability, steps),
+        **arrays,
         "scale_to": np.quantile(np.concatenate(today), steps),
         **({"knots": np.array(knots, dtype=np.float64)} if knots else {}),
         **(
-            {
-                "vector": coef[dense_end + len(scorers) : words_end].astype(np.float64),
-                **{f"words_{name}": words.arrays[name] for name in WORD_ARRAYS},
-            }
+            {f"words_{name}": words.arrays[name] for name in WORD_ARRAYS}
             if words is not None
             else {}
         ),
@@ -349,6 +456,11 @@ def train_reviews(
                 "word_vectors": _word_vectors(config).version,
             }
             if config["vector_features"]
+            else {}
+        ),
+        **(
+            {"position_features": list(config["position_features"])}
+            if config["position_features"]
             else {}
         ),
         "sklearn": sklearn.__version__,

@@ -174,13 +174,13 @@ def test_fast_form_with_word_vectors_scores_as_the_full_rows() -> None:
 
 
 def test_older_models_without_word_vectors_still_load() -> None:
-    # A model of the format before word vectors: the shipped one's arrays and metadata
-    # without them.
+    # A model of the format before word vectors (and positions): the shipped one's arrays and
+    # metadata without them.
     shipped = PairModel.load(DEFAULT_MODEL_DIR)
     metadata = {
         key: value
         for key, value in shipped.metadata.items()
-        if key not in ("vector_features", "word_vectors")
+        if key not in ("vector_features", "word_vectors", "position_features")
     }
     model = PairModel(_arrays(shipped), metadata)
     assert model.vector_features == () and model.word_vectors is None

@@ -137,8 +137,9 @@ def train_pairs(csv_file: Path, out_dir: Path | None, word_vectors: Path | None)
     """Train the pair model the clusters use with `--learned`, on labelled reviews.
 
     CSV_FILE has one row per recommendation: review, id, text, cluster_id, confidence (high or
-    low), as bench/pair_training_data.py writes it from gold clusters. Every pair of one review
-    is an example. The model keeps a copy of the word vectors it reads. Needs the training
+    low), as bench/pair_training_data.py writes it from gold clusters; the ids
+    ("A/HRC/28/10#124.7") tell where each is printed, a feature. Every pair of one review is an
+    example. The model keeps a copy of the word vectors it reads. Needs the training
     extra (scikit-learn); the same file and vectors rebuild the same model.
     """
     from uprdex.pipeline.clusters.pair_model import DEFAULT_MODEL_DIR

@@ -12,6 +12,7 @@ import numpy.typing as npt
 
 from uprdex.pipeline.clusters.blocking import candidates, same_author_pairs, scope_key
 from uprdex.pipeline.clusters.normalize import normalize, strip_states
+from uprdex.pipeline.clusters.positions import node_places
 from uprdex.pipeline.clusters.records import Cluster, ClusterItem, ClusterResult
 from uprdex.pipeline.clusters.recurrence import RecurrenceSettings, in_clusters, linked
 from uprdex.pipeline.clusters.recurrence_links import learned_recurrences
@@ -181,6 +182,7 @@ def cluster(
         raise ValueError(f"item ids must be unique; repeated: {', '.join(duplicated)}")
     treaties = load_treaties(settings.treaties)
     ordered = sorted(items, key=lambda item: item.id)
+    index_of = {item.id: index for index, item in enumerate(items)}
 
     # One node per distinct (scope block, normalized text, previous cluster): exact duplicates
     # (one ask from several States, listed once per State) are compared once.
@@ -200,7 +202,9 @@ def cluster(
             seeds.append(seed)
         node_items[node_of[key]].append(item)
 
-    similarity = Similarity(texts, treaties, settings)
+    # Where each node is printed: its first item's place (`positions`), for the pair model.
+    places = node_places(items, [[index_of[item.id] for item in group] for group in node_items])
+    similarity = Similarity(texts, treaties, settings, places)
     opening = [None if opened is None else opened[0][0] for opened in similarity.ratified]
     pairs = candidates(texts, blocks, settings, opening)
     apart = same_author_pairs(node_items)

@@ -8,6 +8,10 @@ term of the similarity model's TF-IDF (stems and stem pairs) has two weights: on
 in both asks (times the product of its weights in the two), one for the term in one ask only
 (times its weight there). "Sanitation" in one ask only says two commitments; "promote protect
 right" in both says little.
+Where the two asks are printed (`positions`: one paragraph of one report, how far apart) is
+read too, when the texts' places are known; a pair without two places in one report (two
+reviews, a cycle-1 report) is scored by the same recipe without them, trained beside it and
+kept in the same file (arrays named `PLAIN`...): its score is what it was before.
 
 Applied to many pairs, the term part is not a feature vector per pair but one sparse product:
 sum_t shared_t a_t b_t - sum_t apart_t (a_t [b_t > 0] + [a_t > 0] b_t) + (A apart)_a + (A
@@ -34,6 +38,12 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 from scipy import sparse  # type: ignore[import-untyped]
 
+from uprdex.pipeline.clusters.positions import (
+    POSITION_FEATURES,
+    Places,
+    centred,
+    position_features,
+)
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.model_cache import ModelCache
 from uprdex.pipeline.model_files import METADATA_FILE, MODEL_FILE, read_npz_model
@@ -55,6 +65,7 @@ __all__ = [
     "METADATA_FILE",
     "MODEL_FILE",
     "MODEL_FORMAT",
+    "PLAIN",
     "PairInputs",
     "PairModel",
     "PairModelError",
@@ -67,6 +78,8 @@ __all__ = [
 DEFAULT_MODEL_DIR = data_path("models", "pairs")
 """The shipped model (see pipeline/train_pairs.py to rebuild it)."""
 MODEL_FORMAT = 1
+PLAIN = "plain_"
+"""The prefix of the arrays of a position model's companion without position features."""
 
 GROUPS = tuple(
     re.compile(pattern)
@@ -146,6 +159,8 @@ class PairInputs:
     """The kinds of action (`normalize.action_mask`) and the `GROUPS` named, as bits."""
     lexicon: Lexicon | None = None
     """The texts' words in the word vectors (`word_vectors`), for a model that reads them."""
+    places: Places | None = None
+    """Where each text is printed (`positions`; None: nowhere known, every pair neutral)."""
 
     @classmethod
     def build(
@@ -157,6 +172,7 @@ class PairInputs:
         actions: npt.NDArray[np.uint16],
         treaties: Sequence[frozenset[str]],
         word_vectors: WordVectors | None = None,
+        places: Places | None = None,
     ) -> PairInputs:
         groups = np.array(
             [sum(1 << at for at, group in enumerate(GROUPS) if group.search(t)) for t in texts],
@@ -182,6 +198,7 @@ class PairInputs:
             named,
             sets,
             None if word_vectors is None else word_vectors.lexicon(texts),
+            places,
         )
 
 
@@ -284,6 +301,32 @@ class PairModel:
             if self.vector_features
             else None
         )
+        # Where the asks are printed (`positions`): coefficients, and the features' mean over
+        # the positive training pairs, the value of a pair whose places say nothing.
+        self.position_features: tuple[str, ...] = tuple(metadata.get("position_features", ()))
+        self.position = np.asarray(arrays.get("position", ()), dtype=np.float64).ravel()
+        self.position_centre = np.asarray(
+            arrays.get("position_centre", ()), dtype=np.float64
+        ).ravel()
+        if self.position_features not in ((), POSITION_FEATURES):
+            raise PairModelError(
+                f"pair model: position features {list(self.position_features)} unknown to this "
+                f"release (known: {list(POSITION_FEATURES)})"
+            )
+        if not len(self.position) == len(self.position_centre) == len(self.position_features):
+            raise PairModelError("pair model: position coefficients and features disagree")
+        # A model with position features scores a pair without two places in one report with
+        # the same recipe without them (its arrays named `PLAIN`...), as a model of before.
+        plain = {k[len(PLAIN) :]: v for k, v in arrays.items() if k.startswith(PLAIN)}
+        shared = {k: v for k, v in arrays.items() if k in ("scale_to", "knots")}
+        shared.update((k, v) for k, v in arrays.items() if k.startswith("words_"))
+        self.plain = (
+            PairModel({**plain, **shared}, {**metadata, "position_features": []})
+            if self.position_features
+            else None
+        )
+        if self.position_features and not plain:
+            raise PairModelError("pair model: position features without the model of before")
         unknown = sorted(set(self.vector_features) - set(VECTOR_FEATURES))
         if unknown:
             raise PairModelError(
@@ -320,10 +363,15 @@ class PairModel:
         coef = np.concatenate([self.shared, self.apart])
         dense = dense_features(inputs, pairs, self.knots) @ self.dense
         words = word_features(inputs, pairs, self.scorers) @ self.word
-        return np.asarray(
-            self.intercept + dense + words + self.vectors(inputs, pairs) + terms @ coef,
-            dtype=np.float64,
-        )
+        cheap = self.vectors(inputs, pairs) + self.positions(inputs, pairs)
+        return np.asarray(self.intercept + dense + words + cheap + terms @ coef, dtype=np.float64)
+
+    def positions(self, inputs: PairInputs, pairs: IntPairs) -> Floats:
+        """The position features' part of each pair's logit (0 for a model without, and for a
+        pair without two places in one report, which `LearnedPairs.scores` gives `plain`)."""
+        if not self.position_features:
+            return np.zeros(len(pairs))
+        return np.asarray(centred(inputs.places, pairs, self.position_centre) @ self.position)
 
     def vectors(self, inputs: PairInputs, pairs: IntPairs, costly: bool | None = None) -> Floats:
         """The word vector features' part of each pair's logit (0 for a model without); only
@@ -358,6 +406,8 @@ class LearnedPairs:
             )
         self.model = model
         self.inputs = inputs
+        self.plain = None if model.plain is None else LearnedPairs(model.plain, inputs)
+        """The model without position features, for the pairs whose places say nothing."""
         rows = inputs.terms.astype(np.float64).tocsr()
         present = (rows > 0).astype(np.float64).tocsr()
         scaled = sparse.diags(model.shared)
@@ -413,6 +463,7 @@ class LearnedPairs:
             block = (self.left[grid[0]] @ self.right[grid[1]].T).toarray().ravel()
             terms = block + self.alone[pairs[:, 0]] + self.alone[pairs[:, 1]]
         cheap = model.vectors(self.inputs, pairs, costly=False)
+        cheap = cheap + model.positions(self.inputs, pairs)
         return model.intercept + dense @ model.dense + terms + cheap, dense
 
     def finished(self, partial: Floats, words: Floats, pairs: IntPairs) -> npt.NDArray[np.float32]:
@@ -444,7 +495,24 @@ class LearnedPairs:
         return logits, hopeful
 
     def scores(self, pairs: IntPairs, cutoff: float) -> npt.NDArray[np.float32]:
-        """Scores (0-100) of each pair, 0 below `cutoff`."""
+        """Scores (0-100) of each pair, 0 below `cutoff`; a pair without two places in one
+        report scored by `plain`, if the model reads places."""
+        if not len(pairs):
+            return np.empty(0, dtype=np.float32)
+        if self.plain is not None:
+            placed = (
+                position_features(self.inputs.places, pairs)[1]
+                if self.inputs.places is not None
+                else np.zeros(len(pairs), dtype=bool)
+            )
+            if not placed.all():
+                out = np.empty(len(pairs), dtype=np.float32)
+                out[~placed] = self.plain.scores(pairs[~placed], cutoff)
+                out[placed] = self._scores(pairs[placed], cutoff)
+                return out
+        return self._scores(pairs, cutoff)
+
+    def _scores(self, pairs: IntPairs, cutoff: float) -> npt.NDArray[np.float32]:
         if not len(pairs):
             return np.empty(0, dtype=np.float32)
         logits, whole = self.logits(pairs, cutoff)

@@ -19,6 +19,7 @@ from uprdex.pipeline.clusters.pair_model import (
     PairModelError,
     text_scores,
 )
+from uprdex.pipeline.clusters.positions import Places
 from uprdex.pipeline.clusters.treaties import TreatyTable, load_treaties
 from uprdex.pipeline.semantic import SemanticModel
 from uprdex.pipeline.settings import SCORER_NAMES, ClusterSettings
@@ -41,10 +42,17 @@ recurrence model)."""
 
 
 class Similarity:
-    """Scores (0-100) between normalized texts: the rapidfuzz scorer and the semantic cosine."""
+    """Scores (0-100) between normalized texts: the rapidfuzz scorer and the semantic cosine.
+
+    places: where each text is printed (`positions.group_places`), read by a pair model with
+    position features; None: nowhere known (every pair scored as its texts alone say)."""
 
     def __init__(
-        self, texts: Sequence[str], treaties: TreatyTable, settings: ClusterSettings
+        self,
+        texts: Sequence[str],
+        treaties: TreatyTable,
+        settings: ClusterSettings,
+        places: Places | None = None,
     ) -> None:
         self.texts = texts
         self.scorer = SCORERS[settings.scorer]
@@ -93,8 +101,17 @@ class Similarity:
                 self.actions,
                 self.treaties,
                 pair_model.word_vectors,
+                places,
             )
             self.learned = LearnedPairs(pair_model, inputs)
+
+    @property
+    def unplaced(self) -> LearnedPairs | None:
+        """The pair model that scores pairs without two places in one report (of before, if
+        the shipped one reads places)."""
+        if self.learned is None:
+            return None
+        return self.learned.plain or self.learned
 
     def pairs(self, pairs: npt.NDArray[np.int64], cutoff: float) -> npt.NDArray[np.float32]:
         """Similarity of each pair, 0 where below `cutoff` or where they name different treaties."""
@@ -256,7 +273,8 @@ class PendingScores:
         self.pairs = pairs
         self.words = np.full(len(pairs), np.nan)
         self.dense: npt.NDArray[np.float64] | None = None
-        learned = similarity.learned
+        # Pairs of two reviews: never two places in one report (`LearnedPairs.plain`).
+        learned = similarity.unplaced
         if learned is None:
             self.low = similarity.pairs(pairs, 0)
             self.high = self.low.copy()
@@ -285,7 +303,8 @@ class PendingScores:
         if not len(at):
             return
         similarity, chosen = self.similarity, self.pairs[at]
-        learned = similarity.learned
+        # Pairs of two reviews: never two places in one report (`LearnedPairs.plain`).
+        learned = similarity.unplaced
         if learned is None or self._partial is None:
             self.words[at] = text_scores(similarity.texts, chosen, [WORDS])[:, 0]
         else:

@@ -1,0 +1,153 @@
+"""Where an ask is printed, as the pair model reads it (`pipeline.clusters.positions`).
+
+Since cycle 2 the WG reports print the asks by response paragraph, each in subject order: two
+asks printed next to each other are far more often one commitment than two printed far apart.
+Texts are real recommendations of Kazakhstan 2014 (A/HRC/28/10, tests/fixtures/pairs_labelled.csv).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from uprdex.pipeline.clusters import ClusterItem, ClusterSettings, load_treaties, normalize
+from uprdex.pipeline.clusters.pair_model import (
+    DEFAULT_MODEL_DIR,
+    METADATA_FILE,
+    MODEL_FILE,
+    PLAIN,
+    PairModel,
+)
+from uprdex.pipeline.clusters.positions import (
+    POSITION_FEATURES,
+    item_places,
+    node_places,
+    position_features,
+)
+from uprdex.pipeline.clusters.similarity import Similarity
+from uprdex.pipeline.model_files import write_arrays, write_metadata
+from uprdex.pipeline.train_pairs import read_labelled
+
+from helpers import fixture
+
+# One commitment (gold: define-criminal-code-art164-incitement), printed as 124.4 and 124.5.
+FIRST = (
+    "Define criminal offences, in particular those in article 164 of the Criminal Code on "
+    "incitement to national, ethnic or racial enmity or discord, or insult to the national "
+    "honour and dignity or religious feelings of citizens, in accordance with international "
+    "human rights law, and giving special attention to the right to freedom of expression"
+)
+SECOND = (
+    "Clearly define criminal offences provided for under article 164 of the Criminal Code, such "
+    "as the incitement to hatred or discord on ethnic or racial grounds, or affronts to national "
+    "honour and to religious dignity and believes, so that they are in line with international "
+    "norms on freedom of expression"
+)
+
+
+def test_places_follow_the_printed_paragraph_numbers_not_the_id_strings() -> None:
+    places = item_places(
+        [
+            "A/HRC/28/10#124.10",
+            "A/HRC/28/10#124.3",
+            "A/HRC/28/10#124.4",
+            "A/HRC/28/10#125.1",
+            "A/HRC/14/10#90.2",
+            "A/HRC/28/10",
+        ],
+        [2, 2, 2, 2, 1, 2],
+    )
+    report = places[1, 0]
+    # 124.10 is printed after 124.4 ("124.10" < "124.4" as text); the paragraph holds three.
+    assert places[:4].tolist() == [
+        [report, 124, 2, 3],
+        [report, 124, 0, 3],
+        [report, 124, 1, 3],
+        [report, 125, 0, 1],
+    ]
+    # A cycle-1 report (ordered by speaking State) and an id without a number: no place.
+    assert places[4, 0] == places[5, 0] == -1
+
+
+def test_pair_features_of_one_paragraph_two_paragraphs_and_two_reports() -> None:
+    places = np.array(
+        [[0, 124, 0, 10], [0, 124, 1, 10], [0, 124, 4, 10], [0, 125, 2, 4], [1, 90, 1, 10]]
+    )
+    raw, placed = position_features(places, np.array([[0, 1], [0, 2], [0, 3], [0, 4]]))
+    assert list(POSITION_FEATURES) == ["same_paragraph", "paragraph_log_distance", "paragraphs_gap"]
+    assert placed.tolist() == [True, True, True, False]
+    assert np.allclose(raw[0], [1, 0, 0])
+    assert np.allclose(raw[1], [1, np.log(4), 0])
+    # Two paragraphs: the difference of the relative places, 0.05 and 0.625.
+    assert np.allclose(raw[2], [0, 0, 0.575])
+
+
+def test_a_node_is_placed_at_its_first_item_in_printed_order() -> None:
+    items = [
+        ClusterItem(f"A/HRC/28/10#124.{n}", "Ratify OPCAT", "Kazakhstan", cycle=2)
+        for n in (12, 3, 7)
+    ]
+    earlier = ClusterItem("A/HRC/14/10#90.2", "Ratify OPCAT", "Kazakhstan", cycle=1)
+    places = node_places([*items, earlier], [[0, 1], [2], [3]])
+    assert places[:, 2].tolist() == [0, 1, 0]
+    assert places[2, 0] == -1
+
+
+def _scores(places: np.ndarray | None, model: Path | None = None) -> float:
+    treaties = load_treaties()
+    texts = [normalize(text, treaties) for text in (FIRST, SECOND)]
+    similarity = Similarity(texts, treaties, ClusterSettings(pair_model=model), places)
+    return float(similarity.pairs(np.array([[0, 1]]), cutoff=0)[0])
+
+
+def test_the_shipped_model_reads_where_two_asks_are_printed() -> None:
+    adjacent = _scores(np.array([[0, 124, 4, 50], [0, 124, 5, 50]]))
+    far = _scores(np.array([[0, 124, 4, 50], [0, 124, 45, 50]]))
+    assert adjacent > far
+    # Two reports (a recurring ask) or no places: neutral, the same score either way.
+    reports = _scores(np.array([[0, 124, 4, 50], [1, 124, 5, 50]]))
+    assert reports == _scores(None)
+    assert far < reports < adjacent
+
+
+def test_a_model_without_position_features_ignores_the_places(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    from uprdex.pipeline.train_pairs import train
+
+    train(fixture("pairs_labelled.csv"), tmp_path / "placed")
+    train(fixture("pairs_labelled.csv"), tmp_path / "plain", {"position_features": []})
+    with np.load(tmp_path / "placed" / MODEL_FILE) as arrays:
+        assert len(arrays["position"]) == len(arrays["position_centre"]) == 3
+    assert PairModel.load(tmp_path / "placed").position_features == POSITION_FEATURES
+    plain = tmp_path / "plain"
+    assert PairModel.load(plain).position_features == ()
+    near = _scores(np.array([[0, 124, 4, 50], [0, 124, 5, 50]]), plain)
+    assert near == _scores(np.array([[0, 124, 4, 50], [0, 124, 45, 50]]), plain)
+    assert near == _scores(None, plain)
+
+
+def test_training_reads_the_ids_of_the_labelled_file() -> None:
+    review = read_labelled(fixture("pairs_labelled.csv"))[0]
+    assert review.ids[:2] == ("A/HRC/28/10#124.3", "A/HRC/28/10#124.4")
+    assert len(review.ids) == len(review.texts)
+
+
+def test_pairs_of_two_reports_score_as_the_model_of_before(tmp_path: Path) -> None:
+    # The shipped model keeps the same recipe without position features beside it: the
+    # recurring asks (two reviews) and ids without paragraph numbers score as before.
+    shipped = PairModel.load()
+    assert shipped.plain is not None and shipped.plain.position_features == ()
+    with np.load(DEFAULT_MODEL_DIR / MODEL_FILE) as arrays:
+        before = {
+            name.removeprefix(PLAIN): arrays[name]
+            for name in arrays.files
+            if name.startswith((PLAIN, "words_")) or name == "scale_to"
+        }
+    write_arrays(tmp_path / MODEL_FILE, before)
+    metadata = {k: v for k, v in shipped.metadata.items() if k != "position_features"}
+    write_metadata(tmp_path / METADATA_FILE, metadata)
+    two_reports = np.array([[0, 124, 4, 50], [1, 124, 5, 50]])
+    assert _scores(two_reports) == _scores(two_reports, tmp_path) == _scores(None, tmp_path)
+    assert _scores(np.array([[0, 124, 4, 50], [0, 124, 5, 50]])) != _scores(None, tmp_path)
