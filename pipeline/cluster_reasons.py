@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from uprdex.pipeline.clusters import load_treaties, normalize
+from uprdex.pipeline.clusters.positions import Places, item_places
 from uprdex.pipeline.clusters.similarity import Similarity
 from uprdex.pipeline.settings import ClusterSettings
 
@@ -49,14 +50,18 @@ def pair_scores(texts: Sequence[str], settings: ClusterSettings) -> list[list[fl
 
 
 def _scored(
-    groups: Sequence[Sequence[str]], pairs: Sequence[tuple[int, int]], settings: ClusterSettings
+    groups: Sequence[Sequence[str]],
+    pairs: Sequence[tuple[int, int]],
+    settings: ClusterSettings,
+    places: Places | None = None,
 ) -> list[float]:
-    """Scores of `pairs`, indices into the texts of all groups in order."""
+    """Scores of `pairs`, indices into the texts of all groups in order (`places`: where each
+    of those texts is printed, `positions`; None: nowhere known)."""
     if not pairs:
         return []
     treaties = load_treaties(settings.treaties)
     normalized = [normalize(text, treaties) for group in groups for text in group]
-    similarity = Similarity(normalized, treaties, settings)
+    similarity = Similarity(normalized, treaties, settings, places)
     return [float(s) for s in similarity.pairs(np.array(pairs, dtype=np.int64), cutoff=0)]
 
 
@@ -64,17 +69,24 @@ def reasons(
     clusters: Sequence[Mapping[str, Any]],
     texts: Mapping[str, str],
     settings: ClusterSettings,
+    cycles: Mapping[str, int | None] | None = None,
 ) -> dict[str, Reasons]:
     """The reasons of each cluster (records of the clusters export); members whose text is not
-    in `texts` are left out of the scores. All pairs are scored at once."""
+    in `texts` are left out of the scores. All pairs are scored at once, as the clustering
+    scores them: where each ask is printed is read among all of `texts`' ids (their reports'
+    asks), with `cycles` (id -> cycle) giving cycle-1 asks no place."""
     groups = [[m for m in c["members"] if m in texts] for c in clusters]
+    ids = list(texts)
+    placed = item_places(ids, [(cycles or {}).get(i) for i in ids])
+    row = {item_id: at for at, item_id in enumerate(ids)}
+    places = placed[[row[m] for group in groups for m in group]]
     pairs: list[tuple[int, int]] = []
     start = 0
     for group in groups:
         size = len(group)
         pairs += [(start + i, start + j) for i in range(size) for j in range(i + 1, size)]
         start += size
-    scores = _scored([[texts[m] for m in group] for group in groups], pairs, settings)
+    scores = _scored([[texts[m] for m in group] for group in groups], pairs, settings, places)
     found: dict[str, Reasons] = {}
     at = 0
     for cluster, group in zip(clusters, groups, strict=True):

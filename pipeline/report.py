@@ -216,7 +216,11 @@ def _load(store: Store, state_under_review: str | None) -> _Data:
         documents={doc["sha256"]: doc for doc in records(store, "documents")},
         clusters=clusters,
         by_id={rec["id"]: rec for rec in recs},
-        reasons=reasons(multi, texts, store.cluster_settings()) if multi else {},
+        reasons=(
+            reasons(multi, texts, store.cluster_settings(), {r["id"]: r["cycle"] for r in recs})
+            if multi
+            else {}
+        ),
         core=core_cut(store.cluster_settings()),
     )
 

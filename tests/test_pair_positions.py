@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from uprdex.pipeline.cluster_reasons import reasons
 from uprdex.pipeline.clusters import ClusterItem, ClusterSettings, load_treaties, normalize
 from uprdex.pipeline.clusters.pair_model import (
     DEFAULT_MODEL_DIR,
@@ -151,3 +152,31 @@ def test_pairs_of_two_reports_score_as_the_model_of_before(tmp_path: Path) -> No
     two_reports = np.array([[0, 124, 4, 50], [1, 124, 5, 50]])
     assert _scores(two_reports) == _scores(two_reports, tmp_path) == _scores(None, tmp_path)
     assert _scores(np.array([[0, 124, 4, 50], [0, 124, 5, 50]])) != _scores(None, tmp_path)
+
+
+def test_the_reports_reasons_score_a_pair_where_it_is_printed() -> None:
+    # The HTML report's "why together" scores are the clustering's: two asks printed next to
+    # each other score as the clustering scores them there, not as if printed nowhere.
+    filler = {f"A/HRC/28/10#124.{n}": f"Ratify treaty number {n}" for n in range(1, 41)}
+    cluster = {"cluster_id": "c-1", "members": ["A/HRC/28/10#124.4", "A/HRC/28/10#124.5"]}
+    settings = ClusterSettings()
+
+    def strongest(near: str, far: str) -> float:
+        texts = {**filler, near: FIRST, far: SECOND}
+        found = reasons([{**cluster, "members": [near, far]}], texts, settings)
+        score = found["c-1"].strongest
+        assert score is not None
+        return score[2]
+
+    adjacent = strongest("A/HRC/28/10#124.4", "A/HRC/28/10#124.5")
+    apart = strongest("A/HRC/28/10#124.4", "A/HRC/28/10#124.40")
+    two_reports = strongest("A/HRC/28/10#124.4", "A/HRC/14/10#90.5")
+
+    assert adjacent > apart
+    assert two_reports == round(float(_plain_score()), 1)
+
+
+def _plain_score() -> float:
+    treaties = load_treaties()
+    texts = [normalize(FIRST, treaties), normalize(SECOND, treaties)]
+    return float(Similarity(texts, treaties, ClusterSettings()).pairs(np.array([[0, 1]]), 0)[0])
