@@ -309,20 +309,31 @@ def test_bad_corrections_are_one_line(index: Path) -> None:
 def test_the_report_says_why_each_cluster_is_together(index: Path, tmp_path: Path) -> None:
     import re
 
-    from uprdex.pipeline.clusters import similarity
+    import numpy as np
+
+    from uprdex.pipeline.clusters import load_treaties, normalize
+    from uprdex.pipeline.clusters.positions import item_places
+    from uprdex.pipeline.clusters.similarity import Similarity
     from uprdex.pipeline.report import write_report
 
     with Store(index) as store:
         page = write_report(store, tmp_path / "html", "Slovenia").read_text(encoding="utf-8")
-        texts = {rec.id: rec.text for rec in store.recommendations()}
+        recs = list(store.recommendations())
+        texts = {rec.id: rec.text for rec in recs}
         settings = store.cluster_settings()
         linked = store.db.execute(
             "SELECT cluster_id FROM recommendations WHERE id = ?", (APART[0],)
         ).fetchone()[0]
     pairs = re.findall(r"the strongest pair, (\S+) and (\S+), scores ([\d.]+) of 100", page)
     assert len(pairs) == page.count('<h3 id="c-')
-    for a, b, score in pairs:  # the clustering's own score of that pair
-        assert float(score) == round(similarity(texts[a], texts[b], settings), 1)
+    # The clustering's own score of that pair: its texts, and where the two are printed.
+    places = item_places([rec.id for rec in recs], [rec.cycle for rec in recs])
+    row = {rec.id: at for at, rec in enumerate(recs)}
+    treaties = load_treaties(settings.treaties)
+    for a, b, score in pairs:
+        normalized = [normalize(texts[a], treaties), normalize(texts[b], treaties)]
+        similarity = Similarity(normalized, treaties, settings, places[[row[a], row[b]]])
+        assert float(score) == round(float(similarity.pairs(np.array([[0, 1]]), 0)[0]), 1)
     section = page.split(f'<h3 id="{linked}"')[1].split("<h3")[0]
     assert "linked by a researcher</span> " + f"{APART[0]} = {APART[1]}" in section
     assert "one commitment" in section

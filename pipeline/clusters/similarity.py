@@ -358,7 +358,9 @@ def _open_alike(
 
 
 def similarity(a: str, b: str, settings: ClusterSettings | None = None) -> float:
-    """How alike two recommendations are (0-100), as `cluster` scores a pair it compares.
+    """How alike two recommendations are (0-100), as `cluster` scores a pair it compares when
+    it does not know where both are printed (two reports; asks of one report are scored by
+    their places too, `positions`).
 
     0 when they name different treaties. For explaining a cluster, or why two asks are apart
     (`cluster` compares only the pairs of one scope, and across all States only those that
