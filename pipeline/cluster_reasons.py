@@ -74,10 +74,11 @@ def reasons(
     """The reasons of each cluster (records of the clusters export); members whose text is not
     in `texts` are left out of the scores. All pairs are scored at once, as the clustering
     scores them: where each ask is printed is read among all of `texts`' ids (their reports'
-    asks), with `cycles` (id -> cycle) giving cycle-1 asks no place."""
+    asks), with `cycles` (id -> cycle) giving asks of other cycles than the model learned
+    places from no place (`positions.PLACED_CYCLES`; None: every ask placed)."""
     groups = [[m for m in c["members"] if m in texts] for c in clusters]
     ids = list(texts)
-    placed = item_places(ids, [(cycles or {}).get(i) for i in ids])
+    placed = item_places(ids, None if cycles is None else [cycles.get(i) for i in ids])
     row = {item_id: at for at, item_id in enumerate(ids)}
     places = placed[[row[m] for group in groups for m in group]]
     pairs: list[tuple[int, int]] = []

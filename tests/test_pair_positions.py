@@ -72,6 +72,15 @@ def test_places_follow_the_printed_paragraph_numbers_not_the_id_strings() -> Non
     assert places[4, 0] == places[5, 0] == -1
 
 
+def test_asks_of_a_cycle_no_labelled_review_is_of_have_no_place() -> None:
+    # Every labelled review is of cycle 2; a cycle-3 report (Slovenia 2019, A/HRC/43/15) is
+    # laid out otherwise, and an ask of no known cycle may be of any: scored by its text alone.
+    ids = ["A/HRC/43/15#121.1", "A/HRC/43/15#121.2", "A/HRC/28/10#124.1", "A/HRC/28/10#124.2"]
+    places = item_places(ids, [3, 3, None, 2])
+    assert places[:3, 0].tolist() == [-1, -1, -1]
+    assert places[3, 0] >= 0
+
+
 def test_pair_features_of_one_paragraph_two_paragraphs_and_two_reports() -> None:
     places = np.array(
         [[0, 124, 0, 10], [0, 124, 1, 10], [0, 124, 4, 10], [0, 125, 2, 4], [1, 90, 1, 10]]
