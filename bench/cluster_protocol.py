@@ -39,6 +39,7 @@ from pathlib import Path
 
 from uprdex.pipeline.clusters import ClusterItem, cluster
 from uprdex.pipeline.clusters.pair_model import PairModel
+from uprdex.pipeline.clusters.positions import PLACED_CYCLES
 from uprdex.pipeline.clusters.records import core_cut
 from uprdex.pipeline.settings import ClusterSettings
 from uprdex.pipeline.train_pairs import LabelledReview, train_reviews
@@ -321,7 +322,9 @@ def labelled(review: Review) -> LabelledReview:
         tuple(item.text for item in review.items),
         tuple(review.gold[item.id][0] for item in review.items),
         tuple(review.gold[item.id][1] for item in review.items),
-        tuple(item.id for item in review.items),
+        # Where each is printed, as clustering reads it: none for an ask of a cycle the
+        # shipped model learned no places from (Slovenia 2019's cycle 3).
+        tuple(item.id if item.cycle in PLACED_CYCLES else "" for item in review.items),
     )
 
 
