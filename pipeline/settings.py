@@ -136,9 +136,10 @@ class ClusterSettings:
     and action kinds (`semantic_weight`, `rare_weight`, `action_weight` and `scorer` then
     unused but for pairs with a text the similarity model knows no word of); the treaty rules
     apply either way. The default: trained on the twelve tuning reviews, with the cosine of
-    the asks' mean word vectors among its features, it scores a mean F1 of 0.63 (lowest 0.38)
-    on the five test reviews, against the mix's 0.56, and 0.66 (lowest 0.50) on fifteen
-    reviews labelled after every choice, against the mix's 0.56 (bench/cluster_protocol.py).
+    the asks' mean word vectors and where two asks of one cycle-2 report are printed among its
+    features, it scores a mean F1 of 0.67 (lowest 0.45) on the five test reviews, against the
+    mix's 0.56, and 0.68 (lowest 0.41) on fifteen reviews labelled after every choice, against
+    the mix's 0.56 (bench/cluster_protocol.py).
     pair_model: pair model folder instead of the shipped data/models/pairs.
     learned_recurrence: find the recurring asks (a later review's asks that repeat an earlier
         review's, same State) with the learned link classifier
