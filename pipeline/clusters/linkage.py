@@ -248,12 +248,13 @@ def cluster(
     linkage.run()
     if (recurrence or RecurrenceSettings()).clustered:
         # Scored again without a cutoff: a pair of one cluster may score under the floor
-        # (a previous run's cluster joined whole).
+        # (a previous run's cluster joined whole). Each is a pair of two reviews, scored as
+        # such: a node is placed in one report only, which may be the earlier one.
         repeated = in_clusters(
             repeated,
             [sorted(members) for members in linkage.members.values()],
             node_items,
-            lambda pairs: similarity.pairs(pairs, 0),
+            lambda pairs: similarity.pairs(pairs, 0, placed=False),
         )
 
     clusters = [
