@@ -34,6 +34,7 @@ from uprdex.pipeline.clusters.positions import (
     node_places,
     position_features,
 )
+from uprdex.pipeline.clusters.recurrence import RecurrenceSettings
 from uprdex.pipeline.clusters.similarity import Similarity
 from uprdex.pipeline.model_files import write_arrays, write_metadata
 from uprdex.pipeline.train_pairs import read_labelled
@@ -202,6 +203,23 @@ def test_a_recurring_ask_in_a_cluster_scores_as_a_pair_of_two_reports() -> None:
     assert len(result.clusters) == 1
     found = links[("A/HRC/39/6#120.41", "A/HRC/24/6#116.11")]
     assert found == pytest.approx(similarity(FARC, PEACE), abs=0.05)
+
+
+def test_the_rule_finds_recurring_asks_on_the_scores_of_two_reports() -> None:
+    earlier = [
+        ClusterItem("A/HRC/24/6#116.11", PEACE, "Colombia", 2, 16, ("Chile",)),
+        ClusterItem("A/HRC/24/6#116.12", FARC, "Colombia", 2, 16, ("Peru",)),
+    ]
+    result = cluster(
+        [*earlier, LATER[1]],
+        ClusterSettings(learned_recurrence=False),
+        recurrence=RecurrenceSettings(clustered=False),
+    )
+    links = {(r.later_id, r.earlier_id): r.score for r in result.recurrences}
+    # 120.41 -> 116.11 scores 49.2 as two reports' asks; their nodes' pair, placed next to
+    # each other in A/HRC/24/6, scores 56.6 and linked them.
+    assert ("A/HRC/39/6#120.41", "A/HRC/24/6#116.11") not in links
+    assert links[("A/HRC/39/6#120.41", "A/HRC/24/6#116.12")] == 100.0
 
 
 @pytest.mark.xfail(strict=True, reason="cluster_reasons scores without places")
