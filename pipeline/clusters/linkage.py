@@ -209,8 +209,8 @@ def cluster(
     pairs = candidates(texts, blocks, settings, opening)
     apart = same_author_pairs(node_items)
 
-    def scored(pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
-        scores = similarity.pairs(pairs, settings.min_pair)
+    def scored(pairs: npt.NDArray[np.int64], placed: bool = True) -> npt.NDArray[np.float32]:
+        scores = similarity.pairs(pairs, settings.min_pair, placed=placed)
         if len(pairs) and len(apart):
             codes = pairs[:, 0] * len(texts) + pairs[:, 1]
             at = np.minimum(np.searchsorted(apart, codes), len(apart) - 1)
@@ -218,16 +218,18 @@ def cluster(
         return scores
 
     scores = scored(pairs)
-    repeated = (
-        learned_recurrences(
+    if settings.learned_links and settings.scope != "review":
+        repeated = learned_recurrences(
             items,
             settings,
             similarity,
             {item.id: node for node, group in enumerate(node_items) for item in group},
         )
-        if settings.learned_links and settings.scope != "review"
-        else linked(pairs, scores, node_items, recurrence)
-    )
+    else:
+        # The recurring asks are pairs of two reviews, scored as such: a node is placed in one
+        # report only (its items of another review borrow that report's neighbours).
+        same = similarity.unplaced is similarity.learned or settings.scope == "review"
+        repeated = linked(pairs, scores if same else scored(pairs, False), node_items, recurrence)
     # Where blocking chose the pairs, a merge scores the pairs a promising link still lacks.
     if sparse is None:
         sparse = needs_completion(settings, max(Counter(blocks).values(), default=0))
@@ -248,12 +250,13 @@ def cluster(
     linkage.run()
     if (recurrence or RecurrenceSettings()).clustered:
         # Scored again without a cutoff: a pair of one cluster may score under the floor
-        # (a previous run's cluster joined whole).
+        # (a previous run's cluster joined whole). Each is a pair of two reviews, scored as
+        # such: a node is placed in one report only, which may be the earlier one.
         repeated = in_clusters(
             repeated,
             [sorted(members) for members in linkage.members.values()],
             node_items,
-            lambda pairs: similarity.pairs(pairs, 0),
+            lambda pairs: similarity.pairs(pairs, 0, placed=False),
         )
 
     clusters = [

@@ -113,12 +113,17 @@ class Similarity:
             return None
         return self.learned.plain or self.learned
 
-    def pairs(self, pairs: npt.NDArray[np.int64], cutoff: float) -> npt.NDArray[np.float32]:
-        """Similarity of each pair, 0 where below `cutoff` or where they name different treaties."""
+    def pairs(
+        self, pairs: npt.NDArray[np.int64], cutoff: float, *, placed: bool = True
+    ) -> npt.NDArray[np.float32]:
+        """Similarity of each pair, 0 where below `cutoff` or where they name different treaties;
+        `placed` False: as asks of two reports (`unplaced`), whatever the texts' places say (a
+        recurring ask whose text is also printed in the earlier report, one node there)."""
         if not len(pairs):
             return np.empty(0, dtype=np.float32)
-        if self.learned is not None:
-            scores = self._mixed_where_unknown(pairs, self.learned.scores(pairs, cutoff), cutoff)
+        learned = self.learned if placed else self.unplaced
+        if learned is not None:
+            scores = self._mixed_where_unknown(pairs, learned.scores(pairs, cutoff), cutoff)
             return self._treaty_rules(pairs, scores, cutoff)
         return self._treaty_rules(pairs, self._mixed(pairs, cutoff), cutoff)
 
