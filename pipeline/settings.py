@@ -161,13 +161,12 @@ class ClusterSettings:
 
     The mix's weights (semantic 0.4, rare 0.2) and granularity 0.5 (threshold 52.5, floor 37.5)
     were the protocol's choice over the first five gold reviews. On the twelve tuning reviews
-    now, each scored by the pair model trained on the other eleven, the protocol prefers
-    granularity 0.6 by a hair (mean F1 0.605 against 0.595 at 0.5; bench/cluster_protocol.py
-    prints it). The default stays 0.5: on the fifteen reviews labelled after every choice,
-    0.5 scores better (0.66 against 0.63, lowest 0.50 against 0.46), and with the pair model
-    before its word vectors 0.6 took the clustering of the 33,074 UPR Info rows with the
-    learned recurring asks over the speed budget (about 33 s of CPU at 41,000 rows, against
-    28 s at 0.5; bench/recurrence_learned.py --scale-only, load 1.2).
+    now, each scored by the pair model trained on the other eleven (with where the asks are
+    printed), the protocol chooses granularity 0.5 too (mean F1 0.632 against 0.619 at 0.6 and
+    0.615 at 0.4; bench/cluster_protocol.py prints it), and on the fifteen reviews labelled
+    after every choice 0.5 scores better as well (0.68 against 0.67 at 0.6). (Before the places
+    were read, the tuning reviews preferred 0.6 by a hair, 0.605 against 0.595, and the fresh
+    ones 0.5, 0.66 against 0.63.)
     """
 
     threshold: float = 52.5
