@@ -27,6 +27,7 @@ plain arrays (model.npz) and metadata.json; applied with numpy and scipy only.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -406,21 +407,35 @@ class LearnedPairs:
             )
         self.model = model
         self.inputs = inputs
+        rows = inputs.terms.astype(np.float64).tocsr()
+        rows.sort_indices()
+        self.rows = rows
         self.plain = None if model.plain is None else LearnedPairs(model.plain, inputs)
         """The model without position features, for the pairs whose places say nothing."""
-        rows = inputs.terms.astype(np.float64).tocsr()
-        present = (rows > 0).astype(np.float64).tocsr()
-        scaled = sparse.diags(model.shared)
-        apart = sparse.diags(model.apart)
-        # left_a . right_b = sum shared a b - sum apart (a [b > 0] + [a > 0] b)
-        self.left = sparse.hstack([rows @ scaled, rows @ apart, present @ apart]).tocsr()
-        self.right = sparse.hstack([rows, -present, -rows]).tocsr()
-        self.rows = rows
-        rows.sort_indices()
-        self.alone: Floats = np.asarray(rows @ model.apart, dtype=np.float64).ravel()
         self.costly = any(name in COSTLY_VECTOR_FEATURES for name in model.vector_features)
         # The most the costly features (word scores, the word alignment; each 0-1) could add.
         self.bound = self.word_range()[1]
+
+    # The term part's sparse products, built when first needed: a model that reads places
+    # scores a set of texts with no two places in one report (scope "all", imported rows)
+    # through `plain` alone, and never needs its own.
+    @functools.cached_property
+    def left(self) -> Any:
+        """left_a . right_b = sum shared a b - sum apart (a [b > 0] + [a > 0] b)."""
+        scaled = sparse.diags(self.model.shared)
+        apart = sparse.diags(self.model.apart)
+        present = (self.rows > 0).astype(np.float64).tocsr()
+        return sparse.hstack([self.rows @ scaled, self.rows @ apart, present @ apart]).tocsr()
+
+    @functools.cached_property
+    def right(self) -> Any:
+        present = (self.rows > 0).astype(np.float64).tocsr()
+        return sparse.hstack([self.rows, -present, -self.rows]).tocsr()
+
+    @functools.cached_property
+    def alone(self) -> Floats:
+        """Each text's own part of the term sum: (A apart)_a."""
+        return np.asarray(self.rows @ self.model.apart, dtype=np.float64).ravel()
 
     def _matched(self, pairs: IntPairs) -> Floats:
         """The term part of the pairs' logits less the texts' own sums: over the terms both
