@@ -7,9 +7,9 @@ bench/gold, 16.5% of the pairs one apart, 0.1% of those more than 30 apart). A p
 report (an id's document symbol), the paragraph and the ask's rank in it, read from the item
 id ("A/HRC/28/10#124.7"). Only an ask of the cycles the pair model learned places from has
 one (`PLACED_CYCLES`): not of cycle 1 (those reports are often ordered by speaking State: the
-order says nothing), nor of cycle 3 or later, laid out otherwise (Slovenia 2019, A/HRC/43/15:
-58 asks in paragraph 121, 157 in 122), where no labelled review has taught what their order
-says; nor an id without a paragraph number.
+order says nothing), nor of cycle 3 or later, where no labelled review has taught what their
+order says (the one labelled, Slovenia 2019, A/HRC/43/15, lost F1 with cycle-2 places); nor an
+id without a paragraph number.
 
 The pair features (`POSITION_FEATURES`) of two asks of one report: whether they are printed in
 one paragraph (`same_paragraph`); there, the log of how many places apart
