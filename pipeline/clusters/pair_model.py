@@ -398,7 +398,7 @@ class PairModel:
 class LearnedPairs:
     """The pair model applied to one set of texts: the term part as sparse products."""
 
-    def __init__(self, model: PairModel, inputs: PairInputs) -> None:
+    def __init__(self, model: PairModel, inputs: PairInputs, rows: Any = None) -> None:
         vocabulary = inputs.terms.shape[1]
         if vocabulary != len(model.shared):
             raise PairModelError(
@@ -407,10 +407,11 @@ class LearnedPairs:
             )
         self.model = model
         self.inputs = inputs
-        rows = inputs.terms.astype(np.float64).tocsr()
-        rows.sort_indices()
+        if rows is None:  # the texts' TF-IDF rows (csr, sorted); a plain companion's are ours
+            rows = inputs.terms.astype(np.float64).tocsr()
+            rows.sort_indices()
         self.rows = rows
-        self.plain = None if model.plain is None else LearnedPairs(model.plain, inputs)
+        self.plain = None if model.plain is None else LearnedPairs(model.plain, inputs, rows)
         """The model without position features, for the pairs whose places say nothing."""
         self.costly = any(name in COSTLY_VECTOR_FEATURES for name in model.vector_features)
         # The most the costly features (word scores, the word alignment; each 0-1) could add.
@@ -429,6 +430,8 @@ class LearnedPairs:
 
     @functools.cached_property
     def right(self) -> Any:
+        if self.plain is not None:  # the texts' alone, the same for both models
+            return self.plain.right
         present = (self.rows > 0).astype(np.float64).tocsr()
         return sparse.hstack([self.rows, -present, -self.rows]).tocsr()
 
