@@ -12,7 +12,7 @@ import numpy.typing as npt
 
 from uprdex.pipeline.clusters.blocking import candidates, same_author_pairs, scope_key
 from uprdex.pipeline.clusters.normalize import normalize, strip_states
-from uprdex.pipeline.clusters.positions import node_places
+from uprdex.pipeline.clusters.positions import node_places, position_features
 from uprdex.pipeline.clusters.records import Cluster, ClusterItem, ClusterResult
 from uprdex.pipeline.clusters.recurrence import RecurrenceSettings, in_clusters, linked
 from uprdex.pipeline.clusters.recurrence_links import learned_recurrences
@@ -227,9 +227,14 @@ def cluster(
         )
     else:
         # The recurring asks are pairs of two reviews, scored as such: a node is placed in one
-        # report only (its items of another review borrow that report's neighbours).
-        same = similarity.unplaced is similarity.learned or settings.scope == "review"
-        repeated = linked(pairs, scores if same else scored(pairs, False), node_items, recurrence)
+        # report only (its items of another review borrow that report's neighbours). Only the
+        # pairs placed in one report score otherwise: those are scored again.
+        across = scores
+        if similarity.unplaced is not similarity.learned and settings.scope != "review":
+            placed = position_features(places, pairs)[1]
+            across = scores.copy()
+            across[placed] = scored(pairs[placed], False)
+        repeated = linked(pairs, across, node_items, recurrence)
     # Where blocking chose the pairs, a merge scores the pairs a promising link still lacks.
     if sparse is None:
         sparse = needs_completion(settings, max(Counter(blocks).values(), default=0))
