@@ -37,12 +37,15 @@ class Reasons:
     corrections: Sequence[Mapping[str, Any]] = field(default_factory=tuple)
 
 
-def pair_scores(texts: Sequence[str], settings: ClusterSettings) -> list[list[float]]:
+def pair_scores(
+    texts: Sequence[str], places: Places | None, settings: ClusterSettings
+) -> list[list[float]]:
     """Every pair's similarity (0-100) as the clustering scores it, as a square matrix (the
-    diagonal is 100); all pairs in one batch."""
+    diagonal is 100); all pairs in one batch. `places`: where each text is printed (rows of
+    `positions.item_places` read among all the asks clustered); None: nowhere known."""
     size = len(texts)
     pairs = [(i, j) for i in range(size) for j in range(i + 1, size)]
-    scores = _scored([list(texts)], pairs, settings)
+    scores = _scored([list(texts)], pairs, settings, places)
     matrix = [[100.0] * size for _ in range(size)]
     for (i, j), score in zip(pairs, scores, strict=True):
         matrix[i][j] = matrix[j][i] = score

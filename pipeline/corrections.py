@@ -14,9 +14,10 @@ its similarity model:
 
 Merges come first (the clusters of linked recommendations become one), then every cluster that
 holds an unlinked pair is split: its members (with linked ones kept as one unit) are grouped
-again by average linkage on the similarity `score`, and two groups merge only when no unlinked
-pair would end up together. A cluster keeps its id when it keeps its smallest member; a part
-split off gets "c-" + a hash of its own smallest member, as the clustering names new clusters.
+again by average linkage on the similarity `score` (of their texts and where each is printed,
+as the clustering scored them), and two groups merge only when no unlinked pair would end up
+together. A cluster keeps its id when it keeps its smallest member; a part split off gets
+"c-" + a hash of its own smallest member, as the clustering names new clusters.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from uprdex.pipeline.clusters import Cluster, ClusterItem, ClusterResult, strip_states
+from uprdex.pipeline.clusters.positions import Places, item_places
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.spreadsheet import FORMULA_TRIGGERS, neutralise
 
@@ -51,9 +53,10 @@ __all__ = [
     "write_csv",
 ]
 
-Scores = Callable[[Sequence[str]], Sequence[Sequence[float]]]
-"""How alike each pair of these texts is, 0-100, as a square matrix
-(`pipeline.cluster_reasons.pair_scores`: the clustering's own similarity)."""
+Scores = Callable[[Sequence[str], Places], Sequence[Sequence[float]]]
+"""How alike each pair of these texts is, 0-100, as a square matrix, given where each is
+printed (rows of `positions.item_places`) (`pipeline.cluster_reasons.pair_scores`: the
+clustering's own similarity)."""
 
 CSV_COLUMNS = ("kind", "first", "second", "note", "who", "at")
 """Columns of `uprdex cluster links --export/--import`: one correction a row."""
@@ -291,13 +294,18 @@ def _applied(
     merged: dict[str, list[str]] = defaultdict(list)
     for item in items:
         merged[groups.find(result.assignment[item.id])].append(item.id)
-    # Split: a cluster with an unlinked pair is grouped again, keeping that pair apart.
+    # Split: a cluster with an unlinked pair is grouped again, keeping that pair apart. Where
+    # each member is printed is read among all the items, as the clustering read it.
     by_id = {item.id: item for item in items}
+    row = {item.id: at for at, item in enumerate(items)}
+    placed = item_places([item.id for item in items], [item.cycle for item in items])
     parts: list[tuple[list[str], dict[str, float]]] = []
     for members in merged.values():
         unit_of = {member: units.find(member) for member in members}
         if any(pair <= set(unit_of.values()) for pair in apart):
-            parts.extend(_split(sorted(members), unit_of, apart, by_id, score))
+            ordered = sorted(members)
+            places = placed[[row[member] for member in ordered]]
+            parts.extend(_split(ordered, places, unit_of, apart, by_id, score))
         else:
             parts.append((sorted(members), {}))
     return _rebuilt(result, parts, by_id)
@@ -305,6 +313,7 @@ def _applied(
 
 def _split(
     members: list[str],
+    places: Places,
     unit_of: Mapping[str, str],
     apart: set[frozenset[str]],
     by_id: Mapping[str, ClusterItem],
@@ -316,7 +325,8 @@ def _split(
 
     The groups' score sums live in one matrix updated in place (Lance-Williams), so a cluster
     of 232 members splits in well under a second."""
-    scores = np.array(score([by_id[member].text for member in members]), dtype=np.float64)
+    texts = [by_id[member].text for member in members]
+    scores = np.array(score(texts, places), dtype=np.float64)
     np.fill_diagonal(scores, 0.0)
     keys = list(dict.fromkeys(unit_of[member] for member in members))
     at = {key: n for n, key in enumerate(keys)}

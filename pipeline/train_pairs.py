@@ -216,7 +216,7 @@ def review_places(review: LabelledReview, texts: Sequence[str]) -> Places | None
     by_text: dict[str, list[int]] = defaultdict(list)
     for at, text in enumerate(texts):
         by_text[text].append(at)
-    placed = group_places(item_places(review.ids), list(by_text.values()))
+    placed = group_places(item_places(review.ids), list(by_text.values())).first
     node = {text: at for at, text in enumerate(by_text)}
     return placed[[node[text] for text in texts]]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from uprdex.flows.cli import main
-from uprdex.pipeline.clusters import Cluster, ClusterItem, ClusterResult
+from uprdex.pipeline.cluster_reasons import pair_scores
+from uprdex.pipeline.clusters import Cluster, ClusterItem, ClusterResult, cluster
 from uprdex.pipeline.corrections import (
     Correction,
     CorrectionError,
@@ -38,8 +40,9 @@ def _items(*texts: str) -> list[ClusterItem]:
     return [ClusterItem(f"R#{i}", text, "Slovenia", 3, 34) for i, text in enumerate(texts, 1)]
 
 
-def _score(texts: list[str]) -> list[list[float]]:
-    """Words in common, as a share of the longer text (0-100): enough to tell the groups."""
+def _score(texts: list[str], places: object = None) -> list[list[float]]:
+    """Words in common, as a share of the longer text (0-100): enough to tell the groups
+    (wherever they are printed)."""
     words = [set(text.split()) for text in texts]
     return [[100 * len(a & b) / max(len(a), len(b)) for b in words] for a in words]
 
@@ -109,6 +112,31 @@ def test_linked_recommendations_move_together_when_an_unlink_splits() -> None:
     applied = apply_corrections(result, ITEMS, corrections, _score)
     assert applied.assignment["R#4"] == applied.assignment["R#2"] == applied.assignment["R#1"]
     assert applied.assignment["R#3"] != applied.assignment["R#1"]
+
+
+def test_an_unlink_split_scores_the_members_where_they_are_printed() -> None:
+    # Colombia 2013 (A/HRC/24/6) prints two asks of one commitment next to each other, 116.11
+    # and 116.12 (bench/gold): read there they score 56.6 (as texts alone, 49.2). A third ask
+    # printed 38 places further down (made up: its number and text) reads closer to 116.12 as
+    # a text (63.1) and further where it is printed (53.0). The clustering joins the three;
+    # unlinking the third from 116.11 splits them, and 116.12 stays with its neighbour, as the
+    # clustering scored them, not with the ask its text alone is closer to.
+    symbol = "A/HRC/24/6#116."
+    texts = {n: f"Ratify treaty number {n}" for n in range(1, 61)}
+    texts[11] = "Activate a negotiating process for a peaceful settlement"
+    texts[12] = (
+        "Continue its work to strengthen the rule of law and its efforts within the peace "
+        "process between the Government and the FARC"
+    )
+    texts[50] = "Continue the peace process between the Government and the FARC"
+    items = [ClusterItem(f"{symbol}{n}", text, "Colombia", 2, 16) for n, text in texts.items()]
+    settings = ClusterSettings()
+    result = cluster(items, settings)
+    assert len({result.assignment[f"{symbol}{n}"] for n in (11, 12, 50)}) == 1
+    unlink = Correction.of(f"{symbol}50", f"{symbol}11", "unlink")
+    applied = apply_corrections(result, items, [unlink], partial(pair_scores, settings=settings))
+    assert applied.assignment[f"{symbol}12"] == applied.assignment[f"{symbol}11"]
+    assert applied.assignment[f"{symbol}50"] != applied.assignment[f"{symbol}11"]
 
 
 def test_a_contradiction_is_found_with_the_chain_of_links() -> None:

@@ -33,6 +33,7 @@ from uprdex.pipeline.clusters.positions import (
     POSITION_FEATURES,
     item_places,
     node_places,
+    pair_places,
     position_features,
 )
 from uprdex.pipeline.clusters.recurrence import RecurrenceSettings
@@ -109,9 +110,28 @@ def test_a_node_is_placed_at_its_first_item_in_printed_order() -> None:
         for n in (12, 3, 7)
     ]
     earlier = ClusterItem("A/HRC/14/10#90.2", "Ratify OPCAT", "Kazakhstan", cycle=1)
-    places = node_places([*items, earlier], [[0, 1], [2], [3]])
+    places = node_places([[items[0], items[1]], [items[2]], [earlier]]).first
     assert places[:, 2].tolist() == [0, 1, 0]
     assert places[2, 0] == -1
+
+
+def test_a_text_printed_in_two_reports_is_placed_in_each() -> None:
+    # One node holds "Ratify OPCAT" of two cycle-2 reports; the other two nodes are printed in
+    # one each. A pair is read in the first report both of its nodes are printed in.
+    opcat = [
+        ClusterItem("A/HRC/28/10#124.3", "Ratify OPCAT", "Kazakhstan", cycle=2),
+        ClusterItem("A/HRC/25/5#120.9", "Ratify OPCAT", "Madagascar", cycle=2),
+    ]
+    neighbour = ClusterItem("A/HRC/28/10#124.4", "Ratify CAT", "Kazakhstan", cycle=2)
+    other = ClusterItem("A/HRC/25/5#120.1", "Ratify CED", "Madagascar", cycle=2)
+    places = node_places([opcat, [neighbour], [other]])
+    # Its first place is in A/HRC/25/5 (the lower symbol), where its pair with `other` is read.
+    assert places.first[:, 0].tolist() == [0, 1, 0]
+    first, second = pair_places(places, np.array([[0, 1], [1, 0], [0, 2], [1, 2]]))
+    assert first.tolist() == [[1, 124, 0, 2], [1, 124, 1, 2], [0, 120, 1, 2], [1, 124, 1, 2]]
+    assert second.tolist() == [[1, 124, 1, 2], [1, 124, 0, 2], [0, 120, 0, 2], [0, 120, 0, 2]]
+    same = position_features(places, np.array([[0, 1], [0, 2], [1, 2]]))[1]
+    assert same.tolist() == [True, True, False]
 
 
 def _scores(places: np.ndarray | None, model: Path | None = None) -> float:
@@ -200,12 +220,12 @@ def _plain_score() -> float:
     return float(Similarity(texts, treaties, ClusterSettings()).pairs(np.array([[0, 1]]), 0)[0])
 
 
-# Defects found in review (issue #19, review2), pinned until fixed: a clustering node (one
-# normalized text of one scope block) holds every copy of a text, so at scope "state" or "all"
-# a text repeated verbatim in two reports is one node, placed in one of them only (the lowest
-# symbol), and anything scored outside `cluster` reads no places at all. Real texts of
-# Colombia 2013 (A/HRC/24/6 116.11 and 116.12, one commitment in bench/gold); the later,
-# cycle-3 report repeating them is made up (symbol and numbers).
+# Defects found in review (issue #19, review2): a clustering node (one normalized text of one
+# scope block) holds every copy of a text, so at scope "state" or "all" a text repeated
+# verbatim in two reports is one node, which was placed in one of them only (the lowest
+# symbol); it now keeps a place per report. Real texts of Colombia 2013 (A/HRC/24/6 116.11
+# and 116.12, one commitment in bench/gold); the later, cycle-3 report repeating them is made
+# up (symbol and numbers).
 PEACE = "Activate a negotiating process for a peaceful settlement"
 FARC = (
     "Continue its work to strengthen the rule of law and its efforts within the peace process "
@@ -220,15 +240,15 @@ LATER = [
 PLACED = [replace(item, cycle=2) for item in LATER]
 
 
-@pytest.mark.xfail(strict=True, reason="a node spanning two reports is placed in one only")
 def test_an_earlier_copy_of_an_ask_does_not_hide_where_the_later_one_is_printed() -> None:
     # Two placed reports in one scope block: at scope "all", or at scope "state" once a State
     # has two reports of a placed cycle.
     earlier = ClusterItem("A/HRC/24/6#116.12", FARC, "Colombia", 2, 16, ("Peru",))
     alone = cluster(PLACED, ClusterSettings(scope="all"))
     assert alone.assignment[PLACED[0].id] == alone.assignment[PLACED[1].id]
-    # The earlier report holds the same text: 120.41 joins its node, placed at 116.12, and
-    # the pair 120.40-120.41, printed next to each other, is scored as two reports' (49 < 52.5).
+    # The earlier report holds the same text: 120.41 joins its node, printed at 116.12 too.
+    # The pair 120.40-120.41 is still read where both are printed, next to each other (56.6),
+    # not as two reports' (49.2 < 52.5, as when a node was placed at its first place only).
     both = cluster([earlier, *PLACED], ClusterSettings(scope="all"))
     assert both.assignment[PLACED[0].id] == both.assignment[PLACED[1].id]
 

@@ -182,7 +182,6 @@ def cluster(
         raise ValueError(f"item ids must be unique; repeated: {', '.join(duplicated)}")
     treaties = load_treaties(settings.treaties)
     ordered = sorted(items, key=lambda item: item.id)
-    index_of = {item.id: index for index, item in enumerate(items)}
 
     # One node per distinct (scope block, normalized text, previous cluster): exact duplicates
     # (one ask from several States, listed once per State) are compared once.
@@ -202,8 +201,9 @@ def cluster(
             seeds.append(seed)
         node_items[node_of[key]].append(item)
 
-    # Where each node is printed: its first item's place (`positions`), for the pair model.
-    places = node_places(items, [[index_of[item.id] for item in group] for group in node_items])
+    # Where each node is printed: its first item's place in each report (`positions`), for
+    # the pair model.
+    places = node_places(node_items)
     similarity = Similarity(texts, treaties, settings, places)
     opening = [None if opened is None else opened[0][0] for opened in similarity.ratified]
     pairs = candidates(texts, blocks, settings, opening)
@@ -226,9 +226,10 @@ def cluster(
             {item.id: node for node, group in enumerate(node_items) for item in group},
         )
     else:
-        # The recurring asks are pairs of two reviews, scored as such: a node is placed in one
-        # report only (its items of another review borrow that report's neighbours). Only the
-        # pairs placed in one report score otherwise: those are scored again.
+        # The recurring asks are pairs of two reviews, scored as such: a node's pair is placed
+        # in a report both nodes are printed in, which need not hold both of a recurring
+        # ask's items. Only the pairs placed in one report score otherwise: those are scored
+        # again.
         across = scores
         if similarity.unplaced is not similarity.learned and settings.scope != "review":
             placed = position_features(places, pairs)[1]
@@ -256,7 +257,8 @@ def cluster(
     if (recurrence or RecurrenceSettings()).clustered:
         # Scored again without a cutoff: a pair of one cluster may score under the floor
         # (a previous run's cluster joined whole). Each is a pair of two reviews, scored as
-        # such: a node is placed in one report only, which may be the earlier one.
+        # such: a node's pair is placed in a report both nodes are printed in, which may be
+        # the earlier one.
         repeated = in_clusters(
             repeated,
             [sorted(members) for members in linkage.members.values()],

@@ -41,6 +41,7 @@ from scipy import sparse  # type: ignore[import-untyped]
 
 from uprdex.pipeline.clusters.positions import (
     POSITION_FEATURES,
+    NodePlaces,
     Places,
     centred,
     position_features,
@@ -160,7 +161,7 @@ class PairInputs:
     """The kinds of action (`normalize.action_mask`) and the `GROUPS` named, as bits."""
     lexicon: Lexicon | None = None
     """The texts' words in the word vectors (`word_vectors`), for a model that reads them."""
-    places: Places | None = None
+    places: Places | NodePlaces | None = None
     """Where each text is printed (`positions`; None: nowhere known, every pair neutral)."""
 
     @classmethod
@@ -173,7 +174,7 @@ class PairInputs:
         actions: npt.NDArray[np.uint16],
         treaties: Sequence[frozenset[str]],
         word_vectors: WordVectors | None = None,
-        places: Places | None = None,
+        places: Places | NodePlaces | None = None,
     ) -> PairInputs:
         groups = np.array(
             [sum(1 << at for at, group in enumerate(GROUPS) if group.search(t)) for t in texts],

@@ -27,6 +27,8 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import accumulate
 
 import numpy as np
 import numpy.typing as npt
@@ -37,10 +39,12 @@ __all__ = [
     "PLACED_CYCLES",
     "PLACED_ID",
     "POSITION_FEATURES",
+    "NodePlaces",
     "centred",
     "group_places",
     "item_places",
     "node_places",
+    "pair_places",
     "position_features",
 ]
 
@@ -83,29 +87,94 @@ def item_places(ids: Sequence[str], cycles: Sequence[int | None] | None = None) 
     return out
 
 
-def group_places(placed: Places, groups: Sequence[Sequence[int]]) -> Places:
-    """The place of each group of texts (indexes into `placed`, rows of `item_places`): its
-    first placed member's in printed order (a clustering node: one normalized text)."""
-    out = np.array([UNPLACED] * len(groups), dtype=np.int64).reshape(-1, 4)
+@dataclass(frozen=True, slots=True)
+class NodePlaces:
+    """Where each group of texts (a clustering node: one normalized text) is printed.
+
+    first: one row per group (`Places`), its first place in printed order (the lowest report
+    symbol first); each: a row (group, report, paragraph, rank, size) for its first place in
+    every report it is printed in, sorted, when some group is printed in two reports (a text
+    repeated verbatim at scope "all"), else empty (`first` says all). A pair of groups is
+    placed in the first report both are printed in (`pair_places`)."""
+
+    first: Places
+    each: npt.NDArray[np.int64]
+
+
+def group_places(placed: Places, groups: Sequence[Sequence[int]]) -> NodePlaces:
+    """The places of each group of texts (indexes into `placed`, rows of `item_places`): in
+    each report, its first placed member's in printed order (`NodePlaces`)."""
+    first = np.array([UNPLACED] * len(groups), dtype=np.int64).reshape(-1, 4)
+    rows: list[tuple[int, ...]] = []
+    spread = False
     for node, members in enumerate(groups):
-        known = [tuple(placed[m]) for m in members if placed[m, 0] >= 0]
-        if known:
-            out[node] = min(known)
-    return out
+        by_report: dict[int, list[int]] = {}
+        for place in placed[list(members)].tolist():
+            known = by_report.get(place[0])
+            if place[0] >= 0 and (known is None or place < known):
+                by_report[place[0]] = place
+        if by_report:
+            first[node] = min(by_report.values())
+            spread = spread or len(by_report) > 1
+            rows.extend((node, *place) for place in sorted(by_report.values()))
+    each = np.array(rows if spread else [], dtype=np.int64).reshape(-1, 5)
+    return NodePlaces(first, each)
 
 
-def node_places(items: Sequence[ClusterItem], groups: Sequence[Sequence[int]]) -> Places:
-    """The place of each group of `items` (indexes; a clustering node) (`group_places`)."""
+def node_places(groups: Sequence[Sequence[ClusterItem]]) -> NodePlaces:
+    """The places of each group of items (a clustering node; every item of the run in one)
+    (`group_places`), ranks counted among all of them."""
+    items = [item for group in groups for item in group]
     placed = item_places([item.id for item in items], [item.cycle for item in items])
-    return group_places(placed, groups)
+    ends = accumulate(len(group) for group in groups)
+    return group_places(
+        placed, [range(end - len(group), end) for end, group in zip(ends, groups, strict=True)]
+    )
+
+
+def pair_places(places: Places | NodePlaces, pairs: npt.NDArray[np.int64]) -> tuple[Places, Places]:
+    """The two places of each pair (rows of two text indexes) its features read: their places
+    in the first report (lowest symbol) both are printed in, else their first places.
+
+    The first common report, not the one that scores highest: a pair whose first places are
+    in one report reads them, as before a group kept a place per report; and a text printed
+    in many reports (scope "all") would otherwise take its closest neighbour among them, a
+    pull towards merging that the model, trained on one report a pair, never learned."""
+    first, each = (places.first, places.each) if isinstance(places, NodePlaces) else (places, None)
+    left, right = first[pairs[:, 0]], first[pairs[:, 1]]
+    if each is None or not len(each):
+        return left, right
+    counts = np.bincount(each[:, 0], minlength=len(first))
+    look = np.nonzero(
+        (left[:, 0] >= 0)
+        & (right[:, 0] >= 0)
+        & (left[:, 0] != right[:, 0])
+        & ((counts[pairs[:, 0]] > 1) | (counts[pairs[:, 1]] > 1))
+    )[0]
+    if not len(look):
+        return left, right
+    reports = int(first[:, 0].max()) + 1
+    keys = each[:, 0] * reports + each[:, 1]
+    # Every report of the pair's first group, in order, looked up among its second group's.
+    sizes = counts[pairs[look, 0]]
+    owner = np.repeat(np.arange(len(look)), sizes)
+    offset = np.arange(len(owner)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    mine = np.repeat(np.searchsorted(each[:, 0], pairs[look, 0]), sizes) + offset
+    wanted = pairs[look, 1][owner] * reports + each[mine, 1]
+    theirs = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    hit = np.nonzero(keys[theirs] == wanted)[0]
+    found, at = np.unique(owner[hit], return_index=True)  # the first common report of each
+    left[look[found]] = each[mine[hit[at]], 1:]
+    right[look[found]] = each[theirs[hit[at]], 1:]
+    return left, right
 
 
 def position_features(
-    places: Places, pairs: npt.NDArray[np.int64]
+    places: Places | NodePlaces, pairs: npt.NDArray[np.int64]
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
     """`POSITION_FEATURES` of each pair (rows of two text indexes), uncentred, and whether the
-    pair has two places in one report."""
-    first, second = places[pairs[:, 0]], places[pairs[:, 1]]
+    pair has two places in one report (`pair_places`)."""
+    first, second = pair_places(places, pairs)
     placed = (first[:, 0] >= 0) & (first[:, 0] == second[:, 0])
     same = placed & (first[:, 1] == second[:, 1])
     apart = np.maximum(np.abs(first[:, 2] - second[:, 2]), 1)
@@ -116,7 +185,9 @@ def position_features(
 
 
 def centred(
-    places: Places | None, pairs: npt.NDArray[np.int64], centre: npt.NDArray[np.float64]
+    places: Places | NodePlaces | None,
+    pairs: npt.NDArray[np.int64],
+    centre: npt.NDArray[np.float64],
 ) -> npt.NDArray[np.float64]:
     """`position_features` less `centre` (their mean over the positive training pairs), 0 for
     a pair without two places in one report (and for every pair without `places`)."""

@@ -19,7 +19,7 @@ from uprdex.pipeline.clusters.pair_model import (
     PairModelError,
     text_scores,
 )
-from uprdex.pipeline.clusters.positions import Places
+from uprdex.pipeline.clusters.positions import NodePlaces, Places
 from uprdex.pipeline.clusters.treaties import TreatyTable, load_treaties
 from uprdex.pipeline.semantic import SemanticModel
 from uprdex.pipeline.settings import SCORER_NAMES, ClusterSettings
@@ -44,15 +44,16 @@ recurrence model)."""
 class Similarity:
     """Scores (0-100) between normalized texts: the rapidfuzz scorer and the semantic cosine.
 
-    places: where each text is printed (`positions.group_places`), read by a pair model with
-    position features; None: nowhere known (every pair scored as its texts alone say)."""
+    places: where each text is printed (`positions.item_places`, or each node's place in each
+    report, `positions.node_places`), read by a pair model with position features; None:
+    nowhere known (every pair scored as its texts alone say)."""
 
     def __init__(
         self,
         texts: Sequence[str],
         treaties: TreatyTable,
         settings: ClusterSettings,
-        places: Places | None = None,
+        places: Places | NodePlaces | None = None,
     ) -> None:
         self.texts = texts
         self.scorer = SCORERS[settings.scorer]
