@@ -186,13 +186,15 @@ def serve(preload: Callable[[], object], log: Callable[[str], object]) -> None:
     _private_folder(path.parent)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     _take_over(path, listener)
-    started = time.monotonic()
-    preload()
-    fingerprint = code_fingerprint()
-    log(f"warm in {time.monotonic() - started:.1f} s; listening on {path} (Ctrl-C to stop)")
     copies: dict[int, _Copy] = {}
     owner = os.getpid()
+    # From the bind on, a Ctrl-C (during the preload, or just after the "listening" line)
+    # removes the socket.
     try:
+        started = time.monotonic()
+        preload()
+        fingerprint = code_fingerprint()
+        log(f"warm in {time.monotonic() - started:.1f} s; listening on {path} (Ctrl-C to stop)")
         while True:
             _reap(copies, log)
             callers = {c.connection: pid for pid, c in copies.items() if c.connection.fileno() >= 0}
