@@ -52,6 +52,17 @@ precision -0.0137, lower by more than 0.01. More reviews buy recall (+0.03) with
 the lowest review falls (0.41 -> 0.37). The final check of 2 is NOT run (NEWEST stays unread).
 The 12-review model trained in the run gives the shipped model's clusters on all 29: True.
 
+Measured, the granularity (2026-12-05, one run, 2617 s on a shared machine: .venv/bin/python
+bench/more_data_trial.py --granularity), reported only: the 12 tuning reviews, each scored by
+the recipe trained on the 11 other tuning reviews (+ the 29), mean P/R/F1 (lowest F1):
+- 11 only: 0.4 0.740/0.552/0.615 (0.25); 0.5 0.681/0.615/0.632 (0.38); 0.6 0.588/0.681/0.619
+  (0.44): the rule chooses 0.5, the default (as cluster_protocol.py prints);
+- 11 + 29 (40): 0.4 0.744/0.573/0.635 (0.46); 0.5 0.680/0.670/0.664 (0.46); 0.6 0.609/0.755/
+  0.667 (0.51); 0.7 0.533/0.792/0.627 (0.43): the rule would choose 0.6, by 0.003 over 0.5.
+So on the tuning reviews the larger set gains at the default (F1 0.632 -> 0.664, precision
+0.681 -> 0.680), and the rule would move coarser, not finer: no fix for the precision the three
+groups lost. Nothing chosen; the default stays 0.5.
+
 Run: .venv/bin/python bench/more_data_trial.py                 (1: the cross-group check)
      .venv/bin/python bench/more_data_trial.py --granularity   (1: the tuning choice, reported)
      .venv/bin/python bench/more_data_trial.py --final         (2: once, only if 1 passed)
