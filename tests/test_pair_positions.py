@@ -31,6 +31,8 @@ from uprdex.pipeline.clusters.pair_model import (
 )
 from uprdex.pipeline.clusters.positions import (
     POSITION_FEATURES,
+    NodePlaces,
+    group_places,
     item_places,
     node_places,
     pair_places,
@@ -132,6 +134,68 @@ def test_a_text_printed_in_two_reports_is_placed_in_each() -> None:
     assert second.tolist() == [[1, 124, 1, 2], [1, 124, 0, 2], [0, 120, 0, 2], [0, 120, 0, 2]]
     same = position_features(places, np.array([[0, 1], [0, 2], [1, 2]]))[1]
     assert same.tolist() == [True, True, False]
+
+
+def test_a_pair_is_read_in_a_later_report_that_is_neither_node_s_first_place() -> None:
+    # "Ratify OPCAT" is printed in A/HRC/22/10 and A/HRC/28/10, "Ratify CAT" in A/HRC/25/5 and
+    # A/HRC/28/10 (symbols real, numbers made up): the last report is neither node's first
+    # place, and the pair is read there, whichever node comes first.
+    opcat = [
+        ClusterItem("A/HRC/22/10#100.1", "Ratify OPCAT", "Fiji", cycle=2),
+        ClusterItem("A/HRC/28/10#124.3", "Ratify OPCAT", "Kazakhstan", cycle=2),
+    ]
+    cat = [
+        ClusterItem("A/HRC/25/5#120.1", "Ratify CAT", "Madagascar", cycle=2),
+        ClusterItem("A/HRC/28/10#124.4", "Ratify CAT", "Kazakhstan", cycle=2),
+    ]
+    places = node_places([opcat, cat])
+    first, second = pair_places(places, np.array([[0, 1], [1, 0]]))
+    assert first.tolist() == [[2, 124, 0, 2], [2, 124, 1, 2]]
+    assert second.tolist() == [[2, 124, 1, 2], [2, 124, 0, 2]]
+    assert position_features(places, np.array([[0, 1], [1, 0]]))[1].tolist() == [True, True]
+
+
+def _read_slowly(places: NodePlaces, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`pair_places` the obvious way: each pair's first common report, else first places."""
+    by_node: dict[int, dict[int, list[int]]] = {}
+    for row in places.each.tolist():
+        by_node.setdefault(row[0], {})[row[1]] = row[1:]
+    left, right = [], []
+    for i, j in pairs.tolist():
+        common = sorted(set(by_node.get(i, {})) & set(by_node.get(j, {})))
+        if common:
+            left.append(by_node[i][common[0]])
+            right.append(by_node[j][common[0]])
+        else:
+            left.append(places.first[i].tolist())
+            right.append(places.first[j].tolist())
+    return np.array(left).reshape(-1, 4), np.array(right).reshape(-1, 4)
+
+
+def test_pair_places_reads_every_pair_as_the_slow_reading_does() -> None:
+    # Random groups of random places (some unplaced) in up to five reports, every ordered pair.
+    rng = np.random.default_rng(19)
+    for _ in range(300):
+        count = int(rng.integers(2, 30))
+        placed = np.column_stack(
+            [
+                rng.integers(0, int(rng.integers(1, 6)), count),
+                rng.integers(100, 103, count),
+                rng.integers(0, 5, count),
+                np.full(count, 5),
+            ]
+        )
+        placed[rng.random(count) < 0.15] = (-1, 0, 0, 1)
+        owner = rng.integers(0, int(rng.integers(1, count + 1)), count)
+        places = group_places(placed, [np.nonzero(owner == g)[0] for g in np.unique(owner)])
+        size = len(places.first)
+        pairs = np.array([(i, j) for i in range(size) for j in range(size) if i != j])
+        if not len(pairs):
+            continue
+        want = _read_slowly(places, pairs)
+        got = pair_places(places, pairs)
+        assert got[0].tolist() == want[0].tolist()
+        assert got[1].tolist() == want[1].tolist()
 
 
 def _scores(places: np.ndarray | None, model: Path | None = None) -> float:
