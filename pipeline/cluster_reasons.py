@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from uprdex.pipeline.clusters import load_treaties, normalize
-from uprdex.pipeline.clusters.positions import Places, item_places
+from uprdex.pipeline.clusters.positions import NodePlaces, Places, item_places
 from uprdex.pipeline.clusters.similarity import Similarity
 from uprdex.pipeline.settings import ClusterSettings
 
@@ -38,11 +38,12 @@ class Reasons:
 
 
 def pair_scores(
-    texts: Sequence[str], places: Places | None, settings: ClusterSettings
+    texts: Sequence[str], places: Places | NodePlaces | None, settings: ClusterSettings
 ) -> list[list[float]]:
     """Every pair's similarity (0-100) as the clustering scores it, as a square matrix (the
     diagonal is 100); all pairs in one batch. `places`: where each text is printed (rows of
-    `positions.item_places` read among all the asks clustered); None: nowhere known."""
+    `positions.item_places`, or its clustering node's places, read among all the asks
+    clustered); None: nowhere known."""
     size = len(texts)
     pairs = [(i, j) for i in range(size) for j in range(i + 1, size)]
     scores = _scored([list(texts)], pairs, settings, places)
@@ -56,7 +57,7 @@ def _scored(
     groups: Sequence[Sequence[str]],
     pairs: Sequence[tuple[int, int]],
     settings: ClusterSettings,
-    places: Places | None = None,
+    places: Places | NodePlaces | None = None,
 ) -> list[float]:
     """Scores of `pairs`, indices into the texts of all groups in order (`places`: where each
     of those texts is printed, `positions`; None: nowhere known)."""
