@@ -9,6 +9,7 @@ Example:
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from uprdex.pipeline.clusters import load_treaties, normalize
-from uprdex.pipeline.clusters.positions import NodePlaces, Places, item_places
+from uprdex.pipeline.clusters.positions import NodePlaces, Places, group_places, item_places
 from uprdex.pipeline.clusters.similarity import Similarity
 from uprdex.pipeline.settings import ClusterSettings
 
@@ -79,12 +80,22 @@ def reasons(
     in `texts` are left out of the scores. All pairs are scored at once, as the clustering
     scores them: where each ask is printed is read among all of `texts`' ids (their reports'
     asks), with `cycles` (id -> cycle) giving asks of other cycles than the model learned
-    places from no place (`positions.PLACED_CYCLES`; None: every ask placed)."""
+    places from no place (`positions.PLACED_CYCLES`; None: every ask placed), and an ask is
+    placed as its clustering node (one normalized text of a cluster, all of one scope block):
+    in each report the text is printed in."""
     groups = [[m for m in c["members"] if m in texts] for c in clusters]
     ids = list(texts)
     placed = item_places(ids, None if cycles is None else [cycles.get(i) for i in ids])
     row = {item_id: at for at, item_id in enumerate(ids)}
-    places = placed[[row[m] for group in groups for m in group]]
+    treaties = load_treaties(settings.treaties)
+    nodes: list[list[int]] = []
+    for group in groups:
+        keys = [normalize(texts[m], treaties) for m in group]
+        rows: dict[str, list[int]] = defaultdict(list)
+        for member, key in zip(group, keys, strict=True):
+            rows[key].append(row[member])
+        nodes += [rows[key] for key in keys]
+    places = group_places(placed, nodes)
     pairs: list[tuple[int, int]] = []
     start = 0
     for group in groups:

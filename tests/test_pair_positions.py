@@ -362,3 +362,20 @@ def test_the_reasons_of_a_cluster_give_the_score_the_clustering_joined_it_on() -
     # A cluster of two: its confidence is its one pair's score (0.566); the report says 49.2,
     # below the threshold the pair was joined at.
     assert strongest[2] == pytest.approx(100 * (joined.confidence or 0), abs=0.1)
+
+
+def test_the_reasons_read_a_text_printed_in_two_reports_where_the_clustering_did() -> None:
+    # Scope "all": the FARC ask printed in the earlier report and again in the later one is one
+    # clustering node, read with 120.79 (38 places further down the later report) where both
+    # are printed (53.0). The report's "why together" reads it so too, not the earlier copy
+    # alone in its own report, scored as two reports' (63.1, above any score the clustering
+    # gave 120.79).
+    texts = {f"A/HRC/39/6#120.{n}": f"Ratify treaty number {n}" for n in range(1, 91)}
+    texts |= {item.id: item.text for item in PLACED}
+    texts["A/HRC/39/6#120.79"] = "Continue the peace process between the Government and the FARC"
+    texts["A/HRC/24/6#116.12"] = FARC
+    members = ["A/HRC/24/6#116.12", *(item.id for item in PLACED), "A/HRC/39/6#120.79"]
+    found = reasons(
+        [{"cluster_id": "c-1", "members": members}], texts, ClusterSettings(scope="all")
+    )
+    assert found["c-1"].closest["A/HRC/39/6#120.79"] == ("A/HRC/39/6#120.40", 53.3)
