@@ -104,13 +104,15 @@ def reasons(
         start += size
     scores = _scored([[texts[m] for m in group] for group in groups], pairs, settings, places)
     found: dict[str, Reasons] = {}
-    at = 0
+    at = start = 0
     for cluster, group in zip(clusters, groups, strict=True):
         closest: dict[str, tuple[str, float]] = {}
         strongest: tuple[str, str, float] | None = None
         for i, a in enumerate(group):
-            for b in group[i + 1 :]:
-                score = round(float(scores[at]), 1)
+            for j, b in enumerate(group[i + 1 :], start + i + 1):
+                # Two asks of one node are one text to the clustering: 100, as in `Cluster`.
+                one_node = nodes[start + i] is nodes[j]
+                score = 100.0 if one_node else round(float(scores[at]), 1)
                 at += 1
                 for one, other in ((a, b), (b, a)):
                     if one not in closest or score > closest[one][1]:
@@ -120,4 +122,5 @@ def reasons(
         found[cluster["cluster_id"]] = Reasons(
             closest, strongest, tuple(cluster.get("corrections", ()))
         )
+        start += len(group)
     return found

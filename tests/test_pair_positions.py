@@ -379,3 +379,18 @@ def test_the_reasons_read_a_text_printed_in_two_reports_where_the_clustering_did
         [{"cluster_id": "c-1", "members": members}], texts, ClusterSettings(scope="all")
     )
     assert found["c-1"].closest["A/HRC/39/6#120.79"] == ("A/HRC/39/6#120.40", 53.3)
+
+
+def test_the_reasons_give_two_copies_of_one_text_the_score_the_clustering_gave_them() -> None:
+    # Scope "all": the FARC ask printed in two reports is one clustering node: its two copies
+    # score 100 together (the cluster's confidence), not as two texts printed side by side.
+    earlier = ClusterItem("A/HRC/24/6#116.12", FARC, "Colombia", 2, 16)
+    items = [earlier, PLACED[1]]
+    settings = ClusterSettings(scope="all")
+    (joined,) = cluster(items, settings).clusters
+    record = {"cluster_id": joined.id, "members": list(joined.member_ids)}
+    texts = {item.id: item.text for item in [*items, *PLACED]}
+    alone = {"cluster_id": "c-alone", "members": [PLACED[0].id]}
+    found = reasons([alone, record], texts, settings)
+    assert found[joined.id].strongest == (earlier.id, PLACED[1].id, 100.0)
+    assert joined.confidence == 1.0
