@@ -394,3 +394,31 @@ def test_the_reasons_give_two_copies_of_one_text_the_score_the_clustering_gave_t
     found = reasons([alone, record], texts, settings)
     assert found[joined.id].strongest == (earlier.id, PLACED[1].id, 100.0)
     assert joined.confidence == 1.0
+
+
+def test_a_run_with_texts_printed_in_several_reports_is_the_same_in_any_order() -> None:
+    # Scope "all", texts printed verbatim in two or three cycle-2 reports (symbols real,
+    # numbers made up), read where each pair is first printed together: the input's order
+    # changes neither the clusters nor the recurring asks.
+    items = [ClusterItem("A/HRC/24/6#116.12", FARC, "Colombia", 2), *PLACED]
+    items.append(ClusterItem("A/HRC/10/82#87.5", PEACE, "Colombia", 1))  # asked before
+    for symbol, state in (("A/HRC/22/10", "Fiji"), ("A/HRC/25/5", "Madagascar")):
+        items += [
+            ClusterItem(f"{symbol}#100.1", PEACE, state, 2),
+            ClusterItem(f"{symbol}#100.2", FIRST, state, 2),
+            ClusterItem(f"{symbol}#100.9", SECOND, state, 2),
+        ]
+    items += [
+        ClusterItem(f"A/HRC/28/10#124.{n}", t, "Kazakhstan", 2)
+        for n, t in ((4, FIRST), (5, SECOND), (6, FARC))
+    ]
+    settings = ClusterSettings(scope="all")
+
+    def run(order: list[ClusterItem]) -> tuple[dict[str, str], set[tuple[str, str, float]]]:
+        result = cluster(order, settings)
+        return result.assignment, {(r.later_id, r.earlier_id, r.score) for r in result.recurrences}
+
+    first = run(items)
+    rng = np.random.default_rng(19)
+    for _ in range(3):
+        assert run([items[at] for at in rng.permutation(len(items))]) == first
