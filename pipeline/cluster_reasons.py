@@ -9,6 +9,7 @@ Example:
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from uprdex.pipeline.clusters import load_treaties, normalize
-from uprdex.pipeline.clusters.positions import Places, item_places
+from uprdex.pipeline.clusters.positions import NodePlaces, Places, group_places, item_places
 from uprdex.pipeline.clusters.similarity import Similarity
 from uprdex.pipeline.settings import ClusterSettings
 
@@ -38,11 +39,12 @@ class Reasons:
 
 
 def pair_scores(
-    texts: Sequence[str], places: Places | None, settings: ClusterSettings
+    texts: Sequence[str], places: Places | NodePlaces | None, settings: ClusterSettings
 ) -> list[list[float]]:
     """Every pair's similarity (0-100) as the clustering scores it, as a square matrix (the
     diagonal is 100); all pairs in one batch. `places`: where each text is printed (rows of
-    `positions.item_places` read among all the asks clustered); None: nowhere known."""
+    `positions.item_places`, or its clustering node's places, read among all the asks
+    clustered); None: nowhere known."""
     size = len(texts)
     pairs = [(i, j) for i in range(size) for j in range(i + 1, size)]
     scores = _scored([list(texts)], pairs, settings, places)
@@ -56,7 +58,7 @@ def _scored(
     groups: Sequence[Sequence[str]],
     pairs: Sequence[tuple[int, int]],
     settings: ClusterSettings,
-    places: Places | None = None,
+    places: Places | NodePlaces | None = None,
 ) -> list[float]:
     """Scores of `pairs`, indices into the texts of all groups in order (`places`: where each
     of those texts is printed, `positions`; None: nowhere known)."""
@@ -78,12 +80,22 @@ def reasons(
     in `texts` are left out of the scores. All pairs are scored at once, as the clustering
     scores them: where each ask is printed is read among all of `texts`' ids (their reports'
     asks), with `cycles` (id -> cycle) giving asks of other cycles than the model learned
-    places from no place (`positions.PLACED_CYCLES`; None: every ask placed)."""
+    places from no place (`positions.PLACED_CYCLES`; None: every ask placed), and an ask is
+    placed as its clustering node (one normalized text of a cluster, all of one scope block):
+    in each report the text is printed in."""
     groups = [[m for m in c["members"] if m in texts] for c in clusters]
     ids = list(texts)
     placed = item_places(ids, None if cycles is None else [cycles.get(i) for i in ids])
     row = {item_id: at for at, item_id in enumerate(ids)}
-    places = placed[[row[m] for group in groups for m in group]]
+    treaties = load_treaties(settings.treaties)
+    nodes: list[list[int]] = []
+    for group in groups:
+        keys = [normalize(texts[m], treaties) for m in group]
+        rows: dict[str, list[int]] = defaultdict(list)
+        for member, key in zip(group, keys, strict=True):
+            rows[key].append(row[member])
+        nodes += [rows[key] for key in keys]
+    places = group_places(placed, nodes)
     pairs: list[tuple[int, int]] = []
     start = 0
     for group in groups:
@@ -92,13 +104,15 @@ def reasons(
         start += size
     scores = _scored([[texts[m] for m in group] for group in groups], pairs, settings, places)
     found: dict[str, Reasons] = {}
-    at = 0
+    at = start = 0
     for cluster, group in zip(clusters, groups, strict=True):
         closest: dict[str, tuple[str, float]] = {}
         strongest: tuple[str, str, float] | None = None
         for i, a in enumerate(group):
-            for b in group[i + 1 :]:
-                score = round(float(scores[at]), 1)
+            for j, b in enumerate(group[i + 1 :], start + i + 1):
+                # Two asks of one node are one text to the clustering: 100, as in `Cluster`.
+                one_node = nodes[start + i] is nodes[j]
+                score = 100.0 if one_node else round(float(scores[at]), 1)
                 at += 1
                 for one, other in ((a, b), (b, a)):
                     if one not in closest or score > closest[one][1]:
@@ -108,4 +122,5 @@ def reasons(
         found[cluster["cluster_id"]] = Reasons(
             closest, strongest, tuple(cluster.get("corrections", ()))
         )
+        start += len(group)
     return found

@@ -34,8 +34,15 @@ from typing import Any
 
 import numpy as np
 
-from uprdex.pipeline.clusters import Cluster, ClusterItem, ClusterResult, strip_states
-from uprdex.pipeline.clusters.positions import Places, item_places
+from uprdex.pipeline.clusters import (
+    Cluster,
+    ClusterItem,
+    ClusterResult,
+    load_treaties,
+    strip_states,
+)
+from uprdex.pipeline.clusters.linkage import node_key
+from uprdex.pipeline.clusters.positions import NodePlaces, group_places, item_places
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.spreadsheet import FORMULA_TRIGGERS, neutralise
 
@@ -53,10 +60,10 @@ __all__ = [
     "write_csv",
 ]
 
-Scores = Callable[[Sequence[str], Places], Sequence[Sequence[float]]]
+Scores = Callable[[Sequence[str], NodePlaces], Sequence[Sequence[float]]]
 """How alike each pair of these texts is, 0-100, as a square matrix, given where each is
-printed (rows of `positions.item_places`) (`pipeline.cluster_reasons.pair_scores`: the
-clustering's own similarity)."""
+printed (its clustering node's places, `positions.group_places`)
+(`pipeline.cluster_reasons.pair_scores`: the clustering's own similarity)."""
 
 CSV_COLUMNS = ("kind", "first", "second", "note", "who", "at")
 """Columns of `uprdex cluster links --export/--import`: one correction a row."""
@@ -234,17 +241,21 @@ def apply_corrections(
     items: Sequence[ClusterItem],
     corrections: Sequence[Correction],
     score: Scores,
+    existing: Mapping[str, str] | None = None,
 ) -> ClusterResult:
     """The clusters with every link and unlink between `items` applied (see the module).
 
-    A contradiction (see `contradictions`) leaves that unlinked pair together: the links are
-    kept, and the researcher is told by `uprdex cluster` and `uprdex cluster links`.
+    `existing`: the previous run's clusters `cluster` was given (they key its nodes, and so
+    where a split reads each member printed). A contradiction (see `contradictions`) leaves
+    that unlinked pair together: the links are kept, and the researcher is told by
+    `uprdex cluster` and `uprdex cluster links`.
     """
     present = {item.id for item in items}
     relevant = [c for c in corrections if c.first in present and c.second in present]
     if not relevant:
         return result
-    return _researchers_own(_applied(result, items, relevant, score), relevant)
+    applied = _applied(result, items, relevant, score, existing or {})
+    return _researchers_own(applied, relevant)
 
 
 def _researchers_own(result: ClusterResult, relevant: Sequence[Correction]) -> ClusterResult:
@@ -277,6 +288,7 @@ def _applied(
     items: Sequence[ClusterItem],
     relevant: Sequence[Correction],
     score: Scores,
+    existing: Mapping[str, str],
 ) -> ClusterResult:
     """The clusters with the merges of the links and the splits of the unlinks."""
     units = _Sets()
@@ -294,17 +306,23 @@ def _applied(
     merged: dict[str, list[str]] = defaultdict(list)
     for item in items:
         merged[groups.find(result.assignment[item.id])].append(item.id)
-    # Split: a cluster with an unlinked pair is grouped again, keeping that pair apart. Where
-    # each member is printed is read among all the items, as the clustering read it.
+    # Split: a cluster with an unlinked pair is grouped again, keeping that pair apart. Each
+    # member is placed as the clustering placed it: where its node (`linkage.node_key`, all
+    # of one cluster) is printed, in each report, read among all the items.
     by_id = {item.id: item for item in items}
     row = {item.id: at for at, item in enumerate(items)}
     placed = item_places([item.id for item in items], [item.cycle for item in items])
+    treaties = load_treaties(result.settings.treaties)
     parts: list[tuple[list[str], dict[str, float]]] = []
     for members in merged.values():
         unit_of = {member: units.find(member) for member in members}
         if any(pair <= set(unit_of.values()) for pair in apart):
             ordered = sorted(members)
-            places = placed[[row[member] for member in ordered]]
+            keys = [node_key(by_id[m], result.settings, treaties, existing) for m in ordered]
+            nodes: dict[object, list[int]] = defaultdict(list)
+            for member, key in zip(ordered, keys, strict=True):
+                nodes[key].append(row[member])
+            places = group_places(placed, [nodes[key] for key in keys])
             parts.extend(_split(ordered, places, unit_of, apart, by_id, score))
         else:
             parts.append((sorted(members), {}))
@@ -313,7 +331,7 @@ def _applied(
 
 def _split(
     members: list[str],
-    places: Places,
+    places: NodePlaces,
     unit_of: Mapping[str, str],
     apart: set[frozenset[str]],
     by_id: Mapping[str, ClusterItem],

@@ -139,6 +139,35 @@ def test_an_unlink_split_scores_the_members_where_they_are_printed() -> None:
     assert applied.assignment[f"{symbol}50"] != applied.assignment[f"{symbol}11"]
 
 
+def test_an_unlink_split_reads_a_text_printed_in_two_reports_where_the_clustering_did() -> None:
+    # Scope "all": the FARC ask of Colombia 2013 (A/HRC/24/6#116.12, real) is printed again in
+    # a later cycle-2 report next to the peace ask (made up, as the rest of that report: 120.40
+    # and 120.41), and a close text 38 places further (120.79). One node holds both FARC asks,
+    # read with the peace ask where both are printed, next to each other (56.6; with 120.79
+    # 53.0). Unlinking the peace ask from 120.79 splits the four: the FARC asks go with the
+    # peace ask, as the clustering scored them, not with 120.79 because the earlier copy,
+    # read alone in its own report, scores as two reports' (49.2 with the peace ask, 63.1).
+    farc = (
+        "Continue its work to strengthen the rule of law and its efforts within the peace "
+        "process between the Government and the FARC"
+    )
+    later = "A/HRC/39/6#120."
+    texts = {n: f"Ratify treaty number {n}" for n in range(1, 91)}
+    texts[40] = "Activate a negotiating process for a peaceful settlement"
+    texts[41] = farc
+    texts[79] = "Continue the peace process between the Government and the FARC"
+    items = [ClusterItem(f"{later}{n}", text, "Colombia", 2, 30) for n, text in texts.items()]
+    items.append(ClusterItem("A/HRC/24/6#116.12", farc, "Colombia", 2, 16))
+    settings = ClusterSettings(scope="all")
+    result = cluster(items, settings)
+    asks = ["A/HRC/24/6#116.12", f"{later}40", f"{later}41", f"{later}79"]
+    assert len({result.assignment[ask] for ask in asks}) == 1
+    unlink = Correction.of(f"{later}40", f"{later}79", "unlink")
+    applied = apply_corrections(result, items, [unlink], partial(pair_scores, settings=settings))
+    assert applied.assignment[f"{later}41"] == applied.assignment[f"{later}40"]
+    assert applied.assignment["A/HRC/24/6#116.12"] == applied.assignment[f"{later}40"]
+
+
 def test_a_contradiction_is_found_with_the_chain_of_links() -> None:
     corrections = [
         Correction.of("R#1", "R#2", "link"),

@@ -31,6 +31,8 @@ from uprdex.pipeline.clusters.pair_model import (
 )
 from uprdex.pipeline.clusters.positions import (
     POSITION_FEATURES,
+    NodePlaces,
+    group_places,
     item_places,
     node_places,
     pair_places,
@@ -132,6 +134,68 @@ def test_a_text_printed_in_two_reports_is_placed_in_each() -> None:
     assert second.tolist() == [[1, 124, 1, 2], [1, 124, 0, 2], [0, 120, 0, 2], [0, 120, 0, 2]]
     same = position_features(places, np.array([[0, 1], [0, 2], [1, 2]]))[1]
     assert same.tolist() == [True, True, False]
+
+
+def test_a_pair_is_read_in_a_later_report_that_is_neither_node_s_first_place() -> None:
+    # "Ratify OPCAT" is printed in A/HRC/22/10 and A/HRC/28/10, "Ratify CAT" in A/HRC/25/5 and
+    # A/HRC/28/10 (symbols real, numbers made up): the last report is neither node's first
+    # place, and the pair is read there, whichever node comes first.
+    opcat = [
+        ClusterItem("A/HRC/22/10#100.1", "Ratify OPCAT", "Fiji", cycle=2),
+        ClusterItem("A/HRC/28/10#124.3", "Ratify OPCAT", "Kazakhstan", cycle=2),
+    ]
+    cat = [
+        ClusterItem("A/HRC/25/5#120.1", "Ratify CAT", "Madagascar", cycle=2),
+        ClusterItem("A/HRC/28/10#124.4", "Ratify CAT", "Kazakhstan", cycle=2),
+    ]
+    places = node_places([opcat, cat])
+    first, second = pair_places(places, np.array([[0, 1], [1, 0]]))
+    assert first.tolist() == [[2, 124, 0, 2], [2, 124, 1, 2]]
+    assert second.tolist() == [[2, 124, 1, 2], [2, 124, 0, 2]]
+    assert position_features(places, np.array([[0, 1], [1, 0]]))[1].tolist() == [True, True]
+
+
+def _read_slowly(places: NodePlaces, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`pair_places` the obvious way: each pair's first common report, else first places."""
+    by_node: dict[int, dict[int, list[int]]] = {}
+    for row in places.each.tolist():
+        by_node.setdefault(row[0], {})[row[1]] = row[1:]
+    left, right = [], []
+    for i, j in pairs.tolist():
+        common = sorted(set(by_node.get(i, {})) & set(by_node.get(j, {})))
+        if common:
+            left.append(by_node[i][common[0]])
+            right.append(by_node[j][common[0]])
+        else:
+            left.append(places.first[i].tolist())
+            right.append(places.first[j].tolist())
+    return np.array(left).reshape(-1, 4), np.array(right).reshape(-1, 4)
+
+
+def test_pair_places_reads_every_pair_as_the_slow_reading_does() -> None:
+    # Random groups of random places (some unplaced) in up to five reports, every ordered pair.
+    rng = np.random.default_rng(19)
+    for _ in range(300):
+        count = int(rng.integers(2, 30))
+        placed = np.column_stack(
+            [
+                rng.integers(0, int(rng.integers(1, 6)), count),
+                rng.integers(100, 103, count),
+                rng.integers(0, 5, count),
+                np.full(count, 5),
+            ]
+        )
+        placed[rng.random(count) < 0.15] = (-1, 0, 0, 1)
+        owner = rng.integers(0, int(rng.integers(1, count + 1)), count)
+        places = group_places(placed, [np.nonzero(owner == g)[0] for g in np.unique(owner)])
+        size = len(places.first)
+        pairs = np.array([(i, j) for i in range(size) for j in range(size) if i != j])
+        if not len(pairs):
+            continue
+        want = _read_slowly(places, pairs)
+        got = pair_places(places, pairs)
+        assert got[0].tolist() == want[0].tolist()
+        assert got[1].tolist() == want[1].tolist()
 
 
 def _scores(places: np.ndarray | None, model: Path | None = None) -> float:
@@ -298,3 +362,63 @@ def test_the_reasons_of_a_cluster_give_the_score_the_clustering_joined_it_on() -
     # A cluster of two: its confidence is its one pair's score (0.566); the report says 49.2,
     # below the threshold the pair was joined at.
     assert strongest[2] == pytest.approx(100 * (joined.confidence or 0), abs=0.1)
+
+
+def test_the_reasons_read_a_text_printed_in_two_reports_where_the_clustering_did() -> None:
+    # Scope "all": the FARC ask printed in the earlier report and again in the later one is one
+    # clustering node, read with 120.79 (38 places further down the later report) where both
+    # are printed (53.0). The report's "why together" reads it so too, not the earlier copy
+    # alone in its own report, scored as two reports' (63.1, above any score the clustering
+    # gave 120.79).
+    texts = {f"A/HRC/39/6#120.{n}": f"Ratify treaty number {n}" for n in range(1, 91)}
+    texts |= {item.id: item.text for item in PLACED}
+    texts["A/HRC/39/6#120.79"] = "Continue the peace process between the Government and the FARC"
+    texts["A/HRC/24/6#116.12"] = FARC
+    members = ["A/HRC/24/6#116.12", *(item.id for item in PLACED), "A/HRC/39/6#120.79"]
+    found = reasons(
+        [{"cluster_id": "c-1", "members": members}], texts, ClusterSettings(scope="all")
+    )
+    assert found["c-1"].closest["A/HRC/39/6#120.79"] == ("A/HRC/39/6#120.40", 53.3)
+
+
+def test_the_reasons_give_two_copies_of_one_text_the_score_the_clustering_gave_them() -> None:
+    # Scope "all": the FARC ask printed in two reports is one clustering node: its two copies
+    # score 100 together (the cluster's confidence), not as two texts printed side by side.
+    earlier = ClusterItem("A/HRC/24/6#116.12", FARC, "Colombia", 2, 16)
+    items = [earlier, PLACED[1]]
+    settings = ClusterSettings(scope="all")
+    (joined,) = cluster(items, settings).clusters
+    record = {"cluster_id": joined.id, "members": list(joined.member_ids)}
+    texts = {item.id: item.text for item in [*items, *PLACED]}
+    alone = {"cluster_id": "c-alone", "members": [PLACED[0].id]}
+    found = reasons([alone, record], texts, settings)
+    assert found[joined.id].strongest == (earlier.id, PLACED[1].id, 100.0)
+    assert joined.confidence == 1.0
+
+
+def test_a_run_with_texts_printed_in_several_reports_is_the_same_in_any_order() -> None:
+    # Scope "all", texts printed verbatim in two or three cycle-2 reports (symbols real,
+    # numbers made up), read where each pair is first printed together: the input's order
+    # changes neither the clusters nor the recurring asks.
+    items = [ClusterItem("A/HRC/24/6#116.12", FARC, "Colombia", 2), *PLACED]
+    items.append(ClusterItem("A/HRC/10/82#87.5", PEACE, "Colombia", 1))  # asked before
+    for symbol, state in (("A/HRC/22/10", "Fiji"), ("A/HRC/25/5", "Madagascar")):
+        items += [
+            ClusterItem(f"{symbol}#100.1", PEACE, state, 2),
+            ClusterItem(f"{symbol}#100.2", FIRST, state, 2),
+            ClusterItem(f"{symbol}#100.9", SECOND, state, 2),
+        ]
+    items += [
+        ClusterItem(f"A/HRC/28/10#124.{n}", t, "Kazakhstan", 2)
+        for n, t in ((4, FIRST), (5, SECOND), (6, FARC))
+    ]
+    settings = ClusterSettings(scope="all")
+
+    def run(order: list[ClusterItem]) -> tuple[dict[str, str], set[tuple[str, str, float]]]:
+        result = cluster(order, settings)
+        return result.assignment, {(r.later_id, r.earlier_id, r.score) for r in result.recurrences}
+
+    first = run(items)
+    rng = np.random.default_rng(19)
+    for _ in range(3):
+        assert run([items[at] for at in rng.permutation(len(items))]) == first

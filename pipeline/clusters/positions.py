@@ -153,7 +153,7 @@ def pair_places(places: Places | NodePlaces, pairs: npt.NDArray[np.int64]) -> tu
     )[0]
     if not len(look):
         return left, right
-    reports = int(first[:, 0].max()) + 1
+    reports = int(each[:, 1].max()) + 1  # a report may be no group's first
     keys = each[:, 0] * reports + each[:, 1]
     # Every report of the pair's first group, in order, looked up among its second group's.
     sizes = counts[pairs[look, 0]]

@@ -226,7 +226,7 @@ def update_clusters(
         )
         result = cluster_in_parts(items, settings, existing)
         result = apply_corrections(
-            result, items, corrections, partial(pair_scores, settings=settings)
+            result, items, corrections, partial(pair_scores, settings=settings), existing
         )
         # Only what changed is written: a re-run that changes nothing leaves the index (and
         # its generation) as it was.
