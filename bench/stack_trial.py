@@ -57,6 +57,55 @@ PRE-REGISTERED (committed before the first scored run):
    +0.01 AND mean NEWEST precision not lower. The same run prints UNSEEN + LATEST + FRESH
    (read before: reported only) and, if NEWEST passes, the 5 TEST reviews (reported only).
 
+Measured, 1 (2026-12-05, one run, 3,626 s on a shared machine: .venv/bin/python
+bench/stack_trial.py), held out on the 12 tuning reviews, mean P/R/F1 (lowest F1):
+- today             0.68/0.61/0.63 (0.38)
+- A interactions    0.67/0.62/0.63 (0.36): F1 +0.0000, precision -0.0127, better on 6 of 12,
+  worse on 3 (Malaysia 2013 0.66 -> 0.61, Tunisia 2012 0.38 -> 0.36, Kazakhstan 2014 0.78 at two
+  decimals): fails;
+- B stacked trees   0.58/0.49/0.52 (0.30): F1 -0.1084, precision -0.1011, better on 2 of 12
+  (Colombia 2013 0.48 -> 0.60, Tunisia 2012 0.38 -> 0.44), worse on 10 (Ukraine 2012 0.65 ->
+  0.30, Malaysia 2013 0.66 -> 0.40, India 2012 0.77 -> 0.50): fails;
+- C small stack     0.54/0.40/0.45 (0.17): F1 -0.1796, precision -0.1385, better on 0, worse
+  on 12 (Ghana 2012 0.52 -> 0.17): fails.
+In-sample (trained on all 12): today 0.88/0.88/0.874, A 0.88/0.89/0.882, B 0.74/0.58/0.646,
+C 0.76/0.50/0.599. No variant passes: nothing is chosen, the final check of 2 is not run, and
+no NEWEST review was read. Today's column reproduces the shipped recipe's tuning figure
+(0.68/0.61/0.63).
+Per review (P/R/F1; today, A, B, C):
+  Kazakhstan 2014  0.82/0.74/0.78  0.81/0.75/0.78  0.86/0.65/0.74  0.59/0.44/0.51
+  Madagascar 2014  0.78/0.68/0.73  0.80/0.68/0.73  0.73/0.60/0.66  0.77/0.63/0.69
+  Malaysia 2013    0.66/0.65/0.66  0.60/0.62/0.61  0.38/0.42/0.40  0.60/0.69/0.64
+  Colombia 2013    0.48/0.47/0.48  0.49/0.49/0.49  0.60/0.60/0.60  0.53/0.37/0.43
+  Senegal 2013     0.65/0.78/0.71  0.67/0.78/0.72  0.63/0.61/0.62  0.52/0.36/0.43
+  India 2012       0.73/0.80/0.77  0.72/0.87/0.79  0.49/0.51/0.50  0.54/0.54/0.54
+  Tunisia 2012     0.67/0.26/0.38  0.59/0.26/0.36  0.56/0.37/0.44  0.45/0.26/0.33
+  Sri Lanka 2012   0.71/0.53/0.61  0.66/0.56/0.61  0.51/0.40/0.45  0.49/0.39/0.44
+  Ghana 2012       0.42/0.69/0.52  0.42/0.69/0.52  0.45/0.60/0.51  0.18/0.17/0.17
+  Brazil 2012      0.69/0.47/0.56  0.69/0.47/0.56  0.52/0.31/0.39  0.52/0.25/0.34
+  Japan 2012       0.76/0.75/0.75  0.76/0.75/0.75  0.78/0.60/0.68  0.82/0.42/0.56
+  Ukraine 2012     0.79/0.56/0.65  0.81/0.56/0.66  0.46/0.22/0.30  0.50/0.28/0.36
+The additive model's interactions, as chosen, add nothing held out (A: +0.00, and +0.008
+in-sample). The stacks lose far more than a weaker ranking would explain (C reads the logit
+itself and loses on all 12 and in-sample). A diagnostic after the run, reported only and
+choosing nothing (Ukraine 2012 held out, the fold's models rebuilt as in the run; a scratch
+script, not kept): on its 10,291 pairs (54 one commitment) the fold's logit alone ranks them
+with AUC 0.992 (average precision 0.678); B's trees 0.786 (0.447), C's 0.841 (0.512). The trees
+lose the ranking the logit they read already has; their training probabilities reach 1.0 on the
+top 0.2-0.3% of training pairs (`scale_from`'s last quantiles 1.0; C's 1001 quantiles only 229
+distinct values), so the map sends many held-out pairs to the top of the scale or far below.
+A second look at C's trees in the same fold (as above): the cross-fitted training logits rank
+the 169,130 training pairs (957 one commitment) with AUC 0.993, but the trees read the logit in
+sklearn's 255 quantile bins over all pairs, and only 4 bin edges lie above the 10th percentile
+of the positives' logits (-3.89; the top edges -3.99, -3.47, -2.81, -1.86, -0.08): 506 of the
+957 positives share the top bin and 184 the next. The region where one commitment is told from
+two gets a handful of bins: the failure is of the registered settings (binned trees over every
+pair, 1% positive), not evidence that no non-linear stage can help. Untried, for a next trial
+(pre-registered anew): trees over the candidate pairs only (logit above a low cutoff, so the
+bins fall where the positives are), or the logit as the boosting's starting score
+(`init`-style offset) with the trees fitting only a correction. Held out, A's products add
+nothing either.
+
 Run: .venv/bin/python bench/stack_trial.py [--variants NAME ...]
      .venv/bin/python bench/stack_trial.py --variants --final NAME   (the check of 2)
 """
