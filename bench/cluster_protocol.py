@@ -132,6 +132,23 @@ LATEST: dict[str, tuple[str, str]] = {
 2026-12-05): never trained or chosen on. bench/latest_check.py scores the shipped defaults on
 them; a candidate chosen on the other reviews may be checked on them once, declared first
 (done once: bench/position_trial.py --final, with UNSEEN and FRESH)."""
+NEWEST: dict[str, tuple[str, str]] = {
+    name: (stem, f"{stem}.pdf")
+    for name, stem in (
+        ("Burkina Faso 2013", "burkinafaso2013"),
+        ("Gabon 2012", "gabon2012"),
+        ("Mauritius 2013", "mauritius2013"),
+        ("Netherlands (Kingdom of the) 2012", "netherlands2012"),
+        ("New Zealand 2014", "newzealand2014"),
+        ("Romania 2013", "romania2013"),
+        ("Russian Federation 2013", "russia2013"),
+        ("Switzerland 2012", "switzerland2012"),
+        ("United Arab Emirates 2013", "unitedarabemirates2013"),
+    )
+}
+"""Reviews labelled after LATEST was read (bench/gold, each by its own annotator, 2026-12-05,
+session 34): never trained or chosen on. The check of this session's candidates, each declared
+in its bench before it is run; `bench/latest_check.py --newest` scores the shipped defaults."""
 FIRST_TUNING = tuple(list(TUNING)[:5])
 """The tuning reviews the pair model was first trained on (the shipped model before India and
 Tunisia 2012 were labelled)."""
@@ -263,16 +280,18 @@ def load_reviews(
     tests: bool = True,
     unseen: bool = False,
     latest: bool = False,
+    newest: bool = False,
 ) -> list[Review]:
     """The five test reviews (unless `tests` is false), then the tuning ones (if `tuning`),
-    the fresh ones (if `fresh`), the unseen ones (if `unseen`) and the latest ones (if
-    `latest`), with the texts uprdex prints."""
+    the fresh ones (if `fresh`), the unseen ones (if `unseen`), the latest ones (if
+    `latest`) and the newest ones (if `newest`), with the texts uprdex prints."""
     chosen = {
         **(REVIEWS if tests else {}),
         **(TUNING if tuning else {}),
         **(FRESH if fresh else {}),
         **(UNSEEN if unseen else {}),
         **(LATEST if latest else {}),
+        **(NEWEST if newest else {}),
     }
     pdfs = [pdf for _, pdf in chosen.values() if pdf]
     by_symbol = indexed_items(pdfs)

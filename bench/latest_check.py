@@ -1,40 +1,49 @@
-"""The shipped clusters on the six reviews labelled last (bench/cluster_protocol.py LATEST).
+"""The shipped clusters on the reviews labelled last (bench/cluster_protocol.py LATEST, NEWEST).
 
-Argentina 2012, Canada 2013, China 2013, the Democratic Republic of the Congo 2014, Montenegro
-2013 and Qatar 2014, each labelled by its own annotator (bench/gold, 2026-12-05) after every
-default and model was chosen and after the FRESH and UNSEEN reviews were read: a check no choice
-has seen. Prints the old weighted mix and the shipped pair model beside it, and what share of
-each review's gold pairs sits in the sure core. Chooses nothing.
+LATEST: Argentina 2012, Canada 2013, China 2013, the Democratic Republic of the Congo 2014,
+Montenegro 2013 and Qatar 2014, each labelled by its own annotator (bench/gold, 2026-12-05) after
+every default and model was chosen and after the FRESH and UNSEEN reviews were read.
+NEWEST (`--newest`): nine reviews labelled the same way after LATEST was read (Burkina Faso
+2013, Gabon 2012, Mauritius 2013, the Netherlands 2012, New Zealand 2014, Romania 2013, the
+Russian Federation 2013, Switzerland 2012, the United Arab Emirates 2013).
+Prints the old weighted mix and the shipped pair model beside it. Chooses nothing.
 
-Run: .venv/bin/python bench/latest_check.py
+Run: .venv/bin/python bench/latest_check.py [--newest]
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 
-from cluster_protocol import GOLD, LATEST, OLD_MIX, _scored, load_reviews, print_table
+from cluster_protocol import GOLD, LATEST, NEWEST, OLD_MIX, _scored, load_reviews, print_table
 
 from uprdex.pipeline.settings import ClusterSettings
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--newest", action="store_true", help="the nine reviews labelled after LATEST"
+    )
+    args = parser.parse_args()
     if not GOLD.exists():
         print(f"skipped: {GOLD} not found (the shared corpus is not on this machine)")
         return 0
     start = time.perf_counter()
-    latest = load_reviews(tests=False, latest=True)
+    group = NEWEST if args.newest else LATEST
+    reviews = load_reviews(tests=False, latest=not args.newest, newest=args.newest)
     print(
-        f"== {len(latest)} reviews labelled last ({', '.join(LATEST)}): never trained or chosen "
-        f"on; {sum(len(r.items) for r in latest)} recommendations "
+        f"== {len(reviews)} reviews labelled last ({', '.join(group)}): never trained or chosen "
+        f"on; {sum(len(r.items) for r in reviews)} recommendations "
         f"(loaded in {time.perf_counter() - start:.1f} s)"
     )
     print_table(
-        latest,
+        reviews,
         {
-            "mix (old defaults)": [_scored(OLD_MIX, r) for r in latest],
-            "shipped pairs": [_scored(ClusterSettings(), r) for r in latest],
+            "mix (old defaults)": [_scored(OLD_MIX, r) for r in reviews],
+            "shipped pairs": [_scored(ClusterSettings(), r) for r in reviews],
         },
     )
     print(f"  ({time.perf_counter() - start:.0f} s)")
