@@ -38,6 +38,25 @@ PRE-REGISTERED (committed before the first scored run):
    precision not lower. The same run prints UNSEEN + LATEST + FRESH (read before: reported
    only) and, if NEWEST passes, the 5 TEST reviews (reported only).
 
+Measured, 1 (2026-12-05, one run, 4,715 s on a shared machine: .venv/bin/python
+bench/context_trial.py), held out on the 12 tuning reviews, mean P/R/F1 (lowest F1):
+- today        0.68/0.61/0.63 (0.38)  (as the shipped recipe's held-out figure)
+- A bridge     0.65/0.62/0.62 (0.37): F1 -0.0100, precision -0.027, better on 4, worse on 8;
+- B profile    0.62/0.63/0.62 (0.26): F1 -0.0114, precision -0.057, better on 6, worse on 6
+  (Madagascar 2014 0.73 -> 0.80, Colombia 2013 0.48 -> 0.52; Tunisia 2012 0.38 -> 0.26,
+  India 2012 0.77 -> 0.71, Sri Lanka 2012 0.61 -> 0.54);
+- C all        0.62/0.63/0.62 (0.26): F1 -0.0151, precision -0.059, better on 6, worse on 6.
+All three FAIL the bar; none is chosen and the final check of 2 is not run (NEWEST not read).
+In-sample (trained on all 12): today 0.88/0.88/0.874, A 0.89/0.90/0.893, B 0.88/0.90/0.889,
+C 0.88/0.91/0.890: the second stage fits the training reviews better and the held-out ones
+worse. What it learned (the second stage trained on all 12; the shipped first stage: meaning
+4.22, positions 2.01/-0.91/-2.72): A bridge +1.31 (meaning 3.87), B profile_cosine +2.87
+(meaning 3.11, positions 1.51/-0.66/-2.04), C bridge -0.90, profile_cosine +2.91,
+shared_confident +0.70. The profile takes weight from the pair's own meaning and places: recall
+rises a little (0.61 -> 0.63) and precision falls more (0.68 -> 0.62; Tunisia 2012 0.67 ->
+0.35 with B). A reading, not measured: two asks with alike neighbours are often two
+commitments of one subject, and average linkage already weighs the neighbours when it merges.
+
 Run: .venv/bin/python bench/context_trial.py [--variants NAME ...]
      .venv/bin/python bench/context_trial.py --variants --final NAME   (the check of 2)
 """
@@ -327,7 +346,7 @@ def tuning_run(variants: Sequence[str]) -> None:
 
 def final_run(variant: str) -> None:
     tuning = load_reviews(tuning=True, tests=False)
-    newest = load_reviews(newest=True, tests=False)  # type: ignore[call-arg]
+    newest = load_reviews(newest=True, tests=False)
     names = ("today", variant)
     print(f"== {len(newest)} newest reviews, both recipes trained on the {len(tuning)} tuning")
     results = {name: _scored(tuning, name, newest) for name in names}
