@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -427,6 +428,39 @@ def print_table(reviews: Sequence[Review], results: Mapping[str, list[Score]]) -
     base = sum(s.f1 for s in results[labels[0]])
     ratios = "".join(f"{sum(s.f1 for s in results[label]) / base:>21.2f}x" for label in labels)
     print(f"  {'mean F1 / first':<{width}}{ratios}")
+
+
+def print_gains(
+    reviews: Sequence[Review], results: Mapping[str, list[Score]], digits: int = 4
+) -> None:
+    """`print_table`, then each method against the first: mean F1 and precision gains, and on
+    how many reviews its F1 is higher and lower."""
+    print_table(reviews, results)
+    names = list(results)
+    first = results[names[0]]
+    for name in names[1:]:
+        pairs = list(zip(first, results[name], strict=True))
+        gains = [b.f1 - a.f1 for a, b in pairs]
+        precision = statistics.fmean(b.precision - a.precision for a, b in pairs)
+        print(
+            f"  {name} vs {names[0]}: mean F1 {statistics.fmean(gains):+.{digits}f}, precision "
+            f"{precision:+.{digits}f}; better on {sum(g > 0 for g in gains)} of {len(gains)}, "
+            f"worse on {sum(g < 0 for g in gains)}"
+        )
+
+
+def mean_cell(scores: Sequence[Score]) -> str:
+    """Mean P/R/F1 of `scores` (F1 to three decimals)."""
+    return (
+        f"{statistics.fmean(s.precision for s in scores):.2f}/"
+        f"{statistics.fmean(s.recall for s in scores):.2f}/"
+        f"{statistics.fmean(s.f1 for s in scores):.3f}"
+    )
+
+
+def mean_f1_precision(scores: Sequence[Score]) -> tuple[float, float]:
+    """Mean F1 and mean precision of `scores`."""
+    return statistics.fmean(s.f1 for s in scores), statistics.fmean(s.precision for s in scores)
 
 
 MIXES = ((0.7, 0.0), (0.3, 0.2), (0.4, 0.2))

@@ -66,7 +66,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import statistics
 import sys
 import tempfile
 import time
@@ -77,7 +76,17 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from cluster_protocol import GOLD, Review, Score, labelled, load_reviews, print_table, score
+from cluster_protocol import (
+    GOLD,
+    Review,
+    Score,
+    labelled,
+    load_reviews,
+    mean_cell,
+    mean_f1_precision,
+    print_gains,
+    score,
+)
 
 from uprdex.pipeline import train_pairs
 from uprdex.pipeline.clusters import cluster, pair_model
@@ -288,34 +297,6 @@ def _scored(train: Sequence[Review], variant: str, held: Sequence[Review]) -> li
     return out
 
 
-def _table(reviews: Sequence[Review], results: dict[str, list[Score]]) -> None:
-    print_table(reviews, results)
-    names = list(results)
-    first = results[names[0]]
-    for name in names[1:]:
-        gains = [b.f1 - a.f1 for a, b in zip(first, results[name], strict=True)]
-        precision = statistics.fmean(
-            b.precision - a.precision for a, b in zip(first, results[name], strict=True)
-        )
-        print(
-            f"  {name} vs {names[0]}: mean F1 {statistics.fmean(gains):+.4f}, precision "
-            f"{precision:+.4f}; better on {sum(g > 0 for g in gains)} of {len(gains)}, worse on "
-            f"{sum(g < 0 for g in gains)}"
-        )
-
-
-def _mean(scores: Sequence[Score]) -> str:
-    return (
-        f"{statistics.fmean(s.precision for s in scores):.2f}/"
-        f"{statistics.fmean(s.recall for s in scores):.2f}/"
-        f"{statistics.fmean(s.f1 for s in scores):.3f}"
-    )
-
-
-def _means(scores: Sequence[Score]) -> tuple[float, float]:
-    return statistics.fmean(s.f1 for s in scores), statistics.fmean(s.precision for s in scores)
-
-
 def tuning_run(variants: Sequence[str]) -> None:
     tuning = load_reviews(tuning=True, tests=False)
     print(f"== tuning reviews only, leave one out ({len(tuning)} reviews)")
@@ -326,10 +307,10 @@ def tuning_run(variants: Sequence[str]) -> None:
             result = _scored(train, name, [review])[0]
             print(f"    {name}, {review.name} held out: {result.cell()}", flush=True)
             held[name].append(result)
-    _table(tuning, held)
-    f1_today, p_today = _means(held["today"])
+    print_gains(tuning, held)
+    f1_today, p_today = mean_f1_precision(held["today"])
     for name in variants[1:]:
-        f1, p = _means(held[name])
+        f1, p = mean_f1_precision(held[name])
         better = sum(b.f1 > a.f1 for a, b in zip(held["today"], held[name], strict=True))
         passes = f1 - f1_today >= 0.02 and better >= 8 and p >= p_today
         print(
@@ -340,7 +321,7 @@ def tuning_run(variants: Sequence[str]) -> None:
     inside = {name: _scored(tuning, name, tuning) for name in variants}
     print(
         "  in-sample (trained on all twelve): "
-        + "; ".join(f"{n} {_mean(s)}" for n, s in inside.items())
+        + "; ".join(f"{n} {mean_cell(s)}" for n, s in inside.items())
     )
 
 
@@ -350,8 +331,11 @@ def final_run(variant: str) -> None:
     names = ("today", variant)
     print(f"== {len(newest)} newest reviews, both recipes trained on the {len(tuning)} tuning")
     results = {name: _scored(tuning, name, newest) for name in names}
-    _table(newest, results)
-    (f1_today, p_today), (f1_ours, p_ours) = _means(results["today"]), _means(results[variant])
+    print_gains(newest, results)
+    (f1_today, p_today), (f1_ours, p_ours) = (
+        mean_f1_precision(results["today"]),
+        mean_f1_precision(results[variant]),
+    )
     passes = f1_ours - f1_today >= 0.01 and p_ours >= p_today
     print(
         f"  bar (newest: F1 +0.01 and precision not lower): {f1_ours - f1_today:+.4f}, "
@@ -360,12 +344,12 @@ def final_run(variant: str) -> None:
     for label, flag in (("unseen", "unseen"), ("latest", "latest"), ("fresh", "fresh")):
         reviews = load_reviews(tests=False, **{flag: True})
         print(f"== {len(reviews)} {label} reviews (read before: reported only)")
-        _table(reviews, {name: _scored(tuning, name, reviews) for name in names})
+        print_gains(reviews, {name: _scored(tuning, name, reviews) for name in names})
     if not passes:
         return
     tests = load_reviews()
     print(f"== {len(tests)} test reviews (reported only), trained on the {len(tuning)} tuning")
-    _table(tests, {name: _scored(tuning, name, tests) for name in names})
+    print_gains(tests, {name: _scored(tuning, name, tests) for name in names})
 
 
 def main() -> int:

@@ -137,7 +137,9 @@ from cluster_protocol import (
     indexed_items,
     labelled,
     load_reviews,
-    print_table,
+    mean_cell,
+    mean_f1_precision,
+    print_gains,
     score,
 )
 
@@ -311,30 +313,6 @@ def _scored(train: Sequence[Review], variant: str, held: Sequence[Review]) -> li
     return out
 
 
-def _table(reviews: Sequence[Review], results: dict[str, list[Score]]) -> None:
-    print_table(reviews, results)
-    names = list(results)
-    first = results[names[0]]
-    for name in names[1:]:
-        gains = [b.f1 - a.f1 for a, b in zip(first, results[name], strict=True)]
-        precision = statistics.fmean(
-            b.precision - a.precision for a, b in zip(first, results[name], strict=True)
-        )
-        print(
-            f"  {name} vs {names[0]}: mean F1 {statistics.fmean(gains):+.4f}, precision "
-            f"{precision:+.4f}; better on {sum(g > 0 for g in gains)} of {len(gains)}, worse on "
-            f"{sum(g < 0 for g in gains)}"
-        )
-
-
-def _mean(scores: Sequence[Score]) -> str:
-    return (
-        f"{statistics.fmean(s.precision for s in scores):.2f}/"
-        f"{statistics.fmean(s.recall for s in scores):.2f}/"
-        f"{statistics.fmean(s.f1 for s in scores):.3f}"
-    )
-
-
 def tuning_run(variants: Sequence[str]) -> None:
     tuning = load_reviews(tuning=True, tests=False)
     remember_places(tuning)
@@ -346,7 +324,7 @@ def tuning_run(variants: Sequence[str]) -> None:
             result = _scored([r for r in tuning if r is not review], name, [review])[0]
             print(f"    {name}, {review.name} held out: {result.cell()}", flush=True)
             held[name].append(result)
-    _table(tuning, held)
+    print_gains(tuning, held)
     base = statistics.fmean(s.f1 for s in held["today"])
     for name in variants[1:]:
         gain = statistics.fmean(s.f1 for s in held[name]) - base
@@ -356,12 +334,8 @@ def tuning_run(variants: Sequence[str]) -> None:
     inside = {name: _scored(tuning, name, tuning) for name in variants}
     print(
         "  in-sample (trained on all twelve): "
-        + "; ".join(f"{n} {_mean(s)}" for n, s in inside.items())
+        + "; ".join(f"{n} {mean_cell(s)}" for n, s in inside.items())
     )
-
-
-def _means(scores: Sequence[Score]) -> tuple[float, float]:
-    return statistics.fmean(s.f1 for s in scores), statistics.fmean(s.precision for s in scores)
 
 
 def final_run(variant: str) -> None:
@@ -374,13 +348,19 @@ def final_run(variant: str) -> None:
     for label, reviews in (("8 unseen", unseen), ("6 latest", latest), ("15 fresh", fresh)):
         print(f"== {label} reviews, both recipes trained on the {len(tuning)} tuning reviews")
         results[label] = {name: _scored(tuning, name, reviews) for name in ("today", variant)}
-        _table(reviews, results[label])
+        print_gains(reviews, results[label])
     both = {
         name: [*results["8 unseen"][name], *results["6 latest"][name]]
         for name in ("today", variant)
     }
-    (f1_today, p_today), (f1_ours, p_ours) = _means(both["today"]), _means(both[variant])
-    fresh_gain = _means(results["15 fresh"][variant])[0] - _means(results["15 fresh"]["today"])[0]
+    (f1_today, p_today), (f1_ours, p_ours) = (
+        mean_f1_precision(both["today"]),
+        mean_f1_precision(both[variant]),
+    )
+    fresh_gain = (
+        mean_f1_precision(results["15 fresh"][variant])[0]
+        - mean_f1_precision(results["15 fresh"]["today"])[0]
+    )
     better = sum(b.f1 > a.f1 for a, b in zip(both["today"], both[variant], strict=True))
     print(
         f"  unseen + latest (14): today {p_today:.3f} P, {f1_today:.3f} F1; {variant} "
@@ -397,7 +377,7 @@ def final_run(variant: str) -> None:
     tests = load_reviews()
     remember_places(tests)
     print(f"== 5 test reviews (reported only), trained on the {len(tuning)} tuning reviews")
-    _table(tests, {name: _scored(tuning, name, tests) for name in ("today", variant)})
+    print_gains(tests, {name: _scored(tuning, name, tests) for name in ("today", variant)})
 
 
 def recurrence_run(before: Sequence[Path]) -> None:

@@ -90,7 +90,16 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from cluster_protocol import GOLD, Review, Score, labelled, load_reviews, print_table, score
+from cluster_protocol import (
+    GOLD,
+    Review,
+    Score,
+    labelled,
+    load_reviews,
+    mean_cell,
+    print_gains,
+    score,
+)
 
 from uprdex.pipeline import train_pairs
 from uprdex.pipeline.clusters import cluster, load_treaties, normalize, pair_model
@@ -213,31 +222,6 @@ def _scored(train: Sequence[Review], variant: str, held: Sequence[Review]) -> li
     return [score(cluster(r.items, settings).assignment, r.gold) for r in held]
 
 
-def _mean(scores: Sequence[Score]) -> str:
-    return (
-        f"{statistics.fmean(s.precision for s in scores):.2f}/"
-        f"{statistics.fmean(s.recall for s in scores):.2f}/"
-        f"{statistics.fmean(s.f1 for s in scores):.3f}"
-    )
-
-
-def _table(reviews: Sequence[Review], results: dict[str, list[Score]]) -> None:
-    print_table(reviews, results)
-    names = list(results)
-    first = results[names[0]]
-    for name in names[1:]:
-        gains = [b.f1 - a.f1 for a, b in zip(first, results[name], strict=True)]
-        precision = statistics.fmean(
-            b.precision - a.precision for a, b in zip(first, results[name], strict=True)
-        )
-        print(
-            f"  {name} vs {names[0]}: mean F1 {statistics.fmean(gains):+.3f}, precision "
-            f"{precision:+.3f}"
-            f"; better on {sum(g > 0 for g in gains)} of {len(gains)}, worse on "
-            f"{sum(g < 0 for g in gains)}"
-        )
-
-
 def _progress(name: str, review: Review, result: Score) -> Score:
     print(f"    {name}, {review.name} held out: {result.cell()}", flush=True)
     return result
@@ -256,7 +240,7 @@ def tuning_run(variants: Sequence[str]) -> None:
         ]
         for name in variants
     }
-    _table(tuning, held)
+    print_gains(tuning, held, digits=3)
     base = statistics.fmean(s.f1 for s in held["today"])
     for name in variants[1:]:
         gain = statistics.fmean(s.f1 for s in held[name]) - base
@@ -266,7 +250,7 @@ def tuning_run(variants: Sequence[str]) -> None:
     inside = {name: _scored(tuning, name, tuning) for name in variants}
     print(
         "  in-sample (trained on all twelve): "
-        + "; ".join(f"{n} {_mean(s)}" for n, s in inside.items())
+        + "; ".join(f"{n} {mean_cell(s)}" for n, s in inside.items())
     )
 
 
@@ -278,7 +262,7 @@ def fresh_run(variant: str) -> None:
         f"== {len(fresh)} fresh reviews, both recipes trained on the {len(tuning)} tuning reviews"
     )
     results = {name: _scored(tuning, name, fresh) for name in ("today", variant)}
-    _table(fresh, results)
+    print_gains(fresh, results, digits=3)
     gain = statistics.fmean(s.f1 for s in results[variant]) - statistics.fmean(
         s.f1 for s in results["today"]
     )
@@ -298,7 +282,9 @@ def fresh_run(variant: str) -> None:
     ):
         remember_subjects(reviews)
         print(f"== {label} reviews (reported only), trained on the {len(tuning)} tuning reviews")
-        _table(reviews, {name: _scored(tuning, name, reviews) for name in ("today", variant)})
+        print_gains(
+            reviews, {name: _scored(tuning, name, reviews) for name in ("today", variant)}, digits=3
+        )
 
 
 def main() -> int:
