@@ -130,16 +130,26 @@ KEPT_ASIDE = (
 )
 """Four pairs labelled after the matcher's settings were chosen (bench/gold/README.md), each by
 its own annotator: scored with the choice made on the tuning pairs, never part of it."""
-FRESH = tuple(
-    Pair(
-        f"{state} {early} -> {late}",
-        f"{stem}{early}.pdf",
-        f"{stem}{late}.pdf",
-        earlier_symbol,
-        later_symbol,
-        MORE / f"{stem}_{early}_{late}_recurring.csv",
+
+
+def labelled_pairs(rows: tuple[tuple[str, str, int, int, str, str], ...]) -> tuple[Pair, ...]:
+    """Review pairs labelled in bench/gold from (State, file stem, earlier year, later year,
+    earlier symbol, later symbol)."""
+    return tuple(
+        Pair(
+            f"{state} {early} -> {late}",
+            f"{stem}{early}.pdf",
+            f"{stem}{late}.pdf",
+            earlier_symbol,
+            later_symbol,
+            MORE / f"{stem}_{early}_{late}_recurring.csv",
+        )
+        for state, stem, early, late, earlier_symbol, later_symbol in rows
     )
-    for state, stem, early, late, earlier_symbol, later_symbol in (
+
+
+FRESH = labelled_pairs(
+    (
         ("Cameroon", "cameroon", 2009, 2013, "A/HRC/11/21", "A/HRC/24/15"),
         ("Iraq", "iraq", 2010, 2014, "A/HRC/14/14", "A/HRC/28/14"),
         ("Germany", "germany", 2009, 2013, "A/HRC/11/15", "A/HRC/24/9"),
@@ -151,16 +161,8 @@ FRESH = tuple(
 """Six pairs labelled after the link model and every recurring-ask setting were chosen (bench/gold,
 each by its own annotator): never trained or chosen on; bench/recurrence_learned.py --fresh
 scores them."""
-MORE_TUNING = tuple(
-    Pair(
-        f"{state} {early} -> {late}",
-        f"{stem}{early}.pdf",
-        f"{stem}{late}.pdf",
-        earlier_symbol,
-        later_symbol,
-        MORE / f"{stem}_{early}_{late}_recurring.csv",
-    )
-    for state, stem, early, late, earlier_symbol, later_symbol in (
+MORE_TUNING = labelled_pairs(
+    (
         ("Albania", "albania", 2010, 2014, "A/HRC/13/6", "A/HRC/27/4"),
         ("Botswana", "botswana", 2009, 2013, "A/HRC/10/69", "A/HRC/23/7"),
         (
