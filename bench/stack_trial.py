@@ -123,9 +123,7 @@ fixed by reasoning, no score of D or E seen; their code in bench/stack_stages.py
      working response (y - p) / w weighted by w = p (1 - p) (floored at 1e-12): its leaves are
      sum(y - p) / (sum w + 1)), each added to the logit shrunk by 0.1; the probability the
      sigmoid of the corrected logit. (LightGBM, which takes an offset, is not installed.)
-     Mechanics only, before any score: a first draft clipped the working response to +-4
-     (LogitBoost's bound); on synthetic data (1.8% positives) it made every leaf negative
-     (a positive at small p loses its 1/p), so it is replaced by the l2 above.
+     (A first draft's clipping: see bench/stack_stages.py.)
    - E candidates: B's trees (its TREES settings) fitted only on the candidate pairs, the
      training pairs whose cross-fitted logit is at or above their 90th percentile (so the 255
      bins fall where the positives are); a pair below that cutoff (the cutoff kept from the
@@ -134,6 +132,30 @@ fixed by reasoning, no score of D or E seen; their code in bench/stack_stages.py
 4. Only if one passes, and only after the chosen one is written here and committed: the single
    final check of 2 with it (`--variants --final NAME`, run once), the same bar (NEWEST mean F1
    >= +0.01 AND NEWEST mean precision not lower), the same groups reported only.
+
+Measured, 3 (2026-12-05, one run, 462 s, machine load ~2: .venv/bin/python bench/stack_trial.py
+--variants "D residual" "E candidates"), held out on the 12 tuning reviews, mean P/R/F1 (lowest
+F1): today 0.68/0.61/0.63 (0.38), each review as in 1; D residual 0.66/0.62/0.63 (0.36): F1
+-0.0042, precision -0.0221, better on 5 of 12, worse on 5: fails; E candidates 0.65/0.61/0.62
+(0.34): F1 -0.0169, precision -0.0343, better on 3 of 12, worse on 9: fails. In-sample
+(trained on all 12): today 0.88/0.88/0.874, D 0.89/0.90/0.895, E 0.87/0.90/0.884. Neither
+passes: nothing chosen, the check of 4 not run, no NEWEST review read. Fixing the binning
+removes B's collapse (B -0.108, D -0.004, E -0.017), but both gain only in-sample (+0.021,
++0.010) and lose precision held out (Malaysia 2013 0.66 -> 0.56, 0.52; Sri Lanka 2012 0.71 ->
+0.61, 0.58; Tunisia 2012 0.67 -> 0.56, 0.60).
+Per review (P/R/F1; today, D, E):
+  Kazakhstan 2014  0.82/0.74/0.78  0.85/0.73/0.79  0.85/0.72/0.78
+  Madagascar 2014  0.78/0.68/0.73  0.80/0.68/0.73  0.76/0.68/0.72
+  Malaysia 2013    0.66/0.65/0.66  0.56/0.66/0.61  0.52/0.65/0.58
+  Colombia 2013    0.48/0.47/0.48  0.48/0.47/0.48  0.51/0.51/0.51
+  Senegal 2013     0.65/0.78/0.71  0.63/0.77/0.69  0.67/0.74/0.70
+  India 2012       0.73/0.80/0.77  0.73/0.80/0.77  0.72/0.87/0.79
+  Tunisia 2012     0.67/0.26/0.38  0.56/0.26/0.36  0.60/0.24/0.34
+  Sri Lanka 2012   0.71/0.53/0.61  0.61/0.56/0.58  0.58/0.55/0.57
+  Ghana 2012       0.42/0.69/0.52  0.42/0.71/0.53  0.41/0.67/0.50
+  Brazil 2012      0.69/0.47/0.56  0.68/0.53/0.60  0.54/0.43/0.48
+  Japan 2012       0.76/0.75/0.75  0.79/0.71/0.75  0.79/0.71/0.74
+  Ukraine 2012     0.79/0.56/0.65  0.81/0.56/0.66  0.84/0.57/0.68
 
 Run: .venv/bin/python bench/stack_trial.py [--variants NAME ...]
      .venv/bin/python bench/stack_trial.py --variants --final NAME   (the check of 2)
