@@ -165,7 +165,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import statistics
 import sys
 import tempfile
 import time
@@ -177,7 +176,17 @@ from unittest import mock
 
 import numpy as np
 import numpy.typing as npt
-from cluster_protocol import GOLD, Review, Score, labelled, load_reviews, print_table, score
+from cluster_protocol import (
+    GOLD,
+    Review,
+    Score,
+    labelled,
+    load_reviews,
+    mean_cell,
+    mean_f1_precision,
+    print_gains,
+    score,
+)
 from scipy import sparse  # type: ignore[import-untyped]
 from stack_stages import Candidates, Residual
 
@@ -488,34 +497,6 @@ class Trial:
             _STACK.clear()
 
 
-def _table(reviews: Sequence[Review], results: dict[str, list[Score]]) -> None:
-    print_table(reviews, results)
-    names = list(results)
-    first = results[names[0]]
-    for name in names[1:]:
-        gains = [b.f1 - a.f1 for a, b in zip(first, results[name], strict=True)]
-        precision = statistics.fmean(
-            b.precision - a.precision for a, b in zip(first, results[name], strict=True)
-        )
-        print(
-            f"  {name} vs {names[0]}: mean F1 {statistics.fmean(gains):+.4f}, precision "
-            f"{precision:+.4f}; better on {sum(g > 0 for g in gains)} of {len(gains)}, worse on "
-            f"{sum(g < 0 for g in gains)}"
-        )
-
-
-def _mean(scores: Sequence[Score]) -> str:
-    return (
-        f"{statistics.fmean(s.precision for s in scores):.2f}/"
-        f"{statistics.fmean(s.recall for s in scores):.2f}/"
-        f"{statistics.fmean(s.f1 for s in scores):.3f}"
-    )
-
-
-def _means(scores: Sequence[Score]) -> tuple[float, float]:
-    return statistics.fmean(s.f1 for s in scores), statistics.fmean(s.precision for s in scores)
-
-
 def tuning_run(variants: Sequence[str]) -> None:
     tuning = load_reviews(tuning=True, tests=False)
     trial = Trial(tuning)
@@ -528,10 +509,10 @@ def tuning_run(variants: Sequence[str]) -> None:
             result = trial.scored(every - {review.name}, name, [review])[0]
             print(f"    {name}, {review.name} held out: {result.cell()}", flush=True)
             held[name].append(result)
-    _table(tuning, held)
-    base_f1, base_p = _means(held["today"])
+    print_gains(tuning, held)
+    base_f1, base_p = mean_f1_precision(held["today"])
     for name in variants[1:]:
-        f1, precision = _means(held[name])
+        f1, precision = mean_f1_precision(held[name])
         better = sum(b.f1 > a.f1 for a, b in zip(held["today"], held[name], strict=True))
         passes = f1 - base_f1 >= 0.02 and better >= 8 and precision >= base_p
         print(
@@ -542,7 +523,7 @@ def tuning_run(variants: Sequence[str]) -> None:
     inside = {name: trial.scored(every, name, tuning) for name in variants}
     print(
         "  in-sample (trained on all twelve): "
-        + "; ".join(f"{n} {_mean(s)}" for n, s in inside.items())
+        + "; ".join(f"{n} {mean_cell(s)}" for n, s in inside.items())
     )
 
 
@@ -560,11 +541,11 @@ def final_run(variant: str) -> None:
     for label, reviews in groups:
         print(f"== {label} reviews, both recipes trained on the {len(tuning)} tuning reviews")
         results = {name: trial.scored(every, name, reviews) for name in ("today", variant)}
-        _table(reviews, results)
+        print_gains(reviews, results)
         if label == "9 newest":
             (f1_today, p_today), (f1_ours, p_ours) = (
-                _means(results["today"]),
-                _means(results[variant]),
+                mean_f1_precision(results["today"]),
+                mean_f1_precision(results[variant]),
             )
             passes = f1_ours - f1_today >= 0.01 and p_ours >= p_today
             print(
@@ -575,7 +556,7 @@ def final_run(variant: str) -> None:
         return
     tests = load_reviews()
     print(f"== 5 test reviews (reported only), trained on the {len(tuning)} tuning reviews")
-    _table(tests, {name: trial.scored(every, name, tests) for name in ("today", variant)})
+    print_gains(tests, {name: trial.scored(every, name, tests) for name in ("today", variant)})
 
 
 def main() -> int:
