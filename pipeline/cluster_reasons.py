@@ -9,7 +9,6 @@ Example:
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +16,13 @@ from typing import Any
 import numpy as np
 
 from uprdex.pipeline.clusters import load_treaties, normalize
-from uprdex.pipeline.clusters.positions import NodePlaces, Places, group_places, item_places
+from uprdex.pipeline.clusters.positions import (
+    NodePlaces,
+    Places,
+    group_places,
+    item_places,
+    shared_rows,
+)
 from uprdex.pipeline.clusters.similarity import Similarity
 from uprdex.pipeline.settings import ClusterSettings
 
@@ -88,13 +93,13 @@ def reasons(
     placed = item_places(ids, None if cycles is None else [cycles.get(i) for i in ids])
     row = {item_id: at for at, item_id in enumerate(ids)}
     treaties = load_treaties(settings.treaties)
-    nodes: list[list[int]] = []
-    for group in groups:
-        keys = [normalize(texts[m], treaties) for m in group]
-        rows: dict[str, list[int]] = defaultdict(list)
-        for member, key in zip(group, keys, strict=True):
-            rows[key].append(row[member])
-        nodes += [rows[key] for key in keys]
+    nodes = [
+        shared
+        for group in groups
+        for shared in shared_rows(
+            [row[m] for m in group], [normalize(texts[m], treaties) for m in group]
+        )
+    ]
     places = group_places(placed, nodes)
     pairs: list[tuple[int, int]] = []
     start = 0

@@ -42,7 +42,12 @@ from uprdex.pipeline.clusters import (
     strip_states,
 )
 from uprdex.pipeline.clusters.linkage import node_key
-from uprdex.pipeline.clusters.positions import NodePlaces, group_places, item_places
+from uprdex.pipeline.clusters.positions import (
+    NodePlaces,
+    group_places,
+    item_places,
+    shared_rows,
+)
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.spreadsheet import FORMULA_TRIGGERS, neutralise
 
@@ -319,10 +324,7 @@ def _applied(
         if any(pair <= set(unit_of.values()) for pair in apart):
             ordered = sorted(members)
             keys = [node_key(by_id[m], result.settings, treaties, existing) for m in ordered]
-            nodes: dict[object, list[int]] = defaultdict(list)
-            for member, key in zip(ordered, keys, strict=True):
-                nodes[key].append(row[member])
-            places = group_places(placed, [nodes[key] for key in keys])
+            places = group_places(placed, shared_rows([row[m] for m in ordered], keys))
             parts.extend(_split(ordered, places, unit_of, apart, by_id, score))
         else:
             parts.append((sorted(members), {}))

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -46,6 +46,7 @@ __all__ = [
     "node_places",
     "pair_places",
     "position_features",
+    "shared_rows",
 ]
 
 POSITION_FEATURES = ("same_paragraph", "paragraph_log_distance", "paragraphs_gap")
@@ -99,6 +100,16 @@ class NodePlaces:
 
     first: Places
     each: npt.NDArray[np.int64]
+
+
+def shared_rows(rows: Sequence[int], keys: Sequence[Hashable]) -> list[list[int]]:
+    """For each member (its row in the places, its clustering node's key), the rows of every
+    member with its key, one list object per key: the groups `group_places` places as one
+    node each."""
+    by_key: dict[Hashable, list[int]] = defaultdict(list)
+    for row, key in zip(rows, keys, strict=True):
+        by_key[key].append(row)
+    return [by_key[key] for key in keys]
 
 
 def group_places(placed: Places, groups: Sequence[Sequence[int]]) -> NodePlaces:
