@@ -150,6 +150,23 @@ NEWEST: dict[str, tuple[str, str]] = {
 """Reviews labelled after LATEST was read (bench/gold, each by its own annotator, 2026-12-05,
 session 34): never trained or chosen on. The check of this session's candidates, each declared
 in its bench before it is run; `bench/latest_check.py --newest` scores the shipped defaults."""
+FINAL: dict[str, tuple[str, str]] = {
+    name: (stem, f"{stem}.pdf")
+    for name, stem in (
+        ("Bahamas 2013", "bahamas2013"),
+        ("Barbados 2013", "barbados2013"),
+        ("Bhutan 2014", "bhutan2014"),
+        ("Democratic People's Republic of Korea 2014", "democraticpeoplesrepublicofkorea2014"),
+        ("Liechtenstein 2013", "liechtenstein2013"),
+        ("Malta 2013", "malta2013"),
+        ("Monaco 2013", "monaco2013"),
+    )
+}
+"""Reviews labelled after NEWEST was read (bench/gold, each by its own annotator, 2026-12-05,
+session 35): the last cycle-2 reports of ../shared/data/wg_reports whose State no other gold
+file names (guinea2014.pdf is a cycle-1 report, A/HRC/15/4). Never trained or chosen on: the
+check of session 35's candidates, each declared in its bench before it is run;
+`bench/latest_check.py --final` scores the shipped defaults."""
 FIRST_TUNING = tuple(list(TUNING)[:5])
 """The tuning reviews the pair model was first trained on (the shipped model before India and
 Tunisia 2012 were labelled)."""
@@ -282,10 +299,12 @@ def load_reviews(
     unseen: bool = False,
     latest: bool = False,
     newest: bool = False,
+    final: bool = False,
 ) -> list[Review]:
     """The five test reviews (unless `tests` is false), then the tuning ones (if `tuning`),
     the fresh ones (if `fresh`), the unseen ones (if `unseen`), the latest ones (if
-    `latest`) and the newest ones (if `newest`), with the texts uprdex prints."""
+    `latest`), the newest ones (if `newest`) and the final ones (if `final`), with the texts
+    uprdex prints."""
     chosen = {
         **(REVIEWS if tests else {}),
         **(TUNING if tuning else {}),
@@ -293,6 +312,7 @@ def load_reviews(
         **(UNSEEN if unseen else {}),
         **(LATEST if latest else {}),
         **(NEWEST if newest else {}),
+        **(FINAL if final else {}),
     }
     pdfs = [pdf for _, pdf in chosen.values() if pdf]
     by_symbol = indexed_items(pdfs)

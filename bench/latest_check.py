@@ -6,9 +6,12 @@ every default and model was chosen and after the FRESH and UNSEEN reviews were r
 NEWEST (`--newest`): nine reviews labelled the same way after LATEST was read (Burkina Faso
 2013, Gabon 2012, Mauritius 2013, the Netherlands 2012, New Zealand 2014, Romania 2013, the
 Russian Federation 2013, Switzerland 2012, the United Arab Emirates 2013).
+FINAL (`--final`): seven reviews labelled the same way after NEWEST was read (the Bahamas 2013,
+Barbados 2013, Bhutan 2014, the Democratic People's Republic of Korea 2014, Liechtenstein 2013,
+Malta 2013, Monaco 2013).
 Prints the old weighted mix and the shipped pair model beside it. Chooses nothing.
 
-Run: .venv/bin/python bench/latest_check.py [--newest]
+Run: .venv/bin/python bench/latest_check.py [--newest | --final]
 """
 
 from __future__ import annotations
@@ -17,23 +20,41 @@ import argparse
 import sys
 import time
 
-from cluster_protocol import GOLD, LATEST, NEWEST, OLD_MIX, _scored, load_reviews, print_table
+from cluster_protocol import (
+    FINAL,
+    GOLD,
+    LATEST,
+    NEWEST,
+    OLD_MIX,
+    _scored,
+    load_reviews,
+    print_table,
+)
 
 from uprdex.pipeline.settings import ClusterSettings
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
+    groups = parser.add_mutually_exclusive_group()
+    groups.add_argument(
         "--newest", action="store_true", help="the nine reviews labelled after LATEST"
+    )
+    groups.add_argument(
+        "--final", action="store_true", help="the seven reviews labelled after NEWEST"
     )
     args = parser.parse_args()
     if not GOLD.exists():
         print(f"skipped: {GOLD} not found (the shared corpus is not on this machine)")
         return 0
     start = time.perf_counter()
-    group = NEWEST if args.newest else LATEST
-    reviews = load_reviews(tests=False, latest=not args.newest, newest=args.newest)
+    group = NEWEST if args.newest else FINAL if args.final else LATEST
+    reviews = load_reviews(
+        tests=False,
+        latest=not (args.newest or args.final),
+        newest=args.newest,
+        final=args.final,
+    )
     print(
         f"== {len(reviews)} reviews labelled last ({', '.join(group)}): never trained or chosen "
         f"on; {sum(len(r.items) for r in reviews)} recommendations "
