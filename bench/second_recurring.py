@@ -16,9 +16,10 @@ links must be found, low ones count neither way, any other link is wrong):
 It asks where issue #19's target for recurring asks (F1 0.75 at precision 0.80) stands against
 the agreement of two careful readers. Nothing here is chosen or trained on.
 
-Measured (2026-12-05, session 35, one run, 6 s; the shipped models of 611c925), P/R/F1:
+Measured (2026-12-05, session 35, one run, 6 s; the shipped models of 611c925), P/R/F1
+(1st: the first annotation, 2nd: the second, "its high": the second's high links alone.)
 
-| pair | second vs first | its high vs first | first vs second | stored vs first | stored vs second |
+| pair | 2nd vs 1st | its high vs 1st | 1st vs 2nd | stored vs 1st | stored vs 2nd |
 |---|---|---|---|---|---|
 | Viet Nam | 0.88/0.89/0.88 | 1.00/0.55/0.71 | 0.63/1.00/0.78 | 0.71/0.49/0.58 | 0.65/0.72/0.68 |
 | Albania | 0.65/1.00/0.79 | 0.99/0.95/0.97 | 0.92/0.99/0.96 | 0.66/0.37/0.47 | 0.73/0.34/0.46 |
