@@ -56,6 +56,24 @@ PRE-REGISTERED (committed before the first scored run):
    not lower. The same run prints NEWEST + UNSEEN + LATEST + FRESH (read before: reported
    only) and, if FINAL passes, the 5 TEST reviews (reported only).
 
+Measured, 1 (2026-12-05, one run, 403 s: .venv/bin/python bench/burst_trial.py), held out on
+the 12 tuning reviews, mean P/R/F1 (lowest F1):
+- today      0.68/0.61/0.63 (0.38)  (the shipped recipe's held-out figure)
+- A shared   0.67/0.61/0.63 (0.37): F1 -0.0046, precision -0.0093, better on 5, worse on 6
+  (Sri Lanka 2012 0.61 -> 0.56, precision 0.71 -> 0.60; India 2012 0.77 -> 0.75, Tunisia
+  2012 0.38 -> 0.37; Kazakhstan 2014 0.78 -> 0.79, Senegal 2013 0.71 -> 0.72);
+- B apart    0.68/0.62/0.63 (0.38): F1 +0.0012, precision +0.0020, better on 3, worse on 1;
+- C both     0.67/0.61/0.63 (0.37): F1 -0.0037, precision -0.0075, better on 5, worse on 6.
+All three FAIL the bar; none is chosen and the final check of 2 is not run (FINAL not read).
+In-sample (trained on all 12): today 0.88/0.88/0.874, A 0.88/0.89/0.879, B 0.88/0.88/0.875,
+C 0.88/0.89/0.879. What it learned (trained on all 12; placed model, then the plain one):
+today meaning +4.216 / +4.578; A shared_burst +1.200 / +1.219 (meaning +3.941 / +4.312);
+B apart_burst -0.082 / -0.166 (meaning +4.191 / +4.527); C shared_burst +1.188 / +1.190,
+apart_burst -0.051 / -0.135 (meaning +3.926 / +4.276). The shared feature takes a little
+weight from the meaning cosine and costs precision on the review it was meant to help (Sri
+Lanka 2012); the apart feature is given almost no weight: as the look showed, the death penalty
+frames' own words are not bursty (common in the export too).
+
 A look before the scored run (`--look`, no clustering, no score): the features on Sri Lanka
 2012's and Japan 2012's pairs (tuning reviews), by gold relation. Seen (2026-12-05, 4 s,
 .venv/bin/python bench/burst_trial.py --look), mean (share > 0):
