@@ -73,6 +73,13 @@ apart_burst -0.051 / -0.135 (meaning +3.926 / +4.276). The shared feature takes 
 weight from the meaning cosine and costs precision on the review it was meant to help (Sri
 Lanka 2012); the apart feature is given almost no weight: as the look showed, the death penalty
 frames' own words are not bursty (common in the export too).
+Why Sri Lanka 2012 fell (a diagnostic of a tuning review, reported only, choosing nothing;
+15 s: .venv/bin/python bench/burst_trial.py --why "Sri Lanka 2012"): A joins 14 pairs today
+does not, all false: 7 implement-llrc + report-llrc-progress-to-hrc, 6 implement-llrc +
+implement-nhrap, 1 disseminate-nhrap + implement-nhrap; and loses 7 true implement-llrc pairs
+(pieces today 8,2,1,1,1,1,1,1; A 7,2,1,1,1,1,1,1,1). A word the review repeats ("llrc",
+"nhrap") is the review's subject, shared by several of its commitments (implement the LLRC,
+report on it, fund it), not the mark of one commitment.
 
 A look before the scored run (`--look`, no clustering, no score): the features on Sri Lanka
 2012's and Japan 2012's pairs (tuning reviews), by gold relation. Seen (2026-12-05, 4 s,
@@ -90,6 +97,7 @@ A look before the scored run (`--look`, no clustering, no score): the features o
 
 Run: .venv/bin/python bench/burst_trial.py [--variants NAME ...]
      .venv/bin/python bench/burst_trial.py --look
+     .venv/bin/python bench/burst_trial.py --why TUNING_REVIEW [--final VARIANT]
      .venv/bin/python bench/burst_trial.py --variants --final NAME   (the check of 2)
 """
 
@@ -365,6 +373,49 @@ def look() -> None:
             print(f"   {label} ({int(mask.sum())} pairs): {cells}")
 
 
+def why(name: str, variant: str) -> None:
+    """Today's recipe and `variant` on one tuning review held out (trained on the 11 others):
+    the false and true pairs one has and the other lacks, by gold clusters, and the pieces of
+    the gold clusters with most members (a diagnostic: reported only, choosing nothing)."""
+    tuning = load_reviews(tuning=True, tests=False)
+    review = next(r for r in tuning if r.name == name)
+    train = [r for r in tuning if r is not review]
+    found: dict[str, set[tuple[str, str]]] = {}
+    pieces: dict[str, dict[str, list[int]]] = {}
+    for label in ("today", variant):
+        folder = _trained(train, label)
+        assignment = cluster(review.items, replace(ClusterSettings(), pair_model=folder))
+        ids = sorted(review.gold)
+        found[label] = {
+            (a, b)
+            for at, a in enumerate(ids)
+            for b in ids[at + 1 :]
+            if assignment.assignment[a] == assignment.assignment[b]
+        }
+        by_gold: dict[str, dict[str, int]] = {}
+        for item in ids:
+            gold = by_gold.setdefault(review.gold[item][0], {})
+            ours = assignment.assignment[item]
+            gold[ours] = gold.get(ours, 0) + 1
+        pieces[label] = {g: sorted(c.values(), reverse=True) for g, c in by_gold.items()}
+        use("today")
+    for first, second in (("today", variant), (variant, "today")):
+        extra = found[second] - found[first]
+        groups: dict[str, int] = {}
+        for a, b in extra:
+            ga, gb = sorted((review.gold[a][0], review.gold[b][0]))
+            key = ga if ga == gb else f"{ga} + {gb}"
+            groups[key] = groups.get(key, 0) + 1
+        print(f"== pairs {second} joins and {first} does not: {len(extra)}, by gold clusters:")
+        for key, count in sorted(groups.items(), key=lambda kv: -kv[1])[:12]:
+            print(f"   {count:3d}  {key}")
+    largest = sorted(pieces["today"], key=lambda g: -sum(pieces["today"][g]))[:8]
+    for gold in largest:
+        print(
+            f"   pieces of {gold}: today {pieces['today'][gold]}, {variant} {pieces[variant][gold]}"
+        )
+
+
 LOOKED: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {
     "Sri Lanka 2012": (("implement-llrc",), (("implement-llrc", "implement-nhrap"),)),
     "Japan 2012": (
@@ -380,6 +431,7 @@ def main() -> int:
     parser.add_argument("--variants", nargs="*", default=list(VARIANTS), choices=list(VARIANTS))
     parser.add_argument("--final", metavar="VARIANT", choices=list(VARIANTS)[1:])
     parser.add_argument("--look", action="store_true", help="the features only, no score")
+    parser.add_argument("--why", metavar="TUNING_REVIEW", help="diagnostic: today vs --final")
     args = parser.parse_args()
     if not GOLD.exists():
         print(f"skipped: {GOLD} not found")
@@ -387,6 +439,9 @@ def main() -> int:
     start = time.perf_counter()
     if args.look:
         look()
+        return 0
+    if args.why:
+        why(args.why, args.final or "A shared")
         return 0
     if args.variants:
         tuning_run(["today", *(v for v in args.variants if v != "today")])
