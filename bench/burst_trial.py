@@ -95,6 +95,7 @@ A look before the scored run (`--look`, no clustering, no score): the features o
   two 0.758, within dp-moratorium 0.888, abolish x moratorium 0.979: the death penalty frames
   are barely told apart by either.
 
+The harness (leave one out, the bar, the final check, the feature patching): feature_trials.py.
 Run: .venv/bin/python bench/burst_trial.py [--variants NAME ...]
      .venv/bin/python bench/burst_trial.py --look
      .venv/bin/python bench/burst_trial.py --why TUNING_REVIEW [--final VARIANT]
@@ -103,30 +104,20 @@ Run: .venv/bin/python bench/burst_trial.py [--variants NAME ...]
 
 from __future__ import annotations
 
-import argparse
 import functools
 import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import feature_trials
 import numpy as np
 import numpy.typing as npt
-from cluster_protocol import (
-    GOLD,
-    Review,
-    Score,
-    labelled,
-    load_reviews,
-    mean_cell,
-    mean_f1_precision,
-    print_gains,
-    score,
-)
+from cluster_protocol import Review, Score, labelled, load_reviews, score
+from feature_trials import DenseFeatures, run, steps, variant_parser
 
 from uprdex.pipeline import train_pairs
 from uprdex.pipeline.clusters import cluster, pair_model
@@ -144,9 +135,6 @@ VARIANTS: dict[str, tuple[str, ...]] = {
 REPEATED = 2
 """Fewest of the block's distinct texts a stem must be in to count (a word the review repeats)."""
 
-_BASE_NAMES = pair_model.DENSE_FEATURES
-_BASE_DENSE = pair_model.dense_features
-_ACTIVE: list[str] = []
 _CACHE: dict[int, tuple[Any, npt.NDArray[np.float64]]] = {}
 """id(PairInputs) -> (the inputs, both features over every pair of its texts: n x n x 2)."""
 
@@ -201,45 +189,31 @@ def burst_features(inputs: Any, pairs: npt.NDArray[np.int64]) -> Floats:
     return matrix[pairs[:, 0], pairs[:, 1]]
 
 
-def _dense(inputs: Any, pairs: Any, knots: Sequence[float] = (), grid: Any = None) -> Any:
-    base = _BASE_DENSE(inputs, pairs, knots, grid)
-    if not _ACTIVE:
-        return base
-    # The base function sizes its rows by the patched names: its own columns first, ours last
-    # (no knots in CONFIG).
-    assert not knots
-    chosen = [BURST_FEATURES.index(name) for name in _ACTIVE]
-    extra = burst_features(inputs, np.asarray(pairs, dtype=np.int64))[:, chosen]
-    return np.hstack([base[:, : len(_BASE_NAMES)], extra])
+def _columns(inputs: Any, pairs: npt.NDArray[np.int64], active: tuple[str, ...]) -> Floats:
+    chosen = [BURST_FEATURES.index(name) for name in active]
+    return burst_features(inputs, pairs)[:, chosen]
 
 
-def use(variant: str) -> None:
-    """The pair features of `variant` in this process (pair_model and train_pairs)."""
-    _ACTIVE[:] = VARIANTS[variant]
-    names = _BASE_NAMES + VARIANTS[variant]
-    pair_model.DENSE_FEATURES = names
-    train_pairs.DENSE_FEATURES = names  # type: ignore[attr-defined]
-    pair_model.dense_features = _dense
-    train_pairs.dense_features = _dense  # type: ignore[attr-defined]
-    _CACHE.clear()
+FEATURES = DenseFeatures(VARIANTS, _columns, on_use=_CACHE.clear)
+use = FEATURES.use
+_FOLDERS: dict[str, Path] = {}
+"""Variant -> the folder it was last trained in."""
 
 
 def _trained(train: Sequence[Review], variant: str) -> Path:
     use(variant)
     folder = Path(tempfile.mkdtemp(prefix="uprdex-burst-"))
     train_pairs.train_reviews([labelled(r) for r in train], folder)
+    _FOLDERS[variant] = folder
     return folder
 
 
-def _scored(
-    train: Sequence[Review], variant: str, held: Sequence[Review]
-) -> tuple[list[Score], Path]:
+def _scored(train: Sequence[Review], variant: str, held: Sequence[Review]) -> list[Score]:
     """`held` scored by today's recipe with `variant`'s features, trained on `train`."""
-    folder = _trained(train, variant)
-    settings = replace(ClusterSettings(), pair_model=folder)
+    settings = replace(ClusterSettings(), pair_model=_trained(train, variant))
     out = [score(cluster(review.items, settings).assignment, review.gold) for review in held]
     use("today")
-    return out, folder
+    return out
 
 
 def weights(folder: Path, variant: str) -> str:
@@ -258,76 +232,31 @@ def weights(folder: Path, variant: str) -> str:
 
 
 def tuning_run(variants: Sequence[str]) -> None:
-    tuning = load_reviews(tuning=True, tests=False)
-    print(f"== tuning reviews only, leave one out ({len(tuning)} reviews)")
-    held: dict[str, list[Score]] = {name: [] for name in variants}
-    for review in tuning:
-        train = [r for r in tuning if r is not review]
-        for name in variants:
-            result = _scored(train, name, [review])[0][0]
-            print(f"    {name}, {review.name} held out: {result.cell()}", flush=True)
-            held[name].append(result)
-    print_gains(tuning, held)
-    f1_today, p_today = mean_f1_precision(held["today"])
-    for name in variants[1:]:
-        f1, p = mean_f1_precision(held[name])
-        better = sum(b.f1 > a.f1 for a, b in zip(held["today"], held[name], strict=True))
-        passes = f1 - f1_today >= 0.02 and better >= 8 and p >= p_today
-        print(
-            f"  bar (F1 +0.02, better on >= 8 of 12, precision not lower): {name} "
-            f"{f1 - f1_today:+.4f}, {better}, precision {p - p_today:+.4f}, lowest F1 "
-            f"{min(s.f1 for s in held[name]):.2f}: {'PASSES' if passes else 'fails'}"
-        )
-    inside = {}
-    for name in variants:
-        inside[name], folder = _scored(tuning, name, tuning)
-        if name != "today":
-            print(f"  weights ({name}, trained on all twelve): {weights(folder, name)}")
-        else:
-            print(f"  weights (today, trained on all twelve): {weights(folder, name)}")
-    print(
-        "  in-sample (trained on all twelve): "
-        + "; ".join(f"{n} {mean_cell(s)}" for n, s in inside.items())
+    feature_trials.tuning_run(
+        load_reviews(tuning=True, tests=False),
+        variants,
+        _scored,
+        learned=lambda name: print(
+            f"  weights ({name}, trained on all twelve): {weights(_FOLDERS[name], name)}"
+        ),
     )
 
 
 def final_run(variant: str) -> None:
     tuning = load_reviews(tuning=True, tests=False)
-    final = load_reviews(final=True, tests=False)
-    names = ("today", variant)
-    folders = {name: _trained(tuning, name) for name in names}
+    folders = {name: _trained(tuning, name) for name in ("today", variant)}
     use("today")
 
-    def scored(reviews: Sequence[Review]) -> dict[str, list[Score]]:
-        out = {}
-        for name in names:
-            use(name)
-            settings = replace(ClusterSettings(), pair_model=folders[name])
-            out[name] = [score(cluster(r.items, settings).assignment, r.gold) for r in reviews]
+    def checked(name: str, reviews: Sequence[Review]) -> list[Score]:
+        use(name)
+        settings = replace(ClusterSettings(), pair_model=folders[name])
+        out = [score(cluster(r.items, settings).assignment, r.gold) for r in reviews]
         use("today")
         return out
 
-    print(f"== {len(final)} final reviews, both recipes trained on the {len(tuning)} tuning")
-    results = scored(final)
-    print_gains(final, results)
-    (f1_today, p_today), (f1_ours, p_ours) = (
-        mean_f1_precision(results["today"]),
-        mean_f1_precision(results[variant]),
+    feature_trials.final_run(
+        variant, checked, "final", reported=("newest", "unseen", "latest", "fresh")
     )
-    passes = f1_ours - f1_today >= 0.01 and p_ours >= p_today
-    print(
-        f"  bar (final: F1 +0.01 and precision not lower): {f1_ours - f1_today:+.4f}, "
-        f"precision {p_ours - p_today:+.4f}: {'PASSES' if passes else 'fails'}"
-    )
-    for flag in ("newest", "unseen", "latest", "fresh"):
-        reviews = load_reviews(tests=False, **{flag: True})
-        print(f"== {len(reviews)} {flag} reviews (read before: reported only)")
-        print_gains(reviews, scored(reviews))
-    if not passes:
-        return
-    tests = load_reviews()
-    print(f"== {len(tests)} test reviews (reported only), trained on the {len(tuning)} tuning")
-    print_gains(tests, scored(tests))
 
 
 def look() -> None:
@@ -427,28 +356,15 @@ LOOKED: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--variants", nargs="*", default=list(VARIANTS), choices=list(VARIANTS))
-    parser.add_argument("--final", metavar="VARIANT", choices=list(VARIANTS)[1:])
+    parser = variant_parser(__doc__, list(VARIANTS))
     parser.add_argument("--look", action="store_true", help="the features only, no score")
     parser.add_argument("--why", metavar="TUNING_REVIEW", help="diagnostic: today vs --final")
     args = parser.parse_args()
-    if not GOLD.exists():
-        print(f"skipped: {GOLD} not found")
-        return 0
-    start = time.perf_counter()
     if args.look:
-        look()
-        return 0
+        return run(look)
     if args.why:
-        why(args.why, args.final or "A shared")
-        return 0
-    if args.variants:
-        tuning_run(["today", *(v for v in args.variants if v != "today")])
-    if args.final:
-        final_run(args.final)
-    print(f"  ({time.perf_counter() - start:.0f} s)")
-    return 0
+        return run(functools.partial(why, args.why, args.final or "A shared"))
+    return run(*steps(args, tuning_run, final_run))
 
 
 if __name__ == "__main__":
