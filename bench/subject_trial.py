@@ -72,37 +72,28 @@ were not read (only on a pass). Nothing ships: pipeline/ unchanged. Note: the th
 the UPR Info export (sessions 1-20), which holds the asks of the tuning and the fresh reviews
 alike (with their issues, never their clusters).
 
+The harness (leave one out, the bar, the fresh check, the feature patching): feature_trials.py.
 Run: .venv/bin/python bench/subject_trial.py [--variants NAME ...]
      .venv/bin/python bench/subject_trial.py --variants --fresh NAME   (the check of 2)
 """
 
 from __future__ import annotations
 
-import argparse
-import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import feature_trials
 import numpy as np
 import numpy.typing as npt
-from cluster_protocol import (
-    GOLD,
-    Review,
-    Score,
-    labelled,
-    load_reviews,
-    mean_cell,
-    print_gains,
-    score,
-)
+from cluster_protocol import Review, Score, labelled, load_reviews, score
+from feature_trials import Bar, DenseFeatures, run, steps, variant_parser
 
 from uprdex.pipeline import train_pairs
-from uprdex.pipeline.clusters import cluster, load_treaties, normalize, pair_model
+from uprdex.pipeline.clusters import cluster, load_treaties, normalize
 from uprdex.pipeline.clusters.normalize import strip_states
 from uprdex.pipeline.semantic import SemanticModel
 from uprdex.pipeline.settings import ClusterSettings
@@ -136,9 +127,6 @@ FRAME_NOUNS = frozenset({"right", "human", "internat", "nation", "measur", "acce
 to", "combat discrimination against"."""
 TOP_SUBJECTS = 2
 
-_BASE_NAMES = pair_model.DENSE_FEATURES
-_BASE_DENSE = pair_model.dense_features
-_ACTIVE: list[str] = []
 _SUBJECTS: dict[str, npt.NDArray[np.float32]] = {}
 """Normalized text -> subject vector of the (first) ask as written with that text."""
 
@@ -167,16 +155,19 @@ def remember_subjects(reviews: Sequence[Review]) -> None:
         _SUBJECTS.setdefault(key, vector)
 
 
-def _extra(texts: Sequence[str], pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+def _extra(
+    inputs: Any, pairs: npt.NDArray[np.int64], active: tuple[str, ...]
+) -> npt.NDArray[np.float64]:
+    texts = inputs.texts
     a, b = pairs[:, 0], pairs[:, 1]
     columns: dict[str, npt.NDArray[np.float64]] = {}
-    if any(name in _ACTIVE for name in SUBJECT):
+    if any(name in active for name in SUBJECT):
         vectors = np.stack([_SUBJECTS[text] for text in texts]).astype(np.float64)
         columns["subject_cosine"] = np.clip(np.einsum("ij,ij->i", vectors[a], vectors[b]), 0, 1)
         top = np.argsort(-vectors, axis=1)[:, :TOP_SUBJECTS]
         shared = (top[a][:, :, None] == top[b][:, None, :]).any(axis=(1, 2))
         columns["subjects_disjoint"] = (~shared).astype(np.float64)
-    if any(name in _ACTIVE for name in OBJECT):
+    if any(name in active for name in OBJECT):
         sets = [objects(text) for text in texts]
         stems = sorted(set().union(*sets))
         at = {stem: i for i, stem in enumerate(stems)}
@@ -190,27 +181,11 @@ def _extra(texts: Sequence[str], pairs: npt.NDArray[np.int64]) -> npt.NDArray[np
         nonempty = (own[a] > 0) & (own[b] > 0)
         columns["object_overlap"] = np.where(nonempty, both / np.maximum(union, 1e-9), 0.0)
         columns["objects_disjoint"] = (nonempty & (both == 0)).astype(np.float64)
-    return np.stack([columns[name] for name in _ACTIVE], axis=1)
+    return np.stack([columns[name] for name in active], axis=1)
 
 
-def _dense(inputs: Any, pairs: Any, knots: Sequence[float] = (), grid: Any = None) -> Any:
-    base = _BASE_DENSE(inputs, pairs, knots, grid)
-    if not _ACTIVE:
-        return base
-    # The base function sizes its rows by the patched names: its own columns come first, the
-    # extra last (no knots in CONFIG).
-    assert not knots
-    return np.hstack([base[:, : len(_BASE_NAMES)], _extra(inputs.texts, pairs)])
-
-
-def use(variant: str) -> None:
-    """The pair features of `variant` in this process (pair_model and train_pairs)."""
-    _ACTIVE[:] = VARIANTS[variant]
-    names = _BASE_NAMES + VARIANTS[variant]
-    pair_model.DENSE_FEATURES = names
-    train_pairs.DENSE_FEATURES = names  # type: ignore[attr-defined]
-    pair_model.dense_features = _dense
-    train_pairs.dense_features = _dense  # type: ignore[attr-defined]
+FEATURES = DenseFeatures(VARIANTS, _extra)
+use = FEATURES.use
 
 
 def _scored(train: Sequence[Review], variant: str, held: Sequence[Review]) -> list[Score]:
@@ -222,87 +197,26 @@ def _scored(train: Sequence[Review], variant: str, held: Sequence[Review]) -> li
     return [score(cluster(r.items, settings).assignment, r.gold) for r in held]
 
 
-def _progress(name: str, review: Review, result: Score) -> Score:
-    print(f"    {name}, {review.name} held out: {result.cell()}", flush=True)
-    return result
-
-
 def tuning_run(variants: Sequence[str]) -> None:
     tuning = load_reviews(tuning=True, tests=False)
     remember_subjects(tuning)
-    print(f"== tuning reviews only, leave one out ({len(tuning)} reviews)")
-    held = {
-        name: [
-            _progress(
-                name, review, _scored([r for r in tuning if r is not review], name, [review])[0]
-            )
-            for review in tuning
-        ]
-        for name in variants
-    }
-    print_gains(tuning, held, digits=3)
-    base = statistics.fmean(s.f1 for s in held["today"])
-    for name in variants[1:]:
-        gain = statistics.fmean(s.f1 for s in held[name]) - base
-        better = sum(b.f1 > a.f1 for a, b in zip(held["today"], held[name], strict=True))
-        verdict = "PASSES" if gain >= 0.02 and better >= 8 else "fails"
-        print(f"  bar (+0.02 and better on >= 8 of 12): {name} {gain:+.3f}, {better}: {verdict}")
-    inside = {name: _scored(tuning, name, tuning) for name in variants}
-    print(
-        "  in-sample (trained on all twelve): "
-        + "; ".join(f"{n} {mean_cell(s)}" for n, s in inside.items())
-    )
+    feature_trials.tuning_run(tuning, variants, _scored, Bar(precision=False), digits=3)
 
 
 def fresh_run(variant: str) -> None:
     tuning = load_reviews(tuning=True, tests=False)
-    fresh = load_reviews(fresh=True, tests=False)
-    remember_subjects([*tuning, *fresh])
-    print(
-        f"== {len(fresh)} fresh reviews, both recipes trained on the {len(tuning)} tuning reviews"
-    )
-    results = {name: _scored(tuning, name, fresh) for name in ("today", variant)}
-    print_gains(fresh, results, digits=3)
-    gain = statistics.fmean(s.f1 for s in results[variant]) - statistics.fmean(
-        s.f1 for s in results["today"]
-    )
-    precision = statistics.fmean(s.precision for s in results[variant]) - statistics.fmean(
-        s.precision for s in results["today"]
-    )
-    passes = gain >= 0.01 and precision >= 0
-    print(
-        f"  bar (F1 +0.01, precision not lower): {gain:+.3f}, {precision:+.3f}: "
-        f"{'PASSES' if passes else 'fails'}"
-    )
-    if not passes:
-        return
-    for label, reviews in (
-        ("5 test", load_reviews()),
-        ("8 unseen", load_reviews(unseen=True, tests=False)),
-    ):
+    remember_subjects(tuning)
+
+    def checked(name: str, reviews: Sequence[Review]) -> list[Score]:
         remember_subjects(reviews)
-        print(f"== {label} reviews (reported only), trained on the {len(tuning)} tuning reviews")
-        print_gains(
-            reviews, {name: _scored(tuning, name, reviews) for name in ("today", variant)}, digits=3
-        )
+        return _scored(tuning, name, reviews)
+
+    feature_trials.final_run(variant, checked, "fresh", if_passes=("tests", "unseen"), digits=3)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--variants", nargs="*", default=list(VARIANTS), choices=list(VARIANTS))
-    parser.add_argument("--fresh", metavar="VARIANT", choices=list(VARIANTS)[1:])
-    args = parser.parse_args()
-    if not GOLD.exists():
-        print(f"skipped: {GOLD} not found")
-        return 0
-    start = time.perf_counter()
-    if args.variants:
-        variants = ["today", *(v for v in args.variants if v != "today")]
-        tuning_run(variants)
-    if args.fresh:
-        fresh_run(args.fresh)
-    print(f"  ({time.perf_counter() - start:.0f} s)")
-    return 0
+    args = variant_parser(__doc__, list(VARIANTS), check="fresh").parse_args()
+    return run(*steps(args, tuning_run, fresh_run, check="fresh"))
 
 
 if __name__ == "__main__":
