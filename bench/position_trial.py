@@ -105,6 +105,7 @@ models of before copied aside): 0.860/0.576/0.686 -> 0.864/0.579/0.689; the recu
 left-out mean F1 (bench/recurrence_learned.py --no-test) 0.636 both; the export clusters as
 before (15,043).
 
+The harness (leave one out, the bar, the feature patching): bench/feature_trials.py.
 Run: .venv/bin/python bench/position_trial.py [--variants NAME ...]
      .venv/bin/python bench/position_trial.py --variants --final NAME   (the check of 2)
      .venv/bin/python bench/position_trial.py --variants --recurrence PAIRS_DIR RECURRENCE_DIR
@@ -114,13 +115,11 @@ Run: .venv/bin/python bench/position_trial.py [--variants NAME ...]
 
 from __future__ import annotations
 
-import argparse
 import functools
 import re
 import statistics
 import sys
 import tempfile
-import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -128,23 +127,23 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import feature_trials
 import numpy as np
 import numpy.typing as npt
 from cluster_protocol import (
-    GOLD,
     Review,
     Score,
     indexed_items,
     labelled,
     load_reviews,
-    mean_cell,
     mean_f1_precision,
     print_gains,
     score,
 )
+from feature_trials import Bar, DenseFeatures, run, steps, variant_parser
 
 from uprdex.pipeline import train_pairs
-from uprdex.pipeline.clusters import ClusterItem, cluster, load_treaties, normalize, pair_model
+from uprdex.pipeline.clusters import ClusterItem, cluster, load_treaties, normalize
 from uprdex.pipeline.settings import ClusterSettings
 
 PARAGRAPH = ("same_paragraph", "paragraph_log_distance")
@@ -193,10 +192,6 @@ def places(items: Sequence[ClusterItem]) -> dict[str, Place]:
     return out
 
 
-_BASE_NAMES = pair_model.DENSE_FEATURES
-_BASE_DENSE = pair_model.dense_features
-_BASE_INPUTS = train_pairs.review_inputs
-_ACTIVE: list[str] = []
 _BY_REVIEW: dict[str, dict[str, Place]] = {}
 """Review name -> normalized text -> the place of the review's first item with that text."""
 _CURRENT: dict[str, Place] = {}
@@ -216,8 +211,10 @@ def remember_places(reviews: Sequence[Review]) -> None:
         _BY_REVIEW[review.name] = by_text
 
 
-def raw_features(texts: Sequence[str], pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
-    """The active position features of each pair, uncentred, and whether it has two places in
+def raw_features(
+    texts: Sequence[str], pairs: npt.NDArray[np.int64], active: tuple[str, ...]
+) -> npt.NDArray[np.float64]:
+    """The `active` position features of each pair, uncentred, and whether it has two places in
     one report (last column)."""
     found = [_CURRENT.get(text) for text in texts]
     reports = {p.report for p in found if p is not None}
@@ -248,37 +245,23 @@ def raw_features(texts: Sequence[str], pairs: npt.NDArray[np.int64]) -> npt.NDAr
             placed, np.log(np.maximum(np.abs(first[:, 4] - second[:, 4]), 1)), 0.0
         ),
     }
-    return np.stack([*(values[name] for name in _ACTIVE), placed.astype(np.float64)], axis=1)
+    return np.stack([*(values[name] for name in active), placed.astype(np.float64)], axis=1)
 
 
-def _dense(inputs: Any, pairs: Any, knots: Sequence[float] = (), grid: Any = None) -> Any:
-    base = _BASE_DENSE(inputs, pairs, knots, grid)
-    if not _ACTIVE:
-        return base
-    # The base function sizes its rows by the patched names: its own columns come first, the
-    # position columns last (no knots in CONFIG).
-    assert not knots
-    raw = raw_features(inputs.texts, pairs)
-    centre = np.array([_CENTRE[name] for name in _ACTIVE])
-    extra = (raw[:, :-1] - centre) * raw[:, -1:]
-    return np.hstack([base[:, : len(_BASE_NAMES)], extra])
+def _columns(inputs: Any, pairs: npt.NDArray[np.int64], active: tuple[str, ...]) -> Any:
+    raw = raw_features(inputs.texts, pairs, active)
+    centre = np.array([_CENTRE[name] for name in active])
+    return (raw[:, :-1] - centre) * raw[:, -1:]
 
 
 def _review_inputs(review: Any, words: Any = None) -> Any:
     _CURRENT.clear()
     _CURRENT.update(_BY_REVIEW[review.name])
-    return _BASE_INPUTS(review, words)
+    return feature_trials.BASE_INPUTS(review, words)
 
 
-def use(variant: str) -> None:
-    """The pair features of `variant` in this process (pair_model and train_pairs)."""
-    _ACTIVE[:] = VARIANTS[variant]
-    names = _BASE_NAMES + VARIANTS[variant]
-    pair_model.DENSE_FEATURES = names
-    train_pairs.DENSE_FEATURES = names  # type: ignore[attr-defined]
-    pair_model.dense_features = _dense
-    train_pairs.dense_features = _dense  # type: ignore[attr-defined]
-    train_pairs.review_inputs = _review_inputs
+FEATURES = DenseFeatures(VARIANTS, _columns, review_inputs=_review_inputs)
+use = FEATURES.use
 
 
 def centre_on(train: Sequence[Review]) -> None:
@@ -290,11 +273,11 @@ def centre_on(train: Sequence[Review]) -> None:
         treaties = load_treaties()
         texts = [normalize(item.text, treaties) for item in review.items]
         pairs, labels = train_pairs.labelled_pairs(labelled(review))
-        raw = raw_features(texts, pairs[labels == 1])
+        raw = raw_features(texts, pairs[labels == 1], FEATURES.active)
         rows.append(raw[raw[:, -1] == 1, :-1])
-    means = np.concatenate(rows).mean(axis=0) if _ACTIVE else []
+    means = np.concatenate(rows).mean(axis=0) if FEATURES.active else []
     _CENTRE.clear()
-    _CENTRE.update(zip(_ACTIVE, (float(m) for m in means), strict=True))
+    _CENTRE.update(zip(FEATURES.active, (float(m) for m in means), strict=True))
 
 
 def _scored(train: Sequence[Review], variant: str, held: Sequence[Review]) -> list[Score]:
@@ -316,26 +299,7 @@ def _scored(train: Sequence[Review], variant: str, held: Sequence[Review]) -> li
 def tuning_run(variants: Sequence[str]) -> None:
     tuning = load_reviews(tuning=True, tests=False)
     remember_places(tuning)
-    print(f"== tuning reviews only, leave one out ({len(tuning)} reviews)")
-    held: dict[str, list[Score]] = {}
-    for name in variants:
-        held[name] = []
-        for review in tuning:
-            result = _scored([r for r in tuning if r is not review], name, [review])[0]
-            print(f"    {name}, {review.name} held out: {result.cell()}", flush=True)
-            held[name].append(result)
-    print_gains(tuning, held)
-    base = statistics.fmean(s.f1 for s in held["today"])
-    for name in variants[1:]:
-        gain = statistics.fmean(s.f1 for s in held[name]) - base
-        better = sum(b.f1 > a.f1 for a, b in zip(held["today"], held[name], strict=True))
-        verdict = "PASSES" if gain >= 0.02 and better >= 8 else "fails"
-        print(f"  bar (+0.02 and better on >= 8 of 12): {name} {gain:+.4f}, {better}: {verdict}")
-    inside = {name: _scored(tuning, name, tuning) for name in variants}
-    print(
-        "  in-sample (trained on all twelve): "
-        + "; ".join(f"{n} {mean_cell(s)}" for n, s in inside.items())
-    )
+    feature_trials.tuning_run(tuning, variants, _scored, Bar(precision=False))
 
 
 def final_run(variant: str) -> None:
@@ -414,24 +378,11 @@ def recurrence_run(before: Sequence[Path]) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--variants", nargs="*", default=list(VARIANTS), choices=list(VARIANTS))
-    parser.add_argument("--final", metavar="VARIANT", choices=list(VARIANTS)[1:])
+    parser = variant_parser(__doc__, list(VARIANTS))
     parser.add_argument("--recurrence", metavar="BEFORE_DIR", type=Path, nargs=2)
     args = parser.parse_args()
-    if not GOLD.exists():
-        print(f"skipped: {GOLD} not found")
-        return 0
-    start = time.perf_counter()
-    if args.variants:
-        variants = ["today", *(v for v in args.variants if v != "today")]
-        tuning_run(variants)
-    if args.final:
-        final_run(args.final)
-    if args.recurrence:
-        recurrence_run(args.recurrence)
-    print(f"  ({time.perf_counter() - start:.0f} s)")
-    return 0
+    recurrence = [functools.partial(recurrence_run, args.recurrence)] if args.recurrence else []
+    return run(*steps(args, tuning_run, final_run), *recurrence)
 
 
 if __name__ == "__main__":
