@@ -57,36 +57,27 @@ rises a little (0.61 -> 0.63) and precision falls more (0.68 -> 0.62; Tunisia 20
 0.35 with B). A reading, not measured: two asks with alike neighbours are often two
 commitments of one subject, and average linkage already weighs the neighbours when it merges.
 
+The harness (leave one out, the bar, the final check, the feature patching): feature_trials.py.
 Run: .venv/bin/python bench/context_trial.py [--variants NAME ...]
      .venv/bin/python bench/context_trial.py --variants --final NAME   (the check of 2)
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
 import sys
 import tempfile
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import feature_trials
 import numpy as np
 import numpy.typing as npt
-from cluster_protocol import (
-    GOLD,
-    Review,
-    Score,
-    labelled,
-    load_reviews,
-    mean_cell,
-    mean_f1_precision,
-    print_gains,
-    score,
-)
+from cluster_protocol import Review, Score, labelled, load_reviews, score
+from feature_trials import BASE_NAMES, DenseFeatures, run, steps, variant_parser
 
 from uprdex.pipeline import train_pairs
 from uprdex.pipeline.clusters import cluster, pair_model
@@ -106,12 +97,6 @@ CONFIDENT = 0.5
 """The first stage's probability from which a pair counts as confident (`shared_confident`)."""
 _CHUNK = 4096
 
-_BASE_NAMES = pair_model.DENSE_FEATURES
-_BASE_DENSE = pair_model.dense_features
-_BASE_INPUTS = train_pairs.review_inputs
-_ACTIVE: list[str] = []
-_FIRST = [False]
-"""Whether the first stage is being applied (the dense features of today's recipe only)."""
 _FIRST_BY_REVIEW: dict[str, Path] = {}
 """Training review name -> the first stage trained without it (cross-fitted)."""
 _FIRST_DEFAULT: list[Path] = []
@@ -125,13 +110,13 @@ _CONTEXT: dict[int, tuple[Any, npt.NDArray[np.float64], npt.NDArray[np.int64]]] 
 @contextlib.contextmanager
 def first_stage() -> Iterator[None]:
     """Today's recipe's feature names and dense features while the first stage is applied."""
-    names = pair_model.DENSE_FEATURES
-    _FIRST[0] = True
-    pair_model.DENSE_FEATURES = _BASE_NAMES
+    names, active = pair_model.DENSE_FEATURES, FEATURES.active
+    FEATURES.active = ()
+    pair_model.DENSE_FEATURES = BASE_NAMES
     try:
         yield
     finally:
-        _FIRST[0] = False
+        FEATURES.active = active
         pair_model.DENSE_FEATURES = names
 
 
@@ -206,43 +191,33 @@ def _context(inputs: Any) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64
     return _CONTEXT[key][1], _CONTEXT[key][2]
 
 
-def _dense(inputs: Any, pairs: Any, knots: Sequence[float] = (), grid: Any = None) -> Any:
-    base = _BASE_DENSE(inputs, pairs, knots, grid)
-    if _FIRST[0] or not _ACTIVE:
-        return base[:, : len(_BASE_NAMES)] if _FIRST[0] else base
-    # The base function sizes its rows by the patched names: its own columns come first, the
-    # context columns last (no knots in CONFIG).
-    assert not knots
+def _columns(inputs: Any, pairs: npt.NDArray[np.int64], active: tuple[str, ...]) -> Any:
     matrix, rows = _context(inputs)
-    chosen = [CONTEXT_FEATURES.index(name) for name in _ACTIVE]
-    extra = context_features(matrix, rows, np.asarray(pairs, dtype=np.int64))[:, chosen]
-    return np.hstack([base[:, : len(_BASE_NAMES)], extra])
+    chosen = [CONTEXT_FEATURES.index(name) for name in active]
+    return context_features(matrix, rows, pairs)[:, chosen]
 
 
 def _review_inputs(review: Any, words: Any = None) -> Any:
-    inputs, today = _BASE_INPUTS(review, words)
-    if _ACTIVE and not _FIRST[0]:
+    inputs, today = feature_trials.BASE_INPUTS(review, words)
+    if FEATURES.active:
         _INPUTS[id(inputs)] = (inputs, _FIRST_BY_REVIEW[review.name])
     return inputs, today
 
 
-def use(variant: str) -> None:
-    """The pair features of `variant` in this process (pair_model and train_pairs)."""
-    _ACTIVE[:] = VARIANTS[variant]
-    names = _BASE_NAMES + VARIANTS[variant]
-    pair_model.DENSE_FEATURES = names
-    train_pairs.DENSE_FEATURES = names  # type: ignore[attr-defined]
-    pair_model.dense_features = _dense
-    train_pairs.dense_features = _dense  # type: ignore[attr-defined]
-    train_pairs.review_inputs = _review_inputs
+def _forget() -> None:
     _INPUTS.clear()
     _CONTEXT.clear()
+
+
+FEATURES = DenseFeatures(VARIANTS, _columns, review_inputs=_review_inputs, on_use=_forget)
+"""The second stage's features (none while the first stage is applied: `first_stage`)."""
+use = FEATURES.use
 
 
 _FOLDERS: dict[frozenset[str], Path] = {}
 _PREFIX = "uprdex-context-first-"
 _RECIPE = {
-    "dense_features": list(_BASE_NAMES),
+    "dense_features": list(BASE_NAMES),
     "scorers": train_pairs.CONFIG["scorers"],
     "C": train_pairs.CONFIG["C"],
     "vector_features": train_pairs.CONFIG["vector_features"],
@@ -298,75 +273,22 @@ def _scored(train: Sequence[Review], variant: str, held: Sequence[Review]) -> li
 
 
 def tuning_run(variants: Sequence[str]) -> None:
-    tuning = load_reviews(tuning=True, tests=False)
-    print(f"== tuning reviews only, leave one out ({len(tuning)} reviews)")
-    held: dict[str, list[Score]] = {name: [] for name in variants}
-    for review in tuning:
-        train = [r for r in tuning if r is not review]
-        for name in variants:
-            result = _scored(train, name, [review])[0]
-            print(f"    {name}, {review.name} held out: {result.cell()}", flush=True)
-            held[name].append(result)
-    print_gains(tuning, held)
-    f1_today, p_today = mean_f1_precision(held["today"])
-    for name in variants[1:]:
-        f1, p = mean_f1_precision(held[name])
-        better = sum(b.f1 > a.f1 for a, b in zip(held["today"], held[name], strict=True))
-        passes = f1 - f1_today >= 0.02 and better >= 8 and p >= p_today
-        print(
-            f"  bar (F1 +0.02, better on >= 8 of 12, precision not lower): {name} "
-            f"{f1 - f1_today:+.4f}, {better}, precision {p - p_today:+.4f}: "
-            f"{'PASSES' if passes else 'fails'}"
-        )
-    inside = {name: _scored(tuning, name, tuning) for name in variants}
-    print(
-        "  in-sample (trained on all twelve): "
-        + "; ".join(f"{n} {mean_cell(s)}" for n, s in inside.items())
-    )
+    feature_trials.tuning_run(load_reviews(tuning=True, tests=False), variants, _scored)
 
 
 def final_run(variant: str) -> None:
     tuning = load_reviews(tuning=True, tests=False)
-    newest = load_reviews(newest=True, tests=False)
-    names = ("today", variant)
-    print(f"== {len(newest)} newest reviews, both recipes trained on the {len(tuning)} tuning")
-    results = {name: _scored(tuning, name, newest) for name in names}
-    print_gains(newest, results)
-    (f1_today, p_today), (f1_ours, p_ours) = (
-        mean_f1_precision(results["today"]),
-        mean_f1_precision(results[variant]),
+    feature_trials.final_run(
+        variant,
+        lambda name, reviews: _scored(tuning, name, reviews),
+        "newest",
+        reported=("unseen", "latest", "fresh"),
     )
-    passes = f1_ours - f1_today >= 0.01 and p_ours >= p_today
-    print(
-        f"  bar (newest: F1 +0.01 and precision not lower): {f1_ours - f1_today:+.4f}, "
-        f"precision {p_ours - p_today:+.4f}: {'PASSES' if passes else 'fails'}"
-    )
-    for label, flag in (("unseen", "unseen"), ("latest", "latest"), ("fresh", "fresh")):
-        reviews = load_reviews(tests=False, **{flag: True})
-        print(f"== {len(reviews)} {label} reviews (read before: reported only)")
-        print_gains(reviews, {name: _scored(tuning, name, reviews) for name in names})
-    if not passes:
-        return
-    tests = load_reviews()
-    print(f"== {len(tests)} test reviews (reported only), trained on the {len(tuning)} tuning")
-    print_gains(tests, {name: _scored(tuning, name, tests) for name in names})
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--variants", nargs="*", default=list(VARIANTS), choices=list(VARIANTS))
-    parser.add_argument("--final", metavar="VARIANT", choices=list(VARIANTS)[1:])
-    args = parser.parse_args()
-    if not GOLD.exists():
-        print(f"skipped: {GOLD} not found")
-        return 0
-    start = time.perf_counter()
-    if args.variants:
-        tuning_run(["today", *(v for v in args.variants if v != "today")])
-    if args.final:
-        final_run(args.final)
-    print(f"  ({time.perf_counter() - start:.0f} s)")
-    return 0
+    args = variant_parser(__doc__, list(VARIANTS)).parse_args()
+    return run(*steps(args, tuning_run, final_run))
 
 
 if __name__ == "__main__":
