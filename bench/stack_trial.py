@@ -157,36 +157,27 @@ Per review (P/R/F1; today, D, E):
   Japan 2012       0.76/0.75/0.75  0.79/0.71/0.75  0.79/0.71/0.74
   Ukraine 2012     0.79/0.56/0.65  0.81/0.56/0.66  0.84/0.57/0.68
 
+The harness (leave one out, the bar, the final check): bench/feature_trials.py.
 Run: .venv/bin/python bench/stack_trial.py [--variants NAME ...]
      .venv/bin/python bench/stack_trial.py --variants --final NAME   (the check of 2)
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import sys
 import tempfile
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import feature_trials
 import numpy as np
 import numpy.typing as npt
-from cluster_protocol import (
-    GOLD,
-    Review,
-    Score,
-    labelled,
-    load_reviews,
-    mean_cell,
-    mean_f1_precision,
-    print_gains,
-    score,
-)
+from cluster_protocol import Review, Score, labelled, load_reviews, score
+from feature_trials import run, steps, variant_parser
 from scipy import sparse  # type: ignore[import-untyped]
 from stack_stages import Candidates, Residual
 
@@ -500,30 +491,10 @@ class Trial:
 def tuning_run(variants: Sequence[str]) -> None:
     tuning = load_reviews(tuning=True, tests=False)
     trial = Trial(tuning)
-    every = frozenset(r.name for r in tuning)
-    print(f"== tuning reviews only, leave one out ({len(tuning)} reviews)")
-    held: dict[str, list[Score]] = {}
-    for name in variants:
-        held[name] = []
-        for review in tuning:
-            result = trial.scored(every - {review.name}, name, [review])[0]
-            print(f"    {name}, {review.name} held out: {result.cell()}", flush=True)
-            held[name].append(result)
-    print_gains(tuning, held)
-    base_f1, base_p = mean_f1_precision(held["today"])
-    for name in variants[1:]:
-        f1, precision = mean_f1_precision(held[name])
-        better = sum(b.f1 > a.f1 for a, b in zip(held["today"], held[name], strict=True))
-        passes = f1 - base_f1 >= 0.02 and better >= 8 and precision >= base_p
-        print(
-            f"  bar (F1 +0.02, better on >= 8 of 12, precision not lower): {name} "
-            f"{f1 - base_f1:+.4f}, {better}, {precision - base_p:+.4f}: "
-            f"{'PASSES' if passes else 'fails'}"
-        )
-    inside = {name: trial.scored(every, name, tuning) for name in variants}
-    print(
-        "  in-sample (trained on all twelve): "
-        + "; ".join(f"{n} {mean_cell(s)}" for n, s in inside.items())
+    feature_trials.tuning_run(
+        tuning,
+        variants,
+        lambda train, name, held: trial.scored(frozenset(r.name for r in train), name, held),
     )
 
 
@@ -531,49 +502,17 @@ def final_run(variant: str) -> None:
     tuning = load_reviews(tuning=True, tests=False)
     trial = Trial(tuning)
     every = frozenset(r.name for r in tuning)
-    groups = (
-        ("9 newest", load_reviews(newest=True, tests=False)),  # type: ignore[call-arg]
-        ("8 unseen", load_reviews(unseen=True, tests=False)),
-        ("6 latest", load_reviews(latest=True, tests=False)),
-        ("15 fresh", load_reviews(fresh=True, tests=False)),
+    feature_trials.final_run(
+        variant,
+        lambda name, reviews: trial.scored(every, name, reviews),
+        "newest",
+        reported=("unseen", "latest", "fresh"),
     )
-    passes = False
-    for label, reviews in groups:
-        print(f"== {label} reviews, both recipes trained on the {len(tuning)} tuning reviews")
-        results = {name: trial.scored(every, name, reviews) for name in ("today", variant)}
-        print_gains(reviews, results)
-        if label == "9 newest":
-            (f1_today, p_today), (f1_ours, p_ours) = (
-                mean_f1_precision(results["today"]),
-                mean_f1_precision(results[variant]),
-            )
-            passes = f1_ours - f1_today >= 0.01 and p_ours >= p_today
-            print(
-                f"  bar (newest: F1 +0.01 and precision not lower): F1 {f1_ours - f1_today:+.4f}, "
-                f"precision {p_ours - p_today:+.4f}: {'PASSES' if passes else 'fails'}"
-            )
-    if not passes:
-        return
-    tests = load_reviews()
-    print(f"== 5 test reviews (reported only), trained on the {len(tuning)} tuning reviews")
-    print_gains(tests, {name: trial.scored(every, name, tests) for name in ("today", variant)})
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--variants", nargs="*", default=list(VARIANTS), choices=list(VARIANTS))
-    parser.add_argument("--final", metavar="VARIANT", choices=list(VARIANTS)[1:])
-    args = parser.parse_args()
-    if not GOLD.exists():
-        print(f"skipped: {GOLD} not found")
-        return 0
-    start = time.perf_counter()
-    if args.variants:
-        tuning_run(["today", *(v for v in args.variants if v != "today")])
-    if args.final:
-        final_run(args.final)
-    print(f"  ({time.perf_counter() - start:.0f} s)")
-    return 0
+    args = variant_parser(__doc__, VARIANTS).parse_args()
+    return run(*steps(args, tuning_run, final_run))
 
 
 if __name__ == "__main__":
