@@ -71,15 +71,14 @@ Run: .venv/bin/python bench/more_data_trial.py                 (1: the cross-gro
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import sys
-import time
 from collections.abc import Sequence
 from dataclasses import replace
 
 from cluster_protocol import (
     FRESH,
-    GOLD,
     GRANULARITIES,
     LATEST,
     TUNING,
@@ -91,6 +90,7 @@ from cluster_protocol import (
     print_table,
     score,
 )
+from feature_trials import run
 
 from uprdex.pipeline.clusters import cluster
 from uprdex.pipeline.settings import ClusterSettings
@@ -235,21 +235,20 @@ def main() -> int:
     parser.add_argument("--granularity", action="store_true", help="the tuning choice, reported")
     parser.add_argument("--final", action="store_true", help="the declared final check (once)")
     args = parser.parse_args()
-    if not GOLD.exists():
-        print(f"skipped: {GOLD} not found")
-        return 0
-    start = time.perf_counter()
+    return run(functools.partial(chosen, args.final, args.granularity))
+
+
+def chosen(final_check: bool, granularity: bool) -> None:
+    """The step asked for: the final check, the granularity choice or (default) step 1."""
     by_group = split(load_reviews(tests=False, tuning=True, fresh=True, unseen=True, latest=True))
-    if args.final:
+    if final_check:
         final(by_group)
-    elif args.granularity:
+    elif granularity:
         extra = [r for label in GROUPS for r in by_group[label]]
         granularity_choice(by_group["TUNING"], [])
         granularity_choice(by_group["TUNING"], extra)
     else:
         cross_group(by_group)
-    print(f"  ({time.perf_counter() - start:.0f} s)")
-    return 0
 
 
 if __name__ == "__main__":
