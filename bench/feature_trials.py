@@ -15,6 +15,12 @@ context_trial.py, position_trial.py, subject_trial.py and stack_trial.py each wr
 
 Each trial keeps its own features, variants, records and whatever differs (context_trial's
 cross-fitted first stage, stack_trial's stages, position_trial's pooled final bar).
+
+What the trials print changed in form only: the held-out lines go review by review, each
+variant within (burst's and context's order; position, subject and stack went variant by
+variant: each fold's models depend on its training reviews alone, not on the order), and every
+bar line prints the F1 gain, the reviews made better, the precision gain and the lowest F1,
+whatever conditions the trial's bar pre-registered (`Bar`).
 """
 
 from __future__ import annotations
