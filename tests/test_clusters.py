@@ -595,6 +595,41 @@ def test_optional_protocols_written_after_their_treaty_are_not_the_treaty() -> N
     assert similarity("Ratify ICCPR-OP 2", "Ratify the ICCPR as soon as possible") == 0
 
 
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        # A/HRC/13/6 (Albania 2010) 67.2; A/HRC/27/4 (Albania 2014) 104.3 asks again for the
+        # Protocol alone.
+        ("Sign and ratify CRPD and its Optional Protocol", "ratifi crpd opcrpd"),
+        ("Ratify CAT and the Optional Protocol thereto", "ratifi cat opcat"),
+        (
+            "Ratify the Convention against Torture and its Optional Protocol (OPCAT)",
+            "ratifi cat opcat",
+        ),
+        ("Ratify CEDAW and its OP", "ratifi cedaw opcedaw"),
+        ("Ratify the ICCPR and its two Optional Protocols", "ratifi iccpr opiccpr opiccpr2"),
+        ("Ratify the CRC and its Optional Protocols", "ratifi crc opcrcac opcrcic opcrcsc"),
+        # The CRC has three protocols: "its Optional Protocol" alone names none of them.
+        ("Ratify the CRC and its Optional Protocol", "ratifi crc option protocol"),
+        # A/HRC/13/6 69.1: "CESCR" for the Covenant, after "Optional Protocol to".
+        ("Ratify the Optional Protocol to CESCR", "ratifi opicescr"),
+    ],
+)
+def test_its_optional_protocol_after_a_treaty_is_that_treatys_protocol(
+    written: str, expected: str
+) -> None:
+    assert normalize(written) == expected
+
+
+def test_an_ask_for_a_protocol_meets_an_earlier_ask_for_the_treaty_and_its_protocol() -> None:
+    # Albania was asked for the CRPD and its Optional Protocol in 2010 (A/HRC/13/6 67.2) and
+    # for the Protocol again in 2014 (A/HRC/27/4 104.3): one treaty in common, not two.
+    earlier = "Sign and ratify CRPD and its Optional Protocol"
+    assert similarity("Ratify the Optional Protocol of the CRPD", earlier) > 50
+    assert similarity("Ratify the CRPD", earlier) > 90
+    assert similarity("Ratify the Optional Protocol to the CAT", earlier) == 0
+
+
 def test_the_canonical_text_is_one_whole_ask() -> None:
     # A/HRC/19/3 (Tajikistan 2011) 88.1 merges four wordings of one ask, so it is the most
     # central; A/HRC/12/11 (Viet Nam 2009) 35 (i) is a lettered ask cut from a sentence;
