@@ -206,7 +206,7 @@ def test_each_states_verb_for_one_object_is_one_ask() -> None:
         "Convention on the Rights of Persons with Disabilities (Brazil, Algeria) and the Optional "
         "Protocol thereto (Argentina, Iran (Islamic Republic of));"
     )
-    assert normalize(inline) == "ratifi crpd option protocol thereto"
+    assert normalize(inline) == "ratifi crpd opcrpd"
     assert normalize("Adopt measures (including legislation) to combat trafficking") == (
         "adopt measur legisl combat traffick"
     )
