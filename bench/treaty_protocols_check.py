@@ -21,6 +21,16 @@ Declared before any run of this file (committed first, then run once):
   Viet Nam 2009 -> 2014 and the six fresh pairs as stored are printed right after, once, by
   `bench/recurrence_recall.py --settled --fresh` in each tree (not by this file).
 
+Measured once (2026-12-05, 11 s; main = bdc031c, branch = 561c8bc), mean P/R/F1 main ->
+branch: FINAL 0.690/0.796/0.7359 -> 0.703/0.819/0.7529 (F1 +0.0171, P +0.0132: passed); per
+review F1 the same on three (the Bahamas, the DPRK, Monaco), up on Barbados 0.845 -> 0.870,
+Bhutan 0.716 -> 0.722, Liechtenstein 0.489 -> 0.583, down on Malta 0.769 -> 0.765. TEST
+(reported only) 0.734/0.638/0.6704 -> 0.732/0.638/0.6717 (Nigeria 0.450 -> 0.443, Slovenia
+0.712 -> 0.716, Costa Rica 0.628 -> 0.639, Viet Nam and Norway the same). Then, once,
+`bench/recurrence_recall.py --settled --fresh` in each tree, stored links, main -> branch: six
+fresh pairs P/R/F1 0.886/0.589/0.705 -> 0.887/0.588/0.705; Viet Nam 2009 -> 2014 0.71/0.49/0.58
+in both.
+
 Each tree scores in its own interpreter (`--score`, run from the tree's root with its venv,
 importing that tree's bench/cluster_protocol.py); this file compares the two.
 
@@ -96,7 +106,7 @@ def table(
                 statistics.fmean(float(r["f1"]) for r in rows),
             )
         )
-    print(f"  {'mean':46}" + "".join(f"{f'{p:.3f}/{r:.3f}/{f:.4f}':>18}" for p, r, f in means))
+    print(f"  {'mean':46}" + "".join(f"{f'{p:.3f}/{r:.3f}/{f:.3f}':>18}" for p, r, f in means))
     lows = [min(float(r["f1"]) for r in rows) for rows in (main, ours)]
     print(f"  {'lowest F1':46}{lows[0]:>18.3f}{lows[1]:>18.3f}")
     return means[0][2], means[0][0], means[1][2], means[1][0]
