@@ -50,6 +50,18 @@ bdc031c), TEST printed beside, reported only. Then, once, `bench/recurrence_reca
 above). Nothing is tuned or re-run on what it prints.
 
 Run (once): .venv/bin/python bench/treaty_protocols_check.py --second
+
+Second read, run once (2026-12-05, 9 s; main = bdc031c, branch = 33ed6a6), mean P/R/F1 main ->
+branch: FINAL 0.690/0.796/0.7359 -> 0.712/0.816/0.7576 (F1 +0.0217, P +0.0217: the first
+check's bar still passes, reported again, not a fresh test); per review F1 the same on three
+(the DPRK, Malta, Monaco), up on the Bahamas 0.711 -> 0.762, Barbados 0.845 -> 0.882,
+Liechtenstein 0.489 -> 0.583, down on Bhutan 0.716 -> 0.687. TEST (reported only)
+0.734/0.638/0.670 -> 0.732/0.637/0.671 (Nigeria 0.450 -> 0.443, Viet Nam 0.679 -> 0.674, Costa
+Rica 0.628 -> 0.644, Slovenia and Norway the same). Then, once, `bench/recurrence_recall.py
+--settled --fresh` on the branch, stored links: six fresh pairs P/R/F1 0.878/0.592/0.704 (main,
+first check: 0.886/0.589/0.705), + settled groups 0.852/0.632/0.722 (main 0.849/0.631/0.720);
+Viet Nam 2009 -> 2014 0.70/0.49/0.57 (main 0.71/0.49/0.58), + settled groups 0.66/0.53/0.59
+(main 0.64/0.53/0.58).
 """
 
 from __future__ import annotations
