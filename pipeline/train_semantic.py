@@ -35,7 +35,7 @@ from uprdex.pipeline.train_themes import file_sha256
 __all__ = ["CONFIG", "TrainSemanticError", "quantize_components", "read_texts", "train"]
 
 CONFIG: dict[str, Any] = {
-    "revision": 6,
+    "revision": 8,
     "dimensions": 400,
     "min_df": 10,
     "ngram_range": [1, 2],
@@ -44,7 +44,10 @@ CONFIG: dict[str, Any] = {
 3: Snowball stems; 4: treaty names whatever their glue words, "proceed with" as an opener,
 State lists inside a text dropped; 5: abbreviations of institutions, practices and groups
 written out: NHRI, FGM, CSO ...; 6: steps towards a ratification read as the ratification,
-MDGs and excision written out)."""
+MDGs and excision written out; 7: "T and its Optional Protocol(s)" names T's
+protocol(s), "Optional Protocol to the CESCR" is the OP-ICESCR; 8: "its Second Optional
+Protocol" is the second, "OP" alone only after its/the/their, "as well as its Optional
+Protocol", "its two Optional Protocols", OP-CRC-AC/SC/IC as aliases)."""
 
 
 class TrainSemanticError(UprdexError, ValueError):

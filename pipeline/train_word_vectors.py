@@ -37,13 +37,18 @@ from uprdex.pipeline.word_vectors import METADATA_FILE, MODEL_FILE, MODEL_FORMAT
 __all__ = ["CONFIG", "TrainWordVectorsError", "fit", "train"]
 
 CONFIG: dict[str, Any] = {
-    "revision": 1,
+    "revision": 3,
     "dimensions": 100,
     "window": 4,
     "min_count": 5,
     "context_power": 0.75,
     "singular_power": 0.5,
 }
+"""revision: the training procedure, in the vectors' version (and so in the version of a pair model
+trained with them); 2: the texts normalized with "T and its Optional Protocol(s)" naming T's
+protocol(s) and "Optional Protocol to the CESCR" read as the OP-ICESCR; 3: the same with "its
+Second Optional Protocol" read as the second, "OP" alone only after its/the/their, "as well as
+its Optional Protocol", "its two Optional Protocols" and OP-CRC-AC/SC/IC as aliases."""
 
 
 class TrainWordVectorsError(UprdexError, ValueError):

@@ -206,7 +206,7 @@ def test_each_states_verb_for_one_object_is_one_ask() -> None:
         "Convention on the Rights of Persons with Disabilities (Brazil, Algeria) and the Optional "
         "Protocol thereto (Argentina, Iran (Islamic Republic of));"
     )
-    assert normalize(inline) == "ratifi crpd option protocol thereto"
+    assert normalize(inline) == "ratifi crpd opcrpd"
     assert normalize("Adopt measures (including legislation) to combat trafficking") == (
         "adopt measur legisl combat traffick"
     )
@@ -593,6 +593,49 @@ def test_optional_protocols_written_after_their_treaty_are_not_the_treaty() -> N
     assert normalize("Ratify CAT-OP") == "ratifi opcat"
     assert normalize("Ratify CRC-OP-SC") == "ratifi opcrcsc"
     assert similarity("Ratify ICCPR-OP 2", "Ratify the ICCPR as soon as possible") == 0
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        # A/HRC/13/6 (Albania 2010) 67.2; A/HRC/27/4 (Albania 2014) 104.3 asks again for the
+        # Protocol alone.
+        ("Sign and ratify CRPD and its Optional Protocol", "ratifi crpd opcrpd"),
+        ("Ratify CAT and the Optional Protocol thereto", "ratifi cat opcat"),
+        (
+            "Ratify the Convention against Torture and its Optional Protocol (OPCAT)",
+            "ratifi cat opcat",
+        ),
+        ("Ratify CEDAW and its OP", "ratifi cedaw opcedaw"),
+        ("Ratify the ICCPR and its two Optional Protocols", "ratifi iccpr opiccpr opiccpr2"),
+        ("Ratify the CRC and its Optional Protocols", "ratifi crc opcrcac opcrcic opcrcsc"),
+        ("Ratify the CRC and its two Optional Protocols", "ratifi crc opcrcac opcrcsc"),
+        # The CRC has three protocols: "its Optional Protocol" alone names none of them.
+        ("Ratify the CRC and its Optional Protocol", "ratifi crc option protocol"),
+        # UPR Info rows: the ordinal names the protocol; "OP" opens another protocol's name.
+        ("Consider ratifying ICCPR and its Second Optional Protocol", "ratifi iccpr opiccpr2"),
+        ("Complete the ratification of CRPD and OP-CRC-AC", "ratifi crpd opcrcac"),
+        ("Ratify CAT, as well as its Optional Protocol", "ratifi cat opcat"),
+        # A/HRC/13/6 69.1: "CESCR" for the Covenant, after "Optional Protocol to".
+        ("Ratify the Optional Protocol to CESCR", "ratifi opicescr"),
+    ],
+)
+def test_its_optional_protocol_after_a_treaty_is_that_treatys_protocol(
+    written: str, expected: str
+) -> None:
+    assert normalize(written) == expected
+
+
+def test_an_ask_for_a_protocol_meets_an_earlier_ask_for_the_treaty_and_its_protocol() -> None:
+    # Albania was asked for the CRPD and its Optional Protocol in 2010 (A/HRC/13/6 67.2) and
+    # for the Protocol again in 2014 (A/HRC/27/4 104.3): one treaty in common, not two.
+    earlier = "Sign and ratify CRPD and its Optional Protocol"
+    assert similarity("Ratify the Optional Protocol of the CRPD", earlier) > 50
+    assert similarity("Ratify the Optional Protocol to the CAT", earlier) == 0
+    # The first-named treaty decides, as for "Ratify the CRPD and put in place ...": asking
+    # for the treaty and its protocol is the treaty's ask (India 2012's gold, a tuning review).
+    assert similarity("Ratify the CRPD", earlier) == 100
+    assert similarity("Ratify CAT", "Ratify CAT and its Optional Protocol") == 100
 
 
 def test_the_canonical_text_is_one_whole_ask() -> None:

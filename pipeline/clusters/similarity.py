@@ -332,12 +332,18 @@ class PendingScores:
 def _ratified(text: str, treaties: TreatyTable) -> tuple[tuple[str, ...], bool] | None:
     """The treaties a normalized ask opens by ratifying, and whether that is all it asks:
     "ratifi stateless1961 put place ..." -> (("stateless1961",), False); "ratifi iccpr icescr"
-    -> (("iccpr", "icescr"), True); None when it does not open with a ratification."""
+    -> (("iccpr", "icescr"), True); None when it does not open with a ratification. A treaty's
+    own protocols named right after it go with it, as the first-named ask decides: "ratifi cat
+    opcat" (Ratify CAT and its Optional Protocol) -> (("cat",), True)."""
     words = text.split()
     if not words or words[0] != "ratifi":
         return None
-    keys = tuple(itertools.takewhile(lambda word: word in treaties.keys, words[1:]))
-    return (keys, len(keys) == len(words) - 1) if keys else None
+    named = list(itertools.takewhile(lambda word: word in treaties.keys, words[1:]))
+    keys: list[str] = []
+    for key in named:
+        if not keys or key not in treaties.protocols.get((keys[-1], "all"), ()):
+            keys.append(key)
+    return (tuple(keys), len(named) == len(words) - 1) if keys else None
 
 
 def _same_ratification(

@@ -18,6 +18,21 @@ TREATIES_CSV = data_path("treaties.csv")
 
 _NON_WORD = re.compile(r"[\W_]+")
 
+# "Ratify CRPD and its Optional Protocol", "CAT, as well as its Optional Protocol", "the ICCPR
+# and its Second Optional Protocol": the protocols of the treaty just named
+# (`TreatyTable.protocols`). "OP" alone counts only after "its", "the" or "their": in "CRPD and
+# OP-CRC-AC" it opens another protocol's name.
+_AND = (("and",), ("as", "well", "as"), ())
+_ITS = frozenset({"its", "the", "their"})
+_ORDINALS = frozenset({"first", "second", "third"})
+_PROTOCOL = {
+    ("optional", "protocol"): "one",
+    ("optional", "protocols"): "all",
+    ("op",): "one",
+    ("ops",): "all",
+}
+"""The words of "optional protocol" as written, and which of the treaty's protocols they name."""
+
 # Words a treaty's name may have or lack: "Convention on Protection of All Persons from Enforced
 # Disappearance" (as Iraq wrote it, A/HRC/28/15 115.14) is the Convention for the Protection ...
 _GLUE = frozenset({"a", "an", "for", "of", "on", "the", "to"})
@@ -34,6 +49,12 @@ class TreatyTable:
     """First word -> aliases starting with it, longest first (the longest match wins)."""
     glued: Mapping[tuple[str, ...], frozenset[int]] = field(default_factory=dict)
     """Alias -> positions of its words that glue words may precede ("protocol to the cat": 2)."""
+    protocols: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    """(treaty key, which) -> the treaty's protocols a text names after it: "one" for "its
+    Optional Protocol" (only where the treaty has one), "all" for "its Optional Protocols",
+    "two" for "its two Optional Protocols" (all but a third), an ordinal for "its Second
+    Optional Protocol": ("crpd", "one") -> ("opcrpd",), ("iccpr", "second") -> ("opiccpr2",),
+    ("crc", "two") -> ("opcrcac", "opcrcsc")."""
 
     def replace(self, text: str) -> str:
         """Text (already lower-cased, punctuation-free) with every treaty alias as its key.
@@ -64,7 +85,50 @@ class TreatyTable:
             words = out
             if not changed:
                 break
-        return " ".join(words)
+        return " ".join(self._with_protocols(words))
+
+    def _with_protocols(self, words: list[str]) -> list[str]:
+        """`words` with "its Optional Protocol(s)" after a treaty key as the protocols' keys:
+        "crpd and its optional protocol" -> "crpd and opcrpd" (as "Ratify the OP-CRPD" names
+        it). A protocol named on ("... Optional Protocol to the CAT") is the alias's."""
+        out: list[str] = []
+        at = 0
+        while at < len(words):
+            out.append(words[at])
+            at += 1
+            found = self._protocols_after(out[-1], words, at) if out[-1] in self.keys else None
+            if found:
+                keys, at = found
+                out.extend(key for key in keys if words[at : at + 1] != [key])
+                at += words[at : at + 1] == ["thereto"]
+        return out
+
+    def _protocols_after(
+        self, treaty: str, words: list[str], at: int
+    ) -> tuple[tuple[str, ...], int] | None:
+        """The protocols of `treaty` that words[at:] name first ("and its optional protocol")
+        and where that phrase ends, or None."""
+        for joined in _AND:
+            start = at + len(joined)
+            if tuple(words[at:start]) != joined:
+                continue
+            own = start < len(words) and words[start] in _ITS
+            start += own
+            which = words[start] if start < len(words) else ""
+            counted = which in _ORDINALS or which in ("two", "three")
+            start += counted
+            for written, number in _PROTOCOL.items():
+                stop = start + len(written)
+                abbreviated = written[0].startswith("op") and len(written) == 1
+                if (
+                    tuple(words[start:stop]) != written
+                    or (stop < len(words) and words[stop] in _GLUE)
+                    or (abbreviated and not own)
+                ):
+                    continue
+                keys = self.protocols.get((treaty, which if counted else number), ())
+                return (keys, stop) if keys else None
+        return None
 
 
 def _match(words: Sequence[str], at: int, alias: tuple[str, ...], glued: frozenset[int]) -> int:
@@ -119,4 +183,32 @@ def _load_treaties(path: Path) -> TreatyTable:
         keys=frozenset(aliases.values()),
         by_first={first: tuple(group) for first, group in by_first.items()},
         glued={alias: frozenset(gaps) for alias, gaps in glued.items()},
+        protocols=_protocols(aliases),
     )
+
+
+def _protocols(aliases: Mapping[tuple[str, ...], str]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Each treaty's protocols (`TreatyTable.protocols`), read off the aliases "optional
+    protocol to the KEY ..." and "second optional protocol to the KEY"."""
+    keys = set(aliases.values())
+    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for alias, key in aliases.items():
+        ordinal = alias[0] if alias[0] in _ORDINALS else ""
+        start = 1 if ordinal else 0
+        if alias[start : start + 2] != ("optional", "protocol") or len(alias) <= start + 2:
+            continue
+        treaty = alias[start + 2]
+        if treaty in keys and treaty != key:
+            found[treaty, "all"].add(key)
+            found[treaty, ordinal or "plain"].add(key)
+    table: dict[tuple[str, str], tuple[str, ...]] = {}
+    for (treaty, which), protocols in found.items():
+        table[treaty, which] = tuple(sorted(protocols))
+    for treaty in {treaty for treaty, _ in found}:
+        plain = found.get((treaty, "plain"), set())
+        if len(plain) == 1:
+            table[treaty, "one"] = tuple(plain)
+        third = found.get((treaty, "third"), set())
+        table[treaty, "two"] = tuple(sorted(found[treaty, "all"] - third))
+        table[treaty, "three"] = table[treaty, "all"]
+    return table
