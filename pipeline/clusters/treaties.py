@@ -25,6 +25,8 @@ _NON_WORD = re.compile(r"[\W_]+")
 _AND = (("and",), ("as", "well", "as"), ())
 _ITS = frozenset({"its", "the", "their"})
 _ORDINALS = frozenset({"first", "second", "third"})
+_COUNTED = _ORDINALS | {"two", "three"}
+"""The words before "Optional Protocol(s)" that pick which of the treaty's protocols it names."""
 _PROTOCOL = {
     ("optional", "protocol"): "one",
     ("optional", "protocols"): "all",
@@ -115,11 +117,11 @@ class TreatyTable:
             own = start < len(words) and words[start] in _ITS
             start += own
             which = words[start] if start < len(words) else ""
-            counted = which in _ORDINALS or which in ("two", "three")
+            counted = which in _COUNTED
             start += counted
             for written, number in _PROTOCOL.items():
                 stop = start + len(written)
-                abbreviated = written[0].startswith("op") and len(written) == 1
+                abbreviated = len(written) == 1  # "op", "ops"
                 if (
                     tuple(words[start:stop]) != written
                     or (stop < len(words) and words[stop] in _GLUE)
