@@ -53,10 +53,12 @@ class TreatyTable:
     """Alias -> positions of its words that glue words may precede ("protocol to the cat": 2)."""
     protocols: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     """(treaty key, which) -> the treaty's protocols a text names after it: "one" for "its
-    Optional Protocol" (only where the treaty has one), "all" for "its Optional Protocols",
+    Optional Protocol" (only where exactly one protocol is named without an ordinal: the
+    ICCPR's first, none of the CRC's three), "all" (and "three") for "its Optional Protocols",
     "two" for "its two Optional Protocols" (all but a third), an ordinal for "its Second
-    Optional Protocol": ("crpd", "one") -> ("opcrpd",), ("iccpr", "second") -> ("opiccpr2",),
-    ("crc", "two") -> ("opcrcac", "opcrcsc")."""
+    Optional Protocol"; "plain" holds the protocols named without an ordinal, from which "one"
+    is read: ("crpd", "one") -> ("opcrpd",), ("iccpr", "one") -> ("opiccpr",), ("iccpr",
+    "second") -> ("opiccpr2",), ("crc", "two") -> ("opcrcac", "opcrcsc")."""
 
     def replace(self, text: str) -> str:
         """Text (already lower-cased, punctuation-free) with every treaty alias as its key.
@@ -90,9 +92,10 @@ class TreatyTable:
         return " ".join(self._with_protocols(words))
 
     def _with_protocols(self, words: list[str]) -> list[str]:
-        """`words` with "its Optional Protocol(s)" after a treaty key as the protocols' keys:
-        "crpd and its optional protocol" -> "crpd and opcrpd" (as "Ratify the OP-CRPD" names
-        it). A protocol named on ("... Optional Protocol to the CAT") is the alias's."""
+        """`words` with "and its Optional Protocol(s)" after a treaty key as the protocols'
+        keys: "crpd and its optional protocol thereto" -> "crpd opcrpd" (as "Ratify the
+        OP-CRPD" names it). A protocol named on ("... Optional Protocol to the CAT") is the
+        alias's."""
         out: list[str] = []
         at = 0
         while at < len(words):
