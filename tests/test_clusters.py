@@ -636,6 +636,8 @@ def test_an_ask_for_a_protocol_meets_an_earlier_ask_for_the_treaty_and_its_proto
     # for the treaty and its protocol is the treaty's ask (India 2012's gold, a tuning review).
     assert similarity("Ratify the CRPD", earlier) == 100
     assert similarity("Ratify CAT", "Ratify CAT and its Optional Protocol") == 100
+    # Only the treaty's own protocols go with it: OP-CAT after the CRPD is a second treaty.
+    assert similarity("Ratify the CRPD", "Ratify the CRPD and OP-CAT") < 100
 
 
 def test_the_canonical_text_is_one_whole_ask() -> None:
