@@ -5,7 +5,7 @@ The shipped pair model (`train_pairs.CONFIG`, data/models/pairs, bench/gold/pair
 is trained on the 12 TUNING reviews of bench/cluster_protocol.py. 29 more were labelled since
 with the same method, each by its own annotator (FRESH 15, UNSEEN 8, LATEST 6), and used only
 as checks. Once, before the position features, the recipe trained on TUNING + FRESH (27) scored
-UNSEEN 0.68 against 0.67 for the 12-review model (cluster_protocol.py's unseen_check). The recipe
+UNSEEN 0.68 against 0.67 for the 12-review model (protocol_report.py's unseen_check). The recipe
 now also reads where the asks are printed (`clusters.positions`), weights learned from 12
 reviews. Does it gain from more?
 
@@ -24,7 +24,7 @@ PRE-REGISTERED (committed before the first scored run):
    Also printed, choosing nothing: whether the 12-review model trained here gives the shipped
    model's clusters on the 29 reviews. And (`--granularity`, run after the bar, reported only:
    the default stays 0.5 whatever it says) the granularity the protocol's rule would choose
-   (cluster_protocol.tuning_granularity: each TUNING review scored by the recipe trained
+   (protocol_report.tuning_granularity: each TUNING review scored by the recipe trained
    without it, at each granularity 0.0 .. 1.0; the best mean F1 over the 12, ties the higher
    mean precision, then the finer) with the 11 other tuning reviews alone and with the 11 + the
    29 (40) as training: scored on the tuning reviews only, never on the three groups.
@@ -173,7 +173,7 @@ def cross_group(by_group: dict[str, list[Review]]) -> bool:
 
 
 def granularity_choice(tuning: Sequence[Review], extra: Sequence[Review]) -> float:
-    """cluster_protocol.tuning_granularity's rule, each tuning review scored by the recipe
+    """protocol_report.tuning_granularity's rule, each tuning review scored by the recipe
     trained on the other tuning reviews and `extra` (reported only)."""
     print(
         f"  granularity, each of the {len(tuning)} tuning reviews scored by the recipe trained on "
