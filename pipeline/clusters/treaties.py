@@ -56,8 +56,7 @@ class TreatyTable:
     Optional Protocol" (only where exactly one protocol is named without an ordinal: the
     ICCPR's first, none of the CRC's three), "all" (and "three") for "its Optional Protocols",
     "two" for "its two Optional Protocols" (all but a third), an ordinal for "its Second
-    Optional Protocol"; "plain" holds the protocols named without an ordinal, from which "one"
-    is read: ("crpd", "one") -> ("opcrpd",), ("iccpr", "one") -> ("opiccpr",), ("iccpr",
+    Optional Protocol": ("crpd", "one") -> ("opcrpd",), ("iccpr", "one") -> ("opiccpr",), ("iccpr",
     "second") -> ("opiccpr2",), ("crc", "two") -> ("opcrcac", "opcrcsc")."""
 
     def replace(self, text: str) -> str:
@@ -205,15 +204,11 @@ def _protocols(aliases: Mapping[tuple[str, ...], str]) -> dict[tuple[str, str], 
         treaty = alias[start + 2]
         if treaty in keys and treaty != key:
             found[treaty, "all"].add(key)
-            found[treaty, ordinal or "plain"].add(key)
-    table: dict[tuple[str, str], tuple[str, ...]] = {}
-    for (treaty, which), protocols in found.items():
-        table[treaty, which] = tuple(sorted(protocols))
+            found[treaty, ordinal or "one"].add(key)
+    table = {which: tuple(sorted(protocols)) for which, protocols in found.items()}
     for treaty in {treaty for treaty, _ in found}:
-        plain = found.get((treaty, "plain"), set())
-        if len(plain) == 1:
-            table[treaty, "one"] = tuple(plain)
-        third = found.get((treaty, "third"), set())
-        table[treaty, "two"] = tuple(sorted(found[treaty, "all"] - third))
+        if len(table.get((treaty, "one"), ())) != 1:
+            table.pop((treaty, "one"), None)  # "its Optional Protocol" of the CRC names none
+        table[treaty, "two"] = tuple(sorted(found[treaty, "all"] - found[treaty, "third"]))
         table[treaty, "three"] = table[treaty, "all"]
     return table
