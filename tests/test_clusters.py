@@ -626,6 +626,31 @@ def test_its_optional_protocol_after_a_treaty_is_that_treatys_protocol(
     assert normalize(written) == expected
 
 
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        # UPR Info rows (DPR Korea 2009, Fiji 2010): "the" opens the list's next treaty.
+        (
+            "Ratify CED, ICERD, CAT and its Optional Protocol, the ICRMW and CRPD",
+            "ratifi ced icerd cat opcat icrmw crpd",
+        ),
+        (
+            "Ratify the ICCPR and its two Optional Protocols, the ICESCR",
+            "ratifi iccpr opiccpr opiccpr2 icescr",
+        ),
+        # "to" names the protocol on: another treaty's, left as written.
+        (
+            "Ratify the CRPD and the Optional Protocols to the CRC",
+            "ratifi crpd option protocol crc",
+        ),
+    ],
+)
+def test_its_optional_protocol_is_read_when_the_next_treaty_of_the_list_follows(
+    written: str, expected: str
+) -> None:
+    assert normalize(written) == expected
+
+
 def test_an_ask_for_a_protocol_meets_an_earlier_ask_for_the_treaty_and_its_protocol() -> None:
     # Albania was asked for the CRPD and its Optional Protocol in 2010 (A/HRC/13/6 67.2) and
     # for the Protocol again in 2014 (A/HRC/27/4 104.3): one treaty in common, not two.

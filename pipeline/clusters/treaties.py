@@ -38,6 +38,10 @@ _PROTOCOL = {
 # Words a treaty's name may have or lack: "Convention on Protection of All Persons from Enforced
 # Disappearance" (as Iraq wrote it, A/HRC/28/15 115.14) is the Convention for the Protection ...
 _GLUE = frozenset({"a", "an", "for", "of", "on", "the", "to"})
+# The glue words that name a protocol on after "Optional Protocol": "... and the Optional
+# Protocols to the CRC". An article opens the list's next item instead: "CAT and its Optional
+# Protocol, the ICRMW and CRPD" (UPR Info, DPR Korea 2009).
+_NAMED_ON = _GLUE - {"a", "an", "the"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +130,7 @@ class TreatyTable:
                 abbreviated = len(written) == 1  # "op", "ops"
                 if (
                     tuple(words[start:stop]) != written
-                    or (stop < len(words) and words[stop] in _GLUE)
+                    or (stop < len(words) and words[stop] in _NAMED_ON)
                     or (abbreviated and not own)
                 ):
                     continue
