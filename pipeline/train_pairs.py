@@ -52,6 +52,7 @@ from uprdex.pipeline.clusters.similarity import Similarity
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.extras import require
 from uprdex.pipeline.model_files import write_arrays, write_metadata
+from uprdex.pipeline.semantic import SemanticModel
 from uprdex.pipeline.train_themes import file_sha256
 from uprdex.pipeline.word_vectors import WORD_ARRAYS, WordVectors, vector_features
 
@@ -187,8 +188,6 @@ def review_inputs(
 ) -> tuple[PairInputs, Similarity]:
     """The pair features' inputs of a review's texts (with their `words` vectors, if any),
     and today's similarity of them."""
-    from uprdex.pipeline.semantic import SemanticModel
-
     settings = ClusterSettings(learned=False)  # the weighted mix: the scale mapped onto
     treaties = load_treaties(settings.treaties)
     texts = [normalize(text, treaties) for text in review.texts]
@@ -249,8 +248,6 @@ def term_classes(bins: int) -> npt.NDArray[np.int64]:
     """Each TF-IDF term's class: its rarity over the similarity model's training texts (the
     UPR Info export: `bins` bins of equal numbers of terms by idf), times stem or stem pair.
     Weights tied within a class carry over to reviews whose words the training reviews lack."""
-    from uprdex.pipeline.semantic import SemanticModel
-
     terms, idf = SemanticModel.load().term_idf()
     order = np.argsort(np.argsort(idf, kind="stable"), kind="stable")
     rarity = (order * bins) // max(len(idf), 1)
@@ -261,8 +258,6 @@ def term_classes(bins: int) -> npt.NDArray[np.int64]:
 def _term_scale(scale: float, common: float) -> npt.NDArray[np.float64]:
     """Each term's column scale: `scale` for the `common` share of terms most used over the
     UPR Info export (lowest idf; 1: all), 0 (no weight of its own) for the rarer ones."""
-    from uprdex.pipeline.semantic import SemanticModel
-
     _, idf = SemanticModel.load().term_idf()
     order = np.argsort(np.argsort(idf, kind="stable"), kind="stable")
     return np.where(order < common * len(idf), scale, 0.0)
@@ -433,8 +428,6 @@ def train_reviews(
     """Fit the pair model on `reviews`; write model.npz and metadata.json (with `about`, what
     the data were) to out_dir. Returns the metadata written."""
     sklearn = require("sklearn", "train", "uprdex train-pairs")
-    from uprdex.pipeline.semantic import SemanticModel
-
     config = {**CONFIG, **(config or {})}
     arrays = fit(reviews, config)
     metadata: dict[str, Any] = {
@@ -478,11 +471,12 @@ def train(csv_path: Path, out_dir: Path, config: dict[str, Any] | None = None) -
     require("sklearn", "train", "uprdex train-pairs")
     config = {**CONFIG, **(config or {})}
     data_sha = file_sha256(csv_path)
-    version = f"{MODEL_FORMAT}.{config['revision']}+data.{data_sha[:12]}"
+    # The models its features are read with are learned from too: other inputs, another model.
+    inputs = [SemanticModel.load().version]
     if config["vector_features"]:
-        # The word vectors are learned from too: other vectors, another model.
-        words = hashlib.sha256(_word_vectors(config).version.encode("utf-8")).hexdigest()
-        version = f"{version}.words.{words[:8]}"
+        inputs.append(_word_vectors(config).version)
+    read_with = hashlib.sha256("|".join(inputs).encode("utf-8")).hexdigest()
+    version = f"{MODEL_FORMAT}.{config['revision']}+data.{data_sha[:12]}.inputs.{read_with[:8]}"
     about = {
         "version": version,
         "data_file": csv_path.name,

@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from uprdex.pipeline.clusters import load_treaties, normalize
+from uprdex.pipeline.clusters.normalize import READING
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.extras import require
 from uprdex.pipeline.model_files import write_arrays, write_metadata
@@ -32,7 +33,14 @@ from uprdex.pipeline.semantic import METADATA_FILE, MODEL_FILE, MODEL_FORMAT
 from uprdex.pipeline.tfidf import vocabulary_blob
 from uprdex.pipeline.train_themes import file_sha256
 
-__all__ = ["CONFIG", "TrainSemanticError", "quantize_components", "read_texts", "train"]
+__all__ = [
+    "CONFIG",
+    "TrainSemanticError",
+    "quantize_components",
+    "read_texts",
+    "text_model_version",
+    "train",
+]
 
 CONFIG: dict[str, Any] = {
     "revision": 8,
@@ -40,18 +48,19 @@ CONFIG: dict[str, Any] = {
     "min_df": 10,
     "ngram_range": [1, 2],
 }
-"""revision: the training procedure, in the model version (2: each distinct text counted once;
-3: Snowball stems; 4: treaty names whatever their glue words, "proceed with" as an opener,
-State lists inside a text dropped; 5: abbreviations of institutions, practices and groups
-written out: NHRI, FGM, CSO ...; 6: steps towards a ratification read as the ratification,
-MDGs and excision written out; 7: "T and its Optional Protocol(s)" names T's
-protocol(s), "Optional Protocol to the CESCR" is the OP-ICESCR; 8: "its Second Optional
-Protocol" is the second, "OP" alone only after its/the/their, "as well as its Optional
-Protocol", "its two Optional Protocols", OP-CRC-AC/SC/IC as aliases)."""
+"""revision: the training procedure, in the model version beside how the texts are read
+(`normalize.READING`). Until 8 it counted the readings too (2: each distinct text counted once;
+3: Snowball stems; 4-8: readings of treaties, openers, State lists and abbreviations)."""
 
 
 class TrainSemanticError(UprdexError, ValueError):
     """The training data cannot train a similarity model."""
+
+
+def text_model_version(model_format: int, revision: int, data_sha: str, seed: int) -> str:
+    """The version of a model trained on the export's normalized texts: its format, its
+    procedure's revision, how the texts were read, the data and the seed."""
+    return f"{model_format}.{revision}+reading.{READING}.data.{data_sha[:12]}.seed{seed}"
 
 
 def read_texts(csv_path: Path) -> list[str]:
@@ -116,7 +125,7 @@ def train(
     data_sha = file_sha256(csv_path)
     metadata: dict[str, Any] = {
         "format": MODEL_FORMAT,
-        "version": f"{MODEL_FORMAT}.{CONFIG['revision']}+data.{data_sha[:12]}.seed{seed}",
+        "version": text_model_version(MODEL_FORMAT, CONFIG["revision"], data_sha, seed),
         "data_file": csv_path.name,
         "data_sha256": data_sha,
         "seed": seed,

@@ -30,14 +30,14 @@ from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.extras import require
 from uprdex.pipeline.model_files import write_arrays, write_metadata
 from uprdex.pipeline.tfidf import vocabulary_blob
-from uprdex.pipeline.train_semantic import read_texts
+from uprdex.pipeline.train_semantic import read_texts, text_model_version
 from uprdex.pipeline.train_themes import file_sha256
 from uprdex.pipeline.word_vectors import METADATA_FILE, MODEL_FILE, MODEL_FORMAT
 
 __all__ = ["CONFIG", "TrainWordVectorsError", "fit", "train"]
 
 CONFIG: dict[str, Any] = {
-    "revision": 3,
+    "revision": 1,
     "dimensions": 100,
     "window": 4,
     "min_count": 5,
@@ -45,10 +45,8 @@ CONFIG: dict[str, Any] = {
     "singular_power": 0.5,
 }
 """revision: the training procedure, in the vectors' version (and so in the version of a pair model
-trained with them); 2: the texts normalized with "T and its Optional Protocol(s)" naming T's
-protocol(s) and "Optional Protocol to the CESCR" read as the OP-ICESCR; 3: the same with "its
-Second Optional Protocol" read as the second, "OP" alone only after its/the/their, "as well as
-its Optional Protocol", "its two Optional Protocols" and OP-CRC-AC/SC/IC as aliases."""
+trained with them) beside how the texts are read (`normalize.READING`). Revisions 2 and 3 were
+readings of the texts only; they are `READING`'s now, and the procedure is still the first."""
 
 
 class TrainWordVectorsError(UprdexError, ValueError):
@@ -139,7 +137,7 @@ def train(
     data_sha = file_sha256(csv_path)
     metadata: dict[str, Any] = {
         "format": MODEL_FORMAT,
-        "version": f"{MODEL_FORMAT}.{config['revision']}+data.{data_sha[:12]}.seed{seed}",
+        "version": text_model_version(MODEL_FORMAT, config["revision"], data_sha, seed),
         "data_file": csv_path.name,
         "data_sha256": data_sha,
         "seed": seed,

@@ -110,6 +110,27 @@ def test_training_is_reproducible(tmp_path: Path) -> None:
     assert logits[labels == 1].mean() > logits[labels == 0].mean()
 
 
+def test_a_model_read_with_other_models_is_another_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The pair model learns from the meaning cosine and the word vectors: the same labels read
+    # with another similarity model (a new reading of the texts, retrained) give another version,
+    # with or without the vectors, so an index's clusters are computed afresh.
+    pytest.importorskip("sklearn")
+    from uprdex.pipeline import train_semantic
+    from uprdex.pipeline.train_pairs import train
+
+    for config in ({}, {"vector_features": []}):
+        shipped = train(LABELLED, tmp_path / "shipped", config)["version"]
+        with monkeypatch.context() as patched:
+            patched.setattr(SemanticModel, "version", property(lambda _: "1.8+reading.10"))
+            assert train(LABELLED, tmp_path / "other", config)["version"] != shipped
+    # A new reading of the texts is a new version of each model trained on them.
+    now = train_semantic.text_model_version(1, 8, "0" * 64, 0)
+    monkeypatch.setattr(train_semantic, "READING", train_semantic.READING + 1)
+    assert train_semantic.text_model_version(1, 8, "0" * 64, 0) != now
+
+
 def test_shipped_model_is_small_and_trained_on_the_tuning_reviews_only() -> None:
     assert (DEFAULT_MODEL_DIR / MODEL_FILE).stat().st_size < 2_000_000
     model = PairModel.load()

@@ -266,7 +266,7 @@ def test_a_pair_model_retrained_on_new_word_vectors_reclusters(tmp_path: Path) -
     write_arrays(new / "model.npz", arrays)
     metadata = json.loads((new / "metadata.json").read_text("utf-8"))
     metadata["word_vectors"] = "1.1+data.other.seed0"
-    metadata["version"] = metadata["version"].split(".words.")[0] + ".words.other"
+    metadata["version"] = metadata["version"].split(".inputs.")[0] + ".inputs.other"
     (new / "metadata.json").write_text(json.dumps(metadata), "utf-8")
     # One folder, retrained in place (a link, so that each version is read afresh).
     folder = tmp_path / "pairs"
