@@ -105,6 +105,12 @@ EXPORT_NAMES = {"Bolivia (Plurinational State of)": "Bolivia", "Congo": "Republi
 
 def _without_states(states: set[str], folder: Path) -> Path:
     """Word vectors trained on the export less every row of `states` (in `folder`)."""
+    train_word_vectors(export_without(states, folder), folder / "words", seed=0)
+    return folder / "words"
+
+
+def export_without(states: set[str], folder: Path) -> Path:
+    """The export less every row of `states` (gold review names), as export.csv in `folder`."""
     dropped = {EXPORT_NAMES.get(state, state) for state in states}
     rows = folder / "export.csv"
     with EXPORT.open(encoding="utf-8", newline="") as source:
@@ -113,8 +119,7 @@ def _without_states(states: set[str], folder: Path) -> Path:
             writer = csv.DictWriter(handle, fieldnames=reader.fieldnames or [])
             writer.writeheader()
             writer.writerows(row for row in reader if row["To"] not in dropped)
-    train_word_vectors(rows, folder / "words", seed=0)
-    return folder / "words"
+    return rows
 
 
 def _table(reviews: Sequence[Review], results: dict[str, list[Score]]) -> None:

@@ -18,7 +18,7 @@ Example:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ from uprdex.pipeline.train_semantic import read_texts, text_model_version
 from uprdex.pipeline.train_themes import file_sha256
 from uprdex.pipeline.word_vectors import METADATA_FILE, MODEL_FILE, MODEL_FORMAT
 
-__all__ = ["CONFIG", "TrainWordVectorsError", "fit", "train"]
+__all__ = ["CONFIG", "TrainWordVectorsError", "document_frequency", "fit", "idf", "train"]
 
 CONFIG: dict[str, Any] = {
     "revision": 1,
@@ -95,7 +95,7 @@ def fit(texts: Sequence[str], config: dict[str, Any], seed: int) -> dict[str, np
     require("sklearn", "train", "uprdex train-word-vectors")
     from sklearn.utils.extmath import randomized_svd  # type: ignore[import-untyped]
 
-    frequency = Counter(word for text in texts for word in set(text.split()))
+    frequency = document_frequency(texts)
     kept = sorted(
         (word for word, n in frequency.items() if n >= int(config["min_count"])),
         key=lambda word: (-frequency[word], word),
@@ -116,13 +116,24 @@ def fit(texts: Sequence[str], config: dict[str, Any], seed: int) -> dict[str, np
     vectors = left * signs * singular ** float(config["singular_power"])
     scale = np.abs(vectors).max(axis=0) / 127
     scale[scale == 0] = 1.0
-    df = np.array([frequency[word] for word in kept], dtype=np.float64)
     return {
         "vocab": vocabulary_blob(kept),
         "vectors_int8": np.round(vectors / scale).astype(np.int8),
         "vectors_scale": scale.astype(np.float32),
-        "idf": (np.log((1 + len(texts)) / (1 + df)) + 1).astype(np.float32),
+        "idf": idf(frequency, len(texts), kept),
     }
+
+
+def document_frequency(texts: Iterable[str]) -> Counter[str]:
+    """In how many of the normalized texts each stem is."""
+    return Counter(word for text in texts for word in set(text.split()))
+
+
+def idf(frequency: Mapping[str, int], texts: int, words: Sequence[str]) -> npt.NDArray[np.float32]:
+    """Each of `words`' idf over `texts` texts of which `frequency[word]` hold it (smoothed, as
+    scikit-learn's: a stem in none of them has the highest)."""
+    df = np.array([frequency.get(word, 0) for word in words], dtype=np.float64)
+    return (np.log((1 + texts) / (1 + df)) + 1).astype(np.float32)
 
 
 def train(
