@@ -73,10 +73,13 @@ STORED: dict[str, tuple[list, list]] = {}
 """Each pair's (earlier, later) items, for the check of what the index stores."""
 
 
-def examples(pairs: tuple[Pair, ...]) -> list[tuple[Example, np.ndarray]]:
-    """Each pair's example (features, labels) and today's default links as a boolean matrix."""
+def examples(
+    pairs: tuple[Pair, ...], settings: ClusterSettings | None = None
+) -> list[tuple[Example, np.ndarray]]:
+    """Each pair's example (features, labels) and today's default links as a boolean matrix,
+    the features read with `settings` (default: `ClusterSettings()`, the shipped models)."""
     by_symbol = indexed_items([pdf for p in pairs for pdf in (p.earlier_pdf, p.later_pdf)])
-    settings = ClusterSettings()
+    settings = settings or ClusterSettings()
     out = []
     for pair in pairs:
         earlier, later = by_symbol[pair.earlier_symbol], by_symbol[pair.later_symbol]
