@@ -29,7 +29,7 @@ score (`LEVEL`):
 
 The protocol: leave one pair out over the 13. For each pair left out, three arms, each scored
 as what the index stores (the model's links | the default clustering's cross-cycle pairs,
-`recurrence_recall.stored`, as `bench/recurrence_recall.py --settled` measures them):
+`recurrence_fixes.stored`, as `bench/recurrence_recall.py --settled` measures them):
 - "shipped": today's model. An older pair left out: the model trained on the other six older
   pairs (as bench/recurrence_learned.py scores it); a new pair: the model trained on the seven
   older pairs (the shipped one, never trained on it; the run checks it equals
@@ -85,9 +85,10 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 from cluster_protocol import GOLD
+from recurrence_cases import Case, Links, _mean, load
+from recurrence_fixes import _model, _threshold_at, stored, today
 from recurrence_learned import ALL_TUNING
 from recurrence_protocol import MORE_TUNING
-from recurrence_recall import Case, Links, _mean, _model, _threshold_at, load, stored, today
 
 from uprdex.pipeline.clusters.recurrence_model import RecurrenceModel
 from uprdex.pipeline.train_recurrence import pair_scores
