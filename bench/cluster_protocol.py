@@ -27,6 +27,7 @@ bench/linkage_trial.py.
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import statistics
 import subprocess
@@ -175,6 +176,27 @@ def indexed_items(pdfs: Sequence[str]) -> dict[str, list[ClusterItem]]:
                     )
                 )
     return by_symbol
+
+
+def inputs_digest() -> str:
+    """A hash of what a bench's cached results are computed from: the code (extractors, pipeline,
+    bench), the shipped models and the tables. A cache kept under it is never read by another
+    state of the project (a cache of older models once failed merge_trial's own checks)."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(
+        [
+            *root.glob("extractors/**/*.py"),
+            *root.glob("pipeline/**/*.py"),
+            *root.glob("bench/*.py"),
+            *root.glob("data/models/*/*"),
+            *root.glob("data/*.csv"),
+            *root.glob("data/*.yaml"),
+        ]
+    ):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def load_reviews(

@@ -110,7 +110,8 @@ stays.
 The clusters under merges and the merge features: bench/merge_state.py.
 
 Run: .venv/bin/python bench/merge_trial.py (needs the `train` extra; the first run trains 12
-pair models, about 3 minutes, then reads them from /tmp/merge-cache).
+pair models, about 3 minutes, then reads them from /tmp/merge-cache/<hash of the code, models
+and tables>).
 """
 
 from __future__ import annotations
@@ -128,6 +129,7 @@ import numpy.typing as npt
 from cluster_protocol import (
     Review,
     Score,
+    inputs_digest,
     load_reviews,
     pair_model_folder,
     print_table,
@@ -142,7 +144,7 @@ from uprdex.pipeline.clusters import cluster
 
 T = TypeVar("T")
 
-CACHE = Path("/tmp/merge-cache")
+CACHE = Path("/tmp/merge-cache") / inputs_digest()
 THRESHOLDS = tuple(round(0.2 + 0.05 * step, 2) for step in range(13))
 WIDER = tuple(round(0.2 + 0.05 * step, 2) for step in range(16))
 

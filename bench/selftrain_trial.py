@@ -8,7 +8,8 @@ per-term weights see far more vocabulary.
 Pool: the WG reports of ../shared/data/wg_reports that no gold file names (the protocol's
 REVIEWS, TUNING, FRESH and UNSEEN, Philippines 2012, and both reports of every recurring-ask
 gold pair: 58 left out, 187 left), shuffled with seed 19; the pool of N is the first N. Their
-asks as `uprdex ingest` prints them (one ingest per 10 reports, cached in /tmp/selftrain-cache).
+asks as `uprdex ingest` prints them (one ingest per 10 reports, cached in
+/tmp/selftrain-cache/<inputs_digest()>).
 
 Leave one TUNING review out (bench/cluster_protocol.py; the five test, fresh and unseen reviews
 are not read): in each fold, today's recipe is trained on the 11 other tuning reviews; it
@@ -84,6 +85,7 @@ from cluster_protocol import (
     Review,
     Score,
     _read_gold,
+    inputs_digest,
     labelled,
     pair_model_folder,
     print_table,
@@ -94,7 +96,7 @@ from uprdex.pipeline.clusters import ClusterItem, cluster, core_cut
 from uprdex.pipeline.settings import ClusterSettings
 from uprdex.pipeline.train_pairs import LabelledReview, train_reviews
 
-CACHE = Path("/tmp/selftrain-cache")
+CACHE = Path("/tmp/selftrain-cache") / inputs_digest()
 SEED = 19
 CHUNK = 10
 RECURRING = re.compile(r"^(?P<state>[a-z]+)_(?P<a>\d{4})_(?P<b>\d{4})_recurring\.csv$")
