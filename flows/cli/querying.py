@@ -206,6 +206,7 @@ def status(index: Path | None) -> None:
         held = (
             store.cluster_ids([rec for c in corrections for rec in c.pair]) if corrections else {}
         )
+        current = store.clusters_current()
     out.print(f"Index {store.path}")
     for key, value in summary.items():
         out.print(f"  {key.replace('_', ' ')}: {value}")
@@ -225,6 +226,12 @@ def status(index: Path | None) -> None:
         out.print(
             f"  documents read by an earlier uprdex (release or theme model): {earlier} (`uprdex "
             "run` for the inbox, or `uprdex ingest PATH...`, reads them again with this one)"
+        )
+    if not current:
+        out.print(
+            "  clusters made with other models or settings than this uprdex's (an upgrade, "
+            "`uprdex train-*`, [clusters] in uprdex.toml): the next `uprdex run` or `uprdex "
+            "ingest` makes them again, `uprdex cluster` now"
         )
     # A release that reads a report otherwise may number its asks otherwise.
     stranded = sum(any(rec not in held for rec in c.pair) for c in corrections)
