@@ -574,6 +574,21 @@ def test_status_says_the_clusters_were_made_with_other_models(index: Path, tmp_p
     assert "clusters made with other models or settings than this uprdex's" in after.output
 
 
+def test_status_tells_what_it_holds_when_a_clustering_model_cannot_be_read(
+    index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from uprdex.pipeline.semantic import SemanticModel, SemanticModelError
+
+    def damaged(path: Path | None = None) -> SemanticModel:
+        raise SemanticModelError("no similarity model in models/similarity")
+
+    monkeypatch.setattr(SemanticModel, "load", damaged)
+    status = CliRunner().invoke(main, ["status", "--index", str(index)])
+    assert status.exit_code == 0
+    assert "recommendations: " in status.output
+    assert "cannot tell what the clusters were made with: no similarity model" in status.output
+
+
 def test_status_counts_the_corrections_whose_asks_are_gone(index: Path, tmp_path: Path) -> None:
     # A release that reads a report otherwise may number its asks otherwise.
     copy = copy_index(index, tmp_path / "index.sqlite")
