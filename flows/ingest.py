@@ -375,9 +375,10 @@ def ingest_paths(
             touched.add(extracted.report.state_under_review)
         if on_result:
             on_result(result)
-    # Documents committed by a run that was killed before clustering are clustered now.
+    # Documents committed by a run that was killed before clustering are clustered now, and
+    # clusters made with other models or settings (an upgrade, `uprdex train-*`) made again.
     touched |= store.unclustered_states()
-    if touched:
+    if touched or not store.clusters_current():
         store.update_clusters(states=touched)
     return results
 

@@ -321,8 +321,10 @@ def _build(config: Config, states: set[str] | None, since: str | None) -> list[s
         index_lock(config.index, config.lock_timeout),
         Store(config.index, evidence=config.evidence, clusters=config.clusters) as store,
     ):
-        if states:
-            cluster_task(str(config.index), states, config.clusters)
+        # Clusters made with other models or settings (an upgrade, `uprdex train-*`) are made
+        # again, every State's, even on a night with no new file.
+        if states or not store.clusters_current():
+            cluster_task(str(config.index), states or set(), config.clusters)
         key = build_key(store)
         report = config.reports / "html" / "index.html"
         if built == key and all(path.is_file() for path in [*exports, report]):

@@ -62,3 +62,24 @@ def as_an_earlier_release_left_it(index: Path, rec_id: str) -> None:
     earlier = "as an earlier release read it"
     db.execute("UPDATE recommendations SET text = ? WHERE id = ?", (earlier, rec_id))
     db.close()
+
+
+def clustered_with(index: Path) -> str:
+    """The models the index's clusters were made with, as the index records them."""
+    db = sqlite3.connect(index)
+    (value,) = db.execute("SELECT value FROM meta WHERE key = 'cluster_settings'").fetchone()
+    db.close()
+    return str(json.loads(value)["similarity_model"])
+
+
+def as_older_models_clustered_it(index: Path) -> None:
+    """The index's clusters as the models of an earlier release made them (929f9c1's)."""
+    db = sqlite3.connect(index, isolation_level=None)
+    (value,) = db.execute("SELECT value FROM meta WHERE key = 'cluster_settings'").fetchone()
+    kept = json.loads(value)
+    kept["similarity_model"] = (
+        "1.8+data.5fd264e60188.seed0 pairs 1.4+data.03a4e6b3d182.words.319e8a7e "
+        "recurrence 1dda70a7c8fc"
+    )
+    db.execute("UPDATE meta SET value = ? WHERE key = 'cluster_settings'", (json.dumps(kept),))
+    db.close()

@@ -19,7 +19,12 @@ from uprdex.flows.cli import main
 from uprdex.pipeline.settings import ClusterSettings
 from uprdex.pipeline.store import Store
 
-from helpers import as_an_earlier_release_left_it, copy_index, fixture
+from helpers import (
+    as_an_earlier_release_left_it,
+    as_older_models_clustered_it,
+    copy_index,
+    fixture,
+)
 
 CONTRACT_REC_FIELDS = {
     "id",
@@ -556,6 +561,32 @@ def test_status_counts_the_documents_an_earlier_release_read(index: Path, tmp_pa
     assert (
         f"documents read by an earlier uprdex (release or theme model): {indexed} (" in after.output
     )
+
+
+def test_status_says_the_clusters_were_made_with_other_models(index: Path, tmp_path: Path) -> None:
+    # After an upgrade that ships retrained models (or `uprdex train-*` into the shipped
+    # folders), the clusters are the old models' until something clusters them again.
+    copy = copy_index(index, tmp_path / "index.sqlite")
+    before = CliRunner().invoke(main, ["status", "--index", str(copy)])
+    assert "clusters made with other" not in before.output
+    as_older_models_clustered_it(copy)
+    after = CliRunner().invoke(main, ["status", "--index", str(copy)])
+    assert "clusters made with other models or settings than this uprdex's" in after.output
+
+
+def test_status_tells_what_it_holds_when_a_clustering_model_cannot_be_read(
+    index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from uprdex.pipeline.semantic import SemanticModel, SemanticModelError
+
+    def damaged(path: Path | None = None) -> SemanticModel:
+        raise SemanticModelError("no similarity model in models/similarity")
+
+    monkeypatch.setattr(SemanticModel, "load", damaged)
+    status = CliRunner().invoke(main, ["status", "--index", str(index)])
+    assert status.exit_code == 0
+    assert "recommendations: " in status.output
+    assert "cannot tell what the clusters were made with: no similarity model" in status.output
 
 
 def test_status_counts_the_corrections_whose_asks_are_gone(index: Path, tmp_path: Path) -> None:

@@ -27,7 +27,12 @@ from uprdex.pipeline.config import Config
 from uprdex.pipeline.settings import ClusterSettings, LoaderSettings
 from uprdex.pipeline.store import Store
 
-from helpers import as_an_earlier_release_left_it, fixture
+from helpers import (
+    as_an_earlier_release_left_it,
+    as_older_models_clustered_it,
+    clustered_with,
+    fixture,
+)
 
 pytestmark = pytest.mark.prefect
 
@@ -94,6 +99,20 @@ def test_flow_indexes_the_inbox_and_a_rerun_does_no_work(tmp_path: Path) -> None
         store.update_clusters(ClusterSettings(semantic_weight=0, threshold=74, floor=54))
     third = nightly(**paths)
     assert str(export) in third.exports and export.stat().st_mtime_ns != built
+
+
+def test_clusters_other_models_made_are_made_again_on_a_night_with_no_new_file(
+    tmp_path: Path,
+) -> None:
+    # An upgrade that ships retrained models only reads no file again: the night still
+    # clusters with the new models, not only rebuilds the outputs from the old clusters.
+    paths = _workspace(tmp_path, salt="older-models")
+    nightly(**paths)
+    made_with = clustered_with(Path(paths["index"]))
+    as_older_models_clustered_it(Path(paths["index"]))
+    again = nightly(**paths)
+    assert (again.indexed, again.skipped) == ([], 2)
+    assert clustered_with(Path(paths["index"])) == made_with
 
 
 def test_the_files_an_earlier_release_read_are_read_again_next_night(

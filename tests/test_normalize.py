@@ -223,6 +223,21 @@ def test_its_optional_protocol_after_a_treaty_is_that_treatys_protocol(
             "Ratify the ICCPR and its two Optional Protocols, the ICESCR",
             "ratifi iccpr opiccpr opiccpr2 icescr",
         ),
+        # The next treaty has a protocol of its own: "Optional Protocol, the CAT" is not the
+        # OP-CAT (UPR Info rows: Gambia 2010, Solomon Islands 2011, Fiji 2014).
+        (
+            "Ratify the CRPD and its Optional Protocol, the Convention against Torture",
+            "ratifi crpd opcrpd cat",
+        ),
+        (
+            "Ratify CAT and its Optional Protocol, the International Covenant on Civil and "
+            "Political Rights",
+            "ratifi cat opcat iccpr",
+        ),
+        (
+            "Ratify the ICCPR and its first Optional Protocol, the Convention against Torture",
+            "ratifi iccpr opiccpr cat",
+        ),
         # "to" names the protocol on: another treaty's, left as written.
         (
             "Ratify the CRPD and the Optional Protocols to the CRC",

@@ -19,7 +19,12 @@ from uprdex.pipeline.model_files import write_arrays
 from uprdex.pipeline.settings import ClusterSettings, LoaderSettings
 from uprdex.pipeline.store import SCHEMA_VERSION, RecFilter, Store
 
-from helpers import as_an_earlier_release_left_it, fixture
+from helpers import (
+    as_an_earlier_release_left_it,
+    as_older_models_clustered_it,
+    clustered_with,
+    fixture,
+)
 
 ONE_WORKER = LoaderSettings(workers=1)
 
@@ -289,6 +294,21 @@ def test_a_pair_model_retrained_on_new_word_vectors_reclusters(tmp_path: Path) -
         store.update_clusters(settings, {"Andorra"})
         after = _assignment(store)
     assert after[first] != after[second]
+
+
+def test_clusters_older_models_made_are_made_again_at_the_next_ingest_of_nothing_new(
+    tmp_path: Path,
+) -> None:
+    # An upgrade that ships retrained models only (the same code: no file is read again), or
+    # `uprdex train-*` into the shipped folders: the index's clusters are the old models'.
+    index = tmp_path / "index.sqlite"
+    with Store(index) as store:
+        ingest_paths([fixture("andorra2011_recs.pdf")], store, ONE_WORKER)
+    made_with = clustered_with(index)
+    as_older_models_clustered_it(index)
+    with Store(index) as store:
+        ingest_paths([fixture("andorra2011_recs.pdf")], store, ONE_WORKER)  # nothing new
+    assert clustered_with(index) == made_with
 
 
 def test_changed_cluster_settings_recluster_every_state_not_only_the_new_documents(

@@ -25,6 +25,7 @@ from uprdex.flows.cli._common import (
     rec_id,
     state_filters,
 )
+from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.settings import default_index_path
 
 
@@ -206,6 +207,16 @@ def status(index: Path | None) -> None:
         held = (
             store.cluster_ids([rec for c in corrections for rec in c.pair]) if corrections else {}
         )
+        try:
+            stale = (
+                ""
+                if store.clusters_current()
+                else "clusters made with other models or settings than this uprdex's (an "
+                "upgrade, `uprdex train-*`, [clusters] in uprdex.toml): the next `uprdex run` or "
+                "`uprdex ingest` makes them again, `uprdex cluster` now"
+            )
+        except UprdexError as error:  # a model or [clusters] this uprdex cannot read
+            stale = f"cannot tell what the clusters were made with: {error}"
     out.print(f"Index {store.path}")
     for key, value in summary.items():
         out.print(f"  {key.replace('_', ' ')}: {value}")
@@ -226,6 +237,8 @@ def status(index: Path | None) -> None:
             f"  documents read by an earlier uprdex (release or theme model): {earlier} (`uprdex "
             "run` for the inbox, or `uprdex ingest PATH...`, reads them again with this one)"
         )
+    if stale:
+        out.print(f"  [yellow]{escape(stale)}[/]")
     # A release that reads a report otherwise may number its asks otherwise.
     stranded = sum(any(rec not in held for rec in c.pair) for c in corrections)
     if stranded:

@@ -42,6 +42,7 @@ _GLUE = frozenset({"a", "an", "for", "of", "on", "the", "to"})
 # Protocols to the CRC". An article opens the list's next item instead: "CAT and its Optional
 # Protocol, the ICRMW and CRPD" (UPR Info, DPR Korea 2009).
 _NAMED_ON = _GLUE - {"a", "an", "the"}
+_PROTOCOL_WORDS = frozenset({"protocol", "protocols"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,8 @@ class TreatyTable:
         Where a name has glue words ("the", "for", "on", ...), any glue words, or none, may
         stand: "convention on protection of all persons from enforced disappearance" is "ced".
         Where it has none, none may: "... of women, the convention against torture" keeps CAT.
+        After "protocol" they must name it on (`_NAMED_ON`): "crpd and its optional protocol,
+        the convention against torture" is no protocol to the CAT.
         """
         words = text.split()
         # Up to three passes: "optional protocol to the international covenant on economic ..."
@@ -146,7 +149,11 @@ def _match(words: Sequence[str], at: int, alias: tuple[str, ...], glued: frozens
     while matched < len(alias) and at < len(words):
         if words[at] == alias[matched]:
             matched += 1
-        elif words[at] not in _GLUE or matched not in glued:
+        elif (
+            words[at] not in _GLUE
+            or matched not in glued
+            or (words[at - 1] in _PROTOCOL_WORDS and words[at] not in _NAMED_ON)
+        ):
             return 0
         at += 1
     return at if matched == len(alias) else 0

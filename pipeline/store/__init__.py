@@ -190,6 +190,11 @@ class Store(Connection):
         base the store was opened with (the configuration's [clusters], else the defaults)."""
         return clustering.cluster_settings(self.db, self.cluster_base)
 
+    def clusters_current(self) -> bool:
+        """Whether the stored clusters are made as the settings in force and the installed
+        models would make them (`update_clusters` makes stale ones again, every State)."""
+        return clustering.clusters_current(self.db, self.cluster_base)
+
     def remembered_cluster_settings(self) -> dict[str, Any]:
         """The cluster settings the last `uprdex cluster` run set (`uprdex config` shows
         them), by name."""

@@ -48,6 +48,7 @@ __all__ = [
     "cluster_ids",
     "cluster_settings",
     "clusters",
+    "clusters_current",
     "corrections_of",
     "forget_correction",
     "record_corrections",
@@ -128,6 +129,47 @@ def _values(settings: ClusterSettings) -> dict[str, Any]:
     }
 
 
+def _models(settings: ClusterSettings) -> str | None:
+    """The versions of the models `settings` cluster with, as the index records them: a
+    retrained model scores differently, like changed settings."""
+    model = (
+        SemanticModel.load(settings.similarity_model).version
+        if settings.semantic_weight + settings.rare_weight > 0 or settings.learned
+        else None
+    )
+    if settings.learned:  # and a retrained pair model (its version names the models it reads)
+        model = f"{model} pairs {PairModel.load(settings.pair_model).version}"
+    if settings.learned_links:  # and a retrained link model finds other recurring asks
+        model = f"{model} recurrence {shipped_recurrence().version}"
+    return model
+
+
+def _made_so(
+    stored: dict[str, Any] | None,
+    base: ClusterSettings,
+    settings: ClusterSettings,
+    model: str | None,
+) -> bool:
+    """Whether the stored clusters were made with `settings` and the models `model` names (an
+    index of an earlier release kept only the chosen settings: over the base, as they applied
+    then)."""
+    if stored is None:
+        return False
+    before = stored.get("settings", {**_values(base), **_remembered(stored)})
+    return bool(before == _values(settings) and stored.get("similarity_model") == model)
+
+
+def clusters_current(db: sqlite3.Connection, base: ClusterSettings) -> bool:
+    """Whether the stored clusters are made as they would be now: with the settings in force
+    and the models they read (not after an upgrade or a `uprdex train-*` that changed a
+    model, nor after the base settings changed). An index never clustered is current."""
+    stored = _cluster_meta(db)
+    if stored is None:
+        return True
+    settings = cluster_settings(db, base)
+    return _made_so(stored, base, settings, _models(settings))
+
+
 def _cluster_meta(db: sqlite3.Connection) -> dict[str, Any] | None:
     row = db.execute("SELECT value FROM meta WHERE key = 'cluster_settings'").fetchone()
     return None if row is None else dict(json.loads(row[0]))
@@ -162,26 +204,8 @@ def update_clusters(
             remembered = _differences(settings, base)
     else:
         remembered = _differences(settings, base)
-    # A retrained similarity model scores differently: like changed settings.
-    model = (
-        SemanticModel.load(settings.similarity_model).version
-        if settings.semantic_weight + settings.rare_weight > 0 or settings.learned
-        else None
-    )
-    if settings.learned:  # and a retrained pair model (its version names its word vectors)
-        model = f"{model} pairs {PairModel.load(settings.pair_model).version}"
-    if settings.learned_links:  # and a retrained link model finds other recurring asks
-        model = f"{model} recurrence {shipped_recurrence().version}"
-    # What the stored clusters were made with (an index of an earlier release kept only the
-    # chosen settings: over the base, as they applied then).
-    before = (
-        None if stored is None else stored.get("settings", {**_values(base), **_remembered(stored)})
-    )
-    same = (
-        stored is not None
-        and before == _values(settings)
-        and stored.get("similarity_model") == model
-    )
+    model = _models(settings)
+    same = _made_so(stored, base, settings, model)
     if not same:
         # Clusters made otherwise are stale in every State, not only in those asked for: the
         # index records one way its clusters were made.
