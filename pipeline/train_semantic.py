@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from uprdex.pipeline.clusters import load_treaties, normalize
-from uprdex.pipeline.clusters.normalize import READING
+from uprdex.pipeline.clusters.normalize import NORMALIZATION
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.extras import require
 from uprdex.pipeline.model_files import write_arrays, write_metadata
@@ -48,9 +48,10 @@ CONFIG: dict[str, Any] = {
     "min_df": 10,
     "ngram_range": [1, 2],
 }
-"""revision: the training procedure, in the model version beside how the texts are read
-(`normalize.READING`). Until 8 it counted the readings too (2: each distinct text counted once;
-3: Snowball stems; 4-8: readings of treaties, openers, State lists and abbreviations)."""
+"""revision: the training procedure, in the model version beside how the texts are
+normalized (`normalize.NORMALIZATION`). Until 8 it counted the normalization revisions too (2:
+each distinct text counted once; 3: Snowball stems; 4-8: normalizations of treaties, openers,
+State lists and abbreviations)."""
 
 
 class TrainSemanticError(UprdexError, ValueError):
@@ -59,8 +60,8 @@ class TrainSemanticError(UprdexError, ValueError):
 
 def text_model_version(model_format: int, revision: int, data_sha: str, seed: int) -> str:
     """The version of a model trained on the export's normalized texts: its format, its
-    procedure's revision, how the texts were read, the data and the seed."""
-    return f"{model_format}.{revision}+reading.{READING}.data.{data_sha[:12]}.seed{seed}"
+    procedure's revision, how the texts were normalized, the data and the seed."""
+    return f"{model_format}.{revision}+norm.{NORMALIZATION}.data.{data_sha[:12]}.seed{seed}"
 
 
 def read_texts(csv_path: Path) -> list[str]:

@@ -44,9 +44,10 @@ CONFIG: dict[str, Any] = {
     "context_power": 0.75,
     "singular_power": 0.5,
 }
-"""revision: the training procedure, in the vectors' version (and so in the version of a pair model
-trained with them) beside how the texts are read (`normalize.READING`). Revisions 2 and 3 were
-readings of the texts only; they are `READING`'s now, and the procedure is still the first."""
+"""revision: the training procedure, in the vectors' version (and so in the version of a pair
+model trained with them) beside how the texts are normalized (`normalize.NORMALIZATION`).
+Revisions 2 and 3 were normalization changes only; they are `NORMALIZATION`'s now, and the
+procedure is still the first."""
 
 
 class TrainWordVectorsError(UprdexError, ValueError):

@@ -114,7 +114,7 @@ def test_a_model_read_with_other_models_is_another_model(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The pair model learns from the meaning cosine and the word vectors: the same labels read
-    # with another similarity model (a new reading of the texts, retrained) give another version,
+    # with another similarity model (the texts normalized anew, retrained) give another version,
     # with or without the vectors, so an index's clusters are computed afresh.
     pytest.importorskip("sklearn")
     from uprdex.pipeline import train_semantic
@@ -123,12 +123,26 @@ def test_a_model_read_with_other_models_is_another_model(
     for config in ({}, {"vector_features": []}):
         shipped = train(LABELLED, tmp_path / "shipped", config)["version"]
         with monkeypatch.context() as patched:
-            patched.setattr(SemanticModel, "version", property(lambda _: "1.8+reading.10"))
+            patched.setattr(SemanticModel, "version", property(lambda _: "1.8+norm.11"))
             assert train(LABELLED, tmp_path / "other", config)["version"] != shipped
-    # A new reading of the texts is a new version of each model trained on them.
+    # A new normalization of the texts is a new version of each model trained on them.
     now = train_semantic.text_model_version(1, 8, "0" * 64, 0)
-    monkeypatch.setattr(train_semantic, "READING", train_semantic.READING + 1)
+    monkeypatch.setattr(train_semantic, "NORMALIZATION", train_semantic.NORMALIZATION + 1)
     assert train_semantic.text_model_version(1, 8, "0" * 64, 0) != now
+
+
+def test_the_shipped_models_are_trained_on_texts_normalized_as_now() -> None:
+    # A change to `normalize` bumps NORMALIZATION; the shipped models must then be retrained
+    # (the pair model reads the similarity model's and the vectors' terms of today's texts).
+    from uprdex.pipeline.clusters.normalize import NORMALIZATION
+    from uprdex.pipeline.word_vectors import WordVectors
+
+    tag = f"+norm.{NORMALIZATION}."
+    assert tag in SemanticModel.load().version
+    assert tag in WordVectors.load().version
+    shipped = PairModel.load().metadata
+    assert shipped["similarity_model"] == SemanticModel.load().version
+    assert shipped["word_vectors"] == WordVectors.load().version
 
 
 def test_shipped_model_is_small_and_trained_on_the_tuning_reviews_only() -> None:

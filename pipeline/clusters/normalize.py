@@ -14,14 +14,14 @@ import snowballstemmer
 from uprdex.pipeline.clusters.treaties import TreatyTable, fold_words, load_treaties
 from uprdex.pipeline.states import load_states
 
-READING = 10
-"""How asks are read (`normalize` and the treaty table it reads), in the version of each model
-trained on normalized texts: the similarity model and the word vectors, and so the pair model.
-Bump it with any change that normalizes some text otherwise. Until 8 the readings were counted
-in the similarity model's revision (train_semantic.CONFIG); 9: "T and its Optional Protocol,
-the NEXT" (an article after the protocol opens the list's next treaty); 10: the same where the
-next treaty has a protocol of its own ("CRPD and its Optional Protocol, the Convention against
-Torture" is no protocol to the CAT)."""
+NORMALIZATION = 10
+"""The revision of how asks are normalized (`normalize` and the treaty table it reads), in the
+version of each model trained on normalized texts: the similarity model and the word vectors,
+and so the pair model. Bump it with any change that normalizes some text otherwise. Until 8 the
+revisions were counted in the similarity model's (train_semantic.CONFIG); 9: "T and its Optional
+Protocol, the NEXT" (an article after the protocol opens the list's next treaty); 10: the same
+where the next treaty has a protocol of its own ("CRPD and its Optional Protocol, the
+Convention against Torture" is no protocol to the CAT)."""
 
 # "... in due time (France) (Lithuania);", "(Venezuela (Bolivarian Republic of));",
 # "... Disappearance (Ukraine); Increase efforts towards ...": State lists close each ask.
