@@ -107,7 +107,6 @@ from __future__ import annotations
 import functools
 import statistics
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -116,7 +115,7 @@ from typing import Any
 import feature_trials
 import numpy as np
 import numpy.typing as npt
-from cluster_protocol import Review, Score, labelled, load_reviews, score
+from cluster_protocol import Review, Score, labelled, load_reviews, score, scratch_folder
 from feature_trials import DenseFeatures, run, steps, variant_parser
 
 from uprdex.pipeline import train_pairs
@@ -202,7 +201,7 @@ _FOLDERS: dict[str, Path] = {}
 
 def _trained(train: Sequence[Review], variant: str) -> Path:
     use(variant)
-    folder = Path(tempfile.mkdtemp(prefix="uprdex-burst-"))
+    folder = scratch_folder("uprdex-burst-")
     train_pairs.train_reviews([labelled(r) for r in train], folder)
     _FOLDERS[variant] = folder
     return folder

@@ -26,9 +26,11 @@ bench/linkage_trial.py.
 
 from __future__ import annotations
 
+import atexit
 import csv
 import hashlib
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -278,12 +280,19 @@ def labelled(review: Review) -> LabelledReview:
 _FOLDERS: dict[tuple[str, ...], Path] = {}
 
 
+def scratch_folder(prefix: str) -> Path:
+    """A scratch folder (a trial's models, exports, indexes) removed when the run ends."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 def pair_model_folder(train: Sequence[Review]) -> Path:
     """A pair model trained on `train` only (`uprdex train-pairs` on their gold), in a scratch
     folder; the same reviews give the same folder."""
     key = tuple(sorted(review.name for review in train))
     if key not in _FOLDERS:
-        folder = Path(tempfile.mkdtemp(prefix="uprdex-pairs-"))
+        folder = scratch_folder("uprdex-pairs-")
         train_reviews([labelled(review) for review in train], folder)
         _FOLDERS[key] = folder
     return _FOLDERS[key]

@@ -76,7 +76,7 @@ from typing import Any
 import feature_trials
 import numpy as np
 import numpy.typing as npt
-from cluster_protocol import Review, Score, labelled, load_reviews, score
+from cluster_protocol import Review, Score, labelled, load_reviews, score, scratch_folder
 from feature_trials import BASE_NAMES, DenseFeatures, run, steps, variant_parser
 
 from uprdex.pipeline import train_pairs
@@ -245,7 +245,7 @@ def first_folder(train: Sequence[Review]) -> Path:
             _FOLDERS[key] = before
             return before
         use("today")
-        folder = Path(tempfile.mkdtemp(prefix=_PREFIX))
+        folder = scratch_folder(_PREFIX)
         train_pairs.train_reviews([labelled(r) for r in train], folder)
         _FOLDERS[key] = folder
     return _FOLDERS[key]
@@ -262,7 +262,7 @@ def _scored(train: Sequence[Review], variant: str, held: Sequence[Review]) -> li
         _FIRST_BY_REVIEW.clear()
         _FIRST_BY_REVIEW.update(crossed)
         _FIRST_DEFAULT[:] = [first]
-        folder = Path(tempfile.mkdtemp(prefix="uprdex-context-"))
+        folder = scratch_folder("uprdex-context-")
         train_pairs.train_reviews([labelled(r) for r in train], folder)
     settings = replace(ClusterSettings(), pair_model=folder)
     out = []

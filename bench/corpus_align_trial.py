@@ -78,13 +78,19 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
-from cluster_protocol import GOLD, Review, Score, labelled, load_reviews, print_gains
+from cluster_protocol import (
+    GOLD,
+    Review,
+    Score,
+    labelled,
+    load_reviews,
+    print_gains,
+    scratch_folder,
+)
 from corpus_vectors_trial import REPORTS, vectors
 from feature_trials import held_out
 from word_vectors_trial import EXPORT, _scored
@@ -155,7 +161,7 @@ def cost() -> None:
     beside the shipped model."""
     from bench_clusters import bench_scale, upr_info_items
 
-    folder = Path(tempfile.mkdtemp(prefix="uprdex-align-pairs-"))
+    folder = scratch_folder("uprdex-align-pairs-")
     train_reviews(
         [labelled(r) for r in load_reviews(tuning=True, tests=False)], folder, config(VARIANT)
     )

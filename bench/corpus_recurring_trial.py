@@ -92,18 +92,17 @@ Run: .venv/bin/python bench/corpus_recurring_trial.py [--final]
 from __future__ import annotations
 
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
 import numpy as np
-from cluster_protocol import GOLD, Review, labelled, load_reviews
+from cluster_protocol import GOLD, Review, labelled, load_reviews, scratch_folder
 from corpus_vectors_trial import REPORTS, vectors
+from recurrence_cases import Links, groups
 from recurrence_learned import ALL_TUNING, STORED, examples
 from recurrence_protocol import FRESH, MORE_TUNING, TEST, Pair
-from recurrence_recall import Links, groups
 from word_vectors_trial import EXPORT
 
 from uprdex.pipeline.clusters.pair_model import DEFAULT_MODEL_DIR as PAIRS_DIR
@@ -155,7 +154,7 @@ def tuning_reviews() -> tuple[Review, ...]:
 def pair_model(arm: str) -> Path:
     """The shipped pair recipe trained on the 12 tuning reviews with the arm's vectors."""
     reviews = tuning_reviews()
-    folder = Path(tempfile.mkdtemp(prefix=f"uprdex-corpus2-pairs-{arm}-"))
+    folder = scratch_folder(f"uprdex-corpus2-pairs-{arm}-")
     config = {} if arm == "today" else {"word_vectors": str(arm_vectors(arm))}
     start = time.perf_counter()
     train_reviews([labelled(r) for r in reviews], folder, config)

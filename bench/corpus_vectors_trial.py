@@ -94,7 +94,6 @@ import argparse
 import re
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -102,7 +101,7 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-from cluster_protocol import GOLD, SHARED, Review, Score, load_reviews, print_gains
+from cluster_protocol import GOLD, SHARED, Review, Score, load_reviews, print_gains, scratch_folder
 from feature_trials import held_out
 from word_vectors_trial import EXPORT, _scored, export_without
 
@@ -227,7 +226,7 @@ def export_texts(without: str = "") -> tuple[str, ...]:
     """The export's distinct normalized texts (`read_texts`), less every row of `without`."""
     if not without:
         return tuple(read_texts(EXPORT))
-    folder = Path(tempfile.mkdtemp(prefix="uprdex-corpus-"))
+    folder = scratch_folder("uprdex-corpus-")
     return tuple(read_texts(export_without({without}, folder)))
 
 
@@ -256,7 +255,7 @@ def vectors(variant: str, without: str = "") -> Path:
         document_frequency(export), len(export), sorted(stems, key=stems.__getitem__)
     )
     seconds = time.perf_counter() - start
-    folder = Path(tempfile.mkdtemp(prefix="uprdex-corpus-words-"))
+    folder = scratch_folder("uprdex-corpus-words-")
     write_arrays(folder / MODEL_FILE, arrays)
     words = sum(len(text.split()) for text in texts)
     write_metadata(

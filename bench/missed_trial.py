@@ -105,7 +105,6 @@ import csv
 import re
 import statistics
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -123,6 +122,7 @@ from cluster_protocol import (
     load_reviews,
     pair_model_folder,
     score,
+    scratch_folder,
 )
 
 from uprdex.pipeline import train_pairs
@@ -274,7 +274,7 @@ Similarity._treaty_rules = _rules  # type: ignore[method-assign]
 
 def _remedy_folder(train: Sequence[Review]) -> Path:
     _ACTIVE[0] = True
-    folder = Path(tempfile.mkdtemp(prefix="uprdex-missed-"))
+    folder = scratch_folder("uprdex-missed-")
     train_pairs.train_reviews([labelled(r) for r in train], folder)
     return folder
 

@@ -25,13 +25,11 @@ Run: .venv/bin/python bench/pair_generalise_trial.py [name=term_scale,term_class
 from __future__ import annotations
 
 import sys
-import tempfile
 import time
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
-from cluster_protocol import GOLD, REVIEWS, Score, labelled, load_reviews, score
+from cluster_protocol import GOLD, REVIEWS, Score, labelled, load_reviews, score, scratch_folder
 
 from uprdex.pipeline.clusters import cluster
 from uprdex.pipeline.settings import ClusterSettings
@@ -78,11 +76,11 @@ def main() -> int:
     for name, config in chosen.items():
         held: list[Score] = []
         for review in tuning:
-            folder = Path(tempfile.mkdtemp(prefix="uprdex-trial-"))
+            folder = scratch_folder("uprdex-trial-")
             train_reviews([labelled(r) for r in tuning if r is not review], folder, config)
             settings = replace(ClusterSettings(), pair_model=folder)
             held.append(score(cluster(review.items, settings).assignment, review.gold))
-        folder = Path(tempfile.mkdtemp(prefix="uprdex-trial-"))
+        folder = scratch_folder("uprdex-trial-")
         train_reviews([labelled(r) for r in tuning], folder, config)
         settings = replace(ClusterSettings(), pair_model=folder)
         inside = [score(cluster(r.items, settings).assignment, r.gold) for r in tuning]

@@ -119,7 +119,6 @@ import functools
 import re
 import statistics
 import sys
-import tempfile
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -139,6 +138,7 @@ from cluster_protocol import (
     mean_f1_precision,
     print_gains,
     score,
+    scratch_folder,
 )
 from feature_trials import Bar, DenseFeatures, run, steps, variant_parser
 
@@ -284,7 +284,7 @@ def _scored(train: Sequence[Review], variant: str, held: Sequence[Review]) -> li
     """`held` scored by today's recipe with `variant`'s features, trained on `train`."""
     use(variant)
     centre_on(train)
-    folder = Path(tempfile.mkdtemp(prefix="uprdex-position-"))
+    folder = scratch_folder("uprdex-position-")
     # The product's own position features off: the trial's are patched in (as measured).
     train_pairs.train_reviews([labelled(r) for r in train], folder, {"position_features": []})
     settings = replace(ClusterSettings(), pair_model=folder)

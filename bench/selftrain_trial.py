@@ -90,6 +90,7 @@ from cluster_protocol import (
     pair_model_folder,
     print_table,
     score,
+    scratch_folder,
 )
 
 from uprdex.pipeline.clusters import ClusterItem, cluster, core_cut
@@ -257,7 +258,7 @@ def selftrained(
             pseudo_labelled(f"pool {at}", items, folder, variant.confident_only)
             for at, items in enumerate(pool[: variant.pool])
         ]
-        folder = Path(tempfile.mkdtemp(prefix="uprdex-selftrain-"))
+        folder = scratch_folder("uprdex-selftrain-")
         train_reviews([*base, *pseudo], folder)
     together = sum(
         c[i] == c[j] and f[i] == f[j] == "high"

@@ -166,7 +166,6 @@ from __future__ import annotations
 
 import contextlib
 import sys
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -176,7 +175,7 @@ from unittest import mock
 import feature_trials
 import numpy as np
 import numpy.typing as npt
-from cluster_protocol import Review, Score, labelled, load_reviews, score
+from cluster_protocol import Review, Score, labelled, load_reviews, score, scratch_folder
 from feature_trials import run, steps, variant_parser
 from scipy import sparse  # type: ignore[import-untyped]
 from stack_stages import Candidates, Residual
@@ -368,7 +367,7 @@ class Trial:
         """Today's recipe (or A's) trained on the reviews `names`, in tuning order."""
         key = (variant, names)
         if key not in self.folders:
-            folder = Path(tempfile.mkdtemp(prefix="uprdex-stack-"))
+            folder = scratch_folder("uprdex-stack-")
             train = [labelled(r) for r in self.reviews if r.name in names]
             if variant == "A interactions":
                 with interactions_on():

@@ -80,16 +80,14 @@ Run: .venv/bin/python bench/subject_trial.py [--variants NAME ...]
 from __future__ import annotations
 
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import feature_trials
 import numpy as np
 import numpy.typing as npt
-from cluster_protocol import Review, Score, labelled, load_reviews, score
+from cluster_protocol import Review, Score, labelled, load_reviews, score, scratch_folder
 from feature_trials import Bar, DenseFeatures, run, steps, variant_parser
 
 from uprdex.pipeline import train_pairs
@@ -191,7 +189,7 @@ use = FEATURES.use
 def _scored(train: Sequence[Review], variant: str, held: Sequence[Review]) -> list[Score]:
     """`held` scored by today's recipe with `variant`'s features, trained on `train`."""
     use(variant)
-    folder = Path(tempfile.mkdtemp(prefix="uprdex-subject-"))
+    folder = scratch_folder("uprdex-subject-")
     train_pairs.train_reviews([labelled(r) for r in train], folder)
     settings = replace(ClusterSettings(), pair_model=folder)
     return [score(cluster(r.items, settings).assignment, r.gold) for r in held]

@@ -45,7 +45,6 @@ import argparse
 import csv
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -62,6 +61,7 @@ from cluster_protocol import (
     labelled,
     load_reviews,
     score,
+    scratch_folder,
 )
 
 from uprdex.pipeline.clusters import cluster
@@ -88,7 +88,7 @@ def _mean(scores: Sequence[Score]) -> str:
 
 def _scored(train: Sequence[Review], config: dict[str, Any], held: Sequence[Review]) -> list[Score]:
     """`held` scored by the pair recipe `config` trained on `train`."""
-    folder = Path(tempfile.mkdtemp(prefix="uprdex-w2v-"))
+    folder = scratch_folder("uprdex-w2v-")
     train_reviews([labelled(r) for r in train], folder, config)
     settings = replace(ClusterSettings(), pair_model=folder)
     return [score(cluster(r.items, settings).assignment, r.gold) for r in held]
@@ -158,7 +158,7 @@ def main() -> int:
         print(f"skipped: {GOLD} or {EXPORT} not found")
         return 0
     start = time.perf_counter()
-    words = Path(tempfile.mkdtemp(prefix="uprdex-words-"))
+    words = scratch_folder("uprdex-words-")
     about = train_word_vectors(EXPORT, words, seed=0)
     print(f"word vectors {about['version']}: {about['stems']:,} stems, {about['dimensions']} dims")
     configs = {n: {**config, "word_vectors": str(words)} for n, config in VARIANTS.items()}
@@ -171,7 +171,7 @@ def main() -> int:
                     "word_vectors": str(
                         _without_state(
                             review.name.rsplit(" ", 1)[0],
-                            Path(tempfile.mkdtemp(prefix="uprdex-words-")),
+                            scratch_folder("uprdex-words-"),
                         )
                     )
                 }
@@ -223,7 +223,7 @@ def _fresh(
     chosen = configs[variant]
     if unseen:
         states = {name.rsplit(" ", 1)[0] for name in (*FRESH, *REVIEWS)}
-        folder = Path(tempfile.mkdtemp(prefix="uprdex-words-"))
+        folder = scratch_folder("uprdex-words-")
         chosen = {**chosen, "word_vectors": str(_without_states(states, folder))}
         print(f"  word vectors without any row of the {len(states)} fresh and test States")
     results = {

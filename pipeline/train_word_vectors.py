@@ -130,11 +130,11 @@ def document_frequency(texts: Iterable[str]) -> Counter[str]:
     return Counter(word for text in texts for word in set(text.split()))
 
 
-def idf(frequency: Mapping[str, int], texts: int, words: Sequence[str]) -> npt.NDArray[np.float32]:
-    """Each of `words`' idf over `texts` texts of which `frequency[word]` hold it (smoothed, as
+def idf(frequency: Mapping[str, int], count: int, words: Sequence[str]) -> npt.NDArray[np.float32]:
+    """Each of `words`' idf over `count` texts of which `frequency[word]` hold it (smoothed, as
     scikit-learn's: a stem in none of them has the highest)."""
     df = np.array([frequency.get(word, 0) for word in words], dtype=np.float64)
-    return (np.log((1 + texts) / (1 + df)) + 1).astype(np.float32)
+    return (np.log((1 + count) / (1 + df)) + 1).astype(np.float32)
 
 
 def train(
