@@ -132,9 +132,11 @@ def test_a_model_read_with_other_models_is_another_model(
 
 
 def test_the_shipped_models_are_trained_on_texts_normalized_as_now() -> None:
-    # A change to `normalize` bumps NORMALIZATION; the shipped models must then be retrained
-    # (the pair model reads the similarity model's and the vectors' terms of today's texts).
+    # A change to `normalize` bumps NORMALIZATION; the shipped models must then be retrained,
+    # each on the ones it reads (the pair model on the similarity model's and the vectors' terms
+    # of today's texts, the link model on the pair model's scores).
     from uprdex.pipeline.clusters.normalize import NORMALIZATION
+    from uprdex.pipeline.clusters.recurrence_model import RecurrenceModel
     from uprdex.pipeline.word_vectors import WordVectors
 
     tag = f"+norm.{NORMALIZATION}."
@@ -143,6 +145,10 @@ def test_the_shipped_models_are_trained_on_texts_normalized_as_now() -> None:
     shipped = PairModel.load().metadata
     assert shipped["similarity_model"] == SemanticModel.load().version
     assert shipped["word_vectors"] == WordVectors.load().version
+    # And the recurring-ask link model learned from the pair model shipped beside it.
+    links = RecurrenceModel.load().metadata
+    assert links["pair_model"] == PairModel.load().version
+    assert links["similarity_model"] == SemanticModel.load().version
 
 
 def test_shipped_model_is_small_and_trained_on_the_tuning_reviews_only() -> None:
