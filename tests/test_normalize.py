@@ -6,10 +6,16 @@ Texts are real recommendations (the WG reports and UPR Info rows named beside ea
 
 from __future__ import annotations
 
+import csv
+import hashlib
+
 import pytest
 
 from uprdex.pipeline.clusters import normalize, similarity, strip_states
+from uprdex.pipeline.clusters.normalize import NORMALIZATION
 from uprdex.pipeline.settings import ClusterSettings
+
+from helpers import fixture
 
 # A/HRC/43/15 (Slovenia 2019) paras 122.5 and 122.7.
 CONSIDER_1961 = (
@@ -289,4 +295,32 @@ def test_steps_towards_a_ratification_are_the_ratification() -> None:
     ) == normalize("Ratify the ICCPR-OP2 (Spain);")
     assert normalize("Intensify efforts to achieve the MDGs (Cuba);") == normalize(
         "Intensify efforts to achieve the Millennium Development Goals (Cuba);"
+    )
+
+
+# What `normalize` gives today, over the UPR Info rows and labelled asks of tests/fixtures and
+# every text the tests above read: its digest at each NORMALIZATION.
+NORMALIZED_DIGEST = {10: "6b69050990885533"}
+
+
+def test_a_change_of_what_normalize_gives_bumps_its_revision() -> None:
+    # The shipped models are trained on normalized texts and carry NORMALIZATION in their
+    # versions (test_pair_model pins that they match it): a change here that is not bumped
+    # would leave them trained on texts read otherwise, unnoticed.
+    texts = [
+        part
+        for value in list(globals().values())
+        for mark in getattr(value, "pytestmark", [])
+        if mark.name == "parametrize"
+        for case in mark.args[1]
+        for part in case
+        if isinstance(part, str)
+    ]
+    for name in ("upr_info_slovenia_s20.csv", "pairs_labelled.csv"):
+        with fixture(name).open(encoding="utf-8", newline="") as rows:
+            texts += [row.get("Text") or row.get("text") or "" for row in csv.DictReader(rows)]
+    digest = hashlib.sha256("\n".join(map(normalize, texts)).encode("utf-8")).hexdigest()[:16]
+    assert NORMALIZED_DIGEST.get(NORMALIZATION) == digest, (
+        "normalize gives other texts: bump NORMALIZATION, retrain the models (uprdex "
+        f"train-similarity, train-word-vectors, train-pairs, the link model) and pin {digest}"
     )
