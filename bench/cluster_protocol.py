@@ -281,9 +281,16 @@ _FOLDERS: dict[tuple[str, ...], Path] = {}
 
 
 def scratch_folder(prefix: str) -> Path:
-    """A scratch folder (a trial's models, exports, indexes) removed when the run ends."""
+    """A scratch folder (a trial's models, exports, indexes) removed when the run ends: by the
+    process that made it, not by a forked child leaving first."""
     folder = Path(tempfile.mkdtemp(prefix=prefix))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    owner = os.getpid()
+
+    def remove() -> None:
+        if os.getpid() == owner:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    atexit.register(remove)
     return folder
 
 
