@@ -17,6 +17,7 @@ import numpy as np
 
 from uprdex.pipeline.clusters import load_treaties, normalize
 from uprdex.pipeline.clusters.positions import (
+    PLACED_ID,
     NodePlaces,
     Places,
     group_places,
@@ -124,8 +125,32 @@ def reasons(
                         closest[one] = (other, score)
                 if strongest is None or score > strongest[2]:
                     strongest = (a, b, score)
+        copies = {a: [ids[row] for row in nodes[start + i]] for i, a in enumerate(group)}
+        closest = {one: (_copy_read(one, other, copies), s) for one, (other, s) in closest.items()}
+        if strongest is not None:
+            a, b, score = strongest
+            strongest = (a, _copy_read(a, b, copies), score)
         found[cluster["cluster_id"]] = Reasons(
             closest, strongest, tuple(cluster.get("corrections", ()))
         )
         start += len(group)
     return found
+
+
+def _copy_read(one: str, other: str, copies: Mapping[str, Sequence[str]]) -> str:
+    """The copy of `other`'s text (a member of its clustering node) that its pair with `one`
+    is read at, as `positions.pair_places` places a pair: the copy printed in the first report
+    (lowest symbol) both nodes are printed in, else its first (lowest symbol; `other` itself
+    when none is placed). All copies score alike; the report names the one whose neighbours
+    gave the score."""
+    if len(copies[other]) < 2 or other in copies[one]:
+        return other
+    reports = {_report(copy): copy for copy in reversed(copies[other])}
+    shared = set(reports) & {_report(copy) for copy in copies[one]}
+    known = sorted(report for report in shared or set(reports) if report is not None)
+    return reports[known[0]] if known else other
+
+
+def _report(item_id: str) -> str | None:
+    found = PLACED_ID.match(item_id)
+    return found["report"] if found else None

@@ -383,6 +383,12 @@ def test_the_reasons_read_a_text_printed_in_two_reports_where_the_clustering_did
     where_printed = closest_score([later, far])
     assert closest_score([earlier, far]) > where_printed + 5  # the two reports' reading
     assert closest_score([earlier, later, far]) == where_printed
+    # And it names the copy the score was read at, the one printed in 120.79's report, in
+    # either order of the members.
+    for members in ([earlier, later, far], [later, earlier, far]):
+        record = {"cluster_id": "c-1", "members": members}
+        found = reasons([record], texts, ClusterSettings(scope="all"))["c-1"].closest
+        assert found[far] == (later, where_printed)
 
 
 def test_the_reasons_give_two_copies_of_one_text_the_score_the_clustering_gave_them() -> None:
