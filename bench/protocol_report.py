@@ -111,6 +111,7 @@ def fresh_check(fresh: Sequence[Review]) -> None:
         {
             "mix (old defaults)": [_scored(OLD_MIX, r) for r in fresh],
             "shipped pairs": [_scored(ClusterSettings(), r) for r in fresh],
+            "granularity 0.4": [_scored(ClusterSettings(granularity=0.4), r) for r in fresh],
             "granularity 0.6": [_scored(ClusterSettings(granularity=0.6), r) for r in fresh],
         },
     )
