@@ -51,6 +51,7 @@ from cluster_protocol import (
 from uprdex.pipeline.clusters import ClusterSettings, cluster
 from uprdex.pipeline.clusters.blocking import same_author_pairs
 from uprdex.pipeline.clusters.linkage import node_key
+from uprdex.pipeline.clusters.positions import node_places, position_features
 from uprdex.pipeline.clusters.similarity import Similarity
 from uprdex.pipeline.clusters.treaties import load_treaties
 
@@ -89,22 +90,31 @@ def graph(review: Review, folder: Path) -> Graph:
             members.append([])
             texts.append(key[1])
         members[keys[key]].append(item.id)
-    similarity = Similarity(texts, treaties, settings)
+    by_id = {item.id: item for item in review.items}
+    groups = [[by_id[i] for i in group] for group in members]
+    # Where each node is printed, as `cluster` reads it (a pair model that reads places scores
+    # a pair of two places in one report with them, any other pair by its `plain` companion).
+    similarity = Similarity(texts, treaties, settings, node_places(groups))
     assert similarity.learned is not None
     size = len(texts)
     pairs = np.array(np.triu_indices(size, 1), dtype=np.int64).T
     scores = similarity.pairs(pairs, 0).astype(np.float64)
-    logits, _ = similarity.learned.logits(pairs, 0.0)
-    model = similarity.learned.model
+    learned = similarity.learned
+    logits, _ = learned.logits(pairs, 0.0)
+    model = learned.model
     plain = model.mapped(logits)
+    if learned.plain is not None and learned.inputs.places is not None:
+        unplaced = ~position_features(learned.inputs.places, pairs)[1]
+        if unplaced.any():
+            logits[unplaced] = learned.plain.logits(pairs[unplaced], 0.0)[0]
+            plain[unplaced] = learned.plain.model.mapped(logits[unplaced])
     unknown = ~(similarity.known[pairs[:, 0]] & similarity.known[pairs[:, 1]])
     # A text the model knows no word of is scored by the mix: its log-odds read back off the map.
     probability = np.clip(np.interp(scores, model.scale_to, model.scale_from), 1e-6, 1 - 1e-6)
     logits = np.where(unknown, np.log(probability / (1 - probability)), logits)
     plain = np.where(unknown, scores, plain)
     apart = (scores == 0) & (plain > 0)
-    by_id = {item.id: item for item in review.items}
-    codes = same_author_pairs([[by_id[i] for i in group] for group in members])
+    codes = same_author_pairs(groups)
     apart |= np.isin(pairs[:, 0] * size + pairs[:, 1], codes)
     scores[apart] = 0
     first = [None if opened is None else opened[0][0] for opened in similarity.ratified]
