@@ -55,7 +55,8 @@ F1 gain >= +0.02 AND F1 higher (strictly, unrounded) on >= 8 of 12 AND mean prec
 by more than 0.005 (`corpus_align_trial.judge`). At most one is chosen: the passing linkage of
 the highest mean F1. Printed: every fold (each linkage's P/R/F1 and chosen setting), the means,
 the lowest F1. The shipped product's setting of a linkage would be chosen by the same rule on
-all 12 graphs (printed for each).
+all 12 graphs (printed for each). (Added after the verdict, printed last, not choices: the bounds
+of `bounds`, read off the scored reviews themselves.)
 
 The single final check (--final NAME; run once, and only if NAME passed the bar above and its
 setting on all 12 graphs is written here and committed first): today's shipped clustering
@@ -80,9 +81,17 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
-from cluster_protocol import _FOLDERS, Review, Score, load_reviews, print_gains, score
+from cluster_protocol import (
+    _FOLDERS,
+    Review,
+    Score,
+    load_reviews,
+    mean_cell,
+    print_gains,
+    score,
+)
 from corpus_align_trial import TODAY, judge
-from linkage_trial import Graph, _odds, correlated, graph, on_odds, on_scale, scored
+from linkage_trial import Graph, _odds, ceiling, correlated, graph, on_odds, on_scale, scored
 from merge_state import TODAY as DEFAULTS
 from merge_trial import crossfit
 
@@ -241,7 +250,27 @@ def tuning_run() -> None:
             f"  {name}: the setting chosen on all 12 graphs by the same rule: "
             f"{choose(name, graphs)}"
         )
+    bounds(graphs)
     print(f"  ({time.perf_counter() - start:.0f} s)")
+
+
+def bounds(graphs: Sequence[Graph]) -> None:
+    """Not choices (read off the scored reviews themselves, added after the verdict): the best
+    F1 of one cut of each review's pair log-odds (the pairs alone, `linkage_trial.ceiling`),
+    and each linkage's best single setting over the 12 and each review's own best setting."""
+    cuts = [ceiling(g) for g in graphs]
+    cells = ", ".join(f"{g.review.name} {c:.2f}" for g, c in zip(graphs, cuts, strict=True))
+    print(f"  not a choice: best F1 of one cut of the pair log-odds: {cells}; mean")
+    print(f"    {statistics.fmean(cuts):.3f}")
+    for name in LINKAGES:
+        table = {p: [at(g, name, p) for g in graphs] for p in grid(name)}
+        best = max(table, key=lambda p: statistics.fmean(s.f1 for s in table[p]))
+        own = [max(table[p][k].f1 for p in table) for k in range(len(graphs))]
+        print(
+            f"  not a choice: {name}: best single setting read off the 12 {best}: "
+            f"{mean_cell(table[best])}; each review's own best setting: mean F1 "
+            f"{statistics.fmean(own):.3f}, lowest {min(own):.2f}"
+        )
 
 
 def final(name: str) -> None:
