@@ -54,6 +54,47 @@ No other variant is tried after the scores are seen; C and everything else stay 
    more than 0.005 AND F1 strictly higher on >= 24 of 45. Printed per group and per review.
    The TEST reviews are not run. data/models/* are not replaced.
 
+Measured, 0 (2026-12-05, unscored, 172 s: .venv/bin/python bench/latent_trial.py --check): on
+the 181,363 pairs of the 12 tuning reviews, |sum_i u_i v_i - centroid| at most 2.4e-07 (A),
+|sum_i u_i v_i - meaning| at most 3.9e-07 (B); one fit on the 12: today 19 s, A 47 s, B 96 s.
+
+Measured, 1 and 2 (2026-12-05, one run, 2,382 s on the 2-core machine shared with another
+agent's jobs: .venv/bin/python bench/latent_trial.py, log /tmp/latent-tuning.log), held out,
+P/R/F1, today / A centroid product / B meaning product:
+  Kazakhstan 2014   0.82/0.74/0.78  0.82/0.77/0.80  0.83/0.77/0.80
+  Madagascar 2014   0.78/0.71/0.74  0.77/0.67/0.71  0.80/0.69/0.74
+  Malaysia 2013     0.59/0.63/0.61  0.66/0.62/0.64  0.68/0.73/0.70
+  Colombia 2013     0.48/0.47/0.48  0.47/0.51/0.49  0.50/0.51/0.50
+  Senegal 2013      0.65/0.78/0.71  0.68/0.77/0.72  0.65/0.76/0.70
+  India 2012        0.78/0.80/0.79  0.79/0.87/0.83  0.78/0.87/0.82
+  Tunisia 2012      0.67/0.26/0.38  0.68/0.34/0.46  0.68/0.34/0.46
+  Sri Lanka 2012    0.63/0.52/0.57  0.57/0.55/0.56  0.63/0.53/0.58
+  Ghana 2012        0.45/0.67/0.54  0.46/0.65/0.53  0.45/0.67/0.54
+  Brazil 2012       0.69/0.45/0.55  0.70/0.45/0.55  0.70/0.49/0.58
+  Japan 2012        0.75/0.75/0.75  0.76/0.75/0.75  0.76/0.75/0.75
+  Ukraine 2012      0.81/0.56/0.66  0.81/0.56/0.66  0.81/0.56/0.66
+  mean              0.67/0.61/0.63  0.68/0.63/0.64  0.69/0.64/0.65
+  lowest F1         0.38            0.46            0.46
+- A centroid product: F1 +0.0128, better on 8, worse on 3, precision +0.0055: fails (F1).
+- B meaning product: F1 +0.0237, better on 9, worse on 1 (Senegal 2013 0.71 -> 0.70),
+  precision +0.0161: PASSES. Chosen (the only one passing): B meaning product.
+In-sample (trained on all 12, reported only): today 0.89/0.89/0.885, A 0.88/0.88/0.880, B
+0.87/0.88/0.873 (B memorises a little less).
+Cost (2), each arm's model trained on the 12, scoring every pair of each tuning review (181,363
+pairs), seconds per 100k pairs at cutoff 0 / at the default floor 37.5, the products as columns
+(the trial's form): today 0.48 / 0.16, A 0.99 / 0.59, B 1.32 / 0.94; the product's form
+((u * w) . v, one weighted row dot per pair) alone: A 0.022 s, B 0.076 s per 100k pairs on top
+of today's. model.npz 0.33 MB for each (the weights add 400 float64 for B, twice with the
+model without places: 6.4 kB before compression).
+
+DECLARED before it is run (committed first): the single final check of 3 for "B meaning
+product", once:
+  .venv/bin/python bench/latent_trial.py --variants --final "B meaning product"
+today's recipe and B, each trained on the 12 tuning reviews, on the 45 reviews of FRESH (15) +
+UNSEEN (8) + LATEST (6) + NEWEST (9) + FINAL (7) pooled. Bar: pooled mean F1 gain >= +0.01 AND
+pooled mean precision not lower by more than 0.005 AND F1 strictly higher on >= 24 of 45.
+Printed per group and per review. The TEST reviews are not run.
+
 Run: .venv/bin/python bench/latent_trial.py [--variants NAME ...]
      .venv/bin/python bench/latent_trial.py --check                    (step 0, unscored)
      .venv/bin/python bench/latent_trial.py --variants --final NAME     (step 3, once)
