@@ -11,17 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
 
 from uprdex.pipeline.clusters import load_treaties, normalize
 from uprdex.pipeline.clusters.positions import (
-    PLACED_ID,
     NodePlaces,
     Places,
     group_places,
     item_places,
+    pair_places,
     shared_rows,
 )
 from uprdex.pipeline.clusters.similarity import Similarity
@@ -109,48 +110,61 @@ def reasons(
         pairs += [(start + i, start + j) for i in range(size) for j in range(i + 1, size)]
         start += size
     scores = _scored([[texts[m] for m in group] for group in groups], pairs, settings, places)
+    read_at = partial(_read_at, nodes=nodes, places=places, placed=placed, ids=ids)
     found: dict[str, Reasons] = {}
     at = start = 0
     for cluster, group in zip(clusters, groups, strict=True):
-        closest: dict[str, tuple[str, float]] = {}
-        strongest: tuple[str, str, float] | None = None
-        for i, a in enumerate(group):
-            for j, b in enumerate(group[i + 1 :], start + i + 1):
+        closest: dict[int, tuple[int, float]] = {}
+        strongest: tuple[int, int, float] | None = None
+        for i in range(len(group)):
+            for j in range(i + 1, len(group)):
                 # Two asks of one node are one text to the clustering: 100, as in `Cluster`.
-                one_node = nodes[start + i] is nodes[j]
+                one_node = nodes[start + i] is nodes[start + j]
                 score = 100.0 if one_node else round(float(scores[at]), 1)
                 at += 1
-                for one, other in ((a, b), (b, a)):
+                for one, other in ((i, j), (j, i)):
                     if one not in closest or score > closest[one][1]:
                         closest[one] = (other, score)
                 if strongest is None or score > strongest[2]:
-                    strongest = (a, b, score)
-        copies = {a: [ids[row] for row in nodes[start + i]] for i, a in enumerate(group)}
-        closest = {one: (_copy_read(one, other, copies), s) for one, (other, s) in closest.items()}
+                    strongest = (i, j, score)
+        ends = list(enumerate(group, start))  # each member's index in `nodes`, and its id
+        named = {
+            group[one]: (read_at(ends[one], ends[other])[1], score)
+            for one, (other, score) in closest.items()
+        }
+        strongest_named: tuple[str, str, float] | None = None
         if strongest is not None:
-            a, b, score = strongest
-            strongest = (a, _copy_read(a, b, copies), score)
+            i, j, score = strongest
+            strongest_named = (*read_at(ends[i], ends[j]), score)
         found[cluster["cluster_id"]] = Reasons(
-            closest, strongest, tuple(cluster.get("corrections", ()))
+            named, strongest_named, tuple(cluster.get("corrections", ()))
         )
         start += len(group)
     return found
 
 
-def _copy_read(one: str, other: str, copies: Mapping[str, Sequence[str]]) -> str:
-    """The copy of `other`'s text (a member of its clustering node) that its pair with `one`
-    is read at, as `positions.pair_places` places a pair: the copy printed in the first report
-    (lowest symbol) both nodes are printed in, else its first (lowest symbol; `other` itself
-    when none is placed). All copies score alike; the report names the one whose neighbours
-    gave the score."""
-    if len(copies[other]) < 2 or other in copies[one]:
-        return other
-    reports = {_report(copy): copy for copy in reversed(copies[other])}
-    shared = set(reports) & {_report(copy) for copy in copies[one]}
-    known = sorted(report for report in shared or set(reports) if report is not None)
-    return reports[known[0]] if known else other
+def _read_at(
+    one: tuple[int, str],
+    other: tuple[int, str],
+    nodes: Sequence[Sequence[int]],
+    places: NodePlaces,
+    placed: Places,
+    ids: Sequence[str],
+) -> tuple[str, str]:
+    """The copies of a pair of members (each: its index in `nodes`, the rows in `placed` and
+    `ids` of its clustering node's members; and its id) at whose places the pair's score was
+    read (`positions.pair_places`): for a text printed in two reports, the copy in the first
+    report both nodes are printed in. A pair of one node, or one that reads no two places in
+    one report, scores alike at every copy: the members themselves."""
+    (a, a_id), (b, b_id) = one, other
+    if nodes[a] is nodes[b] or len(nodes[a]) == len(nodes[b]) == 1:
+        return a_id, b_id
+    left, right = pair_places(places, np.array([[a, b]], dtype=np.int64))
+    if left[0, 0] < 0 or left[0, 0] != right[0, 0]:
+        return a_id, b_id
+    return _copy_at(nodes[a], left[0], placed, ids), _copy_at(nodes[b], right[0], placed, ids)
 
 
-def _report(item_id: str) -> str | None:
-    found = PLACED_ID.match(item_id)
-    return found["report"] if found else None
+def _copy_at(rows: Sequence[int], place: Places, placed: Places, ids: Sequence[str]) -> str:
+    """The id of the member (of `rows`) printed at `place`."""
+    return next(ids[row] for row in rows if (placed[row] == place).all())

@@ -391,6 +391,40 @@ def test_the_reasons_read_a_text_printed_in_two_reports_where_the_clustering_did
         assert found[far] == (later, where_printed)
 
 
+# Two asks the treaty rule scores 100 (one ratification), for pairs that tie two copies' 100.
+OPCAT = "Ratify the Optional Protocol to the Convention against Torture"
+OPCAT_NPM = f"{OPCAT} and establish a national preventive mechanism"
+
+
+def test_the_strongest_pair_names_both_copies_where_the_pair_is_read() -> None:
+    # Scope "all": OPCAT printed in Colombia's cycle-1 and cycle-2 reports (one node), OPCAT_NPM
+    # in the cycle-2 report just before it (numbers made up). The strongest pair, OPCAT and
+    # OPCAT_NPM (100, found first), is read where both are printed, in A/HRC/24/6: both copies
+    # named there, as OPCAT_NPM's closest names it, not the cycle-1 copy beside it.
+    texts = {"A/HRC/10/82#87.3": OPCAT, "A/HRC/24/6#116.2": OPCAT_NPM, "A/HRC/24/6#116.3": OPCAT}
+    record = {"cluster_id": "c-1", "members": list(texts)}
+    found = reasons([record], texts, ClusterSettings(scope="all"))["c-1"]
+    assert found.strongest == ("A/HRC/24/6#116.3", "A/HRC/24/6#116.2", 100.0)
+    assert found.closest["A/HRC/24/6#116.2"] == ("A/HRC/24/6#116.3", 100.0)
+
+
+def test_the_reasons_name_no_copy_in_a_report_of_a_cycle_without_places() -> None:
+    # Both asks printed in Colombia's cycle-1 report (A/HRC/10/82, no places: ordered by
+    # speaking State) and its cycle-2 report: their pair is read in the cycle-2 report, the
+    # only one with places, though the cycle-1 symbol sorts first.
+    texts = {
+        "A/HRC/10/82#87.3": OPCAT,
+        "A/HRC/10/82#87.4": OPCAT_NPM,
+        "A/HRC/24/6#116.3": OPCAT,
+        "A/HRC/24/6#116.4": OPCAT_NPM,
+    }
+    cycles = {item_id: 1 if "/10/" in item_id else 2 for item_id in texts}
+    record = {"cluster_id": "c-1", "members": list(texts)}
+    found = reasons([record], texts, ClusterSettings(scope="all"), cycles)["c-1"]
+    assert found.strongest == ("A/HRC/24/6#116.3", "A/HRC/24/6#116.4", 100.0)
+    assert found.closest["A/HRC/24/6#116.4"] == ("A/HRC/24/6#116.3", 100.0)
+
+
 def test_the_reasons_give_two_copies_of_one_text_the_score_the_clustering_gave_them() -> None:
     # Scope "all": the FARC ask printed in two reports is one clustering node: its two copies
     # score 100 together (the cluster's confidence), not as two texts printed side by side.
