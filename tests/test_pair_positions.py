@@ -425,6 +425,25 @@ def test_the_reasons_name_no_copy_in_a_report_of_a_cycle_without_places() -> Non
     assert found.closest["A/HRC/24/6#116.4"] == ("A/HRC/24/6#116.3", 100.0)
 
 
+def test_the_reasons_name_no_copy_where_the_pair_reads_no_place() -> None:
+    # As above, but with the cycles the report passes: A/HRC/39/6 is of cycle 3, without
+    # places, so 120.79's pair with the FARC ask reads no place and scores alike at either
+    # copy. The reasons name the copy the cluster lists first, not the one printed in 120.79's
+    # report, as if the score had been read there.
+    earlier, later, far = "A/HRC/24/6#116.12", PLACED[1].id, "A/HRC/39/6#120.79"
+    texts = {item.id: item.text for item in PLACED}
+    texts |= {earlier: FARC, far: "Continue the peace process between the Government and the FARC"}
+    cycles = {item_id: 2 if item_id.startswith("A/HRC/24/") else 3 for item_id in texts}
+
+    def closest(members: list[str]) -> tuple[str, float]:
+        record = {"cluster_id": "c-1", "members": members}
+        return reasons([record], texts, ClusterSettings(scope="all"), cycles)["c-1"].closest[far]
+
+    score = closest([earlier, far])[1]
+    assert closest([later, far])[1] == score
+    assert closest([earlier, later, far]) == (earlier, score)
+
+
 def test_the_reasons_give_two_copies_of_one_text_the_score_the_clustering_gave_them() -> None:
     # Scope "all": the FARC ask printed in two reports is one clustering node: its two copies
     # score 100 together (the cluster's confidence), not as two texts printed side by side.
