@@ -37,7 +37,8 @@ class Reasons:
 
     closest: member id -> (its most similar other member, their score); strongest: the pair
     with the highest score; corrections: the links and unlinks that shape the cluster, as the
-    clusters export lists them.
+    clusters export lists them. A text printed in two reports (one clustering node) is named
+    by its copy where the pair's score was read (`positions.pair_places`).
     """
 
     closest: Mapping[str, tuple[str, float]]
