@@ -103,14 +103,20 @@ def graph(review: Review, folder: Path) -> Graph:
     logits, _ = learned.logits(pairs, 0.0)
     model = learned.model
     plain = model.mapped(logits)
+    # A text the model knows no word of is scored by the mix: its log-odds read back off the map
+    # of the model that scores the pair.
+    probability = np.interp(scores, model.scale_to, model.scale_from)
     if learned.plain is not None and learned.inputs.places is not None:
         unplaced = ~position_features(learned.inputs.places, pairs)[1]
         if unplaced.any():
+            companion = learned.plain.model
             logits[unplaced] = learned.plain.logits(pairs[unplaced], 0.0)[0]
-            plain[unplaced] = learned.plain.model.mapped(logits[unplaced])
+            plain[unplaced] = companion.mapped(logits[unplaced])
+            probability[unplaced] = np.interp(
+                scores[unplaced], companion.scale_to, companion.scale_from
+            )
     unknown = ~(similarity.known[pairs[:, 0]] & similarity.known[pairs[:, 1]])
-    # A text the model knows no word of is scored by the mix: its log-odds read back off the map.
-    probability = np.clip(np.interp(scores, model.scale_to, model.scale_from), 1e-6, 1 - 1e-6)
+    probability = np.clip(probability, 1e-6, 1 - 1e-6)
     logits = np.where(unknown, np.log(probability / (1 - probability)), logits)
     plain = np.where(unknown, scores, plain)
     apart = (scores == 0) & (plain > 0)
