@@ -23,7 +23,8 @@ reaches on each test review's pairs (the pairs alone, before any linkage), and e
 best single setting read off the test reviews themselves (a peek, to show the headroom).
 
 Run: .venv/bin/python bench/linkage_trial.py (needs the `train` extra; trains 46 pair models,
-5-10 minutes on two cores).
+5-10 minutes on two cores). Its figures (the commit that added it, 2026-12-04) are of the pair
+recipe and the graph of then: `graph` reads each node's places since bench/linkage2_trial.py.
 """
 
 from __future__ import annotations

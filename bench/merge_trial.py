@@ -107,6 +107,11 @@ cross pairs low; a smarter merge rule over the same probabilities cannot find th
 Conclusion: nothing ships; no variant passed the bar, so FRESH was not read. Today's linkage
 stays.
 
+The figures above were measured on 2026-12-05 at 05:31-05:37 UTC, with the pair recipe of then
+(before it read where an ask is printed) and `linkage_trial.graph` as it was then. Both have
+changed since (the graph reads each node's places, `positions.node_places`, as `cluster` does,
+since bench/linkage2_trial.py): a run today builds other graphs and need not print them.
+
 The clusters under merges and the merge features: bench/merge_state.py.
 
 Run: .venv/bin/python bench/merge_trial.py (needs the `train` extra; the first run trains 12
