@@ -76,10 +76,9 @@ Run: .venv/bin/python bench/corpus_align_trial.py [--final | --cost]
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from cluster_protocol import (
@@ -92,7 +91,7 @@ from cluster_protocol import (
     scratch_folder,
 )
 from corpus_vectors_trial import REPORTS, vectors
-from feature_trials import held_out
+from feature_trials import held_out, judge
 from word_vectors_trial import EXPORT, _scored
 
 from uprdex.pipeline.train_pairs import train_reviews
@@ -114,23 +113,6 @@ def config(arm: str) -> dict[str, Any]:
 def scored(train: Sequence[Review], arm: str, held: Sequence[Review]) -> list[Score]:
     """`held` clustered at the defaults by the arm's pair model trained on `train`."""
     return _scored(train, config(arm), held)
-
-
-def judge(results: Mapping[str, list[Score]], arm: str, f1: float, better: int, label: str) -> bool:
-    """Print `arm` against today's: mean F1 gain >= `f1`, F1 higher on >= `better` reviews,
-    mean precision not lower by more than 0.005; whether it passes."""
-    pairs = list(zip(results[TODAY], results[arm], strict=True))
-    gain = statistics.fmean(b.f1 - a.f1 for a, b in pairs)
-    precision = statistics.fmean(b.precision - a.precision for a, b in pairs)
-    higher = sum(b.f1 > a.f1 for a, b in pairs)
-    passes = gain >= f1 and higher >= better and precision >= -0.005
-    print(
-        f"  {label} (F1 >= +{f1}, better on >= {better} of {len(pairs)}, precision >= -0.005): "
-        f"{arm} F1 {gain:+.4f}, better on {higher}, worse on "
-        f"{sum(b.f1 < a.f1 for a, b in pairs)}, precision {precision:+.4f}, lowest F1 "
-        f"{min(b.f1 for _, b in pairs):.2f}: {'PASSES' if passes else 'fails'}"
-    )
-    return passes
 
 
 def tuning() -> None:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import statistics
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -57,6 +58,8 @@ Scored = Callable[[Sequence[Review], str, Sequence[Review]], list[Score]]
 """train, variant, held -> `held` clustered at the defaults by `variant` trained on `train`."""
 Checked = Callable[[str, Sequence[Review]], list[Score]]
 """variant, reviews -> `reviews` clustered by `variant` trained on the tuning reviews."""
+TODAY = "today"
+"""The arm of today's recipe, the first of every trial."""
 
 BASE_NAMES: tuple[str, ...] = pair_model.DENSE_FEATURES
 BASE_DENSE = pair_model.dense_features
@@ -180,6 +183,50 @@ def tuning_run(
 def reviews_of(group: str) -> list[Review]:
     """The reviews of one group of cluster_protocol ("tests", "final", "newest", ...)."""
     return load_reviews() if group == "tests" else load_reviews(tests=False, **{group: True})
+
+
+def judge(results: Mapping[str, list[Score]], arm: str, f1: float, better: int, label: str) -> bool:
+    """Print `arm` against today's: mean F1 gain >= `f1`, F1 higher on >= `better` reviews,
+    mean precision not lower by more than 0.005; whether it passes."""
+    pairs = list(zip(results[TODAY], results[arm], strict=True))
+    gain = statistics.fmean(b.f1 - a.f1 for a, b in pairs)
+    precision = statistics.fmean(b.precision - a.precision for a, b in pairs)
+    higher = sum(b.f1 > a.f1 for a, b in pairs)
+    passes = gain >= f1 and higher >= better and precision >= -0.005
+    print(
+        f"  {label} (F1 >= +{f1}, better on >= {better} of {len(pairs)}, precision >= -0.005): "
+        f"{arm} F1 {gain:+.4f}, better on {higher}, worse on "
+        f"{sum(b.f1 < a.f1 for a, b in pairs)}, precision {precision:+.4f}, lowest F1 "
+        f"{min(b.f1 for _, b in pairs):.2f}: {'PASSES' if passes else 'fails'}"
+    )
+    return passes
+
+
+LATER_GROUPS = ("fresh", "unseen", "latest", "newest", "final")
+"""The groups of the single final checks, pooled: the 45 reviews labelled after the tuning
+ones (bench/review_groups.py)."""
+
+
+def later_reviews() -> dict[str, list[Review]]:
+    """The reviews of each of `LATER_GROUPS`."""
+    return {group: reviews_of(group) for group in LATER_GROUPS}
+
+
+def print_later(
+    groups: Mapping[str, Sequence[Review]], results: Mapping[str, list[Score]], arm: str
+) -> bool:
+    """A single final check's figures (`results`: each arm's scores of the groups' reviews
+    pooled, in order): each group's gains, the pooled ones, and `arm` against the final bar
+    (pooled mean F1 +0.01, precision -0.005 at most, better on 24 of 45); whether it passes."""
+    low = 0
+    for group, reviews in groups.items():
+        print(f"-- {group.upper()} ({len(reviews)})")
+        print_gains(reviews, {name: s[low : low + len(reviews)] for name, s in results.items()})
+        low += len(reviews)
+    pooled = [review for reviews in groups.values() for review in reviews]
+    print(f"-- pooled ({len(pooled)})")
+    print_gains(pooled, results)
+    return judge(results, arm, 0.01, 24, "final bar")
 
 
 def final_run(

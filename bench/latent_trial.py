@@ -119,7 +119,6 @@ Run: .venv/bin/python bench/latent_trial.py [--variants NAME ...]
 
 from __future__ import annotations
 
-import statistics
 import sys
 import time
 from collections.abc import Sequence
@@ -140,8 +139,7 @@ from cluster_protocol import (
     score,
     scratch_folder,
 )
-from corpus_align_trial import judge
-from feature_trials import DenseFeatures, held_out
+from feature_trials import DenseFeatures, held_out, judge, later_reviews, print_later
 
 from uprdex.pipeline import train_pairs
 from uprdex.pipeline.clusters import cluster
@@ -160,7 +158,6 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     A: CENTROID_PRODUCTS,
     B: MEANING_PRODUCTS,
 }
-FINAL_GROUPS = ("fresh", "unseen", "latest", "newest", "final")
 
 Floats = npt.NDArray[np.float64]
 
@@ -286,21 +283,11 @@ def tuning_run(variants: Sequence[str]) -> None:
 def final_run(variant: str) -> None:
     """Step 3: today and `variant`, trained on the 12, on the 45 later reviews pooled."""
     tuning = load_reviews(tuning=True, tests=False)
-    groups = {name: feature_trials.reviews_of(name) for name in FINAL_GROUPS}
+    groups = later_reviews()
     pooled = [review for reviews in groups.values() for review in reviews]
     print(f"== {len(pooled)} {'+'.join(groups).upper()} reviews, both trained on the 12")
     results = {name: _scored(tuning, name, pooled) for name in ("today", variant)}
-    at = 0
-    for name, reviews in groups.items():
-        part = {arm: scores[at : at + len(reviews)] for arm, scores in results.items()}
-        print(f"== {name.upper()} ({len(reviews)})")
-        print_gains(reviews, part)
-        at += len(reviews)
-    print(f"== pooled ({len(pooled)})")
-    print_gains(pooled, results)
-    gain = statistics.fmean(b.f1 - a.f1 for a, b in zip(*results.values(), strict=True))
-    print(f"  pooled mean F1 gain {gain:+.4f}")
-    judge(results, variant, 0.01, 24, "final bar")
+    print_later(groups, results, variant)
 
 
 def main() -> int:

@@ -130,7 +130,7 @@ from cluster_protocol import (
     print_gains,
     score,
 )
-from corpus_align_trial import TODAY, judge
+from feature_trials import TODAY, judge, later_reviews, print_later
 from linkage_trial import Graph, _odds, ceiling, correlated, graph, on_odds, on_scale, scored
 from merge_state import TODAY as DEFAULTS
 from merge_trial import crossfit
@@ -141,7 +141,6 @@ from uprdex.pipeline.settings import ClusterSettings
 Params = tuple[float, float]
 Labels = npt.NDArray[np.int64]
 Linkage = Callable[[Graph, Params], Labels]
-GROUPS = ("fresh", "unseen", "latest", "newest", "final")
 
 CONFIDENT = 0.0
 """Log-odds above which a cross pair is confident (p > 0.5)."""
@@ -319,9 +318,9 @@ def final(name: str) -> None:
     tuning = load_reviews(tuning=True, tests=False)
     params = choose(name, crossfit(tuning, tuning, "crossfit"))
     shipped = ClusterSettings().pair_model
-    groups = {group: load_reviews(tests=False, **{group: True}) for group in GROUPS}
+    groups = later_reviews()
     pooled = [review for reviews in groups.values() for review in reviews]
-    print(f"== {len(pooled)} {'+'.join(g.upper() for g in GROUPS)} reviews: today's shipped")
+    print(f"== {len(pooled)} {'+'.join(g.upper() for g in groups)} reviews: today's shipped")
     print(f"   clustering against {name} at {params} (chosen on the 12 crossfit graphs)")
     results: dict[str, list[Score]] = {TODAY: [], name: []}
     agree = 0
@@ -331,14 +330,7 @@ def final(name: str) -> None:
         results[name].append(at(found, name, params))
         agree += at(found, TUNED, DEFAULTS) == results[TODAY][-1]
     print(f"  today's linkage on the graphs scores as `cluster` on {agree} of {len(pooled)}")
-    low = 0
-    for group, reviews in groups.items():
-        print(f"-- {group.upper()} ({len(reviews)})")
-        print_gains(reviews, {arm: s[low : low + len(reviews)] for arm, s in results.items()})
-        low += len(reviews)
-    print("-- pooled")
-    print_gains(pooled, results)
-    judge(results, name, 0.01, 24, "final bar")
+    print_later(groups, results, name)
 
 
 def main() -> int:

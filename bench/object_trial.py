@@ -123,8 +123,7 @@ from cluster_protocol import (
     score,
     scratch_folder,
 )
-from corpus_align_trial import judge
-from feature_trials import DenseFeatures, held_out
+from feature_trials import DenseFeatures, held_out, judge, later_reviews, print_later
 from scipy import sparse  # type: ignore[import-untyped]
 from subject_trial import objects
 
@@ -142,8 +141,6 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     "A object": OBJECT,
     "B object+frame": OBJECT + FRAME,
 }
-GROUPS = ("fresh", "unseen", "latest", "newest", "final")
-"""The final check's groups (bench/review_groups.py), pooled."""
 
 Floats = npt.NDArray[np.float64]
 
@@ -242,18 +239,11 @@ def final(variant: str) -> None:
     """The single final check: today and `variant`, trained on the 12 tuning reviews, on the
     45 later reviews pooled; per group, then the pooled bar."""
     tuning_reviews = load_reviews(tuning=True, tests=False)
-    groups = {group: load_reviews(tests=False, **{group: True}) for group in GROUPS}
+    groups = later_reviews()
     pooled = [review for reviews in groups.values() for review in reviews]
-    print(f"== {len(pooled)} {'+'.join(g.upper() for g in GROUPS)} reviews, both trained on the 12")
+    print(f"== {len(pooled)} {'+'.join(g.upper() for g in groups)} reviews, both trained on the 12")
     results = {arm: scored(tuning_reviews, arm, pooled) for arm in (TODAY, variant)}
-    low = 0
-    for group, reviews in groups.items():
-        print(f"-- {group.upper()} ({len(reviews)})")
-        print_gains(reviews, {arm: s[low : low + len(reviews)] for arm, s in results.items()})
-        low += len(reviews)
-    print("-- pooled")
-    print_gains(pooled, results)
-    judge(results, variant, 0.01, 24, "final bar")
+    print_later(groups, results, variant)
 
 
 def cost() -> None:
