@@ -107,13 +107,13 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from cluster_protocol import (
-    GOLD,
     Review,
     Score,
     labelled,
@@ -123,7 +123,7 @@ from cluster_protocol import (
     score,
     scratch_folder,
 )
-from feature_trials import DenseFeatures, held_out, judge, later_reviews, print_later
+from feature_trials import DenseFeatures, held_out, judge, later_reviews, print_later, run
 from scipy import sparse  # type: ignore[import-untyped]
 from subject_trial import objects
 
@@ -322,18 +322,9 @@ def main() -> int:
     if args.look:
         look()
         return 0
-    if not GOLD.exists():
-        print(f"skipped: {GOLD} not found")
-        return 0
-    start = time.perf_counter()
     if args.final:
-        final(args.final)
-    elif args.cost:
-        cost()
-    else:
-        tuning()
-    print(f"  ({time.perf_counter() - start:.0f} s)")
-    return 0
+        return run(partial(final, args.final))
+    return run(cost if args.cost else tuning)
 
 
 if __name__ == "__main__":
