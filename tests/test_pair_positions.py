@@ -408,6 +408,19 @@ def test_the_strongest_pair_names_both_copies_where_the_pair_is_read() -> None:
     assert found.closest["A/HRC/24/6#116.2"] == ("A/HRC/24/6#116.3", 100.0)
 
 
+def test_the_strongest_pair_of_texts_printed_in_three_reports_is_read_in_the_first_both_are() -> (
+    None
+):
+    # OPCAT printed in three cycle-2 reports, OPCAT_NPM in the last two (symbols real, numbers
+    # made up): their pair is read in A/HRC/24/6, the first report both are printed in.
+    ids = ["A/HRC/22/10#100.3", "A/HRC/24/6#116.2", "A/HRC/24/6#116.3"]
+    ids += ["A/HRC/25/5#100.2", "A/HRC/25/5#100.3"]
+    texts = dict(zip(ids, [OPCAT, OPCAT_NPM, OPCAT, OPCAT_NPM, OPCAT], strict=True))
+    record = {"cluster_id": "c-1", "members": ids}
+    found = reasons([record], texts, ClusterSettings(scope="all"))["c-1"]
+    assert found.strongest == ("A/HRC/24/6#116.3", "A/HRC/24/6#116.2", 100.0)
+
+
 def test_the_reasons_name_no_copy_in_a_report_of_a_cycle_without_places() -> None:
     # Both asks printed in Colombia's cycle-1 report (A/HRC/10/82, no places: ordered by
     # speaking State) and its cycle-2 report: their pair is read in the cycle-2 report, the
