@@ -1,0 +1,130 @@
+"""What more labelled reviews would buy the clusters: today's recipe's learning curve (#19).
+
+Every trial of a new pair feature since session 20 moved held-out F1 by about a hundredth; two
+trials with more training reviews (more_data_trial, latent_more_trial) gained a little each. This
+bench asks the question behind them directly, so that the next labelling effort can be weighed:
+how does held-out cluster F1 grow with the number of labelled reviews the shipped recipe
+(`train_pairs.CONFIG`, `uprdex train-pairs`) is trained on?
+
+The reviews: every labelled review of bench/gold (bench/review_groups.py: TUNING, FRESH, UNSEEN,
+LATEST, NEWEST, FINAL), never the five TEST reviews of ../shared/data/gold. Five folds fixed
+before any score (sorted by name, the i-th in fold i mod 5, as latent_more_trial). For each fold,
+its other reviews are shuffled once (`random.Random(fold)`) and the recipe is trained on nested
+prefixes of 6, 12, 24 and all of them (45-46); each model clusters the fold's reviews at
+granularity 0.4, 0.5 (the default) and 0.6. Printed: mean P/R/F1 over all held-out reviews per
+training size and granularity, the gain per doubling of the training reviews, and where a
+straight line through the last two sizes (F1 against log2 of the reviews) would reach 0.80.
+Nothing is chosen here; the shipped model is not touched. Reading the figures, note that the
+12-review point is the shipped model's size, and that every review is scored by models that
+never saw it.
+
+Measured: see the end of this docstring once run.
+
+Run: .venv/bin/python bench/learning_curve.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import math
+import random
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+
+from cluster_protocol import GOLD, Review, Score, load_reviews, pair_model_folder, score
+
+from uprdex.pipeline.clusters import cluster
+from uprdex.pipeline.settings import ClusterSettings
+
+FOLDS = 5
+SIZES = (6, 12, 24)
+"""Training sizes besides the whole of the other folds."""
+GRANULARITIES = (0.4, 0.5, 0.6)
+TARGET = 0.80
+
+
+def folds(pool: Sequence[Review]) -> list[list[Review]]:
+    """Sorted by name, the i-th in fold i mod FOLDS."""
+    ordered = sorted(pool, key=lambda review: review.name)
+    return [ordered[k::FOLDS] for k in range(FOLDS)]
+
+
+def curve(pool: Sequence[Review]) -> dict[tuple[int, float], list[Score]]:
+    """(training size, granularity) -> the scores of every pool review held out. The last size
+    (all the other folds) is keyed 0."""
+    results: dict[tuple[int, float], list[Score]] = {}
+    for k, held in enumerate(folds(pool)):
+        others = [review for review in pool if review not in held]
+        random.Random(k).shuffle(others)
+        for size in (*SIZES, 0):
+            train = others[:size] if size else others
+            start = time.perf_counter()
+            model = pair_model_folder(train)
+            for granularity in GRANULARITIES:
+                settings = ClusterSettings(pair_model=model, granularity=granularity)
+                results.setdefault((size, granularity), []).extend(
+                    score(cluster(review.items, settings).assignment, review.gold)
+                    for review in held
+                )
+            print(
+                f"  fold {k}: trained on {len(train)}, {len(held)} held out, "
+                f"{time.perf_counter() - start:.0f} s",
+                flush=True,
+            )
+    return results
+
+
+def report(results: dict[tuple[int, float], list[Score]], whole: float) -> None:
+    """The table, the gain per doubling and the straight line's reach."""
+    print(f"\n== mean P/R/F1 over {len(next(iter(results.values())))} reviews held out")
+    print("  reviews trained on" + "".join(f"{f'granularity {g}':>24}" for g in GRANULARITIES))
+    sizes = (*SIZES, 0)
+    for size in sizes:
+        label = f"{size}" if size else f"all other folds (~{whole:.0f})"
+        cells = "".join(f"{_cell(results[(size, g)]):>24}" for g in GRANULARITIES)
+        print(f"  {label:<19}{cells}")
+    for g in GRANULARITIES:
+        f1 = [statistics.fmean(s.f1 for s in results[(size, g)]) for size in sizes]
+        logs = [math.log2(size or whole) for size in sizes]
+        steps = ", ".join(f"{b - a:+.3f}" for a, b in itertools.pairwise(f1))
+        slope = (f1[-1] - f1[-2]) / (logs[-1] - logs[-2])
+        reach = (
+            f"{2 ** (logs[-1] + (TARGET - f1[-1]) / slope):,.0f} reviews"
+            if slope > 0
+            else "never (no gain)"
+        )
+        print(
+            f"  granularity {g}: F1 gain per step ({steps}); per doubling at the end "
+            f"{slope:+.3f}; a straight line reaches {TARGET} at about {reach}"
+        )
+
+
+def _cell(scores: Sequence[Score]) -> str:
+    return (
+        f"{statistics.fmean(s.precision for s in scores):.2f}/"
+        f"{statistics.fmean(s.recall for s in scores):.2f}/"
+        f"{statistics.fmean(s.f1 for s in scores):.3f}"
+    )
+
+
+def main() -> int:
+    argparse.ArgumentParser(description=__doc__.split("\n")[0]).parse_args()
+    if not GOLD.exists():
+        print(f"skipped: {GOLD} not found (the shared corpus is not on this machine)")
+        return 0
+    start = time.perf_counter()
+    pool = load_reviews(
+        tests=False, tuning=True, fresh=True, unseen=True, latest=True, newest=True, final=True
+    )
+    print(f"== {len(pool)} labelled reviews (no TEST review), {FOLDS} folds")
+    results = curve(pool)
+    report(results, statistics.fmean(len(pool) - len(held) for held in folds(pool)))
+    print(f"\n{time.perf_counter() - start:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
