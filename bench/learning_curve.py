@@ -88,18 +88,24 @@ def report(results: dict[tuple[int, float], list[Score]], whole: float) -> None:
         print(f"  {label:<19}{cells}")
     for g in GRANULARITIES:
         f1 = [statistics.fmean(s.f1 for s in results[(size, g)]) for size in sizes]
-        logs = [math.log2(size or whole) for size in sizes]
         steps = ", ".join(f"{b - a:+.3f}" for a, b in itertools.pairwise(f1))
-        slope = (f1[-1] - f1[-2]) / (logs[-1] - logs[-2])
-        reach = (
-            f"{2 ** (logs[-1] + (TARGET - f1[-1]) / slope):,.0f} reviews"
-            if slope > 0
-            else "never (no gain)"
-        )
+        slope, reach = doubling(f1, [size or whole for size in sizes])
+        where = f"about {reach:,.0f} reviews" if reach is not None else "never (no gain)"
         print(
             f"  granularity {g}: F1 gain per step ({steps}); per doubling at the end "
-            f"{slope:+.3f}; a straight line reaches {TARGET} at about {reach}"
+            f"{slope:+.3f}; a straight line reaches {TARGET} at {where}"
         )
+
+
+def doubling(f1: Sequence[float], reviews: Sequence[float]) -> tuple[float, float | None]:
+    """The F1 gained per doubling of the training reviews between the last two sizes, and how
+    many reviews a straight line through them (F1 against log2 of the reviews) needs to reach
+    TARGET (None: it does not rise)."""
+    logs = [math.log2(count) for count in reviews[-2:]]
+    slope = (f1[-1] - f1[-2]) / (logs[1] - logs[0])
+    if slope <= 0:
+        return slope, None
+    return slope, 2 ** (logs[1] + (TARGET - f1[-1]) / slope)
 
 
 def _cell(scores: Sequence[Score]) -> str:
