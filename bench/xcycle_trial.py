@@ -70,6 +70,55 @@ fold trained by A beside today's (seconds; the PLAIN arrays equal; `cross_report
 Step 2 (the single final check) is declared here only if a variant passes step 1, in a commit
 before it runs. If none passes, nothing else runs and nothing ships.
 
+Measured, the mechanics (2026-12-05, 44 s: .venv/bin/python bench/xcycle_trial.py --check):
+190,791 cross rows of the 13 pairs, 1,528 positive (high), 1,587 low links left out, no gold
+link of an ask uprdex does not print; per pair (later x earlier asks: rows, positive): Kazakhstan
+194 x 128: 24,688, 181; Uruguay 188 x 88: 16,397, 187; Belize 103 x 46: 4,663, 82; Tunisia 125 x
+12: 1,454, 11; Ghana 148 x 34: 4,966, 106; Sri Lanka 204 x 80: 16,203, 115; Egypt 300 x 165:
+49,167, 250; Albania 165 x 106: 17,349, 109; Botswana 175 x 27: 4,671, 99; Central African
+Republic 178 x 99: 17,476, 191; Cyprus 105 x 70: 7,279, 74; Portugal 151 x 89: 13,289, 45;
+Slovakia 146 x 91: 13,189, 78. Held out, Kazakhstan 2014, Tunisia 2012, Sri Lanka 2012 and Ghana
+2012 each drop their State's pair (166,103 / 189,337 / 174,588 / 185,825 cross rows left), the
+others train on all 190,791; the within-review rows of a fold: 152,840-171,766 (861-973
+positive). So A more than doubles the positives of a fold. One fold (Kazakhstan 2014 out): the
+PLAIN arrays equal today's, the same keys and shapes, `cross_report`'s weight +1.16; training
+8.6 s today, 17.6 s A.
+
+Measured, step 1 (2026-12-05, one run, 1,634 s on a shared machine: .venv/bin/python
+bench/xcycle_trial.py), held out, P/R/F1:
+
+| review | today | A cross | B cross, one review's weight |
+|---|---|---|---|
+| Kazakhstan 2014 | 0.82/0.74/0.78 | 0.86/0.71/0.78 | 0.84/0.77/0.81 |
+| Madagascar 2014 | 0.78/0.71/0.74 | 0.84/0.79/0.81 | 0.82/0.67/0.74 |
+| Malaysia 2013 | 0.59/0.63/0.61 | 0.52/0.70/0.60 | 0.70/0.72/0.71 |
+| Colombia 2013 | 0.48/0.47/0.48 | 0.39/0.40/0.40 | 0.38/0.49/0.43 |
+| Senegal 2013 | 0.65/0.78/0.71 | 0.70/0.73/0.71 | 0.67/0.78/0.72 |
+| India 2012 | 0.78/0.80/0.79 | 0.55/0.87/0.67 | 0.75/0.84/0.79 |
+| Tunisia 2012 | 0.67/0.26/0.38 | 0.58/0.37/0.45 | 0.65/0.34/0.45 |
+| Sri Lanka 2012 | 0.63/0.52/0.57 | 0.54/0.54/0.54 | 0.62/0.54/0.58 |
+| Ghana 2012 | 0.45/0.67/0.54 | 0.34/0.71/0.46 | 0.44/0.69/0.54 |
+| Brazil 2012 | 0.69/0.45/0.55 | 0.76/0.48/0.59 | 0.74/0.44/0.55 |
+| Japan 2012 | 0.75/0.75/0.75 | 0.71/0.73/0.72 | 0.74/0.70/0.72 |
+| Ukraine 2012 | 0.81/0.56/0.66 | 0.80/0.65/0.71 | 0.82/0.59/0.69 |
+| mean | 0.67/0.61/0.63 | 0.63/0.64/0.62 | 0.68/0.63/0.64 |
+| lowest F1 | 0.38 | 0.40 | 0.43 |
+
+- A cross: F1 -0.0088, precision -0.0424, better on 5, worse on 7: FAILS (India 2012 precision
+  0.78 -> 0.55, Ghana 0.45 -> 0.34, Colombia 0.48 -> 0.39; a reading, not measured: rows of
+  weight 1, as many as the within-review ones, teach "the same ask across years", looser than
+  one commitment within a review);
+- B cross, one review's weight: F1 +0.0145, precision +0.0065, better on 8, worse on 4 (Colombia
+  0.48 -> 0.43, Japan 0.75 -> 0.72, and two of Madagascar, India, Ghana and Brazil, equal at two
+  decimals), lowest F1 0.38 -> 0.43: FAILS (the gain is under +0.02; the count and the
+  precision conditions are met).
+Chosen: none. In-sample (trained on all twelve + all 13 pairs' rows, reported only): today
+0.89/0.89/0.885, A 0.85/0.87/0.860, B 0.88/0.88/0.879. Cost (training seconds per model, mean
+of the 12 held-out folds, same run, machine shared with another agent): today 31.5 s, A 49.9 s,
+B 43.6 s (the cross rows' features are read once per run, in the 25 s of loading: 16 s in the
+mechanics run). Step 2 was not declared and not run: no FRESH, UNSEEN, LATEST, NEWEST, FINAL or
+TEST review was read; pipeline/ and data/models unchanged.
+
 Run: .venv/bin/python bench/xcycle_trial.py --check        (the mechanics, unscored)
      .venv/bin/python bench/xcycle_trial.py                (step 1)
 """
