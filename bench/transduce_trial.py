@@ -56,6 +56,33 @@ PRE-REGISTERED (committed before the first scored run):
    (`feature_trials.print_later`). Bar: pooled mean F1 gain >= +0.01 AND precision not lower
    by more than 0.005 AND better on >= 24 of 45. TEST is never run.
 
+Measured, 0 (2026-12-05, `--mechanics 2`, 256 s, no score): Kazakhstan 2014 held out, 194
+asks, 30 clusters of 2+ (49 core, 46 doubtful members), 99 singletons; the pseudo review's
+pairs: 83 positive, 18,574 negative, 64 left out (B: 18,434 negative, 204 left out; C's second
+round: 25 clusters, 88 positive); Madagascar 2014, 160 asks, 28 clusters (32 core, 46
+doubtful), 82 singletons, 45 positive, 12,613 negative (B 12,445). Refit 29-37 s.
+
+Measured, 1 and 2 (2026-12-05, one run, 1,427 s: .venv/bin/python bench/transduce_trial.py),
+held out on the 12 tuning reviews, mean P/R/F1 (lowest F1):
+- today              0.67/0.61/0.63 (0.38)
+- A core             0.73/0.56/0.62 (0.28): F1 -0.0089, precision +0.0556, better on 6, worse
+  on 6 (Tunisia 2012 0.38 -> 0.28, Sri Lanka 2012 0.57 -> 0.51, Brazil 2012 0.55 -> 0.48;
+  Madagascar 2014 0.74 -> 0.78, Malaysia 2013 0.61 -> 0.64, Colombia 2013 0.48 -> 0.51): fails;
+- B sure negatives   0.70/0.60/0.63 (0.38): F1 +0.0033, precision +0.0278, better on 7, worse
+  on 2: fails;
+- C core, twice      0.74/0.56/0.63 (0.28): F1 -0.0032, precision +0.0681, better on 7, worse
+  on 5: fails.
+None passes (F1 +0.02, 8 of 12, precision -0.005 at most): nothing is chosen, the final check
+of 3 is not run (the 45 later reviews not read), TEST not run; pipeline/ unchanged. The refit
+(step 2): mean 30.5 s per review (A; B 29.8, C 29.6; one core of a shared machine), nearly all
+of it the liblinear fit over every training pair, whatever the review's size (the 12 tuning
+reviews' `review_inputs` take 0.4 s, `train_pairs.fit` on them 35.5 s, timed once apart).
+A reading, not measured further: the pseudo review adds 3-83 positive pairs and 7,700-26,600
+negatives (A; every pair of two pseudo clusters, the review's less similar paraphrases among
+them; Tunisia 2012, the lowest review: 3 positive, 7,723 negative), so its own words learn
+"apart" more than "together": precision rises (+0.03 to +0.07), recall falls (0.61 -> 0.56
+with A and C), and the paraphrases the refit was meant to pull in stay out.
+
 Run: .venv/bin/python bench/transduce_trial.py --mechanics 2   (step 0, unscored)
      .venv/bin/python bench/transduce_trial.py                 (steps 1 and 2)
      .venv/bin/python bench/transduce_trial.py --final NAME    (step 3, once, declared first)
