@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import pytest
 
+from uprdex.pipeline.cluster_reasons import pair_scores
 from uprdex.pipeline.clusters import (
     RECURRENCE_CUT,
     ClusterItem,
@@ -364,10 +365,21 @@ def test_a_merge_scores_the_pairs_blocking_left_out() -> None:
     vaw = [unplaced(ask) for ask in VAW]
     sparse = ClusterSettings(scope="all", max_df=2, dense_limit=1)
     assert max(c.size for c in cluster(vaw, sparse).clusters) == 5 == cluster(vaw).clusters[0].size
-    # Scoring them still keeps asks that score below the floor apart: no chaining.
+    # Scoring them still keeps asks that score below the floor apart: no chaining. The ask
+    # naming both (BRIDGE) joins the hate-speech ask; the racism ask's mean with the two reaches
+    # the threshold set here, so only its own score with the hate-speech ask, a pair blocking
+    # leaves out, can stop it: just under the floor it does, just over it does not (the scores
+    # are the shipped model's, whatever they are).
     bridged = [unplaced(item(n, text)) for n, text in (("122.47", HATE), ("121.9", BRIDGE))]
     bridged.append(unplaced(item("122.35", RACISM)))
-    assert not any(len(group) == 3 for group in groups(bridged, sparse))
+    (_, hate_bridge, far), (_, _, bridge_racism) = pair_scores(
+        [HATE, BRIDGE, RACISM], None, sparse
+    )[:2]
+    threshold = min(sparse.threshold, hate_bridge, (far + bridge_racism) / 2)
+    assert far + 2 <= threshold
+    for floor, chained in ((far + 1, False), (far - 1, True)):
+        settings = replace(sparse, threshold=threshold, floor=floor)
+        assert any(len(group) == 3 for group in groups(bridged, settings)) is chained
 
 
 def test_canonical_text_is_a_member_without_state_list() -> None:
