@@ -15,8 +15,8 @@ granularity 0.4, 0.5 (the default) and 0.6. Printed: mean P/R/F1 over all held-o
 training size and granularity, the gain per doubling of the training reviews, and where a
 straight line through the last two sizes (F1 against log2 of the reviews) would reach 0.80.
 Nothing is chosen here; the shipped model is not touched. Reading the figures, note that the
-12-review point is the shipped model's size, and that every review is scored by models that
-never saw it.
+12-review point was the shipped model's size (until --compare below), and that every review is
+scored by models that never saw it.
 
 Measured (2026-12-05, one run, 1,337 s on the 2-core machine shared with two helpers' trials:
 .venv/bin/python bench/learning_curve.py), mean P/R/F1 over the 57 reviews held out:
@@ -24,7 +24,7 @@ Measured (2026-12-05, one run, 1,337 s on the 2-core machine shared with two hel
 | reviews trained on | granularity 0.4 | 0.5 (default) | 0.6 |
 |---|---|---|---|
 | 6 | 0.77/0.52/0.608 | 0.69/0.62/0.642 | 0.64/0.70/0.655 |
-| 12 (the shipped model's size) | 0.76/0.58/0.650 | 0.69/0.67/0.665 | 0.62/0.73/0.658 |
+| 12 (shipped until --compare) | 0.76/0.58/0.650 | 0.69/0.67/0.665 | 0.62/0.73/0.658 |
 | 24 | 0.75/0.61/0.662 | 0.68/0.68/0.669 | 0.61/0.75/0.662 |
 | all other folds (45-46) | 0.76/0.62/0.672 | 0.69/0.69/0.685 | 0.62/0.75/0.671 |
 

@@ -36,7 +36,9 @@ TUNING: dict[str, tuple[str, str]] = {
     "Ukraine 2012": ("ukraine2012", "ukraine2012.pdf"),
 }
 """Twelve more reviews labelled here with the same method (bench/gold/README.md): in every
-fold's training set, never scored as the test. The shipped pair model is trained on them only."""
+fold's training set, never scored as the test. The recipe the trials train on ("today") is
+trained on them only; the shipped pair model was too until session 38, and is trained since on
+them and every later group below (57 reviews: bench/learning_curve.py --compare)."""
 FRESH: dict[str, tuple[str, str]] = {
     "Cameroon 2013": ("cameroon2013", "cameroon2013.pdf"),
     "Dominican Republic 2014": ("dominicanrepublic2014", "dominicanrepublic2014.pdf"),
@@ -55,13 +57,14 @@ FRESH: dict[str, tuple[str, str]] = {
     "Fiji 2014": ("fiji2014", "fiji2014.pdf"),
 }
 """Reviews labelled (bench/gold, each by its own annotator) after the shipped pair model and
-every default were chosen: never trained on, a second and larger check of how the clusters hold
-on reviews the project never saw. Read once to confirm two candidates chosen on the tuning
-reviews (bench/word_vectors_trial.py --fresh: the word vectors' centroid, +0.04, shipped since;
-the rarest shared term, +0.01, not; bench/subject_trial.py --fresh: the theme model's subject
-features, +0.001 at precision -0.04, not; bench/position_trial.py --final, with the UNSEEN and
-LATEST reviews: where the asks are printed, +0.02 here, passed), and nothing chosen on them
-otherwise.
+every default were chosen: a second and larger check of how the clusters hold on reviews the
+project never saw (never trained on until session 38; the shipped pair model is trained on them
+since, so the protocol scores the recipe trained on TUNING on them). Read once to confirm two
+candidates chosen on the tuning reviews (bench/word_vectors_trial.py --fresh: the word vectors'
+centroid, +0.04, shipped since; the rarest shared term, +0.01, not; bench/subject_trial.py
+--fresh: the theme model's subject features, +0.001 at precision -0.04, not;
+bench/position_trial.py --final, with the UNSEEN and LATEST reviews: where the asks are
+printed, +0.02 here, passed), and nothing chosen on them otherwise.
 (Philippines 2012 is labelled too but not scored: its report already merges the States' asks
 into one paragraph, so its gold has 4 pairs that must be found.)"""
 UNSEEN: dict[str, tuple[str, str]] = {
@@ -78,8 +81,9 @@ UNSEEN: dict[str, tuple[str, str]] = {
     )
 }
 """Reviews labelled last (bench/gold, each by its own annotator), after the FRESH reviews were
-read: never trained or chosen on. The protocol scores the shipped model on them, and the same
-recipe trained on the tuning and the fresh reviews (does more data help?), choosing nothing.
+read: never chosen on (the shipped pair model is trained on them since session 38). The protocol
+scores the recipe trained on TUNING on them, and the same recipe trained on the tuning and the
+fresh reviews (does more data help?), choosing nothing.
 Read once to confirm a candidate chosen on the tuning reviews, with LATEST (bench/position_trial.py
 --final: where the asks are printed, +0.04 over the 14, passed)."""
 LATEST: dict[str, tuple[str, str]] = {
@@ -94,9 +98,10 @@ LATEST: dict[str, tuple[str, str]] = {
     )
 }
 """Reviews labelled after the UNSEEN ones were read (bench/gold, each by its own annotator,
-2026-12-05): never trained or chosen on. bench/latest_check.py scores the shipped defaults on
-them; a candidate chosen on the other reviews may be checked on them once, declared first
-(done once: bench/position_trial.py --final, with UNSEEN and FRESH)."""
+2026-12-05): never chosen on (the shipped pair model is trained on them since session 38).
+bench/latest_check.py scores the recipe trained on TUNING on them; a candidate chosen on the
+other reviews may be checked on them once, declared first (done once: bench/position_trial.py
+--final, with UNSEEN and FRESH)."""
 NEWEST: dict[str, tuple[str, str]] = {
     name: (stem, f"{stem}.pdf")
     for name, stem in (
@@ -112,8 +117,9 @@ NEWEST: dict[str, tuple[str, str]] = {
     )
 }
 """Reviews labelled after LATEST was read (bench/gold, each by its own annotator, 2026-12-05,
-session 34): never trained or chosen on. The check of this session's candidates, each declared
-in its bench before it is run; `bench/latest_check.py --newest` scores the shipped defaults."""
+session 34): never chosen on (the shipped pair model is trained on them since session 38). The
+check of this session's candidates, each declared in its bench before it is run;
+`bench/latest_check.py --newest` scores the recipe trained on TUNING."""
 FINAL: dict[str, tuple[str, str]] = {
     name: (stem, f"{stem}.pdf")
     for name, stem in (
@@ -128,9 +134,10 @@ FINAL: dict[str, tuple[str, str]] = {
 }
 """Reviews labelled after NEWEST was read (bench/gold, each by its own annotator, 2026-12-05,
 session 35): the last cycle-2 reports of ../shared/data/wg_reports whose State no other gold
-file names (guinea2014.pdf is a cycle-1 report, A/HRC/15/4). Never trained or chosen on: the
-check of session 35's candidates, each declared in its bench before it is run;
-`bench/latest_check.py --final` scores the shipped defaults."""
+file names (guinea2014.pdf is a cycle-1 report, A/HRC/15/4). Never chosen on (the shipped pair
+model is trained on them since session 38): the check of session 35's candidates, each declared
+in its bench before it is run; `bench/latest_check.py --final` scores the recipe trained on
+TUNING."""
 FIRST_TUNING = tuple(list(TUNING)[:5])
 """The tuning reviews the pair model was first trained on (the shipped model before India and
 Tunisia 2012 were labelled)."""

@@ -162,6 +162,14 @@ def test_shipped_model_is_small_and_trained_on_the_labelled_reviews_never_the_te
     assert not tests & gold
     assert {"India 2012", "Tunisia 2012", "Ghana 2012", "Ukraine 2012", "Qatar 2014"} <= gold
     assert len(gold) == 57
+    # Exactly the labelled groups of bench/review_groups.py, as bench/pair_training_data.py
+    # writes them by default (bench/learning_curve.py --compare chose them all).
+    sys.path.insert(0, str(data.parents[1]))
+    import review_groups as groups
+
+    labelled = (groups.TUNING, groups.FRESH, groups.UNSEEN, groups.LATEST, groups.NEWEST)
+    assert gold == {name for group in (*labelled, groups.FINAL) for name in group}
+    assert not gold & set(groups.REVIEWS)
     assert set(model.metadata["reviews"]) == gold
     assert model.metadata["data_sha256"] == file_sha256(data)
     assert model.metadata["similarity_model"] == SemanticModel.load().version
