@@ -59,15 +59,14 @@ all 12 graphs (printed for each). (Added after the verdict, printed last, not ch
 of `bounds`, read off the scored reviews themselves.)
 
 The single final check (--final NAME; run once, and only if NAME passed the bar above and its
-setting on all 12 graphs is written here and committed first): today's clustering (`cluster`
-at the defaults) with the pair recipe trained on the 12 tuning reviews ("pairs, tuning", the
-shipped model until session 38) against NAME at its setting chosen on the 12 crossfit graphs, on
-the graphs of that model, over the 45 reviews of FRESH + UNSEEN + LATEST + NEWEST + FINAL pooled. Bar:
-pooled mean F1 gain >= +0.01 AND pooled mean precision not lower by more than 0.005 AND F1
-higher on >= 24 of 45. Printed per group and per review. The TEST reviews are never run here;
-data/models/* are not replaced. (Since session 38 the shipped model is trained on the 57
-labelled reviews, the 45 among them; this bench trains the 12-review recipe, the model its
-figures were measured with.)
+setting on all 12 graphs is written here and committed first): today's clustering (`cluster` at the
+defaults) with the pair recipe trained on the 12 tuning reviews ("pairs, tuning", the shipped model
+until session 38) against NAME at its setting chosen on the 12 crossfit graphs, on the graphs of
+that model, over the 45 reviews of FRESH + UNSEEN + LATEST + NEWEST + FINAL pooled. Bar: pooled mean
+F1 gain >= +0.01 AND pooled mean precision not lower by more than 0.005 AND F1 higher on >= 24 of
+45. Printed per group and per review. The TEST reviews are never run here; data/models/* are not
+replaced. (Since session 38 the shipped model is trained on the 57 labelled reviews, the 45 among
+them; this bench trains the 12-review recipe, the model its figures were measured with.)
 
 Measured (2026-12-05, two runs, 365 s and 316 s, the same figures; the first built the graphs:
 `.venv/bin/python bench/linkage2_trial.py`, logs /tmp/linkage2_tuning.log and
