@@ -49,12 +49,12 @@ PRE-REGISTERED (committed before the first scored run):
    The bar: a variant is chosen only if its mean held-out F1 is at least +0.02 over today's
    (same run) AND its F1 is strictly higher on at least 8 of the 12 AND its mean precision is
    not lower than today's. At most one is chosen: the highest mean F1 among those passing.
-2. Only if one passes, and only after the chosen variant and this bar are committed here: one
-   final check (`--final VARIANT`, run once): today's recipe and the chosen variant, each
-   trained on the 12 tuning reviews (as the shipped model is), on bench/cluster_protocol.py's
-   FINAL reviews (7, never read). Bar: mean FINAL F1 gain >= +0.01 AND mean FINAL precision
-   not lower. The same run prints NEWEST + UNSEEN + LATEST + FRESH (read before: reported
-   only) and, if FINAL passes, the 5 TEST reviews (reported only).
+2. Only if one passes, and only after the chosen variant and this bar are committed here: one final
+   check (`--final VARIANT`, run once): today's recipe and the chosen variant, each trained on the
+   12 tuning reviews (as the shipped model was until session 38), on bench/cluster_protocol.py's
+   FINAL reviews (7, never read). Bar: mean FINAL F1 gain >= +0.01 AND mean FINAL precision not
+   lower. The same run prints NEWEST + UNSEEN + LATEST + FRESH (read before: reported only) and, if
+   FINAL passes, the 5 TEST reviews (reported only).
 
 Measured, 1 (2026-12-05, one run, 403 s: .venv/bin/python bench/burst_trial.py), held out on
 the 12 tuning reviews, mean P/R/F1 (lowest F1):

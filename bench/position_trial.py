@@ -46,12 +46,12 @@ PRE-REGISTERED (committed before the first scored run):
    The bar: a variant is chosen only if its mean held-out F1 is at least +0.02 over today's
    (same run) AND its F1 is strictly higher on at least 8 of the 12. At most one is chosen: the
    highest mean F1 among those passing.
-2. Only if one passes, and only after the chosen variant and this bar are committed here: one
-   final check (`--final VARIANT`, run once): today's recipe and the chosen variant, each
-   trained on the 12 tuning reviews (as the shipped model is), on bench/cluster_protocol.py's
-   UNSEEN (8), LATEST (6) and FRESH (15) reviews. Bar: mean F1 over UNSEEN + LATEST (14) gain
-   >= +0.01 AND mean precision over those 14 not lower AND mean FRESH F1 not lower. If it
-   passes, the same run prints the 5 TEST reviews (reported only, choosing nothing).
+2. Only if one passes, and only after the chosen variant and this bar are committed here: one final
+   check (`--final VARIANT`, run once): today's recipe and the chosen variant, each trained on the
+   12 tuning reviews (as the shipped model was until session 38), on bench/cluster_protocol.py's
+   UNSEEN (8), LATEST (6) and FRESH (15) reviews. Bar: mean F1 over UNSEEN + LATEST (14) gain >=
+   +0.01 AND mean precision over those 14 not lower AND mean FRESH F1 not lower. If it passes, the
+   same run prints the 5 TEST reviews (reported only, choosing nothing).
 
 Measured, 1 (2026-12-05, one run, 505 s: .venv/bin/python bench/position_trial.py), held out on
 the 12 tuning reviews, mean P/R/F1 (lowest F1):

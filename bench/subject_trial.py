@@ -38,9 +38,9 @@ PRE-REGISTERED (committed before the first scored run):
    The bar: a variant is chosen only if its mean held-out F1 is at least +0.02 over today's
    (same run) AND its F1 is strictly higher on at least 8 of the 12. At most one is chosen: the
    highest mean F1 among those passing.
-2. Only if one passes, and only after the chosen variant and this bar are committed here: one
-   FRESH check (`--fresh VARIANT`, run once): today's recipe and the chosen variant, each
-   trained on the 12 tuning reviews (as the shipped model is), on bench/cluster_protocol.py's
+2. Only if one passes, and only after the chosen variant and this bar are committed here: one FRESH
+   check (`--fresh VARIANT`, run once): today's recipe and the chosen variant, each trained on the
+   12 tuning reviews (as the shipped model was until session 38), on bench/cluster_protocol.py's
    FRESH reviews. Bar: mean FRESH F1 gain >= +0.01 AND mean FRESH precision not lower. If it
    passes, the same run prints the 5 TEST reviews and the 8 UNSEEN (reported only, chosen on
    nothing).

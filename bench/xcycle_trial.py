@@ -1,9 +1,9 @@
 """The recurring gold's cross-cycle links as extra training pairs for the pair model (#19).
 
-The shipped pair model (`train_pairs.CONFIG`, revision 4) is trained on the 12 TUNING reviews'
-cluster gold only (bench/gold/pairs_training.csv); held out on them it scores about
-0.68/0.61/0.63 (P/R/F1), in-sample 0.89: its per-term weights memorise the training reviews'
-words, and most missed pairs are one commitment worded many ways. The recurring gold of
+The shipped pair model (`train_pairs.CONFIG`, revision 4) was trained (until session 38) on the
+12 TUNING reviews' cluster gold only (bench/gold/pairs_training.csv); held out on them it scores
+about 0.68/0.61/0.63 (P/R/F1), in-sample 0.89: its per-term weights memorise the training
+reviews' words, and most missed pairs are one commitment worded many ways. The recurring gold of
 bench/gold (`STATE_Y1_Y2_recurring.csv`, CROSS_CYCLE_METHOD.md: a later ask that asks "the same
 core action on the same object" as an earlier one) holds hundreds of labelled paraphrase pairs
 of 13 more States, worded years apart. Never measured: those as training pairs.
