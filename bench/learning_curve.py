@@ -67,6 +67,7 @@ from cluster_protocol import (
     Review,
     Score,
     load_reviews,
+    mean_cell,
     pair_model_folder,
     print_gains,
     score,
@@ -125,7 +126,7 @@ def report(results: dict[tuple[int, float], list[Score]], whole: float) -> None:
     sizes = (*SIZES, 0)
     for size in sizes:
         label = f"{size}" if size else f"all other folds (~{whole:.0f})"
-        cells = "".join(f"{_cell(results[(size, g)]):>24}" for g in GRANULARITIES)
+        cells = "".join(f"{mean_cell(results[(size, g)]):>24}" for g in GRANULARITIES)
         print(f"  {label:<19}{cells}")
     for g in GRANULARITIES:
         f1 = [statistics.fmean(s.f1 for s in results[(size, g)]) for size in sizes]
@@ -156,14 +157,6 @@ def compare(pool: Sequence[Review]) -> None:
     scores = {TODAY: results[(12, 0.5)], "all other folds": results[(0, 0.5)]}
     print_gains(reviews, scores)
     judge(scores, "all other folds", 0.01, 29, "the bar")
-
-
-def _cell(scores: Sequence[Score]) -> str:
-    return (
-        f"{statistics.fmean(s.precision for s in scores):.2f}/"
-        f"{statistics.fmean(s.recall for s in scores):.2f}/"
-        f"{statistics.fmean(s.f1 for s in scores):.3f}"
-    )
 
 
 def main() -> int:
