@@ -141,12 +141,11 @@ def unseen_check(
         f"recipe trained on {len(tuning)} reviews (the tuning ones) and on "
         f"{len(tuning) + len(fresh)} (the tuning and the fresh reviews)"
     )
+    tuned = ClusterSettings(pair_model=pair_model_folder(tuning))
     more = ClusterSettings(pair_model=pair_model_folder([*tuning, *fresh]))
     results = {
         "mix (old defaults)": [_scored(OLD_MIX, r) for r in unseen],
-        "pairs, tuning": [
-            _scored(ClusterSettings(pair_model=pair_model_folder(tuning)), r) for r in unseen
-        ],
+        "pairs, tuning": [_scored(tuned, r) for r in unseen],
         f"pairs, {len(tuning) + len(fresh)} reviews": [_scored(more, r) for r in unseen],
     }
     print_table(unseen, results)

@@ -37,9 +37,7 @@ trained on the 12 tuning reviews ("pairs, tuning": `cluster_protocol.pair_model_
 `load_reviews(tests=False, tuning=True)`, each tree training it with its own code and models;
 it was the shipped model of both reads above), at the other shipped defaults. TEST, which no
 model trains on, keeps the shipped defaults (`ClusterSettings()`). A re-run needs the `train`
-extra in both trees' venvs and trains one pair model in each. (Since session 38 the shipped
-model is trained on the 57 labelled reviews; this bench trains the 12-review recipe, the model
-its figures were measured with.)
+extra in both trees' venvs and trains one pair model in each.
 
 Each tree scores in its own interpreter (`--score`, run from the tree's root with its venv,
 importing that tree's bench/cluster_protocol.py); this file compares the two.
