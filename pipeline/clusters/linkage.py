@@ -51,6 +51,10 @@ class Linkage:
         self.links: dict[int, dict[int, tuple[float, int]]] = {i: {} for i in range(size)}
         self.threshold = threshold
         self.complete = complete
+        self.size = size
+        # Scores `complete` gave (key x * size + y): a link dropped (below the threshold, or
+        # a pair under the floor) is often proposed again by a later merge.
+        self.completed: dict[int, float] = {}
 
     def add_edge(self, a: int, b: int, score: float) -> None:
         self.links[a][b] = (score, 1)
@@ -94,13 +98,19 @@ class Linkage:
         """The links in `lacking` whose unscored pairs all reach the floor, with those scores."""
         if not lacking or self.complete is None:
             return {}
-        pairs = [
-            (min(x, y), max(x, y))
+        size, known = self.size, self.completed
+        keys = [
+            min(x, y) * size + max(x, y)
             for other, missing, _ in lacking
             for x in self.members[other]
             for y in missing
         ]
-        scores = self.complete(np.array(pairs, dtype=np.int64)).tolist()
+        unknown = sorted({key for key in keys if key not in known})
+        if unknown:
+            codes = np.array(unknown, dtype=np.int64)
+            pairs = np.stack([codes // size, codes % size], axis=1)
+            known.update(zip(unknown, self.complete(pairs).tolist(), strict=True))
+        scores = [known[key] for key in keys]
         done: dict[int, tuple[float, int]] = {}
         at = 0
         for other, missing, (total, count) in lacking:
@@ -266,14 +276,15 @@ def cluster(
             lambda pairs: similarity.pairs(pairs, 0, placed=False),
         )
 
+    groups = {root: sorted(members) for root, members in linkage.members.items()}
+    # Each cluster's pairs, for its centre and confidences: one batch for all clusters.
+    joint = [
+        root for root, nodes in groups.items() if len(nodes) > 1 or len(node_items[nodes[0]]) > 1
+    ]
+    matrices = dict(zip(joint, similarity.matrices([groups[root] for root in joint]), strict=True))
     clusters = [
-        _make_cluster(
-            [node_items[n] for n in sorted(members)],
-            sorted(members),
-            linkage.seed[root],
-            similarity,
-        )
-        for root, members in linkage.members.items()
+        _make_cluster([node_items[n] for n in nodes], linkage.seed[root], matrices.get(root))
+        for root, nodes in groups.items()
     ]
     clusters.sort(key=lambda c: c.id)
     assignment = {member: c.id for c in clusters for member in c.member_ids}
@@ -292,20 +303,24 @@ def cluster(
 
 
 def _make_cluster(
-    groups: list[list[ClusterItem]], nodes: list[int], seed: str | None, similarity: Similarity
+    groups: list[list[ClusterItem]],
+    seed: str | None,
+    scores: npt.NDArray[np.float32] | None,
 ) -> Cluster:
+    """A cluster of `groups` (its nodes' items); `scores`: the nodes' pair scores
+    (`Similarity.matrix`), None for one recommendation alone."""
     members = sorted((item for group in groups for item in group), key=lambda item: item.id)
     center = 0
     confidence: float | None = None
     member_confidence: dict[str, float] = {}
-    if len(nodes) > 1 or len(members) > 1:
+    if scores is not None:
         # Most central: highest total similarity to the others, weighted by how many
         # recommendations share each text; ties go to the smallest member id (stable). A
         # text of one ask is preferred to a cycle-1 item that merges several ("Consider
         # issuing a standing invitation ... (Brazil); Extend a standing invitation ...
         # (Latvia)"), which is central because it holds every wording, and a whole sentence
         # to a lettered ask cut from a paragraph ("establish a national human rights ...").
-        matrix = similarity.matrix(nodes).astype(np.float64)
+        matrix = scores.astype(np.float64)
         # Recommendations of one text score 100 with each other.
         np.fill_diagonal(matrix, 100.0)
         weights = np.array([len(group) for group in groups], dtype=np.float64)
@@ -313,7 +328,7 @@ def _make_cluster(
         texts = [strip_states(group[0].text) for group in groups]
         single = [n for n, text in enumerate(texts) if ";" not in text]
         readable = [n for n in single if texts[n][:1].isupper()]
-        center = max(readable or single or range(len(nodes)), key=lambda n: (totals[n], -n))
+        center = max(readable or single or range(len(groups)), key=lambda n: (totals[n], -n))
         # Each member's mean similarity to the others (itself left out once).
         clipped = np.clip(matrix, 0, 100)
         others = (clipped @ weights - 100.0) / (len(members) - 1) / 100

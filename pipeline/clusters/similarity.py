@@ -32,6 +32,8 @@ _COSINE_CHUNK = 50_000
 _SKETCH = 1024
 """Numbers per text of the rare words' rows (`_sketch`)."""
 _GATHER = 2048
+_MATRIX_BATCH = 100_000
+"""About how many pairs `Similarity.matrices` scores in one call."""
 """Pairs whose rows `_row_dots` gathers at once where it multiplies row by row."""
 _SLACK = 1e-9
 """How much wider than the word scores' range `PendingScores` takes a logit's: float rounding
@@ -240,16 +242,45 @@ class Similarity:
         )
         return mixed
 
+    def matrices(self, groups: Sequence[Sequence[int]]) -> list[npt.NDArray[np.float32]]:
+        """`matrix` of each group of nodes; with the pair model, the pairs of many groups
+        scored in one call (a run's clusters: thousands of small groups)."""
+        if self.learned is None:
+            return [self.matrix(nodes) for nodes in groups]
+        out: list[npt.NDArray[np.float32]] = []
+        start = 0
+        while start < len(groups):
+            stop, pairs = start, 0
+            while stop < len(groups) and (stop == start or pairs < _MATRIX_BATCH):
+                pairs += len(groups[stop]) * (len(groups[stop]) - 1) // 2
+                stop += 1
+            out.extend(self._learned_matrices(groups[start:stop]))
+            start = stop
+        return out
+
     def _learned_matrix(self, nodes: Sequence[int]) -> npt.NDArray[np.float32]:
+        return self._learned_matrices([nodes])[0]
+
+    def _learned_matrices(self, groups: Sequence[Sequence[int]]) -> list[npt.NDArray[np.float32]]:
         assert self.learned is not None
-        index = np.asarray(nodes, dtype=np.int64)
-        upper = np.stack(upper_indices(len(index)), axis=1)
-        out = np.zeros((len(index), len(index)), dtype=np.float32)
-        if len(upper):
-            chosen = index[upper]
-            scores = self._mixed_where_unknown(chosen, self.learned.scores(chosen, 0), 0)
-            out[upper[:, 0], upper[:, 1]] = scores
-            out[upper[:, 1], upper[:, 0]] = scores
+        uppers = [np.stack(upper_indices(len(nodes)), axis=1) for nodes in groups]
+        chosen = np.concatenate(
+            [
+                np.asarray(nodes, dtype=np.int64)[upper]
+                for nodes, upper in zip(groups, uppers, strict=True)
+            ]
+            + [np.zeros((0, 2), dtype=np.int64)]
+        )
+        scores = self._mixed_where_unknown(chosen, self.learned.scores(chosen, 0), 0)
+        out: list[npt.NDArray[np.float32]] = []
+        at = 0
+        for nodes, upper in zip(groups, uppers, strict=True):
+            matrix = np.zeros((len(nodes), len(nodes)), dtype=np.float32)
+            part = scores[at : at + len(upper)]
+            at += len(upper)
+            matrix[upper[:, 0], upper[:, 1]] = part
+            matrix[upper[:, 1], upper[:, 0]] = part
+            out.append(matrix)
         return out
 
 
