@@ -9,6 +9,9 @@ daemonic Dask worker) or on one core, the work runs here, in one process.
 
 Example:
     hits = in_parts(tag_texts, texts, min_items=2000)   # == tag_texts(texts), sooner
+    links = in_background(find_links)   # find_links() runs in a fork ...
+    merge_the_rest()                    # ... while this runs here
+    found = links()                     # its result (or its exception)
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from typing import TypeVar
 
 from uprdex.pipeline.sandbox import start_method
 
-__all__ = ["cores", "in_parts", "map_forked", "may_fork"]
+__all__ = ["cores", "in_background", "in_parts", "map_forked", "may_fork"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -61,3 +64,42 @@ def in_parts(
     size = -(-len(items) // workers)
     parts = [items[start : start + size] for start in range(0, len(items), size)]
     return [result for part in map_forked(function, parts) for result in part]
+
+
+def in_background(function: Callable[[], R], *, worth: bool = True) -> Callable[[], R]:
+    """Start `function()` in a forked process and go on; the callable returned waits for it
+    and gives its result, or raises its exception. The function is the fork's own copy (not
+    pickled: it may hold large models); only its result comes back, pickled. Where forking is
+    not safe (`may_fork`), on one core, or not `worth` a process, it runs here and now."""
+    if not worth or cores() < 2 or not may_fork():
+        result = function()
+        return lambda: result
+    context = get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+
+    def run() -> None:
+        try:
+            outcome: tuple[bool, object] = (True, function())
+        except BaseException as error:  # raised again in the caller
+            outcome = (False, error)
+        sending.send(outcome)
+
+    worker = context.Process(target=run, daemon=True)
+    worker.start()
+    sending.close()
+
+    def wait() -> R:
+        try:
+            done, value = receiving.recv()
+        except EOFError:
+            raise RuntimeError(
+                f"a background worker (pid {worker.pid}) ended without a result"
+            ) from None
+        finally:
+            receiving.close()
+            worker.join()
+        if not done:
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    return wait

@@ -101,3 +101,42 @@ def test_one_process_when_threads_run(index: Path, monkeypatch: pytest.MonkeyPat
     assert (
         cluster_in_parts(items, settings, workers=2).clusters == cluster(items, settings).clusters
     )
+
+
+def test_recurring_asks_found_in_a_fork_are_those_of_one_process(tmp_path: Path) -> None:
+    """A large run finds the recurring asks in a fork while its linkage runs: Slovenia's real
+    2010 and 2014 asks (tests/fixtures), with the size from which it forks set to 0."""
+    where = tmp_path / "pid"
+    found = fresh(
+        f"""
+        import json, os, sys
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from test_recurrence_links import slovenia
+        from uprdex.pipeline import forked
+        from uprdex.pipeline.clusters import cluster, linkage
+        from uprdex.pipeline.settings import ClusterSettings
+        earlier, later = slovenia()
+        items = [*earlier, *later]
+        settings = ClusterSettings(scope="state")
+        here = cluster(items, settings)
+        forked.cores = lambda: 2
+        linkage._BACKGROUND_FROM = 0
+        found = linkage.learned_recurrences
+        def recorded(*arguments):
+            with open({str(where)!r}, "w") as handle:
+                handle.write(str(os.getpid()))
+            return found(*arguments)
+        linkage.learned_recurrences = recorded
+        apart = cluster(items, settings)
+        print(json.dumps({{
+            "me": os.getpid(),
+            "links": len(here.recurrences),
+            "recurrences": apart.recurrences == here.recurrences,
+            "clusters": apart.clusters == here.clusters,
+        }}))
+        """
+    )
+    assert isinstance(found, dict)
+    assert int(where.read_text()) != found.pop("me")
+    assert found.pop("links") > 10
+    assert all(found.values()), found

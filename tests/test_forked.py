@@ -73,3 +73,36 @@ def test_themes_of_a_large_import_are_those_of_one_process() -> None:
     assert isinstance(found, dict)
     assert found["parts"] == [2] and found["same"]
     assert found["hits"] > found["texts"]  # most texts have hits
+
+
+def test_background_work_runs_in_a_fork_and_gives_back_its_result_or_error() -> None:
+    found = fresh(
+        """
+        import json, os
+        from uprdex.pipeline import forked
+        forked.cores = lambda: 2
+        worker = forked.in_background(os.getpid)
+        def fails():
+            raise ValueError("row 7 has no text")
+        failing = forked.in_background(fails)
+        try:
+            failing()
+            error = None
+        except ValueError as raised:
+            error = str(raised)
+        print(json.dumps({"me": os.getpid(), "worker": worker(), "error": error}))
+        """
+    )
+    assert isinstance(found, dict)
+    assert found["worker"] != found["me"]
+    assert found["error"] == "row 7 has no text"
+
+
+def test_background_work_runs_here_when_not_worth_it_or_threads_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(forked, "start_method", lambda: "fork")
+    monkeypatch.setattr(forked, "cores", lambda: 2)
+    assert forked.in_background(os.getpid, worth=False)() == os.getpid()
+    monkeypatch.setattr(forked.threading, "active_count", lambda: 2)
+    assert forked.in_background(os.getpid)() == os.getpid()

@@ -6,6 +6,7 @@ import hashlib
 import heapq
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
@@ -18,6 +19,7 @@ from uprdex.pipeline.clusters.recurrence import RecurrenceSettings, in_clusters,
 from uprdex.pipeline.clusters.recurrence_links import learned_recurrences
 from uprdex.pipeline.clusters.similarity import Similarity
 from uprdex.pipeline.clusters.treaties import TreatyTable, load_treaties
+from uprdex.pipeline.forked import in_background
 from uprdex.pipeline.settings import ClusterSettings
 
 
@@ -25,6 +27,9 @@ def _cluster_id(member_ids: Iterable[str]) -> str:
     first = min(member_ids)
     return "c-" + hashlib.sha1(first.encode("utf-8")).hexdigest()[:12]
 
+
+_BACKGROUND_FROM = 5_000
+"""From this many recommendations the recurring asks are found in a fork (`in_background`)."""
 
 _COMPLETE_LIMIT = 2_000
 """Most pairs scored at once to complete one link (blocking's large scopes)."""
@@ -229,11 +234,17 @@ def cluster(
 
     scores = scored(pairs)
     if settings.learned_links and settings.scope != "review":
-        repeated = learned_recurrences(
-            items,
-            settings,
-            similarity,
-            {item.id: node for node, group in enumerate(node_items) for item in group},
+        # Apart from the linkage: found in a fork while the linkage runs here, on a large
+        # whole run (a part of one runs beside the others already).
+        found = in_background(
+            partial(
+                learned_recurrences,
+                items,
+                settings,
+                similarity,
+                {item.id: node for node, group in enumerate(node_items) for item in group},
+            ),
+            worth=sparse is None and len(items) >= _BACKGROUND_FROM,
         )
     else:
         # The recurring asks are pairs of two reviews, scored as such: a node's pair is placed
@@ -245,7 +256,7 @@ def cluster(
             placed = position_features(places, pairs)[1]
             across = scores.copy()
             across[placed] = scored(pairs[placed], False)
-        repeated = linked(pairs, across, node_items, recurrence)
+        found = in_background(partial(linked, pairs, across, node_items, recurrence), worth=False)
     # Where blocking chose the pairs, a merge scores the pairs a promising link still lacks.
     if sparse is None:
         sparse = needs_completion(settings, max(Counter(blocks).values(), default=0))
@@ -264,6 +275,7 @@ def cluster(
             by_seed[seed] = node
             linkage.seed[node] = seed
     linkage.run()
+    repeated = found()
     if (recurrence or RecurrenceSettings()).clustered:
         # Scored again without a cutoff: a pair of one cluster may score under the floor
         # (a previous run's cluster joined whole). Each is a pair of two reviews, scored as
