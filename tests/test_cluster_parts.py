@@ -103,9 +103,10 @@ def test_one_process_when_threads_run(index: Path, monkeypatch: pytest.MonkeyPat
     )
 
 
-def test_recurring_asks_found_in_a_fork_are_those_of_one_process(tmp_path: Path) -> None:
-    """A large run finds the recurring asks in a fork while its linkage runs: Slovenia's real
-    2010 and 2014 asks (tests/fixtures), with the size from which it forks set to 0."""
+def test_a_large_run_on_two_processes_gives_what_one_gives(tmp_path: Path) -> None:
+    """A large run normalizes its texts in parts and finds the recurring asks in a fork while
+    its linkage runs: Slovenia's real 2010 and 2014 asks (tests/fixtures), with the size from
+    which it forks set to 0."""
     where = tmp_path / "pid"
     found = fresh(
         f"""
@@ -127,8 +128,14 @@ def test_recurring_asks_found_in_a_fork_are_those_of_one_process(tmp_path: Path)
                 handle.write(str(os.getpid()))
             return found(*arguments)
         linkage.learned_recurrences = recorded
+        parts = []
+        map_forked = forked.map_forked
+        forked.map_forked = lambda function, jobs: parts.append(len(jobs)) or map_forked(
+            function, jobs
+        )
         apart = cluster(items, settings)
         print(json.dumps({{
+            "parts": parts,
             "me": os.getpid(),
             "links": len(here.recurrences),
             "recurrences": apart.recurrences == here.recurrences,
@@ -138,5 +145,6 @@ def test_recurring_asks_found_in_a_fork_are_those_of_one_process(tmp_path: Path)
     )
     assert isinstance(found, dict)
     assert int(where.read_text()) != found.pop("me")
+    assert found.pop("parts") == [2]  # the texts, normalized in two parts
     assert found.pop("links") > 10
     assert all(found.values()), found

@@ -7,6 +7,7 @@ import heapq
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -19,7 +20,7 @@ from uprdex.pipeline.clusters.recurrence import RecurrenceSettings, in_clusters,
 from uprdex.pipeline.clusters.recurrence_links import learned_recurrences
 from uprdex.pipeline.clusters.similarity import Similarity
 from uprdex.pipeline.clusters.treaties import TreatyTable, load_treaties
-from uprdex.pipeline.forked import in_background
+from uprdex.pipeline.forked import in_background, in_parts
 from uprdex.pipeline.settings import ClusterSettings
 
 
@@ -29,7 +30,8 @@ def _cluster_id(member_ids: Iterable[str]) -> str:
 
 
 _BACKGROUND_FROM = 5_000
-"""From this many recommendations the recurring asks are found in a fork (`in_background`)."""
+"""From this many recommendations a whole run uses a second process: the texts are normalized
+in parts (`in_parts`), and the recurring asks found in a fork (`in_background`)."""
 
 _COMPLETE_LIMIT = 2_000
 """Most pairs scored at once to complete one link (blocking's large scopes)."""
@@ -150,11 +152,22 @@ class Linkage:
 
 
 def node_key(
-    item: ClusterItem, settings: ClusterSettings, treaties: TreatyTable, existing: Mapping[str, str]
+    item: ClusterItem,
+    settings: ClusterSettings,
+    treaties: TreatyTable,
+    existing: Mapping[str, str],
+    normalized: str | None = None,
 ) -> tuple[object, str, str | None]:
-    """The node `cluster` puts an item in: its scope block, normalized text and previous
-    cluster (one ask from several States, listed once per State, is compared once)."""
-    return scope_key(item, settings.scope), normalize(item.text, treaties), existing.get(item.id)
+    """The node `cluster` puts an item in: its scope block, normalized text (`normalized`,
+    if known) and previous cluster (one ask from several States, listed once per State, is
+    compared once)."""
+    text = normalize(item.text, treaties) if normalized is None else normalized
+    return scope_key(item, settings.scope), text, existing.get(item.id)
+
+
+def _normalized(texts: Sequence[str], treaties: Path | None) -> list[str]:
+    table = load_treaties(treaties)
+    return [normalize(text, table) for text in texts]
 
 
 def needs_completion(settings: ClusterSettings, largest: int) -> bool:
@@ -205,8 +218,15 @@ def cluster(
     texts: list[str] = []
     blocks: list[object] = []
     seeds: list[str | None] = []
-    for item in ordered:
-        key = node_key(item, settings, treaties, existing)
+    # On a large whole run the texts are normalized in parts (a part of a run runs beside
+    # the others already).
+    normalized = in_parts(
+        partial(_normalized, treaties=settings.treaties),
+        [item.text for item in ordered],
+        min_items=_BACKGROUND_FROM if sparse is None else len(ordered) + 1,
+    )
+    for item, text in zip(ordered, normalized, strict=True):
+        key = node_key(item, settings, treaties, existing, text)
         block, text, seed = key
         if key not in node_of:
             node_of[key] = len(texts)
