@@ -104,10 +104,9 @@ def test_one_process_when_threads_run(index: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_a_large_run_on_two_processes_gives_what_one_gives(tmp_path: Path) -> None:
-    """A large run normalizes its texts in parts and finds the recurring asks in a fork while
-    its linkage runs: Slovenia's real 2010 and 2014 asks (tests/fixtures), with the size from
-    which it forks set to 0."""
-    where = tmp_path / "pid"
+    """A large run normalizes its texts in parts, and proposes blocking's pairs and finds the
+    recurring asks in forks: Slovenia's real 2010 and 2014 asks (tests/fixtures), with the
+    size from which it forks set to 0."""
     found = fresh(
         f"""
         import json, os, sys
@@ -122,12 +121,15 @@ def test_a_large_run_on_two_processes_gives_what_one_gives(tmp_path: Path) -> No
         here = cluster(items, settings)
         forked.cores = lambda: 2
         linkage._BACKGROUND_FROM = 0
-        found = linkage.learned_recurrences
-        def recorded(*arguments):
-            with open({str(where)!r}, "w") as handle:
-                handle.write(str(os.getpid()))
-            return found(*arguments)
-        linkage.learned_recurrences = recorded
+        def recorded(name):
+            step = getattr(linkage, name)
+            def run(*arguments):
+                with open(os.path.join({str(tmp_path)!r}, name), "w") as handle:
+                    handle.write(str(os.getpid()))
+                return step(*arguments)
+            setattr(linkage, name, run)
+        recorded("learned_recurrences")
+        recorded("candidates")
         parts = []
         map_forked = forked.map_forked
         forked.map_forked = lambda function, jobs: parts.append(len(jobs)) or map_forked(
@@ -144,7 +146,9 @@ def test_a_large_run_on_two_processes_gives_what_one_gives(tmp_path: Path) -> No
         """
     )
     assert isinstance(found, dict)
-    assert int(where.read_text()) != found.pop("me")
+    me = found.pop("me")
+    for step in ("learned_recurrences", "candidates"):
+        assert int((tmp_path / step).read_text()) != me, step
     assert found.pop("parts") == [2]  # the texts, normalized in two parts
     assert found.pop("links") > 10
     assert all(found.values()), found

@@ -18,7 +18,7 @@ from uprdex.pipeline.clusters.positions import node_places, position_features
 from uprdex.pipeline.clusters.records import Cluster, ClusterItem, ClusterResult
 from uprdex.pipeline.clusters.recurrence import RecurrenceSettings, in_clusters, linked
 from uprdex.pipeline.clusters.recurrence_links import learned_recurrences
-from uprdex.pipeline.clusters.similarity import Similarity
+from uprdex.pipeline.clusters.similarity import Similarity, opening_treaties
 from uprdex.pipeline.clusters.treaties import TreatyTable, load_treaties
 from uprdex.pipeline.forked import in_background, in_parts
 from uprdex.pipeline.settings import ClusterSettings
@@ -31,7 +31,8 @@ def _cluster_id(member_ids: Iterable[str]) -> str:
 
 _BACKGROUND_FROM = 5_000
 """From this many recommendations a whole run uses a second process: the texts are normalized
-in parts (`in_parts`), and the recurring asks found in a fork (`in_background`)."""
+in parts (`in_parts`), and blocking's pairs and the recurring asks found in forks
+(`in_background`)."""
 
 _COMPLETE_LIMIT = 2_000
 """Most pairs scored at once to complete one link (blocking's large scopes)."""
@@ -218,12 +219,13 @@ def cluster(
     texts: list[str] = []
     blocks: list[object] = []
     seeds: list[str | None] = []
-    # On a large whole run the texts are normalized in parts (a part of a run runs beside
-    # the others already).
+    # A large whole run uses a second process (a part of a run runs beside the others
+    # already): the texts are normalized in parts.
+    large = sparse is None and len(items) >= _BACKGROUND_FROM
     normalized = in_parts(
         partial(_normalized, treaties=settings.treaties),
         [item.text for item in ordered],
-        min_items=_BACKGROUND_FROM if sparse is None else len(ordered) + 1,
+        min_items=_BACKGROUND_FROM if large else len(ordered) + 1,
     )
     for item, text in zip(ordered, normalized, strict=True):
         key = node_key(item, settings, treaties, existing, text)
@@ -239,9 +241,13 @@ def cluster(
     # Where each node is printed: its first item's place in each report (`positions`), for
     # the pair model.
     places = node_places(node_items)
+    # Blocking proposes the pairs in a fork while the similarity model reads the texts here.
+    proposed = in_background(
+        partial(candidates, texts, blocks, settings, opening_treaties(texts, treaties)),
+        worth=large,
+    )
     similarity = Similarity(texts, treaties, settings, places)
-    opening = [None if opened is None else opened[0][0] for opened in similarity.ratified]
-    pairs = candidates(texts, blocks, settings, opening)
+    pairs = proposed()
     apart = same_author_pairs(node_items)
 
     def scored(pairs: npt.NDArray[np.int64], placed: bool = True) -> npt.NDArray[np.float32]:
@@ -254,8 +260,7 @@ def cluster(
 
     scores = scored(pairs)
     if settings.learned_links and settings.scope != "review":
-        # Apart from the linkage: found in a fork while the linkage runs here, on a large
-        # whole run (a part of one runs beside the others already).
+        # Apart from the linkage: found in a fork while the linkage runs here.
         found = in_background(
             partial(
                 learned_recurrences,
@@ -264,7 +269,7 @@ def cluster(
                 similarity,
                 {item.id: node for node, group in enumerate(node_items) for item in group},
             ),
-            worth=sparse is None and len(items) >= _BACKGROUND_FROM,
+            worth=large,
         )
     else:
         # The recurring asks are pairs of two reviews, scored as such: a node's pair is placed

@@ -360,6 +360,13 @@ class PendingScores:
         self.read_[at] = True
 
 
+def opening_treaties(texts: Sequence[str], treaties: TreatyTable) -> list[str | None]:
+    """The treaty each normalized text opens by ratifying (None when it does not): blocking
+    compares every pair of asks that open with one treaty."""
+    opened = (_ratified(text, treaties) for text in texts)
+    return [None if first is None else first[0][0] for first in opened]
+
+
 def _ratified(text: str, treaties: TreatyTable) -> tuple[tuple[str, ...], bool] | None:
     """The treaties a normalized ask opens by ratifying, and whether that is all it asks:
     "ratifi stateless1961 put place ..." -> (("stateless1961",), False); "ratifi iccpr icescr"
