@@ -9,19 +9,20 @@ daemonic Dask worker) or on one core, the work runs here, in one process.
 
 Example:
     hits = in_parts(tag_texts, texts, min_items=2000)   # == tag_texts(texts), sooner
-    links = in_background(find_links)   # find_links() runs in a fork ...
-    merge_the_rest()                    # ... while this runs here
-    found = links()                     # its result (or its exception)
+    with in_background(find_links) as links:   # find_links() runs in a fork ...
+        merge_the_rest()                        # ... while this runs here
+        found = links()                         # its result (or its exception)
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from multiprocessing import get_context
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from uprdex.pipeline.sandbox import start_method
 
@@ -66,14 +67,18 @@ def in_parts(
     return [result for part in map_forked(function, parts) for result in part]
 
 
-def in_background(function: Callable[[], R], *, worth: bool = True) -> Callable[[], R]:
-    """Start `function()` in a forked process and go on; the callable returned waits for it
-    and gives its result, or raises its exception. The function is the fork's own copy (not
-    pickled: it may hold large models); only its result comes back, pickled. Where forking is
-    not safe (`may_fork`), on one core, or not `worth` a process, it runs here and now."""
+@contextmanager
+def in_background(function: Callable[[], R], *, worth: bool = True) -> Iterator[Callable[[], R]]:
+    """Start `function()` in a forked process while the `with` block goes on; the callable it
+    gives waits for the fork and returns its result, or raises its exception. The function is
+    the fork's own copy (not pickled: it may hold large models); only its result comes back,
+    pickled. A fork still running when the block ends (the block raised) is stopped. Where
+    forking is not safe (`may_fork`), on one core, or not `worth` a process, the function runs
+    here and now."""
     if not worth or cores() < 2 or not may_fork():
         result = function()
-        return lambda: result
+        yield lambda: result
+        return
     context = get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
 
@@ -87,19 +92,25 @@ def in_background(function: Callable[[], R], *, worth: bool = True) -> Callable[
     worker = context.Process(target=run, daemon=True)
     worker.start()
     sending.close()
+    received: list[tuple[bool, Any]] = []
 
     def wait() -> R:
-        try:
-            done, value = receiving.recv()
-        except EOFError:
-            raise RuntimeError(
-                f"a background worker (pid {worker.pid}) ended without a result"
-            ) from None
-        finally:
-            receiving.close()
-            worker.join()
+        if not received:
+            try:
+                received.append(receiving.recv())
+            except EOFError:
+                raise RuntimeError(
+                    f"a background worker (pid {worker.pid}) ended without a result"
+                ) from None
+        done, value = received[0]
         if not done:
             raise value
         return value  # type: ignore[no-any-return]
 
-    return wait
+    try:
+        yield wait
+    finally:
+        if not received:
+            worker.terminate()
+        worker.join()
+        receiving.close()

@@ -81,16 +81,17 @@ def test_background_work_runs_in_a_fork_and_gives_back_its_result_or_error() -> 
         import json, os
         from uprdex.pipeline import forked
         forked.cores = lambda: 2
-        worker = forked.in_background(os.getpid)
+        with forked.in_background(os.getpid) as worker:
+            pid = worker()
         def fails():
             raise ValueError("row 7 has no text")
-        failing = forked.in_background(fails)
-        try:
-            failing()
-            error = None
-        except ValueError as raised:
-            error = str(raised)
-        print(json.dumps({"me": os.getpid(), "worker": worker(), "error": error}))
+        with forked.in_background(fails) as failing:
+            try:
+                failing()
+                error = None
+            except ValueError as raised:
+                error = str(raised)
+        print(json.dumps({"me": os.getpid(), "worker": pid, "error": error}))
         """
     )
     assert isinstance(found, dict)
@@ -98,11 +99,35 @@ def test_background_work_runs_in_a_fork_and_gives_back_its_result_or_error() -> 
     assert found["error"] == "row 7 has no text"
 
 
+def test_a_background_fork_is_stopped_when_its_block_fails() -> None:
+    found = fresh(
+        """
+        import json, multiprocessing, time
+        from uprdex.pipeline import forked
+        forked.cores = lambda: 2
+        start = time.perf_counter()
+        try:
+            with forked.in_background(lambda: time.sleep(60)) as waited:
+                running = len(multiprocessing.active_children())
+                raise KeyError("the linkage failed")
+        except KeyError:
+            pass
+        print(json.dumps({"running": running, "left": len(multiprocessing.active_children()),
+                          "seconds": time.perf_counter() - start}))
+        """
+    )
+    assert isinstance(found, dict)
+    assert found["running"] == 1 and found["left"] == 0
+    assert found["seconds"] < 30  # stopped, not waited for
+
+
 def test_background_work_runs_here_when_not_worth_it_or_threads_run(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(forked, "start_method", lambda: "fork")
     monkeypatch.setattr(forked, "cores", lambda: 2)
-    assert forked.in_background(os.getpid, worth=False)() == os.getpid()
+    with forked.in_background(os.getpid, worth=False) as here:
+        assert here() == os.getpid()
     monkeypatch.setattr(forked.threading, "active_count", lambda: 2)
-    assert forked.in_background(os.getpid)() == os.getpid()
+    with forked.in_background(os.getpid) as here:
+        assert here() == os.getpid()

@@ -242,12 +242,12 @@ def cluster(
     # the pair model.
     places = node_places(node_items)
     # Blocking proposes the pairs in a fork while the similarity model reads the texts here.
-    proposed = in_background(
+    with in_background(
         partial(candidates, texts, blocks, settings, opening_treaties(texts, treaties)),
         worth=large,
-    )
-    similarity = Similarity(texts, treaties, settings, places)
-    pairs = proposed()
+    ) as proposed:
+        similarity = Similarity(texts, treaties, settings, places)
+        pairs = proposed()
     apart = same_author_pairs(node_items)
 
     def scored(pairs: npt.NDArray[np.int64], placed: bool = True) -> npt.NDArray[np.float32]:
@@ -259,17 +259,14 @@ def cluster(
         return scores
 
     scores = scored(pairs)
-    if settings.learned_links and settings.scope != "review":
-        # Apart from the linkage: found in a fork while the linkage runs here.
-        found = in_background(
-            partial(
-                learned_recurrences,
-                items,
-                settings,
-                similarity,
-                {item.id: node for node, group in enumerate(node_items) for item in group},
-            ),
-            worth=large,
+    learned = settings.learned_links and settings.scope != "review"
+    if learned:
+        recurring = partial(
+            learned_recurrences,
+            items,
+            settings,
+            similarity,
+            {item.id: node for node, group in enumerate(node_items) for item in group},
         )
     else:
         # The recurring asks are pairs of two reviews, scored as such: a node's pair is placed
@@ -281,26 +278,14 @@ def cluster(
             placed = position_features(places, pairs)[1]
             across = scores.copy()
             across[placed] = scored(pairs[placed], False)
-        found = in_background(partial(linked, pairs, across, node_items, recurrence), worth=False)
+        recurring = partial(linked, pairs, across, node_items, recurrence)
     # Where blocking chose the pairs, a merge scores the pairs a promising link still lacks.
     if sparse is None:
         sparse = needs_completion(settings, max(Counter(blocks).values(), default=0))
-    linkage = Linkage(len(texts), settings.threshold, scored if sparse else None)
-    for (a, b), score in zip(pairs[scores > 0].tolist(), scores[scores > 0].tolist(), strict=True):
-        linkage.add_edge(a, b, score)
-
-    # Clusters of the previous run start whole (their members were judged together before).
-    by_seed: dict[str, int] = {}
-    for node, seed in enumerate(seeds):
-        if seed is None:
-            continue
-        if seed in by_seed:
-            by_seed[seed] = linkage.merge(by_seed[seed], node)
-        else:
-            by_seed[seed] = node
-            linkage.seed[node] = seed
-    linkage.run()
-    repeated = found()
+    # The model's recurring asks, apart from the linkage, are found in a fork meanwhile.
+    with in_background(recurring, worth=large and learned) as found:
+        linkage = _linked(pairs, scores, seeds, settings.threshold, scored if sparse else None)
+        repeated = found()
     if (recurrence or RecurrenceSettings()).clustered:
         # Scored again without a cutoff: a pair of one cluster may score under the floor
         # (a previous run's cluster joined whole). Each is a pair of two reviews, scored as
@@ -337,6 +322,33 @@ def cluster(
         by_id={c.id: c for c in clusters},
         recurrences=repeated,
     )
+
+
+def _linked(
+    pairs: npt.NDArray[np.int64],
+    scores: npt.NDArray[np.float32],
+    seeds: Sequence[str | None],
+    threshold: float,
+    complete: Callable[[npt.NDArray[np.int64]], npt.NDArray[np.float32]] | None,
+) -> Linkage:
+    """The linkage of the nodes, run: the scored `pairs` its edges, each previous cluster
+    (`seeds`: each node's, or None) whole from the start."""
+    linkage = Linkage(len(seeds), threshold, complete)
+    chosen = scores > 0
+    for (a, b), score in zip(pairs[chosen].tolist(), scores[chosen].tolist(), strict=True):
+        linkage.add_edge(a, b, score)
+    # Clusters of the previous run start whole (their members were judged together before).
+    by_seed: dict[str, int] = {}
+    for node, seed in enumerate(seeds):
+        if seed is None:
+            continue
+        if seed in by_seed:
+            by_seed[seed] = linkage.merge(by_seed[seed], node)
+        else:
+            by_seed[seed] = node
+            linkage.seed[node] = seed
+    linkage.run()
+    return linkage
 
 
 def _make_cluster(
