@@ -481,6 +481,61 @@ def test_the_canonical_text_is_one_whole_ask() -> None:
     assert joined.canonical_text == "Issue a standing invitation to Special Procedures"
 
 
+def test_the_canonical_text_is_an_ask_not_a_report_of_one() -> None:
+    # Ghana: A/HRC/8/36 (2008) paras 30 (a), 41 and 46, a cycle-1 report's accounts (41 holds
+    # every wording of the moratorium asks, so it is the most central), and A/HRC/22/6 (2012)
+    # paras 126.7-126.13.
+    def ghana(paragraph: str, text: str) -> ClusterItem:
+        symbol, cycle, session = (
+            ("A/HRC/8/36", 1, 2) if "." not in paragraph else ("A/HRC/22/6", 2, 14)
+        )
+        return ClusterItem(f"{symbol}#{paragraph}", text, "Ghana", cycle, session)
+
+    asks = [
+        ghana(
+            "30(a)",
+            "Mexico recommended that Ghana adopt a legal moratorium on the use of death penalty",
+        ),
+        ghana(
+            "46",
+            "Switzerland also recommended the adoption of a moratorium leading to the abolition "
+            "of the death penalty",
+        ),
+        ghana(
+            "126.8",
+            "Consider abolishing the death penalty or formalizing the current de facto "
+            "moratorium (Mexico);",
+        ),
+        ghana(
+            "41",
+            "Italy also acknowledged with satisfaction the fifteen-year de facto moratorium on "
+            "executions and recommended the adoption of a legal moratorium on the use of the "
+            "death penalty with a view to abolishing capital punishment in Ghana's national "
+            "legislation",
+        ),
+        ghana(
+            "126.7",
+            "Consider abolishing the death penalty or formalize the current de facto "
+            "moratorium (Chile);",
+        ),
+        ghana(
+            "126.9",
+            "Consider abolishing the death penalty or establish an official "
+            "moratorium on its use (Namibia);",
+        ),
+        ghana(
+            "126.13",
+            "Adopt a formal moratorium on the application of the death penalty, "
+            "while it awaits de jure abolition (Belgium);",
+        ),
+    ]
+    result = cluster(asks)
+    [joined] = result.multi()
+    assert joined.size == 7
+    assert "recommended" not in joined.canonical_text
+    assert joined.canonical_id.startswith("A/HRC/22/6#")
+
+
 WATER = "Continue to improve access to safe drinking water and sanitation (Spain);"
 RURAL_WATER = "Improve access to clean water and sanitation in rural areas (Egypt);"
 FRAME_ONLY = "Continue to improve access to education for children with disabilities (Spain);"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
@@ -33,6 +34,13 @@ _BACKGROUND_FROM = 5_000
 """From this many recommendations a whole run uses a second process: the texts are normalized
 in parts (`in_parts`), and blocking's pairs and the recurring asks found in forks
 (`in_background`)."""
+
+_REPORTED = re.compile(
+    r"^(?=.*\brecommended\b)(?:[A-Z][\w'’.-]*\s+)+(?:also\s+|further\s+)?[a-z]\w*ed\b"
+)
+"""A cycle-1 report's account of an ask: a State's name, a verb in the past tense, and
+"recommended" ("Mexico recommended that Ghana adopt ...", "Italy also acknowledged ... and
+recommended the adoption of ..."), where an ask opens with its verb ("Adopt a legal ...")."""
 
 _COMPLETE_LIMIT = 2_000
 """Most pairs scored at once to complete one link (blocking's large scopes)."""
@@ -367,8 +375,11 @@ def _make_cluster(
         # recommendations share each text; ties go to the smallest member id (stable). A
         # text of one ask is preferred to a cycle-1 item that merges several ("Consider
         # issuing a standing invitation ... (Brazil); Extend a standing invitation ...
-        # (Latvia)"), which is central because it holds every wording, and a whole sentence
-        # to a lettered ask cut from a paragraph ("establish a national human rights ...").
+        # (Latvia)"), which is central because it holds every wording, a whole sentence
+        # to a lettered ask cut from a paragraph ("establish a national human rights ..."),
+        # and an ask in its own words to a cycle-1 report's account of it, central for the
+        # same reason ("Italy also acknowledged with satisfaction the fifteen-year de facto
+        # moratorium ... and recommended the adoption of a legal moratorium ...").
         matrix = scores.astype(np.float64)
         # Recommendations of one text score 100 with each other.
         np.fill_diagonal(matrix, 100.0)
@@ -377,7 +388,9 @@ def _make_cluster(
         texts = [strip_states(group[0].text) for group in groups]
         single = [n for n, text in enumerate(texts) if ";" not in text]
         readable = [n for n in single if texts[n][:1].isupper()]
-        center = max(readable or single or range(len(groups)), key=lambda n: (totals[n], -n))
+        asks = [n for n in readable if not _REPORTED.search(texts[n])]
+        chosen = asks or readable or single or range(len(groups))
+        center = max(chosen, key=lambda n: (totals[n], -n))
         # Each member's mean similarity to the others (itself left out once).
         clipped = np.clip(matrix, 0, 100)
         others = (clipped @ weights - 100.0) / (len(members) - 1) / 100
