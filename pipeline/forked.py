@@ -20,7 +20,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from multiprocessing import get_context
 from typing import Any, TypeVar
 
@@ -83,11 +83,16 @@ def in_background(function: Callable[[], R], *, worth: bool = True) -> Iterator[
     receiving, sending = context.Pipe(duplex=False)
 
     def run() -> None:
+        # This fork's copy of the reading end: kept open, a result larger than the pipe's
+        # buffer would wait for ever for a caller killed meanwhile (the OOM killer, kill -9:
+        # no `finally` stops this fork), holding its memory.
+        receiving.close()
         try:
             outcome: tuple[bool, object] = (True, function())
         except BaseException as error:  # raised again in the caller
             outcome = (False, error)
-        sending.send(outcome)
+        with suppress(BrokenPipeError):  # the caller is gone: nobody waits
+            sending.send(outcome)
 
     worker = context.Process(target=run, daemon=True)
     worker.start()
