@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 from multiprocessing import get_context
+from multiprocessing.reduction import ForkingPickler
 from typing import Any, TypeVar
 
 from uprdex.pipeline.sandbox import start_method
@@ -92,7 +93,7 @@ def in_background(function: Callable[[], R], *, worth: bool = True) -> Iterator[
         except BaseException as error:  # raised again in the caller
             outcome = (False, error)
         with suppress(BrokenPipeError):  # the caller is gone: nobody waits
-            sending.send(outcome)
+            sending.send_bytes(_pickled(outcome))
 
     worker = context.Process(target=run, daemon=True)
     worker.start()
@@ -119,3 +120,19 @@ def in_background(function: Callable[[], R], *, worth: bool = True) -> Iterator[
             worker.terminate()
         worker.join()
         receiving.close()
+
+
+def _pickled(outcome: tuple[bool, object]) -> memoryview:
+    """`outcome` pickled so that the caller reads it back; else an error saying what it was:
+    a result or error that does not pickle, or an error whose class takes other arguments
+    than it keeps (unpickling it would raise a TypeError that hides it)."""
+    try:
+        data = ForkingPickler.dumps(outcome)
+        if not outcome[0]:
+            ForkingPickler.loads(data)  # an error is small: read back here, not in the caller
+        return data
+    except Exception as failure:
+        done, value = outcome
+        what = "result" if done else f"error ({type(value).__name__}: {value})"
+        raised = RuntimeError(f"the background {what} could not be sent back: {failure}")
+        return ForkingPickler.dumps((False, raised))

@@ -139,6 +139,35 @@ def test_background_work_runs_here_when_not_worth_it_or_threads_run(
         assert here() == os.getpid()
 
 
+def test_background_error_that_does_not_pickle_back_is_named_not_hidden() -> None:
+    """An error whose class takes other arguments than it keeps cannot be unpickled (a
+    TypeError about its __init__ hid it), and a result that does not pickle ended the worker
+    "without a result": the caller reads what it was."""
+    found = fresh(
+        """
+        import json
+        from uprdex.pipeline import forked
+        forked.cores = lambda: 2
+        class RowError(Exception):
+            def __init__(self, row, why):
+                super().__init__(f"row {row}: {why}")
+        def fails():
+            raise RowError(7, "no text")
+        messages = []
+        for function in (fails, lambda: lambda: 1):
+            try:
+                with forked.in_background(function) as found:
+                    found()
+            except RuntimeError as raised:
+                messages.append(str(raised))
+        print(json.dumps(messages))
+        """
+    )
+    assert isinstance(found, list) and len(found) == 2
+    assert "RowError: row 7: no text" in found[0]
+    assert found[1].startswith("the background result could not be sent back")
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_a_background_fork_ends_when_its_caller_is_killed(tmp_path: Path) -> None:
     """The OOM killer (or kill -9) ends the caller with no `finally`: its fork, holding a copy
