@@ -20,8 +20,9 @@ import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from multiprocessing import get_context
+from multiprocessing.reduction import ForkingPickler
 from typing import Any, TypeVar
 
 from uprdex.pipeline.sandbox import start_method
@@ -83,11 +84,16 @@ def in_background(function: Callable[[], R], *, worth: bool = True) -> Iterator[
     receiving, sending = context.Pipe(duplex=False)
 
     def run() -> None:
+        # This fork's copy of the reading end: kept open, a result larger than the pipe's
+        # buffer would wait for ever for a caller killed meanwhile (the OOM killer, kill -9:
+        # no `finally` stops this fork), holding its memory.
+        receiving.close()
         try:
             outcome: tuple[bool, object] = (True, function())
         except BaseException as error:  # raised again in the caller
             outcome = (False, error)
-        sending.send(outcome)
+        with suppress(BrokenPipeError):  # the caller is gone: nobody waits
+            sending.send_bytes(_pickled(outcome))
 
     worker = context.Process(target=run, daemon=True)
     worker.start()
@@ -114,3 +120,19 @@ def in_background(function: Callable[[], R], *, worth: bool = True) -> Iterator[
             worker.terminate()
         worker.join()
         receiving.close()
+
+
+def _pickled(outcome: tuple[bool, object]) -> memoryview:
+    """`outcome` pickled so that the caller reads it back; else an error saying what it was:
+    a result or error that does not pickle, or an error whose class takes other arguments
+    than it keeps (unpickling it would raise a TypeError that hides it)."""
+    try:
+        data = ForkingPickler.dumps(outcome)
+        if not outcome[0]:
+            ForkingPickler.loads(data)  # an error is small: read back here, not in the caller
+        return data
+    except Exception as failure:
+        done, value = outcome
+        what = "result" if done else f"error ({type(value).__name__}: {value})"
+        raised = RuntimeError(f"the background {what} could not be sent back: {failure}")
+        return ForkingPickler.dumps((False, raised))

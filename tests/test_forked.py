@@ -6,7 +6,13 @@ left (Prefect's), where uprdex rightly declines to fork."""
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
@@ -131,3 +137,83 @@ def test_background_work_runs_here_when_not_worth_it_or_threads_run(
     monkeypatch.setattr(forked.threading, "active_count", lambda: 2)
     with forked.in_background(os.getpid) as here:
         assert here() == os.getpid()
+
+
+def test_background_error_that_does_not_pickle_back_is_named_not_hidden() -> None:
+    """An error whose class takes other arguments than it keeps cannot be unpickled (a
+    TypeError about its __init__ hid it), and a result that does not pickle ended the worker
+    "without a result": the caller reads what it was."""
+    found = fresh(
+        """
+        import json
+        from uprdex.pipeline import forked
+        forked.cores = lambda: 2
+        class RowError(Exception):
+            def __init__(self, row, why):
+                super().__init__(f"row {row}: {why}")
+        def fails():
+            raise RowError(7, "no text")
+        messages = []
+        for function in (fails, lambda: lambda: 1):
+            try:
+                with forked.in_background(function) as found:
+                    found()
+            except RuntimeError as raised:
+                messages.append(str(raised))
+        print(json.dumps(messages))
+        """
+    )
+    assert isinstance(found, list) and len(found) == 2
+    assert "RowError: row 7: no text" in found[0]
+    assert found[1].startswith("the background result could not be sent back")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_background_fork_ends_when_its_caller_is_killed(tmp_path: Path) -> None:
+    """The OOM killer (or kill -9) ends the caller with no `finally`: its fork, holding a copy
+    of its memory, must not then wait for ever to hand back a result larger than a pipe holds."""
+    where = tmp_path / "pid"
+    script = tmp_path / "killed.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            import multiprocessing, os, pathlib, signal, time
+            from uprdex.pipeline import forked
+            forked.cores = lambda: 2
+            def result():
+                time.sleep(1)  # the caller is killed first
+                return bytes(1_000_000)
+            with forked.in_background(result):
+                fork = multiprocessing.active_children()[0].pid
+                pathlib.Path({str(where)!r}).write_text(str(fork))
+                os.kill(os.getpid(), signal.SIGKILL)
+            """
+        )
+    )
+    # No pipe to the script: the fork would hold it open as long as it lives.
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == -signal.SIGKILL
+    fork = int(where.read_text())
+    deadline = time.monotonic() + 15
+    while not _ended(fork) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    ended = _ended(fork)
+    if not ended:
+        os.kill(fork, signal.SIGKILL)
+    assert ended
+
+
+def _ended(pid: int) -> bool:
+    """Whether process `pid` is gone, or a zombie its new parent has not reaped yet."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] in ("Z", "X")

@@ -32,9 +32,9 @@ _COSINE_CHUNK = 50_000
 _SKETCH = 1024
 """Numbers per text of the rare words' rows (`_sketch`)."""
 _GATHER = 2048
+"""Pairs whose rows `_row_dots` gathers at once where it multiplies row by row."""
 _MATRIX_BATCH = 100_000
 """About how many pairs `Similarity.matrices` scores in one call."""
-"""Pairs whose rows `_row_dots` gathers at once where it multiplies row by row."""
 _SLACK = 1e-9
 """How much wider than the word scores' range `PendingScores` takes a logit's: float rounding
 never puts a score outside its bounds."""
