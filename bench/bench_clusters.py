@@ -439,7 +439,7 @@ def _scale_run(
     # linkage runs, and normalizes in two parts): the wall time is what a user waits, and on a
     # shared machine it also counts the other processes' turns.
     print(f"  {label}: {ours:.1f} s wall, {cpu:.1f} s CPU, peak RSS {peak:.0f} MB ", end="")
-    print(f"(+ its largest fork's {fork:.0f} MB), ", end="")
+    print(f"(its largest fork's: {fork:.0f} MB, counting the pages it shares with it), ", end="")
     print(f"{result.compared_pairs:,} pairs compared of {result.possible_pairs:,} ", end="")
     print(f"({result.compared_pairs / result.possible_pairs:.3%})")
     print(

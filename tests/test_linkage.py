@@ -1,6 +1,8 @@
-"""The linkage's bookkeeping: what it scores at merge time, and how often.
+"""The linkage's bookkeeping: what it scores at merge time, and how often; the clusters' pair
+scores in one batch.
 
-Texts are real recommendations to Slovenia (A/HRC/43/15, 2019, paragraphs as printed).
+The hate-speech and racism texts are recommendations to Slovenia (A/HRC/43/15, paras 122.47,
+121.9, 122.35); the others are short asks of the kinds the clusters meet (a treaty, prisons).
 """
 
 from __future__ import annotations
@@ -56,5 +58,6 @@ def test_the_pairs_of_many_clusters_score_in_one_batch_as_each_alone() -> None:
     for nodes, matrix in zip(groups, batched, strict=True):
         alone = similarity.matrix(nodes)
         assert matrix.shape == (len(nodes), len(nodes))
+        # Equal today; a batch may round a pair's last bits otherwise (`LearnedPairs._terms`).
         assert matrix == pytest.approx(alone, abs=1e-3)
     assert batched[0][0, 1] > 50 > batched[1][0, 2]  # the scores are the model's, not zeros
