@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
-from multiprocessing import get_context
+from multiprocessing import current_process, get_context
 from multiprocessing.reduction import ForkingPickler
 from typing import Any, TypeVar
 
@@ -39,8 +39,12 @@ def cores() -> int:
 
 
 def may_fork() -> bool:
-    """Whether forking workers is safe here: fork is the start method, no other thread runs."""
-    return start_method() == "fork" and threading.active_count() == 1
+    """Whether forking workers is safe here: fork is the start method, no other thread runs,
+    and this process may have children (not a daemon's, as a Dask worker is, even where
+    UPRDEX_SANDBOX=fork)."""
+    return (
+        start_method() == "fork" and threading.active_count() == 1 and not current_process().daemon
+    )
 
 
 def map_forked(function: Callable[[T], R], jobs: Sequence[T]) -> list[R]:

@@ -5,6 +5,7 @@ left (Prefect's), where uprdex rightly declines to fork."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -217,3 +218,15 @@ def _ended(pid: int) -> bool:
     except FileNotFoundError:
         return True
     return stat.rsplit(")", 1)[1].split()[0] in ("Z", "X")
+
+
+def test_a_daemonic_process_does_its_work_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A Dask worker is daemonic: it may not start processes, even with UPRDEX_SANDBOX=fork.
+    monkeypatch.setenv("UPRDEX_SANDBOX", "fork")
+    monkeypatch.setattr(forked, "cores", lambda: 2)
+    monkeypatch.setattr(forked.threading, "active_count", lambda: 1)
+    monkeypatch.setitem(multiprocessing.current_process()._config, "daemon", True)
+    assert multiprocessing.current_process().daemon
+    with forked.in_background(os.getpid) as here:
+        assert here() == os.getpid()
+    assert {pid for _, pid in in_parts(_pids, list(range(10)), min_items=0)} == {os.getpid()}
