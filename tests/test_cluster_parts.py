@@ -152,3 +152,33 @@ def test_a_large_run_on_two_processes_gives_what_one_gives(tmp_path: Path) -> No
     assert found.pop("parts") == [2]  # the texts, normalized in two parts
     assert found.pop("links") > 10
     assert all(found.values()), found
+
+
+def test_a_part_of_a_run_uses_no_second_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A part (`sparse` given by `cluster_in_parts`) runs beside the other parts already: it
+    neither normalizes in parts nor forks, however large."""
+    from test_recurrence_links import slovenia
+
+    from uprdex.pipeline.clusters import linkage
+
+    monkeypatch.setattr(linkage, "_BACKGROUND_FROM", 0)
+    asked: list[object] = []
+    background = linkage.in_background
+    monkeypatch.setattr(
+        linkage, "in_background", lambda f, worth: asked.append(worth) or background(f, worth=False)
+    )
+    parts = linkage.in_parts
+    monkeypatch.setattr(
+        linkage,
+        "in_parts",
+        lambda f, texts, min_items: (
+            asked.append(min_items <= len(texts)) or parts(f, texts, min_items=min_items)
+        ),
+    )
+    earlier, later = slovenia()
+    items = [*earlier, *later]
+    cluster(items, ClusterSettings(scope="state"), sparse=False)
+    assert asked and not any(asked)
+    asked.clear()
+    cluster(items, ClusterSettings(scope="state"))  # a whole run would
+    assert all(asked)
