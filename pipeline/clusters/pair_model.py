@@ -256,16 +256,13 @@ def text_scores(texts: Sequence[str], pairs: IntPairs, scorers: Sequence[str]) -
     left = [texts[i] for i in pairs[:, 0].tolist()]
     right = [texts[j] for j in pairs[:, 1].tolist()]
     workers = -1 if len(left) > 10_000 else 1
-    return np.stack(
-        [
-            process.cpdist(
-                left, right, scorer=getattr(fuzz, name), dtype=np.float32, workers=workers
-            ).astype(np.float64)
-            / 100
-            for name in scorers
-        ],
-        axis=1,
-    )
+    out = np.empty((len(pairs), len(scorers)))
+    for at, name in enumerate(scorers):
+        scores = process.cpdist(
+            left, right, scorer=getattr(fuzz, name), dtype=np.float32, workers=workers
+        )
+        out[:, at] = scores.astype(np.float64) / 100
+    return out
 
 
 def term_features(inputs: PairInputs, pairs: IntPairs) -> Any:
@@ -482,7 +479,8 @@ class LearnedPairs:
             block = (self.left[grid[0]] @ self.right[grid[1]].T).toarray().ravel()
             terms = block + self.alone[pairs[:, 0]] + self.alone[pairs[:, 1]]
         cheap = model.vectors(self.inputs, pairs, costly=False)
-        cheap = cheap + model.positions(self.inputs, pairs)
+        if model.position_features:
+            cheap = cheap + model.positions(self.inputs, pairs)
         return model.intercept + dense @ model.dense + terms + cheap, dense
 
     def finished(self, partial: Floats, words: Floats, pairs: IntPairs) -> npt.NDArray[np.float32]:
@@ -510,7 +508,8 @@ class LearnedPairs:
         hopeful = model.mapped(logits + self.bound) >= cutoff
         chosen = pairs[hopeful]
         logits[hopeful] += word_features(self.inputs, chosen, model.scorers) @ model.word
-        logits[hopeful] += model.vectors(self.inputs, chosen, costly=True)
+        if self.costly:
+            logits[hopeful] += model.vectors(self.inputs, chosen, costly=True)
         return logits, hopeful
 
     def scores(self, pairs: IntPairs, cutoff: float) -> npt.NDArray[np.float32]:
@@ -519,17 +518,37 @@ class LearnedPairs:
         if not len(pairs):
             return np.empty(0, dtype=np.float32)
         if self.plain is not None:
-            placed = (
-                position_features(self.inputs.places, pairs)[1]
-                if self.inputs.places is not None
-                else np.zeros(len(pairs), dtype=bool)
-            )
+            placed = self._placed(pairs)
+            if not placed.any():  # scope "all", imported rows: no report holds both of a pair
+                return self.plain._scores(pairs, cutoff)
             if not placed.all():
                 out = np.empty(len(pairs), dtype=np.float32)
                 out[~placed] = self.plain.scores(pairs[~placed], cutoff)
                 out[placed] = self._scores(pairs[placed], cutoff)
                 return out
         return self._scores(pairs, cutoff)
+
+    @functools.cached_property
+    def placeable(self) -> npt.NDArray[np.bool_] | None:
+        """Whether each text has a place (None: none has): a pair is placed in one report only
+        if both its texts are."""
+        places = self.inputs.places
+        if places is None:
+            return None
+        first = places.first if isinstance(places, NodePlaces) else places
+        placeable = first[:, 0] >= 0
+        return placeable if placeable.any() else None
+
+    def _placed(self, pairs: IntPairs) -> npt.NDArray[np.bool_]:
+        """Whether each pair has two places in one report (`position_features`)."""
+        placed = np.zeros(len(pairs), dtype=bool)
+        placeable = self.placeable
+        if placeable is None or self.inputs.places is None:
+            return placed
+        both = np.nonzero(placeable[pairs[:, 0]] & placeable[pairs[:, 1]])[0]
+        if len(both):
+            placed[both] = position_features(self.inputs.places, pairs[both])[1]
+        return placed
 
     def _scores(self, pairs: IntPairs, cutoff: float) -> npt.NDArray[np.float32]:
         if not len(pairs):
