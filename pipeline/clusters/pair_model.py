@@ -165,10 +165,16 @@ class PairInputs:
     """Where each text is printed (`positions`; None: nowhere known, every pair neutral)."""
 
     @functools.cached_property
-    def lengths(self) -> Floats:
-        """Each text's words and the log1p of their number (`log_shorter`, `log_longer`), one
-        row per text: read per pair, not computed per call."""
-        return np.stack([self.words, np.log1p(self.words)], axis=1)
+    def log_words(self) -> Floats:
+        """The log1p of each text's words (`log_shorter`, `log_longer`), computed once."""
+        return np.log1p(self.words)
+
+    @functools.cached_property
+    def text_array(self) -> npt.NDArray[np.object_]:
+        """`texts` as an array: a pair's texts gathered at once."""
+        out = np.empty(len(self.texts), dtype=object)
+        out[:] = list(self.texts)
+        return out
 
     @classmethod
     def build(
@@ -228,10 +234,10 @@ def dense_features(
         if grid is None
         else (inputs.vectors[grid[0]] @ inputs.vectors[grid[1]].T).ravel()
     )
-    out[:, 0] = np.clip(dots, 0, 1) * (inputs.known[a] & inputs.known[b])
+    out[:, 0] = np.minimum(np.maximum(dots, 0), 1) * (inputs.known[a] & inputs.known[b])
     # The kinds of action and the groups (columns 1-3 and 4-6): Jaccard where both name some,
     # whether both do, whether they name none in common.
-    left, right = inputs.sets[a], inputs.sets[b]
+    left, right = inputs.sets.take(a, axis=0), inputs.sets.take(b, axis=0)
     both = (left > 0) & (right > 0)
     shared = left & right
     out[:, 1:7:3] = _bits(shared) / np.maximum(_bits(left | right), 1)  # 0 unless both
@@ -242,12 +248,12 @@ def dense_features(
         treaties = inputs.treaties
         out[named, 7] = [bool(treaties[i] & treaties[j]) for i, j in pairs[named].tolist()]
     out[:, 8] = inputs.first[a] == inputs.first[b]
-    # Words and their log1p: the log of the shorter is the shorter's log.
-    lengths_a, lengths_b = inputs.lengths[a], inputs.lengths[b]
-    shorter, longer = np.minimum(lengths_a, lengths_b), np.maximum(lengths_a, lengths_b)
-    out[:, 9] = shorter[:, 0] / np.maximum(longer[:, 0], 1)
-    out[:, 10] = shorter[:, 1]
-    out[:, 11] = longer[:, 1]
+    words_a, words_b = inputs.words[a], inputs.words[b]
+    out[:, 9] = np.minimum(words_a, words_b) / np.maximum(np.maximum(words_a, words_b), 1)
+    # The log of the shorter is the shorter's log.
+    logs_a, logs_b = inputs.log_words[a], inputs.log_words[b]
+    out[:, 10] = np.minimum(logs_a, logs_b)
+    out[:, 11] = np.maximum(logs_a, logs_b)
     for at, knot in enumerate(knots):
         out[:, len(DENSE_FEATURES) + at] = np.maximum(out[:, 0] - knot, 0)
     return out
@@ -255,15 +261,21 @@ def dense_features(
 
 def word_features(inputs: PairInputs, pairs: IntPairs, scorers: Sequence[str]) -> Floats:
     """The rapidfuzz `scorers` (names of `rapidfuzz.fuzz` functions) of each pair, 0-1."""
-    return text_scores(inputs.texts, pairs, scorers)
+    return text_scores(inputs.text_array, pairs, scorers)
 
 
-def text_scores(texts: Sequence[str], pairs: IntPairs, scorers: Sequence[str]) -> Floats:
-    """The rapidfuzz `scorers` of each pair of `texts` (rows of two indexes), 0-1."""
+def text_scores(
+    texts: Sequence[str] | npt.NDArray[np.object_], pairs: IntPairs, scorers: Sequence[str]
+) -> Floats:
+    """The rapidfuzz `scorers` of each pair of `texts` (rows of two indexes; an array of
+    them: gathered at once), 0-1."""
     if not scorers or not len(pairs):
         return np.zeros((len(pairs), len(scorers)))
-    left = [texts[i] for i in pairs[:, 0].tolist()]
-    right = [texts[j] for j in pairs[:, 1].tolist()]
+    if isinstance(texts, np.ndarray):
+        left, right = texts[pairs[:, 0]].tolist(), texts[pairs[:, 1]].tolist()
+    else:
+        left = [texts[i] for i in pairs[:, 0].tolist()]
+        right = [texts[j] for j in pairs[:, 1].tolist()]
     workers = -1 if len(left) > 10_000 else 1
     out = np.empty((len(pairs), len(scorers)))
     for at, name in enumerate(scorers):
