@@ -494,7 +494,8 @@ class LearnedPairs:
         hit = np.nonzero(second[found] == first)[0]
         term, a, b = terms[hit], values[hit], values[split + found[hit]]
         contribution = self.model.shared[term] * a * b - self.model.apart[term] * (a + b)
-        return np.bincount(owner[hit], weights=contribution, minlength=count)
+        summed = np.bincount(owner[hit], weights=contribution, minlength=count)
+        return np.asarray(summed, dtype=np.float64)  # float64 already: no copy
 
     def _terms(self, pairs: IntPairs) -> Floats:
         alone = self.alone[pairs[:, 0]] + self.alone[pairs[:, 1]]
