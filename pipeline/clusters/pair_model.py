@@ -169,13 +169,6 @@ class PairInputs:
         """The log1p of each text's words (`log_shorter`, `log_longer`), computed once."""
         return np.log1p(self.words)
 
-    @functools.cached_property
-    def text_array(self) -> npt.NDArray[np.object_]:
-        """`texts` as an array: a pair's texts gathered at once."""
-        out = np.empty(len(self.texts), dtype=object)
-        out[:] = list(self.texts)
-        return out
-
     @classmethod
     def build(
         cls,
@@ -261,21 +254,15 @@ def dense_features(
 
 def word_features(inputs: PairInputs, pairs: IntPairs, scorers: Sequence[str]) -> Floats:
     """The rapidfuzz `scorers` (names of `rapidfuzz.fuzz` functions) of each pair, 0-1."""
-    return text_scores(inputs.text_array, pairs, scorers)
+    return text_scores(inputs.texts, pairs, scorers)
 
 
-def text_scores(
-    texts: Sequence[str] | npt.NDArray[np.object_], pairs: IntPairs, scorers: Sequence[str]
-) -> Floats:
-    """The rapidfuzz `scorers` of each pair of `texts` (rows of two indexes; an array of
-    them: gathered at once), 0-1."""
+def text_scores(texts: Sequence[str], pairs: IntPairs, scorers: Sequence[str]) -> Floats:
+    """The rapidfuzz `scorers` of each pair of `texts` (rows of two indexes), 0-1."""
     if not scorers or not len(pairs):
         return np.zeros((len(pairs), len(scorers)))
-    if isinstance(texts, np.ndarray):
-        left, right = texts[pairs[:, 0]].tolist(), texts[pairs[:, 1]].tolist()
-    else:
-        left = [texts[i] for i in pairs[:, 0].tolist()]
-        right = [texts[j] for j in pairs[:, 1].tolist()]
+    left = [texts[i] for i in pairs[:, 0].tolist()]
+    right = [texts[j] for j in pairs[:, 1].tolist()]
     workers = -1 if len(left) > 10_000 else 1
     out = np.empty((len(pairs), len(scorers)))
     for at, name in enumerate(scorers):
@@ -355,18 +342,6 @@ class PairModel:
             )
         if len(self.vector) != len(self.vector_features):
             raise PairModelError("pair model: word vector coefficients and features disagree")
-        # The names and coefficients `vectors` reads: all, the costly ones, the cheap ones.
-        self._vector_parts: dict[bool | None, tuple[list[str], Floats]] = {}
-        for costly in (None, True, False):
-            chosen = [
-                at
-                for at, name in enumerate(self.vector_features)
-                if costly is None or (name in COSTLY_VECTOR_FEATURES) == costly
-            ]
-            self._vector_parts[costly] = (
-                [self.vector_features[at] for at in chosen],
-                self.vector[chosen],
-            )
         if len(self.dense) != len(DENSE_FEATURES) + len(self.knots) or len(self.word) != len(
             self.scorers
         ):
@@ -408,12 +383,17 @@ class PairModel:
     def vectors(self, inputs: PairInputs, pairs: IntPairs, costly: bool | None = None) -> Floats:
         """The word vector features' part of each pair's logit (0 for a model without); only
         the costly ones (the word alignment) or only the cheap ones, if `costly` says."""
-        names, coefficients = self._vector_parts[costly]
-        if not names:
+        chosen = [
+            at
+            for at, name in enumerate(self.vector_features)
+            if costly is None or (name in COSTLY_VECTOR_FEATURES) == costly
+        ]
+        if not chosen:
             return np.zeros(len(pairs))
         if inputs.lexicon is None:
             raise PairModelError(f"pair model {self.version}: the texts' word vectors are missing")
-        return np.asarray(vector_features(inputs.lexicon, pairs, names) @ coefficients)
+        names = [self.vector_features[at] for at in chosen]
+        return np.asarray(vector_features(inputs.lexicon, pairs, names) @ self.vector[chosen])
 
     def mapped(self, logits: Floats) -> Floats:
         """Logits as scores on today's scale (0-100)."""
@@ -474,10 +454,9 @@ class LearnedPairs:
 
     def _matched(self, pairs: IntPairs) -> Floats:
         """The term part of the pairs' logits less the texts' own sums: over the terms both
-        have, shared_t a_t b_t - apart_t (a_t + b_t). The stored entries of the first texts'
-        rows, then of the second texts', are gathered at once, each keyed by its pair's place
-        and its term (ascending on each side), and matched by a sorted search (no scipy and
-        its per-call cost)."""
+        have, shared_t a_t b_t - apart_t (a_t + b_t). The entries of the first texts' rows, then
+        of the second's, gathered at once, keyed by pair and term (ascending on each side) and
+        matched by a sorted search (no scipy and its per-call cost)."""
         count, width = len(pairs), self.rows.shape[1]
         chosen = pairs.T.ravel()
         starts, lengths = self.spans[0][chosen], self.spans[1][chosen]
@@ -494,8 +473,7 @@ class LearnedPairs:
         hit = np.nonzero(second[found] == first)[0]
         term, a, b = terms[hit], values[hit], values[split + found[hit]]
         contribution = self.model.shared[term] * a * b - self.model.apart[term] * (a + b)
-        summed = np.bincount(owner[hit], weights=contribution, minlength=count)
-        return np.asarray(summed, dtype=np.float64)  # float64 already: no copy
+        return np.asarray(np.bincount(owner[hit], contribution, count), dtype=np.float64)
 
     def _terms(self, pairs: IntPairs) -> Floats:
         alone = self.alone[pairs[:, 0]] + self.alone[pairs[:, 1]]
@@ -582,26 +560,23 @@ class LearnedPairs:
 
     @functools.cached_property
     def placeable(self) -> npt.NDArray[np.bool_] | None:
-        """Whether each text has a place (None: none has): a pair is placed in one report only
-        if both its texts are."""
+        """Whether each text has a place (None: none has, as on imported rows): a pair has two
+        in one report only if both its texts have one."""
         places = self.inputs.places
-        if places is None:
-            return None
         first = places.first if isinstance(places, NodePlaces) else places
-        placeable = first[:, 0] >= 0
-        return placeable if placeable.any() else None
+        return None if first is None or not (first[:, 0] >= 0).any() else first[:, 0] >= 0
 
     def _placed(self, pairs: IntPairs) -> npt.NDArray[np.bool_] | None:
         """Whether each pair has two places in one report (`position_features`); None where
         no pair has."""
-        placeable = self.placeable
-        if placeable is None or self.inputs.places is None:
+        placeable, places = self.placeable, self.inputs.places
+        if placeable is None or places is None:
             return None
         both = np.nonzero(placeable[pairs[:, 0]] & placeable[pairs[:, 1]])[0]
         if not len(both):
             return None
         placed = np.zeros(len(pairs), dtype=bool)
-        placed[both] = position_features(self.inputs.places, pairs[both])[1]
+        placed[both] = position_features(places, pairs[both])[1]
         return placed if placed.any() else None
 
     def _scores(self, pairs: IntPairs, cutoff: float) -> npt.NDArray[np.float32]:
