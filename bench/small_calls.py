@@ -3,8 +3,8 @@ with this checkout's, and whether every score is the same.
 
 Clusters the 33,074 rows of the UPR Info export at scope "all" (`ClusterSettings(scope="all")`,
 as `bench_clusters.py --scale`) and records every batch of pairs `Linkage` asks to be scored
-when a merge completes a link (`Linkage._completed`: ~10,700 calls, ~720,000 pairs, a median of
-17 pairs a call). Then scores those batches again, one `Similarity.pairs` call each, as the
+when a merge completes a link (`Linkage._completed`: 10,725 calls, 720,985 pairs, a median of
+15 pairs a call). Then scores those batches again, one `Similarity.pairs` call each, as the
 merges did: with `pipeline/clusters/pair_model.py` and `similarity.py` as they were at the base
 revision (read with `git show`, the baseline) and as they are here (ours), on the same texts,
 model and places. The calls are timed 500 at a time, the two sides alternating, REPEATS times;
