@@ -164,6 +164,11 @@ class PairInputs:
     places: Places | NodePlaces | None = None
     """Where each text is printed (`positions`; None: nowhere known, every pair neutral)."""
 
+    @functools.cached_property
+    def log_words(self) -> Floats:
+        """The log1p of each text's words (`log_shorter`, `log_longer`), computed once."""
+        return np.log1p(self.words)
+
     @classmethod
     def build(
         cls,
@@ -222,23 +227,26 @@ def dense_features(
         if grid is None
         else (inputs.vectors[grid[0]] @ inputs.vectors[grid[1]].T).ravel()
     )
-    out[:, 0] = np.clip(dots, 0, 1) * (inputs.known[a] & inputs.known[b])
-    # The kinds of action and the groups: Jaccard where both name some, whether both do,
-    # whether they name none in common.
-    left, right = inputs.sets[a], inputs.sets[b]
+    out[:, 0] = np.minimum(np.maximum(dots, 0), 1) * (inputs.known[a] & inputs.known[b])
+    # The kinds of action and the groups (columns 1-3 and 4-6): Jaccard where both name some,
+    # whether both do, whether they name none in common.
+    left, right = inputs.sets.take(a, axis=0), inputs.sets.take(b, axis=0)
     both = (left > 0) & (right > 0)
     shared = left & right
-    out[:, [1, 4]] = np.where(both, _bits(shared) / np.maximum(_bits(left | right), 1), 0.0)
-    out[:, [2, 5]] = both
-    out[:, [3, 6]] = both & (shared == 0)
-    treaties = inputs.treaties
+    out[:, 1:7:3] = _bits(shared) / np.maximum(_bits(left | right), 1)  # 0 unless both
+    out[:, 2:8:3] = both
+    out[:, 3:9:3] = both & (shared == 0)
     named = np.nonzero(inputs.named[a] & inputs.named[b])[0]
-    out[named, 7] = [bool(treaties[i] & treaties[j]) for i, j in pairs[named].tolist()]
+    if len(named):
+        treaties = inputs.treaties
+        out[named, 7] = [bool(treaties[i] & treaties[j]) for i, j in pairs[named].tolist()]
     out[:, 8] = inputs.first[a] == inputs.first[b]
-    shorter = np.minimum(inputs.words[a], inputs.words[b])
-    out[:, 9] = shorter / np.maximum(np.maximum(inputs.words[a], inputs.words[b]), 1)
-    out[:, 10] = np.log1p(shorter)
-    out[:, 11] = np.log1p(np.maximum(inputs.words[a], inputs.words[b]))
+    words_a, words_b = inputs.words[a], inputs.words[b]
+    out[:, 9] = np.minimum(words_a, words_b) / np.maximum(np.maximum(words_a, words_b), 1)
+    # The log of the shorter is the shorter's log.
+    logs_a, logs_b = inputs.log_words[a], inputs.log_words[b]
+    out[:, 10] = np.minimum(logs_a, logs_b)
+    out[:, 11] = np.maximum(logs_a, logs_b)
     for at, knot in enumerate(knots):
         out[:, len(DENSE_FEATURES) + at] = np.maximum(out[:, 0] - knot, 0)
     return out
@@ -256,16 +264,13 @@ def text_scores(texts: Sequence[str], pairs: IntPairs, scorers: Sequence[str]) -
     left = [texts[i] for i in pairs[:, 0].tolist()]
     right = [texts[j] for j in pairs[:, 1].tolist()]
     workers = -1 if len(left) > 10_000 else 1
-    return np.stack(
-        [
-            process.cpdist(
-                left, right, scorer=getattr(fuzz, name), dtype=np.float32, workers=workers
-            ).astype(np.float64)
-            / 100
-            for name in scorers
-        ],
-        axis=1,
-    )
+    out = np.empty((len(pairs), len(scorers)))
+    for at, name in enumerate(scorers):
+        scores = process.cpdist(
+            left, right, scorer=getattr(fuzz, name), dtype=np.float32, workers=workers
+        )
+        out[:, at] = scores.astype(np.float64) / 100
+    return out
 
 
 def term_features(inputs: PairInputs, pairs: IntPairs) -> Any:
@@ -441,13 +446,34 @@ class LearnedPairs:
         """Each text's own part of the term sum: (A apart)_a."""
         return np.asarray(self.rows @ self.model.apart, dtype=np.float64).ravel()
 
+    @functools.cached_property
+    def spans(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Where each text's row starts among `rows`' stored entries, and how many it has."""
+        indptr = self.rows.indptr.astype(np.int64)
+        return indptr[:-1], np.diff(indptr)
+
     def _matched(self, pairs: IntPairs) -> Floats:
         """The term part of the pairs' logits less the texts' own sums: over the terms both
-        have, shared_t a_t b_t - apart_t (a_t + b_t)."""
-        owner, term, a, b = _matched(self.rows, pairs)
+        have, shared_t a_t b_t - apart_t (a_t + b_t). The entries of the first texts' rows, then
+        of the second's, gathered at once, keyed by pair and term (ascending on each side) and
+        matched by a sorted search (no scipy and its per-call cost)."""
+        count, width = len(pairs), self.rows.shape[1]
+        chosen = pairs.T.ravel()
+        starts, lengths = self.spans[0][chosen], self.spans[1][chosen]
+        ends = np.cumsum(lengths)
+        split, total = (int(ends[count - 1]), int(ends[-1])) if count else (0, 0)
+        if not split or split == total:
+            return np.zeros(count)
+        at = np.repeat(starts - ends + lengths, lengths) + np.arange(total)
+        owner = np.repeat(np.arange(2 * count) % count, lengths)
+        terms, values = self.rows.indices[at], self.rows.data[at]
+        keys = owner * width + terms
+        first, second = keys[:split], keys[split:]
+        found = np.minimum(np.searchsorted(second, first), len(second) - 1)
+        hit = np.nonzero(second[found] == first)[0]
+        term, a, b = terms[hit], values[hit], values[split + found[hit]]
         contribution = self.model.shared[term] * a * b - self.model.apart[term] * (a + b)
-        summed = np.bincount(owner, weights=contribution, minlength=len(pairs))
-        return summed.astype(np.float64)
+        return np.asarray(np.bincount(owner[hit], contribution, count), dtype=np.float64)
 
     def _terms(self, pairs: IntPairs) -> Floats:
         alone = self.alone[pairs[:, 0]] + self.alone[pairs[:, 1]]
@@ -482,7 +508,8 @@ class LearnedPairs:
             block = (self.left[grid[0]] @ self.right[grid[1]].T).toarray().ravel()
             terms = block + self.alone[pairs[:, 0]] + self.alone[pairs[:, 1]]
         cheap = model.vectors(self.inputs, pairs, costly=False)
-        cheap = cheap + model.positions(self.inputs, pairs)
+        if model.position_features:
+            cheap = cheap + model.positions(self.inputs, pairs)
         return model.intercept + dense @ model.dense + terms + cheap, dense
 
     def finished(self, partial: Floats, words: Floats, pairs: IntPairs) -> npt.NDArray[np.float32]:
@@ -508,9 +535,11 @@ class LearnedPairs:
         if not model.scorers and not self.costly:
             return logits, np.ones(len(pairs), dtype=bool)
         hopeful = model.mapped(logits + self.bound) >= cutoff
-        chosen = pairs[hopeful]
-        logits[hopeful] += word_features(self.inputs, chosen, model.scorers) @ model.word
-        logits[hopeful] += model.vectors(self.inputs, chosen, costly=True)
+        at = slice(None) if hopeful.all() else np.nonzero(hopeful)[0]
+        chosen = pairs[at]
+        logits[at] += word_features(self.inputs, chosen, model.scorers) @ model.word
+        if self.costly:
+            logits[at] += model.vectors(self.inputs, chosen, costly=True)
         return logits, hopeful
 
     def scores(self, pairs: IntPairs, cutoff: float) -> npt.NDArray[np.float32]:
@@ -519,11 +548,9 @@ class LearnedPairs:
         if not len(pairs):
             return np.empty(0, dtype=np.float32)
         if self.plain is not None:
-            placed = (
-                position_features(self.inputs.places, pairs)[1]
-                if self.inputs.places is not None
-                else np.zeros(len(pairs), dtype=bool)
-            )
+            placed = self._placed(pairs)
+            if placed is None:  # scope "all", imported rows: no report holds both of a pair
+                return self.plain._scores(pairs, cutoff)
             if not placed.all():
                 out = np.empty(len(pairs), dtype=np.float32)
                 out[~placed] = self.plain.scores(pairs[~placed], cutoff)
@@ -531,40 +558,33 @@ class LearnedPairs:
                 return out
         return self._scores(pairs, cutoff)
 
+    @functools.cached_property
+    def placeable(self) -> npt.NDArray[np.bool_] | None:
+        """Whether each text has a place (None: none has, as on imported rows): a pair has two
+        in one report only if both its texts have one."""
+        places = self.inputs.places
+        first = places.first if isinstance(places, NodePlaces) else places
+        return None if first is None or not (first[:, 0] >= 0).any() else first[:, 0] >= 0
+
+    def _placed(self, pairs: IntPairs) -> npt.NDArray[np.bool_] | None:
+        """Whether each pair has two places in one report (`position_features`); None where
+        no pair has."""
+        placeable, places = self.placeable, self.inputs.places
+        if placeable is None or places is None:
+            return None
+        both = np.nonzero(placeable[pairs[:, 0]] & placeable[pairs[:, 1]])[0]
+        if not len(both):
+            return None
+        placed = np.zeros(len(pairs), dtype=bool)
+        placed[both] = position_features(places, pairs[both])[1]
+        return placed if placed.any() else None
+
     def _scores(self, pairs: IntPairs, cutoff: float) -> npt.NDArray[np.float32]:
         if not len(pairs):
             return np.empty(0, dtype=np.float32)
         logits, whole = self.logits(pairs, cutoff)
         mapped = self.model.mapped(logits)
         return np.where(whole & (mapped >= cutoff), mapped, 0).astype(np.float32)
-
-
-def _entries(rows: Any, chosen: IntPairs) -> tuple[npt.NDArray[np.int64], Floats]:
-    """The stored entries of rows `chosen` of a csr matrix with sorted indices, each keyed by
-    its place in `chosen` and its column (keys ascending), and their values."""
-    starts = rows.indptr[chosen].astype(np.int64)
-    lengths = rows.indptr[chosen + 1].astype(np.int64) - starts
-    ends = np.cumsum(lengths)
-    at = np.repeat(starts - ends + lengths, lengths) + np.arange(int(ends[-1]) if len(ends) else 0)
-    owner = np.repeat(np.arange(len(chosen), dtype=np.int64), lengths)
-    return owner * rows.shape[1] + rows.indices[at], rows.data[at]
-
-
-def _matched(
-    rows: Any, pairs: IntPairs
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], Floats, Floats]:
-    """The terms both texts of each pair have (rows: csr with sorted indices): for each, the
-    pair's place in `pairs`, the term, and its weight in the first and in the second text (the
-    entries of the two rows matched by a sorted search, without scipy's per-call cost)."""
-    keys_left, values_left = _entries(rows, pairs[:, 0])
-    keys_right, values_right = _entries(rows, pairs[:, 1])
-    if not len(keys_left) or not len(keys_right):
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0), np.zeros(0)
-    at = np.minimum(np.searchsorted(keys_right, keys_left), len(keys_right) - 1)
-    hit = keys_right[at] == keys_left
-    keys = keys_left[hit]
-    return keys // rows.shape[1], keys % rows.shape[1], values_left[hit], values_right[at[hit]]
 
 
 _MODELS: ModelCache[PairModel] = ModelCache(PairModel._read)

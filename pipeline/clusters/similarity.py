@@ -177,6 +177,8 @@ class Similarity:
     ) -> npt.NDArray[np.float32]:
         # "Ratify the CED" and "Ratify the ICRMW" are 80% the same words and different asks.
         both = np.nonzero(self.named[pairs[:, 0]] & self.named[pairs[:, 1]])[0]
+        if not len(both):
+            return scores
         for row, (a, b) in zip(both.tolist(), pairs[both].tolist(), strict=True):
             if self.treaties[a].isdisjoint(self.treaties[b]):
                 scores[row] = 0
