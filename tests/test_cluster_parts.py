@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
+from test_recurrence_links import slovenia
 
 from uprdex.pipeline import forked
-from uprdex.pipeline.clusters import ClusterItem, cluster, parallel
+from uprdex.pipeline.clusters import ClusterItem, cluster, linkage, parallel
 from uprdex.pipeline.clusters.parallel import cluster_in_parts
 from uprdex.pipeline.settings import ClusterSettings
 
@@ -157,10 +159,6 @@ def test_a_large_run_on_two_processes_gives_what_one_gives(tmp_path: Path) -> No
 def test_a_part_of_a_run_uses_no_second_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """A part (`sparse` given by `cluster_in_parts`) runs beside the other parts already: it
     neither normalizes in parts nor forks, however large."""
-    from test_recurrence_links import slovenia
-
-    from uprdex.pipeline.clusters import linkage
-
     monkeypatch.setattr(linkage, "_BACKGROUND_FROM", 0)
     asked: list[object] = []
     background = linkage.in_background
@@ -168,13 +166,12 @@ def test_a_part_of_a_run_uses_no_second_process(monkeypatch: pytest.MonkeyPatch)
         linkage, "in_background", lambda f, worth: asked.append(worth) or background(f, worth=False)
     )
     parts = linkage.in_parts
-    monkeypatch.setattr(
-        linkage,
-        "in_parts",
-        lambda f, texts, min_items: (
-            asked.append(min_items <= len(texts)) or parts(f, texts, min_items=min_items)
-        ),
-    )
+
+    def in_parts(function: Any, texts: list[str], **options: Any) -> list[str]:
+        asked.append(options.get("workers") != 1 and len(texts) >= options["min_items"])
+        return parts(function, texts, min_items=len(texts) + 1)
+
+    monkeypatch.setattr(linkage, "in_parts", in_parts)
     earlier, later = slovenia()
     items = [*earlier, *later]
     cluster(items, ClusterSettings(scope="state"), sparse=False)

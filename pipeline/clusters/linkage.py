@@ -233,7 +233,8 @@ def cluster(
     normalized = in_parts(
         partial(_normalized, treaties=settings.treaties),
         [item.text for item in ordered],
-        min_items=_BACKGROUND_FROM if large else len(ordered) + 1,
+        min_items=_BACKGROUND_FROM,
+        workers=None if large else 1,
     )
     for item, text in zip(ordered, normalized, strict=True):
         key = node_key(item, settings, treaties, existing, text)
