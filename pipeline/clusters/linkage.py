@@ -175,6 +175,8 @@ def node_key(
 
 
 def _normalized(texts: Sequence[str], treaties: Path | None) -> list[str]:
+    """`texts` normalized with the treaty table at `treaties` (a part's work: the table is
+    read in the worker, not sent to it)."""
     table = load_treaties(treaties)
     return [normalize(text, table) for text in texts]
 
