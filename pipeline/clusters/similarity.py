@@ -220,7 +220,7 @@ class Similarity:
     def matrix(self, nodes: Sequence[int]) -> npt.NDArray[np.float32]:
         """All-pairs scores among `nodes` (no cutoff, no treaty rule): for centrality."""
         if self.learned is not None:
-            return self._learned_matrix(nodes)
+            return self._learned_matrices([nodes])[0]
         texts = [self.texts[n] for n in nodes]
         words: npt.NDArray[np.float32] = process.cdist(
             texts, texts, scorer=self.scorer, dtype=np.float32
@@ -259,9 +259,6 @@ class Similarity:
             out.extend(self._learned_matrices(groups[start:stop]))
             start = stop
         return out
-
-    def _learned_matrix(self, nodes: Sequence[int]) -> npt.NDArray[np.float32]:
-        return self._learned_matrices([nodes])[0]
 
     def _learned_matrices(self, groups: Sequence[Sequence[int]]) -> list[npt.NDArray[np.float32]]:
         assert self.learned is not None
