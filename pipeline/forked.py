@@ -12,6 +12,7 @@ Example:
     with in_background(find_links) as links:   # find_links() runs in a fork ...
         merge_the_rest()                        # ... while this runs here
         found = links()                         # its result (or its exception)
+    scores = in_halves(score, pairs, join=np.concatenate)   # == score(pairs), sooner
 """
 
 from __future__ import annotations
@@ -21,16 +22,28 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
+from functools import partial
 from multiprocessing import current_process, get_context
 from multiprocessing.reduction import ForkingPickler
-from typing import Any, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 
 from uprdex.pipeline.sandbox import start_method
 
-__all__ = ["cores", "in_background", "in_parts", "map_forked", "may_fork"]
+__all__ = ["cores", "in_background", "in_halves", "in_parts", "map_forked", "may_fork"]
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+class Sliceable(Protocol):
+    """What `in_halves` cuts in two: a list, a tuple, a NumPy array."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, index: slice, /) -> Self: ...
+
+
+S = TypeVar("S", bound=Sliceable)
 
 
 def cores() -> int:
@@ -124,6 +137,25 @@ def in_background(function: Callable[[], R], *, worth: bool = True) -> Iterator[
             worker.terminate()
         worker.join()
         receiving.close()
+
+
+def in_halves(
+    function: Callable[[S], R],
+    items: S,
+    *,
+    join: Callable[[R, R], R],
+    at: int | None = None,
+    worth: bool = True,
+) -> R:
+    """`function(items)`, its second part (`items[at:]`, `at` the middle by default) in a fork
+    (`in_background`) while the first is done here, for a function whose results over two
+    parts `join` into its result over the whole. One call where it is not `worth` a process."""
+    if not worth or len(items) < 2:
+        return function(items)
+    at = len(items) // 2 if at is None else at
+    with in_background(partial(function, items[at:])) as second:
+        first = function(items[:at])
+        return join(first, second())
 
 
 def _pickled(outcome: tuple[bool, object]) -> memoryview:

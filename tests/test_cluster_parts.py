@@ -106,9 +106,10 @@ def test_one_process_when_threads_run(index: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_a_large_run_on_two_processes_gives_what_one_gives(tmp_path: Path) -> None:
-    """A large run normalizes its texts in parts, and proposes blocking's pairs and finds the
-    recurring asks in forks: Slovenia's real 2010 and 2014 asks (tests/fixtures), with the
-    size from which it forks set to 0."""
+    """A large run normalizes its texts in parts, proposes blocking's pairs and finds the
+    recurring asks in forks, and scores half its pairs and half its clusters' matrices in a
+    fork: Slovenia's real 2010 and 2014 asks (tests/fixtures), with the size from which it
+    forks set to 0."""
     found = fresh(
         f"""
         import json, os, sys
@@ -132,6 +133,15 @@ def test_a_large_run_on_two_processes_gives_what_one_gives(tmp_path: Path) -> No
             setattr(linkage, name, run)
         recorded("learned_recurrences")
         recorded("candidates")
+        halves = linkage.in_halves
+        def in_halves(function, items, **options):
+            def run(part):
+                name = getattr(function, "__name__", "")
+                path = os.path.join({str(tmp_path)!r}, f"{{name}}-{{len(part)}}-{{os.getpid()}}")
+                open(path, "w").close()
+                return function(part)
+            return halves(run, items, **options)
+        linkage.in_halves = in_halves
         parts = []
         map_forked = forked.map_forked
         forked.map_forked = lambda function, jobs: parts.append(len(jobs)) or map_forked(
@@ -151,6 +161,9 @@ def test_a_large_run_on_two_processes_gives_what_one_gives(tmp_path: Path) -> No
     me = found.pop("me")
     for step in ("learned_recurrences", "candidates"):
         assert int((tmp_path / step).read_text()) != me, step
+    for step in ("scored", "matrices"):  # one half here, one in a fork
+        pids = [int(path.name.split("-")[-1]) for path in tmp_path.glob(f"{step}-*")]
+        assert len(pids) == 2 and me in pids and len(set(pids)) == 2, (step, pids)
     assert found.pop("parts") == [2]  # the texts, normalized in two parts
     assert found.pop("links") > 10
     assert all(found.values()), found
@@ -172,6 +185,13 @@ def test_a_part_of_a_run_uses_no_second_process(monkeypatch: pytest.MonkeyPatch)
         return parts(function, texts, min_items=len(texts) + 1)
 
     monkeypatch.setattr(linkage, "in_parts", in_parts)
+    halves = linkage.in_halves
+
+    def in_halves(function: Any, items: Any, **options: Any) -> Any:
+        asked.append(options["worth"])
+        return halves(function, items, **options)
+
+    monkeypatch.setattr(linkage, "in_halves", in_halves)
     earlier, later = slovenia()
     items = [*earlier, *later]
     cluster(items, ClusterSettings(scope="state"), sparse=False)

@@ -128,6 +128,33 @@ def test_a_background_fork_is_stopped_when_its_block_fails() -> None:
     assert found["seconds"] < 30  # stopped, not waited for
 
 
+def test_halves_give_the_whole_result_the_second_from_a_fork() -> None:
+    found = fresh(
+        """
+        import json, os
+        from uprdex.pipeline import forked
+        forked.cores = lambda: 2
+        def tagged(items):
+            return [(item, os.getpid()) for item in items]
+        halves = forked.in_halves(tagged, list(range(7)), join=list.__add__, at=3)
+        print(json.dumps({"me": os.getpid(), "halves": halves}))
+        """
+    )
+    assert isinstance(found, dict)
+    me, halves = found["me"], found["halves"]
+    assert [item for item, _ in halves] == list(range(7))
+    assert {pid for _, pid in halves[:3]} == {me}
+    assert me not in {pid for _, pid in halves[3:]}
+
+
+def test_halves_are_one_call_when_not_worth_it() -> None:
+    calls: list[list[int]] = []
+    result = forked.in_halves(
+        lambda items: calls.append(items) or items, [1, 2, 3], join=list.__add__, worth=False
+    )
+    assert result == [1, 2, 3] and calls == [[1, 2, 3]]
+
+
 def test_background_work_runs_here_when_not_worth_it_or_threads_run(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

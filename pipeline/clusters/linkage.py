@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import operator
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -21,7 +22,7 @@ from uprdex.pipeline.clusters.recurrence import RecurrenceSettings, in_clusters,
 from uprdex.pipeline.clusters.recurrence_links import learned_recurrences
 from uprdex.pipeline.clusters.similarity import Similarity, opening_treaties
 from uprdex.pipeline.clusters.treaties import TreatyTable, load_treaties
-from uprdex.pipeline.forked import in_background, in_parts
+from uprdex.pipeline.forked import in_background, in_halves, in_parts
 from uprdex.pipeline.settings import ClusterSettings
 
 
@@ -269,7 +270,9 @@ def cluster(
             scores[apart[at] == codes] = 0  # `apart` is sorted: no sort per call
         return scores
 
-    scores = scored(pairs)
+    # A large run scores half the pairs in a fork meanwhile (a pair's score does not depend on
+    # the others of its call).
+    scores = in_halves(scored, pairs, join=_joined, worth=large)
     learned = settings.learned_links and settings.scope != "review"
     if learned:
         recurring = partial(
@@ -310,11 +313,26 @@ def cluster(
         )
 
     groups = {root: sorted(members) for root, members in linkage.members.items()}
-    # Each cluster's pairs, for its centre and confidences: one batch for all clusters.
+    # Each cluster's pairs, for its centre and confidences: batched for all clusters; a large
+    # run scores the clusters holding the second half of the pairs in a fork meanwhile.
     joint = [
         root for root, nodes in groups.items() if len(nodes) > 1 or len(node_items[nodes[0]]) > 1
     ]
-    matrices = dict(zip(joint, similarity.matrices([groups[root] for root in joint]), strict=True))
+    pairs_so_far = np.cumsum([len(groups[root]) ** 2 for root in joint])
+    half = int(np.searchsorted(pairs_so_far, pairs_so_far[-1] / 2)) if joint else 0
+    matrices = dict(
+        zip(
+            joint,
+            in_halves(
+                similarity.matrices,
+                [groups[root] for root in joint],
+                join=operator.add,
+                at=half,
+                worth=large,
+            ),
+            strict=True,
+        )
+    )
     clusters = [
         _make_cluster([node_items[n] for n in nodes], linkage.seed[root], matrices.get(root))
         for root, nodes in groups.items()
@@ -360,6 +378,12 @@ def _linked(
             linkage.seed[node] = seed
     linkage.run()
     return linkage
+
+
+def _joined(
+    first: npt.NDArray[np.float32], second: npt.NDArray[np.float32]
+) -> npt.NDArray[np.float32]:
+    return np.concatenate([first, second])
 
 
 def _make_cluster(
