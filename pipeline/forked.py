@@ -149,8 +149,10 @@ def in_halves(
 ) -> R:
     """`function(items)`, its second part (`items[at:]`, `at` the middle by default) in a fork
     (`in_background`) while the first is done here, for a function whose results over two
-    parts `join` into its result over the whole. One call where it is not `worth` a process."""
-    if not worth or len(items) < 2:
+    parts `join` into its result over the whole. One call where it is not `worth` a process,
+    on one core, or where forking is not safe (`may_fork`): the halves would run one after
+    the other here, for nothing."""
+    if not worth or len(items) < 2 or cores() < 2 or not may_fork():
         return function(items)
     at = len(items) // 2 if at is None else at
     with in_background(partial(function, items[at:])) as second:

@@ -147,10 +147,21 @@ def test_halves_give_the_whole_result_the_second_from_a_fork() -> None:
     assert me not in {pid for _, pid in halves[3:]}
 
 
-def test_halves_are_one_call_when_not_worth_it() -> None:
+@pytest.mark.parametrize("threads", [1, 2])
+def test_halves_are_one_call_when_not_worth_it_or_threads_run(
+    monkeypatch: pytest.MonkeyPatch, threads: int
+) -> None:
+    """Not worth a process, or a Prefect flow's threads rule out a fork: the items are one
+    call, not two halves run one after the other here."""
+    monkeypatch.setattr(forked, "cores", lambda: 2)
+    monkeypatch.setattr(forked, "start_method", lambda: "fork")
+    monkeypatch.setattr(forked.threading, "active_count", lambda: threads)
     calls: list[list[int]] = []
     result = forked.in_halves(
-        lambda items: calls.append(items) or items, [1, 2, 3], join=list.__add__, worth=False
+        lambda items: calls.append(items) or items,
+        [1, 2, 3],
+        join=list.__add__,
+        worth=threads > 1,
     )
     assert result == [1, 2, 3] and calls == [[1, 2, 3]]
 
