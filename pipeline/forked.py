@@ -12,7 +12,7 @@ Example:
     with in_background(find_links) as links:   # find_links() runs in a fork ...
         merge_the_rest()                        # ... while this runs here
         found = links()                         # its result (or its exception)
-    scores = in_halves(score, pairs, join=np.concatenate)   # == score(pairs), sooner
+    matrices = in_halves(score_groups, groups, join=operator.add)   # == score_groups(groups)
 """
 
 from __future__ import annotations
