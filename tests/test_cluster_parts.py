@@ -5,10 +5,12 @@ other tests left, where uprdex rightly clusters in one process."""
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from test_recurrence_links import slovenia
 
@@ -109,10 +111,10 @@ def test_a_large_run_on_two_processes_gives_what_one_gives(tmp_path: Path) -> No
     """A large run normalizes its texts in parts, proposes blocking's pairs and finds the
     recurring asks in forks, and scores half its pairs and half its clusters' matrices in a
     fork: Slovenia's real 2010 and 2014 asks (tests/fixtures), with the size from which it
-    forks set to 0."""
+    forks set to 0 and chunks of 1,000 pairs (its 3,160 pairs cut at the second's end)."""
     found = fresh(
         f"""
-        import json, os, sys
+        import importlib, json, os, sys
         sys.path.insert(0, {str(Path(__file__).parent)!r})
         from test_recurrence_links import slovenia
         from uprdex.pipeline import forked
@@ -124,6 +126,7 @@ def test_a_large_run_on_two_processes_gives_what_one_gives(tmp_path: Path) -> No
         here = cluster(items, settings)
         forked.cores = lambda: 2
         linkage._BACKGROUND_FROM = 0
+        importlib.import_module("uprdex.pipeline.clusters.similarity").CHUNK = 1000
         def recorded(name):
             step = getattr(linkage, name)
             def run(*arguments):
@@ -173,6 +176,10 @@ def test_a_part_of_a_run_uses_no_second_process(monkeypatch: pytest.MonkeyPatch)
     """A part (`sparse` given by `cluster_in_parts`) runs beside the other parts already: it
     neither normalizes in parts nor forks, however large."""
     monkeypatch.setattr(linkage, "_BACKGROUND_FROM", 0)
+    # Chunks of 1,000 pairs: Slovenia's 3,160 are cut at the second's end (`halfway`).
+    monkeypatch.setattr(
+        importlib.import_module("uprdex.pipeline.clusters.similarity"), "CHUNK", 1000
+    )
     asked: list[object] = []
     background = linkage.in_background
     monkeypatch.setattr(
@@ -199,3 +206,31 @@ def test_a_part_of_a_run_uses_no_second_process(monkeypatch: pytest.MonkeyPatch)
     asked.clear()
     cluster(items, ClusterSettings(scope="state"))  # a whole run would
     assert all(asked)
+
+
+def test_a_large_run_cuts_its_pairs_where_each_scores_as_in_one_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The weighted mix multiplies a chunk of one State's pairs as one matrix product, which
+    rounds a score's last bits otherwise than row by row: a large run scores its pairs in two
+    calls cut at a chunk's end, each pair as in one call (Slovenia's real asks, chunks of
+    1,000 pairs: cut at the middle, 13 of its 3,160 scores differed)."""
+    monkeypatch.setattr(linkage, "_BACKGROUND_FROM", 0)
+    similarity = importlib.import_module("uprdex.pipeline.clusters.similarity")
+    monkeypatch.setattr(similarity, "CHUNK", 1000)
+    cuts: list[tuple[int, bool, bool]] = []
+
+    def in_halves(
+        function: Any, items: Any, *, join: Any, at: int | None = None, worth: bool = True
+    ) -> Any:
+        whole = function(items)
+        if function.__name__ == "scored":
+            at = len(items) // 2 if at is None else at
+            halves = join(function(items[:at]), function(items[at:]))
+            cuts.append((at, worth, bool(np.array_equal(whole, halves))))
+        return whole
+
+    monkeypatch.setattr(linkage, "in_halves", in_halves)
+    earlier, later = slovenia()
+    cluster([*earlier, *later], ClusterSettings(scope="state", learned=False))
+    assert cuts == [(2000, True, True)]

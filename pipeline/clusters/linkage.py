@@ -20,7 +20,7 @@ from uprdex.pipeline.clusters.positions import node_places, position_features
 from uprdex.pipeline.clusters.records import Cluster, ClusterItem, ClusterResult
 from uprdex.pipeline.clusters.recurrence import RecurrenceSettings, in_clusters, linked
 from uprdex.pipeline.clusters.recurrence_links import learned_recurrences
-from uprdex.pipeline.clusters.similarity import Similarity, opening_treaties
+from uprdex.pipeline.clusters.similarity import Similarity, halfway, opening_treaties
 from uprdex.pipeline.clusters.treaties import TreatyTable, load_treaties
 from uprdex.pipeline.forked import in_background, in_halves, in_parts
 from uprdex.pipeline.settings import ClusterSettings
@@ -270,9 +270,11 @@ def cluster(
             scores[apart[at] == codes] = 0  # `apart` is sorted: no sort per call
         return scores
 
-    # A large run scores half the pairs in a fork meanwhile (a pair's score does not depend on
-    # the others of its call).
-    scores = in_halves(scored, pairs, join=_joined, worth=large)
+    # A large run scores half the pairs in a fork meanwhile, cut where each pair scores as in
+    # one call (at a chunk's end: the weighted mix's scores of a State's pairs depend on their
+    # chunk's other pairs).
+    cut = halfway(len(pairs))
+    scores = in_halves(scored, pairs, join=_joined, at=cut, worth=large and cut > 0)
     learned = settings.learned_links and settings.scope != "review"
     if learned:
         recurring = partial(

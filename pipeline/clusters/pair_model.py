@@ -128,6 +128,7 @@ DENSE_FEATURES = (
 """The pair features besides the words' scores and the terms, in the model's order."""
 
 _CHUNK = 50_000
+"""Pairs `LearnedPairs._terms` takes at a time: `similarity.CHUNK`'s size (`halfway`)."""
 _GATHER = 4096
 _BLOCK = 1024
 """Fewest pairs for which one sparse product of their texts' rows may pay (scipy's cost)."""

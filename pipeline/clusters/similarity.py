@@ -28,7 +28,10 @@ Scorer = Callable[..., float]
 SCORERS: Mapping[str, Scorer] = {name: getattr(fuzz, name) for name in SCORER_NAMES}
 """rapidfuzz scorers a `ClusterSettings.scorer` may name (all return 0-100)."""
 
-_COSINE_CHUNK = 50_000
+CHUNK = 50_000
+"""Pairs whose cosines `_row_dots` takes at a time (the pair model's terms alike): one matrix
+product where they are few texts' pairs (a State's), row by row else, and the two round a
+score's last bits apart, so a pair's score depends on its chunk (`halfway`)."""
 _SKETCH = 1024
 """Numbers per text of the rare words' rows (`_sketch`)."""
 _GATHER = 2048
@@ -406,6 +409,14 @@ def _open_alike(
     return a is not None and b is not None and a[0][0] == b[0][0]
 
 
+def halfway(count: int) -> int:
+    """Where to cut `count` pairs in two calls of `Similarity.pairs` whose weighted mix scores
+    each pair as one call does, to the bit: the end of the chunk (`CHUNK`) nearest the middle
+    (0: nowhere). (The pair model's terms may differ in a float64's last bits, which its
+    float32 scores do not keep.)"""
+    return CHUNK * round(count / 2 / CHUNK)
+
+
 def similarity(a: str, b: str, settings: ClusterSettings | None = None) -> float:
     """How alike two recommendations are (0-100), as `cluster` scores a pair it compares when
     it does not know where both are printed (two reports; asks of one report are scored by
@@ -447,8 +458,8 @@ def _row_dots(
     texts) is one matrix product of those texts, gathered; scattered pairs are multiplied row
     by row."""
     out = np.empty(len(pairs), dtype=np.float32)
-    for start in range(0, len(pairs), _COSINE_CHUNK):
-        chunk = pairs[start : start + _COSINE_CHUNK]
+    for start in range(0, len(pairs), CHUNK):
+        chunk = pairs[start : start + CHUNK]
         nodes = np.unique(chunk)
         if len(nodes) ** 2 <= 4 * len(chunk):
             sub = vectors[nodes]
