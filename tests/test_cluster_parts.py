@@ -126,6 +126,8 @@ def test_a_large_run_on_two_processes_gives_what_one_gives(tmp_path: Path) -> No
         here = cluster(items, settings)
         forked.cores = lambda: 2
         linkage._BACKGROUND_FROM = 0
+        # Batches of 4 pairs: the clusters' matrices are more than one (`matrices_halfway`).
+        sys.modules["uprdex.pipeline.clusters.similarity"]._MATRIX_BATCH = 4
         importlib.import_module("uprdex.pipeline.clusters.similarity").CHUNK = 1000
         def recorded(name):
             step = getattr(linkage, name)
@@ -176,10 +178,11 @@ def test_a_part_of_a_run_uses_no_second_process(monkeypatch: pytest.MonkeyPatch)
     """A part (`sparse` given by `cluster_in_parts`) runs beside the other parts already: it
     neither normalizes in parts nor forks, however large."""
     monkeypatch.setattr(linkage, "_BACKGROUND_FROM", 0)
-    # Chunks of 1,000 pairs: Slovenia's 3,160 are cut at the second's end (`halfway`).
-    monkeypatch.setattr(
-        importlib.import_module("uprdex.pipeline.clusters.similarity"), "CHUNK", 1000
-    )
+    # Chunks of 1,000 pairs: Slovenia's 3,160 are cut at the second's end (`halfway`), and
+    # the clusters' matrices in batches of 4 pairs (`matrices_halfway`).
+    similarity = importlib.import_module("uprdex.pipeline.clusters.similarity")
+    monkeypatch.setattr(similarity, "CHUNK", 1000)
+    monkeypatch.setattr(similarity, "_MATRIX_BATCH", 4)
     asked: list[object] = []
     background = linkage.in_background
     monkeypatch.setattr(
@@ -234,3 +237,20 @@ def test_a_large_run_cuts_its_pairs_where_each_scores_as_in_one_call(
     earlier, later = slovenia()
     cluster([*earlier, *later], ClusterSettings(scope="state", learned=False))
     assert cuts == [(2000, True, True)]
+
+
+def test_the_clusters_matrices_are_cut_at_the_end_of_a_batch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`Similarity.matrices` scores its groups' pairs in batches, and a pair model's score may
+    depend on its batch's other pairs: a large run cuts the groups at the end of the batch
+    nearest half the pairs, so that each half's batches are the whole call's."""
+    similarity = importlib.import_module("uprdex.pipeline.clusters.similarity")
+    monkeypatch.setattr(similarity, "_MATRIX_BATCH", 4)
+    # Pairs 3, 1 | 3, 1 | 6 | 1: batches end after groups 2, 4 and 5; half the 15 pairs
+    # falls after group 3, nearest the end of the second batch.
+    groups = [[0, 1, 2], [3, 4], [5, 6, 7], [8, 9], [10, 11, 12, 13], [14, 15]]
+    assert [stop for _, stop in similarity._matrix_batches(groups)] == [2, 4, 5, 6]
+    assert similarity.matrices_halfway(groups) == 4
+    assert similarity.matrices_halfway(groups[:2]) == 0  # one batch: no cut
+    assert similarity.matrices_halfway([]) == 0

@@ -20,7 +20,12 @@ from uprdex.pipeline.clusters.positions import node_places, position_features
 from uprdex.pipeline.clusters.records import Cluster, ClusterItem, ClusterResult
 from uprdex.pipeline.clusters.recurrence import RecurrenceSettings, in_clusters, linked
 from uprdex.pipeline.clusters.recurrence_links import learned_recurrences
-from uprdex.pipeline.clusters.similarity import Similarity, halfway, opening_treaties
+from uprdex.pipeline.clusters.similarity import (
+    Similarity,
+    halfway,
+    matrices_halfway,
+    opening_treaties,
+)
 from uprdex.pipeline.clusters.treaties import TreatyTable, load_treaties
 from uprdex.pipeline.forked import in_background, in_halves, in_parts
 from uprdex.pipeline.settings import ClusterSettings
@@ -316,21 +321,17 @@ def cluster(
 
     groups = {root: sorted(members) for root, members in linkage.members.items()}
     # Each cluster's pairs, for its centre and confidences: batched for all clusters; a large
-    # run scores the clusters holding the second half of the pairs in a fork meanwhile.
+    # run scores the later batches, about half the pairs, in a fork meanwhile.
     joint = [
         root for root, nodes in groups.items() if len(nodes) > 1 or len(node_items[nodes[0]]) > 1
     ]
-    pairs_so_far = np.cumsum([len(groups[root]) ** 2 for root in joint])
-    half = int(np.searchsorted(pairs_so_far, pairs_so_far[-1] / 2)) if joint else 0
+    chosen = [groups[root] for root in joint]
+    cut = matrices_halfway(chosen)
     matrices = dict(
         zip(
             joint,
             in_halves(
-                similarity.matrices,
-                [groups[root] for root in joint],
-                join=operator.add,
-                at=half,
-                worth=large,
+                similarity.matrices, chosen, join=operator.add, at=cut, worth=large and cut > 0
             ),
             strict=True,
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -253,14 +253,8 @@ class Similarity:
         if self.learned is None:
             return [self.matrix(nodes) for nodes in groups]
         out: list[npt.NDArray[np.float32]] = []
-        start = 0
-        while start < len(groups):
-            stop, pairs = start, 0
-            while stop < len(groups) and (stop == start or pairs < _MATRIX_BATCH):
-                pairs += len(groups[stop]) * (len(groups[stop]) - 1) // 2
-                stop += 1
+        for start, stop in _matrix_batches(groups):
             out.extend(self._learned_matrices(groups[start:stop]))
-            start = stop
         return out
 
     def _learned_matrices(self, groups: Sequence[Sequence[int]]) -> list[npt.NDArray[np.float32]]:
@@ -415,6 +409,30 @@ def halfway(count: int) -> int:
     (0: nowhere). (The pair model's terms may differ in a float64's last bits, which its
     float32 scores do not keep.)"""
     return CHUNK * round(count / 2 / CHUNK)
+
+
+def _matrix_batches(groups: Sequence[Sequence[int]]) -> Iterator[tuple[int, int]]:
+    """The groups (start, stop) that `Similarity.matrices` scores in one call of the pair
+    model: each batch ends at the group with which its pairs reach `_MATRIX_BATCH`."""
+    start = 0
+    while start < len(groups):
+        stop, pairs = start, 0
+        while stop < len(groups) and (stop == start or pairs < _MATRIX_BATCH):
+            pairs += len(groups[stop]) * (len(groups[stop]) - 1) // 2
+            stop += 1
+        yield start, stop
+        start = stop
+
+
+def matrices_halfway(groups: Sequence[Sequence[int]]) -> int:
+    """Where to cut `groups` in two calls of `Similarity.matrices` that score each pair as one
+    call does: the end of its batch (`_matrix_batches`; a pair's score may depend on its
+    batch's other pairs) nearest half the pairs (0: nowhere, one batch)."""
+    ends = [stop for _, stop in _matrix_batches(groups)][:-1]
+    if not ends:
+        return 0
+    so_far = np.cumsum([len(nodes) * (len(nodes) - 1) // 2 for nodes in groups])
+    return min(ends, key=lambda end: abs(2 * int(so_far[end - 1]) - int(so_far[-1])))
 
 
 def similarity(a: str, b: str, settings: ClusterSettings | None = None) -> float:
