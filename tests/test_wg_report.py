@@ -1065,3 +1065,14 @@ def test_items_marked_with_an_asterisk_carry_the_states_note_on_them() -> None:
     )
     assert recs["89.4"].position is Position.SUPPORTED
     assert {recs[f"89.{n}"].position for n in printed} == {Position.SUPPORTED}
+
+
+def test_a_conjunction_after_the_state_list_is_not_text() -> None:
+    # A/HRC/15/10 (Guinea-Bissau 2010), pages 17-18: the item before the last of each
+    # paragraph closes with "(France); and" (66.1), "(Norway); and" (67.4), as 65.100 does.
+    recs = by_paragraph(parsed("guineabissau2010_recs.pdf"))
+    assert recs["66.1"].text.endswith("the principle of equality between women and men")
+    assert recs["66.1"].recommending_states == ("France",)
+    assert recs["67.4"].text.endswith("polygamy and levirate marriage")
+    assert recs["67.4"].recommending_states == ("Norway",)
+    assert not [rec.paragraph for rec in recs.values() if rec.text.endswith((" and", ";"))]
