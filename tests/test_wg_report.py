@@ -1076,3 +1076,16 @@ def test_a_conjunction_after_the_state_list_is_not_text() -> None:
     assert recs["67.4"].text.endswith("polygamy and levirate marriage")
     assert recs["67.4"].recommending_states == ("Norway",)
     assert not [rec.paragraph for rec in recs.values() if rec.text.endswith((" and", ";"))]
+
+
+def test_a_note_marker_on_its_own_line_after_the_state_list_is_not_text() -> None:
+    # A/HRC/23/7 (Botswana 2013), pages 18-19: "... as recommended by CEDAW in 2010 (New
+    # Zealand);" then "6" alone on the next line, the marker of the footnote that quotes the
+    # recommendation as made in the dialogue; the same with "(Congo);" and "8" (115.90).
+    recs = by_paragraph(parsed("botswana2013_recs.pdf"))
+    assert recs["115.75"].text.endswith("as recommended by CEDAW in 2010")
+    assert recs["115.75"].recommending_states == ("New Zealand",)
+    assert recs["115.90"].text == (
+        "Take appropriate measures to protect and promote the rights of disadvantaged groups"
+    )
+    assert recs["115.90"].recommending_states == ("Congo",)
