@@ -1089,3 +1089,18 @@ def test_a_note_marker_on_its_own_line_after_the_state_list_is_not_text() -> Non
         "Take appropriate measures to protect and promote the rights of disadvantaged groups"
     )
     assert recs["115.90"].recommending_states == ("Congo",)
+
+
+def test_a_note_naming_asks_by_number_is_the_states_comment_on_each() -> None:
+    # A/HRC/13/6 (Albania 2010), page 18: "68. Albania considers that recommendations Nos. 8, 9,
+    # 10, ..., 59, 61 63, 64, ..., 84, 85 above are either already implemented or in the process
+    # of implementation." (53 numbers, "61 63" without its comma): items of paragraph 67.
+    report = parsed("albania2010_recs.pdf")
+    notes = [comment for comment in report.comments if comment.paragraph == "68"]
+    refers_to = [comment.refers_to for comment in notes]
+    assert len(refers_to) == 53
+    assert refers_to[:3] == ["67.8", "67.9", "67.10"]
+    assert {"67.61", "67.63", "67.85"} <= set(refers_to)
+    assert "67.62" not in refers_to and "67.1" not in refers_to
+    assert notes[0].text.startswith("Albania considers that recommendations Nos. 8, 9")
+    assert notes[0].page == 8  # page 18 of the report, the fixture's eighth
