@@ -63,10 +63,15 @@ NEXT_ASK = re.compile(
 INFINITIVE_ASK = re.compile(r"^\s*(?:and\s+)?to\s+[a-z]", re.IGNORECASE)
 
 # A mark printed after the State list: a footnote number, "(Chad)3", "(Venezuela (Bolivarian
-# Republic of)) 4;", or the asterisk of an ask a later paragraph speaks of, "(Brazil);*" (Costa
-# Rica 2010: "the recommendations marked with an asterisk ... are either already implemented").
+# Republic of)) 4;", "(New Zealand);" with "6" alone on the next line (Botswana 2013, A/HRC/23/7
+# 115.75), or the asterisk of an ask a later paragraph speaks of, "(Brazil);*" (Costa Rica 2010:
+# "the recommendations marked with an asterisk ... are either already implemented"); or the
+# conjunction that joins the item to the last of its paragraph, "(France); and" (Guinea-Bissau
+# 2010, A/HRC/15/10 65.100, 66.1, 67.4).
 _ASTERISK = r"[;.]?\s*\*{1,3}\s*[;.]?"
-_MARKER_AFTER_LIST = re.compile(rf"\)\s*(?:\d{{1,2}}\s*[;.]?|{_ASTERISK})\s*$")
+_MARKER_AFTER_LIST = re.compile(
+    rf"\)\s*(?:[;.]?\s*\d{{1,2}}\s*[;.]?|{_ASTERISK}|[;,]\s*(?:and|or))\s*$"
+)
 # "... Cultural Expressions (Burkina Faso);*" (Costa Rica 2010, A/HRC/13/15 89.4).
 ASTERISK_AFTER_LIST = re.compile(rf"\)\s*{_ASTERISK}\s*$")
 

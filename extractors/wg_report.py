@@ -61,6 +61,18 @@ __all__ = ["parse_wg_report"]
 # (Costa Rica 2010, whose items close "(Brazil);*"): the State's note on the marked asks.
 MARKED_WITH_ASTERISK = re.compile(r"\bmarked\s+with\s+(?:an?\s+)?asterisks?\b", re.I)
 
+# "68. Albania considers that recommendations Nos. 8, 9, ..., 61 63, ... above are either already
+# implemented or in the process of implementation." (Albania 2010; Kazakhstan 2010, Yemen 2009,
+# Qatar 2010 "Nos. 26 and 40", Egypt 2010 "Nos. 85-119", Libya 2011 "Nos. 93.2, 93.3, 93.31 and
+# 93.40"): the State's note on asks of the section above, named by number.
+NOTE_ON_NUMBERS = re.compile(
+    r"\bconsiders?\s+that\s+(?:the\s+)?recommendations\s+Nos?\.\s*"
+    r"(?P<list>\d[\d.,\s–-]*?(?:\s+and\s+\d[\d.]*)?)\s*(?:above\s+)?(?:are|have)\b"
+    r"[^.]{0,40}?(?:already\s+(?:been\s+)?implemented|in\s+the\s+process\s+of\s+implementation)",
+    re.IGNORECASE,
+)
+NUMBER_OR_RANGE = re.compile(r"(\d{1,3}(?:\.\d{1,3})?)(?:\s*[–-]\s*(\d{1,3}(?:\.\d{1,3})?))?")
+
 # Burundi 2009, items under "83. Burundi takes note of the recommendations reflected in
 # paragraphs 23, 24 (b), ...": "1. With regard to recommendations concerning rape ... as included
 # in paragraphs 23 (Germany), 27 (United Kingdom), ..., Burundi clarified that ...": a comment on
@@ -128,6 +140,7 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
             else:
                 recommendations.append(found)
     comments.extend(_notes_on_marked(paragraphs, recommendations))
+    comments.extend(_notes_on_numbers(paragraphs, recommendations))
     if paragraphs:
         first = paragraphs[0].number
         lead_ins = [
@@ -264,6 +277,39 @@ def _notes_on_marked(
         for ask in recommendations
         if ask.marked
     ]
+
+
+def _notes_on_numbers(
+    paragraphs: Sequence[Paragraph], recommendations: Sequence[Recommendation]
+) -> list[StateComment]:
+    """A paragraph that names asks by number as already implemented (`NOTE_ON_NUMBERS`), as the
+    State's comment on each: a bare number is an item of the nearest paragraph above with
+    items ("Nos. 8, 9" after paragraph 67: 67.8, 67.9), a full one is itself ("93.2")."""
+    printed = {ask.paragraph for ask in recommendations}
+    comments: list[StateComment] = []
+    above: Paragraph | None = None
+    for note in paragraphs:
+        if note.items:
+            above = note
+            continue
+        found = NOTE_ON_NUMBERS.search(text := join_lines(note.parts))
+        if found is None:
+            continue
+        refs: list[str] = []
+        for first, last in NUMBER_OR_RANGE.findall(found.group("list")):
+            if "." in first:
+                head, start = first.rsplit(".", 1)
+                end = last.rsplit(".", 1)[-1] if last else start
+                refs.extend(f"{head}.{n}" for n in range(int(start), int(end) + 1))
+            elif above is not None:
+                end = last or first
+                refs.extend(f"{above.number}.{n}" for n in range(int(first), int(end) + 1))
+        comments.extend(
+            StateComment(paragraph=str(note.number), text=text, page=note.page, refers_to=ref)
+            for ref in dict.fromkeys(refs)
+            if ref in printed
+        )
+    return comments
 
 
 def _read_unnumbered_asks(

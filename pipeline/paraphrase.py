@@ -22,8 +22,15 @@ from uprdex.pipeline.clusters import normalize
 __all__ = ["Match", "match_sentences", "split_sentences"]
 
 MIN_WORDS = 8
-# A sentence ends at ".", ";", "!" or "?" followed by a capital: "... in preparation. Slovenia"
-SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-Z“\"])")
+# A sentence ends at ".", ";", "!" or "?" followed by a capital: "... in preparation. Slovenia";
+# or by the number of the next paragraph, "... (20 March 2018). 6. Preliminary analysis ..."
+# (A/HRC/WG.6/34/SVN/1), which is then a piece of its own, too short to be a sentence; not after
+# "para.", "No.", "art." or "p.", whose number is cited ("as noted in para. 12. The ...").
+SENTENCE_END = re.compile(
+    r"(?<=[.;!?])\s+(?=[A-Z“\"])"
+    r"|(?<=[.;!?])(?<!\bpara\.)(?<!\bparas\.)(?<!\bNo\.)(?<!\bno\.)(?<!\bart\.)(?<!\barts\.)"
+    r"(?<!\bp\.)(?<!\bpp\.)\s+(?=\d{1,3}\.\s+[A-Z“\"])"
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -681,3 +681,14 @@ def test_every_answer_form_reads_the_same_refusals() -> None:
     assert _positions(
         [*_HEAD, "2. Sri Lanka did not accept the following recommendations: 65.3."]
     ) == {"65.3": "noted"}
+
+
+def test_the_last_comment_ends_where_the_endnotes_begin() -> None:
+    # A/HRC/28/15/Add.1 (Slovenia 2015), pages 7-8: "Rec. 163 See information on
+    # recommendations 6–13." closes page 7; page 8 holds only the endnotes ("Notes", "1 The
+    # serial numbers of recommendations follow the list in paragraph 115 ..."), printed at the
+    # top of the page in the body's place, so not marked as notes by the loader.
+    addendum = parse_addendum(load_pdf(fixture("svn2014_addendum_notes.pdf")))
+    responses = {response.ref: response for response in addendum.responses}
+    assert responses["163"].comment == "See information on recommendations 6–13."
+    assert not [r.ref for r in addendum.responses if "serial numbers" in (r.comment or "")]

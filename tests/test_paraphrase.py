@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from uprdex.flows.ingest import ingest_paths
@@ -105,3 +106,21 @@ def test_an_undated_document_is_matched_against_every_earlier_review(tmp_path: P
             )
         }
     assert "A/HRC/28/15#115.2" in found
+
+
+def test_a_sentence_does_not_end_with_the_next_paragraph_number() -> None:
+    # A/HRC/WG.6/34/SVN/1 (Slovenia 2019), page 2: "... communications procedure (20 March
+    # 2018). 6. Preliminary analysis shows ..."; the "6." opens the next paragraph.
+    from uprdex.pipeline.loader import load_pdf
+    from uprdex.pipeline.text import join_lines
+
+    page = load_pdf(NATIONAL_REPORT).pages[1]
+    sentences = split_sentences(join_lines(line.text for line in page.lines if not line.is_note))
+    assert [s for s in sentences if s.startswith("After the second cycle")] == [
+        next(s for s in sentences if s.endswith("communications procedure (20 March 2018)."))
+    ]
+    assert not [s[-40:] for s in sentences if re.search(r"[.;!?] \d{1,3}\.$", s)]
+    assert any(s.endswith("thus implementing recommendation 43.") for s in sentences)
+    # A cited paragraph is no paragraph number: "see para. 12. The ..." stays whole.
+    text = "The Committee repeated its concern, as noted in para. 12. The Government replied."
+    assert split_sentences(text + " " + text)[0].endswith("as noted in para. 12.")

@@ -1065,3 +1065,42 @@ def test_items_marked_with_an_asterisk_carry_the_states_note_on_them() -> None:
     )
     assert recs["89.4"].position is Position.SUPPORTED
     assert {recs[f"89.{n}"].position for n in printed} == {Position.SUPPORTED}
+
+
+def test_a_conjunction_after_the_state_list_is_not_text() -> None:
+    # A/HRC/15/10 (Guinea-Bissau 2010), pages 17-18: the item before the last of each
+    # paragraph closes with "(France); and" (66.1), "(Norway); and" (67.4), as 65.100 does.
+    recs = by_paragraph(parsed("guineabissau2010_recs.pdf"))
+    assert recs["66.1"].text.endswith("the principle of equality between women and men")
+    assert recs["66.1"].recommending_states == ("France",)
+    assert recs["67.4"].text.endswith("polygamy and levirate marriage")
+    assert recs["67.4"].recommending_states == ("Norway",)
+    assert not [rec.paragraph for rec in recs.values() if rec.text.endswith((" and", ";"))]
+
+
+def test_a_note_marker_on_its_own_line_after_the_state_list_is_not_text() -> None:
+    # A/HRC/23/7 (Botswana 2013), pages 18-19: "... as recommended by CEDAW in 2010 (New
+    # Zealand);" then "6" alone on the next line, the marker of the footnote that quotes the
+    # recommendation as made in the dialogue; the same with "(Congo);" and "8" (115.90).
+    recs = by_paragraph(parsed("botswana2013_recs.pdf"))
+    assert recs["115.75"].text.endswith("as recommended by CEDAW in 2010")
+    assert recs["115.75"].recommending_states == ("New Zealand",)
+    assert recs["115.90"].text == (
+        "Take appropriate measures to protect and promote the rights of disadvantaged groups"
+    )
+    assert recs["115.90"].recommending_states == ("Congo",)
+
+
+def test_a_note_naming_asks_by_number_is_the_states_comment_on_each() -> None:
+    # A/HRC/13/6 (Albania 2010), page 18: "68. Albania considers that recommendations Nos. 8, 9,
+    # 10, ..., 59, 61 63, 64, ..., 84, 85 above are either already implemented or in the process
+    # of implementation." (53 numbers, "61 63" without its comma): items of paragraph 67.
+    report = parsed("albania2010_recs.pdf")
+    notes = [comment for comment in report.comments if comment.paragraph == "68"]
+    refers_to = [comment.refers_to for comment in notes]
+    assert len(refers_to) == 53
+    assert refers_to[:3] == ["67.8", "67.9", "67.10"]
+    assert {"67.61", "67.63", "67.85"} <= set(refers_to)
+    assert "67.62" not in refers_to and "67.1" not in refers_to
+    assert notes[0].text.startswith("Albania considers that recommendations Nos. 8, 9")
+    assert notes[0].page == 8  # page 18 of the report, the fixture's eighth
