@@ -158,12 +158,13 @@ def evidence_records(
     return [
         _evidence_record(row)
         for row in store.evidence(where)
-        if own_report or not _in_own_report(row)
+        if own_report or not in_own_report(row)
     ]
 
 
-def _in_own_report(row: LinkedEvidence) -> bool:
-    """True for "92.1 Regarding the recommendation No. 91.1 ..." printed in A/HRC/19/3."""
+def in_own_report(row: LinkedEvidence) -> bool:
+    """Whether `row` is printed in its recommendation's own WG report, which is not evidence
+    of it: "92.1 Regarding the recommendation No. 91.1 ..." printed in A/HRC/19/3."""
     return bool(row.document_symbol) and str(row.recommendation_id).startswith(
         f"{row.document_symbol}#"
     )

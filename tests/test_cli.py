@@ -236,6 +236,21 @@ def test_evidence_and_cited(index: Path) -> None:
     assert "115.162 (no such paragraph in A/HRC/28/15)" in cited.output
 
 
+def test_evidence_shows_but_does_not_count_the_reports_own_comments(index: Path) -> None:
+    """A report is not evidence of itself (the export contract): "68. Albania considers that
+    recommendations Nos. 8, 9, ... above are either already implemented ..." (A/HRC/13/6) is
+    shown beside 67.8 as the State's comment in the report itself, and not counted."""
+    runner = CliRunner()
+    report = fixture("albania2010_recs.pdf")
+    runner.invoke(main, ["ingest", str(report), "--index", str(index), "--workers", "1"])
+    shown = runner.invoke(main, ["evidence", "A/HRC/13/6", "67.8", "--index", str(index)])
+    assert shown.exit_code == 0, shown.output
+    assert "State's comment in the report itself: Albania considers" in shown.output
+    assert "0 evidence records for A/HRC/13/6 67.8 (not counted: the State's comment in the" in (
+        shown.output
+    )
+
+
 def test_a_file_that_failed_fails_again_on_the_next_ingest(tmp_path: Path) -> None:
     runner = CliRunner()
     index = str(tmp_path / "index.sqlite")

@@ -129,6 +129,7 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
 
     Example: `uprdex evidence A/HRC/28/15 115.22` (or A/HRC/28/15#115.22).
     """
+    from uprdex.pipeline.exports import in_own_report
     from uprdex.pipeline.store import STATE_COMMENT
 
     symbol, paragraph = rec_id(symbol, paragraph)
@@ -137,15 +138,23 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
             err.print(f"[red]error[/] no recommendation {paragraph} in {symbol} in the index")
             sys.exit(EXIT_SOME_FAILED)
         rows = store.evidence(recommendation_id=f"{symbol}#{paragraph}")
+    own = [row for row in rows if in_own_report(row)]
     for row in rows:
         where = f"p. {row.page}" + (f", note {row.footnote}" if row.footnote else "")
         fixed = " (misprint repaired)" if row.corrected else ""
         kind = "State's comment" if row.kind == STATE_COMMENT else row.kind
+        if row in own:
+            kind += " in the report itself"
         out.print(
             f"[bold]{escape(row.document_symbol or Path(row.document_path).name)}[/] "
             f"({row.document_type}, {where}) {kind}{fixed}: {escape(row.context)}"
         )
-    out.print(f"{len(rows)} evidence records for {symbol} {paragraph}")
+    # A report is not evidence of itself (the export contract): its State's comments on its
+    # own asks are shown, not counted.
+    counted = f"{len(rows) - len(own)} evidence records for {symbol} {paragraph}"
+    if own:
+        counted += f" (not counted: the State's comment{'s' * (len(own) > 1)} in the report itself)"
+    out.print(counted)
 
 
 @click.command()
