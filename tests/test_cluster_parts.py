@@ -120,15 +120,17 @@ def test_a_large_run_on_two_processes_gives_what_one_gives(tmp_path: Path) -> No
         from uprdex.pipeline import forked
         from uprdex.pipeline.clusters import cluster, linkage
         from uprdex.pipeline.settings import ClusterSettings
+        # Batches of 4 pairs and chunks of 1,000: the clusters' matrices and blocking's pairs
+        # are more than one (`matrices_halfway`, `halfway`).
+        similarity = importlib.import_module("uprdex.pipeline.clusters.similarity")
+        similarity._MATRIX_BATCH = 4
+        similarity.CHUNK = sys.modules["uprdex.pipeline.clusters.pair_model"].CHUNK = 1000
         earlier, later = slovenia()
         items = [*earlier, *later]
         settings = ClusterSettings(scope="state")
         here = cluster(items, settings)
         forked.cores = lambda: 2
         linkage._BACKGROUND_FROM = 0
-        # Batches of 4 pairs: the clusters' matrices are more than one (`matrices_halfway`).
-        sys.modules["uprdex.pipeline.clusters.similarity"]._MATRIX_BATCH = 4
-        importlib.import_module("uprdex.pipeline.clusters.similarity").CHUNK = 1000
         def recorded(name):
             step = getattr(linkage, name)
             def run(*arguments):

@@ -61,6 +61,7 @@ from uprdex.pipeline.word_vectors import (
 )
 
 __all__ = [
+    "CHUNK",
     "DEFAULT_MODEL_DIR",
     "DENSE_FEATURES",
     "GROUPS",
@@ -127,8 +128,11 @@ DENSE_FEATURES = (
 )
 """The pair features besides the words' scores and the terms, in the model's order."""
 
-_CHUNK = 50_000
-"""Pairs `LearnedPairs._terms` takes at a time: `similarity.CHUNK`'s size (`halfway`)."""
+CHUNK = 50_000
+"""Pairs `LearnedPairs._terms` (and the weighted mix's `similarity._row_dots`) take at a time:
+one product of the texts' rows where they are few texts' pairs (a State's), entry by entry
+else; the two round a float's last bits apart, so a pair's score may depend on its chunk
+(`similarity.halfway`)."""
 _GATHER = 4096
 _BLOCK = 1024
 """Fewest pairs for which one sparse product of their texts' rows may pay (scipy's cost)."""
@@ -481,8 +485,8 @@ class LearnedPairs:
         if len(pairs) < _BLOCK:  # a merge's few missing pairs: no more than needed
             return self._matched(pairs) + alone
         out = np.empty(len(pairs), dtype=np.float64)
-        for start in range(0, len(pairs), _CHUNK):
-            chunk = pairs[start : start + _CHUNK]
+        for start in range(0, len(pairs), CHUNK):
+            chunk = pairs[start : start + CHUNK]
             nodes = np.unique(chunk)
             # All pairs of a State's asks: one product of their rows. Few or scattered pairs
             # (a merge's missing pairs, blocking's): matched entry by entry.

@@ -13,6 +13,7 @@ from rapidfuzz import fuzz, process
 from uprdex.pipeline.clusters.blocking import upper_indices
 from uprdex.pipeline.clusters.normalize import action_mask, normalize
 from uprdex.pipeline.clusters.pair_model import (
+    CHUNK,
     LearnedPairs,
     PairInputs,
     PairModel,
@@ -28,10 +29,6 @@ Scorer = Callable[..., float]
 SCORERS: Mapping[str, Scorer] = {name: getattr(fuzz, name) for name in SCORER_NAMES}
 """rapidfuzz scorers a `ClusterSettings.scorer` may name (all return 0-100)."""
 
-CHUNK = 50_000
-"""Pairs whose cosines `_row_dots` takes at a time (the pair model's terms alike): one matrix
-product where they are few texts' pairs (a State's), row by row else, and the two round a
-score's last bits apart, so a pair's score depends on its chunk (`halfway`)."""
 _SKETCH = 1024
 """Numbers per text of the rare words' rows (`_sketch`)."""
 _GATHER = 2048
