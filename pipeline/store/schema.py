@@ -314,10 +314,28 @@ _MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
 
 # Every column but the rowid (given by SQLite), named: schema 7's column comes after it.
 _RECOMMENDATION_COLUMNS = (
-    "id document_sha256 document_symbol paragraph state_under_review cycle session year text "
-    "response response_source page as_printed cluster_id warnings section_response "
-    "section_source response_detail response_conflict origin section_detail"
-).split()
+    "id",
+    "document_sha256",
+    "document_symbol",
+    "paragraph",
+    "state_under_review",
+    "cycle",
+    "session",
+    "year",
+    "text",
+    "response",
+    "response_source",
+    "page",
+    "as_printed",
+    "cluster_id",
+    "warnings",
+    "section_response",
+    "section_source",
+    "response_detail",
+    "response_conflict",
+    "origin",
+    "section_detail",
+)
 INSERT_RECOMMENDATION = (
     f"INSERT OR IGNORE INTO recommendations ({', '.join(_RECOMMENDATION_COLUMNS)}) "
     f"VALUES ({','.join('?' * len(_RECOMMENDATION_COLUMNS))})"
