@@ -45,8 +45,8 @@ def test_an_addendums_own_answer_wins_over_the_sections_detail(tmp_path: Path) -
         (sha256,) = store.db.execute("SELECT sha256 FROM documents").fetchone()
         with store.transaction() as db:
             db.execute(
-                "INSERT INTO responses VALUES (?, ?, ?, '134.1', 'noted', 'noted', 3, '5', '134.1')",
-                (sha256, f"{REPORT}/Add.1", REPORT),
+                "INSERT INTO responses VALUES (?, ?, ?, ?, 'noted', 'noted', 3, '5', ?)",
+                (sha256, f"{REPORT}/Add.1", REPORT, "134.1", "134.1"),
             )
             refresh_responses(db, REPORT)
     details = _details(index)
