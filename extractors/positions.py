@@ -22,6 +22,7 @@ __all__ = [
     "ENJOY_SUPPORT",
     "HEADING_KIND",
     "IMPLEMENTED",
+    "IMPLEMENTED_DETAIL",
     "LABEL",
     "LABEL_VERB",
     "PARTIAL",
@@ -32,6 +33,7 @@ __all__ = [
     "REFUSING_WORDINGS",
     "announced_position",
     "category",
+    "implemented_detail",
     "position_of",
     "verb_of",
     "verdict_of",
@@ -93,6 +95,7 @@ _IMPLEMENTED = (
     r"implementation"
 )
 IMPLEMENTED = re.compile(_IMPLEMENTED, re.I)
+IMPLEMENTED_DETAIL = "accepted; considered already implemented or in process"
 # "accepts the recommendation in part", "partially supported", "Partly accepted"
 PARTIAL = re.compile(r"\bpartially\b|\bpartly\b|\bin part\b", re.I)
 
@@ -161,6 +164,16 @@ def position_of(lead_in: str) -> Position:
             if pattern.search(text):
                 return position
     return Position.UNKNOWN
+
+
+def implemented_detail(text: str, position: Position) -> str | None:
+    """The detail a WG report's lead-in or note gives the supported asks it speaks of when it
+    says they are already implemented, as an addendum saying so gives them: "134. The following
+    recommendations enjoy the support of the Democratic Republic of the Congo which considers
+    that they are already implemented or in the process of implementation" (A/HRC/27/5)."""
+    if position is Position.SUPPORTED and IMPLEMENTED.search(text):
+        return IMPLEMENTED_DETAIL
+    return None
 
 
 def announced_position(text: str) -> Position | None:
@@ -252,7 +265,7 @@ def category(verb: str, heading: str | None, statement: str) -> tuple[Position, 
         return Position.NOTED, "supported in part"
     detail = "accepted"
     if IMPLEMENTED.search(statement) or (heading and IMPLEMENTED.search(heading)):
-        detail = "accepted; considered already implemented or in process"
+        detail = IMPLEMENTED_DETAIL
     return Position.SUPPORTED, detail
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 from uprdex.extractors.cited_paragraphs import (
     LeadIn,
@@ -30,7 +31,7 @@ from uprdex.extractors.metadata import (
     find_symbol,
     find_year,
 )
-from uprdex.extractors.positions import announced_position, position_of
+from uprdex.extractors.positions import announced_position, implemented_detail, position_of
 from uprdex.extractors.state_lists import (
     ASTERISK_AFTER_LIST,
     leading_state,
@@ -70,6 +71,12 @@ NOTE_ON_NUMBERS = re.compile(
     r"(?P<list>\d[\d.,\s–-]*?(?:\s+and\s+\d[\d.]*)?)\s*(?:above\s+)?(?:are|have)\b"
     r"[^.]{0,40}?(?:already\s+(?:been\s+)?implemented|in\s+the\s+process\s+of\s+implementation)",
     re.IGNORECASE,
+)
+# "90. The recommendations listed below enjoy the support of Iran, out of which recommendations
+# 102 to 123 Iran considers as already implemented or in the process of implementation:" (Iran
+# 2010, A/HRC/14/12): the lead-in's "already implemented" is only these items'.
+SOME_IMPLEMENTED = re.compile(
+    r"\bout\s+of\s+which\s+recommendations\s+(\d{1,3})\s+to\s+(\d{1,3})\b", re.IGNORECASE
 )
 NUMBER_OR_RANGE = re.compile(r"(\d{1,3}(?:\.\d{1,3})?)(?:\s*[–-]\s*(\d{1,3}(?:\.\d{1,3})?))?")
 
@@ -139,8 +146,12 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
                 comments.append(found)
             else:
                 recommendations.append(found)
-    comments.extend(_notes_on_marked(paragraphs, recommendations))
-    comments.extend(_notes_on_numbers(paragraphs, recommendations))
+    notes = [
+        *_notes_on_marked(paragraphs, recommendations),
+        *_notes_on_numbers(paragraphs, recommendations),
+    ]
+    comments.extend(notes)
+    recommendations = _noted_as_implemented(recommendations, notes)
     if paragraphs:
         first = paragraphs[0].number
         lead_ins = [
@@ -218,6 +229,8 @@ def _recommendations(
     """
     lead_in = " ".join(paragraph.parts)
     position, position_paragraph = position_of(lead_in), paragraph.number
+    detail = implemented_detail(lead_in, position)
+    some = SOME_IMPLEMENTED.search(lead_in)
     if position is Position.UNKNOWN and announced is not None:
         position, position_paragraph = announced
     previous: str | None = None
@@ -262,6 +275,9 @@ def _recommendations(
             warnings=tuple(item_warnings),
             # The mark went with the State list ("(No. 189)*" keeps it, as no list).
             marked=bool(ASTERISK_AFTER_LIST.search(text)) and not body.endswith("*"),
+            position_detail=(
+                detail if some is None or int(some[1]) <= number <= int(some[2]) else None
+            ),
         )
 
 
@@ -276,6 +292,23 @@ def _notes_on_marked(
         if not note.items and MARKED_WITH_ASTERISK.search(text := join_lines(note.parts))
         for ask in recommendations
         if ask.marked
+    ]
+
+
+def _noted_as_implemented(
+    recommendations: Sequence[Recommendation], notes: Sequence[StateComment]
+) -> list[Recommendation]:
+    """The supported asks a note of the State names as already implemented, with that detail
+    (`implemented_detail`): "Albania considers that recommendations Nos. 8, 9, ... above are
+    either already implemented or in the process of implementation." (A/HRC/13/6 para 68)."""
+    said = {note.refers_to: note.text for note in notes}
+    return [
+        replace(rec, position_detail=detail)
+        if rec.position_detail is None
+        and rec.paragraph in said
+        and (detail := implemented_detail(said[rec.paragraph], rec.position))
+        else rec
+        for rec in recommendations
     ]
 
 

@@ -177,6 +177,9 @@ class Recommendation:
     marked: bool = False
     """Printed with an asterisk after its State list, "(Brazil);*", which a paragraph of the
     report speaks of ("the recommendations marked with an asterisk ...")."""
+    position_detail: str | None = None
+    """What the report says beyond the position: "accepted; considered already implemented or
+    in process" when its section's lead-in, or the State's note naming it, says so."""
 
 
 @dataclass(frozen=True, slots=True)

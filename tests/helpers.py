@@ -53,9 +53,11 @@ def fresh(code: str) -> object:
 
 
 def as_an_earlier_release_left_it(index: Path, rec_id: str) -> None:
-    """The index as a release before schema 6 wrote it (no record of what read each file),
-    with the text of `rec_id` as that release read it."""
+    """The index as a release before schema 6 wrote it (no record of what read each file, no
+    section detail), with the text of `rec_id` as that release read it."""
     db = sqlite3.connect(index, isolation_level=None)
+    if "section_detail" in [row[1] for row in db.execute("PRAGMA table_info(recommendations)")]:
+        db.execute("ALTER TABLE recommendations DROP COLUMN section_detail")
     if "reader" in [row[1] for row in db.execute("PRAGMA table_info(documents)")]:
         db.execute("ALTER TABLE documents DROP COLUMN reader")
         db.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")

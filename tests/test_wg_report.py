@@ -1104,3 +1104,43 @@ def test_a_note_naming_asks_by_number_is_the_states_comment_on_each() -> None:
     assert "67.62" not in refers_to and "67.1" not in refers_to
     assert notes[0].text.startswith("Albania considers that recommendations Nos. 8, 9")
     assert notes[0].page == 8  # page 18 of the report, the fixture's eighth
+
+
+IMPLEMENTED = "accepted; considered already implemented or in process"
+
+
+def test_a_section_that_says_already_implemented_gives_its_asks_that_detail() -> None:
+    # A/HRC/27/5 (DRC 2014), page 14: "134. The following recommendations enjoy the support of
+    # the Democratic Republic of the Congo which considers that they are already implemented or
+    # in the process of implementation:"; 133 (page 13) only says they enjoy its support.
+    recs = parsed("drc2014_recs.pdf").recommendations
+    section = {rec.paragraph.split(".")[0]: rec.position_detail for rec in recs}
+    assert section == {"133": None, "134": IMPLEMENTED}
+    assert len([rec for rec in recs if rec.position_detail == IMPLEMENTED]) == 23
+
+
+def test_a_lead_in_naming_which_of_its_asks_are_implemented_gives_only_those_the_detail() -> None:
+    # A/HRC/14/12 (Iran 2010), page 13: "90. The recommendations listed below enjoy the support
+    # of Iran, out of which recommendations 102 to 123 Iran considers as already implemented or
+    # in the process of implementation:"
+    recs = by_paragraph(parsed("iran2010_recs.pdf"))
+    implemented = [p for p, rec in recs.items() if rec.position_detail == IMPLEMENTED]
+    assert implemented == [f"90.{n}" for n in range(102, 124)]
+    assert recs["90.101"].position_detail is None
+
+
+def test_a_note_naming_asks_as_already_implemented_gives_them_the_detail() -> None:
+    # A/HRC/13/6 (Albania 2010), page 18: "68. Albania considers that recommendations Nos. 8, 9,
+    # ... 85 above are either already implemented or in the process of implementation."; the
+    # 53 items it names are in paragraph 67, which enjoys Albania's support.
+    recs = by_paragraph(parsed("albania2010_recs.pdf"))
+    implemented = {p for p, rec in recs.items() if rec.position_detail == IMPLEMENTED}
+    assert len(implemented) == 53
+    assert {"67.8", "67.61", "67.63", "67.85"} <= implemented
+    assert recs["67.1"].position_detail is None and recs["67.62"].position_detail is None
+    # A/HRC/13/15 (Costa Rica 2010) para 90: "the recommendations marked with an asterisk,
+    # Nos. 1, 4, ... and 82 ... are either already implemented or in the process of
+    # implementation" (32 numbers; each item closes "(Brazil);*").
+    marked = parsed("costarica2010_recs.pdf").recommendations
+    assert sum(rec.position_detail == IMPLEMENTED for rec in marked) == 32
+    assert all((rec.position_detail == IMPLEMENTED) == rec.marked for rec in marked)

@@ -182,6 +182,7 @@ def _insert_imported(db: sqlite3.Connection, imported: sqlite3.Row, rec_id: str)
             None,
             None,
             imported["source"],
+            None,
         ),
     )
     if cursor.rowcount:

@@ -20,11 +20,13 @@ __all__ = ["refresh_responses", "response_source"]
 
 def refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
     """Final position of each recommendation of one WG report: the addendum's answer when
-    there is one (later addenda win), else the WG report section's. A disagreement with a
+    there is one (later addenda win), else the WG report section's, with the detail either
+    gives ("accepted; considered already implemented or in process"). A disagreement with a
     position the section already stated is kept in `response_conflict`, never silently lost.
     """
     recs = db.execute(
-        "SELECT id, paragraph, section_response, section_source FROM recommendations "
+        "SELECT id, paragraph, section_response, section_source, section_detail "
+        "FROM recommendations "
         "WHERE document_symbol = ?",
         (wg_symbol,),
     ).fetchall()
@@ -62,8 +64,8 @@ def refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
         answer = answers.get(rec["paragraph"])
         if answer is None:
             later = imported.get(rec["id"]) if rec["section_response"] in open_ended else None
-            position, source = later or (rec["section_response"], rec["section_source"])
-            updates.append((position, source, None, None, rec["id"]))
+            stated_by = (*later, None) if later else _section(rec)
+            updates.append((*stated_by, None, rec["id"]))
             continue
         where = f"para {answer['paragraph']}" if answer["paragraph"] else f"p. {answer['page']}"
         source = f"{answer['addendum_symbol']} {where}"
@@ -72,7 +74,7 @@ def refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
         decided = (Position.SUPPORTED.value, Position.NOTED.value)
         if stated in decided and answer["position"] == Position.UNKNOWN.value:
             # A comment that states no position leaves the report's position standing.
-            updates.append((stated, rec["section_source"], None, None, rec["id"]))
+            updates.append((*_section(rec), None, rec["id"]))
             continue
         if stated in decided and stated != answer["position"]:
             conflict = f"{rec['section_source']}: {stated}; {source}: {answer['position']}"
@@ -97,6 +99,12 @@ def refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
             f"({', '.join(unmatched[:5])}{' ...' if len(unmatched) > 5 else ''})"
         ]
     return []
+
+
+def _section(rec: sqlite3.Row) -> tuple[str, str | None, str | None]:
+    """The position, source and detail (`section_detail`: "accepted; considered already
+    implemented or in process") the WG report's section gives a recommendation."""
+    return rec["section_response"], rec["section_source"], rec["section_detail"]
 
 
 _OHCHR_PARA = re.compile(r"\s+-\s+Para\.\s*")

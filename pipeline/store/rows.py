@@ -124,6 +124,7 @@ class StoredRecommendation:
     response_conflict: str | None
     origin: str
     rowid: int
+    section_detail: str | None
     recommending_states: tuple[str, ...]
     recommending_state_codes: tuple[str | None, ...]
     state_pairs: int

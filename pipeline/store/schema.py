@@ -34,7 +34,7 @@ __all__ = [
     "state_rows",
 ]
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 STATE_COMMENT = "state_comment"
 """Evidence kind of the State's own comment on a recommendation (addendum or WG report)."""
 
@@ -51,6 +51,16 @@ def _add_reader(db: sqlite3.Connection) -> None:
         "(SELECT document_sha256 FROM imports)",
         (IMPORT_READER,),
     )
+
+
+def _add_section_detail(db: sqlite3.Connection) -> None:
+    """Schema 7: what a WG report's section says beyond its position (`section_detail`,
+    "accepted; considered already implemented or in process"), beside `section_response`, so
+    that `refresh_responses` keeps it as `response_detail` when the section is the source. An
+    earlier release's rows have none until their report is read again (its next ingest, as
+    `reader` says). SQLite has no ADD COLUMN IF NOT EXISTS."""
+    if "section_detail" not in [row[1] for row in db.execute("PRAGMA table_info(recommendations)")]:
+        db.execute("ALTER TABLE recommendations ADD COLUMN section_detail TEXT")
 
 
 # Each entry migrates the schema from version i to i + 1: a script, or a function where SQL
@@ -297,11 +307,39 @@ _MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     """,
     # 6: what read each document (`_add_reader`).
     _add_reader,
+    # 7: what a WG report's section says beyond its position (`_add_section_detail`).
+    _add_section_detail,
 )
 
 
-# The last column, the rowid, is given by SQLite.
-INSERT_RECOMMENDATION = f"INSERT OR IGNORE INTO recommendations VALUES ({','.join('?' * 20)}, NULL)"
+# Every column but the rowid (given by SQLite), named: schema 7's column comes after it.
+_RECOMMENDATION_COLUMNS = (
+    "id",
+    "document_sha256",
+    "document_symbol",
+    "paragraph",
+    "state_under_review",
+    "cycle",
+    "session",
+    "year",
+    "text",
+    "response",
+    "response_source",
+    "page",
+    "as_printed",
+    "cluster_id",
+    "warnings",
+    "section_response",
+    "section_source",
+    "response_detail",
+    "response_conflict",
+    "origin",
+    "section_detail",
+)
+INSERT_RECOMMENDATION = (
+    f"INSERT OR IGNORE INTO recommendations ({', '.join(_RECOMMENDATION_COLUMNS)}) "
+    f"VALUES ({','.join('?' * len(_RECOMMENDATION_COLUMNS))})"
+)
 
 
 def _statements(script: str) -> Iterator[str]:

@@ -370,6 +370,8 @@ def _write_recommendations(db: sqlite3.Connection, document: DocumentRow, report
                 response_source(report, rec),
                 None,
                 None,
+                "pdf",
+                rec.position_detail,
             )
         )
         states.extend(state_rows(rec_id, rec.recommending_states))
@@ -378,10 +380,7 @@ def _write_recommendations(db: sqlite3.Connection, document: DocumentRow, report
         "DELETE FROM recommendations WHERE id = ? AND origin != 'pdf'",
         [(row[0],) for row in rec_rows],
     )
-    db.executemany(
-        INSERT_RECOMMENDATION,
-        [(*row, "pdf") for row in rec_rows],
-    )
+    db.executemany(INSERT_RECOMMENDATION, rec_rows)
     inserted: int = db.execute(
         "SELECT count(*) FROM recommendations WHERE document_sha256 = ?", (document.sha256,)
     ).fetchone()[0]
