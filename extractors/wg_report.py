@@ -65,10 +65,13 @@ MARKED_WITH_ASTERISK = re.compile(r"\bmarked\s+with\s+(?:an?\s+)?asterisks?\b", 
 # "68. Albania considers that recommendations Nos. 8, 9, ..., 61 63, ... above are either already
 # implemented or in the process of implementation." (Albania 2010; Kazakhstan 2010, Yemen 2009,
 # Qatar 2010 "Nos. 26 and 40", Egypt 2010 "Nos. 85-119", Libya 2011 "Nos. 93.2, 93.3, 93.31 and
-# 93.40"): the State's note on asks of the section above, named by number.
+# 93.40"; Niger 2011 "recommendations 76.22, 76.32, 76.33 and 76.47 above are already
+# implemented", Bhutan 2014 "recommendation 118.1 above has already been implemented", Estonia
+# 2011 "the recommendations in paragraphs 77.13, ... 77.88 above have already been
+# implemented"): the State's note on asks of the section above, named by number.
 NOTE_ON_NUMBERS = re.compile(
-    r"\bconsiders?\s+that\s+(?:the\s+)?recommendations\s+Nos?\.\s*"
-    r"(?P<list>\d[\d.,\s–-]*?(?:\s+and\s+\d[\d.]*)?)\s*(?:above\s+)?(?:are|have)\b"
+    r"\bconsiders?\s+that\s+(?:the\s+)?recommendations?\s+(?:Nos?\.\s*|in\s+paragraphs?\s+)?"
+    r"(?P<list>\d[\d.,\s–-]*?(?:\s+and\s+\d[\d.]*)?)\s*(?:above\s+)?(?:are|is|has|have)\b"
     r"[^.]{0,40}?(?:already\s+(?:been\s+)?implemented|in\s+the\s+process\s+of\s+implementation)",
     re.IGNORECASE,
 )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import re
 
+import pytest
+
 from uprdex.extractors.positions import position_of
 from uprdex.extractors.state_lists import split_recommending_states
 from uprdex.extractors.wg_report import parse_wg_report
@@ -1104,6 +1106,32 @@ def test_a_note_naming_asks_by_number_is_the_states_comment_on_each() -> None:
     assert "67.62" not in refers_to and "67.1" not in refers_to
     assert notes[0].text.startswith("Albania considers that recommendations Nos. 8, 9")
     assert notes[0].page == 8  # page 18 of the report, the fixture's eighth
+
+
+@pytest.mark.parametrize(
+    ("fixture_name", "note", "named"),
+    [
+        # A/HRC/17/15 (Niger 2011), page 16: "77. Niger considers that recommendations 76.22,
+        # 76.32, 76.33 and 76.47 above are already implemented or the in the process of
+        # implementation." (no "Nos.")
+        ("niger2011_recs.pdf", "77", ["76.22", "76.32", "76.33", "76.47"]),
+        # A/HRC/27/8 (Bhutan 2014), page 19: "119. Bhutan considers that recommendation 118.1
+        # above has already been implemented." (one ask)
+        ("bhutan2014_recs.pdf", "119", ["118.1"]),
+    ],
+)
+def test_a_note_naming_asks_without_nos_is_read_too(
+    fixture_name: str, note: str, named: list[str]
+) -> None:
+    report = parsed(fixture_name)
+    assert [c.refers_to for c in report.comments if c.paragraph == note] == named
+    implemented = [rec.paragraph for rec in report.recommendations if rec.position_detail]
+    assert implemented == named
+    assert all(
+        rec.position_detail == "accepted; considered already implemented or in process"
+        for rec in report.recommendations
+        if rec.paragraph in named
+    )
 
 
 IMPLEMENTED = "accepted; considered already implemented or in process"
