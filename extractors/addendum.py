@@ -29,7 +29,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from uprdex.extractors.citations import ANNEX_HEADING, NOTE_AT_LINE_START, NOTES_HEADING
+from uprdex.extractors.citations import split_body_and_notes
 from uprdex.extractors.metadata import find_symbol
 from uprdex.extractors.positions import (
     ACTIVE_VERB,
@@ -204,7 +204,9 @@ def parse_addendum(document: LoadedDocument, rows: Sequence[Row] = ()) -> Addend
     """Every response an addendum gives, with the State's comments; `rows`, the rows of its
     ruled tables (`tables.read_rows`), answer first for the recommendations they name."""
     symbol = find_symbol(document.first_page_text)
-    lines = _body_lines(document)
+    # Without footnotes nor endnotes ("Notes", printed at the top of A/HRC/28/15/Add.1's page
+    # 8, so not small print at a page's foot).
+    lines = split_body_and_notes(document)[0]
     blocks = list(_blocks(lines))
     responses = _list_responses(blocks)
     if not responses and not _names_full_numbers(blocks):
@@ -215,25 +217,6 @@ def parse_addendum(document: LoadedDocument, rows: Sequence[Row] = ()) -> Addend
     answered = {response.ref for response in matrix}
     responses = [*matrix, *(r for r in responses if r.ref not in answered)]
     return Addendum(symbol, wg_symbol_of(symbol), tuple(responses))
-
-
-def _body_lines(document: LoadedDocument) -> list[Line]:
-    """The lines of the text, without footnotes nor endnotes: from a "Notes" heading whose next
-    line opens a note ("1 The serial numbers of recommendations follow ...", A/HRC/28/15/Add.1
-    page 8, printed at the top of its page, so not small print at a page's foot) until an
-    "Annex" heading."""
-    lines = [line for page in document.pages for line in page.lines if not line.is_note]
-    body: list[Line] = []
-    in_endnotes = False
-    for at, line in enumerate(lines):
-        text = line.text.strip()
-        if in_endnotes:
-            in_endnotes = not ANNEX_HEADING.match(text)
-        elif NOTES_HEADING.match(text) and at + 1 < len(lines):
-            in_endnotes = bool(NOTE_AT_LINE_START.match(lines[at + 1].text.strip()))
-        if not in_endnotes:
-            body.append(line)
-    return body
 
 
 # A matrix cell that is a position: "Supported", "Noted", "Supported (already implemented)",

@@ -25,7 +25,7 @@ from itertools import permutations
 from uprdex.pipeline.model import Citation, CitationKind, Line, LoadedDocument
 from uprdex.pipeline.symbols import SYMBOL, WG_REPORT_SYMBOL, normalize_symbol, resolve_readings
 
-__all__ = ["find_citations", "resolve"]
+__all__ = ["find_citations", "resolve", "split_body_and_notes"]
 
 
 # A cited paragraph "115.22"; "115. 23" is a real misprint. Not part of "30.12.2008", "1.9. 10"
@@ -155,7 +155,7 @@ def find_citations(document: LoadedDocument, bare_indices: bool = False) -> list
     Example: endnote 9 "For relevant recommendations, see A/HRC/28/15, paras. 115.22 and
     115.31–115.39." gives ten citations of A/HRC/28/15, the first with ref "115.22".
     """
-    body_lines, footnote_lines, endnote_lines = _split_body_and_notes(document)
+    body_lines, footnote_lines, endnote_lines = split_body_and_notes(document)
     body = _Stream.of(body_lines)
     sentences = _sentences(body)
     contexts = _marker_contexts(body, sentences)
@@ -230,7 +230,7 @@ class _Printed:
         return self.match.group("head")
 
 
-def _split_body_and_notes(
+def split_body_and_notes(
     document: LoadedDocument,
 ) -> tuple[list[Line], list[Line], list[Line]]:
     """Body lines, footnote lines (small print at a page's foot) and endnote lines (all lines
