@@ -31,7 +31,7 @@ from uprdex.flows.rereading import earlier_reading_kept, read_by_this_release
 from uprdex.pipeline.clusters.pair_model import PairModel
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.forked import in_parts
-from uprdex.pipeline.loader import display_name, load_pdf, read_with_hash
+from uprdex.pipeline.loader import display_name, load_pdf, path_text, read_with_hash
 from uprdex.pipeline.model import (
     IMPORT_READER,
     Addendum,
@@ -139,7 +139,9 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
     if loaded.needs_ocr and settings is not None and settings.ocr:
         recognised = _ocr(path, settings)
         if recognised is not None and not recognised.needs_ocr:
-            loaded = LoadedDocument(sha256, str(path), recognised.pages, recognised.first_page_text)
+            loaded = LoadedDocument(
+                sha256, path_text(path), recognised.pages, recognised.first_page_text
+            )
             ocr_warning = ("no text layer: the text was recognised by ocrmypdf (check it)",)
     if loaded.needs_ocr:
         return _failed(
@@ -168,7 +170,7 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
     )
     document = DocumentRow(
         sha256,
-        str(path),
+        path_text(path),
         kind,
         meta.symbol,
         meta.state_under_review,
@@ -178,7 +180,7 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
         pages,
         DocumentStatus.INDEXED,
         None,
-        (*loaded.warnings, *meta.warnings, *ocr_warning, *table_warnings),
+        (*loaded.warnings, *meta.warnings, *ocr_warning, *table_warnings, *_name_warning(path)),
         find_date(loaded.first_page_text),
         fingerprint.READER_VERSION,
     )
@@ -316,6 +318,17 @@ def theme_imported(store: Store) -> int:
     return len(pending)
 
 
+def _name_warning(path: Path) -> tuple[str, ...]:
+    """A name that is not UTF-8 is stored with its odd bytes escaped (`path_text`): links to
+    the file (the HTML report's, `uprdex browse`'s) cannot open it."""
+    if path_text(path) == str(path):
+        return ()
+    return (
+        "its name is not UTF-8 text: it is stored with those bytes escaped (\\xNN), and the "
+        "report's and the browser's links to the file cannot open it",
+    )
+
+
 def _failed(
     path: Path,
     sha256: str | None,
@@ -327,7 +340,7 @@ def _failed(
     return Extracted(
         DocumentRow(
             sha256 or "",
-            str(path),
+            path_text(path),
             DocumentType.OTHER,
             None,
             None,
@@ -396,10 +409,10 @@ def _skip_if_indexed(path: Path, store: Store, first_path: dict[str, Path]) -> I
         return None
     if sha256 in first_path:
         note = f"the same file as {first_path[sha256]}"
-        return IngestResult(str(path), sha256, "unchanged", warnings=(note,))
+        return IngestResult(path_text(path), sha256, "unchanged", warnings=(note,))
     first_path[sha256] = path
     if read_by_this_release(store.document(sha256)):
-        return IngestResult(str(path), sha256, "unchanged")
+        return IngestResult(path_text(path), sha256, "unchanged")
     return None
 
 
@@ -535,28 +548,38 @@ def import_file(path: Path, kind: str, store: Store) -> IngestResult:
         _, sha256 = read_with_hash(path)
     except OSError as error:
         return IngestResult(
-            str(path), None, "failed", error=f"{path.name}: cannot read ({error.strerror or error})"
+            path_text(path),
+            None,
+            "failed",
+            error=f"{display_name(path)}: cannot read ({error.strerror or error})",
         )
     if store.document(sha256) is not None:
         # An index imported into before imports were themed gets its themes now.
         theme_imported(store)
-        return IngestResult(str(path), sha256, "unchanged")
+        return IngestResult(path_text(path), sha256, "unchanged")
     try:
         records = IMPORT_READERS[kind](path)
     except UnicodeDecodeError as error:
-        message = f"{path.name}: not a UTF-8 text file (byte {error.start}: {error.reason})"
-        return IngestResult(str(path), sha256, "failed", error=message)
+        message = (
+            f"{display_name(path)}: not a UTF-8 text file (byte {error.start}: {error.reason})"
+        )
+        return IngestResult(path_text(path), sha256, "failed", error=message)
     except (ValueError, KeyError, OSError) as error:
-        message = str(error) if isinstance(error, ValueError) else f"{path.name}: {error!r}"
-        return IngestResult(str(path), sha256, "failed", error=message)
+        message = (
+            str(error) if isinstance(error, ValueError) else f"{display_name(path)}: {error!r}"
+        )
+        return IngestResult(path_text(path), sha256, "failed", error=message)
     except Exception as error:  # python-docx raises its own errors for a non-docx file
         return IngestResult(
-            str(path), sha256, "failed", error=f"{path.name}: cannot read as {kind} ({error})"
+            path_text(path),
+            sha256,
+            "failed",
+            error=f"{display_name(path)}: cannot read as {kind} ({error})",
         )
     sessions = {rec.session for rec in records}
     document = DocumentRow(
         sha256,
-        str(path),
+        path_text(path),
         DocumentType.OTHER,
         None,
         _only({rec.state_under_review for rec in records}),
@@ -571,7 +594,7 @@ def import_file(path: Path, kind: str, store: Store) -> IngestResult:
     store.write_import(document, records)
     theme_imported(store)
     store.update_clusters(states={rec.state_under_review for rec in records})
-    return IngestResult(str(path), sha256, "indexed", len(records))
+    return IngestResult(path_text(path), sha256, "indexed", len(records))
 
 
 def _only(values: set[T]) -> T | None:

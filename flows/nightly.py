@@ -32,6 +32,7 @@ from uprdex.flows.rereading import earlier_reading_kept, read_by_this_release
 from uprdex.pipeline.config import Config, load_config
 from uprdex.pipeline.exports import records, write_export
 from uprdex.pipeline.inbox import index_lock, not_a_pdf, other_files, quarantine, scan_inbox
+from uprdex.pipeline.loader import display_name, path_text
 from uprdex.pipeline.model import DocumentStatus
 from uprdex.pipeline.report import write_report
 from uprdex.pipeline.settings import ClusterSettings, LoaderSettings
@@ -111,6 +112,14 @@ def prune_cache(storage: Path | None = None, days: float = CACHE_DAYS) -> int:
     return deleted
 
 
+def _extract_run_name() -> str:
+    """ "extract inbox/x.pdf": the path as text Prefect's API takes (`path_text`: a name that is
+    not UTF-8 would stop its events)."""
+    from prefect.runtime import task_run
+
+    return f"extract {path_text(task_run.parameters['path'])}"
+
+
 class OverBudgetError(Exception):
     """A reading that ran out of time or memory, or crashed (`Extracted.over_budget`): raised
     so that Prefect does not cache it; the flow then handles `extracted` as any failed reading."""
@@ -130,7 +139,7 @@ class OverBudgetError(Exception):
     retry_condition_fn=_transient,
     cache_key_fn=_extract_cache_key,
     cache_expiration=timedelta(days=CACHE_DAYS),
-    task_run_name="extract {path}",
+    task_run_name=_extract_run_name,
 )
 def extract_task(path: str, sha256: str, settings: LoaderSettings) -> Extracted:
     """Load, classify and parse one PDF (never raises for a bad PDF: it returns a record), on
@@ -147,7 +156,7 @@ def extract_task(path: str, sha256: str, settings: LoaderSettings) -> Extracted:
         raise OverBudgetError(extracted)
     if extracted.document.status is DocumentStatus.INDEXED:
         document = extracted.document
-        logger.info("%s: %s %s%s", path, document.type, document.symbol or "", where)
+        logger.info("%s: %s %s%s", path_text(path), document.type, document.symbol or "", where)
     else:
         logger.warning("failed: %s%s", extracted.document.error, where)
     return extracted
@@ -209,7 +218,7 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
                     todo.append(item)
             else:
                 reason = earlier.error or "failed"
-                summary.failed.append((str(item.path), f"{reason} (on an earlier run)"))
+                summary.failed.append((path_text(item.path), f"{reason} (on an earlier run)"))
         again = sum(known[item.sha256] is not None for item in todo)
         logger.info(
             "%d files in %s, %d new, %d read again (indexed by an earlier release)",
@@ -227,7 +236,7 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
             except OverBudgetError as error:  # a failed reading, only not cached
                 extracted = error.extracted
             except Exception as error:  # a crash or timeout in one document: the batch goes on
-                message = f"{path.name}: {type(error).__name__}: {error}"
+                message = f"{display_name(path)}: {type(error).__name__}: {error}"
                 if _keep(summary, path, known[sha256], DocumentStatus.FAILED, message):
                     continue
                 quarantine(
@@ -238,16 +247,18 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
                     config.quarantine,
                     "".join(traceback.format_exception_only(error)).strip(),
                 )
-                summary.failed.append((str(path), message))
+                summary.failed.append((path_text(path), message))
                 logger.error(message)
                 continue
             # A cached extraction keeps the path where these bytes were first seen.
-            extracted = replace(extracted, document=replace(extracted.document, path=str(path)))
+            extracted = replace(
+                extracted, document=replace(extracted.document, path=path_text(path))
+            )
             document = extracted.document
             if _keep(summary, path, known[sha256], document.status, document.error):
                 continue
             if extracted.worker:
-                summary.workers[str(path)] = extracted.worker
+                summary.workers[path_text(path)] = extracted.worker
             store.write_document(
                 extracted.document,
                 extracted.report,
@@ -259,11 +270,11 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
             if extracted.report and extracted.report.state_under_review:
                 summary.states.add(extracted.report.state_under_review)
             if document.status is DocumentStatus.INDEXED:
-                summary.indexed.append(str(path))
+                summary.indexed.append(path_text(path))
                 summary.read_again += known[sha256] is not None
             else:
                 quarantine(path, sha256, document.error or "failed", "load", config.quarantine)
-                summary.failed.append((str(path), document.error or "failed"))
+                summary.failed.append((path_text(path), document.error or "failed"))
         summary.states |= store.unclustered_states()
     return summary
 
@@ -281,8 +292,8 @@ def _keep(
     if kept is None:
         return False
     summary.skipped += 1
-    summary.kept.append((str(path), kept))
-    get_run_logger().warning("%s: %s", path, kept)
+    summary.kept.append((path_text(path), kept))
+    get_run_logger().warning("%s: %s", path_text(path), kept)
     return True
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from uprdex.pipeline.errors import IndexBusyError
-from uprdex.pipeline.loader import display_name
+from uprdex.pipeline.loader import display_name, path_text
 
 __all__ = [
     "PARTIAL_SUFFIXES",
@@ -110,7 +110,7 @@ def quarantine(
     if path.is_file() and not target.exists():
         shutil.copy2(path, target)
     report = {
-        "file": str(path),
+        "file": path_text(path),
         "sha256": sha256,
         "stage": stage,
         "reason": error,

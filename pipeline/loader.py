@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import math
+import os
 import re
 import statistics
 from collections.abc import Iterator
@@ -25,7 +26,7 @@ from uprdex.pipeline.model import Line, LoadedDocument, Page
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.text import Vocabulary, load_vocabulary
 
-__all__ = ["display_name", "load_pdf", "read_with_hash"]
+__all__ = ["display_name", "load_pdf", "path_text", "read_with_hash"]
 
 # Running headers and footers, as printed at the top or bottom of UN pages:
 #   "A/HRC/28/15", " A/HRC/ 8/29 ", "14", "Page 13", "A/HRC/12/17 Page 16", "page 7" (Burundi
@@ -104,13 +105,26 @@ def load_pdf(
                 page.close()
     finally:
         pdf.close()
-    return LoadedDocument(sha256, str(path), tuple(pages), first_page_text, warnings)
+    return LoadedDocument(sha256, path_text(path), tuple(pages), first_page_text, warnings)
 
 
 def display_name(path: Path) -> str:
     """The file's name on one printable line: a newline or control character in a name is
     shown escaped ("report\\n2019.pdf"), so that every error stays one line."""
-    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in path.name)
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in path_text(path.name))
+
+
+def path_text(path: Path | str) -> str:
+    """`path` as text the index, a JSON file and a terminal take. A name that is not UTF-8 (a
+    file unzipped from an archive made on Windows: the bytes b"caf\\xe9.pdf") shows its odd
+    bytes escaped ("caf\\xe9.pdf"), where `str(path)` holds lone surrogates that SQLite,
+    JSON and a UTF-8 terminal refuse."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
+    return text
 
 
 def _open(path: Path, data: bytes) -> pdfium.PdfDocument:

@@ -2,9 +2,10 @@
 
 `make_corpus(inbox, outside)` writes, in `inbox`, one file per kind of trouble (empty, random
 bytes, an HTML page, truncated PDFs, a password, a scan, 2,000 blank pages, decompression
-bombs, deep nesting, a hostile file name, a symlink leading out of the inbox, a folder named
-like a PDF) plus the real bad files of the shared corpus when it is present, and returns what
-each should come to. Every file has bytes of its own: the index keys documents by sha256.
+bombs, deep nesting, hostile file names (two not UTF-8, one a good report), a symlink leading
+out of the inbox, a folder named like a PDF) plus the real bad files of the shared corpus when
+it is present, and returns what each should come to. Every file has bytes of its own: the
+index keys documents by sha256.
 
 Run it alone to look at the files: `.venv/bin/python tests/hostile.py /tmp/hostile`.
 """
@@ -12,6 +13,7 @@ Run it alone to look at the files: `.venv/bin/python tests/hostile.py /tmp/hosti
 from __future__ import annotations
 
 import io
+import os
 import random
 import sys
 import textwrap
@@ -36,6 +38,10 @@ NESTING_DEPTH = 100_000
 PAGE_TREE_DEPTH = 2000
 # Spaces, unicode, a newline and "..": a name a shell, a log line or a path join may choke on.
 HOSTILE_NAME = "..  rapport final\névaluation ☃ ...pdf"
+# Names whose bytes are not UTF-8 (files unzipped from an archive made on Windows, in cp1252):
+# Python holds them with lone surrogates, which SQLite, JSON and Prefect's API refuse.
+NOT_UTF8_NAME = os.fsdecode(b"rapport d'\xe9t\xe9.pdf")
+NOT_UTF8_GOOD = os.fsdecode(b"Burundi \x96 recommandations.pdf")
 # A worker stopped by its budget says so: past the memory cap, or past the time limit.
 BUDGET_REASONS = ("needed more than", "took more than")
 # A truncated file is refused as broken, or read when pdfium can rebuild it.
@@ -62,8 +68,8 @@ class Hostile:
 
     @property
     def source(self) -> Path | None:
-        """The real file a truncation was cut from."""
-        return _TRUNCATED_FROM.get(self.name)
+        """The real file a truncation was cut from (or that it is, renamed)."""
+        return _MADE_FROM.get(self.name)
 
 
 def _truncation(name: str, source: Path, cut: float, shared: bool = False) -> Hostile:
@@ -73,7 +79,7 @@ def _truncation(name: str, source: Path, cut: float, shared: bool = False) -> Ho
         data = source.read_bytes()
         return data[: int(len(data) * cut) if cut > 0 else len(data) + int(cut)]
 
-    _TRUNCATED_FROM[name] = source
+    _MADE_FROM[name] = source
     where = f"{cut:.0%} of it" if cut > 0 else f"all but its last {-int(cut)} bytes"
     return Hostile(
         name,
@@ -85,11 +91,18 @@ def _truncation(name: str, source: Path, cut: float, shared: bool = False) -> Ho
     )
 
 
+def _renamed(name: str, kind: str) -> Hostile:
+    """A good real PDF (bytes of its own) under a hostile name: indexed, read as the original."""
+    source = FIXTURES / "burundi2009_recs.pdf"
+    _MADE_FROM[name] = source
+    return Hostile(name, kind, lambda: _salted(source, b"renamed"), frozenset({"indexed"}))
+
+
 def _shared_copy(name: str) -> Callable[[], bytes]:
     return lambda: (SHARED / "bad" / name).read_bytes()
 
 
-_TRUNCATED_FROM: dict[str, Path] = {}
+_MADE_FROM: dict[str, Path] = {}
 
 CORPUS: tuple[Hostile, ...] = (
     Hostile("empty.pdf", "zero-byte file", bytes, reasons=("empty file",)),
@@ -160,6 +173,13 @@ CORPUS: tuple[Hostile, ...] = (
         lambda: b"This is a note, not a PDF.\n",
         reasons=("not a PDF",),
     ),
+    Hostile(
+        NOT_UTF8_NAME,
+        "name whose bytes are not UTF-8",
+        lambda: b"A note saved under a Windows name, not a PDF.\n",
+        reasons=("not a PDF",),
+    ),
+    _renamed(NOT_UTF8_GOOD, "a real WG report named in bytes that are not UTF-8"),
     Hostile("link.pdf", "symlink to a PDF outside the inbox", None, scanned=False),
     Hostile("folder.pdf", "folder named like a PDF", None, scanned=False),
     # pdfium reads it: the damage is not in what it needs.

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from uprdex.flows.ingest import extract_file
+from uprdex.pipeline.loader import path_text
 
 from helpers import fixture
 from hostile import CORPUS, Hostile, make_corpus
@@ -125,13 +126,16 @@ def test_each_hostile_file_fails_alone_with_its_reason(run: Run, item: Hostile) 
     if item not in run.made:
         pytest.skip(f"{item.name} is made from the shared corpus, which is absent")
     if not item.scanned:
-        assert item.name not in run.documents, f"{item.kind} was ingested"
+        assert path_text(item.name) not in run.documents, f"{item.kind} was ingested"
         return
-    assert item.name in run.documents, f"{item.kind}: no documents row"
-    row = run.documents[item.name]
+    name = path_text(item.name)  # as the index stores it
+    assert name in run.documents, f"{item.kind}: no documents row"
+    row = run.documents[name]
     assert row["status"] in item.statuses, f"{item.kind}: {row['status']} ({row['error']})"
     if row["status"] == "indexed":
         _assert_read_correctly(run, item, row)
+        if name != item.name:
+            assert "not UTF-8" in row["warnings"], row["warnings"]
         return
     error = row["error"]
     assert "\n" not in error and len(error) < 300, f"not one short line: {error!r}"
@@ -160,7 +164,7 @@ def _assert_quarantined(run: Run, item: Hostile, row: dict[str, Any]) -> None:
     mine = [report for report in reports if report["sha256"] == row["sha256"]]
     assert len(mine) == 1, f"{item.kind}: {len(mine)} quarantine reports"
     assert mine[0]["reason"] == row["error"]
-    assert mine[0]["file"] == str(run.inbox / item.name)
+    assert mine[0]["file"] == path_text(run.inbox / item.name)
     copy = next(
         path
         for path in run.quarantine.iterdir()
