@@ -110,6 +110,12 @@ FILTER_OPTIONS = (
     click.option("--recommending-state", help="Recommending State, any known spelling."),
     click.option("--cycle", type=click.IntRange(min=1), help="UPR cycle (1, 2, 3, 4)."),
     click.option("--response", type=click.Choice([position.value for position in Position])),
+    click.option(
+        "--recurring",
+        is_flag=True,
+        help="Only asks made again: each repeats an ask made to the same State in an earlier "
+        "review (which was probably not implemented).",
+    ),
 )
 SEARCH_OPTION = click.option(
     "--search", help="Words that must all appear in the recommendation text."
@@ -241,7 +247,8 @@ def rec_filter(options: dict[str, Any]) -> RecFilter:
                 f"[yellow]warning[/] --{option.replace('_', '-')} {escape(name)!r} is not a "
                 "State name uprdex knows; matching it as printed"
             )
-    return RecFilter(**{key: options.get(key) for key in RecFilter.__dataclass_fields__})
+    given = {key: options[key] for key in RecFilter.__dataclass_fields__ if key in options}
+    return RecFilter(**given)
 
 
 def rec_id(symbol: str, paragraph: str | None) -> tuple[str, str]:

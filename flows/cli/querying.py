@@ -47,15 +47,21 @@ def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
     if as_json:
         write_export(rows, "jsonl", "recommendations", sys.stdout)
         return
-    table = Table("id", "recommending States", "response", "cluster", "text", show_lines=False)
+    columns = ["id", "recommending States", "response", "cluster", "text"]
+    if options.get("recurring"):
+        columns.append("asked before (response then)")
+    table = Table(*columns, show_lines=False)
     for row in rows:
-        table.add_row(
+        cells = [
             escape(row["id"]),
             escape(", ".join(row["recommending_states"])),
             row["response"],
             row["cluster_id"] or "",
             escape(row["text"]),
-        )
+        ]
+        if options.get("recurring"):
+            cells.append("\n".join(f"{ask['id']} ({ask['response']})" for ask in row["repeats"]))
+        table.add_row(*cells)
     out.print(table)
     shown = f"{len(rows)} of {matched}" if len(rows) < matched else f"{matched}"
     out.print(f"{shown} {'recommendation' if matched == 1 else 'recommendations'}")

@@ -56,6 +56,8 @@ class RecFilter:
     cycle: int | None = None
     response: str | None = None
     search: str | None = None
+    recurring: bool = False
+    """Only the asks that repeat an ask made to the same State in an earlier review."""
 
 
 def unthemed_imports(db: sqlite3.Connection) -> dict[str, str]:
@@ -377,6 +379,8 @@ def filter_sql(where: RecFilter) -> tuple[str, list[Any]]:
             "r.rowid IN (SELECT rowid FROM recommendations_fts WHERE recommendations_fts MATCH ?)"
         )
         params.append(fts_query(where.search))
+    if where.recurring:
+        clauses.append("r.id IN (SELECT later_id FROM recurrences)")
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
