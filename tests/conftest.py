@@ -21,12 +21,10 @@ os.environ.pop("PREFECT_API_URL", None)
 os.environ["UPRDEX_WARM"] = "0"
 
 import pytest
-from click.testing import CliRunner
 
-from uprdex.flows.cli import main
 from uprdex.flows.prefect_api import answers, free_port
 
-from helpers import SHARED, copy_index, fixture
+from helpers import SHARED, copy_index, ingested
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -48,12 +46,8 @@ def shared_data() -> Path:
 def built_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Two real WG reports (Slovenia 2014, Algeria 2008) indexed once for the whole session;
     tests get their own copy through `index`."""
-    path = tmp_path_factory.mktemp("built") / "index.sqlite"
     names = ("slovenia2014_recs.pdf", "algeria2008_recs.pdf")
-    arguments = ["ingest", *(str(fixture(name)) for name in names), "--index", str(path)]
-    result = CliRunner().invoke(main, [*arguments, "--workers", "1"])
-    assert result.exit_code == 0, result.output
-    return path
+    return ingested(names, tmp_path_factory.mktemp("built") / "index.sqlite")
 
 
 @pytest.fixture

@@ -22,6 +22,18 @@ def fixture(name: str) -> Path:
     return FIXTURES / name
 
 
+def ingested(names: tuple[str, ...], index: Path) -> Path:
+    """`index` holding the fixtures `names`, ingested by `uprdex ingest` (one worker)."""
+    from click.testing import CliRunner
+
+    from uprdex.flows.cli import main
+
+    arguments = ["ingest", *(str(fixture(name)) for name in names), "--index", str(index)]
+    result = CliRunner().invoke(main, [*arguments, "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    return index
+
+
 def parsed(name: str) -> WgReport:
     """A fixture WG report, loaded and parsed."""
     return parse_wg_report(load_pdf(fixture(name)))

@@ -14,19 +14,15 @@ from click.testing import CliRunner
 
 from uprdex.flows.cli import main
 
-from helpers import fixture
+from helpers import ingested
 
 
 @pytest.fixture(scope="module")
 def two_reviews(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Slovenia 2010 and 2014 (excerpts of the real reports): 2014 asks again to ratify the
     ICRMW and the CED."""
-    index = tmp_path_factory.mktemp("recurring") / "index.sqlite"
     names = ("slovenia2010_recs.pdf", "slovenia2014_recs.pdf")
-    arguments = ["ingest", *(str(fixture(name)) for name in names), "--index", str(index)]
-    result = CliRunner().invoke(main, [*arguments, "--workers", "1"])
-    assert result.exit_code == 0, result.output
-    return index
+    return ingested(names, tmp_path_factory.mktemp("recurring") / "index.sqlite")
 
 
 def _later_ids(index: Path) -> set[str]:
