@@ -301,7 +301,7 @@ def _notes_on_marked(
 def _noted_as_implemented(
     recommendations: Sequence[Recommendation], notes: Sequence[StateComment]
 ) -> list[Recommendation]:
-    """The supported asks a note of the State names as already implemented, with that detail
+    """The asks a note of the State names as already implemented, with that detail
     (`implemented_detail`): "Albania considers that recommendations Nos. 8, 9, ... above are
     either already implemented or in the process of implementation." (A/HRC/13/6 para 68)."""
     said = {note.refers_to: note.text for note in notes}

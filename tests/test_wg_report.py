@@ -1172,3 +1172,21 @@ def test_a_note_naming_asks_as_already_implemented_gives_them_the_detail() -> No
     marked = parsed("costarica2010_recs.pdf").recommendations
     assert sum(rec.position_detail == IMPLEMENTED for rec in marked) == 32
     assert all((rec.position_detail == IMPLEMENTED) == rec.marked for rec in marked)
+
+
+def test_a_noted_section_that_says_already_implemented_is_noted_with_that_detail() -> None:
+    # A/HRC/11/25 (China 2009), page 30: "115. The following recommendations are noted and China
+    # indicated that they are pertaining to measures already being implemented or which had
+    # already been implemented:" (3 asks); 114 (page 26) enjoys China's support, 116 is pending.
+    recs = parsed("china2009_recs.pdf").recommendations
+    section = {
+        (rec.paragraph.split(".")[0], rec.position, rec.position_detail)
+        for rec in recs
+        if "." in rec.paragraph
+    }
+    assert section == {
+        ("114", Position.SUPPORTED, None),
+        ("115", Position.NOTED, "noted; considered already implemented or in process"),
+        ("116", Position.PENDING, None),
+    }
+    assert [rec.paragraph for rec in recs if rec.position_detail] == ["115.1", "115.2", "115.3"]
