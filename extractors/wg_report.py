@@ -69,12 +69,15 @@ MARKED_WITH_ASTERISK = re.compile(r"\bmarked\s+with\s+(?:an?\s+)?asterisks?\b", 
 # implemented", Bhutan 2014 "recommendation 118.1 above has already been implemented", Estonia
 # 2011 "the recommendations in paragraphs 77.13, ... 77.88 above have already been
 # implemented"): the State's note on asks of the section above, named by number.
-NOTE_ON_NUMBERS = re.compile(
-    r"\bconsiders?\s+that\s+(?:the\s+)?recommendations?\s+(?:Nos?\.\s*|in\s+paragraphs?\s+)?"
+_NOTE_NAMING = (
+    r"(?:the\s+)?recommendations?\s+(?:Nos?\.\s*|in\s+paragraphs?\s+)?"
     r"(?P<list>\d[\d.,\s–-]*?(?:\s+and\s+\d[\d.]*)?)\s*(?:above\s+)?(?:are|is|has|have)\b"
-    r"[^.]{0,40}?(?:already\s+(?:been\s+)?implemented|in\s+the\s+process\s+of\s+implementation)",
-    re.IGNORECASE,
+    r"[^.]{0,40}?(?:already\s+(?:been\s+)?implemented|in\s+the\s+process\s+of\s+implementation)"
 )
+NOTE_ON_NUMBERS = re.compile(rf"\bconsiders?\s+that\s+{_NOTE_NAMING}", re.IGNORECASE)
+# "..., and the recommendation in paragraph 77. 24 is in the process of implementation."
+# (Estonia 2011, A/HRC/17/17 para 78, right after its note): the same note on more asks.
+NOTE_GOES_ON = re.compile(rf",?\s+and\s+{_NOTE_NAMING}", re.IGNORECASE)
 # "90. The recommendations listed below enjoy the support of Iran, out of which recommendations
 # 102 to 123 Iran considers as already implemented or in the process of implementation:" (Iran
 # 2010, A/HRC/14/12): the lead-in's "already implemented" is only these items'.
@@ -82,6 +85,8 @@ SOME_IMPLEMENTED = re.compile(
     r"\bout\s+of\s+which\s+recommendations\s+(\d{1,3})\s+to\s+(\d{1,3})\b", re.IGNORECASE
 )
 NUMBER_OR_RANGE = re.compile(r"(\d{1,3}(?:\.\d{1,3})?)(?:\s*[–-]\s*(\d{1,3}(?:\.\d{1,3})?))?")
+# "77. 24" printed with a space after its dot (Estonia 2011, A/HRC/17/17 para 78): 77.24.
+SPACE_AFTER_DOT = re.compile(r"(?<=\d\.)\s(?=\d)")
 
 # Burundi 2009, items under "83. Burundi takes note of the recommendations reflected in
 # paragraphs 23, 24 (b), ...": "1. With regard to recommendations concerning rape ... as included
@@ -320,7 +325,8 @@ def _notes_on_numbers(
 ) -> list[StateComment]:
     """A paragraph that names asks by number as already implemented (`NOTE_ON_NUMBERS`), as the
     State's comment on each: a bare number is an item of the nearest paragraph above with
-    items ("Nos. 8, 9" after paragraph 67: 67.8, 67.9), a full one is itself ("93.2")."""
+    items ("Nos. 8, 9" after paragraph 67: 67.8, 67.9), a full one is itself ("93.2"); the
+    note may go on to more asks (`NOTE_GOES_ON`)."""
     printed = {ask.paragraph for ask in recommendations}
     comments: list[StateComment] = []
     above: Paragraph | None = None
@@ -329,10 +335,12 @@ def _notes_on_numbers(
             above = note
             continue
         found = NOTE_ON_NUMBERS.search(text := join_lines(note.parts))
-        if found is None:
-            continue
+        numbers: list[tuple[str, str]] = []
+        while found is not None:
+            numbers.extend(NUMBER_OR_RANGE.findall(SPACE_AFTER_DOT.sub("", found.group("list"))))
+            found = NOTE_GOES_ON.match(text, found.end())
         refs: list[str] = []
-        for first, last in NUMBER_OR_RANGE.findall(found.group("list")):
+        for first, last in numbers:
             if "." in first:
                 head, start = first.rsplit(".", 1)
                 end = last.rsplit(".", 1)[-1] if last else start

@@ -1190,3 +1190,16 @@ def test_a_noted_section_that_says_already_implemented_is_noted_with_that_detail
         ("116", Position.PENDING, None),
     }
     assert [rec.paragraph for rec in recs if rec.position_detail] == ["115.1", "115.2", "115.3"]
+
+
+def test_a_note_goes_on_to_an_ask_printed_with_a_space_after_its_dot() -> None:
+    # A/HRC/17/17 (Estonia 2011), page 17: "78. Estonia considers that the recommendations in
+    # paragraphs 77.13, 77.43, 77.54, 77.57, 77.60, 77.74, 77.75 and 77.88 above have already
+    # been implemented, and the recommendation in paragraph 77. 24 is in the process of
+    # implementation."
+    report = parsed("estonia2011_recs.pdf")
+    named = ["77.13", "77.43", "77.54", "77.57", "77.60", "77.74", "77.75", "77.88", "77.24"]
+    assert [c.refers_to for c in report.comments if c.paragraph == "78"] == named
+    implemented = {rec.paragraph for rec in report.recommendations if rec.position_detail}
+    assert implemented == set(named)
+    assert by_paragraph(report)["77.24"].position_detail == IMPLEMENTED
