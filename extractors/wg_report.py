@@ -68,11 +68,23 @@ MARKED_WITH_ASTERISK = re.compile(r"\bmarked\s+with\s+(?:an?\s+)?asterisks?\b", 
 # 93.40"; Niger 2011 "recommendations 76.22, 76.32, 76.33 and 76.47 above are already
 # implemented", Bhutan 2014 "recommendation 118.1 above has already been implemented", Estonia
 # 2011 "the recommendations in paragraphs 77.13, ... 77.88 above have already been
-# implemented"): the State's note on asks of the section above, named by number.
+# implemented"): the State's note on asks of the section above, named by number. What it says
+# of them: already implemented or in process (the asks' detail, `implemented_detail`), or "106.
+# Malawi considers that recommendations 105.8, ... and 105.31 are not applicable to the
+# situation in the country ..." (Malawi 2011, A/HRC/16/4): its comment only.
+_NOTE_VIEW = (
+    r"(?:already\s+(?:been\s+)?implemented|in\s+the\s+process\s+of\s+implementation"
+    r"|not\s+applicable)"
+)
+# "103. Malawi considers that the first part of recommendation 3 above has already been
+# implemented." (Malawi 2011): the State's comment on 102.3, which says nothing of all of it.
+_PART_OF_ASK = r"(?:first|second|third|last)\s+part\s+of\s+"
+PART_OF_ASK = re.compile(rf"\b{_PART_OF_ASK}", re.IGNORECASE)
 _NOTE_NAMING = (
-    r"(?:the\s+)?recommendations?\s+(?:Nos?\.\s*|in\s+paragraphs?\s+)?"
+    rf"(?:the\s+)?(?:{_PART_OF_ASK}(?:the\s+)?)?recommendations?\s+"
+    r"(?:Nos?\.\s*|in\s+paragraphs?\s+)?"
     r"(?P<list>\d[\d.,\s–-]*?(?:\s+and\s+\d[\d.]*)?)\s*(?:above\s+)?(?:are|is|has|have)\b"
-    r"[^.]{0,40}?(?:already\s+(?:been\s+)?implemented|in\s+the\s+process\s+of\s+implementation)"
+    rf"[^.]{{0,40}}?{_NOTE_VIEW}"
 )
 NOTE_ON_NUMBERS = re.compile(rf"\bconsiders?\s+that\s+{_NOTE_NAMING}", re.IGNORECASE)
 # "..., and the recommendation in paragraph 77. 24 is in the process of implementation."
@@ -308,8 +320,9 @@ def _noted_as_implemented(
 ) -> list[Recommendation]:
     """The asks a note of the State names as already implemented, with that detail
     (`implemented_detail`): "Albania considers that recommendations Nos. 8, 9, ... above are
-    either already implemented or in the process of implementation." (A/HRC/13/6 para 68)."""
-    said = {note.refers_to: note.text for note in notes}
+    either already implemented or in the process of implementation." (A/HRC/13/6 para 68). Not
+    a note on part of an ask ("the first part of recommendation 3", `PART_OF_ASK`)."""
+    said = {note.refers_to: note.text for note in notes if not PART_OF_ASK.search(note.text)}
     return [
         replace(rec, position_detail=detail)
         if rec.position_detail is None

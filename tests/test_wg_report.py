@@ -1203,3 +1203,24 @@ def test_a_note_goes_on_to_an_ask_printed_with_a_space_after_its_dot() -> None:
     implemented = {rec.paragraph for rec in report.recommendations if rec.position_detail}
     assert implemented == set(named)
     assert by_paragraph(report)["77.24"].position_detail == IMPLEMENTED
+
+
+def test_a_note_on_part_of_an_ask_is_its_comment_but_not_its_detail() -> None:
+    # A/HRC/16/4 (Malawi 2011), page 18: "103. Malawi considers that the first part of
+    # recommendation 3 above has already been implemented." (102.3: "Enact the Legal Education
+    # and Legal Practitioners Amendment Bill and the Legal Aid Bill currently pending before
+    # Parliament"): the State's comment on 102.3, whose second part it does not call implemented.
+    report = parsed("malawi2011_recs.pdf")
+    assert [c.refers_to for c in report.comments if c.paragraph == "103"] == ["102.3"]
+    assert by_paragraph(report)["102.3"].position_detail is None
+
+
+def test_a_note_calling_noted_asks_not_applicable_is_the_states_comment_on_each() -> None:
+    # A/HRC/16/4 (Malawi 2011), page 22: "106. Malawi considers that recommendations 105.8,
+    # 105.14, 105.15, 105.16 and 105.31 are not applicable to the situation in the country and,
+    # in this regard, refers to the responses that it provided in paragraphs 59, 77 and 78 ..."
+    report = parsed("malawi2011_recs.pdf")
+    named = ["105.8", "105.14", "105.15", "105.16", "105.31"]
+    assert [c.refers_to for c in report.comments if c.paragraph == "106"] == named
+    recs = by_paragraph(report)
+    assert {(recs[p].position, recs[p].position_detail) for p in named} == {(Position.NOTED, None)}
