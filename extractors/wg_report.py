@@ -80,10 +80,14 @@ _NOTE_VIEW = (
 # implemented." (Malawi 2011): the State's comment on 102.3, which says nothing of all of it.
 _PART_OF_ASK = r"(?:first|second|third|last)\s+part\s+of\s+"
 PART_OF_ASK = re.compile(rf"\b{_PART_OF_ASK}", re.IGNORECASE)
+# "91. Nicaragua considers that the recommendations listed above are either already implemented
+# or in the process of implementation." (Nicaragua 2010, A/HRC/14/3, right after the 68 items of
+# paragraph 90): no number, every item of the list it follows.
+_LISTED_ABOVE = r"(?P<listed>listed\s+above)\s+"
 _NOTE_NAMING = (
-    rf"(?:the\s+)?(?:{_PART_OF_ASK}(?:the\s+)?)?recommendations?\s+"
+    rf"(?:the\s+)?(?:{_PART_OF_ASK}(?:the\s+)?)?recommendations?\s+(?:{_LISTED_ABOVE}|"
     r"(?:Nos?\.\s*|in\s+paragraphs?\s+)?"
-    r"(?P<list>\d[\d.,\s–-]*?(?:\s+and\s+\d[\d.]*)?)\s*(?:above\s+)?(?:are|is|has|have)\b"
+    r"(?P<list>\d[\d.,\s–-]*?(?:\s+and\s+\d[\d.]*)?)\s*(?:above\s+)?)(?:are|is|has|have)\b"
     rf"[^.]{{0,40}}?{_NOTE_VIEW}"
 )
 NOTE_ON_NUMBERS = re.compile(rf"\bconsiders?\s+that\s+{_NOTE_NAMING}", re.IGNORECASE)
@@ -339,34 +343,49 @@ def _notes_on_numbers(
     """A paragraph that names asks by number as already implemented (`NOTE_ON_NUMBERS`), as the
     State's comment on each: a bare number is an item of the nearest paragraph above with
     items ("Nos. 8, 9" after paragraph 67: 67.8, 67.9), a full one is itself ("93.2"); the
-    note may go on to more asks (`NOTE_GOES_ON`)."""
+    note may go on to more asks (`NOTE_GOES_ON`). "The recommendations listed above" are the
+    items of the paragraph right before the note, and none when another paragraph comes
+    between them."""
     printed = {ask.paragraph for ask in recommendations}
     comments: list[StateComment] = []
     above: Paragraph | None = None
-    for note in paragraphs:
+    for before, note in zip([None, *paragraphs], paragraphs, strict=False):
         if note.items:
             above = note
             continue
         found = NOTE_ON_NUMBERS.search(text := join_lines(note.parts))
-        numbers: list[tuple[str, str]] = []
-        while found is not None:
-            numbers.extend(NUMBER_OR_RANGE.findall(SPACE_AFTER_DOT.sub("", found.group("list"))))
-            found = NOTE_GOES_ON.match(text, found.end())
         refs: list[str] = []
-        for first, last in numbers:
-            if "." in first:
-                head, start = first.rsplit(".", 1)
-                end = last.rsplit(".", 1)[-1] if last else start
-                refs.extend(f"{head}.{n}" for n in range(int(start), int(end) + 1))
-            elif above is not None:
-                end = last or first
-                refs.extend(f"{above.number}.{n}" for n in range(int(first), int(end) + 1))
+        while found is not None:
+            if found.group("listed") is None:
+                refs.extend(_numbered_asks(found.group("list"), above))
+            elif before is not None and before is above:
+                refs.extend(
+                    ask.paragraph
+                    for ask in recommendations
+                    if ask.paragraph.startswith(f"{before.number}.")
+                )
+            found = NOTE_GOES_ON.match(text, found.end())
         comments.extend(
             StateComment(paragraph=str(note.number), text=text, page=note.page, refers_to=ref)
             for ref in dict.fromkeys(refs)
             if ref in printed
         )
     return comments
+
+
+def _numbered_asks(listed: str, above: Paragraph | None) -> list[str]:
+    """The asks a note's list of numbers names: "93.2", "85-119", a bare number an item of the
+    paragraph `above`."""
+    refs: list[str] = []
+    for first, last in NUMBER_OR_RANGE.findall(SPACE_AFTER_DOT.sub("", listed)):
+        if "." in first:
+            head, start = first.rsplit(".", 1)
+            end = last.rsplit(".", 1)[-1] if last else start
+            refs.extend(f"{head}.{n}" for n in range(int(start), int(end) + 1))
+        elif above is not None:
+            end = last or first
+            refs.extend(f"{above.number}.{n}" for n in range(int(first), int(end) + 1))
+    return refs
 
 
 def _read_unnumbered_asks(

@@ -1224,3 +1224,15 @@ def test_a_note_calling_noted_asks_not_applicable_is_the_states_comment_on_each(
     assert [c.refers_to for c in report.comments if c.paragraph == "106"] == named
     recs = by_paragraph(report)
     assert {(recs[p].position, recs[p].position_detail) for p in named} == {(Position.NOTED, None)}
+
+
+def test_a_note_on_the_recommendations_listed_above_speaks_of_the_list_right_above_it() -> None:
+    # A/HRC/14/3 (Nicaragua 2010), page 19: "91. Nicaragua considers that the recommendations
+    # listed above are either already implemented or in the process of implementation." right
+    # after the 68 items of paragraph 90 (which enjoy Nicaragua's support); 92 is pending.
+    report = parsed("nicaragua2010_recs.pdf")
+    listed = [f"90.{n}" for n in range(1, 69)]
+    assert [c.refers_to for c in report.comments if c.paragraph == "91"] == listed
+    implemented = [rec.paragraph for rec in report.recommendations if rec.position_detail]
+    assert implemented == listed
+    assert {by_paragraph(report)[p].position_detail for p in listed} == {IMPLEMENTED}
