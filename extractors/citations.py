@@ -24,6 +24,7 @@ from itertools import permutations
 
 from uprdex.pipeline.model import Citation, CitationKind, Line, LoadedDocument
 from uprdex.pipeline.symbols import SYMBOL, WG_REPORT_SYMBOL, normalize_symbol, resolve_readings
+from uprdex.pipeline.text import ends_with_abbreviation
 
 __all__ = ["find_citations", "resolve", "split_body_and_notes"]
 
@@ -103,7 +104,8 @@ UNIT_START = re.compile(
     r"^(?:\d{1,3}\.\s+\S|[IVXL]+\.\s+\S|[A-Z]\.\s+\S|\d{2,3}\.\d{1,3}\.?\s+[A-Z“\"‘]"
     r"|\d{2,3}\.\d{1,3}(?:\s*[-–—]\s*\d{1,3}(?:\.\d{1,3})?)?$)"
 )
-# ". " before a capital ends a sentence unless the word before the full stop abbreviates.
+# ". " before a capital ends a sentence unless the word before the full stop abbreviates
+# (`ends_with_abbreviation`).
 SENTENCE_END = re.compile(r"[.!?][”’\")]?\s+(?=[A-Z“\"‘(])")
 # How far before and after a list of numbers its cue is looked for (characters).
 CUE_WINDOW = 120
@@ -111,34 +113,6 @@ CUE_WINDOW = 120
 MAX_RANGE = 400
 _BREAK_AFTER_DASH = re.compile(r"(?<=[-–—])\s*\n\s*")
 _SPACES = re.compile(r"\s+")
-ABBREVIATIONS = frozenset(
-    (
-        "para",
-        "paras",
-        "p",
-        "pp",
-        "no",
-        "nos",
-        "art",
-        "arts",
-        "add",
-        "corr",
-        "rev",
-        "vol",
-        "e.g",
-        "i.e",
-        "mr",
-        "ms",
-        "mrs",
-        "dr",
-        "st",
-        "cf",
-        "ibid",
-        "op",
-        "cit",
-        "al",
-    )
-)
 # "8.", "IV.", "A.", "106.88.": the number of a paragraph, heading or item, not a sentence end.
 ENUMERATOR = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})?|[IVXL]+|[A-Z])$")
 
@@ -291,8 +265,7 @@ def _sentences(stream: _Stream) -> list[tuple[int, int]]:
         start = unit_start
         for stop in SENTENCE_END.finditer(stream.text, unit_start, unit_end):
             sentence = stream.text[start : stop.start()]
-            word = re.search(r"[\w.]+$", sentence)
-            if ENUMERATOR.match(sentence) or (word and word.group().lower() in ABBREVIATIONS):
+            if ENUMERATOR.match(sentence) or ends_with_abbreviation(sentence):
                 continue
             spans.append((start, stop.start() + 1))
             start = stop.end()

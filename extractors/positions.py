@@ -96,6 +96,13 @@ _IMPLEMENTED = (
 )
 IMPLEMENTED = re.compile(_IMPLEMENTED, re.I)
 IMPLEMENTED_DETAIL = "accepted; considered already implemented or in process"
+# A noted ask the State says so of keeps its position's word: "115. The following
+# recommendations are noted and China indicated that they are pertaining to measures already
+# being implemented or which had already been implemented:" (China 2009, A/HRC/11/25).
+_IMPLEMENTED_DETAILS = {
+    Position.SUPPORTED: IMPLEMENTED_DETAIL,
+    Position.NOTED: "noted; considered already implemented or in process",
+}
 # "accepts the recommendation in part", "partially supported", "Partly accepted"
 PARTIAL = re.compile(r"\bpartially\b|\bpartly\b|\bin part\b", re.I)
 
@@ -167,13 +174,12 @@ def position_of(lead_in: str) -> Position:
 
 
 def implemented_detail(text: str, position: Position) -> str | None:
-    """The detail a WG report's lead-in or note gives the supported asks it speaks of when it
-    says they are already implemented, as an addendum saying so gives them: "134. The following
+    """The detail a WG report's lead-in or note gives the asks it speaks of when it says they
+    are already implemented, as an addendum saying so gives supported ones: "134. The following
     recommendations enjoy the support of the Democratic Republic of the Congo which considers
-    that they are already implemented or in the process of implementation" (A/HRC/27/5)."""
-    if position is Position.SUPPORTED and IMPLEMENTED.search(text):
-        return IMPLEMENTED_DETAIL
-    return None
+    that they are already implemented or in the process of implementation" (A/HRC/27/5). A
+    noted ask is not called accepted: "noted; considered already implemented or in process"."""
+    return _IMPLEMENTED_DETAILS.get(position) if IMPLEMENTED.search(text) else None
 
 
 def announced_position(text: str) -> Position | None:

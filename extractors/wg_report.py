@@ -68,13 +68,32 @@ MARKED_WITH_ASTERISK = re.compile(r"\bmarked\s+with\s+(?:an?\s+)?asterisks?\b", 
 # 93.40"; Niger 2011 "recommendations 76.22, 76.32, 76.33 and 76.47 above are already
 # implemented", Bhutan 2014 "recommendation 118.1 above has already been implemented", Estonia
 # 2011 "the recommendations in paragraphs 77.13, ... 77.88 above have already been
-# implemented"): the State's note on asks of the section above, named by number.
-NOTE_ON_NUMBERS = re.compile(
-    r"\bconsiders?\s+that\s+(?:the\s+)?recommendations?\s+(?:Nos?\.\s*|in\s+paragraphs?\s+)?"
-    r"(?P<list>\d[\d.,\s–-]*?(?:\s+and\s+\d[\d.]*)?)\s*(?:above\s+)?(?:are|is|has|have)\b"
-    r"[^.]{0,40}?(?:already\s+(?:been\s+)?implemented|in\s+the\s+process\s+of\s+implementation)",
-    re.IGNORECASE,
+# implemented"): the State's note on asks of the section above, named by number. What it says
+# of them: already implemented or in process (the asks' detail, `implemented_detail`), or "106.
+# Malawi considers that recommendations 105.8, ... and 105.31 are not applicable to the
+# situation in the country ..." (Malawi 2011, A/HRC/16/4): its comment only.
+_NOTE_VIEW = (
+    r"(?:already\s+(?:been\s+)?implemented|in\s+the\s+process\s+of\s+implementation"
+    r"|not\s+applicable)"
 )
+# "103. Malawi considers that the first part of recommendation 3 above has already been
+# implemented." (Malawi 2011): the State's comment on 102.3, which says nothing of all of it.
+_PART_OF_ASK = r"(?:first|second|third|last)\s+part\s+of\s+"
+PART_OF_ASK = re.compile(rf"\b{_PART_OF_ASK}", re.IGNORECASE)
+# "91. Nicaragua considers that the recommendations listed above are either already implemented
+# or in the process of implementation." (Nicaragua 2010, A/HRC/14/3, right after the 68 items of
+# paragraph 90): no number, every item of the list it follows.
+_LISTED_ABOVE = r"(?P<listed>listed\s+above)\s+"
+_NOTE_NAMING = (
+    rf"(?:the\s+)?(?:{_PART_OF_ASK}(?:the\s+)?)?recommendations?\s+(?:{_LISTED_ABOVE}|"
+    r"(?:Nos?\.\s*|in\s+paragraphs?\s+)?"
+    r"(?P<list>\d[\d.,\s–-]*?(?:\s+and\s+\d[\d.]*)?)\s*(?:above\s+)?)(?:are|is|has|have)\b"
+    rf"[^.]{{0,40}}?{_NOTE_VIEW}"
+)
+NOTE_ON_NUMBERS = re.compile(rf"\bconsiders?\s+that\s+{_NOTE_NAMING}", re.IGNORECASE)
+# "..., and the recommendation in paragraph 77. 24 is in the process of implementation."
+# (Estonia 2011, A/HRC/17/17 para 78, right after its note): the same note on more asks.
+NOTE_GOES_ON = re.compile(rf",?\s+and\s+{_NOTE_NAMING}", re.IGNORECASE)
 # "90. The recommendations listed below enjoy the support of Iran, out of which recommendations
 # 102 to 123 Iran considers as already implemented or in the process of implementation:" (Iran
 # 2010, A/HRC/14/12): the lead-in's "already implemented" is only these items'.
@@ -82,6 +101,8 @@ SOME_IMPLEMENTED = re.compile(
     r"\bout\s+of\s+which\s+recommendations\s+(\d{1,3})\s+to\s+(\d{1,3})\b", re.IGNORECASE
 )
 NUMBER_OR_RANGE = re.compile(r"(\d{1,3}(?:\.\d{1,3})?)(?:\s*[–-]\s*(\d{1,3}(?:\.\d{1,3})?))?")
+# "77. 24" printed with a space after its dot (Estonia 2011, A/HRC/17/17 para 78): 77.24.
+SPACE_AFTER_DOT = re.compile(r"(?<=\d\.)\s(?=\d)")
 
 # Burundi 2009, items under "83. Burundi takes note of the recommendations reflected in
 # paragraphs 23, 24 (b), ...": "1. With regard to recommendations concerning rape ... as included
@@ -301,10 +322,11 @@ def _notes_on_marked(
 def _noted_as_implemented(
     recommendations: Sequence[Recommendation], notes: Sequence[StateComment]
 ) -> list[Recommendation]:
-    """The supported asks a note of the State names as already implemented, with that detail
+    """The asks a note of the State names as already implemented, with that detail
     (`implemented_detail`): "Albania considers that recommendations Nos. 8, 9, ... above are
-    either already implemented or in the process of implementation." (A/HRC/13/6 para 68)."""
-    said = {note.refers_to: note.text for note in notes}
+    either already implemented or in the process of implementation." (A/HRC/13/6 para 68). Not
+    a note on part of an ask ("the first part of recommendation 3", `PART_OF_ASK`)."""
+    said = {note.refers_to: note.text for note in notes if not PART_OF_ASK.search(note.text)}
     return [
         replace(rec, position_detail=detail)
         if rec.position_detail is None
@@ -320,32 +342,50 @@ def _notes_on_numbers(
 ) -> list[StateComment]:
     """A paragraph that names asks by number as already implemented (`NOTE_ON_NUMBERS`), as the
     State's comment on each: a bare number is an item of the nearest paragraph above with
-    items ("Nos. 8, 9" after paragraph 67: 67.8, 67.9), a full one is itself ("93.2")."""
+    items ("Nos. 8, 9" after paragraph 67: 67.8, 67.9), a full one is itself ("93.2"); the
+    note may go on to more asks (`NOTE_GOES_ON`). "The recommendations listed above" are the
+    items of the paragraph right before the note, and none when another paragraph comes
+    between them."""
     printed = {ask.paragraph for ask in recommendations}
     comments: list[StateComment] = []
     above: Paragraph | None = None
-    for note in paragraphs:
+    for before, note in zip([None, *paragraphs], paragraphs, strict=False):
         if note.items:
             above = note
             continue
         found = NOTE_ON_NUMBERS.search(text := join_lines(note.parts))
-        if found is None:
-            continue
         refs: list[str] = []
-        for first, last in NUMBER_OR_RANGE.findall(found.group("list")):
-            if "." in first:
-                head, start = first.rsplit(".", 1)
-                end = last.rsplit(".", 1)[-1] if last else start
-                refs.extend(f"{head}.{n}" for n in range(int(start), int(end) + 1))
-            elif above is not None:
-                end = last or first
-                refs.extend(f"{above.number}.{n}" for n in range(int(first), int(end) + 1))
+        while found is not None:
+            if found.group("listed") is None:
+                refs.extend(_numbered_asks(found.group("list"), above))
+            elif before is not None and before is above:
+                refs.extend(
+                    ask.paragraph
+                    for ask in recommendations
+                    if ask.paragraph.startswith(f"{before.number}.")
+                )
+            found = NOTE_GOES_ON.match(text, found.end())
         comments.extend(
             StateComment(paragraph=str(note.number), text=text, page=note.page, refers_to=ref)
             for ref in dict.fromkeys(refs)
             if ref in printed
         )
     return comments
+
+
+def _numbered_asks(listed: str, above: Paragraph | None) -> list[str]:
+    """The asks a note's list of numbers names: "93.2", "85-119", a bare number an item of the
+    paragraph `above`."""
+    refs: list[str] = []
+    for first, last in NUMBER_OR_RANGE.findall(SPACE_AFTER_DOT.sub("", listed)):
+        if "." in first:
+            head, start = first.rsplit(".", 1)
+            end = last.rsplit(".", 1)[-1] if last else start
+            refs.extend(f"{head}.{n}" for n in range(int(start), int(end) + 1))
+        elif above is not None:
+            end = last or first
+            refs.extend(f"{above.number}.{n}" for n in range(int(first), int(end) + 1))
+    return refs
 
 
 def _read_unnumbered_asks(

@@ -179,7 +179,8 @@ class Recommendation:
     report speaks of ("the recommendations marked with an asterisk ...")."""
     position_detail: str | None = None
     """What the report says beyond the position: "accepted; considered already implemented or
-    in process" when its section's lead-in, or the State's note naming it, says so."""
+    in process" ("noted; considered ..." for a noted ask) when its section's lead-in, or the
+    State's note naming it, says so."""
 
 
 @dataclass(frozen=True, slots=True)

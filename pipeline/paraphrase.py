@@ -18,19 +18,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from uprdex.pipeline.clusters import normalize
+from uprdex.pipeline.text import ends_with_abbreviation
 
 __all__ = ["Match", "match_sentences", "split_sentences"]
 
 MIN_WORDS = 8
 # A sentence ends at ".", ";", "!" or "?" followed by a capital: "... in preparation. Slovenia";
 # or by the number of the next paragraph, "... (20 March 2018). 6. Preliminary analysis ..."
-# (A/HRC/WG.6/34/SVN/1), which is then a piece of its own, too short to be a sentence; not after
-# "para.", "No.", "art." or "p.", whose number is cited ("as noted in para. 12. The ...").
-SENTENCE_END = re.compile(
-    r"(?<=[.;!?])\s+(?=[A-Z“\"])"
-    r"|(?<=[.;!?])(?<!\bpara\.)(?<!\bparas\.)(?<!\bNo\.)(?<!\bno\.)(?<!\bart\.)(?<!\barts\.)"
-    r"(?<!\bp\.)(?<!\bpp\.)\s+(?=\d{1,3}\.\s+[A-Z“\"])"
-)
+# (A/HRC/WG.6/34/SVN/1), which is then a piece of its own, too short to be a sentence; not at the
+# full stop of an abbreviation (`ends_with_abbreviation`: "as noted in para. 12. The ...").
+SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-Z“\"]|\d{1,3}\.\s+[A-Z“\"])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +41,16 @@ class Match:
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of at least MIN_WORDS words."""
-    return [s.strip() for s in SENTENCE_END.split(text) if len(s.split()) >= MIN_WORDS]
+    pieces: list[str] = []
+    start = 0
+    for end in SENTENCE_END.finditer(text):
+        stop = end.start() - 1  # the ".", ";", "!" or "?"
+        if text[stop] == "." and ends_with_abbreviation(text[start:stop]):
+            continue
+        pieces.append(text[start : end.start()])
+        start = end.end()
+    pieces.append(text[start:])
+    return [s.strip() for s in pieces if len(s.split()) >= MIN_WORDS]
 
 
 def _terms(text: str) -> list[str]:

@@ -8,7 +8,15 @@ from functools import lru_cache
 
 from uprdex.pipeline.resources import data_path
 
-__all__ = ["Vocabulary", "join_lines", "load_vocabulary", "normalize_text", "visible_controls"]
+__all__ = [
+    "ABBREVIATIONS",
+    "Vocabulary",
+    "ends_with_abbreviation",
+    "join_lines",
+    "load_vocabulary",
+    "normalize_text",
+    "visible_controls",
+]
 
 LINE_END_HYPHEN = "\ufffe"
 """pdfium marks a hyphen that ended a printed line with U+FFFE and joins the two lines:
@@ -24,6 +32,47 @@ _COMPOUND_BREAK = re.compile(
     r"(?<=[A-Za-z]-) (?=[a-z])(?!(?:and|or|nor|to|as|at|of|in|on|by|for|from|with|the|an?|but"
     r"|than|that|which|is|are|was|were|be)\b)"
 )
+
+
+# Words whose full stop ends no sentence: "see para. 12. The ...", "ILO Convention No. 189",
+# "A/HRC/28/15/Add. 1", "e.g. The", "Smith et al. The". Citation contexts and paraphrase
+# sentences are cut with this one list.
+ABBREVIATIONS = frozenset(
+    (
+        "para",
+        "paras",
+        "p",
+        "pp",
+        "no",
+        "nos",
+        "art",
+        "arts",
+        "add",
+        "corr",
+        "rev",
+        "vol",
+        "e.g",
+        "i.e",
+        "mr",
+        "ms",
+        "mrs",
+        "dr",
+        "st",
+        "cf",
+        "ibid",
+        "op",
+        "cit",
+        "al",
+    )
+)
+_LAST_WORD = re.compile(r"[\w.]+$")
+
+
+def ends_with_abbreviation(text: str) -> bool:
+    """Whether the last word of `text` (the full stop after it left out) is one of
+    ABBREVIATIONS ("as noted in para", "e.g"), whose full stop ends no sentence."""
+    word = _LAST_WORD.search(text)
+    return word is not None and word.group().lower() in ABBREVIATIONS
 
 
 def join_lines(lines: Iterable[str]) -> str:

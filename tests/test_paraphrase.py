@@ -124,3 +124,18 @@ def test_a_sentence_does_not_end_with_the_next_paragraph_number() -> None:
     # A cited paragraph is no paragraph number: "see para. 12. The ..." stays whole.
     text = "The Committee repeated its concern, as noted in para. 12. The Government replied."
     assert split_sentences(text + " " + text)[0].endswith("as noted in para. 12.")
+
+
+def test_a_sentence_does_not_end_at_an_abbreviation_before_a_capital() -> None:
+    # A/HRC/WG.6/34/SVN/1 (Slovenia 2019), page 2: "... the Universal Periodic Review of Slovenia
+    # (document No. A/HRC/28/15)." was cut after "No." (the abbreviations guarded only a
+    # paragraph number after them); citations' list of abbreviations is the one list now.
+    from uprdex.pipeline.loader import load_pdf
+    from uprdex.pipeline.text import join_lines
+
+    page = load_pdf(NATIONAL_REPORT).pages[1]
+    sentences = split_sentences(join_lines(line.text for line in page.lines if not line.is_note))
+    cut = [s for s in sentences if "(document No." in s]
+    assert len(cut) == 1 and cut[0].endswith("of Slovenia (document No. A/HRC/28/15).")
+    text = "The State listed several measures, e.g. Training for judges and for the police."
+    assert split_sentences(text + " " + text) == [text, text]

@@ -1172,3 +1172,67 @@ def test_a_note_naming_asks_as_already_implemented_gives_them_the_detail() -> No
     marked = parsed("costarica2010_recs.pdf").recommendations
     assert sum(rec.position_detail == IMPLEMENTED for rec in marked) == 32
     assert all((rec.position_detail == IMPLEMENTED) == rec.marked for rec in marked)
+
+
+def test_a_noted_section_that_says_already_implemented_is_noted_with_that_detail() -> None:
+    # A/HRC/11/25 (China 2009), page 30: "115. The following recommendations are noted and China
+    # indicated that they are pertaining to measures already being implemented or which had
+    # already been implemented:" (3 asks); 114 (page 26) enjoys China's support, 116 is pending.
+    recs = parsed("china2009_recs.pdf").recommendations
+    section = {
+        (rec.paragraph.split(".")[0], rec.position, rec.position_detail)
+        for rec in recs
+        if "." in rec.paragraph
+    }
+    assert section == {
+        ("114", Position.SUPPORTED, None),
+        ("115", Position.NOTED, "noted; considered already implemented or in process"),
+        ("116", Position.PENDING, None),
+    }
+    assert [rec.paragraph for rec in recs if rec.position_detail] == ["115.1", "115.2", "115.3"]
+
+
+def test_a_note_goes_on_to_an_ask_printed_with_a_space_after_its_dot() -> None:
+    # A/HRC/17/17 (Estonia 2011), page 17: "78. Estonia considers that the recommendations in
+    # paragraphs 77.13, 77.43, 77.54, 77.57, 77.60, 77.74, 77.75 and 77.88 above have already
+    # been implemented, and the recommendation in paragraph 77. 24 is in the process of
+    # implementation."
+    report = parsed("estonia2011_recs.pdf")
+    named = ["77.13", "77.43", "77.54", "77.57", "77.60", "77.74", "77.75", "77.88", "77.24"]
+    assert [c.refers_to for c in report.comments if c.paragraph == "78"] == named
+    implemented = {rec.paragraph for rec in report.recommendations if rec.position_detail}
+    assert implemented == set(named)
+    assert by_paragraph(report)["77.24"].position_detail == IMPLEMENTED
+
+
+def test_a_note_on_part_of_an_ask_is_its_comment_but_not_its_detail() -> None:
+    # A/HRC/16/4 (Malawi 2011), page 18: "103. Malawi considers that the first part of
+    # recommendation 3 above has already been implemented." (102.3: "Enact the Legal Education
+    # and Legal Practitioners Amendment Bill and the Legal Aid Bill currently pending before
+    # Parliament"): the State's comment on 102.3, whose second part it does not call implemented.
+    report = parsed("malawi2011_recs.pdf")
+    assert [c.refers_to for c in report.comments if c.paragraph == "103"] == ["102.3"]
+    assert by_paragraph(report)["102.3"].position_detail is None
+
+
+def test_a_note_calling_noted_asks_not_applicable_is_the_states_comment_on_each() -> None:
+    # A/HRC/16/4 (Malawi 2011), page 22: "106. Malawi considers that recommendations 105.8,
+    # 105.14, 105.15, 105.16 and 105.31 are not applicable to the situation in the country and,
+    # in this regard, refers to the responses that it provided in paragraphs 59, 77 and 78 ..."
+    report = parsed("malawi2011_recs.pdf")
+    named = ["105.8", "105.14", "105.15", "105.16", "105.31"]
+    assert [c.refers_to for c in report.comments if c.paragraph == "106"] == named
+    recs = by_paragraph(report)
+    assert {(recs[p].position, recs[p].position_detail) for p in named} == {(Position.NOTED, None)}
+
+
+def test_a_note_on_the_recommendations_listed_above_speaks_of_the_list_right_above_it() -> None:
+    # A/HRC/14/3 (Nicaragua 2010), page 19: "91. Nicaragua considers that the recommendations
+    # listed above are either already implemented or in the process of implementation." right
+    # after the 68 items of paragraph 90 (which enjoy Nicaragua's support); 92 is pending.
+    report = parsed("nicaragua2010_recs.pdf")
+    listed = [f"90.{n}" for n in range(1, 69)]
+    assert [c.refers_to for c in report.comments if c.paragraph == "91"] == listed
+    implemented = [rec.paragraph for rec in report.recommendations if rec.position_detail]
+    assert implemented == listed
+    assert {by_paragraph(report)[p].position_detail for p in listed} == {IMPLEMENTED}
