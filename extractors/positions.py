@@ -93,6 +93,9 @@ ENJOY_SUPPORT = rf"(?P<verb>{_NOT_ENJOYING}|{_ENJOYING})\s+(?:the\s+|its\s+)?sup
 _IMPLEMENTED = (
     r"already\s+(?:been\s+|being\s+|fully\s+)?implemented|in\s+(?:the\s+)?process\s+of\s+"
     r"implementation"
+    # "they pertain to measures which have been implemented or are currently being
+    # implemented" (Viet Nam 2009, A/HRC/12/11)
+    r"|measures\s+which\s+(?:have\s+been|are\s+(?:currently\s+)?being)\s+implemented"
 )
 IMPLEMENTED = re.compile(_IMPLEMENTED, re.I)
 IMPLEMENTED_DETAIL = "accepted; considered already implemented or in process"
@@ -133,8 +136,16 @@ _PENDING = re.compile(
     r"|\bresponses?\b.{0,80}\bwill be included in the outcome",
     re.I,
 )
-# "... has examined the following recommendations and notes them"
-_NOTED = re.compile(r"\b(?:noted|took note|takes note|take note|notes them)\b", re.I)
+# "... has examined the following recommendations and notes them". In 2009 a third kind of
+# list, neither supported nor refused: "Uzbekistan indicated that the following recommendations
+# are pertaining to measures already being implemented or which had already been implemented
+# and will be further considered by the Government" (A/HRC/10/83; UPR Info: noted), as China's
+# and Viet Nam's lists "pertaining to measures" already being implemented are noted ones.
+_NOTED = re.compile(
+    r"\b(?:noted|took note|takes note|take note|notes them)\b"
+    r"|\bpertain(?:s|ing)?\s+to\s+measures\b",
+    re.I,
+)
 _SUPPORTED = re.compile(
     rf"\b{_ENJOYING}\s+(?:the\s+|its\s+)?support"
     r"|\b(?:accepted|supported)\b"

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from uprdex.extractors.positions import position_of
+from uprdex.extractors.positions import implemented_detail, position_of
 from uprdex.extractors.state_lists import split_recommending_states
 from uprdex.extractors.wg_report import parse_wg_report
 from uprdex.pipeline.loader import HEADER_FOOTER, PRINT_MARKS
@@ -1190,6 +1190,32 @@ def test_a_noted_section_that_says_already_implemented_is_noted_with_that_detail
         ("116", Position.PENDING, None),
     }
     assert [rec.paragraph for rec in recs if rec.position_detail] == ["115.1", "115.2", "115.3"]
+
+
+def test_a_list_pertaining_to_measures_already_implemented_is_noted() -> None:
+    # A/HRC/10/83 (Uzbekistan 2009), page 22: "106. Uzbekistan indicated that the following
+    # recommendations are pertaining to measures already being implemented or which had already
+    # been implemented and will be further considered by the Government:" (27 asks, neither
+    # supported nor refused; UPR Info lists them as Noted); 105 will be answered in due time.
+    recs = parsed("uzbekistan2009_recs.pdf").recommendations
+    listed = [rec for rec in recs if rec.paragraph.startswith("106.")]
+    assert len(listed) == 27
+    assert {(rec.position, rec.position_detail) for rec in listed} == {
+        (Position.NOTED, "noted; considered already implemented or in process")
+    }
+    assert {rec.position for rec in recs if rec.paragraph.startswith("105.")} == {Position.PENDING}
+
+
+def test_measures_which_have_been_implemented_is_an_implemented_detail() -> None:
+    # A/HRC/12/11, paragraph 101: the wording without "already".
+    lead_in = (
+        "101. Viet Nam noted the following recommendations and indicated that they pertain to "
+        "measures which have been implemented or are currently being implemented:"
+    )
+    assert position_of(lead_in) is Position.NOTED
+    assert implemented_detail(lead_in, Position.NOTED) == (
+        "noted; considered already implemented or in process"
+    )
 
 
 def test_a_note_goes_on_to_an_ask_printed_with_a_space_after_its_dot() -> None:
