@@ -73,7 +73,9 @@ def show(symbol: str, paragraph: str | None, index: Path | None) -> None:
     with open_index(index) as store:
         found = store.recommendation(symbol, paragraph)
     if found is None:
-        err.print(f"[red]error[/] no recommendation {paragraph} in {symbol} in the index")
+        err.print(
+            f"[red]error[/] no recommendation {escape(paragraph)} in {escape(symbol)} in the index"
+        )
         sys.exit(EXIT_SOME_FAILED)
     out.print_json(json.dumps(recommendation_record(found), ensure_ascii=False))
 
@@ -135,7 +137,10 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
     symbol, paragraph = rec_id(symbol, paragraph)
     with open_index(index) as store:
         if store.recommendation(symbol, paragraph) is None:
-            err.print(f"[red]error[/] no recommendation {paragraph} in {symbol} in the index")
+            err.print(
+                f"[red]error[/] no recommendation {escape(paragraph)} in {escape(symbol)} "
+                "in the index"
+            )
             sys.exit(EXIT_SOME_FAILED)
         rows = store.evidence(recommendation_id=f"{symbol}#{paragraph}")
     own = [row for row in rows if in_own_report(row)]
@@ -151,7 +156,7 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
         )
     # A report is not evidence of itself (the export contract): its State's comments on its
     # own asks are shown, not counted.
-    counted = f"{len(rows) - len(own)} evidence records for {symbol} {paragraph}"
+    counted = f"{len(rows) - len(own)} evidence records for {escape(symbol)} {escape(paragraph)}"
     if own:
         counted += f" (not counted: the State's comment{'s' * (len(own) > 1)} in the report itself)"
     out.print(counted)
@@ -226,7 +231,7 @@ def status(index: Path | None) -> None:
             )
         except UprdexError as error:  # a model or [clusters] this uprdex cannot read
             stale = f"cannot tell what the clusters were made with: {error}"
-    out.print(f"Index {store.path}")
+    out.print(f"Index {escape(str(store.path))}")
     for key, value in summary.items():
         out.print(f"  {key.replace('_', ' ')}: {value}")
     for document in documents:

@@ -1,0 +1,59 @@
+"""What a researcher's real machine gives uprdex that a clean checkout does not: odd folder and
+file names, settings saved by another editor, special files, a CSV cut short. Each ends as one
+line naming the file or setting and what is wrong (or works), never a traceback."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from uprdex.flows.cli import main
+from uprdex.flows.ingest import ingest_paths
+from uprdex.pipeline.settings import LoaderSettings
+from uprdex.pipeline.store import Store
+
+from helpers import fixture
+
+REPORT = fixture("andorra2011_recs.pdf")
+EXIT_SOME_FAILED, EXIT_USAGE = 1, 2
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("odd") / "index.sqlite"
+    with Store(path) as store:
+        ingest_paths([REPORT], store, LoaderSettings(workers=1))
+    return path
+
+
+def _cli(*args: str | Path) -> Result:
+    """The CLI in this process; a traceback (an exception other than the exit) fails the test."""
+    result = CliRunner().invoke(main, [str(arg) for arg in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output, result.output
+    return result
+
+
+def test_square_brackets_in_a_path_or_argument_are_printed_not_read_as_markup(
+    index: Path, tmp_path: Path
+) -> None:
+    # A folder "UPR [final]" or a file "report [final].pdf": rich read the brackets as its
+    # markup, so a name lost its "[final]" and a "[/...]" ended in a MarkupError traceback.
+    folder = tmp_path / "UPR [/draft] [final]"
+    folder.mkdir(parents=True)
+    copy = shutil.copy(index, folder / "index.sqlite")
+    status = _cli("status", "--index", copy)
+    assert status.exit_code == 0 and f"Index {copy}" in status.output
+    missing = _cli("ingest", folder / "report [final].pdf", "--index", copy)
+    assert f"{folder / 'report [final].pdf'}: no such file or folder" in missing.stderr
+    assert f"Index {copy}:" in missing.output
+    out = folder / "out [final].csv"
+    export = _cli("export", "--what", "documents", "--format", "csv", "--out", out, "--index", copy)
+    assert export.exit_code == 0 and f"to {out}" in export.stderr
+    for command in ("show", "evidence"):
+        shown = _cli(command, "A/HRC/16/8", "[/b]", "--index", copy)
+        assert shown.exit_code == EXIT_SOME_FAILED
+        assert shown.stderr.strip() == "error no recommendation [/b] in A/HRC/16/8 in the index"
