@@ -189,10 +189,15 @@ def load_config(folder: Path | None = None) -> Config:
 
 def _read_toml(path: Path) -> dict[str, dict[str, Any]]:
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
+        # Notepad and other Windows editors may open the file with a byte order mark.
+        data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
     except OSError as error:
         raise ConfigError(f"{path}: cannot read the configuration ({error.strerror})") from error
+    except UnicodeDecodeError as error:
+        # Saved in a Windows code page: a path with "é" is the byte 0xe9.
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte {error.start}: {error.reason}); save it as UTF-8"
+        ) from error
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML ({error})") from error
     known = {"workspace", "schedule", *_SECTIONS}

@@ -57,3 +57,21 @@ def test_square_brackets_in_a_path_or_argument_are_printed_not_read_as_markup(
         shown = _cli(command, "A/HRC/16/8", "[/b]", "--index", copy)
         assert shown.exit_code == EXIT_SOME_FAILED
         assert shown.stderr.strip() == "error no recommendation [/b] in A/HRC/16/8 in the index"
+
+
+def test_a_uprdex_toml_saved_by_a_windows_editor_is_read_or_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Notepad's UTF-8 opens with a byte order mark (tomllib: "Invalid statement"); an editor
+    # saving in Windows-1252 writes "é" as the byte 0xe9 (a UnicodeDecodeError traceback).
+    monkeypatch.chdir(tmp_path)
+    toml = tmp_path / "uprdex.toml"
+    toml.write_bytes(b'\xef\xbb\xbf[workspace]\nindex = "caf\xc3\xa9.sqlite"\n')
+    read = _cli("status")
+    assert read.exit_code == 0 and "No index at café.sqlite yet" in read.output
+    toml.write_bytes(b'[workspace]\nindex = "caf\xe9.sqlite"\n')
+    named = _cli("status")
+    assert named.exit_code == EXIT_USAGE
+    assert named.stderr.strip() == (
+        f"error {toml}: not UTF-8 text (byte 24: invalid continuation byte); save it as UTF-8"
+    )
