@@ -34,6 +34,7 @@ threshold = 55
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 import types
@@ -310,9 +311,10 @@ def _as(value: Any, kind: Any) -> Any:
             raise ValueError(value)
         return int(value)
     if kind is float:
-        if isinstance(value, bool):
+        # NaN passes every range check (nan < 0 is false) and then breaks the lock's timeout.
+        if isinstance(value, bool) or math.isnan(number := float(value)):
             raise ValueError(value)
-        return float(value)
+        return number
     if kind is Path:
         if not isinstance(value, str):
             raise TypeError(value)

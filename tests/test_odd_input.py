@@ -75,3 +75,31 @@ def test_a_uprdex_toml_saved_by_a_windows_editor_is_read_or_named(
     assert named.stderr.strip() == (
         f"error {toml}: not UTF-8 text (byte 24: invalid continuation byte); save it as UTF-8"
     )
+
+
+@pytest.mark.parametrize(
+    ("setting", "toml"),
+    [
+        ("UPRDEX_WORKSPACE_LOCK_TIMEOUT", "[workspace]\nlock_timeout = nan\n"),
+        ("UPRDEX_LOADER_TIMEOUT_SECONDS", "[loader]\ntimeout_seconds = nan\n"),
+    ],
+)
+def test_a_setting_of_nan_is_refused_by_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: str, toml: str
+) -> None:
+    # NaN passed the range checks (nan < 0 is false); ingest then ended in a traceback
+    # (filelock: "timeout must be a number of seconds, not nan").
+    monkeypatch.chdir(tmp_path)
+    name = setting.split("_", 2)[2].lower()
+    (tmp_path / "uprdex.toml").write_text(toml, encoding="utf-8")
+    from_file = _cli("ingest", REPORT, "--index", tmp_path / "index.sqlite")
+    assert from_file.exit_code == EXIT_USAGE
+    assert f"uprdex.toml: [{toml[1 : toml.index(']')]}] {name} must be a number, got nan" in (
+        from_file.stderr
+    )
+    (tmp_path / "uprdex.toml").unlink()
+    monkeypatch.setenv(setting, "NaN")
+    from_variable = _cli("ingest", REPORT, "--index", tmp_path / "index.sqlite")
+    assert from_variable.exit_code == EXIT_USAGE
+    assert f"{setting}: " in from_variable.stderr and "got 'NaN'" in from_variable.stderr
+    assert not (tmp_path / "index.sqlite").exists()
