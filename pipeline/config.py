@@ -174,9 +174,12 @@ _SHORTHANDS = {"UPRDEX_INDEX": ("workspace", "index")}
 def load_config(folder: Path | None = None) -> Config:
     """The configuration of the workspace in `folder` (default: the working folder):
     uprdex.toml (or $UPRDEX_CONFIG) over the defaults, the environment over both."""
-    path = Path(os.environ.get("UPRDEX_CONFIG") or (folder or Path.cwd()) / CONFIG_FILE)
+    named = os.environ.get("UPRDEX_CONFIG")
+    if named is not None and not named.strip():  # `UPRDEX_CONFIG=$UNSET uprdex run`
+        raise ConfigError("UPRDEX_CONFIG is empty: name the configuration file, or unset it")
+    path = Path(named or (folder or Path.cwd()) / CONFIG_FILE)
     values: dict[str, dict[str, tuple[Any, str]]] = {}
-    if path.is_file() or "UPRDEX_CONFIG" in os.environ:
+    if path.is_file() or named:
         for section, items in _read_toml(path).items():
             for name, value in items.items():
                 values.setdefault(section, {})[name] = (value, path.name)
@@ -316,7 +319,8 @@ def _as(value: Any, kind: Any) -> Any:
             raise ValueError(value)
         return number
     if kind is Path:
-        if not isinstance(value, str):
+        # An empty path is the working folder: UPRDEX_INDEX= made the index ".".
+        if not isinstance(value, str) or not value.strip():
             raise TypeError(value)
         return Path(value)
     if kind is str:

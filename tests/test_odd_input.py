@@ -103,3 +103,24 @@ def test_a_setting_of_nan_is_refused_by_name(
     assert from_variable.exit_code == EXIT_USAGE
     assert f"{setting}: " in from_variable.stderr and "got 'NaN'" in from_variable.stderr
     assert not (tmp_path / "index.sqlite").exists()
+
+
+def test_an_empty_uprdex_index_or_config_variable_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `UPRDEX_INDEX=$IDX uprdex ingest ...` with IDX unset made the index "." (the working
+    # folder): ingest ended in a traceback ("unable to open database file") and left a lock
+    # named "..lock"; UPRDEX_CONFIG= blamed a ./uprdex.toml nobody named.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("UPRDEX_INDEX", "")
+    ingest = _cli("ingest", REPORT)
+    assert ingest.exit_code == EXIT_USAGE
+    assert ingest.stderr.strip() == "error UPRDEX_INDEX: [workspace] index must be a path, got ''"
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.delenv("UPRDEX_INDEX")
+    monkeypatch.setenv("UPRDEX_CONFIG", "")
+    status = _cli("status")
+    assert status.exit_code == EXIT_USAGE
+    assert status.stderr.strip() == (
+        "error UPRDEX_CONFIG is empty: name the configuration file, or unset it"
+    )
