@@ -124,3 +124,22 @@ def test_an_empty_uprdex_index_or_config_variable_is_named(
     assert status.stderr.strip() == (
         "error UPRDEX_CONFIG is empty: name the configuration file, or unset it"
     )
+
+
+def test_an_index_setting_naming_a_folder_is_one_line_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # UPRDEX_INDEX=~/upr (a folder; --index refuses one, the variable and uprdex.toml did not):
+    # a lock ~/upr.lock beside the folder, then SQLite's "unable to open database file" traceback.
+    folder = tmp_path / "upr"
+    folder.mkdir()
+    monkeypatch.setenv("UPRDEX_INDEX", str(folder))
+    for args in (["ingest", REPORT], ["cluster"], ["import", "upr-info", REPORT]):
+        result = _cli(*args)
+        assert result.exit_code == EXIT_USAGE, args
+        assert result.stderr.strip() == (
+            f"error {folder} is a folder, not an index file: name a file in it "
+            f"({folder / 'index.sqlite'})"
+        )
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["upr"]
+    assert list(folder.iterdir()) == []

@@ -196,6 +196,10 @@ def existing(index: Path | None) -> Path:
     """The index path; a BadIndexError when there is no index there or the file is not a
     database (before anything is written beside it, such as the lock)."""
     path = index or default_index_path()
+    if path.is_dir():
+        from uprdex.pipeline.inbox import not_a_folder
+
+        not_a_folder(path)
     if not path.exists():
         raise BadIndexError(
             f"no index at {path}: run `uprdex ingest PATH...` first, or pass --index FILE"
