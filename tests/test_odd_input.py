@@ -4,7 +4,9 @@ line naming the file or setting and what is wrong (or works), never a traceback.
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -143,3 +145,26 @@ def test_an_index_setting_naming_a_folder_is_one_line_and_writes_nothing(
         )
     assert sorted(path.name for path in tmp_path.iterdir()) == ["upr"]
     assert list(folder.iterdir()) == []
+
+
+def test_a_pipe_or_device_named_x_pdf_fails_alone_and_at_once(tmp_path: Path) -> None:
+    # A named pipe's open waited for a writer forever (the worker's 120 s, then the main
+    # process hung); /dev/zero was read until the main process ran out of memory.
+    fifo = tmp_path / "fifo.pdf"
+    os.mkfifo(fifo)
+    zero = tmp_path / "zero.pdf"
+    zero.symlink_to("/dev/zero")
+    loop = tmp_path / "loop.pdf"
+    loop.symlink_to(loop)
+    report = shutil.copy(REPORT, tmp_path / "report.pdf")
+    index = tmp_path / "index.sqlite"
+    started = time.monotonic()
+    result = _cli("ingest", fifo, zero, loop, report, "--index", index)
+    assert time.monotonic() - started < 60
+    assert result.exit_code == EXIT_SOME_FAILED
+    assert f"failed {fifo.name}: cannot read (a named pipe, not a file)" in result.stderr
+    assert f"failed {zero.name}: cannot read (a device, not a file)" in result.stderr
+    assert f"error {loop}: a symbolic link to nothing (its target is gone, or it points to" in (
+        result.stderr
+    )
+    assert "indexed" in result.output and "1 indexed" in result.output

@@ -49,7 +49,12 @@ def ingest(paths: tuple[Path, ...], index: Path | None, workers: int | None, ocr
 
     missing = [path for path in paths if not path.exists()]
     for path in missing:
-        err.print(f"[red]error[/] {escape(str(path))}: no such file or folder")
+        why = (
+            "a symbolic link to nothing (its target is gone, or it points to itself)"
+            if path.is_symlink()
+            else "no such file or folder"
+        )
+        err.print(f"[red]error[/] {escape(str(path))}: {why}")
     config = workspace(None, index).with_flags(
         "loader", workers=("--workers", workers), ocr=("--ocr", ocr or None)
     )
