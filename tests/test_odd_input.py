@@ -168,3 +168,20 @@ def test_a_pipe_or_device_named_x_pdf_fails_alone_and_at_once(tmp_path: Path) ->
         result.stderr
     )
     assert "indexed" in result.output and "1 indexed" in result.output
+
+
+def test_cited_takes_a_file_whose_name_is_not_utf8(tmp_path: Path) -> None:
+    # b"caf\xe9.pdf" (unzipped from a Windows archive) is indexed since 814c10e; `uprdex
+    # cited` of it ended in a UnicodeEncodeError traceback (SQLite refuses the surrogate).
+    folder = Path(os.fsdecode(bytes(tmp_path) + b"/d\xe9p"))
+    folder.mkdir()
+    report = Path(shutil.copy(REPORT, folder / os.fsdecode(b"caf\xe9.pdf")))
+    index = tmp_path / "index.sqlite"
+    assert _cli("ingest", folder, "--index", index).exit_code == 0
+    for named in (report, Path(os.path.relpath(report))):
+        found = _cli("cited", named, "--index", index)
+        assert found.exit_code == 0 and found.output.strip(), found.stderr
+    (folder / os.fsdecode(b"other\xe9.pdf")).write_bytes(b"%PDF-1.4 not indexed")
+    missing = _cli("cited", folder / os.fsdecode(b"other\xe9.pdf"), "--index", index)
+    assert missing.exit_code == EXIT_SOME_FAILED
+    assert missing.stderr.strip().endswith("d\\xe9p/other\\xe9.pdf: not in the index")

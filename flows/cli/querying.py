@@ -167,16 +167,17 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
 @index_option
 def cited(file: Path, index: Path | None) -> None:
     """What one document cites: each recommendation with page, note and context."""
-    from uprdex.pipeline.loader import read_with_hash
+    from uprdex.pipeline.loader import path_text, read_with_hash
     from uprdex.pipeline.store import STATE_COMMENT
 
     with open_index(index) as store:
-        sha256 = read_with_hash(file)[1] if file.is_file() else str(file)
-        document = store.find_document([str(file), str(file.resolve())], sha256)
+        # Paths as the index stores them: a name that is not UTF-8 with its bytes escaped.
+        sha256 = read_with_hash(file)[1] if file.is_file() else path_text(file)
+        document = store.find_document([path_text(file), path_text(file.resolve())], sha256)
         rows = store.citations_by(document.sha256) if document else []
         reports = {d.symbol for d in store.documents() if d.type == "wg_report" and d.symbol}
     if document is None:
-        err.print(f"[red]error[/] {escape(str(file))}: not in the index")
+        err.print(f"[red]error[/] {escape(path_text(file))}: not in the index")
         sys.exit(EXIT_SOME_FAILED)
     if document.status != "indexed":
         err.print(f"[red]{document.status}[/] {escape(str(document.error))}: it was not read")
