@@ -185,3 +185,25 @@ def test_cited_takes_a_file_whose_name_is_not_utf8(tmp_path: Path) -> None:
     missing = _cli("cited", folder / os.fsdecode(b"other\xe9.pdf"), "--index", index)
     assert missing.exit_code == EXIT_SOME_FAILED
     assert missing.stderr.strip().endswith("d\\xe9p/other\\xe9.pdf: not in the index")
+
+
+def test_run_names_an_inbox_or_index_path_that_is_not_utf8(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A folder unzipped from a Windows archive (b"d\xe9p"): the nightly flow's parameters went
+    # to Prefect's API as JSON, which ended in a UnicodeEncodeError traceback (httpx).
+    monkeypatch.chdir(tmp_path)
+    odd = Path(os.fsdecode(b"d\xe9p"))
+    odd.mkdir()
+    shutil.copy(REPORT, odd / "report.pdf")
+    Path("inbox").mkdir()
+    for args, name in (
+        (["--inbox", odd, "--index", "index.sqlite"], "inbox"),
+        (["--inbox", "inbox", "--index", odd / "index.sqlite"], "index"),
+    ):
+        result = _cli("run", *args)
+        assert result.exit_code == EXIT_USAGE
+        line = result.stderr.strip()
+        assert line.startswith(f"error d\\xe9p{'/index.sqlite' * (name == 'index')}: the {name}")
+        assert "not UTF-8 text" in line and "\n" not in line
+    assert sorted(os.listdir()) == sorted(["inbox", os.fsdecode(b"d\xe9p")])

@@ -16,7 +16,7 @@ from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderHook,
 from rich.markup import escape
 from rich.segment import Segment
 
-from uprdex.pipeline.config import Config, load_config
+from uprdex.pipeline.config import Config, ConfigError, load_config
 from uprdex.pipeline.errors import BadIndexError, OutputError
 from uprdex.pipeline.model import Position
 from uprdex.pipeline.settings import default_index_path
@@ -150,11 +150,29 @@ def ready_to_run(config: Config) -> None:
     from uprdex.pipeline.sandbox import check_platform
 
     check_platform()
+    flow_paths(config)
     for folder in (config.index.parent, config.quarantine, config.reports):
         with writing(folder):
             folder.mkdir(parents=True, exist_ok=True)
     with locked(config):
         pass
+
+
+def flow_paths(config: Config) -> dict[str, str]:
+    """The workspace's paths as the nightly flow's parameters; a ConfigError naming one that is
+    not UTF-8 text (a folder unzipped from a Windows archive: b"d\xe9p"), which Prefect's API,
+    JSON, refuses."""
+    from uprdex.pipeline.loader import path_text
+
+    paths = {name: getattr(config, name) for name in ("inbox", "index", "quarantine", "reports")}
+    for name, path in paths.items():
+        if path_text(path) != str(path):
+            raise ConfigError(
+                f"{path_text(path)}: the {name} path is not UTF-8 text, which the nightly flow "
+                "(Prefect) cannot carry; rename it (e.g. `convmv -f cp1252 -t utf-8`), or use "
+                "`uprdex ingest`"
+            )
+    return {name: str(path) for name, path in paths.items()}
 
 
 @contextmanager

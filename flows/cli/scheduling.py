@@ -18,6 +18,7 @@ from uprdex.flows.cli._common import (
     EXIT_USAGE,
     dask_options,
     err,
+    flow_paths,
     inbox_option,
     index_option,
     out,
@@ -149,12 +150,7 @@ def serve(
     # The paths as given (uprdex.toml's are relative): the served runs run in this folder, as
     # prefect.yaml's runs run in the worker's. The flow is named by its module in the
     # installed package, not by a path to its file (Prefect's default, relative to here).
-    parameters = {
-        "inbox": str(config.inbox),
-        "index": str(config.index),
-        "quarantine": str(config.quarantine),
-        "reports": str(config.reports),
-    }
+    parameters = flow_paths(config)
     module = EntrypointType.MODULE_PATH
     if register_only:
         deployment = nightly.to_deployment(
