@@ -65,11 +65,12 @@ def read_upr_info(path: Path) -> list[ImportedRec]:
                 f"{path.name}: not a UPR Info export (missing columns {', '.join(sorted(missing))})"
             )
         for number, row in enumerate(reader, start=2):
+            session = _session(row, path, reader.line_num)
             sur = states.resolve(row["To"])
             sur_name = sur.name if sur else row["To"].strip()
             # The contract's text ends without its final "." or ";" ("... under domestic law.").
             text = _FINAL_STOP.sub("", row["Text"].strip())
-            key = (sur_name, int(row["Session"]), normalize_text(text))
+            key = (sur_name, session, normalize_text(text))
             group = grouped.get(key)
             if group is None:
                 code = sur.iso3 if sur and sur.iso3 else normalize_text(sur_name)
@@ -105,6 +106,23 @@ def read_upr_info(path: Path) -> list[ImportedRec]:
 
 
 _UPR_INFO_COLUMNS = {"To", "Text", "From", "Response", "Issue", "Session"}
+
+
+def _session(row: dict[str, str], path: Path, line: int) -> int:
+    """The row's session; a ValueError naming the file and line of a row cut short (a download
+    that stopped) or a session that is not a number."""
+    missing = sorted(column for column in _UPR_INFO_COLUMNS if row.get(column) is None)
+    if missing:
+        raise ValueError(
+            f"{path.name} line {line}: the row ends before its {', '.join(missing)} "
+            "(the file cut short? download it again)"
+        )
+    try:
+        return int(row["Session"])
+    except ValueError:
+        raise ValueError(
+            f"{path.name} line {line}: Session {row['Session']!r} is not a number"
+        ) from None
 
 
 # "UPR of Slovenia (2nd Cycle – 20th session)" in the page header

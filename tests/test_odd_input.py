@@ -207,3 +207,35 @@ def test_run_names_an_inbox_or_index_path_that_is_not_utf8(
         assert line.startswith(f"error d\\xe9p{'/index.sqlite' * (name == 'index')}: the {name}")
         assert "not UTF-8 text" in line and "\n" not in line
     assert sorted(os.listdir()) == sorted(["inbox", os.fsdecode(b"d\xe9p")])
+
+
+UPR_INFO_HEADER = "To,To-Rgrp,To-Org,Text,From,From-Rgrp,From-Org,Response,Action,Issue,Session\n"
+UPR_INFO_ROW = (
+    'Andorra,WEOG,"OIF, EU",Ratify the ICRMW,Cuba,GRULAC,"OAS",Noted,4,'
+    '"International instruments",10\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("last_row", "said"),
+    [
+        (
+            "Andorra,WEOG,EU,Ratify the",
+            "cut.csv line 4: the row ends before its From, Issue, Response, Session (the file "
+            "cut short? download it again)",
+        ),
+        (UPR_INFO_ROW.replace(",10\n", ",\n"), "cut.csv line 4: Session '' is not a number"),
+    ],
+)
+def test_a_upr_info_row_cut_short_is_named_by_file_and_line(
+    index: Path, tmp_path: Path, last_row: str, said: str
+) -> None:
+    # A download that stopped mid-row, or a row with no session: the message was Python's
+    # ("int() argument must be a string ... not 'NoneType'"; "invalid literal for int() with
+    # base 10: ''", without the file's name).
+    csv = tmp_path / "cut.csv"
+    csv.write_text(UPR_INFO_HEADER + UPR_INFO_ROW * 2 + last_row, encoding="utf-8")
+    copy = shutil.copy(index, tmp_path / "index.sqlite")
+    result = _cli("import", "upr-info", csv, "--index", copy)
+    assert result.exit_code == EXIT_SOME_FAILED
+    assert result.stderr.strip() == f"failed {said}"
