@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,7 +143,7 @@ def read_thematic_list(path: Path) -> list[ImportedRec]:
     """An OHCHR thematic list of recommendations, as .docx or as PDF (its table read with
     pdfplumber): paragraph, text, States, position and its source, themes, affected persons
     and SDGs. The PDF gives the rows its DOCX gives."""
-    header, rows = _pdf_list(path) if path.suffix.lower() == ".pdf" else _docx_list(path)
+    header, rows = _pdf_list(path) if _list_format(path) == "pdf" else _docx_list(path)
     states = load_states()
     match = _LIST_HEADER.search(header)
     if match is None or not rows:
@@ -183,6 +184,25 @@ def read_thematic_list(path: Path) -> list[ImportedRec]:
             )
         )
     return records
+
+
+def _list_format(path: Path) -> str:
+    """ "pdf" or "docx", by the file's bytes, not its name (a PDF saved as list.docx); a
+    ValueError saying what else it is (python-docx says only "Package not found")."""
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") and zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            if "word/document.xml" in archive.namelist():
+                return "docx"
+        what = "a ZIP archive without a Word document in it"
+    elif head.startswith(b"\xd0\xcf\x11\xe0"):
+        what = "a Word 97-2003 .doc"
+    else:
+        what = "an empty file" if not head else "neither a Word .docx nor a PDF"
+    raise ValueError(f"{path.name}: not an OHCHR thematic list ({what}); save it as .docx or PDF")
 
 
 def _docx_list(path: Path) -> tuple[str, list[list[str]]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -239,3 +240,30 @@ def test_a_upr_info_row_cut_short_is_named_by_file_and_line(
     result = _cli("import", "upr-info", csv, "--index", copy)
     assert result.exit_code == EXIT_SOME_FAILED
     assert result.stderr.strip() == f"failed {said}"
+
+
+def test_a_thematic_list_that_is_not_a_docx_says_what_it_is(index: Path, tmp_path: Path) -> None:
+    # python-docx said "Package not found at 'list.docx'" for a text, an empty file or a PDF
+    # saved as .docx, and KeyError("There is no item named '[Content_Types].xml' ...") for a
+    # ZIP; a PDF list is read by its bytes now, whatever its name.
+    cases = {
+        "notes.docx": (b"UPR of Slovenia\n", "neither a Word .docx nor a PDF"),
+        "empty.docx": (b"", "an empty file"),
+        "old.doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "a Word 97-2003 .doc"),
+    }
+    archive = tmp_path / "archive.docx"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("notes.txt", "not a Word document")
+    for name, (data, _what) in cases.items():
+        (tmp_path / name).write_bytes(data)
+    cases["archive.docx"] = (b"", "a ZIP archive without a Word document in it")
+    for name, (_, what) in cases.items():
+        copy = shutil.copy(index, tmp_path / "index.sqlite")
+        result = _cli("import", "thematic-list", tmp_path / name, "--index", copy)
+        assert result.exit_code == EXIT_SOME_FAILED
+        assert result.stderr.strip() == (
+            f"failed {name}: not an OHCHR thematic list ({what}); save it as .docx or PDF"
+        )
+    misnamed = shutil.copy(fixture("svn2014_thematic_list.pdf"), tmp_path / "list.docx")
+    read = _cli("import", "thematic-list", misnamed, "--index", copy)
+    assert read.exit_code == 0 and "163 recommendations" in read.output
