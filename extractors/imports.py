@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,11 +66,12 @@ def read_upr_info(path: Path) -> list[ImportedRec]:
                 f"{path.name}: not a UPR Info export (missing columns {', '.join(sorted(missing))})"
             )
         for number, row in enumerate(reader, start=2):
+            session = _session(row, path, reader.line_num)
             sur = states.resolve(row["To"])
             sur_name = sur.name if sur else row["To"].strip()
             # The contract's text ends without its final "." or ";" ("... under domestic law.").
             text = _FINAL_STOP.sub("", row["Text"].strip())
-            key = (sur_name, int(row["Session"]), normalize_text(text))
+            key = (sur_name, session, normalize_text(text))
             group = grouped.get(key)
             if group is None:
                 code = sur.iso3 if sur and sur.iso3 else normalize_text(sur_name)
@@ -107,6 +109,23 @@ def read_upr_info(path: Path) -> list[ImportedRec]:
 _UPR_INFO_COLUMNS = {"To", "Text", "From", "Response", "Issue", "Session"}
 
 
+def _session(row: dict[str, str], path: Path, line: int) -> int:
+    """The row's session; a ValueError naming the file and line of a row cut short (a download
+    that stopped) or a session that is not a number."""
+    missing = sorted(column for column in _UPR_INFO_COLUMNS if row.get(column) is None)
+    if missing:
+        raise ValueError(
+            f"{path.name} line {line}: the row ends before its {', '.join(missing)} "
+            "(the file cut short? download it again)"
+        )
+    try:
+        return int(row["Session"])
+    except ValueError:
+        raise ValueError(
+            f"{path.name} line {line}: Session {row['Session']!r} is not a number"
+        ) from None
+
+
 # "UPR of Slovenia (2nd Cycle – 20th session)" in the page header
 _LIST_HEADER = re.compile(
     r"UPR of (?P<state>.+?)\s*\(\s*\d+\w*\s+Cycle\s*[-–]\s*(?P<session>\d+)", re.IGNORECASE
@@ -124,7 +143,7 @@ def read_thematic_list(path: Path) -> list[ImportedRec]:
     """An OHCHR thematic list of recommendations, as .docx or as PDF (its table read with
     pdfplumber): paragraph, text, States, position and its source, themes, affected persons
     and SDGs. The PDF gives the rows its DOCX gives."""
-    header, rows = _pdf_list(path) if path.suffix.lower() == ".pdf" else _docx_list(path)
+    header, rows = _pdf_list(path) if _list_format(path) == "pdf" else _docx_list(path)
     states = load_states()
     match = _LIST_HEADER.search(header)
     if match is None or not rows:
@@ -165,6 +184,25 @@ def read_thematic_list(path: Path) -> list[ImportedRec]:
             )
         )
     return records
+
+
+def _list_format(path: Path) -> str:
+    """ "pdf" or "docx", by the file's bytes, not its name (a PDF saved as list.docx); a
+    ValueError saying what else it is (python-docx says only "Package not found")."""
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") and zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            if "word/document.xml" in archive.namelist():
+                return "docx"
+        what = "a ZIP archive without a Word document in it"
+    elif head.startswith(b"\xd0\xcf\x11\xe0"):
+        what = "a Word 97-2003 .doc"
+    else:
+        what = "an empty file" if not head else "neither a Word .docx nor a PDF"
+    raise ValueError(f"{path.name}: not an OHCHR thematic list ({what}); save it as .docx or PDF")
 
 
 def _docx_list(path: Path) -> tuple[str, list[list[str]]]:

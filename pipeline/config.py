@@ -34,6 +34,7 @@ threshold = 55
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 import types
@@ -173,9 +174,12 @@ _SHORTHANDS = {"UPRDEX_INDEX": ("workspace", "index")}
 def load_config(folder: Path | None = None) -> Config:
     """The configuration of the workspace in `folder` (default: the working folder):
     uprdex.toml (or $UPRDEX_CONFIG) over the defaults, the environment over both."""
-    path = Path(os.environ.get("UPRDEX_CONFIG") or (folder or Path.cwd()) / CONFIG_FILE)
+    named = os.environ.get("UPRDEX_CONFIG")
+    if named is not None and not named.strip():  # `UPRDEX_CONFIG=$UNSET uprdex run`
+        raise ConfigError("UPRDEX_CONFIG is empty: name the configuration file, or unset it")
+    path = Path(named or (folder or Path.cwd()) / CONFIG_FILE)
     values: dict[str, dict[str, tuple[Any, str]]] = {}
-    if path.is_file() or "UPRDEX_CONFIG" in os.environ:
+    if path.is_file() or named:
         for section, items in _read_toml(path).items():
             for name, value in items.items():
                 values.setdefault(section, {})[name] = (value, path.name)
@@ -189,10 +193,15 @@ def load_config(folder: Path | None = None) -> Config:
 
 def _read_toml(path: Path) -> dict[str, dict[str, Any]]:
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
+        # Notepad and other Windows editors may open the file with a byte order mark.
+        data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
     except OSError as error:
         raise ConfigError(f"{path}: cannot read the configuration ({error.strerror})") from error
+    except UnicodeDecodeError as error:
+        # Saved in a Windows code page: a path with "é" is the byte 0xe9.
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte {error.start}: {error.reason}); save it as UTF-8"
+        ) from error
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML ({error})") from error
     known = {"workspace", "schedule", *_SECTIONS}
@@ -305,11 +314,13 @@ def _as(value: Any, kind: Any) -> Any:
             raise ValueError(value)
         return int(value)
     if kind is float:
-        if isinstance(value, bool):
+        # NaN passes every range check (nan < 0 is false) and then breaks the lock's timeout.
+        if isinstance(value, bool) or math.isnan(number := float(value)):
             raise ValueError(value)
-        return float(value)
+        return number
     if kind is Path:
-        if not isinstance(value, str):
+        # An empty path is the working folder: UPRDEX_INDEX= made the index ".".
+        if not isinstance(value, str) or not value.strip():
             raise TypeError(value)
         return Path(value)
     if kind is str:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from uprdex.pipeline.errors import IndexBusyError
+from uprdex.pipeline.errors import BadIndexError, IndexBusyError
 from uprdex.pipeline.loader import display_name, path_text
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "InboxFile",
     "index_lock",
     "is_partial",
+    "not_a_folder",
     "not_a_pdf",
     "other_files",
     "quarantine",
@@ -123,9 +124,20 @@ def quarantine(
     return target
 
 
+def not_a_folder(index: Path) -> None:
+    """A BadIndexError when the index named is a folder (UPRDEX_INDEX=~/upr): its lock would
+    be ~/upr.lock, and SQLite's error a traceback."""
+    if index.is_dir():
+        raise BadIndexError(
+            f"{index} is a folder, not an index file: name a file in it ({index / 'index.sqlite'})"
+        )
+
+
 @contextmanager
 def index_lock(index: Path, timeout: float) -> Iterator[None]:
-    """Hold the index's lock, waiting up to `timeout` seconds for another run to finish."""
+    """Hold the index's lock, waiting up to `timeout` seconds for another run to finish; a
+    BadIndexError, before any lock is made, when the index named is a folder."""
+    not_a_folder(index)
     index.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(index) + ".lock")
     try:

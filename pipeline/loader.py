@@ -10,10 +10,12 @@ That keeps a page at a few milliseconds; bench/bench_loader.py measures it again
 from __future__ import annotations
 
 import ctypes
+import errno
 import hashlib
 import math
 import os
 import re
+import stat
 import statistics
 from collections.abc import Iterator
 from pathlib import Path
@@ -55,9 +57,25 @@ _PDF_MAGIC = b"%PDF-"
 
 
 def read_with_hash(path: Path) -> tuple[bytes, str]:
-    """Read a file once and return its bytes and sha256."""
+    """Read a file once and return its bytes and sha256; an OSError for what is not a regular
+    file: a named pipe's open waits for a writer forever, /dev/zero never ends."""
+    kind = _special_kind(os.stat(path).st_mode)
+    if kind is not None:
+        raise OSError(errno.EINVAL, f"{kind}, not a file", str(path))
     data = path.read_bytes()
     return data, hashlib.sha256(data).hexdigest()
+
+
+def _special_kind(mode: int) -> str | None:
+    """What a file that is not a regular file is ("a named pipe"); None for a regular file."""
+    kinds = {
+        stat.S_ISDIR: "a folder",
+        stat.S_ISFIFO: "a named pipe",
+        stat.S_ISCHR: "a device",
+        stat.S_ISBLK: "a device",
+        stat.S_ISSOCK: "a socket",
+    }
+    return next((kind for test, kind in kinds.items() if test(mode)), None)
 
 
 def load_pdf(

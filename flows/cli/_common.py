@@ -16,7 +16,7 @@ from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderHook,
 from rich.markup import escape
 from rich.segment import Segment
 
-from uprdex.pipeline.config import Config, load_config
+from uprdex.pipeline.config import Config, ConfigError, load_config
 from uprdex.pipeline.errors import BadIndexError, OutputError
 from uprdex.pipeline.model import Position
 from uprdex.pipeline.settings import default_index_path
@@ -156,11 +156,29 @@ def ready_to_run(config: Config) -> None:
     from uprdex.pipeline.sandbox import check_platform
 
     check_platform()
+    flow_paths(config)
     for folder in (config.index.parent, config.quarantine, config.reports):
         with writing(folder):
             folder.mkdir(parents=True, exist_ok=True)
     with locked(config):
         pass
+
+
+def flow_paths(config: Config) -> dict[str, str]:
+    """The workspace's paths as the nightly flow's parameters; a ConfigError naming one that is
+    not UTF-8 text (a folder unzipped from a Windows archive: b"d\xe9p"), which Prefect's API,
+    JSON, refuses."""
+    from uprdex.pipeline.loader import path_text
+
+    paths = {name: getattr(config, name) for name in ("inbox", "index", "quarantine", "reports")}
+    for name, path in paths.items():
+        if path_text(path) != str(path):
+            raise ConfigError(
+                f"{path_text(path)}: the {name} path is not UTF-8 text, which the nightly flow "
+                "(Prefect) cannot carry; rename it (e.g. `convmv -f cp1252 -t utf-8`), or use "
+                "`uprdex ingest`"
+            )
+    return {name: str(path) for name, path in paths.items()}
 
 
 @contextmanager
@@ -202,6 +220,10 @@ def existing(index: Path | None) -> Path:
     """The index path; a BadIndexError when there is no index there or the file is not a
     database (before anything is written beside it, such as the lock)."""
     path = index or default_index_path()
+    if path.is_dir():
+        from uprdex.pipeline.inbox import not_a_folder
+
+        not_a_folder(path)
     if not path.exists():
         raise BadIndexError(
             f"no index at {path}: run `uprdex ingest PATH...` first, or pass --index FILE"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from uprdex.flows.cli._common import existing, index_option, out
 
@@ -26,5 +27,5 @@ def browse(port: int, index: Path | None) -> None:
 
     path = existing(index).resolve()
     build_datasette(path)  # a missing extra or a bad index fails here, before the server
-    out.print(f"Serving {path} read-only at http://127.0.0.1:{port}/ (Ctrl-C stops)")
+    out.print(f"Serving {escape(str(path))} read-only at http://127.0.0.1:{port}/ (Ctrl-C stops)")
     serve(path, port)

@@ -138,7 +138,7 @@ def links(
     if export_to is not None:
         with writing(export_to):
             written = write_csv(held, export_to)
-        err.print(f"wrote {count(written, 'correction')} to {export_to}")
+        err.print(f"wrote {count(written, 'correction')} to {escape(str(export_to))}")
         return
     for c in held:
         now = [clusters.get(rec) for rec in c.pair]

@@ -49,7 +49,12 @@ def ingest(paths: tuple[Path, ...], index: Path | None, workers: int | None, ocr
 
     missing = [path for path in paths if not path.exists()]
     for path in missing:
-        err.print(f"[red]error[/] {path}: no such file or folder")
+        why = (
+            "a symbolic link to nothing (its target is gone, or it points to itself)"
+            if path.is_symlink()
+            else "no such file or folder"
+        )
+        err.print(f"[red]error[/] {escape(str(path))}: {why}")
     config = workspace(None, index).with_flags(
         "loader", workers=("--workers", workers), ocr=("--ocr", ocr or None)
     )
@@ -84,7 +89,7 @@ def ingest(paths: tuple[Path, ...], index: Path | None, workers: int | None, ocr
     out.print(
         f"{len(results)} files: {sum(r.outcome == 'indexed' for r in results)} indexed, "
         f"{sum(r.outcome == 'unchanged' for r in results)} unchanged, {len(failed)} failed. "
-        f"Index {store.path}: {summary['recommendations']} recommendations from "
+        f"Index {escape(str(store.path))}: {summary['recommendations']} recommendations from "
         f"{summary['documents'] - summary['failed']} documents"
         + (
             f"; {count(summary['failed'], 'file')} in it could not be read (`uprdex status` "
@@ -128,4 +133,4 @@ def import_(kind: str, file: Path, index: Path | None) -> None:
     _print_result(result)
     if not result.ok:
         sys.exit(EXIT_SOME_FAILED)
-    out.print(f"Index {store.path}: {summary['recommendations']} recommendations.")
+    out.print(f"Index {escape(str(store.path))}: {summary['recommendations']} recommendations.")

@@ -69,14 +69,14 @@ def export(
 
         with open_index(index) as store, writing(out_path):
             count = write_matrix(store, out_path, rec_filter(options))
-        err.print(f"wrote the UPR matrix of {count} recommendations to {out_path}")
+        err.print(f"wrote the UPR matrix of {count} recommendations to {escape(str(out_path))}")
         return
     with open_index(index) as store:
         rows = records(store, what, rec_filter(options))
     with writing(out_path):
         write_export(rows, fmt, what, out_path or sys.stdout, raw)
     if out_path:
-        err.print(f"wrote {len(rows)} {what} to {out_path}")
+        err.print(f"wrote {len(rows)} {what} to {escape(str(out_path))}")
 
 
 @click.command()
@@ -110,4 +110,4 @@ def report(state_under_review: str | None, out_dir: Path | None, index: Path | N
                 sys.exit(EXIT_SOME_FAILED)
         with writing(out_dir):
             page = write_report(store, out_dir or config.reports / "html", state_under_review)
-    out.print(f"report: {page}")
+    out.print(f"report: {escape(str(page))}")

@@ -79,7 +79,9 @@ def show(symbol: str, paragraph: str | None, index: Path | None) -> None:
     with open_index(index) as store:
         found = store.recommendation(symbol, paragraph)
     if found is None:
-        err.print(f"[red]error[/] no recommendation {paragraph} in {symbol} in the index")
+        err.print(
+            f"[red]error[/] no recommendation {escape(paragraph)} in {escape(symbol)} in the index"
+        )
         sys.exit(EXIT_SOME_FAILED)
     out.print_json(json.dumps(recommendation_record(found), ensure_ascii=False))
 
@@ -141,7 +143,10 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
     symbol, paragraph = rec_id(symbol, paragraph)
     with open_index(index) as store:
         if store.recommendation(symbol, paragraph) is None:
-            err.print(f"[red]error[/] no recommendation {paragraph} in {symbol} in the index")
+            err.print(
+                f"[red]error[/] no recommendation {escape(paragraph)} in {escape(symbol)} "
+                "in the index"
+            )
             sys.exit(EXIT_SOME_FAILED)
         rows = store.evidence(recommendation_id=f"{symbol}#{paragraph}")
     own = [row for row in rows if in_own_report(row)]
@@ -157,7 +162,7 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
         )
     # A report is not evidence of itself (the export contract): its State's comments on its
     # own asks are shown, not counted.
-    counted = f"{len(rows) - len(own)} evidence records for {symbol} {paragraph}"
+    counted = f"{len(rows) - len(own)} evidence records for {escape(symbol)} {escape(paragraph)}"
     if own:
         counted += f" (not counted: the State's comment{'s' * (len(own) > 1)} in the report itself)"
     out.print(counted)
@@ -168,16 +173,17 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
 @index_option
 def cited(file: Path, index: Path | None) -> None:
     """What one document cites: each recommendation with page, note and context."""
-    from uprdex.pipeline.loader import read_with_hash
+    from uprdex.pipeline.loader import path_text, read_with_hash
     from uprdex.pipeline.store import STATE_COMMENT
 
     with open_index(index) as store:
-        sha256 = read_with_hash(file)[1] if file.is_file() else str(file)
-        document = store.find_document([str(file), str(file.resolve())], sha256)
+        # Paths as the index stores them: a name that is not UTF-8 with its bytes escaped.
+        sha256 = read_with_hash(file)[1] if file.is_file() else path_text(file)
+        document = store.find_document([path_text(file), path_text(file.resolve())], sha256)
         rows = store.citations_by(document.sha256) if document else []
         reports = {d.symbol for d in store.documents() if d.type == "wg_report" and d.symbol}
     if document is None:
-        err.print(f"[red]error[/] {escape(str(file))}: not in the index")
+        err.print(f"[red]error[/] {escape(path_text(file))}: not in the index")
         sys.exit(EXIT_SOME_FAILED)
     if document.status != "indexed":
         err.print(f"[red]{document.status}[/] {escape(str(document.error))}: it was not read")
@@ -232,7 +238,7 @@ def status(index: Path | None) -> None:
             )
         except UprdexError as error:  # a model or [clusters] this uprdex cannot read
             stale = f"cannot tell what the clusters were made with: {error}"
-    out.print(f"Index {store.path}")
+    out.print(f"Index {escape(str(store.path))}")
     for key, value in summary.items():
         out.print(f"  {key.replace('_', ' ')}: {value}")
     for document in documents:

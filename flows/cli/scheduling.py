@@ -18,6 +18,7 @@ from uprdex.flows.cli._common import (
     EXIT_USAGE,
     dask_options,
     err,
+    flow_paths,
     inbox_option,
     index_option,
     out,
@@ -83,7 +84,7 @@ def run(
                     ocr,
                 )
     for _path, reason in summary.failed:
-        err.print(f"[red]failed[/] {escape(reason)} (copied to {config.quarantine})")
+        err.print(f"[red]failed[/] {escape(reason)} (copied to {escape(str(config.quarantine))})")
     for line in summary.left_out:
         err.print(f"[yellow]skipped[/] {escape(line)}")
     for path, why in summary.kept:
@@ -93,10 +94,10 @@ def run(
         done = ", ".join(f"{escape(name)} {count}" for name, count in sorted(counts.items()))
         out.print(f"extracted on Dask workers: {done}")
     out.print(
-        f"{summary.found} files in {config.inbox}: {len(summary.indexed)} indexed"
+        f"{summary.found} files in {escape(str(config.inbox))}: {len(summary.indexed)} indexed"
         f"{f' ({summary.read_again} read again by this release)' if summary.read_again else ''}, "
         f"{summary.skipped} already indexed, {len(summary.failed)} failed. "
-        f"Index {config.index}; exports in {config.reports}."
+        f"Index {escape(str(config.index))}; exports in {escape(str(config.reports))}."
     )
     sys.exit(EXIT_SOME_FAILED if summary.failed else EXIT_OK)
 
@@ -149,12 +150,7 @@ def serve(
     # The paths as given (uprdex.toml's are relative): the served runs run in this folder, as
     # prefect.yaml's runs run in the worker's. The flow is named by its module in the
     # installed package, not by a path to its file (Prefect's default, relative to here).
-    parameters = {
-        "inbox": str(config.inbox),
-        "index": str(config.index),
-        "quarantine": str(config.quarantine),
-        "reports": str(config.reports),
-    }
+    parameters = flow_paths(config)
     module = EntrypointType.MODULE_PATH
     if register_only:
         deployment = nightly.to_deployment(
@@ -206,7 +202,7 @@ def watch(inbox: Path | None, index: Path | None, debounce: float) -> None:
     observer = Observer()
     observer.schedule(inbox_handler(debouncer), str(config.inbox), recursive=True)
     observer.start()
-    out.print(f"watching {config.inbox} (Ctrl-C to stop)")
+    out.print(f"watching {escape(str(config.inbox))} (Ctrl-C to stop)")
     debouncer.poke()  # files already waiting are picked up at start
     try:
         while True:

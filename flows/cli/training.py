@@ -62,7 +62,7 @@ def train_themes(csv_file: Path, out_dir: Path | None, seed: int) -> None:
         lambda folder: train(csv_file, folder, seed=seed), TrainError, out_dir, DEFAULT_MODEL_DIR
     )
     test, baseline = result["scores"]["test"], result["scores"]["baseline_test"]
-    out.print(f"model {result['version']} written to {folder}")
+    out.print(f"model {result['version']} written to {escape(str(folder))}")
     out.print(
         f"held-out reviews: micro-F1 {test['micro_f1']:.3f} (baseline "
         f"{baseline['micro_f1']:.3f}), macro-F1 {test['macro_f1']:.3f} (baseline "
@@ -91,7 +91,7 @@ def train_similarity(csv_file: Path, out_dir: Path | None, seed: int) -> None:
         DEFAULT_MODEL_DIR,
     )
     out.print(
-        f"model {result['version']} written to {folder}: "
+        f"model {result['version']} written to {escape(str(folder))}: "
         f"{result['texts']:,} texts, {result['terms']:,} terms, {result['dimensions']} dimensions"
     )
 
@@ -118,7 +118,7 @@ def train_word_vectors(csv_file: Path, out_dir: Path | None, seed: int) -> None:
         DEFAULT_MODEL_DIR,
     )
     out.print(
-        f"model {result['version']} written to {folder}: "
+        f"model {result['version']} written to {escape(str(folder))}: "
         f"{result['texts']:,} texts, {result['stems']:,} stems, {result['dimensions']} dimensions"
     )
 
@@ -153,6 +153,6 @@ def train_pairs(csv_file: Path, out_dir: Path | None, word_vectors: Path | None)
         DEFAULT_MODEL_DIR,
     )
     out.print(
-        f"model {result['version']} written to {folder}: "
+        f"model {result['version']} written to {escape(str(folder))}: "
         f"{result['recommendations']:,} recommendations of {len(result['reviews'])} reviews"
     )

@@ -1,0 +1,269 @@
+"""What a researcher's real machine gives uprdex that a clean checkout does not: odd folder and
+file names, settings saved by another editor, special files, a CSV cut short. Each ends as one
+line naming the file or setting and what is wrong (or works), never a traceback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from uprdex.flows.cli import main
+from uprdex.flows.ingest import ingest_paths
+from uprdex.pipeline.settings import LoaderSettings
+from uprdex.pipeline.store import Store
+
+from helpers import fixture
+
+REPORT = fixture("andorra2011_recs.pdf")
+EXIT_SOME_FAILED, EXIT_USAGE = 1, 2
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("odd") / "index.sqlite"
+    with Store(path) as store:
+        ingest_paths([REPORT], store, LoaderSettings(workers=1))
+    return path
+
+
+def _cli(*args: str | Path) -> Result:
+    """The CLI in this process; a traceback (an exception other than the exit) fails the test."""
+    result = CliRunner().invoke(main, [str(arg) for arg in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output, result.output
+    return result
+
+
+def test_square_brackets_in_a_path_or_argument_are_printed_not_read_as_markup(
+    index: Path, tmp_path: Path
+) -> None:
+    # A folder "UPR [final]" or a file "report [final].pdf": rich read the brackets as its
+    # markup, so a name lost its "[final]" and a "[/...]" ended in a MarkupError traceback.
+    folder = tmp_path / "UPR [/draft] [final]"
+    folder.mkdir(parents=True)
+    copy = shutil.copy(index, folder / "index.sqlite")
+    status = _cli("status", "--index", copy)
+    assert status.exit_code == 0 and f"Index {copy}" in status.output
+    missing = _cli("ingest", folder / "report [final].pdf", "--index", copy)
+    assert f"{folder / 'report [final].pdf'}: no such file or folder" in missing.stderr
+    assert f"Index {copy}:" in missing.output
+    out = folder / "out [final].csv"
+    export = _cli("export", "--what", "documents", "--format", "csv", "--out", out, "--index", copy)
+    assert export.exit_code == 0 and f"to {out}" in export.stderr
+    for command in ("show", "evidence"):
+        shown = _cli(command, "A/HRC/16/8", "[/b]", "--index", copy)
+        assert shown.exit_code == EXIT_SOME_FAILED
+        assert shown.stderr.strip() == "error no recommendation [/b] in A/HRC/16/8 in the index"
+
+
+def test_a_uprdex_toml_saved_by_a_windows_editor_is_read_or_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Notepad's UTF-8 opens with a byte order mark (tomllib: "Invalid statement"); an editor
+    # saving in Windows-1252 writes "é" as the byte 0xe9 (a UnicodeDecodeError traceback).
+    monkeypatch.chdir(tmp_path)
+    toml = tmp_path / "uprdex.toml"
+    toml.write_bytes(b'\xef\xbb\xbf[workspace]\nindex = "caf\xc3\xa9.sqlite"\n')
+    read = _cli("status")
+    assert read.exit_code == 0 and "No index at café.sqlite yet" in read.output
+    toml.write_bytes(b'[workspace]\nindex = "caf\xe9.sqlite"\n')
+    named = _cli("status")
+    assert named.exit_code == EXIT_USAGE
+    assert named.stderr.strip() == (
+        f"error {toml}: not UTF-8 text (byte 24: invalid continuation byte); save it as UTF-8"
+    )
+
+
+@pytest.mark.parametrize(
+    ("setting", "toml"),
+    [
+        ("UPRDEX_WORKSPACE_LOCK_TIMEOUT", "[workspace]\nlock_timeout = nan\n"),
+        ("UPRDEX_LOADER_TIMEOUT_SECONDS", "[loader]\ntimeout_seconds = nan\n"),
+    ],
+)
+def test_a_setting_of_nan_is_refused_by_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: str, toml: str
+) -> None:
+    # NaN passed the range checks (nan < 0 is false); ingest then ended in a traceback
+    # (filelock: "timeout must be a number of seconds, not nan").
+    monkeypatch.chdir(tmp_path)
+    name = setting.split("_", 2)[2].lower()
+    (tmp_path / "uprdex.toml").write_text(toml, encoding="utf-8")
+    from_file = _cli("ingest", REPORT, "--index", tmp_path / "index.sqlite")
+    assert from_file.exit_code == EXIT_USAGE
+    assert f"uprdex.toml: [{toml[1 : toml.index(']')]}] {name} must be a number, got nan" in (
+        from_file.stderr
+    )
+    (tmp_path / "uprdex.toml").unlink()
+    monkeypatch.setenv(setting, "NaN")
+    from_variable = _cli("ingest", REPORT, "--index", tmp_path / "index.sqlite")
+    assert from_variable.exit_code == EXIT_USAGE
+    assert f"{setting}: " in from_variable.stderr and "got 'NaN'" in from_variable.stderr
+    assert not (tmp_path / "index.sqlite").exists()
+
+
+def test_an_empty_uprdex_index_or_config_variable_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `UPRDEX_INDEX=$IDX uprdex ingest ...` with IDX unset made the index "." (the working
+    # folder): ingest ended in a traceback ("unable to open database file") and left a lock
+    # named "..lock"; UPRDEX_CONFIG= blamed a ./uprdex.toml nobody named.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("UPRDEX_INDEX", "")
+    ingest = _cli("ingest", REPORT)
+    assert ingest.exit_code == EXIT_USAGE
+    assert ingest.stderr.strip() == "error UPRDEX_INDEX: [workspace] index must be a path, got ''"
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.delenv("UPRDEX_INDEX")
+    monkeypatch.setenv("UPRDEX_CONFIG", "")
+    status = _cli("status")
+    assert status.exit_code == EXIT_USAGE
+    assert status.stderr.strip() == (
+        "error UPRDEX_CONFIG is empty: name the configuration file, or unset it"
+    )
+
+
+def test_an_index_setting_naming_a_folder_is_one_line_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # UPRDEX_INDEX=~/upr (a folder; --index refuses one, the variable and uprdex.toml did not):
+    # a lock ~/upr.lock beside the folder, then SQLite's "unable to open database file" traceback.
+    folder = tmp_path / "upr"
+    folder.mkdir()
+    monkeypatch.setenv("UPRDEX_INDEX", str(folder))
+    for args in (["ingest", REPORT], ["cluster"], ["import", "upr-info", REPORT]):
+        result = _cli(*args)
+        assert result.exit_code == EXIT_USAGE, args
+        assert result.stderr.strip() == (
+            f"error {folder} is a folder, not an index file: name a file in it "
+            f"({folder / 'index.sqlite'})"
+        )
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["upr"]
+    assert list(folder.iterdir()) == []
+
+
+def test_a_pipe_or_device_named_x_pdf_fails_alone_and_at_once(tmp_path: Path) -> None:
+    # A named pipe's open waited for a writer forever (the worker's 120 s, then the main
+    # process hung); /dev/zero was read until the main process ran out of memory.
+    fifo = tmp_path / "fifo.pdf"
+    os.mkfifo(fifo)
+    zero = tmp_path / "zero.pdf"
+    zero.symlink_to("/dev/zero")
+    loop = tmp_path / "loop.pdf"
+    loop.symlink_to(loop)
+    report = shutil.copy(REPORT, tmp_path / "report.pdf")
+    index = tmp_path / "index.sqlite"
+    started = time.monotonic()
+    result = _cli("ingest", fifo, zero, loop, report, "--index", index)
+    assert time.monotonic() - started < 60
+    assert result.exit_code == EXIT_SOME_FAILED
+    assert f"failed {fifo.name}: cannot read (a named pipe, not a file)" in result.stderr
+    assert f"failed {zero.name}: cannot read (a device, not a file)" in result.stderr
+    assert f"error {loop}: a symbolic link to nothing (its target is gone, or it points to" in (
+        result.stderr
+    )
+    assert "indexed" in result.output and "1 indexed" in result.output
+
+
+def test_cited_takes_a_file_whose_name_is_not_utf8(tmp_path: Path) -> None:
+    # b"caf\xe9.pdf" (unzipped from a Windows archive) is indexed since 814c10e; `uprdex
+    # cited` of it ended in a UnicodeEncodeError traceback (SQLite refuses the surrogate).
+    folder = Path(os.fsdecode(bytes(tmp_path) + b"/d\xe9p"))
+    folder.mkdir()
+    report = Path(shutil.copy(REPORT, folder / os.fsdecode(b"caf\xe9.pdf")))
+    index = tmp_path / "index.sqlite"
+    assert _cli("ingest", folder, "--index", index).exit_code == 0
+    for named in (report, Path(os.path.relpath(report))):
+        found = _cli("cited", named, "--index", index)
+        assert found.exit_code == 0 and found.output.strip(), found.stderr
+    (folder / os.fsdecode(b"other\xe9.pdf")).write_bytes(b"%PDF-1.4 not indexed")
+    missing = _cli("cited", folder / os.fsdecode(b"other\xe9.pdf"), "--index", index)
+    assert missing.exit_code == EXIT_SOME_FAILED
+    assert missing.stderr.strip().endswith("d\\xe9p/other\\xe9.pdf: not in the index")
+
+
+def test_run_names_an_inbox_or_index_path_that_is_not_utf8(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A folder unzipped from a Windows archive (b"d\xe9p"): the nightly flow's parameters went
+    # to Prefect's API as JSON, which ended in a UnicodeEncodeError traceback (httpx).
+    monkeypatch.chdir(tmp_path)
+    odd = Path(os.fsdecode(b"d\xe9p"))
+    odd.mkdir()
+    shutil.copy(REPORT, odd / "report.pdf")
+    Path("inbox").mkdir()
+    for args, name in (
+        (["--inbox", odd, "--index", "index.sqlite"], "inbox"),
+        (["--inbox", "inbox", "--index", odd / "index.sqlite"], "index"),
+    ):
+        result = _cli("run", *args)
+        assert result.exit_code == EXIT_USAGE
+        line = result.stderr.strip()
+        assert line.startswith(f"error d\\xe9p{'/index.sqlite' * (name == 'index')}: the {name}")
+        assert "not UTF-8 text" in line and "\n" not in line
+    assert sorted(os.listdir()) == sorted(["inbox", os.fsdecode(b"d\xe9p")])
+
+
+UPR_INFO_HEADER = "To,To-Rgrp,To-Org,Text,From,From-Rgrp,From-Org,Response,Action,Issue,Session\n"
+UPR_INFO_ROW = (
+    'Andorra,WEOG,"OIF, EU",Ratify the ICRMW,Cuba,GRULAC,"OAS",Noted,4,'
+    '"International instruments",10\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("last_row", "said"),
+    [
+        (
+            "Andorra,WEOG,EU,Ratify the",
+            "cut.csv line 4: the row ends before its From, Issue, Response, Session (the file "
+            "cut short? download it again)",
+        ),
+        (UPR_INFO_ROW.replace(",10\n", ",\n"), "cut.csv line 4: Session '' is not a number"),
+    ],
+)
+def test_a_upr_info_row_cut_short_is_named_by_file_and_line(
+    index: Path, tmp_path: Path, last_row: str, said: str
+) -> None:
+    # A download that stopped mid-row, or a row with no session: the message was Python's
+    # ("int() argument must be a string ... not 'NoneType'"; "invalid literal for int() with
+    # base 10: ''", without the file's name).
+    csv = tmp_path / "cut.csv"
+    csv.write_text(UPR_INFO_HEADER + UPR_INFO_ROW * 2 + last_row, encoding="utf-8")
+    copy = shutil.copy(index, tmp_path / "index.sqlite")
+    result = _cli("import", "upr-info", csv, "--index", copy)
+    assert result.exit_code == EXIT_SOME_FAILED
+    assert result.stderr.strip() == f"failed {said}"
+
+
+def test_a_thematic_list_that_is_not_a_docx_says_what_it_is(index: Path, tmp_path: Path) -> None:
+    # python-docx said "Package not found at 'list.docx'" for a text, an empty file or a PDF
+    # saved as .docx, and KeyError("There is no item named '[Content_Types].xml' ...") for a
+    # ZIP; a PDF list is read by its bytes now, whatever its name.
+    cases = {
+        "notes.docx": (b"UPR of Slovenia\n", "neither a Word .docx nor a PDF"),
+        "empty.docx": (b"", "an empty file"),
+        "old.doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "a Word 97-2003 .doc"),
+    }
+    archive = tmp_path / "archive.docx"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("notes.txt", "not a Word document")
+    for name, (data, _what) in cases.items():
+        (tmp_path / name).write_bytes(data)
+    cases["archive.docx"] = (b"", "a ZIP archive without a Word document in it")
+    for name, (_, what) in cases.items():
+        copy = shutil.copy(index, tmp_path / "index.sqlite")
+        result = _cli("import", "thematic-list", tmp_path / name, "--index", copy)
+        assert result.exit_code == EXIT_SOME_FAILED
+        assert result.stderr.strip() == (
+            f"failed {name}: not an OHCHR thematic list ({what}); save it as .docx or PDF"
+        )
+    misnamed = shutil.copy(fixture("svn2014_thematic_list.pdf"), tmp_path / "list.docx")
+    read = _cli("import", "thematic-list", misnamed, "--index", copy)
+    assert read.exit_code == 0 and "163 recommendations" in read.output
