@@ -27,11 +27,17 @@ from uprdex.extractors.metadata import find_date, find_state_under_review, find_
 from uprdex.extractors.tables import Row, read_rows, ruled_pages, with_row_context
 from uprdex.extractors.wg_report import parse_wg_report
 from uprdex.flows import fingerprint
-from uprdex.flows.rereading import earlier_reading_kept, read_by_this_release
+from uprdex.flows.rereading import earlier_reading_kept, moved, read_by_this_release
 from uprdex.pipeline.clusters.pair_model import PairModel
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.forked import in_parts
-from uprdex.pipeline.loader import display_name, load_pdf, path_text, read_with_hash
+from uprdex.pipeline.loader import (
+    display_name,
+    load_pdf,
+    name_warnings,
+    path_text,
+    read_with_hash,
+)
 from uprdex.pipeline.model import (
     IMPORT_READER,
     Addendum,
@@ -180,7 +186,7 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
         pages,
         DocumentStatus.INDEXED,
         None,
-        (*loaded.warnings, *meta.warnings, *ocr_warning, *table_warnings, *_name_warning(path)),
+        (*loaded.warnings, *meta.warnings, *ocr_warning, *table_warnings, *name_warnings(path)),
         find_date(loaded.first_page_text),
         fingerprint.READER_VERSION,
     )
@@ -318,17 +324,6 @@ def theme_imported(store: Store) -> int:
     return len(pending)
 
 
-def _name_warning(path: Path) -> tuple[str, ...]:
-    """A name that is not UTF-8 is stored with its odd bytes escaped (`path_text`): links to
-    the file (the HTML report's, `uprdex browse`'s) cannot open it."""
-    if path_text(path) == str(path):
-        return ()
-    return (
-        "its name is not UTF-8 text: it is stored with those bytes escaped (\\xNN), and the "
-        "report's and the browser's links to the file cannot open it",
-    )
-
-
 def _failed(
     path: Path,
     sha256: str | None,
@@ -408,11 +403,14 @@ def _skip_if_indexed(path: Path, store: Store, first_path: dict[str, Path]) -> I
     except OSError:
         return None
     if sha256 in first_path:
-        note = f"the same file as {first_path[sha256]}"
+        note = f"the same file as {path_text(first_path[sha256])}"
         return IngestResult(path_text(path), sha256, "unchanged", warnings=(note,))
     first_path[sha256] = path
-    if read_by_this_release(store.document(sha256)):
-        return IngestResult(path_text(path), sha256, "unchanged")
+    stored = store.document(sha256)
+    if stored is not None and read_by_this_release(stored):
+        return IngestResult(
+            path_text(path), sha256, "unchanged", warnings=moved(stored, path, store)
+        )
     return None
 
 
@@ -544,42 +542,34 @@ def import_file(path: Path, kind: str, store: Store) -> IngestResult:
 
     The same file imported twice changes nothing; a changed file replaces its old rows.
     """
+    shown, name = path_text(path), display_name(path)
     try:
         _, sha256 = read_with_hash(path)
     except OSError as error:
         return IngestResult(
-            path_text(path),
-            None,
-            "failed",
-            error=f"{display_name(path)}: cannot read ({error.strerror or error})",
+            shown, None, "failed", error=f"{name}: cannot read ({error.strerror or error})"
         )
     if store.document(sha256) is not None:
         # An index imported into before imports were themed gets its themes now.
         theme_imported(store)
-        return IngestResult(path_text(path), sha256, "unchanged")
+        return IngestResult(shown, sha256, "unchanged")
     try:
         records = IMPORT_READERS[kind](path)
     except UnicodeDecodeError as error:
-        message = (
-            f"{display_name(path)}: not a UTF-8 text file (byte {error.start}: {error.reason})"
-        )
-        return IngestResult(path_text(path), sha256, "failed", error=message)
+        message = f"{name}: not a UTF-8 text file (byte {error.start}: {error.reason})"
     except (ValueError, KeyError, OSError) as error:
-        message = (
-            str(error) if isinstance(error, ValueError) else f"{display_name(path)}: {error!r}"
-        )
-        return IngestResult(path_text(path), sha256, "failed", error=message)
+        # A reader's ValueError names the file already (as `path.name`: shown as text here).
+        message = path_text(str(error)) if isinstance(error, ValueError) else f"{name}: {error!r}"
     except Exception as error:  # python-docx raises its own errors for a non-docx file
-        return IngestResult(
-            path_text(path),
-            sha256,
-            "failed",
-            error=f"{display_name(path)}: cannot read as {kind} ({error})",
-        )
+        message = f"{name}: cannot read as {kind} ({error})"
+    else:
+        message = ""
+    if message:
+        return IngestResult(shown, sha256, "failed", error=message)
     sessions = {rec.session for rec in records}
     document = DocumentRow(
         sha256,
-        path_text(path),
+        shown,
         DocumentType.OTHER,
         None,
         _only({rec.state_under_review for rec in records}),
@@ -594,7 +584,7 @@ def import_file(path: Path, kind: str, store: Store) -> IngestResult:
     store.write_import(document, records)
     theme_imported(store)
     store.update_clusters(states={rec.state_under_review for rec in records})
-    return IngestResult(path_text(path), sha256, "indexed", len(records))
+    return IngestResult(shown, sha256, "indexed", len(records))
 
 
 def _only(values: set[T]) -> T | None:

@@ -28,7 +28,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from uprdex.flows import scaleout
 from uprdex.flows.fingerprint import CODE_VERSION, settings_key
 from uprdex.flows.ingest import Extracted, extract_isolated
-from uprdex.flows.rereading import earlier_reading_kept, read_by_this_release
+from uprdex.flows.rereading import earlier_reading_kept, moved, read_by_this_release
 from uprdex.pipeline.config import Config, load_config
 from uprdex.pipeline.exports import records, write_export
 from uprdex.pipeline.inbox import index_lock, not_a_pdf, other_files, quarantine, scan_inbox
@@ -64,6 +64,8 @@ class NightlySummary:
     """Files an earlier release indexed that failed when read again: the earlier reading is
     kept (path, why); counted in `skipped`."""
     failed: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    """What the index recorded of the files read (path, warning), as `uprdex ingest` prints."""
     left_out: list[str] = field(default_factory=list)
     """One line per file in the inbox that is not a PDF (never moved, never read)."""
     states: set[str] = field(default_factory=set)
@@ -212,8 +214,10 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
         for item in files:
             earlier = known[item.sha256]
             if earlier is None or earlier.status == DocumentStatus.INDEXED:
-                if read_by_this_release(earlier):
+                if earlier is not None and read_by_this_release(earlier):
                     summary.skipped += 1
+                    for note in moved(earlier, item.path, store):
+                        summary.warnings.append((path_text(item.path), note))
                 else:
                     todo.append(item)
             else:
@@ -259,7 +263,7 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
                 continue
             if extracted.worker:
                 summary.workers[path_text(path)] = extracted.worker
-            store.write_document(
+            warnings = store.write_document(
                 extracted.document,
                 extracted.report,
                 extracted.addendum,
@@ -267,6 +271,7 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
                 extracted.citations,
                 extracted.sentences,
             )
+            summary.warnings.extend((path_text(path), warning) for warning in warnings)
             if extracted.report and extracted.report.state_under_review:
                 summary.states.add(extracted.report.state_under_review)
             if document.status is DocumentStatus.INDEXED:

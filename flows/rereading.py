@@ -3,18 +3,22 @@
 The index records what read each file (`DocumentRow.reader`: `fingerprint.READER_VERSION`, or
 `IMPORT_READER`). A file an earlier release read is read again at its next ingest (`uprdex
 run` for the inbox, `uprdex ingest`), so that what a release reads better reaches the index;
-one that then fails keeps its earlier reading, since nothing indexed is lost.
+one that then fails keeps its earlier reading, since nothing indexed is lost. A file found
+where it was not read (moved, or renamed) is recorded at its new path (`moved`).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from packaging.version import InvalidVersion, Version
 
 from uprdex.flows import fingerprint
+from uprdex.pipeline.loader import NAME_NOT_UTF8, name_warnings, path_text
 from uprdex.pipeline.model import IMPORT_READER, DocumentStatus
-from uprdex.pipeline.store import StoredDocument
+from uprdex.pipeline.store import Store, StoredDocument
 
-__all__ = ["earlier_reading_kept", "is_later", "read_by_this_release"]
+__all__ = ["earlier_reading_kept", "is_later", "moved", "read_by_this_release"]
 
 
 def read_by_this_release(stored: StoredDocument | None) -> bool:
@@ -49,3 +53,14 @@ def earlier_reading_kept(
     if status is DocumentStatus.INDEXED:
         return None
     return f"read again by this release, it failed ({error}); the earlier reading is kept"
+
+
+def moved(stored: StoredDocument, path: Path, store: Store) -> tuple[str, ...]:
+    """A file indexed where it no longer is (moved, or renamed to a UTF-8 name) is recorded at
+    `path`, so that the report's and the browser's links open it; a note saying so."""
+    shown = path_text(path)
+    if stored.path == shown or Path(stored.path).exists():
+        return ()
+    warnings = [*(w for w in stored.warnings if w != NAME_NOT_UTF8), *name_warnings(path)]
+    store.move_document(stored.sha256, shown, warnings)
+    return (f"moved from {stored.path}: the index now points here",)

@@ -28,7 +28,14 @@ from uprdex.pipeline.model import Line, LoadedDocument, Page
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.text import Vocabulary, load_vocabulary
 
-__all__ = ["display_name", "load_pdf", "path_text", "read_with_hash"]
+__all__ = [
+    "NAME_NOT_UTF8",
+    "display_name",
+    "load_pdf",
+    "name_warnings",
+    "path_text",
+    "read_with_hash",
+]
 
 # Running headers and footers, as printed at the top or bottom of UN pages:
 #   "A/HRC/28/15", " A/HRC/ 8/29 ", "14", "Page 13", "A/HRC/12/17 Page 16", "page 7" (Burundi
@@ -143,6 +150,20 @@ def path_text(path: Path | str) -> str:
     except UnicodeEncodeError:
         return os.fsencode(text).decode("utf-8", "backslashreplace")
     return text
+
+
+NAME_NOT_UTF8 = (
+    "its name is not UTF-8 (a file from a Windows zip?): the report's and the browser's links "
+    "to it will not open; rename it (e.g. convmv -f cp1252 -t utf-8 --notest FILE) and ingest "
+    "it again"
+)
+
+
+def name_warnings(path: Path) -> tuple[str, ...]:
+    """The warning a file whose name is not UTF-8 gets: the index stores its name with those
+    bytes escaped (`path_text`), and the links to it (the HTML report's, `uprdex browse`'s)
+    cannot open the file. Renamed and ingested again, it is recorded under its new name."""
+    return () if path_text(path) == str(path) else (NAME_NOT_UTF8,)
 
 
 def _open(path: Path, data: bytes) -> pdfium.PdfDocument:

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from uprdex.flows.ingest import extract_file
-from uprdex.pipeline.loader import path_text
+from uprdex.pipeline.loader import NAME_NOT_UTF8, display_name, path_text
 
 from helpers import fixture
 from hostile import CORPUS, Hostile, make_corpus
@@ -54,6 +54,7 @@ class Run:
     exit_code: int | None = None
     output: str = ""
     failed: list[str] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def inbox(self) -> Path:
@@ -113,7 +114,7 @@ def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
             str(root / "inbox"), str(index), str(root / "quarantine"), str(root / "reports")
         )
         seconds = time.monotonic() - start
-        extra = {"failed": [path for path, _ in summary.failed]}
+        extra = {"failed": [path for path, _ in summary.failed], "warnings": summary.warnings}
     with _connect(index) as db:
         documents = {
             Path(row["path"]).name: dict(row) for row in db.execute("SELECT * FROM documents")
@@ -134,13 +135,15 @@ def test_each_hostile_file_fails_alone_with_its_reason(run: Run, item: Hostile) 
     assert row["status"] in item.statuses, f"{item.kind}: {row['status']} ({row['error']})"
     if row["status"] == "indexed":
         _assert_read_correctly(run, item, row)
-        if name != item.name:
-            assert "not UTF-8" in row["warnings"], row["warnings"]
+        if name != item.name:  # a whole real report under a name that is not UTF-8
+            assert run.recommendations(row["sha256"]) == _printed(item.source)
+            assert NAME_NOT_UTF8 in json.loads(row["warnings"])
+            shown = run.output if run.how == "cli" else str(run.warnings)
+            assert NAME_NOT_UTF8 in shown, "the warning is not shown"
         return
     error = row["error"]
     assert "\n" not in error and len(error) < 300, f"not one short line: {error!r}"
-    if item.name.isprintable():
-        assert error.startswith(f"{item.name}: "), error
+    assert error.startswith(f"{display_name(Path(item.name))}: "), error
     assert any(reason in error for reason in item.reasons), f"{item.kind}: {error}"
     if run.how == "flow":
         _assert_quarantined(run, item, row)
@@ -153,8 +156,15 @@ def _assert_read_correctly(run: Run, item: Hostile, row: dict[str, Any]) -> None
         return
     whole = extract_file(item.source)
     assert (row["type"], row["symbol"]) == (whole.document.type, whole.document.symbol)
-    printed = {(rec.paragraph, rec.text) for rec in whole.report.recommendations}  # type: ignore[union-attr]
-    assert run.recommendations(row["sha256"]) <= printed
+    assert run.recommendations(row["sha256"]) <= _printed(item.source)
+
+
+def _printed(source: Path | None) -> set[tuple[str, str]]:
+    """(paragraph, text) of every recommendation the whole real file prints."""
+    assert source is not None
+    report = extract_file(source).report
+    assert report is not None
+    return {(rec.paragraph, rec.text) for rec in report.recommendations}
 
 
 def _assert_quarantined(run: Run, item: Hostile, row: dict[str, Any]) -> None:

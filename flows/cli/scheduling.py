@@ -89,6 +89,8 @@ def run(
         err.print(f"[yellow]skipped[/] {escape(line)}")
     for path, why in summary.kept:
         err.print(f"[yellow]kept[/] {escape(path)}: {escape(why)}")
+    for path, warning in summary.warnings:
+        err.print(f"  [yellow]warning[/] {escape(path)}: {escape(warning)}")
     if summary.workers:
         counts = Counter(summary.workers.values())
         done = ", ".join(f"{escape(name)} {count}" for name, count in sorted(counts.items()))

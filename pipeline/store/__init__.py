@@ -119,6 +119,12 @@ class Store(Connection):
         with self.transaction() as db:
             return writes.write_import(db, document, records)
 
+    def move_document(self, sha256: str, path: str, warnings: Sequence[str]) -> None:
+        """Record that the file with these bytes is at `path` now (moved or renamed since it
+        was read), with `warnings` in place of its old ones."""
+        with self.transaction() as db:
+            writes.move_document(db, sha256, path, warnings)
+
     def write_theme_hits(self, hits: Mapping[str, Sequence[ThemeHit]]) -> None:
         """Store theme hits (keywords and classifier labels) of recommendations by id."""
         with self.transaction() as db:

@@ -20,7 +20,7 @@ from uprdex.pipeline.store.responses import refresh_responses, response_source
 from uprdex.pipeline.store.schema import INSERT_RECOMMENDATION, STATE_COMMENT, state_rows
 from uprdex.pipeline.symbols import recommendation_id, wg_symbol_of
 
-__all__ = ["write_document", "write_import"]
+__all__ = ["move_document", "write_document", "write_import"]
 
 
 def write_document(
@@ -87,6 +87,15 @@ def write_document(
         (json.dumps(warnings), document.sha256),
     )
     return warnings
+
+
+def move_document(db: sqlite3.Connection, sha256: str, path: str, warnings: Sequence[str]) -> None:
+    """The file with these bytes is at `path` now (moved or renamed since it was read), with
+    `warnings` in place of its old ones."""
+    db.execute(
+        "UPDATE documents SET path = ?, warnings = ? WHERE sha256 = ?",
+        (path, json.dumps(list(warnings)), sha256),
+    )
 
 
 def write_import(
