@@ -3,15 +3,15 @@ State's response then, in `recs`, `export` and `clusters`."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
+from uprdex import Index
 from uprdex.flows.cli import main
 
 from helpers import ingested
@@ -54,14 +54,43 @@ def test_the_table_shows_the_earlier_ask_and_its_response(two_reviews: Path) -> 
     assert f"{len(_later_ids(two_reviews))} recommendations" in result.output
 
 
-def test_export_and_clusters_take_the_filter(two_reviews: Path) -> None:
-    runner = CliRunner()
-    options = ["--index", str(two_reviews), "--recurring"]
-    exported = runner.invoke(
-        main, ["export", "--what", "recommendations", "--format", "csv", *options]
-    )
-    rows = list(csv.DictReader(io.StringIO(exported.output)))
+def test_export_takes_the_filter(two_reviews: Path) -> None:
+    rows = _exported(two_reviews, "recommendations", "--recurring")
     assert {row["id"] for row in rows} == _later_ids(two_reviews)
-    listed = runner.invoke(main, ["clusters", *options, "--limit", "0"])
-    assert listed.exit_code == 0 and "[asked again in a later cycle]" in listed.output
-    assert "A/HRC/14/15#" not in listed.output  # the members shown are the asks made again
+
+
+def test_clusters_keeps_the_clusters_asked_again_with_their_earlier_asks(
+    two_reviews: Path,
+) -> None:
+    every = _exported(two_reviews, "clusters")
+    chosen = _exported(two_reviews, "clusters", "--recurring")
+    assert chosen and len(chosen) < len(every)
+    assert {c["cluster_id"] for c in chosen} == {c["cluster_id"] for c in every if c["recurring"]}
+    assert all(len(c["members"]) == c["size"] for c in chosen)  # the earlier asks too
+    options = ["--index", str(two_reviews), "--recurring", "--limit", "0"]
+    listed = CliRunner().invoke(main, ["clusters", *options])
+    assert listed.exit_code == 0, listed.output
+    assert "A/HRC/14/15#111.1" in listed.output  # the 2010 ask the 2014 asks repeat
+    heads = [line for line in listed.output.splitlines() if line.startswith("c-")]
+    assert heads and all("[asked again in a later cycle]" in line for line in heads)
+
+
+def test_nothing_asked_again_says_why(tmp_path: Path) -> None:
+    one = ingested(("slovenia2014_recs.pdf",), tmp_path / "index.sqlite")
+    result = CliRunner().invoke(main, ["recs", "--index", str(one), "--recurring"])
+    assert result.exit_code == 0
+    assert "no ask here repeats an earlier one" in result.output
+
+
+def test_the_python_api_takes_the_filter(two_reviews: Path) -> None:
+    with Index(two_reviews) as index:
+        rows = index.recommendations(state_under_review="Slovenia", recurring=True)
+    assert {row["id"] for row in rows} == _later_ids(two_reviews)
+
+
+def _exported(index: Path, what: str, *options: str) -> list[dict[str, Any]]:
+    """The records `uprdex export --what WHAT --format jsonl OPTIONS` writes."""
+    arguments = ["export", "--what", what, "--format", "jsonl", "--index", str(index), *options]
+    result = CliRunner().invoke(main, arguments)
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.output.splitlines()]

@@ -60,8 +60,10 @@ class Index:
         cycle: int | None = None,
         response: str | None = None,
         search: str | None = None,
+        recurring: bool = False,
     ) -> list[Record]:
-        """Recommendations, filtered like `uprdex recs` (any known spelling of a State)."""
+        """Recommendations, filtered like `uprdex recs` (any known spelling of a State);
+        `recurring`: only the asks made again, each with the earlier asks it repeats."""
         return self._records(
             ExportKind.RECOMMENDATIONS,
             state_under_review=state_under_review,
@@ -69,6 +71,7 @@ class Index:
             cycle=cycle,
             response=response,
             search=search,
+            recurring=recurring,
         )
 
     def evidence(self, recommendation_id: str | None = None, **filters: Any) -> list[Record]:

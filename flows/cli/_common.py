@@ -114,9 +114,15 @@ FILTER_OPTIONS = (
         "--recurring",
         is_flag=True,
         help="Only asks made again: each repeats an ask made to the same State in an earlier "
-        "review (which was probably not implemented).",
+        "review (its `repeats` give that ask and the State's response then); with clusters, "
+        "the clusters asked again in a later cycle, with their earlier asks.",
     ),
 )
+NO_RECURRING = (
+    "[yellow]note[/] no ask here repeats an earlier one: index an earlier and a later review of "
+    "a State and cluster them with --scope state (the default) or all (`uprdex cluster`)"
+)
+"""What `--recurring` says when it finds nothing."""
 SEARCH_OPTION = click.option(
     "--search", help="Words that must all appear in the recommendation text."
 )

@@ -11,6 +11,8 @@ from rich.markup import escape
 
 from uprdex.flows.cli import corrections
 from uprdex.flows.cli._common import (
+    NO_RECURRING,
+    err,
     existing,
     filters,
     index_option,
@@ -190,6 +192,8 @@ def clusters_(index: Path | None, min_size: int, limit: int, **options: Any) -> 
         for rec in group.members:
             states = ", ".join(rec.recommending_states)
             out.print(f"  {rec.id:24} {rec.response:9} {escape(states)}")
+    if options.get("recurring") and not found:
+        err.print(NO_RECURRING)
     listed = f"{len(shown)} of {len(found)}" if len(shown) < len(found) else f"{len(found)}"
     out.print(f"{listed} clusters of {min_size} or more")
 

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from uprdex.flows.cli._common import (
     EXIT_SOME_FAILED,
+    NO_RECURRING,
     count,
     err,
     filters,
@@ -60,9 +61,12 @@ def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
             escape(row["text"]),
         ]
         if options.get("recurring"):
-            cells.append("\n".join(f"{ask['id']} ({ask['response']})" for ask in row["repeats"]))
+            asks = (f"{ask['id']} ({ask['response']})" for ask in row["repeats"])
+            cells.append(escape("\n".join(asks)))
         table.add_row(*cells)
     out.print(table)
+    if options.get("recurring") and not matched:
+        err.print(NO_RECURRING)
     shown = f"{len(rows)} of {matched}" if len(rows) < matched else f"{matched}"
     out.print(f"{shown} {'recommendation' if matched == 1 else 'recommendations'}")
 

@@ -438,8 +438,11 @@ def clusters(
     db: sqlite3.Connection, where: RecFilter | None = None, min_size: int = 1
 ) -> list[StoredCluster]:
     """Clusters of the recommendations matching the filter, largest first, with members
-    (id, State under review, response, recommending States)."""
-    sql, params = filter_sql(where or RecFilter())
+    (id, State under review, response, recommending States). `recurring` keeps the clusters
+    asked again in a later cycle (their `recurring`), with their earlier asks: the others
+    choose the members."""
+    where = where or RecFilter()
+    sql, params = filter_sql(replace(where, recurring=False))
     members = db.execute(
         f"SELECT r.id, r.cluster_id, r.state_under_review, r.response, m.confidence "
         f"FROM recommendations r LEFT JOIN cluster_members m ON m.recommendation_id = r.id "
@@ -475,7 +478,7 @@ def clusters(
             confidence.get(row["cluster_id"]),
         )
         for row in db.execute("SELECT * FROM clusters WHERE size >= ?", (min_size,))
-        if grouped.get(row["cluster_id"])
+        if grouped.get(row["cluster_id"]) and (row["recurring"] or not where.recurring)
     ]
     return sorted(found, key=lambda c: (-c.size, c.cluster_id))
 
