@@ -25,6 +25,7 @@ from uprdex.flows.fingerprint import CODE_VERSION
 from uprdex.flows.ingest import Extracted, extract_isolated
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.extras import require
+from uprdex.pipeline.loader import path_text
 from uprdex.pipeline.settings import LoaderSettings
 
 __all__ = ["DaskRunner", "active", "connect", "extract_bytes", "worker_version"]
@@ -46,7 +47,7 @@ def extract_bytes(name: str, data: bytes, settings: LoaderSettings) -> Extracted
         path = Path(folder) / Path(name).name
         path.write_bytes(data)
         extracted = extract_isolated(path, settings)
-    document = replace(extracted.document, path=name)
+    document = replace(extracted.document, path=path_text(name))  # a path is stored as text
     return replace(extracted, document=document, worker=str(get_worker().name))
 
 
