@@ -5,7 +5,10 @@ line naming the file or setting and what is wrong (or works), never a traceback.
 from __future__ import annotations
 
 import os
+import resource
 import shutil
+import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -21,6 +24,7 @@ from uprdex.pipeline.store import Store
 from helpers import fixture
 
 REPORT = fixture("andorra2011_recs.pdf")
+UPRDEX = Path(sys.executable).parent / "uprdex"
 EXIT_SOME_FAILED, EXIT_USAGE = 1, 2
 
 
@@ -267,3 +271,47 @@ def test_a_thematic_list_that_is_not_a_docx_says_what_it_is(index: Path, tmp_pat
     misnamed = shutil.copy(fixture("svn2014_thematic_list.pdf"), tmp_path / "list.docx")
     read = _cli("import", "thematic-list", misnamed, "--index", copy)
     assert read.exit_code == 0 and "163 recommendations" in read.output
+
+
+FULL = 36_000
+"""A disk that fills at 36 kB a file (above SQLite's 32 kB shared-memory file, below each
+export of three reports)."""
+
+
+def _full_disk() -> None:
+    """In the child: no file grows past FULL bytes (EFBIG, as ENOSPC on a full disk)."""
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FULL, FULL))
+
+
+@pytest.fixture(scope="module")
+def larger(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("larger") / "index.sqlite"
+    reports = ("slovenia2014_recs.pdf", "bhutan2014_recs.pdf", "albania2010_recs.pdf")
+    with Store(path) as store:
+        ingest_paths([fixture(name) for name in reports], store, LoaderSettings(workers=1))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("what", "fmt"),
+    [("recommendations", "csv"), ("recommendations", "xlsx"), ("matrix", "xlsx")],
+)
+def test_an_export_cut_by_a_full_disk_leaves_the_old_file_whole(
+    larger: Path, tmp_path: Path, what: str, fmt: str
+) -> None:
+    # The export was written in place: a full disk left half a CSV (or an empty workbook, and
+    # openpyxl's traceback) where the last good export was, e.g. the nightly reports/*.csv.
+    out = tmp_path / f"{what}.{fmt}"
+    args = [UPRDEX, "export", "--what", what, "--format", fmt, "--out", out, "--index", larger]
+    subprocess.run(args, check=True, capture_output=True)
+    old = out.read_bytes()
+    assert len(old) > FULL
+    out.write_bytes(old[:-1] + b"\x00")  # an old file the new export would replace
+    old = out.read_bytes()
+    cut = subprocess.run(args, capture_output=True, text=True, preexec_fn=_full_disk)
+    assert cut.returncode == EXIT_USAGE and "Traceback" not in cut.stderr, cut.stderr
+    said = "File too large" if fmt == "csv" else "no room for the workbook's sheets in "
+    assert cut.stderr.startswith(f"error cannot write {out}: {said}"), cut.stderr
+    assert len(cut.stderr.strip().splitlines()) == 1, cut.stderr
+    assert out.read_bytes() == old
+    assert sorted(path.name for path in tmp_path.iterdir()) == [out.name]
