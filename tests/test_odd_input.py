@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import resource
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -315,3 +316,31 @@ def test_an_export_cut_by_a_full_disk_leaves_the_old_file_whole(
     assert len(cut.stderr.strip().splitlines()) == 1, cut.stderr
     assert out.read_bytes() == old
     assert sorted(path.name for path in tmp_path.iterdir()) == [out.name]
+
+
+def test_an_index_on_a_full_disk_is_one_line_and_stays_whole(tmp_path: Path) -> None:
+    # SQLite's "database or disk is full" (or "disk I/O error") ended ingest in a traceback.
+    reports = [
+        shutil.copy(fixture(name), tmp_path)
+        for name in ("slovenia2014_recs.pdf", "bhutan2014_recs.pdf", "albania2010_recs.pdf")
+    ]
+    index = tmp_path / "index.sqlite"
+
+    def small_disk() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (600_000, 600_000))  # room for one
+
+    args = [UPRDEX, "ingest", *reports, "--index", index]
+    cut = subprocess.run(args, capture_output=True, text=True, preexec_fn=small_disk)
+    assert cut.returncode == EXIT_USAGE and "Traceback" not in cut.stderr, cut.stderr
+    assert cut.stdout.count("indexed ") == 1, cut.stdout
+    errors = [line for line in cut.stderr.splitlines() if line.startswith("error")]
+    assert errors == [
+        f"error cannot write {index}: disk I/O error; the index holds what was written before, "
+        "whole: free some space and run again"
+    ]
+    with sqlite3.connect(index) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    again = subprocess.run(args, capture_output=True, text=True)
+    assert again.returncode == 0 and "3 files: " in again.stdout, again.stderr
+    with Store(index) as store:
+        assert store.summary()["documents"] == 3

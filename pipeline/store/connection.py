@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
 
-from uprdex.pipeline.errors import BadIndexError, IndexBusyError, UprdexError
+from uprdex.pipeline.errors import BadIndexError, IndexBusyError, OutputError, UprdexError
 from uprdex.pipeline.store.schema import migrate
 
 __all__ = ["Connection"]
@@ -74,10 +74,16 @@ class Connection:
                     "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) "
                     "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
                 )
-        except BaseException:
-            self.db.execute("ROLLBACK")
+            self.db.execute("COMMIT")
+        except BaseException as error:
+            if self.db.in_transaction:  # a COMMIT that failed on a full disk may have ended it
+                self.db.execute("ROLLBACK")
+            if isinstance(error, sqlite3.OperationalError) and _is_full(error):
+                raise OutputError(
+                    f"cannot write {self.path}: {error}; the index holds what was written before, "
+                    "whole: free some space and run again"
+                ) from error
             raise
-        self.db.execute("COMMIT")
 
     def generation(self) -> int:
         """A number that grows with every transaction that wrote rows (a new index is at 1):
@@ -100,6 +106,12 @@ class Connection:
             f"{self.path} is being written by another program (another uprdex, or DB Browser "
             "with unsaved changes); try again when it has finished"
         )
+
+
+def _is_full(error: sqlite3.OperationalError) -> bool:
+    """SQLite's "database or disk is full" (ENOSPC) or "disk I/O error" (another write
+    error, such as a file grown past its size limit)."""
+    return any(words in str(error) for words in ("disk is full", "disk I/O error"))
 
 
 def _is_busy(error: sqlite3.DatabaseError) -> bool:
