@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -344,3 +345,46 @@ def test_an_index_on_a_full_disk_is_one_line_and_stays_whole(tmp_path: Path) -> 
     assert again.returncode == 0 and "3 files: " in again.stdout, again.stderr
     with Store(index) as store:
         assert store.summary()["documents"] == 3
+
+
+@pytest.fixture
+def read_only_folder(tmp_path: Path) -> Iterator[Path]:
+    """A folder nobody can write (as a read-only disk or share): chmod, or for root, whom
+    permissions do not stop, the immutable attribute (skipped where chattr cannot set it)."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    yield folder
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "-i", folder], capture_output=True)
+    folder.chmod(0o755)
+
+
+def _lock(folder: Path) -> None:
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        return
+    locked = subprocess.run(["chattr", "+i", folder], capture_output=True)
+    if locked.returncode != 0:
+        pytest.skip("chattr +i is not available here: no read-only folder for root")
+
+
+def test_an_index_on_a_read_only_disk_is_read(
+    index: Path, tmp_path: Path, read_only_folder: Path
+) -> None:
+    # A colleague's index on a read-only share: SQLite cannot make the write-ahead log's -shm
+    # file beside it, and every read command said "not an uprdex index (unable to open
+    # database file)".
+    shared = Path(shutil.copy(index, read_only_folder / "index.sqlite"))
+    _lock(read_only_folder)
+    for args in (["status"], ["recs"], ["show", "A/HRC/16/8#85.1"], ["search", "torture"]):
+        result = _cli(*args, "--index", shared)
+        assert result.exit_code == 0, (args, result.stderr)
+    out = tmp_path / "recommendations.csv"
+    export = _cli(
+        "export", "--what", "recommendations", "--format", "csv", "--out", out, "--index", shared
+    )
+    assert export.exit_code == 0 and b"A/HRC/16/8#85.1" in out.read_bytes()
+    ingest = _cli("ingest", REPORT, "--index", shared)
+    assert ingest.exit_code == EXIT_USAGE
+    assert ingest.stderr.startswith(f"error cannot write {shared}.lock: "), ingest.stderr
+    assert sorted(path.name for path in read_only_folder.iterdir()) == ["index.sqlite"]
