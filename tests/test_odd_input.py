@@ -388,3 +388,20 @@ def test_an_index_on_a_read_only_disk_is_read(
     assert ingest.exit_code == EXIT_USAGE
     assert ingest.stderr.startswith(f"error cannot write {shared}.lock: "), ingest.stderr
     assert sorted(path.name for path in read_only_folder.iterdir()) == ["index.sqlite"]
+
+
+@pytest.mark.parametrize(
+    "command", ["train-themes", "train-similarity", "train-word-vectors", "train-pairs"]
+)
+def test_training_on_a_csv_saved_by_excel_is_one_line(tmp_path: Path, command: str) -> None:
+    # Excel's "CSV" is Windows-1252: "Côte d'Ivoire" has the byte 0xf4, and every train-*
+    # command ended in a UnicodeDecodeError traceback.
+    csv = tmp_path / "excel.csv"
+    row = UPR_INFO_ROW.replace("Ratify the ICRMW", "Ratify the ICRMW, as Côte d'Ivoire did")
+    csv.write_bytes((UPR_INFO_HEADER + row * 3).encode("cp1252"))
+    result = _cli(command, csv, "--out", tmp_path / "model")
+    assert result.exit_code == EXIT_SOME_FAILED
+    assert result.stderr.strip() == (
+        "error excel.csv: not a UTF-8 text file (byte 122: invalid continuation byte)"
+    )
+    assert not (tmp_path / "model").exists()
