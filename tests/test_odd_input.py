@@ -405,3 +405,23 @@ def test_training_on_a_csv_saved_by_excel_is_one_line(tmp_path: Path, command: s
         "error excel.csv: not a UTF-8 text file (byte 122: invalid continuation byte)"
     )
     assert not (tmp_path / "model").exists()
+
+
+def test_another_programs_database_given_as_the_index_is_left_as_it_is(tmp_path: Path) -> None:
+    # `--index ~/.mozilla/.../places.sqlite` (a mistyped path): `uprdex recs` wrote uprdex's
+    # 60-odd tables and views into it and switched it to write-ahead logging, then showed
+    # "0 recommendations".
+    other = tmp_path / "places.sqlite"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
+        db.execute("INSERT INTO moz_places (url) VALUES ('https://www.upr-info.org')")
+    db.close()
+    before = other.read_bytes()
+    for args in (["recs"], ["status"], ["ingest", REPORT]):
+        result = _cli(*args, "--index", other)
+        assert result.exit_code == EXIT_USAGE, args
+        assert result.stderr.strip() == (
+            f"error {other}: not an uprdex index (another program's database, with the tables "
+            "moz_places); left as it is"
+        )
+    assert other.read_bytes() == before

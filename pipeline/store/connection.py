@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Self
 
 from uprdex.pipeline.errors import BadIndexError, IndexBusyError, OutputError, UprdexError
-from uprdex.pipeline.store.schema import migrate
+from uprdex.pipeline.store.schema import check_ours, migrate
 
 __all__ = ["Connection"]
 
@@ -37,6 +37,7 @@ class Connection:
         )
         self.db.row_factory = sqlite3.Row
         try:
+            check_ours(self.db, path)
             if not read_only:
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
