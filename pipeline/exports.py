@@ -12,13 +12,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from uprdex.pipeline.corrections import Correction
 from uprdex.pipeline.model import DocumentType, ExportFormat, ExportKind, ImportSource
-from uprdex.pipeline.spreadsheet import append_xlsx_row, csv_cell, xlsx_parts
+from uprdex.pipeline.spreadsheet import append_xlsx_row, csv_cell, workbook_bytes, xlsx_parts
 from uprdex.pipeline.store import (
     STATE_COMMENT,
     ImportedLabel,
@@ -41,6 +42,7 @@ __all__ = [
     "recommendation_record",
     "records",
     "write_export",
+    "write_whole",
 ]
 
 KINDS = tuple(kind.value for kind in ExportKind if kind != ExportKind.MATRIX)
@@ -332,10 +334,26 @@ def write_export(
         encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
         buffer = io.StringIO()
         writer(rows, buffer, kind, raw)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(buffer.getvalue(), encoding=encoding, newline="")
+        write_whole(out, buffer.getvalue().encode(encoding))
     else:
         writer(rows, out, kind, raw)
+
+
+def write_whole(out: Path, data: bytes) -> None:
+    """`data` at `out`, replacing the old file at once: a full disk (or a crash) leaves the
+    old file, never half of the new one (a nightly run rewrites reports/*.csv that other tools
+    read). An OSError names `out`, not the temporary file beside it."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, out)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise OSError(error.errno, error.strerror, str(out)) from error
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def _write_xlsx(rows: list[dict[str, Any]], kind: str, out: Path) -> None:
@@ -375,5 +393,4 @@ def _write_xlsx(rows: list[dict[str, Any]], kind: str, out: Path) -> None:
     for index, key in enumerate(header, start=1):
         longest = max([len(key), *(len(str(row[key] or "")) for row in flat[:200])])
         sheet.column_dimensions[get_column_letter(index)].width = min(max(longest, 8) + 2, 80)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(out)
+    write_whole(out, workbook_bytes(workbook))

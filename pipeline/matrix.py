@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from uprdex.pipeline.exports import recommendation_record
-from uprdex.pipeline.spreadsheet import append_xlsx_row
+from uprdex.pipeline.exports import recommendation_record, write_whole
+from uprdex.pipeline.spreadsheet import append_xlsx_row, workbook_bytes
 from uprdex.pipeline.store import RecFilter, Store, StoredCluster
 
 __all__ = ["IMPLEMENTATION_STATUSES", "RESPONSE_FILLS", "sheet_names", "write_matrix"]
@@ -147,8 +147,7 @@ def write_matrix(store: Store, out: Path, where: RecFilter | None = None) -> int
             _CLUSTER_COLUMNS,
             [_cluster_row(c, c.cluster_id in curated) for c in mine],
         )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(out)
+    write_whole(out, workbook_bytes(workbook))  # a full disk leaves the old workbook whole
     return len(recs)
 
 

@@ -12,11 +12,17 @@ reach a spreadsheet as the text it is, never as a formula (OWASP, "CSV Injection
 - CSV: a text cell that begins with "=", "+", "-", "@", a tab or a carriage return gets a
   leading "'" (OWASP's advice), unless the export is raw (`--raw`, byte-exact, for programs).
 
-The matrix workbook and any other XLSX writer use `xlsx_cell` / `append_xlsx_row` as well.
+The matrix workbook and any other XLSX writer use `xlsx_cell` / `append_xlsx_row` as well,
+and `workbook_bytes` to save.
 """
 
 from __future__ import annotations
 
+import errno
+import gc
+import io
+import sys
+import tempfile
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +30,7 @@ from uprdex.pipeline.text import visible_controls
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
+    from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
@@ -32,6 +39,7 @@ __all__ = [
     "append_xlsx_row",
     "csv_cell",
     "neutralise",
+    "workbook_bytes",
     "xlsx_cell",
     "xlsx_parts",
     "xlsx_text",
@@ -100,3 +108,26 @@ def append_xlsx_row(sheet: Worksheet, values: Iterable[Any]) -> list[Cell]:
     cells = [xlsx_cell(sheet, value) for value in values]
     sheet.append(cells)
     return cells
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    """The workbook saved, as bytes; an OSError when it cannot be. openpyxl writes each sheet
+    to a temporary file first (in $TMPDIR): on a full disk lxml raised its SerialisationError
+    ("IO_ENOSPC") and the half-written sheets printed "Exception ignored" tracebacks."""
+    buffer = io.BytesIO()
+    failure = None
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _unraisable: None  # the sheets' writers, closed as they fall
+    try:
+        workbook.save(buffer)
+    except Exception as error:
+        if type(error).__name__ != "SerialisationError":  # lxml's, an I/O error by its name
+            raise
+        failure = str(error)
+    finally:
+        gc.collect()
+        sys.unraisablehook = hook
+    if failure is not None:
+        where = tempfile.gettempdir()
+        raise OSError(errno.ENOSPC, f"no room for the workbook's sheets in {where} ({failure})")
+    return buffer.getvalue()

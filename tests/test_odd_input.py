@@ -5,9 +5,14 @@ line naming the file or setting and what is wrong (or works), never a traceback.
 from __future__ import annotations
 
 import os
+import resource
 import shutil
+import sqlite3
+import subprocess
+import sys
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +26,7 @@ from uprdex.pipeline.store import Store
 from helpers import fixture
 
 REPORT = fixture("andorra2011_recs.pdf")
+UPRDEX = Path(sys.executable).parent / "uprdex"
 EXIT_SOME_FAILED, EXIT_USAGE = 1, 2
 
 
@@ -267,3 +273,155 @@ def test_a_thematic_list_that_is_not_a_docx_says_what_it_is(index: Path, tmp_pat
     misnamed = shutil.copy(fixture("svn2014_thematic_list.pdf"), tmp_path / "list.docx")
     read = _cli("import", "thematic-list", misnamed, "--index", copy)
     assert read.exit_code == 0 and "163 recommendations" in read.output
+
+
+FULL = 36_000
+"""A disk that fills at 36 kB a file (above SQLite's 32 kB shared-memory file, below each
+export of three reports)."""
+
+
+def _full_disk() -> None:
+    """In the child: no file grows past FULL bytes (EFBIG, as ENOSPC on a full disk)."""
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FULL, FULL))
+
+
+@pytest.fixture(scope="module")
+def larger(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("larger") / "index.sqlite"
+    reports = ("slovenia2014_recs.pdf", "bhutan2014_recs.pdf", "albania2010_recs.pdf")
+    with Store(path) as store:
+        ingest_paths([fixture(name) for name in reports], store, LoaderSettings(workers=1))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("what", "fmt"),
+    [("recommendations", "csv"), ("recommendations", "xlsx"), ("matrix", "xlsx")],
+)
+def test_an_export_cut_by_a_full_disk_leaves_the_old_file_whole(
+    larger: Path, tmp_path: Path, what: str, fmt: str
+) -> None:
+    # The export was written in place: a full disk left half a CSV (or an empty workbook, and
+    # openpyxl's traceback) where the last good export was, e.g. the nightly reports/*.csv.
+    out = tmp_path / f"{what}.{fmt}"
+    args = [UPRDEX, "export", "--what", what, "--format", fmt, "--out", out, "--index", larger]
+    subprocess.run(args, check=True, capture_output=True)
+    old = out.read_bytes()
+    assert len(old) > FULL
+    out.write_bytes(old[:-1] + b"\x00")  # an old file the new export would replace
+    old = out.read_bytes()
+    cut = subprocess.run(args, capture_output=True, text=True, preexec_fn=_full_disk)
+    assert cut.returncode == EXIT_USAGE and "Traceback" not in cut.stderr, cut.stderr
+    said = "File too large" if fmt == "csv" else "no room for the workbook's sheets in "
+    assert cut.stderr.startswith(f"error cannot write {out}: {said}"), cut.stderr
+    assert len(cut.stderr.strip().splitlines()) == 1, cut.stderr
+    assert out.read_bytes() == old
+    assert sorted(path.name for path in tmp_path.iterdir()) == [out.name]
+
+
+def test_an_index_on_a_full_disk_is_one_line_and_stays_whole(tmp_path: Path) -> None:
+    # SQLite's "database or disk is full" (or "disk I/O error") ended ingest in a traceback.
+    reports = [
+        shutil.copy(fixture(name), tmp_path)
+        for name in ("slovenia2014_recs.pdf", "bhutan2014_recs.pdf", "albania2010_recs.pdf")
+    ]
+    index = tmp_path / "index.sqlite"
+
+    def small_disk() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (600_000, 600_000))  # room for one
+
+    args = [UPRDEX, "ingest", *reports, "--index", index]
+    cut = subprocess.run(args, capture_output=True, text=True, preexec_fn=small_disk)
+    assert cut.returncode == EXIT_USAGE and "Traceback" not in cut.stderr, cut.stderr
+    assert cut.stdout.count("indexed ") == 1, cut.stdout
+    errors = [line for line in cut.stderr.splitlines() if line.startswith("error")]
+    assert errors == [
+        f"error cannot write {index}: disk I/O error; the index holds what was written before, "
+        "whole: free some space and run again"
+    ]
+    with sqlite3.connect(index) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    again = subprocess.run(args, capture_output=True, text=True)
+    assert again.returncode == 0 and "3 files: " in again.stdout, again.stderr
+    with Store(index) as store:
+        assert store.summary()["documents"] == 3
+
+
+@pytest.fixture
+def read_only_folder(tmp_path: Path) -> Iterator[Path]:
+    """A folder nobody can write (as a read-only disk or share): chmod, or for root, whom
+    permissions do not stop, the immutable attribute (skipped where chattr cannot set it)."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    yield folder
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "-i", folder], capture_output=True)
+    folder.chmod(0o755)
+
+
+def _lock(folder: Path) -> None:
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        return
+    locked = subprocess.run(["chattr", "+i", folder], capture_output=True)
+    if locked.returncode != 0:
+        pytest.skip("chattr +i is not available here: no read-only folder for root")
+
+
+def test_an_index_on_a_read_only_disk_is_read(
+    index: Path, tmp_path: Path, read_only_folder: Path
+) -> None:
+    # A colleague's index on a read-only share: SQLite cannot make the write-ahead log's -shm
+    # file beside it, and every read command said "not an uprdex index (unable to open
+    # database file)".
+    shared = Path(shutil.copy(index, read_only_folder / "index.sqlite"))
+    _lock(read_only_folder)
+    for args in (["status"], ["recs"], ["show", "A/HRC/16/8#85.1"], ["search", "torture"]):
+        result = _cli(*args, "--index", shared)
+        assert result.exit_code == 0, (args, result.stderr)
+    out = tmp_path / "recommendations.csv"
+    export = _cli(
+        "export", "--what", "recommendations", "--format", "csv", "--out", out, "--index", shared
+    )
+    assert export.exit_code == 0 and b"A/HRC/16/8#85.1" in out.read_bytes()
+    ingest = _cli("ingest", REPORT, "--index", shared)
+    assert ingest.exit_code == EXIT_USAGE
+    assert ingest.stderr.startswith(f"error cannot write {shared}.lock: "), ingest.stderr
+    assert sorted(path.name for path in read_only_folder.iterdir()) == ["index.sqlite"]
+
+
+@pytest.mark.parametrize(
+    "command", ["train-themes", "train-similarity", "train-word-vectors", "train-pairs"]
+)
+def test_training_on_a_csv_saved_by_excel_is_one_line(tmp_path: Path, command: str) -> None:
+    # Excel's "CSV" is Windows-1252: "Côte d'Ivoire" has the byte 0xf4, and every train-*
+    # command ended in a UnicodeDecodeError traceback.
+    csv = tmp_path / "excel.csv"
+    row = UPR_INFO_ROW.replace("Ratify the ICRMW", "Ratify the ICRMW, as Côte d'Ivoire did")
+    csv.write_bytes((UPR_INFO_HEADER + row * 3).encode("cp1252"))
+    result = _cli(command, csv, "--out", tmp_path / "model")
+    assert result.exit_code == EXIT_SOME_FAILED
+    assert result.stderr.strip() == (
+        "error excel.csv: not a UTF-8 text file (byte 122: invalid continuation byte)"
+    )
+    assert not (tmp_path / "model").exists()
+
+
+def test_another_programs_database_given_as_the_index_is_left_as_it_is(tmp_path: Path) -> None:
+    # `--index ~/.mozilla/.../places.sqlite` (a mistyped path): `uprdex recs` wrote uprdex's
+    # 60-odd tables and views into it and switched it to write-ahead logging, then showed
+    # "0 recommendations".
+    other = tmp_path / "places.sqlite"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
+        db.execute("INSERT INTO moz_places (url) VALUES ('https://www.upr-info.org')")
+    db.close()
+    before = other.read_bytes()
+    for args in (["recs"], ["status"], ["ingest", REPORT]):
+        result = _cli(*args, "--index", other)
+        assert result.exit_code == EXIT_USAGE, args
+        assert result.stderr.strip() == (
+            f"error {other}: not an uprdex index (another program's database, with the tables "
+            "moz_places); left as it is"
+        )
+    assert other.read_bytes() == before

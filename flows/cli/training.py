@@ -32,16 +32,21 @@ def _trained(
     error: type[Exception],
     out_dir: Path | None,
     default: Path,
+    csv_file: Path,
 ) -> tuple[dict[str, Any], Path]:
     """`train(folder)`'s result and the folder (`out_dir`, else the shipped `default`); a
-    training `error` is one line on stderr and the exit status of a failed batch."""
+    training `error`, or a `csv_file` that is not UTF-8 (Excel's "CSV" is Windows-1252), is one
+    line on stderr and the exit status of a failed batch."""
     folder = out_dir or default
     try:
         with writing(out_dir):
             return train(folder), folder
     except error as exc:
-        err.print(f"[red]error[/] {escape(str(exc))}")
-        sys.exit(EXIT_SOME_FAILED)
+        message = str(exc)
+    except UnicodeDecodeError as exc:
+        message = f"{csv_file.name}: not a UTF-8 text file (byte {exc.start}: {exc.reason})"
+    err.print(f"[red]error[/] {escape(message)}")
+    sys.exit(EXIT_SOME_FAILED)
 
 
 @click.command("train-themes")
@@ -59,7 +64,11 @@ def train_themes(csv_file: Path, out_dir: Path | None, seed: int) -> None:
     from uprdex.pipeline.train_themes import TrainError, train
 
     result, folder = _trained(
-        lambda folder: train(csv_file, folder, seed=seed), TrainError, out_dir, DEFAULT_MODEL_DIR
+        lambda folder: train(csv_file, folder, seed=seed),
+        TrainError,
+        out_dir,
+        DEFAULT_MODEL_DIR,
+        csv_file,
     )
     test, baseline = result["scores"]["test"], result["scores"]["baseline_test"]
     out.print(f"model {result['version']} written to {escape(str(folder))}")
@@ -89,6 +98,7 @@ def train_similarity(csv_file: Path, out_dir: Path | None, seed: int) -> None:
         TrainSemanticError,
         out_dir,
         DEFAULT_MODEL_DIR,
+        csv_file,
     )
     out.print(
         f"model {result['version']} written to {escape(str(folder))}: "
@@ -116,6 +126,7 @@ def train_word_vectors(csv_file: Path, out_dir: Path | None, seed: int) -> None:
         TrainWordVectorsError,
         out_dir,
         DEFAULT_MODEL_DIR,
+        csv_file,
     )
     out.print(
         f"model {result['version']} written to {escape(str(folder))}: "
@@ -151,6 +162,7 @@ def train_pairs(csv_file: Path, out_dir: Path | None, word_vectors: Path | None)
         TrainPairsError,
         out_dir,
         DEFAULT_MODEL_DIR,
+        csv_file,
     )
     out.print(
         f"model {result['version']} written to {escape(str(folder))}: "

@@ -7,6 +7,7 @@ IndexBusyError, never a traceback.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -14,8 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
 
-from uprdex.pipeline.errors import BadIndexError, IndexBusyError, UprdexError
-from uprdex.pipeline.store.schema import migrate
+from uprdex.pipeline.errors import BadIndexError, IndexBusyError, OutputError, UprdexError
+from uprdex.pipeline.store.schema import check_ours, migrate
 
 __all__ = ["Connection"]
 
@@ -28,11 +29,18 @@ class Connection:
         writing it, then raise IndexBusyError."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.db = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
+        read_only = path.exists() and not _writable(path)
+        self.db = (
+            _read_only(path, busy_timeout)
+            if read_only
+            else sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
+        )
         self.db.row_factory = sqlite3.Row
         try:
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
+            check_ours(self.db, path)
+            if not read_only:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
             # Foreign keys off: a migration rebuilds a parent table.
             migrate(self.db, path, self.transaction)
             self.db.execute("PRAGMA foreign_keys=ON")
@@ -40,6 +48,11 @@ class Connection:
             self.db.close()
             if _is_busy(error):
                 raise self._busy() from error
+            if read_only and "readonly" in str(error):  # an older schema to bring up to date
+                raise BadIndexError(
+                    f"{path} is read-only, and an older uprdex wrote it: copy it where you can "
+                    "write (this uprdex brings it up to date on opening)"
+                ) from error
             raise BadIndexError(f"{path}: not an uprdex index ({error})") from error
         except UprdexError:
             self.db.close()
@@ -74,10 +87,16 @@ class Connection:
                     "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) "
                     "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
                 )
-        except BaseException:
-            self.db.execute("ROLLBACK")
+            self.db.execute("COMMIT")
+        except BaseException as error:
+            if self.db.in_transaction:  # a COMMIT that failed on a full disk may have ended it
+                self.db.execute("ROLLBACK")
+            if isinstance(error, sqlite3.OperationalError) and _is_full(error):
+                raise OutputError(
+                    f"cannot write {self.path}: {error}; the index holds what was written before, "
+                    "whole: free some space and run again"
+                ) from error
             raise
-        self.db.execute("COMMIT")
 
     def generation(self) -> int:
         """A number that grows with every transaction that wrote rows (a new index is at 1):
@@ -100,6 +119,32 @@ class Connection:
             f"{self.path} is being written by another program (another uprdex, or DB Browser "
             "with unsaved changes); try again when it has finished"
         )
+
+
+def _writable(path: Path) -> bool:
+    """Whether the index and its folder (where SQLite keeps its -wal and -shm files) can be
+    written: not on a read-only disk or share, not a file made read-only."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _read_only(path: Path, busy_timeout: float) -> sqlite3.Connection:
+    """An index that cannot be written, opened for reading. A write-ahead-log index needs its
+    -shm file, which a read-only folder cannot hold: there it is opened as immutable (nobody
+    writes a read-only disk)."""
+    uri = path.resolve().as_uri()
+    db = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=busy_timeout, isolation_level=None)
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        db.close()
+        db = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+    return db
+
+
+def _is_full(error: sqlite3.OperationalError) -> bool:
+    """SQLite's "database or disk is full" (ENOSPC) or "disk I/O error" (another write
+    error, such as a file grown past its size limit)."""
+    return any(words in str(error) for words in ("disk is full", "disk I/O error"))
 
 
 def _is_busy(error: sqlite3.DatabaseError) -> bool:

@@ -29,6 +29,7 @@ __all__ = [
     "INSERT_RECOMMENDATION",
     "SCHEMA_VERSION",
     "STATE_COMMENT",
+    "check_ours",
     "migrate",
     "schema_version",
     "state_rows",
@@ -377,6 +378,24 @@ def schema_version(db: sqlite3.Connection) -> int:
         return 0
     row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     return int(row[0]) if row else 0
+
+
+def check_ours(db: sqlite3.Connection, path: Path) -> None:
+    """A BadIndexError for another program's database (a mistyped --index: Firefox's
+    places.sqlite), before anything is written to it: tables, none of them an index's."""
+    tables = [
+        row[0]
+        for row in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name"
+        )
+    ]
+    if tables and not {"meta", "documents"} & set(tables):
+        shown = ", ".join(tables[:3]) + (", ..." if len(tables) > 3 else "")
+        raise BadIndexError(
+            f"{path}: not an uprdex index (another program's database, with the tables "
+            f"{shown}); left as it is"
+        )
 
 
 def migrate(
