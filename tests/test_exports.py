@@ -153,3 +153,44 @@ def test_a_repeated_ask_shows_the_earlier_ask_and_its_response(tmp_path: Path) -
             assert 0 < found["confidence"] <= 1
             assert all(recs[m]["cluster_confidence"] == c for m, c in members.items())
     assert any(found["size"] > 1 for found in clusters)
+
+
+def test_an_export_replaces_a_file_keeping_its_mode_its_links_and_devices(tmp_path: Path) -> None:
+    """review2: written beside and renamed over, an export had turned a symbolic link into a
+    file (its target left old), a private 0600 file into 0644, split a hard link, and failed on
+    a pipe (`--out >(gzip > x.gz)`)."""
+    import os
+    import threading
+
+    from uprdex.pipeline.exports import write_whole
+
+    private = tmp_path / "private.csv"
+    private.write_bytes(b"old")
+    private.chmod(0o600)
+    write_whole(private, b"new")
+    assert private.read_bytes() == b"new" and private.stat().st_mode & 0o777 == 0o600
+
+    link = tmp_path / "latest.csv"
+    link.symlink_to(private)
+    write_whole(link, b"newer")
+    assert link.is_symlink() and private.read_bytes() == b"newer"
+
+    other_name = tmp_path / "hard.csv"
+    os.link(private, other_name)
+    write_whole(private, b"newest")
+    assert other_name.read_bytes() == b"newest"
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    write_whole(pipe, b"streamed")
+    reader.join(timeout=10)
+    assert received == [b"streamed"] and pipe.is_fifo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "hard.csv",
+        "latest.csv",
+        "pipe",
+        "private.csv",
+    ]

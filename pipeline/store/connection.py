@@ -78,6 +78,8 @@ class Connection:
         except sqlite3.OperationalError as error:
             if _is_busy(error):
                 raise self._busy() from error
+            if "readonly" in str(error):
+                raise self._read_only() from error
             raise
         before = self.db.total_changes
         try:
@@ -91,10 +93,13 @@ class Connection:
         except BaseException as error:
             if self.db.in_transaction:  # a COMMIT that failed on a full disk may have ended it
                 self.db.execute("ROLLBACK")
+            if isinstance(error, sqlite3.OperationalError) and "readonly" in str(error):
+                raise self._read_only() from error
             if isinstance(error, sqlite3.OperationalError) and _is_full(error):
                 raise OutputError(
-                    f"cannot write {self.path}: {error}; the index holds what was written before, "
-                    "whole: free some space and run again"
+                    f"cannot write {self.path}: {error} (a full disk, or a disk or share that "
+                    "failed); the index holds what was written before, whole, with its -wal file "
+                    "beside it (keep the two together): free some space and run again"
                 ) from error
             raise
 
@@ -114,6 +119,12 @@ class Connection:
             db.execute("INSERT OR IGNORE INTO meta VALUES ('index_id', ?)", (identity,))
             return str(db.execute("SELECT value FROM meta WHERE key = 'index_id'").fetchone()[0])
 
+    def _read_only(self) -> OutputError:
+        return OutputError(
+            f"cannot write {self.path}: it is read-only (the file, its folder or its disk); "
+            "make it writable, or copy it where you can write"
+        )
+
     def _busy(self) -> IndexBusyError:
         return IndexBusyError(
             f"{self.path} is being written by another program (another uprdex, or DB Browser "
@@ -128,17 +139,33 @@ def _writable(path: Path) -> bool:
 
 
 def _read_only(path: Path, busy_timeout: float) -> sqlite3.Connection:
-    """An index that cannot be written, opened for reading. A write-ahead-log index needs its
-    -shm file, which a read-only folder cannot hold: there it is opened as immutable (nobody
-    writes a read-only disk)."""
+    """An index that cannot be written, opened for reading (`mode=ro`). A write-ahead-log
+    index needs its -shm file beside it: on a read-only disk, which nobody writes, it is
+    opened as immutable; anywhere else (a folder only its owner may write, while an ingest may
+    be running; a -wal file with the last transactions in it) immutable would read stale data,
+    so it is refused in one line."""
     uri = path.resolve().as_uri()
     db = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=busy_timeout, isolation_level=None)
     try:
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.OperationalError:
+        return db
+    except sqlite3.OperationalError as error:
         db.close()
-        db = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
-    return db
+        wal = path.with_name(path.name + "-wal")
+        if not _read_only_disk(path.parent) or wal.exists():
+            raise BadIndexError(
+                f"{path}: cannot read it from here, as SQLite needs to write beside it ({error}): "
+                "copy the index (and its -wal file, if there is one) to a folder you can write"
+            ) from error
+    return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+
+
+def _read_only_disk(folder: Path) -> bool:
+    """Whether `folder` is on a disk or share mounted read-only."""
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def _is_full(error: sqlite3.OperationalError) -> bool:
