@@ -556,7 +556,7 @@ def import_file(path: Path, kind: str, store: Store) -> IngestResult:
     try:
         records = IMPORT_READERS[kind](path)
     except UnicodeDecodeError as error:
-        message = f"{name}: not a UTF-8 text file (byte {error.start}: {error.reason})"
+        message = f"{name}: not a UTF-8 text file ({error.reason}); save it as UTF-8"
     except (ValueError, KeyError, OSError) as error:
         # A reader's ValueError names the file already (as `path.name`: shown as text here).
         message = path_text(str(error)) if isinstance(error, ValueError) else f"{name}: {error!r}"

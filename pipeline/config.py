@@ -314,8 +314,9 @@ def _as(value: Any, kind: Any) -> Any:
             raise ValueError(value)
         return int(value)
     if kind is float:
-        # NaN passes every range check (nan < 0 is false) and then breaks the lock's timeout.
-        if isinstance(value, bool) or math.isnan(number := float(value)):
+        # NaN passes every range check (nan < 0 is false) and then breaks the lock's timeout;
+        # inf is no budget at all (a document read for ever).
+        if isinstance(value, bool) or not math.isfinite(number := float(value)):
             raise ValueError(value)
         return number
     if kind is Path:

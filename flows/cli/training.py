@@ -44,7 +44,8 @@ def _trained(
     except error as exc:
         message = str(exc)
     except UnicodeDecodeError as exc:
-        message = f"{csv_file.name}: not a UTF-8 text file (byte {exc.start}: {exc.reason})"
+        # The decoder reads in chunks: its offset is not the file's, so none is given.
+        message = f"{csv_file.name}: not a UTF-8 text file ({exc.reason}); save it as UTF-8"
     err.print(f"[red]error[/] {escape(message)}")
     sys.exit(EXIT_SOME_FAILED)
 
