@@ -10,6 +10,7 @@ that opens like a formula gets a leading "'" unless `raw`. JSON and JSONL are ex
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
@@ -342,12 +343,17 @@ def write_export(
 def write_whole(out: Path, data: bytes) -> None:
     """`data` at `out`, replacing the old file at once: a full disk (or a crash) leaves the
     old file, never half of the new one (a nightly run rewrites reports/*.csv that other tools
-    read). An OSError names `out`, not the temporary file beside it."""
+    read). An OSError names `out`, not the temporary file beside it. A symbolic link is
+    written through, as an open() would (the file it names is replaced, not the link), and
+    a file made read-only stays refused."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    place = out.resolve() if out.is_symlink() else out
+    if place.exists() and not os.access(place, os.W_OK):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(out))
+    temporary = place.with_name(f".{place.name}.{os.getpid()}.tmp")
     try:
         temporary.write_bytes(data)
-        os.replace(temporary, out)
+        os.replace(temporary, place)
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise OSError(error.errno, error.strerror, str(out)) from error

@@ -425,3 +425,19 @@ def test_another_programs_database_given_as_the_index_is_left_as_it_is(tmp_path:
             "moz_places); left as it is"
         )
     assert other.read_bytes() == before
+
+
+def test_an_export_to_a_symbolic_link_writes_the_file_it_names(index: Path, tmp_path: Path) -> None:
+    # reports/recommendations.csv linked to a file in a synced folder: the link is written
+    # through, as before exports were renamed into place (783a142 replaced the link itself).
+    real = tmp_path / "synced" / "recommendations.csv"
+    real.parent.mkdir()
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "recommendations.csv"
+    link.symlink_to(real)
+    result = _cli(
+        "export", "--what", "documents", "--format", "csv", "--out", link, "--index", index
+    )
+    assert result.exit_code == 0
+    assert link.is_symlink() and real.read_text(encoding="utf-8-sig").startswith("sha256,")
+    assert sorted(path.name for path in real.parent.iterdir()) == ["recommendations.csv"]
