@@ -83,8 +83,12 @@ def run(
                     dask_workers,
                     ocr,
                 )
-    for _path, reason in summary.failed:
-        err.print(f"[red]failed[/] {escape(reason)} (copied to {escape(str(config.quarantine))})")
+    for path, reason in summary.failed:
+        kept = summary.not_quarantined.get(path)
+        where = (
+            f"not copied to the quarantine: {kept}" if kept else f"copied to {config.quarantine}"
+        )
+        err.print(f"[red]failed[/] {escape(reason)} ({escape(where)})")
     for line in summary.left_out:
         err.print(f"[yellow]skipped[/] {escape(line)}")
     for path, why in summary.kept:
