@@ -72,6 +72,8 @@ class NightlySummary:
     exports: list[str] = field(default_factory=list)
     workers: dict[str, str] = field(default_factory=dict)
     """The Dask worker that extracted each indexed or failed file (path -> worker name)."""
+    not_quarantined: dict[str, str] = field(default_factory=dict)
+    """Failed files the quarantine could not take (path -> why): the batch goes on."""
 
 
 def _transient(task: Any, task_run: TaskRun, state: State[Any]) -> bool:
@@ -243,7 +245,8 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
                 message = f"{display_name(path)}: {type(error).__name__}: {error}"
                 if _keep(summary, path, known[sha256], DocumentStatus.FAILED, message):
                     continue
-                quarantine(
+                _quarantine(
+                    summary,
                     path,
                     sha256,
                     message,
@@ -278,10 +281,30 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
                 summary.indexed.append(path_text(path))
                 summary.read_again += known[sha256] is not None
             else:
-                quarantine(path, sha256, document.error or "failed", "load", config.quarantine)
+                why = document.error or "failed"
+                _quarantine(summary, path, sha256, why, "load", config.quarantine)
                 summary.failed.append((path_text(path), document.error or "failed"))
         summary.states |= store.unclustered_states()
     return summary
+
+
+def _quarantine(
+    summary: NightlySummary,
+    path: Path,
+    sha256: str,
+    error: str,
+    stage: str,
+    folder: Path,
+    detail: str = "",
+) -> None:
+    """`quarantine` the failed file; a quarantine that cannot be written (read-only, a full
+    disk) is noted in `summary` and the log, and the batch goes on."""
+    try:
+        quarantine(path, sha256, error, stage, folder, detail)
+    except OSError as refused:
+        why = f"cannot write {refused.filename or folder}: {refused.strerror or refused}"
+        summary.not_quarantined[path_text(path)] = why
+        get_run_logger().warning("%s: not copied to the quarantine: %s", path_text(path), why)
 
 
 def _keep(

@@ -10,6 +10,7 @@ that opens like a formula gets a leading "'" unless `raw`. JSON and JSONL are ex
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
@@ -346,14 +347,16 @@ def write_whole(out: Path, data: bytes) -> None:
     old file, never half of the new one (a nightly run rewrites reports/*.csv that other tools
     read). The new file takes the old one's permissions and owner; a symbolic link's target is
     replaced, the link kept; what is not a file of its own (a device such as /dev/stdout, a
-    pipe, a file with other hard links) is written where it is. An OSError names `out`, not
-    the temporary file beside it."""
+    pipe, a file with other hard links) is written where it is; a file made read-only stays
+    refused. An OSError names `out`, not the temporary file beside it."""
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         old = out.stat()  # of a symbolic link's target
     except FileNotFoundError:
         old = None
     try:
+        if old is not None and not os.access(out, os.W_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(out))
         if old is not None and (not stat.S_ISREG(old.st_mode) or old.st_nlink > 1):
             out.write_bytes(data)
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -267,6 +268,24 @@ def test_corrupt_file_is_quarantined_while_the_others_are_indexed(tmp_path: Path
     assert [(Path(path).name, "on an earlier run" in why) for path, why in again.failed] == [
         ("corrupt.pdf", True)
     ]
+
+
+def test_a_quarantine_that_cannot_be_written_does_not_stop_the_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A quarantine on a full disk (or read-only): the copy's OSError ended the flow run with
+    # Prefect's traceback; the files after it were not read and no export was written.
+    def full(source: Path, target: Path) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(target))
+
+    monkeypatch.setattr("uprdex.pipeline.inbox.shutil.copy2", full)
+    paths = _workspace(tmp_path, corrupt=True, salt="full quarantine")
+    summary = nightly(**paths)
+    assert len(summary.indexed) == 2 and summary.exports
+    assert [Path(path).name for path, _ in summary.failed] == ["corrupt.pdf"]
+    [(path, why)] = summary.not_quarantined.items()
+    assert Path(path).name == "corrupt.pdf"
+    assert why.startswith(f"cannot write {paths['quarantine']}/") and "No space left" in why
 
 
 def test_a_flaky_stage_succeeds_on_retry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

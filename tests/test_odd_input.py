@@ -472,3 +472,53 @@ def test_another_programs_database_given_as_the_index_is_left_as_it_is(tmp_path:
             "moz_places); left as it is"
         )
     assert other.read_bytes() == before
+
+
+def test_an_export_to_a_symbolic_link_writes_the_file_it_names(index: Path, tmp_path: Path) -> None:
+    # reports/recommendations.csv linked to a file in a synced folder: the link is written
+    # through, as before exports were renamed into place (783a142 replaced the link itself).
+    real = tmp_path / "synced" / "recommendations.csv"
+    real.parent.mkdir()
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "recommendations.csv"
+    link.symlink_to(real)
+    result = _cli(
+        "export", "--what", "documents", "--format", "csv", "--out", link, "--index", index
+    )
+    assert result.exit_code == 0
+    assert link.is_symlink() and real.read_text(encoding="utf-8-sig").startswith("sha256,")
+    assert sorted(path.name for path in real.parent.iterdir()) == ["recommendations.csv"]
+
+
+FULL_INDEX_RUN = """
+import sys
+from uprdex.pipeline.errors import OutputError
+from uprdex.pipeline.store import Store
+
+def full(self, *args, **kwargs):
+    raise OutputError(f"cannot write {self.path}: database or disk is full; the index holds "
+                      "what was written before, whole: free some space and run again")
+
+Store.write_document = full
+from uprdex.flows.cli import run
+sys.argv = ["uprdex", *sys.argv[1:]]
+run()
+"""
+
+
+def test_a_nightly_run_stopped_by_its_index_is_one_line(tmp_path: Path) -> None:
+    # The index's disk filled during `uprdex run`: the error line came after Prefect's
+    # 30-line "Encountered exception during execution" traceback.
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(REPORT, inbox)
+    index = tmp_path / "index.sqlite"
+    env = {**os.environ, "HOME": str(tmp_path / "home"), "UPRDEX_WARM": "0"}
+    env.pop("PREFECT_API_URL", None)
+    args = [sys.executable, "-c", FULL_INDEX_RUN, "run", "--inbox", inbox, "--index", index]
+    done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == EXIT_USAGE, done.stderr
+    assert done.stderr.splitlines() == [
+        f"error cannot write {index}: database or disk is full; the index holds what was "
+        "written before, whole: free some space and run again"
+    ]

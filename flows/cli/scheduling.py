@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections import Counter
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from pathlib import Path
 
@@ -73,7 +75,7 @@ def run(
         cluster = scaleout.connect(dask_address, dask_workers, verbose) if dask else nullcontext()
         with cluster:
             api.ready()
-            with api.flow_settings():
+            with api.flow_settings(), _errors_in_one_line():
                 summary = nightly(
                     str(config.inbox),
                     str(config.index),
@@ -83,8 +85,12 @@ def run(
                     dask_workers,
                     ocr,
                 )
-    for _path, reason in summary.failed:
-        err.print(f"[red]failed[/] {escape(reason)} (copied to {escape(str(config.quarantine))})")
+    for path, reason in summary.failed:
+        kept = summary.not_quarantined.get(path)
+        where = (
+            f"not copied to the quarantine: {kept}" if kept else f"copied to {config.quarantine}"
+        )
+        err.print(f"[red]failed[/] {escape(reason)} ({escape(where)})")
     for line in summary.left_out:
         err.print(f"[yellow]skipped[/] {escape(line)}")
     for path, why in summary.kept:
@@ -207,8 +213,10 @@ def watch(inbox: Path | None, index: Path | None, debounce: float) -> None:
     out.print(f"watching {escape(str(config.inbox))} (Ctrl-C to stop)")
     debouncer.poke()  # files already waiting are picked up at start
     try:
-        while True:
-            if debouncer.wait_until_due():
+        with _errors_in_one_line():
+            while True:
+                if not debouncer.wait_until_due():
+                    continue
                 summary = nightly(
                     str(config.inbox),
                     str(config.index),
@@ -221,6 +229,31 @@ def watch(inbox: Path | None, index: Path | None, debounce: float) -> None:
     finally:
         observer.stop()
         observer.join()
+
+
+class _UprdexErrorRecord(logging.Filter):
+    """Drops Prefect's record of an error uprdex raised on purpose ("Encountered exception
+    during execution", with its traceback): the command says it in one line itself."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from uprdex.pipeline.errors import UprdexError
+
+        return not (record.exc_info and isinstance(record.exc_info[1], UprdexError))
+
+
+@contextmanager
+def _errors_in_one_line() -> Iterator[None]:
+    """While a flow runs here: an UprdexError inside it (the index on a full disk, busy) is
+    the command's one line, not Prefect's traceback as well."""
+    quiet = _UprdexErrorRecord()
+    loggers = [logging.getLogger(name) for name in ("prefect.flow_runs", "prefect.task_runs")]
+    for logger in loggers:
+        logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeFilter(quiet)
 
 
 @click.command("warm")
