@@ -15,11 +15,8 @@ from click.testing import CliRunner, Result
 from filelock import FileLock
 
 from uprdex.flows.cli import main
-from uprdex.flows.ingest import ingest_paths
-from uprdex.pipeline.settings import LoaderSettings
-from uprdex.pipeline.store import Store
 
-from helpers import fixture
+from helpers import fixture, ingested
 
 UPRDEX = Path(sys.executable).parent / "uprdex"
 EXIT_USAGE, EXIT_BUSY = 2, 75
@@ -28,10 +25,7 @@ REPORT = fixture("andorra2011_recs.pdf")
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("errors") / "index.sqlite"
-    with Store(path) as store:
-        ingest_paths([REPORT], store, LoaderSettings(workers=1))
-    return path
+    return ingested((REPORT.name,), tmp_path_factory.mktemp("errors") / "index.sqlite")
 
 
 def _uprdex(*args: str | Path, cwd: Path | None = None) -> tuple[int, str]:

@@ -22,7 +22,7 @@ from uprdex.flows.ingest import ingest_paths
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import Store
 
-from helpers import fixture
+from helpers import fixture, ingested
 
 REPORT = fixture("andorra2011_recs.pdf")
 UPRDEX = Path(sys.executable).parent / "uprdex"
@@ -31,10 +31,7 @@ EXIT_SOME_FAILED, EXIT_USAGE = 1, 2
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("odd") / "index.sqlite"
-    with Store(path) as store:
-        ingest_paths([REPORT], store, LoaderSettings(workers=1))
-    return path
+    return ingested((REPORT.name,), tmp_path_factory.mktemp("odd") / "index.sqlite")
 
 
 def _cli(*args: str | Path) -> Result:
