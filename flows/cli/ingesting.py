@@ -87,10 +87,10 @@ def ingest(paths: tuple[Path, ...], index: Path | None, workers: int | None, ocr
         summary = store.summary()
     failed = [r for r in results if not r.ok]
     out.print(
-        f"{len(results)} files: {sum(r.outcome == 'indexed' for r in results)} indexed, "
+        f"{count(len(results), 'file')}: {sum(r.outcome == 'indexed' for r in results)} indexed, "
         f"{sum(r.outcome == 'unchanged' for r in results)} unchanged, {len(failed)} failed. "
         f"Index {escape(str(store.path))}: {summary['recommendations']} recommendations from "
-        f"{summary['documents'] - summary['failed']} documents"
+        f"{count(summary['documents'] - summary['failed'], 'document')}"
         + (
             f"; {count(summary['failed'], 'file')} in it could not be read (`uprdex status` "
             "lists them)."

@@ -18,6 +18,7 @@ from uprdex.flows.cli._common import (
     EXIT_OK,
     EXIT_SOME_FAILED,
     EXIT_USAGE,
+    count,
     dask_options,
     err,
     flow_paths,
@@ -102,7 +103,8 @@ def run(
         done = ", ".join(f"{escape(name)} {count}" for name, count in sorted(counts.items()))
         out.print(f"extracted on Dask workers: {done}")
     out.print(
-        f"{summary.found} files in {escape(str(config.inbox))}: {len(summary.indexed)} indexed"
+        f"{count(summary.found, 'file')} in {escape(str(config.inbox))}: "
+        f"{len(summary.indexed)} indexed"
         f"{f' ({summary.read_again} read again by this release)' if summary.read_again else ''}, "
         f"{summary.skipped} already indexed, {len(summary.failed)} failed. "
         f"Index {escape(str(config.index))}; exports in {escape(str(config.reports))}."
