@@ -515,7 +515,10 @@ def test_a_nightly_run_stopped_by_its_index_is_one_line(tmp_path: Path) -> None:
     args = [sys.executable, "-c", FULL_INDEX_RUN, "run", "--inbox", inbox, "--index", index]
     done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=600)
     assert done.returncode == EXIT_USAGE, done.stderr
-    assert done.stderr.splitlines() == [
+    assert "Traceback" not in done.stderr and "Encountered exception" not in done.stderr
+    # Prefect's own shutdown notes may come too on a busy machine ("EventsWorker - Still
+    # processing items"): one line each, none about the error.
+    assert [line for line in done.stderr.splitlines() if "EventsWorker" not in line] == [
         f"error cannot write {index}: database or disk is full; the index holds what was "
         "written before, whole: free some space and run again"
     ]
