@@ -617,3 +617,15 @@ def test_status_counts_the_corrections_whose_asks_are_gone(index: Path, tmp_path
     db.close()
     status = CliRunner().invoke(main, ["status", "--index", str(copy)])
     assert "corrections naming an ask not in this index: 1 (" in status.output
+
+
+def test_an_export_to_dash_goes_to_standard_output(
+    index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # probe: `--out -` wrote a file named "-" in the working folder.
+    monkeypatch.chdir(tmp_path)
+    arguments = ["export", "--what", "documents", "--format", "jsonl", "--index", str(index)]
+    result = CliRunner().invoke(main, [*arguments, "--out", "-"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output.splitlines()[0])["sha256"]
+    assert not (tmp_path / "-").exists()

@@ -37,7 +37,7 @@ from uprdex.pipeline.model import ExportFormat, ExportKind
     "--out",
     "out_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Output file (default: standard output; xlsx needs a file).",
+    help="Output file (default, or -: standard output; xlsx needs a file).",
 )
 @click.option(
     "--raw",
@@ -60,6 +60,8 @@ def export(
     """
     from uprdex.pipeline.exports import records, write_export
 
+    if out_path == Path("-"):  # the usual name of standard output
+        out_path = None
     if fmt == "xlsx" and out_path is None:
         raise click.UsageError("xlsx needs --out FILE")
     if what == ExportKind.MATRIX:
