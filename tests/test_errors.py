@@ -4,6 +4,8 @@ busy), never a traceback: the CLI's one error boundary (flows/cli/__init__.py)."
 
 from __future__ import annotations
 
+import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -210,3 +212,29 @@ def test_an_output_that_cannot_be_written_is_one_line(index: Path, tmp_path: Pat
     inbox.mkdir()
     code, line = _uprdex("run", "--inbox", inbox, "--index", index, cwd=tmp_path)
     assert code == EXIT_USAGE and f"cannot write {blocking / 'reports'}" in line, line
+
+
+def test_ctrl_c_is_its_own_exit_code_and_one_line(tmp_path: Path) -> None:
+    # probe: Ctrl-C ended a command with "Aborted!" and exit 1, the code for "some files
+    # failed"; a script could not tell an interrupted run from a partial failure.
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for number in range(40):  # bytes of their own: each is read
+        (inbox / f"copy{number}.pdf").write_bytes(REPORT.read_bytes() + b"%" * (number + 1))
+    index = tmp_path / "index.sqlite"
+    ingest = subprocess.Popen(
+        [str(UPRDEX), "ingest", str(inbox), "--index", str(index), "--workers", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "UPRDEX_WARM": "0"},
+    )
+    assert ingest.stdout is not None
+    ingest.stdout.readline()  # the first document is in
+    ingest.send_signal(signal.SIGINT)
+    _, stderr = ingest.communicate(timeout=120)
+    assert ingest.returncode == 130, stderr
+    assert stderr.strip().splitlines()[-1] == (
+        "interrupted: what was written before is kept, whole; run the command again to go on"
+    )
+    assert "Traceback" not in stderr

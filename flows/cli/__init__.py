@@ -27,7 +27,14 @@ from uprdex.flows.cli import (
     scheduling,
     training,
 )
-from uprdex.flows.cli._common import EXIT_BUSY, EXIT_CODES_HELP, EXIT_USAGE, cannot_write, err
+from uprdex.flows.cli._common import (
+    EXIT_BUSY,
+    EXIT_CODES_HELP,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    cannot_write,
+    err,
+)
 from uprdex.pipeline.errors import IndexBusyError, UprdexError
 
 __all__ = ["call_main", "main", "run"]
@@ -37,7 +44,8 @@ class _Uprdex(click.Group):
     """The one error boundary: an error a user can cause ends as one line naming the file or
     setting and what to do, never a traceback, with its documented exit code (EXIT_CODES_HELP):
     EXIT_BUSY for a busy index, EXIT_USAGE for the rest (an error uprdex raises on purpose, or
-    a file or folder the system refuses). Anything else is a bug, and shows its traceback."""
+    a file or folder the system refuses), EXIT_INTERRUPTED for Ctrl-C. Anything else is a bug,
+    and shows its traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -45,6 +53,12 @@ class _Uprdex(click.Group):
         except UprdexError as error:
             err.print(f"[red]error[/] {escape(str(error))}")
             ctx.exit(EXIT_BUSY if isinstance(error, IndexBusyError) else EXIT_USAGE)
+        except KeyboardInterrupt:  # Ctrl-C: click would say "Aborted!" and exit 1
+            err.print(
+                "[yellow]interrupted[/]: what was written before is kept, whole; run the "
+                "command again to go on"
+            )
+            ctx.exit(EXIT_INTERRUPTED)
         except BrokenPipeError:
             raise  # the reader of standard output went away (`| head`): Python's own way
         except OSError as error:

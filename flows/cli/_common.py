@@ -37,11 +37,14 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_BUSY = 75
 """Another uprdex run (or a program such as DB Browser) is writing the index: try again later
 (75 is EX_TEMPFAIL of sysexits.h, "a temporary failure; retry", which cron wrappers know)."""
+EXIT_INTERRUPTED = 130
+"""Ctrl-C (SIGINT): 128 + 2, as shells report a command the signal stopped; not 1, which says
+that files failed."""
 EXIT_CODES_HELP = (
     "\b\nExit codes: 0 done; 1 some files failed (the rest were done); 2 bad usage or setup "
     "(an option,\nuprdex.toml, the index, a model file, a missing extra, an output that cannot "
     "be written);\n75 the index is busy (another uprdex run or a program is writing it): try "
-    "again later."
+    "again later;\n130 interrupted (Ctrl-C): what was written before is kept, whole."
 )
 
 
