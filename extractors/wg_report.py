@@ -94,6 +94,17 @@ NOTE_ON_NUMBERS = re.compile(rf"\bconsiders?\s+that\s+{_NOTE_NAMING}", re.IGNORE
 # "..., and the recommendation in paragraph 77. 24 is in the process of implementation."
 # (Estonia 2011, A/HRC/17/17 para 78, right after its note): the same note on more asks.
 NOTE_GOES_ON = re.compile(rf",?\s+and\s+{_NOTE_NAMING}", re.IGNORECASE)
+# "92. Lithuania considers that the recommendation included in paragraph 91.1 goes beyond
+# established facts and also beyond aims and tasks of the Universal Periodic Review process."
+# (Lithuania 2011, A/HRC/19/15): the State's view, whatever it is, of asks it names by their full
+# numbers. Its comment on each; a detail only from `NOTE_ON_NUMBERS`' wordings.
+_FULL_NUMBER = r"\d{1,3}\.\d{1,3}"
+NOTE_ON_FULL_NUMBERS = re.compile(
+    r"\bconsiders?\s+that\s+(?:the\s+)?recommendations?\s+"
+    r"(?:(?:included|contained)\s+in\s+paragraphs?\s+|Nos?\.\s*)?"
+    rf"(?P<list>{_FULL_NUMBER}(?:(?:\s*[,–-]\s*|,?\s+and\s+){_FULL_NUMBER})*)(?![\d.]\d)",
+    re.IGNORECASE,
+)
 # "90. The recommendations listed below enjoy the support of Iran, out of which recommendations
 # 102 to 123 Iran considers as already implemented or in the process of implementation:" (Iran
 # 2010, A/HRC/14/12): the lead-in's "already implemented" is only these items'.
@@ -345,7 +356,8 @@ def _notes_on_numbers(
     items ("Nos. 8, 9" after paragraph 67: 67.8, 67.9), a full one is itself ("93.2"); the
     note may go on to more asks (`NOTE_GOES_ON`). "The recommendations listed above" are the
     items of the paragraph right before the note, and none when another paragraph comes
-    between them."""
+    between them. A note in no such wording still speaks of the asks it names by full number
+    (`NOTE_ON_FULL_NUMBERS`)."""
     printed = {ask.paragraph for ask in recommendations}
     comments: list[StateComment] = []
     above: Paragraph | None = None
@@ -355,6 +367,8 @@ def _notes_on_numbers(
             continue
         found = NOTE_ON_NUMBERS.search(text := join_lines(note.parts))
         refs: list[str] = []
+        if found is None and (named := NOTE_ON_FULL_NUMBERS.search(text)):
+            refs = _numbered_asks(named.group("list"), None)
         while found is not None:
             if found.group("listed") is None:
                 refs.extend(_numbered_asks(found.group("list"), above))

@@ -1262,3 +1262,13 @@ def test_a_note_on_the_recommendations_listed_above_speaks_of_the_list_right_abo
     implemented = [rec.paragraph for rec in report.recommendations if rec.position_detail]
     assert implemented == listed
     assert {by_paragraph(report)[p].position_detail for p in listed} == {IMPLEMENTED}
+
+
+def test_a_note_on_an_ask_named_by_its_full_number_is_the_states_comment_whatever_it_says() -> None:
+    # A/HRC/19/15 (Lithuania 2011), page 21: "92. Lithuania considers that the recommendation
+    # included in paragraph 91.1 goes beyond established facts and also beyond aims and tasks of
+    # the Universal Periodic Review process. ..." right after 91.1, which Lithuania did not support.
+    report = parsed("lithuania2011_recs.pdf")
+    assert [c.refers_to for c in report.comments if c.paragraph == "92"] == ["91.1"]
+    ask = by_paragraph(report)["91.1"]
+    assert (ask.position, ask.position_detail) == (Position.NOTED, None)
