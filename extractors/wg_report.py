@@ -97,11 +97,14 @@ NOTE_GOES_ON = re.compile(rf",?\s+and\s+{_NOTE_NAMING}", re.IGNORECASE)
 # "92. Lithuania considers that the recommendation included in paragraph 91.1 goes beyond
 # established facts and also beyond aims and tasks of the Universal Periodic Review process."
 # (Lithuania 2011, A/HRC/19/15): the State's view, whatever it is, of asks it names by their full
-# numbers. Its comment on each; a detail only from `NOTE_ON_NUMBERS`' wordings.
+# numbers. Its comment on each; a detail only from `NOTE_ON_NUMBERS`' wordings. Also a note
+# opening on them: "137. The recommendations above, 136.1-136.3, 136.5-136.35, ..., and 136.55
+# did not enjoy the support of Uzbekistan, as it considers that they are not part of its
+# obligations under internationally agreed human rights standards." (Uzbekistan 2013, A/HRC/24/7).
 _FULL_NUMBER = r"\d{1,3}\.\d{1,3}"
 NOTE_ON_FULL_NUMBERS = re.compile(
-    r"\bconsiders?\s+that\s+(?:the\s+)?recommendations?\s+"
-    r"(?:(?:included|contained)\s+in\s+paragraphs?\s+|Nos?\.\s*)?"
+    r"(?:\bconsiders?\s+that\s+|^)(?:the\s+)?recommendations?\s+"
+    r"(?:above,?\s+|(?:included|contained)\s+in\s+paragraphs?\s+|Nos?\.\s*)?"
     rf"(?P<list>{_FULL_NUMBER}(?:(?:\s*[,–-]\s*|,?\s+and\s+){_FULL_NUMBER})*)(?![\d.]\d)",
     re.IGNORECASE,
 )

@@ -1272,3 +1272,20 @@ def test_a_note_on_an_ask_named_by_its_full_number_is_the_states_comment_whateve
     assert [c.refers_to for c in report.comments if c.paragraph == "92"] == ["91.1"]
     ask = by_paragraph(report)["91.1"]
     assert (ask.position, ask.position_detail) == (Position.NOTED, None)
+
+
+def test_a_note_opening_on_the_asks_above_by_number_is_the_states_comment_on_each() -> None:
+    # A/HRC/24/7 (Uzbekistan 2013), page 27: "137. The recommendations above, 136.1-136.3,
+    # 136.5-136.35, 136.38-136.40, 136.44, 136.49-136.53, and 136.55 did not enjoy the support of
+    # Uzbekistan, as it considers that they are not part of its obligations ..." and "138. The
+    # recommendations above, 136.4, 136.36-136.37, 136.41-136.43, 136.45- 136.48, 136.54,
+    # 136.56-136.58 did not enjoy the support of Uzbekistan as it considers them factually wrong."
+    report = parsed("uzbekistan2013_notes.pdf")
+    wrong = [4, 36, 37, 41, 42, 43, 45, 46, 47, 48, 54, 56, 57, 58]
+    not_obliged = [n for n in range(1, 59) if n not in wrong]
+    for note, numbers in (("137", not_obliged), ("138", wrong)):
+        named = [c.refers_to for c in report.comments if c.paragraph == note]
+        assert named == [f"136.{n}" for n in numbers]
+    recs = by_paragraph(report)
+    noted = {(recs[f"136.{n}"].position, recs[f"136.{n}"].position_detail) for n in range(1, 59)}
+    assert noted == {(Position.NOTED, None)}
