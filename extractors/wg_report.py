@@ -108,6 +108,16 @@ NOTE_ON_FULL_NUMBERS = re.compile(
     rf"(?P<list>{_FULL_NUMBER}(?:(?:\s*[,–-]\s*|,?\s+and\s+){_FULL_NUMBER})*)(?![\d.]\d)",
     re.IGNORECASE,
 )
+# "71. With regard to the two recommendations above, Albania offers the following comment:
+# “The Albanian legislation provides ...”" (Albania 2010, A/HRC/13/6, right after the 2 items
+# of paragraph 70): as "the recommendations listed above", the items of the paragraph right
+# before it, only when they are as many as it says.
+ON_THE_ASKS_ABOVE = re.compile(
+    r"(?:regarding|with\s+regard\s+to|as\s+regards|concerning)\s+the\s+"
+    r"(?:(?P<count>two|three|four|five)\s+)?recommendations\s+above\b",
+    re.IGNORECASE,
+)
+COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5}
 # "90. The recommendations listed below enjoy the support of Iran, out of which recommendations
 # 102 to 123 Iran considers as already implemented or in the process of implementation:" (Iran
 # 2010, A/HRC/14/12): the lead-in's "already implemented" is only these items'.
@@ -359,8 +369,9 @@ def _notes_on_numbers(
     items ("Nos. 8, 9" after paragraph 67: 67.8, 67.9), a full one is itself ("93.2"); the
     note may go on to more asks (`NOTE_GOES_ON`). "The recommendations listed above" are the
     items of the paragraph right before the note, and none when another paragraph comes
-    between them. A note in no such wording still speaks of the asks it names by full number
-    (`NOTE_ON_FULL_NUMBERS`)."""
+    between them, and so are "the (two) recommendations above" a comment opens on
+    (`ON_THE_ASKS_ABOVE`, when as many). A note in no such wording still speaks of the asks it
+    names by full number (`NOTE_ON_FULL_NUMBERS`)."""
     printed = {ask.paragraph for ask in recommendations}
     comments: list[StateComment] = []
     above: Paragraph | None = None
@@ -369,18 +380,23 @@ def _notes_on_numbers(
             above = note
             continue
         found = NOTE_ON_NUMBERS.search(text := join_lines(note.parts))
+        listed = [
+            ask.paragraph
+            for ask in recommendations
+            if before is not None
+            and before is above
+            and ask.paragraph.startswith(f"{before.number}.")
+        ]
         refs: list[str] = []
         if found is None and (named := NOTE_ON_FULL_NUMBERS.search(text)):
             refs = _numbered_asks(named.group("list"), None)
+        elif found is None and (on_above := ON_THE_ASKS_ABOVE.match(text)):
+            count = on_above.group("count")
+            refs = listed if count is None or COUNTS[count.lower()] == len(listed) else []
         while found is not None:
-            if found.group("listed") is None:
-                refs.extend(_numbered_asks(found.group("list"), above))
-            elif before is not None and before is above:
-                refs.extend(
-                    ask.paragraph
-                    for ask in recommendations
-                    if ask.paragraph.startswith(f"{before.number}.")
-                )
+            refs.extend(
+                _numbered_asks(found.group("list"), above) if found["listed"] is None else listed
+            )
             found = NOTE_GOES_ON.match(text, found.end())
         comments.extend(
             StateComment(paragraph=str(note.number), text=text, page=note.page, refers_to=ref)

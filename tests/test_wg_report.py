@@ -1289,3 +1289,16 @@ def test_a_note_opening_on_the_asks_above_by_number_is_the_states_comment_on_eac
     recs = by_paragraph(report)
     noted = {(recs[f"136.{n}"].position, recs[f"136.{n}"].position_detail) for n in range(1, 59)}
     assert noted == {(Position.NOTED, None)}
+
+
+def test_a_comment_on_the_two_recommendations_above_speaks_of_the_two_items_above_it() -> None:
+    # A/HRC/13/6 (Albania 2010), page 20: "70. The following recommendations did not enjoy the
+    # support of Albania: 1. ... (Chile); 2. ... (Argentina). 71. With regard to the two
+    # recommendations above, Albania offers the following comment: “The Albanian legislation
+    # provides necessary measures to address domestic violence ...”"
+    report = parsed("albania2010_notes.pdf")
+    assert [c.refers_to for c in report.comments if c.paragraph == "71"] == ["70.1", "70.2"]
+    recs = by_paragraph(report)
+    assert {(recs[p].position, recs[p].position_detail) for p in ("70.1", "70.2")} == {
+        (Position.NOTED, None)
+    }
