@@ -94,6 +94,30 @@ NOTE_ON_NUMBERS = re.compile(rf"\bconsiders?\s+that\s+{_NOTE_NAMING}", re.IGNORE
 # "..., and the recommendation in paragraph 77. 24 is in the process of implementation."
 # (Estonia 2011, A/HRC/17/17 para 78, right after its note): the same note on more asks.
 NOTE_GOES_ON = re.compile(rf",?\s+and\s+{_NOTE_NAMING}", re.IGNORECASE)
+# "92. Lithuania considers that the recommendation included in paragraph 91.1 goes beyond
+# established facts and also beyond aims and tasks of the Universal Periodic Review process."
+# (Lithuania 2011, A/HRC/19/15): the State's view, whatever it is, of asks it names by their full
+# numbers. Its comment on each; a detail only from `NOTE_ON_NUMBERS`' wordings. Also a note
+# opening on them: "137. The recommendations above, 136.1-136.3, 136.5-136.35, ..., and 136.55
+# did not enjoy the support of Uzbekistan, as it considers that they are not part of its
+# obligations under internationally agreed human rights standards." (Uzbekistan 2013, A/HRC/24/7).
+_FULL_NUMBER = r"\d{1,3}\.\d{1,3}"
+NOTE_ON_FULL_NUMBERS = re.compile(
+    r"(?:\bconsiders?\s+that\s+|^)(?:the\s+)?recommendations?\s+"
+    r"(?:above,?\s+|(?:included|contained)\s+in\s+paragraphs?\s+|Nos?\.\s*)?"
+    rf"(?P<list>{_FULL_NUMBER}(?:(?:\s*[,–-]\s*|,?\s+and\s+){_FULL_NUMBER})*)(?![\d.]\d)",
+    re.IGNORECASE,
+)
+# "71. With regard to the two recommendations above, Albania offers the following comment:
+# “The Albanian legislation provides ...”" (Albania 2010, A/HRC/13/6, right after the 2 items
+# of paragraph 70): as "the recommendations listed above", the items of the paragraph right
+# before it, only when they are as many as it says.
+ON_THE_ASKS_ABOVE = re.compile(
+    r"(?:regarding|with\s+regard\s+to|as\s+regards|concerning)\s+the\s+"
+    r"(?:(?P<count>two|three|four|five)\s+)?recommendations\s+above\b",
+    re.IGNORECASE,
+)
+COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5}
 # "90. The recommendations listed below enjoy the support of Iran, out of which recommendations
 # 102 to 123 Iran considers as already implemented or in the process of implementation:" (Iran
 # 2010, A/HRC/14/12): the lead-in's "already implemented" is only these items'.
@@ -345,7 +369,9 @@ def _notes_on_numbers(
     items ("Nos. 8, 9" after paragraph 67: 67.8, 67.9), a full one is itself ("93.2"); the
     note may go on to more asks (`NOTE_GOES_ON`). "The recommendations listed above" are the
     items of the paragraph right before the note, and none when another paragraph comes
-    between them."""
+    between them, and so are "the (two) recommendations above" a comment opens on
+    (`ON_THE_ASKS_ABOVE`, when as many). A note in no such wording still speaks of the asks it
+    names by full number (`NOTE_ON_FULL_NUMBERS`)."""
     printed = {ask.paragraph for ask in recommendations}
     comments: list[StateComment] = []
     above: Paragraph | None = None
@@ -354,16 +380,23 @@ def _notes_on_numbers(
             above = note
             continue
         found = NOTE_ON_NUMBERS.search(text := join_lines(note.parts))
+        listed = [
+            ask.paragraph
+            for ask in recommendations
+            if before is not None
+            and before is above
+            and ask.paragraph.startswith(f"{before.number}.")
+        ]
         refs: list[str] = []
+        if found is None and (named := NOTE_ON_FULL_NUMBERS.search(text)):
+            refs = _numbered_asks(named.group("list"), None)
+        elif found is None and (on_above := ON_THE_ASKS_ABOVE.match(text)):
+            count = on_above.group("count")
+            refs = listed if count is None or COUNTS[count.lower()] == len(listed) else []
         while found is not None:
-            if found.group("listed") is None:
-                refs.extend(_numbered_asks(found.group("list"), above))
-            elif before is not None and before is above:
-                refs.extend(
-                    ask.paragraph
-                    for ask in recommendations
-                    if ask.paragraph.startswith(f"{before.number}.")
-                )
+            refs.extend(
+                _numbered_asks(found.group("list"), above) if found["listed"] is None else listed
+            )
             found = NOTE_GOES_ON.match(text, found.end())
         comments.extend(
             StateComment(paragraph=str(note.number), text=text, page=note.page, refers_to=ref)

@@ -1262,3 +1262,43 @@ def test_a_note_on_the_recommendations_listed_above_speaks_of_the_list_right_abo
     implemented = [rec.paragraph for rec in report.recommendations if rec.position_detail]
     assert implemented == listed
     assert {by_paragraph(report)[p].position_detail for p in listed} == {IMPLEMENTED}
+
+
+def test_a_note_on_an_ask_named_by_its_full_number_is_the_states_comment_whatever_it_says() -> None:
+    # A/HRC/19/15 (Lithuania 2011), page 21: "92. Lithuania considers that the recommendation
+    # included in paragraph 91.1 goes beyond established facts and also beyond aims and tasks of
+    # the Universal Periodic Review process. ..." right after 91.1, which Lithuania did not support.
+    report = parsed("lithuania2011_recs.pdf")
+    assert [c.refers_to for c in report.comments if c.paragraph == "92"] == ["91.1"]
+    ask = by_paragraph(report)["91.1"]
+    assert (ask.position, ask.position_detail) == (Position.NOTED, None)
+
+
+def test_a_note_opening_on_the_asks_above_by_number_is_the_states_comment_on_each() -> None:
+    # A/HRC/24/7 (Uzbekistan 2013), page 27: "137. The recommendations above, 136.1-136.3,
+    # 136.5-136.35, 136.38-136.40, 136.44, 136.49-136.53, and 136.55 did not enjoy the support of
+    # Uzbekistan, as it considers that they are not part of its obligations ..." and "138. The
+    # recommendations above, 136.4, 136.36-136.37, 136.41-136.43, 136.45- 136.48, 136.54,
+    # 136.56-136.58 did not enjoy the support of Uzbekistan as it considers them factually wrong."
+    report = parsed("uzbekistan2013_notes.pdf")
+    wrong = [4, 36, 37, 41, 42, 43, 45, 46, 47, 48, 54, 56, 57, 58]
+    not_obliged = [n for n in range(1, 59) if n not in wrong]
+    for note, numbers in (("137", not_obliged), ("138", wrong)):
+        named = [c.refers_to for c in report.comments if c.paragraph == note]
+        assert named == [f"136.{n}" for n in numbers]
+    recs = by_paragraph(report)
+    noted = {(recs[f"136.{n}"].position, recs[f"136.{n}"].position_detail) for n in range(1, 59)}
+    assert noted == {(Position.NOTED, None)}
+
+
+def test_a_comment_on_the_two_recommendations_above_speaks_of_the_two_items_above_it() -> None:
+    # A/HRC/13/6 (Albania 2010), page 20: "70. The following recommendations did not enjoy the
+    # support of Albania: 1. ... (Chile); 2. ... (Argentina). 71. With regard to the two
+    # recommendations above, Albania offers the following comment: “The Albanian legislation
+    # provides necessary measures to address domestic violence ...”"
+    report = parsed("albania2010_notes.pdf")
+    assert [c.refers_to for c in report.comments if c.paragraph == "71"] == ["70.1", "70.2"]
+    recs = by_paragraph(report)
+    assert {(recs[p].position, recs[p].position_detail) for p in ("70.1", "70.2")} == {
+        (Position.NOTED, None)
+    }
