@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from uprdex.pipeline.exports import recommendation_record, write_whole
+from uprdex.pipeline.exports import recommendation_record
+from uprdex.pipeline.files import write_whole
 from uprdex.pipeline.spreadsheet import append_xlsx_row, workbook_bytes
 from uprdex.pipeline.store import RecFilter, Store, StoredCluster
 

@@ -15,15 +15,16 @@ Example:
 
 from __future__ import annotations
 
+import io
 import json
-import os
-import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
+
+from uprdex.pipeline.files import write_whole
 
 __all__ = ["METADATA_FILE", "MODEL_FILE", "read_npz_model", "write_arrays", "write_metadata"]
 
@@ -35,23 +36,14 @@ M = TypeVar("M")
 
 def write_arrays(path: Path, arrays: dict[str, Any]) -> None:
     """Compressed .npz of `arrays` at `path` (no pickles), replacing any old file at once."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npz", delete=False) as handle:
-        try:
-            np.savez_compressed(handle, **arrays)
-        except BaseException:
-            os.unlink(handle.name)
-            raise
-    os.chmod(handle.name, 0o644)
-    os.replace(handle.name, path)
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    write_whole(path, buffer.getvalue())
 
 
 def write_metadata(path: Path, metadata: dict[str, Any]) -> None:
     """`metadata` as indented UTF-8 JSON at `path`, replacing any old file at once."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    os.replace(temporary, path)
+    write_whole(path, (json.dumps(metadata, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
 def read_npz_model(

@@ -162,7 +162,7 @@ def test_an_export_replaces_a_file_keeping_its_mode_its_links_and_devices(tmp_pa
     import os
     import threading
 
-    from uprdex.pipeline.exports import write_whole
+    from uprdex.pipeline.files import write_whole
 
     private = tmp_path / "private.csv"
     private.write_bytes(b"old")

@@ -1,0 +1,54 @@
+"""Files replaced at once: the new bytes written beside the old file, then renamed over it, so
+that a full disk or a crash leaves the old file whole, never half of the new one (the exports a
+nightly run rewrites and other tools read, the models `uprdex train-*` writes)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from contextlib import suppress
+from pathlib import Path
+
+__all__ = ["write_whole"]
+
+
+def write_whole(out: Path, data: bytes) -> None:
+    """`data` at `out`, replacing the old file at once: a full disk (or a crash) leaves the
+    old file, never half of the new one (a nightly run rewrites reports/*.csv that other tools
+    read). The new file takes the old one's permissions and owner; a symbolic link's target is
+    replaced, the link kept; what is not a file of its own (a device such as /dev/stdout, a
+    pipe, a file with other hard links) is written where it is; a file made read-only stays
+    refused. An OSError names `out`, not the temporary file beside it."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        old = out.stat()  # of a symbolic link's target
+    except FileNotFoundError:
+        old = None
+    try:
+        if old is not None and not os.access(out, os.W_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(out))
+        if old is not None and (not stat.S_ISREG(old.st_mode) or old.st_nlink > 1):
+            out.write_bytes(data)
+            return
+        _replace(out if old is None else out.resolve(), data, old)
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(out)) from error
+
+
+def _replace(target: Path, data: bytes, old: os.stat_result | None) -> None:
+    """`data` written beside `target`, flushed to the disk, then renamed over it."""
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with temporary.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if old is not None:
+            os.chmod(temporary, stat.S_IMODE(old.st_mode))
+            with suppress(PermissionError):  # only root gives a file to another owner
+                os.chown(temporary, old.st_uid, old.st_gid)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
