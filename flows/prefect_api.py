@@ -14,13 +14,16 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
+import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
 
 from uprdex.pipeline.errors import UprdexError
 
@@ -50,7 +53,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _start(port: int) -> subprocess.Popen[bytes]:
+def _start(port: int, log: IO[bytes] | None) -> subprocess.Popen[bytes]:
+    """The server on `port`; what it prints goes to `log` (None: this process's own output)."""
     spec = importlib.util.find_spec("prefect")
     assert spec is not None and spec.origin is not None
     return subprocess.Popen(
@@ -81,6 +85,8 @@ def _start(port: int) -> subprocess.Popen[bytes]:
             "PREFECT__SERVER_FINAL": "1",
         },
         stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=log,
     )
 
 
@@ -97,13 +103,31 @@ def answers(url: str, timeout: float, server: subprocess.Popen[bytes] | None = N
     return False
 
 
-def _wait(url: str, server: subprocess.Popen[bytes], timeout: float) -> None:
+# The closing line of a traceback: "sqlalchemy.exc.OperationalError: ... unable to open ..."
+_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(?:Error|Exception)\b")
+
+
+def _why(log: IO[bytes] | None) -> str:
+    """Why the server stopped, as it printed it to `log`: its last exception, else its last
+    line ("" when it printed nothing there)."""
+    if log is None:
+        return ""
+    log.seek(0)
+    lines = [line.rstrip() for line in log.read().decode(errors="replace").splitlines()]
+    exceptions = [line for line in lines if _EXCEPTION_LINE.match(line)]
+    said = [line.strip() for line in lines if line.strip()]
+    return (exceptions or said or [""])[-1]
+
+
+def _wait(url: str, server: subprocess.Popen[bytes], timeout: float, log: IO[bytes] | None) -> None:
     if answers(url, timeout, server):
         return
     if server.poll() is not None:
+        said = _why(log)
         raise UprdexError(
-            f"the temporary Prefect server stopped at start (exit code {server.returncode}); "
-            "run `prefect server start` and set PREFECT_API_URL, or see `uprdex run --verbose`"
+            f"the temporary Prefect server stopped at start (exit code {server.returncode}"
+            f"{f': {said}' if said else ''}); run `prefect server start` and set "
+            "PREFECT_API_URL, or see `uprdex run --verbose`"
         )
     raise UprdexError(
         f"the temporary Prefect server did not answer within {timeout:g} s; raise "
@@ -150,22 +174,25 @@ def temporary_api(say: bool = False) -> Iterator[API]:
         return
     port = free_port()
     url = f"http://127.0.0.1:{port}/api"
-    server = _start(port)
-    os.environ["PREFECT_API_URL"] = url
-    if say:
-        print(f"started a temporary Prefect server on {url}", file=sys.stderr)
-    timeout = float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", 120))
-    try:
-        yield API(lambda: _wait(url, server, timeout))
-    finally:
-        _drain()
-        os.environ.pop("PREFECT_API_URL", None)
-        server.terminate()
+    # What the server prints is its own business unless asked for (--verbose): stopped while
+    # it still records a run's last events, it prints their traceback (a CancelledError).
+    with contextlib.nullcontext() if say else tempfile.TemporaryFile() as log:
+        server = _start(port, log)
+        os.environ["PREFECT_API_URL"] = url
+        if say:
+            print(f"started a temporary Prefect server on {url}", file=sys.stderr)
+        timeout = float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", 120))
         try:
-            server.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+            yield API(lambda: _wait(url, server, timeout, log))
+        finally:
+            _drain()
+            os.environ.pop("PREFECT_API_URL", None)
+            server.terminate()
+            try:
+                server.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
 
 
 def _drain() -> None:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
+from uprdex.flows.cli._common import EXIT_USAGE
 from uprdex.flows.prefect_api import API, environment, temporary_api
 
 
@@ -43,3 +47,28 @@ def test_flows_on_the_temporary_server_send_no_heartbeats() -> None:
     with API().flow_settings():
         assert get_current_settings().flows.heartbeat_frequency == default
     assert get_current_settings().flows.heartbeat_frequency == default
+
+
+def test_a_server_that_cannot_start_says_why_in_one_line(tmp_path: Path) -> None:
+    # The temporary server printed its traceback to the run's own output: at start when it
+    # failed, and at stop when stopped while recording a run's last events.
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    env = {
+        **os.environ,
+        "UPRDEX_WARM": "0",
+        "PREFECT_SERVER_DATABASE_CONNECTION_URL": "sqlite+aiosqlite:////proc/none/prefect.db",
+    }
+    env.pop("PREFECT_API_URL", None)
+    args = ["run", "--inbox", str(inbox), "--index", str(tmp_path / "index.sqlite")]
+    done = subprocess.run(
+        [sys.executable, "-c", "from uprdex.flows.cli import run; run()", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == EXIT_USAGE
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert "the temporary Prefect server stopped at start" in done.stderr
+    assert "unable to open database file" in done.stderr
