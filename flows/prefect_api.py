@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import logging
 import os
 import re
 import socket
@@ -185,7 +186,7 @@ def temporary_api(say: bool = False) -> Iterator[API]:
         try:
             yield API(lambda: _wait(url, server, timeout, log))
         finally:
-            _drain()
+            _drain(say)
             os.environ.pop("PREFECT_API_URL", None)
             server.terminate()
             try:
@@ -195,12 +196,29 @@ def temporary_api(say: bool = False) -> Iterator[API]:
                 server.wait()
 
 
-def _drain() -> None:
-    """Send the run's last log lines and events while the server is still there."""
+class _Progress(logging.Filter):
+    """Drops a Prefect worker's note that it is still sending ("EventsWorker - Still
+    processing items: 2 items remaining..."): the run waits for them itself."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Still processing items")
+
+
+def _drain(say: bool) -> None:
+    """Send the run's last log lines and events while the server is still there (saying so
+    only when `say`)."""
     if "prefect" not in sys.modules:
         return
     from prefect.events.worker import EventsWorker
     from prefect.logging.handlers import APILogWorker
 
-    APILogWorker.drain_all(timeout=10)
-    EventsWorker.drain_all(timeout=10)
+    quiet = _Progress()
+    loggers = [] if say else [logging.getLogger(w.__name__) for w in (APILogWorker, EventsWorker)]
+    for logger in loggers:
+        logger.addFilter(quiet)
+    try:
+        APILogWorker.drain_all(timeout=10)
+        EventsWorker.drain_all(timeout=10)
+    finally:
+        for logger in loggers:
+            logger.removeFilter(quiet)

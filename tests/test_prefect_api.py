@@ -72,3 +72,27 @@ def test_a_server_that_cannot_start_says_why_in_one_line(tmp_path: Path) -> None
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert "the temporary Prefect server stopped at start" in done.stderr
     assert "unable to open database file" in done.stderr
+
+
+def test_the_run_waits_for_its_last_events_without_saying_so(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A 0-file `uprdex run` ended with "EventsWorker - Still processing items: 2 items
+    # remaining...": the run's own wait for its events, nothing the user can act on.
+    import logging
+
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    from uprdex.flows import prefect_api
+
+    def drain_all(cls: type, timeout: float) -> None:
+        logging.getLogger(cls.__name__).warning("Still processing items: 2 items remaining...")
+
+    for worker in (APILogWorker, EventsWorker):
+        monkeypatch.setattr(worker, "drain_all", classmethod(drain_all))
+    with caplog.at_level(logging.WARNING):
+        prefect_api._drain(False)
+        assert caplog.records == []
+        prefect_api._drain(True)  # --verbose: Prefect's notes as they come
+        assert [record.name for record in caplog.records] == ["APILogWorker", "EventsWorker"]
