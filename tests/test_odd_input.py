@@ -318,6 +318,45 @@ def test_an_export_cut_by_a_full_disk_leaves_the_old_file_whole(
     assert sorted(path.name for path in tmp_path.iterdir()) == [out.name]
 
 
+def test_a_report_cut_by_a_full_disk_leaves_the_old_pages_whole(
+    larger: Path, tmp_path: Path
+) -> None:
+    # The report's pages were written in place, by `uprdex report` as by every nightly run: a
+    # full disk left half of albania.html where the last good report was.
+    out = tmp_path / "html"
+    args = [UPRDEX, "report", "--out", out, "--index", larger]
+    subprocess.run(args, check=True, capture_output=True)
+    old = {path.name: path.read_bytes() for path in out.iterdir()}
+    assert min(len(page) for page in old.values()) > FULL
+    cut = subprocess.run(args, capture_output=True, text=True, preexec_fn=_full_disk)
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == old
+    assert cut.returncode == EXIT_USAGE and "Traceback" not in cut.stderr, cut.stderr
+    # The page it could not write (it named the folder).
+    assert cut.stderr.startswith(f"error cannot write {out}/"), cut.stderr
+    assert cut.stderr.rstrip().endswith(".html: File too large"), cut.stderr
+    assert len(cut.stderr.strip().splitlines()) == 1, cut.stderr
+
+
+def test_a_quarantine_copy_cut_by_a_full_disk_is_not_taken_for_a_copy(tmp_path: Path) -> None:
+    # A failed file was copied into the quarantine in place: a full disk left part of it there,
+    # and every later run, finding a file of that name, kept the part as the copy.
+    scan = tmp_path / "inbox" / "scan.pdf"
+    scan.parent.mkdir()
+    scan.write_bytes(b"%PDF-1.4\n" + os.urandom(3 * FULL))
+    folder = tmp_path / "quarantine"
+    script = (
+        "import sys; from pathlib import Path; from uprdex.pipeline.inbox import quarantine; "
+        "quarantine(Path(sys.argv[1]), 'ab' * 32, 'no text layer', 'load', Path(sys.argv[2]))"
+    )
+    args = [sys.executable, "-c", script, scan, folder]
+    cut = subprocess.run(args, capture_output=True, text=True, preexec_fn=_full_disk)
+    assert cut.returncode != 0 and "File too large" in cut.stderr, cut.stderr
+    assert not any(folder.iterdir())  # no part of it, no temporary file
+    subprocess.run(args, check=True)  # the next run, on a disk with room
+    [copy] = folder.glob("*.pdf")
+    assert copy.read_bytes() == scan.read_bytes()
+
+
 def test_an_index_on_a_full_disk_is_one_line_and_stays_whole(tmp_path: Path) -> None:
     # SQLite's "database or disk is full" (or "disk I/O error") ended ingest in a traceback.
     reports = [
