@@ -193,6 +193,28 @@ def test_cited_takes_a_file_whose_name_is_not_utf8(tmp_path: Path) -> None:
     assert missing.stderr.strip().endswith("d\\xe9p/other\\xe9.pdf: not in the index")
 
 
+def test_a_name_not_utf8_and_one_spelling_its_escape_are_two_documents(tmp_path: Path) -> None:
+    # The bytes b"caf\xe9.pdf" are stored escaped as "caf\xe9.pdf", which is also how a file
+    # named with a backslash, x, e, 9 was stored: in one batch the second replaced the first
+    # ("2 indexed", exit 0, and one document left in the index).
+    odd = tmp_path / os.fsdecode(b"caf\xe9.pdf")
+    spelled = tmp_path / "caf\\xe9.pdf"
+    shutil.copy(fixture("albania2010_recs.pdf"), odd)
+    shutil.copy(REPORT, spelled)
+    index = tmp_path / "index.sqlite"
+    result = _cli("ingest", odd, spelled, "--index", index)
+    assert result.exit_code == 0 and "from 2 documents" in result.stdout, result.output
+    with sqlite3.connect(index) as db:
+        paths = sorted(row[0] for row in db.execute("SELECT path FROM documents"))
+    assert paths == [f"{tmp_path}/caf\\\\xe9.pdf", f"{tmp_path}/caf\\xe9.pdf"]
+    from uprdex.pipeline.loader import text_path  # what browse and the report open
+
+    assert [text_path(path) for path in paths] == [spelled, odd]
+    assert (
+        f"unchanged {tmp_path}/caf\\\\xe9.pdf" in _cli("ingest", spelled, "--index", index).stdout
+    )
+
+
 def test_run_names_an_inbox_or_index_path_that_is_not_utf8(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
