@@ -31,6 +31,7 @@ from uprdex.pipeline.text import Vocabulary, load_vocabulary
 __all__ = [
     "NAME_NOT_UTF8",
     "display_name",
+    "is_name_warning",
     "load_pdf",
     "name_warnings",
     "path_text",
@@ -180,18 +181,25 @@ def utf8_name(path: Path | str) -> bool:
     return True
 
 
+_NOT_UTF8 = "its name is not UTF-8 (a file from a Windows zip?)"
 NAME_NOT_UTF8 = (
-    "its name is not UTF-8 (a file from a Windows zip?): the report's and the browser's links "
-    "to it will not open; rename it (e.g. convmv -f cp1252 -t utf-8 --notest FILE) and ingest "
-    "it again"
+    f"{_NOT_UTF8}: its odd bytes are shown escaped; to see its name as it is, rename it (e.g. "
+    "convmv -f cp1252 -t utf-8 --notest FILE) and ingest it again"
 )
 
 
 def name_warnings(path: Path) -> tuple[str, ...]:
-    """The warning a file whose name is not UTF-8 gets: the index stores its name with those
-    bytes escaped (`path_text`), and the links to it (the HTML report's, `uprdex browse`'s)
-    cannot open the file. Renamed and ingested again, it is recorded under its new name."""
+    """The warning a file whose name is not UTF-8 gets: the index, the exports and the messages
+    show its name with those bytes escaped (`path_text`); the report's and `uprdex browse`'s
+    links open it (`text_path`). Renamed and ingested again, it is recorded under its new
+    name."""
     return () if utf8_name(path) else (NAME_NOT_UTF8,)
+
+
+def is_name_warning(warning: str) -> bool:
+    """Whether a warning an index holds is `NAME_NOT_UTF8`, in its words or an earlier
+    release's (which said the links would not open)."""
+    return warning.startswith(_NOT_UTF8)
 
 
 def _open(path: Path, data: bytes) -> pdfium.PdfDocument:

@@ -24,6 +24,7 @@ from uprdex.pipeline.cluster_reasons import Reasons, reasons
 from uprdex.pipeline.clusters import core_cut
 from uprdex.pipeline.exports import evidence_records, records
 from uprdex.pipeline.files import write_whole
+from uprdex.pipeline.loader import text_path
 from uprdex.pipeline.model import Position
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.store import RecFilter, Store
@@ -285,10 +286,12 @@ def _slug(state: str) -> str:
 
 
 def _pdf_href(path: str, page: int | None, out_dir: Path) -> str:
-    """Link from a report page to a PDF page, relative so the pair can move together."""
-    target = Path(path).resolve()
+    """Link from a report page to a PDF page, relative so the pair can move together. A name
+    that is not UTF-8 (stored escaped: `path_text`) is linked by its bytes ("caf%E9.pdf"),
+    which a browser opens."""
+    target = text_path(path).resolve()
     relative = os.path.relpath(target, out_dir.resolve())
-    return quote(Path(relative).as_posix()) + (f"#page={page}" if page else "")
+    return quote(os.fsencode(Path(relative).as_posix())) + (f"#page={page}" if page else "")
 
 
 def _bars(counts: Iterable[tuple[str, Mapping[str, int]]], keys: Sequence[str]) -> list[Bar]:
