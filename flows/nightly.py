@@ -31,6 +31,7 @@ from uprdex.flows.ingest import Extracted, extract_isolated
 from uprdex.flows.rereading import earlier_reading_kept, moved, read_by_this_release
 from uprdex.pipeline.config import Config, load_config
 from uprdex.pipeline.exports import records, write_export
+from uprdex.pipeline.files import write_whole
 from uprdex.pipeline.inbox import index_lock, not_a_pdf, other_files, quarantine, scan_inbox
 from uprdex.pipeline.loader import display_name, path_text
 from uprdex.pipeline.model import DocumentStatus
@@ -379,7 +380,7 @@ def _build(config: Config, states: set[str] | None, since: str | None) -> list[s
         partial = bool(states) and since is not None and built == since
         pages = write_report(store, config.reports / "html", only=states if partial else None)
         written.append(str(pages))
-        stamp.write_text(key + "\n", encoding="utf-8")
+        write_whole(stamp, f"{key}\n".encode())
     logger.info("wrote %s", ", ".join(written))
     return written
 

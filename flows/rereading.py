@@ -14,7 +14,7 @@ from pathlib import Path
 from packaging.version import InvalidVersion, Version
 
 from uprdex.flows import fingerprint
-from uprdex.pipeline.loader import NAME_NOT_UTF8, name_warnings, path_text
+from uprdex.pipeline.loader import is_name_warning, name_warnings, path_text, text_path
 from uprdex.pipeline.model import IMPORT_READER, DocumentStatus
 from uprdex.pipeline.store import Store, StoredDocument
 
@@ -59,8 +59,8 @@ def moved(stored: StoredDocument, path: Path, store: Store) -> tuple[str, ...]:
     """A file indexed where it no longer is (moved, or renamed to a UTF-8 name) is recorded at
     `path`, so that the report's and the browser's links open it; a note saying so."""
     shown = path_text(path)
-    if stored.path == shown or Path(stored.path).exists():
+    if stored.path == shown or text_path(stored.path).exists():
         return ()
-    warnings = [*(w for w in stored.warnings if w != NAME_NOT_UTF8), *name_warnings(path)]
+    warnings = [*(w for w in stored.warnings if not is_name_warning(w)), *name_warnings(path)]
     store.move_document(stored.sha256, shown, warnings)
     return (f"moved from {stored.path}: the index now points here",)

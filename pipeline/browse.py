@@ -261,10 +261,12 @@ def _cell(
             f'<span class="response" style="background:{colour};padding:0 .3em">{value}</span>'
         )
     if column == "pdf_page" and {"document_path", "document_sha256"} <= keys:
-        path = Path(str(row["document_path"]))
+        from uprdex.pipeline.loader import text_path
+
+        shown = Path(str(row["document_path"]))  # a name not UTF-8 escaped (`path_text`)
         page = str(value).rpartition("#page=")[2]
-        label = html.escape(f"{path.name} p. {page}")
-        if not path.is_file():
+        label = html.escape(f"{shown.name} p. {page}")
+        if not text_path(str(shown)).is_file():
             return Markup(f'<span class="muted" title="file not found">{label} (not here)</span>')
         href = datasette.urls.path(f"{_PDF_ROUTE}{row['document_sha256']}") + f"#page={page}"
         return Markup(f'<a href="{html.escape(href)}">{label}</a>')
@@ -290,12 +292,15 @@ async def _document(datasette: Any, request: Any) -> Any:
     rows = await database.execute("SELECT path FROM documents WHERE sha256 = ?", [sha256])
     if not rows.rows:
         return Response.text("no such document in the index", status=404)
-    path = Path(rows.rows[0]["path"])
+    from uprdex.pipeline.loader import text_path
+
+    shown = rows.rows[0]["path"]
+    path = text_path(shown)
     if not path.is_file():
-        return Response.text(f"{path} is not there any more", status=404)
+        return Response.text(f"{shown} is not there any more", status=404)
     stat = path.stat()
     if _file_sha256(str(path), stat.st_size, stat.st_mtime_ns) != sha256:
-        return Response.text(f"{path} changed since it was indexed", status=404)
+        return Response.text(f"{shown} changed since it was indexed", status=404)
     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return AsgiFileDownload(str(path), content_type=kind)
 

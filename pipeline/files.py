@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import stat
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
+from typing import BinaryIO
 
-__all__ = ["write_whole"]
+__all__ = ["copy_whole", "write_whole"]
 
 
 def write_whole(out: Path, data: bytes) -> None:
@@ -31,17 +34,30 @@ def write_whole(out: Path, data: bytes) -> None:
         if old is not None and (not stat.S_ISREG(old.st_mode) or old.st_nlink > 1):
             out.write_bytes(data)
             return
-        _replace(out if old is None else out.resolve(), data, old)
+        _replace(out if old is None else out.resolve(), lambda handle: handle.write(data), old)
     except OSError as error:
         raise OSError(error.errno, error.strerror, str(out)) from error
 
 
-def _replace(target: Path, data: bytes, old: os.stat_result | None) -> None:
-    """`data` written beside `target`, flushed to the disk, then renamed over it."""
+def copy_whole(source: Path, out: Path) -> None:
+    """A copy of `source` at the new file `out`, with its permissions and times, as
+    `write_whole` writes: a full disk (or a crash) leaves no file, never half a copy (the
+    quarantine's copy of a failed file, which a later run takes as done). Read in blocks: a
+    large file is never held in memory."""
+    try:
+        with source.open("rb") as handle:
+            _replace(out, lambda temporary: shutil.copyfileobj(handle, temporary), None)
+        shutil.copystat(source, out)
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(out)) from error
+
+
+def _replace(target: Path, fill: Callable[[BinaryIO], object], old: os.stat_result | None) -> None:
+    """What `fill` writes, written beside `target`, flushed to the disk, then renamed over it."""
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         with temporary.open("wb") as handle:
-            handle.write(data)
+            fill(handle)
             handle.flush()
             os.fsync(handle.fileno())
         if old is not None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from uprdex.pipeline.errors import BadIndexError, IndexBusyError
+from uprdex.pipeline.files import copy_whole, write_whole
 from uprdex.pipeline.loader import display_name, path_text
 
 __all__ = [
@@ -108,8 +108,8 @@ def quarantine(
     # The file's own name may hold anything ("../", newlines): keep only safe characters.
     safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in path.name)[:120]
     target = folder / f"{(sha256 or 'unreadable')[:12]}-{safe}"
-    if path.is_file() and not target.exists():
-        shutil.copy2(path, target)
+    if path.is_file() and not target.exists():  # a copy cut short would pass for one
+        copy_whole(path, target)
     report = {
         "file": path_text(path),
         "sha256": sha256,
@@ -118,8 +118,9 @@ def quarantine(
         "detail": detail,
         "time": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    target.with_name(target.name + ".error.json").write_text(
-        json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8"
+    write_whole(
+        target.with_name(target.name + ".error.json"),
+        json.dumps(report, ensure_ascii=False, indent=1).encode("utf-8"),
     )
     return target
 

@@ -31,10 +31,13 @@ from uprdex.pipeline.text import Vocabulary, load_vocabulary
 __all__ = [
     "NAME_NOT_UTF8",
     "display_name",
+    "is_name_warning",
     "load_pdf",
     "name_warnings",
     "path_text",
     "read_with_hash",
+    "text_path",
+    "utf8_name",
 ]
 
 # Running headers and footers, as printed at the top or bottom of UN pages:
@@ -139,31 +142,64 @@ def display_name(path: Path) -> str:
     return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in path_text(path.name))
 
 
+_ESCAPED_BYTE = re.compile(r"\\x[0-9a-f]{2}")
+"""How `path_text` writes a byte that is not UTF-8: b"caf\\xe9.pdf" as "caf\\xe9.pdf"."""
+_ESCAPE = re.compile(rb"\\(\\|x[0-9a-f]{2})")
+
+
 def path_text(path: Path | str) -> str:
     """`path` as text the index, a JSON file and a terminal take. A name that is not UTF-8 (a
     file unzipped from an archive made on Windows: the bytes b"caf\\xe9.pdf") shows its odd
     bytes escaped ("caf\\xe9.pdf"), where `str(path)` holds lone surrogates that SQLite,
-    JSON and a UTF-8 terminal refuse."""
+    JSON and a UTF-8 terminal refuse. One text for one path: in an escaped path a backslash is
+    doubled, and so is one in a UTF-8 name that reads as an escape (a file named
+    "caf\\xe9.pdf" in letters is "caf\\\\xe9.pdf"); `text_path` turns the text back."""
     text = str(path)
+    if utf8_name(text) and not _ESCAPED_BYTE.search(text):
+        return text
+    return os.fsencode(text).replace(b"\\", b"\\\\").decode("utf-8", "backslashreplace")
+
+
+def text_path(text: str) -> Path:
+    """The path `path_text` wrote as `text` (an index's `documents.path`)."""
+    if not _ESCAPED_BYTE.search(text):
+        return Path(text)
+    escaped = text.encode("utf-8")
+    return Path(os.fsdecode(_ESCAPE.sub(lambda m: _unescaped(m[1]), escaped)))
+
+
+def _unescaped(escape: bytes) -> bytes:
+    return escape if escape == b"\\" else bytes.fromhex(escape[1:].decode("ascii"))
+
+
+def utf8_name(path: Path | str) -> bool:
+    """Whether `path` is UTF-8 text (not a name from a Windows zip, b"caf\\xe9.pdf")."""
     try:
-        text.encode("utf-8")
+        str(path).encode("utf-8")
     except UnicodeEncodeError:
-        return os.fsencode(text).decode("utf-8", "backslashreplace")
-    return text
+        return False
+    return True
 
 
+_NOT_UTF8 = "its name is not UTF-8 (a file from a Windows zip?)"
 NAME_NOT_UTF8 = (
-    "its name is not UTF-8 (a file from a Windows zip?): the report's and the browser's links "
-    "to it will not open; rename it (e.g. convmv -f cp1252 -t utf-8 --notest FILE) and ingest "
-    "it again"
+    f"{_NOT_UTF8}: its odd bytes are shown escaped; to see its name as it is, rename it (e.g. "
+    "convmv -f cp1252 -t utf-8 --notest FILE) and ingest it again"
 )
 
 
 def name_warnings(path: Path) -> tuple[str, ...]:
-    """The warning a file whose name is not UTF-8 gets: the index stores its name with those
-    bytes escaped (`path_text`), and the links to it (the HTML report's, `uprdex browse`'s)
-    cannot open the file. Renamed and ingested again, it is recorded under its new name."""
-    return () if path_text(path) == str(path) else (NAME_NOT_UTF8,)
+    """The warning a file whose name is not UTF-8 gets: the index, the exports and the messages
+    show its name with those bytes escaped (`path_text`); the report's and `uprdex browse`'s
+    links open it (`text_path`). Renamed and ingested again, it is recorded under its new
+    name."""
+    return () if utf8_name(path) else (NAME_NOT_UTF8,)
+
+
+def is_name_warning(warning: str) -> bool:
+    """Whether a warning an index holds is `NAME_NOT_UTF8`, in its words or an earlier
+    release's (which said the links would not open)."""
+    return warning.startswith(_NOT_UTF8)
 
 
 def _open(path: Path, data: bytes) -> pdfium.PdfDocument:

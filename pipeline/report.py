@@ -23,6 +23,8 @@ from markupsafe import Markup
 from uprdex.pipeline.cluster_reasons import Reasons, reasons
 from uprdex.pipeline.clusters import core_cut
 from uprdex.pipeline.exports import evidence_records, records
+from uprdex.pipeline.files import write_whole
+from uprdex.pipeline.loader import text_path
 from uprdex.pipeline.model import Position
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.store import RecFilter, Store
@@ -159,7 +161,7 @@ def write_report(
         if only is not None and state not in only and (out_dir / pages[state]).exists():
             continue
         html = _state_page(env, data, state, recs, locations, out_dir, home)
-        (out_dir / pages[state]).write_text(html, encoding="utf-8")
+        write_whole(out_dir / pages[state], html.encode("utf-8"))
     if home is None:
         return out_dir / pages[next(iter(by_state))]
     html = env.get_template("index.html.j2").render(
@@ -168,7 +170,7 @@ def write_report(
         states=_state_rows(by_state, data.follow_up, pages),
         **_sections(data, data.recs, locations, INDEX_CLUSTERS),
     )
-    (out_dir / home).write_text(html, encoding="utf-8")
+    write_whole(out_dir / home, html.encode("utf-8"))
     return out_dir / home
 
 
@@ -284,10 +286,12 @@ def _slug(state: str) -> str:
 
 
 def _pdf_href(path: str, page: int | None, out_dir: Path) -> str:
-    """Link from a report page to a PDF page, relative so the pair can move together."""
-    target = Path(path).resolve()
+    """Link from a report page to a PDF page, relative so the pair can move together. A name
+    that is not UTF-8 (stored escaped: `path_text`) is linked by its bytes ("caf%E9.pdf"),
+    which a browser opens."""
+    target = text_path(path).resolve()
     relative = os.path.relpath(target, out_dir.resolve())
-    return quote(Path(relative).as_posix()) + (f"#page={page}" if page else "")
+    return quote(os.fsencode(Path(relative).as_posix())) + (f"#page={page}" if page else "")
 
 
 def _bars(counts: Iterable[tuple[str, Mapping[str, int]]], keys: Sequence[str]) -> list[Bar]:

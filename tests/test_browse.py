@@ -41,6 +41,8 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("browse")
     gone = folder / "moved_national_report.pdf"
     shutil.copy(fixture("svn2014_national_report_p8.pdf"), gone)
+    odd = folder / os.fsdecode(b"caf\xe9.pdf")  # from a Windows zip: not UTF-8
+    odd.write_bytes(fixture("svn2019_national_report_p1-3.pdf").read_bytes() + b"\n% odd\n")
     names = (
         "slovenia2014_recs.pdf",
         "svn2014_addendum.pdf",
@@ -50,7 +52,8 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     path = folder / "index.sqlite"
     result = CliRunner().invoke(
-        main, ["ingest", *(str(fixture(n)) for n in names), str(gone), "--index", str(path)]
+        main,
+        ["ingest", *(str(fixture(n)) for n in names), str(gone), str(odd), "--index", str(path)],
     )
     assert result.exit_code == 0, result.output
     gone.unlink()
@@ -207,6 +210,17 @@ def test_evidence_links_to_the_pdf_page_when_the_file_is_there(
     assert re.search(r"moved_national_report\.pdf p\. \d+ \(not here\)", page.inner_text("table"))
     assert SCRIPT in page.inner_text("table")  # text from a document shows as text
     assert page.locator("table script").count() == 0
+
+
+def test_a_file_whose_name_is_not_utf8_opens_from_its_evidence(server: str, index: Path) -> None:
+    # Its name is stored escaped ("caf\xe9.pdf"): its evidence said "(not here)", and its
+    # address "... is not there any more", though the file was where it was indexed.
+    with urllib.request.urlopen(f"{server}/{_db(index)}/evidence_pages?_size=max") as response:
+        table = response.read().decode("utf-8")
+    link = r'<a href="(/-/uprdex/document/[0-9a-f]{64})#page=\d+">caf\\xe9\.pdf p\. \d+</a>'
+    [href] = set(re.findall(link, table))
+    with urllib.request.urlopen(f"{server}{href}") as response:
+        assert response.read()[:5] == b"%PDF-"
 
 
 @pytest.mark.browser

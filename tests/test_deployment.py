@@ -160,3 +160,52 @@ def test_uprdex_serve_runs_the_deployment_in_its_folder(
         os.killpg(served.pid, signal.SIGTERM)
         served.wait(timeout=60)
         log.close()
+
+
+def test_ctrl_c_stops_uprdex_serve_in_one_line(prefect_server: str, tmp_path: Path) -> None:
+    # Ctrl-C ends a command with 130 and one line (88f59ed); `uprdex serve`, which Prefect runs,
+    # ended with 0 after Prefect's own notes ("Pausing all deployments...", "All deployments
+    # have been paused!", "Received KeyboardInterrupt, shutting down...").
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": prefect_server,
+        "PREFECT_HOME": str(tmp_path / "h"),
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("UPRDEX_CONFIG", None)
+    env.pop("UPRDEX_INDEX", None)
+    shown = tmp_path / "serve.out"
+    with shown.open("w") as out:
+        served = subprocess.Popen(
+            [str(BIN / "uprdex"), "serve"],
+            cwd=workspace,
+            env=env,
+            stdout=out,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        try:
+            deadline = time.monotonic() + 180
+            while "being served" not in shown.read_text() and time.monotonic() < deadline:
+                assert served.poll() is None, served.communicate()[1]
+                time.sleep(0.5)
+            os.killpg(served.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the group
+            _, said = served.communicate(timeout=120)
+        finally:
+            if served.poll() is None:
+                os.killpg(served.pid, signal.SIGKILL)
+                served.wait()
+    assert (served.returncode, said.strip()) == (
+        130,
+        "interrupted: what was written before is kept, whole; run the command again to go on",
+    )
+    deadline = time.monotonic() + 30
+    while (
+        str(served.pid)
+        in subprocess.run(["ps", "-eo", "sid="], capture_output=True, text=True).stdout.split()
+    ):
+        assert time.monotonic() < deadline, "a process of uprdex serve was left running"
+        time.sleep(0.5)

@@ -193,6 +193,28 @@ def test_cited_takes_a_file_whose_name_is_not_utf8(tmp_path: Path) -> None:
     assert missing.stderr.strip().endswith("d\\xe9p/other\\xe9.pdf: not in the index")
 
 
+def test_a_name_not_utf8_and_one_spelling_its_escape_are_two_documents(tmp_path: Path) -> None:
+    # The bytes b"caf\xe9.pdf" are stored escaped as "caf\xe9.pdf", which is also how a file
+    # named with a backslash, x, e, 9 was stored: in one batch the second replaced the first
+    # ("2 indexed", exit 0, and one document left in the index).
+    odd = tmp_path / os.fsdecode(b"caf\xe9.pdf")
+    spelled = tmp_path / "caf\\xe9.pdf"
+    shutil.copy(fixture("albania2010_recs.pdf"), odd)
+    shutil.copy(REPORT, spelled)
+    index = tmp_path / "index.sqlite"
+    result = _cli("ingest", odd, spelled, "--index", index)
+    assert result.exit_code == 0 and "from 2 documents" in result.stdout, result.output
+    with sqlite3.connect(index) as db:
+        paths = sorted(row[0] for row in db.execute("SELECT path FROM documents"))
+    assert paths == [f"{tmp_path}/caf\\\\xe9.pdf", f"{tmp_path}/caf\\xe9.pdf"]
+    from uprdex.pipeline.loader import text_path  # what browse and the report open
+
+    assert [text_path(path) for path in paths] == [spelled, odd]
+    assert (
+        f"unchanged {tmp_path}/caf\\\\xe9.pdf" in _cli("ingest", spelled, "--index", index).stdout
+    )
+
+
 def test_run_names_an_inbox_or_index_path_that_is_not_utf8(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -318,6 +340,45 @@ def test_an_export_cut_by_a_full_disk_leaves_the_old_file_whole(
     assert sorted(path.name for path in tmp_path.iterdir()) == [out.name]
 
 
+def test_a_report_cut_by_a_full_disk_leaves_the_old_pages_whole(
+    larger: Path, tmp_path: Path
+) -> None:
+    # The report's pages were written in place, by `uprdex report` as by every nightly run: a
+    # full disk left half of albania.html where the last good report was.
+    out = tmp_path / "html"
+    args = [UPRDEX, "report", "--out", out, "--index", larger]
+    subprocess.run(args, check=True, capture_output=True)
+    old = {path.name: path.read_bytes() for path in out.iterdir()}
+    assert min(len(page) for page in old.values()) > FULL
+    cut = subprocess.run(args, capture_output=True, text=True, preexec_fn=_full_disk)
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == old
+    assert cut.returncode == EXIT_USAGE and "Traceback" not in cut.stderr, cut.stderr
+    # The page it could not write (it named the folder).
+    assert cut.stderr.startswith(f"error cannot write {out}/"), cut.stderr
+    assert cut.stderr.rstrip().endswith(".html: File too large"), cut.stderr
+    assert len(cut.stderr.strip().splitlines()) == 1, cut.stderr
+
+
+def test_a_quarantine_copy_cut_by_a_full_disk_is_not_taken_for_a_copy(tmp_path: Path) -> None:
+    # A failed file was copied into the quarantine in place: a full disk left part of it there,
+    # and every later run, finding a file of that name, kept the part as the copy.
+    scan = tmp_path / "inbox" / "scan.pdf"
+    scan.parent.mkdir()
+    scan.write_bytes(b"%PDF-1.4\n" + os.urandom(3 * FULL))
+    folder = tmp_path / "quarantine"
+    script = (
+        "import sys; from pathlib import Path; from uprdex.pipeline.inbox import quarantine; "
+        "quarantine(Path(sys.argv[1]), 'ab' * 32, 'no text layer', 'load', Path(sys.argv[2]))"
+    )
+    args = [sys.executable, "-c", script, scan, folder]
+    cut = subprocess.run(args, capture_output=True, text=True, preexec_fn=_full_disk)
+    assert cut.returncode != 0 and "File too large" in cut.stderr, cut.stderr
+    assert not any(folder.iterdir())  # no part of it, no temporary file
+    subprocess.run(args, check=True)  # the next run, on a disk with room
+    [copy] = folder.glob("*.pdf")
+    assert copy.read_bytes() == scan.read_bytes()
+
+
 def test_an_index_on_a_full_disk_is_one_line_and_stays_whole(tmp_path: Path) -> None:
     # SQLite's "database or disk is full" (or "disk I/O error") ended ingest in a traceback.
     reports = [
@@ -428,6 +489,34 @@ def test_a_read_only_index_file_is_read_and_a_write_is_one_line(
             assert result.stderr.strip() == (
                 f"error cannot write {index}: it is read-only (the file, its folder or its "
                 "disk); make it writable, or copy it where you can write"
+            )
+    finally:
+        subprocess.run(["chattr", "-i", index], capture_output=True)
+        index.chmod(0o644)
+
+
+def test_a_read_only_index_an_older_uprdex_wrote_says_why_it_is_written(
+    index: Path, tmp_path: Path
+) -> None:
+    # An index of an earlier release is brought up to date on opening: read-only, `uprdex recs`
+    # said "cannot write i.sqlite: it is read-only", not why a command that reads writes (the
+    # message saying so was never reached: the transaction's came first).
+    index = Path(shutil.copy(index, tmp_path / "older.sqlite"))
+    with sqlite3.connect(index) as db:
+        db.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
+    if os.geteuid() == 0:  # permissions do not stop root: the immutable attribute does
+        if subprocess.run(["chattr", "+i", index], capture_output=True).returncode != 0:
+            pytest.skip("chattr +i is not available here: no read-only file for root")
+    else:
+        index.chmod(0o444)
+    try:
+        for args in (["recs"], ["ingest", fixture("algeria2008_recs.pdf")]):
+            result = _cli(*args, "--index", index)
+            assert result.exit_code == EXIT_USAGE, result.stderr
+            assert result.stderr.strip() == (
+                f"error {index} was written by an older uprdex, and this one brings it up to "
+                "date before reading it, which writes it; it is read-only (the file, its folder "
+                "or its disk): make it writable, or copy it where you can write"
             )
     finally:
         subprocess.run(["chattr", "-i", index], capture_output=True)

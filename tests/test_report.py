@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_to_bytes
 
 import pytest
 
@@ -129,6 +131,19 @@ def test_evidence_link_opens_the_pdf_at_its_page(slovenia: Path) -> None:
     assert ("svn2014_addendum.pdf", "2") in {(Path(h).name, n) for h, n in hrefs}
     for href, _ in hrefs:
         assert (slovenia.parent / unquote(href)).resolve().is_file()
+
+
+def test_a_link_to_a_file_whose_name_is_not_utf8_opens_it(tmp_path: Path) -> None:
+    # Its name is stored escaped ("caf\xe9.pdf"): the report linked "caf%5Cxe9.pdf", a file
+    # that is not there (or, beside it, another one named so in letters).
+    odd = Path(
+        shutil.copy(fixture("slovenia2014_recs.pdf"), tmp_path / os.fsdecode(b"caf\xe9.pdf"))
+    )
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths([odd], store, LoaderSettings(workers=1))
+        page = write_report(store, tmp_path / "html", "Slovenia")
+    hrefs = set(re.findall(r'href="([^"#]+\.pdf)[#"]', page.read_text(encoding="utf-8")))
+    assert hrefs and {unquote_to_bytes(href) for href in hrefs} == {b"../caf\xe9.pdf"}, hrefs
 
 
 def test_index_links_one_page_per_state_under_review(slovenia: Path) -> None:

@@ -177,11 +177,11 @@ def flow_paths(config: Config) -> dict[str, str]:
     """The workspace's paths as the nightly flow's parameters; a ConfigError naming one that is
     not UTF-8 text (a folder unzipped from a Windows archive: b"d\xe9p"), which Prefect's API,
     JSON, refuses."""
-    from uprdex.pipeline.loader import path_text
+    from uprdex.pipeline.loader import path_text, utf8_name
 
     paths = {name: getattr(config, name) for name in ("inbox", "index", "quarantine", "reports")}
     for name, path in paths.items():
-        if path_text(path) != str(path):
+        if not utf8_name(path):
             raise ConfigError(
                 f"{path_text(path)}: the {name} path is not UTF-8 text, which the nightly flow "
                 "(Prefect) cannot carry; rename it (e.g. `convmv -f cp1252 -t utf-8`), or use "

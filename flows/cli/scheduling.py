@@ -7,7 +7,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import replace
 from pathlib import Path
 
@@ -172,12 +172,29 @@ def serve(
             f"{schedule.cron} {schedule.timezone or 'UTC'}"
         )
         return
-    nightly.serve(
-        name=DEPLOYMENT, schedules=[schedule], parameters=parameters, entrypoint_type=module
-    )
+    with _dropping(_ServeStopping(), "prefect.runner", "prefect.flows"):
+        nightly.serve(
+            name=DEPLOYMENT, schedules=[schedule], parameters=parameters, entrypoint_type=module
+        )
+    # Prefect's serve returns only when Ctrl-C stopped it (it pauses the deployment, which the
+    # next `uprdex serve` resumes): the command ends as every command Ctrl-C stops, in one line.
+    raise KeyboardInterrupt
 
 
 DEPLOYMENT = "uprdex-nightly"
+SERVE_STOPPING = (
+    "Pausing all deployments...",
+    "All deployments have been paused!",
+    "Received KeyboardInterrupt, shutting down...",
+)
+"""What Prefect's serve logs when Ctrl-C stops it, before the command's own one line."""
+
+
+class _ServeStopping(logging.Filter):
+    """Drops Prefect's notes of a serve stopping (`SERVE_STOPPING`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() not in SERVE_STOPPING
 
 
 @click.command()
@@ -243,19 +260,23 @@ class _UprdexErrorRecord(logging.Filter):
         return not (record.exc_info and isinstance(record.exc_info[1], UprdexError))
 
 
-@contextmanager
-def _errors_in_one_line() -> Iterator[None]:
+def _errors_in_one_line() -> AbstractContextManager[None]:
     """While a flow runs here: an UprdexError inside it (the index on a full disk, busy) is
     the command's one line, not Prefect's traceback as well."""
-    quiet = _UprdexErrorRecord()
-    loggers = [logging.getLogger(name) for name in ("prefect.flow_runs", "prefect.task_runs")]
+    return _dropping(_UprdexErrorRecord(), "prefect.flow_runs", "prefect.task_runs")
+
+
+@contextmanager
+def _dropping(drop: logging.Filter, *names: str) -> Iterator[None]:
+    """While in it, these loggers do not write the records `drop` filters out."""
+    loggers = [logging.getLogger(name) for name in names]
     for logger in loggers:
-        logger.addFilter(quiet)
+        logger.addFilter(drop)
     try:
         yield
     finally:
         for logger in loggers:
-            logger.removeFilter(quiet)
+            logger.removeFilter(drop)
 
 
 @click.command("warm")

@@ -42,17 +42,12 @@ class Connection:
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
             # Foreign keys off: a migration rebuilds a parent table.
-            migrate(self.db, path, self.transaction)
+            migrate(self.db, path, self.transaction, read_only)
             self.db.execute("PRAGMA foreign_keys=ON")
         except sqlite3.DatabaseError as error:
             self.db.close()
             if _is_busy(error):
                 raise self._busy() from error
-            if read_only and "readonly" in str(error):  # an older schema to bring up to date
-                raise BadIndexError(
-                    f"{path} is read-only, and an older uprdex wrote it: copy it where you can "
-                    "write (this uprdex brings it up to date on opening)"
-                ) from error
             raise BadIndexError(f"{path}: not an uprdex index ({error})") from error
         except UprdexError:
             self.db.close()

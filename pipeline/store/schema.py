@@ -402,9 +402,12 @@ def migrate(
     db: sqlite3.Connection,
     path: Path,
     transaction: Callable[[], AbstractContextManager[sqlite3.Connection]],
+    read_only: bool = False,
 ) -> None:
     """Bring the schema up to date; an index at the current version is only read, so that
-    reading it never waits for a writer."""
+    reading it never waits for a writer. A BadIndexError, before any write, when an index to
+    bring up to date is `read_only`: a command that only reads it would otherwise say that it
+    cannot write it, and not why it writes."""
     version = schema_version(db)
     if version > SCHEMA_VERSION:
         raise BadIndexError(
@@ -413,6 +416,12 @@ def migrate(
         )
     if version == SCHEMA_VERSION and states_current(db) and views_current(db):
         return
+    if read_only:
+        raise BadIndexError(
+            f"{path} was written by an older uprdex, and this one brings it up to date before "
+            "reading it, which writes it; it is read-only (the file, its folder or its disk): "
+            "make it writable, or copy it where you can write"
+        )
     with transaction() as db:
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         version = schema_version(db)  # another run may have migrated it meanwhile
