@@ -101,11 +101,18 @@ NOTE_GOES_ON = re.compile(rf",?\s+and\s+{_NOTE_NAMING}", re.IGNORECASE)
 # opening on them: "137. The recommendations above, 136.1-136.3, 136.5-136.35, ..., and 136.55
 # did not enjoy the support of Uzbekistan, as it considers that they are not part of its
 # obligations under internationally agreed human rights standards." (Uzbekistan 2013, A/HRC/24/7).
+# Or by its paragraph and its number there: "104. The recommendation contained in paragraph 103,
+# No. 7, did not enjoy the support of Turkey, as Turkey stressed that its presence in the island
+# stems from the rights and obligations within international treaties." (Turkey 2010,
+# A/HRC/15/13): 103.7.
 _FULL_NUMBER = r"\d{1,3}\.\d{1,3}"
+_AND = r"(?:\s*[,–-]\s*|,?\s+and\s+)"
 NOTE_ON_FULL_NUMBERS = re.compile(
-    r"(?:\bconsiders?\s+that\s+|^)(?:the\s+)?recommendations?\s+"
-    r"(?:above,?\s+|(?:included|contained)\s+in\s+paragraphs?\s+|Nos?\.\s*)?"
-    rf"(?P<list>{_FULL_NUMBER}(?:(?:\s*[,–-]\s*|,?\s+and\s+){_FULL_NUMBER})*)(?![\d.]\d)",
+    r"(?:\bconsiders?\s+that\s+|^)(?:the\s+)?recommendations?\s+(?:"
+    rf"(?:included|contained)\s+in\s+paragraph\s+(?P<head>\d{{2,3}}),?\s+Nos?\.\s*"
+    rf"(?P<bare>\d{{1,3}}(?:{_AND}\d{{1,3}})*)(?![\d.]\d)"
+    r"|(?:above,?\s+|(?:included|contained)\s+in\s+paragraphs?\s+|Nos?\.\s*)?"
+    rf"(?P<list>{_FULL_NUMBER}(?:{_AND}{_FULL_NUMBER})*)(?![\d.]\d))",
     re.IGNORECASE,
 )
 # "71. With regard to the two recommendations above, Albania offers the following comment:
@@ -389,13 +396,16 @@ def _notes_on_numbers(
         ]
         refs: list[str] = []
         if found is None and (named := NOTE_ON_FULL_NUMBERS.search(text)):
-            refs = _numbered_asks(named.group("list"), None)
+            head = int(named["head"]) if named["head"] else None
+            refs = _numbered_asks(named["list"] or named["bare"], head)
         elif found is None and (on_above := ON_THE_ASKS_ABOVE.match(text)):
             count = on_above.group("count")
             refs = listed if count is None or COUNTS[count.lower()] == len(listed) else []
         while found is not None:
             refs.extend(
-                _numbered_asks(found.group("list"), above) if found["listed"] is None else listed
+                _numbered_asks(found["list"], above.number if above else None)
+                if found["listed"] is None
+                else listed
             )
             found = NOTE_GOES_ON.match(text, found.end())
         comments.extend(
@@ -406,18 +416,18 @@ def _notes_on_numbers(
     return comments
 
 
-def _numbered_asks(listed: str, above: Paragraph | None) -> list[str]:
-    """The asks a note's list of numbers names: "93.2", "85-119", a bare number an item of the
-    paragraph `above`."""
+def _numbered_asks(listed: str, head: int | None) -> list[str]:
+    """The asks a note's list of numbers names: "93.2", "85-119", a bare number an item of
+    paragraph `head` (the paragraph above with items, or the one the note names)."""
     refs: list[str] = []
     for first, last in NUMBER_OR_RANGE.findall(SPACE_AFTER_DOT.sub("", listed)):
         if "." in first:
             head, start = first.rsplit(".", 1)
             end = last.rsplit(".", 1)[-1] if last else start
             refs.extend(f"{head}.{n}" for n in range(int(start), int(end) + 1))
-        elif above is not None:
+        elif head is not None:
             end = last or first
-            refs.extend(f"{above.number}.{n}" for n in range(int(first), int(end) + 1))
+            refs.extend(f"{head}.{n}" for n in range(int(first), int(end) + 1))
     return refs
 
 

@@ -1302,3 +1302,14 @@ def test_a_comment_on_the_two_recommendations_above_speaks_of_the_two_items_abov
     assert {(recs[p].position, recs[p].position_detail) for p in ("70.1", "70.2")} == {
         (Position.NOTED, None)
     }
+
+
+def test_a_note_on_an_ask_named_by_its_paragraph_and_number_there_is_its_comment() -> None:
+    # A/HRC/15/13 (Turkey 2010), page 22: "104. The recommendation contained in paragraph 103,
+    # No. 7, did not enjoy the support of Turkey, as Turkey stressed that its presence in the
+    # island stems from the rights and obligations within international treaties."
+    report = parsed("turkey2010_notes.pdf")
+    assert [c.refers_to for c in report.comments if c.paragraph == "104"] == ["103.7"]
+    ask = by_paragraph(report)["103.7"]
+    assert ask.text.startswith("Implement the large number of European Court of Human Rights")
+    assert (ask.position, ask.position_detail) == (Position.NOTED, None)
