@@ -118,10 +118,22 @@ NOTE_ON_FULL_NUMBERS = re.compile(
 # "71. With regard to the two recommendations above, Albania offers the following comment:
 # “The Albanian legislation provides ...”" (Albania 2010, A/HRC/13/6, right after the 2 items
 # of paragraph 70): as "the recommendations listed above", the items of the paragraph right
-# before it, only when they are as many as it says.
+# before it, only when they are as many as it says. So is a note opening on them, or on what the
+# State considers of them: "98. The recommendations above do not enjoy the support of Singapore
+# for the reasons explained in the national report and during the interactive dialogue."
+# (Singapore 2011, A/HRC/18/11, after the 15 items of 97; 99 gives its other noted asks' reason),
+# "82. Rwanda considers the above recommendations as either not applicable or irrelevant."
+# (Rwanda 2011, A/HRC/17/4). Unless it names their paragraph, "116. The Plurinational State of
+# Bolivia considers that the above-mentioned recommendations in paragraph 115 are not up to date
+# ..." (Bolivia 2014, A/HRC/28/7), or their numbers, "127. The above recommendations from
+# 126.1. to 126.15. cannot enjoy the support of Ghana until the referendum on the Constitution
+# takes place." (Ghana 2012, A/HRC/22/6, of 126.1-126.25).
 ON_THE_ASKS_ABOVE = re.compile(
-    r"(?:regarding|with\s+regard\s+to|as\s+regards|concerning)\s+the\s+"
-    r"(?:(?P<count>two|three|four|five)\s+)?recommendations\s+above\b",
+    r"(?:(?:regarding|with\s+regard\s+to|as\s+regards|concerning)\s+"
+    r"|[^.]*?\bconsiders?\s+(?:that\s+)?)?the\s+(?:(?P<count>two|three|four|five)\s+)?"
+    r"(?:recommendations\s+above|above(?:-mentioned)?\s+recommendations)\b"
+    r"(?:\s+in\s+paragraph\s+(?P<paragraph>\d{2,3})(?![.\d])"
+    rf"|\s+from\s+(?P<first>{_FULL_NUMBER})\.?\s+to\s+(?P<last>{_FULL_NUMBER})(?![\d]))?",
     re.IGNORECASE,
 )
 COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5}
@@ -399,8 +411,7 @@ def _notes_on_numbers(
             head = int(named["head"]) if named["head"] else None
             refs = _numbered_asks(named["list"] or named["bare"], head)
         elif found is None and (on_above := ON_THE_ASKS_ABOVE.match(text)):
-            count = on_above.group("count")
-            refs = listed if count is None or COUNTS[count.lower()] == len(listed) else []
+            refs = _asks_above(on_above, listed, printed)
         while found is not None:
             refs.extend(
                 _numbered_asks(found["list"], above.number if above else None)
@@ -414,6 +425,20 @@ def _notes_on_numbers(
             if ref in printed
         )
     return comments
+
+
+def _asks_above(on_above: re.Match[str], listed: list[str], printed: set[str]) -> list[str]:
+    """The asks "the recommendations above" name (`ON_THE_ASKS_ABOVE`): those of the paragraph or
+    the range it gives, else the items right above it (`listed`) when as many as it says."""
+    if on_above["paragraph"]:
+        return sorted(
+            (ask for ask in printed if ask.startswith(f"{on_above['paragraph']}.")),
+            key=lambda ask: int(ask.rsplit(".", 1)[1]),
+        )
+    if on_above["first"]:
+        return _numbered_asks(f"{on_above['first']}-{on_above['last']}", None)
+    count = on_above["count"]
+    return listed if count is None or COUNTS[count.lower()] == len(listed) else []
 
 
 def _numbered_asks(listed: str, head: int | None) -> list[str]:

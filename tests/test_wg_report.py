@@ -1313,3 +1313,39 @@ def test_a_note_on_an_ask_named_by_its_paragraph_and_number_there_is_its_comment
     ask = by_paragraph(report)["103.7"]
     assert ask.text.startswith("Implement the large number of European Court of Human Rights")
     assert (ask.position, ask.position_detail) == (Position.NOTED, None)
+
+
+def test_a_note_opening_on_the_recommendations_above_speaks_of_the_items_right_above_it() -> None:
+    # A/HRC/18/11 (Singapore 2011), page 22: "98. The recommendations above do not enjoy the
+    # support of Singapore for the reasons explained in the national report and during the
+    # interactive dialogue." right after the 15 items of 97 ("did not enjoy the support"); "99.
+    # The following recommendations did not enjoy the support of Singapore as Singapore considers
+    # that they are based on incorrect assumptions or premises:" gives its own.
+    report = parsed("singapore2011_notes.pdf")
+    named = [c.refers_to for c in report.comments if c.paragraph == "98"]
+    assert named == [f"97.{n}" for n in range(1, 16)]
+    recs = by_paragraph(report)
+    assert {(recs[ask].position, recs[ask].position_detail) for ask in named} == {
+        (Position.NOTED, None)
+    }
+
+
+def test_a_note_on_the_above_recommendations_from_one_number_to_another_names_only_those() -> None:
+    # A/HRC/22/6 (Ghana 2012), page 24: "127. The above recommendations from 126.1. to 126.15.
+    # cannot enjoy the support of Ghana until the referendum on the Constitution takes place."
+    # after the 25 items of 126.
+    report = parsed("ghana2012_notes.pdf")
+    assert [c.refers_to for c in report.comments if c.paragraph == "127"] == [
+        f"126.{n}" for n in range(1, 16)
+    ]
+    assert "126.25" in by_paragraph(report)
+
+
+def test_a_note_on_the_above_recommendations_in_a_paragraph_comments_on_its_items() -> None:
+    # A/HRC/28/7 (Bolivia 2014), page 25: "116. The Plurinational State of Bolivia considers that
+    # the above-mentioned recommendations in paragraph 115 are not up to date, and do not reflect
+    # the current situation."
+    report = parsed("bolivia2014_notes.pdf")
+    assert [c.refers_to for c in report.comments if c.paragraph == "116"] == [
+        f"115.{n}" for n in range(1, 16)
+    ]
