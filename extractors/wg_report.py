@@ -104,15 +104,19 @@ NOTE_GOES_ON = re.compile(rf",?\s+and\s+{_NOTE_NAMING}", re.IGNORECASE)
 # Or by its paragraph and its number there: "104. The recommendation contained in paragraph 103,
 # No. 7, did not enjoy the support of Turkey, as Turkey stressed that its presence in the island
 # stems from the rights and obligations within international treaties." (Turkey 2010,
-# A/HRC/15/13): 103.7.
+# A/HRC/15/13): 103.7. Or a note opening on what it says of them: "110. With regard to the
+# recommendations in paragraphs 109.2 and 109. 10 above, Nepal indicated that it might consider
+# acceding to the Rome Statute." (Nepal 2011, A/HRC/17/5; Kenya 2010, A/HRC/15/8, "104. With
+# regard to recommendations in paragraph 103.1 above, Kenya indicated that ...").
 _FULL_NUMBER = r"\d{1,3}\.\d{1,3}"
 _AND = r"(?:\s*[,–-]\s*|,?\s+and\s+)"
+_REGARDING = r"(?:regarding|with\s+regard\s+to|as\s+regards|concerning)\s+"
 NOTE_ON_FULL_NUMBERS = re.compile(
-    r"(?:\bconsiders?\s+that\s+|^)(?:the\s+)?recommendations?\s+(?:"
+    rf"(?:\bconsiders?\s+that\s+|^(?:{_REGARDING})?)(?:the\s+)?recommendations?\s+(?:"
     rf"(?:included|contained)\s+in\s+paragraph\s+(?P<head>\d{{2,3}}),?\s+Nos?\.\s*"
     rf"(?P<bare>\d{{1,3}}(?:{_AND}\d{{1,3}})*)(?![\d.]\d)"
-    r"|(?:above,?\s+|(?:included|contained)\s+in\s+paragraphs?\s+|Nos?\.\s*)?"
-    rf"(?P<list>{_FULL_NUMBER}(?:{_AND}{_FULL_NUMBER})*)(?![\d.]\d))",
+    r"|(?:above,?\s+|(?:(?:included|contained)\s+)?in\s+paragraphs?\s+|Nos?\.\s*)?"
+    rf"(?P<list>{_FULL_NUMBER}(?:{_AND}\d{{1,3}}\.\s?\d{{1,3}})*)(?![\d.]\d))",
     re.IGNORECASE,
 )
 # "71. With regard to the two recommendations above, Albania offers the following comment:
@@ -129,7 +133,7 @@ NOTE_ON_FULL_NUMBERS = re.compile(
 # 126.1. to 126.15. cannot enjoy the support of Ghana until the referendum on the Constitution
 # takes place." (Ghana 2012, A/HRC/22/6, of 126.1-126.25).
 ON_THE_ASKS_ABOVE = re.compile(
-    r"(?:(?:regarding|with\s+regard\s+to|as\s+regards|concerning)\s+"
+    rf"(?:{_REGARDING}"
     r"|[^.]*?\bconsiders?\s+(?:that\s+)?)?the\s+(?:(?P<count>two|three|four|five)\s+)?"
     r"(?:recommendations\s+above|above(?:-mentioned)?\s+recommendations)\b"
     r"(?:\s+in\s+paragraph\s+(?P<paragraph>\d{2,3})(?![.\d])"

@@ -1349,3 +1349,37 @@ def test_a_note_on_the_above_recommendations_in_a_paragraph_comments_on_its_item
     assert [c.refers_to for c in report.comments if c.paragraph == "116"] == [
         f"115.{n}" for n in range(1, 16)
     ]
+
+
+def test_a_note_opening_with_regard_to_asks_by_full_number_is_the_comment_on_each() -> None:
+    # A/HRC/17/5 (Nepal 2011), pages 22-23: "110. With regard to the recommendations in
+    # paragraphs 109.2 and 109. 10 above, Nepal indicated that it might consider acceding to the
+    # Rome Statute." then 111-115, one ask each ("... in paragraphs 109.3 above, ...").
+    report = parsed("nepal2011_notes.pdf")
+    named = {c.paragraph: c.refers_to for c in report.comments}
+    assert [c.refers_to for c in report.comments if c.paragraph == "110"] == ["109.2", "109.10"]
+    assert [named[str(note)] for note in range(111, 116)] == [
+        "109.3",
+        "109.8",
+        "109.9",
+        "109.11",
+        "109.14",
+    ]
+    assert by_paragraph(report)["109.10"].position is Position.NOTED
+
+
+def test_a_note_with_regard_to_an_ask_speaks_of_the_ask_it_opens_on_not_one_it_cites() -> None:
+    # A/HRC/15/8 (Kenya 2010), pages 22-23: "105. With regard to recommendations in paragraph
+    # 103.2 above, Kenya wished to clarify that it did not impose the death penalty on children
+    # ... the position remained that elaborated under recommendation 103.1."
+    report = parsed("kenya2010_notes.pdf")
+    named = [(c.paragraph, c.refers_to) for c in report.comments]
+    assert named == [
+        ("104", "103.1"),
+        ("105", "103.2"),
+        ("106", "103.3"),
+        ("107", "103.4"),
+        ("108", "103.5"),
+        ("109", "103.6"),
+        ("109", "103.7"),
+    ]
