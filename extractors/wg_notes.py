@@ -103,6 +103,16 @@ ON_THE_ASKS_ABOVE = re.compile(
     re.IGNORECASE,
 )
 COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5}
+# "92. The recommendations below did not enjoy the support of the Islamic Republic of Iran, of
+# which 28 (recommendations Nos. 2, 3, 4, ..., 43 and 44) Iran considers to be inconsistent with
+# the Institution-Building text and/or not internationally recognized human rights, or not in
+# conformity with its existing laws, pledges and commitments:" (Iran 2010, A/HRC/14/12): a
+# lead-in's note on some of its own items, when they are as many as it says.
+SOME_OF_ITS_ASKS = re.compile(
+    r"\bof\s+which\s+(?P<count>\d{1,3})\s+\(recommendations\s+Nos?\.\s*"
+    r"(?P<list>\d[\d,\s–-]*(?:\s*and\s+\d{1,3})?)\)[^.:]*?\bconsiders?\b",
+    re.IGNORECASE,
+)
 NUMBER_OR_RANGE = re.compile(r"(\d{1,3}(?:\.\d{1,3})?)(?:\s*[–-]\s*(\d{1,3}(?:\.\d{1,3})?))?")
 # "77. 24" printed with a space after its dot (Estonia 2011, A/HRC/17/17 para 78): 77.24.
 SPACE_AFTER_DOT = re.compile(r"(?<=\d\.)\s(?=\d)")
@@ -115,9 +125,29 @@ def notes_on_asks(
     and the asks with the detail those notes give them."""
     notes = [
         *_notes_on_marked(paragraphs, recommendations),
+        *_notes_in_lead_ins(paragraphs, recommendations),
         *_notes_on_numbers(paragraphs, recommendations),
     ]
     return notes, _noted_as_implemented(recommendations, notes)
+
+
+def _notes_in_lead_ins(
+    paragraphs: Sequence[Paragraph], recommendations: Sequence[Recommendation]
+) -> list[StateComment]:
+    """A lead-in's note on some of its own items, by number (`SOME_OF_ITS_ASKS`), as the State's
+    comment on each, when they are as many as it says."""
+    printed = {ask.paragraph for ask in recommendations}
+    comments: list[StateComment] = []
+    for lead_in in paragraphs:
+        text = join_lines(lead_in.parts)
+        if not lead_in.items or not (some := SOME_OF_ITS_ASKS.search(text)):
+            continue
+        refs = [ref for ref in _numbered_asks(some["list"], lead_in.number) if ref in printed]
+        if len(refs) == int(some["count"]):
+            comments.extend(
+                StateComment(str(lead_in.number), text, lead_in.page, refers_to=ref) for ref in refs
+            )
+    return comments
 
 
 def _notes_on_marked(

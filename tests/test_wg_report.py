@@ -1383,3 +1383,20 @@ def test_a_note_with_regard_to_an_ask_speaks_of_the_ask_it_opens_on_not_one_it_c
         ("109", "103.6"),
         ("109", "103.7"),
     ]
+
+
+def test_a_lead_in_naming_some_of_its_own_items_is_the_states_comment_on_those() -> None:
+    # A/HRC/14/12 (Iran 2010), page 22: "92. The recommendations below did not enjoy the support
+    # of the Islamic Republic of Iran, of which 28 (recommendations Nos. 2, 3, 4, 5, 6, 7, 8, 9, 11,
+    # 12, 13, 15, 22, 23, 24, 27, 28, 29, 31, 32, 36, 37, 38, 39, 41, 42, 43 and 44) Iran considers
+    # to be inconsistent with the Institution-Building text and/or not internationally recognized
+    # human rights, or not in conformity with its existing laws, pledges and commitments:"
+    report = parsed("iran2010_notes.pdf")
+    named = [c.refers_to for c in report.comments if c.paragraph == "92"]
+    numbers = [2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 15, 22, 23, 24, 27, 28, 29, 31, 32]
+    assert named == [f"92.{n}" for n in [*numbers, 36, 37, 38, 39, 41, 42, 43, 44]]
+    recs = by_paragraph(report)
+    assert "92.45" in recs and "92.1" in recs
+    assert {(recs[ask].position, recs[ask].position_detail) for ask in named} == {
+        (Position.NOTED, None)
+    }
