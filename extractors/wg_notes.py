@@ -69,12 +69,17 @@ NOTE_GOES_ON = re.compile(rf",?\s+and\s+{_NOTE_NAMING}", re.IGNORECASE)
 # A/HRC/15/13): 103.7. Or a note opening on what it says of them: "110. With regard to the
 # recommendations in paragraphs 109.2 and 109. 10 above, Nepal indicated that it might consider
 # acceding to the Rome Statute." (Nepal 2011, A/HRC/17/5; Kenya 2010, A/HRC/15/8, "104. With
-# regard to recommendations in paragraph 103.1 above, Kenya indicated that ...").
+# regard to recommendations in paragraph 103.1 above, Kenya indicated that ..."), or what it did
+# with them: "80. Niger rejected recommendations 79.1 and 79.2 because there are internal control
+# and inspection mechanisms ..." (Niger 2011, A/HRC/17/15). Or after the colon of a comment's
+# lead-in: "97. Armenia offered the following comment: Recommendation 96.1 cannot be accepted as
+# it is inaccurate ..." (Armenia 2010, A/HRC/15/9).
 _FULL_NUMBER = r"\d{1,3}\.\d{1,3}"
 _AND = r"(?:\s*[,–-]\s*|,?\s+and\s+)"
 _REGARDING = r"(?:regarding|with\s+regard\s+to|as\s+regards|concerning)\s+"
 NOTE_ON_FULL_NUMBERS = re.compile(
-    rf"(?:\bconsiders?\s+that\s+|^(?:{_REGARDING})?)(?:the\s+)?recommendations?\s+(?:"
+    rf"(?:\bconsiders?\s+that\s+|\breject(?:s|ed)\s+|:\s+|^(?:{_REGARDING})?)"
+    r"(?:the\s+)?recommendations?\s+(?:"
     rf"(?:included|contained)\s+in\s+paragraph\s+(?P<head>\d{{2,3}}),?\s+Nos?\.\s*"
     rf"(?P<bare>\d{{1,3}}(?:{_AND}\d{{1,3}})*)(?![\d.]\d)"
     r"|(?:above,?\s+|(?:(?:included|contained)\s+)?in\s+paragraphs?\s+|Nos?\.\s*)?"

@@ -1400,3 +1400,25 @@ def test_a_lead_in_naming_some_of_its_own_items_is_the_states_comment_on_those()
     assert {(recs[ask].position, recs[ask].position_detail) for ask in named} == {
         (Position.NOTED, None)
     }
+
+
+@pytest.mark.parametrize(
+    ("fixture", "note", "asks"),
+    [
+        # A/HRC/17/15 (Niger 2011), page 19: "80. Niger rejected recommendations 79.1 and 79.2
+        # because there are internal control and inspection mechanisms, which are mandated with
+        # missions of investigation."
+        ("niger2011_notes.pdf", "80", ["79.1", "79.2"]),
+        # A/HRC/15/9 (Armenia 2010), page 21: "97. Armenia offered the following comment:
+        # Recommendation 96.1 cannot be accepted as it is inaccurate and does not correspond to
+        # the actual situation. ..."
+        ("armenia2010_notes.pdf", "97", ["96.1"]),
+    ],
+)
+def test_a_note_rejecting_or_commenting_on_asks_by_full_number_is_the_comment_on_each(
+    fixture: str, note: str, asks: list[str]
+) -> None:
+    report = parsed(fixture)
+    assert [c.refers_to for c in report.comments if c.paragraph == note] == asks
+    recs = by_paragraph(report)
+    assert {recs[ask].position for ask in asks} == {Position.NOTED}
