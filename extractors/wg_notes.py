@@ -12,12 +12,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from uprdex.extractors.cited_paragraphs import CITED_LETTER, REFERENCE
 from uprdex.extractors.positions import implemented_detail
 from uprdex.extractors.wg_items import Paragraph
 from uprdex.pipeline.model import Recommendation, StateComment
 from uprdex.pipeline.text import join_lines
 
-__all__ = ["notes_on_asks"]
+__all__ = ["COMMENTS_LEAD_IN", "comments_on_cited", "notes_on_asks"]
 
 # "90. Costa Rica considers that the recommendations marked with an asterisk, Nos. 1, 4, ... in
 # paragraph 88 above, are either already implemented or in the process of implementation."
@@ -118,6 +119,11 @@ SOME_OF_ITS_ASKS = re.compile(
     r"(?P<list>\d[\d,\s–-]*(?:\s*and\s+\d{1,3})?)\)[^.:]*?\bconsiders?\b",
     re.IGNORECASE,
 )
+# "92. Tajikistan offered the following comments:", "61. With regard to the other
+# recommendations, the State under review offers the following comments:" (Bahrain 2008).
+COMMENTS_LEAD_IN = re.compile(
+    r"\b(?:offer(?:s|ed)?|provided?|made)\s+the\s+following\s+comments", re.I
+)
 NUMBER_OR_RANGE = re.compile(r"(\d{1,3}(?:\.\d{1,3})?)(?:\s*[–-]\s*(\d{1,3}(?:\.\d{1,3})?))?")
 # "77. 24" printed with a space after its dot (Estonia 2011, A/HRC/17/17 para 78): 77.24.
 SPACE_AFTER_DOT = re.compile(r"(?<=\d\.)\s(?=\d)")
@@ -134,6 +140,37 @@ def notes_on_asks(
         *_notes_on_numbers(paragraphs, recommendations),
     ]
     return notes, _noted_as_implemented(recommendations, notes)
+
+
+def comments_on_cited(
+    paragraphs: Sequence[Paragraph], recommendations: Sequence[Recommendation]
+) -> list[StateComment]:
+    """A cycle-1 paragraph that offers comments on asks of section I it cites, as the State's
+    comment on each: "65. With regard to recommendations 28 (b); 31 (b); 39 (b); and 58 (b), the
+    State under review offers the following comments: Whilst current laws might criminalize ..."
+    (Tonga 2008, A/HRC/8/48), "100. Burkina Faso takes note of the recommendations reflected in
+    paragraphs 35 (b), 38 (b), 58 (a) and (b), 68 (a), 74 (a) and offers the following comments:
+    ..." (Burkina Faso 2009, A/HRC/10/80), asks `cited_paragraphs` read as "28(b)", "58(a)".
+    Only when the comments follow in the paragraph itself."""
+    printed = {ask.paragraph for ask in recommendations}
+    comments: list[StateComment] = []
+    for note in paragraphs:
+        text = join_lines(note.parts)
+        offers = COMMENTS_LEAD_IN.search(text)
+        # Burundi 2009's 83 ends at "offers the following comments:", its comments were items
+        if note.items or offers is None or not text[offers.end() :].strip(" :"):
+            continue
+        refs = [
+            f"{cited[1]}({letter})" if letter else cited[1]
+            for cited in REFERENCE.finditer(text[: offers.start()])
+            for letter in CITED_LETTER.findall(cited[2]) or [None]
+        ]
+        comments.extend(
+            StateComment(str(note.number), text, note.page, refers_to=ref)
+            for ref in dict.fromkeys(refs)
+            if ref in printed
+        )
+    return comments
 
 
 def _notes_in_lead_ins(

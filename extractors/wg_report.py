@@ -43,7 +43,7 @@ from uprdex.extractors.wg_items import (
     body_lines,
     section_paragraphs,
 )
-from uprdex.extractors.wg_notes import notes_on_asks
+from uprdex.extractors.wg_notes import COMMENTS_LEAD_IN, comments_on_cited, notes_on_asks
 from uprdex.pipeline.model import (
     LoadedDocument,
     Position,
@@ -87,12 +87,6 @@ _IN_PARAGRAPHS = re.compile(r"\bin\s+paragraphs?\s+(\d{1,3}(?:\s*(?:,|and)\s*\d{
 # "With regard to the recommendation of Switzerland reflected in paragraph 35 above, Bahrain
 # can conduct ..." (Bahrain 2008): an item naming its recommending State in the text only.
 RECOMMENDATION_OF = re.compile(r"\brecommendations?\s+(?:made\s+)?(?:of|by)\s+", re.IGNORECASE)
-
-# "92. Tajikistan offered the following comments:", "61. With regard to the other
-# recommendations, the State under review offers the following comments:" (Bahrain 2008).
-COMMENTS_LEAD_IN = re.compile(
-    r"\b(?:offer(?:s|ed)?|provided?|made)\s+the\s+following\s+comments", re.I
-)
 
 # "92.1. Regarding the recommendation No. 91.1, the Law ... is in line with ..." (Tajikistan
 # 2011): the State answering, not recommending.
@@ -142,6 +136,7 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
         recommendations.extend(
             cited_recommendations(lead_ins, first, numbered_paragraphs(lines, first), states)
         )
+        comments.extend(comments_on_cited(paragraphs, recommendations))
     return WgReport(
         symbol=find_symbol(document.first_page_text),
         state_under_review=state_under_review,

@@ -1422,3 +1422,23 @@ def test_a_note_rejecting_or_commenting_on_asks_by_full_number_is_the_comment_on
     assert [c.refers_to for c in report.comments if c.paragraph == note] == asks
     recs = by_paragraph(report)
     assert {recs[ask].position for ask in asks} == {Position.NOTED}
+
+
+def test_comments_offered_on_cited_section_i_asks_are_the_comment_on_each() -> None:
+    # A/HRC/8/48 (Tonga 2008), page 18: "65. With regard to recommendations 28 (b); 31 (b); 39
+    # (b); and 58 (b), the State under review offers the following comments: Whilst current laws
+    # might criminalize certain consensual sexual conduct, ..." and "66. With regard to
+    # recommendation 26 (c), the State under review offers the following comments: The death
+    # penalty remains ...", after 64, which cites them (and 26 (b), 27, ...) as not supported.
+    report = parsed("tonga2008_comments.pdf")
+    named = [(c.paragraph, c.refers_to) for c in report.comments]
+    assert named == [
+        ("65", "28(b)"),
+        ("65", "31(b)"),
+        ("65", "39(b)"),
+        ("65", "58(b)"),
+        ("66", "26(c)"),
+    ]
+    recs = by_paragraph(report)
+    assert recs["28(b)"].text.startswith("recommended that Tonga amend legal provisions")
+    assert {recs[ask].position for _, ask in named} == {Position.NOTED}
