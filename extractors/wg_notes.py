@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from uprdex.extractors.cited_paragraphs import CITED_LETTER, REFERENCE
 from uprdex.extractors.positions import implemented_detail
-from uprdex.extractors.wg_items import Paragraph
+from uprdex.extractors.wg_items import Item, Paragraph
 from uprdex.pipeline.model import Recommendation, StateComment
 from uprdex.pipeline.text import join_lines
 
@@ -143,7 +143,9 @@ def notes_on_asks(
 
 
 def comments_on_cited(
-    paragraphs: Sequence[Paragraph], recommendations: Sequence[Recommendation]
+    paragraphs: Sequence[Paragraph],
+    recommendations: Sequence[Recommendation],
+    dropped: Sequence[Item] = (),
 ) -> list[StateComment]:
     """A cycle-1 paragraph that offers comments on asks of section I it cites, as the State's
     comment on each: "65. With regard to recommendations 28 (b); 31 (b); 39 (b); and 58 (b), the
@@ -151,26 +153,42 @@ def comments_on_cited(
     (Tonga 2008, A/HRC/8/48), "100. Burkina Faso takes note of the recommendations reflected in
     paragraphs 35 (b), 38 (b), 58 (a) and (b), 68 (a), 74 (a) and offers the following comments:
     ..." (Burkina Faso 2009, A/HRC/10/80), asks `cited_paragraphs` read as "28(b)", "58(a)".
-    Only when the comments follow in the paragraph itself."""
+
+    When its comments were printed as items (`dropped`, no asks), each item is the comment on
+    the cited asks it names: "83. Burundi takes note of the recommendations reflected in
+    paragraphs 23, 24 (b), ... and offers the following comments: 1. With regard to
+    recommendations concerning rape, ... as included in paragraphs 23 (Germany), 27 (United
+    Kingdom), ... and recommendation 51 (b) of Japan, Burundi clarified that ..." (Burundi 2009,
+    A/HRC/10/71)."""
     printed = {ask.paragraph for ask in recommendations}
     comments: list[StateComment] = []
     for note in paragraphs:
         text = join_lines(note.parts)
-        offers = COMMENTS_LEAD_IN.search(text)
-        # Burundi 2009's 83 ends at "offers the following comments:", its comments were items
-        if note.items or offers is None or not text[offers.end() :].strip(" :"):
+        if note.items or (offers := COMMENTS_LEAD_IN.search(text)) is None:
             continue
-        refs = [
-            f"{cited[1]}({letter})" if letter else cited[1]
-            for cited in REFERENCE.finditer(text[: offers.start()])
-            for letter in CITED_LETTER.findall(cited[2]) or [None]
-        ]
-        comments.extend(
-            StateComment(str(note.number), text, note.page, refers_to=ref)
-            for ref in dict.fromkeys(refs)
-            if ref in printed
-        )
+        cited = [ref for ref in _cited_asks(text[: offers.start()]) if ref in printed]
+        items = [item for item in dropped if item.paragraph == note.number]
+        if text[offers.end() :].strip(" :"):
+            comments.extend(StateComment(str(note.number), text, note.page, ref) for ref in cited)
+        for item in items:
+            said = join_lines(item.parts)
+            comments.extend(
+                StateComment(f"{note.number}.{item.number}", said, item.page, ref)
+                for ref in _cited_asks(said)
+                if ref in cited
+            )
     return comments
+
+
+def _cited_asks(text: str) -> list[str]:
+    """The asks of section I a text cites, as `cited_paragraphs` names them: "58 (a) and (b)"
+    -> 58(a), 58(b); "23 (Germany)" -> 23."""
+    refs = [
+        f"{cited[1]}({letter})" if letter else cited[1]
+        for cited in REFERENCE.finditer(text)
+        for letter in CITED_LETTER.findall(cited[2]) or [None]
+    ]
+    return list(dict.fromkeys(refs))
 
 
 def _notes_in_lead_ins(

@@ -113,7 +113,7 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
     session = find_session(head)
     lines = [line for page in document.pages for line in body_lines(page)]
     paragraphs, warnings = section_paragraphs(lines)
-    _drop_comments(paragraphs)
+    dropped = _drop_comments(paragraphs)
     _read_unnumbered_asks(paragraphs, states, warnings)
     state_under_review = find_state_under_review(head, states)
     recommendations: list[Recommendation] = []
@@ -136,7 +136,7 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
         recommendations.extend(
             cited_recommendations(lead_ins, first, numbered_paragraphs(lines, first), states)
         )
-        comments.extend(comments_on_cited(paragraphs, recommendations))
+        comments.extend(comments_on_cited(paragraphs, recommendations, dropped))
     return WgReport(
         symbol=find_symbol(document.first_page_text),
         state_under_review=state_under_review,
@@ -282,13 +282,15 @@ def _read_unnumbered_asks(
         paragraph.parts, paragraph.items = lead_in, [item]
 
 
-def _drop_comments(paragraphs: list[Paragraph]) -> None:
-    """Empty the items of a lead-in that cites section I when every item only comments on it.
+def _drop_comments(paragraphs: list[Paragraph]) -> list[Item]:
+    """Empty the items of a lead-in that cites section I when every item only comments on it;
+    return those items, the State's comments (`comments_on_cited`).
 
     The cited recommendations are then read from section I (`cited_paragraphs`).
     """
+    dropped: list[Item] = []
     if not paragraphs:
-        return
+        return dropped
     first = paragraphs[0].number
     for paragraph in paragraphs:
         lead_in = " ".join(paragraph.parts)
@@ -298,7 +300,9 @@ def _drop_comments(paragraphs: list[Paragraph]) -> None:
         if not cited or max(cited) >= first:
             continue
         if all(COMMENT_CITATION.search(" ".join(item.parts)) for item in paragraph.items):
+            dropped.extend(paragraph.items)
             paragraph.items = []
+    return dropped
 
 
 def _is_comment(text: str, lead_in: str, state_under_review: str | None) -> bool:

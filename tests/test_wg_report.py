@@ -1442,3 +1442,26 @@ def test_comments_offered_on_cited_section_i_asks_are_the_comment_on_each() -> N
     recs = by_paragraph(report)
     assert recs["28(b)"].text.startswith("recommended that Tonga amend legal provisions")
     assert {recs[ask].position for _, ask in named} == {Position.NOTED}
+
+
+def test_comments_printed_as_items_on_cited_asks_are_the_comment_on_each_ask_they_name() -> None:
+    # A/HRC/10/71 (Burundi 2009), pages 21-22: "83. Burundi takes note of the recommendations
+    # reflected in paragraphs 23, 24 (b), 26 (a), ... and offers the following comments: 1. With
+    # regard to recommendations concerning rape, violence against women and children as included
+    # in paragraphs 23 (Germany), 27 (United Kingdom), 30 (Austria), 31 (Argentina), 33 (a)
+    # (Denmark), ... 64 (f) (Chile) and recommendation 51 (b) of Japan, Burundi clarified that
+    # these acts are already criminalized ...; 2. ... freedoms of association, ... 24 (b)
+    # (Belgium), ...; 3. With regard to recommendations concerning torture, as included in
+    # paragraphs numbers 26 (a) (Czech Republic), 33 (b) (Denmark), 64 (a), (b), (c) (Chile), ..."
+    report = parsed("burundi2009_comments.pdf")
+    named: dict[str, list[str]] = {}
+    for comment in report.comments:
+        named.setdefault(comment.paragraph, []).append(str(comment.refers_to))
+    assert named == {
+        "83.1": ["23", "33(a)", "35(c)", "52(b)", "57(c)", "62(d)", "63(b)", "64(f)", "51(b)"],
+        "83.2": ["24(b)", "32(b)", "35(d)", "52(d)", "53(a)"],
+        "83.3": ["26(a)", "33(b)", "64(a)", "64(b)", "64(c)"],
+    }
+    recs = by_paragraph(report)
+    assert recs["51(b)"].recommending_states == ("Japan",)
+    assert recs["64(f)"].recommending_states == ("Chile",)
