@@ -8,15 +8,14 @@ recommending State(s) in parentheses.
 
 This module reads the recommendations from the section's paragraphs and items (`wg_items`
 finds those as printed); the lead-ins' wordings are `positions`', the State lists
-`state_lists`', and the cycle-1 asks a lead-in cites by paragraph of section I
-`cited_paragraphs`'.
+`state_lists`', the State's notes on its asks after their lists `wg_notes`', and the cycle-1
+asks a lead-in cites by paragraph of section I `cited_paragraphs`'.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 
 from uprdex.extractors.cited_paragraphs import (
     LeadIn,
@@ -44,6 +43,7 @@ from uprdex.extractors.wg_items import (
     body_lines,
     section_paragraphs,
 )
+from uprdex.extractors.wg_notes import COMMENTS_LEAD_IN, comments_on_cited, notes_on_asks
 from uprdex.pipeline.model import (
     LoadedDocument,
     Position,
@@ -57,76 +57,12 @@ from uprdex.pipeline.text import join_lines
 
 __all__ = ["parse_wg_report"]
 
-# "90. Costa Rica considers that the recommendations marked with an asterisk, Nos. 1, 4, ... in
-# paragraph 88 above, are either already implemented or in the process of implementation."
-# (Costa Rica 2010, whose items close "(Brazil);*"): the State's note on the marked asks.
-MARKED_WITH_ASTERISK = re.compile(r"\bmarked\s+with\s+(?:an?\s+)?asterisks?\b", re.I)
-
-# "68. Albania considers that recommendations Nos. 8, 9, ..., 61 63, ... above are either already
-# implemented or in the process of implementation." (Albania 2010; Kazakhstan 2010, Yemen 2009,
-# Qatar 2010 "Nos. 26 and 40", Egypt 2010 "Nos. 85-119", Libya 2011 "Nos. 93.2, 93.3, 93.31 and
-# 93.40"; Niger 2011 "recommendations 76.22, 76.32, 76.33 and 76.47 above are already
-# implemented", Bhutan 2014 "recommendation 118.1 above has already been implemented", Estonia
-# 2011 "the recommendations in paragraphs 77.13, ... 77.88 above have already been
-# implemented"): the State's note on asks of the section above, named by number. What it says
-# of them: already implemented or in process (the asks' detail, `implemented_detail`), or "106.
-# Malawi considers that recommendations 105.8, ... and 105.31 are not applicable to the
-# situation in the country ..." (Malawi 2011, A/HRC/16/4): its comment only.
-_NOTE_VIEW = (
-    r"(?:already\s+(?:been\s+)?implemented|in\s+the\s+process\s+of\s+implementation"
-    r"|not\s+applicable)"
-)
-# "103. Malawi considers that the first part of recommendation 3 above has already been
-# implemented." (Malawi 2011): the State's comment on 102.3, which says nothing of all of it.
-_PART_OF_ASK = r"(?:first|second|third|last)\s+part\s+of\s+"
-PART_OF_ASK = re.compile(rf"\b{_PART_OF_ASK}", re.IGNORECASE)
-# "91. Nicaragua considers that the recommendations listed above are either already implemented
-# or in the process of implementation." (Nicaragua 2010, A/HRC/14/3, right after the 68 items of
-# paragraph 90): no number, every item of the list it follows.
-_LISTED_ABOVE = r"(?P<listed>listed\s+above)\s+"
-_NOTE_NAMING = (
-    rf"(?:the\s+)?(?:{_PART_OF_ASK}(?:the\s+)?)?recommendations?\s+(?:{_LISTED_ABOVE}|"
-    r"(?:Nos?\.\s*|in\s+paragraphs?\s+)?"
-    r"(?P<list>\d[\d.,\s–-]*?(?:\s+and\s+\d[\d.]*)?)\s*(?:above\s+)?)(?:are|is|has|have)\b"
-    rf"[^.]{{0,40}}?{_NOTE_VIEW}"
-)
-NOTE_ON_NUMBERS = re.compile(rf"\bconsiders?\s+that\s+{_NOTE_NAMING}", re.IGNORECASE)
-# "..., and the recommendation in paragraph 77. 24 is in the process of implementation."
-# (Estonia 2011, A/HRC/17/17 para 78, right after its note): the same note on more asks.
-NOTE_GOES_ON = re.compile(rf",?\s+and\s+{_NOTE_NAMING}", re.IGNORECASE)
-# "92. Lithuania considers that the recommendation included in paragraph 91.1 goes beyond
-# established facts and also beyond aims and tasks of the Universal Periodic Review process."
-# (Lithuania 2011, A/HRC/19/15): the State's view, whatever it is, of asks it names by their full
-# numbers. Its comment on each; a detail only from `NOTE_ON_NUMBERS`' wordings. Also a note
-# opening on them: "137. The recommendations above, 136.1-136.3, 136.5-136.35, ..., and 136.55
-# did not enjoy the support of Uzbekistan, as it considers that they are not part of its
-# obligations under internationally agreed human rights standards." (Uzbekistan 2013, A/HRC/24/7).
-_FULL_NUMBER = r"\d{1,3}\.\d{1,3}"
-NOTE_ON_FULL_NUMBERS = re.compile(
-    r"(?:\bconsiders?\s+that\s+|^)(?:the\s+)?recommendations?\s+"
-    r"(?:above,?\s+|(?:included|contained)\s+in\s+paragraphs?\s+|Nos?\.\s*)?"
-    rf"(?P<list>{_FULL_NUMBER}(?:(?:\s*[,–-]\s*|,?\s+and\s+){_FULL_NUMBER})*)(?![\d.]\d)",
-    re.IGNORECASE,
-)
-# "71. With regard to the two recommendations above, Albania offers the following comment:
-# “The Albanian legislation provides ...”" (Albania 2010, A/HRC/13/6, right after the 2 items
-# of paragraph 70): as "the recommendations listed above", the items of the paragraph right
-# before it, only when they are as many as it says.
-ON_THE_ASKS_ABOVE = re.compile(
-    r"(?:regarding|with\s+regard\s+to|as\s+regards|concerning)\s+the\s+"
-    r"(?:(?P<count>two|three|four|five)\s+)?recommendations\s+above\b",
-    re.IGNORECASE,
-)
-COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5}
 # "90. The recommendations listed below enjoy the support of Iran, out of which recommendations
 # 102 to 123 Iran considers as already implemented or in the process of implementation:" (Iran
 # 2010, A/HRC/14/12): the lead-in's "already implemented" is only these items'.
 SOME_IMPLEMENTED = re.compile(
     r"\bout\s+of\s+which\s+recommendations\s+(\d{1,3})\s+to\s+(\d{1,3})\b", re.IGNORECASE
 )
-NUMBER_OR_RANGE = re.compile(r"(\d{1,3}(?:\.\d{1,3})?)(?:\s*[–-]\s*(\d{1,3}(?:\.\d{1,3})?))?")
-# "77. 24" printed with a space after its dot (Estonia 2011, A/HRC/17/17 para 78): 77.24.
-SPACE_AFTER_DOT = re.compile(r"(?<=\d\.)\s(?=\d)")
 
 # Burundi 2009, items under "83. Burundi takes note of the recommendations reflected in
 # paragraphs 23, 24 (b), ...": "1. With regard to recommendations concerning rape ... as included
@@ -151,12 +87,6 @@ _IN_PARAGRAPHS = re.compile(r"\bin\s+paragraphs?\s+(\d{1,3}(?:\s*(?:,|and)\s*\d{
 # "With regard to the recommendation of Switzerland reflected in paragraph 35 above, Bahrain
 # can conduct ..." (Bahrain 2008): an item naming its recommending State in the text only.
 RECOMMENDATION_OF = re.compile(r"\brecommendations?\s+(?:made\s+)?(?:of|by)\s+", re.IGNORECASE)
-
-# "92. Tajikistan offered the following comments:", "61. With regard to the other
-# recommendations, the State under review offers the following comments:" (Bahrain 2008).
-COMMENTS_LEAD_IN = re.compile(
-    r"\b(?:offer(?:s|ed)?|provided?|made)\s+the\s+following\s+comments", re.I
-)
 
 # "92.1. Regarding the recommendation No. 91.1, the Law ... is in line with ..." (Tajikistan
 # 2011): the State answering, not recommending.
@@ -183,7 +113,7 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
     session = find_session(head)
     lines = [line for page in document.pages for line in body_lines(page)]
     paragraphs, warnings = section_paragraphs(lines)
-    _drop_comments(paragraphs)
+    dropped = _drop_comments(paragraphs)
     _read_unnumbered_asks(paragraphs, states, warnings)
     state_under_review = find_state_under_review(head, states)
     recommendations: list[Recommendation] = []
@@ -194,12 +124,8 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
                 comments.append(found)
             else:
                 recommendations.append(found)
-    notes = [
-        *_notes_on_marked(paragraphs, recommendations),
-        *_notes_on_numbers(paragraphs, recommendations),
-    ]
+    notes, recommendations = notes_on_asks(paragraphs, recommendations)
     comments.extend(notes)
-    recommendations = _noted_as_implemented(recommendations, notes)
     if paragraphs:
         first = paragraphs[0].number
         lead_ins = [
@@ -210,6 +136,7 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
         recommendations.extend(
             cited_recommendations(lead_ins, first, numbered_paragraphs(lines, first), states)
         )
+        comments.extend(comments_on_cited(paragraphs, recommendations, dropped))
     return WgReport(
         symbol=find_symbol(document.first_page_text),
         state_under_review=state_under_review,
@@ -329,98 +256,6 @@ def _recommendations(
         )
 
 
-def _notes_on_marked(
-    paragraphs: Sequence[Paragraph], recommendations: Sequence[Recommendation]
-) -> list[StateComment]:
-    """A paragraph that speaks of "the recommendations marked with an asterisk", as the
-    State's comment on each ask printed with one (`MARKED_WITH_ASTERISK`)."""
-    return [
-        StateComment(paragraph=str(note.number), text=text, page=note.page, refers_to=ask.paragraph)
-        for note in paragraphs
-        if not note.items and MARKED_WITH_ASTERISK.search(text := join_lines(note.parts))
-        for ask in recommendations
-        if ask.marked
-    ]
-
-
-def _noted_as_implemented(
-    recommendations: Sequence[Recommendation], notes: Sequence[StateComment]
-) -> list[Recommendation]:
-    """The asks a note of the State names as already implemented, with that detail
-    (`implemented_detail`): "Albania considers that recommendations Nos. 8, 9, ... above are
-    either already implemented or in the process of implementation." (A/HRC/13/6 para 68). Not
-    a note on part of an ask ("the first part of recommendation 3", `PART_OF_ASK`)."""
-    said = {note.refers_to: note.text for note in notes if not PART_OF_ASK.search(note.text)}
-    return [
-        replace(rec, position_detail=detail)
-        if rec.position_detail is None
-        and rec.paragraph in said
-        and (detail := implemented_detail(said[rec.paragraph], rec.position))
-        else rec
-        for rec in recommendations
-    ]
-
-
-def _notes_on_numbers(
-    paragraphs: Sequence[Paragraph], recommendations: Sequence[Recommendation]
-) -> list[StateComment]:
-    """A paragraph that names asks by number as already implemented (`NOTE_ON_NUMBERS`), as the
-    State's comment on each: a bare number is an item of the nearest paragraph above with
-    items ("Nos. 8, 9" after paragraph 67: 67.8, 67.9), a full one is itself ("93.2"); the
-    note may go on to more asks (`NOTE_GOES_ON`). "The recommendations listed above" are the
-    items of the paragraph right before the note, and none when another paragraph comes
-    between them, and so are "the (two) recommendations above" a comment opens on
-    (`ON_THE_ASKS_ABOVE`, when as many). A note in no such wording still speaks of the asks it
-    names by full number (`NOTE_ON_FULL_NUMBERS`)."""
-    printed = {ask.paragraph for ask in recommendations}
-    comments: list[StateComment] = []
-    above: Paragraph | None = None
-    for before, note in zip([None, *paragraphs], paragraphs, strict=False):
-        if note.items:
-            above = note
-            continue
-        found = NOTE_ON_NUMBERS.search(text := join_lines(note.parts))
-        listed = [
-            ask.paragraph
-            for ask in recommendations
-            if before is not None
-            and before is above
-            and ask.paragraph.startswith(f"{before.number}.")
-        ]
-        refs: list[str] = []
-        if found is None and (named := NOTE_ON_FULL_NUMBERS.search(text)):
-            refs = _numbered_asks(named.group("list"), None)
-        elif found is None and (on_above := ON_THE_ASKS_ABOVE.match(text)):
-            count = on_above.group("count")
-            refs = listed if count is None or COUNTS[count.lower()] == len(listed) else []
-        while found is not None:
-            refs.extend(
-                _numbered_asks(found.group("list"), above) if found["listed"] is None else listed
-            )
-            found = NOTE_GOES_ON.match(text, found.end())
-        comments.extend(
-            StateComment(paragraph=str(note.number), text=text, page=note.page, refers_to=ref)
-            for ref in dict.fromkeys(refs)
-            if ref in printed
-        )
-    return comments
-
-
-def _numbered_asks(listed: str, above: Paragraph | None) -> list[str]:
-    """The asks a note's list of numbers names: "93.2", "85-119", a bare number an item of the
-    paragraph `above`."""
-    refs: list[str] = []
-    for first, last in NUMBER_OR_RANGE.findall(SPACE_AFTER_DOT.sub("", listed)):
-        if "." in first:
-            head, start = first.rsplit(".", 1)
-            end = last.rsplit(".", 1)[-1] if last else start
-            refs.extend(f"{head}.{n}" for n in range(int(start), int(end) + 1))
-        elif above is not None:
-            end = last or first
-            refs.extend(f"{above.number}.{n}" for n in range(int(first), int(end) + 1))
-    return refs
-
-
 def _read_unnumbered_asks(
     paragraphs: list[Paragraph], states: StateTable, warnings: list[str]
 ) -> None:
@@ -447,13 +282,15 @@ def _read_unnumbered_asks(
         paragraph.parts, paragraph.items = lead_in, [item]
 
 
-def _drop_comments(paragraphs: list[Paragraph]) -> None:
-    """Empty the items of a lead-in that cites section I when every item only comments on it.
+def _drop_comments(paragraphs: list[Paragraph]) -> list[Item]:
+    """Empty the items of a lead-in that cites section I when every item only comments on it;
+    return those items, the State's comments (`comments_on_cited`).
 
     The cited recommendations are then read from section I (`cited_paragraphs`).
     """
+    dropped: list[Item] = []
     if not paragraphs:
-        return
+        return dropped
     first = paragraphs[0].number
     for paragraph in paragraphs:
         lead_in = " ".join(paragraph.parts)
@@ -463,7 +300,9 @@ def _drop_comments(paragraphs: list[Paragraph]) -> None:
         if not cited or max(cited) >= first:
             continue
         if all(COMMENT_CITATION.search(" ".join(item.parts)) for item in paragraph.items):
+            dropped.extend(paragraph.items)
             paragraph.items = []
+    return dropped
 
 
 def _is_comment(text: str, lead_in: str, state_under_review: str | None) -> bool:

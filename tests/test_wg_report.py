@@ -1302,3 +1302,166 @@ def test_a_comment_on_the_two_recommendations_above_speaks_of_the_two_items_abov
     assert {(recs[p].position, recs[p].position_detail) for p in ("70.1", "70.2")} == {
         (Position.NOTED, None)
     }
+
+
+def test_a_note_on_an_ask_named_by_its_paragraph_and_number_there_is_its_comment() -> None:
+    # A/HRC/15/13 (Turkey 2010), page 22: "104. The recommendation contained in paragraph 103,
+    # No. 7, did not enjoy the support of Turkey, as Turkey stressed that its presence in the
+    # island stems from the rights and obligations within international treaties."
+    report = parsed("turkey2010_notes.pdf")
+    assert [c.refers_to for c in report.comments if c.paragraph == "104"] == ["103.7"]
+    ask = by_paragraph(report)["103.7"]
+    assert ask.text.startswith("Implement the large number of European Court of Human Rights")
+    assert (ask.position, ask.position_detail) == (Position.NOTED, None)
+
+
+def test_a_note_opening_on_the_recommendations_above_speaks_of_the_items_right_above_it() -> None:
+    # A/HRC/18/11 (Singapore 2011), page 22: "98. The recommendations above do not enjoy the
+    # support of Singapore for the reasons explained in the national report and during the
+    # interactive dialogue." right after the 15 items of 97 ("did not enjoy the support"); "99.
+    # The following recommendations did not enjoy the support of Singapore as Singapore considers
+    # that they are based on incorrect assumptions or premises:" gives its own.
+    report = parsed("singapore2011_notes.pdf")
+    named = [c.refers_to for c in report.comments if c.paragraph == "98"]
+    assert named == [f"97.{n}" for n in range(1, 16)]
+    recs = by_paragraph(report)
+    assert {(recs[ask].position, recs[ask].position_detail) for ask in named} == {
+        (Position.NOTED, None)
+    }
+
+
+def test_a_note_on_the_above_recommendations_from_one_number_to_another_names_only_those() -> None:
+    # A/HRC/22/6 (Ghana 2012), page 24: "127. The above recommendations from 126.1. to 126.15.
+    # cannot enjoy the support of Ghana until the referendum on the Constitution takes place."
+    # after the 25 items of 126.
+    report = parsed("ghana2012_notes.pdf")
+    assert [c.refers_to for c in report.comments if c.paragraph == "127"] == [
+        f"126.{n}" for n in range(1, 16)
+    ]
+    assert "126.25" in by_paragraph(report)
+
+
+def test_a_note_on_the_above_recommendations_in_a_paragraph_comments_on_its_items() -> None:
+    # A/HRC/28/7 (Bolivia 2014), page 25: "116. The Plurinational State of Bolivia considers that
+    # the above-mentioned recommendations in paragraph 115 are not up to date, and do not reflect
+    # the current situation."
+    report = parsed("bolivia2014_notes.pdf")
+    assert [c.refers_to for c in report.comments if c.paragraph == "116"] == [
+        f"115.{n}" for n in range(1, 16)
+    ]
+
+
+def test_a_note_opening_with_regard_to_asks_by_full_number_is_the_comment_on_each() -> None:
+    # A/HRC/17/5 (Nepal 2011), pages 22-23: "110. With regard to the recommendations in
+    # paragraphs 109.2 and 109. 10 above, Nepal indicated that it might consider acceding to the
+    # Rome Statute." then 111-115, one ask each ("... in paragraphs 109.3 above, ...").
+    report = parsed("nepal2011_notes.pdf")
+    named = {c.paragraph: c.refers_to for c in report.comments}
+    assert [c.refers_to for c in report.comments if c.paragraph == "110"] == ["109.2", "109.10"]
+    assert [named[str(note)] for note in range(111, 116)] == [
+        "109.3",
+        "109.8",
+        "109.9",
+        "109.11",
+        "109.14",
+    ]
+    assert by_paragraph(report)["109.10"].position is Position.NOTED
+
+
+def test_a_note_with_regard_to_an_ask_speaks_of_the_ask_it_opens_on_not_one_it_cites() -> None:
+    # A/HRC/15/8 (Kenya 2010), pages 22-23: "105. With regard to recommendations in paragraph
+    # 103.2 above, Kenya wished to clarify that it did not impose the death penalty on children
+    # ... the position remained that elaborated under recommendation 103.1."
+    report = parsed("kenya2010_notes.pdf")
+    named = [(c.paragraph, c.refers_to) for c in report.comments]
+    assert named == [
+        ("104", "103.1"),
+        ("105", "103.2"),
+        ("106", "103.3"),
+        ("107", "103.4"),
+        ("108", "103.5"),
+        ("109", "103.6"),
+        ("109", "103.7"),
+    ]
+
+
+def test_a_lead_in_naming_some_of_its_own_items_is_the_states_comment_on_those() -> None:
+    # A/HRC/14/12 (Iran 2010), page 22: "92. The recommendations below did not enjoy the support
+    # of the Islamic Republic of Iran, of which 28 (recommendations Nos. 2, 3, 4, 5, 6, 7, 8, 9, 11,
+    # 12, 13, 15, 22, 23, 24, 27, 28, 29, 31, 32, 36, 37, 38, 39, 41, 42, 43 and 44) Iran considers
+    # to be inconsistent with the Institution-Building text and/or not internationally recognized
+    # human rights, or not in conformity with its existing laws, pledges and commitments:"
+    report = parsed("iran2010_notes.pdf")
+    named = [c.refers_to for c in report.comments if c.paragraph == "92"]
+    numbers = [2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 15, 22, 23, 24, 27, 28, 29, 31, 32]
+    assert named == [f"92.{n}" for n in [*numbers, 36, 37, 38, 39, 41, 42, 43, 44]]
+    recs = by_paragraph(report)
+    assert "92.45" in recs and "92.1" in recs
+    assert {(recs[ask].position, recs[ask].position_detail) for ask in named} == {
+        (Position.NOTED, None)
+    }
+
+
+@pytest.mark.parametrize(
+    ("fixture", "note", "asks"),
+    [
+        # A/HRC/17/15 (Niger 2011), page 19: "80. Niger rejected recommendations 79.1 and 79.2
+        # because there are internal control and inspection mechanisms, which are mandated with
+        # missions of investigation."
+        ("niger2011_notes.pdf", "80", ["79.1", "79.2"]),
+        # A/HRC/15/9 (Armenia 2010), page 21: "97. Armenia offered the following comment:
+        # Recommendation 96.1 cannot be accepted as it is inaccurate and does not correspond to
+        # the actual situation. ..."
+        ("armenia2010_notes.pdf", "97", ["96.1"]),
+    ],
+)
+def test_a_note_rejecting_or_commenting_on_asks_by_full_number_is_the_comment_on_each(
+    fixture: str, note: str, asks: list[str]
+) -> None:
+    report = parsed(fixture)
+    assert [c.refers_to for c in report.comments if c.paragraph == note] == asks
+    recs = by_paragraph(report)
+    assert {recs[ask].position for ask in asks} == {Position.NOTED}
+
+
+def test_comments_offered_on_cited_section_i_asks_are_the_comment_on_each() -> None:
+    # A/HRC/8/48 (Tonga 2008), page 18: "65. With regard to recommendations 28 (b); 31 (b); 39
+    # (b); and 58 (b), the State under review offers the following comments: Whilst current laws
+    # might criminalize certain consensual sexual conduct, ..." and "66. With regard to
+    # recommendation 26 (c), the State under review offers the following comments: The death
+    # penalty remains ...", after 64, which cites them (and 26 (b), 27, ...) as not supported.
+    report = parsed("tonga2008_comments.pdf")
+    named = [(c.paragraph, c.refers_to) for c in report.comments]
+    assert named == [
+        ("65", "28(b)"),
+        ("65", "31(b)"),
+        ("65", "39(b)"),
+        ("65", "58(b)"),
+        ("66", "26(c)"),
+    ]
+    recs = by_paragraph(report)
+    assert recs["28(b)"].text.startswith("recommended that Tonga amend legal provisions")
+    assert {recs[ask].position for _, ask in named} == {Position.NOTED}
+
+
+def test_comments_printed_as_items_on_cited_asks_are_the_comment_on_each_ask_they_name() -> None:
+    # A/HRC/10/71 (Burundi 2009), pages 21-22: "83. Burundi takes note of the recommendations
+    # reflected in paragraphs 23, 24 (b), 26 (a), ... and offers the following comments: 1. With
+    # regard to recommendations concerning rape, violence against women and children as included
+    # in paragraphs 23 (Germany), 27 (United Kingdom), 30 (Austria), 31 (Argentina), 33 (a)
+    # (Denmark), ... 64 (f) (Chile) and recommendation 51 (b) of Japan, Burundi clarified that
+    # these acts are already criminalized ...; 2. ... freedoms of association, ... 24 (b)
+    # (Belgium), ...; 3. With regard to recommendations concerning torture, as included in
+    # paragraphs numbers 26 (a) (Czech Republic), 33 (b) (Denmark), 64 (a), (b), (c) (Chile), ..."
+    report = parsed("burundi2009_comments.pdf")
+    named: dict[str, list[str]] = {}
+    for comment in report.comments:
+        named.setdefault(comment.paragraph, []).append(str(comment.refers_to))
+    assert named == {
+        "83.1": ["23", "33(a)", "35(c)", "52(b)", "57(c)", "62(d)", "63(b)", "64(f)", "51(b)"],
+        "83.2": ["24(b)", "32(b)", "35(d)", "52(d)", "53(a)"],
+        "83.3": ["26(a)", "33(b)", "64(a)", "64(b)", "64(c)"],
+    }
+    recs = by_paragraph(report)
+    assert recs["51(b)"].recommending_states == ("Japan",)
+    assert recs["64(f)"].recommending_states == ("Chile",)

@@ -1,0 +1,318 @@
+"""A State's notes on its asks in a Working Group report: the paragraphs after the lists that
+name asks, by number ("Niger considers that recommendations 76.22, ... above are already
+implemented"), as "the recommendations listed above", or as those marked with an asterisk. Each
+note is the State's comment on each ask it names; a note saying they are already implemented
+gives them that detail (`positions.implemented_detail`). `wg_report` calls `notes_on_asks` once
+it has read the asks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from uprdex.extractors.cited_paragraphs import CITED_LETTER, REFERENCE
+from uprdex.extractors.positions import implemented_detail
+from uprdex.extractors.wg_items import Item, Paragraph
+from uprdex.pipeline.model import Recommendation, StateComment
+from uprdex.pipeline.text import join_lines
+
+__all__ = ["COMMENTS_LEAD_IN", "comments_on_cited", "notes_on_asks"]
+
+# "90. Costa Rica considers that the recommendations marked with an asterisk, Nos. 1, 4, ... in
+# paragraph 88 above, are either already implemented or in the process of implementation."
+# (Costa Rica 2010, whose items close "(Brazil);*"): the State's note on the marked asks.
+MARKED_WITH_ASTERISK = re.compile(r"\bmarked\s+with\s+(?:an?\s+)?asterisks?\b", re.I)
+
+# "68. Albania considers that recommendations Nos. 8, 9, ..., 61 63, ... above are either already
+# implemented or in the process of implementation." (Albania 2010; Kazakhstan 2010, Yemen 2009,
+# Qatar 2010 "Nos. 26 and 40", Egypt 2010 "Nos. 85-119", Libya 2011 "Nos. 93.2, 93.3, 93.31 and
+# 93.40"; Niger 2011 "recommendations 76.22, 76.32, 76.33 and 76.47 above are already
+# implemented", Bhutan 2014 "recommendation 118.1 above has already been implemented", Estonia
+# 2011 "the recommendations in paragraphs 77.13, ... 77.88 above have already been
+# implemented"): the State's note on asks of the section above, named by number. What it says
+# of them: already implemented or in process (the asks' detail, `implemented_detail`), or "106.
+# Malawi considers that recommendations 105.8, ... and 105.31 are not applicable to the
+# situation in the country ..." (Malawi 2011, A/HRC/16/4): its comment only.
+_NOTE_VIEW = (
+    r"(?:already\s+(?:been\s+)?implemented|in\s+the\s+process\s+of\s+implementation"
+    r"|not\s+applicable)"
+)
+# "103. Malawi considers that the first part of recommendation 3 above has already been
+# implemented." (Malawi 2011): the State's comment on 102.3, which says nothing of all of it.
+_PART_OF_ASK = r"(?:first|second|third|last)\s+part\s+of\s+"
+PART_OF_ASK = re.compile(rf"\b{_PART_OF_ASK}", re.IGNORECASE)
+# "91. Nicaragua considers that the recommendations listed above are either already implemented
+# or in the process of implementation." (Nicaragua 2010, A/HRC/14/3, right after the 68 items of
+# paragraph 90): no number, every item of the list it follows.
+_LISTED_ABOVE = r"(?P<listed>listed\s+above)\s+"
+_NOTE_NAMING = (
+    rf"(?:the\s+)?(?:{_PART_OF_ASK}(?:the\s+)?)?recommendations?\s+(?:{_LISTED_ABOVE}|"
+    r"(?:Nos?\.\s*|in\s+paragraphs?\s+)?"
+    r"(?P<list>\d[\d.,\s–-]*?(?:\s+and\s+\d[\d.]*)?)\s*(?:above\s+)?)(?:are|is|has|have)\b"
+    rf"[^.]{{0,40}}?{_NOTE_VIEW}"
+)
+NOTE_ON_NUMBERS = re.compile(rf"\bconsiders?\s+that\s+{_NOTE_NAMING}", re.IGNORECASE)
+# "..., and the recommendation in paragraph 77. 24 is in the process of implementation."
+# (Estonia 2011, A/HRC/17/17 para 78, right after its note): the same note on more asks.
+NOTE_GOES_ON = re.compile(rf",?\s+and\s+{_NOTE_NAMING}", re.IGNORECASE)
+# "92. Lithuania considers that the recommendation included in paragraph 91.1 goes beyond
+# established facts and also beyond aims and tasks of the Universal Periodic Review process."
+# (Lithuania 2011, A/HRC/19/15): the State's view, whatever it is, of asks it names by their full
+# numbers. Its comment on each; a detail only from `NOTE_ON_NUMBERS`' wordings. Also a note
+# opening on them: "137. The recommendations above, 136.1-136.3, 136.5-136.35, ..., and 136.55
+# did not enjoy the support of Uzbekistan, as it considers that they are not part of its
+# obligations under internationally agreed human rights standards." (Uzbekistan 2013, A/HRC/24/7).
+# Or by its paragraph and its number there: "104. The recommendation contained in paragraph 103,
+# No. 7, did not enjoy the support of Turkey, as Turkey stressed that its presence in the island
+# stems from the rights and obligations within international treaties." (Turkey 2010,
+# A/HRC/15/13): 103.7. Or a note opening on what it says of them: "110. With regard to the
+# recommendations in paragraphs 109.2 and 109. 10 above, Nepal indicated that it might consider
+# acceding to the Rome Statute." (Nepal 2011, A/HRC/17/5; Kenya 2010, A/HRC/15/8, "104. With
+# regard to recommendations in paragraph 103.1 above, Kenya indicated that ..."), or what it did
+# with them: "80. Niger rejected recommendations 79.1 and 79.2 because there are internal control
+# and inspection mechanisms ..." (Niger 2011, A/HRC/17/15). Or after the colon of a comment's
+# lead-in: "97. Armenia offered the following comment: Recommendation 96.1 cannot be accepted as
+# it is inaccurate ..." (Armenia 2010, A/HRC/15/9).
+_FULL_NUMBER = r"\d{1,3}\.\d{1,3}"
+_AND = r"(?:\s*[,–-]\s*|,?\s+and\s+)"
+_REGARDING = r"(?:regarding|with\s+regard\s+to|as\s+regards|concerning)\s+"
+NOTE_ON_FULL_NUMBERS = re.compile(
+    rf"(?:\bconsiders?\s+that\s+|\breject(?:s|ed)\s+|:\s+|^(?:{_REGARDING})?)"
+    r"(?:the\s+)?recommendations?\s+(?:"
+    rf"(?:included|contained)\s+in\s+paragraph\s+(?P<head>\d{{2,3}}),?\s+Nos?\.\s*"
+    rf"(?P<bare>\d{{1,3}}(?:{_AND}\d{{1,3}})*)(?![\d.]\d)"
+    r"|(?:above,?\s+|(?:(?:included|contained)\s+)?in\s+paragraphs?\s+|Nos?\.\s*)?"
+    rf"(?P<list>{_FULL_NUMBER}(?:{_AND}\d{{1,3}}\.\s?\d{{1,3}})*)(?![\d.]\d))",
+    re.IGNORECASE,
+)
+# "71. With regard to the two recommendations above, Albania offers the following comment:
+# “The Albanian legislation provides ...”" (Albania 2010, A/HRC/13/6, right after the 2 items
+# of paragraph 70): as "the recommendations listed above", the items of the paragraph right
+# before it, only when they are as many as it says. So is a note opening on them, or on what the
+# State considers of them: "98. The recommendations above do not enjoy the support of Singapore
+# for the reasons explained in the national report and during the interactive dialogue."
+# (Singapore 2011, A/HRC/18/11, after the 15 items of 97; 99 gives its other noted asks' reason),
+# "82. Rwanda considers the above recommendations as either not applicable or irrelevant."
+# (Rwanda 2011, A/HRC/17/4). Unless it names their paragraph, "116. The Plurinational State of
+# Bolivia considers that the above-mentioned recommendations in paragraph 115 are not up to date
+# ..." (Bolivia 2014, A/HRC/28/7), or their numbers, "127. The above recommendations from
+# 126.1. to 126.15. cannot enjoy the support of Ghana until the referendum on the Constitution
+# takes place." (Ghana 2012, A/HRC/22/6, of 126.1-126.25).
+ON_THE_ASKS_ABOVE = re.compile(
+    rf"(?:{_REGARDING}"
+    r"|[^.]*?\bconsiders?\s+(?:that\s+)?)?the\s+(?:(?P<count>two|three|four|five)\s+)?"
+    r"(?:recommendations\s+above|above(?:-mentioned)?\s+recommendations)\b"
+    r"(?:\s+in\s+paragraph\s+(?P<paragraph>\d{2,3})(?![.\d])"
+    rf"|\s+from\s+(?P<first>{_FULL_NUMBER})\.?\s+to\s+(?P<last>{_FULL_NUMBER})(?![\d]))?",
+    re.IGNORECASE,
+)
+COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5}
+# "92. The recommendations below did not enjoy the support of the Islamic Republic of Iran, of
+# which 28 (recommendations Nos. 2, 3, 4, ..., 43 and 44) Iran considers to be inconsistent with
+# the Institution-Building text and/or not internationally recognized human rights, or not in
+# conformity with its existing laws, pledges and commitments:" (Iran 2010, A/HRC/14/12): a
+# lead-in's note on some of its own items, when they are as many as it says.
+SOME_OF_ITS_ASKS = re.compile(
+    r"\bof\s+which\s+(?P<count>\d{1,3})\s+\(recommendations\s+Nos?\.\s*"
+    r"(?P<list>\d[\d,\s–-]*(?:\s*and\s+\d{1,3})?)\)[^.:]*?\bconsiders?\b",
+    re.IGNORECASE,
+)
+# "92. Tajikistan offered the following comments:", "61. With regard to the other
+# recommendations, the State under review offers the following comments:" (Bahrain 2008).
+COMMENTS_LEAD_IN = re.compile(
+    r"\b(?:offer(?:s|ed)?|provided?|made)\s+the\s+following\s+comments", re.I
+)
+NUMBER_OR_RANGE = re.compile(r"(\d{1,3}(?:\.\d{1,3})?)(?:\s*[–-]\s*(\d{1,3}(?:\.\d{1,3})?))?")
+# "77. 24" printed with a space after its dot (Estonia 2011, A/HRC/17/17 para 78): 77.24.
+SPACE_AFTER_DOT = re.compile(r"(?<=\d\.)\s(?=\d)")
+
+
+def notes_on_asks(
+    paragraphs: Sequence[Paragraph], recommendations: Sequence[Recommendation]
+) -> tuple[list[StateComment], list[Recommendation]]:
+    """The State's notes on the asks (`_notes_on_marked`, `_notes_on_numbers`), as its comments,
+    and the asks with the detail those notes give them."""
+    notes = [
+        *_notes_on_marked(paragraphs, recommendations),
+        *_notes_in_lead_ins(paragraphs, recommendations),
+        *_notes_on_numbers(paragraphs, recommendations),
+    ]
+    return notes, _noted_as_implemented(recommendations, notes)
+
+
+def comments_on_cited(
+    paragraphs: Sequence[Paragraph],
+    recommendations: Sequence[Recommendation],
+    dropped: Sequence[Item] = (),
+) -> list[StateComment]:
+    """A cycle-1 paragraph that offers comments on asks of section I it cites, as the State's
+    comment on each: "65. With regard to recommendations 28 (b); 31 (b); 39 (b); and 58 (b), the
+    State under review offers the following comments: Whilst current laws might criminalize ..."
+    (Tonga 2008, A/HRC/8/48), "100. Burkina Faso takes note of the recommendations reflected in
+    paragraphs 35 (b), 38 (b), 58 (a) and (b), 68 (a), 74 (a) and offers the following comments:
+    ..." (Burkina Faso 2009, A/HRC/10/80), asks `cited_paragraphs` read as "28(b)", "58(a)".
+
+    When its comments were printed as items (`dropped`, no asks), each item is the comment on
+    the cited asks it names: "83. Burundi takes note of the recommendations reflected in
+    paragraphs 23, 24 (b), ... and offers the following comments: 1. With regard to
+    recommendations concerning rape, ... as included in paragraphs 23 (Germany), 27 (United
+    Kingdom), ... and recommendation 51 (b) of Japan, Burundi clarified that ..." (Burundi 2009,
+    A/HRC/10/71)."""
+    printed = {ask.paragraph for ask in recommendations}
+    comments: list[StateComment] = []
+    for note in paragraphs:
+        text = join_lines(note.parts)
+        if note.items or (offers := COMMENTS_LEAD_IN.search(text)) is None:
+            continue
+        cited = [ref for ref in _cited_asks(text[: offers.start()]) if ref in printed]
+        items = [item for item in dropped if item.paragraph == note.number]
+        if text[offers.end() :].strip(" :"):
+            comments.extend(StateComment(str(note.number), text, note.page, ref) for ref in cited)
+        for item in items:
+            said = join_lines(item.parts)
+            comments.extend(
+                StateComment(f"{note.number}.{item.number}", said, item.page, ref)
+                for ref in _cited_asks(said)
+                if ref in cited
+            )
+    return comments
+
+
+def _cited_asks(text: str) -> list[str]:
+    """The asks of section I a text cites, as `cited_paragraphs` names them: "58 (a) and (b)"
+    -> 58(a), 58(b); "23 (Germany)" -> 23."""
+    refs = [
+        f"{cited[1]}({letter})" if letter else cited[1]
+        for cited in REFERENCE.finditer(text)
+        for letter in CITED_LETTER.findall(cited[2]) or [None]
+    ]
+    return list(dict.fromkeys(refs))
+
+
+def _notes_in_lead_ins(
+    paragraphs: Sequence[Paragraph], recommendations: Sequence[Recommendation]
+) -> list[StateComment]:
+    """A lead-in's note on some of its own items, by number (`SOME_OF_ITS_ASKS`), as the State's
+    comment on each, when they are as many as it says."""
+    printed = {ask.paragraph for ask in recommendations}
+    comments: list[StateComment] = []
+    for lead_in in paragraphs:
+        text = join_lines(lead_in.parts)
+        if not lead_in.items or not (some := SOME_OF_ITS_ASKS.search(text)):
+            continue
+        refs = [ref for ref in _numbered_asks(some["list"], lead_in.number) if ref in printed]
+        if len(refs) == int(some["count"]):
+            comments.extend(
+                StateComment(str(lead_in.number), text, lead_in.page, refers_to=ref) for ref in refs
+            )
+    return comments
+
+
+def _notes_on_marked(
+    paragraphs: Sequence[Paragraph], recommendations: Sequence[Recommendation]
+) -> list[StateComment]:
+    """A paragraph that speaks of "the recommendations marked with an asterisk", as the
+    State's comment on each ask printed with one (`MARKED_WITH_ASTERISK`)."""
+    return [
+        StateComment(paragraph=str(note.number), text=text, page=note.page, refers_to=ask.paragraph)
+        for note in paragraphs
+        if not note.items and MARKED_WITH_ASTERISK.search(text := join_lines(note.parts))
+        for ask in recommendations
+        if ask.marked
+    ]
+
+
+def _noted_as_implemented(
+    recommendations: Sequence[Recommendation], notes: Sequence[StateComment]
+) -> list[Recommendation]:
+    """The asks a note of the State names as already implemented, with that detail
+    (`implemented_detail`): "Albania considers that recommendations Nos. 8, 9, ... above are
+    either already implemented or in the process of implementation." (A/HRC/13/6 para 68). Not
+    a note on part of an ask ("the first part of recommendation 3", `PART_OF_ASK`)."""
+    said = {note.refers_to: note.text for note in notes if not PART_OF_ASK.search(note.text)}
+    return [
+        replace(rec, position_detail=detail)
+        if rec.position_detail is None
+        and rec.paragraph in said
+        and (detail := implemented_detail(said[rec.paragraph], rec.position))
+        else rec
+        for rec in recommendations
+    ]
+
+
+def _notes_on_numbers(
+    paragraphs: Sequence[Paragraph], recommendations: Sequence[Recommendation]
+) -> list[StateComment]:
+    """A paragraph that names asks by number as already implemented (`NOTE_ON_NUMBERS`), as the
+    State's comment on each: a bare number is an item of the nearest paragraph above with
+    items ("Nos. 8, 9" after paragraph 67: 67.8, 67.9), a full one is itself ("93.2"); the
+    note may go on to more asks (`NOTE_GOES_ON`). "The recommendations listed above" are the
+    items of the paragraph right before the note, and none when another paragraph comes
+    between them, and so are "the (two) recommendations above" a comment opens on
+    (`ON_THE_ASKS_ABOVE`, when as many). A note in no such wording still speaks of the asks it
+    names by full number (`NOTE_ON_FULL_NUMBERS`)."""
+    printed = {ask.paragraph for ask in recommendations}
+    comments: list[StateComment] = []
+    above: Paragraph | None = None
+    for before, note in zip([None, *paragraphs], paragraphs, strict=False):
+        if note.items:
+            above = note
+            continue
+        found = NOTE_ON_NUMBERS.search(text := join_lines(note.parts))
+        listed = [
+            ask.paragraph
+            for ask in recommendations
+            if before is not None
+            and before is above
+            and ask.paragraph.startswith(f"{before.number}.")
+        ]
+        refs: list[str] = []
+        if found is None and (named := NOTE_ON_FULL_NUMBERS.search(text)):
+            head = int(named["head"]) if named["head"] else None
+            refs = _numbered_asks(named["list"] or named["bare"], head)
+        elif found is None and (on_above := ON_THE_ASKS_ABOVE.match(text)):
+            refs = _asks_above(on_above, listed, printed)
+        while found is not None:
+            refs.extend(
+                _numbered_asks(found["list"], above.number if above else None)
+                if found["listed"] is None
+                else listed
+            )
+            found = NOTE_GOES_ON.match(text, found.end())
+        comments.extend(
+            StateComment(paragraph=str(note.number), text=text, page=note.page, refers_to=ref)
+            for ref in dict.fromkeys(refs)
+            if ref in printed
+        )
+    return comments
+
+
+def _asks_above(on_above: re.Match[str], listed: list[str], printed: set[str]) -> list[str]:
+    """The asks "the recommendations above" name (`ON_THE_ASKS_ABOVE`): those of the paragraph or
+    the range it gives, else the items right above it (`listed`) when as many as it says."""
+    if on_above["paragraph"]:
+        return sorted(
+            (ask for ask in printed if ask.startswith(f"{on_above['paragraph']}.")),
+            key=lambda ask: int(ask.rsplit(".", 1)[1]),
+        )
+    if on_above["first"]:
+        return _numbered_asks(f"{on_above['first']}-{on_above['last']}", None)
+    count = on_above["count"]
+    return listed if count is None or COUNTS[count.lower()] == len(listed) else []
+
+
+def _numbered_asks(listed: str, head: int | None) -> list[str]:
+    """The asks a note's list of numbers names: "93.2", "85-119", a bare number an item of
+    paragraph `head` (the paragraph above with items, or the one the note names)."""
+    refs: list[str] = []
+    for first, last in NUMBER_OR_RANGE.findall(SPACE_AFTER_DOT.sub("", listed)):
+        if "." in first:
+            head, start = first.rsplit(".", 1)
+            end = last.rsplit(".", 1)[-1] if last else start
+            refs.extend(f"{head}.{n}" for n in range(int(start), int(end) + 1))
+        elif head is not None:
+            end = last or first
+            refs.extend(f"{head}.{n}" for n in range(int(first), int(end) + 1))
+    return refs
