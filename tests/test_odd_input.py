@@ -379,6 +379,23 @@ def test_a_quarantine_copy_cut_by_a_full_disk_is_not_taken_for_a_copy(tmp_path: 
     assert copy.read_bytes() == scan.read_bytes()
 
 
+def test_an_index_opened_on_a_full_disk_says_so(larger: Path, tmp_path: Path) -> None:
+    # Opening an index writes its -shm file (32 kB): on a full disk `uprdex recs` said
+    # "not an uprdex index (disk I/O error)", which sent the user to the wrong file.
+    copy = tmp_path / "index.sqlite"
+    shutil.copy(larger, copy)
+
+    def no_room() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+
+    args = [UPRDEX, "recs", "--index", copy, "--limit", "1"]
+    done = subprocess.run(args, capture_output=True, text=True, preexec_fn=no_room)
+    assert done.returncode == EXIT_USAGE and len(done.stderr.strip().splitlines()) == 1
+    assert done.stderr.startswith(f"error cannot write {copy}: disk I/O error (a full disk")
+    assert "free some space and run again" in done.stderr
+    assert subprocess.run(args, capture_output=True).returncode == 0  # the disk has room again
+
+
 def test_an_index_on_a_full_disk_is_one_line_and_stays_whole(tmp_path: Path) -> None:
     # SQLite's "database or disk is full" (or "disk I/O error") ended ingest in a traceback.
     reports = [

@@ -48,6 +48,9 @@ class Connection:
             self.db.close()
             if _is_busy(error):
                 raise self._busy() from error
+            if isinstance(error, sqlite3.OperationalError) and _is_full(error):
+                # Opening writes too: SQLite's -shm file beside the index.
+                raise self._full(error) from error
             raise BadIndexError(f"{path}: not an uprdex index ({error})") from error
         except UprdexError:
             self.db.close()
@@ -91,12 +94,15 @@ class Connection:
             if isinstance(error, sqlite3.OperationalError) and "readonly" in str(error):
                 raise self._read_only() from error
             if isinstance(error, sqlite3.OperationalError) and _is_full(error):
-                raise OutputError(
-                    f"cannot write {self.path}: {error} (a full disk, or a disk or share that "
-                    "failed); the index holds what was written before, whole, with its -wal file "
-                    "beside it (keep the two together): free some space and run again"
-                ) from error
+                raise self._full(error) from error
             raise
+
+    def _full(self, error: sqlite3.OperationalError) -> OutputError:
+        return OutputError(
+            f"cannot write {self.path}: {error} (a full disk, or a disk or share that failed); "
+            "the index holds what was written before, whole, with its -wal file beside it "
+            "(keep the two together): free some space and run again"
+        )
 
     def generation(self) -> int:
         """A number that grows with every transaction that wrote rows (a new index is at 1):
