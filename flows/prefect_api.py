@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
-import logging
 import os
 import re
 import socket
@@ -26,6 +25,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
+from uprdex.flows.logs import Notes, dropping
 from uprdex.pipeline.errors import UprdexError
 
 __all__ = ["API", "answers", "environment", "free_port", "temporary_api"]
@@ -196,29 +196,16 @@ def temporary_api(say: bool = False) -> Iterator[API]:
                 server.wait()
 
 
-class _Progress(logging.Filter):
-    """Drops a Prefect worker's note that it is still sending ("EventsWorker - Still
-    processing items: 2 items remaining..."): the run waits for them itself."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith("Still processing items")
-
-
 def _drain(say: bool) -> None:
-    """Send the run's last log lines and events while the server is still there (saying so
-    only when `say`)."""
+    """Send the run's last log lines and events while the server is still there; Prefect's
+    note that it is still sending them ("EventsWorker - Still processing items: 2 items
+    remaining...") only when `say`: the run waits for them itself."""
     if "prefect" not in sys.modules:
         return
     from prefect.events.worker import EventsWorker
     from prefect.logging.handlers import APILogWorker
 
-    quiet = _Progress()
-    loggers = [] if say else [logging.getLogger(w.__name__) for w in (APILogWorker, EventsWorker)]
-    for logger in loggers:
-        logger.addFilter(quiet)
-    try:
+    workers = [] if say else [APILogWorker.__name__, EventsWorker.__name__]
+    with dropping(Notes("Still processing items"), *workers):
         APILogWorker.drain_all(timeout=10)
         EventsWorker.drain_all(timeout=10)
-    finally:
-        for logger in loggers:
-            logger.removeFilter(quiet)

@@ -162,10 +162,26 @@ def test_uprdex_serve_runs_the_deployment_in_its_folder(
         log.close()
 
 
-def test_ctrl_c_stops_uprdex_serve_in_one_line(prefect_server: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("stop", "code", "said", "shown"),
+    [
+        (
+            signal.SIGINT,  # Ctrl-C: the terminal signals the group
+            130,
+            "interrupted: what was written before is kept, whole; run the command again to go on",
+            "",
+        ),
+        # A service manager's stop (systemctl stop, docker stop, kill): asked for, not a failure.
+        (signal.SIGTERM, 0, "", "stopped: nightly/uprdex-nightly is paused until `uprdex serve`"),
+    ],
+)
+def test_ctrl_c_or_sigterm_stops_uprdex_serve_in_one_line(
+    prefect_server: str, tmp_path: Path, stop: signal.Signals, code: int, said: str, shown: str
+) -> None:
     # Ctrl-C ends a command with 130 and one line (88f59ed); `uprdex serve`, which Prefect runs,
     # ended with 0 after Prefect's own notes ("Pausing all deployments...", "All deployments
-    # have been paused!", "Received KeyboardInterrupt, shutting down...").
+    # have been paused!", "Received KeyboardInterrupt, shutting down..."). Then SIGTERM, on
+    # which Prefect's serve returns as on Ctrl-C, ended with 130 and "interrupted" (review3).
     workspace = tmp_path / "workspace"
     workspace.mkdir()
     env = {
@@ -176,32 +192,31 @@ def test_ctrl_c_stops_uprdex_serve_in_one_line(prefect_server: str, tmp_path: Pa
     }
     env.pop("UPRDEX_CONFIG", None)
     env.pop("UPRDEX_INDEX", None)
-    shown = tmp_path / "serve.out"
-    with shown.open("w") as out:
+    out = tmp_path / "serve.out"
+    with out.open("w") as printed:
         served = subprocess.Popen(
             [str(BIN / "uprdex"), "serve"],
             cwd=workspace,
             env=env,
-            stdout=out,
+            stdout=printed,
             stderr=subprocess.PIPE,
             text=True,
             start_new_session=True,
         )
         try:
             deadline = time.monotonic() + 180
-            while "being served" not in shown.read_text() and time.monotonic() < deadline:
+            while "being served" not in out.read_text() and time.monotonic() < deadline:
                 assert served.poll() is None, served.communicate()[1]
                 time.sleep(0.5)
-            os.killpg(served.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the group
-            _, said = served.communicate(timeout=120)
+            os.killpg(served.pid, stop)
+            _, error = served.communicate(timeout=120)
         finally:
             if served.poll() is None:
                 os.killpg(served.pid, signal.SIGKILL)
                 served.wait()
-    assert (served.returncode, said.strip()) == (
-        130,
-        "interrupted: what was written before is kept, whole; run the command again to go on",
-    )
+    assert (served.returncode, error.strip()) == (code, said)
+    assert out.read_text().splitlines()[-1].startswith(shown or "")
+    assert "Pausing all deployments" not in out.read_text()
     deadline = time.monotonic() + 30
     while (
         str(served.pid)

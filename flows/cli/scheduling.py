@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -29,6 +31,7 @@ from uprdex.flows.cli._common import (
     workspace,
     writing,
 )
+from uprdex.flows.logs import Notes, dropping
 from uprdex.pipeline.extras import require
 
 
@@ -172,29 +175,62 @@ def serve(
             f"{schedule.cron} {schedule.timezone or 'UTC'}"
         )
         return
-    with _dropping(_ServeStopping(), "prefect.runner", "prefect.flows"):
-        nightly.serve(
-            name=DEPLOYMENT, schedules=[schedule], parameters=parameters, entrypoint_type=module
-        )
-    # Prefect's serve returns only when Ctrl-C stopped it (it pauses the deployment, which the
-    # next `uprdex serve` resumes): the command ends as every command Ctrl-C stops, in one line.
-    raise KeyboardInterrupt
+    notes = _Stopping(*SERVE_STOPPING)
+    with _sigterm_exits(), dropping(notes, "prefect.runner", "prefect.flows"):
+        try:
+            nightly.serve(
+                name=DEPLOYMENT, schedules=[schedule], parameters=parameters, entrypoint_type=module
+            )
+        except SystemExit as stop:  # SIGTERM before Prefect's runner took it over
+            if stop.code not in (0, None):
+                raise
+            notes.said.append(SIGTERM_RECEIVED)
+    # Prefect's serve returns when Ctrl-C or SIGTERM (a service manager's stop) stopped it,
+    # having paused the deployment, which the next `uprdex serve` resumes. Ctrl-C ends the
+    # command as every command Ctrl-C stops, in one line; SIGTERM is a stop asked for.
+    if SIGTERM_RECEIVED not in notes.said:
+        raise KeyboardInterrupt
+    out.print(f"stopped: nightly/{DEPLOYMENT} is paused until `uprdex serve` runs again")
 
 
 DEPLOYMENT = "uprdex-nightly"
+SIGTERM_RECEIVED = "SIGTERM received, initiating graceful shutdown..."
 SERVE_STOPPING = (
     "Pausing all deployments...",
     "All deployments have been paused!",
     "Received KeyboardInterrupt, shutting down...",
+    SIGTERM_RECEIVED,
 )
-"""What Prefect's serve logs when Ctrl-C stops it, before the command's own one line."""
+"""What Prefect's serve logs when Ctrl-C or SIGTERM stops it, before the command's own line."""
 
 
-class _ServeStopping(logging.Filter):
-    """Drops Prefect's notes of a serve stopping (`SERVE_STOPPING`)."""
+class _Stopping(Notes):
+    """Drops Prefect's notes of a serve stopping, keeping them in `said`: how it was stopped
+    (Prefect's serve returns on Ctrl-C as on SIGTERM)."""
+
+    def __init__(self, *openings: str) -> None:
+        super().__init__(*openings)
+        self.said: list[str] = []
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return record.getMessage() not in SERVE_STOPPING
+        if super().filter(record):
+            return True
+        self.said.append(record.getMessage())
+        return False
+
+
+@contextmanager
+def _sigterm_exits() -> Iterator[None]:
+    """While in it, SIGTERM exits with 0 as Prefect's runner does once it has started (with
+    its own handler), rather than kill the process before."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(0))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 @click.command()
@@ -263,20 +299,7 @@ class _UprdexErrorRecord(logging.Filter):
 def _errors_in_one_line() -> AbstractContextManager[None]:
     """While a flow runs here: an UprdexError inside it (the index on a full disk, busy) is
     the command's one line, not Prefect's traceback as well."""
-    return _dropping(_UprdexErrorRecord(), "prefect.flow_runs", "prefect.task_runs")
-
-
-@contextmanager
-def _dropping(drop: logging.Filter, *names: str) -> Iterator[None]:
-    """While in it, these loggers do not write the records `drop` filters out."""
-    loggers = [logging.getLogger(name) for name in names]
-    for logger in loggers:
-        logger.addFilter(drop)
-    try:
-        yield
-    finally:
-        for logger in loggers:
-            logger.removeFilter(drop)
+    return dropping(_UprdexErrorRecord(), "prefect.flow_runs", "prefect.task_runs")
 
 
 @click.command("warm")
