@@ -43,7 +43,12 @@ from uprdex.extractors.wg_items import (
     body_lines,
     section_paragraphs,
 )
-from uprdex.extractors.wg_notes import COMMENTS_LEAD_IN, comments_on_cited, notes_on_asks
+from uprdex.extractors.wg_notes import (
+    COMMENTS_LEAD_IN,
+    comments_on_cited,
+    notes_on_asks,
+    reasons_in_lead_ins,
+)
 from uprdex.pipeline.model import (
     LoadedDocument,
     Position,
@@ -137,6 +142,7 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
             cited_recommendations(lead_ins, first, numbered_paragraphs(lines, first), states)
         )
         comments.extend(comments_on_cited(paragraphs, recommendations, dropped))
+        comments.extend(reasons_in_lead_ins(paragraphs, recommendations, comments))
     return WgReport(
         symbol=find_symbol(document.first_page_text),
         state_under_review=state_under_review,
