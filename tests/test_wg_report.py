@@ -1514,3 +1514,25 @@ def test_a_lead_in_giving_reasons_sentence_by_sentence_gives_each_cited_ask_its_
     recs = by_paragraph(report)
     assert {recs[ask].position for ask in said} == {Position.NOTED}
     assert recs["44"].recommending_states == ("Belgium",)
+
+
+def test_asks_printed_in_the_footnote_of_a_paragraph_stating_their_position_are_read() -> None:
+    # A/HRC/24/14 (Russian Federation 2013), page 27: "141. In the view of the Russian
+    # Federation, the recommendations in the footnote below are not relevant as they do not comply
+    # with the basis of the review stipulated in Human Rights Council Resolutions nos. 5/1 and
+    # 16/21." and footnote 1: "Immediately end the occupation of Georgia's regions of Abkhazia
+    # and the Tskhinvali region as an overarching method ... therein (Georgia); Allow and ensure
+    # safe and dignified return of ethnically cleansed IDPs and refugees ... (Georgia)."
+    # (UPR Info: both Noted).
+    report = parsed("russia2013_footnote.pdf")
+    recs = by_paragraph(report)
+    first, second = recs["141.1"], recs["141.2"]
+    assert first.text.startswith("Immediately end the occupation of Georgia’s regions of Abkhazia")
+    assert first.text.endswith("severe human rights violations therein")
+    assert second.text.startswith("Allow and ensure safe and dignified return of ethnically")
+    assert second.text.endswith("before and while ending the occupation of these regions")
+    for ask in (first, second):
+        assert ask.recommending_states == ("Georgia",)
+        assert (ask.position, ask.position_paragraph) == (Position.NOTED, "141")
+        assert ask.page == 4  # the fixture's page 4, the report's page 27
+    assert [c.refers_to for c in report.comments if c.paragraph == "141"] == ["141.1", "141.2"]
