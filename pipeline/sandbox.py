@@ -217,7 +217,11 @@ def _start(
     if method == "fork":
         pid = os.fork()
         if pid == 0:
-            os.close(parent_fd)
+            # This process's ends of the other workers' channels are not its to hold: held,
+            # a worker whose parent died would wait on its channel for ever.
+            for fd in (parent_fd, *_PARENT_ENDS):
+                with contextlib.suppress(OSError):
+                    os.close(fd)
             _serve(function, memory_mb, guard, Connection(child_fd))
         process = _Process(pid)
     else:
@@ -230,10 +234,15 @@ def _start(
         )
         process = _Process(popen.pid, popen)
     os.close(child_fd)
+    _PARENT_ENDS.add(parent_fd)
     conn = Connection(parent_fd)
     if method == "spawn":
         conn.send_bytes(pickle.dumps((function, memory_mb, guard)))
     return _Worker(process, conn)
+
+
+_PARENT_ENDS: set[int] = set()
+"""This process's ends of its workers' channels (closed in a worker it forks)."""
 
 
 def _pipe() -> tuple[int, int]:
@@ -254,6 +263,7 @@ def _stop(worker: _Worker, kill: bool) -> None:
         with contextlib.suppress(OSError):
             worker.conn.send(None)
     worker.process.join()
+    _PARENT_ENDS.discard(worker.conn.fileno())
     worker.conn.close()
 
 

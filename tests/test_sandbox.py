@@ -170,3 +170,23 @@ def test_meanwhile_runs_once_while_the_workers_work(tmp_path: Path) -> None:
     outcomes = list(map_isolated(_wait_for, flags, 2, 30, 0, meanwhile=meanwhile))
     assert calls == [1]
     assert sorted((o.item.name, o.result) for o in outcomes) == [("a", True), ("b", True)]
+
+
+def test_a_forked_worker_holds_no_other_workers_channel() -> None:
+    # A worker forked while another worker's channel was open held this process's end of it:
+    # when `uprdex run` ended at once (its Prefect server gone), its two workers each waited
+    # on the other's channel for ever, orphaned.
+    first = sandbox._start(abs, 0, "fork", memory_guard())
+    second = sandbox._start(abs, 0, "fork", memory_guard())
+    try:
+        ours = os.fstat(first.conn.fileno()).st_ino
+        fds = Path(f"/proc/{second.process.pid}/fd")
+        deadline = time.monotonic() + 5  # the worker closes it first thing
+        while ours in {
+            os.stat(fd).st_ino for fd in fds.iterdir() if fd.name not in {"0", "1", "2"}
+        }:
+            assert time.monotonic() < deadline, "the second worker holds the first's channel"
+            time.sleep(0.05)
+    finally:
+        for worker in (first, second):
+            sandbox._stop(worker, kill=False)
