@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -28,7 +29,7 @@ from typing import IO
 from uprdex.flows.logs import Notes, dropping
 from uprdex.pipeline.errors import UprdexError
 
-__all__ = ["API", "answers", "environment", "free_port", "temporary_api"]
+__all__ = ["API", "answers", "environment", "free_port", "lost", "temporary_api"]
 
 
 @contextlib.contextmanager
@@ -183,10 +184,20 @@ def temporary_api(say: bool = False) -> Iterator[API]:
         if say:
             print(f"started a temporary Prefect server on {url}", file=sys.stderr)
         timeout = float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", 120))
+        stopping = threading.Event()
+
+        def ready() -> None:
+            _wait(url, server, timeout, log)
+            watch = threading.Thread(target=_watch, args=(server, log, stopping), daemon=True)
+            watch.start()
+
         try:
-            yield API(lambda: _wait(url, server, timeout, log))
+            yield API(ready)
         finally:
-            _drain(say)
+            stopping.set()
+            died = server.poll()
+            if died is None:
+                _drain(say)
             os.environ.pop("PREFECT_API_URL", None)
             server.terminate()
             try:
@@ -194,6 +205,46 @@ def temporary_api(say: bool = False) -> Iterator[API]:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+            if died is not None:
+                _LOST.set()
+                raise _lost_error(died, _why(log))
+
+
+_LOST = threading.Event()
+
+
+def _watch(
+    server: subprocess.Popen[bytes], log: IO[bytes] | None, stopping: threading.Event
+) -> None:
+    """Until `stopping`: when the temporary server stops during the run, end the process in
+    one line. Every call of the run to the API would be tried again for seconds, and every
+    event and log line at the end (a 40-report run took 12 minutes to end). The documents
+    indexed before are kept, whole (each is its own transaction); the exports and the report
+    are replaced only whole, so the last good ones stay."""
+    while not stopping.wait(1.0):
+        code = server.poll()
+        if code is not None and not stopping.is_set():
+            _LOST.set()
+            sys.stdout.flush()
+            print(f"error {_lost_error(code, _why(log))}", file=sys.stderr, flush=True)
+            os._exit(2)  # bad setup, as the CLI's exit codes say
+
+
+def lost() -> bool:
+    """Whether a temporary server of this process stopped before its run ended. The run's
+    last events and log lines can then never be sent, and Prefect tries each for seconds at
+    the interpreter's end (a 40-report run took 12 minutes to end): the process ends without
+    it."""
+    return _LOST.is_set()
+
+
+def _lost_error(code: int, why: str) -> UprdexError:
+    how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+    return UprdexError(
+        f"the temporary Prefect server stopped during the run ({how}{f': {why}' if why else ''}"
+        "); the documents indexed before are kept, whole: run again, or run "
+        "`prefect server start` and set PREFECT_API_URL"
+    )
 
 
 def _drain(say: bool) -> None:

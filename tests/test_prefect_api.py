@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,8 @@ import pytest
 
 from uprdex.flows.cli._common import EXIT_USAGE
 from uprdex.flows.prefect_api import API, environment, temporary_api
+
+from helpers import fixture
 
 
 def test_a_run_in_process_leaves_the_environment_as_it_found_it(
@@ -96,3 +99,53 @@ def test_the_run_waits_for_its_last_events_without_saying_so(
         assert caplog.records == []
         prefect_api._drain(True)  # --verbose: Prefect's notes as they come
         assert [record.name for record in caplog.records] == ["APILogWorker", "EventsWorker"]
+
+
+SERVER_GONE_RUN = """
+import os, signal, sys
+from pathlib import Path
+from uprdex.pipeline.store import Store
+
+write = Store.write_document
+
+def server_gone(self, *args, **kwargs):
+    # The temporary Prefect server dies mid-run (the OOM killer, its disk full).
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            line = (stat.parent / "cmdline").read_bytes()
+        except (OSError, ValueError):
+            continue
+        if ppid == os.getpid() and b"uvicorn" in line:
+            os.kill(int(stat.parent.name), signal.SIGKILL)
+    return write(self, *args, **kwargs)
+
+Store.write_document = server_gone
+from uprdex.flows.cli import run
+sys.argv = ["uprdex", *sys.argv[1:]]
+run()
+"""
+
+
+def test_a_run_whose_server_dies_ends_at_once_in_one_line(tmp_path: Path) -> None:
+    # The run went on, each call to the dead server tried again for seconds, then each event
+    # at the end: a 40-report run took 12 minutes to end, with 250 kB of tracebacks.
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("slovenia2014_recs.pdf", "bhutan2014_recs.pdf"):
+        shutil.copy(fixture(name), inbox / name)
+    env = {**os.environ, "UPRDEX_WARM": "0"}
+    env.pop("PREFECT_API_URL", None)
+    args = ["run", "--inbox", str(inbox), "--index", str(tmp_path / "index.sqlite")]
+    done = subprocess.run(
+        [sys.executable, "-c", SERVER_GONE_RUN, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        start_new_session=True,
+    )
+    assert done.returncode == EXIT_USAGE, done.stderr[-2000:]
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("error the temporary Prefect server stopped during the run"), last
+    assert "killed by signal 9" in last

@@ -123,14 +123,21 @@ def run() -> None:
         os._exit(handed)
     code = _main_code()
     # Prefect's services (logs and events sent to an API) flush at the interpreter's own end,
-    # and a command that ran a flow costs seconds anyway: it ends as Python ends.
-    if "prefect" in sys.modules or any(
+    # and a command that ran a flow costs seconds anyway: it ends as Python ends (unless its
+    # temporary Prefect server is gone: nothing can be sent).
+    if ("prefect" in sys.modules and not _server_lost()) or any(
         thread.is_alive() and not thread.daemon
         for thread in threading.enumerate()
         if thread is not threading.main_thread()
     ):
         sys.exit(code)
     os._exit(_ended(code))
+
+
+def _server_lost() -> bool:
+    from uprdex.flows.prefect_api import lost
+
+    return lost()
 
 
 def call_main() -> int:
