@@ -25,14 +25,17 @@ __all__ = [
     "IMPLEMENTED_DETAIL",
     "LABEL",
     "LABEL_VERB",
+    "LEAD_IN_SENTENCE",
     "PARTIAL",
     "PASSIVE_VERB",
+    "REASON",
     "REFUSED",
     "REFUSED_WORDINGS",
     "REFUSING",
     "REFUSING_WORDINGS",
     "announced_position",
     "category",
+    "gives_reason",
     "implemented_detail",
     "position_of",
     "verb_of",
@@ -166,13 +169,28 @@ _POSITION_PATTERNS: tuple[tuple[re.Pattern[str], Position], ...] = (
 # enjoy the support of Colombia." (Colombia 2008, whose next sentence speaks of "recommendations
 # noted in the report in paragraphs 19(a), ...").
 _INTRODUCES_LIST = re.compile(r"\b(?:below|following|hereunder|as follows)\b|:\s*$", re.I)
-_LEAD_IN_SENTENCE = re.compile(r"(?<=[a-z)])\.\s+(?=[A-Z])")
+LEAD_IN_SENTENCE = re.compile(r"(?<=[a-z)])\.\s+(?=[A-Z])")
+# The reason a lead-in gives for its position, after it: "The following recommendations did not
+# enjoy the support of Turkey, as Turkey does neither recognize Republic of Cyprus nor accept
+# its claims to represent the whole island:" (Turkey 2010, A/HRC/15/13), "... did not enjoy the
+# support of Mali, since slavery does not exist in Mali." (Mali 2008, A/HRC/8/50), "... do not
+# enjoy the support of Saudi Arabia because they do not conform to its existing laws ..." (Saudi
+# Arabia 2009, A/HRC/11/23), "The following recommendations were rejected by Lebanon based on one
+# or more of the following reasons:" (Lebanon 2011, A/HRC/16/18). "as" only before its subject
+# ("as it considers", "as Singapore considers"), not in "which considers the recommendations as
+# already implemented" (Syria 2011); "since" not before a year.
+REASON = re.compile(
+    r"\b(?:because|since(?!\s+\d)|considering\s+that|on\s+the\s+grounds?\s+(?:that|of)"
+    r"|based\s+on|for\s+the\s+(?:following\s+)?reasons?)\b"
+    r"|\bas\s+(?=(?:it|they|this|these)\b|(?-i:[A-Z]))",
+    re.I,
+)
 
 
 def position_of(lead_in: str) -> Position:
     """The State's position a lead-in paragraph announces for the items that follow it: in the
     sentence that introduces the list when one does and states a position, else anywhere."""
-    sentences = _LEAD_IN_SENTENCE.split(lead_in)
+    sentences = LEAD_IN_SENTENCE.split(lead_in)
     introducing = [s for s in sentences if _INTRODUCES_LIST.search(s)]
     texts = [lead_in]
     if introducing and len(introducing) < len(sentences):
@@ -182,6 +200,20 @@ def position_of(lead_in: str) -> Position:
             if pattern.search(text):
                 return position
     return Position.UNKNOWN
+
+
+def gives_reason(lead_in: str) -> bool:
+    """Does a lead-in give a reason (`REASON`) after the phrase stating its position? Not one
+    that only says when the State will respond ("will be examined by ... which will provide
+    responses in due time")."""
+    stated = [
+        (found.start(), found.end())
+        for pattern, _ in _POSITION_PATTERNS
+        if (found := pattern.search(lead_in))
+    ]
+    if not stated or position_of(lead_in) is Position.PENDING:
+        return False
+    return REASON.search(lead_in, min(stated)[1]) is not None
 
 
 def implemented_detail(text: str, position: Position) -> str | None:

@@ -15,7 +15,15 @@ from uprdex.extractors.cited_paragraphs import NUMBERED
 from uprdex.extractors.positions import position_of
 from uprdex.pipeline.model import Line, Page, Position
 
-__all__ = ["CLOSED_ITEM", "LEAD_IN", "Item", "Paragraph", "body_lines", "section_paragraphs"]
+__all__ = [
+    "CLOSED_ITEM",
+    "LEAD_IN",
+    "Item",
+    "Paragraph",
+    "body_lines",
+    "footnotes",
+    "section_paragraphs",
+]
 
 # "II. Conclusions and/or recommendations**", "II. CONCLUSIONS AND RECOMMENDATIONS"
 SECTION_HEADING = re.compile(
@@ -62,6 +70,9 @@ LEAD_IN = re.compile(
     re.IGNORECASE,
 )
 
+# "1" (a footnote's marker line), "6 See A/HRC/23/7 ...": the marker a footnote opens on.
+NOTE_MARKER = re.compile(r"^(\d{1,3})\b\s*(.*)$")
+
 # "... (Ghana);": an ask closed by its State list.
 CLOSED_ITEM = re.compile(r"\)\s*[;.]\s*$")
 
@@ -89,6 +100,7 @@ class Paragraph:
     page: int
     parts: list[str]
     items: list[Item] = field(default_factory=list)
+    markers: list[str] = field(default_factory=list)  # its lead-in's footnote markers
 
 
 def body_lines(page: Page) -> list[Line]:
@@ -110,6 +122,32 @@ def body_lines(page: Page) -> list[Line]:
         if not in_notes:
             kept.append(line)
     return kept
+
+
+def footnotes(page: Page) -> dict[str, list[str]]:
+    """A page's footnotes by their marker: the lines `body_lines` leaves out, each note opening
+    on a marker line ("1", printed small, then "Immediately end the occupation of ..." in 9 pt:
+    Russian Federation 2013, A/HRC/24/14, page 27)."""
+    body = set(body_lines(page))
+    notes: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in page.lines:
+        if line in body:
+            continue
+        opening = NOTE_MARKER.match(line.text) if line.is_note else None
+        if opening:
+            current = notes.setdefault(opening[1], [])
+            line_text = opening[2]
+        else:
+            line_text = line.text
+        if current is not None and line_text:
+            current.append(line_text)
+    return notes
+
+
+def _marks(line: Line) -> list[str]:
+    """The footnote markers printed in a line."""
+    return [marker for _, marker in line.markers]
 
 
 def _section_lines(lines: Iterable[Line]) -> Iterator[Line]:
@@ -185,7 +223,7 @@ def section_paragraphs(lines: Iterable[Line]) -> tuple[list[Paragraph], list[str
             if kind == "paragraph":
                 if CLOSING_PARAGRAPH.match(rest):
                     break
-                paragraphs.append(Paragraph(number, line.page, [rest]))
+                paragraphs.append(Paragraph(number, line.page, [rest], markers=_marks(line)))
                 item = None
                 continue
             if kind == "item" and paragraph:
@@ -220,6 +258,7 @@ def section_paragraphs(lines: Iterable[Line]) -> tuple[list[Paragraph], list[str
             _continue_item(item, text)
         elif paragraph is not None:
             paragraph.parts.append(text)
+            paragraph.markers.extend(_marks(line))
     if not paragraphs:
         warnings.append("no 'Conclusions and/or recommendations' section found")
     return paragraphs, warnings

@@ -2,8 +2,10 @@
 name asks, by number ("Niger considers that recommendations 76.22, ... above are already
 implemented"), as "the recommendations listed above", or as those marked with an asterisk. Each
 note is the State's comment on each ask it names; a note saying they are already implemented
-gives them that detail (`positions.implemented_detail`). `wg_report` calls `notes_on_asks` once
-it has read the asks.
+gives them that detail (`positions.implemented_detail`). So is a lead-in that gives the reason
+for its position ("... did not enjoy the support of Mali, since slavery does not exist in
+Mali."), on each of its asks. `wg_report` calls `notes_on_asks` once it has read the asks, and
+`comments_on_cited` and `reasons_in_lead_ins` once it has read the cited ones too.
 """
 
 from __future__ import annotations
@@ -13,12 +15,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from uprdex.extractors.cited_paragraphs import CITED_LETTER, REFERENCE
-from uprdex.extractors.positions import implemented_detail
+from uprdex.extractors.positions import LEAD_IN_SENTENCE, gives_reason, implemented_detail
 from uprdex.extractors.wg_items import Item, Paragraph
 from uprdex.pipeline.model import Recommendation, StateComment
 from uprdex.pipeline.text import join_lines
 
-__all__ = ["COMMENTS_LEAD_IN", "comments_on_cited", "notes_on_asks"]
+__all__ = ["COMMENTS_LEAD_IN", "comments_on_cited", "notes_on_asks", "reasons_in_lead_ins"]
 
 # "90. Costa Rica considers that the recommendations marked with an asterisk, Nos. 1, 4, ... in
 # paragraph 88 above, are either already implemented or in the process of implementation."
@@ -177,6 +179,57 @@ def comments_on_cited(
                 for ref in _cited_asks(said)
                 if ref in cited
             )
+    return comments
+
+
+def reasons_in_lead_ins(
+    paragraphs: Sequence[Paragraph],
+    recommendations: Sequence[Recommendation],
+    given: Sequence[StateComment] = (),
+) -> list[StateComment]:
+    """A lead-in that gives the reason for its position (`positions.gives_reason`), as the
+    State's comment on each of its asks, its items or the section-I asks it cites: "105. The
+    following recommendations did not enjoy the support of Turkey, as Turkey does neither
+    recognize Republic of Cyprus nor accept its claims to represent the whole island:" (Turkey
+    2010, A/HRC/15/13), "58. One recommendation noted in the report in paragraph 18 above (...)
+    did not enjoy the support of Mali, since slavery does not exist in Mali." (A/HRC/8/50).
+
+    A lead-in citing its asks in several sentences gives each ask the sentence that cites it:
+    "107. ... Uzbekistan considers that the recommendations contained in paragraphs 33 (a, b),
+    ... are not part of Uzbekistan's obligations ... Uzbekistan considers the recommendations
+    contained in paragraphs 43(a), 44, ... as unacceptable because factually wrong." (Uzbekistan
+    2009, A/HRC/10/83). Not again an ask the same paragraph already comments on (`given`)."""
+    said = {(comment.paragraph, comment.refers_to) for comment in given}
+    comments: list[StateComment] = []
+    for lead_in in paragraphs:
+        text = join_lines(lead_in.parts)
+        if not gives_reason(text):
+            continue
+        number = str(lead_in.number)
+        # Its items, or the section-I asks it cites ("44(e)"); not the items of a list above
+        # whose position it would announce ("58.3").
+        own = [
+            ask.paragraph
+            for ask in recommendations
+            if ask.position_paragraph == number
+            and (
+                ask.paragraph.startswith(f"{number}.")
+                if lead_in.items
+                else "." not in ask.paragraph
+            )
+            and (number, ask.paragraph) not in said
+        ]
+        citing = {
+            ref: sentence
+            for sentence in LEAD_IN_SENTENCE.split(text)
+            for ref in _cited_asks(sentence)
+            if ref in own
+        }
+        several = len(set(citing.values())) > 1
+        comments.extend(
+            StateComment(number, citing.get(ref, text) if several else text, lead_in.page, ref)
+            for ref in own
+        )
     return comments
 
 

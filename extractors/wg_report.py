@@ -41,11 +41,18 @@ from uprdex.extractors.wg_items import (
     Item,
     Paragraph,
     body_lines,
+    footnotes,
     section_paragraphs,
 )
-from uprdex.extractors.wg_notes import COMMENTS_LEAD_IN, comments_on_cited, notes_on_asks
+from uprdex.extractors.wg_notes import (
+    COMMENTS_LEAD_IN,
+    comments_on_cited,
+    notes_on_asks,
+    reasons_in_lead_ins,
+)
 from uprdex.pipeline.model import (
     LoadedDocument,
+    Page,
     Position,
     Recommendation,
     StateComment,
@@ -102,6 +109,14 @@ _COMMENT_VERB = (
     r"noted\s+that|considers\s+that|is\s+of\s+the\s+view|does\s+not|cannot|has\s+not)\b"
 )
 
+# "141. In the view of the Russian Federation, the recommendations in the footnote below are not
+# relevant as they do not comply with the basis of the review ..." (Russian Federation 2013,
+# A/HRC/24/14): its asks are printed in its footnote, without numbers.
+IN_A_FOOTNOTE = re.compile(r"\brecommendations?\s+in\s+(?:the\s+)?footnotes?\b", re.I)
+
+# "... therein (Georgia); Allow and ensure ...": where an ask closed by its States ends.
+AFTER_ASK = re.compile(r"(?<=\)[;.])\s+(?=[A-Z])")
+
 # "recommendation No. 91.1": the paragraph a comment answers.
 CITED_PARAGRAPH = re.compile(r"(?<![\d.])\d{2,3}\.\d{1,3}(?![\d.]\d)")
 
@@ -115,6 +130,7 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
     paragraphs, warnings = section_paragraphs(lines)
     dropped = _drop_comments(paragraphs)
     _read_unnumbered_asks(paragraphs, states, warnings)
+    _read_asks_in_footnotes(paragraphs, document.pages, states, warnings)
     state_under_review = find_state_under_review(head, states)
     recommendations: list[Recommendation] = []
     comments: list[StateComment] = []
@@ -137,6 +153,7 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
             cited_recommendations(lead_ins, first, numbered_paragraphs(lines, first), states)
         )
         comments.extend(comments_on_cited(paragraphs, recommendations, dropped))
+        comments.extend(reasons_in_lead_ins(paragraphs, recommendations, comments))
     return WgReport(
         symbol=find_symbol(document.first_page_text),
         state_under_review=state_under_review,
@@ -280,6 +297,39 @@ def _read_unnumbered_asks(
         item.warnings.append("printed without a number after its lead-in; read as item 1")
         warnings.append(f"page {paragraph.page}: {paragraph.number}.1 {item.warnings[-1]}")
         paragraph.parts, paragraph.items = lead_in, [item]
+
+
+def _read_asks_in_footnotes(
+    paragraphs: list[Paragraph], pages: Sequence[Page], states: StateTable, warnings: list[str]
+) -> None:
+    """The asks a paragraph states its position on and prints in its footnote, unnumbered, as
+    its items 1, 2, ... in print order (`IN_A_FOOTNOTE`): "141. In the view of the Russian
+    Federation, the recommendations in the footnote below are not relevant as ...", footnote 1:
+    "Immediately end the occupation of Georgia's regions of Abkhazia ... (Georgia); Allow and
+    ensure safe and dignified return of ... (Georgia)." (A/HRC/24/14, page 27). Only when each
+    is closed by its State list."""
+    by_number = {page.number: page for page in pages}
+    for paragraph in paragraphs:
+        lead_in = join_lines(paragraph.parts)
+        if paragraph.items or not IN_A_FOOTNOTE.search(lead_in):
+            continue
+        if position_of(lead_in) is Position.UNKNOWN or paragraph.page not in by_number:
+            continue
+        notes = footnotes(by_number[paragraph.page])
+        for marker in paragraph.markers:
+            asks = AFTER_ASK.split(join_lines(notes.get(marker, [])))
+            if not all(split_recommending_states(ask, states)[1] for ask in asks):
+                continue
+            for number, ask in enumerate(asks, 1):
+                item = Item(paragraph.number, number, "", paragraph.page, [ask], sub_numbered=False)
+                item.warnings.append(
+                    f"printed without a number in footnote {marker} of paragraph "
+                    f"{paragraph.number}; read as item {number}"
+                )
+                warnings.append(
+                    f"page {paragraph.page}: {paragraph.number}.{number} {item.warnings[-1]}"
+                )
+                paragraph.items.append(item)
 
 
 def _drop_comments(paragraphs: list[Paragraph]) -> list[Item]:

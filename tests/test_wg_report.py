@@ -1465,3 +1465,74 @@ def test_comments_printed_as_items_on_cited_asks_are_the_comment_on_each_ask_the
     recs = by_paragraph(report)
     assert recs["51(b)"].recommending_states == ("Japan",)
     assert recs["64(f)"].recommending_states == ("Chile",)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "lead_in", "asks", "reason"),
+    [
+        # A/HRC/15/13 (Turkey 2010), page 22; the fixture's page ends after 105.6.
+        ("turkey2010_notes.pdf", "105", 6, "as Turkey does neither recognize Republic of Cyprus"),
+        # A/HRC/18/11 (Singapore 2011), page 22.
+        ("singapore2011_notes.pdf", "99", 6, "as Singapore considers that they are based on"),
+    ],
+)
+def test_a_lead_in_giving_the_reason_for_its_position_is_the_comment_on_each_of_its_items(
+    fixture: str, lead_in: str, asks: int, reason: str
+) -> None:
+    # "105. The following recommendations did not enjoy the support of Turkey, as Turkey does
+    # neither recognize Republic of Cyprus nor accept its claims to represent the whole island:";
+    # "99. The following recommendations did not enjoy the support of Singapore as Singapore
+    # considers that they are based on incorrect assumptions or premises:"
+    report = parsed(fixture)
+    said = {c.refers_to: c.text for c in report.comments if c.paragraph == lead_in}
+    assert list(said) == [f"{lead_in}.{n}" for n in range(1, asks + 1)]
+    assert all(reason in text for text in said.values())
+    recs = by_paragraph(report)
+    assert {(recs[ask].position, recs[ask].position_detail) for ask in said} == {
+        (Position.NOTED, None)
+    }
+
+
+def test_a_lead_in_giving_reasons_sentence_by_sentence_gives_each_cited_ask_its_sentence() -> None:
+    # A/HRC/10/83 (Uzbekistan 2009), page 25: "107. The following recommendations did not enjoy
+    # the support of Uzbekistan: Uzbekistan considers that the recommendations contained in
+    # paragraphs 33 (a, b), 39 (a), 48 (c), 65(a), and 79 (d, f, g, h) are not part of
+    # Uzbekistan's obligations under internationally agreed human rights standards. Uzbekistan
+    # considers the recommendations contained in paragraphs 43(a), 44, 50 (a, b), 65(d), 67 (a)
+    # and 87(a) as unacceptable because factually wrong."
+    report = parsed("uzbekistan2009_reasons.pdf")
+    said = {c.refers_to: c.text for c in report.comments if c.paragraph == "107"}
+    obligations = ["33(a)", "33(b)", "39(a)", "48(c)", "65(a)", "79(d)", "79(f)", "79(g)", "79(h)"]
+    wrong = ["43(a)", "44", "50(a)", "50(b)", "65(d)", "67(a)", "87(a)"]
+    assert sorted(said) == sorted(obligations + wrong)
+    assert {said[ask] for ask in wrong} == {
+        "Uzbekistan considers the recommendations contained in paragraphs 43(a), 44, 50 (a, b), "
+        "65(d), 67 (a) and 87(a) as unacceptable because factually wrong."
+    }
+    assert all("not part of Uzbekistan’s obligations" in said[ask] for ask in obligations)
+    assert not any("factually wrong" in said[ask] for ask in obligations)
+    recs = by_paragraph(report)
+    assert {recs[ask].position for ask in said} == {Position.NOTED}
+    assert recs["44"].recommending_states == ("Belgium",)
+
+
+def test_asks_printed_in_the_footnote_of_a_paragraph_stating_their_position_are_read() -> None:
+    # A/HRC/24/14 (Russian Federation 2013), page 27: "141. In the view of the Russian
+    # Federation, the recommendations in the footnote below are not relevant as they do not comply
+    # with the basis of the review stipulated in Human Rights Council Resolutions nos. 5/1 and
+    # 16/21." and footnote 1: "Immediately end the occupation of Georgia's regions of Abkhazia
+    # and the Tskhinvali region as an overarching method ... therein (Georgia); Allow and ensure
+    # safe and dignified return of ethnically cleansed IDPs and refugees ... (Georgia)."
+    # (UPR Info: both Noted).
+    report = parsed("russia2013_footnote.pdf")
+    recs = by_paragraph(report)
+    first, second = recs["141.1"], recs["141.2"]
+    assert first.text.startswith("Immediately end the occupation of Georgia’s regions of Abkhazia")
+    assert first.text.endswith("severe human rights violations therein")
+    assert second.text.startswith("Allow and ensure safe and dignified return of ethnically")
+    assert second.text.endswith("before and while ending the occupation of these regions")
+    for ask in (first, second):
+        assert ask.recommending_states == ("Georgia",)
+        assert (ask.position, ask.position_paragraph) == (Position.NOTED, "141")
+        assert ask.page == 4  # the fixture's page 4, the report's page 27
+    assert [c.refers_to for c in report.comments if c.paragraph == "141"] == ["141.1", "141.2"]
