@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from uprdex.extractors.cited_paragraphs import CITED_LETTER, REFERENCE
+from uprdex.extractors.cited_paragraphs import cited_asks
 from uprdex.extractors.positions import LEAD_IN_SENTENCE, gives_reason, implemented_detail
 from uprdex.extractors.wg_items import Item, Paragraph
 from uprdex.pipeline.model import Recommendation, StateComment
@@ -168,7 +168,7 @@ def comments_on_cited(
         text = join_lines(note.parts)
         if note.items or (offers := COMMENTS_LEAD_IN.search(text)) is None:
             continue
-        cited = [ref for ref in _cited_asks(text[: offers.start()]) if ref in printed]
+        cited = [ref for ref in cited_asks(text[: offers.start()]) if ref in printed]
         items = [item for item in dropped if item.paragraph == note.number]
         if text[offers.end() :].strip(" :"):
             comments.extend(StateComment(str(note.number), text, note.page, ref) for ref in cited)
@@ -176,7 +176,7 @@ def comments_on_cited(
             said = join_lines(item.parts)
             comments.extend(
                 StateComment(f"{note.number}.{item.number}", said, item.page, ref)
-                for ref in _cited_asks(said)
+                for ref in cited_asks(said)
                 if ref in cited
             )
     return comments
@@ -222,7 +222,7 @@ def reasons_in_lead_ins(
         citing = {
             ref: sentence
             for sentence in LEAD_IN_SENTENCE.split(text)
-            for ref in _cited_asks(sentence)
+            for ref in cited_asks(sentence)
             if ref in own
         }
         several = len(set(citing.values())) > 1
@@ -231,17 +231,6 @@ def reasons_in_lead_ins(
             for ref in own
         )
     return comments
-
-
-def _cited_asks(text: str) -> list[str]:
-    """The asks of section I a text cites, as `cited_paragraphs` names them: "58 (a) and (b)"
-    -> 58(a), 58(b); "23 (Germany)" -> 23."""
-    refs = [
-        f"{cited[1]}({letter})" if letter else cited[1]
-        for cited in REFERENCE.finditer(text)
-        for letter in CITED_LETTER.findall(cited[2]) or [None]
-    ]
-    return list(dict.fromkeys(refs))
 
 
 def _notes_in_lead_ins(
