@@ -15,7 +15,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from uprdex.extractors.cited_paragraphs import cited_asks
-from uprdex.extractors.positions import LEAD_IN_SENTENCE, gives_reason, implemented_detail
+from uprdex.extractors.positions import (
+    LEAD_IN_SENTENCE,
+    gives_reason,
+    implemented_detail,
+    states_only_position,
+)
 from uprdex.extractors.wg_items import Item, Paragraph
 from uprdex.pipeline.model import Recommendation, StateComment
 from uprdex.pipeline.text import join_lines
@@ -126,6 +131,15 @@ SOME_OF_ITS_ASKS = re.compile(
 COMMENTS_LEAD_IN = re.compile(
     r"\b(?:offer(?:s|ed)?|provided?|made)\s+the\s+following\s+comments", re.I
 )
+# "The recommendations above, except 97.3, do not enjoy the support of X", "... with the
+# exception of recommendation 97.3 ...", "other than", "apart from", "save for": a note that
+# leaves some asks out. Which ones it may say in any words ("except those on the death
+# penalty"); a misread one would get a note that excludes it, so such a note is no comment.
+EXCLUDING = re.compile(
+    r"\b(?:except|with\s+the\s+exception\s+of|other\s+than|apart\s+from"
+    r"|save\s+(?=for\b|(?:recommendations?|Nos?\.|paragraphs?|those|\d)))",
+    re.IGNORECASE,
+)
 NUMBER_OR_RANGE = re.compile(r"(\d{1,3}(?:\.\d{1,3})?)(?:\s*[–-]\s*(\d{1,3}(?:\.\d{1,3})?))?")
 # "77. 24" printed with a space after its dot (Estonia 2011, A/HRC/17/17 para 78): 77.24.
 SPACE_AFTER_DOT = re.compile(r"(?<=\d\.)\s(?=\d)")
@@ -135,11 +149,16 @@ def notes_on_asks(
     paragraphs: Sequence[Paragraph], recommendations: Sequence[Recommendation]
 ) -> tuple[list[StateComment], list[Recommendation]]:
     """The State's notes on the asks (`_notes_on_marked`, `_notes_on_numbers`), as its comments,
-    and the asks with the detail those notes give them."""
+    and the asks with the detail those notes give them. Not a note that leaves some asks out
+    (`EXCLUDING`), nor one that only states a position (`positions.states_only_position`)."""
     notes = [
-        *_notes_on_marked(paragraphs, recommendations),
-        *_notes_in_lead_ins(paragraphs, recommendations),
-        *_notes_on_numbers(paragraphs, recommendations),
+        note
+        for note in (
+            *_notes_on_marked(paragraphs, recommendations),
+            *_notes_in_lead_ins(paragraphs, recommendations),
+            *_notes_on_numbers(paragraphs, recommendations),
+        )
+        if not EXCLUDING.search(note.text) and not states_only_position(note.text)
     ]
     return notes, _noted_as_implemented(recommendations, notes)
 

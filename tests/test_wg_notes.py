@@ -3,8 +3,10 @@ the reports' wordings: regressions found in review (see /work/notes/REPORT-revie
 
 from __future__ import annotations
 
+import pytest
+
 from uprdex.extractors.wg_items import Item, Paragraph
-from uprdex.extractors.wg_notes import comments_on_cited
+from uprdex.extractors.wg_notes import comments_on_cited, notes_on_asks
 from uprdex.pipeline.model import Position, Recommendation
 
 
@@ -63,3 +65,57 @@ def test_a_date_or_a_count_in_a_comment_printed_as_an_item_is_not_a_cited_ask() 
     )
     comments = comments_on_cited([lead_in], asks, [item])
     assert [c.refers_to for c in comments] == ["24(b)"]
+
+
+def _after_a_list(note: str, head: int = 97, count: int = 5) -> list[Paragraph]:
+    """A list lead-in with `count` items, then the note."""
+    items = [Item(head, i, str(i), 3, ["Ratify (France);"], False) for i in range(1, count + 1)]
+    return [
+        Paragraph(
+            head, 3, ["The following recommendations did not enjoy the support of X:"], items
+        ),
+        Paragraph(head + 1, 3, [note]),
+    ]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "The recommendations above, except 97.3, do not enjoy the support of X "
+        "for the reasons explained in the national report.",
+        "X considers that the recommendations above, with the exception of recommendation "
+        "97.3, are not in conformity with its laws.",
+        "The recommendations above, other than 97.3, do not enjoy the support of X, as it "
+        "considers them contrary to its Constitution.",
+    ],
+)
+def test_the_recommendations_above_except_one_is_no_comment_on_that_one(note: str) -> None:
+    # ON_THE_ASKS_ABOVE took every item of the list above, the one the note leaves out too.
+    notes, _ = notes_on_asks(_after_a_list(note), [_ask(f"97.{i}") for i in range(1, 6)])
+    assert "97.3" not in [n.refers_to for n in notes]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "The above recommendations will be examined by X, which will provide responses in "
+        "due time.",
+        "The recommendations above do not enjoy the support of the Republic of X.",
+    ],
+)
+def test_a_note_that_only_states_a_position_is_no_comment(note: str) -> None:
+    # A promise to respond, or the position the lead-in already gave, says nothing of the asks.
+    notes, _ = notes_on_asks(_after_a_list(note), [_ask(f"97.{i}") for i in range(1, 6)])
+    assert notes == []
+
+
+def test_a_note_giving_its_position_and_more_stays_the_comment_on_each() -> None:
+    # Singapore 2011 (A/HRC/18/11) para 98, and Ghana 2012's "until the referendum ...".
+    for note in (
+        "The recommendations above do not enjoy the support of Singapore for the reasons "
+        "explained in the national report and during the interactive dialogue.",
+        "The above recommendations cannot enjoy the support of Ghana until the referendum on "
+        "the Constitution takes place.",
+    ):
+        notes, _ = notes_on_asks(_after_a_list(note), [_ask(f"97.{i}") for i in range(1, 6)])
+        assert [n.refers_to for n in notes] == [f"97.{i}" for i in range(1, 6)]
