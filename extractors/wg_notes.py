@@ -364,16 +364,21 @@ def _asks_above(on_above: re.Match[str], listed: list[str], printed: set[str]) -
     return listed if count is None or COUNTS[count.lower()] == len(listed) else []
 
 
-def _numbered_asks(listed: str, head: int | None) -> list[str]:
+def _numbered_asks(listed: str, above: int | None) -> list[str]:
     """The asks a note's list of numbers names: "93.2", "85-119", a bare number an item of
-    paragraph `head` (the paragraph above with items, or the one the note names)."""
+    paragraph `above` (the paragraph above with items, or the one the note names). After a full
+    number of another paragraph, a bare one could be an item of either ("Nos. 90.2, 90.3 and 5
+    above" after paragraph 93's items: 90.5 or 93.5?), so it names none."""
     refs: list[str] = []
+    bare_head = above
     for first, last in NUMBER_OR_RANGE.findall(SPACE_AFTER_DOT.sub("", listed)):
         if "." in first:
             head, start = first.rsplit(".", 1)
             end = last.rsplit(".", 1)[-1] if last else start
             refs.extend(f"{head}.{n}" for n in range(int(start), int(end) + 1))
-        elif head is not None:
+            if int(head) != above:
+                bare_head = None
+        elif bare_head is not None:
             end = last or first
-            refs.extend(f"{head}.{n}" for n in range(int(first), int(end) + 1))
+            refs.extend(f"{bare_head}.{n}" for n in range(int(first), int(end) + 1))
     return refs

@@ -119,3 +119,35 @@ def test_a_note_giving_its_position_and_more_stays_the_comment_on_each() -> None
     ):
         notes, _ = notes_on_asks(_after_a_list(note), [_ask(f"97.{i}") for i in range(1, 6)])
         assert [n.refers_to for n in notes] == [f"97.{i}" for i in range(1, 6)]
+
+
+def _two_lists_and_a_note(note: str) -> list[Paragraph]:
+    """Paragraphs 90 and 93, six items each, then the note."""
+    lists = [
+        Paragraph(
+            head,
+            3,
+            ["The following recommendations did not enjoy the support of X:"],
+            [Item(head, i, str(i), 3, ["Ratify (France);"], False) for i in range(1, 7)],
+        )
+        for head in (90, 93)
+    ]
+    return [*lists, Paragraph(94, 3, [note])]
+
+
+def test_a_bare_number_after_a_full_number_of_another_paragraph_names_no_ask() -> None:
+    # "Nos. 90.2, 90.3 and 5" after paragraph 93's items: 5 is 90.5 by the list, 93.5 by the
+    # paragraph above; either may be wrong, so the note names 90.2 and 90.3 only (it named
+    # 90.5, the head of the full number having replaced the paragraph above).
+    note = "X considers that recommendations Nos. 90.2, 90.3 and 5 above are already implemented."
+    asks = [_ask(f"{head}.{i}") for head in (90, 93) for i in range(1, 7)]
+    notes, _ = notes_on_asks(_two_lists_and_a_note(note), asks)
+    assert [n.refers_to for n in notes] == ["90.2", "90.3"]
+
+
+def test_a_bare_number_after_a_full_number_of_the_paragraph_above_is_its_item() -> None:
+    # "Nos. 93.2, 93.3 and 5" after paragraph 93's items: both readings give 93.5.
+    note = "X considers that recommendations Nos. 93.2, 93.3 and 5 above are already implemented."
+    asks = [_ask(f"{head}.{i}") for head in (90, 93) for i in range(1, 7)]
+    notes, _ = notes_on_asks(_two_lists_and_a_note(note), asks)
+    assert [n.refers_to for n in notes] == ["93.2", "93.3", "93.5"]
