@@ -24,6 +24,8 @@ from uprdex.pipeline.text import join_lines
 __all__ = [
     "NUMBERED",
     "LeadIn",
+    "citations",
+    "cited_asks",
     "cited_paragraph_numbers",
     "cited_recommendations",
     "numbered_paragraphs",
@@ -43,10 +45,23 @@ class LeadIn:
 NUMBERED = re.compile(r"^(\d{1,3})\.\s+(\S.*)$")
 
 # "Other recommendations noted in the report in paragraphs 35 (a), (b) and (g); 41 (b); 56
-# above did not enjoy the support of Viet Nam": recommendations printed in section I.
+# above did not enjoy the support of Viet Nam": recommendations printed in section I. A citation
+# run is that word and its list of numbers, each with its letters or a note in brackets, and
+# nothing else: "recommendations 28 (b); 31 (b); 39 (b); and 58 (b)" (Tonga 2008), "paragraphs
+# numbers 26 (a) (Czech Republic), 33 (b) (Denmark), 64 (a), (b), (c) (Chile)" (Burundi 2009),
+# "paragraphs 23 (last sentence), 29 (d)" (Turkmenistan 2009), "paragraphs 45, 55, 56, last
+# sentence, and 63 above" (Algeria 2008), and with a comma missing after a bracket: "43 (a),
+# (b), (e), (f), (g), (h) 56, 79 (a)" (China 2009). Not "the 12 remaining recommendations", "On
+# 22 May 2008", nor the "77" of "paragraphs 77.13".
+_IN_BRACKETS = r"\((?:\s*[a-z]{1,4}\s*(?:,\s*[a-z]{1,4}\s*)*|[^()\d]{2,200})\)"
+_CITED = (
+    rf"\d{{1,3}}(?!\d|\.\s?\d)(?:[\s,]*(?:and\s+)?{_IN_BRACKETS})*"
+    r"(?:,\s*(?:first|last)\s+sentence\b)?"
+)
+_CITED_AND = r"(?:\s*[,;]\s*(?:and\s+)?|\s+and\s+|(?<=\))\s+)"
 BODY_REFERENCES = re.compile(
-    r"\bparagraphs?:?\s+(\d{1,3}\b.*?)(?=\s*(?:above|in section|did not|will|were|are|have|enjoy"
-    r"|of the|[.:]\s*$))",
+    r"\b(?:paragraphs?|recommendations?)(?:\s+numbers?)?:?\s+"
+    rf"({_CITED}(?:{_CITED_AND}{_CITED})*)",
     re.IGNORECASE,
 )
 
@@ -147,31 +162,45 @@ def cited_recommendations(
     """
     seen: set[tuple[int, str | None]] = set()
     for lead_in in lead_ins:
-        for references in BODY_REFERENCES.finditer(lead_in.text):
-            for reference in REFERENCE.finditer(references.group(1)):
-                number = int(reference.group(1))
-                if number >= section_start:
-                    break  # "paragraph 103, No. 7": an item of the section, not paragraph 7
-                if number not in body:
-                    continue
-                printed = reference.group(2)
-                # The paragraph's own letters matter only when none or a roman part is cited.
-                needs_own = CITED_SUB_PART.search(printed) or not CITED_LETTER.search(printed)
-                own = _letters_of(body[number], states) if needs_own else []
-                letters = _cited_letters(printed, own)
-                cited: list[str | None] = [*letters] or own
-                sentence = CITED_SENTENCE.match(references.group(1), reference.end())
-                if sentence and len(cited) > 1:
-                    cited = cited[:1] if sentence.group(1).lower() == "first" else cited[-1:]
-                subject = CITED_SUBJECT.match(lead_in.text, references.start(1) + reference.end())
-                if subject and not letters and len(cited) > 1:
-                    cited = [_letter_on(body[number], states, subject.group(1))]
-                for letter in cited:
-                    if (number, letter) not in seen:
-                        seen.add((number, letter))
-                        yield from _body_recommendation(
-                            body[number], number, letter, lead_in, states
-                        )
+        for reference in citations(lead_in.text):
+            number = int(reference.group(1))
+            # Not "paragraph 103" of "paragraph 103, No. 7": an item of the section.
+            if number >= section_start or number not in body:
+                continue
+            printed = reference.group(2)
+            # The paragraph's own letters matter only when none or a roman part is cited.
+            needs_own = CITED_SUB_PART.search(printed) or not CITED_LETTER.search(printed)
+            own = _letters_of(body[number], states) if needs_own else []
+            letters = _cited_letters(printed, own)
+            cited: list[str | None] = [*letters] or own
+            sentence = CITED_SENTENCE.match(lead_in.text, reference.end())
+            if sentence and len(cited) > 1:
+                cited = cited[:1] if sentence.group(1).lower() == "first" else cited[-1:]
+            subject = CITED_SUBJECT.match(lead_in.text, reference.end())
+            if subject and not letters and len(cited) > 1:
+                cited = [_letter_on(body[number], states, subject.group(1))]
+            for letter in cited:
+                if (number, letter) not in seen:
+                    seen.add((number, letter))
+                    yield from _body_recommendation(body[number], number, letter, lead_in, states)
+
+
+def citations(text: str) -> Iterator[re.Match[str]]:
+    """Each paragraph the text's citation runs (`BODY_REFERENCES`) cite, with its letters
+    (`REFERENCE`): "35 (a), (b)", "41 (b)", "56" of "paragraphs 35 (a), (b); 41 (b); 56"."""
+    for run in BODY_REFERENCES.finditer(text):
+        yield from REFERENCE.finditer(text, run.start(1), run.end(1))
+
+
+def cited_asks(text: str) -> list[str]:
+    """The asks of section I a text cites in its citation runs, as `cited_recommendations` names
+    them: "paragraphs 58 (a) and (b)" -> 58(a), 58(b); "paragraphs 23 (Germany)" -> 23."""
+    refs = [
+        f"{cited[1]}({letter})" if letter else cited[1]
+        for cited in citations(text)
+        for letter in CITED_LETTER.findall(cited[2]) or [None]
+    ]
+    return list(dict.fromkeys(refs))
 
 
 def _cited_letters(printed: str, own: list[str | None]) -> list[str]:
@@ -351,8 +380,4 @@ def _subject_state(
 
 def cited_paragraph_numbers(lead_in: str) -> list[int]:
     """The section-I paragraph numbers a lead-in cites: "paragraphs 35 (a), (b); 41 (b); 56"."""
-    return [
-        int(reference.group(1))
-        for references in BODY_REFERENCES.finditer(lead_in)
-        for reference in REFERENCE.finditer(references.group(1))
-    ]
+    return [int(reference.group(1)) for reference in citations(lead_in)]

@@ -38,6 +38,7 @@ __all__ = [
     "gives_reason",
     "implemented_detail",
     "position_of",
+    "states_only_position",
     "verb_of",
     "verdict_of",
 ]
@@ -214,6 +215,34 @@ def gives_reason(lead_in: str) -> bool:
     if not stated or position_of(lead_in) is Position.PENDING:
         return False
     return REASON.search(lead_in, min(stated)[1]) is not None
+
+
+# What a note that only states a position has after its phrase: the State whose it is. "The
+# recommendations above do not enjoy the support of the Plurinational State of Bolivia.", not
+# "... do not enjoy the support of Singapore for the reasons explained in the national report"
+# (A/HRC/18/11). "\w*" ends a word the phrase cut: "not accept" of "not acceptable".
+_ONLY_WHOSE = re.compile(
+    r"\w*(?:\s+(?:of|by)\s+(?:the\s+)?(?-i:[A-Z])[\w'’-]*"
+    r"(?:\s+(?:(?:of|and|the)\s+)*(?-i:[A-Z(])[\w'’()-]*)*)?\s*[.;]?\s*$",
+    re.I,
+)
+
+
+def states_only_position(note: str) -> bool:
+    """Does a note on asks say no more than a position: a promise to respond ("The above
+    recommendations will be examined by X, which will provide responses in due time"), or its
+    position phrase and whose it is ("The recommendations above do not enjoy the support of
+    X.")? Not one calling them already implemented, which gives them that detail."""
+    if position_of(note) is Position.PENDING:
+        return True
+    stated = [
+        (found.start(), found.end())
+        for pattern, _ in _POSITION_PATTERNS
+        if (found := pattern.search(note))
+    ]
+    if not stated or IMPLEMENTED.search(note):
+        return False
+    return _ONLY_WHOSE.match(note, min(stated)[1]) is not None
 
 
 def implemented_detail(text: str, position: Position) -> str | None:

@@ -14,8 +14,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from uprdex.extractors.cited_paragraphs import CITED_LETTER, REFERENCE
-from uprdex.extractors.positions import LEAD_IN_SENTENCE, gives_reason, implemented_detail
+from uprdex.extractors.cited_paragraphs import cited_asks
+from uprdex.extractors.positions import (
+    LEAD_IN_SENTENCE,
+    gives_reason,
+    implemented_detail,
+    states_only_position,
+)
 from uprdex.extractors.wg_items import Item, Paragraph
 from uprdex.pipeline.model import Recommendation, StateComment
 from uprdex.pipeline.text import join_lines
@@ -126,6 +131,15 @@ SOME_OF_ITS_ASKS = re.compile(
 COMMENTS_LEAD_IN = re.compile(
     r"\b(?:offer(?:s|ed)?|provided?|made)\s+the\s+following\s+comments", re.I
 )
+# "The recommendations above, except 97.3, do not enjoy the support of X", "... with the
+# exception of recommendation 97.3 ...", "other than", "apart from", "save for": a note that
+# leaves some asks out. Which ones it may say in any words ("except those on the death
+# penalty"); a misread one would get a note that excludes it, so such a note is no comment.
+EXCLUDING = re.compile(
+    r"\b(?:except|with\s+the\s+exception\s+of|other\s+than|apart\s+from"
+    r"|save\s+(?=for\b|(?:recommendations?|Nos?\.|paragraphs?|those|\d)))",
+    re.IGNORECASE,
+)
 NUMBER_OR_RANGE = re.compile(r"(\d{1,3}(?:\.\d{1,3})?)(?:\s*[–-]\s*(\d{1,3}(?:\.\d{1,3})?))?")
 # "77. 24" printed with a space after its dot (Estonia 2011, A/HRC/17/17 para 78): 77.24.
 SPACE_AFTER_DOT = re.compile(r"(?<=\d\.)\s(?=\d)")
@@ -135,11 +149,16 @@ def notes_on_asks(
     paragraphs: Sequence[Paragraph], recommendations: Sequence[Recommendation]
 ) -> tuple[list[StateComment], list[Recommendation]]:
     """The State's notes on the asks (`_notes_on_marked`, `_notes_on_numbers`), as its comments,
-    and the asks with the detail those notes give them."""
+    and the asks with the detail those notes give them. Not a note that leaves some asks out
+    (`EXCLUDING`), nor one that only states a position (`positions.states_only_position`)."""
     notes = [
-        *_notes_on_marked(paragraphs, recommendations),
-        *_notes_in_lead_ins(paragraphs, recommendations),
-        *_notes_on_numbers(paragraphs, recommendations),
+        note
+        for note in (
+            *_notes_on_marked(paragraphs, recommendations),
+            *_notes_in_lead_ins(paragraphs, recommendations),
+            *_notes_on_numbers(paragraphs, recommendations),
+        )
+        if not EXCLUDING.search(note.text) and not states_only_position(note.text)
     ]
     return notes, _noted_as_implemented(recommendations, notes)
 
@@ -168,7 +187,7 @@ def comments_on_cited(
         text = join_lines(note.parts)
         if note.items or (offers := COMMENTS_LEAD_IN.search(text)) is None:
             continue
-        cited = [ref for ref in _cited_asks(text[: offers.start()]) if ref in printed]
+        cited = [ref for ref in cited_asks(text[: offers.start()]) if ref in printed]
         items = [item for item in dropped if item.paragraph == note.number]
         if text[offers.end() :].strip(" :"):
             comments.extend(StateComment(str(note.number), text, note.page, ref) for ref in cited)
@@ -176,7 +195,7 @@ def comments_on_cited(
             said = join_lines(item.parts)
             comments.extend(
                 StateComment(f"{note.number}.{item.number}", said, item.page, ref)
-                for ref in _cited_asks(said)
+                for ref in cited_asks(said)
                 if ref in cited
             )
     return comments
@@ -222,7 +241,7 @@ def reasons_in_lead_ins(
         citing = {
             ref: sentence
             for sentence in LEAD_IN_SENTENCE.split(text)
-            for ref in _cited_asks(sentence)
+            for ref in cited_asks(sentence)
             if ref in own
         }
         several = len(set(citing.values())) > 1
@@ -231,17 +250,6 @@ def reasons_in_lead_ins(
             for ref in own
         )
     return comments
-
-
-def _cited_asks(text: str) -> list[str]:
-    """The asks of section I a text cites, as `cited_paragraphs` names them: "58 (a) and (b)"
-    -> 58(a), 58(b); "23 (Germany)" -> 23."""
-    refs = [
-        f"{cited[1]}({letter})" if letter else cited[1]
-        for cited in REFERENCE.finditer(text)
-        for letter in CITED_LETTER.findall(cited[2]) or [None]
-    ]
-    return list(dict.fromkeys(refs))
 
 
 def _notes_in_lead_ins(
@@ -356,16 +364,21 @@ def _asks_above(on_above: re.Match[str], listed: list[str], printed: set[str]) -
     return listed if count is None or COUNTS[count.lower()] == len(listed) else []
 
 
-def _numbered_asks(listed: str, head: int | None) -> list[str]:
+def _numbered_asks(listed: str, above: int | None) -> list[str]:
     """The asks a note's list of numbers names: "93.2", "85-119", a bare number an item of
-    paragraph `head` (the paragraph above with items, or the one the note names)."""
+    paragraph `above` (the paragraph above with items, or the one the note names). After a full
+    number of another paragraph, a bare one could be an item of either ("Nos. 90.2, 90.3 and 5
+    above" after paragraph 93's items: 90.5 or 93.5?), so it names none."""
     refs: list[str] = []
+    bare_head = above
     for first, last in NUMBER_OR_RANGE.findall(SPACE_AFTER_DOT.sub("", listed)):
         if "." in first:
             head, start = first.rsplit(".", 1)
             end = last.rsplit(".", 1)[-1] if last else start
             refs.extend(f"{head}.{n}" for n in range(int(start), int(end) + 1))
-        elif head is not None:
+            if int(head) != above:
+                bare_head = None
+        elif bare_head is not None:
             end = last or first
-            refs.extend(f"{head}.{n}" for n in range(int(first), int(end) + 1))
+            refs.extend(f"{bare_head}.{n}" for n in range(int(first), int(end) + 1))
     return refs

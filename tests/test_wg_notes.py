@@ -1,0 +1,153 @@
+"""The State's notes and comments on its asks (extractors/wg_notes.py), on paragraphs built from
+the reports' wordings: regressions found in review (see /work/notes/REPORT-review3.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+from uprdex.extractors.wg_items import Item, Paragraph
+from uprdex.extractors.wg_notes import comments_on_cited, notes_on_asks
+from uprdex.pipeline.model import Position, Recommendation
+
+
+def _ask(paragraph: str) -> Recommendation:
+    return Recommendation(
+        paragraph, "Ratify the convention", ("France",), Position.NOTED, "60", 3, paragraph
+    )
+
+
+def test_a_count_or_a_date_before_offered_comments_is_not_a_cited_ask() -> None:
+    # "the 12 remaining recommendations" was a comment on ask 12, and "On 22 May 2008" one on
+    # ask 22: only a citation run ("recommendation 26 (c)") names a cited ask.
+    asks = [_ask(p) for p in ("12", "22", "26(c)")]
+    count = Paragraph(
+        65,
+        9,
+        [
+            "With regard to the 12 remaining recommendations, the State "
+            "under review offers the following comments: it will consider them."
+        ],
+    )
+    date = Paragraph(
+        66,
+        9,
+        [
+            "On 22 May 2008, with regard to recommendation 26 (c), the State "
+            "under review offers the following comments: The death penalty ..."
+        ],
+    )
+    assert [c.refers_to for c in comments_on_cited([count, date], asks)] == ["26(c)"]
+
+
+def test_a_date_or_a_count_in_a_comment_printed_as_an_item_is_not_a_cited_ask() -> None:
+    # Burundi 2009's items name their asks "as included in paragraphs 23 (Germany), ...": any
+    # other number in the item ("the Penal Code of 22 April 2009", "12 cases") was one too.
+    asks = [_ask(p) for p in ("12", "22", "24(b)")]
+    lead_in = Paragraph(
+        83,
+        20,
+        [
+            "Burundi takes note of the recommendations reflected in "
+            "paragraphs 12, 22 and 24 (b) and offers the following comments:"
+        ],
+    )
+    item = Item(
+        83,
+        1,
+        "1",
+        20,
+        [
+            "With regard to recommendations concerning torture, as included "
+            "in paragraphs 24 (b) (Belgium), Burundi indicated that the Penal "
+            "Code of 22 April 2009 punishes it, and that 12 cases were tried."
+        ],
+        False,
+    )
+    comments = comments_on_cited([lead_in], asks, [item])
+    assert [c.refers_to for c in comments] == ["24(b)"]
+
+
+def _after_a_list(note: str, head: int = 97, count: int = 5) -> list[Paragraph]:
+    """A list lead-in with `count` items, then the note."""
+    items = [Item(head, i, str(i), 3, ["Ratify (France);"], False) for i in range(1, count + 1)]
+    return [
+        Paragraph(
+            head, 3, ["The following recommendations did not enjoy the support of X:"], items
+        ),
+        Paragraph(head + 1, 3, [note]),
+    ]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "The recommendations above, except 97.3, do not enjoy the support of X "
+        "for the reasons explained in the national report.",
+        "X considers that the recommendations above, with the exception of recommendation "
+        "97.3, are not in conformity with its laws.",
+        "The recommendations above, other than 97.3, do not enjoy the support of X, as it "
+        "considers them contrary to its Constitution.",
+    ],
+)
+def test_the_recommendations_above_except_one_is_no_comment_on_that_one(note: str) -> None:
+    # ON_THE_ASKS_ABOVE took every item of the list above, the one the note leaves out too.
+    notes, _ = notes_on_asks(_after_a_list(note), [_ask(f"97.{i}") for i in range(1, 6)])
+    assert "97.3" not in [n.refers_to for n in notes]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "The above recommendations will be examined by X, which will provide responses in "
+        "due time.",
+        "The recommendations above do not enjoy the support of the Republic of X.",
+    ],
+)
+def test_a_note_that_only_states_a_position_is_no_comment(note: str) -> None:
+    # A promise to respond, or the position the lead-in already gave, says nothing of the asks.
+    notes, _ = notes_on_asks(_after_a_list(note), [_ask(f"97.{i}") for i in range(1, 6)])
+    assert notes == []
+
+
+def test_a_note_giving_its_position_and_more_stays_the_comment_on_each() -> None:
+    # Singapore 2011 (A/HRC/18/11) para 98, and Ghana 2012's "until the referendum ...".
+    for note in (
+        "The recommendations above do not enjoy the support of Singapore for the reasons "
+        "explained in the national report and during the interactive dialogue.",
+        "The above recommendations cannot enjoy the support of Ghana until the referendum on "
+        "the Constitution takes place.",
+    ):
+        notes, _ = notes_on_asks(_after_a_list(note), [_ask(f"97.{i}") for i in range(1, 6)])
+        assert [n.refers_to for n in notes] == [f"97.{i}" for i in range(1, 6)]
+
+
+def _two_lists_and_a_note(note: str) -> list[Paragraph]:
+    """Paragraphs 90 and 93, six items each, then the note."""
+    lists = [
+        Paragraph(
+            head,
+            3,
+            ["The following recommendations did not enjoy the support of X:"],
+            [Item(head, i, str(i), 3, ["Ratify (France);"], False) for i in range(1, 7)],
+        )
+        for head in (90, 93)
+    ]
+    return [*lists, Paragraph(94, 3, [note])]
+
+
+def test_a_bare_number_after_a_full_number_of_another_paragraph_names_no_ask() -> None:
+    # "Nos. 90.2, 90.3 and 5" after paragraph 93's items: 5 is 90.5 by the list, 93.5 by the
+    # paragraph above; either may be wrong, so the note names 90.2 and 90.3 only (it named
+    # 90.5, the head of the full number having replaced the paragraph above).
+    note = "X considers that recommendations Nos. 90.2, 90.3 and 5 above are already implemented."
+    asks = [_ask(f"{head}.{i}") for head in (90, 93) for i in range(1, 7)]
+    notes, _ = notes_on_asks(_two_lists_and_a_note(note), asks)
+    assert [n.refers_to for n in notes] == ["90.2", "90.3"]
+
+
+def test_a_bare_number_after_a_full_number_of_the_paragraph_above_is_its_item() -> None:
+    # "Nos. 93.2, 93.3 and 5" after paragraph 93's items: both readings give 93.5.
+    note = "X considers that recommendations Nos. 93.2, 93.3 and 5 above are already implemented."
+    asks = [_ask(f"{head}.{i}") for head in (90, 93) for i in range(1, 7)]
+    notes, _ = notes_on_asks(_two_lists_and_a_note(note), asks)
+    assert [n.refers_to for n in notes] == ["93.2", "93.3", "93.5"]
