@@ -184,10 +184,11 @@ def temporary_api(say: bool = False) -> Iterator[API]:
         if say:
             print(f"started a temporary Prefect server on {url}", file=sys.stderr)
         timeout = float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", 120))
-        stopping = threading.Event()
+        stopping, answered = threading.Event(), threading.Event()
 
         def ready() -> None:
             _wait(url, server, timeout, log)
+            answered.set()
             watch = threading.Thread(target=_watch, args=(server, log, stopping), daemon=True)
             watch.start()
 
@@ -205,7 +206,7 @@ def temporary_api(say: bool = False) -> Iterator[API]:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
-            if died is not None:
+            if died is not None and answered.is_set():  # else the start's own error
                 _LOST.set()
                 raise _lost_error(died, _why(log))
 
