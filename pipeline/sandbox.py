@@ -154,6 +154,9 @@ def _cap_memory(memory_mb: int, guard: MemoryGuard) -> None:
 def _serve(function: Callable[[Any], Any], memory_mb: int, guard: MemoryGuard, conn: Any) -> None:
     """A worker: cap memory, then answer items until told to stop (None)."""
     faulthandler.disable()  # a crash is reported by the parent, not dumped on the terminal
+    # Ctrl-C at the terminal reaches the whole process group: it is the parent's to act on
+    # (it stops its workers); a worker it killed mid-item took the file for a damaged PDF.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _cap_memory(memory_mb, guard)
     try:
         while (item := conn.recv()) is not None:

@@ -190,3 +190,17 @@ def test_a_forked_worker_holds_no_other_workers_channel() -> None:
     finally:
         for worker in (first, second):
             sandbox._stop(worker, kill=False)
+
+
+def test_ctrl_c_at_the_terminal_is_the_parents_to_act_on() -> None:
+    # The terminal's SIGINT reaches every process of the group: a worker it killed mid-item
+    # reported the file as "the PDF reader crashed on this file; it is probably damaged".
+    worker = sandbox._start(abs, 0, "fork", memory_guard())
+    try:
+        worker.conn.send(-2)  # answered: the worker has set itself up
+        assert worker.conn.recv() == ("ok", 2)
+        os.kill(worker.process.pid, signal.SIGINT)
+        worker.conn.send(-3)
+        assert worker.conn.recv() == ("ok", 3)
+    finally:
+        sandbox._stop(worker, kill=False)
