@@ -12,9 +12,11 @@ the run is recorded on that server.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import importlib.util
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -23,6 +25,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import IO
 
@@ -89,7 +92,23 @@ def _start(port: int, log: IO[bytes] | None) -> subprocess.Popen[bytes]:
         stdin=subprocess.DEVNULL,
         stdout=log,
         stderr=log,
+        preexec_fn=partial(_apart, os.getpid()),
     )
+
+
+def _apart(run: int) -> None:
+    """In the server's process, before it starts: a process group of its own, so that Ctrl-C
+    at the terminal stops the run alone (which sends its last events, then stops the server:
+    stopped with it, the server took the run's end 15 s of tries and errors), and SIGTERM
+    when the run's process `run` ends anyhow (Linux), so that it never outlives the run."""
+    os.setpgid(0, 0)
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != run:  # the run ended before that
+        os._exit(0)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def answers(url: str, timeout: float, server: subprocess.Popen[bytes] | None = None) -> bool:

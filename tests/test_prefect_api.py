@@ -149,3 +149,31 @@ def test_a_run_whose_server_dies_ends_at_once_in_one_line(tmp_path: Path) -> Non
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("error the temporary Prefect server stopped during the run"), last
     assert "killed by signal 9" in last
+
+
+CTRL_C_RUN = SERVER_GONE_RUN.replace(
+    "            os.kill(int(stat.parent.name), signal.SIGKILL)",
+    "            os.killpg(os.getpgid(0), signal.SIGINT)  # Ctrl-C: the terminal's whole group",
+)
+
+
+def test_ctrl_c_stops_the_run_which_then_stops_its_server(tmp_path: Path) -> None:
+    # The terminal's Ctrl-C reached the temporary server too: the run then spent 15 s trying
+    # to send its last events to it, with Prefect's errors, before its one line.
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(fixture("slovenia2014_recs.pdf"), inbox)
+    env = {**os.environ, "UPRDEX_WARM": "0"}
+    env.pop("PREFECT_API_URL", None)
+    args = ["run", "--inbox", str(inbox), "--index", str(tmp_path / "index.sqlite")]
+    done = subprocess.run(
+        [sys.executable, "-c", CTRL_C_RUN, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        start_new_session=True,
+    )
+    assert done.returncode == 130, done.stderr[-2000:]
+    assert done.stderr.strip().splitlines()[-1].startswith("interrupted: "), done.stderr
+    assert "EventsWorker" not in done.stderr and "Unable to connect" not in done.stderr
