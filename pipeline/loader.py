@@ -161,11 +161,14 @@ def path_text(path: Path | str) -> str:
 
 
 def text_path(text: str) -> Path:
-    """The path `path_text` wrote as `text` (an index's `documents.path`)."""
+    """The path `path_text` wrote as `text` (an index's `documents.path`). An earlier
+    release stored a UTF-8 name that spells an escape as it is ("caf\\xe9.pdf" in letters):
+    where the path read back is not there and `text` as a path is, `text` is that file."""
     if not _ESCAPED_BYTE.search(text):
         return Path(text)
     escaped = text.encode("utf-8")
-    return Path(os.fsdecode(_ESCAPE.sub(lambda m: _unescaped(m[1]), escaped)))
+    path = Path(os.fsdecode(_ESCAPE.sub(lambda m: _unescaped(m[1]), escaped)))
+    return Path(text) if not path.exists() and Path(text).exists() else path
 
 
 def _unescaped(escape: bytes) -> bytes:

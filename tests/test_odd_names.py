@@ -5,9 +5,11 @@ opened as the file it is."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -77,3 +79,20 @@ def test_run_names_an_inbox_or_index_path_that_is_not_utf8(
         assert line.startswith(f"error d\\xe9p{'/index.sqlite' * (name == 'index')}: the {name}")
         assert "not UTF-8 text" in line and "\n" not in line
     assert sorted(os.listdir()) == sorted(["inbox", os.fsdecode(b"d\xe9p")])
+
+
+def test_an_index_an_earlier_release_wrote_links_a_name_spelling_an_escape(
+    tmp_path: Path,
+) -> None:
+    # An earlier release stored a file named "a\xe9 b.pdf" in letters as it is; read back as
+    # the bytes b"a\xe9 b.pdf", the report linked a file that is not there, and browse answered
+    # that it is not there any more.
+    spelled = Path(shutil.copy(REPORT, tmp_path / "a\\xe9 b.pdf"))
+    index = tmp_path / "index.sqlite"
+    assert _cli("ingest", spelled, "--index", index).exit_code == 0
+    with sqlite3.connect(index) as db:
+        db.execute("UPDATE documents SET path = ?", (str(spelled),))
+    assert _cli("report", "--index", index, "--out", tmp_path / "html").exit_code == 0
+    pages = (page.read_text(encoding="utf-8") for page in (tmp_path / "html").glob("*.html"))
+    hrefs = {href for page in pages for href in re.findall(r'href="([^"#]+\.pdf)[#"]', page)}
+    assert hrefs and {unquote(href) for href in hrefs} == {"../a\\xe9 b.pdf"}, hrefs
