@@ -30,6 +30,7 @@ from uprdex.pipeline.text import Vocabulary, load_vocabulary
 
 __all__ = [
     "NAME_NOT_UTF8",
+    "NAME_SPELLS_ESCAPE",
     "display_name",
     "is_name_warning",
     "load_pdf",
@@ -191,18 +192,27 @@ NAME_NOT_UTF8 = (
 )
 
 
+_SPELLS_ESCAPE = "its name spells an escaped byte (a backslash, x and two hex digits)"
+NAME_SPELLS_ESCAPE = (
+    f"{_SPELLS_ESCAPE}: its backslashes are shown doubled, so that it is not taken for a name "
+    "that is not UTF-8; to see its name as it is, rename it and ingest it again"
+)
+
+
 def name_warnings(path: Path) -> tuple[str, ...]:
-    """The warning a file whose name is not UTF-8 gets: the index, the exports and the messages
-    show its name with those bytes escaped (`path_text`); the report's and `uprdex browse`'s
-    links open it (`text_path`). Renamed and ingested again, it is recorded under its new
-    name."""
-    return () if utf8_name(path) else (NAME_NOT_UTF8,)
+    """The warning a file whose name is not UTF-8, or spells such a name's escape, gets: the
+    index, the exports and the messages show its name escaped (`path_text`); the report's and
+    `uprdex browse`'s links open it (`text_path`). Renamed and ingested again, it is recorded
+    under its new name."""
+    if not utf8_name(path):
+        return (NAME_NOT_UTF8,)
+    return (NAME_SPELLS_ESCAPE,) if _ESCAPED_BYTE.search(str(path)) else ()
 
 
 def is_name_warning(warning: str) -> bool:
-    """Whether a warning an index holds is `NAME_NOT_UTF8`, in its words or an earlier
+    """Whether a warning an index holds is one of `name_warnings`, in its words or an earlier
     release's (which said the links would not open)."""
-    return warning.startswith(_NOT_UTF8)
+    return warning.startswith((_NOT_UTF8, _SPELLS_ESCAPE))
 
 
 def _open(path: Path, data: bytes) -> pdfium.PdfDocument:

@@ -4,6 +4,7 @@ opened as the file it is."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -12,6 +13,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+
+from uprdex.pipeline.loader import NAME_SPELLS_ESCAPE
 
 from helpers import cli as _cli
 from helpers import fixture
@@ -96,3 +99,16 @@ def test_an_index_an_earlier_release_wrote_links_a_name_spelling_an_escape(
     pages = (page.read_text(encoding="utf-8") for page in (tmp_path / "html").glob("*.html"))
     hrefs = {href for page in pages for href in re.findall(r'href="([^"#]+\.pdf)[#"]', page)}
     assert hrefs and {unquote(href) for href in hrefs} == {"../a\\xe9 b.pdf"}, hrefs
+
+
+def test_a_name_spelling_an_escape_is_warned_of_as_one_not_utf8_is(tmp_path: Path) -> None:
+    # A file named "a\xe9 b.pdf" in letters is stored and exported as "a\\xe9 b.pdf", so that
+    # it is not taken for the bytes b"a\xe9 b.pdf": that was said nowhere.
+    spelled = Path(shutil.copy(REPORT, tmp_path / "a\\xe9 b.pdf"))
+    index = tmp_path / "index.sqlite"
+    ingest = _cli("ingest", spelled, "--index", index)
+    assert ingest.exit_code == 0 and NAME_SPELLS_ESCAPE in ingest.output, ingest.output
+    exported = _cli("export", "--what", "documents", "--format", "json", "--index", index)
+    [document] = json.loads(exported.stdout)
+    assert document["path"] == f"{tmp_path}/a\\\\xe9 b.pdf"
+    assert NAME_SPELLS_ESCAPE in document["warnings"], document
