@@ -442,15 +442,27 @@ def test_a_read_only_index_file_is_read_and_a_write_is_one_line(
         index.chmod(0o644)
 
 
-def test_a_read_only_index_an_older_uprdex_wrote_says_why_it_is_written(
-    index: Path, tmp_path: Path
+@pytest.mark.parametrize(
+    ("key", "value", "written"),
+    [
+        ("schema_version", "6", "an older uprdex, and this one brings it up to date"),
+        # Views change without a new schema: "an older uprdex" was untrue of a newer one's.
+        (
+            "views_sha256",
+            "0000",
+            "another uprdex release, and this one makes its views and States its own",
+        ),
+    ],
+)
+def test_a_read_only_index_another_release_wrote_says_why_it_is_written(
+    index: Path, tmp_path: Path, key: str, value: str, written: str
 ) -> None:
     # An index of an earlier release is brought up to date on opening: read-only, `uprdex recs`
     # said "cannot write i.sqlite: it is read-only", not why a command that reads writes (the
     # message saying so was never reached: the transaction's came first).
     index = Path(shutil.copy(index, tmp_path / "older.sqlite"))
     with sqlite3.connect(index) as db:
-        db.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
+        db.execute("UPDATE meta SET value = ? WHERE key = ?", (value, key))
     if os.geteuid() == 0:  # permissions do not stop root: the immutable attribute does
         if subprocess.run(["chattr", "+i", index], capture_output=True).returncode != 0:
             pytest.skip("chattr +i is not available here: no read-only file for root")
@@ -461,9 +473,9 @@ def test_a_read_only_index_an_older_uprdex_wrote_says_why_it_is_written(
             result = _cli(*args, "--index", index)
             assert result.exit_code == EXIT_USAGE, result.stderr
             assert result.stderr.strip() == (
-                f"error {index} was written by an older uprdex, and this one brings it up to "
-                "date before reading it, which writes it; it is read-only (the file, its folder "
-                "or its disk): make it writable, or copy it where you can write"
+                f"error {index} was written by {written} before reading it, which writes it; "
+                "it is read-only (the file, its folder or its disk): make it writable, or copy "
+                "it where you can write"
             )
     finally:
         subprocess.run(["chattr", "-i", index], capture_output=True)
