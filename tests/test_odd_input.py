@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from uprdex.flows.ingest import ingest_paths
+from uprdex.pipeline.inbox import quarantine
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import Store
 
@@ -307,6 +308,18 @@ def test_a_quarantine_copy_cut_by_a_full_disk_is_not_taken_for_a_copy(tmp_path: 
     subprocess.run(args, check=True)  # the next run, on a disk with room
     [copy] = folder.glob("*.pdf")
     assert copy.read_bytes() == scan.read_bytes()
+
+
+def test_a_quarantine_copy_an_earlier_release_cut_short_is_copied_again(tmp_path: Path) -> None:
+    # A release that copied in place left part of a copy on a full disk: every later run,
+    # finding a file of that name, took the part for the copy, for ever.
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4\n" + os.urandom(3 * FULL))
+    folder = tmp_path / "quarantine"
+    first = quarantine(scan, "ab" * 32, "no text layer", "load", folder)
+    first.write_bytes(scan.read_bytes()[:FULL])  # as the earlier release left it
+    again = quarantine(scan, "ab" * 32, "no text layer", "load", folder)
+    assert again == first and again.read_bytes() == scan.read_bytes()
 
 
 def test_an_index_opened_on_a_full_disk_says_so(larger: Path, tmp_path: Path) -> None:
