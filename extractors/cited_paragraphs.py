@@ -44,6 +44,14 @@ class LeadIn:
 # "115. The recommendations listed below ..." (paragraph) or "1. Consider ..." (cycle-1 item)
 NUMBERED = re.compile(r"^(\d{1,3})\.\s+(\S.*)$")
 
+# "In particular, the implementation of recommendation No. 92 from the first UPR cycle had been
+# ensured by publishing the draft national report" (Italy 2014, A/HRC/28/4): a number followed
+# by this names an ask of another review's report, none of this one's; nor does "recommendation
+# 97.2 of its first review had been implemented" or "paragraph 23 (b) of the previous cycle".
+OF_ANOTHER_REVIEW = (
+    r"\s+(?:of|from)\s+(?:its|the)\s+(?:first|previous|last)\s+(?:UPR\s+)?(?:review|cycle)\b"
+)
+
 # "Other recommendations noted in the report in paragraphs 35 (a), (b) and (g); 41 (b); 56
 # above did not enjoy the support of Viet Nam": recommendations printed in section I. A citation
 # run is that word and its list of numbers, each with its letters or a note in brackets, and
@@ -61,7 +69,7 @@ _CITED = (
 _CITED_AND = r"(?:\s*[,;]\s*(?:and\s+)?|\s+and\s+|(?<=\))\s+)"
 BODY_REFERENCES = re.compile(
     r"\b(?:paragraphs?|recommendations?)(?:\s+numbers?)?:?\s+"
-    rf"({_CITED}(?:{_CITED_AND}{_CITED})*)",
+    rf"((?>{_CITED}(?:{_CITED_AND}{_CITED})*))(?!{OF_ANOTHER_REVIEW})",
     re.IGNORECASE,
 )
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from uprdex.extractors.cited_paragraphs import cited_asks
+from uprdex.extractors.cited_paragraphs import OF_ANOTHER_REVIEW, cited_asks
 from uprdex.extractors.positions import (
     LEAD_IN_SENTENCE,
     gives_reason,
@@ -81,7 +81,8 @@ NOTE_GOES_ON = re.compile(rf",?\s+and\s+{_NOTE_NAMING}", re.IGNORECASE)
 # with them: "80. Niger rejected recommendations 79.1 and 79.2 because there are internal control
 # and inspection mechanisms ..." (Niger 2011, A/HRC/17/15). Or after the colon of a comment's
 # lead-in: "97. Armenia offered the following comment: Recommendation 96.1 cannot be accepted as
-# it is inaccurate ..." (Armenia 2010, A/HRC/15/9).
+# it is inaccurate ..." (Armenia 2010, A/HRC/15/9). Not numbers of another review's report
+# ("recommendation 97.2 of its first review had been implemented": `OF_ANOTHER_REVIEW`).
 _FULL_NUMBER = r"\d{1,3}\.\d{1,3}"
 _AND = r"(?:\s*[,–-]\s*|,?\s+and\s+)"
 _REGARDING = r"(?:regarding|with\s+regard\s+to|as\s+regards|concerning)\s+"
@@ -89,9 +90,10 @@ NOTE_ON_FULL_NUMBERS = re.compile(
     rf"(?:\bconsiders?\s+that\s+|\breject(?:s|ed)\s+|:\s+|^(?:{_REGARDING})?)"
     r"(?:the\s+)?recommendations?\s+(?:"
     rf"(?:included|contained)\s+in\s+paragraph\s+(?P<head>\d{{2,3}}),?\s+Nos?\.\s*"
-    rf"(?P<bare>\d{{1,3}}(?:{_AND}\d{{1,3}})*)(?![\d.]\d)"
+    rf"(?P<bare>(?>\d{{1,3}}(?:{_AND}\d{{1,3}})*))(?![\d.]\d)"
     r"|(?:above,?\s+|(?:(?:included|contained)\s+)?in\s+paragraphs?\s+|Nos?\.\s*)?"
-    rf"(?P<list>{_FULL_NUMBER}(?:{_AND}\d{{1,3}}\.\s?\d{{1,3}})*)(?![\d.]\d))",
+    rf"(?P<list>(?>{_FULL_NUMBER}(?:{_AND}\d{{1,3}}\.\s?\d{{1,3}})*))(?![\d.]\d))"
+    rf"(?!{OF_ANOTHER_REVIEW})",
     re.IGNORECASE,
 )
 # "71. With regard to the two recommendations above, Albania offers the following comment:

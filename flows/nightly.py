@@ -303,7 +303,10 @@ def _quarantine(
     try:
         quarantine(path, sha256, error, stage, folder, detail)
     except OSError as refused:
-        why = f"cannot write {refused.filename or folder}: {refused.strerror or refused}"
+        if refused.filename == str(path):  # the inbox file went, or its disk failed, meanwhile
+            why = f"cannot read {path_text(path)}: {refused.strerror or refused}"
+        else:
+            why = f"cannot write {refused.filename or folder}: {refused.strerror or refused}"
         summary.not_quarantined[path_text(path)] = why
         get_run_logger().warning("%s: not copied to the quarantine: %s", path_text(path), why)
 

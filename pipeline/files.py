@@ -43,13 +43,28 @@ def copy_whole(source: Path, out: Path) -> None:
     """A copy of `source` at the new file `out`, with its permissions and times, as
     `write_whole` writes: a full disk (or a crash) leaves no file, never half a copy (the
     quarantine's copy of a failed file, which a later run takes as done). Read in blocks: a
-    large file is never held in memory."""
+    large file is never held in memory. An OSError names `source` when it cannot be opened or
+    read (removed meanwhile, a disk that failed), else `out`."""
     try:
         with source.open("rb") as handle:
-            _replace(out, lambda temporary: shutil.copyfileobj(handle, temporary), None)
+            _replace(out, lambda temporary: _copy(source, handle, temporary), None)
         shutil.copystat(source, out)
     except OSError as error:
-        raise OSError(error.errno, error.strerror, str(out)) from error
+        failed = source if error.filename == str(source) else out
+        raise OSError(error.errno, error.strerror, str(failed)) from error
+
+
+def _copy(source: Path, handle: BinaryIO, temporary: BinaryIO) -> None:
+    """`source`'s bytes, read from `handle` in blocks, into `temporary`; a failed read names
+    `source` (a failed write has no name: `copy_whole` gives it the output's)."""
+    while True:
+        try:
+            block = handle.read(1 << 20)
+        except OSError as error:
+            raise OSError(error.errno, error.strerror, str(source)) from error
+        if not block:
+            return
+        temporary.write(block)
 
 
 def _replace(target: Path, fill: Callable[[BinaryIO], object], old: os.stat_result | None) -> None:

@@ -108,7 +108,9 @@ def quarantine(
     # The file's own name may hold anything ("../", newlines): keep only safe characters.
     safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in path.name)[:120]
     target = folder / f"{(sha256 or 'unreadable')[:12]}-{safe}"
-    if path.is_file() and not target.exists():  # a copy cut short would pass for one
+    # A copy cut short would pass for one: a release that copied in place left part of it on
+    # a full disk. The name holds the sha256's head, so a copy of another size is such a part.
+    if path.is_file() and not (target.exists() and target.stat().st_size == path.stat().st_size):
         copy_whole(path, target)
     report = {
         "file": path_text(path),

@@ -30,6 +30,7 @@ from uprdex.pipeline.text import Vocabulary, load_vocabulary
 
 __all__ = [
     "NAME_NOT_UTF8",
+    "NAME_SPELLS_ESCAPE",
     "display_name",
     "is_name_warning",
     "load_pdf",
@@ -161,11 +162,14 @@ def path_text(path: Path | str) -> str:
 
 
 def text_path(text: str) -> Path:
-    """The path `path_text` wrote as `text` (an index's `documents.path`)."""
+    """The path `path_text` wrote as `text` (an index's `documents.path`). An earlier
+    release stored a UTF-8 name that spells an escape as it is ("caf\\xe9.pdf" in letters):
+    where the path read back is not there and `text` as a path is, `text` is that file."""
     if not _ESCAPED_BYTE.search(text):
         return Path(text)
     escaped = text.encode("utf-8")
-    return Path(os.fsdecode(_ESCAPE.sub(lambda m: _unescaped(m[1]), escaped)))
+    path = Path(os.fsdecode(_ESCAPE.sub(lambda m: _unescaped(m[1]), escaped)))
+    return Path(text) if not path.exists() and Path(text).exists() else path
 
 
 def _unescaped(escape: bytes) -> bytes:
@@ -188,18 +192,27 @@ NAME_NOT_UTF8 = (
 )
 
 
+_SPELLS_ESCAPE = "its name spells an escaped byte (a backslash, x and two hex digits)"
+NAME_SPELLS_ESCAPE = (
+    f"{_SPELLS_ESCAPE}: its backslashes are shown doubled, so that it is not taken for a name "
+    "that is not UTF-8; to see its name as it is, rename it and ingest it again"
+)
+
+
 def name_warnings(path: Path) -> tuple[str, ...]:
-    """The warning a file whose name is not UTF-8 gets: the index, the exports and the messages
-    show its name with those bytes escaped (`path_text`); the report's and `uprdex browse`'s
-    links open it (`text_path`). Renamed and ingested again, it is recorded under its new
-    name."""
-    return () if utf8_name(path) else (NAME_NOT_UTF8,)
+    """The warning a file whose name is not UTF-8, or spells such a name's escape, gets: the
+    index, the exports and the messages show its name escaped (`path_text`); the report's and
+    `uprdex browse`'s links open it (`text_path`). Renamed and ingested again, it is recorded
+    under its new name."""
+    if not utf8_name(path):
+        return (NAME_NOT_UTF8,)
+    return (NAME_SPELLS_ESCAPE,) if _ESCAPED_BYTE.search(str(path)) else ()
 
 
 def is_name_warning(warning: str) -> bool:
-    """Whether a warning an index holds is `NAME_NOT_UTF8`, in its words or an earlier
+    """Whether a warning an index holds is one of `name_warnings`, in its words or an earlier
     release's (which said the links would not open)."""
-    return warning.startswith(_NOT_UTF8)
+    return warning.startswith((_NOT_UTF8, _SPELLS_ESCAPE))
 
 
 def _open(path: Path, data: bytes) -> pdfium.PdfDocument:

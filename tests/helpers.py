@@ -8,10 +8,14 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from uprdex.extractors.wg_report import parse_wg_report
 from uprdex.pipeline.loader import load_pdf
 from uprdex.pipeline.model import Recommendation, WgReport
+
+if TYPE_CHECKING:
+    from click.testing import Result
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -32,6 +36,18 @@ def ingested(names: tuple[str, ...], index: Path) -> Path:
     result = CliRunner().invoke(main, [*arguments, "--workers", "1"])
     assert result.exit_code == 0, result.output
     return index
+
+
+def cli(*args: str | Path) -> Result:
+    """The CLI in this process; a traceback (an exception other than the exit) fails the test."""
+    from click.testing import CliRunner
+
+    from uprdex.flows.cli import main
+
+    result = CliRunner().invoke(main, [str(arg) for arg in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output, result.output
+    return result
 
 
 def parsed(name: str) -> WgReport:

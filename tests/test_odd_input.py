@@ -15,13 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from uprdex.flows.cli import main
 from uprdex.flows.ingest import ingest_paths
+from uprdex.pipeline.inbox import quarantine
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import Store
 
+from helpers import cli as _cli
 from helpers import fixture, ingested
 
 REPORT = fixture("andorra2011_recs.pdf")
@@ -32,14 +32,6 @@ EXIT_SOME_FAILED, EXIT_USAGE = 1, 2
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return ingested((REPORT.name,), tmp_path_factory.mktemp("odd") / "index.sqlite")
-
-
-def _cli(*args: str | Path) -> Result:
-    """The CLI in this process; a traceback (an exception other than the exit) fails the test."""
-    result = CliRunner().invoke(main, [str(arg) for arg in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    assert "Traceback" not in result.output, result.output
-    return result
 
 
 def test_square_brackets_in_a_path_or_argument_are_printed_not_read_as_markup(
@@ -174,67 +166,6 @@ def test_a_pipe_or_device_named_x_pdf_fails_alone_and_at_once(tmp_path: Path) ->
         result.stderr
     )
     assert "1 indexed" in result.stdout
-
-
-def test_cited_takes_a_file_whose_name_is_not_utf8(tmp_path: Path) -> None:
-    # b"caf\xe9.pdf" (unzipped from a Windows archive) is indexed since 814c10e; `uprdex
-    # cited` of it ended in a UnicodeEncodeError traceback (SQLite refuses the surrogate).
-    folder = Path(os.fsdecode(bytes(tmp_path) + b"/d\xe9p"))
-    folder.mkdir()
-    report = Path(shutil.copy(REPORT, folder / os.fsdecode(b"caf\xe9.pdf")))
-    index = tmp_path / "index.sqlite"
-    assert _cli("ingest", folder, "--index", index).exit_code == 0
-    for named in (report, Path(os.path.relpath(report))):
-        found = _cli("cited", named, "--index", index)
-        assert found.exit_code == 0 and found.output.strip(), found.stderr
-    (folder / os.fsdecode(b"other\xe9.pdf")).write_bytes(b"%PDF-1.4 not indexed")
-    missing = _cli("cited", folder / os.fsdecode(b"other\xe9.pdf"), "--index", index)
-    assert missing.exit_code == EXIT_SOME_FAILED
-    assert missing.stderr.strip().endswith("d\\xe9p/other\\xe9.pdf: not in the index")
-
-
-def test_a_name_not_utf8_and_one_spelling_its_escape_are_two_documents(tmp_path: Path) -> None:
-    # The bytes b"caf\xe9.pdf" are stored escaped as "caf\xe9.pdf", which is also how a file
-    # named with a backslash, x, e, 9 was stored: in one batch the second replaced the first
-    # ("2 indexed", exit 0, and one document left in the index).
-    odd = tmp_path / os.fsdecode(b"caf\xe9.pdf")
-    spelled = tmp_path / "caf\\xe9.pdf"
-    shutil.copy(fixture("albania2010_recs.pdf"), odd)
-    shutil.copy(REPORT, spelled)
-    index = tmp_path / "index.sqlite"
-    result = _cli("ingest", odd, spelled, "--index", index)
-    assert result.exit_code == 0 and "from 2 documents" in result.stdout, result.output
-    with sqlite3.connect(index) as db:
-        paths = sorted(row[0] for row in db.execute("SELECT path FROM documents"))
-    assert paths == [f"{tmp_path}/caf\\\\xe9.pdf", f"{tmp_path}/caf\\xe9.pdf"]
-    from uprdex.pipeline.loader import text_path  # what browse and the report open
-
-    assert [text_path(path) for path in paths] == [spelled, odd]
-    assert (
-        f"unchanged {tmp_path}/caf\\\\xe9.pdf" in _cli("ingest", spelled, "--index", index).stdout
-    )
-
-
-def test_run_names_an_inbox_or_index_path_that_is_not_utf8(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # A folder unzipped from a Windows archive (b"d\xe9p"): the nightly flow's parameters went
-    # to Prefect's API as JSON, which ended in a UnicodeEncodeError traceback (httpx).
-    monkeypatch.chdir(tmp_path)
-    odd = Path(os.fsdecode(b"d\xe9p"))
-    odd.mkdir()
-    shutil.copy(REPORT, odd / "report.pdf")
-    Path("inbox").mkdir()
-    for args, name in (
-        (["--inbox", odd, "--index", "index.sqlite"], "inbox"),
-        (["--inbox", "inbox", "--index", odd / "index.sqlite"], "index"),
-    ):
-        result = _cli("run", *args)
-        assert result.exit_code == EXIT_USAGE
-        line = result.stderr.strip()
-        assert line.startswith(f"error d\\xe9p{'/index.sqlite' * (name == 'index')}: the {name}")
-        assert "not UTF-8 text" in line and "\n" not in line
-    assert sorted(os.listdir()) == sorted(["inbox", os.fsdecode(b"d\xe9p")])
 
 
 UPR_INFO_HEADER = "To,To-Rgrp,To-Org,Text,From,From-Rgrp,From-Org,Response,Action,Issue,Session\n"
@@ -379,6 +310,18 @@ def test_a_quarantine_copy_cut_by_a_full_disk_is_not_taken_for_a_copy(tmp_path: 
     assert copy.read_bytes() == scan.read_bytes()
 
 
+def test_a_quarantine_copy_an_earlier_release_cut_short_is_copied_again(tmp_path: Path) -> None:
+    # A release that copied in place left part of a copy on a full disk: every later run,
+    # finding a file of that name, took the part for the copy, for ever.
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4\n" + os.urandom(3 * FULL))
+    folder = tmp_path / "quarantine"
+    first = quarantine(scan, "ab" * 32, "no text layer", "load", folder)
+    first.write_bytes(scan.read_bytes()[:FULL])  # as the earlier release left it
+    again = quarantine(scan, "ab" * 32, "no text layer", "load", folder)
+    assert again == first and again.read_bytes() == scan.read_bytes()
+
+
 def test_an_index_opened_on_a_full_disk_says_so(larger: Path, tmp_path: Path) -> None:
     # Opening an index writes its -shm file (32 kB): on a full disk `uprdex recs` said
     # "not an uprdex index (disk I/O error)", which sent the user to the wrong file.
@@ -512,15 +455,27 @@ def test_a_read_only_index_file_is_read_and_a_write_is_one_line(
         index.chmod(0o644)
 
 
-def test_a_read_only_index_an_older_uprdex_wrote_says_why_it_is_written(
-    index: Path, tmp_path: Path
+@pytest.mark.parametrize(
+    ("key", "value", "written"),
+    [
+        ("schema_version", "6", "an older uprdex, and this one brings it up to date"),
+        # Views change without a new schema: "an older uprdex" was untrue of a newer one's.
+        (
+            "views_sha256",
+            "0000",
+            "another uprdex release, and this one makes its views and States its own",
+        ),
+    ],
+)
+def test_a_read_only_index_another_release_wrote_says_why_it_is_written(
+    index: Path, tmp_path: Path, key: str, value: str, written: str
 ) -> None:
     # An index of an earlier release is brought up to date on opening: read-only, `uprdex recs`
     # said "cannot write i.sqlite: it is read-only", not why a command that reads writes (the
     # message saying so was never reached: the transaction's came first).
     index = Path(shutil.copy(index, tmp_path / "older.sqlite"))
     with sqlite3.connect(index) as db:
-        db.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
+        db.execute("UPDATE meta SET value = ? WHERE key = ?", (value, key))
     if os.geteuid() == 0:  # permissions do not stop root: the immutable attribute does
         if subprocess.run(["chattr", "+i", index], capture_output=True).returncode != 0:
             pytest.skip("chattr +i is not available here: no read-only file for root")
@@ -531,9 +486,9 @@ def test_a_read_only_index_an_older_uprdex_wrote_says_why_it_is_written(
             result = _cli(*args, "--index", index)
             assert result.exit_code == EXIT_USAGE, result.stderr
             assert result.stderr.strip() == (
-                f"error {index} was written by an older uprdex, and this one brings it up to "
-                "date before reading it, which writes it; it is read-only (the file, its folder "
-                "or its disk): make it writable, or copy it where you can write"
+                f"error {index} was written by {written} before reading it, which writes it; "
+                "it is read-only (the file, its folder or its disk): make it writable, or copy "
+                "it where you can write"
             )
     finally:
         subprocess.run(["chattr", "-i", index], capture_output=True)

@@ -151,3 +151,34 @@ def test_a_bare_number_after_a_full_number_of_the_paragraph_above_is_its_item() 
     asks = [_ask(f"{head}.{i}") for head in (90, 93) for i in range(1, 7)]
     notes, _ = notes_on_asks(_two_lists_and_a_note(note), asks)
     assert [n.refers_to for n in notes] == ["93.2", "93.3", "93.5"]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "X made the following statement: recommendation 97.2 of its first review had been "
+        "implemented in 2009.",
+        "X considers that recommendations 97.1 and 97.2 of the previous cycle have been "
+        "implemented.",
+        "Regarding recommendation 97.2 from the first UPR cycle, X recalled that it had been "
+        "implemented.",
+    ],
+)
+def test_a_number_of_an_earlier_review_is_no_comment_on_this_reviews_ask(note: str) -> None:
+    # "recommendation 97.2 of its first review" was the comment on this review's 97.2.
+    notes, _ = notes_on_asks(_after_a_list(note), [_ask(f"97.{i}") for i in range(1, 6)])
+    assert notes == []
+
+
+def test_a_paragraph_cited_of_an_earlier_review_is_no_cited_ask() -> None:
+    # Cycle 1's "paragraph 23 (b)" of the first review is not this review's ask 23(b).
+    asks = [_ask(p) for p in ("23(b)", "26(c)")]
+    earlier = Paragraph(
+        66,
+        9,
+        [
+            "With regard to recommendation 26 (c), and to paragraph 23 (b) of its first review, "
+            "the State under review offers the following comments: it has been implemented."
+        ],
+    )
+    assert [c.refers_to for c in comments_on_cited([earlier], asks)] == ["26(c)"]

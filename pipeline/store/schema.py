@@ -416,11 +416,16 @@ def migrate(
         )
     if version == SCHEMA_VERSION and states_current(db) and views_current(db):
         return
-    if read_only:
+    if read_only:  # same schema, other views or States: a newer release may have written it
+        writer, change = (
+            ("an older uprdex", "brings it up to date")
+            if version < SCHEMA_VERSION
+            else ("another uprdex release", "makes its views and States its own")
+        )
         raise BadIndexError(
-            f"{path} was written by an older uprdex, and this one brings it up to date before "
-            "reading it, which writes it; it is read-only (the file, its folder or its disk): "
-            "make it writable, or copy it where you can write"
+            f"{path} was written by {writer}, and this one {change} before reading it, which "
+            "writes it; it is read-only (the file, its folder or its disk): make it writable, "
+            "or copy it where you can write"
         )
     with transaction() as db:
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
