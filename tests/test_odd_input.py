@@ -12,6 +12,7 @@ import subprocess
 import sys
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -427,18 +428,28 @@ def test_an_index_whose_last_writes_are_in_its_wal_file_is_not_read_stale(
     )
 
 
+@contextmanager
+def _read_only(path: Path) -> Iterator[None]:
+    """`path` read-only during the block (for root, whom permissions do not stop: immutable)."""
+    if os.geteuid() == 0:
+        if subprocess.run(["chattr", "+i", path], capture_output=True).returncode != 0:
+            pytest.skip("chattr +i is not available here: no read-only file for root")
+    else:
+        path.chmod(0o444)
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", path], capture_output=True)
+        path.chmod(0o644)
+
+
 def test_a_read_only_index_file_is_read_and_a_write_is_one_line(
     index: Path, tmp_path: Path
 ) -> None:
     # review2: ingest, cluster and cluster link on a read-only index file (in a folder one can
     # write) ended in SQLite's "attempt to write a readonly database" traceback.
     index = Path(shutil.copy(index, tmp_path / "read_only.sqlite"))
-    if os.geteuid() == 0:  # permissions do not stop root: the immutable attribute does
-        if subprocess.run(["chattr", "+i", index], capture_output=True).returncode != 0:
-            pytest.skip("chattr +i is not available here: no read-only file for root")
-    else:
-        index.chmod(0o444)
-    try:
+    with _read_only(index):
         assert _cli("recs", "--index", index).exit_code == 0
         for args in (
             ["ingest", fixture("algeria2008_recs.pdf")],
@@ -450,9 +461,6 @@ def test_a_read_only_index_file_is_read_and_a_write_is_one_line(
                 f"error cannot write {index}: it is read-only (the file, its folder or its "
                 "disk); make it writable, or copy it where you can write"
             )
-    finally:
-        subprocess.run(["chattr", "-i", index], capture_output=True)
-        index.chmod(0o644)
 
 
 @pytest.mark.parametrize(
@@ -476,12 +484,7 @@ def test_a_read_only_index_another_release_wrote_says_why_it_is_written(
     index = Path(shutil.copy(index, tmp_path / "older.sqlite"))
     with sqlite3.connect(index) as db:
         db.execute("UPDATE meta SET value = ? WHERE key = ?", (value, key))
-    if os.geteuid() == 0:  # permissions do not stop root: the immutable attribute does
-        if subprocess.run(["chattr", "+i", index], capture_output=True).returncode != 0:
-            pytest.skip("chattr +i is not available here: no read-only file for root")
-    else:
-        index.chmod(0o444)
-    try:
+    with _read_only(index):
         for args in (["recs"], ["ingest", fixture("algeria2008_recs.pdf")]):
             result = _cli(*args, "--index", index)
             assert result.exit_code == EXIT_USAGE, result.stderr
@@ -490,9 +493,6 @@ def test_a_read_only_index_another_release_wrote_says_why_it_is_written(
                 "it is read-only (the file, its folder or its disk): make it writable, or copy "
                 "it where you can write"
             )
-    finally:
-        subprocess.run(["chattr", "-i", index], capture_output=True)
-        index.chmod(0o644)
 
 
 @pytest.mark.parametrize(

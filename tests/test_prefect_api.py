@@ -127,24 +127,29 @@ run()
 """
 
 
-def test_a_run_whose_server_dies_ends_at_once_in_one_line(tmp_path: Path) -> None:
-    # The run went on, each call to the dead server tried again for seconds, then each event
-    # at the end: a 40-report run took 12 minutes to end, with 250 kB of tracebacks.
+def _run(script: str, tmp_path: Path, *names: str) -> subprocess.CompletedProcess[str]:
+    """`uprdex run` of these fixtures on its own temporary server, with `script`'s patch."""
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    for name in ("slovenia2014_recs.pdf", "bhutan2014_recs.pdf"):
+    for name in names:
         shutil.copy(fixture(name), inbox / name)
     env = {**os.environ, "UPRDEX_WARM": "0"}
     env.pop("PREFECT_API_URL", None)
     args = ["run", "--inbox", str(inbox), "--index", str(tmp_path / "index.sqlite")]
-    done = subprocess.run(
-        [sys.executable, "-c", SERVER_GONE_RUN, *args],
+    return subprocess.run(
+        [sys.executable, "-c", script, *args],
         capture_output=True,
         text=True,
         env=env,
         timeout=120,
         start_new_session=True,
     )
+
+
+def test_a_run_whose_server_dies_ends_at_once_in_one_line(tmp_path: Path) -> None:
+    # The run went on, each call to the dead server tried again for seconds, then each event
+    # at the end: a 40-report run took 12 minutes to end, with 250 kB of tracebacks.
+    done = _run(SERVER_GONE_RUN, tmp_path, "slovenia2014_recs.pdf", "bhutan2014_recs.pdf")
     assert done.returncode == EXIT_USAGE, done.stderr[-2000:]
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("error the temporary Prefect server stopped during the run"), last
@@ -160,20 +165,7 @@ CTRL_C_RUN = SERVER_GONE_RUN.replace(
 def test_ctrl_c_stops_the_run_which_then_stops_its_server(tmp_path: Path) -> None:
     # The terminal's Ctrl-C reached the temporary server too: the run then spent 15 s trying
     # to send its last events to it, with Prefect's errors, before its one line.
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    shutil.copy(fixture("slovenia2014_recs.pdf"), inbox)
-    env = {**os.environ, "UPRDEX_WARM": "0"}
-    env.pop("PREFECT_API_URL", None)
-    args = ["run", "--inbox", str(inbox), "--index", str(tmp_path / "index.sqlite")]
-    done = subprocess.run(
-        [sys.executable, "-c", CTRL_C_RUN, *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        start_new_session=True,
-    )
+    done = _run(CTRL_C_RUN, tmp_path, "slovenia2014_recs.pdf")
     assert done.returncode == 130, done.stderr[-2000:]
     assert done.stderr.strip().splitlines()[-1].startswith("interrupted: "), done.stderr
     assert "EventsWorker" not in done.stderr and "Unable to connect" not in done.stderr
