@@ -239,8 +239,9 @@ def _watch(
     """Until `stopping`: when the temporary server stops during the run, end the process in
     one line. Every call of the run to the API would be tried again for seconds, and every
     event and log line at the end (a 40-report run took 12 minutes to end). The documents
-    indexed before are kept, whole (each is its own transaction); the exports and the report
-    are replaced only whole, so the last good ones stay."""
+    indexed before are kept, whole (each is its own transaction); each export file and report
+    page is replaced only whole, so the last good ones stay (a temporary file being written
+    beside one may be left)."""
     while not stopping.wait(1.0):
         code = server.poll()
         if code is not None and not stopping.is_set():

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.markup import escape
@@ -175,8 +176,11 @@ def serve(
             f"{schedule.cron} {schedule.timezone or 'UTC'}"
         )
         return
-    notes = _Stopping(*SERVE_STOPPING)
-    with _sigterm_exits(), dropping(notes, "prefect.runner", "prefect.flows"):
+    sigterm: list[bool] = []
+    with (
+        _sigterm_stops(sigterm),
+        dropping(Notes(*SERVE_STOPPING), "prefect.runner", "prefect.flows"),
+    ):
         try:
             nightly.serve(
                 name=DEPLOYMENT, schedules=[schedule], parameters=parameters, entrypoint_type=module
@@ -184,53 +188,50 @@ def serve(
         except SystemExit as stop:  # SIGTERM before Prefect's runner took it over
             if stop.code not in (0, None):
                 raise
-            notes.said.append(SIGTERM_RECEIVED)
     # Prefect's serve returns when Ctrl-C or SIGTERM (a service manager's stop) stopped it,
     # having paused the deployment, which the next `uprdex serve` resumes. Ctrl-C ends the
     # command as every command Ctrl-C stops, in one line; SIGTERM is a stop asked for.
-    if SIGTERM_RECEIVED not in notes.said:
+    if not sigterm:
         raise KeyboardInterrupt
     out.print(f"stopped: nightly/{DEPLOYMENT} is paused until `uprdex serve` runs again")
 
 
 DEPLOYMENT = "uprdex-nightly"
-SIGTERM_RECEIVED = "SIGTERM received, initiating graceful shutdown..."
 SERVE_STOPPING = (
     "Pausing all deployments...",
     "All deployments have been paused!",
     "Received KeyboardInterrupt, shutting down...",
-    SIGTERM_RECEIVED,
+    "SIGTERM received, initiating graceful shutdown...",
 )
 """What Prefect's serve logs when Ctrl-C or SIGTERM stops it, before the command's own line."""
 
 
-class _Stopping(Notes):
-    """Drops Prefect's notes of a serve stopping, keeping them in `said`: how it was stopped
-    (Prefect's serve returns on Ctrl-C as on SIGTERM)."""
-
-    def __init__(self, *openings: str) -> None:
-        super().__init__(*openings)
-        self.said: list[str] = []
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if super().filter(record):
-            return True
-        self.said.append(record.getMessage())
-        return False
-
-
 @contextmanager
-def _sigterm_exits() -> Iterator[None]:
-    """While in it, SIGTERM exits with 0 as Prefect's runner does once it has started (with
-    its own handler), rather than kill the process before."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    before = signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(0))
+def _sigterm_stops(heard: list[bool]) -> Iterator[None]:
+    """While in it, SIGTERM stops Prefect's serve, noted in `heard`: before Prefect's runner
+    takes SIGTERM over, by exiting with 0 as the runner does then (rather than kill the
+    process); after, by the runner's own handler, which stops it."""
+    from prefect.runner import Runner
+
+    runners = Runner.handle_sigterm
+
+    def handle_sigterm(runner: Runner, *args: Any, **kwargs: Any) -> None:
+        heard.append(True)
+        runners(runner, *args, **kwargs)
+
+    def before_the_runner(number: int, frame: object) -> None:
+        heard.append(True)
+        sys.exit(0)
+
+    main = threading.current_thread() is threading.main_thread()
+    before = signal.signal(signal.SIGTERM, before_the_runner) if main else None
+    Runner.handle_sigterm = handle_sigterm  # type: ignore[method-assign,assignment]
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, before)
+        Runner.handle_sigterm = runners  # type: ignore[method-assign]
+        if main:
+            signal.signal(signal.SIGTERM, before)
 
 
 @click.command()
