@@ -92,23 +92,33 @@ def _start(port: int, log: IO[bytes] | None) -> subprocess.Popen[bytes]:
         stdin=subprocess.DEVNULL,
         stdout=log,
         stderr=log,
-        preexec_fn=partial(_apart, os.getpid()),
+        # A process group of its own, so that Ctrl-C at the terminal stops the run alone,
+        # which sends its last events, then stops the server (stopped with it, the server
+        # took the run's end 15 s of tries and errors).
+        process_group=0,
+        preexec_fn=None if _PRCTL is None else partial(_dies_with, os.getpid(), _PRCTL),
     )
 
 
-def _apart(run: int) -> None:
-    """In the server's process, before it starts: a process group of its own, so that Ctrl-C
-    at the terminal stops the run alone (which sends its last events, then stops the server:
-    stopped with it, the server took the run's end 15 s of tries and errors), and SIGTERM
-    when the run's process `run` ends anyhow (Linux), so that it never outlives the run."""
-    os.setpgid(0, 0)
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+def _prctl() -> Callable[..., int] | None:
+    """Linux's prctl, looked up here: the server's child process only calls it (a lookup
+    there, in a copy of a process with threads, could wait on a lock no thread will free)."""
+    try:
+        return ctypes.CDLL(None).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _prctl() if sys.platform == "linux" else None
+_PR_SET_PDEATHSIG = 1
+
+
+def _dies_with(run: int, prctl: Callable[..., int]) -> None:
+    """In the server's process, before it starts: SIGTERM when the run's process `run` ends
+    anyhow (killed), so that the server never outlives the run."""
+    prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
     if os.getppid() != run:  # the run ended before that
         os._exit(0)
-
-
-_PR_SET_PDEATHSIG = 1
 
 
 def answers(url: str, timeout: float, server: subprocess.Popen[bytes] | None = None) -> bool:
