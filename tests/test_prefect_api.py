@@ -169,3 +169,4 @@ def test_ctrl_c_stops_the_run_which_then_stops_its_server(tmp_path: Path) -> Non
     assert done.returncode == 130, done.stderr[-2000:]
     assert done.stderr.strip().splitlines()[-1].startswith("interrupted: "), done.stderr
     assert "EventsWorker" not in done.stderr and "Unable to connect" not in done.stderr
+    assert "Crash detected" not in done.stderr and "Crashed(" not in done.stderr

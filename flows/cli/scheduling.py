@@ -289,12 +289,20 @@ def watch(inbox: Path | None, index: Path | None, debounce: float) -> None:
 
 class _UprdexErrorRecord(logging.Filter):
     """Drops Prefect's record of an error uprdex raised on purpose ("Encountered exception
-    during execution", with its traceback): the command says it in one line itself."""
+    during execution", with its traceback), and of Ctrl-C ("Crash detected! Execution was
+    aborted by an interrupt signal.", for the flow run and each task run it stopped): the
+    command says it in one line itself."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         from uprdex.pipeline.errors import UprdexError
 
+        if INTERRUPTED in record.getMessage():
+            return False
         return not (record.exc_info and isinstance(record.exc_info[1], UprdexError))
+
+
+INTERRUPTED = "aborted by an interrupt signal"
+"""What Prefect's crash notes of a flow or task run Ctrl-C stopped say."""
 
 
 def _errors_in_one_line() -> AbstractContextManager[None]:
