@@ -22,6 +22,7 @@ from uprdex.pipeline.store import Store
 from helpers import (
     as_an_earlier_release_left_it,
     as_older_models_clustered_it,
+    cli,
     copy_index,
     fixture,
 )
@@ -121,6 +122,24 @@ def test_export_documents_json(index: Path) -> None:
     assert {row["symbol"] for row in rows} == {"A/HRC/28/15", "A/HRC/8/29"}
     assert all(set(row) >= CONTRACT_DOC_FIELDS and row["status"] == "indexed" for row in rows)
     assert {row["type"] for row in rows} == {"wg_report"}
+
+
+def test_export_documents_of_one_state_leaves_out_the_other_states(index: Path) -> None:
+    # probe2: `--what documents --state Slovenia` listed Algeria's report (and every other
+    # file of the index); a filter only recommendations can meet was dropped in silence.
+    def symbols(*filters: str) -> set[str]:
+        result = cli(
+            "export", "--what", "documents", "--format", "json", "--index", index, *filters
+        )
+        return {row["symbol"] for row in json.loads(result.output)}
+
+    assert symbols("--state", "slovenia") == {"A/HRC/28/15"}
+    assert symbols("--cycle", "1") == {"A/HRC/8/29"}
+    assert symbols("--state", "Slovenia", "--cycle", "1") == set()
+    refused = cli(
+        "export", "--what", "documents", "--format", "csv", "--index", index, "--response", "noted"
+    )
+    assert refused.exit_code == 2 and "--response filters recommendations" in refused.output
 
 
 def test_xlsx_round_trips_the_same_rows_as_csv(index: Path, tmp_path: Path) -> None:
