@@ -520,6 +520,20 @@ def test_recs_says_when_a_limit_hides_rows(index: Path) -> None:
     assert result.output.rstrip().endswith("2 of 30 recommendations")
 
 
+def test_recs_table_in_an_80_column_terminal_cuts_no_id_and_no_word(index: Path) -> None:
+    # probe2: at 80 columns every id read "A/HRC/28/…" and every cluster "c-a00662fa…", and
+    # long words lost their ends ("electrici…"): the table named no recommendation.
+    narrow = CliRunner(env={"COLUMNS": "80"})
+    table = narrow.invoke(main, ["recs", "--index", str(index), "--state", "Slovenia"]).output
+    rows = [
+        json.loads(line) for line in cli("recs", "--index", index, "--json").output.splitlines()
+    ]
+    assert "…" not in table
+    for row in rows:
+        if row["state_under_review"] == "Slovenia":
+            assert row["id"] in table and row["cluster_id"] in table
+
+
 def test_report_on_a_state_the_index_does_not_hold_writes_nothing(
     index: Path, tmp_path: Path
 ) -> None:
