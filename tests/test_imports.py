@@ -89,7 +89,7 @@ def test_the_addendum_answer_wins_over_an_imported_one(tmp_path: Path) -> None:
     assert str(rec.response_source).startswith("A/HRC/28/15/Add.1")
 
 
-def test_imports_that_disagree_leave_the_position_open(tmp_path: Path) -> None:
+def test_imports_that_disagree_leave_the_position_open_and_say_so(tmp_path: Path) -> None:
     index = tmp_path / "index.sqlite"
     with Store(index) as store:
         ingest_paths([fixture("slovenia2014_recs.pdf")], store, LoaderSettings(workers=1))
@@ -109,7 +109,11 @@ def test_imports_that_disagree_leave_the_position_open(tmp_path: Path) -> None:
         store.db.execute("INSERT INTO import_links VALUES ('x:1', 'A/HRC/28/15#115.3')")
         refresh_responses(store.db, "A/HRC/28/15")
         store.db.commit()
-    assert _recommendations(index)["A/HRC/28/15#115.3"].response == "pending"
+    rec = _recommendations(index)["A/HRC/28/15#115.3"]
+    assert rec.response == "pending"
+    # probe2: Hungary 2011's 95.1, split by UPR Info into a noted and an accepted row, read
+    # "pending" with no word of either answer.
+    assert rec.response_conflict == "UPR Info: Accepted: supported; UPR Info: Noted: noted"
 
 
 def test_imported_texts_end_without_their_final_stop(tmp_path: Path) -> None:
