@@ -81,6 +81,12 @@ def refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
             # A comment that states no position leaves the report's position standing.
             updates.append((*_section(rec), None, rec["id"]))
             continue
+        agreed = imported.get(rec["id"], [])
+        if answer["position"] == Position.UNKNOWN.value and len({p for p, _ in agreed}) == 1:
+            # An answer that states no position ("Slovenia agrees with the importance of the
+            # 1995 Programme ...", A/HRC/14/15/Add.1 para 15) leaves it open for the imports.
+            updates.append((*agreed[0], answer["detail"], None, rec["id"]))
+            continue
         if stated in decided and stated != answer["position"]:
             conflict = f"{rec['section_source']}: {stated}; {source}: {answer['position']}"
         updates.append((answer["position"], source, answer["detail"], conflict, rec["id"]))
