@@ -162,7 +162,10 @@ def evidence(
         "SELECT e.*, d.path, d.symbol, d.type FROM evidence e "
         "JOIN documents d ON d.sha256 = e.document_sha256 "
         f"WHERE e.recommendation_id IN (SELECT r.id FROM recommendations r {sql}) "
-        "ORDER BY d.year DESC, d.ingested_at DESC, e.recommendation_id, e.page",
+        # Newest by the document's own date (ISO 8601: "2019-08-30" after "2019-08-06"), then
+        # its year; each document's places together, in page order.
+        "ORDER BY coalesce(d.date, CAST(d.year AS TEXT), '') DESC, d.ingested_at DESC, d.sha256, "
+        "e.recommendation_id, e.page",
         params,
     )
     return [LinkedEvidence.of(row) for row in rows]
