@@ -245,7 +245,7 @@ def records(store: Store, kind: str, where: RecFilter | None = None) -> list[dic
         curation = store.cluster_curation()
         return [cluster_record(c, curation.get(c.cluster_id, [])) for c in store.clusters(where)]
     if kind == "documents":
-        return [_document_record(row) for row in store.documents()]
+        return [_document_record(row) for row in store.documents(where)]
     if kind == "matrix":
         raise ValueError("the matrix is a workbook: uprdex export --what matrix --format xlsx")
     raise ValueError(f"unknown export kind {kind!r}; choose from {', '.join(KINDS)}")

@@ -22,6 +22,7 @@ from uprdex.pipeline.store import Store
 from helpers import (
     as_an_earlier_release_left_it,
     as_older_models_clustered_it,
+    cli,
     copy_index,
     fixture,
 )
@@ -121,6 +122,24 @@ def test_export_documents_json(index: Path) -> None:
     assert {row["symbol"] for row in rows} == {"A/HRC/28/15", "A/HRC/8/29"}
     assert all(set(row) >= CONTRACT_DOC_FIELDS and row["status"] == "indexed" for row in rows)
     assert {row["type"] for row in rows} == {"wg_report"}
+
+
+def test_export_documents_of_one_state_leaves_out_the_other_states(index: Path) -> None:
+    # probe2: `--what documents --state Slovenia` listed Algeria's report (and every other
+    # file of the index); a filter only recommendations can meet was dropped in silence.
+    def symbols(*filters: str) -> set[str]:
+        result = cli(
+            "export", "--what", "documents", "--format", "json", "--index", index, *filters
+        )
+        return {row["symbol"] for row in json.loads(result.output)}
+
+    assert symbols("--state", "slovenia") == {"A/HRC/28/15"}
+    assert symbols("--cycle", "1") == {"A/HRC/8/29"}
+    assert symbols("--state", "Slovenia", "--cycle", "1") == set()
+    refused = cli(
+        "export", "--what", "documents", "--format", "csv", "--index", index, "--response", "noted"
+    )
+    assert refused.exit_code == 2 and "--response filters recommendations" in refused.output
 
 
 def test_xlsx_round_trips_the_same_rows_as_csv(index: Path, tmp_path: Path) -> None:
@@ -499,6 +518,20 @@ def test_recs_says_when_a_limit_hides_rows(index: Path) -> None:
         main, ["recs", "--index", str(index), "--state-under-review", "Slovenia", "--limit", "2"]
     )
     assert result.output.rstrip().endswith("2 of 30 recommendations")
+
+
+def test_recs_table_in_an_80_column_terminal_cuts_no_id_and_no_word(index: Path) -> None:
+    # probe2: at 80 columns every id read "A/HRC/28/…" and every cluster "c-a00662fa…", and
+    # long words lost their ends ("electrici…"): the table named no recommendation.
+    narrow = CliRunner(env={"COLUMNS": "80"})
+    table = narrow.invoke(main, ["recs", "--index", str(index), "--state", "Slovenia"]).output
+    rows = [
+        json.loads(line) for line in cli("recs", "--index", index, "--json").output.splitlines()
+    ]
+    assert "…" not in table
+    for row in rows:
+        if row["state_under_review"] == "Slovenia":
+            assert row["id"] in table and row["cluster_id"] in table
 
 
 def test_report_on_a_state_the_index_does_not_hold_writes_nothing(

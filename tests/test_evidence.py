@@ -128,3 +128,19 @@ def test_an_undated_document_cites_the_one_review_that_has_the_paragraph(tmp_pat
         ingest_paths([ngo, *reports], store, LoaderSettings(workers=1))
         linked = {r.recommendation_id for r in store.evidence() if r.document_type == "ngo_report"}
     assert linked == {"A/HRC/14/15#111.13", "A/HRC/28/15#115.22"}
+
+
+def test_evidence_lists_the_newest_document_first_by_its_own_date(tmp_path: Path) -> None:
+    # probe2: A/HRC/WG.6/34/SVN/1 (6 August 2019), indexed after SVN/2 (30 August 2019), came
+    # first in `uprdex evidence`, and the documents' pages interleaved (SVN/1 p. 4, p. 6,
+    # SVN/2 p. 12, SVN/1 p. 18): "newest first" went by the year and the time of indexing.
+    national_report = fixture("svn2019_national_report_p1-3.pdf")  # A/HRC/WG.6/34/SVN/1
+    with Store(tmp_path / "index.sqlite") as store:
+        for path in (REPORT, COMPILATION, national_report):
+            ingest_paths([path], store, LoaderSettings(workers=1))
+        cited = [
+            row.document_symbol for row in store.evidence(recommendation_id="A/HRC/28/15#115.22")
+        ]
+        every = [row.document_symbol for row in store.evidence()]
+    assert cited == ["A/HRC/WG.6/34/SVN/2", "A/HRC/WG.6/34/SVN/1"]
+    assert every == sorted(every, key=lambda symbol: symbol != "A/HRC/WG.6/34/SVN/2")

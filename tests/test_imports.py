@@ -89,7 +89,7 @@ def test_the_addendum_answer_wins_over_an_imported_one(tmp_path: Path) -> None:
     assert str(rec.response_source).startswith("A/HRC/28/15/Add.1")
 
 
-def test_imports_that_disagree_leave_the_position_open(tmp_path: Path) -> None:
+def test_imports_that_disagree_leave_the_position_open_and_say_so(tmp_path: Path) -> None:
     index = tmp_path / "index.sqlite"
     with Store(index) as store:
         ingest_paths([fixture("slovenia2014_recs.pdf")], store, LoaderSettings(workers=1))
@@ -109,7 +109,11 @@ def test_imports_that_disagree_leave_the_position_open(tmp_path: Path) -> None:
         store.db.execute("INSERT INTO import_links VALUES ('x:1', 'A/HRC/28/15#115.3')")
         refresh_responses(store.db, "A/HRC/28/15")
         store.db.commit()
-    assert _recommendations(index)["A/HRC/28/15#115.3"].response == "pending"
+    rec = _recommendations(index)["A/HRC/28/15#115.3"]
+    assert rec.response == "pending"
+    # probe2: Hungary 2011's 95.1, split by UPR Info into a noted and an accepted row, read
+    # "pending" with no word of either answer.
+    assert rec.response_conflict == "UPR Info: Accepted: supported; UPR Info: Noted: noted"
 
 
 def test_imported_texts_end_without_their_final_stop(tmp_path: Path) -> None:
@@ -314,3 +318,46 @@ def test_an_imported_thematic_list_pdf_is_never_read_again_as_a_pdf(tmp_path: Pa
     # Nor counted as read by an earlier release: only `uprdex import` reads it again.
     status = CliRunner().invoke(main, ["status", "--index", str(index)])
     assert status.exit_code == 0 and "read by an earlier" not in status.output
+
+
+def test_an_answer_stating_no_position_takes_the_imports_position(tmp_path: Path) -> None:
+    # probe2: A/HRC/14/15/Add.1 para 15 answers 111.15 ("Slovenia agrees with the importance
+    # of the 1995 Programme of Measures for Assisting the Roma ...") with no position; UPR Info
+    # has it Noted, but it read "unknown" as if nothing else were known. (The fixture addendum
+    # stops at para 12: its para 15 is added as the reader reads it.)
+    upr_info = tmp_path / "upr_info_s7.csv"
+    with upr_info.open("w", newline="", encoding="utf-8") as out:
+        rows = csv.writer(out)
+        out.write("To,To-Rgrp,To-Org,Text,From,From-Rgrp,From-Org,Response,Action,Issue,Session\n")
+        rows.writerow(
+            [
+                "Slovenia",
+                "EEG",
+                "EU",
+                "To continue to implement the 1995 Programme of "
+                "Measures for Assisting the Roma, and to introduce annually reviewed "
+                "targets to measure progress",
+                "United Kingdom",
+                "WEOG",
+                "EU",
+                "Noted",
+                "3",
+                "Minorities",
+                "7",
+            ]
+        )
+    index = tmp_path / "index.sqlite"
+    with Store(index) as store:
+        names = ("slovenia2010_recs.pdf", "svn2010_addendum.pdf")
+        ingest_paths([fixture(name) for name in names], store, LoaderSettings(workers=1))
+        store.db.execute(
+            "INSERT INTO responses SELECT document_sha256, addendum_symbol, wg_symbol, '15', "
+            "'unknown', 'no position stated', 3, '15', '15.' FROM responses LIMIT 1"
+        )
+        import_file(upr_info, "upr-info", store)
+    rec = _recommendations(index)["A/HRC/14/15#111.15"]
+    assert (rec.response, rec.response_source, rec.response_detail) == (
+        "noted",
+        "UPR Info: Noted",
+        "no position stated",
+    )

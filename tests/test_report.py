@@ -214,3 +214,13 @@ def test_a_recurring_ask_shows_the_earlier_ask_and_members_their_place(tmp_path:
     assert "Asked before" in article and "A/HRC/14/15#111.1 (cycle 1" in article
     assert "Migrant Workers" in article
     assert "sure core (" in page and "confidence 0." in page
+
+
+def test_the_answer_s_wording_is_shown_beside_the_response(slovenia: Path) -> None:
+    # probe2: A/HRC/28/15/Add.1 para 4 accepts 115.18 as "already implemented or in process";
+    # the report said only "supported", which para 3's plain acceptances say too.
+    page = slovenia.read_text(encoding="utf-8")
+    block = page.split('id="rec-A-HRC-28-15-115.18"', 1)[1].split("</article>", 1)[0]
+    assert "supported (accepted; considered already implemented or in process)" in block
+    plain = page.split('id="rec-A-HRC-28-15-115.1"', 1)[1].split("</article>", 1)[0]
+    assert "supported — A/HRC/28/15/Add.1 para 3" in plain

@@ -22,6 +22,9 @@ from uprdex.flows.cli._common import (
 )
 from uprdex.pipeline.model import ExportFormat, ExportKind
 
+# The filters only a recommendation can meet (a document has a State and a cycle).
+_RECOMMENDATION_FILTERS = ("recommending_state", "response", "search", "recurring")
+
 
 @click.command()
 @click.option(
@@ -73,6 +76,15 @@ def export(
             count = write_matrix(store, out_path, rec_filter(options))
         err.print(f"wrote the UPR matrix of {count} recommendations to {escape(str(out_path))}")
         return
+    if what == ExportKind.DOCUMENTS:
+        # A document has a State under review and a cycle, not a response or recommending
+        # States: a filter it cannot meet is said, not ignored.
+        asked = [name for name in _RECOMMENDATION_FILTERS if options.get(name)]
+        if asked:
+            flag = "--" + asked[0].replace("_", "-")
+            raise click.UsageError(
+                f"{flag} filters recommendations; documents take --state-under-review and --cycle"
+            )
     with open_index(index) as store:
         rows = records(store, what, rec_filter(options))
     with writing(out_path):

@@ -48,10 +48,18 @@ def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
     if as_json:
         write_export(rows, "jsonl", "recommendations", sys.stdout)
         return
-    columns = ["id", "recommending States", "response", "cluster", "text"]
+    table = Table(show_lines=False)
+    # An id or a cluster id cut to "A/HRC/28/…" names nothing, and a word cut to "electrici…"
+    # loses text: in a narrow terminal nothing is cut, it folds, and the text gives way first.
+    table.add_column("id", overflow="fold", min_width=_widest(row["id"] for row in rows))
+    table.add_column("recommending States", overflow="fold")
+    table.add_column("response")
+    table.add_column(
+        "cluster", overflow="fold", min_width=_widest(row["cluster_id"] or "" for row in rows)
+    )
+    table.add_column("text", overflow="fold")
     if options.get("recurring"):
-        columns.append("asked before (response then)")
-    table = Table(*columns, show_lines=False)
+        table.add_column("asked before (response then)", overflow="fold")
     for row in rows:
         cells = [
             escape(row["id"]),
@@ -69,6 +77,11 @@ def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
         err.print(NO_RECURRING)
     shown = f"{len(rows)} of {matched}" if len(rows) < matched else f"{matched}"
     out.print(f"{shown} {'recommendation' if matched == 1 else 'recommendations'}")
+
+
+def _widest(texts: Any) -> int:
+    """The length of the longest of these texts (0 for none)."""
+    return max((len(text) for text in texts), default=0)
 
 
 @click.command()

@@ -148,10 +148,10 @@ class Store(Connection):
         """Every evidence row of one document, in page order (linked or waiting)."""
         return queries.citations_by(self.db, sha256)
 
-    def documents(self) -> list[StoredDocument]:
+    def documents(self, where: RecFilter | None = None) -> list[StoredDocument]:
         """Every document row, newest first (an addendum or a decision with its review's
-        session and cycle)."""
-        return queries.documents(self.db)
+        session and cycle); with a filter, those of its State under review and cycle."""
+        return queries.documents(self.db, where)
 
     def recommendations(self, where: RecFilter | None = None) -> list[StoredRecommendation]:
         """Recommendations matching the filter, in report and paragraph order."""

@@ -96,8 +96,9 @@ def document(db: sqlite3.Connection, sha256: str) -> StoredDocument | None:
     return None if row is None else StoredDocument.of(row)
 
 
-def documents(db: sqlite3.Connection) -> list[StoredDocument]:
-    """Every document row, newest first.
+def documents(db: sqlite3.Connection, where: RecFilter | None = None) -> list[StoredDocument]:
+    """Every document row, newest first; with a filter, those about its State under review
+    and of its cycle (its other filters are about recommendations).
 
     An addendum or an HRC decision prints no WG session: it takes the session and cycle
     of its review's WG report when that is indexed (A/HRC/28/15/Add.1 and A/HRC/DEC/28/111
@@ -107,7 +108,14 @@ def documents(db: sqlite3.Connection) -> list[StoredDocument]:
     documents = [StoredDocument.of(row) for row in rows]
     reports = {d.symbol: d for d in documents if d.type == "wg_report" and d.symbol}
     by_session = {(_hrc_session(symbol), d.state_under_review): d for symbol, d in reports.items()}
-    return [_in_review(document, reports, by_session) for document in documents]
+    found = [_in_review(document, reports, by_session) for document in documents]
+    if where and where.state_under_review:
+        state = load_states().resolve(where.state_under_review)
+        name = state.name if state else where.state_under_review
+        found = [document for document in found if document.state_under_review == name]
+    if where and where.cycle is not None:
+        found = [document for document in found if document.cycle == where.cycle]
+    return found
 
 
 def _in_review(
@@ -154,7 +162,10 @@ def evidence(
         "SELECT e.*, d.path, d.symbol, d.type FROM evidence e "
         "JOIN documents d ON d.sha256 = e.document_sha256 "
         f"WHERE e.recommendation_id IN (SELECT r.id FROM recommendations r {sql}) "
-        "ORDER BY d.year DESC, d.ingested_at DESC, e.recommendation_id, e.page",
+        # Newest by the document's own date (ISO 8601: "2019-08-30" after "2019-08-06"), then
+        # its year; each document's places together, in page order.
+        "ORDER BY coalesce(d.date, CAST(d.year AS TEXT), '') DESC, d.ingested_at DESC, d.sha256, "
+        "e.recommendation_id, e.page",
         params,
     )
     return [LinkedEvidence.of(row) for row in rows]

@@ -63,9 +63,14 @@ def refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
     for rec in recs:
         answer = answers.get(rec["paragraph"])
         if answer is None:
-            later = imported.get(rec["id"]) if rec["section_response"] in open_ended else None
-            stated_by = (*later, None) if later else _section(rec)
-            updates.append((*stated_by, None, rec["id"]))
+            stated = imported.get(rec["id"], []) if rec["section_response"] in open_ended else []
+            if len({position for position, _ in stated}) == 1:
+                updates.append((*stated[0], None, None, rec["id"]))
+            else:
+                # Imports that disagree (UPR Info's rows of a split ask: "... particularly
+                # ICRMW" noted, "... OP-CAT and CED" accepted) leave it open, saying why.
+                said = dict.fromkeys(f"{source}: {position}" for position, source in stated)
+                updates.append((*_section(rec), "; ".join(said) or None, rec["id"]))
             continue
         where = f"para {answer['paragraph']}" if answer["paragraph"] else f"p. {answer['page']}"
         source = f"{answer['addendum_symbol']} {where}"
@@ -75,6 +80,12 @@ def refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
         if stated in decided and answer["position"] == Position.UNKNOWN.value:
             # A comment that states no position leaves the report's position standing.
             updates.append((*_section(rec), None, rec["id"]))
+            continue
+        agreed = imported.get(rec["id"], [])
+        if answer["position"] == Position.UNKNOWN.value and len({p for p, _ in agreed}) == 1:
+            # An answer that states no position ("Slovenia agrees with the importance of the
+            # 1995 Programme ...", A/HRC/14/15/Add.1 para 15) leaves it open for the imports.
+            updates.append((*agreed[0], answer["detail"], None, rec["id"]))
             continue
         if stated in decided and stated != answer["position"]:
             conflict = f"{rec['section_source']}: {stated}; {source}: {answer['position']}"
@@ -110,13 +121,13 @@ def _section(rec: sqlite3.Row) -> tuple[str, str | None, str | None]:
 _OHCHR_PARA = re.compile(r"\s+-\s+Para\.\s*")
 
 
-def _imported_positions(db: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[str, str]]:
-    """The position imports give each recommendation, with its source, where every import
-    linked to it that states one agrees ("supported" or "noted"): the latest known position of
-    a recommendation the indexed PDFs leave pending (its addendum not indexed). An OHCHR
+def _imported_positions(db: sqlite3.Connection, ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """The positions ("supported" or "noted") the imports linked to each recommendation
+    state, each with its source: when they agree, the latest known position of a
+    recommendation the indexed PDFs leave pending (its addendum not indexed). An OHCHR
     thematic list's source is the addendum paragraph it cites ("A/HRC/28/15/Add.1 para 3");
     UPR Info's is its answer ("UPR Info: Accepted")."""
-    found = by_recommendation(
+    return by_recommendation(
         db,
         ids,
         "SELECT l.recommendation_id, i.position, i.position_source, i.source "
@@ -129,11 +140,6 @@ def _imported_positions(db: sqlite3.Connection, ids: list[str]) -> dict[str, tup
             _OHCHR_PARA.sub(" para ", row["position_source"] or row["source"]),
         ),
     )
-    return {
-        rec_id: stated[0]
-        for rec_id, stated in found.items()
-        if len({position for position, _ in stated}) == 1
-    }
 
 
 def response_source(report: WgReport, rec: Recommendation) -> str | None:
