@@ -53,7 +53,7 @@ def test_square_brackets_in_a_path_or_argument_are_printed_not_read_as_markup(
     assert export.exit_code == 0 and f"to {out}" in export.stderr
     for command in ("show", "evidence"):
         shown = _cli(command, "A/HRC/16/8", "[/b]", "--index", copy)
-        assert shown.exit_code == EXIT_SOME_FAILED
+        assert shown.exit_code == EXIT_USAGE
         assert shown.stderr.strip() == "error no recommendation [/b] in A/HRC/16/8 in the index"
 
 

@@ -36,7 +36,7 @@ def test_cited_takes_a_file_whose_name_is_not_utf8(tmp_path: Path) -> None:
         assert found.exit_code == 0 and found.output.strip(), found.stderr
     (folder / os.fsdecode(b"other\xe9.pdf")).write_bytes(b"%PDF-1.4 not indexed")
     missing = _cli("cited", folder / os.fsdecode(b"other\xe9.pdf"), "--index", index)
-    assert missing.exit_code == EXIT_SOME_FAILED
+    assert missing.exit_code == EXIT_USAGE
     assert missing.stderr.strip().endswith("d\\xe9p/other\\xe9.pdf: not in the index")
 
 

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from uprdex.flows.cli._common import (
     EXIT_SOME_FAILED,
+    EXIT_USAGE,
     NO_RECURRING,
     count,
     err,
@@ -99,7 +100,7 @@ def show(symbol: str, paragraph: str | None, index: Path | None) -> None:
         err.print(
             f"[red]error[/] no recommendation {escape(paragraph)} in {escape(symbol)} in the index"
         )
-        sys.exit(EXIT_SOME_FAILED)
+        sys.exit(EXIT_USAGE)  # an id that names nothing, as `cluster link` says of one
     out.print_json(json.dumps(recommendation_record(found), ensure_ascii=False))
 
 
@@ -164,7 +165,7 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
                 f"[red]error[/] no recommendation {escape(paragraph)} in {escape(symbol)} "
                 "in the index"
             )
-            sys.exit(EXIT_SOME_FAILED)
+            sys.exit(EXIT_USAGE)
         rows = store.evidence(recommendation_id=f"{symbol}#{paragraph}")
     own = [row for row in rows if in_own_report(row)]
     for row in rows:
@@ -201,7 +202,7 @@ def cited(file: Path, index: Path | None) -> None:
         reports = {d.symbol for d in store.documents() if d.type == "wg_report" and d.symbol}
     if document is None:
         err.print(f"[red]error[/] {escape(path_text(file))}: not in the index")
-        sys.exit(EXIT_SOME_FAILED)
+        sys.exit(EXIT_USAGE)
     if document.status != "indexed":
         err.print(f"[red]{document.status}[/] {escape(str(document.error))}: it was not read")
         sys.exit(EXIT_SOME_FAILED)
