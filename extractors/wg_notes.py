@@ -4,7 +4,8 @@ implemented"), as "the recommendations listed above", or as those marked with an
 note is the State's comment on each ask it names; a note saying they are already implemented
 gives them that detail (`positions.implemented_detail`). So is a lead-in that gives the reason
 for its position ("... did not enjoy the support of Mali, since slavery does not exist in
-Mali."), on each of its asks. `wg_report` calls `notes_on_asks` once it has read the asks, and
+Mali."), or says where the State's views on its asks are printed (an addendum), on each of its
+asks. `wg_report` calls `notes_on_asks` once it has read the asks, and
 `comments_on_cited` and `reasons_in_lead_ins` once it has read the cited ones too.
 """
 
@@ -19,10 +20,11 @@ from uprdex.extractors.positions import (
     LEAD_IN_SENTENCE,
     gives_reason,
     implemented_detail,
+    position_of,
     states_only_position,
 )
 from uprdex.extractors.wg_items import Item, Paragraph
-from uprdex.pipeline.model import Recommendation, StateComment
+from uprdex.pipeline.model import Position, Recommendation, StateComment
 from uprdex.pipeline.text import join_lines
 
 __all__ = ["COMMENTS_LEAD_IN", "comments_on_cited", "notes_on_asks", "reasons_in_lead_ins"]
@@ -142,6 +144,19 @@ EXCLUDING = re.compile(
     r"|save\s+(?=for\b|(?:recommendations?|Nos?\.|paragraphs?|those|\d)))",
     re.IGNORECASE,
 )
+# "88. The recommendations noted in the report in paragraphs 19(d), ... above did not enjoy the
+# support of Colombia. Colombia submitted its views on these recommendations. These views are
+# included in an addendum to the report of the Working Group (A/HRC/10/82/Add.1)." (Colombia
+# 2009, A/HRC/10/82; Colombia 2013, A/HRC/24/6, lead-ins 115-118 with items): the State has
+# commented on the lead-in's asks, and says where. Not "Colombia has submitted its views on
+# recommendations noted in the report in paragraphs 19(a), ..." (A/HRC/10/82 para 87), views on
+# other asks than the lead-in's items.
+POINTS_TO_ITS_VIEWS = re.compile(
+    r"\b(?:views|comments|responses?|replies|answers)\s+(?:on|to)\s+"
+    r"(?:these|those|the\s+(?:above|following))\s+recommendations\b[^:]{0,120}?"
+    r"\b(?:included|contained|reflected|set\s+out|presented)\s+in\s+(?:an?|the)\s+addendum\b",
+    re.IGNORECASE,
+)
 NUMBER_OR_RANGE = re.compile(r"(\d{1,3}(?:\.\d{1,3})?)(?:\s*[–-]\s*(\d{1,3}(?:\.\d{1,3})?))?")
 # "77. 24" printed with a space after its dot (Estonia 2011, A/HRC/17/17 para 78): 77.24.
 SPACE_AFTER_DOT = re.compile(r"(?<=\d\.)\s(?=\d)")
@@ -208,8 +223,9 @@ def reasons_in_lead_ins(
     recommendations: Sequence[Recommendation],
     given: Sequence[StateComment] = (),
 ) -> list[StateComment]:
-    """A lead-in that gives the reason for its position (`positions.gives_reason`), as the
-    State's comment on each of its asks, its items or the section-I asks it cites: "105. The
+    """A lead-in that gives the reason for its position (`positions.gives_reason`), or says that
+    the State's views on its asks are in an addendum (`POINTS_TO_ITS_VIEWS`), as the State's
+    comment on each of its asks, its items or the section-I asks it cites: "105. The
     following recommendations did not enjoy the support of Turkey, as Turkey does neither
     recognize Republic of Cyprus nor accept its claims to represent the whole island:" (Turkey
     2010, A/HRC/15/13), "58. One recommendation noted in the report in paragraph 18 above (...)
@@ -224,7 +240,7 @@ def reasons_in_lead_ins(
     comments: list[StateComment] = []
     for lead_in in paragraphs:
         text = join_lines(lead_in.parts)
-        if not gives_reason(text):
+        if not gives_reason(text) and not _points_to_its_views(text):
             continue
         number = str(lead_in.number)
         # Its items, or the section-I asks it cites ("44(e)"); not the items of a list above
@@ -252,6 +268,14 @@ def reasons_in_lead_ins(
             for ref in own
         )
     return comments
+
+
+def _points_to_its_views(lead_in: str) -> bool:
+    """Does a lead-in say the State's views on its asks are printed in an addendum? Not one
+    whose asks await the State's answer (pending): that is a promise, not views given."""
+    return (
+        bool(POINTS_TO_ITS_VIEWS.search(lead_in)) and position_of(lead_in) is not Position.PENDING
+    )
 
 
 def _notes_in_lead_ins(

@@ -1,0 +1,85 @@
+"""The State's comments on its asks (extractors/wg_notes.py), on paragraphs whose text is cut
+from the WG reports in ../shared/data/wg_reports (each test names its source, symbol, paragraph
+and page): the notes left unread in /work/notes/REPORT-reading3.md and REPORT-review4.md."""
+
+from __future__ import annotations
+
+from uprdex.extractors.wg_items import Item, Paragraph
+from uprdex.extractors.wg_notes import reasons_in_lead_ins
+from uprdex.pipeline.model import Position, Recommendation
+
+
+def _ask(paragraph: str, position: Position, lead_in: str, state: str = "France") -> Recommendation:
+    return Recommendation(
+        paragraph, "Ratify the convention", (state,), position, lead_in, 3, paragraph
+    )
+
+
+def _items(head: int, texts: list[str]) -> list[Item]:
+    return [Item(head, i, f"{i}.", 22, [text], False) for i, text in enumerate(texts, 1)]
+
+
+# Colombia 2009 (A/HRC/10/82) para 88, page 30: its asks are cited from section I.
+COLOMBIA_2009_88 = (
+    "The recommendations noted in the report in paragraphs 19(d), 19(e), 22(c), 23(b), 23(d), "
+    "23(e), 35(c), 37(a), 37(c), 40(e), 60(a) above did not enjoy the support of Colombia. "
+    "Colombia submitted its views on these recommendations. These views are included in an "
+    "addendum to the report of the Working Group (A/HRC/10/82/Add.1)."
+)
+# Colombia 2013 (A/HRC/24/6) para 118, page 22: a lead-in with items.
+COLOMBIA_2013_118 = (
+    "The following recommendations did not enjoy the support of Colombia. Colombia submitted "
+    "its views on these recommendations. These views are included in an addendum to the "
+    "report of the Working Group (A/HRC/24/6/Add.1):"
+)
+# Colombia 2009 para 87, page 23 (cut short): its views are on section-I asks, not its items.
+COLOMBIA_2009_87 = (
+    "The recommendations formulated during the interactive dialogue have been examined by "
+    "Colombia and the recommendations listed below enjoy the support of Colombia. Colombia has "
+    "submitted its views on recommendations noted in the report in paragraphs 19(a), 19(b), "
+    "19(f). These views are included in an addendum to the report of the Working Group "
+    "(A/HRC/10/82/Add.1):"
+)
+
+
+def test_a_lead_in_saying_the_states_views_on_its_asks_are_in_an_addendum_is_their_comment() -> (
+    None
+):
+    # The report's only word that the State commented on these asks, and where: without it the
+    # asks showed no comment at all.
+    paragraphs = [
+        Paragraph(
+            87, 23, [COLOMBIA_2009_87], _items(87, ["Step up efforts to fight torture (Denmark);"])
+        ),
+        Paragraph(88, 30, [COLOMBIA_2009_88]),
+        Paragraph(
+            118,
+            22,
+            [COLOMBIA_2013_118],
+            _items(
+                118,
+                [
+                    "Ratify international human rights instruments to which Colombia is not yet "
+                    "a party (Niger);",
+                    "Consider ratifying the Optional Protocol to the Convention against Torture "
+                    "(Peru);",
+                ],
+            ),
+        ),
+    ]
+    asks = [
+        _ask("87.1", Position.SUPPORTED, "87"),
+        _ask("19(d)", Position.NOTED, "88"),
+        _ask("60(a)", Position.NOTED, "88"),
+        _ask("118.1", Position.NOTED, "118"),
+        _ask("118.2", Position.NOTED, "118"),
+    ]
+    comments = reasons_in_lead_ins(paragraphs, asks)
+    assert [(c.paragraph, c.refers_to) for c in comments] == [
+        ("88", "19(d)"),
+        ("88", "60(a)"),
+        ("118", "118.1"),
+        ("118", "118.2"),
+    ]
+    assert "(A/HRC/10/82/Add.1)" in comments[0].text
+    assert comments[2].text == COLOMBIA_2013_118
