@@ -23,8 +23,10 @@ from uprdex.extractors.positions import (
     position_of,
     states_only_position,
 )
+from uprdex.extractors.state_lists import leading_state
 from uprdex.extractors.wg_items import Item, Paragraph
 from uprdex.pipeline.model import Position, Recommendation, StateComment
+from uprdex.pipeline.states import StateTable, load_states
 from uprdex.pipeline.text import join_lines
 
 __all__ = ["COMMENTS_LEAD_IN", "comments_on_cited", "notes_on_asks", "reasons_in_lead_ins"]
@@ -130,6 +132,14 @@ SOME_OF_ITS_ASKS = re.compile(
     r"(?P<list>\d[\d,\s–-]*(?:\s*and\s+\d{1,3})?)\)[^.:]*?\bconsiders?\b",
     re.IGNORECASE,
 )
+# "125. Uruguay rejects the recommendation made by the delegation of Bangladesh. Uruguay
+# effectively protects the family institution, ..." (Uruguay 2014, A/HRC/26/7, right after the
+# one item of 124): one ask named by its recommending State.
+BY_ITS_STATE = re.compile(
+    r"\b(?:the|that)\s+recommendation\s+(?:made\s+)?(?:by|of)\s+"
+    r"(?:the\s+delegation\s+of\s+)?(?P<state>[^.;,:]+)",
+    re.IGNORECASE,
+)
 # "92. Tajikistan offered the following comments:", "61. With regard to the other
 # recommendations, the State under review offers the following comments:" (Bahrain 2008).
 COMMENTS_LEAD_IN = re.compile(
@@ -163,17 +173,21 @@ SPACE_AFTER_DOT = re.compile(r"(?<=\d\.)\s(?=\d)")
 
 
 def notes_on_asks(
-    paragraphs: Sequence[Paragraph], recommendations: Sequence[Recommendation]
+    paragraphs: Sequence[Paragraph],
+    recommendations: Sequence[Recommendation],
+    states: StateTable | None = None,
 ) -> tuple[list[StateComment], list[Recommendation]]:
-    """The State's notes on the asks (`_notes_on_marked`, `_notes_on_numbers`), as its comments,
-    and the asks with the detail those notes give them. Not a note that leaves some asks out
-    (`EXCLUDING`), nor one that only states a position (`positions.states_only_position`)."""
+    """The State's notes on the asks (`_notes_on_marked`, `_notes_on_numbers`,
+    `_notes_on_an_ask_by_its_state`), as its comments, and the asks with the detail those notes
+    give them. Not a note that leaves some asks out (`EXCLUDING`), nor one that only states a
+    position (`positions.states_only_position`)."""
     notes = [
         note
         for note in (
             *_notes_on_marked(paragraphs, recommendations),
             *_notes_in_lead_ins(paragraphs, recommendations),
             *_notes_on_numbers(paragraphs, recommendations),
+            *_notes_on_an_ask_by_its_state(paragraphs, recommendations, states or load_states()),
         )
         if not EXCLUDING.search(note.text) and not states_only_position(note.text)
     ]
@@ -309,6 +323,30 @@ def _notes_on_marked(
         for ask in recommendations
         if ask.marked
     ]
+
+
+def _notes_on_an_ask_by_its_state(
+    paragraphs: Sequence[Paragraph], recommendations: Sequence[Recommendation], states: StateTable
+) -> list[StateComment]:
+    """A note right after a list that names "the recommendation made by" a State (`BY_ITS_STATE`),
+    as the State's comment on that State's one ask in the list; none when it has several there,
+    or when another paragraph comes between."""
+    comments: list[StateComment] = []
+    for before, note in zip([None, *paragraphs], paragraphs, strict=False):
+        text = join_lines(note.parts)
+        if note.items or before is None or not before.items:
+            continue
+        if (named := BY_ITS_STATE.search(text)) is None:
+            continue
+        state = leading_state(named["state"], states)
+        theirs = [
+            ask.paragraph
+            for ask in recommendations
+            if ask.paragraph.startswith(f"{before.number}.") and state in ask.recommending_states
+        ]
+        if state is not None and len(theirs) == 1:
+            comments.append(StateComment(str(note.number), text, note.page, theirs[0]))
+    return comments
 
 
 def _noted_as_implemented(

@@ -140,7 +140,7 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
                 comments.append(found)
             else:
                 recommendations.append(found)
-    notes, recommendations = notes_on_asks(paragraphs, recommendations)
+    notes, recommendations = notes_on_asks(paragraphs, recommendations, states)
     comments.extend(notes)
     if paragraphs:
         first = paragraphs[0].number

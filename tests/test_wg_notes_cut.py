@@ -5,7 +5,7 @@ and page): the notes left unread in /work/notes/REPORT-reading3.md and REPORT-re
 from __future__ import annotations
 
 from uprdex.extractors.wg_items import Item, Paragraph
-from uprdex.extractors.wg_notes import reasons_in_lead_ins
+from uprdex.extractors.wg_notes import notes_on_asks, reasons_in_lead_ins
 from uprdex.pipeline.model import Position, Recommendation
 
 
@@ -83,3 +83,53 @@ def test_a_lead_in_saying_the_states_views_on_its_asks_are_in_an_addendum_is_the
     ]
     assert "(A/HRC/10/82/Add.1)" in comments[0].text
     assert comments[2].text == COLOMBIA_2013_118
+
+
+# Uruguay 2014 (A/HRC/26/7) paras 124-125, page 25.
+URUGUAY_2014_125 = (
+    "Uruguay rejects the recommendation made by the delegation of Bangladesh. Uruguay "
+    "effectively protects the family institution, including through laws embodied in the "
+    "National Constitution on a wide and non-discriminatory basis, rejecting to limit the "
+    "concept of family on grounds of gender identity, sexual orientation or any other reason, "
+    "in accordance with our national legislation and the highest international standards on "
+    "human rights protection."
+)
+
+
+def test_a_note_naming_an_ask_by_its_recommending_state_is_the_comment_on_that_ask() -> None:
+    # 124.1 is Bangladesh's one ask in the list right above the note.
+    lead_in = Paragraph(
+        124,
+        25,
+        ["The recommendation below did not enjoy the support of Uruguay:"],
+        _items(
+            124,
+            [
+                "Ensure the protection of and right to family life on the premise that family "
+                "is the natural and fundamental group of society based upon the stable "
+                "relationship between a man and a woman (Bangladesh)."
+            ],
+        ),
+    )
+    note = Paragraph(125, 25, [URUGUAY_2014_125])
+    asks = [_ask("124.1", Position.NOTED, "124", "Bangladesh")]
+    notes, _ = notes_on_asks([lead_in, note], asks)
+    assert [(n.paragraph, n.refers_to, n.text) for n in notes] == [
+        ("125", "124.1", URUGUAY_2014_125)
+    ]
+    # Not when the State has two asks in the list above (123.29 and 123.57 are Bangladesh's):
+    # which one it means is not said.
+    two = [
+        _ask("124.1", Position.NOTED, "124", "Bangladesh"),
+        _ask("124.2", Position.NOTED, "124", "Bangladesh"),
+    ]
+    lead_in.items = _items(
+        124,
+        [
+            "Strengthen the National Women’s Institute through greater prominence and adequate "
+            "resources (Bangladesh);",
+            "Criminalize the dissemination of theories of racial superiority or inferiority and "
+            "prohibit organizations which promote and incite racial discrimination (Bangladesh);",
+        ],
+    )
+    assert notes_on_asks([lead_in, note], two)[0] == []
