@@ -108,14 +108,16 @@ NOTE_ON_FULL_NUMBERS = re.compile(
 # for the reasons explained in the national report and during the interactive dialogue."
 # (Singapore 2011, A/HRC/18/11, after the 15 items of 97; 99 gives its other noted asks' reason),
 # "82. Rwanda considers the above recommendations as either not applicable or irrelevant."
-# (Rwanda 2011, A/HRC/17/4). Unless it names their paragraph, "116. The Plurinational State of
-# Bolivia considers that the above-mentioned recommendations in paragraph 115 are not up to date
-# ..." (Bolivia 2014, A/HRC/28/7), or their numbers, "127. The above recommendations from
-# 126.1. to 126.15. cannot enjoy the support of Ghana until the referendum on the Constitution
-# takes place." (Ghana 2012, A/HRC/22/6, of 126.1-126.25).
+# (Rwanda 2011, A/HRC/17/4), or taking note of them: "104. Nigeria takes note of the
+# recommendations above and in the interim would like to state that, ..." (Nigeria 2009,
+# A/HRC/11/26, after the 32 items of 103). Unless it names their paragraph, "116. The
+# Plurinational State of Bolivia considers that the above-mentioned recommendations in
+# paragraph 115 are not up to date ..." (Bolivia 2014, A/HRC/28/7), or their numbers, "127.
+# The above recommendations from 126.1. to 126.15. cannot enjoy the support of Ghana until the
+# referendum on the Constitution takes place." (Ghana 2012, A/HRC/22/6, of 126.1-126.25).
 ON_THE_ASKS_ABOVE = re.compile(
     rf"(?:{_REGARDING}"
-    r"|[^.]*?\bconsiders?\s+(?:that\s+)?)?the\s+(?:(?P<count>two|three|four|five)\s+)?"
+    r"|[^.]*?\b(?:considers?\s+(?:that\s+)?|(?:takes?|took)\s+note\s+of\s+))?the\s+(?:(?P<count>two|three|four|five)\s+)?"
     r"(?:recommendations\s+above|above(?:-mentioned)?\s+recommendations)\b"
     r"(?:\s+in\s+paragraph\s+(?P<paragraph>\d{2,3})(?![.\d])"
     rf"|\s+from\s+(?P<first>{_FULL_NUMBER})\.?\s+to\s+(?P<last>{_FULL_NUMBER})(?![\d]))?",

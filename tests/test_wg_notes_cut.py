@@ -133,3 +133,55 @@ def test_a_note_naming_an_ask_by_its_recommending_state_is_the_comment_on_that_a
         ],
     )
     assert notes_on_asks([lead_in, note], two)[0] == []
+
+
+# Nigeria 2009 (A/HRC/11/26) para 104, page 24, right after the 32 items of 103.
+NIGERIA_2009_104 = (
+    "Nigeria takes note of the recommendations above and in the interim would like to state "
+    "that, among the recommendations, there are some that enjoy the support of Nigeria, there "
+    "are others that need to be further examined, and there are others which do not enjoy the "
+    "support of Nigeria because they are in conflict with its Constitution and laws. The "
+    "response of Nigeria to these recommendations will be included in the outcome report "
+    "adopted by the Human Rights Council at its eleventh session."
+)
+
+
+def test_a_note_taking_note_of_the_asks_above_with_more_than_a_promise_is_their_comment() -> None:
+    # Its last sentence promises the response (the asks stay pending); the first is the
+    # State's interim word on them, with a reason for those it refuses. It was no comment, as
+    # "takes note of the recommendations above" was no opening of a note on the asks above.
+    lead_in = Paragraph(
+        103,
+        18,
+        ["In the course of the discussion, the following recommendations were made to Nigeria:"],
+        [
+            Item(
+                103,
+                3,
+                "3.",
+                19,
+                [
+                    "Continue to strengthen its human rights institutions and develop further "
+                    "measures to ensure the effective implementation of their mandates (Ghana);"
+                ],
+                False,
+            ),
+            Item(
+                103,
+                20,
+                "20.",
+                21,
+                [
+                    "Take urgent steps to prevent politically motivated and sectarian and "
+                    "religious-based violence (Canada);"
+                ],
+                False,
+            ),
+        ],
+    )
+    asks = [_ask(p, Position.PENDING, "104") for p in ("103.3", "103.20")]
+    notes, _ = notes_on_asks([lead_in, Paragraph(104, 24, [NIGERIA_2009_104])], asks)
+    assert [(n.paragraph, n.refers_to, n.text) for n in notes] == [
+        ("104", "103.3", NIGERIA_2009_104),
+        ("104", "103.20", NIGERIA_2009_104),
+    ]
