@@ -151,9 +151,13 @@ COMMENTS_LEAD_IN = re.compile(
 # exception of recommendation 97.3 ...", "other than", "apart from", "save for": a note that
 # leaves some asks out. Which ones it may say in any words ("except those on the death
 # penalty"); a misread one would get a note that excludes it, so such a note is no comment.
+# Only when asks follow within a few words (a number, "recommendation(s)", "No(s).",
+# "paragraph(s)", "those", "the ... ones"), not "implemented through measures other than
+# legislation" or "apart from the part on the death penalty", which leave no ask out.
+_LEFT_OUT = r"(?:recommendations?\b|ones?\b|Nos?\.|paragraphs?\b|those\b|\d)"
 EXCLUDING = re.compile(
-    r"\b(?:except|with\s+the\s+exception\s+of|other\s+than|apart\s+from"
-    r"|save\s+(?=for\b|(?:recommendations?|Nos?\.|paragraphs?|those|\d)))",
+    r"\b(?:(?:except|with\s+the\s+exception\s+of|other\s+than|apart\s+from|save(?=\s+for\b))"
+    rf"(?:\s+for)?\s+(?:[^\s.,;:]+\s+){{0,4}}?{_LEFT_OUT}|save\s+{_LEFT_OUT})",
     re.IGNORECASE,
 )
 # "88. The recommendations noted in the report in paragraphs 19(d), ... above did not enjoy the

@@ -96,6 +96,31 @@ def test_the_recommendations_above_except_one_is_no_comment_on_that_one(note: st
 
 
 @pytest.mark.parametrize(
+    ("note", "named"),
+    [
+        (
+            "Recommendations 97.2 and 97.5 above are already implemented through measures other "
+            "than legislation.",
+            ["97.2", "97.5"],
+        ),
+        (
+            "X considers that recommendations Nos. 1, 2, 3 and 4 above are already implemented, "
+            "apart from the part on the death penalty.",
+            ["97.1", "97.2", "97.3", "97.4"],
+        ),
+    ],
+)
+def test_other_than_or_apart_from_leaving_no_ask_out_keeps_the_note(
+    note: str, named: list[str]
+) -> None:
+    # review4's M2: any "other than" or "apart from" dropped the note, and the asks lost their
+    # comment and "already implemented" detail. No such note is in the 245 reports (latent).
+    notes, asks = notes_on_asks(_after_a_list(note), [_ask(f"97.{i}") for i in range(1, 6)])
+    assert [n.refers_to for n in notes] == named
+    assert [a.paragraph for a in asks if a.position_detail] == named
+
+
+@pytest.mark.parametrize(
     "note",
     [
         "The above recommendations will be examined by X, which will provide responses in "
