@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from uprdex.pipeline.model import Position
+from uprdex.pipeline.states import StateTable, load_states
 
 __all__ = [
     "ACTIVE_VERB",
@@ -226,13 +227,17 @@ _ONLY_WHOSE = re.compile(
     r"(?:\s+(?:(?:of|and|the)\s+)*(?-i:[A-Z(])[\w'’()-]*)*)?\s*[.;]?\s*$",
     re.I,
 )
+# The same tail, whose State the State table knows in any spelling: "... of Iran (Islamic
+# Republic of).", "... of Côte d’Ivoire.", which `_ONLY_WHOSE`'s capitals do not cover.
+_WHOSE = re.compile(r"\w*\s+(?:of|by)\s+(?P<whose>[^.;]+?)\s*[.;]?\s*$", re.I)
 
 
-def states_only_position(note: str) -> bool:
+def states_only_position(note: str, states: StateTable | None = None) -> bool:
     """Does a note on asks say no more than a position: a promise to respond ("The above
     recommendations will be examined by X, which will provide responses in due time"), or its
     position phrase and whose it is ("The recommendations above do not enjoy the support of
-    X.")? Not one calling them already implemented, which gives them that detail."""
+    X.", a State in any spelling `states` knows)? Not one calling them already implemented,
+    which gives them that detail."""
     if position_of(note) is Position.PENDING:
         return True
     stated = [
@@ -242,7 +247,11 @@ def states_only_position(note: str) -> bool:
     ]
     if not stated or IMPLEMENTED.search(note):
         return False
-    return _ONLY_WHOSE.match(note, min(stated)[1]) is not None
+    end = min(stated)[1]
+    if _ONLY_WHOSE.match(note, end) is not None:
+        return True
+    whose = _WHOSE.match(note, end)
+    return whose is not None and (states or load_states()).resolve(whose["whose"]) is not None
 
 
 def implemented_detail(text: str, position: Position) -> str | None:

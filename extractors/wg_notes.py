@@ -187,15 +187,16 @@ def notes_on_asks(
     `_notes_on_an_ask_by_its_state`), as its comments, and the asks with the detail those notes
     give them. Not a note that leaves some asks out (`EXCLUDING`), nor one that only states a
     position (`positions.states_only_position`)."""
+    states = states or load_states()
     notes = [
         note
         for note in (
             *_notes_on_marked(paragraphs, recommendations),
             *_notes_in_lead_ins(paragraphs, recommendations),
             *_notes_on_numbers(paragraphs, recommendations),
-            *_notes_on_an_ask_by_its_state(paragraphs, recommendations, states or load_states()),
+            *_notes_on_an_ask_by_its_state(paragraphs, recommendations, states),
         )
-        if not EXCLUDING.search(note.text) and not states_only_position(note.text)
+        if not EXCLUDING.search(note.text) and not states_only_position(note.text, states)
     ]
     return notes, _noted_as_implemented(recommendations, notes)
 

@@ -126,6 +126,9 @@ def test_other_than_or_apart_from_leaving_no_ask_out_keeps_the_note(
         "The above recommendations will be examined by X, which will provide responses in "
         "due time.",
         "The recommendations above do not enjoy the support of the Republic of X.",
+        # review4's M3: a State's name in brackets or in lower case was taken for more.
+        "The recommendations above do not enjoy the support of Iran (Islamic Republic of).",
+        "The above recommendations did not enjoy the support of Côte d’Ivoire.",
     ],
 )
 def test_a_note_that_only_states_a_position_is_no_comment(note: str) -> None:
