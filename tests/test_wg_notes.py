@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from uprdex.extractors.wg_items import Item, Paragraph
-from uprdex.extractors.wg_notes import comments_on_cited, notes_on_asks
+from uprdex.extractors.wg_notes import comments_on_cited, notes_on_asks, reasons_in_lead_ins
 from uprdex.pipeline.model import Position, Recommendation
 
 
@@ -210,3 +210,40 @@ def test_a_paragraph_cited_of_an_earlier_review_is_no_cited_ask() -> None:
         ],
     )
     assert [c.refers_to for c in comments_on_cited([earlier], asks)] == ["26(c)"]
+
+
+def test_as_and_a_capital_in_a_later_sentence_of_a_lead_in_is_no_reason() -> None:
+    # review4's M4: "as" + a capital word anywhere after the position phrase was a reason, so
+    # the lead-in became the comment on each of its items. No such lead-in is in the 245
+    # reports (latent). A reason word in a later sentence still counts: Cuba 2009 (A/HRC/11/22)
+    # para 132, page 28, "Cuba rejected those recommendations based on ...".
+    later_as = Paragraph(
+        97,
+        3,
+        [
+            "The following recommendations enjoy the support of X, which considers that some of "
+            "them are already implemented. As Regards recommendation 5, X notes:"
+        ],
+        [Item(97, i, str(i), 3, ["Ratify (France);"], False) for i in range(1, 3)],
+    )
+    cuba = Paragraph(
+        132,
+        28,
+        [
+            "The recommendations noted in the report in paragraphs 53 (b) and (c), 64 (a) above "
+            "did not enjoy the support of Cuba. Cuba rejected those recommendations based on one "
+            "or more of the following arguments: (a) no people can accept that its right to "
+            "self-determination ... be questioned;"
+        ],
+    )
+    asks = [
+        Recommendation(p, "Ratify", ("France",), position, lead_in, 3, p)
+        for p, position, lead_in in (
+            ("97.1", Position.SUPPORTED, "97"),
+            ("97.2", Position.SUPPORTED, "97"),
+            ("53(b)", Position.NOTED, "132"),
+            ("64(a)", Position.NOTED, "132"),
+        )
+    ]
+    comments = reasons_in_lead_ins([later_as, cuba], asks)
+    assert [(c.paragraph, c.refers_to) for c in comments] == [("132", "53(b)"), ("132", "64(a)")]
