@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from uprdex.pipeline.model import Position
+from uprdex.pipeline.states import StateTable, load_states
 
 __all__ = [
     "ACTIVE_VERB",
@@ -179,11 +180,15 @@ LEAD_IN_SENTENCE = re.compile(r"(?<=[a-z)])\.\s+(?=[A-Z])")
 # Arabia 2009, A/HRC/11/23), "The following recommendations were rejected by Lebanon based on one
 # or more of the following reasons:" (Lebanon 2011, A/HRC/16/18). "as" only before its subject
 # ("as it considers", "as Singapore considers"), not in "which considers the recommendations as
-# already implemented" (Syria 2011); "since" not before a year.
+# already implemented" (Syria 2011), and only in the sentence stating the position: a later
+# sentence opening "As regards recommendation 5, ..." gives none; "since" not before a year.
+# The other words give one in a later sentence too: "... did not enjoy the support of Cuba.
+# Cuba rejected those recommendations based on one or more of the following arguments: ..."
+# (Cuba 2009, A/HRC/11/22).
 REASON = re.compile(
     r"\b(?:because|since(?!\s+\d)|considering\s+that|on\s+the\s+grounds?\s+(?:that|of)"
     r"|based\s+on|for\s+the\s+(?:following\s+)?reasons?)\b"
-    r"|\bas\s+(?=(?:it|they|this|these)\b|(?-i:[A-Z]))",
+    r"|\b(?P<as>as)\s+(?=(?:it|they|this|these)\b|(?-i:[A-Z]))",
     re.I,
 )
 
@@ -214,7 +219,12 @@ def gives_reason(lead_in: str) -> bool:
     ]
     if not stated or position_of(lead_in) is Position.PENDING:
         return False
-    return REASON.search(lead_in, min(stated)[1]) is not None
+    end = min(stated)[1]
+    sentence_end = LEAD_IN_SENTENCE.search(lead_in, end)
+    bound = sentence_end.start() if sentence_end else len(lead_in)
+    return any(
+        found["as"] is None or found.start() < bound for found in REASON.finditer(lead_in, end)
+    )
 
 
 # What a note that only states a position has after its phrase: the State whose it is. "The
@@ -226,13 +236,17 @@ _ONLY_WHOSE = re.compile(
     r"(?:\s+(?:(?:of|and|the)\s+)*(?-i:[A-Z(])[\w'’()-]*)*)?\s*[.;]?\s*$",
     re.I,
 )
+# The same tail, whose State the State table knows in any spelling: "... of Iran (Islamic
+# Republic of).", "... of Côte d’Ivoire.", which `_ONLY_WHOSE`'s capitals do not cover.
+_WHOSE = re.compile(r"\w*\s+(?:of|by)\s+(?P<whose>[^.;]+?)\s*[.;]?\s*$", re.I)
 
 
-def states_only_position(note: str) -> bool:
+def states_only_position(note: str, states: StateTable | None = None) -> bool:
     """Does a note on asks say no more than a position: a promise to respond ("The above
     recommendations will be examined by X, which will provide responses in due time"), or its
     position phrase and whose it is ("The recommendations above do not enjoy the support of
-    X.")? Not one calling them already implemented, which gives them that detail."""
+    X.", a State in any spelling `states` knows)? Not one calling them already implemented,
+    which gives them that detail."""
     if position_of(note) is Position.PENDING:
         return True
     stated = [
@@ -242,7 +256,11 @@ def states_only_position(note: str) -> bool:
     ]
     if not stated or IMPLEMENTED.search(note):
         return False
-    return _ONLY_WHOSE.match(note, min(stated)[1]) is not None
+    end = min(stated)[1]
+    if _ONLY_WHOSE.match(note, end) is not None:
+        return True
+    whose = _WHOSE.match(note, end)
+    return whose is not None and (states or load_states()).resolve(whose["whose"]) is not None
 
 
 def implemented_detail(text: str, position: Position) -> str | None:

@@ -100,7 +100,8 @@ class Paragraph:
     page: int
     parts: list[str]
     items: list[Item] = field(default_factory=list)
-    markers: list[str] = field(default_factory=list)  # its lead-in's footnote markers
+    # its lead-in's footnote markers, each with the page of the line that prints it
+    markers: list[tuple[int, str]] = field(default_factory=list)
 
 
 def body_lines(page: Page) -> list[Line]:
@@ -124,10 +125,16 @@ def body_lines(page: Page) -> list[Line]:
     return kept
 
 
+# The key of `footnotes` for a note's lines that run on from the page before: those above the
+# page's first marker line.
+RUN_ON = ""
+
+
 def footnotes(page: Page) -> dict[str, list[str]]:
     """A page's footnotes by their marker: the lines `body_lines` leaves out, each note opening
     on a marker line ("1", printed small, then "Immediately end the occupation of ..." in 9 pt:
-    Russian Federation 2013, A/HRC/24/14, page 27)."""
+    Russian Federation 2013, A/HRC/24/14, page 27); the lines before the first marker line, the
+    end of the last note of the page before, under `RUN_ON`."""
     body = set(body_lines(page))
     notes: dict[str, list[str]] = {}
     current: list[str] | None = None
@@ -140,14 +147,16 @@ def footnotes(page: Page) -> dict[str, list[str]]:
             line_text = opening[2]
         else:
             line_text = line.text
+        if current is None and line_text:
+            current = notes.setdefault(RUN_ON, [])
         if current is not None and line_text:
             current.append(line_text)
     return notes
 
 
-def _marks(line: Line) -> list[str]:
-    """The footnote markers printed in a line."""
-    return [marker for _, marker in line.markers]
+def _marks(line: Line) -> list[tuple[int, str]]:
+    """The footnote markers printed in a line, each with the line's page."""
+    return [(line.page, marker) for _, marker in line.markers]
 
 
 def _section_lines(lines: Iterable[Line]) -> Iterator[Line]:

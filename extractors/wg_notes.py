@@ -4,7 +4,8 @@ implemented"), as "the recommendations listed above", or as those marked with an
 note is the State's comment on each ask it names; a note saying they are already implemented
 gives them that detail (`positions.implemented_detail`). So is a lead-in that gives the reason
 for its position ("... did not enjoy the support of Mali, since slavery does not exist in
-Mali."), on each of its asks. `wg_report` calls `notes_on_asks` once it has read the asks, and
+Mali."), or says where the State's views on its asks are printed (an addendum), on each of its
+asks. `wg_report` calls `notes_on_asks` once it has read the asks, and
 `comments_on_cited` and `reasons_in_lead_ins` once it has read the cited ones too.
 """
 
@@ -19,10 +20,13 @@ from uprdex.extractors.positions import (
     LEAD_IN_SENTENCE,
     gives_reason,
     implemented_detail,
+    position_of,
     states_only_position,
 )
+from uprdex.extractors.state_lists import leading_state
 from uprdex.extractors.wg_items import Item, Paragraph
-from uprdex.pipeline.model import Recommendation, StateComment
+from uprdex.pipeline.model import Position, Recommendation, StateComment
+from uprdex.pipeline.states import StateTable, load_states
 from uprdex.pipeline.text import join_lines
 
 __all__ = ["COMMENTS_LEAD_IN", "comments_on_cited", "notes_on_asks", "reasons_in_lead_ins"]
@@ -104,14 +108,16 @@ NOTE_ON_FULL_NUMBERS = re.compile(
 # for the reasons explained in the national report and during the interactive dialogue."
 # (Singapore 2011, A/HRC/18/11, after the 15 items of 97; 99 gives its other noted asks' reason),
 # "82. Rwanda considers the above recommendations as either not applicable or irrelevant."
-# (Rwanda 2011, A/HRC/17/4). Unless it names their paragraph, "116. The Plurinational State of
-# Bolivia considers that the above-mentioned recommendations in paragraph 115 are not up to date
-# ..." (Bolivia 2014, A/HRC/28/7), or their numbers, "127. The above recommendations from
-# 126.1. to 126.15. cannot enjoy the support of Ghana until the referendum on the Constitution
-# takes place." (Ghana 2012, A/HRC/22/6, of 126.1-126.25).
+# (Rwanda 2011, A/HRC/17/4), or taking note of them: "104. Nigeria takes note of the
+# recommendations above and in the interim would like to state that, ..." (Nigeria 2009,
+# A/HRC/11/26, after the 32 items of 103). Unless it names their paragraph, "116. The
+# Plurinational State of Bolivia considers that the above-mentioned recommendations in
+# paragraph 115 are not up to date ..." (Bolivia 2014, A/HRC/28/7), or their numbers, "127.
+# The above recommendations from 126.1. to 126.15. cannot enjoy the support of Ghana until the
+# referendum on the Constitution takes place." (Ghana 2012, A/HRC/22/6, of 126.1-126.25).
 ON_THE_ASKS_ABOVE = re.compile(
     rf"(?:{_REGARDING}"
-    r"|[^.]*?\bconsiders?\s+(?:that\s+)?)?the\s+(?:(?P<count>two|three|four|five)\s+)?"
+    r"|[^.]*?\b(?:considers?\s+(?:that\s+)?|(?:takes?|took)\s+note\s+of\s+))?the\s+(?:(?P<count>two|three|four|five)\s+)?"
     r"(?:recommendations\s+above|above(?:-mentioned)?\s+recommendations)\b"
     r"(?:\s+in\s+paragraph\s+(?P<paragraph>\d{2,3})(?![.\d])"
     rf"|\s+from\s+(?P<first>{_FULL_NUMBER})\.?\s+to\s+(?P<last>{_FULL_NUMBER})(?![\d]))?",
@@ -128,6 +134,14 @@ SOME_OF_ITS_ASKS = re.compile(
     r"(?P<list>\d[\d,\s–-]*(?:\s*and\s+\d{1,3})?)\)[^.:]*?\bconsiders?\b",
     re.IGNORECASE,
 )
+# "125. Uruguay rejects the recommendation made by the delegation of Bangladesh. Uruguay
+# effectively protects the family institution, ..." (Uruguay 2014, A/HRC/26/7, right after the
+# one item of 124): one ask named by its recommending State.
+BY_ITS_STATE = re.compile(
+    r"\b(?:the|that)\s+recommendation\s+(?:made\s+)?(?:by|of)\s+"
+    r"(?:the\s+delegation\s+of\s+)?(?P<state>[^.;,:]+)",
+    re.IGNORECASE,
+)
 # "92. Tajikistan offered the following comments:", "61. With regard to the other
 # recommendations, the State under review offers the following comments:" (Bahrain 2008).
 COMMENTS_LEAD_IN = re.compile(
@@ -137,9 +151,26 @@ COMMENTS_LEAD_IN = re.compile(
 # exception of recommendation 97.3 ...", "other than", "apart from", "save for": a note that
 # leaves some asks out. Which ones it may say in any words ("except those on the death
 # penalty"); a misread one would get a note that excludes it, so such a note is no comment.
+# Only when asks follow within a few words (a number, "recommendation(s)", "No(s).",
+# "paragraph(s)", "those", "the ... ones"), not "implemented through measures other than
+# legislation" or "apart from the part on the death penalty", which leave no ask out.
+_LEFT_OUT = r"(?:recommendations?\b|ones?\b|Nos?\.|paragraphs?\b|those\b|\d)"
 EXCLUDING = re.compile(
-    r"\b(?:except|with\s+the\s+exception\s+of|other\s+than|apart\s+from"
-    r"|save\s+(?=for\b|(?:recommendations?|Nos?\.|paragraphs?|those|\d)))",
+    r"\b(?:(?:except|with\s+the\s+exception\s+of|other\s+than|apart\s+from|save(?=\s+for\b))"
+    rf"(?:\s+for)?\s+(?:[^\s.,;:]+\s+){{0,4}}?{_LEFT_OUT}|save\s+{_LEFT_OUT})",
+    re.IGNORECASE,
+)
+# "88. The recommendations noted in the report in paragraphs 19(d), ... above did not enjoy the
+# support of Colombia. Colombia submitted its views on these recommendations. These views are
+# included in an addendum to the report of the Working Group (A/HRC/10/82/Add.1)." (Colombia
+# 2009, A/HRC/10/82; Colombia 2013, A/HRC/24/6, lead-ins 115-118 with items): the State has
+# commented on the lead-in's asks, and says where. Not "Colombia has submitted its views on
+# recommendations noted in the report in paragraphs 19(a), ..." (A/HRC/10/82 para 87), views on
+# other asks than the lead-in's items.
+POINTS_TO_ITS_VIEWS = re.compile(
+    r"\b(?:views|comments|responses?|replies|answers)\s+(?:on|to)\s+"
+    r"(?:these|those|the\s+(?:above|following))\s+recommendations\b[^:]{0,120}?"
+    r"\b(?:included|contained|reflected|set\s+out|presented)\s+in\s+(?:an?|the)\s+addendum\b",
     re.IGNORECASE,
 )
 NUMBER_OR_RANGE = re.compile(r"(\d{1,3}(?:\.\d{1,3})?)(?:\s*[–-]\s*(\d{1,3}(?:\.\d{1,3})?))?")
@@ -148,19 +179,24 @@ SPACE_AFTER_DOT = re.compile(r"(?<=\d\.)\s(?=\d)")
 
 
 def notes_on_asks(
-    paragraphs: Sequence[Paragraph], recommendations: Sequence[Recommendation]
+    paragraphs: Sequence[Paragraph],
+    recommendations: Sequence[Recommendation],
+    states: StateTable | None = None,
 ) -> tuple[list[StateComment], list[Recommendation]]:
-    """The State's notes on the asks (`_notes_on_marked`, `_notes_on_numbers`), as its comments,
-    and the asks with the detail those notes give them. Not a note that leaves some asks out
-    (`EXCLUDING`), nor one that only states a position (`positions.states_only_position`)."""
+    """The State's notes on the asks (`_notes_on_marked`, `_notes_on_numbers`,
+    `_notes_on_an_ask_by_its_state`), as its comments, and the asks with the detail those notes
+    give them. Not a note that leaves some asks out (`EXCLUDING`), nor one that only states a
+    position (`positions.states_only_position`)."""
+    states = states or load_states()
     notes = [
         note
         for note in (
             *_notes_on_marked(paragraphs, recommendations),
             *_notes_in_lead_ins(paragraphs, recommendations),
             *_notes_on_numbers(paragraphs, recommendations),
+            *_notes_on_an_ask_by_its_state(paragraphs, recommendations, states),
         )
-        if not EXCLUDING.search(note.text) and not states_only_position(note.text)
+        if not EXCLUDING.search(note.text) and not states_only_position(note.text, states)
     ]
     return notes, _noted_as_implemented(recommendations, notes)
 
@@ -208,8 +244,9 @@ def reasons_in_lead_ins(
     recommendations: Sequence[Recommendation],
     given: Sequence[StateComment] = (),
 ) -> list[StateComment]:
-    """A lead-in that gives the reason for its position (`positions.gives_reason`), as the
-    State's comment on each of its asks, its items or the section-I asks it cites: "105. The
+    """A lead-in that gives the reason for its position (`positions.gives_reason`), or says that
+    the State's views on its asks are in an addendum (`POINTS_TO_ITS_VIEWS`), as the State's
+    comment on each of its asks, its items or the section-I asks it cites: "105. The
     following recommendations did not enjoy the support of Turkey, as Turkey does neither
     recognize Republic of Cyprus nor accept its claims to represent the whole island:" (Turkey
     2010, A/HRC/15/13), "58. One recommendation noted in the report in paragraph 18 above (...)
@@ -224,7 +261,7 @@ def reasons_in_lead_ins(
     comments: list[StateComment] = []
     for lead_in in paragraphs:
         text = join_lines(lead_in.parts)
-        if not gives_reason(text):
+        if not gives_reason(text) and not _points_to_its_views(text):
             continue
         number = str(lead_in.number)
         # Its items, or the section-I asks it cites ("44(e)"); not the items of a list above
@@ -252,6 +289,14 @@ def reasons_in_lead_ins(
             for ref in own
         )
     return comments
+
+
+def _points_to_its_views(lead_in: str) -> bool:
+    """Does a lead-in say the State's views on its asks are printed in an addendum? Not one
+    whose asks await the State's answer (pending): that is a promise, not views given."""
+    return (
+        bool(POINTS_TO_ITS_VIEWS.search(lead_in)) and position_of(lead_in) is not Position.PENDING
+    )
 
 
 def _notes_in_lead_ins(
@@ -285,6 +330,30 @@ def _notes_on_marked(
         for ask in recommendations
         if ask.marked
     ]
+
+
+def _notes_on_an_ask_by_its_state(
+    paragraphs: Sequence[Paragraph], recommendations: Sequence[Recommendation], states: StateTable
+) -> list[StateComment]:
+    """A note right after a list that names "the recommendation made by" a State (`BY_ITS_STATE`),
+    as the State's comment on that State's one ask in the list; none when it has several there,
+    or when another paragraph comes between."""
+    comments: list[StateComment] = []
+    for before, note in zip([None, *paragraphs], paragraphs, strict=False):
+        text = join_lines(note.parts)
+        if note.items or before is None or not before.items:
+            continue
+        if (named := BY_ITS_STATE.search(text)) is None:
+            continue
+        state = leading_state(named["state"], states)
+        theirs = [
+            ask.paragraph
+            for ask in recommendations
+            if ask.paragraph.startswith(f"{before.number}.") and state in ask.recommending_states
+        ]
+        if state is not None and len(theirs) == 1:
+            comments.append(StateComment(str(note.number), text, note.page, theirs[0]))
+    return comments
 
 
 def _noted_as_implemented(

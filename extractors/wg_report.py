@@ -38,6 +38,7 @@ from uprdex.extractors.state_lists import (
 )
 from uprdex.extractors.wg_items import (
     LEAD_IN,
+    RUN_ON,
     Item,
     Paragraph,
     body_lines,
@@ -140,7 +141,7 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
                 comments.append(found)
             else:
                 recommendations.append(found)
-    notes, recommendations = notes_on_asks(paragraphs, recommendations)
+    notes, recommendations = notes_on_asks(paragraphs, recommendations, states)
     comments.extend(notes)
     if paragraphs:
         first = paragraphs[0].number
@@ -307,29 +308,40 @@ def _read_asks_in_footnotes(
     Federation, the recommendations in the footnote below are not relevant as ...", footnote 1:
     "Immediately end the occupation of Georgia's regions of Abkhazia ... (Georgia); Allow and
     ensure safe and dignified return of ... (Georgia)." (A/HRC/24/14, page 27). Only when each
-    is closed by its State list."""
+    is closed by its State list. The note is read on the page of the line printing its marker,
+    and goes on to the next page when it is the last of its page (`_footnote`)."""
     by_number = {page.number: page for page in pages}
     for paragraph in paragraphs:
         lead_in = join_lines(paragraph.parts)
         if paragraph.items or not IN_A_FOOTNOTE.search(lead_in):
             continue
-        if position_of(lead_in) is Position.UNKNOWN or paragraph.page not in by_number:
+        if position_of(lead_in) is Position.UNKNOWN:
             continue
-        notes = footnotes(by_number[paragraph.page])
-        for marker in paragraph.markers:
-            asks = AFTER_ASK.split(join_lines(notes.get(marker, [])))
+        for page, marker in paragraph.markers:
+            asks = AFTER_ASK.split(join_lines(_footnote(by_number, page, marker)))
             if not all(split_recommending_states(ask, states)[1] for ask in asks):
                 continue
             for number, ask in enumerate(asks, 1):
-                item = Item(paragraph.number, number, "", paragraph.page, [ask], sub_numbered=False)
+                item = Item(paragraph.number, number, "", page, [ask], sub_numbered=False)
                 item.warnings.append(
                     f"printed without a number in footnote {marker} of paragraph "
                     f"{paragraph.number}; read as item {number}"
                 )
-                warnings.append(
-                    f"page {paragraph.page}: {paragraph.number}.{number} {item.warnings[-1]}"
-                )
+                warnings.append(f"page {page}: {paragraph.number}.{number} {item.warnings[-1]}")
                 paragraph.items.append(item)
+
+
+def _footnote(by_number: dict[int, Page], page: int, marker: str) -> list[str]:
+    """The lines of footnote `marker` of `page`, with those that run on at the top of the next
+    page's notes (`wg_items.RUN_ON`) when it is the page's last note."""
+    if page not in by_number:
+        return []
+    notes = footnotes(by_number[page])
+    if marker not in notes:
+        return []
+    if list(notes)[-1] != marker or page + 1 not in by_number:
+        return notes[marker]
+    return [*notes[marker], *footnotes(by_number[page + 1]).get(RUN_ON, [])]
 
 
 def _drop_comments(paragraphs: list[Paragraph]) -> list[Item]:

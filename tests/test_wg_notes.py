@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from uprdex.extractors.wg_items import Item, Paragraph
-from uprdex.extractors.wg_notes import comments_on_cited, notes_on_asks
+from uprdex.extractors.wg_notes import comments_on_cited, notes_on_asks, reasons_in_lead_ins
 from uprdex.pipeline.model import Position, Recommendation
 
 
@@ -96,11 +96,39 @@ def test_the_recommendations_above_except_one_is_no_comment_on_that_one(note: st
 
 
 @pytest.mark.parametrize(
+    ("note", "named"),
+    [
+        (
+            "Recommendations 97.2 and 97.5 above are already implemented through measures other "
+            "than legislation.",
+            ["97.2", "97.5"],
+        ),
+        (
+            "X considers that recommendations Nos. 1, 2, 3 and 4 above are already implemented, "
+            "apart from the part on the death penalty.",
+            ["97.1", "97.2", "97.3", "97.4"],
+        ),
+    ],
+)
+def test_other_than_or_apart_from_leaving_no_ask_out_keeps_the_note(
+    note: str, named: list[str]
+) -> None:
+    # review4's M2: any "other than" or "apart from" dropped the note, and the asks lost their
+    # comment and "already implemented" detail. No such note is in the 245 reports (latent).
+    notes, asks = notes_on_asks(_after_a_list(note), [_ask(f"97.{i}") for i in range(1, 6)])
+    assert [n.refers_to for n in notes] == named
+    assert [a.paragraph for a in asks if a.position_detail] == named
+
+
+@pytest.mark.parametrize(
     "note",
     [
         "The above recommendations will be examined by X, which will provide responses in "
         "due time.",
         "The recommendations above do not enjoy the support of the Republic of X.",
+        # review4's M3: a State's name in brackets or in lower case was taken for more.
+        "The recommendations above do not enjoy the support of Iran (Islamic Republic of).",
+        "The above recommendations did not enjoy the support of Côte d’Ivoire.",
     ],
 )
 def test_a_note_that_only_states_a_position_is_no_comment(note: str) -> None:
@@ -182,3 +210,40 @@ def test_a_paragraph_cited_of_an_earlier_review_is_no_cited_ask() -> None:
         ],
     )
     assert [c.refers_to for c in comments_on_cited([earlier], asks)] == ["26(c)"]
+
+
+def test_as_and_a_capital_in_a_later_sentence_of_a_lead_in_is_no_reason() -> None:
+    # review4's M4: "as" + a capital word anywhere after the position phrase was a reason, so
+    # the lead-in became the comment on each of its items. No such lead-in is in the 245
+    # reports (latent). A reason word in a later sentence still counts: Cuba 2009 (A/HRC/11/22)
+    # para 132, page 28, "Cuba rejected those recommendations based on ...".
+    later_as = Paragraph(
+        97,
+        3,
+        [
+            "The following recommendations enjoy the support of X, which considers that some of "
+            "them are already implemented. As Regards recommendation 5, X notes:"
+        ],
+        [Item(97, i, str(i), 3, ["Ratify (France);"], False) for i in range(1, 3)],
+    )
+    cuba = Paragraph(
+        132,
+        28,
+        [
+            "The recommendations noted in the report in paragraphs 53 (b) and (c), 64 (a) above "
+            "did not enjoy the support of Cuba. Cuba rejected those recommendations based on one "
+            "or more of the following arguments: (a) no people can accept that its right to "
+            "self-determination ... be questioned;"
+        ],
+    )
+    asks = [
+        Recommendation(p, "Ratify", ("France",), position, lead_in, 3, p)
+        for p, position, lead_in in (
+            ("97.1", Position.SUPPORTED, "97"),
+            ("97.2", Position.SUPPORTED, "97"),
+            ("53(b)", Position.NOTED, "132"),
+            ("64(a)", Position.NOTED, "132"),
+        )
+    ]
+    comments = reasons_in_lead_ins([later_as, cuba], asks)
+    assert [(c.paragraph, c.refers_to) for c in comments] == [("132", "53(b)"), ("132", "64(a)")]
