@@ -50,14 +50,14 @@ from uprdex.pipeline.model import (
     ThemeHit,
     WgReport,
 )
-from uprdex.pipeline.paraphrase import split_sentences
+from uprdex.pipeline.paraphrase import page_sentences
 from uprdex.pipeline.sandbox import map_isolated, run_isolated, start_method
 from uprdex.pipeline.semantic import SemanticModel
 from uprdex.pipeline.settings import ClusterSettings, LoaderSettings
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.store import Store
 from uprdex.pipeline.symbols import cycle_of_session, session_of_symbol, wg_symbol_of
-from uprdex.pipeline.text import join_lines, load_vocabulary
+from uprdex.pipeline.text import load_vocabulary
 from uprdex.pipeline.theme_model import ThemeModel
 
 if TYPE_CHECKING:
@@ -205,9 +205,7 @@ def _sentences(loaded: LoadedDocument) -> tuple[tuple[int, str], ...]:
     return tuple(
         (page.number, sentence)
         for page in loaded.pages
-        for sentence in split_sentences(
-            join_lines(line.text for line in page.lines if not line.is_note)
-        )
+        for sentence in page_sentences([line.text for line in page.lines if not line.is_note])
     )
 
 

@@ -25,6 +25,7 @@ from uprdex.pipeline.store import (
     ImportedLabel,
     LinkedEvidence,
     RecFilter,
+    RepeatedAsk,
     Store,
     StoredCluster,
     StoredDocument,
@@ -96,21 +97,26 @@ def recommendation_record(rec: StoredRecommendation) -> dict[str, Any]:
             for hit in rec.theme_hits
         ],
         "warnings": list(rec.warnings),
-        # How sure its place in its cluster is (0-1; none when alone), and the earlier asks
-        # to the same State it repeats, with the State's response then.
+        # How sure its place in its cluster is (0-1; none when alone), the earlier asks to the
+        # same State it repeats, with the State's response then, and the later asks that
+        # repeat it (asked again: was it implemented?), with the State's response to them.
         "cluster_confidence": rec.cluster_confidence,
-        "repeats": [
-            {
-                "id": ask.id,
-                "document_symbol": ask.document_symbol,
-                "paragraph": ask.paragraph,
-                "cycle": ask.cycle,
-                "text": ask.text,
-                "response": ask.response,
-                "score": ask.score,
-            }
-            for ask in rec.repeats
-        ],
+        "repeats": [_other_ask(ask) for ask in rec.repeats],
+        "repeated_by": [_other_ask(ask) for ask in rec.repeated_by],
+    }
+
+
+def _other_ask(ask: RepeatedAsk) -> dict[str, Any]:
+    """An ask of another review that one recommendation repeats or is repeated by."""
+    return {
+        "id": ask.id,
+        "document_symbol": ask.document_symbol,
+        "paragraph": ask.paragraph,
+        "cycle": ask.cycle,
+        "year": ask.year,
+        "text": ask.text,
+        "response": ask.response,
+        "score": ask.score,
     }
 
 
@@ -284,7 +290,7 @@ EMPTY_HEADERS: dict[str, tuple[str, ...]] = {
         "recommendations": "id document_symbol paragraph state_under_review cycle session year "
         "text recommending_states recommending_state_codes response response_source themes "
         "cluster_id source_sha256 source_page as_printed response_detail response_conflict "
-        "state_pairs origin imported theme_hits warnings cluster_confidence repeats",
+        "state_pairs origin imported theme_hits warnings cluster_confidence repeats repeated_by",
         "evidence": "recommendation_id document_sha256 document_path document_symbol "
         "document_type document_type_detail page footnote kind as_printed context score "
         "corrected state_comment",

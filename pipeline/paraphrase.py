@@ -18,9 +18,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from uprdex.pipeline.clusters import normalize
-from uprdex.pipeline.text import ends_with_abbreviation
+from uprdex.pipeline.text import ends_with_abbreviation, join_lines
 
-__all__ = ["Match", "match_sentences", "split_sentences"]
+__all__ = ["Match", "match_sentences", "page_sentences", "split_sentences"]
 
 MIN_WORDS = 8
 # A sentence ends at ".", ";", "!" or "?" followed by a capital: "... in preparation. Slovenia";
@@ -28,6 +28,27 @@ MIN_WORDS = 8
 # (A/HRC/WG.6/34/SVN/1), which is then a piece of its own, too short to be a sentence; not at the
 # full stop of an abbreviation (`ends_with_abbreviation`: "as noted in para. 12. The ...").
 SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-Z“\"]|\d{1,3}\.\s+[A-Z“\"])")
+# A printed line that opens with a paragraph number starts a new sentence, whatever ends the
+# line before: "33. UNESCO recommended that Slovenia decriminalize defamation in the Penal Code"
+# after the heading "D. Freedom of expression, right to participate in public and political
+# life", which has no full stop (A/HRC/WG.6/20/SVN/2, p. 8).
+PARAGRAPH_LINE = re.compile(r"\d{1,3}\.\s+[A-Z“\"]")
+# ... unless the line before ends with a word that takes a number: "... thus implementing
+# recommendation" / "43. The ..." (the 43 is the recommendation's, A/HRC/WG.6/34/SVN/1 p. 2).
+NUMBER_BEFORE = re.compile(
+    r"(?:\b(?:recommendations?|paragraphs?|paras?\.?|Nos?\.|articles?|and|or|to)|[,–-])\s*$",
+    re.IGNORECASE,
+)
+# A lettered or roman heading is no sentence: "D. Freedom of expression, right to participate
+# in public and political life" (A/HRC/WG.6/20/SVN/2, p. 8), "II. Implementation of
+# recommendations from the previous" / "cycles" (A/HRC/WG.6/34/SVN/1, p. 2): no full stop ends
+# it, so it runs on to the first one after it.
+HEADING_LINE = re.compile(r"(?:[A-Z]|[IVX]{2,5})\.\s+(?=[A-Z“\"])")
+# A numbered heading neither: "4. Freedom of religion or belief, expression, association and
+# peaceful assembly, and right to participate in public and political life" (A/HRC/WG.6/20/SVN/3,
+# p. 7), then "42. ...": a numbered block with no ".", ";", "!" or "?" past its number, though
+# another block follows it on the page (the page's last one may go on overleaf).
+SENTENCE_MARK = re.compile(r"[.;!?]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +62,41 @@ class Match:
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of at least MIN_WORDS words."""
+    return [s for s in _pieces(text) if len(s.split()) >= MIN_WORDS]
+
+
+def page_sentences(lines: Sequence[str]) -> list[str]:
+    """Sentences of at least MIN_WORDS words in the printed body lines of one page (its notes
+    left out), as paraphrase matching reads them: a line that opens with a paragraph number
+    starts a new sentence; a numbered heading is left out, and so is a lettered or roman one,
+    up to the first sentence end after it (a heading that runs into unnumbered text takes that
+    text's first sentence with it: UN documents number their paragraphs)."""
+    blocks: list[tuple[str, list[str]]] = []  # ("heading" | "numbered" | "text", lines)
+    for line in lines:
+        heading = HEADING_LINE.match(line)
+        if heading:
+            blocks.append(("heading", [line[heading.end() :]]))
+        elif PARAGRAPH_LINE.match(line) and not (
+            blocks and NUMBER_BEFORE.search(blocks[-1][1][-1])
+        ):
+            blocks.append(("numbered", [line]))
+        elif blocks:
+            blocks[-1][1].append(line)
+        else:
+            blocks.append(("text", [line]))
+    sentences: list[str] = []
+    for index, (kind, block) in enumerate(blocks):
+        text = join_lines(block)
+        last = index == len(blocks) - 1
+        if kind == "numbered" and not last and not SENTENCE_MARK.search(text, text.index(".") + 1):
+            continue
+        pieces = _pieces(text)[1:] if kind == "heading" else _pieces(text)
+        sentences.extend(piece for piece in pieces if len(piece.split()) >= MIN_WORDS)
+    return sentences
+
+
+def _pieces(text: str) -> list[str]:
+    """`text` cut at every sentence end, the short pieces too."""
     pieces: list[str] = []
     start = 0
     for end in SENTENCE_END.finditer(text):
@@ -50,7 +106,7 @@ def split_sentences(text: str) -> list[str]:
         pieces.append(text[start : end.start()])
         start = end.end()
     pieces.append(text[start:])
-    return [s.strip() for s in pieces if len(s.split()) >= MIN_WORDS]
+    return [piece.strip() for piece in pieces]
 
 
 def _terms(text: str) -> list[str]:

@@ -139,3 +139,62 @@ def test_a_sentence_does_not_end_at_an_abbreviation_before_a_capital() -> None:
     assert len(cut) == 1 and cut[0].endswith("of Slovenia (document No. A/HRC/28/15).")
     text = "The State listed several measures, e.g. Training for judges and for the police."
     assert split_sentences(text + " " + text) == [text, text]
+
+
+def test_a_heading_without_a_full_stop_is_no_paraphrase(shared_data: Path, tmp_path: Path) -> None:
+    # probe2: A/HRC/WG.6/20/SVN/2 (Slovenia 2014, UN compilation), p. 8, prints the heading "D.
+    # Freedom of expression, right to participate in public and political life" with no full
+    # stop, then "33. UNESCO recommended ...": "... political life 33." was one sentence,
+    # matched to A/HRC/14/15 111.68 (women in public life) as a paraphrase at 0.51.
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths(
+            [
+                shared_data / "slovenia" / "cycle2" / "g1414064.pdf",
+                shared_data / "slovenia" / "cycle1" / "g1012049.pdf",  # A/HRC/14/15
+            ],
+            store,
+            LoaderSettings(workers=1),
+        )
+        contexts = [
+            row[0]
+            for row in store.db.execute("SELECT context FROM evidence WHERE kind = 'paraphrase'")
+        ]
+    assert contexts, "the compilation still echoes the 2010 asks"
+    assert not [c for c in contexts if "political life" in c or re.search(r" \d{1,3}\.$", c)]
+    from uprdex.pipeline.loader import load_pdf
+    from uprdex.pipeline.paraphrase import page_sentences
+
+    page = load_pdf(shared_data / "slovenia" / "cycle2" / "g1414064.pdf").pages[7]
+    sentences = page_sentences([line.text for line in page.lines if not line.is_note])
+    assert sentences[
+        sentences.index(
+            "It recommended that deprivation of liberty of children be a measure of last resort."
+        )
+        + 1
+    ].startswith("UNESCO recommended that Slovenia decriminalize")
+    # A number the line before names stays with it: "... implementing recommendation" / "43."
+    # (lines written for this test).
+    lines = [
+        "Slovenia presented its report on 15 and 16 March 2016, thus implementing recommendation",
+        "43. The Government also adopted a new action plan on human rights education.",
+    ]
+    assert page_sentences(lines) == [lines[0] + " 43.", lines[1][4:]]
+    # A numbered heading: "4. Freedom of religion or belief, expression, association and
+    # peaceful assembly, and right to participate in public and political life", then "42. ..."
+    # (A/HRC/WG.6/20/SVN/3 p. 7); but paragraph 30 of A/HRC/WG.6/20/SVN/1 p. 8, which a heading
+    # printed without its dot ("III Implementation of ... first" / "round of the UPR") follows,
+    # keeps its sentences.
+    page = load_pdf(shared_data / "slovenia" / "cycle2" / "g1409727.pdf").pages[6]
+    sentences = page_sentences([line.text for line in page.lines if not line.is_note])
+    assert sentences and not [s for s in sentences if "peaceful assembly, and right" in s]
+    page = load_pdf(shared_data / "slovenia" / "cycle2" / "g1413493.pdf").pages[7]
+    sentences = page_sentences([line.text for line in page.lines if not line.is_note])
+    assert "In November 2014, Slovenia will present its 2nd periodic report under the ICESCR." in (
+        sentences
+    )
+    # The national report of 2019 (A/HRC/WG.6/34/SVN/1 p. 2): the heading "II. Implementation
+    # of recommendations from the previous" / "cycles" is gone, its sentences are not.
+    page = load_pdf(NATIONAL_REPORT).pages[1]
+    sentences = page_sentences([line.text for line in page.lines if not line.is_note])
+    assert not [s for s in sentences if "previous cycles" in s or "Recommendations 1–5" in s]
+    assert any(s.endswith("thus implementing recommendation 43.") for s in sentences)

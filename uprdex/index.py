@@ -63,7 +63,8 @@ class Index:
         recurring: bool = False,
     ) -> list[Record]:
         """Recommendations, filtered like `uprdex recs` (any known spelling of a State);
-        `recurring`: only the asks made again, each with the earlier asks it repeats."""
+        `recurring`: only the asks made again, each with the earlier asks it repeats (every
+        record has `repeats`, and `repeated_by`: the later asks that repeat it)."""
         return self._records(
             ExportKind.RECOMMENDATIONS,
             state_under_review=state_under_review,

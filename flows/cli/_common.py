@@ -117,7 +117,8 @@ FILTER_OPTIONS = (
         "--recurring",
         is_flag=True,
         help="Only asks made again: each repeats an ask made to the same State in an earlier "
-        "review (its `repeats` give that ask and the State's response then); with clusters, "
+        "review (its `repeats` give that ask and the State's response then; `repeated_by`, "
+        "the asks that came back later); with clusters, "
         "the clusters asked again in a later cycle, with their earlier asks.",
     ),
 )

@@ -60,7 +60,7 @@ def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
     )
     table.add_column("text", overflow="fold")
     if options.get("recurring"):
-        table.add_column("asked before (response then)", overflow="fold")
+        table.add_column("asked before (response then), again later", overflow="fold")
     for row in rows:
         cells = [
             escape(row["id"]),
@@ -70,7 +70,8 @@ def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
             escape(row["text"]),
         ]
         if options.get("recurring"):
-            asks = (f"{ask['id']} ({ask['response']})" for ask in row["repeats"])
+            # Asked again later too (was it done?): a column of its own does not fit in 80.
+            asks = [*_asks(row["repeats"], ""), *_asks(row["repeated_by"], "later: ")]
             cells.append(escape("\n".join(asks)))
         table.add_row(*cells)
     out.print(table)
@@ -78,6 +79,11 @@ def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
         err.print(NO_RECURRING)
     shown = f"{len(rows)} of {matched}" if len(rows) < matched else f"{matched}"
     out.print(f"{shown} {'recommendation' if matched == 1 else 'recommendations'}")
+
+
+def _asks(asks: list[dict[str, Any]], label: str) -> list[str]:
+    """The asks of other reviews that a row repeats or is repeated by, with the response."""
+    return [f"{label}{ask['id']} ({ask['response']})" for ask in asks]
 
 
 def _widest(texts: Any) -> int:

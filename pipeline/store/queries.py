@@ -262,24 +262,9 @@ def _with_states(db: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[St
         "SELECT * FROM cluster_members WHERE recommendation_id IN ({})",
         lambda row: row["confidence"],
     )
-    # The earlier asks each one repeats (`uprdex.pipeline.clusters.recurrence`), with the
-    # State's response to them then.
-    repeats = by_recommendation(
-        db,
-        ids,
-        "SELECT k.later_id AS recommendation_id, k.earlier_id, k.score, e.text, e.response, "
-        "e.document_symbol, e.paragraph, e.cycle FROM recurrences k "
-        "JOIN recommendations e ON e.id = k.earlier_id "
-        "WHERE k.later_id IN ({}) ORDER BY k.later_id, k.score DESC, k.earlier_id",
-        lambda row: RepeatedAsk(
-            row["earlier_id"],
-            row["document_symbol"],
-            row["paragraph"],
-            row["cycle"],
-            row["text"],
-            row["response"],
-            row["score"],
-        ),
+    repeats = _recurrences(db, ids, "later_id", "earlier_id", "k.score DESC, k.earlier_id")
+    repeated_by = _recurrences(
+        db, ids, "earlier_id", "later_id", "o.year, o.cycle, k.score DESC, k.later_id"
     )
     return [
         StoredRecommendation.of(
@@ -289,9 +274,37 @@ def _with_states(db: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[St
             hits.get(row["id"], []),
             (confidence.get(row["id"]) or [None])[0],
             repeats.get(row["id"], []),
+            repeated_by.get(row["id"], []),
         )
         for row in rows
     ]
+
+
+def _recurrences(
+    db: sqlite3.Connection, ids: list[str], own: str, other: str, order: str
+) -> dict[str, list[RepeatedAsk]]:
+    """The asks at the `other` end of each recommendation's `recurrences` rows (`own` is
+    "later_id" for the earlier asks it repeats, "earlier_id" for the later asks that repeat
+    it), with the State's response to each: one table read from either end, so that the two
+    directions always agree (`uprdex.pipeline.clusters.recurrence` writes it)."""
+    return by_recommendation(
+        db,
+        ids,
+        f"SELECT k.{own} AS recommendation_id, o.id, o.document_symbol, o.paragraph, o.cycle, "
+        f"o.year, o.text, o.response, k.score FROM recurrences k "
+        f"JOIN recommendations o ON o.id = k.{other} "
+        f"WHERE k.{own} IN ({{}}) ORDER BY k.{own}, {order}",
+        lambda row: RepeatedAsk(
+            row["id"],
+            row["document_symbol"],
+            row["paragraph"],
+            row["cycle"],
+            row["year"],
+            row["text"],
+            row["response"],
+            row["score"],
+        ),
+    )
 
 
 def states_under_review(db: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str | None]:

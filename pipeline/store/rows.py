@@ -80,13 +80,15 @@ class ImportedLabel:
 
 @dataclass(frozen=True, slots=True)
 class RepeatedAsk:
-    """An earlier ask to the same State that a recommendation repeats (`recurrences`), with
-    the State's response to it then and how alike the two are (0-100)."""
+    """An ask to the same State in another review that a recommendation repeats, or that
+    repeats it (one row of `recurrences`, read from either end), with the State's response to
+    it and how alike the two are (0-100)."""
 
     id: str
     document_symbol: str | None
     paragraph: str | None
     cycle: int | None
+    year: int | None
     text: str
     response: str
     score: float
@@ -101,6 +103,8 @@ class StoredRecommendation:
     item of several asks, each closed by its States, can name a State twice.
     cluster_confidence: how sure its place in its cluster is (0-1; None when alone).
     repeats: the earlier asks to the same State it repeats, the most alike first.
+    repeated_by: the later asks to the same State that repeat it (the same links read from
+    the earlier end), the earliest review first.
     """
 
     id: str
@@ -132,6 +136,7 @@ class StoredRecommendation:
     theme_hits: tuple[StoredThemeHit, ...]
     cluster_confidence: float | None = None
     repeats: tuple[RepeatedAsk, ...] = ()
+    repeated_by: tuple[RepeatedAsk, ...] = ()
 
     @classmethod
     def of(
@@ -142,6 +147,7 @@ class StoredRecommendation:
         theme_hits: Sequence[StoredThemeHit],
         cluster_confidence: float | None = None,
         repeats: Sequence[RepeatedAsk] = (),
+        repeated_by: Sequence[RepeatedAsk] = (),
     ) -> StoredRecommendation:
         """The recommendation of a `SELECT * FROM recommendations` row and its child rows."""
         named = list(dict.fromkeys((state["name"], state["iso3"]) for state in states))
@@ -156,6 +162,7 @@ class StoredRecommendation:
                 "theme_hits": tuple(theme_hits),
                 "cluster_confidence": cluster_confidence,
                 "repeats": tuple(repeats),
+                "repeated_by": tuple(repeated_by),
             }
         )
 

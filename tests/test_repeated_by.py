@@ -1,0 +1,107 @@
+"""Asked again later (probe2): an ask a later review repeats names the later asks, with the
+State's response to them, where a researcher starts ("was this implemented?"): the exports,
+`uprdex show`, `uprdex recs --recurring` and the HTML report. Both directions are read from
+the same `recurrences` rows, so they always agree."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from uprdex.flows.cli import main
+from uprdex.pipeline.report import write_report
+from uprdex.pipeline.store import Store
+
+from helpers import SHARED
+
+# Slovenia 2010, 111.73 (Australia): "To continue to improve the living conditions of the Roma
+# population"; asked again as 115.72 (2014) and 122.141 (2019).
+LIVING_CONDITIONS = "A/HRC/14/15#111.73"
+
+
+@pytest.fixture(scope="module")
+def slovenia_set(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real Slovenia set of the shared corpus (three cycles: reports, addenda, national
+    reports, compilations, summaries), ingested once."""
+    if not SHARED.exists():
+        pytest.skip(f"shared corpus not found at {SHARED}: corpus tests skipped")
+    index = tmp_path_factory.mktemp("slovenia") / "index.sqlite"
+    arguments = ["ingest", str(SHARED / "slovenia"), "--index", str(index), "--workers", "1"]
+    result = CliRunner().invoke(main, arguments)
+    assert result.exit_code == 0, result.output
+    return index
+
+
+def _run(*arguments: str, columns: int = 200) -> str:
+    result = CliRunner(env={"COLUMNS": str(columns)}).invoke(main, list(arguments))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _records(index: Path) -> dict[str, dict[str, Any]]:
+    output = _run("export", "--what", "recommendations", "--format", "jsonl", "--index", str(index))
+    return {row["id"]: row for row in map(json.loads, output.splitlines())}
+
+
+def test_repeats_and_repeated_by_agree_on_the_real_slovenia_set(
+    shared_data: Path, slovenia_set: Path
+) -> None:
+    recs = _records(slovenia_set)
+    forward = {(rec, ask["id"], ask["score"]) for rec in recs for ask in recs[rec]["repeats"]}
+    backward = {(ask["id"], rec, ask["score"]) for rec in recs for ask in recs[rec]["repeated_by"]}
+    with sqlite3.connect(slovenia_set) as db:
+        stored = set(db.execute("SELECT later_id, earlier_id, score FROM recurrences"))
+    assert forward and forward == backward == stored
+    # Each side names the other's review and the State's response to it.
+    for rec in recs.values():
+        for later in rec["repeated_by"]:
+            assert later["cycle"] > rec["cycle"]
+            assert (later["year"], later["response"]) == (
+                recs[later["id"]]["year"],
+                recs[later["id"]]["response"],
+            )
+    assert not any(rec["repeated_by"] for rec in recs.values() if rec["cycle"] == 3)
+    later = [ask["id"] for ask in recs[LIVING_CONDITIONS]["repeated_by"]]
+    assert {"A/HRC/28/15#115.72", "A/HRC/43/15#122.141"} <= set(later)
+    years = [ask["year"] for ask in recs[LIVING_CONDITIONS]["repeated_by"]]
+    assert years == sorted(years)  # the earliest review first
+
+
+def test_show_recs_and_the_csv_give_the_later_asks(shared_data: Path, slovenia_set: Path) -> None:
+    shown = json.loads(_run("show", LIVING_CONDITIONS, "--index", str(slovenia_set)))
+    assert "A/HRC/43/15#122.141" in [ask["id"] for ask in shown["repeated_by"]]
+    # 2014's 115.72 repeats 111.73 and is asked again in 2019: both show in `recs --recurring`.
+    table = _run(
+        "recs", "--index", str(slovenia_set), "--recurring", "--search", "Roma running water"
+    )
+    row = table[table.index("A/HRC/28/15#115.72") :]
+    assert "A/HRC/14/15#111.73 (supported)" in row
+    assert "later: A/HRC/43/15#122.141 (supported)" in row
+    narrow = _run(
+        "recs", "--index", str(slovenia_set), "--recurring", "--search", "Roma", columns=80
+    )
+    assert "…" not in narrow  # the 80-column table still cuts nothing
+    exported = _run(
+        "export", "--what", "recommendations", "--format", "csv", "--index", str(slovenia_set)
+    )
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(exported))}
+    later = json.loads(rows[LIVING_CONDITIONS]["repeated_by"])
+    assert "A/HRC/28/15#115.72" in [ask["id"] for ask in later]
+
+
+def test_the_report_says_an_ask_was_asked_again_later(
+    shared_data: Path, slovenia_set: Path, tmp_path: Path
+) -> None:
+    with Store(slovenia_set) as store:
+        page = write_report(store, tmp_path, "Slovenia").read_text(encoding="utf-8")
+    block = page.split('id="rec-A-HRC-14-15-111.73"', 1)[1].split("</article>", 1)[0]
+    assert "Asked again later" in block
+    assert "A/HRC/43/15#122.141 (cycle 3, 2019, " in block
+    assert "Further improve living conditions of the Roma population" in block
