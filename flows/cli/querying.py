@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich import box
 from rich.markup import escape
 from rich.table import Table
 
@@ -49,31 +50,30 @@ def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
     if as_json:
         write_export(rows, "jsonl", "recommendations", sys.stdout)
         return
-    table = Table(show_lines=False)
-    # An id or a cluster id cut to "A/HRC/28/…" names nothing, and a word cut to "electrici…"
-    # loses text: in a narrow terminal nothing is cut, it folds, and the text gives way first.
-    table.add_column("id", overflow="fold", min_width=_widest(row["id"] for row in rows))
-    table.add_column("recommending States", overflow="fold")
-    table.add_column("response")
-    table.add_column(
-        "cluster", overflow="fold", min_width=_widest(row["cluster_id"] or "" for row in rows)
-    )
-    table.add_column("text", overflow="fold")
-    if options.get("recurring"):
-        table.add_column("asked before (response then), again later", overflow="fold")
+    # Nothing is cut (an id cut to "A/HRC/28/…" names nothing, a word cut to "electrici…"
+    # loses text) and the table fits an 80-column terminal: the id, the response and the
+    # cluster share one narrow column; the States, then the text, fold.
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, show_lines=True)
+    table.add_column("id, response, cluster", overflow="fold", no_wrap=True)
+    table.add_column("recommending States", overflow="fold", ratio=1)
+    table.add_column("text", overflow="fold", ratio=3)
     for row in rows:
-        cells = [
-            escape(row["id"]),
-            escape(", ".join(row["recommending_states"])),
-            row["response"],
-            row["cluster_id"] or "",
-            escape(row["text"]),
-        ]
+        text = escape(row["text"])
         if options.get("recurring"):
-            # Asked again later too (was it done?): a column of its own does not fit in 80.
-            asks = [*_asks(row["repeats"], ""), *_asks(row["repeated_by"], "later: ")]
-            cells.append(escape("\n".join(asks)))
-        table.add_row(*cells)
+            text = "\n".join(
+                [
+                    text,
+                    *_asks(row["repeats"], "asked before (response then): "),
+                    *_asks(row["repeated_by"], "asked again later: "),
+                ]
+            )
+        table.add_row(
+            "\n".join(
+                escape(cell) for cell in (row["id"], row["response"], row["cluster_id"] or "")
+            ),
+            escape(", ".join(row["recommending_states"])),
+            text,
+        )
     out.print(table)
     if options.get("recurring") and not matched:
         err.print(NO_RECURRING)
@@ -83,12 +83,7 @@ def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
 
 def _asks(asks: list[dict[str, Any]], label: str) -> list[str]:
     """The asks of other reviews that a row repeats or is repeated by, with the response."""
-    return [f"{label}{ask['id']} ({ask['response']})" for ask in asks]
-
-
-def _widest(texts: Any) -> int:
-    """The length of the longest of these texts (0 for none)."""
-    return max((len(text) for text in texts), default=0)
+    return [escape(f"{label}{ask['id']} ({ask['response']})") for ask in asks]
 
 
 @click.command()
