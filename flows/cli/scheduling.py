@@ -32,7 +32,7 @@ from uprdex.flows.cli._common import (
     workspace,
     writing,
 )
-from uprdex.flows.logs import Notes, dropping
+from uprdex.flows.logs import Interrupted, Notes, dropping
 from uprdex.pipeline.extras import require
 
 
@@ -287,22 +287,17 @@ def watch(inbox: Path | None, index: Path | None, debounce: float) -> None:
         observer.join()
 
 
-class _UprdexErrorRecord(logging.Filter):
+class _UprdexErrorRecord(Interrupted):
     """Drops Prefect's record of an error uprdex raised on purpose ("Encountered exception
-    during execution", with its traceback), and of Ctrl-C ("Crash detected! Execution was
-    aborted by an interrupt signal.", for the flow run and each task run it stopped): the
-    command says it in one line itself."""
+    during execution", with its traceback), and of Ctrl-C (`Interrupted`): the command says it
+    in one line itself."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         from uprdex.pipeline.errors import UprdexError
 
-        if INTERRUPTED in record.getMessage():
+        if not super().filter(record):
             return False
         return not (record.exc_info and isinstance(record.exc_info[1], UprdexError))
-
-
-INTERRUPTED = "aborted by an interrupt signal"
-"""What Prefect's crash notes of a flow or task run Ctrl-C stopped say."""
 
 
 def _errors_in_one_line() -> AbstractContextManager[None]:
