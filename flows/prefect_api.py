@@ -31,6 +31,7 @@ from typing import IO
 
 from uprdex.flows.logs import Notes, dropping
 from uprdex.pipeline.errors import UprdexError
+from uprdex.pipeline.files import remove_unfinished
 
 __all__ = ["API", "answers", "environment", "free_port", "lost", "temporary_api"]
 
@@ -250,12 +251,13 @@ def _watch(
     one line. Every call of the run to the API would be tried again for seconds, and every
     event and log line at the end (a 40-report run took 12 minutes to end). The documents
     indexed before are kept, whole (each is its own transaction); each export file and report
-    page is replaced only whole, so the last good ones stay (a temporary file being written
-    beside one may be left)."""
+    page is replaced only whole, so the last good ones stay (the temporary file being written
+    beside one is removed)."""
     while not stopping.wait(1.0):
         code = server.poll()
         if code is not None and not stopping.is_set():
             _LOST.set()
+            remove_unfinished()
             sys.stdout.flush()
             print(f"error {_lost_error(code, _why(log))}", file=sys.stderr, flush=True)
             os._exit(2)  # bad setup, as the CLI's exit codes say

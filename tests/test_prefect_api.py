@@ -170,3 +170,43 @@ def test_ctrl_c_stops_the_run_which_then_stops_its_server(tmp_path: Path) -> Non
     assert done.stderr.strip().splitlines()[-1].startswith("interrupted: "), done.stderr
     assert "EventsWorker" not in done.stderr and "Unable to connect" not in done.stderr
     assert "Crash detected" not in done.stderr and "Crashed(" not in done.stderr
+
+
+UNFINISHED_WRITE = """
+import subprocess, sys, threading, time
+from pathlib import Path
+
+from uprdex.flows import prefect_api
+from uprdex.pipeline import files
+
+page = Path(sys.argv[1])
+
+def fill(handle):
+    handle.write(b"the first half of the new page")
+    threading.Event().wait()  # the rest never comes: the server dies meanwhile
+
+threading.Thread(target=files._replace, args=(page, fill, page.stat()), daemon=True).start()
+while len(list(page.parent.iterdir())) == 1:
+    time.sleep(0.01)
+server = subprocess.Popen(["sh", "-c", "kill -9 $$"])
+server.wait()
+prefect_api._watch(server, None, threading.Event())
+"""
+
+
+def test_a_server_death_leaves_no_temporary_file_beside_an_output(tmp_path: Path) -> None:
+    # The watcher ends the process at once (os._exit): a report page or an export being
+    # replaced kept its old file, but the new one's temporary file (.NAME.PID.tmp) was left.
+    page = tmp_path / "reports" / "index.html"
+    page.parent.mkdir()
+    page.write_text("the last good page")
+    done = subprocess.run(
+        [sys.executable, "-c", UNFINISHED_WRITE, str(page)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == EXIT_USAGE, done.stderr
+    assert done.stderr.startswith("error the temporary Prefect server stopped during the run")
+    assert [path.name for path in page.parent.iterdir()] == ["index.html"]
+    assert page.read_text() == "the last good page"
