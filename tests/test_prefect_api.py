@@ -101,15 +101,12 @@ def test_the_run_waits_for_its_last_events_without_saying_so(
         assert [record.name for record in caplog.records] == ["APILogWorker", "EventsWorker"]
 
 
-SERVER_GONE_RUN = """
-import os, signal, sys
+THE_SERVER = """
+import os, signal, sys, time
 from pathlib import Path
-from uprdex.pipeline.store import Store
 
-write = Store.write_document
-
-def server_gone(self, *args, **kwargs):
-    # The temporary Prefect server dies mid-run (the OOM killer, its disk full).
+def kill_the_server():
+    # The temporary Prefect server dies (the OOM killer, its disk full).
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
@@ -118,13 +115,27 @@ def server_gone(self, *args, **kwargs):
             continue
         if ppid == os.getpid() and b"uvicorn" in line:
             os.kill(int(stat.parent.name), signal.SIGKILL)
-    return write(self, *args, **kwargs)
-
-Store.write_document = server_gone
+"""
+RUN = """
 from uprdex.flows.cli import run
 sys.argv = ["uprdex", *sys.argv[1:]]
 run()
 """
+SERVER_GONE_RUN = (
+    THE_SERVER
+    + """
+from uprdex.pipeline.store import Store
+
+write = Store.write_document
+
+def server_gone(self, *args, **kwargs):
+    kill_the_server()  # mid-run
+    return write(self, *args, **kwargs)
+
+Store.write_document = server_gone
+"""
+    + RUN
+)
 
 
 def _run(script: str, tmp_path: Path, *names: str) -> subprocess.CompletedProcess[str]:
@@ -157,9 +168,54 @@ def test_a_run_whose_server_dies_ends_at_once_in_one_line(tmp_path: Path) -> Non
 
 
 CTRL_C_RUN = SERVER_GONE_RUN.replace(
-    "            os.kill(int(stat.parent.name), signal.SIGKILL)",
-    "            os.killpg(os.getpgid(0), signal.SIGINT)  # Ctrl-C: the terminal's whole group",
+    "    kill_the_server()  # mid-run",
+    "    os.killpg(os.getpgid(0), signal.SIGINT)  # Ctrl-C: the terminal's whole group",
 )
+
+
+AFTER_THE_FLOW = """
+import contextlib
+from uprdex.flows import prefect_api
+
+settings = prefect_api.API.flow_settings
+
+@contextlib.contextmanager
+def server_gone(api):
+    with settings(api):
+        yield
+    kill_the_server()  # once the flow has returned
+    time.sleep(1.5)  # the watcher's turn
+
+prefect_api.API.flow_settings = server_gone
+"""
+IN_THE_DRAIN = """
+from uprdex.flows import prefect_api
+
+drain = prefect_api._drain
+
+def server_gone(say):
+    kill_the_server()  # while the run's last log lines and events are sent
+    time.sleep(0.5)
+    drain(say)
+
+prefect_api._drain = server_gone
+"""
+
+
+@pytest.mark.parametrize("when", [AFTER_THE_FLOW, IN_THE_DRAIN], ids=["after", "drain"])
+def test_a_server_that_dies_after_the_flow_leaves_the_run_its_summary(
+    tmp_path: Path, when: str
+) -> None:
+    # Every document and output was whole, and the run ended with "the temporary Prefect
+    # server stopped during the run" and exit code 2 instead of its summary (after the flow);
+    # or with its summary, and Prefect's tries to send the last log lines at the end (drain).
+    done = _run(THE_SERVER + when + RUN, tmp_path, "slovenia2014_recs.pdf")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "1 indexed" in done.stdout and (tmp_path / "reports" / "html" / "index.html").is_file()
+    assert done.stderr.splitlines() == [
+        "warning the temporary Prefect server stopped at the end of the run: the run's last "
+        "log lines and events were not recorded on it"
+    ]
 
 
 def test_ctrl_c_stops_the_run_which_then_stops_its_server(tmp_path: Path) -> None:

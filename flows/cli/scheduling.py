@@ -58,7 +58,7 @@ def run(
     failed. With PREFECT_API_URL set, the run is recorded on that Prefect server; otherwise
     Prefect starts one temporary server for it.
     """
-    from uprdex.flows.prefect_api import environment, temporary_api
+    from uprdex.flows.prefect_api import environment, lost, temporary_api
 
     if inbox is not None and not inbox.is_dir():
         err.print(f"[red]error[/] no inbox folder at {escape(str(inbox))}")
@@ -90,6 +90,12 @@ def run(
                     dask_workers,
                     ocr,
                 )
+                api.done()
+    if lost():  # after the run's work: the documents and outputs are whole
+        err.print(
+            "[yellow]warning[/] the temporary Prefect server stopped at the end of the run: "
+            "the run's last log lines and events were not recorded on it"
+        )
     for path, reason in summary.failed:
         kept = summary.not_quarantined.get(path)
         where = (
