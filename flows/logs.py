@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["Notes", "dropping"]
+__all__ = ["Interrupted", "Notes", "dropping", "off_the_terminal"]
 
 
 class Notes(logging.Filter):
@@ -20,6 +20,19 @@ class Notes(logging.Filter):
         return not record.getMessage().startswith(self.openings)
 
 
+INTERRUPTED = "aborted by an interrupt signal"
+"""What Prefect's crash notes of a flow or task run Ctrl-C stopped say."""
+
+
+class Interrupted(logging.Filter):
+    """Drops Prefect's crash notes of a flow or task run Ctrl-C stopped ("Crash detected!
+    Execution was aborted by an interrupt signal.", "Finished in state Crashed(...)"): the
+    command stopped says it in one line itself."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return INTERRUPTED not in record.getMessage()
+
+
 @contextmanager
 def dropping(drop: logging.Filter, *names: str) -> Iterator[None]:
     """While in it, the loggers `names` do not write the records `drop` filters out."""
@@ -31,3 +44,11 @@ def dropping(drop: logging.Filter, *names: str) -> Iterator[None]:
     finally:
         for logger in loggers:
             logger.removeFilter(drop)
+
+
+def off_the_terminal(drop: logging.Filter) -> None:
+    """From now on, the handlers of the root logger (Prefect's console) do not write the
+    records `drop` filters out; Prefect's handler that sends a run's log lines to its server
+    still does (the run's record there stays whole)."""
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(drop)

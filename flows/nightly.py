@@ -28,6 +28,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from uprdex.flows import scaleout
 from uprdex.flows.fingerprint import CODE_VERSION, settings_key
 from uprdex.flows.ingest import Extracted, extract_isolated
+from uprdex.flows.logs import Interrupted, off_the_terminal
 from uprdex.flows.rereading import earlier_reading_kept, moved, read_by_this_release
 from uprdex.pipeline.config import Config, load_config
 from uprdex.pipeline.exports import records, write_export
@@ -50,6 +51,7 @@ CACHE_DAYS = 30
 storage after it (`prune_cache`), so that the cache does not pile up."""
 BUILT_STAMP = ".built-from"
 """In the reports folder: the `build_key` the outputs were last built from."""
+_INTERRUPTED = Interrupted()
 
 
 @dataclass
@@ -417,6 +419,12 @@ def nightly(
 
     Parameters are plain paths so that a deployment (uprdex serve) can carry them.
     """
+    from prefect.runtime import deployment
+
+    if deployment.id is not None:
+        # A deployment's run runs in a process Prefect started for it, writing to the terminal
+        # of `uprdex serve` (or of a worker): Ctrl-C there stops both, and the command says so.
+        off_the_terminal(_INTERRUPTED)
     # The stages' settings are the workspace's (uprdex.toml, UPRDEX_* variables); the paths are
     # the run's parameters.
     config = replace(

@@ -31,6 +31,7 @@ from typing import IO
 
 from uprdex.flows.logs import Notes, dropping
 from uprdex.pipeline.errors import UprdexError
+from uprdex.pipeline.files import remove_unfinished
 
 __all__ = ["API", "answers", "environment", "free_port", "lost", "temporary_api"]
 
@@ -168,11 +169,21 @@ def _wait(url: str, server: subprocess.Popen[bytes], timeout: float, log: IO[byt
 
 class API:
     """The Prefect API of one `uprdex run`: `ready()` waits until it answers; `temporary` says
-    whether the run started it (and stops it at the end)."""
+    whether the run started it (and stops it at the end); `done()`, that the run's work is
+    done."""
 
-    def __init__(self, wait: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self, wait: Callable[[], None] | None = None, finished: threading.Event | None = None
+    ) -> None:
         self._wait = wait
+        self._finished = threading.Event() if finished is None else finished
         self.temporary = wait is not None
+
+    def done(self) -> None:
+        """The run's flow has returned, its documents and outputs written: a temporary server
+        that stops from now on takes only the run's last log lines and events with it (`lost`
+        then says so), and the run still ends with its summary."""
+        self._finished.set()
 
     def ready(self) -> None:
         """Wait until the API answers (at once when it is not the run's own)."""
@@ -222,12 +233,14 @@ def temporary_api(say: bool = False) -> Iterator[API]:
             watch.start()
 
         try:
-            yield API(ready)
+            yield API(ready, stopping)
         finally:
+            finished = stopping.is_set()  # by `API.done`
             stopping.set()
             died = server.poll()
             if died is None:
                 _drain(say)
+            gone = server.poll() is not None  # before the drain or during it
             os.environ.pop("PREFECT_API_URL", None)
             server.terminate()
             try:
@@ -235,8 +248,9 @@ def temporary_api(say: bool = False) -> Iterator[API]:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
-            if died is not None and answered.is_set():  # else the start's own error
+            if gone and answered.is_set():  # else the start's own error
                 _LOST.set()
+            if died is not None and answered.is_set() and not finished:
                 raise _lost_error(died, _why(log))
 
 
@@ -246,26 +260,27 @@ _LOST = threading.Event()
 def _watch(
     server: subprocess.Popen[bytes], log: IO[bytes] | None, stopping: threading.Event
 ) -> None:
-    """Until `stopping`: when the temporary server stops during the run, end the process in
-    one line. Every call of the run to the API would be tried again for seconds, and every
-    event and log line at the end (a 40-report run took 12 minutes to end). The documents
-    indexed before are kept, whole (each is its own transaction); each export file and report
-    page is replaced only whole, so the last good ones stay (a temporary file being written
-    beside one may be left)."""
+    """Until `stopping` (the run's work done, or the run's end): when the temporary server
+    stops during the run, end the process in one line. Every call of the run to the API would
+    be tried again for seconds, and every event and log line at the end (a 40-report run took
+    12 minutes to end). The documents indexed before are kept, whole (each is its own
+    transaction); each export file and report page is replaced only whole, so the last good
+    ones stay (the temporary file being written beside one is removed)."""
     while not stopping.wait(1.0):
         code = server.poll()
         if code is not None and not stopping.is_set():
             _LOST.set()
+            remove_unfinished()
             sys.stdout.flush()
             print(f"error {_lost_error(code, _why(log))}", file=sys.stderr, flush=True)
             os._exit(2)  # bad setup, as the CLI's exit codes say
 
 
 def lost() -> bool:
-    """Whether a temporary server of this process stopped before its run ended. The run's
-    last events and log lines can then never be sent, and Prefect tries each for seconds at
-    the interpreter's end (a 40-report run took 12 minutes to end): the process ends without
-    it."""
+    """Whether a temporary server of this process stopped before its run ended (also once its
+    work was done, `API.done`). The run's last events and log lines can then never be sent,
+    and Prefect tries each for seconds at the interpreter's end (a 40-report run took 12
+    minutes to end): the process ends without it."""
     return _LOST.is_set()
 
 

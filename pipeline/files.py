@@ -8,12 +8,13 @@ import errno
 import os
 import shutil
 import stat
+import threading
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["copy_whole", "write_whole"]
+__all__ = ["copy_whole", "remove_unfinished", "write_whole"]
 
 
 def write_whole(out: Path, data: bytes) -> None:
@@ -67,11 +68,29 @@ def _copy(source: Path, handle: BinaryIO, temporary: BinaryIO) -> None:
         temporary.write(block)
 
 
+_UNFINISHED: set[Path] = set()
+"""The temporary files `_replace` is writing now, for `remove_unfinished`."""
+_UNFINISHED_LOCK = threading.Lock()
+
+
+def remove_unfinished() -> None:
+    """Remove the temporary files being written now, beside the files they were to replace
+    (which stay whole, as they were): for a process about to end at once (`os._exit`), where
+    no write is unwound. A write started afterwards waits until the process ends."""
+    _UNFINISHED_LOCK.acquire()  # held until the end: no new temporary file
+    for temporary in _UNFINISHED:
+        with suppress(OSError):
+            temporary.unlink()
+
+
 def _replace(target: Path, fill: Callable[[BinaryIO], object], old: os.stat_result | None) -> None:
     """What `fill` writes, written beside `target`, flushed to the disk, then renamed over it."""
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    with _UNFINISHED_LOCK:  # made and noted at once, for `remove_unfinished`
+        handle = temporary.open("wb")
+        _UNFINISHED.add(temporary)
     try:
-        with temporary.open("wb") as handle:
+        with handle:
             fill(handle)
             handle.flush()
             os.fsync(handle.fileno())
@@ -83,3 +102,6 @@ def _replace(target: Path, fill: Callable[[BinaryIO], object], old: os.stat_resu
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    finally:
+        with _UNFINISHED_LOCK:
+            _UNFINISHED.discard(temporary)

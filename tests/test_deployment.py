@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -227,9 +228,97 @@ def test_ctrl_c_or_sigterm_stops_uprdex_serve_in_one_line(
     assert (served.returncode, error.strip()) == (code, said)
     assert out.read_text().splitlines()[-1].startswith(shown or "")
     assert "Pausing all deployments" not in out.read_text()
+    _nothing_left(served.pid)
+
+
+HOLD_THE_SECOND_WRITE = """
+# Imported first by every Python process of the test (serve, the run's process): the run's
+# second document waits before it is written, so that Ctrl-C lands in the middle of the run.
+import os, time
+from pathlib import Path
+
+from uprdex.pipeline.store import Store
+
+write = Store.write_document
+writes = []
+
+def held(self, *args, **kwargs):
+    writes.append(1)
+    if len(writes) == 2:
+        Path(os.environ["UPRDEX_TEST_HELD"]).touch()
+        time.sleep(120)
+    return write(self, *args, **kwargs)
+
+Store.write_document = held
+"""
+
+
+def test_ctrl_c_during_a_served_run_is_the_one_line_of_serve(
+    prefect_server: str, tmp_path: Path
+) -> None:
+    # The run's own process (Prefect spawns it, in serve's process group) printed Prefect's
+    # crash notes ("Crash detected! Execution was aborted by an interrupt signal.", "Finished
+    # in state Crashed(...)") before serve's "interrupted" line.
+    workspace = tmp_path / "workspace"
+    inbox = workspace / "data" / "inbox"
+    inbox.mkdir(parents=True)
+    for name in NAMES:
+        shutil.copy(fixture(name), inbox / name)
+    (tmp_path / "patch").mkdir()
+    (tmp_path / "patch" / "sitecustomize.py").write_text(HOLD_THE_SECOND_WRITE)
+    held = tmp_path / "held"
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": prefect_server,
+        "PREFECT_HOME": str(tmp_path / "h"),
+        "PYTHONPATH": str(tmp_path / "patch"),
+        "UPRDEX_TEST_HELD": str(held),
+    }
+    env.pop("UPRDEX_CONFIG", None)
+    env.pop("UPRDEX_INDEX", None)
+    served = subprocess.Popen(
+        [str(BIN / "uprdex"), "serve"],
+        cwd=workspace,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 180
+        while subprocess.run(
+            [str(BIN / "prefect"), "--no-prompt", "deployment", "run", "nightly/uprdex-nightly"],
+            env=env,
+            capture_output=True,
+            check=False,
+        ).returncode:  # until serve has registered the deployment
+            assert served.poll() is None and time.monotonic() < deadline
+            time.sleep(1)
+        while not held.exists():
+            assert served.poll() is None and time.monotonic() < deadline
+            time.sleep(0.5)
+        os.killpg(served.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the group
+        _, error = served.communicate(timeout=120)
+    finally:
+        if served.poll() is None:
+            os.killpg(served.pid, signal.SIGKILL)
+            served.wait()
+    assert served.returncode == 130, error
+    assert error.strip().splitlines()[-1].startswith("interrupted: "), error
+    assert "Crash detected" not in error and "interrupt signal" not in error, error
+    index = sqlite3.connect(workspace / "data" / "index.sqlite")
+    assert index.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert index.execute("SELECT count(*) FROM documents").fetchall() == [(1,)]
+    index.close()
+    _nothing_left(served.pid)
+
+
+def _nothing_left(session: int) -> None:
+    """Within 30 s, no process of the session `uprdex serve` led is left running."""
     deadline = time.monotonic() + 30
     while (
-        str(served.pid)
+        str(session)
         in subprocess.run(["ps", "-eo", "sid="], capture_output=True, text=True).stdout.split()
     ):
         assert time.monotonic() < deadline, "a process of uprdex serve was left running"

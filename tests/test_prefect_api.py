@@ -101,15 +101,12 @@ def test_the_run_waits_for_its_last_events_without_saying_so(
         assert [record.name for record in caplog.records] == ["APILogWorker", "EventsWorker"]
 
 
-SERVER_GONE_RUN = """
-import os, signal, sys
+THE_SERVER = """
+import os, signal, sys, time
 from pathlib import Path
-from uprdex.pipeline.store import Store
 
-write = Store.write_document
-
-def server_gone(self, *args, **kwargs):
-    # The temporary Prefect server dies mid-run (the OOM killer, its disk full).
+def kill_the_server():
+    # The temporary Prefect server dies (the OOM killer, its disk full).
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
@@ -118,13 +115,27 @@ def server_gone(self, *args, **kwargs):
             continue
         if ppid == os.getpid() and b"uvicorn" in line:
             os.kill(int(stat.parent.name), signal.SIGKILL)
-    return write(self, *args, **kwargs)
-
-Store.write_document = server_gone
+"""
+RUN = """
 from uprdex.flows.cli import run
 sys.argv = ["uprdex", *sys.argv[1:]]
 run()
 """
+SERVER_GONE_RUN = (
+    THE_SERVER
+    + """
+from uprdex.pipeline.store import Store
+
+write = Store.write_document
+
+def server_gone(self, *args, **kwargs):
+    kill_the_server()  # mid-run
+    return write(self, *args, **kwargs)
+
+Store.write_document = server_gone
+"""
+    + RUN
+)
 
 
 def _run(script: str, tmp_path: Path, *names: str) -> subprocess.CompletedProcess[str]:
@@ -157,9 +168,54 @@ def test_a_run_whose_server_dies_ends_at_once_in_one_line(tmp_path: Path) -> Non
 
 
 CTRL_C_RUN = SERVER_GONE_RUN.replace(
-    "            os.kill(int(stat.parent.name), signal.SIGKILL)",
-    "            os.killpg(os.getpgid(0), signal.SIGINT)  # Ctrl-C: the terminal's whole group",
+    "    kill_the_server()  # mid-run",
+    "    os.killpg(os.getpgid(0), signal.SIGINT)  # Ctrl-C: the terminal's whole group",
 )
+
+
+AFTER_THE_FLOW = """
+import contextlib
+from uprdex.flows import prefect_api
+
+settings = prefect_api.API.flow_settings
+
+@contextlib.contextmanager
+def server_gone(api):
+    with settings(api):
+        yield
+    kill_the_server()  # once the flow has returned
+    time.sleep(1.5)  # the watcher's turn
+
+prefect_api.API.flow_settings = server_gone
+"""
+IN_THE_DRAIN = """
+from uprdex.flows import prefect_api
+
+drain = prefect_api._drain
+
+def server_gone(say):
+    kill_the_server()  # while the run's last log lines and events are sent
+    time.sleep(0.5)
+    drain(say)
+
+prefect_api._drain = server_gone
+"""
+
+
+@pytest.mark.parametrize("when", [AFTER_THE_FLOW, IN_THE_DRAIN], ids=["after", "drain"])
+def test_a_server_that_dies_after_the_flow_leaves_the_run_its_summary(
+    tmp_path: Path, when: str
+) -> None:
+    # Every document and output was whole, and the run ended with "the temporary Prefect
+    # server stopped during the run" and exit code 2 instead of its summary (after the flow);
+    # or with its summary, and Prefect's tries to send the last log lines at the end (drain).
+    done = _run(THE_SERVER + when + RUN, tmp_path, "slovenia2014_recs.pdf")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "1 indexed" in done.stdout and (tmp_path / "reports" / "html" / "index.html").is_file()
+    assert done.stderr.splitlines() == [
+        "warning the temporary Prefect server stopped at the end of the run: the run's last "
+        "log lines and events were not recorded on it"
+    ]
 
 
 def test_ctrl_c_stops_the_run_which_then_stops_its_server(tmp_path: Path) -> None:
@@ -170,3 +226,43 @@ def test_ctrl_c_stops_the_run_which_then_stops_its_server(tmp_path: Path) -> Non
     assert done.stderr.strip().splitlines()[-1].startswith("interrupted: "), done.stderr
     assert "EventsWorker" not in done.stderr and "Unable to connect" not in done.stderr
     assert "Crash detected" not in done.stderr and "Crashed(" not in done.stderr
+
+
+UNFINISHED_WRITE = """
+import subprocess, sys, threading, time
+from pathlib import Path
+
+from uprdex.flows import prefect_api
+from uprdex.pipeline import files
+
+page = Path(sys.argv[1])
+
+def fill(handle):
+    handle.write(b"the first half of the new page")
+    threading.Event().wait()  # the rest never comes: the server dies meanwhile
+
+threading.Thread(target=files._replace, args=(page, fill, page.stat()), daemon=True).start()
+while len(list(page.parent.iterdir())) == 1:
+    time.sleep(0.01)
+server = subprocess.Popen(["sh", "-c", "kill -9 $$"])
+server.wait()
+prefect_api._watch(server, None, threading.Event())
+"""
+
+
+def test_a_server_death_leaves_no_temporary_file_beside_an_output(tmp_path: Path) -> None:
+    # The watcher ends the process at once (os._exit): a report page or an export being
+    # replaced kept its old file, but the new one's temporary file (.NAME.PID.tmp) was left.
+    page = tmp_path / "reports" / "index.html"
+    page.parent.mkdir()
+    page.write_text("the last good page")
+    done = subprocess.run(
+        [sys.executable, "-c", UNFINISHED_WRITE, str(page)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == EXIT_USAGE, done.stderr
+    assert done.stderr.startswith("error the temporary Prefect server stopped during the run")
+    assert [path.name for path in page.parent.iterdir()] == ["index.html"]
+    assert page.read_text() == "the last good page"

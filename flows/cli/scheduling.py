@@ -32,7 +32,7 @@ from uprdex.flows.cli._common import (
     workspace,
     writing,
 )
-from uprdex.flows.logs import Notes, dropping
+from uprdex.flows.logs import Interrupted, Notes, dropping
 from uprdex.pipeline.extras import require
 
 
@@ -58,7 +58,7 @@ def run(
     failed. With PREFECT_API_URL set, the run is recorded on that Prefect server; otherwise
     Prefect starts one temporary server for it.
     """
-    from uprdex.flows.prefect_api import environment, temporary_api
+    from uprdex.flows.prefect_api import environment, lost, temporary_api
 
     if inbox is not None and not inbox.is_dir():
         err.print(f"[red]error[/] no inbox folder at {escape(str(inbox))}")
@@ -90,6 +90,12 @@ def run(
                     dask_workers,
                     ocr,
                 )
+                api.done()
+    if lost():  # after the run's work: the documents and outputs are whole
+        err.print(
+            "[yellow]warning[/] the temporary Prefect server stopped at the end of the run: "
+            "the run's last log lines and events were not recorded on it"
+        )
     for path, reason in summary.failed:
         kept = summary.not_quarantined.get(path)
         where = (
@@ -287,22 +293,17 @@ def watch(inbox: Path | None, index: Path | None, debounce: float) -> None:
         observer.join()
 
 
-class _UprdexErrorRecord(logging.Filter):
+class _UprdexErrorRecord(Interrupted):
     """Drops Prefect's record of an error uprdex raised on purpose ("Encountered exception
-    during execution", with its traceback), and of Ctrl-C ("Crash detected! Execution was
-    aborted by an interrupt signal.", for the flow run and each task run it stopped): the
-    command says it in one line itself."""
+    during execution", with its traceback), and of Ctrl-C (`Interrupted`): the command says it
+    in one line itself."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         from uprdex.pipeline.errors import UprdexError
 
-        if INTERRUPTED in record.getMessage():
+        if not super().filter(record):
             return False
         return not (record.exc_info and isinstance(record.exc_info[1], UprdexError))
-
-
-INTERRUPTED = "aborted by an interrupt signal"
-"""What Prefect's crash notes of a flow or task run Ctrl-C stopped say."""
 
 
 def _errors_in_one_line() -> AbstractContextManager[None]:
