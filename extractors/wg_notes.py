@@ -165,8 +165,10 @@ EXCLUDING = re.compile(
 # included in an addendum to the report of the Working Group (A/HRC/10/82/Add.1)." (Colombia
 # 2009, A/HRC/10/82; Colombia 2013, A/HRC/24/6, lead-ins 115-118 with items): the State has
 # commented on the lead-in's asks, and says where. Not "Colombia has submitted its views on
-# recommendations noted in the report in paragraphs 19(a), ..." (A/HRC/10/82 para 87), views on
-# other asks than the lead-in's items.
+# recommendations noted in the report in paragraphs 19(a), ..." (A/HRC/10/82 para 87): its 60
+# asks are not "these" items of 87, but 59 of them are asks 87's items restate (19(a), Chile's
+# "ensure that human rights abuses are appropriately investigated ...", is in 87.24) and one
+# (37(a)) is 88's; which item holds which ask, the report does not say.
 POINTS_TO_ITS_VIEWS = re.compile(
     r"\b(?:views|comments|responses?|replies|answers)\s+(?:on|to)\s+"
     r"(?:these|those|the\s+(?:above|following))\s+recommendations\b[^:]{0,120}?"
