@@ -129,6 +129,9 @@ def test_other_than_or_apart_from_leaving_no_ask_out_keeps_the_note(
         # review4's M3: a State's name in brackets or in lower case was taken for more.
         "The recommendations above do not enjoy the support of Iran (Islamic Republic of).",
         "The above recommendations did not enjoy the support of Côte d’Ivoire.",
+        # review5's M3: which asks it is on was taken for more (Nigeria 2009's para 104 goes on).
+        "X takes note of the recommendations above.",
+        "X took note of the above recommendations.",
     ],
 )
 def test_a_note_that_only_states_a_position_is_no_comment(note: str) -> None:
