@@ -11,9 +11,9 @@ import pytest
 
 from uprdex.extractors.wg_report import parse_wg_report
 from uprdex.pipeline.loader import load_pdf
-from uprdex.pipeline.model import Line, LoadedDocument, Page, Position
+from uprdex.pipeline.model import Line, LoadedDocument, Page
 
-from helpers import by_paragraph, fixture
+from helpers import fixture, russias_footnote_asks
 
 
 def _page(number: int, lines: list[Line], like: Page) -> Page:
@@ -46,15 +46,7 @@ def _laid_out(split: str) -> LoadedDocument:
 def test_asks_in_a_footnote_on_the_next_page_or_running_on_to_it_are_read(split: str) -> None:
     # The marker was looked for on the paragraph's first page only, and the note read on that
     # page only: the asks were lost (marker) or cut to the first (footnote), with no warning.
-    recs = by_paragraph(parse_wg_report(_laid_out(split)))
-    first, second = recs["141.1"], recs["141.2"]
-    assert first.text.startswith("Immediately end the occupation of Georgia’s regions of Abkhazia")
-    assert first.text.endswith("severe human rights violations therein")
-    assert second.text.startswith("Allow and ensure safe and dignified return of ethnically")
-    assert second.text.endswith("before and while ending the occupation of these regions")
-    for ask in (first, second):
-        assert ask.recommending_states == ("Georgia",)
-        assert (ask.position, ask.position_paragraph) == (Position.NOTED, "141")
+    first, second = russias_footnote_asks(parse_wg_report(_laid_out(split)))
     # review5's M5: each ask was given the marker's page, 141.2 too when printed on page 5.
     assert (first.page, second.page) == ((5, 5) if split == "marker" else (4, 5))
 
@@ -86,6 +78,4 @@ def test_an_asterisk_note_or_a_footer_on_the_next_page_is_not_read_as_the_footno
     # review5's M5: the lines above the next page's first marker were all taken for the end of
     # the footnote: 141.2 read "... these regions (Georgia). ** Conclusions and recommendations
     # have not been edited" or "... these regions (Georgia). 28 GE.13-15930".
-    recs = by_paragraph(parse_wg_report(_next_page_prints(below)))
-    assert recs["141.2"].text.endswith("before and while ending the occupation of these regions")
-    assert recs["141.2"].recommending_states == ("Georgia",)
+    russias_footnote_asks(parse_wg_report(_next_page_prints(below)))
