@@ -239,14 +239,24 @@ _ONLY_WHOSE = re.compile(
 # The same tail, whose State the State table knows in any spelling: "... of Iran (Islamic
 # Republic of).", "... of Côte d’Ivoire.", which `_ONLY_WHOSE`'s capitals do not cover.
 _WHOSE = re.compile(r"\w*\s+(?:of|by)\s+(?P<whose>[^.;]+?)\s*[.;]?\s*$", re.I)
+# Or only which asks it is on, as whose it is: "Nigeria takes note of the recommendations
+# above." says no more than the position, not "... above and in the interim would like to state
+# that, among the recommendations, there are some that enjoy the support of Nigeria, ..."
+# (Nigeria 2009, A/HRC/11/26 para 104).
+_ONLY_WHICH = re.compile(
+    r"\w*\s+(?:of\s+)?(?:the|these|those)\s+(?:above(?:-mentioned)?\s+)?recommendations"
+    r"(?:\s+(?:listed\s+)?above)?\s*[.;]?\s*$",
+    re.I,
+)
 
 
 def states_only_position(note: str, states: StateTable | None = None) -> bool:
     """Does a note on asks say no more than a position: a promise to respond ("The above
     recommendations will be examined by X, which will provide responses in due time"), or its
     position phrase and whose it is ("The recommendations above do not enjoy the support of
-    X.", a State in any spelling `states` knows)? Not one calling them already implemented,
-    which gives them that detail."""
+    X.", a State in any spelling `states` knows) or which asks it is on ("X takes note of the
+    recommendations above.")? Not one calling them already implemented, which gives them that
+    detail."""
     if position_of(note) is Position.PENDING:
         return True
     stated = [
@@ -257,7 +267,7 @@ def states_only_position(note: str, states: StateTable | None = None) -> bool:
     if not stated or IMPLEMENTED.search(note):
         return False
     end = min(stated)[1]
-    if _ONLY_WHOSE.match(note, end) is not None:
+    if _ONLY_WHOSE.match(note, end) or _ONLY_WHICH.match(note, end):
         return True
     whose = _WHOSE.match(note, end)
     return whose is not None and (states or load_states()).resolve(whose["whose"]) is not None

@@ -128,20 +128,30 @@ def body_lines(page: Page) -> list[Line]:
 # The key of `footnotes` for a note's lines that run on from the page before: those above the
 # page's first marker line.
 RUN_ON = ""
+# "** Conclusions and recommendations have not been edited.", "∗ Previously issued under the
+# symbol A/HRC/WG.6/1/DZA /4; ..." (Algeria 2008; "∗" alone on its line in Bahrain 2008, "*.
+# Previously issued ..." in Saudi Arabia 2009): a note marked by asterisks, its own note in
+# `footnotes` (under its asterisks), never the end of the page before's last note.
+STARRED_NOTE = re.compile(r"^([*∗]{1,3})\.?(?=\s|[A-Z]|$)\s*(.*)$")
+# "2 GE.14-24933" (Madagascar 2014, A/HRC/28/3, page 2; "16 GE. 09-13710" in others): a page
+# footer the loader leaves among the notes, printed below them. No note's line.
+NOTES_PAGE_FOOTER = re.compile(r"^\d{1,4}\s+GE\.\s?\d{2}-\d{4,6}\s*$")
 
 
 def footnotes(page: Page) -> dict[str, list[str]]:
     """A page's footnotes by their marker: the lines `body_lines` leaves out, each note opening
     on a marker line ("1", printed small, then "Immediately end the occupation of ..." in 9 pt:
-    Russian Federation 2013, A/HRC/24/14, page 27); the lines before the first marker line, the
-    end of the last note of the page before, under `RUN_ON`."""
+    Russian Federation 2013, A/HRC/24/14, page 27) or on asterisks (`STARRED_NOTE`), without
+    the page footer (`NOTES_PAGE_FOOTER`); the lines before the first note's opening, the end of
+    the last note of the page before, under `RUN_ON`."""
     body = set(body_lines(page))
     notes: dict[str, list[str]] = {}
     current: list[str] | None = None
     for line in page.lines:
-        if line in body:
+        if line in body or NOTES_PAGE_FOOTER.match(line.text):
             continue
-        opening = NOTE_MARKER.match(line.text) if line.is_note else None
+        marker = NOTE_MARKER.match(line.text) if line.is_note else None
+        opening = marker or STARRED_NOTE.match(line.text)
         if opening:
             current = notes.setdefault(opening[1], [])
             line_text = opening[2]

@@ -22,6 +22,7 @@ from uprdex.extractors.positions import (
     implemented_detail,
     position_of,
     states_only_position,
+    verdict_of,
 )
 from uprdex.extractors.state_lists import leading_state
 from uprdex.extractors.wg_items import Item, Paragraph
@@ -142,6 +143,10 @@ BY_ITS_STATE = re.compile(
     r"(?:the\s+delegation\s+of\s+)?(?P<state>[^.;,:]+)",
     re.IGNORECASE,
 )
+# "... the recommendation made by the delegation of France in paragraph 124.7 below", "... in
+# paragraph 124, No. 7": a note naming its ask by number says which ask it means, and
+# `NOTE_ON_FULL_NUMBERS` reads it; the State's one ask in the list above may be another.
+NAMES_A_NUMBER = re.compile(rf"\b(?:paragraphs?\s+\d|Nos?\.\s*\d|{_FULL_NUMBER}\b)", re.I)
 # "92. Tajikistan offered the following comments:", "61. With regard to the other
 # recommendations, the State under review offers the following comments:" (Bahrain 2008).
 COMMENTS_LEAD_IN = re.compile(
@@ -339,23 +344,36 @@ def _notes_on_an_ask_by_its_state(
 ) -> list[StateComment]:
     """A note right after a list that names "the recommendation made by" a State (`BY_ITS_STATE`),
     as the State's comment on that State's one ask in the list; none when it has several there,
-    or when another paragraph comes between."""
+    when another paragraph comes between, when the note names a number (`NAMES_A_NUMBER`), or
+    when the position it states is not the list's: "Uruguay could not accept the recommendation
+    of France ..." is on no ask of a supported list."""
     comments: list[StateComment] = []
     for before, note in zip([None, *paragraphs], paragraphs, strict=False):
         text = join_lines(note.parts)
-        if note.items or before is None or not before.items:
+        if note.items or before is None or not before.items or NAMES_A_NUMBER.search(text):
             continue
         if (named := BY_ITS_STATE.search(text)) is None:
             continue
         state = leading_state(named["state"], states)
         theirs = [
-            ask.paragraph
+            ask
             for ask in recommendations
             if ask.paragraph.startswith(f"{before.number}.") and state in ask.recommending_states
         ]
-        if state is not None and len(theirs) == 1:
-            comments.append(StateComment(str(note.number), text, note.page, theirs[0]))
+        stated = _stated_position(text)
+        if state is not None and len(theirs) == 1 and stated in (None, theirs[0].position):
+            comments.append(StateComment(str(note.number), text, note.page, theirs[0].paragraph))
     return comments
+
+
+def _stated_position(note: str) -> Position | None:
+    """The position a note on one ask states, or None: a lead-in's wording (`position_of`,
+    "could not accept"), else an answer's verdict (`verdict_of`, "Uruguay rejects the
+    recommendation")."""
+    if (position := position_of(note)) is not Position.UNKNOWN:
+        return position
+    verdict = verdict_of(note)
+    return verdict[0] if verdict else None
 
 
 def _noted_as_implemented(

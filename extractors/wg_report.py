@@ -318,30 +318,48 @@ def _read_asks_in_footnotes(
         if position_of(lead_in) is Position.UNKNOWN:
             continue
         for page, marker in paragraph.markers:
-            asks = AFTER_ASK.split(join_lines(_footnote(by_number, page, marker)))
-            if not all(split_recommending_states(ask, states)[1] for ask in asks):
+            asks = _asks_on_pages(_footnote(by_number, page, marker))
+            if not all(split_recommending_states(ask, states)[1] for _, ask in asks):
                 continue
-            for number, ask in enumerate(asks, 1):
-                item = Item(paragraph.number, number, "", page, [ask], sub_numbered=False)
+            for number, (printed, ask) in enumerate(asks, 1):
+                item = Item(paragraph.number, number, "", printed, [ask], sub_numbered=False)
                 item.warnings.append(
                     f"printed without a number in footnote {marker} of paragraph "
                     f"{paragraph.number}; read as item {number}"
                 )
-                warnings.append(f"page {page}: {paragraph.number}.{number} {item.warnings[-1]}")
+                warnings.append(f"page {printed}: {paragraph.number}.{number} {item.warnings[-1]}")
                 paragraph.items.append(item)
 
 
-def _footnote(by_number: dict[int, Page], page: int, marker: str) -> list[str]:
-    """The lines of footnote `marker` of `page`, with those that run on at the top of the next
-    page's notes (`wg_items.RUN_ON`) when it is the page's last note."""
+def _asks_on_pages(lines: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The asks of a footnote's (page, line) lines (`AFTER_ASK`), each with the page of the line
+    it opens on: "Allow and ensure safe and dignified return ..." on the next page's top when
+    the note runs on (`_footnote`)."""
+    if not lines:
+        return []
+    texts = [text for _, text in lines]
+    ends = [len(join_lines(texts[: i + 1])) for i in range(len(texts))]
+    joined = join_lines(texts)
+    starts = [0, *(after.end() for after in AFTER_ASK.finditer(joined))]
+    asks = AFTER_ASK.split(joined)
+    return [
+        (next((lines[i][0] for i, end in enumerate(ends) if start < end), lines[-1][0]), ask)
+        for start, ask in zip(starts, asks, strict=True)
+    ]
+
+
+def _footnote(by_number: dict[int, Page], page: int, marker: str) -> list[tuple[int, str]]:
+    """The lines of footnote `marker` of `page`, each with its page, with those that run on at
+    the top of the next page's notes (`wg_items.RUN_ON`) when it is the page's last note."""
     if page not in by_number:
         return []
     notes = footnotes(by_number[page])
     if marker not in notes:
         return []
+    own = [(page, line) for line in notes[marker]]
     if list(notes)[-1] != marker or page + 1 not in by_number:
-        return notes[marker]
-    return [*notes[marker], *footnotes(by_number[page + 1]).get(RUN_ON, [])]
+        return own
+    return [*own, *((page + 1, line) for line in footnotes(by_number[page + 1]).get(RUN_ON, []))]
 
 
 def _drop_comments(paragraphs: list[Paragraph]) -> list[Item]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from uprdex.extractors.wg_report import parse_wg_report
 from uprdex.pipeline.loader import load_pdf
-from uprdex.pipeline.model import Recommendation, WgReport
+from uprdex.pipeline.model import Position, Recommendation, WgReport
 
 if TYPE_CHECKING:
     from click.testing import Result
@@ -58,6 +58,22 @@ def parsed(name: str) -> WgReport:
 def by_paragraph(report: WgReport) -> dict[str, Recommendation]:
     """The report's recommendations keyed by paragraph number."""
     return {rec.paragraph: rec for rec in report.recommendations}
+
+
+def russias_footnote_asks(report: WgReport) -> tuple[Recommendation, Recommendation]:
+    """Russian Federation 2013's (A/HRC/24/14) 141.1 and 141.2, printed unnumbered in paragraph
+    141's footnote 1, checked whole: each text from its first words to its last, Georgia's, noted
+    by 141."""
+    recs = by_paragraph(report)
+    first, second = recs["141.1"], recs["141.2"]
+    assert first.text.startswith("Immediately end the occupation of Georgia’s regions of Abkhazia")
+    assert first.text.endswith("severe human rights violations therein")
+    assert second.text.startswith("Allow and ensure safe and dignified return of ethnically")
+    assert second.text.endswith("before and while ending the occupation of these regions")
+    for ask in (first, second):
+        assert ask.recommending_states == ("Georgia",)
+        assert (ask.position, ask.position_paragraph) == (Position.NOTED, "141")
+    return first, second
 
 
 def copy_index(source: Path, target: Path) -> Path:

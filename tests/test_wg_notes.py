@@ -129,6 +129,9 @@ def test_other_than_or_apart_from_leaving_no_ask_out_keeps_the_note(
         # review4's M3: a State's name in brackets or in lower case was taken for more.
         "The recommendations above do not enjoy the support of Iran (Islamic Republic of).",
         "The above recommendations did not enjoy the support of Côte d’Ivoire.",
+        # review5's M3: which asks it is on was taken for more (Nigeria 2009's para 104 goes on).
+        "X takes note of the recommendations above.",
+        "X took note of the above recommendations.",
     ],
 )
 def test_a_note_that_only_states_a_position_is_no_comment(note: str) -> None:
@@ -247,3 +250,45 @@ def test_as_and_a_capital_in_a_later_sentence_of_a_lead_in_is_no_reason() -> Non
     ]
     comments = reasons_in_lead_ins([later_as, cuba], asks)
     assert [(c.paragraph, c.refers_to) for c in comments] == [("132", "53(b)"), ("132", "64(a)")]
+
+
+@pytest.mark.parametrize(
+    ("note", "position"),
+    [
+        (
+            "Uruguay rejects the recommendation made by the delegation of France in paragraph "
+            "124.7 below.",
+            Position.NOTED,
+        ),
+        (
+            "Uruguay could not accept the recommendation of France on the death penalty made "
+            "during the dialogue.",
+            Position.SUPPORTED,
+        ),
+        (
+            "Uruguay rejects the recommendation made by the delegation of France.",
+            Position.SUPPORTED,
+        ),
+    ],
+)
+def test_a_note_on_a_states_ask_naming_a_number_or_another_position_is_no_comment_on_it(
+    note: str, position: Position
+) -> None:
+    # review5's M4: a note naming "the recommendation made by" France was the comment on
+    # France's one ask in the list right above, whatever number it named (124.7, an ask of
+    # another list) and whatever position it stated ("rejects" on an ask the State supported).
+    lead_in = Paragraph(
+        123,
+        25,
+        [f"The following recommendations were {position.value} by Uruguay:"],
+        [
+            Item(123, 1, "1", 25, ["Ratify the convention (Germany);"], False),
+            Item(123, 2, "2", 25, ["Abolish the death penalty (France);"], False),
+        ],
+    )
+    asks = [
+        Recommendation(f"123.{i}", "Ratify", (state,), position, "123", 25, f"123.{i}")
+        for i, state in ((1, "Germany"), (2, "France"))
+    ]
+    notes, _ = notes_on_asks([lead_in, Paragraph(124, 25, [note])], asks)
+    assert notes == []

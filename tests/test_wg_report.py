@@ -14,7 +14,7 @@ from uprdex.pipeline.loader import HEADER_FOOTER, PRINT_MARKS
 from uprdex.pipeline.model import Line, LoadedDocument, Page, Position, Recommendation
 from uprdex.pipeline.states import load_states
 
-from helpers import by_paragraph, fixture, parsed
+from helpers import by_paragraph, fixture, parsed, russias_footnote_asks
 
 
 def test_metadata_of_a_cycle_2_report() -> None:
@@ -1525,14 +1525,6 @@ def test_asks_printed_in_the_footnote_of_a_paragraph_stating_their_position_are_
     # safe and dignified return of ethnically cleansed IDPs and refugees ... (Georgia)."
     # (UPR Info: both Noted).
     report = parsed("russia2013_footnote.pdf")
-    recs = by_paragraph(report)
-    first, second = recs["141.1"], recs["141.2"]
-    assert first.text.startswith("Immediately end the occupation of Georgia’s regions of Abkhazia")
-    assert first.text.endswith("severe human rights violations therein")
-    assert second.text.startswith("Allow and ensure safe and dignified return of ethnically")
-    assert second.text.endswith("before and while ending the occupation of these regions")
-    for ask in (first, second):
-        assert ask.recommending_states == ("Georgia",)
-        assert (ask.position, ask.position_paragraph) == (Position.NOTED, "141")
-        assert ask.page == 4  # the fixture's page 4, the report's page 27
+    first, second = russias_footnote_asks(report)
+    assert first.page == second.page == 4  # the fixture's page 4, the report's page 27
     assert [c.refers_to for c in report.comments if c.paragraph == "141"] == ["141.1", "141.2"]
