@@ -11,7 +11,7 @@ import re
 import sqlite3
 from typing import Any
 
-from uprdex.pipeline.model import Position, Recommendation, WgReport
+from uprdex.pipeline.model import DocumentType, Position, Recommendation, WgReport
 from uprdex.pipeline.store.queries import by_recommendation
 from uprdex.pipeline.store.schema import STATE_COMMENT
 
@@ -98,10 +98,16 @@ def refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
     known = {rec["paragraph"] for rec in recs}
     unmatched = sorted({p for p in answers if p not in known})
     for row in db.execute(
-        "SELECT id, target_ref FROM evidence WHERE target_symbol = ? AND kind = ?",
+        "SELECT e.id, e.target_ref, d.type FROM evidence e "
+        "JOIN documents d ON d.sha256 = e.document_sha256 "
+        "WHERE e.target_symbol = ? AND e.kind = ?",
         (wg_symbol, STATE_COMMENT),
     ).fetchall():
-        paragraph = resolve(row["target_ref"]) if row["target_ref"] else None
+        # The WG report names its own paragraph in full, dotted or not (cycle 1's "19(d)",
+        # "44"); only an addendum answers by bare index, and a cycle-1 report may hold both
+        # "29" and "80.29" (A/HRC/10/71), so its refs are never resolved.
+        ref = row["target_ref"]
+        paragraph = ref if row["type"] == DocumentType.WG_REPORT.value else resolve(ref)
         rec_id = f"{wg_symbol}#{paragraph}" if paragraph in known else None
         db.execute("UPDATE evidence SET recommendation_id = ? WHERE id = ?", (rec_id, row["id"]))
     if recs and unmatched:
