@@ -13,6 +13,7 @@ from uprdex.extractors.imports import read_thematic_list, read_upr_info
 from uprdex.flows.cli import main
 from uprdex.flows.ingest import import_file, ingest_paths
 from uprdex.pipeline.exports import records
+from uprdex.pipeline.report import write_report
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import Store, StoredRecommendation
 from uprdex.pipeline.store.responses import refresh_responses
@@ -360,8 +361,14 @@ def test_an_answer_stating_no_position_takes_the_imports_position(tmp_path: Path
     assert (rec.response, rec.response_source, rec.response_detail) == (
         "noted",
         "UPR Info: Noted",
-        "no position stated",
+        "no position stated in A/HRC/14/15/Add.1 para 15",
     )
+    # review5 M7: the report read "noted (no position stated) — UPR Info: Noted", as if UPR
+    # Info stated none, and named the addendum paragraph nowhere.
+    with Store(index) as store:
+        page = write_report(store, tmp_path / "report", "slovenia").read_text(encoding="utf-8")
+    block = page.split('id="rec-A-HRC-14-15-111.15"', 1)[1].split("</article>", 1)[0]
+    assert "noted (no position stated in A/HRC/14/15/Add.1 para 15) — UPR Info: Noted" in block
 
 
 def test_an_answer_stating_no_position_with_imports_that_disagree_says_so(

@@ -82,9 +82,12 @@ def refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
         if answer["position"] == Position.UNKNOWN.value:
             # An answer that states no position ("Slovenia agrees with the importance of the
             # 1995 Programme ...", A/HRC/14/15/Add.1 para 15) leaves it open for the imports:
-            # what they agree on, else what each says.
+            # what they agree on, else what each says. The detail names the answer, so that
+            # "noted (no position stated in A/HRC/14/15/Add.1 para 15) — UPR Info: Noted" is not
+            # read as UPR Info's.
             if len({position for position, _ in agreed}) == 1:
-                updates.append((*agreed[0], answer["detail"], None, rec["id"]))
+                detail = f"{answer['detail']} in {source}"
+                updates.append((*agreed[0], detail, None, rec["id"]))
             else:
                 conflict = _disagreement(agreed)
                 updates.append((answer["position"], source, answer["detail"], conflict, rec["id"]))
