@@ -25,6 +25,7 @@ from helpers import (
     cli,
     copy_index,
     fixture,
+    ingested,
 )
 
 CONTRACT_REC_FIELDS = {
@@ -140,6 +141,20 @@ def test_export_documents_of_one_state_leaves_out_the_other_states(index: Path) 
         "export", "--what", "documents", "--format", "csv", "--index", index, "--response", "noted"
     )
     assert refused.exit_code == 2 and "--response filters recommendations" in refused.output
+
+
+def test_export_documents_by_cycle_keeps_an_addendum_whose_report_is_not_indexed(
+    tmp_path: Path,
+) -> None:
+    # review5 M2: an addendum (or decision) without its WG report had no cycle, so `--cycle 1`
+    # left it out in silence while `--state Slovenia` kept it. A/HRC/14/15/Add.1 is of the
+    # Council's 14th session, which adopted cycle 1's reviews.
+    index = ingested(("svn2010_addendum.pdf",), tmp_path / "index.sqlite")
+    found = cli(
+        "export", "--what", "documents", "--format", "jsonl", "--cycle", "1", "--index", index
+    )
+    rows = [json.loads(line) for line in found.output.splitlines()]
+    assert [(row["symbol"], row["cycle"]) for row in rows] == [("A/HRC/14/15/Add.1", 1)]
 
 
 def test_xlsx_round_trips_the_same_rows_as_csv(index: Path, tmp_path: Path) -> None:

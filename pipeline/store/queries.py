@@ -7,7 +7,6 @@ quotes the user's words (`fts_query`) so that they are never read as FTS syntax.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -24,7 +23,7 @@ from uprdex.pipeline.store.rows import (
     StoredRecommendation,
     StoredThemeHit,
 )
-from uprdex.pipeline.symbols import wg_symbol_of
+from uprdex.pipeline.symbols import council_session_of, cycle_of_council_session, wg_symbol_of
 
 __all__ = [
     "REPORT_ORDER",
@@ -102,12 +101,15 @@ def documents(db: sqlite3.Connection, where: RecFilter | None = None) -> list[St
 
     An addendum or an HRC decision prints no WG session: it takes the session and cycle
     of its review's WG report when that is indexed (A/HRC/28/15/Add.1 and A/HRC/DEC/28/111
-    belong to A/HRC/28/15, the report the Council adopted at its 28th session).
+    belong to A/HRC/28/15, the report the Council adopted at its 28th session), else the
+    cycle whose reviews its Council session adopts (A/HRC/28/15/Add.1 alone: cycle 2).
     """
     rows = db.execute("SELECT * FROM documents ORDER BY ingested_at DESC, path")
     documents = [StoredDocument.of(row) for row in rows]
     reports = {d.symbol: d for d in documents if d.type == "wg_report" and d.symbol}
-    by_session = {(_hrc_session(symbol), d.state_under_review): d for symbol, d in reports.items()}
+    by_session = {
+        (council_session_of(symbol), d.state_under_review): d for symbol, d in reports.items()
+    }
     found = [_in_review(document, reports, by_session) for document in documents]
     if where and where.state_under_review:
         state = load_states().resolve(where.state_under_review)
@@ -121,19 +123,21 @@ def documents(db: sqlite3.Connection, where: RecFilter | None = None) -> list[St
 def _in_review(
     document: StoredDocument,
     reports: dict[str, StoredDocument],
-    by_session: dict[tuple[str, str | None], StoredDocument],
+    by_session: dict[tuple[int | None, str | None], StoredDocument],
 ) -> StoredDocument:
-    """An addendum or a decision with the session and cycle of its review's WG report."""
+    """An addendum or a decision with the session and cycle of its review's WG report; with
+    the cycle its Council session adopts when that report is not indexed."""
     if document.cycle is not None or not document.symbol:
         return document
+    session = council_session_of(document.symbol)
     if document.type == "addendum":
         review = reports.get(wg_symbol_of(document.symbol) or "")
-    elif decision := _DECISION.match(document.symbol):
-        review = by_session.get((decision.group(1), document.state_under_review))
+    elif document.symbol.startswith(_DECISION):
+        review = by_session.get((session, document.state_under_review))
     else:
         return document
-    if review is None:
-        return document
+    if review is None:  # its report not indexed: the cycle the Council session adopts
+        return replace(document, cycle=cycle_of_council_session(session))
     return replace(document, session=review.session, cycle=review.cycle)
 
 
@@ -415,9 +419,4 @@ def fts_query(text: str) -> str:
 
 
 # "A/HRC/DEC/28/111": the decision the Council took at its 28th session.
-_DECISION = re.compile(r"^A/HRC/DEC/(\d+)/")
-
-
-def _hrc_session(symbol: str) -> str:
-    """The Council session a report's symbol names: "A/HRC/28/15" -> "28"."""
-    return symbol.split("/")[2] if symbol.count("/") >= 3 else ""
+_DECISION = "A/HRC/DEC/"
