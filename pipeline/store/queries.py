@@ -162,10 +162,28 @@ def evidence(
     if recommendation_id is not None:
         sql = f"{sql} {'AND' if sql else 'WHERE'} r.id = ?"
         params.append(recommendation_id)
+    return _linked_evidence(
+        db, f"e.recommendation_id IN (SELECT r.id FROM recommendations r {sql})", params
+    )
+
+
+def waiting_evidence(db: sqlite3.Connection, symbol: str, paragraph: str) -> list[LinkedEvidence]:
+    """The places that cite paragraph `paragraph` of the WG report `symbol` while that report
+    is not indexed (their evidence waits for it), newest document first."""
+    return _linked_evidence(
+        db,
+        "e.recommendation_id IS NULL AND e.target_symbol = ? AND e.target_ref = ? AND NOT "
+        "EXISTS (SELECT 1 FROM documents WHERE symbol = ? AND type = 'wg_report' "
+        "AND status = 'indexed')",
+        [symbol, paragraph, symbol],
+    )
+
+
+def _linked_evidence(db: sqlite3.Connection, where: str, params: list[Any]) -> list[LinkedEvidence]:
+    """Evidence rows meeting `where` (over `evidence e`), with their documents."""
     rows = db.execute(
         "SELECT e.*, d.path, d.symbol, d.type FROM evidence e "
-        "JOIN documents d ON d.sha256 = e.document_sha256 "
-        f"WHERE e.recommendation_id IN (SELECT r.id FROM recommendations r {sql}) "
+        f"JOIN documents d ON d.sha256 = e.document_sha256 WHERE {where} "
         # Newest by the document's own date (ISO 8601: "2019-08-30" after "2019-08-06"), then
         # its year; each document's places together, in page order.
         "ORDER BY coalesce(d.date, CAST(d.year AS TEXT), '') DESC, d.ingested_at DESC, d.sha256, "
