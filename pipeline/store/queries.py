@@ -112,8 +112,7 @@ def documents(db: sqlite3.Connection, where: RecFilter | None = None) -> list[St
     }
     found = [_in_review(document, reports, by_session) for document in documents]
     if where and where.state_under_review:
-        state = load_states().resolve(where.state_under_review)
-        name = state.name if state else where.state_under_review
+        name = _state_name(where.state_under_review)
         found = [document for document in found if document.state_under_review == name]
     if where and where.cycle is not None:
         found = [document for document in found if document.cycle == where.cycle]
@@ -403,17 +402,14 @@ def filter_sql(where: RecFilter) -> tuple[str, list[Any]]:
     """The WHERE clause (over `recommendations r`) and its parameters of a filter."""
     clauses: list[str] = []
     params: list[Any] = []
-    states = load_states()
     if where.state_under_review:
-        state = states.resolve(where.state_under_review)
         clauses.append("r.state_under_review = ?")
-        params.append(state.name if state else where.state_under_review)
+        params.append(_state_name(where.state_under_review))
     if where.recommending_state:
-        state = states.resolve(where.recommending_state)
         clauses.append(
             "r.id IN (SELECT recommendation_id FROM recommendation_states WHERE name = ?)"
         )
-        params.append(state.name if state else where.recommending_state)
+        params.append(_state_name(where.recommending_state))
     if where.cycle is not None:
         clauses.append("r.cycle = ?")
         params.append(where.cycle)
@@ -428,6 +424,13 @@ def filter_sql(where: RecFilter) -> tuple[str, list[Any]]:
     if where.recurring:
         clauses.append("r.id IN (SELECT later_id FROM recurrences)")
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _state_name(text: str) -> str:
+    """A filter's State as the index names it: its UN short name ("slovenia", "UK" -> "United
+    Kingdom of Great Britain and Northern Ireland"), else the text as given."""
+    state = load_states().resolve(text)
+    return state.name if state else text
 
 
 def fts_query(text: str) -> str:
