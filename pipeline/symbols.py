@@ -12,6 +12,8 @@ from collections.abc import Sequence
 __all__ = [
     "SYMBOL",
     "WG_REPORT_SYMBOL",
+    "council_session_of",
+    "cycle_of_council_session",
     "cycle_of_session",
     "normalize_symbol",
     "recommendation_id",
@@ -74,6 +76,30 @@ def cycle_of_session(session: int | None) -> int | None:
     if session is None:
         return None
     return next(cycle for start, cycle in _CYCLE_STARTS if session >= start)
+
+
+# "A/HRC/28/15", "A/HRC/28/15/Add.1", "A/HRC/DEC/28/111": documents of the Council's 28th
+# session (a WG report is a Council document, numbered for the session that adopts it).
+_COUNCIL_SESSION_IN_SYMBOL = re.compile(r"^A/HRC/(?:DEC/)?(\d{1,2})/\d")
+
+# The Council sessions that adopt each cycle's reviews: WG sessions 1-12 at Council sessions
+# 8-19 (the 245 reports: A/HRC/8/... of WG 1-2 to A/HRC/19/... of WG 12, A/HRC/21/... of WG 13
+# to A/HRC/28/... of WG 20), 13-26 at 21-34, 27-40 at 36-50, 41- from 52; 20, 35 and 51
+# adopted none.
+_COUNCIL_CYCLE_STARTS = ((51, 4), (35, 3), (20, 2), (8, 1))
+
+
+def council_session_of(symbol: str | None) -> int | None:
+    """The Council session a WG report, addendum or decision is of: "A/HRC/28/15/Add.1" -> 28."""
+    match = _COUNCIL_SESSION_IN_SYMBOL.match(symbol or "")
+    return int(match.group(1)) if match else None
+
+
+def cycle_of_council_session(session: int | None) -> int | None:
+    """The UPR cycle whose reviews a Council session adopts (None before the first, the 8th)."""
+    if session is None or session < _COUNCIL_CYCLE_STARTS[-1][0]:
+        return None
+    return next(cycle for start, cycle in _COUNCIL_CYCLE_STARTS if session >= start)
 
 
 def wg_symbol_of(addendum_symbol: str | None) -> str | None:

@@ -25,6 +25,7 @@ from helpers import (
     cli,
     copy_index,
     fixture,
+    ingested,
 )
 
 CONTRACT_REC_FIELDS = {
@@ -142,6 +143,20 @@ def test_export_documents_of_one_state_leaves_out_the_other_states(index: Path) 
     assert refused.exit_code == 2 and "--response filters recommendations" in refused.output
 
 
+def test_export_documents_by_cycle_keeps_an_addendum_whose_report_is_not_indexed(
+    tmp_path: Path,
+) -> None:
+    # review5 M2: an addendum (or decision) without its WG report had no cycle, so `--cycle 1`
+    # left it out in silence while `--state Slovenia` kept it. A/HRC/14/15/Add.1 is of the
+    # Council's 14th session, which adopted cycle 1's reviews.
+    index = ingested(("svn2010_addendum.pdf",), tmp_path / "index.sqlite")
+    found = cli(
+        "export", "--what", "documents", "--format", "jsonl", "--cycle", "1", "--index", index
+    )
+    rows = [json.loads(line) for line in found.output.splitlines()]
+    assert [(row["symbol"], row["cycle"]) for row in rows] == [("A/HRC/14/15/Add.1", 1)]
+
+
 def test_xlsx_round_trips_the_same_rows_as_csv(index: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     csv_path, xlsx_path = tmp_path / "recs.csv", tmp_path / "recs.xlsx"
@@ -253,6 +268,23 @@ def test_evidence_and_cited(index: Path) -> None:
     assert "115.22 -> A/HRC/28/15#115.22" in cited.output
     # 115.31+ are not in the fixture, a cut of the report
     assert "115.162 (no such paragraph in A/HRC/28/15)" in cited.output
+
+
+def test_evidence_of_an_ask_cited_before_its_report_is_indexed_lists_where(
+    tmp_path: Path,
+) -> None:
+    # review5 M6: with only the 2019 compilation indexed, `evidence A/HRC/28/15 115.22` said
+    # "no recommendation 115.22 in A/HRC/28/15 in the index" and exited 2, bad usage, though
+    # `cited` lists the citation as waiting for its report.
+    index = ingested(("cit_svn2019_compilation_notes.pdf",), tmp_path / "index.sqlite")
+    shown = cli("evidence", "A/HRC/28/15", "115.22", "--index", index)
+    assert shown.exit_code == 0, shown.output
+    assert "A/HRC/WG.6/34/SVN/2 (un_compilation, p. 5, note 9) citation" in shown.output
+    assert "for A/HRC/28/15 115.22 (its report, A/HRC/28/15, is not indexed yet)" in shown.output
+    uncited = cli("evidence", "A/HRC/28/15", "115.999", "--index", index)
+    assert uncited.exit_code == 2 and "no recommendation 115.999" in uncited.output
+    missing = cli("cited", tmp_path / "no-such.pdf", "--index", index)
+    assert missing.exit_code == 2 and "no such file" in missing.output
 
 
 def test_evidence_shows_but_does_not_count_the_reports_own_comments(index: Path) -> None:
@@ -546,7 +578,7 @@ def test_report_on_a_state_the_index_does_not_hold_writes_nothing(
         main,
         ["report", "--index", str(index), "--state-under-review", "Atlantis", "--out", str(out)],
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # review5 M6: what the index does not hold, as show's
     assert "no recommendations to Atlantis in the index" in result.output
     assert not out.exists() or not any(out.iterdir())
     held = CliRunner().invoke(

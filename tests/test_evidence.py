@@ -8,7 +8,7 @@ from uprdex.flows.ingest import ingest_paths
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import RecFilter, Store
 
-from helpers import fixture
+from helpers import cli, fixture, ingested
 from hostile import text_pdf
 
 COMPILATION = fixture("cit_svn2019_compilation_notes.pdf")  # A/HRC/WG.6/34/SVN/2 endnotes
@@ -94,6 +94,19 @@ def test_comments_in_a_wg_report_are_evidence_of_what_they_answer(tmp_path: Path
     assert "91.1" in paragraphs and not any(p.startswith("92.") for p in paragraphs)
     assert sorted(comments) == [f"A/HRC/19/3#91.{n}" for n in (1, 2, 3, 4)]
     assert comments["A/HRC/19/3#91.3"].endswith("no such bans are imposed in Tajikistan")
+
+
+def test_the_states_comment_on_a_lettered_cycle_1_ask_reaches_the_index(tmp_path: Path) -> None:
+    # review5 S1, A/HRC/8/48 (Tonga 2008): "With regard to recommendations 28 (b); 31 (b); 39
+    # (b); and 58 (b), the State under review offers the following comments: ...". The ask's
+    # paragraph is "28(b)", with no dot: it was resolved as an addendum's bare index, and the
+    # comment stayed linked to nothing (91 comments of nine cycle-1 reports).
+    index = ingested(("tonga2008_comments.pdf",), tmp_path / "index.sqlite")
+    shown = cli("evidence", "A/HRC/8/48", "28(b)", "--index", index)
+    assert shown.exit_code == 0
+    assert "State's comment in the report itself: With regard to recommendations 28 (b)" in (
+        shown.output
+    )
 
 
 def test_a_heading_that_cites_recommendations_is_not_also_their_paraphrase(

@@ -13,6 +13,7 @@ from uprdex.extractors.imports import read_thematic_list, read_upr_info
 from uprdex.flows.cli import main
 from uprdex.flows.ingest import import_file, ingest_paths
 from uprdex.pipeline.exports import records
+from uprdex.pipeline.report import write_report
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import Store, StoredRecommendation
 from uprdex.pipeline.store.responses import refresh_responses
@@ -113,7 +114,7 @@ def test_imports_that_disagree_leave_the_position_open_and_say_so(tmp_path: Path
     assert rec.response == "pending"
     # probe2: Hungary 2011's 95.1, split by UPR Info into a noted and an accepted row, read
     # "pending" with no word of either answer.
-    assert rec.response_conflict == "UPR Info: Accepted: supported; UPR Info: Noted: noted"
+    assert rec.response_conflict == "UPR Info: Accepted; UPR Info: Noted"
 
 
 def test_imported_texts_end_without_their_final_stop(tmp_path: Path) -> None:
@@ -320,32 +321,21 @@ def test_an_imported_thematic_list_pdf_is_never_read_again_as_a_pdf(tmp_path: Pa
     assert status.exit_code == 0 and "read by an earlier" not in status.output
 
 
-def test_an_answer_stating_no_position_takes_the_imports_position(tmp_path: Path) -> None:
-    # probe2: A/HRC/14/15/Add.1 para 15 answers 111.15 ("Slovenia agrees with the importance
-    # of the 1995 Programme of Measures for Assisting the Roma ...") with no position; UPR Info
-    # has it Noted, but it read "unknown" as if nothing else were known. (The fixture addendum
-    # stops at para 12: its para 15 is added as the reader reads it.)
+def _answered_with_no_position(tmp_path: Path, upr_info_rows: list[tuple[str, str]]) -> Path:
+    """An index of A/HRC/14/15 and its Add.1, whose para 15 answers 111.15 with no position
+    (the fixture addendum stops at para 12: its para 15 is added as the reader reads it), and
+    UPR Info rows (text, Response) of the United Kingdom's ask, imported last."""
     upr_info = tmp_path / "upr_info_s7.csv"
     with upr_info.open("w", newline="", encoding="utf-8") as out:
         rows = csv.writer(out)
         out.write("To,To-Rgrp,To-Org,Text,From,From-Rgrp,From-Org,Response,Action,Issue,Session\n")
-        rows.writerow(
-            [
-                "Slovenia",
-                "EEG",
-                "EU",
-                "To continue to implement the 1995 Programme of "
-                "Measures for Assisting the Roma, and to introduce annually reviewed "
-                "targets to measure progress",
-                "United Kingdom",
-                "WEOG",
-                "EU",
-                "Noted",
-                "3",
-                "Minorities",
-                "7",
-            ]
-        )
+        for text, response in upr_info_rows:
+            rows.writerow(
+                [
+                    *("Slovenia", "EEG", "EU", text, "United Kingdom", "WEOG", "EU"),
+                    *(response, "3", "Minorities", "7"),
+                ]
+            )
     index = tmp_path / "index.sqlite"
     with Store(index) as store:
         names = ("slovenia2010_recs.pdf", "svn2010_addendum.pdf")
@@ -355,9 +345,58 @@ def test_an_answer_stating_no_position_takes_the_imports_position(tmp_path: Path
             "'unknown', 'no position stated', 3, '15', '15.' FROM responses LIMIT 1"
         )
         import_file(upr_info, "upr-info", store)
+    return index
+
+
+def test_an_answer_stating_no_position_takes_the_imports_position(tmp_path: Path) -> None:
+    # probe2: A/HRC/14/15/Add.1 para 15 answers 111.15 ("Slovenia agrees with the importance
+    # of the 1995 Programme of Measures for Assisting the Roma ...") with no position; UPR Info
+    # has it Noted, but it read "unknown" as if nothing else were known.
+    text = (
+        "To continue to implement the 1995 Programme of Measures for Assisting the Roma, and "
+        "to introduce annually reviewed targets to measure progress"
+    )
+    index = _answered_with_no_position(tmp_path, [(text, "Noted")])
     rec = _recommendations(index)["A/HRC/14/15#111.15"]
     assert (rec.response, rec.response_source, rec.response_detail) == (
         "noted",
         "UPR Info: Noted",
-        "no position stated",
+        "no position stated in A/HRC/14/15/Add.1 para 15",
+    )
+    # review5 M7: the report read "noted (no position stated) — UPR Info: Noted", as if UPR
+    # Info stated none, and named the addendum paragraph nowhere.
+    with Store(index) as store:
+        page = write_report(store, tmp_path / "report", "slovenia").read_text(encoding="utf-8")
+    block = page.split('id="rec-A-HRC-14-15-111.15"', 1)[1].split("</article>", 1)[0]
+    assert "noted (no position stated in A/HRC/14/15/Add.1 para 15) — UPR Info: Noted" in block
+
+
+def test_an_answer_stating_no_position_with_imports_that_disagree_says_so(
+    tmp_path: Path,
+) -> None:
+    # review5 M1: with no addendum, UPR Info's noted and accepted rows of one ask were named in
+    # response_conflict; with an addendum answer stating no position, nothing said them.
+    index = _answered_with_no_position(
+        tmp_path,
+        [
+            (
+                "Introduce annually reviewed targets to measure progress of the Roma Programme",
+                "Noted",
+            ),
+            (
+                "Continue to implement the 1995 Programme of Measures for Assisting the Roma",
+                "Accepted",
+            ),
+        ],
+    )
+    with Store(index) as store:
+        links = store.db.execute(
+            "SELECT count(*) FROM import_links WHERE recommendation_id = 'A/HRC/14/15#111.15'"
+        ).fetchone()[0]
+    assert links == 2  # both rows are linked: the imports do disagree
+    rec = _recommendations(index)["A/HRC/14/15#111.15"]
+    assert (rec.response, rec.response_source, rec.response_conflict) == (
+        "unknown",
+        "A/HRC/14/15/Add.1 para 15",
+        "UPR Info: Noted; UPR Info: Accepted",
     )

@@ -10,7 +10,7 @@ import click
 from rich.markup import escape
 
 from uprdex.flows.cli._common import (
-    EXIT_SOME_FAILED,
+    EXIT_USAGE,
     err,
     filters,
     index_option,
@@ -121,7 +121,7 @@ def report(state_under_review: str | None, out_dir: Path | None, index: Path | N
                     f"[red]error[/] no recommendations to {escape(state_under_review)} in the "
                     "index: no report written (`uprdex recs` lists what the index holds)"
                 )
-                sys.exit(EXIT_SOME_FAILED)
+                sys.exit(EXIT_USAGE)
         with writing(out_dir):
             page = write_report(store, out_dir or config.reports / "html", state_under_review)
     out.print(f"report: {escape(str(page))}")

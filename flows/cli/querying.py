@@ -161,13 +161,18 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
 
     symbol, paragraph = rec_id(symbol, paragraph)
     with open_index(index) as store:
-        if store.recommendation(symbol, paragraph) is None:
-            err.print(
-                f"[red]error[/] no recommendation {escape(paragraph)} in {escape(symbol)} "
-                "in the index"
-            )
-            sys.exit(EXIT_USAGE)
-        rows = store.evidence(recommendation_id=f"{symbol}#{paragraph}")
+        # An ask whose report is not indexed yet may be cited already: its places are shown.
+        waiting = store.recommendation(symbol, paragraph) is None
+        rows = (
+            store.waiting_evidence(symbol, paragraph)
+            if waiting
+            else store.evidence(recommendation_id=f"{symbol}#{paragraph}")
+        )
+    if waiting and not rows:
+        err.print(
+            f"[red]error[/] no recommendation {escape(paragraph)} in {escape(symbol)} in the index"
+        )
+        sys.exit(EXIT_USAGE)
     own = [row for row in rows if in_own_report(row)]
     for row in rows:
         where = f"p. {row.page}" + (f", note {row.footnote}" if row.footnote else "")
@@ -184,6 +189,8 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
     counted = f"{len(rows) - len(own)} evidence records for {escape(symbol)} {escape(paragraph)}"
     if own:
         counted += f" (not counted: the State's comment{'s' * (len(own) > 1)} in the report itself)"
+    if waiting:
+        counted += f" (its report, {escape(symbol)}, is not indexed yet)"
     out.print(counted)
 
 
@@ -202,7 +209,8 @@ def cited(file: Path, index: Path | None) -> None:
         rows = store.citations_by(document.sha256) if document else []
         reports = {d.symbol for d in store.documents() if d.type == "wg_report" and d.symbol}
     if document is None:
-        err.print(f"[red]error[/] {escape(path_text(file))}: not in the index")
+        why = "not in the index" if file.exists() else "no such file, nor in the index"
+        err.print(f"[red]error[/] {escape(path_text(file))}: {why}")
         sys.exit(EXIT_USAGE)
     if document.status != "indexed":
         err.print(f"[red]{document.status}[/] {escape(str(document.error))}: it was not read")

@@ -168,6 +168,10 @@ class Store(Connection):
         document first."""
         return queries.evidence(self.db, where, recommendation_id)
 
+    def waiting_evidence(self, symbol: str, paragraph: str) -> list[LinkedEvidence]:
+        """The places that cite a paragraph of a WG report not indexed yet, newest first."""
+        return queries.waiting_evidence(self.db, symbol, paragraph)
+
     def search(self, text: str, where: RecFilter | None = None, limit: int = 20) -> list[SearchHit]:
         """Recommendations whose text, or the context of evidence about them, holds all the
         words; best first, each with a snippet of where the words were found."""

@@ -7,7 +7,6 @@ quotes the user's words (`fts_query`) so that they are never read as FTS syntax.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -24,7 +23,7 @@ from uprdex.pipeline.store.rows import (
     StoredRecommendation,
     StoredThemeHit,
 )
-from uprdex.pipeline.symbols import wg_symbol_of
+from uprdex.pipeline.symbols import council_session_of, cycle_of_council_session, wg_symbol_of
 
 __all__ = [
     "REPORT_ORDER",
@@ -102,16 +101,18 @@ def documents(db: sqlite3.Connection, where: RecFilter | None = None) -> list[St
 
     An addendum or an HRC decision prints no WG session: it takes the session and cycle
     of its review's WG report when that is indexed (A/HRC/28/15/Add.1 and A/HRC/DEC/28/111
-    belong to A/HRC/28/15, the report the Council adopted at its 28th session).
+    belong to A/HRC/28/15, the report the Council adopted at its 28th session), else the
+    cycle whose reviews its Council session adopts (A/HRC/28/15/Add.1 alone: cycle 2).
     """
     rows = db.execute("SELECT * FROM documents ORDER BY ingested_at DESC, path")
     documents = [StoredDocument.of(row) for row in rows]
     reports = {d.symbol: d for d in documents if d.type == "wg_report" and d.symbol}
-    by_session = {(_hrc_session(symbol), d.state_under_review): d for symbol, d in reports.items()}
+    by_session = {
+        (council_session_of(symbol), d.state_under_review): d for symbol, d in reports.items()
+    }
     found = [_in_review(document, reports, by_session) for document in documents]
     if where and where.state_under_review:
-        state = load_states().resolve(where.state_under_review)
-        name = state.name if state else where.state_under_review
+        name = _state_name(where.state_under_review)
         found = [document for document in found if document.state_under_review == name]
     if where and where.cycle is not None:
         found = [document for document in found if document.cycle == where.cycle]
@@ -121,19 +122,21 @@ def documents(db: sqlite3.Connection, where: RecFilter | None = None) -> list[St
 def _in_review(
     document: StoredDocument,
     reports: dict[str, StoredDocument],
-    by_session: dict[tuple[str, str | None], StoredDocument],
+    by_session: dict[tuple[int | None, str | None], StoredDocument],
 ) -> StoredDocument:
-    """An addendum or a decision with the session and cycle of its review's WG report."""
+    """An addendum or a decision with the session and cycle of its review's WG report; with
+    the cycle its Council session adopts when that report is not indexed."""
     if document.cycle is not None or not document.symbol:
         return document
+    session = council_session_of(document.symbol)
     if document.type == "addendum":
         review = reports.get(wg_symbol_of(document.symbol) or "")
-    elif decision := _DECISION.match(document.symbol):
-        review = by_session.get((decision.group(1), document.state_under_review))
+    elif document.symbol.startswith(_DECISION):
+        review = by_session.get((session, document.state_under_review))
     else:
         return document
-    if review is None:
-        return document
+    if review is None:  # its report not indexed: the cycle the Council session adopts
+        return replace(document, cycle=cycle_of_council_session(session))
     return replace(document, session=review.session, cycle=review.cycle)
 
 
@@ -158,10 +161,28 @@ def evidence(
     if recommendation_id is not None:
         sql = f"{sql} {'AND' if sql else 'WHERE'} r.id = ?"
         params.append(recommendation_id)
+    return _linked_evidence(
+        db, f"e.recommendation_id IN (SELECT r.id FROM recommendations r {sql})", params
+    )
+
+
+def waiting_evidence(db: sqlite3.Connection, symbol: str, paragraph: str) -> list[LinkedEvidence]:
+    """The places that cite paragraph `paragraph` of the WG report `symbol` while that report
+    is not indexed (their evidence waits for it), newest document first."""
+    return _linked_evidence(
+        db,
+        "e.recommendation_id IS NULL AND e.target_symbol = ? AND e.target_ref = ? AND NOT "
+        "EXISTS (SELECT 1 FROM documents WHERE symbol = ? AND type = 'wg_report' "
+        "AND status = 'indexed')",
+        [symbol, paragraph, symbol],
+    )
+
+
+def _linked_evidence(db: sqlite3.Connection, where: str, params: list[Any]) -> list[LinkedEvidence]:
+    """Evidence rows meeting `where` (over `evidence e`), with their documents."""
     rows = db.execute(
         "SELECT e.*, d.path, d.symbol, d.type FROM evidence e "
-        "JOIN documents d ON d.sha256 = e.document_sha256 "
-        f"WHERE e.recommendation_id IN (SELECT r.id FROM recommendations r {sql}) "
+        f"JOIN documents d ON d.sha256 = e.document_sha256 WHERE {where} "
         # Newest by the document's own date (ISO 8601: "2019-08-30" after "2019-08-06"), then
         # its year; each document's places together, in page order.
         "ORDER BY coalesce(d.date, CAST(d.year AS TEXT), '') DESC, d.ingested_at DESC, d.sha256, "
@@ -381,17 +402,14 @@ def filter_sql(where: RecFilter) -> tuple[str, list[Any]]:
     """The WHERE clause (over `recommendations r`) and its parameters of a filter."""
     clauses: list[str] = []
     params: list[Any] = []
-    states = load_states()
     if where.state_under_review:
-        state = states.resolve(where.state_under_review)
         clauses.append("r.state_under_review = ?")
-        params.append(state.name if state else where.state_under_review)
+        params.append(_state_name(where.state_under_review))
     if where.recommending_state:
-        state = states.resolve(where.recommending_state)
         clauses.append(
             "r.id IN (SELECT recommendation_id FROM recommendation_states WHERE name = ?)"
         )
-        params.append(state.name if state else where.recommending_state)
+        params.append(_state_name(where.recommending_state))
     if where.cycle is not None:
         clauses.append("r.cycle = ?")
         params.append(where.cycle)
@@ -408,6 +426,13 @@ def filter_sql(where: RecFilter) -> tuple[str, list[Any]]:
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
+def _state_name(text: str) -> str:
+    """A filter's State as the index names it: its UN short name ("slovenia", "UK" -> "United
+    Kingdom of Great Britain and Northern Ireland"), else the text as given."""
+    state = load_states().resolve(text)
+    return state.name if state else text
+
+
 def fts_query(text: str) -> str:
     """Quote each word so user text is never read as FTS syntax: all words must appear."""
     words = [word.replace('"', '""') for word in text.split()]
@@ -415,9 +440,4 @@ def fts_query(text: str) -> str:
 
 
 # "A/HRC/DEC/28/111": the decision the Council took at its 28th session.
-_DECISION = re.compile(r"^A/HRC/DEC/(\d+)/")
-
-
-def _hrc_session(symbol: str) -> str:
-    """The Council session a report's symbol names: "A/HRC/28/15" -> "28"."""
-    return symbol.split("/")[2] if symbol.count("/") >= 3 else ""
+_DECISION = "A/HRC/DEC/"

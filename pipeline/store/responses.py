@@ -11,7 +11,7 @@ import re
 import sqlite3
 from typing import Any
 
-from uprdex.pipeline.model import Position, Recommendation, WgReport
+from uprdex.pipeline.model import DocumentType, Position, Recommendation, WgReport
 from uprdex.pipeline.store.queries import by_recommendation
 from uprdex.pipeline.store.schema import STATE_COMMENT
 
@@ -67,10 +67,7 @@ def refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
             if len({position for position, _ in stated}) == 1:
                 updates.append((*stated[0], None, None, rec["id"]))
             else:
-                # Imports that disagree (UPR Info's rows of a split ask: "... particularly
-                # ICRMW" noted, "... OP-CAT and CED" accepted) leave it open, saying why.
-                said = dict.fromkeys(f"{source}: {position}" for position, source in stated)
-                updates.append((*_section(rec), "; ".join(said) or None, rec["id"]))
+                updates.append((*_section(rec), _disagreement(stated), rec["id"]))
             continue
         where = f"para {answer['paragraph']}" if answer["paragraph"] else f"p. {answer['page']}"
         source = f"{answer['addendum_symbol']} {where}"
@@ -82,10 +79,18 @@ def refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
             updates.append((*_section(rec), None, rec["id"]))
             continue
         agreed = imported.get(rec["id"], [])
-        if answer["position"] == Position.UNKNOWN.value and len({p for p, _ in agreed}) == 1:
+        if answer["position"] == Position.UNKNOWN.value:
             # An answer that states no position ("Slovenia agrees with the importance of the
-            # 1995 Programme ...", A/HRC/14/15/Add.1 para 15) leaves it open for the imports.
-            updates.append((*agreed[0], answer["detail"], None, rec["id"]))
+            # 1995 Programme ...", A/HRC/14/15/Add.1 para 15) leaves it open for the imports:
+            # what they agree on, else what each says. The detail names the answer, so that
+            # "noted (no position stated in A/HRC/14/15/Add.1 para 15) — UPR Info: Noted" is not
+            # read as UPR Info's.
+            if len({position for position, _ in agreed}) == 1:
+                detail = f"{answer['detail']} in {source}"
+                updates.append((*agreed[0], detail, None, rec["id"]))
+            else:
+                conflict = _disagreement(agreed)
+                updates.append((answer["position"], source, answer["detail"], conflict, rec["id"]))
             continue
         if stated in decided and stated != answer["position"]:
             conflict = f"{rec['section_source']}: {stated}; {source}: {answer['position']}"
@@ -98,10 +103,16 @@ def refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
     known = {rec["paragraph"] for rec in recs}
     unmatched = sorted({p for p in answers if p not in known})
     for row in db.execute(
-        "SELECT id, target_ref FROM evidence WHERE target_symbol = ? AND kind = ?",
+        "SELECT e.id, e.target_ref, d.type FROM evidence e "
+        "JOIN documents d ON d.sha256 = e.document_sha256 "
+        "WHERE e.target_symbol = ? AND e.kind = ?",
         (wg_symbol, STATE_COMMENT),
     ).fetchall():
-        paragraph = resolve(row["target_ref"]) if row["target_ref"] else None
+        # The WG report names its own paragraph in full, dotted or not (cycle 1's "19(d)",
+        # "44"); only an addendum answers by bare index, and a cycle-1 report may hold both
+        # "29" and "80.29" (A/HRC/10/71), so its refs are never resolved.
+        ref = row["target_ref"]
+        paragraph = ref if row["type"] == DocumentType.WG_REPORT.value else resolve(ref)
         rec_id = f"{wg_symbol}#{paragraph}" if paragraph in known else None
         db.execute("UPDATE evidence SET recommendation_id = ? WHERE id = ?", (rec_id, row["id"]))
     if recs and unmatched:
@@ -112,12 +123,29 @@ def refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
     return []
 
 
+def _disagreement(stated: list[tuple[str, str]]) -> str | None:
+    """What imports that disagree say, each source once, for `response_conflict`: UPR Info's
+    rows of a split ask ("... particularly ICRMW" noted, "... OP-CAT and CED" accepted) give
+    "UPR Info: Noted; UPR Info: Accepted". None when they agree, or there are none."""
+    if len({position for position, _ in stated}) < 2:
+        return None
+    # UPR Info's source is its answer ("UPR Info: Noted"); an OHCHR list's is the addendum
+    # paragraph it cites, which needs the position beside it.
+    said = (
+        source if source.startswith(_UPR_INFO_ANSWER) else f"{source}: {position}"
+        for position, source in stated
+    )
+    return "; ".join(dict.fromkeys(said))
+
+
 def _section(rec: sqlite3.Row) -> tuple[str, str | None, str | None]:
     """The position, source and detail (`section_detail`: "accepted; considered already
     implemented or in process") the WG report's section gives a recommendation."""
     return rec["section_response"], rec["section_source"], rec["section_detail"]
 
 
+_UPR_INFO_ANSWER = "UPR Info: "
+"""How an imported UPR Info row's `position_source` opens: "UPR Info: Accepted"."""
 _OHCHR_PARA = re.compile(r"\s+-\s+Para\.\s*")
 
 
