@@ -51,28 +51,25 @@ def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
         write_export(rows, "jsonl", "recommendations", sys.stdout)
         return
     # Nothing is cut (an id cut to "A/HRC/28/…" names nothing, a word cut to "electrici…"
-    # loses text) and the table fits an 80-column terminal: the id, the response and the
-    # cluster share one narrow column; the States, then the text, fold.
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, show_lines=True)
-    table.add_column("id, response, cluster", overflow="fold", no_wrap=True)
-    table.add_column("recommending States", overflow="fold", ratio=1)
-    table.add_column("text", overflow="fold", ratio=3)
+    # loses text) and the table fits the terminal: the id, the response and the cluster share
+    # one column, no id is folded, and the States, then the text, fold at their words.
+    table = Table(
+        box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, show_lines=True, expand=True
+    )
+    table.add_column("id\nresponse\ncluster", no_wrap=True)
+    table.add_column("asked by", overflow="fold", ratio=1, min_width=12)
+    table.add_column("text", overflow="fold", ratio=2, min_width=_ASK_WIDTH)
     for row in rows:
-        text = escape(row["text"])
+        lines = [escape(row["text"])]
         if options.get("recurring"):
-            text = "\n".join(
-                [
-                    text,
-                    *_asks(row["repeats"], "asked before (response then): "),
-                    *_asks(row["repeated_by"], "asked again later: "),
-                ]
-            )
+            lines += _asks(row["repeats"], "asked before (response then):")
+            lines += _asks(row["repeated_by"], "asked again later:")
         table.add_row(
             "\n".join(
                 escape(cell) for cell in (row["id"], row["response"], row["cluster_id"] or "")
             ),
             escape(", ".join(row["recommending_states"])),
-            text,
+            "\n".join(lines),
         )
     out.print(table)
     if options.get("recurring") and not matched:
@@ -82,8 +79,16 @@ def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
 
 
 def _asks(asks: list[dict[str, Any]], label: str) -> list[str]:
-    """The asks of other reviews that a row repeats or is repeated by, with the response."""
-    return [escape(f"{label}{ask['id']} ({ask['response']})") for ask in asks]
+    """The asks of other reviews that a row repeats or is repeated by, under their label, one
+    a line with the response: "A/HRC/14/15#111.73 (supported)"."""
+    if not asks:
+        return []
+    return [label, *(escape(f"{ask['id']} ({ask['response']})") for ask in asks)]
+
+
+_ASK_WIDTH = len("A/HRC/43/15#122.141")
+"""The text column is never narrower than an id of another review (folded, its first line
+would name another ask: "A/HRC/14/15#111.7")."""
 
 
 @click.command()
