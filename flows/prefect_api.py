@@ -270,10 +270,12 @@ def _watch(
         code = server.poll()
         if code is not None and not stopping.is_set():
             _LOST.set()
-            remove_unfinished()
-            sys.stdout.flush()
-            print(f"error {_lost_error(code, _why(log))}", file=sys.stderr, flush=True)
-            os._exit(2)  # bad setup, as the CLI's exit codes say
+            try:
+                remove_unfinished()
+                sys.stdout.flush()
+                print(f"error {_lost_error(code, _why(log))}", file=sys.stderr, flush=True)
+            finally:  # a line that cannot be printed (a broken pipe) still ends the run
+                os._exit(2)  # bad setup, as the CLI's exit codes say
 
 
 def lost() -> bool:

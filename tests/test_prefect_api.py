@@ -266,3 +266,35 @@ def test_a_server_death_leaves_no_temporary_file_beside_an_output(tmp_path: Path
     assert done.stderr.startswith("error the temporary Prefect server stopped during the run")
     assert [path.name for path in page.parent.iterdir()] == ["index.html"]
     assert page.read_text() == "the last good page"
+
+
+BROKEN_STDERR = """
+import subprocess, sys, threading, time
+
+from uprdex.flows import prefect_api
+
+class Gone:
+    def write(self, text):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self):
+        raise BrokenPipeError(32, "Broken pipe")
+
+sys.stderr = sys.stdout = Gone()  # `uprdex run 2>&1 | head`, its reader gone
+server = subprocess.Popen(["sh", "-c", "kill -9 $$"])
+server.wait()
+threading.Thread(target=prefect_api._watch, args=(server, None, threading.Event())).start()
+time.sleep(10)
+sys.__stderr__.write("still running")
+"""
+
+
+def test_a_server_death_ends_the_run_when_its_line_cannot_be_printed() -> None:
+    # review6 L3: a watcher whose print failed (a broken pipe) died without ending the
+    # process; the run went on, every later output write waiting for ever on the lock the
+    # watcher took.
+    done = subprocess.run(
+        [sys.executable, "-c", BROKEN_STDERR], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == EXIT_USAGE, done.stderr
+    assert "still running" not in done.stderr
