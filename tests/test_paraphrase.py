@@ -198,3 +198,28 @@ def test_a_heading_without_a_full_stop_is_no_paraphrase(shared_data: Path, tmp_p
     sentences = page_sentences([line.text for line in page.lines if not line.is_note])
     assert not [s for s in sentences if "previous cycles" in s or "Recommendations 1–5" in s]
     assert any(s.endswith("thus implementing recommendation 43.") for s in sentences)
+
+
+def test_a_numbered_list_of_asks_without_full_stops_keeps_its_items() -> None:
+    # review6 M2: an NGO submission's recommendations, printed as a numbered list without full
+    # stops (lines written for this test; the Slovenia set prints none), were taken for numbered
+    # headings and every item but the last was dropped: the very sentences paraphrase matching
+    # looks for. A list's numbers run on (1, 2, 3); a heading's do not ("4. Freedom of ..."
+    # between "41." and "42.", A/HRC/WG.6/20/SVN/3 p. 7, still goes: see the test above).
+    from uprdex.pipeline.paraphrase import page_sentences
+
+    lines = [
+        "Recommendations to the Government of Slovenia:",
+        "1. Adopt a comprehensive law on access to drinking water for all Roma settlements",
+        "2. Ratify the International Convention on the Protection of the Rights of All Migrant",
+        "Workers and Members of Their Families",
+        "3. Establish an independent national human rights institution with status A",
+        "C. Rights of the child",
+        "14. The coalition documented corporal punishment in three children's homes in 2018.",
+    ]
+    assert [" ".join(s.split()[:4]) for s in page_sentences(lines)] == [
+        "Adopt a comprehensive law",
+        "Ratify the International Convention",
+        "Establish an independent national",
+        "The coalition documented corporal",
+    ]
