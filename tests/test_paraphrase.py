@@ -223,3 +223,25 @@ def test_a_numbered_list_of_asks_without_full_stops_keeps_its_items() -> None:
         "Establish an independent national",
         "The coalition documented corporal",
     ]
+
+
+def test_a_lettered_heading_does_not_take_the_next_sentence_with_it(shared_data: Path) -> None:
+    # review6 L2: a lettered heading ran on to the first sentence end after it, so the sentence
+    # printed under it was lost: A/HRC/WG.6/20/SVN/2 p. 5, "B. Cooperation with special
+    # procedures", its table, then "In the period under review no communications were sent."
+    from uprdex.pipeline.loader import load_pdf
+    from uprdex.pipeline.paraphrase import page_sentences
+
+    page = load_pdf(shared_data / "slovenia" / "cycle2" / "g1414064.pdf").pages[4]
+    sentences = page_sentences([line.text for line in page.lines if not line.is_note])
+    assert [s for s in sentences if s.endswith("no communications were sent.")]
+    assert not [s for s in sentences if "Cooperation with special procedures" in s]
+    # An NGO's heading over unnumbered text (lines written for this test): only the heading
+    # goes, and its second line, in lower case, with it.
+    lines = [
+        "A. Access to drinking water in the Roma settlements of",
+        "south-eastern Slovenia",
+        "The Government has not connected twenty Roma settlements to the water supply since 2014.",
+        "It should adopt a plan with a budget and a deadline for every settlement.",
+    ]
+    assert page_sentences(lines) == lines[2:]
