@@ -41,13 +41,21 @@ NUMBER_BEFORE = re.compile(
 )
 # A lettered or roman heading is no sentence: "D. Freedom of expression, right to participate
 # in public and political life" (A/HRC/WG.6/20/SVN/2, p. 8), "II. Implementation of
-# recommendations from the previous" / "cycles" (A/HRC/WG.6/34/SVN/1, p. 2): no full stop ends
-# it, so it runs on to the first one after it.
+# recommendations from the previous" / "cycles" (A/HRC/WG.6/34/SVN/1, p. 2). No full stop ends
+# it, so it ends with its own printed lines: the next HEADING_MORE lines that open in lower case
+# go on with it; the next line that does not starts the text after it, "B. Cooperation with
+# special procedures" / "Status during previous cycle ..." / ... / "In the period under review no
+# communications were sent." (A/HRC/WG.6/20/SVN/2, p. 5). Unnumbered lines under it with no
+# sentence mark, before the next numbered paragraph, are its too: "D. Political and civil rights"
+# / "Recommendations 64, 73, 97, 103, 128–130, 134, 149" / "18. ..." (A/HRC/WG.6/34/SVN/1, p. 4).
 HEADING_LINE = re.compile(r"(?:[A-Z]|[IVX]{2,5})\.\s+(?=[A-Z“\"])")
+HEADING_MORE = 2
 # A numbered heading neither: "4. Freedom of religion or belief, expression, association and
 # peaceful assembly, and right to participate in public and political life" (A/HRC/WG.6/20/SVN/3,
-# p. 7), then "42. ...": a numbered block with no ".", ";", "!" or "?" past its number, though
-# another block follows it on the page (the page's last one may go on overleaf).
+# p. 7), between "41. ..." and "42. ...": a numbered block with no ".", ";", "!" or "?" past its
+# number, though another block follows it on the page (the page's last one may go on overleaf),
+# and whose number does not run on from the block before or into the block after: a list's items
+# printed without full stops, "1. Adopt a comprehensive law on ..." / "2. Ratify ...", are kept.
 SENTENCE_MARK = re.compile(r"[.;!?]")
 
 
@@ -68,31 +76,55 @@ def split_sentences(text: str) -> list[str]:
 def page_sentences(lines: Sequence[str]) -> list[str]:
     """Sentences of at least MIN_WORDS words in the printed body lines of one page (its notes
     left out), as paraphrase matching reads them: a line that opens with a paragraph number
-    starts a new sentence; a numbered heading is left out, and so is a lettered or roman one,
-    up to the first sentence end after it (a heading that runs into unnumbered text takes that
-    text's first sentence with it: UN documents number their paragraphs)."""
+    starts a new sentence; a numbered heading is left out (not a list's items: their numbers
+    run on), and so is a lettered or roman one: its own printed lines, and the unnumbered lines
+    under it when they hold no sentence mark (the sentences under it are kept)."""
     blocks: list[tuple[str, list[str]]] = []  # ("heading" | "numbered" | "text", lines)
     for line in lines:
-        heading = HEADING_LINE.match(line)
-        if heading:
-            blocks.append(("heading", [line[heading.end() :]]))
+        if HEADING_LINE.match(line):
+            blocks.append(("heading", [line]))
         elif PARAGRAPH_LINE.match(line) and not (
             blocks and NUMBER_BEFORE.search(blocks[-1][1][-1])
         ):
             blocks.append(("numbered", [line]))
+        elif blocks and blocks[-1][0] == "heading":
+            if line[:1].islower() and len(blocks[-1][1]) <= HEADING_MORE:
+                blocks[-1][1].append(line)
+            else:
+                blocks.append(("text", [line]))
         elif blocks:
             blocks[-1][1].append(line)
         else:
             blocks.append(("text", [line]))
+    numbers = [_number(kind, block) for kind, block in blocks]
     sentences: list[str] = []
     for index, (kind, block) in enumerate(blocks):
         text = join_lines(block)
         last = index == len(blocks) - 1
-        if kind == "numbered" and not last and not SENTENCE_MARK.search(text, text.index(".") + 1):
+        under = index > 0 and blocks[index - 1][0] == "heading"
+        if kind == "heading" or (
+            not last
+            and ((kind == "numbered" and not _listed(numbers, index)) or (kind == "text" and under))
+            and not SENTENCE_MARK.search(text, text.index(".") + 1 if kind == "numbered" else 0)
+        ):
             continue
-        pieces = _pieces(text)[1:] if kind == "heading" else _pieces(text)
-        sentences.extend(piece for piece in pieces if len(piece.split()) >= MIN_WORDS)
+        sentences.extend(piece for piece in _pieces(text) if len(piece.split()) >= MIN_WORDS)
     return sentences
+
+
+def _number(kind: str, block: Sequence[str]) -> int | None:
+    """A numbered block's number."""
+    return int(block[0].split(".", 1)[0]) if kind == "numbered" else None
+
+
+def _listed(numbers: Sequence[int | None], index: int) -> bool:
+    """Whether numbered block `index` is a list's item: its number runs on from the block
+    before or into the block after ("1. Adopt ..." / "2. Ratify ...")."""
+    number = numbers[index]
+    return number is not None and (
+        (index > 0 and numbers[index - 1] == number - 1)
+        or (index + 1 < len(numbers) and numbers[index + 1] == number + 1)
+    )
 
 
 def _pieces(text: str) -> list[str]:

@@ -198,3 +198,50 @@ def test_a_heading_without_a_full_stop_is_no_paraphrase(shared_data: Path, tmp_p
     sentences = page_sentences([line.text for line in page.lines if not line.is_note])
     assert not [s for s in sentences if "previous cycles" in s or "Recommendations 1–5" in s]
     assert any(s.endswith("thus implementing recommendation 43.") for s in sentences)
+
+
+def test_a_numbered_list_of_asks_without_full_stops_keeps_its_items() -> None:
+    # review6 M2: an NGO submission's recommendations, printed as a numbered list without full
+    # stops (lines written for this test; the Slovenia set prints none), were taken for numbered
+    # headings and every item but the last was dropped: the very sentences paraphrase matching
+    # looks for. A list's numbers run on (1, 2, 3); a heading's do not ("4. Freedom of ..."
+    # between "41." and "42.", A/HRC/WG.6/20/SVN/3 p. 7, still goes: see the test above).
+    from uprdex.pipeline.paraphrase import page_sentences
+
+    lines = [
+        "Recommendations to the Government of Slovenia:",
+        "1. Adopt a comprehensive law on access to drinking water for all Roma settlements",
+        "2. Ratify the International Convention on the Protection of the Rights of All Migrant",
+        "Workers and Members of Their Families",
+        "3. Establish an independent national human rights institution with status A",
+        "C. Rights of the child",
+        "14. The coalition documented corporal punishment in three children's homes in 2018.",
+    ]
+    assert [" ".join(s.split()[:4]) for s in page_sentences(lines)] == [
+        "Adopt a comprehensive law",
+        "Ratify the International Convention",
+        "Establish an independent national",
+        "The coalition documented corporal",
+    ]
+
+
+def test_a_lettered_heading_does_not_take_the_next_sentence_with_it(shared_data: Path) -> None:
+    # review6 L2: a lettered heading ran on to the first sentence end after it, so the sentence
+    # printed under it was lost: A/HRC/WG.6/20/SVN/2 p. 5, "B. Cooperation with special
+    # procedures", its table, then "In the period under review no communications were sent."
+    from uprdex.pipeline.loader import load_pdf
+    from uprdex.pipeline.paraphrase import page_sentences
+
+    page = load_pdf(shared_data / "slovenia" / "cycle2" / "g1414064.pdf").pages[4]
+    sentences = page_sentences([line.text for line in page.lines if not line.is_note])
+    assert [s for s in sentences if s.endswith("no communications were sent.")]
+    assert not [s for s in sentences if "Cooperation with special procedures" in s]
+    # An NGO's heading over unnumbered text (lines written for this test): only the heading
+    # goes, and its second line, in lower case, with it.
+    lines = [
+        "A. Access to drinking water in the Roma settlements of",
+        "south-eastern Slovenia",
+        "The Government has not connected twenty Roma settlements to the water supply since 2014.",
+        "It should adopt a plan with a budget and a deadline for every settlement.",
+    ]
+    assert page_sentences(lines) == lines[2:]

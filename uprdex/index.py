@@ -63,8 +63,9 @@ class Index:
         recurring: bool = False,
     ) -> list[Record]:
         """Recommendations, filtered like `uprdex recs` (any known spelling of a State);
-        `recurring`: only the asks made again, each with the earlier asks it repeats (every
-        record has `repeats`, and `repeated_by`: the later asks that repeat it)."""
+        `recurring`: only the asks made in two reviews of the same State, either end: an ask
+        that repeats one of an earlier review (its `repeats`) or that a later review asks again
+        (its `repeated_by`; every record has both fields)."""
         return self._records(
             ExportKind.RECOMMENDATIONS,
             state_under_review=state_under_review,

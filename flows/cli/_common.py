@@ -116,15 +116,17 @@ FILTER_OPTIONS = (
     click.option(
         "--recurring",
         is_flag=True,
-        help="Only asks made again: each repeats an ask made to the same State in an earlier "
-        "review (its `repeats` give that ask and the State's response then; `repeated_by`, "
-        "the asks that came back later); with clusters, "
+        help="Only asks made in two reviews of the same State: an ask that repeats one of an "
+        "earlier review (its `repeats` give that ask and the State's response then) or that a "
+        "later review asks again (its `repeated_by`: the asks that came back); with clusters, "
         "the clusters asked again in a later cycle, with their earlier asks.",
     ),
 )
 NO_RECURRING = (
-    "[yellow]note[/] no ask here repeats an earlier one: index an earlier and a later review of "
-    "a State and cluster them with --scope state (the default) or all (`uprdex cluster`)"
+    "[yellow]note[/] no ask here repeats an ask of an earlier review of its State, nor was asked "
+    "again in a later one. With one review of a State indexed there is none: index an earlier "
+    "or a later review too, and cluster them with --scope state (the default) or all "
+    "(`uprdex cluster`)"
 )
 """What `--recurring` says when it finds nothing."""
 SEARCH_OPTION = click.option(

@@ -56,7 +56,8 @@ class RecFilter:
     response: str | None = None
     search: str | None = None
     recurring: bool = False
-    """Only the asks that repeat an ask made to the same State in an earlier review."""
+    """Only the asks made in two reviews of the same State: that repeat an ask of an earlier
+    review, or that a later review asks again."""
 
 
 def unthemed_imports(db: sqlite3.Connection) -> dict[str, str]:
@@ -421,8 +422,10 @@ def filter_sql(where: RecFilter) -> tuple[str, list[Any]]:
             "r.rowid IN (SELECT rowid FROM recommendations_fts WHERE recommendations_fts MATCH ?)"
         )
         params.append(fts_query(where.search))
-    if where.recurring:
-        clauses.append("r.id IN (SELECT later_id FROM recurrences)")
+    if where.recurring:  # either end: a researcher asks which of a State's asks recur
+        clauses.append(
+            "r.id IN (SELECT later_id FROM recurrences UNION SELECT earlier_id FROM recurrences)"
+        )
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
