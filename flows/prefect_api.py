@@ -272,7 +272,8 @@ def _watch(
             _LOST.set()
             try:
                 remove_unfinished()
-                sys.stdout.flush()
+                with contextlib.suppress(OSError):  # `uprdex run | head`: the line still goes
+                    sys.stdout.flush()
                 print(f"error {_lost_error(code, _why(log))}", file=sys.stderr, flush=True)
             finally:  # a line that cannot be printed (a broken pipe) still ends the run
                 os._exit(2)  # bad setup, as the CLI's exit codes say

@@ -298,3 +298,14 @@ def test_a_server_death_ends_the_run_when_its_line_cannot_be_printed() -> None:
     )
     assert done.returncode == EXIT_USAGE, done.stderr
     assert "still running" not in done.stderr
+
+
+def test_a_server_death_is_said_when_only_standard_output_is_gone() -> None:
+    # review7 L2: with `uprdex run | head` and its reader gone, flushing standard output
+    # raised first, and the run ended with 2 and no word on standard error.
+    script = BROKEN_STDERR.replace("sys.stderr = sys.stdout = Gone()", "sys.stdout = Gone()")
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == EXIT_USAGE, done.stderr
+    assert done.stderr.startswith("error the temporary Prefect server stopped during the run")
