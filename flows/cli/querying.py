@@ -50,9 +50,21 @@ def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
     if as_json:
         write_export(rows, "jsonl", "recommendations", sys.stdout)
         return
-    # Nothing is cut (an id cut to "A/HRC/28/…" names nothing, a word cut to "electrici…"
-    # loses text) and the table fits the terminal: the id, the response and the cluster share
-    # one column, no id is folded, and the States, then the text, fold at their words.
+    if out.width < _TABLE_WIDTH:
+        _print_blocks(rows, bool(options.get("recurring")))
+    else:
+        out.print(_table(rows, bool(options.get("recurring"))))
+    if options.get("recurring") and not matched:
+        err.print(NO_RECURRING)
+    shown = f"{len(rows)} of {matched}" if len(rows) < matched else f"{matched}"
+    out.print(f"{shown} {'recommendation' if matched == 1 else 'recommendations'}")
+
+
+def _table(rows: list[dict[str, Any]], recurring: bool) -> Table:
+    """The recommendations as a table that fits the terminal and cuts nothing (an id cut to
+    "A/HRC/28/…" names nothing, a word cut to "electrici…" loses text): the id, the response
+    and the cluster share one column, no id is folded, the States, then the text, fold at their
+    words."""
     table = Table(
         box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, show_lines=True, expand=True
     )
@@ -60,22 +72,35 @@ def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
     table.add_column("asked by", overflow="fold", ratio=1, min_width=12)
     table.add_column("text", overflow="fold", ratio=2, min_width=_ASK_WIDTH)
     for row in rows:
-        lines = [escape(row["text"])]
-        if options.get("recurring"):
-            lines += _asks(row["repeats"], "asked before (response then):")
-            lines += _asks(row["repeated_by"], "asked again later:")
         table.add_row(
             "\n".join(
                 escape(cell) for cell in (row["id"], row["response"], row["cluster_id"] or "")
             ),
             escape(", ".join(row["recommending_states"])),
-            "\n".join(lines),
+            "\n".join(_text_lines(row, recurring)),
         )
-    out.print(table)
-    if options.get("recurring") and not matched:
-        err.print(NO_RECURRING)
-    shown = f"{len(rows)} of {matched}" if len(rows) < matched else f"{matched}"
-    out.print(f"{shown} {'recommendation' if matched == 1 else 'recommendations'}")
+    return table
+
+
+def _print_blocks(rows: list[dict[str, Any]], recurring: bool) -> None:
+    """The recommendations one block each, for a terminal too narrow for the table's columns
+    (they would fold the ids): the id, its response and cluster, its States, its text."""
+    for row in rows:
+        out.print(escape(row["id"]), soft_wrap=False)
+        out.print(escape(" ".join(filter(None, (row["response"], row["cluster_id"])))))
+        out.print(escape("asked by " + ", ".join(row["recommending_states"])), soft_wrap=False)
+        for line in _text_lines(row, recurring):
+            out.print(line, soft_wrap=False)
+        out.print()
+
+
+def _text_lines(row: dict[str, Any], recurring: bool) -> list[str]:
+    """A recommendation's text and, with --recurring, the asks it repeats or is repeated by."""
+    lines = [escape(row["text"])]
+    if recurring:
+        lines += _asks(row["repeats"], "asked before (response then):")
+        lines += _asks(row["repeated_by"], "asked again later:")
+    return lines
 
 
 def _asks(asks: list[dict[str, Any]], label: str) -> list[str]:
@@ -89,6 +114,9 @@ def _asks(asks: list[dict[str, Any]], label: str) -> list[str]:
 _ASK_WIDTH = len("A/HRC/43/15#122.141")
 """The text column is never narrower than an id of another review (folded, its first line
 would name another ask: "A/HRC/14/15#111.7")."""
+_TABLE_WIDTH = 60
+"""Narrower terminals get a block per recommendation: the table's columns would not hold an
+id whole."""
 
 
 @click.command()
