@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from uprdex.extractors.doctype import classify
 from uprdex.extractors.metadata import find_date, find_state_under_review, find_symbol, find_year
 from uprdex.pipeline.loader import load_pdf
@@ -134,3 +136,30 @@ def test_the_only_state_an_ngo_report_names_is_its_state() -> None:
     )
     assert find_state_under_review(once) == "Slovenia"
     assert find_state_under_review("Annual report 2021\nOur work in the region.\n") is None
+
+
+@pytest.mark.parametrize(
+    ("symbol", "cycle"),
+    [
+        ("A/HRC/8/29", 1),  # the first Council session that adopted WG reports
+        ("A/HRC/19/12", 1),  # WG 12's reports, the last of cycle 1
+        ("A/HRC/21/5", 2),
+        ("A/HRC/28/15/Add.1", 2),
+        ("A/HRC/DEC/28/111", 2),
+        ("A/HRC/34/1", 2),
+        ("A/HRC/36/1", 3),
+        ("A/HRC/43/15", 3),
+        ("A/HRC/50/1", 3),
+        ("A/HRC/52/1", 4),
+        ("A/HRC/7/1", None),  # before the UPR's first reports
+        ("A/HRC/WG.6/34/SVN/2", None),  # a WG document: its session is the WG's, not the Council's
+        ("a/hrc/28/15", None),
+        (None, None),
+    ],
+)
+def test_a_council_document_takes_the_cycle_its_session_adopts(
+    symbol: str | None, cycle: int | None
+) -> None:
+    from uprdex.pipeline.symbols import council_session_of, cycle_of_council_session
+
+    assert cycle_of_council_session(council_session_of(symbol)) == cycle
