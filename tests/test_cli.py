@@ -494,6 +494,8 @@ def test_cited_tells_a_document_that_cites_nothing_from_one_not_indexed(
         main, ["cited", str(fixture("andorra2011_recs.pdf")), "--index", str(index)]
     )
     assert report.exit_code == 2 and "not in the index" in report.output
+    folder = runner.invoke(main, ["cited", str(tmp_path), "--index", str(index)])
+    assert folder.exit_code == 2 and "a folder: give one of its documents" in folder.output
     own = runner.invoke(
         main, ["cited", str(fixture("algeria2008_recs.pdf")), "--index", str(index)]
     )

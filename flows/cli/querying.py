@@ -242,7 +242,13 @@ def cited(file: Path, index: Path | None) -> None:
         rows = store.citations_by(document.sha256) if document else []
         reports = {d.symbol for d in store.documents() if d.type == "wg_report" and d.symbol}
     if document is None:
-        why = "not in the index" if file.exists() else "no such file, nor in the index"
+        why = (
+            "a folder: give one of its documents"
+            if file.is_dir()
+            else "not in the index"
+            if file.exists()
+            else "no such file, nor in the index"
+        )
         err.print(f"[red]error[/] {escape(path_text(file))}: {why}")
         sys.exit(EXIT_USAGE)
     if document.status != "indexed":
