@@ -144,9 +144,21 @@ BY_ITS_STATE = re.compile(
     re.IGNORECASE,
 )
 # "... the recommendation made by the delegation of France in paragraph 124.7 below", "... in
-# paragraph 124, No. 7": a note naming its ask by number says which ask it means, and
-# `NOTE_ON_FULL_NUMBERS` reads it; the State's one ask in the list above may be another.
-NAMES_A_NUMBER = re.compile(rf"\b(?:paragraphs?\s+\d|Nos?\.\s*\d|{_FULL_NUMBER}\b)", re.I)
+# paragraph 124, No. 7", "recommendation No. 7" (review5's cases): a note naming its ask by
+# number says which ask it means, and `NOTE_ON_FULL_NUMBERS` reads it; the State's one ask in
+# the list above may be another. So may a full number of a list of the report ("124.7"),
+# another paragraph ("in paragraph 130") or an item of the list above ("No. 7"), see
+# `_names_an_ask`; not a law's, an article's or a sum's ("Law No. 18.026", "article 2.1", "US$
+# 1.5 million", "paragraph 3 of article 7"), which leave the note the comment on the State's ask.
+NAMES_AN_ASK = re.compile(
+    r"\b(?:paragraphs?\s+\d{1,3}(?:\.\s?\d|,?\s+Nos?\.\s*\d)|recommendations?\s+(?:Nos?\.\s*)?\d)",
+    re.IGNORECASE,
+)
+A_NUMBER = re.compile(
+    r"(?:\b(?P<word>paragraphs?\s+|Nos?\.\s*))?(?<![\d.])(?P<head>\d{1,3})"
+    r"(?:\.\s?(?P<item>\d{1,3}))?(?!\d|\.\d)",
+    re.IGNORECASE,
+)
 # "92. Tajikistan offered the following comments:", "61. With regard to the other
 # recommendations, the State under review offers the following comments:" (Bahrain 2008).
 COMMENTS_LEAD_IN = re.compile(
@@ -344,13 +356,15 @@ def _notes_on_an_ask_by_its_state(
 ) -> list[StateComment]:
     """A note right after a list that names "the recommendation made by" a State (`BY_ITS_STATE`),
     as the State's comment on that State's one ask in the list; none when it has several there,
-    when another paragraph comes between, when the note names a number (`NAMES_A_NUMBER`), or
+    when another paragraph comes between, when the note names an ask by number (`_names_an_ask`), or
     when the position it states is not the list's: "Uruguay could not accept the recommendation
     of France ..." is on no ask of a supported list."""
     comments: list[StateComment] = []
     for before, note in zip([None, *paragraphs], paragraphs, strict=False):
         text = join_lines(note.parts)
-        if note.items or before is None or not before.items or NAMES_A_NUMBER.search(text):
+        if note.items or before is None or not before.items:
+            continue
+        if _names_an_ask(text, before.number, recommendations):
             continue
         if (named := BY_ITS_STATE.search(text)) is None:
             continue
@@ -364,6 +378,29 @@ def _notes_on_an_ask_by_its_state(
         if state is not None and len(theirs) == 1 and stated in (None, theirs[0].position):
             comments.append(StateComment(str(note.number), text, note.page, theirs[0].paragraph))
     return comments
+
+
+def _names_an_ask(note: str, above: int, recommendations: Sequence[Recommendation]) -> bool:
+    """Does a note name an ask by number: in an ask's words (`NAMES_AN_ASK`), or by a number
+    that could be one of the report's (`A_NUMBER`), a full one of any list ("124.7", read or
+    not), an item of the list `above` ("No. 7") or a paragraph other than `above` and not
+    before the first list ("paragraph 124", not "paragraph 3 of article 7")? Then it is no
+    comment on the State's one ask in the list above."""
+    if NAMES_AN_ASK.search(note) or not recommendations:
+        return True
+    printed = {ask.paragraph for ask in recommendations}
+    heads = {int(lead[0]) for paragraph in printed if (lead := re.match(r"\d+", paragraph))}
+    for number in A_NUMBER.finditer(note):
+        head, word = int(number["head"]), (number["word"] or "").lower()
+        if number["item"] is not None:
+            named = head in heads
+        elif word.startswith("no"):
+            named = f"{above}.{head}" in printed
+        else:
+            named = word.startswith("paragraph") and head != above and head >= min(heads, default=0)
+        if named:
+            return True
+    return False
 
 
 def _stated_position(note: str) -> Position | None:

@@ -287,6 +287,31 @@ def test_evidence_of_an_ask_cited_before_its_report_is_indexed_lists_where(
     assert missing.exit_code == 2 and "no such file" in missing.output
 
 
+def test_evidence_before_its_report_shows_the_states_answer_in_an_indexed_addendum(
+    tmp_path: Path,
+) -> None:
+    # review7 M2: with Slovenia 2014's Add.1 indexed and its report not, the Add.1's comment on
+    # 115.18 ("We consider that this recommendation is implemented. ...") is stored under the
+    # bare index "18", which `waiting_evidence` never matched: `uprdex evidence A/HRC/28/15
+    # 115.18` said "no recommendation 115.18 in A/HRC/28/15 in the index" and exited 2.
+    index = ingested(("svn2014_addendum.pdf",), tmp_path / "index.sqlite")
+    shown = cli("evidence", "A/HRC/28/15", "115.18", "--index", index)
+    assert shown.exit_code == 0, shown.output
+    bare = "(by its bare number 18: the report, once indexed, says which list)"
+    assert f"A/HRC/28/15/Add.1 (addendum, p. 2) State's comment {bare}: We consider that" in (
+        " ".join(shown.output.split())
+    )
+    assert f"the State's answer {bare}: accepted; considered already implemented" in (
+        " ".join(shown.output.split())
+    )
+    assert "(its report, A/HRC/28/15, is not indexed yet)" in shown.output
+    # Once the report is indexed, the comment is 115.18's, no longer by a bare number.
+    ingested(("slovenia2014_recs.pdf",), index)
+    linked = cli("evidence", "A/HRC/28/15", "115.18", "--index", index)
+    assert "We consider that this recommendation is implemented" in linked.output
+    assert "bare number" not in linked.output and "not indexed yet" not in linked.output
+
+
 def test_evidence_shows_but_does_not_count_the_reports_own_comments(index: Path) -> None:
     """A report is not evidence of itself (the export contract): "68. Albania considers that
     recommendations Nos. 8, 9, ... above are either already implemented ..." (A/HRC/13/6) is

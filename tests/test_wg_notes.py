@@ -292,3 +292,35 @@ def test_a_note_on_a_states_ask_naming_a_number_or_another_position_is_no_commen
     ]
     notes, _ = notes_on_asks([lead_in, Paragraph(124, 25, [note])], asks)
     assert notes == []
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Uruguay rejects the recommendation made by the delegation of France, since Law No. "
+        "18.026 already provides for it.",
+        "Uruguay rejects the recommendation made by the delegation of France: article 2.1 of "
+        "the Constitution already provides for it.",
+        "Uruguay rejects the recommendation made by the delegation of France, as paragraph 3 of "
+        "article 7 of the Constitution and US$ 1.5 million a year already provide for it.",
+    ],
+)
+def test_a_note_citing_a_law_number_is_still_the_comment_on_the_states_ask(note: str) -> None:
+    # review7's M1: any "No. 1..." or "2.1" was taken for an ask's number, so a note on France's
+    # one noted ask that cites a law, an article or a sum was lost: no comment at all
+    # (`NOTE_ON_FULL_NUMBERS` finds no ask 18.026 or 2.1 either).
+    lead_in = Paragraph(
+        123,
+        25,
+        ["The following recommendations were noted by Uruguay:"],
+        [
+            Item(123, 1, "1", 25, ["Ratify the convention (Germany);"], False),
+            Item(123, 2, "2", 25, ["Abolish the death penalty (France);"], False),
+        ],
+    )
+    asks = [
+        Recommendation(f"123.{i}", "Ratify", (state,), Position.NOTED, "123", 25, f"123.{i}")
+        for i, state in ((1, "Germany"), (2, "France"))
+    ]
+    notes, _ = notes_on_asks([lead_in, Paragraph(124, 25, [note])], asks)
+    assert [note.refers_to for note in notes] == ["123.2"]

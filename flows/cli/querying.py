@@ -201,7 +201,8 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
             if waiting
             else store.evidence(recommendation_id=f"{symbol}#{paragraph}")
         )
-    if waiting and not rows:
+        answers = store.waiting_answers(symbol, paragraph) if waiting else []
+    if waiting and not rows and not answers:
         err.print(
             f"[red]error[/] no recommendation {escape(paragraph)} in {escape(symbol)} in the index"
         )
@@ -213,9 +214,17 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
         kind = "State's comment" if row.kind == STATE_COMMENT else row.kind
         if row in own:
             kind += " in the report itself"
+        if waiting:
+            kind += _by_bare_index(row.target_ref, paragraph)
         out.print(
             f"[bold]{escape(row.document_symbol or Path(row.document_path).name)}[/] "
             f"({row.document_type}, {where}) {kind}{fixed}: {escape(row.context)}"
+        )
+    for answer in answers:
+        where = f"p. {answer.page}" + (f", para {answer.paragraph}" if answer.paragraph else "")
+        out.print(
+            f"[bold]{escape(answer.addendum_symbol or '')}[/] (addendum, {where}) the State's "
+            f"answer{_by_bare_index(answer.ref, paragraph)}: {escape(answer.detail)}"
         )
     # A report is not evidence of itself (the export contract): its State's comments on its
     # own asks are shown, not counted.
@@ -225,6 +234,14 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
     if waiting:
         counted += f" (its report, {escape(symbol)}, is not indexed yet)"
     out.print(counted)
+
+
+def _by_bare_index(ref: str, paragraph: str) -> str:
+    """Before its report is indexed, an addendum's answer by bare index ("18" for 115.18,
+    A/HRC/28/15/Add.1) says so: which of the report's lists it answers, the report says."""
+    if ref == paragraph:
+        return ""
+    return f" (by its bare number {escape(ref)}: the report, once indexed, says which list)"
 
 
 @click.command()

@@ -33,6 +33,7 @@ from uprdex.pipeline.store import clustering, queries, writes
 from uprdex.pipeline.store.connection import Connection
 from uprdex.pipeline.store.queries import RecFilter
 from uprdex.pipeline.store.rows import (
+    AddendumAnswer,
     ClusterMember,
     ImportedLabel,
     LinkedEvidence,
@@ -49,6 +50,7 @@ from uprdex.pipeline.store.schema import SCHEMA_VERSION, STATE_COMMENT
 __all__ = [
     "SCHEMA_VERSION",
     "STATE_COMMENT",
+    "AddendumAnswer",
     "ClusterMember",
     "ImportedLabel",
     "LinkedEvidence",
@@ -171,6 +173,11 @@ class Store(Connection):
     def waiting_evidence(self, symbol: str, paragraph: str) -> list[LinkedEvidence]:
         """The places that cite a paragraph of a WG report not indexed yet, newest first."""
         return queries.waiting_evidence(self.db, symbol, paragraph)
+
+    def waiting_answers(self, symbol: str, paragraph: str) -> list[AddendumAnswer]:
+        """The State's answers to a paragraph of a WG report not indexed yet, in its indexed
+        addenda (by full number or bare index), the last one the one that counts."""
+        return queries.waiting_answers(self.db, symbol, paragraph)
 
     def search(self, text: str, where: RecFilter | None = None, limit: int = 20) -> list[SearchHit]:
         """Recommendations whose text, or the context of evidence about them, holds all the

@@ -14,6 +14,7 @@ from typing import Any
 
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.store.rows import (
+    AddendumAnswer,
     ImportedLabel,
     LinkedEvidence,
     RepeatedAsk,
@@ -167,16 +168,39 @@ def evidence(
     )
 
 
+# The WG report `symbol` is not indexed: what cites it waits for it.
+_NOT_INDEXED = (
+    "NOT EXISTS (SELECT 1 FROM documents WHERE symbol = ? AND type = 'wg_report' "
+    "AND status = 'indexed')"
+)
+
+
 def waiting_evidence(db: sqlite3.Connection, symbol: str, paragraph: str) -> list[LinkedEvidence]:
     """The places that cite paragraph `paragraph` of the WG report `symbol` while that report
-    is not indexed (their evidence waits for it), newest document first."""
+    is not indexed (their evidence waits for it), newest document first. With them, the
+    State's comments in an addendum of that report that names it by its bare index ("18" for
+    115.18, A/HRC/28/15/Add.1), which the report, once indexed, ties to one of its lists
+    (`responses.refresh_responses`): their `target_ref` is that bare index."""
     return _linked_evidence(
         db,
-        "e.recommendation_id IS NULL AND e.target_symbol = ? AND e.target_ref = ? AND NOT "
-        "EXISTS (SELECT 1 FROM documents WHERE symbol = ? AND type = 'wg_report' "
-        "AND status = 'indexed')",
-        [symbol, paragraph, symbol],
+        "e.recommendation_id IS NULL AND e.target_symbol = ? AND (e.target_ref = ? OR "
+        f"(d.type = 'addendum' AND e.target_ref = ?)) AND {_NOT_INDEXED}",
+        [symbol, paragraph, paragraph.rsplit(".", 1)[-1], symbol],
     )
+
+
+def waiting_answers(db: sqlite3.Connection, symbol: str, paragraph: str) -> list[AddendumAnswer]:
+    """The State's answers to paragraph `paragraph` of the WG report `symbol` in its indexed
+    addenda while the report is not, by full number or bare index as `waiting_evidence`
+    matches them, in the order `responses.refresh_responses` reads them (the last one wins)."""
+    rows = db.execute(
+        "SELECT r.addendum_symbol, r.ref, r.position, r.detail, r.page, r.paragraph "
+        "FROM responses r JOIN documents d ON d.sha256 = r.document_sha256 "
+        f"WHERE r.wg_symbol = ? AND r.ref IN (?, ?) AND {_NOT_INDEXED} "
+        "ORDER BY d.ingested_at, r.addendum_symbol",
+        (symbol, paragraph, paragraph.rsplit(".", 1)[-1], symbol),
+    )
+    return [AddendumAnswer(*row) for row in rows]
 
 
 def _linked_evidence(db: sqlite3.Connection, where: str, params: list[Any]) -> list[LinkedEvidence]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
+    "AddendumAnswer",
     "ClusterMember",
     "ImportedLabel",
     "LinkedEvidence",
@@ -229,6 +230,19 @@ def _evidence_columns(row: sqlite3.Row) -> dict[str, Any]:
     columns["symbol_inferred"] = bool(row["symbol_inferred"])
     columns["candidates"] = tuple(json.loads(row["candidates"]))
     return columns
+
+
+@dataclass(frozen=True, slots=True)
+class AddendumAnswer:
+    """A row of `responses`: the State's answer to one ask in an addendum, by the number it
+    prints ("115.18", or the bare index "18"), with its position and detail."""
+
+    addendum_symbol: str | None
+    ref: str
+    position: str
+    detail: str
+    page: int
+    paragraph: str | None
 
 
 @dataclass(frozen=True, slots=True)
