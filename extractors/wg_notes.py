@@ -381,26 +381,44 @@ def _notes_on_an_ask_by_its_state(
 
 
 def _names_an_ask(note: str, above: int, recommendations: Sequence[Recommendation]) -> bool:
-    """Does a note name an ask by number: in an ask's words (`NAMES_AN_ASK`), or by a number
-    that could be one of the report's (`A_NUMBER`), a full one of any list ("124.7", read or
-    not), an item of the list `above` ("No. 7") or a paragraph other than `above` and not
-    before the first list ("paragraph 124", not "paragraph 3 of article 7")? Then it is no
-    comment on the State's one ask in the list above."""
+    """Does a note name an ask by number: in an ask's words (`NAMES_AN_ASK`), or by a full
+    number ("124.7", "para. 60.5" of an earlier review too), a paragraph ("paragraph 37 above":
+    the dialogue's paragraphs of a cycle-1 report restate asks any list may hold) or an item of
+    the list `above` ("No. 7")? Then it is no comment on the State's one ask in the list above.
+    A law's, an article's or a sum's number ("Law No. 18.026", "article 2.1", "US$ 1.5
+    million", "paragraph 3 of article 7") names none."""
     if NAMES_AN_ASK.search(note) or not recommendations:
         return True
     printed = {ask.paragraph for ask in recommendations}
-    heads = {int(lead[0]) for paragraph in printed if (lead := re.match(r"\d+", paragraph))}
     for number in A_NUMBER.finditer(note):
-        head, word = int(number["head"]), (number["word"] or "").lower()
-        if number["item"] is not None:
-            named = head in heads
-        elif word.startswith("no"):
-            named = f"{above}.{head}" in printed
-        else:
-            named = word.startswith("paragraph") and head != above and head >= min(heads, default=0)
-        if named:
+        if _of_a_law_or_sum(note, number):
+            continue
+        word = (number["word"] or "").lower()
+        if number["item"] is not None or word.startswith("paragraph"):
+            return True
+        if word.startswith("no") and f"{above}.{number['head']}" in printed:
             return True
     return False
+
+
+_LAW_OR_SUM_BEFORE = re.compile(
+    r"(?:\b(?:law|act|decree|code|article|art\.|section|chapter|resolution)\s+(?:Nos?\.\s*)?"
+    r"|(?:US\$|\$|€|£|EUR|USD|CHF)\s*)$",
+    re.IGNORECASE,
+)
+_LAW_OR_SUM_AFTER = re.compile(
+    r"^\s*(?:of\s+(?:the\s+)?(?:article|law|act|constitution|code|decree)|million|billion|"
+    r"per\s*cent|%)",
+    re.IGNORECASE,
+)
+
+
+def _of_a_law_or_sum(note: str, number: re.Match[str]) -> bool:
+    """Is this number a law's, an article's or a sum's, not an ask's?"""
+    return bool(
+        _LAW_OR_SUM_BEFORE.search(note[max(0, number.start() - 24) : number.start()])
+        or _LAW_OR_SUM_AFTER.match(note[number.end() :])
+    )
 
 
 def _stated_position(note: str) -> Position | None:

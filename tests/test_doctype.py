@@ -143,13 +143,16 @@ def test_the_only_state_an_ngo_report_names_is_its_state() -> None:
     [
         ("A/HRC/8/29", 1),  # the first Council session that adopted WG reports
         ("A/HRC/19/12", 1),  # WG 12's reports, the last of cycle 1
+        ("A/HRC/20/1", 2),  # sessions 20, 35 and 51 adopted no review: the boundaries
         ("A/HRC/21/5", 2),
         ("A/HRC/28/15/Add.1", 2),
         ("A/HRC/DEC/28/111", 2),
         ("A/HRC/34/1", 2),
+        ("A/HRC/35/1", 3),
         ("A/HRC/36/1", 3),
         ("A/HRC/43/15", 3),
         ("A/HRC/50/1", 3),
+        ("A/HRC/51/1", 4),
         ("A/HRC/52/1", 4),
         ("A/HRC/7/1", None),  # before the UPR's first reports
         ("A/HRC/WG.6/34/SVN/2", None),  # a WG document: its session is the WG's, not the Council's

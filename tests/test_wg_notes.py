@@ -324,3 +324,51 @@ def test_a_note_citing_a_law_number_is_still_the_comment_on_the_states_ask(note:
     ]
     notes, _ = notes_on_asks([lead_in, Paragraph(124, 25, [note])], asks)
     assert [note.refers_to for note in notes] == ["123.2"]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        # A/HRC/10/82 (Colombia 2009): the dialogue's lettered asks ("19(d)", "37(a)") are
+        # restated in the lists, 37(a) in 88, not 87.
+        "Colombia rejects the recommendation made by the delegation of France in paragraph "
+        "37(a) above.",
+        # A/HRC/8/19 (Bahrain 2008): "the recommendation of Switzerland reflected in paragraph 35
+        # above", a paragraph of the dialogue.
+        "With regard to the recommendation of France reflected in paragraph 37 above, Colombia "
+        "cannot accept it.",
+        # An ask of the earlier review by its full number, of a list this report has not.
+        "Colombia rejects the recommendation made by the delegation of France at its first "
+        "review (A/HRC/10/82, para. 60.5), as it did then.",
+    ],
+)
+def test_a_note_naming_a_dialogue_paragraph_is_no_comment_on_the_states_ask_above(
+    note: str,
+) -> None:
+    # review8: fix7 (3e195a5) skips "paragraph N" only when N is not before the first list, so a
+    # dialogue paragraph, whose ask any list may restate, became the comment on France's one
+    # ask in the list above (87.2), though it names the ask of list 89. 2b1a6a6 gave none.
+    lists = [
+        Paragraph(
+            87,
+            20,
+            ["The following recommendations did not enjoy the support of Colombia:"],
+            [
+                Item(87, 1, "1", 20, ["Ratify the convention (Germany);"], False),
+                Item(87, 2, "2", 20, ["Abolish the death penalty (France);"], False),
+            ],
+        ),
+        Paragraph(88, 20, [note]),
+        Paragraph(
+            89,
+            21,
+            ["The following recommendation did not enjoy the support of Colombia:"],
+            [Item(89, 1, "1", 21, ["Invite the Special Rapporteur (France);"], False)],
+        ),
+    ]
+    asks = [
+        Recommendation(paragraph, "x", (state,), Position.NOTED, paragraph[:2], 20, paragraph)
+        for paragraph, state in (("87.1", "Germany"), ("87.2", "France"), ("89.1", "France"))
+    ]
+    notes, _ = notes_on_asks(lists, asks)
+    assert [note.refers_to for note in notes] == []

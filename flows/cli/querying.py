@@ -241,7 +241,10 @@ def _by_bare_index(ref: str, paragraph: str) -> str:
     A/HRC/28/15/Add.1) says so: which of the report's lists it answers, the report says."""
     if ref == paragraph:
         return ""
-    return f" (by its bare number {escape(ref)}: the report, once indexed, says which list)"
+    return (
+        f" (answers a no. {escape(ref)}: of this list or another, which the report, not indexed"
+        " yet, says)"
+    )
 
 
 @click.command()
