@@ -128,10 +128,11 @@ _RECOMMENDING_SUBJECTS = frozenset({"it", "and", "also", "further", "he", "she",
 # Child in 2006. It expressed concern ..." (Colombia 2009): where a cited recommendation ends.
 SENTENCE_END = re.compile(r"(?<=[a-zA-Z0-9)])\.\s+(?=[A-Z])")
 
-# "A/HRC/12/11*", "8 GE.09-16382", "GE.14-12727", "Page 17", "23": page headers and footers.
-PAGE_FURNITURE = re.compile(
-    r"^\s*(?:A/HRC/\S+|(?:\d{1,3}\s+)?GE\.\s?\d\d-\d+(?:\s+\d{1,3})?|Page\s+\d+|\d{1,3})\s*$"
-)
+# "8 GE.09-16382", "GE.14-12727", "16 GE. 09-13710": the United Nations job number a page's
+# footer prints, with the page number before or after it.
+JOB_NUMBER_FOOTER = r"(?:\d{1,3}\s+)?GE\.\s?\d\d-\d+(?:\s+\d{1,3})?"
+# "A/HRC/12/11*", "8 GE.09-16382", "Page 17", "23": page headers and footers.
+PAGE_FURNITURE = re.compile(rf"^\s*(?:A/HRC/\S+|{JOB_NUMBER_FOOTER}|Page\s+\d+|\d{{1,3}})\s*$")
 
 # The first sentence that recommends: "It recommended that Viet Nam consider ...". A full stop
 # ends it only before a capital, not in "In relation to Law No. 90-07 on freedom of expression,

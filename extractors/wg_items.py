@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-from uprdex.extractors.cited_paragraphs import NUMBERED
+from uprdex.extractors.cited_paragraphs import JOB_NUMBER_FOOTER, NUMBERED
 from uprdex.extractors.positions import position_of
 from uprdex.pipeline.model import Line, Page, Position
 
@@ -135,7 +135,7 @@ RUN_ON = ""
 STARRED_NOTE = re.compile(r"^([*∗]{1,3})\.?(?=\s|[A-Z]|$)\s*(.*)$")
 # "2 GE.14-24933" (Madagascar 2014, A/HRC/28/3, page 2; "16 GE. 09-13710" in others): a page
 # footer the loader leaves among the notes, printed below them. No note's line.
-NOTES_PAGE_FOOTER = re.compile(r"^\d{1,4}\s+GE\.\s?\d{2}-\d{4,6}\s*$")
+NOTES_PAGE_FOOTER = re.compile(rf"^\s*{JOB_NUMBER_FOOTER}\s*$")
 
 
 def footnotes(page: Page) -> dict[str, list[str]]:
