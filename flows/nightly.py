@@ -419,9 +419,12 @@ def nightly(
 
     Parameters are plain paths so that a deployment (uprdex serve) can carry them.
     """
-    from prefect.runtime import deployment
+    from prefect.context import FlowRunContext
 
-    if deployment.id is not None:
+    run = FlowRunContext.get()
+    # Read from the run's context: prefect.runtime.deployment.id asks the API for the flow run
+    # of every run that is not a deployment's.
+    if run is not None and run.flow_run is not None and run.flow_run.deployment_id is not None:
         # A deployment's run runs in a process Prefect started for it, writing to the terminal
         # of `uprdex serve` (or of a worker): Ctrl-C there stops both, and the command says so.
         off_the_terminal(_INTERRUPTED)
