@@ -727,3 +727,23 @@ def test_an_export_to_dash_goes_to_standard_output(
     assert result.exit_code == 0, result.output
     assert json.loads(result.output.splitlines()[0])["sha256"]
     assert not (tmp_path / "-").exists()
+
+
+def test_listings_over_many_states_name_the_state_reviewed(index: Path) -> None:
+    # probe3: over the whole index, `recs --search OPCAT` printed "A/HRC/15/9#93.6  Slovenia
+    # ... Provide a legislative basis for the OPCAT ...": Armenia's review of 2010, which
+    # Slovenia asked, read as Slovenia's own; search and clusters named no State reviewed.
+    for columns in (100, 50):
+        table = CliRunner(env={"COLUMNS": str(columns)}).invoke(
+            main, ["recs", "--index", str(index)]
+        )
+        assert "Algeria 2008" in table.output and "Slovenia 2014" in table.output
+    narrow = CliRunner(env={"COLUMNS": "50"}).invoke(main, ["recs", "--index", str(index)])
+    assert "review of Algeria 2008\nasked by " in narrow.output
+    found = cli("search", "torture", "--index", index).output
+    assert "review of Algeria 2008 (" in found or "review of Slovenia 2014 (" in found
+    runner = CliRunner(env={"COLUMNS": "200"})
+    runner.invoke(main, ["cluster", "--index", str(index)])
+    listed = runner.invoke(main, ["clusters", "--index", str(index), "--min-size", "2"]).output
+    headers = [line for line in listed.splitlines() if line.startswith("c-")]
+    assert headers and all(" to Slovenia" in h or " to Algeria" in h for h in headers)

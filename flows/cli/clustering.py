@@ -186,8 +186,13 @@ def clusters_(index: Path | None, min_size: int, limit: int, **options: Any) -> 
     shown = found[:limit] if limit else found
     for group in shown:
         flag = " \\[asked again in a later cycle]" if group.recurring else ""
+        # Over many States the members' ids name no State: say whose review they are of.
+        reviewed = ", ".join(
+            dict.fromkeys(rec.state_under_review or "State not known" for rec in group.members)
+        )
         out.print(
-            f"[bold]{group.cluster_id}[/] ({group.size}){flag}: {escape(group.canonical_text)}"
+            f"[bold]{group.cluster_id}[/] ({group.size}) to {escape(reviewed)}{flag}: "
+            f"{escape(group.canonical_text)}"
         )
         for rec in group.members:
             states = ", ".join(rec.recommending_states)

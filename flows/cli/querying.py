@@ -69,17 +69,24 @@ def _table(rows: list[dict[str, Any]], recurring: bool) -> Table:
         box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, show_lines=True, expand=True
     )
     table.add_column("id\nresponse\ncluster", no_wrap=True)
-    table.add_column("asked by", overflow="fold", ratio=1, min_width=12)
+    table.add_column("State reviewed\nasked by", overflow="fold", ratio=1, min_width=12)
     table.add_column("text", overflow="fold", ratio=2, min_width=_ASK_WIDTH)
     for row in rows:
         table.add_row(
             "\n".join(
                 escape(cell) for cell in (row["id"], row["response"], row["cluster_id"] or "")
             ),
-            escape(", ".join(row["recommending_states"])),
+            f"[bold]{escape(_review(row['state_under_review'], row['year']))}[/]\n"
+            + escape(", ".join(row["recommending_states"])),
             "\n".join(_text_lines(row, recurring)),
         )
     return table
+
+
+def _review(state: str | None, year: int | None) -> str:
+    """Whose review an ask is of, and when: "Armenia 2010". Over many States the id alone
+    names none, and the States beside it are the ones that asked."""
+    return " ".join(filter(None, (state, str(year) if year else None))) or "State not known"
 
 
 def _print_blocks(rows: list[dict[str, Any]], recurring: bool) -> None:
@@ -88,6 +95,8 @@ def _print_blocks(rows: list[dict[str, Any]], recurring: bool) -> None:
     for row in rows:
         out.print(escape(row["id"]), soft_wrap=False)
         out.print(escape(" ".join(filter(None, (row["response"], row["cluster_id"])))))
+        review = _review(row["state_under_review"], row["year"])
+        out.print(escape(f"review of {review}"), soft_wrap=False)
         out.print(escape("asked by " + ", ".join(row["recommending_states"])), soft_wrap=False)
         for line in _text_lines(row, recurring):
             out.print(line, soft_wrap=False)
@@ -170,8 +179,9 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
                 indent=None,
             )
             continue
+        review = _review(rec.state_under_review, rec.year)
         out.print(
-            f"[bold]{escape(rec.id)}[/] ({rec.response}; "
+            f"[bold]{escape(rec.id)}[/] review of {escape(review)} ({rec.response}; asked by "
             f"{escape(', '.join(rec.recommending_states))})"
         )
         snippet = escape(hit.snippet).replace("\x02", "[bold]").replace("\x03", "[/bold]")
