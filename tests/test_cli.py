@@ -747,3 +747,37 @@ def test_listings_over_many_states_name_the_state_reviewed(index: Path) -> None:
     listed = runner.invoke(main, ["clusters", "--index", str(index), "--min-size", "2"]).output
     headers = [line for line in listed.splitlines() if line.startswith("c-")]
     assert headers and all(" to Slovenia" in h or " to Algeria" in h for h in headers)
+
+
+def test_recs_and_export_keep_the_asks_of_one_theme(index: Path) -> None:
+    # probe3: "how many death-penalty asks per cycle, and how many supported?" had no answer
+    # from recs or export: no filter read the `themes` they print.
+    everything = [
+        json.loads(line) for line in cli("recs", "--index", index, "--json").output.splitlines()
+    ]
+    theme = "International instruments"
+    expected = [row["id"] for row in everything if theme in row["themes"]]
+    assert 0 < len(expected) < len(everything)
+    for given in (theme, theme.upper()):
+        found = cli("recs", "--index", index, "--theme", given, "--json").output.splitlines()
+        assert [json.loads(line)["id"] for line in found] == expected
+    exported = cli(
+        "export",
+        "--what",
+        "recommendations",
+        "--format",
+        "jsonl",
+        "--index",
+        index,
+        "--theme",
+        theme,
+        "--response",
+        "supported",
+    ).output.splitlines()
+    supported = [
+        row["id"] for row in everything if theme in row["themes"] and row["response"] == "supported"
+    ]
+    assert [json.loads(line)["id"] for line in exported] == supported
+    typo = CliRunner().invoke(main, ["recs", "--index", str(index), "--theme", "Internatonal"])
+    assert "--theme 'Internatonal' is not a theme of this index" in typo.output
+    assert "0 recommendations" in typo.output

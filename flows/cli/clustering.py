@@ -182,7 +182,7 @@ def cluster_(
 def clusters_(index: Path | None, min_size: int, limit: int, **options: Any) -> None:
     """List duplicate clusters, largest first, with members, States and responses."""
     with open_index(index) as store:
-        found = store.clusters(rec_filter(options), min_size=min_size)
+        found = store.clusters(rec_filter(options, store), min_size=min_size)
     shown = found[:limit] if limit else found
     for group in shown:
         flag = " \\[asked again in a later cycle]" if group.recurring else ""

@@ -44,7 +44,7 @@ def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
     from uprdex.pipeline.exports import records, write_export
 
     with open_index(index) as store:
-        rows = records(store, "recommendations", rec_filter(options))
+        rows = records(store, "recommendations", rec_filter(options, store))
     matched = len(rows)
     rows = rows[:limit] if limit else rows
     if as_json:
@@ -159,7 +159,7 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
     Example: `uprdex search "freedom of information" --state-under-review Cambodia`.
     """
     with open_index(index) as store:
-        hits = store.search(words, rec_filter(options), limit)
+        hits = store.search(words, rec_filter(options, store), limit)
     for hit in hits:
         rec = hit.recommendation
         if as_json:
