@@ -74,13 +74,25 @@ def _table(rows: list[dict[str, Any]], recurring: bool) -> Table:
     for row in rows:
         table.add_row(
             "\n".join(
-                escape(cell) for cell in (row["id"], row["response"], row["cluster_id"] or "")
+                escape(cell)
+                for cell in (
+                    row["id"],
+                    _response(row["response"], row["response_conflict"]),
+                    row["cluster_id"] or "",
+                )
             ),
             f"[bold]{escape(_review(row['state_under_review'], row['year']))}[/]\n"
             + escape(", ".join(row["recommending_states"])),
             "\n".join(_text_lines(row, recurring)),
         )
     return table
+
+
+def _response(response: str, conflict: str | None) -> str:
+    """The response, and whether the imports answer it apart: an ask the PDFs leave pending
+    that UPR Info splits into a noted and an accepted row was answered, in part each way
+    (`show` gives the rows in `response_conflict`)."""
+    return f"{response}, imports disagree" if conflict else response
 
 
 def _review(state: str | None, year: int | None) -> str:
@@ -94,7 +106,8 @@ def _print_blocks(rows: list[dict[str, Any]], recurring: bool) -> None:
     (they would fold the ids): the id, its response and cluster, its States, its text."""
     for row in rows:
         out.print(escape(row["id"]), soft_wrap=False)
-        out.print(escape(" ".join(filter(None, (row["response"], row["cluster_id"])))))
+        response = _response(row["response"], row["response_conflict"])
+        out.print(escape(" ".join(filter(None, (response, row["cluster_id"])))))
         review = _review(row["state_under_review"], row["year"])
         out.print(escape(f"review of {review}"), soft_wrap=False)
         out.print(escape("asked by " + ", ".join(row["recommending_states"])), soft_wrap=False)
@@ -180,8 +193,9 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
             )
             continue
         review = _review(rec.state_under_review, rec.year)
+        response = _response(rec.response, rec.response_conflict)
         out.print(
-            f"[bold]{escape(rec.id)}[/] review of {escape(review)} ({rec.response}; asked by "
+            f"[bold]{escape(rec.id)}[/] review of {escape(review)} ({response}; asked by "
             f"{escape(', '.join(rec.recommending_states))})"
         )
         snippet = escape(hit.snippet).replace("\x02", "[bold]").replace("\x03", "[/bold]")
