@@ -781,3 +781,9 @@ def test_recs_and_export_keep_the_asks_of_one_theme(index: Path) -> None:
     typo = CliRunner().invoke(main, ["recs", "--index", str(index), "--theme", "Internatonal"])
     assert "--theme 'Internatonal' is not a theme of this index" in typo.output
     assert "0 recommendations" in typo.output
+
+
+def test_search_counts_one_result_in_the_singular(index: Path) -> None:
+    # probe3: `uprdex search OPCAT --state Cyprus` ended "1 results".
+    found = cli("search", "migrant workers", "--limit", "1", "--index", index).output
+    assert found.rstrip().endswith("\n1 result")

@@ -201,7 +201,7 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
         snippet = escape(hit.snippet).replace("\x02", "[bold]").replace("\x03", "[/bold]")
         out.print(f"  {escape(hit.found_in)}: {snippet}")
     if not as_json:
-        out.print(f"{len(hits)} results")
+        out.print(count(len(hits), "result"))
 
 
 @click.command()
