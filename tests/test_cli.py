@@ -727,3 +727,63 @@ def test_an_export_to_dash_goes_to_standard_output(
     assert result.exit_code == 0, result.output
     assert json.loads(result.output.splitlines()[0])["sha256"]
     assert not (tmp_path / "-").exists()
+
+
+def test_listings_over_many_states_name_the_state_reviewed(index: Path) -> None:
+    # probe3: over the whole index, `recs --search OPCAT` printed "A/HRC/15/9#93.6  Slovenia
+    # ... Provide a legislative basis for the OPCAT ...": Armenia's review of 2010, which
+    # Slovenia asked, read as Slovenia's own; search and clusters named no State reviewed.
+    for columns in (100, 50):
+        table = CliRunner(env={"COLUMNS": str(columns)}).invoke(
+            main, ["recs", "--index", str(index)]
+        )
+        assert "Algeria 2008" in table.output and "Slovenia 2014" in table.output
+    narrow = CliRunner(env={"COLUMNS": "50"}).invoke(main, ["recs", "--index", str(index)])
+    assert "review of Algeria 2008\nasked by " in narrow.output
+    found = cli("search", "torture", "--index", index).output
+    assert "review of Algeria 2008 (" in found or "review of Slovenia 2014 (" in found
+    runner = CliRunner(env={"COLUMNS": "200"})
+    runner.invoke(main, ["cluster", "--index", str(index)])
+    listed = runner.invoke(main, ["clusters", "--index", str(index), "--min-size", "2"]).output
+    headers = [line for line in listed.splitlines() if line.startswith("c-")]
+    assert headers and all(" to Slovenia" in h or " to Algeria" in h for h in headers)
+
+
+def test_recs_and_export_keep_the_asks_of_one_theme(index: Path) -> None:
+    # probe3: "how many death-penalty asks per cycle, and how many supported?" had no answer
+    # from recs or export: no filter read the `themes` they print.
+    everything = [
+        json.loads(line) for line in cli("recs", "--index", index, "--json").output.splitlines()
+    ]
+    theme = "International instruments"
+    expected = [row["id"] for row in everything if theme in row["themes"]]
+    assert 0 < len(expected) < len(everything)
+    for given in (theme, theme.upper()):
+        found = cli("recs", "--index", index, "--theme", given, "--json").output.splitlines()
+        assert [json.loads(line)["id"] for line in found] == expected
+    exported = cli(
+        "export",
+        "--what",
+        "recommendations",
+        "--format",
+        "jsonl",
+        "--index",
+        index,
+        "--theme",
+        theme,
+        "--response",
+        "supported",
+    ).output.splitlines()
+    supported = [
+        row["id"] for row in everything if theme in row["themes"] and row["response"] == "supported"
+    ]
+    assert [json.loads(line)["id"] for line in exported] == supported
+    typo = CliRunner().invoke(main, ["recs", "--index", str(index), "--theme", "Internatonal"])
+    assert "--theme 'Internatonal' is not a theme of this index" in typo.output
+    assert "0 recommendations" in typo.output
+
+
+def test_search_counts_one_result_in_the_singular(index: Path) -> None:
+    # probe3: `uprdex search OPCAT --state Cyprus` ended "1 results".
+    found = cli("search", "migrant workers", "--limit", "1", "--index", index).output
+    assert found.rstrip().endswith("\n1 result")

@@ -90,7 +90,8 @@ def test_the_addendum_answer_wins_over_an_imported_one(tmp_path: Path) -> None:
     assert str(rec.response_source).startswith("A/HRC/28/15/Add.1")
 
 
-def test_imports_that_disagree_leave_the_position_open_and_say_so(tmp_path: Path) -> None:
+def _disagreeing(tmp_path: Path) -> Path:
+    """Slovenia 2014 with UPR Info imported, 115.3 linked to an accepted and a noted row."""
     index = tmp_path / "index.sqlite"
     with Store(index) as store:
         ingest_paths([fixture("slovenia2014_recs.pdf")], store, LoaderSettings(workers=1))
@@ -110,11 +111,30 @@ def test_imports_that_disagree_leave_the_position_open_and_say_so(tmp_path: Path
         store.db.execute("INSERT INTO import_links VALUES ('x:1', 'A/HRC/28/15#115.3')")
         refresh_responses(store.db, "A/HRC/28/15")
         store.db.commit()
-    rec = _recommendations(index)["A/HRC/28/15#115.3"]
+    return index
+
+
+def test_imports_that_disagree_leave_the_position_open_and_say_so(tmp_path: Path) -> None:
+    rec = _recommendations(_disagreeing(tmp_path))["A/HRC/28/15#115.3"]
     assert rec.response == "pending"
     # probe2: Hungary 2011's 95.1, split by UPR Info into a noted and an accepted row, read
     # "pending" with no word of either answer.
     assert rec.response_conflict == "UPR Info: Accepted; UPR Info: Noted"
+
+
+def test_recs_and_search_say_the_imports_disagree_on_a_pending_ask(tmp_path: Path) -> None:
+    # probe3: over the whole index, 54 of the 55 OP-CAT asks recs listed as "pending" were
+    # answered, UPR Info splitting each into an accepted and a noted row; only `show` and the
+    # exports said so (response_conflict), and "pending" read as never answered.
+    index = str(_disagreeing(tmp_path))
+    for columns in ("100", "50"):
+        runner = CliRunner(env={"COLUMNS": columns})
+        table = runner.invoke(
+            main, ["recs", "--index", index, "--search", "communications procedure"]
+        )
+        assert "pending, imports disagree" in table.output
+    found = CliRunner().invoke(main, ["search", "communications procedure", "--index", index])
+    assert "A/HRC/28/15#115.3 review of Slovenia 2014 (pending, imports disagree;" in found.output
 
 
 def test_imported_texts_end_without_their_final_stop(tmp_path: Path) -> None:

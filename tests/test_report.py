@@ -224,3 +224,14 @@ def test_the_answer_s_wording_is_shown_beside_the_response(slovenia: Path) -> No
     assert "supported (accepted; considered already implemented or in process)" in block
     plain = page.split('id="rec-A-HRC-28-15-115.1"', 1)[1].split("</article>", 1)[0]
     assert "supported — A/HRC/28/15/Add.1 para 3" in plain
+
+
+def test_the_index_page_names_the_state_each_cluster_is_asked_of(slovenia: Path) -> None:
+    # probe3: the all-States page listed the 100 largest clusters of 182 States with the
+    # States that asked ("States: Pakistan, United Kingdom ...") and ids, never whose review.
+    index = (slovenia.parent / "index.html").read_text(encoding="utf-8")
+    lines = re.findall(r'<p class="muted">(?:To [^·]+ · )?c-[0-9a-f]+', index)
+    assert lines and all(line.startswith('<p class="muted">To ') for line in lines), lines
+    assert '<p class="muted">To Slovenia · c-' in index
+    page = slovenia.read_text(encoding="utf-8")  # a State's own page needs no saying
+    assert '<p class="muted">c-' in page and '<p class="muted">To Slovenia' not in page

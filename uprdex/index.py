@@ -61,11 +61,13 @@ class Index:
         response: str | None = None,
         search: str | None = None,
         recurring: bool = False,
+        theme: str | None = None,
     ) -> list[Record]:
         """Recommendations, filtered like `uprdex recs` (any known spelling of a State);
         `recurring`: only the asks made in two reviews of the same State, either end: an ask
         that repeats one of an earlier review (its `repeats`) or that a later review asks again
-        (its `repeated_by`; every record has both fields)."""
+        (its `repeated_by`; every record has both fields); `theme`: only those whose `themes`
+        hold it ("Death penalty", any case)."""
         return self._records(
             ExportKind.RECOMMENDATIONS,
             state_under_review=state_under_review,
@@ -74,6 +76,7 @@ class Index:
             response=response,
             search=search,
             recurring=recurring,
+            theme=theme,
         )
 
     def evidence(self, recommendation_id: str | None = None, **filters: Any) -> list[Record]:

@@ -114,6 +114,11 @@ FILTER_OPTIONS = (
     click.option("--cycle", type=click.IntRange(min=1), help="UPR cycle (1, 2, 3, 4)."),
     click.option("--response", type=click.Choice([position.value for position in Position])),
     click.option(
+        "--theme",
+        help="Theme, as the exports' `themes` name it (UPR Info's issues: \"Death penalty\", "
+        '"Women\'s rights"), any case.',
+    ),
+    click.option(
         "--recurring",
         is_flag=True,
         help="Only asks made in two reviews of the same State: an ask that repeats one of an "
@@ -268,8 +273,9 @@ def open_index(index: Path | None, create: bool = False) -> Store:
         )
 
 
-def rec_filter(options: dict[str, Any]) -> RecFilter:
-    """The filters a command was given, with a warning for a State name uprdex does not know."""
+def rec_filter(options: dict[str, Any], store: Store | None = None) -> RecFilter:
+    """The filters a command was given, with a warning for a State name uprdex does not know
+    and for a theme the index `store` gives no recommendation."""
     from uprdex.pipeline.states import load_states
     from uprdex.pipeline.store import RecFilter
 
@@ -280,6 +286,14 @@ def rec_filter(options: dict[str, Any]) -> RecFilter:
             err.print(
                 f"[yellow]warning[/] --{option.replace('_', '-')} {escape(name)!r} is not a "
                 "State name uprdex knows; matching it as printed"
+            )
+    theme = options.get("theme")
+    if theme and store is not None:
+        themes = store.themes()
+        if theme.casefold() not in {known.casefold() for known in themes}:
+            err.print(
+                f"[yellow]warning[/] --theme {escape(theme)!r} is not a theme of this index, "
+                f"whose themes are: {escape('; '.join(themes))}"
             )
     given = {key: options[key] for key in RecFilter.__dataclass_fields__ if key in options}
     return RecFilter(**given)

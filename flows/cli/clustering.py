@@ -182,12 +182,17 @@ def cluster_(
 def clusters_(index: Path | None, min_size: int, limit: int, **options: Any) -> None:
     """List duplicate clusters, largest first, with members, States and responses."""
     with open_index(index) as store:
-        found = store.clusters(rec_filter(options), min_size=min_size)
+        found = store.clusters(rec_filter(options, store), min_size=min_size)
     shown = found[:limit] if limit else found
     for group in shown:
         flag = " \\[asked again in a later cycle]" if group.recurring else ""
+        # Over many States the members' ids name no State: say whose review they are of.
+        reviewed = ", ".join(
+            dict.fromkeys(rec.state_under_review or "State not known" for rec in group.members)
+        )
         out.print(
-            f"[bold]{group.cluster_id}[/] ({group.size}){flag}: {escape(group.canonical_text)}"
+            f"[bold]{group.cluster_id}[/] ({group.size}) to {escape(reviewed)}{flag}: "
+            f"{escape(group.canonical_text)}"
         )
         for rec in group.members:
             states = ", ".join(rec.recommending_states)

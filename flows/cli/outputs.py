@@ -73,7 +73,7 @@ def export(
         from uprdex.pipeline.matrix import write_matrix
 
         with open_index(index) as store, writing(out_path):
-            count = write_matrix(store, out_path, rec_filter(options))
+            count = write_matrix(store, out_path, rec_filter(options, store))
         err.print(f"wrote the UPR matrix of {count} recommendations to {escape(str(out_path))}")
         return
     if what == ExportKind.DOCUMENTS:
@@ -86,7 +86,7 @@ def export(
                 f"{flag} filters recommendations; documents take --state-under-review and --cycle"
             )
     with open_index(index) as store:
-        rows = records(store, what, rec_filter(options))
+        rows = records(store, what, rec_filter(options, store))
     with writing(out_path):
         write_export(rows, fmt, what, out_path or sys.stdout, raw)
     if out_path:

@@ -44,7 +44,7 @@ def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
     from uprdex.pipeline.exports import records, write_export
 
     with open_index(index) as store:
-        rows = records(store, "recommendations", rec_filter(options))
+        rows = records(store, "recommendations", rec_filter(options, store))
     matched = len(rows)
     rows = rows[:limit] if limit else rows
     if as_json:
@@ -69,17 +69,36 @@ def _table(rows: list[dict[str, Any]], recurring: bool) -> Table:
         box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, show_lines=True, expand=True
     )
     table.add_column("id\nresponse\ncluster", no_wrap=True)
-    table.add_column("asked by", overflow="fold", ratio=1, min_width=12)
+    table.add_column("State reviewed\nasked by", overflow="fold", ratio=1, min_width=12)
     table.add_column("text", overflow="fold", ratio=2, min_width=_ASK_WIDTH)
     for row in rows:
         table.add_row(
             "\n".join(
-                escape(cell) for cell in (row["id"], row["response"], row["cluster_id"] or "")
+                escape(cell)
+                for cell in (
+                    row["id"],
+                    _response(row["response"], row["response_conflict"]),
+                    row["cluster_id"] or "",
+                )
             ),
-            escape(", ".join(row["recommending_states"])),
+            f"[bold]{escape(_review(row['state_under_review'], row['year']))}[/]\n"
+            + escape(", ".join(row["recommending_states"])),
             "\n".join(_text_lines(row, recurring)),
         )
     return table
+
+
+def _response(response: str, conflict: str | None) -> str:
+    """The response, and whether the imports answer it apart: an ask the PDFs leave pending
+    that UPR Info splits into a noted and an accepted row was answered, in part each way
+    (`show` gives the rows in `response_conflict`)."""
+    return f"{response}, imports disagree" if conflict else response
+
+
+def _review(state: str | None, year: int | None) -> str:
+    """Whose review an ask is of, and when: "Armenia 2010". Over many States the id alone
+    names none, and the States beside it are the ones that asked."""
+    return " ".join(filter(None, (state, str(year) if year else None))) or "State not known"
 
 
 def _print_blocks(rows: list[dict[str, Any]], recurring: bool) -> None:
@@ -87,7 +106,10 @@ def _print_blocks(rows: list[dict[str, Any]], recurring: bool) -> None:
     (they would fold the ids): the id, its response and cluster, its States, its text."""
     for row in rows:
         out.print(escape(row["id"]), soft_wrap=False)
-        out.print(escape(" ".join(filter(None, (row["response"], row["cluster_id"])))))
+        response = _response(row["response"], row["response_conflict"])
+        out.print(escape(" ".join(filter(None, (response, row["cluster_id"])))))
+        review = _review(row["state_under_review"], row["year"])
+        out.print(escape(f"review of {review}"), soft_wrap=False)
         out.print(escape("asked by " + ", ".join(row["recommending_states"])), soft_wrap=False)
         for line in _text_lines(row, recurring):
             out.print(line, soft_wrap=False)
@@ -150,7 +172,7 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
     Example: `uprdex search "freedom of information" --state-under-review Cambodia`.
     """
     with open_index(index) as store:
-        hits = store.search(words, rec_filter(options), limit)
+        hits = store.search(words, rec_filter(options, store), limit)
     for hit in hits:
         rec = hit.recommendation
         if as_json:
@@ -170,14 +192,16 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
                 indent=None,
             )
             continue
+        review = _review(rec.state_under_review, rec.year)
+        response = _response(rec.response, rec.response_conflict)
         out.print(
-            f"[bold]{escape(rec.id)}[/] ({rec.response}; "
+            f"[bold]{escape(rec.id)}[/] review of {escape(review)} ({response}; asked by "
             f"{escape(', '.join(rec.recommending_states))})"
         )
         snippet = escape(hit.snippet).replace("\x02", "[bold]").replace("\x03", "[/bold]")
         out.print(f"  {escape(hit.found_in)}: {snippet}")
     if not as_json:
-        out.print(f"{len(hits)} results")
+        out.print(count(len(hits), "result"))
 
 
 @click.command()

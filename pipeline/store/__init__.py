@@ -192,6 +192,10 @@ class Store(Connection):
         """Per recommendation: how many documents cite or echo it and the date of the latest."""
         return queries.evidence_summary(self.db)
 
+    def themes(self) -> list[str]:
+        """The themes the index gives its recommendations, by name."""
+        return queries.themes(self.db)
+
     def unclustered_states(self) -> set[str]:
         """States under review with recommendations not yet in a cluster."""
         return queries.unclustered_states(self.db)

@@ -43,6 +43,7 @@ __all__ = [
     "search",
     "states_under_review",
     "summary",
+    "themes",
     "unclustered_states",
 ]
 
@@ -59,6 +60,9 @@ class RecFilter:
     recurring: bool = False
     """Only the asks made in two reviews of the same State: that repeat an ask of an earlier
     review, or that a later review asks again."""
+    theme: str | None = None
+    """Only the asks with this theme among the `themes` the exports give them ("Death
+    penalty"), in any case."""
 
 
 def unthemed_imports(db: sqlite3.Connection) -> dict[str, str]:
@@ -377,6 +381,11 @@ def evidence_summary(db: sqlite3.Connection) -> dict[str, tuple[int, str | None]
     }
 
 
+def themes(db: sqlite3.Connection) -> list[str]:
+    """The themes the index gives its recommendations (the exports' `themes`), by name."""
+    return [row[0] for row in db.execute("SELECT DISTINCT theme FROM chosen_themes ORDER BY 1")]
+
+
 def unclustered_states(db: sqlite3.Connection) -> set[str]:
     """States under review with recommendations not yet in a cluster."""
     return {
@@ -446,6 +455,11 @@ def filter_sql(where: RecFilter) -> tuple[str, list[Any]]:
             "r.rowid IN (SELECT rowid FROM recommendations_fts WHERE recommendations_fts MATCH ?)"
         )
         params.append(fts_query(where.search))
+    if where.theme:  # the themes the exports give (views.chosen_themes)
+        clauses.append(
+            "r.id IN (SELECT recommendation_id FROM chosen_themes WHERE theme = ? COLLATE NOCASE)"
+        )
+        params.append(where.theme)
     if where.recurring:  # either end: a researcher asks which of a State's asks recur
         clauses.append(
             "r.id IN (SELECT later_id FROM recurrences UNION SELECT earlier_id FROM recurrences)"
