@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
@@ -65,6 +67,44 @@ def test_every_command_has_help() -> None:
         result = runner.invoke(main, [name, "--help"])
         assert result.exit_code == 0, name
         assert command.help and len(command.help) > 20, name
+
+
+def _commands(
+    command: click.Command, path: tuple[str, ...] = ()
+) -> list[tuple[str, click.Command]]:
+    """Every command and subcommand of `uprdex`, with its name as typed."""
+    found = [(" ".join(path), command)]
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            found += _commands(sub, (*path, name))
+    return found
+
+
+def test_every_option_says_what_it_does() -> None:
+    # `--response`, `--format`, `search --limit`, `clusters --min-size` and `--seed` showed
+    # only their choices or default in --help.
+    silent = [
+        f"uprdex {name} {option.opts[0]}"
+        for name, command in _commands(main)
+        for option in command.params
+        if isinstance(option, click.Option) and not option.help
+    ]
+    assert not silent
+
+
+def test_help_names_only_sections_that_exist() -> None:
+    # `uprdex serve --help` sent readers to README, "Schedule", a section the README has not.
+    root = Path(__file__).resolve().parents[1]
+    named = [
+        (name, "README.md" if doc == "README" else doc, section)
+        for name, command in _commands(main)
+        for doc, section in re.findall(r"(README|[\w/.-]+\.md), \"([^\"]+)\"", command.help or "")
+    ]
+    assert named
+    for name, doc, section in named:
+        text = (root / doc).read_text(encoding="utf-8")
+        heading = rf"^#+ {re.escape(section)}|\*\*{re.escape(section)}\*\*"
+        assert re.search(heading, text, re.M), f"uprdex {name}: {doc}, {section!r}"
 
 
 def test_ingest_exit_codes(tmp_path: Path) -> None:

@@ -112,7 +112,12 @@ FILTER_OPTIONS = (
     click.option("--state-under-review", "--state", help="State under review, any known spelling."),
     click.option("--recommending-state", help="Recommending State, any known spelling."),
     click.option("--cycle", type=click.IntRange(min=1), help="UPR cycle (1, 2, 3, 4)."),
-    click.option("--response", type=click.Choice([position.value for position in Position])),
+    click.option(
+        "--response",
+        type=click.Choice([position.value for position in Position]),
+        help="The State's latest known position: supported, noted, pending (will be examined, "
+        "no answer yet) or unknown.",
+    ),
     click.option(
         "--recurring",
         is_flag=True,

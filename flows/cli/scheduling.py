@@ -149,7 +149,7 @@ def serve(
     Needs a running server: `prefect server start` (SQLite, binds 127.0.0.1), then
     PREFECT_API_URL=http://127.0.0.1:4200/api in the environment. The runs run in the folder
     `uprdex serve` was started in: relative paths (uprdex.toml's) are read from there. See
-    README, "Schedule".
+    docs/how-it-works.md, "Schedule".
     """
     if not os.environ.get("PREFECT_API_URL"):
         raise click.UsageError(
