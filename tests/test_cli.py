@@ -668,6 +668,22 @@ def _console_script(code: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def test_an_export_whose_reader_stops_ends_quietly_as_recs_does(index: Path) -> None:
+    # `uprdex export ... | head -1` ended with "error cannot write : Broken pipe", naming no
+    # file, exit 2; `uprdex recs | head -1` ends as Python's own way, with no word.
+    script = "import sys; from uprdex.flows.cli import run; sys.argv[0] = 'uprdex'; run()"
+    args = ["export", "--what", "recommendations", "--format", "jsonl", "--index", str(index)]
+    # Each record is a few kB: 47 of them fill the pipe, so the export is still writing.
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert json.loads(process.stdout.readline())["id"]
+    process.stdout.close()
+    assert process.wait(timeout=120) == 1
+    assert process.stderr.read() == b""
+
+
 def test_console_script_keeps_exit_codes_output_and_atexit_handlers(tmp_path: Path) -> None:
     # `run` ends the process without the interpreter's teardown (0.3-0.5 s after spaCy): what a
     # user sees must stay as Python's own end gives it.

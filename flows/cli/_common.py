@@ -203,6 +203,8 @@ def writing(target: Path | None) -> Iterator[None]:
     """An OutputError of one line when an output file or folder cannot be written."""
     try:
         yield
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): the command ends as `main` ends it, quietly
     except OSError as error:
         raise OutputError(cannot_write(error, target)) from error
 
