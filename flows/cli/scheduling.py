@@ -74,13 +74,16 @@ def run(
         temporary_api(say=verbose) as api,
     ):
         from uprdex.flows import scaleout
+        from uprdex.flows.logs import RunNotes, off_the_terminal
         from uprdex.flows.nightly import nightly
 
         dask = dask_address or dask_workers
         cluster = scaleout.connect(dask_address, dask_workers, verbose) if dask else nullcontext()
         with cluster:
             api.ready()
-            with api.flow_settings(), _errors_in_one_line():
+            # The summary says what the flow notes of each file: Prefect's copy only when asked.
+            notes = nullcontext() if keep else off_the_terminal(RunNotes())
+            with api.flow_settings(), _errors_in_one_line(), notes:
                 summary = nightly(
                     str(config.inbox),
                     str(config.index),
