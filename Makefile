@@ -16,7 +16,7 @@ $(BIN)/.installed: pyproject.toml
 demo: $(BIN)/.installed
 	mkdir -p data/inbox
 	cp -n data/samples/*.pdf data/inbox/
-	PREFECT_LOGGING_LEVEL=WARNING $(BIN)/uprdex run --inbox data/inbox --index $(INDEX)
+	$(BIN)/uprdex run --inbox data/inbox --index $(INDEX)
 	$(BIN)/uprdex status --index $(INDEX)
 
 lint: $(BIN)/.installed

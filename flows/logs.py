@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
-__all__ = ["Interrupted", "Notes", "dropping", "off_the_terminal"]
+__all__ = ["Interrupted", "Notes", "RunNotes", "dropping", "off_the_terminal"]
 
 
 class Notes(logging.Filter):
@@ -46,9 +46,22 @@ def dropping(drop: logging.Filter, *names: str) -> Iterator[None]:
             logger.removeFilter(drop)
 
 
-def off_the_terminal(drop: logging.Filter) -> None:
-    """From now on, the handlers of the root logger (Prefect's console) do not write the
-    records `drop` filters out; Prefect's handler that sends a run's log lines to its server
-    still does (the run's record there stays whole)."""
+class RunNotes(logging.Filter):
+    """Drops what a flow or task run notes below an error (a file failed, left out, its earlier
+    reading kept): `uprdex run` says each in its summary, in its own words."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        run = record.name.startswith(("prefect.flow_runs", "prefect.task_runs"))
+        return not run or record.levelno >= logging.ERROR
+
+
+def off_the_terminal(drop: logging.Filter) -> ExitStack:
+    """From now on, or until the block the result is entered in ends, the handlers of the root
+    logger (Prefect's console) do not write the records `drop` filters out; Prefect's handler
+    that sends a run's log lines to its server still does (the run's record there stays
+    whole)."""
+    handlers = ExitStack()
     for handler in logging.getLogger().handlers:
         handler.addFilter(drop)
+        handlers.callback(handler.removeFilter, drop)
+    return handlers

@@ -103,7 +103,8 @@ def not_a_pdf(path: Path) -> str:
 def quarantine(
     path: Path, sha256: str | None, error: str, stage: str, folder: Path, detail: str = ""
 ) -> Path:
-    """Copy a failed file into the quarantine folder with `<name>.error.json` beside it."""
+    """Copy a failed file into the quarantine folder as `<sha256[:12]>-<name>`, with
+    `<sha256[:12]>-<name>.error.json` beside it."""
     folder.mkdir(parents=True, exist_ok=True)
     # The file's own name may hold anything ("../", newlines): keep only safe characters.
     safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in path.name)[:120]

@@ -1,4 +1,4 @@
-"""bench/protocol_report.py's fresh check prints the figures README.md quotes from it."""
+"""bench/protocol_report.py's fresh check prints the figures docs/how-it-works.md quotes from it."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from cluster_protocol import Review, Score
 def test_the_fresh_check_prints_the_granularities_mean_f1_to_three_decimals(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # README's "Granularity": 0.680 at 0.5 against 0.675 at 0.6 and 0.664 at 0.4, which two
-    # decimals print alike (0.68, 0.68, 0.66).
+    # how-it-works' granularity figures (Clusters): 0.680 at 0.5 against 0.675 at 0.6 and 0.664
+    # at 0.4, which two decimals print alike (0.68, 0.68, 0.66).
     f1 = {0.4: 0.664, 0.5: 0.680, 0.6: 0.675}
 
     def scored(settings: ClusterSettings, review: Review) -> Score:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
@@ -65,6 +67,44 @@ def test_every_command_has_help() -> None:
         result = runner.invoke(main, [name, "--help"])
         assert result.exit_code == 0, name
         assert command.help and len(command.help) > 20, name
+
+
+def _commands(
+    command: click.Command, path: tuple[str, ...] = ()
+) -> list[tuple[str, click.Command]]:
+    """Every command and subcommand of `uprdex`, with its name as typed."""
+    found = [(" ".join(path), command)]
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            found += _commands(sub, (*path, name))
+    return found
+
+
+def test_every_option_says_what_it_does() -> None:
+    # `--response`, `--format`, `search --limit`, `clusters --min-size` and `--seed` showed
+    # only their choices or default in --help.
+    silent = [
+        f"uprdex {name} {option.opts[0]}"
+        for name, command in _commands(main)
+        for option in command.params
+        if isinstance(option, click.Option) and not option.help
+    ]
+    assert not silent
+
+
+def test_help_names_only_sections_that_exist() -> None:
+    # `uprdex serve --help` sent readers to README, "Schedule", a section the README has not.
+    root = Path(__file__).resolve().parents[1]
+    named = [
+        (name, "README.md" if doc == "README" else doc, section)
+        for name, command in _commands(main)
+        for doc, section in re.findall(r"(README|[\w/.-]+\.md), \"([^\"]+)\"", command.help or "")
+    ]
+    assert named
+    for name, doc, section in named:
+        text = (root / doc).read_text(encoding="utf-8")
+        heading = rf"^#+ {re.escape(section)}|\*\*{re.escape(section)}\*\*"
+        assert re.search(heading, text, re.M), f"uprdex {name}: {doc}, {section!r}"
 
 
 def test_ingest_exit_codes(tmp_path: Path) -> None:
@@ -626,6 +666,22 @@ def _console_script(code: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=120
     )
+
+
+def test_an_export_whose_reader_stops_ends_quietly_as_recs_does(index: Path) -> None:
+    # `uprdex export ... | head -1` ended with "error cannot write : Broken pipe", naming no
+    # file, exit 2; `uprdex recs | head -1` ends as Python's own way, with no word.
+    script = "import sys; from uprdex.flows.cli import run; sys.argv[0] = 'uprdex'; run()"
+    args = ["export", "--what", "recommendations", "--format", "jsonl", "--index", str(index)]
+    # The reader is gone before the first write (the 47 records, 60 kB, would fit in the
+    # pipe: read one line first, and the export may finish before the reader goes).
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    assert process.wait(timeout=120) == 1
+    assert process.stderr.read() == b""
 
 
 def test_console_script_keeps_exit_codes_output_and_atexit_handlers(tmp_path: Path) -> None:

@@ -77,6 +77,32 @@ def test_a_server_that_cannot_start_says_why_in_one_line(tmp_path: Path) -> None
     assert "unable to open database file" in done.stderr
 
 
+@pytest.mark.prefect
+def test_a_run_says_a_failed_or_left_out_file_once_in_its_own_words(tmp_path: Path) -> None:
+    # Without --verbose, the flow's own warnings showed as Prefect's log lines as well ("11:35:59
+    # | WARNING | Flow run 'automatic-slug' - list.docx: not a PDF, ..."), before the run's
+    # summary said the same: the README shows Prefect's lines with --verbose only.
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "broken.pdf").write_bytes(b"<html>404</html>")
+    (inbox / "list.docx").write_bytes(b"PK")
+    env = {**os.environ, "UPRDEX_WARM": "0"}
+    env.pop("PREFECT_API_URL", None)
+    env.pop("PREFECT_LOGGING_LEVEL", None)
+    args = ["run", "--inbox", str(inbox), "--index", str(tmp_path / "index.sqlite")]
+    done = subprocess.run(
+        [sys.executable, "-c", "from uprdex.flows.cli import run; run()", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 1
+    assert done.stderr.count("broken.pdf: an HTML page") == 1, done.stderr
+    assert done.stderr.count("list.docx: not a PDF") == 1, done.stderr
+    assert "| WARNING |" not in done.stderr
+
+
 def test_the_run_waits_for_its_last_events_without_saying_so(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

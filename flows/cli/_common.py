@@ -112,7 +112,12 @@ FILTER_OPTIONS = (
     click.option("--state-under-review", "--state", help="State under review, any known spelling."),
     click.option("--recommending-state", help="Recommending State, any known spelling."),
     click.option("--cycle", type=click.IntRange(min=1), help="UPR cycle (1, 2, 3, 4)."),
-    click.option("--response", type=click.Choice([position.value for position in Position])),
+    click.option(
+        "--response",
+        type=click.Choice([position.value for position in Position]),
+        help="The State's latest known position: supported, noted, pending (will be examined, "
+        "no answer yet) or unknown.",
+    ),
     click.option(
         "--theme",
         help="Theme, as the exports' `themes` name it (UPR Info's issues: \"Death penalty\", "
@@ -203,6 +208,8 @@ def writing(target: Path | None) -> Iterator[None]:
     """An OutputError of one line when an output file or folder cannot be written."""
     try:
         yield
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): the command ends as `main` ends it, quietly
     except OSError as error:
         raise OutputError(cannot_write(error, target)) from error
 

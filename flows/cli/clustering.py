@@ -177,8 +177,20 @@ def cluster_(
 @click.command("clusters")
 @index_option
 @filters
-@click.option("--min-size", type=click.IntRange(min=1), default=2, show_default=True)
-@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True, help="0: all.")
+@click.option(
+    "--min-size",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Only clusters of at least N recommendations (1: the ones alone too).",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="Show at most N clusters (0: all).",
+)
 def clusters_(index: Path | None, min_size: int, limit: int, **options: Any) -> None:
     """List duplicate clusters, largest first, with members, States and responses."""
     with open_index(index) as store:

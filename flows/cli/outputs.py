@@ -34,7 +34,11 @@ _RECOMMENDATION_FILTERS = ("recommending_state", "response", "search", "recurrin
     help="Kind of record.",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice([fmt.value for fmt in ExportFormat]), required=True
+    "--format",
+    "fmt",
+    type=click.Choice([fmt.value for fmt in ExportFormat]),
+    required=True,
+    help="jsonl (one JSON record a line), json (one list), csv or xlsx (a spreadsheet).",
 )
 @click.option(
     "--out",

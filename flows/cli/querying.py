@@ -164,7 +164,9 @@ def show(symbol: str, paragraph: str | None, index: Path | None) -> None:
 @click.argument("words")
 @index_option
 @state_filters
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Show at most N."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead.")
 def search(words: str, index: Path | None, limit: int, as_json: bool, **options: Any) -> None:
     """Search recommendation texts and the evidence about them, best matches first.

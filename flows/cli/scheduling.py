@@ -74,13 +74,16 @@ def run(
         temporary_api(say=verbose) as api,
     ):
         from uprdex.flows import scaleout
+        from uprdex.flows.logs import RunNotes, off_the_terminal
         from uprdex.flows.nightly import nightly
 
         dask = dask_address or dask_workers
         cluster = scaleout.connect(dask_address, dask_workers, verbose) if dask else nullcontext()
         with cluster:
             api.ready()
-            with api.flow_settings(), _errors_in_one_line():
+            # The summary says what the flow notes of each file: Prefect's copy only when asked.
+            notes = nullcontext() if keep else off_the_terminal(RunNotes())
+            with api.flow_settings(), _errors_in_one_line(), notes:
                 summary = nightly(
                     str(config.inbox),
                     str(config.index),
@@ -149,7 +152,7 @@ def serve(
     Needs a running server: `prefect server start` (SQLite, binds 127.0.0.1), then
     PREFECT_API_URL=http://127.0.0.1:4200/api in the environment. The runs run in the folder
     `uprdex serve` was started in: relative paths (uprdex.toml's) are read from there. See
-    README, "Schedule".
+    docs/how-it-works.md, "Schedule".
     """
     if not os.environ.get("PREFECT_API_URL"):
         raise click.UsageError(

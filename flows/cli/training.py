@@ -14,6 +14,7 @@ from rich.markup import escape
 from uprdex.flows.cli._common import EXIT_SOME_FAILED, err, out, writing
 
 F = TypeVar("F", bound=Callable[..., Any])
+SEED_HELP = "Random seed: the same data and seed rebuild the same model."
 
 
 def _out_option(model: str) -> Callable[[F], F]:
@@ -53,7 +54,7 @@ def _trained(
 @click.command("train-themes")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_out_option("themes")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True, help=SEED_HELP)
 def train_themes(csv_file: Path, out_dir: Path | None, seed: int) -> None:
     """Train the theme classifier on a UPR Info export (CSV with Text, Issue, To, Session).
 
@@ -83,7 +84,7 @@ def train_themes(csv_file: Path, out_dir: Path | None, seed: int) -> None:
 @click.command("train-similarity")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_out_option("similarity")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True, help=SEED_HELP)
 def train_similarity(csv_file: Path, out_dir: Path | None, seed: int) -> None:
     """Train the similarity model the clusters use, on a CSV of recommendations (Text column).
 
@@ -110,7 +111,7 @@ def train_similarity(csv_file: Path, out_dir: Path | None, seed: int) -> None:
 @click.command("train-word-vectors")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_out_option("words")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True, help=SEED_HELP)
 def train_word_vectors(csv_file: Path, out_dir: Path | None, seed: int) -> None:
     """Train word vectors of the UPR's stems on a CSV of recommendations (Text column).
 
