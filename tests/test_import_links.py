@@ -65,3 +65,17 @@ def test_a_treaty_spelled_out_meets_its_abbreviation(tmp_path: Path) -> None:
     text = "Consider signing the Optional Protocol to the Convention against Torture"
     found = _linked(tmp_path, "uzbekistan2009_recs.pdf", "Uzbekistan", 3, [(text, "Sweden", "")])
     assert found[text] == ["A/HRC/10/83#105.1"]
+
+
+def test_a_row_in_the_dialogue_s_words_links_to_the_ask_of_the_dialogue(tmp_path: Path) -> None:
+    # A/HRC/10/75 53(d), France: "establishing a moratorium on executions and seriously
+    # considering its complete abolition"; UPR Info keeps the dialogue's verb, and words in
+    # another form: the row stood as an ask of its own.
+    text = (
+        "Recommended establishing a moratorium on executions and seriously consider abolition "
+        "of the death penalty"
+    )
+    found = _linked(
+        tmp_path, "uae2009_dialogue.pdf", "United Arab Emirates", 3, [(text, "France", "Noted")]
+    )
+    assert found[text] == ["A/HRC/10/75#53(d)"]

@@ -15,6 +15,7 @@ from textwrap import shorten
 
 from rapidfuzz import fuzz, process
 
+from uprdex.pipeline.clusters.normalize import stem
 from uprdex.pipeline.clusters.treaties import fold_words, load_treaties
 from uprdex.pipeline.model import Position
 from uprdex.pipeline.paraphrase import match_sentences
@@ -44,6 +45,11 @@ _GROUP = re.compile(r"\(((?:[^()]|\([^()]*\))*)\)")
 # The names of one list: "Czech Republic; Switzerland; France", "United Kingdom, and Albania",
 # "Venezuela (Bolivarian Republic of), Cuba".
 _NAME_SEPARATOR = re.compile(r"\s*(?:[,;]\s*(?:and\s+)?|\s+and\s+)(?![^()]*\))")
+# The dialogue's words around an ask, in a cycle-1 report and in some UPR Info rows:
+# "recommended that Cuba implement such safeguards and release all prisoners of conscience"
+# (A/HRC/11/22 109(b)), "It recommended that Malaysia favourably consider ..." (A/HRC/11/30 71),
+# "Recommended the accession to the ICCPR, ICESCR" (UPR Info, Malaysia 2009).
+_REPORTED = re.compile(r"^(?:\w+ ){0,3}?(?:also |further )?recommended (?:that )?")
 
 
 def link_imports(db: sqlite3.Connection, state_under_review: str, session: int | None) -> None:
@@ -58,7 +64,7 @@ def link_imports(db: sqlite3.Connection, state_under_review: str, session: int |
         "AND session IS ?",
         (state_under_review, session),
     ).fetchall()
-    asks = _Asks({row["id"]: row["text"] for row in pdf})
+    asks = _Asks(state_under_review, {row["id"]: row["text"] for row in pdf})
     if pdf:
         marks = ",".join("?" * len(asks.texts))
         for row in db.execute(
@@ -108,16 +114,29 @@ def link_imports(db: sqlite3.Connection, state_under_review: str, session: int |
 class _Asks:
     """The PDF-extracted recommendations of one review, as the linker reads them."""
 
-    def __init__(self, texts: dict[str, str]) -> None:
+    def __init__(self, state_under_review: str, texts: dict[str, str]) -> None:
+        self.state_under_review = state_under_review
         self.texts = texts
         self.normalized = {rec_id: normalize_text(text) for rec_id, text in texts.items()}
         self.by_state: dict[str, list[str]] = {}
         self._keys: dict[str, tuple[str, dict[str, str]]] = {}
 
     def key(self, text: str) -> str:
-        """A text as the second pass compares it: treaty names and abbreviations as one key
-        ("Optional Protocol to the Convention against Torture" and "OP-CAT" are "opcat")."""
-        return load_treaties().replace(fold_words(text))
+        """A text as the pass by keys compares it: treaty names and abbreviations as one key
+        ("Optional Protocol to the Convention against Torture" and "OP-CAT" are "opcat"), the
+        dialogue's "(It) recommended (that <State under review>)" left out, words as their
+        stems ("considering" and "consider")."""
+        treaties = load_treaties()
+        words = treaties.replace(fold_words(text))
+        reported = _REPORTED.match(words)
+        if reported:
+            words = words[reported.end() :]
+            state = fold_words(self.state_under_review)
+            for name in (state, f"the {state}", "it"):
+                if words.startswith(name + " "):
+                    words = words[len(name) + 1 :]
+                    break
+        return " ".join(w if w in treaties.keys else stem(w) for w in words.split())
 
     def keys(self, rec_id: str) -> tuple[str, dict[str, str]]:
         """One recommendation's key without its State lists, and each State's parts of it: the
