@@ -79,3 +79,27 @@ def test_a_row_in_the_dialogue_s_words_links_to_the_ask_of_the_dialogue(tmp_path
         tmp_path, "uae2009_dialogue.pdf", "United Arab Emirates", 3, [(text, "France", "Noted")]
     )
     assert found[text] == ["A/HRC/10/75#53(d)"]
+
+
+def test_a_row_links_to_its_own_states_ask_before_another_states_text(tmp_path: Path) -> None:
+    # A/HRC/18/15: UPR Info's "Abolish the death penalty" (Brazil, Norway) is their 79.4
+    # "Consider the possibility (Ecuador) of abolishing the death penalty (Ecuador, Brazil,
+    # Norway)"; it was linked to 79.5 "Enact legislation (Austria) to definitively abolish
+    # (France, Australia) the death penalty; ...", which holds its words, and 79.5's answer
+    # counted as Brazil's and Norway's.
+    rows = [
+        ("Consider the possibility of abolishing the death penalty", "Ecuador", "Noted"),
+        ("Abolish the death penalty", "Brazil", "Noted"),
+        ("Abolish the death penalty", "Norway", "Noted"),
+        ("Definitively abolish the death penalty", "France", "Noted"),
+        ("Repeal the death penalty", "Canada", "Noted"),
+    ]
+    found = _linked(
+        tmp_path, "stvincent2011_recs.pdf", "Saint Vincent and the Grenadines", 11, rows
+    )
+    assert found == {
+        "Consider the possibility of abolishing the death penalty": ["A/HRC/18/15#79.4"],
+        "Abolish the death penalty": ["A/HRC/18/15#79.4"],
+        "Definitively abolish the death penalty": ["A/HRC/18/15#79.5"],
+        "Repeal the death penalty": ["A/HRC/18/15#79.5"],
+    }

@@ -188,9 +188,10 @@ def _paragraphs_of_other_states(text: str, states: list[str], target: str, asks:
 def _best_match(text: str, states: list[str], asks: _Asks, only_state: bool = False) -> str | None:
     """The PDF-extracted recommendation an imported text restates, or None.
 
-    First by the texts as printed; failing that, among the recommendations of the same
-    recommending States, by their keys (`_Asks.key`), whole or the part of a State (UPR Info
-    gives "Ratify the OP-CAT" for the United Kingdom's part of A/HRC/8/44 60.1).
+    First by the texts as printed among the recommendations of the same recommending States;
+    then among those by their keys (`_Asks.key`), whole or the part of a State (UPR Info gives
+    "Ratify the OP-CAT" for the United Kingdom's part of A/HRC/8/44 60.1); then by the texts
+    as printed among all the review's recommendations.
     """
     if not asks.texts:
         return None
@@ -199,10 +200,15 @@ def _best_match(text: str, states: list[str], asks: _Asks, only_state: bool = Fa
     shared = Counter(rec_id for name in set(names) for rec_id in asks.by_state.get(name, []))
     normalized = normalize_text(text)
     found = _closest(normalized, set(shared), asks.normalized, shared, MATCH_WITH_STATE)
+    if found is None:
+        # An ask of the row's own States that its key matches is a better reading than
+        # another State's text that holds the row's words: "Abolish the death penalty"
+        # (Brazil, Norway) is their "Consider the possibility (Ecuador) of abolishing the
+        # death penalty" (A/HRC/18/15 79.4), not 79.5's "... definitively abolish (France,
+        # Australia) the death penalty" (token_set_ratio 100).
+        found = _closest_part(asks.key(text), names, shared, asks)
     if found is None and not only_state:
         found = _closest(normalized, set(asks.texts), asks.normalized, shared, MATCH_WITHOUT_STATE)
-    if found is None:
-        found = _closest_part(asks.key(text), names, shared, asks)
     return found
 
 
