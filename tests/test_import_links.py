@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 from uprdex.flows.ingest import import_file, ingest_paths
+from uprdex.pipeline.exports import records
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import Store
 
@@ -57,6 +58,12 @@ def test_a_row_that_is_one_part_of_a_compound_item_links_to_the_item(tmp_path: P
         assert not store.db.execute(
             "SELECT id FROM recommendations WHERE origin != 'pdf'"
         ).fetchall()
+        item = next(r for r in records(store, "recommendations") if r["id"] == "A/HRC/8/44#60.1")
+    # probe3: "by whom" over-counted a compound item's ask (recommending_states names every
+    # State of the item); each linked row now says which States made its part.
+    parts = {(label["text"], tuple(label["recommending_states"])) for label in item["imported"]}
+    assert ("Ratify the OP-CAT", ("United Kingdom of Great Britain and Northern Ireland",)) in parts
+    assert ("Ratify the OP-CEDAW", ("Portugal",)) in parts
 
 
 def test_a_treaty_spelled_out_meets_its_abbreviation(tmp_path: Path) -> None:
