@@ -83,6 +83,8 @@ def recommendation_record(rec: StoredRecommendation) -> dict[str, Any]:
                 "response": label.response,
                 "response_source": label.response_source,
                 "themes": list(label.themes),
+                "text": label.text,
+                "recommending_states": list(label.recommending_states),
                 **label.extra,
             }
             for label in rec.imported

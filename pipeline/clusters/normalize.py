@@ -235,7 +235,8 @@ _IRREGULAR: dict[str, str] = {}
 
 
 @lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """A lower-case word's Snowball stem ("considering" and "consider": "consid")."""
     return str(_SNOWBALL.stemWord(_IRREGULAR.get(word, word)))
 
 
@@ -254,7 +255,7 @@ def normalize(text: str, treaties: TreatyTable | None = None) -> str:
         ratifying = _RATIFY.sub("ratify", _TOWARDS_RATIFYING.sub("ratify", folded))
         words = _strip_openers(table.replace(ratifying))
         kept = [
-            word if word in table.keys else _stem(word)
+            word if word in table.keys else stem(word)
             for word in words.split()
             if word not in _STOPWORDS
         ]

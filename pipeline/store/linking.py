@@ -15,6 +15,8 @@ from textwrap import shorten
 
 from rapidfuzz import fuzz, process
 
+from uprdex.pipeline.clusters.normalize import stem
+from uprdex.pipeline.clusters.treaties import fold_words, load_treaties
 from uprdex.pipeline.model import Position
 from uprdex.pipeline.paraphrase import match_sentences
 from uprdex.pipeline.states import load_states
@@ -35,6 +37,20 @@ __all__ = [
 MATCH_WITH_STATE = 85.0
 MATCH_WITHOUT_STATE = 95.0
 
+# A State list inside an item, each naming the States of the part it closes (A/HRC/8/44 60.1):
+# "Consider ratifying/Ratify ... the Optional Protocol to the Convention against Torture (United
+# Kingdom, Albania, Mexico, Brazil) the Optional Protocol to the Convention on the Elimination of
+# Discrimination against Women (Portugal, Albania, Mexico, Brazil), ..."
+_GROUP = re.compile(r"\(((?:[^()]|\([^()]*\))*)\)")
+# The names of one list: "Czech Republic; Switzerland; France", "United Kingdom, and Albania",
+# "Venezuela (Bolivarian Republic of), Cuba".
+_NAME_SEPARATOR = re.compile(r"\s*(?:[,;]\s*(?:and\s+)?|\s+and\s+)(?![^()]*\))")
+# The dialogue's words around an ask, in a cycle-1 report and in some UPR Info rows:
+# "recommended that Cuba implement such safeguards and release all prisoners of conscience"
+# (A/HRC/11/22 109(b)), "It recommended that Malaysia favourably consider ..." (A/HRC/11/30 71),
+# "Recommended the accession to the ICCPR, ICESCR" (UPR Info, Malaysia 2009).
+_REPORTED = re.compile(r"^(?:\w+ ){0,3}?(?:also |further )?recommended (?:that )?")
+
 
 def link_imports(db: sqlite3.Connection, state_under_review: str, session: int | None) -> None:
     """Link the imported recommendations of one review to the PDF-extracted ones.
@@ -48,17 +64,15 @@ def link_imports(db: sqlite3.Connection, state_under_review: str, session: int |
         "AND session IS ?",
         (state_under_review, session),
     ).fetchall()
-    pdf_ids = {row["id"] for row in pdf}
-    pdf_texts = {row["id"]: normalize_text(row["text"]) for row in pdf}
-    by_state: dict[str, list[str]] = {}
+    asks = _Asks(state_under_review, {row["id"]: row["text"] for row in pdf})
     if pdf:
-        marks = ",".join("?" * len(pdf_ids))
+        marks = ",".join("?" * len(asks.texts))
         for row in db.execute(
             f"SELECT recommendation_id, name FROM recommendation_states "
             f"WHERE recommendation_id IN ({marks})",
-            list(pdf_ids),
+            list(asks.texts),
         ):
-            by_state.setdefault(row["name"], []).append(row["recommendation_id"])
+            asks.by_state.setdefault(row["name"], []).append(row["recommendation_id"])
     imports = db.execute(
         "SELECT i.*, d.sha256 AS file FROM imports i JOIN documents d ON d.sha256 = "
         "i.document_sha256 WHERE i.state_under_review = ? AND i.session IS ?",
@@ -75,15 +89,15 @@ def link_imports(db: sqlite3.Connection, state_under_review: str, session: int |
             if imported["wg_symbol"] and imported["paragraph"]
             else imported["import_id"]
         )
-        text, states = normalize_text(imported["text"]), json.loads(imported["recommending_states"])
-        target = own_id if own_id in pdf_ids else _best_match(text, states, pdf_texts, by_state)
+        text, states = imported["text"], json.loads(imported["recommending_states"])
+        target = own_id if own_id in asks.texts else _best_match(text, states, asks)
         db.execute(
             "UPDATE imports SET recommendation_id = ? WHERE import_id = ?",
             (target or own_id, imported["import_id"]),
         )
         links = {target or own_id}
         if target is not None and target != own_id:
-            links |= _paragraphs_of_other_states(text, states, target, pdf_texts, by_state)
+            links |= _paragraphs_of_other_states(text, states, target, asks)
         db.executemany(
             "INSERT INTO import_links VALUES (?, ?)",
             [(imported["import_id"], link) for link in sorted(links)],
@@ -97,13 +111,60 @@ def link_imports(db: sqlite3.Connection, state_under_review: str, session: int |
         _insert_imported(db, imported, own_id)
 
 
-def _paragraphs_of_other_states(
-    text: str,
-    states: list[str],
-    target: str,
-    pdf_texts: dict[str, str],
-    by_state: dict[str, list[str]],
-) -> set[str]:
+class _Asks:
+    """The PDF-extracted recommendations of one review, as the linker reads them."""
+
+    def __init__(self, state_under_review: str, texts: dict[str, str]) -> None:
+        self.state_under_review = state_under_review
+        self.texts = texts
+        self.normalized = {rec_id: normalize_text(text) for rec_id, text in texts.items()}
+        self.by_state: dict[str, list[str]] = {}
+        self._keys: dict[str, tuple[str, dict[str, str]]] = {}
+
+    def key(self, text: str) -> str:
+        """A text as the pass by keys compares it: treaty names and abbreviations as one key
+        ("Optional Protocol to the Convention against Torture" and "OP-CAT" are "opcat"), the
+        dialogue's "(It) recommended (that <State under review>)" left out, words as their
+        stems ("considering" and "consider")."""
+        treaties = load_treaties()
+        words = treaties.replace(fold_words(text))
+        reported = _REPORTED.match(words)
+        if reported:
+            words = words[reported.end() :]
+            state = fold_words(self.state_under_review)
+            for name in (state, f"the {state}", "it"):
+                if words.startswith(name + " "):
+                    words = words[len(name) + 1 :]
+                    break
+        return " ".join(w if w in treaties.keys else stem(w) for w in words.split())
+
+    def keys(self, rec_id: str) -> tuple[str, dict[str, str]]:
+        """One recommendation's key without its State lists, and each State's parts of it: the
+        words before each list that names the State (one part when a list closes the item)."""
+        if rec_id not in self._keys:
+            table = load_states()
+            parts: dict[str, list[str]] = defaultdict(list)
+            text, start, kept = self.texts[rec_id], 0, []
+            for group in _GROUP.finditer(text):
+                names = [
+                    state.name if (state := table.resolve(name)) else ""
+                    for name in _NAME_SEPARATOR.split(group.group(1).strip())
+                ]
+                if not names or not all(names):
+                    continue
+                kept.append(text[start : group.start()])
+                for name in names:
+                    parts[name].append(kept[-1])
+                start = group.end()
+            kept.append(text[start:])
+            self._keys[rec_id] = (
+                self.key(" ".join(kept)),
+                {name: self.key(" ".join(part)) for name, part in parts.items()},
+            )
+        return self._keys[rec_id]
+
+
+def _paragraphs_of_other_states(text: str, states: list[str], target: str, asks: _Asks) -> set[str]:
     """The other paragraphs that print an imported text for some of its States.
 
     UPR Info lists one text once for all the States that made it; a report may print it once
@@ -111,49 +172,78 @@ def _paragraphs_of_other_states(
     State not named on `target` links to its own best match, among its own recommendations.
     """
     table = load_states()
-    on_target = {name for name, ids in by_state.items() if target in ids}
+    on_target = {name for name, ids in asks.by_state.items() if target in ids}
     found: set[str] = set()
     for name in states:
         state = table.resolve(name)
         name = state.name if state else name
-        if name in on_target or not by_state.get(name):
+        if name in on_target or not asks.by_state.get(name):
             continue
-        match = _best_match(text, [name], pdf_texts, {name: by_state[name]}, only_state=True)
+        match = _best_match(text, [name], asks, only_state=True)
         if match is not None and match != target:
             found.add(match)
     return found
 
 
-def _best_match(
-    text: str,
-    states: list[str],
-    pdf_texts: dict[str, str],
-    by_state: dict[str, list[str]],
-    only_state: bool = False,
-) -> str | None:
-    """The PDF-extracted recommendation an imported text restates, or None."""
-    if not pdf_texts:
+def _best_match(text: str, states: list[str], asks: _Asks, only_state: bool = False) -> str | None:
+    """The PDF-extracted recommendation an imported text restates, or None.
+
+    First by the texts as printed among the recommendations of the same recommending States;
+    then among those by their keys (`_Asks.key`), whole or the part of a State (UPR Info gives
+    "Ratify the OP-CAT" for the United Kingdom's part of A/HRC/8/44 60.1); then by the texts
+    as printed among all the review's recommendations.
+    """
+    if not asks.texts:
         return None
     table = load_states()
     names = [(state.name if (state := table.resolve(name)) else name) for name in states]
-    shared = Counter(rec_id for name in set(names) for rec_id in by_state.get(name, []))
-    pools = [(set(shared), MATCH_WITH_STATE)]
-    if not only_state:
-        pools.append((set(pdf_texts), MATCH_WITHOUT_STATE))
-    for pool, cutoff in pools:
-        if not pool:
-            continue
-        order = {rec_id: at for at, rec_id in enumerate(sorted(pool))}
-        choices = {rec_id: pdf_texts[rec_id] for rec_id in order}
-        found = process.extract(
-            text, choices, scorer=fuzz.token_set_ratio, score_cutoff=cutoff, limit=None
+    shared = Counter(rec_id for name in set(names) for rec_id in asks.by_state.get(name, []))
+    normalized = normalize_text(text)
+    found = _closest(normalized, set(shared), asks.normalized, shared, MATCH_WITH_STATE)
+    if found is None:
+        # An ask of the row's own States that its key matches is a better reading than
+        # another State's text that holds the row's words: "Abolish the death penalty"
+        # (Brazil, Norway) is their "Consider the possibility (Ecuador) of abolishing the
+        # death penalty" (A/HRC/18/15 79.4), not 79.5's "... definitively abolish (France,
+        # Australia) the death penalty" (token_set_ratio 100).
+        found = _closest_part(asks.key(text), names, shared, asks)
+    if found is None and not only_state:
+        found = _closest(normalized, set(asks.texts), asks.normalized, shared, MATCH_WITHOUT_STATE)
+    return found
+
+
+def _closest(
+    text: str, pool: set[str], texts: dict[str, str], shared: Counter[str], cutoff: float
+) -> str | None:
+    """The recommendation of `pool` whose text is closest to `text`, at `cutoff` or above."""
+    if not pool:
+        return None
+    order = {rec_id: at for at, rec_id in enumerate(sorted(pool))}
+    choices = {rec_id: texts[rec_id] for rec_id in order}
+    found = process.extract(
+        text, choices, scorer=fuzz.token_set_ratio, score_cutoff=cutoff, limit=None
+    )
+    if not found:
+        return None
+    # Equal texts ("Ratify ICRMW" at 115.6-115.10, each from other States): the one that
+    # shares the most recommending States, then the first.
+    best = max(found, key=lambda hit: (hit[1], shared[hit[2]], -order[hit[2]]))
+    return str(best[2])
+
+
+def _closest_part(key: str, names: list[str], shared: Counter[str], asks: _Asks) -> str | None:
+    """The recommendation of these States whose key, whole or one of these States' parts, is
+    closest to `key`, at MATCH_WITH_STATE or above."""
+    scored = []
+    for at, rec_id in enumerate(sorted(shared)):
+        whole, parts = asks.keys(rec_id)
+        score = max(
+            fuzz.token_set_ratio(key, option)
+            for option in [whole, *(parts[name] for name in names if name in parts)]
         )
-        if found:
-            # Equal texts ("Ratify ICRMW" at 115.6-115.10, each from other States): the one
-            # that shares the most recommending States, then the first.
-            best = max(found, key=lambda hit: (hit[1], shared[hit[2]], -order[hit[2]]))
-            return str(best[2])
-    return None
+        if score >= MATCH_WITH_STATE:
+            scored.append((score, shared[rec_id], -at, rec_id))
+    return max(scored)[3] if scored else None
 
 
 def _insert_imported(db: sqlite3.Connection, imported: sqlite3.Row, rec_id: str) -> None:

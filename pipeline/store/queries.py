@@ -288,14 +288,16 @@ def _with_states(db: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[St
         db,
         ids,
         "SELECT l.recommendation_id, i.source, i.position, i.position_source, i.themes, "
-        "i.extra FROM import_links l JOIN imports i USING (import_id) "
-        "WHERE l.recommendation_id IN ({}) ORDER BY i.source, import_id",
+        "i.extra, i.text, i.recommending_states FROM import_links l JOIN imports i "
+        "USING (import_id) WHERE l.recommendation_id IN ({}) ORDER BY i.source, import_id",
         lambda row: ImportedLabel(
             row["source"],
             row["position"],
             row["position_source"],
             tuple(json.loads(row["themes"])),
             json.loads(row["extra"]),
+            row["text"],
+            tuple(json.loads(row["recommending_states"])),
         ),
     )
     hits = by_recommendation(

@@ -70,13 +70,17 @@ class StoredThemeHit:
 class ImportedLabel:
     """What an imported database (UPR Info, an OHCHR thematic list) says of a recommendation
     it was linked to: its position, the source of that position, its themes and its other
-    labels (`extra`, as the source names them)."""
+    labels (`extra`, as the source names them), and the row's own text and States: UPR Info
+    gives a cycle-1 compound item's parts as rows of their own, each with the States that made
+    that part ("Ratify the OP-CAT", United Kingdom, of A/HRC/8/44 60.1)."""
 
     source: str
     response: str | None
     response_source: str | None
     themes: tuple[str, ...]
     extra: Mapping[str, Any] = field(default_factory=dict)
+    text: str = ""
+    recommending_states: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
