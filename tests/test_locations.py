@@ -106,3 +106,19 @@ def test_an_older_index_s_relative_path_is_stored_anew_when_its_file_is_met_ther
     _cli("ingest", "andorra.pdf", "--index", index)
     monkeypatch.chdir(index.parent)
     assert _exported_paths(index) == [str(tmp_path / "andorra.pdf")]
+
+
+def test_report_links_to_files_outside_the_workspace_open_wherever_the_report_goes(
+    tmp_path: Path,
+) -> None:
+    # A report linked every PDF relatively ("../../../shared/data/x.pdf"): the reports folder
+    # copied with its workspace, or sent on, linked files that were not there.
+    index = tmp_path / "upr" / "data" / "index.sqlite"
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    shutil.copy(fixture("andorra2011_recs.pdf"), downloads / "andorra.pdf")
+    _cli("ingest", downloads / "andorra.pdf", "--index", index, "--workers", "1")
+    _cli("report", "--index", index)
+    copy = Path(shutil.copytree(tmp_path / "upr", tmp_path / "backup" / "2025" / "upr"))
+    page = copy / "data" / "reports" / "html" / "andorra.html"
+    assert _opened(page) == {downloads / "andorra.pdf"}
