@@ -58,15 +58,17 @@ def earlier_reading_kept(
 
 def moved(stored: StoredDocument, path: Path, store: Store) -> tuple[str, ...]:
     """A file indexed where it no longer is (moved, or renamed to a UTF-8 name) is recorded at
-    `path`, so that the report's and the browser's links open it; a note saying so. A path an
-    earlier uprdex stored relative to where its ingest ran is stored as the index stores
-    paths now (`locations`) when the file is met there again."""
+    `path`, so that the report's and the browser's links open it; a note saying so. Met at
+    another place while still at the first, it keeps the first, with a note naming it. A
+    path an earlier uprdex stored relative to where its ingest ran is stored as the index
+    stores paths now (`locations`) when the file is met there again."""
     shown, first = path_text(path), text_path(stored.path)
-    if not first.is_absolute() and os.path.abspath(first) == os.path.abspath(path):
-        store.move_document(stored.sha256, shown, stored.warnings)
+    if os.path.abspath(first) == os.path.abspath(path):
+        if not first.is_absolute():  # an earlier uprdex's path, relative to where it ran
+            store.move_document(stored.sha256, shown, stored.warnings)
         return ()
-    if stored.path == shown or first.exists():
-        return ()
+    if first.exists():  # the same bytes at a second place: the first stays the indexed one
+        return (f"already indexed as {stored.path}",)
     warnings = [*(w for w in stored.warnings if not is_name_warning(w)), *name_warnings(path)]
     store.move_document(stored.sha256, shown, warnings)
     return (f"moved from {stored.path}: the index now points here",)

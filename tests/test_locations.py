@@ -122,3 +122,17 @@ def test_report_links_to_files_outside_the_workspace_open_wherever_the_report_go
     copy = Path(shutil.copytree(tmp_path / "upr", tmp_path / "backup" / "2025" / "upr"))
     page = copy / "data" / "reports" / "html" / "andorra.html"
     assert _opened(page) == {downloads / "andorra.pdf"}
+
+
+def test_the_same_file_met_at_another_place_says_where_it_is_indexed(tmp_path: Path) -> None:
+    # A copy of an indexed file (another name, another folder) was "unchanged" with no word
+    # of which file the index holds.
+    index = tmp_path / "data" / "index.sqlite"
+    first = tmp_path / "data" / "inbox" / "andorra.pdf"
+    first.parent.mkdir(parents=True)
+    shutil.copy(fixture("andorra2011_recs.pdf"), first)
+    _cli("ingest", first, "--index", index, "--workers", "1")
+    copy = Path(shutil.copy(first, tmp_path / "Andorra UPR 2011.pdf"))
+    again = _cli("ingest", copy, "--index", index)
+    assert "1 unchanged" in again.output and f"already indexed as {first}" in again.output
+    assert _exported_paths(index) == [str(first)]
