@@ -136,3 +136,19 @@ def test_the_same_file_met_at_another_place_says_where_it_is_indexed(tmp_path: P
     again = _cli("ingest", copy, "--index", index)
     assert "1 unchanged" in again.output and f"already indexed as {first}" in again.output
     assert _exported_paths(index) == [str(first)]
+
+
+def test_a_copy_read_again_by_a_new_release_keeps_the_first_place(tmp_path: Path) -> None:
+    # A file an earlier release read is read again at its next ingest: met as a copy at
+    # another place, the index moved there, away from the inbox file still in place.
+    index = tmp_path / "data" / "index.sqlite"
+    first = tmp_path / "data" / "inbox" / "andorra.pdf"
+    first.parent.mkdir(parents=True)
+    shutil.copy(fixture("andorra2011_recs.pdf"), first)
+    _cli("ingest", first, "--index", index, "--workers", "1")
+    with sqlite3.connect(index) as db:
+        db.execute("UPDATE documents SET reader = NULL")  # as an earlier release left it
+    copy = Path(shutil.copy(first, tmp_path / "Andorra UPR 2011.pdf"))
+    again = _cli("ingest", copy, "--index", index, "--workers", "1")
+    assert "1 indexed" in again.output, again.output
+    assert _exported_paths(index) == [str(first)]

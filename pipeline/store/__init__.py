@@ -15,13 +15,14 @@ job:
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from uprdex.pipeline.corrections import Correction
-from uprdex.pipeline.locations import shown, stored_path
+from uprdex.pipeline.locations import located, shown, stored_path
 from uprdex.pipeline.model import (
     Addendum,
     Citation,
@@ -109,7 +110,7 @@ class Store(Connection):
         with self.transaction() as db:
             return writes.write_document(
                 db,
-                self._stored(document),
+                self._stored(document, db),
                 report,
                 addendum,
                 themes,
@@ -122,7 +123,7 @@ class Store(Connection):
         """Store an imported database (UPR Info export, OHCHR thematic list) in one
         transaction, linked to the PDF-extracted recommendations it matches."""
         with self.transaction() as db:
-            return writes.write_import(db, self._stored(document), records)
+            return writes.write_import(db, self._stored(document, db), records)
 
     def move_document(self, sha256: str, path: str, warnings: Sequence[str]) -> None:
         """Record that the file with these bytes is at `path` now (moved or renamed since it
@@ -137,9 +138,15 @@ class Store(Connection):
 
     # --- paths (locations.py) -------------------------------------------------------------
 
-    def _stored(self, document: DocumentRow) -> DocumentRow:
-        """The document with its path as the index stores it."""
-        return replace(document, path=stored_path(document.path, self.path))
+    def _stored(self, document: DocumentRow, db: sqlite3.Connection) -> DocumentRow:
+        """The document with its path as the index stores it. These bytes indexed at another
+        place that still holds them keep that place: a copy read again (by a new release)
+        does not move the index's links."""
+        path = stored_path(document.path, self.path)
+        earlier = queries.document(db, document.sha256)
+        if earlier and earlier.path != path and located(earlier.path, self.path).is_file():
+            path = stored_path(earlier.path, self.path)
+        return replace(document, path=path)
 
     def _located(self, document: StoredDocument | None) -> StoredDocument | None:
         """The document with a path that opens from any folder (`locations.shown`)."""
