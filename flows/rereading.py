@@ -9,6 +9,7 @@ where it was not read (moved, or renamed) is recorded at its new path (`moved`).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
@@ -57,10 +58,17 @@ def earlier_reading_kept(
 
 def moved(stored: StoredDocument, path: Path, store: Store) -> tuple[str, ...]:
     """A file indexed where it no longer is (moved, or renamed to a UTF-8 name) is recorded at
-    `path`, so that the report's and the browser's links open it; a note saying so."""
-    shown = path_text(path)
-    if stored.path == shown or text_path(stored.path).exists():
+    `path`, so that the report's and the browser's links open it; a note saying so. Met at
+    another place while still at the first, it keeps the first, with a note naming it. A
+    path an earlier uprdex stored relative to where its ingest ran is stored as the index
+    stores paths now (`locations`) when the file is met there again."""
+    shown, first = path_text(path), text_path(stored.path)
+    if os.path.abspath(first) == os.path.abspath(path):
+        if not first.is_absolute():  # an earlier uprdex's path, relative to where it ran
+            store.move_document(stored.sha256, shown, stored.warnings)
         return ()
+    if first.exists():  # the same bytes at a second place: the first stays the indexed one
+        return (f"already indexed as {stored.path}",)
     warnings = [*(w for w in stored.warnings if not is_name_warning(w)), *name_warnings(path)]
     store.move_document(stored.sha256, shown, warnings)
     return (f"moved from {stored.path}: the index now points here",)

@@ -261,12 +261,12 @@ def _cell(
             f'<span class="response" style="background:{colour};padding:0 .3em">{value}</span>'
         )
     if column == "pdf_page" and {"document_path", "document_sha256"} <= keys:
-        from uprdex.pipeline.loader import text_path
+        from uprdex.pipeline.locations import located
 
-        shown = Path(str(row["document_path"]))  # a name not UTF-8 escaped (`path_text`)
+        stored = str(row["document_path"])  # a name not UTF-8 escaped (`path_text`)
         page = str(value).rpartition("#page=")[2]
-        label = html.escape(f"{shown.name} p. {page}")
-        if not text_path(str(shown)).is_file():
+        label = html.escape(f"{Path(stored).name} p. {page}")
+        if not located(stored, Path(datasette.get_database(database).path)).is_file():
             return Markup(f'<span class="muted" title="file not found">{label} (not here)</span>')
         href = datasette.urls.path(f"{_PDF_ROUTE}{row['document_sha256']}") + f"#page={page}"
         return Markup(f'<a href="{html.escape(href)}">{label}</a>')
@@ -292,10 +292,11 @@ async def _document(datasette: Any, request: Any) -> Any:
     rows = await database.execute("SELECT path FROM documents WHERE sha256 = ?", [sha256])
     if not rows.rows:
         return Response.text("no such document in the index", status=404)
-    from uprdex.pipeline.loader import text_path
+    from uprdex.pipeline.loader import path_text
+    from uprdex.pipeline.locations import located
 
-    shown = rows.rows[0]["path"]
-    path = text_path(shown)
+    path = located(rows.rows[0]["path"], Path(database.path))
+    shown = path_text(path)
     if not path.is_file():
         return Response.text(f"{shown} is not there any more", status=404)
     stat = path.stat()

@@ -8,10 +8,11 @@ review, so a large index never makes one huge page.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -157,10 +158,11 @@ def write_report(
         for rec in recs
     }
     home = "index.html" if state_under_review is None else None
+    links = functools.partial(_pdf_href, out_dir=out_dir, index=store.path)
     for state, recs in by_state.items():
         if only is not None and state not in only and (out_dir / pages[state]).exists():
             continue
-        html = _state_page(env, data, state, recs, locations, out_dir, home)
+        html = _state_page(env, data, state, recs, locations, links, home)
         write_whole(out_dir / pages[state], html.encode("utf-8"))
     if home is None:
         return out_dir / pages[next(iter(by_state))]
@@ -180,7 +182,7 @@ def _state_page(
     state: str,
     recs: list[Record],
     locations: Mapping[str, str],
-    out_dir: Path,
+    links: Callable[[str, int | None], str],
     home: str | None,
 ) -> str:
     """The page of one State under review: sections, every recommendation, its documents."""
@@ -190,8 +192,8 @@ def _state_page(
         **_sections(data, recs, locations, None),
         evidence=data.evidence,
         follow_up=data.follow_up,
-        documents=_documents_of(recs, data.evidence, data.documents, out_dir),
-        pdf_href=lambda path, page: _pdf_href(path, page, out_dir),
+        documents=_documents_of(recs, data.evidence, data.documents, links),
+        pdf_href=links,
     )
 
 
@@ -285,13 +287,19 @@ def _slug(state: str) -> str:
     return _NOT_SLUG.sub("-", state.casefold()).strip("-") or "unknown"
 
 
-def _pdf_href(path: str, page: int | None, out_dir: Path) -> str:
-    """Link from a report page to a PDF page, relative so the pair can move together. A name
-    that is not UTF-8 (stored escaped: `path_text`) is linked by its bytes ("caf%E9.pdf"),
-    which a browser opens."""
+def _pdf_href(path: str, page: int | None, out_dir: Path, index: Path) -> str:
+    """Link from a report page to a PDF page. Relative when the report and the PDF are both
+    in the workspace (the index's folder: `locations`), so that the workspace can move or be
+    copied whole; else the PDF's absolute `file:` URL, which opens wherever the report goes.
+    A name that is not UTF-8 (stored escaped: `path_text`) is linked by its bytes
+    ("caf%E9.pdf"), which a browser opens."""
     target = text_path(path).resolve()
+    folder = index.resolve().parent
+    fragment = f"#page={page}" if page else ""
+    if not (target.is_relative_to(folder) and out_dir.resolve().is_relative_to(folder)):
+        return target.as_uri() + fragment
     relative = os.path.relpath(target, out_dir.resolve())
-    return quote(os.fsencode(Path(relative).as_posix())) + (f"#page={page}" if page else "")
+    return quote(os.fsencode(Path(relative).as_posix())) + fragment
 
 
 def _bars(counts: Iterable[tuple[str, Mapping[str, int]]], keys: Sequence[str]) -> list[Bar]:
@@ -365,14 +373,14 @@ def _documents_of(
     recs: Sequence[Record],
     evidence: Mapping[str, list[Record]],
     documents: Mapping[str, Record],
-    out_dir: Path,
+    links: Callable[[str, int | None], str],
 ) -> list[Record]:
     """The documents these recommendations come from or are cited in, with a link each."""
     shas = {rec["source"]["sha256"] for rec in recs}
     shas |= {item["document"]["sha256"] for rec in recs for item in evidence.get(rec["id"], [])}
     found = [documents[sha] for sha in shas if sha in documents]
     return [
-        {**doc, "href": _pdf_href(doc["path"], None, out_dir)}
+        {**doc, "href": links(doc["path"], None)}
         for doc in sorted(found, key=lambda d: (d["year"] or 0, d["symbol"] or d["path"]))
     ]
 

@@ -3,24 +3,23 @@ follows it, so that the report's and the browser's links open it again."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import sqlite3
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from uprdex.flows.cli import main
 from uprdex.pipeline.loader import NAME_NOT_UTF8, path_text
+from uprdex.pipeline.store import Store
 
 from helpers import fixture
 
 
 def _documents(index: Path) -> list[tuple[str, list[str]]]:
-    with sqlite3.connect(index) as db:
-        rows = db.execute("SELECT path, warnings FROM documents").fetchall()
-    return [(path, json.loads(warnings)) for path, warnings in rows]
+    """Each document's path as the exports give it (one that opens from any folder)."""
+    with Store(index) as store:
+        return [(document.path, list(document.warnings)) for document in store.documents()]
 
 
 def test_a_file_renamed_to_a_utf8_name_is_found_under_it(tmp_path: Path) -> None:

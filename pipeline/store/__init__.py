@@ -15,11 +15,14 @@ job:
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from uprdex.pipeline.corrections import Correction
+from uprdex.pipeline.locations import located, shown, stored_path
 from uprdex.pipeline.model import (
     Addendum,
     Citation,
@@ -101,12 +104,13 @@ class Store(Connection):
         """Replace everything known about this file (and an older version at the same path).
 
         Then bring the final responses of the WG reports it touches up to date, whichever of
-        the report and its addendum came first. Returns the warnings recorded.
+        the report and its addendum came first. Returns the warnings recorded. Its path is
+        stored as `locations.stored_path` says.
         """
         with self.transaction() as db:
             return writes.write_document(
                 db,
-                document,
+                self._stored(document, db),
                 report,
                 addendum,
                 themes,
@@ -119,18 +123,37 @@ class Store(Connection):
         """Store an imported database (UPR Info export, OHCHR thematic list) in one
         transaction, linked to the PDF-extracted recommendations it matches."""
         with self.transaction() as db:
-            return writes.write_import(db, document, records)
+            return writes.write_import(db, self._stored(document, db), records)
 
     def move_document(self, sha256: str, path: str, warnings: Sequence[str]) -> None:
         """Record that the file with these bytes is at `path` now (moved or renamed since it
         was read), with `warnings` in place of its old ones."""
         with self.transaction() as db:
-            writes.move_document(db, sha256, path, warnings)
+            writes.move_document(db, sha256, stored_path(path, self.path), warnings)
 
     def write_theme_hits(self, hits: Mapping[str, Sequence[ThemeHit]]) -> None:
         """Store theme hits (keywords and classifier labels) of recommendations by id."""
         with self.transaction() as db:
             writes.write_theme_hits(db, hits)
+
+    # --- paths (locations.py) -------------------------------------------------------------
+
+    def _stored(self, document: DocumentRow, db: sqlite3.Connection) -> DocumentRow:
+        """The document with its path as the index stores it. These bytes indexed at another
+        place that still holds them keep that place: a copy read again (by a new release)
+        does not move the index's links."""
+        path = stored_path(document.path, self.path)
+        earlier = queries.document(db, document.sha256)
+        if earlier and earlier.path != path and located(earlier.path, self.path).is_file():
+            path = stored_path(earlier.path, self.path)
+        return replace(document, path=path)
+
+    def _located(self, document: StoredDocument | None) -> StoredDocument | None:
+        """The document with a path that opens from any folder (`locations.shown`)."""
+        return document and replace(document, path=shown(document.path, self.path))
+
+    def _documents_located(self, rows: list[LinkedEvidence]) -> list[LinkedEvidence]:
+        return [replace(row, document_path=shown(row.document_path, self.path)) for row in rows]
 
     # --- reading (queries.py) --------------------------------------------------------------
 
@@ -140,11 +163,12 @@ class Store(Connection):
 
     def document(self, sha256: str) -> StoredDocument | None:
         """The document row of the file with these bytes, or None."""
-        return queries.document(self.db, sha256)
+        return self._located(queries.document(self.db, sha256))
 
     def find_document(self, paths: Sequence[str], sha256: str | None) -> StoredDocument | None:
         """The document ingested from one of `paths`, or with these bytes."""
-        return queries.find_document(self.db, paths, sha256)
+        stored = [*paths, *(stored_path(path, self.path) for path in paths)]
+        return self._located(queries.find_document(self.db, stored, sha256))
 
     def citations_by(self, sha256: str) -> list[StoredEvidence]:
         """Every evidence row of one document, in page order (linked or waiting)."""
@@ -153,7 +177,10 @@ class Store(Connection):
     def documents(self, where: RecFilter | None = None) -> list[StoredDocument]:
         """Every document row, newest first (an addendum or a decision with its review's
         session and cycle); with a filter, those of its State under review and cycle."""
-        return queries.documents(self.db, where)
+        return [
+            replace(document, path=shown(document.path, self.path))
+            for document in queries.documents(self.db, where)
+        ]
 
     def recommendations(self, where: RecFilter | None = None) -> list[StoredRecommendation]:
         """Recommendations matching the filter, in report and paragraph order."""
@@ -168,11 +195,11 @@ class Store(Connection):
     ) -> list[LinkedEvidence]:
         """Evidence linked to the recommendations matching the filter (or to one), newest
         document first."""
-        return queries.evidence(self.db, where, recommendation_id)
+        return self._documents_located(queries.evidence(self.db, where, recommendation_id))
 
     def waiting_evidence(self, symbol: str, paragraph: str) -> list[LinkedEvidence]:
         """The places that cite a paragraph of a WG report not indexed yet, newest first."""
-        return queries.waiting_evidence(self.db, symbol, paragraph)
+        return self._documents_located(queries.waiting_evidence(self.db, symbol, paragraph))
 
     def waiting_answers(self, symbol: str, paragraph: str) -> list[AddendumAnswer]:
         """The State's answers to a paragraph of a WG report not indexed yet, in its indexed

@@ -1,0 +1,53 @@
+"""Where an indexed file is: what `documents.path` holds and how it is read back.
+
+A file inside the folder that holds the index (a workspace's `data/inbox/x.pdf`, the index
+being `data/index.sqlite`) is stored relative to that folder, as "./inbox/x.pdf", so that
+the workspace copied or moved whole keeps its links; any other file is stored as an absolute
+path ("/home/ana/Downloads/x.pdf"). Read back, "./..." is joined to the index's folder,
+wherever the command runs. An index written before this rule holds paths relative to the
+folder its ingest ran in, never starting with "./" (pathlib drops it); they are read as
+before, from the working folder, until the file is met again.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from uprdex.pipeline.loader import path_text, text_path
+
+__all__ = ["IN_INDEX_FOLDER", "located", "shown", "stored_path"]
+
+IN_INDEX_FOLDER = "./"
+"""How a stored path relative to the index's folder starts."""
+
+
+def stored_path(path: str, index: Path) -> str:
+    """What `documents.path` holds for the file at `path` (as `path_text` writes it, from the
+    working folder) in the index at `index`."""
+    if path.startswith(IN_INDEX_FOLDER):
+        return path  # stored already
+    where = Path(os.path.abspath(text_path(path)))
+    try:
+        inside = where.relative_to(_folder(index))
+    except ValueError:
+        return path_text(where)
+    return IN_INDEX_FOLDER + path_text(inside)
+
+
+def located(stored: str, index: Path) -> Path:
+    """The file a stored `documents.path` names: absolute for the paths this rule stores; an
+    older index's relative path as before (from the working folder)."""
+    if stored.startswith(IN_INDEX_FOLDER):
+        return _folder(index) / text_path(stored[len(IN_INDEX_FOLDER) :])
+    return text_path(stored)
+
+
+def shown(stored: str, index: Path) -> str:
+    """A stored path as the exports, the report and the terminal show it (`located`, as
+    `path_text` writes it): a path that opens from any folder."""
+    return path_text(located(stored, index))
+
+
+def _folder(index: Path) -> Path:
+    return Path(os.path.abspath(index)).parent
