@@ -104,10 +104,8 @@ def run(
             "the run's last log lines and events were not recorded on it"
         )
     _each_file(summary, config)
-    if summary.workers:
-        counts = Counter(summary.workers.values())
-        done = ", ".join(f"{escape(name)} {count}" for name, count in sorted(counts.items()))
-        out.print(f"extracted on Dask workers: {done}")
+    if dask:
+        out.print(f"extracted on Dask workers: {_on_workers(summary)}")
     out.print(
         f"{count(summary.found, 'file')} in {escape(str(config.inbox))}: "
         f"{len(summary.indexed)} indexed"
@@ -301,6 +299,17 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
         finally:
             observer.stop()
             observer.join()
+
+
+def _on_workers(summary: NightlySummary) -> str:
+    """Which Dask worker read how many files ("w1 2, w2 1"), or "none"; with how many came
+    from the cache instead ("none (2 from the cache: read on an earlier run)"), or that none
+    needed reading."""
+    counts = Counter(summary.workers.values())
+    done = ", ".join(f"{escape(name)} {n}" for name, n in sorted(counts.items())) or "none"
+    if summary.cached:
+        return f"{done} ({len(summary.cached)} from the cache: read on an earlier run)"
+    return done if summary.to_read else f"{done} (no file needed reading)"
 
 
 def _each_file(summary: NightlySummary, config: Config) -> None:
