@@ -74,7 +74,13 @@ class NightlySummary:
     states: set[str] = field(default_factory=set)
     exports: list[str] = field(default_factory=list)
     workers: dict[str, str] = field(default_factory=dict)
-    """The Dask worker that extracted each indexed or failed file (path -> worker name)."""
+    """The Dask worker that extracted each indexed or failed file in this run (path -> worker
+    name); not a file whose extraction came from the cache (`cached`)."""
+    to_read: int = 0
+    """Files handed to extraction: new ones, and those an earlier release read."""
+    cached: list[str] = field(default_factory=list)
+    """Files whose extraction came from Prefect's cache (read on an earlier run): nothing read
+    them now."""
     not_quarantined: dict[str, str] = field(default_factory=dict)
     """Failed files the quarantine could not take (path -> why): the batch goes on."""
 
@@ -229,6 +235,7 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
                 reason = earlier.error or "failed"
                 summary.failed.append((path_text(item.path), f"{reason} (on an earlier run)"))
         again = sum(known[item.sha256] is not None for item in todo)
+        summary.to_read = len(todo)
         logger.info(
             "%d files in %s, %d new, %d read again (indexed by an earlier release)",
             len(files),
@@ -260,14 +267,17 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
                 summary.failed.append((path_text(path), message))
                 logger.error(message)
                 continue
-            # A cached extraction keeps the path where these bytes were first seen.
+            # A cached extraction keeps the path, and the worker, of the run that read it.
+            cached = future.state.name == "Cached"
             extracted = replace(
                 extracted, document=replace(extracted.document, path=path_text(path))
             )
             document = extracted.document
             if _keep(summary, path, known[sha256], document.status, document.error):
                 continue
-            if extracted.worker:
+            if cached:
+                summary.cached.append(path_text(path))
+            elif extracted.worker:
                 summary.workers[path_text(path)] = extracted.worker
             warnings = store.write_document(
                 extracted.document,

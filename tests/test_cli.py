@@ -250,6 +250,28 @@ def test_recs_filters_and_show(index: Path) -> None:
     assert absent.exit_code == 2
 
 
+def test_show_brief_reads_as_recs_and_search_print_an_ask(index: Path) -> None:
+    # `uprdex show` printed only JSON (80 to 125 lines for one ask); --brief is a view to read,
+    # the JSON record stays the default, which scripts read.
+    runner = CliRunner(env={"COLUMNS": "200"})
+    ask = ["A/HRC/28/15", "115.8", "--index", str(index)]
+    record = json.loads(runner.invoke(main, ["show", *ask]).output)
+    brief = runner.invoke(main, ["show", *ask, "--brief"])
+    assert brief.exit_code == 0, brief.output
+    lines = brief.output.splitlines()
+    assert lines[0] == (
+        "A/HRC/28/15#115.8 review of Slovenia 2014 (pending; asked by Senegal, Sierra Leone, "
+        "Venezuela (Bolivarian Republic of), Peru, Uruguay)"
+    )
+    assert lines[1:3] == ["  Ratify ICRMW", f"  response: pending ({record['response_source']})"]
+    assert f"  cluster: {record['cluster_id']}" in lines
+    assert f"  printed: A/HRC/28/15, p. {record['source']['page']}" in lines
+    evidence = runner.invoke(main, ["evidence", *ask]).output.splitlines()[-1]
+    counted = evidence.split(" evidence records")[0]
+    assert lines[-1].startswith(f"  evidence: {counted} record")
+    assert len(lines) < 15
+
+
 def test_index_from_environment(index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("UPRDEX_INDEX", str(index))
     result = CliRunner().invoke(main, ["status"])

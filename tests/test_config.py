@@ -245,3 +245,24 @@ def test_uprdex_config_shows_the_cluster_settings_the_index_remembers(
     )
     remembered = [line for line in lines if line.startswith('scope = "review" ')]
     assert remembered and remembered[0].endswith("index.sqlite (uprdex cluster)")
+
+
+def test_uprdex_config_shows_the_settings_of_the_index_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `uprdex config` had no --index, unlike every other command: it showed the settings the
+    # default index remembers, not those of the index a researcher works on.
+    _workspace(tmp_path, "", monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    other = tmp_path / "other" / "index.sqlite"
+    runner = CliRunner()
+    ingest = ["ingest", str(fixture("andorra2011_recs.pdf")), "--index", str(other)]
+    assert runner.invoke(main, ingest).exit_code == 0
+    clustered = runner.invoke(main, ["cluster", "--index", str(other), "--scope", "review"])
+    assert clustered.exit_code == 0, clustered.output
+    result = runner.invoke(main, ["config", "--index", str(other)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert f'index = "{other}" # --index' in [" ".join(line.split()) for line in lines]
+    remembered = [line for line in lines if line.startswith('scope = "review" ')]
+    assert remembered and remembered[0].endswith(f"{other} (uprdex cluster)")

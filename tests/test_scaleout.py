@@ -245,6 +245,29 @@ def test_a_worker_killed_mid_run_loses_no_document(cluster: Cluster, tmp_path: P
     assert _workers_line(stdout).get(survivor, 0) >= len(names) - 2 - len(failed)
 
 
+def test_the_workers_line_says_what_no_worker_read(cluster: Cluster, tmp_path: Path) -> None:
+    # The line named the workers of the run that first read a file its extraction came from
+    # Prefect's cache for ("extracted on Dask workers: w1 1", nothing read now), and was missing
+    # when no file needed reading, against the README's "prints which worker read how many".
+    env = _env(tmp_path / "prefect-home")
+    inbox = _inbox(tmp_path / "inbox", REPORTS[:1])
+    index = tmp_path / "dask.sqlite"
+    arguments = ["run", "--inbox", str(inbox), "--index", str(index)]
+    arguments += ["--dask-address", cluster.address]
+
+    def workers_line() -> str:
+        result = _uprdex(*arguments, env=env)
+        assert result.returncode == 0, result.stdout + result.stderr
+        found = re.search(r"extracted on Dask workers: (.*)", result.stdout)
+        assert found, result.stdout
+        return found.group(1)
+
+    assert re.fullmatch(r"w[12] 1", workers_line())
+    index.unlink()
+    assert workers_line() == "none (1 from the cache: read on an earlier run)"
+    assert workers_line() == "none (no file needed reading)"  # it is indexed
+
+
 def test_a_worker_running_other_code_is_refused_in_one_line() -> None:
     from uprdex.flows.scaleout import check_workers
     from uprdex.pipeline.errors import UprdexError

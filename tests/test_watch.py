@@ -4,6 +4,12 @@ download still under way or for its own reads."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +18,8 @@ import pytest
 
 from uprdex.flows.watch import Debouncer, inbox_handler
 from uprdex.pipeline.inbox import other_files, scan_inbox
+
+from helpers import fixture
 
 
 def test_a_burst_of_events_gives_one_run_after_the_quiet_period() -> None:
@@ -118,3 +126,42 @@ def test_a_download_under_way_is_left_for_its_rename(tmp_path: Path) -> None:
     assert other_files(inbox) == []  # not "not a PDF, left out"
     (inbox / "coming.pdf.part").replace(inbox / "coming.pdf")
     assert [found.path.name for found in scan_inbox(inbox)] == ["coming.pdf", "done.pdf"]
+
+
+@pytest.mark.prefect
+def test_watch_says_each_file_in_its_own_words_without_prefects_lines(tmp_path: Path) -> None:
+    # `uprdex watch` printed every INFO line of Prefect ("Starting temporary server ...",
+    # "Task run 'extract ...' - Finished in state Completed()", ...) while `uprdex run` keeps
+    # them for --verbose (docs9): a researcher leaving it open saw Prefect's chatter, not which
+    # file was indexed or failed.
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(fixture("andorra2011_recs.pdf"), inbox)
+    (inbox / "broken.pdf").write_bytes(b"<html>404</html>")
+    env = {**os.environ, "UPRDEX_WARM": "0"}
+    env.pop("PREFECT_API_URL", None)
+    env.pop("PREFECT_LOGGING_LEVEL", None)
+    args = ["watch", "--debounce", "0", "--inbox", str(inbox)]
+    args += ["--index", str(tmp_path / "index.sqlite")]
+    watcher = subprocess.Popen(
+        [sys.executable, "-c", "from uprdex.flows.cli import run; run()", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    deadline = threading.Timer(300, watcher.kill)  # a watcher that never says its summary
+    deadline.start()
+    try:
+        assert watcher.stdout is not None
+        lines: list[str] = []
+        while not lines or not (lines[-1].endswith(" failed\n") or lines[-1] == ""):
+            lines.append(watcher.stdout.readline())  # up to the first run's summary
+        watcher.send_signal(signal.SIGINT)
+        errors = watcher.communicate(timeout=120)[1]
+    finally:
+        deadline.cancel()
+        watcher.kill()
+    assert errors.count("broken.pdf: an HTML page") == 1, errors
+    assert "| INFO" not in errors and "| WARNING" not in errors, errors
+    assert lines[1:] == [f"indexed {inbox / 'andorra2011_recs.pdf'}\n", "1 indexed, 1 failed\n"]

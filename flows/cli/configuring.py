@@ -10,22 +10,23 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from uprdex.flows.cli._common import out, workspace
+from uprdex.flows.cli._common import index_option, out, workspace
 from uprdex.pipeline.config import CONFIG_FILE, Config, Setting
 
 
 @click.command("config")
+@index_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a table.")
-def config_(as_json: bool) -> None:
+def config_(index: Path | None, as_json: bool) -> None:
     """Show the effective settings and where each value came from.
 
     Lowest first: the defaults, uprdex.toml in the working folder (or the file $UPRDEX_CONFIG
     names), UPRDEX_<SECTION>_<SETTING> environment variables (UPRDEX_LOADER_MEMORY_MB=2048;
     UPRDEX_INDEX for the index), then a command's flags. `uprdex cluster` remembers the
     settings it was given in the index, over these, until `uprdex cluster --defaults`: they
-    show with the index as their origin.
+    show with the index as their origin (the index --index or $UPRDEX_INDEX names).
     """
-    settings = _with_the_index(workspace(None, None))
+    settings = _with_the_index(workspace(None, index))
     if as_json:
         for setting in settings:
             value = str(setting.value) if isinstance(setting.value, Path) else setting.value

@@ -145,19 +145,69 @@ id whole."""
 @click.argument("symbol")
 @click.argument("paragraph", required=False)
 @index_option
-def show(symbol: str, paragraph: str | None, index: Path | None) -> None:
-    """Show one recommendation: e.g. `uprdex show A/HRC/28/15 115.8` (or A/HRC/28/15#115.8)."""
-    from uprdex.pipeline.exports import recommendation_record
+@click.option(
+    "--brief",
+    is_flag=True,
+    help="A short view for reading, as recs and search print an ask, instead of the JSON record.",
+)
+def show(symbol: str, paragraph: str | None, index: Path | None, brief: bool) -> None:
+    """Show one recommendation: e.g. `uprdex show A/HRC/28/15 115.8` (or A/HRC/28/15#115.8).
+
+    Prints its whole record as JSON (the export contract's, with every field uprdex adds);
+    --brief, its text, response, themes, cluster, the asks of other reviews it repeats or is
+    repeated by, and how many evidence records `uprdex evidence` lists.
+    """
+    from uprdex.pipeline.exports import in_own_report, recommendation_record
 
     symbol, paragraph = rec_id(symbol, paragraph)
     with open_index(index) as store:
         found = store.recommendation(symbol, paragraph)
+        rows = store.evidence(recommendation_id=f"{symbol}#{paragraph}") if found else []
     if found is None:
         err.print(
             f"[red]error[/] no recommendation {escape(paragraph)} in {escape(symbol)} in the index"
         )
         sys.exit(EXIT_USAGE)  # an id that names nothing, as `cluster link` says of one
-    out.print_json(json.dumps(recommendation_record(found), ensure_ascii=False))
+    record = recommendation_record(found)
+    if not brief:
+        out.print_json(json.dumps(record, ensure_ascii=False))
+        return
+    for line in _brief(record, sum(not in_own_report(row) for row in rows)):
+        out.print(line)
+
+
+def _brief(row: dict[str, Any], evidence: int) -> list[str]:
+    """`show --brief`: the ask's line as `search` prints it, then its text and what a reader
+    asks next, one item a line."""
+    review = _review(row["state_under_review"], row["year"])
+    response = _response(row["response"], row["response_conflict"])
+    states = ", ".join(row["recommending_states"])
+    detail = row["response_detail"] if row["response_detail"] != row["response"] else None
+    answer = "; ".join(part for part in (detail, row["response_source"]) if part)
+    lines = [
+        f"[bold]{escape(row['id'])}[/] review of {escape(review)} ({escape(response)}; asked by "
+        f"{escape(states)})",
+        f"  {escape(row['text'])}",
+        f"  response: {escape(row['response'])}" + (f" ({escape(answer)})" if answer else ""),
+    ]
+    if row["response_conflict"]:
+        lines.append(f"  sources disagree: {escape(row['response_conflict'])}")
+    lines.append(f"  themes: {escape('; '.join(row['themes'])) or 'none'}")
+    lines.append(f"  cluster: {escape(row['cluster_id'] or 'none')}")
+    lines.append(f"  printed: {escape(row['document_symbol'])}, p. {row['source']['page']}")
+    for asks, label in (
+        (row["repeats"], "asked before (response then):"),
+        (row["repeated_by"], "asked again later:"),
+    ):
+        lines += [
+            f"  {line}" if at == 0 else f"    {line}" for at, line in enumerate(_asks(asks, label))
+        ]
+    lines.append(
+        f"  evidence: {count(evidence, 'record')} (`uprdex evidence "
+        f"{escape(row['document_symbol'])} {escape(row['paragraph'])}`)"
+    )
+    lines += [f"  [yellow]warning[/] {escape(warning)}" for warning in row["warnings"]]
+    return lines
 
 
 @click.command()

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.markup import escape
@@ -34,6 +34,10 @@ from uprdex.flows.cli._common import (
 )
 from uprdex.flows.logs import Interrupted, Notes, dropping
 from uprdex.pipeline.extras import require
+
+if TYPE_CHECKING:
+    from uprdex.flows.nightly import NightlySummary
+    from uprdex.pipeline.config import Config
 
 
 @click.command()
@@ -99,22 +103,9 @@ def run(
             "[yellow]warning[/] the temporary Prefect server stopped at the end of the run: "
             "the run's last log lines and events were not recorded on it"
         )
-    for path, reason in summary.failed:
-        kept = summary.not_quarantined.get(path)
-        where = (
-            f"not copied to the quarantine: {kept}" if kept else f"copied to {config.quarantine}"
-        )
-        err.print(f"[red]failed[/] {escape(reason)} ({escape(where)})")
-    for line in summary.left_out:
-        err.print(f"[yellow]skipped[/] {escape(line)}")
-    for path, why in summary.kept:
-        err.print(f"[yellow]kept[/] {escape(path)}: {escape(why)}")
-    for path, warning in summary.warnings:
-        err.print(f"  [yellow]warning[/] {escape(path)}: {escape(warning)}")
-    if summary.workers:
-        counts = Counter(summary.workers.values())
-        done = ", ".join(f"{escape(name)} {count}" for name, count in sorted(counts.items()))
-        out.print(f"extracted on Dask workers: {done}")
+    _each_file(summary, config)
+    if dask:
+        out.print(f"extracted on Dask workers: {_on_workers(summary)}")
     out.print(
         f"{count(summary.found, 'file')} in {escape(str(config.inbox))}: "
         f"{len(summary.indexed)} indexed"
@@ -253,18 +244,20 @@ def _sigterm_stops(heard: list[bool]) -> Iterator[None]:
     show_default=True,
     help="Seconds without new files before a run starts.",
 )
-def watch(inbox: Path | None, index: Path | None, debounce: float) -> None:
+@click.option("--verbose", is_flag=True, help="Show Prefect's log lines.")
+def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool) -> None:
     """Watch the inbox and run the nightly flow when PDFs land (no server needed).
 
     Runs start once no file has arrived for --debounce seconds, so a folder copied in at once
     is one run. A PDF renamed or moved into the inbox counts (a browser's x.pdf.crdownload or
     x.pdf.part becoming x.pdf, rsync's .x.pdf.Ab12Cd); a download still under way waits for
-    its rename. Stop with Ctrl-C.
+    its rename. Prints each file indexed or failed and a summary per run; Prefect's own log
+    lines with --verbose. Stop with Ctrl-C.
     """
     require("watchdog", "watch", "uprdex watch")
     from watchdog.observers import Observer
 
-    from uprdex.flows.nightly import nightly
+    from uprdex.flows.prefect_api import environment
     from uprdex.flows.watch import Debouncer, inbox_handler
 
     config = workspace(inbox, index)
@@ -274,26 +267,66 @@ def watch(inbox: Path | None, index: Path | None, debounce: float) -> None:
     debouncer = Debouncer(debounce)
     observer = Observer()
     observer.schedule(inbox_handler(debouncer), str(config.inbox), recursive=True)
-    observer.start()
-    out.print(f"watching {escape(str(config.inbox))} (Ctrl-C to stop)")
-    debouncer.poke()  # files already waiting are picked up at start
-    try:
-        with _errors_in_one_line():
-            while True:
-                if not debouncer.wait_until_due():
-                    continue
-                summary = nightly(
-                    str(config.inbox),
-                    str(config.index),
-                    str(config.quarantine),
-                    str(config.reports),
-                )
-                out.print(f"{len(summary.indexed)} indexed, {len(summary.failed)} failed")
-    except KeyboardInterrupt:
-        pass
-    finally:
-        observer.stop()
-        observer.join()
+    # As `uprdex run`: Prefect's own lines (its temporary server, each flow and task run) only
+    # when asked; each run's files and summary in uprdex's words. Set before Prefect is
+    # imported, which sets its loggers up then.
+    keep = verbose or "PREFECT_LOGGING_LEVEL" in os.environ
+    with environment({} if keep else {"PREFECT_LOGGING_LEVEL": "WARNING"}):
+        from uprdex.flows.logs import RunNotes, off_the_terminal
+        from uprdex.flows.nightly import nightly
+
+        observer.start()
+        out.print(f"watching {escape(str(config.inbox))} (Ctrl-C to stop)")
+        debouncer.poke()  # files already waiting are picked up at start
+        notes = nullcontext() if keep else off_the_terminal(RunNotes())
+        try:
+            with _errors_in_one_line(), notes:
+                while True:
+                    if not debouncer.wait_until_due():
+                        continue
+                    summary = nightly(
+                        str(config.inbox),
+                        str(config.index),
+                        str(config.quarantine),
+                        str(config.reports),
+                    )
+                    for path in summary.indexed:
+                        out.print(f"[green]indexed[/] {escape(path)}")
+                    _each_file(summary, config)
+                    out.print(f"{len(summary.indexed)} indexed, {len(summary.failed)} failed")
+        except KeyboardInterrupt:
+            pass
+        finally:
+            observer.stop()
+            observer.join()
+
+
+def _on_workers(summary: NightlySummary) -> str:
+    """Which Dask worker read how many files ("w1 2, w2 1"), or "none"; with how many came
+    from the cache instead ("none (2 from the cache: read on an earlier run)"), or that none
+    needed reading."""
+    counts = Counter(summary.workers.values())
+    done = ", ".join(f"{escape(name)} {n}" for name, n in sorted(counts.items())) or "none"
+    if summary.cached:
+        return f"{done} ({len(summary.cached)} from the cache: read on an earlier run)"
+    return done if summary.to_read else f"{done} (no file needed reading)"
+
+
+def _each_file(summary: NightlySummary, config: Config) -> None:
+    """What a run says of each file it did not simply index: failed (and where the copy went),
+    left out, its earlier reading kept, and the warnings the index recorded."""
+    for path, reason in summary.failed:
+        kept = summary.not_quarantined.get(path)
+        where = (
+            f"not copied to the quarantine: {kept}" if kept else f"copied to {config.quarantine}"
+        )
+        err.print(f"[red]failed[/] {escape(reason)} ({escape(where)})")
+    for line in summary.left_out:
+        err.print(f"[yellow]skipped[/] {escape(line)}")
+    for path, why in summary.kept:
+        err.print(f"[yellow]kept[/] {escape(path)}: {escape(why)}")
+    for path, warning in summary.warnings:
+        err.print(f"  [yellow]warning[/] {escape(path)}: {escape(warning)}")
 
 
 class _UprdexErrorRecord(Interrupted):
