@@ -242,10 +242,12 @@ _WHOSE = re.compile(r"\w*\s+(?:of|by)\s+(?P<whose>[^.;]+?)\s*[.;]?\s*$", re.I)
 # Or only which asks it is on, as whose it is: "Nigeria takes note of the recommendations
 # above." says no more than the position, not "... above and in the interim would like to state
 # that, among the recommendations, there are some that enjoy the support of Nigeria, ..."
-# (Nigeria 2009, A/HRC/11/26 para 104).
+# (Nigeria 2009, A/HRC/11/26 para 104); nor does saying where they were made: "X takes note of
+# the above recommendations made during the interactive dialogue." (every ask was).
 _ONLY_WHICH = re.compile(
     r"\w*\s+(?:of\s+)?(?:the|these|those)\s+(?:above(?:-mentioned)?\s+)?recommendations"
-    r"(?:\s+(?:listed\s+)?above)?\s*[.;]?\s*$",
+    r"(?:\s+(?:listed\s+)?above)?,?(?:\s+(?:made|received|formulated)\s+(?:during|in)\s+the"
+    r"\s+(?:interactive\s+)?dialogue)?\s*[.;]?\s*$",
     re.I,
 )
 

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
-__all__ = ["Interrupted", "Notes", "RunNotes", "dropping", "off_the_terminal"]
+__all__ = ["EndedBeforeItsRun", "Interrupted", "Notes", "RunNotes", "dropping", "off_the_terminal"]
 
 
 class Notes(logging.Filter):
@@ -31,6 +31,28 @@ class Interrupted(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return INTERRUPTED not in record.getMessage()
+
+
+class EndedBeforeItsRun(logging.Filter):
+    """Drops the notes of Prefect's runner that a run's process exited with 130 ("Process exited
+    with status code: 130. Process exited with an unexpected status code.", "Reported flow run
+    '...' as crashed: Process exited with status code: 130. ...") and the advice it logs right
+    after the first ("Check the flow run logs and infrastructure logs for more details."):
+    Ctrl-C ended that process before its run began (`interrupts`), and the command says so in
+    one line. The run is still marked crashed on the server, with that note."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.advice_next = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        advice, self.advice_next = self.advice_next, ENDED_BEFORE_ITS_RUN in message
+        return not (self.advice_next or (advice and message.startswith(RUNNERS_ADVICE)))
+
+
+ENDED_BEFORE_ITS_RUN = "Process exited with status code: 130."
+RUNNERS_ADVICE = "Check the flow run logs"
 
 
 @contextmanager

@@ -28,6 +28,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from uprdex.flows import scaleout
 from uprdex.flows.fingerprint import CODE_VERSION, settings_key
 from uprdex.flows.ingest import Extracted, extract_isolated
+from uprdex.flows.interrupts import the_run_begins
 from uprdex.flows.logs import Interrupted, off_the_terminal
 from uprdex.flows.rereading import earlier_reading_kept, moved, read_by_this_release
 from uprdex.pipeline.config import Config, load_config
@@ -438,6 +439,8 @@ def nightly(
         # A deployment's run runs in a process Prefect started for it, writing to the terminal
         # of `uprdex serve` (or of a worker): Ctrl-C there stops both, and the command says so.
         off_the_terminal(_INTERRUPTED)
+        # From here Prefect reports a Ctrl-C as the run's crash (off the terminal).
+        the_run_begins()
     # The stages' settings are the workspace's (uprdex.toml, UPRDEX_* variables); the paths are
     # the run's parameters.
     config = replace(

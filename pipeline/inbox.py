@@ -30,6 +30,7 @@ __all__ = [
     "not_a_pdf",
     "other_files",
     "quarantine",
+    "quarantined_as",
     "scan_inbox",
 ]
 
@@ -106,9 +107,7 @@ def quarantine(
     """Copy a failed file into the quarantine folder as `<sha256[:12]>-<name>`, with
     `<sha256[:12]>-<name>.error.json` beside it."""
     folder.mkdir(parents=True, exist_ok=True)
-    # The file's own name may hold anything ("../", newlines): keep only safe characters.
-    safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in path.name)[:120]
-    target = folder / f"{(sha256 or 'unreadable')[:12]}-{safe}"
+    target = quarantined_as(path, sha256, folder)
     # A copy cut short would pass for one: a release that copied in place left part of it on
     # a full disk. The name holds the sha256's head, so a copy of another size is such a part.
     if path.is_file() and not (target.exists() and target.stat().st_size == path.stat().st_size):
@@ -126,6 +125,13 @@ def quarantine(
         json.dumps(report, ensure_ascii=False, indent=1).encode("utf-8"),
     )
     return target
+
+
+def quarantined_as(path: Path, sha256: str | None, folder: Path) -> Path:
+    """Where `quarantine` copies a failed file in `folder` (its `.error.json` beside it)."""
+    # The file's own name may hold anything ("../", newlines): keep only safe characters.
+    safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in path.name)[:120]
+    return folder / f"{(sha256 or 'unreadable')[:12]}-{safe}"
 
 
 def not_a_folder(index: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -374,6 +375,39 @@ def test_evidence_before_its_report_shows_the_states_answer_in_an_indexed_addend
     linked = cli("evidence", "A/HRC/28/15", "115.18", "--index", index)
     assert "We consider that this recommendation is implemented" in linked.output
     assert "answers a no." not in linked.output and "not indexed yet" not in linked.output
+
+
+def test_evidence_of_an_ask_whose_report_failed_names_the_failed_file_not_indexed_yet(
+    tmp_path: Path,
+) -> None:
+    # left9: with Slovenia 2014's report failed to read (a broken download, copied to the
+    # quarantine by `uprdex run`) and the 2019 compilation citing it indexed, `evidence
+    # A/HRC/28/15 115.22` said "(its report, A/HRC/28/15, is not indexed yet)", as if it were
+    # only waiting, and nothing of the failed file. A failed file has no symbol: it may be it.
+    from uprdex.pipeline.inbox import quarantine
+
+    inbox = tmp_path / "data" / "inbox"
+    inbox.mkdir(parents=True)
+    broken = inbox / "slovenia2014.pdf"
+    broken.write_bytes(fixture("slovenia2014_recs.pdf").read_bytes()[:20_000])
+    index = ingested(("cit_svn2019_compilation_notes.pdf",), tmp_path / "data" / "index.sqlite")
+    failed = cli("ingest", broken, "--index", index, "--workers", "1")
+    assert failed.exit_code == 1, failed.output
+    sha256 = hashlib.sha256(broken.read_bytes()).hexdigest()
+    copy = quarantine(broken, sha256, "broken PDF", "extract", tmp_path / "data" / "quarantine")
+    shown = cli("evidence", "A/HRC/28/15", "115.22", "--index", index)
+    assert shown.exit_code == 0, shown.output
+    said = " ".join(shown.output.split())
+    assert "not indexed yet" not in said
+    assert (
+        "(its report, A/HRC/28/15, is not in the index: it may be the file that could not be "
+        "read, below)" in said
+    )
+    assert f"failed {broken}: broken PDF" in said
+    assert f"(copied to {copy}; its error: {copy.name}.error.json)" in said
+    uncited = cli("evidence", "A/HRC/28/15", "115.999", "--index", index)
+    assert uncited.exit_code == 2
+    assert "its report may be the file that could not be read" in " ".join(uncited.output.split())
 
 
 def test_evidence_shows_but_does_not_count_the_reports_own_comments(index: Path) -> None:

@@ -132,6 +132,9 @@ def test_other_than_or_apart_from_leaving_no_ask_out_keeps_the_note(
         # review5's M3: which asks it is on was taken for more (Nigeria 2009's para 104 goes on).
         "X takes note of the recommendations above.",
         "X took note of the above recommendations.",
+        # left9: where they were made (every ask was) was taken for more.
+        "X takes note of the above recommendations made during the interactive dialogue.",
+        "X takes note of the recommendations above, made during the dialogue.",
     ],
 )
 def test_a_note_that_only_states_a_position_is_no_comment(note: str) -> None:
@@ -147,6 +150,8 @@ def test_a_note_giving_its_position_and_more_stays_the_comment_on_each() -> None
         "explained in the national report and during the interactive dialogue.",
         "The above recommendations cannot enjoy the support of Ghana until the referendum on "
         "the Constitution takes place.",
+        "X takes note of the above recommendations made during the dialogue and will "
+        "implement them by 2015.",
     ):
         notes, _ = notes_on_asks(_after_a_list(note), [_ask(f"97.{i}") for i in range(1, 6)])
         assert [n.refers_to for n in notes] == [f"97.{i}" for i in range(1, 6)]

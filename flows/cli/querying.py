@@ -7,7 +7,7 @@ import re
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich import box
@@ -30,6 +30,9 @@ from uprdex.flows.cli._common import (
 )
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.settings import default_index_path
+
+if TYPE_CHECKING:
+    from uprdex.pipeline.store.rows import StoredDocument
 
 
 @click.command()
@@ -278,10 +281,15 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
             else store.evidence(recommendation_id=f"{symbol}#{paragraph}")
         )
         answers = store.waiting_answers(symbol, paragraph) if waiting else []
+        # A report that failed to read is in the index with no symbol: it may be any of them.
+        unread = [d for d in store.documents() if d.status != "indexed"] if waiting else []
     if waiting and not rows and not answers:
         err.print(
             f"[red]error[/] no recommendation {escape(paragraph)} in {escape(symbol)} in the index"
+            + (f"; its report {_may_be(unread)}:" if unread else "")
         )
+        for line in _unread_lines(unread):
+            err.print(line)
         sys.exit(EXIT_USAGE)
     own = [row for row in rows if in_own_report(row)]
     for row in rows:
@@ -308,8 +316,52 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
     if own:
         counted += f" (not counted: the State's comment{'s' * (len(own) > 1)} in the report itself)"
     if waiting:
-        counted += f" (its report, {escape(symbol)}, is not indexed yet)"
+        why = "is not indexed yet"
+        if unread:
+            why = f"is not in the index: it {_may_be(unread)}, below"
+        counted += f" (its report, {escape(symbol)}, {why})"
     out.print(counted)
+    for line in _unread_lines(unread):
+        out.print(line)
+
+
+SHOWN_UNREAD = 5
+
+
+def _may_be(documents: list[StoredDocument]) -> str:
+    """'may be the file that could not be read', 'may be one of the 3 files ...'."""
+    which = "the file" if len(documents) == 1 else f"one of the {len(documents)} files"
+    return f"may be {which} that could not be read"
+
+
+def _unread_lines(documents: list[StoredDocument]) -> list[str]:
+    """The files the index could not read, as `status` lists them, each with its copy and its
+    error in the quarantine when `uprdex run` put them there (beside its inbox, or the
+    workspace's); the first SHOWN_UNREAD of them."""
+    from uprdex.pipeline.config import load_config
+    from uprdex.pipeline.inbox import quarantined_as
+
+    lines = []
+    for document in documents[:SHOWN_UNREAD]:
+        path = Path(document.path)
+        folders = dict.fromkeys([path.parent.parent / "quarantine", load_config().quarantine])
+        copies = [quarantined_as(path, document.sha256 or None, f) for f in folders]
+        kept = [c for c in copies if c.with_name(c.name + ".error.json").is_file()]
+        line = f"  {_unread(document)}"
+        if kept:
+            copy = escape(str(kept[0]))
+            line += f" (copied to {copy}; its error: {escape(kept[0].name)}.error.json)"
+        lines.append(line)
+    if len(documents) > SHOWN_UNREAD:
+        lines.append(f"  and {len(documents) - SHOWN_UNREAD} more: `uprdex status` lists them")
+    return lines
+
+
+def _unread(document: StoredDocument) -> str:
+    """A file the index could not read and why, for `status` and `evidence`."""
+    # The error names the file already ("scan.pdf: no text layer ..."): say it once.
+    reason = str(document.error).removeprefix(f"{Path(document.path).name}: ")
+    return f"[red]{document.status}[/] {escape(document.path)}: {escape(reason)}"
 
 
 def _by_bare_index(ref: str, paragraph: str) -> str:
@@ -405,10 +457,7 @@ def status(index: Path | None) -> None:
         out.print(f"  {key.replace('_', ' ')}: {value}")
     for document in documents:
         if document.status != "indexed":
-            # The error names the file already ("scan.pdf: no text layer ..."): say it once.
-            reason = str(document.error).removeprefix(f"{Path(document.path).name}: ")
-            where = escape(document.path)
-            out.print(f"  [red]{document.status}[/] {where}: {escape(reason)}")
+            out.print(f"  {_unread(document)}")
     from uprdex.flows.rereading import read_by_this_release
 
     earlier = sum(

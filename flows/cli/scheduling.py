@@ -32,7 +32,8 @@ from uprdex.flows.cli._common import (
     workspace,
     writing,
 )
-from uprdex.flows.logs import Interrupted, Notes, dropping
+from uprdex.flows.interrupts import serving
+from uprdex.flows.logs import EndedBeforeItsRun, Interrupted, Notes, dropping
 from uprdex.pipeline.extras import require
 
 if TYPE_CHECKING:
@@ -180,6 +181,8 @@ def serve(
     with (
         _sigterm_stops(sigterm),
         dropping(Notes(*SERVE_STOPPING), "prefect.runner", "prefect.flows"),
+        dropping(EndedBeforeItsRun(), *RUNNERS_NOTES),
+        serving(),
     ):
         try:
             nightly.serve(
@@ -197,6 +200,8 @@ def serve(
 
 
 DEPLOYMENT = "uprdex-nightly"
+RUNNERS_NOTES = ("prefect.runner.flow_run_executor", "prefect.runner.state_proposer")
+"""Where Prefect's runner says how a run's process ended (`EndedBeforeItsRun`)."""
 SERVE_STOPPING = (
     "Pausing all deployments...",
     "All deployments have been paused!",
