@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from uprdex.flows.cli import main
@@ -129,3 +130,19 @@ def test_an_index_the_previous_release_wrote_opens_with_its_lists_stored(tmp_pat
         str(SCHEMA_VERSION),
     )
     db.close()
+
+
+def test_browse_brings_an_index_the_previous_release_wrote_up_to_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("datasette", reason="the browse extra (datasette) is not installed")
+    index = tmp_path / "index.sqlite"
+    with Store(index) as store:
+        ingest_paths([fixture("slovenia2014_recs.pdf")], store, ONE_WORKER)
+    _as_schema_7_left_it(index)
+    served: list[Path] = []
+    monkeypatch.setattr("uprdex.pipeline.browse.serve", lambda path, port: served.append(path))
+    result = CliRunner().invoke(main, ["browse", "--index", str(index)])
+    assert result.exit_code == 0, result.output
+    assert served == [index.resolve()]
+    assert len(_in_step(index)) == 30  # the facets read the stored lists
