@@ -273,6 +273,10 @@ def add_lists(db: sqlite3.Connection) -> None:
         "CREATE INDEX IF NOT EXISTS recommendation_lists_stale "
         f"ON recommendation_lists(recommendation_id) WHERE {_STALE}"
     )
+    # A States table change (a release's data/states.csv) finds the asks of each State.
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS recommendation_states_iso3 ON recommendation_states(iso3)"
+    )
     for trigger in (*_ROW_TRIGGERS, *_clearing_triggers()):
         db.execute(trigger)
     db.execute(f"UPDATE recommendation_lists SET {', '.join(f'{n} = NULL' for n in _LIST_NAMES)}")
