@@ -51,6 +51,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_clusters.py
 	$(BIN)/python bench/pair_model_trial.py
 	$(BIN)/python bench/bench_search.py
+	$(BIN)/python bench/bench_browse.py
 	$(BIN)/python bench/bench_paraphrase.py
 	$(BIN)/python bench/bench_theme_model.py
 	$(BIN)/python bench/bench_textcat_spacy.py

@@ -1,10 +1,22 @@
-"""Schema version 4: researchers' cluster corrections, the State table, and views for people.
+"""Schema version 4: researchers' cluster corrections, the State table, and views for people;
+schema version 8: the lists those views show, stored.
 
 The views give any SQLite tool (and `uprdex browse`) the shapes researchers read without
 changing a table: a recommendation with its States, regional groups, themes and evidence
 counts in one row; one row per recommendation and recommending State, the shape UPR Info
 users know; each evidence row with its document and PDF page; each cluster with its States and
 whether a researcher's correction shaped it. Column descriptions: data/schema.yaml.
+
+A recommendation's lists (its recommending States, their regional groups, its themes: JSON
+arrays) are stored in `recommendation_lists`, which the views read. Computed in the views, they
+cost correlated subqueries on every row, and Datasette's array facet (`select distinct
+j.value, inner.* from json_each(inner.themes) j join inner`) computes every one of them again
+for each item of each row: on 29,527 recommendations, `uprdex browse`'s Recommendations page
+took 5 s and lost its themes facet ("These facets timed out"). Triggers on the tables the lists
+come from clear a recommendation's stored list when a row it comes from changes, whoever
+writes it; the store computes the cleared lists before every commit (`refresh_lists`), so they
+change in the transaction that changes their sources. A list still cleared (another program
+wrote its sources) is computed by the view, as before.
 """
 
 from __future__ import annotations
@@ -19,37 +31,72 @@ from uprdex.pipeline.resources import data_path
 __all__ = [
     "SCHEMA_4",
     "VIEWS",
+    "add_lists",
     "create_views",
     "drop_views",
+    "refresh_lists",
     "refresh_views",
     "states_current",
     "sync_states",
     "views_current",
 ]
 
+
 # The themes the exports give a recommendation (pipeline.exports._themes): the issues UPR
 # Info's experts gave it, when an imported UPR Info row carries them (the 54 issues the
 # classifier learned); else the classifier's, best first; else the keyword themes.
-_CHOSEN_THEMES = """
-    CREATE VIEW IF NOT EXISTS chosen_themes AS
+def _chosen(rec: str = "") -> str:
+    """chosen_themes' rows: every recommendation's, or only those of `rec` (each branch
+    filtered, so that SQLite does not build the whole union to read one recommendation's)."""
+    of_l, of_t = (f"l.recommendation_id = {rec} AND ", f"t.recommendation_id = {rec} AND ")
+    if not rec:
+        of_l = of_t = ""
+    return f"""
     SELECT l.recommendation_id, j.value AS theme, 'upr-info' AS method, NULL AS score
     FROM import_links l JOIN imports i USING (import_id), json_each(i.themes) j
-    WHERE i.source = 'upr-info'
+    WHERE {of_l}i.source = 'upr-info'
     UNION
     SELECT recommendation_id, theme, method, score FROM recommendation_themes t
-    WHERE (method = 'model'
+    WHERE {of_t}(method = 'model'
            OR (method = 'keywords' AND NOT EXISTS (
                 SELECT 1 FROM recommendation_themes m
                 WHERE m.recommendation_id = t.recommendation_id AND m.method = 'model')))
       AND NOT EXISTS (
         SELECT 1 FROM import_links l JOIN imports i USING (import_id)
         WHERE l.recommendation_id = t.recommendation_id AND i.source = 'upr-info'
-          AND i.themes != '[]');
-"""
+          AND i.themes != '[]')"""
 
-_THEMES_OF = (
-    "(SELECT json_group_array(theme) FROM (SELECT DISTINCT theme FROM chosen_themes "
-    "WHERE recommendation_id = r.id ORDER BY coalesce(score, 0) DESC, theme))"
+
+_CHOSEN_THEMES = f"CREATE VIEW IF NOT EXISTS chosen_themes AS {_chosen()};"
+
+
+def _themes_of(rec: str) -> str:
+    return (
+        "(SELECT json_group_array(theme) FROM (SELECT DISTINCT theme "
+        f"FROM ({_chosen(rec)}) ORDER BY coalesce(score, 0) DESC, theme))"
+    )
+
+
+def _states_of(rec: str) -> str:
+    return (
+        "(SELECT json_group_array(name) FROM (SELECT name FROM recommendation_states "
+        f"WHERE recommendation_id = {rec} ORDER BY position))"
+    )
+
+
+def _groups_of(rec: str) -> str:
+    return (
+        "(SELECT json_group_array(DISTINCT s.regional_group) FROM recommendation_states rs "
+        f"JOIN states s ON s.iso3 = rs.iso3 WHERE rs.recommendation_id = {rec} "
+        "AND s.regional_group IS NOT NULL)"
+    )
+
+
+# The stored list, or (cleared by a change another program made) the list computed.
+_LISTS = (
+    f"coalesce(l.recommending_states, {_states_of('r.id')}) AS recommending_states",
+    f"coalesce(l.regional_groups, {_groups_of('r.id')}) AS regional_groups",
+    f"coalesce(l.themes, {_themes_of('r.id')}) AS themes",
 )
 
 # The contract's evidence: a recommendation's own WG report is not evidence of itself.
@@ -71,21 +118,16 @@ _EVIDENCE_PAGES = """
 _RECOMMENDATION_DETAILS = f"""
     CREATE VIEW IF NOT EXISTS recommendation_details AS
     SELECT r.id, r.state_under_review, r.cycle, r.session, r.year, r.document_symbol,
-        r.paragraph, r.text,
-        (SELECT json_group_array(name) FROM (SELECT name FROM recommendation_states
-            WHERE recommendation_id = r.id ORDER BY position)) AS recommending_states,
-        (SELECT json_group_array(DISTINCT s.regional_group) FROM recommendation_states rs
-            JOIN states s ON s.iso3 = rs.iso3
-            WHERE rs.recommendation_id = r.id AND s.regional_group IS NOT NULL)
-            AS regional_groups,
-        r.response, r.response_source, {_THEMES_OF} AS themes,
+        r.paragraph, r.text, {_LISTS[0]}, {_LISTS[1]},
+        r.response, r.response_source, {_LISTS[2]},
         r.cluster_id, c.size AS cluster_size,
         (SELECT count(DISTINCT document_sha256) FROM evidence_pages
             WHERE recommendation_id = r.id) AS evidence_documents,
         (SELECT max(document_date) FROM evidence_pages
             WHERE recommendation_id = r.id) AS latest_evidence,
         r.page, r.document_sha256, r.rowid AS text_rowid
-    FROM recommendations r LEFT JOIN clusters c ON c.cluster_id = r.cluster_id;
+    FROM recommendations r JOIN recommendation_lists l ON l.recommendation_id = r.id
+    LEFT JOIN clusters c ON c.cluster_id = r.cluster_id;
 """
 
 _RECOMMENDATION_BY_STATE = f"""
@@ -93,8 +135,8 @@ _RECOMMENDATION_BY_STATE = f"""
     SELECT r.id AS recommendation_id, r.state_under_review, r.cycle, r.session, r.year,
         r.document_symbol, r.paragraph, r.text,
         rs.name AS recommending_state, rs.iso3 AS recommending_state_code, s.regional_group,
-        r.response, {_THEMES_OF} AS themes, r.cluster_id, r.rowid AS text_rowid
-    FROM recommendations r
+        r.response, {_LISTS[2]}, r.cluster_id, r.rowid AS text_rowid
+    FROM recommendations r JOIN recommendation_lists l ON l.recommendation_id = r.id
     LEFT JOIN recommendation_states rs ON rs.recommendation_id = r.id
     LEFT JOIN states s ON s.iso3 = rs.iso3;
 """
@@ -163,6 +205,97 @@ SCHEMA_4 = """
 version set back, it does not fail). Corrections keep recommendation ids without a foreign
 key: they outlive a re-ingest that deletes and writes the recommendations again. The views
 are not part of it: `drop_views` and `create_views` surround every migration."""
+
+
+_LIST_NAMES = ("recommending_states", "regional_groups", "themes")
+_STALE = " OR ".join(f"{name} IS NULL" for name in _LIST_NAMES)
+
+# What clears a stored list: a table, the recommendations a row of it (`{row}`) feeds, and
+# the lists it clears.
+_SOURCES = (
+    ("recommendation_states", "{row}.recommendation_id", "recommending_states, regional_groups"),
+    ("recommendation_themes", "{row}.recommendation_id", "themes"),
+    ("import_links", "{row}.recommendation_id", "themes"),
+    (
+        "imports",
+        "SELECT recommendation_id FROM import_links WHERE import_id = {row}.import_id",
+        "themes",
+    ),
+    (
+        "states",
+        "SELECT recommendation_id FROM recommendation_states WHERE iso3 = {row}.iso3",
+        "regional_groups",
+    ),
+)
+
+_ROW_TRIGGERS = (
+    """CREATE TRIGGER IF NOT EXISTS recommendation_lists_ai AFTER INSERT ON recommendations
+    BEGIN INSERT OR REPLACE INTO recommendation_lists (recommendation_id) VALUES (new.id); END""",
+    """CREATE TRIGGER IF NOT EXISTS recommendation_lists_ad AFTER DELETE ON recommendations
+    BEGIN DELETE FROM recommendation_lists WHERE recommendation_id = old.id; END""",
+    """CREATE TRIGGER IF NOT EXISTS recommendation_lists_au AFTER UPDATE OF id ON recommendations
+    BEGIN
+        DELETE FROM recommendation_lists WHERE recommendation_id = old.id;
+        INSERT OR REPLACE INTO recommendation_lists (recommendation_id) VALUES (new.id);
+    END""",
+)
+"""A row in `recommendation_lists` for every recommendation, its lists cleared."""
+
+
+def _clearing_triggers() -> list[str]:
+    """Triggers that clear the lists a written row feeds (a cleared list is left as it is)."""
+    triggers = []
+    for table, fed, lists in _SOURCES:
+        names = lists.split(", ")
+        clear = ", ".join(f"{name} = NULL" for name in names)
+        stored = " OR ".join(f"{name} IS NOT NULL" for name in names)
+        for event, rows in (("INSERT", ("new",)), ("DELETE", ("old",)), ("UPDATE", ("old", "new"))):
+            body = "".join(
+                f"UPDATE recommendation_lists SET {clear} WHERE ({stored}) "
+                f"AND recommendation_id IN ({fed.format(row=row)}); "
+                for row in rows
+            )
+            triggers.append(
+                f"CREATE TRIGGER IF NOT EXISTS {table}_lists_{event.lower()} AFTER {event} "
+                f"ON {table} BEGIN {body}END"
+            )
+    return triggers
+
+
+def add_lists(db: sqlite3.Connection) -> None:
+    """Schema 8: `recommendation_lists`, a row per recommendation (every list cleared:
+    `refresh_lists`, at the migration's commit, computes them on the views made again)."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS recommendation_lists (recommendation_id TEXT PRIMARY KEY, "
+        "recommending_states TEXT, regional_groups TEXT, themes TEXT)"
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS recommendation_lists_stale "
+        f"ON recommendation_lists(recommendation_id) WHERE {_STALE}"
+    )
+    # A States table change (a release's data/states.csv) finds the asks of each State.
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS recommendation_states_iso3 ON recommendation_states(iso3)"
+    )
+    for trigger in (*_ROW_TRIGGERS, *_clearing_triggers()):
+        db.execute(trigger)
+    db.execute(f"UPDATE recommendation_lists SET {', '.join(f'{n} = NULL' for n in _LIST_NAMES)}")
+    db.execute(
+        "INSERT OR IGNORE INTO recommendation_lists (recommendation_id) "
+        "SELECT id FROM recommendations"
+    )
+
+
+def refresh_lists(db: sqlite3.Connection) -> None:
+    """Compute the cleared lists (inside the caller's transaction, before it commits)."""
+    rec = "recommendation_lists.recommendation_id"
+    db.execute(
+        "UPDATE recommendation_lists SET "
+        f"recommending_states = coalesce(recommending_states, {_states_of(rec)}), "
+        f"regional_groups = coalesce(regional_groups, {_groups_of(rec)}), "
+        f"themes = coalesce(themes, {_themes_of(rec)}) "
+        f"WHERE {_STALE}"
+    )
 
 
 def drop_views(db: sqlite3.Connection) -> None:

@@ -17,6 +17,7 @@ from typing import Self
 
 from uprdex.pipeline.errors import BadIndexError, IndexBusyError, OutputError, UprdexError
 from uprdex.pipeline.store.schema import check_ours, migrate
+from uprdex.pipeline.views import refresh_lists
 
 __all__ = ["Connection"]
 
@@ -69,7 +70,8 @@ class Connection:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT, rolled back on any error. A transaction that changed
-        rows also bumps the index's `generation`. Another program writing the index past the
+        rows also computes the recommendations' lists its writes cleared (`refresh_lists`)
+        and bumps the index's `generation`. Another program writing the index past the
         busy timeout is an IndexBusyError."""
         try:
             self.db.execute("BEGIN IMMEDIATE")
@@ -83,6 +85,7 @@ class Connection:
         try:
             yield self.db
             if self.db.total_changes != before:
+                refresh_lists(self.db)
                 self.db.execute(
                     "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) "
                     "DO UPDATE SET value = CAST(value AS INTEGER) + 1"

@@ -18,6 +18,7 @@ from uprdex.pipeline.model import IMPORT_READER
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.views import (
     SCHEMA_4,
+    add_lists,
     drop_views,
     refresh_views,
     states_current,
@@ -35,7 +36,7 @@ __all__ = [
     "state_rows",
 ]
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 STATE_COMMENT = "state_comment"
 """Evidence kind of the State's own comment on a recommendation (addendum or WG report)."""
 
@@ -310,6 +311,9 @@ _MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     _add_reader,
     # 7: what a WG report's section says beyond its position (`_add_section_detail`).
     _add_section_detail,
+    # 8: the lists the views show, stored (`views.add_lists`): Datasette's array facets over
+    # lists the views computed took seconds on a large index.
+    add_lists,
 )
 
 
