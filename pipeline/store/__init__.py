@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from uprdex.pipeline.corrections import Correction
-from uprdex.pipeline.locations import IN_INDEX_FOLDER, located, shown, stored_path
+from uprdex.pipeline.locations import IN_INDEX_FOLDER, holds, located, shown, stored_path
 from uprdex.pipeline.model import (
     Addendum,
     Citation,
@@ -143,11 +143,15 @@ class Store(Connection):
 
     def _stored(self, document: DocumentRow, db: sqlite3.Connection) -> DocumentRow:
         """The document with its path as the index stores it. These bytes indexed at another
-        place that still holds them keep that place: a copy read again (by a new release)
-        does not move the index's links."""
+        place that still holds them (not another file saved there since) keep that place: a
+        copy read again (by a new release) does not move the index's links."""
         path = stored_path(document.path, self.path)
         earlier = queries.document(db, document.sha256)
-        if earlier and earlier.path != path and located(earlier.path, self.path).is_file():
+        if (
+            earlier
+            and earlier.path != path
+            and holds(located(earlier.path, self.path), document.sha256)
+        ):
             path = stored_path(earlier.path, self.path)
         return replace(document, path=path)
 
