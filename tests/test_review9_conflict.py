@@ -35,3 +35,4 @@ def test_a_report_and_addendum_conflict_is_not_said_to_be_the_imports(tmp_path: 
     )
     assert "A/HRC/28/15#115.6" in listed.output
     assert "imports disagree" not in listed.output, listed.output
+    assert "noted, report and addendum disagree" in listed.output, listed.output
