@@ -181,6 +181,11 @@ def test_export_documents_of_one_state_leaves_out_the_other_states(index: Path) 
         "export", "--what", "documents", "--format", "csv", "--index", index, "--response", "noted"
     )
     assert refused.exit_code == 2 and "--response filters recommendations" in refused.output
+    # review9: --theme was ignored in silence (a document has no theme).
+    refused = cli(
+        "export", "--what", "documents", "--format", "csv", "--index", index, "--theme", "women"
+    )
+    assert refused.exit_code == 2 and "--theme filters recommendations" in refused.output
 
 
 def test_export_documents_by_cycle_keeps_an_addendum_whose_report_is_not_indexed(
