@@ -234,7 +234,7 @@ class Store(Connection):
     def search(self, text: str, where: RecFilter | None = None, limit: int = 20) -> list[SearchHit]:
         """Recommendations whose text, or the context of evidence about them, holds all the
         words; best first, each with a snippet of where the words were found."""
-        return queries.search(self.db, text, where, limit)
+        return queries.search(self.db, text, where, limit, lambda path: shown(path, self.path))
 
     def states_under_review(self, ids: Sequence[str]) -> dict[str, str | None]:
         """The State under review of each of these recommendations that is indexed."""
