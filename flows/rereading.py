@@ -16,6 +16,7 @@ from packaging.version import InvalidVersion, Version
 
 from uprdex.flows import fingerprint
 from uprdex.pipeline.loader import is_name_warning, name_warnings, path_text, text_path
+from uprdex.pipeline.locations import holds
 from uprdex.pipeline.model import IMPORT_READER, DocumentStatus
 from uprdex.pipeline.store import Store, StoredDocument
 
@@ -59,7 +60,8 @@ def earlier_reading_kept(
 def moved(stored: StoredDocument, path: Path, store: Store) -> tuple[str, ...]:
     """A file indexed where it no longer is (moved, or renamed to a UTF-8 name) is recorded at
     `path`, so that the report's and the browser's links open it; a note saying so. Met at
-    another place while still at the first, it keeps the first, with a note naming it. A
+    another place while the first still holds these bytes, it keeps the first, with a note
+    naming it; another file saved at the first place since does not count. A
     path an earlier uprdex stored relative to where its ingest ran is stored as the index
     stores paths now (`locations`) when the file is met there again."""
     shown, first = path_text(path), text_path(stored.path)
@@ -67,7 +69,7 @@ def moved(stored: StoredDocument, path: Path, store: Store) -> tuple[str, ...]:
         if not first.is_absolute():  # an earlier uprdex's path, relative to where it ran
             store.move_document(stored.sha256, shown, stored.warnings)
         return ()
-    if first.exists():  # the same bytes at a second place: the first stays the indexed one
+    if holds(first, stored.sha256):  # the same bytes at a second place: the first stays
         return (f"already indexed as {stored.path}",)
     warnings = [*(w for w in stored.warnings if not is_name_warning(w)), *name_warnings(path)]
     store.move_document(stored.sha256, shown, warnings)

@@ -14,9 +14,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from uprdex.pipeline.loader import path_text, text_path
+from uprdex.pipeline.loader import path_text, read_with_hash, text_path
 
-__all__ = ["IN_INDEX_FOLDER", "located", "shown", "stored_path"]
+__all__ = ["IN_INDEX_FOLDER", "holds", "located", "shown", "stored_path"]
 
 IN_INDEX_FOLDER = "./"
 """How a stored path relative to the index's folder starts."""
@@ -47,6 +47,15 @@ def shown(stored: str, index: Path) -> str:
     """A stored path as the exports, the report and the terminal show it (`located`, as
     `path_text` writes it): a path that opens from any folder."""
     return path_text(located(stored, index))
+
+
+def holds(path: Path, sha256: str) -> bool:
+    """Whether the file at `path` still holds the bytes with this SHA-256: another file may
+    have been saved under its name since it was read."""
+    try:
+        return path.is_file() and read_with_hash(path)[1] == sha256
+    except OSError:
+        return False
 
 
 def _folder(index: Path) -> Path:

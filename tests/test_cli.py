@@ -108,6 +108,29 @@ def test_help_names_only_sections_that_exist() -> None:
         assert re.search(heading, text, re.M), f"uprdex {name}: {doc}, {section!r}"
 
 
+def test_the_readme_names_the_commands_that_take_the_filters() -> None:
+    # review9: README said "Every listing and export takes the same filters", which `evidence`,
+    # `cited` and `report` do not take. The commands it names take each filter it names
+    # (`search` takes its words as its query), and no other command takes them.
+    readme = Path(__file__).resolve().parents[1] / "README.md"
+    text = " ".join(readme.read_text(encoding="utf-8").split())
+    said = re.search(r"((?:`\w+`(?:,| and)? )+)take the same filters: (.*?) \(a theme", text)
+    assert said, "README: the commands that take the filters"
+    named = set(re.findall(r"`(\w+)`", said.group(1)))
+    flags = set(re.findall(r"`(--[\w-]+)", said.group(2)))
+    assert {"--state-under-review", "--theme"} <= flags
+    taking = {
+        name
+        for name, command in _commands(main)
+        if flags & {opt for param in command.params for opt in param.opts}
+    }
+    assert taking - {"report"} == named
+    for name in named:
+        command = main.commands[name]
+        options = {opt for param in command.params for opt in param.opts}
+        assert flags - {"--search"} <= options and (name == "search" or "--search" in options)
+
+
 def test_ingest_exit_codes(tmp_path: Path) -> None:
     runner = CliRunner()
     index = str(tmp_path / "index.sqlite")
@@ -182,6 +205,11 @@ def test_export_documents_of_one_state_leaves_out_the_other_states(index: Path) 
         "export", "--what", "documents", "--format", "csv", "--index", index, "--response", "noted"
     )
     assert refused.exit_code == 2 and "--response filters recommendations" in refused.output
+    # review9: --theme was ignored in silence (a document has no theme).
+    refused = cli(
+        "export", "--what", "documents", "--format", "csv", "--index", index, "--theme", "women"
+    )
+    assert refused.exit_code == 2 and "--theme filters recommendations" in refused.output
 
 
 def test_export_documents_by_cycle_keeps_an_addendum_whose_report_is_not_indexed(

@@ -152,3 +152,24 @@ def test_a_copy_read_again_by_a_new_release_keeps_the_first_place(tmp_path: Path
     again = _cli("ingest", copy, "--index", index, "--workers", "1")
     assert "1 indexed" in again.output, again.output
     assert _exported_paths(index) == [str(first)]
+
+
+def test_a_search_hit_in_a_document_without_a_symbol_names_a_path_that_opens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # review9: a hit in the evidence of a document without a symbol (news, an NGO report) was
+    # named by the stored "./inbox/x.pdf", which opens from nowhere but the index's folder.
+    workspace, elsewhere = tmp_path / "ws", tmp_path / "elsewhere"
+    (workspace / "inbox").mkdir(parents=True)
+    elsewhere.mkdir()
+    for name in ("slovenia2014_recs.pdf", "svn2014_addendum.pdf"):
+        shutil.copy(fixture(name), workspace / "inbox" / name)
+    monkeypatch.chdir(workspace)
+    _cli("ingest", "inbox", "--index", "index.sqlite", "--workers", "1")
+    with sqlite3.connect(workspace / "index.sqlite") as db:  # standing in for a news item
+        db.execute("UPDATE documents SET symbol = NULL WHERE type = 'addendum'")
+    monkeypatch.chdir(elsewhere)
+    found = _cli("search", "--index", workspace / "index.sqlite", "National Assembly ratified")
+    named = re.search(r"evidence: (\S+\.pdf):", found.output.replace("\n", ""))
+    assert named, found.output
+    assert Path(named.group(1)) == workspace / "inbox" / "svn2014_addendum.pdf", found.output

@@ -23,7 +23,7 @@ from uprdex.flows.cli._common import (
 from uprdex.pipeline.model import ExportFormat, ExportKind
 
 # The filters only a recommendation can meet (a document has a State and a cycle).
-_RECOMMENDATION_FILTERS = ("recommending_state", "response", "search", "recurring")
+_RECOMMENDATION_FILTERS = ("recommending_state", "response", "search", "recurring", "theme")
 
 
 @click.command()

@@ -30,6 +30,7 @@ from uprdex.flows.cli._common import (
 )
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.settings import default_index_path
+from uprdex.pipeline.store.responses import report_and_addendum_disagree
 
 if TYPE_CHECKING:
     from uprdex.pipeline.store.rows import StoredDocument
@@ -80,7 +81,7 @@ def _table(rows: list[dict[str, Any]], recurring: bool) -> Table:
                 escape(cell)
                 for cell in (
                     row["id"],
-                    _response(row["response"], row["response_conflict"]),
+                    _response(row["response"], row["response_conflict"], row["response_source"]),
                     row["cluster_id"] or "",
                 )
             ),
@@ -91,11 +92,15 @@ def _table(rows: list[dict[str, Any]], recurring: bool) -> Table:
     return table
 
 
-def _response(response: str, conflict: str | None) -> str:
-    """The response, and whether the imports answer it apart: an ask the PDFs leave pending
-    that UPR Info splits into a noted and an accepted row was answered, in part each way
-    (`show` gives the rows in `response_conflict`)."""
-    return f"{response}, imports disagree" if conflict else response
+def _response(response: str, conflict: str | None, source: str | None) -> str:
+    """The response, and who disagrees about it: the imports (an ask the PDFs leave pending
+    that UPR Info splits into a noted and an accepted row was answered, in part each way), or
+    the WG report's section and the addendum (`show` gives both in `response_conflict`)."""
+    if not conflict:
+        return response
+    if report_and_addendum_disagree(conflict, response, source):
+        return f"{response}, report and addendum disagree"
+    return f"{response}, imports disagree"
 
 
 def _review(state: str | None, year: int | None) -> str:
@@ -109,7 +114,7 @@ def _print_blocks(rows: list[dict[str, Any]], recurring: bool) -> None:
     (they would fold the ids): the id, its response and cluster, its States, its text."""
     for row in rows:
         out.print(escape(row["id"]), soft_wrap=False)
-        response = _response(row["response"], row["response_conflict"])
+        response = _response(row["response"], row["response_conflict"], row["response_source"])
         out.print(escape(" ".join(filter(None, (response, row["cluster_id"])))))
         review = _review(row["state_under_review"], row["year"])
         out.print(escape(f"review of {review}"), soft_wrap=False)
@@ -183,7 +188,7 @@ def _brief(row: dict[str, Any], evidence: int) -> list[str]:
     """`show --brief`: the ask's line as `search` prints it, then its text and what a reader
     asks next, one item a line."""
     review = _review(row["state_under_review"], row["year"])
-    response = _response(row["response"], row["response_conflict"])
+    response = _response(row["response"], row["response_conflict"], row["response_source"])
     states = ", ".join(row["recommending_states"])
     detail = row["response_detail"] if row["response_detail"] != row["response"] else None
     answer = "; ".join(part for part in (detail, row["response_source"]) if part)
@@ -248,7 +253,7 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
             )
             continue
         review = _review(rec.state_under_review, rec.year)
-        response = _response(rec.response, rec.response_conflict)
+        response = _response(rec.response, rec.response_conflict, rec.response_source)
         out.print(
             f"[bold]{escape(rec.id)}[/] review of {escape(review)} ({response}; asked by "
             f"{escape(', '.join(rec.recommending_states))})"

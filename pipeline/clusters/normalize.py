@@ -99,7 +99,7 @@ _ABBREVIATIONS: dict[str, str] = {
 _ABBREVIATED = re.compile(r"\b(?:" + "|".join(_ABBREVIATIONS) + r")\b")
 
 # Words that carry no part of the ask; dropping them lets the scorers compare content.
-_STOPWORDS = frozenset(
+STOPWORDS = frozenset(
     {
         "a",
         "an",
@@ -257,7 +257,7 @@ def normalize(text: str, treaties: TreatyTable | None = None) -> str:
         kept = [
             word if word in table.keys else stem(word)
             for word in words.split()
-            if word not in _STOPWORDS
+            if word not in STOPWORDS
         ]
         # "... Members of Their Families (ICRMW)" names the treaty twice in a row.
         stems = " ".join(w for at, w in enumerate(kept) if at == 0 or kept[at - 1] != w)

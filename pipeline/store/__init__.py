@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from uprdex.pipeline.corrections import Correction
-from uprdex.pipeline.locations import located, shown, stored_path
+from uprdex.pipeline.locations import IN_INDEX_FOLDER, holds, located, shown, stored_path
 from uprdex.pipeline.model import (
     Addendum,
     Citation,
@@ -108,6 +108,7 @@ class Store(Connection):
         stored as `locations.stored_path` says.
         """
         with self.transaction() as db:
+            self._restate_older_paths(db)
             return writes.write_document(
                 db,
                 self._stored(document, db),
@@ -123,12 +124,14 @@ class Store(Connection):
         """Store an imported database (UPR Info export, OHCHR thematic list) in one
         transaction, linked to the PDF-extracted recommendations it matches."""
         with self.transaction() as db:
+            self._restate_older_paths(db)
             return writes.write_import(db, self._stored(document, db), records)
 
     def move_document(self, sha256: str, path: str, warnings: Sequence[str]) -> None:
         """Record that the file with these bytes is at `path` now (moved or renamed since it
         was read), with `warnings` in place of its old ones."""
         with self.transaction() as db:
+            self._restate_older_paths(db)
             writes.move_document(db, sha256, stored_path(path, self.path), warnings)
 
     def write_theme_hits(self, hits: Mapping[str, Sequence[ThemeHit]]) -> None:
@@ -140,13 +143,35 @@ class Store(Connection):
 
     def _stored(self, document: DocumentRow, db: sqlite3.Connection) -> DocumentRow:
         """The document with its path as the index stores it. These bytes indexed at another
-        place that still holds them keep that place: a copy read again (by a new release)
-        does not move the index's links."""
+        place that still holds them (not another file saved there since) keep that place: a
+        copy read again (by a new release) does not move the index's links."""
         path = stored_path(document.path, self.path)
         earlier = queries.document(db, document.sha256)
-        if earlier and earlier.path != path and located(earlier.path, self.path).is_file():
+        if (
+            earlier
+            and earlier.path != path
+            and holds(located(earlier.path, self.path), document.sha256)
+        ):
             path = stored_path(earlier.path, self.path)
         return replace(document, path=path)
+
+    def _restate_older_paths(self, db: sqlite3.Connection) -> None:
+        """Store the paths an earlier uprdex wrote (relative to the folder its ingest ran in)
+        as this release stores them, for those that name a file from here. Then every "the
+        same place?" the writes ask (an older version at this path, a failed file read again,
+        a moved file) compares one form: a new version of `data/inbox/x.pdf` replaces the
+        row an older index holds as that, rather than sitting beside it."""
+        older = db.execute(
+            "SELECT sha256, path FROM documents WHERE path NOT LIKE ? || '%'", (IN_INDEX_FOLDER,)
+        ).fetchall()
+        db.executemany(
+            "UPDATE documents SET path = ? WHERE sha256 = ?",
+            [
+                (stored_path(path, self.path), sha256)
+                for sha256, path in older
+                if not located(path, self.path).is_absolute() and located(path, self.path).exists()
+            ],
+        )
 
     def _located(self, document: StoredDocument | None) -> StoredDocument | None:
         """The document with a path that opens from any folder (`locations.shown`)."""
@@ -209,7 +234,7 @@ class Store(Connection):
     def search(self, text: str, where: RecFilter | None = None, limit: int = 20) -> list[SearchHit]:
         """Recommendations whose text, or the context of evidence about them, holds all the
         words; best first, each with a snippet of where the words were found."""
-        return queries.search(self.db, text, where, limit)
+        return queries.search(self.db, text, where, limit, lambda path: shown(path, self.path))
 
     def states_under_review(self, ids: Sequence[str]) -> dict[str, str | None]:
         """The State under review of each of these recommendations that is indexed."""

@@ -15,7 +15,7 @@ from textwrap import shorten
 
 from rapidfuzz import fuzz, process
 
-from uprdex.pipeline.clusters.normalize import stem
+from uprdex.pipeline.clusters.normalize import STOPWORDS, stem
 from uprdex.pipeline.clusters.treaties import fold_words, load_treaties
 from uprdex.pipeline.model import Position
 from uprdex.pipeline.paraphrase import match_sentences
@@ -237,13 +237,45 @@ def _closest_part(key: str, names: list[str], shared: Counter[str], asks: _Asks)
     scored = []
     for at, rec_id in enumerate(sorted(shared)):
         whole, parts = asks.keys(rec_id)
+        options = [whole, *(parts[name] for name in names if _holds_enough(key, parts.get(name)))]
         score = max(
-            fuzz.token_set_ratio(key, option)
-            for option in [whole, *(parts[name] for name in names if name in parts)]
+            (
+                fuzz.token_set_ratio(key, option)
+                for option in options
+                if _same_treaties(key, option)
+            ),
+            default=0.0,
         )
         if score >= MATCH_WITH_STATE:
             scored.append((score, shared[rec_id], -at, rec_id))
     return max(scored)[3] if scored else None
+
+
+# The content words a State's part needs to be compared at all. A list inside a sentence
+# leaves its State only the words before it: "Enact legislation (Austria) to definitively
+# abolish (France, Australia) the death penalty" (A/HRC/18/15 79.5), "Sign (Portugal), accede
+# to (Australia) and ratify ..." (79.1); token_set_ratio gives 100 to any row holding them.
+_PART_WORDS = 3
+
+
+def _holds_enough(key: str, part: str | None) -> bool:
+    """Whether a State's part (`_Asks.keys`) says enough to be compared with a row's key: at
+    least _PART_WORDS content words, and at least half of the row's own."""
+    if part is None:
+        return False
+    row, theirs = _content_words(key), _content_words(part)
+    return len(theirs) >= _PART_WORDS and 2 * len(row & theirs) >= len(row)
+
+
+def _same_treaties(key: str, option: str) -> bool:
+    """Whether every treaty the row's key names is named in the option, as the same key: the
+    CRC's "ratifi the crc" is not the protocol's "ratifi the opcrcic" (character ratio 88)."""
+    treaties = load_treaties().keys
+    return {word for word in key.split() if word in treaties} <= set(option.split())
+
+
+def _content_words(key: str) -> set[str]:
+    return {word for word in key.split() if word not in STOPWORDS}
 
 
 def _insert_imported(db: sqlite3.Connection, imported: sqlite3.Row, rec_id: str) -> None:

@@ -222,23 +222,28 @@ def _linked_evidence(db: sqlite3.Connection, where: str, params: list[Any]) -> l
 
 
 def search(
-    db: sqlite3.Connection, text: str, where: RecFilter | None = None, limit: int = 20
+    db: sqlite3.Connection,
+    text: str,
+    where: RecFilter | None = None,
+    limit: int = 20,
+    shown: Callable[[str], str] = str,
 ) -> list[SearchHit]:
     """Recommendations whose text, or the context of evidence about them, holds all the
     words; best first (bm25), each with a snippet of where the words were found (the
-    words between \\x02 and \\x03)."""
+    words between \\x02 and \\x03). A document without a symbol is named by its path as
+    `shown` gives it."""
     sql, params = filter_sql(where or RecFilter())
     query = fts_query(text)
     hits = db.execute(
-        "SELECT id, snippet, source, rank FROM ("
+        "SELECT id, snippet, symbol, path, rank FROM ("
         "  SELECT r.id, snippet(recommendations_fts, 0, char(2), char(3), '…', 12) AS snippet,"
-        "         'recommendation' AS source, bm25(recommendations_fts) AS rank"
+        "         NULL AS symbol, NULL AS path, bm25(recommendations_fts) AS rank"
         "  FROM recommendations_fts"
         "  JOIN recommendations r ON r.rowid = recommendations_fts.rowid"
         "  WHERE recommendations_fts MATCH ?"
         "  UNION ALL"
         "  SELECT e.recommendation_id, snippet(evidence_fts, 0, char(2), char(3), '…', 12),"
-        "         'evidence: ' || coalesce(d.symbol, d.path), bm25(evidence_fts)"
+        "         d.symbol, d.path, bm25(evidence_fts)"
         "  FROM evidence_fts JOIN evidence e ON e.id = evidence_fts.rowid"
         "  JOIN documents d ON d.sha256 = e.document_sha256"
         "  WHERE evidence_fts MATCH ? AND e.recommendation_id IS NOT NULL"
@@ -256,7 +261,13 @@ def search(
     ).fetchall()
     by_id = {rec.id: rec for rec in _with_states(db, rows)}
     return [
-        SearchHit(by_id[hit["id"]], hit["snippet"], hit["source"])
+        SearchHit(
+            by_id[hit["id"]],
+            hit["snippet"],
+            "evidence: " + (hit["symbol"] or shown(hit["path"]))
+            if hit["path"] is not None
+            else "recommendation",
+        )
         for hit in chosen
         if hit["id"] in by_id
     ]

@@ -15,7 +15,7 @@ from uprdex.pipeline.model import DocumentType, Position, Recommendation, WgRepo
 from uprdex.pipeline.store.queries import by_recommendation
 from uprdex.pipeline.store.schema import STATE_COMMENT
 
-__all__ = ["refresh_responses", "response_source"]
+__all__ = ["refresh_responses", "report_and_addendum_disagree", "response_source"]
 
 
 def refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
@@ -121,6 +121,13 @@ def refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
             f"({', '.join(unmatched[:5])}{' ...' if len(unmatched) > 5 else ''})"
         ]
     return []
+
+
+def report_and_addendum_disagree(conflict: str, response: str, source: str | None) -> bool:
+    """Whether a `response_conflict` is the WG report's section against the addendum that
+    gives the response ("A/HRC/28/15 para 115: supported; A/HRC/28/15/Add.1 para 5: noted",
+    as `refresh_responses` writes it), rather than imports that disagree."""
+    return source is not None and conflict.endswith(f"; {source}: {response}")
 
 
 def _disagreement(stated: list[tuple[str, str]]) -> str | None:

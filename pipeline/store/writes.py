@@ -43,6 +43,7 @@ def write_document(
     (earlier,) = db.execute(  # the same bytes, read before (by an earlier release)
         "SELECT count(*) FROM recommendations WHERE document_sha256 = ?", (document.sha256,)
     ).fetchone()
+    warnings.extend(_replaced(db, document))
     touched, reviews = _delete_documents(db, document)
     _insert_document(db, document)
     if report is not None:
@@ -254,6 +255,20 @@ def _keep_clusters(db: sqlite3.Connection, clustered: list[tuple[str, str, str]]
         "WHERE id = ? AND text = ? AND cluster_id IS NULL",
         clustered,
     )
+
+
+def _replaced(db: sqlite3.Connection, document: DocumentRow) -> list[str]:
+    """The notes for the documents read before at this file's place, from other bytes, that
+    its writing deletes: a new version, or another file saved under the name (then the
+    deleted one is read again where its file is now, at the next ingest)."""
+    return [
+        f"replaces {row['symbol'] or 'the document'} read at this place before, from other "
+        "bytes (a new version, or another file saved under this name)"
+        for row in db.execute(
+            "SELECT symbol FROM documents WHERE path = ? AND sha256 != ?",
+            (document.path, document.sha256),
+        )
+    ]
 
 
 def _delete_documents(
