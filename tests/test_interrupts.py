@@ -48,8 +48,7 @@ def _served_run_with_sigint_ignored(tmp_path: Path) -> str:
 
 
 def test_a_served_run_keeps_ignoring_the_ctrl_c_its_serve_ignores(tmp_path: Path) -> None:
-    # Before left9 the run's process inherited SIGINT ignored, as serve, and went on; now
-    # `quiet_until_the_run` replaces SIG_IGN with its handler and `the_run_begins` with Python's
-    # default_int_handler: a Ctrl-C serve ignores (it keeps serving) ends or interrupts the run,
-    # and serve's terminal says nothing of it (`EndedBeforeItsRun`, `Interrupted`).
+    # A run's process inherits serve's SIGINT ignored: a Ctrl-C serve ignores (it keeps serving)
+    # must not end or interrupt the run, whose terminal would say nothing of it
+    # (`EndedBeforeItsRun`, `Interrupted`). left9's handler replaced SIG_IGN (review10).
     assert _served_run_with_sigint_ignored(tmp_path) == "ignored"
