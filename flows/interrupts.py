@@ -44,14 +44,19 @@ def quiet_until_the_run() -> None:
         return
     from multiprocessing import current_process
 
-    # Multiprocessing names its child before it re-imports the console script there.
-    if current_process().name != "MainProcess":
+    # Multiprocessing names its child before it re-imports the console script there. A
+    # Ctrl-C the process ignores (serve started with SIGINT ignored, as `uprdex serve &` in a
+    # script is) stays ignored: only Python's own KeyboardInterrupt is replaced.
+    if (
+        current_process().name != "MainProcess"
+        and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    ):
         signal.signal(signal.SIGINT, _end_quietly)
 
 
 def the_run_begins() -> None:
     """Ctrl-C interrupts this process as Python's KeyboardInterrupt again, which Prefect's
-    engine reports as the run's crash (`quiet_until_the_run` undone)."""
+    engine reports as the run's crash (`quiet_until_the_run` undone: it replaced only that)."""
     if signal.getsignal(signal.SIGINT) is _end_quietly:
         signal.signal(signal.SIGINT, signal.default_int_handler)
 

@@ -927,3 +927,23 @@ def test_search_counts_one_result_in_the_singular(index: Path) -> None:
     # probe3: `uprdex search OPCAT --state Cyprus` ended "1 results".
     found = cli("search", "migrant workers", "--limit", "1", "--index", index).output
     assert found.rstrip().endswith("\n1 result")
+
+
+def test_evidence_of_an_ask_not_in_its_indexed_report_does_not_say_the_report_may_have_failed(
+    tmp_path: Path,
+) -> None:
+    # review10: with A/HRC/28/15 indexed and any file failed (here a broken download of
+    # another report), `evidence A/HRC/28/15 115.999` (a typo, no such ask) said "its report may
+    # be the file that could not be read", though its report is in the index.
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    broken = inbox / "andorra2011.pdf"
+    broken.write_bytes(fixture("andorra2011_recs.pdf").read_bytes()[:20_000])
+    index = ingested(("slovenia2014_recs.pdf",), tmp_path / "index.sqlite")
+    assert cli("ingest", broken, "--index", index, "--workers", "1").exit_code == 1
+    assert cli("recs", "--index", index, "--limit", "1").exit_code == 0
+    shown = cli("evidence", "A/HRC/28/15", "115.999", "--index", index)
+    assert shown.exit_code == 2
+    said = " ".join(shown.output.split())
+    assert "no recommendation 115.999 in A/HRC/28/15 in the index" in said
+    assert "may be the file that could not be read" not in said, said

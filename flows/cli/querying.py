@@ -286,8 +286,11 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
             else store.evidence(recommendation_id=f"{symbol}#{paragraph}")
         )
         answers = store.waiting_answers(symbol, paragraph) if waiting else []
-        # A report that failed to read is in the index with no symbol: it may be any of them.
-        unread = [d for d in store.documents() if d.status != "indexed"] if waiting else []
+        documents = store.documents() if waiting else []
+        # Its report indexed, the ask is not in it (a misprint, a typo); a report that failed to
+        # read is in the index with no symbol: when the report is not indexed, it may be any.
+        in_report = any(d.symbol == symbol and d.status == "indexed" for d in documents)
+        unread = [] if in_report else [d for d in documents if d.status != "indexed"]
     if waiting and not rows and not answers:
         err.print(
             f"[red]error[/] no recommendation {escape(paragraph)} in {escape(symbol)} in the index"
@@ -322,7 +325,9 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
         counted += f" (not counted: the State's comment{'s' * (len(own) > 1)} in the report itself)"
     if waiting:
         why = "is not indexed yet"
-        if unread:
+        if in_report:
+            why = "is indexed and prints no such recommendation"
+        elif unread:
             why = f"is not in the index: it {_may_be(unread)}, below"
         counted += f" (its report, {escape(symbol)}, {why})"
     out.print(counted)

@@ -1,0 +1,54 @@
+"""review10: flows/interrupts.py's handler where it must not change what Ctrl-C does."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+
+def _served_run_with_sigint_ignored(tmp_path: Path) -> str:
+    """What a run's process of `uprdex serve` does with Ctrl-C, mid-run, when serve was started
+    with SIGINT ignored (a script's `uprdex serve &`: the shell ignores SIGINT for a background
+    job, and serve and its runs with it)."""
+    code = textwrap.dedent(
+        """
+        import multiprocessing, os, signal, time
+
+        def run(queue):
+            import uprdex.flows  # the spawned run's process imports it first (its __mp_main__)
+            from uprdex.flows.interrupts import the_run_begins
+
+            the_run_begins()  # nightly's first lines
+            try:
+                os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C at the terminal, mid-run
+                time.sleep(0.5)
+                queue.put("ignored")
+            except KeyboardInterrupt:
+                queue.put("interrupted")
+
+        if __name__ == "__main__":
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            os.environ["UPRDEX_SERVED_BY"] = str(os.getpid())  # serve's `serving()`
+            context = multiprocessing.get_context("spawn")
+            queue = context.Queue()
+            process = context.Process(target=run, args=(queue,))
+            process.start()
+            print(queue.get(timeout=60))
+            process.join()
+        """
+    )
+    script = tmp_path / "served.py"  # a file: spawn's child imports its `run` from it
+    script.write_text(code)
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False
+    )
+    return done.stdout.strip() or done.stderr
+
+
+def test_a_served_run_keeps_ignoring_the_ctrl_c_its_serve_ignores(tmp_path: Path) -> None:
+    # A run's process inherits serve's SIGINT ignored: a Ctrl-C serve ignores (it keeps serving)
+    # must not end or interrupt the run, whose terminal would say nothing of it
+    # (`EndedBeforeItsRun`, `Interrupted`). left9's handler replaced SIG_IGN (review10).
+    assert _served_run_with_sigint_ignored(tmp_path) == "ignored"
