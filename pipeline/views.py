@@ -45,6 +45,8 @@ __all__ = [
 # The themes the exports give a recommendation (pipeline.exports._themes): the issues UPR
 # Info's experts gave it, when an imported UPR Info row carries them (the 54 issues the
 # classifier learned); else the classifier's, best first; else the keyword themes.
+# A themes cell that is not JSON (typed by hand in another program) holds none: read as it
+# is, it would stop every write (`refresh_lists` computes the lists at each commit).
 def _chosen(rec: str = "") -> str:
     """chosen_themes' rows: every recommendation's, or only those of `rec` (each branch
     filtered, so that SQLite does not build the whole union to read one recommendation's)."""
@@ -53,7 +55,8 @@ def _chosen(rec: str = "") -> str:
         of_l = of_t = ""
     return f"""
     SELECT l.recommendation_id, j.value AS theme, 'upr-info' AS method, NULL AS score
-    FROM import_links l JOIN imports i USING (import_id), json_each(i.themes) j
+    FROM import_links l JOIN imports i USING (import_id), json_each(
+        CASE WHEN json_valid(i.themes) THEN i.themes ELSE '[]' END) j
     WHERE {of_l}i.source = 'upr-info'
     UNION
     SELECT recommendation_id, theme, method, score FROM recommendation_themes t
@@ -64,7 +67,7 @@ def _chosen(rec: str = "") -> str:
       AND NOT EXISTS (
         SELECT 1 FROM import_links l JOIN imports i USING (import_id)
         WHERE l.recommendation_id = t.recommendation_id AND i.source = 'upr-info'
-          AND i.themes != '[]')"""
+          AND json_valid(i.themes) AND i.themes != '[]')"""
 
 
 _CHOSEN_THEMES = f"CREATE VIEW IF NOT EXISTS chosen_themes AS {_chosen()};"

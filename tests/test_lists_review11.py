@@ -53,7 +53,8 @@ def test_a_themes_cell_typed_as_plain_text_does_not_stop_every_write(tmp_path: P
     _other_program(
         index, ("UPDATE imports SET themes = 'Right to health' WHERE import_id = ?", (import_id,))
     )
-    _uprdex_writes(index)  # raises sqlite3.OperationalError: malformed JSON
+    _uprdex_writes(index)  # raised sqlite3.OperationalError: malformed JSON
+    _in_step(index)  # that cell holds no themes: the view and the stored list agree
 
 
 def test_a_state_another_program_replaces_leaves_no_stale_regional_group(tmp_path: Path) -> None:
