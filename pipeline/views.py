@@ -280,7 +280,7 @@ def add_lists(db: sqlite3.Connection) -> None:
     db.execute(
         "CREATE INDEX IF NOT EXISTS recommendation_states_iso3 ON recommendation_states(iso3)"
     )
-    for trigger in (*_ROW_TRIGGERS, *_clearing_triggers()):
+    for trigger in _list_triggers():
         db.execute(trigger)
     db.execute(f"UPDATE recommendation_lists SET {', '.join(f'{n} = NULL' for n in _LIST_NAMES)}")
     db.execute(
@@ -316,20 +316,45 @@ def create_views(db: sqlite3.Connection) -> None:
         db.execute(view.strip())
 
 
+_TRIGGER_NAME = re.compile(r"CREATE TRIGGER IF NOT EXISTS (\w+)")
+
+
+def _list_triggers() -> list[str]:
+    return [*_ROW_TRIGGERS, *_clearing_triggers()]
+
+
 def _views_digest() -> str:
-    return hashlib.sha256("\n".join(VIEWS).encode("utf-8")).hexdigest()
+    return hashlib.sha256("\n".join((*VIEWS, *_list_triggers())).encode("utf-8")).hexdigest()
 
 
 def views_current(db: sqlite3.Connection) -> bool:
-    """True when the index's views are this uprdex's (read only): a view whose definition
-    changed is made again on open, whatever the schema version."""
+    """True when the index's views and list triggers are this uprdex's, and every
+    recommendation has its row of lists (read only): a view or trigger whose definition
+    changed, or one another program dropped (a table rebuilt in DB Browser drops its
+    triggers), is made again on open, whatever the schema version."""
     row = db.execute("SELECT value FROM meta WHERE key = 'views_sha256'").fetchone()
-    return row is not None and row[0] == _views_digest()
+    if row is None or row[0] != _views_digest():
+        return False
+    present = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+    wanted = set(_TRIGGER_NAME.findall("\n".join(_list_triggers())))
+    if not wanted <= present or "recommendation_lists" not in present:
+        return False
+    (rows_match,) = db.execute(
+        "SELECT (SELECT count(*) FROM recommendations) "
+        "= (SELECT count(*) FROM recommendation_lists)"
+    ).fetchone()
+    return bool(rows_match)
 
 
 def refresh_views(db: sqlite3.Connection) -> None:
-    """Drop and create the views (inside the caller's transaction) and record their digest."""
+    """Drop and create the views and the list triggers (inside the caller's transaction), add
+    the missing rows of lists, clear every list (the commit computes them again: a trigger
+    that was missing let them go stale) and record the digest."""
     drop_views(db)
+    for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        if "_lists_" in name:
+            db.execute(f"DROP TRIGGER {name}")
+    add_lists(db)
     create_views(db)
     db.execute("INSERT OR REPLACE INTO meta VALUES ('views_sha256', ?)", (_views_digest(),))
 

@@ -102,3 +102,30 @@ def test_an_imports_themes_change_another_program_makes_is_shown(tmp_path: Path)
     assert _read(index, SHOWN) == _read(index, COMPUTED)
     _uprdex_writes(index)
     assert any("Zz review11" in themes for _, _, themes in _in_step(index).values())
+
+
+def _triggers(index: Path) -> set[str]:
+    db = sqlite3.connect(index)
+    try:
+        return {
+            name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        }
+    finally:
+        db.close()
+
+
+def test_a_list_trigger_another_program_dropped_is_made_again_and_its_lists_mended(
+    tmp_path: Path,
+) -> None:
+    # DB Browser's "Modify table" rebuilds a table and drops its triggers; a write made
+    # meanwhile leaves the lists stale, which the next uprdex open for writing mends.
+    index = _index(tmp_path)
+    made = _triggers(index)
+    _other_program(
+        index,
+        ("DROP TRIGGER states_lists_update", ()),
+        ("UPDATE states SET regional_group = 'Zz review11' WHERE regional_group IS NOT NULL", ()),
+    )
+    _uprdex_writes(index)
+    assert _triggers(index) == made
+    assert any("Zz review11" in groups for _, groups, _ in _in_step(index).values())
