@@ -1,13 +1,17 @@
 """review11: the stored lists (schema 8) against writes the facets branch's tests do not make.
-Each test here but the last fails on be034dd (see /work/notes/REPORT-review11.md)."""
+Each test here but test_an_imports_themes_change_another_program_makes_is_shown failed on
+be034dd (see /work/notes/REPORT-review11.md and REPORT-fix11.md)."""
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
 
-from test_store_lists import COMPUTED, SHOWN, _in_step, _read
+import pytest
+from click.testing import CliRunner
+from test_store_lists import COMPUTED, SHOWN, _as_schema_7_left_it, _in_step, _read
 
+from uprdex.flows.cli import main
 from uprdex.flows.ingest import import_file, ingest_paths
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import Store
@@ -129,3 +133,26 @@ def test_a_list_trigger_another_program_dropped_is_made_again_and_its_lists_mend
     _uprdex_writes(index)
     assert _triggers(index) == made
     assert any("Zz review11" in groups for _, groups, _ in _in_step(index).values())
+
+
+def test_browse_serves_an_index_being_written_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An index to bring up to date while another program holds the write lock: browse served
+    # nothing until the writer ended (workspace.lock_timeout, 600 s), then exited 75.
+    pytest.importorskip("datasette", reason="the browse extra (datasette) is not installed")
+    index = _index(tmp_path)
+    _as_schema_7_left_it(index)
+    monkeypatch.setenv("UPRDEX_WORKSPACE_LOCK_TIMEOUT", "3")
+    served: list[Path] = []
+    monkeypatch.setattr("uprdex.pipeline.browse.serve", lambda path, port: served.append(path))
+    holder = sqlite3.connect(index, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = CliRunner().invoke(main, ["browse", "--index", str(index)])
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 0, result.output
+    assert "is being written by another program: serving it as it is" in result.output
+    assert served == [index.resolve()]
