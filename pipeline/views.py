@@ -319,8 +319,17 @@ def create_views(db: sqlite3.Connection) -> None:
 _TRIGGER_NAME = re.compile(r"CREATE TRIGGER IF NOT EXISTS (\w+)")
 
 
+# INSERT OR REPLACE INTO states (another program's) deletes the row of that name without its
+# DELETE trigger (recursive_triggers is off): the asks of its old code are cleared before.
+_STATES_REPLACED = """CREATE TRIGGER IF NOT EXISTS states_lists_replace BEFORE INSERT ON states
+    BEGIN UPDATE recommendation_lists SET regional_groups = NULL
+        WHERE regional_groups IS NOT NULL AND recommendation_id IN (
+            SELECT rs.recommendation_id FROM recommendation_states rs
+            JOIN states s ON s.iso3 = rs.iso3 WHERE s.name = new.name); END"""
+
+
 def _list_triggers() -> list[str]:
-    return [*_ROW_TRIGGERS, *_clearing_triggers()]
+    return [*_ROW_TRIGGERS, *_clearing_triggers(), _STATES_REPLACED]
 
 
 def _views_digest() -> str:
