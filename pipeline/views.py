@@ -357,13 +357,18 @@ def views_current(db: sqlite3.Connection) -> bool:
 
 def refresh_views(db: sqlite3.Connection) -> None:
     """Drop and create the views and the list triggers (inside the caller's transaction), add
-    the missing rows of lists, clear every list (the commit computes them again: a trigger
-    that was missing let them go stale) and record the digest."""
+    the missing rows of lists and drop those of no recommendation, clear every list (the
+    commit computes them again: a trigger that was missing let them go stale) and record the
+    digest."""
     drop_views(db)
     for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
         if "_lists_" in name:
             db.execute(f"DROP TRIGGER {name}")
     add_lists(db)
+    db.execute(  # rows of recommendations gone while a trigger was missing
+        "DELETE FROM recommendation_lists WHERE recommendation_id NOT IN "
+        "(SELECT id FROM recommendations)"
+    )
     create_views(db)
     db.execute("INSERT OR REPLACE INTO meta VALUES ('views_sha256', ?)", (_views_digest(),))
 
