@@ -1,6 +1,7 @@
 """review11: the stored lists (schema 8) against writes the facets branch's tests do not make.
-Each test here but test_an_imports_themes_change_another_program_makes_is_shown failed on
-be034dd (see /work/notes/REPORT-review11.md and REPORT-fix11.md)."""
+Each failed before its fix (see /work/notes/REPORT-review11.md and REPORT-fix11.md), but
+test_an_imports_themes_change_another_program_makes_is_shown, which catches the removal of the
+`imports` trigger."""
 
 from __future__ import annotations
 
