@@ -29,6 +29,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from itertools import chain, count
 from pathlib import Path
 from typing import Any
 
@@ -431,13 +432,13 @@ def _rebuilt(
 
 
 def _new_id(members: Sequence[str], taken: set[str]) -> str:
-    """ "c-" + a hash of the smallest member (as the clustering names a new cluster), or of
-    all members when that id is already taken."""
-    for key in (min(members), "\n".join(sorted(members))):
-        cluster_id = "c-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
-        if cluster_id not in taken:
-            return cluster_id
-    raise CorrectionError(f"no free cluster id for {', '.join(members[:3])} ...")
+    """ "c-" + a hash of the smallest member (as the clustering names a new cluster), else of
+    all members, else of all members and a count: a part split off one member may find both
+    taken (a link named the cluster it leaves after that member)."""
+    whole = "\n".join(sorted(members))
+    keys = chain((min(members), whole), (f"{whole}\n{n}" for n in count(2)))
+    ids = ("c-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12] for key in keys)
+    return next(cluster_id for cluster_id in ids if cluster_id not in taken)
 
 
 def _cluster(

@@ -45,6 +45,8 @@ __all__ = [
 # The themes the exports give a recommendation (pipeline.exports._themes): the issues UPR
 # Info's experts gave it, when an imported UPR Info row carries them (the 54 issues the
 # classifier learned); else the classifier's, best first; else the keyword themes.
+# A themes cell that is not JSON (typed by hand in another program) holds none: read as it
+# is, it would stop every write (`refresh_lists` computes the lists at each commit).
 def _chosen(rec: str = "") -> str:
     """chosen_themes' rows: every recommendation's, or only those of `rec` (each branch
     filtered, so that SQLite does not build the whole union to read one recommendation's)."""
@@ -53,7 +55,8 @@ def _chosen(rec: str = "") -> str:
         of_l = of_t = ""
     return f"""
     SELECT l.recommendation_id, j.value AS theme, 'upr-info' AS method, NULL AS score
-    FROM import_links l JOIN imports i USING (import_id), json_each(i.themes) j
+    FROM import_links l JOIN imports i USING (import_id), json_each(
+        CASE WHEN json_valid(i.themes) THEN i.themes ELSE '[]' END) j
     WHERE {of_l}i.source = 'upr-info'
     UNION
     SELECT recommendation_id, theme, method, score FROM recommendation_themes t
@@ -64,7 +67,7 @@ def _chosen(rec: str = "") -> str:
       AND NOT EXISTS (
         SELECT 1 FROM import_links l JOIN imports i USING (import_id)
         WHERE l.recommendation_id = t.recommendation_id AND i.source = 'upr-info'
-          AND i.themes != '[]')"""
+          AND json_valid(i.themes) AND i.themes != '[]')"""
 
 
 _CHOSEN_THEMES = f"CREATE VIEW IF NOT EXISTS chosen_themes AS {_chosen()};"
@@ -277,7 +280,7 @@ def add_lists(db: sqlite3.Connection) -> None:
     db.execute(
         "CREATE INDEX IF NOT EXISTS recommendation_states_iso3 ON recommendation_states(iso3)"
     )
-    for trigger in (*_ROW_TRIGGERS, *_clearing_triggers()):
+    for trigger in _list_triggers():
         db.execute(trigger)
     db.execute(f"UPDATE recommendation_lists SET {', '.join(f'{n} = NULL' for n in _LIST_NAMES)}")
     db.execute(
@@ -313,20 +316,59 @@ def create_views(db: sqlite3.Connection) -> None:
         db.execute(view.strip())
 
 
+_TRIGGER_NAME = re.compile(r"CREATE TRIGGER IF NOT EXISTS (\w+)")
+
+
+# INSERT OR REPLACE INTO states (another program's) deletes the row of that name without its
+# DELETE trigger (recursive_triggers is off): the asks of its old code are cleared before.
+_STATES_REPLACED = """CREATE TRIGGER IF NOT EXISTS states_lists_replace BEFORE INSERT ON states
+    BEGIN UPDATE recommendation_lists SET regional_groups = NULL
+        WHERE regional_groups IS NOT NULL AND recommendation_id IN (
+            SELECT rs.recommendation_id FROM recommendation_states rs
+            JOIN states s ON s.iso3 = rs.iso3 WHERE s.name = new.name); END"""
+
+
+def _list_triggers() -> list[str]:
+    return [*_ROW_TRIGGERS, *_clearing_triggers(), _STATES_REPLACED]
+
+
 def _views_digest() -> str:
-    return hashlib.sha256("\n".join(VIEWS).encode("utf-8")).hexdigest()
+    return hashlib.sha256("\n".join((*VIEWS, *_list_triggers())).encode("utf-8")).hexdigest()
 
 
 def views_current(db: sqlite3.Connection) -> bool:
-    """True when the index's views are this uprdex's (read only): a view whose definition
-    changed is made again on open, whatever the schema version."""
+    """True when the index's views and list triggers are this uprdex's, and every
+    recommendation has its row of lists (read only): a view or trigger whose definition
+    changed, or one another program dropped (a table rebuilt in DB Browser drops its
+    triggers), is made again on open, whatever the schema version."""
     row = db.execute("SELECT value FROM meta WHERE key = 'views_sha256'").fetchone()
-    return row is not None and row[0] == _views_digest()
+    if row is None or row[0] != _views_digest():
+        return False
+    present = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+    wanted = set(_TRIGGER_NAME.findall("\n".join(_list_triggers())))
+    if not wanted <= present or "recommendation_lists" not in present:
+        return False
+    (rows_match,) = db.execute(
+        "SELECT (SELECT count(*) FROM recommendations) "
+        "= (SELECT count(*) FROM recommendation_lists)"
+    ).fetchone()
+    return bool(rows_match)
 
 
 def refresh_views(db: sqlite3.Connection) -> None:
-    """Drop and create the views (inside the caller's transaction) and record their digest."""
+    """Drop and create the views and the list triggers (inside the caller's transaction), add
+    the missing rows of lists and drop those of no recommendation, clear every list (the
+    commit computes them again: a trigger that was missing let them go stale) and record the
+    digest."""
     drop_views(db)
+    for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        if "_lists_" in name:
+            db.execute(f"DROP TRIGGER {name}")
+    add_lists(db)
+    db.execute(  # rows of recommendations gone while a trigger was missing
+        "DELETE FROM recommendation_lists WHERE recommendation_id NOT IN "
+        "(SELECT id FROM recommendations)"
+    )
     create_views(db)
     db.execute("INSERT OR REPLACE INTO meta VALUES ('views_sha256', ?)", (_views_digest(),))
 

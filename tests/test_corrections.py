@@ -334,6 +334,24 @@ def test_forget_undoes_a_link_from_scratch(index: Path) -> None:
     assert found[TOGETHER[0]] != found[TOGETHER[1]]  # the unlink still holds
 
 
+def test_unlink_after_link_finds_a_free_cluster_id(tmp_path: Path) -> None:
+    # Slovenia 2014's 115.1 and 115.2, apart by the algorithm: the link names their cluster
+    # after 115.2 (the smaller hash), so the unlink splits 115.2 off a cluster named after it.
+    pair = ("A/HRC/28/15#115.1", "A/HRC/28/15#115.2")
+    path = tmp_path / "index.sqlite"
+    report = tmp_path / "slovenia2014.pdf"
+    shutil.copy(fixture("slovenia2014_recs.pdf"), report)
+    _run("ingest", str(report), str(fixture("slovenia2010_recs.pdf")), "--index", str(path))
+    for kind in ("link", "unlink", "link", "unlink"):
+        _run("cluster", kind, *pair, "--index", str(path))
+        found = _clusters(path)
+        assert (found[pair[0]] == found[pair[1]]) == (kind == "link"), kind
+    _run("cluster", "link", *APART, "--index", str(path))  # a later correction works too
+    _run("cluster", "--index", str(path))
+    found = _clusters(path)
+    assert found[pair[0]] != found[pair[1]] and found[APART[0]] == found[APART[1]]
+
+
 def test_the_cluster_export_marks_clusters_shaped_by_a_correction(index: Path) -> None:
     import json
 

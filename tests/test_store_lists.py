@@ -6,6 +6,8 @@ Recommendations page took 5 s and lost its themes facet (bench/bench_browse.py t
 
 from __future__ import annotations
 
+import csv
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -14,16 +16,35 @@ from click.testing import CliRunner
 
 from uprdex.flows.cli import main
 from uprdex.flows.ingest import import_file, ingest_paths
+from uprdex.pipeline.resources import data_path
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import SCHEMA_VERSION, Store
+from uprdex.pipeline.views import drop_views
 
 from helpers import fixture
 
 ONE_WORKER = LoaderSettings(workers=1)
 UPR_INFO = fixture("upr_info_slovenia_s20.csv")
 
-# The lists as the views computed them before schema 8 (data/schema.yaml's meaning of each).
+# The lists as the views computed them before schema 8 (data/schema.yaml's meaning of each),
+# with 1cbeb1d's chosen_themes inlined (so that the oracle does not move with views.py), but
+# for one change since: a themes cell that is not JSON holds no themes.
 COMPUTED = """
+WITH chosen_themes AS (
+    SELECT l.recommendation_id, j.value AS theme, 'upr-info' AS method, NULL AS score
+    FROM import_links l JOIN imports i USING (import_id),
+        json_each(CASE WHEN json_valid(i.themes) THEN i.themes ELSE '[]' END) j
+    WHERE i.source = 'upr-info'
+    UNION
+    SELECT recommendation_id, theme, method, score FROM recommendation_themes t
+    WHERE (method = 'model'
+           OR (method = 'keywords' AND NOT EXISTS (
+                SELECT 1 FROM recommendation_themes m
+                WHERE m.recommendation_id = t.recommendation_id AND m.method = 'model')))
+      AND NOT EXISTS (
+        SELECT 1 FROM import_links l JOIN imports i USING (import_id)
+        WHERE l.recommendation_id = t.recommendation_id AND i.source = 'upr-info'
+          AND json_valid(i.themes) AND i.themes != '[]'))
 SELECT r.id,
     (SELECT json_group_array(name) FROM (SELECT name FROM recommendation_states
         WHERE recommendation_id = r.id ORDER BY position)),
@@ -60,14 +81,18 @@ def _in_step(index: Path) -> Lists:
 
 
 def _as_schema_7_left_it(index: Path) -> None:
-    """The index as the release before schema 8 wrote it: no stored lists, no triggers."""
+    """The index as the release before schema 8 wrote it: no stored lists, no triggers, no
+    index of the asks by State code, and none of schema 8's views (they read the lists)."""
     db = sqlite3.connect(index, isolation_level=None)
     triggers = db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
     for (trigger,) in triggers:
         if "_lists_" in trigger:
             db.execute(f"DROP TRIGGER {trigger}")
+    drop_views(db)
     db.execute("DROP TABLE recommendation_lists")
+    db.execute("DROP INDEX recommendation_states_iso3")
     db.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    db.execute("DELETE FROM meta WHERE key = 'views_sha256'")
     db.close()
 
 
@@ -77,14 +102,19 @@ def test_the_stored_lists_follow_every_write_of_the_rows_they_come_from(tmp_path
         ingest_paths([fixture("slovenia2014_recs.pdf")], store, ONE_WORKER)
     read = _in_step(index)
     assert len(read) == 30 and all(states != "[]" for states, _, _ in read.values())
+    export = tmp_path / "upr_info.csv"
+    shutil.copy(UPR_INFO, export)
     with Store(index) as store:  # UPR Info's issues become the themes of the asks they match
-        import_file(UPR_INFO, "upr-info", store)
+        import_file(export, "upr-info", store)
     imported = _in_step(index)
     assert sum(imported[rec][2] != read[rec][2] for rec in read) > 5
+    lines = export.read_text(encoding="utf-8").splitlines(keepends=True)
+    export.write_text("".join(lines[:1] + lines[1::2]), encoding="utf-8")  # half its rows
     with Store(index) as store:
         ingest_paths([fixture("svn2014_addendum.pdf")], store, ONE_WORKER)
-        import_file(UPR_INFO, "upr-info", store)  # imported again: its rows replaced
-    assert _in_step(index) == imported
+        import_file(export, "upr-info", store)  # a new version: its rows replaced
+    reimported = _in_step(index)
+    assert sum(reimported[rec][2] != imported[rec][2] for rec in read) > 2
     with Store(index) as store, store.transaction() as db:  # a release's new States table
         db.execute(
             "UPDATE states SET regional_group = 'Test group' "
@@ -92,10 +122,44 @@ def test_the_stored_lists_follow_every_write_of_the_rows_they_come_from(tmp_path
         )
     regrouped = _in_step(index)
     assert any("Test group" in groups for _, groups, _ in regrouped.values())
+    with Store(index) as store, store.transaction() as db:  # a State's code changes
+        db.execute(
+            "UPDATE states SET iso3 = 'ZZZ' "
+            "WHERE name = (SELECT min(name) FROM recommendation_states)"
+        )
+    recoded = _in_step(index)
+    assert not any("Test group" in groups for _, groups, _ in recoded.values())
     with Store(index) as store, store.transaction() as db:
         db.execute("DELETE FROM documents WHERE type = 'wg_report'")
     _in_step(index)
     assert len(_read(index, STORED)) == len(_read(index, "SELECT id FROM recommendations"))
+
+
+def test_a_release_that_moves_a_state_to_another_group_regroups_its_asks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # sync_states's path (DELETE, then INSERT OR REPLACE), not an UPDATE.
+    index = tmp_path / "index.sqlite"
+    with Store(index) as store:
+        ingest_paths([fixture("slovenia2014_recs.pdf")], store, ONE_WORKER)
+    shipped = data_path("states.csv")
+    with shipped.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    for row in rows:
+        if row["name"] == "France":
+            row["regional_group"] = "Test group"
+    edited = tmp_path / "states.csv"
+    with edited.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    monkeypatch.setattr(
+        "uprdex.pipeline.views.data_path", lambda name: edited if name == "states.csv" else None
+    )
+    with Store(index):  # the new States table is synced on open
+        pass
+    lists = _in_step(index)
+    assert any("Test group" in groups for states, groups, _ in lists.values() if "France" in states)
 
 
 def test_a_change_another_program_makes_shows_at_once(tmp_path: Path) -> None:

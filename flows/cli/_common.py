@@ -262,9 +262,12 @@ def existing(index: Path | None) -> Path:
     return path
 
 
-def open_index(index: Path | None, create: bool = False) -> Store:
+def open_index(
+    index: Path | None, create: bool = False, busy_timeout: float | None = None
+) -> Store:
     """The index (created when `create`); a BadIndexError when it is missing or bad, an
-    OutputError when it cannot be created there."""
+    OutputError when it cannot be created there. A writer holding it is waited for up to
+    `busy_timeout` seconds (default: workspace.lock_timeout), then an IndexBusyError."""
     from uprdex.pipeline.store import Store
 
     config = load_config()
@@ -275,7 +278,7 @@ def open_index(index: Path | None, create: bool = False) -> Store:
         return Store(
             path,
             evidence=config.evidence,
-            busy_timeout=config.lock_timeout,
+            busy_timeout=config.lock_timeout if busy_timeout is None else busy_timeout,
             clusters=config.clusters,
         )
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
 from pathlib import Path
 
 import click
 from rich.markup import escape
 
-from uprdex.flows.cli._common import existing, index_option, open_index, out
-from uprdex.pipeline.errors import BadIndexError
+from uprdex.flows.cli._common import err, existing, index_option, open_index, out
+from uprdex.pipeline.errors import BadIndexError, IndexBusyError
+
+_NO_WAIT = 0.5
+"""Seconds browse waits for a writer before it serves the index as it is."""
 
 
 @click.command()
@@ -30,9 +32,14 @@ def browse(port: int, index: Path | None) -> None:
     path = existing(index).resolve()
     # As every command that reads it, an earlier uprdex's index gets this one's schema and
     # views (a large index's facets need the stored lists); one it cannot bring up to date
-    # (read-only, a newer uprdex's) is served as it is.
-    with suppress(BadIndexError):
-        open_index(path).close()
+    # (read-only, a newer uprdex's, or being written: no waiting for the writer) is served as
+    # it is.
+    try:
+        open_index(path, busy_timeout=_NO_WAIT).close()
+    except IndexBusyError:
+        err.print(f"{escape(str(path))} is being written by another program: serving it as it is")
+    except BadIndexError:
+        pass
     build_datasette(path)  # a missing extra or a bad index fails here, before the server
     out.print(f"Serving {escape(str(path))} read-only at http://127.0.0.1:{port}/ (Ctrl-C stops)")
     serve(path, port)
