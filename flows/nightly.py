@@ -84,6 +84,9 @@ class NightlySummary:
     them now."""
     not_quarantined: dict[str, str] = field(default_factory=dict)
     """Failed files the quarantine could not take (path -> why): the batch goes on."""
+    failed_before: list[str] = field(default_factory=list)
+    """Of `failed`, the files that failed on an earlier run: not read again (`uprdex ingest
+    FILE` retries one), still in the inbox."""
 
 
 def _transient(task: Any, task_run: TaskRun, state: State[Any]) -> bool:
@@ -235,6 +238,7 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
             else:
                 reason = earlier.error or "failed"
                 summary.failed.append((path_text(item.path), f"{reason} (on an earlier run)"))
+                summary.failed_before.append(path_text(item.path))
         again = sum(known[item.sha256] is not None for item in todo)
         summary.to_read = len(todo)
         logger.info(

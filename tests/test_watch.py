@@ -157,11 +157,22 @@ def test_watch_says_each_file_in_its_own_words_without_prefects_lines(tmp_path: 
         lines: list[str] = []
         while not lines or not (lines[-1].endswith(" failed\n") or lines[-1] == ""):
             lines.append(watcher.stdout.readline())  # up to the first run's summary
+        # A second burst, broken.pdf still in the inbox: its failure is not new (review10:
+        # watch said "1 indexed, 1 failed" and the failure again at every burst).
+        shutil.copy(fixture("slovenia2014_recs.pdf"), inbox)
+        later: list[str] = []
+        while not later or not (later[-1].endswith(" failed\n") or later[-1] == ""):
+            later.append(watcher.stdout.readline())  # up to the second run's summary
         watcher.send_signal(signal.SIGINT)
         errors = watcher.communicate(timeout=120)[1]
     finally:
         deadline.cancel()
         watcher.kill()
-    assert errors.count("broken.pdf: an HTML page") == 1, errors
+    said = errors.splitlines()
+    assert [line for line in said if line.startswith("failed broken.pdf")] != [], errors
+    assert sum(line.startswith("failed ") for line in said) == 1, errors
     assert "| INFO" not in errors and "| WARNING" not in errors, errors
     assert lines[1:] == [f"indexed {inbox / 'andorra2011_recs.pdf'}\n", "1 indexed, 1 failed\n"]
+    assert later == [f"indexed {inbox / 'slovenia2014_recs.pdf'}\n", "1 indexed, 0 failed\n"]
+    still = [line for line in said if line.startswith("still failed ")]
+    assert len(still) == 1 and "broken.pdf: an HTML page" in still[0], errors

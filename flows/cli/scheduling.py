@@ -295,9 +295,20 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
                         str(config.quarantine),
                         str(config.reports),
                     )
+                    # A file that failed before and is still in the inbox is no new failure
+                    # of this burst: said as such, not counted (`uprdex run` counts it: its
+                    # exit says the inbox holds one).
+                    before = [
+                        failed for failed in summary.failed if failed[0] in summary.failed_before
+                    ]
+                    summary = replace(
+                        summary, failed=[f for f in summary.failed if f not in before]
+                    )
                     for path in summary.indexed:
                         out.print(f"[green]indexed[/] {escape(path)}")
                     _each_file(summary, config)
+                    for _, reason in before:
+                        err.print(f"[yellow]still failed[/] {escape(reason)}")
                     out.print(f"{len(summary.indexed)} indexed, {len(summary.failed)} failed")
         except KeyboardInterrupt:
             pass
