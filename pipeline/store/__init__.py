@@ -16,7 +16,8 @@ job:
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,7 @@ class Store(Connection):
         """
         self.evidence_settings = evidence or EvidenceSettings()
         self.cluster_base = clusters or ClusterSettings()
+        self._paths_restated = False
         super().__init__(path, busy_timeout)
 
     # --- writing (writes.py) ---------------------------------------------------------------
@@ -107,8 +109,7 @@ class Store(Connection):
         the report and its addendum came first. Returns the warnings recorded. Its path is
         stored as `locations.stored_path` says.
         """
-        with self.transaction() as db:
-            self._restate_older_paths(db)
+        with self._writing_documents() as db:
             return writes.write_document(
                 db,
                 self._stored(document, db),
@@ -123,15 +124,13 @@ class Store(Connection):
     def write_import(self, document: DocumentRow, records: Sequence[ImportedRec]) -> list[str]:
         """Store an imported database (UPR Info export, OHCHR thematic list) in one
         transaction, linked to the PDF-extracted recommendations it matches."""
-        with self.transaction() as db:
-            self._restate_older_paths(db)
+        with self._writing_documents() as db:
             return writes.write_import(db, self._stored(document, db), records)
 
     def move_document(self, sha256: str, path: str, warnings: Sequence[str]) -> None:
         """Record that the file with these bytes is at `path` now (moved or renamed since it
         was read), with `warnings` in place of its old ones."""
-        with self.transaction() as db:
-            self._restate_older_paths(db)
+        with self._writing_documents() as db:
             writes.move_document(db, sha256, stored_path(path, self.path), warnings)
 
     def write_theme_hits(self, hits: Mapping[str, Sequence[ThemeHit]]) -> None:
@@ -155,6 +154,17 @@ class Store(Connection):
             path = stored_path(earlier.path, self.path)
         return replace(document, path=path)
 
+    @contextmanager
+    def _writing_documents(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction of document rows, the first of this opening storing an earlier
+        uprdex's paths as this release does (`_restate_older_paths`: once is enough, every
+        path written after is in this release's form)."""
+        with self.transaction() as db:
+            if not self._paths_restated:
+                self._restate_older_paths(db)
+            yield db
+        self._paths_restated = True  # committed: a rolled-back one is done again next time
+
     def _restate_older_paths(self, db: sqlite3.Connection) -> None:
         """Store the paths an earlier uprdex wrote (relative to the folder its ingest ran in)
         as this release stores them, for those that name a file from here. Then every "the
@@ -164,12 +174,13 @@ class Store(Connection):
         older = db.execute(
             "SELECT sha256, path FROM documents WHERE path NOT LIKE ? || '%'", (IN_INDEX_FOLDER,)
         ).fetchall()
+        places = ((sha256, path, located(path, self.path)) for sha256, path in older)
         db.executemany(
             "UPDATE documents SET path = ? WHERE sha256 = ?",
             [
                 (stored_path(path, self.path), sha256)
-                for sha256, path in older
-                if not located(path, self.path).is_absolute() and located(path, self.path).exists()
+                for sha256, path, place in places
+                if not place.is_absolute() and place.exists()
             ],
         )
 
