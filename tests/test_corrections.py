@@ -487,3 +487,34 @@ def test_a_filtered_cluster_export_keeps_the_whole_clusters_confidence(index: Pa
     )
     for found in filtered:
         assert found["confidence"] == whole[found["cluster_id"]]
+
+
+def test_a_full_disk_leaves_the_earlier_corrections_file_whole(tmp_path: Path) -> None:
+    """probe4: `uprdex cluster links --export team.csv` wrote over the team's file in place;
+    a disk that filled half-way left half a file. Now it is replaced whole or not at all."""
+    import subprocess
+    import sys
+    import textwrap
+
+    out = tmp_path / "team.csv"
+    earlier = "kind,first,second,note,who,at\r\nlink,A/HRC/28/15#115.1,A/HRC/28/15#115.2,,ana,\r\n"
+    out.write_text(earlier, encoding="utf-8", newline="")
+    code = textwrap.dedent(
+        f"""
+        import resource, signal
+        from pathlib import Path
+        from uprdex.pipeline.corrections import Correction, write_csv
+        pairs = [(f"A/HRC/28/15#115.{{n}}", f"A/HRC/28/15#115.{{n + 1}}") for n in range(1, 30)]
+        notes = [Correction.of(a, b, "link", "one commitment " * 4, "ana") for a, b in pairs]
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a full disk: writes fail with EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (400, 400))
+        try:
+            write_csv(notes, Path({str(out)!r}))
+        except OSError:
+            raise SystemExit(3)
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 3, done.stderr
+    assert out.read_bytes() == earlier.encode()
+    assert [p.name for p in tmp_path.iterdir()] == ["team.csv"]
