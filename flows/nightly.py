@@ -110,14 +110,13 @@ def _extract_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> s
     return f"{CACHE_PREFIX}{parameters['sha256']}-{CODE_VERSION}-{settings_key(settings)}"
 
 
-def prune_cache(storage: Path | None = None, days: float = CACHE_DAYS) -> int:
-    """Delete cached extractions older than `days` from Prefect's local result storage (they
-    have expired anyway); the number deleted."""
-    if storage is None:
-        from prefect.settings import get_current_settings
+def prune_cache() -> int:
+    """Delete cached extractions older than `CACHE_DAYS` from Prefect's local result storage
+    (they have expired anyway); the number deleted."""
+    from prefect.settings import get_current_settings
 
-        storage = Path(get_current_settings().results.local_storage_path)
-    cutoff = time.time() - days * 86400
+    storage = Path(get_current_settings().results.local_storage_path)
+    cutoff = time.time() - CACHE_DAYS * 86400
     deleted = 0
     for path in storage.glob(f"{CACHE_PREFIX}*"):
         try:
