@@ -26,8 +26,9 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from uprdex.flows import scaleout
+from uprdex.flows.extract import Extracted
 from uprdex.flows.fingerprint import CODE_VERSION, settings_key
-from uprdex.flows.ingest import Extracted, extract_isolated
+from uprdex.flows.ingest import extract_isolated
 from uprdex.flows.interrupts import the_run_begins
 from uprdex.flows.logs import Interrupted, off_the_terminal
 from uprdex.flows.rereading import earlier_reading_kept, moved, read_by_this_release
