@@ -518,3 +518,16 @@ def test_a_full_disk_leaves_the_earlier_corrections_file_whole(tmp_path: Path) -
     assert done.returncode == 3, done.stderr
     assert out.read_bytes() == earlier.encode()
     assert [p.name for p in tmp_path.iterdir()] == ["team.csv"]
+
+
+def test_corrections_csv_round_trip_keeps_every_column_not_only_the_note(tmp_path: Path) -> None:
+    """review12: since probe4 `write_csv` neutralises every text cell (who, first, second, at),
+    but `read_csv` restores only the note: a login "-bot" came back as "'-bot", and importing a
+    team's file into the index that wrote it said "1 new or changed" instead of "already here".
+    A note that already held ";'=" lost its "'" on the way back."""
+    corrections = [
+        Correction.of("A/HRC/28/15#115.8", "A/HRC/28/15#115.9", "unlink", "differ", "-bot"),
+        Correction.of("A/HRC/28/15#115.1", "A/HRC/28/15#115.2", "link", "x;'=y", "@ana"),
+    ]
+    write_csv(corrections, tmp_path / "links.csv")
+    assert read_csv(tmp_path / "links.csv") == corrections
