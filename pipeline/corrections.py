@@ -512,16 +512,17 @@ def read_csv(path: Path) -> list[Correction]:
         )
     found = []
     for number, row in enumerate(reader, start=2):
-        note = restore(row.get("note") or "")
+        # Every cell as written, before `write_csv` made it safe for spreadsheets.
+        cell = {name: restore(row.get(name) or "") for name in CSV_COLUMNS}
         try:
             found.append(
                 Correction.of(
-                    row["first"] or "",
-                    row["second"] or "",
-                    (row["kind"] or "").strip().lower(),
-                    note,
-                    row.get("who") or "",
-                    row.get("at") or "",
+                    cell["first"],
+                    cell["second"],
+                    cell["kind"].strip().lower(),
+                    cell["note"],
+                    cell["who"],
+                    cell["at"],
                 )
             )
         except CorrectionError as error:

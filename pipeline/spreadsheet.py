@@ -61,24 +61,27 @@ XLSX_MAX_CHARS = 32_767
 _CUT_FLAG = "… [cut: {rest:,} more characters; the JSON export has the whole text]"
 
 
-_AFTER_SEPARATOR = re.compile(r"(?<=[;\t])(?=[=+\-@])")
-"""Where a spreadsheet splitting at ";" or a tab would start a cell with a formula."""
-_NEUTRALISED_AFTER_SEPARATOR = re.compile(r"(?<=[;\t])'(?=[=+\-@])")
+_AFTER_SEPARATOR = re.compile(r"(?<=[;\t])(?='*[=+\-@])")
+"""Where a spreadsheet splitting at ";" or a tab would start a cell with a formula, or with
+quotes before one (so that `restore` can tell the "'" `neutralise` adds from the text's own)."""
+_NEUTRALISED_AFTER_SEPARATOR = re.compile(r"(?<=[;\t])'(?='*[=+\-@])")
+_OPENS_LIKE_A_FORMULA = re.compile(r"'*[=+\-@\t\r]")
 
 
 def neutralise(text: str) -> str:
     """`text` with a leading "'" when a spreadsheet would read it as a formula, and one after
-    each ";" or tab that a formula character follows.
+    each ";" or tab that a formula character follows; text that already holds quotes there
+    gets one more, so that `restore` gives back exactly `text`.
 
     Example: neutralise('=HYPERLINK("http://x");@SUM(1)') == '\\'=HYPERLINK("http://x");\\'@SUM(1)'.
     """
     text = _AFTER_SEPARATOR.sub("'", text)
-    return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
+    return f"'{text}" if _OPENS_LIKE_A_FORMULA.match(text) else text
 
 
 def restore(text: str) -> str:
     """`text` as it was before `neutralise` (a CSV file read back)."""
-    if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS):
+    if text.startswith("'") and _OPENS_LIKE_A_FORMULA.match(text, 1):
         text = text[1:]
     return _NEUTRALISED_AFTER_SEPARATOR.sub("", text)
 
