@@ -752,19 +752,38 @@ def _console_script(code: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_an_export_whose_reader_stops_ends_quietly_as_recs_does(index: Path) -> None:
-    # `uprdex export ... | head -1` ended with "error cannot write : Broken pipe", naming no
-    # file, exit 2; `uprdex recs | head -1` ends as Python's own way, with no word.
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["recs"],
+        ["search", "rights"],
+        ["clusters"],
+        ["evidence", "A/HRC/28/15", "115.22"],
+        ["show", "A/HRC/28/15", "115.22"],
+        *(
+            ["export", "--what", "recommendations", "--format", fmt]
+            for fmt in ("jsonl", "csv", "json")
+        ),
+    ],
+    ids=lambda args: "-".join(args[:1] + args[4:]),
+)
+def test_every_printing_command_ends_a_closed_pipe_with_141_not_1(
+    index: Path, args: list[str]
+) -> None:
+    # `uprdex export ... | head` exited 1, which README gives to "some files failed", and rich
+    # ended `uprdex recs | head` with 1 too: a closed pipe now ends every printing command
+    # quietly with 141 (128 + SIGPIPE), as `cat` or `grep` end in a pipe.
     script = "import sys; from uprdex.flows.cli import run; sys.argv[0] = 'uprdex'; run()"
-    args = ["export", "--what", "recommendations", "--format", "jsonl", "--index", str(index)]
     # The reader is gone before the first write (the 47 records, 60 kB, would fit in the
     # pipe: read one line first, and the export may finish before the reader goes).
     process = subprocess.Popen(
-        [sys.executable, "-c", script, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [sys.executable, "-c", script, *args, "--index", str(index)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     assert process.stdout is not None and process.stderr is not None
     process.stdout.close()
-    assert process.wait(timeout=120) == 1
+    assert process.wait(timeout=120) == 141
     assert process.stderr.read() == b""
 
 
