@@ -302,6 +302,8 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
     own = [row for row in rows if in_own_report(row)]
     for row in rows:
         where = f"p. {row.page}" + (f", note {row.footnote}" if row.footnote else "")
+        if row.context_page not in (None, row.page):  # a note's sentence, pages before it
+            where += f"; context on p. {row.context_page}"
         fixed = " (misprint repaired)" if row.corrected else ""
         kind = "State's comment" if row.kind == STATE_COMMENT else row.kind
         if row in own:
