@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from pathlib import Path
 
 import pytest
 
@@ -1528,3 +1529,28 @@ def test_asks_printed_in_the_footnote_of_a_paragraph_stating_their_position_are_
     first, second = russias_footnote_asks(report)
     assert first.page == second.page == 4  # the fixture's page 4, the report's page 27
     assert [c.refers_to for c in report.comments if c.paragraph == "141"] == ["141.1", "141.2"]
+
+
+def test_an_ask_printed_with_no_state_says_so_where_a_researcher_looks(tmp_path: Path) -> None:
+    # Indonesia 2008 (A/HRC/8/23) attributes its conclusions to no State: its 10 asks had an
+    # empty list of States and nothing else, which looked like a reading error (probe4).
+    import json
+
+    from helpers import cli, ingested
+
+    said = "the report prints no recommending State"
+    report = parsed("indonesia2008_recs.pdf")
+    assert len(report.recommendations) == 10
+    assert all(
+        rec.recommending_states == () and said in rec.warnings[-1] for rec in report.recommendations
+    )
+    slovenia = parsed("slovenia2014_recs.pdf").recommendations
+    assert not any(said in warning for rec in slovenia for warning in rec.warnings)
+    index = ingested(("indonesia2008_recs.pdf",), tmp_path / "index.sqlite")
+    brief = cli("show", "A/HRC/8/23#77.2", "--brief", "--index", index).output
+    assert "asked by no State: the report prints none" in brief
+    assert f"warning {said}" in brief
+    exported = cli("export", "--what", "recommendations", "--format", "jsonl", "--index", index)
+    records = [json.loads(line) for line in exported.output.splitlines()]
+    assert len(records) == 10
+    assert all(r["recommending_states"] == [] and said in r["warnings"][-1] for r in records)

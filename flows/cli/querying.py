@@ -6,6 +6,7 @@ import json
 import re
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -86,7 +87,7 @@ def _table(rows: list[dict[str, Any]], recurring: bool) -> Table:
                 )
             ),
             f"[bold]{escape(_review(row['state_under_review'], row['year']))}[/]\n"
-            + escape(", ".join(row["recommending_states"])),
+            + escape(_asked_by(row["recommending_states"])),
             "\n".join(_text_lines(row, recurring)),
         )
     return table
@@ -101,6 +102,11 @@ def _response(response: str, conflict: str | None, source: str | None) -> str:
     if report_and_addendum_disagree(conflict, response, source):
         return f"{response}, report and addendum disagree"
     return f"{response}, imports disagree"
+
+
+def _asked_by(states: Sequence[str]) -> str:
+    """The recommending States, or that the report prints none (Indonesia 2008's asks)."""
+    return ", ".join(states) or "no State: the report prints none"
 
 
 def _review(state: str | None, year: int | None) -> str:
@@ -118,7 +124,7 @@ def _print_blocks(rows: list[dict[str, Any]], recurring: bool) -> None:
         out.print(escape(" ".join(filter(None, (response, row["cluster_id"])))))
         review = _review(row["state_under_review"], row["year"])
         out.print(escape(f"review of {review}"), soft_wrap=False)
-        out.print(escape("asked by " + ", ".join(row["recommending_states"])), soft_wrap=False)
+        out.print(escape("asked by " + _asked_by(row["recommending_states"])), soft_wrap=False)
         for line in _text_lines(row, recurring):
             out.print(line, soft_wrap=False)
         out.print()
@@ -189,7 +195,7 @@ def _brief(row: dict[str, Any], evidence: int) -> list[str]:
     asks next, one item a line."""
     review = _review(row["state_under_review"], row["year"])
     response = _response(row["response"], row["response_conflict"], row["response_source"])
-    states = ", ".join(row["recommending_states"])
+    states = _asked_by(row["recommending_states"])
     detail = row["response_detail"] if row["response_detail"] != row["response"] else None
     answer = "; ".join(part for part in (detail, row["response_source"]) if part)
     lines = [
@@ -256,7 +262,7 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
         response = _response(rec.response, rec.response_conflict, rec.response_source)
         out.print(
             f"[bold]{escape(rec.id)}[/] review of {escape(review)} ({response}; asked by "
-            f"{escape(', '.join(rec.recommending_states))})"
+            f"{escape(_asked_by(rec.recommending_states))})"
         )
         snippet = escape(hit.snippet).replace("\x02", "[bold]").replace("\x03", "[/bold]")
         out.print(f"  {escape(hit.found_in)}: {snippet}")
