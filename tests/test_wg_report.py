@@ -1554,3 +1554,20 @@ def test_an_ask_printed_with_no_state_says_so_where_a_researcher_looks(tmp_path:
     records = [json.loads(line) for line in exported.output.splitlines()]
     assert len(records) == 10
     assert all(r["recommending_states"] == [] and said in r["warnings"][-1] for r in records)
+
+
+def test_an_ask_with_no_state_printed_names_the_state_an_import_gives(tmp_path: Path) -> None:
+    # Solomon Islands 2011's 81.23 prints no State; UPR Info's row names Cuba: `show --brief`
+    # said only "asked by no State", with Cuba in the JSON's `imported` alone.
+    from helpers import cli, ingested
+
+    index = ingested(("indonesia2008_recs.pdf",), tmp_path / "index.sqlite")
+    export = tmp_path / "upr_info.csv"
+    header = "To,To-Rgrp,To-Org,Text,From,From-Rgrp,From-Org,Response,Action,Issue,Session\n"
+    text = parsed("indonesia2008_recs.pdf").recommendations[5].text
+    export.write_text(
+        header + f'Indonesia,Asia,,"{text}",Cuba,GRULAC,,Accepted,4,Justice,1\n', encoding="utf-8"
+    )
+    assert cli("import", "upr-info", export, "--index", index).exit_code == 0
+    brief = cli("show", "A/HRC/8/23#77.3", "--brief", "--index", index).output
+    assert "asked by no State: the report prints none; Cuba as an import names it" in brief

@@ -196,6 +196,9 @@ def _brief(row: dict[str, Any], evidence: int) -> list[str]:
     review = _review(row["state_under_review"], row["year"])
     response = _response(row["response"], row["response_conflict"], row["response_source"])
     states = _asked_by(row["recommending_states"])
+    named = [name for item in row["imported"] for name in item["recommending_states"]]
+    if not row["recommending_states"] and named:  # UPR Info names one the PDF does not print
+        states += f"; {', '.join(dict.fromkeys(named))} as an import names it"
     detail = row["response_detail"] if row["response_detail"] != row["response"] else None
     answer = "; ".join(part for part in (detail, row["response_source"]) if part)
     lines = [
