@@ -159,12 +159,13 @@ def _evidence_record(row: LinkedEvidence) -> dict[str, Any]:
         "kind": "citation" if row.kind == STATE_COMMENT else row.kind,
         "as_printed": row.as_printed,
         "context": row.context,
-        # The page where `context` begins: a note's context (the body sentence or heading
-        # bearing its marker) is often pages before `page`, where the cited number is.
-        "context_page": row.context_page,
         "score": row.score,
         "corrected": row.corrected,
         "state_comment": row.kind == STATE_COMMENT,
+        # The page where `context` begins: a note's context (the body sentence or heading
+        # bearing its marker) is often pages before `page`, where the cited number is. Last,
+        # as every field added since the contract, so that no CSV column moves.
+        "context_page": row.context_page,
     }
 
 
@@ -303,9 +304,8 @@ EMPTY_HEADERS: dict[str, tuple[str, ...]] = {
         "cluster_id source_sha256 source_page as_printed response_detail response_conflict "
         "state_pairs origin imported theme_hits warnings cluster_confidence repeats repeated_by",
         "evidence": "recommendation_id document_sha256 document_path document_symbol "
-        "document_type document_type_detail page footnote kind as_printed context context_page "
-        "score "
-        "corrected state_comment",
+        "document_type document_type_detail page footnote kind as_printed context score "
+        "corrected state_comment context_page",
         "clusters": "cluster_id members canonical_text states size recurring cycles "
         "states_under_review responses curated corrections confidence member_confidence",
         "documents": "sha256 path type symbol state_under_review cycle pages status error "
