@@ -183,3 +183,26 @@ def test_an_endnote_says_the_page_where_its_context_is_printed(tmp_path: Path) -
     assert re.search(
         r'p\. 5</a><br><span class="muted">context <a href="[^"]*#page=1">p\. 1<', page
     )
+
+
+def test_an_index_of_schema_8_gets_context_pages_as_its_documents_are_read_again(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    from uprdex.pipeline.views import drop_views
+
+    index = ingested(("slovenia2014_recs.pdf", "cit_svn2019_compilation_notes.pdf"), tmp_path / "i")
+    db = sqlite3.connect(index, isolation_level=None)  # as the release before schema 9 left it
+    drop_views(db)
+    db.execute("ALTER TABLE evidence DROP COLUMN context_page")
+    db.execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
+    db.execute("UPDATE documents SET reader = NULL")  # read by that release
+    db.close()
+    with Store(index) as store:
+        assert {row.context_page for row in store.evidence()} == {None}
+    ingested(("slovenia2014_recs.pdf", "cit_svn2019_compilation_notes.pdf"), index)
+    with Store(index) as store:
+        rows = store.evidence()
+    assert rows and all(row.context_page is not None for row in rows)
+    assert any(row.context_page == 1 and row.page == 5 for row in rows)
