@@ -135,7 +135,7 @@ def find_citations(document: LoadedDocument, bare_indices: bool = False) -> list
     contexts = _marker_contexts(body, sentences)
     found: list[_Printed] = []
     bare: list[Citation] = []
-    spans: list[tuple[_Stream, int, int, str | None, str | None]] = [
+    spans: list[tuple[_Stream, int, int, str | None, _Context | None]] = [
         (body, start, end, None, None) for start, end in sentences
     ]
     for notes in (_Stream.of(footnote_lines), _Stream.of(endnote_lines)):
@@ -182,10 +182,25 @@ class _Stream:
     def at_line_start(self, offset: int) -> bool:
         return not self.text[self.starts[self.line_at(offset)] : offset].strip()
 
+    def context(self, start: int, end: int) -> _Context:
+        """The text between offsets as a context, with the page where it begins."""
+        text = self.text[start:end]
+        return _Context(
+            self.clean(start, end), self.page_at(start + len(text) - len(text.lstrip()))
+        )
+
     def clean(self, start: int, end: int) -> str:
         """The text between offsets on one line: "-\\n" joins, other breaks become spaces."""
         text = _BREAK_AFTER_DASH.sub("", self.text[start:end])
         return _SPACES.sub(" ", text).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """The sentence, note or heading that carries a citation, and the page where it begins."""
+
+    text: str
+    page: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +211,7 @@ class _Printed:
     stream: _Stream
     symbol: str | None
     footnote: str | None
-    context: str
+    context: _Context
     kind: CitationKind
 
     @property
@@ -276,12 +291,12 @@ def _sentences(stream: _Stream) -> list[tuple[int, int]]:
 
 def _marker_contexts(
     body: _Stream, sentences: list[tuple[int, int]]
-) -> dict[str, list[tuple[int, str]]]:
-    """Note number -> (page, sentence bearing its marker) for every marker in the body."""
+) -> dict[str, list[tuple[int, _Context]]]:
+    """Note number -> (page of the marker, sentence bearing it) for every marker in the body."""
     if not sentences:
         return {}
     ends = [end for _start, end in sentences]
-    contexts: dict[str, list[tuple[int, str]]] = {}
+    contexts: dict[str, list[tuple[int, _Context]]] = {}
     for line, line_start in zip(body.lines, body.starts, strict=True):
         for offset, marker in line.markers:
             # The marker follows what it annotates: "(ILO).⁶", "protection. ¹¹⁶ Furthermore".
@@ -290,11 +305,13 @@ def _marker_contexts(
                 position -= 1
             index = min(bisect_right(ends, position - 1), len(sentences) - 1)
             start, end = sentences[index]
-            contexts.setdefault(marker, []).append((line.page, body.clean(start, end)))
+            contexts.setdefault(marker, []).append((line.page, body.context(start, end)))
     return contexts
 
 
-def _context_for(contexts: dict[str, list[tuple[int, str]]], note: str, page: int) -> str | None:
+def _context_for(
+    contexts: dict[str, list[tuple[int, _Context]]], note: str, page: int
+) -> _Context | None:
     """The sentence bearing the note's marker: the last one printed on or before the note's page
     (footnote numbers may restart on each page)."""
     bearing = contexts.get(note, [])
@@ -305,7 +322,7 @@ def _context_for(contexts: dict[str, list[tuple[int, str]]], note: str, page: in
 
 
 def _read(
-    stream: _Stream, start: int, end: int, footnote: str | None, context: str | None
+    stream: _Stream, start: int, end: int, footnote: str | None, context: _Context | None
 ) -> Iterator[_Printed]:
     """The citations printed between start and end (one sentence or one note); the context is
     that text itself unless given."""
@@ -317,7 +334,7 @@ def _read(
         kind = _kind(stream, listed, lead, items, after, footnote)
         if kind is None:
             continue
-        context = context or stream.clean(start, end)
+        context = context or stream.context(start, end)
         symbols = [
             normalize_symbol(found.group())
             for found in SYMBOL.finditer(text, start, listed.start())
@@ -336,7 +353,7 @@ def _read(
 
 
 def _read_bare(
-    stream: _Stream, start: int, end: int, footnote: str | None, context: str | None
+    stream: _Stream, start: int, end: int, footnote: str | None, context: _Context | None
 ) -> Iterator[Citation]:
     """Recommendations cited by bare index between start and end, one citation per index."""
     text = stream.text
@@ -346,6 +363,7 @@ def _read_bare(
             continue
         symbols = [normalize_symbol(found.group()) for found in SYMBOL.finditer(before)]
         symbol = next((s for s in reversed(symbols) if WG_REPORT_SYMBOL.match(s)), None)
+        context = context or stream.context(start, end)
         for item in BARE_ITEM.finditer(text, listed.start("list"), listed.end("list")):
             low = int(item.group("first"))
             high = int(item.group("last") or low)
@@ -358,8 +376,9 @@ def _read_bare(
                     as_printed=stream.clean(item.start(), item.end()),
                     page=stream.page_at(item.start()),
                     footnote=footnote,
-                    context=context or stream.clean(start, end),
+                    context=context.text,
                     candidates=(str(number),),
+                    context_page=context.page,
                 )
 
 
@@ -453,8 +472,9 @@ def _cite(
         as_printed=printed.stream.clean(match.start(), match.end()),
         page=printed.stream.page_at(at),
         footnote=printed.footnote,
-        context=printed.context,
+        context=printed.context.text,
         candidates=tuple(dict.fromkeys(readings)),
         corrected=readings[1] != readings[0],
         kind=printed.kind,
+        context_page=printed.context.page,
     )

@@ -141,7 +141,7 @@ def with_row_context(citations: Iterable[Citation], rows: Sequence[Row]) -> list
         if row.cells and (match := _NUMBER.match(row.cells[0].strip()))
     }
     return [
-        replace(citation, context=row.text)
+        replace(citation, context=row.text, context_page=row.page)
         if (row := opening.get((citation.page, _number_of(citation.as_printed))))
         else citation
         for citation in citations

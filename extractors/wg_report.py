@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 from uprdex.extractors.cited_paragraphs import (
     LeadIn,
@@ -122,6 +123,13 @@ AFTER_ASK = re.compile(r"(?<=\)[;.])\s+(?=[A-Z])")
 CITED_PARAGRAPH = re.compile(r"(?<![\d.])\d{2,3}\.\d{1,3}(?![\d.]\d)")
 
 
+NO_STATE_PRINTED = "the report prints no recommending State for this ask (none to read)"
+"""The warning of an ask printed with no State list and no State named in its text: Indonesia
+2008 prints its conclusions unattributed ("Indonesia is commended for ... and is encouraged to
+..."), Solomon Islands 2011 its 81.23 (A/HRC/18/8). Said, so that an empty list of States does
+not look like a reading error."""
+
+
 def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) -> WgReport:
     """Metadata and every recommendation of one Working Group report."""
     states = states or load_states()
@@ -155,6 +163,12 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
         )
         comments.extend(comments_on_cited(paragraphs, recommendations, dropped))
         comments.extend(reasons_in_lead_ins(paragraphs, recommendations, comments))
+    recommendations = [
+        replace(rec, warnings=(*rec.warnings, NO_STATE_PRINTED))
+        if not rec.recommending_states
+        else rec
+        for rec in recommendations
+    ]
     return WgReport(
         symbol=find_symbol(document.first_page_text),
         state_under_review=state_under_review,

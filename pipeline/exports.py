@@ -124,16 +124,22 @@ def _other_ask(ask: RepeatedAsk) -> dict[str, Any]:
 
 def _themes(hits: Sequence[StoredThemeHit], imported: Sequence[ImportedLabel]) -> list[str]:
     """The issues UPR Info's experts gave, when an imported row carries them (the 54 issues
-    the classifier learned); else the classifier's labels, best first; else the keyword
-    themes. A thematic list's labels (OHCHR's own taxonomy) stay in `imported`."""
+    the classifier learned); else the classifier's labels; else the keyword themes. Best
+    score first, ties (and themes with no score: the experts', the keywords') by name, the
+    order the index's views give them (pipeline.views._themes_of), so that the exports, the
+    read API, the report, `show` and `recs` list them alike. A thematic list's labels (OHCHR's
+    own taxonomy) stay in `imported`."""
     experts = [
         theme for item in imported if item.source == ImportSource.UPR_INFO for theme in item.themes
     ]
     if experts:
-        return list(dict.fromkeys(experts))
-    model = sorted((h for h in hits if h.method == "model"), key=lambda h: -(h.score or 0))
-    chosen = model or [h for h in hits if h.method == "keywords"]
-    return list(dict.fromkeys(hit.theme for hit in chosen))
+        return sorted(set(experts))
+    model = [(hit.theme, hit.score or 0.0) for hit in hits if hit.method == "model"]
+    chosen = model or [(hit.theme, 0.0) for hit in hits if hit.method == "keywords"]
+    best: dict[str, float] = {}
+    for theme, score in chosen:
+        best[theme] = max(score, best.get(theme, score))
+    return sorted(best, key=lambda theme: (-best[theme], theme))
 
 
 def _evidence_record(row: LinkedEvidence) -> dict[str, Any]:
@@ -156,6 +162,10 @@ def _evidence_record(row: LinkedEvidence) -> dict[str, Any]:
         "score": row.score,
         "corrected": row.corrected,
         "state_comment": row.kind == STATE_COMMENT,
+        # The page where `context` begins: a note's context (the body sentence or heading
+        # bearing its marker) is often pages before `page`, where the cited number is. Last,
+        # as every field added since the contract, so that no CSV column moves.
+        "context_page": row.context_page,
     }
 
 
@@ -295,7 +305,7 @@ EMPTY_HEADERS: dict[str, tuple[str, ...]] = {
         "state_pairs origin imported theme_hits warnings cluster_confidence repeats repeated_by",
         "evidence": "recommendation_id document_sha256 document_path document_symbol "
         "document_type document_type_detail page footnote kind as_printed context score "
-        "corrected state_comment",
+        "corrected state_comment context_page",
         "clusters": "cluster_id members canonical_text states size recurring cycles "
         "states_under_review responses curated corrections confidence member_confidence",
         "documents": "sha256 path type symbol state_under_review cycle pages status error "

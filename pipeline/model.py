@@ -232,6 +232,9 @@ class Citation:
     candidates: tuple[str, ...]
     corrected: bool = False
     kind: CitationKind = "citation"
+    context_page: int | None = None
+    """The 1-based page where `context` begins: a note's context is the body sentence (or
+    heading) that bears its marker, often on an earlier page than the note itself."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -109,7 +109,7 @@ _EVIDENCE_PAGES = """
         CASE e.kind WHEN 'state_comment' THEN 'citation' ELSE e.kind END AS kind,
         e.kind = 'state_comment' AS state_comment,
         d.type AS document_type, d.symbol AS document_symbol, d.date AS document_date,
-        e.page, e.footnote, e.as_printed, e.context, e.score, e.corrected,
+        e.page, e.footnote, e.as_printed, e.context, e.context_page, e.score, e.corrected,
         d.path || '#page=' || e.page AS pdf_page, d.path AS document_path, e.document_sha256
     FROM evidence e
     JOIN documents d ON d.sha256 = e.document_sha256

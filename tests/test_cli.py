@@ -353,7 +353,8 @@ def test_evidence_and_cited(index: Path) -> None:
     compilation = fixture("cit_svn2019_compilation_notes.pdf")
     runner.invoke(main, ["ingest", str(compilation), "--index", str(index), "--workers", "1"])
     shown = runner.invoke(main, ["evidence", "A/HRC/28/15", "115.22", "--index", str(index)])
-    assert "A/HRC/WG.6/34/SVN/2 (un_compilation, p. 5, note 9) citation" in shown.output
+    listed = "A/HRC/WG.6/34/SVN/2 (un_compilation, p. 5, note 9; context on p. 1) citation"
+    assert listed in shown.output
     cited = runner.invoke(main, ["cited", str(compilation), "--index", str(index)])
     assert cited.exit_code == 0
     assert "115.22 -> A/HRC/28/15#115.22" in cited.output
@@ -370,7 +371,8 @@ def test_evidence_of_an_ask_cited_before_its_report_is_indexed_lists_where(
     index = ingested(("cit_svn2019_compilation_notes.pdf",), tmp_path / "index.sqlite")
     shown = cli("evidence", "A/HRC/28/15", "115.22", "--index", index)
     assert shown.exit_code == 0, shown.output
-    assert "A/HRC/WG.6/34/SVN/2 (un_compilation, p. 5, note 9) citation" in shown.output
+    listed = "A/HRC/WG.6/34/SVN/2 (un_compilation, p. 5, note 9; context on p. 1) citation"
+    assert listed in shown.output
     assert "for A/HRC/28/15 115.22 (its report, A/HRC/28/15, is not indexed yet)" in shown.output
     uncited = cli("evidence", "A/HRC/28/15", "115.999", "--index", index)
     assert uncited.exit_code == 2 and "no recommendation 115.999" in uncited.output
@@ -752,19 +754,38 @@ def _console_script(code: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_an_export_whose_reader_stops_ends_quietly_as_recs_does(index: Path) -> None:
-    # `uprdex export ... | head -1` ended with "error cannot write : Broken pipe", naming no
-    # file, exit 2; `uprdex recs | head -1` ends as Python's own way, with no word.
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["recs"],
+        ["search", "rights"],
+        ["clusters"],
+        ["evidence", "A/HRC/28/15", "115.22"],
+        ["show", "A/HRC/28/15", "115.22"],
+        *(
+            ["export", "--what", "recommendations", "--format", fmt]
+            for fmt in ("jsonl", "csv", "json")
+        ),
+    ],
+    ids=lambda args: "-".join(args[:1] + args[4:]),
+)
+def test_every_printing_command_ends_a_closed_pipe_with_141_not_1(
+    index: Path, args: list[str]
+) -> None:
+    # `uprdex export ... | head` exited 1, which README gives to "some files failed", and rich
+    # ended `uprdex recs | head` with 1 too: a closed pipe now ends every printing command
+    # quietly with 141 (128 + SIGPIPE), as `cat` or `grep` end in a pipe.
     script = "import sys; from uprdex.flows.cli import run; sys.argv[0] = 'uprdex'; run()"
-    args = ["export", "--what", "recommendations", "--format", "jsonl", "--index", str(index)]
     # The reader is gone before the first write (the 47 records, 60 kB, would fit in the
     # pipe: read one line first, and the export may finish before the reader goes).
     process = subprocess.Popen(
-        [sys.executable, "-c", script, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [sys.executable, "-c", script, *args, "--index", str(index)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     assert process.stdout is not None and process.stderr is not None
     process.stdout.close()
-    assert process.wait(timeout=120) == 1
+    assert process.wait(timeout=120) == 141
     assert process.stderr.read() == b""
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from uprdex.flows.ingest import ingest_paths
@@ -157,3 +158,51 @@ def test_evidence_lists_the_newest_document_first_by_its_own_date(tmp_path: Path
         every = [row.document_symbol for row in store.evidence()]
     assert cited == ["A/HRC/WG.6/34/SVN/2", "A/HRC/WG.6/34/SVN/1"]
     assert every == sorted(every, key=lambda symbol: symbol != "A/HRC/WG.6/34/SVN/2")
+
+
+def test_an_endnote_says_the_page_where_its_context_is_printed(tmp_path: Path) -> None:
+    # A/HRC/WG.6/34/SVN/2 prints endnote 9 ("see A/HRC/28/15, paras. 115.22 and 115.31-115.39")
+    # on page 5, and its marker after the heading "III. National human rights framework" on
+    # page 1: `page` led a reader to the number, not to the context (probe4: 5 of 30 rows).
+    import json
+
+    index = ingested(("slovenia2014_recs.pdf", "cit_svn2019_compilation_notes.pdf"), tmp_path / "i")
+    exported = cli("export", "--what", "evidence", "--format", "jsonl", "--index", index)
+    records = [json.loads(line) for line in exported.output.splitlines()]
+    note = next(r for r in records if r["recommendation_id"] == "A/HRC/28/15#115.22")
+    assert (note["page"], note["footnote"], note["context_page"]) == (5, "9", 1)
+    assert note["context"] == "III. National human rights framework"
+    assert all(isinstance(r["context_page"], int) for r in records)
+    assert any(r["context_page"] == r["page"] for r in records)
+    listed = cli("evidence", "A/HRC/28/15", "115.22", "--index", index).output
+    assert "p. 5, note 9; context on p. 1" in listed
+    csv_header = cli("export", "--what", "evidence", "--format", "csv", "--index", index)
+    assert "context_page" in csv_header.output.splitlines()[0]
+    cli("report", "--index", index, "--out", tmp_path / "html")
+    page = (tmp_path / "html" / "slovenia.html").read_text(encoding="utf-8")
+    assert re.search(
+        r'p\. 5</a><br><span class="muted">context <a href="[^"]*#page=1">p\. 1<', page
+    )
+
+
+def test_an_index_of_schema_8_gets_context_pages_as_its_documents_are_read_again(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    from uprdex.pipeline.views import drop_views
+
+    index = ingested(("slovenia2014_recs.pdf", "cit_svn2019_compilation_notes.pdf"), tmp_path / "i")
+    db = sqlite3.connect(index, isolation_level=None)  # as the release before schema 9 left it
+    drop_views(db)
+    db.execute("ALTER TABLE evidence DROP COLUMN context_page")
+    db.execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
+    db.execute("UPDATE documents SET reader = NULL")  # read by that release
+    db.close()
+    with Store(index) as store:
+        assert {row.context_page for row in store.evidence()} == {None}
+    ingested(("slovenia2014_recs.pdf", "cit_svn2019_compilation_notes.pdf"), index)
+    with Store(index) as store:
+        rows = store.evidence()
+    assert rows and all(row.context_page is not None for row in rows)
+    assert any(row.context_page == 1 and row.page == 5 for row in rows)

@@ -210,3 +210,36 @@ def test_browse_brings_an_index_the_previous_release_wrote_up_to_date(
     assert result.exit_code == 0, result.output
     assert served == [index.resolve()]
     assert len(_in_step(index)) == 30  # the facets read the stored lists
+
+
+def test_tied_themes_are_listed_alike_by_the_exports_and_the_read_api(tmp_path: Path) -> None:
+    # Slovenia 2019's 122.2 has three classifier themes at 1.0, and 2010's 111.32 two UPR Info
+    # rows: `uprdex browse` listed their themes by name, the exports (and so the report, `show`
+    # and `recs`) in stored order ("Migrants", "Labour", "International instruments"). One
+    # rule everywhere: best score first, ties and unscored themes by name.
+    import json
+
+    from uprdex.pipeline.exports import records
+
+    index = tmp_path / "index.sqlite"
+    export = tmp_path / "upr_info.csv"
+    shutil.copy(UPR_INFO, export)
+    with Store(index) as store:
+        ingest_paths([fixture("slovenia2014_recs.pdf")], store, ONE_WORKER)
+        import_file(export, "upr-info", store)
+        with store.transaction() as db:  # a tie, stored against the order of the names
+            rec = db.execute(
+                "SELECT id FROM recommendations "
+                "WHERE id NOT IN (SELECT recommendation_id FROM import_links) LIMIT 1"
+            ).fetchone()[0]
+            hits = ["Migrants", "Labour", "International instruments"]
+            db.execute("DELETE FROM recommendation_themes WHERE recommendation_id = ?", (rec,))
+            db.executemany(
+                "INSERT INTO recommendation_themes VALUES (?, ?, '[]', 'model', 1.0)",
+                [(rec, theme) for theme in hits],
+            )
+        exported = {row["id"]: row["themes"] for row in records(store, "recommendations")}
+    shown = {rec_id: json.loads(row[2]) for rec_id, row in _in_step(index).items()}
+    assert exported[rec] == sorted(hits)
+    assert sum(len(themes) > 1 for themes in exported.values()) > 10
+    assert exported == shown

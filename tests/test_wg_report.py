@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from pathlib import Path
 
 import pytest
 
@@ -1528,3 +1529,45 @@ def test_asks_printed_in_the_footnote_of_a_paragraph_stating_their_position_are_
     first, second = russias_footnote_asks(report)
     assert first.page == second.page == 4  # the fixture's page 4, the report's page 27
     assert [c.refers_to for c in report.comments if c.paragraph == "141"] == ["141.1", "141.2"]
+
+
+def test_an_ask_printed_with_no_state_says_so_where_a_researcher_looks(tmp_path: Path) -> None:
+    # Indonesia 2008 (A/HRC/8/23) attributes its conclusions to no State: its 10 asks had an
+    # empty list of States and nothing else, which looked like a reading error (probe4).
+    import json
+
+    from helpers import cli, ingested
+
+    said = "the report prints no recommending State"
+    report = parsed("indonesia2008_recs.pdf")
+    assert len(report.recommendations) == 10
+    assert all(
+        rec.recommending_states == () and said in rec.warnings[-1] for rec in report.recommendations
+    )
+    slovenia = parsed("slovenia2014_recs.pdf").recommendations
+    assert not any(said in warning for rec in slovenia for warning in rec.warnings)
+    index = ingested(("indonesia2008_recs.pdf",), tmp_path / "index.sqlite")
+    brief = cli("show", "A/HRC/8/23#77.2", "--brief", "--index", index).output
+    assert "asked by no State: the report prints none" in brief
+    assert f"warning {said}" in brief
+    exported = cli("export", "--what", "recommendations", "--format", "jsonl", "--index", index)
+    records = [json.loads(line) for line in exported.output.splitlines()]
+    assert len(records) == 10
+    assert all(r["recommending_states"] == [] and said in r["warnings"][-1] for r in records)
+
+
+def test_an_ask_with_no_state_printed_names_the_state_an_import_gives(tmp_path: Path) -> None:
+    # Solomon Islands 2011's 81.23 prints no State; UPR Info's row names Cuba: `show --brief`
+    # said only "asked by no State", with Cuba in the JSON's `imported` alone.
+    from helpers import cli, ingested
+
+    index = ingested(("indonesia2008_recs.pdf",), tmp_path / "index.sqlite")
+    export = tmp_path / "upr_info.csv"
+    header = "To,To-Rgrp,To-Org,Text,From,From-Rgrp,From-Org,Response,Action,Issue,Session\n"
+    text = parsed("indonesia2008_recs.pdf").recommendations[5].text
+    export.write_text(
+        header + f'Indonesia,Asia,,"{text}",Cuba,GRULAC,,Accepted,4,Justice,1\n', encoding="utf-8"
+    )
+    assert cli("import", "upr-info", export, "--index", index).exit_code == 0
+    brief = cli("show", "A/HRC/8/23#77.3", "--brief", "--index", index).output
+    assert "asked by no State: the report prints none; Cuba as an import names it" in brief

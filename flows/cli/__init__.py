@@ -7,7 +7,6 @@ command imports what it runs when it runs.
 from __future__ import annotations
 
 import atexit
-import contextlib
 import os
 import sys
 import threading
@@ -33,6 +32,7 @@ from uprdex.flows.cli._common import (
     EXIT_INTERRUPTED,
     EXIT_USAGE,
     cannot_write,
+    closed_pipe,
     err,
 )
 from uprdex.pipeline.errors import IndexBusyError, UprdexError
@@ -44,7 +44,8 @@ class _Uprdex(click.Group):
     """The one error boundary: an error a user can cause ends as one line naming the file or
     setting and what to do, never a traceback, with its documented exit code (EXIT_CODES_HELP):
     EXIT_BUSY for a busy index, EXIT_USAGE for the rest (an error uprdex raises on purpose, or
-    a file or folder the system refuses), EXIT_INTERRUPTED for Ctrl-C. Anything else is a bug,
+    a file or folder the system refuses), EXIT_INTERRUPTED for Ctrl-C, EXIT_CLOSED_PIPE when
+    the reader of the output went away (`| head`). Anything else is a bug,
     and shows its traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -59,8 +60,8 @@ class _Uprdex(click.Group):
                 "command again to go on"
             )
             ctx.exit(EXIT_INTERRUPTED)
-        except BrokenPipeError:
-            raise  # the reader of standard output went away (`| head`): Python's own way
+        except BrokenPipeError:  # the reader of standard output went away (`| head`)
+            ctx.exit(closed_pipe())
         except OSError as error:
             err.print(f"[red]error[/] {escape(cannot_write(error))}")
             ctx.exit(EXIT_USAGE)
@@ -157,14 +158,23 @@ def _main_code() -> str | int | None:
 def _ended(code: str | int | None) -> int:
     status = _status(code)
     atexit._run_exitfuncs()
-    _flush()
+    if not _flush() and status == 0:
+        # The last lines, still buffered, found the reader gone (`| head`): as `main` ends.
+        status = closed_pipe()
     return status
 
 
-def _flush() -> None:
+def _flush() -> bool:
+    """Flush standard output and error; False when standard output's reader went away."""
+    flushed = True
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`)
+        try:
             stream.flush()
+        except BrokenPipeError:
+            flushed = flushed and stream is not sys.stdout
+        except (OSError, ValueError):  # closed
+            pass
+    return flushed
 
 
 def _status(code: str | int | None) -> int:

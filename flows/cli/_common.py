@@ -6,6 +6,7 @@ Only the CLI turns errors into exit codes and one-line messages.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -40,11 +41,15 @@ EXIT_BUSY = 75
 EXIT_INTERRUPTED = 130
 """Ctrl-C (SIGINT): 128 + 2, as shells report a command the signal stopped; not 1, which says
 that files failed."""
+EXIT_CLOSED_PIPE = 141
+"""The reader of standard output went away (`uprdex recs | head`): 128 + 13 (SIGPIPE), what a
+shell reports for `cat`, `grep` or `sort` stopped so; not 1, which says that files failed."""
 EXIT_CODES_HELP = (
     "\b\nExit codes: 0 done; 1 some files failed (the rest were done); 2 bad usage or setup "
     "(an option,\nuprdex.toml, the index, a model file, a missing extra, an output that cannot "
     "be written);\n75 the index is busy (another uprdex run or a program is writing it): try "
-    "again later;\n130 interrupted (Ctrl-C): what was written before is kept, whole."
+    "again later;\n130 interrupted (Ctrl-C): what was written before is kept, whole;\n141 the "
+    "reader of the output went away (`| head`)."
 )
 
 
@@ -69,8 +74,25 @@ class _ShowControls(RenderHook):
         return [_Visible(renderable) for renderable in renderables]
 
 
+def closed_pipe() -> int:
+    """Standard output's reader went away: later writes (and the flush at the end) go to
+    /dev/null, quietly; EXIT_CLOSED_PIPE to end with (Python's own recipe, "Note on SIGPIPE")."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_CLOSED_PIPE
+
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """rich's own ends with 1, which says that files failed: end as `main` ends a closed
+        pipe (EXIT_CLOSED_PIPE)."""
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def _console(stderr: bool) -> Console:
-    console = Console(stderr=stderr, highlight=False, soft_wrap=True)
+    console = _Console(stderr=stderr, highlight=False, soft_wrap=True)
     console.push_render_hook(_ShowControls())
     return console
 

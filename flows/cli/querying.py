@@ -6,6 +6,7 @@ import json
 import re
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -86,7 +87,7 @@ def _table(rows: list[dict[str, Any]], recurring: bool) -> Table:
                 )
             ),
             f"[bold]{escape(_review(row['state_under_review'], row['year']))}[/]\n"
-            + escape(", ".join(row["recommending_states"])),
+            + escape(_asked_by(row["recommending_states"])),
             "\n".join(_text_lines(row, recurring)),
         )
     return table
@@ -101,6 +102,11 @@ def _response(response: str, conflict: str | None, source: str | None) -> str:
     if report_and_addendum_disagree(conflict, response, source):
         return f"{response}, report and addendum disagree"
     return f"{response}, imports disagree"
+
+
+def _asked_by(states: Sequence[str]) -> str:
+    """The recommending States, or that the report prints none (Indonesia 2008's asks)."""
+    return ", ".join(states) or "no State: the report prints none"
 
 
 def _review(state: str | None, year: int | None) -> str:
@@ -118,7 +124,7 @@ def _print_blocks(rows: list[dict[str, Any]], recurring: bool) -> None:
         out.print(escape(" ".join(filter(None, (response, row["cluster_id"])))))
         review = _review(row["state_under_review"], row["year"])
         out.print(escape(f"review of {review}"), soft_wrap=False)
-        out.print(escape("asked by " + ", ".join(row["recommending_states"])), soft_wrap=False)
+        out.print(escape("asked by " + _asked_by(row["recommending_states"])), soft_wrap=False)
         for line in _text_lines(row, recurring):
             out.print(line, soft_wrap=False)
         out.print()
@@ -189,7 +195,10 @@ def _brief(row: dict[str, Any], evidence: int) -> list[str]:
     asks next, one item a line."""
     review = _review(row["state_under_review"], row["year"])
     response = _response(row["response"], row["response_conflict"], row["response_source"])
-    states = ", ".join(row["recommending_states"])
+    states = _asked_by(row["recommending_states"])
+    named = [name for item in row["imported"] for name in item["recommending_states"]]
+    if not row["recommending_states"] and named:  # UPR Info names one the PDF does not print
+        states += f"; {', '.join(dict.fromkeys(named))} as an import names it"
     detail = row["response_detail"] if row["response_detail"] != row["response"] else None
     answer = "; ".join(part for part in (detail, row["response_source"]) if part)
     lines = [
@@ -256,7 +265,7 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
         response = _response(rec.response, rec.response_conflict, rec.response_source)
         out.print(
             f"[bold]{escape(rec.id)}[/] review of {escape(review)} ({response}; asked by "
-            f"{escape(', '.join(rec.recommending_states))})"
+            f"{escape(_asked_by(rec.recommending_states))})"
         )
         snippet = escape(hit.snippet).replace("\x02", "[bold]").replace("\x03", "[/bold]")
         out.print(f"  {escape(hit.found_in)}: {snippet}")
@@ -302,6 +311,8 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
     own = [row for row in rows if in_own_report(row)]
     for row in rows:
         where = f"p. {row.page}" + (f", note {row.footnote}" if row.footnote else "")
+        if row.context_page not in (None, row.page):  # a note's sentence, pages before it
+            where += f"; context on p. {row.context_page}"
         fixed = " (misprint repaired)" if row.corrected else ""
         kind = "State's comment" if row.kind == STATE_COMMENT else row.kind
         if row in own:

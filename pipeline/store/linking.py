@@ -396,8 +396,8 @@ def link_paraphrases(db: sqlite3.Connection, states: set[str], threshold: float)
             ]
             db.executemany(
                 "INSERT INTO evidence (recommendation_id, target_symbol, target_ref, "
-                "document_sha256, page, kind, as_printed, context, score) "
-                "VALUES (?,?,?,?,?,'paraphrase',?,?,?)",
+                "document_sha256, page, kind, as_printed, context, score, context_page) "
+                "VALUES (?1,?2,?3,?4,?5,'paraphrase',?6,?7,?8,?5)",
                 [
                     (
                         m.recommendation_id,

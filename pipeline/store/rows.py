@@ -201,6 +201,8 @@ class StoredEvidence:
     corrected: bool
     candidates: tuple[str, ...]
     symbol_inferred: bool
+    context_page: int | None
+    """Where `context` begins; None for a citation an earlier release read."""
 
     @classmethod
     def of(cls, row: sqlite3.Row) -> StoredEvidence:

@@ -37,7 +37,7 @@ __all__ = [
     "state_rows",
 ]
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 STATE_COMMENT = "state_comment"
 """Evidence kind of the State's own comment on a recommendation (addendum or WG report)."""
 
@@ -64,6 +64,21 @@ def _add_section_detail(db: sqlite3.Connection) -> None:
     `reader` says). SQLite has no ADD COLUMN IF NOT EXISTS."""
     if "section_detail" not in [row[1] for row in db.execute("PRAGMA table_info(recommendations)")]:
         db.execute("ALTER TABLE recommendations ADD COLUMN section_detail TEXT")
+
+
+def _add_context_page(db: sqlite3.Connection) -> None:
+    """Schema 9: the page where each evidence row's context begins (`context_page`): a note's
+    context is the body sentence or heading that bears its marker, often pages before the
+    note. A paraphrase or a State's comment is its own context, on its page; an earlier
+    release's citations have none until their document is read again (its next ingest, as
+    `reader` says). SQLite has no ADD COLUMN IF NOT EXISTS."""
+    if "context_page" not in [row[1] for row in db.execute("PRAGMA table_info(evidence)")]:
+        db.execute("ALTER TABLE evidence ADD COLUMN context_page INTEGER")
+    db.execute(
+        "UPDATE evidence SET context_page = page WHERE context_page IS NULL "
+        "AND kind IN ('paraphrase', ?)",
+        (STATE_COMMENT,),
+    )
 
 
 # Each entry migrates the schema from version i to i + 1: a script, or a function where SQL
@@ -315,6 +330,8 @@ _MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     # 8: the lists the views show, stored (`views.add_lists`): Datasette's array facets over
     # lists the views computed took seconds on a large index.
     add_lists,
+    # 9: the page where an evidence row's context begins (`_add_context_page`).
+    _add_context_page,
 )
 
 

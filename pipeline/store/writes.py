@@ -157,8 +157,8 @@ def _write_citations(
     """Citations and listings as evidence, linked to recommendations by link_citations."""
     db.executemany(
         "INSERT INTO evidence (target_symbol, target_ref, document_sha256, page, footnote, "
-        "kind, as_printed, context, candidates, symbol_inferred) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?)",
+        "kind, as_printed, context, candidates, symbol_inferred, context_page) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         [
             (
                 c.symbol,
@@ -171,6 +171,7 @@ def _write_citations(
                 c.context,
                 json.dumps(list(c.candidates)),
                 int(c.symbol is None),
+                c.page if c.context_page is None else c.context_page,
             )
             for c in citations
         ],
@@ -332,7 +333,7 @@ def _write_responses(
         if response.comment:
             db.execute(
                 "INSERT INTO evidence (target_symbol, target_ref, document_sha256, page, kind,"
-                " as_printed, context) VALUES (?,?,?,?,?,?,?)",
+                " as_printed, context, context_page) VALUES (?1,?2,?3,?4,?5,?6,?7,?4)",
                 (
                     addendum.wg_symbol,
                     response.ref,
@@ -351,7 +352,7 @@ def _write_comments(db: sqlite3.Connection, document: DocumentRow, report: WgRep
     evidence of the recommendation each answers (linked by `refresh_responses`)."""
     db.executemany(
         "INSERT INTO evidence (target_symbol, target_ref, document_sha256, page, kind,"
-        " as_printed, context) VALUES (?,?,?,?,?,?,?)",
+        " as_printed, context, context_page) VALUES (?1,?2,?3,?4,?5,?6,?7,?4)",
         [
             (
                 report.symbol,
