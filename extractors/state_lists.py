@@ -167,15 +167,72 @@ def ask_parts(text: str, states: StateTable) -> tuple[AskPart, ...]:
         else:
             waiting.extend(names)
         start = group_end
+    for at in range(len(parts) - 1, 0, -1):
+        if parts[at][0] == parts[at - 1][0] and QUALIFIER.match(parts[at][1]):
+            parts[at - 1][2].extend(parts[at][2])
     tail = body[start:].strip(_AROUND_PART)
     if tail:
         ask = bisect_right(ends, start)
         parts.append((ask, tail, [n for which, _, names in parts if which == ask for n in names]))
-    found = tuple(AskPart(stretch, tuple(dict.fromkeys(names))) for _, stretch, names in parts)
+    leads = _shared_verbs(parts)
+    found = tuple(
+        AskPart(stretch, tuple(dict.fromkeys(names)), lead)
+        for (_, stretch, names), lead in zip(parts, leads, strict=True)
+    )
     if len({frozenset(part.recommending_states) for part in found}) < 2:
         return ()
     return found
 
+
+def _shared_verbs(parts: list[tuple[int, str, list[str]]]) -> list[str]:
+    """Give an object the States of the variant verbs it completes, and return each part's
+    lead, the verb it shares with its ask's first part.
+
+    "Ratify (Mexico, Austria) / Consider ratifying (Djibouti) / Sign and ratify (Belgium) the
+    Optional Protocol ... (Belgium)" (A/HRC/12/2 74.4): the Protocol is what all four asked.
+    "Consider ratifying/Ratify the First Optional Protocol ... (Albania), the Optional Protocol
+    to the Convention against Torture (United Kingdom, ...)" (A/HRC/8/44 60.1): the United
+    Kingdom asked to ratify OP-CAT, not the first Protocol."""
+    leads = [""] * len(parts)
+    for at, (ask, stretch, names) in enumerate(parts):
+        if not at or parts[at - 1][0] != ask or not OBJECT.match(stretch):
+            continue
+        verbs = at
+        while verbs and parts[verbs - 1][0] == ask and _bare_verb(parts[verbs - 1][1]):
+            verbs -= 1
+        if verbs < at:
+            names.extend(name for _, _, before in parts[verbs:at] for name in before)
+            continue
+        first = next(text for which, text, _ in parts if which == ask)
+        lead = OBJECT.split(first, maxsplit=1)[0].strip()
+        leads[at] = lead if lead != first and _bare_verb(lead) else ""
+    return leads
+
+
+def _bare_verb(stretch: str) -> bool:
+    """A stretch that is a verb alone, its object printed later: "Consider ratifying", "accede
+    to", "Sign and ratify", "become party to"."""
+    words = stretch.split()
+    return 0 < len(words) <= _VERB_WORDS and not OBJECT.search(stretch)
+
+
+# "the Optional Protocol ...", "its ratification": a stretch that opens with its object.
+OBJECT = re.compile(r"\b(?:the|a|an|its|their|all|other|both)\b\s*")
+_VERB_WORDS = 6
+
+# A stretch that qualifies the one before it, whose States asked that one too: "Ratify the
+# International Convention for the Protection of All Persons from Enforced Disappearance
+# (Azerbaijan, Argentina, Uruguay) as soon as possible (Greece)" (A/HRC/15/9 93.2), "Establish
+# an independent national human rights commission (South Africa, Malaysia) in compliance with
+# the Paris Principles (Portugal, ...) with a strong mandate (Portugal)" (A/HRC/10/71 80.4).
+# Not "as well as to recognize ..." (Japan 2008), another ask.
+QUALIFIER = re.compile(
+    r"(?:as\s+(?:soon|early|quickly|a\s+matter|appropriate|recommended|possible)"
+    r"|in\s+(?:the\s+near|compliance|conformity|accordance|line|particular|order|a\s+timely"
+    r"|due|keeping|full)"
+    r"|with(?:in|out)?|at\s+(?:an?|the)|through|including|particularly|especially|notably"
+    r"|promptly|positively|so\s+as|so\s+that|before|prior\s+to|during)\b"
+)
 
 # What is left around a part's stretch: "(Albania), the Optional Protocol ...", "/ acceding to".
 _AROUND_PART = " ;,.:/"

@@ -171,6 +171,10 @@ class AskPart:
 
     text: str
     recommending_states: tuple[str, ...]
+    lead: str = ""
+    """The verb an enumerated object shares with its ask's first part: "Consider
+    ratifying/Ratify" for "the Optional Protocol to the Convention against Torture" (searched
+    with the part, not shown)."""
 
 
 @dataclass(frozen=True, slots=True)

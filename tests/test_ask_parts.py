@@ -83,6 +83,7 @@ def test_search_with_recommending_state_keeps_only_the_parts_it_asked(japan: Pat
     assert "A/HRC/8/44#60.1" not in ids("Canada", "Convention against Torture")
     assert "A/HRC/8/44#60.1" in ids("United Kingdom", "Convention against Torture")
     assert "A/HRC/8/44#60.1" in ids("Canada", "Hague Convention")
+    assert "A/HRC/8/44#60.1" in ids("Brazil", "ratify Convention against Torture")
     assert "A/HRC/8/44#60.1" in ids("Canada", None)
     result = cli("recs", "--recommending-state", "Canada", "--search", "Torture", "--index", japan)
     assert result.exit_code == 0 and "60.1" not in result.output
@@ -109,3 +110,18 @@ def test_report_shows_who_asked_what(japan: Path, tmp_path: Path) -> None:
     page = (tmp_path / "html" / "japan.html").read_text(encoding="utf-8")
     assert "Who asked what" in page
     assert "“the Optional Protocol to the Convention against Torture”: United Kingdom" in page
+
+
+def test_variant_verbs_share_their_object() -> None:
+    # A/HRC/12/2 74.4: the Protocol is what all four asked, each with its own verb.
+    parts = _parts(
+        "Ratify (Mexico, Austria) / Consider ratifying (Djibouti) / Sign and ratify (Belgium) "
+        "the Optional Protocol to the Convention on the Rights of the Child (CRC) on the "
+        "involvement of children in armed conflict (Belgium);"
+    )
+    assert set(parts[-1][1]) == {"Mexico", "Austria", "Djibouti", "Belgium"}
+    # A/HRC/15/9 93.2: Greece asked to ratify the Convention, as soon as possible.
+    assert _parts(
+        "Ratify the International Convention for the Protection of All Persons from Enforced "
+        "Disappearance (Azerbaijan, Argentina, Uruguay) as soon as possible (Greece);"
+    )[0][1] == ("Azerbaijan", "Argentina", "Uruguay", "Greece")

@@ -416,7 +416,8 @@ def _write_recommendations(db: sqlite3.Connection, document: DocumentRow, report
 
 def _write_parts(db: sqlite3.Connection, sha256: str, report: WgReport) -> None:
     """The parts of this document's compound items (not those another copy of the report
-    holds), and per State the words of the parts it asked for, which `RecFilter` searches."""
+    holds), and per State the words of the parts it asked for (with the verb an enumerated
+    object shares, `AskPart.lead`), which `RecFilter` searches."""
     ours = {
         row[0]
         for row in db.execute("SELECT id FROM recommendations WHERE document_sha256 = ?", (sha256,))
@@ -435,8 +436,8 @@ def _write_parts(db: sqlite3.Connection, sha256: str, report: WgReport) -> None:
                 for name in part.recommending_states
             ]
             parts.append((rec_id, position, part.text, json.dumps(names)))
-            for name in names:
-                words.setdefault(name, []).append(part.text)
+            for name in names:  # an enumerated object with the verb it shares ("ratify")
+                words.setdefault(name, []).append(f"{part.lead} {part.text}".strip())
         asked.extend((" ... ".join(texts), rec_id, name) for name, texts in words.items())
     db.executemany("INSERT OR IGNORE INTO recommendation_parts VALUES (?,?,?,?)", parts)
     db.executemany("INSERT INTO recommendation_asked VALUES (?,?,?)", asked)
