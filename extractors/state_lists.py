@@ -159,7 +159,7 @@ def ask_parts(text: str, states: StateTable) -> tuple[AskPart, ...]:
         closing.append((len(body), len(body), [n for _, group in trailing for n in group]))
     for group_start, group_end, names in closing:
         stretch = body[start:group_start].strip(_AROUND_PART)
-        if stretch:
+        if _WORD.search(stretch):
             parts.append((bisect_right(ends, group_start), stretch, [*waiting, *names]))
             waiting = []
         elif parts:
@@ -171,7 +171,7 @@ def ask_parts(text: str, states: StateTable) -> tuple[AskPart, ...]:
         if parts[at][0] == parts[at - 1][0] and QUALIFIER.match(parts[at][1]):
             parts[at - 1][2].extend(parts[at][2])
     tail = body[start:].strip(_AROUND_PART)
-    if tail:
+    if _WORD.search(tail):  # not the ")" of "(France) ;)" (A/HRC/13/16 71.2)
         ask = bisect_right(ends, start)
         parts.append((ask, tail, [n for which, _, names in parts if which == ask for n in names]))
     leads = _shared_verbs(parts)
@@ -233,6 +233,8 @@ QUALIFIER = re.compile(
     r"|with(?:in|out)?|at\s+(?:an?|the)|through|including|particularly|especially|notably"
     r"|promptly|positively|so\s+as|so\s+that|before|prior\s+to|during)\b"
 )
+
+_WORD = re.compile(r"\w")
 
 # What is left around a part's stretch: "(Albania), the Optional Protocol ...", "/ acceding to".
 _AROUND_PART = " ;,.:/"

@@ -70,6 +70,10 @@ def test_shared_object_goes_to_the_states_of_its_ask() -> None:
             ("Philippines", "Egypt"),
         ),
     ]
+    # A stray ")" after the last list is no part (A/HRC/13/16 71.2).
+    assert _parts("Accede to (Slovenia)/sign (Sweden) the Protocol (France) ;)")[-1][0] == (
+        "the Protocol"
+    )
     # An ask opened after a ";" with no list of its own cannot be told: not attributed.
     assert _parts("Ratify OP-CAT (Brazil); sign the CED")[-1] == ("sign the CED", ())
 
