@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,40 @@ def test_variant_verbs_share_their_object() -> None:
         "Ratify the International Convention for the Protection of All Persons from Enforced "
         "Disappearance (Azerbaijan, Argentina, Uruguay) as soon as possible (Greece);"
     )[0][1] == ("Azerbaijan", "Argentina", "Uruguay", "Greece")
+
+
+def _as_schema_8_left_it(index: Path) -> None:
+    """The index as the release before the parts wrote it: no parts, an older reader."""
+    db = sqlite3.connect(index, isolation_level=None)
+    db.execute("DROP TRIGGER recommendation_asked_ad")
+    db.execute("DROP TABLE recommendation_asked")
+    db.execute("DROP TABLE recommendation_parts")
+    db.execute("UPDATE documents SET reader = '0.0.1-0123456789abcdef'")
+    db.execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
+    db.close()
+
+
+def test_an_earlier_index_gains_the_parts_when_its_report_is_read_again(tmp_path: Path) -> None:
+    index = ingested(("japan2008_recs.pdf",), tmp_path / "index.sqlite")
+    canada_torture = RecFilter(recommending_state="Canada", search="Torture")
+    _as_schema_8_left_it(index)
+    with Store(index) as store:  # migrated: no parts yet, the item is kept as before
+        assert "A/HRC/8/44#60.1" in {rec.id for rec in store.recommendations(canada_torture)}
+    for _ in range(2):  # read again (an earlier release read it), twice: no stale words left
+        db = sqlite3.connect(index, isolation_level=None)
+        db.execute("UPDATE documents SET reader = '0.0.1-0123456789abcdef'")
+        db.close()
+        ingested(("japan2008_recs.pdf",), index)
+        with Store(index) as store:
+            assert "A/HRC/8/44#60.1" not in {r.id for r in store.recommendations(canada_torture)}
+        db = sqlite3.connect(index)
+        pairs = db.execute("SELECT count(*) FROM recommendation_asked").fetchone()[0]
+        db.close()
+        assert pairs == len(
+            {
+                (rec.paragraph, state)
+                for rec in parsed("japan2008_recs.pdf").recommendations
+                for part in rec.parts
+                for state in part.recommending_states
+            }
+        )
