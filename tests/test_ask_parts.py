@@ -135,8 +135,8 @@ def test_variant_verbs_share_their_object() -> None:
 def _as_schema_8_left_it(index: Path) -> None:
     """The index as the release before the parts wrote it: no parts, an older reader."""
     db = sqlite3.connect(index, isolation_level=None)
-    db.execute("DROP TRIGGER recommendation_asked_ad")
-    db.execute("DROP TABLE recommendation_asked")
+    db.execute("DROP TRIGGER recommendation_asked_fts_ad")
+    db.execute("DROP TABLE recommendation_asked_fts")
     db.execute("DROP TABLE recommendation_parts")
     db.execute("UPDATE documents SET reader = '0.0.1-0123456789abcdef'")
     db.execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
@@ -157,7 +157,7 @@ def test_an_earlier_index_gains_the_parts_when_its_report_is_read_again(tmp_path
         with Store(index) as store:
             assert "A/HRC/8/44#60.1" not in {r.id for r in store.recommendations(canada_torture)}
         db = sqlite3.connect(index)
-        pairs = db.execute("SELECT count(*) FROM recommendation_asked").fetchone()[0]
+        pairs = db.execute("SELECT count(*) FROM recommendation_asked_fts").fetchone()[0]
         db.close()
         assert pairs == len(
             {

@@ -482,8 +482,8 @@ def filter_sql(where: RecFilter) -> tuple[str, list[Any]]:
         # State asked for: Canada asked Japan for the Hague Convention, not OP-CAT.
         clauses.append(
             "(r.id NOT IN (SELECT recommendation_id FROM recommendation_parts) OR r.id IN "
-            "(SELECT recommendation_id FROM recommendation_asked WHERE recommendation_asked "
-            "MATCH ? AND name = ?))"
+            "(SELECT recommendation_id FROM recommendation_asked_fts "
+            "WHERE recommendation_asked_fts MATCH ? AND name = ?))"
         )
         params.extend([fts_query(where.search), _state_name(where.recommending_state)])
     if where.theme:  # the themes the exports give (views.chosen_themes)

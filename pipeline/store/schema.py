@@ -327,11 +327,11 @@ _MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
         recommending_states TEXT NOT NULL,
         PRIMARY KEY (recommendation_id, position)
     );
-    CREATE VIRTUAL TABLE IF NOT EXISTS recommendation_asked USING fts5(
+    CREATE VIRTUAL TABLE IF NOT EXISTS recommendation_asked_fts USING fts5(
         text, recommendation_id UNINDEXED, name UNINDEXED, tokenize='porter unicode61'
     );
-    CREATE TRIGGER IF NOT EXISTS recommendation_asked_ad AFTER DELETE ON recommendations BEGIN
-        DELETE FROM recommendation_asked WHERE recommendation_id = old.id;
+    CREATE TRIGGER IF NOT EXISTS recommendation_asked_fts_ad AFTER DELETE ON recommendations BEGIN
+        DELETE FROM recommendation_asked_fts WHERE recommendation_id = old.id;
     END;
     """,
 )

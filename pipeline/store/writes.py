@@ -440,4 +440,4 @@ def _write_parts(db: sqlite3.Connection, sha256: str, report: WgReport) -> None:
                 words.setdefault(name, []).append(f"{part.lead} {part.text}".strip())
         asked.extend((" ... ".join(texts), rec_id, name) for name, texts in words.items())
     db.executemany("INSERT OR IGNORE INTO recommendation_parts VALUES (?,?,?,?)", parts)
-    db.executemany("INSERT INTO recommendation_asked VALUES (?,?,?)", asked)
+    db.executemany("INSERT INTO recommendation_asked_fts VALUES (?,?,?)", asked)
