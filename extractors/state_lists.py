@@ -7,11 +7,13 @@ import re
 from bisect import bisect_right
 from itertools import groupby
 
+from uprdex.pipeline.model import AskPart
 from uprdex.pipeline.states import StateTable, parentheticals, state_list_names
 
 __all__ = [
     "ASTERISK_AFTER_LIST",
     "MAX_STATE_WORDS",
+    "ask_parts",
     "leading_state",
     "split_recommending_states",
 ]
@@ -100,6 +102,149 @@ def split_recommending_states(text: str, states: StateTable) -> tuple[str, list[
     Protocol (Peru)": two asks each), and once in a merged "/" variant list ("Continue
     promoting (Bolivia) / to support (Lebanon) initiatives in defence (Bolivia)").
     """
+    body, trailing, unknown = _cut_trailing_lists(text, states)
+    groups = [
+        (start, resolved[0])
+        for start, _, inner in parentheticals(body)
+        if (resolved := _resolve_list(inner, states, strict=True))
+    ]
+    breaks = _ask_ends(text.strip())
+    if not groups and trailing and (letters := _lettered_parts(body)) > 1:
+        # "(a) Adopt ...; (b) Facilitate ...; (c) Take ... (Austria)": one ask per letter.
+        return (
+            body.rstrip(" ;.,:"),
+            [n for _ in range(letters) for _, g in trailing for n in g],
+            unknown,
+        )
+    names: list[str] = []
+    for _, part_groups in groupby(
+        groups + trailing, key=lambda group: bisect_right(breaks, group[0])
+    ):
+        names.extend(dict.fromkeys(name for _, group in part_groups for name in group))
+    # "... ill-treatment of children ((Iran (Islamic Republic of));" (Romania 2013): a doubled
+    # "(" is left over once the list is taken.
+    return body.rstrip(" ;.,:("), names, unknown
+
+
+def ask_parts(text: str, states: StateTable) -> tuple[AskPart, ...]:
+    """Who asked which part of an item that prints State lists inside its text: each stretch
+    with the States of the list that closes it, in print order. Japan 2008's 60.1 (A/HRC/8/44):
+    "... the Optional Protocol to the Convention against Torture (United Kingdom, Albania,
+    Mexico, Brazil) the Optional Protocol to the Convention on the Elimination of Discrimination
+    against Women (Portugal, Albania, Mexico, Brazil), ... Sign the Second Optional Protocol to
+    the International Covenant on Civil and Political Rights (Portugal)".
+
+    A closing stretch with no list of its own is the object the variants before it share, as
+    the reports print them: "Consider ratifying (Philippines)/ acceding to (Egypt) the
+    International Convention on ... Migrant Workers" (A/HRC/24/14 140.11), "Sign (Uganda) and
+    ratify (Costa Rica, Netherlands, Sweden, Uganda) OP-CAT" (A/HRC/17/8 92.2): it gets the
+    States of the ask it closes (the stretches since the last ";" that ends an ask,
+    `_ask_ends`), and none, not attributed, when it opens an ask of its own. An item whose
+    lists all name the same States has no parts, like an item with one list.
+    """
+    body, trailing, _ = _cut_trailing_lists(text, states)
+    groups = [
+        (start, end, resolved[0])
+        for start, end, inner in parentheticals(body)
+        if (resolved := _resolve_list(inner, states, strict=True))
+    ]
+    if not groups:
+        return ()
+    ends = _ask_ends(text.strip())
+    parts: list[tuple[int, str, list[str]]] = []  # (which ask, stretch, States)
+    waiting: list[str] = []  # a list with no stretch before it: "(Argentina) ..." opening
+    start = 0
+    closing = [(group_start, group_end, names) for group_start, group_end, names in groups]
+    if trailing:
+        closing.append((len(body), len(body), [n for _, group in trailing for n in group]))
+    for group_start, group_end, names in closing:
+        stretch = body[start:group_start].strip(_AROUND_PART)
+        if _WORD.search(stretch):
+            parts.append((bisect_right(ends, group_start), stretch, [*waiting, *names]))
+            waiting = []
+        elif parts:
+            parts[-1][2].extend(names)
+        else:
+            waiting.extend(names)
+        start = group_end
+    for at in range(len(parts) - 1, 0, -1):
+        if parts[at][0] == parts[at - 1][0] and QUALIFIER.match(parts[at][1]):
+            parts[at - 1][2].extend(parts[at][2])
+    tail = body[start:].strip(_AROUND_PART)
+    if _WORD.search(tail):  # not the ")" of "(France) ;)" (A/HRC/13/16 71.2)
+        ask = bisect_right(ends, start)
+        parts.append((ask, tail, [n for which, _, names in parts if which == ask for n in names]))
+    leads = _shared_verbs(parts)
+    found = tuple(
+        AskPart(stretch, tuple(dict.fromkeys(names)), lead)
+        for (_, stretch, names), lead in zip(parts, leads, strict=True)
+    )
+    if len({frozenset(part.recommending_states) for part in found}) < 2:
+        return ()
+    return found
+
+
+def _shared_verbs(parts: list[tuple[int, str, list[str]]]) -> list[str]:
+    """Give an object the States of the variant verbs it completes, and return each part's
+    lead, the verb it shares with its ask's first part.
+
+    "Ratify (Mexico, Austria) / Consider ratifying (Djibouti) / Sign and ratify (Belgium) the
+    Optional Protocol ... (Belgium)" (A/HRC/12/2 74.4): the Protocol is what all four asked.
+    "Consider ratifying/Ratify the First Optional Protocol ... (Albania), the Optional Protocol
+    to the Convention against Torture (United Kingdom, ...)" (A/HRC/8/44 60.1): the United
+    Kingdom asked to ratify OP-CAT, not the first Protocol."""
+    leads = [""] * len(parts)
+    for at, (ask, stretch, names) in enumerate(parts):
+        if not at or parts[at - 1][0] != ask or not OBJECT.match(stretch):
+            continue
+        verbs = at
+        while verbs and parts[verbs - 1][0] == ask and _bare_verb(parts[verbs - 1][1]):
+            verbs -= 1
+        if verbs < at:
+            names.extend(name for _, _, before in parts[verbs:at] for name in before)
+            continue
+        first = next(text for which, text, _ in parts if which == ask)
+        lead = OBJECT.split(first, maxsplit=1)[0].strip()
+        leads[at] = lead if lead != first and _bare_verb(lead) else ""
+    return leads
+
+
+def _bare_verb(stretch: str) -> bool:
+    """A stretch that is a verb alone, its object printed later: "Consider ratifying", "accede
+    to", "Sign and ratify", "become party to"."""
+    words = stretch.split()
+    return 0 < len(words) <= _VERB_WORDS and not OBJECT.search(stretch)
+
+
+# "the Optional Protocol ...", "its ratification": a stretch that opens with its object.
+OBJECT = re.compile(r"\b(?:the|a|an|its|their|all|other|both)\b\s*")
+_VERB_WORDS = 6
+
+# A stretch that qualifies the one before it, whose States asked that one too: "Ratify the
+# International Convention for the Protection of All Persons from Enforced Disappearance
+# (Azerbaijan, Argentina, Uruguay) as soon as possible (Greece)" (A/HRC/15/9 93.2), "Establish
+# an independent national human rights commission (South Africa, Malaysia) in compliance with
+# the Paris Principles (Portugal, ...) with a strong mandate (Portugal)" (A/HRC/10/71 80.4).
+# Not "as well as to recognize ..." (Japan 2008), another ask.
+QUALIFIER = re.compile(
+    r"(?:as\s+(?:soon|early|quickly|a\s+matter|appropriate|recommended|possible)"
+    r"|in\s+(?:the\s+near|compliance|conformity|accordance|line|particular|order|a\s+timely"
+    r"|due|keeping|full)"
+    r"|with(?:in|out)?|at\s+(?:an?|the)|through|including|particularly|especially|notably"
+    r"|promptly|positively|so\s+as|so\s+that|before|prior\s+to|during)\b"
+)
+
+_WORD = re.compile(r"\w")
+
+# What is left around a part's stretch: "(Albania), the Optional Protocol ...", "/ acceding to".
+_AROUND_PART = " ;,.:/"
+
+
+def _cut_trailing_lists(
+    text: str, states: StateTable
+) -> tuple[str, list[tuple[int, list[str]]], list[str]]:
+    """(the text without its closing State lists, those lists as (start, States), the unknown
+    names they hold)."""
     body = text.strip()
     # A mark after the State list (`_MARKER_AFTER_LIST`): "(Chad)3" (Lesotho 2010 97.3),
     # "(Venezuela (Bolivarian Republic of)) 4;" (Sri Lanka 2012 127.24), "(Brazil);*".
@@ -126,13 +271,12 @@ def split_recommending_states(text: str, states: StateTable) -> tuple[str, list[
         trailing.insert(0, (start, resolved[0]))
         unknown.extend(resolved[1])
         body = body[:start].rstrip()
-    groups = [
-        (start, resolved[0])
-        for start, _, inner in parentheticals(body)
-        if (resolved := _resolve_list(inner, states, strict=True))
-    ]
-    printed = text.strip()
-    breaks = sorted(
+    return body, trailing, unknown
+
+
+def _ask_ends(printed: str) -> list[int]:
+    """Where one ask of a cycle-1 item ends and the next begins (`PART_END`, `NEXT_ASK`)."""
+    return sorted(
         [match.start() for match in PART_END.finditer(printed)]
         + [
             match.start()
@@ -140,21 +284,6 @@ def split_recommending_states(text: str, states: StateTable) -> tuple[str, list[
             if INFINITIVE_ASK.match(printed[: match.start()].rsplit(";", 1)[-1])
         ]
     )
-    if not groups and trailing and (letters := _lettered_parts(body)) > 1:
-        # "(a) Adopt ...; (b) Facilitate ...; (c) Take ... (Austria)": one ask per letter.
-        return (
-            body.rstrip(" ;.,:"),
-            [n for _ in range(letters) for _, g in trailing for n in g],
-            unknown,
-        )
-    names: list[str] = []
-    for _, part_groups in groupby(
-        groups + trailing, key=lambda group: bisect_right(breaks, group[0])
-    ):
-        names.extend(dict.fromkeys(name for _, group in part_groups for name in group))
-    # "... ill-treatment of children ((Iran (Islamic Republic of));" (Romania 2013): a doubled
-    # "(" is left over once the list is taken.
-    return body.rstrip(" ;.,:("), names, unknown
 
 
 def _lettered_parts(text: str) -> int:

@@ -34,6 +34,7 @@ from uprdex.extractors.metadata import (
 from uprdex.extractors.positions import announced_position, implemented_detail, position_of
 from uprdex.extractors.state_lists import (
     ASTERISK_AFTER_LIST,
+    ask_parts,
     leading_state,
     split_recommending_states,
 )
@@ -285,6 +286,7 @@ def _recommendations(
             position_detail=(
                 detail if some is None or int(some[1]) <= number <= int(some[2]) else None
             ),
+            parts=ask_parts(text, states),
         )
 
 

@@ -146,7 +146,7 @@ def metadata(database: str) -> dict[str, Any]:
             table["title"] = entry["title"]
             table["columns"] = dict(entry["columns"])
         tables[name] = {**table, **_BROWSING.get(name, {})}
-    for fts in ("recommendations_fts", "evidence_fts"):
+    for fts in ("recommendations_fts", "evidence_fts", "recommendation_asked_fts"):
         tables[fts] = {"hidden": True}
     return {
         "title": "uprdex: UPR recommendations and their evidence",

@@ -105,6 +105,12 @@ def recommendation_record(rec: StoredRecommendation) -> dict[str, Any]:
         "cluster_confidence": rec.cluster_confidence,
         "repeats": [_other_ask(ask) for ask in rec.repeats],
         "repeated_by": [_other_ask(ask) for ask in rec.repeated_by],
+        # Who asked which part of an item that bundles several asks, each with its own States
+        # (Japan 2008's 60.1); empty for an item with one State list.
+        "parts": [
+            {"text": part.text, "recommending_states": list(part.recommending_states)}
+            for part in rec.parts
+        ],
     }
 
 
@@ -302,7 +308,8 @@ EMPTY_HEADERS: dict[str, tuple[str, ...]] = {
         "recommendations": "id document_symbol paragraph state_under_review cycle session year "
         "text recommending_states recommending_state_codes response response_source themes "
         "cluster_id source_sha256 source_page as_printed response_detail response_conflict "
-        "state_pairs origin imported theme_hits warnings cluster_confidence repeats repeated_by",
+        "state_pairs origin imported theme_hits warnings cluster_confidence repeats repeated_by "
+        "parts",
         "evidence": "recommendation_id document_sha256 document_path document_symbol "
         "document_type document_type_detail page footnote kind as_printed context score "
         "corrected state_comment context_page",

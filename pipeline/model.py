@@ -16,6 +16,7 @@ from uprdex.pipeline.symbols import cycle_of_session
 __all__ = [
     "IMPORT_READER",
     "Addendum",
+    "AskPart",
     "Citation",
     "CitationKind",
     "DocumentRow",
@@ -154,6 +155,20 @@ class LoadedDocument:
 
 
 @dataclass(frozen=True, slots=True)
+class AskPart:
+    """One part of a compound recommendation: a stretch of its printed text and the States of
+    the list that closes it ("the Optional Protocol to the Convention against Torture (United
+    Kingdom, Albania, Mexico, Brazil)", A/HRC/8/44 60.1)."""
+
+    text: str
+    recommending_states: tuple[str, ...]
+    lead: str = ""
+    """The verb an enumerated object shares with its ask's first part: "Consider
+    ratifying/Ratify" for "the Optional Protocol to the Convention against Torture" (searched
+    with the part, not shown)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Recommendation:
     """One recommendation as printed in a Working Group report."""
 
@@ -172,6 +187,9 @@ class Recommendation:
     """What the report says beyond the position: "accepted; considered already implemented or
     in process" ("noted; considered ..." for a noted ask) when its section's lead-in, or the
     State's note naming it, says so."""
+    parts: tuple[AskPart, ...] = ()
+    """Who asked which part, when the item prints State lists inside its text that name
+    different States (`state_lists.ask_parts`); empty for an item with one State list."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -162,7 +162,11 @@ NO_RECURRING = (
 )
 """What `--recurring` says when it finds nothing."""
 SEARCH_OPTION = click.option(
-    "--search", help="Words that must all appear in the recommendation text."
+    "--search",
+    help="Words that must all appear in the recommendation text. With --recommending-state, "
+    "an item that bundles several asks, each with its own States (Japan 2008's 60.1: OP-CAT "
+    "(United Kingdom, ...), the Hague Convention (Canada, ...)), is kept only when the words "
+    "are in the parts that State asked for.",
 )
 
 

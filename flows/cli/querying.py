@@ -168,8 +168,9 @@ def show(symbol: str, paragraph: str | None, index: Path | None, brief: bool) ->
     """Show one recommendation: e.g. `uprdex show A/HRC/28/15 115.8` (or A/HRC/28/15#115.8).
 
     Prints its whole record as JSON (the export contract's, with every field uprdex adds);
-    --brief, its text, response, themes, cluster, the asks of other reviews it repeats or is
-    repeated by, and how many evidence records `uprdex evidence` lists.
+    --brief, its text, response, themes, cluster, the parts of an item that bundles several
+    asks with the States that asked each, the asks of other reviews it repeats or is repeated
+    by, and how many evidence records `uprdex evidence` lists.
     """
     from uprdex.pipeline.exports import in_own_report, recommendation_record
 
@@ -212,6 +213,7 @@ def _brief(row: dict[str, Any], evidence: int) -> list[str]:
     lines.append(f"  themes: {escape('; '.join(row['themes'])) or 'none'}")
     lines.append(f"  cluster: {escape(row['cluster_id'] or 'none')}")
     lines.append(f"  printed: {escape(row['document_symbol'])}, p. {row['source']['page']}")
+    lines += [f"  {line}" if at == 0 else f"    {line}" for at, line in enumerate(_parts(row))]
     for asks, label in (
         (row["repeats"], "asked before (response then):"),
         (row["repeated_by"], "asked again later:"),
@@ -224,6 +226,17 @@ def _brief(row: dict[str, Any], evidence: int) -> list[str]:
         f"{escape(row['document_symbol'])} {escape(row['paragraph'])}`)"
     )
     lines += [f"  [yellow]warning[/] {escape(warning)}" for warning in row["warnings"]]
+    return lines
+
+
+def _parts(row: dict[str, Any]) -> list[str]:
+    """Who asked which part of an item that bundles several asks (the record's `parts`)."""
+    if not row.get("parts"):
+        return []
+    lines = ["parts, each with the States that asked it:"]
+    for part in row["parts"]:
+        states = ", ".join(part["recommending_states"]) or "not attributed"
+        lines.append(f"{escape(part['text'])} ({escape(states)})")
     return lines
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from uprdex.pipeline.model import AskPart
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.store.rows import (
     AddendumAnswer,
@@ -330,6 +331,13 @@ def _with_states(db: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[St
     repeated_by = _recurrences(
         db, ids, "earlier_id", "later_id", "o.year, o.cycle, k.score DESC, k.later_id"
     )
+    parts = by_recommendation(
+        db,
+        ids,
+        "SELECT * FROM recommendation_parts WHERE recommendation_id IN ({}) "
+        "ORDER BY recommendation_id, position",
+        lambda row: AskPart(row["text"], tuple(json.loads(row["recommending_states"]))),
+    )
     return [
         StoredRecommendation.of(
             row,
@@ -339,6 +347,7 @@ def _with_states(db: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[St
             (confidence.get(row["id"]) or [None])[0],
             repeats.get(row["id"], []),
             repeated_by.get(row["id"], []),
+            parts.get(row["id"], []),
         )
         for row in rows
     ]
@@ -475,6 +484,15 @@ def filter_sql(where: RecFilter) -> tuple[str, list[Any]]:
             "r.rowid IN (SELECT rowid FROM recommendations_fts WHERE recommendations_fts MATCH ?)"
         )
         params.append(fts_query(where.search))
+    if where.search and where.recommending_state:
+        # A compound item (Japan 2008's 60.1) is kept only when the words are in the parts the
+        # State asked for: Canada asked Japan for the Hague Convention, not OP-CAT.
+        clauses.append(
+            "(r.id NOT IN (SELECT recommendation_id FROM recommendation_parts) OR r.id IN "
+            "(SELECT recommendation_id FROM recommendation_asked_fts "
+            "WHERE recommendation_asked_fts MATCH ? AND name = ?))"
+        )
+        params.extend([fts_query(where.search), _state_name(where.recommending_state)])
     if where.theme:  # the themes the exports give (views.chosen_themes)
         clauses.append(
             "r.id IN (SELECT recommendation_id FROM chosen_themes WHERE theme = ? COLLATE NOCASE)"

@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from uprdex.pipeline.model import AskPart
+
 __all__ = [
     "AddendumAnswer",
     "ClusterMember",
@@ -142,6 +144,8 @@ class StoredRecommendation:
     cluster_confidence: float | None = None
     repeats: tuple[RepeatedAsk, ...] = ()
     repeated_by: tuple[RepeatedAsk, ...] = ()
+    parts: tuple[AskPart, ...] = ()
+    """Who asked which part of a compound item (`state_lists.ask_parts`); empty otherwise."""
 
     @classmethod
     def of(
@@ -153,6 +157,7 @@ class StoredRecommendation:
         cluster_confidence: float | None = None,
         repeats: Sequence[RepeatedAsk] = (),
         repeated_by: Sequence[RepeatedAsk] = (),
+        parts: Sequence[AskPart] = (),
     ) -> StoredRecommendation:
         """The recommendation of a `SELECT * FROM recommendations` row and its child rows."""
         named = list(dict.fromkeys((state["name"], state["iso3"]) for state in states))
@@ -168,6 +173,7 @@ class StoredRecommendation:
                 "cluster_confidence": cluster_confidence,
                 "repeats": tuple(repeats),
                 "repeated_by": tuple(repeated_by),
+                "parts": tuple(parts),
             }
         )
 

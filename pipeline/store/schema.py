@@ -37,7 +37,7 @@ __all__ = [
     "state_rows",
 ]
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 STATE_COMMENT = "state_comment"
 """Evidence kind of the State's own comment on a recommendation (addendum or WG report)."""
 
@@ -332,6 +332,25 @@ _MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     add_lists,
     # 9: the page where an evidence row's context begins (`_add_context_page`).
     _add_context_page,
+    # 10: who asked which part of a compound item (`state_lists.ask_parts`): its parts, and per
+    # State the words of the parts it asked for, which a search with a recommending State
+    # reads. An earlier release's rows have none until their report is read again (its next
+    # ingest, as `reader` says).
+    """
+    CREATE TABLE IF NOT EXISTS recommendation_parts (
+        recommendation_id TEXT NOT NULL REFERENCES recommendations(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        recommending_states TEXT NOT NULL,
+        PRIMARY KEY (recommendation_id, position)
+    );
+    CREATE VIRTUAL TABLE IF NOT EXISTS recommendation_asked_fts USING fts5(
+        text, recommendation_id UNINDEXED, name UNINDEXED, tokenize='porter unicode61'
+    );
+    CREATE TRIGGER IF NOT EXISTS recommendation_asked_fts_ad AFTER DELETE ON recommendations BEGIN
+        DELETE FROM recommendation_asked_fts WHERE recommendation_id = old.id;
+    END;
+    """,
 )
 
 

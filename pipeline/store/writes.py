@@ -15,6 +15,7 @@ from typing import Any
 
 from uprdex.pipeline.model import Addendum, Citation, DocumentRow, ImportedRec, ThemeHit, WgReport
 from uprdex.pipeline.settings import EvidenceSettings
+from uprdex.pipeline.states import load_states
 from uprdex.pipeline.store.linking import link_citations, link_imports, link_paraphrases
 from uprdex.pipeline.store.responses import refresh_responses, response_source
 from uprdex.pipeline.store.schema import INSERT_RECOMMENDATION, STATE_COMMENT, state_rows
@@ -410,4 +411,34 @@ def _write_recommendations(db: sqlite3.Connection, document: DocumentRow, report
         "SELECT count(*) FROM recommendations WHERE document_sha256 = ?", (document.sha256,)
     ).fetchone()[0]
     db.executemany("INSERT OR IGNORE INTO recommendation_states VALUES (?,?,?,?,?) ", states)
+    _write_parts(db, document.sha256, report)
     return len(rec_rows) - inserted
+
+
+def _write_parts(db: sqlite3.Connection, sha256: str, report: WgReport) -> None:
+    """The parts of this document's compound items (not those another copy of the report
+    holds), and per State the words of the parts it asked for (with the verb an enumerated
+    object shares, `AskPart.lead`), which `RecFilter` searches."""
+    ours = {
+        row[0]
+        for row in db.execute("SELECT id FROM recommendations WHERE document_sha256 = ?", (sha256,))
+    }
+    table = load_states()
+    parts: list[tuple[Any, ...]] = []
+    asked: list[tuple[Any, ...]] = []
+    for rec in report.recommendations:
+        rec_id = recommendation_id(report.symbol, sha256, rec.paragraph)
+        if not rec.parts or rec_id not in ours:
+            continue
+        words: dict[str, list[str]] = {}
+        for position, part in enumerate(rec.parts):
+            names = [
+                state.name if (state := table.resolve(name)) else name
+                for name in part.recommending_states
+            ]
+            parts.append((rec_id, position, part.text, json.dumps(names)))
+            for name in names:  # an enumerated object with the verb it shares ("ratify")
+                words.setdefault(name, []).append(f"{part.lead} {part.text}".strip())
+        asked.extend((" ... ".join(texts), rec_id, name) for name, texts in words.items())
+    db.executemany("INSERT OR IGNORE INTO recommendation_parts VALUES (?,?,?,?)", parts)
+    db.executemany("INSERT INTO recommendation_asked_fts VALUES (?,?,?)", asked)

@@ -1,0 +1,169 @@
+"""Who asked which part of a compound recommendation (`state_lists.ask_parts`): Japan 2008's
+60.1 (A/HRC/8/44) bundles OP-CAT (United Kingdom, Albania, Mexico, Brazil), the Hague
+Convention (Canada, Netherlands) and more in one numbered item."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from uprdex.extractors.state_lists import ask_parts
+from uprdex.pipeline.states import load_states
+from uprdex.pipeline.store import RecFilter, Store
+
+from helpers import by_paragraph, cli, ingested, parsed
+
+UK = "United Kingdom of Great Britain and Northern Ireland"
+
+
+@pytest.fixture(scope="module")
+def japan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index holding Japan 2008's recommendations."""
+    return ingested(("japan2008_recs.pdf",), tmp_path_factory.mktemp("parts") / "index.sqlite")
+
+
+def _parts(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    return [(part.text, part.recommending_states) for part in ask_parts(text, load_states())]
+
+
+def test_compound_item_names_who_asked_each_part() -> None:
+    parts = by_paragraph(parsed("japan2008_recs.pdf"))["60.1"].parts
+    by_text = {part.text: part.recommending_states for part in parts}
+    assert by_text["the Optional Protocol to the Convention against Torture"] == (
+        UK,
+        "Albania",
+        "Mexico",
+        "Brazil",
+    )
+    assert by_text[
+        "the Hague Convention on Civil Aspects of International Child Abduction, 1980"
+    ] == (
+        "Canada",
+        "Netherlands (Kingdom of the)",
+    )
+    # The closing ask has its own list, "(Portugal)", cut from the item's text like any last list.
+    assert parts[-1].text.startswith("Sign the Second Optional Protocol")
+    assert parts[-1].recommending_states == ("Portugal",)
+    assert len(parts) == 9
+
+
+def test_item_with_one_list_or_the_same_states_has_no_parts() -> None:
+    assert _parts("Ratify OP-CAT (Brazil, Mexico);") == []
+    assert _parts("Enact legislation (Austria) to abolish the death penalty (Austria);") == []
+
+
+def test_shared_object_goes_to_the_states_of_its_ask() -> None:
+    # A/HRC/24/14 140.11: the Convention is what both asked, each with its own verb.
+    assert _parts(
+        "Consider ratifying (Philippines)/ acceding to (Egypt) the International Convention on "
+        "the Protection of the Rights of All Migrant Workers and Members of Their Families;"
+    ) == [
+        ("Consider ratifying", ("Philippines",)),
+        ("acceding to", ("Egypt",)),
+        (
+            "the International Convention on the Protection of the Rights of All Migrant "
+            "Workers and Members of Their Families",
+            ("Philippines", "Egypt"),
+        ),
+    ]
+    # A stray ")" after the last list is no part (A/HRC/13/16 71.2).
+    assert _parts("Accede to (Slovenia)/sign (Sweden) the Protocol (France) ;)")[-1][0] == (
+        "the Protocol"
+    )
+    # An ask opened after a ";" with no list of its own cannot be told: not attributed.
+    assert _parts("Ratify OP-CAT (Brazil); sign the CED")[-1] == ("sign the CED", ())
+
+
+def test_search_with_recommending_state_keeps_only_the_parts_it_asked(japan: Path) -> None:
+    def ids(state: str, words: str | None) -> set[str]:
+        with Store(japan) as store:
+            found = store.recommendations(RecFilter(recommending_state=state, search=words))
+        return {rec.id for rec in found}
+
+    assert "A/HRC/8/44#60.1" not in ids("Canada", "Convention against Torture")
+    assert "A/HRC/8/44#60.1" in ids("United Kingdom", "Convention against Torture")
+    assert "A/HRC/8/44#60.1" in ids("Canada", "Hague Convention")
+    assert "A/HRC/8/44#60.1" in ids("Brazil", "ratify Convention against Torture")
+    assert "A/HRC/8/44#60.1" in ids("Canada", None)
+    result = cli("recs", "--recommending-state", "Canada", "--search", "Torture", "--index", japan)
+    assert result.exit_code == 0 and "60.1" not in result.output
+
+
+def test_exports_and_show_give_the_parts(japan: Path) -> None:
+    result = cli("export", "--what", "recommendations", "--format", "jsonl", "--index", japan)
+    records = {row["id"]: row for row in map(json.loads, result.output.splitlines())}
+    parts = records["A/HRC/8/44#60.1"]["parts"]
+    assert {"text": "the Optional Protocol to the Convention against Torture",
+            "recommending_states": [UK, "Albania", "Mexico", "Brazil"]} in parts  # fmt: skip
+    assert any(not row["parts"] for row in records.values())  # one list: no parts
+    result = cli("export", "--what", "recommendations", "--format", "csv", "--index", japan)
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(result.output))}
+    assert json.loads(rows["A/HRC/8/44#60.1"]["parts"]) == parts
+    brief = cli("show", "A/HRC/8/44", "60.1", "--brief", "--index", japan).output
+    assert "the Hague Convention on Civil Aspects of International Child Abduction, 1980 " in brief
+    assert "(Canada, Netherlands (Kingdom of the))" in brief
+
+
+def test_report_shows_who_asked_what(japan: Path, tmp_path: Path) -> None:
+    result = cli("report", "--out", tmp_path / "html", "--index", japan)
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "html" / "japan.html").read_text(encoding="utf-8")
+    assert "Who asked what" in page
+    assert "“the Optional Protocol to the Convention against Torture”: United Kingdom" in page
+
+
+def test_variant_verbs_share_their_object() -> None:
+    # A/HRC/12/2 74.4: the Protocol is what all four asked, each with its own verb.
+    parts = _parts(
+        "Ratify (Mexico, Austria) / Consider ratifying (Djibouti) / Sign and ratify (Belgium) "
+        "the Optional Protocol to the Convention on the Rights of the Child (CRC) on the "
+        "involvement of children in armed conflict (Belgium);"
+    )
+    assert set(parts[-1][1]) == {"Mexico", "Austria", "Djibouti", "Belgium"}
+    # A/HRC/15/9 93.2: Greece asked to ratify the Convention, as soon as possible.
+    assert _parts(
+        "Ratify the International Convention for the Protection of All Persons from Enforced "
+        "Disappearance (Azerbaijan, Argentina, Uruguay) as soon as possible (Greece);"
+    )[0][1] == ("Azerbaijan", "Argentina", "Uruguay", "Greece")
+
+
+def _as_schema_8_left_it(index: Path) -> None:
+    """The index as the release before the parts wrote it: no parts, an older reader."""
+    db = sqlite3.connect(index, isolation_level=None)
+    db.execute("DROP TRIGGER recommendation_asked_fts_ad")
+    db.execute("DROP TABLE recommendation_asked_fts")
+    db.execute("DROP TABLE recommendation_parts")
+    db.execute("UPDATE documents SET reader = '0.0.1-0123456789abcdef'")
+    db.execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
+    db.close()
+
+
+def test_an_earlier_index_gains_the_parts_when_its_report_is_read_again(tmp_path: Path) -> None:
+    index = ingested(("japan2008_recs.pdf",), tmp_path / "index.sqlite")
+    canada_torture = RecFilter(recommending_state="Canada", search="Torture")
+    _as_schema_8_left_it(index)
+    with Store(index) as store:  # migrated: no parts yet, the item is kept as before
+        assert "A/HRC/8/44#60.1" in {rec.id for rec in store.recommendations(canada_torture)}
+    for _ in range(2):  # read again (an earlier release read it), twice: no stale words left
+        db = sqlite3.connect(index, isolation_level=None)
+        db.execute("UPDATE documents SET reader = '0.0.1-0123456789abcdef'")
+        db.close()
+        ingested(("japan2008_recs.pdf",), index)
+        with Store(index) as store:
+            assert "A/HRC/8/44#60.1" not in {r.id for r in store.recommendations(canada_torture)}
+        db = sqlite3.connect(index)
+        pairs = db.execute("SELECT count(*) FROM recommendation_asked_fts").fetchone()[0]
+        db.close()
+        assert pairs == len(
+            {
+                (rec.paragraph, state)
+                for rec in parsed("japan2008_recs.pdf").recommendations
+                for part in rec.parts
+                for state in part.recommending_states
+            }
+        )
