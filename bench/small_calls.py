@@ -5,8 +5,9 @@ Clusters the 33,074 rows of the UPR Info export at scope "all" (`ClusterSettings
 as `bench_clusters.py --scale`) and records every batch of pairs `Linkage` asks to be scored
 when a merge completes a link (`Linkage._completed`: 10,725 calls, 720,985 pairs, a median of
 15 pairs a call). Then scores those batches again, one `Similarity.pairs` call each, as the
-merges did: with `pipeline/clusters/pair_model.py` and `similarity.py` as they were at the base
-revision (read with `git show`, the baseline) and as they are here (ours), on the same texts,
+merges did: with `pipeline/clusters/pair_features.py` (when the base has it), `pair_model.py`
+and `similarity.py` as they were at the base revision (read with `git show`, each importing the
+others of that revision: the baseline) and as they are here (ours), on the same texts,
 model and places. The calls are timed 500 at a time, the two sides alternating, REPEATS times;
 each side's time is the sum over the slices of its fastest (wall and CPU seconds). Prints both
 and the ratio, then compares the scores of every pair bit for bit (float32), and, where some
@@ -86,22 +87,54 @@ def _module(name: str, revision: str, path: str) -> types.ModuleType:
     return module
 
 
+_BASE_MODULES = ("pair_features", "pair_model", "similarity")
+"""Read at the base revision in this order, each importing the ones before it of that revision
+(pair_features.py, split from pair_model.py in 2ba8a47, is missing before)."""
+
+
+def _base_modules(revision: str) -> dict[str, types.ModuleType]:
+    """The pair model's modules as they were at `revision`; while each is read, the package's
+    names of the ones read before it are the base's, so that its imports bind them."""
+    modules: dict[str, types.ModuleType] = {}
+    ours = {name: sys.modules.get(f"uprdex.pipeline.clusters.{name}") for name in _BASE_MODULES}
+    try:
+        for name in _BASE_MODULES:
+            path = f"pipeline/clusters/{name}.py"
+            there = subprocess.run(
+                ["git", "cat-file", "-e", f"{revision}:{path}"], cwd=ROOT, capture_output=True
+            )
+            if there.returncode:
+                continue
+            modules[name] = _module(f"small_calls_base_{name}", revision, path)
+            sys.modules[f"uprdex.pipeline.clusters.{name}"] = modules[name]
+    finally:
+        for name, module in ours.items():
+            if module is None:
+                sys.modules.pop(f"uprdex.pipeline.clusters.{name}", None)
+            else:
+                sys.modules[f"uprdex.pipeline.clusters.{name}"] = module
+    return modules
+
+
 def baseline(ours: Similarity, revision: str, settings: ClusterSettings) -> Similarity:
-    """`ours` with the pair model and the similarity's methods of `revision`."""
-    pair_model = _module("small_calls_base_pair_model", revision, "pipeline/clusters/pair_model.py")
-    similarity = _module("small_calls_base_similarity", revision, "pipeline/clusters/similarity.py")
+    """`ours` with the pair model, its features and the similarity's methods of `revision`."""
+    base = _base_modules(revision)
+    pair_model, similarity = base["pair_model"], base["similarity"]
+    features = base.get("pair_features", pair_model)  # text_scores and PairInputs live there
     # The base similarity's functions read the base pair model's names, not ours.
-    for name in ("LearnedPairs", "PairInputs", "PairModel", "PairModelError", "text_scores"):
+    for name in ("LearnedPairs", "PairModel", "PairModelError"):
         setattr(similarity, name, getattr(pair_model, name))
+    for name in ("PairInputs", "text_scores"):
+        setattr(similarity, name, getattr(features, name))
     assert ours.learned is not None
     inputs = ours.learned.inputs
-    fields = dataclasses.fields(pair_model.PairInputs)
-    base_inputs = pair_model.PairInputs(**{f.name: getattr(inputs, f.name) for f in fields})
+    fields = dataclasses.fields(features.PairInputs)
+    base_inputs = features.PairInputs(**{f.name: getattr(inputs, f.name) for f in fields})
     model = pair_model.PairModel.load(settings.pair_model)
-    base = copy.copy(ours)
-    base.__class__ = similarity.Similarity
-    base.learned = pair_model.LearnedPairs(model, base_inputs)
-    return base
+    copied = copy.copy(ours)
+    copied.__class__ = similarity.Similarity
+    copied.learned = pair_model.LearnedPairs(model, base_inputs)
+    return copied
 
 
 def passes(

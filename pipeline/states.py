@@ -85,18 +85,23 @@ def load_states() -> StateTable:
 
 def parentheticals(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, inside) of each top-level "( ... )" of a text, nested ones kept inside:
-    "Ratify OP-CAT (United Kingdom, Albania) and OP-CEDAW (Portugal, Albania)" gives two."""
-    depth = 0
-    start = 0
+    "Ratify OP-CAT (United Kingdom, Albania) and OP-CEDAW (Portugal, Albania)" gives two.
+
+    A "(" never closed encloses nothing: the balanced groups after it are still found, as if
+    the scan started again after it ("OP-CAT (OP-CAT (Brazil); adopt a law (France)" gives
+    "Brazil" and "France")."""
+    opened: list[int] = []
+    pairs: list[tuple[int, int]] = []
     for index, char in enumerate(text):
         if char == "(":
-            if depth == 0:
-                start = index
-            depth += 1
-        elif char == ")" and depth:
-            depth -= 1
-            if depth == 0:
-                yield start, index + 1, text[start + 1 : index]
+            opened.append(index)
+        elif char == ")" and opened:
+            pairs.append((opened.pop(), index))
+    end = -1
+    for start, close in sorted(pairs):
+        if start > end:  # not inside the last group given
+            yield start, close + 1, text[start + 1 : close]
+            end = close
 
 
 def split_state_list(inner: str) -> list[str]:

@@ -345,6 +345,7 @@ def views_current(db: sqlite3.Connection) -> bool:
         return False
     present = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
     wanted = set(_TRIGGER_NAME.findall("\n".join(_list_triggers())))
+    wanted |= set(_VIEW_NAME.findall("\n".join(VIEWS)))
     if not wanted <= present or "recommendation_lists" not in present:
         return False
     (rows_match,) = db.execute(
@@ -356,7 +357,8 @@ def views_current(db: sqlite3.Connection) -> bool:
 
 def views_ours(db: sqlite3.Connection) -> bool:
     """True when this uprdex made the index's views (its digest is recorded): a false
-    `views_current` then means another program dropped a trigger or rows, not a release."""
+    `views_current` then means another program dropped a view, a trigger or rows, not a
+    release."""
     row = db.execute("SELECT value FROM meta WHERE key = 'views_sha256'").fetchone()
     return row is not None and row[0] == _views_digest()
 

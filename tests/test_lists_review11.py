@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_odd_input import _read_only
 from test_store_lists import COMPUTED, SHOWN, _as_schema_7_left_it, _in_step, _read
 
 from uprdex.flows.cli import main
@@ -174,3 +175,44 @@ def test_a_lists_row_of_no_recommendation_is_dropped_once(tmp_path: Path) -> Non
     finally:
         db.close()
     _in_step(index)
+
+
+def _views(index: Path) -> set[str]:
+    db = sqlite3.connect(index)
+    try:
+        return {
+            name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'view'")
+        }
+    finally:
+        db.close()
+
+
+def test_a_view_another_program_dropped_is_made_again_by_a_command(tmp_path: Path) -> None:
+    # review12 finding 4: views_current checked the list triggers but not the views, so a
+    # view dropped in DB Browser (recommendation_details, which `uprdex browse` opens on) was
+    # never made again.
+    index = _index(tmp_path)
+    made = _views(index)
+    assert "recommendation_details" in made
+    _other_program(index, ("DROP VIEW recommendation_details", ()))
+    result = CliRunner().invoke(main, ["recs", "--index", str(index)])
+    assert result.exit_code == 0, result.output
+    assert _views(index) == made
+    assert _read(index, SHOWN) == _read(index, COMPUTED)
+
+
+def test_a_read_only_index_that_lost_a_view_says_another_program_dropped_it(
+    tmp_path: Path,
+) -> None:
+    # The message 1497200 gives for lost list triggers: no uprdex release was involved.
+    index = _index(tmp_path)
+    _other_program(index, ("DROP VIEW recommendation_details", ()))
+    with _read_only(index):
+        result = CliRunner().invoke(main, ["recs", "--index", str(index)])
+    assert result.exit_code == 2, result.output
+    assert " ".join(result.stderr.split()) == (
+        f"error {index} was written by another program (it dropped uprdex's views, list "
+        "triggers or rows), and this one makes them again before reading it, which writes it; "
+        "it is read-only (the file, its folder or its disk): make it writable, or copy it "
+        "where you can write"
+    )

@@ -479,8 +479,8 @@ def test_a_read_only_index_file_is_read_and_a_write_is_one_line(
         # (fix11's limit: it said "another uprdex release").
         (
             "DROP TRIGGER recommendation_lists_ai",
-            "another program (it dropped uprdex's list triggers or rows), and this one makes "
-            "them again",
+            "another program (it dropped uprdex's views, list triggers or rows), and this one "
+            "makes them again",
         ),
     ],
 )

@@ -97,3 +97,18 @@ def test_regional_groups() -> None:
         "Norway": "Western European and other States",
         "Holy See": None,
     }
+
+
+def test_a_parenthesis_never_closed_hides_no_later_group() -> None:
+    # review12 finding 5: the depth never came back to 0 after the unclosed "(", so no group
+    # was found; the UPR Info linker's old regex found both State lists.
+    text = (
+        "Ratify the Optional Protocol to the Convention against Torture (OP-CAT (Brazil); "
+        "adopt a law on torture (France)"
+    )
+    groups = list(parentheticals(text))
+    assert [inner for _, _, inner in groups] == ["Brazil", "France"]
+    assert [text[start:end] for start, end, _ in groups] == ["(Brazil)", "(France)"]
+    # a group that is closed keeps its own nested, unclosed "(" inside
+    assert [inner for _, _, inner in parentheticals("a (b (c) d (e) f")] == ["c", "e"]
+    assert [inner for _, _, inner in parentheticals("x (a (b) c) (d")] == ["a (b) c"]

@@ -461,7 +461,7 @@ def migrate(
         if version < SCHEMA_VERSION:
             writer, change = "an older uprdex", "brings it up to date"
         elif states_current(db) and views_ours(db):
-            writer = "another program (it dropped uprdex's list triggers or rows)"
+            writer = "another program (it dropped uprdex's views, list triggers or rows)"
             change = "makes them again"
         else:
             writer, change = "another uprdex release", "makes its views and States its own"
