@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import signal
@@ -9,7 +10,7 @@ import sys
 import threading
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -184,13 +185,9 @@ def serve(
         dropping(EndedBeforeItsRun(), *RUNNERS_NOTES),
         serving(),
     ):
-        try:
-            nightly.serve(
-                name=DEPLOYMENT, schedules=[schedule], parameters=parameters, entrypoint_type=module
-            )
-        except SystemExit as stop:  # SIGTERM before Prefect's runner took it over
-            if stop.code not in (0, None):
-                raise
+        nightly.serve(
+            name=DEPLOYMENT, schedules=[schedule], parameters=parameters, entrypoint_type=module
+        )
     # Prefect's serve returns when Ctrl-C or SIGTERM (a service manager's stop) stopped it,
     # having paused the deployment, which the next `uprdex serve` resumes. Ctrl-C ends the
     # command as every command Ctrl-C stops, in one line; SIGTERM is a stop asked for.
@@ -213,28 +210,48 @@ SERVE_STOPPING = (
 
 @contextmanager
 def _sigterm_stops(heard: list[bool]) -> Iterator[None]:
-    """While in it, SIGTERM stops Prefect's serve, noted in `heard`: before Prefect's runner
-    takes SIGTERM over, by exiting with 0 as the runner does then (rather than kill the
-    process); after, by the runner's own handler, which stops it."""
+    """While in it, SIGTERM stops Prefect's serve, noted in `heard`, whenever it comes: Prefect's
+    runner stops itself (its own stop, which pauses the deployment), on its event loop; a
+    SIGTERM that comes before the runner has started stops it as it starts.
+
+    The handler raises nothing and stops nothing itself: it notes the signal and asks the
+    runner's loop to stop it. A handler that stopped serve by raising SystemExit (ours before
+    the runner took SIGTERM over, Prefect's until the runner had started) lost the stop when the
+    signal landed while Python ran a weakref callback or a `__del__`, where an exception is
+    printed as "Exception ignored in: ..." and dropped: serve went on serving until SIGKILL."""
     from prefect.runner import Runner
 
-    runners = Runner.handle_sigterm
+    prefects, enter = Runner.handle_sigterm, Runner.__aenter__
+    started: list[tuple[Runner, asyncio.AbstractEventLoop]] = []
 
-    def handle_sigterm(runner: Runner, *args: Any, **kwargs: Any) -> None:
-        heard.append(True)
-        runners(runner, *args, **kwargs)
+    def stop(runner: Runner) -> None:
+        """On the runner's loop: Prefect's handler, which logs, marks the runner stopping and
+        schedules its stop; once only, and only once the runner has started (before, it raises
+        SystemExit)."""
+        if runner.started and not runner.stopping:
+            prefects(runner)
 
-    def before_the_runner(number: int, frame: object) -> None:
+    def on_sigterm(*args: Any, **kwargs: Any) -> None:
         heard.append(True)
-        sys.exit(0)
+        for runner, loop in started:
+            with suppress(RuntimeError):  # its loop is closed: that runner has stopped
+                loop.call_soon_threadsafe(stop, runner)
+
+    async def entered(runner: Runner) -> Runner:
+        await enter(runner)
+        started.append((runner, asyncio.get_running_loop()))
+        if heard:  # SIGTERM came before: registering the deployment, or the runner starting
+            stop(runner)
+        return runner
 
     main = threading.current_thread() is threading.main_thread()
-    before = signal.signal(signal.SIGTERM, before_the_runner) if main else None
-    Runner.handle_sigterm = handle_sigterm  # type: ignore[method-assign,assignment]
+    before = signal.signal(signal.SIGTERM, on_sigterm) if main else None
+    Runner.handle_sigterm = lambda runner, *args, **kwargs: on_sigterm()  # type: ignore[method-assign]
+    Runner.__aenter__ = entered  # type: ignore[method-assign,assignment]
     try:
         yield
     finally:
-        Runner.handle_sigterm = runners  # type: ignore[method-assign]
+        Runner.handle_sigterm, Runner.__aenter__ = prefects, enter  # type: ignore[method-assign]
         if main:
             signal.signal(signal.SIGTERM, before)
 
