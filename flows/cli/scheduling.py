@@ -9,7 +9,7 @@ import signal
 import sys
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import replace
 from pathlib import Path
@@ -180,9 +180,9 @@ def serve(
         return
     sigterm: list[bool] = []
     with (
-        _sigterm_stops(sigterm),
+        _sigterm_stops(sigterm) as stopping,
         dropping(Notes(*SERVE_STOPPING), "prefect.runner", "prefect.flows"),
-        dropping(EndedBeforeItsRun(), *RUNNERS_NOTES),
+        dropping(EndedBeforeItsRun(stopping), *RUNNERS_NOTES),
         serving(),
     ):
         nightly.serve(
@@ -209,10 +209,11 @@ SERVE_STOPPING = (
 
 
 @contextmanager
-def _sigterm_stops(heard: list[bool]) -> Iterator[None]:
+def _sigterm_stops(heard: list[bool]) -> Iterator[Callable[[], bool]]:
     """While in it, SIGTERM stops Prefect's serve, noted in `heard`, whenever it comes: Prefect's
     runner stops itself (its own stop, which pauses the deployment), on its event loop; a
-    SIGTERM that comes before the runner has started stops it as it starts.
+    SIGTERM that comes before the runner has started stops it as it starts. Gives a function
+    saying whether serve's own stop (Ctrl-C or SIGTERM) has begun.
 
     The handler raises nothing and stops nothing itself: it notes the signal and asks the
     runner's loop to stop it. A handler that stopped serve by raising SystemExit (ours before
@@ -222,7 +223,7 @@ def _sigterm_stops(heard: list[bool]) -> Iterator[None]:
     from prefect.runner import Runner
 
     prefects, enter = Runner.handle_sigterm, Runner.__aenter__
-    started: list[tuple[Runner, asyncio.AbstractEventLoop]] = []
+    started: list[tuple[Runner, asyncio.AbstractEventLoop, asyncio.Task[Any] | None]] = []
 
     def stop(runner: Runner) -> None:
         """On the runner's loop: Prefect's handler, which logs, marks the runner stopping and
@@ -233,23 +234,30 @@ def _sigterm_stops(heard: list[bool]) -> Iterator[None]:
 
     def on_sigterm(*args: Any, **kwargs: Any) -> None:
         heard.append(True)
-        for runner, loop in started:
+        for runner, loop, _ in started:
             with suppress(RuntimeError):  # its loop is closed: that runner has stopped
                 loop.call_soon_threadsafe(stop, runner)
 
     async def entered(runner: Runner) -> Runner:
         await enter(runner)
-        started.append((runner, asyncio.get_running_loop()))
+        started.append((runner, asyncio.get_running_loop(), asyncio.current_task()))
         if heard:  # SIGTERM came before: registering the deployment, or the runner starting
             stop(runner)
         return runner
+
+    def stopping() -> bool:
+        """Ctrl-C (asyncio cancels the task that serves) or SIGTERM has begun serve's stop."""
+        return bool(heard) or any(
+            runner.stopping or not runner.started or (task is not None and task.cancelling())
+            for runner, _, task in started
+        )
 
     main = threading.current_thread() is threading.main_thread()
     before = signal.signal(signal.SIGTERM, on_sigterm) if main else None
     Runner.handle_sigterm = lambda runner, *args, **kwargs: on_sigterm()  # type: ignore[method-assign]
     Runner.__aenter__ = entered  # type: ignore[method-assign,assignment]
     try:
-        yield
+        yield stopping
     finally:
         Runner.handle_sigterm, Runner.__aenter__ = prefects, enter  # type: ignore[method-assign]
         if main:
