@@ -74,7 +74,7 @@ def evidence_overhead(paths: list[Path]) -> None:
     """Part 3: what citation search and keyword themes (issue 4's budget), and the trained
     theme classifier, add to loading and parsing a report."""
     from uprdex.extractors.themes import ThemeTagger
-    from uprdex.flows.ingest import _citations
+    from uprdex.flows.extract import _citations
     from uprdex.pipeline.theme_model import ThemeModel
 
     tagger, model = ThemeTagger(), ThemeModel.load()

@@ -23,7 +23,7 @@ from pathlib import Path
 import pdfplumber
 
 from uprdex.extractors.imports import read_thematic_list
-from uprdex.flows.ingest import extract_file
+from uprdex.flows.extract import extract_file
 from uprdex.pipeline import loader
 from uprdex.pipeline.loader import load_pdf
 

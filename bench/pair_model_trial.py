@@ -43,7 +43,7 @@ from rapidfuzz import fuzz, process
 from scipy import sparse  # type: ignore[import-untyped]
 
 from uprdex.pipeline.clusters import ClusterSettings, cluster, load_treaties, normalize
-from uprdex.pipeline.clusters.pair_model import GROUPS
+from uprdex.pipeline.clusters.pair_features import GROUPS
 from uprdex.pipeline.clusters.similarity import Similarity, _row_dots
 from uprdex.pipeline.semantic import SemanticModel
 

@@ -182,15 +182,14 @@ from stack_stages import Candidates, Residual
 
 from uprdex.pipeline import train_pairs
 from uprdex.pipeline.clusters import cluster, pair_model
-from uprdex.pipeline.clusters.pair_model import (
+from uprdex.pipeline.clusters.pair_features import (
     DENSE_FEATURES,
-    LearnedPairs,
     PairInputs,
-    PairModel,
     dense_features,
     term_features,
     word_features,
 )
+from uprdex.pipeline.clusters.pair_model import LearnedPairs, PairModel
 from uprdex.pipeline.clusters.positions import POSITION_FEATURES, centred, position_features
 from uprdex.pipeline.settings import ClusterSettings
 from uprdex.pipeline.word_vectors import vector_features

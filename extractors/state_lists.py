@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
 from itertools import groupby
 
-from uprdex.pipeline.states import StateTable
+from uprdex.pipeline.states import StateTable, parentheticals, state_list_names
 
 __all__ = [
     "ASTERISK_AFTER_LIST",
     "MAX_STATE_WORDS",
     "leading_state",
     "split_recommending_states",
-    "split_state_list",
 ]
 
 # " 4" in "(France 4); Ratify the Second Optional Protocol": a note number printed in the list.
@@ -130,7 +128,7 @@ def split_recommending_states(text: str, states: StateTable) -> tuple[str, list[
         body = body[:start].rstrip()
     groups = [
         (start, resolved[0])
-        for start, inner in _inline_parentheticals(body)
+        for start, _, inner in parentheticals(body)
         if (resolved := _resolve_list(inner, states, strict=True))
     ]
     printed = text.strip()
@@ -208,21 +206,6 @@ def _unopened_state(text: str, states: StateTable) -> tuple[int, str] | None:
     return None
 
 
-def _inline_parentheticals(text: str) -> Iterator[tuple[int, str]]:
-    """Top-level "( ... )" groups inside the text."""
-    depth = 0
-    start = 0
-    for index, char in enumerate(text):
-        if char == "(":
-            if depth == 0:
-                start = index
-            depth += 1
-        elif char == ")" and depth:
-            depth -= 1
-            if depth == 0:
-                yield start, text[start + 1 : index]
-
-
 def _resolve_list(
     inner: str, states: StateTable, strict: bool = False
 ) -> tuple[list[str], list[str]] | None:
@@ -230,12 +213,9 @@ def _resolve_list(
 
     Unknown names are kept as printed when the rest of the list are States (strict=False).
     """
-    whole = states.resolve(inner)
-    if whole:
-        return [whole.name], []
     names: list[str] = []
     unknown: list[str] = []
-    for part in _rejoin_and(split_state_list(inner), states):
+    for part in state_list_names(inner, states):
         state = states.resolve(part) or states.resolve(STRAY_NUMBER.sub("", part))
         pair = None if state else _two_states(part, states)
         if state:
@@ -250,28 +230,6 @@ def _resolve_list(
     if not names or len(unknown) == len(names) or (strict and unknown):
         return None
     return names, unknown
-
-
-def _rejoin_and(parts: list[str], states: StateTable) -> list[str]:
-    """Parts joined again where "and" or "," belongs to a name: "United Kingdom of Great Britain
-    and Northern Ireland" in "(Netherlands, United Kingdom of Great Britain and Northern
-    Ireland, France)", "Venezuela, Bolivarian Republic of" in "(Cuba, Venezuela, Bolivarian
-    Republic of)"."""
-    joined: list[str] = []
-    for part in parts:
-        whole = next(
-            (
-                f"{joined[-1]}{joiner}{part}"
-                for joiner in (" and ", ", ")
-                if joined and states.resolve(f"{joined[-1]}{joiner}{part}")
-            ),
-            None,
-        )
-        if whole and not states.resolve(part):
-            joined[-1] = whole
-        else:
-            joined.append(part)
-    return joined
 
 
 def _two_states(part: str, states: StateTable) -> list[str] | None:
@@ -292,33 +250,3 @@ def _looks_like_name(part: str) -> bool:
         and part[:1].isupper()
         and not any(char.isdigit() for char in part)
     )
-
-
-def split_state_list(inner: str) -> list[str]:
-    """Split the inside of "(Ghana, Philippines)" at top-level commas, "and" and "/".
-
-    Nested parentheses stay whole: "Venezuela (Bolivarian Republic of), Peru" gives two names.
-    """
-    parts: list[str] = []
-    depth = 0
-    current: list[str] = []
-    for char in inner:
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        if depth == 0 and char in ",;/":
-            parts.append("".join(current))
-            current = []
-            continue
-        current.append(char)
-    parts.append("".join(current))
-    names: list[str] = []
-    for part in parts:
-        names.extend(_AND.split(part))
-    return [name.strip() for name in names if name.strip()]
-
-
-# "(Italy and Germany)"; never inside "Bosnia and Herzegovina" (the caller checks each piece
-# resolves, and tries the whole first).
-_AND = re.compile(r"\s+and\s+(?![^()]*\))")

@@ -29,12 +29,14 @@ Datasette, nor a user's files saved there)."""
 
 
 def _fingerprint(models: str = "*") -> str:
-    """The uprdex version and a hash of the code, `TABLES` and the models matching `models`."""
+    """The uprdex version and a hash of the code that reads a file (pipeline/, extractors/,
+    flows/extract.py), `TABLES` and the models matching `models`."""
     root = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256(version("uprdex").encode())
     files = [
         *sorted((root / "pipeline").rglob("*.py")),
         *sorted((root / "extractors").rglob("*.py")),
+        root / "flows" / "extract.py",  # how one file is read (the rest of flows/ runs them)
         *(root / "data" / name for name in TABLES),
         *sorted((root / "data" / "models").glob(f"{models}/*")),
     ]

@@ -1,73 +1,46 @@
-"""Ingestion stages: find files, extract each (in worker processes), write each to the index.
-
-`extract_file` is a pure stage (path in, records out) that never raises for a bad document:
-it returns a failed record naming the file and what is wrong, so the batch goes on.
+"""Ingestion stages: find files, extract each (`flows.extract`, in worker processes), write
+each to the index; import the existing databases' exports.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
-import io
-import re
-import shutil
-import subprocess
-import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
-from uprdex.extractors.addendum import parse_addendum
-from uprdex.extractors.citations import find_citations
-from uprdex.extractors.doctype import classify
 from uprdex.extractors.imports import THEMATIC_LIST, UPR_INFO, read_thematic_list, read_upr_info
-from uprdex.extractors.metadata import find_date, find_state_under_review, find_symbol, find_year
-from uprdex.extractors.tables import Row, read_rows, ruled_pages, with_row_context
-from uprdex.extractors.wg_report import parse_wg_report
-from uprdex.flows import fingerprint
+from uprdex.flows.extract import Extracted, extract_file, failed_document, theme_hits
 from uprdex.flows.rereading import earlier_reading_kept, moved, read_by_this_release
 from uprdex.pipeline.clusters.pair_model import PairModel
 from uprdex.pipeline.errors import UprdexError
-from uprdex.pipeline.forked import in_parts
 from uprdex.pipeline.loader import (
     display_name,
-    load_pdf,
-    name_warnings,
     path_text,
     read_with_hash,
 )
 from uprdex.pipeline.model import (
     IMPORT_READER,
-    Addendum,
-    Citation,
     DocumentRow,
     DocumentStatus,
     DocumentType,
     ImportedRec,
-    LoadedDocument,
-    ThemeHit,
-    WgReport,
 )
-from uprdex.pipeline.paraphrase import page_sentences
 from uprdex.pipeline.sandbox import map_isolated, run_isolated, start_method
 from uprdex.pipeline.semantic import SemanticModel
 from uprdex.pipeline.settings import ClusterSettings, LoaderSettings
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.store import Store
-from uprdex.pipeline.symbols import cycle_of_session, session_of_symbol, wg_symbol_of
+from uprdex.pipeline.symbols import cycle_of_session
 from uprdex.pipeline.text import load_vocabulary
 from uprdex.pipeline.theme_model import ThemeModel
 
-if TYPE_CHECKING:
-    from uprdex.extractors.themes import ThemeTagger
-
 __all__ = [
     "IMPORT_READERS",
-    "Extracted",
     "IngestResult",
-    "extract_file",
     "find_pdfs",
     "import_file",
     "ingest_paths",
@@ -79,23 +52,6 @@ IMPORT_READERS: dict[str, Callable[[Path], list[ImportedRec]]] = {
     UPR_INFO.value: read_upr_info,
     THEMATIC_LIST.value: read_thematic_list,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Extracted:
-    """Everything extracted from one file, ready for the store."""
-
-    document: DocumentRow
-    report: WgReport | None = None
-    addendum: Addendum | None = None
-    themes: dict[str, tuple[ThemeHit, ...]] = field(default_factory=dict)
-    citations: tuple[Citation, ...] = ()
-    sentences: tuple[tuple[int, str], ...] = ()
-    worker: str = ""
-    """The Dask worker that extracted it ("" when it was this machine)."""
-    over_budget: bool = False
-    """The reading ran out of time or memory, or crashed: a result of the machine's load as
-    much as of the file, which a cache must not keep."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,187 +86,6 @@ def find_pdfs(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracted:
-    """Load, classify and parse one file; a bad file gives a failed record, not an exception."""
-    try:
-        data, sha256 = read_with_hash(path)
-    except OSError as error:
-        return _failed(path, None, f"{display_name(path)}: cannot read ({error.strerror or error})")
-    try:
-        loaded = load_pdf(path, settings, data=data)
-    except UprdexError as error:
-        return _failed(path, sha256, str(error))
-    pages = len(loaded.pages)
-    ocr_warning: tuple[str, ...] = ()
-    if loaded.needs_ocr and settings is not None and settings.ocr:
-        recognised = _ocr(path, settings)
-        if recognised is not None and not recognised.needs_ocr:
-            loaded = LoadedDocument(
-                sha256, path_text(path), recognised.pages, recognised.first_page_text
-            )
-            ocr_warning = ("no text layer: the text was recognised by ocrmypdf (check it)",)
-    if loaded.needs_ocr:
-        return _failed(
-            path,
-            sha256,
-            f"{display_name(path)}: no text layer (a scan?): run OCR (e.g. ocrmypdf) and drop "
-            "the result",
-            DocumentStatus.NEEDS_OCR,
-            pages,
-        )
-    symbol = find_symbol(loaded.first_page_text)
-    kind = classify(symbol, loaded.first_page_text)
-    report = parse_wg_report(loaded) if kind is DocumentType.WG_REPORT else None
-    rows, table_warnings = _table_rows(loaded, data, kind)
-    addendum = parse_addendum(loaded, rows) if kind is DocumentType.ADDENDUM else None
-    # Page 1 whole (headers too), then pages 2 and 3: each page once, so that names are counted
-    # as often as they are printed.
-    head = "\n".join([loaded.first_page_text, *(page.text for page in loaded.pages[1:3])])
-    session = session_of_symbol(symbol)
-    meta = report or WgReport(
-        symbol,
-        find_state_under_review(head),
-        session,
-        cycle_of_session(session),
-        find_year(loaded.first_page_text),
-    )
-    document = DocumentRow(
-        sha256,
-        path_text(path),
-        kind,
-        meta.symbol,
-        meta.state_under_review,
-        meta.session,
-        meta.cycle,
-        meta.year,
-        pages,
-        DocumentStatus.INDEXED,
-        None,
-        (*loaded.warnings, *meta.warnings, *ocr_warning, *table_warnings, *name_warnings(path)),
-        find_date(loaded.first_page_text),
-        fingerprint.READER_VERSION,
-    )
-    return Extracted(
-        document,
-        report,
-        addendum,
-        tag_recommendations(report),
-        _citations(loaded, kind, symbol, rows),
-        () if kind in _REPORT_AND_ANSWERS else _sentences(loaded),
-    )
-
-
-def _sentences(loaded: LoadedDocument) -> tuple[tuple[int, str], ...]:
-    """(page, sentence) of the body text, for paraphrase matching."""
-    return tuple(
-        (page.number, sentence)
-        for page in loaded.pages
-        for sentence in page_sentences([line.text for line in page.lines if not line.is_note])
-    )
-
-
-def _ocr(path: Path, settings: LoaderSettings) -> LoadedDocument | None:
-    """The PDF as ocrmypdf reads it (run on a temporary copy), or None when it is not installed
-    or fails."""
-    program = shutil.which("ocrmypdf")
-    if program is None:
-        return None
-    with tempfile.TemporaryDirectory(prefix="uprdex-ocr-") as tmp:
-        source, target = Path(tmp) / "in.pdf", Path(tmp) / "out.pdf"
-        shutil.copyfile(path, source)
-        try:
-            subprocess.run(
-                [program, "--quiet", "--skip-text", str(source), str(target)],
-                check=True,
-                timeout=settings.timeout_seconds,
-                capture_output=True,
-            )
-            return load_pdf(target, settings)
-        except (subprocess.SubprocessError, OSError, UprdexError):
-            return None
-
-
-_REPORT_AND_ANSWERS = (DocumentType.WG_REPORT, DocumentType.ADDENDUM)
-
-
-def _table_rows(
-    loaded: LoadedDocument, data: bytes, kind: DocumentType
-) -> tuple[list[Row], tuple[str, ...]]:
-    """The rows of the ruled tables of a document that may hold a matrix (an addendum's, an
-    NGO report's annex), read with pdfplumber on the pages that draw them only; a WG report's
-    recommendations are its text. A table pdfplumber cannot read is a warning, not a failure."""
-    pages = ruled_pages(loaded)
-    if kind is DocumentType.WG_REPORT or not pages:
-        return [], ()
-    try:
-        return read_rows(io.BytesIO(data), pages), ()
-    except Exception as error:  # pdfminer raises its own errors on a damaged page
-        return [], (f"the tables of pages {pages} could not be read ({error})",)
-
-
-def _citations(
-    loaded: LoadedDocument, kind: DocumentType, symbol: str | None, rows: Sequence[Row] = ()
-) -> tuple[Citation, ...]:
-    """What a document cites. A WG report's numbers are its own items (not evidence of
-    themselves), and an addendum's are its responses: only their citations of *other* reports
-    by symbol count. A citation that opens a table row has that row as its context."""
-    if kind not in _REPORT_AND_ANSWERS:
-        # Only the State's own report numbers the previous review's recommendations bare
-        # ("Recommendations 22, 31–39"); NGO reports number their own recommendations.
-        found = find_citations(loaded, bare_indices=kind is DocumentType.NATIONAL_REPORT)
-        return tuple(with_row_context(found, rows))
-    # Most reports cite no other report by symbol: skip the full scan when none is printed.
-    if not any(_OTHER_REPORT.search(page.text) for page in loaded.pages):
-        return ()
-    own = {symbol, wg_symbol_of(symbol)}
-    return tuple(
-        c
-        for c in find_citations(loaded)
-        if c.symbol and c.symbol not in own and c.kind == "citation"
-    )
-
-
-# "(A/HRC/13/15, para. 91.4)": another report's paragraph, cited by symbol
-_OTHER_REPORT = re.compile(r"A/HRC/\d+/\d+,?\s+paras?\.")
-
-
-def theme_hits(texts: Sequence[str]) -> list[tuple[ThemeHit, ...]]:
-    """Each text's theme hits: the trained classifier's labels (method "model", with their
-    scores) and the keyword hits that explain them. A large batch (a UPR Info export) is
-    shared among forked workers, one per core, which share the tagger and model read here."""
-    _theme_tools()
-    return in_parts(_theme_hits, texts, min_items=_THEME_PARTS_FROM)
-
-
-_THEME_PARTS_FROM = 2000
-"""Texts from which tagging in worker processes pays (a WG report has about 200)."""
-
-
-def _theme_tools() -> tuple[ThemeTagger, ThemeModel]:
-    """The keyword tagger and the theme classifier, read once per process."""
-    from uprdex.extractors.themes import ThemeTagger  # spaCy: ~0.8 s, only when tagging
-
-    return ThemeTagger(), ThemeModel.load()
-
-
-def _theme_hits(texts: Sequence[str]) -> list[tuple[ThemeHit, ...]]:
-    tagger, model = _theme_tools()
-    keywords = tagger.tag_many(texts)
-    labels = model.predict(texts)
-    return [
-        (*(ThemeHit(theme, (), "model", round(score, 3)) for theme, score in predicted), *found)
-        for found, predicted in zip(keywords, labels, strict=True)
-    ]
-
-
-def tag_recommendations(report: WgReport | None) -> dict[str, tuple[ThemeHit, ...]]:
-    """Theme hits per recommendation paragraph of a WG report."""
-    if report is None or not report.recommendations:
-        return {}
-    hits = theme_hits([rec.text for rec in report.recommendations])
-    return {rec.paragraph: found for rec, found in zip(report.recommendations, hits, strict=True)}
-
-
 def theme_imported(store: Store) -> int:
     """Theme hits for the imported recommendations that have none (a UPR Info export of a new
     session, a thematic list, any import), as a PDF-extracted one gets them at ingest; the
@@ -320,31 +95,6 @@ def theme_imported(store: Store) -> int:
         hits = theme_hits(list(pending.values()))
         store.write_theme_hits(dict(zip(pending, hits, strict=True)))
     return len(pending)
-
-
-def _failed(
-    path: Path,
-    sha256: str | None,
-    error: str,
-    status: DocumentStatus = DocumentStatus.FAILED,
-    pages: int = 0,
-) -> Extracted:
-    """A document that could not be indexed: its row says why."""
-    return Extracted(
-        DocumentRow(
-            sha256 or "",
-            path_text(path),
-            DocumentType.OTHER,
-            None,
-            None,
-            None,
-            None,
-            None,
-            pages,
-            status,
-            error,
-        )
-    )
 
 
 def ingest_paths(
@@ -505,7 +255,9 @@ def _over_budget(
         _, sha256 = read_with_hash(path)
     except OSError:
         sha256 = None
-    return replace(_failed(path, sha256, f"{display_name(path)}: {message}"), over_budget=True)
+    return replace(
+        failed_document(path, sha256, f"{display_name(path)}: {message}"), over_budget=True
+    )
 
 
 def _store(extracted: Extracted, store: Store) -> IngestResult:

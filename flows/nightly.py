@@ -26,15 +26,23 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from uprdex.flows import scaleout
+from uprdex.flows.extract import Extracted
 from uprdex.flows.fingerprint import CODE_VERSION, settings_key
-from uprdex.flows.ingest import Extracted, extract_isolated
+from uprdex.flows.ingest import extract_isolated
 from uprdex.flows.interrupts import the_run_begins
 from uprdex.flows.logs import Interrupted, off_the_terminal
 from uprdex.flows.rereading import earlier_reading_kept, moved, read_by_this_release
 from uprdex.pipeline.config import Config, load_config
 from uprdex.pipeline.exports import records, write_export
 from uprdex.pipeline.files import write_whole
-from uprdex.pipeline.inbox import index_lock, not_a_pdf, other_files, quarantine, scan_inbox
+from uprdex.pipeline.inbox import (
+    InboxFile,
+    index_lock,
+    not_a_pdf,
+    other_files,
+    quarantine,
+    scan_inbox,
+)
 from uprdex.pipeline.loader import display_name, path_text
 from uprdex.pipeline.model import DocumentStatus
 from uprdex.pipeline.report import write_report
@@ -110,14 +118,13 @@ def _extract_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> s
     return f"{CACHE_PREFIX}{parameters['sha256']}-{CODE_VERSION}-{settings_key(settings)}"
 
 
-def prune_cache(storage: Path | None = None, days: float = CACHE_DAYS) -> int:
-    """Delete cached extractions older than `days` from Prefect's local result storage (they
-    have expired anyway); the number deleted."""
-    if storage is None:
-        from prefect.settings import get_current_settings
+def prune_cache() -> int:
+    """Delete cached extractions older than `CACHE_DAYS` from Prefect's local result storage
+    (they have expired anyway); the number deleted."""
+    from prefect.settings import get_current_settings
 
-        storage = Path(get_current_settings().results.local_storage_path)
-    cutoff = time.time() - days * 86400
+    storage = Path(get_current_settings().results.local_storage_path)
+    cutoff = time.time() - CACHE_DAYS * 86400
     deleted = 0
     for path in storage.glob(f"{CACHE_PREFIX}*"):
         try:
@@ -222,23 +229,7 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
         for line in summary.left_out:
             logger.warning("%s", line)
         known = {item.sha256: store.document(item.sha256) for item in files}
-        # New files, and files an earlier release indexed: read again (`read_by_this_release`).
-        # A file that failed on an earlier night is still a failure (it is in the quarantine
-        # already); it is not read again each night: `uprdex ingest FILE` retries it.
-        todo = []
-        for item in files:
-            earlier = known[item.sha256]
-            if earlier is None or earlier.status == DocumentStatus.INDEXED:
-                if earlier is not None and read_by_this_release(earlier):
-                    summary.skipped += 1
-                    for note in moved(earlier, item.path, store):
-                        summary.warnings.append((path_text(item.path), note))
-                else:
-                    todo.append(item)
-            else:
-                reason = earlier.error or "failed"
-                summary.failed.append((path_text(item.path), f"{reason} (on an earlier run)"))
-                summary.failed_before.append(path_text(item.path))
+        todo = _to_read(files, known, store, summary)
         again = sum(known[item.sha256] is not None for item in todo)
         summary.to_read = len(todo)
         logger.info(
@@ -304,6 +295,33 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
                 summary.failed.append((path_text(path), document.error or "failed"))
         summary.states |= store.unclustered_states()
     return summary
+
+
+def _to_read(
+    files: list[InboxFile],
+    known: dict[str, StoredDocument | None],
+    store: Store,
+    summary: NightlySummary,
+) -> list[InboxFile]:
+    """The inbox files to read: new files, and files an earlier release indexed (read again,
+    `read_by_this_release`); the others are counted in `summary`. A file that failed on an
+    earlier night is still a failure (it is in the quarantine already); it is not read again
+    each night: `uprdex ingest FILE` retries it."""
+    todo = []
+    for item in files:
+        earlier = known[item.sha256]
+        if earlier is None or earlier.status == DocumentStatus.INDEXED:
+            if earlier is not None and read_by_this_release(earlier):
+                summary.skipped += 1
+                for note in moved(earlier, item.path, store):
+                    summary.warnings.append((path_text(item.path), note))
+            else:
+                todo.append(item)
+        else:
+            reason = earlier.error or "failed"
+            summary.failed.append((path_text(item.path), f"{reason} (on an earlier run)"))
+            summary.failed_before.append(path_text(item.path))
+    return todo
 
 
 def _quarantine(

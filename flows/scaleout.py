@@ -21,8 +21,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from uprdex.flows.extract import Extracted
 from uprdex.flows.fingerprint import CODE_VERSION
-from uprdex.flows.ingest import Extracted, extract_isolated
+from uprdex.flows.ingest import extract_isolated
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.extras import require
 from uprdex.pipeline.loader import path_text

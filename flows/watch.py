@@ -73,7 +73,7 @@ class Debouncer:
             self._last = None
             return True
 
-    def wait_until_due(self, poll: float = 0.5) -> bool:
-        """Sleep in small steps until due (returns True) or for one poll (returns False)."""
-        time.sleep(poll)
+    def wait_until_due(self) -> bool:
+        """Sleep one poll (half a second), then True if due."""
+        time.sleep(0.5)
         return self.due()

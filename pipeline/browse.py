@@ -177,11 +177,11 @@ def build_datasette(index: Path) -> Any:
     return instance
 
 
-def serve(index: Path, port: int, host: str = "127.0.0.1") -> None:
-    """Serve the index until interrupted (Ctrl-C)."""
+def serve(index: Path, port: int) -> None:
+    """Serve the index to this machine only (127.0.0.1) until interrupted (Ctrl-C)."""
     uvicorn = require("uvicorn", "browse", "uprdex browse")
     instance = build_datasette(index)
-    uvicorn.run(instance.app(), host=host, port=port, log_level="warning")
+    uvicorn.run(instance.app(), host="127.0.0.1", port=port, log_level="warning")
 
 
 # --- the plugin ----------------------------------------------------------------------------

@@ -232,26 +232,15 @@ def _variable_key(variable: str) -> tuple[str, str] | None:
 def _build(values: dict[str, dict[str, tuple[Any, str]]]) -> Config:
     config = Config()
     origins: dict[str, str] = {}
-    top: dict[str, Any] = {}
-    for section in ("workspace", "schedule"):
-        allowed = _WORKSPACE if section == "workspace" else _SCHEDULE
-        for name, (value, origin) in values.get(section, {}).items():
-            if name not in allowed:
-                raise ConfigError(_unknown(origin, section, name, allowed))
-            hint = typing.get_type_hints(Config)[name]
-            top[name] = _convert(value, hint, origin, section, name)
-            origins[f"{section}.{name}"] = origin
+    top: dict[str, Any] = {
+        **_section(values, "workspace", Config, _WORKSPACE, origins),
+        **_section(values, "schedule", Config, _SCHEDULE, origins),
+    }
     stages: dict[str, Any] = {}
     for section in _SECTIONS:
         stage_type = type(getattr(config, section))
         names = tuple(item.name for item in fields(stage_type))
-        given: dict[str, Any] = {}
-        for name, (value, origin) in values.get(section, {}).items():
-            if name not in names:
-                raise ConfigError(_unknown(origin, section, name, names))
-            hint = typing.get_type_hints(stage_type)[name]
-            given[name] = _convert(value, hint, origin, section, name)
-            origins[f"{section}.{name}"] = origin
+        given = _section(values, section, stage_type, names, origins)
         try:
             stages[section] = stage_type(**given)
         except ValueError as error:
@@ -269,8 +258,25 @@ def _build(values: dict[str, dict[str, tuple[Any, str]]]) -> Config:
     return built
 
 
-def _unknown(origin: str, section: str, name: str, allowed: tuple[str, ...]) -> str:
-    return f"{origin}: [{section}] has no setting {name!r} (settings: {', '.join(allowed)})"
+def _section(
+    values: dict[str, dict[str, tuple[Any, str]]],
+    section: str,
+    kind: type,
+    allowed: tuple[str, ...],
+    origins: dict[str, str],
+) -> dict[str, Any]:
+    """The settings given in one section, each converted to its type in `kind` (its origin
+    noted in `origins`); a name not `allowed` is a ConfigError naming where it was set."""
+    given: dict[str, Any] = {}
+    for name, (value, origin) in values.get(section, {}).items():
+        if name not in allowed:
+            raise ConfigError(
+                f"{origin}: [{section}] has no setting {name!r} (settings: {', '.join(allowed)})"
+            )
+        hint = typing.get_type_hints(kind)[name]
+        given[name] = _convert(value, hint, origin, section, name)
+        origins[f"{section}.{name}"] = origin
+    return given
 
 
 def _convert(value: Any, hint: Any, origin: str, section: str, name: str) -> Any:

@@ -50,7 +50,8 @@ from uprdex.pipeline.clusters.positions import (
     shared_rows,
 )
 from uprdex.pipeline.errors import UprdexError
-from uprdex.pipeline.spreadsheet import FORMULA_TRIGGERS, neutralise
+from uprdex.pipeline.files import write_whole
+from uprdex.pipeline.spreadsheet import csv_text, restore
 
 __all__ = [
     "CSV_COLUMNS",
@@ -486,17 +487,11 @@ def _confidences(members: list[str], totals: Mapping[str, float]) -> dict[str, A
 def write_csv(corrections: Iterable[Correction], out: Path) -> int:
     """Write the corrections to a CSV file (UTF-8 with a byte order mark, for spreadsheets);
     returns how many."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    count = 0
-    for c in corrections:
-        # A note that opens like a formula gets a leading "'"; `read_csv` takes it off.
-        writer.writerow([c.kind.value, c.first, c.second, neutralise(c.note), c.who, c.at])
-        count += 1
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
-    return count
+    rows = [[c.kind.value, c.first, c.second, c.note, c.who, c.at] for c in corrections]
+    # A note that opens like a formula gets a leading "'" (spreadsheet.py); `read_csv` takes
+    # it off. Replaced whole: a full disk leaves the team's earlier file.
+    write_whole(out, csv_text(CSV_COLUMNS, rows).encode("utf-8-sig"))
+    return len(rows)
 
 
 def read_csv(path: Path) -> list[Correction]:
@@ -517,18 +512,17 @@ def read_csv(path: Path) -> list[Correction]:
         )
     found = []
     for number, row in enumerate(reader, start=2):
-        note = row.get("note") or ""
-        if note.startswith("'") and note[1:].startswith(FORMULA_TRIGGERS):
-            note = note[1:]
+        # Every cell as written, before `write_csv` made it safe for spreadsheets.
+        cell = {name: restore(row.get(name) or "") for name in CSV_COLUMNS}
         try:
             found.append(
                 Correction.of(
-                    row["first"] or "",
-                    row["second"] or "",
-                    (row["kind"] or "").strip().lower(),
-                    note,
-                    row.get("who") or "",
-                    row.get("at") or "",
+                    cell["first"],
+                    cell["second"],
+                    cell["kind"].strip().lower(),
+                    cell["note"],
+                    cell["who"],
+                    cell["at"],
                 )
             )
         except CorrectionError as error:

@@ -7,7 +7,6 @@ __all__ = [
     "BadIndexError",
     "IndexBusyError",
     "MissingExtraError",
-    "NeedsOcrError",
     "OutputError",
     "UprdexError",
 ]
@@ -19,10 +18,6 @@ class UprdexError(Exception):
 
 class BadDocumentError(UprdexError):
     """A file that cannot be read as a PDF (broken, encrypted, not a PDF)."""
-
-
-class NeedsOcrError(UprdexError):
-    """A PDF whose pages carry no text layer: a scan."""
 
 
 class IndexBusyError(UprdexError):

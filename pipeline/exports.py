@@ -4,12 +4,12 @@ Records are built once (`records`) and written by one writer per format. CSV and
 lists to "; "-joined text and nested objects to `parent_field` columns, and write text that
 never runs as a formula (pipeline/spreadsheet.py): XLSX text is string cells, a text longer
 than a cell holds continues in `<column>_part2`, `_part3` ... columns at the end; CSV text
-that opens like a formula gets a leading "'" unless `raw`. JSON and JSONL are exact.
+that opens like a formula gets a leading "'", and every CSV text cell is quoted, unless `raw`.
+JSON and JSONL are exact.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Callable, Sequence
@@ -19,7 +19,7 @@ from typing import Any, TextIO
 from uprdex.pipeline.corrections import Correction
 from uprdex.pipeline.files import write_whole
 from uprdex.pipeline.model import DocumentType, ExportFormat, ExportKind, ImportSource
-from uprdex.pipeline.spreadsheet import append_xlsx_row, csv_cell, workbook_bytes, xlsx_parts
+from uprdex.pipeline.spreadsheet import append_xlsx_row, csv_text, workbook_bytes, xlsx_parts
 from uprdex.pipeline.store import (
     STATE_COMMENT,
     ImportedLabel,
@@ -308,9 +308,8 @@ tests/test_exports.py checks both agree)."""
 
 def _write_csv(rows: list[dict[str, Any]], out: TextIO, kind: str, raw: bool) -> None:
     flat = [flatten(row) for row in rows]
-    writer = csv.DictWriter(out, fieldnames=list(flat[0]) if flat else list(EMPTY_HEADERS[kind]))
-    writer.writeheader()
-    writer.writerows({key: csv_cell(value, raw) for key, value in row.items()} for row in flat)
+    header = list(flat[0]) if flat else list(EMPTY_HEADERS[kind])
+    out.write(csv_text(header, ([row.get(key) for key in header] for row in flat), raw))
 
 
 _TEXT_WRITERS: dict[str, Callable[[list[dict[str, Any]], TextIO, str, bool], None]] = {
@@ -327,7 +326,8 @@ def write_export(
 
     CSV files get a UTF-8 byte order mark so that spreadsheet programs read accents right;
     CSV on standard output has none, for scripts. CSV text that opens like a formula ("=",
-    "+", "-", "@", a tab or a CR) gets a leading "'" unless `raw` (byte-exact, for programs).
+    "+", "-", "@", a tab or a CR) gets a leading "'", and every text cell is quoted, unless
+    `raw` (byte-exact, for programs).
     """
     if fmt == "xlsx":
         if not isinstance(out, Path):

@@ -21,7 +21,6 @@ __all__ = [
     "DocumentRow",
     "DocumentStatus",
     "DocumentType",
-    "EvidenceKind",
     "ExportFormat",
     "ExportKind",
     "ImportSource",
@@ -68,14 +67,6 @@ class DocumentType(StrEnum):
     NGO_REPORT = "ngo_report"
     NEWS = "news"
     OTHER = "other"
-
-
-class EvidenceKind(StrEnum):
-    """How a document place points at a recommendation (export contract: evidence.kind)."""
-
-    CITATION = "citation"
-    LISTING = "listing"
-    PARAPHRASE = "paraphrase"
 
 
 class ImportSource(StrEnum):

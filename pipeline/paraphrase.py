@@ -28,6 +28,11 @@ MIN_WORDS = 8
 # (A/HRC/WG.6/34/SVN/1), which is then a piece of its own, too short to be a sentence; not at the
 # full stop of an abbreviation (`ends_with_abbreviation`: "as noted in para. 12. The ...").
 SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-Z“\"]|\d{1,3}\.\s+[A-Z“\"])")
+# ... nor at the full stop of a person's initials that open a text, as a list's item after its
+# lead-in's colon does (`page_sentences`): "M. Samir LABIDI, Ambassadeur, ..." (A/HRC/8/21
+# p. 21), "H. E. Mr. LEE, Sung-joo, Ambassador, ..." (A/HRC/8/40 p. 18). Inside a text a lone
+# capital's full stop still ends a sentence: "... accreditation with status A. The Government".
+INITIALS = re.compile(r"(?:[A-Z]\.\s*)*[A-Z]")
 # A printed line that opens with a paragraph number starts a new sentence, whatever ends the
 # line before: "33. UNESCO recommended that Slovenia decriminalize defamation in the Penal Code"
 # after the heading "D. Freedom of expression, right to participate in public and political
@@ -55,6 +60,10 @@ HEADING_MORE = 2
 # status" / "A. The Government should ensure that the institution is adequately funded."
 # (review6's lines: "status A." ends the sentence). No heading line of the 245 WG reports and
 # the Slovenia set holds one (2,227 of them; a contents line's leader dots end in its page).
+# Such a line right after a lead-in's colon is the list's item and starts a new sentence, its
+# letter a person's initial: "... and composed of 18 members:" / "M. Samir LABIDI,
+# Ambassadeur, Représentant Permanent de Tunisie à Genève;" (A/HRC/8/21 p. 21), not "...
+# members: M." and "Samir LABIDI, ...".
 SENTENCE_IN_LINE = re.compile(r"(?<=[a-z)])[.;!?](?:\s+[A-Z“\"]|\s*$)")
 # A numbered heading neither: "4. Freedom of religion or belief, expression, association and
 # peaceful assembly, and right to participate in public and political life" (A/HRC/WG.6/20/SVN/3,
@@ -86,8 +95,9 @@ def page_sentences(lines: Sequence[str]) -> list[str]:
     left out), as paraphrase matching reads them: a line that opens with a paragraph number
     starts a new sentence; a numbered heading is left out (not a list's items: their numbers
     run on, or its one item follows a colon), and so is a lettered or roman one: its own printed
-    lines (not a line that goes on as a sentence), and the unnumbered lines under it when they
-    hold no sentence mark (the sentences under it are kept)."""
+    lines (not a line that goes on as a sentence, which after a colon starts a new one), and
+    the unnumbered lines under it when they hold no sentence mark (the sentences under it are
+    kept)."""
     blocks: list[tuple[str, list[str]]] = []  # ("heading" | "numbered" | "text", lines)
     introduced: set[int] = set()  # the numbered blocks right after a colon
     for line in lines:
@@ -95,6 +105,8 @@ def page_sentences(lines: Sequence[str]) -> list[str]:
             line, heading.end()
         ):
             blocks.append(("heading", [line]))
+        elif heading and blocks and blocks[-1][1][-1].rstrip().endswith(":"):
+            blocks.append(("text", [line]))
         elif PARAGRAPH_LINE.match(line) and not (
             blocks and NUMBER_BEFORE.search(blocks[-1][1][-1])
         ):
@@ -150,7 +162,10 @@ def _pieces(text: str) -> list[str]:
     start = 0
     for end in SENTENCE_END.finditer(text):
         stop = end.start() - 1  # the ".", ";", "!" or "?"
-        if text[stop] == "." and ends_with_abbreviation(text[start:stop]):
+        if text[stop] == "." and (
+            ends_with_abbreviation(text[start:stop])
+            or (start == 0 and INITIALS.fullmatch(text[:stop]))
+        ):
             continue
         pieces.append(text[start : end.start()])
         start = end.end()

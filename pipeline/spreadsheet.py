@@ -10,7 +10,12 @@ reach a spreadsheet as the text it is, never as a formula (OWASP, "CSV Injection
   characters) is split over continuation cells by the caller (`xlsx_parts`), or cut with a
   visible flag when it must fit in one (`xlsx_cell`), never cut silently.
 - CSV: a text cell that begins with "=", "+", "-", "@", a tab or a carriage return gets a
-  leading "'" (OWASP's advice), unless the export is raw (`--raw`, byte-exact, for programs).
+  leading "'", and so does such a character right after a ";" or a tab inside a cell; every
+  text cell is in double quotes. OWASP's advice, with its warning about separators: Excel
+  where ";" is the list separator, or LibreOffice told to split at ";", cuts
+  "Ratify;=cmd|' /C calc'!A0" into two cells, the second a formula, quoted or not (seen in
+  LibreOffice 7.4). Not when the export is raw (`--raw`, byte-exact, for programs). Numbers
+  and empty cells stay unquoted, so that a program reads the same values and types.
 
 The matrix workbook and any other XLSX writer use `xlsx_cell` / `append_xlsx_row` as well,
 and `workbook_bytes` to save.
@@ -18,12 +23,14 @@ and `workbook_bytes` to save.
 
 from __future__ import annotations
 
+import csv
 import errno
 import gc
 import io
+import re
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from uprdex.pipeline.text import visible_controls
@@ -38,7 +45,9 @@ __all__ = [
     "XLSX_MAX_CHARS",
     "append_xlsx_row",
     "csv_cell",
+    "csv_text",
     "neutralise",
+    "restore",
     "workbook_bytes",
     "xlsx_cell",
     "xlsx_parts",
@@ -52,12 +61,29 @@ XLSX_MAX_CHARS = 32_767
 _CUT_FLAG = "… [cut: {rest:,} more characters; the JSON export has the whole text]"
 
 
-def neutralise(text: str) -> str:
-    """`text` with a leading "'" when a spreadsheet would read it as a formula.
+_AFTER_SEPARATOR = re.compile(r"(?<=[;\t])(?='*[=+\-@])")
+"""Where a spreadsheet splitting at ";" or a tab would start a cell with a formula, or with
+quotes before one (so that `restore` can tell the "'" `neutralise` adds from the text's own)."""
+_NEUTRALISED_AFTER_SEPARATOR = re.compile(r"(?<=[;\t])'(?='*[=+\-@])")
+_OPENS_LIKE_A_FORMULA = re.compile(r"'*[=+\-@\t\r]")
 
-    Example: neutralise('=HYPERLINK("http://x")') == '\\'=HYPERLINK("http://x")'.
+
+def neutralise(text: str) -> str:
+    """`text` with a leading "'" when a spreadsheet would read it as a formula, and one after
+    each ";" or tab that a formula character follows; text that already holds quotes there
+    gets one more, so that `restore` gives back exactly `text`.
+
+    Example: neutralise('=HYPERLINK("http://x");@SUM(1)') == '\\'=HYPERLINK("http://x");\\'@SUM(1)'.
     """
-    return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
+    text = _AFTER_SEPARATOR.sub("'", text)
+    return f"'{text}" if _OPENS_LIKE_A_FORMULA.match(text) else text
+
+
+def restore(text: str) -> str:
+    """`text` as it was before `neutralise` (a CSV file read back)."""
+    if text.startswith("'") and _OPENS_LIKE_A_FORMULA.match(text, 1):
+        text = text[1:]
+    return _NEUTRALISED_AFTER_SEPARATOR.sub("", text)
 
 
 def csv_cell(value: Any, raw: bool = False) -> Any:
@@ -68,6 +94,31 @@ def csv_cell(value: Any, raw: bool = False) -> Any:
     if isinstance(value, str) and not raw:
         return neutralise(value)
     return value
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]], raw: bool = False) -> str:
+    """A CSV table (RFC 4180, CRLF line ends) of `header` and `rows`, each value a `csv_cell`:
+    unless `raw`, every text cell in double quotes; numbers and None (an empty cell) bare.
+
+    Example: csv_text(["text", "cycle"], [["Ratify;=1+1", 2]]) ==
+    'text,cycle\r\n"Ratify;\'=1+1",2\r\n'.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    if raw:
+        writer.writerows([csv_cell(value, raw) for value in row] for row in rows)
+        return buffer.getvalue()
+    lines = (",".join(_quoted(csv_cell(value)) for value in row) + "\r\n" for row in rows)
+    return buffer.getvalue() + "".join(lines)
+
+
+def _quoted(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return '"' + value.replace('"', '""') + '"'
+    return str(value)
 
 
 def xlsx_text(text: str) -> str:

@@ -1,6 +1,8 @@
 """UN Member and Observer States: official short names, ISO codes, UN regional groups (as the
 UPR Info export assigns them) and the aliases printed in real documents ("Iran", "DPR Korea",
-"Bosnia & Herzegovina", "UK", "Turkey" ...).
+"Bosnia & Herzegovina", "UK", "Turkey" ...), and the cutting of a printed list of them, "(Ghana,
+Philippines and Peru)", which the WG report's reader (extractors/state_lists.py) and the UPR Info
+linker (pipeline/store/linking.py) share.
 
 The table is data/states.csv; add an alias there, not here.
 """
@@ -9,12 +11,20 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 from uprdex.pipeline.resources import data_path
 
-__all__ = ["State", "StateTable", "load_states"]
+__all__ = [
+    "State",
+    "StateTable",
+    "load_states",
+    "parentheticals",
+    "split_state_list",
+    "state_list_names",
+]
 
 _APOSTROPHES = str.maketrans({"’": "'", "‟": "'", "‘": "'", "`": "'"})
 _SPACES = re.compile(r"\s+")
@@ -71,3 +81,73 @@ def load_states() -> StateTable:
             for spelling in [row["name"], *filter(None, row["aliases"].split("|"))]:
                 by_key[_key(spelling)] = state
     return StateTable(states, by_key)
+
+
+def parentheticals(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, inside) of each top-level "( ... )" of a text, nested ones kept inside:
+    "Ratify OP-CAT (United Kingdom, Albania) and OP-CEDAW (Portugal, Albania)" gives two."""
+    depth = 0
+    start = 0
+    for index, char in enumerate(text):
+        if char == "(":
+            if depth == 0:
+                start = index
+            depth += 1
+        elif char == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                yield start, index + 1, text[start + 1 : index]
+
+
+def split_state_list(inner: str) -> list[str]:
+    """Split the inside of "(Ghana, Philippines)" at top-level commas, ";", "and" and "/".
+
+    Nested parentheses stay whole: "Venezuela (Bolivarian Republic of), Peru" gives two names.
+    """
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for char in inner:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        if depth == 0 and char in ",;/":
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current))
+    names: list[str] = []
+    for part in parts:
+        names.extend(_AND.split(part))
+    return [name.strip() for name in names if name.strip()]
+
+
+# "(Italy and Germany)"; never inside "Bosnia and Herzegovina" (`state_list_names` joins the
+# pieces again where the whole is a State).
+_AND = re.compile(r"\s+and\s+(?![^()]*\))")
+
+
+def state_list_names(inner: str, states: StateTable) -> list[str]:
+    """The names a printed State list holds, as printed, each a State when the table knows it:
+    "Ghana, Philippines and Peru" gives three; a name that holds "and" or "," stays whole, as
+    in "(Netherlands, United Kingdom of Great Britain and Northern Ireland, France)", "(Cuba,
+    Venezuela, Bolivarian Republic of)" and "(Bosnia and Herzegovina)"."""
+    if states.resolve(inner):
+        return [inner.strip()]
+    joined: list[str] = []
+    for part in split_state_list(inner):
+        whole = next(
+            (
+                f"{joined[-1]}{joiner}{part}"
+                for joiner in (" and ", ", ")
+                if joined and states.resolve(f"{joined[-1]}{joiner}{part}")
+            ),
+            None,
+        )
+        if whole and not states.resolve(part):
+            joined[-1] = whole
+        else:
+            joined.append(part)
+    return joined

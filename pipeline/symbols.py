@@ -19,7 +19,6 @@ __all__ = [
     "recommendation_id",
     "resolve_readings",
     "session_of_symbol",
-    "split_recommendation_id",
     "wg_symbol_of",
     "year_of_session",
 ]
@@ -113,12 +112,6 @@ def wg_symbol_of(addendum_symbol: str | None) -> str | None:
 def recommendation_id(symbol: str | None, sha256: str, paragraph: str) -> str:
     """Stable id "A/HRC/26/16#118.17" (the file hash stands in for a missing symbol)."""
     return f"{symbol or sha256[:16]}#{paragraph}"
-
-
-def split_recommendation_id(rec_id: str) -> tuple[str, str]:
-    """("A/HRC/26/16", "118.17") from "A/HRC/26/16#118.17"."""
-    symbol, _, paragraph = rec_id.rpartition("#")
-    return symbol, paragraph
 
 
 def resolve_readings(candidates: Sequence[str], known: set[str]) -> tuple[str, bool] | None:

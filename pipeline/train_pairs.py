@@ -5,8 +5,8 @@ confidence ("high" or "low"), as bench/pair_training_data.py writes it from gold
 Every pair of two recommendations of one review is an example: the same gold cluster with both
 members `high` is "one commitment", different gold clusters "two"; a pair with a `low` member
 of one cluster is left out (the method marks compound asks `low`). A logistic regression
-(liblinear, L2, seeded) is fitted on `pair_model.dense_features`, the rapidfuzz scores of
-`CONFIG["scorers"]` and `pair_model.term_features`; its probability is mapped onto the scale
+(liblinear, L2, seeded) is fitted on `pair_features.dense_features`, the rapidfuzz scores of
+`CONFIG["scorers"]` and `pair_features.term_features`; its probability is mapped onto the scale
 of the weighted mix (`ClusterSettings(learned=False)`) by quantiles over the training
 pairs. Needs scikit-learn (the `train` extra); the same file rebuilds the same arrays.
 
@@ -29,17 +29,14 @@ import numpy.typing as npt
 from scipy import sparse  # type: ignore[import-untyped]
 
 from uprdex.pipeline.clusters import ClusterSettings, load_treaties, normalize
-from uprdex.pipeline.clusters.pair_model import (
+from uprdex.pipeline.clusters.pair_features import (
     DENSE_FEATURES,
-    METADATA_FILE,
-    MODEL_FILE,
-    MODEL_FORMAT,
-    PLAIN,
     PairInputs,
     dense_features,
     term_features,
     word_features,
 )
+from uprdex.pipeline.clusters.pair_model import METADATA_FILE, MODEL_FILE, MODEL_FORMAT, PLAIN
 from uprdex.pipeline.clusters.positions import (
     POSITION_FEATURES,
     Places,

@@ -341,8 +341,7 @@ def views_current(db: sqlite3.Connection) -> bool:
     recommendation has its row of lists (read only): a view or trigger whose definition
     changed, or one another program dropped (a table rebuilt in DB Browser drops its
     triggers), is made again on open, whatever the schema version."""
-    row = db.execute("SELECT value FROM meta WHERE key = 'views_sha256'").fetchone()
-    if row is None or row[0] != _views_digest():
+    if not views_ours(db):
         return False
     present = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
     wanted = set(_TRIGGER_NAME.findall("\n".join(_list_triggers())))
@@ -353,6 +352,13 @@ def views_current(db: sqlite3.Connection) -> bool:
         "= (SELECT count(*) FROM recommendation_lists)"
     ).fetchone()
     return bool(rows_match)
+
+
+def views_ours(db: sqlite3.Connection) -> bool:
+    """True when this uprdex made the index's views (its digest is recorded): a false
+    `views_current` then means another program dropped a trigger or rows, not a release."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'views_sha256'").fetchone()
+    return row is not None and row[0] == _views_digest()
 
 
 def refresh_views(db: sqlite3.Connection) -> None:

@@ -487,3 +487,47 @@ def test_a_filtered_cluster_export_keeps_the_whole_clusters_confidence(index: Pa
     )
     for found in filtered:
         assert found["confidence"] == whole[found["cluster_id"]]
+
+
+def test_a_full_disk_leaves_the_earlier_corrections_file_whole(tmp_path: Path) -> None:
+    """probe4: `uprdex cluster links --export team.csv` wrote over the team's file in place;
+    a disk that filled half-way left half a file. Now it is replaced whole or not at all."""
+    import subprocess
+    import sys
+    import textwrap
+
+    out = tmp_path / "team.csv"
+    earlier = "kind,first,second,note,who,at\r\nlink,A/HRC/28/15#115.1,A/HRC/28/15#115.2,,ana,\r\n"
+    out.write_text(earlier, encoding="utf-8", newline="")
+    code = textwrap.dedent(
+        f"""
+        import resource, signal
+        from pathlib import Path
+        from uprdex.pipeline.corrections import Correction, write_csv
+        pairs = [(f"A/HRC/28/15#115.{{n}}", f"A/HRC/28/15#115.{{n + 1}}") for n in range(1, 30)]
+        notes = [Correction.of(a, b, "link", "one commitment " * 4, "ana") for a, b in pairs]
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a full disk: writes fail with EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (400, 400))
+        try:
+            write_csv(notes, Path({str(out)!r}))
+        except OSError:
+            raise SystemExit(3)
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 3, done.stderr
+    assert out.read_bytes() == earlier.encode()
+    assert [p.name for p in tmp_path.iterdir()] == ["team.csv"]
+
+
+def test_corrections_csv_round_trip_keeps_every_column_not_only_the_note(tmp_path: Path) -> None:
+    """review12: since probe4 `write_csv` neutralises every text cell (who, first, second, at),
+    but `read_csv` restores only the note: a login "-bot" came back as "'-bot", and importing a
+    team's file into the index that wrote it said "1 new or changed" instead of "already here".
+    A note that already held ";'=" lost its "'" on the way back."""
+    corrections = [
+        Correction.of("A/HRC/28/15#115.8", "A/HRC/28/15#115.9", "unlink", "differ", "-bot"),
+        Correction.of("A/HRC/28/15#115.1", "A/HRC/28/15#115.2", "link", "x;'=y", "@ana"),
+    ]
+    write_csv(corrections, tmp_path / "links.csv")
+    assert read_csv(tmp_path / "links.csv") == corrections

@@ -194,3 +194,36 @@ def test_an_export_replaces_a_file_keeping_its_mode_its_links_and_devices(tmp_pa
         "pipe",
         "private.csv",
     ]
+
+
+# A cell that holds a list separator then a formula: a spreadsheet that splits the lines at
+# ";" (Excel where ";" is the list separator, LibreOffice told to) would start a cell at "=".
+SPLIT_FORMULA = "Ratify the Convention;=cmd|' /C calc'!A0"
+
+
+def _split_formula_csv(tmp_path: Path, raw: bool = False) -> Path:
+    from uprdex.pipeline.exports import write_export
+
+    out = tmp_path / ("raw.csv" if raw else "recs.csv")
+    row = {"id": "A/HRC/28/15#115.10", "paragraph": "115.10", "text": SPLIT_FORMULA}
+    write_export([{**row, "cycle": 2, "response_source": None}], "csv", "x", out, raw)
+    return out
+
+
+def test_a_formula_after_a_semicolon_in_a_csv_cell_is_neutralised_too(tmp_path: Path) -> None:
+    """probe4: only a cell that opened like a formula got OWASP's leading "'"; "Ratify;=cmd|..."
+    was written bare, and LibreOffice splitting the lines at ";" (as Excel does where ";" is
+    the list separator) ran the second half. Now that "=" gets its "'" too, every text cell is
+    quoted, and a program reads the --raw export's values once `restore` takes the "'" off."""
+    import csv
+    import io
+
+    text = _split_formula_csv(tmp_path).read_text(encoding="utf-8-sig")
+    assert text.splitlines()[1] == (
+        '"A/HRC/28/15#115.10","115.10","Ratify the Convention;\'=cmd|\' /C calc\'!A0",2,'
+    )
+    from uprdex.pipeline.spreadsheet import restore
+
+    raw = _split_formula_csv(tmp_path, raw=True).read_text(encoding="utf-8-sig")
+    safe = [[restore(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
+    assert safe == list(csv.reader(io.StringIO(raw)))

@@ -23,7 +23,8 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.testing.utilities import prefect_test_harness
 
 import uprdex.flows.nightly as nightly_module
-from uprdex.flows.ingest import Extracted, _over_budget, extract_file
+from uprdex.flows.extract import Extracted, extract_file
+from uprdex.flows.ingest import _over_budget
 from uprdex.flows.nightly import CACHE_DAYS, CACHE_PREFIX, ingest_inbox, nightly, prune_cache
 from uprdex.pipeline.config import Config
 from uprdex.pipeline.settings import ClusterSettings, LoaderSettings

@@ -61,19 +61,19 @@ def test_themes_of_a_large_import_are_those_of_one_process() -> None:
     found = fresh(
         f"""
         import csv, json, os
-        from uprdex.flows import ingest
+        from uprdex.flows import extract
         from uprdex.pipeline import forked
         with open({str(fixture("upr_info_slovenia_s20.csv"))!r}, encoding="utf-8") as handle:
             texts = [row["Text"] for row in csv.DictReader(handle)]
-        whole = ingest._theme_hits(texts)
-        ingest._THEME_PARTS_FROM = 0
+        whole = extract._theme_hits(texts)
+        extract._THEME_PARTS_FROM = 0
         forked.cores = lambda: 2
         used = []
         map_forked = forked.map_forked
         forked.map_forked = lambda function, jobs: used.append(len(jobs)) or map_forked(
             function, jobs
         )
-        print(json.dumps({{"same": ingest.theme_hits(texts) == whole, "parts": used,
+        print(json.dumps({{"same": extract.theme_hits(texts) == whole, "parts": used,
                           "hits": sum(map(len, whole)), "texts": len(texts)}}))
         """
     )

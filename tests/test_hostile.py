@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from uprdex.flows.ingest import extract_file
+from uprdex.flows.extract import extract_file
 from uprdex.pipeline.loader import NAME_NOT_UTF8, display_name, path_text
 
 from helpers import fixture

@@ -110,3 +110,28 @@ def test_a_row_links_to_its_own_states_ask_before_another_states_text(tmp_path: 
         "Definitively abolish the death penalty": ["A/HRC/18/15#79.5"],
         "Repeal the death penalty": ["A/HRC/18/15#79.5"],
     }
+
+
+def test_a_state_whose_name_holds_and_gets_its_part_of_a_compound_item() -> None:
+    # A/HRC/8/35 60.4 (Ecuador 2008): the linker cut "(Finland, United Kingdom of Great Britain
+    # and Northern Ireland)" at its "and" and, "Northern Ireland" being no State, read no list
+    # there: the United Kingdom and Finland had no part of the item, and their treaty's words
+    # stayed in every other State's part. Its lists are now read as the WG report's reader reads
+    # them (pipeline/states.py).
+    from uprdex.pipeline.store.linking import _Asks
+
+    text = (
+        "To ratify the Second Optional Protocol to the International Covenant on Civil and "
+        "Political Rights aiming at the abolition of the death penalty (Finland, United Kingdom "
+        "of Great Britain and Northern Ireland); the Optional Protocol to the Convention against "
+        "Torture and Other Cruel, Inhuman or Degrading Treatment or Punishment in the near future "
+        "(Czech Republic, United Kingdom of Great Britain and Northern Ireland); the International "
+        "Convention on the Protection of the Rights of All Migrant Workers and Members of Their "
+        "Families (Mexico); the Rome Statute of the International Criminal Court"
+    )
+    asks = _Asks("Ecuador", {"A/HRC/8/35#60.4": text})
+    _, parts = asks.keys("A/HRC/8/35#60.4")
+    uk = "United Kingdom of Great Britain and Northern Ireland"
+    assert set(parts) == {"Finland", uk, "Czechia", "Mexico"}
+    assert parts["Finland"] == asks.key(text.split(" (Finland")[0])
+    assert parts[uk] == asks.key(text.split(" (Czech")[0].replace(" (Finland, " + uk + ");", ""))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from uprdex.flows.ingest import extract_file
+from uprdex.flows.extract import extract_file
 from uprdex.pipeline.model import DocumentStatus
 from uprdex.pipeline.settings import LoaderSettings
 

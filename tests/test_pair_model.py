@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 
 from uprdex.pipeline.clusters import ClusterItem, ClusterSettings, cluster, pair_model, similarity
+from uprdex.pipeline.clusters.pair_features import DENSE_FEATURES
 from uprdex.pipeline.clusters.pair_model import (
     DEFAULT_MODEL_DIR,
-    DENSE_FEATURES,
     METADATA_FILE,
     MODEL_FILE,
     LearnedPairs,

@@ -288,4 +288,34 @@ def test_a_line_opening_with_a_letter_and_a_full_stop_that_goes_on_as_a_sentence
     # Tunisie à Genève;" (A/HRC/8/21 p. 21) was read as heading "M.", and dropped.
     page = load_pdf(shared_data / "wg_reports" / "tunisia2008.pdf").pages[20]
     sentences = page_sentences([line.text for line in page.lines if not line.is_note])
-    assert "Samir LABIDI, Ambassadeur, Représentant Permanent de Tunisie à Genève;" in sentences
+    assert "M. Samir LABIDI, Ambassadeur, Représentant Permanent de Tunisie à Genève;" in sentences
+
+
+def test_a_delegation_list_s_initial_after_the_lead_in_s_colon_stays_with_its_name() -> None:
+    # review10 finding 4: once such a line was no heading, its initial was glued to the lead-in
+    # and cut from its name: "... composed of 18 members: M." / "Samir LABIDI, ..." (A/HRC/8/21
+    # p. 21), "... composed of 26 members: H." / "Mr. LEE, Sung-joo, ..." (A/HRC/8/40 p. 18).
+    from uprdex.pipeline.paraphrase import page_sentences
+
+    tunisia = [
+        "The delegation of Tunisia was headed by H.E. Mr. Béchir TEKKARI, Minister of Justice and",
+        "Human Rights of Tunisia, and composed of 18 members:",
+        "M. Samir LABIDI, Ambassadeur, Représentant Permanent de Tunisie à Genève;",
+    ]
+    assert page_sentences(tunisia)[-2:] == [
+        "Mr. Béchir TEKKARI, Minister of Justice and Human Rights of Tunisia, and composed of 18 "
+        "members:",
+        "M. Samir LABIDI, Ambassadeur, Représentant Permanent de Tunisie à Genève;",
+    ]
+    korea = [
+        "The delegation of the Republic of Korea was headed by H.E. Mr. KIM Sung-hwan, "
+        "Vice-Minister, Ministry of Foreign Affairs and Trade, and composed of 26 members:",
+        "H. E. Mr. LEE, Sung-joo, Ambassador, Permanent Representative to the United Nations",
+        "and Other International Organizations in Geneva;",
+    ]
+    assert page_sentences(korea)[-2:] == [
+        "Mr. KIM Sung-hwan, Vice-Minister, Ministry of Foreign Affairs and Trade, and composed of "
+        "26 members:",
+        "H. E. Mr. LEE, Sung-joo, Ambassador, Permanent Representative to the United Nations and "
+        "Other International Organizations in Geneva;",
+    ]

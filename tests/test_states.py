@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from uprdex.extractors.state_lists import split_state_list
-from uprdex.pipeline.states import load_states
+from uprdex.pipeline.states import load_states, parentheticals, split_state_list, state_list_names
 
 
 def test_aliases_from_real_documents_resolve_to_un_short_names() -> None:
@@ -47,6 +46,40 @@ def test_split_keeps_nested_parentheses_whole() -> None:
         "Senegal",
         "Venezuela (Bolivarian Republic of)",
         "Peru",
+    ]
+
+
+def test_a_state_list_keeps_the_names_that_hold_and_or_a_comma_whole() -> None:
+    # The WG reports' lists (extractors/state_lists.py) and the UPR Info linker
+    # (pipeline/store/linking.py) read them with this one function.
+    states = load_states()
+    cases = {
+        "Netherlands, United Kingdom of Great Britain and Northern Ireland, France": [
+            "Netherlands",
+            "United Kingdom of Great Britain and Northern Ireland",
+            "France",
+        ],
+        "Cuba, Venezuela, Bolivarian Republic of": ["Cuba", "Venezuela, Bolivarian Republic of"],
+        "Bosnia and Herzegovina": ["Bosnia and Herzegovina"],
+        "Ghana, Philippines and Peru": ["Ghana", "Philippines", "Peru"],
+        "Czech Republic; Switzerland; France": ["Czech Republic", "Switzerland", "France"],
+        "United Kingdom, and Albania": ["United Kingdom", "Albania"],
+        "Mexico/Brazil": ["Mexico", "Brazil"],
+    }
+    for inner, names in cases.items():
+        assert state_list_names(inner, states) == names, inner
+
+
+def test_parentheticals_are_the_top_level_groups_with_their_span() -> None:
+    text = "Ratify OP-CAT (Senegal, Venezuela (Bolivarian Republic of)) and CED (Peru)"
+    groups = list(parentheticals(text))
+    assert [inner for _, _, inner in groups] == [
+        "Senegal, Venezuela (Bolivarian Republic of)",
+        "Peru",
+    ]
+    assert [text[start:end] for start, end, _ in groups] == [
+        "(Senegal, Venezuela (Bolivarian Republic of))",
+        "(Peru)",
     ]
 
 

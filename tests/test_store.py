@@ -401,7 +401,7 @@ def test_a_file_that_fails_when_read_again_keeps_its_earlier_reading(
     def parser_that_fails(*_: object) -> None:
         raise RuntimeError("this release cannot read it")
 
-    monkeypatch.setattr("uprdex.flows.ingest.parse_wg_report", parser_that_fails)
+    monkeypatch.setattr("uprdex.flows.extract.parse_wg_report", parser_that_fails)
     with Store(index) as store:
         (result,) = ingest_paths([report], store, ONE_WORKER)
         assert result.outcome == "unchanged"

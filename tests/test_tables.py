@@ -7,7 +7,8 @@ from pathlib import Path
 
 from uprdex.extractors.imports import read_thematic_list
 from uprdex.extractors.tables import read_rows, ruled_pages
-from uprdex.flows.ingest import extract_file, import_file, ingest_paths
+from uprdex.flows.extract import extract_file
+from uprdex.flows.ingest import import_file, ingest_paths
 from uprdex.pipeline.loader import load_pdf
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import Store

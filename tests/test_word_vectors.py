@@ -10,9 +10,9 @@ import pytest
 
 from uprdex.pipeline import word_vectors
 from uprdex.pipeline.clusters import ClusterItem, ClusterSettings, cluster
+from uprdex.pipeline.clusters.pair_features import DENSE_FEATURES
 from uprdex.pipeline.clusters.pair_model import (
     DEFAULT_MODEL_DIR,
-    DENSE_FEATURES,
     LearnedPairs,
     PairModel,
     PairModelError,

@@ -50,7 +50,8 @@ _RECOMMENDATION_FILTERS = ("recommending_state", "response", "search", "recurrin
     "--raw",
     is_flag=True,
     help="CSV: write text exactly as it is, for programs (by default a cell that opens with "
-    "= + - @, a tab or a CR gets a leading ' so that no spreadsheet runs it as a formula).",
+    "= + - @, a tab or a CR gets a leading ', as does one after a ; or a tab inside a cell, "
+    "and text cells are quoted, so that no spreadsheet runs it as a formula).",
 )
 @index_option
 @filters
@@ -60,7 +61,8 @@ def export(
     """Export records (see docs: export contract) as jsonl, json, csv or xlsx.
 
     Text from documents never becomes a formula: XLSX cells are text, and CSV cells that open
-    with = + - @, a tab or a CR get a leading ' (unless --raw). JSON and JSONL are exact.
+    with = + - @, a tab or a CR (or hold one after a ; or a tab) get a ' (unless --raw).
+    JSON and JSONL are exact.
     `--what matrix --format xlsx` writes the UPR matrix: a sheet per State under review, one
     row per recommendation with empty implementation-status and notes columns, and a
     "<State> clusters" sheet each.

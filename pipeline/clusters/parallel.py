@@ -26,7 +26,6 @@ from collections.abc import Mapping, Sequence
 from uprdex.pipeline.clusters.blocking import scope_key
 from uprdex.pipeline.clusters.linkage import cluster, needs_completion, node_key
 from uprdex.pipeline.clusters.records import ClusterItem, ClusterResult
-from uprdex.pipeline.clusters.recurrence import RecurrenceSettings
 from uprdex.pipeline.clusters.treaties import load_treaties
 from uprdex.pipeline.forked import cores, map_forked, may_fork
 from uprdex.pipeline.settings import ClusterSettings
@@ -36,17 +35,16 @@ __all__ = ["cluster_in_parts"]
 MIN_ITEMS = 1000
 """Below this many recommendations, starting workers costs more than it saves."""
 
-_Part = tuple[list[ClusterItem], ClusterSettings, dict[str, str], RecurrenceSettings | None, bool]
+_Part = tuple[list[ClusterItem], ClusterSettings, dict[str, str], bool]
 
 
 def cluster_in_parts(
     items: Sequence[ClusterItem],
     settings: ClusterSettings | None = None,
     existing: Mapping[str, str] | None = None,
-    recurrence: RecurrenceSettings | None = None,
     workers: int | None = None,
 ) -> ClusterResult:
-    """`cluster(items, settings, existing, recurrence)`, its blocks shared among `workers`
+    """`cluster(items, settings, existing)`, its blocks shared among `workers`
     processes (default: one per core)."""
     settings = settings or ClusterSettings()
     existing = existing or {}
@@ -59,17 +57,16 @@ def cluster_in_parts(
         or len(items) < MIN_ITEMS
         or not may_fork()
     ):
-        return cluster(items, settings, existing, recurrence)
+        return cluster(items, settings, existing)
     parts = _parts(items, settings, existing, workers)
     if len(parts) < 2:  # previous clusters tie every block together
-        return cluster(items, settings, existing, recurrence)
+        return cluster(items, settings, existing)
     sparse = _needs_completion(items, settings, existing, blocks)
     jobs: list[_Part] = [
         (
             part,
             settings,
             {i.id: existing[i.id] for i in part if i.id in existing},
-            recurrence,
             sparse,
         )
         for part in parts
@@ -78,8 +75,8 @@ def cluster_in_parts(
 
 
 def _cluster_part(job: _Part) -> ClusterResult:
-    part, settings, existing, recurrence, sparse = job
-    return cluster(part, settings, existing, recurrence, sparse=sparse)
+    part, settings, existing, sparse = job
+    return cluster(part, settings, existing, sparse=sparse)
 
 
 def _needs_completion(

@@ -35,11 +35,7 @@ import numpy.typing as npt
 from scipy import sparse  # type: ignore[import-untyped]
 
 from uprdex.pipeline.clusters.normalize import normalize, strip_states
-from uprdex.pipeline.clusters.pair_model import (
-    DENSE_FEATURES,
-    PairInputs,
-    dense_features,
-)
+from uprdex.pipeline.clusters.pair_features import DENSE_FEATURES, PairInputs, dense_features
 from uprdex.pipeline.clusters.records import ClusterItem
 from uprdex.pipeline.clusters.similarity import PendingScores, Similarity
 from uprdex.pipeline.clusters.treaties import load_treaties

@@ -12,14 +12,8 @@ from rapidfuzz import fuzz, process
 
 from uprdex.pipeline.clusters.blocking import upper_indices
 from uprdex.pipeline.clusters.normalize import action_mask, normalize
-from uprdex.pipeline.clusters.pair_model import (
-    CHUNK,
-    LearnedPairs,
-    PairInputs,
-    PairModel,
-    PairModelError,
-    text_scores,
-)
+from uprdex.pipeline.clusters.pair_features import PairInputs, text_scores
+from uprdex.pipeline.clusters.pair_model import CHUNK, LearnedPairs, PairModel, PairModelError
 from uprdex.pipeline.clusters.positions import NodePlaces, Places
 from uprdex.pipeline.clusters.treaties import TreatyTable, load_treaties
 from uprdex.pipeline.semantic import SemanticModel

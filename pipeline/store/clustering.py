@@ -38,6 +38,7 @@ from uprdex.pipeline.store.queries import (
     REPORT_ORDER,
     RecFilter,
     by_recommendation,
+    column_of,
     filter_sql,
     states_under_review,
 )
@@ -425,13 +426,7 @@ def cluster_ids(db: sqlite3.Connection, ids: Sequence[str] | None = None) -> dic
     those of `ids` that are indexed."""
     if ids is None:
         return dict(db.execute("SELECT id, cluster_id FROM recommendations").fetchall())
-    found = by_recommendation(
-        db,
-        sorted(set(ids)),
-        "SELECT id AS recommendation_id, cluster_id FROM recommendations WHERE id IN ({})",
-        lambda row: row["cluster_id"],
-    )
-    return {rec: clusters[0] for rec, clusters in found.items()}
+    return column_of(db, ids, "cluster_id")
 
 
 def clusters(

@@ -19,7 +19,7 @@ from uprdex.pipeline.clusters.normalize import STOPWORDS, stem
 from uprdex.pipeline.clusters.treaties import fold_words, load_treaties
 from uprdex.pipeline.model import Position
 from uprdex.pipeline.paraphrase import match_sentences
-from uprdex.pipeline.states import load_states
+from uprdex.pipeline.states import load_states, parentheticals, state_list_names
 from uprdex.pipeline.store.schema import INSERT_RECOMMENDATION, state_rows
 from uprdex.pipeline.symbols import cycle_of_session, resolve_readings, year_of_session
 from uprdex.pipeline.text import normalize_text
@@ -37,14 +37,6 @@ __all__ = [
 MATCH_WITH_STATE = 85.0
 MATCH_WITHOUT_STATE = 95.0
 
-# A State list inside an item, each naming the States of the part it closes (A/HRC/8/44 60.1):
-# "Consider ratifying/Ratify ... the Optional Protocol to the Convention against Torture (United
-# Kingdom, Albania, Mexico, Brazil) the Optional Protocol to the Convention on the Elimination of
-# Discrimination against Women (Portugal, Albania, Mexico, Brazil), ..."
-_GROUP = re.compile(r"\(((?:[^()]|\([^()]*\))*)\)")
-# The names of one list: "Czech Republic; Switzerland; France", "United Kingdom, and Albania",
-# "Venezuela (Bolivarian Republic of), Cuba".
-_NAME_SEPARATOR = re.compile(r"\s*(?:[,;]\s*(?:and\s+)?|\s+and\s+)(?![^()]*\))")
 # The dialogue's words around an ask, in a cycle-1 report and in some UPR Info rows:
 # "recommended that Cuba implement such safeguards and release all prisoners of conscience"
 # (A/HRC/11/22 109(b)), "It recommended that Malaysia favourably consider ..." (A/HRC/11/30 71),
@@ -140,22 +132,27 @@ class _Asks:
 
     def keys(self, rec_id: str) -> tuple[str, dict[str, str]]:
         """One recommendation's key without its State lists, and each State's parts of it: the
-        words before each list that names the State (one part when a list closes the item)."""
+        words before each list that names the State (one part when a list closes the item).
+
+        The lists inside an item each name the States of the part they close (A/HRC/8/44 60.1):
+        "Consider ratifying/Ratify ... the Optional Protocol to the Convention against Torture
+        (United Kingdom, Albania, Mexico, Brazil) the Optional Protocol to the Convention on the
+        Elimination of Discrimination against Women (Portugal, Albania, Mexico, Brazil), ..."."""
         if rec_id not in self._keys:
             table = load_states()
             parts: dict[str, list[str]] = defaultdict(list)
             text, start, kept = self.texts[rec_id], 0, []
-            for group in _GROUP.finditer(text):
+            for group_start, group_end, inner in parentheticals(text):
                 names = [
                     state.name if (state := table.resolve(name)) else ""
-                    for name in _NAME_SEPARATOR.split(group.group(1).strip())
+                    for name in state_list_names(inner, table)
                 ]
                 if not names or not all(names):
                     continue
-                kept.append(text[start : group.start()])
+                kept.append(text[start:group_start])
                 for name in names:
                     parts[name].append(kept[-1])
-                start = group.end()
+                start = group_end
             kept.append(text[start:])
             self._keys[rec_id] = (
                 self.key(" ".join(kept)),

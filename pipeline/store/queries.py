@@ -31,6 +31,7 @@ __all__ = [
     "RecFilter",
     "by_recommendation",
     "citations_by",
+    "column_of",
     "document",
     "documents",
     "evidence",
@@ -373,13 +374,19 @@ def _recurrences(
 def states_under_review(db: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str | None]:
     """The State under review of each recommendation of `ids` that is indexed (None when its
     source names none)."""
+    return column_of(db, ids, "state_under_review")
+
+
+def column_of(db: sqlite3.Connection, ids: Sequence[str], column: str) -> dict[str, Any]:
+    """One column of the recommendations table for each recommendation of `ids` that is
+    indexed (`column` is the code's, never a user's)."""
     found = by_recommendation(
         db,
         sorted(set(ids)),
-        "SELECT id AS recommendation_id, state_under_review FROM recommendations WHERE id IN ({})",
-        lambda row: row["state_under_review"],
+        f"SELECT id AS recommendation_id, {column} FROM recommendations WHERE id IN ({{}})",
+        lambda row: row[column],
     )
-    return {rec: states[0] for rec, states in found.items()}
+    return {rec: values[0] for rec, values in found.items()}
 
 
 def evidence_summary(db: sqlite3.Connection) -> dict[str, tuple[int, str | None]]:

@@ -24,6 +24,7 @@ from uprdex.pipeline.views import (
     states_current,
     sync_states,
     views_current,
+    views_ours,
 )
 
 __all__ = [
@@ -421,11 +422,13 @@ def migrate(
     if version == SCHEMA_VERSION and states_current(db) and views_current(db):
         return
     if read_only:  # same schema, other views or States: a newer release may have written it
-        writer, change = (
-            ("an older uprdex", "brings it up to date")
-            if version < SCHEMA_VERSION
-            else ("another uprdex release", "makes its views and States its own")
-        )
+        if version < SCHEMA_VERSION:
+            writer, change = "an older uprdex", "brings it up to date"
+        elif states_current(db) and views_ours(db):
+            writer = "another program (it dropped uprdex's list triggers or rows)"
+            change = "makes them again"
+        else:
+            writer, change = "another uprdex release", "makes its views and States its own"
         raise BadIndexError(
             f"{path} was written by {writer}, and this one {change} before reading it, which "
             "writes it; it is read-only (the file, its folder or its disk): make it writable, "
