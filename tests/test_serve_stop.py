@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,12 +19,10 @@ pytestmark = [pytest.mark.prefect, pytest.mark.slow]
 BIN = Path(sys.executable).parent
 
 
-def test_sigterm_while_serve_waits_for_a_silent_server_stops_it_at_once(tmp_path: Path) -> None:
-    """review12: a server that accepts and never answers (hung, or stopped with serve by the
-    same `docker compose down`) holds serve's registration for Prefect's request timeout times
-    its retries (about 7 minutes by default). A SIGTERM then must still stop serve at once, as
-    the service manager's stop asks, not after Prefect's client gives up (sigterm 88484f2 held
-    it 76 s with a 3 s timeout, then exited 1 with an httpx.ReadTimeout traceback)."""
+@pytest.fixture
+def silent_server() -> Iterator[tuple[str, threading.Event]]:
+    """A Prefect API URL whose server accepts connections and never answers (hung, or being
+    stopped by the same `docker compose down`), and an event set once serve has called it."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(16)
@@ -41,18 +40,40 @@ def test_sigterm_while_serve_waits_for_a_silent_server_stops_it_at_once(tmp_path
             asked.set()
 
     threading.Thread(target=accept, daemon=True).start()
-    env = {
-        **os.environ,
-        "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
-        "PREFECT_HOME": str(tmp_path / "prefect"),
-        "PREFECT_API_REQUEST_TIMEOUT": "20",
-    }
+    try:
+        yield f"http://127.0.0.1:{port}/api", asked
+    finally:
+        listener.close()
+        for connection in held:
+            connection.close()
+
+
+def _env(tmp_path: Path, url: str, **more: str) -> dict[str, str]:
+    env = {**os.environ, "PREFECT_API_URL": url, "PREFECT_HOME": str(tmp_path / "prefect")}
+    env.update(more)
     env.pop("UPRDEX_CONFIG", None)
-    (tmp_path / "inbox").mkdir()
+    env.pop("UPRDEX_INDEX", None)
+    (tmp_path / "inbox").mkdir(exist_ok=True)
+    return env
+
+
+UPRDEX = [str(BIN / "uprdex")]
+PLACES = ["--inbox", "inbox", "--index", "index.sqlite"]
+
+
+def test_sigterm_while_serve_waits_for_a_silent_server_stops_it_at_once(
+    tmp_path: Path, silent_server: tuple[str, threading.Event]
+) -> None:
+    """review12: a server that accepts and never answers (hung, or stopped with serve by the
+    same `docker compose down`) holds serve's registration for Prefect's request timeout times
+    its retries (about 7 minutes by default). A SIGTERM then must still stop serve at once, as
+    the service manager's stop asks, not after Prefect's client gives up (sigterm 88484f2 held
+    it 76 s with a 3 s timeout, then exited 1 with an httpx.ReadTimeout traceback)."""
+    url, asked = silent_server
     serve = subprocess.Popen(
-        [str(BIN / "uprdex"), "serve", "--inbox", "inbox", "--index", "index.sqlite"],
+        [*UPRDEX, "serve", *PLACES],
         cwd=tmp_path,
-        env=env,
+        env=_env(tmp_path, url, PREFECT_API_REQUEST_TIMEOUT="20"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -63,16 +84,94 @@ def test_sigterm_while_serve_waits_for_a_silent_server_stops_it_at_once(tmp_path
         serve.send_signal(signal.SIGTERM)
         began = time.monotonic()
         try:
-            _, err = serve.communicate(timeout=15)
+            printed, err = serve.communicate(timeout=15)
         except subprocess.TimeoutExpired:
             pytest.fail("uprdex serve did not stop within 15 s of SIGTERM (its server silent)")
         assert time.monotonic() - began < 15
         assert serve.returncode == 0, err
         assert "Traceback" not in err
+        # Nothing was served, so nothing was paused: the line does not say it was.
+        assert printed.splitlines()[-1].startswith("stopped before nightly/uprdex-nightly")
     finally:
         if serve.poll() is None:
             serve.kill()
             serve.communicate()
-        listener.close()
-        for connection in held:
-            connection.close()
+
+
+PAUSE_HANGS = """
+# Imported first by `uprdex serve`: pausing the deployment as the runner stops waits, as it
+# does for minutes on a server that is stopping too (its client's timeout times its retries).
+# Files in UPRDEX_TEST_MARKS say when the runner serves and when it pauses.
+import asyncio, os
+from pathlib import Path
+
+from prefect.runner import Runner
+from prefect.runner._scheduled_run_poller import ScheduledRunPoller
+
+marks = Path(os.environ["UPRDEX_TEST_MARKS"])
+polls = ScheduledRunPoller.run
+
+async def serves(self, *args, **kwargs):
+    (marks / "serving").touch()
+    return await polls(self, *args, **kwargs)
+
+async def hangs(self):
+    (marks / "pausing").touch()
+    await asyncio.sleep(3600)
+
+ScheduledRunPoller.run = serves
+Runner._pause_schedules = hangs
+"""
+
+
+def _until(path: Path, serve: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 180
+    while not path.exists():
+        assert serve.poll() is None, serve.communicate()
+        assert time.monotonic() < deadline, f"no {path.name} within 180 s"
+        time.sleep(0.2)
+
+
+def test_a_second_sigterm_ends_serve_whose_stop_waits_on_its_server(
+    prefect_server: str, tmp_path: Path
+) -> None:
+    """review12 finding 9: `kill PID; kill PID`. Once SIGTERM's graceful stop waited on the
+    deployment's pause, sigterm 88484f2 ignored a second SIGTERM: only SIGKILL ended serve."""
+    (tmp_path / "patch").mkdir()
+    (tmp_path / "patch" / "sitecustomize.py").write_text(PAUSE_HANGS)
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    env = _env(
+        tmp_path,
+        prefect_server,
+        PYTHONPATH=str(tmp_path / "patch"),
+        UPRDEX_TEST_MARKS=str(marks),
+    )
+    serve = subprocess.Popen(
+        [*UPRDEX, "serve", *PLACES],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        _until(marks / "serving", serve)
+        serve.send_signal(signal.SIGTERM)
+        _until(marks / "pausing", serve)
+        time.sleep(1)
+        assert serve.poll() is None  # the pause waits
+        serve.send_signal(signal.SIGTERM)
+        try:
+            printed, err = serve.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            pytest.fail("a second SIGTERM did not end uprdex serve within 15 s")
+    finally:
+        if serve.poll() is None:
+            os.killpg(serve.pid, signal.SIGKILL)
+            serve.communicate()
+    assert serve.returncode == 0, err
+    assert "Traceback" not in err
+    last = printed.splitlines()[-1]
+    assert last.startswith("stopped on a second SIGTERM: nightly/uprdex-nightly")
