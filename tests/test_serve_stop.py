@@ -98,6 +98,29 @@ def test_sigterm_while_serve_waits_for_a_silent_server_stops_it_at_once(
             serve.communicate()
 
 
+@pytest.mark.parametrize("command", [["serve"], ["serve", "--register-only"], ["run"]])
+def test_a_prefect_server_that_does_not_answer_is_one_line_naming_it(
+    tmp_path: Path, silent_server: tuple[str, threading.Event], command: list[str]
+) -> None:
+    """review12: with no signal, serve against a silent server ended after Prefect's client
+    gave up (84 s at a 3 s timeout) with exit 1 and a 124-line httpx.ReadTimeout traceback;
+    `uprdex run` with PREFECT_API_URL set, the same (a RuntimeError raised from it)."""
+    url, _ = silent_server
+    env = _env(tmp_path, url, PREFECT_API_REQUEST_TIMEOUT="2", PREFECT_CLIENT_MAX_RETRIES="0")
+    ended = subprocess.run(
+        [*UPRDEX, *command, *PLACES],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ended.returncode == 2, ended.stderr
+    lines = ended.stderr.strip().splitlines()
+    assert len(lines) == 1, ended.stderr
+    assert lines[0].startswith(f"error the Prefect server at {url} did not answer")
+
+
 PAUSE_HANGS = """
 # Imported first by `uprdex serve`: pausing the deployment as the runner stops waits, as it
 # does for minutes on a server that is stopping too (its client's timeout times its retries).
