@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 
 __all__ = ["EndedBeforeItsRun", "Interrupted", "Notes", "RunNotes", "dropping", "off_the_terminal"]
@@ -37,18 +37,22 @@ class EndedBeforeItsRun(logging.Filter):
     """Drops the notes of Prefect's runner that a run's process exited with 130 ("Process exited
     with status code: 130. Process exited with an unexpected status code.", "Reported flow run
     '...' as crashed: Process exited with status code: 130. ...") and the advice it logs right
-    after the first ("Check the flow run logs and infrastructure logs for more details."):
-    Ctrl-C ended that process before its run began (`interrupts`), and the command says so in
-    one line. The run is still marked crashed on the server, with that note."""
+    after the first ("Check the flow run logs and infrastructure logs for more details."), once
+    `stopping` says the command's own stop has begun: the terminal's Ctrl-C ended that process
+    before its run began (`interrupts`), and the command says so in one line. Otherwise (the
+    run's process alone was interrupted, and the command goes on) they are the run's crash,
+    and stay. The run is marked crashed on the server, with that note, either way."""
 
-    def __init__(self) -> None:
+    def __init__(self, stopping: Callable[[], bool]) -> None:
         super().__init__()
+        self.stopping = stopping
         self.advice_next = False
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        advice, self.advice_next = self.advice_next, ENDED_BEFORE_ITS_RUN in message
-        return not (self.advice_next or (advice and message.startswith(RUNNERS_ADVICE)))
+        ended = ENDED_BEFORE_ITS_RUN in message and self.stopping()
+        advice, self.advice_next = self.advice_next, ended
+        return not (ended or (advice and message.startswith(RUNNERS_ADVICE)))
 
 
 ENDED_BEFORE_ITS_RUN = "Process exited with status code: 130."

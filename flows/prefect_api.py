@@ -33,7 +33,15 @@ from uprdex.flows.logs import Notes, dropping
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.files import remove_unfinished
 
-__all__ = ["API", "answers", "environment", "free_port", "lost", "temporary_api"]
+__all__ = [
+    "API",
+    "answers",
+    "environment",
+    "free_port",
+    "lost",
+    "temporary_api",
+    "unanswered",
+]
 
 
 @contextlib.contextmanager
@@ -309,3 +317,24 @@ def _drain(say: bool) -> None:
     with dropping(Notes("Still processing items"), *workers):
         APILogWorker.drain_all(timeout=10)
         EventsWorker.drain_all(timeout=10)
+
+
+def unanswered(error: BaseException) -> str | None:
+    """What to say, in one line, when `error` is (or was raised from) Prefect's client giving up
+    on its server (no answer within PREFECT_API_REQUEST_TIMEOUT, after its retries; or no
+    connection); None for any other error."""
+    if "httpx" not in sys.modules:  # Prefect's client was never loaded: not its error
+        return None
+    import httpx
+
+    seen: BaseException | None = error
+    while seen is not None and not isinstance(seen, httpx.TransportError):
+        seen = seen.__cause__ or seen.__context__
+    if seen is None:
+        return None
+    url = os.environ.get("PREFECT_API_URL") or "PREFECT_API_URL"
+    why = f"{type(seen).__name__}{f': {seen}' if str(seen) else ''}"
+    return (
+        f"the Prefect server at {url} did not answer ({why}): is it running? Check "
+        "PREFECT_API_URL, or raise PREFECT_API_REQUEST_TIMEOUT for a slow server"
+    )

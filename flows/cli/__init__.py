@@ -43,10 +43,10 @@ __all__ = ["call_main", "main", "run"]
 class _Uprdex(click.Group):
     """The one error boundary: an error a user can cause ends as one line naming the file or
     setting and what to do, never a traceback, with its documented exit code (EXIT_CODES_HELP):
-    EXIT_BUSY for a busy index, EXIT_USAGE for the rest (an error uprdex raises on purpose, or
-    a file or folder the system refuses), EXIT_INTERRUPTED for Ctrl-C, EXIT_CLOSED_PIPE when
-    the reader of the output went away (`| head`). Anything else is a bug,
-    and shows its traceback."""
+    EXIT_BUSY for a busy index, EXIT_USAGE for the rest (an error uprdex raises on purpose, a
+    file or folder the system refuses, a Prefect server that does not answer),
+    EXIT_INTERRUPTED for Ctrl-C, EXIT_CLOSED_PIPE when the reader of the output went away
+    (`| head`). Anything else is a bug, and shows its traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -64,6 +64,14 @@ class _Uprdex(click.Group):
             ctx.exit(closed_pipe())
         except OSError as error:
             err.print(f"[red]error[/] {escape(cannot_write(error))}")
+            ctx.exit(EXIT_USAGE)
+        except Exception as error:
+            from uprdex.flows.prefect_api import unanswered
+
+            said = unanswered(error)
+            if said is None:
+                raise
+            err.print(f"[red]error[/] {escape(said)}")
             ctx.exit(EXIT_USAGE)
 
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import signal
 import sys
 import threading
+import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from rich.markup import escape
@@ -177,20 +179,16 @@ def serve(
             f"{schedule.cron} {schedule.timezone or 'UTC'}"
         )
         return
-    sigterm: list[bool] = []
+    sigterm: list[float] = []
     with (
-        _sigterm_stops(sigterm),
+        _sigterm_stops(sigterm) as stopping,
         dropping(Notes(*SERVE_STOPPING), "prefect.runner", "prefect.flows"),
-        dropping(EndedBeforeItsRun(), *RUNNERS_NOTES),
+        dropping(EndedBeforeItsRun(stopping), *RUNNERS_NOTES),
         serving(),
     ):
-        try:
-            nightly.serve(
-                name=DEPLOYMENT, schedules=[schedule], parameters=parameters, entrypoint_type=module
-            )
-        except SystemExit as stop:  # SIGTERM before Prefect's runner took it over
-            if stop.code not in (0, None):
-                raise
+        nightly.serve(
+            name=DEPLOYMENT, schedules=[schedule], parameters=parameters, entrypoint_type=module
+        )
     # Prefect's serve returns when Ctrl-C or SIGTERM (a service manager's stop) stopped it,
     # having paused the deployment, which the next `uprdex serve` resumes. Ctrl-C ends the
     # command as every command Ctrl-C stops, in one line; SIGTERM is a stop asked for.
@@ -211,32 +209,121 @@ SERVE_STOPPING = (
 """What Prefect's serve logs when Ctrl-C or SIGTERM stops it, before the command's own line."""
 
 
+STOP_WAIT = 3.0
+"""Seconds a SIGTERM that came before Prefect's runner started waits for it to start (and stop,
+pausing the deployment) before serve ends without it: registering the deployment on a server
+that does not answer waits minutes (Prefect's request timeout times its retries)."""
+AGAIN_WAIT = 2.0
+"""Seconds a second SIGTERM lets serve's stop go on before serve ends without it: `kill PID;
+kill PID` while the pause waits on a server that is stopping too, but not one stop signalled
+twice (`timeout` signals its command, then the command's process group)."""
+
+
 @contextmanager
-def _sigterm_stops(heard: list[bool]) -> Iterator[None]:
-    """While in it, SIGTERM stops Prefect's serve, noted in `heard`: before Prefect's runner
-    takes SIGTERM over, by exiting with 0 as the runner does then (rather than kill the
-    process); after, by the runner's own handler, which stops it."""
+def _sigterm_stops(heard: list[float]) -> Iterator[Callable[[], bool]]:
+    """While in it, SIGTERM stops Prefect's serve, noted in `heard` (when), whenever it comes:
+    Prefect's runner stops itself (its own stop, which pauses the deployment), on its event
+    loop; a SIGTERM that comes before the runner has started stops it as it starts, or, when it
+    has not started within STOP_WAIT seconds, ends serve then. A second SIGTERM ends serve
+    AGAIN_WAIT seconds later, if it has not ended. Gives a function saying whether serve's own
+    stop (Ctrl-C or SIGTERM) has begun.
+
+    The handler raises nothing: it notes the signal, asks the runner's loop to stop the runner
+    and wakes a thread that ends serve if the stop does not come in time. A handler that
+    stopped serve by raising SystemExit (ours before the runner took SIGTERM over, Prefect's
+    until the runner had started) lost the stop when the signal landed while Python ran a
+    weakref callback or a `__del__`, where an exception is printed as "Exception ignored in:
+    ..." and dropped: serve went on serving until SIGKILL. `os._exit` (`_end_at_once`) raises
+    nothing, so it cannot be lost there."""
     from prefect.runner import Runner
 
-    runners = Runner.handle_sigterm
+    prefects, enter = Runner.handle_sigterm, Runner.__aenter__
+    started: list[tuple[Runner, asyncio.AbstractEventLoop, asyncio.Task[Any] | None]] = []
+    # The handler wakes the thread through a pipe, not a threading.Event: a second SIGTERM that
+    # landed while the first one's handler held the Event's lock waited for it forever.
+    wake, woken = os.pipe()[::-1]
+    os.set_blocking(wake, False)
+    done = threading.Event()
 
-    def handle_sigterm(runner: Runner, *args: Any, **kwargs: Any) -> None:
-        heard.append(True)
-        runners(runner, *args, **kwargs)
+    def stop(runner: Runner) -> None:
+        """On the runner's loop: Prefect's handler, which logs, marks the runner stopping and
+        schedules its stop; once only, and only once the runner has started (before, it raises
+        SystemExit)."""
+        if runner.started and not runner.stopping:
+            prefects(runner)
 
-    def before_the_runner(number: int, frame: object) -> None:
-        heard.append(True)
-        sys.exit(0)
+    def on_sigterm(*args: Any, **kwargs: Any) -> None:
+        heard.append(time.monotonic())
+        with suppress(OSError):
+            os.write(wake, b"!")
+        for runner, loop, _ in started:
+            with suppress(RuntimeError):  # its loop is closed: that runner has stopped
+                loop.call_soon_threadsafe(stop, runner)
+
+    def unless_stopped() -> None:
+        """In a thread, not in the signal's handler: ends serve when the runner has not started
+        STOP_WAIT seconds after a SIGTERM (so nothing runs), or AGAIN_WAIT seconds after a
+        second SIGTERM, unless serve's stop is done."""
+        os.read(woken, 1)
+        while not done.wait(0.2):
+            now = time.monotonic()
+            if not started and now - heard[0] >= STOP_WAIT:
+                _end_at_once(served=False)
+            if len(heard) > 1 and now - heard[1] >= AGAIN_WAIT:
+                _end_at_once(served=bool(started))
+
+    async def entered(runner: Runner) -> Runner:
+        await enter(runner)
+        started.append((runner, asyncio.get_running_loop(), asyncio.current_task()))
+        if heard:  # SIGTERM came before: registering the deployment, or the runner starting
+            stop(runner)
+        return runner
+
+    def stopping() -> bool:
+        """Ctrl-C (asyncio cancels the task that serves) or SIGTERM has begun serve's stop."""
+        return bool(heard) or any(
+            runner.stopping or not runner.started or (task is not None and task.cancelling())
+            for runner, _, task in started
+        )
 
     main = threading.current_thread() is threading.main_thread()
-    before = signal.signal(signal.SIGTERM, before_the_runner) if main else None
-    Runner.handle_sigterm = handle_sigterm  # type: ignore[method-assign,assignment]
+    watch = threading.Thread(target=unless_stopped, name="uprdex-sigterm", daemon=True)
+    watch.start()
+    before = signal.signal(signal.SIGTERM, on_sigterm) if main else None
+    Runner.handle_sigterm = lambda runner, *args, **kwargs: on_sigterm()  # type: ignore[method-assign]
+    Runner.__aenter__ = entered  # type: ignore[method-assign,assignment]
     try:
-        yield
+        yield stopping
     finally:
-        Runner.handle_sigterm = runners  # type: ignore[method-assign]
+        Runner.handle_sigterm, Runner.__aenter__ = prefects, enter  # type: ignore[method-assign]
         if main:
             signal.signal(signal.SIGTERM, before)
+        done.set()
+        with suppress(OSError):
+            os.write(wake, b".")
+        watch.join(1)
+        os.close(wake)
+        os.close(woken)
+
+
+def _end_at_once(served: bool) -> NoReturn:
+    """Ends serve now, in a line, without waiting any longer for the runner's stop (a second
+    SIGTERM, or a first that the runner did not start in time to take). The line is written to
+    the file descriptor: the main thread may be halfway through a print."""
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(Exception):
+            stream.flush()
+    how = (
+        f"stopped on a second SIGTERM: nightly/{DEPLOYMENT} may not be paused"
+        if served
+        else f"stopped before nightly/{DEPLOYMENT} was served"
+    )
+    with suppress(Exception):
+        os.write(
+            sys.stdout.fileno(),
+            f"{how}; runs it schedules wait until `uprdex serve` runs again\n".encode(),
+        )
+    os._exit(EXIT_OK)
 
 
 @click.command()
