@@ -6,7 +6,6 @@ import json
 import re
 import sys
 from collections import Counter
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -87,7 +86,7 @@ def _table(rows: list[dict[str, Any]], recurring: bool) -> Table:
                 )
             ),
             f"[bold]{escape(_review(row['state_under_review'], row['year']))}[/]\n"
-            + escape(_asked_by(row["recommending_states"])),
+            + escape(_asked_by(row)),
             "\n".join(_text_lines(row, recurring)),
         )
     return table
@@ -104,9 +103,11 @@ def _response(response: str, conflict: str | None, source: str | None) -> str:
     return f"{response}, imports disagree"
 
 
-def _asked_by(states: Sequence[str]) -> str:
-    """The recommending States, or that the report prints none (Indonesia 2008's asks)."""
-    return ", ".join(states) or "no State: the report prints none"
+def _asked_by(row: dict[str, Any]) -> str:
+    """Who asked (`exports.asked_by`: that the report prints none, and whom an import names)."""
+    from uprdex.pipeline.exports import asked_by
+
+    return asked_by(row)
 
 
 def _review(state: str | None, year: int | None) -> str:
@@ -124,7 +125,7 @@ def _print_blocks(rows: list[dict[str, Any]], recurring: bool) -> None:
         out.print(escape(" ".join(filter(None, (response, row["cluster_id"])))))
         review = _review(row["state_under_review"], row["year"])
         out.print(escape(f"review of {review}"), soft_wrap=False)
-        out.print(escape("asked by " + _asked_by(row["recommending_states"])), soft_wrap=False)
+        out.print(escape("asked by " + _asked_by(row)), soft_wrap=False)
         for line in _text_lines(row, recurring):
             out.print(line, soft_wrap=False)
         out.print()
@@ -196,10 +197,7 @@ def _brief(row: dict[str, Any], evidence: int) -> list[str]:
     asks next, one item a line."""
     review = _review(row["state_under_review"], row["year"])
     response = _response(row["response"], row["response_conflict"], row["response_source"])
-    states = _asked_by(row["recommending_states"])
-    named = [name for item in row["imported"] for name in item["recommending_states"]]
-    if not row["recommending_states"] and named:  # UPR Info names one the PDF does not print
-        states += f"; {', '.join(dict.fromkeys(named))} as an import names it"
+    states = _asked_by(row)
     detail = row["response_detail"] if row["response_detail"] != row["response"] else None
     answer = "; ".join(part for part in (detail, row["response_source"]) if part)
     lines = [
@@ -253,6 +251,8 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
 
     Example: `uprdex search "freedom of information" --state-under-review Cambodia`.
     """
+    from uprdex.pipeline.exports import recommendation_record
+
     with open_index(index) as store:
         hits = store.search(words, rec_filter(options, store), limit)
     for hit in hits:
@@ -268,6 +268,10 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
                         "matched": sorted(set(re.findall("\x02(.*?)\x03", hit.snippet))),
                         "found_in": hit.found_in,
                         "text": rec.text,
+                        "parts": [
+                            {"text": part.text, "recommending_states": part.recommending_states}
+                            for part in hit.parts
+                        ],
                     },
                     ensure_ascii=False,
                 ),
@@ -278,10 +282,13 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
         response = _response(rec.response, rec.response_conflict, rec.response_source)
         out.print(
             f"[bold]{escape(rec.id)}[/] review of {escape(review)} ({response}; asked by "
-            f"{escape(_asked_by(rec.recommending_states))})"
+            f"{escape(_asked_by(recommendation_record(rec)))})"
         )
         snippet = escape(hit.snippet).replace("\x02", "[bold]").replace("\x03", "[/bold]")
         out.print(f"  {escape(hit.found_in)}: {snippet}")
+        for part in hit.parts:  # of an item that bundles asks: the one the words are in
+            states = ", ".join(part.recommending_states) or "not attributed"
+            out.print(f"  the part: {escape(part.text)} ({escape(states)})")
     if not as_json:
         out.print(count(len(hits), "result"))
 
