@@ -212,3 +212,35 @@ def test_ranked_search_shows_the_part_found_and_who_asked_it(japan: Path) -> Non
         {"text": "the Optional Protocol to the Convention against Torture",
          "recommending_states": [UK, "Albania", "Mexico", "Brazil"]}
     ]  # fmt: skip
+
+
+def test_recs_with_search_shows_the_part_found_and_who_asked_it(japan: Path) -> None:
+    from click.testing import CliRunner
+
+    from uprdex.flows.cli import main
+
+    def recs(*args: str) -> str:
+        runner = CliRunner(env={"COLUMNS": "50"})  # a block per ask: no cell folds the line
+        result = runner.invoke(main, ["recs", *args, "--index", str(japan)])
+        assert result.exit_code == 0, result.output
+        return " ".join(result.output.split())
+
+    said = recs("--recommending-state", "UK", "--search", "Convention against Torture")
+    assert (
+        "the part: the Optional Protocol to the Convention against Torture "
+        f"({UK}, Albania, Mexico, Brazil)" in said
+    )
+    assert "the part: the Hague Convention" not in said
+    assert "the part:" not in recs("--recommending-state", "UK")  # no words, no part found
+    assert "the part: the Hague Convention" in recs("--search", "Hague Convention")
+
+
+def test_a_part_holding_the_most_words_is_the_one_found(japan: Path) -> None:
+    # Brazil's parts hold "ratify" in none (its lead, searched but not stored): the part is the
+    # one holding the most words, OP-CAT, not OP-CEDAW's "against".
+    args = ("search", "ratify Convention against Torture", "--recommending-state", "Brazil")
+    hits = [json.loads(line) for line in cli(*args, "--json", "--index", japan).output.splitlines()]
+    assert [hit["id"] for hit in hits] == ["A/HRC/8/44#60.1"]
+    assert [part["text"] for part in hits[0]["parts"]] == [
+        "the Optional Protocol to the Convention against Torture"
+    ]

@@ -6,6 +6,8 @@ import json
 import re
 import sys
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +31,7 @@ from uprdex.flows.cli._common import (
     state_filters,
 )
 from uprdex.pipeline.errors import UprdexError
+from uprdex.pipeline.model import AskPart
 from uprdex.pipeline.settings import default_index_path
 from uprdex.pipeline.store.responses import report_and_addendum_disagree
 
@@ -54,17 +57,20 @@ def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
     if as_json:
         write_export(rows, "jsonl", "recommendations", sys.stdout)
         return
+    beside = _Shown(
+        bool(options.get("recurring")), options.get("search"), options.get("recommending_state")
+    )
     if out.width < _TABLE_WIDTH:
-        _print_blocks(rows, bool(options.get("recurring")))
+        _print_blocks(rows, beside)
     else:
-        out.print(_table(rows, bool(options.get("recurring"))))
+        out.print(_table(rows, beside))
     if options.get("recurring") and not matched:
         err.print(NO_RECURRING)
     shown = f"{len(rows)} of {matched}" if len(rows) < matched else f"{matched}"
     out.print(f"{shown} {'recommendation' if matched == 1 else 'recommendations'}")
 
 
-def _table(rows: list[dict[str, Any]], recurring: bool) -> Table:
+def _table(rows: list[dict[str, Any]], shown: _Shown) -> Table:
     """The recommendations as a table that fits the terminal and cuts nothing (an id cut to
     "A/HRC/28/…" names nothing, a word cut to "electrici…" loses text): the id, the response
     and the cluster share one column, no id is folded, the States, then the text, fold at their
@@ -87,7 +93,7 @@ def _table(rows: list[dict[str, Any]], recurring: bool) -> Table:
             ),
             f"[bold]{escape(_review(row['state_under_review'], row['year']))}[/]\n"
             + escape(_asked_by(row)),
-            "\n".join(_text_lines(row, recurring)),
+            "\n".join(_text_lines(row, shown)),
         )
     return table
 
@@ -110,13 +116,31 @@ def _asked_by(row: dict[str, Any]) -> str:
     return asked_by(row)
 
 
+def _found_parts(
+    parts: Sequence[AskPart],
+    words: str | None = None,
+    state: str | None = None,
+    text: str | None = None,
+) -> list[str]:
+    """The parts of a compound item the words were found in (`parts` themselves when no
+    `words` are given: a search hit's), one a line with the States that asked each."""
+    from uprdex.pipeline.store import matching_parts
+
+    found = matching_parts(parts, words, state, text) if words else parts
+    return [
+        f"the part: {escape(part.text)} "
+        f"({escape(', '.join(part.recommending_states) or 'not attributed')})"
+        for part in found
+    ]
+
+
 def _review(state: str | None, year: int | None) -> str:
     """Whose review an ask is of, and when: "Armenia 2010". Over many States the id alone
     names none, and the States beside it are the ones that asked."""
     return " ".join(filter(None, (state, str(year) if year else None))) or "State not known"
 
 
-def _print_blocks(rows: list[dict[str, Any]], recurring: bool) -> None:
+def _print_blocks(rows: list[dict[str, Any]], shown: _Shown) -> None:
     """The recommendations one block each, for a terminal too narrow for the table's columns
     (they would fold the ids): the id, its response and cluster, its States, its text."""
     for row in rows:
@@ -126,15 +150,34 @@ def _print_blocks(rows: list[dict[str, Any]], recurring: bool) -> None:
         review = _review(row["state_under_review"], row["year"])
         out.print(escape(f"review of {review}"), soft_wrap=False)
         out.print(escape("asked by " + _asked_by(row)), soft_wrap=False)
-        for line in _text_lines(row, recurring):
+        for line in _text_lines(row, shown):
             out.print(line, soft_wrap=False)
         out.print()
 
 
-def _text_lines(row: dict[str, Any], recurring: bool) -> list[str]:
-    """A recommendation's text and, with --recurring, the asks it repeats or is repeated by."""
+@dataclass(frozen=True)
+class _Shown:
+    """What `recs` prints under each text besides it: the asks it repeats or is repeated by
+    (--recurring), the parts its words were found in (--search)."""
+
+    recurring: bool = False
+    search: str | None = None
+    recommending_state: str | None = None
+
+
+def _text_lines(row: dict[str, Any], shown: _Shown) -> list[str]:
+    """A recommendation's text; of an item that bundles several asks, the parts --search found
+    (those --recommending-state asked), each with its States; with --recurring, the asks it
+    repeats or is repeated by."""
     lines = [escape(row["text"])]
-    if recurring:
+    if shown.search and row["parts"]:
+        lines += _found_parts(
+            [AskPart(part["text"], tuple(part["recommending_states"])) for part in row["parts"]],
+            shown.search,
+            shown.recommending_state,
+            row["text"],
+        )
+    if shown.recurring:
         lines += _asks(row["repeats"], "asked before (response then):")
         lines += _asks(row["repeated_by"], "asked again later:")
     return lines
@@ -286,9 +329,8 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
         )
         snippet = escape(hit.snippet).replace("\x02", "[bold]").replace("\x03", "[/bold]")
         out.print(f"  {escape(hit.found_in)}: {snippet}")
-        for part in hit.parts:  # of an item that bundles asks: the one the words are in
-            states = ", ".join(part.recommending_states) or "not attributed"
-            out.print(f"  the part: {escape(part.text)} ({escape(states)})")
+        for line in _found_parts(hit.parts):  # of an item that bundles asks
+            out.print(f"  {line}")
     if not as_json:
         out.print(count(len(hits), "result"))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, replace
@@ -41,6 +42,7 @@ __all__ = [
     "filter_sql",
     "find_document",
     "fts_query",
+    "matching_parts",
     "recommendation",
     "recommendations",
     "search",
@@ -264,7 +266,6 @@ def search(
         [hit["id"] for hit in chosen],
     ).fetchall()
     by_id = {rec.id: rec for rec in _with_states(db, rows)}
-    state = _state_name(where.recommending_state) if where.recommending_state else None
     return [
         SearchHit(
             by_id[hit["id"]],
@@ -272,7 +273,9 @@ def search(
             "evidence: " + (hit["symbol"] or shown(hit["path"]))
             if hit["path"] is not None
             else "recommendation",
-            matching_parts(by_id[hit["id"]].parts, text, state),
+            matching_parts(
+                by_id[hit["id"]].parts, text, where.recommending_state, by_id[hit["id"]].text
+            ),
         )
         for hit in chosen
         if hit["id"] in by_id
@@ -280,30 +283,31 @@ def search(
 
 
 def matching_parts(
-    parts: Sequence[AskPart], words: str, state: str | None = None
+    parts: Sequence[AskPart], words: str, state: str | None = None, text: str | None = None
 ) -> tuple[AskPart, ...]:
     """The parts of a compound item that hold the words (read as the index's full-text search
     reads them: stems, any case), of those `state` asked when given; when no part holds them
-    all but the parts together do, those that hold any. Empty for an item with no parts, or
-    whose parts do not hold the words (found in the evidence about it)."""
-    asked = [part for part in parts if state is None or state in part.recommending_states]
+    all, those that hold the most of them. Empty for an item with no parts, or whose `text`
+    (the whole item; else its parts together) does not hold the words: the evidence did."""
+    name = _state_name(state) if state else None
+    asked = [part for part in parts if name is None or name in part.recommending_states]
     if not asked:
         return ()
     texts = [f"{part.lead} {part.text}" for part in asked]
     with closing(sqlite3.connect(":memory:")) as scratch:
         scratch.execute("CREATE VIRTUAL TABLE p USING fts5(text, tokenize='porter unicode61')")
         scratch.executemany("INSERT INTO p(rowid, text) VALUES (?, ?)", enumerate(texts))
-        scratch.execute("INSERT INTO p(rowid, text) VALUES (-1, ?)", [" ... ".join(texts)])
-        every, some = fts_query(words), " OR ".join(fts_query(word) for word in words.split())
-        for query in (every, some):
-            found = {
-                row[0] for row in scratch.execute("SELECT rowid FROM p WHERE p MATCH ?", [query])
-            }
-            if -1 not in found:  # the words are not in these parts at all
-                return ()
-            if len(found) > 1:
-                return tuple(part for at, part in enumerate(asked) if at in found)
-    return ()
+        scratch.execute("INSERT INTO p(rowid, text) VALUES (-1, ?)", [text or " ... ".join(texts)])
+        held: Counter[int] = Counter()
+        for word in words.split():
+            held.update(
+                row[0]
+                for row in scratch.execute("SELECT rowid FROM p WHERE p MATCH ?", [fts_query(word)])
+            )
+    if held.pop(-1, 0) < len(words.split()) or not held:  # the evidence held the words
+        return ()
+    most = max(held.values())
+    return tuple(part for at, part in enumerate(asked) if held[at] == most)
 
 
 def recommendation(
