@@ -1577,8 +1577,8 @@ def test_an_ask_with_no_state_printed_says_so_in_recs_search_and_the_matrix(
     tmp_path: Path,
 ) -> None:
     # exports2 made `show --brief` name the State an import gives (Cuba for Solomon Islands
-    # 2011's 81.23); `recs` and `search` said only "no State", and the UPR matrix's States cell
-    # of such an ask was empty.
+    # 2011's 81.23); `recs`, `search` and the report said only "no State", and the UPR
+    # matrix's States cell of such an ask was empty.
     from click.testing import CliRunner
     from openpyxl import load_workbook
 
@@ -1614,3 +1614,6 @@ def test_an_ask_with_no_state_printed_says_so_in_recs_search_and_the_matrix(
     other = next(row for row in rows if "A/HRC/8/23#77.2" in row)
     assert said in cuba
     assert "no State: the report prints none" in other
+    assert cli("report", "--out", tmp_path / "html", "--index", index).exit_code == 0
+    page = (tmp_path / "html" / "indonesia.html").read_text(encoding="utf-8")
+    assert f"<dt>Recommended by</dt><dd>{said}</dd>" in page
