@@ -37,6 +37,7 @@ __all__ = [
     "CONTRACT_TYPES",
     "FORMATS",
     "KINDS",
+    "asked_by",
     "cluster_record",
     "evidence_records",
     "flatten",
@@ -52,6 +53,20 @@ CONTRACT_TYPES = frozenset(DocumentType) - {DocumentType.HRC_DECISION}
 with its own name in `type_detail`."""
 FORMATS = tuple(fmt.value for fmt in ExportFormat)
 _LIST_SEPARATOR = "; "
+
+
+def asked_by(record: dict[str, Any]) -> str:
+    """Who asked, as `show`, `recs`, `search`, the UPR matrix and the report say it: the
+    recommending States; for an ask whose report prints none (Indonesia 2008's, Solomon Islands
+    2011's 81.23), that, with the States an imported row names ("Cuba as an import names it")."""
+    if record["recommending_states"]:
+        return ", ".join(record["recommending_states"])
+    named = ", ".join(
+        dict.fromkeys(name for item in record["imported"] for name in item["recommending_states"])
+    )
+    return "no State: the report prints none" + (
+        f"; {named} as an import names it" if named else ""
+    )
 
 
 def recommendation_record(rec: StoredRecommendation) -> dict[str, Any]:

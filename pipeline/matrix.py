@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from uprdex.pipeline.exports import recommendation_record
+from uprdex.pipeline.exports import asked_by, recommendation_record
 from uprdex.pipeline.files import write_whole
 from uprdex.pipeline.spreadsheet import append_xlsx_row, workbook_bytes
 from uprdex.pipeline.store import RecFilter, Store, StoredCluster
@@ -163,7 +163,7 @@ def _recommendation_row(
         rec["cycle"],
         rec["paragraph"],
         rec["text"],
-        ", ".join(rec["recommending_states"]),
+        asked_by(rec),
         rec["response"],
         ", ".join(rec["themes"]),
         cluster,

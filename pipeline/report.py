@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from uprdex.pipeline.cluster_reasons import Reasons, reasons
 from uprdex.pipeline.clusters import core_cut
-from uprdex.pipeline.exports import evidence_records, records
+from uprdex.pipeline.exports import asked_by, evidence_records, records
 from uprdex.pipeline.files import write_whole
 from uprdex.pipeline.loader import text_path
 from uprdex.pipeline.model import Position
@@ -250,6 +250,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["anchor"] = _anchor
+    env.filters["asked_by"] = asked_by
     env.globals["RESPONSES"] = RESPONSES
     env.globals["BAR_SPAN"] = _BAR_SPAN
     return env

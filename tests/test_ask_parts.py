@@ -167,3 +167,80 @@ def test_an_earlier_index_gains_the_parts_when_its_report_is_read_again(tmp_path
                 for state in part.recommending_states
             }
         )
+
+
+def test_ranked_search_keeps_only_the_parts_a_recommending_state_asked(japan: Path) -> None:
+    # `uprdex search WORDS --recommending-state X` did not read the parts: Canada's search for
+    # the Convention against Torture found 60.1, where Canada asked for the Hague Convention.
+    def searched(state: str, words: str) -> set[str]:
+        with Store(japan) as store:
+            hits = store.search(words, RecFilter(recommending_state=state), limit=1000)
+        return {hit.recommendation.id for hit in hits}
+
+    def listed(state: str, words: str) -> set[str]:
+        with Store(japan) as store:
+            found = store.recommendations(RecFilter(recommending_state=state, search=words))
+        return {rec.id for rec in found}
+
+    assert "A/HRC/8/44#60.1" not in searched("Canada", "Convention against Torture")
+    assert "A/HRC/8/44#60.1" in searched("Canada", "Hague Convention")
+    for state, words in (  # the fixture holds no evidence: both list the same asks
+        ("Canada", "Convention against Torture"),
+        ("Canada", "Hague Convention"),
+        ("United Kingdom", "Convention against Torture"),
+        ("Brazil", "Optional Protocol"),
+        ("Peru", "Migrant Workers"),
+        ("Netherlands", "Torture"),
+    ):
+        assert searched(state, words) == listed(state, words), (state, words)
+    result = cli("search", "Torture", "--recommending-state", "Canada", "--index", japan)
+    assert result.exit_code == 0 and "60.1" not in result.output
+
+
+def test_ranked_search_shows_the_part_found_and_who_asked_it(japan: Path) -> None:
+    args = ("search", "Convention against Torture", "--index", japan)
+    result = cli(*args, "--recommending-state", "United Kingdom")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())  # as a narrow terminal folds it
+    assert (
+        "the part: the Optional Protocol to the Convention against Torture "
+        f"({UK}, Albania, Mexico, Brazil)" in said
+    )
+    hits = [json.loads(line) for line in cli(*args, "--json").output.splitlines()]
+    found = next(hit for hit in hits if hit["id"] == "A/HRC/8/44#60.1")
+    assert found["parts"] == [
+        {"text": "the Optional Protocol to the Convention against Torture",
+         "recommending_states": [UK, "Albania", "Mexico", "Brazil"]}
+    ]  # fmt: skip
+
+
+def test_recs_with_search_shows_the_part_found_and_who_asked_it(japan: Path) -> None:
+    from click.testing import CliRunner
+
+    from uprdex.flows.cli import main
+
+    def recs(*args: str) -> str:
+        runner = CliRunner(env={"COLUMNS": "50"})  # a block per ask: no cell folds the line
+        result = runner.invoke(main, ["recs", *args, "--index", str(japan)])
+        assert result.exit_code == 0, result.output
+        return " ".join(result.output.split())
+
+    said = recs("--recommending-state", "UK", "--search", "Convention against Torture")
+    assert (
+        "the part: the Optional Protocol to the Convention against Torture "
+        f"({UK}, Albania, Mexico, Brazil)" in said
+    )
+    assert "the part: the Hague Convention" not in said
+    assert "the part:" not in recs("--recommending-state", "UK")  # no words, no part found
+    assert "the part: the Hague Convention" in recs("--search", "Hague Convention")
+
+
+def test_a_part_holding_the_most_words_is_the_one_found(japan: Path) -> None:
+    # Brazil's parts hold "ratify" in none (its lead, searched but not stored): the part is the
+    # one holding the most words, OP-CAT, not OP-CEDAW's "against".
+    args = ("search", "ratify Convention against Torture", "--recommending-state", "Brazil")
+    hits = [json.loads(line) for line in cli(*args, "--json", "--index", japan).output.splitlines()]
+    assert [hit["id"] for hit in hits] == ["A/HRC/8/44#60.1"]
+    assert [part["text"] for part in hits[0]["parts"]] == [
+        "the Optional Protocol to the Convention against Torture"
+    ]

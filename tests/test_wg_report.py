@@ -1571,3 +1571,49 @@ def test_an_ask_with_no_state_printed_names_the_state_an_import_gives(tmp_path: 
     assert cli("import", "upr-info", export, "--index", index).exit_code == 0
     brief = cli("show", "A/HRC/8/23#77.3", "--brief", "--index", index).output
     assert "asked by no State: the report prints none; Cuba as an import names it" in brief
+
+
+def test_an_ask_with_no_state_printed_says_so_in_recs_search_and_the_matrix(
+    tmp_path: Path,
+) -> None:
+    # exports2 made `show --brief` name the State an import gives (Cuba for Solomon Islands
+    # 2011's 81.23); `recs`, `search` and the report said only "no State", and the UPR
+    # matrix's States cell of such an ask was empty.
+    from click.testing import CliRunner
+    from openpyxl import load_workbook
+
+    from uprdex.flows.cli import main
+
+    from helpers import cli, ingested
+
+    index = ingested(("indonesia2008_recs.pdf",), tmp_path / "index.sqlite")
+    export = tmp_path / "upr_info.csv"
+    header = "To,To-Rgrp,To-Org,Text,From,From-Rgrp,From-Org,Response,Action,Issue,Session\n"
+    text = parsed("indonesia2008_recs.pdf").recommendations[5].text
+    export.write_text(
+        header + f'Indonesia,Asia,,"{text}",Cuba,GRULAC,,Accepted,4,Justice,1\n', encoding="utf-8"
+    )
+    assert cli("import", "upr-info", export, "--index", index).exit_code == 0
+    said = "no State: the report prints none; Cuba as an import names it"
+    for columns, args in (
+        ("400", ("recs",)),  # the table, wide enough not to fold the cell
+        ("50", ("recs",)),  # a block per ask
+        ("200", ("search", " ".join(text.split()[:4]))),
+    ):
+        result = CliRunner(env={"COLUMNS": columns}).invoke(main, [*args, "--index", str(index)])
+        assert said in " ".join(result.output.split()), (columns, args)
+    workbook = tmp_path / "matrix.xlsx"
+    args = ("export", "--what", "matrix", "--format", "xlsx", "--out", workbook, "--index", index)
+    assert cli(*args).exit_code == 0
+    rows = [
+        row
+        for sheet in load_workbook(workbook).worksheets
+        for row in sheet.iter_rows(values_only=True)
+    ]
+    cuba = next(row for row in rows if "A/HRC/8/23#77.3" in row)
+    other = next(row for row in rows if "A/HRC/8/23#77.2" in row)
+    assert said in cuba
+    assert "no State: the report prints none" in other
+    assert cli("report", "--out", tmp_path / "html", "--index", index).exit_code == 0
+    page = (tmp_path / "html" / "indonesia.html").read_text(encoding="utf-8")
+    assert f"<dt>Recommended by</dt><dd>{said}</dd>" in page

@@ -7,6 +7,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,7 @@ from uprdex.flows.cli._common import (
     state_filters,
 )
 from uprdex.pipeline.errors import UprdexError
+from uprdex.pipeline.model import AskPart
 from uprdex.pipeline.settings import default_index_path
 from uprdex.pipeline.store.responses import report_and_addendum_disagree
 
@@ -55,17 +57,20 @@ def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
     if as_json:
         write_export(rows, "jsonl", "recommendations", sys.stdout)
         return
+    beside = _Shown(
+        bool(options.get("recurring")), options.get("search"), options.get("recommending_state")
+    )
     if out.width < _TABLE_WIDTH:
-        _print_blocks(rows, bool(options.get("recurring")))
+        _print_blocks(rows, beside)
     else:
-        out.print(_table(rows, bool(options.get("recurring"))))
+        out.print(_table(rows, beside))
     if options.get("recurring") and not matched:
         err.print(NO_RECURRING)
     shown = f"{len(rows)} of {matched}" if len(rows) < matched else f"{matched}"
     out.print(f"{shown} {'recommendation' if matched == 1 else 'recommendations'}")
 
 
-def _table(rows: list[dict[str, Any]], recurring: bool) -> Table:
+def _table(rows: list[dict[str, Any]], shown: _Shown) -> Table:
     """The recommendations as a table that fits the terminal and cuts nothing (an id cut to
     "A/HRC/28/…" names nothing, a word cut to "electrici…" loses text): the id, the response
     and the cluster share one column, no id is folded, the States, then the text, fold at their
@@ -87,8 +92,8 @@ def _table(rows: list[dict[str, Any]], recurring: bool) -> Table:
                 )
             ),
             f"[bold]{escape(_review(row['state_under_review'], row['year']))}[/]\n"
-            + escape(_asked_by(row["recommending_states"])),
-            "\n".join(_text_lines(row, recurring)),
+            + escape(_asked_by(row)),
+            "\n".join(_text_lines(row, shown)),
         )
     return table
 
@@ -104,9 +109,29 @@ def _response(response: str, conflict: str | None, source: str | None) -> str:
     return f"{response}, imports disagree"
 
 
-def _asked_by(states: Sequence[str]) -> str:
-    """The recommending States, or that the report prints none (Indonesia 2008's asks)."""
-    return ", ".join(states) or "no State: the report prints none"
+def _asked_by(row: dict[str, Any]) -> str:
+    """Who asked (`exports.asked_by`: that the report prints none, and whom an import names)."""
+    from uprdex.pipeline.exports import asked_by
+
+    return asked_by(row)
+
+
+def _found_parts(
+    parts: Sequence[AskPart],
+    words: str | None = None,
+    state: str | None = None,
+    text: str | None = None,
+) -> list[str]:
+    """The parts of a compound item the words were found in (`parts` themselves when no
+    `words` are given: a search hit's), one a line with the States that asked each."""
+    from uprdex.pipeline.store import matching_parts
+
+    found = matching_parts(parts, words, state, text) if words else parts
+    return [
+        f"the part: {escape(part.text)} "
+        f"({escape(', '.join(part.recommending_states) or 'not attributed')})"
+        for part in found
+    ]
 
 
 def _review(state: str | None, year: int | None) -> str:
@@ -115,7 +140,7 @@ def _review(state: str | None, year: int | None) -> str:
     return " ".join(filter(None, (state, str(year) if year else None))) or "State not known"
 
 
-def _print_blocks(rows: list[dict[str, Any]], recurring: bool) -> None:
+def _print_blocks(rows: list[dict[str, Any]], shown: _Shown) -> None:
     """The recommendations one block each, for a terminal too narrow for the table's columns
     (they would fold the ids): the id, its response and cluster, its States, its text."""
     for row in rows:
@@ -124,16 +149,35 @@ def _print_blocks(rows: list[dict[str, Any]], recurring: bool) -> None:
         out.print(escape(" ".join(filter(None, (response, row["cluster_id"])))))
         review = _review(row["state_under_review"], row["year"])
         out.print(escape(f"review of {review}"), soft_wrap=False)
-        out.print(escape("asked by " + _asked_by(row["recommending_states"])), soft_wrap=False)
-        for line in _text_lines(row, recurring):
+        out.print(escape("asked by " + _asked_by(row)), soft_wrap=False)
+        for line in _text_lines(row, shown):
             out.print(line, soft_wrap=False)
         out.print()
 
 
-def _text_lines(row: dict[str, Any], recurring: bool) -> list[str]:
-    """A recommendation's text and, with --recurring, the asks it repeats or is repeated by."""
+@dataclass(frozen=True)
+class _Shown:
+    """What `recs` prints under each text besides it: the asks it repeats or is repeated by
+    (--recurring), the parts its words were found in (--search)."""
+
+    recurring: bool = False
+    search: str | None = None
+    recommending_state: str | None = None
+
+
+def _text_lines(row: dict[str, Any], shown: _Shown) -> list[str]:
+    """A recommendation's text; of an item that bundles several asks, the parts --search found
+    (those --recommending-state asked), each with its States; with --recurring, the asks it
+    repeats or is repeated by."""
     lines = [escape(row["text"])]
-    if recurring:
+    if shown.search and row["parts"]:
+        lines += _found_parts(
+            [AskPart(part["text"], tuple(part["recommending_states"])) for part in row["parts"]],
+            shown.search,
+            shown.recommending_state,
+            row["text"],
+        )
+    if shown.recurring:
         lines += _asks(row["repeats"], "asked before (response then):")
         lines += _asks(row["repeated_by"], "asked again later:")
     return lines
@@ -196,10 +240,7 @@ def _brief(row: dict[str, Any], evidence: int) -> list[str]:
     asks next, one item a line."""
     review = _review(row["state_under_review"], row["year"])
     response = _response(row["response"], row["response_conflict"], row["response_source"])
-    states = _asked_by(row["recommending_states"])
-    named = [name for item in row["imported"] for name in item["recommending_states"]]
-    if not row["recommending_states"] and named:  # UPR Info names one the PDF does not print
-        states += f"; {', '.join(dict.fromkeys(named))} as an import names it"
+    states = _asked_by(row)
     detail = row["response_detail"] if row["response_detail"] != row["response"] else None
     answer = "; ".join(part for part in (detail, row["response_source"]) if part)
     lines = [
@@ -253,6 +294,8 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
 
     Example: `uprdex search "freedom of information" --state-under-review Cambodia`.
     """
+    from uprdex.pipeline.exports import recommendation_record
+
     with open_index(index) as store:
         hits = store.search(words, rec_filter(options, store), limit)
     for hit in hits:
@@ -268,6 +311,10 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
                         "matched": sorted(set(re.findall("\x02(.*?)\x03", hit.snippet))),
                         "found_in": hit.found_in,
                         "text": rec.text,
+                        "parts": [
+                            {"text": part.text, "recommending_states": part.recommending_states}
+                            for part in hit.parts
+                        ],
                     },
                     ensure_ascii=False,
                 ),
@@ -278,10 +325,12 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
         response = _response(rec.response, rec.response_conflict, rec.response_source)
         out.print(
             f"[bold]{escape(rec.id)}[/] review of {escape(review)} ({response}; asked by "
-            f"{escape(_asked_by(rec.recommending_states))})"
+            f"{escape(_asked_by(recommendation_record(rec)))})"
         )
         snippet = escape(hit.snippet).replace("\x02", "[bold]").replace("\x03", "[/bold]")
         out.print(f"  {escape(hit.found_in)}: {snippet}")
+        for line in _found_parts(hit.parts):  # of an item that bundles asks
+            out.print(f"  {line}")
     if not as_json:
         out.print(count(len(hits), "result"))
 

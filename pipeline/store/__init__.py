@@ -35,7 +35,7 @@ from uprdex.pipeline.model import (
 from uprdex.pipeline.settings import ClusterSettings, EvidenceSettings
 from uprdex.pipeline.store import clustering, queries, writes
 from uprdex.pipeline.store.connection import Connection
-from uprdex.pipeline.store.queries import RecFilter
+from uprdex.pipeline.store.queries import RecFilter, matching_parts
 from uprdex.pipeline.store.rows import (
     AddendumAnswer,
     ClusterMember,
@@ -67,6 +67,7 @@ __all__ = [
     "StoredEvidence",
     "StoredRecommendation",
     "StoredThemeHit",
+    "matching_parts",
 ]
 
 

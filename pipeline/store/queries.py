@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -40,6 +42,7 @@ __all__ = [
     "filter_sql",
     "find_document",
     "fts_query",
+    "matching_parts",
     "recommendation",
     "recommendations",
     "search",
@@ -234,7 +237,8 @@ def search(
     words; best first (bm25), each with a snippet of where the words were found (the
     words between \\x02 and \\x03). A document without a symbol is named by its path as
     `shown` gives it."""
-    sql, params = filter_sql(where or RecFilter())
+    where = where or RecFilter()
+    sql, params = filter_sql(where, text)
     query = fts_query(text)
     hits = db.execute(
         "SELECT id, snippet, symbol, path, rank FROM ("
@@ -269,10 +273,41 @@ def search(
             "evidence: " + (hit["symbol"] or shown(hit["path"]))
             if hit["path"] is not None
             else "recommendation",
+            matching_parts(
+                by_id[hit["id"]].parts, text, where.recommending_state, by_id[hit["id"]].text
+            ),
         )
         for hit in chosen
         if hit["id"] in by_id
     ]
+
+
+def matching_parts(
+    parts: Sequence[AskPart], words: str, state: str | None = None, text: str | None = None
+) -> tuple[AskPart, ...]:
+    """The parts of a compound item that hold the words (read as the index's full-text search
+    reads them: stems, any case), of those `state` asked when given; when no part holds them
+    all, those that hold the most of them. Empty for an item with no parts, or whose `text`
+    (the whole item; else its parts together) does not hold the words: the evidence did."""
+    name = _state_name(state) if state else None
+    asked = [part for part in parts if name is None or name in part.recommending_states]
+    if not asked:
+        return ()
+    texts = [f"{part.lead} {part.text}" for part in asked]
+    with closing(sqlite3.connect(":memory:")) as scratch:
+        scratch.execute("CREATE VIRTUAL TABLE p USING fts5(text, tokenize='porter unicode61')")
+        scratch.executemany("INSERT INTO p(rowid, text) VALUES (?, ?)", enumerate(texts))
+        scratch.execute("INSERT INTO p(rowid, text) VALUES (-1, ?)", [text or " ... ".join(texts)])
+        held: Counter[int] = Counter()
+        for word in words.split():
+            held.update(
+                row[0]
+                for row in scratch.execute("SELECT rowid FROM p WHERE p MATCH ?", [fts_query(word)])
+            )
+    if held.pop(-1, 0) < len(words.split()) or not held:  # the evidence held the words
+        return ()
+    most = max(held.values())
+    return tuple(part for at, part in enumerate(asked) if held[at] == most)
 
 
 def recommendation(
@@ -461,8 +496,11 @@ def by_recommendation(
     return grouped
 
 
-def filter_sql(where: RecFilter) -> tuple[str, list[Any]]:
-    """The WHERE clause (over `recommendations r`) and its parameters of a filter."""
+def filter_sql(where: RecFilter, words: str | None = None) -> tuple[str, list[Any]]:
+    """The WHERE clause (over `recommendations r`) and its parameters of a filter; `words`, a
+    ranked search's query, which a recommending State's compound items must hold in the
+    parts that State asked for, as the filter's own `search` (one rule for `recs --search`
+    and `search`)."""
     clauses: list[str] = []
     params: list[Any] = []
     if where.state_under_review:
@@ -484,7 +522,7 @@ def filter_sql(where: RecFilter) -> tuple[str, list[Any]]:
             "r.rowid IN (SELECT rowid FROM recommendations_fts WHERE recommendations_fts MATCH ?)"
         )
         params.append(fts_query(where.search))
-    if where.search and where.recommending_state:
+    for asked in filter(None, (where.search, words) if where.recommending_state else ()):
         # A compound item (Japan 2008's 60.1) is kept only when the words are in the parts the
         # State asked for: Canada asked Japan for the Hague Convention, not OP-CAT.
         clauses.append(
@@ -492,7 +530,7 @@ def filter_sql(where: RecFilter) -> tuple[str, list[Any]]:
             "(SELECT recommendation_id FROM recommendation_asked_fts "
             "WHERE recommendation_asked_fts MATCH ? AND name = ?))"
         )
-        params.extend([fts_query(where.search), _state_name(where.recommending_state)])
+        params.extend([fts_query(asked), _state_name(where.recommending_state or "")])
     if where.theme:  # the themes the exports give (views.chosen_themes)
         clauses.append(
             "r.id IN (SELECT recommendation_id FROM chosen_themes WHERE theme = ? COLLATE NOCASE)"

@@ -186,6 +186,9 @@ class SearchHit:
     recommendation: StoredRecommendation
     snippet: str
     found_in: str
+    parts: tuple[AskPart, ...] = ()
+    """Of an item that bundles several asks, the parts that hold the words (of those the
+    recommending State searched for asked), with the States that asked each."""
 
 
 @dataclass(frozen=True, slots=True)
