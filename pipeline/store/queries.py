@@ -507,8 +507,11 @@ def filter_sql(where: RecFilter, words: str | None = None) -> tuple[str, list[An
         clauses.append("r.state_under_review = ?")
         params.append(_state_name(where.state_under_review))
     if where.recommending_state:
+        # The unary + keeps SQLite off the id index here: with the parts clause below it
+        # probed every (id, rowid) pair of the State's asks and the words' hits (France and
+        # "rights": 2.6 s, not 0.04 s; review13).
         clauses.append(
-            "r.id IN (SELECT recommendation_id FROM recommendation_states WHERE name = ?)"
+            "+r.id IN (SELECT recommendation_id FROM recommendation_states WHERE name = ?)"
         )
         params.append(_state_name(where.recommending_state))
     if where.cycle is not None:
