@@ -188,3 +188,56 @@ def test_a_part_that_refers_back_keeps_what_it_refers_to(shared_data: Path, tmp_
 
     assert "A/HRC/10/80#98.3" in ids("Netherlands", "Torture")
     assert "A/HRC/10/80#98.3" in ids("Denmark", "Torture")
+
+
+def _searched(text: str) -> dict[str, str]:
+    """Per State, the words `recs --recommending-state S --search` looks in (lead and part)."""
+    words: dict[str, str] = {}
+    for part in ask_parts(text, load_states()):
+        for name in part.recommending_states:
+            words[name] = f"{words.get(name, '')} {part.lead} {part.text}"
+    return words
+
+
+def test_a_part_that_completes_or_qualifies_another_keeps_its_words() -> None:
+    # review13: "accordingly" (A/HRC/10/69 92.1), "in this regard" (A/HRC/11/27 93.28), "the
+    # relevant Committee" (A/HRC/12/10 96.2), "to establish ..." after "Accelerate the reform"
+    # and "and through the legislative process" (A/HRC/12/10 96.10): each lost the topic word
+    # the State asked for.
+    botswana = _searched(
+        "accede to the Optional Protocol to the Convention against Torture (France) and to "
+        "establish a national preventive mechanism accordingly (Czech Republic, Denmark)"
+    )
+    assert "Torture" in botswana["Denmark"]
+    mexico = _searched(
+        "Ensure the timely, effective, and impartial investigations of all allegations "
+        "concerning torture (Uzbekistan) and combat impunity in this regard (France, Japan)"
+    )
+    assert "torture" in mexico["Japan"]
+    chile = _searched(
+        "Consider ratification of the International Convention for the Protection of All Persons"
+        " from Enforced Disappearance (Brazil, Spain, France) and accept the competence of the "
+        "relevant Committee (Argentina)"
+    )
+    assert "Enforced Disappearance" in chile["Argentina"]
+    chile = _searched(
+        "Accelerate the reform (Nicaragua) to establish a NHRI in accordance with the Paris "
+        "Principles (Uzbekistan, Morocco, Bangladesh) promptly (Peru) through expeditious efforts"
+        " (Malaysia) and through the legislative process (Pakistan)"
+    )
+    assert "Paris Principles" in chile["Nicaragua"] and "Paris Principles" in chile["Pakistan"]
+    assert "Accelerate" not in chile["Uzbekistan"]  # an ask before it is not theirs
+
+
+def test_an_enumerated_object_is_searched_with_the_whole_shared_opening() -> None:
+    # review13: A/HRC/10/70 52.2 "To consider the possibility of acceding to ... the
+    # International Convention on ... Migrant Workers (Algeria, Mexico, Haiti)": the lead was
+    # "To consider", and Mexico's search for "acceding" dropped the item.
+    haiti = _searched(
+        "To consider the possibility of acceding to the other major human rights instruments, in "
+        "particular the Convention against Torture (Algeria, Slovenia, France); the Convention on"
+        " the Rights of Persons with Disabilities (Argentina); the International Convention on "
+        "the Protection of the Rights of All Migrant Workers (Algeria, Mexico, Haiti)"
+    )
+    assert "possibility of acceding" in haiti["Haiti"]
+    assert "Torture" not in haiti["Haiti"]
