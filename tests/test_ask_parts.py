@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -115,6 +116,14 @@ def test_report_shows_who_asked_what(japan: Path, tmp_path: Path) -> None:
     page = (tmp_path / "html" / "japan.html").read_text(encoding="utf-8")
     assert "Who asked what" in page
     assert "“the Optional Protocol to the Convention against Torture”: United Kingdom" in page
+    # review13: the parts restated the whole item (Israel 2008's 100.34: 14 parts, 2,402
+    # characters) on lines split by <br>, a wrapped line looking like a new part. Each part is
+    # now an item of a list, cut to its opening words, the whole part in its tooltip.
+    parts = page.split('<ul class="parts">', 1)[1].split("</ul>", 1)[0]
+    assert parts.count("<li") == 9 and "<br>" not in parts
+    cut = re.findall(r"<li title=\"([^\"]*)\">“([^”]*)”", parts)
+    assert all(len(shown) <= 81 and title.startswith(shown.rstrip("…")) for title, shown in cut)
+    assert any(shown.endswith("…") for _, shown in cut)
 
 
 def test_variant_verbs_share_their_object() -> None:
