@@ -170,11 +170,14 @@ def ask_parts(text: str, states: StateTable) -> tuple[AskPart, ...]:
     for at in range(len(parts) - 1, 0, -1):
         if parts[at][0] == parts[at - 1][0] and QUALIFIER.match(parts[at][1]):
             parts[at - 1][2].extend(parts[at][2])
+    for at in range(1, len(parts)):  # "Accelerate the reform (Nicaragua) to establish a NHRI"
+        if parts[at][0] == parts[at - 1][0] and CONTINUATION.match(parts[at][1]):
+            parts[at][2].extend(parts[at - 1][2])
     tail = body[start:].strip(_AROUND_PART)
     if _WORD.search(tail):  # not the ")" of "(France) ;)" (A/HRC/13/16 71.2)
         ask = bisect_right(ends, start)
         parts.append((ask, tail, [n for which, _, names in parts if which == ask for n in names]))
-    leads = _shared_verbs(parts)
+    leads = [_referred_back(parts, at, lead) for at, lead in enumerate(_shared_verbs(parts))]
     found = tuple(
         AskPart(stretch, tuple(dict.fromkeys(names)), lead)
         for (_, stretch, names), lead in zip(parts, leads, strict=True)
@@ -204,9 +207,26 @@ def _shared_verbs(parts: list[tuple[int, str, list[str]]]) -> list[str]:
             names.extend(name for _, _, before in parts[verbs:at] for name in before)
             continue
         first = next(text for which, text, _ in parts if which == ask)
-        lead = OBJECT.split(first, maxsplit=1)[0].strip()
-        leads[at] = lead if lead != first and _bare_verb(lead) else ""
+        named = NAMED_OBJECT.search(first)  # "To consider the possibility of acceding to the ..."
+        lead = first[: named.start()].strip() if named else ""
+        if not 0 < len(lead.split()) <= _HEAD_WORDS:
+            lead = OBJECT.split(first, maxsplit=1)[0].strip()
+            lead = lead if lead != first and _bare_verb(lead) else ""
+        leads[at] = lead
     return leads
+
+
+def _referred_back(parts: list[tuple[int, str, list[str]]], at: int, lead: str) -> str:
+    """A part that points back into its ask ("ratify the Optional Protocol thereto", "establish
+    a national preventive mechanism accordingly") or qualifies it ("and through the legislative
+    process") is searched with the stretches of its ask before it: the Netherlands asked for
+    the Protocol to the Convention against Torture (A/HRC/10/80 98.3)."""
+    ask, stretch, _ = parts[at]
+    plain = stretch.removeprefix("and ")  # "and through the legislative process (Pakistan)"
+    if not (BACK_REFERENCE.search(stretch) or QUALIFIER.match(plain)):
+        return lead
+    before = [text for which, text, _ in parts[:at] if which == ask]
+    return " ".join([*before, lead]).strip()
 
 
 def _bare_verb(stretch: str) -> bool:
@@ -219,6 +239,27 @@ def _bare_verb(stretch: str) -> bool:
 # "the Optional Protocol ...", "its ratification": a stretch that opens with its object.
 OBJECT = re.compile(r"\b(?:the|a|an|its|their|all|other|both)\b\s*")
 _VERB_WORDS = 6
+_HEAD_WORDS = 16
+
+# The object an ask names, a capitalised instrument or body: "To consider the possibility of
+# acceding to the International Convention on ... Migrant Workers" (A/HRC/10/70 52.2).
+NAMED_OBJECT = re.compile(r"\b(?:the|a|an)\s+(?=[A-Z])")
+
+# Words that point back to another stretch of the ask: "ratify the Optional Protocol thereto
+# (Netherlands, ...)" (A/HRC/10/80 98.3), "and to establish a national preventive mechanism
+# accordingly (Czech Republic, Denmark)" (A/HRC/10/69 92.1), "combat impunity in this regard
+# (France, Japan)" (A/HRC/11/27 93.28), "accept the competence of the relevant Committee
+# (Argentina)" (A/HRC/12/10 96.2).
+BACK_REFERENCE = re.compile(
+    r"\b(?:there(?:to|of|in|under)|accordingly|in\s+(?:this|that|these)\s+(?:regard|respect)"
+    r"|to\s+(?:this|that)\s+end|the\s+relevant|such|these|those|the\s+same"
+    r"|the\s+(?:Convention|Covenant|Protocol|Committee|Principles|instrument)\b"
+    r"(?!\s+(?:on|against|for|to|of)\b))"
+)
+
+# A stretch that completes the one before it in the same ask: "Accelerate the reform
+# (Nicaragua) to establish a NHRI in accordance with the Paris Principles" (A/HRC/12/10 96.10).
+CONTINUATION = re.compile(r"(?:to|in\s+order\s+to)\s+[a-z]")
 
 # A stretch that qualifies the one before it, whose States asked that one too: "Ratify the
 # International Convention for the Protection of All Persons from Enforced Disappearance

@@ -341,7 +341,14 @@ tests/test_exports.py checks both agree)."""
 def _write_csv(rows: list[dict[str, Any]], out: TextIO, kind: str, raw: bool) -> None:
     flat = [flatten(row) for row in rows]
     header = list(flat[0]) if flat else list(EMPTY_HEADERS[kind])
-    out.write(csv_text(header, ([row.get(key) for key in header] for row in flat), raw))
+    text = csv_text(header, ([row.get(key) for key in header] for row in flat), raw)
+    # In pieces: unbuffered (PYTHONUNBUFFERED=1), one write cut short by a reader that went
+    # away reports no error; the next piece's write sees the closed pipe.
+    for start in range(0, len(text), _PIECE):
+        out.write(text[start : start + _PIECE])
+
+
+_PIECE = 8192
 
 
 _TEXT_WRITERS: dict[str, Callable[[list[dict[str, Any]], TextIO, str, bool], None]] = {

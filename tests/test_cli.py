@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import fcntl
 import hashlib
 import io
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -787,6 +789,27 @@ def test_every_printing_command_ends_a_closed_pipe_with_141_not_1(
     process.stdout.close()
     assert process.wait(timeout=120) == 141
     assert process.stderr.read() == b""
+
+
+def test_csv_export_into_a_pipe_closed_after_some_output_ends_with_141(index: Path) -> None:
+    # review13: with PYTHONUNBUFFERED=1 the whole CSV went out in one write; when the reader
+    # left mid-way the write came back short with no error and the export ended 0, its output
+    # cut. The pipe is made small (4 kB) so that the 60 kB export cannot fit in it.
+    script = "import sys; from uprdex.flows.cli import run; sys.argv[0] = 'uprdex'; run()"
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(write_end, 1031, 4096)  # F_SETPIPE_SZ
+    args = ["export", "--what", "recommendations", "--format", "csv", "--index", str(index)]
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as reader:
+        assert reader.readline().startswith(b"id,")
+    assert process.wait(timeout=120) == 141
+    assert process.stderr is not None and process.stderr.read() == b""
 
 
 def test_console_script_keeps_exit_codes_output_and_atexit_handlers(tmp_path: Path) -> None:

@@ -49,7 +49,9 @@ EXIT_CODES_HELP = (
     "(an option,\nuprdex.toml, the index, a model file, a missing extra, an output that cannot "
     "be written);\n75 the index is busy (another uprdex run or a program is writing it): try "
     "again later;\n130 interrupted (Ctrl-C): what was written before is kept, whole;\n141 the "
-    "reader of the output went away (`| head`)."
+    "reader of the output went away (`| head`); a command that writes the index "
+    "(ingest, import,\nrun, cluster) stops there: what it wrote is kept, whole, and the files "
+    "after it were not read;\nrun it again to go on."
 )
 
 
