@@ -471,7 +471,9 @@ def _per_paragraph_responses(blocks: list[_Block]) -> list[Response]:
     answer and after the last (an introduction, a closing) answer nothing.
     """
     found: list[tuple[_Block, tuple[Position, str] | None]] = [
-        (block, verdict_of(block.text)) for block in blocks if block.kind == "paragraph"
+        (block, verdict_of(block.text))
+        for block in blocks
+        if block.kind == "paragraph" and not NAMES_A_PARAGRAPH.search(block.text)
     ]
     decided = [at for at, (_, verdict) in enumerate(found) if verdict is not None]
     responses: list[Response] = []
@@ -479,11 +481,40 @@ def _per_paragraph_responses(blocks: list[_Block]) -> list[Response]:
         position, detail = verdict or (Position.UNKNOWN, "no position stated")
         if position is Position.SUPPORTED and IMPLEMENTED.search(block.text):
             detail = "accepted; considered already implemented or in process"
+        named = NAMES_ITS_ASK.match(block.text)
+        if named:
+            printed = " ".join(named.group("refs").split())
+            for ref, _ in expand_refs(named.group("refs")):
+                responses.append(
+                    Response(
+                        ref,
+                        position,
+                        detail,
+                        block.page,
+                        block.head.split(".")[0],
+                        printed,
+                        block.text,
+                    )
+                )
+            continue
         for number in re.findall(r"\d{1,3}", block.head):
             responses.append(
                 Response(number, position, detail, block.page, number, block.head, block.text)
             )
     return responses
+
+
+# A paragraph that names the recommendation it answers by its number in the report's list,
+# bare or full: "1. Recommendation 3 (Algeria): Ghana accepts this recommendation.",
+# "2. Recommendations Nos. 12 and 13: ...": it answers those, not its own number.
+NAMES_ITS_ASK = re.compile(rf"^Recommendations?\s+(?:No(?:s)?\.\s*)?{_REFS}", re.IGNORECASE)
+# A paragraph that answers the recommendations of a paragraph of the report, "4. Japan accepts
+# the recommendations contained in paragraph 60 of the report", answers no recommendation
+# numbered 4.
+NAMES_A_PARAGRAPH = re.compile(
+    r"\brecommendations?\s+(?:(?:contained|listed|made|set\s+out)\s+)?in\s+paragraphs?\s+\d",
+    re.IGNORECASE,
+)
 
 
 # "(Chile): Supported." / "Noted." right after the number a paragraph or row answers

@@ -14,7 +14,7 @@ import io
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from uprdex.pipeline.corrections import Correction
 from uprdex.pipeline.files import write_whole
@@ -307,12 +307,12 @@ def flatten(record: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
-def _write_jsonl(rows: list[dict[str, Any]], out: TextIO, kind: str, raw: bool) -> None:
+def _write_jsonl(rows: list[dict[str, Any]], out: _Writes, kind: str, raw: bool) -> None:
     for row in rows:
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def _write_json(rows: list[dict[str, Any]], out: TextIO, kind: str, raw: bool) -> None:
+def _write_json(rows: list[dict[str, Any]], out: _Writes, kind: str, raw: bool) -> None:
     json.dump(rows, out, ensure_ascii=False, indent=1)
     out.write("\n")
 
@@ -338,20 +338,42 @@ EMPTY_HEADERS: dict[str, tuple[str, ...]] = {
 tests/test_exports.py checks both agree)."""
 
 
-def _write_csv(rows: list[dict[str, Any]], out: TextIO, kind: str, raw: bool) -> None:
+def _write_csv(rows: list[dict[str, Any]], out: _Writes, kind: str, raw: bool) -> None:
     flat = [flatten(row) for row in rows]
     header = list(flat[0]) if flat else list(EMPTY_HEADERS[kind])
-    text = csv_text(header, ([row.get(key) for key in header] for row in flat), raw)
-    # In pieces: unbuffered (PYTHONUNBUFFERED=1), one write cut short by a reader that went
-    # away reports no error; the next piece's write sees the closed pipe.
-    for start in range(0, len(text), _PIECE):
-        out.write(text[start : start + _PIECE])
+    out.write(csv_text(header, ([row.get(key) for key in header] for row in flat), raw))
 
 
-_PIECE = 8192
+class _Writes(Protocol):
+    def write(self, text: str, /) -> object: ...
 
 
-_TEXT_WRITERS: dict[str, Callable[[list[dict[str, Any]], TextIO, str, bool], None]] = {
+class _WholeWrites:
+    """A text stream's bytes written whole to its unbuffered file (PYTHONUNBUFFERED=1, `python
+    -u`): there a write that a reader leaving cuts short reports no error, and Python's text
+    layer drops the rest unseen (the export ended 0, its output cut). Writing the rest meets
+    the closed pipe: BrokenPipeError, which the CLI ends with 141."""
+
+    def __init__(self, out: TextIO, raw: io.RawIOBase) -> None:
+        self._raw, self._encoding, self._errors = raw, out.encoding, out.errors or "strict"
+
+    def write(self, text: str) -> int:
+        data = memoryview(text.encode(self._encoding, self._errors))
+        while data:
+            data = data[self._raw.write(data) or 0 :]
+        return len(text)
+
+
+def _whole_writes(out: TextIO) -> _Writes:
+    """`out`, or `_WholeWrites` when its bytes go to its file unbuffered."""
+    raw = getattr(out, "buffer", None)
+    if not isinstance(raw, io.RawIOBase):
+        return out  # buffered: its buffer writes every byte, or fails
+    out.flush()
+    return _WholeWrites(out, raw)
+
+
+_TEXT_WRITERS: dict[str, Callable[[list[dict[str, Any]], _Writes, str, bool], None]] = {
     "jsonl": _write_jsonl,
     "json": _write_json,
     "csv": _write_csv,
@@ -382,7 +404,7 @@ def write_export(
         writer(rows, buffer, kind, raw)
         write_whole(out, buffer.getvalue().encode(encoding))
     else:
-        writer(rows, out, kind, raw)
+        writer(rows, _whole_writes(out), kind, raw)
 
 
 def _write_xlsx(rows: list[dict[str, Any]], kind: str, out: Path) -> None:

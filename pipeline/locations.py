@@ -5,8 +5,11 @@ being `data/index.sqlite`) is stored relative to that folder, as "./inbox/x.pdf"
 the workspace copied or moved whole keeps its links; any other file is stored as an absolute
 path ("/home/ana/Downloads/x.pdf"). Read back, "./..." is joined to the index's folder,
 wherever the command runs. An index written before this rule holds paths relative to the
-folder its ingest ran in, never starting with "./" (pathlib drops it); they are read as
-before, from the working folder, until the file is met again.
+folder its ingest ran in, never starting with "./" (pathlib drops it): "data/inbox/x.pdf", the
+ingest run in the workspace that holds `data/index.sqlite`. Such a path is looked for from the
+index's folder and each folder above it, the nearest first, then from the working folder (as
+an earlier uprdex read it); it names the first file found, until the file is met again and
+stored in this form.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from pathlib import Path
 
 from uprdex.pipeline.loader import path_text, read_with_hash, text_path
 
-__all__ = ["IN_INDEX_FOLDER", "holds", "located", "shown", "stored_path"]
+__all__ = ["IN_INDEX_FOLDER", "holds", "located", "older_path", "shown", "stored_path"]
 
 IN_INDEX_FOLDER = "./"
 """How a stored path relative to the index's folder starts."""
@@ -36,11 +39,25 @@ def stored_path(path: str, index: Path) -> str:
 
 
 def located(stored: str, index: Path) -> Path:
-    """The file a stored `documents.path` names: absolute for the paths this rule stores; an
-    older index's relative path as before (from the working folder)."""
+    """The file a stored `documents.path` names: joined to the index's folder for the paths
+    this rule stores; an older index's relative path where `older_path` finds it."""
     if stored.startswith(IN_INDEX_FOLDER):
         return _folder(index) / text_path(stored[len(IN_INDEX_FOLDER) :])
-    return text_path(stored)
+    path = text_path(stored)
+    return path if path.is_absolute() else older_path(path, index)
+
+
+def older_path(path: Path, index: Path) -> Path:
+    """Where a path an earlier uprdex stored, relative to the folder its ingest ran in, names
+    a file: that folder is not recorded, but it was the workspace that holds the index, in the
+    index's folder or above (`data/inbox/x.pdf` beside `data/index.sqlite`), or the working
+    folder. The first of these where the file is, the nearest to the index first; in none, the
+    path as stored (missing, as an earlier uprdex read it)."""
+    folder = _folder(index)
+    for anchor in (folder, *folder.parents, Path(os.getcwd())):
+        if (anchor / path).exists():
+            return anchor / path
+    return path
 
 
 def shown(stored: str, index: Path) -> str:

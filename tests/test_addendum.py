@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from pathlib import Path
 
 from uprdex.extractors.addendum import expand_refs, parse_addendum
 from uprdex.flows.ingest import ingest_paths
 from uprdex.pipeline.loader import load_pdf
-from uprdex.pipeline.model import Line, LoadedDocument, Page, Position
+from uprdex.pipeline.model import (
+    DocumentRow,
+    DocumentStatus,
+    DocumentType,
+    Line,
+    LoadedDocument,
+    Page,
+    Position,
+)
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import Store
 
@@ -692,3 +701,69 @@ def test_the_last_comment_ends_where_the_endnotes_begin() -> None:
     responses = {response.ref: response for response in addendum.responses}
     assert responses["163"].comment == "See information on recommendations 6–13."
     assert not [r.ref for r in addendum.responses if "serial numbers" in (r.comment or "")]
+
+
+def test_an_answer_naming_its_ask_by_its_bare_number_answers_that_ask() -> None:
+    # older14: "1. Recommendation 3 (Algeria): ..." answered 1, its own paragraph's number, and
+    # "4. ... accepts the recommendations contained in paragraph 60" answered 4.
+    assert _positions(
+        [
+            *_HEAD,
+            "1. Recommendation 3 (Algeria): Ghana accepts this recommendation.",
+            "2. Recommendations Nos. 12 and 13 (Chile): Ghana notes these recommendations.",
+        ]
+    ) == {"3": "supported", "12": "noted", "13": "noted"}
+    assert (
+        _positions(
+            [
+                *_HEAD,
+                "4. Japan accepts the recommendations contained in paragraph 60 of the report.",
+                "5. Japan notes the recommendation in paragraph 61.",
+            ]
+        )
+        == {}
+    )
+
+
+def test_a_cycle_1_ask_numbered_without_a_dot_takes_the_answer_to_its_bare_number(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    # older14: Ghana 2008 (A/HRC/8/36) lists 68.1-68.22 and leaves the dialogue's asks "16",
+    # "41", ... pending; an addendum answering "Recommendation 16" was linked to no ask.
+    lines = [
+        "United Nations A/HRC/8/36/Add.1",
+        "Views on conclusions and/or recommendations, voluntary commitments and replies presented "
+        "by the State under review",
+        "1. Recommendation 16 (Canada): Ghana accepts this recommendation.",
+        "2. Recommendation 41 (Netherlands): Ghana notes this recommendation.",
+    ]
+    addendum = parse_addendum(replace(_lines_document(lines), first_page_text=lines[0]))
+    assert addendum.wg_symbol == "A/HRC/8/36"
+    row = DocumentRow(
+        "a" * 64,
+        str(tmp_path / "add.pdf"),
+        DocumentType.ADDENDUM,
+        addendum.symbol,
+        "Ghana",
+        2,
+        1,
+        2008,
+        1,
+        DocumentStatus.INDEXED,
+        None,
+    )
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths(
+            [shared_data / "wg_reports" / "ghana2008.pdf"], store, LoaderSettings(workers=1)
+        )
+        store.write_document(row, addendum=addendum)
+        answered = {
+            rec.paragraph: (rec.response, rec.response_source)
+            for rec in store.recommendations()
+            if rec.paragraph in ("16", "41", "20")
+        }
+    assert answered == {
+        "16": ("supported", "A/HRC/8/36/Add.1 para 1"),
+        "41": ("noted", "A/HRC/8/36/Add.1 para 2"),
+        "20": ("pending", "A/HRC/8/36 para 70"),
+    }

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import errno
+import io
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from uprdex.extractors.metadata import find_date, find_year
 from uprdex.flows.ingest import import_file, ingest_paths
-from uprdex.pipeline.exports import evidence_records, records
+from uprdex.pipeline.exports import evidence_records, records, write_export
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import Store
 
@@ -227,3 +232,42 @@ def test_a_formula_after_a_semicolon_in_a_csv_cell_is_neutralised_too(tmp_path: 
     raw = _split_formula_csv(tmp_path, raw=True).read_text(encoding="utf-8-sig")
     safe = [[restore(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
     assert safe == list(csv.reader(io.StringIO(raw)))
+
+
+class _ReaderLeavesAfter(io.RawIOBase):
+    """Standard output unbuffered (PYTHONUNBUFFERED=1) into a pipe whose reader leaves after
+    `limit` bytes: the write across that point comes back short with no error, as the kernel
+    does; the next write fails (EPIPE)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.taken = limit, 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        if self.taken >= self.limit:
+            raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+        written = min(len(data), self.limit - self.taken)
+        self.taken += written
+        return written
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "json"])
+def test_an_export_whose_reader_leaves_at_any_point_says_so(fmt: str) -> None:
+    # fix13 wrote the CSV in 8 kB pieces, so that a piece cut short was followed by one that
+    # met the closed pipe; a reader leaving during the last piece still ended 0, its output cut
+    # (older14). Every byte is written, or the export fails with BrokenPipeError (141).
+    rows = [
+        {"id": f"A/HRC/8/44#60.{n}", "text": f"Ratify the Convention ({n}) é " * 40}
+        for n in range(1, 30)
+    ]
+    whole = io.StringIO()
+    write_export(rows, fmt, "recommendations", whole)
+    size = len(whole.getvalue().encode())
+    for limit in (1, size // 2, size - 8192, size - 4097, size - 100, size - 1):
+        out = io.TextIOWrapper(_ReaderLeavesAfter(limit), encoding="utf-8", write_through=True)
+        with pytest.raises(BrokenPipeError):
+            write_export(rows, fmt, "recommendations", out)
+    out = io.TextIOWrapper(_ReaderLeavesAfter(size), encoding="utf-8", write_through=True)
+    write_export(rows, fmt, "recommendations", out)

@@ -9,6 +9,7 @@ from uprdex.flows.ingest import import_file, ingest_paths
 from uprdex.pipeline.exports import records
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import Store
+from uprdex.pipeline.store.linking import _Asks, _best_match
 
 from helpers import fixture
 
@@ -135,3 +136,21 @@ def test_a_state_whose_name_holds_and_gets_its_part_of_a_compound_item() -> None
     assert set(parts) == {"Finland", uk, "Czechia", "Mexico"}
     assert parts["Finland"] == asks.key(text.split(" (Finland")[0])
     assert parts[uk] == asks.key(text.split(" (Czech")[0].replace(" (Finland, " + uk + ");", ""))
+
+
+def test_a_row_asking_one_of_conventions_listed_by_their_numbers_links_to_the_ask() -> None:
+    # older14 (probe3's Philippines row): UPR Info's "Accede to ILO Convention No. 189" (Iraq)
+    # is Iraq's A/HRC/21/12 131.4, which lists the two Conventions under one name by their
+    # numbers; the treaty table reads "ILO Convention No. 189" but not "Conventions Nos. 169 and
+    # 189", so the row stood apart as an ask of its own.
+    asks = _Asks(
+        "Philippines",
+        {
+            "A/HRC/21/12#131.4": "Accede to the CED and two ILO Conventions Nos. 169 and 189",
+            "A/HRC/21/12#131.5": "Ratify the Rome Statute of the International Criminal Court",
+        },
+    )
+    asks.by_state = {"Iraq": ["A/HRC/21/12#131.4", "A/HRC/21/12#131.5"]}
+    assert _best_match("Accede to ILO Convention No. 189", ["Iraq"], asks) == "A/HRC/21/12#131.4"
+    # Each number is its own Convention: No. 138 is not asked there.
+    assert _best_match("Accede to ILO Convention No. 138", ["Iraq"], asks, only_state=True) is None

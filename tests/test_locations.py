@@ -102,10 +102,35 @@ def test_an_older_index_s_relative_path_is_stored_anew_when_its_file_is_met_ther
     with sqlite3.connect(index) as db:
         db.execute("UPDATE documents SET path = 'andorra.pdf'")
     monkeypatch.chdir(tmp_path)
-    assert _exported_paths(index) == ["andorra.pdf"]
+    assert _exported_paths(index) == [str(tmp_path / "andorra.pdf")]
     _cli("ingest", "andorra.pdf", "--index", index)
     monkeypatch.chdir(index.parent)
     assert _exported_paths(index) == [str(tmp_path / "andorra.pdf")]
+
+
+def test_an_older_index_s_relative_paths_open_from_another_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # older14: an earlier uprdex, run in the workspace, stored "data/inbox/andorra.pdf"; read
+    # from the working folder, the exports and the report run from another folder named a file
+    # that is not there.
+    workspace = tmp_path / "upr"
+    index = workspace / "data" / "index.sqlite"
+    inbox = workspace / "data" / "inbox"
+    inbox.mkdir(parents=True)
+    shutil.copy(fixture("andorra2011_recs.pdf"), inbox / "andorra.pdf")
+    _cli("ingest", inbox / "andorra.pdf", "--index", index, "--workers", "1")
+    with sqlite3.connect(index) as db:
+        db.execute("UPDATE documents SET path = 'data/inbox/andorra.pdf'")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert _exported_paths(index) == [str(inbox / "andorra.pdf")]
+    _cli("report", "--index", index, "--out", elsewhere / "html")
+    assert _opened(elsewhere / "html" / "andorra.html") == {inbox / "andorra.pdf"}
+    # Met again at its place, it is that file, unchanged (not "moved from data/inbox/...").
+    again = _cli("ingest", inbox / "andorra.pdf", "--index", index).stdout
+    assert "1 unchanged" in again and "moved" not in again
 
 
 def test_report_links_to_files_outside_the_workspace_open_wherever_the_report_goes(

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from uprdex.pipeline.corrections import Correction
+from uprdex.pipeline.loader import path_text, text_path
 from uprdex.pipeline.locations import IN_INDEX_FOLDER, holds, located, shown, stored_path
 from uprdex.pipeline.model import (
     Addendum,
@@ -168,20 +169,25 @@ class Store(Connection):
 
     def _restate_older_paths(self, db: sqlite3.Connection) -> None:
         """Store the paths an earlier uprdex wrote (relative to the folder its ingest ran in)
-        as this release stores them, for those that name a file from here. Then every "the
+        as this release stores them, for those whose file is found (`locations.older_path`:
+        from the index's folder or above, or from the working folder). Then every "the
         same place?" the writes ask (an older version at this path, a failed file read again,
         a moved file) compares one form: a new version of `data/inbox/x.pdf` replaces the
         row an older index holds as that, rather than sitting beside it."""
         older = db.execute(
             "SELECT sha256, path FROM documents WHERE path NOT LIKE ? || '%'", (IN_INDEX_FOLDER,)
         ).fetchall()
-        places = ((sha256, path, located(path, self.path)) for sha256, path in older)
+        places = (
+            (sha256, located(path, self.path))
+            for sha256, path in older
+            if not text_path(path).is_absolute()
+        )
         db.executemany(
             "UPDATE documents SET path = ? WHERE sha256 = ?",
             [
-                (stored_path(path, self.path), sha256)
-                for sha256, path, place in places
-                if not place.is_absolute() and place.exists()
+                (stored_path(path_text(place), self.path), sha256)
+                for sha256, place in places
+                if place.is_absolute()  # found (`locations.older_path`)
             ],
         )
 

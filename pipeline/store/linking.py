@@ -41,6 +41,21 @@ MATCH_WITHOUT_STATE = 95.0
 # "recommended that Cuba implement such safeguards and release all prisoners of conscience"
 # (A/HRC/11/22 109(b)), "It recommended that Malaysia favourably consider ..." (A/HRC/11/30 71),
 # "Recommended the accession to the ICCPR, ICESCR" (UPR Info, Malaysia 2009).
+# Conventions listed under one name by their numbers, as folded: "two ILO Conventions Nos. 169
+# and 189" (A/HRC/21/12 131.4), "ILO Conventions Nos. 138, 182 and 189": each one as the treaty
+# table names it alone ("ilo convention no 189"), so that a row asking one of them
+# ("Accede to ILO Convention No. 189") finds its key in the ask's.
+_NUMBERED_ONE_BY_ONE = re.compile(
+    r"\b(?P<ilo>ilo )?conventions nos? (?P<numbers>\d{1,3}(?:,? (?:and )?\d{1,3}|, \d{1,3})+)\b"
+)
+
+
+def _one_by_one(match: re.Match[str]) -> str:
+    """ "ilo conventions nos 169 and 189" -> "ilo convention no 169 and ilo convention no 189"."""
+    name = f"{match.group('ilo') or ''}convention no"
+    return " and ".join(f"{name} {number}" for number in re.findall(r"\d+", match.group("numbers")))
+
+
 _REPORTED = re.compile(r"^(?:\w+ ){0,3}?(?:also |further )?recommended (?:that )?")
 
 
@@ -119,7 +134,7 @@ class _Asks:
         dialogue's "(It) recommended (that <State under review>)" left out, words as their
         stems ("considering" and "consider")."""
         treaties = load_treaties()
-        words = treaties.replace(fold_words(text))
+        words = treaties.replace(_NUMBERED_ONE_BY_ONE.sub(_one_by_one, fold_words(text)))
         reported = _REPORTED.match(words)
         if reported:
             words = words[reported.end() :]

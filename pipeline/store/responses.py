@@ -43,10 +43,16 @@ def refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
         else (next(iter(paragraphs)) if len(paragraphs) == 1 else None)
     )
 
+    undotted = {rec["paragraph"] for rec in recs if "." not in rec["paragraph"]}
+
     def resolve(ref: str) -> str | None:
         if "." in ref:
             return ref
-        return f"{bare_base}.{ref}" if bare_base else None
+        if bare_base:
+            return f"{bare_base}.{ref}"
+        # A cycle-1 ask numbered without a dot, its paragraph in the dialogue ("16", Ghana
+        # 2008's A/HRC/8/36, beside its list 68.1-68.22): the bare number names it.
+        return ref if ref in undotted else None
 
     answers: dict[str, sqlite3.Row] = {}
     for response in db.execute(
