@@ -177,6 +177,7 @@ def _spawned(fd: int) -> None:
     """The entry point of a spawned worker: its setup comes first on the pipe."""
     conn = Connection(fd)
     function, memory_mb, guard = pickle.loads(conn.recv_bytes())
+    conn.send_bytes(_READY)  # imports done: a document's time budget starts now, not before
     _serve(function, memory_mb, guard, conn)
 
 
@@ -211,6 +212,7 @@ class _Worker:
     item: Any = None
     started: float = 0.0
     busy: bool = False
+    ready: bool = True
 
 
 def _start(
@@ -241,7 +243,27 @@ def _start(
     conn = Connection(parent_fd)
     if method == "spawn":
         conn.send_bytes(pickle.dumps((function, memory_mb, guard)))
-    return _Worker(process, conn)
+    return _Worker(process, conn, ready=method == "fork")
+
+
+_READY = b"ready"
+_START_SECONDS = 300.0
+"""How long a spawned worker may take to start (its imports) before it counts as crashed."""
+
+
+def _await_ready(worker: _Worker) -> None:
+    """Wait until a spawned worker has imported what it runs: a fresh interpreter's start
+    (seconds on a loaded machine) is not a document's time. A worker that died or never
+    answers is left as it is: its first item is reported as a crash."""
+    if worker.ready:
+        return
+    with contextlib.suppress(EOFError, OSError):
+        if worker.conn.poll(_START_SECONDS):
+            worker.ready = worker.conn.recv_bytes() == _READY
+    if not worker.ready:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker.process.pid, signal.SIGKILL)
+        worker.ready = True  # its channel is closed or silent: the item finds it dead
 
 
 _PARENT_ENDS: set[int] = set()
@@ -294,9 +316,16 @@ def map_isolated(
     pending = list(items)
 
     def start() -> _Worker:
-        return _start(function, memory_mb, method, guard)
+        worker = _start(function, memory_mb, method, guard)
+        _await_ready(worker)
+        return worker
 
-    pool = [start() for _ in range(max(1, min(workers, len(pending))))]
+    pool = [
+        _start(function, memory_mb, method, guard)
+        for _ in range(max(1, min(workers, len(pending))))
+    ]
+    for worker in pool:  # started together, awaited in turn
+        _await_ready(worker)
     try:
         while pending or any(worker.busy for worker in pool):
             for worker in pool:
@@ -376,6 +405,7 @@ def run_isolated(
         worker = idle.pop() if idle else None
     if worker is None:
         worker = _start(function, memory_mb, method, guard)
+        _await_ready(worker)
     worker.item, worker.started, worker.busy = item, time.monotonic(), True
     with contextlib.suppress(OSError):
         worker.conn.send(item)

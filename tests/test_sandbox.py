@@ -53,6 +53,19 @@ def test_each_failure_is_reported_and_the_batch_goes_on(method: str, guard: str)
     assert outcomes["bug"].failure == "error" and "unexpected" in outcomes["bug"].detail
 
 
+@pytest.mark.parametrize("many", [True, False])
+def test_a_spawned_workers_start_is_not_counted_in_the_documents_time(many: bool) -> None:
+    # A fresh interpreter importing this module (pytest, click, uprdex) takes well over 0.3 s,
+    # more on a loaded machine: that is the worker's start, not the document's time.
+    if many:
+        run = map_isolated(_work, ["a", "b"], 2, 0.3, 0, "spawn", "watchdog")
+        outcomes = sorted((o.item, o.result, o.failure) for o in run)
+    else:
+        outcome = sandbox.run_isolated(_work, "a", 0.3, 0, "spawn", "watchdog")
+        outcomes = [(outcome.item, outcome.result, outcome.failure)]
+    assert outcomes == [("a", "A", None), ("b", "B", None)][: 2 if many else 1]
+
+
 @pytest.mark.parametrize("module", ["uprdex.pipeline.theme_model", "uprdex.pipeline.semantic"])
 def test_a_model_lock_held_by_another_thread_at_fork_does_not_hang_the_worker(
     module: str,
