@@ -482,6 +482,17 @@ def test_the_same_file_at_two_paths_is_read_once(tmp_path: Path) -> None:
     assert f"the same file as {first}" in result.output
 
 
+def test_ingest_of_a_mistyped_path_is_one_line_and_makes_no_index(tmp_path: Path) -> None:
+    # `uprdex ingest ~/Downloads/upr/` (README) before that folder exists made data/index.sqlite
+    # and printed "0 files: 0 indexed, 0 unchanged, 0 failed. Index ..." above the error.
+    missing = tmp_path / "Downloads" / "upr"
+    index = tmp_path / "data" / "index.sqlite"
+    result = CliRunner().invoke(main, ["ingest", str(missing), "--index", str(index)])
+    assert result.exit_code == 2
+    assert result.output.strip() == f"error {missing}: no such file or folder"
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
 def test_read_commands_need_an_existing_index(tmp_path: Path) -> None:
     runner = CliRunner()
     missing = tmp_path / "typo.sqlite"
