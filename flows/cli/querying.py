@@ -393,7 +393,9 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
         )
     # A report is not evidence of itself (the export contract): its State's comments on its
     # own asks are shown, not counted.
-    counted = f"{len(rows) - len(own)} evidence records for {escape(symbol)} {escape(paragraph)}"
+    counted = (
+        f"{count(len(rows) - len(own), 'evidence record')} for {escape(symbol)} {escape(paragraph)}"
+    )
     if own:
         counted += f" (not counted: the State's comment{'s' * (len(own) > 1)} in the report itself)"
     if waiting:
