@@ -409,7 +409,14 @@ def _on_workers(summary: NightlySummary) -> str:
     from the cache instead ("none (2 from the cache: read on an earlier run)"), or that none
     needed reading."""
     counts = Counter(summary.workers.values())
-    done = ", ".join(f"{escape(name)} {n}" for name, n in sorted(counts.items())) or "none"
+    # A local cluster (--dask-workers N) names its workers 0, 1, ...: "0 1, 1 1" read as four
+    # numbers, so a bare number is said "worker-0".
+    done = (
+        ", ".join(
+            f"{'worker-' * name.isdigit()}{escape(name)} {n}" for name, n in sorted(counts.items())
+        )
+        or "none"
+    )
     if summary.cached:
         return f"{done} ({len(summary.cached)} from the cache: read on an earlier run)"
     return done if summary.to_read else f"{done} (no file needed reading)"
