@@ -371,6 +371,9 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
         out.print(f"watching {escape(str(config.inbox))} (Ctrl-C to stop)")
         debouncer.poke()  # files already waiting are picked up at start
         notes = nullcontext() if keep else off_the_terminal(RunNotes())
+        # `kill`, `timeout` or a service manager's stop ends it as Ctrl-C does: ended at once,
+        # it left the temporary Prefect server it had started running, an orphan on its port.
+        signal.signal(signal.SIGTERM, _as_ctrl_c)
         try:
             with _errors_in_one_line(), notes:
                 while True:
@@ -402,6 +405,11 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
         finally:
             observer.stop()
             observer.join()
+
+
+def _as_ctrl_c(signum: int, frame: object) -> NoReturn:
+    """A SIGTERM handler: the stop Ctrl-C makes (Prefect's server stopped at exit)."""
+    raise KeyboardInterrupt
 
 
 def _on_workers(summary: NightlySummary) -> str:
