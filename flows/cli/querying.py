@@ -218,14 +218,16 @@ def show(symbol: str, paragraph: str | None, index: Path | None, brief: bool) ->
     """
     from uprdex.pipeline.exports import in_own_report, recommendation_record
 
-    symbol, paragraph = rec_id(symbol, paragraph)
+    # An imported recommendation's id has no '#' ('upr-info:BHR:1:3ce925f24158', README).
+    imported = paragraph is None and "#" not in symbol and ":" in symbol
+    if not imported:
+        symbol, paragraph = rec_id(symbol, paragraph)
     with open_index(index) as store:
-        found = store.recommendation(symbol, paragraph)
-        rows = store.evidence(recommendation_id=f"{symbol}#{paragraph}") if found else []
+        found = store.recommendation(symbol.strip(), paragraph)
+        rows = store.evidence(recommendation_id=found.id) if found else []
     if found is None:
-        err.print(
-            f"[red]error[/] no recommendation {escape(paragraph)} in {escape(symbol)} in the index"
-        )
+        where = f"{paragraph} in {symbol}" if paragraph else symbol.strip()
+        err.print(f"[red]error[/] no recommendation {escape(where)} in the index")
         sys.exit(EXIT_USAGE)  # an id that names nothing, as `cluster link` says of one
     record = recommendation_record(found)
     if not brief:
@@ -253,7 +255,11 @@ def _brief(row: dict[str, Any], evidence: int) -> list[str]:
         lines.append(f"  sources disagree: {escape(row['response_conflict'])}")
     lines.append(f"  themes: {escape('; '.join(row['themes'])) or 'none'}")
     lines.append(f"  cluster: {escape(row['cluster_id'] or 'none')}")
-    lines.append(f"  printed: {escape(row['document_symbol'])}, p. {row['source']['page']}")
+    lines.append(
+        f"  printed: {escape(row['document_symbol'])}, p. {row['source']['page']}"
+        if row["document_symbol"]
+        else f"  printed: in no indexed report ({escape(row['origin'])} import)"
+    )
     lines += [f"  {line}" if at == 0 else f"    {line}" for at, line in enumerate(_parts(row))]
     for asks, label in (
         (row["repeats"], "asked before (response then):"),
@@ -263,8 +269,12 @@ def _brief(row: dict[str, Any], evidence: int) -> list[str]:
             f"  {line}" if at == 0 else f"    {line}" for at, line in enumerate(_asks(asks, label))
         ]
     lines.append(
-        f"  evidence: {count(evidence, 'record')} (`uprdex evidence "
-        f"{escape(row['document_symbol'])} {escape(row['paragraph'])}`)"
+        f"  evidence: {count(evidence, 'record')}"
+        + (
+            f" (`uprdex evidence {escape(row['document_symbol'])} {escape(row['paragraph'])}`)"
+            if row["document_symbol"]
+            else ""
+        )
     )
     lines += [f"  [yellow]warning[/] {escape(warning)}" for warning in row["warnings"]]
     return lines

@@ -311,12 +311,15 @@ def matching_parts(
 
 
 def recommendation(
-    db: sqlite3.Connection, symbol: str, paragraph: str
+    db: sqlite3.Connection, symbol: str, paragraph: str | None
 ) -> StoredRecommendation | None:
-    """One recommendation by the symbol of its report and its paragraph number."""
+    """One recommendation by the symbol of its report and its paragraph number, or, with no
+    paragraph, by its whole id (an imported one's, 'upr-info:BHR:1:3ce925f24158')."""
     rows = db.execute(
-        "SELECT * FROM recommendations WHERE document_symbol = ? AND paragraph = ?",
-        (symbol, paragraph),
+        "SELECT * FROM recommendations WHERE id = ?"
+        if paragraph is None
+        else "SELECT * FROM recommendations WHERE document_symbol = ? AND paragraph = ?",
+        (symbol,) if paragraph is None else (symbol, paragraph),
     ).fetchall()
     found = _with_states(db, rows)
     return found[0] if found else None
