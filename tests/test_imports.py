@@ -443,3 +443,7 @@ def test_show_takes_the_id_of_a_recommendation_known_only_from_an_import(tmp_pat
     assert (
         gone.output.strip() == "error no recommendation upr-info:SVN:20:000000000000 in the index"
     )
+    # `evidence` of it said "give the report symbol and the paragraph": it has neither.
+    cited = runner.invoke(main, ["evidence", rec_id, "--index", str(index)])
+    assert cited.exit_code == 2
+    assert cited.output.startswith(f"error {rec_id} is an ask known from an import, printed in no")

@@ -218,9 +218,7 @@ def show(symbol: str, paragraph: str | None, index: Path | None, brief: bool) ->
     """
     from uprdex.pipeline.exports import in_own_report, recommendation_record
 
-    # An imported recommendation's id has no '#' ('upr-info:BHR:1:3ce925f24158', README).
-    imported = paragraph is None and "#" not in symbol and ":" in symbol
-    if not imported:
+    if not _imported(symbol, paragraph):
         symbol, paragraph = rec_id(symbol, paragraph)
     with open_index(index) as store:
         found = store.recommendation(symbol.strip(), paragraph)
@@ -235,6 +233,12 @@ def show(symbol: str, paragraph: str | None, index: Path | None, brief: bool) ->
         return
     for line in _brief(record, sum(not in_own_report(row) for row in rows)):
         out.print(line)
+
+
+def _imported(symbol: str, paragraph: str | None) -> bool:
+    """True for an imported recommendation's id, which has no '#'
+    ('upr-info:BHR:1:3ce925f24158', README), rather than a report symbol and paragraph."""
+    return paragraph is None and "#" not in symbol and ":" in symbol
 
 
 def _brief(row: dict[str, Any], evidence: int) -> list[str]:
@@ -357,6 +361,12 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
     from uprdex.pipeline.exports import in_own_report
     from uprdex.pipeline.store import STATE_COMMENT
 
+    if _imported(symbol, paragraph):
+        err.print(
+            f"[red]error[/] {escape(symbol.strip())} is an ask known from an import, printed in "
+            "no indexed report: no page cites its number (`uprdex show ID` gives its record)"
+        )
+        sys.exit(EXIT_USAGE)
     symbol, paragraph = rec_id(symbol, paragraph)
     with open_index(index) as store:
         # An ask whose report is not indexed yet may be cited already: its places are shown.
