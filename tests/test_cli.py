@@ -298,7 +298,7 @@ def test_show_brief_reads_as_recs_and_search_print_an_ask(index: Path) -> None:
     assert f"  cluster: {record['cluster_id']}" in lines
     assert f"  printed: A/HRC/28/15, p. {record['source']['page']}" in lines
     evidence = runner.invoke(main, ["evidence", *ask]).output.splitlines()[-1]
-    counted = evidence.split(" evidence records")[0]
+    counted = evidence.split(" evidence record")[0]
     assert lines[-1].startswith(f"  evidence: {counted} record")
     assert len(lines) < 15
 
@@ -380,6 +380,21 @@ def test_evidence_of_an_ask_cited_before_its_report_is_indexed_lists_where(
     assert uncited.exit_code == 2 and "no recommendation 115.999" in uncited.output
     missing = cli("cited", tmp_path / "no-such.pdf", "--index", index)
     assert missing.exit_code == 2 and "no such file" in missing.output
+
+
+def test_one_record_is_counted_in_the_singular(tmp_path: Path) -> None:
+    # newcomer: "1 evidence records for A/HRC/28/15 115.22", "wrote 1 documents to ...".
+    index = ingested(("cit_svn2019_compilation_notes.pdf",), tmp_path / "index.sqlite")
+    shown = cli("evidence", "A/HRC/28/15", "115.22", "--index", index)
+    assert shown.output.splitlines()[-1].startswith("1 evidence record for A/HRC/28/15 115.22 ")
+    out = tmp_path / "documents.csv"
+    written = cli(
+        "export", "--what", "documents", "--format", "csv", "--out", out, "--index", index
+    )
+    assert written.exit_code == 0 and f"wrote 1 document to {out}" in written.output
+    out = tmp_path / "evidence.csv"
+    written = cli("export", "--what", "evidence", "--format", "csv", "--out", out, "--index", index)
+    assert written.exit_code == 0 and " evidence records to " in written.output
 
 
 def test_evidence_before_its_report_shows_the_states_answer_in_an_indexed_addendum(
@@ -480,6 +495,17 @@ def test_the_same_file_at_two_paths_is_read_once(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "1 indexed, 1 unchanged, 0 failed" in result.output
     assert f"the same file as {first}" in result.output
+
+
+def test_ingest_of_a_mistyped_path_is_one_line_and_makes_no_index(tmp_path: Path) -> None:
+    # `uprdex ingest ~/Downloads/upr/` (README) before that folder exists made data/index.sqlite
+    # and printed "0 files: 0 indexed, 0 unchanged, 0 failed. Index ..." above the error.
+    missing = tmp_path / "Downloads" / "upr"
+    index = tmp_path / "data" / "index.sqlite"
+    result = CliRunner().invoke(main, ["ingest", str(missing), "--index", str(index)])
+    assert result.exit_code == 2
+    assert result.output.strip() == f"error {missing}: no such file or folder"
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 def test_read_commands_need_an_existing_index(tmp_path: Path) -> None:

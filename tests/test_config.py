@@ -266,3 +266,20 @@ def test_uprdex_config_shows_the_settings_of_the_index_given(
     assert f'index = "{other}" # --index' in [" ".join(line.split()) for line in lines]
     remembered = [line for line in lines if line.startswith('scope = "review" ')]
     assert remembered and remembered[0].endswith(f"{other} (uprdex cluster)")
+
+
+def test_what_config_prints_is_a_uprdex_toml_that_reads_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # newcomer: `uprdex config` printed `granularity = none`, which is not TOML: a researcher
+    # keeping its output as uprdex.toml got "not valid TOML". uprdex.toml reads "none" quoted.
+    _workspace(tmp_path, "", monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    printed = CliRunner().invoke(main, ["config"])
+    assert printed.exit_code == 0, printed.output
+    assert 'granularity = "none"' in printed.output
+    (tmp_path / "uprdex.toml").write_text(printed.output, encoding="utf-8")
+    again = CliRunner().invoke(main, ["config"])
+    assert again.exit_code == 0, again.output
+    kept = [line for line in again.output.splitlines() if " = " in line]
+    assert kept and all(line.endswith("# uprdex.toml") for line in kept), again.output

@@ -438,3 +438,15 @@ def test_the_run_table_lists_the_files_whose_earlier_reading_was_kept(
         ("bad.pdf", "failed"),
         ("old.pdf", "earlier reading kept"),
     ]
+
+
+def test_the_workers_of_a_local_dask_cluster_are_not_bare_numbers() -> None:
+    # newcomer: `uprdex run --dask-workers 2` printed "extracted on Dask workers: 0 1, 1 1".
+    from uprdex.flows.cli.scheduling import _on_workers
+
+    read = nightly_module.NightlySummary(
+        workers={"a.pdf": "0", "b.pdf": "1", "c.pdf": "1"}, to_read=3
+    )
+    assert _on_workers(read) == "worker-0 1, worker-1 2"
+    named = nightly_module.NightlySummary(workers={"a.pdf": "w1"}, to_read=1)
+    assert _on_workers(named) == "w1 1"

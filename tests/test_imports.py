@@ -420,3 +420,30 @@ def test_an_answer_stating_no_position_with_imports_that_disagree_says_so(
         "A/HRC/14/15/Add.1 para 15",
         "UPR Info: Noted; UPR Info: Accepted",
     )
+
+
+def test_show_takes_the_id_of_a_recommendation_known_only_from_an_import(tmp_path: Path) -> None:
+    # newcomer: README gives such an ask the id 'upr-info:BHR:1:3ce925f24158', "with no #",
+    # and `uprdex show` of it said "give the report symbol and the paragraph" (exit 2).
+    index = tmp_path / "index.sqlite"
+    with Store(index) as store:
+        import_file(UPR_INFO, "upr-info", store)
+    rec_id = next(iter(_recommendations(index)))
+    assert rec_id.startswith("upr-info:SVN:20:")
+    runner = CliRunner()
+    shown = runner.invoke(main, ["show", rec_id, "--index", str(index)])
+    assert shown.exit_code == 0, shown.output
+    assert f'"id": "{rec_id}"' in shown.output
+    brief = runner.invoke(main, ["show", rec_id, "--brief", "--index", str(index)])
+    assert brief.exit_code == 0, brief.output
+    assert brief.output.startswith(f"{rec_id} review of Slovenia")
+    assert "  printed: in no indexed report (upr-info import)" in brief.output.splitlines()
+    gone = runner.invoke(main, ["show", "upr-info:SVN:20:000000000000", "--index", str(index)])
+    assert gone.exit_code == 2
+    assert (
+        gone.output.strip() == "error no recommendation upr-info:SVN:20:000000000000 in the index"
+    )
+    # `evidence` of it said "give the report symbol and the paragraph": it has neither.
+    cited = runner.invoke(main, ["evidence", rec_id, "--index", str(index)])
+    assert cited.exit_code == 2
+    assert cited.output.startswith(f"error {rec_id} is an ask known from an import, printed in no")

@@ -45,7 +45,7 @@ def test_square_brackets_in_a_path_or_argument_are_printed_not_read_as_markup(
     copy = shutil.copy(index, folder / "index.sqlite")
     status = _cli("status", "--index", copy)
     assert status.exit_code == 0 and f"Index {copy}" in status.output
-    missing = _cli("ingest", folder / "report [final].pdf", "--index", copy)
+    missing = _cli("ingest", folder / "report [final].pdf", REPORT, "--index", copy)
     assert f"{folder / 'report [final].pdf'}: no such file or folder" in missing.stderr
     assert f"Index {copy}:" in missing.output
     out = folder / "out [final].csv"

@@ -129,3 +129,21 @@ def test_recs_recurring_in_a_narrow_terminal_folds_no_id(
             table = _run(*arguments, columns=columns)
             assert max(len(line) for line in table.splitlines()) <= columns
             assert sorted(ask for ask in ids if ask not in table) == [], (cycle, columns)
+
+
+def test_later_asks_scored_alike_are_listed_in_paragraph_order_not_as_text(
+    tmp_path: Path,
+) -> None:
+    # newcomer: on the demo's samples `uprdex recs --recurring` and `show --brief` listed the
+    # 2014 asks that repeat 2010's 111.1 (ratify the ICRMW, all scored 100) as 115.10, 115.11,
+    # 115.13, 115.6, 115.7, ...: their ids compared as text.
+    samples = Path(__file__).resolve().parents[1] / "data" / "samples"
+    index = tmp_path / "index.sqlite"
+    names = ("slovenia2010_A-HRC-14-15.pdf", "slovenia2014_A-HRC-28-15.pdf")
+    _run("ingest", *(str(samples / name) for name in names), "--index", str(index))
+    later = _records(index)["A/HRC/14/15#111.1"]["repeated_by"]
+    tied = [ask["paragraph"] for ask in later if ask["score"] == later[0]["score"]]
+    assert {"115.6", "115.10"} <= set(tied)
+    assert tied == sorted(tied, key=lambda paragraph: tuple(map(int, paragraph.split("."))))
+    shown = _run("show", "A/HRC/14/15#111.1", "--brief", "--index", str(index))
+    assert shown.index("A/HRC/28/15#115.6 ") < shown.index("A/HRC/28/15#115.10 ")

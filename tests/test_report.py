@@ -242,3 +242,34 @@ def test_the_index_page_names_the_state_each_cluster_is_asked_of(slovenia: Path)
     assert '<p class="muted">To Slovenia · c-' in index
     page = slovenia.read_text(encoding="utf-8")  # a State's own page needs no saying
     assert '<p class="muted">c-' in page and '<p class="muted">To Slovenia' not in page
+
+
+def _clusters_section(members: list[dict[str, object]], core: float) -> str:
+    """The report's clusters section for one cluster of `members` (id, confidence)."""
+    env = report._environment()
+    section = env.get_template("macros.html.j2").module.clusters_section  # type: ignore[attr-defined]
+    cluster = {
+        "cluster_id": "c-1",
+        "size": len(members),
+        "canonical_text": "t",
+        "states": [],
+        "confidence": 0.62,
+        "members": [member["id"] for member in members],
+        "member_confidence": members,
+    }
+    return " ".join(str(section([cluster], 1, {}, {}, True, {}, core)).split())
+
+
+def test_a_member_at_the_core_cut_does_not_read_as_a_doubtful_one() -> None:
+    # newcomer: Slovenia's report showed "sure core (0.62)" (0.625, the cut) beside
+    # "doubtful (0.62)" (0.616): two decimals hid the difference README gives as 0.625.
+    members = [{"id": "a", "confidence": 0.625}, {"id": "b", "confidence": 0.616}]
+    html = _clusters_section(members, core=0.625)
+    assert "sure core (0.625)" in html
+    assert '<span class="badge doubtful">doubtful</span> (0.616)' in html
+
+
+def test_one_cluster_is_counted_in_the_singular() -> None:
+    # newcomer: "1 clusters of two or more recommendations, largest first."
+    html = _clusters_section([{"id": "a", "confidence": 0.7}, {"id": "b", "confidence": 0.7}], 0.6)
+    assert "1 cluster of two or more recommendations." in html

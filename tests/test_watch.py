@@ -4,6 +4,7 @@ download still under way or for its own reads."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -176,3 +177,49 @@ def test_watch_says_each_file_in_its_own_words_without_prefects_lines(tmp_path: 
     assert later == [f"indexed {inbox / 'slovenia2014_recs.pdf'}\n", "1 indexed, 0 failed\n"]
     still = [line for line in said if line.startswith("still failed ")]
     assert len(still) == 1 and "broken.pdf: an HTML page" in still[0], errors
+
+
+@pytest.mark.prefect
+def test_watch_stopped_by_sigterm_leaves_no_prefect_server_behind(tmp_path: Path) -> None:
+    # newcomer: `kill PID` (a service manager's stop, `timeout`) ended `uprdex watch` at once,
+    # without the exit that stops the temporary Prefect server its first run started: an
+    # orphan uvicorn stayed on its port.
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    env = {**os.environ, "UPRDEX_WARM": "0"}
+    env.pop("PREFECT_API_URL", None)
+    args = ["watch", "--debounce", "0", "--inbox", str(inbox)]
+    args += ["--index", str(tmp_path / "index.sqlite")]
+    watcher = subprocess.Popen(
+        [sys.executable, "-c", "from uprdex.flows.cli import run; run()", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,  # its group: the watcher and what it started
+    )
+    group = watcher.pid
+    deadline = threading.Timer(300, os.killpg, (group, signal.SIGKILL))
+    deadline.start()
+    try:
+        assert watcher.stdout is not None
+        said = watcher.stdout.readline()
+        while said and not said.endswith(" failed\n"):
+            said = watcher.stdout.readline()  # the run at start, on its temporary server
+        assert said == "0 indexed, 0 failed\n", said
+        watcher.send_signal(signal.SIGTERM)
+        watcher.wait(timeout=120)  # not its pipes' end: an orphan server holds them open
+        left = True
+        for _ in range(50):  # the server stops within seconds of the watcher's exit
+            try:
+                os.killpg(group, 0)
+            except ProcessLookupError:
+                left = False
+                break
+            time.sleep(0.2)
+    finally:
+        deadline.cancel()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGKILL)
+    assert not left, "a process of the watcher's group outlived it"
+    assert watcher.returncode == 0

@@ -74,7 +74,7 @@ def _with_the_index(config: Config) -> list[Setting]:
 def _shown(value: object) -> str:
     """A value as uprdex.toml would write it."""
     if value is None:
-        return "none"
+        return '"none"'  # what uprdex.toml reads as no value (TOML has no null)
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, str | Path):

@@ -55,6 +55,9 @@ def ingest(paths: tuple[Path, ...], index: Path | None, workers: int | None, ocr
             else "no such file or folder"
         )
         err.print(f"[red]error[/] {escape(str(path))}: {why}")
+    if len(missing) == len(paths):
+        # A mistyped path alone: nothing to read, so no index is made and no summary printed.
+        sys.exit(EXIT_USAGE)
     config = workspace(None, index).with_flags(
         "loader", workers=("--workers", workers), ocr=("--ocr", ocr or None)
     )

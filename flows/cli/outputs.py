@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from uprdex.flows.cli._common import (
     EXIT_USAGE,
+    count,
     err,
     filters,
     index_option,
@@ -24,6 +25,13 @@ from uprdex.pipeline.model import ExportFormat, ExportKind
 
 # The filters only a recommendation can meet (a document has a State and a cycle).
 _RECOMMENDATION_FILTERS = ("recommending_state", "response", "search", "recurring", "theme")
+# One record of each kind, as "wrote 1 ..." names it.
+_ONE = {
+    ExportKind.RECOMMENDATIONS: "recommendation",
+    ExportKind.EVIDENCE: "evidence record",
+    ExportKind.CLUSTERS: "cluster",
+    ExportKind.DOCUMENTS: "document",
+}
 
 
 @click.command()
@@ -79,8 +87,10 @@ def export(
         from uprdex.pipeline.matrix import write_matrix
 
         with open_index(index) as store, writing(out_path):
-            count = write_matrix(store, out_path, rec_filter(options, store))
-        err.print(f"wrote the UPR matrix of {count} recommendations to {escape(str(out_path))}")
+            written = write_matrix(store, out_path, rec_filter(options, store))
+        err.print(
+            f"wrote the UPR matrix of {count(written, 'recommendation')} to {escape(str(out_path))}"
+        )
         return
     if what == ExportKind.DOCUMENTS:
         # A document has a State under review and a cycle, not a response or recommending
@@ -96,7 +106,7 @@ def export(
     with writing(out_path):
         write_export(rows, fmt, what, out_path or sys.stdout, raw)
     if out_path:
-        err.print(f"wrote {len(rows)} {what} to {escape(str(out_path))}")
+        err.print(f"wrote {count(len(rows), _ONE[ExportKind(what)])} to {escape(str(out_path))}")
 
 
 @click.command()

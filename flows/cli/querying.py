@@ -218,14 +218,14 @@ def show(symbol: str, paragraph: str | None, index: Path | None, brief: bool) ->
     """
     from uprdex.pipeline.exports import in_own_report, recommendation_record
 
-    symbol, paragraph = rec_id(symbol, paragraph)
+    if not _imported(symbol, paragraph):
+        symbol, paragraph = rec_id(symbol, paragraph)
     with open_index(index) as store:
-        found = store.recommendation(symbol, paragraph)
-        rows = store.evidence(recommendation_id=f"{symbol}#{paragraph}") if found else []
+        found = store.recommendation(symbol.strip(), paragraph)
+        rows = store.evidence(recommendation_id=found.id) if found else []
     if found is None:
-        err.print(
-            f"[red]error[/] no recommendation {escape(paragraph)} in {escape(symbol)} in the index"
-        )
+        where = f"{paragraph} in {symbol}" if paragraph else symbol.strip()
+        err.print(f"[red]error[/] no recommendation {escape(where)} in the index")
         sys.exit(EXIT_USAGE)  # an id that names nothing, as `cluster link` says of one
     record = recommendation_record(found)
     if not brief:
@@ -233,6 +233,12 @@ def show(symbol: str, paragraph: str | None, index: Path | None, brief: bool) ->
         return
     for line in _brief(record, sum(not in_own_report(row) for row in rows)):
         out.print(line)
+
+
+def _imported(symbol: str, paragraph: str | None) -> bool:
+    """True for an imported recommendation's id, which has no '#'
+    ('upr-info:BHR:1:3ce925f24158', README), rather than a report symbol and paragraph."""
+    return paragraph is None and "#" not in symbol and ":" in symbol
 
 
 def _brief(row: dict[str, Any], evidence: int) -> list[str]:
@@ -253,7 +259,11 @@ def _brief(row: dict[str, Any], evidence: int) -> list[str]:
         lines.append(f"  sources disagree: {escape(row['response_conflict'])}")
     lines.append(f"  themes: {escape('; '.join(row['themes'])) or 'none'}")
     lines.append(f"  cluster: {escape(row['cluster_id'] or 'none')}")
-    lines.append(f"  printed: {escape(row['document_symbol'])}, p. {row['source']['page']}")
+    lines.append(
+        f"  printed: {escape(row['document_symbol'])}, p. {row['source']['page']}"
+        if row["document_symbol"]
+        else f"  printed: in no indexed report ({escape(row['origin'])} import)"
+    )
     lines += [f"  {line}" if at == 0 else f"    {line}" for at, line in enumerate(_parts(row))]
     for asks, label in (
         (row["repeats"], "asked before (response then):"),
@@ -263,8 +273,12 @@ def _brief(row: dict[str, Any], evidence: int) -> list[str]:
             f"  {line}" if at == 0 else f"    {line}" for at, line in enumerate(_asks(asks, label))
         ]
     lines.append(
-        f"  evidence: {count(evidence, 'record')} (`uprdex evidence "
-        f"{escape(row['document_symbol'])} {escape(row['paragraph'])}`)"
+        f"  evidence: {count(evidence, 'record')}"
+        + (
+            f" (`uprdex evidence {escape(row['document_symbol'])} {escape(row['paragraph'])}`)"
+            if row["document_symbol"]
+            else ""
+        )
     )
     lines += [f"  [yellow]warning[/] {escape(warning)}" for warning in row["warnings"]]
     return lines
@@ -347,6 +361,12 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
     from uprdex.pipeline.exports import in_own_report
     from uprdex.pipeline.store import STATE_COMMENT
 
+    if _imported(symbol, paragraph):
+        err.print(
+            f"[red]error[/] {escape(symbol.strip())} is an ask known from an import, printed in "
+            "no indexed report: no page cites its number (`uprdex show ID` gives its record)"
+        )
+        sys.exit(EXIT_USAGE)
     symbol, paragraph = rec_id(symbol, paragraph)
     with open_index(index) as store:
         # An ask whose report is not indexed yet may be cited already: its places are shown.
@@ -393,7 +413,9 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
         )
     # A report is not evidence of itself (the export contract): its State's comments on its
     # own asks are shown, not counted.
-    counted = f"{len(rows) - len(own)} evidence records for {escape(symbol)} {escape(paragraph)}"
+    counted = (
+        f"{count(len(rows) - len(own), 'evidence record')} for {escape(symbol)} {escape(paragraph)}"
+    )
     if own:
         counted += f" (not counted: the State's comment{'s' * (len(own) > 1)} in the report itself)"
     if waiting:

@@ -371,6 +371,9 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
         out.print(f"watching {escape(str(config.inbox))} (Ctrl-C to stop)")
         debouncer.poke()  # files already waiting are picked up at start
         notes = nullcontext() if keep else off_the_terminal(RunNotes())
+        # `kill`, `timeout` or a service manager's stop ends it as Ctrl-C does: ended at once,
+        # it left the temporary Prefect server it had started running, an orphan on its port.
+        signal.signal(signal.SIGTERM, _as_ctrl_c)
         try:
             with _errors_in_one_line(), notes:
                 while True:
@@ -404,12 +407,24 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
             observer.join()
 
 
+def _as_ctrl_c(signum: int, frame: object) -> NoReturn:
+    """A SIGTERM handler: the stop Ctrl-C makes (Prefect's server stopped at exit)."""
+    raise KeyboardInterrupt
+
+
 def _on_workers(summary: NightlySummary) -> str:
     """Which Dask worker read how many files ("w1 2, w2 1"), or "none"; with how many came
     from the cache instead ("none (2 from the cache: read on an earlier run)"), or that none
     needed reading."""
     counts = Counter(summary.workers.values())
-    done = ", ".join(f"{escape(name)} {n}" for name, n in sorted(counts.items())) or "none"
+    # A local cluster (--dask-workers N) names its workers 0, 1, ...: "0 1, 1 1" read as four
+    # numbers, so a bare number is said "worker-0".
+    done = (
+        ", ".join(
+            f"{'worker-' * name.isdigit()}{escape(name)} {n}" for name, n in sorted(counts.items())
+        )
+        or "none"
+    )
     if summary.cached:
         return f"{done} ({len(summary.cached)} from the cache: read on an earlier run)"
     return done if summary.to_read else f"{done} (no file needed reading)"

@@ -229,8 +229,9 @@ class Store(Connection):
         """Recommendations matching the filter, in report and paragraph order."""
         return queries.recommendations(self.db, where)
 
-    def recommendation(self, symbol: str, paragraph: str) -> StoredRecommendation | None:
-        """One recommendation by the symbol of its report and its paragraph number."""
+    def recommendation(self, symbol: str, paragraph: str | None) -> StoredRecommendation | None:
+        """One recommendation by the symbol of its report and its paragraph number, or, with
+        no paragraph, by its whole id (an imported one's)."""
         return queries.recommendation(self.db, symbol, paragraph)
 
     def evidence(

@@ -311,12 +311,15 @@ def matching_parts(
 
 
 def recommendation(
-    db: sqlite3.Connection, symbol: str, paragraph: str
+    db: sqlite3.Connection, symbol: str, paragraph: str | None
 ) -> StoredRecommendation | None:
-    """One recommendation by the symbol of its report and its paragraph number."""
+    """One recommendation by the symbol of its report and its paragraph number, or, with no
+    paragraph, by its whole id (an imported one's, 'upr-info:BHR:1:3ce925f24158')."""
     rows = db.execute(
-        "SELECT * FROM recommendations WHERE document_symbol = ? AND paragraph = ?",
-        (symbol, paragraph),
+        "SELECT * FROM recommendations WHERE id = ?"
+        if paragraph is None
+        else "SELECT * FROM recommendations WHERE document_symbol = ? AND paragraph = ?",
+        (symbol,) if paragraph is None else (symbol, paragraph),
     ).fetchall()
     found = _with_states(db, rows)
     return found[0] if found else None
@@ -362,9 +365,11 @@ def _with_states(db: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[St
         "SELECT * FROM cluster_members WHERE recommendation_id IN ({})",
         lambda row: row["confidence"],
     )
-    repeats = _recurrences(db, ids, "later_id", "earlier_id", "k.score DESC, k.earlier_id")
+    repeats = _recurrences(
+        db, ids, "later_id", "earlier_id", "k.score DESC, " + _paragraph_order("o")
+    )
     repeated_by = _recurrences(
-        db, ids, "earlier_id", "later_id", "o.year, o.cycle, k.score DESC, k.later_id"
+        db, ids, "earlier_id", "later_id", "o.year, o.cycle, k.score DESC, " + _paragraph_order("o")
     )
     parts = by_recommendation(
         db,
@@ -474,13 +479,19 @@ def summary(db: sqlite3.Connection) -> dict[str, int]:
     }
 
 
-REPORT_ORDER = (
-    "r.state_under_review, r.cycle, r.document_symbol, "
-    "CAST(substr(r.paragraph, 1, instr(r.paragraph, '.') - 1) AS INTEGER), "
-    "CAST(substr(r.paragraph, instr(r.paragraph, '.') + 1) AS INTEGER), r.id"
-)
-"""Recommendations in report and paragraph order (115.9 before 115.10), whatever the order their
-documents were ingested in."""
+def _paragraph_order(alias: str) -> str:
+    """An ORDER BY of the recommendations `alias` names in report and paragraph order (115.9
+    before 115.10, which their ids as text put after)."""
+    return (
+        f"{alias}.document_symbol, "
+        f"CAST(substr({alias}.paragraph, 1, instr({alias}.paragraph, '.') - 1) AS INTEGER), "
+        f"CAST(substr({alias}.paragraph, instr({alias}.paragraph, '.') + 1) AS INTEGER), {alias}.id"
+    )
+
+
+REPORT_ORDER = "r.state_under_review, r.cycle, " + _paragraph_order("r")
+"""Recommendations in report and paragraph order, whatever the order their documents were
+ingested in."""
 
 
 def by_recommendation(
