@@ -414,12 +414,60 @@ def test_a_served_run_interrupted_alone_is_a_crash_serve_shows(
     _nothing_left(served.pid)
 
 
+CANCELLING_HANGS = """
+# Serve's graceful stop waits as it cancels its runs, as Prefect's runner does on a server that
+# does not answer (it reads each run from the server before it ends the run's process).
+import asyncio
+
+from prefect.runner import Runner
+
+async def hangs(self):
+    await asyncio.sleep(3600)
+
+Runner.cancel_all = hangs
+"""
+
+
+def test_serve_ended_on_a_second_sigterm_stops_the_run_it_was_executing(
+    prefect_server: str, tmp_path: Path
+) -> None:
+    # When serve ended without its runner's stop (a second SIGTERM, fix12a), the run it was
+    # executing went on in its own process after serve had ended: the next `uprdex serve`
+    # could start a run beside it (closing-s45, "Left").
+    patch = HOLD_THE_SECOND_WRITE + CANCELLING_HANGS
+    served, workspace = _serve_a_held_run(prefect_server, tmp_path, patch)
+    run = (tmp_path / "held").read_text()
+    try:
+        os.kill(served.pid, signal.SIGTERM)
+        time.sleep(1)
+        assert served.poll() is None  # its stop waits on cancelling the run
+        os.kill(served.pid, signal.SIGTERM)
+        served.wait(timeout=60)
+    finally:
+        if served.poll() is None:
+            os.killpg(served.pid, signal.SIGKILL)
+            served.wait()
+    _nothing_left(served.pid)  # the run's process neither
+    error = (tmp_path / "serve.err").read_text()
+    assert served.returncode == 0, error
+    assert "Traceback" not in error, error
+    last = (tmp_path / "serve.out").read_text().splitlines()[-1]
+    assert last.startswith(
+        "stopped on a second SIGTERM: nightly/uprdex-nightly may not be paused; its run still "
+        f"running was stopped (process {run}): the documents it indexed are kept, whole"
+    )
+    index = sqlite3.connect(workspace / "data" / "index.sqlite")
+    assert index.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert index.execute("SELECT count(*) FROM documents").fetchone() == (1,)
+    index.close()
+
+
 def _serve_a_held_run(
     prefect_server: str, tmp_path: Path, patch: str
 ) -> tuple[subprocess.Popen[str], Path]:
-    """`uprdex serve` in a workspace of two reports, its stderr in tmp_path/serve.err, with a
-    run of it started and held by `patch` (which writes the run's process id to tmp_path/held);
-    and the workspace."""
+    """`uprdex serve` in a workspace of two reports, its stdout and stderr in tmp_path/serve.out
+    and serve.err, with a run of it started and held by `patch` (which writes the run's process
+    id to tmp_path/held); and the workspace."""
     workspace = tmp_path / "workspace"
     inbox = workspace / "data" / "inbox"
     inbox.mkdir(parents=True)
@@ -437,12 +485,12 @@ def _serve_a_held_run(
     }
     env.pop("UPRDEX_CONFIG", None)
     env.pop("UPRDEX_INDEX", None)
-    with (tmp_path / "serve.err").open("w") as error:
+    with (tmp_path / "serve.out").open("w") as printed, (tmp_path / "serve.err").open("w") as error:
         served = subprocess.Popen(
             [str(BIN / "uprdex"), "serve"],
             cwd=workspace,
             env=env,
-            stdout=subprocess.DEVNULL,
+            stdout=printed,
             stderr=error,
             text=True,
             start_new_session=True,
