@@ -35,10 +35,14 @@ from uprdex.flows.cli._common import (
     writing,
 )
 from uprdex.flows.interrupts import DEPLOYMENT, NOT_SERVED, end_serve, serving
-from uprdex.flows.logs import EndedBeforeItsRun, Interrupted, Notes, dropping
+from uprdex.flows.logs import INTERRUPTED, EndedBeforeItsRun, Interrupted, Notes, dropping
 from uprdex.pipeline.extras import require
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
+    from prefect.runner import Runner
+
     from uprdex.flows.nightly import NightlySummary
     from uprdex.pipeline.config import Config
 
@@ -274,6 +278,7 @@ def _sigterm_stops(heard: list[float]) -> Iterator[Callable[[], bool]]:
     async def entered(runner: Runner) -> Runner:
         await enter(runner)
         started.append((runner, asyncio.get_running_loop(), asyncio.current_task()))
+        _say_runs_interrupted_alone(runner, stopping)
         if heard:  # SIGTERM came before: registering the deployment, or the runner starting
             stop(runner)
         return runner
@@ -306,6 +311,42 @@ def _sigterm_stops(heard: list[float]) -> Iterator[Callable[[], bool]]:
         watch.join(1)
         os.close(wake)
         os.close(woken)
+
+
+def _say_runs_interrupted_alone(runner: Runner, stopping: Callable[[], bool]) -> None:
+    """From now on, serve says in a line a run of its that an interrupt signal ended mid-run
+    while serve goes on (`kill -INT` of the run's process alone): that process reports its
+    crash itself and exits 0, so Prefect's runner says nothing, and the run's own notes of it
+    are the ones a terminal's Ctrl-C makes (left off the terminal there: `logs.Interrupted`).
+    Serve tells the two apart: a Ctrl-C reaches serve too, whose stop has begun by then
+    (`stopping`). In the run's first second, the runner's note of exit 130 says it
+    (`logs.EndedBeforeItsRun`). With a Prefect whose runner keeps its processes otherwise,
+    nothing is said."""
+    manager = getattr(runner, "_process_manager", None)
+    remove = getattr(manager, "remove", None)
+    if manager is None or remove is None or not hasattr(manager, "get"):
+        return
+
+    async def removed(flow_run_id: UUID) -> None:
+        handle = manager.get(flow_run_id)
+        await remove(flow_run_id)
+        if stopping() or handle is None or handle.returncode != 0:
+            return
+        from prefect import get_client
+
+        with suppress(Exception):  # a server that does not answer: the run's state is unknown
+            async with get_client() as client:
+                run = await client.read_flow_run(flow_run_id)
+            state = run.state
+            if state and state.is_crashed() and INTERRUPTED in (state.message or ""):
+                err.print(
+                    f"[yellow]interrupted[/] run {escape(run.name)} of nightly/{DEPLOYMENT}: "
+                    "an interrupt signal sent to its process alone ended it mid-run; it is "
+                    "marked crashed, the documents it indexed are kept, whole, and the next "
+                    "run reads the rest"
+                )
+
+    manager.remove = removed
 
 
 def _end_at_once(served: bool) -> NoReturn:
