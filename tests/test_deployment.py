@@ -451,14 +451,18 @@ Runner.cancel_all = hangs
 """
 
 
+@pytest.mark.parametrize(
+    ("ignored", "how"), [(False, ""), (True, ", killed after 5 s")], ids=["stopped", "killed"]
+)
 def test_serve_ended_on_a_second_sigterm_stops_the_run_it_was_executing(
-    prefect_server: str, tmp_path: Path
+    prefect_server: str, tmp_path: Path, ignored: bool, how: str
 ) -> None:
     # When serve ended without its runner's stop (a second SIGTERM, fix12a), the run it was
     # executing went on in its own process after serve had ended: the next `uprdex serve`
-    # could start a run beside it (closing-s45, "Left").
+    # could start a run beside it (closing-s45, "Left"). A run that ignores Ctrl-C's signal
+    # (serve started with it ignored, as `uprdex serve &` in a script) is killed.
     patch = HOLD_THE_SECOND_WRITE + CANCELLING_HANGS
-    served, workspace = _serve_a_held_run(prefect_server, tmp_path, patch)
+    served, workspace = _serve_a_held_run(prefect_server, tmp_path, patch, ignored)
     run = (tmp_path / "held").read_text()
     try:
         os.kill(served.pid, signal.SIGTERM)
@@ -477,7 +481,7 @@ def test_serve_ended_on_a_second_sigterm_stops_the_run_it_was_executing(
     last = (tmp_path / "serve.out").read_text().splitlines()[-1]
     assert last.startswith(
         "stopped on a second SIGTERM: nightly/uprdex-nightly may not be paused; its run still "
-        f"running was stopped (process {run}): the documents it indexed are kept, whole"
+        f"running was stopped (process {run}{how}): the documents it indexed are kept, whole"
     )
     index = sqlite3.connect(workspace / "data" / "index.sqlite")
     assert index.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
@@ -486,11 +490,12 @@ def test_serve_ended_on_a_second_sigterm_stops_the_run_it_was_executing(
 
 
 def _serve_a_held_run(
-    prefect_server: str, tmp_path: Path, patch: str
+    prefect_server: str, tmp_path: Path, patch: str, ctrl_c_ignored: bool = False
 ) -> tuple[subprocess.Popen[str], Path]:
     """`uprdex serve` in a workspace of two reports, its stdout and stderr in tmp_path/serve.out
     and serve.err, with a run of it started and held by `patch` (which writes the run's process
-    id to tmp_path/held); and the workspace."""
+    id to tmp_path/held); and the workspace. With `ctrl_c_ignored`, serve starts with SIGINT
+    ignored, and its runs with it."""
     workspace = tmp_path / "workspace"
     inbox = workspace / "data" / "inbox"
     inbox.mkdir(parents=True)
@@ -517,6 +522,7 @@ def _serve_a_held_run(
             stderr=error,
             text=True,
             start_new_session=True,
+            preexec_fn=_ignore_ctrl_c if ctrl_c_ignored else None,
         )
     try:
         deadline = time.monotonic() + 180
@@ -536,6 +542,10 @@ def _serve_a_held_run(
         served.wait()
         raise
     return served, workspace
+
+
+def _ignore_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _nothing_left(session: int) -> None:
