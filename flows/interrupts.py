@@ -11,7 +11,7 @@ serve's one line. Nothing of the run has begun then, so the child ends at once, 
 
 `uprdex serve` imports uprdex, Prefect and the flow for about 1.5 s before it sets up how a
 SIGTERM (a service manager's stop) stops it (`cli.scheduling`); a SIGTERM then killed it with
-143 and no line. From the first import of `uprdex.flows`, about 50 ms after the process starts,
+143 and no line. From the first import of `uprdex.flows`, 0.05-0.1 s after the process starts,
 such a SIGTERM ends it at once with its line: nothing is registered or served yet.
 """
 
