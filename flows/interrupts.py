@@ -1,4 +1,5 @@
-"""Ctrl-C in the process Prefect spawns for a run of `uprdex serve`, before the run begins.
+"""Ctrl-C in the process Prefect spawns for a run of `uprdex serve`, before the run begins; and
+a SIGTERM that comes before `uprdex serve` has set up its own stop.
 
 Prefect's runner starts each served run in a child process (multiprocessing's spawn) in serve's
 process group, so the terminal's Ctrl-C reaches it too. From the moment the run's flow begins,
@@ -7,21 +8,41 @@ terminal. Before that, in its first second or so, the child is still importing P
 unpickle the flow, and Python's KeyboardInterrupt there printed a 50-line traceback before
 serve's one line. Nothing of the run has begun then, so the child ends at once, quietly, with
 130, and serve says the one line.
+
+`uprdex serve` imports uprdex, Prefect and the flow for about 1.5 s before it sets up how a
+SIGTERM (a service manager's stop) stops it (`cli.scheduling`); a SIGTERM then killed it with
+143 and no line. From the first import of `uprdex.flows`, 0.05-0.1 s after the process starts,
+such a SIGTERM ends it at once with its line: nothing is registered or served yet.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from types import FrameType
+from typing import NoReturn
 
-__all__ = ["SERVED_BY", "quiet_until_the_run", "serving", "the_run_begins"]
+__all__ = [
+    "DEPLOYMENT",
+    "NOT_SERVED",
+    "SERVED_BY",
+    "end_serve",
+    "quiet_until_the_run",
+    "serving",
+    "stop_serve_early",
+    "the_run_begins",
+]
 
 SERVED_BY = "UPRDEX_SERVED_BY"
 """The process id of `uprdex serve`, in the environment of the processes it spawns."""
 EXIT_INTERRUPTED = 130
+DEPLOYMENT = "uprdex-nightly"
+"""The nightly flow's deployment, as `uprdex serve` registers and serves it."""
+NOT_SERVED = f"stopped before nightly/{DEPLOYMENT} was served"
+"""How `uprdex serve` says it was stopped before its runner started: nothing ran."""
 
 
 @contextmanager
@@ -64,3 +85,42 @@ def the_run_begins() -> None:
 def _end_quietly(signum: int, frame: FrameType | None) -> None:
     """Ctrl-C before the run began: nothing to keep or undo, nothing to say (serve says it)."""
     os._exit(EXIT_INTERRUPTED)
+
+
+def stop_serve_early() -> None:
+    """In the process of `uprdex serve` (not in a run's process it spawned, nor with
+    --register-only or --help), a SIGTERM ends it at once with NOT_SERVED's line and exit 0,
+    until serve sets up its own stop (`cli.scheduling._sigterm_stops`) in place of this one.
+    Called when `uprdex.flows` is first imported, the console script's first import of ours."""
+    args = sys.argv[1:]
+    if (
+        os.path.basename(sys.argv[0] if sys.argv else "") != "uprdex"
+        or args[:1] != ["serve"]
+        or {"--register-only", "--help", "-h"} & set(args)
+        or os.environ.get(SERVED_BY) == str(os.getppid())
+    ):
+        return
+    with suppress(ValueError):  # not the main thread: not the console script's start
+        signal.signal(signal.SIGTERM, _not_served)
+
+
+def _not_served(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM before serve registered anything: `end_serve` raises nothing (an exception
+    raised in a handler that lands in a weakref callback is dropped, `cli.scheduling`)."""
+    end_serve(NOT_SERVED)
+
+
+def end_serve(how: str) -> NoReturn:
+    """Ends `uprdex serve` now, with exit 0 and its one line (`how`, then what becomes of the
+    schedule), without waiting for anything more (`os._exit` raises nothing: it cannot be lost
+    where Python drops exceptions). The line is written to the file descriptor: the main
+    thread may be halfway through a print."""
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(Exception):
+            stream.flush()
+    with suppress(Exception):
+        os.write(
+            sys.stdout.fileno(),
+            f"{how}; runs it schedules wait until `uprdex serve` runs again\n".encode(),
+        )
+    os._exit(0)

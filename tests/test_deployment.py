@@ -385,19 +385,42 @@ def test_ctrl_c_during_a_served_run_is_the_one_line_of_serve(
     _nothing_left(served.pid)
 
 
+@pytest.mark.parametrize(
+    ("patch", "said"),
+    [
+        (
+            HOLD_THE_IMPORT_OF_PREFECT,
+            [
+                "Process exited with status code: 130",
+                "as crashed: Process exited with status code: 130",
+            ],
+        ),
+        (
+            HOLD_THE_SECOND_WRITE,
+            [
+                "interrupted run ",
+                "of nightly/uprdex-nightly: an interrupt signal sent to its process alone "
+                "ended it mid-run; it is marked crashed, the documents it indexed are kept",
+            ],
+        ),
+    ],
+    ids=["while-the-run-imports-prefect", "mid-run"],
+)
 def test_a_served_run_interrupted_alone_is_a_crash_serve_shows(
-    prefect_server: str, tmp_path: Path
+    prefect_server: str, tmp_path: Path, patch: str, said: list[str]
 ) -> None:
     # serve's terminal dropped the runner's "Process exited with status code: 130" whenever a
     # run's process exited 130, also when only that process was interrupted (`kill -INT` of
     # it, in its first second) and serve went on serving: the run crashed without a word
-    # (review10). Only serve's own Ctrl-C, which says so in its line, drops it.
-    served, _ = _serve_a_held_run(prefect_server, tmp_path, HOLD_THE_IMPORT_OF_PREFECT)
+    # (review10). Only serve's own Ctrl-C, which says so in its line, drops it. Mid-run, the
+    # run's process reports its crash itself and exits 0: the runner said nothing, and serve's
+    # terminal neither (sigterm, closing-s45).
+    served, _ = _serve_a_held_run(prefect_server, tmp_path, patch)
     error = tmp_path / "serve.err"
     try:
         os.kill(int((tmp_path / "held").read_text()), signal.SIGINT)  # the run's process only
         deadline = time.monotonic() + 60
-        while "status code: 130" not in error.read_text() and time.monotonic() < deadline:
+        while said[-1] not in error.read_text() and time.monotonic() < deadline:
             assert served.poll() is None, error.read_text()
             time.sleep(0.5)
         assert served.poll() is None  # serve goes on serving
@@ -407,19 +430,72 @@ def test_a_served_run_interrupted_alone_is_a_crash_serve_shows(
         if served.poll() is None:
             os.killpg(served.pid, signal.SIGKILL)
             served.wait()
-    said = error.read_text()
-    assert "Process exited with status code: 130" in said, said
-    assert "as crashed: Process exited with status code: 130" in said, said
-    assert served.returncode == 0, said
+    shown = error.read_text()
+    assert all(line in shown for line in said), shown
+    assert "Traceback" not in shown, shown
+    assert served.returncode == 0, shown
     _nothing_left(served.pid)
 
 
+CANCELLING_HANGS = """
+# Serve's graceful stop waits as it cancels its runs, as Prefect's runner does on a server that
+# does not answer (it reads each run from the server before it ends the run's process).
+import asyncio
+
+from prefect.runner import Runner
+
+async def hangs(self):
+    await asyncio.sleep(3600)
+
+Runner.cancel_all = hangs
+"""
+
+
+@pytest.mark.parametrize(
+    ("ignored", "how"), [(False, ""), (True, ", killed after 5 s")], ids=["stopped", "killed"]
+)
+def test_serve_ended_on_a_second_sigterm_stops_the_run_it_was_executing(
+    prefect_server: str, tmp_path: Path, ignored: bool, how: str
+) -> None:
+    # When serve ended without its runner's stop (a second SIGTERM, fix12a), the run it was
+    # executing went on in its own process after serve had ended: the next `uprdex serve`
+    # could start a run beside it (closing-s45, "Left"). A run that ignores Ctrl-C's signal
+    # (serve started with it ignored, as `uprdex serve &` in a script) is killed.
+    patch = HOLD_THE_SECOND_WRITE + CANCELLING_HANGS
+    served, workspace = _serve_a_held_run(prefect_server, tmp_path, patch, ignored)
+    run = (tmp_path / "held").read_text()
+    try:
+        os.kill(served.pid, signal.SIGTERM)
+        time.sleep(1)
+        assert served.poll() is None  # its stop waits on cancelling the run
+        os.kill(served.pid, signal.SIGTERM)
+        served.wait(timeout=60)
+    finally:
+        if served.poll() is None:
+            os.killpg(served.pid, signal.SIGKILL)
+            served.wait()
+    _nothing_left(served.pid)  # the run's process neither
+    error = (tmp_path / "serve.err").read_text()
+    assert served.returncode == 0, error
+    assert "Traceback" not in error, error
+    last = (tmp_path / "serve.out").read_text().splitlines()[-1]
+    assert last.startswith(
+        "stopped on a second SIGTERM: nightly/uprdex-nightly may not be paused; its run still "
+        f"running was stopped (process {run}{how}): the documents it indexed are kept, whole"
+    )
+    index = sqlite3.connect(workspace / "data" / "index.sqlite")
+    assert index.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert index.execute("SELECT count(*) FROM documents").fetchone() == (1,)
+    index.close()
+
+
 def _serve_a_held_run(
-    prefect_server: str, tmp_path: Path, patch: str
+    prefect_server: str, tmp_path: Path, patch: str, ctrl_c_ignored: bool = False
 ) -> tuple[subprocess.Popen[str], Path]:
-    """`uprdex serve` in a workspace of two reports, its stderr in tmp_path/serve.err, with a
-    run of it started and held by `patch` (which writes the run's process id to tmp_path/held);
-    and the workspace."""
+    """`uprdex serve` in a workspace of two reports, its stdout and stderr in tmp_path/serve.out
+    and serve.err, with a run of it started and held by `patch` (which writes the run's process
+    id to tmp_path/held); and the workspace. With `ctrl_c_ignored`, serve starts with SIGINT
+    ignored, and its runs with it."""
     workspace = tmp_path / "workspace"
     inbox = workspace / "data" / "inbox"
     inbox.mkdir(parents=True)
@@ -437,15 +513,16 @@ def _serve_a_held_run(
     }
     env.pop("UPRDEX_CONFIG", None)
     env.pop("UPRDEX_INDEX", None)
-    with (tmp_path / "serve.err").open("w") as error:
+    with (tmp_path / "serve.out").open("w") as printed, (tmp_path / "serve.err").open("w") as error:
         served = subprocess.Popen(
             [str(BIN / "uprdex"), "serve"],
             cwd=workspace,
             env=env,
-            stdout=subprocess.DEVNULL,
+            stdout=printed,
             stderr=error,
             text=True,
             start_new_session=True,
+            preexec_fn=_ignore_ctrl_c if ctrl_c_ignored else None,
         )
     try:
         deadline = time.monotonic() + 180
@@ -465,6 +542,10 @@ def _serve_a_held_run(
         served.wait()
         raise
     return served, workspace
+
+
+def _ignore_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _nothing_left(session: int) -> None:

@@ -198,3 +198,67 @@ def test_a_second_sigterm_ends_serve_whose_stop_waits_on_its_server(
     assert "Traceback" not in err
     last = printed.splitlines()[-1]
     assert last.startswith("stopped on a second SIGTERM: nightly/uprdex-nightly")
+
+
+HOLD_AN_IMPORT = """
+# Imported first by `uprdex serve` (sitecustomize): it waits as it starts to import the module
+# UPRDEX_TEST_AT names, once it has written UPRDEX_TEST_MARK, so that the test's SIGTERM lands
+# at that moment of serve's start, before serve has set up its own stop.
+import os, sys, time
+
+class Hold:
+    def find_spec(self, name, path=None, target=None):
+        if name == os.environ.get("UPRDEX_TEST_AT"):
+            del os.environ["UPRDEX_TEST_AT"]
+            with open(os.environ["UPRDEX_TEST_MARK"], "w") as mark:
+                mark.write(str(os.getpid()))
+            time.sleep(60)
+        return None
+
+sys.meta_path.insert(0, Hold())
+"""
+
+
+@pytest.mark.parametrize("at", ["click", "prefect", "uprdex.flows.nightly"])
+def test_sigterm_while_serve_starts_ends_it_in_its_line(
+    tmp_path: Path, silent_server: tuple[str, threading.Event], at: str
+) -> None:
+    """A service manager's stop (or `timeout`) in serve's first second or two, while it
+    imports the CLI, Prefect and the flow, before its own SIGTERM handler is set: serve died
+    of the signal's default action, exit 143 and no line (fix12a, closing-s45)."""
+    url, _ = silent_server
+    (tmp_path / "patch").mkdir()
+    (tmp_path / "patch" / "sitecustomize.py").write_text(HOLD_AN_IMPORT)
+    mark = tmp_path / "mark"
+    env = _env(
+        tmp_path,
+        url,
+        PYTHONPATH=str(tmp_path / "patch"),
+        UPRDEX_TEST_AT=at,
+        UPRDEX_TEST_MARK=str(mark),
+    )
+    serve = subprocess.Popen(
+        [*UPRDEX, "serve", *PLACES],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        _until(mark, serve)
+        serve.send_signal(signal.SIGTERM)
+        try:
+            printed, err = serve.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"uprdex serve did not stop within 15 s of SIGTERM (importing {at})")
+    finally:
+        if serve.poll() is None:
+            os.killpg(serve.pid, signal.SIGKILL)
+            serve.communicate()
+    assert (serve.returncode, err) == (0, "")
+    assert printed.splitlines() == [
+        "stopped before nightly/uprdex-nightly was served; runs it schedules wait until "
+        "`uprdex serve` runs again"
+    ]

@@ -34,11 +34,15 @@ from uprdex.flows.cli._common import (
     workspace,
     writing,
 )
-from uprdex.flows.interrupts import serving
-from uprdex.flows.logs import EndedBeforeItsRun, Interrupted, Notes, dropping
+from uprdex.flows.interrupts import DEPLOYMENT, NOT_SERVED, end_serve, serving
+from uprdex.flows.logs import INTERRUPTED, EndedBeforeItsRun, Interrupted, Notes, dropping
 from uprdex.pipeline.extras import require
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
+    from prefect.runner import Runner
+
     from uprdex.flows.nightly import NightlySummary
     from uprdex.pipeline.config import Config
 
@@ -197,7 +201,6 @@ def serve(
     out.print(f"stopped: nightly/{DEPLOYMENT} is paused until `uprdex serve` runs again")
 
 
-DEPLOYMENT = "uprdex-nightly"
 RUNNERS_NOTES = ("prefect.runner.flow_run_executor", "prefect.runner.state_proposer")
 """Where Prefect's runner says how a run's process ended (`EndedBeforeItsRun`)."""
 SERVE_STOPPING = (
@@ -275,6 +278,7 @@ def _sigterm_stops(heard: list[float]) -> Iterator[Callable[[], bool]]:
     async def entered(runner: Runner) -> Runner:
         await enter(runner)
         started.append((runner, asyncio.get_running_loop(), asyncio.current_task()))
+        _say_runs_interrupted_alone(runner, stopping)
         if heard:  # SIGTERM came before: registering the deployment, or the runner starting
             stop(runner)
         return runner
@@ -289,7 +293,8 @@ def _sigterm_stops(heard: list[float]) -> Iterator[Callable[[], bool]]:
     main = threading.current_thread() is threading.main_thread()
     watch = threading.Thread(target=unless_stopped, name="uprdex-sigterm", daemon=True)
     watch.start()
-    before = signal.signal(signal.SIGTERM, on_sigterm) if main else None
+    if main:  # in place of `interrupts.stop_serve_early`'s, if the console script set it
+        signal.signal(signal.SIGTERM, on_sigterm)
     Runner.handle_sigterm = lambda runner, *args, **kwargs: on_sigterm()  # type: ignore[method-assign]
     Runner.__aenter__ = entered  # type: ignore[method-assign,assignment]
     try:
@@ -297,7 +302,9 @@ def _sigterm_stops(heard: list[float]) -> Iterator[Callable[[], bool]]:
     finally:
         Runner.handle_sigterm, Runner.__aenter__ = prefects, enter  # type: ignore[method-assign]
         if main:
-            signal.signal(signal.SIGTERM, before)
+            # Serve's stop is done, or it failed: what is left is its line and its end, which
+            # a later SIGTERM (`timeout`'s second) must not cut to 143 without the line.
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
         done.set()
         with suppress(OSError):
             os.write(wake, b".")
@@ -306,24 +313,85 @@ def _sigterm_stops(heard: list[float]) -> Iterator[Callable[[], bool]]:
         os.close(woken)
 
 
+def _say_runs_interrupted_alone(runner: Runner, stopping: Callable[[], bool]) -> None:
+    """From now on, serve says in a line a run of its that an interrupt signal ended mid-run
+    while serve goes on (`kill -INT` of the run's process alone): that process reports its
+    crash itself and exits 0, so Prefect's runner says nothing, and the run's own notes of it
+    are the ones a terminal's Ctrl-C makes (left off the terminal there: `logs.Interrupted`).
+    Serve tells the two apart: a Ctrl-C reaches serve too, whose stop has begun by then
+    (`stopping`). In the run's first second, the runner's note of exit 130 says it
+    (`logs.EndedBeforeItsRun`). With a Prefect whose runner keeps its processes otherwise,
+    nothing is said."""
+    manager = getattr(runner, "_process_manager", None)
+    remove = getattr(manager, "remove", None)
+    if manager is None or remove is None or not hasattr(manager, "get"):
+        return
+
+    async def removed(flow_run_id: UUID) -> None:
+        handle = manager.get(flow_run_id)
+        await remove(flow_run_id)
+        if stopping() or handle is None or handle.returncode != 0:
+            return
+        from prefect import get_client
+
+        with suppress(Exception):  # a server that does not answer: the run's state is unknown
+            async with get_client() as client:
+                run = await client.read_flow_run(flow_run_id)
+            state = run.state
+            if state and state.is_crashed() and INTERRUPTED in (state.message or ""):
+                err.print(
+                    f"[yellow]interrupted[/] run {escape(run.name)} of nightly/{DEPLOYMENT}: "
+                    "an interrupt signal sent to its process alone ended it mid-run; it is "
+                    "marked crashed, the documents it indexed are kept, whole, and the next "
+                    "run reads the rest"
+                )
+
+    manager.remove = removed
+
+
 def _end_at_once(served: bool) -> NoReturn:
     """Ends serve now, in a line, without waiting any longer for the runner's stop (a second
-    SIGTERM, or a first that the runner did not start in time to take). The line is written to
-    the file descriptor: the main thread may be halfway through a print."""
-    for stream in (sys.stdout, sys.stderr):
-        with suppress(Exception):
-            stream.flush()
-    how = (
-        f"stopped on a second SIGTERM: nightly/{DEPLOYMENT} may not be paused"
-        if served
-        else f"stopped before nightly/{DEPLOYMENT} was served"
+    SIGTERM, or a first that the runner did not start in time to take). Runs it started that
+    still run are stopped first (`_stop_runs`): left, a run went on after serve had ended, and
+    the next `uprdex serve` could start one beside it."""
+    if not served:  # the runner never started: no run did
+        end_serve(NOT_SERVED)
+    how = f"stopped on a second SIGTERM: nightly/{DEPLOYMENT} may not be paused"
+    end_serve(how + _stop_runs())
+
+
+RUN_WAIT = 5.0
+"""Seconds a run's process that serve ends at once (`_end_at_once`) has to stop on Ctrl-C's
+signal before it is killed."""
+
+
+def _stop_runs() -> str:
+    """Stops the processes of the runs this serve started that still run, as Ctrl-C stops
+    them (SIGINT: the run is marked crashed; what it indexed is kept, whole, each document its
+    own transaction), killing any still there RUN_WAIT seconds later; says which, for serve's
+    line ("" when none ran)."""
+    import multiprocessing
+
+    # Prefect's runner spawns each run's process (multiprocessing's spawn), a child of serve.
+    runs = [run for run in multiprocessing.active_children() if run.pid]
+    for run in runs:
+        with suppress(OSError):
+            os.kill(run.pid, signal.SIGINT)  # type: ignore[arg-type]
+    deadline = time.monotonic() + RUN_WAIT
+    for run in runs:
+        run.join(max(0.0, deadline - time.monotonic()))
+    killed = [run for run in runs if run.is_alive()]
+    for run in killed:
+        with suppress(OSError):
+            os.kill(run.pid, signal.SIGKILL)  # type: ignore[arg-type]
+    if not runs:
+        return ""
+    pids = ", ".join(str(run.pid) for run in runs)
+    return (
+        f"; its run still running was stopped (process {pids}"
+        f"{f', killed after {RUN_WAIT:.0f} s' if killed else ''}): the documents it indexed "
+        "are kept, whole, and the next run reads the rest"
     )
-    with suppress(Exception):
-        os.write(
-            sys.stdout.fileno(),
-            f"{how}; runs it schedules wait until `uprdex serve` runs again\n".encode(),
-        )
-    os._exit(EXIT_OK)
 
 
 @click.command()
