@@ -198,3 +198,33 @@ def test_a_search_hit_in_a_document_without_a_symbol_names_a_path_that_opens(
     named = re.search(r"evidence: (\S+\.pdf):", found.output.replace("\n", ""))
     assert named, found.output
     assert Path(named.group(1)) == workspace / "inbox" / "svn2014_addendum.pdf", found.output
+
+
+def test_an_older_index_s_relative_path_is_not_taken_for_another_file_of_that_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # review14a finding 1: the older path "data/inbox/andorra.pdf" (an ingest run in `proj`,
+    # the index kept elsewhere) was looked for above the index's folder before the working
+    # folder, and found there in another workspace of the same layout: another file, other
+    # bytes. The next write stored that place, and that file's ingest then "replaced" the
+    # report it was taken for, deleting its recommendations.
+    home = tmp_path / "home"
+    ours, theirs = home / "proj" / "data" / "inbox", home / "data" / "inbox"
+    ours.mkdir(parents=True)
+    theirs.mkdir(parents=True)
+    shutil.copy(fixture("andorra2011_recs.pdf"), ours / "andorra.pdf")
+    shutil.copy(fixture("albania2010_recs.pdf"), theirs / "andorra.pdf")
+    index = home / "indexes" / "index.sqlite"
+    monkeypatch.chdir(home / "proj")
+    _cli("ingest", ours / "andorra.pdf", "--index", index, "--workers", "1")
+    with sqlite3.connect(index) as db:
+        db.execute("UPDATE documents SET path = 'data/inbox/andorra.pdf'")
+        (asks,) = db.execute("SELECT count(*) FROM recommendations").fetchone()
+    shutil.copy(fixture("albania2014_recs.pdf"), ours / "albania2014.pdf")
+    _cli("ingest", ours / "albania2014.pdf", "--index", index, "--workers", "1")  # any write
+    _cli("ingest", theirs / "andorra.pdf", "--index", index, "--workers", "1")
+    with sqlite3.connect(index) as db:
+        (left,) = db.execute(
+            "SELECT count(*) FROM recommendations WHERE document_symbol = 'A/HRC/16/8'"
+        ).fetchone()
+    assert left == asks

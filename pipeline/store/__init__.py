@@ -187,7 +187,8 @@ class Store(Connection):
             [
                 (stored_path(path_text(place), self.path), sha256)
                 for sha256, place in places
-                if place.is_absolute()  # found (`locations.older_path`)
+                # found (`locations.older_path`), and these bytes: not another file of the name
+                if place.is_absolute() and holds(place, sha256)
             ],
         )
 
