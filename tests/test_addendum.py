@@ -6,6 +6,8 @@ import csv
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from uprdex.extractors.addendum import expand_refs, parse_addendum
 from uprdex.flows.ingest import ingest_paths
 from uprdex.pipeline.loader import load_pdf
@@ -767,3 +769,44 @@ def test_a_cycle_1_ask_numbered_without_a_dot_takes_the_answer_to_its_bare_numbe
         "41": ("noted", "A/HRC/8/36/Add.1 para 2"),
         "20": ("pending", "A/HRC/8/36 para 70"),
     }
+
+
+@pytest.mark.xfail(
+    strict=True, reason="review14a finding 2: the State a bare number names is not checked"
+)
+def test_a_bare_number_naming_another_state_s_ask_does_not_answer_a_dialogue_ask(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    # review14a finding 2: Ghana 2008 (A/HRC/8/36) prints both its list 68's items and its
+    # dialogue's paragraphs with bare numbers: "20. To allocate more resources ... (Portugal)"
+    # is 68.20, "20. Finland also recommended that Ghana abolish ... corporal punishment" is
+    # the dialogue's ask 20. "Recommendation 20 (Portugal)" was taken for Finland's ask: its
+    # pending position became Portugal's answer.
+    lines = [
+        "United Nations A/HRC/8/36/Add.1",
+        "Views on conclusions and/or recommendations, voluntary commitments and replies presented "
+        "by the State under review",
+        "1. Recommendation 20 (Portugal): Ghana accepts this recommendation.",
+    ]
+    addendum = parse_addendum(replace(_lines_document(lines), first_page_text=lines[0]))
+    row = DocumentRow(
+        "a" * 64,
+        str(tmp_path / "add.pdf"),
+        DocumentType.ADDENDUM,
+        addendum.symbol,
+        "Ghana",
+        2,
+        1,
+        2008,
+        1,
+        DocumentStatus.INDEXED,
+        None,
+    )
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths(
+            [shared_data / "wg_reports" / "ghana2008.pdf"], store, LoaderSettings(workers=1)
+        )
+        store.write_document(row, addendum=addendum)
+        finland = next(rec for rec in store.recommendations() if rec.paragraph == "20")
+    assert finland.recommending_states == ("Finland",)
+    assert finland.response == "pending"
