@@ -810,3 +810,19 @@ def test_a_bare_number_naming_another_state_s_ask_does_not_answer_a_dialogue_ask
         finland = next(rec for rec in store.recommendations() if rec.paragraph == "20")
     assert finland.recommending_states == ("Finland",)
     assert finland.response == "pending"
+
+
+@pytest.mark.xfail(strict=True, reason="review14a finding 5: a cross-reference drops an answer")
+def test_an_answer_that_refers_to_the_recommendation_in_another_paragraph_still_answers() -> None:
+    # review14a finding 5: older14's NAMES_A_PARAGRAPH takes any paragraph mentioning "the
+    # recommendation(s) in paragraph N" for one answering paragraph N's asks, and drops it:
+    # "2. Slovenia accepts the recommendation, as it accepted the recommendation in paragraph
+    # 1 above." answered 2 before older14, nothing after.
+    assert _positions(
+        [
+            "1. Slovenia accepts the recommendation.",
+            "2. Slovenia accepts the recommendation, as it accepted the recommendation in "
+            "paragraph 1 above.",
+            "3. Slovenia did not accept the recommendation.",
+        ]
+    ) == {"1": "supported", "2": "supported", "3": "noted"}
