@@ -228,3 +228,25 @@ def test_an_older_index_s_relative_path_is_not_taken_for_another_file_of_that_na
             "SELECT count(*) FROM recommendations WHERE document_symbol = 'A/HRC/16/8'"
         ).fetchone()
     assert left == asks
+
+
+@pytest.mark.xfail(strict=True, reason="review14a finding 1b: the hash is not checked on reading")
+def test_an_older_index_s_relative_path_exports_the_file_it_read_not_another_of_that_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # review14a finding 1b: run from the folder its ingest ran in, an older index's
+    # "data/inbox/andorra.pdf" was exported as the file of that name in another workspace
+    # above the index's folder (other bytes), which the report then links to.
+    home = tmp_path / "home"
+    ours, theirs = home / "proj" / "data" / "inbox", home / "data" / "inbox"
+    ours.mkdir(parents=True)
+    theirs.mkdir(parents=True)
+    shutil.copy(fixture("andorra2011_recs.pdf"), ours / "andorra.pdf")
+    shutil.copy(fixture("albania2010_recs.pdf"), theirs / "andorra.pdf")
+    index = home / "indexes" / "index.sqlite"
+    monkeypatch.chdir(home / "proj")
+    _cli("ingest", ours / "andorra.pdf", "--index", index, "--workers", "1")
+    with sqlite3.connect(index) as db:
+        db.execute("UPDATE documents SET path = 'data/inbox/andorra.pdf'")
+    (exported,) = _exported_paths(index)
+    assert Path(exported).resolve() == (ours / "andorra.pdf").resolve()
