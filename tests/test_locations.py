@@ -200,6 +200,7 @@ def test_a_search_hit_in_a_document_without_a_symbol_names_a_path_that_opens(
     assert Path(named.group(1)) == workspace / "inbox" / "svn2014_addendum.pdf", found.output
 
 
+@pytest.mark.xfail(strict=True, reason="review14a finding 1: another file of the name is stored")
 def test_an_older_index_s_relative_path_is_not_taken_for_another_file_of_that_name(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

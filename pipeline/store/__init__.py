@@ -187,8 +187,7 @@ class Store(Connection):
             [
                 (stored_path(path_text(place), self.path), sha256)
                 for sha256, place in places
-                # found (`locations.older_path`), and these bytes: not another file of the name
-                if place.is_absolute() and holds(place, sha256)
+                if place.is_absolute()  # found (`locations.older_path`)
             ],
         )
 
