@@ -327,3 +327,40 @@ def test_an_enumerated_object_is_searched_with_the_whole_shared_opening() -> Non
     )
     assert "possibility of acceding" in haiti["Haiti"]
     assert "Torture" not in haiti["Haiti"]
+
+
+def test_a_compound_member_of_a_cluster_names_the_states_of_its_part(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """Uzbekistan 2009's 106.5 (A/HRC/10/83) bundles asks on detention: ICRC's access to
+    detention facilities (Canada, Czech Republic, Slovakia, Poland, Hungary), a lawyer for
+    detainees, ... and Denmark's "consider giving priority to the training of law enforcement
+    officials regarding the treatment of detainees". It clusters with Uzbekistan 2013's asks to
+    let the ICRC into places of detention (A/HRC/24/7 133.35, 133.36): who asked for that is
+    not Denmark (before: every State of the item, Denmark too)."""
+    reports = shared_data / "wg_reports"
+    index = tmp_path / "index.sqlite"
+    pdfs = (reports / "uzbekistan2009.pdf", reports / "uzbekistan2013.pdf")
+    assert cli("ingest", *pdfs, "--index", index).exit_code == 0
+    item = "A/HRC/10/83#106.5"
+    cluster = next(c for c in Store(index).clusters() if item in {m.id for m in c.members})
+    assert {"A/HRC/24/7#133.35", "A/HRC/24/7#133.36"} <= {m.id for m in cluster.members}
+    member = next(m for m in cluster.members if m.id == item)
+    assert "Denmark" in member.recommending_states
+    assert "Denmark" not in member.asked_by
+    assert {"Canada", "Czechia", "Slovakia", "Poland", "Hungary"} <= set(member.asked_by)
+    assert any("ICRC" in part.text for part in member.parts)
+
+    shown = cli("clusters", "--index", index, "--limit", "0").output.splitlines()
+    at = next(at for at, line in enumerate(shown) if line.lstrip().startswith(item))
+    assert "Denmark" not in shown[at] and "Canada" in shown[at]
+    assert shown[at + 1].startswith("    the part: ")
+    whole = next(line for line in shown[at:] if line.startswith("    the whole item: "))
+    assert "Denmark" in whole
+
+    exported = cli("export", "--what", "clusters", "--format", "json", "--index", index)
+    record = next(r for r in json.loads(exported.output) if item in r["members"])
+    assert "Denmark" in record["states"]  # the contract's field: every State of every item
+    assert "Denmark" not in record["asked_by"] and "Canada" in record["asked_by"]
+    (listed,) = [m for m in record["member_parts"] if m["id"] == item]
+    assert [part["text"] for part in listed["parts"]] == [part.text for part in member.parts]
