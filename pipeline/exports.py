@@ -250,7 +250,6 @@ def cluster_record(cluster: StoredCluster, corrections: Sequence[Correction]) ->
         "member_parts": [
             {
                 "id": rec.id,
-                "asked_by": list(rec.asked_by),
                 "parts": [
                     {"text": part.text, "recommending_states": list(part.recommending_states)}
                     for part in rec.parts

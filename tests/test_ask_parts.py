@@ -14,8 +14,6 @@ from pathlib import Path
 import pytest
 
 from uprdex.extractors.state_lists import ask_parts
-from uprdex.pipeline.clusters.asked_parts import parts_about
-from uprdex.pipeline.model import AskPart
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.store import RecFilter, Store
 
@@ -420,30 +418,3 @@ def test_a_compound_member_of_a_cluster_names_the_states_of_its_part(
     assert "Denmark" not in record["asked_by"] and "Canada" in record["asked_by"]
     (listed,) = [m for m in record["member_parts"] if m["id"] == item]
     assert [part["text"] for part in listed["parts"]] == [part.text for part in member.parts]
-    assert listed["asked_by"] == list(member.asked_by)
-
-
-def test_a_state_whose_part_refers_back_asked_what_the_cluster_is_about() -> None:
-    # Mexico 2009's 93.28 (A/HRC/11/27): France and Japan asked to "combat impunity in this
-    # regard", after Uzbekistan's "... allegations concerning torture"; a cluster of asks on
-    # torture is about their part too, as `recs --recommending-state France --search torture`
-    # finds it. Canada's part, added here, is on something else.
-    parts = (
-        AskPart(
-            "Ensure the timely, effective, and impartial investigations of all allegations "
-            "concerning torture",
-            ("Uzbekistan",),
-        ),
-        AskPart("and combat impunity in this regard", ("France", "Japan")),
-        AskPart("Strengthen the protection of journalists", ("Canada",)),
-    )
-    searched = {
-        "Uzbekistan": parts[0].text,
-        "France": f"{parts[0].text} {parts[1].text}",
-        "Japan": f"{parts[0].text} {parts[1].text}",
-        "Canada": parts[2].text,
-    }
-    shown, asked = parts_about(parts, ["Prevent and punish torture by the police"], searched)
-    assert asked == ("Uzbekistan", "France", "Japan")
-    assert shown == parts[:2]
-    assert parts_about(parts, ["Punish torture; protect journalists"], searched) == ((), ())

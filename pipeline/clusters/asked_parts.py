@@ -1,15 +1,16 @@
 """Which parts of a compound member a cluster is about, so that "who asked for X" names the
 States of those parts, not every State of the item.
 
-Uzbekistan 2009's 106.5 (A/HRC/10/83) bundles asks on detention, each with its States; in the
-cluster of Uzbekistan 2013's asks to let the ICRC into places of detention it is there for its
-parts on the ICRC's access (Canada, Czechia, Slovakia, Poland, Hungary, ...), not for Denmark's
-"training of law enforcement officials regarding the treatment of detainees".
+Japan 2008's 60.1 (A/HRC/8/44) bundles nine asks, each with its States; in a cluster of asks to
+ratify the Optional Protocol to the Convention against Torture it is there for its part "the
+Optional Protocol to the Convention against Torture (United Kingdom, Albania, Mexico, Brazil)",
+not for Canada's Hague Convention.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Sequence
 
 from uprdex.pipeline.clusters.normalize import normalize
 from uprdex.pipeline.model import AskPart
@@ -17,27 +18,22 @@ from uprdex.pipeline.model import AskPart
 __all__ = ["parts_about"]
 
 
-def parts_about(
-    parts: Sequence[AskPart], others: Sequence[str], searched: Mapping[str, str]
-) -> tuple[tuple[AskPart, ...], tuple[str, ...]]:
-    """(the parts the cluster is about, the States that asked it), or ((), ()) when that is
-    the whole item.
+def parts_about(parts: Sequence[AskPart], others: Sequence[str]) -> tuple[AskPart, ...]:
+    """The parts that hold the cluster's words: the words (as the clustering reads them,
+    `normalize`: stems, a treaty's names as one key) that at least half of the other members
+    hold; when no part holds one, the parts sharing the most words with the other members.
 
-    The cluster's words are those of the other members' texts as the clustering reads them
-    (`normalize`: stems, a treaty's names as one key). A State asked what the cluster is about
-    when the words `recs --recommending-state` searches for it (`searched`: its parts with
-    what they refer back to, "combat impunity in this regard" after "... torture") share one;
-    a part is about the cluster when it shares one, or when every State that asked it did."""
+    Empty when the item has no parts, the cluster no other member, no part shares a word, or
+    every part is about the cluster (then the item's States are the answer)."""
     if not parts or not others:
-        return (), ()
-    held = {word for text in others for word in normalize(text).split()}
-    states = list(dict.fromkeys(name for part in parts for name in part.recommending_states))
-    asked = [name for name in states if set(normalize(searched.get(name, "")).split()) & held]
-    if not asked or len(asked) == len(states):
-        return (), ()
-    shown = tuple(
-        part
-        for part in parts
-        if set(normalize(part.text).split()) & held or set(part.recommending_states) <= set(asked)
-    )
-    return shown, tuple(asked)
+        return ()
+    held: Counter[str] = Counter()
+    for text in others:
+        held.update(set(normalize(text).split()))
+    core = {word for word, count in held.items() if 2 * count >= len(others)}
+    words = [set(normalize(part.text).split()) for part in parts]
+    about = [part for part, own in zip(parts, words, strict=True) if own & core]
+    if not about:
+        scores = [sum(held[word] for word in own) for own in words]
+        about = [p for p, score in zip(parts, scores, strict=True) if score == max(scores) > 0]
+    return () if len(about) == len(parts) else tuple(about)

@@ -464,7 +464,7 @@ def clusters(
                 row["response"],
                 states,
                 row["confidence"],
-                *about.get(row["id"], ((), ())),
+                about.get(row["id"], ()),
             )
         )
     confidence = _cluster_confidence(db, list(grouped))
@@ -488,24 +488,16 @@ def clusters(
 
 def _parts_about_clusters(
     db: sqlite3.Connection, members: Sequence[tuple[str, str]]
-) -> dict[str, tuple[tuple[AskPart, ...], tuple[str, ...]]]:
-    """For each listed member that bundles several asks, the parts its cluster is about and
-    the States that asked it (`parts_about`), read against the texts of all the cluster's
-    other members (not only those a filter lists)."""
-    ids = [rec_id for rec_id, _ in members]
+) -> dict[str, tuple[AskPart, ...]]:
+    """For each listed member that bundles several asks, the parts its cluster is about,
+    read against the texts of all the cluster's other members (not only those a filter
+    lists)."""
     parts = by_recommendation(
         db,
-        ids,
+        [rec_id for rec_id, _ in members],
         "SELECT * FROM recommendation_parts WHERE recommendation_id IN ({}) "
         "ORDER BY recommendation_id, position",
         lambda row: AskPart(row["text"], tuple(json.loads(row["recommending_states"]))),
-    )
-    searched = by_recommendation(
-        db,
-        list(parts),
-        "SELECT recommendation_id, name, text FROM recommendation_asked_fts "
-        "WHERE recommendation_id IN ({})",
-        lambda row: (row["name"], row["text"]),
     )
     clusters = sorted({cluster_id for rec_id, cluster_id in members if rec_id in parts})
     texts: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -519,9 +511,7 @@ def _parts_about_clusters(
             texts[cluster_id].append((rec_id, text))
     return {
         rec_id: parts_about(
-            parts[rec_id],
-            [text for other, text in texts[cluster_id] if other != rec_id],
-            dict(searched.get(rec_id, [])),
+            parts[rec_id], [text for other, text in texts[cluster_id] if other != rec_id]
         )
         for rec_id, cluster_id in members
         if rec_id in parts

@@ -274,13 +274,13 @@ class ClusterMember:
     parts: tuple[AskPart, ...] = ()
     """Of an item that bundles several asks, the parts the cluster is about (those sharing
     the other members' words, `clusters.asked_parts.parts_about`); empty otherwise."""
-    asked: tuple[str, ...] = ()
-    """Of such an item, the States that asked what the cluster is about; empty otherwise."""
 
     @property
     def asked_by(self) -> tuple[str, ...]:
-        """Who asked what the cluster is about: `asked`, else every State of the item."""
-        return self.asked or self.recommending_states
+        """Who asked what the cluster is about: the States of `parts`, else of the item."""
+        if not self.parts:
+            return self.recommending_states
+        return tuple(dict.fromkeys(s for part in self.parts for s in part.recommending_states))
 
 
 @dataclass(frozen=True, slots=True)
