@@ -243,21 +243,6 @@ def cluster_record(cluster: StoredCluster, corrections: Sequence[Correction]) ->
             if cluster.confidence is not None
             else []
         ),
-        # Who asked what the cluster is about: of a member that bundles several asks, the
-        # States of its parts the cluster is about (`member_parts`); `states` keeps every
-        # State of every member's whole item.
-        "asked_by": list(dict.fromkeys(s for rec in members for s in rec.asked_by)),
-        "member_parts": [
-            {
-                "id": rec.id,
-                "parts": [
-                    {"text": part.text, "recommending_states": list(part.recommending_states)}
-                    for part in rec.parts
-                ],
-            }
-            for rec in members
-            if rec.parts
-        ],
     }
 
 
@@ -344,8 +329,7 @@ EMPTY_HEADERS: dict[str, tuple[str, ...]] = {
         "document_type document_type_detail page footnote kind as_printed context score "
         "corrected state_comment context_page",
         "clusters": "cluster_id members canonical_text states size recurring cycles "
-        "states_under_review responses curated corrections confidence member_confidence "
-        "asked_by member_parts",
+        "states_under_review responses curated corrections confidence member_confidence",
         "documents": "sha256 path type symbol state_under_review cycle pages status error "
         "session year date warnings type_detail",
     }.items()

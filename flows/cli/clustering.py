@@ -207,13 +207,8 @@ def clusters_(index: Path | None, min_size: int, limit: int, **options: Any) -> 
             f"{escape(group.canonical_text)}"
         )
         for rec in group.members:
-            out.print(f"  {rec.id:24} {rec.response:9} {escape(', '.join(rec.asked_by))}")
-            # A compound item: the part(s) the cluster is about, whose States are listed.
-            for part in rec.parts:
-                states = ", ".join(part.recommending_states)
-                out.print(f"    the part: {escape(part.text)} ({escape(states)})")
-            if rec.parts:
-                out.print(f"    the whole item: {escape(', '.join(rec.recommending_states))}")
+            states = ", ".join(rec.recommending_states)
+            out.print(f"  {rec.id:24} {rec.response:9} {escape(states)}")
     if options.get("recurring") and not found:
         err.print(NO_RECURRING)
     listed = f"{len(shown)} of {len(found)}" if len(shown) < len(found) else f"{len(found)}"

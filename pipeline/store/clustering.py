@@ -18,7 +18,6 @@ from typing import Any
 
 from uprdex.pipeline.cluster_reasons import pair_scores
 from uprdex.pipeline.clusters import ClusterItem, ClusterResult
-from uprdex.pipeline.clusters.asked_parts import parts_about
 from uprdex.pipeline.clusters.pair_model import PairModel
 from uprdex.pipeline.clusters.parallel import cluster_in_parts
 from uprdex.pipeline.clusters.recurrence_model import shipped as shipped_recurrence
@@ -32,7 +31,6 @@ from uprdex.pipeline.corrections import (
     merge_corrections,
     reach,
 )
-from uprdex.pipeline.model import AskPart
 from uprdex.pipeline.semantic import SemanticModel
 from uprdex.pipeline.settings import ClusterSettings
 from uprdex.pipeline.store.connection import Connection
@@ -453,18 +451,12 @@ def clusters(
         "ORDER BY recommendation_id, position",
         lambda row: row["name"],
     )
-    about = _parts_about_clusters(db, [(row["id"], row["cluster_id"]) for row in members])
     grouped: dict[str, list[ClusterMember]] = {}
     for row in members:
         states = tuple(dict.fromkeys(names.get(row["id"], [])))
         grouped.setdefault(row["cluster_id"], []).append(
             ClusterMember(
-                row["id"],
-                row["state_under_review"],
-                row["response"],
-                states,
-                row["confidence"],
-                about.get(row["id"], ()),
+                row["id"], row["state_under_review"], row["response"], states, row["confidence"]
             )
         )
     confidence = _cluster_confidence(db, list(grouped))
@@ -484,38 +476,6 @@ def clusters(
         if grouped.get(row["cluster_id"]) and (row["recurring"] or not where.recurring)
     ]
     return sorted(found, key=lambda c: (-c.size, c.cluster_id))
-
-
-def _parts_about_clusters(
-    db: sqlite3.Connection, members: Sequence[tuple[str, str]]
-) -> dict[str, tuple[AskPart, ...]]:
-    """For each listed member that bundles several asks, the parts its cluster is about,
-    read against the texts of all the cluster's other members (not only those a filter
-    lists)."""
-    parts = by_recommendation(
-        db,
-        [rec_id for rec_id, _ in members],
-        "SELECT * FROM recommendation_parts WHERE recommendation_id IN ({}) "
-        "ORDER BY recommendation_id, position",
-        lambda row: AskPart(row["text"], tuple(json.loads(row["recommending_states"]))),
-    )
-    clusters = sorted({cluster_id for rec_id, cluster_id in members if rec_id in parts})
-    texts: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for start in range(0, len(clusters), 500):
-        chunk = clusters[start : start + 500]
-        for rec_id, cluster_id, text in db.execute(
-            "SELECT id, cluster_id, text FROM recommendations "
-            f"WHERE cluster_id IN ({','.join('?' * len(chunk))})",
-            chunk,
-        ):
-            texts[cluster_id].append((rec_id, text))
-    return {
-        rec_id: parts_about(
-            parts[rec_id], [text for other, text in texts[cluster_id] if other != rec_id]
-        )
-        for rec_id, cluster_id in members
-        if rec_id in parts
-    }
 
 
 def _cluster_confidence(db: sqlite3.Connection, ids: list[str]) -> dict[str, float]:

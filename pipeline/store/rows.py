@@ -271,16 +271,6 @@ class ClusterMember:
     response: str
     recommending_states: tuple[str, ...]
     confidence: float | None = None
-    parts: tuple[AskPart, ...] = ()
-    """Of an item that bundles several asks, the parts the cluster is about (those sharing
-    the other members' words, `clusters.asked_parts.parts_about`); empty otherwise."""
-
-    @property
-    def asked_by(self) -> tuple[str, ...]:
-        """Who asked what the cluster is about: the States of `parts`, else of the item."""
-        if not self.parts:
-            return self.recommending_states
-        return tuple(dict.fromkeys(s for part in self.parts for s in part.recommending_states))
 
 
 @dataclass(frozen=True, slots=True)
