@@ -23,7 +23,20 @@ from typing import Any
 import uprdex
 from uprdex.pipeline.browse import build_datasette
 
-PAGES = ("recommendation_details", "recommendation_by_state", "cluster_overview", "evidence_pages")
+PAGES = (
+    "recommendation_details",
+    "recommendation_by_state",
+    "cluster_overview",
+    "evidence_pages",
+    # What a researcher opens next: a State's asks, a response, a theme, who asked most about
+    # it, and a search with a recommending State (Datasette's facet links and search box).
+    "recommendation_details?state_under_review=Nigeria",
+    "recommendation_details?response=noted",
+    "recommendation_details?themes__arraycontains=Women%27s+rights",
+    "recommendation_by_state?themes__arraycontains=Women%27s+rights",
+    "recommendation_by_state?recommending_state=Brazil&_search=rights",
+    "recommendation_details?recommending_states__arraycontains=Canada&_search=torture",
+)
 ARRAYS = ("themes", "recommending_states", "regional_groups")
 TIMED_OUT = re.compile(r"These facets timed out: ([^<]*)")  # what the page says
 
@@ -49,7 +62,10 @@ async def _pages(index: Path, repeats: int) -> dict[str, Any]:
             html = await datasette.client.get(f"/{index.stem}/{page}")
             times.append(time.perf_counter() - start)
             assert html.status_code == 200, html.status_code
-        response = await datasette.client.get(f"/{index.stem}/{page}.json?_extra=facet_results")
+        path, _, query = page.partition("?")
+        response = await datasette.client.get(
+            f"/{index.stem}/{path}.json?_extra=facet_results&{query}"
+        )
         body = response.json()
         said = TIMED_OUT.search(html.text)
         facets = {
@@ -58,6 +74,7 @@ async def _pages(index: Path, repeats: int) -> dict[str, Any]:
         }
         pages[page] = {
             "seconds": times,
+            "rows": body.get("filtered_table_rows_count", body.get("count")),
             "timed_out": said.group(1).strip() if said else "",
             "facets": facets,
         }

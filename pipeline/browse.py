@@ -257,22 +257,30 @@ def _facet_classes() -> list[type]:
     class ListFacet(ArrayFacet):  # type: ignore[misc]
         type = "list"
         sql: str
+        _only: Any = None  # the one configuration facet_results computes
 
         async def suggest(self) -> list[Any]:
             return []
+
+        def get_configs(self) -> list[Any]:
+            return [self._only] if self._only is not None else list(super().get_configs())
 
         async def facet_results(self) -> Any:
             keys = _ROW_KEYS.get(self.table)
             if not keys:
                 return await super().facet_results()
-            lists = [c["config"].get("column") or c["config"]["simple"] for c in self.get_configs()]
-            whole = self.sql
-            columns = ", ".join(escape_sqlite(c) for c in dict.fromkeys((*keys, *lists)))
-            self.sql = f"select {columns} from ({whole})"
+            whole, results, timed_out = self.sql, [], []
             try:
-                return await super().facet_results()
+                for config in self.get_configs():  # each over the keys and its one list
+                    column = config["config"].get("column") or config["config"]["simple"]
+                    read = ", ".join(escape_sqlite(c) for c in dict.fromkeys((*keys, column)))
+                    self.sql, self._only = f"select {read} from ({whole})", config
+                    found, late = await super().facet_results()
+                    results.extend(found)
+                    timed_out.extend(late)
             finally:
-                self.sql = whole
+                self.sql, self._only = whole, None
+            return results, timed_out
 
     return [ListFacet]
 
