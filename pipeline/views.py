@@ -136,7 +136,8 @@ _RECOMMENDATION_DETAILS = f"""
 # The unary + on text_rowid keeps SQLite off the (id, rowid) index when a search
 # (`text_rowid IN (SELECT rowid FROM recommendations_fts ...)`) meets a recommending State:
 # it probed every pair of the State's rows and the words' hits (Brazil and "rights", 29,301
-# asks: 1.9 s a query, 13 s the page with its count and facets; with the +: 0.02 s).
+# asks: 1.9 s a query, 13 s the page with its count and facets; with the +: 0.02 s). A State
+# that asked several parts of a compound item is listed once per part: one row, its first.
 _RECOMMENDATION_BY_STATE = f"""
     CREATE VIEW IF NOT EXISTS recommendation_by_state AS
     SELECT r.id AS recommendation_id, r.state_under_review, r.cycle, r.session, r.year,
@@ -145,6 +146,9 @@ _RECOMMENDATION_BY_STATE = f"""
         r.response, {_LISTS[2]}, r.cluster_id, +r.rowid AS text_rowid
     FROM recommendations r JOIN recommendation_lists l ON l.recommendation_id = r.id
     LEFT JOIN recommendation_states rs ON rs.recommendation_id = r.id
+        AND NOT EXISTS (SELECT 1 FROM recommendation_states first
+            WHERE first.recommendation_id = r.id AND first.name = rs.name
+                AND first.position < rs.position)
     LEFT JOIN states s ON s.iso3 = rs.iso3;
 """
 

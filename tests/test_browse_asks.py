@@ -159,3 +159,13 @@ def test_a_searched_state_on_one_row_per_state_is_not_probed_pair_by_pair(index:
             str(row[-1]) for row in store.db.execute(f"EXPLAIN QUERY PLAN {search}", ("Brazil",))
         )
     assert "id=? AND rowid=?" not in plan, plan
+
+
+def test_one_row_per_recommending_state_even_when_it_asked_several_parts(index: Path) -> None:
+    # Brazil asked Japan 2008's 60.1 for two parts and its State list names it twice: one row
+    # per State showed Brazil twice, and the recommending_state facet counted it twice ("which
+    # States asked most about women's rights": 153 such pairs in the 245 reports).
+    query = urlencode({"recommendation_id": COMPOUND, "_shape": "objects", "_size": "max"})
+    (body,) = _pages(index, f"recommendation_by_state.json?{query}")
+    states = [row["recommending_state"] for row in body["rows"]]
+    assert "Brazil" in states and len(states) == len(set(states)), states
