@@ -5,6 +5,7 @@ States, regional groups) count as Datasette's array facet without sorting whole 
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -169,3 +170,16 @@ def test_one_row_per_recommending_state_even_when_it_asked_several_parts(index: 
     (body,) = _pages(index, f"recommendation_by_state.json?{query}")
     states = [row["recommending_state"] for row in body["rows"]]
     assert "Brazil" in states and len(states) == len(set(states)), states
+
+
+def test_a_state_that_asked_several_parts_is_listed_once_as_the_exports_list_it(
+    index: Path,
+) -> None:
+    # Recommendations showed 60.1's States as "..., Brazil, ..., Brazil, ..." (one name per
+    # part it asked), where the exports and `recs` list each State once.
+    query = urlencode({"id": COMPOUND, "_shape": "objects"})
+    (body,) = _pages(index, f"recommendation_details.json?{query}")
+    (row,) = body["rows"]
+    with Store(index) as store:
+        (rec,) = [rec for rec in store.recommendations(RecFilter()) if rec.id == COMPOUND]
+    assert json.loads(row["recommending_states"]) == list(rec.recommending_states)
