@@ -178,9 +178,14 @@ def _schema(index: Path) -> str:
 
 
 def _lists(index: Path) -> dict[str, tuple[Any, ...]]:
+    """Each recommendation's lists, its States once each (a release before aeab30f named a
+    State once per part it asked of a compound item)."""
     db = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
     try:
-        return {row[0]: tuple(row[1:]) for row in db.execute(LISTS)}
+        return {
+            rec: (json.dumps(list(dict.fromkeys(json.loads(states)))), *rest)
+            for rec, states, *rest in db.execute(LISTS)
+        }
     finally:
         db.close()
 
