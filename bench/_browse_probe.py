@@ -23,7 +23,20 @@ from typing import Any
 import uprdex
 from uprdex.pipeline.browse import build_datasette
 
-PAGES = ("recommendation_details", "recommendation_by_state", "cluster_overview", "evidence_pages")
+PAGES = (
+    "recommendation_details",
+    "recommendation_by_state",
+    "cluster_overview",
+    "evidence_pages",
+    # What a researcher opens next: a State's asks, a response, a theme, who asked most about
+    # it, and a search with a recommending State (Datasette's facet links and search box).
+    "recommendation_details?state_under_review=Nigeria",
+    "recommendation_details?response=noted",
+    "recommendation_details?themes__arraycontains=Women%27s+rights",
+    "recommendation_by_state?themes__arraycontains=Women%27s+rights",
+    "recommendation_by_state?recommending_state=Brazil&_search=rights",
+    "recommendation_details?recommending_states__arraycontains=Canada&_search=torture",
+)
 ARRAYS = ("themes", "recommending_states", "regional_groups")
 TIMED_OUT = re.compile(r"These facets timed out: ([^<]*)")  # what the page says
 
@@ -36,6 +49,8 @@ ARRAY_FACET_SQL = """
     select value as value, count(*) as count from deduped_array_items
     group by value order by count(*) desc, value limit 31
 """
+# The same facet as uprdex's list facet runs it (pipeline.browse): over each row's key and list.
+LIST_FACET_SQL = ARRAY_FACET_SQL.replace("{sql}", "select [id], [{col}] from ({sql})")
 
 
 async def _pages(index: Path, repeats: int) -> dict[str, Any]:
@@ -49,7 +64,10 @@ async def _pages(index: Path, repeats: int) -> dict[str, Any]:
             html = await datasette.client.get(f"/{index.stem}/{page}")
             times.append(time.perf_counter() - start)
             assert html.status_code == 200, html.status_code
-        response = await datasette.client.get(f"/{index.stem}/{page}.json?_extra=facet_results")
+        path, _, query = page.partition("?")
+        response = await datasette.client.get(
+            f"/{index.stem}/{path}.json?_extra=facet_results&{query}"
+        )
         body = response.json()
         said = TIMED_OUT.search(html.text)
         facets = {
@@ -58,6 +76,7 @@ async def _pages(index: Path, repeats: int) -> dict[str, Any]:
         }
         pages[page] = {
             "seconds": times,
+            "rows": body.get("filtered_table_rows_count", body.get("count")),
             "timed_out": said.group(1).strip() if said else "",
             "facets": facets,
         }
@@ -65,17 +84,19 @@ async def _pages(index: Path, repeats: int) -> dict[str, Any]:
 
 
 def _sql_alone(index: Path) -> tuple[dict[str, float], dict[str, list[list[Any]]]]:
-    """Seconds and rows of each array facet's SQL on the Recommendations page."""
+    """Seconds and rows of each array facet's SQL on the Recommendations page, as Datasette
+    runs it and as uprdex's list facet does ("COLUMN (list facet)")."""
     db = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
     columns = [row[1] for row in db.execute("PRAGMA table_info(recommendation_details)")]
     inner = f"select {', '.join(f'[{c}]' for c in columns)} from [recommendation_details]"
     seconds: dict[str, float] = {}
     rows: dict[str, list[list[Any]]] = {}
     for column in ARRAYS:
-        start = time.perf_counter()
-        found = db.execute(ARRAY_FACET_SQL.format(sql=inner, col=column)).fetchall()
-        seconds[column] = time.perf_counter() - start
-        rows[column] = [list(row) for row in found]
+        for name, sql in ((column, ARRAY_FACET_SQL), (f"{column} (list facet)", LIST_FACET_SQL)):
+            start = time.perf_counter()
+            found = db.execute(sql.format(sql=inner, col=column)).fetchall()
+            seconds[name] = time.perf_counter() - start
+            rows[name] = [list(row) for row in found]
     db.close()
     return seconds, rows
 

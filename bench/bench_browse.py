@@ -17,7 +17,14 @@ beside each step.
 Each side builds its index `--rounds` times, the sides alternated, and each step's least wall
 and CPU time is printed; the pages are timed on the last build.
 
+With --large INDEX it builds nothing: it copies INDEX (an index either release reads, e.g. one
+`--keep` left) into a scratch index holding --copies copies of every ask (ids suffixed "~2",
+..., same State, text, lists and parts: 4 copies of the 29,301 asks are 117,204), lets each
+release bring that copy's views up to its own (`uprdex status`), and times the pages on it; the
+baseline is then LARGE_BASE, the main this bench's list facets and parts rule were added to.
+
 Run: .venv/bin/python bench/bench_browse.py [--base COMMIT] [--rounds N] [--repeats N] [--keep DIR]
+     .venv/bin/python bench/bench_browse.py --large INDEX [--copies N] [--base COMMIT]
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 BASE = "1cbeb1d"  # the merge of probe3, which measured the slow page
+LARGE_BASE = "85e9069"  # main before the list facets and the browse parts rule (browse14)
 LISTS = "SELECT id, recommending_states, regional_groups, themes FROM recommendation_details"
 STEPS = (
     ("ingest 245 WG reports", ["ingest", str(SHARED / "wg_reports")]),
@@ -49,6 +57,46 @@ STEPS = (
         ["import", "upr-info", str(SHARED / "upr_info" / "upr_info_sessions_1-20.csv")],
     ),
 )
+
+
+# Copy k of every ask of the original (ids without "~"), with its States, themes, UPR Info
+# links, parts, the
+# words each State asked for and its stored lists (the insert triggers clear them: set back).
+_COPIES = (
+    "INSERT INTO recommendations ({columns}) SELECT {copied} FROM recommendations "
+    "WHERE id NOT LIKE '%~%'",
+    "INSERT INTO recommendation_states SELECT recommendation_id || '~{k}', position, name, iso3, "
+    "known FROM recommendation_states WHERE recommendation_id NOT LIKE '%~%'",
+    "INSERT INTO recommendation_themes SELECT recommendation_id || '~{k}', theme, matched, "
+    "method, score FROM recommendation_themes WHERE recommendation_id NOT LIKE '%~%'",
+    "INSERT INTO import_links SELECT import_id, recommendation_id || '~{k}' FROM import_links "
+    "WHERE recommendation_id NOT LIKE '%~%'",
+    "INSERT INTO recommendation_parts SELECT recommendation_id || '~{k}', position, text, "
+    "recommending_states FROM recommendation_parts WHERE recommendation_id NOT LIKE '%~%'",
+    "INSERT INTO recommendation_asked_fts (text, recommendation_id, name) SELECT text, "
+    "recommendation_id || '~{k}', name FROM recommendation_asked_fts "
+    "WHERE recommendation_id NOT LIKE '%~%'",
+    "UPDATE recommendation_lists AS t SET recommending_states = o.recommending_states, "
+    "regional_groups = o.regional_groups, themes = o.themes FROM recommendation_lists o "
+    "WHERE t.recommendation_id = o.recommendation_id || '~{k}'",
+)
+
+
+def _scaled(original: Path, copies: int, scaled: Path) -> int:
+    """`original` with `copies` copies of every ask, written to `scaled`; its ask count."""
+    shutil.copy(original, scaled)
+    db = sqlite3.connect(scaled)
+    try:
+        names = [row[1] for row in db.execute("PRAGMA table_info(recommendations)")]
+        columns = [name for name in names if name != "rowid"]
+        with db:
+            for k in range(2, copies + 1):
+                copied = ", ".join(f"id || '~{k}'" if c == "id" else c for c in columns)
+                for statement in _COPIES:
+                    db.execute(statement.format(columns=", ".join(columns), copied=copied, k=k))
+        return int(db.execute("SELECT count(*) FROM recommendations").fetchone()[0])
+    finally:
+        db.close()
 
 
 def _baseline_tree(commit: str, folder: Path) -> Path:
@@ -130,11 +178,100 @@ def _schema(index: Path) -> str:
 
 
 def _lists(index: Path) -> dict[str, tuple[Any, ...]]:
+    """Each recommendation's lists, its States once each (a release before aeab30f named a
+    State once per part it asked of a compound item)."""
     db = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
     try:
-        return {row[0]: tuple(row[1:]) for row in db.execute(LISTS)}
+        return {
+            rec: (json.dumps(list(dict.fromkeys(json.loads(states)))), *rest)
+            for rec, states, *rest in db.execute(LISTS)
+        }
     finally:
         db.close()
+
+
+def _side_by_side(probes: dict[str, Any], repeats: int) -> bool:
+    """Print the pages and the array facets' SQL, baseline and ours; True when both show the
+    same facet values and counts (a searched page whose rows the parts rule changed: said)."""
+    print(f"\n`uprdex browse` pages: seconds per load (median of {repeats}); facets timed out")
+    same = True
+    for page, base in probes["baseline"]["pages"].items():
+        ours = probes["ours"]["pages"][page]
+        median_b = sorted(base["seconds"])[len(base["seconds"]) // 2]
+        median_o = sorted(ours["seconds"])[len(ours["seconds"]) // 2]
+        print(
+            f"{page}\n    baseline {median_b:6.2f} s, {base['rows']} rows, timed out: "
+            f"{base['timed_out'] or '-'}\n    ours     {median_o:6.2f} s, {ours['rows']} rows, "
+            f"timed out: {ours['timed_out'] or '-'}   {median_b / median_o:5.1f}x"
+        )
+        if base["rows"] != ours["rows"]:
+            # ours: a search with a State keeps a compound item only when that State asked for
+            # the words; one row per State has one row for a State that asked several parts
+            print(f"    rows differ: {'the parts rule' if '_search=' in page else 'one row'}")
+            same = same and ("_search=" in page or "by_state" in page)
+            continue
+        for name, values in base["facets"].items():
+            if ours["facets"].get(name) != values:
+                print(f"    DIFFERENT facet {name}")
+                same = False
+    print(
+        "\nThe array-facet SQL alone on recommendation_details (seconds, no time limit): "
+        "Datasette's, and uprdex's list facet's (same values and counts: checked)"
+    )
+    for column, base_s in probes["baseline"]["sql_alone"].items():
+        ours_s = probes["ours"]["sql_alone"][column]
+        print(
+            f"{column:36} baseline {base_s:5.2f}   ours {ours_s:5.2f}   "
+            f"ratio {base_s / ours_s:5.1f}x"
+        )
+        if probes["ours"]["sql_results"][column] != probes["baseline"]["sql_results"][column]:
+            print(f"  DIFFERENT array facet {column} (its SQL)")
+            same = False
+        listed = probes["ours"]["sql_results"].get(f"{column} (list facet)")
+        if listed is not None and listed != probes["ours"]["sql_results"][column]:
+            print(f"  DIFFERENT: the list facet's {column} and Datasette's")
+            same = False
+    print(
+        f"(load average at the probes: baseline {probes['baseline']['load']:.1f}, "
+        f"ours {probes['ours']['load']:.1f})"
+    )
+    return same
+
+
+def _checks(probes: dict[str, Any], folder: Path, repeats: int) -> bool:
+    """The side-by-side pages, then every recommendation's lists, baseline's view against ours."""
+    same = _side_by_side(probes, repeats)
+    print("\nChecks")
+    base_lists, our_lists = _lists(folder / "baseline.sqlite"), _lists(folder / "ours.sqlite")
+    differing = sum(base_lists.get(rec) != lists for rec, lists in our_lists.items())
+    print(
+        f"  every facet shown by both, and the array facets' SQL: "
+        f"{'the same values and counts' if same else 'DIFFERENT'}"
+    )
+    print(
+        f"  lists of {len(our_lists)} recommendations (baseline {len(base_lists)}): "
+        f"{differing} differ"
+    )
+    return same and not differing and len(base_lists) == len(our_lists)
+
+
+def _large(args: argparse.Namespace, folder: Path) -> bool:
+    """The pages on --copies copies of every ask of --large, baseline and ours."""
+    scaled = folder / "scaled.sqlite"
+    start = time.perf_counter()
+    asks = _scaled(args.large, args.copies, scaled)
+    print(f"{args.large}: {args.copies} copies, {asks} asks ({time.perf_counter() - start:.0f} s)")
+    base = args.base if args.base != BASE else LARGE_BASE
+    sides = {"baseline": _env(_baseline_tree(base, folder / "base")), "ours": _env(None)}
+    cli = [sys.executable, "-c", "from uprdex.flows.cli import run; run()"]
+    probes = {}
+    for side, env in sides.items():
+        index = folder / f"{side}.sqlite"
+        shutil.copy(scaled, index)
+        _timed([*cli, "status", "--index", str(index)], env, folder)  # its own views
+        probes[side] = _probe(index, env, args.repeats)
+        print(f"{side}: {base if side == 'baseline' else 'ours'}, {probes[side]['uprdex']}")
+    return _checks(probes, folder, args.repeats)
 
 
 def main() -> None:
@@ -143,12 +280,23 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="page loads per page")
     parser.add_argument("--keep", type=Path, help="build the indexes in DIR and keep them")
     parser.add_argument("--rounds", type=int, default=2, help="builds per side, alternated")
+    parser.add_argument("--large", type=Path, help="time the pages on copies of this index")
+    parser.add_argument("--copies", type=int, default=4, help="copies of every ask (--large)")
     args = parser.parse_args()
-    if not (SHARED / "wg_reports").is_dir():
+    if args.large is None and not (SHARED / "wg_reports").is_dir():
         print(f"skipped: {SHARED / 'wg_reports'} not found")
         return
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench_browse_"))
     folder.mkdir(parents=True, exist_ok=True)
+    same = _large(args, folder) if args.large is not None else _built(args, folder)
+    if not args.keep:
+        shutil.rmtree(folder, ignore_errors=True)
+    if not same:
+        raise SystemExit(1)
+
+
+def _built(args: argparse.Namespace, folder: Path) -> bool:
+    """Each release builds its index from the PDFs, then the pages on it."""
     sides = {"baseline": _env(_baseline_tree(args.base, folder / "base")), "ours": _env(None)}
     rounds: dict[str, list[list[tuple[str, float, float, float]]]] = {side: [] for side in sides}
     for _ in range(args.rounds):  # alternated, so that a change in the load hits both sides
@@ -181,53 +329,7 @@ def main() -> None:
             f"{label:28} {bw:7.1f} / {bc:5.1f} ({bl:3.1f}) {ow:7.1f} / {oc:5.1f} ({ol:3.1f}) "
             f"{ow / bw:6.2f} {oc / bc:6.2f}"
         )
-
-    print(f"\n`uprdex browse` pages: seconds per load (median of {args.repeats}); facets timed out")
-    for page, base in probes["baseline"]["pages"].items():
-        ours = probes["ours"]["pages"][page]
-        median_b = sorted(base["seconds"])[len(base["seconds"]) // 2]
-        median_o = sorted(ours["seconds"])[len(ours["seconds"]) // 2]
-        ratio = median_b / median_o
-        print(
-            f"{page:24} baseline {median_b:5.2f} s, timed out: {base['timed_out'] or '-':12} "
-            f"ours {median_o:5.2f} s, timed out: {ours['timed_out'] or '-':12} {ratio:5.1f}x"
-        )
-    print("\nDatasette's array-facet SQL alone on recommendation_details (seconds, no time limit)")
-    for column, base_s in probes["baseline"]["sql_alone"].items():
-        ours_s = probes["ours"]["sql_alone"][column]
-        ratio = base_s / ours_s
-        print(f"{column:24} baseline {base_s:5.2f}   ours {ours_s:5.2f}   ratio {ratio:5.1f}x")
-    print(
-        f"(load average at the probes: baseline {probes['baseline']['load']:.1f}, "
-        f"ours {probes['ours']['load']:.1f})"
-    )
-
-    print("\nChecks")
-    same = True
-    for page, base in probes["baseline"]["pages"].items():
-        ours = probes["ours"]["pages"][page]["facets"]
-        for name, values in base["facets"].items():
-            if ours.get(name) != values:
-                print(f"  DIFFERENT facet {page}.{name}")
-                same = False
-    for column, values in probes["baseline"]["sql_results"].items():
-        if probes["ours"]["sql_results"][column] != values:
-            print(f"  DIFFERENT array facet {column} (its SQL)")
-            same = False
-    base_lists, our_lists = _lists(folder / "baseline.sqlite"), _lists(folder / "ours.sqlite")
-    differing = sum(base_lists.get(rec) != lists for rec, lists in our_lists.items())
-    print(
-        f"  every facet shown by both, and the array facets' SQL: "
-        f"{'the same values and counts' if same else 'DIFFERENT'}"
-    )
-    print(
-        f"  lists of {len(our_lists)} recommendations (baseline {len(base_lists)}): "
-        f"{differing} differ"
-    )
-    if not args.keep:
-        shutil.rmtree(folder, ignore_errors=True)
-    if not same or differing or len(base_lists) != len(our_lists):
-        raise SystemExit(1)
+    return _checks(probes, folder, args.repeats)
 
 
 if __name__ == "__main__":
