@@ -826,3 +826,44 @@ def test_an_answer_that_refers_to_the_recommendation_in_another_paragraph_still_
             "3. Slovenia did not accept the recommendation.",
         ]
     ) == {"1": "supported", "2": "supported", "3": "noted"}
+
+
+@pytest.mark.xfail(strict=True, reason="review14a finding 2: the bare numbers of another list")
+def test_the_bare_numbers_of_a_list_in_a_paragraph_named_do_not_answer_dialogue_asks(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    # review14a finding 2: "Ghana accepts the recommendations 1-22 contained in paragraph 68 of
+    # the report" (A/HRC/8/36's list 68.1-68.22) made the dialogue's pending asks 16 (Czechia:
+    # decriminalise ...) and 20 (Finland: corporal punishment) supported: older14's fallback
+    # takes a bare number for the ask numbered so without a dot whatever list it counts in.
+    lines = [
+        "United Nations A/HRC/8/36/Add.1",
+        "Views on conclusions and/or recommendations, voluntary commitments and replies presented "
+        "by the State under review",
+        "1. Ghana accepts the recommendations 1-22 contained in paragraph 68 of the report.",
+    ]
+    addendum = parse_addendum(replace(_lines_document(lines), first_page_text=lines[0]))
+    row = DocumentRow(
+        "a" * 64,
+        str(tmp_path / "add.pdf"),
+        DocumentType.ADDENDUM,
+        addendum.symbol,
+        "Ghana",
+        2,
+        1,
+        2008,
+        1,
+        DocumentStatus.INDEXED,
+        None,
+    )
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths(
+            [shared_data / "wg_reports" / "ghana2008.pdf"], store, LoaderSettings(workers=1)
+        )
+        store.write_document(row, addendum=addendum)
+        dialogue = {
+            rec.paragraph: rec.response
+            for rec in store.recommendations()
+            if rec.paragraph in ("16", "20")
+        }
+    assert dialogue == {"16": "pending", "20": "pending"}
