@@ -326,7 +326,7 @@ def test_an_interrupt_while_spawned_workers_start_stops_them() -> None:
             time.sleep(0.1)
         left = _spawned_children()
         assert not left, f"worker processes left: {left}"
-        assert sandbox._PARENT_ENDS == ends
+        assert ends == sandbox._PARENT_ENDS
     finally:
         timer.cancel()
         for pid in _spawned_children():
