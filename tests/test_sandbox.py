@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import shutil
@@ -217,3 +218,119 @@ def test_ctrl_c_at_the_terminal_is_the_parents_to_act_on() -> None:
         assert worker.conn.recv() == ("ok", 3)
     finally:
         sandbox._stop(worker, kill=False)
+
+
+def _sigint_ignored(pid: int) -> bool:
+    """Whether process `pid` ignores SIGINT (its SigIgn mask in /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigIgn:"):
+            return bool(int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)))
+    return False
+
+
+@pytest.mark.xfail(strict=True, reason="review14b finding 1")
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_ctrl_c_while_a_spawned_worker_imports_is_left_to_the_parent(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    # review14b: a spawned worker ignores Ctrl-C only once it is ready (_serve), after its
+    # imports: a Ctrl-C at the terminal in that second (`UPRDEX_SANDBOX=spawn uprdex ingest`,
+    # macOS's default) printed a KeyboardInterrupt traceback per worker above the command's line.
+    worker = sandbox._start(_work, 0, "spawn", "watchdog")
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert not worker.conn.poll(0), "the worker was ready before it ignored Ctrl-C"
+            if _sigint_ignored(worker.process.pid) and not worker.conn.poll(0):
+                break
+            assert time.monotonic() < deadline
+            time.sleep(0.002)
+        os.kill(worker.process.pid, signal.SIGINT)  # the terminal's Ctrl-C reaches the group
+        sandbox._await_ready(worker)
+        worker.conn.send("a")
+        assert worker.conn.poll(30) and worker.conn.recv() == ("ok", "A")
+    finally:
+        sandbox._stop(worker, kill=True)
+    assert "Traceback" not in capfd.readouterr().err
+
+
+START_FAILS = """
+import os
+
+if os.getpid() != int(os.environ["UPRDEX_TEST_PARENT"]):
+    raise ImportError("libpdfium.so: cannot open shared object file")
+
+
+def work(item):
+    return item.upper()
+"""
+
+
+@pytest.mark.xfail(strict=True, reason="review14b finding 2")
+@pytest.mark.parametrize("many", [True, False])
+def test_a_spawned_worker_that_cannot_start_is_not_blamed_on_the_document(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+    many: bool,
+) -> None:
+    # review14b: a spawned worker that fails its imports (a library missing in the fresh
+    # interpreter, the OOM killer) printed its traceback on the terminal, and each document
+    # was reported as "the PDF reader crashed on this file; it is probably damaged: download it
+    # again". _await_ready knows the worker never started (no "ready").
+    (tmp_path / "uprdex_test_start_fails.py").write_text(START_FAILS)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("UPRDEX_TEST_PARENT", str(os.getpid()))
+    work = importlib.import_module("uprdex_test_start_fails").work
+    try:
+        if many:
+            outcomes = list(map_isolated(work, ["a", "b"], 2, 30.0, 0, "spawn", "watchdog"))
+        else:
+            outcomes = [sandbox.run_isolated(work, "a", 30.0, 0, "spawn", "watchdog")]
+    except UprdexError:
+        pass  # one line for the whole batch: the reader cannot start here
+    else:
+        assert not [o for o in outcomes if o.failure == "crash"], outcomes
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def _spawned_children() -> list[int]:
+    """This process's children (reaped or not) that are spawned workers."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            line = (stat.parent / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == os.getpid() and (b"_spawned" in line or not line):
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.xfail(strict=True, reason="review14b finding 4")
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_an_interrupt_while_spawned_workers_start_stops_them() -> None:
+    # review14b: map_isolated awaits its spawned workers' start before its try: a Ctrl-C (or
+    # any exception) there left them running, their channels open, in a program that goes on
+    # after KeyboardInterrupt (the library used from Python, a notebook).
+    ends = set(sandbox._PARENT_ENDS)
+    timer = threading.Timer(0.1, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            for _ in map_isolated(_work, ["a", "b"], 2, 30.0, 0, "spawn", "watchdog"):
+                time.sleep(5)  # the interrupt lands here if the workers were ready before it
+        deadline = time.monotonic() + 10
+        while _spawned_children() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left = _spawned_children()
+        assert not left, f"worker processes left: {left}"
+        assert ends == sandbox._PARENT_ENDS
+    finally:
+        timer.cancel()
+        for pid in _spawned_children():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
