@@ -13,7 +13,6 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import mimetypes
@@ -351,7 +350,8 @@ def _cell(
         stored = str(row["document_path"])  # a name not UTF-8 escaped (`path_text`)
         page = str(value).rpartition("#page=")[2]
         label = html.escape(f"{Path(stored).name} p. {page}")
-        if not located(stored, Path(datasette.get_database(database).path)).is_file():
+        index = Path(datasette.get_database(database).path)
+        if not located(stored, index, str(row["document_sha256"])).is_file():
             return Markup(f'<span class="muted" title="file not found">{label} (not here)</span>')
         href = datasette.urls.path(f"{_PDF_ROUTE}{row['document_sha256']}") + f"#page={page}"
         return Markup(f'<a href="{html.escape(href)}">{label}</a>')
@@ -378,24 +378,13 @@ async def _document(datasette: Any, request: Any) -> Any:
     if not rows.rows:
         return Response.text("no such document in the index", status=404)
     from uprdex.pipeline.loader import path_text
-    from uprdex.pipeline.locations import located
+    from uprdex.pipeline.locations import holds, located
 
-    path = located(rows.rows[0]["path"], Path(database.path))
+    path = located(rows.rows[0]["path"], Path(database.path), sha256)
     shown = path_text(path)
     if not path.is_file():
         return Response.text(f"{shown} is not there any more", status=404)
-    stat = path.stat()
-    if _file_sha256(str(path), stat.st_size, stat.st_mtime_ns) != sha256:
+    if not holds(path, sha256):
         return Response.text(f"{shown} changed since it was indexed", status=404)
     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return AsgiFileDownload(str(path), content_type=kind)
-
-
-@lru_cache(maxsize=256)
-def _file_sha256(path: str, size: int, mtime_ns: int) -> str:
-    """SHA-256 of a file, cached while its size and modification time stay the same."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
