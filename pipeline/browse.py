@@ -16,7 +16,9 @@ from __future__ import annotations
 import html
 import json
 import mimetypes
+import sqlite3
 from collections.abc import Callable, Mapping
+from contextlib import closing
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
@@ -28,7 +30,7 @@ import yaml
 from uprdex.pipeline.extras import require
 from uprdex.pipeline.resources import data_path
 
-__all__ = ["QUERIES", "build_datasette", "metadata", "schema", "serve"]
+__all__ = ["QUERIES", "build_datasette", "metadata", "parts_stored", "schema", "serve"]
 
 _PARAGRAPH_ORDER = (
     "CAST(substr(paragraph, 1, instr(paragraph, '.') - 1) AS INTEGER), "
@@ -183,6 +185,21 @@ def build_datasette(index: Path) -> Any:
     return instance
 
 
+def parts_stored(index: Path) -> bool:
+    """Whether the index holds the parts of compound recommendations that a searched page's
+    parts rule reads (`_asked_filter`): one an earlier uprdex wrote, served as it is, does not.
+    True when the index cannot be read here (Datasette says why)."""
+    try:
+        with closing(sqlite3.connect(f"{index.absolute().as_uri()}?mode=ro", uri=True)) as db:
+            return {name for (name,) in db.execute(_TABLE_NAMES)} >= _PARTS_TABLES
+    except (sqlite3.Error, ValueError):
+        return True
+
+
+_PARTS_TABLES = frozenset({"recommendation_parts", "recommendation_asked_fts"})
+_TABLE_NAMES = "SELECT name FROM sqlite_master WHERE type = 'table'"
+
+
 def serve(index: Path, port: int) -> None:
     """Serve the index to this machine only (127.0.0.1) until interrupted (Ctrl-C)."""
     uvicorn = require("uvicorn", "browse", "uprdex browse")
@@ -288,12 +305,26 @@ def _asked_filter(request: Any, database: str, table: str, datasette: Any) -> An
     """The parts rule of `recs --recommending-state X --search WORDS` on a searched page: a
     compound item (Japan 2008's 60.1) is listed for a State only when the words are in the
     parts that State asked for. On one row per State, each row's own State; on
-    Recommendations, each State chosen in its recommending States facet."""
-    from datasette.filters import FilterArguments
-
+    Recommendations, each State chosen in its recommending States facet. An index without the
+    parts (an earlier uprdex's, served as it is: `parts_stored`) is searched as before the rule,
+    every State keeping the items it made."""
     words = request.args.get("_search")
     if not words or table not in ("recommendation_by_state", "recommendation_details"):
         return None
+
+    async def filters() -> Any:
+        tables = await datasette.get_database(database).execute(_TABLE_NAMES)
+        if not {row["name"] for row in tables.rows} >= _PARTS_TABLES:
+            return None
+        return _asked_arguments(request, table, words)
+
+    return filters
+
+
+def _asked_arguments(request: Any, table: str, words: str) -> Any:
+    """`_asked_filter`'s clauses over the parts tables, for a searched page of `table`."""
+    from datasette.filters import FilterArguments
+
     raw = request.args.get("_searchmode") == "raw"
     asked = (
         "SELECT recommendation_id{name} FROM recommendation_asked_fts WHERE "
