@@ -8,11 +8,11 @@ wherever the command runs. An index written before this rule holds paths relativ
 folder its ingest ran in, never starting with "./" (pathlib drops it): "data/inbox/x.pdf", the
 ingest run in the workspace that holds `data/index.sqlite`. Such a path is looked for from the
 index's folder and each folder above it, then from the working folder (as an earlier uprdex
-read it): where it names one file, that file (a new version saved at the place the index read
-is that place); where it names several, the one that holds the document's bytes, and where
-none of them does, none (another workspace of the same layout above the index holds a file of
-that name too: which of them is the document's place is not known, so none is taken for it).
-It names that file until the file is met again and stored in this form.
+read it), and names (`older_path`): the file found that holds the document's bytes; none
+does, the file found inside the index's folder (a new version saved at the place the index
+read: the workspace's inbox, as a "./" path is trusted); else none, lest a file that only
+shares the name (another workspace of the same layout above the index) be taken for the
+document. It names that file until the file is met again and stored in this form.
 """
 
 from __future__ import annotations
@@ -58,16 +58,20 @@ def older_path(path: Path, index: Path, sha256: str) -> Path:
     """Where a path an earlier uprdex stored, relative to the folder its ingest ran in, names
     the file of the document with this SHA-256. That folder is not recorded, but it was the
     workspace that holds the index, in the index's folder or above (`data/inbox/x.pdf` beside
-    `data/index.sqlite`), or the working folder. Found from one of them only, that file,
-    whatever it holds now: a new version saved at the place the index read replaces the old
-    one at the next ingest. Found from several (a workspace of the same layout above the
-    index), the one that holds these bytes, read only then; none holding them, none is taken
-    for the document's place, lest a file that only shares the name replace it. Not found, or
-    not known which: the path as stored (missing, as an earlier uprdex read it)."""
-    places = _files_named(path, index)
-    if len(places) == 1:
-        return places[0]
-    return next((place for place in places if holds(place, sha256)), path)
+    `data/index.sqlite`), or the working folder. Of the files found from these, the nearest
+    to the index first: the one that holds these bytes (read only where that could change
+    the answer); none does, the one inside the index's folder, whatever it holds now (a new
+    version saved at the place the index read replaces the old one at the next ingest, as
+    at a path this rule stores); neither, the path as stored (missing, as an earlier uprdex
+    read it): a file that only shares the name, outside the workspace (another of the same
+    layout above the index), is never taken for the document, whose asks its ingest would
+    delete."""
+    folder = _folder(index)
+    places = _files_named(path, folder)
+    ours = [place for place in places if Path(os.path.abspath(place)).is_relative_to(folder)]
+    if len(places) == 1 and ours:
+        return places[0]  # the answer whatever it holds: not read
+    return next((place for place in places if holds(place, sha256)), next(iter(ours), path))
 
 
 def shown(stored: str, index: Path, sha256: str) -> str:
@@ -89,10 +93,9 @@ def holds(path: Path, sha256: str) -> bool:
         return False
 
 
-def _files_named(path: Path, index: Path) -> list[Path]:
-    """The distinct files a relative path names from the index's folder and each folder above
-    it, the nearest first, then from the working folder."""
-    folder = _folder(index)
+def _files_named(path: Path, folder: Path) -> list[Path]:
+    """The distinct files a relative path names from the index's `folder` and each folder
+    above it, the nearest first, then from the working folder."""
     places, seen = [], set()
     for anchor in (folder, *folder.parents, Path(os.getcwd())):
         try:
