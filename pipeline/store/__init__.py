@@ -170,11 +170,11 @@ class Store(Connection):
     def _restate_older_paths(self, db: sqlite3.Connection) -> None:
         """Store the paths an earlier uprdex wrote (relative to the folder its ingest ran in)
         as this release stores them, for those whose file is found (`locations.older_path`:
-        from the index's folder or above, or from the working folder; of several files of
-        that name, the one that holds the document's bytes). Then every "the
-        same place?" the writes ask (an older version at this path, a failed file read again,
-        a moved file) compares one form: a new version of `data/inbox/x.pdf` replaces the
-        row an older index holds as that, rather than sitting beside it."""
+        from the index's folder or above, or from the working folder, the file that holds the
+        document's bytes, else the one inside the index's folder). Then every "the same
+        place?" the writes ask (an older version at this path, a failed file read again, a
+        moved file) compares one form: a new version of `data/inbox/x.pdf` replaces the row
+        an older index holds as that, rather than sitting beside it."""
         older = db.execute(
             "SELECT sha256, path FROM documents WHERE path NOT LIKE ? || '%'", (IN_INDEX_FOLDER,)
         ).fetchall()
