@@ -121,7 +121,8 @@ def mark_left(ours: set[UUID]) -> str:
     stop ended, or a run `stop_runs` killed; without it the run showed Running for ever, with
     no process. Says which, for serve's line ("" when none); a run the server did not mark
     within MARK_WAIT seconds is named with the command that clears it."""
-    if not ours:
+    runs = frozenset(ours)  # a copy: the runner's loop may still change `ours`
+    if not runs:
         return ""
     marked: list[str] = []
     ended: set[UUID] = set()
@@ -132,7 +133,7 @@ def mark_left(ours: set[UUID]) -> str:
         from prefect.states import Cancelled
 
         with suppress(Exception), get_client(sync_client=True) as client:
-            for flow_run_id in sorted(ours, key=str):
+            for flow_run_id in sorted(runs, key=str):
                 run = client.read_flow_run(flow_run_id)
                 left = run.state is None or not run.state.is_final()
                 if left:
@@ -147,7 +148,7 @@ def mark_left(ours: set[UUID]) -> str:
     marking.start()
     marking.join(MARK_WAIT)
     with lock:
-        names, left = list(marked), sorted(ours - ended, key=str)
+        names, left = list(marked), sorted(runs - ended, key=str)
     said = "".join(f"; run {escape(name)} marked cancelled on the Prefect server" for name in names)
     return said + "".join(
         f"; run {flow_run_id} may show Running on the Prefect server, which did not record its "
