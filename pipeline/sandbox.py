@@ -151,12 +151,29 @@ def _cap_memory(memory_mb: int, guard: MemoryGuard) -> None:
         _watch_memory(budget)
 
 
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """SIGINT held back in this thread while it starts a worker: the worker starts with it held
+    (fork and exec keep the mask) until it ignores it, so no Ctrl-C falls in between."""
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def _ignore_interrupts() -> None:
+    """In a worker: Ctrl-C at the terminal reaches the whole process group, but it is the
+    parent's to act on (it stops its workers); a worker it killed mid-item took the file for a
+    damaged PDF, one it interrupted in its imports printed a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # a held one is dropped
+
+
 def _serve(function: Callable[[Any], Any], memory_mb: int, guard: MemoryGuard, conn: Any) -> None:
     """A worker: cap memory, then answer items until told to stop (None)."""
     faulthandler.disable()  # a crash is reported by the parent, not dumped on the terminal
-    # Ctrl-C at the terminal reaches the whole process group: it is the parent's to act on
-    # (it stops its workers); a worker it killed mid-item took the file for a damaged PDF.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _ignore_interrupts()
     _cap_memory(memory_mb, guard)
     try:
         while (item := conn.recv()) is not None:
@@ -175,6 +192,7 @@ def _serve(function: Callable[[Any], Any], memory_mb: int, guard: MemoryGuard, c
 
 def _spawned(fd: int) -> None:
     """The entry point of a spawned worker: its setup comes first on the pipe."""
+    _ignore_interrupts()  # before the imports that unpickling the function brings (seconds)
     conn = Connection(fd)
     function, memory_mb, guard = pickle.loads(conn.recv_bytes())
     conn.send_bytes(_READY)  # imports done: a document's time budget starts now, not before
@@ -219,25 +237,26 @@ def _start(
     function: Callable[[Any], Any], memory_mb: int, method: StartMethod, guard: MemoryGuard
 ) -> _Worker:
     parent_fd, child_fd = _pipe()
-    if method == "fork":
-        pid = os.fork()
-        if pid == 0:
-            # This process's ends of the other workers' channels are not its to hold: held,
-            # a worker whose parent died would wait on its channel for ever.
-            for fd in (parent_fd, *_PARENT_ENDS):
-                with contextlib.suppress(OSError):
-                    os.close(fd)
-            _serve(function, memory_mb, guard, Connection(child_fd))
-        process = _Process(pid)
-    else:
-        code = f"from uprdex.pipeline.sandbox import _spawned; _spawned({child_fd})"
-        popen = subprocess.Popen(
-            [sys.executable, "-c", code],
-            pass_fds=(child_fd,),
-            stdin=subprocess.DEVNULL,
-            env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
-        )
-        process = _Process(popen.pid, popen)
+    with _interrupts_held():
+        if method == "fork":
+            pid = os.fork()
+            if pid == 0:
+                # This process's ends of the other workers' channels are not its to hold: held,
+                # a worker whose parent died would wait on its channel for ever.
+                for fd in (parent_fd, *_PARENT_ENDS):
+                    with contextlib.suppress(OSError):
+                        os.close(fd)
+                _serve(function, memory_mb, guard, Connection(child_fd))
+            process = _Process(pid)
+        else:
+            code = f"from uprdex.pipeline.sandbox import _spawned; _spawned({child_fd})"
+            popen = subprocess.Popen(
+                [sys.executable, "-c", code],
+                pass_fds=(child_fd,),
+                stdin=subprocess.DEVNULL,
+                env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
+            )
+            process = _Process(popen.pid, popen)
     os.close(child_fd)
     _PARENT_ENDS.add(parent_fd)
     conn = Connection(parent_fd)

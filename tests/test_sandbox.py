@@ -228,7 +228,6 @@ def _sigint_ignored(pid: int) -> bool:
     return False
 
 
-@pytest.mark.xfail(strict=True, reason="review14b finding 1")
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
 def test_ctrl_c_while_a_spawned_worker_imports_is_left_to_the_parent(
     capfd: pytest.CaptureFixture[str],
