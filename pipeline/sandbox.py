@@ -300,7 +300,9 @@ def _pipe() -> tuple[int, int]:
 
 
 def _stop(worker: _Worker, kill: bool) -> None:
-    if kill:
+    if worker.conn.closed:
+        return  # stopped already
+    if kill and worker.process.exitcode is None:  # a reaped one's pid may be another's now
         with contextlib.suppress(ProcessLookupError):  # it may have died already
             os.kill(worker.process.pid, signal.SIGKILL)
     else:
@@ -334,18 +336,12 @@ def map_isolated(
     guard = guard or memory_guard()
     pending = list(items)
 
-    def start() -> _Worker:
-        worker = _start(function, memory_mb, method, guard)
-        _await_ready(worker)
-        return worker
-
-    pool = [
-        _start(function, memory_mb, method, guard)
-        for _ in range(max(1, min(workers, len(pending))))
-    ]
-    for worker in pool:  # started together, awaited in turn
-        _await_ready(worker)
-    try:
+    pool: list[_Worker] = []
+    try:  # an interrupt while they start stops them too
+        for _ in range(max(1, min(workers, len(pending)))):
+            pool.append(_start(function, memory_mb, method, guard))
+        for worker in pool:  # started together, awaited in turn
+            _await_ready(worker)
         while pending or any(worker.busy for worker in pool):
             for worker in pool:
                 if not worker.busy and pending:
@@ -377,11 +373,12 @@ def map_isolated(
                 worker.busy = False
                 if not healthy:
                     _stop(worker, kill=True)
-                    pool[index] = start()
+                    pool[index] = _start(function, memory_mb, method, guard)
+                    _await_ready(pool[index])
                 yield outcome
     finally:
         for worker in pool:
-            _stop(worker, kill=worker.busy)
+            _stop(worker, kill=worker.busy or not worker.ready)
 
 
 _IDLE: dict[tuple[Any, ...], list[_Worker]] = {}
@@ -424,15 +421,19 @@ def run_isolated(
         worker = idle.pop() if idle else None
     if worker is None:
         worker = _start(function, memory_mb, method, guard)
+    try:  # an interrupt while it starts or reads leaves no worker behind
         _await_ready(worker)
-    worker.item, worker.started, worker.busy = item, time.monotonic(), True
-    with contextlib.suppress(OSError):
-        worker.conn.send(item)
-    if worker.conn.poll(timeout):
-        outcome, healthy = _receive(worker)
-    else:
-        outcome = Outcome(item, None, "timeout", f"stopped after {timeout:g} s")
-        healthy = False
+        worker.item, worker.started, worker.busy = item, time.monotonic(), True
+        with contextlib.suppress(OSError):
+            worker.conn.send(item)
+        if worker.conn.poll(timeout):
+            outcome, healthy = _receive(worker)
+        else:
+            outcome = Outcome(item, None, "timeout", f"stopped after {timeout:g} s")
+            healthy = False
+    except BaseException:
+        _stop(worker, kill=True)
+        raise
     worker.busy = False
     if healthy:
         with _IDLE_LOCK:
