@@ -194,7 +194,13 @@ def _spawned(fd: int) -> None:
     """The entry point of a spawned worker: its setup comes first on the pipe."""
     _ignore_interrupts()  # before the imports that unpickling the function brings (seconds)
     conn = Connection(fd)
-    function, memory_mb, guard = pickle.loads(conn.recv_bytes())
+    try:
+        function, memory_mb, guard = pickle.loads(conn.recv_bytes())
+    except Exception as error:  # a library missing in this interpreter, MemoryError
+        # Told in one line to the parent, which reports it once for the batch: no traceback.
+        with contextlib.suppress(OSError):
+            conn.send_bytes(f"{type(error).__name__}: {error}".splitlines()[0].encode())
+        os._exit(1)
     conn.send_bytes(_READY)  # imports done: a document's time budget starts now, not before
     _serve(function, memory_mb, guard, conn)
 
@@ -272,17 +278,29 @@ _START_SECONDS = 300.0
 
 def _await_ready(worker: _Worker) -> None:
     """Wait until a spawned worker has imported what it runs: a fresh interpreter's start
-    (seconds on a loaded machine) is not a document's time. A worker that died or never
-    answers is left as it is: its first item is reported as a crash."""
+    (seconds on a loaded machine) is not a document's time. A worker that cannot start is
+    stopped and said, in one line, to stop the batch: no document is to blame for it."""
     if worker.ready:
         return
-    with contextlib.suppress(EOFError, OSError):
+    answer: bytes | None = None  # no answer in time
+    try:
         if worker.conn.poll(_START_SECONDS):
-            worker.ready = worker.conn.recv_bytes() == _READY
-    if not worker.ready:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(worker.process.pid, signal.SIGKILL)
-        worker.ready = True  # its channel is closed or silent: the item finds it dead
+            answer = worker.conn.recv_bytes()  # _READY, or why it cannot start
+    except (EOFError, OSError):
+        answer = b""  # it died (the OOM killer, a fault in an import)
+    worker.ready = answer == _READY
+    if worker.ready:
+        return
+    _stop(worker, kill=True)
+    code = worker.process.exitcode
+    if answer is None:
+        why = f"it did not start within {_START_SECONDS:g} s"
+    elif answer:
+        why = answer.decode(errors="replace")
+    else:
+        killed = ": killed, out of memory?" if code == -signal.SIGKILL else ""
+        why = f"its process ended (exit code {code}{killed})"
+    raise UprdexError(f"the PDF reader could not start here ({sys.executable}): {why}")
 
 
 _PARENT_ENDS: set[int] = set()
@@ -350,8 +368,7 @@ def map_isolated(
                         time.monotonic(),
                         True,
                     )
-                    # A worker that died before its item (a spawned one that failed to start)
-                    # is reported below, as a crash.
+                    # A worker that died before its item is reported below, as a crash.
                     with contextlib.suppress(OSError):
                         worker.conn.send(worker.item)
             if meanwhile is not None:
