@@ -41,6 +41,7 @@ from uprdex.pipeline.errors import UprdexError
 __all__ = [
     "Outcome",
     "UnsupportedPlatformError",
+    "WorkerStartError",
     "check_platform",
     "map_isolated",
     "run_isolated",
@@ -68,6 +69,11 @@ WINDOWS = (
 
 class UnsupportedPlatformError(UprdexError):
     """The platform cannot run the per-document sandbox (Windows)."""
+
+
+class WorkerStartError(UprdexError):
+    """A worker process could not start here (a library missing, out of memory): no document
+    is to blame, and the batch stops."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,7 +306,7 @@ def _await_ready(worker: _Worker) -> None:
     else:
         killed = ": killed, out of memory?" if code == -signal.SIGKILL else ""
         why = f"its process ended (exit code {code}{killed})"
-    raise UprdexError(f"the PDF reader could not start here ({sys.executable}): {why}")
+    raise WorkerStartError(f"the PDF reader could not start here ({sys.executable}): {why}")
 
 
 _PARENT_ENDS: set[int] = set()
