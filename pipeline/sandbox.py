@@ -326,12 +326,12 @@ def _pipe() -> tuple[int, int]:
 def _stop(worker: _Worker, kill: bool) -> None:
     if worker.conn.closed:
         return  # stopped already
-    if kill and worker.process.exitcode is None:  # a reaped one's pid may be another's now
-        with contextlib.suppress(ProcessLookupError):  # it may have died already
-            os.kill(worker.process.pid, signal.SIGKILL)
-    else:
+    if not kill:
         with contextlib.suppress(OSError):
             worker.conn.send(None)
+    elif worker.process.exitcode is None:  # a reaped one's pid may be another's now
+        with contextlib.suppress(ProcessLookupError):  # it may have died already
+            os.kill(worker.process.pid, signal.SIGKILL)
     worker.process.join()
     _PARENT_ENDS.discard(worker.conn.fileno())
     worker.conn.close()
