@@ -46,6 +46,7 @@ from uprdex.pipeline.inbox import (
 from uprdex.pipeline.loader import display_name, path_text
 from uprdex.pipeline.model import DocumentStatus
 from uprdex.pipeline.report import write_report
+from uprdex.pipeline.sandbox import WorkerStartError
 from uprdex.pipeline.settings import ClusterSettings, LoaderSettings
 from uprdex.pipeline.store import Store, StoredDocument
 
@@ -247,6 +248,8 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
                 extracted = future.result()
             except OverBudgetError as error:  # a failed reading, only not cached
                 extracted = error.extracted
+            except WorkerStartError:  # no document is to blame: the run stops, in one line
+                raise
             except Exception as error:  # a crash or timeout in one document: the batch goes on
                 message = f"{display_name(path)}: {type(error).__name__}: {error}"
                 if _keep(summary, path, known[sha256], DocumentStatus.FAILED, message):

@@ -41,6 +41,7 @@ from uprdex.pipeline.errors import UprdexError
 __all__ = [
     "Outcome",
     "UnsupportedPlatformError",
+    "WorkerStartError",
     "check_platform",
     "map_isolated",
     "run_isolated",
@@ -68,6 +69,11 @@ WINDOWS = (
 
 class UnsupportedPlatformError(UprdexError):
     """The platform cannot run the per-document sandbox (Windows)."""
+
+
+class WorkerStartError(UprdexError):
+    """A worker process could not start here (a library missing, out of memory): no document
+    is to blame, and the batch stops."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,12 +157,29 @@ def _cap_memory(memory_mb: int, guard: MemoryGuard) -> None:
         _watch_memory(budget)
 
 
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """SIGINT held back in this thread while it starts a worker: the worker starts with it held
+    (fork and exec keep the mask) until it ignores it, so no Ctrl-C falls in between."""
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def _ignore_interrupts() -> None:
+    """In a worker: Ctrl-C at the terminal reaches the whole process group, but it is the
+    parent's to act on (it stops its workers); a worker it killed mid-item took the file for a
+    damaged PDF, one it interrupted in its imports printed a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # a held one is dropped
+
+
 def _serve(function: Callable[[Any], Any], memory_mb: int, guard: MemoryGuard, conn: Any) -> None:
     """A worker: cap memory, then answer items until told to stop (None)."""
     faulthandler.disable()  # a crash is reported by the parent, not dumped on the terminal
-    # Ctrl-C at the terminal reaches the whole process group: it is the parent's to act on
-    # (it stops its workers); a worker it killed mid-item took the file for a damaged PDF.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _ignore_interrupts()
     _cap_memory(memory_mb, guard)
     try:
         while (item := conn.recv()) is not None:
@@ -175,8 +198,15 @@ def _serve(function: Callable[[Any], Any], memory_mb: int, guard: MemoryGuard, c
 
 def _spawned(fd: int) -> None:
     """The entry point of a spawned worker: its setup comes first on the pipe."""
+    _ignore_interrupts()  # before the imports that unpickling the function brings (seconds)
     conn = Connection(fd)
-    function, memory_mb, guard = pickle.loads(conn.recv_bytes())
+    try:
+        function, memory_mb, guard = pickle.loads(conn.recv_bytes())
+    except Exception as error:  # a library missing in this interpreter, MemoryError
+        # Told in one line to the parent, which reports it once for the batch: no traceback.
+        with contextlib.suppress(OSError):
+            conn.send_bytes(f"{type(error).__name__}: {error}".splitlines()[0].encode())
+        os._exit(1)
     conn.send_bytes(_READY)  # imports done: a document's time budget starts now, not before
     _serve(function, memory_mb, guard, conn)
 
@@ -219,25 +249,26 @@ def _start(
     function: Callable[[Any], Any], memory_mb: int, method: StartMethod, guard: MemoryGuard
 ) -> _Worker:
     parent_fd, child_fd = _pipe()
-    if method == "fork":
-        pid = os.fork()
-        if pid == 0:
-            # This process's ends of the other workers' channels are not its to hold: held,
-            # a worker whose parent died would wait on its channel for ever.
-            for fd in (parent_fd, *_PARENT_ENDS):
-                with contextlib.suppress(OSError):
-                    os.close(fd)
-            _serve(function, memory_mb, guard, Connection(child_fd))
-        process = _Process(pid)
-    else:
-        code = f"from uprdex.pipeline.sandbox import _spawned; _spawned({child_fd})"
-        popen = subprocess.Popen(
-            [sys.executable, "-c", code],
-            pass_fds=(child_fd,),
-            stdin=subprocess.DEVNULL,
-            env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
-        )
-        process = _Process(popen.pid, popen)
+    with _interrupts_held():
+        if method == "fork":
+            pid = os.fork()
+            if pid == 0:
+                # This process's ends of the other workers' channels are not its to hold: held,
+                # a worker whose parent died would wait on its channel for ever.
+                for fd in (parent_fd, *_PARENT_ENDS):
+                    with contextlib.suppress(OSError):
+                        os.close(fd)
+                _serve(function, memory_mb, guard, Connection(child_fd))
+            process = _Process(pid)
+        else:
+            code = f"from uprdex.pipeline.sandbox import _spawned; _spawned({child_fd})"
+            popen = subprocess.Popen(
+                [sys.executable, "-c", code],
+                pass_fds=(child_fd,),
+                stdin=subprocess.DEVNULL,
+                env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
+            )
+            process = _Process(popen.pid, popen)
     os.close(child_fd)
     _PARENT_ENDS.add(parent_fd)
     conn = Connection(parent_fd)
@@ -253,17 +284,29 @@ _START_SECONDS = 300.0
 
 def _await_ready(worker: _Worker) -> None:
     """Wait until a spawned worker has imported what it runs: a fresh interpreter's start
-    (seconds on a loaded machine) is not a document's time. A worker that died or never
-    answers is left as it is: its first item is reported as a crash."""
+    (seconds on a loaded machine) is not a document's time. A worker that cannot start is
+    stopped and said, in one line, to stop the batch: no document is to blame for it."""
     if worker.ready:
         return
-    with contextlib.suppress(EOFError, OSError):
+    answer: bytes | None = None  # no answer in time
+    try:
         if worker.conn.poll(_START_SECONDS):
-            worker.ready = worker.conn.recv_bytes() == _READY
-    if not worker.ready:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(worker.process.pid, signal.SIGKILL)
-        worker.ready = True  # its channel is closed or silent: the item finds it dead
+            answer = worker.conn.recv_bytes()  # _READY, or why it cannot start
+    except (EOFError, OSError):
+        answer = b""  # it died (the OOM killer, a fault in an import)
+    worker.ready = answer == _READY
+    if worker.ready:
+        return
+    _stop(worker, kill=True)
+    code = worker.process.exitcode
+    if answer is None:
+        why = f"it did not start within {_START_SECONDS:g} s"
+    elif answer:
+        why = answer.decode(errors="replace")
+    else:
+        killed = ": killed, out of memory?" if code == -signal.SIGKILL else ""
+        why = f"its process ended (exit code {code}{killed})"
+    raise WorkerStartError(f"the PDF reader could not start here ({sys.executable}): {why}")
 
 
 _PARENT_ENDS: set[int] = set()
@@ -281,12 +324,14 @@ def _pipe() -> tuple[int, int]:
 
 
 def _stop(worker: _Worker, kill: bool) -> None:
-    if kill:
-        with contextlib.suppress(ProcessLookupError):  # it may have died already
-            os.kill(worker.process.pid, signal.SIGKILL)
-    else:
+    if worker.conn.closed:
+        return  # stopped already
+    if not kill:
         with contextlib.suppress(OSError):
             worker.conn.send(None)
+    elif worker.process.exitcode is None:  # a reaped one's pid may be another's now
+        with contextlib.suppress(ProcessLookupError):  # it may have died already
+            os.kill(worker.process.pid, signal.SIGKILL)
     worker.process.join()
     _PARENT_ENDS.discard(worker.conn.fileno())
     worker.conn.close()
@@ -315,18 +360,12 @@ def map_isolated(
     guard = guard or memory_guard()
     pending = list(items)
 
-    def start() -> _Worker:
-        worker = _start(function, memory_mb, method, guard)
-        _await_ready(worker)
-        return worker
-
-    pool = [
-        _start(function, memory_mb, method, guard)
-        for _ in range(max(1, min(workers, len(pending))))
-    ]
-    for worker in pool:  # started together, awaited in turn
-        _await_ready(worker)
-    try:
+    pool: list[_Worker] = []
+    try:  # an interrupt while they start stops them too
+        for _ in range(max(1, min(workers, len(pending)))):
+            pool.append(_start(function, memory_mb, method, guard))
+        for worker in pool:  # started together, awaited in turn
+            _await_ready(worker)
         while pending or any(worker.busy for worker in pool):
             for worker in pool:
                 if not worker.busy and pending:
@@ -335,8 +374,7 @@ def map_isolated(
                         time.monotonic(),
                         True,
                     )
-                    # A worker that died before its item (a spawned one that failed to start)
-                    # is reported below, as a crash.
+                    # A worker that died before its item is reported below, as a crash.
                     with contextlib.suppress(OSError):
                         worker.conn.send(worker.item)
             if meanwhile is not None:
@@ -358,11 +396,12 @@ def map_isolated(
                 worker.busy = False
                 if not healthy:
                     _stop(worker, kill=True)
-                    pool[index] = start()
+                    pool[index] = _start(function, memory_mb, method, guard)
+                    _await_ready(pool[index])
                 yield outcome
     finally:
         for worker in pool:
-            _stop(worker, kill=worker.busy)
+            _stop(worker, kill=worker.busy or not worker.ready)
 
 
 _IDLE: dict[tuple[Any, ...], list[_Worker]] = {}
@@ -405,15 +444,19 @@ def run_isolated(
         worker = idle.pop() if idle else None
     if worker is None:
         worker = _start(function, memory_mb, method, guard)
+    try:  # an interrupt while it starts or reads leaves no worker behind
         _await_ready(worker)
-    worker.item, worker.started, worker.busy = item, time.monotonic(), True
-    with contextlib.suppress(OSError):
-        worker.conn.send(item)
-    if worker.conn.poll(timeout):
-        outcome, healthy = _receive(worker)
-    else:
-        outcome = Outcome(item, None, "timeout", f"stopped after {timeout:g} s")
-        healthy = False
+        worker.item, worker.started, worker.busy = item, time.monotonic(), True
+        with contextlib.suppress(OSError):
+            worker.conn.send(item)
+        if worker.conn.poll(timeout):
+            outcome, healthy = _receive(worker)
+        else:
+            outcome = Outcome(item, None, "timeout", f"stopped after {timeout:g} s")
+            healthy = False
+    except BaseException:
+        _stop(worker, kill=True)
+        raise
     worker.busy = False
     if healthy:
         with _IDLE_LOCK:

@@ -27,6 +27,7 @@ from uprdex.flows.extract import Extracted, extract_file
 from uprdex.flows.ingest import _over_budget
 from uprdex.flows.nightly import CACHE_DAYS, CACHE_PREFIX, ingest_inbox, nightly, prune_cache
 from uprdex.pipeline.config import Config
+from uprdex.pipeline.sandbox import WorkerStartError
 from uprdex.pipeline.settings import ClusterSettings, LoaderSettings
 from uprdex.pipeline.store import Store
 
@@ -307,6 +308,26 @@ def test_a_flaky_stage_succeeds_on_retry(tmp_path: Path, monkeypatch: pytest.Mon
     summary = in_process(config)
     assert sorted(Path(p).name for p in summary.indexed) == sorted(GOOD)
     assert sorted(calls) == sorted(GOOD * 2)
+
+
+def test_a_reader_that_cannot_start_stops_the_night_and_quarantines_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A spawned worker that cannot start (a library missing in the fresh interpreter, the OOM
+    # killer) is no document's fault: `uprdex run` copied every file to the quarantine, each
+    # "failed" with the same line, and went on to the exports.
+    def cannot_start(path: Path, settings: object = None) -> object:
+        raise WorkerStartError("the PDF reader could not start here: ImportError: libpdfium.so")
+
+    monkeypatch.setattr(nightly_module, "extract_isolated", cannot_start)
+    paths = _workspace(tmp_path, salt="cannot start")
+    config = Config(*(Path(paths[key]) for key in ("inbox", "index", "quarantine", "reports")))
+    # One thread, so that the patched stage is the one the task calls.
+    in_process = ingest_inbox.with_options(task_runner=ThreadPoolTaskRunner(max_workers=1))
+    with pytest.raises(WorkerStartError, match="could not start here"):
+        in_process(config)
+    quarantine = Path(paths["quarantine"])
+    assert not quarantine.exists() or not any(quarantine.iterdir())
 
 
 def test_a_changed_setting_extracts_again_and_old_cache_files_go(
