@@ -476,3 +476,26 @@ def test_show_of_an_imported_id_after_its_report_is_indexed_names_the_ask_it_bec
     assert import_id.startswith("upr-info:SVN:20:") and import_id not in _recommendations(index)
     shown = CliRunner().invoke(main, ["show", import_id, "--index", str(index)])
     assert became in shown.output, shown.output
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review15 finding 5: evidence calls any id with a ':' and no '#' an ask known from "
+    "an import, without looking: a typo of an indexed ask, a made-up upr-info id",
+)
+def test_evidence_says_an_id_is_an_imported_ask_only_of_one_the_index_holds(
+    tmp_path: Path,
+) -> None:
+    # review15 finding 5: on the demo's index `uprdex evidence A/HRC/28/15:115.22` (115.22 is
+    # indexed; ':' typed for '#') and `uprdex evidence upr-info:SVN:20:000000000000` (no such
+    # ask) both said "error ... is an ask known from an import, printed in no indexed report:
+    # no page cites its number (`uprdex show ID` gives its record)", and `uprdex show` of
+    # either then said "no recommendation ... in the index" (22fb2b5's _imported looks at the
+    # text only).
+    index = tmp_path / "index.sqlite"
+    with Store(index) as store:
+        import_file(UPR_INFO, "upr-info", store)
+    for given in ("A/HRC/28/15:115.22", "upr-info:SVN:20:000000000000"):
+        said = CliRunner().invoke(main, ["evidence", given, "--index", str(index)])
+        assert said.exit_code == 2
+        assert "known from an import" not in said.output, said.output
