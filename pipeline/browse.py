@@ -13,11 +13,12 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import mimetypes
+import sqlite3
 from collections.abc import Callable, Mapping
+from contextlib import closing
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
@@ -29,7 +30,7 @@ import yaml
 from uprdex.pipeline.extras import require
 from uprdex.pipeline.resources import data_path
 
-__all__ = ["QUERIES", "build_datasette", "metadata", "schema", "serve"]
+__all__ = ["QUERIES", "build_datasette", "metadata", "parts_stored", "schema", "serve"]
 
 _PARAGRAPH_ORDER = (
     "CAST(substr(paragraph, 1, instr(paragraph, '.') - 1) AS INTEGER), "
@@ -184,6 +185,21 @@ def build_datasette(index: Path) -> Any:
     return instance
 
 
+def parts_stored(index: Path) -> bool:
+    """Whether the index holds the parts of compound recommendations that a searched page's
+    parts rule reads (`_asked_filter`): one an earlier uprdex wrote, served as it is, does not.
+    True when the index cannot be read here (Datasette says why)."""
+    try:
+        with closing(sqlite3.connect(f"{index.absolute().as_uri()}?mode=ro", uri=True)) as db:
+            return {name for (name,) in db.execute(_TABLE_NAMES)} >= _PARTS_TABLES
+    except (sqlite3.Error, ValueError):
+        return True
+
+
+_PARTS_TABLES = frozenset({"recommendation_parts", "recommendation_asked_fts"})
+_TABLE_NAMES = "SELECT name FROM sqlite_master WHERE type = 'table'"
+
+
 def serve(index: Path, port: int) -> None:
     """Serve the index to this machine only (127.0.0.1) until interrupted (Ctrl-C)."""
     uvicorn = require("uvicorn", "browse", "uprdex browse")
@@ -289,12 +305,26 @@ def _asked_filter(request: Any, database: str, table: str, datasette: Any) -> An
     """The parts rule of `recs --recommending-state X --search WORDS` on a searched page: a
     compound item (Japan 2008's 60.1) is listed for a State only when the words are in the
     parts that State asked for. On one row per State, each row's own State; on
-    Recommendations, each State chosen in its recommending States facet."""
-    from datasette.filters import FilterArguments
-
+    Recommendations, each State chosen in its recommending States facet. An index without the
+    parts (an earlier uprdex's, served as it is: `parts_stored`) is searched as before the rule,
+    every State keeping the items it made."""
     words = request.args.get("_search")
     if not words or table not in ("recommendation_by_state", "recommendation_details"):
         return None
+
+    async def filters() -> Any:
+        tables = await datasette.get_database(database).execute(_TABLE_NAMES)
+        if not {row["name"] for row in tables.rows} >= _PARTS_TABLES:
+            return None
+        return _asked_arguments(request, table, words)
+
+    return filters
+
+
+def _asked_arguments(request: Any, table: str, words: str) -> Any:
+    """`_asked_filter`'s clauses over the parts tables, for a searched page of `table`."""
+    from datasette.filters import FilterArguments
+
     raw = request.args.get("_searchmode") == "raw"
     asked = (
         "SELECT recommendation_id{name} FROM recommendation_asked_fts WHERE "
@@ -351,7 +381,8 @@ def _cell(
         stored = str(row["document_path"])  # a name not UTF-8 escaped (`path_text`)
         page = str(value).rpartition("#page=")[2]
         label = html.escape(f"{Path(stored).name} p. {page}")
-        if not located(stored, Path(datasette.get_database(database).path)).is_file():
+        index = Path(datasette.get_database(database).path)
+        if not located(stored, index, str(row["document_sha256"])).is_file():
             return Markup(f'<span class="muted" title="file not found">{label} (not here)</span>')
         href = datasette.urls.path(f"{_PDF_ROUTE}{row['document_sha256']}") + f"#page={page}"
         return Markup(f'<a href="{html.escape(href)}">{label}</a>')
@@ -378,24 +409,13 @@ async def _document(datasette: Any, request: Any) -> Any:
     if not rows.rows:
         return Response.text("no such document in the index", status=404)
     from uprdex.pipeline.loader import path_text
-    from uprdex.pipeline.locations import located
+    from uprdex.pipeline.locations import holds, located
 
-    path = located(rows.rows[0]["path"], Path(database.path))
+    path = located(rows.rows[0]["path"], Path(database.path), sha256)
     shown = path_text(path)
     if not path.is_file():
         return Response.text(f"{shown} is not there any more", status=404)
-    stat = path.stat()
-    if _file_sha256(str(path), stat.st_size, stat.st_mtime_ns) != sha256:
+    if not holds(path, sha256):
         return Response.text(f"{shown} changed since it was indexed", status=404)
     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return AsgiFileDownload(str(path), content_type=kind)
-
-
-@lru_cache(maxsize=256)
-def _file_sha256(path: str, size: int, mtime_ns: int) -> str:
-    """SHA-256 of a file, cached while its size and modification time stay the same."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -7,17 +7,23 @@ path ("/home/ana/Downloads/x.pdf"). Read back, "./..." is joined to the index's 
 wherever the command runs. An index written before this rule holds paths relative to the
 folder its ingest ran in, never starting with "./" (pathlib drops it): "data/inbox/x.pdf", the
 ingest run in the workspace that holds `data/index.sqlite`. Such a path is looked for from the
-index's folder and each folder above it, the nearest first, then from the working folder (as
-an earlier uprdex read it); it names the first file found, until the file is met again and
-stored in this form.
+index's folder and each folder above it, then from the working folder (as an earlier uprdex
+read it), and names (`older_path`): the file found that holds the document's bytes; none
+does, the file found inside the index's folder (a new version saved at the place the index
+read: the workspace's inbox, as a "./" path is trusted); else none, lest a file that only
+shares the name (another workspace of the same layout above the index) be taken for the
+document. It names that file until the file is met again and stored in this form.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import stat
+from functools import lru_cache
 from pathlib import Path
 
-from uprdex.pipeline.loader import path_text, read_with_hash, text_path
+from uprdex.pipeline.loader import path_text, text_path
 
 __all__ = ["IN_INDEX_FOLDER", "holds", "located", "older_path", "shown", "stored_path"]
 
@@ -38,41 +44,76 @@ def stored_path(path: str, index: Path) -> str:
     return IN_INDEX_FOLDER + path_text(inside)
 
 
-def located(stored: str, index: Path) -> Path:
-    """The file a stored `documents.path` names: joined to the index's folder for the paths
-    this rule stores; an older index's relative path where `older_path` finds it."""
+def located(stored: str, index: Path, sha256: str) -> Path:
+    """The file a stored `documents.path` names (of the document with this SHA-256): joined to
+    the index's folder for the paths this rule stores; an older index's relative path where
+    `older_path` finds it."""
     if stored.startswith(IN_INDEX_FOLDER):
         return _folder(index) / text_path(stored[len(IN_INDEX_FOLDER) :])
     path = text_path(stored)
-    return path if path.is_absolute() else older_path(path, index)
+    return path if path.is_absolute() else older_path(path, index, sha256)
 
 
-def older_path(path: Path, index: Path) -> Path:
+def older_path(path: Path, index: Path, sha256: str) -> Path:
     """Where a path an earlier uprdex stored, relative to the folder its ingest ran in, names
-    a file: that folder is not recorded, but it was the workspace that holds the index, in the
-    index's folder or above (`data/inbox/x.pdf` beside `data/index.sqlite`), or the working
-    folder. The first of these where the file is, the nearest to the index first; in none, the
-    path as stored (missing, as an earlier uprdex read it)."""
+    the file of the document with this SHA-256. That folder is not recorded, but it was the
+    workspace that holds the index, in the index's folder or above (`data/inbox/x.pdf` beside
+    `data/index.sqlite`), or the working folder. Of the files found from these, the nearest
+    to the index first: the one that holds these bytes (read only where that could change
+    the answer); none does, the one inside the index's folder, whatever it holds now (a new
+    version saved at the place the index read replaces the old one at the next ingest, as
+    at a path this rule stores); neither, the path as stored (missing, as an earlier uprdex
+    read it): a file that only shares the name, outside the workspace (another of the same
+    layout above the index), is never taken for the document, whose asks its ingest would
+    delete."""
     folder = _folder(index)
-    for anchor in (folder, *folder.parents, Path(os.getcwd())):
-        if (anchor / path).exists():
-            return anchor / path
-    return path
+    places = _files_named(path, folder)
+    ours = [place for place in places if Path(os.path.abspath(place)).is_relative_to(folder)]
+    if len(places) == 1 and ours:
+        return places[0]  # the answer whatever it holds: not read
+    return next((place for place in places if holds(place, sha256)), next(iter(ours), path))
 
 
-def shown(stored: str, index: Path) -> str:
+def shown(stored: str, index: Path, sha256: str) -> str:
     """A stored path as the exports, the report and the terminal show it (`located`, as
     `path_text` writes it): a path that opens from any folder."""
-    return path_text(located(stored, index))
+    return path_text(located(stored, index, sha256))
 
 
 def holds(path: Path, sha256: str) -> bool:
     """Whether the file at `path` still holds the bytes with this SHA-256: another file may
     have been saved under its name since it was read."""
     try:
-        return path.is_file() and read_with_hash(path)[1] == sha256
+        found = os.stat(path)
+        return (
+            stat.S_ISREG(found.st_mode)
+            and _sha256(os.fspath(path), found.st_ino, found.st_size, found.st_mtime_ns) == sha256
+        )
     except OSError:
         return False
+
+
+def _files_named(path: Path, folder: Path) -> list[Path]:
+    """The distinct files a relative path names from the index's `folder` and each folder
+    above it, the nearest first, then from the working folder."""
+    places, seen = [], set()
+    for anchor in (folder, *folder.parents, Path(os.getcwd())):
+        try:
+            found = os.stat(anchor / path)
+        except OSError:
+            continue
+        if not stat.S_ISDIR(found.st_mode) and (found.st_dev, found.st_ino) not in seen:
+            seen.add((found.st_dev, found.st_ino))
+            places.append(anchor / path)
+    return places
+
+
+@lru_cache(maxsize=1024)
+def _sha256(path: str, inode: int, size: int, mtime_ns: int) -> str:
+    """SHA-256 of a regular file, read again only when it is replaced or written to: the
+    exports ask it of one document's file once per evidence row."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _folder(index: Path) -> Path:

@@ -200,7 +200,6 @@ def test_a_search_hit_in_a_document_without_a_symbol_names_a_path_that_opens(
     assert Path(named.group(1)) == workspace / "inbox" / "svn2014_addendum.pdf", found.output
 
 
-@pytest.mark.xfail(strict=True, reason="review14a finding 1: another file of the name is stored")
 def test_an_older_index_s_relative_path_is_not_taken_for_another_file_of_that_name(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -209,45 +208,74 @@ def test_an_older_index_s_relative_path_is_not_taken_for_another_file_of_that_na
     # folder, and found there in another workspace of the same layout: another file, other
     # bytes. The next write stored that place, and that file's ingest then "replaced" the
     # report it was taken for, deleting its recommendations.
-    home = tmp_path / "home"
-    ours, theirs = home / "proj" / "data" / "inbox", home / "data" / "inbox"
-    ours.mkdir(parents=True)
-    theirs.mkdir(parents=True)
-    shutil.copy(fixture("andorra2011_recs.pdf"), ours / "andorra.pdf")
-    shutil.copy(fixture("albania2010_recs.pdf"), theirs / "andorra.pdf")
-    index = home / "indexes" / "index.sqlite"
-    monkeypatch.chdir(home / "proj")
-    _cli("ingest", ours / "andorra.pdf", "--index", index, "--workers", "1")
-    with sqlite3.connect(index) as db:
-        db.execute("UPDATE documents SET path = 'data/inbox/andorra.pdf'")
-        (asks,) = db.execute("SELECT count(*) FROM recommendations").fetchone()
-    shutil.copy(fixture("albania2014_recs.pdf"), ours / "albania2014.pdf")
-    _cli("ingest", ours / "albania2014.pdf", "--index", index, "--workers", "1")  # any write
-    _cli("ingest", theirs / "andorra.pdf", "--index", index, "--workers", "1")
-    with sqlite3.connect(index) as db:
-        (left,) = db.execute(
-            "SELECT count(*) FROM recommendations WHERE document_symbol = 'A/HRC/16/8'"
-        ).fetchone()
-    assert left == asks
+    ours, theirs, index = _older_index_beside_another_workspace(tmp_path, monkeypatch)
+    asks = _andorra_asks(index)
+    shutil.copy(fixture("albania2014_recs.pdf"), ours.parent / "albania2014.pdf")
+    _cli("ingest", ours.parent / "albania2014.pdf", "--index", index, "--workers", "1")  # a write
+    _cli("ingest", theirs, "--index", index, "--workers", "1")
+    assert _andorra_asks(index) == asks
 
 
-@pytest.mark.xfail(strict=True, reason="review14a finding 1b: the hash is not checked on reading")
 def test_an_older_index_s_relative_path_exports_the_file_it_read_not_another_of_that_name(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # review14a finding 1b: run from the folder its ingest ran in, an older index's
     # "data/inbox/andorra.pdf" was exported as the file of that name in another workspace
     # above the index's folder (other bytes), which the report then links to.
+    ours, _, index = _older_index_beside_another_workspace(tmp_path, monkeypatch)
+    (exported,) = _exported_paths(index)
+    assert Path(exported).resolve() == ours.resolve()
+
+
+@pytest.mark.parametrize("where", ["saved anew in its workspace", "run from another folder"])
+def test_an_older_index_s_relative_path_is_not_taken_for_another_file_outside_its_folder(
+    where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # fixpaths: "data/inbox/andorra.pdf" names no file that holds the bytes the index read,
+    # the report saved anew in the workspace the older ingest ran in, or that workspace not
+    # found from the folder the command runs in; it names one in another workspace above the
+    # index (outside the index's folder). That file was taken for the report's place (the
+    # nearest found, or the only one), and its ingest "replaced" the report, deleting its
+    # recommendations; the export named it.
+    ours, theirs, index = _older_index_beside_another_workspace(tmp_path, monkeypatch)
+    asks = _andorra_asks(index)
+    if where == "saved anew in its workspace":
+        with ours.open("ab") as pdf:
+            pdf.write(b"%a new version\n")
+    else:
+        monkeypatch.chdir(tmp_path)
+    assert _exported_paths(index) == ["data/inbox/andorra.pdf"]  # as stored: not found
+    replaced = _cli("ingest", theirs, "--index", index, "--workers", "1")
+    assert "replaces" not in replaced.output, replaced.output
+    assert _andorra_asks(index) == asks
+
+
+def _older_index_beside_another_workspace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, Path, Path]:
+    """Andorra's report at home/proj/data/inbox/andorra.pdf in an index home/indexes kept, its
+    path "data/inbox/andorra.pdf" as an earlier uprdex run in home/proj stored it, and Albania's
+    report at home/data/inbox/andorra.pdf, another workspace of the same layout: the two files
+    (ours, theirs) and the index; the working folder home/proj."""
     home = tmp_path / "home"
-    ours, theirs = home / "proj" / "data" / "inbox", home / "data" / "inbox"
-    ours.mkdir(parents=True)
-    theirs.mkdir(parents=True)
-    shutil.copy(fixture("andorra2011_recs.pdf"), ours / "andorra.pdf")
-    shutil.copy(fixture("albania2010_recs.pdf"), theirs / "andorra.pdf")
+    ours, theirs = (
+        home / "proj" / "data" / "inbox" / "andorra.pdf",
+        home / "data" / "inbox" / "andorra.pdf",
+    )
+    for name, place in (("andorra2011_recs.pdf", ours), ("albania2010_recs.pdf", theirs)):
+        place.parent.mkdir(parents=True)
+        shutil.copy(fixture(name), place)
     index = home / "indexes" / "index.sqlite"
     monkeypatch.chdir(home / "proj")
-    _cli("ingest", ours / "andorra.pdf", "--index", index, "--workers", "1")
+    _cli("ingest", ours, "--index", index, "--workers", "1")
     with sqlite3.connect(index) as db:
         db.execute("UPDATE documents SET path = 'data/inbox/andorra.pdf'")
-    (exported,) = _exported_paths(index)
-    assert Path(exported).resolve() == (ours / "andorra.pdf").resolve()
+    return ours, theirs, index
+
+
+def _andorra_asks(index: Path) -> int:
+    with sqlite3.connect(index) as db:
+        (asks,) = db.execute(
+            "SELECT count(*) FROM recommendations WHERE document_symbol = 'A/HRC/16/8'"
+        ).fetchone()
+    return int(asks)

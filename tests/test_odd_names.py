@@ -52,11 +52,11 @@ def test_a_name_not_utf8_and_one_spelling_its_escape_are_two_documents(tmp_path:
     result = _cli("ingest", odd, spelled, "--index", index)
     assert result.exit_code == 0 and "from 2 documents" in result.stdout, result.output
     with sqlite3.connect(index) as db:
-        paths = sorted(row[0] for row in db.execute("SELECT path FROM documents"))
-    assert paths == ["./caf\\\\xe9.pdf", "./caf\\xe9.pdf"]  # beside the index: `locations`
+        rows = sorted(db.execute("SELECT path, sha256 FROM documents"))
+    assert [path for path, _ in rows] == ["./caf\\\\xe9.pdf", "./caf\\xe9.pdf"]  # `locations`
     from uprdex.pipeline.locations import located  # what browse and the report open
 
-    assert [located(path, index) for path in paths] == [spelled, odd]
+    assert [located(path, index, sha256) for path, sha256 in rows] == [spelled, odd]
     assert (
         f"unchanged {tmp_path}/caf\\\\xe9.pdf" in _cli("ingest", spelled, "--index", index).stdout
     )

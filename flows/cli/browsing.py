@@ -27,7 +27,7 @@ def browse(port: int, index: Path | None) -> None:
     `.json` to any page's address for its data. Needs the browse extra: pip install
     'uprdex[browse]'.
     """
-    from uprdex.pipeline.browse import build_datasette, serve
+    from uprdex.pipeline.browse import build_datasette, parts_stored, serve
 
     path = existing(index).resolve()
     # As every command that reads it, an earlier uprdex's index gets this one's schema and
@@ -41,5 +41,12 @@ def browse(port: int, index: Path | None) -> None:
     except BadIndexError:
         pass
     build_datasette(path)  # a missing extra or a bad index fails here, before the server
+    if not parts_stored(path):
+        err.print(
+            f"{escape(str(path))} holds no parts of compound recommendations (an older uprdex "
+            "wrote it): a searched page lists a compound recommendation for every State that "
+            "made it, whichever part holds the words; bring the index up to date (any uprdex "
+            "command where it can be written) for the parts rule"
+        )
     out.print(f"Serving {escape(str(path))} read-only at http://127.0.0.1:{port}/ (Ctrl-C stops)")
     serve(path, port)

@@ -34,8 +34,9 @@ from uprdex.flows.cli._common import (
     workspace,
     writing,
 )
+from uprdex.flows.cli._served_runs import follow, mark_left, stop_runs
 from uprdex.flows.interrupts import DEPLOYMENT, NOT_SERVED, end_serve, serving
-from uprdex.flows.logs import INTERRUPTED, EndedBeforeItsRun, Interrupted, Notes, dropping
+from uprdex.flows.logs import EndedBeforeItsRun, Interrupted, Notes, dropping
 from uprdex.pipeline.extras import require
 
 if TYPE_CHECKING:
@@ -242,6 +243,7 @@ def _sigterm_stops(heard: list[float]) -> Iterator[Callable[[], bool]]:
 
     prefects, enter = Runner.handle_sigterm, Runner.__aenter__
     started: list[tuple[Runner, asyncio.AbstractEventLoop, asyncio.Task[Any] | None]] = []
+    ours: set[UUID] = set()  # the runs the runner started (`_served_runs.follow`)
     # The handler wakes the thread through a pipe, not a threading.Event: a second SIGTERM that
     # landed while the first one's handler held the Event's lock waited for it forever.
     wake, woken = os.pipe()[::-1]
@@ -271,14 +273,14 @@ def _sigterm_stops(heard: list[float]) -> Iterator[Callable[[], bool]]:
         while not done.wait(0.2):
             now = time.monotonic()
             if not started and now - heard[0] >= STOP_WAIT:
-                _end_at_once(served=False)
+                _end_at_once(served=False, ours=ours)
             if len(heard) > 1 and now - heard[1] >= AGAIN_WAIT:
-                _end_at_once(served=bool(started))
+                _end_at_once(served=bool(started), ours=ours)
 
     async def entered(runner: Runner) -> Runner:
         await enter(runner)
         started.append((runner, asyncio.get_running_loop(), asyncio.current_task()))
-        _say_runs_interrupted_alone(runner, stopping)
+        follow(runner, stopping, ours)
         if heard:  # SIGTERM came before: registering the deployment, or the runner starting
             stop(runner)
         return runner
@@ -313,85 +315,17 @@ def _sigterm_stops(heard: list[float]) -> Iterator[Callable[[], bool]]:
         os.close(woken)
 
 
-def _say_runs_interrupted_alone(runner: Runner, stopping: Callable[[], bool]) -> None:
-    """From now on, serve says in a line a run of its that an interrupt signal ended mid-run
-    while serve goes on (`kill -INT` of the run's process alone): that process reports its
-    crash itself and exits 0, so Prefect's runner says nothing, and the run's own notes of it
-    are the ones a terminal's Ctrl-C makes (left off the terminal there: `logs.Interrupted`).
-    Serve tells the two apart: a Ctrl-C reaches serve too, whose stop has begun by then
-    (`stopping`). In the run's first second, the runner's note of exit 130 says it
-    (`logs.EndedBeforeItsRun`). With a Prefect whose runner keeps its processes otherwise,
-    nothing is said."""
-    manager = getattr(runner, "_process_manager", None)
-    remove = getattr(manager, "remove", None)
-    if manager is None or remove is None or not hasattr(manager, "get"):
-        return
-
-    async def removed(flow_run_id: UUID) -> None:
-        handle = manager.get(flow_run_id)
-        await remove(flow_run_id)
-        if stopping() or handle is None or handle.returncode != 0:
-            return
-        from prefect import get_client
-
-        with suppress(Exception):  # a server that does not answer: the run's state is unknown
-            async with get_client() as client:
-                run = await client.read_flow_run(flow_run_id)
-            state = run.state
-            if state and state.is_crashed() and INTERRUPTED in (state.message or ""):
-                err.print(
-                    f"[yellow]interrupted[/] run {escape(run.name)} of nightly/{DEPLOYMENT}: "
-                    "an interrupt signal sent to its process alone ended it mid-run; it is "
-                    "marked crashed, the documents it indexed are kept, whole, and the next "
-                    "run reads the rest"
-                )
-
-    manager.remove = removed
-
-
-def _end_at_once(served: bool) -> NoReturn:
+def _end_at_once(served: bool, ours: set[UUID]) -> NoReturn:
     """Ends serve now, in a line, without waiting any longer for the runner's stop (a second
     SIGTERM, or a first that the runner did not start in time to take). Runs it started that
-    still run are stopped first (`_stop_runs`): left, a run went on after serve had ended, and
-    the next `uprdex serve` could start one beside it."""
+    still run are stopped first (`_served_runs.stop_runs`): left, a run went on after serve had
+    ended, and the next `uprdex serve` could start one beside it. Then the runs `ours` whose
+    processes ended in the stop are marked cancelled on the server where it does not show them
+    ended (`_served_runs.mark_left`): left, a run showed Running for ever."""
     if not served:  # the runner never started: no run did
         end_serve(NOT_SERVED)
     how = f"stopped on a second SIGTERM: nightly/{DEPLOYMENT} may not be paused"
-    end_serve(how + _stop_runs())
-
-
-RUN_WAIT = 5.0
-"""Seconds a run's process that serve ends at once (`_end_at_once`) has to stop on Ctrl-C's
-signal before it is killed."""
-
-
-def _stop_runs() -> str:
-    """Stops the processes of the runs this serve started that still run, as Ctrl-C stops
-    them (SIGINT: the run is marked crashed; what it indexed is kept, whole, each document its
-    own transaction), killing any still there RUN_WAIT seconds later; says which, for serve's
-    line ("" when none ran)."""
-    import multiprocessing
-
-    # Prefect's runner spawns each run's process (multiprocessing's spawn), a child of serve.
-    runs = [run for run in multiprocessing.active_children() if run.pid]
-    for run in runs:
-        with suppress(OSError):
-            os.kill(run.pid, signal.SIGINT)  # type: ignore[arg-type]
-    deadline = time.monotonic() + RUN_WAIT
-    for run in runs:
-        run.join(max(0.0, deadline - time.monotonic()))
-    killed = [run for run in runs if run.is_alive()]
-    for run in killed:
-        with suppress(OSError):
-            os.kill(run.pid, signal.SIGKILL)  # type: ignore[arg-type]
-    if not runs:
-        return ""
-    pids = ", ".join(str(run.pid) for run in runs)
-    return (
-        f"; its run still running was stopped (process {pids}"
-        f"{f', killed after {RUN_WAIT:.0f} s' if killed else ''}): the documents it indexed "
-        "are kept, whole, and the next run reads the rest"
-    )
+    end_serve(how + stop_runs() + mark_left(ours))
 
 
 @click.command()

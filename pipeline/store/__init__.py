@@ -151,7 +151,7 @@ class Store(Connection):
         if (
             earlier
             and earlier.path != path
-            and holds(located(earlier.path, self.path), document.sha256)
+            and holds(located(earlier.path, self.path, earlier.sha256), document.sha256)
         ):
             path = stored_path(earlier.path, self.path)
         return replace(document, path=path)
@@ -170,15 +170,16 @@ class Store(Connection):
     def _restate_older_paths(self, db: sqlite3.Connection) -> None:
         """Store the paths an earlier uprdex wrote (relative to the folder its ingest ran in)
         as this release stores them, for those whose file is found (`locations.older_path`:
-        from the index's folder or above, or from the working folder). Then every "the
-        same place?" the writes ask (an older version at this path, a failed file read again,
-        a moved file) compares one form: a new version of `data/inbox/x.pdf` replaces the
-        row an older index holds as that, rather than sitting beside it."""
+        from the index's folder or above, or from the working folder, the file that holds the
+        document's bytes, else the one inside the index's folder). Then every "the same
+        place?" the writes ask (an older version at this path, a failed file read again, a
+        moved file) compares one form: a new version of `data/inbox/x.pdf` replaces the row
+        an older index holds as that, rather than sitting beside it."""
         older = db.execute(
             "SELECT sha256, path FROM documents WHERE path NOT LIKE ? || '%'", (IN_INDEX_FOLDER,)
         ).fetchall()
         places = (
-            (sha256, located(path, self.path))
+            (sha256, located(path, self.path, sha256))
             for sha256, path in older
             if not text_path(path).is_absolute()
         )
@@ -193,10 +194,13 @@ class Store(Connection):
 
     def _located(self, document: StoredDocument | None) -> StoredDocument | None:
         """The document with a path that opens from any folder (`locations.shown`)."""
-        return document and replace(document, path=shown(document.path, self.path))
+        return document and replace(document, path=shown(document.path, self.path, document.sha256))
 
     def _documents_located(self, rows: list[LinkedEvidence]) -> list[LinkedEvidence]:
-        return [replace(row, document_path=shown(row.document_path, self.path)) for row in rows]
+        return [
+            replace(row, document_path=shown(row.document_path, self.path, row.document_sha256))
+            for row in rows
+        ]
 
     # --- reading (queries.py) --------------------------------------------------------------
 
@@ -221,7 +225,7 @@ class Store(Connection):
         """Every document row, newest first (an addendum or a decision with its review's
         session and cycle); with a filter, those of its State under review and cycle."""
         return [
-            replace(document, path=shown(document.path, self.path))
+            replace(document, path=shown(document.path, self.path, document.sha256))
             for document in queries.documents(self.db, where)
         ]
 
@@ -253,7 +257,9 @@ class Store(Connection):
     def search(self, text: str, where: RecFilter | None = None, limit: int = 20) -> list[SearchHit]:
         """Recommendations whose text, or the context of evidence about them, holds all the
         words; best first, each with a snippet of where the words were found."""
-        return queries.search(self.db, text, where, limit, lambda path: shown(path, self.path))
+        return queries.search(
+            self.db, text, where, limit, lambda path, sha256: shown(path, self.path, sha256)
+        )
 
     def states_under_review(self, ids: Sequence[str]) -> dict[str, str | None]:
         """The State under review of each of these recommendations that is indexed."""

@@ -231,25 +231,25 @@ def search(
     text: str,
     where: RecFilter | None = None,
     limit: int = 20,
-    shown: Callable[[str], str] = str,
+    shown: Callable[[str, str], str] = lambda path, sha256: path,
 ) -> list[SearchHit]:
     """Recommendations whose text, or the context of evidence about them, holds all the
     words; best first (bm25), each with a snippet of where the words were found (the
     words between \\x02 and \\x03). A document without a symbol is named by its path as
-    `shown` gives it."""
+    `shown` gives it (of its stored path and SHA-256)."""
     where = where or RecFilter()
     sql, params = filter_sql(where, text)
     query = fts_query(text)
     hits = db.execute(
-        "SELECT id, snippet, symbol, path, rank FROM ("
+        "SELECT id, snippet, symbol, path, sha256, rank FROM ("
         "  SELECT r.id, snippet(recommendations_fts, 0, char(2), char(3), '…', 12) AS snippet,"
-        "         NULL AS symbol, NULL AS path, bm25(recommendations_fts) AS rank"
+        "         NULL AS symbol, NULL AS path, NULL AS sha256, bm25(recommendations_fts) AS rank"
         "  FROM recommendations_fts"
         "  JOIN recommendations r ON r.rowid = recommendations_fts.rowid"
         "  WHERE recommendations_fts MATCH ?"
         "  UNION ALL"
         "  SELECT e.recommendation_id, snippet(evidence_fts, 0, char(2), char(3), '…', 12),"
-        "         d.symbol, d.path, bm25(evidence_fts)"
+        "         d.symbol, d.path, d.sha256, bm25(evidence_fts)"
         "  FROM evidence_fts JOIN evidence e ON e.id = evidence_fts.rowid"
         "  JOIN documents d ON d.sha256 = e.document_sha256"
         "  WHERE evidence_fts MATCH ? AND e.recommendation_id IS NOT NULL"
@@ -270,7 +270,7 @@ def search(
         SearchHit(
             by_id[hit["id"]],
             hit["snippet"],
-            "evidence: " + (hit["symbol"] or shown(hit["path"]))
+            "evidence: " + (hit["symbol"] or shown(hit["path"], hit["sha256"]))
             if hit["path"] is not None
             else "recommendation",
             matching_parts(

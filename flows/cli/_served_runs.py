@@ -1,0 +1,158 @@
+"""The runs `uprdex serve` starts: what serve says of one interrupted alone, and what becomes of
+those still under way when serve ends at once (a second SIGTERM, `cli.scheduling`).
+
+Prefect's runner keeps each run's process in its process manager (`runner._process_manager`,
+a private attribute: Prefect has no public way to follow a runner's runs). Serve wraps its
+`add` and `remove` to note the runs it started and to tell how each one's process ended.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from contextlib import suppress
+from typing import TYPE_CHECKING
+
+from rich.markup import escape
+
+from uprdex.flows.cli._common import err
+from uprdex.flows.interrupts import DEPLOYMENT
+from uprdex.flows.logs import INTERRUPTED
+
+if TYPE_CHECKING:
+    from uuid import UUID
+
+    from prefect.runner import Runner
+
+__all__ = ["MARK_WAIT", "RUN_WAIT", "follow", "mark_left", "stop_runs"]
+
+RUN_WAIT = 5.0
+"""Seconds a run's process that serve ends at once has to stop on Ctrl-C's signal before it
+is killed."""
+MARK_WAIT = 3.0
+"""Seconds serve, ending at once, gives the Prefect server to record the end of the runs its
+stop ended (`mark_left`): a second SIGTERM means now, and a server that is stopping too may
+never answer."""
+CANCELLED = "Cancelled as uprdex serve stopped (a second SIGTERM): its process has ended"
+"""The message of the state `mark_left` gives a run."""
+
+
+def follow(runner: Runner, stopping: Callable[[], bool], ours: set[UUID]) -> None:
+    """From now on, notes in `ours` each run `runner` starts, until its process ends while
+    serve's stop has not begun (a run whose process ends in the stop stays: the stop may end
+    serve before the runner records the run's end, `mark_left`).
+
+    And serve says in a line a run of its that an interrupt signal ended mid-run while serve
+    goes on (`kill -INT` of the run's process alone): that process reports its crash itself and
+    exits 0, so Prefect's runner says nothing, and the run's own notes of it are the ones a
+    terminal's Ctrl-C makes (left off the terminal there: `logs.Interrupted`). Serve tells the
+    two apart: a Ctrl-C reaches serve too, whose stop has begun by then (`stopping`). In the
+    run's first second, the runner's note of exit 130 says it (`logs.EndedBeforeItsRun`). With
+    a Prefect whose runner keeps its processes otherwise, nothing is noted or said."""
+    manager = getattr(runner, "_process_manager", None)
+    add, remove = getattr(manager, "add", None), getattr(manager, "remove", None)
+    if manager is None or add is None or remove is None or not hasattr(manager, "get"):
+        return
+
+    async def added(flow_run_id: UUID, *args: object, **kwargs: object) -> None:
+        ours.add(flow_run_id)
+        await add(flow_run_id, *args, **kwargs)
+
+    async def removed(flow_run_id: UUID) -> None:
+        handle = manager.get(flow_run_id)
+        await remove(flow_run_id)
+        if stopping():
+            return
+        ours.discard(flow_run_id)
+        if handle is None or handle.returncode != 0:
+            return
+        from prefect import get_client
+
+        with suppress(Exception):  # a server that does not answer: the run's state is unknown
+            async with get_client() as client:
+                run = await client.read_flow_run(flow_run_id)
+            state = run.state
+            if state and state.is_crashed() and INTERRUPTED in (state.message or ""):
+                err.print(
+                    f"[yellow]interrupted[/] run {escape(run.name)} of nightly/{DEPLOYMENT}: "
+                    "an interrupt signal sent to its process alone ended it mid-run; it is "
+                    "marked crashed, the documents it indexed are kept, whole, and the next "
+                    "run reads the rest"
+                )
+
+    manager.add, manager.remove = added, removed
+
+
+def stop_runs() -> str:
+    """Stops the processes of the runs this serve started that still run, as Ctrl-C stops
+    them (SIGINT: the run is marked crashed; what it indexed is kept, whole, each document its
+    own transaction), killing any still there RUN_WAIT seconds later; says which, for serve's
+    line ("" when none ran)."""
+    import multiprocessing
+
+    # Prefect's runner spawns each run's process (multiprocessing's spawn), a child of serve.
+    runs = [run for run in multiprocessing.active_children() if run.pid]
+    for run in runs:
+        with suppress(OSError):
+            os.kill(run.pid, signal.SIGINT)  # type: ignore[arg-type]
+    deadline = time.monotonic() + RUN_WAIT
+    for run in runs:
+        run.join(max(0.0, deadline - time.monotonic()))
+    killed = [run for run in runs if run.is_alive()]
+    for run in killed:
+        with suppress(OSError):
+            os.kill(run.pid, signal.SIGKILL)  # type: ignore[arg-type]
+    if not runs:
+        return ""
+    pids = ", ".join(str(run.pid) for run in runs)
+    return (
+        f"; its run still running was stopped (process {pids}"
+        f"{f', killed after {RUN_WAIT:.0f} s' if killed else ''}): the documents it indexed "
+        "are kept, whole, and the next run reads the rest"
+    )
+
+
+def mark_left(ours: set[UUID]) -> str:
+    """Marks cancelled on the Prefect server each run in `ours` (their processes ended) that it
+    does not show ended: serve ends before its runner has recorded the cancel of the run its
+    stop ended, or a run `stop_runs` killed; without it the run showed Running for ever, with
+    no process. Says which, for serve's line ("" when none); a run the server did not mark
+    within MARK_WAIT seconds is named with the command that clears it."""
+    runs = frozenset(ours)  # a copy: the runner's loop may still change `ours`
+    if not runs:
+        return ""
+    marked: list[str] = []
+    ended: set[UUID] = set()
+    lock = threading.Lock()
+
+    def mark() -> None:
+        from prefect import get_client
+        from prefect.states import Cancelled
+
+        with suppress(Exception), get_client(sync_client=True) as client:
+            for flow_run_id in sorted(runs, key=str):
+                run = client.read_flow_run(flow_run_id)
+                left = run.state is None or not run.state.is_final()
+                if left:
+                    client.set_flow_run_state(flow_run_id, Cancelled(message=CANCELLED), force=True)
+                with lock:
+                    ended.add(flow_run_id)
+                    marked.extend([run.name] if left else [])
+
+    # In a thread it leaves behind when the server has not answered in time: Prefect's client
+    # waits PREFECT_API_REQUEST_TIMEOUT (60 s) per try.
+    marking = threading.Thread(target=mark, name="uprdex-mark-runs", daemon=True)
+    marking.start()
+    marking.join(MARK_WAIT)
+    with lock:
+        names, left = list(marked), sorted(runs - ended, key=str)
+    said = "".join(f"; run {escape(name)} marked cancelled on the Prefect server" for name in names)
+    return said + "".join(
+        f"; run {flow_run_id} may show Running on the Prefect server, which did not record its "
+        f"end within {MARK_WAIT:.0f} s: its process has ended; `prefect flow-run delete "
+        f"{flow_run_id}` clears it"
+        for flow_run_id in left
+    )
