@@ -22,15 +22,23 @@ class Notes(logging.Filter):
 
 INTERRUPTED = "aborted by an interrupt signal"
 """What Prefect's crash notes of a flow or task run Ctrl-C stopped say."""
+TERMINATED = "aborted by a termination signal"
+"""What they say of one a SIGTERM stopped (Prefect takes SIGTERM over during a flow run)."""
 
 
 class Interrupted(logging.Filter):
     """Drops Prefect's crash notes of a flow or task run Ctrl-C stopped ("Crash detected!
-    Execution was aborted by an interrupt signal.", "Finished in state Crashed(...)"): the
-    command stopped says it in one line itself."""
+    Execution was aborted by an interrupt signal.", "Finished in state Crashed(...)"), and with
+    `sigterm` those of one a SIGTERM stopped, for a command that stops on it as on Ctrl-C
+    (`uprdex watch`): the command stopped says it in one line itself."""
+
+    def __init__(self, sigterm: bool = False) -> None:
+        super().__init__()
+        self.notes = (INTERRUPTED, TERMINATED) if sigterm else (INTERRUPTED,)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return INTERRUPTED not in record.getMessage()
+        message = record.getMessage()
+        return not any(note in message for note in self.notes)
 
 
 class EndedBeforeItsRun(logging.Filter):

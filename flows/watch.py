@@ -9,12 +9,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from uprdex.pipeline.inbox import is_partial
+from uprdex.pipeline.errors import UprdexError
+from uprdex.pipeline.inbox import is_partial, scan_inbox
+from uprdex.pipeline.store import Store
 
 if TYPE_CHECKING:
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
-__all__ = ["Debouncer", "inbox_handler", "lands_a_pdf"]
+    from uprdex.pipeline.config import Config
+
+__all__ = ["Debouncer", "inbox_handler", "lands_a_pdf", "not_indexed"]
 
 # watchdog's event types (watchdog.events.EVENT_TYPE_*), named here so that this module
 # imports without the watch extra.
@@ -77,3 +81,22 @@ class Debouncer:
         """Sleep one poll (half a second), then True if due."""
         time.sleep(0.5)
         return self.due()
+
+
+def not_indexed(config: Config) -> int | None:
+    """How many PDFs in the inbox the index does not know (neither indexed nor failed): what
+    the next run reads, said when watch stops; None when the index cannot be read within
+    seconds (another program writing it): the stop does not wait for it."""
+    files = list(scan_inbox(config.inbox))
+    if not files or not config.index.is_file():
+        return len(files)
+    try:
+        with Store(config.index, busy_timeout=STOP_WAIT) as store:
+            return sum(store.document(item.sha256) is None for item in files)
+    except UprdexError:
+        return None
+
+
+STOP_WAIT = 5.0
+"""Seconds watch's stop waits for an index another program is writing, to count what it
+leaves in the inbox."""

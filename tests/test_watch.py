@@ -277,12 +277,6 @@ def _a_worker_of(pid: int) -> bool:
 
 
 @pytest.mark.prefect
-@pytest.mark.xfail(
-    strict=True,
-    reason="review15 finding 3: watch stopped by SIGTERM mid-run prints Prefect's 'Crash "
-    "detected! Execution was aborted by a termination signal.' ERROR line, which Ctrl-C's "
-    "stop keeps off the terminal",
-)
 def test_watch_stopped_by_sigterm_mid_run_prints_no_prefect_crash_line(tmp_path: Path) -> None:
     # review15 finding 3: `kill PID` of a watch reading the inbox (24a5e61: "stops as Ctrl-C
     # does") ended it with 0 in 2-6 s, and its only words were Prefect's, timestamped:
@@ -295,11 +289,6 @@ def test_watch_stopped_by_sigterm_mid_run_prints_no_prefect_crash_line(tmp_path:
 
 
 @pytest.mark.prefect
-@pytest.mark.xfail(
-    strict=True,
-    reason="review15 finding 4: watch interrupted by Ctrl-C mid-run goes on without its "
-    "Prefect server (killed by the same Ctrl-C) and ends 70 s later with exit 2",
-)
 def test_watch_stopped_by_ctrl_c_mid_run_stops_with_0(tmp_path: Path) -> None:
     # review15 finding 4 (older than newcomer, against the README row it edited: "uprdex
     # watch ... stop by Ctrl-C ... with 0; watch's temporary Prefect server stops with it"):

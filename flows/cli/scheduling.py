@@ -351,8 +351,8 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
     require("watchdog", "watch", "uprdex watch")
     from watchdog.observers import Observer
 
-    from uprdex.flows.prefect_api import environment
-    from uprdex.flows.watch import Debouncer, inbox_handler
+    from uprdex.flows.prefect_api import environment, temporary_api
+    from uprdex.flows.watch import Debouncer, inbox_handler, not_indexed
 
     config = workspace(inbox, index)
     with writing(config.inbox):
@@ -365,48 +365,59 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
     # when asked; each run's files and summary in uprdex's words. Set before Prefect is
     # imported, which sets its loggers up then.
     keep = verbose or "PREFECT_LOGGING_LEVEL" in os.environ
-    with environment({} if keep else {"PREFECT_LOGGING_LEVEL": "WARNING"}):
-        from uprdex.flows.logs import RunNotes, off_the_terminal
-        from uprdex.flows.nightly import nightly
+    # `kill`, `timeout` or a service manager's stop ends it as Ctrl-C does: ended at once,
+    # it left the temporary Prefect server it had started running, an orphan on its port.
+    signal.signal(signal.SIGTERM, _as_ctrl_c)
+    try:
+        # As `uprdex run`'s, the temporary Prefect server is started in its own process group:
+        # Prefect's own, in watch's group, was killed by the terminal's Ctrl-C mid-run while
+        # the run went on, and the watcher ended 75 s later in walls of Prefect's errors.
+        with (
+            environment({} if keep else {"PREFECT_LOGGING_LEVEL": "WARNING"}),
+            temporary_api(say=verbose) as api,
+        ):
+            from uprdex.flows.logs import RunNotes, off_the_terminal
+            from uprdex.flows.nightly import nightly
 
-        observer.start()
-        out.print(f"watching {escape(str(config.inbox))} (Ctrl-C to stop)")
-        debouncer.poke()  # files already waiting are picked up at start
-        notes = nullcontext() if keep else off_the_terminal(RunNotes())
-        # `kill`, `timeout` or a service manager's stop ends it as Ctrl-C does: ended at once,
-        # it left the temporary Prefect server it had started running, an orphan on its port.
-        signal.signal(signal.SIGTERM, _as_ctrl_c)
-        try:
-            with _errors_in_one_line(), notes:
+            observer.start()
+            out.print(f"watching {escape(str(config.inbox))} (Ctrl-C to stop)")
+            debouncer.poke()  # files already waiting are picked up at start
+            notes = nullcontext() if keep else off_the_terminal(RunNotes())
+            api.ready()
+            with api.flow_settings(), _errors_in_one_line(sigterm=True), notes:
                 while True:
-                    if not debouncer.wait_until_due():
-                        continue
-                    summary = nightly(
-                        str(config.inbox),
-                        str(config.index),
-                        str(config.quarantine),
-                        str(config.reports),
-                    )
-                    # A file that failed before and is still in the inbox is no new failure
-                    # of this burst: said as such, not counted (`uprdex run` counts it: its
-                    # exit says the inbox holds one).
-                    before = [
-                        failed for failed in summary.failed if failed[0] in summary.failed_before
-                    ]
-                    summary = replace(
-                        summary, failed=[f for f in summary.failed if f not in before]
-                    )
-                    for path in summary.indexed:
-                        out.print(f"[green]indexed[/] {escape(path)}")
-                    _each_file(summary, config)
-                    for _, reason in before:
-                        err.print(f"[yellow]still failed[/] {escape(reason)}")
-                    out.print(f"{len(summary.indexed)} indexed, {len(summary.failed)} failed")
-        except KeyboardInterrupt:
-            pass
-        finally:
-            observer.stop()
-            observer.join()
+                    if debouncer.wait_until_due():
+                        _watched_run(nightly, config)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        observer.stop()
+        observer.join()
+    waiting = not_indexed(config)
+    left = (
+        f": {count(waiting, 'PDF')} in it not indexed yet, for the next `uprdex watch` or "
+        "`uprdex run`"
+        if waiting
+        else ""
+    )
+    out.print(f"stopped watching {escape(str(config.inbox))}{left}")
+
+
+def _watched_run(nightly: Callable[..., NightlySummary], config: Config) -> None:
+    """One run of the nightly flow for a burst of files, and what it says of each."""
+    summary = nightly(
+        str(config.inbox), str(config.index), str(config.quarantine), str(config.reports)
+    )
+    # A file that failed before and is still in the inbox is no new failure of this burst:
+    # said as such, not counted (`uprdex run` counts it: its exit says the inbox holds one).
+    before = [failed for failed in summary.failed if failed[0] in summary.failed_before]
+    summary = replace(summary, failed=[f for f in summary.failed if f not in before])
+    for path in summary.indexed:
+        out.print(f"[green]indexed[/] {escape(path)}")
+    _each_file(summary, config)
+    for _, reason in before:
+        err.print(f"[yellow]still failed[/] {escape(reason)}")
+    out.print(f"{len(summary.indexed)} indexed, {len(summary.failed)} failed")
 
 
 def _as_ctrl_c(signum: int, frame: object) -> NoReturn:
@@ -451,8 +462,8 @@ def _each_file(summary: NightlySummary, config: Config) -> None:
 
 class _UprdexErrorRecord(Interrupted):
     """Drops Prefect's record of an error uprdex raised on purpose ("Encountered exception
-    during execution", with its traceback), and of Ctrl-C (`Interrupted`): the command says it
-    in one line itself."""
+    during execution", with its traceback), and of Ctrl-C (`Interrupted`; of SIGTERM too with
+    `sigterm`): the command says it in one line itself."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         from uprdex.pipeline.errors import UprdexError
@@ -462,10 +473,11 @@ class _UprdexErrorRecord(Interrupted):
         return not (record.exc_info and isinstance(record.exc_info[1], UprdexError))
 
 
-def _errors_in_one_line() -> AbstractContextManager[None]:
+def _errors_in_one_line(sigterm: bool = False) -> AbstractContextManager[None]:
     """While a flow runs here: an UprdexError inside it (the index on a full disk, busy) is
-    the command's one line, not Prefect's traceback as well."""
-    return dropping(_UprdexErrorRecord(), "prefect.flow_runs", "prefect.task_runs")
+    the command's one line, not Prefect's traceback as well; so is Ctrl-C's stop, and with
+    `sigterm` a SIGTERM's (watch stops on it as on Ctrl-C)."""
+    return dropping(_UprdexErrorRecord(sigterm), "prefect.flow_runs", "prefect.task_runs")
 
 
 @click.command("warm")
