@@ -225,11 +225,13 @@ def test_watch_stopped_by_sigterm_leaves_no_prefect_server_behind(tmp_path: Path
     assert watcher.returncode == 0
 
 
-def _watch_stopped_mid_run(tmp_path: Path, stop: Callable[[int], None]) -> tuple[int | None, str]:
+def _watch_stopped_mid_run(
+    tmp_path: Path, stop: Callable[[int], None]
+) -> tuple[int | None, str, str]:
     """Starts `uprdex watch` on an inbox of the demo's five samples, calls `stop` with its
     process id as soon as its extraction has a worker process (a child other than the
     temporary Prefect server), and gives its exit code (None: still running 30 s later, then
-    killed) and what it wrote to standard error."""
+    killed) and what it wrote to standard error and to standard output."""
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     for sample in sorted((Path(__file__).resolve().parents[1] / "data" / "samples").glob("*.pdf")):
@@ -238,11 +240,11 @@ def _watch_stopped_mid_run(tmp_path: Path, stop: Callable[[int], None]) -> tuple
     env.pop("PREFECT_API_URL", None)
     args = ["watch", "--debounce", "0", "--inbox", str(inbox)]
     args += ["--index", str(tmp_path / "index.sqlite")]
-    errors = tmp_path / "stderr.txt"
-    with errors.open("w") as stderr:
+    errors, said = tmp_path / "stderr.txt", tmp_path / "stdout.txt"
+    with errors.open("w") as stderr, said.open("w") as stdout:
         watcher = subprocess.Popen(
             [sys.executable, "-c", "from uprdex.flows.cli import run; run()", *args],
-            stdout=subprocess.DEVNULL,
+            stdout=stdout,
             stderr=stderr,
             env=env,
             start_new_session=True,  # its group, as a terminal's: the watcher and its children
@@ -262,7 +264,14 @@ def _watch_stopped_mid_run(tmp_path: Path, stop: Callable[[int], None]) -> tuple
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(watcher.pid, signal.SIGKILL)
-    return code, errors.read_text()
+    return code, errors.read_text(), said.read_text()
+
+
+def _stopped_in_its_own_line(said: str, inbox: Path) -> bool:
+    """Whether watch's last line says it stopped, and that the inbox still holds PDFs it had
+    not indexed (stopped during the first run's extraction of five)."""
+    last = said.strip().splitlines()[-1] if said.strip() else ""
+    return last.startswith(f"stopped watching {inbox}: ") and "not indexed yet" in last
 
 
 def _a_worker_of(pid: int) -> bool:
@@ -283,9 +292,11 @@ def test_watch_stopped_by_sigterm_mid_run_prints_no_prefect_crash_line(tmp_path:
     # "19:05:19.689 | ERROR | Flow run 'khaki-wrasse' - Crash detected! Execution was aborted
     # by a termination signal." (3 of 3 tries; also "Task run 'cluster-b35' - ..." twice
     # when it landed on the clusters). Ctrl-C's notes are dropped (`logs.Interrupted`).
-    code, errors = _watch_stopped_mid_run(tmp_path, lambda pid: os.kill(pid, signal.SIGTERM))
+    code, errors, said = _watch_stopped_mid_run(tmp_path, lambda pid: os.kill(pid, signal.SIGTERM))
     assert code == 0, errors
     assert "Crash detected" not in errors, errors
+    assert errors == "", errors
+    assert _stopped_in_its_own_line(said, tmp_path / "inbox"), said
 
 
 @pytest.mark.prefect
@@ -296,6 +307,8 @@ def test_watch_stopped_by_ctrl_c_mid_run_stops_with_0(tmp_path: Path) -> None:
     # server at once, and the watcher went on: 76 s later, after walls of "EventsWorker failed
     # to process item Event(...)", "error the Prefect server at PREFECT_API_URL did not
     # answer ...", exit 2, 2 of 25 WG reports indexed (2 of 2 tries).
-    code, errors = _watch_stopped_mid_run(tmp_path, lambda pid: os.killpg(pid, signal.SIGINT))
+    code, errors, said = _watch_stopped_mid_run(tmp_path, lambda pid: os.killpg(pid, signal.SIGINT))
     assert code == 0, errors
     assert "did not answer" not in errors, errors
+    assert errors == "", errors
+    assert _stopped_in_its_own_line(said, tmp_path / "inbox"), said
