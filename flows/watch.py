@@ -6,11 +6,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.inbox import is_partial, scan_inbox
+from uprdex.pipeline.model import DocumentStatus
 from uprdex.pipeline.store import Store
 
 if TYPE_CHECKING:
@@ -18,7 +21,7 @@ if TYPE_CHECKING:
 
     from uprdex.pipeline.config import Config
 
-__all__ = ["Debouncer", "inbox_handler", "lands_a_pdf", "not_indexed"]
+__all__ = ["Debouncer", "Left", "inbox_handler", "lands_a_pdf", "left", "now"]
 
 # watchdog's event types (watchdog.events.EVENT_TYPE_*), named here so that this module
 # imports without the watch extra.
@@ -83,18 +86,41 @@ class Debouncer:
         return self.due()
 
 
-def not_indexed(config: Config) -> int | None:
-    """How many PDFs in the inbox the index does not know (neither indexed nor failed): what
-    the next run reads, said when watch stops; None when the index cannot be read within
-    seconds (another program writing it): the stop does not wait for it."""
+@dataclass(frozen=True)
+class Left:
+    """What watch's stop leaves: of the inbox's PDFs, how many the run it stopped had indexed
+    (written whole: each document is its own transaction) and how many the index does not
+    know (neither indexed nor failed), for its next start or `uprdex run`."""
+
+    indexed: int
+    waiting: int
+
+
+def left(config: Config, since: str | None) -> Left | None:
+    """`Left` of a run that began at `since` (`now()`; None: no run was under way); None when
+    the index cannot be read within seconds (another program writing it): the stop does not
+    wait for it."""
     files = list(scan_inbox(config.inbox))
     if not files or not config.index.is_file():
-        return len(files)
+        return Left(0, len(files))
     try:
         with Store(config.index, busy_timeout=STOP_WAIT) as store:
-            return sum(store.document(item.sha256) is None for item in files)
+            known = [store.document(item.sha256) for item in files]
     except UprdexError:
         return None
+    indexed = sum(
+        since is not None
+        and document is not None
+        and document.status == DocumentStatus.INDEXED
+        and document.ingested_at >= since
+        for document in known
+    )
+    return Left(indexed, sum(document is None for document in known))
+
+
+def now() -> str:
+    """The time as the index stamps a document it writes (`ingested_at`)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 STOP_WAIT = 5.0

@@ -268,10 +268,13 @@ def _watch_stopped_mid_run(
 
 
 def _stopped_in_its_own_line(said: str, inbox: Path) -> bool:
-    """Whether watch's last line says it stopped, and that the inbox still holds PDFs it had
-    not indexed (stopped during the first run's extraction of five)."""
+    """Whether watch's last line says it stopped during a run, what that run had indexed, and
+    that the inbox still holds PDFs it had not (stopped during the first run's extraction)."""
     last = said.strip().splitlines()[-1] if said.strip() else ""
-    return last.startswith(f"stopped watching {inbox}: ") and "not indexed yet" in last
+    return (
+        last.startswith(f"stopped watching {inbox} during a run: it had indexed ")
+        and "in it not indexed yet" in last
+    )
 
 
 def _a_worker_of(pid: int) -> bool:

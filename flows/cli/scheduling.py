@@ -352,7 +352,7 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
     from watchdog.observers import Observer
 
     from uprdex.flows.prefect_api import environment, temporary_api
-    from uprdex.flows.watch import Debouncer, inbox_handler, not_indexed
+    from uprdex.flows.watch import Debouncer, inbox_handler, now
 
     config = workspace(inbox, index)
     with writing(config.inbox):
@@ -368,6 +368,7 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
     # `kill`, `timeout` or a service manager's stop ends it as Ctrl-C does: ended at once,
     # it left the temporary Prefect server it had started running, an orphan on its port.
     signal.signal(signal.SIGTERM, _as_ctrl_c)
+    since: str | None = None  # when the run under way began
     try:
         # As `uprdex run`'s, the temporary Prefect server is started in its own process group:
         # Prefect's own, in watch's group, was killed by the terminal's Ctrl-C mid-run while
@@ -387,20 +388,35 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
             with api.flow_settings(), _errors_in_one_line(sigterm=True), notes:
                 while True:
                     if debouncer.wait_until_due():
+                        since = now()
                         _watched_run(nightly, config)
+                        since = None
     except KeyboardInterrupt:
         pass
     finally:
         observer.stop()
         observer.join()
-    waiting = not_indexed(config)
-    left = (
-        f": {count(waiting, 'PDF')} in it not indexed yet, for the next `uprdex watch` or "
-        "`uprdex run`"
-        if waiting
-        else ""
+    out.print(_stopped(config, since))
+
+
+def _stopped(config: Config, since: str | None) -> str:
+    """Watch's last line: stopped, during a run (`since`: when it began) or not, what that run
+    indexed, and what is left in the inbox for the next run."""
+    from uprdex.flows.watch import left
+
+    what = left(config, since)
+    said = []
+    if what is not None and since is not None:
+        said.append(f"it had indexed {count(what.indexed, 'PDF')}")
+    if what is not None and what.waiting:
+        said.append(
+            f"{count(what.waiting, 'PDF')} in it not indexed yet, for the next `uprdex watch` "
+            "or `uprdex run`"
+        )
+    during = "" if since is None else " during a run"
+    return f"stopped watching {escape(str(config.inbox))}{during}" + (
+        f": {'; '.join(said)}" if said else ""
     )
-    out.print(f"stopped watching {escape(str(config.inbox))}{left}")
 
 
 def _watched_run(nightly: Callable[..., NightlySummary], config: Config) -> None:
