@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -118,3 +119,46 @@ def test_a_forked_worker_that_cannot_cap_its_memory_never_runs_the_parents_progr
     )
     assert run.stdout.count("program ends") == 1, run.stdout + run.stderr
     assert "crash" not in run.stdout, run.stdout
+
+
+def _crash_or_echo(item: str) -> str:
+    if item == "crash":
+        os.kill(os.getpid(), signal.SIGSEGV)  # as a native fault in the PDF reader would
+    return item
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review16 finding 4: forked workers started at once from several threads (the "
+    "nightly's task runner) inherit each other's channel ends (a fork between another "
+    "thread's _pipe and its _PARENT_ENDS.add): a worker that crashes is not seen to end, and "
+    "its document is said timed out after the whole budget",
+)
+@pytest.mark.skipif(sandbox.start_method() != "fork", reason="fork is Linux's default")
+def test_a_crash_is_a_crash_when_threads_start_forked_workers_at_once() -> None:
+    # `uprdex run` hands each document to a thread (ThreadPoolTaskRunner) that calls
+    # run_isolated; on Linux each forks its worker, all at the start of the night. A fork in
+    # the window between another thread's socketpair and its _PARENT_ENDS.add keeps that
+    # thread's ends open in the new worker. By hand (4 threads x 40 rounds): 93 of 160 workers
+    # held more than their own channel (up to 7 sockets); with one item crashing in each of
+    # 10 rounds, 2 crashes came back "timeout" after the whole 3 s budget. In the nightly a
+    # damaged PDF is then "over budget" (not quarantined, read again each night) after
+    # timeout_seconds, instead of quarantined at once.
+    seen: list[tuple[str | None, float]] = []
+    for _ in range(30):
+        barrier = threading.Barrier(4)
+
+        def one(item: str, barrier: threading.Barrier = barrier) -> None:
+            barrier.wait()
+            began = time.monotonic()
+            outcome = sandbox.run_isolated(_crash_or_echo, item, 3.0, 0, "fork", "watchdog")
+            if item == "crash":
+                seen.append((outcome.failure, time.monotonic() - began))
+
+        threads = [threading.Thread(target=one, args=(item,)) for item in ("crash", "a", "b", "c")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        sandbox._stop_idle()
+        assert all(failure == "crash" for failure, _ in seen), seen
