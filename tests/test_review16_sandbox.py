@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import signal
 import subprocess
@@ -162,3 +163,45 @@ def test_a_crash_is_a_crash_when_threads_start_forked_workers_at_once() -> None:
             thread.join()
         sandbox._stop_idle()
         assert all(failure == "crash" for failure, _ in seen), seen
+
+
+FAILS_AFTER_FIRST_START = """
+import os, signal
+from pathlib import Path
+
+if os.getpid() != int(os.environ["UPRDEX_TEST_PARENT"]):
+    started = Path(os.environ["UPRDEX_TEST_STARTED"])
+    if started.exists():  # the reader's library gone since the first worker started
+        raise ImportError("libpdfium.so: cannot open shared object file")
+    started.touch()
+
+
+def work(item):
+    if item == "crash":
+        os.kill(os.getpid(), signal.SIGSEGV)
+    return item.upper()
+"""
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review16 finding 5: map_isolated starts and awaits a crashed worker's replacement "
+    "before it yields the crash: a replacement that cannot start raises WorkerStartError and "
+    "the document that crashed is never reported",
+)
+def test_the_document_that_crashed_is_reported_before_its_replacement_cannot_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `uprdex ingest` writes each outcome as it comes: with the worker's replacement failing
+    # (the environment changed under a long run, out of memory), the run stops in one line
+    # and the damaged file that crashed the reader is neither recorded nor named.
+    (tmp_path / "uprdex_test_fails_after_first.py").write_text(FAILS_AFTER_FIRST_START)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("UPRDEX_TEST_PARENT", str(os.getpid()))
+    monkeypatch.setenv("UPRDEX_TEST_STARTED", str(tmp_path / "started"))
+    work = importlib.import_module("uprdex_test_fails_after_first").work
+    seen = []
+    with pytest.raises(sandbox.WorkerStartError):
+        for outcome in map_isolated(work, ["crash", "a"], 1, 30.0, 0, "spawn", "watchdog"):
+            seen.append((outcome.item, outcome.failure))
+    assert ("crash", "crash") in seen
