@@ -217,9 +217,10 @@ def test_a_ctrl_c_pending_as_sigint_is_held_leaves_it_unblocked(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # signal.pthread_sigmask sets the mask, then the handlers of signals that arrived run (the
-    # call checks for them on return, as the interpreter does after a call): a Ctrl-C that came in the few bytecodes before the call raises
-    # KeyboardInterrupt from it with SIGINT already blocked, and `mask` never assigned. Played
-    # here by raising what that check raises, after the real call.
+    # call checks for them on return, as the interpreter does after a call): a Ctrl-C that
+    # came in the few bytecodes before the call raises KeyboardInterrupt from it with SIGINT
+    # already blocked, and `mask` never assigned. Played here by raising what that check
+    # raises, after the real call.
     real = signal.pthread_sigmask
 
     def pthread_sigmask(how: int, mask: object) -> object:
