@@ -124,6 +124,14 @@ SUPPORT_LIST = re.compile(
     re.IGNORECASE,
 )
 _LIST_GOES_ON = re.compile(r"\d{2,3}\.\d{1,3}\b")
+# The report's paragraph a list of bare indexes counts in, after the list: "Ghana accepts the
+# recommendations 1-22 contained in paragraph 68 of the report" (68.1-68.22, not the asks
+# numbered 16 and 20 in A/HRC/8/36's dialogue).
+IN_PARAGRAPH = re.compile(
+    r"\s*(?:(?:contained|listed|made|set\s+out)\s+)?in\s+paragraph\s+(?P<paragraph>\d{1,3})"
+    r"(?!\d|\.\d)",
+    re.IGNORECASE,
+)
 # A paragraph that answers the recommendation it names first: "Recommendation 65.1 (Ukraine):"
 OWN_REF = re.compile(rf"^(?:Recommendations?\s+(?:No(?:s)?\.\s*)?)?{_FULL_REFS}")
 _FULL_NUMBER = re.compile(r"(?<![\d.])\d{2,3}\.\d{1,3}(?![\d.])")
@@ -367,10 +375,12 @@ def _list_responses(blocks: list[_Block]) -> list[Response]:
         if listed is not None:
             responses.extend(listed)
             continue
-        for verb, refs in _statements(block.text):
+        for verb, refs, paragraph in _statements(block.text):
             position, detail = category(verb, block.category, block.text)
             for ref, printed in expand_refs(refs):
-                responses.append(Response(ref, position, detail, block.page, number, printed))
+                # "the recommendations 1-22 contained in paragraph 68": 68.1-68.22
+                full = f"{paragraph}.{ref}" if paragraph and "." not in ref else ref
+                responses.append(Response(full, position, detail, block.page, number, printed))
     answered = {response.ref for response in responses}
     responses += _unlisted_responses(blocks, answered)
     return [
@@ -399,19 +409,25 @@ def _listed_under_heading(block: _Block) -> list[Response] | None:
     return [Response(ref, position, detail, block.page, None, printed) for ref, printed in refs]
 
 
-def _statements(text: str) -> Iterator[tuple[str, str]]:
-    """(verb, references) of every list statement in a paragraph, active or passive."""
+def _statements(text: str) -> Iterator[tuple[str, str, str | None]]:
+    """(verb, references, the report's paragraph they count in when the statement names it)
+    of every list statement in a paragraph, active or passive."""
     for statement in LIST_STATEMENT.finditer(text):
         verb = statement.group("verb")
         refs = statement.group("refs") or statement.group("full")
-        yield (f"partially {verb}" if statement.group("partial") else verb), refs
+        counted = IN_PARAGRAPH.match(text, statement.end())
+        yield (
+            (f"partially {verb}" if statement.group("partial") else verb),
+            refs,
+            counted.group("paragraph") if counted else None,
+        )
     for pattern in (PASSIVE_STATEMENT, PASSIVE_LIST, HEADING_LIST, LABEL_LIST, IMPLEMENTED_LIST):
         for statement in pattern.finditer(text):
-            yield statement.group("verb"), statement.group("refs")
+            yield statement.group("verb"), statement.group("refs"), None
     for pattern in (SUPPORT_STATEMENT, SUPPORT_LIST):
         for statement in pattern.finditer(text):
             negated = " not " in f" {statement.group('verb').lower()} "
-            yield ("does not support" if negated else "supports"), statement.group("refs")
+            yield ("does not support" if negated else "supports"), statement.group("refs"), None
 
 
 def _unlisted_responses(blocks: list[_Block], answered: set[str]) -> list[Response]:
@@ -483,7 +499,9 @@ def _per_paragraph_responses(blocks: list[_Block]) -> list[Response]:
             detail = "accepted; considered already implemented or in process"
         named = NAMES_ITS_ASK.match(block.text)
         if named:
-            printed = " ".join(named.group("refs").split())
+            # With the States it names: a bare number alone does not say which list it counts
+            # in (`refresh_responses`).
+            printed = " ".join(named.group(0).removeprefix(named.group("word")).split())
             for ref, _ in expand_refs(named.group("refs")):
                 responses.append(
                     Response(
@@ -505,14 +523,20 @@ def _per_paragraph_responses(blocks: list[_Block]) -> list[Response]:
 
 
 # A paragraph that names the recommendation it answers by its number in the report's list,
-# bare or full: "1. Recommendation 3 (Algeria): Ghana accepts this recommendation.",
-# "2. Recommendations Nos. 12 and 13: ...": it answers those, not its own number.
-NAMES_ITS_ASK = re.compile(rf"^Recommendations?\s+(?:No(?:s)?\.\s*)?{_REFS}", re.IGNORECASE)
+# bare or full, and the States that asked it: "1. Recommendation 3 (Algeria): Ghana accepts
+# this recommendation.", "2. Recommendations Nos. 12 and 13: ...": it answers those, not its
+# own number.
+NAMES_ITS_ASK = re.compile(
+    rf"^(?P<word>Recommendations?\s+(?:No(?:s)?\.\s*)?){_REFS}(?:\s*\([^()]*\))?",
+    re.IGNORECASE,
+)
 # A paragraph that answers the recommendations of a paragraph of the report, "4. Japan accepts
 # the recommendations contained in paragraph 60 of the report", answers no recommendation
-# numbered 4.
+# numbered 4. Not one that refers to another answer of the addendum: "2. Slovenia accepts the
+# recommendation, as it accepted the recommendation in paragraph 1 above."
 NAMES_A_PARAGRAPH = re.compile(
-    r"\brecommendations?\s+(?:(?:contained|listed|made|set\s+out)\s+)?in\s+paragraphs?\s+\d",
+    r"\brecommendations?\s+(?:(?:contained|listed|made|set\s+out)\s+)?in\s+paragraphs?\s+"
+    r"\d{1,3}(?!\d|\s+(?:above|below)\b)",
     re.IGNORECASE,
 )
 

@@ -247,8 +247,13 @@ def _completed(parts: list[tuple[int, str, list[str]]], at: int, lead: str) -> s
     to the first that is more than a verb: "Ratify (Brazil, Mexico, United Kingdom)/ Accede
     to the Optional Protocol to CAT (Liechtenstein)" (A/HRC/11/19 85.4), "Establish promptly
     (Peru; Germany) its planned (Canada) national human rights institution" (A/HRC/12/12
-    78.8)."""
+    78.8). A frame whose object is the stretch after it (`COMPLEMENT`) is searched with that
+    stretch: "Consider the possibility (Ecuador) of abolishing the death penalty (Brazil,
+    Norway)" (A/HRC/18/15 79.4)."""
     ask, stretch, _ = parts[at]
+    after_it = parts[at + 1] if at + 1 < len(parts) else None
+    if after_it and after_it[0] == ask and COMPLEMENT.match(after_it[1]):
+        return f"{lead} {after_it[1]}".strip()  # "Consider the possibility (Ecuador) of ..."
     if not _bare_verb(stretch) or OBJECT_PRONOUN.search(stretch):  # "reform it": done
         return lead
     after: list[str] = []
@@ -315,6 +320,11 @@ FRAGMENT = re.compile(
     r"(?:(?:and|or)\s+)?(?:of|on|for|amongst|among|against|from|by|as|which|who|whose|where"
     r"|when|to\s+(?:the|all|a|an)\b)\b"
 )
+
+# A stretch that is the object of the frame before it, an "of" right after that frame's list
+# (not "and of", which goes on with the sentence): "Consider the possibility (Ecuador) of
+# abolishing the death penalty (Brazil, Norway)" (A/HRC/18/15 79.4).
+COMPLEMENT = re.compile(r"of\s")
 
 # A stretch that completes the one before it in the same ask: "Accelerate the reform
 # (Nicaragua) to establish a NHRI in accordance with the Paris Principles" (A/HRC/12/10 96.10).

@@ -383,7 +383,6 @@ def test_a_verb_alone_or_a_treaty_named_by_its_initials_keeps_what_it_shares() -
     assert "ICRMW" not in bangladesh["France"] and "OP-CAT" not in bangladesh["Azerbaijan"]
 
 
-@pytest.mark.xfail(strict=True, reason="review14a finding 3: a part completed by the next one")
 def test_a_part_whose_object_is_the_fragment_after_it_keeps_its_words() -> None:
     # review14a finding 3: Saint Vincent and the Grenadines 2011 (A/HRC/18/15 79.4) prints
     # "Consider the possibility (Ecuador) of abolishing the death penalty (Brazil, Norway)";

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -283,3 +284,20 @@ def test_what_config_prints_is_a_uprdex_toml_that_reads_back(
     assert again.exit_code == 0, again.output
     kept = [line for line in again.output.splitlines() if " = " in line]
     assert kept and all(line.endswith("# uprdex.toml") for line in kept), again.output
+
+
+def test_config_prints_a_path_with_a_backslash_or_a_quote_as_toml_that_reads_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # review15 finding 1: `uprdex config` printed an index in the folder `data\2024` (or named
+    # `the "new" index.sqlite`) inside plain quotes, `index = "data\2024\index.sqlite"`: kept as
+    # uprdex.toml, the next command said "not valid TOML (Unescaped '\' in a string ...)".
+    for name in ("data\\2024\\index.sqlite", 'the "new" index.sqlite'):
+        _workspace(tmp_path, "", monkeypatch, UPRDEX_INDEX=str(tmp_path / name))
+        monkeypatch.chdir(tmp_path)
+        printed = CliRunner().invoke(main, ["config"])
+        assert printed.exit_code == 0, printed.output
+        _workspace(tmp_path, printed.output, monkeypatch)
+        again = CliRunner().invoke(main, ["config", "--json"])
+        assert again.exit_code == 0, again.output
+        assert f'"value": {json.dumps(str(tmp_path / name))}' in again.output

@@ -78,5 +78,5 @@ def _shown(value: object) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, str | Path):
-        return f'"{value}"'
+        return json.dumps(str(value), ensure_ascii=False)  # a TOML basic string, escaped
     return str(value)

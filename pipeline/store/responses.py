@@ -12,6 +12,7 @@ import sqlite3
 from typing import Any
 
 from uprdex.pipeline.model import DocumentType, Position, Recommendation, WgReport
+from uprdex.pipeline.states import load_states, parentheticals, state_list_names
 from uprdex.pipeline.store.queries import by_recommendation
 from uprdex.pipeline.store.schema import STATE_COMMENT
 
@@ -43,16 +44,26 @@ def refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
         else (next(iter(paragraphs)) if len(paragraphs) == 1 else None)
     )
 
-    undotted = {rec["paragraph"] for rec in recs if "." not in rec["paragraph"]}
+    undotted = {rec["paragraph"]: rec["id"] for rec in recs if "." not in rec["paragraph"]}
+    asked_by = by_recommendation(
+        db,
+        list(undotted.values()),
+        "SELECT recommendation_id, name FROM recommendation_states WHERE recommendation_id IN ({})",
+        lambda row: row["name"],
+    )
 
-    def resolve(ref: str) -> str | None:
+    def resolve(ref: str, printed: str) -> str | None:
         if "." in ref:
             return ref
         if bare_base:
             return f"{bare_base}.{ref}"
         # A cycle-1 ask numbered without a dot, its paragraph in the dialogue ("16", Ghana
-        # 2008's A/HRC/8/36, beside its list 68.1-68.22): the bare number names it.
-        return ref if ref in undotted else None
+        # 2008's A/HRC/8/36, beside its list 68.1-68.22): the bare number names it, unless the
+        # States it names did not ask it: "Recommendation 20 (Portugal)" is the list's 68.20,
+        # not Finland's ask 20.
+        if ref not in undotted:
+            return None
+        return ref if _named_states(printed) <= set(asked_by.get(undotted[ref], ())) else None
 
     answers: dict[str, sqlite3.Row] = {}
     for response in db.execute(
@@ -60,7 +71,7 @@ def refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
         "WHERE r.wg_symbol = ? ORDER BY d.ingested_at, r.addendum_symbol",
         (wg_symbol,),
     ):
-        paragraph = resolve(response["ref"])
+        paragraph = resolve(response["ref"], response["as_printed"])
         if paragraph:
             answers[paragraph] = response
     imported = _imported_positions(db, [rec["id"] for rec in recs])
@@ -109,7 +120,7 @@ def refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
     known = {rec["paragraph"] for rec in recs}
     unmatched = sorted({p for p in answers if p not in known})
     for row in db.execute(
-        "SELECT e.id, e.target_ref, d.type FROM evidence e "
+        "SELECT e.id, e.target_ref, e.as_printed, d.type FROM evidence e "
         "JOIN documents d ON d.sha256 = e.document_sha256 "
         "WHERE e.target_symbol = ? AND e.kind = ?",
         (wg_symbol, STATE_COMMENT),
@@ -118,7 +129,10 @@ def refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
         # "44"); only an addendum answers by bare index, and a cycle-1 report may hold both
         # "29" and "80.29" (A/HRC/10/71), so its refs are never resolved.
         ref = row["target_ref"]
-        paragraph = ref if row["type"] == DocumentType.WG_REPORT.value else resolve(ref)
+        if row["type"] == DocumentType.WG_REPORT.value:
+            paragraph = ref
+        else:
+            paragraph = resolve(ref, row["as_printed"] or "")
         rec_id = f"{wg_symbol}#{paragraph}" if paragraph in known else None
         db.execute("UPDATE evidence SET recommendation_id = ? WHERE id = ?", (rec_id, row["id"]))
     if recs and unmatched:
@@ -149,6 +163,15 @@ def _disagreement(stated: list[tuple[str, str]]) -> str | None:
         for position, source in stated
     )
     return "; ".join(dict.fromkeys(said))
+
+
+def _named_states(printed: str) -> set[str]:
+    """The States an answer names its ask with, as the index names them: "20 (Portugal)"
+    (A/HRC/8/36/Add.1's "Recommendation 20 (Portugal): ...") gives Portugal."""
+    states = load_states()
+    lists = [inner for _, _, inner in parentheticals(printed)]
+    named = (states.resolve(name) for name in state_list_names(lists[-1], states)) if lists else ()
+    return {state.name for state in named if state is not None}
 
 
 def _section(rec: sqlite3.Row) -> tuple[str, str | None, str | None]:
