@@ -20,12 +20,6 @@ def _cli(*args: object) -> Result:
     return result
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review16 finding 3: older_path prefers a file with the document's bytes anywhere "
-    "above the index (another workspace, a download folder) to the workspace's own file: a new "
-    "version saved at the place the index read no longer replaces the old one",
-)
 def test_an_old_copy_above_the_workspace_does_not_stop_a_new_version_replacing_the_old(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

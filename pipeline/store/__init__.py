@@ -170,8 +170,9 @@ class Store(Connection):
     def _restate_older_paths(self, db: sqlite3.Connection) -> None:
         """Store the paths an earlier uprdex wrote (relative to the folder its ingest ran in)
         as this release stores them, for those whose file is found (`locations.older_path`:
-        from the index's folder or above, or from the working folder, the file that holds the
-        document's bytes, else the one inside the index's folder). Then every "the same
+        from the index's folder or above, or from the working folder, the file inside the
+        index's folder that holds the document's bytes, else the one inside it whatever it
+        holds, else one outside that holds them). Then every "the same
         place?" the writes ask (an older version at this path, a failed file read again, a
         moved file) compares one form: a new version of `data/inbox/x.pdf` replaces the row
         an older index holds as that, rather than sitting beside it."""
