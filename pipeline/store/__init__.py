@@ -172,24 +172,35 @@ class Store(Connection):
         as this release stores them, for those whose file is found (`locations.older_path`:
         from the index's folder or above, or from the working folder, the file inside the
         index's folder that holds the document's bytes, else the one inside it whatever it
-        holds, else one outside that holds them). Then every "the same
-        place?" the writes ask (an older version at this path, a failed file read again, a
-        moved file) compares one form: a new version of `data/inbox/x.pdf` replaces the row
-        an older index holds as that, rather than sitting beside it."""
-        older = db.execute(
-            "SELECT sha256, path FROM documents WHERE path NOT LIKE ? || '%'", (IN_INDEX_FOLDER,)
-        ).fetchall()
+        holds, else one outside that holds them). Then every "the same place?" the writes ask
+        (an older version at this path, a failed file read again, a moved file) compares one
+        form: a new version of `data/inbox/x.pdf` replaces the row an older index holds as
+        that, rather than sitting beside it. A file that holds other bytes and that the index
+        records as another document's place (an absolute path an earlier uprdex stored) is
+        that document's, not this one's: its path stays as stored, lest that document's next
+        version "replace" this one too, deleting its asks."""
+        rows = db.execute("SELECT sha256, path FROM documents").fetchall()
+        recorded = {
+            stored_path(path, self.path)
+            for _, path in rows
+            if path.startswith(IN_INDEX_FOLDER) or text_path(path).is_absolute()
+        }
         places = (
             (sha256, located(path, self.path, sha256))
-            for sha256, path in older
-            if not text_path(path).is_absolute()
+            for sha256, path in rows
+            if not path.startswith(IN_INDEX_FOLDER) and not text_path(path).is_absolute()
+        )
+        restated = (
+            (stored_path(path_text(place), self.path), sha256, place)
+            for sha256, place in places
+            if place.is_absolute()  # found (`locations.older_path`)
         )
         db.executemany(
             "UPDATE documents SET path = ? WHERE sha256 = ?",
             [
-                (stored_path(path_text(place), self.path), sha256)
-                for sha256, place in places
-                if place.is_absolute()  # found (`locations.older_path`)
+                (path, sha256)
+                for path, sha256, place in restated
+                if path not in recorded or holds(place, sha256)
             ],
         )
 
