@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Collection
 from functools import lru_cache
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def located(stored: str, index: Path, sha256: str) -> Path:
     return path if path.is_absolute() else older_path(path, index, sha256)
 
 
-def older_path(path: Path, index: Path, sha256: str) -> Path:
+def older_path(path: Path, index: Path, sha256: str, taken: Collection[str] = ()) -> Path:
     """Where a path an earlier uprdex stored, relative to the folder its ingest ran in, names
     the file of the document with this SHA-256. That folder is not recorded, but it was the
     workspace that holds the index, in the index's folder or above (`data/inbox/x.pdf` beside
@@ -68,11 +69,18 @@ def older_path(path: Path, index: Path, sha256: str) -> Path:
     (the index kept apart from its workspace); else the path as stored (missing, as an
     earlier uprdex read it): a file that only shares the name, outside the workspace
     (another of the same layout above the index), is never taken for the document, whose
-    asks its ingest would delete. Files are read only where that could change the answer
-    (one found inside the index's folder is not)."""
+    asks its ingest would delete. A file inside whose place is `taken` (stored as another
+    document's, in this rule's form) counts only if it holds these bytes: it is that
+    document's, whose next version would "replace" this one too. Files are read only where
+    that could change the answer (one found inside the index's folder, not taken, is not)."""
     folder = _folder(index)
     places = _files_named(path, folder)
-    ours = [place for place in places if Path(os.path.abspath(place)).is_relative_to(folder)]
+    ours = [
+        place
+        for place in places
+        if Path(os.path.abspath(place)).is_relative_to(folder)
+        and (stored_path(path_text(place), index) not in taken or holds(place, sha256))
+    ]
     if len(ours) == 1:
         return ours[0]  # the answer whatever it holds: not read
     if ours:

@@ -60,7 +60,7 @@ def test_an_older_index_s_path_is_not_taken_for_the_file_another_of_its_document
     # "data/inbox/andorra.pdf" (its ingest run in home: the file home/data/inbox/andorra.pdf)
     # and Albania's as the absolute path of the workspace's own data/inbox/andorra.pdf. Taken
     # for Andorra's place too, that file's new version "replaced" both reports, deleting
-    # Andorra's asks.
+    # Andorra's asks; Andorra's place is the file outside that holds its bytes.
     home = tmp_path / "home"
     theirs = home / "data" / "inbox" / "andorra.pdf"
     ours = home / "proj" / "data" / "inbox" / "andorra.pdf"
@@ -84,6 +84,10 @@ def test_an_older_index_s_path_is_not_taken_for_the_file_another_of_its_document
     assert "replaces A/HRC/16/8" not in again.output, again.output
     with sqlite3.connect(index) as db:
         assert _asks(db, "Andorra") == asks > 0
+        (path,) = db.execute(
+            "SELECT path FROM documents WHERE state_under_review = 'Andorra'"
+        ).fetchone()
+    assert path == str(theirs)  # the file it read, which holds its bytes
 
 
 def _asks(db: sqlite3.Connection, state: str) -> int:

@@ -24,7 +24,14 @@ from typing import Any
 
 from uprdex.pipeline.corrections import Correction
 from uprdex.pipeline.loader import path_text, text_path
-from uprdex.pipeline.locations import IN_INDEX_FOLDER, holds, located, shown, stored_path
+from uprdex.pipeline.locations import (
+    IN_INDEX_FOLDER,
+    holds,
+    located,
+    older_path,
+    shown,
+    stored_path,
+)
 from uprdex.pipeline.model import (
     Addendum,
     Citation,
@@ -175,32 +182,27 @@ class Store(Connection):
         holds, else one outside that holds them). Then every "the same place?" the writes ask
         (an older version at this path, a failed file read again, a moved file) compares one
         form: a new version of `data/inbox/x.pdf` replaces the row an older index holds as
-        that, rather than sitting beside it. A file that holds other bytes and that the index
+        that, rather than sitting beside it. A file inside with other bytes that the index
         records as another document's place (an absolute path an earlier uprdex stored) is
-        that document's, not this one's: its path stays as stored, lest that document's next
-        version "replace" this one too, deleting its asks."""
+        that document's, not this one's (`taken`): that document's next version would
+        "replace" this one too, deleting its asks."""
         rows = db.execute("SELECT sha256, path FROM documents").fetchall()
-        recorded = {
+        taken = {
             stored_path(path, self.path)
             for _, path in rows
             if path.startswith(IN_INDEX_FOLDER) or text_path(path).is_absolute()
         }
         places = (
-            (sha256, located(path, self.path, sha256))
+            (sha256, older_path(text_path(path), self.path, sha256, taken))
             for sha256, path in rows
             if not path.startswith(IN_INDEX_FOLDER) and not text_path(path).is_absolute()
-        )
-        restated = (
-            (stored_path(path_text(place), self.path), sha256, place)
-            for sha256, place in places
-            if place.is_absolute()  # found (`locations.older_path`)
         )
         db.executemany(
             "UPDATE documents SET path = ? WHERE sha256 = ?",
             [
-                (path, sha256)
-                for path, sha256, place in restated
-                if path not in recorded or holds(place, sha256)
+                (stored_path(path_text(place), self.path), sha256)
+                for sha256, place in places
+                if place.is_absolute()  # found (`locations.older_path`)
             ],
         )
 
