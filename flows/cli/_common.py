@@ -348,6 +348,38 @@ def rec_id(symbol: str, paragraph: str | None) -> tuple[str, str]:
     return "".join(symbol.split()).upper(), "".join(paragraph.split())
 
 
+def imported_id(symbol: str, paragraph: str | None) -> bool:
+    """True for what reads as an imported recommendation's id, which has no '#'
+    ('upr-info:BHR:1:3ce925f24158', README), rather than a report symbol and paragraph: the
+    index says whether it is one (`kept_id`, `no_such_ask`)."""
+    return paragraph is None and "#" not in symbol and ":" in symbol
+
+
+def kept_id(store: Store, given: str) -> str | None:
+    """The ask an imported ask's id (`upr-info:SVN:20:99836fe488b3`), kept from before its WG
+    report was indexed, now names: the report's, said in one line on stderr (`show`'s JSON
+    stays JSON); None for an id that is no such import's."""
+    linked = store.imported_as(given)
+    if linked is None:
+        return None
+    main, *others = linked.asks
+    also = f" (its row also matches {', '.join(others)})" if others else ""
+    err.print(
+        f"{escape(linked.import_id)}, an imported ask, is now the report's {escape(main)}{also}:"
+        " its WG report is indexed"
+    )
+    return main
+
+
+def no_such_ask(store: Store, given: str) -> str:
+    """'no recommendation X in the index', with the nearest id of the index when one is close
+    ('; did you mean A/HRC/28/15#115.22?' for A/HRC/28/15:115.22)."""
+    nearest = store.nearest_id(given)
+    return f"no recommendation {escape(given)} in the index" + (
+        f"; did you mean {escape(nearest)}?" if nearest else ""
+    )
+
+
 def workspace(inbox: Path | None, index: Path | None) -> Config:
     """The workspace's configuration with the inbox and index given on the command line."""
     return load_config().with_paths(inbox=inbox, index=index)
