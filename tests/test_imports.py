@@ -525,3 +525,28 @@ def test_an_id_typed_with_a_colon_for_its_hash_sign_is_said_unknown_with_the_rea
             assert said.output.strip() == (
                 f"{unknown}; did you mean {meant}?" if meant else unknown
             ), said.output
+
+
+def test_the_python_api_gives_the_evidence_of_an_imported_id_kept_from_before(
+    tmp_path: Path,
+) -> None:
+    # fiximports (review15 finding 2, the Python API): Index.evidence of an imported ask's id
+    # kept from before its WG report was indexed gave [] with no word, though the index links
+    # the id to the report's ask, which a compilation cites.
+    import uprdex
+
+    index = tmp_path / "index.sqlite"
+    with Store(index) as store:
+        import_file(UPR_INFO, "upr-info", store)
+        ingest_paths(
+            [fixture("slovenia2014_recs.pdf"), fixture("cit_svn2019_compilation_notes.pdf")],
+            store,
+            LoaderSettings(workers=1),
+        )
+        kept = store.db.execute(
+            "SELECT import_id FROM imports WHERE recommendation_id = 'A/HRC/28/15#115.22'"
+        ).fetchone()[0]
+    with uprdex.open_index(index) as opened:
+        of_the_ask = opened.evidence("A/HRC/28/15#115.22")
+        assert of_the_ask and opened.evidence(kept) == of_the_ask
+        assert opened.evidence("upr-info:SVN:20:000000000000") == []
