@@ -531,3 +531,28 @@ def test_corrections_csv_round_trip_keeps_every_column_not_only_the_note(tmp_pat
     ]
     write_csv(corrections, tmp_path / "links.csv")
     assert read_csv(tmp_path / "links.csv") == corrections
+
+
+def test_link_and_forget_take_an_imported_id_kept_from_before_its_report(index: Path) -> None:
+    # fiximports (review15 finding 2, `cluster link`): an imported ask's id kept from before
+    # its WG report was indexed said "no recommendation upr-info:SVN:20:... in the index",
+    # though the index links it to the report's ask.
+    from uprdex.flows.ingest import import_file
+
+    with Store(index) as store:
+        import_file(fixture("upr_info_slovenia_s20.csv"), "upr-info", store)
+        kept = store.db.execute(
+            "SELECT import_id FROM imports WHERE recommendation_id = 'A/HRC/28/15#115.1'"
+        ).fetchone()[0]
+    pair = ("A/HRC/28/15#115.1", "A/HRC/28/15#115.2")
+    linked = _run("cluster", "link", kept, pair[1], "--index", str(index))
+    assert f"{kept}, an imported ask, is now the report's {pair[0]}" in linked
+    assert f"linked {pair[0]} and {pair[1]}; both are in cluster" in linked
+    found = _clusters(index)
+    assert found[pair[0]] == found[pair[1]]
+    assert "forgot that" in _run("cluster", "forget", kept, pair[1], "--index", str(index))
+    typo = CliRunner().invoke(
+        main, ["cluster", "link", "A/HRC/28/15:115.1", pair[1], "--index", str(index)]
+    )
+    assert typo.exit_code == 2
+    assert "did you mean A/HRC/28/15#115.1?" in typo.output, typo.output

@@ -18,6 +18,7 @@ from uprdex.flows.cli._common import (
     err,
     existing,
     index_option,
+    kept_id,
     locked,
     open_index,
     out,
@@ -82,6 +83,9 @@ def forget(ctx: click.Context, first: str, second: str, index: Path | None) -> N
     a, b = _id(first), _id(second)
     with locked(workspace(None, index)), open_index(index) as store:
         gone = store.forget_correction(a, b)
+        if gone is None:  # recorded with the report's ask an imported id kept is now
+            a, b = (kept_id(store, rec) or rec for rec in (a, b))
+            gone = store.forget_correction(a, b)
         if gone is None:
             raise click.UsageError(f"no link or unlink of {a} and {b} is recorded")
         states = _states(store, [a, b])
@@ -178,9 +182,9 @@ def _correct(
 
     index = _index(ctx, index)
     existing(index)
-    a, b = _id(first), _id(second)
-    correction = Correction.of(a, b, kind, note.strip(), _who(), _now())
     with locked(workspace(None, index)), open_index(index) as store:
+        a, b = (kept_id(store, rec) or rec for rec in (_id(first), _id(second)))
+        correction = Correction.of(a, b, kind, note.strip(), _who(), _now())
         states = _states(store, [a, b], required=True)
         before = {c.pair: c for c in store.corrections()}.get(correction.pair)
         changed = store.record_corrections([correction])
@@ -210,8 +214,11 @@ def _states(store: Store, ids: Sequence[str], required: bool = False) -> set[str
     found = store.states_under_review(ids)
     for rec in dict.fromkeys(ids):
         if rec not in found and required:
+            nearest = store.nearest_id(rec)
             raise click.UsageError(
-                f"no recommendation {rec} in the index (`uprdex recs` lists them)"
+                f"no recommendation {rec} in the index ("
+                + (f"did you mean {nearest}? " if nearest else "")
+                + "`uprdex recs` lists them)"
             )
     return {state for state in found.values() if state is not None}
 
