@@ -498,7 +498,7 @@ def test_evidence_says_an_id_is_an_imported_ask_only_of_one_the_index_holds(
         assert "known from an import" not in said.output, said.output
 
 
-def test_an_id_typed_with_a_colon_for_its_hash_sign_is_said_unknown_with_the_real_one(
+def test_an_id_typed_with_another_sign_for_its_hash_is_said_unknown_with_the_real_one(
     tmp_path: Path,
 ) -> None:
     # fiximports (review15 finding 5): `evidence A/HRC/28/15:115.22` called it an imported ask
@@ -515,6 +515,7 @@ def test_an_id_typed_with_a_colon_for_its_hash_sign_is_said_unknown_with_the_rea
     for given, meant in (
         ("A/HRC/28/15:115.22", "A/HRC/28/15#115.22"),
         ("a/hrc/28/15 : 115.22", "A/HRC/28/15#115.22"),
+        ("A/HRC/28/15/115.22", "A/HRC/28/15#115.22"),  # said "give the report symbol and ..."
         (typo, kept),
         ("upr-info:SVN:20:000000000000", None),
     ):
@@ -525,6 +526,8 @@ def test_an_id_typed_with_a_colon_for_its_hash_sign_is_said_unknown_with_the_rea
             assert said.output.strip() == (
                 f"{unknown}; did you mean {meant}?" if meant else unknown
             ), said.output
+    alone = CliRunner().invoke(main, ["show", "A/HRC/28/15", "--index", str(index)])
+    assert alone.exit_code == 2 and "give the report symbol and the paragraph" in alone.output
 
 
 def test_the_python_api_gives_the_evidence_of_an_imported_id_kept_from_before(
