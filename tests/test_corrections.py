@@ -556,3 +556,27 @@ def test_link_and_forget_take_an_imported_id_kept_from_before_its_report(index: 
     )
     assert typo.exit_code == 2
     assert "did you mean A/HRC/28/15#115.1?" in typo.output, typo.output
+
+
+def test_a_link_of_imported_asks_holds_once_their_report_is_indexed(tmp_path: Path) -> None:
+    # fiximports (review15 finding 2, kept ids in the index): `cluster link` of two asks known
+    # from UPR Info alone was recorded under their upr-info: ids; once the WG report was
+    # indexed their records were gone, the link held nothing (115.1 and 115.2, apart by the
+    # algorithm, stayed apart) and `status` counted a correction naming no ask.
+    from uprdex.flows.ingest import import_file
+
+    path = tmp_path / "index.sqlite"
+    with Store(path) as store:
+        import_file(fixture("upr_info_slovenia_s20.csv"), "upr-info", store)
+        first, second = (
+            row[0] for row in store.db.execute("SELECT import_id FROM imports ORDER BY row LIMIT 2")
+        )
+    _run("cluster", "link", first, second, "--note", "one commitment", "--index", str(path))
+    _run("ingest", str(fixture("slovenia2014_recs.pdf")), "--index", str(path))
+    pair = ("A/HRC/28/15#115.1", "A/HRC/28/15#115.2")
+    found = _clusters(path)
+    assert found[pair[0]] == found[pair[1]], "the link does not hold"
+    listed = _run("cluster", "links", "--index", str(path))
+    assert listed.startswith(f"link   {pair[0]} {pair[1]}") and "'one commitment'" in listed
+    assert "not in this index" not in listed
+    assert "naming an ask not in this index" not in _run("status", "--index", str(path))
