@@ -580,3 +580,29 @@ def test_a_link_of_imported_asks_holds_once_their_report_is_indexed(tmp_path: Pa
     assert listed.startswith(f"link   {pair[0]} {pair[1]}") and "'one commitment'" in listed
     assert "not in this index" not in listed
     assert "naming an ask not in this index" not in _run("status", "--index", str(path))
+
+
+def test_links_of_imported_asks_imported_into_an_index_with_their_report_hold(
+    tmp_path: Path,
+) -> None:
+    # fiximports: `cluster links --import` of a CSV from an index that knew two asks from UPR
+    # Info alone recorded them under their upr-info: ids in an index that holds their WG
+    # report: the link held nothing there.
+    from uprdex.flows.ingest import import_file
+
+    alone, full = tmp_path / "alone.sqlite", tmp_path / "full.sqlite"
+    for path in (alone, full):
+        with Store(path) as store:
+            import_file(fixture("upr_info_slovenia_s20.csv"), "upr-info", store)
+            first, second = (
+                row[0]
+                for row in store.db.execute("SELECT import_id FROM imports ORDER BY row LIMIT 2")
+            )
+    _run("cluster", "link", first, second, "--index", str(alone))
+    shared = tmp_path / "links.csv"
+    _run("cluster", "links", "--export", str(shared), "--index", str(alone))
+    _run("ingest", str(fixture("slovenia2014_recs.pdf")), "--index", str(full))
+    imported = _run("cluster", "links", "--import", str(shared), "--index", str(full))
+    assert "1 correction named an imported ask by its id" in imported
+    found = _clusters(full)
+    assert found["A/HRC/28/15#115.1"] == found["A/HRC/28/15#115.2"], "the link does not hold"

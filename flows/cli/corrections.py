@@ -127,7 +127,8 @@ def links(
     if import_from is not None:
         incoming = read_csv(import_from)
         with locked(workspace(None, index)), open_index(index) as store:
-            changed = store.record_corrections(incoming)
+            named = [_as_named_here(store, c) for c in incoming]
+            changed = store.record_corrections(named)
             states = _states(store, [rec for c in changed for rec in c.pair])
             if states:
                 store.update_clusters(states=states, fresh=True)
@@ -135,6 +136,12 @@ def links(
             f"{count(len(incoming), 'correction')} in {escape(str(import_from))}: "
             f"{len(changed)} new or changed, {len(incoming) - len(changed)} already here"
         )
+        moved = sum(a != b for a, b in zip(incoming, named, strict=True))
+        if moved:
+            out.print(
+                f"{count(moved, 'correction')} named an imported ask by its id: recorded with "
+                "the report's ask it is linked to here"
+            )
         return
     with open_index(index) as store:
         held = store.corrections()
@@ -199,6 +206,20 @@ def _correct(
         else ""
     )
     out.print(f"{kind}ed {escape(a)} and {escape(b)}{replaced}; {where}")
+
+
+def _as_named_here(store: Store, correction: Correction) -> Correction:
+    """A correction of another index (`links --import`) with an imported ask's id, whose WG
+    report this index holds, naming the report's ask the import is linked to here."""
+    from uprdex.pipeline.corrections import Correction
+
+    a, b = (
+        linked.asks[0] if (linked := store.imported_as(rec)) else rec for rec in correction.pair
+    )
+    if (a, b) == correction.pair or a == b:
+        return correction
+    c = correction
+    return Correction.of(a, b, c.kind.value, c.note, c.who, c.at)
 
 
 def _where(store: Store, a: str, b: str) -> str:
