@@ -10,6 +10,7 @@ job:
 - `responses`: the final position of each recommendation (the response policy);
 - `queries`: documents, recommendations, evidence, search and counts, as the typed records
   of `rows`;
+- `ids`: what an id a researcher gives names (an imported ask's, once linked; a mistyped one);
 - `clustering`: cluster settings, stored clusters and the researchers' corrections.
 """
 
@@ -41,8 +42,9 @@ from uprdex.pipeline.model import (
     WgReport,
 )
 from uprdex.pipeline.settings import ClusterSettings, EvidenceSettings
-from uprdex.pipeline.store import clustering, queries, writes
+from uprdex.pipeline.store import clustering, ids, queries, writes
 from uprdex.pipeline.store.connection import Connection
+from uprdex.pipeline.store.ids import ImportedAs
 from uprdex.pipeline.store.queries import RecFilter, matching_parts
 from uprdex.pipeline.store.rows import (
     AddendumAnswer,
@@ -64,6 +66,7 @@ __all__ = [
     "STATE_COMMENT",
     "AddendumAnswer",
     "ClusterMember",
+    "ImportedAs",
     "ImportedLabel",
     "LinkedEvidence",
     "RecFilter",
@@ -251,6 +254,16 @@ class Store(Connection):
         """One recommendation by the symbol of its report and its paragraph number, or, with
         no paragraph, by its whole id (an imported one's)."""
         return queries.recommendation(self.db, symbol, paragraph)
+
+    def imported_as(self, given: str) -> ImportedAs | None:
+        """The asks an imported ask's id is linked to once its WG report is indexed (an id a
+        researcher kept from before), or None."""
+        return ids.imported_as(self.db, given)
+
+    def nearest_id(self, given: str) -> str | None:
+        """The id of the index that `given`, which names no ask, most likely means
+        ('A/HRC/28/15#115.22' for 'A/HRC/28/15:115.22'), or None."""
+        return ids.nearest_id(self.db, given)
 
     def evidence(
         self, where: RecFilter | None = None, recommendation_id: str | None = None
