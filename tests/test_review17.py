@@ -112,6 +112,49 @@ def test_a_link_of_two_imports_that_become_one_ask_can_still_be_forgotten(
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="review17 finding 4: moving corrections at ingest silently creates a contradiction "
+    "that `cluster unlink` refuses to record (the unlink is then void), and ingest says nothing",
+)
+def test_corrections_moved_at_ingest_do_not_contradict_unsaid(tmp_path: Path) -> None:
+    # Two UPR Info rows A1, A2 that both match A/HRC/28/15#115.1, and B, C matching 115.2 and
+    # 115.3. Before the report: link A1 B, link B C, unlink A2 C (no contradiction: A1 is not
+    # A2). The ingest moves all three: link 115.1 115.2, link 115.2 115.3, unlink 115.1 115.3,
+    # a contradiction; the unlink is void (the links win), `cluster links` says so only when
+    # asked, and the ingest said nothing. Typed by hand, the same unlink is refused (exit 2,
+    # "are unlinked but linked through ...").
+    import csv
+
+    from uprdex.flows.ingest import import_file
+    from uprdex.pipeline.corrections import contradictions
+
+    with fixture("upr_info_slovenia_s20.csv").open(newline="") as handle:
+        header, first, second, third = list(csv.reader(handle))[:4]
+    twin = [*first[:3], first[3].replace("Take further steps", "Take steps"), *first[4:]]
+    source = tmp_path / "rows.csv"
+    with source.open("w", newline="") as handle:
+        csv.writer(handle).writerows([header, first, twin, second, third])
+    path = tmp_path / "index.sqlite"
+    with Store(path) as store:
+        import_file(source, "upr-info", store)
+        a1, a2, b, c = (
+            found for (found,) in store.db.execute("SELECT import_id FROM imports ORDER BY row")
+        )
+    _run("cluster", "link", a1, b, "--index", str(path))
+    _run("cluster", "link", b, c, "--index", str(path))
+    _run("cluster", "unlink", a2, c, "--index", str(path))
+    said = _run("ingest", str(fixture("slovenia2014_recs.pdf")), "--index", str(path))
+    with Store(path) as store:
+        assert {row[0] for row in store.db.execute("SELECT recommendation_id FROM imports")} == {
+            "A/HRC/28/15#115.1",
+            "A/HRC/28/15#115.2",
+            "A/HRC/28/15#115.3",
+        }
+        held = store.corrections()
+    assert not contradictions(held) or "contradict" in said, said
+
+
 @pytest.mark.prefect
 @pytest.mark.xfail(
     strict=True,
