@@ -161,8 +161,9 @@ def _cap_memory(memory_mb: int, guard: MemoryGuard) -> None:
 def _interrupts_held() -> Iterator[None]:
     """SIGINT held back in this thread while it starts a worker: the worker starts with it held
     (fork and exec keep the mask) until it ignores it, so no Ctrl-C falls in between."""
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])  # only read: raising here is harmless
+    try:  # a Ctrl-C pending as SIGINT is blocked is raised by this very call: unblock it then
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)

@@ -207,12 +207,6 @@ def test_the_document_that_crashed_is_reported_before_its_replacement_cannot_sta
     assert ("crash", "crash") in seen
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review16 finding 6 (narrow): a Ctrl-C pending as _interrupts_held blocks SIGINT is "
-    "raised by pthread_sigmask itself after it changed the mask (it checks signals on return), "
-    "before the try: SIGINT stays blocked in the main thread, and no later Ctrl-C interrupts",
-)
 def test_a_ctrl_c_pending_as_sigint_is_held_leaves_it_unblocked(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
