@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing import current_process
 from multiprocessing.connection import Connection, wait
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, NoReturn, TypeVar
 
 from uprdex.pipeline.errors import UprdexError
 
@@ -177,24 +177,51 @@ def _ignore_interrupts() -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # a held one is dropped
 
 
-def _serve(function: Callable[[Any], Any], memory_mb: int, guard: MemoryGuard, conn: Any) -> None:
-    """A worker: cap memory, then answer items until told to stop (None)."""
-    faulthandler.disable()  # a crash is reported by the parent, not dumped on the terminal
-    _ignore_interrupts()
-    _cap_memory(memory_mb, guard)
+_CAP_HINT = "a hard `ulimit -v` below it? lower [loader] memory_mb in uprdex.toml, 0: no cap"
+
+
+def _say_why(conn: Connection, error: BaseException, before: str = "", after: str = "") -> None:
+    """Tell the parent in one line why this worker cannot start: it reports that once for the
+    batch (WorkerStartError), with no traceback on the terminal."""
+    line = before + f"{type(error).__name__}: {error}".splitlines()[0] + after
+    with contextlib.suppress(OSError):
+        conn.send_bytes(line.encode())
+
+
+def _serve(
+    function: Callable[[Any], Any], memory_mb: int, guard: MemoryGuard, conn: Connection
+) -> NoReturn:
+    """A worker: cap memory, say it is ready, then answer items. It ends here whatever happens:
+    a forked worker never goes on in the parent's program."""
+    code = 0
     try:
-        while (item := conn.recv()) is not None:
-            try:
-                conn.send(("ok", function(item)))
-            except MemoryError:
-                conn.send(("memory", ""))
-                break  # the heap may be in a poor state: let the parent start a fresh worker
-            except Exception as error:
-                conn.send(("error", "".join(traceback.format_exception_only(error)).strip()))
+        faulthandler.disable()  # a crash is reported by the parent, not dumped on the terminal
+        _ignore_interrupts()
+        try:
+            _cap_memory(memory_mb, guard)
+        except Exception as error:  # setrlimit under a hard `ulimit -v` lower than the cap
+            code = 1
+            cap = f"cannot cap its memory at {memory_mb} MB above its size: "
+            _say_why(conn, error, cap, f" ({_CAP_HINT})")
+        else:
+            conn.send_bytes(_READY)  # a document's time budget starts now, not before
+            _answer(function, conn)
     except (EOFError, OSError):
         pass
     finally:
-        os._exit(0)  # no atexit handlers or inherited cleanup
+        os._exit(code)  # no atexit handlers or inherited cleanup
+
+
+def _answer(function: Callable[[Any], Any], conn: Connection) -> None:
+    """Answer items until told to stop (None)."""
+    while (item := conn.recv()) is not None:
+        try:
+            conn.send(("ok", function(item)))
+        except MemoryError:
+            conn.send(("memory", ""))
+            return  # the heap may be in a poor state: let the parent start a fresh worker
+        except Exception as error:
+            conn.send(("error", "".join(traceback.format_exception_only(error)).strip()))
 
 
 def _spawned(fd: int) -> None:
@@ -204,12 +231,27 @@ def _spawned(fd: int) -> None:
     try:
         function, memory_mb, guard = pickle.loads(conn.recv_bytes())
     except Exception as error:  # a library missing in this interpreter, MemoryError
-        # Told in one line to the parent, which reports it once for the batch: no traceback.
-        with contextlib.suppress(OSError):
-            conn.send_bytes(f"{type(error).__name__}: {error}".splitlines()[0].encode())
+        _say_why(conn, error)
         os._exit(1)
-    conn.send_bytes(_READY)  # imports done: a document's time budget starts now, not before
     _serve(function, memory_mb, guard, conn)
+
+
+def _forked(
+    function: Callable[[Any], Any], memory_mb: int, guard: MemoryGuard, ends: tuple[int, int]
+) -> NoReturn:
+    """The child side of a fork: it ends in os._exit whatever fails, never returning into the
+    parent's program (a copy of the CLI, of a Prefect task, would go on running)."""
+    try:
+        # This process's ends of the other workers' channels are not its to hold: held, a
+        # worker whose parent died would wait on its channel for ever, and one that crashed
+        # would not be seen to end.
+        parent_fd, child_fd = ends
+        for fd in (parent_fd, *_PARENT_ENDS):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        _serve(function, memory_mb, guard, Connection(child_fd))
+    finally:
+        os._exit(1)
 
 
 class _Process:
@@ -240,42 +282,60 @@ class _Process:
 class _Worker:
     process: _Process
     conn: Connection
+    setup: tuple[Callable[[Any], Any], int, StartMethod, MemoryGuard]
     item: Any = None
     started: float = 0.0
     busy: bool = False
-    ready: bool = True
+    ready: bool = False
+
+
+_START_LOCK = threading.Lock()
+"""Held from a channel's making to its ends' bookkeeping: a fork from another thread in between
+(`uprdex run` starts a worker per document at once) would keep this channel's ends open."""
 
 
 def _start(
     function: Callable[[Any], Any], memory_mb: int, method: StartMethod, guard: MemoryGuard
 ) -> _Worker:
-    parent_fd, child_fd = _pipe()
-    with _interrupts_held():
-        if method == "fork":
-            pid = os.fork()
-            if pid == 0:
-                # This process's ends of the other workers' channels are not its to hold: held,
-                # a worker whose parent died would wait on its channel for ever.
-                for fd in (parent_fd, *_PARENT_ENDS):
-                    with contextlib.suppress(OSError):
-                        os.close(fd)
-                _serve(function, memory_mb, guard, Connection(child_fd))
-            process = _Process(pid)
-        else:
-            code = f"from uprdex.pipeline.sandbox import _spawned; _spawned({child_fd})"
-            popen = subprocess.Popen(
-                [sys.executable, "-c", code],
-                pass_fds=(child_fd,),
-                stdin=subprocess.DEVNULL,
-                env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
-            )
-            process = _Process(popen.pid, popen)
-    os.close(child_fd)
-    _PARENT_ENDS.add(parent_fd)
-    conn = Connection(parent_fd)
-    if method == "spawn":
-        conn.send_bytes(pickle.dumps((function, memory_mb, guard)))
-    return _Worker(process, conn, ready=method == "fork")
+    """A new worker, to await (`_await_ready`). Interrupted, it leaves no process or channel."""
+    process: _Process | None = None
+    conn: Connection | None = None
+    child_fd = -1
+    try:
+        with _START_LOCK, _interrupts_held():  # a Ctrl-C held here is raised as this exits
+            parent_fd, child_fd = _pipe()
+            conn = Connection(parent_fd)
+            if method == "fork":
+                pid = os.fork()
+                if pid == 0:
+                    _forked(function, memory_mb, guard, (parent_fd, child_fd))
+                process = _Process(pid)
+            else:
+                code = f"from uprdex.pipeline.sandbox import _spawned; _spawned({child_fd})"
+                popen = subprocess.Popen(
+                    [sys.executable, "-c", code],
+                    pass_fds=(child_fd,),
+                    stdin=subprocess.DEVNULL,
+                    env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
+                )
+                process = _Process(popen.pid, popen)
+            os.close(child_fd)
+            child_fd = -1
+            _PARENT_ENDS.add(parent_fd)
+        if method == "spawn":
+            conn.send_bytes(pickle.dumps((function, memory_mb, guard)))
+        return _Worker(process, conn, (function, memory_mb, method, guard))
+    except BaseException:
+        if process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(process.pid, signal.SIGKILL)
+            process.join()
+        if child_fd >= 0:
+            os.close(child_fd)
+        if conn is not None:
+            _PARENT_ENDS.discard(conn.fileno())
+            conn.close()
+        raise
 
 
 _READY = b"ready"
@@ -284,9 +344,10 @@ _START_SECONDS = 300.0
 
 
 def _await_ready(worker: _Worker) -> None:
-    """Wait until a spawned worker has imported what it runs: a fresh interpreter's start
-    (seconds on a loaded machine) is not a document's time. A worker that cannot start is
-    stopped and said, in one line, to stop the batch: no document is to blame for it."""
+    """Wait until a worker has capped its memory and (spawned) imported what it runs: a fresh
+    interpreter's start (seconds on a loaded machine) is not a document's time. A worker that
+    cannot start is stopped and said, in one line, to stop the batch: no document is to blame
+    for it."""
     if worker.ready:
         return
     answer: bytes | None = None  # no answer in time

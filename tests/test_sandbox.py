@@ -193,9 +193,11 @@ def test_a_forked_worker_holds_no_other_workers_channel() -> None:
     first = sandbox._start(abs, 0, "fork", memory_guard())
     second = sandbox._start(abs, 0, "fork", memory_guard())
     try:
+        for worker in (first, second):  # it closes the other ends before it says it is ready
+            sandbox._await_ready(worker)  # (while it closes them, an fd listed may be gone)
         ours = os.fstat(first.conn.fileno()).st_ino
         fds = Path(f"/proc/{second.process.pid}/fd")
-        deadline = time.monotonic() + 5  # the worker closes it first thing
+        deadline = time.monotonic() + 5
         while ours in {
             os.stat(fd).st_ino for fd in fds.iterdir() if fd.name not in {"0", "1", "2"}
         }:
@@ -211,7 +213,8 @@ def test_ctrl_c_at_the_terminal_is_the_parents_to_act_on() -> None:
     # reported the file as "the PDF reader crashed on this file; it is probably damaged".
     worker = sandbox._start(abs, 0, "fork", memory_guard())
     try:
-        worker.conn.send(-2)  # answered: the worker has set itself up
+        sandbox._await_ready(worker)  # a forked worker too says when it has set itself up
+        worker.conn.send(-2)
         assert worker.conn.recv() == ("ok", 2)
         os.kill(worker.process.pid, signal.SIGINT)
         worker.conn.send(-3)
