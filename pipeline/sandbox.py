@@ -429,23 +429,23 @@ def map_isolated(
         for worker in pool:  # started together, awaited in turn
             _await_ready(worker)
         while pending or any(worker.busy for worker in pool):
-            for worker in pool:
-                if not worker.busy and pending:
-                    worker.item, worker.started, worker.busy = (
-                        pending.pop(0),
-                        time.monotonic(),
-                        True,
-                    )
-                    # A worker that died before its item is reported below, as a crash.
-                    with contextlib.suppress(OSError):
-                        worker.conn.send(worker.item)
+            for index, worker in enumerate(pool):
+                if worker.busy or not pending:
+                    continue
+                if worker.conn.closed:  # stopped after a failure: replaced once work waits
+                    worker = pool[index] = _start(function, memory_mb, method, guard)
+                    _await_ready(worker)
+                worker.item, worker.started, worker.busy = pending.pop(0), time.monotonic(), True
+                # A worker that died before its item is reported below, as a crash.
+                with contextlib.suppress(OSError):
+                    worker.conn.send(worker.item)
             if meanwhile is not None:
                 meanwhile()
                 meanwhile = None
             busy = {worker.conn: worker for worker in pool if worker.busy}
             ready = set(wait(list(busy), timeout=0.2))
             now = time.monotonic()
-            for index, worker in enumerate(pool):
+            for worker in pool:
                 if not worker.busy:
                     continue
                 if worker.conn in ready:
@@ -456,10 +456,8 @@ def map_isolated(
                 else:
                     continue
                 worker.busy = False
-                if not healthy:
+                if not healthy:  # its document is told first, then it is replaced (above)
                     _stop(worker, kill=True)
-                    pool[index] = _start(function, memory_mb, method, guard)
-                    _await_ready(pool[index])
                 yield outcome
     finally:
         for worker in pool:

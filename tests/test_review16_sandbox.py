@@ -168,12 +168,6 @@ def work(item):
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review16 finding 5: map_isolated starts and awaits a crashed worker's replacement "
-    "before it yields the crash: a replacement that cannot start raises WorkerStartError and "
-    "the document that crashed is never reported",
-)
 def test_the_document_that_crashed_is_reported_before_its_replacement_cannot_start(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
