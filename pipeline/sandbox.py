@@ -343,11 +343,13 @@ _START_SECONDS = 300.0
 """How long a spawned worker may take to start (its imports) before it counts as crashed."""
 
 
-def _await_ready(worker: _Worker) -> None:
+def _await_ready(worker: _Worker, again: bool = True) -> None:
     """Wait until a worker has capped its memory and (spawned) imported what it runs: a fresh
     interpreter's start (seconds on a loaded machine) is not a document's time. A worker that
     cannot start is stopped and said, in one line, to stop the batch: no document is to blame
-    for it."""
+    for it. One killed by a signal as it started is started again, once (`again`): the OOM
+    killer making room for another worker's document should not stop a whole run, while a
+    setup that fails (it says why, or dies again) still does."""
     if worker.ready:
         return
     answer: bytes | None = None  # no answer in time
@@ -361,13 +363,19 @@ def _await_ready(worker: _Worker) -> None:
         return
     _stop(worker, kill=True)
     code = worker.process.exitcode
+    if answer == b"" and code is not None and code < 0 and again:
+        fresh = _start(*worker.setup)
+        worker.process, worker.conn = fresh.process, fresh.conn  # the caller's to stop
+        _await_ready(worker, again=False)
+        return
     if answer is None:
         why = f"it did not start within {_START_SECONDS:g} s"
     elif answer:
         why = answer.decode(errors="replace")
     else:
         killed = ": killed, out of memory?" if code == -signal.SIGKILL else ""
-        why = f"its process ended (exit code {code}{killed})"
+        twice = "" if again or code is None or code >= 0 else " twice"
+        why = f"its process ended{twice} (exit code {code}{killed})"
     raise WorkerStartError(f"the PDF reader could not start here ({sys.executable}): {why}")
 
 
