@@ -8,11 +8,13 @@ wherever the command runs. An index written before this rule holds paths relativ
 folder its ingest ran in, never starting with "./" (pathlib drops it): "data/inbox/x.pdf", the
 ingest run in the workspace that holds `data/index.sqlite`. Such a path is looked for from the
 index's folder and each folder above it, then from the working folder (as an earlier uprdex
-read it), and names (`older_path`): the file found that holds the document's bytes; none
-does, the file found inside the index's folder (a new version saved at the place the index
-read: the workspace's inbox, as a "./" path is trusted); else none, lest a file that only
-shares the name (another workspace of the same layout above the index) be taken for the
-document. It names that file until the file is met again and stored in this form.
+read it), and names (`older_path`): the file found inside the index's folder that holds the
+document's bytes; none does, the file found inside the index's folder whatever it holds (a new
+version saved at the place the index read: the workspace's inbox, as a "./" path is trusted,
+even with an old copy outside); none is found there, a file found outside that holds the
+bytes (the index kept apart from its workspace); else none, lest a file that only shares the
+name (another workspace of the same layout above the index) be taken for the document. It
+names that file until the file is met again and stored in this form.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Collection
 from functools import lru_cache
 from pathlib import Path
 
@@ -54,24 +57,35 @@ def located(stored: str, index: Path, sha256: str) -> Path:
     return path if path.is_absolute() else older_path(path, index, sha256)
 
 
-def older_path(path: Path, index: Path, sha256: str) -> Path:
+def older_path(path: Path, index: Path, sha256: str, taken: Collection[str] = ()) -> Path:
     """Where a path an earlier uprdex stored, relative to the folder its ingest ran in, names
     the file of the document with this SHA-256. That folder is not recorded, but it was the
     workspace that holds the index, in the index's folder or above (`data/inbox/x.pdf` beside
     `data/index.sqlite`), or the working folder. Of the files found from these, the nearest
-    to the index first: the one that holds these bytes (read only where that could change
-    the answer); none does, the one inside the index's folder, whatever it holds now (a new
-    version saved at the place the index read replaces the old one at the next ingest, as
-    at a path this rule stores); neither, the path as stored (missing, as an earlier uprdex
-    read it): a file that only shares the name, outside the workspace (another of the same
-    layout above the index), is never taken for the document, whose asks its ingest would
-    delete."""
+    to the index first: the one inside the index's folder that holds these bytes; none does,
+    the one inside the index's folder whatever it holds now (a new version saved at the place
+    the index read replaces the old one at the next ingest, as at a path this rule stores,
+    even when an old copy sits outside); none is inside, one outside that holds these bytes
+    (the index kept apart from its workspace); else the path as stored (missing, as an
+    earlier uprdex read it): a file that only shares the name, outside the workspace
+    (another of the same layout above the index), is never taken for the document, whose
+    asks its ingest would delete. A file inside whose place is `taken` (stored as another
+    document's, in this rule's form) counts only if it holds these bytes: it is that
+    document's, whose next version would "replace" this one too. Files are read only where
+    that could change the answer (one found inside the index's folder, not taken, is not)."""
     folder = _folder(index)
     places = _files_named(path, folder)
-    ours = [place for place in places if Path(os.path.abspath(place)).is_relative_to(folder)]
-    if len(places) == 1 and ours:
-        return places[0]  # the answer whatever it holds: not read
-    return next((place for place in places if holds(place, sha256)), next(iter(ours), path))
+    ours = [
+        place
+        for place in places
+        if Path(os.path.abspath(place)).is_relative_to(folder)
+        and (stored_path(path_text(place), index) not in taken or holds(place, sha256))
+    ]
+    if len(ours) == 1:
+        return ours[0]  # the answer whatever it holds: not read
+    if ours:
+        return next((place for place in ours if holds(place, sha256)), ours[0])
+    return next((place for place in places if holds(place, sha256)), path)
 
 
 def shown(stored: str, index: Path, sha256: str) -> str:

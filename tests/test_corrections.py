@@ -531,3 +531,78 @@ def test_corrections_csv_round_trip_keeps_every_column_not_only_the_note(tmp_pat
     ]
     write_csv(corrections, tmp_path / "links.csv")
     assert read_csv(tmp_path / "links.csv") == corrections
+
+
+def test_link_and_forget_take_an_imported_id_kept_from_before_its_report(index: Path) -> None:
+    # fiximports (review15 finding 2, `cluster link`): an imported ask's id kept from before
+    # its WG report was indexed said "no recommendation upr-info:SVN:20:... in the index",
+    # though the index links it to the report's ask.
+    from uprdex.flows.ingest import import_file
+
+    with Store(index) as store:
+        import_file(fixture("upr_info_slovenia_s20.csv"), "upr-info", store)
+        kept = store.db.execute(
+            "SELECT import_id FROM imports WHERE recommendation_id = 'A/HRC/28/15#115.1'"
+        ).fetchone()[0]
+    pair = ("A/HRC/28/15#115.1", "A/HRC/28/15#115.2")
+    linked = _run("cluster", "link", kept, pair[1], "--index", str(index))
+    assert f"{kept}, an imported ask, is now the report's {pair[0]}" in linked
+    assert f"linked {pair[0]} and {pair[1]}; both are in cluster" in linked
+    found = _clusters(index)
+    assert found[pair[0]] == found[pair[1]]
+    assert "forgot that" in _run("cluster", "forget", kept, pair[1], "--index", str(index))
+    typo = CliRunner().invoke(
+        main, ["cluster", "link", "A/HRC/28/15:115.1", pair[1], "--index", str(index)]
+    )
+    assert typo.exit_code == 2
+    assert "did you mean A/HRC/28/15#115.1?" in typo.output, typo.output
+
+
+def test_a_link_of_imported_asks_holds_once_their_report_is_indexed(tmp_path: Path) -> None:
+    # fiximports (review15 finding 2, kept ids in the index): `cluster link` of two asks known
+    # from UPR Info alone was recorded under their upr-info: ids; once the WG report was
+    # indexed their records were gone, the link held nothing (115.1 and 115.2, apart by the
+    # algorithm, stayed apart) and `status` counted a correction naming no ask.
+    from uprdex.flows.ingest import import_file
+
+    path = tmp_path / "index.sqlite"
+    with Store(path) as store:
+        import_file(fixture("upr_info_slovenia_s20.csv"), "upr-info", store)
+        first, second = (
+            row[0] for row in store.db.execute("SELECT import_id FROM imports ORDER BY row LIMIT 2")
+        )
+    _run("cluster", "link", first, second, "--note", "one commitment", "--index", str(path))
+    _run("ingest", str(fixture("slovenia2014_recs.pdf")), "--index", str(path))
+    pair = ("A/HRC/28/15#115.1", "A/HRC/28/15#115.2")
+    found = _clusters(path)
+    assert found[pair[0]] == found[pair[1]], "the link does not hold"
+    listed = _run("cluster", "links", "--index", str(path))
+    assert listed.startswith(f"link   {pair[0]} {pair[1]}") and "'one commitment'" in listed
+    assert "not in this index" not in listed
+    assert "naming an ask not in this index" not in _run("status", "--index", str(path))
+
+
+def test_links_of_imported_asks_imported_into_an_index_with_their_report_hold(
+    tmp_path: Path,
+) -> None:
+    # fiximports: `cluster links --import` of a CSV from an index that knew two asks from UPR
+    # Info alone recorded them under their upr-info: ids in an index that holds their WG
+    # report: the link held nothing there.
+    from uprdex.flows.ingest import import_file
+
+    alone, full = tmp_path / "alone.sqlite", tmp_path / "full.sqlite"
+    for path in (alone, full):
+        with Store(path) as store:
+            import_file(fixture("upr_info_slovenia_s20.csv"), "upr-info", store)
+            first, second = (
+                row[0]
+                for row in store.db.execute("SELECT import_id FROM imports ORDER BY row LIMIT 2")
+            )
+    _run("cluster", "link", first, second, "--index", str(alone))
+    shared = tmp_path / "links.csv"
+    _run("cluster", "links", "--export", str(shared), "--index", str(alone))
+    _run("ingest", str(fixture("slovenia2014_recs.pdf")), "--index", str(full))
+    imported = _run("cluster", "links", "--import", str(shared), "--index", str(full))
+    assert "1 correction named an imported ask by its id" in imported
+    found = _clusters(full)
+    assert found["A/HRC/28/15#115.1"] == found["A/HRC/28/15#115.2"], "the link does not hold"

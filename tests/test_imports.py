@@ -7,7 +7,6 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from uprdex.extractors.imports import read_thematic_list, read_upr_info
@@ -450,11 +449,6 @@ def test_show_takes_the_id_of_a_recommendation_known_only_from_an_import(tmp_pat
     assert cited.output.startswith(f"error {rec_id} is an ask known from an import, printed in no")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review15 finding 2: show of an imported ask's id once its WG report is indexed says "
-    "'no recommendation ... in the index', though the index links the id to the PDF's ask",
-)
 def test_show_of_an_imported_id_after_its_report_is_indexed_names_the_ask_it_became(
     tmp_path: Path,
 ) -> None:
@@ -476,13 +470,16 @@ def test_show_of_an_imported_id_after_its_report_is_indexed_names_the_ask_it_bec
     assert import_id.startswith("upr-info:SVN:20:") and import_id not in _recommendations(index)
     shown = CliRunner().invoke(main, ["show", import_id, "--index", str(index)])
     assert became in shown.output, shown.output
+    # The kept id names the report's ask in one line; `evidence` of it is the ask's.
+    said = f"{import_id}, an imported ask, is now the report's {became}: its WG report is indexed"
+    assert shown.exit_code == 0 and said in shown.output.splitlines()
+    cited = CliRunner().invoke(main, ["evidence", import_id, "--index", str(index)])
+    assert cited.exit_code == 0, cited.output
+    assert cited.output.splitlines()[0] == said
+    symbol, paragraph = became.split("#")
+    assert cited.output.splitlines()[-1].endswith(f"for {symbol} {paragraph}")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review15 finding 5: evidence calls any id with a ':' and no '#' an ask known from "
-    "an import, without looking: a typo of an indexed ask, a made-up upr-info id",
-)
 def test_evidence_says_an_id_is_an_imported_ask_only_of_one_the_index_holds(
     tmp_path: Path,
 ) -> None:
@@ -499,3 +496,60 @@ def test_evidence_says_an_id_is_an_imported_ask_only_of_one_the_index_holds(
         said = CliRunner().invoke(main, ["evidence", given, "--index", str(index)])
         assert said.exit_code == 2
         assert "known from an import" not in said.output, said.output
+
+
+def test_an_id_typed_with_another_sign_for_its_hash_is_said_unknown_with_the_real_one(
+    tmp_path: Path,
+) -> None:
+    # fiximports (review15 finding 5): `evidence A/HRC/28/15:115.22` called it an imported ask
+    # and `show` of it said only "no recommendation ... in the index": the index holds
+    # A/HRC/28/15#115.22, which neither named.
+    index = tmp_path / "index.sqlite"
+    with Store(index) as store:
+        import_file(UPR_INFO, "upr-info", store)
+        ingest_paths([fixture("slovenia2014_recs.pdf")], store, LoaderSettings(workers=1))
+        kept = store.db.execute(
+            "SELECT import_id FROM imports WHERE recommendation_id = 'A/HRC/28/15#115.22'"
+        ).fetchone()[0]
+    typo = kept[:-1] + ("0" if kept[-1] != "0" else "1")  # one character of its hash
+    for given, meant in (
+        ("A/HRC/28/15:115.22", "A/HRC/28/15#115.22"),
+        ("a/hrc/28/15 : 115.22", "A/HRC/28/15#115.22"),
+        ("A/HRC/28/15/115.22", "A/HRC/28/15#115.22"),  # said "give the report symbol and ..."
+        (typo, kept),
+        ("upr-info:SVN:20:000000000000", None),
+    ):
+        for command in ("show", "evidence"):
+            said = CliRunner().invoke(main, [command, given, "--index", str(index)])
+            assert said.exit_code == 2, said.output
+            unknown = f"error no recommendation {given} in the index"
+            assert said.output.strip() == (
+                f"{unknown}; did you mean {meant}?" if meant else unknown
+            ), said.output
+    alone = CliRunner().invoke(main, ["show", "A/HRC/28/15", "--index", str(index)])
+    assert alone.exit_code == 2 and "give the report symbol and the paragraph" in alone.output
+
+
+def test_the_python_api_gives_the_evidence_of_an_imported_id_kept_from_before(
+    tmp_path: Path,
+) -> None:
+    # fiximports (review15 finding 2, the Python API): Index.evidence of an imported ask's id
+    # kept from before its WG report was indexed gave [] with no word, though the index links
+    # the id to the report's ask, which a compilation cites.
+    import uprdex
+
+    index = tmp_path / "index.sqlite"
+    with Store(index) as store:
+        import_file(UPR_INFO, "upr-info", store)
+        ingest_paths(
+            [fixture("slovenia2014_recs.pdf"), fixture("cit_svn2019_compilation_notes.pdf")],
+            store,
+            LoaderSettings(workers=1),
+        )
+        kept = store.db.execute(
+            "SELECT import_id FROM imports WHERE recommendation_id = 'A/HRC/28/15#115.22'"
+        ).fetchone()[0]
+    with uprdex.open_index(index) as opened:
+        of_the_ask = opened.evidence("A/HRC/28/15#115.22")
+        assert of_the_ask and opened.evidence(kept) == of_the_ask
+        assert opened.evidence("upr-info:SVN:20:000000000000") == []

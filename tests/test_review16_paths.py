@@ -20,12 +20,6 @@ def _cli(*args: object) -> Result:
     return result
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review16 finding 3: older_path prefers a file with the document's bytes anywhere "
-    "above the index (another workspace, a download folder) to the workspace's own file: a new "
-    "version saved at the place the index read no longer replaces the old one",
-)
 def test_an_old_copy_above_the_workspace_does_not_stop_a_new_version_replacing_the_old(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -55,3 +49,51 @@ def test_an_old_copy_above_the_workspace_does_not_stop_a_new_version_replacing_t
         paths = [row[0] for row in db.execute("SELECT path FROM documents")]
     assert "replaces" in again.output, again.output
     assert paths == ["./inbox/andorra.pdf"]
+
+
+def test_an_older_index_s_path_is_not_taken_for_the_file_another_of_its_documents_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # fixpaths2: the file inside the index's folder is taken for an older index's document
+    # whatever it holds (a new version saved there), but not when the index records it as
+    # another document's place. An earlier uprdex stored Andorra's report as
+    # "data/inbox/andorra.pdf" (its ingest run in home: the file home/data/inbox/andorra.pdf)
+    # and Albania's as the absolute path of the workspace's own data/inbox/andorra.pdf. Taken
+    # for Andorra's place too, that file's new version "replaced" both reports, deleting
+    # Andorra's asks; Andorra's place is the file outside that holds its bytes.
+    home = tmp_path / "home"
+    theirs = home / "data" / "inbox" / "andorra.pdf"
+    ours = home / "proj" / "data" / "inbox" / "andorra.pdf"
+    for name, place in (("andorra2011_recs.pdf", theirs), ("albania2010_recs.pdf", ours)):
+        place.parent.mkdir(parents=True)
+        shutil.copy(fixture(name), place)
+    index = home / "proj" / "data" / "index.sqlite"
+    monkeypatch.chdir(home)
+    _cli("ingest", theirs, ours, "--index", index, "--workers", "1")
+    with sqlite3.connect(index) as db:  # as an earlier uprdex stored them
+        db.execute(
+            "UPDATE documents SET path = CASE state_under_review "
+            "WHEN 'Andorra' THEN 'data/inbox/andorra.pdf' ELSE ? END",
+            (str(ours),),
+        )
+        asks = _asks(db, "Andorra")
+    with ours.open("ab") as pdf:  # a new version of Albania's report
+        pdf.write(b"%a new version\n")
+    monkeypatch.chdir(home / "proj")
+    again = _cli("ingest", "data/inbox", "--index", index, "--workers", "1")
+    assert "replaces A/HRC/16/8" not in again.output, again.output
+    with sqlite3.connect(index) as db:
+        assert _asks(db, "Andorra") == asks > 0
+        (path,) = db.execute(
+            "SELECT path FROM documents WHERE state_under_review = 'Andorra'"
+        ).fetchone()
+    assert path == str(theirs)  # the file it read, which holds its bytes
+
+
+def _asks(db: sqlite3.Connection, state: str) -> int:
+    (asks,) = db.execute(
+        "SELECT count(*) FROM recommendations r JOIN documents d "
+        "ON d.sha256 = r.document_sha256 WHERE d.state_under_review = ?",
+        (state,),
+    ).fetchone()
+    return int(asks)

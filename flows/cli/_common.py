@@ -337,15 +337,52 @@ def rec_filter(options: dict[str, Any], store: Store | None = None) -> RecFilter
     return RecFilter(**given)
 
 
+GIVE_AN_ID = "give the report symbol and the paragraph: A/HRC/28/15 115.8 (or A/HRC/28/15#115.8)"
+
+
 def rec_id(symbol: str, paragraph: str | None) -> tuple[str, str]:
     """(symbol, paragraph) from "A/HRC/28/15 115.8" or "A/HRC/28/15#115.8", any case."""
     if paragraph is None:
         if "#" not in symbol:
-            raise click.UsageError(
-                "give the report symbol and the paragraph: A/HRC/28/15 115.8 (or A/HRC/28/15#115.8)"
-            )
+            raise click.UsageError(GIVE_AN_ID)
         symbol, paragraph = symbol.rsplit("#", 1)
     return "".join(symbol.split()).upper(), "".join(paragraph.split())
+
+
+def imported_id(symbol: str, paragraph: str | None) -> bool:
+    """True for one argument with no '#': an imported recommendation's id
+    ('upr-info:BHR:1:3ce925f24158', README), or a report's ask's mistyped
+    ('A/HRC/28/15:115.22'), rather than a report symbol and paragraph; the index says which
+    (`kept_id`, `no_such_ask`)."""
+    return paragraph is None and "#" not in symbol
+
+
+def kept_id(store: Store, given: str) -> str | None:
+    """The ask an imported ask's id (`upr-info:SVN:20:99836fe488b3`), kept from before its WG
+    report was indexed, now names: the report's, said in one line on stderr (`show`'s JSON
+    stays JSON); None for an id that is no such import's."""
+    linked = store.imported_as(given)
+    if linked is None:
+        return None
+    main, *others = linked.asks
+    also = f" (its row also matches {', '.join(others)})" if others else ""
+    err.print(
+        f"{escape(linked.import_id)}, an imported ask, is now the report's {escape(main)}{also}:"
+        " its WG report is indexed"
+    )
+    return main
+
+
+def no_such_ask(store: Store, given: str) -> str:
+    """'no recommendation X in the index', with the nearest id of the index when one is close
+    ('; did you mean A/HRC/28/15#115.22?' for A/HRC/28/15:115.22, or A/HRC/28/15/115.22); a
+    UsageError saying what an id is like for one that names no ask and has no ':'."""
+    nearest = store.nearest_id(given)
+    if nearest is None and ":" not in given:  # 'A/HRC/28/15' alone
+        raise click.UsageError(GIVE_AN_ID)
+    return f"no recommendation {escape(given)} in the index" + (
+        f"; did you mean {escape(nearest)}?" if nearest else ""
+    )
 
 
 def workspace(inbox: Path | None, index: Path | None) -> Config:

@@ -18,6 +18,7 @@ from uprdex.flows.cli._common import (
     err,
     existing,
     index_option,
+    kept_id,
     locked,
     open_index,
     out,
@@ -82,6 +83,9 @@ def forget(ctx: click.Context, first: str, second: str, index: Path | None) -> N
     a, b = _id(first), _id(second)
     with locked(workspace(None, index)), open_index(index) as store:
         gone = store.forget_correction(a, b)
+        if gone is None:  # recorded with the report's ask an imported id kept is now
+            a, b = (kept_id(store, rec) or rec for rec in (a, b))
+            gone = store.forget_correction(a, b)
         if gone is None:
             raise click.UsageError(f"no link or unlink of {a} and {b} is recorded")
         states = _states(store, [a, b])
@@ -123,7 +127,8 @@ def links(
     if import_from is not None:
         incoming = read_csv(import_from)
         with locked(workspace(None, index)), open_index(index) as store:
-            changed = store.record_corrections(incoming)
+            named = [_as_named_here(store, c) for c in incoming]
+            changed = store.record_corrections(named)
             states = _states(store, [rec for c in changed for rec in c.pair])
             if states:
                 store.update_clusters(states=states, fresh=True)
@@ -131,6 +136,12 @@ def links(
             f"{count(len(incoming), 'correction')} in {escape(str(import_from))}: "
             f"{len(changed)} new or changed, {len(incoming) - len(changed)} already here"
         )
+        moved = sum(a != b for a, b in zip(incoming, named, strict=True))
+        if moved:
+            out.print(
+                f"{count(moved, 'correction')} named an imported ask by its id: recorded with "
+                "the report's ask it is linked to here"
+            )
         return
     with open_index(index) as store:
         held = store.corrections()
@@ -178,9 +189,9 @@ def _correct(
 
     index = _index(ctx, index)
     existing(index)
-    a, b = _id(first), _id(second)
-    correction = Correction.of(a, b, kind, note.strip(), _who(), _now())
     with locked(workspace(None, index)), open_index(index) as store:
+        a, b = (kept_id(store, rec) or rec for rec in (_id(first), _id(second)))
+        correction = Correction.of(a, b, kind, note.strip(), _who(), _now())
         states = _states(store, [a, b], required=True)
         before = {c.pair: c for c in store.corrections()}.get(correction.pair)
         changed = store.record_corrections([correction])
@@ -197,6 +208,20 @@ def _correct(
     out.print(f"{kind}ed {escape(a)} and {escape(b)}{replaced}; {where}")
 
 
+def _as_named_here(store: Store, correction: Correction) -> Correction:
+    """A correction of another index (`links --import`) with an imported ask's id, whose WG
+    report this index holds, naming the report's ask the import is linked to here."""
+    from uprdex.pipeline.corrections import Correction
+
+    a, b = (
+        linked.asks[0] if (linked := store.imported_as(rec)) else rec for rec in correction.pair
+    )
+    if (a, b) == correction.pair or a == b:
+        return correction
+    c = correction
+    return Correction.of(a, b, c.kind.value, c.note, c.who, c.at)
+
+
 def _where(store: Store, a: str, b: str) -> str:
     """'both are in cluster c-…' or 'they are in clusters c-… and c-…'."""
     found = store.cluster_ids([a, b])
@@ -210,8 +235,11 @@ def _states(store: Store, ids: Sequence[str], required: bool = False) -> set[str
     found = store.states_under_review(ids)
     for rec in dict.fromkeys(ids):
         if rec not in found and required:
+            nearest = store.nearest_id(rec)
             raise click.UsageError(
-                f"no recommendation {rec} in the index (`uprdex recs` lists them)"
+                f"no recommendation {rec} in the index ("
+                + (f"did you mean {nearest}? " if nearest else "")
+                + "`uprdex recs` lists them)"
             )
     return {state for state in found.values() if state is not None}
 

@@ -23,7 +23,10 @@ from uprdex.flows.cli._common import (
     count,
     err,
     filters,
+    imported_id,
     index_option,
+    kept_id,
+    no_such_ask,
     open_index,
     out,
     rec_filter,
@@ -218,14 +221,18 @@ def show(symbol: str, paragraph: str | None, index: Path | None, brief: bool) ->
     """
     from uprdex.pipeline.exports import in_own_report, recommendation_record
 
-    if not _imported(symbol, paragraph):
+    imported = imported_id(symbol, paragraph)
+    if not imported:
         symbol, paragraph = rec_id(symbol, paragraph)
     with open_index(index) as store:
         found = store.recommendation(symbol.strip(), paragraph)
+        became = kept_id(store, symbol) if found is None and imported else None
+        found = store.recommendation(became, None) if became else found
         rows = store.evidence(recommendation_id=found.id) if found else []
+        missing = no_such_ask(store, symbol.strip()) if found is None and imported else ""
     if found is None:
-        where = f"{paragraph} in {symbol}" if paragraph else symbol.strip()
-        err.print(f"[red]error[/] no recommendation {escape(where)} in the index")
+        missing = missing or f"no recommendation {escape(f'{paragraph} in {symbol}')} in the index"
+        err.print(f"[red]error[/] {missing}")
         sys.exit(EXIT_USAGE)  # an id that names nothing, as `cluster link` says of one
     record = recommendation_record(found)
     if not brief:
@@ -233,12 +240,6 @@ def show(symbol: str, paragraph: str | None, index: Path | None, brief: bool) ->
         return
     for line in _brief(record, sum(not in_own_report(row) for row in rows)):
         out.print(line)
-
-
-def _imported(symbol: str, paragraph: str | None) -> bool:
-    """True for an imported recommendation's id, which has no '#'
-    ('upr-info:BHR:1:3ce925f24158', README), rather than a report symbol and paragraph."""
-    return paragraph is None and "#" not in symbol and ":" in symbol
 
 
 def _brief(row: dict[str, Any], evidence: int) -> list[str]:
@@ -361,12 +362,22 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
     from uprdex.pipeline.exports import in_own_report
     from uprdex.pipeline.store import STATE_COMMENT
 
-    if _imported(symbol, paragraph):
-        err.print(
-            f"[red]error[/] {escape(symbol.strip())} is an ask known from an import, printed in "
-            "no indexed report: no page cites its number (`uprdex show ID` gives its record)"
-        )
-        sys.exit(EXIT_USAGE)
+    if imported_id(symbol, paragraph):
+        with open_index(index) as store:
+            standing = store.recommendation(symbol.strip(), None) is not None
+            became = None if standing else kept_id(store, symbol)
+            missing = None if standing or became else no_such_ask(store, symbol.strip())
+        if missing:
+            err.print(f"[red]error[/] {missing}")
+            sys.exit(EXIT_USAGE)
+        if standing:
+            err.print(
+                f"[red]error[/] {escape(symbol.strip())} is an ask known from an import, printed"
+                " in no indexed report: no page cites its number (`uprdex show ID` gives its "
+                "record)"
+            )
+            sys.exit(EXIT_USAGE)
+        symbol = became or symbol
     symbol, paragraph = rec_id(symbol, paragraph)
     with open_index(index) as store:
         # An ask whose report is not indexed yet may be cited already: its places are shown.

@@ -10,6 +10,7 @@ job:
 - `responses`: the final position of each recommendation (the response policy);
 - `queries`: documents, recommendations, evidence, search and counts, as the typed records
   of `rows`;
+- `ids`: what an id a researcher gives names (an imported ask's, once linked; a mistyped one);
 - `clustering`: cluster settings, stored clusters and the researchers' corrections.
 """
 
@@ -24,7 +25,14 @@ from typing import Any
 
 from uprdex.pipeline.corrections import Correction
 from uprdex.pipeline.loader import path_text, text_path
-from uprdex.pipeline.locations import IN_INDEX_FOLDER, holds, located, shown, stored_path
+from uprdex.pipeline.locations import (
+    IN_INDEX_FOLDER,
+    holds,
+    located,
+    older_path,
+    shown,
+    stored_path,
+)
 from uprdex.pipeline.model import (
     Addendum,
     Citation,
@@ -34,8 +42,9 @@ from uprdex.pipeline.model import (
     WgReport,
 )
 from uprdex.pipeline.settings import ClusterSettings, EvidenceSettings
-from uprdex.pipeline.store import clustering, queries, writes
+from uprdex.pipeline.store import clustering, ids, queries, writes
 from uprdex.pipeline.store.connection import Connection
+from uprdex.pipeline.store.ids import ImportedAs
 from uprdex.pipeline.store.queries import RecFilter, matching_parts
 from uprdex.pipeline.store.rows import (
     AddendumAnswer,
@@ -57,6 +66,7 @@ __all__ = [
     "STATE_COMMENT",
     "AddendumAnswer",
     "ClusterMember",
+    "ImportedAs",
     "ImportedLabel",
     "LinkedEvidence",
     "RecFilter",
@@ -170,18 +180,25 @@ class Store(Connection):
     def _restate_older_paths(self, db: sqlite3.Connection) -> None:
         """Store the paths an earlier uprdex wrote (relative to the folder its ingest ran in)
         as this release stores them, for those whose file is found (`locations.older_path`:
-        from the index's folder or above, or from the working folder, the file that holds the
-        document's bytes, else the one inside the index's folder). Then every "the same
-        place?" the writes ask (an older version at this path, a failed file read again, a
-        moved file) compares one form: a new version of `data/inbox/x.pdf` replaces the row
-        an older index holds as that, rather than sitting beside it."""
-        older = db.execute(
-            "SELECT sha256, path FROM documents WHERE path NOT LIKE ? || '%'", (IN_INDEX_FOLDER,)
-        ).fetchall()
+        from the index's folder or above, or from the working folder, the file inside the
+        index's folder that holds the document's bytes, else the one inside it whatever it
+        holds, else one outside that holds them). Then every "the same place?" the writes ask
+        (an older version at this path, a failed file read again, a moved file) compares one
+        form: a new version of `data/inbox/x.pdf` replaces the row an older index holds as
+        that, rather than sitting beside it. A file inside with other bytes that the index
+        records as another document's place (an absolute path an earlier uprdex stored) is
+        that document's, not this one's (`taken`): that document's next version would
+        "replace" this one too, deleting its asks."""
+        rows = db.execute("SELECT sha256, path FROM documents").fetchall()
+        taken = {
+            stored_path(path, self.path)
+            for _, path in rows
+            if path.startswith(IN_INDEX_FOLDER) or text_path(path).is_absolute()
+        }
         places = (
-            (sha256, located(path, self.path, sha256))
-            for sha256, path in older
-            if not text_path(path).is_absolute()
+            (sha256, older_path(text_path(path), self.path, sha256, taken))
+            for sha256, path in rows
+            if not path.startswith(IN_INDEX_FOLDER) and not text_path(path).is_absolute()
         )
         db.executemany(
             "UPDATE documents SET path = ? WHERE sha256 = ?",
@@ -237,6 +254,16 @@ class Store(Connection):
         """One recommendation by the symbol of its report and its paragraph number, or, with
         no paragraph, by its whole id (an imported one's)."""
         return queries.recommendation(self.db, symbol, paragraph)
+
+    def imported_as(self, given: str) -> ImportedAs | None:
+        """The asks an imported ask's id is linked to once its WG report is indexed (an id a
+        researcher kept from before), or None."""
+        return ids.imported_as(self.db, given)
+
+    def nearest_id(self, given: str) -> str | None:
+        """The id of the index that `given`, which names no ask, most likely means
+        ('A/HRC/28/15#115.22' for 'A/HRC/28/15:115.22'), or None."""
+        return ids.nearest_id(self.db, given)
 
     def evidence(
         self, where: RecFilter | None = None, recommendation_id: str | None = None
