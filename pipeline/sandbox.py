@@ -510,6 +510,9 @@ def run_isolated(
     with _IDLE_LOCK:
         idle = _IDLE.setdefault(key, [])
         worker = idle.pop() if idle else None
+    if worker is not None and worker.conn.poll(0):  # it ended while idle (the OOM killer?)
+        _stop(worker, kill=True)  # not this document's crash
+        worker = None
     if worker is None:
         worker = _start(function, memory_mb, method, guard)
     try:  # an interrupt while it starts or reads leaves no worker behind

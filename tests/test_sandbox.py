@@ -386,3 +386,20 @@ def test_a_worker_killed_each_time_it_starts_stops_the_batch_after_one_retry(
     with pytest.raises(sandbox.WorkerStartError, match=r"ended twice \(exit code -9: killed"):
         list(map_isolated(str.upper, ["a"], 1, 30.0, 0, "fork", "watchdog"))
     assert len(list(tmp_path.glob("start-*"))) == 2  # one retry, not a loop
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_an_idle_worker_killed_while_it_waits_is_not_the_next_documents_crash(method: str) -> None:
+    # The OOM killer (or anyone) may end a worker run_isolated keeps idle between documents
+    # (`uprdex run`'s tasks): the next document sent to it was reported "the PDF reader crashed
+    # on this file", and the nightly quarantined a good file.
+    try:
+        first = sandbox.run_isolated(_pid, "a", 30.0, 0, method, "watchdog")  # type: ignore[arg-type]
+        assert first.failure is None
+        os.kill(int(first.result or 0), signal.SIGKILL)
+        time.sleep(0.2)
+        second = sandbox.run_isolated(_pid, "b", 30.0, 0, method, "watchdog")  # type: ignore[arg-type]
+        assert second.failure is None, second
+        assert second.result != first.result
+    finally:
+        sandbox._stop_idle()
