@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing import current_process
 from multiprocessing.connection import Connection, wait
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, NoReturn, TypeVar
 
 from uprdex.pipeline.errors import UprdexError
 
@@ -161,8 +161,9 @@ def _cap_memory(memory_mb: int, guard: MemoryGuard) -> None:
 def _interrupts_held() -> Iterator[None]:
     """SIGINT held back in this thread while it starts a worker: the worker starts with it held
     (fork and exec keep the mask) until it ignores it, so no Ctrl-C falls in between."""
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])  # only read: raising here is harmless
+    try:  # a Ctrl-C pending as SIGINT is blocked is raised by this very call: unblock it then
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
@@ -176,24 +177,51 @@ def _ignore_interrupts() -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # a held one is dropped
 
 
-def _serve(function: Callable[[Any], Any], memory_mb: int, guard: MemoryGuard, conn: Any) -> None:
-    """A worker: cap memory, then answer items until told to stop (None)."""
-    faulthandler.disable()  # a crash is reported by the parent, not dumped on the terminal
-    _ignore_interrupts()
-    _cap_memory(memory_mb, guard)
+_CAP_HINT = "a hard `ulimit -v` below it? lower [loader] memory_mb in uprdex.toml, 0: no cap"
+
+
+def _say_why(conn: Connection, error: BaseException, before: str = "", after: str = "") -> None:
+    """Tell the parent in one line why this worker cannot start: it reports that once for the
+    batch (WorkerStartError), with no traceback on the terminal."""
+    line = before + f"{type(error).__name__}: {error}".splitlines()[0] + after
+    with contextlib.suppress(OSError):
+        conn.send_bytes(line.encode())
+
+
+def _serve(
+    function: Callable[[Any], Any], memory_mb: int, guard: MemoryGuard, conn: Connection
+) -> NoReturn:
+    """A worker: cap memory, say it is ready, then answer items. It ends here whatever happens:
+    a forked worker never goes on in the parent's program."""
+    code = 0
     try:
-        while (item := conn.recv()) is not None:
-            try:
-                conn.send(("ok", function(item)))
-            except MemoryError:
-                conn.send(("memory", ""))
-                break  # the heap may be in a poor state: let the parent start a fresh worker
-            except Exception as error:
-                conn.send(("error", "".join(traceback.format_exception_only(error)).strip()))
+        faulthandler.disable()  # a crash is reported by the parent, not dumped on the terminal
+        _ignore_interrupts()
+        try:
+            _cap_memory(memory_mb, guard)
+        except Exception as error:  # setrlimit under a hard `ulimit -v` lower than the cap
+            code = 1
+            cap = f"cannot cap its memory at {memory_mb} MB above its size: "
+            _say_why(conn, error, cap, f" ({_CAP_HINT})")
+        else:
+            conn.send_bytes(_READY)  # a document's time budget starts now, not before
+            _answer(function, conn)
     except (EOFError, OSError):
         pass
     finally:
-        os._exit(0)  # no atexit handlers or inherited cleanup
+        os._exit(code)  # no atexit handlers or inherited cleanup
+
+
+def _answer(function: Callable[[Any], Any], conn: Connection) -> None:
+    """Answer items until told to stop (None)."""
+    while (item := conn.recv()) is not None:
+        try:
+            conn.send(("ok", function(item)))
+        except MemoryError:
+            conn.send(("memory", ""))
+            return  # the heap may be in a poor state: let the parent start a fresh worker
+        except Exception as error:
+            conn.send(("error", "".join(traceback.format_exception_only(error)).strip()))
 
 
 def _spawned(fd: int) -> None:
@@ -203,12 +231,27 @@ def _spawned(fd: int) -> None:
     try:
         function, memory_mb, guard = pickle.loads(conn.recv_bytes())
     except Exception as error:  # a library missing in this interpreter, MemoryError
-        # Told in one line to the parent, which reports it once for the batch: no traceback.
-        with contextlib.suppress(OSError):
-            conn.send_bytes(f"{type(error).__name__}: {error}".splitlines()[0].encode())
+        _say_why(conn, error)
         os._exit(1)
-    conn.send_bytes(_READY)  # imports done: a document's time budget starts now, not before
     _serve(function, memory_mb, guard, conn)
+
+
+def _forked(
+    function: Callable[[Any], Any], memory_mb: int, guard: MemoryGuard, ends: tuple[int, int]
+) -> NoReturn:
+    """The child side of a fork: it ends in os._exit whatever fails, never returning into the
+    parent's program (a copy of the CLI, of a Prefect task, would go on running)."""
+    try:
+        # This process's ends of the other workers' channels are not its to hold: held, a
+        # worker whose parent died would wait on its channel for ever, and one that crashed
+        # would not be seen to end.
+        parent_fd, child_fd = ends
+        for fd in (parent_fd, *_PARENT_ENDS):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        _serve(function, memory_mb, guard, Connection(child_fd))
+    finally:
+        os._exit(1)
 
 
 class _Process:
@@ -239,42 +282,60 @@ class _Process:
 class _Worker:
     process: _Process
     conn: Connection
+    setup: tuple[Callable[[Any], Any], int, StartMethod, MemoryGuard]
     item: Any = None
     started: float = 0.0
     busy: bool = False
-    ready: bool = True
+    ready: bool = False
+
+
+_START_LOCK = threading.Lock()
+"""Held from a channel's making to its ends' bookkeeping: a fork from another thread in between
+(`uprdex run` starts a worker per document at once) would keep this channel's ends open."""
 
 
 def _start(
     function: Callable[[Any], Any], memory_mb: int, method: StartMethod, guard: MemoryGuard
 ) -> _Worker:
-    parent_fd, child_fd = _pipe()
-    with _interrupts_held():
-        if method == "fork":
-            pid = os.fork()
-            if pid == 0:
-                # This process's ends of the other workers' channels are not its to hold: held,
-                # a worker whose parent died would wait on its channel for ever.
-                for fd in (parent_fd, *_PARENT_ENDS):
-                    with contextlib.suppress(OSError):
-                        os.close(fd)
-                _serve(function, memory_mb, guard, Connection(child_fd))
-            process = _Process(pid)
-        else:
-            code = f"from uprdex.pipeline.sandbox import _spawned; _spawned({child_fd})"
-            popen = subprocess.Popen(
-                [sys.executable, "-c", code],
-                pass_fds=(child_fd,),
-                stdin=subprocess.DEVNULL,
-                env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
-            )
-            process = _Process(popen.pid, popen)
-    os.close(child_fd)
-    _PARENT_ENDS.add(parent_fd)
-    conn = Connection(parent_fd)
-    if method == "spawn":
-        conn.send_bytes(pickle.dumps((function, memory_mb, guard)))
-    return _Worker(process, conn, ready=method == "fork")
+    """A new worker, to await (`_await_ready`). Interrupted, it leaves no process or channel."""
+    process: _Process | None = None
+    conn: Connection | None = None
+    child_fd = -1
+    try:
+        with _START_LOCK, _interrupts_held():  # a Ctrl-C held here is raised as this exits
+            parent_fd, child_fd = _pipe()
+            conn = Connection(parent_fd)
+            if method == "fork":
+                pid = os.fork()
+                if pid == 0:
+                    _forked(function, memory_mb, guard, (parent_fd, child_fd))
+                process = _Process(pid)
+            else:
+                code = f"from uprdex.pipeline.sandbox import _spawned; _spawned({child_fd})"
+                popen = subprocess.Popen(
+                    [sys.executable, "-c", code],
+                    pass_fds=(child_fd,),
+                    stdin=subprocess.DEVNULL,
+                    env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
+                )
+                process = _Process(popen.pid, popen)
+            os.close(child_fd)
+            child_fd = -1
+            _PARENT_ENDS.add(parent_fd)
+        if method == "spawn":
+            conn.send_bytes(pickle.dumps((function, memory_mb, guard)))
+        return _Worker(process, conn, (function, memory_mb, method, guard))
+    except BaseException:
+        if process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(process.pid, signal.SIGKILL)
+            process.join()
+        if child_fd >= 0:
+            os.close(child_fd)
+        if conn is not None:
+            _PARENT_ENDS.discard(conn.fileno())
+            conn.close()
+        raise
 
 
 _READY = b"ready"
@@ -282,10 +343,13 @@ _START_SECONDS = 300.0
 """How long a spawned worker may take to start (its imports) before it counts as crashed."""
 
 
-def _await_ready(worker: _Worker) -> None:
-    """Wait until a spawned worker has imported what it runs: a fresh interpreter's start
-    (seconds on a loaded machine) is not a document's time. A worker that cannot start is
-    stopped and said, in one line, to stop the batch: no document is to blame for it."""
+def _await_ready(worker: _Worker, again: bool = True) -> None:
+    """Wait until a worker has capped its memory and (spawned) imported what it runs: a fresh
+    interpreter's start (seconds on a loaded machine) is not a document's time. A worker that
+    cannot start is stopped and said, in one line, to stop the batch: no document is to blame
+    for it. One killed by a signal as it started is started again, once (`again`): the OOM
+    killer making room for another worker's document should not stop a whole run, while a
+    setup that fails (it says why, or dies again) still does."""
     if worker.ready:
         return
     answer: bytes | None = None  # no answer in time
@@ -299,13 +363,19 @@ def _await_ready(worker: _Worker) -> None:
         return
     _stop(worker, kill=True)
     code = worker.process.exitcode
+    if answer == b"" and code is not None and code < 0 and again:
+        fresh = _start(*worker.setup)
+        worker.process, worker.conn = fresh.process, fresh.conn  # the caller's to stop
+        _await_ready(worker, again=False)
+        return
     if answer is None:
         why = f"it did not start within {_START_SECONDS:g} s"
     elif answer:
         why = answer.decode(errors="replace")
     else:
         killed = ": killed, out of memory?" if code == -signal.SIGKILL else ""
-        why = f"its process ended (exit code {code}{killed})"
+        twice = "" if again or code is None or code >= 0 else " twice"
+        why = f"its process ended{twice} (exit code {code}{killed})"
     raise WorkerStartError(f"the PDF reader could not start here ({sys.executable}): {why}")
 
 
@@ -367,23 +437,23 @@ def map_isolated(
         for worker in pool:  # started together, awaited in turn
             _await_ready(worker)
         while pending or any(worker.busy for worker in pool):
-            for worker in pool:
-                if not worker.busy and pending:
-                    worker.item, worker.started, worker.busy = (
-                        pending.pop(0),
-                        time.monotonic(),
-                        True,
-                    )
-                    # A worker that died before its item is reported below, as a crash.
-                    with contextlib.suppress(OSError):
-                        worker.conn.send(worker.item)
+            for index, worker in enumerate(pool):
+                if worker.busy or not pending:
+                    continue
+                if worker.conn.closed:  # stopped after a failure: replaced once work waits
+                    worker = pool[index] = _start(function, memory_mb, method, guard)
+                    _await_ready(worker)
+                worker.item, worker.started, worker.busy = pending.pop(0), time.monotonic(), True
+                # A worker that died before its item is reported below, as a crash.
+                with contextlib.suppress(OSError):
+                    worker.conn.send(worker.item)
             if meanwhile is not None:
                 meanwhile()
                 meanwhile = None
             busy = {worker.conn: worker for worker in pool if worker.busy}
             ready = set(wait(list(busy), timeout=0.2))
             now = time.monotonic()
-            for index, worker in enumerate(pool):
+            for worker in pool:
                 if not worker.busy:
                     continue
                 if worker.conn in ready:
@@ -394,10 +464,8 @@ def map_isolated(
                 else:
                     continue
                 worker.busy = False
-                if not healthy:
+                if not healthy:  # its document is told first, then it is replaced (above)
                     _stop(worker, kill=True)
-                    pool[index] = _start(function, memory_mb, method, guard)
-                    _await_ready(pool[index])
                 yield outcome
     finally:
         for worker in pool:
@@ -442,6 +510,9 @@ def run_isolated(
     with _IDLE_LOCK:
         idle = _IDLE.setdefault(key, [])
         worker = idle.pop() if idle else None
+    if worker is not None and worker.conn.poll(0):  # it ended while idle (the OOM killer?)
+        _stop(worker, kill=True)  # not this document's crash
+        worker = None
     if worker is None:
         worker = _start(function, memory_mb, method, guard)
     try:  # an interrupt while it starts or reads leaves no worker behind

@@ -31,12 +31,6 @@ def _alive(pid: int) -> bool:
     return done == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review16 finding 1: a Ctrl-C held during a worker's start is delivered when "
-    "_interrupts_held restores the mask, inside _start before the worker is in the pool: "
-    "the worker is left running, its channel open",
-)
 @pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_a_ctrl_c_held_while_a_worker_starts_leaves_no_worker(
     monkeypatch: pytest.MonkeyPatch, method: str
@@ -98,12 +92,6 @@ print("program ends", flush=True)
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review16 finding 2: on fork, a worker whose memory cap cannot be set (a hard "
-    "`ulimit -v` below the worker's size + memory_mb) raises out of _serve into the parent's "
-    "code: the forked copy runs the rest of the program, and every document is said crashed",
-)
 @pytest.mark.skipif(sandbox.memory_guard() != "rlimit", reason="RLIMIT_AS is Linux's")
 def test_a_forked_worker_that_cannot_cap_its_memory_never_runs_the_parents_program(
     tmp_path: Path,
@@ -120,6 +108,10 @@ def test_a_forked_worker_that_cannot_cap_its_memory_never_runs_the_parents_progr
     )
     assert run.stdout.count("program ends") == 1, run.stdout + run.stderr
     assert "crash" not in run.stdout, run.stdout
+    # Said once for the batch, as a spawned worker that cannot start is, with no traceback.
+    assert "raised WorkerStartError" in run.stdout, run.stdout
+    assert "cannot cap its memory at 1024 MB" in run.stdout, run.stdout
+    assert "Traceback" not in run.stderr, run.stderr
 
 
 def _crash_or_echo(item: str) -> str:
@@ -128,13 +120,6 @@ def _crash_or_echo(item: str) -> str:
     return item
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review16 finding 4: forked workers started at once from several threads (the "
-    "nightly's task runner) inherit each other's channel ends (a fork between another "
-    "thread's _pipe and its _PARENT_ENDS.add): a worker that crashes is not seen to end, and "
-    "its document is said timed out after the whole budget",
-)
 @pytest.mark.skipif(sandbox.start_method() != "fork", reason="fork is Linux's default")
 def test_a_crash_is_a_crash_when_threads_start_forked_workers_at_once() -> None:
     # `uprdex run` hands each document to a thread (ThreadPoolTaskRunner) that calls
@@ -183,12 +168,6 @@ def work(item):
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review16 finding 5: map_isolated starts and awaits a crashed worker's replacement "
-    "before it yields the crash: a replacement that cannot start raises WorkerStartError and "
-    "the document that crashed is never reported",
-)
 def test_the_document_that_crashed_is_reported_before_its_replacement_cannot_start(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -207,12 +186,6 @@ def test_the_document_that_crashed_is_reported_before_its_replacement_cannot_sta
     assert ("crash", "crash") in seen
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review16 finding 6 (narrow): a Ctrl-C pending as _interrupts_held blocks SIGINT is "
-    "raised by pthread_sigmask itself after it changed the mask (it checks signals on return), "
-    "before the try: SIGINT stays blocked in the main thread, and no later Ctrl-C interrupts",
-)
 def test_a_ctrl_c_pending_as_sigint_is_held_leaves_it_unblocked(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
