@@ -156,11 +156,6 @@ def test_corrections_moved_at_ingest_do_not_contradict_unsaid(tmp_path: Path) ->
 
 
 @pytest.mark.prefect
-@pytest.mark.xfail(
-    strict=True,
-    reason="review17 finding 3: Ctrl-C pressed again while watch ends its stopped run ends "
-    "it killed by SIGINT (-2, 130 in a shell), not 0, or prints Prefect's errors",
-)
 def test_watch_stopped_by_two_ctrl_c_mid_run_still_stops_with_0(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
