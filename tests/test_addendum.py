@@ -17,6 +17,7 @@ from uprdex.pipeline.model import (
     LoadedDocument,
     Page,
     Position,
+    Recommendation,
 )
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import Store
@@ -725,17 +726,14 @@ def test_an_answer_naming_its_ask_by_its_bare_number_answers_that_ask() -> None:
     )
 
 
-def test_a_cycle_1_ask_numbered_without_a_dot_takes_the_answer_to_its_bare_number(
-    shared_data: Path, tmp_path: Path
-) -> None:
-    # older14: Ghana 2008 (A/HRC/8/36) lists 68.1-68.22 and leaves the dialogue's asks "16",
-    # "41", ... pending; an addendum answering "Recommendation 16" was linked to no ask.
+def _ghana_2008_answered(shared_data: Path, tmp_path: Path, *answers: str) -> list[Recommendation]:
+    """Ghana 2008's asks (A/HRC/8/36) once an addendum of `answers` (its numbered paragraphs)
+    is written beside the report."""
     lines = [
         "United Nations A/HRC/8/36/Add.1",
         "Views on conclusions and/or recommendations, voluntary commitments and replies presented "
         "by the State under review",
-        "1. Recommendation 16 (Czech Republic): Ghana accepts this recommendation.",
-        "2. Recommendation 41 (Italy): Ghana notes this recommendation.",
+        *answers,
     ]
     addendum = parse_addendum(replace(_lines_document(lines), first_page_text=lines[0]))
     assert addendum.wg_symbol == "A/HRC/8/36"
@@ -757,11 +755,24 @@ def test_a_cycle_1_ask_numbered_without_a_dot_takes_the_answer_to_its_bare_numbe
             [shared_data / "wg_reports" / "ghana2008.pdf"], store, LoaderSettings(workers=1)
         )
         store.write_document(row, addendum=addendum)
-        answered = {
-            rec.paragraph: (rec.response, rec.response_source)
-            for rec in store.recommendations()
-            if rec.paragraph in ("16", "41", "20")
-        }
+        return list(store.recommendations())
+
+
+def test_a_cycle_1_ask_numbered_without_a_dot_takes_the_answer_to_its_bare_number(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    # older14: Ghana 2008 (A/HRC/8/36) lists 68.1-68.22 and leaves the dialogue's asks "16",
+    # "41", ... pending; an addendum answering "Recommendation 16" was linked to no ask.
+    answered = {
+        rec.paragraph: (rec.response, rec.response_source)
+        for rec in _ghana_2008_answered(
+            shared_data,
+            tmp_path,
+            "1. Recommendation 16 (Czech Republic): Ghana accepts this recommendation.",
+            "2. Recommendation 41 (Italy): Ghana notes this recommendation.",
+        )
+        if rec.paragraph in ("16", "41", "20")
+    }
     assert answered == {
         "16": ("supported", "A/HRC/8/36/Add.1 para 1"),
         "41": ("noted", "A/HRC/8/36/Add.1 para 2"),
@@ -777,32 +788,10 @@ def test_a_bare_number_naming_another_state_s_ask_does_not_answer_a_dialogue_ask
     # is 68.20, "20. Finland also recommended that Ghana abolish ... corporal punishment" is
     # the dialogue's ask 20. "Recommendation 20 (Portugal)" was taken for Finland's ask: its
     # pending position became Portugal's answer.
-    lines = [
-        "United Nations A/HRC/8/36/Add.1",
-        "Views on conclusions and/or recommendations, voluntary commitments and replies presented "
-        "by the State under review",
-        "1. Recommendation 20 (Portugal): Ghana accepts this recommendation.",
-    ]
-    addendum = parse_addendum(replace(_lines_document(lines), first_page_text=lines[0]))
-    row = DocumentRow(
-        "a" * 64,
-        str(tmp_path / "add.pdf"),
-        DocumentType.ADDENDUM,
-        addendum.symbol,
-        "Ghana",
-        2,
-        1,
-        2008,
-        1,
-        DocumentStatus.INDEXED,
-        None,
+    answered = _ghana_2008_answered(
+        shared_data, tmp_path, "1. Recommendation 20 (Portugal): Ghana accepts this recommendation."
     )
-    with Store(tmp_path / "index.sqlite") as store:
-        ingest_paths(
-            [shared_data / "wg_reports" / "ghana2008.pdf"], store, LoaderSettings(workers=1)
-        )
-        store.write_document(row, addendum=addendum)
-        finland = next(rec for rec in store.recommendations() if rec.paragraph == "20")
+    finland = next(rec for rec in answered if rec.paragraph == "20")
     assert finland.recommending_states == ("Finland",)
     assert finland.response == "pending"
 
@@ -829,34 +818,10 @@ def test_the_bare_numbers_of_a_list_in_a_paragraph_named_do_not_answer_dialogue_
     # the report" (A/HRC/8/36's list 68.1-68.22) made the dialogue's pending asks 16 (Czechia:
     # decriminalise ...) and 20 (Finland: corporal punishment) supported: older14's fallback
     # takes a bare number for the ask numbered so without a dot whatever list it counts in.
-    lines = [
-        "United Nations A/HRC/8/36/Add.1",
-        "Views on conclusions and/or recommendations, voluntary commitments and replies presented "
-        "by the State under review",
+    answered = _ghana_2008_answered(
+        shared_data,
+        tmp_path,
         "1. Ghana accepts the recommendations 1-22 contained in paragraph 68 of the report.",
-    ]
-    addendum = parse_addendum(replace(_lines_document(lines), first_page_text=lines[0]))
-    row = DocumentRow(
-        "a" * 64,
-        str(tmp_path / "add.pdf"),
-        DocumentType.ADDENDUM,
-        addendum.symbol,
-        "Ghana",
-        2,
-        1,
-        2008,
-        1,
-        DocumentStatus.INDEXED,
-        None,
     )
-    with Store(tmp_path / "index.sqlite") as store:
-        ingest_paths(
-            [shared_data / "wg_reports" / "ghana2008.pdf"], store, LoaderSettings(workers=1)
-        )
-        store.write_document(row, addendum=addendum)
-        dialogue = {
-            rec.paragraph: rec.response
-            for rec in store.recommendations()
-            if rec.paragraph in ("16", "20")
-        }
+    dialogue = {rec.paragraph: rec.response for rec in answered if rec.paragraph in ("16", "20")}
     assert dialogue == {"16": "pending", "20": "pending"}
