@@ -36,12 +36,14 @@ from multiprocessing import current_process
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, Literal, NoReturn, TypeVar
 
+from uprdex.pipeline import stopping
 from uprdex.pipeline.errors import UprdexError
 
 __all__ = [
     "Outcome",
     "UnsupportedPlatformError",
     "WorkerStartError",
+    "WorkerStopped",
     "check_platform",
     "map_isolated",
     "run_isolated",
@@ -74,6 +76,12 @@ class UnsupportedPlatformError(UprdexError):
 class WorkerStartError(UprdexError):
     """A worker process could not start here (a library missing, out of memory): no document
     is to blame, and the batch stops."""
+
+
+class WorkerStopped(KeyboardInterrupt):
+    """A worker ended by the signal of a stop this process was asked to make (a service
+    manager signals every process of the service at once): the reading was interrupted, its
+    document is not to blame, and it stays in the inbox for the next run."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -547,8 +555,14 @@ def _receive(worker: _Worker) -> tuple[Outcome[Any, Any], bool]:
         # pdfium aborts (SIGABRT) when an allocation fails under the memory cap; a native fault
         # in a damaged file is a segmentation fault instead; the watchdog exits _MEMORY_EXIT.
         memory = code in (-signal.SIGABRT, _MEMORY_EXIT)
+        if code in _STOP_SIGNALS and stopping.asked(within=stopping.GRACE):
+            raise WorkerStopped(f"the reader was stopped (exit code {code})") from None
         failure = "memory" if memory else "crash"
         return Outcome(worker.item, None, failure, f"the reader died (exit code {code})"), False
     if status == "ok":
         return Outcome(worker.item, payload), True
     return Outcome(worker.item, None, status, payload), status != "memory"
+
+
+_STOP_SIGNALS = (-signal.SIGTERM, -signal.SIGINT)
+"""A worker's ends that may be a stop's (a service manager's signal to every process)."""

@@ -38,6 +38,8 @@ from uprdex.flows.cli._served_runs import follow, mark_left, stop_runs
 from uprdex.flows.interrupts import DEPLOYMENT, NOT_SERVED, end_serve, serving
 from uprdex.flows.logs import EndedBeforeItsRun, Interrupted, Notes, dropping
 from uprdex.pipeline.extras import require
+from uprdex.pipeline.stopping import ask as ask_stop
+from uprdex.pipeline.stopping import clear as clear_stop
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -367,8 +369,21 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
     keep = verbose or "PREFECT_LOGGING_LEVEL" in os.environ
     # `kill`, `timeout` or a service manager's stop ends it as Ctrl-C does: ended at once,
     # it left the temporary Prefect server it had started running, an orphan on its port.
+    # Either notes that a stop was asked (`pipeline.stopping`): a service manager signals the
+    # server and the sandbox workers too, and their ends are then the stop.
+    clear_stop()
     signal.signal(signal.SIGTERM, _as_ctrl_c)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _as_ctrl_c)
     since: str | None = None  # when the run under way began
+    said = threading.Lock()
+
+    def say_stopped() -> None:
+        """Watch's last line, once: from here, or from the thread that ends watch when its
+        temporary server is gone after the stop was asked (`prefect_api`)."""
+        if said.acquire(blocking=False):
+            out.print(_stopped(config, since))
+
     try:
         # As `uprdex run`'s, the temporary Prefect server is started in its own process group:
         # Prefect's own, in watch's group, was killed by the terminal's Ctrl-C mid-run while
@@ -377,15 +392,22 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
             environment({} if keep else {"PREFECT_LOGGING_LEVEL": "WARNING"}),
             temporary_api(say=verbose) as api,
         ):
-            from uprdex.flows.logs import RunNotes, off_the_terminal
+            from uprdex.flows.logs import AfterTheStop, RunNotes, off_the_terminal
             from uprdex.flows.nightly import nightly
 
             observer.start()
             out.print(f"watching {escape(str(config.inbox))} (Ctrl-C to stop)")
             debouncer.poke()  # files already waiting are picked up at start
             notes = nullcontext() if keep else off_the_terminal(RunNotes())
+            api.stop_line = say_stopped
             api.ready()
-            with api.flow_settings(), _errors_in_one_line(sigterm=True), notes:
+            with (
+                api.flow_settings(),
+                _errors_in_one_line(sigterm=True),
+                notes,
+                off_the_terminal(AfterTheStop()),
+                _prefects_sigterm_noted(),
+            ):
                 while True:
                     if debouncer.wait_until_due():
                         since = now()
@@ -395,8 +417,9 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
         pass
     finally:
         observer.stop()
-        observer.join()
-    out.print(_stopped(config, since))
+        if observer.is_alive():  # not when stopped before it started
+            observer.join()
+    say_stopped()
 
 
 def _stopped(config: Config, since: str | None) -> str:
@@ -437,8 +460,39 @@ def _watched_run(nightly: Callable[..., NightlySummary], config: Config) -> None
 
 
 def _as_ctrl_c(signum: int, frame: object) -> NoReturn:
-    """A SIGTERM handler: the stop Ctrl-C makes (Prefect's server stopped at exit)."""
+    """A SIGTERM (and SIGINT) handler: the stop Ctrl-C makes (Prefect's server stopped at
+    exit), noted as asked."""
+    _stop_asked()
     raise KeyboardInterrupt
+
+
+def _stop_asked() -> None:
+    """Notes the stop as asked (`pipeline.stopping`), and from now on Prefect's log worker
+    does not write its "--- Error logging to API ---" to standard error (it writes it only
+    while `logging.raiseExceptions`): the stop may have ended the server too, and its last
+    lines cannot reach it."""
+    ask_stop()
+    logging.raiseExceptions = False
+
+
+@contextmanager
+def _prefects_sigterm_noted() -> Iterator[None]:
+    """While in it, Prefect's own SIGTERM handler, which replaces the command's during each
+    flow run (and passes the signal on to it only once the run has handled its crash, which
+    calls a server the same stop may have ended: seconds), notes the stop as asked first."""
+    from prefect.utilities import engine
+
+    prefects = engine._prefect_sigterm_handler
+
+    def noted(signum: int, *args: object) -> NoReturn:
+        _stop_asked()
+        prefects(signum, *args)
+
+    engine._prefect_sigterm_handler = noted  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        engine._prefect_sigterm_handler = prefects
 
 
 def _on_workers(summary: NightlySummary) -> str:
