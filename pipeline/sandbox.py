@@ -555,14 +555,12 @@ def _receive(worker: _Worker) -> tuple[Outcome[Any, Any], bool]:
         # pdfium aborts (SIGABRT) when an allocation fails under the memory cap; a native fault
         # in a damaged file is a segmentation fault instead; the watchdog exits _MEMORY_EXIT.
         memory = code in (-signal.SIGABRT, _MEMORY_EXIT)
-        if code in _STOP_SIGNALS and stopping.asked(within=stopping.GRACE):
+        # A service manager's stop signals every process of the service: its SIGTERM (workers
+        # ignore SIGINT) ended this one, and the document is not to blame.
+        if code == -signal.SIGTERM and stopping.asked(within=stopping.GRACE):
             raise WorkerStopped(f"the reader was stopped (exit code {code})") from None
         failure = "memory" if memory else "crash"
         return Outcome(worker.item, None, failure, f"the reader died (exit code {code})"), False
     if status == "ok":
         return Outcome(worker.item, payload), True
     return Outcome(worker.item, None, status, payload), status != "memory"
-
-
-_STOP_SIGNALS = (-signal.SIGTERM, -signal.SIGINT)
-"""A worker's ends that may be a stop's (a service manager's signal to every process)."""
