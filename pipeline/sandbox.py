@@ -167,11 +167,12 @@ def _cap_memory(memory_mb: int, guard: MemoryGuard) -> None:
 
 @contextlib.contextmanager
 def _interrupts_held() -> Iterator[None]:
-    """SIGINT held back in this thread while it starts a worker: the worker starts with it held
-    (fork and exec keep the mask) until it ignores it, so no Ctrl-C falls in between."""
+    """SIGINT and SIGTERM held back in this thread while it starts a worker: the worker starts
+    with them held (fork and exec keep the mask) until it sets its own handling of them, so
+    no Ctrl-C, and no SIGTERM for the parent's handler, falls in between."""
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])  # only read: raising here is harmless
     try:  # a Ctrl-C pending as SIGINT is blocked is raised by this very call: unblock it then
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
@@ -180,9 +181,16 @@ def _interrupts_held() -> Iterator[None]:
 def _ignore_interrupts() -> None:
     """In a worker: Ctrl-C at the terminal reaches the whole process group, but it is the
     parent's to act on (it stops its workers); a worker it killed mid-item took the file for a
-    damaged PDF, one it interrupted in its imports printed a traceback."""
+    damaged PDF, one it interrupted in its imports printed a traceback. A SIGTERM (a service
+    manager's stop signals every process) ends it at once, as the system's default: a fork
+    inherits the parent's handler, which raised in the worker and made the stop an error of
+    the document ("exit code 1")."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # a held one is dropped
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)  # a held SIGINT is dropped, SIGTERM ends it
+
+
+_HELD = {signal.SIGINT, signal.SIGTERM}
 
 
 _CAP_HINT = "a hard `ulimit -v` below it? lower [loader] memory_mb in uprdex.toml, 0: no cap"

@@ -97,7 +97,9 @@ def run(
             api.ready()
             # The summary says what the flow notes of each file: Prefect's copy only when asked.
             notes = nullcontext() if keep else off_the_terminal(RunNotes())
-            with api.flow_settings(), _errors_in_one_line(), notes:
+            # A service manager's SIGTERM to every process of the run ends its sandbox
+            # workers too: the documents they read are not to blame (`sandbox.WorkerStopped`).
+            with api.flow_settings(), _errors_in_one_line(), notes, _prefects_sigterm_noted():
                 summary = nightly(
                     str(config.inbox),
                     str(config.index),
