@@ -254,7 +254,7 @@ def temporary_api(say: bool = False) -> Iterator[API]:
             died = server.poll()
             if died is None:
                 # Stopped by a service manager, the server may be going too: not 10 s a try.
-                _drain(say, timeout=2 if stop.asked() else 10)
+                _drain(say, 2 if stop.asked() else 10)
             gone = server.poll() is not None  # before the drain or during it
             os.environ.pop("PREFECT_API_URL", None)
             server.terminate()
@@ -273,7 +273,10 @@ _LOST = threading.Event()
 
 
 def _watch(
-    server: subprocess.Popen[bytes], log: IO[bytes] | None, stopping: threading.Event, api: API
+    server: subprocess.Popen[bytes],
+    log: IO[bytes] | None,
+    stopping: threading.Event,
+    api: API | None = None,
 ) -> None:
     """Until `stopping` (the run's work done, or the run's end): when the temporary server
     stops during the run, end the process in one line: the command's own stop line and exit 0
@@ -292,7 +295,7 @@ def _watch(
                 remove_unfinished()
                 with contextlib.suppress(OSError):  # `uprdex run | head`: the line still goes
                     sys.stdout.flush()
-                if stopped and api.stop_line is not None:
+                if stopped and api is not None and api.stop_line is not None:
                     api.stop_line()
                 else:
                     print(f"error {_lost_error(code, _why(log))}", file=sys.stderr, flush=True)
@@ -300,10 +303,10 @@ def _watch(
                 os._exit(0 if stopped else 2)  # else bad setup, as the CLI's exit codes say
 
 
-def _stopped(api: API, code: int | None = None) -> bool:
+def _stopped(api: API | None, code: int | None = None) -> bool:
     """Whether the server's end (exit `code`) is the command's own stop: one was asked (a
     server killed by a signal waits a moment for the command's handler of the same signal)."""
-    if api.stop_line is None:
+    if api is None or api.stop_line is None:
         return False
     return stop.asked(within=stop.GRACE if code is not None and code < 0 else 0)
 
@@ -325,7 +328,7 @@ def _lost_error(code: int, why: str) -> UprdexError:
     )
 
 
-def _drain(say: bool, timeout: float) -> None:
+def _drain(say: bool, timeout: float = 10) -> None:
     """Send the run's last log lines and events while the server is still there; Prefect's
     note that it is still sending them ("EventsWorker - Still processing items: 2 items
     remaining...") only when `say`: the run waits for them itself."""
