@@ -6,7 +6,15 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 
-__all__ = ["EndedBeforeItsRun", "Interrupted", "Notes", "RunNotes", "dropping", "off_the_terminal"]
+__all__ = [
+    "AfterTheStop",
+    "EndedBeforeItsRun",
+    "Interrupted",
+    "Notes",
+    "RunNotes",
+    "dropping",
+    "off_the_terminal",
+]
 
 
 class Notes(logging.Filter):
@@ -39,6 +47,17 @@ class Interrupted(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         return not any(note in message for note in self.notes)
+
+
+class AfterTheStop(logging.Filter):
+    """Drops every record once the command's stop was asked (`pipeline.stopping`): what fails
+    then (a task whose worker the stop's signal ended, calls to a server it stopped too) is
+    the stop, which the command says in one line itself."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from uprdex.pipeline import stopping
+
+        return not stopping.asked()
 
 
 class EndedBeforeItsRun(logging.Filter):

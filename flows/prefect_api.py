@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import IO
 
 from uprdex.flows.logs import Notes, dropping
+from uprdex.pipeline import stopping as stop
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.files import remove_unfinished
 
@@ -186,6 +187,10 @@ class API:
         self._wait = wait
         self._finished = threading.Event() if finished is None else finished
         self.temporary = wait is not None
+        self.stop_line: Callable[[], None] | None = None
+        """Says the command's own last line when the server dies after its stop was asked (a
+        service manager's stop signals the server too): the process then ends with it, exit 0
+        (None: the server's loss is an error, as for any command)."""
 
     def done(self) -> None:
         """The run's flow has returned, its documents and outputs written: a temporary server
@@ -237,17 +242,19 @@ def temporary_api(say: bool = False) -> Iterator[API]:
         def ready() -> None:
             _wait(url, server, timeout, log)
             answered.set()
-            watch = threading.Thread(target=_watch, args=(server, log, stopping), daemon=True)
+            watch = threading.Thread(target=_watch, args=(server, log, stopping, api), daemon=True)
             watch.start()
 
+        api = API(ready, stopping)
         try:
-            yield API(ready, stopping)
+            yield api
         finally:
             finished = stopping.is_set()  # by `API.done`
             stopping.set()
             died = server.poll()
             if died is None:
-                _drain(say)
+                # Stopped by a service manager, the server may be going too: not 10 s a try.
+                _drain(say, 2 if stop.asked() else 10)
             gone = server.poll() is not None  # before the drain or during it
             os.environ.pop("PREFECT_API_URL", None)
             server.terminate()
@@ -258,7 +265,7 @@ def temporary_api(say: bool = False) -> Iterator[API]:
                 server.wait()
             if gone and answered.is_set():  # else the start's own error
                 _LOST.set()
-            if died is not None and answered.is_set() and not finished:
+            if died is not None and answered.is_set() and not finished and not _stopped(api):
                 raise _lost_error(died, _why(log))
 
 
@@ -266,10 +273,15 @@ _LOST = threading.Event()
 
 
 def _watch(
-    server: subprocess.Popen[bytes], log: IO[bytes] | None, stopping: threading.Event
+    server: subprocess.Popen[bytes],
+    log: IO[bytes] | None,
+    stopping: threading.Event,
+    api: API | None = None,
 ) -> None:
     """Until `stopping` (the run's work done, or the run's end): when the temporary server
-    stops during the run, end the process in one line. Every call of the run to the API would
+    stops during the run, end the process in one line: the command's own stop line and exit 0
+    when its stop was asked (`API.stop_line`; its calls to the gone server would stall its
+    stop for seconds), else the error. Every call of the run to the API would
     be tried again for seconds, and every event and log line at the end (a 40-report run took
     12 minutes to end). The documents indexed before are kept, whole (each is its own
     transaction); each export file and report page is replaced only whole, so the last good
@@ -278,13 +290,25 @@ def _watch(
         code = server.poll()
         if code is not None and not stopping.is_set():
             _LOST.set()
+            stopped = _stopped(api, code)
             try:
                 remove_unfinished()
                 with contextlib.suppress(OSError):  # `uprdex run | head`: the line still goes
                     sys.stdout.flush()
-                print(f"error {_lost_error(code, _why(log))}", file=sys.stderr, flush=True)
+                if stopped and api is not None and api.stop_line is not None:
+                    api.stop_line()
+                else:
+                    print(f"error {_lost_error(code, _why(log))}", file=sys.stderr, flush=True)
             finally:  # a line that cannot be printed (a broken pipe) still ends the run
-                os._exit(2)  # bad setup, as the CLI's exit codes say
+                os._exit(0 if stopped else 2)  # else bad setup, as the CLI's exit codes say
+
+
+def _stopped(api: API | None, code: int | None = None) -> bool:
+    """Whether the server's end (exit `code`) is the command's own stop: one was asked (a
+    server killed by a signal waits a moment for the command's handler of the same signal)."""
+    if api is None or api.stop_line is None:
+        return False
+    return stop.asked(within=stop.GRACE if code is not None and code < 0 else 0)
 
 
 def lost() -> bool:
@@ -304,7 +328,7 @@ def _lost_error(code: int, why: str) -> UprdexError:
     )
 
 
-def _drain(say: bool) -> None:
+def _drain(say: bool, timeout: float = 10) -> None:
     """Send the run's last log lines and events while the server is still there; Prefect's
     note that it is still sending them ("EventsWorker - Still processing items: 2 items
     remaining...") only when `say`: the run waits for them itself."""
@@ -315,8 +339,8 @@ def _drain(say: bool) -> None:
 
     workers = [] if say else [APILogWorker.__name__, EventsWorker.__name__]
     with dropping(Notes("Still processing items"), *workers):
-        APILogWorker.drain_all(timeout=10)
-        EventsWorker.drain_all(timeout=10)
+        APILogWorker.drain_all(timeout=timeout)
+        EventsWorker.drain_all(timeout=timeout)
 
 
 def unanswered(error: BaseException) -> str | None:

@@ -36,12 +36,14 @@ from multiprocessing import current_process
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, Literal, NoReturn, TypeVar
 
+from uprdex.pipeline import stopping
 from uprdex.pipeline.errors import UprdexError
 
 __all__ = [
     "Outcome",
     "UnsupportedPlatformError",
     "WorkerStartError",
+    "WorkerStopped",
     "check_platform",
     "map_isolated",
     "run_isolated",
@@ -74,6 +76,12 @@ class UnsupportedPlatformError(UprdexError):
 class WorkerStartError(UprdexError):
     """A worker process could not start here (a library missing, out of memory): no document
     is to blame, and the batch stops."""
+
+
+class WorkerStopped(KeyboardInterrupt):
+    """A worker ended by the signal of a stop this process was asked to make (a service
+    manager signals every process of the service at once): the reading was interrupted, its
+    document is not to blame, and it stays in the inbox for the next run."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,11 +167,12 @@ def _cap_memory(memory_mb: int, guard: MemoryGuard) -> None:
 
 @contextlib.contextmanager
 def _interrupts_held() -> Iterator[None]:
-    """SIGINT held back in this thread while it starts a worker: the worker starts with it held
-    (fork and exec keep the mask) until it ignores it, so no Ctrl-C falls in between."""
+    """SIGINT and SIGTERM held back in this thread while it starts a worker: the worker starts
+    with them held (fork and exec keep the mask) until it sets its own handling of them, so
+    no Ctrl-C, and no SIGTERM for the parent's handler, falls in between."""
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])  # only read: raising here is harmless
     try:  # a Ctrl-C pending as SIGINT is blocked is raised by this very call: unblock it then
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
@@ -172,9 +181,16 @@ def _interrupts_held() -> Iterator[None]:
 def _ignore_interrupts() -> None:
     """In a worker: Ctrl-C at the terminal reaches the whole process group, but it is the
     parent's to act on (it stops its workers); a worker it killed mid-item took the file for a
-    damaged PDF, one it interrupted in its imports printed a traceback."""
+    damaged PDF, one it interrupted in its imports printed a traceback. A SIGTERM (a service
+    manager's stop signals every process) ends it at once, as the system's default: a fork
+    inherits the parent's handler, which raised in the worker and made the stop an error of
+    the document ("exit code 1")."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # a held one is dropped
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)  # a held SIGINT is dropped, SIGTERM ends it
+
+
+_HELD = {signal.SIGINT, signal.SIGTERM}
 
 
 _CAP_HINT = "a hard `ulimit -v` below it? lower [loader] memory_mb in uprdex.toml, 0: no cap"
@@ -547,6 +563,10 @@ def _receive(worker: _Worker) -> tuple[Outcome[Any, Any], bool]:
         # pdfium aborts (SIGABRT) when an allocation fails under the memory cap; a native fault
         # in a damaged file is a segmentation fault instead; the watchdog exits _MEMORY_EXIT.
         memory = code in (-signal.SIGABRT, _MEMORY_EXIT)
+        # A service manager's stop signals every process of the service: its SIGTERM (workers
+        # ignore SIGINT) ended this one, and the document is not to blame.
+        if code == -signal.SIGTERM and stopping.asked(within=stopping.GRACE):
+            raise WorkerStopped(f"the reader was stopped (exit code {code})") from None
         failure = "memory" if memory else "crash"
         return Outcome(worker.item, None, failure, f"the reader died (exit code {code})"), False
     if status == "ok":

@@ -219,10 +219,10 @@ from uprdex.flows import prefect_api
 
 drain = prefect_api._drain
 
-def server_gone(say):
+def server_gone(say, *timeout):
     kill_the_server()  # while the run's last log lines and events are sent
     time.sleep(0.5)
-    drain(say)
+    drain(say, *timeout)
 
 prefect_api._drain = server_gone
 """

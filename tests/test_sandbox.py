@@ -403,3 +403,39 @@ def test_an_idle_worker_killed_while_it_waits_is_not_the_next_documents_crash(me
         assert second.result != first.result
     finally:
         sandbox._stop_idle()
+
+
+def _stopped_with_its_service(item: str) -> str:
+    """A document whose reading a service manager's stop ends: the worker gets the stop's
+    SIGTERM as its parent does."""
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(60)
+    return item
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_a_worker_ended_by_the_stop_asked_of_its_parent_is_no_documents_crash(
+    method: str,
+) -> None:
+    # fixwatch's "what is left" 1: a service manager's SIGTERM to every process of `uprdex
+    # watch` killed its sandbox workers too, and each file being read was reported "the PDF
+    # reader crashed on this file; it is probably damaged".
+    from uprdex.pipeline import stopping
+
+    stopping.ask()
+    try:
+        with pytest.raises(sandbox.WorkerStopped):
+            sandbox.run_isolated(_stopped_with_its_service, "a", 30, 0, method, "rlimit")  # type: ignore[arg-type]
+        with pytest.raises(sandbox.WorkerStopped):
+            list(map_isolated(_stopped_with_its_service, ["a"], 1, 30, 0, method, "rlimit"))  # type: ignore[arg-type]
+    finally:
+        stopping.clear()
+
+
+def test_a_worker_ended_by_sigterm_without_a_stop_asked_is_still_a_crash() -> None:
+    # A worker killed alone (no stop of its parent within stopping.GRACE) stays the document's
+    # failure, reported and recorded as before.
+    start = time.monotonic()
+    outcome = sandbox.run_isolated(_stopped_with_its_service, "a", 30, 0, "fork", "rlimit")
+    assert outcome.failure == "crash", outcome
+    assert time.monotonic() - start < 10

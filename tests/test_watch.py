@@ -315,3 +315,67 @@ def test_watch_stopped_by_ctrl_c_mid_run_stops_with_0(tmp_path: Path) -> None:
     assert "did not answer" not in errors, errors
     assert errors == "", errors
     assert _stopped_in_its_own_line(said, tmp_path / "inbox"), said
+
+
+def _descendants(pid: int) -> list[int]:
+    """The processes below `pid` (its children, theirs, ...), read from /proc."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            parent = int(stat.read_text().rsplit(") ", 1)[1].split()[1])
+            parents.setdefault(parent, []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _sigterm_to_all(pid: int, signalled: list[int]) -> None:
+    """SIGTERM to `pid` and every process below it at once, as a service manager stops a
+    service (systemd's KillMode=control-group, `docker stop`): the temporary Prefect server
+    (in a process group of its own) and the sandbox workers get it with the watcher. Their
+    ids go to `signalled`."""
+    signalled += [pid, *_descendants(pid)]
+    for each in signalled:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(each, signal.SIGTERM)
+
+
+def _running(pids: list[int]) -> list[int]:
+    """Those of `pids` that still run (not ended, nor a zombie)."""
+    alive = []
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError):
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()[0] != "Z":
+                alive.append(pid)
+    return alive
+
+
+@pytest.mark.prefect
+def test_watch_stopped_by_a_service_managers_sigterm_to_all_its_processes_stops_with_0(
+    tmp_path: Path,
+) -> None:
+    # fixwatch's "what is left" 1: SIGTERM to the watcher, its temporary Prefect server and
+    # its sandbox workers together (systemd's default stop) ended watch after 1 s with "error
+    # the temporary Prefect server stopped during the run (killed by signal 15)", exit 2, and
+    # Prefect's ERROR lines called the files whose workers the same signal killed "probably
+    # damaged".
+    signalled: list[int] = []
+    code, errors, said = _watch_stopped_mid_run(
+        tmp_path, lambda pid: _sigterm_to_all(pid, signalled)
+    )
+    left = _running(signalled)
+    for _ in range(25):  # a worker or the server may take a moment after the watcher's end
+        if not left:
+            break
+        time.sleep(0.2)
+        left = _running(left)
+    assert code == 0, errors
+    assert "probably damaged" not in errors, errors
+    assert errors == "", errors
+    assert _stopped_in_its_own_line(said, tmp_path / "inbox"), said
+    assert not left, f"still running after the stop: {left}"
+    quarantine = tmp_path / "quarantine"
+    assert not quarantine.exists() or not any(quarantine.iterdir())

@@ -38,6 +38,8 @@ from uprdex.flows.cli._served_runs import follow, mark_left, stop_runs
 from uprdex.flows.interrupts import DEPLOYMENT, NOT_SERVED, end_serve, serving
 from uprdex.flows.logs import EndedBeforeItsRun, Interrupted, Notes, dropping
 from uprdex.pipeline.extras import require
+from uprdex.pipeline.stopping import ask as ask_stop
+from uprdex.pipeline.stopping import clear as clear_stop
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -95,7 +97,9 @@ def run(
             api.ready()
             # The summary says what the flow notes of each file: Prefect's copy only when asked.
             notes = nullcontext() if keep else off_the_terminal(RunNotes())
-            with api.flow_settings(), _errors_in_one_line(), notes:
+            # A service manager's SIGTERM to every process of the run ends its sandbox
+            # workers too: the documents they read are not to blame (`sandbox.WorkerStopped`).
+            with api.flow_settings(), _errors_in_one_line(), notes, _prefects_sigterm_noted():
                 summary = nightly(
                     str(config.inbox),
                     str(config.index),
@@ -367,9 +371,21 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
     keep = verbose or "PREFECT_LOGGING_LEVEL" in os.environ
     # `kill`, `timeout` or a service manager's stop ends it as Ctrl-C does: ended at once,
     # it left the temporary Prefect server it had started running, an orphan on its port.
+    # Either notes that a stop was asked (`pipeline.stopping`): a service manager signals the
+    # server and the sandbox workers too, and their ends are then the stop.
+    clear_stop()
     signal.signal(signal.SIGTERM, _as_ctrl_c)
-    signal.signal(signal.SIGINT, _as_ctrl_c)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _as_ctrl_c)
     since: str | None = None  # when the run under way began
+    said = threading.Lock()
+
+    def say_stopped() -> None:
+        """Watch's last line, once: from here, or from the thread that ends watch when its
+        temporary server is gone after the stop was asked (`prefect_api`)."""
+        if said.acquire(blocking=False):
+            out.print(_stopped(config, since))
+
     try:
         # As `uprdex run`'s, the temporary Prefect server is started in its own process group:
         # Prefect's own, in watch's group, was killed by the terminal's Ctrl-C mid-run while
@@ -378,15 +394,22 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
             environment({} if keep else {"PREFECT_LOGGING_LEVEL": "WARNING"}),
             temporary_api(say=verbose) as api,
         ):
-            from uprdex.flows.logs import RunNotes, off_the_terminal
+            from uprdex.flows.logs import AfterTheStop, RunNotes, off_the_terminal
             from uprdex.flows.nightly import nightly
 
             observer.start()
             out.print(f"watching {escape(str(config.inbox))} (Ctrl-C to stop)")
             debouncer.poke()  # files already waiting are picked up at start
             notes = nullcontext() if keep else off_the_terminal(RunNotes())
+            api.stop_line = say_stopped
             api.ready()
-            with api.flow_settings(), _errors_in_one_line(sigterm=True), notes:
+            with (
+                api.flow_settings(),
+                _errors_in_one_line(sigterm=True),
+                notes,
+                off_the_terminal(AfterTheStop()),
+                _prefects_sigterm_noted(),
+            ):
                 while True:
                     if debouncer.wait_until_due():
                         since = now()
@@ -397,8 +420,9 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
     finally:
         _ignore_stops()  # whatever ended it (Prefect's SIGTERM handler during a run)
         observer.stop()
-        observer.join()
-    out.print(_stopped(config, since))
+        if observer.is_alive():  # not when stopped before it started
+            observer.join()
+    say_stopped()
 
 
 def _stopped(config: Config, since: str | None) -> str:
@@ -443,6 +467,7 @@ def _as_ctrl_c(signum: int, frame: object) -> NoReturn:
     exit), once. A second Ctrl-C or SIGTERM while watch stops (a user who sees no line yet)
     is ignored: it ended watch killed by SIGINT (-2) or SIGTERM (-15) halfway through its
     stop, or cut its temporary server's stop short."""
+    _stop_asked()
     _ignore_stops()
     raise KeyboardInterrupt
 
@@ -451,6 +476,35 @@ def _ignore_stops() -> None:
     """Ctrl-C and SIGTERM ignored from here on: watch is stopping."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def _stop_asked() -> None:
+    """Notes the stop as asked (`pipeline.stopping`), and from now on Prefect's log worker
+    does not write its "--- Error logging to API ---" to standard error (it writes it only
+    while `logging.raiseExceptions`): the stop may have ended the server too, and its last
+    lines cannot reach it."""
+    ask_stop()
+    logging.raiseExceptions = False
+
+
+@contextmanager
+def _prefects_sigterm_noted() -> Iterator[None]:
+    """While in it, Prefect's own SIGTERM handler, which replaces the command's during each
+    flow run (and passes the signal on to it only once the run has handled its crash, which
+    calls a server the same stop may have ended: seconds), notes the stop as asked first."""
+    from prefect.utilities import engine
+
+    prefects = engine._prefect_sigterm_handler
+
+    def noted(signum: int, *args: object) -> NoReturn:
+        _stop_asked()
+        prefects(signum, *args)
+
+    engine._prefect_sigterm_handler = noted  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        engine._prefect_sigterm_handler = prefects
 
 
 def _on_workers(summary: NightlySummary) -> str:

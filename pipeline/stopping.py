@@ -1,0 +1,39 @@
+"""Whether this process was asked to stop (a signal a command stops on: `uprdex watch`'s
+Ctrl-C or SIGTERM).
+
+A service manager stops a service by signalling every process of it at once (systemd's default
+KillMode=control-group, `docker stop`): the command, its temporary Prefect server and its
+sandbox workers all get the SIGTERM together. What then fails around the command (a worker
+ended by that signal, the server gone) is the stop, not a damaged document or a broken setup;
+the parts that see those failures ask here.
+"""
+
+from __future__ import annotations
+
+import threading
+
+__all__ = ["GRACE", "ask", "asked", "clear"]
+
+GRACE = 2.0
+"""Seconds a failure that the stop's own signal may have caused (a worker or the server ended
+by SIGTERM or SIGINT) waits for the command's handler of that signal before it counts as a
+failure of its own."""
+
+_ASKED = threading.Event()
+
+
+def ask() -> None:
+    """A stop was asked (called from the command's signal handler)."""
+    _ASKED.set()
+
+
+def asked(within: float = 0.0) -> bool:
+    """Whether a stop was asked, waiting up to `within` seconds for it: the signal that ended
+    a worker or the server reaches the command's handler a moment later (its main thread runs
+    it), maybe after the failure is seen."""
+    return _ASKED.wait(within) if within > 0 else _ASKED.is_set()
+
+
+def clear() -> None:
+    """No stop asked (a command run in-process, by a test, starts afresh)."""
+    _ASKED.clear()
