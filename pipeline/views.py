@@ -159,16 +159,24 @@ _RECOMMENDATION_BY_STATE = f"""
     LEFT JOIN states s ON s.iso3 = rs.iso3;
 """
 
-# A correction shapes the cluster of each of its ends (a link: the one cluster of both).
-_CLUSTER_CURATION = """
+# A correction shapes the cluster of each of its ends (a link: the one cluster of both). An
+# end recorded under an imported ask's id is the report's ask that import is linked to, once
+# its WG report is indexed (`store.ids.resolved`); a correction whose ends are one ask, none.
+_NAMED_NOW = """COALESCE((SELECT i.recommendation_id FROM imports i WHERE i.import_id = k.{0}
+        AND i.recommendation_id IN (SELECT id FROM recommendations)), k.{0})"""
+_CLUSTER_CURATION = f"""
     CREATE VIEW IF NOT EXISTS cluster_curation AS
+    WITH k AS (
+        SELECT k.*, {_NAMED_NOW.format("first")} AS a_id, {_NAMED_NOW.format("second")} AS b_id
+        FROM cluster_corrections k
+    )
     SELECT a.cluster_id, k.kind, k.first, k.second, k.note, k.who, k.at
-    FROM cluster_corrections k
-    JOIN recommendations a ON a.id = k.first JOIN recommendations b ON b.id = k.second
+    FROM k JOIN recommendations a ON a.id = k.a_id JOIN recommendations b ON b.id = k.b_id
+    WHERE k.a_id != k.b_id
     UNION
     SELECT b.cluster_id, k.kind, k.first, k.second, k.note, k.who, k.at
-    FROM cluster_corrections k
-    JOIN recommendations a ON a.id = k.first JOIN recommendations b ON b.id = k.second;
+    FROM k JOIN recommendations a ON a.id = k.a_id JOIN recommendations b ON b.id = k.b_id
+    WHERE k.a_id != k.b_id;
 """
 
 _CLUSTER_OVERVIEW = """
