@@ -162,13 +162,15 @@ _RECOMMENDATION_BY_STATE = f"""
 # A correction shapes the cluster of each of its ends (a link: the one cluster of both). An
 # end recorded under an imported ask's id is the report's ask that import is linked to, once
 # its WG report is indexed (`store.ids.resolved`); a correction whose ends are one ask, none.
-_NAMED_NOW = """COALESCE((SELECT i.recommendation_id FROM imports i WHERE i.import_id = k.{0}
-        AND i.recommendation_id IN (SELECT id FROM recommendations)), k.{0})"""
-_CLUSTER_CURATION = f"""
+_CLUSTER_CURATION = """
     CREATE VIEW IF NOT EXISTS cluster_curation AS
     WITH k AS (
-        SELECT k.*, {_NAMED_NOW.format("first")} AS a_id, {_NAMED_NOW.format("second")} AS b_id
+        SELECT k.*, COALESCE(ra.id, k.first) AS a_id, COALESCE(rb.id, k.second) AS b_id
         FROM cluster_corrections k
+        LEFT JOIN imports ia ON ia.import_id = k.first
+        LEFT JOIN recommendations ra ON ra.id = ia.recommendation_id
+        LEFT JOIN imports ib ON ib.import_id = k.second
+        LEFT JOIN recommendations rb ON rb.id = ib.recommendation_id
     )
     SELECT a.cluster_id, k.kind, k.first, k.second, k.note, k.who, k.at
     FROM k JOIN recommendations a ON a.id = k.a_id JOIN recommendations b ON b.id = k.b_id

@@ -8,6 +8,7 @@ gives the imports their own ids back, and their corrections with them."""
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
@@ -137,20 +138,15 @@ def _imported_typo(db: sqlite3.Connection, text: str) -> str | None:
 def named_now(db: sqlite3.Connection, ids: Iterable[str]) -> dict[str, str]:
     """The report's ask each of these imported asks' ids names now (main link) that its WG
     report is indexed; ids that name no such import are left out."""
-    wanted = sorted(set(ids))
-    found: dict[str, str] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        found.update(
-            db.execute(
-                "SELECT import_id, recommendation_id FROM imports "
-                f"WHERE import_id IN ({','.join('?' * len(chunk))}) "
-                "AND recommendation_id != import_id "
-                "AND recommendation_id IN (SELECT id FROM recommendations)",
-                chunk,
-            ).fetchall()
-        )
-    return found
+    return dict(
+        db.execute(
+            "SELECT i.import_id, i.recommendation_id FROM imports i "
+            "JOIN recommendations r ON r.id = i.recommendation_id "
+            "WHERE i.import_id IN (SELECT value FROM json_each(?)) "
+            "AND i.recommendation_id != i.import_id",
+            [json.dumps(sorted(set(ids)))],
+        ).fetchall()
+    )
 
 
 def asks_of(names: Mapping[str, str], pair: tuple[str, str]) -> tuple[str, str]:
