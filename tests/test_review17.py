@@ -142,11 +142,6 @@ def test_corrections_moved_at_ingest_do_not_contradict_unsaid(tmp_path: Path) ->
 
 
 @pytest.mark.prefect
-@pytest.mark.xfail(
-    strict=True,
-    reason="review17 finding 3: Ctrl-C pressed again while watch ends its stopped run ends "
-    "it killed by SIGINT (-2, 130 in a shell), not 0, or prints Prefect's errors",
-)
 def test_watch_stopped_by_two_ctrl_c_mid_run_still_stops_with_0(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -182,11 +177,6 @@ def test_watch_stopped_by_two_ctrl_c_mid_run_still_stops_with_0(
     assert errors == "", errors
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review17 finding 5: an imported id in another case is taken once its report is "
-    "indexed, but refused ('did you mean' the same id) while its import stands alone",
-)
 def test_an_imported_id_in_another_case_is_taken_before_its_report_too(tmp_path: Path) -> None:
     # `evidence upr-info:svn:20:99836FE488B3` gives A/HRC/28/15#115.1's evidence once the
     # report is indexed (imported_as: any case), but `show UPR-INFO:SVN:7:C92C05CDEBAA` of an

@@ -360,10 +360,11 @@ def imported_id(symbol: str, paragraph: str | None) -> bool:
 def kept_id(store: Store, given: str) -> str | None:
     """The ask an imported ask's id (`upr-info:SVN:20:99836fe488b3`), kept from before its WG
     report was indexed, now names: the report's, said in one line on stderr (`show`'s JSON
-    stays JSON); None for an id that is no such import's."""
+    stays JSON); an import still standing as its own record, its id as the index spells it
+    (`UPR-INFO:SVN:20:99836FE488B3` typed); None for an id that is no import's."""
     linked = store.imported_as(given)
     if linked is None:
-        return None
+        return store.standing_import(given)
     main, *others = linked.asks
     also = f" (its row also matches {', '.join(others)})" if others else ""
     err.print(

@@ -364,9 +364,9 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
 
     if imported_id(symbol, paragraph):
         with open_index(index) as store:
-            standing = store.recommendation(symbol.strip(), None) is not None
-            became = None if standing else kept_id(store, symbol)
-            missing = None if standing or became else no_such_ask(store, symbol.strip())
+            became = kept_id(store, symbol)  # the import itself while it stands alone
+            standing = became is not None and became.casefold() == symbol.strip().casefold()
+            missing = None if became else no_such_ask(store, symbol.strip())
         if missing:
             err.print(f"[red]error[/] {missing}")
             sys.exit(EXIT_USAGE)

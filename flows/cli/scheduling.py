@@ -368,6 +368,7 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
     # `kill`, `timeout` or a service manager's stop ends it as Ctrl-C does: ended at once,
     # it left the temporary Prefect server it had started running, an orphan on its port.
     signal.signal(signal.SIGTERM, _as_ctrl_c)
+    signal.signal(signal.SIGINT, _as_ctrl_c)
     since: str | None = None  # when the run under way began
     try:
         # As `uprdex run`'s, the temporary Prefect server is started in its own process group:
@@ -394,6 +395,7 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
     except KeyboardInterrupt:
         pass
     finally:
+        _ignore_stops()  # whatever ended it (Prefect's SIGTERM handler during a run)
         observer.stop()
         observer.join()
     out.print(_stopped(config, since))
@@ -437,8 +439,18 @@ def _watched_run(nightly: Callable[..., NightlySummary], config: Config) -> None
 
 
 def _as_ctrl_c(signum: int, frame: object) -> NoReturn:
-    """A SIGTERM handler: the stop Ctrl-C makes (Prefect's server stopped at exit)."""
+    """Watch's SIGINT and SIGTERM handler: the stop Ctrl-C makes (Prefect's server stopped at
+    exit), once. A second Ctrl-C or SIGTERM while watch stops (a user who sees no line yet)
+    is ignored: it ended watch killed by SIGINT (-2) or SIGTERM (-15) halfway through its
+    stop, or cut its temporary server's stop short."""
+    _ignore_stops()
     raise KeyboardInterrupt
+
+
+def _ignore_stops() -> None:
+    """Ctrl-C and SIGTERM ignored from here on: watch is stopping."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def _on_workers(summary: NightlySummary) -> str:

@@ -261,6 +261,11 @@ class Store(Connection):
         researcher kept from before), or None."""
         return ids.imported_as(self.db, given)
 
+    def standing_import(self, given: str) -> str | None:
+        """An imported ask's id, any case, as the index spells it while the import stands as
+        its own record, or None."""
+        return ids.standing_import(self.db, given)
+
     def nearest_id(self, given: str) -> str | None:
         """The id of the index that `given`, which names no ask, most likely means
         ('A/HRC/28/15#115.22' for 'A/HRC/28/15:115.22'), or None."""

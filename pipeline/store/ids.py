@@ -26,6 +26,7 @@ __all__ = [
     "named_now",
     "nearest_id",
     "resolved",
+    "standing_import",
 ]
 
 # What may stand between a report's symbol and its paragraph in a mistyped id:
@@ -70,6 +71,17 @@ def imported_as(db: sqlite3.Connection, given: str) -> ImportedAs | None:
         )
     ]
     return ImportedAs(import_id, (main, *sorted(others, key=_paragraph_order)))
+
+
+def standing_import(db: sqlite3.Connection, given: str) -> str | None:
+    """An imported ask's id (any case) as the index spells it, while its import stands as its
+    own record (no WG report of it indexed), or None."""
+    row = db.execute(
+        "SELECT id FROM recommendations WHERE id = ? COLLATE NOCASE "
+        "AND id IN (SELECT import_id FROM imports)",
+        ["".join(given.split())],
+    ).fetchone()
+    return row[0] if row else None
 
 
 def _paragraph_order(rec_id: str) -> list[int | str]:
