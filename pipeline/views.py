@@ -159,16 +159,26 @@ _RECOMMENDATION_BY_STATE = f"""
     LEFT JOIN states s ON s.iso3 = rs.iso3;
 """
 
-# A correction shapes the cluster of each of its ends (a link: the one cluster of both).
+# A correction shapes the cluster of each of its ends (a link: the one cluster of both). An
+# end recorded under an imported ask's id is the report's ask that import is linked to, once
+# its WG report is indexed (`store.ids.resolved`); a correction whose ends are one ask, none.
 _CLUSTER_CURATION = """
     CREATE VIEW IF NOT EXISTS cluster_curation AS
+    WITH k AS (
+        SELECT k.*, COALESCE(ra.id, k.first) AS a_id, COALESCE(rb.id, k.second) AS b_id
+        FROM cluster_corrections k
+        LEFT JOIN imports ia ON ia.import_id = k.first
+        LEFT JOIN recommendations ra ON ra.id = ia.recommendation_id
+        LEFT JOIN imports ib ON ib.import_id = k.second
+        LEFT JOIN recommendations rb ON rb.id = ib.recommendation_id
+    )
     SELECT a.cluster_id, k.kind, k.first, k.second, k.note, k.who, k.at
-    FROM cluster_corrections k
-    JOIN recommendations a ON a.id = k.first JOIN recommendations b ON b.id = k.second
+    FROM k JOIN recommendations a ON a.id = k.a_id JOIN recommendations b ON b.id = k.b_id
+    WHERE k.a_id != k.b_id
     UNION
     SELECT b.cluster_id, k.kind, k.first, k.second, k.note, k.who, k.at
-    FROM cluster_corrections k
-    JOIN recommendations a ON a.id = k.first JOIN recommendations b ON b.id = k.second;
+    FROM k JOIN recommendations a ON a.id = k.a_id JOIN recommendations b ON b.id = k.b_id
+    WHERE k.a_id != k.b_id;
 """
 
 _CLUSTER_OVERVIEW = """

@@ -37,11 +37,6 @@ def _two_imports(path: Path) -> tuple[str, str]:
     return first, second
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review17 finding 1: a link moved to the report's asks is stranded when the report "
-    "leaves the index (its file replaced) and the imports stand alone again",
-)
 def test_a_moved_link_holds_again_when_the_report_leaves_and_the_imports_stand_alone(
     tmp_path: Path,
 ) -> None:
@@ -86,11 +81,6 @@ def _twin_imports(tmp_path: Path) -> tuple[Path, list[str]]:
     return path, ids
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review17 finding 2: a link of two imports that become one ask is half moved "
-    "(report's ask + an import id no record has) and `cluster forget` of the ids typed fails",
-)
 def test_a_link_of_two_imports_that_become_one_ask_can_still_be_forgotten(
     tmp_path: Path,
 ) -> None:
@@ -112,11 +102,6 @@ def test_a_link_of_two_imports_that_become_one_ask_can_still_be_forgotten(
     assert result.exit_code == 0, result.output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review17 finding 4: moving corrections at ingest silently creates a contradiction "
-    "that `cluster unlink` refuses to record (the unlink is then void), and ingest says nothing",
-)
 def test_corrections_moved_at_ingest_do_not_contradict_unsaid(tmp_path: Path) -> None:
     # Two UPR Info rows A1, A2 that both match A/HRC/28/15#115.1, and B, C matching 115.2 and
     # 115.3. Before the report: link A1 B, link B C, unlink A2 C (no contradiction: A1 is not
@@ -151,8 +136,9 @@ def test_corrections_moved_at_ingest_do_not_contradict_unsaid(tmp_path: Path) ->
             "A/HRC/28/15#115.2",
             "A/HRC/28/15#115.3",
         }
-        held = store.corrections()
-    assert not contradictions(held) or "contradict" in said, said
+        held = store.applied_corrections().held  # as they apply: imported ids read as asks
+    assert contradictions(held), "the three corrections, read as the report's asks, contradict"
+    assert "contradiction" in said and "the links hold, not the unlink" in said, said
 
 
 @pytest.mark.prefect

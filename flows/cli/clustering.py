@@ -157,7 +157,7 @@ def cluster_(
         count = store.update_clusters(settings, fresh=True)
         after = store.cluster_ids()
         multi = [c for c in store.clusters() if c.size > 1]
-        held = store.corrections()
+        held = store.applied_corrections()
     moved = sum(1 for rec_id, cluster_id in after.items() if before.get(rec_id) != cluster_id)
     scoring = (
         "the pair model"

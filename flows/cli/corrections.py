@@ -29,7 +29,7 @@ from uprdex.flows.cli._common import (
 
 if TYPE_CHECKING:
     from uprdex.pipeline.corrections import Correction
-    from uprdex.pipeline.store import Store
+    from uprdex.pipeline.store import Resolved, Store
 
 _ARGUMENTS = (
     click.argument("first", metavar="REC_ID"),
@@ -88,10 +88,12 @@ def forget(ctx: click.Context, first: str, second: str, index: Path | None) -> N
             gone = store.forget_correction(a, b)
         if gone is None:
             raise click.UsageError(f"no link or unlink of {a} and {b} is recorded")
-        states = _states(store, [a, b])
+        names = store.named_now([a, b])  # the asks imported ids name now
+        asks = [names.get(rec, rec) for rec in (a, b)]
+        states = _states(store, asks)
         if states:
             store.update_clusters(states=states, fresh=True)
-        where = _where(store, a, b)
+        where = _where(store, *asks)
     verb = "linked" if gone.kind == CorrectionKind.LINK else "unlinked"
     out.print(f"forgot that {escape(a)} and {escape(b)} were {verb}; {where}")
 
@@ -118,7 +120,7 @@ def links(
     ctx: click.Context, index: Path | None, export_to: Path | None, import_from: Path | None
 ) -> None:
     """List the researchers' links and unlinks: who recorded each ($USER), when, and why."""
-    from uprdex.pipeline.corrections import contradictions, read_csv, write_csv
+    from uprdex.pipeline.corrections import read_csv, write_csv
 
     if export_to is not None and import_from is not None:
         raise click.UsageError("give --export or --import, not both")
@@ -127,59 +129,80 @@ def links(
     if import_from is not None:
         incoming = read_csv(import_from)
         with locked(workspace(None, index)), open_index(index) as store:
-            named = [_as_named_here(store, c) for c in incoming]
-            changed = store.record_corrections(named)
-            states = _states(store, [rec for c in changed for rec in c.pair])
+            changed = store.record_corrections(incoming)
+            applied = store.applied_corrections()
+            names = store.named_now([rec for c in changed for rec in c.pair])
+            states = _states(store, [names.get(rec, rec) for c in changed for rec in c.pair])
             if states:
                 store.update_clusters(states=states, fresh=True)
         out.print(
             f"{count(len(incoming), 'correction')} in {escape(str(import_from))}: "
             f"{len(changed)} new or changed, {len(incoming) - len(changed)} already here"
         )
-        moved = sum(a != b for a, b in zip(incoming, named, strict=True))
+        moved = sum(any(rec in names for rec in c.pair) for c in changed)
         if moved:
             out.print(
-                f"{count(moved, 'correction')} named an imported ask by its id: recorded with "
-                "the report's ask it is linked to here"
+                f"{count(moved, 'correction')} named an imported ask by its id: it holds for "
+                "the report's ask that import is linked to here"
             )
+        say_conflicts(applied)
         return
     with open_index(index) as store:
-        held = store.corrections()
-        clusters = store.cluster_ids([rec for c in held for rec in c.pair])
-    if export_to is not None:
+        recorded = store.corrections()
+        applied = store.applied_corrections()
+        clusters = store.cluster_ids([rec for c in applied.held for rec in c.pair])
+    if export_to is not None:  # as recorded: another index may hold other reports
         with writing(export_to):
-            written = write_csv(held, export_to)
+            written = write_csv(recorded, export_to)
         err.print(f"wrote {count(written, 'correction')} to {escape(str(export_to))}")
         return
-    for c in held:
+    for c in applied.held:
         now = [clusters.get(rec) for rec in c.pair]
         if now[0] and now[0] == now[1]:
             where = f"both in {now[0]}"
         else:
             where = " and ".join(cid or "not in this index" for cid in now)
-        note = f" {escape(repr(c.note))}" if c.note else ""
-        out.print(
-            f"{c.kind.value:6} {escape(c.first)} {escape(c.second)}  by {escape(c.who)} "
-            f"{c.at}{note}  ({where})"
-        )
-    out.print(f"{count(len(held), 'correction')}")
-    for contradiction in contradictions(held):
-        err.print(f"[yellow]contradiction[/] {escape(str(contradiction))}")
+        typed = [r.describe() for r in applied.recorded[c.pair] if r.pair != c.pair]
+        if typed:  # under imported asks' ids, typed before their WG report was indexed
+            where = f"recorded as {', '.join(typed)}; {where}"
+        _listed(c, where)
+    for c in applied.to_itself:
+        _listed(c, "one ask now: its two imports match one paragraph; ignored")
+    out.print(f"{count(len(recorded), 'correction')}")
+    say_conflicts(applied)
 
 
-def report_corrections(held: Sequence[Correction]) -> None:
-    """One line on the corrections a clustering kept, and any contradiction among them."""
-    from uprdex.pipeline.corrections import CorrectionKind, contradictions
+def report_corrections(applied: Resolved) -> None:
+    """One line on the corrections a clustering kept, and one on each that contradicts
+    another (`say_conflicts`)."""
+    from uprdex.pipeline.corrections import CorrectionKind
 
-    if not held:
+    held = applied.held
+    if not held and not applied.to_itself:
         return
     linked = sum(1 for c in held if c.kind == CorrectionKind.LINK)
     out.print(
         f"Researchers' corrections kept: {count(linked, 'link')}, "
         f"{count(len(held) - linked, 'unlink')} (`uprdex cluster links`)."
     )
-    for contradiction in contradictions(held):
-        err.print(f"[yellow]contradiction[/] {escape(str(contradiction))}")
+    say_conflicts(applied)
+
+
+def say_conflicts(applied: Resolved, known: Sequence[str] = ()) -> None:
+    """One line on stderr on each pair two corrections now disagree on and on each
+    contradiction, read with imported ids as the report's asks (which one holds); those in
+    `known` (said before an ingest) are not said again."""
+    for line in applied.conflicts:
+        if line not in known:
+            err.print(f"[yellow]contradiction[/] {escape(line)}")
+
+
+def _listed(c: Correction, where: str) -> None:
+    note = f" {escape(repr(c.note))}" if c.note else ""
+    out.print(
+        f"{c.kind.value:6} {escape(c.first)} {escape(c.second)}  by {escape(c.who)} "
+        f"{c.at}{note}  ({escape(where)})"
+    )
 
 
 def _correct(
@@ -193,7 +216,8 @@ def _correct(
         a, b = (kept_id(store, rec) or rec for rec in (_id(first), _id(second)))
         correction = Correction.of(a, b, kind, note.strip(), _who(), _now())
         states = _states(store, [a, b], required=True)
-        before = {c.pair: c for c in store.corrections()}.get(correction.pair)
+        # As it applies: recorded under imported ids that name these asks now, maybe.
+        before = {c.pair: c for c in store.applied_corrections().held}.get(correction.pair)
         changed = store.record_corrections([correction])
         store.update_clusters(states=states)
         where = _where(store, a, b)
@@ -206,20 +230,6 @@ def _correct(
         else ""
     )
     out.print(f"{kind}ed {escape(a)} and {escape(b)}{replaced}; {where}")
-
-
-def _as_named_here(store: Store, correction: Correction) -> Correction:
-    """A correction of another index (`links --import`) with an imported ask's id, whose WG
-    report this index holds, naming the report's ask the import is linked to here."""
-    from uprdex.pipeline.corrections import Correction
-
-    a, b = (
-        linked.asks[0] if (linked := store.imported_as(rec)) else rec for rec in correction.pair
-    )
-    if (a, b) == correction.pair or a == b:
-        return correction
-    c = correction
-    return Correction.of(a, b, c.kind.value, c.note, c.who, c.at)
 
 
 def _where(store: Store, a: str, b: str) -> str:

@@ -22,6 +22,7 @@ from uprdex.flows.cli._common import (
     out,
     workspace,
 )
+from uprdex.flows.cli.corrections import say_conflicts
 from uprdex.pipeline.model import ImportSource
 
 if TYPE_CHECKING:
@@ -86,7 +87,11 @@ def ingest(paths: tuple[Path, ...], index: Path | None, workers: int | None, ocr
             progress.advance(task)
             _print_result(result)
 
+        # A report indexed reads imported ids as its asks: corrections recorded under them
+        # may now disagree, said once here (and at every `uprdex cluster`).
+        known = store.applied_corrections().conflicts
         results = ingest_paths([p for p in paths if p.exists()], store, config.loader, report)
+        say_conflicts(store.applied_corrections(), known)
         summary = store.summary()
     failed = [r for r in results if not r.ok]
     out.print(

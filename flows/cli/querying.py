@@ -554,7 +554,7 @@ def status(index: Path | None) -> None:
     with open_index(index) as store:
         summary = store.summary()
         documents = store.documents()
-        corrections = store.corrections()
+        corrections = store.applied_corrections().held  # imported ids read as asks
         held = (
             store.cluster_ids([rec for c in corrections for rec in c.pair]) if corrections else {}
         )

@@ -44,7 +44,7 @@ from uprdex.pipeline.model import (
 from uprdex.pipeline.settings import ClusterSettings, EvidenceSettings
 from uprdex.pipeline.store import clustering, ids, queries, writes
 from uprdex.pipeline.store.connection import Connection
-from uprdex.pipeline.store.ids import ImportedAs
+from uprdex.pipeline.store.ids import ImportedAs, Resolved
 from uprdex.pipeline.store.queries import RecFilter, matching_parts
 from uprdex.pipeline.store.rows import (
     AddendumAnswer,
@@ -71,6 +71,7 @@ __all__ = [
     "LinkedEvidence",
     "RecFilter",
     "RepeatedAsk",
+    "Resolved",
     "SearchHit",
     "Store",
     "StoredCluster",
@@ -356,6 +357,16 @@ class Store(Connection):
     def corrections(self) -> list[Correction]:
         """The researchers' links and unlinks (`uprdex cluster link/unlink`), by pair."""
         return clustering.corrections_of(self.db)
+
+    def named_now(self, given: Sequence[str]) -> dict[str, str]:
+        """The report's ask each imported ask's id of `given` names now its WG report is
+        indexed (ids that name no such import are left out)."""
+        return ids.named_now(self.db, given)
+
+    def applied_corrections(self) -> Resolved:
+        """The corrections as they apply: imported asks' ids read as the report's asks they
+        name now, with a line on any that disagree or contradict once so read."""
+        return ids.resolved(self.db, clustering.corrections_of(self.db))
 
     def record_corrections(self, incoming: Sequence[Correction]) -> list[Correction]:
         """Record links and unlinks; returns those that changed something (nothing is

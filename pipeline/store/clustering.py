@@ -34,6 +34,7 @@ from uprdex.pipeline.corrections import (
 from uprdex.pipeline.semantic import SemanticModel
 from uprdex.pipeline.settings import ClusterSettings
 from uprdex.pipeline.store.connection import Connection
+from uprdex.pipeline.store.ids import asks_of, named_now, resolved
 from uprdex.pipeline.store.queries import (
     REPORT_ORDER,
     RecFilter,
@@ -211,7 +212,8 @@ def update_clusters(
         # Clusters made otherwise are stale in every State, not only in those asked for: the
         # index records one way its clusters were made.
         states = None
-    corrections = corrections_of(index.db)
+    # Each imported ask's id read as the report's ask it names now.
+    corrections = list(resolved(index.db, corrections_of(index.db)).held)
     if states is not None and corrections:
         # The other ends of their links are clustered with them.
         states = reach(states, corrections, _states_of(index.db, corrections))
@@ -359,16 +361,33 @@ def corrections_of(db: sqlite3.Connection) -> list[Correction]:
 
 
 def record_corrections(index: Connection, incoming: Sequence[Correction]) -> list[Correction]:
-    """Record links and unlinks (one per pair: a later word on a pair replaces the
-    earlier); returns those that changed something. Nothing is recorded when the result
-    would contradict itself (`CorrectionError` lists every contradiction)."""
+    """Record links and unlinks (one per pair of asks: a later word on a pair replaces the
+    earlier, also one recorded under imported ids that name these asks now); returns those
+    that changed something. Nothing is recorded when the result would contradict itself
+    (`CorrectionError` lists every contradiction)."""
     with index.transaction() as db:
         existing = corrections_of(db)
-        after = merge_corrections(existing, incoming)
-        found = contradictions(after)
+        names = named_now(db, {rec for c in (*existing, *incoming) for rec in c.pair})
+        replaced = {
+            old
+            for new in incoming
+            for old in existing
+            if old.pair != new.pair
+            and asks_of(names, old.pair) == asks_of(names, new.pair)
+            and not (old.at and new.at and old.at > new.at)
+        }
+        after = merge_corrections([c for c in existing if c not in replaced], incoming)
+        # As they apply (imported ids read as the report's asks); one an ingest made already
+        # is said at every clustering, and does not block other corrections.
+        before = {c.unlink.pair for c in contradictions(resolved(db, existing).held)}
+        found = [c for c in contradictions(resolved(db, after).held) if c.unlink.pair not in before]
         if found:
             raise CorrectionError("; ".join(str(c) for c in found))
         changed = [c for c in after if c not in existing]
+        db.executemany(
+            "DELETE FROM cluster_corrections WHERE first = ? AND second = ?",
+            [c.pair for c in replaced],
+        )
         db.executemany(
             "INSERT OR REPLACE INTO cluster_corrections VALUES (?, ?, ?, ?, ?, ?)",
             [(c.first, c.second, c.kind.value, c.note, c.who, c.at) for c in changed],
@@ -398,11 +417,17 @@ def forget_correction(index: Connection, a: str, b: str) -> Correction | None:
     """Drop the correction of a pair; returns it (None when there was none)."""
     first, second = sorted((a, b))
     with index.transaction() as db:
-        gone = [c for c in corrections_of(db) if c.pair == (first, second)]
-        db.execute(
-            "DELETE FROM cluster_corrections WHERE first = ? AND second = ?", (first, second)
+        held = corrections_of(db)
+        gone = [c for c in held if c.pair == (first, second)]
+        if not gone:  # recorded under imported ids that name these asks now, or the reverse
+            names = named_now(db, {first, second, *(rec for c in held for rec in c.pair)})
+            asks = asks_of(names, (first, second))
+            gone = [c for c in held if asks_of(names, c.pair) == asks]
+        db.executemany(
+            "DELETE FROM cluster_corrections WHERE first = ? AND second = ?",
+            [c.pair for c in gone],
         )
-    return gone[0] if gone else None
+    return max(gone, key=lambda c: c.at) if gone else None
 
 
 def _differences(settings: ClusterSettings, base: ClusterSettings) -> dict[str, Any]:

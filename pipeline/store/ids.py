@@ -1,16 +1,33 @@
 """What an id a researcher gives names: an imported ask's id once its WG report is indexed
 (the report's ask it is linked to), or, for an id the index does not hold, the nearest one it
-does (a `:` typed for the `#`)."""
+does (a `:` typed for the `#`).
+
+A researcher's corrections stay recorded under the ids typed; `resolved` reads them with each
+imported id as the ask it names now, so a report that leaves the index (its file replaced)
+gives the imports their own ids back, and their corrections with them."""
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
-__all__ = ["ImportedAs", "imported_as", "nearest_id", "standing_import"]
+from uprdex.pipeline.corrections import Correction, contradictions
+
+__all__ = [
+    "ImportedAs",
+    "Resolved",
+    "asks_of",
+    "imported_as",
+    "named_now",
+    "nearest_id",
+    "resolved",
+    "standing_import",
+]
 
 # What may stand between a report's symbol and its paragraph in a mistyped id:
 # "A/HRC/28/15:115.22", "A/HRC/28/15 / 115.22", "a/hrc/28/15-115.22".
@@ -128,3 +145,70 @@ def _imported_typo(db: sqlite3.Connection, text: str) -> str | None:
             distances.setdefault(apart, []).append(import_id)
     closest = distances[min(distances)] if distances else []
     return closest[0] if len(closest) == 1 else None
+
+
+def named_now(db: sqlite3.Connection, ids: Iterable[str]) -> dict[str, str]:
+    """The report's ask each of these imported asks' ids names now (main link) that its WG
+    report is indexed; ids that name no such import are left out."""
+    return dict(
+        db.execute(
+            "SELECT i.import_id, i.recommendation_id FROM imports i "
+            "JOIN recommendations r ON r.id = i.recommendation_id "
+            "WHERE i.import_id IN (SELECT value FROM json_each(?)) "
+            "AND i.recommendation_id != i.import_id",
+            [json.dumps(sorted(set(ids)))],
+        ).fetchall()
+    )
+
+
+def asks_of(names: Mapping[str, str], pair: tuple[str, str]) -> tuple[str, str]:
+    """The two asks a correction's pair of ids names now (`named_now`'s `names`), smallest
+    first."""
+    a, b = (names.get(rec, rec) for rec in pair)
+    return (min(a, b), max(a, b))
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """The recorded corrections as they apply: `held`, one per pair of asks, each imported id
+    read as the report's ask it names now (the latest on a pair winning, `merge_corrections`'
+    rule); `recorded`, the correction recorded for each of them; `to_itself`, those whose two
+    ends are one ask now (ignored); `conflicts`, one line on each pair where two recorded
+    corrections now disagree and on each contradiction, saying which wins."""
+
+    held: tuple[Correction, ...]
+    recorded: dict[tuple[str, str], tuple[Correction, ...]]
+    to_itself: tuple[Correction, ...]
+    conflicts: tuple[str, ...]
+
+
+def resolved(db: sqlite3.Connection, recorded: Sequence[Correction]) -> Resolved:
+    """The corrections `recorded` (under the ids the researchers typed) as they apply now."""
+    names = named_now(db, [rec for c in recorded for rec in c.pair])
+    by_pair: dict[tuple[str, str], list[Correction]] = {}
+    to_itself = []
+    for c in recorded:
+        asks = asks_of(names, c.pair)
+        if asks[0] == asks[1]:
+            to_itself.append(c)
+            continue
+        by_pair.setdefault(asks, []).append(c)
+    held, conflicts = [], []
+    for (a, b), said in sorted(by_pair.items()):
+        # The latest word on the pair holds; on a tie, the one stored last (by its ids).
+        last = max(said, key=lambda c: (c.at, c.pair))
+        held.append(Correction.of(a, b, last.kind.value, last.note, last.who, last.at))
+        if len({c.kind for c in said}) > 1:
+            others = ", ".join(c.describe() for c in said if c is not last)
+            conflicts.append(
+                f"{a} and {b}: {others} and {last.describe()} name this one pair now; "
+                f"the later, the {last.kind.value} recorded {last.at}, holds"
+            )
+    for contradiction in contradictions(held):
+        conflicts.append(f"{contradiction}; until then the links hold, not the unlink")
+    return Resolved(
+        tuple(held),
+        {pair: tuple(said) for pair, said in by_pair.items()},
+        tuple(to_itself),
+        tuple(conflicts),
+    )

@@ -17,7 +17,6 @@ from rapidfuzz import fuzz, process
 
 from uprdex.pipeline.clusters.normalize import STOPWORDS, stem
 from uprdex.pipeline.clusters.treaties import fold_words, load_treaties
-from uprdex.pipeline.corrections import Correction, merge_corrections
 from uprdex.pipeline.model import Position
 from uprdex.pipeline.paraphrase import match_sentences
 from uprdex.pipeline.states import load_states, parentheticals, state_list_names
@@ -112,46 +111,11 @@ def link_imports(db: sqlite3.Connection, state_under_review: str, session: int |
         )
         if target is not None:
             if target != own_id:
-                gone = db.execute(
+                db.execute(
                     "DELETE FROM recommendations WHERE id = ? AND origin != 'pdf'", (own_id,)
                 )
-                if gone.rowcount:
-                    _corrections_follow(db, own_id, target)
             continue
         _insert_imported(db, imported, own_id)
-
-
-def _corrections_follow(db: sqlite3.Connection, old: str, new: str) -> None:
-    """A researcher's link or unlink of an imported ask, recorded under its id while it stood
-    as its own record, now names the report's ask the import is linked to (the record is
-    gone; the correction, left under its id, would hold nothing). One per pair, the latest
-    winning; one whose other end is that ask too is left as it was."""
-    for row in db.execute(
-        "SELECT first, second, kind, note, who, at FROM cluster_corrections "
-        "WHERE first = ? OR second = ?",
-        (old, old),
-    ).fetchall():
-        other = row["second"] if row["first"] == old else row["first"]
-        if other == new:
-            continue
-        moved = Correction.of(new, other, row["kind"], row["note"], row["who"], row["at"])
-        held = [
-            Correction.of(*found)
-            for found in db.execute(
-                "SELECT first, second, kind, note, who, at FROM cluster_corrections "
-                "WHERE first = ? AND second = ?",
-                moved.pair,
-            )
-        ]
-        db.execute(
-            "DELETE FROM cluster_corrections WHERE first = ? AND second = ?",
-            (row["first"], row["second"]),
-        )
-        (kept,) = merge_corrections(held, [moved])
-        db.execute(
-            "INSERT OR REPLACE INTO cluster_corrections VALUES (?, ?, ?, ?, ?, ?)",
-            (kept.first, kept.second, kept.kind.value, kept.note, kept.who, kept.at),
-        )
 
 
 class _Asks:
