@@ -35,6 +35,7 @@ __all__ = [
     "is_name_warning",
     "load_pdf",
     "name_warnings",
+    "named_under",
     "path_text",
     "read_with_hash",
     "text_path",
@@ -141,6 +142,22 @@ def display_name(path: Path) -> str:
     """The file's name on one printable line: a newline or control character in a name is
     shown escaped ("report\\n2019.pdf"), so that every error stays one line."""
     return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in path_text(path.name))
+
+
+def named_under(error: str, path: Path, folder: Path) -> str:
+    """`error`, which opens with the file's name (`display_name`: "report.pdf: an HTML
+    page..."), naming it by its path under `folder` ("2019/report.pdf: ..."): two files of one
+    name in two subfolders of an inbox are told apart. A file at the top of `folder`, or not
+    under it, keeps its name."""
+    try:
+        parts = path.relative_to(folder).parts
+    except ValueError:
+        return error
+    name = display_name(path)
+    if len(parts) < 2 or not error.startswith(f"{name}: "):
+        return error
+    shown = os.sep.join(display_name(Path(part)) for part in parts)
+    return shown + error[len(name) :]
 
 
 _ESCAPED_BYTE = re.compile(r"\\x[0-9a-f]{2}")
