@@ -43,7 +43,13 @@ from uprdex.pipeline.inbox import (
     quarantine,
     scan_inbox,
 )
-from uprdex.pipeline.loader import display_name, named_under, path_text, text_path
+from uprdex.pipeline.loader import (
+    display_name,
+    named_under,
+    path_text,
+    shown_under,
+    text_path,
+)
 from uprdex.pipeline.model import DocumentStatus
 from uprdex.pipeline.report import write_report
 from uprdex.pipeline.sandbox import WorkerStartError
@@ -441,13 +447,6 @@ def _build(config: Config, states: set[str] | None, since: str | None) -> list[s
     return written
 
 
-def _in_inbox(path: str, inbox: Path) -> str:
-    """A file of the run (`path_text`) by its path in the inbox: two files of one name in two
-    subfolders are told apart."""
-    found = text_path(path)
-    return path_text(found.relative_to(inbox) if found.is_relative_to(inbox) else found.name)
-
-
 def build_key(store: Store) -> str:
     """What outputs built now would be built from: the index, its generation, this code."""
     return f"{store.identity()}:{store.generation()}:{CODE_VERSION}"
@@ -532,7 +531,7 @@ def publish(summary: NightlySummary, config: Config) -> None:
     ]
     rows = [
         {
-            "file": _in_inbox(path, config.inbox),
+            "file": shown_under(text_path(path), config.inbox),
             "outcome": outcome,
             "error": why,
             "worker": summary.workers.get(path, ""),
