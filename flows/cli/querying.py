@@ -495,16 +495,33 @@ def _by_bare_index(ref: str, paragraph: str) -> str:
 @click.argument("file", type=click.Path(path_type=Path))
 @index_option
 def cited(file: Path, index: Path | None) -> None:
-    """What one document cites: each recommendation with page, note and context."""
+    """What one document cites: each recommendation with page, note and context.
+
+    FILE is the document's file, its sha256 or its symbol (A/HRC/WG.6/34/SVN/2).
+    """
     from uprdex.pipeline.loader import path_text, read_with_hash
     from uprdex.pipeline.store import STATE_COMMENT
+    from uprdex.pipeline.symbols import normalize_symbol
 
     with open_index(index) as store:
         # Paths as the index stores them: a name that is not UTF-8 with its bytes escaped.
         sha256 = read_with_hash(file)[1] if file.is_file() else path_text(file)
         document = store.find_document([path_text(file), path_text(file.resolve())], sha256)
+        documents = store.documents()
+        if document is None and not file.exists():
+            symbol = normalize_symbol(path_text(file)).upper()
+            named = [d for d in documents if (d.symbol or "").upper() == symbol]
+            if len(named) > 1:
+                err.print(
+                    f"[red]error[/] {escape(symbol)} names {len(named)} documents: give one of "
+                    "their files or sha256s"
+                )
+                for d in named:
+                    err.print(f"  {escape(d.path)} (sha256 {d.sha256})")
+                sys.exit(EXIT_USAGE)
+            document = named[0] if named else None
         rows = store.citations_by(document.sha256) if document else []
-        reports = {d.symbol for d in store.documents() if d.type == "wg_report" and d.symbol}
+        reports = {d.symbol for d in documents if d.type == "wg_report" and d.symbol}
     if document is None:
         why = (
             "a folder: give one of its documents"
