@@ -20,12 +20,11 @@ from uprdex.flows.cli._common import (
     EXIT_SOME_FAILED,
     EXIT_USAGE,
     NO_RECURRING,
+    asked,
     count,
     err,
     filters,
-    imported_id,
     index_option,
-    kept_id,
     no_such_ask,
     open_index,
     out,
@@ -221,18 +220,12 @@ def show(symbol: str, paragraph: str | None, index: Path | None, brief: bool) ->
     """
     from uprdex.pipeline.exports import in_own_report, recommendation_record
 
-    imported = imported_id(symbol, paragraph)
-    if not imported:
-        symbol, paragraph = rec_id(symbol, paragraph)
     with open_index(index) as store:
-        found = store.recommendation(symbol.strip(), paragraph)
-        became = kept_id(store, symbol) if found is None and imported else None
-        found = store.recommendation(became, None) if became else found
+        named = asked(store, symbol, paragraph)
+        found = store.recommendation(named.ask, None) if named.ask else None
         rows = store.evidence(recommendation_id=found.id) if found else []
-        missing = no_such_ask(store, symbol.strip()) if found is None and imported else ""
     if found is None:
-        missing = missing or f"no recommendation {escape(f'{paragraph} in {symbol}')} in the index"
-        err.print(f"[red]error[/] {missing}")
+        err.print(f"[red]error[/] {no_such_ask(named, symbol, paragraph)}")
         sys.exit(EXIT_USAGE)  # an id that names nothing, as `cluster link` says of one
     record = recommendation_record(found)
     if not brief:
@@ -362,30 +355,25 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
     from uprdex.pipeline.exports import in_own_report
     from uprdex.pipeline.store import STATE_COMMENT
 
-    if imported_id(symbol, paragraph):
-        with open_index(index) as store:
-            became = kept_id(store, symbol)  # the import itself while it stands alone
-            standing = became is not None and became.casefold() == symbol.strip().casefold()
-            missing = None if became else no_such_ask(store, symbol.strip())
-        if missing:
-            err.print(f"[red]error[/] {missing}")
+    with open_index(index) as store:
+        named = asked(store, symbol, paragraph)
+        if named.ask is None and paragraph is None and "#" not in symbol:
+            err.print(f"[red]error[/] {no_such_ask(named, symbol, paragraph)}")
             sys.exit(EXIT_USAGE)
-        if standing:
+        if named.standing:
             err.print(
-                f"[red]error[/] {escape(symbol.strip())} is an ask known from an import, printed"
+                f"[red]error[/] {escape(named.given)} is an ask known from an import, printed"
                 " in no indexed report: no page cites its number (`uprdex show ID` gives its "
                 "record)"
             )
             sys.exit(EXIT_USAGE)
-        symbol = became or symbol
-    symbol, paragraph = rec_id(symbol, paragraph)
-    with open_index(index) as store:
         # An ask whose report is not indexed yet may be cited already: its places are shown.
-        waiting = store.recommendation(symbol, paragraph) is None
+        waiting = named.ask is None
+        symbol, paragraph = named.ask.rsplit("#", 1) if named.ask else rec_id(symbol, paragraph)
         rows = (
             store.waiting_evidence(symbol, paragraph)
             if waiting
-            else store.evidence(recommendation_id=f"{symbol}#{paragraph}")
+            else store.evidence(recommendation_id=named.ask)
         )
         answers = store.waiting_answers(symbol, paragraph) if waiting else []
         documents = store.documents() if waiting else []
@@ -395,10 +383,10 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
         unread = [] if in_report else [d for d in documents if d.status != "indexed"]
     if waiting and not rows and not answers:
         err.print(
-            f"[red]error[/] no recommendation {escape(paragraph)} in {escape(symbol)} in the index"
-            + (f"; its report {_may_be(unread)}:" if unread else "")
+            f"[red]error[/] {no_such_ask(named, symbol, paragraph)}"
+            + (f"; its report {_may_be(unread)}:" if unread and not named.nearest else "")
         )
-        for line in _unread_lines(unread):
+        for line in [] if named.nearest else _unread_lines(unread):
             err.print(line)
         sys.exit(EXIT_USAGE)
     own = [row for row in rows if in_own_report(row)]
