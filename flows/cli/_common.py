@@ -362,22 +362,23 @@ def named(store: Store, given: str) -> Named:
 def asked(store: Store, symbol: str, paragraph: str | None) -> Named:
     """What `show` and `evidence` were given names: a report symbol and paragraph
     ('A/HRC/28/15 115.8', 'A/HRC/28/15#115.8'), an imported ask's id
-    ('upr-info:BHR:1:3ce925f24158', README) or a mistyped id ('A/HRC/28/15:115.22'); a
-    UsageError saying what an id is like for one that names no ask, is close to none and is
-    shaped like neither ('A/HRC/28/15' alone)."""
+    ('upr-info:BHR:1:3ce925f24158', README) or a mistyped id ('A/HRC/28/15:115.22'). One
+    argument with no '#' that names no ask ends the command: 'no recommendation X in the
+    index; did you mean Y?', or a UsageError saying what an id is like when it is close to none
+    and has no ':' ('A/HRC/28/15' alone)."""
     found = named(store, symbol if paragraph is None else f"{symbol}#{paragraph}")
-    shapeless = paragraph is None and "#" not in symbol and ":" not in symbol
-    if found.ask is None and found.nearest is None and shapeless:
-        raise click.UsageError(GIVE_AN_ID)
+    if found.ask is None and paragraph is None and "#" not in symbol:
+        if found.nearest is None and ":" not in symbol:
+            raise click.UsageError(GIVE_AN_ID)
+        err.print(f"[red]error[/] {escape(found.said)}")
+        sys.exit(EXIT_USAGE)
     return found
 
 
 def no_such_ask(found: Named, symbol: str, paragraph: str | None) -> str:
-    """What `show` and `evidence` say of an id that names no ask: 'no recommendation 115.8 in
-    A/HRC/28/15 in the index' of a symbol and paragraph, with the id it most likely means ('; did
-    you mean A/HRC/28/15#115.22?' for A/HRC/28/15:115.22 or A/HRC/28/15/#115.22)."""
-    if paragraph is None and "#" not in symbol:
-        return escape(found.said)
+    """What `show` and `evidence` say of a report's symbol and paragraph that name no ask: 'no
+    recommendation 115.8 in A/HRC/28/15 in the index', with the id it most likely means ('; did
+    you mean A/HRC/28/15#115.22?' for A/HRC/28/15/#115.22), as `cluster link` says it."""
     symbol, paragraph = rec_id(symbol, paragraph)
     return f"no recommendation {escape(f'{paragraph} in {symbol}')} in the index" + (
         f"; did you mean {escape(found.nearest)}?" if found.nearest else ""

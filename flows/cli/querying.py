@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 from rich import box
@@ -32,13 +32,11 @@ from uprdex.flows.cli._common import (
     rec_id,
     state_filters,
 )
+from uprdex.flows.cli._unread import may_be, unread_lines, why_unread
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.model import AskPart
 from uprdex.pipeline.settings import default_index_path
 from uprdex.pipeline.store.responses import report_and_addendum_disagree
-
-if TYPE_CHECKING:
-    from uprdex.pipeline.store.rows import StoredDocument
 
 
 @click.command()
@@ -357,9 +355,6 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
 
     with open_index(index) as store:
         named = asked(store, symbol, paragraph)
-        if named.ask is None and paragraph is None and "#" not in symbol:
-            err.print(f"[red]error[/] {no_such_ask(named, symbol, paragraph)}")
-            sys.exit(EXIT_USAGE)
         if named.standing:
             err.print(
                 f"[red]error[/] {escape(named.given)} is an ask known from an import, printed"
@@ -384,9 +379,9 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
     if waiting and not rows and not answers:
         err.print(
             f"[red]error[/] {no_such_ask(named, symbol, paragraph)}"
-            + (f"; its report {_may_be(unread)}:" if unread and not named.nearest else "")
+            + (f"; its report {may_be(unread)}:" if unread and not named.nearest else "")
         )
-        for line in [] if named.nearest else _unread_lines(unread):
+        for line in [] if named.nearest else unread_lines(unread):
             err.print(line)
         sys.exit(EXIT_USAGE)
     own = [row for row in rows if in_own_report(row)]
@@ -422,50 +417,11 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
         if in_report:
             why = "is indexed and prints no such recommendation"
         elif unread:
-            why = f"is not in the index: it {_may_be(unread)}, below"
+            why = f"is not in the index: it {may_be(unread)}, below"
         counted += f" (its report, {escape(symbol)}, {why})"
     out.print(counted)
-    for line in _unread_lines(unread):
+    for line in unread_lines(unread):
         out.print(line)
-
-
-SHOWN_UNREAD = 5
-
-
-def _may_be(documents: list[StoredDocument]) -> str:
-    """'may be the file that could not be read', 'may be one of the 3 files ...'."""
-    which = "the file" if len(documents) == 1 else f"one of the {len(documents)} files"
-    return f"may be {which} that could not be read"
-
-
-def _unread_lines(documents: list[StoredDocument]) -> list[str]:
-    """The files the index could not read, as `status` lists them, each with its copy and its
-    error in the quarantine when `uprdex run` put them there (beside its inbox, or the
-    workspace's); the first SHOWN_UNREAD of them."""
-    from uprdex.pipeline.config import load_config
-    from uprdex.pipeline.inbox import quarantined_as
-
-    lines = []
-    for document in documents[:SHOWN_UNREAD]:
-        path = Path(document.path)
-        folders = dict.fromkeys([path.parent.parent / "quarantine", load_config().quarantine])
-        copies = [quarantined_as(path, document.sha256 or None, f) for f in folders]
-        kept = [c for c in copies if c.with_name(c.name + ".error.json").is_file()]
-        line = f"  {_unread(document)}"
-        if kept:
-            copy = escape(str(kept[0]))
-            line += f" (copied to {copy}; its error: {escape(kept[0].name)}.error.json)"
-        lines.append(line)
-    if len(documents) > SHOWN_UNREAD:
-        lines.append(f"  and {len(documents) - SHOWN_UNREAD} more: `uprdex status` lists them")
-    return lines
-
-
-def _unread(document: StoredDocument) -> str:
-    """A file the index could not read and why, for `status` and `evidence`."""
-    # The error names the file already ("scan.pdf: no text layer ..."): say it once.
-    reason = str(document.error).removeprefix(f"{Path(document.path).name}: ")
-    return f"[red]{document.status}[/] {escape(document.path)}: {escape(reason)}"
 
 
 def _by_bare_index(ref: str, paragraph: str) -> str:
@@ -561,7 +517,7 @@ def status(index: Path | None) -> None:
         out.print(f"  {key.replace('_', ' ')}: {value}")
     for document in documents:
         if document.status != "indexed":
-            out.print(f"  {_unread(document)}")
+            out.print(f"  {why_unread(document)}")
     from uprdex.flows.rereading import read_by_this_release
 
     earlier = sum(
