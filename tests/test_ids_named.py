@@ -129,3 +129,22 @@ def test_the_python_api_takes_a_report_ask_id_in_any_case_as_the_cli_does(
         of_the_ask = opened.evidence(ASK)
         assert of_the_ask and opened.evidence(ASK.lower()) == of_the_ask
         assert opened.evidence(" A/HRC/28/15 # 115.22") == of_the_ask
+
+
+def test_forget_of_a_mistyped_id_suggests_the_ask_it_means_as_link_does(
+    indexes: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # idsplit: `cluster link A/HRC/28/15:115.1 ...` said "did you mean A/HRC/28/15#115.1?",
+    # while `cluster forget A/HRC/28/15:115.1 ...` of the link just made said only "no link or
+    # unlink of A/HRC/28/15:115.1 and ... is recorded": not which id it took for which ask.
+    index = tmp_path / "index.sqlite"
+    shutil.copy(indexes[1], index)
+    pair = ("A/HRC/28/15#115.1", "A/HRC/28/15#115.2")
+    linked = CliRunner().invoke(main, ["cluster", "link", *pair, "--index", str(index)])
+    assert linked.exit_code == 0, linked.output
+    for command in ("link", "forget"):
+        said = CliRunner().invoke(
+            main, ["cluster", command, "A/HRC/28/15:115.1", pair[1], "--index", str(index)]
+        )
+        assert said.exit_code == 2, said.output
+        assert f"did you mean {pair[0]}?" in said.output, said.output

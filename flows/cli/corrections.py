@@ -84,10 +84,12 @@ def forget(ctx: click.Context, first: str, second: str, index: Path | None) -> N
     with locked(workspace(None, index)), open_index(index) as store:
         gone = store.forget_correction(a, b)
         if gone is None:  # recorded with the report's ask an imported id kept is now
-            a, b = (named(store, rec).ask or rec for rec in (a, b))
+            found = [named(store, rec) for rec in (a, b)]
+            a, b = (f.ask or rec for f, rec in zip(found, (a, b), strict=True))
             gone = store.forget_correction(a, b)
         if gone is None:
-            raise click.UsageError(f"no link or unlink of {a} and {b} is recorded")
+            meant = "".join(f"; did you mean {f.nearest}?" for f in found if f.nearest)
+            raise click.UsageError(f"no link or unlink of {a} and {b} is recorded{meant}")
         names = store.named_now([a, b])  # the asks imported ids name now
         asks = [names.get(rec, rec) for rec in (a, b)]
         states = _states(store, asks)
