@@ -148,3 +148,53 @@ def test_forget_of_a_mistyped_id_suggests_the_ask_it_means_as_link_does(
         )
         assert said.exit_code == 2, said.output
         assert f"did you mean {pair[0]}?" in said.output, said.output
+
+
+def _symbol_not_read(index: Path, ask: str) -> str:
+    """`ask` as a WG report whose symbol was not read leaves it: under its file hash's first 16
+    characters ('dcc950482c328277#115.22', symbols.recommendation_id), with no symbol."""
+    import sqlite3
+
+    with sqlite3.connect(index) as db:
+        sha256 = db.execute("SELECT document_sha256 FROM recommendations WHERE id = ?", [ask])
+        hashed = f"{sha256.fetchone()[0][:16]}#{ask.split('#')[1]}"
+        db.execute("PRAGMA foreign_keys = OFF")
+        tables = db.execute(
+            "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) p "
+            "WHERE m.type = 'table' AND p.name = 'recommendation_id'"
+        ).fetchall()
+        for (table,) in tables:
+            db.execute(
+                f"UPDATE {table} SET recommendation_id = ? WHERE recommendation_id = ?",
+                [hashed, ask],
+            )
+        db.execute(
+            "UPDATE recommendations SET id = ?, document_symbol = NULL WHERE id = ?", [hashed, ask]
+        )
+    return hashed
+
+
+def test_every_command_takes_the_id_of_an_ask_whose_report_symbol_was_not_read(
+    indexes: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # idsplit: Index.evidence('dcc950482c328277#115.22') gave the ask's records, but `show`
+    # and `cluster link` of that id upper-cased it ('DCC950482C328277') and said "no
+    # recommendation ... in the index" (link: "did you mean dcc950482c328277#115.22?", the
+    # id typed).
+    import uprdex
+
+    index = tmp_path / "index.sqlite"
+    shutil.copy(indexes[1], index)
+    hashed = _symbol_not_read(index, ASK)
+    with Store(index) as store:
+        assert store.named(hashed).ask == hashed
+    with uprdex.open_index(index) as opened:
+        assert opened.evidence(hashed)
+    for command in (
+        ["show", hashed],
+        ["evidence", hashed],
+        ["cluster", "link", hashed, "A/HRC/28/15#115.1"],
+        ["cluster", "forget", hashed, "A/HRC/28/15#115.1"],
+    ):
+        said = CliRunner().invoke(main, [*command, "--index", str(index)])
+        assert said.exit_code == 0, said.output

@@ -84,7 +84,7 @@ def forget(ctx: click.Context, first: str, second: str, index: Path | None) -> N
     with locked(workspace(None, index)), open_index(index) as store:
         gone = store.forget_correction(a, b)
         if gone is None:  # recorded with the report's ask an imported id kept is now
-            found = [named(store, rec) for rec in (a, b)]
+            found = [named(store, rec) for rec in (first, second)]
             a, b = (f.ask or rec for f, rec in zip(found, (a, b), strict=True))
             gone = store.forget_correction(a, b)
         if gone is None:
@@ -215,7 +215,7 @@ def _correct(
     index = _index(ctx, index)
     existing(index)
     with locked(workspace(None, index)), open_index(index) as store:
-        a, b = (_indexed(found) for found in [named(store, _id(first)), named(store, _id(second))])
+        a, b = (_indexed(found) for found in [named(store, first), named(store, second)])
         correction = Correction.of(a, b, kind, note.strip(), _who(), _now())
         states = _states(store, [a, b])
         # As it applies: recorded under imported ids that name these asks now, maybe.
@@ -246,7 +246,7 @@ def _indexed(found: Named) -> str:
     """The ask an id names, or a UsageError with the id it most likely means."""
     if found.ask is None:
         raise click.UsageError(
-            f"no recommendation {found.given} in the index ("
+            f"no recommendation {_id(found.given)} in the index ("
             + (f"did you mean {found.nearest}? " if found.nearest else "")
             + "`uprdex recs` lists them)"
         )
