@@ -18,10 +18,6 @@ the field of human rights since the last review A." (115.1, 0.40), proposed befo
 matched to sentences by their first 70 characters, as below. One label, "The Human Rights
 Ombudsman has already applied for status A. 11.", was made on an earlier cut and matches no
 sentence either way.
-The baseline is the score before review18, whose threshold was 0.50: a sentence's words that
-no recommendation uses were left out of its length. Ours counts them (`match_sentences`'
-`other_words`); its threshold, 0.40, was chosen on these labels only. The sentences ours
-proposes at 0.35 or more were all labelled before it was written.
 Run: .venv/bin/python bench/bench_paraphrase.py
 """
 
@@ -57,24 +53,18 @@ def main() -> int:
             (row["recommendation_id"], row["sentence_start"]): row["restates"] == "1"
             for row in csv.DictReader(handle)
         }
+    matches = match_sentences(sentences, recs, 0.40)
     default = EvidenceSettings().paraphrase_threshold
     print(f"{len(sentences)} sentences, {len(recs)} recommendations; default threshold {default}")
-    print(f"{'':9} {'baseline: other words left out':>35}   {'ours: other words counted':>35}")
-    columns = f"{'proposed':>8} {'labelled':>8} {'correct':>7} {'precision':>9}"
-    print(f"{'threshold':>9} {columns}   {columns}")
-    runs = [
-        match_sentences(sentences, recs, 0.30, other_words=False),
-        match_sentences(sentences, recs, 0.30),
-    ]
-    for threshold in (0.30, 0.35, 0.40, 0.45, 0.50, 0.55, 0.60):
-        row = [f"{threshold:>9.2f}"]
-        for matches in runs:
-            chosen = [m for m in matches if m.score >= threshold]
-            judged = [labels.get((m.recommendation_id, sentences[m.sentence][:70])) for m in chosen]
-            known = [j for j in judged if j is not None]
-            precision = sum(known) / len(known) if known else float("nan")
-            row.append(f"{len(chosen):>8} {len(known):>8} {sum(known):>7} {precision:>9.2f}")
-        print("   ".join(row))
+    print(f"{'threshold':>9} {'proposed':>8} {'labelled':>8} {'correct':>7} {'precision':>9}")
+    for threshold in (0.40, 0.45, 0.50, 0.55, 0.60, 0.65):
+        chosen = [m for m in matches if m.score >= threshold]
+        judged = [labels.get((m.recommendation_id, sentences[m.sentence][:70])) for m in chosen]
+        known = [j for j in judged if j is not None]
+        precision = sum(known) / len(known) if known else float("nan")
+        print(
+            f"{threshold:>9.2f} {len(chosen):>8} {len(known):>8} {sum(known):>7} {precision:>9.2f}"
+        )
     return 0
 
 

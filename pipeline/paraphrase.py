@@ -7,16 +7,6 @@ cosine over normalised words (the clustering normalisation: stems, treaty names 
 through an inverted index so that only recommendations sharing a word are scored. Rare words
 (a programme's name, a convention's number) weigh most; the score is a cosine in [0, 1], and
 bench/bench_paraphrase.py reports the precision of each threshold on hand-labelled sentences.
-
-A sentence's words that no recommendation uses count in its length, as words of no
-recommendation (the idf of a word seen nowhere): they are what the sentence speaks of besides
-the ask. Left out, a sentence on another subject read as the few words it shares with an ask:
-"The current legislation on night work guarantees special protection for night workers
-regardless of their gender ..." (A/HRC/WG.6/20/SVN/1 p. 11) was only "current legisl regardless
-they" and echoed the "erased persons" ask, "... regardless of where they currently reside"
-(A/HRC/14/15 111.78, 0.506); "CRC welcomed the creation of a Child Observatory."
-(A/HRC/WG.6/20/SVN/2 p. 4) was only "child" and echoed the ask on child trafficking (111.51,
-0.53). Counted, they score 0.34 and 0.16.
 """
 
 from __future__ import annotations
@@ -187,13 +177,9 @@ def _terms(text: str) -> list[str]:
     return [word for word in normalize(text).split() if len(word) > 2]
 
 
-def _vector(
-    terms: Iterable[str], idf: Mapping[str, float], unseen: float | None = None
-) -> dict[str, float]:
-    """Sublinear-tf, idf-weighted unit vector; a term not in `idf` weighs `unseen` (left out
-    when None)."""
-    counts = Counter(term for term in terms if unseen is not None or term in idf)
-    weights = {term: (1 + math.log(n)) * idf.get(term, unseen or 0.0) for term, n in counts.items()}
+def _vector(terms: Iterable[str], idf: Mapping[str, float]) -> dict[str, float]:
+    counts = Counter(term for term in terms if term in idf)
+    weights = {term: (1 + math.log(n)) * idf[term] for term, n in counts.items()}
     norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
     return {term: w / norm for term, w in weights.items()}
 
@@ -202,21 +188,14 @@ def match_sentences(
     sentences: Sequence[str],
     recommendations: Mapping[str, str],
     threshold: float,
-    *,
-    other_words: bool = True,
 ) -> list[Match]:
-    """The best-matching recommendation of each sentence, when it scores `threshold` or more.
-
-    With `other_words` False, a sentence's words that no recommendation uses are left out of
-    its length (the score before review18, kept for the bench's baseline).
-    """
+    """The best-matching recommendation of each sentence, when it scores `threshold` or more."""
     if not sentences or not recommendations:
         return []
     terms = {rec_id: _terms(text) for rec_id, text in recommendations.items()}
     df = Counter(term for words in terms.values() for term in set(words))
     total = len(terms)
     idf = {term: math.log((total + 1) / (n + 1)) + 1 for term, n in df.items()}
-    unseen = math.log(total + 1) + 1 if other_words else None  # the smoothed idf of df 0
     postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for rec_id, words in terms.items():
         for term, weight in _vector(words, idf).items():
@@ -224,8 +203,8 @@ def match_sentences(
     matches = []
     for index, sentence in enumerate(sentences):
         scores: dict[str, float] = defaultdict(float)
-        for term, weight in _vector(_terms(sentence), idf, unseen).items():
-            for rec_id, rec_weight in postings.get(term, ()):
+        for term, weight in _vector(_terms(sentence), idf).items():
+            for rec_id, rec_weight in postings[term]:
                 scores[rec_id] += weight * rec_weight
         if scores:
             rec_id, score = max(scores.items(), key=lambda item: (item[1], item[0]))

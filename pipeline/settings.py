@@ -81,7 +81,7 @@ class EvidenceSettings:
     recommendation (evidence of kind "paraphrase", with its score).
     """
 
-    paraphrase_threshold: float = 0.40
+    paraphrase_threshold: float = 0.50
 
     def __post_init__(self) -> None:
         if not 0 < self.paraphrase_threshold <= 1:

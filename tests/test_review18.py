@@ -32,6 +32,11 @@ NOT_PARAPHRASES = [
 ]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="review18 finding 1: a sentence sharing a word or two with a recommendation is "
+    "stored as its paraphrase evidence (scores 0.506, 0.53 over the 0.5 threshold)",
+)
 @pytest.mark.parametrize(("document", "recommendation", "sentence"), NOT_PARAPHRASES)
 def test_a_sentence_on_another_subject_is_no_paraphrase_evidence(
     tmp_path: Path, document: str, recommendation: str, sentence: str
