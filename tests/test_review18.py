@@ -69,11 +69,6 @@ def test_a_failed_file_in_a_sub_folder_is_named_with_its_folder(tmp_path: Path) 
         assert [line for line in failed if f"{folder}/report.pdf" in line], failed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review18 finding 3: the Slovenia infographic says 'reviewed by UPR WG 34' and "
-    "'Human Rights Council 43' but is indexed with cycle null, so --cycle 3 leaves it out",
-)
 def test_the_infographic_of_a_third_cycle_review_is_of_cycle_3(
     shared_data: Path, tmp_path: Path
 ) -> None:
