@@ -53,12 +53,9 @@ def test_a_sentence_on_another_subject_is_no_paraphrase_evidence(
     assert not [context for context in echoes if context.startswith(sentence)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review18 finding 2: ingest and run name a failed file by its base name only, so two "
-    "inbox sub-folders' report.pdf cannot be told apart",
-)
 def test_a_failed_file_in_a_sub_folder_is_named_with_its_folder(tmp_path: Path) -> None:
+    # review18 finding 2 (fixed by `loader.named_under`): ingest and run named a failed file
+    # by its base name only, so two inbox sub-folders' report.pdf could not be told apart.
     inbox = tmp_path / "inbox"
     (inbox / "2014").mkdir(parents=True)
     (inbox / "2019").mkdir()

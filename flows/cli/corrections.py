@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -147,7 +147,7 @@ def links(
                 f"{count(moved, 'correction')} named an imported ask by its id: it holds for "
                 "the report's ask that import is linked to here"
             )
-        say_conflicts(applied)
+        say_conflicts(applied.conflicts)
         return
     with open_index(index) as store:
         recorded = store.corrections()
@@ -171,7 +171,7 @@ def links(
     for c in applied.to_itself:
         _listed(c, "one ask now: its two imports match one paragraph; ignored")
     out.print(f"{count(len(recorded), 'correction')}")
-    say_conflicts(applied)
+    say_conflicts(applied.conflicts)
 
 
 def report_corrections(applied: Resolved) -> None:
@@ -187,16 +187,16 @@ def report_corrections(applied: Resolved) -> None:
         f"Researchers' corrections kept: {count(linked, 'link')}, "
         f"{count(len(held) - linked, 'unlink')} (`uprdex cluster links`)."
     )
-    say_conflicts(applied)
+    say_conflicts(applied.conflicts)
 
 
-def say_conflicts(applied: Resolved, known: Sequence[str] = ()) -> None:
+def say_conflicts(conflicts: Iterable[str]) -> None:
     """One line on stderr on each pair two corrections now disagree on and on each
-    contradiction, read with imported ids as the report's asks (which one holds); those in
-    `known` (said before an ingest) are not said again."""
-    for line in applied.conflicts:
-        if line not in known:
-            err.print(f"[yellow]contradiction[/] {escape(line)}")
+    contradiction, read with imported ids as the report's asks (which one holds): every
+    command that writes clusters says them with this (`Resolved.conflicts`; a write of
+    documents or imports only those it made, `Resolved.conflicts_since`)."""
+    for line in conflicts:
+        err.print(f"[yellow]contradiction[/] {escape(line)}")
 
 
 def _listed(c: Correction, where: str) -> None:

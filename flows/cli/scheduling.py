@@ -35,6 +35,7 @@ from uprdex.flows.cli._common import (
     writing,
 )
 from uprdex.flows.cli._served_runs import follow, mark_left, stop_runs
+from uprdex.flows.cli.corrections import say_conflicts
 from uprdex.flows.interrupts import DEPLOYMENT, NOT_SERVED, end_serve, serving
 from uprdex.flows.logs import EndedBeforeItsRun, Interrupted, Notes, dropping
 from uprdex.pipeline.extras import require
@@ -116,6 +117,7 @@ def run(
             "the run's last log lines and events were not recorded on it"
         )
     _each_file(summary, config)
+    say_conflicts(summary.conflicts)
     if dask:
         out.print(f"extracted on Dask workers: {_on_workers(summary)}")
     out.print(
@@ -459,6 +461,7 @@ def _watched_run(nightly: Callable[..., NightlySummary], config: Config) -> None
     _each_file(summary, config)
     for _, reason in before:
         err.print(f"[yellow]still failed[/] {escape(reason)}")
+    say_conflicts(summary.conflicts)
     out.print(f"{len(summary.indexed)} indexed, {len(summary.failed)} failed")
 
 

@@ -235,6 +235,11 @@ class Resolved:
     to_itself: tuple[Correction, ...]
     conflicts: tuple[str, ...]
 
+    def conflicts_since(self, before: Resolved) -> tuple[str, ...]:
+        """The `conflicts` not said `before` a write (a report indexed, an import): those it
+        made, said once by the command that wrote it."""
+        return tuple(line for line in self.conflicts if line not in before.conflicts)
+
 
 def resolved(db: sqlite3.Connection, recorded: Sequence[Correction]) -> Resolved:
     """The corrections `recorded` (under the ids the researchers typed) as they apply now."""
