@@ -142,12 +142,8 @@ def report_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return index
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review19 finding 5: an id copied with the full stop of its sentence "
-    "('A/HRC/28/15#115.1.') gets no 'did you mean A/HRC/28/15#115.1?', though ':' or '/' "
-    "typed for '#' does",
-)
+# review19 finding 5 (fixed here, one line in ids._by_symbol: strip, not lstrip): an id copied
+# with the full stop of its sentence got no "did you mean", though ':' or '/' for '#' did.
 def test_an_id_with_a_trailing_full_stop_is_said_with_the_id_it_means(report_index: Path) -> None:
     with Store(report_index) as store:
         assert store.named("A/HRC/28/15#115.1").ask == "A/HRC/28/15#115.1"
