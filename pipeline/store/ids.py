@@ -172,7 +172,7 @@ def _by_symbol(db: sqlite3.Connection, text: str) -> str | None:
         at = upper.find(symbol.upper())
         if at < 0:
             continue
-        paragraph = text[at + len(symbol) :].lstrip(_BETWEEN)
+        paragraph = text[at + len(symbol) :].strip(_BETWEEN)
         row = db.execute(
             "SELECT id FROM recommendations WHERE document_symbol = ? "
             "AND paragraph = ? COLLATE NOCASE",
