@@ -34,20 +34,36 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return ingested(("slovenia2010_recs.pdf", "svn2010_addendum.pdf"), folder / "index.sqlite")
 
 
-def _rows(index: Path, view: str, **args: str) -> list[dict[str, Any]]:
-    """The view's rows as `uprdex browse` serves them (Datasette's JSON API, its own client)."""
+def _page(index: Path, path: str) -> Any:
+    """A page's JSON as `uprdex browse` serves it (Datasette's own client)."""
     from uprdex.pipeline.browse import build_datasette
 
-    async def fetch() -> list[dict[str, Any]]:
+    async def fetch() -> Any:
         datasette = build_datasette(index)
         await datasette.invoke_startup()
-        query = urlencode({**args, "_shape": "array", "_size": "max"})
-        response = await datasette.client.get(f"/{index.stem}/{view}.json?{query}")
+        response = await datasette.client.get(f"/{index.stem}/{path}")
         assert response.status_code == 200, response.text[:2000]
-        rows: list[dict[str, Any]] = response.json()
-        return rows
+        return response.json()
 
     return asyncio.run(fetch())
+
+
+def _rows(index: Path, view: str, **args: str) -> list[dict[str, Any]]:
+    """The view's rows (Datasette's JSON API)."""
+    rows: list[dict[str, Any]] = _page(
+        index, f"{view}.json?{urlencode({**args, '_shape': 'array', '_size': 'max'})}"
+    )
+    return rows
+
+
+def _facets(index: Path, view: str) -> dict[str, dict[str, int]]:
+    """The counts of each facet of the view's page (its facets computed: not the array shape)."""
+    results = _page(index, f"{view}.json")["facet_results"]
+    results = results.get("results", results)  # Datasette 1.0 nests them
+    return {
+        name: {item["value"]: item["count"] for item in facet["results"]}
+        for name, facet in results.items()
+    }
 
 
 def _stored(index: Path, rec_id: str) -> dict[str, Any]:
@@ -110,9 +126,28 @@ def test_an_index_whose_views_an_earlier_release_made_gets_the_answer_on_open(
     made = {row[1] for row in db.execute("PRAGMA table_info('recommendation_details')")}
     db.close()
     assert "response" in made and "response_detail" not in made  # the earlier release's view
+    # Served as it is (read-only, or being written) until a command opens it: its pages, with
+    # their facets, still answer.
     (details,) = _rows(index, "recommendation_details", id=IN_PART)
-    assert "response_detail" not in details  # served as it is, until a command opens it
+    assert "response_detail" not in details
+    for view in ("recommendation_details", "recommendation_by_state"):
+        assert "response" in _facets(index, view) and "response_detail" not in _facets(index, view)
     with Store(index):
         pass
     (details,) = _rows(index, "recommendation_details", id=IN_PART)
     assert (details["response"], details.get("response_detail")) == ("noted", "supported in part")
+
+
+def test_the_answer_wordings_are_counted_beside_the_positions(index: Path) -> None:
+    with Store(index) as store:
+        wanted = dict(
+            store.db.execute(
+                "SELECT response_detail, count(*) FROM recommendations "
+                "WHERE response_detail IS NOT NULL GROUP BY 1"
+            ).fetchall()
+        )
+    assert wanted.get("supported in part")
+    assert _facets(index, "recommendation_details")["response_detail"] == wanted
+    # One row per recommending State: a wording is counted once for each State that asked.
+    by_state = _facets(index, "recommendation_by_state")["response_detail"]
+    assert set(by_state) == set(wanted)
