@@ -1,11 +1,11 @@
 """`uprdex browse`: the index in the browser with Datasette, read-only, on this machine.
 
 Datasette gets the index file, the column descriptions of data/schema.yaml, facets for the
-questions researchers ask (State under review, cycle, response, theme, recommending State and
-regional group, cluster), full-text search over recommendations and evidence, and three canned
-queries. A small plugin links each evidence row to its PDF at the cited page (served from the
-indexed file when it is still there, unchanged) and each cluster id to its members. Every page
-has a JSON twin (add `.json`): the read API.
+questions researchers ask (State under review, cycle, response and the State's wording of it,
+theme, recommending State and regional group, cluster), full-text search over recommendations
+and evidence, and three canned queries. A small plugin links each evidence row to its PDF at the
+cited page (served from the indexed file when it is still there, unchanged) and each cluster id
+to its members. Every page has a JSON twin (add `.json`): the read API.
 
 Example:
     serve(Path("data/index.sqlite"), port=8001)   # http://127.0.0.1:8001/
@@ -86,6 +86,7 @@ _BROWSING: dict[str, dict[str, Any]] = {
             "state_under_review",
             "cycle",
             "response",
+            "response_detail",
             {"list": "themes"},
             {"list": "recommending_states"},
             {"list": "regional_groups"},
@@ -99,6 +100,7 @@ _BROWSING: dict[str, dict[str, Any]] = {
             "state_under_review",
             "cycle",
             "response",
+            "response_detail",
             "recommending_state",
             "regional_group",
             {"list": "themes"},
@@ -143,8 +145,10 @@ def schema() -> dict[str, dict[str, Any]]:
     return dict(loaded)
 
 
-def metadata(database: str) -> dict[str, Any]:
-    """Datasette metadata for an index served under the name `database`."""
+def metadata(database: str, columns: Mapping[str, set[str]] | None = None) -> dict[str, Any]:
+    """Datasette metadata for an index served under the name `database`; with the `columns`
+    of its views, a facet on a column its view lacks (an earlier uprdex's view, served as it
+    is) is left out: Datasette fails the whole page on it ("no such column")."""
     tables: dict[str, dict[str, Any]] = {}
     for name, entry in schema().items():
         table: dict[str, Any] = {"description": entry["description"].strip()}
@@ -153,7 +157,12 @@ def metadata(database: str) -> dict[str, Any]:
         else:
             table["title"] = entry["title"]
             table["columns"] = dict(entry["columns"])
-        tables[name] = {**table, **_BROWSING.get(name, {})}
+        browsing = dict(_BROWSING.get(name, {}))
+        if "facets" in browsing and columns is not None and name in columns:
+            browsing["facets"] = [
+                f for f in browsing["facets"] if not isinstance(f, str) or f in columns[name]
+            ]
+        tables[name] = {**table, **browsing}
     for fts in ("recommendations_fts", "evidence_fts", "recommendation_asked_fts"):
         tables[fts] = {"hidden": True}
     return {
@@ -170,7 +179,7 @@ def build_datasette(index: Path) -> Any:
     database = index.stem
     instance = datasette.Datasette(
         files=[str(index)],
-        metadata=metadata(database),
+        metadata=metadata(database, _view_columns(index)),
         settings={
             # Facets over a view compute its JSON columns for every row: give them time.
             "facet_time_limit_ms": 2000,
@@ -194,6 +203,18 @@ def parts_stored(index: Path) -> bool:
             return {name for (name,) in db.execute(_TABLE_NAMES)} >= _PARTS_TABLES
     except (sqlite3.Error, ValueError):
         return True
+
+
+def _view_columns(index: Path) -> dict[str, set[str]] | None:
+    """The columns of each faceted view of the index (None when it cannot be read here)."""
+    try:
+        with closing(sqlite3.connect(f"{index.absolute().as_uri()}?mode=ro", uri=True)) as db:
+            return {
+                name: {row[1] for row in db.execute(f"PRAGMA table_info('{name}')")}
+                for name in _BROWSING
+            }
+    except (sqlite3.Error, ValueError):
+        return None
 
 
 _PARTS_TABLES = frozenset({"recommendation_parts", "recommendation_asked_fts"})

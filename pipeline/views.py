@@ -128,11 +128,13 @@ _EVIDENCE_PAGES = """
        OR substr(e.recommendation_id, 1, length(d.symbol) + 1) != d.symbol || '#';
 """
 
+# Beside the position, the State's own wording and a disagreement of sources: a partly
+# accepted ask is "noted" ("supported in part"), and the position alone hides it.
 _RECOMMENDATION_DETAILS = f"""
     CREATE VIEW IF NOT EXISTS recommendation_details AS
     SELECT r.id, r.state_under_review, r.cycle, r.session, r.year, r.document_symbol,
         r.paragraph, r.text, {_LISTS[0]}, {_LISTS[1]},
-        r.response, r.response_source, {_LISTS[2]},
+        r.response, r.response_detail, r.response_source, r.response_conflict, {_LISTS[2]},
         r.cluster_id, c.size AS cluster_size,
         (SELECT count(DISTINCT document_sha256) FROM evidence_pages
             WHERE recommendation_id = r.id) AS evidence_documents,
@@ -153,7 +155,8 @@ _RECOMMENDATION_BY_STATE = f"""
     SELECT r.id AS recommendation_id, r.state_under_review, r.cycle, r.session, r.year,
         r.document_symbol, r.paragraph, r.text,
         rs.name AS recommending_state, rs.iso3 AS recommending_state_code, s.regional_group,
-        r.response, {_LISTS[2]}, r.cluster_id, +r.rowid AS text_rowid
+        r.response, r.response_detail, r.response_conflict, {_LISTS[2]}, r.cluster_id,
+        +r.rowid AS text_rowid
     FROM recommendations r JOIN recommendation_lists l ON l.recommendation_id = r.id
     LEFT JOIN recommendation_states rs ON rs.recommendation_id = r.id AND {_first_naming("rs")}
     LEFT JOIN states s ON s.iso3 = rs.iso3;

@@ -1,0 +1,153 @@
+"""`uprdex browse` shows the State's own answer wording beside the position: a recommendation
+Slovenia "accepts in part" reads "noted" in the index's response, and its views gave nothing
+else (`response_detail` and `response_conflict` were in the exports and the report, not in
+the views researchers browse). An index whose views an earlier release made gets them on open."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+
+from uprdex.pipeline import views
+from uprdex.pipeline.store import Store
+from uprdex.pipeline.store.responses import refresh_responses
+
+from helpers import ingested
+
+pytest.importorskip("datasette", reason="the browse extra (datasette) is not installed")
+
+# A/HRC/14/15/Add.1 para 3: "Slovenia accepts in part recommendation 3 ..." (UPR Info: Noted)
+IN_PART = "A/HRC/14/15#111.3"
+ANSWER = ("response", "response_detail", "response_source", "response_conflict")
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Slovenia 2010: the WG report (111.1-111.59) and its addendum."""
+    folder = tmp_path_factory.mktemp("browse_answer")
+    return ingested(("slovenia2010_recs.pdf", "svn2010_addendum.pdf"), folder / "index.sqlite")
+
+
+def _page(index: Path, path: str) -> Any:
+    """A page's JSON as `uprdex browse` serves it (Datasette's own client)."""
+    from uprdex.pipeline.browse import build_datasette
+
+    async def fetch() -> Any:
+        datasette = build_datasette(index)
+        await datasette.invoke_startup()
+        response = await datasette.client.get(f"/{index.stem}/{path}")
+        assert response.status_code == 200, response.text[:2000]
+        return response.json()
+
+    return asyncio.run(fetch())
+
+
+def _rows(index: Path, view: str, **args: str) -> list[dict[str, Any]]:
+    """The view's rows (Datasette's JSON API)."""
+    rows: list[dict[str, Any]] = _page(
+        index, f"{view}.json?{urlencode({**args, '_shape': 'array', '_size': 'max'})}"
+    )
+    return rows
+
+
+def _facets(index: Path, view: str) -> dict[str, dict[str, int]]:
+    """The counts of each facet of the view's page (its facets computed: not the array shape)."""
+    results = _page(index, f"{view}.json")["facet_results"]
+    results = results.get("results", results)  # Datasette 1.0 nests them
+    return {
+        name: {item["value"]: item["count"] for item in facet["results"]}
+        for name, facet in results.items()
+    }
+
+
+def _stored(index: Path, rec_id: str) -> dict[str, Any]:
+    with Store(index) as store:
+        row = store.db.execute(
+            f"SELECT {', '.join(ANSWER)} FROM recommendations WHERE id = ?", (rec_id,)
+        ).fetchone()
+    return dict(zip(ANSWER, row, strict=True))
+
+
+def test_a_partly_accepted_ask_shows_its_answer_wording_beside_noted(index: Path) -> None:
+    assert _stored(index, IN_PART)["response_detail"] == "supported in part"
+    (details,) = _rows(index, "recommendation_details", id=IN_PART)
+    assert {key: details.get(key) for key in ANSWER} == _stored(index, IN_PART)
+    assert (details["response"], details["response_detail"]) == ("noted", "supported in part")
+    by_state = _rows(index, "recommendation_by_state", recommendation_id=IN_PART)
+    assert by_state
+    assert {(row["response"], row.get("response_detail")) for row in by_state} == {
+        ("noted", "supported in part")
+    }
+
+
+def test_the_answer_wording_is_a_facet_filter_in_browse(index: Path) -> None:
+    rows = _rows(index, "recommendation_details", response_detail="supported in part")
+    with Store(index) as store:
+        (count,) = store.db.execute(
+            "SELECT count(*) FROM recommendations WHERE response_detail = 'supported in part'"
+        ).fetchone()
+    assert count and len(rows) == count
+
+
+def test_two_sources_that_disagree_are_shown_in_browse(tmp_path: Path) -> None:
+    index = ingested(("slovenia2010_recs.pdf", "svn2010_addendum.pdf"), tmp_path / "i.sqlite")
+    with Store(index) as store:
+        store.db.execute(
+            "UPDATE recommendations SET section_response = 'supported' WHERE id = ?", (IN_PART,)
+        )
+        with store.transaction() as db:
+            refresh_responses(db, "A/HRC/14/15")
+    conflict = _stored(index, IN_PART)["response_conflict"]
+    assert conflict and "supported" in conflict and "noted" in conflict
+    (details,) = _rows(index, "recommendation_details", id=IN_PART)
+    assert details.get("response_conflict") == conflict
+    (by_state, *_) = _rows(index, "recommendation_by_state", recommendation_id=IN_PART)
+    assert by_state.get("response_conflict") == conflict
+
+
+_ANSWER_COLUMNS = re.compile(r"\s*r\.response_(?:detail|conflict),")
+
+
+def test_an_index_whose_views_an_earlier_release_made_gets_the_answer_on_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The views are CREATE VIEW IF NOT EXISTS: an index made before must get the new views
+    # (their digest in meta differs), not keep the old ones silently.
+    with monkeypatch.context() as earlier:
+        earlier.setattr(views, "VIEWS", tuple(_ANSWER_COLUMNS.sub("", v) for v in views.VIEWS))
+        index = ingested(("slovenia2010_recs.pdf", "svn2010_addendum.pdf"), tmp_path / "i.sqlite")
+    db = sqlite3.connect(index)
+    made = {row[1] for row in db.execute("PRAGMA table_info('recommendation_details')")}
+    db.close()
+    assert "response" in made and "response_detail" not in made  # the earlier release's view
+    # Served as it is (read-only, or being written) until a command opens it: its pages, with
+    # their facets, still answer.
+    (details,) = _rows(index, "recommendation_details", id=IN_PART)
+    assert "response_detail" not in details
+    for view in ("recommendation_details", "recommendation_by_state"):
+        assert "response" in _facets(index, view) and "response_detail" not in _facets(index, view)
+    with Store(index):
+        pass
+    (details,) = _rows(index, "recommendation_details", id=IN_PART)
+    assert (details["response"], details.get("response_detail")) == ("noted", "supported in part")
+
+
+def test_the_answer_wordings_are_counted_beside_the_positions(index: Path) -> None:
+    with Store(index) as store:
+        wanted = dict(
+            store.db.execute(
+                "SELECT response_detail, count(*) FROM recommendations "
+                "WHERE response_detail IS NOT NULL GROUP BY 1"
+            ).fetchall()
+        )
+    assert wanted.get("supported in part")
+    assert _facets(index, "recommendation_details")["response_detail"] == wanted
+    # One row per recommending State: a wording is counted once for each State that asked.
+    by_state = _facets(index, "recommendation_by_state")["response_detail"]
+    assert set(by_state) == set(wanted)
