@@ -10,6 +10,9 @@ PhraseMatchers:
 - LOWER: every keyword also matches as written, case-insensitively ("housing" finds "housing"
   but not "house", whose lemma it shares).
 
+A word with no lemma in the table (a name) is matched without its diacritics, in keywords and
+texts alike: "Maori" finds "Māori".
+
 Example:
     >>> tagger = ThemeTagger()
     >>> [hit.theme for hit in tagger.tag("Consider ratifying the OP-CAT")]
@@ -20,6 +23,7 @@ Example:
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -117,8 +121,16 @@ def _lower_lemmatizer(doc: Doc) -> Doc:
     # almost every recommendation ("Ratifying", "Strengthen") would keep its inflection.
     table = _lemma_table()
     for token in doc:
-        token.lemma_ = table.get(token.lower_, token.lower_)
+        token.lemma_ = table.get(token.lower_) or _plain(token.lower_)
     return doc
+
+
+def _plain(word: str) -> str:
+    """The word without its diacritics ("māori" -> "maori"), as the lemma of a name, so that
+    a report's "Māori" meets the keyword "Maori" and "Guarani" the keyword "Guaraní"."""
+    if word.isascii():
+        return word
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 @lru_cache(maxsize=1)
@@ -135,10 +147,10 @@ class _Compiled:
 
 
 def _as_written(nlp: Language, phrase: str) -> Doc:
-    """The phrase as a pattern whose lemmas are its own lower-case words."""
+    """The phrase as a pattern whose lemmas are its own lower-case words, without diacritics."""
     doc = nlp.make_doc(phrase)
     for token in doc:
-        token.lemma_ = token.lower_
+        token.lemma_ = _plain(token.lower_)
     return doc
 
 

@@ -149,3 +149,20 @@ def test_shipped_themes_are_exactly_the_upr_info_issues(shared_data: Path) -> No
     names = [theme.name for theme in ThemeTagger().themes]
     assert len(names) == 54
     assert set(names) == issues - {""}
+
+
+def test_keyword_matches_a_word_written_with_or_without_diacritics(tmp_path: Path) -> None:
+    # New Zealand's 2014 report writes "Māori" (A/HRC/26/3, 128.90) where the keyword list and
+    # most reports write "Maori": the ask had no theme at all.
+    body = "themes:\n  Indigenous:\n    keywords: [Maori]\n  Peoples:\n    keywords: [Guaraní]\n"
+    tagger = ThemeTagger(write_themes(tmp_path / "t.yaml", body))
+    assert themes_of(tagger.tag("Secure Māori political participation")) == {
+        "Indigenous": ("Māori",)
+    }
+    assert themes_of(tagger.tag("Teach Guarani and Maori")) == {
+        "Indigenous": ("Maori",),
+        "Peoples": ("Guarani",),
+    }
+    assert themes_of(ThemeTagger().tag("Address Māori concerns")) == {
+        "Indigenous peoples": ("Māori",)
+    }
