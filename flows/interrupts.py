@@ -17,21 +17,26 @@ such a SIGTERM ends it at once with its line: nothing is registered or served ye
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from types import FrameType
 from typing import NoReturn
+
+from uprdex.pipeline.stopping import ask as ask_stop
 
 __all__ = [
     "DEPLOYMENT",
     "NOT_SERVED",
     "SERVED_BY",
     "end_serve",
+    "noting_the_stop",
     "quiet_until_the_run",
     "serving",
+    "stop_asked",
     "stop_serve_early",
     "the_run_begins",
 ]
@@ -73,6 +78,12 @@ def quiet_until_the_run() -> None:
         and signal.getsignal(signal.SIGINT) is signal.default_int_handler
     ):
         signal.signal(signal.SIGINT, _end_quietly)
+    # A service manager's stop signals this process with serve (and the server, and the run's
+    # sandbox workers): noted in Prefect's SIGTERM handler, the workers it ends are the stop's,
+    # not their documents' ("probably damaged"). Prefect installs it as the run begins.
+    from prefect.utilities import engine
+
+    engine._prefect_sigterm_handler = noting_the_stop(engine._prefect_sigterm_handler)
 
 
 def the_run_begins() -> None:
@@ -80,6 +91,27 @@ def the_run_begins() -> None:
     engine reports as the run's crash (`quiet_until_the_run` undone: it replaced only that)."""
     if signal.getsignal(signal.SIGINT) is _end_quietly:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def stop_asked() -> None:
+    """Notes the stop as asked (`pipeline.stopping`), and from now on Prefect's log worker
+    does not write its "--- Error logging to API ---" to standard error (it writes it only
+    while `logging.raiseExceptions`): the stop may have ended the server too, and its last
+    lines cannot reach it."""
+    ask_stop()
+    logging.raiseExceptions = False
+
+
+def noting_the_stop(prefects: Callable[..., NoReturn]) -> Callable[..., NoReturn]:
+    """Prefect's own SIGTERM handler, which replaces the command's during each flow run (and
+    passes the signal on only once the run has handled its crash, which calls a server the
+    same stop may have ended: seconds), noting the stop as asked first (`stop_asked`)."""
+
+    def noted(signum: int, *args: object) -> NoReturn:
+        stop_asked()
+        prefects(signum, *args)
+
+    return noted
 
 
 def _end_quietly(signum: int, frame: FrameType | None) -> None:

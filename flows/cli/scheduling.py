@@ -34,11 +34,30 @@ from uprdex.flows.cli._common import (
     workspace,
     writing,
 )
-from uprdex.flows.cli._served_runs import follow, mark_left, stop_runs
-from uprdex.flows.interrupts import DEPLOYMENT, NOT_SERVED, end_serve, serving
-from uprdex.flows.logs import EndedBeforeItsRun, Interrupted, Notes, dropping
+from uprdex.flows.cli._served_runs import (
+    follow,
+    left_on_the_server,
+    mark_left,
+    server_gone,
+    stop_runs,
+)
+from uprdex.flows.interrupts import (
+    DEPLOYMENT,
+    NOT_SERVED,
+    end_serve,
+    noting_the_stop,
+    serving,
+    stop_asked,
+)
+from uprdex.flows.logs import (
+    AfterTheStop,
+    EndedBeforeItsRun,
+    Interrupted,
+    Notes,
+    dropping,
+    off_the_terminal,
+)
 from uprdex.pipeline.extras import require
-from uprdex.pipeline.stopping import ask as ask_stop
 from uprdex.pipeline.stopping import clear as clear_stop
 
 if TYPE_CHECKING:
@@ -88,7 +107,7 @@ def run(
         temporary_api(say=verbose) as api,
     ):
         from uprdex.flows import scaleout
-        from uprdex.flows.logs import RunNotes, off_the_terminal
+        from uprdex.flows.logs import RunNotes
         from uprdex.flows.nightly import nightly
 
         dask = dask_address or dask_workers
@@ -189,10 +208,12 @@ def serve(
         )
         return
     sigterm: list[float] = []
+    clear_stop()
     with (
         _sigterm_stops(sigterm) as stopping,
         dropping(Notes(*SERVE_STOPPING), "prefect.runner", "prefect.flows"),
         dropping(EndedBeforeItsRun(stopping), *RUNNERS_NOTES),
+        off_the_terminal(AfterTheStop()),  # the stop may have ended the server too
         serving(),
     ):
         nightly.serve(
@@ -221,6 +242,8 @@ STOP_WAIT = 3.0
 """Seconds a SIGTERM that came before Prefect's runner started waits for it to start (and stop,
 pausing the deployment) before serve ends without it: registering the deployment on a server
 that does not answer waits minutes (Prefect's request timeout times its retries)."""
+SERVER_GONE = f"the Prefect server stopped too, so nightly/{DEPLOYMENT} may not be paused"
+"""How serve says its stop found the server gone (a service manager's stop signals both)."""
 AGAIN_WAIT = 2.0
 """Seconds a second SIGTERM lets serve's stop go on before serve ends without it: `kill PID;
 kill PID` while the pause waits on a server that is stopping too, but not one stop signalled
@@ -274,8 +297,11 @@ def _sigterm_stops(heard: list[float]) -> Iterator[Callable[[], bool]]:
         STOP_WAIT seconds after a SIGTERM (so nothing runs), or AGAIN_WAIT seconds after a
         second SIGTERM, unless serve's stop is done."""
         os.read(woken, 1)
+        stop_asked()  # here, not in the handler: a threading.Event's set takes its lock
         while not done.wait(0.2):
             now = time.monotonic()
+            if server_gone():  # the same stop ended it: the runner's stop would call it for minutes
+                end_serve(f"stopped: {SERVER_GONE}" + stop_runs() + left_on_the_server(ours))
             if not started and now - heard[0] >= STOP_WAIT:
                 _end_at_once(served=False, ours=ours)
             if len(heard) > 1 and now - heard[1] >= AGAIN_WAIT:
@@ -394,7 +420,7 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
             environment({} if keep else {"PREFECT_LOGGING_LEVEL": "WARNING"}),
             temporary_api(say=verbose) as api,
         ):
-            from uprdex.flows.logs import AfterTheStop, RunNotes, off_the_terminal
+            from uprdex.flows.logs import RunNotes
             from uprdex.flows.nightly import nightly
 
             observer.start()
@@ -467,7 +493,7 @@ def _as_ctrl_c(signum: int, frame: object) -> NoReturn:
     exit), once. A second Ctrl-C or SIGTERM while watch stops (a user who sees no line yet)
     is ignored: it ended watch killed by SIGINT (-2) or SIGTERM (-15) halfway through its
     stop, or cut its temporary server's stop short."""
-    _stop_asked()
+    stop_asked()
     _ignore_stops()
     raise KeyboardInterrupt
 
@@ -478,29 +504,14 @@ def _ignore_stops() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
-def _stop_asked() -> None:
-    """Notes the stop as asked (`pipeline.stopping`), and from now on Prefect's log worker
-    does not write its "--- Error logging to API ---" to standard error (it writes it only
-    while `logging.raiseExceptions`): the stop may have ended the server too, and its last
-    lines cannot reach it."""
-    ask_stop()
-    logging.raiseExceptions = False
-
-
 @contextmanager
 def _prefects_sigterm_noted() -> Iterator[None]:
-    """While in it, Prefect's own SIGTERM handler, which replaces the command's during each
-    flow run (and passes the signal on to it only once the run has handled its crash, which
-    calls a server the same stop may have ended: seconds), notes the stop as asked first."""
+    """While in it, Prefect's own SIGTERM handler notes the stop as asked first
+    (`interrupts.noting_the_stop`)."""
     from prefect.utilities import engine
 
     prefects = engine._prefect_sigterm_handler
-
-    def noted(signum: int, *args: object) -> NoReturn:
-        _stop_asked()
-        prefects(signum, *args)
-
-    engine._prefect_sigterm_handler = noted  # type: ignore[assignment]
+    engine._prefect_sigterm_handler = noting_the_stop(prefects)
     try:
         yield
     finally:
