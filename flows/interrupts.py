@@ -20,7 +20,7 @@ once (systemd's default KillMode=control-group, `docker stop`), and what then fa
 command (its sandbox workers, its Prefect server, ended by the same signal) is the stop. Once
 a process has noted it, it ignores Ctrl-C and SIGTERM (`ignore_stops`): it is ending, and a
 second signal (a user who sees no line yet, `uprdex serve`'s SIGINT to its run's process)
-only cut its end short, or printed a KeyboardInterrupt traceback from wherever it landed.
+cut its end short, or printed a KeyboardInterrupt traceback from wherever it landed.
 """
 
 from __future__ import annotations
