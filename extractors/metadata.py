@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from uprdex.pipeline.states import State, StateTable, load_states
-from uprdex.pipeline.symbols import SYMBOL, normalize_symbol
+from uprdex.pipeline.symbols import SYMBOL, normalize_symbol, year_of_session
 
 __all__ = [
     "DATE",
@@ -15,6 +15,7 @@ __all__ = [
     "cover",
     "find_date",
     "find_review_year",
+    "find_reviewed_session",
     "find_session",
     "find_state_under_review",
     "find_symbol",
@@ -95,6 +96,29 @@ def find_session(text: str) -> int | None:
     """The UPR Working Group session a report says it was held at."""
     match = SESSION.search(text)
     return _ordinal(match.group(1)) if match else None
+
+
+# "Slovenia was reviewed by UPR WG 34, in" / "November of 2019" (UPR Info's infographic of
+# Slovenia's third review, Slovenia_Infographic.pdf): the WG session of the review a document
+# without a symbol is about.
+REVIEWED_AT = re.compile(r"\bUPR\s+WG\s+(\d{1,2})\b")
+# A review's own documents come out the year of its WG session or the next (the outcome's
+# Council session: "Human Rights Council 43, in January 2020" for WG 34 of November 2019).
+_REVIEW_YEARS = range(2)
+
+
+def find_reviewed_session(text: str, year: int | None) -> int | None:
+    """The WG session a document without a symbol names as its review ("reviewed by UPR WG
+    34"), unless the document's own `year` is later than that session's year and the next: a
+    later document naming an earlier review is not of its cycle."""
+    match = REVIEWED_AT.search(text)
+    if match is None:
+        return None
+    session = int(match.group(1))
+    held = year_of_session(session)
+    if held is None or (year is not None and year - held not in _REVIEW_YEARS):
+        return None
+    return session
 
 
 _MONTHS = (

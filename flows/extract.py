@@ -21,7 +21,13 @@ from typing import TYPE_CHECKING
 from uprdex.extractors.addendum import parse_addendum
 from uprdex.extractors.citations import find_citations
 from uprdex.extractors.doctype import classify
-from uprdex.extractors.metadata import find_date, find_state_under_review, find_symbol, find_year
+from uprdex.extractors.metadata import (
+    find_date,
+    find_reviewed_session,
+    find_state_under_review,
+    find_symbol,
+    find_year,
+)
 from uprdex.extractors.tables import Row, read_rows, ruled_pages, with_row_context
 from uprdex.extractors.wg_report import parse_wg_report
 from uprdex.flows import fingerprint
@@ -116,13 +122,15 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
     # Page 1 whole (headers too), then pages 2 and 3: each page once, so that names are counted
     # as often as they are printed.
     head = "\n".join([loaded.first_page_text, *(page.text for page in loaded.pages[1:3])])
-    session = session_of_symbol(symbol)
+    year = find_year(loaded.first_page_text)
+    # A UN document's session is in its symbol; one without (an infographic) may name it.
+    session = session_of_symbol(symbol) if symbol else find_reviewed_session(head, year)
     meta = report or WgReport(
         symbol,
         find_state_under_review(head),
         session,
         cycle_of_session(session),
-        find_year(loaded.first_page_text),
+        year,
     )
     document = DocumentRow(
         sha256,

@@ -19,8 +19,10 @@ from uprdex.pipeline.clusters.pair_model import PairModel
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.loader import (
     display_name,
+    named_under,
     path_text,
     read_with_hash,
+    text_path,
 )
 from uprdex.pipeline.model import (
     IMPORT_READER,
@@ -111,6 +113,8 @@ def ingest_paths(
     soon as it is ready.
     """
     settings = settings or LoaderSettings()
+    paths = list(paths)
+    folders = [path for path in paths if path.is_dir()]
     results: list[IngestResult] = []
     todo: list[Path] = []
     first_path: dict[str, Path] = {}
@@ -125,7 +129,7 @@ def ingest_paths(
     touched: set[str] = set()
     prepare = functools.partial(_load_similarity_model, store)
     for extracted in _extract_all(todo, settings, prepare):
-        result = _store(extracted, store)
+        result = _named_under(_store(extracted, store), folders)
         results.append(result)
         if extracted.report and extracted.report.state_under_review:
             touched.add(extracted.report.state_under_review)
@@ -137,6 +141,16 @@ def ingest_paths(
     if touched or not store.clusters_current():
         store.update_clusters(states=touched)
     return results
+
+
+def _named_under(result: IngestResult, folders: list[Path]) -> IngestResult:
+    """`result` with its error naming the file by its path under the folder given that holds
+    it (`named_under`)."""
+    path = text_path(result.path)
+    folder = next((folder for folder in folders if path.is_relative_to(folder)), None)
+    if result.error is None or folder is None:
+        return result
+    return replace(result, error=named_under(result.error, path, folder))
 
 
 def _skip_if_indexed(path: Path, store: Store, first_path: dict[str, Path]) -> IngestResult | None:

@@ -43,7 +43,13 @@ from uprdex.pipeline.inbox import (
     quarantine,
     scan_inbox,
 )
-from uprdex.pipeline.loader import display_name, path_text
+from uprdex.pipeline.loader import (
+    display_name,
+    named_under,
+    path_text,
+    shown_under,
+    text_path,
+)
 from uprdex.pipeline.model import DocumentStatus
 from uprdex.pipeline.report import write_report
 from uprdex.pipeline.sandbox import WorkerStartError
@@ -96,6 +102,9 @@ class NightlySummary:
     failed_before: list[str] = field(default_factory=list)
     """Of `failed`, the files that failed on an earlier run: not read again (`uprdex ingest
     FILE` retries one), still in the inbox."""
+    conflicts: list[str] = field(default_factory=list)
+    """Stored corrections this run's documents made disagree or contradict, once imported ids
+    are read as their asks (`Resolved.conflicts_since`), as `uprdex ingest` says them."""
 
 
 def _transient(task: Any, task_run: TaskRun, state: State[Any]) -> bool:
@@ -230,7 +239,8 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
         for line in summary.left_out:
             logger.warning("%s", line)
         known = {item.sha256: store.document(item.sha256) for item in files}
-        todo = _to_read(files, known, store, summary)
+        before = store.applied_corrections()
+        todo = _to_read(files, known, store, summary, config.inbox)
         again = sum(known[item.sha256] is not None for item in todo)
         summary.to_read = len(todo)
         logger.info(
@@ -263,8 +273,7 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
                     config.quarantine,
                     "".join(traceback.format_exception_only(error)).strip(),
                 )
-                summary.failed.append((path_text(path), message))
-                logger.error(message)
+                logger.error(_failed(summary, path, message, config.inbox))
                 continue
             # A cached extraction keeps the path, and the worker, of the run that read it.
             cached = future.state.name == "Cached"
@@ -295,8 +304,11 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
             else:
                 why = document.error or "failed"
                 _quarantine(summary, path, sha256, why, "load", config.quarantine)
-                summary.failed.append((path_text(path), document.error or "failed"))
+                _failed(summary, path, why, config.inbox)
         summary.states |= store.unclustered_states()
+        summary.conflicts = list(store.applied_corrections().conflicts_since(before))
+    for line in summary.conflicts:
+        logger.warning("contradiction %s", line)
     return summary
 
 
@@ -305,6 +317,7 @@ def _to_read(
     known: dict[str, StoredDocument | None],
     store: Store,
     summary: NightlySummary,
+    inbox: Path,
 ) -> list[InboxFile]:
     """The inbox files to read: new files, and files an earlier release indexed (read again,
     `read_by_this_release`); the others are counted in `summary`. A file that failed on an
@@ -322,9 +335,17 @@ def _to_read(
                 todo.append(item)
         else:
             reason = earlier.error or "failed"
-            summary.failed.append((path_text(item.path), f"{reason} (on an earlier run)"))
+            _failed(summary, item.path, f"{reason} (on an earlier run)", inbox)
             summary.failed_before.append(path_text(item.path))
     return todo
+
+
+def _failed(summary: NightlySummary, path: Path, why: str, inbox: Path) -> str:
+    """Note in `summary` that the file failed, `why` naming it by its path in the inbox
+    (`named_under`: two files of one name in two subfolders are told apart); returns that."""
+    named = named_under(why, path, inbox)
+    summary.failed.append((path_text(path), named))
+    return named
 
 
 def _quarantine(
@@ -513,7 +534,7 @@ def publish(summary: NightlySummary, config: Config) -> None:
     ]
     rows = [
         {
-            "file": Path(path).name,
+            "file": shown_under(text_path(path), config.inbox),
             "outcome": outcome,
             "error": why,
             "worker": summary.workers.get(path, ""),

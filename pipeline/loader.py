@@ -35,8 +35,10 @@ __all__ = [
     "is_name_warning",
     "load_pdf",
     "name_warnings",
+    "named_under",
     "path_text",
     "read_with_hash",
+    "shown_under",
     "text_path",
     "utf8_name",
 ]
@@ -141,6 +143,26 @@ def display_name(path: Path) -> str:
     """The file's name on one printable line: a newline or control character in a name is
     shown escaped ("report\\n2019.pdf"), so that every error stays one line."""
     return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in path_text(path.name))
+
+
+def shown_under(path: Path, folder: Path) -> str:
+    """The file by its path under `folder` on one printable line ("2019/report.pdf", each
+    part as `display_name` shows it): two files of one name in two subfolders of an inbox are
+    told apart. A file at the top of `folder`, or not under it, is its name."""
+    try:
+        parts = path.relative_to(folder).parts
+    except ValueError:
+        parts = ()
+    return os.sep.join(display_name(Path(part)) for part in parts) or display_name(path)
+
+
+def named_under(error: str, path: Path, folder: Path) -> str:
+    """`error`, which opens with the file's name ("report.pdf: an HTML page..."), naming it
+    by its path under `folder` instead (`shown_under`: "2019/report.pdf: an HTML page...")."""
+    name = display_name(path)
+    if not error.startswith(f"{name}: "):
+        return error
+    return shown_under(path, folder) + error[len(name) :]
 
 
 _ESCAPED_BYTE = re.compile(r"\\x[0-9a-f]{2}")

@@ -364,6 +364,26 @@ def test_evidence_and_cited(index: Path) -> None:
     assert "115.162 (no such paragraph in A/HRC/28/15)" in cited.output
 
 
+def test_cited_takes_the_symbol_of_an_indexed_document(tmp_path: Path) -> None:
+    # review18: `uprdex cited A/HRC/WG.6/34/SVN/2` said "no such file, nor in the index",
+    # though the index holds that document under that symbol.
+    index = ingested(("cit_svn2019_compilation_notes.pdf",), tmp_path / "index.sqlite")
+    by_path = cli("cited", fixture("cit_svn2019_compilation_notes.pdf"), "--index", index)
+    by_symbol = cli("cited", "A/HRC/WG.6/34/SVN/2", "--index", index)
+    assert by_symbol.exit_code == 0, by_symbol.output
+    assert by_symbol.output == by_path.output
+    assert "note 9: 115.22 -> A/HRC/28/15 115.22" in by_symbol.output
+    # Two versions of one document (other bytes, one symbol): the symbol names both.
+    other = tmp_path / "compilation-saved-again.pdf"
+    other.write_bytes(fixture("cit_svn2019_compilation_notes.pdf").read_bytes() + b"\n% saved\n")
+    assert cli("ingest", other, "--index", index, "--workers", "1").exit_code == 0
+    both = cli("cited", "A/HRC/WG.6/34/SVN/2", "--index", index)
+    assert both.exit_code == 2
+    assert "names 2 documents" in both.output and "compilation-saved-again.pdf" in both.output
+    unknown = cli("cited", "A/HRC/WG.6/34/SVN/3", "--index", index)
+    assert unknown.exit_code == 2 and "no such file, nor in the index" in unknown.output
+
+
 def test_evidence_of_an_ask_cited_before_its_report_is_indexed_lists_where(
     tmp_path: Path,
 ) -> None:

@@ -166,3 +166,35 @@ def test_a_council_document_takes_the_cycle_its_session_adopts(
     from uprdex.pipeline.symbols import council_session_of, cycle_of_council_session
 
     assert cycle_of_council_session(council_session_of(symbol)) == cycle
+
+
+@pytest.mark.parametrize(
+    ("dated", "cycle"),
+    [
+        ("January 2020", 3),  # the review's outcome, adopted at the Council the next year
+        ("2019", 3),
+        ("March 2024", None),  # a later document that names the review before its own
+    ],
+)
+def test_a_document_without_a_symbol_takes_the_cycle_of_the_wg_session_it_names(
+    tmp_path: Path, dated: str, cycle: int | None
+) -> None:
+    # review18: UPR Info's infographic of Slovenia's third review prints "Slovenia was reviewed
+    # by UPR WG 34, in November of 2019" and no symbol; it was indexed with cycle null.
+    from uprdex.flows.extract import extract_file
+
+    from hostile import text_pdf
+
+    path = tmp_path / "infographic.pdf"
+    lines = [
+        "Slovenia",
+        "The Universal Periodic Review",
+        f"Published {dated}",
+        "Slovenia was reviewed by UPR WG 34, in",
+        "November of 2019. It received 215 recommendations and it supported 182",
+        "recommendations at the adoption of its UPR outcome at Human Rights Council 43.",
+    ]
+    path.write_bytes(text_pdf(lines))
+    document = extract_file(path).document
+    assert (document.state_under_review, document.cycle) == ("Slovenia", cycle)
+    assert document.session == (34 if cycle else None)

@@ -80,15 +80,14 @@ class Index:
         )
 
     def evidence(self, recommendation_id: str | None = None, **filters: Any) -> list[Record]:
-        """Evidence records: of one recommendation ("A/HRC/28/15#115.22"; an imported ask's id
-        kept from before its WG report was indexed, "upr-info:SVN:20:99836fe488b3", gives its
-        report's ask's, whose id the records carry), or of all the recommendations the filters
-        select."""
+        """Evidence records: of one recommendation ("A/HRC/28/15#115.22", any case, as `uprdex
+        evidence` takes it; an imported ask's id kept from before its WG report was indexed,
+        "upr-info:SVN:20:99836fe488b3", gives its report's ask's, whose id the records carry),
+        or of all the recommendations the filters select."""
         rows = self._records(ExportKind.EVIDENCE, **filters)
         if recommendation_id is None:
             return rows
-        linked = self._store.imported_as(recommendation_id)
-        wanted = linked.asks[0] if linked else recommendation_id
+        wanted = self._store.named(recommendation_id).ask
         return [row for row in rows if row["recommendation_id"] == wanted]
 
     def clusters(self, min_size: int = 1, **filters: Any) -> list[Record]:

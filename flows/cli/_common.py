@@ -24,7 +24,7 @@ from uprdex.pipeline.settings import default_index_path
 from uprdex.pipeline.text import visible_controls
 
 if TYPE_CHECKING:
-    from uprdex.pipeline.store import RecFilter, Store
+    from uprdex.pipeline.store import Named, RecFilter, Store
 
 # Prefect: no analytics, no network; its temporary server can take ~30 s to start here.
 for _name, _value in {
@@ -353,40 +353,39 @@ def rec_id(symbol: str, paragraph: str | None) -> tuple[str, str]:
     return "".join(symbol.split()).upper(), "".join(paragraph.split())
 
 
-def imported_id(symbol: str, paragraph: str | None) -> bool:
-    """True for one argument with no '#': an imported recommendation's id
-    ('upr-info:BHR:1:3ce925f24158', README), or a report's ask's mistyped
-    ('A/HRC/28/15:115.22'), rather than a report symbol and paragraph; the index says which
-    (`kept_id`, `no_such_ask`)."""
-    return paragraph is None and "#" not in symbol
+def named(store: Store, given: str) -> Named:
+    """What an id typed names (`Store.named`); an imported ask's id kept from before its WG
+    report was indexed ('upr-info:SVN:20:99836fe488b3') said in one line on stderr to lead to
+    the report's ask now (`show`'s JSON stays JSON)."""
+    found = store.named(given)
+    if found.via is not None:
+        err.print(escape(found.said))
+    return found
 
 
-def kept_id(store: Store, given: str) -> str | None:
-    """The ask an imported ask's id (`upr-info:SVN:20:99836fe488b3`), kept from before its WG
-    report was indexed, now names: the report's, said in one line on stderr (`show`'s JSON
-    stays JSON); an import still standing as its own record, its id as the index spells it
-    (`UPR-INFO:SVN:20:99836FE488B3` typed); None for an id that is no import's."""
-    linked = store.imported_as(given)
-    if linked is None:
-        return store.standing_import(given)
-    main, *others = linked.asks
-    also = f" (its row also matches {', '.join(others)})" if others else ""
-    err.print(
-        f"{escape(linked.import_id)}, an imported ask, is now the report's {escape(main)}{also}:"
-        " its WG report is indexed"
-    )
-    return main
+def asked(store: Store, symbol: str, paragraph: str | None) -> Named:
+    """What `show` and `evidence` were given names: a report symbol and paragraph
+    ('A/HRC/28/15 115.8', 'A/HRC/28/15#115.8'), an imported ask's id
+    ('upr-info:BHR:1:3ce925f24158', README) or a mistyped id ('A/HRC/28/15:115.22'). One
+    argument with no '#' that names no ask ends the command: 'no recommendation X in the
+    index; did you mean Y?', or a UsageError saying what an id is like when it is close to none
+    and has no ':' ('A/HRC/28/15' alone)."""
+    found = named(store, symbol if paragraph is None else f"{symbol}#{paragraph}")
+    if found.ask is None and paragraph is None and "#" not in symbol:
+        if found.nearest is None and ":" not in symbol:
+            raise click.UsageError(GIVE_AN_ID)
+        err.print(f"[red]error[/] {escape(found.said)}")
+        sys.exit(EXIT_USAGE)
+    return found
 
 
-def no_such_ask(store: Store, given: str) -> str:
-    """'no recommendation X in the index', with the nearest id of the index when one is close
-    ('; did you mean A/HRC/28/15#115.22?' for A/HRC/28/15:115.22, or A/HRC/28/15/115.22); a
-    UsageError saying what an id is like for one that names no ask and has no ':'."""
-    nearest = store.nearest_id(given)
-    if nearest is None and ":" not in given:  # 'A/HRC/28/15' alone
-        raise click.UsageError(GIVE_AN_ID)
-    return f"no recommendation {escape(given)} in the index" + (
-        f"; did you mean {escape(nearest)}?" if nearest else ""
+def no_such_ask(found: Named, symbol: str, paragraph: str | None) -> str:
+    """What `show` and `evidence` say of a report's symbol and paragraph that name no ask: 'no
+    recommendation 115.8 in A/HRC/28/15 in the index', with the id it most likely means ('; did
+    you mean A/HRC/28/15#115.22?' for A/HRC/28/15/#115.22), as `cluster link` says it."""
+    symbol, paragraph = rec_id(symbol, paragraph)
+    return f"no recommendation {escape(f'{paragraph} in {symbol}')} in the index" + (
+        f"; did you mean {escape(found.nearest)}?" if found.nearest else ""
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,8 +18,8 @@ from uprdex.flows.cli._common import (
     err,
     existing,
     index_option,
-    kept_id,
     locked,
+    named,
     open_index,
     out,
     rec_id,
@@ -29,7 +29,7 @@ from uprdex.flows.cli._common import (
 
 if TYPE_CHECKING:
     from uprdex.pipeline.corrections import Correction
-    from uprdex.pipeline.store import Resolved, Store
+    from uprdex.pipeline.store import Named, Resolved, Store
 
 _ARGUMENTS = (
     click.argument("first", metavar="REC_ID"),
@@ -84,10 +84,12 @@ def forget(ctx: click.Context, first: str, second: str, index: Path | None) -> N
     with locked(workspace(None, index)), open_index(index) as store:
         gone = store.forget_correction(a, b)
         if gone is None:  # recorded with the report's ask an imported id kept is now
-            a, b = (kept_id(store, rec) or rec for rec in (a, b))
+            found = [named(store, rec) for rec in (first, second)]
+            a, b = (f.ask or rec for f, rec in zip(found, (a, b), strict=True))
             gone = store.forget_correction(a, b)
         if gone is None:
-            raise click.UsageError(f"no link or unlink of {a} and {b} is recorded")
+            meant = "".join(f"; did you mean {f.nearest}?" for f in found if f.nearest)
+            raise click.UsageError(f"no link or unlink of {a} and {b} is recorded{meant}")
         names = store.named_now([a, b])  # the asks imported ids name now
         asks = [names.get(rec, rec) for rec in (a, b)]
         states = _states(store, asks)
@@ -145,7 +147,7 @@ def links(
                 f"{count(moved, 'correction')} named an imported ask by its id: it holds for "
                 "the report's ask that import is linked to here"
             )
-        say_conflicts(applied)
+        say_conflicts(applied.conflicts)
         return
     with open_index(index) as store:
         recorded = store.corrections()
@@ -169,7 +171,7 @@ def links(
     for c in applied.to_itself:
         _listed(c, "one ask now: its two imports match one paragraph; ignored")
     out.print(f"{count(len(recorded), 'correction')}")
-    say_conflicts(applied)
+    say_conflicts(applied.conflicts)
 
 
 def report_corrections(applied: Resolved) -> None:
@@ -185,16 +187,16 @@ def report_corrections(applied: Resolved) -> None:
         f"Researchers' corrections kept: {count(linked, 'link')}, "
         f"{count(len(held) - linked, 'unlink')} (`uprdex cluster links`)."
     )
-    say_conflicts(applied)
+    say_conflicts(applied.conflicts)
 
 
-def say_conflicts(applied: Resolved, known: Sequence[str] = ()) -> None:
+def say_conflicts(conflicts: Iterable[str]) -> None:
     """One line on stderr on each pair two corrections now disagree on and on each
-    contradiction, read with imported ids as the report's asks (which one holds); those in
-    `known` (said before an ingest) are not said again."""
-    for line in applied.conflicts:
-        if line not in known:
-            err.print(f"[yellow]contradiction[/] {escape(line)}")
+    contradiction, read with imported ids as the report's asks (which one holds): every
+    command that writes clusters says them with this (`Resolved.conflicts`; a write of
+    documents or imports only those it made, `Resolved.conflicts_since`)."""
+    for line in conflicts:
+        err.print(f"[yellow]contradiction[/] {escape(line)}")
 
 
 def _listed(c: Correction, where: str) -> None:
@@ -213,9 +215,9 @@ def _correct(
     index = _index(ctx, index)
     existing(index)
     with locked(workspace(None, index)), open_index(index) as store:
-        a, b = (kept_id(store, rec) or rec for rec in (_id(first), _id(second)))
+        a, b = (_indexed(found) for found in [named(store, first), named(store, second)])
         correction = Correction.of(a, b, kind, note.strip(), _who(), _now())
-        states = _states(store, [a, b], required=True)
+        states = _states(store, [a, b])
         # As it applies: recorded under imported ids that name these asks now, maybe.
         before = {c.pair: c for c in store.applied_corrections().held}.get(correction.pair)
         changed = store.record_corrections([correction])
@@ -240,18 +242,20 @@ def _where(store: Store, a: str, b: str) -> str:
     return f"they are in clusters {found.get(a) or '-'} and {found.get(b) or '-'}"
 
 
-def _states(store: Store, ids: Sequence[str], required: bool = False) -> set[str]:
-    """States under review of these recommendations; with `required`, each must be indexed."""
-    found = store.states_under_review(ids)
-    for rec in dict.fromkeys(ids):
-        if rec not in found and required:
-            nearest = store.nearest_id(rec)
-            raise click.UsageError(
-                f"no recommendation {rec} in the index ("
-                + (f"did you mean {nearest}? " if nearest else "")
-                + "`uprdex recs` lists them)"
-            )
-    return {state for state in found.values() if state is not None}
+def _indexed(found: Named) -> str:
+    """The ask an id names, or a UsageError with the id it most likely means."""
+    if found.ask is None:
+        raise click.UsageError(
+            f"no recommendation {_id(found.given)} in the index ("
+            + (f"did you mean {found.nearest}? " if found.nearest else "")
+            + "`uprdex recs` lists them)"
+        )
+    return found.ask
+
+
+def _states(store: Store, ids: Sequence[str]) -> set[str]:
+    """States under review of these recommendations."""
+    return {state for state in store.states_under_review(ids).values() if state is not None}
 
 
 def _id(text: str) -> str:

@@ -89,9 +89,9 @@ def ingest(paths: tuple[Path, ...], index: Path | None, workers: int | None, ocr
 
         # A report indexed reads imported ids as its asks: corrections recorded under them
         # may now disagree, said once here (and at every `uprdex cluster`).
-        known = store.applied_corrections().conflicts
+        before = store.applied_corrections()
         results = ingest_paths([p for p in paths if p.exists()], store, config.loader, report)
-        say_conflicts(store.applied_corrections(), known)
+        say_conflicts(store.applied_corrections().conflicts_since(before))
         summary = store.summary()
     failed = [r for r in results if not r.ok]
     out.print(
@@ -136,9 +136,14 @@ def import_(kind: str, file: Path, index: Path | None) -> None:
     from uprdex.flows.ingest import import_file
 
     with locked(workspace(None, index)), open_index(index, create=True) as store:
+        # Imported rows linked to a report's asks name them: corrections recorded under
+        # their ids may now disagree, said once here as at `uprdex ingest`.
+        before = store.applied_corrections()
         result = import_file(file, kind, store)
+        made = store.applied_corrections().conflicts_since(before)
         summary = store.summary()
     _print_result(result)
+    say_conflicts(made)
     if not result.ok:
         sys.exit(EXIT_SOME_FAILED)
     out.print(f"Index {escape(str(store.path))}: {summary['recommendations']} recommendations.")

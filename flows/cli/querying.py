@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 from rich import box
@@ -20,12 +20,11 @@ from uprdex.flows.cli._common import (
     EXIT_SOME_FAILED,
     EXIT_USAGE,
     NO_RECURRING,
+    asked,
     count,
     err,
     filters,
-    imported_id,
     index_option,
-    kept_id,
     no_such_ask,
     open_index,
     out,
@@ -33,13 +32,11 @@ from uprdex.flows.cli._common import (
     rec_id,
     state_filters,
 )
+from uprdex.flows.cli._unread import may_be, unread_lines, why_unread
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.model import AskPart
 from uprdex.pipeline.settings import default_index_path
 from uprdex.pipeline.store.responses import report_and_addendum_disagree
-
-if TYPE_CHECKING:
-    from uprdex.pipeline.store.rows import StoredDocument
 
 
 @click.command()
@@ -221,18 +218,12 @@ def show(symbol: str, paragraph: str | None, index: Path | None, brief: bool) ->
     """
     from uprdex.pipeline.exports import in_own_report, recommendation_record
 
-    imported = imported_id(symbol, paragraph)
-    if not imported:
-        symbol, paragraph = rec_id(symbol, paragraph)
     with open_index(index) as store:
-        found = store.recommendation(symbol.strip(), paragraph)
-        became = kept_id(store, symbol) if found is None and imported else None
-        found = store.recommendation(became, None) if became else found
+        named = asked(store, symbol, paragraph)
+        found = store.recommendation(named.ask, None) if named.ask else None
         rows = store.evidence(recommendation_id=found.id) if found else []
-        missing = no_such_ask(store, symbol.strip()) if found is None and imported else ""
     if found is None:
-        missing = missing or f"no recommendation {escape(f'{paragraph} in {symbol}')} in the index"
-        err.print(f"[red]error[/] {missing}")
+        err.print(f"[red]error[/] {no_such_ask(named, symbol, paragraph)}")
         sys.exit(EXIT_USAGE)  # an id that names nothing, as `cluster link` says of one
     record = recommendation_record(found)
     if not brief:
@@ -362,30 +353,22 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
     from uprdex.pipeline.exports import in_own_report
     from uprdex.pipeline.store import STATE_COMMENT
 
-    if imported_id(symbol, paragraph):
-        with open_index(index) as store:
-            became = kept_id(store, symbol)  # the import itself while it stands alone
-            standing = became is not None and became.casefold() == symbol.strip().casefold()
-            missing = None if became else no_such_ask(store, symbol.strip())
-        if missing:
-            err.print(f"[red]error[/] {missing}")
-            sys.exit(EXIT_USAGE)
-        if standing:
+    with open_index(index) as store:
+        named = asked(store, symbol, paragraph)
+        if named.standing:
             err.print(
-                f"[red]error[/] {escape(symbol.strip())} is an ask known from an import, printed"
+                f"[red]error[/] {escape(named.given)} is an ask known from an import, printed"
                 " in no indexed report: no page cites its number (`uprdex show ID` gives its "
                 "record)"
             )
             sys.exit(EXIT_USAGE)
-        symbol = became or symbol
-    symbol, paragraph = rec_id(symbol, paragraph)
-    with open_index(index) as store:
         # An ask whose report is not indexed yet may be cited already: its places are shown.
-        waiting = store.recommendation(symbol, paragraph) is None
+        waiting = named.ask is None
+        symbol, paragraph = named.ask.rsplit("#", 1) if named.ask else rec_id(symbol, paragraph)
         rows = (
             store.waiting_evidence(symbol, paragraph)
             if waiting
-            else store.evidence(recommendation_id=f"{symbol}#{paragraph}")
+            else store.evidence(recommendation_id=named.ask)
         )
         answers = store.waiting_answers(symbol, paragraph) if waiting else []
         documents = store.documents() if waiting else []
@@ -395,10 +378,10 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
         unread = [] if in_report else [d for d in documents if d.status != "indexed"]
     if waiting and not rows and not answers:
         err.print(
-            f"[red]error[/] no recommendation {escape(paragraph)} in {escape(symbol)} in the index"
-            + (f"; its report {_may_be(unread)}:" if unread else "")
+            f"[red]error[/] {no_such_ask(named, symbol, paragraph)}"
+            + (f"; its report {may_be(unread)}:" if unread and not named.nearest else "")
         )
-        for line in _unread_lines(unread):
+        for line in [] if named.nearest else unread_lines(unread):
             err.print(line)
         sys.exit(EXIT_USAGE)
     own = [row for row in rows if in_own_report(row)]
@@ -434,50 +417,11 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
         if in_report:
             why = "is indexed and prints no such recommendation"
         elif unread:
-            why = f"is not in the index: it {_may_be(unread)}, below"
+            why = f"is not in the index: it {may_be(unread)}, below"
         counted += f" (its report, {escape(symbol)}, {why})"
     out.print(counted)
-    for line in _unread_lines(unread):
+    for line in unread_lines(unread):
         out.print(line)
-
-
-SHOWN_UNREAD = 5
-
-
-def _may_be(documents: list[StoredDocument]) -> str:
-    """'may be the file that could not be read', 'may be one of the 3 files ...'."""
-    which = "the file" if len(documents) == 1 else f"one of the {len(documents)} files"
-    return f"may be {which} that could not be read"
-
-
-def _unread_lines(documents: list[StoredDocument]) -> list[str]:
-    """The files the index could not read, as `status` lists them, each with its copy and its
-    error in the quarantine when `uprdex run` put them there (beside its inbox, or the
-    workspace's); the first SHOWN_UNREAD of them."""
-    from uprdex.pipeline.config import load_config
-    from uprdex.pipeline.inbox import quarantined_as
-
-    lines = []
-    for document in documents[:SHOWN_UNREAD]:
-        path = Path(document.path)
-        folders = dict.fromkeys([path.parent.parent / "quarantine", load_config().quarantine])
-        copies = [quarantined_as(path, document.sha256 or None, f) for f in folders]
-        kept = [c for c in copies if c.with_name(c.name + ".error.json").is_file()]
-        line = f"  {_unread(document)}"
-        if kept:
-            copy = escape(str(kept[0]))
-            line += f" (copied to {copy}; its error: {escape(kept[0].name)}.error.json)"
-        lines.append(line)
-    if len(documents) > SHOWN_UNREAD:
-        lines.append(f"  and {len(documents) - SHOWN_UNREAD} more: `uprdex status` lists them")
-    return lines
-
-
-def _unread(document: StoredDocument) -> str:
-    """A file the index could not read and why, for `status` and `evidence`."""
-    # The error names the file already ("scan.pdf: no text layer ..."): say it once.
-    reason = str(document.error).removeprefix(f"{Path(document.path).name}: ")
-    return f"[red]{document.status}[/] {escape(document.path)}: {escape(reason)}"
 
 
 def _by_bare_index(ref: str, paragraph: str) -> str:
@@ -495,16 +439,33 @@ def _by_bare_index(ref: str, paragraph: str) -> str:
 @click.argument("file", type=click.Path(path_type=Path))
 @index_option
 def cited(file: Path, index: Path | None) -> None:
-    """What one document cites: each recommendation with page, note and context."""
+    """What one document cites: each recommendation with page, note and context.
+
+    FILE is the document's file, its sha256 or its symbol (A/HRC/WG.6/34/SVN/2).
+    """
     from uprdex.pipeline.loader import path_text, read_with_hash
     from uprdex.pipeline.store import STATE_COMMENT
+    from uprdex.pipeline.symbols import normalize_symbol
 
     with open_index(index) as store:
         # Paths as the index stores them: a name that is not UTF-8 with its bytes escaped.
         sha256 = read_with_hash(file)[1] if file.is_file() else path_text(file)
         document = store.find_document([path_text(file), path_text(file.resolve())], sha256)
+        documents = store.documents()
+        if document is None and not file.exists():
+            symbol = normalize_symbol(path_text(file)).upper()
+            named = [d for d in documents if (d.symbol or "").upper() == symbol]
+            if len(named) > 1:
+                err.print(
+                    f"[red]error[/] {escape(symbol)} names {len(named)} documents: give one of "
+                    "their files or sha256s"
+                )
+                for d in named:
+                    err.print(f"  {escape(d.path)} (sha256 {d.sha256})")
+                sys.exit(EXIT_USAGE)
+            document = named[0] if named else None
         rows = store.citations_by(document.sha256) if document else []
-        reports = {d.symbol for d in store.documents() if d.type == "wg_report" and d.symbol}
+        reports = {d.symbol for d in documents if d.type == "wg_report" and d.symbol}
     if document is None:
         why = (
             "a folder: give one of its documents"
@@ -573,7 +534,7 @@ def status(index: Path | None) -> None:
         out.print(f"  {key.replace('_', ' ')}: {value}")
     for document in documents:
         if document.status != "indexed":
-            out.print(f"  {_unread(document)}")
+            out.print(f"  {why_unread(document)}")
     from uprdex.flows.rereading import read_by_this_release
 
     earlier = sum(

@@ -41,6 +41,7 @@ from uprdex.flows.cli._served_runs import (
     server_gone,
     stop_runs,
 )
+from uprdex.flows.cli.corrections import say_conflicts
 from uprdex.flows.interrupts import (
     DEPLOYMENT,
     NOT_SERVED,
@@ -135,6 +136,7 @@ def run(
             "the run's last log lines and events were not recorded on it"
         )
     _each_file(summary, config)
+    say_conflicts(summary.conflicts)
     if dask_address or dask_workers:
         out.print(f"extracted on Dask workers: {_on_workers(summary)}")
     out.print(
@@ -532,6 +534,7 @@ def _watched_run(nightly: Callable[..., NightlySummary], config: Config) -> None
     _each_file(summary, config)
     for _, reason in before:
         err.print(f"[yellow]still failed[/] {escape(reason)}")
+    say_conflicts(summary.conflicts)
     out.print(f"{len(summary.indexed)} indexed, {len(summary.failed)} failed")
 
 

@@ -44,7 +44,7 @@ from uprdex.pipeline.model import (
 from uprdex.pipeline.settings import ClusterSettings, EvidenceSettings
 from uprdex.pipeline.store import clustering, ids, queries, writes
 from uprdex.pipeline.store.connection import Connection
-from uprdex.pipeline.store.ids import ImportedAs, Resolved
+from uprdex.pipeline.store.ids import ImportedAs, Named, Resolved
 from uprdex.pipeline.store.queries import RecFilter, matching_parts
 from uprdex.pipeline.store.rows import (
     AddendumAnswer,
@@ -69,6 +69,7 @@ __all__ = [
     "ImportedAs",
     "ImportedLabel",
     "LinkedEvidence",
+    "Named",
     "RecFilter",
     "RepeatedAsk",
     "Resolved",
@@ -256,20 +257,10 @@ class Store(Connection):
         no paragraph, by its whole id (an imported one's)."""
         return queries.recommendation(self.db, symbol, paragraph)
 
-    def imported_as(self, given: str) -> ImportedAs | None:
-        """The asks an imported ask's id is linked to once its WG report is indexed (an id a
-        researcher kept from before), or None."""
-        return ids.imported_as(self.db, given)
-
-    def standing_import(self, given: str) -> str | None:
-        """An imported ask's id, any case, as the index spells it while the import stands as
-        its own record, or None."""
-        return ids.standing_import(self.db, given)
-
-    def nearest_id(self, given: str) -> str | None:
-        """The id of the index that `given`, which names no ask, most likely means
-        ('A/HRC/28/15#115.22' for 'A/HRC/28/15:115.22'), or None."""
-        return ids.nearest_id(self.db, given)
+    def named(self, given: str) -> Named:
+        """What an id a researcher typed names: the index's ask (an imported id's, the report's
+        it leads to now), the line to say of it, the id it most likely means."""
+        return ids.named(self.db, given)
 
     def evidence(
         self, where: RecFilter | None = None, recommendation_id: str | None = None

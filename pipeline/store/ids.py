@@ -1,6 +1,7 @@
-"""What an id a researcher gives names: an imported ask's id once its WG report is indexed
-(the report's ask it is linked to), or, for an id the index does not hold, the nearest one it
-does (a `:` typed for the `#`).
+"""What an id a researcher gives names (`named`, the one call `show`, `evidence`, `cluster
+link/unlink/forget` and `Index.evidence` resolve an id with): a report's ask, an imported ask's
+id once its WG report is indexed (the report's ask it is linked to), or, for an id the index
+does not hold, the nearest one it does (a `:` typed for the `#`).
 
 A researcher's corrections stay recorded under the ids typed; `resolved` reads them with each
 imported id as the ask it names now, so a report that leaves the index (its file replaced)
@@ -20,13 +21,12 @@ from uprdex.pipeline.corrections import Correction, contradictions
 
 __all__ = [
     "ImportedAs",
+    "Named",
     "Resolved",
     "asks_of",
-    "imported_as",
+    "named",
     "named_now",
-    "nearest_id",
     "resolved",
-    "standing_import",
 ]
 
 # What may stand between a report's symbol and its paragraph in a mistyped id:
@@ -50,7 +50,7 @@ class ImportedAs:
     asks: tuple[str, ...]
 
 
-def imported_as(db: sqlite3.Connection, given: str) -> ImportedAs | None:
+def _imported_as(db: sqlite3.Connection, given: str) -> ImportedAs | None:
     """The asks an imported ask's id (any case) is linked to once its WG report is indexed;
     None for an id that is no import's, or whose import still stands as its own record."""
     row = db.execute(
@@ -73,7 +73,7 @@ def imported_as(db: sqlite3.Connection, given: str) -> ImportedAs | None:
     return ImportedAs(import_id, (main, *sorted(others, key=_paragraph_order)))
 
 
-def standing_import(db: sqlite3.Connection, given: str) -> str | None:
+def _standing_import(db: sqlite3.Connection, given: str) -> str | None:
     """An imported ask's id (any case) as the index spells it, while its import stands as its
     own record (no WG report of it indexed), or None."""
     row = db.execute(
@@ -84,12 +84,66 @@ def standing_import(db: sqlite3.Connection, given: str) -> str | None:
     return row[0] if row else None
 
 
+@dataclass(frozen=True, slots=True)
+class Named:
+    """What an id a researcher typed names (`named`): `ask`, the index's ask (a report's, or an
+    import standing as its own record while no WG report of it is indexed: `standing`), None
+    for none; `via`, the imported ask whose id led to the report's ask; `nearest`, for an id
+    that names none, the index's id it most likely means."""
+
+    given: str
+    ask: str | None
+    via: ImportedAs | None = None
+    standing: bool = False
+    nearest: str | None = None
+
+    @property
+    def said(self) -> str:
+        """The line to say of the id: an imported id now leading to the report's ask; "no
+        recommendation X in the index; did you mean Y?" of one that names none; else ''."""
+        if self.via is not None:
+            main, *others = self.via.asks
+            also = f" (its row also matches {', '.join(others)})" if others else ""
+            return (
+                f"{self.via.import_id}, an imported ask, is now the report's {main}{also}: its "
+                "WG report is indexed"
+            )
+        if self.ask is not None:
+            return ""
+        return f"no recommendation {self.given} in the index" + (
+            f"; did you mean {self.nearest}?" if self.nearest else ""
+        )
+
+
+def named(db: sqlite3.Connection, given: str) -> Named:
+    """What an id a researcher typed names: a report's ask ('A/HRC/28/15#115.8', the symbol in
+    any case, any spacing), an imported ask's id ('upr-info:SVN:20:99836fe488b3', any case) as
+    the report's ask it is linked to once its WG report is indexed or as its own record before;
+    of an id that names none, the id it most likely means (`_nearest_id`)."""
+    text = "".join(given.split())
+    linked = _imported_as(db, text)
+    if linked is not None:
+        return Named(given.strip(), linked.asks[0], via=linked)
+    standing = _standing_import(db, text)
+    if standing is not None:
+        return Named(given.strip(), standing, standing=True)
+    symbol, _, paragraph = text.rpartition("#")
+    # The id as typed too: a report whose symbol was not read has its file hash's ("9f2c...").
+    row = db.execute(
+        "SELECT id FROM recommendations WHERE id IN (?, ?)",
+        [text, f"{symbol.upper()}#{paragraph}" if symbol else text],
+    ).fetchone()
+    if row is not None:
+        return Named(given.strip(), str(row[0]))
+    return Named(given.strip(), None, nearest=_nearest_id(db, text))
+
+
 def _paragraph_order(rec_id: str) -> list[int | str]:
     """'A/HRC/28/15#115.8' before 'A/HRC/28/15#115.10'."""
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", rec_id)]
 
 
-def nearest_id(db: sqlite3.Connection, given: str) -> str | None:
+def _nearest_id(db: sqlite3.Connection, given: str) -> str | None:
     """The id of an ask (or an import) of the index that `given`, which names none, most
     likely means: the same in another case, with another separator between the report's symbol
     and the paragraph ('A/HRC/28/15:115.22' for 'A/HRC/28/15#115.22'), or an imported id
@@ -180,6 +234,11 @@ class Resolved:
     recorded: dict[tuple[str, str], tuple[Correction, ...]]
     to_itself: tuple[Correction, ...]
     conflicts: tuple[str, ...]
+
+    def conflicts_since(self, before: Resolved) -> tuple[str, ...]:
+        """The `conflicts` not said `before` a write (a report indexed, an import): those it
+        made, said once by the command that wrote it."""
+        return tuple(line for line in self.conflicts if line not in before.conflicts)
 
 
 def resolved(db: sqlite3.Connection, recorded: Sequence[Correction]) -> Resolved:

@@ -1,0 +1,52 @@
+"""The files the index could not read, as `status` lists them and `evidence` names them when
+one may be the report an ask is of."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.markup import escape
+
+if TYPE_CHECKING:
+    from uprdex.pipeline.store.rows import StoredDocument
+
+__all__ = ["SHOWN_UNREAD", "may_be", "unread_lines", "why_unread"]
+
+SHOWN_UNREAD = 5
+
+
+def may_be(documents: list[StoredDocument]) -> str:
+    """'may be the file that could not be read', 'may be one of the 3 files ...'."""
+    which = "the file" if len(documents) == 1 else f"one of the {len(documents)} files"
+    return f"may be {which} that could not be read"
+
+
+def unread_lines(documents: list[StoredDocument]) -> list[str]:
+    """The files the index could not read, as `status` lists them, each with its copy and its
+    error in the quarantine when `uprdex run` put them there (beside its inbox, or the
+    workspace's); the first SHOWN_UNREAD of them."""
+    from uprdex.pipeline.config import load_config
+    from uprdex.pipeline.inbox import quarantined_as
+
+    lines = []
+    for document in documents[:SHOWN_UNREAD]:
+        path = Path(document.path)
+        folders = dict.fromkeys([path.parent.parent / "quarantine", load_config().quarantine])
+        copies = [quarantined_as(path, document.sha256 or None, f) for f in folders]
+        kept = [c for c in copies if c.with_name(c.name + ".error.json").is_file()]
+        line = f"  {why_unread(document)}"
+        if kept:
+            copy = escape(str(kept[0]))
+            line += f" (copied to {copy}; its error: {escape(kept[0].name)}.error.json)"
+        lines.append(line)
+    if len(documents) > SHOWN_UNREAD:
+        lines.append(f"  and {len(documents) - SHOWN_UNREAD} more: `uprdex status` lists them")
+    return lines
+
+
+def why_unread(document: StoredDocument) -> str:
+    """A file the index could not read and why, for `status` and `evidence`."""
+    # The error names the file already ("scan.pdf: no text layer ..."): say it once.
+    reason = str(document.error).removeprefix(f"{Path(document.path).name}: ")
+    return f"[red]{document.status}[/] {escape(document.path)}: {escape(reason)}"

@@ -1,0 +1,109 @@
+"""A failed file's line names it by its path under the inbox (or the folder given), so that
+two files of one name in two subfolders are told apart; a file at the top keeps its name.
+`uprdex ingest`, `uprdex run` (and so `watch` and the nightly flow) said "failed report.pdf"
+for data/inbox/2019/report.pdf and data/inbox/2014/report.pdf alike."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from uprdex.flows.cli import main
+
+from helpers import fixture
+
+UPRDEX = Path(sys.executable).parent / "uprdex"
+
+
+def _inbox(tmp_path: Path) -> Path:
+    """An inbox with two saved error pages named report.pdf, in 2019/ and 2014/, and one
+    more at its top."""
+    inbox = tmp_path / "inbox"
+    for year in ("2019", "2014"):
+        (inbox / year).mkdir(parents=True)
+        (inbox / year / "report.pdf").write_bytes(f"<html>404 {year}</html>".encode())
+    (inbox / "top.pdf").write_bytes(b"<html>404 top</html>")
+    return inbox
+
+
+def _failed(errors: str, start: str) -> list[str]:
+    return sorted(line.split(": ")[0] for line in errors.splitlines() if line.startswith(start))
+
+
+def test_ingest_of_a_folder_names_a_failed_file_by_its_path_in_that_folder(
+    tmp_path: Path,
+) -> None:
+    inbox = _inbox(tmp_path)
+    index = str(tmp_path / "index.sqlite")
+    result = CliRunner().invoke(main, ["ingest", str(inbox), "--index", index])
+    assert result.exit_code == 1, result.output
+    expected = [f"failed {os.path.join('2014', 'report.pdf')}", "failed top.pdf"]
+    expected.insert(0, f"failed {os.path.join('2019', 'report.pdf')}")
+    assert _failed(result.stderr, "failed ") == sorted(expected), result.stderr
+    assert "an HTML page" in result.stderr
+
+
+@pytest.mark.prefect
+def test_run_names_a_failed_and_a_still_failed_file_by_its_path_in_the_inbox(
+    tmp_path: Path,
+) -> None:
+    inbox = _inbox(tmp_path)
+    env = {**os.environ, "UPRDEX_WARM": "0"}
+    env.pop("PREFECT_API_URL", None)
+    args = [str(UPRDEX), "run", "--inbox", str(inbox), "--index", str(tmp_path / "index.sqlite")]
+    names = sorted(
+        [os.path.join("2019", "report.pdf"), os.path.join("2014", "report.pdf"), "top.pdf"]
+    )
+    for _ in ("failed now", "failed on an earlier run"):
+        done = subprocess.run(
+            args, capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path
+        )
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert _failed(done.stderr, "failed ") == [f"failed {name}" for name in names], done.stderr
+    assert done.stderr.count("(on an earlier run)") == 3, done.stderr
+
+
+@pytest.mark.prefect
+def test_watch_names_a_still_failed_file_by_its_path_in_the_inbox(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    (inbox / "2019").mkdir(parents=True)
+    (inbox / "2019" / "report.pdf").write_bytes(b"<html>404</html>")
+    env = {**os.environ, "UPRDEX_WARM": "0"}
+    env.pop("PREFECT_API_URL", None)
+    env.pop("PREFECT_LOGGING_LEVEL", None)
+    args = ["watch", "--debounce", "0", "--inbox", str(inbox)]
+    args += ["--index", str(tmp_path / "index.sqlite")]
+    watcher = subprocess.Popen(
+        [sys.executable, "-c", "from uprdex.flows.cli import run; run()", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    deadline = threading.Timer(300, watcher.kill)  # a watcher that never says its summary
+    deadline.start()
+    try:
+        assert watcher.stdout is not None
+        for burst in ("first", "second"):
+            lines: list[str] = []
+            while not lines or not (lines[-1].endswith(" failed\n") or lines[-1] == ""):
+                lines.append(watcher.stdout.readline())  # up to the run's summary
+            if burst == "first":  # a second burst, 2019/report.pdf still in the inbox
+                shutil.copy(fixture("andorra2011_recs.pdf"), inbox)
+        watcher.send_signal(signal.SIGINT)
+        errors = watcher.communicate(timeout=120)[1]
+    finally:
+        deadline.cancel()
+        watcher.kill()
+    shown = os.path.join("2019", "report.pdf")
+    assert _failed(errors, "failed ") == [f"failed {shown}"], errors
+    assert _failed(errors, "still failed ") == [f"still failed {shown}"], errors

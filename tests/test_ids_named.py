@@ -1,0 +1,200 @@
+"""`named`: what an id a researcher typed names, the one call every command that takes an id
+(`show`, `evidence`, `cluster link/unlink/forget`, `Index.evidence`) resolves it with."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from uprdex.flows.cli import main
+from uprdex.flows.ingest import import_file, ingest_paths
+from uprdex.pipeline.settings import LoaderSettings
+from uprdex.pipeline.store import Store
+
+from helpers import fixture
+
+ASK = "A/HRC/28/15#115.22"
+
+
+@pytest.fixture(scope="module")
+def indexes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """UPR Info's Slovenia 2014 rows alone, and with their WG report and a compilation that
+    cites its asks."""
+    folder = tmp_path_factory.mktemp("ids")
+    alone, full = folder / "alone.sqlite", folder / "full.sqlite"
+    with Store(alone) as store:
+        import_file(fixture("upr_info_slovenia_s20.csv"), "upr-info", store)
+    with Store(full) as store:
+        import_file(fixture("upr_info_slovenia_s20.csv"), "upr-info", store)
+        ingest_paths(
+            [fixture("slovenia2014_recs.pdf"), fixture("cit_svn2019_compilation_notes.pdf")],
+            store,
+            LoaderSettings(workers=1),
+        )
+    return alone, full
+
+
+def _kept(index: Path, ask: str = ASK) -> str:
+    """The imported ask's id that the import of `ask` had before its report was indexed."""
+    with Store(index) as store:
+        return str(
+            store.db.execute(
+                "SELECT import_id FROM imports WHERE recommendation_id = ?", [ask]
+            ).fetchone()[0]
+        )
+
+
+def test_a_report_ask_is_named_in_any_case_and_spacing(indexes: tuple[Path, Path]) -> None:
+    with Store(indexes[1]) as store:
+        for given in (ASK, " a/hrc/28/15 # 115.22 "):
+            found = store.named(given)
+            assert (found.ask, found.via, found.standing, found.said) == (ASK, None, False, "")
+
+
+def test_an_imported_id_kept_from_before_names_the_report_ask_and_says_so(
+    indexes: tuple[Path, Path],
+) -> None:
+    kept = _kept(indexes[1])
+    with Store(indexes[1]) as store:
+        for given in (kept, kept.upper()):
+            found = store.named(given)
+            assert found.ask == ASK and not found.standing
+            assert found.via is not None and found.via.import_id == kept
+            assert found.said.startswith(f"{kept}, an imported ask, is now the report's {ASK}")
+            assert found.said.endswith(": its WG report is indexed")
+
+
+def test_an_import_standing_alone_is_named_as_the_index_spells_it(
+    indexes: tuple[Path, Path],
+) -> None:
+    with Store(indexes[0]) as store:
+        first = store.db.execute("SELECT import_id FROM imports ORDER BY row LIMIT 1").fetchone()[0]
+        found = store.named(f" {first.upper()} ")
+    assert (found.ask, found.via, found.standing, found.said) == (first, None, True, "")
+
+
+def test_an_id_that_names_no_ask_says_so_with_the_one_it_most_likely_means(
+    indexes: tuple[Path, Path],
+) -> None:
+    kept = _kept(indexes[1])
+    typo = kept[:-1] + ("0" if kept[-1] != "0" else "1")
+    with Store(indexes[1]) as store:
+        for given, meant in (
+            ("A/HRC/28/15:115.22", ASK),
+            ("A/HRC/28/15/#115.22", ASK),
+            (typo, kept),
+            ("upr-info:SVN:20:000000000000", None),
+            ("A/HRC/28/15#999.9", None),
+        ):
+            found = store.named(given)
+            assert (found.ask, found.nearest) == (None, meant), given
+            unknown = f"no recommendation {given} in the index"
+            assert found.said == (f"{unknown}; did you mean {meant}?" if meant else unknown)
+
+
+def test_show_and_evidence_suggest_the_ask_a_mistyped_hash_id_means_as_link_does(
+    indexes: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # idsplit: `cluster link A/HRC/28/15/#115.22 ...` said "did you mean A/HRC/28/15#115.22?"
+    # (nearest_id), while `show` and `evidence` of the same id said only "no recommendation
+    # 115.22 in A/HRC/28/15/ in the index": two answers to one id.
+    index = tmp_path / "index.sqlite"
+    shutil.copy(indexes[1], index)
+    given = "A/HRC/28/15/#115.22"
+    linked = CliRunner().invoke(
+        main, ["cluster", "link", given, "A/HRC/28/15#115.1", "--index", str(index)]
+    )
+    assert linked.exit_code == 2 and f"did you mean {ASK}?" in linked.output, linked.output
+    for command in ("show", "evidence"):
+        said = CliRunner().invoke(main, [command, given, "--index", str(index)])
+        assert said.exit_code == 2, said.output
+        assert said.output.strip() == (
+            f"error no recommendation 115.22 in A/HRC/28/15/ in the index; did you mean {ASK}?"
+        ), said.output
+
+
+def test_the_python_api_takes_a_report_ask_id_in_any_case_as_the_cli_does(
+    indexes: tuple[Path, Path],
+) -> None:
+    # idsplit: `uprdex evidence a/hrc/28/15#115.22` lists the ask's evidence (the symbol in any
+    # case), while Index.evidence("a/hrc/28/15#115.22") gave [] with no word.
+    import uprdex
+
+    cited = CliRunner().invoke(main, ["evidence", ASK.lower(), "--index", str(indexes[1])])
+    assert cited.exit_code == 0 and cited.output.splitlines()[-1].endswith("for A/HRC/28/15 115.22")
+    with uprdex.open_index(indexes[1]) as opened:
+        of_the_ask = opened.evidence(ASK)
+        assert of_the_ask and opened.evidence(ASK.lower()) == of_the_ask
+        assert opened.evidence(" A/HRC/28/15 # 115.22") == of_the_ask
+
+
+def test_forget_of_a_mistyped_id_suggests_the_ask_it_means_as_link_does(
+    indexes: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # idsplit: `cluster link A/HRC/28/15:115.1 ...` said "did you mean A/HRC/28/15#115.1?",
+    # while `cluster forget A/HRC/28/15:115.1 ...` of the link just made said only "no link or
+    # unlink of A/HRC/28/15:115.1 and ... is recorded": not which id it took for which ask.
+    index = tmp_path / "index.sqlite"
+    shutil.copy(indexes[1], index)
+    pair = ("A/HRC/28/15#115.1", "A/HRC/28/15#115.2")
+    linked = CliRunner().invoke(main, ["cluster", "link", *pair, "--index", str(index)])
+    assert linked.exit_code == 0, linked.output
+    for command in ("link", "forget"):
+        said = CliRunner().invoke(
+            main, ["cluster", command, "A/HRC/28/15:115.1", pair[1], "--index", str(index)]
+        )
+        assert said.exit_code == 2, said.output
+        assert f"did you mean {pair[0]}?" in said.output, said.output
+
+
+def _symbol_not_read(index: Path, ask: str) -> str:
+    """`ask` as a WG report whose symbol was not read leaves it: under its file hash's first 16
+    characters ('dcc950482c328277#115.22', symbols.recommendation_id), with no symbol."""
+    import sqlite3
+
+    with sqlite3.connect(index) as db:
+        sha256 = db.execute("SELECT document_sha256 FROM recommendations WHERE id = ?", [ask])
+        hashed = f"{sha256.fetchone()[0][:16]}#{ask.split('#')[1]}"
+        db.execute("PRAGMA foreign_keys = OFF")
+        tables = db.execute(
+            "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) p "
+            "WHERE m.type = 'table' AND p.name = 'recommendation_id'"
+        ).fetchall()
+        for (table,) in tables:
+            db.execute(
+                f"UPDATE {table} SET recommendation_id = ? WHERE recommendation_id = ?",
+                [hashed, ask],
+            )
+        db.execute(
+            "UPDATE recommendations SET id = ?, document_symbol = NULL WHERE id = ?", [hashed, ask]
+        )
+    return hashed
+
+
+def test_every_command_takes_the_id_of_an_ask_whose_report_symbol_was_not_read(
+    indexes: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # idsplit: Index.evidence('dcc950482c328277#115.22') gave the ask's records, but `show`
+    # and `cluster link` of that id upper-cased it ('DCC950482C328277') and said "no
+    # recommendation ... in the index" (link: "did you mean dcc950482c328277#115.22?", the
+    # id typed).
+    import uprdex
+
+    index = tmp_path / "index.sqlite"
+    shutil.copy(indexes[1], index)
+    hashed = _symbol_not_read(index, ASK)
+    with Store(index) as store:
+        assert store.named(hashed).ask == hashed
+    with uprdex.open_index(index) as opened:
+        assert opened.evidence(hashed)
+    for command in (
+        ["show", hashed],
+        ["evidence", hashed],
+        ["cluster", "link", hashed, "A/HRC/28/15#115.1"],
+        ["cluster", "forget", hashed, "A/HRC/28/15#115.1"],
+    ):
+        said = CliRunner().invoke(main, [*command, "--index", str(index)])
+        assert said.exit_code == 0, said.output
