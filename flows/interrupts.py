@@ -13,25 +13,44 @@ serve's one line. Nothing of the run has begun then, so the child ends at once, 
 SIGTERM (a service manager's stop) stops it (`cli.scheduling`); a SIGTERM then killed it with
 143 and no line. From the first import of `uprdex.flows`, 0.05-0.1 s after the process starts,
 such a SIGTERM ends it at once with its line: nothing is registered or served yet.
+
+And how every command that stops on a signal notes the stop as asked (`stop_asked`, kept in
+`pipeline.stopping`): a service manager stops a service by signalling every process of it at
+once (systemd's default KillMode=control-group, `docker stop`), and what then fails around the
+command (its sandbox workers, its Prefect server, ended by the same signal) is the stop. Once
+a process has noted it, it ignores Ctrl-C and SIGTERM (`ignore_stops`): it is ending, and a
+second signal (a user who sees no line yet, `uprdex serve`'s SIGINT to its run's process)
+cut its end short, or printed a KeyboardInterrupt traceback from wherever it landed.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from types import FrameType
 from typing import NoReturn
+
+from uprdex.pipeline.stopping import ask as ask_stop
+from uprdex.pipeline.stopping import asked
+from uprdex.pipeline.stopping import clear as clear_stop
 
 __all__ = [
     "DEPLOYMENT",
     "NOT_SERVED",
     "SERVED_BY",
     "end_serve",
+    "ignore_stops",
+    "noting_the_stop",
+    "prefects_sigterm_noted",
     "quiet_until_the_run",
     "serving",
+    "sigterm_as_ctrl_c",
+    "stop_as_ctrl_c",
+    "stop_asked",
     "stop_serve_early",
     "the_run_begins",
 ]
@@ -73,6 +92,16 @@ def quiet_until_the_run() -> None:
         and signal.getsignal(signal.SIGINT) is signal.default_int_handler
     ):
         signal.signal(signal.SIGINT, _end_quietly)
+    # A service manager's stop signals this process with serve (and the server, and the run's
+    # sandbox workers): noted in Prefect's SIGTERM handler, the workers it ends are the stop's,
+    # not their documents' ("probably damaged"). Prefect installs it as the run begins. Serve's
+    # own stop then sends this process SIGINT, and kills it RUN_WAIT seconds later: ignored
+    # once the stop is noted, that SIGINT no longer lands as a KeyboardInterrupt traceback in
+    # whatever this process is doing (Prefect's drain of its log lines at exit, the CI run of
+    # 6bff00f).
+    from prefect.utilities import engine
+
+    engine._prefect_sigterm_handler = noting_the_stop(engine._prefect_sigterm_handler)
 
 
 def the_run_begins() -> None:
@@ -80,6 +109,78 @@ def the_run_begins() -> None:
     engine reports as the run's crash (`quiet_until_the_run` undone: it replaced only that)."""
     if signal.getsignal(signal.SIGINT) is _end_quietly:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def stop_asked() -> None:
+    """Notes the stop as asked (`pipeline.stopping`), and from now on Prefect's log worker
+    does not write its "--- Error logging to API ---" to standard error (it writes it only
+    while `logging.raiseExceptions`): the stop may have ended the server too, and its last
+    lines cannot reach it."""
+    ask_stop()
+    logging.raiseExceptions = False
+
+
+def ignore_stops() -> None:
+    """Ctrl-C and SIGTERM ignored from here on: this process is stopping."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def stop_as_ctrl_c(signum: int, frame: object) -> NoReturn:
+    """The stop Ctrl-C makes, noted as asked, once (`uprdex watch`'s SIGINT and SIGTERM,
+    `uprdex run`'s SIGTERM): a second Ctrl-C or SIGTERM while the command stops is ignored;
+    it ended watch killed by SIGINT (-2) or SIGTERM (-15) halfway through its stop, or cut
+    its temporary server's stop short."""
+    stop_asked()
+    ignore_stops()
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def sigterm_as_ctrl_c() -> Iterator[None]:
+    """While in it, SIGTERM stops the command as Ctrl-C does, noted as asked (`stop_as_ctrl_c`;
+    a stop not asked before it); after it, the handler before, unless the stop was asked (the
+    command is ending). Not in the main thread (a command run in-process), nothing changes."""
+    clear_stop()
+    try:
+        before = signal.signal(signal.SIGTERM, stop_as_ctrl_c)
+    except ValueError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        if not asked():
+            signal.signal(signal.SIGTERM, before)
+
+
+def noting_the_stop(prefects: Callable[..., NoReturn]) -> Callable[..., NoReturn]:
+    """Prefect's own SIGTERM handler, which replaces the command's during each flow run (and
+    passes the signal on only once the run has handled its crash, which calls a server the
+    same stop may have ended: seconds), noting the stop as asked first (`stop_asked`) and
+    ignoring the signals that come after it (`ignore_stops`; Prefect sets the command's
+    handler back before it passes the signal on)."""
+
+    def noted(signum: int, *args: object) -> NoReturn:
+        stop_asked()
+        ignore_stops()
+        prefects(signum, *args)
+
+    return noted
+
+
+@contextmanager
+def prefects_sigterm_noted() -> Iterator[None]:
+    """While in it, Prefect's own SIGTERM handler notes the stop as asked first
+    (`noting_the_stop`); Prefect installs it as each flow run begins."""
+    from prefect.utilities import engine
+
+    prefects = engine._prefect_sigterm_handler
+    engine._prefect_sigterm_handler = noting_the_stop(prefects)
+    try:
+        yield
+    finally:
+        engine._prefect_sigterm_handler = prefects
 
 
 def _end_quietly(signum: int, frame: FrameType | None) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 
 __all__ = [
     "AfterTheStop",
@@ -13,6 +13,7 @@ __all__ = [
     "Notes",
     "RunNotes",
     "dropping",
+    "errors_in_one_line",
     "off_the_terminal",
 ]
 
@@ -118,3 +119,23 @@ def off_the_terminal(drop: logging.Filter) -> ExitStack:
         handler.addFilter(drop)
         handlers.callback(handler.removeFilter, drop)
     return handlers
+
+
+class _UprdexErrorRecord(Interrupted):
+    """Drops Prefect's record of an error uprdex raised on purpose ("Encountered exception
+    during execution", with its traceback), and of Ctrl-C's or SIGTERM's stop (`Interrupted`):
+    the command says it in one line itself."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from uprdex.pipeline.errors import UprdexError
+
+        if not super().filter(record):
+            return False
+        return not (record.exc_info and isinstance(record.exc_info[1], UprdexError))
+
+
+def errors_in_one_line() -> AbstractContextManager[None]:
+    """While a flow runs here (`uprdex run`, `watch`): an UprdexError inside it (the index on
+    a full disk, busy) is the command's one line, not Prefect's traceback as well; so is the
+    stop of Ctrl-C or SIGTERM (both stop watch; SIGTERM stops run with its own line)."""
+    return dropping(_UprdexErrorRecord(sigterm=True), "prefect.flow_runs", "prefect.task_runs")

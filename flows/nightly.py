@@ -30,7 +30,7 @@ from uprdex.flows.extract import Extracted
 from uprdex.flows.fingerprint import CODE_VERSION, settings_key
 from uprdex.flows.ingest import extract_isolated
 from uprdex.flows.interrupts import the_run_begins
-from uprdex.flows.logs import Interrupted, off_the_terminal
+from uprdex.flows.logs import AfterTheStop, Interrupted, off_the_terminal
 from uprdex.flows.rereading import earlier_reading_kept, moved, read_by_this_release
 from uprdex.pipeline.config import Config, load_config
 from uprdex.pipeline.exports import records, write_export
@@ -485,6 +485,9 @@ def nightly(
         # A deployment's run runs in a process Prefect started for it, writing to the terminal
         # of `uprdex serve` (or of a worker): Ctrl-C there stops both, and the command says so.
         off_the_terminal(_INTERRUPTED)
+        # A service manager's stop signals this process with serve and the server: what fails
+        # then (calls to the server it ended) is the stop, which serve says in its line.
+        off_the_terminal(AfterTheStop())
         # From here Prefect reports a Ctrl-C as the run's crash (off the terminal).
         the_run_begins()
     # The stages' settings are the workspace's (uprdex.toml, UPRDEX_* variables); the paths are

@@ -191,6 +191,9 @@ class API:
         """Says the command's own last line when the server dies after its stop was asked (a
         service manager's stop signals the server too): the process then ends with it, exit 0
         (None: the server's loss is an error, as for any command)."""
+        self.stop_code = 0
+        """The exit code of the process ended so (`uprdex watch` stops with 0, `uprdex run`
+        cut short with EXIT_STOPPED)."""
 
     def done(self) -> None:
         """The run's flow has returned, its documents and outputs written: a temporary server
@@ -300,7 +303,8 @@ def _watch(
                 else:
                     print(f"error {_lost_error(code, _why(log))}", file=sys.stderr, flush=True)
             finally:  # a line that cannot be printed (a broken pipe) still ends the run
-                os._exit(0 if stopped else 2)  # else bad setup, as the CLI's exit codes say
+                # Else bad setup, as the CLI's exit codes say.
+                os._exit(api.stop_code if stopped and api is not None else 2)
 
 
 def _stopped(api: API | None, code: int | None = None) -> bool:

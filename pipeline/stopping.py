@@ -10,7 +10,7 @@ the parts that see those failures ask here.
 
 from __future__ import annotations
 
-import threading
+import time
 
 __all__ = ["GRACE", "ask", "asked", "clear"]
 
@@ -19,19 +19,26 @@ GRACE = 2.0
 by SIGTERM or SIGINT) waits for the command's handler of that signal before it counts as a
 failure of its own."""
 
-_ASKED = threading.Event()
+_ASKED: list[bool] = []
+"""Not empty once a stop was asked. A list, not a threading.Event: `ask` runs in signal
+handlers, and an Event's set takes a lock that the main thread, which the handler interrupts,
+may hold (in `asked`'s wait), and would then wait for itself forever."""
+_POLL = 0.05
 
 
 def ask() -> None:
     """A stop was asked (called from the command's signal handler)."""
-    _ASKED.set()
+    _ASKED.append(True)
 
 
 def asked(within: float = 0.0) -> bool:
     """Whether a stop was asked, waiting up to `within` seconds for it: the signal that ended
     a worker or the server reaches the command's handler a moment later (its main thread runs
     it), maybe after the failure is seen."""
-    return _ASKED.wait(within) if within > 0 else _ASKED.is_set()
+    deadline = time.monotonic() + within
+    while not _ASKED and time.monotonic() < deadline:
+        time.sleep(_POLL)
+    return bool(_ASKED)
 
 
 def clear() -> None:

@@ -52,3 +52,41 @@ def test_a_served_run_keeps_ignoring_the_ctrl_c_its_serve_ignores(tmp_path: Path
     # must not end or interrupt the run, whose terminal would say nothing of it
     # (`EndedBeforeItsRun`, `Interrupted`). left9's handler replaced SIG_IGN (review10).
     assert _served_run_with_sigint_ignored(tmp_path) == "ignored"
+
+
+def test_a_process_that_noted_the_stop_ignores_the_ctrl_c_that_follows(tmp_path: Path) -> None:
+    # 6bff00f's clean-clone CI run: a service manager's SIGTERM reached serve's run's process
+    # (noted in Prefect's handler there, `quiet_until_the_run`), then serve's own stop sent it
+    # SIGINT (`_served_runs.stop_runs`), which landed as a KeyboardInterrupt traceback in
+    # Prefect's drain at exit. Once the stop is noted, Ctrl-C and SIGTERM are ignored: serve's
+    # kill after RUN_WAIT seconds ends the process quietly.
+    code = textwrap.dedent(
+        """
+        import os, signal, time
+
+        from prefect.exceptions import TerminationSignal
+        from prefect.utilities import engine
+
+        from uprdex.flows.interrupts import noting_the_stop
+
+        signal.signal(signal.SIGTERM, noting_the_stop(engine._prefect_sigterm_handler))
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)  # the service manager's stop
+            time.sleep(5)
+        except TerminationSignal:  # the run's crash handling, as Prefect's engine has it
+            pass
+        said = []
+        for stop in (signal.SIGINT, signal.SIGTERM):  # serve's stop of its run; a second one
+            try:
+                os.kill(os.getpid(), stop)
+                time.sleep(0.5)
+                said.append("ignored")
+            except BaseException as error:
+                said.append(type(error).__name__)
+        print(" ".join(said))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.stdout.strip() == "ignored ignored", done.stderr

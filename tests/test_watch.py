@@ -226,19 +226,21 @@ def test_watch_stopped_by_sigterm_leaves_no_prefect_server_behind(tmp_path: Path
 
 
 def _watch_stopped_mid_run(
-    tmp_path: Path, stop: Callable[[int], None]
+    tmp_path: Path,
+    stop: Callable[[int], None],
+    command: tuple[str, ...] = ("watch", "--debounce", "0"),
 ) -> tuple[int | None, str, str]:
-    """Starts `uprdex watch` on an inbox of the demo's five samples, calls `stop` with its
-    process id as soon as its extraction has a worker process (a child other than the
-    temporary Prefect server), and gives its exit code (None: still running 30 s later, then
-    killed) and what it wrote to standard error and to standard output."""
+    """Starts `uprdex watch` (or `command`: `run`) on an inbox of the demo's five samples,
+    calls `stop` with its process id as soon as its extraction has a worker process (a child
+    other than the temporary Prefect server), and gives its exit code (None: still running
+    30 s later, then killed) and what it wrote to standard error and to standard output."""
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     for sample in sorted((Path(__file__).resolve().parents[1] / "data" / "samples").glob("*.pdf")):
         shutil.copy(sample, inbox)
     env = {**os.environ, "UPRDEX_WARM": "0"}
     env.pop("PREFECT_API_URL", None)
-    args = ["watch", "--debounce", "0", "--inbox", str(inbox)]
+    args = [*command, "--inbox", str(inbox)]
     args += ["--index", str(tmp_path / "index.sqlite")]
     errors, said = tmp_path / "stderr.txt", tmp_path / "stdout.txt"
     with errors.open("w") as stderr, said.open("w") as stdout:

@@ -41,6 +41,9 @@ EXIT_BUSY = 75
 EXIT_INTERRUPTED = 130
 """Ctrl-C (SIGINT): 128 + 2, as shells report a command the signal stopped; not 1, which says
 that files failed."""
+EXIT_STOPPED = 143
+"""`uprdex run` stopped by SIGTERM (`kill`, a service manager's stop): 128 + 15, as shells
+report a command the signal ended; it says what it had indexed and what is left."""
 EXIT_CLOSED_PIPE = 141
 """The reader of standard output went away (`uprdex recs | head`): 128 + 13 (SIGPIPE), what a
 shell reports for `cat`, `grep` or `sort` stopped so; not 1, which says that files failed."""
@@ -51,7 +54,8 @@ EXIT_CODES_HELP = (
     "again later;\n130 interrupted (Ctrl-C): what was written before is kept, whole;\n141 the "
     "reader of the output went away (`| head`); a command that writes the index "
     "(ingest, import,\nrun, cluster) stops there: what it wrote is kept, whole, and the files "
-    "after it were not read;\nrun it again to go on."
+    "after it were not read;\nrun it again to go on;\n143 stopped by SIGTERM (`kill`, a "
+    "service manager's stop): as 130."
 )
 
 

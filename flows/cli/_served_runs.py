@@ -27,7 +27,15 @@ if TYPE_CHECKING:
 
     from prefect.runner import Runner
 
-__all__ = ["MARK_WAIT", "RUN_WAIT", "follow", "mark_left", "stop_runs"]
+__all__ = [
+    "MARK_WAIT",
+    "RUN_WAIT",
+    "follow",
+    "left_on_the_server",
+    "mark_left",
+    "server_gone",
+    "stop_runs",
+]
 
 RUN_WAIT = 5.0
 """Seconds a run's process that serve ends at once has to stop on Ctrl-C's signal before it
@@ -155,4 +163,32 @@ def mark_left(ours: set[UUID]) -> str:
         f"end within {MARK_WAIT:.0f} s: its process has ended; `prefect flow-run delete "
         f"{flow_run_id}` clears it"
         for flow_run_id in left
+    )
+
+
+def server_gone() -> bool:
+    """Whether the Prefect server of PREFECT_API_URL refuses connections (it has stopped)."""
+    import socket
+    from urllib.parse import urlparse
+
+    url = urlparse(os.environ.get("PREFECT_API_URL", ""))
+    if not url.hostname:
+        return False
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        socket.create_connection((url.hostname, port), timeout=0.5).close()
+    except ConnectionRefusedError:
+        return True
+    except OSError:  # slow or unreachable is not gone
+        return False
+    return False
+
+
+def left_on_the_server(ours: set[UUID]) -> str:
+    """Says each run in `ours` (their processes ended) that the stopped server may show
+    Running when it is back, with the command that clears it, for serve's line."""
+    return "".join(
+        f"; run {flow_run_id} may show Running on the Prefect server when it is back: its "
+        f"process has ended; `prefect flow-run delete {flow_run_id}` clears it"
+        for flow_run_id in sorted(frozenset(ours), key=str)
     )

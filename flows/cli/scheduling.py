@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import signal
 import sys
@@ -11,7 +10,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -22,6 +21,7 @@ from rich.markup import escape
 from uprdex.flows.cli._common import (
     EXIT_OK,
     EXIT_SOME_FAILED,
+    EXIT_STOPPED,
     EXIT_USAGE,
     count,
     dask_options,
@@ -34,12 +34,35 @@ from uprdex.flows.cli._common import (
     workspace,
     writing,
 )
-from uprdex.flows.cli._served_runs import follow, mark_left, stop_runs
+from uprdex.flows.cli._served_runs import (
+    follow,
+    left_on_the_server,
+    mark_left,
+    server_gone,
+    stop_runs,
+)
 from uprdex.flows.cli.corrections import say_conflicts
-from uprdex.flows.interrupts import DEPLOYMENT, NOT_SERVED, end_serve, serving
-from uprdex.flows.logs import EndedBeforeItsRun, Interrupted, Notes, dropping
+from uprdex.flows.interrupts import (
+    DEPLOYMENT,
+    NOT_SERVED,
+    end_serve,
+    ignore_stops,
+    prefects_sigterm_noted,
+    serving,
+    sigterm_as_ctrl_c,
+    stop_as_ctrl_c,
+    stop_asked,
+)
+from uprdex.flows.logs import (
+    AfterTheStop,
+    EndedBeforeItsRun,
+    Notes,
+    dropping,
+    errors_in_one_line,
+    off_the_terminal,
+)
 from uprdex.pipeline.extras import require
-from uprdex.pipeline.stopping import ask as ask_stop
+from uprdex.pipeline.stopping import asked as stop_was_asked
 from uprdex.pipeline.stopping import clear as clear_stop
 
 if TYPE_CHECKING:
@@ -48,6 +71,7 @@ if TYPE_CHECKING:
     from prefect.runner import Runner
 
     from uprdex.flows.nightly import NightlySummary
+    from uprdex.flows.prefect_api import API
     from uprdex.pipeline.config import Config
 
 
@@ -74,43 +98,38 @@ def run(
     Prefect starts one temporary server for it.
     """
     from uprdex.flows.prefect_api import environment, lost, temporary_api
+    from uprdex.flows.watch import now
 
     if inbox is not None and not inbox.is_dir():
         err.print(f"[red]error[/] no inbox folder at {escape(str(inbox))}")
         sys.exit(EXIT_USAGE)
     config = workspace(inbox, index)
     ready_to_run(config)
-    # The temporary Prefect server starts while the flow's modules import; the Dask cluster is
-    # reached (and its workers checked) before the flow, so that a problem is one line.
+    # The temporary Prefect server starts while the flow's modules import (`_run_once`).
     # Quiet unless --verbose: set before Prefect is imported, which sets its loggers up then.
     keep = verbose or "PREFECT_LOGGING_LEVEL" in os.environ
-    with (
-        environment({} if keep else {"PREFECT_LOGGING_LEVEL": "WARNING"}),
-        temporary_api(say=verbose) as api,
-    ):
-        from uprdex.flows import scaleout
-        from uprdex.flows.logs import RunNotes, off_the_terminal
-        from uprdex.flows.nightly import nightly
+    since, said = now(), threading.Lock()
 
-        dask = dask_address or dask_workers
-        cluster = scaleout.connect(dask_address, dask_workers, verbose) if dask else nullcontext()
-        with cluster:
-            api.ready()
-            # The summary says what the flow notes of each file: Prefect's copy only when asked.
-            notes = nullcontext() if keep else off_the_terminal(RunNotes())
-            # A service manager's SIGTERM to every process of the run ends its sandbox
-            # workers too: the documents they read are not to blame (`sandbox.WorkerStopped`).
-            with api.flow_settings(), _errors_in_one_line(), notes, _prefects_sigterm_noted():
-                summary = nightly(
-                    str(config.inbox),
-                    str(config.index),
-                    str(config.quarantine),
-                    str(config.reports),
-                    dask_address,
-                    dask_workers,
-                    ocr,
-                )
-                api.done()
+    def say_stopped() -> None:
+        """Run's last line when a SIGTERM stopped it (a service manager's, to every process
+        of the run: its temporary server too), once: from here, or from the thread that ends
+        the run when its server is gone after the stop (`prefect_api`)."""
+        if said.acquire(blocking=False):
+            out.print(_stopped(config, since, run=True))
+
+    try:
+        with (
+            sigterm_as_ctrl_c(),
+            environment({} if keep else {"PREFECT_LOGGING_LEVEL": "WARNING"}),
+            temporary_api(say=verbose) as api,
+        ):
+            api.stop_line, api.stop_code = say_stopped, EXIT_STOPPED
+            summary = _run_once(api, config, dask_address, dask_workers, ocr, verbose, keep)
+    except BaseException:
+        if not stop_was_asked():  # else whatever ended the run (its crash handling) is the stop
+            raise
+        say_stopped()
+        sys.exit(EXIT_STOPPED)
     if lost():  # after the run's work: the documents and outputs are whole
         err.print(
             "[yellow]warning[/] the temporary Prefect server stopped at the end of the run: "
@@ -118,7 +137,7 @@ def run(
         )
     _each_file(summary, config)
     say_conflicts(summary.conflicts)
-    if dask:
+    if dask_address or dask_workers:
         out.print(f"extracted on Dask workers: {_on_workers(summary)}")
     out.print(
         f"{count(summary.found, 'file')} in {escape(str(config.inbox))}: "
@@ -128,6 +147,50 @@ def run(
         f"Index {escape(str(config.index))}; exports in {escape(str(config.reports))}."
     )
     sys.exit(EXIT_SOME_FAILED if summary.failed else EXIT_OK)
+
+
+def _run_once(
+    api: API,
+    config: Config,
+    dask_address: str | None,
+    dask_workers: int,
+    ocr: bool,
+    verbose: bool,
+    keep: bool,
+) -> NightlySummary:
+    """`uprdex run`'s flow, once, on `api`: the Dask cluster is reached (and its workers
+    checked) before the flow, so that a problem is one line."""
+    from uprdex.flows import scaleout
+    from uprdex.flows.logs import RunNotes
+    from uprdex.flows.nightly import nightly
+
+    dask = dask_address or dask_workers
+    cluster = scaleout.connect(dask_address, dask_workers, verbose) if dask else nullcontext()
+    with cluster:
+        api.ready()
+        # The summary says what the flow notes of each file: Prefect's copy only when asked.
+        notes = nullcontext() if keep else off_the_terminal(RunNotes())
+        # A service manager's SIGTERM to every process of the run ends its sandbox workers
+        # too: the documents they read are not to blame (`sandbox.WorkerStopped`); and what
+        # Prefect then logs of the run's crash is the stop, which the run says in its line.
+        with (
+            api.flow_settings(),
+            errors_in_one_line(),
+            notes,
+            off_the_terminal(AfterTheStop()),
+            prefects_sigterm_noted(),
+        ):
+            summary = nightly(
+                str(config.inbox),
+                str(config.index),
+                str(config.quarantine),
+                str(config.reports),
+                dask_address,
+                dask_workers,
+                ocr,
+            )
+            api.done()
+    return summary
 
 
 @click.command()
@@ -191,10 +254,12 @@ def serve(
         )
         return
     sigterm: list[float] = []
+    clear_stop()
     with (
         _sigterm_stops(sigterm) as stopping,
         dropping(Notes(*SERVE_STOPPING), "prefect.runner", "prefect.flows"),
         dropping(EndedBeforeItsRun(stopping), *RUNNERS_NOTES),
+        off_the_terminal(AfterTheStop()),  # the stop may have ended the server too
         serving(),
     ):
         nightly.serve(
@@ -223,6 +288,8 @@ STOP_WAIT = 3.0
 """Seconds a SIGTERM that came before Prefect's runner started waits for it to start (and stop,
 pausing the deployment) before serve ends without it: registering the deployment on a server
 that does not answer waits minutes (Prefect's request timeout times its retries)."""
+SERVER_GONE = f"the Prefect server stopped too, so nightly/{DEPLOYMENT} may not be paused"
+"""How serve says its stop found the server gone (a service manager's stop signals both)."""
 AGAIN_WAIT = 2.0
 """Seconds a second SIGTERM lets serve's stop go on before serve ends without it: `kill PID;
 kill PID` while the pause waits on a server that is stopping too, but not one stop signalled
@@ -276,8 +343,11 @@ def _sigterm_stops(heard: list[float]) -> Iterator[Callable[[], bool]]:
         STOP_WAIT seconds after a SIGTERM (so nothing runs), or AGAIN_WAIT seconds after a
         second SIGTERM, unless serve's stop is done."""
         os.read(woken, 1)
+        stop_asked()  # here, not in the handler: a threading.Event's set takes its lock
         while not done.wait(0.2):
             now = time.monotonic()
+            if server_gone():  # the same stop ended it: the runner's stop would call it for minutes
+                end_serve(f"stopped: {SERVER_GONE}" + stop_runs() + left_on_the_server(ours))
             if not started and now - heard[0] >= STOP_WAIT:
                 _end_at_once(served=False, ours=ours)
             if len(heard) > 1 and now - heard[1] >= AGAIN_WAIT:
@@ -376,9 +446,9 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
     # Either notes that a stop was asked (`pipeline.stopping`): a service manager signals the
     # server and the sandbox workers too, and their ends are then the stop.
     clear_stop()
-    signal.signal(signal.SIGTERM, _as_ctrl_c)
+    signal.signal(signal.SIGTERM, stop_as_ctrl_c)
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-        signal.signal(signal.SIGINT, _as_ctrl_c)
+        signal.signal(signal.SIGINT, stop_as_ctrl_c)
     since: str | None = None  # when the run under way began
     said = threading.Lock()
 
@@ -396,7 +466,7 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
             environment({} if keep else {"PREFECT_LOGGING_LEVEL": "WARNING"}),
             temporary_api(say=verbose) as api,
         ):
-            from uprdex.flows.logs import AfterTheStop, RunNotes, off_the_terminal
+            from uprdex.flows.logs import RunNotes
             from uprdex.flows.nightly import nightly
 
             observer.start()
@@ -407,10 +477,10 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
             api.ready()
             with (
                 api.flow_settings(),
-                _errors_in_one_line(sigterm=True),
+                errors_in_one_line(),
                 notes,
                 off_the_terminal(AfterTheStop()),
-                _prefects_sigterm_noted(),
+                prefects_sigterm_noted(),
             ):
                 while True:
                     if debouncer.wait_until_due():
@@ -420,16 +490,17 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
     except KeyboardInterrupt:
         pass
     finally:
-        _ignore_stops()  # whatever ended it (Prefect's SIGTERM handler during a run)
+        ignore_stops()  # whatever ended it (Prefect's SIGTERM handler during a run)
         observer.stop()
         if observer.is_alive():  # not when stopped before it started
             observer.join()
     say_stopped()
 
 
-def _stopped(config: Config, since: str | None) -> str:
-    """Watch's last line: stopped, during a run (`since`: when it began) or not, what that run
-    indexed, and what is left in the inbox for the next run."""
+def _stopped(config: Config, since: str | None, run: bool = False) -> str:
+    """Watch's last line (`run`: run's, stopped by SIGTERM): stopped, during a run (`since`:
+    when it began) or not, what that run indexed, and what is left in the inbox for the next
+    run."""
     from uprdex.flows.watch import left
 
     what = left(config, since)
@@ -438,13 +509,15 @@ def _stopped(config: Config, since: str | None) -> str:
         said.append(f"it had indexed {count(what.indexed, 'PDF')}")
     if what is not None and what.waiting:
         said.append(
-            f"{count(what.waiting, 'PDF')} in it not indexed yet, for the next `uprdex watch` "
-            "or `uprdex run`"
+            f"{count(what.waiting, 'PDF')} in it not indexed yet, for the next "
+            + ("`uprdex run`" if run else "`uprdex watch` or `uprdex run`")
         )
-    during = "" if since is None else " during a run"
-    return f"stopped watching {escape(str(config.inbox))}{during}" + (
-        f": {'; '.join(said)}" if said else ""
-    )
+    inbox = escape(str(config.inbox))
+    if run:
+        stopped = f"stopped (SIGTERM) the run of {inbox}"
+    else:
+        stopped = f"stopped watching {inbox}{'' if since is None else ' during a run'}"
+    return stopped + (f": {'; '.join(said)}" if said else "")
 
 
 def _watched_run(nightly: Callable[..., NightlySummary], config: Config) -> None:
@@ -463,51 +536,6 @@ def _watched_run(nightly: Callable[..., NightlySummary], config: Config) -> None
         err.print(f"[yellow]still failed[/] {escape(reason)}")
     say_conflicts(summary.conflicts)
     out.print(f"{len(summary.indexed)} indexed, {len(summary.failed)} failed")
-
-
-def _as_ctrl_c(signum: int, frame: object) -> NoReturn:
-    """Watch's SIGINT and SIGTERM handler: the stop Ctrl-C makes (Prefect's server stopped at
-    exit), once. A second Ctrl-C or SIGTERM while watch stops (a user who sees no line yet)
-    is ignored: it ended watch killed by SIGINT (-2) or SIGTERM (-15) halfway through its
-    stop, or cut its temporary server's stop short."""
-    _stop_asked()
-    _ignore_stops()
-    raise KeyboardInterrupt
-
-
-def _ignore_stops() -> None:
-    """Ctrl-C and SIGTERM ignored from here on: watch is stopping."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-
-
-def _stop_asked() -> None:
-    """Notes the stop as asked (`pipeline.stopping`), and from now on Prefect's log worker
-    does not write its "--- Error logging to API ---" to standard error (it writes it only
-    while `logging.raiseExceptions`): the stop may have ended the server too, and its last
-    lines cannot reach it."""
-    ask_stop()
-    logging.raiseExceptions = False
-
-
-@contextmanager
-def _prefects_sigterm_noted() -> Iterator[None]:
-    """While in it, Prefect's own SIGTERM handler, which replaces the command's during each
-    flow run (and passes the signal on to it only once the run has handled its crash, which
-    calls a server the same stop may have ended: seconds), notes the stop as asked first."""
-    from prefect.utilities import engine
-
-    prefects = engine._prefect_sigterm_handler
-
-    def noted(signum: int, *args: object) -> NoReturn:
-        _stop_asked()
-        prefects(signum, *args)
-
-    engine._prefect_sigterm_handler = noted  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        engine._prefect_sigterm_handler = prefects
 
 
 def _on_workers(summary: NightlySummary) -> str:
@@ -543,26 +571,6 @@ def _each_file(summary: NightlySummary, config: Config) -> None:
         err.print(f"[yellow]kept[/] {escape(path)}: {escape(why)}")
     for path, warning in summary.warnings:
         err.print(f"  [yellow]warning[/] {escape(path)}: {escape(warning)}")
-
-
-class _UprdexErrorRecord(Interrupted):
-    """Drops Prefect's record of an error uprdex raised on purpose ("Encountered exception
-    during execution", with its traceback), and of Ctrl-C (`Interrupted`; of SIGTERM too with
-    `sigterm`): the command says it in one line itself."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        from uprdex.pipeline.errors import UprdexError
-
-        if not super().filter(record):
-            return False
-        return not (record.exc_info and isinstance(record.exc_info[1], UprdexError))
-
-
-def _errors_in_one_line(sigterm: bool = False) -> AbstractContextManager[None]:
-    """While a flow runs here: an UprdexError inside it (the index on a full disk, busy) is
-    the command's one line, not Prefect's traceback as well; so is Ctrl-C's stop, and with
-    `sigterm` a SIGTERM's (watch stops on it as on Ctrl-C)."""
-    return dropping(_UprdexErrorRecord(sigterm), "prefect.flow_runs", "prefect.task_runs")
 
 
 @click.command("warm")
