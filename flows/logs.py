@@ -12,6 +12,7 @@ __all__ = [
     "Interrupted",
     "Notes",
     "RunNotes",
+    "ServerStopping",
     "dropping",
     "errors_in_one_line",
     "off_the_terminal",
@@ -98,6 +99,23 @@ def dropping(drop: logging.Filter, *names: str) -> Iterator[None]:
     finally:
         for logger in loggers:
             logger.removeFilter(drop)
+
+
+class ServerStopping(logging.Filter):
+    """Drops the note, with its traceback, that a websocket to the Prefect server closed as the
+    server stopped (close code 1012, "service restart"; Prefect's runner then polls until the
+    server is back): a service manager's stop takes serve and its server at once, and serve
+    says what the server's stop means for it in its own line (fixserve3's test saw the
+    runner's cancellation observer print it before serve had noted its own stop)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        said = getattr(error, "rcvd", None)  # websockets' ConnectionClosed: the close received
+        return getattr(said, "code", None) != SERVICE_RESTART
+
+
+SERVICE_RESTART = 1012
+"""The websocket close code of a server going down (RFC 6455's registry: "Service Restart")."""
 
 
 class RunNotes(logging.Filter):

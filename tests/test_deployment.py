@@ -522,7 +522,7 @@ def _serve_a_held_run(
             stderr=error,
             text=True,
             start_new_session=True,
-            preexec_fn=_ignore_ctrl_c if ctrl_c_ignored else None,
+            preexec_fn=_ignore_ctrl_c if ctrl_c_ignored else _default_ctrl_c,
         )
     try:
         deadline = time.monotonic() + 180
@@ -546,6 +546,12 @@ def _serve_a_held_run(
 
 def _ignore_ctrl_c() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _default_ctrl_c() -> None:
+    # As a service manager starts serve, whatever this test's runner inherited (a background
+    # job hands SIGINT ignored on, which hid serve's Ctrl-C to its run's process: fixserve3).
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _nothing_left(session: int) -> None:

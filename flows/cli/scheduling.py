@@ -57,6 +57,7 @@ from uprdex.flows.logs import (
     AfterTheStop,
     EndedBeforeItsRun,
     Notes,
+    ServerStopping,
     dropping,
     errors_in_one_line,
     off_the_terminal,
@@ -259,6 +260,7 @@ def serve(
         _sigterm_stops(sigterm) as stopping,
         dropping(Notes(*SERVE_STOPPING), "prefect.runner", "prefect.flows"),
         dropping(EndedBeforeItsRun(stopping), *RUNNERS_NOTES),
+        dropping(ServerStopping(), "prefect.FlowRunCancellingObserver"),
         off_the_terminal(AfterTheStop()),  # the stop may have ended the server too
         serving(),
     ):
