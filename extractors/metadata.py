@@ -7,13 +7,14 @@ from collections import Counter
 from collections.abc import Iterator
 
 from uprdex.pipeline.states import State, StateTable, load_states
-from uprdex.pipeline.symbols import SYMBOL, normalize_symbol, year_of_session
+from uprdex.pipeline.symbols import SYMBOL, cycle_of_session, normalize_symbol, year_of_session
 
 __all__ = [
     "DATE",
     "MONTH",
     "cover",
     "find_date",
+    "find_own_year",
     "find_review_year",
     "find_reviewed_session",
     "find_session",
@@ -102,23 +103,69 @@ def find_session(text: str) -> int | None:
 # Slovenia's third review, Slovenia_Infographic.pdf): the WG session of the review a document
 # without a symbol is about.
 REVIEWED_AT = re.compile(r"\bUPR\s+WG\s+(\d{1,2})\b")
-# A review's own documents come out the year of its WG session or the next (the outcome's
-# Council session: "Human Rights Council 43, in January 2020" for WG 34 of November 2019).
-_REVIEW_YEARS = range(2)
+# How far a review's documents are dated from its WG session's year: stakeholders submit
+# about six to eight months before the session (for a January session, the July before), and
+# the outcome is adopted at the Council session after it ("Human Rights Council 43, in January
+# 2020" for WG 34 of November 2019).
+_REVIEW_YEARS = range(-1, 2)
+# "UPR 3rd Cycle - 2019", "respect to the 2nd cycle" (the infographic), "submission for the
+# fourth UPR cycle": the cycles a document names.
+_NAMED_CYCLE = re.compile(
+    r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\s+(?:UPR\s+)?cycle\b", re.I
+)
+_CYCLE_WORDS = ("first", "second", "third", "fourth", "fifth")
 
 
 def find_reviewed_session(text: str, year: int | None) -> int | None:
     """The WG session a document without a symbol names as its review ("reviewed by UPR WG
-    34"), unless the document's own `year` is later than that session's year and the next: a
-    later document naming an earlier review is not of its cycle."""
-    match = REVIEWED_AT.search(text)
-    if match is None:
+    34"): of the sessions it names, the one its own `year` fits (from the year before the
+    session to the year after); undated, the one session it names, if it names only one. None
+    when several fit, or when the document names cycles and not that session's: no cycle is
+    better than a wrong one."""
+    named = {int(match.group(1)) for match in REVIEWED_AT.finditer(text)}
+    held = {session: year_of_session(session) for session in named}
+    if year is None:
+        fitting = named if len(named) == 1 else set()
+    else:
+        fitting = {s for s, at in held.items() if at is not None and year - at in _REVIEW_YEARS}
+    cycles = {_cycle_number(match.group(1)) for match in _NAMED_CYCLE.finditer(text)}
+    if cycles:
+        fitting = {session for session in fitting if cycle_of_session(session) in cycles}
+    if len(fitting) != 1:
         return None
-    session = int(match.group(1))
-    held = year_of_session(session)
-    if held is None or (year is not None and year - held not in _REVIEW_YEARS):
-        return None
-    return session
+    session = fitting.pop()
+    return session if held[session] is not None else None
+
+
+def _cycle_number(word: str) -> int:
+    """ "third" or "3rd" -> 3."""
+    word = word.lower()
+    return _CYCLE_WORDS.index(word) + 1 if word in _CYCLE_WORDS else int(word[0])
+
+
+# "Slovenia was reviewed by UPR WG 34, in" / "November of 2019": a line ending with a comma, a
+# preposition or an article runs on; so does one followed by a line in lower case.
+_RUNS_ON = re.compile(r"(?:,|\b(?:in|of|by|at|on|the|and|from|to|for|a|an))\s*$", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of a page, and its title and date lines each as one."""
+    sentences: list[str] = []
+    lines: list[str] = []
+    for line in [*text.splitlines(), ""]:
+        if lines and line.strip() and (_RUNS_ON.search(lines[-1]) or line.lstrip()[:1].islower()):
+            lines.append(line)
+            continue
+        sentences.extend(_SENTENCE_END.split("\n".join(lines)) if lines else ())
+        lines = [line] if line.strip() else []
+    return sentences
+
+
+def find_own_year(text: str) -> int | None:
+    """`find_year` of a document that names a WG session, not read from the sentences naming
+    it: "reviewed by UPR WG 34, in November of 2019" dates the review, not the document."""
+    return find_year("\n".join(s for s in _sentences(text) if not REVIEWED_AT.search(s)))
 
 
 _MONTHS = (

@@ -17,8 +17,8 @@ import os
 import re
 import stat
 import statistics
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Iterator, Sequence
+from pathlib import Path, PurePath
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -35,9 +35,11 @@ __all__ = [
     "is_name_warning",
     "load_pdf",
     "name_warnings",
+    "named_as",
     "named_under",
     "path_text",
     "read_with_hash",
+    "shown_apart",
     "shown_under",
     "text_path",
     "utf8_name",
@@ -159,10 +161,45 @@ def shown_under(path: Path, folder: Path) -> str:
 def named_under(error: str, path: Path, folder: Path) -> str:
     """`error`, which opens with the file's name ("report.pdf: an HTML page..."), naming it
     by its path under `folder` instead (`shown_under`: "2019/report.pdf: an HTML page...")."""
+    return named_as(error, path, shown_under(path, folder))
+
+
+def named_as(error: str, path: Path, shown: str) -> str:
+    """`error`, which opens with the file's name ("report.pdf: an HTML page..."), naming it
+    `shown` instead."""
     name = display_name(path)
     if not error.startswith(f"{name}: "):
         return error
-    return shown_under(path, folder) + error[len(name) :]
+    return shown + error[len(name) :]
+
+
+def shown_apart(paths: Sequence[Path], folders: Sequence[Path]) -> dict[Path, str]:
+    """Each file of one command as `shown_under` the first of `folders` that holds it, else by
+    its name; files that would be shown alike are each shown by the fewest last parts of their
+    paths as given that tell them apart ("2019/report.pdf" and "2014/report.pdf" for `uprdex
+    ingest inbox/*/report.pdf` or `uprdex ingest inbox/2019 inbox/2014`)."""
+    shown = {
+        path: next((shown_under(path, f) for f in folders if path.is_relative_to(f)), None)
+        or display_name(path)
+        for path in paths
+    }
+    alike: dict[str, list[Path]] = {}
+    for path, name in shown.items():
+        alike.setdefault(name, []).append(path)
+    for group in (group for group in alike.values() if len(group) > 1):
+        longest = max(len(path.parts) for path in group)
+        last = next(
+            (
+                n
+                for n in range(1, longest)
+                if len({path.parts[-n:] for path in group}) == len(group)
+            ),
+            longest,
+        )
+        for path in group:
+            parts = [display_name(Path(part)) or part for part in path.parts[-last:]]
+            shown[path] = str(PurePath(*parts))
+    return shown
 
 
 _ESCAPED_BYTE = re.compile(r"\\x[0-9a-f]{2}")
