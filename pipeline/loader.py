@@ -183,23 +183,25 @@ def shown_apart(paths: Sequence[Path], folders: Sequence[Path]) -> dict[Path, st
         or display_name(path)
         for path in paths
     }
-    alike: dict[str, list[Path]] = {}
-    for path, name in shown.items():
-        alike.setdefault(name, []).append(path)
-    for group in (group for group in alike.values() if len(group) > 1):
-        longest = max(len(path.parts) for path in group)
-        last = next(
-            (
-                n
-                for n in range(1, longest)
-                if len({path.parts[-n:] for path in group}) == len(group)
-            ),
-            longest,
-        )
-        for path in group:
-            parts = [display_name(Path(part)) or part for part in path.parts[-last:]]
-            shown[path] = str(PurePath(*parts))
-    return shown
+    while True:
+        alike: dict[str, list[Path]] = {}
+        for path, name in shown.items():
+            alike.setdefault(name, []).append(path)
+        longer = {
+            path: _last_parts(path, len(PurePath(name).parts) + 1)
+            for name, group in alike.items()
+            if len(group) > 1
+            for path in group
+            if len(PurePath(name).parts) < len(path.parts)
+        }
+        if not longer:
+            return shown
+        shown |= longer
+
+
+def _last_parts(path: Path, count: int) -> str:
+    """The last `count` parts of `path`, each as `display_name` shows it: "2019/report.pdf"."""
+    return str(PurePath(*(display_name(Path(part)) or part for part in path.parts[-count:])))
 
 
 _ESCAPED_BYTE = re.compile(r"\\x[0-9a-f]{2}")
