@@ -14,7 +14,6 @@ __all__ = [
     "MONTH",
     "cover",
     "find_date",
-    "find_own_year",
     "find_review_year",
     "find_reviewed_session",
     "find_session",
@@ -116,25 +115,31 @@ _NAMED_CYCLE = re.compile(
 _CYCLE_WORDS = ("first", "second", "third", "fourth", "fifth")
 
 
-def find_reviewed_session(text: str, year: int | None) -> int | None:
+def find_reviewed_session(head: str, first_page: str) -> int | None:
     """The WG session a document without a symbol names as its review ("reviewed by UPR WG
-    34"): of the sessions it names, the one its own `year` fits (from the year before the
-    session to the year after); undated, the one session it names, if it names only one. None
-    when several fit, or when the document names cycles and not that session's: no cycle is
-    better than a wrong one."""
-    named = {int(match.group(1)) for match in REVIEWED_AT.finditer(text)}
+    34") in `head` (its first pages): of the sessions it names, the one its own year
+    (`_own_year` of `first_page`) fits, from the year before the session to the year after;
+    undated, the one session it names, if it names only one. None when several fit, when
+    `first_page` prints a date later than that (it is a later document), or when the document
+    names cycles and not that session's: no cycle is better than a wrong one."""
+    year = _own_year(first_page)
+    latest = max((_year_of(match) for match in DATE.finditer(first_page)), default=None)
+    named = {int(match.group(1)) for match in REVIEWED_AT.finditer(head)}
     held = {session: year_of_session(session) for session in named}
     if year is None:
         fitting = named if len(named) == 1 else set()
     else:
         fitting = {s for s, at in held.items() if at is not None and year - at in _REVIEW_YEARS}
-    cycles = {_cycle_number(match.group(1)) for match in _NAMED_CYCLE.finditer(text)}
+    cycles = {_cycle_number(match.group(1)) for match in _NAMED_CYCLE.finditer(head)}
     if cycles:
         fitting = {session for session in fitting if cycle_of_session(session) in cycles}
     if len(fitting) != 1:
         return None
     session = fitting.pop()
-    return session if held[session] is not None else None
+    at = held[session]
+    if at is None or (latest is not None and latest - at >= _REVIEW_YEARS.stop):
+        return None
+    return session
 
 
 def _cycle_number(word: str) -> int:
@@ -162,7 +167,7 @@ def _sentences(text: str) -> list[str]:
     return sentences
 
 
-def find_own_year(text: str) -> int | None:
+def _own_year(text: str) -> int | None:
     """`find_year` of a document that names a WG session, not read from the sentences naming
     it: "reviewed by UPR WG 34, in November of 2019" dates the review, not the document."""
     return find_year("\n".join(s for s in _sentences(text) if not REVIEWED_AT.search(s)))
@@ -257,6 +262,11 @@ def find_date(text: str) -> str | None:
     return None if year is None else str(year)
 
 
+def _year_of(match: re.Match[str]) -> int:
+    """The year of a `DATE` match."""
+    return int(match.group("year") or match.group("us_year") or match.group("only_year"))
+
+
 def find_review_year(text: str) -> int | None:
     """The year of the WG session a report says the review was held at."""
     match = SESSION_YEAR.search(text)
@@ -268,7 +278,7 @@ def find_year(text: str) -> int | None:
     submission of civil society organisations on Slovenia, 2018")."""
     match = _issue_date(text)
     if match:
-        return int(match.group("year") or match.group("us_year") or match.group("only_year"))
+        return _year_of(match)
     years = set(_YEAR.findall(cover(text)))
     return int(years.pop()) if len(years) == 1 else None
 

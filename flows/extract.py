@@ -23,7 +23,6 @@ from uprdex.extractors.citations import find_citations
 from uprdex.extractors.doctype import classify
 from uprdex.extractors.metadata import (
     find_date,
-    find_own_year,
     find_reviewed_session,
     find_state_under_review,
     find_symbol,
@@ -126,9 +125,7 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
     year = find_year(loaded.first_page_text)
     # A UN document's session is in its symbol; one without (an infographic) may name it.
     session = (
-        session_of_symbol(symbol)
-        if symbol
-        else find_reviewed_session(head, find_own_year(loaded.first_page_text))
+        session_of_symbol(symbol) if symbol else find_reviewed_session(head, loaded.first_page_text)
     )
     meta = report or WgReport(
         symbol,
