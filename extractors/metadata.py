@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from uprdex.pipeline.states import State, StateTable, load_states
-from uprdex.pipeline.symbols import SYMBOL, normalize_symbol, year_of_session
+from uprdex.pipeline.symbols import SYMBOL, cycle_of_session, normalize_symbol, year_of_session
 
 __all__ = [
     "DATE",
@@ -102,23 +102,75 @@ def find_session(text: str) -> int | None:
 # Slovenia's third review, Slovenia_Infographic.pdf): the WG session of the review a document
 # without a symbol is about.
 REVIEWED_AT = re.compile(r"\bUPR\s+WG\s+(\d{1,2})\b")
-# A review's own documents come out the year of its WG session or the next (the outcome's
-# Council session: "Human Rights Council 43, in January 2020" for WG 34 of November 2019).
-_REVIEW_YEARS = range(2)
+# How far a review's documents are dated from its WG session's year: stakeholders submit
+# about six to eight months before the session (for a January session, the July before), and
+# the outcome is adopted at the Council session after it ("Human Rights Council 43, in January
+# 2020" for WG 34 of November 2019).
+_REVIEW_YEARS = range(-1, 2)
+# "UPR 3rd Cycle - 2019", "respect to the 2nd cycle" (the infographic), "submission for the
+# fourth UPR cycle": the cycles a document names.
+_NAMED_CYCLE = re.compile(
+    r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\s+(?:UPR\s+)?cycle\b", re.I
+)
+_CYCLE_WORDS = ("first", "second", "third", "fourth", "fifth")
 
 
-def find_reviewed_session(text: str, year: int | None) -> int | None:
+def find_reviewed_session(head: str, first_page: str) -> int | None:
     """The WG session a document without a symbol names as its review ("reviewed by UPR WG
-    34"), unless the document's own `year` is later than that session's year and the next: a
-    later document naming an earlier review is not of its cycle."""
-    match = REVIEWED_AT.search(text)
-    if match is None:
+    34") in `head` (its first pages): of the sessions it names, the one its own year
+    (`_own_year` of `first_page`) fits, from the year before the session to the year after;
+    undated, the one session it names, if it names only one. None when several fit, when
+    `first_page` prints a date later than that (it is a later document), or when the document
+    names cycles and not that session's: no cycle is better than a wrong one."""
+    year = _own_year(first_page)
+    latest = max((_year_of(match) for match in DATE.finditer(first_page)), default=None)
+    named = {int(match.group(1)) for match in REVIEWED_AT.finditer(head)}
+    held = {session: year_of_session(session) for session in named}
+    if year is None:
+        fitting = named if len(named) == 1 else set()
+    else:
+        fitting = {s for s, at in held.items() if at is not None and year - at in _REVIEW_YEARS}
+    cycles = {_cycle_number(match.group(1)) for match in _NAMED_CYCLE.finditer(head)}
+    if cycles:
+        fitting = {session for session in fitting if cycle_of_session(session) in cycles}
+    if len(fitting) != 1:
         return None
-    session = int(match.group(1))
-    held = year_of_session(session)
-    if held is None or (year is not None and year - held not in _REVIEW_YEARS):
+    session = fitting.pop()
+    at = held[session]
+    if at is None or (latest is not None and latest - at >= _REVIEW_YEARS.stop):
         return None
     return session
+
+
+def _cycle_number(word: str) -> int:
+    """ "third" or "3rd" -> 3."""
+    word = word.lower()
+    return _CYCLE_WORDS.index(word) + 1 if word in _CYCLE_WORDS else int(word[0])
+
+
+# "Slovenia was reviewed by UPR WG 34, in" / "November of 2019": a line ending with a comma, a
+# preposition or an article runs on; so does one followed by a line in lower case.
+_RUNS_ON = re.compile(r"(?:,|\b(?:in|of|by|at|on|the|and|from|to|for|a|an))\s*$", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of a page, and its title and date lines each as one."""
+    sentences: list[str] = []
+    lines: list[str] = []
+    for line in [*text.splitlines(), ""]:
+        if lines and line.strip() and (_RUNS_ON.search(lines[-1]) or line.lstrip()[:1].islower()):
+            lines.append(line)
+            continue
+        sentences.extend(_SENTENCE_END.split("\n".join(lines)) if lines else ())
+        lines = [line] if line.strip() else []
+    return sentences
+
+
+def _own_year(text: str) -> int | None:
+    """`find_year` of a document that names a WG session, not read from the sentences naming
+    it: "reviewed by UPR WG 34, in November of 2019" dates the review, not the document."""
+    return find_year("\n".join(s for s in _sentences(text) if not REVIEWED_AT.search(s)))
 
 
 _MONTHS = (
@@ -210,6 +262,11 @@ def find_date(text: str) -> str | None:
     return None if year is None else str(year)
 
 
+def _year_of(match: re.Match[str]) -> int:
+    """The year of a `DATE` match."""
+    return int(match.group("year") or match.group("us_year") or match.group("only_year"))
+
+
 def find_review_year(text: str) -> int | None:
     """The year of the WG session a report says the review was held at."""
     match = SESSION_YEAR.search(text)
@@ -221,7 +278,7 @@ def find_year(text: str) -> int | None:
     submission of civil society organisations on Slovenia, 2018")."""
     match = _issue_date(text)
     if match:
-        return int(match.group("year") or match.group("us_year") or match.group("only_year"))
+        return _year_of(match)
     years = set(_YEAR.findall(cover(text)))
     return int(years.pop()) if len(years) == 1 else None
 

@@ -124,7 +124,9 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
     head = "\n".join([loaded.first_page_text, *(page.text for page in loaded.pages[1:3])])
     year = find_year(loaded.first_page_text)
     # A UN document's session is in its symbol; one without (an infographic) may name it.
-    session = session_of_symbol(symbol) if symbol else find_reviewed_session(head, year)
+    session = (
+        session_of_symbol(symbol) if symbol else find_reviewed_session(head, loaded.first_page_text)
+    )
     meta = report or WgReport(
         symbol,
         find_state_under_review(head),

@@ -19,9 +19,10 @@ from uprdex.pipeline.clusters.pair_model import PairModel
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.loader import (
     display_name,
-    named_under,
+    named_as,
     path_text,
     read_with_hash,
+    shown_apart,
     text_path,
 )
 from uprdex.pipeline.model import (
@@ -114,11 +115,13 @@ def ingest_paths(
     """
     settings = settings or LoaderSettings()
     paths = list(paths)
-    folders = [path for path in paths if path.is_dir()]
+    found = list(find_pdfs(paths))
+    # Two failed files of one name are told apart in what the command prints.
+    shown = shown_apart(found, [path for path in paths if path.is_dir()])
     results: list[IngestResult] = []
     todo: list[Path] = []
     first_path: dict[str, Path] = {}
-    for path in find_pdfs(paths):
+    for path in found:
         result = _skip_if_indexed(path, store, first_path)
         if result is None:
             todo.append(path)
@@ -129,7 +132,7 @@ def ingest_paths(
     touched: set[str] = set()
     prepare = functools.partial(_load_similarity_model, store)
     for extracted in _extract_all(todo, settings, prepare):
-        result = _named_under(_store(extracted, store), folders)
+        result = _named_apart(_store(extracted, store), shown)
         results.append(result)
         if extracted.report and extracted.report.state_under_review:
             touched.add(extracted.report.state_under_review)
@@ -143,14 +146,12 @@ def ingest_paths(
     return results
 
 
-def _named_under(result: IngestResult, folders: list[Path]) -> IngestResult:
-    """`result` with its error naming the file by its path under the folder given that holds
-    it (`named_under`)."""
+def _named_apart(result: IngestResult, shown: dict[Path, str]) -> IngestResult:
+    """`result` with its error naming the file as `shown_apart` shows it."""
     path = text_path(result.path)
-    folder = next((folder for folder in folders if path.is_relative_to(folder)), None)
-    if result.error is None or folder is None:
+    if result.error is None or path not in shown:
         return result
-    return replace(result, error=named_under(result.error, path, folder))
+    return replace(result, error=named_as(result.error, path, shown[path]))
 
 
 def _skip_if_indexed(path: Path, store: Store, first_path: dict[str, Path]) -> IngestResult | None:

@@ -17,8 +17,8 @@ import os
 import re
 import stat
 import statistics
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Iterator, Sequence
+from pathlib import Path, PurePath
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -35,9 +35,11 @@ __all__ = [
     "is_name_warning",
     "load_pdf",
     "name_warnings",
+    "named_as",
     "named_under",
     "path_text",
     "read_with_hash",
+    "shown_apart",
     "shown_under",
     "text_path",
     "utf8_name",
@@ -159,10 +161,47 @@ def shown_under(path: Path, folder: Path) -> str:
 def named_under(error: str, path: Path, folder: Path) -> str:
     """`error`, which opens with the file's name ("report.pdf: an HTML page..."), naming it
     by its path under `folder` instead (`shown_under`: "2019/report.pdf: an HTML page...")."""
+    return named_as(error, path, shown_under(path, folder))
+
+
+def named_as(error: str, path: Path, shown: str) -> str:
+    """`error`, which opens with the file's name ("report.pdf: an HTML page..."), naming it
+    `shown` instead."""
     name = display_name(path)
     if not error.startswith(f"{name}: "):
         return error
-    return shown_under(path, folder) + error[len(name) :]
+    return shown + error[len(name) :]
+
+
+def shown_apart(paths: Sequence[Path], folders: Sequence[Path]) -> dict[Path, str]:
+    """Each file of one command as `shown_under` the first of `folders` that holds it, else by
+    its name; files that would be shown alike are each shown by the fewest last parts of their
+    paths as given that tell them apart ("2019/report.pdf" and "2014/report.pdf" for `uprdex
+    ingest inbox/*/report.pdf` or `uprdex ingest inbox/2019 inbox/2014`)."""
+    shown = {
+        path: next((shown_under(path, f) for f in folders if path.is_relative_to(f)), None)
+        or display_name(path)
+        for path in paths
+    }
+    while True:
+        alike: dict[str, list[Path]] = {}
+        for path, name in shown.items():
+            alike.setdefault(name, []).append(path)
+        longer = {
+            path: _last_parts(path, len(PurePath(name).parts) + 1)
+            for name, group in alike.items()
+            if len(group) > 1
+            for path in group
+            if len(PurePath(name).parts) < len(path.parts)
+        }
+        if not longer:
+            return shown
+        shown |= longer
+
+
+def _last_parts(path: Path, count: int) -> str:
+    """The last `count` parts of `path`, each as `display_name` shows it: "2019/report.pdf"."""
+    return str(PurePath(*(display_name(Path(part)) or part for part in path.parts[-count:])))
 
 
 _ESCAPED_BYTE = re.compile(r"\\x[0-9a-f]{2}")

@@ -198,3 +198,24 @@ def test_a_document_without_a_symbol_takes_the_cycle_of_the_wg_session_it_names(
     document = extract_file(path).document
     assert (document.state_under_review, document.cycle) == ("Slovenia", cycle)
     assert document.session == (34 if cycle else None)
+
+
+def test_a_document_dated_only_in_the_sentence_naming_an_earlier_review_takes_no_cycle(
+    tmp_path: Path,
+) -> None:
+    # fixcycle: the year that guards the session is no longer read from the sentence naming it
+    # (review19 finding 6); a date it prints later than the review's documents still rules the
+    # session out, as the document is later.
+    from uprdex.flows.extract import extract_file
+
+    from hostile import text_pdf
+
+    path = tmp_path / "note.pdf"
+    lines = [
+        "Slovenia",
+        "Follow-up note of civil society",
+        "In March 2024 we recall that Slovenia was reviewed by UPR WG 34.",
+    ]
+    path.write_bytes(text_pdf(lines))
+    document = extract_file(path).document
+    assert (document.session, document.cycle) == (None, None)

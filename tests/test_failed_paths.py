@@ -51,6 +51,23 @@ def test_ingest_of_a_folder_names_a_failed_file_by_its_path_in_that_folder(
     assert "an HTML page" in result.stderr
 
 
+def test_ingest_tells_apart_a_file_at_a_folders_top_and_one_of_its_name_given_alone(
+    tmp_path: Path,
+) -> None:
+    # review19 finding 4, a third way: `uprdex ingest inbox other/top.pdf` said "failed top.pdf"
+    # of both; each is now named by the last parts of its path that tell them apart.
+    inbox = _inbox(tmp_path)
+    (tmp_path / "other").mkdir()
+    alone = tmp_path / "other" / "top.pdf"
+    alone.write_bytes(b"<html>404 alone</html>")
+    index = str(tmp_path / "index.sqlite")
+    result = CliRunner().invoke(main, ["ingest", str(inbox), str(alone), "--index", index])
+    assert result.exit_code == 1, result.output
+    expected = [f"failed {os.path.join(folder, 'top.pdf')}" for folder in ("inbox", "other")]
+    expected += [f"failed {os.path.join(year, 'report.pdf')}" for year in ("2019", "2014")]
+    assert _failed(result.stderr, "failed ") == sorted(expected), result.stderr
+
+
 @pytest.mark.prefect
 def test_run_names_a_failed_and_a_still_failed_file_by_its_path_in_the_inbox(
     tmp_path: Path,

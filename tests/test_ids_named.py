@@ -54,6 +54,16 @@ def test_a_report_ask_is_named_in_any_case_and_spacing(indexes: tuple[Path, Path
             assert (found.ask, found.via, found.standing, found.said) == (ASK, None, False, "")
 
 
+def test_a_space_inside_a_paragraph_number_does_not_name_another_ask(
+    indexes: tuple[Path, Path],
+) -> None:
+    # review19 (minor): `named` removed all whitespace, so "115.3 0" named the real ask 115.30.
+    with Store(indexes[1]) as store:
+        assert store.named("A/HRC/28/15#115.30").ask == "A/HRC/28/15#115.30"
+        assert store.named("A/HRC/28/15#115.3").ask == "A/HRC/28/15#115.3"
+        assert store.named("A/HRC/28/15#115.3 0").ask is None
+
+
 def test_an_imported_id_kept_from_before_names_the_report_ask_and_says_so(
     indexes: tuple[Path, Path],
 ) -> None:

@@ -1,6 +1,7 @@
 """review19: hostile review of idsplit (`named`), lines (contradiction lines, failed paths by
 their path in the inbox) and fixecho (a document without a symbol takes the cycle of the
-"UPR WG N" it names; `cited SYMBOL`). Each finding is an xfail(strict) test that fails on main."""
+"UPR WG N" it names; `cited SYMBOL`). Each finding was an xfail(strict) test that failed on
+main; fixcycle fixed findings 1-4 and 6."""
 
 from __future__ import annotations
 
@@ -28,12 +29,8 @@ def _extracted(tmp_path: Path, lines: list[str]) -> DocumentRow:
     return extract_file(path).document
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review19 finding 1: an undated document naming an earlier review first ('UPR WG 20') "
-    "and the later one after ('UPR WG 34') is given the earlier review's cycle (2): "
-    "find_reviewed_session reads the first 'UPR WG N' only, and with no year nothing guards it",
-)
+# review19 finding 1 (fixed by fixcycle: every 'UPR WG N' is read; undated, one is taken only
+# when all agree): an undated document naming WG 20 then WG 34 was given WG 20's cycle.
 def test_an_undated_document_naming_two_reviews_is_not_given_the_earlier_ones_cycle(
     tmp_path: Path,
 ) -> None:
@@ -50,12 +47,8 @@ def test_an_undated_document_naming_two_reviews_is_not_given_the_earlier_ones_cy
     assert document.cycle in (None, 3)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review19 finding 6: a fourth-cycle submission printing no date of its own, whose "
-    "first page says 'Slovenia was reviewed by UPR WG 34, in November of 2019', is given cycle 3: "
-    "the year that guards the session (find_year) is read from that very sentence",
-)
+# review19 finding 6 (fixed by fixcycle: the guarding year is not read from the sentence naming
+# the session, and a document naming cycles takes only a session of one of them).
 def test_a_later_submission_is_not_dated_by_the_review_it_names(tmp_path: Path) -> None:
     document = _extracted(
         tmp_path,
@@ -68,12 +61,7 @@ def test_a_later_submission_is_not_dated_by_the_review_it_names(tmp_path: Path) 
     assert document.cycle != 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review19 finding 2: a document dated 2019 that names the earlier review first "
-    "('UPR WG 20', 2014) and its own after ('UPR WG 34', 2019) gets no cycle: only the first "
-    "'UPR WG N' is read, and it fails the year check",
-)
+# review19 finding 2 (fixed by fixcycle: the session the document's year fits, of all named).
 def test_a_dated_document_naming_two_reviews_takes_the_one_its_year_fits(tmp_path: Path) -> None:
     document = _extracted(
         tmp_path,
@@ -88,12 +76,8 @@ def test_a_dated_document_naming_two_reviews_takes_the_one_its_year_fits(tmp_pat
     assert (document.session, document.cycle) == (34, 3)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review19 finding 3: a stakeholder submission dated the year before its January "
-    "review (July 2019, for UPR WG 35 of January 2020) gets no cycle: _REVIEW_YEARS admits the "
-    "session's year and the next, not the year before, when submissions are written",
-)
+# review19 finding 3 (fixed by fixcycle: a review's documents are dated from the year before
+# its session, when stakeholders submit, to the year after).
 def test_a_submission_dated_the_year_before_its_january_review_takes_its_cycle(
     tmp_path: Path,
 ) -> None:
@@ -109,13 +93,8 @@ def test_a_submission_dated_the_year_before_its_january_review_takes_its_cycle(
     assert (document.session, document.cycle) == (35, 3)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review19 finding 4: two files of one name given on their own (a shell glob: "
-    "uprdex ingest inbox/*/report.pdf) or at the top of two folders given (uprdex ingest "
-    "inbox/2019 inbox/2014) still both print 'failed report.pdf: ...', the review18 finding 2 "
-    "defect, left for files not told apart by their path under one folder given",
-)
+# review19 finding 4 (fixed by fixcycle: loader.shown_apart names files shown alike by the
+# fewest last parts of their paths that tell them apart).
 @pytest.mark.parametrize("given", ["files", "folders"])
 def test_two_failed_files_of_one_name_given_on_their_own_are_told_apart(
     tmp_path: Path, given: str

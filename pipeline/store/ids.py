@@ -117,10 +117,11 @@ class Named:
 
 def named(db: sqlite3.Connection, given: str) -> Named:
     """What an id a researcher typed names: a report's ask ('A/HRC/28/15#115.8', the symbol in
-    any case, any spacing), an imported ask's id ('upr-info:SVN:20:99836fe488b3', any case) as
-    the report's ask it is linked to once its WG report is indexed or as its own record before;
-    of an id that names none, the id it most likely means (`_nearest_id`)."""
-    text = "".join(given.split())
+    any case, spaces at the ends and around separators: ' a/hrc/28/15 # 115.8 '), an imported
+    ask's id ('upr-info:SVN:20:99836fe488b3', any case) as the report's ask it is linked to once
+    its WG report is indexed or as its own record before; of an id that names none, the id it
+    most likely means (`_nearest_id`)."""
+    text = _SPACING.sub(lambda space: _spacing(given.strip(), space), given.strip())
     linked = _imported_as(db, text)
     if linked is not None:
         return Named(given.strip(), linked.asks[0], via=linked)
@@ -136,6 +137,17 @@ def named(db: sqlite3.Connection, given: str) -> Named:
     if row is not None:
         return Named(given.strip(), str(row[0]))
     return Named(given.strip(), None, nearest=_nearest_id(db, text))
+
+
+# A space typed in an id ("A/HRC/28/15 # 115.22"), kept only between two letters or digits
+# ("115.3 0"), where removing it would spell another ask (115.30).
+_SPACING = re.compile(r"\s+")
+
+
+def _spacing(text: str, space: re.Match[str]) -> str:
+    """`space`, a run of spaces in `text`, if it stands between two letters or digits; else ''."""
+    before, after = text[space.start() - 1 : space.start()], text[space.end() : space.end() + 1]
+    return space.group() if before.isalnum() and after.isalnum() else ""
 
 
 def _paragraph_order(rec_id: str) -> list[int | str]:
