@@ -162,25 +162,13 @@ def _run_once(
     """`uprdex run`'s flow, once, on `api`: the Dask cluster is reached (and its workers
     checked) before the flow, so that a problem is one line."""
     from uprdex.flows import scaleout
-    from uprdex.flows.logs import RunNotes
     from uprdex.flows.nightly import nightly
 
     dask = dask_address or dask_workers
     cluster = scaleout.connect(dask_address, dask_workers, verbose) if dask else nullcontext()
     with cluster:
         api.ready()
-        # The summary says what the flow notes of each file: Prefect's copy only when asked.
-        notes = nullcontext() if keep else off_the_terminal(RunNotes())
-        # A service manager's SIGTERM to every process of the run ends its sandbox workers
-        # too: the documents they read are not to blame (`sandbox.WorkerStopped`); and what
-        # Prefect then logs of the run's crash is the stop, which the run says in its line.
-        with (
-            api.flow_settings(),
-            errors_in_one_line(),
-            notes,
-            off_the_terminal(AfterTheStop()),
-            prefects_sigterm_noted(),
-        ):
+        with _flow_runs_here(api, keep):
             summary = nightly(
                 str(config.inbox),
                 str(config.index),
@@ -468,22 +456,14 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
             environment({} if keep else {"PREFECT_LOGGING_LEVEL": "WARNING"}),
             temporary_api(say=verbose) as api,
         ):
-            from uprdex.flows.logs import RunNotes
             from uprdex.flows.nightly import nightly
 
             observer.start()
             out.print(f"watching {escape(str(config.inbox))} (Ctrl-C to stop)")
             debouncer.poke()  # files already waiting are picked up at start
-            notes = nullcontext() if keep else off_the_terminal(RunNotes())
             api.stop_line = say_stopped
             api.ready()
-            with (
-                api.flow_settings(),
-                errors_in_one_line(),
-                notes,
-                off_the_terminal(AfterTheStop()),
-                prefects_sigterm_noted(),
-            ):
+            with _flow_runs_here(api, keep):
                 while True:
                     if debouncer.wait_until_due():
                         since = now()
@@ -520,6 +500,26 @@ def _stopped(config: Config, since: str | None, run: bool = False) -> str:
     else:
         stopped = f"stopped watching {inbox}{'' if since is None else ' during a run'}"
     return stopped + (f": {'; '.join(said)}" if said else "")
+
+
+@contextmanager
+def _flow_runs_here(api: API, keep: bool) -> Iterator[None]:
+    """While in it, the nightly flow runs in this process (`uprdex run`, `watch`): with the
+    temporary server's settings, an error uprdex raised in one line, the flow's notes of each
+    file only with --keep-prefect-logs (the summary says them), and nothing Prefect logs
+    once a stop was asked. A service manager's SIGTERM to every process of the run ends its
+    sandbox workers too: the documents they read are not to blame (`sandbox.WorkerStopped`),
+    and what Prefect then logs of the run's crash is the stop, which the command says itself."""
+    from uprdex.flows.logs import RunNotes
+
+    with (
+        api.flow_settings(),
+        errors_in_one_line(),
+        nullcontext() if keep else off_the_terminal(RunNotes()),
+        off_the_terminal(AfterTheStop()),
+        prefects_sigterm_noted(),
+    ):
+        yield
 
 
 def _watched_run(nightly: Callable[..., NightlySummary], config: Config) -> None:
