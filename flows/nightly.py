@@ -45,6 +45,7 @@ from uprdex.pipeline.inbox import (
 )
 from uprdex.pipeline.loader import (
     display_name,
+    named_as,
     named_under,
     path_text,
     shown_under,
@@ -275,11 +276,10 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
                 )
                 logger.error(_failed(summary, path, message, config.inbox))
                 continue
-            # A cached extraction keeps the path, and the worker, of the run that read it.
+            # A cached extraction keeps the path, the worker and the error's file name of the
+            # run that read it: a file of the same bytes, maybe of another name.
             cached = future.state.name == "Cached"
-            extracted = replace(
-                extracted, document=replace(extracted.document, path=path_text(path))
-            )
+            extracted = _as_read_here(extracted, path)
             document = extracted.document
             if _keep(summary, path, known[sha256], document.status, document.error):
                 continue
@@ -338,6 +338,15 @@ def _to_read(
             _failed(summary, item.path, f"{reason} (on an earlier run)", inbox)
             summary.failed_before.append(path_text(item.path))
     return todo
+
+
+def _as_read_here(extracted: Extracted, path: Path) -> Extracted:
+    """`extracted` as the reading of `path`: its path, and its error naming this file (not the
+    one of the same bytes whose reading Prefect's cache kept)."""
+    document = extracted.document
+    read = text_path(document.path)
+    error = document.error and named_as(document.error, read, display_name(path))
+    return replace(extracted, document=replace(document, path=path_text(path), error=error))
 
 
 def _failed(summary: NightlySummary, path: Path, why: str, inbox: Path) -> str:

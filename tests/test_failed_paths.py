@@ -124,3 +124,24 @@ def test_watch_names_a_still_failed_file_by_its_path_in_the_inbox(tmp_path: Path
     shown = os.path.join("2019", "report.pdf")
     assert _failed(errors, "failed ") == [f"failed {shown}"], errors
     assert _failed(errors, "still failed ") == [f"still failed {shown}"], errors
+
+
+@pytest.mark.prefect
+def test_a_failed_reading_from_the_cache_names_this_run_s_file(tmp_path: Path) -> None:
+    # Seen in the full suite: `uprdex run` said "failed report.pdf: an HTML page" of broken.pdf,
+    # whose bytes another workspace's report.pdf had (Prefect's cache of extractions is keyed
+    # on the bytes, and the cached error named the file that was read).
+    env = {**os.environ, "UPRDEX_WARM": "0"}
+    env.pop("PREFECT_API_URL", None)
+    page = f"<html>404 {tmp_path}</html>".encode()  # bytes no other test's file has
+    for workspace, name in (("first", "report.pdf"), ("second", "broken.pdf")):
+        inbox = tmp_path / workspace / "inbox"
+        inbox.mkdir(parents=True)
+        (inbox / name).write_bytes(page)
+        index = str(tmp_path / workspace / "index.sqlite")
+        args = [str(UPRDEX), "run", "--inbox", str(inbox), "--index", index]
+        done = subprocess.run(
+            args, capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path
+        )
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert _failed(done.stderr, "failed ") == [f"failed {name}"], done.stderr
