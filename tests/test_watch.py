@@ -238,7 +238,10 @@ def _watch_stopped_mid_run(
     inbox.mkdir()
     for sample in sorted((Path(__file__).resolve().parents[1] / "data" / "samples").glob("*.pdf")):
         shutil.copy(sample, inbox)
-    env = {**os.environ, "UPRDEX_WARM": "0"}
+    # Its own store of Prefect's results: a sample another test read is otherwise taken from
+    # the cache of extractions, and no worker ever starts (the full suite waited 240 s for one).
+    results = str(tmp_path / "prefect-results")
+    env = {**os.environ, "UPRDEX_WARM": "0", "PREFECT_RESULTS_LOCAL_STORAGE_PATH": results}
     env.pop("PREFECT_API_URL", None)
     args = [*command, "--inbox", str(inbox)]
     args += ["--index", str(tmp_path / "index.sqlite")]
