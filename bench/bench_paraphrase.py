@@ -18,17 +18,17 @@ ingest uses and the candidate rules against frame-only echoes, side by side, on 
   Religious Freedom Act (wrong), a block of footnotes on the erased's children (111.79, wrong).
 Recall is not measured: that needs every sentence labelled against every recommendation.
 
-The rules (`match_sentences`): "score" is ingest's (a sentence's words that no ask uses are
-left out of its length); "unseen" counts them as words seen nowhere (fab75aa, review18 finding 1);
-"+object" also asks the sentence to share a word outside FRAME_WORDS with the ask; "typical"
-counts them as a typical ask word (the asks' median idf). Chosen on these two documents only,
-as the most right echoes with no more wrong proposals than the score at 0.50: typical+object at
-0.40, 29 right of 29 proposed (the score at 0.50: 24 of 26; unseen at 0.40: 24 of 25;
-unseen+object at 0.40: 24 of 24). Held out (whole documents against A/HRC/14/15, each proposal
-judged by hand): the 2014 compilation (g1414064) and stakeholders' summary (g1409727) gave 10
-right, 1 wrong, 1 doubtful with the score at 0.50 and 11 right, 2 wrong, 1 doubtful with
-typical+object at 0.40 (unseen at 0.40: 9, 2, 1). Less precise held out, so ingest keeps the
-score at 0.50. "kept" counts the right echoes the score keeps at 0.50 that a rule keeps.
+The rules (bench/paraphrase_rules.py `match_with`): "score" is ingest's `match_sentences` (a
+sentence's words that no ask uses are left out of its length); "unseen" counts them as words seen
+nowhere (fab75aa, review18 finding 1); "+object" also asks the sentence to share a word outside
+FRAME_WORDS with the ask; "typical" counts them as a typical ask word (the asks' median idf).
+Chosen on these two documents only, as the most right echoes with no more wrong proposals than the
+score at 0.50: typical+object at 0.40, 29 right of 29 proposed (the score at 0.50: 24 of 26; unseen
+at 0.40: 24 of 25; unseen+object at 0.40: 24 of 24). Held out (whole documents against A/HRC/14/15,
+each proposal judged by hand): the 2014 compilation (g1414064) and stakeholders' summary (g1409727)
+gave 10 right, 1 wrong, 1 doubtful with the score at 0.50 and 11 right, 2 wrong, 1 doubtful with
+typical+object at 0.40 (unseen at 0.40: 9, 2, 1). Less precise held out, so ingest keeps the score
+at 0.50. "kept" counts the right echoes the score keeps at 0.50 that a rule keeps.
 
 The sentences are cut as ingest cuts them (`page_sentences`, the body lines of each page). In
 g1923444, since headings are left out and a line opening with a paragraph number starts a
@@ -51,9 +51,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from paraphrase_rules import match_with
+
 from uprdex.extractors.wg_report import parse_wg_report
 from uprdex.pipeline.loader import load_pdf
-from uprdex.pipeline.paraphrase import match_sentences, page_sentences
+from uprdex.pipeline.paraphrase import page_sentences
 from uprdex.pipeline.settings import EvidenceSettings
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -89,7 +91,7 @@ def _proposals(name: str, rule: dict[str, Any]) -> list[tuple[str, float, bool |
             for row in csv.DictReader(handle)
         }
     found = []
-    for match in match_sentences(sentences, recs, min(THRESHOLDS), **rule):
+    for match in match_with(sentences, recs, min(THRESHOLDS), **rule):
         key = (match.recommendation_id, sentences[match.sentence][:70])
         found.append((f"{key[0]} {key[1]}", match.score, labels.get(key)))
     return found
