@@ -7,11 +7,18 @@ protection of the human rights of its minorities" (A/HRC/14/15 111.91). Its word
 uses may count in its length (`other_words`), and the sentence may have to share a word outside
 FRAME_WORDS with the ask (`object_word`). Held out, neither was at least as precise as the score
 without them (bench_paraphrase's docstring gives the figures).
+
+`group` (echo3, review18 finding 1's next step) requires the ask's group of people when it names
+one: "The current legislation on night work guarantees special protection for night workers
+regardless of their gender ..." (A/HRC/WG.6/20/SVN/1 p. 11) scores 0.506 against "To adopt
+legislative and other measures aimed at including all “erased persons”, regardless of where they
+currently reside" (A/HRC/14/15 111.78) but names no erased person.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from statistics import median
 from typing import Literal
@@ -45,6 +52,40 @@ _FRAME = (
 )
 FRAME_WORDS = frozenset(stem(word) for word in _FRAME.split())
 OtherWords = Literal["unseen", "typical"]
+# The groups of people an ask may be for, each with its close forms, fixed from the UPR's common
+# vocabulary before the third labelled document (g1925890) was read: "Take further measures to
+# combat marginalization and discrimination against Roma" (A/HRC/28/15 115.88) names Roma,
+# "Immediately restitute permanent residence for the “erased” persons ..." (115.96) the erased,
+# "... violence against women and children" (115.105) women and children.
+_GROUPS = {
+    "women": r"wom[ae]n|girls?|female|gender|mothers?|maternity",
+    "children": r"child(?:ren|hood)?|minors?|juveniles?|adolescents?|boys?|girls?|infants?|youth"
+    r"|young people|pupils?",
+    "older persons": r"older|elderly|ageing|aging|pensioners?",
+    "persons with disabilities": r"disabilit(?:y|ies)|disabled|handicap\w*",
+    "migrants": r"migrants?|migration|immigra\w*|foreigners?|non-nationals?|aliens?"
+    r"|third-country nationals?",
+    "refugees and asylum seekers": r"refugees?|asylum|international protection",
+    "stateless persons": r"stateless\w*",
+    "erased persons": r"erased|erasure",
+    "Roma": r"roma|romani|sinti|gyps(?:y|ies)",
+    "minorities": r"minorit(?:y|ies)|ethnic|national communit(?:y|ies)",
+    "LGBTI persons": r"lgbt\w*|lesbian|gay|bisexual|transgender|intersex|sexual orientation"
+    r"|gender identity|same-sex",
+    "indigenous peoples": r"indigenous",
+    "human rights defenders and journalists": r"defenders?|journalists?|media professionals?",
+    "workers": r"workers?|employees?",
+    "persons deprived of liberty": r"prisoners?|detainees?|inmates?|deprived of (?:their )?liberty"
+    r"|detention|prisons?",
+    "religious communities": r"religious communit(?:y|ies)|muslims?|jews|jewish|believers",
+    "homeless persons": r"homeless\w*",
+}
+GROUPS = {name: re.compile(rf"\b(?:{forms})\b", re.IGNORECASE) for name, forms in _GROUPS.items()}
+
+
+def named_groups(text: str) -> frozenset[str]:
+    """The groups of people (GROUPS) that `text` names."""
+    return frozenset(name for name, pattern in GROUPS.items() if pattern.search(text))
 
 
 def match_with(
@@ -54,13 +95,16 @@ def match_with(
     *,
     other_words: OtherWords | None = None,
     object_word: bool = False,
+    group: bool = False,
 ) -> list[Match]:
     """`match_sentences` with candidate rules: `other_words` counts a sentence's words that no
     recommendation uses in its length, each weighing as a word seen nowhere ("unseen", the
     smoothed idf of df 0, review18's fab75aa) or as a typical word of the recommendations
     ("typical", their words' median idf); `object_word` scores a recommendation only when the
-    sentence shares a word outside FRAME_WORDS with it. With neither: `match_sentences`."""
-    if other_words is None and not object_word:
+    sentence shares a word outside FRAME_WORDS with it; `group` scores a recommendation that names
+    groups of people (`named_groups`) only when the sentence names one of them. With none:
+    `match_sentences`."""
+    if other_words is None and not object_word and not group:
         return match_sentences(sentences, recommendations, threshold)
     if not sentences or not recommendations:
         return []
@@ -70,6 +114,7 @@ def match_with(
         "unseen": math.log(len(asks.terms) + 1) + 1,
         "typical": median(asks.idf.values()),
     }[other_words]
+    groups = {rec_id: named_groups(text) for rec_id, text in recommendations.items()}
     matches = []
     for index, sentence in enumerate(sentences):
         words = terms(sentence)
@@ -78,6 +123,9 @@ def match_with(
         if object_word:
             about = set(words) - FRAME_WORDS
             scores = {r: s for r, s in scores.items() if about.intersection(asks.terms[r])}
+        if group:
+            named = named_groups(sentence)
+            scores = {r: s for r, s in scores.items() if not groups[r] or groups[r] & named}
         if match := best_match(index, scores, threshold):
             matches.append(match)
     return matches
