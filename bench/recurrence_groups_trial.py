@@ -53,6 +53,36 @@ Viet Nam and the kept-aside pairs are not read.
 Printed beside: each pair's links the rule drops (right, wrong, low), and whether the finding's
 link (Portugal, a tuning pair) is stored today and with groups.
 
+Measured (2026-12-07, the first and only scored run, 322 s on the shared 2-core machine, load
+6-9; log /tmp/recurgroups-trial-scored.log). Stored links, each tuning pair left out, P/R/F1,
+today -> groups, and what the rule drops:
+
+| pair | today | groups | dropped (right, wrong, low) |
+|---|---|---|---|
+| Kazakhstan | 0.827/0.685/0.749 | 0.827/0.685/0.749 | 0, 0, 0 |
+| Uruguay | 0.877/0.497/0.635 | 0.875/0.487/0.625 (-0.0094) | 2, 0, 0 |
+| Belize | 0.977/0.524/0.683 | same | 0, 0, 0 |
+| Tunisia | 0.833/0.455/0.588 | same | 0, 0, 0 |
+| Ghana | 0.923/0.566/0.702 | same | 0, 0, 0 |
+| Sri Lanka | 0.864/0.609/0.714 | same | 0, 0, 0 |
+| Egypt | 0.685/0.488/0.570 | same | 0, 0, 0 |
+| Albania | 0.788/0.477/0.594 | same | 0, 0, 1 |
+| Botswana | 0.835/0.717/0.772 | 0.831/0.697/0.758 (-0.0135) | 2, 0, 0 |
+| Central African Rep. | 0.875/0.513/0.647 | 0.874/0.508/0.642 (-0.0045) | 1, 0, 0 |
+| Cyprus | 0.797/0.635/0.707 | same | 0, 0, 0 |
+| Portugal | 0.568/0.556/0.562 | 0.581/0.556/0.568 (+0.0064) | 0, 1, 0 |
+| Slovakia | 0.780/0.500/0.609 | 0.796/0.500/0.614 (+0.0048) | 0, 1, 0 |
+| mean of 13 | 0.818/0.556/0.6563 | 0.819/0.553/0.6550 | 5, 2, 1 |
+
+Summed precision 10.6303 -> 10.6519 (+0.0217: the first half of the bar holds), but F1 falls by
+more than 0.005 on Uruguay (-0.0094) and Botswana (-0.0135): the bar is MISSED. So Viet Nam and
+the kept-aside pairs were not read, and nothing ships: the index keeps today's links, and
+review20 finding 1 stays xfail. The finding's link itself is the model's (not the
+clustering's), labelled wrong, and the rule does drop it (Portugal left out: today True,
+groups False). Of the 8 links the rule drops on the 13 pairs, 5 are right, 2 wrong, 1 low:
+asks that each name a group the other does not are more often one commitment than this rule
+assumes. `--dropped` lists them (a look after the verdict, choosing nothing).
+
 Run: .venv/bin/python bench/recurrence_groups_trial.py
 """
 
