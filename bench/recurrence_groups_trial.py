@@ -81,9 +81,21 @@ review20 finding 1 stays xfail. The finding's link itself is the model's (not th
 clustering's), labelled wrong, and the rule does drop it (Portugal left out: today True,
 groups False). Of the 8 links the rule drops on the 13 pairs, 5 are right, 2 wrong, 1 low:
 asks that each name a group the other does not are more often one commitment than this rule
-assumes. `--dropped` lists them (a look after the verdict, choosing nothing).
+assumes. `--dropped` lists them (a look after the verdict, choosing nothing; one run, 272 s,
+the same table): the 5 right ones are 3 ratification asks whose groups are only words of
+treaty titles (Botswana 2013 116.16 and 116.17 against 2009's 92.1, "... Rights of All Migrant
+Workers ..." / "... Persons with Disabilities" against "... Indigenous and Tribal Peoples ...";
+Central African Republic 2013 104.21 against 2009's 75.5) and Uruguay's child marriage (2014
+123.70, "children") against 2009's minimum marriage age "for both women and men" (78.34,
+78.35): "women" there means both sexes, not a group. The 2 wrong ones: the finding, and
+Slovakia 2014 110.142 (Roma: education, health, housing) against 2009's 89.74 (children of
+minorities), a clustering pair. The 1 low: Albania 2014 105.13 (LGBTI persons and minorities)
+against 2010's 67.43 (sexual orientation and gender identity, read as LGBTI and women).
+A next trial (its own pre-registration) might read groups outside treaty titles and leave out
+"women and men"; chosen on these lists, it would need pairs it was not chosen on.
 
-Run: .venv/bin/python bench/recurrence_groups_trial.py
+Run: .venv/bin/python bench/recurrence_groups_trial.py [--dropped: the tuning pairs alone, each
+link the rule drops listed with its label, the asks' groups and texts; never the final]
 """
 
 from __future__ import annotations
@@ -203,14 +215,32 @@ def finding(case: Case, links: Links) -> None:
     )
 
 
-def tuning(loaded: list[Case]) -> bool:
-    """The 13 tuning pairs, each left out (link model on the 12 others); whether the bar holds."""
+def dropped(case: Case, links: Links) -> None:
+    """Each stored link of `case` the rule drops: its label, the two asks' groups and texts."""
+    example, same, off = case
+    earlier, later = STORED[example.name]
+    label = {1: "right", 0: "wrong", -1: "low"}
+    for r, c in zip(*np.nonzero((links | same) & off), strict=True):
+        a, b = later[r], earlier[c]
+        print(
+            f"  {example.name}: {label[int(example.labels[r, c])]} "
+            f"({'model' if links[r, c] else 'cluster'})\n"
+            f"    {a.id} {sorted(people(a.text))}: {a.text}\n"
+            f"    {b.id} {sorted(people(b.text))}: {b.text}"
+        )
+
+
+def tuning(loaded: list[Case], listing: bool = False) -> bool:
+    """The 13 tuning pairs, each left out (link model on the 12 others); whether the bar holds.
+    `listing`: each link the rule drops (`dropped`) first."""
     names = [case[0].name for case in loaded]
     rows = []
     for i, case in enumerate(loaded):
         model = train([c[0] for j, c in enumerate(loaded) if j != i])
         links = model.probability(case[0].features) >= model.threshold
         rows.append(scored(links, case))
+        if listing:
+            dropped(case, links)
         if case[0].name.startswith("Portugal"):
             finding(case, links)
     print(f"\n== the {len(names)} tuning pairs, each left out (link model on the 12 others)")
@@ -247,7 +277,9 @@ def main() -> int:
         print(f"skipped: {GOLD} not found")
         return 0
     start = time.perf_counter()
-    if tuning(cases(TUNING_PAIRS)):
+    if "--dropped" in sys.argv[1:]:
+        tuning(cases(TUNING_PAIRS), listing=True)
+    elif tuning(cases(TUNING_PAIRS)):
         final(cases((TEST, *FRESH)))
     else:
         print("  the bar is missed: Viet Nam and the kept-aside pairs are not read")
