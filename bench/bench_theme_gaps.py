@@ -6,7 +6,8 @@ keyword themes). An ask has no theme when the classifier abstains and no keyword
 `--before FILE` the same asks are also tagged with another themes file (the keywords before a
 change: `git show main:data/themes.yaml > /tmp/before.yaml`), and the asks that file leaves
 empty but data/themes.yaml themes are listed, a seeded random sample of them printed for
-reading by hand.
+reading by hand, and so are the asks whose keyword themes gained a theme (the new keyword hits,
+shown or not).
 
 Run: .venv/bin/python bench/bench_theme_gaps.py [--before FILE] [--sample 40] [--seed 0]
 """
