@@ -96,6 +96,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("themes given:", dict(Counter(t for i in themed for t in after[i]).most_common()))
     for i in sorted(rng.sample(themed, min(args.sample, len(themed)))):
         print(f"  NEW {asks[i][0]} -> {', '.join(after[i])}: {asks[i][1]}")
+    old_hits, new_hits = ThemeTagger(args.before).tag_many(texts), ThemeTagger().tag_many(texts)
+    gained = [
+        (i, sorted({h.theme for h in new} - {h.theme for h in old}))
+        for i, (old, new) in enumerate(zip(old_hits, new_hits, strict=True))
+    ]
+    gained = [(i, found) for i, found in gained if found]
+    print(f"new keyword hits (a keyword theme gained, shown or not): {len(gained)} asks")
+    for i, found in sorted(rng.sample(gained, min(args.sample, len(gained)))):
+        print(f"  HIT {asks[i][0]} +{', '.join(found)}: {asks[i][1]}")
     return 0
 
 
