@@ -48,11 +48,20 @@ is read on the validation reviews, which this session had not scored (the classi
 thresholds were chosen on them; its weights were not trained on them): micro F1 not lower and
 precision not lower by more than 0.005 there. `--part validation` scores them.
 
+Measured (themes3): the groups rule did NOT pass on the validation reviews (micro F1 0.9965 ->
+0.9963, precision 0.9929 -> 0.9927: 2 themes added, Minorities and Indigenous peoples on two
+Swedish asks naming "Sami and Roma" that UPR Info gave only the other). Its premise was wrong:
+the shipped model is refit on train + validation (pipeline/train_themes.py, step 5), so it has
+seen those labels (recall 1.0000 there) and adding any theme can only lose; the validation
+reviews cannot test a rule. Not shipped either way. On the test reviews (seen before it was
+chosen) it adds 3 themes, all right (0.9042 -> 0.9044).
+
 Run: .venv/bin/python bench/bench_theme_named.py [--part test|validation]
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 from collections import Counter
@@ -101,6 +110,14 @@ NAMED = {
     "Sexual Orientation and Gender Identity": "LGBT, LGBTI, LGBTIQ",
 }
 """The pre-registered named phrases of each theme (see the docstring), comma-separated."""
+GROUPS = {
+    "Indigenous peoples": PEOPLES.replace("ILO Convention No. 169, ", ""),
+    "Minorities": NAMED["Minorities"],
+    "Sexual Orientation and Gender Identity": NAMED["Sexual Orientation and Gender Identity"],
+}
+"""The second rule's phrases: named groups of people only."""
+REGISTERED = {"test": "named", "validation": "groups"}
+"""The rule whose bar each part reads (see the docstring)."""
 
 Labels = list[set[str]]
 
@@ -116,20 +133,24 @@ def _prf(gold: Labels, predicted: Labels) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
-def _named_tagger(directory: Path) -> ThemeTagger:
-    """A tagger whose keywords are the NAMED phrases only."""
-    path = directory / "named.yaml"
-    themes = {theme: {"keywords": phrases.split(", ")} for theme, phrases in NAMED.items()}
-    path.write_text(yaml.safe_dump({"themes": themes}, allow_unicode=True), encoding="utf-8")
-    return ThemeTagger(path)
+def _themes(phrases: dict[str, str], texts: Sequence[str]) -> Labels:
+    """The themes of each text by a tagger whose keywords are `phrases` only."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "phrases.yaml"
+        themes = {theme: {"keywords": words.split(", ")} for theme, words in phrases.items()}
+        path.write_text(yaml.safe_dump({"themes": themes}, allow_unicode=True), encoding="utf-8")
+        return [{hit.theme for hit in hits} for hits in ThemeTagger(path).tag_many(texts)]
 
 
-def _rules(model: Labels, named: Labels, keywords: Labels) -> dict[str, Labels]:
-    """Each rule's themes: the classifier's alone, plus named keyword themes, plus all."""
+def _rules(texts: Sequence[str], model: ThemeModel) -> dict[str, Labels]:
+    """Each rule's themes: the classifier's alone, plus named or group keyword themes, plus all."""
+    labels = [set(found) for found in model.labels(texts)]
+    keywords = [{hit.theme for hit in hits} for hits in ThemeTagger().tag_many(texts)]
     return {
-        "classifier": model,
-        "named": [m | n for m, n in zip(model, named, strict=True)],
-        "all keywords": [m | k for m, k in zip(model, keywords, strict=True)],
+        "classifier": labels,
+        "named": [m | n for m, n in zip(labels, _themes(NAMED, texts), strict=True)],
+        "groups": [m | g for m, g in zip(labels, _themes(GROUPS, texts), strict=True)],
+        "all keywords": [m | k for m, k in zip(labels, keywords, strict=True)],
     }
 
 
@@ -147,42 +168,41 @@ def _report(
         changed = sum(c != b for c, b in zip(chosen, base, strict=True))
         p, r, f = scores[name]
         print(f"{name:<16}{p:8.4f}{r:8.4f}{f:8.4f}{changed:14d}")
-    added: Counter[tuple[str, bool]] = Counter()
-    for i in rows:
-        for theme in rules["named"][i] - rules["classifier"][i]:
-            added[theme, theme in records[i].labels] += 1
-    print("named rule, themes added (right / wrong by UPR Info's issues):")
-    for theme in sorted({t for t, _ in added}):
-        print(f"  {theme:<44}{added[theme, True]:>5} / {added[theme, False]}")
+    for rule in ("named", "groups"):
+        added: Counter[tuple[str, bool]] = Counter()
+        for i in rows:
+            for theme in rules[rule][i] - rules["classifier"][i]:
+                added[theme, theme in records[i].labels] += 1
+        print(f"{rule} rule, themes added (right / wrong by UPR Info's issues):")
+        for theme in sorted({t for t, _ in added}):
+            print(f"  {theme:<44}{added[theme, True]:>5} / {added[theme, False]}")
     return scores
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    del argv
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", choices=sorted(REGISTERED), default="test")
+    args = parser.parse_args(argv)
     if not EXPORT.is_file():
         print(f"skipped: {EXPORT} not found (the shared data is not mounted)")
         return 0
     model = ThemeModel.load()
     split = split_reviews(read_export(EXPORT), int(model.metadata["seed"]))
-    test = split.test
-    texts = [r.text for r in test]
-    with tempfile.TemporaryDirectory() as directory:
-        named = _named_tagger(Path(directory)).tag_many(texts)
-    rules = _rules(
-        [set(found) for found in model.labels(texts)],
-        [{hit.theme for hit in hits} for hits in named],
-        [{hit.theme for hit in hits} for hits in ThemeTagger().tag_many(texts)],
-    )
+    records = split.test if args.part == "test" else split.validation
+    rules = _rules([r.text for r in records], model)
     print(f"model {model.version}; split seed {model.metadata['seed']}, reviews {split.reviews}")
-    scores = _report("test reviews", test, rules, list(range(len(test))))
-    late = [i for i, r in enumerate(test) if 13 <= int(r.review[1]) <= 20]
-    _report("test reviews of sessions 13-20", test, rules, late)
-    (p0, _, f0), (p1, _, f1) = scores["classifier"], scores["named"]
-    passed = f1 >= f0 and p1 >= p0 - MAX_PRECISION_DROP
-    print(
-        f"\nbar (test reviews): micro F1 {f1:.4f} >= {f0:.4f} and precision {p1:.4f} >= "
-        f"{p0:.4f} - {MAX_PRECISION_DROP}: {'PASSED' if passed else 'NOT PASSED'}"
-    )
+    scores = _report(f"{args.part} reviews", records, rules, list(range(len(records))))
+    late = [i for i, r in enumerate(records) if 13 <= int(r.review[1]) <= 20]
+    _report(f"{args.part} reviews of sessions 13-20", records, rules, late)
+    p0, _, f0 = scores["classifier"]
+    for rule in ("named", "groups"):
+        p1, _, f1 = scores[rule]
+        passed = f1 >= f0 and p1 >= p0 - MAX_PRECISION_DROP
+        registered = " (its pre-registered bar)" if REGISTERED[args.part] == rule else ""
+        print(
+            f"{rule}: micro F1 {f1:.4f} >= {f0:.4f} and precision {p1:.4f} >= {p0:.4f} - "
+            f"{MAX_PRECISION_DROP}: {'PASSED' if passed else 'NOT PASSED'}{registered}"
+        )
     return 0
 
 
