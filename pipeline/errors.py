@@ -8,6 +8,7 @@ __all__ = [
     "IndexBusyError",
     "MissingExtraError",
     "OutputError",
+    "UnknownIdError",
     "UprdexError",
 ]
 
@@ -34,3 +35,14 @@ class OutputError(UprdexError):
 
 class MissingExtraError(UprdexError):
     """An optional part of uprdex (a pyproject extra) that is not installed."""
+
+
+class UnknownIdError(UprdexError, LookupError):
+    """An id that names no recommendation of the index: "no recommendation A/HRC/28/15:115.22
+    in the index; did you mean A/HRC/28/15#115.22?" (`nearest`, the id it most likely means,
+    or None), the line `uprdex evidence` says of it."""
+
+    def __init__(self, message: str, given: str, nearest: str | None) -> None:
+        super().__init__(message)
+        self.given = given
+        self.nearest = nearest
