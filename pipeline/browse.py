@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import json
 import mimetypes
+import re
 import sqlite3
 from collections.abc import Callable, Mapping
 from contextlib import closing
@@ -41,10 +42,11 @@ QUERIES: dict[str, dict[str, Any]] = {
     "cluster_members": {
         "title": "Recommendations of this cluster",
         "hide_sql": True,
-        "description": "Every member of one duplicate cluster, with its States, response and "
-        "evidence (cluster ids are on the Recommendations and Clusters pages).",
+        "description": "Every member of one duplicate cluster, with its States, response (and "
+        "the State's own words: supported in part) and evidence (cluster ids are on the "
+        "Recommendations and Clusters pages).",
         "sql": f"""SELECT id, state_under_review, cycle, paragraph, text, recommending_states,
-    response, themes, evidence_documents, latest_evidence
+    response, response_detail, themes, evidence_documents, latest_evidence
 FROM recommendation_details
 WHERE cluster_id = :cluster_id
 ORDER BY cycle, document_symbol, {_PARAGRAPH_ORDER}""",
@@ -63,10 +65,12 @@ ORDER BY document_date DESC, document_symbol, page""",
     "noted_with_evidence_since": {
         "title": "Noted recommendations of a State with their evidence since a date",
         "hide_sql": True,
-        "description": "The recommendations a State under review noted (did not accept), each "
-        "with the evidence of documents dated on or after `since` (2019, 2019-06 or "
-        "2019-06-30; empty: all); a recommendation with none shows one row without evidence.",
-        "sql": f"""SELECT r.id, r.cycle, r.paragraph, r.text, r.recommending_states, r.themes,
+        "description": "The recommendations a State under review noted (did not accept), with "
+        "the State's own words where it said more (supported in part), each with the evidence "
+        "of documents dated on or after `since` (2019, 2019-06 or 2019-06-30; empty: all); a "
+        "recommendation with none shows one row without evidence.",
+        "sql": f"""SELECT r.id, r.cycle, r.paragraph, r.text, r.response_detail,
+    r.recommending_states, r.themes,
     e.document_date, e.document_type, e.document_symbol, e.kind, e.page, e.context,
     e.pdf_page, e.document_path, e.document_sha256
 FROM recommendation_details r
@@ -78,6 +82,10 @@ ORDER BY r.cycle, r.document_symbol, {_PARAGRAPH_ORDER.replace("paragraph", "r.p
     },
 }
 """Canned queries (Datasette shows each as a form with its parameters)."""
+
+# The State's own words in a canned query's columns ("response_detail,", "r.response_detail,"),
+# left out of the queries of a view an earlier uprdex made, which lacks them.
+_ANSWER_COLUMN = re.compile(r"\b(?:r\.)?response_detail,\s*")
 
 # What each view is faceted and searched by; tables get Datasette's defaults.
 _BROWSING: dict[str, dict[str, Any]] = {
@@ -169,7 +177,19 @@ def metadata(database: str, columns: Mapping[str, set[str]] | None = None) -> di
         "title": "uprdex: UPR recommendations and their evidence",
         "description_html": _HOME.format(db=quote(database)),
         "source": "UN/OHCHR documents (and UPR Info, where imported)",
-        "databases": {database: {"tables": tables, "queries": QUERIES}},
+        "databases": {database: {"tables": tables, "queries": _queries(columns)}},
+    }
+
+
+def _queries(columns: Mapping[str, set[str]] | None) -> dict[str, dict[str, Any]]:
+    """QUERIES as the index's views answer them: without the State's own words when its
+    recommendation view (an earlier uprdex's, served as it is) lacks them, as Datasette fails
+    a query on a column it does not find."""
+    if columns is None or "response_detail" in columns.get("recommendation_details", set()):
+        return QUERIES
+    return {
+        name: {**query, "sql": _ANSWER_COLUMN.sub("", query["sql"])}
+        for name, query in QUERIES.items()
     }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -111,6 +112,36 @@ def test_two_sources_that_disagree_are_shown_in_browse(tmp_path: Path) -> None:
     assert by_state.get("response_conflict") == conflict
 
 
+def _cluster_of(index: Path, rec_id: str) -> str:
+    """The ask's cluster, read without opening a Store (which brings the views up to date)."""
+    with closing(sqlite3.connect(f"{index.as_uri()}?mode=ro", uri=True)) as db:
+        (cluster,) = db.execute(
+            "SELECT cluster_id FROM recommendations WHERE id = ?", [rec_id]
+        ).fetchone()
+    assert cluster
+    return str(cluster)
+
+
+def test_the_ready_made_queries_show_the_answer_wording_beside_the_position(index: Path) -> None:
+    # leftovers: the views showed "supported in part" beside noted, the two ready-made queries
+    # that show asks (a cluster's members, a State's noted asks) did not.
+    members = _rows(index, "cluster_members", cluster_id=_cluster_of(index, IN_PART))
+    (mine,) = [row for row in members if row["id"] == IN_PART]
+    assert (mine["response"], mine.get("response_detail")) == ("noted", "supported in part")
+    noted = _rows(index, "noted_with_evidence_since", state_under_review="Slovenia", since="")
+    assert {row.get("response_detail") for row in noted if row["id"] == IN_PART} == {
+        "supported in part"
+    }
+    with Store(index) as store:
+        wanted = {
+            rec: detail
+            for rec, detail in store.db.execute(
+                "SELECT id, response_detail FROM recommendations WHERE response = 'noted'"
+            )
+        }
+    assert {row["id"]: row.get("response_detail", "missing") for row in noted} == wanted
+
+
 _ANSWER_COLUMNS = re.compile(r"\s*r\.response_(?:detail|conflict),")
 
 
@@ -132,6 +163,11 @@ def test_an_index_whose_views_an_earlier_release_made_gets_the_answer_on_open(
     assert "response_detail" not in details
     for view in ("recommendation_details", "recommendation_by_state"):
         assert "response" in _facets(index, view) and "response_detail" not in _facets(index, view)
+    # The ready-made queries too, without the wording their views lack.
+    members = _rows(index, "cluster_members", cluster_id=_cluster_of(index, IN_PART))
+    assert IN_PART in {row["id"] for row in members}
+    noted = _rows(index, "noted_with_evidence_since", state_under_review="Slovenia", since="")
+    assert IN_PART in {row["id"] for row in noted} and "response_detail" not in noted[0]
     with Store(index):
         pass
     (details,) = _rows(index, "recommendation_details", id=IN_PART)
