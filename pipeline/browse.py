@@ -18,6 +18,7 @@ import json
 import mimetypes
 import re
 import sqlite3
+import tempfile
 from collections.abc import Callable, Mapping
 from contextlib import closing
 from functools import lru_cache
@@ -31,7 +32,15 @@ import yaml
 from uprdex.pipeline.extras import require
 from uprdex.pipeline.resources import data_path
 
-__all__ = ["QUERIES", "build_datasette", "metadata", "parts_stored", "schema", "serve"]
+__all__ = [
+    "QUERIES",
+    "build_datasette",
+    "metadata",
+    "parts_stored",
+    "schema",
+    "serve",
+    "views_behind",
+]
 
 _PARAGRAPH_ORDER = (
     "CAST(substr(paragraph, 1, instr(paragraph, '.') - 1) AS INTEGER), "
@@ -235,6 +244,54 @@ def _view_columns(index: Path) -> dict[str, set[str]] | None:
             }
     except (sqlite3.Error, ValueError):
         return None
+
+
+def views_behind(index: Path) -> str | None:
+    """What the views of an index browse serves as it is (it could not bring them up to date)
+    are, beside this uprdex's: "its views are an older uprdex's (schema 7; this one's 8),
+    without response_detail, response_conflict"; None when they are this uprdex's, or the
+    index cannot be read here."""
+    from uprdex.pipeline.store.schema import SCHEMA_VERSION, schema_version
+    from uprdex.pipeline.views import views_current, views_ours
+
+    try:
+        with closing(sqlite3.connect(f"{index.absolute().as_uri()}?mode=ro", uri=True)) as db:
+            version = schema_version(db)
+            if version == SCHEMA_VERSION and views_current(db):
+                return None
+            dropped = version == SCHEMA_VERSION and views_ours(db)
+            held = {name: set(_columns(db, name)) for name in _current_columns()}
+    except (sqlite3.Error, ValueError):
+        return None
+    if dropped:
+        return "its views, list triggers or lists are not all there (another program changed it)"
+    lacking = [
+        column
+        for name, columns in _current_columns().items()
+        for column in columns
+        if column not in held[name]
+    ]
+    schemas = f" (schema {version}; this one's {SCHEMA_VERSION})" * (version != SCHEMA_VERSION)
+    whose = "a newer uprdex's" if version > SCHEMA_VERSION else "an older uprdex's"
+    if version == SCHEMA_VERSION and not lacking:
+        whose = "another uprdex release's"
+    return f"its views are {whose}{schemas}" + (
+        f", without {', '.join(dict.fromkeys(lacking))}" if lacking else ""
+    )
+
+
+def _columns(db: sqlite3.Connection, name: str) -> list[str]:
+    return [row[1] for row in db.execute(f"PRAGMA table_info('{name}')")]
+
+
+@lru_cache(maxsize=1)
+def _current_columns() -> dict[str, list[str]]:
+    """The columns of each view this uprdex makes, from a new empty index."""
+    from uprdex.pipeline.store import Store
+    from uprdex.pipeline.views import view_names
+
+    with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "new.sqlite") as store:
+        return {name: _columns(store.db, name) for name in view_names()}
 
 
 _PARTS_TABLES = frozenset({"recommendation_parts", "recommendation_asked_fts"})

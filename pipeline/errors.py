@@ -8,6 +8,7 @@ __all__ = [
     "IndexBusyError",
     "MissingExtraError",
     "OutputError",
+    "ReadOnlyIndexError",
     "UnknownIdError",
     "UprdexError",
 ]
@@ -27,6 +28,11 @@ class IndexBusyError(UprdexError):
 
 class BadIndexError(UprdexError):
     """A file given as the index that is not an uprdex index (or not a database at all)."""
+
+
+class ReadOnlyIndexError(BadIndexError):
+    """An index this uprdex would bring up to date before reading it (an earlier release's
+    schema or views) that it cannot write: the file, its folder or its disk is read-only."""
 
 
 class OutputError(UprdexError):

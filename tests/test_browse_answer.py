@@ -145,14 +145,19 @@ def test_the_ready_made_queries_show_the_answer_wording_beside_the_position(inde
 _ANSWER_COLUMNS = re.compile(r"\s*r\.response_(?:detail|conflict),")
 
 
+def _earlier(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An index whose views an earlier release made: without the answer columns."""
+    with monkeypatch.context() as earlier:
+        earlier.setattr(views, "VIEWS", tuple(_ANSWER_COLUMNS.sub("", v) for v in views.VIEWS))
+        return ingested(("slovenia2010_recs.pdf", "svn2010_addendum.pdf"), tmp_path / "i.sqlite")
+
+
 def test_an_index_whose_views_an_earlier_release_made_gets_the_answer_on_open(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The views are CREATE VIEW IF NOT EXISTS: an index made before must get the new views
     # (their digest in meta differs), not keep the old ones silently.
-    with monkeypatch.context() as earlier:
-        earlier.setattr(views, "VIEWS", tuple(_ANSWER_COLUMNS.sub("", v) for v in views.VIEWS))
-        index = ingested(("slovenia2010_recs.pdf", "svn2010_addendum.pdf"), tmp_path / "i.sqlite")
+    index = _earlier(tmp_path, monkeypatch)
     db = sqlite3.connect(index)
     made = {row[1] for row in db.execute("PRAGMA table_info('recommendation_details')")}
     db.close()
@@ -187,3 +192,37 @@ def test_the_answer_wordings_are_counted_beside_the_positions(index: Path) -> No
     # One row per recommending State: a wording is counted once for each State that asked.
     by_state = _facets(index, "recommendation_by_state")["response_detail"]
     assert set(by_state) == set(wanted)
+
+
+@pytest.mark.parametrize("why", ["read-only", "being written"])
+def test_browse_says_in_one_line_it_serves_older_views_it_cannot_update(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, why: str
+) -> None:
+    # leftovers: browse served an earlier release's views (no response_detail, no
+    # response_conflict) of an index it could not update, read-only without a word, being
+    # written with "serving it as it is" only: a researcher looked for the State's words.
+    from click.testing import CliRunner
+
+    import uprdex.pipeline.browse as browse
+    from uprdex.flows.cli import main
+    from uprdex.pipeline.store import connection
+
+    index = _earlier(tmp_path, monkeypatch)
+    monkeypatch.setattr(browse, "serve", lambda path, port: None)
+    if why == "read-only":  # as the file, its folder or its disk would be (root writes any)
+        monkeypatch.setattr(connection, "_writable", lambda path: False)
+    with closing(sqlite3.connect(index, isolation_level=None)) as writer:
+        if why == "being written":
+            writer.execute("BEGIN IMMEDIATE")
+        served = CliRunner().invoke(main, ["browse", "--index", str(index)], catch_exceptions=False)
+    assert served.exit_code == 0, served.output
+    (line,) = [said for said in served.stderr.splitlines() if said.strip()]
+    assert line.startswith(str(index.resolve())) and why in line, line
+    assert "older uprdex" in line and "response_detail, response_conflict" in line, line
+    assert "Serving" in served.stdout
+    (details,) = _rows(index, "recommendation_details", id=IN_PART)
+    assert "response_detail" not in details  # served as it is
+    monkeypatch.undo()
+    monkeypatch.setattr(browse, "serve", lambda path, port: None)
+    current = CliRunner().invoke(main, ["browse", "--index", str(index)], catch_exceptions=False)
+    assert current.exit_code == 0 and not current.stderr.strip(), current.stderr
