@@ -21,6 +21,7 @@ __all__ = [
     "session_of_symbol",
     "wg_symbol_of",
     "year_of_session",
+    "years_of_cycle",
 ]
 
 # "United Nations A/HRC/28/15", " A/HRC/ 8/29 ", "A/HRC/WG.6/34/SVN/2", "A/HRC/26/16/Add.1";
@@ -75,6 +76,16 @@ def cycle_of_session(session: int | None) -> int | None:
     if session is None:
         return None
     return next(cycle for start, cycle in _CYCLE_STARTS if session >= start)
+
+
+def years_of_cycle(cycle: int) -> tuple[int | None, int | None]:
+    """The years the WG sessions of a UPR cycle met, first and last (None: past the table's
+    last session, 50): cycle 2, sessions 13-26, met 2012-2016."""
+    starts = dict((c, start) for start, c in _CYCLE_STARTS)
+    if cycle not in starts:
+        return (None, None)
+    last = starts[cycle + 1] - 1 if cycle + 1 in starts else None
+    return (year_of_session(starts[cycle]), year_of_session(last))
 
 
 # "A/HRC/28/15", "A/HRC/28/15/Add.1", "A/HRC/DEC/28/111": documents of the Council's 28th

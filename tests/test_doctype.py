@@ -219,3 +219,49 @@ def test_a_document_dated_only_in_the_sentence_naming_an_earlier_review_takes_no
     path.write_bytes(text_pdf(lines))
     document = extract_file(path).document
     assert (document.session, document.cycle) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("lines", "cycle"),
+    [
+        (
+            [
+                "Joint submission of civil society on Slovenia",
+                "for the fourth UPR cycle",
+                "March 2024",
+            ],
+            4,
+        ),
+        (["Slovenia", "Submission to the third cycle of the UPR", "2019"], 3),
+        (["Slovenia: NGO report for the 4th cycle", "October 2023"], 4),
+        (["Stakeholder submission for the UPR cycle 4 of Slovenia"], 4),
+        (["Submission on Slovenia for the fourth UPR cycle"], 4),  # undated
+        # Several cycles named: which is its own is not read.
+        (
+            [
+                "Slovenia: submission for the third UPR cycle",
+                "the second cycle asked for it",
+                "2019",
+            ],
+            None,
+        ),
+        # An earlier cycle named as past, dated or not.
+        (["Slovenia", "In the second cycle, Slovenia received 164 recommendations."], None),
+        (["Slovenia", "Since the first cycle of the UPR, Slovenia ratified the OPCAT"], None),
+        # Dated years after that cycle's reviews: it names an earlier cycle.
+        (["Slovenia", "Shadow report: the first UPR cycle", "May 2015"], None),
+    ],
+)
+def test_a_document_without_a_symbol_takes_the_one_cycle_it_names_as_its_own(
+    tmp_path: Path, lines: list[str], cycle: int | None
+) -> None:
+    # leftovers: an NGO submission "for the fourth UPR cycle", no symbol, no "UPR WG N", was
+    # indexed with cycle null.
+    from uprdex.flows.extract import extract_file
+
+    from hostile import text_pdf
+
+    path = tmp_path / "submission.pdf"
+    path.write_bytes(text_pdf(lines))
+    document = extract_file(path).document
+    assert (document.symbol, document.session, document.cycle) == (None, None, cycle)
