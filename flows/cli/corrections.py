@@ -174,6 +174,7 @@ def links(
     if import_from is not None:
         incoming = read_csv(import_from)
         with locked(workspace(None, index)), open_index(index) as store:
+            before = store.applied_corrections()
             changed = store.record_corrections(incoming)
             applied = store.applied_corrections()
             names = store.named_now([rec for c in changed for rec in c.pair])
@@ -190,7 +191,7 @@ def links(
                 f"{count(moved, 'correction')} named an imported ask by its id: it holds for "
                 "the report's ask that import is linked to here"
             )
-        say_conflicts(applied.conflicts)
+        say_conflicts(applied.conflicts_since(before))  # those its corrections made
         return
     with open_index(index) as store:
         recorded = store.corrections()
@@ -237,7 +238,8 @@ def say_conflicts(conflicts: Iterable[str]) -> None:
     """One line on stderr on each pair two corrections now disagree on and on each
     contradiction, read with imported ids as the report's asks (which one holds): every
     command that writes clusters says them with this (`Resolved.conflicts`; a write of
-    documents or imports only those it made, `Resolved.conflicts_since`)."""
+    documents, imports or a file of corrections only those it made,
+    `Resolved.conflicts_since`)."""
     for line in conflicts:
         err.print(f"[yellow]contradiction[/] {escape(line)}")
 
