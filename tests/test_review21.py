@@ -97,3 +97,25 @@ def test_the_response_detail_called_the_states_own_words_is_printed_in_its_sourc
         " ".join(page.text for page in load_pdf(fixture("svn2010_addendum.pdf")).pages).split()
     )
     assert rec["response_detail"].lower() in printed.lower(), rec["response_detail"]
+
+
+def test_a_paragraph_number_after_a_heading_ending_in_cycle_is_not_a_cycle_number(
+    tmp_path: Path,
+) -> None:
+    # review21 finding 5: "UPR cycle 4" was read across a line break, so a heading ending in
+    # "cycle" and the next paragraph's number ("3. The coalition ...") gave cycle 3 to a
+    # symbol-less submission dated 2016.
+    from uprdex.flows.extract import extract_file
+
+    from hostile import text_pdf
+
+    lines = [
+        "Joint NGO submission on Slovenia",
+        "March 2016",
+        "I. Methodology and consultation for this review cycle",
+        "3. The coalition of 12 organisations prepared this report.",
+    ]
+    path = tmp_path / "submission.pdf"
+    path.write_bytes(text_pdf(lines))
+    document = extract_file(path).document
+    assert (document.symbol, document.session, document.cycle) == (None, None, None)
