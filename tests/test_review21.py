@@ -119,3 +119,26 @@ def test_a_paragraph_number_after_a_heading_ending_in_cycle_is_not_a_cycle_numbe
     path.write_bytes(text_pdf(lines))
     document = extract_file(path).document
     assert (document.symbol, document.session, document.cycle) == (None, None, None)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review21 finding 6: UnknownIdError is documented as saying what `uprdex evidence` "
+    "says (README, its docstring, Index.evidence's), but of an unknown paragraph of an indexed "
+    "report the CLI says 'no recommendation 999.9 in A/HRC/28/15 in the index' and the API "
+    "'no recommendation A/HRC/28/15#999.9 in the index' (test_ids_named compares the two only "
+    "when a nearest id exists)",
+)
+def test_the_api_error_of_an_unknown_paragraph_is_the_clis_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    import uprdex
+    from uprdex.flows.cli import main
+
+    index = ingested(("slovenia2014_recs.pdf",), tmp_path / "i.sqlite")
+    given = "A/HRC/28/15#999.9"
+    said = CliRunner().invoke(main, ["evidence", given, "--index", str(index)])
+    assert said.exit_code == 2, said.output
+    with uprdex.open_index(index) as opened, pytest.raises(uprdex.UnknownIdError) as raised:
+        opened.evidence(given)
+    assert said.output.strip() == f"error {raised.value}", said.output
