@@ -34,13 +34,6 @@ def _shown(index: Path, rec_id: str) -> dict[str, object]:
     return shown
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review20 finding 2: a WG report section whose lead-in says 'The following "
-    "recommendations were rejected by Lebanon' (A/HRC/16/18 para 83, p. 20) gives its asks "
-    "response_detail null, as if the report said only 'did not enjoy the support' (para 82); "
-    "an addendum's 'rejects' gives 'rejected', so the response_detail facet hides them",
-)
 def test_a_wg_section_that_says_rejected_keeps_the_word_as_its_detail(review_index: Path) -> None:
     shown = _shown(review_index, "A/HRC/16/18#83.2")
     assert shown["response"] == "noted"
