@@ -13,7 +13,10 @@ one: "The current legislation on night work guarantees special protection for ni
 regardless of their gender ..." (A/HRC/WG.6/20/SVN/1 p. 11) scores 0.506 against "To adopt
 legislative and other measures aimed at including all “erased persons”, regardless of where they
 currently reside" (A/HRC/14/15 111.78) but names no erased person. It failed its pre-registered
-bar on the held-out document (nothing wrong to remove at 0.50 there), so ingest does not use it.
+bar on the held-out document (nothing wrong to remove at 0.50 there), and again on a second one
+(echo4, Montenegro's A/HRC/23/12 part I: 5 right proposals lost at 0.50, no wrong one removed;
+an ask naming "the Convention on the Rights of Persons with Disabilities" names the group, a
+sentence on "CRPD" does not), so ingest does not use it.
 """
 
 from __future__ import annotations
