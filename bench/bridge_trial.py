@@ -55,6 +55,36 @@ pipeline/ changes.
    reviews (pool: the 57 labelled reviews), reported beside today's figures (each fold, means).
    data/models/* are not replaced; the lead decides about shipping.
 
+Measured, 1 (2026-12-07, one run, 971 s on the 2-core machine shared with other helpers' jobs,
+load average 6-10: `.venv/bin/python bench/bridge_trial.py`, log /tmp/bridge_tuning.log; pool
+5302 high asks of 57 reviews). Held-out P/R/F1, today / A bridges:
+  Kazakhstan 2014   0.82/0.74/0.78  0.88/0.79/0.83
+  Madagascar 2014   0.78/0.71/0.74  0.72/0.71/0.71
+  Malaysia 2013     0.59/0.63/0.61  0.64/0.69/0.66
+  Colombia 2013     0.48/0.47/0.48  0.50/0.53/0.51
+  Senegal 2013      0.65/0.78/0.71  0.63/0.79/0.71
+  India 2012        0.78/0.80/0.79  0.74/0.87/0.80
+  Tunisia 2012      0.67/0.26/0.38  0.52/0.29/0.37
+  Sri Lanka 2012    0.63/0.52/0.57  0.70/0.55/0.62
+  Ghana 2012        0.45/0.67/0.54  0.45/0.67/0.54
+  Brazil 2012       0.69/0.45/0.55  0.67/0.49/0.57
+  Japan 2012        0.75/0.75/0.75  0.81/0.79/0.80
+  Ukraine 2012      0.81/0.56/0.66  0.82/0.57/0.67
+  mean              0.67/0.61/0.63  0.67/0.64/0.65
+  lowest F1         0.38            0.37
+- A bridges: F1 +0.0200, precision -0.0024, better on 8, worse on 3: FAILS the bar (precision
+  not strictly up; the F1 and the count are at the bar's edge). The later check (2) and the
+  test reviews (3) were not run; no review outside the 12 was scored.
+In-sample (trained on all 12): today 0.89/0.89/0.885, A 0.90/0.90/0.895.
+Cost: the features took 36.6 s for 2,148,127 pairs over the run (17.0 us/pair, neighbours
+included). Read after the verdict (/tmp/bridge_after.py, not a choice): the K = 20 neighbours
+of the UPR Info export's 29,184 distinct texts take 11.2 s; the shipped clustering of its
+33,074 rows compares 3,569,962 pairs (40.4 s that hour), so at 17 us/pair the three features
+would add about 60 s at 33k rows, about 75-90 s with the neighbours at 41,000: several times
+the 30 s target unless cut (fewer neighbours, features only where blocking already scores
+costly pairs). Trained on the 12, A weighs bridge +0.30, split -1.92, bridge_minus_split +2.22
+(bridge +2.52 and split -4.14 in effect), `meaning` +2.97.
+
 Run: .venv/bin/python bench/bridge_trial.py [--final | --tests]
 """
 
