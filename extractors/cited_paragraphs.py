@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import accumulate
 
-from uprdex.extractors.positions import position_of
+from uprdex.extractors.positions import position_of, refusal_detail
 from uprdex.extractors.state_lists import MAX_STATE_WORDS, leading_state
 from uprdex.pipeline.model import Line, Recommendation
 from uprdex.pipeline.states import StateTable
@@ -271,11 +271,12 @@ def _body_recommendation(
     )
     offsets = list(accumulate(len(line.text) + 1 for line in lines))
     page = lines[min(bisect_right(offsets, start), len(lines) - 1)].page
+    position = position_of(lead_in.text)
     yield Recommendation(
         paragraph=f"{number}({letter})" if letter else str(number),
         text=_TRAILING_JOINER.sub("", ask.strip(" :;,")),
         recommending_states=(state,) if state else (),
-        position=position_of(lead_in.text),
+        position=position,
         position_paragraph=str(lead_in.number),
         page=page,
         as_printed=f"{number} ({letter})" if letter else f"{number}.",
@@ -285,6 +286,7 @@ def _body_recommendation(
             f"cited by reference: paragraph {lead_in.number} names it by its paragraph of the "
             "interactive dialogue; text and recommending State are read from there",
         ),
+        position_detail=refusal_detail(lead_in.text, position),
     )
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "gives_reason",
     "implemented_detail",
     "position_of",
+    "refusal_detail",
     "states_only_position",
     "verb_of",
     "verdict_of",
@@ -193,15 +194,20 @@ REASON = re.compile(
 )
 
 
+def _position_texts(lead_in: str) -> list[str]:
+    """Where a lead-in's position is read, in order: the sentences that introduce the list
+    (when some sentences do not), then the whole lead-in."""
+    sentences = LEAD_IN_SENTENCE.split(lead_in)
+    introducing = [s for s in sentences if _INTRODUCES_LIST.search(s)]
+    if introducing and len(introducing) < len(sentences):
+        return [" ".join(introducing), lead_in]
+    return [lead_in]
+
+
 def position_of(lead_in: str) -> Position:
     """The State's position a lead-in paragraph announces for the items that follow it: in the
     sentence that introduces the list when one does and states a position, else anywhere."""
-    sentences = LEAD_IN_SENTENCE.split(lead_in)
-    introducing = [s for s in sentences if _INTRODUCES_LIST.search(s)]
-    texts = [lead_in]
-    if introducing and len(introducing) < len(sentences):
-        texts.insert(0, " ".join(introducing))
-    for text in texts:
+    for text in _position_texts(lead_in):
         for pattern, position in _POSITION_PATTERNS:
             if pattern.search(text):
                 return position
@@ -282,6 +288,36 @@ def implemented_detail(text: str, position: Position) -> str | None:
     that they are already implemented or in the process of implementation" (A/HRC/27/5). A
     noted ask is not called accepted: "noted; considered already implemented or in process"."""
     return _IMPLEMENTED_DETAILS.get(position) if IMPLEMENTED.search(text) else None
+
+
+# A lead-in's own word for a refusal, as an addendum's words give its detail (`category`,
+# `_VERDICTS`): "83. The following recommendations were rejected by Lebanon based on one or more
+# of the following reasons:" (A/HRC/16/18) gives "rejected"; "Kenya cannot support the following
+# recommendations", "Senegal considers that the recommendations below cannot be accepted:" give
+# "not accepted". "did not enjoy the support" and "noted" say no more than the position.
+_REFUSAL_DETAILS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\brejected\b", re.I), "rejected"),
+    (re.compile(rf"{REFUSED}|{_REFUSAL.pattern}|\b(?:can)?not\s+accept", re.I), "not accepted"),
+)
+
+
+def refusal_detail(lead_in: str, position: Position) -> str | None:
+    """The detail a noted section's lead-in gives its asks when it words the refusal: the
+    first of "rejected" or a refusal to accept or support (`_REFUSAL_DETAILS`) in the text
+    `position_of` read the position from (the sentence that introduces the list, else the
+    whole lead-in)."""
+    if position is not Position.NOTED:
+        return None
+    text = next(
+        (t for t in _position_texts(lead_in) if any(p.search(t) for p, _ in _POSITION_PATTERNS)),
+        "",
+    )
+    found = [
+        (match.start(), detail)
+        for pattern, detail in _REFUSAL_DETAILS
+        if (match := pattern.search(text))
+    ]
+    return min(found)[1] if found else None
 
 
 def announced_position(text: str) -> Position | None:

@@ -31,7 +31,12 @@ from uprdex.extractors.metadata import (
     find_symbol,
     find_year,
 )
-from uprdex.extractors.positions import announced_position, implemented_detail, position_of
+from uprdex.extractors.positions import (
+    announced_position,
+    implemented_detail,
+    position_of,
+    refusal_detail,
+)
 from uprdex.extractors.state_lists import (
     ASTERISK_AFTER_LIST,
     ask_parts,
@@ -238,6 +243,7 @@ def _recommendations(
     lead_in = " ".join(paragraph.parts)
     position, position_paragraph = position_of(lead_in), paragraph.number
     detail = implemented_detail(lead_in, position)
+    refused = refusal_detail(lead_in, position)
     some = SOME_IMPLEMENTED.search(lead_in)
     if position is Position.UNKNOWN and announced is not None:
         position, position_paragraph = announced
@@ -285,7 +291,8 @@ def _recommendations(
             marked=bool(ASTERISK_AFTER_LIST.search(text)) and not body.endswith("*"),
             position_detail=(
                 detail if some is None or int(some[1]) <= number <= int(some[2]) else None
-            ),
+            )
+            or refused,
             parts=ask_parts(text, states),
         )
 

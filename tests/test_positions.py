@@ -24,6 +24,10 @@ def _document(lines: list[str]) -> LoadedDocument:
 
 
 def _wg_positions(lead_in: str) -> dict[str, Position]:
+    return {paragraph: position for paragraph, (position, _) in _wg_read(lead_in).items()}
+
+
+def _wg_read(lead_in: str) -> dict[str, tuple[Position, str | None]]:
     # Kenya 2010 (A/HRC/15/8), paragraph numbers as printed there.
     report = parse_wg_report(
         _document(
@@ -39,7 +43,7 @@ def _wg_positions(lead_in: str) -> dict[str, Position]:
             ]
         )
     )
-    return {rec.paragraph: rec.position for rec in report.recommendations}
+    return {rec.paragraph: (rec.position, rec.position_detail) for rec in report.recommendations}
 
 
 def _addendum_positions(paragraphs: list[str]) -> dict[str, tuple[Position, str]]:
@@ -121,4 +125,36 @@ def test_support_not_had_is_noted_by_both_readers() -> None:
     assert _addendum_positions([f"1. The recommendations 102.1 and 102.2 {wording}."]) == {
         "102.1": (Position.NOTED, "not accepted"),
         "102.2": (Position.NOTED, "not accepted"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("lead_in", "detail"),
+    [
+        # Lebanon 2011 (A/HRC/16/18 para 83); an addendum's "rejects" gives "rejected".
+        (
+            "The following recommendations were rejected by Kenya based on one or more of the "
+            "following reasons: (a) not within the scope of the UPR:",
+            "rejected",
+        ),
+        # Senegal 2013 (A/HRC/25/4 para 126); an addendum's "cannot be accepted", "not accepted".
+        ("Kenya considers that the recommendations below cannot be accepted:", "not accepted"),
+        # Tunisia 2012 (A/HRC/21/5 para 117): the refusal's own word, after "did not enjoy".
+        (
+            "The recommendations below did not enjoy the support of Kenya, which considers that "
+            "the recommendations below cannot be accepted:",
+            "not accepted",
+        ),
+        ("Kenya cannot support the following recommendations:", "not accepted"),
+        # Saying no more than the position gives no detail.
+        ("The recommendations below did not enjoy the support of Kenya:", None),
+        ("The following recommendations will be noted by Kenya:", None),
+    ],
+)
+def test_a_lead_in_s_word_of_refusal_is_its_asks_detail_as_an_addendum_s(
+    lead_in: str, detail: str | None
+) -> None:
+    assert _wg_read(lead_in) == {
+        "102.1": (Position.NOTED, detail),
+        "102.2": (Position.NOTED, detail),
     }
