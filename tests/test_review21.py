@@ -43,7 +43,7 @@ def test_a_cycle_named_as_past_in_real_wording_is_not_the_documents_own(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="review21 finding 2: the session table now says cycle 4 ends with session 54 "
+    reason="review21 finding 6: the session table now says cycle 4 ends with session 54 "
     "(years_of_cycle, the _YEAR_STARTS comment), yet cycle_of_session(55) is still 4",
 )
 def test_a_session_after_the_fourth_cycle_is_not_the_fourth_cycles() -> None:
@@ -55,7 +55,7 @@ def test_a_session_after_the_fourth_cycle_is_not_the_fourth_cycles() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="review21 finding 3: a cycle past the session table (the fifth) has no years "
+    reason="review21 finding 2: a cycle past the session table (the fifth) has no years "
     "(years_of_cycle(5) is (None, None)), so find_named_cycle's date check never applies to it: "
     "a 2019 NGO report quoting ECRI's 'fifth cycle' (Council of Europe monitoring) takes UPR "
     "cycle 5, years before that cycle can begin",
@@ -105,7 +105,7 @@ def test_the_response_detail_called_the_states_own_words_is_printed_in_its_sourc
 def test_a_paragraph_number_after_a_heading_ending_in_cycle_is_not_a_cycle_number(
     tmp_path: Path,
 ) -> None:
-    # review21 finding 5: "UPR cycle 4" was read across a line break, so a heading ending in
+    # review21 finding 3: "UPR cycle 4" was read across a line break, so a heading ending in
     # "cycle" and the next paragraph's number ("3. The coalition ...") gave cycle 3 to a
     # symbol-less submission dated 2016.
     from uprdex.flows.extract import extract_file
@@ -126,7 +126,7 @@ def test_a_paragraph_number_after_a_heading_ending_in_cycle_is_not_a_cycle_numbe
 
 @pytest.mark.xfail(
     strict=True,
-    reason="review21 finding 6: UnknownIdError is documented as saying what `uprdex evidence` "
+    reason="review21 finding 5: UnknownIdError is documented as saying what `uprdex evidence` "
     "says (README, its docstring, Index.evidence's), but of an unknown paragraph of an indexed "
     "report the CLI says 'no recommendation 999.9 in A/HRC/28/15 in the index' and the API "
     "'no recommendation A/HRC/28/15#999.9 in the index' (test_ids_named compares the two only "
