@@ -122,13 +122,19 @@ _NAMED_CYCLE = re.compile(
     re.I,
 )
 _CYCLE_WORDS = ("first", "second", "third", "fourth", "fifth")
-# Words before a cycle named as past: "In the second cycle, Slovenia received 164
-# recommendations", "Since the first cycle of the UPR" (Iraq's 2014 report), "Recommendations
-# Accepted during the Second Cycle" (Slovenia's 2019 national report), "the recommendations
-# of the first cycle of the UPR" (Russia's 2013 report).
-_PAST_CYCLE = re.compile(
-    r"\b(?:in|during|after|since|from|following|throughout|of|under|previous|last|earlier)"
-    r"\s+(?:the\s+)?(?:UPR\s+)?$",
+_ORDINAL = r"(?:first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)"
+_UPR = r"(?:UPR|Universal\s+Periodic\s+Review)"
+# A cycle a document names as its own: the cycle it is written for, tied to the UPR in the
+# same phrase. "Joint submission of civil society on Slovenia" / "for the fourth UPR cycle",
+# "Submission to the third cycle of the UPR", "submission for the UPR cycle 4", "Universal
+# Periodic Review (third cycle)". Not "As a follow-up to the first cycle" (slovakia2014 p. 3:
+# no UPR), "Afghanistan had gone through the first UPR cycle" (afghanistan2014 p. 3: not
+# "for" / "submission to"), nor "the first cycle of basic education" (a school's).
+_OWN_CYCLE = re.compile(
+    rf"(?:\bfor|\b(?:submission|report|contribution)\s+to)\s+the\s+"
+    rf"(?:{_UPR}\s+cycle[ \t]+(?P<number>[1-5])\b(?![.,]\d)"
+    rf"|(?P<own>{_ORDINAL})\s+(?:{_UPR}\s+cycle\b|cycle\s+of\s+the\s+{_UPR}\b))"
+    rf"|\b{_UPR}\s*\((?P<bracketed>{_ORDINAL})\s+cycle\)",
     re.I,
 )
 
@@ -162,17 +168,15 @@ def find_reviewed_session(head: str, first_page: str) -> int | None:
 
 def find_named_cycle(head: str, first_page: str) -> int | None:
     """The UPR cycle a document without a symbol or a WG session names as its own in `head`
-    (its first pages): "submission for the fourth UPR cycle", "third cycle of the UPR". None
-    when it names several cycles, names the one as past ("In the second cycle, Slovenia
-    received ..."), or is dated (`_own_year` of `first_page`) outside the year before that
-    cycle's sessions to the year after: no cycle is better than a wrong one."""
-    named = list(_NAMED_CYCLE.finditer(head))
-    cycles = {_cycle_number(match) for match in named}
-    if len(cycles) != 1:
+    (its first pages, `_OWN_CYCLE`): "submission for the fourth UPR cycle", "third cycle of the
+    UPR". None when it names no cycle so, or names any other cycle ("In the second cycle,
+    Slovenia received ..."), or is dated (`_own_year` of `first_page`) outside the year before
+    that cycle's sessions to the year after: no cycle is better than a wrong one."""
+    own = {_cycle_number(match) for match in _OWN_CYCLE.finditer(head)}
+    named = {_cycle_number(match) for match in _NAMED_CYCLE.finditer(head)}
+    if len(own) != 1 or not named <= own:
         return None
-    if any(_PAST_CYCLE.search(head[max(0, m.start() - 40) : m.start()]) for m in named):
-        return None
-    cycle = cycles.pop()
+    cycle = own.pop()
     year, (first, last) = _own_year(first_page), years_of_cycle(cycle)
     if year is not None and (
         (first is not None and year < first + _REVIEW_YEARS.start)
@@ -184,7 +188,7 @@ def find_named_cycle(head: str, first_page: str) -> int | None:
 
 def _cycle_number(match: re.Match[str]) -> int:
     """ "third", "3rd" or "cycle 3" -> 3."""
-    word = (match.group("word") or match.group("number")).lower()
+    word = next(w for w in match.groups() if w).lower()
     return _CYCLE_WORDS.index(word) + 1 if word in _CYCLE_WORDS else int(word[0])
 
 

@@ -236,7 +236,8 @@ def test_a_document_dated_only_in_the_sentence_naming_an_earlier_review_takes_no
             4,
         ),
         (["Slovenia", "Submission to the third cycle of the UPR", "2019"], 3),
-        (["Slovenia: NGO report for the 4th cycle", "October 2023"], 4),
+        (["Slovenia: NGO report for the 4th UPR cycle", "October 2023"], 4),
+        (["Slovenia", "Universal Periodic Review (third cycle)", "2019"], 3),
         (["Stakeholder submission for the UPR cycle 4 of Slovenia"], 4),
         (["Submission on Slovenia for the fourth UPR cycle"], 4),  # undated
         # Several cycles named: which is its own is not read.
@@ -251,6 +252,8 @@ def test_a_document_dated_only_in_the_sentence_naming_an_earlier_review_takes_no
         # An earlier cycle named as past, dated or not.
         (["Slovenia", "In the second cycle, Slovenia received 164 recommendations."], None),
         (["Slovenia", "Since the first cycle of the UPR, Slovenia ratified the OPCAT"], None),
+        # A cycle not tied to the UPR in its phrase: not read as the UPR's (fixreview21).
+        (["Slovenia: NGO report for the 4th cycle", "October 2023"], None),
         # Dated years after that cycle's reviews: it names an earlier cycle.
         (["Slovenia", "Shadow report: the first UPR cycle", "May 2015"], None),
     ],

@@ -21,13 +21,8 @@ from helpers import fixture, ingested
         "Enrolment rose to 95 per cent for the first cycle of basic education",
     ],
 )
-@pytest.mark.xfail(
-    strict=True,
-    reason="review21 finding 1: a document without a symbol dated in the first year of the "
-    "next cycle (2012) that names the cycle before as past in words _PAST_CYCLE does not list "
-    "('follow-up to', 'had gone through'), or a cycle that is not the UPR's ('the first cycle "
-    "of basic education'), takes that cycle (1), not none",
-)
+# review21 finding 1: a document without a symbol dated 2012 (cycle 2's first year) that named
+# cycle 1 as past in words the old rule did not list, or a cycle not the UPR's, took cycle 1.
 def test_a_cycle_named_as_past_in_real_wording_is_not_the_documents_own(
     tmp_path: Path, line: str
 ) -> None:
@@ -53,13 +48,8 @@ def test_a_session_after_the_fourth_cycle_is_not_the_fourth_cycles() -> None:
     assert cycle_of_session(55) != 4
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review21 finding 2: a cycle past the session table (the fifth) has no years "
-    "(years_of_cycle(5) is (None, None)), so find_named_cycle's date check never applies to it: "
-    "a 2019 NGO report quoting ECRI's 'fifth cycle' (Council of Europe monitoring) takes UPR "
-    "cycle 5, years before that cycle can begin",
-)
+# review21 finding 2: "ECRI's fifth cycle" (the Council of Europe's) gave UPR cycle 5 to a 2019
+# report; since fixreview21's finding-1 fix it is no cycle a document names as its own (no UPR).
 def test_a_fifth_cycle_named_by_a_document_dated_2019_is_not_the_upr_cycle(
     tmp_path: Path,
 ) -> None:
