@@ -170,16 +170,21 @@ def find_named_cycle(head: str, first_page: str) -> int | None:
     """The UPR cycle a document without a symbol or a WG session names as its own in `head`
     (its first pages, `_OWN_CYCLE`): "submission for the fourth UPR cycle", "third cycle of the
     UPR". None when it names no cycle so, or names any other cycle ("In the second cycle,
-    Slovenia received ..."), or is dated (`_own_year` of `first_page`) outside the year before
-    that cycle's sessions to the year after: no cycle is better than a wrong one."""
+    Slovenia received ..."), names a cycle whose years the session table does not hold (the
+    fifth), or is dated (`_own_year` of `first_page`) outside the year before that cycle's
+    sessions to the year after: no cycle is better than a wrong one."""
     own = {_cycle_number(match) for match in _OWN_CYCLE.finditer(head)}
     named = {_cycle_number(match) for match in _NAMED_CYCLE.finditer(head)}
     if len(own) != 1 or not named <= own:
         return None
     cycle = own.pop()
     year, (first, last) = _own_year(first_page), years_of_cycle(cycle)
+    # A cycle past the session table (the fifth) has no years to check a date against, dated
+    # or not: not taken ("ECRI's fifth cycle" is the Council of Europe's).
+    if first is None:
+        return None
     if year is not None and (
-        (first is not None and year < first + _REVIEW_YEARS.start)
+        year < first + _REVIEW_YEARS.start
         or (last is not None and year >= last + _REVIEW_YEARS.stop)
     ):
         return None

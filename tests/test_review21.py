@@ -135,3 +135,20 @@ def test_the_api_error_of_an_unknown_paragraph_is_the_clis_line(tmp_path: Path) 
     with uprdex.open_index(index) as opened, pytest.raises(uprdex.UnknownIdError) as raised:
         opened.evidence(given)
     assert said.output.strip() == f"error {raised.value}", said.output
+
+
+@pytest.mark.parametrize("dated", ["March 2019", None])
+def test_a_fifth_upr_cycle_whose_years_are_unknown_is_not_taken_from_words(
+    tmp_path: Path, dated: str | None
+) -> None:
+    # fixreview21 (review21 finding 2): years_of_cycle(5) is (None, None), so the date check
+    # never applied to it: "for the fifth UPR cycle" gave cycle 5 to a report dated 2019.
+    from uprdex.flows.extract import extract_file
+
+    from hostile import text_pdf
+
+    lines = ["Slovenia: shadow report for the fifth UPR cycle", *([dated] if dated else [])]
+    path = tmp_path / "shadow.pdf"
+    path.write_bytes(text_pdf(lines))
+    document = extract_file(path).document
+    assert (document.symbol, document.session, document.cycle) == (None, None, None)
