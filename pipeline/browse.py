@@ -52,8 +52,9 @@ QUERIES: dict[str, dict[str, Any]] = {
         "title": "Recommendations of this cluster",
         "hide_sql": True,
         "description": "Every member of one duplicate cluster, with its States, response (and "
-        "the State's own words: supported in part) and evidence (cluster ids are on the "
-        "Recommendations and Clusters pages).",
+        "uprdex's reading of the State's answer, such as supported in part: the State's words "
+        "are in its response source) and evidence (cluster ids are on the Recommendations and "
+        "Clusters pages).",
         "sql": f"""SELECT id, state_under_review, cycle, paragraph, text, recommending_states,
     response, response_detail, themes, evidence_documents, latest_evidence
 FROM recommendation_details
@@ -75,7 +76,8 @@ ORDER BY document_date DESC, document_symbol, page""",
         "title": "Noted recommendations of a State with their evidence since a date",
         "hide_sql": True,
         "description": "The recommendations a State under review noted (did not accept), with "
-        "the State's own words where it said more (supported in part), each with the evidence "
+        "uprdex's reading of the State's answer where it said more (supported in part; the "
+        "State's words are in the paragraph its response source names), each with the evidence "
         "of documents dated on or after `since` (2019, 2019-06 or 2019-06-30; empty: all); a "
         "recommendation with none shows one row without evidence.",
         "sql": f"""SELECT r.id, r.cycle, r.paragraph, r.text, r.response_detail,
@@ -92,7 +94,7 @@ ORDER BY r.cycle, r.document_symbol, {_PARAGRAPH_ORDER.replace("paragraph", "r.p
 }
 """Canned queries (Datasette shows each as a form with its parameters)."""
 
-# The State's own words in a canned query's columns ("response_detail,", "r.response_detail,"),
+# The answer's reading in a canned query's columns ("response_detail,", "r.response_detail,"),
 # left out of the queries of a view an earlier uprdex made, which lacks them.
 _ANSWER_COLUMN = re.compile(r"\b(?:r\.)?response_detail,\s*")
 
@@ -191,7 +193,7 @@ def metadata(database: str, columns: Mapping[str, set[str]] | None = None) -> di
 
 
 def _queries(columns: Mapping[str, set[str]] | None) -> dict[str, dict[str, Any]]:
-    """QUERIES as the index's views answer them: without the State's own words when its
+    """QUERIES as the index's views answer them: without the answer's reading when its
     recommendation view (an earlier uprdex's, served as it is) lacks them, as Datasette fails
     a query on a column it does not find."""
     if columns is None or "response_detail" in columns.get("recommendation_details", set()):

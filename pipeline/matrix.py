@@ -2,8 +2,9 @@
 
 `uprdex export --what matrix --format xlsx --out FILE.xlsx` writes one sheet per State under
 review, named after it, with one row per recommendation, the latest review first (cycle,
-paragraph, text, recommending States, response, the State's own words and where they are
-stated (`response_detail`, `response_source`), themes, cluster, evidence documents, latest
+paragraph, text, recommending States, response, uprdex's reading of the State's answer (its
+kind, "supported in part": `response_detail`, a label, not the State's words) and the paragraph
+that prints the State's words (`response_source`), themes, cluster, evidence documents, latest
 evidence) and two empty columns for the researcher, "Implementation status" (a drop-down list,
 any text allowed) and "Notes";
 then a "<State> clusters" sheet with one row per duplicate cluster of two or more. Headers are
