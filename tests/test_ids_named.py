@@ -92,16 +92,16 @@ def test_an_id_that_names_no_ask_says_so_with_the_one_it_most_likely_means(
     kept = _kept(indexes[1])
     typo = kept[:-1] + ("0" if kept[-1] != "0" else "1")
     with Store(indexes[1]) as store:
-        for given, meant in (
-            ("A/HRC/28/15:115.22", ASK),
-            ("A/HRC/28/15/#115.22", ASK),
-            (typo, kept),
-            ("upr-info:SVN:20:000000000000", None),
-            ("A/HRC/28/15#999.9", None),
+        for given, meant, where in (
+            ("A/HRC/28/15:115.22", ASK, "A/HRC/28/15:115.22"),
+            ("A/HRC/28/15/#115.22", ASK, "115.22 in A/HRC/28/15/"),
+            (typo, kept, typo),
+            ("upr-info:SVN:20:000000000000", None, "upr-info:SVN:20:000000000000"),
+            ("a/hrc/28/15 # 999.9", None, "999.9 in A/HRC/28/15"),
         ):
             found = store.named(given)
             assert (found.ask, found.nearest) == (None, meant), given
-            unknown = f"no recommendation {given} in the index"
+            unknown = f"no recommendation {where} in the index"
             assert found.said == (f"{unknown}; did you mean {meant}?" if meant else unknown)
 
 
@@ -151,17 +151,20 @@ def test_the_python_api_of_an_id_that_names_no_ask_raises_the_clis_error_with_it
     from uprdex.pipeline.errors import UprdexError
 
     with uprdex.open_index(indexes[1]) as opened:
-        for given, meant in (("A/HRC/28/15:115.22", ASK), ("A/HRC/28/15#999.9", None)):
+        for given, meant, where in (
+            ("A/HRC/28/15:115.22", ASK, "A/HRC/28/15:115.22"),
+            ("A/HRC/28/15#999.9", None, "999.9 in A/HRC/28/15"),
+        ):
             said = CliRunner().invoke(main, ["evidence", given, "--index", str(indexes[1])])
             assert said.exit_code == 2, said.output
             with pytest.raises(uprdex.UnknownIdError) as raised:
                 opened.evidence(given)
             assert isinstance(raised.value, UprdexError)
             assert (raised.value.given, raised.value.nearest) == (given, meant)
-            unknown = f"no recommendation {given} in the index"
+            unknown = f"no recommendation {where} in the index"
             assert str(raised.value) == (f"{unknown}; did you mean {meant}?" if meant else unknown)
-            if meant:  # the CLI's line, word for word
-                assert said.output.strip() == f"error {raised.value}", said.output
+            # The CLI's line, word for word (fixreview21: of an unknown paragraph too).
+            assert said.output.strip() == f"error {raised.value}", said.output
             with pytest.raises(uprdex.UnknownIdError):
                 opened.dataframe("evidence", recommendation_id=given)
         # An ask of the index that no document cites is no error: its evidence is none.

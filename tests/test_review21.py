@@ -127,14 +127,10 @@ def test_a_paragraph_number_after_a_heading_ending_in_cycle_is_not_a_cycle_numbe
     assert (document.symbol, document.session, document.cycle) == (None, None, None)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review21 finding 5: UnknownIdError is documented as saying what `uprdex evidence` "
-    "says (README, its docstring, Index.evidence's), but of an unknown paragraph of an indexed "
-    "report the CLI says 'no recommendation 999.9 in A/HRC/28/15 in the index' and the API "
-    "'no recommendation A/HRC/28/15#999.9 in the index' (test_ids_named compares the two only "
-    "when a nearest id exists)",
-)
+# review21 finding 5: of an unknown paragraph of an indexed report the CLI said "no
+# recommendation 999.9 in A/HRC/28/15 in the index", the API "no recommendation
+# A/HRC/28/15#999.9 in the index"; both now say Named.said. An empty id said "no recommendation
+#  in the index".
 def test_the_api_error_of_an_unknown_paragraph_is_the_clis_line(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
@@ -148,6 +144,9 @@ def test_the_api_error_of_an_unknown_paragraph_is_the_clis_line(tmp_path: Path) 
     with uprdex.open_index(index) as opened, pytest.raises(uprdex.UnknownIdError) as raised:
         opened.evidence(given)
     assert said.output.strip() == f"error {raised.value}", said.output
+    with uprdex.open_index(index) as opened, pytest.raises(uprdex.UnknownIdError) as raised:
+        opened.evidence("")
+    assert str(raised.value) == 'no recommendation "" in the index'
 
 
 @pytest.mark.parametrize("dated", ["March 2019", None])

@@ -379,16 +379,6 @@ def asked(store: Store, symbol: str, paragraph: str | None) -> Named:
     return found
 
 
-def no_such_ask(found: Named, symbol: str, paragraph: str | None) -> str:
-    """What `show` and `evidence` say of a report's symbol and paragraph that name no ask: 'no
-    recommendation 115.8 in A/HRC/28/15 in the index', with the id it most likely means ('; did
-    you mean A/HRC/28/15#115.22?' for A/HRC/28/15/#115.22), as `cluster link` says it."""
-    symbol, paragraph = rec_id(symbol, paragraph)
-    return f"no recommendation {escape(f'{paragraph} in {symbol}')} in the index" + (
-        f"; did you mean {escape(found.nearest)}?" if found.nearest else ""
-    )
-
-
 def workspace(inbox: Path | None, index: Path | None) -> Config:
     """The workspace's configuration with the inbox and index given on the command line."""
     return load_config().with_paths(inbox=inbox, index=index)

@@ -25,7 +25,6 @@ from uprdex.flows.cli._common import (
     err,
     filters,
     index_option,
-    no_such_ask,
     open_index,
     out,
     rec_filter,
@@ -223,7 +222,7 @@ def show(symbol: str, paragraph: str | None, index: Path | None, brief: bool) ->
         found = store.recommendation(named.ask, None) if named.ask else None
         rows = store.evidence(recommendation_id=found.id) if found else []
     if found is None:
-        err.print(f"[red]error[/] {no_such_ask(named, symbol, paragraph)}")
+        err.print(f"[red]error[/] {escape(named.said)}")
         sys.exit(EXIT_USAGE)  # an id that names nothing, as `cluster link` says of one
     record = recommendation_record(found)
     if not brief:
@@ -378,7 +377,7 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
         unread = [] if in_report else [d for d in documents if d.status != "indexed"]
     if waiting and not rows and not answers:
         err.print(
-            f"[red]error[/] {no_such_ask(named, symbol, paragraph)}"
+            f"[red]error[/] {escape(named.said)}"
             + (f"; its report {may_be(unread)}:" if unread and not named.nearest else "")
         )
         for line in [] if named.nearest else unread_lines(unread):

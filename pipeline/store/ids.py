@@ -101,7 +101,9 @@ class Named:
     @property
     def said(self) -> str:
         """The line to say of the id: an imported id now leading to the report's ask; "no
-        recommendation X in the index; did you mean Y?" of one that names none; else ''."""
+        recommendation 115.8 in A/HRC/28/15 in the index; did you mean Y?" of one that names
+        none ("no recommendation X in the index" of an id without '#'); else ''. `uprdex show`
+        and `evidence` say it, and UnknownIdError is it."""
         if self.via is not None:
             main, *others = self.via.asks
             also = f" (its row also matches {', '.join(others)})" if others else ""
@@ -111,7 +113,14 @@ class Named:
             )
         if self.ask is not None:
             return ""
-        return f"no recommendation {self.given} in the index" + (
+        symbol, mark, paragraph = self.given.rpartition("#")
+        # As the CLI reads a symbol and paragraph: spaces dropped, the symbol in upper case.
+        where = (
+            f"{''.join(paragraph.split())} in {''.join(symbol.split()).upper()}"
+            if mark and symbol.strip()
+            else self.given or '""'
+        )
+        return f"no recommendation {where} in the index" + (
             f"; did you mean {self.nearest}?" if self.nearest else ""
         )
 
