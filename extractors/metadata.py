@@ -181,12 +181,9 @@ def find_named_cycle(head: str, first_page: str) -> int | None:
     year, (first, last) = _own_year(first_page), years_of_cycle(cycle)
     # A cycle past the session table (the fifth) has no years to check a date against, dated
     # or not: not taken ("ECRI's fifth cycle" is the Council of Europe's).
-    if first is None:
+    if first is None or last is None:
         return None
-    if year is not None and (
-        year < first + _REVIEW_YEARS.start
-        or (last is not None and year >= last + _REVIEW_YEARS.stop)
-    ):
+    if year is not None and not first + _REVIEW_YEARS.start <= year < last + _REVIEW_YEARS.stop:
         return None
     return cycle
 

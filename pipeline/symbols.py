@@ -34,7 +34,8 @@ SYMBOL = re.compile(
 # document.
 WG_REPORT_SYMBOL = re.compile(r"^A/HRC/\d{1,2}/\d{1,3}$")
 
-# WG sessions that open each cycle: cycle 1 = 1-12, cycle 2 = 13-26, cycle 3 = 27-40, 4 = 41-.
+# WG sessions that open each cycle: cycle 1 = 1-12, cycle 2 = 13-26, cycle 3 = 27-40, 4 = 41-54
+# (the table's last session, _LAST_KNOWN_SESSION, below); a later session's cycle is unknown.
 _CYCLE_STARTS = ((41, 4), (27, 3), (13, 2), (1, 1))
 
 
@@ -75,19 +76,20 @@ def year_of_session(session: int | None) -> int | None:
 
 
 def cycle_of_session(session: int | None) -> int | None:
-    """The UPR cycle a WG session belongs to."""
-    if session is None:
+    """The UPR cycle a WG session belongs to (None for a session after the table's last, 54,
+    which may be the fifth cycle's)."""
+    if session is None or not 1 <= session <= _LAST_KNOWN_SESSION:
         return None
     return next(cycle for start, cycle in _CYCLE_STARTS if session >= start)
 
 
 def years_of_cycle(cycle: int) -> tuple[int | None, int | None]:
-    """The years the WG sessions of a UPR cycle met, first and last (None: past the table's
-    last session, 54): cycle 2, sessions 13-26, met 2012-2016."""
+    """The years the WG sessions of a UPR cycle met, first and last (None, None: past the
+    table's last session, 54, which ends cycle 4): cycle 2, sessions 13-26, met 2012-2016."""
     starts = dict((c, start) for start, c in _CYCLE_STARTS)
     if cycle not in starts:
         return (None, None)
-    last = starts[cycle + 1] - 1 if cycle + 1 in starts else None
+    last = starts[cycle + 1] - 1 if cycle + 1 in starts else _LAST_KNOWN_SESSION
     return (year_of_session(starts[cycle]), year_of_session(last))
 
 

@@ -36,16 +36,14 @@ def test_a_cycle_named_as_past_in_real_wording_is_not_the_documents_own(
     assert (document.symbol, document.session, document.cycle) == (None, None, None)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review21 finding 6: the session table now says cycle 4 ends with session 54 "
-    "(years_of_cycle, the _YEAR_STARTS comment), yet cycle_of_session(55) is still 4",
-)
+# review21 finding 6: the session table said cycle 4 ends with session 54 (years_of_cycle, the
+# _YEAR_STARTS comment), yet cycle_of_session(55) was 4.
 def test_a_session_after_the_fourth_cycle_is_not_the_fourth_cycles() -> None:
-    from uprdex.pipeline.symbols import cycle_of_session, year_of_session
+    from uprdex.pipeline.symbols import cycle_of_session, year_of_session, years_of_cycle
 
     assert year_of_session(54) == 2027 and year_of_session(55) is None
-    assert cycle_of_session(55) != 4
+    assert (cycle_of_session(54), cycle_of_session(55), cycle_of_session(0)) == (4, None, None)
+    assert years_of_cycle(4) == (2022, 2027) and years_of_cycle(5) == (None, None)
 
 
 # review21 finding 2: "ECRI's fifth cycle" (the Council of Europe's) gave UPR cycle 5 to a 2019
