@@ -214,14 +214,16 @@ def _chain(
 def merge_corrections(
     existing: Sequence[Correction], incoming: Iterable[Correction]
 ) -> list[Correction]:
-    """The corrections after `incoming` is added: one per pair, the latest (by `at`) winning,
-    and an incoming one on a tie (it is the researcher's latest word)."""
+    """The corrections after `incoming` is added, in the order they were recorded (`existing`'s,
+    then the incoming that hold): one per pair, the latest (by `at`) winning, and an incoming
+    one on a tie (it is the researcher's latest word)."""
     by_pair = {c.pair: c for c in existing}
     for correction in incoming:
         old = by_pair.get(correction.pair)
         if old is None or not (old.at and correction.at and old.at > correction.at):
+            by_pair.pop(correction.pair, None)  # recorded now: last
             by_pair[correction.pair] = correction
-    return sorted(by_pair.values(), key=lambda c: c.pair)
+    return list(by_pair.values())
 
 
 def reach(

@@ -162,3 +162,34 @@ def test_a_fifth_upr_cycle_whose_years_are_unknown_is_not_taken_from_words(
     path.write_bytes(text_pdf(lines))
     document = extract_file(path).document
     assert (document.symbol, document.session, document.cycle) == (None, None, None)
+
+
+@pytest.mark.parametrize("kinds", [("link", "unlink"), ("unlink", "link")])
+def test_of_a_link_and_an_unlink_recorded_in_one_second_the_one_recorded_last_holds(
+    tmp_path: Path, kinds: tuple[str, str]
+) -> None:
+    # review21 (outside its diff): a link and an unlink recorded in the same second under two
+    # imported ids that name one ask once its WG report is indexed were decided by their ids,
+    # and the line said "the later, the unlink ... holds" when the link was recorded second.
+    from click.testing import CliRunner
+    from test_contradiction_lines import _imported_ids, _rows
+
+    from uprdex.flows.cli import main
+    from uprdex.pipeline.corrections import Correction
+    from uprdex.pipeline.store import Store
+
+    index = tmp_path / "index.sqlite"
+    a1, a2, b, _ = _imported_ids(_rows(tmp_path), index)
+    at, (first, second) = "2026-12-06T20:00:00", kinds
+    with Store(index) as store:
+        assert store.record_corrections([Correction.of(a1, b, first, who="r", at=at)])
+        assert store.record_corrections([Correction.of(a2, b, second, who="r", at=at)])
+    result = CliRunner().invoke(
+        main, ["ingest", str(fixture("slovenia2014_recs.pdf")), "--index", str(index)]
+    )
+    assert result.exit_code == 0, result.output
+    with Store(index) as store:
+        applied = store.applied_corrections()
+    (held,) = applied.held
+    (line,) = applied.conflicts
+    assert held.kind.value == second and f"the later, the {second} recorded {at}, holds" in line

@@ -357,7 +357,7 @@ class Store(Connection):
     def applied_corrections(self) -> Resolved:
         """The corrections as they apply: imported asks' ids read as the report's asks they
         name now, with a line on any that disagree or contradict once so read."""
-        return ids.resolved(self.db, clustering.corrections_of(self.db))
+        return ids.resolved(self.db, clustering.corrections_of(self.db, as_recorded=True))
 
     def record_corrections(self, incoming: Sequence[Correction]) -> list[Correction]:
         """Record links and unlinks; returns those that changed something (nothing is

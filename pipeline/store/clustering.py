@@ -213,7 +213,7 @@ def update_clusters(
         # index records one way its clusters were made.
         states = None
     # Each imported ask's id read as the report's ask it names now.
-    corrections = list(resolved(index.db, corrections_of(index.db)).held)
+    corrections = list(resolved(index.db, corrections_of(index.db, as_recorded=True)).held)
     if states is not None and corrections:
         # The other ends of their links are clustered with them.
         states = reach(states, corrections, _states_of(index.db, corrections))
@@ -349,13 +349,14 @@ def _write_confidence(db: sqlite3.Connection, result: ClusterResult, ids: list[s
 # The researchers' corrections (schema 4; pipeline/corrections.py applies them).
 
 
-def corrections_of(db: sqlite3.Connection) -> list[Correction]:
-    """The researchers' links and unlinks (`uprdex cluster link/unlink`), by pair."""
+def corrections_of(db: sqlite3.Connection, *, as_recorded: bool = False) -> list[Correction]:
+    """The researchers' links and unlinks (`uprdex cluster link/unlink`), by pair, or in the
+    order they were recorded (`as_recorded`: a recorded one is a new row, the last rowid)."""
+    order = "rowid" if as_recorded else "first, second"
     return [
         Correction.of(*row)
         for row in db.execute(
-            "SELECT first, second, kind, note, who, at FROM cluster_corrections "
-            "ORDER BY first, second"
+            f"SELECT first, second, kind, note, who, at FROM cluster_corrections ORDER BY {order}"
         )
     ]
 
@@ -366,7 +367,7 @@ def record_corrections(index: Connection, incoming: Sequence[Correction]) -> lis
     that changed something. Nothing is recorded when the result would contradict itself
     (`CorrectionError` lists every contradiction)."""
     with index.transaction() as db:
-        existing = corrections_of(db)
+        existing = corrections_of(db, as_recorded=True)
         names = named_now(db, {rec for c in (*existing, *incoming) for rec in c.pair})
         replaced = {
             old

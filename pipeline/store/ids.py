@@ -283,7 +283,8 @@ class Resolved:
 
 
 def resolved(db: sqlite3.Connection, recorded: Sequence[Correction]) -> Resolved:
-    """The corrections `recorded` (under the ids the researchers typed) as they apply now."""
+    """The corrections `recorded` (under the ids the researchers typed, in the order they were
+    recorded) as they apply now."""
     names = named_now(db, [rec for c in recorded for rec in c.pair])
     by_pair: dict[tuple[str, str], list[Correction]] = {}
     to_itself = []
@@ -295,8 +296,8 @@ def resolved(db: sqlite3.Connection, recorded: Sequence[Correction]) -> Resolved
         by_pair.setdefault(asks, []).append(c)
     held, conflicts = [], []
     for (a, b), said in sorted(by_pair.items()):
-        # The latest word on the pair holds; on a tie, the one stored last (by its ids).
-        last = max(said, key=lambda c: (c.at, c.pair))
+        # The latest word on the pair holds; in one second, the one recorded last.
+        last = max(reversed(said), key=lambda c: c.at)
         held.append(Correction.of(a, b, last.kind.value, last.note, last.who, last.at))
         if len({c.kind for c in said}) > 1:
             others = ", ".join(c.describe() for c in said if c is not last)
