@@ -118,7 +118,7 @@ _REVIEW_YEARS = range(-1, 2)
 # fourth UPR cycle", "third cycle of the UPR", "UPR cycle 4": the cycles a document names.
 _NAMED_CYCLE = re.compile(
     r"\b(?:(?P<word>first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\s+(?:UPR\s+)?cycle\b"
-    r"|cycle\s+(?P<number>[1-5])\b(?![.,]\d))",
+    r"|cycle[ \t]+(?P<number>[1-5])\b(?![.,]\d))",  # not across lines: "cycle\n3. The ..."
     re.I,
 )
 _CYCLE_WORDS = ("first", "second", "third", "fourth", "fifth")
