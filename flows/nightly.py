@@ -30,7 +30,7 @@ from uprdex.flows.extract import Extracted
 from uprdex.flows.fingerprint import CODE_VERSION, settings_key
 from uprdex.flows.ingest import extract_isolated
 from uprdex.flows.interrupts import the_run_begins
-from uprdex.flows.logs import AfterTheStop, Interrupted, off_the_terminal
+from uprdex.flows.logs import terminal_after_a_stop
 from uprdex.flows.rereading import earlier_reading_kept, moved, read_by_this_release
 from uprdex.pipeline.config import Config, load_config
 from uprdex.pipeline.exports import records, write_export
@@ -68,7 +68,6 @@ CACHE_DAYS = 30
 storage after it (`prune_cache`), so that the cache does not pile up."""
 BUILT_STAMP = ".built-from"
 """In the reports folder: the `build_key` the outputs were last built from."""
-_INTERRUPTED = Interrupted()
 
 
 @dataclass
@@ -493,10 +492,9 @@ def nightly(
     if run is not None and run.flow_run is not None and run.flow_run.deployment_id is not None:
         # A deployment's run runs in a process Prefect started for it, writing to the terminal
         # of `uprdex serve` (or of a worker): Ctrl-C there stops both, and the command says so.
-        off_the_terminal(_INTERRUPTED)
         # A service manager's stop signals this process with serve and the server: what fails
         # then (calls to the server it ended) is the stop, which serve says in its line.
-        off_the_terminal(AfterTheStop())
+        terminal_after_a_stop("a served run")
         # From here Prefect reports a Ctrl-C as the run's crash (off the terminal).
         the_run_begins()
     # The stages' settings are the workspace's (uprdex.toml, UPRDEX_* variables); the paths are
