@@ -6,7 +6,8 @@ keyword themes). An ask has no theme when the classifier abstains and no keyword
 `--before FILE` the same asks are also tagged with another themes file (the keywords before a
 change: `git show main:data/themes.yaml > /tmp/before.yaml`), and the asks that file leaves
 empty but data/themes.yaml themes are listed, a seeded random sample of them printed for
-reading by hand.
+reading by hand, and so are the asks whose keyword themes gained a theme (the new keyword hits,
+shown or not).
 
 Run: .venv/bin/python bench/bench_theme_gaps.py [--before FILE] [--sample 40] [--seed 0]
 """
@@ -95,6 +96,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("themes given:", dict(Counter(t for i in themed for t in after[i]).most_common()))
     for i in sorted(rng.sample(themed, min(args.sample, len(themed)))):
         print(f"  NEW {asks[i][0]} -> {', '.join(after[i])}: {asks[i][1]}")
+    old_hits, new_hits = ThemeTagger(args.before).tag_many(texts), ThemeTagger().tag_many(texts)
+    gained = [
+        (i, sorted({h.theme for h in new} - {h.theme for h in old}))
+        for i, (old, new) in enumerate(zip(old_hits, new_hits, strict=True))
+    ]
+    gained = [(i, found) for i, found in gained if found]
+    print(f"new keyword hits (a keyword theme gained, shown or not): {len(gained)} asks")
+    for i, found in sorted(rng.sample(gained, min(args.sample, len(gained)))):
+        print(f"  HIT {asks[i][0]} +{', '.join(found)}: {asks[i][1]}")
     return 0
 
 

@@ -7,13 +7,20 @@ from collections import Counter
 from collections.abc import Iterator
 
 from uprdex.pipeline.states import State, StateTable, load_states
-from uprdex.pipeline.symbols import SYMBOL, cycle_of_session, normalize_symbol, year_of_session
+from uprdex.pipeline.symbols import (
+    SYMBOL,
+    cycle_of_session,
+    normalize_symbol,
+    year_of_session,
+    years_of_cycle,
+)
 
 __all__ = [
     "DATE",
     "MONTH",
     "cover",
     "find_date",
+    "find_named_cycle",
     "find_review_year",
     "find_reviewed_session",
     "find_session",
@@ -108,11 +115,22 @@ REVIEWED_AT = re.compile(r"\bUPR\s+WG\s+(\d{1,2})\b")
 # 2020" for WG 34 of November 2019).
 _REVIEW_YEARS = range(-1, 2)
 # "UPR 3rd Cycle - 2019", "respect to the 2nd cycle" (the infographic), "submission for the
-# fourth UPR cycle": the cycles a document names.
+# fourth UPR cycle", "third cycle of the UPR", "UPR cycle 4": the cycles a document names.
 _NAMED_CYCLE = re.compile(
-    r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\s+(?:UPR\s+)?cycle\b", re.I
+    r"\b(?:(?P<word>first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\s+(?:UPR\s+)?cycle\b"
+    r"|cycle\s+(?P<number>[1-5])\b(?![.,]\d))",
+    re.I,
 )
 _CYCLE_WORDS = ("first", "second", "third", "fourth", "fifth")
+# Words before a cycle named as past: "In the second cycle, Slovenia received 164
+# recommendations", "Since the first cycle of the UPR" (Iraq's 2014 report), "Recommendations
+# Accepted during the Second Cycle" (Slovenia's 2019 national report), "the recommendations
+# of the first cycle of the UPR" (Russia's 2013 report).
+_PAST_CYCLE = re.compile(
+    r"\b(?:in|during|after|since|from|following|throughout|of|under|previous|last|earlier)"
+    r"\s+(?:the\s+)?(?:UPR\s+)?$",
+    re.I,
+)
 
 
 def find_reviewed_session(head: str, first_page: str) -> int | None:
@@ -130,7 +148,7 @@ def find_reviewed_session(head: str, first_page: str) -> int | None:
         fitting = named if len(named) == 1 else set()
     else:
         fitting = {s for s, at in held.items() if at is not None and year - at in _REVIEW_YEARS}
-    cycles = {_cycle_number(match.group(1)) for match in _NAMED_CYCLE.finditer(head)}
+    cycles = {_cycle_number(match) for match in _NAMED_CYCLE.finditer(head)}
     if cycles:
         fitting = {session for session in fitting if cycle_of_session(session) in cycles}
     if len(fitting) != 1:
@@ -142,9 +160,31 @@ def find_reviewed_session(head: str, first_page: str) -> int | None:
     return session
 
 
-def _cycle_number(word: str) -> int:
-    """ "third" or "3rd" -> 3."""
-    word = word.lower()
+def find_named_cycle(head: str, first_page: str) -> int | None:
+    """The UPR cycle a document without a symbol or a WG session names as its own in `head`
+    (its first pages): "submission for the fourth UPR cycle", "third cycle of the UPR". None
+    when it names several cycles, names the one as past ("In the second cycle, Slovenia
+    received ..."), or is dated (`_own_year` of `first_page`) outside the year before that
+    cycle's sessions to the year after: no cycle is better than a wrong one."""
+    named = list(_NAMED_CYCLE.finditer(head))
+    cycles = {_cycle_number(match) for match in named}
+    if len(cycles) != 1:
+        return None
+    if any(_PAST_CYCLE.search(head[max(0, m.start() - 40) : m.start()]) for m in named):
+        return None
+    cycle = cycles.pop()
+    year, (first, last) = _own_year(first_page), years_of_cycle(cycle)
+    if year is not None and (
+        (first is not None and year < first + _REVIEW_YEARS.start)
+        or (last is not None and year >= last + _REVIEW_YEARS.stop)
+    ):
+        return None
+    return cycle
+
+
+def _cycle_number(match: re.Match[str]) -> int:
+    """ "third", "3rd" or "cycle 3" -> 3."""
+    word = (match.group("word") or match.group("number")).lower()
     return _CYCLE_WORDS.index(word) + 1 if word in _CYCLE_WORDS else int(word[0])
 
 

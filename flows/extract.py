@@ -25,6 +25,7 @@ from uprdex.extractors.citations import find_citations
 from uprdex.extractors.doctype import classify
 from uprdex.extractors.metadata import (
     find_date,
+    find_named_cycle,
     find_reviewed_session,
     find_state_under_review,
     find_symbol,
@@ -125,13 +126,11 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
     session = (
         session_of_symbol(symbol) if symbol else find_reviewed_session(head, loaded.first_page_text)
     )
-    meta = report or WgReport(
-        symbol,
-        find_state_under_review(head),
-        session,
-        cycle_of_session(session),
-        year,
-    )
+    # Nor a session: its cycle, if it names its own ("for the fourth UPR cycle").
+    cycle = cycle_of_session(session)
+    if cycle is None and symbol is None:
+        cycle = find_named_cycle(head, loaded.first_page_text)
+    meta = report or WgReport(symbol, find_state_under_review(head), session, cycle, year)
     document = DocumentRow(
         sha256,
         path_text(path),

@@ -16,7 +16,9 @@ from __future__ import annotations
 import html
 import json
 import mimetypes
+import re
 import sqlite3
+import tempfile
 from collections.abc import Callable, Mapping
 from contextlib import closing
 from functools import lru_cache
@@ -30,7 +32,15 @@ import yaml
 from uprdex.pipeline.extras import require
 from uprdex.pipeline.resources import data_path
 
-__all__ = ["QUERIES", "build_datasette", "metadata", "parts_stored", "schema", "serve"]
+__all__ = [
+    "QUERIES",
+    "build_datasette",
+    "metadata",
+    "parts_stored",
+    "schema",
+    "serve",
+    "views_behind",
+]
 
 _PARAGRAPH_ORDER = (
     "CAST(substr(paragraph, 1, instr(paragraph, '.') - 1) AS INTEGER), "
@@ -41,10 +51,11 @@ QUERIES: dict[str, dict[str, Any]] = {
     "cluster_members": {
         "title": "Recommendations of this cluster",
         "hide_sql": True,
-        "description": "Every member of one duplicate cluster, with its States, response and "
-        "evidence (cluster ids are on the Recommendations and Clusters pages).",
+        "description": "Every member of one duplicate cluster, with its States, response (and "
+        "the State's own words: supported in part) and evidence (cluster ids are on the "
+        "Recommendations and Clusters pages).",
         "sql": f"""SELECT id, state_under_review, cycle, paragraph, text, recommending_states,
-    response, themes, evidence_documents, latest_evidence
+    response, response_detail, themes, evidence_documents, latest_evidence
 FROM recommendation_details
 WHERE cluster_id = :cluster_id
 ORDER BY cycle, document_symbol, {_PARAGRAPH_ORDER}""",
@@ -63,10 +74,12 @@ ORDER BY document_date DESC, document_symbol, page""",
     "noted_with_evidence_since": {
         "title": "Noted recommendations of a State with their evidence since a date",
         "hide_sql": True,
-        "description": "The recommendations a State under review noted (did not accept), each "
-        "with the evidence of documents dated on or after `since` (2019, 2019-06 or "
-        "2019-06-30; empty: all); a recommendation with none shows one row without evidence.",
-        "sql": f"""SELECT r.id, r.cycle, r.paragraph, r.text, r.recommending_states, r.themes,
+        "description": "The recommendations a State under review noted (did not accept), with "
+        "the State's own words where it said more (supported in part), each with the evidence "
+        "of documents dated on or after `since` (2019, 2019-06 or 2019-06-30; empty: all); a "
+        "recommendation with none shows one row without evidence.",
+        "sql": f"""SELECT r.id, r.cycle, r.paragraph, r.text, r.response_detail,
+    r.recommending_states, r.themes,
     e.document_date, e.document_type, e.document_symbol, e.kind, e.page, e.context,
     e.pdf_page, e.document_path, e.document_sha256
 FROM recommendation_details r
@@ -78,6 +91,10 @@ ORDER BY r.cycle, r.document_symbol, {_PARAGRAPH_ORDER.replace("paragraph", "r.p
     },
 }
 """Canned queries (Datasette shows each as a form with its parameters)."""
+
+# The State's own words in a canned query's columns ("response_detail,", "r.response_detail,"),
+# left out of the queries of a view an earlier uprdex made, which lacks them.
+_ANSWER_COLUMN = re.compile(r"\b(?:r\.)?response_detail,\s*")
 
 # What each view is faceted and searched by; tables get Datasette's defaults.
 _BROWSING: dict[str, dict[str, Any]] = {
@@ -169,7 +186,19 @@ def metadata(database: str, columns: Mapping[str, set[str]] | None = None) -> di
         "title": "uprdex: UPR recommendations and their evidence",
         "description_html": _HOME.format(db=quote(database)),
         "source": "UN/OHCHR documents (and UPR Info, where imported)",
-        "databases": {database: {"tables": tables, "queries": QUERIES}},
+        "databases": {database: {"tables": tables, "queries": _queries(columns)}},
+    }
+
+
+def _queries(columns: Mapping[str, set[str]] | None) -> dict[str, dict[str, Any]]:
+    """QUERIES as the index's views answer them: without the State's own words when its
+    recommendation view (an earlier uprdex's, served as it is) lacks them, as Datasette fails
+    a query on a column it does not find."""
+    if columns is None or "response_detail" in columns.get("recommendation_details", set()):
+        return QUERIES
+    return {
+        name: {**query, "sql": _ANSWER_COLUMN.sub("", query["sql"])}
+        for name, query in QUERIES.items()
     }
 
 
@@ -215,6 +244,54 @@ def _view_columns(index: Path) -> dict[str, set[str]] | None:
             }
     except (sqlite3.Error, ValueError):
         return None
+
+
+def views_behind(index: Path) -> str | None:
+    """What the views of an index browse serves as it is (it could not bring them up to date)
+    are, beside this uprdex's: "its views are an older uprdex's (schema 7; this one's 8),
+    without response_detail, response_conflict"; None when they are this uprdex's, or the
+    index cannot be read here."""
+    from uprdex.pipeline.store.schema import SCHEMA_VERSION, schema_version
+    from uprdex.pipeline.views import views_current, views_ours
+
+    try:
+        with closing(sqlite3.connect(f"{index.absolute().as_uri()}?mode=ro", uri=True)) as db:
+            version = schema_version(db)
+            if version == SCHEMA_VERSION and views_current(db):
+                return None
+            dropped = version == SCHEMA_VERSION and views_ours(db)
+            held = {name: set(_columns(db, name)) for name in _current_columns()}
+    except (sqlite3.Error, ValueError):
+        return None
+    if dropped:
+        return "its views, list triggers or lists are not all there (another program changed it)"
+    lacking = [
+        column
+        for name, columns in _current_columns().items()
+        for column in columns
+        if column not in held[name]
+    ]
+    schemas = f" (schema {version}; this one's {SCHEMA_VERSION})" * (version != SCHEMA_VERSION)
+    whose = "a newer uprdex's" if version > SCHEMA_VERSION else "an older uprdex's"
+    if version == SCHEMA_VERSION and not lacking:
+        whose = "another uprdex release's"
+    return f"its views are {whose}{schemas}" + (
+        f", without {', '.join(dict.fromkeys(lacking))}" if lacking else ""
+    )
+
+
+def _columns(db: sqlite3.Connection, name: str) -> list[str]:
+    return [row[1] for row in db.execute(f"PRAGMA table_info('{name}')")]
+
+
+@lru_cache(maxsize=1)
+def _current_columns() -> dict[str, list[str]]:
+    """The columns of each view this uprdex makes, from a new empty index."""
+    from uprdex.pipeline.store import Store
+    from uprdex.pipeline.views import view_names
+
+    with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "new.sqlite") as store:
+        return {name: _columns(store.db, name) for name in view_names()}
 
 
 _PARTS_TABLES = frozenset({"recommendation_parts", "recommendation_asked_fts"})

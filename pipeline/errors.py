@@ -8,6 +8,8 @@ __all__ = [
     "IndexBusyError",
     "MissingExtraError",
     "OutputError",
+    "ReadOnlyIndexError",
+    "UnknownIdError",
     "UprdexError",
 ]
 
@@ -38,9 +40,25 @@ class BadIndexError(UprdexError):
     """A file given as the index that is not an uprdex index (or not a database at all)."""
 
 
+class ReadOnlyIndexError(BadIndexError):
+    """An index this uprdex would bring up to date before reading it (an earlier release's
+    schema or views) that it cannot write: the file, its folder or its disk is read-only."""
+
+
 class OutputError(UprdexError):
     """An output file or folder that cannot be written."""
 
 
 class MissingExtraError(UprdexError):
     """An optional part of uprdex (a pyproject extra) that is not installed."""
+
+
+class UnknownIdError(UprdexError, LookupError):
+    """An id that names no recommendation of the index: "no recommendation A/HRC/28/15:115.22
+    in the index; did you mean A/HRC/28/15#115.22?" (`nearest`, the id it most likely means,
+    or None), the line `uprdex evidence` says of it."""
+
+    def __init__(self, message: str, given: str, nearest: str | None) -> None:
+        super().__init__(message)
+        self.given = given
+        self.nearest = nearest

@@ -2,7 +2,8 @@
 
 `uprdex export --what matrix --format xlsx --out FILE.xlsx` writes one sheet per State under
 review, named after it, with one row per recommendation, the latest review first (cycle,
-paragraph, text, recommending States, response, themes, cluster, evidence documents, latest
+paragraph, text, recommending States, response, the State's own words and where they are
+stated (`response_detail`, `response_source`), themes, cluster, evidence documents, latest
 evidence) and two empty columns for the researcher, "Implementation status" (a drop-down list,
 any text allowed) and "Notes";
 then a "<State> clusters" sheet with one row per duplicate cluster of two or more. Headers are
@@ -52,6 +53,8 @@ _RECOMMENDATION_COLUMNS = (
     _Column("Recommendation", 60, wrap=True),
     _Column("Recommending States", 24, wrap=True),
     _Column("Response", 11),
+    _Column("Response detail", 18, wrap=True),
+    _Column("Response source", 16, wrap=True),
     _Column("Themes", 26, wrap=True),
     _Column("Cluster", 16),
     _Column("Evidence documents", 11, wrap=True),
@@ -165,6 +168,8 @@ def _recommendation_row(
         rec["text"],
         asked_by(rec),
         rec["response"],
+        rec["response_detail"],
+        rec["response_source"],
         ", ".join(rec["themes"]),
         cluster,
         documents,

@@ -8,13 +8,9 @@ through an inverted index so that only recommendations sharing a word are scored
 (a programme's name, a convention's number) weigh most; the score is a cosine in [0, 1], and
 bench/bench_paraphrase.py reports the precision of each threshold on hand-labelled sentences.
 
-`match_sentences` also scores two rules against a sentence that shares only an ask's frame
-("promoting, protecting ... the full and equal enjoyment of human rights of persons with
-disabilities", A/HRC/WG.6/20/SVN/1 p. 12, against "the promotion and protection of the human
-rights of its minorities", A/HRC/14/15 111.91): its words that no ask uses may count in its
-length (`other_words`), and the sentence may have to share a word outside FRAME_WORDS with the
-ask (`object_word`). The bench measures them; ingest uses neither: held out, neither was at
-least as precise as the score without them (bench_paraphrase's docstring gives the figures).
+Rules against a sentence that shares only an ask's frame are measured, not shipped, in
+bench/paraphrase_rules.py (bench/bench_paraphrase.py gives their figures); they build on
+`index_asks`, `terms`, `vector`, `ask_scores` and `best_match`, the steps of `match_sentences`.
 """
 
 from __future__ import annotations
@@ -24,14 +20,22 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from statistics import median
-from typing import Literal
 
 from uprdex.pipeline.clusters import normalize
-from uprdex.pipeline.clusters.normalize import stem
 from uprdex.pipeline.text import ends_with_abbreviation, join_lines
 
-__all__ = ["Match", "match_sentences", "page_sentences", "split_sentences"]
+__all__ = [
+    "Asks",
+    "Match",
+    "ask_scores",
+    "best_match",
+    "index_asks",
+    "match_sentences",
+    "page_sentences",
+    "split_sentences",
+    "terms",
+    "vector",
+]
 
 MIN_WORDS = 8
 # A sentence ends at ".", ";", "!" or "?" followed by a capital: "... in preparation. Slovenia";
@@ -85,24 +89,6 @@ SENTENCE_IN_LINE = re.compile(r"(?<=[a-z)])[.;!?](?:\s+[A-Z“\"]|\s*$)")
 # so is a list's one item after its lead-in's colon: "... it was recommended that Barbados:" /
 # "1. Sign and ratify the Convention against Torture ..." (A/HRC/10/73 p. 16, there a longer list).
 SENTENCE_MARK = re.compile(r"[.;!?]")
-# The frame of an ask, not what it is about: the openers that change its strength ("continue to
-# strengthen its measures aimed at", the weak openers of `clusters.normalize`), the obligations
-# and rights that frame every ask ("the promotion and protection of the human rights of"), and
-# the review's own words ("recommendations accepted during the universal periodic review").
-_FRAME = (
-    "accelerate accept action additional adopt aim already appropriate build commendable "
-    "complete comprehensive concerted concrete consider continue current cycle deepen double "
-    "effective effort endeavour enhance enjoyment ensure every existing expand expedite "
-    "finalise first fulfil full further governmental greater guarantee human implement "
-    "increase initial intensify keep legislative made maintain make measure more national "
-    "necessary ongoing periodic persist place policy positive possible practical process "
-    "promote protect pursue put recommendation redouble regard reinforce relevant renew "
-    "respect review rights robust scale seek serious spare specific step strengthen strive "
-    "strong stronger sustain take taken targeted towards undertake undertaken universal upr "
-    "work"
-)
-FRAME_WORDS = frozenset(stem(word) for word in _FRAME.split())
-OtherWords = Literal["unseen", "typical"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,63 +188,68 @@ def _pieces(text: str) -> list[str]:
     return [piece.strip() for piece in pieces]
 
 
-def _terms(text: str) -> list[str]:
+def terms(text: str) -> list[str]:
+    """The normalised words of `text` that matching reads (longer than two letters)."""
     return [word for word in normalize(text).split() if len(word) > 2]
 
 
-def _vector(
-    terms: Iterable[str], idf: Mapping[str, float], other: float | None = None
-) -> dict[str, float]:
-    """Sublinear-tf, idf-weighted unit vector; a term not in `idf` weighs `other` (left out
-    when None)."""
-    counts = Counter(term for term in terms if other is not None or term in idf)
-    weights = {term: (1 + math.log(n)) * idf.get(term, other or 0.0) for term, n in counts.items()}
+@dataclass(frozen=True, slots=True)
+class Asks:
+    """The recommendations as matching reads them: each one's terms, the terms' idf, and for
+    each term the recommendations that use it with its weight in their unit vectors."""
+
+    terms: dict[str, list[str]]
+    idf: dict[str, float]
+    postings: dict[str, list[tuple[str, float]]]
+
+
+def index_asks(recommendations: Mapping[str, str]) -> Asks:
+    """The inverted index of `recommendations` (id -> text), with smoothed idf."""
+    words = {rec_id: terms(text) for rec_id, text in recommendations.items()}
+    df = Counter(term for found in words.values() for term in set(found))
+    idf = {term: math.log((len(words) + 1) / (n + 1)) + 1 for term, n in df.items()}
+    postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for rec_id, found in words.items():
+        for term, weight in vector(found, idf).items():
+            postings[term].append((rec_id, weight))
+    return Asks(words, idf, dict(postings))
+
+
+def vector(words: Iterable[str], idf: Mapping[str, float]) -> dict[str, float]:
+    """Sublinear-tf, idf-weighted unit vector of the `words` that `idf` weighs (the others are
+    left out of it, and so of its length)."""
+    counts = Counter(word for word in words if word in idf)
+    weights = {word: (1 + math.log(n)) * idf[word] for word, n in counts.items()}
     norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-    return {term: w / norm for term, w in weights.items()}
+    return {word: w / norm for word, w in weights.items()}
+
+
+def ask_scores(sentence: Mapping[str, float], asks: Asks) -> dict[str, float]:
+    """The cosine of a sentence's unit vector with each recommendation it shares a term with."""
+    scores: dict[str, float] = defaultdict(float)
+    for term, weight in sentence.items():
+        for rec_id, rec_weight in asks.postings.get(term, ()):
+            scores[rec_id] += weight * rec_weight
+    return scores
+
+
+def best_match(index: int, scores: Mapping[str, float], threshold: float) -> Match | None:
+    """Sentence `index`'s best-scoring recommendation, when it scores `threshold` or more."""
+    if not scores:
+        return None
+    rec_id, score = max(scores.items(), key=lambda item: (item[1], item[0]))
+    return Match(index, rec_id, round(score, 3)) if score >= threshold else None
 
 
 def match_sentences(
-    sentences: Sequence[str],
-    recommendations: Mapping[str, str],
-    threshold: float,
-    *,
-    other_words: OtherWords | None = None,
-    object_word: bool = False,
+    sentences: Sequence[str], recommendations: Mapping[str, str], threshold: float
 ) -> list[Match]:
-    """The best-matching recommendation of each sentence, when it scores `threshold` or more.
-
-    Candidate rules, measured by bench/bench_paraphrase.py and used by no stage: `other_words`
-    counts a sentence's words that no recommendation uses in its length, each weighing as a word
-    seen nowhere ("unseen", the smoothed idf of df 0, review18's fab75aa) or as a typical word of
-    the recommendations ("typical", their words' median idf); `object_word` scores a
-    recommendation only when the sentence shares a word outside FRAME_WORDS with it.
-    """
+    """The best-matching recommendation of each sentence, when it scores `threshold` or more."""
     if not sentences or not recommendations:
         return []
-    terms = {rec_id: _terms(text) for rec_id, text in recommendations.items()}
-    df = Counter(term for words in terms.values() for term in set(words))
-    total = len(terms)
-    idf = {term: math.log((total + 1) / (n + 1)) + 1 for term, n in df.items()}
-    other = {None: None, "unseen": math.log(total + 1) + 1, "typical": median(idf.values())}[
-        other_words
-    ]
-    postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    for rec_id, words in terms.items():
-        for term, weight in _vector(words, idf).items():
-            postings[term].append((rec_id, weight))
-    matches = []
-    for index, sentence in enumerate(sentences):
-        scores: dict[str, float] = defaultdict(float)
-        about: set[str] = set()  # the recommendations it shares a word outside the frame with
-        for term, weight in _vector(_terms(sentence), idf, other).items():
-            for rec_id, rec_weight in postings.get(term, ()):
-                scores[rec_id] += weight * rec_weight
-                if term not in FRAME_WORDS:
-                    about.add(rec_id)
-        if object_word:
-            scores = {rec_id: score for rec_id, score in scores.items() if rec_id in about}
-        if scores:
-            rec_id, score = max(scores.items(), key=lambda item: (item[1], item[0]))
-            if score >= threshold:
-                matches.append(Match(index, rec_id, round(score, 3)))
-    return matches
+    asks = index_asks(recommendations)
+    found = (
+        best_match(index, ask_scores(vector(terms(sentence), asks.idf), asks), threshold)
+        for index, sentence in enumerate(sentences)
+    )
+    return [match for match in found if match is not None]

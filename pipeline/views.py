@@ -38,7 +38,9 @@ __all__ = [
     "refresh_views",
     "states_current",
     "sync_states",
+    "view_names",
     "views_current",
+    "views_ours",
 ]
 
 
@@ -373,7 +375,7 @@ def views_current(db: sqlite3.Connection) -> bool:
         return False
     present = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
     wanted = set(_TRIGGER_NAME.findall("\n".join(_list_triggers())))
-    wanted |= set(_VIEW_NAME.findall("\n".join(VIEWS)))
+    wanted |= set(view_names())
     if not wanted <= present or "recommendation_lists" not in present:
         return False
     (rows_match,) = db.execute(
@@ -381,6 +383,11 @@ def views_current(db: sqlite3.Connection) -> bool:
         "= (SELECT count(*) FROM recommendation_lists)"
     ).fetchone()
     return bool(rows_match)
+
+
+def view_names() -> list[str]:
+    """The names of the views uprdex makes, in the order it makes them."""
+    return _VIEW_NAME.findall("\n".join(VIEWS))
 
 
 def views_ours(db: sqlite3.Connection) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -111,7 +112,44 @@ def test_two_sources_that_disagree_are_shown_in_browse(tmp_path: Path) -> None:
     assert by_state.get("response_conflict") == conflict
 
 
+def _cluster_of(index: Path, rec_id: str) -> str:
+    """The ask's cluster, read without opening a Store (which brings the views up to date)."""
+    with closing(sqlite3.connect(f"{index.as_uri()}?mode=ro", uri=True)) as db:
+        (cluster,) = db.execute(
+            "SELECT cluster_id FROM recommendations WHERE id = ?", [rec_id]
+        ).fetchone()
+    assert cluster
+    return str(cluster)
+
+
+def test_the_ready_made_queries_show_the_answer_wording_beside_the_position(index: Path) -> None:
+    # leftovers: the views showed "supported in part" beside noted, the two ready-made queries
+    # that show asks (a cluster's members, a State's noted asks) did not.
+    members = _rows(index, "cluster_members", cluster_id=_cluster_of(index, IN_PART))
+    (mine,) = [row for row in members if row["id"] == IN_PART]
+    assert (mine["response"], mine.get("response_detail")) == ("noted", "supported in part")
+    noted = _rows(index, "noted_with_evidence_since", state_under_review="Slovenia", since="")
+    assert {row.get("response_detail") for row in noted if row["id"] == IN_PART} == {
+        "supported in part"
+    }
+    with Store(index) as store:
+        wanted = {
+            rec: detail
+            for rec, detail in store.db.execute(
+                "SELECT id, response_detail FROM recommendations WHERE response = 'noted'"
+            )
+        }
+    assert {row["id"]: row.get("response_detail", "missing") for row in noted} == wanted
+
+
 _ANSWER_COLUMNS = re.compile(r"\s*r\.response_(?:detail|conflict),")
+
+
+def _earlier(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An index whose views an earlier release made: without the answer columns."""
+    with monkeypatch.context() as earlier:
+        earlier.setattr(views, "VIEWS", tuple(_ANSWER_COLUMNS.sub("", v) for v in views.VIEWS))
+        return ingested(("slovenia2010_recs.pdf", "svn2010_addendum.pdf"), tmp_path / "i.sqlite")
 
 
 def test_an_index_whose_views_an_earlier_release_made_gets_the_answer_on_open(
@@ -119,9 +157,7 @@ def test_an_index_whose_views_an_earlier_release_made_gets_the_answer_on_open(
 ) -> None:
     # The views are CREATE VIEW IF NOT EXISTS: an index made before must get the new views
     # (their digest in meta differs), not keep the old ones silently.
-    with monkeypatch.context() as earlier:
-        earlier.setattr(views, "VIEWS", tuple(_ANSWER_COLUMNS.sub("", v) for v in views.VIEWS))
-        index = ingested(("slovenia2010_recs.pdf", "svn2010_addendum.pdf"), tmp_path / "i.sqlite")
+    index = _earlier(tmp_path, monkeypatch)
     db = sqlite3.connect(index)
     made = {row[1] for row in db.execute("PRAGMA table_info('recommendation_details')")}
     db.close()
@@ -132,6 +168,11 @@ def test_an_index_whose_views_an_earlier_release_made_gets_the_answer_on_open(
     assert "response_detail" not in details
     for view in ("recommendation_details", "recommendation_by_state"):
         assert "response" in _facets(index, view) and "response_detail" not in _facets(index, view)
+    # The ready-made queries too, without the wording their views lack.
+    members = _rows(index, "cluster_members", cluster_id=_cluster_of(index, IN_PART))
+    assert IN_PART in {row["id"] for row in members}
+    noted = _rows(index, "noted_with_evidence_since", state_under_review="Slovenia", since="")
+    assert IN_PART in {row["id"] for row in noted} and "response_detail" not in noted[0]
     with Store(index):
         pass
     (details,) = _rows(index, "recommendation_details", id=IN_PART)
@@ -151,3 +192,37 @@ def test_the_answer_wordings_are_counted_beside_the_positions(index: Path) -> No
     # One row per recommending State: a wording is counted once for each State that asked.
     by_state = _facets(index, "recommendation_by_state")["response_detail"]
     assert set(by_state) == set(wanted)
+
+
+@pytest.mark.parametrize("why", ["read-only", "being written"])
+def test_browse_says_in_one_line_it_serves_older_views_it_cannot_update(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, why: str
+) -> None:
+    # leftovers: browse served an earlier release's views (no response_detail, no
+    # response_conflict) of an index it could not update, read-only without a word, being
+    # written with "serving it as it is" only: a researcher looked for the State's words.
+    from click.testing import CliRunner
+
+    import uprdex.pipeline.browse as browse
+    from uprdex.flows.cli import main
+    from uprdex.pipeline.store import connection
+
+    index = _earlier(tmp_path, monkeypatch)
+    monkeypatch.setattr(browse, "serve", lambda path, port: None)
+    if why == "read-only":  # as the file, its folder or its disk would be (root writes any)
+        monkeypatch.setattr(connection, "_writable", lambda path: False)
+    with closing(sqlite3.connect(index, isolation_level=None)) as writer:
+        if why == "being written":
+            writer.execute("BEGIN IMMEDIATE")
+        served = CliRunner().invoke(main, ["browse", "--index", str(index)], catch_exceptions=False)
+    assert served.exit_code == 0, served.output
+    (line,) = [said for said in served.stderr.splitlines() if said.strip()]
+    assert line.startswith(str(index.resolve())) and why in line, line
+    assert "older uprdex" in line and "response_detail, response_conflict" in line, line
+    assert "Serving" in served.stdout
+    (details,) = _rows(index, "recommendation_details", id=IN_PART)
+    assert "response_detail" not in details  # served as it is
+    monkeypatch.undo()
+    monkeypatch.setattr(browse, "serve", lambda path, port: None)
+    current = CliRunner().invoke(main, ["browse", "--index", str(index)], catch_exceptions=False)
+    assert current.exit_code == 0 and not current.stderr.strip(), current.stderr

@@ -164,3 +164,43 @@ def test_a_watch_run_that_makes_corrections_contradict_says_so_once(tmp_path: Pa
     expected = _listed_by_cluster_links(index)
     assert expected and "the links hold, not the unlink" in expected[-1], expected
     assert _said(errors) == expected, errors
+
+
+def test_cluster_links_import_says_only_the_contradictions_its_corrections_make(
+    tmp_path: Path,
+) -> None:
+    # leftovers: `uprdex cluster links --import FILE` said every contradiction the index
+    # holds, again at each import of a colleague's file, while import, run and watch say only
+    # those their change made (`Resolved.conflicts_since`).
+    from uprdex.pipeline.corrections import write_csv
+
+    source = _rows(tmp_path)
+    index = tmp_path / "index.sqlite"
+    a1, a2, _, c = _imported_ids(source, index)
+    result = CliRunner().invoke(
+        main, ["ingest", str(fixture("slovenia2014_recs.pdf")), "--index", str(index)]
+    )
+    assert result.exit_code == 0, result.output
+    with Store(index) as store:  # A1 and A2 are both 115.1 now
+        assert store.record_corrections(
+            [Correction.of(a1, c, "link", who="r", at="2026-12-06T21:00:00")]
+        )
+    # A colleague's earlier unlink of the same two asks, typed on A2: kept beside the link,
+    # which holds (the later).
+    shared = tmp_path / "colleague.csv"
+    write_csv([Correction.of(a2, c, "unlink", who="s", at="2026-12-06T20:00:00")], shared)
+    args = ["cluster", "links", "--import", str(shared), "--index", str(index)]
+    made = CliRunner().invoke(main, args)
+    assert made.exit_code == 0, made.output
+    expected = _listed_by_cluster_links(index)
+    assert expected and "name this one pair now" in expected[-1], expected
+    assert _said(made.stderr) == expected, made.stderr
+    at = "2026-12-06T22:00:00"
+    write_csv([Correction.of(f"{ASK}5", f"{ASK}6", "link", who="s", at=at)], shared)
+    other = CliRunner().invoke(main, args)
+    assert other.exit_code == 0 and "1 new or changed" in other.output, other.output
+    assert _said(other.stderr) == [], other.stderr  # its link makes none
+    assert _listed_by_cluster_links(index) == expected  # the listing still says it
+
+
+ASK = "A/HRC/28/15#115."

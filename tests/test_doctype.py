@@ -69,9 +69,12 @@ def test_every_report_of_the_corpus_is_a_wg_report(shared_data: Path) -> None:
 
 def test_year_of_session() -> None:
     # Sessions 1-20 as the 245 WG reports date their reviews; 36 met in November 2020 and 41 in
-    # November 2022; after the table's last session the year is not guessed.
+    # November 2022; 51-53 in 2026 and 54 in 2027, three a year as since 2023 (leftovers: 51
+    # on had none); after the table's last session the year is not guessed (a cycle's first
+    # year held two: 2012, 2017, 2022).
     cases = {1: 2008, 3: 2008, 4: 2009, 12: 2011, 13: 2012, 14: 2012, 15: 2013, 20: 2014}
-    cases |= {34: 2019, 36: 2020, 41: 2022, 42: 2023, 50: 2025, 51: None, 0: None, None: None}
+    cases |= {34: 2019, 36: 2020, 41: 2022, 42: 2023, 50: 2025, 51: 2026, 53: 2026, 54: 2027}
+    cases |= {55: None, 0: None, None: None}
     for session, year in cases.items():
         assert year_of_session(session) == year, session
 
@@ -219,3 +222,49 @@ def test_a_document_dated_only_in_the_sentence_naming_an_earlier_review_takes_no
     path.write_bytes(text_pdf(lines))
     document = extract_file(path).document
     assert (document.session, document.cycle) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("lines", "cycle"),
+    [
+        (
+            [
+                "Joint submission of civil society on Slovenia",
+                "for the fourth UPR cycle",
+                "March 2024",
+            ],
+            4,
+        ),
+        (["Slovenia", "Submission to the third cycle of the UPR", "2019"], 3),
+        (["Slovenia: NGO report for the 4th cycle", "October 2023"], 4),
+        (["Stakeholder submission for the UPR cycle 4 of Slovenia"], 4),
+        (["Submission on Slovenia for the fourth UPR cycle"], 4),  # undated
+        # Several cycles named: which is its own is not read.
+        (
+            [
+                "Slovenia: submission for the third UPR cycle",
+                "the second cycle asked for it",
+                "2019",
+            ],
+            None,
+        ),
+        # An earlier cycle named as past, dated or not.
+        (["Slovenia", "In the second cycle, Slovenia received 164 recommendations."], None),
+        (["Slovenia", "Since the first cycle of the UPR, Slovenia ratified the OPCAT"], None),
+        # Dated years after that cycle's reviews: it names an earlier cycle.
+        (["Slovenia", "Shadow report: the first UPR cycle", "May 2015"], None),
+    ],
+)
+def test_a_document_without_a_symbol_takes_the_one_cycle_it_names_as_its_own(
+    tmp_path: Path, lines: list[str], cycle: int | None
+) -> None:
+    # leftovers: an NGO submission "for the fourth UPR cycle", no symbol, no "UPR WG N", was
+    # indexed with cycle null.
+    from uprdex.flows.extract import extract_file
+
+    from hostile import text_pdf
+
+    path = tmp_path / "submission.pdf"
+    path.write_bytes(text_pdf(lines))
+    document = extract_file(path).document
+    assert (document.symbol, document.session, document.cycle) == (None, None, cycle)

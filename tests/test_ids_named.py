@@ -141,6 +141,35 @@ def test_the_python_api_takes_a_report_ask_id_in_any_case_as_the_cli_does(
         assert opened.evidence(" A/HRC/28/15 # 115.22") == of_the_ask
 
 
+def test_the_python_api_of_an_id_that_names_no_ask_raises_the_clis_error_with_its_suggestion(
+    indexes: tuple[Path, Path],
+) -> None:
+    # leftovers: `uprdex evidence A/HRC/28/15:115.22` exits 2 with "did you mean
+    # A/HRC/28/15#115.22?", while Index.evidence("A/HRC/28/15:115.22") returned [], as for an
+    # ask no document cites: a notebook could not tell a typo from an uncited ask.
+    import uprdex
+    from uprdex.pipeline.errors import UprdexError
+
+    with uprdex.open_index(indexes[1]) as opened:
+        for given, meant in (("A/HRC/28/15:115.22", ASK), ("A/HRC/28/15#999.9", None)):
+            said = CliRunner().invoke(main, ["evidence", given, "--index", str(indexes[1])])
+            assert said.exit_code == 2, said.output
+            with pytest.raises(uprdex.UnknownIdError) as raised:
+                opened.evidence(given)
+            assert isinstance(raised.value, UprdexError)
+            assert (raised.value.given, raised.value.nearest) == (given, meant)
+            unknown = f"no recommendation {given} in the index"
+            assert str(raised.value) == (f"{unknown}; did you mean {meant}?" if meant else unknown)
+            if meant:  # the CLI's line, word for word
+                assert said.output.strip() == f"error {raised.value}", said.output
+            with pytest.raises(uprdex.UnknownIdError):
+                opened.dataframe("evidence", recommendation_id=given)
+        # An ask of the index that no document cites is no error: its evidence is none.
+        cited = {row["recommendation_id"] for row in opened.evidence()}
+        uncited = next(rec["id"] for rec in opened.recommendations() if rec["id"] not in cited)
+        assert opened.evidence(uncited) == []
+
+
 def test_forget_of_a_mistyped_id_suggests_the_ask_it_means_as_link_does(
     indexes: tuple[Path, Path], tmp_path: Path
 ) -> None:

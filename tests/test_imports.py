@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from uprdex.extractors.imports import read_thematic_list, read_upr_info
@@ -552,4 +553,7 @@ def test_the_python_api_gives_the_evidence_of_an_imported_id_kept_from_before(
     with uprdex.open_index(index) as opened:
         of_the_ask = opened.evidence("A/HRC/28/15#115.22")
         assert of_the_ask and opened.evidence(kept) == of_the_ask
-        assert opened.evidence("upr-info:SVN:20:000000000000") == []
+        # An imported id that names no import is no ask: said as `uprdex evidence` says it
+        # (leftovers; it gave [] before).
+        with pytest.raises(uprdex.UnknownIdError, match="no recommendation upr-info:SVN:20:0"):
+            opened.evidence("upr-info:SVN:20:000000000000")

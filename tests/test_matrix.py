@@ -4,6 +4,7 @@ with openpyxl as a spreadsheet program would."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -13,7 +14,7 @@ from uprdex.flows.cli import main
 from uprdex.pipeline.matrix import IMPLEMENTATION_STATUSES, RESPONSE_FILLS, sheet_names
 from uprdex.pipeline.store import Store
 
-from helpers import fixture
+from helpers import cli, fixture, ingested
 
 FORMULA = '=HYPERLINK("http://example.org","click")'
 HEADER = [
@@ -22,6 +23,8 @@ HEADER = [
     "Recommendation",
     "Recommending States",
     "Response",
+    "Response detail",
+    "Response source",
     "Themes",
     "Cluster",
     "Evidence documents",
@@ -83,34 +86,71 @@ def test_one_sheet_per_state_under_review_and_a_clusters_sheet_each(workbook: Pa
 def test_one_row_per_recommendation_with_the_researchers_columns_empty(
     workbook: Path, index: Path
 ) -> None:
-    sheet = load_workbook(workbook)["Slovenia"]
-    rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == HEADER
+    rows = _table(workbook, "Slovenia")
     with Store(index) as store:
         expected = {
             rec.id: rec for rec in store.recommendations() if rec.state_under_review == "Slovenia"
         }
         evidence = store.evidence_summary()
-    by_id = {row[-1]: row for row in rows[1:]}
+    by_id = {row["Id"]: row for row in rows}
     assert set(by_id) == set(expected)
-    assert [row[0] for row in rows[1:]] == sorted((row[0] for row in rows[1:]), reverse=True)
+    cycles = [row["Cycle"] for row in rows]
+    assert cycles == sorted(cycles, reverse=True)
     for rec_id, row in by_id.items():
         rec = expected[rec_id]
-        assert row[1] == rec.paragraph and isinstance(row[1], str)  # "115.10", not 115.1
-        assert row[3] == ", ".join(rec.recommending_states)
-        assert row[4] == rec.response
-        assert (row[7], row[8]) == evidence.get(rec_id, (0, None))
-        assert row[9] is None and row[10] is None
-    assert {row[8] for row in by_id.values() if row[7]} == {
+        assert row["Paragraph"] == rec.paragraph and isinstance(row["Paragraph"], str)
+        assert row["Recommending States"] == ", ".join(rec.recommending_states)
+        assert row["Response"] == rec.response
+        documents = (row["Evidence documents"], row["Latest evidence"])
+        assert documents == evidence.get(rec_id, (0, None))
+        assert row["Implementation status"] is None and row["Notes"] is None
+    assert {row["Latest evidence"] for row in rows if row["Evidence documents"]} == {
         "2015-03-04",
         "2019-08-30",
     }  # Add.1, the compilation
-    assert by_id["A/HRC/28/15#115.10"][1] == "115.10"
+    assert by_id["A/HRC/28/15#115.10"]["Paragraph"] == "115.10"  # not 115.1
+
+
+def test_the_states_own_answer_and_where_it_is_stated_sit_beside_the_response(
+    tmp_path: Path,
+) -> None:
+    # The matrix gave only "noted" for Slovenia 2010's 111.3, which the State "accepts in
+    # part" (A/HRC/14/15/Add.1 para 3): the researcher filling it had to look the words up.
+    index = ingested(("slovenia2010_recs.pdf", "svn2010_addendum.pdf"), tmp_path / "i.sqlite")
+    out = tmp_path / "matrix.xlsx"
+    args = ("export", "--what", "matrix", "--format", "xlsx", "--out", out, "--index", index)
+    assert cli(*args).exit_code == 0
+    rows = _table(out, "Slovenia")
+    by_id = {row["Id"]: row for row in rows}
+    assert by_id["A/HRC/14/15#111.3"]["Response"] == "noted"
+    assert by_id["A/HRC/14/15#111.3"]["Response detail"] == "supported in part"
+    assert by_id["A/HRC/14/15#111.3"]["Response source"] == "A/HRC/14/15/Add.1 para 3"
+    with Store(index) as store:
+        stored = {rec.id: rec for rec in store.recommendations()}
+    assert set(by_id) == set(stored)
+    for rec_id, row in by_id.items():
+        rec = stored[rec_id]
+        assert (row["Response detail"], row["Response source"]) == (
+            rec.response_detail,
+            rec.response_source,
+        )
+    assert {row["Response detail"] for row in rows} > {"accepted", "supported in part"}
+
+
+def _table(workbook: Path, sheet: str) -> list[dict[str, Any]]:
+    """A sheet's rows keyed by the header, as a tool reading the matrix by column name does;
+    the header checked first."""
+    header, *rows = load_workbook(workbook)[sheet].iter_rows(values_only=True)
+    assert list(header) == HEADER
+    return [dict(zip(HEADER, row, strict=True)) for row in rows]
 
 
 def test_text_from_documents_is_a_string_cell_never_a_formula(workbook: Path) -> None:
     sheet = load_workbook(workbook)["Slovenia"]
-    (cell,) = [row[2] for row in sheet.iter_rows(min_row=2) if row[11].value == "A/HRC/28/15#115.2"]
+    ids = HEADER.index("Id")
+    (cell,) = [
+        row[2] for row in sheet.iter_rows(min_row=2) if row[ids].value == "A/HRC/28/15#115.2"
+    ]
     assert cell.value == FORMULA
     assert cell.data_type == "s"
 
@@ -118,7 +158,7 @@ def test_text_from_documents_is_a_string_cell_never_a_formula(workbook: Path) ->
 def test_frozen_header_filter_widths_wrapping_and_coloured_responses(workbook: Path) -> None:
     sheet = load_workbook(workbook)["Slovenia"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:L{sheet.max_row}"
+    assert sheet.auto_filter.ref == f"A1:{_letter('Id')}{sheet.max_row}"
     assert sheet.column_dimensions["C"].width >= 50  # the recommendation
     assert sheet["C2"].alignment.wrap_text
     seen = set()
@@ -128,7 +168,8 @@ def test_frozen_header_filter_widths_wrapping_and_coloured_responses(workbook: P
         seen.add(cell.value)
     assert seen == {"supported", "noted", "pending"}
     (validation,) = sheet.data_validations.dataValidation
-    assert str(validation.sqref) == f"J2:J{sheet.max_row}"
+    status = _letter("Implementation status")
+    assert str(validation.sqref) == f"{status}2:{status}{sheet.max_row}"
     assert validation.formula1 == '"' + ",".join(IMPLEMENTATION_STATUSES) + '"'
 
 
@@ -149,9 +190,16 @@ def test_the_clusters_sheet_lists_each_cluster_with_its_members_and_states(
         cluster = clusters[row[0]]
         assert row[1] == cluster.size
         assert row[3].split("\n") == [m.id for m in cluster.members]
-    used = {row[6] for row in book["Slovenia"].iter_rows(min_row=2, values_only=True) if row[6]}
+    used = {row["Cluster"] for row in _table(workbook, "Slovenia") if row["Cluster"]}
     assert used == set(clusters)
     assert book["Slovenia clusters"].freeze_panes == "A2"
+
+
+def _letter(header: str) -> str:
+    """The column letter of a header of the recommendations sheet."""
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(1 + HEADER.index(header))
 
 
 def test_sheet_names_fit_excel_and_stay_unique() -> None:

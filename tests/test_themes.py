@@ -166,3 +166,19 @@ def test_keyword_matches_a_word_written_with_or_without_diacritics(tmp_path: Pat
     assert themes_of(ThemeTagger().tag("Address Māori concerns")) == {
         "Indigenous peoples": ("Māori",)
     }
+
+
+def test_ask_naming_an_indigenous_people_or_a_climate_treaty_gets_its_theme() -> None:
+    # Dominica 2014 (A/HRC/27/9, 93.79) had no theme at all: "Kalinago" named no keyword.
+    tagger = ThemeTagger()
+    assert themes_of(
+        tagger.tag(
+            "Adopt active measures to enable better integration of the Kalinago population "
+            "and to close the relative gap they confront"
+        )
+    ) == {"Indigenous peoples": ("Kalinago",)}
+    assert themes_of(tagger.tag("Protect the rights of the Sámi and the Inuit")) == {
+        "Indigenous peoples": ("Sámi", "Inuit")
+    }
+    assert "Environment" in themes_of(tagger.tag("Implement the Paris Agreement"))
+    assert "Environment" in themes_of(tagger.tag("Ratify the Kyoto Protocol"))

@@ -18,9 +18,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from uprdex.index import Index, open_index
+    from uprdex.index import Index, UnknownIdError, open_index
 
-__all__ = ["Index", "open_index"]
+__all__ = ["Index", "UnknownIdError", "open_index"]
 
 
 def __getattr__(name: str) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from uprdex.pipeline.errors import UprdexError
+from uprdex.pipeline.errors import UnknownIdError, UprdexError
 from uprdex.pipeline.extras import require
 from uprdex.pipeline.model import ExportKind
 
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     from uprdex.pipeline.store import Store
 
-__all__ = ["Index", "open_index"]
+__all__ = ["Index", "UnknownIdError", "open_index"]
 
 Record = dict[str, Any]
 
@@ -83,12 +83,19 @@ class Index:
         """Evidence records: of one recommendation ("A/HRC/28/15#115.22", any case, as `uprdex
         evidence` takes it; an imported ask's id kept from before its WG report was indexed,
         "upr-info:SVN:20:99836fe488b3", gives its report's ask's, whose id the records carry),
-        or of all the recommendations the filters select."""
+        or of all the recommendations the filters select. An id that names no recommendation
+        of the index raises UnknownIdError, with the id it most likely means ("did you mean
+        A/HRC/28/15#115.22?" of "A/HRC/28/15:115.22"), as `uprdex evidence` says it."""
+        wanted = None
+        if recommendation_id is not None:
+            found = self._store.named(recommendation_id)
+            if found.ask is None:
+                raise UnknownIdError(found.said, found.given, found.nearest)
+            wanted = found.ask
         rows = self._records(ExportKind.EVIDENCE, **filters)
-        if recommendation_id is None:
-            return rows
-        wanted = self._store.named(recommendation_id).ask
-        return [row for row in rows if row["recommendation_id"] == wanted]
+        return (
+            rows if wanted is None else [row for row in rows if row["recommendation_id"] == wanted]
+        )
 
     def clusters(self, min_size: int = 1, **filters: Any) -> list[Record]:
         """Duplicate clusters (singletons are clusters of size 1), largest first."""

@@ -8,7 +8,7 @@ import click
 from rich.markup import escape
 
 from uprdex.flows.cli._common import err, existing, index_option, open_index, out
-from uprdex.pipeline.errors import BadIndexError, IndexBusyError
+from uprdex.pipeline.errors import BadIndexError, IndexBusyError, ReadOnlyIndexError
 
 _NO_WAIT = 0.5
 """Seconds browse waits for a writer before it serves the index as it is."""
@@ -27,19 +27,30 @@ def browse(port: int, index: Path | None) -> None:
     `.json` to any page's address for its data. Needs the browse extra: pip install
     'uprdex[browse]'.
     """
-    from uprdex.pipeline.browse import build_datasette, parts_stored, serve
+    from uprdex.pipeline.browse import build_datasette, parts_stored, serve, views_behind
 
     path = existing(index).resolve()
     # As every command that reads it, an earlier uprdex's index gets this one's schema and
     # views (a large index's facets need the stored lists); one it cannot bring up to date
     # (read-only, a newer uprdex's, or being written: no waiting for the writer) is served as
-    # it is.
+    # it is, and an earlier uprdex's views said to be so, in one line.
+    why = None
     try:
         open_index(path, busy_timeout=_NO_WAIT).close()
     except IndexBusyError:
-        err.print(f"{escape(str(path))} is being written by another program: serving it as it is")
+        why = "being written by another program (browse does not wait)"
+    except ReadOnlyIndexError:
+        why = "read-only (the file, its folder or its disk)"
     except BadIndexError:
         pass
+    behind = views_behind(path) if why else None
+    if behind:
+        err.print(
+            f"{escape(str(path))}: {escape(behind)}; it is {why}, so browse serves them as they "
+            "are, until an uprdex command can write it"
+        )
+    elif why:
+        err.print(f"{escape(str(path))} is {why}: serving it as it is")
     build_datasette(path)  # a missing extra or a bad index fails here, before the server
     if not parts_stored(path):
         err.print(

@@ -74,30 +74,73 @@ def unlink(ctx: click.Context, first: str, second: str, note: str, index: Path |
 @index_option
 @click.pass_context
 def forget(ctx: click.Context, first: str, second: str, index: Path | None) -> None:
-    """Drop the link or unlink of two recommendations; their States are clustered again from
-    scratch."""
-    from uprdex.pipeline.corrections import CorrectionKind
-
+    """Drop the link or unlink recorded with two recommendation ids (two asks' ids as `uprdex
+    cluster links` lists them: every correction listed under them); their States are clustered
+    again from scratch."""
     index = _index(ctx, index)
     existing(index)
-    a, b = _id(first), _id(second)
     with locked(workspace(None, index)), open_index(index) as store:
+        found = [named(store, rec) for rec in (first, second)]
+        # As the index spells them: an imported id as imported, whatever it names now.
+        a, b = (_spelled(f, rec) for f, rec in zip(found, (first, second), strict=True))
         gone = store.forget_correction(a, b)
-        if gone is None:  # recorded with the report's ask an imported id kept is now
-            found = [named(store, rec) for rec in (first, second)]
-            a, b = (f.ask or rec for f, rec in zip(found, (a, b), strict=True))
-            gone = store.forget_correction(a, b)
-        if gone is None:
+        names = store.named_now([a, b, *(rec for c in gone for rec in c.pair)])
+        asks = sorted({names.get(rec, rec) for rec in (gone[0].pair if gone else (a, b))})
+        # What still holds for these asks (another correction recorded under other ids).
+        applied = store.applied_corrections()
+        line = {c.pair: c for c in applied.held}.get((asks[0], asks[-1]))
+        still = applied.recorded[line.pair] if line is not None else ()
+        if not gone:
             meant = "".join(f"; did you mean {f.nearest}?" for f in found if f.nearest)
-            raise click.UsageError(f"no link or unlink of {a} and {b} is recorded{meant}")
-        names = store.named_now([a, b])  # the asks imported ids name now
-        asks = [names.get(rec, rec) for rec in (a, b)]
+            listed = (
+                f"; {line.first} and {line.second} are {line.kind.value}ed as recorded: "
+                f"{', '.join(c.describe() for c in still)} (forget one by its two ids, or every "
+                "one by the two asks' ids)"
+                if line is not None
+                else ""
+            )
+            raise click.UsageError(f"no link or unlink of {a} and {b} is recorded{meant}{listed}")
         states = _states(store, asks)
         if states:
             store.update_clusters(states=states, fresh=True)
-        where = _where(store, *asks)
-    verb = "linked" if gone.kind == CorrectionKind.LINK else "unlinked"
-    out.print(f"forgot that {escape(a)} and {escape(b)} were {verb}; {where}")
+        where = _where(store, *asks) if len(asks) == 2 else ""
+    out.print(_forgot(gone, asks, line, still, where))
+
+
+def _spelled(found: Named, typed: str) -> str:
+    """A typed id as the index spells it: an imported id's own, a report's ask, or as typed
+    when it names nothing here (a correction may name an ask no longer indexed)."""
+    if found.via is not None:
+        return found.via.import_id
+    return found.ask or _id(typed)
+
+
+def _forgot(
+    gone: Sequence[Correction],
+    asks: Sequence[str],
+    line: Correction | None,
+    still: Sequence[Correction],
+    where: str,
+) -> str:
+    """What `forget` dropped, then where the asks are, or that another correction still
+    links (or unlinks) them."""
+    from uprdex.pipeline.corrections import CorrectionKind
+
+    if len(gone) == 1:
+        verb = "linked" if gone[0].kind == CorrectionKind.LINK else "unlinked"
+        said = f"forgot that {gone[0].first} and {gone[0].second} were {verb}"
+    else:
+        each = ", ".join(f"{c.describe()} ({c.at})" for c in gone)
+        said = f"forgot {count(len(gone), 'correction')} of {' and '.join(asks)}: {each}"
+    if line is not None:
+        held = ", ".join(f"{c.describe()} recorded {c.at}" for c in still)
+        said += (
+            f"; {line.first} and {line.second} are still {line.kind.value}ed by {held} "
+            "(`uprdex cluster links` lists it)"
+        )
+    elif where:
+        said += f"; {where}"
+    return escape(said)
 
 
 @click.command()
@@ -131,6 +174,7 @@ def links(
     if import_from is not None:
         incoming = read_csv(import_from)
         with locked(workspace(None, index)), open_index(index) as store:
+            before = store.applied_corrections()
             changed = store.record_corrections(incoming)
             applied = store.applied_corrections()
             names = store.named_now([rec for c in changed for rec in c.pair])
@@ -147,7 +191,7 @@ def links(
                 f"{count(moved, 'correction')} named an imported ask by its id: it holds for "
                 "the report's ask that import is linked to here"
             )
-        say_conflicts(applied.conflicts)
+        say_conflicts(applied.conflicts_since(before))  # those its corrections made
         return
     with open_index(index) as store:
         recorded = store.corrections()
@@ -194,7 +238,8 @@ def say_conflicts(conflicts: Iterable[str]) -> None:
     """One line on stderr on each pair two corrections now disagree on and on each
     contradiction, read with imported ids as the report's asks (which one holds): every
     command that writes clusters says them with this (`Resolved.conflicts`; a write of
-    documents or imports only those it made, `Resolved.conflicts_since`)."""
+    documents, imports or a file of corrections only those it made,
+    `Resolved.conflicts_since`)."""
     for line in conflicts:
         err.print(f"[yellow]contradiction[/] {escape(line)}")
 

@@ -367,6 +367,7 @@ class Store(Connection):
         recorded when the result would contradict itself: `CorrectionError`)."""
         return clustering.record_corrections(self, incoming)
 
-    def forget_correction(self, a: str, b: str) -> Correction | None:
-        """Drop the correction of a pair; returns it (None when there was none)."""
+    def forget_correction(self, a: str, b: str) -> list[Correction]:
+        """Drop the corrections two ids name (the one recorded with them, or every one listed
+        under two asks' ids); returns those dropped."""
         return clustering.forget_correction(self, a, b)

@@ -34,7 +34,7 @@ from uprdex.pipeline.corrections import (
 from uprdex.pipeline.semantic import SemanticModel
 from uprdex.pipeline.settings import ClusterSettings
 from uprdex.pipeline.store.connection import Connection
-from uprdex.pipeline.store.ids import asks_of, named_now, resolved
+from uprdex.pipeline.store.ids import asks_of, named_now, recorded_by, resolved
 from uprdex.pipeline.store.queries import (
     REPORT_ORDER,
     RecFilter,
@@ -413,21 +413,21 @@ def cluster_curation(db: sqlite3.Connection) -> dict[str, list[Correction]]:
     return dict(shaped)
 
 
-def forget_correction(index: Connection, a: str, b: str) -> Correction | None:
-    """Drop the correction of a pair; returns it (None when there was none)."""
-    first, second = sorted((a, b))
+def forget_correction(index: Connection, a: str, b: str) -> list[Correction]:
+    """Drop the corrections two ids name (`ids.recorded_by`): the one recorded with these ids,
+    else the one recorded with the report's asks imported ids typed name now; two asks' ids
+    name every correction `cluster links` lists under them. Returns those dropped."""
     with index.transaction() as db:
         held = corrections_of(db)
-        gone = [c for c in held if c.pair == (first, second)]
-        if not gone:  # recorded under imported ids that name these asks now, or the reverse
-            names = named_now(db, {first, second, *(rec for c in held for rec in c.pair)})
-            asks = asks_of(names, (first, second))
-            gone = [c for c in held if asks_of(names, c.pair) == asks]
+        names = named_now(db, {a, b, *(rec for c in held for rec in c.pair)})
+        gone = [c for c in held if recorded_by(names, (a, b), c.pair, as_ask=False)]
+        if not gone:
+            gone = [c for c in held if recorded_by(names, (a, b), c.pair, as_ask=True)]
         db.executemany(
             "DELETE FROM cluster_corrections WHERE first = ? AND second = ?",
             [c.pair for c in gone],
         )
-    return max(gone, key=lambda c: c.at) if gone else None
+    return gone
 
 
 def _differences(settings: ClusterSettings, base: ClusterSettings) -> dict[str, Any]:

@@ -26,6 +26,7 @@ __all__ = [
     "asks_of",
     "named",
     "named_now",
+    "recorded_by",
     "resolved",
 ]
 
@@ -232,6 +233,25 @@ def asks_of(names: Mapping[str, str], pair: tuple[str, str]) -> tuple[str, str]:
     first."""
     a, b = (names.get(rec, rec) for rec in pair)
     return (min(a, b), max(a, b))
+
+
+def recorded_by(
+    names: Mapping[str, str], typed: tuple[str, str], stored: tuple[str, str], *, as_ask: bool
+) -> bool:
+    """Whether two ids a researcher typed (the index's spelling) name a correction recorded
+    with `stored`: the same ids, or an ask's id typed for an imported id that names that ask
+    now (the asks `cluster links` lists a line under); with `as_ask`, also an imported id typed
+    for the report's ask it was recorded as (typed after its report was indexed)."""
+
+    def same(given: str, recorded: str) -> bool:
+        return (
+            given == recorded
+            or names.get(recorded) == given
+            or (as_ask and names.get(given) == recorded)
+        )
+
+    (a, b), (first, second) = typed, stored
+    return (same(a, first) and same(b, second)) or (same(a, second) and same(b, first))
 
 
 @dataclass(frozen=True, slots=True)

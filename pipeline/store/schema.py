@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from uprdex.pipeline.errors import BadIndexError
+from uprdex.pipeline.errors import BadIndexError, ReadOnlyIndexError
 from uprdex.pipeline.model import IMPORT_READER
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.views import (
@@ -465,7 +465,7 @@ def migrate(
             change = "makes them again"
         else:
             writer, change = "another uprdex release", "makes its views and States its own"
-        raise BadIndexError(
+        raise ReadOnlyIndexError(
             f"{path} was written by {writer}, and this one {change} before reading it, which "
             "writes it; it is read-only (the file, its folder or its disk): make it writable, "
             "or copy it where you can write"
