@@ -2,7 +2,9 @@
 recommendations, an addendum's responses, the themes, the citations, the sentences).
 
 `extract_file` is a pure stage (path in, records out) that never raises for a bad document:
-it returns a failed record naming the file and what is wrong, so the batch goes on.
+it returns a failed record saying what is wrong, so the batch goes on. Its error names no file
+(a reading of the same bytes is the same under any name: Prefect caches it on them); a command
+names the file where it says the error (`loader.FileNames`).
 `flows.ingest` runs it on many files (in worker processes) and writes the results.
 """
 
@@ -32,10 +34,9 @@ from uprdex.extractors.metadata import (
 from uprdex.extractors.tables import Row, read_rows, ruled_pages, with_row_context
 from uprdex.extractors.wg_report import parse_wg_report
 from uprdex.flows import fingerprint
-from uprdex.pipeline.errors import UprdexError
+from uprdex.pipeline.errors import BadDocumentError, UprdexError
 from uprdex.pipeline.forked import in_parts
 from uprdex.pipeline.loader import (
-    display_name,
     load_pdf,
     name_warnings,
     path_text,
@@ -90,13 +91,11 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
     try:
         data, sha256 = read_with_hash(path)
     except OSError as error:
-        return failed_document(
-            path, None, f"{display_name(path)}: cannot read ({error.strerror or error})"
-        )
+        return failed_document(path, None, f"cannot read ({error.strerror or error})")
     try:
         loaded = load_pdf(path, settings, data=data)
-    except UprdexError as error:
-        return failed_document(path, sha256, str(error))
+    except BadDocumentError as error:
+        return failed_document(path, sha256, error.reason)
     pages = len(loaded.pages)
     ocr_warning: tuple[str, ...] = ()
     if loaded.needs_ocr and settings is not None and settings.ocr:
@@ -110,8 +109,7 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
         return failed_document(
             path,
             sha256,
-            f"{display_name(path)}: no text layer (a scan?): run OCR (e.g. ocrmypdf) and drop "
-            "the result",
+            "no text layer (a scan?): run OCR (e.g. ocrmypdf) and drop the result",
             DocumentStatus.NEEDS_OCR,
             pages,
         )
@@ -277,7 +275,7 @@ def failed_document(
     status: DocumentStatus = DocumentStatus.FAILED,
     pages: int = 0,
 ) -> Extracted:
-    """A document that could not be indexed: its row says why."""
+    """A document that could not be indexed: its row says why (`error`, naming no file)."""
     return Extracted(
         DocumentRow(
             sha256 or "",

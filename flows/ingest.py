@@ -18,11 +18,10 @@ from uprdex.flows.rereading import earlier_reading_kept, moved, read_by_this_rel
 from uprdex.pipeline.clusters.pair_model import PairModel
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.loader import (
-    display_name,
-    named_as,
+    BY_NAME,
+    FileNames,
     path_text,
     read_with_hash,
-    shown_apart,
     text_path,
 )
 from uprdex.pipeline.model import (
@@ -67,6 +66,8 @@ class IngestResult:
     recommendations: int = 0
     symbol: str | None = None
     error: str | None = None
+    """The line saying what is wrong, naming the file as the command names it
+    (`FileNames.line`): "2019/report.pdf: an HTML page (no %PDF header); save the real PDF"."""
     warnings: tuple[str, ...] = ()
 
     @property
@@ -117,7 +118,7 @@ def ingest_paths(
     paths = list(paths)
     found = list(find_pdfs(paths))
     # Two failed files of one name are told apart in what the command prints.
-    shown = shown_apart(found, [path for path in paths if path.is_dir()])
+    names = FileNames.apart(found, [path for path in paths if path.is_dir()])
     results: list[IngestResult] = []
     todo: list[Path] = []
     first_path: dict[str, Path] = {}
@@ -132,7 +133,7 @@ def ingest_paths(
     touched: set[str] = set()
     prepare = functools.partial(_load_similarity_model, store)
     for extracted in _extract_all(todo, settings, prepare):
-        result = _named_apart(_store(extracted, store), shown)
+        result = _store(extracted, store, names)
         results.append(result)
         if extracted.report and extracted.report.state_under_review:
             touched.add(extracted.report.state_under_review)
@@ -144,14 +145,6 @@ def ingest_paths(
     if touched or not store.clusters_current():
         store.update_clusters(states=touched)
     return results
-
-
-def _named_apart(result: IngestResult, shown: dict[Path, str]) -> IngestResult:
-    """`result` with its error naming the file as `shown_apart` shows it."""
-    path = text_path(result.path)
-    if result.error is None or path not in shown:
-        return result
-    return replace(result, error=named_as(result.error, path, shown[path]))
 
 
 def _skip_if_indexed(path: Path, store: Store, first_path: dict[str, Path]) -> IngestResult | None:
@@ -270,17 +263,19 @@ def _over_budget(
         _, sha256 = read_with_hash(path)
     except OSError:
         sha256 = None
-    return replace(
-        failed_document(path, sha256, f"{display_name(path)}: {message}"), over_budget=True
-    )
+    return replace(failed_document(path, sha256, message), over_budget=True)
 
 
-def _store(extracted: Extracted, store: Store) -> IngestResult:
+def _store(extracted: Extracted, store: Store, names: FileNames) -> IngestResult:
+    """Write a reading to the index; what happened to the file, its error in a line naming it
+    as `names` does."""
     document = extracted.document
+    path = text_path(document.path)
+    error = document.error and names.line(path, document.error)
     if document.status is DocumentStatus.FAILED and not document.sha256:
-        return IngestResult(document.path, None, "failed", error=document.error)
+        return IngestResult(document.path, None, "failed", error=error)
     stored = store.document(document.sha256)
-    if kept := earlier_reading_kept(stored, document.status, document.error):
+    if kept := earlier_reading_kept(stored, path, document.status, document.error):
         return IngestResult(document.path, document.sha256, "unchanged", warnings=(kept,))
     warnings = store.write_document(
         document,
@@ -297,7 +292,7 @@ def _store(extracted: Extracted, store: Store) -> IngestResult:
         document.status.value,
         count,
         document.symbol,
-        document.error,
+        error,
         tuple(warnings),
     )
 
@@ -307,13 +302,12 @@ def import_file(path: Path, kind: str, store: Store) -> IngestResult:
 
     The same file imported twice changes nothing; a changed file replaces its old rows.
     """
-    shown, name = path_text(path), display_name(path)
+    shown = path_text(path)
     try:
         _, sha256 = read_with_hash(path)
     except OSError as error:
-        return IngestResult(
-            shown, None, "failed", error=f"{name}: cannot read ({error.strerror or error})"
-        )
+        why = BY_NAME.line(path, f"cannot read ({error.strerror or error})")
+        return IngestResult(shown, None, "failed", error=why)
     if store.document(sha256) is not None:
         # An index imported into before imports were themed gets its themes now.
         theme_imported(store)
@@ -321,12 +315,15 @@ def import_file(path: Path, kind: str, store: Store) -> IngestResult:
     try:
         records = IMPORT_READERS[kind](path)
     except UnicodeDecodeError as error:
-        message = f"{name}: not a UTF-8 text file ({error.reason}); save it as UTF-8"
-    except (ValueError, KeyError, OSError) as error:
-        # A reader's ValueError names the file already (as `path.name`: shown as text here).
-        message = path_text(str(error)) if isinstance(error, ValueError) else f"{name}: {error!r}"
+        message = BY_NAME.line(path, f"not a UTF-8 text file ({error.reason}); save it as UTF-8")
+    except ValueError as error:
+        # A reader's ValueError names the file already, with the line of a row ("cut.csv line
+        # 4: ..."), as `path.name`: shown as text here.
+        message = path_text(str(error))
+    except (KeyError, OSError) as error:
+        message = BY_NAME.line(path, repr(error))
     except Exception as error:  # python-docx raises its own errors for a non-docx file
-        message = f"{name}: cannot read as {kind} ({error})"
+        message = BY_NAME.line(path, f"cannot read as {kind} ({error})")
     else:
         message = ""
     if message:

@@ -19,8 +19,10 @@ And how every command that stops on a signal notes the stop as asked (`stop_aske
 once (systemd's default KillMode=control-group, `docker stop`), and what then fails around the
 command (its sandbox workers, its Prefect server, ended by the same signal) is the stop. Once
 a process has noted it, it ignores Ctrl-C and SIGTERM (`ignore_stops`): it is ending, and a
-second signal (a user who sees no line yet, `uprdex serve`'s SIGINT to its run's process)
-cut its end short, or printed a KeyboardInterrupt traceback from wherever it landed.
+second signal (a user who sees no line yet) cut its end short, or printed a KeyboardInterrupt
+traceback from wherever it landed. A run's process of `uprdex serve` that has noted it ends at
+once, quietly, on serve's SIGINT instead (`quiet_until_the_run`): serve sends it only when it
+ends now, and would kill it RUN_WAIT seconds later.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from types import FrameType
-from typing import NoReturn
+from typing import NoReturn, TypeAlias
 
 from uprdex.pipeline.stopping import ask as ask_stop
 from uprdex.pipeline.stopping import asked
@@ -54,6 +56,9 @@ __all__ = [
     "stop_serve_early",
     "the_run_begins",
 ]
+
+_Handler: TypeAlias = Callable[[int, FrameType | None], object] | signal.Handlers
+"""What `signal.signal` takes: a function, or SIG_IGN or SIG_DFL."""
 
 SERVED_BY = "UPRDEX_SERVED_BY"
 """The process id of `uprdex serve`, in the environment of the processes it spawns."""
@@ -87,21 +92,24 @@ def quiet_until_the_run() -> None:
     # Multiprocessing names its child before it re-imports the console script there. A
     # Ctrl-C the process ignores (serve started with SIGINT ignored, as `uprdex serve &` in a
     # script is) stays ignored: only Python's own KeyboardInterrupt is replaced.
-    if (
-        current_process().name != "MainProcess"
-        and signal.getsignal(signal.SIGINT) is signal.default_int_handler
-    ):
+    ctrl_c = signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    if current_process().name != "MainProcess" and ctrl_c:
         signal.signal(signal.SIGINT, _end_quietly)
     # A service manager's stop signals this process with serve (and the server, and the run's
     # sandbox workers): noted in Prefect's SIGTERM handler, the workers it ends are the stop's,
     # not their documents' ("probably damaged"). Prefect installs it as the run begins. Serve's
-    # own stop then sends this process SIGINT, and kills it RUN_WAIT seconds later: ignored
-    # once the stop is noted, that SIGINT no longer lands as a KeyboardInterrupt traceback in
-    # whatever this process is doing (Prefect's drain of its log lines at exit, the CI run of
-    # 6bff00f).
+    # own stop then sends this process SIGINT (`_served_runs.stop_runs`), and kills it RUN_WAIT
+    # seconds later: once the stop is noted, that SIGINT ends it at once, quietly, as the kill
+    # would 5 s later. Before, it was ignored (a KeyboardInterrupt traceback in whatever this
+    # process was doing, Prefect's drain of its log lines at exit, the CI run of 6bff00f), and
+    # every stop of serve mid-run took those 5 s. The run's crash handling it cuts short calls
+    # a server the stop ended (serve's stop sends it only then, or on a second SIGTERM, which
+    # means now); each document is its own transaction, kept whole.
     from prefect.utilities import engine
 
-    engine._prefect_sigterm_handler = noting_the_stop(engine._prefect_sigterm_handler)
+    engine._prefect_sigterm_handler = noting_the_stop(
+        engine._prefect_sigterm_handler, _end_quietly if ctrl_c else signal.SIG_IGN
+    )
 
 
 def the_run_begins() -> None:
@@ -120,9 +128,10 @@ def stop_asked() -> None:
     logging.raiseExceptions = False
 
 
-def ignore_stops() -> None:
-    """Ctrl-C and SIGTERM ignored from here on: this process is stopping."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def ignore_stops(ctrl_c: _Handler = signal.SIG_IGN) -> None:
+    """Ctrl-C and SIGTERM ignored from here on: this process is stopping. With `ctrl_c`,
+    Ctrl-C does that instead (`_end_quietly`: it ends the process at once)."""
+    signal.signal(signal.SIGINT, ctrl_c)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
@@ -154,16 +163,18 @@ def sigterm_as_ctrl_c() -> Iterator[None]:
             signal.signal(signal.SIGTERM, before)
 
 
-def noting_the_stop(prefects: Callable[..., NoReturn]) -> Callable[..., NoReturn]:
+def noting_the_stop(
+    prefects: Callable[..., NoReturn], ctrl_c: _Handler = signal.SIG_IGN
+) -> Callable[..., NoReturn]:
     """Prefect's own SIGTERM handler, which replaces the command's during each flow run (and
     passes the signal on only once the run has handled its crash, which calls a server the
     same stop may have ended: seconds), noting the stop as asked first (`stop_asked`) and
-    ignoring the signals that come after it (`ignore_stops`; Prefect sets the command's
-    handler back before it passes the signal on)."""
+    ignoring the signals that come after it (`ignore_stops`, with `ctrl_c`; Prefect sets the
+    command's handler back before it passes the signal on)."""
 
     def noted(signum: int, *args: object) -> NoReturn:
         stop_asked()
-        ignore_stops()
+        ignore_stops(ctrl_c)
         prefects(signum, *args)
 
     return noted

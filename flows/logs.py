@@ -1,21 +1,23 @@
-"""Prefect's log lines a command says better itself: filters, and a block that applies one."""
+"""Prefect's log lines a command says better itself: filters, the blocks that apply one, and
+the one block every command that runs flows enters: its terminal after a stop."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, ExitStack, contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack
+from typing import Literal
 
 __all__ = [
-    "AfterTheStop",
-    "EndedBeforeItsRun",
-    "Interrupted",
+    "INTERRUPTED",
     "Notes",
     "RunNotes",
     "ServerStopping",
+    "Stopping",
     "dropping",
     "errors_in_one_line",
     "off_the_terminal",
+    "terminal_after_a_stop",
 ]
 
 
@@ -88,17 +90,15 @@ ENDED_BEFORE_ITS_RUN = "Process exited with status code: 130."
 RUNNERS_ADVICE = "Check the flow run logs"
 
 
-@contextmanager
-def dropping(drop: logging.Filter, *names: str) -> Iterator[None]:
-    """While in it, the loggers `names` do not write the records `drop` filters out."""
-    loggers = [logging.getLogger(name) for name in names]
-    for logger in loggers:
+def dropping(drop: logging.Filter, *names: str) -> ExitStack:
+    """From now on, or until the block the result is entered in ends, the loggers `names` do
+    not write the records `drop` filters out (to any handler: the server's record of a run
+    neither)."""
+    loggers = ExitStack()
+    for logger in map(logging.getLogger, names):
         logger.addFilter(drop)
-    try:
-        yield
-    finally:
-        for logger in loggers:
-            logger.removeFilter(drop)
+        loggers.callback(logger.removeFilter, drop)
+    return loggers
 
 
 class ServerStopping(logging.Filter):
@@ -139,21 +139,71 @@ def off_the_terminal(drop: logging.Filter) -> ExitStack:
     return handlers
 
 
-class _UprdexErrorRecord(Interrupted):
+class _UprdexErrorRecord(logging.Filter):
     """Drops Prefect's record of an error uprdex raised on purpose ("Encountered exception
-    during execution", with its traceback), and of Ctrl-C's or SIGTERM's stop (`Interrupted`):
-    the command says it in one line itself."""
+    during execution", with its traceback): the command says it in one line itself."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         from uprdex.pipeline.errors import UprdexError
 
-        if not super().filter(record):
-            return False
         return not (record.exc_info and isinstance(record.exc_info[1], UprdexError))
 
 
-def errors_in_one_line() -> AbstractContextManager[None]:
+RUN_LOGGERS = ("prefect.flow_runs", "prefect.task_runs")
+"""Where Prefect logs what happens in a flow run and its task runs."""
+
+
+def errors_in_one_line() -> ExitStack:
     """While a flow runs here (`uprdex run`, `watch`): an UprdexError inside it (the index on
-    a full disk, busy) is the command's one line, not Prefect's traceback as well; so is the
-    stop of Ctrl-C or SIGTERM (both stop watch; SIGTERM stops run with its own line)."""
-    return dropping(_UprdexErrorRecord(sigterm=True), "prefect.flow_runs", "prefect.task_runs")
+    a full disk, busy) is the command's one line, not Prefect's traceback as well."""
+    return dropping(_UprdexErrorRecord(), *RUN_LOGGERS)
+
+
+Stopping = Literal["flows here", "serve", "a served run"]
+"""What stops with the command, which says its stop in one line itself: the flow runs in its
+own process (`uprdex run` and `watch`, stopped by Ctrl-C or SIGTERM), `uprdex serve` and the
+runs its runner starts in their own processes, or one of those runs' processes."""
+
+SERVE_STOPPING = (
+    "Pausing all deployments...",
+    "All deployments have been paused!",
+    "Received KeyboardInterrupt, shutting down...",
+    "SIGTERM received, initiating graceful shutdown...",
+)
+"""What Prefect's serve logs when Ctrl-C or SIGTERM stops it, before the command's own line."""
+RUNNERS_NOTES = ("prefect.runner.flow_run_executor", "prefect.runner.state_proposer")
+"""Where Prefect's runner says how a run's process ended (`EndedBeforeItsRun`)."""
+
+
+def terminal_after_a_stop(
+    what: Stopping, serve_stopping: Callable[[], bool] | None = None
+) -> ExitStack:
+    """The command's terminal after a stop: from now on, or until the block the result is
+    entered in ends, what Prefect logs of the stop is left to the command's one line. Each
+    command that runs flows enters it once, `what` saying how its flows run:
+
+    - always: nothing once the stop was asked (`AfterTheStop`; the stop may have ended the
+      server too), on the terminal;
+    - "flows here" (`uprdex run`, `watch`): the crash notes of a run Ctrl-C or SIGTERM
+      stopped (`Interrupted`), on the terminal and the server;
+    - "serve": Prefect's serve's notes of its stop (SERVE_STOPPING), the runner's note that a
+      run's process ended with 130 once `serve_stopping()` says serve's stop has begun
+      (`EndedBeforeItsRun`), and the note that the server's websocket closed as it stopped
+      (`ServerStopping`);
+    - "a served run" (the process Prefect's runner starts for a run of serve's, which the
+      terminal's Ctrl-C reaches too): the crash notes of a run Ctrl-C stopped, on the terminal
+      (the server keeps them); entered for good as the run begins, since Prefect logs them
+      after the flow's function has ended."""
+    block = ExitStack()
+    block.enter_context(off_the_terminal(AfterTheStop()))
+    if what == "flows here":
+        block.enter_context(dropping(Interrupted(sigterm=True), *RUN_LOGGERS))
+    elif what == "a served run":
+        block.enter_context(off_the_terminal(Interrupted()))
+    else:
+        if serve_stopping is None:
+            raise TypeError("serve's terminal after a stop needs serve_stopping")
+        block.enter_context(dropping(Notes(*SERVE_STOPPING), "prefect.runner", "prefect.flows"))
+        block.enter_context(dropping(EndedBeforeItsRun(serve_stopping), *RUNNERS_NOTES))
+        block.enter_context(dropping(ServerStopping(), "prefect.FlowRunCancellingObserver"))
+    return block

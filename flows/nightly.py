@@ -30,7 +30,7 @@ from uprdex.flows.extract import Extracted
 from uprdex.flows.fingerprint import CODE_VERSION, settings_key
 from uprdex.flows.ingest import extract_isolated
 from uprdex.flows.interrupts import the_run_begins
-from uprdex.flows.logs import AfterTheStop, Interrupted, off_the_terminal
+from uprdex.flows.logs import terminal_after_a_stop
 from uprdex.flows.rereading import earlier_reading_kept, moved, read_by_this_release
 from uprdex.pipeline.config import Config, load_config
 from uprdex.pipeline.exports import records, write_export
@@ -43,14 +43,7 @@ from uprdex.pipeline.inbox import (
     quarantine,
     scan_inbox,
 )
-from uprdex.pipeline.loader import (
-    display_name,
-    named_as,
-    named_under,
-    path_text,
-    shown_under,
-    text_path,
-)
+from uprdex.pipeline.loader import BY_NAME, FileNames, path_text, text_path
 from uprdex.pipeline.model import DocumentStatus
 from uprdex.pipeline.report import write_report
 from uprdex.pipeline.sandbox import WorkerStartError
@@ -68,7 +61,6 @@ CACHE_DAYS = 30
 storage after it (`prune_cache`), so that the cache does not pile up."""
 BUILT_STAMP = ".built-from"
 """In the reports folder: the `build_key` the outputs were last built from."""
-_INTERRUPTED = Interrupted()
 
 
 @dataclass
@@ -84,6 +76,8 @@ class NightlySummary:
     """Files an earlier release indexed that failed when read again: the earlier reading is
     kept (path, why); counted in `skipped`."""
     failed: list[tuple[str, str]] = field(default_factory=list)
+    """Files that failed (path, the line saying why that names the file by its path in the
+    inbox: "2019/report.pdf: an HTML page ...")."""
     warnings: list[tuple[str, str]] = field(default_factory=list)
     """What the index recorded of the files read (path, warning), as `uprdex ingest` prints."""
     left_out: list[str] = field(default_factory=list)
@@ -164,7 +158,8 @@ class OverBudgetError(Exception):
         self.extracted = extracted
 
     def __str__(self) -> str:
-        return str(self.extracted.document.error)
+        document = self.extracted.document
+        return BY_NAME.line(text_path(document.path), str(document.error))
 
 
 @task(
@@ -186,14 +181,13 @@ def extract_task(path: str, sha256: str, settings: LoaderSettings) -> Extracted:
         extracted = runner.extract(Path(path), settings)
     logger = get_run_logger()
     where = f" (on Dask worker {extracted.worker})" if extracted.worker else ""
-    if extracted.over_budget:  # not cached: another night, on a quieter machine, may read it
-        logger.warning("failed: %s%s", extracted.document.error, where)
-        raise OverBudgetError(extracted)
-    if extracted.document.status is DocumentStatus.INDEXED:
-        document = extracted.document
+    document = extracted.document
+    if document.status is DocumentStatus.INDEXED:
         logger.info("%s: %s %s%s", path_text(path), document.type, document.symbol or "", where)
     else:
-        logger.warning("failed: %s%s", extracted.document.error, where)
+        logger.warning("failed: %s%s", BY_NAME.line(Path(path), str(document.error)), where)
+    if extracted.over_budget:  # not cached: another night, on a quieter machine, may read it
+        raise OverBudgetError(extracted)
     return extracted
 
 
@@ -241,7 +235,9 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
             logger.warning("%s", line)
         known = {item.sha256: store.document(item.sha256) for item in files}
         before = store.applied_corrections()
-        todo = _to_read(files, known, store, summary, config.inbox)
+        # A failed file is named by its path in the inbox: two of one name are told apart.
+        names = FileNames.apart([item.path for item in files], [config.inbox])
+        todo = _to_read(files, known, store, summary, names)
         again = sum(known[item.sha256] is not None for item in todo)
         summary.to_read = len(todo)
         logger.info(
@@ -262,7 +258,7 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
             except WorkerStartError:  # no document is to blame: the run stops, in one line
                 raise
             except Exception as error:  # a crash or timeout in one document: the batch goes on
-                message = f"{display_name(path)}: {type(error).__name__}: {error}"
+                message = f"{type(error).__name__}: {error}"
                 if _keep(summary, path, known[sha256], DocumentStatus.FAILED, message):
                     continue
                 _quarantine(
@@ -274,12 +270,14 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
                     config.quarantine,
                     "".join(traceback.format_exception_only(error)).strip(),
                 )
-                logger.error(_failed(summary, path, message, config.inbox))
+                logger.error(_failed(summary, path, message, names))
                 continue
-            # A cached extraction keeps the path, the worker and the error's file name of the
-            # run that read it: a file of the same bytes, maybe of another name.
+            # A cached extraction keeps the path, and the worker, of the run that read it: a
+            # file of the same bytes, maybe of another name. Its error names no file.
             cached = future.state.name == "Cached"
-            extracted = _as_read_here(extracted, path)
+            extracted = replace(
+                extracted, document=replace(extracted.document, path=path_text(path))
+            )
             document = extracted.document
             if _keep(summary, path, known[sha256], document.status, document.error):
                 continue
@@ -304,7 +302,7 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
             else:
                 why = document.error or "failed"
                 _quarantine(summary, path, sha256, why, "load", config.quarantine)
-                _failed(summary, path, why, config.inbox)
+                _failed(summary, path, why, names)
         summary.states |= store.unclustered_states()
         summary.conflicts = list(store.applied_corrections().conflicts_since(before))
     for line in summary.conflicts:
@@ -317,7 +315,7 @@ def _to_read(
     known: dict[str, StoredDocument | None],
     store: Store,
     summary: NightlySummary,
-    inbox: Path,
+    names: FileNames,
 ) -> list[InboxFile]:
     """The inbox files to read: new files, and files an earlier release indexed (read again,
     `read_by_this_release`); the others are counted in `summary`. A file that failed on an
@@ -334,27 +332,18 @@ def _to_read(
             else:
                 todo.append(item)
         else:
-            reason = earlier.error or "failed"
-            _failed(summary, item.path, f"{reason} (on an earlier run)", inbox)
+            reason = earlier.reason or "failed"
+            _failed(summary, item.path, f"{reason} (on an earlier run)", names)
             summary.failed_before.append(path_text(item.path))
     return todo
 
 
-def _as_read_here(extracted: Extracted, path: Path) -> Extracted:
-    """`extracted` as the reading of `path`: its path, and its error naming this file (not the
-    one of the same bytes whose reading Prefect's cache kept)."""
-    document = extracted.document
-    read = text_path(document.path)
-    error = document.error and named_as(document.error, read, display_name(path))
-    return replace(extracted, document=replace(document, path=path_text(path), error=error))
-
-
-def _failed(summary: NightlySummary, path: Path, why: str, inbox: Path) -> str:
-    """Note in `summary` that the file failed, `why` naming it by its path in the inbox
-    (`named_under`: two files of one name in two subfolders are told apart); returns that."""
-    named = named_under(why, path, inbox)
-    summary.failed.append((path_text(path), named))
-    return named
+def _failed(summary: NightlySummary, path: Path, why: str, names: FileNames) -> str:
+    """Note in `summary` that the file failed, in a line saying `why` (naming no file) that
+    names it as `names` does (by its path in the inbox); returns that line."""
+    line = names.line(path, why)
+    summary.failed.append((path_text(path), line))
+    return line
 
 
 def _quarantine(
@@ -388,7 +377,7 @@ def _keep(
 ) -> bool:
     """Whether to keep the earlier reading of a file that failed when read again
     (`earlier_reading_kept`), noted in `summary` and the log."""
-    kept = earlier_reading_kept(earlier, status, error)
+    kept = earlier_reading_kept(earlier, path, status, error)
     if kept is None:
         return False
     summary.skipped += 1
@@ -493,10 +482,9 @@ def nightly(
     if run is not None and run.flow_run is not None and run.flow_run.deployment_id is not None:
         # A deployment's run runs in a process Prefect started for it, writing to the terminal
         # of `uprdex serve` (or of a worker): Ctrl-C there stops both, and the command says so.
-        off_the_terminal(_INTERRUPTED)
         # A service manager's stop signals this process with serve and the server: what fails
         # then (calls to the server it ended) is the stop, which serve says in its line.
-        off_the_terminal(AfterTheStop())
+        terminal_after_a_stop("a served run")
         # From here Prefect reports a Ctrl-C as the run's crash (off the terminal).
         the_run_begins()
     # The stages' settings are the workspace's (uprdex.toml, UPRDEX_* variables); the paths are
@@ -541,9 +529,10 @@ def publish(summary: NightlySummary, config: Config) -> None:
         *((path, "failed", why) for path, why in summary.failed),
         *((path, "earlier reading kept", why) for path, why in summary.kept),
     ]
+    names = FileNames.apart([text_path(path) for path, _, _ in listed], [config.inbox])
     rows = [
         {
-            "file": shown_under(text_path(path), config.inbox),
+            "file": names(text_path(path)),
             "outcome": outcome,
             "error": why,
             "worker": summary.workers.get(path, ""),

@@ -19,7 +19,17 @@ class UprdexError(Exception):
 
 
 class BadDocumentError(UprdexError):
-    """A file that cannot be read as a PDF (broken, encrypted, not a PDF)."""
+    """A file that cannot be read as a PDF (broken, encrypted, not a PDF). `reason` says what is
+    wrong and names no file ("an HTML page (no %PDF header); save the real PDF"): a reading of
+    these bytes is the same under any name. The message names the file too (`file`, as shown)."""
+
+    def __init__(self, file: str, reason: str) -> None:
+        super().__init__(file, reason)
+        self.file = file
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.reason}"
 
 
 class IndexBusyError(UprdexError):

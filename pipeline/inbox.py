@@ -19,7 +19,7 @@ from filelock import FileLock, Timeout
 
 from uprdex.pipeline.errors import BadIndexError, IndexBusyError
 from uprdex.pipeline.files import copy_whole, write_whole
-from uprdex.pipeline.loader import display_name, path_text
+from uprdex.pipeline.loader import BY_NAME, display_name, path_text
 
 __all__ = [
     "PARTIAL_SUFFIXES",
@@ -105,7 +105,8 @@ def quarantine(
     path: Path, sha256: str | None, error: str, stage: str, folder: Path, detail: str = ""
 ) -> Path:
     """Copy a failed file into the quarantine folder as `<sha256[:12]>-<name>`, with
-    `<sha256[:12]>-<name>.error.json` beside it."""
+    `<sha256[:12]>-<name>.error.json` beside it: its "reason" is `error` (what is wrong, naming
+    no file) in a line naming the file, as the index records it."""
     folder.mkdir(parents=True, exist_ok=True)
     target = quarantined_as(path, sha256, folder)
     # A copy cut short would pass for one: a release that copied in place left part of it on
@@ -116,7 +117,7 @@ def quarantine(
         "file": path_text(path),
         "sha256": sha256,
         "stage": stage,
-        "reason": error,
+        "reason": BY_NAME.line(path, error),
         "detail": detail,
         "time": datetime.now(UTC).isoformat(timespec="seconds"),
     }

@@ -17,7 +17,8 @@ import os
 import re
 import stat
 import statistics
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 import pypdfium2 as pdfium
@@ -29,18 +30,16 @@ from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.text import Vocabulary, load_vocabulary
 
 __all__ = [
+    "BY_NAME",
     "NAME_NOT_UTF8",
     "NAME_SPELLS_ESCAPE",
+    "FileNames",
     "display_name",
     "is_name_warning",
     "load_pdf",
     "name_warnings",
-    "named_as",
-    "named_under",
     "path_text",
     "read_with_hash",
-    "shown_apart",
-    "shown_under",
     "text_path",
     "utf8_name",
 ]
@@ -120,8 +119,8 @@ def load_pdf(
                 page = pdf[index]
             except pdfium.PdfiumError as error:
                 raise BadDocumentError(
-                    f"{display_name(path)}: broken PDF (page {index + 1}: {error}); download "
-                    "it again or repair it"
+                    display_name(path),
+                    f"broken PDF (page {index + 1}: {error}); download it again or repair it",
                 ) from error
             try:
                 textpage = page.get_textpage()
@@ -147,7 +146,7 @@ def display_name(path: Path) -> str:
     return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in path_text(path.name))
 
 
-def shown_under(path: Path, folder: Path) -> str:
+def _shown_under(path: Path, folder: Path) -> str:
     """The file by its path under `folder` on one printable line ("2019/report.pdf", each
     part as `display_name` shows it): two files of one name in two subfolders of an inbox are
     told apart. A file at the top of `folder`, or not under it, is its name."""
@@ -158,45 +157,56 @@ def shown_under(path: Path, folder: Path) -> str:
     return os.sep.join(display_name(Path(part)) for part in parts) or display_name(path)
 
 
-def named_under(error: str, path: Path, folder: Path) -> str:
-    """`error`, which opens with the file's name ("report.pdf: an HTML page..."), naming it
-    by its path under `folder` instead (`shown_under`: "2019/report.pdf: an HTML page...")."""
-    return named_as(error, path, shown_under(path, folder))
+@dataclass(frozen=True, slots=True)
+class FileNames:
+    """How one command names its files in the lines it prints. A reading's error says what is
+    wrong and names no file (a reading of the same bytes is the same under any name, and
+    Prefect's cache of extractions hands it to every file of those bytes); the line naming the
+    file is made once, where it is said, by `line`."""
 
+    shown: Mapping[Path, str] = field(default_factory=dict)
+    """The command's files as it names them; any other file is named by its name alone."""
 
-def named_as(error: str, path: Path, shown: str) -> str:
-    """`error`, which opens with the file's name ("report.pdf: an HTML page..."), naming it
-    `shown` instead."""
-    name = display_name(path)
-    if not error.startswith(f"{name}: "):
-        return error
-    return shown + error[len(name) :]
-
-
-def shown_apart(paths: Sequence[Path], folders: Sequence[Path]) -> dict[Path, str]:
-    """Each file of one command as `shown_under` the first of `folders` that holds it, else by
-    its name; files that would be shown alike are each shown by the fewest last parts of their
-    paths as given that tell them apart ("2019/report.pdf" and "2014/report.pdf" for `uprdex
-    ingest inbox/*/report.pdf` or `uprdex ingest inbox/2019 inbox/2014`)."""
-    shown = {
-        path: next((shown_under(path, f) for f in folders if path.is_relative_to(f)), None)
-        or display_name(path)
-        for path in paths
-    }
-    while True:
-        alike: dict[str, list[Path]] = {}
-        for path, name in shown.items():
-            alike.setdefault(name, []).append(path)
-        longer = {
-            path: _last_parts(path, len(PurePath(name).parts) + 1)
-            for name, group in alike.items()
-            if len(group) > 1
-            for path in group
-            if len(PurePath(name).parts) < len(path.parts)
+    @classmethod
+    def apart(cls, paths: Iterable[Path], folders: Sequence[Path]) -> FileNames:
+        """Each file as its path under the first of `folders` that holds it ("2019/report.pdf"
+        in an inbox), else by its name; files that would be shown alike are each shown by the
+        fewest last parts of their paths as given that tell them apart ("2019/report.pdf" and
+        "2014/report.pdf" for `uprdex ingest inbox/*/report.pdf` or `uprdex ingest inbox/2019
+        inbox/2014`)."""
+        shown = {
+            path: next((_shown_under(path, f) for f in folders if path.is_relative_to(f)), None)
+            or display_name(path)
+            for path in paths
         }
-        if not longer:
-            return shown
-        shown |= longer
+        while True:
+            alike: dict[str, list[Path]] = {}
+            for path, name in shown.items():
+                alike.setdefault(name, []).append(path)
+            longer = {
+                path: _last_parts(path, len(PurePath(name).parts) + 1)
+                for name, group in alike.items()
+                if len(group) > 1
+                for path in group
+                if len(PurePath(name).parts) < len(path.parts)
+            }
+            if not longer:
+                return cls(shown)
+            shown |= longer
+
+    def __call__(self, path: Path) -> str:
+        """The file as this command names it, on one printable line."""
+        return self.shown.get(path) or display_name(path)
+
+    def line(self, path: Path, reason: str) -> str:
+        """What is wrong with the file (`reason`, naming no file) in a line that names it as
+        this command does: "2019/report.pdf: an HTML page (no %PDF header); save the real PDF"."""
+        return f"{self(path)}: {reason}"
+
+
+BY_NAME = FileNames()
+"""Each file by its name alone: how the index, the quarantine's .error.json and the flow's
+log name a failed file, as every release has."""
 
 
 def _last_parts(path: Path, count: int) -> str:
@@ -281,20 +291,20 @@ def _open(path: Path, data: bytes) -> pdfium.PdfDocument:
     name = display_name(path)
     head = data[:1024]
     if not data:
-        raise BadDocumentError(f"{name}: empty file (0 bytes)")
+        raise BadDocumentError(name, "empty file (0 bytes)")
     if _PDF_MAGIC not in head:
         kind = "an HTML page" if b"<html" in head.lower() else "not a PDF"
-        raise BadDocumentError(f"{name}: {kind} (no %PDF header); save the real PDF")
+        raise BadDocumentError(name, f"{kind} (no %PDF header); save the real PDF")
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
         message = str(error)
         if "password" in message.lower():
             raise BadDocumentError(
-                f"{name}: password-protected; remove the password and drop it again"
+                name, "password-protected; remove the password and drop it again"
             ) from error
         raise BadDocumentError(
-            f"{name}: broken PDF ({message}); download it again or repair it"
+            name, f"broken PDF ({message}); download it again or repair it"
         ) from error
 
 

@@ -329,6 +329,9 @@ class DocumentRow:
     pages: int
     status: DocumentStatus
     error: str | None
+    """What is wrong with a file not indexed, naming no file ("an HTML page (no %PDF header);
+    save the real PDF"): a reading of these bytes is the same under any name. The index records
+    it in a line that opens with the file's name (`Store.write_document`)."""
     warnings: tuple[str, ...] = ()
     date: str | None = None
     reader: str | None = None

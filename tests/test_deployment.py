@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import uuid
+import warnings
 from pathlib import Path
 
 import pytest
@@ -465,6 +466,7 @@ def test_serve_ended_on_a_second_sigterm_stops_the_run_it_was_executing(
     patch = HOLD_THE_SECOND_WRITE + CANCELLING_HANGS
     served, workspace = _serve_a_held_run(prefect_server, tmp_path, patch, ignored)
     run = (tmp_path / "held").read_text()
+    before = _session(served.pid)
     try:
         os.kill(served.pid, signal.SIGTERM)
         time.sleep(1)
@@ -481,15 +483,24 @@ def test_serve_ended_on_a_second_sigterm_stops_the_run_it_was_executing(
     assert "Traceback" not in error, error
     last = (tmp_path / "serve.out").read_text().splitlines()[-1]
     # The process named is not always the one the held write saw: once in a clean-clone CI run
-    # (session 48) it named another pid, never seen here in 4 runs; cause not found, so the
-    # line is checked with any process, and the held one given when it differs.
+    # (session 48) it named another pid; not seen since in 6 runs there (one failure whose
+    # lines were not kept) and 14 of stopblock's (5 beside a busy loop; 4 logging serve's
+    # children: one, the held write's). Cause not found, so the line is checked with any
+    # process, and when it names another one a warning gives serve's session as it was
+    # before the stop, for whoever sees it next.
     named = re.fullmatch(
         r"stopped on a second SIGTERM: nightly/uprdex-nightly may not be paused; its run still "
         rf"running was stopped \(process (\d+){re.escape(how)}\): the documents it indexed "
         r"are kept, whole, .*",
         last,
     )
-    assert named, (run, last)
+    assert named, (run, last, before)
+    if named[1] != run:
+        warnings.warn(
+            f"serve named process {named[1]}, the held write's was {run}; its session "
+            f"before the stop:\n{before}",
+            stacklevel=1,
+        )
     index = sqlite3.connect(workspace / "data" / "index.sqlite")
     assert index.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     assert index.execute("SELECT count(*) FROM documents").fetchone() == (1,)
@@ -559,6 +570,18 @@ def _default_ctrl_c() -> None:
     # As a service manager starts serve, whatever this test's runner inherited (a background
     # job hands SIGINT ignored on, which hid serve's Ctrl-C to its run's process: fixserve3).
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _session(session: int) -> str:
+    """The processes of the session `uprdex serve` leads, with their parents, as `ps` shows
+    them."""
+    table = subprocess.run(
+        ["ps", "-ww", "-s", str(session), "-o", "pid=,ppid=,args="],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return table.stdout
 
 
 def _nothing_left(session: int) -> None:

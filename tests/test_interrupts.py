@@ -58,8 +58,9 @@ def test_a_process_that_noted_the_stop_ignores_the_ctrl_c_that_follows(tmp_path:
     # 6bff00f's clean-clone CI run: a service manager's SIGTERM reached serve's run's process
     # (noted in Prefect's handler there, `quiet_until_the_run`), then serve's own stop sent it
     # SIGINT (`_served_runs.stop_runs`), which landed as a KeyboardInterrupt traceback in
-    # Prefect's drain at exit. Once the stop is noted, Ctrl-C and SIGTERM are ignored: serve's
-    # kill after RUN_WAIT seconds ends the process quietly.
+    # Prefect's drain at exit. Once the stop is noted, Ctrl-C and SIGTERM are ignored here (as
+    # in `uprdex run` and `watch`); a served run's process ends at once on serve's Ctrl-C
+    # instead (tests/test_served_run_ends_at_once.py).
     code = textwrap.dedent(
         """
         import os, signal, time

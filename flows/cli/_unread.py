@@ -47,6 +47,4 @@ def unread_lines(documents: list[StoredDocument]) -> list[str]:
 
 def why_unread(document: StoredDocument) -> str:
     """A file the index could not read and why, for `status` and `evidence`."""
-    # The error names the file already ("scan.pdf: no text layer ..."): say it once.
-    reason = str(document.error).removeprefix(f"{Path(document.path).name}: ")
-    return f"[red]{document.status}[/] {escape(document.path)}: {escape(reason)}"
+    return f"[red]{document.status}[/] {escape(document.path)}: {escape(str(document.reason))}"

@@ -54,13 +54,10 @@ from uprdex.flows.interrupts import (
     stop_asked,
 )
 from uprdex.flows.logs import (
-    AfterTheStop,
-    EndedBeforeItsRun,
-    Notes,
-    ServerStopping,
-    dropping,
+    RunNotes,
     errors_in_one_line,
     off_the_terminal,
+    terminal_after_a_stop,
 )
 from uprdex.pipeline.extras import require
 from uprdex.pipeline.stopping import asked as stop_was_asked
@@ -246,10 +243,7 @@ def serve(
     clear_stop()
     with (
         _sigterm_stops(sigterm) as stopping,
-        dropping(Notes(*SERVE_STOPPING), "prefect.runner", "prefect.flows"),
-        dropping(EndedBeforeItsRun(stopping), *RUNNERS_NOTES),
-        dropping(ServerStopping(), "prefect.FlowRunCancellingObserver"),
-        off_the_terminal(AfterTheStop()),  # the stop may have ended the server too
+        terminal_after_a_stop("serve", stopping),
         serving(),
     ):
         nightly.serve(
@@ -261,17 +255,6 @@ def serve(
     if not sigterm:
         raise KeyboardInterrupt
     out.print(f"stopped: nightly/{DEPLOYMENT} is paused until `uprdex serve` runs again")
-
-
-RUNNERS_NOTES = ("prefect.runner.flow_run_executor", "prefect.runner.state_proposer")
-"""Where Prefect's runner says how a run's process ended (`EndedBeforeItsRun`)."""
-SERVE_STOPPING = (
-    "Pausing all deployments...",
-    "All deployments have been paused!",
-    "Received KeyboardInterrupt, shutting down...",
-    "SIGTERM received, initiating graceful shutdown...",
-)
-"""What Prefect's serve logs when Ctrl-C or SIGTERM stops it, before the command's own line."""
 
 
 STOP_WAIT = 3.0
@@ -506,17 +489,16 @@ def _stopped(config: Config, since: str | None, run: bool = False) -> str:
 def _flow_runs_here(api: API, keep: bool) -> Iterator[None]:
     """While in it, the nightly flow runs in this process (`uprdex run`, `watch`): with the
     temporary server's settings, an error uprdex raised in one line, the flow's notes of each
-    file only with --keep-prefect-logs (the summary says them), and nothing Prefect logs
-    once a stop was asked. A service manager's SIGTERM to every process of the run ends its
-    sandbox workers too: the documents they read are not to blame (`sandbox.WorkerStopped`),
-    and what Prefect then logs of the run's crash is the stop, which the command says itself."""
-    from uprdex.flows.logs import RunNotes
-
+    file only with --verbose (the summary says them), and the terminal after a stop
+    (`logs.terminal_after_a_stop`). A service manager's SIGTERM to every process of the run
+    ends its sandbox workers too: the documents they read are not to blame
+    (`sandbox.WorkerStopped`), and what Prefect then logs of the run's crash is the stop,
+    which the command says itself."""
     with (
         api.flow_settings(),
         errors_in_one_line(),
         nullcontext() if keep else off_the_terminal(RunNotes()),
-        off_the_terminal(AfterTheStop()),
+        terminal_after_a_stop("flows here"),
         prefects_sigterm_noted(),
     ):
         yield

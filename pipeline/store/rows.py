@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from uprdex.pipeline.loader import display_name, text_path
 from uprdex.pipeline.model import AskPart
 
 __all__ = [
@@ -56,6 +57,14 @@ class StoredDocument:
     def of(cls, row: sqlite3.Row) -> StoredDocument:
         """The document of a `SELECT * FROM documents` row."""
         return cls(**{**dict(row), "warnings": tuple(json.loads(row["warnings"]))})
+
+    @property
+    def reason(self) -> str | None:
+        """What is wrong with the file, naming no file: `error` without the file's name the
+        index's line opens with ("report.pdf: an HTML page ..." records "an HTML page ...")."""
+        if self.error is None:
+            return None
+        return self.error.removeprefix(f"{display_name(text_path(self.path))}: ")
 
 
 @dataclass(frozen=True, slots=True)
