@@ -42,6 +42,39 @@ the learner (liblinear L2, C 3, seeded), the features appended unscaled through
    bench/gold reviews) plus the variant's features, beside the shipped defaults; every fold,
    the means, the lowest F1. data/models/* are not replaced; the lead decides about shipping.
 
+Measured, 1 (2026-12-07, one run, 1055 s on the shared 2-core machine, load average 4-6:
+`.venv/bin/python bench/bridge2_trial.py`, log /tmp/bridge2_tuning.log; pool 5302 high asks;
+A reproduced bridge_trial's figures fold for fold). Held-out P/R/F1, today / A / B / C:
+  Kazakhstan 2014   0.82/0.74/0.78  0.88/0.79/0.83  0.85/0.71/0.77  0.88/0.72/0.79
+  Madagascar 2014   0.78/0.71/0.74  0.72/0.71/0.71  0.72/0.76/0.74  0.71/0.76/0.74
+  Malaysia 2013     0.59/0.63/0.61  0.64/0.69/0.66  0.69/0.76/0.72  0.69/0.70/0.69
+  Colombia 2013     0.48/0.47/0.48  0.50/0.53/0.51  0.58/0.58/0.58  0.54/0.51/0.52
+  Senegal 2013      0.65/0.78/0.71  0.63/0.79/0.71  0.67/0.78/0.72  0.65/0.76/0.70
+  India 2012        0.78/0.80/0.79  0.74/0.87/0.80  0.83/0.85/0.84  0.83/0.87/0.85
+  Tunisia 2012      0.67/0.26/0.38  0.52/0.29/0.37  0.43/0.24/0.31  0.56/0.24/0.33
+  Sri Lanka 2012    0.63/0.52/0.57  0.70/0.55/0.62  0.57/0.52/0.54  0.67/0.56/0.61
+  Ghana 2012        0.45/0.67/0.54  0.45/0.67/0.54  0.43/0.69/0.53  0.43/0.62/0.51
+  Brazil 2012       0.69/0.45/0.55  0.67/0.49/0.57  0.70/0.44/0.54  0.76/0.51/0.61
+  Japan 2012        0.75/0.75/0.75  0.81/0.79/0.80  0.73/0.74/0.73  0.73/0.73/0.73
+  Ukraine 2012      0.81/0.56/0.66  0.82/0.57/0.67  0.79/0.56/0.65  0.80/0.61/0.69
+  mean              0.67/0.61/0.63  0.67/0.64/0.65  0.66/0.63/0.64  0.69/0.63/0.65
+  lowest F1         0.38            0.37            0.31            0.33
+- A bridges (reference): F1 +0.0200, precision -0.0024, better on 8, worse on 3 (fails);
+- B K 10: F1 +0.0108, precision -0.0100, better on 4, worse on 8: FAILS;
+- C floor 0.5: F1 +0.0201, precision +0.0136, better on 7, worse on 5: FAILS (one review short
+  of 8; its F1 and precision halves pass). Tunisia still falls (P 0.67 -> 0.56, F1 -> 0.33).
+Nothing chosen; the later check (2) and the test reviews (3) were not run; no review outside
+the 12 was scored. In-sample not run.
+Cost in the run (neighbours cached per review's inputs; pair columns): A 6.6 s + 17.5 s for
+2,148,127 pairs (11.2 us/pair, 8.2 without the neighbours); B 8.0 s + 7.1 s (7.1, 3.3);
+C 6.4 s + 16.7 s (10.7, 7.8). Read after the verdict (/tmp/bridge2_after.py, not a choice;
+load average 3.6): the K = 20 neighbours of the UPR Info export's 29,184 distinct texts 9.7 s;
+pair columns on 500,000 pairs A 6.1, B 2.0, C 5.5 us/pair. At bridge_trial's 3,569,962 pairs
+compared at 33,074 rows: A about 22 s + 10 s, B 7 s + 10 s, C 20 s + 10 s; at 41,000 rows
+(pairs x1.24-1.54, neighbours x1.24) A about 39-46 s, B about 21-23 s, C about 36-42 s on
+top of the clustering itself. Trained on the 12 (/tmp/bridge2_weights.py): B bridge +0.81,
+split -0.34, bridge_minus_split +1.15, meaning +3.24; C +0.44, -0.92, +1.36, meaning +3.82.
+
 Run: .venv/bin/python bench/bridge2_trial.py [--inside | --final VARIANT]
 """
 
