@@ -2,9 +2,10 @@
 recommendations, an addendum's responses, the themes, the citations, the sentences).
 
 `extract_file` is a pure stage (path in, records out) that never raises for a bad document:
-it returns a failed record saying what is wrong, so the batch goes on. Its error names no file
-(a reading of the same bytes is the same under any name: Prefect caches it on them); a command
-names the file where it says the error (`loader.FileNames`).
+it returns a failed record saying what is wrong, so the batch goes on. Nothing in it depends on
+the file's name (a reading of the same bytes is the same under any name: Prefect caches it on
+them): `at_path` gives it this run's path and the warning that name gets, and a command names the
+file where it says the error (`loader.FileNames`).
 `flows.ingest` runs it on many files (in worker processes) and writes the results.
 """
 
@@ -16,7 +17,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Extracted",
+    "at_path",
     "extract_file",
     "failed_document",
     "tag_recommendations",
@@ -143,7 +145,7 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
         pages,
         DocumentStatus.INDEXED,
         None,
-        (*loaded.warnings, *meta.warnings, *ocr_warning, *table_warnings, *name_warnings(path)),
+        (*loaded.warnings, *meta.warnings, *ocr_warning, *table_warnings),
         find_date(loaded.first_page_text),
         fingerprint.READER_VERSION,
     )
@@ -155,6 +157,17 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
         _citations(loaded, kind, symbol, rows),
         () if kind in _REPORT_AND_ANSWERS else _sentences(loaded),
     )
+
+
+def at_path(extracted: Extracted, path: Path) -> Extracted:
+    """A reading as this run's file at `path`: its path, and the warning its name gets
+    (`name_warnings`); the reading itself is of the bytes, which Prefect caches it on."""
+    document = extracted.document
+    warnings = document.warnings
+    if document.status is DocumentStatus.INDEXED:  # a failed file's line names it, escaped
+        warnings = (*warnings, *name_warnings(path))
+    shown = replace(document, path=path_text(path), warnings=warnings)
+    return replace(extracted, document=shown)
 
 
 def _sentences(loaded: LoadedDocument) -> tuple[tuple[int, str], ...]:

@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import TypeVar
 
 from uprdex.extractors.imports import THEMATIC_LIST, UPR_INFO, read_thematic_list, read_upr_info
-from uprdex.flows.extract import Extracted, extract_file, failed_document, theme_hits
+from uprdex.flows.extract import (
+    Extracted,
+    at_path,
+    extract_file,
+    failed_document,
+    theme_hits,
+)
 from uprdex.flows.rereading import earlier_reading_kept, moved, read_by_this_release
 from uprdex.pipeline.clusters.pair_model import PairModel
 from uprdex.pipeline.errors import UprdexError
@@ -186,9 +192,10 @@ def _extract_all(
         meanwhile=meanwhile,
     )
     for outcome in outcomes:
-        yield outcome.result or _over_budget(
+        extracted = outcome.result or _over_budget(
             outcome.item, outcome.failure, outcome.detail, settings
         )
+        yield at_path(extracted, outcome.item)
 
 
 def _load_similarity_model(store: Store) -> None:

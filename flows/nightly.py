@@ -26,7 +26,7 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from uprdex.flows import scaleout
-from uprdex.flows.extract import Extracted
+from uprdex.flows.extract import Extracted, at_path
 from uprdex.flows.fingerprint import CODE_VERSION, settings_key
 from uprdex.flows.ingest import extract_isolated
 from uprdex.flows.interrupts import the_run_begins
@@ -273,11 +273,9 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
                 logger.error(_failed(summary, path, message, names))
                 continue
             # A cached extraction keeps the path, and the worker, of the run that read it: a
-            # file of the same bytes, maybe of another name. Its error names no file.
+            # file of the same bytes, maybe of another name. Nothing else in it names a file.
             cached = future.state.name == "Cached"
-            extracted = replace(
-                extracted, document=replace(extracted.document, path=path_text(path))
-            )
+            extracted = at_path(extracted, path)
             document = extracted.document
             if _keep(summary, path, known[sha256], document.status, document.error):
                 continue

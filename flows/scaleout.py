@@ -41,7 +41,8 @@ def worker_version() -> str:
 
 def extract_bytes(name: str, data: bytes, settings: LoaderSettings) -> Extracted:
     """On a worker: extract a document from its bytes (written to a private temporary folder
-    under its own name, which `name_warnings` read) within the per-document budget."""
+    under its own name) within the per-document budget; the flow gives it its path's warnings
+    (`extract.at_path`)."""
     from distributed import get_worker
 
     with tempfile.TemporaryDirectory(prefix="uprdex-task-") as folder:

@@ -99,9 +99,11 @@ _COUNCIL_SESSION_IN_SYMBOL = re.compile(r"^A/HRC/(?:DEC/)?(\d{1,2})/\d")
 
 # The Council sessions that adopt each cycle's reviews: WG sessions 1-12 at Council sessions
 # 8-19 (the 245 reports: A/HRC/8/... of WG 1-2 to A/HRC/19/... of WG 12, A/HRC/21/... of WG 13
-# to A/HRC/28/... of WG 20), 13-26 at 21-34, 27-40 at 36-50, 41- from 52; 20, 35 and 51
-# adopted none.
+# to A/HRC/28/... of WG 20), 13-26 at 21-34, 27-40 at 36-50, 41-54 at 52-65 (each 11 sessions
+# on: WG 41's at 52, WG 45's at 56); 20, 35 and 51 adopted none. After 65, which adopts WG 54's
+# (the table's last, `_LAST_KNOWN_SESSION`), a session may adopt the fifth cycle's.
 _COUNCIL_CYCLE_STARTS = ((51, 4), (35, 3), (20, 2), (8, 1))
+_LAST_KNOWN_COUNCIL_SESSION = 65
 
 
 def council_session_of(symbol: str | None) -> int | None:
@@ -111,8 +113,10 @@ def council_session_of(symbol: str | None) -> int | None:
 
 
 def cycle_of_council_session(session: int | None) -> int | None:
-    """The UPR cycle whose reviews a Council session adopts (None before the first, the 8th)."""
-    if session is None or session < _COUNCIL_CYCLE_STARTS[-1][0]:
+    """The UPR cycle whose reviews a Council session adopts (None before the first, the 8th,
+    and after the table's last, 65, as `cycle_of_session` after WG 54)."""
+    first = _COUNCIL_CYCLE_STARTS[-1][0]
+    if session is None or not first <= session <= _LAST_KNOWN_COUNCIL_SESSION:
         return None
     return next(cycle for start, cycle in _COUNCIL_CYCLE_STARTS if session >= start)
 

@@ -157,6 +157,9 @@ def test_the_only_state_an_ngo_report_names_is_its_state() -> None:
         ("A/HRC/50/1", 3),
         ("A/HRC/51/1", 4),
         ("A/HRC/52/1", 4),
+        ("A/HRC/65/1", 4),  # WG 54's reports, the last of cycle 4 (WG 41's at 52)
+        ("A/HRC/66/1", None),  # may adopt the fifth cycle's: unknown, as WG 55's cycle is
+        ("A/HRC/99/1", None),
         ("A/HRC/7/1", None),  # before the UPR's first reports
         ("A/HRC/WG.6/34/SVN/2", None),  # a WG document: its session is the WG's, not the Council's
         ("a/hrc/28/15", None),

@@ -7,6 +7,7 @@ file once, where it says the line (`loader.FileNames`)."""
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -14,8 +15,9 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from uprdex.flows.extract import extract_file
+from uprdex.flows.extract import at_path, extract_file
 from uprdex.flows.ingest import _over_budget
+from uprdex.pipeline.loader import NAME_NOT_UTF8, NAME_SPELLS_ESCAPE
 from uprdex.pipeline.model import DocumentRow, DocumentStatus, DocumentType
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import Store
@@ -58,6 +60,28 @@ def test_a_failed_reading_cached_on_its_bytes_names_no_file(tmp_path: Path, kind
     assert not any(name in str(first.error) for name in NAMES), first.error
     # What Prefect's cache keeps of report.pdf is what broken.pdf's reading would be.
     assert first == second
+
+
+def test_a_reading_cached_on_its_bytes_carries_no_warning_of_its_name(tmp_path: Path) -> None:
+    # A cached reading carried the warning of the name it was read under (not UTF-8, or one
+    # spelling such a name's escape): a normally named file of the same bytes, served from
+    # Prefect's cache, would have been warned of its name.
+    names = {b"caf\xe9.pdf": (NAME_NOT_UTF8,), b"a\\xe9 b.pdf": (NAME_SPELLS_ESCAPE,)}
+    names[b"report.pdf"] = ()
+    data = fixture("andorra2011_recs.pdf").read_bytes()
+    paths = [tmp_path / os.fsdecode(name) for name in names]
+    readings = []
+    for path in paths:
+        path.write_bytes(data)
+        readings.append(extract_file(path))
+    assert readings[0].document.status is DocumentStatus.INDEXED
+    assert len({replace(reading.document, path="") for reading in readings}) == 1
+    # This run's file gets the warnings of its own name, whichever name the reading was of.
+    for reading in readings:
+        for path, warnings in zip(paths, names.values(), strict=True):
+            shown = at_path(reading, path).document
+            assert shown.warnings[len(shown.warnings) - len(warnings) :] == warnings
+            assert not set(shown.warnings) & {NAME_NOT_UTF8, NAME_SPELLS_ESCAPE} - set(warnings)
 
 
 def test_an_unreadable_or_over_budget_reading_names_no_file(tmp_path: Path) -> None:

@@ -126,6 +126,25 @@ def test_show_and_evidence_suggest_the_ask_a_mistyped_hash_id_means_as_link_does
         ), said.output
 
 
+@pytest.mark.parametrize("given", ["A/HRC/28/15/#115.22", "A/HRC/28/15#999.9"])
+def test_cluster_link_unlink_and_forget_say_an_unknown_id_in_show_s_line(
+    indexes: tuple[Path, Path], tmp_path: Path, given: str
+) -> None:
+    # fixreview21 left: `cluster link`/`unlink` of an unknown id said click's usage and "Error:
+    # no recommendation A/HRC/28/15#999.9 in the index (`uprdex recs` lists them)", `forget`
+    # "no link or unlink of A/HRC/28/15#999.9 and ... is recorded", `show` and `evidence`
+    # "error no recommendation 999.9 in A/HRC/28/15 in the index" (Named.said).
+    index = tmp_path / "index.sqlite"
+    shutil.copy(indexes[1], index)
+    shown = CliRunner().invoke(main, ["show", given, "--index", str(index)])
+    assert shown.exit_code == 2 and shown.output.startswith("error no recommendation ")
+    for command in ("link", "unlink", "forget"):
+        said = CliRunner().invoke(
+            main, ["cluster", command, given, "A/HRC/28/15#115.1", "--index", str(index)]
+        )
+        assert (said.exit_code, said.output) == (2, shown.output), command
+
+
 def test_the_python_api_takes_a_report_ask_id_in_any_case_as_the_cli_does(
     indexes: tuple[Path, Path],
 ) -> None:

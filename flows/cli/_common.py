@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderHook, RenderResult
@@ -363,6 +363,13 @@ def named(store: Store, given: str) -> Named:
     return found
 
 
+def unknown_id(found: Named) -> NoReturn:
+    """End the command with the line every command says of an id that names no ask
+    (`Named.said`: 'no recommendation X in the index; did you mean Y?')."""
+    err.print(f"[red]error[/] {escape(found.said)}")
+    sys.exit(EXIT_USAGE)
+
+
 def asked(store: Store, symbol: str, paragraph: str | None) -> Named:
     """What `show` and `evidence` were given names: a report symbol and paragraph
     ('A/HRC/28/15 115.8', 'A/HRC/28/15#115.8'), an imported ask's id
@@ -374,8 +381,7 @@ def asked(store: Store, symbol: str, paragraph: str | None) -> Named:
     if found.ask is None and paragraph is None and "#" not in symbol:
         if found.nearest is None and ":" not in symbol:
             raise click.UsageError(GIVE_AN_ID)
-        err.print(f"[red]error[/] {escape(found.said)}")
-        sys.exit(EXIT_USAGE)
+        unknown_id(found)
     return found
 
 

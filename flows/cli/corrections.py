@@ -23,6 +23,7 @@ from uprdex.flows.cli._common import (
     open_index,
     out,
     rec_id,
+    unknown_id,
     workspace,
     writing,
 )
@@ -91,7 +92,9 @@ def forget(ctx: click.Context, first: str, second: str, index: Path | None) -> N
         line = {c.pair: c for c in applied.held}.get((asks[0], asks[-1]))
         still = applied.recorded[line.pair] if line is not None else ()
         if not gone:
-            meant = "".join(f"; did you mean {f.nearest}?" for f in found if f.nearest)
+            # Nothing recorded under an id that names no ask: that id is what is wrong.
+            for unknown in (f for f in found if f.ask is None):
+                unknown_id(unknown)
             listed = (
                 f"; {line.first} and {line.second} are {line.kind.value}ed as recorded: "
                 f"{', '.join(c.describe() for c in still)} (forget one by its two ids, or every "
@@ -99,7 +102,7 @@ def forget(ctx: click.Context, first: str, second: str, index: Path | None) -> N
                 if line is not None
                 else ""
             )
-            raise click.UsageError(f"no link or unlink of {a} and {b} is recorded{meant}{listed}")
+            raise click.UsageError(f"no link or unlink of {a} and {b} is recorded{listed}")
         states = _states(store, asks)
         if states:
             store.update_clusters(states=states, fresh=True)
@@ -288,13 +291,9 @@ def _where(store: Store, a: str, b: str) -> str:
 
 
 def _indexed(found: Named) -> str:
-    """The ask an id names, or a UsageError with the id it most likely means."""
+    """The ask an id names; of none, the command ends with the line `show` says of it."""
     if found.ask is None:
-        raise click.UsageError(
-            f"no recommendation {_id(found.given)} in the index ("
-            + (f"did you mean {found.nearest}? " if found.nearest else "")
-            + "`uprdex recs` lists them)"
-        )
+        unknown_id(found)
     return found.ask
 
 

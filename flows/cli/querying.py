@@ -30,6 +30,7 @@ from uprdex.flows.cli._common import (
     rec_filter,
     rec_id,
     state_filters,
+    unknown_id,
 )
 from uprdex.flows.cli._unread import may_be, unread_lines, why_unread
 from uprdex.pipeline.errors import UprdexError
@@ -222,8 +223,7 @@ def show(symbol: str, paragraph: str | None, index: Path | None, brief: bool) ->
         found = store.recommendation(named.ask, None) if named.ask else None
         rows = store.evidence(recommendation_id=found.id) if found else []
     if found is None:
-        err.print(f"[red]error[/] {escape(named.said)}")
-        sys.exit(EXIT_USAGE)  # an id that names nothing, as `cluster link` says of one
+        unknown_id(named)  # an id that names nothing, as `cluster link` says of one
     record = recommendation_record(found)
     if not brief:
         out.print_json(json.dumps(record, ensure_ascii=False))
