@@ -335,8 +335,10 @@ def _start(
                     env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
                 )
                 process = _Process(popen.pid, popen)
-            os.close(child_fd)
-            child_fd = -1
+            # Forgotten before it is closed: a Ctrl-C Python raises here (given to another
+            # thread, which does not hold it) must not close it again below.
+            worker_end, child_fd = child_fd, -1
+            os.close(worker_end)
             _PARENT_ENDS.add(parent_fd)
         if method == "spawn":
             conn.send_bytes(pickle.dumps((function, memory_mb, guard)))

@@ -209,3 +209,29 @@ def test_a_ctrl_c_pending_as_sigint_is_held_leaves_it_unblocked(
         assert signal.SIGINT not in real(signal.SIG_BLOCK, [])
     finally:
         real(signal.SIG_UNBLOCK, [signal.SIGINT])
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_a_ctrl_c_raised_as_the_workers_end_is_closed_is_the_ctrl_c(
+    monkeypatch: pytest.MonkeyPatch, method: str
+) -> None:
+    # The full suite (session 49): beside another thread, which does not hold SIGINT, the
+    # system gave it a Ctrl-C and Python raised the KeyboardInterrupt in the starting thread
+    # right after `_start` closed the worker's end of the pipe: its cleanup closed that end
+    # again and the Ctrl-C became "OSError: [Errno 9] Bad file descriptor".
+    real_close = os.close
+    raised: list[int] = []
+
+    def close(fd: int) -> None:
+        real_close(fd)
+        if not raised:
+            raised.append(fd)
+            raise KeyboardInterrupt
+
+    ends = set(sandbox._PARENT_ENDS)
+    monkeypatch.setattr(sandbox.os, "close", close)
+    with pytest.raises(KeyboardInterrupt):
+        list(map_isolated(_upper, ["a", "b"], 1, 30.0, 0, method, "watchdog"))
+    monkeypatch.undo()
+    assert raised
+    assert ends == sandbox._PARENT_ENDS
