@@ -488,13 +488,17 @@ def test_serve_ended_on_a_second_sigterm_stops_the_run_it_was_executing(
     # children: one, the held write's). Cause not found, so the line is checked with any
     # process, and when it names another one a warning gives serve's session as it was
     # before the stop, for whoever sees it next.
+    # A run that takes Ctrl-C may still take longer than serve's 5 s to end (its crash report
+    # and its logs go to the server): serve then kills it and says so. The clean-clone CI run
+    # of session 49 saw it once (the held write's process, "killed after 5 s"), never here.
+    killed = re.escape(how) if ignored else r"(?:, killed after 5 s)?"
     named = re.fullmatch(
         r"stopped on a second SIGTERM: nightly/uprdex-nightly may not be paused; its run still "
-        rf"running was stopped \(process (\d+){re.escape(how)}\): the documents it indexed "
+        rf"running was stopped \(process (\d+){killed}\): the documents it indexed "
         r"are kept, whole, .*",
         last,
     )
-    assert named, (run, last, before)
+    assert named, f"last line: {last}\nheld write's process: {run}\nserve's session:\n{before}"
     if named[1] != run:
         warnings.warn(
             f"serve named process {named[1]}, the held write's was {run}; its session "
