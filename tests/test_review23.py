@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from uprdex.pipeline.store import Store
 
 BROKEN_PDF = b"%PDF-1.7\n" + b"\x00garbage" * 50
@@ -24,3 +26,36 @@ def test_a_thematic_list_pdf_that_cannot_be_read_is_named_once(tmp_path: Path) -
     assert result.outcome == "failed"
     assert str(result.error).count("list.pdf") == 1, result.error
     assert "broken PDF" in str(result.error), result.error
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="forget cut short after its delete, before its clustering, cannot be finished: run "
+    "again it says nothing is recorded and the clusters keep the forgotten link (finding 1)",
+)
+def test_a_forget_cut_short_before_its_clustering_is_finished_by_running_it_again(
+    tmp_path: Path,
+) -> None:
+    # `cluster forget` drops the correction in one transaction and clusters the States again
+    # after it. Cut short between the two (Ctrl-C, exit 130; a kill), the clusters still apply
+    # the forgotten link; README's exit codes say "run it again to go on", but run again it
+    # says "no link or unlink of A and B is recorded" (exit 2) and leaves the clusters as they
+    # were. Nothing else notices: clusters_current() reads settings and models, not the
+    # corrections, and `ingest` clusters again only the States it indexed.
+    from helpers import cli, fixture
+
+    index = tmp_path / "index.sqlite"
+    assert cli("ingest", fixture("slovenia2014_recs.pdf"), "--index", index).exit_code == 0
+    a, b = "A/HRC/28/15#115.1", "A/HRC/28/15#115.2"
+    with Store(index) as store:
+        apart = store.cluster_ids([a, b])
+    assert apart[a] != apart[b], apart
+    assert cli("cluster", "link", a, b, "--index", index).exit_code == 0
+    with Store(index) as store:
+        linked = store.cluster_ids([a, b])
+        assert linked[a] == linked[b], linked
+        store.forget_correction(a, b)  # what forget writes before it clusters again: cut here
+    again = cli("cluster", "forget", a, b, "--index", index)
+    with Store(index) as store:
+        after = store.cluster_ids([a, b])
+    assert after[a] != after[b], (again.output, after)
