@@ -122,3 +122,42 @@ def test_a_links_import_cut_short_before_its_clustering_is_finished_by_running_i
     with Store(ours) as store:
         after = store.cluster_ids([a, b])
     assert after[a] == after[b], (again.output, after)
+
+
+def test_the_ocr_reads_the_bytes_the_index_records_not_the_file_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # extract_file hashes the file's bytes once, and every stage reads those bytes; OCR (with
+    # [loader] ocr) copied the file from its path again, so a file replaced in between (a
+    # download finishing in the inbox) was recorded under the first bytes' sha256 with the
+    # second file's text. A stand-in ocrmypdf copies its input: its output is the bytes it got.
+    import hashlib
+    import io
+    import os
+    import stat
+
+    import pypdfium2 as pdfium
+
+    from uprdex.flows import extract
+    from uprdex.pipeline.model import DocumentStatus
+    from uprdex.pipeline.settings import LoaderSettings
+
+    from helpers import fixture
+
+    blank = pdfium.PdfDocument.new()
+    blank.new_page(595, 842)
+    buffer = io.BytesIO()
+    blank.save(buffer)
+    scan = buffer.getvalue()
+    program = tmp_path / "ocrmypdf"
+    program.write_text('#!/bin/sh\nfor a; do prev="$cur"; cur="$a"; done\ncp "$prev" "$cur"\n')
+    program.chmod(program.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setattr(extract.shutil, "which", lambda name: str(program))
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(fixture("slovenia2014_recs.pdf").read_bytes())  # what the path holds now
+    hashed = (scan, hashlib.sha256(scan).hexdigest())  # what it held when it was read
+    monkeypatch.setattr(extract, "read_with_hash", lambda _: hashed)
+    document = extract.extract_file(path, LoaderSettings(ocr=True)).document
+    assert document.sha256 == hashed[1]
+    assert document.status is DocumentStatus.NEEDS_OCR, (document.type, document.symbol)
+    assert os.path.exists(path)
