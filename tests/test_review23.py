@@ -133,7 +133,6 @@ def test_the_ocr_reads_the_bytes_the_index_records_not_the_file_again(
     # second file's text. A stand-in ocrmypdf copies its input: its output is the bytes it got.
     import hashlib
     import io
-    import os
     import stat
 
     import pypdfium2 as pdfium
@@ -160,4 +159,42 @@ def test_the_ocr_reads_the_bytes_the_index_records_not_the_file_again(
     document = extract.extract_file(path, LoaderSettings(ocr=True)).document
     assert document.sha256 == hashed[1]
     assert document.status is DocumentStatus.NEEDS_OCR, (document.type, document.symbol)
-    assert os.path.exists(path)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the nightly flow's extract task returns (and Prefect caches under the hash "
+    "scan_inbox took) a reading of the bytes the file holds when its worker reads it: a file "
+    "replaced in between is cached under the old bytes' key for 30 days (a fix raises "
+    "OverBudgetError or an UprdexError: not cached)",
+)
+def test_the_nightly_extract_task_returns_a_reading_only_of_the_bytes_its_cache_key_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `_ingest` hashes every inbox file first (scan_inbox), then submits them all; a file is
+    # read when a thread is free, minutes later in a large batch. extract_task's cache key is
+    # the scanned sha256 (`_extract_cache_key`), but extract_file reads and hashes the file
+    # again. Replaced in between (a corrected download saved over the old one), the reading
+    # of the new bytes is returned, so cached, under the old bytes' key; a later run that
+    # meets the old bytes (in any workspace of this Prefect home) indexes the new file's
+    # records at the old file's path.
+    import hashlib
+    import logging
+
+    from uprdex.flows import nightly
+    from uprdex.pipeline.errors import UprdexError
+    from uprdex.pipeline.sandbox import WorkerStartError
+    from uprdex.pipeline.settings import LoaderSettings
+
+    from helpers import fixture
+
+    monkeypatch.setattr(nightly, "get_run_logger", lambda: logging.getLogger("review23"))
+    scanned = hashlib.sha256(b"%PDF-1.7 the older download").hexdigest()
+    path = tmp_path / "report.pdf"
+    path.write_bytes(fixture("slovenia2014_recs.pdf").read_bytes())  # saved over it since
+    try:
+        extracted = nightly.extract_task.fn(str(path), scanned, LoaderSettings())
+    except (nightly.OverBudgetError, UprdexError) as error:  # raised, so not cached
+        assert not isinstance(error, WorkerStartError)
+        return
+    assert extracted.document.sha256 == scanned, extracted.document.symbol
