@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from uprdex.pipeline.errors import BadIndexError, ReadOnlyIndexError
+from uprdex.pipeline.loader import BY_NAME, text_path
 from uprdex.pipeline.model import IMPORT_READER
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.views import (
@@ -37,7 +38,7 @@ __all__ = [
     "state_rows",
 ]
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 STATE_COMMENT = "state_comment"
 """Evidence kind of the State's own comment on a recommendation (addendum or WG report)."""
 
@@ -78,6 +79,23 @@ def _add_context_page(db: sqlite3.Connection) -> None:
         "UPDATE evidence SET context_page = page WHERE context_page IS NULL "
         "AND kind IN ('paraphrase', ?)",
         (STATE_COMMENT,),
+    )
+
+
+def _errors_name_no_file(db: sqlite3.Connection) -> None:
+    """Schema 11: `documents.error` says what is wrong and names no file (the file is `path`),
+    as a reading's error does; an earlier release stored it in a line naming the file by its
+    name ("report.pdf: an HTML page ..."). That name is taken off only where the line opens
+    with it, exactly as `BY_NAME.line` writes it from the row's own path: an error naming
+    another file or none, colon or not, is kept whole."""
+    failed = db.execute("SELECT sha256, path, error FROM documents WHERE error IS NOT NULL")
+    db.executemany(
+        "UPDATE documents SET error = ? WHERE sha256 = ?",
+        [
+            (error[len(named) :], sha256)
+            for sha256, path, error in failed.fetchall()
+            if error.startswith(named := BY_NAME.line(text_path(path), ""))
+        ],
     )
 
 
@@ -351,6 +369,8 @@ _MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
         DELETE FROM recommendation_asked_fts WHERE recommendation_id = old.id;
     END;
     """,
+    # 11: a document's error names no file (`_errors_name_no_file`).
+    _errors_name_no_file,
 )
 
 
