@@ -277,7 +277,8 @@ def parts_stored(index: Path) -> bool:
 
 
 def _view_columns(index: Path) -> dict[str, set[str]] | None:
-    """The columns of each view of the index (None when it cannot be read here)."""
+    """The columns of each view of the index (None when it cannot be read here); a view that
+    no longer reads (another program dropped a table under it) is left out, not the others."""
     try:
         with closing(sqlite3.connect(f"{index.absolute().as_uri()}?mode=ro", uri=True)) as db:
             found = {}

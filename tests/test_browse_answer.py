@@ -283,3 +283,22 @@ def test_this_releases_view_columns_are_those_of_a_new_index(tmp_path: Path) -> 
         }
     assert view_columns() == made
     assert "response_detail" in made["recommendation_details"]
+
+
+def test_older_views_are_faceted_by_their_columns_beside_a_view_another_program_broke(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # browsecols: the columns of every faceted view were read at once, and one view that no
+    # longer reads (cluster_overview, its corrections table dropped by another program) lost
+    # them all: the Recommendations page of an earlier release's views then failed on the
+    # response_detail facet ("no such column").
+    index = _earlier(tmp_path, monkeypatch)
+    with closing(sqlite3.connect(index)) as db:
+        db.execute("DROP TABLE cluster_corrections")
+        db.commit()
+        with pytest.raises(sqlite3.OperationalError):
+            db.execute("PRAGMA table_info('cluster_overview')")
+    facets = _facets(index, "recommendation_details")
+    assert "response" in facets and "response_detail" not in facets
+    (details,) = _rows(index, "recommendation_details", id=IN_PART)
+    assert details["response"] == "noted"
