@@ -4,6 +4,8 @@ report), each finding pinned as an xfail(strict) test that fails on today's code
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,7 @@ import pytest
 from uprdex.extractors.state_lists import ask_parts
 from uprdex.pipeline.states import load_states
 
-from helpers import SHARED, cli
+from helpers import SHARED, cli, fixture
 
 # The reports of /work/shared/data no other test names, and what they cite or repeat.
 CORPUS = (
@@ -166,3 +168,35 @@ def test_a_clause_after_the_shared_object_is_the_last_states_alone(
         for state in part.recommending_states
     }
     assert holders == {only}
+
+
+@pytest.fixture(scope="module")
+def harness() -> Iterator[None]:
+    """A temporary Prefect API for the nightly-flow test."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
+
+
+@pytest.mark.prefect
+@pytest.mark.xfail(
+    strict=True,
+    reason="review22 finding 5: `uprdex run` on an inbox holding one report twice (the same "
+    "bytes under two names, as a second download makes) reads it twice and says '2 indexed', "
+    "no warning; `uprdex ingest` of the same two files says '1 indexed, 1 unchanged' and 'the "
+    "same file as ...'",
+)
+def test_a_report_twice_in_the_inbox_is_read_once(harness: None, tmp_path: Path) -> None:
+    from uprdex.flows.nightly import nightly
+
+    inbox = tmp_path / "inbox"
+    (inbox / "downloads").mkdir(parents=True)
+    # Bytes of their own, so that no other test's cached extraction answers for them.
+    first = inbox / "andorra2011.pdf"
+    first.write_bytes(fixture("andorra2011_recs.pdf").read_bytes() + b"\n% review22\n")
+    shutil.copy(first, inbox / "downloads" / "g1117152.pdf")
+    paths = {key: str(tmp_path / key) for key in ("index", "quarantine", "reports")}
+    summary = nightly(inbox=str(inbox), **paths)
+    assert (len(summary.indexed), summary.skipped) == (1, 1), summary.indexed
+    assert [note for _, note in summary.warnings if "the same file as" in note]
