@@ -217,3 +217,19 @@ def test_an_ask_on_child_soldiers_is_not_about_indigenous_peoples() -> None:
         "forces, including through the adoption of adequate legislation on the matter"
     )
     assert "Indigenous peoples" not in ThemeModel.load().labels([text])[0]
+
+
+# review22 finding 7: `uprdex search "child soldiers" --state CAR --limit 3` ends "3 results"
+# when 9 match; `recs --limit 3` says "3 of 136 recommendations".
+@pytest.mark.xfail(
+    strict=True,
+    reason="review22 finding 7: `uprdex search WORDS --limit N` says 'N results' when more match "
+    "(recs says 'N of M recommendations'): a researcher takes the cut list for all there is",
+)
+def test_search_cut_by_its_limit_does_not_say_it_found_only_that_many(index: Path) -> None:
+    every = cli("search", "torture", "--limit", "100", "--index", index)
+    found = every.output.strip().splitlines()[-1]
+    assert found.endswith(" results") and int(found.split()[0]) > 1, found
+    cut = cli("search", "torture", "--limit", "1", "--index", index)
+    assert cut.exit_code == 0, cut.output
+    assert cut.output.strip().splitlines()[-1] != "1 result"
