@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, closing
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +19,12 @@ from uprdex.pipeline.states import load_states
 from uprdex.pipeline.views import (
     SCHEMA_4,
     add_lists,
+    create_views,
     drop_views,
     refresh_views,
     states_current,
     sync_states,
+    view_names,
     views_current,
     views_ours,
 )
@@ -35,6 +37,7 @@ __all__ = [
     "migrate",
     "schema_version",
     "state_rows",
+    "view_columns",
 ]
 
 SCHEMA_VERSION = 10
@@ -439,6 +442,28 @@ def check_ours(db: sqlite3.Connection, path: Path) -> None:
         )
 
 
+def _migrate_from(db: sqlite3.Connection, version: int) -> None:
+    """Run the migrations from `version` to this uprdex's (inside the caller's transaction)."""
+    for step in _MIGRATIONS[version:]:
+        if callable(step):
+            step(db)
+            continue
+        for statement in _statements(step):
+            db.execute(statement)
+
+
+def view_columns() -> dict[str, list[str]]:
+    """The columns of each view this uprdex makes, in order, as SQLite reads the views' SQL:
+    the tables and views made in a database in memory (a few milliseconds; no file)."""
+    with closing(sqlite3.connect(":memory:")) as db:
+        _migrate_from(db, 0)
+        create_views(db)
+        return {
+            name: [row[1] for row in db.execute(f"PRAGMA table_info('{name}')")]
+            for name in view_names()
+        }
+
+
 def migrate(
     db: sqlite3.Connection,
     path: Path,
@@ -475,12 +500,7 @@ def migrate(
         version = schema_version(db)  # another run may have migrated it meanwhile
         if version < SCHEMA_VERSION:
             drop_views(db)
-            for step in _MIGRATIONS[version:]:
-                if callable(step):
-                    step(db)
-                    continue
-                for statement in _statements(step):
-                    db.execute(statement)
+            _migrate_from(db, version)
             db.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
                 (str(SCHEMA_VERSION),),
