@@ -330,7 +330,7 @@ def _to_read(
             else:
                 todo.append(item)
         else:
-            reason = earlier.reason or "failed"
+            reason = earlier.error or "failed"
             _failed(summary, item.path, f"{reason} (on an earlier run)", names)
             summary.failed_before.append(path_text(item.path))
     return todo

@@ -16,11 +16,11 @@ from __future__ import annotations
 import html
 import json
 import mimetypes
-import re
 import sqlite3
-import tempfile
+import textwrap
 from collections.abc import Callable, Mapping
 from contextlib import closing
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
@@ -47,56 +47,108 @@ _PARAGRAPH_ORDER = (
     "CAST(substr(paragraph, instr(paragraph, '.') + 1) AS INTEGER)"
 )
 
-QUERIES: dict[str, dict[str, Any]] = {
-    "cluster_members": {
-        "title": "Recommendations of this cluster",
-        "hide_sql": True,
-        "description": "Every member of one duplicate cluster, with its States, response (and "
+
+@dataclass(frozen=True)
+class _Canned:
+    """A canned query: the columns it shows of each view it reads (`shown`: the view as its
+    SQL names it, "recommendation_details r", and the columns, "id, cycle"), and its SQL after
+    the SELECT list (`reads`)."""
+
+    title: str
+    description: str
+    shown: tuple[tuple[str, str], ...]
+    reads: str
+
+    def query(self, columns: Mapping[str, set[str]] | None) -> dict[str, Any]:
+        """Datasette's query, showing the columns the index's views have (`columns`; None:
+        all): an earlier uprdex's view, served as it is, lacks some, and Datasette fails a
+        query on a column it does not find. A view whose columns are not known keeps all."""
+        selected = []
+        for named, wanted in self.shown:
+            view, _, alias = named.partition(" ")
+            held = (columns or {}).get(view)
+            selected += [
+                f"{alias}.{column}" if alias else column
+                for column in (name.strip() for name in wanted.split(","))
+                if not held or column in held
+            ]
+        select = textwrap.fill(f"SELECT {', '.join(selected)}", width=92, subsequent_indent="    ")
+        return {
+            "title": self.title,
+            "hide_sql": True,
+            "description": self.description,
+            "sql": f"{select}\n{self.reads}",
+        }
+
+
+_CANNED = {
+    "cluster_members": _Canned(
+        title="Recommendations of this cluster",
+        description="Every member of one duplicate cluster, with its States, response (and "
         "uprdex's reading of the State's answer, such as supported in part: the State's words "
         "are in its response source) and evidence (cluster ids are on the Recommendations and "
         "Clusters pages).",
-        "sql": f"""SELECT id, state_under_review, cycle, paragraph, text, recommending_states,
-    response, response_detail, themes, evidence_documents, latest_evidence
-FROM recommendation_details
+        shown=(
+            (
+                "recommendation_details",
+                "id, state_under_review, cycle, paragraph, text, recommending_states, response, "
+                "response_detail, themes, evidence_documents, latest_evidence",
+            ),
+        ),
+        reads=f"""FROM recommendation_details
 WHERE cluster_id = :cluster_id
 ORDER BY cycle, document_symbol, {_PARAGRAPH_ORDER}""",
-    },
-    "recommendation_evidence": {
-        "title": "Evidence for a recommendation",
-        "hide_sql": True,
-        "description": "Every document place that cites or echoes one recommendation "
+    ),
+    "recommendation_evidence": _Canned(
+        title="Evidence for a recommendation",
+        description="Every document place that cites or echoes one recommendation "
         "(id like A/HRC/28/15#115.18), newest first, with a link to the PDF page.",
-        "sql": """SELECT document_date, document_type, document_symbol, kind, page, footnote,
-    as_printed, context, pdf_page, document_path, document_sha256
-FROM evidence_pages
+        shown=(
+            (
+                "evidence_pages",
+                "document_date, document_type, document_symbol, kind, page, footnote, "
+                "as_printed, context, pdf_page, document_path, document_sha256",
+            ),
+        ),
+        reads="""FROM evidence_pages
 WHERE recommendation_id = :recommendation_id
 ORDER BY document_date DESC, document_symbol, page""",
-    },
-    "noted_with_evidence_since": {
-        "title": "Noted recommendations of a State with their evidence since a date",
-        "hide_sql": True,
-        "description": "The recommendations a State under review noted (did not accept), with "
+    ),
+    "noted_with_evidence_since": _Canned(
+        title="Noted recommendations of a State with their evidence since a date",
+        description="The recommendations a State under review noted (did not accept), with "
         "uprdex's reading of the State's answer where it said more (supported in part; the "
         "State's words are in the paragraph its response source names), each with the evidence "
         "of documents dated on or after `since` (2019, 2019-06 or 2019-06-30; empty: all); a "
         "recommendation with none shows one row without evidence.",
-        "sql": f"""SELECT r.id, r.cycle, r.paragraph, r.text, r.response_detail,
-    r.recommending_states, r.themes,
-    e.document_date, e.document_type, e.document_symbol, e.kind, e.page, e.context,
-    e.pdf_page, e.document_path, e.document_sha256
-FROM recommendation_details r
+        shown=(
+            (
+                "recommendation_details r",
+                "id, cycle, paragraph, text, response_detail, recommending_states, themes",
+            ),
+            (
+                "evidence_pages e",
+                "document_date, document_type, document_symbol, kind, page, context, "
+                "pdf_page, document_path, document_sha256",
+            ),
+        ),
+        reads=f"""FROM recommendation_details r
 LEFT JOIN evidence_pages e ON e.recommendation_id = r.id
     AND e.document_date >= substr(:since, 1, length(e.document_date))
 WHERE r.state_under_review = :state_under_review AND r.response = 'noted'
 ORDER BY r.cycle, r.document_symbol, {_PARAGRAPH_ORDER.replace("paragraph", "r.paragraph")},
     e.document_date""",
-    },
+    ),
 }
-"""Canned queries (Datasette shows each as a form with its parameters)."""
 
-# The answer's reading in a canned query's columns ("response_detail,", "r.response_detail,"),
-# left out of the queries of a view an earlier uprdex made, which lacks them.
-_ANSWER_COLUMN = re.compile(r"\b(?:r\.)?response_detail,\s*")
+
+def _queries(columns: Mapping[str, set[str]] | None) -> dict[str, dict[str, Any]]:
+    """The canned queries as the index's views answer them (`columns`; None: this uprdex's)."""
+    return {name: canned.query(columns) for name, canned in _CANNED.items()}
+
+
+QUERIES = _queries(None)
+"""Canned queries (Datasette shows each as a form with its parameters)."""
 
 # What each view is faceted and searched by; tables get Datasette's defaults.
 _BROWSING: dict[str, dict[str, Any]] = {
@@ -192,18 +244,6 @@ def metadata(database: str, columns: Mapping[str, set[str]] | None = None) -> di
     }
 
 
-def _queries(columns: Mapping[str, set[str]] | None) -> dict[str, dict[str, Any]]:
-    """QUERIES as the index's views answer them: without the answer's reading when its
-    recommendation view (an earlier uprdex's, served as it is) lacks them, as Datasette fails
-    a query on a column it does not find."""
-    if columns is None or "response_detail" in columns.get("recommendation_details", set()):
-        return QUERIES
-    return {
-        name: {**query, "sql": _ANSWER_COLUMN.sub("", query["sql"])}
-        for name, query in QUERIES.items()
-    }
-
-
 def build_datasette(index: Path) -> Any:
     """A Datasette instance serving this index read-only, with uprdex's metadata and plugin."""
     datasette = require("datasette.app", "browse", "uprdex browse")
@@ -237,13 +277,17 @@ def parts_stored(index: Path) -> bool:
 
 
 def _view_columns(index: Path) -> dict[str, set[str]] | None:
-    """The columns of each faceted view of the index (None when it cannot be read here)."""
+    """The columns of each view of the index (None when it cannot be read here); a view that
+    no longer reads (another program dropped a table under it) is left out, not the others."""
     try:
         with closing(sqlite3.connect(f"{index.absolute().as_uri()}?mode=ro", uri=True)) as db:
-            return {
-                name: {row[1] for row in db.execute(f"PRAGMA table_info('{name}')")}
-                for name in _BROWSING
-            }
+            found = {}
+            for (name,) in db.execute(_VIEW_NAMES).fetchall():
+                try:  # a view another program broke: Datasette says why on its page
+                    found[name] = set(_columns(db, name))
+                except sqlite3.Error:
+                    continue
+            return found
     except (sqlite3.Error, ValueError):
         return None
 
@@ -253,7 +297,7 @@ def views_behind(index: Path) -> str | None:
     are, beside this uprdex's: "its views are an older uprdex's (schema 7; this one's 8),
     without response_detail, response_conflict"; None when they are this uprdex's, or the
     index cannot be read here."""
-    from uprdex.pipeline.store.schema import SCHEMA_VERSION, schema_version
+    from uprdex.pipeline.store.schema import SCHEMA_VERSION, schema_version, view_columns
     from uprdex.pipeline.views import views_current, views_ours
 
     try:
@@ -262,14 +306,15 @@ def views_behind(index: Path) -> str | None:
             if version == SCHEMA_VERSION and views_current(db):
                 return None
             dropped = version == SCHEMA_VERSION and views_ours(db)
-            held = {name: set(_columns(db, name)) for name in _current_columns()}
+            current = view_columns()
+            held = {name: set(_columns(db, name)) for name in current}
     except (sqlite3.Error, ValueError):
         return None
     if dropped:
         return "its views, list triggers or lists are not all there (another program changed it)"
     lacking = [
         column
-        for name, columns in _current_columns().items()
+        for name, columns in current.items()
         for column in columns
         if column not in held[name]
     ]
@@ -286,18 +331,9 @@ def _columns(db: sqlite3.Connection, name: str) -> list[str]:
     return [row[1] for row in db.execute(f"PRAGMA table_info('{name}')")]
 
 
-@lru_cache(maxsize=1)
-def _current_columns() -> dict[str, list[str]]:
-    """The columns of each view this uprdex makes, from a new empty index."""
-    from uprdex.pipeline.store import Store
-    from uprdex.pipeline.views import view_names
-
-    with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "new.sqlite") as store:
-        return {name: _columns(store.db, name) for name in view_names()}
-
-
 _PARTS_TABLES = frozenset({"recommendation_parts", "recommendation_asked_fts"})
 _TABLE_NAMES = "SELECT name FROM sqlite_master WHERE type = 'table'"
+_VIEW_NAMES = "SELECT name FROM sqlite_master WHERE type = 'view'"
 
 
 def serve(index: Path, port: int) -> None:

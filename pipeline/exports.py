@@ -256,7 +256,7 @@ def _document_record(document: StoredDocument) -> dict[str, Any]:
         "cycle": document.cycle,
         "pages": document.pages,
         "status": document.status,
-        "error": document.error,
+        "error": document.named_error,
         "session": document.session,
         "year": document.year,
         "date": document.date,

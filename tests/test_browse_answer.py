@@ -145,10 +145,13 @@ def test_the_ready_made_queries_show_the_answer_wording_beside_the_position(inde
 _ANSWER_COLUMNS = re.compile(r"\s*r\.response_(?:detail|conflict),")
 
 
-def _earlier(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An index whose views an earlier release made: without the answer columns."""
+def _earlier(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lacking: re.Pattern[str] = _ANSWER_COLUMNS
+) -> Path:
+    """An index whose views an earlier release made: without the columns `lacking` matches
+    (the answer columns)."""
     with monkeypatch.context() as earlier:
-        earlier.setattr(views, "VIEWS", tuple(_ANSWER_COLUMNS.sub("", v) for v in views.VIEWS))
+        earlier.setattr(views, "VIEWS", tuple(lacking.sub("", v) for v in views.VIEWS))
         return ingested(("slovenia2010_recs.pdf", "svn2010_addendum.pdf"), tmp_path / "i.sqlite")
 
 
@@ -226,3 +229,76 @@ def test_browse_says_in_one_line_it_serves_older_views_it_cannot_update(
     monkeypatch.setattr(browse, "serve", lambda path, port: None)
     current = CliRunner().invoke(main, ["browse", "--index", str(index)], catch_exceptions=False)
     assert current.exit_code == 0 and not current.stderr.strip(), current.stderr
+
+
+# Columns an earlier release's views might lack beside the answer's: the newest evidence date
+# of recommendation_details, the printed id and the context of evidence_pages.
+_OTHER_COLUMNS = re.compile(
+    r"\(SELECT max\(document_date\) FROM evidence_pages\s+WHERE recommendation_id = r\.id\) "
+    r"AS latest_evidence,|\be\.as_printed, e\.context, "
+)
+
+
+def test_the_ready_made_queries_answer_on_views_without_other_columns_than_the_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # browsecols: an earlier release's queries were answered by cutting response_detail out of
+    # their SQL with a regular expression; a view without any other column they show
+    # (latest_evidence, as_printed, context) failed the query ("no such column").
+    index = _earlier(tmp_path, monkeypatch, _OTHER_COLUMNS)
+    with closing(sqlite3.connect(f"{index.as_uri()}?mode=ro", uri=True)) as db:
+        made = {
+            view: {row[1] for row in db.execute(f"PRAGMA table_info('{view}')")}
+            for view in ("recommendation_details", "evidence_pages")
+        }
+    assert "latest_evidence" not in made["recommendation_details"]
+    assert not {"as_printed", "context"} & made["evidence_pages"]
+    assert "response_detail" in made["recommendation_details"]
+    members = _rows(index, "cluster_members", cluster_id=_cluster_of(index, IN_PART))
+    (mine,) = [row for row in members if row["id"] == IN_PART]
+    assert (mine["response"], mine["response_detail"]) == ("noted", "supported in part")
+    assert "latest_evidence" not in mine and "evidence_documents" in mine
+    noted = _rows(index, "noted_with_evidence_since", state_under_review="Slovenia", since="")
+    assert IN_PART in {row["id"] for row in noted}
+    assert "context" not in noted[0] and "document_symbol" in noted[0]
+    with_evidence = [row for row in noted if row["document_symbol"]]
+    assert with_evidence, "Slovenia's noted asks have evidence (the addendum)"
+    cited = with_evidence[0]["id"]
+    evidence = _rows(index, "recommendation_evidence", recommendation_id=cited)
+    assert evidence and not {"as_printed", "context"} & set(evidence[0])
+    assert {row["document_symbol"] for row in evidence} == {
+        row["document_symbol"] for row in with_evidence if row["id"] == cited
+    }
+
+
+def test_this_releases_view_columns_are_those_of_a_new_index(tmp_path: Path) -> None:
+    # browsecols: browse read this release's view columns from a new empty index it made on
+    # disk; they are now SQLite's reading of the views in memory: the same columns, in order.
+    from uprdex.pipeline.store.schema import view_columns
+
+    with Store(tmp_path / "new.sqlite") as store:
+        made = {
+            name: [row[1] for row in store.db.execute(f"PRAGMA table_info('{name}')")]
+            for name in views.view_names()
+        }
+    assert view_columns() == made
+    assert "response_detail" in made["recommendation_details"]
+
+
+def test_older_views_are_faceted_by_their_columns_beside_a_view_another_program_broke(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # browsecols: the columns of every faceted view were read at once, and one view that no
+    # longer reads (cluster_overview, its corrections table dropped by another program) lost
+    # them all: the Recommendations page of an earlier release's views then failed on the
+    # response_detail facet ("no such column").
+    index = _earlier(tmp_path, monkeypatch)
+    with closing(sqlite3.connect(index)) as db:
+        db.execute("DROP TABLE cluster_corrections")
+        db.commit()
+        with pytest.raises(sqlite3.OperationalError):
+            db.execute("PRAGMA table_info('cluster_overview')")
+    facets = _facets(index, "recommendation_details")
+    assert "response" in facets and "response_detail" not in facets
+    (details,) = _rows(index, "recommendation_details", id=IN_PART)
+    assert details["response"] == "noted"

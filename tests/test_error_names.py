@@ -95,9 +95,7 @@ def test_an_unreadable_or_over_budget_reading_names_no_file(tmp_path: Path) -> N
     assert all(error and name not in error for error, name in zip(errors, names, strict=True))
 
 
-def test_the_index_records_the_line_naming_the_file_and_reads_back_what_is_wrong(
-    tmp_path: Path,
-) -> None:
+def test_the_index_records_what_is_wrong_and_the_exports_name_the_file(tmp_path: Path) -> None:
     reason = "an HTML page (no %PDF header); save the real PDF"
     document = DocumentRow(
         "ab" * 32,
@@ -116,5 +114,5 @@ def test_the_index_records_the_line_naming_the_file_and_reads_back_what_is_wrong
         store.write_document(document)
         stored = store.document(document.sha256)
     assert stored is not None
-    assert stored.error == f"report.pdf: {reason}"  # as every release has recorded it
-    assert stored.reason == reason
+    assert stored.error == reason  # the file is the row's path
+    assert stored.named_error == f"report.pdf: {reason}"  # as every release has said it

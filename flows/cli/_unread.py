@@ -47,4 +47,4 @@ def unread_lines(documents: list[StoredDocument]) -> list[str]:
 
 def why_unread(document: StoredDocument) -> str:
     """A file the index could not read and why, for `status` and `evidence`."""
-    return f"[red]{document.status}[/] {escape(document.path)}: {escape(str(document.reason))}"
+    return f"[red]{document.status}[/] {escape(document.path)}: {escape(str(document.error))}"

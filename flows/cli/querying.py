@@ -476,7 +476,7 @@ def cited(file: Path, index: Path | None) -> None:
         err.print(f"[red]error[/] {escape(path_text(file))}: {why}")
         sys.exit(EXIT_USAGE)
     if document.status != "indexed":
-        err.print(f"[red]{document.status}[/] {escape(str(document.error))}: it was not read")
+        err.print(f"[red]{document.status}[/] {escape(str(document.named_error))}: it was not read")
         sys.exit(EXIT_SOME_FAILED)
     for row in rows:
         target = row.recommendation_id or f"{row.target_symbol or '?'} {row.target_ref}"

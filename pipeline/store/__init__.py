@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from uprdex.pipeline.corrections import Correction
-from uprdex.pipeline.loader import BY_NAME, path_text, text_path
+from uprdex.pipeline.loader import path_text, text_path
 from uprdex.pipeline.locations import (
     IN_INDEX_FOLDER,
     holds,
@@ -155,11 +155,9 @@ class Store(Connection):
     # --- paths (locations.py) -------------------------------------------------------------
 
     def _stored(self, document: DocumentRow, db: sqlite3.Connection) -> DocumentRow:
-        """The document with its path and error as the index stores them. These bytes indexed
-        at another place that still holds them (not another file saved there since) keep that
-        place: a copy read again (by a new release) does not move the index's links. The error
-        (what is wrong, naming no file) is recorded in a line naming the file by its name, as
-        every release has recorded it (`StoredDocument.reason` reads it back)."""
+        """The document with its path as the index stores it. These bytes indexed at another
+        place that still holds them (not another file saved there since) keep that place: a
+        copy read again (by a new release) does not move the index's links."""
         path = stored_path(document.path, self.path)
         earlier = queries.document(db, document.sha256)
         if (
@@ -168,8 +166,7 @@ class Store(Connection):
             and holds(located(earlier.path, self.path, earlier.sha256), document.sha256)
         ):
             path = stored_path(earlier.path, self.path)
-        error = document.error and BY_NAME.line(text_path(path), document.error)
-        return replace(document, path=path, error=error)
+        return replace(document, path=path)
 
     @contextmanager
     def _writing_documents(self) -> Iterator[sqlite3.Connection]:

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from uprdex.pipeline.loader import display_name, text_path
+from uprdex.pipeline.loader import BY_NAME, text_path
 from uprdex.pipeline.model import AskPart
 
 __all__ = [
@@ -47,6 +47,8 @@ class StoredDocument:
     pages: int
     status: str
     error: str | None
+    """What is wrong with the file, naming no file (`path` does): "an HTML page (no %PDF
+    header); save the real PDF"."""
     warnings: tuple[str, ...]
     ingested_at: str
     date: str | None
@@ -59,12 +61,10 @@ class StoredDocument:
         return cls(**{**dict(row), "warnings": tuple(json.loads(row["warnings"]))})
 
     @property
-    def reason(self) -> str | None:
-        """What is wrong with the file, naming no file: `error` without the file's name the
-        index's line opens with ("report.pdf: an HTML page ..." records "an HTML page ...")."""
-        if self.error is None:
-            return None
-        return self.error.removeprefix(f"{display_name(text_path(self.path))}: ")
+    def named_error(self) -> str | None:
+        """`error` in a line naming the file by its name, as the exports say it: "report.pdf:
+        an HTML page (no %PDF header); save the real PDF"."""
+        return self.error and BY_NAME.line(text_path(self.path), self.error)
 
 
 @dataclass(frozen=True, slots=True)

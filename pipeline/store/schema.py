@@ -9,20 +9,23 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, closing
 from pathlib import Path
 from typing import Any
 
 from uprdex.pipeline.errors import BadIndexError, ReadOnlyIndexError
+from uprdex.pipeline.loader import BY_NAME, text_path
 from uprdex.pipeline.model import IMPORT_READER
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.views import (
     SCHEMA_4,
     add_lists,
+    create_views,
     drop_views,
     refresh_views,
     states_current,
     sync_states,
+    view_names,
     views_current,
     views_ours,
 )
@@ -35,9 +38,10 @@ __all__ = [
     "migrate",
     "schema_version",
     "state_rows",
+    "view_columns",
 ]
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 STATE_COMMENT = "state_comment"
 """Evidence kind of the State's own comment on a recommendation (addendum or WG report)."""
 
@@ -78,6 +82,23 @@ def _add_context_page(db: sqlite3.Connection) -> None:
         "UPDATE evidence SET context_page = page WHERE context_page IS NULL "
         "AND kind IN ('paraphrase', ?)",
         (STATE_COMMENT,),
+    )
+
+
+def _errors_name_no_file(db: sqlite3.Connection) -> None:
+    """Schema 11: `documents.error` says what is wrong and names no file (the file is `path`),
+    as a reading's error does; an earlier release stored it in a line naming the file by its
+    name ("report.pdf: an HTML page ..."). That name is taken off only where the line opens
+    with it, exactly as `BY_NAME.line` writes it from the row's own path: an error naming
+    another file or none, colon or not, is kept whole."""
+    failed = db.execute("SELECT sha256, path, error FROM documents WHERE error IS NOT NULL")
+    db.executemany(
+        "UPDATE documents SET error = ? WHERE sha256 = ?",
+        [
+            (error[len(named) :], sha256)
+            for sha256, path, error in failed.fetchall()
+            if error.startswith(named := BY_NAME.line(text_path(path), ""))
+        ],
     )
 
 
@@ -351,6 +372,8 @@ _MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
         DELETE FROM recommendation_asked_fts WHERE recommendation_id = old.id;
     END;
     """,
+    # 11: a document's error names no file (`_errors_name_no_file`).
+    _errors_name_no_file,
 )
 
 
@@ -439,6 +462,28 @@ def check_ours(db: sqlite3.Connection, path: Path) -> None:
         )
 
 
+def _migrate_from(db: sqlite3.Connection, version: int) -> None:
+    """Run the migrations from `version` to this uprdex's (inside the caller's transaction)."""
+    for step in _MIGRATIONS[version:]:
+        if callable(step):
+            step(db)
+            continue
+        for statement in _statements(step):
+            db.execute(statement)
+
+
+def view_columns() -> dict[str, list[str]]:
+    """The columns of each view this uprdex makes, in order, as SQLite reads the views' SQL:
+    the tables and views made in a database in memory (a few milliseconds; no file)."""
+    with closing(sqlite3.connect(":memory:")) as db:
+        _migrate_from(db, 0)
+        create_views(db)
+        return {
+            name: [row[1] for row in db.execute(f"PRAGMA table_info('{name}')")]
+            for name in view_names()
+        }
+
+
 def migrate(
     db: sqlite3.Connection,
     path: Path,
@@ -475,12 +520,7 @@ def migrate(
         version = schema_version(db)  # another run may have migrated it meanwhile
         if version < SCHEMA_VERSION:
             drop_views(db)
-            for step in _MIGRATIONS[version:]:
-                if callable(step):
-                    step(db)
-                    continue
-                for statement in _statements(step):
-                    db.execute(statement)
+            _migrate_from(db, version)
             db.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
                 (str(SCHEMA_VERSION),),
