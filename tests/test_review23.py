@@ -14,9 +14,9 @@ BROKEN_PDF = b"%PDF-1.7\n" + b"\x00garbage" * 50
 
 
 def test_a_thematic_list_pdf_that_cannot_be_read_is_named_once(tmp_path: Path) -> None:
-    # `uprdex import thematic-list list.pdf` of a broken PDF said "failed list.pdf: cannot read
-    # as thematic-list (list.pdf: broken PDF (...))": the loader's BadDocumentError names the
-    # file in its message, and import_file named it again around it.
+    # Finding 6 (fixed). `uprdex import thematic-list list.pdf` of a broken PDF said "failed
+    # list.pdf: cannot read as thematic-list (list.pdf: broken PDF (...))": the loader's
+    # BadDocumentError names the file in its message, and import_file named it again.
     from uprdex.flows.ingest import import_file
 
     bad = tmp_path / "list.pdf"
@@ -31,7 +31,7 @@ def test_a_thematic_list_pdf_that_cannot_be_read_is_named_once(tmp_path: Path) -
 @pytest.mark.xfail(
     strict=True,
     reason="forget cut short after its delete, before its clustering, cannot be finished: run "
-    "again it says nothing is recorded and the clusters keep the forgotten link (finding 1)",
+    "again it says nothing is recorded and the clusters keep the forgotten link (finding 3)",
 )
 def test_a_forget_cut_short_before_its_clustering_is_finished_by_running_it_again(
     tmp_path: Path,
@@ -65,7 +65,7 @@ def test_a_forget_cut_short_before_its_clustering_is_finished_by_running_it_agai
     strict=True,
     reason="browse's Documents table (the raw documents table) gives an addendum no session or "
     "cycle; the documents export, --cycle and how-it-works give it its review's (queries."
-    "_in_review, at read time only)",
+    "_in_review, at read time only) (finding 4)",
 )
 def test_an_addendum_has_the_same_cycle_in_browse_as_in_the_documents_export(
     tmp_path: Path,
@@ -96,7 +96,7 @@ def test_an_addendum_has_the_same_cycle_in_browse_as_in_the_documents_export(
 @pytest.mark.xfail(
     strict=True,
     reason="cluster links --import cut short after its write, before its clustering, cannot be "
-    "finished: run again it finds every correction 'already here' and clusters nothing",
+    "finished: run again it finds every correction 'already here' and clusters nothing (finding 3)",
 )
 def test_a_links_import_cut_short_before_its_clustering_is_finished_by_running_it_again(
     tmp_path: Path,
@@ -127,10 +127,11 @@ def test_a_links_import_cut_short_before_its_clustering_is_finished_by_running_i
 def test_the_ocr_reads_the_bytes_the_index_records_not_the_file_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # extract_file hashes the file's bytes once, and every stage reads those bytes; OCR (with
-    # [loader] ocr) copied the file from its path again, so a file replaced in between (a
-    # download finishing in the inbox) was recorded under the first bytes' sha256 with the
-    # second file's text. A stand-in ocrmypdf copies its input: its output is the bytes it got.
+    # Finding 2 (fixed). extract_file hashes the file's bytes once, and every stage reads those
+    # bytes; OCR (with [loader] ocr) copied the file from its path again, so a file replaced in
+    # between (a download finishing in the inbox) was recorded under the first bytes' sha256
+    # with the second file's text. A stand-in ocrmypdf copies its input: its output is the
+    # bytes it got.
     import hashlib
     import io
     import stat
@@ -166,7 +167,7 @@ def test_the_ocr_reads_the_bytes_the_index_records_not_the_file_again(
     reason="the nightly flow's extract task returns (and Prefect caches under the hash "
     "scan_inbox took) a reading of the bytes the file holds when its worker reads it: a file "
     "replaced in between is cached under the old bytes' key for 30 days (a fix raises "
-    "OverBudgetError or an UprdexError: not cached)",
+    "OverBudgetError or an UprdexError: not cached) (finding 1)",
 )
 def test_the_nightly_extract_task_returns_a_reading_only_of_the_bytes_its_cache_key_names(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -205,7 +206,7 @@ def test_the_nightly_extract_task_returns_a_reading_only_of_the_bytes_its_cache_
     strict=True,
     reason="uprdex run prints Prefect's ERROR line of the extract task beside its own line for "
     "a file over its time budget ('Finished in state Failed(... OverBudgetError: ...)'): two "
-    "lines, the first naming the file by its name alone",
+    "lines, the first naming the file by its name alone (finding 5)",
 )
 def test_run_says_a_file_over_its_time_budget_in_one_line(tmp_path: Path) -> None:
     # House style: only the CLI turns an error into a line. The extract task raises
