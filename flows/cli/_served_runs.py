@@ -100,6 +100,7 @@ def stop_runs() -> str:
     own transaction), killing any still there RUN_WAIT seconds later; says which, for serve's
     line ("" when none ran)."""
     import multiprocessing
+    from multiprocessing.connection import wait
 
     # Prefect's runner spawns each run's process (multiprocessing's spawn), a child of serve.
     runs = [run for run in multiprocessing.active_children() if run.pid]
@@ -109,7 +110,9 @@ def stop_runs() -> str:
     deadline = time.monotonic() + RUN_WAIT
     for run in runs:
         run.join(max(0.0, deadline - time.monotonic()))
-    killed = [run for run in runs if run.is_alive()]
+    # A run whose sentinel closed has ended: Prefect's runner joins each run in a thread of its
+    # own, which may reap it before noting its exit code, and is_alive() is then True (ECHILD).
+    killed = [run for run in runs if not wait([run.sentinel], 0) and run.is_alive()]
     for run in killed:
         with suppress(OSError):
             os.kill(run.pid, signal.SIGKILL)  # type: ignore[arg-type]
