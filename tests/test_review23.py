@@ -28,11 +28,6 @@ def test_a_thematic_list_pdf_that_cannot_be_read_is_named_once(tmp_path: Path) -
     assert "broken PDF" in str(result.error), result.error
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="forget cut short after its delete, before its clustering, cannot be finished: run "
-    "again it says nothing is recorded and the clusters keep the forgotten link (finding 3)",
-)
 def test_a_forget_cut_short_before_its_clustering_is_finished_by_running_it_again(
     tmp_path: Path,
 ) -> None:
@@ -93,11 +88,6 @@ def test_an_addendum_has_the_same_cycle_in_browse_as_in_the_documents_export(
     assert served == exported
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cluster links --import cut short after its write, before its clustering, cannot be "
-    "finished: run again it finds every correction 'already here' and clusters nothing (finding 3)",
-)
 def test_a_links_import_cut_short_before_its_clustering_is_finished_by_running_it_again(
     tmp_path: Path,
 ) -> None:

@@ -84,6 +84,7 @@ def forget(ctx: click.Context, first: str, second: str, index: Path | None) -> N
         found = [named(store, rec) for rec in (first, second)]
         # As the index spells them: an imported id as imported, whatever it names now.
         a, b = (_spelled(f, rec) for f, rec in zip(found, (first, second), strict=True))
+        left = store.stale_cluster_states()  # by a forget or an import cut short, maybe this
         gone = store.forget_correction(a, b)
         names = store.named_now([a, b, *(rec for c in gone for rec in c.pair)])
         asks = sorted({names.get(rec, rec) for rec in (gone[0].pair if gone else (a, b))})
@@ -95,6 +96,13 @@ def forget(ctx: click.Context, first: str, second: str, index: Path | None) -> N
             # Nothing recorded under an id that names no ask: that id is what is wrong.
             for unknown in (f for f in found if f.ask is None):
                 unknown_id(unknown)
+            if left:  # run again after a forget cut short: its clustering is what is left
+                store.update_clusters(states=set(), fresh=True)
+                err.print(escape(_finished(left)))
+                if line is None:
+                    where = _where(store, *asks) if len(asks) == 2 else ""
+                    out.print(escape(f"no link or unlink of {a} and {b} is recorded; " + where))
+                    return
             listed = (
                 f"; {line.first} and {line.second} are {line.kind.value}ed as recorded: "
                 f"{', '.join(c.describe() for c in still)} (forget one by its two ids, or every "
@@ -104,10 +112,18 @@ def forget(ctx: click.Context, first: str, second: str, index: Path | None) -> N
             )
             raise click.UsageError(f"no link or unlink of {a} and {b} is recorded{listed}")
         states = _states(store, asks)
-        if states:
+        if states or left:
             store.update_clusters(states=states, fresh=True)
         where = _where(store, *asks) if len(asks) == 2 else ""
     out.print(_forgot(gone, asks, line, still, where))
+
+
+def _finished(left: set[str]) -> str:
+    """What a command run again after one cut short did."""
+    return (
+        f"clustered {', '.join(sorted(left))} again: a correction changed since its clusters "
+        "were made (a `cluster forget` or `links --import` cut short)"
+    )
 
 
 def _spelled(found: Named, typed: str) -> str:
@@ -178,16 +194,19 @@ def links(
         incoming = read_csv(import_from)
         with locked(workspace(None, index)), open_index(index) as store:
             before = store.applied_corrections()
+            left = store.stale_cluster_states()
             changed = store.record_corrections(incoming)
             applied = store.applied_corrections()
             names = store.named_now([rec for c in changed for rec in c.pair])
             states = _states(store, [names.get(rec, rec) for c in changed for rec in c.pair])
-            if states:
+            if states or left:
                 store.update_clusters(states=states, fresh=True)
         out.print(
             f"{count(len(incoming), 'correction')} in {escape(str(import_from))}: "
             f"{len(changed)} new or changed, {len(incoming) - len(changed)} already here"
         )
+        if left - states:
+            err.print(escape(_finished(left - states)))
         moved = sum(any(rec in names for rec in c.pair) for c in changed)
         if moved:
             out.print(

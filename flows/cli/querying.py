@@ -518,9 +518,14 @@ def status(index: Path | None) -> None:
         held = (
             store.cluster_ids([rec for c in corrections for rec in c.pair]) if corrections else {}
         )
+        left = sorted(store.stale_cluster_states())
         try:
             stale = (
-                ""
+                f"clusters of {', '.join(left)} made before a correction changed (a `cluster "
+                "forget` or `links --import` cut short): the same command again, the next "
+                "`uprdex run` or `ingest`, or `uprdex cluster` makes them again"
+                if left
+                else ""
                 if store.clusters_current()
                 else "clusters made with other models or settings than this uprdex's (an "
                 "upgrade, `uprdex train-*`, [clusters] in uprdex.toml): the next `uprdex run` or "

@@ -317,6 +317,12 @@ class Store(Connection):
         models would make them (`update_clusters` makes stale ones again, every State)."""
         return clustering.clusters_current(self.db, self.cluster_base)
 
+    def stale_cluster_states(self) -> set[str]:
+        """States whose clusters a change of the corrections made stale and no clustering has
+        made again (a `cluster forget` or `links --import` cut short); `update_clusters` makes
+        them again first, whatever States it is asked for."""
+        return set(clustering.stale_states(self.db))
+
     def remembered_cluster_settings(self) -> dict[str, Any]:
         """The cluster settings the last `uprdex cluster` run set (`uprdex config` shows
         them), by name."""

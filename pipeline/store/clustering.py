@@ -55,8 +55,12 @@ __all__ = [
     "forget_correction",
     "record_corrections",
     "remembered_settings",
+    "stale_states",
     "update_clusters",
 ]
+
+# meta key: the States a change of the corrections left to cluster again (`stale_states`).
+_STALE = "clusters_stale"
 
 # The cluster settings an index stores: only those a `uprdex cluster` run set (its overrides).
 _STORED_SETTINGS = (
@@ -164,7 +168,10 @@ def _made_so(
 def clusters_current(db: sqlite3.Connection, base: ClusterSettings) -> bool:
     """Whether the stored clusters are made as they would be now: with the settings in force
     and the models they read (not after an upgrade or a `uprdex train-*` that changed a
-    model, nor after the base settings changed). An index never clustered is current."""
+    model, nor after the base settings changed), and with the corrections recorded (no
+    `stale_states`). An index never clustered is current."""
+    if stale_states(db):
+        return False
     stored = _cluster_meta(db)
     if stored is None:
         return True
@@ -212,6 +219,10 @@ def update_clusters(
         # Clusters made otherwise are stale in every State, not only in those asked for: the
         # index records one way its clusters were made.
         states = None
+    stale = stale_states(index.db)
+    if stale:  # a correction changed since these States were clustered (a command cut short)
+        states = None if states is None else states | set(stale)
+        fresh = fresh or any(stale.values())
     # Each imported ask's id read as the report's ask it names now.
     corrections = list(resolved(index.db, corrections_of(index.db, as_recorded=True)).held)
     if states is not None and corrections:
@@ -303,7 +314,47 @@ def update_clusters(
                 "INSERT OR REPLACE INTO meta VALUES ('cluster_settings', ?)",
                 (json.dumps(kept),),
             )
+        _write_stale(db, {} if not where else _without(stale_states(db), set(params)))
     return len(items)
+
+
+def stale_states(db: sqlite3.Connection) -> dict[str, bool]:
+    """The States whose clusters a change of the corrections made stale and no clustering has
+    made again yet (a `cluster forget` or `links --import` cut short between its write and its
+    clustering), each with whether it must be clustered from scratch (`fresh`)."""
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (_STALE,)).fetchone()
+    return {} if row is None else {state: bool(fresh) for state, fresh in json.loads(row[0])}
+
+
+def _mark_stale(
+    db: sqlite3.Connection, names: dict[str, str], changed: Sequence[Correction], fresh: bool
+) -> None:
+    """Record, in the transaction that changes the corrections, the States of the asks they
+    name: the clustering after it clears them, and, if that never ran, the next one (the
+    command run again, an ingest, `uprdex cluster`) makes them again first."""
+    asks = sorted({names.get(rec, rec) for c in changed for rec in c.pair})
+    if not asks:
+        return
+    found = {state for state in states_under_review(db, asks).values() if state is not None}
+    stale = stale_states(db)
+    _write_stale(db, {**stale, **{state: fresh or stale.get(state, False) for state in found}})
+
+
+def _write_stale(db: sqlite3.Connection, stale: dict[str, bool]) -> None:
+    """Store `stale_states`; nothing is written when they are as stored (a write would
+    change the index's generation)."""
+    if stale == stale_states(db):
+        return
+    if not stale:
+        db.execute("DELETE FROM meta WHERE key = ?", (_STALE,))
+        return
+    db.execute(
+        "INSERT OR REPLACE INTO meta VALUES (?, ?)", (_STALE, json.dumps(sorted(stale.items())))
+    )
+
+
+def _without(stale: dict[str, bool], clustered: set[str]) -> dict[str, bool]:
+    return {state: fresh for state, fresh in stale.items() if state not in clustered}
 
 
 def _write_confidence(db: sqlite3.Connection, result: ClusterResult, ids: list[str]) -> None:
@@ -393,6 +444,7 @@ def record_corrections(index: Connection, incoming: Sequence[Correction]) -> lis
             "INSERT OR REPLACE INTO cluster_corrections VALUES (?, ?, ?, ?, ?, ?)",
             [(c.first, c.second, c.kind.value, c.note, c.who, c.at) for c in changed],
         )
+        _mark_stale(db, names, [*changed, *replaced], fresh=False)
     return changed
 
 
@@ -428,6 +480,7 @@ def forget_correction(index: Connection, a: str, b: str) -> list[Correction]:
             "DELETE FROM cluster_corrections WHERE first = ? AND second = ?",
             [c.pair for c in gone],
         )
+        _mark_stale(db, names, gone, fresh=True)  # kept whole, a cluster keeps the link
     return gone
 
 
