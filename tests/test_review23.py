@@ -56,12 +56,6 @@ def test_a_forget_cut_short_before_its_clustering_is_finished_by_running_it_agai
     assert after[a] != after[b], (again.output, after)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="browse's Documents table (the raw documents table) gives an addendum no session or "
-    "cycle; the documents export, --cycle and how-it-works give it its review's (queries."
-    "_in_review, at read time only) (finding 4)",
-)
 def test_an_addendum_has_the_same_cycle_in_browse_as_in_the_documents_export(
     tmp_path: Path,
 ) -> None:

@@ -11,7 +11,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Sequence
 from contextlib import closing
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from uprdex.pipeline.model import AskPart
@@ -27,7 +27,6 @@ from uprdex.pipeline.store.rows import (
     StoredRecommendation,
     StoredThemeHit,
 )
-from uprdex.pipeline.symbols import council_session_of, cycle_of_council_session, wg_symbol_of
 
 __all__ = [
     "REPORT_ORDER",
@@ -108,47 +107,17 @@ def document(db: sqlite3.Connection, sha256: str) -> StoredDocument | None:
 
 def documents(db: sqlite3.Connection, where: RecFilter | None = None) -> list[StoredDocument]:
     """Every document row, newest first; with a filter, those about its State under review
-    and of its cycle (its other filters are about recommendations).
-
-    An addendum or an HRC decision prints no WG session: it takes the session and cycle
-    of its review's WG report when that is indexed (A/HRC/28/15/Add.1 and A/HRC/DEC/28/111
-    belong to A/HRC/28/15, the report the Council adopted at its 28th session), else the
-    cycle whose reviews its Council session adopts (A/HRC/28/15/Add.1 alone: cycle 2).
-    """
+    and of its cycle (its other filters are about recommendations). An addendum's or a
+    decision's session and cycle are its review's, as the index stores them
+    (`reviews.settle_reviews`)."""
     rows = db.execute("SELECT * FROM documents ORDER BY ingested_at DESC, path")
-    documents = [StoredDocument.of(row) for row in rows]
-    reports = {d.symbol: d for d in documents if d.type == "wg_report" and d.symbol}
-    by_session = {
-        (council_session_of(symbol), d.state_under_review): d for symbol, d in reports.items()
-    }
-    found = [_in_review(document, reports, by_session) for document in documents]
+    found = [StoredDocument.of(row) for row in rows]
     if where and where.state_under_review:
         name = _state_name(where.state_under_review)
         found = [document for document in found if document.state_under_review == name]
     if where and where.cycle is not None:
         found = [document for document in found if document.cycle == where.cycle]
     return found
-
-
-def _in_review(
-    document: StoredDocument,
-    reports: dict[str, StoredDocument],
-    by_session: dict[tuple[int | None, str | None], StoredDocument],
-) -> StoredDocument:
-    """An addendum or a decision with the session and cycle of its review's WG report; with
-    the cycle its Council session adopts when that report is not indexed."""
-    if document.cycle is not None or not document.symbol:
-        return document
-    session = council_session_of(document.symbol)
-    if document.type == "addendum":
-        review = reports.get(wg_symbol_of(document.symbol) or "")
-    elif document.symbol.startswith(_DECISION):
-        review = by_session.get((session, document.state_under_review))
-    else:
-        return document
-    if review is None:  # its report not indexed: the cycle the Council session adopts
-        return replace(document, cycle=cycle_of_council_session(session))
-    return replace(document, session=review.session, cycle=review.cycle)
 
 
 def recommendations(
@@ -568,7 +537,3 @@ def fts_query(text: str) -> str:
     """Quote each word so user text is never read as FTS syntax: all words must appear."""
     words = [word.replace('"', '""') for word in text.split()]
     return " ".join(f'"{word}"' for word in words) or '""'
-
-
-# "A/HRC/DEC/28/111": the decision the Council took at its 28th session.
-_DECISION = "A/HRC/DEC/"

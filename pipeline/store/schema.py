@@ -17,6 +17,7 @@ from uprdex.pipeline.errors import BadIndexError, ReadOnlyIndexError
 from uprdex.pipeline.loader import BY_NAME, text_path
 from uprdex.pipeline.model import IMPORT_READER
 from uprdex.pipeline.states import load_states
+from uprdex.pipeline.store.reviews import settle_reviews
 from uprdex.pipeline.views import (
     SCHEMA_4,
     add_lists,
@@ -41,7 +42,7 @@ __all__ = [
     "view_columns",
 ]
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 STATE_COMMENT = "state_comment"
 """Evidence kind of the State's own comment on a recommendation (addendum or WG report)."""
 
@@ -374,6 +375,9 @@ _MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     """,
     # 11: a document's error names no file (`_errors_name_no_file`).
     _errors_name_no_file,
+    # 12: an addendum's and a decision's session and cycle are stored as its review's
+    # (an earlier release stored none and applied them when the index was read).
+    settle_reviews,
 )
 
 

@@ -18,6 +18,7 @@ from uprdex.pipeline.settings import EvidenceSettings
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.store.linking import link_citations, link_imports, link_paraphrases
 from uprdex.pipeline.store.responses import refresh_responses, response_source
+from uprdex.pipeline.store.reviews import settle_reviews
 from uprdex.pipeline.store.schema import INSERT_RECOMMENDATION, STATE_COMMENT, state_rows
 from uprdex.pipeline.symbols import recommendation_id, wg_symbol_of
 
@@ -88,6 +89,7 @@ def write_document(
         "UPDATE documents SET warnings = ? WHERE sha256 = ?",
         (json.dumps(warnings), document.sha256),
     )
+    settle_reviews(db)  # the answers of a report that arrived or left take its session
     return warnings
 
 
