@@ -1,0 +1,186 @@
+"""Expert bridges with the floor, a cheaper and a stricter variant, held out (#19, after bridge2).
+
+PRE-REGISTERED (committed before the first scored run).
+
+bench/bridge2_trial.py's "C floor 0.5" (bridge_trial's bridge, split, bridge_minus_split over
+each ask's K = 20 nearest labelled pool asks, a pool pair (m, n) counting only when
+min(sim(a, m), sim(b, n)) >= 0.5) raised the held-out F1 (+0.0201) and precision (+0.0136) on
+the 12 tuning reviews but was better on only 7 of 12 (the bar needs 8), and it would cost about
+36-42 s at the 41,000-ask scale against a 30 s budget. Read bridge_trial's docstring for the
+pool, the exclusions and the features, bridge2_trial's for B and C.
+
+The variants (fixed by the lead before any score, by reasoning: the floor removes spurious weak
+bridges; K 10 is cheaper; a higher floor should protect precision where C lost it, Tunisia and
+Madagascar; no other will be tried, none changed after a score):
+- today: `train_pairs.CONFIG` as shipped (the baseline);
+- C floor 0.5: bridge2_trial's C, computed by its own code (for reference only: NOT eligible);
+- D K 10 floor 0.5: C's floor rule over each ask's 10 nearest pool asks instead of 20 (the 10
+  nearest of bridge_trial's 20 by sim, as bridge2's B, then every sim below 0.5 set to 0);
+- E K 20 floor 0.6: C's rule with the floor at 0.6 (every sim below 0.6 set to 0).
+Setting a sim below the floor to 0 makes a pool pair count exactly when both its sims reach the
+floor (the min of a pair is then below the floor exactly when it is 0, each max's floor already),
+and a feature with no counting pair is 0. Everything else as C: the pool (every `high` ask of
+bench/gold/pairs_training.csv; a review's pairs never read its own gold nor, in a fold, the
+held-out review's), the shipped LSA sims, the learner (liblinear L2, C 3, seeded), the features
+appended unscaled through `feature_trials.DenseFeatures`. Nothing in pipeline/ changes.
+
+Toy check before the pre-registration (/tmp/bridge3_toy.py, worked by hand first; no review
+scored): pool asks p0, p1 (one gold cluster) and p2 (another) of one review; a's sims to them
+0.9, 0.3, 0.55, b's 0.2, 0.65, 0.58: bridge / split of (a, b) are 0.65 / 0.58 for A and C and
+0.65 / 0 for E (p2's 0.55 and 0.58 fall below 0.6). D on one ask's 12 sims 0.3, 0.9, 0.45, 0.8,
+0.7, 0.2, 0.6, 0.55, 0.52, 0.51, 0.49, 0.1 keeps the 10 nearest by sim (0.2 and 0.1 dropped)
+with 0.49, 0.45 and 0.3 set to 0; C keeps all 12, zeroing the five below 0.5; E zeroes the
+eight below 0.6.
+
+1. The bar (firstpart_trial's, bridge_trial's and bridge2_trial's; the 12 TUNING reviews,
+   bench/gold only): leave one review out, each fold's pair model trained on the 11 others,
+   clustering the held-out review at the defaults; today, C, D and E in the same run. D or E
+   passes if its mean held-out F1 gain over today is >= +0.02 AND its mean precision gain is
+   > 0 (strictly) AND its F1 is higher (strictly, unrounded) on >= 8 of 12. At most one is
+   chosen: the passing variant of the highest mean F1. C's figures are printed beside them,
+   never chosen. Every fold, the means, the lowest F1 and each variant's feature cost
+   (neighbours; pair columns; per pair) are printed.
+2. Only if one passes 1, and only after that choice is committed here: the single later check
+   (--final VARIANT, once): today and the chosen variant, trained on the 12 tuning reviews, on
+   the 45 reviews of FRESH + UNSEEN + LATEST + NEWEST + FINAL pooled (each scored review's
+   pool without itself). Bar (`feature_trials.print_later`): pooled mean F1 gain >= +0.01 AND
+   pooled mean precision not lower by more than 0.005 AND F1 higher on >= 24 of 45.
+3. Only if 2 passes, and then once (its code written and committed only then): the five TEST
+   reviews of ../shared/data/gold, the pair model trained as the shipped one is (all 57
+   bench/gold reviews) plus the variant's features, beside the shipped defaults; every fold,
+   the means, the lowest F1. data/models/* are not replaced; the lead decides about shipping.
+
+Run: .venv/bin/python bench/bridge3_trial.py [--final VARIANT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections import defaultdict
+from typing import Any
+
+import bridge2_trial as b2
+import bridge_trial as bt
+import numpy as np
+from cluster_protocol import Score, load_reviews, print_gains
+from feature_trials import DenseFeatures, held_out, later_reviews, print_later, run
+
+TODAY = "today"
+C, D, E = b2.C, "D K 10 floor 0.5", "E K 20 floor 0.6"
+VARIANTS: dict[str, tuple[str, ...]] = {
+    TODAY: (),
+    C: b2.VARIANTS[b2.C],
+    D: tuple(f"{name}_k10_floor" for name in bt.BRIDGES),
+    E: tuple(f"{name}_floor06" for name in bt.BRIDGES),
+}
+ELIGIBLE = (D, E)
+HIGH_FLOOR = 0.6
+"""E: a pool pair counts only when both of its sims are at least this."""
+
+_COST: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+"""variant -> [neighbour seconds, pair-column seconds, pairs featured]."""
+
+
+def _variant(active: tuple[str, ...]) -> str:
+    return next(name for name, names in VARIANTS.items() if names == active)
+
+
+def floored(sims: bt.Floats, floor: float) -> bt.Floats:
+    """`sims` with every value below `floor` set to 0 (a pool pair then counts only when both
+    its sims reach the floor)."""
+    return np.where(sims >= floor, sims, 0.0)
+
+
+def _neighbours(inputs: Any, variant: str) -> tuple[bt.Floats, Any]:
+    """The sims and pool indexes each variant's features read for `inputs`."""
+    if variant == C:
+        return b2._neighbours(inputs, b2.C)
+    if variant == D:
+        sims, nearest = b2._neighbours(inputs, b2.B)
+        return floored(sims, b2.FLOOR), nearest
+    sims, nearest = bt._near(inputs)
+    return floored(sims, HIGH_FLOOR), nearest
+
+
+def _columns(inputs: Any, pairs: Any, active: tuple[str, ...]) -> bt.Floats:
+    variant = _variant(active)
+    cost = _COST[variant]
+    start = time.perf_counter()
+    sims, nearest = _neighbours(inputs, variant)
+    middle = time.perf_counter()
+    bridge, split = bt.bridge_columns(sims, nearest, pairs, bt.pool())
+    cost[0] += middle - start
+    cost[1] += time.perf_counter() - middle
+    cost[2] += len(pairs)
+    return np.stack([bridge, split, bridge - split], axis=1)
+
+
+FEATURES = DenseFeatures(VARIANTS, _columns, review_inputs=bt._review_inputs, on_use=bt._forget)
+# bridge_trial's `trained`/`scored` (the pool exclusions of each fold) use its module FEATURES;
+# importing bridge2_trial set it to bridge2's, so it is set here after that import.
+bt.FEATURES = FEATURES
+
+
+def passes(results: dict[str, list[Score]], arm: str) -> bool:
+    """Print `arm` against today's and the bar of 1; whether it passes."""
+    return bt.passes({TODAY: results[TODAY], arm: results[arm]}, arm)
+
+
+def print_cost() -> None:
+    """Each variant's feature cost: neighbours (cached per review's inputs), columns, per pair."""
+    for variant in VARIANTS:
+        if variant in _COST:
+            near, cols, count = _COST[variant]
+            print(
+                f"  cost {variant}: neighbours {near:.1f} s, pair columns {cols:.1f} s, "
+                f"{int(count)} pairs, {1e6 * (near + cols) / max(count, 1):.1f} us/pair "
+                f"({1e6 * cols / max(count, 1):.1f} us/pair without the neighbours)",
+                flush=True,
+            )
+
+
+def tuning() -> None:
+    """Leave one tuning review out, all arms; the bar for D and E (C printed for reference)."""
+    reviews = load_reviews(tuning=True, tests=False)
+    start = time.perf_counter()
+    print(f"  pool: {len(bt.pool().review)} high asks, {time.perf_counter() - start:.1f} s")
+    print(f"== tuning reviews only, leave one out ({len(reviews)} reviews)", flush=True)
+    results = held_out(reviews, list(VARIANTS), bt.scored)
+    print_gains(reviews, results)
+    print("  reference (not eligible):")
+    passes(results, C)
+    ok = {arm: passes(results, arm) for arm in ELIGIBLE}
+    best = max(
+        (arm for arm in ELIGIBLE if ok[arm]),
+        key=lambda arm: statistics.fmean(s.f1 for s in results[arm]),
+        default=None,
+    )
+    print(f"  chosen: {best or 'none'}")
+    print_cost()
+
+
+def final(variant: str) -> None:
+    """The single later check (2): today and `variant`, trained on the 12, on the 45."""
+    tuning_reviews = load_reviews(tuning=True, tests=False)
+    groups = later_reviews()
+    pooled = [review for reviews in groups.values() for review in reviews]
+    print(f"== {len(pooled)} {'+'.join(g.upper() for g in groups)} reviews, both trained on the 12")
+    results = {arm: bt.scored(tuning_reviews, arm, pooled) for arm in (TODAY, variant)}
+    print_later(groups, results, variant)
+    print_cost()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--final", metavar="VARIANT", choices=ELIGIBLE, help="the check 2")
+    args = parser.parse_args()
+    if args.final:
+        return run(lambda: final(args.final))
+    return run(tuning)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
