@@ -50,6 +50,16 @@ eight below 0.6.
    bench/gold reviews) plus the variant's features, beside the shipped defaults; every fold,
    the means, the lowest F1. data/models/* are not replaced; the lead decides about shipping.
 
+Measured, 1 (2026-12-07, one run, 2597 s on the shared 2-core machine, load average 5-12:
+`.venv/bin/python bench/bridge3_trial.py`, log /tmp/bridge3_tuning.log; C reproduced
+bridge2_trial's figures fold for fold). Mean held-out P/R/F1: today 0.67/0.61/0.63, C
+0.69/0.63/0.65, D 0.69/0.63/0.64, E 0.71/0.63/0.66.
+- C floor 0.5 (reference): F1 +0.0201, precision +0.0136, better on 7, worse on 5 (fails);
+- D K 10 floor 0.5: F1 +0.0158, precision +0.0107, better on 8, worse on 4: FAILS (F1 gain);
+- E K 20 floor 0.6: F1 +0.0271, precision +0.0350, better on 9, worse on 3, lowest F1 0.47
+  (today 0.38): PASSES.
+CHOSEN (the only passing variant): E K 20 floor 0.6; committed before the later check (2).
+
 Run: .venv/bin/python bench/bridge3_trial.py [--final VARIANT]
 """
 
