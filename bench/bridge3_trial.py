@@ -60,6 +60,43 @@ bridge2_trial's figures fold for fold). Mean held-out P/R/F1: today 0.67/0.61/0.
   (today 0.38): PASSES.
 CHOSEN (the only passing variant): E K 20 floor 0.6; committed before the later check (2).
 
+Held-out P/R/F1 of 1, today / C / D / E:
+  Kazakhstan 2014   0.82/0.74/0.78  0.88/0.72/0.79  0.85/0.70/0.77  0.84/0.69/0.76
+  Madagascar 2014   0.78/0.71/0.74  0.71/0.76/0.74  0.70/0.76/0.73  0.79/0.77/0.78
+  Malaysia 2013     0.59/0.63/0.61  0.69/0.70/0.69  0.69/0.72/0.70  0.57/0.60/0.59
+  Colombia 2013     0.48/0.47/0.48  0.54/0.51/0.52  0.56/0.53/0.54  0.57/0.47/0.52
+  Senegal 2013      0.65/0.78/0.71  0.65/0.76/0.70  0.66/0.77/0.71  0.70/0.75/0.73
+  India 2012        0.78/0.80/0.79  0.83/0.87/0.85  0.82/0.87/0.84  0.82/0.87/0.84
+  Tunisia 2012      0.67/0.26/0.38  0.56/0.24/0.33  0.60/0.24/0.34  0.76/0.34/0.47
+  Sri Lanka 2012    0.63/0.52/0.57  0.67/0.56/0.61  0.63/0.55/0.59  0.63/0.53/0.58
+  Ghana 2012        0.45/0.67/0.54  0.43/0.62/0.51  0.40/0.65/0.50  0.46/0.69/0.55
+  Brazil 2012       0.69/0.45/0.55  0.76/0.51/0.61  0.73/0.49/0.59  0.74/0.49/0.59
+  Japan 2012        0.75/0.75/0.75  0.73/0.73/0.73  0.80/0.74/0.77  0.82/0.81/0.81
+  Ukraine 2012      0.81/0.56/0.66  0.80/0.61/0.69  0.79/0.57/0.67  0.79/0.56/0.65
+  mean              0.67/0.61/0.63  0.69/0.63/0.65  0.69/0.63/0.64  0.71/0.63/0.66
+  lowest F1         0.38            0.33            0.34            0.47
+Cost in the run (neighbours cached per review's inputs; pair columns; about 2.15 million pairs
+each): C 15.1 s + 35.4 s (23.5 us/pair, 16.5 without the neighbours), D 16.9 s + 11.6 s (13.3,
+5.4), E 16.1 s + 34.4 s (23.5, 16.0); the load was about twice bridge2's run.
+
+Measured, 2 (once, 315 s, log /tmp/bridge3_final.log: `--final "E K 20 floor 0.6"`, both
+trained on the 12): pooled over the 45, today 0.71/0.67/0.68, E 0.71/0.69/0.69: F1 +0.0078,
+precision -0.0036, better on 23, worse on 20, lowest F1 0.41 -> 0.43: E FAILS the later bar
+(F1 gain below +0.01 and one review short of 24; the precision half passes). By group, F1 gain:
+FRESH (15) +0.0051, UNSEEN (8) -0.0057, LATEST (6) +0.0431 (China 0.57 -> 0.81), NEWEST (9)
+-0.0049, FINAL (7) +0.0152. Largest falls: France 0.67 -> 0.55, Peru 0.76 -> 0.69,
+Netherlands 0.72 -> 0.66. So the test reviews (3) were not scored; nothing is chosen to ship.
+Cost in 2: neighbours 9.6 s + pair columns 17.1 s for 902,728 pairs (29.6 us/pair, 18.9 without
+the neighbours).
+Read after the verdict (/tmp/bridge3_after.py, twice, load average 6.4-8.8, about twice
+bridge2's 3.6): the K = 20 neighbours of the UPR Info export's 29,184 distinct texts 17.4 s /
+25.0 s; pair columns on 500,000 pairs C 12.6 / 15.4, D 5.0 / 5.2, E 15.6 / 15.0 us/pair. D costs
+0.34-0.39 of C's columns, E the same as C (0.98-1.24). As measured under this load, at
+bridge_trial's 3,569,962 pairs (33,074 rows): C 45-55 s, D 18-19 s, E 54-56 s of columns, plus
+17-25 s of neighbours. Scaled to bridge2's machine state through C (C's 5.5 us there): D about
+1.9-2.2 us/pair, so 7-8 s at 33k and about 20-24 s at 41,000 rows with the neighbours (pairs
+x1.24-1.54, neighbours 9.7 s x1.24, as REPORT-bridge2); E about 5.4-6.8 us/pair, about 36-50 s.
+
 Run: .venv/bin/python bench/bridge3_trial.py [--final VARIANT]
 """
 
