@@ -4,6 +4,7 @@ the one block every command that runs flows enters: its terminal after a stop.""
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from contextlib import ExitStack
 from typing import Literal
@@ -140,13 +141,44 @@ def off_the_terminal(drop: logging.Filter) -> ExitStack:
 
 
 class _UprdexErrorRecord(logging.Filter):
-    """Drops Prefect's record of an error uprdex raised on purpose ("Encountered exception
-    during execution", with its traceback): the command says it in one line itself."""
+    """Drops Prefect's records of an error uprdex raised on purpose: "Encountered exception
+    during execution", with its traceback, and a task run's "Finished in state Failed('Task
+    run encountered an exception OverBudgetError: ...')" (a reading not cached, which the
+    flow says as a failed file). The command says each in one line itself."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from uprdex.pipeline.errors import UprdexError
+        said = _said_by_uprdex()
+        if record.exc_info and isinstance(record.exc_info[1], said):
+            return False
+        failed = _TASK_FAILED.match(record.getMessage())
+        return not (failed and failed["name"] in _names(said))
 
-        return not (record.exc_info and isinstance(record.exc_info[1], UprdexError))
+
+# Prefect's last line of a task run that raised (str of its Failed state), as `uprdex run`
+# printed it: "Finished in state Failed('Task run encountered an exception OverBudgetError:
+# g1934994.pdf: took more than 0.5 s ...')".
+_TASK_FAILED = re.compile(
+    r"Finished in state Failed\('Task run encountered an exception (?P<name>\w+): "
+)
+
+
+def _said_by_uprdex() -> tuple[type[BaseException], ...]:
+    """The exceptions uprdex says in its own line: its errors, and a reading the nightly flow
+    raises only so that Prefect does not cache it."""
+    from uprdex.flows.nightly import OverBudgetError
+    from uprdex.pipeline.errors import UprdexError
+
+    return (UprdexError, OverBudgetError)
+
+
+def _names(classes: tuple[type[BaseException], ...]) -> set[str]:
+    """The names of these classes and of every subclass of them."""
+    found, todo = set(), list(classes)
+    while todo:
+        cls = todo.pop()
+        found.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    return found
 
 
 RUN_LOGGERS = ("prefect.flow_runs", "prefect.task_runs")

@@ -186,12 +186,6 @@ def test_the_nightly_extract_task_returns_a_reading_only_of_the_bytes_its_cache_
 
 
 @pytest.mark.prefect
-@pytest.mark.xfail(
-    strict=True,
-    reason="uprdex run prints Prefect's ERROR line of the extract task beside its own line for "
-    "a file over its time budget ('Finished in state Failed(... OverBudgetError: ...)'): two "
-    "lines, the first naming the file by its name alone (finding 5)",
-)
 def test_run_says_a_file_over_its_time_budget_in_one_line(tmp_path: Path) -> None:
     # House style: only the CLI turns an error into a line. The extract task raises
     # OverBudgetError so that Prefect does not cache the reading; `errors_in_one_line` drops
