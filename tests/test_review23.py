@@ -31,6 +31,7 @@ def test_a_thematic_list_pdf_that_cannot_be_read_is_named_once(tmp_path: Path) -
 def test_a_forget_cut_short_before_its_clustering_is_finished_by_running_it_again(
     tmp_path: Path,
 ) -> None:
+    # Finding 3 (fixed by fixforget: the write records the States it leaves to cluster).
     # `cluster forget` drops the correction in one transaction and clusters the States again
     # after it. Cut short between the two (Ctrl-C, exit 130; a kill), the clusters still apply
     # the forgotten link; README's exit codes say "run it again to go on", but run again it
@@ -59,6 +60,7 @@ def test_a_forget_cut_short_before_its_clustering_is_finished_by_running_it_agai
 def test_an_addendum_has_the_same_cycle_in_browse_as_in_the_documents_export(
     tmp_path: Path,
 ) -> None:
+    # Finding 4 (fixed by fixforget: stored at write time, store/reviews.py, schema 12).
     # how-it-works: "An addendum or a decision takes the session and cycle of its review's WG
     # report when that is indexed; until it is, ... the one whose reviews its Council session
     # adopts ... so that `--cycle` keeps it". That is applied when the index is read
@@ -85,6 +87,7 @@ def test_an_addendum_has_the_same_cycle_in_browse_as_in_the_documents_export(
 def test_a_links_import_cut_short_before_its_clustering_is_finished_by_running_it_again(
     tmp_path: Path,
 ) -> None:
+    # Finding 3 (fixed by fixforget).
     # The same gap as `forget`'s: `cluster links --import` records the file's corrections in
     # one transaction, then clusters the States of those that changed; run again after a cut,
     # none changed, so no State is clustered again and the link never applies.
@@ -187,6 +190,7 @@ def test_the_nightly_extract_task_returns_a_reading_only_of_the_bytes_its_cache_
 
 @pytest.mark.prefect
 def test_run_says_a_file_over_its_time_budget_in_one_line(tmp_path: Path) -> None:
+    # Finding 5 (fixed by fixforget: logs._UprdexErrorRecord drops the Failed-state line).
     # House style: only the CLI turns an error into a line. The extract task raises
     # OverBudgetError so that Prefect does not cache the reading; `errors_in_one_line` drops
     # Prefect's record of an UprdexError only, so the task's failure is printed too.
