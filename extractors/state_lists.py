@@ -369,10 +369,15 @@ QUALIFIER = re.compile(
 # from Enforced Disappearance; and accept the competence of the Committee on Enforced
 # Disappearances (Argentina)" (A/HRC/12/2 75.3), "Consider ratifying (Democratic Republic of the
 # Congo)/ ratify (Spain) the Convention on the Rights of Persons with Disabilities (CRPD), and
-# sign and ratify the Optional Protocol to CPRD (Spain)" (A/HRC/13/17 98.1). UPR Info's rows
-# give the clause to Argentina and Spain alone. Not ", and the Optional Protocol", another
-# object.
-OWN_CLAUSE = re.compile(r";\s*|,\s+(?=and\s+(?!(?:the|a|an|its|their|all|other|both)\b)[a-z])")
+# sign and ratify the Optional Protocol to CPRD (Spain)" (A/HRC/13/17 98.1); or its purpose:
+# "Sign and ratify (Egypt)/consider ratifying (Algeria, Nigeria, Philippines)/ratify (Argentina)
+# the International Convention on ... Migrant Workers ... as a way of allowing immigrants to
+# enjoy all of the rights ... (Algeria)" (A/HRC/13/10 104.1). UPR Info's rows give the clause to
+# Argentina, Spain and Algeria alone. Not ", and the Optional Protocol", another object.
+OWN_CLAUSE = re.compile(
+    r";\s*|,\s+(?=and\s+(?!(?:the|a|an|its|their|all|other|both)\b)[a-z])"
+    r"|\s+(?=(?:as\s+a\s+(?:way|means)\s+of|in\s+order\s+to|with\s+a\s+view\s+to)\b)"
+)
 
 _WORD = re.compile(r"\w")
 

@@ -420,6 +420,15 @@ def test_a_clause_after_a_shared_object_is_searched_for_its_own_list_alone() -> 
     congo = ethiopia["Democratic Republic of the Congo"]
     assert "Persons with Disabilities" in congo and "Optional Protocol" not in congo
     assert "Optional Protocol to CPRD" in ethiopia["Spain"]
+    portugal = _searched(
+        "Sign and ratify (Egypt)/consider ratifying (Algeria, Nigeria, Philippines)/ratify "
+        "(Argentina) the International Convention on the Protection of the Rights of All Migrant "
+        "Workers and Members of Their Families as a way of allowing immigrants to enjoy all of "
+        "the rights provided for in this international legal instrument (Algeria)/and hold "
+        "national consultations in this regard (Philippines)."
+    )  # A/HRC/13/10 104.1: the purpose is Algeria's alone, as UPR Info's rows say
+    assert "allowing immigrants" in portugal["Algeria"]
+    assert "Migrant Workers" in portugal["Egypt"] and "allowing" not in portugal["Egypt"]
     # Another object after ", and" is still what every verb asked.
     assert (
         "Optional Protocol"
