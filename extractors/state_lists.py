@@ -139,8 +139,12 @@ def ask_parts(text: str, states: StateTable) -> tuple[AskPart, ...]:
     International Convention on ... Migrant Workers" (A/HRC/24/14 140.11), "Sign (Uganda) and
     ratify (Costa Rica, Netherlands, Sweden, Uganda) OP-CAT" (A/HRC/17/8 92.2): it gets the
     States of the ask it closes (the stretches since the last ";" that ends an ask,
-    `_ask_ends`), and none, not attributed, when it opens an ask of its own. An item whose
-    lists all name the same States has no parts, like an item with one list.
+    `_ask_ends`), and none, not attributed, when it opens an ask of its own. A clause after
+    such a shared object, before the object's own list, is that list's States' alone
+    (`OWN_CLAUSE`): "Rapidly accede to (France) / Consider ratifying (Argentina) the ...
+    Convention ...; and accept the competence of the Committee ... (Argentina)" (A/HRC/12/2
+    75.3). An item whose lists all name the same States has no parts, like an item with one
+    list.
     """
     body, trailing, _ = _cut_trailing_lists(text, states)
     groups = [
@@ -160,7 +164,10 @@ def ask_parts(text: str, states: StateTable) -> tuple[AskPart, ...]:
     for group_start, group_end, names in closing:
         stretch = body[start:group_start].strip(_AROUND_PART)
         if _WORD.search(stretch):
-            parts.append((bisect_right(ends, group_start), stretch, [*waiting, *names]))
+            ask = bisect_right(ends, group_start)
+            after_verb = bool(parts) and parts[-1][0] == ask and _bare_verb(parts[-1][1])
+            for piece in _object_and_clause(stretch) if after_verb else (stretch,):
+                parts.append((ask, piece, [*waiting, *names]))
             waiting = []
         elif parts:
             parts[-1][2].extend(names)
@@ -188,12 +195,24 @@ def ask_parts(text: str, states: StateTable) -> tuple[AskPart, ...]:
     return found
 
 
+def _object_and_clause(stretch: str) -> tuple[str, ...]:
+    """A shared object after variant verbs, cut from the clause its own list asked alone
+    (`OWN_CLAUSE`): ("the International Convention ... Enforced Disappearance", "and accept the
+    competence of the Committee on Enforced Disappearances"); the stretch whole when it has no
+    such clause."""
+    clause = OWN_CLAUSE.search(stretch) if OBJECT.match(stretch) else None
+    if clause is None or not clause.start():
+        return (stretch,)
+    return stretch[: clause.start()].strip(_AROUND_PART), stretch[clause.end() :].strip()
+
+
 def _shared_verbs(parts: list[tuple[int, str, list[str]]]) -> list[str]:
     """Give an object the States of the variant verbs it completes, and return each part's
     lead, the verb it shares with its ask's first part.
 
     "Ratify (Mexico, Austria) / Consider ratifying (Djibouti) / Sign and ratify (Belgium) the
-    Optional Protocol ... (Belgium)" (A/HRC/12/2 74.4): the Protocol is what all four asked.
+    Optional Protocol ...; and implement it nationally (Belgium)" (A/HRC/12/2 74.4): the
+    Protocol is what all four asked, the clause after it Belgium's alone (`_object_and_clause`).
     "Consider ratifying/Ratify the First Optional Protocol ... (Albania), the Optional Protocol
     to the Convention against Torture (United Kingdom, ...)" (A/HRC/8/44 60.1): the United
     Kingdom asked to ratify OP-CAT, not the first Protocol."""
@@ -342,6 +361,22 @@ QUALIFIER = re.compile(
     r"|due|keeping|full)"
     r"|with(?:in|out)?|at\s+(?:an?|the)|through|including|particularly|especially|notably"
     r"|promptly|positively|so\s+as|so\s+that|before|prior\s+to|during)\b"
+)
+
+# Where the object variant verbs share ends and a clause that only the States of the list
+# closing it asked begins, a ";" or ", and" before a verb: "Rapidly accede to (France) /
+# Consider ratifying (Argentina) the International Convention for the Protection of All Persons
+# from Enforced Disappearance; and accept the competence of the Committee on Enforced
+# Disappearances (Argentina)" (A/HRC/12/2 75.3), "Consider ratifying (Democratic Republic of the
+# Congo)/ ratify (Spain) the Convention on the Rights of Persons with Disabilities (CRPD), and
+# sign and ratify the Optional Protocol to CPRD (Spain)" (A/HRC/13/17 98.1); or its purpose:
+# "Sign and ratify (Egypt)/consider ratifying (Algeria, Nigeria, Philippines)/ratify (Argentina)
+# the International Convention on ... Migrant Workers ... as a way of allowing immigrants to
+# enjoy all of the rights ... (Algeria)" (A/HRC/13/10 104.1). UPR Info's rows give the clause to
+# Argentina, Spain and Algeria alone. Not ", and the Optional Protocol", another object.
+OWN_CLAUSE = re.compile(
+    r";\s*|,\s+(?=and\s+(?!(?:the|a|an|its|their|all|other|both)\b)[a-z])"
+    r"|\s+(?=(?:as\s+a\s+(?:way|means)\s+of|in\s+order\s+to|with\s+a\s+view\s+to)\b)"
 )
 
 _WORD = re.compile(r"\w")

@@ -394,3 +394,46 @@ def test_a_part_whose_object_is_the_fragment_after_it_keeps_its_words() -> None:
         "Consider the possibility (Ecuador) of abolishing the death penalty (Brazil, Norway)"
     )
     assert "death penalty" in svg["Ecuador"]
+
+
+def test_a_clause_after_a_shared_object_is_searched_for_its_own_list_alone() -> None:
+    # review22 finding 2: "V1 (A) / V2 (B) the object; and a clause (B)" gave the clause to A
+    # too, in its part and in the verb's lead, so `recs --recommending-state Mexico --search
+    # "implement it nationally"` kept A/HRC/12/2 74.4, which only Belgium asked. UPR Info's
+    # rows give the object to all and the clause to the closing list's States alone, after ";"
+    # and after ", and" with a verb alike (A/HRC/13/17 98.1: DR Congo's row is "Consider
+    # ratifying the Convention ... CRPD", Spain's "Ratify the Convention ... CRPD and sign and
+    # ratify the Optional Protocol to CPRD").
+    car = _searched(
+        "Ratify (Mexico, Austria) / Consider ratifying (Djibouti) / Sign and ratify (Belgium) the "
+        "Optional Protocol to the Convention on the Rights of the Child (CRC) on the involvement "
+        "of children in armed conflict; and implement it nationally (Belgium);"
+    )
+    assert all("armed conflict" in car[state] for state in ("Mexico", "Djibouti", "Belgium"))
+    assert "nationally" in car["Belgium"]
+    assert "nationally" not in car["Mexico"] and "nationally" not in car["Djibouti"]
+    ethiopia = _searched(
+        "Consider ratifying (Democratic Republic of the Congo)/ ratify (Spain) the Convention on "
+        "the Rights of Persons with Disabilities (CRPD), and sign and ratify the Optional "
+        "Protocol to CPRD (Spain);"
+    )
+    congo = ethiopia["Democratic Republic of the Congo"]
+    assert "Persons with Disabilities" in congo and "Optional Protocol" not in congo
+    assert "Optional Protocol to CPRD" in ethiopia["Spain"]
+    portugal = _searched(
+        "Sign and ratify (Egypt)/consider ratifying (Algeria, Nigeria, Philippines)/ratify "
+        "(Argentina) the International Convention on the Protection of the Rights of All Migrant "
+        "Workers and Members of Their Families as a way of allowing immigrants to enjoy all of "
+        "the rights provided for in this international legal instrument (Algeria)/and hold "
+        "national consultations in this regard (Philippines)."
+    )  # A/HRC/13/10 104.1: the purpose is Algeria's alone, as UPR Info's rows say
+    assert "allowing immigrants" in portugal["Algeria"]
+    assert "Migrant Workers" in portugal["Egypt"] and "allowing" not in portugal["Egypt"]
+    # Another object after ", and" is still what every verb asked.
+    assert (
+        "Optional Protocol"
+        in _searched(
+            "Sign (Gabon) / ratify (Portugal) the Convention against Torture, and the Optional "
+            "Protocol thereto (Portugal);"
+        )["Gabon"]
+    )

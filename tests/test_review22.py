@@ -152,12 +152,6 @@ OPAC = (
     ("text", "clause", "only"),
     [(CED, "accept the competence", "Argentina"), (OPAC, "implement it nationally", "Belgium")],
 )
-@pytest.mark.xfail(
-    strict=True,
-    reason="review22 finding 3: a clause after '; and' printed before the last State's list "
-    "('...; and accept the competence of the Committee ... (Argentina)') is given to every "
-    "State of the shared object: France is said to have asked it",
-)
 def test_a_clause_after_the_shared_object_is_the_last_states_alone(
     text: str, clause: str, only: str
 ) -> None:
