@@ -42,7 +42,7 @@ def _rss_mb() -> float:
 def _sandboxed(path: Path, settings: LoaderSettings, conn: Connection) -> None:
     """In a fresh process: extract in the sandbox; report time, outcome and the worker's peak."""
     start = time.monotonic()
-    extracted = extract_isolated(path, settings)
+    extracted = extract_isolated(path, path.read_bytes(), settings)
     seconds = time.monotonic() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     document = extracted.document

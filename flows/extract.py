@@ -11,6 +11,7 @@ file where it says the error (`loader.FileNames`).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import shutil
@@ -64,6 +65,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Extracted",
     "at_path",
+    "extract_data",
     "extract_file",
     "failed_document",
     "tag_recommendations",
@@ -91,9 +93,17 @@ class Extracted:
 def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracted:
     """Load, classify and parse one file; a bad file gives a failed record, not an exception."""
     try:
-        data, sha256 = read_with_hash(path)
+        data, _ = read_with_hash(path)
     except OSError as error:
         return failed_document(path, None, f"cannot read ({error.strerror or error})")
+    return extract_data(path, data, settings)
+
+
+def extract_data(path: Path, data: bytes, settings: LoaderSettings | None = None) -> Extracted:
+    """`extract_file` of bytes read before, named by `path` (the file is not opened): the
+    reading records their sha256, so it is a reading of these bytes whatever the file holds
+    now."""
+    sha256 = hashlib.sha256(data).hexdigest()
     try:
         loaded = load_pdf(path, settings, data=data)
     except BadDocumentError as error:

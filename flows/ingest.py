@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -16,6 +17,7 @@ from uprdex.extractors.imports import THEMATIC_LIST, UPR_INFO, read_thematic_lis
 from uprdex.flows.extract import (
     Extracted,
     at_path,
+    extract_data,
     extract_file,
     failed_document,
     theme_hits,
@@ -49,9 +51,11 @@ from uprdex.pipeline.theme_model import ThemeModel
 __all__ = [
     "IMPORT_READERS",
     "IngestResult",
+    "Written",
     "find_pdfs",
     "import_file",
     "ingest_paths",
+    "write_reading",
 ]
 
 T = TypeVar("T")
@@ -214,19 +218,25 @@ def load_cluster_models(settings: ClusterSettings) -> None:
         PairModel.load(settings.pair_model)
 
 
-def extract_isolated(path: Path, settings: LoaderSettings | None = None) -> Extracted:
-    """extract_file in a worker process with the per-document time and memory budget; the
-    worker is kept for the next call (from any thread) when the document did not harm it."""
+def extract_isolated(path: Path, data: bytes, settings: LoaderSettings | None = None) -> Extracted:
+    """`extract_data` of bytes read once by the caller (named by `path`, which is not opened
+    again) in a worker process with the per-document time and memory budget; the worker is
+    kept for the next call (from any thread) when the document did not harm it."""
     settings = settings or LoaderSettings()
     if start_method() == "fork":
         warm_up()
     outcome = run_isolated(
-        functools.partial(extract_file, settings=settings),
-        path,
+        functools.partial(_extract_read, settings=settings),
+        (path, data),
         timeout=settings.timeout_seconds,
         memory_mb=settings.memory_mb,
     )
-    return outcome.result or _over_budget(path, outcome.failure, outcome.detail, settings)
+    return outcome.result or _over_budget(path, outcome.failure, outcome.detail, settings, data)
+
+
+def _extract_read(read: tuple[Path, bytes], settings: LoaderSettings) -> Extracted:
+    """`extract_data` of one (path, bytes): what a worker process is handed."""
+    return extract_data(*read, settings)
 
 
 def warm_up() -> None:
@@ -254,8 +264,14 @@ _warmed = False
 
 
 def _over_budget(
-    path: Path, failure: str | None, detail: str, settings: LoaderSettings
+    path: Path,
+    failure: str | None,
+    detail: str,
+    settings: LoaderSettings,
+    data: bytes | None = None,
 ) -> Extracted:
+    """The failed reading of a file whose worker ran out of time or memory, or crashed: of
+    `data` when the worker was handed its bytes, else of the file as it is now."""
     messages = {
         "timeout": f"took more than {settings.timeout_seconds:g} s to read (damaged or "
         "hostile?); check the file, or raise [loader] timeout_seconds in uprdex.toml "
@@ -266,24 +282,35 @@ def _over_budget(
         "crash": "the PDF reader crashed on this file; it is probably damaged: download it again",
     }
     message = messages.get(failure or "", f"unexpected error: {detail}")
-    try:
-        _, sha256 = read_with_hash(path)
-    except OSError:
-        sha256 = None
+    sha256: str | None = None
+    if data is not None:
+        sha256 = hashlib.sha256(data).hexdigest()
+    else:
+        with contextlib.suppress(OSError):
+            _, sha256 = read_with_hash(path)
     return replace(failed_document(path, sha256, message), over_budget=True)
 
 
-def _store(extracted: Extracted, store: Store, names: FileNames) -> IngestResult:
-    """Write a reading to the index; what happened to the file, its error in a line naming it
-    as `names` does."""
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What `write_reading` did with one reading."""
+
+    kept: str | None = None
+    """Why nothing was written: an earlier release's reading of these bytes is kept
+    (`earlier_reading_kept`)."""
+    warnings: tuple[str, ...] = ()
+    """What the index recorded of the file (`Store.write_document`)."""
+
+
+def write_reading(extracted: Extracted, store: Store) -> Written:
+    """Write one reading (of a file with bytes: `document.sha256`) to the index, in its own
+    transaction, unless it failed where an earlier release's reading of the same bytes
+    stays (`earlier_reading_kept`). `uprdex ingest` and the nightly flow write each file so."""
     document = extracted.document
+    earlier = store.document(document.sha256)
     path = text_path(document.path)
-    error = document.error and names.line(path, document.error)
-    if document.status is DocumentStatus.FAILED and not document.sha256:
-        return IngestResult(document.path, None, "failed", error=error)
-    stored = store.document(document.sha256)
-    if kept := earlier_reading_kept(stored, path, document.status, document.error):
-        return IngestResult(document.path, document.sha256, "unchanged", warnings=(kept,))
+    if kept := earlier_reading_kept(earlier, path, document.status, document.error):
+        return Written(kept=kept)
     warnings = store.write_document(
         document,
         extracted.report,
@@ -292,6 +319,19 @@ def _store(extracted: Extracted, store: Store, names: FileNames) -> IngestResult
         extracted.citations,
         extracted.sentences,
     )
+    return Written(warnings=tuple(warnings))
+
+
+def _store(extracted: Extracted, store: Store, names: FileNames) -> IngestResult:
+    """Write a reading to the index; what happened to the file, its error in a line naming it
+    as `names` does."""
+    document = extracted.document
+    error = document.error and names.line(text_path(document.path), document.error)
+    if document.status is DocumentStatus.FAILED and not document.sha256:
+        return IngestResult(document.path, None, "failed", error=error)
+    written = write_reading(extracted, store)
+    if written.kept:
+        return IngestResult(document.path, document.sha256, "unchanged", warnings=(written.kept,))
     count = len(extracted.report.recommendations) if extracted.report else 0
     return IngestResult(
         document.path,
@@ -300,7 +340,7 @@ def _store(extracted: Extracted, store: Store, names: FileNames) -> IngestResult
         count,
         document.symbol,
         error,
-        tuple(warnings),
+        written.warnings,
     )
 
 

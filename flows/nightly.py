@@ -28,7 +28,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from uprdex.flows import scaleout
 from uprdex.flows.extract import Extracted, at_path
 from uprdex.flows.fingerprint import CODE_VERSION, settings_key
-from uprdex.flows.ingest import extract_isolated
+from uprdex.flows.ingest import extract_isolated, write_reading
 from uprdex.flows.interrupts import the_run_begins
 from uprdex.flows.logs import terminal_after_a_stop
 from uprdex.flows.rereading import earlier_reading_kept, moved, read_by_this_release
@@ -43,14 +43,14 @@ from uprdex.pipeline.inbox import (
     quarantine,
     scan_inbox,
 )
-from uprdex.pipeline.loader import BY_NAME, FileNames, path_text, text_path
+from uprdex.pipeline.loader import BY_NAME, FileNames, path_text, read_with_hash, text_path
 from uprdex.pipeline.model import DocumentStatus
 from uprdex.pipeline.report import write_report
 from uprdex.pipeline.sandbox import WorkerStartError
 from uprdex.pipeline.settings import ClusterSettings, LoaderSettings
 from uprdex.pipeline.store import Store, StoredDocument
 
-__all__ = ["NightlySummary", "build_index", "ingest_inbox", "nightly", "task_runner"]
+__all__ = ["NightlySummary", "NotRead", "build_index", "ingest_inbox", "nightly", "task_runner"]
 
 
 TRANSIENT = (OSError, TimeoutError, sqlite3.OperationalError)
@@ -100,6 +100,9 @@ class NightlySummary:
     conflicts: list[str] = field(default_factory=list)
     """Stored corrections this run's documents made disagree or contradict, once imported ids
     are read as their asks (`Resolved.conflicts_since`), as `uprdex ingest` says them."""
+    changed: list[tuple[str, str]] = field(default_factory=list)
+    """Files saved over (or still being written) between the inbox scan and their reading
+    (path, the line saying so): not read by this run, still in the inbox for the next."""
 
 
 def _transient(task: Any, task_run: TaskRun, state: State[Any]) -> bool:
@@ -162,6 +165,30 @@ class OverBudgetError(Exception):
         return BY_NAME.line(text_path(document.path), str(document.error))
 
 
+@dataclass(frozen=True, slots=True)
+class NotRead:
+    """What `extract_task` returns for a file whose bytes are no longer those the inbox scan
+    hashed (its cache key's): no reading, and nothing cached."""
+
+    sha256: str
+    """What the file holds now."""
+
+
+CHANGED = (
+    "changed since the inbox was scanned (still being saved?): not read now; the next run reads it"
+)
+
+
+def _not_cached() -> None:
+    """This task run's result is not written under its cache key: Prefect's transaction of the
+    run writes it on commit only if `write_on_commit` (what Prefect sets for a failed run)."""
+    from prefect.transactions import get_transaction
+
+    transaction = get_transaction()
+    if transaction is not None:  # None when called as `extract_task.fn`
+        transaction.write_on_commit = False
+
+
 @task(
     name="extract",
     retries=2,
@@ -171,15 +198,22 @@ class OverBudgetError(Exception):
     cache_expiration=timedelta(days=CACHE_DAYS),
     task_run_name=_extract_run_name,
 )
-def extract_task(path: str, sha256: str, settings: LoaderSettings) -> Extracted:
+def extract_task(path: str, sha256: str, settings: LoaderSettings) -> Extracted | NotRead:
     """Load, classify and parse one PDF (never raises for a bad PDF: it returns a record), on
-    this machine or on the run's Dask cluster."""
+    this machine or on the run's Dask cluster. The file is read once, here, and its bytes
+    handed to the reader only when they are those `sha256` (the scan's hash, the cache key)
+    names; else `NotRead`, not cached: a reading is only ever cached under its own bytes."""
+    data, found = read_with_hash(Path(path))  # an OSError is retried (`_transient`)
+    logger = get_run_logger()
+    if found != sha256:
+        _not_cached()
+        logger.warning("%s: %s", path_text(path), CHANGED)
+        return NotRead(found)
     runner = scaleout.active()
     if runner is None:
-        extracted = extract_isolated(Path(path), settings)
+        extracted = extract_isolated(Path(path), data, settings)
     else:
-        extracted = runner.extract(Path(path), settings)
-    logger = get_run_logger()
+        extracted = runner.extract(Path(path), data, settings)
     where = f" (on Dask worker {extracted.worker})" if extracted.worker else ""
     document = extracted.document
     if document.status is DocumentStatus.INDEXED:
@@ -201,7 +235,7 @@ def task_runner(threads: int = 0) -> ThreadPoolTaskRunner[Any]:
     return ThreadPoolTaskRunner(max_workers=threads or LoaderSettings().processes)
 
 
-Submit = Callable[[str, str, LoaderSettings], PrefectFuture[Extracted]]
+Submit = Callable[[str, str, LoaderSettings], PrefectFuture[Extracted | NotRead]]
 """Hands one file (path, sha256, settings) to `extract_task` on a task runner."""
 
 
@@ -214,7 +248,9 @@ def ingest_inbox(config: Config, settings: LoaderSettings | None = None) -> Nigh
 def _on(runner: ThreadPoolTaskRunner[Any]) -> Submit:
     """`extract_task` submitted to this (started) runner, in the current flow run."""
 
-    def submit(path: str, sha256: str, settings: LoaderSettings) -> PrefectFuture[Extracted]:
+    def submit(
+        path: str, sha256: str, settings: LoaderSettings
+    ) -> PrefectFuture[Extracted | NotRead]:
         return runner.submit(extract_task, {"path": path, "sha256": sha256, "settings": settings})
 
     return submit
@@ -247,19 +283,21 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
             len(todo) - again,
             again,
         )
-        futures: list[tuple[Path, str, PrefectFuture[Extracted]]] = [
+        futures: list[tuple[Path, str, PrefectFuture[Extracted | NotRead]]] = [
             (item.path, item.sha256, submit(str(item.path), item.sha256, settings)) for item in todo
         ]
         for path, sha256, future in futures:
             try:
-                extracted = future.result()
+                result = future.result()
             except OverBudgetError as error:  # a failed reading, only not cached
-                extracted = error.extracted
+                result = error.extracted
             except WorkerStartError:  # no document is to blame: the run stops, in one line
                 raise
             except Exception as error:  # a crash or timeout in one document: the batch goes on
                 message = f"{type(error).__name__}: {error}"
-                if _keep(summary, path, known[sha256], DocumentStatus.FAILED, message):
+                kept = earlier_reading_kept(known[sha256], path, DocumentStatus.FAILED, message)
+                if kept:
+                    _note_kept(summary, path, kept)
                     continue
                 _quarantine(
                     summary,
@@ -272,26 +310,23 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
                 )
                 logger.error(_failed(summary, path, message, names))
                 continue
+            if isinstance(result, NotRead):  # the task said so in the log
+                summary.changed.append((path_text(path), names.line(path, CHANGED)))
+                continue
             # A cached extraction keeps the path, and the worker, of the run that read it: a
             # file of the same bytes, maybe of another name. Nothing else in it names a file.
             cached = future.state.name == "Cached"
-            extracted = at_path(extracted, path)
+            extracted = at_path(result, path)
             document = extracted.document
-            if _keep(summary, path, known[sha256], document.status, document.error):
+            written = write_reading(extracted, store)
+            if written.kept:
+                _note_kept(summary, path, written.kept)
                 continue
             if cached:
                 summary.cached.append(path_text(path))
             elif extracted.worker:
                 summary.workers[path_text(path)] = extracted.worker
-            warnings = store.write_document(
-                extracted.document,
-                extracted.report,
-                extracted.addendum,
-                extracted.themes,
-                extracted.citations,
-                extracted.sentences,
-            )
-            summary.warnings.extend((path_text(path), warning) for warning in warnings)
+            summary.warnings.extend((path_text(path), warning) for warning in written.warnings)
             if extracted.report and extracted.report.state_under_review:
                 summary.states.add(extracted.report.state_under_review)
             if document.status is DocumentStatus.INDEXED:
@@ -366,22 +401,11 @@ def _quarantine(
         get_run_logger().warning("%s: not copied to the quarantine: %s", path_text(path), why)
 
 
-def _keep(
-    summary: NightlySummary,
-    path: Path,
-    earlier: StoredDocument | None,
-    status: DocumentStatus,
-    error: str | None,
-) -> bool:
-    """Whether to keep the earlier reading of a file that failed when read again
-    (`earlier_reading_kept`), noted in `summary` and the log."""
-    kept = earlier_reading_kept(earlier, path, status, error)
-    if kept is None:
-        return False
+def _note_kept(summary: NightlySummary, path: Path, kept: str) -> None:
+    """Note in `summary` and the log that the earlier reading of the file is kept (`kept`: why)."""
     summary.skipped += 1
     summary.kept.append((path_text(path), kept))
     get_run_logger().warning("%s: %s", path_text(path), kept)
-    return True
 
 
 @task(name="cluster")
@@ -517,15 +541,16 @@ def nightly(
 
 
 def publish(summary: NightlySummary, config: Config) -> None:
-    """The run's Prefect artifacts: a table of the files indexed, failed, and read again but
-    kept as an earlier release read them (with the one-line error, and the Dask worker when
-    there was one), and a link to the HTML report."""
+    """The run's Prefect artifacts: a table of the files indexed, failed, read again but kept
+    as an earlier release read them, and not read because they changed meanwhile (with the
+    one-line reason, and the Dask worker when there was one), and a link to the HTML report."""
     from prefect.artifacts import create_link_artifact, create_table_artifact
 
     listed = [
         *((path, "indexed", "") for path in summary.indexed),
         *((path, "failed", why) for path, why in summary.failed),
         *((path, "earlier reading kept", why) for path, why in summary.kept),
+        *((path, "not read", why) for path, why in summary.changed),
     ]
     names = FileNames.apart([text_path(path) for path, _, _ in listed], [config.inbox])
     rows = [

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,7 +25,6 @@ from uprdex.flows.fingerprint import CODE_VERSION
 from uprdex.flows.ingest import extract_isolated
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.extras import require
-from uprdex.pipeline.loader import path_text
 from uprdex.pipeline.settings import LoaderSettings
 
 __all__ = ["DaskRunner", "active", "connect", "extract_bytes", "worker_version"]
@@ -40,17 +38,13 @@ def worker_version() -> str:
 
 
 def extract_bytes(name: str, data: bytes, settings: LoaderSettings) -> Extracted:
-    """On a worker: extract a document from its bytes (written to a private temporary folder
-    under its own name) within the per-document budget; the flow gives it its path's warnings
-    (`extract.at_path`)."""
+    """On a worker: extract a document from the bytes the flow read (`name`, the flow's path,
+    only names them: nothing is read from it here) within the per-document budget; the flow
+    gives it its path's warnings (`extract.at_path`)."""
     from distributed import get_worker
 
-    with tempfile.TemporaryDirectory(prefix="uprdex-task-") as folder:
-        path = Path(folder) / Path(name).name
-        path.write_bytes(data)
-        extracted = extract_isolated(path, settings)
-    document = replace(extracted.document, path=path_text(name))  # a path is stored as text
-    return replace(extracted, document=document, worker=str(get_worker().name))
+    extracted = extract_isolated(Path(name), data, settings)
+    return replace(extracted, worker=str(get_worker().name))
 
 
 @dataclass
@@ -65,11 +59,10 @@ class DaskRunner:
         """Tasks the cluster runs at once."""
         return sum(self.client.nthreads().values()) or 1
 
-    def extract(self, path: Path, settings: LoaderSettings) -> Extracted:
-        """Send one document's bytes to a worker and wait for its extraction."""
-        future = self.client.submit(
-            extract_bytes, str(path), path.read_bytes(), settings, pure=False
-        )
+    def extract(self, path: Path, data: bytes, settings: LoaderSettings) -> Extracted:
+        """Send one document's bytes (read once by the flow, checked against the hash its
+        reading is cached under) to a worker and wait for its extraction."""
+        future = self.client.submit(extract_bytes, str(path), data, settings, pure=False)
         return future.result()  # type: ignore[no-any-return]
 
     def close(self) -> None:

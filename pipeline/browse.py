@@ -1,11 +1,11 @@
 """`uprdex browse`: the index in the browser with Datasette, read-only, on this machine.
 
 Datasette gets the index file, the column descriptions of data/schema.yaml, facets for the
-questions researchers ask (State under review, cycle, response and the State's wording of it,
-theme, recommending State and regional group, cluster), full-text search over recommendations
-and evidence, and three canned queries. A small plugin links each evidence row to its PDF at the
-cited page (served from the indexed file when it is still there, unchanged) and each cluster id
-to its members. Every page has a JSON twin (add `.json`): the read API.
+questions researchers ask (State under review, cycle, response and uprdex's reading of the
+answer, theme, recommending State and regional group, cluster), full-text search over
+recommendations and evidence, and three canned queries. A small plugin links each evidence row
+to its PDF at the cited page (served from the indexed file when it is still there, unchanged)
+and each cluster id to its members. Every page has a JSON twin (add `.json`): the read API.
 
 Example:
     serve(Path("data/index.sqlite"), port=8001)   # http://127.0.0.1:8001/

@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
-    "FORMULA_TRIGGERS",
     "XLSX_MAX_CHARS",
     "append_xlsx_row",
     "csv_cell",
@@ -54,18 +53,19 @@ __all__ = [
     "xlsx_text",
 ]
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-"""A cell that begins with one of these is read as a formula by Excel, LibreOffice or Sheets."""
 XLSX_MAX_CHARS = 32_767
 """The most characters an Excel cell holds (openpyxl cuts longer text without a word)."""
 _CUT_FLAG = "… [cut: {rest:,} more characters; the JSON export has the whole text]"
 
 
-_AFTER_SEPARATOR = re.compile(r"(?<=[;\t])(?='*[=+\-@])")
+_FORMULA_SIGNS = r"=+\-@"
+"""The characters that make a cell a formula in Excel, LibreOffice or Sheets, as the inside of
+a regex character class; at a cell's very start a tab or a carriage return does too."""
+_AFTER_SEPARATOR = re.compile(rf"(?<=[;\t])(?='*[{_FORMULA_SIGNS}])")
 """Where a spreadsheet splitting at ";" or a tab would start a cell with a formula, or with
 quotes before one (so that `restore` can tell the "'" `neutralise` adds from the text's own)."""
-_NEUTRALISED_AFTER_SEPARATOR = re.compile(r"(?<=[;\t])'(?='*[=+\-@])")
-_OPENS_LIKE_A_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+_NEUTRALISED_AFTER_SEPARATOR = re.compile(rf"(?<=[;\t])'(?='*[{_FORMULA_SIGNS}])")
+_OPENS_LIKE_A_FORMULA = re.compile(rf"'*[{_FORMULA_SIGNS}\t\r]")
 
 
 def neutralise(text: str) -> str:

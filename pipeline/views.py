@@ -130,8 +130,9 @@ _EVIDENCE_PAGES = """
        OR substr(e.recommendation_id, 1, length(d.symbol) + 1) != d.symbol || '#';
 """
 
-# Beside the position, the State's own wording and a disagreement of sources: a partly
-# accepted ask is "noted" ("supported in part"), and the position alone hides it.
+# Beside the position, uprdex's reading of the answer (response_detail: its kind, not the
+# State's words) and a disagreement of sources: a partly accepted ask is "noted" ("supported in
+# part"), and the position alone hides it.
 _RECOMMENDATION_DETAILS = f"""
     CREATE VIEW IF NOT EXISTS recommendation_details AS
     SELECT r.id, r.state_under_review, r.cycle, r.session, r.year, r.document_symbol,

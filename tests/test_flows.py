@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import shutil
@@ -179,8 +180,8 @@ def test_a_reading_that_ran_out_of_time_is_not_cached_for_the_next_night(
     monkeypatch.setattr("uprdex.flows.fingerprint.READER_VERSION", "a later release")
     reader = nightly_module.extract_isolated
 
-    def out_of_time(path: Path, settings: LoaderSettings | None = None) -> Extracted:
-        return _over_budget(path, "timeout", "", settings or LoaderSettings())
+    def out_of_time(path: Path, data: bytes, settings: LoaderSettings | None = None) -> Extracted:
+        return _over_budget(path, "timeout", "", settings or LoaderSettings(), data)
 
     monkeypatch.setattr(nightly_module, "extract_isolated", out_of_time)
     busy = nightly(**paths)
@@ -294,7 +295,7 @@ def test_a_quarantine_that_cannot_be_written_does_not_stop_the_batch(
 def test_a_flaky_stage_succeeds_on_retry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
 
-    def flaky(path: Path, settings: object = None) -> object:
+    def flaky(path: Path, data: bytes, settings: object = None) -> object:
         calls.append(path.name)
         if calls.count(path.name) == 1:
             raise OSError("the file is still being copied")
@@ -316,7 +317,7 @@ def test_a_reader_that_cannot_start_stops_the_night_and_quarantines_no_file(
     # A spawned worker that cannot start (a library missing in the fresh interpreter, the OOM
     # killer) is no document's fault: `uprdex run` copied every file to the quarantine, each
     # "failed" with the same line, and went on to the exports.
-    def cannot_start(path: Path, settings: object = None) -> object:
+    def cannot_start(path: Path, data: bytes, settings: object = None) -> object:
         raise WorkerStartError("the PDF reader could not start here: ImportError: libpdfium.so")
 
     monkeypatch.setattr(nightly_module, "extract_isolated", cannot_start)
@@ -335,7 +336,7 @@ def test_a_changed_setting_extracts_again_and_old_cache_files_go(
 ) -> None:
     calls: list[str] = []
 
-    def counted(path: Path, settings: object = None) -> object:
+    def counted(path: Path, data: bytes, settings: object = None) -> object:
         calls.append(path.name)
         return extract_file(path)
 
@@ -365,6 +366,71 @@ def test_a_changed_setting_extracts_again_and_old_cache_files_go(
     os.utime(cached[0], (old, old))
     assert prune_cache() == 1
     assert not cached[0].exists() and all(path.exists() for path in cached[1:])
+
+
+def test_a_file_saved_over_after_the_scan_is_not_read_nor_cached_under_the_scanned_hash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # review23 finding 1. The extract task's cache key is the hash `scan_inbox` took; the
+    # task read the file again later, so a file saved over in between had its new reading
+    # cached under the old bytes' key for 30 days, and a later run meeting the old bytes
+    # indexed the new file's records at their path. Now the task reads the bytes once and
+    # reads them only when they are the scanned ones; else the file is left for the next run,
+    # in one line, and nothing is cached (its task run completes: no ERROR line).
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    from uprdex.flows.cli.scheduling import _each_file
+    from uprdex.pipeline.inbox import InboxFile
+
+    paths = _workspace(tmp_path, salt=uuid.uuid4().hex)
+    target = Path(paths["inbox"]) / GOOD[0]
+    old = target.read_bytes()
+    scanned = hashlib.sha256(old).hexdigest()
+    target.write_bytes(fixture("albania2014_recs.pdf").read_bytes() + old[-40:])  # saved over
+    scan = nightly_module.scan_inbox
+
+    def scanned_before_the_save(inbox: Path) -> Iterator[InboxFile]:
+        for item in scan(inbox):
+            yield InboxFile(item.path, scanned) if item.path == target else item
+
+    monkeypatch.setattr(nightly_module, "scan_inbox", scanned_before_the_save)
+    config = Config(*(Path(paths[key]) for key in ("inbox", "index", "quarantine", "reports")))
+    state = ingest_inbox(config, return_state=True)
+    summary = state.result()
+    assert [Path(path).name for path, _ in summary.changed] == [GOOD[0]], summary.changed
+    capsys.readouterr()
+    _each_file(summary, config)  # what `uprdex run` and `uprdex watch` say of it: one line
+    said = [line for line in capsys.readouterr().err.splitlines() if GOOD[0] in line]
+    assert len(said) == 1 and said[0].startswith(f"skipped {GOOD[0]}: changed since the inbox"), (
+        said
+    )
+    assert ([Path(path).name for path in summary.indexed], summary.failed) == ([GOOD[1]], [])
+    storage = Path(get_current_settings().results.local_storage_path)
+    assert not list(storage.glob(f"{CACHE_PREFIX}{scanned}*"))
+    with get_client(sync_client=True) as client:
+        runs: list[str] = []
+        for _ in range(60):  # task runs are recorded from their events, a moment later
+            runs = [
+                f"{run.name}: {run.state_type}"
+                for run in client.read_task_runs(
+                    flow_run_filter=FlowRunFilter(
+                        id=FlowRunFilterId(any_=[state.state_details.flow_run_id])
+                    )
+                )
+                if run.state_type and run.state_type.value in ("COMPLETED", "FAILED", "CRASHED")
+            ]
+            if len(runs) >= len(GOOD):
+                break
+            time.sleep(0.5)
+    assert len(runs) == len(GOOD) and all(run.endswith("COMPLETED") for run in runs), runs
+    # The old bytes back at their path: read (not a cached reading of the other file).
+    target.write_bytes(old)
+    again = ingest_inbox(config)
+    assert [Path(path).name for path in again.indexed] == [GOOD[0]], again
+    with Store(Path(paths["index"])) as store:
+        document = store.document(scanned)
+    assert document is not None and "lovenia" in (document.state_under_review or "")
 
 
 def test_serve_registers_a_cron_deployment_on_a_real_server(

@@ -141,7 +141,8 @@ def run(
         f"{count(summary.found, 'file')} in {escape(str(config.inbox))}: "
         f"{len(summary.indexed)} indexed"
         f"{f' ({summary.read_again} read again by this release)' if summary.read_again else ''}, "
-        f"{summary.skipped} already indexed, {len(summary.failed)} failed. "
+        f"{summary.skipped} already indexed, {len(summary.failed)} failed"
+        f"{f', {len(summary.changed)} not read (changed meanwhile)' if summary.changed else ''}. "
         f"Index {escape(str(config.index))}; exports in {escape(str(config.reports))}."
     )
     sys.exit(EXIT_SOME_FAILED if summary.failed else EXIT_OK)
@@ -542,14 +543,15 @@ def _on_workers(summary: NightlySummary) -> str:
 
 def _each_file(summary: NightlySummary, config: Config) -> None:
     """What a run says of each file it did not simply index: failed (and where the copy went),
-    left out, its earlier reading kept, and the warnings the index recorded."""
+    left out or changed while the run read the inbox, its earlier reading kept, and the
+    warnings the index recorded."""
     for path, reason in summary.failed:
         kept = summary.not_quarantined.get(path)
         where = (
             f"not copied to the quarantine: {kept}" if kept else f"copied to {config.quarantine}"
         )
         err.print(f"[red]failed[/] {escape(reason)} ({escape(where)})")
-    for line in summary.left_out:
+    for line in [*summary.left_out, *(line for _, line in summary.changed)]:
         err.print(f"[yellow]skipped[/] {escape(line)}")
     for path, why in summary.kept:
         err.print(f"[yellow]kept[/] {escape(path)}: {escape(why)}")
