@@ -179,14 +179,10 @@ def harness() -> Iterator[None]:
         yield
 
 
+# review22 finding 5: `uprdex run` on an inbox holding one report twice (the same bytes under
+# two names, as a second download makes) read it twice and said '2 indexed', no warning;
+# `uprdex ingest` of the same two files says '1 indexed, 1 unchanged' and 'the same file as ...'.
 @pytest.mark.prefect
-@pytest.mark.xfail(
-    strict=True,
-    reason="review22 finding 5: `uprdex run` on an inbox holding one report twice (the same "
-    "bytes under two names, as a second download makes) reads it twice and says '2 indexed', "
-    "no warning; `uprdex ingest` of the same two files says '1 indexed, 1 unchanged' and 'the "
-    "same file as ...'",
-)
 def test_a_report_twice_in_the_inbox_is_read_once(harness: None, tmp_path: Path) -> None:
     from uprdex.flows.nightly import nightly
 
