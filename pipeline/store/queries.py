@@ -22,6 +22,7 @@ from uprdex.pipeline.store.rows import (
     LinkedEvidence,
     RepeatedAsk,
     SearchHit,
+    SearchResults,
     StoredDocument,
     StoredEvidence,
     StoredRecommendation,
@@ -232,16 +233,21 @@ def search(
     where: RecFilter | None = None,
     limit: int = 20,
     shown: Callable[[str, str], str] = lambda path, sha256: path,
-) -> list[SearchHit]:
+) -> SearchResults:
     """Recommendations whose text, or the context of evidence about them, holds all the
-    words; best first (bm25), each with a snippet of where the words were found (the
-    words between \\x02 and \\x03). A document without a symbol is named by its path as
-    `shown` gives it (of its stored path and SHA-256)."""
+    words: the best `limit` (0: all) first (bm25 of the best place of each), each with a
+    snippet of that place (the words between \\x02 and \\x03), and how many match in all. A
+    document without a symbol is named by its path as `shown` gives it (of its stored path
+    and SHA-256)."""
     where = where or RecFilter()
     sql, params = filter_sql(where, text)
     query = fts_query(text)
-    hits = db.execute(
-        "SELECT id, snippet, symbol, path, sha256, rank FROM ("
+    # One row per recommendation, its best place: SQLite gives the bare columns of an
+    # aggregate query with one min() the values of the row with that minimum; the window
+    # counts the recommendations before LIMIT cuts them, in the same pass.
+    chosen = db.execute(
+        "SELECT id, snippet, symbol, path, sha256, min(rank) AS rank, count(*) OVER () AS matched"
+        " FROM ("
         "  SELECT r.id, snippet(recommendations_fts, 0, char(2), char(3), '…', 12) AS snippet,"
         "         NULL AS symbol, NULL AS path, NULL AS sha256, bm25(recommendations_fts) AS rank"
         "  FROM recommendations_fts"
@@ -254,19 +260,15 @@ def search(
         "  JOIN documents d ON d.sha256 = e.document_sha256"
         "  WHERE evidence_fts MATCH ? AND e.recommendation_id IS NOT NULL"
         f") WHERE id IN (SELECT r.id FROM recommendations r {sql}) "
-        "ORDER BY rank LIMIT ?",
-        [query, query, *params, limit * 3],
+        "GROUP BY id ORDER BY rank LIMIT ?",
+        [query, query, *params, limit or -1],  # SQLite: LIMIT -1, no limit
     ).fetchall()
-    best: dict[str, sqlite3.Row] = {}
-    for hit in hits:
-        best.setdefault(hit["id"], hit)
-    chosen = list(best.values())[:limit]
-    rows = db.execute(
-        f"SELECT * FROM recommendations WHERE id IN ({','.join('?' * len(chosen))})",
-        [hit["id"] for hit in chosen],
+    rows = db.execute(  # the ids as one parameter: --limit 0 may find more than SQLite takes
+        "SELECT * FROM recommendations WHERE id IN (SELECT value FROM json_each(?))",
+        [json.dumps([hit["id"] for hit in chosen])],
     ).fetchall()
     by_id = {rec.id: rec for rec in _with_states(db, rows)}
-    return [
+    hits = [
         SearchHit(
             by_id[hit["id"]],
             hit["snippet"],
@@ -280,6 +282,7 @@ def search(
         for hit in chosen
         if hit["id"] in by_id
     ]
+    return SearchResults(hits, chosen[0]["matched"] if chosen else 0)
 
 
 def matching_parts(
