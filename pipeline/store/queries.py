@@ -242,27 +242,42 @@ def search(
     where = where or RecFilter()
     sql, params = filter_sql(where, text)
     query = fts_query(text)
-    # One row per recommendation, its best place: SQLite gives the bare columns of an
-    # aggregate query with one min() the values of the row with that minimum; the window
-    # counts the recommendations before LIMIT cuts them, in the same pass.
+    # One row per recommendation, its best place (SQLite gives the bare columns of an
+    # aggregate query with one min() the values of the row with that minimum), counted by the
+    # window before LIMIT cuts them; no snippet yet: made for every match, it cost most.
     chosen = db.execute(
-        "SELECT id, snippet, symbol, path, sha256, min(rank) AS rank, count(*) OVER () AS matched"
-        " FROM ("
-        "  SELECT r.id, snippet(recommendations_fts, 0, char(2), char(3), '…', 12) AS snippet,"
-        "         NULL AS symbol, NULL AS path, NULL AS sha256, bm25(recommendations_fts) AS rank"
-        "  FROM recommendations_fts"
-        "  JOIN recommendations r ON r.rowid = recommendations_fts.rowid"
+        "SELECT id, kind, at, min(rank) AS rank, count(*) OVER () AS matched FROM ("
+        "  SELECT r.id, 0 AS kind, f.rowid AS at, bm25(recommendations_fts) AS rank"
+        "  FROM recommendations_fts f JOIN recommendations r ON r.rowid = f.rowid"
         "  WHERE recommendations_fts MATCH ?"
         "  UNION ALL"
-        "  SELECT e.recommendation_id, snippet(evidence_fts, 0, char(2), char(3), '…', 12),"
-        "         d.symbol, d.path, d.sha256, bm25(evidence_fts)"
-        "  FROM evidence_fts JOIN evidence e ON e.id = evidence_fts.rowid"
-        "  JOIN documents d ON d.sha256 = e.document_sha256"
+        "  SELECT e.recommendation_id, 1, f.rowid, bm25(evidence_fts)"
+        "  FROM evidence_fts f JOIN evidence e ON e.id = f.rowid"
         "  WHERE evidence_fts MATCH ? AND e.recommendation_id IS NOT NULL"
         f") WHERE id IN (SELECT r.id FROM recommendations r {sql}) "
         "GROUP BY id ORDER BY rank LIMIT ?",
         [query, query, *params, limit or -1],  # SQLite: LIMIT -1, no limit
     ).fetchall()
+    places = [json.dumps([hit["at"] for hit in chosen if hit["kind"] == kind]) for kind in (0, 1)]
+    # The unary + keeps FTS5 off a lookup per rowid, each of which reads the words' whole
+    # lists again: the match is read once, and only the chosen places get a snippet.
+    found = {
+        (row["kind"], row["at"]): row
+        for row in db.execute(
+            "SELECT 0 AS kind, rowid AS at,"
+            "       snippet(recommendations_fts, 0, char(2), char(3), '…', 12) AS snippet,"
+            "       NULL AS symbol, NULL AS path, NULL AS sha256"
+            "  FROM recommendations_fts"
+            "  WHERE recommendations_fts MATCH ? AND +rowid IN (SELECT value FROM json_each(?))"
+            "  UNION ALL"
+            "  SELECT 1, f.rowid, snippet(evidence_fts, 0, char(2), char(3), '…', 12),"
+            "         d.symbol, d.path, d.sha256"
+            "  FROM evidence_fts f JOIN evidence e ON e.id = f.rowid"
+            "  JOIN documents d ON d.sha256 = e.document_sha256"
+            "  WHERE evidence_fts MATCH ? AND +f.rowid IN (SELECT value FROM json_each(?))",
+            [query, places[0], query, places[1]],
+        )
+    }
     rows = db.execute(  # the ids as one parameter: --limit 0 may find more than SQLite takes
         "SELECT * FROM recommendations WHERE id IN (SELECT value FROM json_each(?))",
         [json.dumps([hit["id"] for hit in chosen])],
@@ -271,16 +286,16 @@ def search(
     hits = [
         SearchHit(
             by_id[hit["id"]],
-            hit["snippet"],
-            "evidence: " + (hit["symbol"] or shown(hit["path"], hit["sha256"]))
-            if hit["path"] is not None
+            place["snippet"],
+            "evidence: " + (place["symbol"] or shown(place["path"], place["sha256"]))
+            if place["path"] is not None
             else "recommendation",
             matching_parts(
                 by_id[hit["id"]].parts, text, where.recommending_state, by_id[hit["id"]].text
             ),
         )
         for hit in chosen
-        if hit["id"] in by_id
+        if hit["id"] in by_id and (place := found.get((hit["kind"], hit["at"])))
     ]
     return SearchResults(hits, chosen[0]["matched"] if chosen else 0)
 
