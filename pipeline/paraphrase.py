@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from uprdex.pipeline.clusters import normalize
@@ -203,9 +203,12 @@ class Asks:
     postings: dict[str, list[tuple[str, float]]]
 
 
-def index_asks(recommendations: Mapping[str, str]) -> Asks:
-    """The inverted index of `recommendations` (id -> text), with smoothed idf."""
-    words = {rec_id: terms(text) for rec_id, text in recommendations.items()}
+def index_asks(
+    recommendations: Mapping[str, str], read: Callable[[str], list[str]] = terms
+) -> Asks:
+    """The inverted index of `recommendations` (id -> text), with smoothed idf; `read` gives a
+    text's terms (bench/paraphrase_rules.py tries others)."""
+    words = {rec_id: read(text) for rec_id, text in recommendations.items()}
     df = Counter(term for found in words.values() for term in set(found))
     idf = {term: math.log((len(words) + 1) / (n + 1)) + 1 for term, n in df.items()}
     postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
