@@ -163,7 +163,7 @@ def report(store: Store) -> int:
         return len(store.db.execute(sql, (fts_query(q),)).fetchall())
 
     def full(q: str) -> int:
-        return len(store.search(q))
+        return len(store.search(q).hits)
 
     runs = {
         "LIKE per word (naive)": naive,

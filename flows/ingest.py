@@ -22,7 +22,7 @@ from uprdex.flows.extract import (
     failed_document,
     theme_hits,
 )
-from uprdex.flows.rereading import earlier_reading_kept, moved, read_by_this_release
+from uprdex.flows.rereading import earlier_reading_kept, needs_no_reading
 from uprdex.pipeline.clusters.pair_model import PairModel
 from uprdex.pipeline.errors import BadDocumentError, UprdexError
 from uprdex.pipeline.loader import (
@@ -168,16 +168,10 @@ def _skip_if_indexed(path: Path, store: Store, first_path: dict[str, Path]) -> I
         _, sha256 = read_with_hash(path)
     except OSError:
         return None
-    if sha256 in first_path:
-        note = f"the same file as {path_text(first_path[sha256])}"
-        return IngestResult(path_text(path), sha256, "unchanged", warnings=(note,))
-    first_path[sha256] = path
-    stored = store.document(sha256)
-    if stored is not None and read_by_this_release(stored):
-        return IngestResult(
-            path_text(path), sha256, "unchanged", warnings=moved(stored, path, store)
-        )
-    return None
+    notes = needs_no_reading(path, sha256, store.document(sha256), store, first_path)
+    if notes is None:
+        return None
+    return IngestResult(path_text(path), sha256, "unchanged", warnings=notes)
 
 
 def _extract_all(

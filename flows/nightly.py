@@ -31,7 +31,7 @@ from uprdex.flows.fingerprint import CODE_VERSION, settings_key
 from uprdex.flows.ingest import extract_isolated, write_reading
 from uprdex.flows.interrupts import the_run_begins
 from uprdex.flows.logs import terminal_after_a_stop
-from uprdex.flows.rereading import earlier_reading_kept, moved, read_by_this_release
+from uprdex.flows.rereading import earlier_reading_kept, needs_no_reading
 from uprdex.pipeline.config import Config, load_config
 from uprdex.pipeline.exports import records, write_export
 from uprdex.pipeline.files import write_whole
@@ -351,19 +351,21 @@ def _to_read(
     names: FileNames,
 ) -> list[InboxFile]:
     """The inbox files to read: new files, and files an earlier release indexed (read again,
-    `read_by_this_release`); the others are counted in `summary`. A file that failed on an
-    earlier night is still a failure (it is in the quarantine already); it is not read again
-    each night: `uprdex ingest FILE` retries it."""
+    `read_by_this_release`); the others are counted in `summary`: as `uprdex ingest` counts
+    them (`needs_no_reading`), a file this release indexed, or a copy of a file met before it
+    in the inbox, is skipped. A file that failed on an earlier night is still a failure (it is
+    in the quarantine already); it is not read again each night: `uprdex ingest FILE` retries
+    it."""
     todo = []
+    first_path: dict[str, Path] = {}
     for item in files:
         earlier = known[item.sha256]
-        if earlier is None or earlier.status == DocumentStatus.INDEXED:
-            if earlier is not None and read_by_this_release(earlier):
-                summary.skipped += 1
-                for note in moved(earlier, item.path, store):
-                    summary.warnings.append((path_text(item.path), note))
-            else:
-                todo.append(item)
+        notes = needs_no_reading(item.path, item.sha256, earlier, store, first_path)
+        if notes is not None:
+            summary.skipped += 1
+            summary.warnings.extend((path_text(item.path), note) for note in notes)
+        elif earlier is None or earlier.status == DocumentStatus.INDEXED:
+            todo.append(item)
         else:
             reason = earlier.error or "failed"
             _failed(summary, item.path, f"{reason} (on an earlier run)", names)

@@ -4,7 +4,9 @@ The index records what read each file (`DocumentRow.reader`: `fingerprint.READER
 `IMPORT_READER`). A file an earlier release read is read again at its next ingest (`uprdex
 run` for the inbox, `uprdex ingest`), so that what a release reads better reaches the index;
 one that then fails keeps its earlier reading, since nothing indexed is lost. A file found
-where it was not read (moved, or renamed) is recorded at its new path (`moved`).
+where it was not read (moved, or renamed) is recorded at its new path (`moved`). A batch
+(`uprdex ingest`, a run over the inbox) reads the same bytes found under two names once
+(`needs_no_reading`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,13 @@ from uprdex.pipeline.locations import holds
 from uprdex.pipeline.model import IMPORT_READER, DocumentStatus
 from uprdex.pipeline.store import Store, StoredDocument
 
-__all__ = ["earlier_reading_kept", "is_later", "moved", "read_by_this_release"]
+__all__ = [
+    "earlier_reading_kept",
+    "is_later",
+    "moved",
+    "needs_no_reading",
+    "read_by_this_release",
+]
 
 
 def read_by_this_release(stored: StoredDocument | None) -> bool:
@@ -39,6 +47,26 @@ def read_by_this_release(stored: StoredDocument | None) -> bool:
     reader = stored.reader
     current = fingerprint.READER_VERSION
     return reader in (current, IMPORT_READER) or (reader is not None and is_later(reader, current))
+
+
+def needs_no_reading(
+    path: Path,
+    sha256: str,
+    stored: StoredDocument | None,
+    store: Store,
+    first_path: dict[str, Path],
+) -> tuple[str, ...] | None:
+    """The notes on a file of a batch that is not to be read, None when it is to be read: a
+    copy of a file met earlier in the batch ("the same file as ..."; a second download under
+    another name), or a file this release indexed (`read_by_this_release`; `moved`).
+    `stored` is the index's record of these bytes; `first_path` (sha256 -> path) collects the
+    files of the batch, in the order they are met."""
+    if sha256 in first_path:
+        return (f"the same file as {path_text(first_path[sha256])}",)
+    first_path[sha256] = path
+    if stored is not None and read_by_this_release(stored):
+        return moved(stored, path, store)
+    return None
 
 
 def is_later(reader: str, than: str) -> bool:

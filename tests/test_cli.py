@@ -1014,9 +1014,21 @@ def test_recs_and_export_keep_the_asks_of_one_theme(index: Path) -> None:
 
 
 def test_search_counts_one_result_in_the_singular(index: Path) -> None:
-    # probe3: `uprdex search OPCAT --state Cyprus` ended "1 results".
-    found = cli("search", "migrant workers", "--limit", "1", "--index", index).output
-    assert found.rstrip().endswith("\n1 result")
+    # probe3: `uprdex search OPCAT --state Cyprus` ended "1 results". (Not with --limit 1:
+    # "migrant workers" matches 3, and a cut list says "1 of 3 results", review22.)
+    found = cli("search", "migrant workers", "--recommending-state", "Iran", "--index", index)
+    assert found.output.rstrip().endswith("\n1 result"), found.output
+
+
+def test_search_limit_0_shows_every_match_as_recs_limit_0_does(index: Path) -> None:
+    # review22 finding 7: `search` refused --limit 0, which `recs` reads as "all".
+    every = cli("search", "rights", "--limit", "0", "--index", index)
+    assert every.exit_code == 0, every.output
+    shown = [line for line in every.output.splitlines() if " review of " in line]
+    assert len(shown) > 20  # more than the default limit shows
+    assert every.output.rstrip().endswith(f"\n{len(shown)} results")
+    first = cli("search", "rights", "--index", index).output
+    assert first.rstrip().endswith(f"\n20 of {len(shown)} results"), first
 
 
 def test_evidence_of_an_ask_not_in_its_indexed_report_does_not_say_the_report_may_have_failed(

@@ -173,14 +173,10 @@ def harness() -> Iterator[None]:
         yield
 
 
+# review22 finding 5: `uprdex run` on an inbox holding one report twice (the same bytes under
+# two names, as a second download makes) read it twice and said '2 indexed', no warning;
+# `uprdex ingest` of the same two files says '1 indexed, 1 unchanged' and 'the same file as ...'.
 @pytest.mark.prefect
-@pytest.mark.xfail(
-    strict=True,
-    reason="review22 finding 5: `uprdex run` on an inbox holding one report twice (the same "
-    "bytes under two names, as a second download makes) reads it twice and says '2 indexed', "
-    "no warning; `uprdex ingest` of the same two files says '1 indexed, 1 unchanged' and 'the "
-    "same file as ...'",
-)
 def test_a_report_twice_in_the_inbox_is_read_once(harness: None, tmp_path: Path) -> None:
     from uprdex.flows.nightly import nightly
 
@@ -213,13 +209,9 @@ def test_an_ask_on_child_soldiers_is_not_about_indigenous_peoples() -> None:
     assert "Indigenous peoples" not in ThemeModel.load().labels([text])[0]
 
 
-# review22 finding 7: `uprdex search "child soldiers" --state CAR --limit 3` ends "3 results"
-# when 9 match; `recs --limit 3` says "3 of 136 recommendations".
-@pytest.mark.xfail(
-    strict=True,
-    reason="review22 finding 7: `uprdex search WORDS --limit N` says 'N results' when more match "
-    "(recs says 'N of M recommendations'): a researcher takes the cut list for all there is",
-)
+# review22 finding 7: `uprdex search "child soldiers" --state CAR --limit 3` ended "3 results"
+# when 9 match, where `recs --limit 3` says "3 of 136 recommendations": a researcher took the
+# cut list for all there is.
 def test_search_cut_by_its_limit_does_not_say_it_found_only_that_many(index: Path) -> None:
     every = cli("search", "torture", "--limit", "100", "--index", index)
     found = every.output.strip().splitlines()[-1]

@@ -73,7 +73,7 @@ def _assert_search_is_right(path: Path) -> None:
             assert expected, word
             found = {rec.id for rec in store.recommendations(RecFilter(search=word))}
             assert found == expected, word
-            hits = [h for h in store.search(word, None, 50) if h.found_in == "recommendation"]
+            hits = [h for h in store.search(word, None, 50).hits if h.found_in == "recommendation"]
             assert {hit.recommendation.id for hit in hits} == expected, word
             # The snippet is read through the rowid: it must be the hit's own text.
             assert all(word in hit.snippet.lower() for hit in hits), word

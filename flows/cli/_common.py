@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderHook, RenderResult
@@ -25,6 +25,9 @@ from uprdex.pipeline.text import visible_controls
 
 if TYPE_CHECKING:
     from uprdex.pipeline.store import Named, RecFilter, Store
+
+T = TypeVar("T")
+Command = TypeVar("Command", bound=Callable[..., Any])
 
 # Prefect: no analytics, no network; its temporary server can take ~30 s to start here.
 for _name, _value in {
@@ -393,3 +396,25 @@ def workspace(inbox: Path | None, index: Path | None) -> Config:
 def count(number: int, noun: str) -> str:
     """'1 file', '2 files'."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def limit_option(default: int, rows: str) -> Callable[[Command], Command]:
+    """--limit N, one meaning for recs, search and clusters: show at most N `rows`, 0 all;
+    each command then says how many of how many it shows (`shown_of`)."""
+    return click.option(
+        "--limit",
+        type=click.IntRange(min=0),
+        default=default,
+        show_default=bool(default),
+        help=f"Show at most N {rows} (0: all).",
+    )
+
+
+def limited(rows: list[T], limit: int) -> list[T]:
+    """The first `limit` rows, all of them for 0 (`limit_option`)."""
+    return rows[:limit] if limit else rows
+
+
+def shown_of(shown: int, matched: int, noun: str) -> str:
+    """'3 of 136 recommendations' when a --limit cut the list, else '136 recommendations'."""
+    return f"{shown} of {count(matched, noun)}" if shown < matched else count(matched, noun)

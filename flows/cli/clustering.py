@@ -16,10 +16,13 @@ from uprdex.flows.cli._common import (
     existing,
     filters,
     index_option,
+    limit_option,
+    limited,
     locked,
     open_index,
     out,
     rec_filter,
+    shown_of,
     workspace,
 )
 from uprdex.flows.cli.corrections import report_corrections
@@ -184,18 +187,12 @@ def cluster_(
     show_default=True,
     help="Only clusters of at least N recommendations (1: the ones alone too).",
 )
-@click.option(
-    "--limit",
-    type=click.IntRange(min=0),
-    default=20,
-    show_default=True,
-    help="Show at most N clusters (0: all).",
-)
+@limit_option(20, "clusters")
 def clusters_(index: Path | None, min_size: int, limit: int, **options: Any) -> None:
     """List duplicate clusters, largest first, with members, States and responses."""
     with open_index(index) as store:
         found = store.clusters(rec_filter(options, store), min_size=min_size)
-    shown = found[:limit] if limit else found
+    shown = limited(found, limit)
     for group in shown:
         flag = " \\[asked again in a later cycle]" if group.recurring else ""
         # Over many States the members' ids name no State: say whose review they are of.
@@ -211,8 +208,7 @@ def clusters_(index: Path | None, min_size: int, limit: int, **options: Any) -> 
             out.print(f"  {rec.id:24} {rec.response:9} {escape(states)}")
     if options.get("recurring") and not found:
         err.print(NO_RECURRING)
-    listed = f"{len(shown)} of {len(found)}" if len(shown) < len(found) else f"{len(found)}"
-    out.print(f"{listed} clusters of {min_size} or more")
+    out.print(f"{shown_of(len(shown), len(found), 'cluster')} of {min_size} or more")
 
 
 for _command in (corrections.link, corrections.unlink, corrections.forget, corrections.links):

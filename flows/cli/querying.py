@@ -25,10 +25,13 @@ from uprdex.flows.cli._common import (
     err,
     filters,
     index_option,
+    limit_option,
+    limited,
     open_index,
     out,
     rec_filter,
     rec_id,
+    shown_of,
     state_filters,
     unknown_id,
 )
@@ -43,9 +46,7 @@ from uprdex.pipeline.store.responses import report_and_addendum_disagree
 @index_option
 @filters
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a table.")
-@click.option(
-    "--limit", type=click.IntRange(min=0), default=0, help="Show at most N rows (0: all)."
-)
+@limit_option(0, "recommendations")
 def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
     """List recommendations, filtered by State, cycle, response or words."""
     from uprdex.pipeline.exports import records, write_export
@@ -53,7 +54,7 @@ def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
     with open_index(index) as store:
         rows = records(store, "recommendations", rec_filter(options, store))
     matched = len(rows)
-    rows = rows[:limit] if limit else rows
+    rows = limited(rows, limit)
     if as_json:
         write_export(rows, "jsonl", "recommendations", sys.stdout)
         return
@@ -66,8 +67,7 @@ def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
         out.print(_table(rows, beside))
     if options.get("recurring") and not matched:
         err.print(NO_RECURRING)
-    shown = f"{len(rows)} of {matched}" if len(rows) < matched else f"{matched}"
-    out.print(f"{shown} {'recommendation' if matched == 1 else 'recommendations'}")
+    out.print(shown_of(len(rows), matched, "recommendation"))
 
 
 def _table(rows: list[dict[str, Any]], shown: _Shown) -> Table:
@@ -290,9 +290,7 @@ def _parts(row: dict[str, Any]) -> list[str]:
 @click.argument("words")
 @index_option
 @state_filters
-@click.option(
-    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Show at most N."
-)
+@limit_option(20, "results")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead.")
 def search(words: str, index: Path | None, limit: int, as_json: bool, **options: Any) -> None:
     """Search recommendation texts and the evidence about them, best matches first.
@@ -302,8 +300,8 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
     from uprdex.pipeline.exports import recommendation_record
 
     with open_index(index) as store:
-        hits = store.search(words, rec_filter(options, store), limit)
-    for hit in hits:
+        found = store.search(words, rec_filter(options, store), limit)
+    for hit in found.hits:
         rec = hit.recommendation
         if as_json:
             out.print_json(
@@ -337,7 +335,7 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
         for line in _found_parts(hit.parts):  # of an item that bundles asks
             out.print(f"  {line}")
     if not as_json:
-        out.print(count(len(hits), "result"))
+        out.print(shown_of(len(found.hits), found.matched, "result"))
 
 
 @click.command()

@@ -53,6 +53,7 @@ from uprdex.pipeline.store.rows import (
     LinkedEvidence,
     RepeatedAsk,
     SearchHit,
+    SearchResults,
     StoredCluster,
     StoredDocument,
     StoredEvidence,
@@ -74,6 +75,7 @@ __all__ = [
     "RepeatedAsk",
     "Resolved",
     "SearchHit",
+    "SearchResults",
     "Store",
     "StoredCluster",
     "StoredDocument",
@@ -278,9 +280,10 @@ class Store(Connection):
         addenda (by full number or bare index), the last one the one that counts."""
         return queries.waiting_answers(self.db, symbol, paragraph)
 
-    def search(self, text: str, where: RecFilter | None = None, limit: int = 20) -> list[SearchHit]:
+    def search(self, text: str, where: RecFilter | None = None, limit: int = 20) -> SearchResults:
         """Recommendations whose text, or the context of evidence about them, holds all the
-        words; best first, each with a snippet of where the words were found."""
+        words; the best `limit` (0: all) first, each with a snippet of where the words were
+        found, and how many match in all."""
         return queries.search(
             self.db, text, where, limit, lambda path, sha256: shown(path, self.path, sha256)
         )

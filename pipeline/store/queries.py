@@ -22,6 +22,7 @@ from uprdex.pipeline.store.rows import (
     LinkedEvidence,
     RepeatedAsk,
     SearchHit,
+    SearchResults,
     StoredDocument,
     StoredEvidence,
     StoredRecommendation,
@@ -201,54 +202,71 @@ def search(
     where: RecFilter | None = None,
     limit: int = 20,
     shown: Callable[[str, str], str] = lambda path, sha256: path,
-) -> list[SearchHit]:
+) -> SearchResults:
     """Recommendations whose text, or the context of evidence about them, holds all the
-    words; best first (bm25), each with a snippet of where the words were found (the
-    words between \\x02 and \\x03). A document without a symbol is named by its path as
-    `shown` gives it (of its stored path and SHA-256)."""
+    words: the best `limit` (0: all) first (bm25 of the best place of each), each with a
+    snippet of that place (the words between \\x02 and \\x03), and how many match in all. A
+    document without a symbol is named by its path as `shown` gives it (of its stored path
+    and SHA-256)."""
     where = where or RecFilter()
     sql, params = filter_sql(where, text)
     query = fts_query(text)
-    hits = db.execute(
-        "SELECT id, snippet, symbol, path, sha256, rank FROM ("
-        "  SELECT r.id, snippet(recommendations_fts, 0, char(2), char(3), '…', 12) AS snippet,"
-        "         NULL AS symbol, NULL AS path, NULL AS sha256, bm25(recommendations_fts) AS rank"
-        "  FROM recommendations_fts"
-        "  JOIN recommendations r ON r.rowid = recommendations_fts.rowid"
+    # One row per recommendation, its best place (SQLite gives the bare columns of an
+    # aggregate query with one min() the values of the row with that minimum), counted by the
+    # window before LIMIT cuts them; no snippet yet: made for every match, it cost most.
+    chosen = db.execute(
+        "SELECT id, kind, at, min(rank) AS rank, count(*) OVER () AS matched FROM ("
+        "  SELECT r.id, 0 AS kind, f.rowid AS at, bm25(recommendations_fts) AS rank"
+        "  FROM recommendations_fts f JOIN recommendations r ON r.rowid = f.rowid"
         "  WHERE recommendations_fts MATCH ?"
         "  UNION ALL"
-        "  SELECT e.recommendation_id, snippet(evidence_fts, 0, char(2), char(3), '…', 12),"
-        "         d.symbol, d.path, d.sha256, bm25(evidence_fts)"
-        "  FROM evidence_fts JOIN evidence e ON e.id = evidence_fts.rowid"
-        "  JOIN documents d ON d.sha256 = e.document_sha256"
+        "  SELECT e.recommendation_id, 1, f.rowid, bm25(evidence_fts)"
+        "  FROM evidence_fts f JOIN evidence e ON e.id = f.rowid"
         "  WHERE evidence_fts MATCH ? AND e.recommendation_id IS NOT NULL"
         f") WHERE id IN (SELECT r.id FROM recommendations r {sql}) "
-        "ORDER BY rank LIMIT ?",
-        [query, query, *params, limit * 3],
+        "GROUP BY id ORDER BY rank LIMIT ?",
+        [query, query, *params, limit or -1],  # SQLite: LIMIT -1, no limit
     ).fetchall()
-    best: dict[str, sqlite3.Row] = {}
-    for hit in hits:
-        best.setdefault(hit["id"], hit)
-    chosen = list(best.values())[:limit]
-    rows = db.execute(
-        f"SELECT * FROM recommendations WHERE id IN ({','.join('?' * len(chosen))})",
-        [hit["id"] for hit in chosen],
+    places = [json.dumps([hit["at"] for hit in chosen if hit["kind"] == kind]) for kind in (0, 1)]
+    # The unary + keeps FTS5 off a lookup per rowid, each of which reads the words' whole
+    # lists again: the match is read once, and only the chosen places get a snippet.
+    found = {
+        (row["kind"], row["at"]): row
+        for row in db.execute(
+            "SELECT 0 AS kind, rowid AS at,"
+            "       snippet(recommendations_fts, 0, char(2), char(3), '…', 12) AS snippet,"
+            "       NULL AS symbol, NULL AS path, NULL AS sha256"
+            "  FROM recommendations_fts"
+            "  WHERE recommendations_fts MATCH ? AND +rowid IN (SELECT value FROM json_each(?))"
+            "  UNION ALL"
+            "  SELECT 1, f.rowid, snippet(evidence_fts, 0, char(2), char(3), '…', 12),"
+            "         d.symbol, d.path, d.sha256"
+            "  FROM evidence_fts f JOIN evidence e ON e.id = f.rowid"
+            "  JOIN documents d ON d.sha256 = e.document_sha256"
+            "  WHERE evidence_fts MATCH ? AND +f.rowid IN (SELECT value FROM json_each(?))",
+            [query, places[0], query, places[1]],
+        )
+    }
+    rows = db.execute(  # the ids as one parameter: --limit 0 may find more than SQLite takes
+        "SELECT * FROM recommendations WHERE id IN (SELECT value FROM json_each(?))",
+        [json.dumps([hit["id"] for hit in chosen])],
     ).fetchall()
     by_id = {rec.id: rec for rec in _with_states(db, rows)}
-    return [
+    hits = [
         SearchHit(
             by_id[hit["id"]],
-            hit["snippet"],
-            "evidence: " + (hit["symbol"] or shown(hit["path"], hit["sha256"]))
-            if hit["path"] is not None
+            place["snippet"],
+            "evidence: " + (place["symbol"] or shown(place["path"], place["sha256"]))
+            if place["path"] is not None
             else "recommendation",
             matching_parts(
                 by_id[hit["id"]].parts, text, where.recommending_state, by_id[hit["id"]].text
             ),
         )
         for hit in chosen
-        if hit["id"] in by_id
+        if hit["id"] in by_id and (place := found.get((hit["kind"], hit["at"])))
     ]
+    return SearchResults(hits, chosen[0]["matched"] if chosen else 0)
 
 
 def matching_parts(

@@ -24,6 +24,7 @@ __all__ = [
     "LinkedEvidence",
     "RepeatedAsk",
     "SearchHit",
+    "SearchResults",
     "StoredCluster",
     "StoredDocument",
     "StoredEvidence",
@@ -198,6 +199,15 @@ class SearchHit:
     parts: tuple[AskPart, ...] = ()
     """Of an item that bundles several asks, the parts that hold the words (of those the
     recommending State searched for asked), with the States that asked each."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    """What `search` found: the best `hits` (at most the limit asked), and how many
+    recommendations hold the words in all (`matched`), as `recs` says "3 of 136"."""
+
+    hits: list[SearchHit]
+    matched: int
 
 
 @dataclass(frozen=True, slots=True)
