@@ -101,7 +101,7 @@ def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracte
     pages = len(loaded.pages)
     ocr_warning: tuple[str, ...] = ()
     if loaded.needs_ocr and settings is not None and settings.ocr:
-        recognised = _ocr(path, settings)
+        recognised = _ocr(data, settings)
         if recognised is not None and not recognised.needs_ocr:
             loaded = LoadedDocument(
                 sha256, path_text(path), recognised.pages, recognised.first_page_text
@@ -179,15 +179,15 @@ def _sentences(loaded: LoadedDocument) -> tuple[tuple[int, str], ...]:
     )
 
 
-def _ocr(path: Path, settings: LoaderSettings) -> LoadedDocument | None:
-    """The PDF as ocrmypdf reads it (run on a temporary copy), or None when it is not installed
-    or fails."""
+def _ocr(data: bytes, settings: LoaderSettings) -> LoadedDocument | None:
+    """The PDF of these bytes (the ones hashed, not the file read again: it may have been
+    replaced since) as ocrmypdf reads it, or None when it is not installed or fails."""
     program = shutil.which("ocrmypdf")
     if program is None:
         return None
     with tempfile.TemporaryDirectory(prefix="uprdex-ocr-") as tmp:
         source, target = Path(tmp) / "in.pdf", Path(tmp) / "out.pdf"
-        shutil.copyfile(path, source)
+        source.write_bytes(data)
         try:
             subprocess.run(
                 [program, "--quiet", "--skip-text", str(source), str(target)],

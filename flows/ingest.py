@@ -22,7 +22,7 @@ from uprdex.flows.extract import (
 )
 from uprdex.flows.rereading import earlier_reading_kept, moved, read_by_this_release
 from uprdex.pipeline.clusters.pair_model import PairModel
-from uprdex.pipeline.errors import UprdexError
+from uprdex.pipeline.errors import BadDocumentError, UprdexError
 from uprdex.pipeline.loader import (
     BY_NAME,
     FileNames,
@@ -329,6 +329,8 @@ def import_file(path: Path, kind: str, store: Store) -> IngestResult:
         message = path_text(str(error))
     except (KeyError, OSError) as error:
         message = BY_NAME.line(path, repr(error))
+    except BadDocumentError as error:  # a thematic list's PDF: its reason names no file
+        message = BY_NAME.line(path, f"cannot read as {kind} ({error.reason})")
     except Exception as error:  # python-docx raises its own errors for a non-docx file
         message = BY_NAME.line(path, f"cannot read as {kind} ({error})")
     else:

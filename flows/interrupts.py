@@ -148,11 +148,11 @@ def quiet_until_the_run() -> None:
     # not their documents' ("probably damaged"). Prefect installs it as the run begins. Serve's
     # own stop then sends this process SIGINT (`_served_runs.stop_runs`), and kills it RUN_WAIT
     # seconds later: once the stop is noted, that SIGINT ends it at once, quietly, as the kill
-    # would 5 s later. Before, it was ignored (a KeyboardInterrupt traceback in whatever this
+    # would later. Before, it was ignored (a KeyboardInterrupt traceback in whatever this
     # process was doing, Prefect's drain of its log lines at exit, the CI run of 6bff00f), and
-    # every stop of serve mid-run took those 5 s. The run's crash handling it cuts short calls
-    # a server the stop ended (serve's stop sends it only then, or on a second SIGTERM, which
-    # means now); each document is its own transaction, kept whole.
+    # every stop of serve mid-run took RUN_WAIT (5 s then). The run's crash handling it cuts
+    # short calls a server the stop ended (serve's stop sends it only then, or on a second
+    # SIGTERM, which means now); each document is its own transaction, kept whole.
     from prefect.utilities import engine
 
     if _prefects_handler_here(say=False):  # else serve said it (`serving`)

@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing import current_process
 from multiprocessing.connection import Connection, wait
+from types import FrameType
 from typing import Any, Generic, Literal, NoReturn, TypeVar
 
 from uprdex.pipeline import stopping
@@ -165,17 +166,43 @@ def _cap_memory(memory_mb: int, guard: MemoryGuard) -> None:
         _watch_memory(budget)
 
 
+_HELD = {signal.SIGINT, signal.SIGTERM}
+
+
 @contextlib.contextmanager
 def _interrupts_held() -> Iterator[None]:
-    """SIGINT and SIGTERM held back in this thread while it starts a worker: the worker starts
-    with them held (fork and exec keep the mask) until it sets its own handling of them, so
-    no Ctrl-C, and no SIGTERM for the parent's handler, falls in between."""
+    """SIGINT and SIGTERM held back while this thread starts a worker, which starts with them
+    held (fork and exec keep the mask) until it sets its own handling of them. The mask holds
+    them in this thread only, and Python runs their handlers in the main thread, whichever
+    thread gets them: from the main thread, the handlers are held too (noted, then called once
+    `_start` has kept the worker, which it stops); another thread's start is not interrupted."""
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])  # only read: raising here is harmless
-    try:  # a Ctrl-C pending as SIGINT is blocked is raised by this very call: unblock it then
+    before: dict[int, Callable[[int, FrameType | None], Any]] = {}
+    caught: list[int] = []
+    holding = [True]
+
+    def hold(signum: int, frame: FrameType | None) -> None:
+        if holding:
+            caught.append(signum)
+        else:  # left in place by a signal that interrupted its undoing: passes it on
+            before[signum](signum, frame)
+
+    try:  # whatever raises in here (a signal before its hold), the hold is undone
+        for signum in _HELD if threading.current_thread() is threading.main_thread() else ():
+            if callable(handler := signal.getsignal(signum)):  # not SIG_IGN or SIG_DFL
+                before[signum] = handler  # first: a signal may interrupt the next call
+                signal.signal(signum, hold)
         signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # those held reach `hold`
+        finally:
+            holding.clear()
+            for held, handler in before.items():
+                signal.signal(held, handler)
+        for held in caught:
+            before[held](held, None)  # Ctrl-C's KeyboardInterrupt, the worker kept
 
 
 def _ignore_interrupts() -> None:
@@ -188,9 +215,6 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)  # a held SIGINT is dropped, SIGTERM ends it
-
-
-_HELD = {signal.SIGINT, signal.SIGTERM}
 
 
 _CAP_HINT = "a hard `ulimit -v` below it? lower [loader] memory_mb in uprdex.toml, 0: no cap"
@@ -335,8 +359,7 @@ def _start(
                     env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
                 )
                 process = _Process(popen.pid, popen)
-            # Forgotten before it is closed: a Ctrl-C Python raises here (given to another
-            # thread, which does not hold it) must not close it again below.
+            # Forgotten before it is closed: an exception as it closes must not close it twice.
             worker_end, child_fd = child_fd, -1
             os.close(worker_end)
             _PARENT_ENDS.add(parent_fd)

@@ -454,7 +454,7 @@ Runner.cancel_all = hangs
 
 
 @pytest.mark.parametrize(
-    ("ignored", "how"), [(False, ""), (True, ", killed after 5 s")], ids=["stopped", "killed"]
+    ("ignored", "how"), [(False, ""), (True, ", killed after 10 s")], ids=["stopped", "killed"]
 )
 def test_serve_ended_on_a_second_sigterm_stops_the_run_it_was_executing(
     prefect_server: str, tmp_path: Path, ignored: bool, how: str
@@ -488,10 +488,11 @@ def test_serve_ended_on_a_second_sigterm_stops_the_run_it_was_executing(
     # children: one, the held write's). Cause not found, so the line is checked with any
     # process, and when it names another one a warning gives serve's session as it was
     # before the stop, for whoever sees it next.
-    # A run that takes Ctrl-C may still take longer than serve's 5 s to end (its crash report
-    # and its logs go to the server): serve then kills it and says so. The clean-clone CI run
-    # of session 49 saw it once (the held write's process, "killed after 5 s"), never here.
-    killed = re.escape(how) if ignored else r"(?:, killed after 5 s)?"
+    # A run that takes Ctrl-C may still take longer than serve's RUN_WAIT to end (its crash
+    # report and its logs go to the server): serve then kills it and says so. The clean-clone
+    # CI run of session 49 saw "killed after 5 s" once (the held write's process), never here;
+    # 5.3 s was measured once beside a busy loop (sigint), whence 10 s.
+    killed = re.escape(how) if ignored else r"(?:, killed after 10 s)?"
     named = re.fullmatch(
         r"stopped on a second SIGTERM: nightly/uprdex-nightly may not be paused; its run still "
         rf"running was stopped \(process (\d+){killed}\): the documents it indexed "

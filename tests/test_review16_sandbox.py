@@ -235,3 +235,67 @@ def test_a_ctrl_c_raised_as_the_workers_end_is_closed_is_the_ctrl_c(
     monkeypatch.undo()
     assert raised
     assert ends == sandbox._PARENT_ENDS
+
+
+def _reaped(pid: int) -> bool:
+    """Whether child `pid` was reaped already (by the sandbox); reaps it if it was not."""
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_a_ctrl_c_given_to_another_thread_while_the_main_thread_starts_a_worker_leaves_none(
+    monkeypatch: pytest.MonkeyPatch, method: str
+) -> None:
+    # The starting thread blocks SIGINT (pthread_sigmask), so the system gives a Ctrl-C to a
+    # thread that does not (a Prefect or logging thread, pytest's): Python still runs the
+    # handler in the main thread, at its next check, the starting one. Here that check is the
+    # moment fork() or Popen returns: KeyboardInterrupt before the worker's pid was kept left
+    # the worker running, then unreaped (its pipe closed), in a program that goes on after it
+    # (the library in a notebook; `uprdex watch` or serve's run).
+    other = threading.Event()
+    bystander = threading.Thread(target=other.wait, daemon=True)
+    bystander.start()
+    started: list[int] = []
+    real_fork, real_popen = os.fork, subprocess.Popen
+
+    def ctrl_c_to_the_bystander() -> None:
+        signal.pthread_kill(bystander.ident or 0, signal.SIGINT)
+        time.sleep(0.2)  # the bystander's C handler has run: the main thread's check is next
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            started.append(pid)
+            ctrl_c_to_the_bystander()
+        return pid
+
+    def popen(*args, **kwargs):  # type: ignore[no-untyped-def]
+        process = real_popen(*args, **kwargs)
+        started.append(process.pid)
+        ctrl_c_to_the_bystander()
+        return process
+
+    ends = set(sandbox._PARENT_ENDS)
+    monkeypatch.setattr(os, "fork", fork)
+    monkeypatch.setattr(sandbox.subprocess, "Popen", popen)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            list(map_isolated(_upper, ["a", "b"], 1, 30.0, 0, method, "watchdog"))
+        monkeypatch.undo()
+        assert started
+        left = [pid for pid in started if not _reaped(pid)]
+        assert not left, f"worker processes left running or unreaped: {left}"
+        assert ends == sandbox._PARENT_ENDS
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    finally:
+        other.set()
+        for pid in started:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
