@@ -23,6 +23,11 @@ second signal (a user who sees no line yet) cut its end short, or printed a Keyb
 traceback from wherever it landed. A run's process of `uprdex serve` that has noted it ends at
 once, quietly, on serve's SIGINT instead (`quiet_until_the_run`): serve sends it only when it
 ends now, and would kill it RUN_WAIT seconds later.
+
+Prefect has no public hook for its SIGTERM handler: ours wraps `engine._prefect_sigterm_handler`,
+a private name, which Prefect 3.6.27 to 3.9.1 have (3.6.26 and before make the handler inside
+`capture_sigterm`, out of reach). With a Prefect that lacks it, the command says so in one line
+(`prefect_lacks`) and goes on without the note.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ __all__ = [
     "end_serve",
     "ignore_stops",
     "noting_the_stop",
+    "prefect_lacks",
     "prefects_sigterm_noted",
     "quiet_until_the_run",
     "serving",
@@ -67,11 +73,53 @@ DEPLOYMENT = "uprdex-nightly"
 """The nightly flow's deployment, as `uprdex serve` registers and serves it."""
 NOT_SERVED = f"stopped before nightly/{DEPLOYMENT} was served"
 """How `uprdex serve` says it was stopped before its runner started: nothing ran."""
+_PREFECT_KNOWN = "3.6.27 to 3.9.1"
+"""The Prefect releases read to have the private names uprdex uses as it uses them
+(pyproject.toml pins them)."""
+_HANDLER = "_prefect_sigterm_handler"
+_UNNOTED = (
+    "a service manager's stop (SIGTERM) mid-run is noted only once Prefect has handled the "
+    "run's crash, so the document being read then may count as failed"
+)
+"""What a command does without Prefect's SIGTERM handler to wrap."""
+_said: set[str] = set()
+
+
+def prefect_lacks(name: str, degraded: str) -> None:
+    """Says on standard error, in one line and once per process, that this Prefect has no
+    `name` (a private name of Prefect's that uprdex uses) and what is `degraded` without it:
+    a newer Prefect may move it, and the command goes on without."""
+    if name in _said:
+        return
+    _said.add(name)
+    from prefect import __version__
+
+    with suppress(Exception):
+        print(
+            f"degraded: Prefect {__version__} has no {name} (Prefect {_PREFECT_KNOWN} have "
+            f"it): {degraded}; the rest works as usual",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+def _prefects_handler_here(say: bool = True) -> bool:
+    """Whether Prefect's engine utilities hold the SIGTERM handler each flow run installs by
+    the name uprdex wraps; when not, said in one line when `say`."""
+    from prefect.utilities import engine
+
+    if callable(getattr(engine, _HANDLER, None)):
+        return True
+    if say:
+        prefect_lacks(f"prefect.utilities.engine.{_HANDLER}", _UNNOTED)
+    return False
 
 
 @contextmanager
 def serving() -> Iterator[None]:
-    """While in it, the processes this one spawns know they run a run of `uprdex serve`."""
+    """While in it, the processes this one spawns know they run a run of `uprdex serve`; a
+    Prefect without the SIGTERM handler they wrap is said here, once (they say nothing)."""
+    _prefects_handler_here()
     os.environ[SERVED_BY] = str(os.getpid())
     try:
         yield
@@ -107,9 +155,10 @@ def quiet_until_the_run() -> None:
     # SIGTERM, which means now); each document is its own transaction, kept whole.
     from prefect.utilities import engine
 
-    engine._prefect_sigterm_handler = noting_the_stop(
-        engine._prefect_sigterm_handler, _end_quietly if ctrl_c else signal.SIG_IGN
-    )
+    if _prefects_handler_here(say=False):  # else serve said it (`serving`)
+        engine._prefect_sigterm_handler = noting_the_stop(
+            engine._prefect_sigterm_handler, _end_quietly if ctrl_c else signal.SIG_IGN
+        )
 
 
 def the_run_begins() -> None:
@@ -183,9 +232,13 @@ def noting_the_stop(
 @contextmanager
 def prefects_sigterm_noted() -> Iterator[None]:
     """While in it, Prefect's own SIGTERM handler notes the stop as asked first
-    (`noting_the_stop`); Prefect installs it as each flow run begins."""
+    (`noting_the_stop`); Prefect installs it as each flow run begins. With a Prefect that has
+    no such handler, says so in one line and changes nothing."""
     from prefect.utilities import engine
 
+    if not _prefects_handler_here():
+        yield
+        return
     prefects = engine._prefect_sigterm_handler
     engine._prefect_sigterm_handler = noting_the_stop(prefects)
     try:

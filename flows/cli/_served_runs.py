@@ -3,7 +3,10 @@ those still under way when serve ends at once (a second SIGTERM, `cli.scheduling
 
 Prefect's runner keeps each run's process in its process manager (`runner._process_manager`,
 a private attribute: Prefect has no public way to follow a runner's runs). Serve wraps its
-`add` and `remove` to note the runs it started and to tell how each one's process ended.
+`add` and `remove` to note the runs it started and to tell how each one's process ended. Prefect
+3.6.22 to 3.9.1 keep it so (3.6.21 and before, in a dict); with a runner that keeps its
+processes otherwise, serve says so in one line (`interrupts.prefect_lacks`) and serves its runs
+all the same.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 
 from uprdex.flows.cli._common import err
-from uprdex.flows.interrupts import DEPLOYMENT
+from uprdex.flows.interrupts import DEPLOYMENT, prefect_lacks
 from uprdex.flows.logs import INTERRUPTED
 
 if TYPE_CHECKING:
@@ -47,6 +50,11 @@ stop ended (`mark_left`): a second SIGTERM means now, and a server that is stopp
 never answer."""
 CANCELLED = "Cancelled as uprdex serve stopped (a second SIGTERM): its process has ended"
 """The message of the state `mark_left` gives a run."""
+_UNFOLLOWED = (
+    "serve does not say a run of its interrupted alone, and a run a second SIGTERM ends may "
+    "show Running on the Prefect server"
+)
+"""What serve does without the runner's process manager to follow."""
 
 
 def follow(runner: Runner, stopping: Callable[[], bool], ours: set[UUID]) -> None:
@@ -60,10 +68,12 @@ def follow(runner: Runner, stopping: Callable[[], bool], ours: set[UUID]) -> Non
     terminal's Ctrl-C makes (left off the terminal there: `logs.Interrupted`). Serve tells the
     two apart: a Ctrl-C reaches serve too, whose stop has begun by then (`stopping`). In the
     run's first second, the runner's note of exit 130 says it (`logs.EndedBeforeItsRun`). With
-    a Prefect whose runner keeps its processes otherwise, nothing is noted or said."""
+    a Prefect whose runner keeps its processes otherwise, nothing is noted, and serve says so
+    in one line."""
     manager = getattr(runner, "_process_manager", None)
     add, remove = getattr(manager, "add", None), getattr(manager, "remove", None)
     if manager is None or add is None or remove is None or not hasattr(manager, "get"):
+        prefect_lacks("Runner._process_manager", _UNFOLLOWED)
         return
 
     async def added(flow_run_id: UUID, *args: object, **kwargs: object) -> None:
