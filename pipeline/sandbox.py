@@ -171,11 +171,10 @@ _HELD = {signal.SIGINT, signal.SIGTERM}
 
 @contextlib.contextmanager
 def _interrupts_held() -> Iterator[None]:
-    """SIGINT and SIGTERM held back while this thread starts a worker, which starts with them
-    held (fork and exec keep the mask) until it sets its own handling of them. The mask holds
-    them in this thread only, and Python runs their handlers in the main thread, whichever
-    thread gets them: from the main thread, the handlers are held too (noted, then called once
-    `_start` has kept the worker, which it stops); another thread's start is not interrupted."""
+    """SIGINT and SIGTERM held back while this thread starts a worker, which keeps the mask (fork
+    and exec keep it) until it handles them. The mask holds them in this thread only; Python runs
+    their handlers in the main thread: from it, the handlers are held too (noted, then each called
+    once `_start` has kept the worker, though one raises); another thread's start goes on."""
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])  # only read: raising here is harmless
     before: dict[int, Callable[[int, FrameType | None], Any]] = {}
     caught: list[int] = []
@@ -201,8 +200,9 @@ def _interrupts_held() -> Iterator[None]:
             holding.clear()
             for held, handler in before.items():
                 signal.signal(held, handler)
-        for held in caught:
-            before[held](held, None)  # Ctrl-C's KeyboardInterrupt, the worker kept
+        with contextlib.ExitStack() as calls:  # each called, though one raises (Ctrl-C's)
+            for held in reversed(caught):  # in the order they came: the stack runs them last first
+                calls.callback(before[held], held, None)
 
 
 def _ignore_interrupts() -> None:

@@ -12,18 +12,13 @@ from pathlib import Path
 import pytest
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review24 finding 1: a SIGTERM that arrives with a Ctrl-C while the main thread "
-    "starts a worker is never handled: _interrupts_held calls the held handlers in one loop, "
-    "which Ctrl-C's KeyboardInterrupt ends",
-)
 def test_a_worker_start_held_ctrl_c_and_sigterm_and_calls_both_handlers() -> None:
-    # Finding 1. `sandbox._interrupts_held` (sigint) notes each SIGINT/SIGTERM that arrives
+    # Finding 1 (fixed). `sandbox._interrupts_held` (sigint) notes each SIGINT/SIGTERM that arrives
     # while the main thread starts a worker and calls its handler afterwards, in one loop: the
     # first handler that raises (Ctrl-C's KeyboardInterrupt) ends the loop, and a SIGTERM
     # noted after it is never handled. Before (the mask alone), CPython ran the SIGTERM
     # handler at its next check, as it does for any two signals whose first handler raises.
+    # Now the handlers are called through an ExitStack: each runs, the first exception goes on.
     from uprdex.pipeline.sandbox import _interrupts_held
 
     got: list[int] = []
