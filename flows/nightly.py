@@ -171,7 +171,7 @@ class NotRead:
     hashed (its cache key's): no reading, and nothing cached."""
 
     sha256: str
-    """What the file holds now."""
+    """What the file holds now ("" when it is gone)."""
 
 
 CHANGED = (
@@ -203,7 +203,10 @@ def extract_task(path: str, sha256: str, settings: LoaderSettings) -> Extracted 
     this machine or on the run's Dask cluster. The file is read once, here, and its bytes
     handed to the reader only when they are those `sha256` (the scan's hash, the cache key)
     names; else `NotRead`, not cached: a reading is only ever cached under its own bytes."""
-    data, found = read_with_hash(Path(path))  # an OSError is retried (`_transient`)
+    try:
+        data, found = read_with_hash(Path(path))  # another OSError is retried (`_transient`)
+    except FileNotFoundError:  # moved or deleted since the scan: not read, as if changed
+        data, found = b"", ""
     logger = get_run_logger()
     if found != sha256:
         _not_cached()

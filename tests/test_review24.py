@@ -34,19 +34,16 @@ def test_a_worker_start_held_ctrl_c_and_sigterm_and_calls_both_handlers() -> Non
     assert got == [signal.SIGTERM]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review24 finding 2: a file gone from the inbox between the scan and its reading "
-    "raises FileNotFoundError in extract_task (retried twice, then a failed file, exit 1, "
-    "Prefect's traceback) instead of the one 'not read' line a file saved over gets",
-)
 def test_the_nightly_extract_task_does_not_raise_for_a_file_gone_since_the_scan(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # fixcache made extract_task read the file itself (read_with_hash, an OSError "retried"
-    # by `_transient`); before, the worker's extract_file turned it into a failed reading.
+    # Finding 2 (fixed). fixcache made extract_task read the file itself (read_with_hash, an
+    # OSError "retried" by `_transient`); before, the worker's extract_file made it a failed
+    # reading.
     # A file moved or deleted from the inbox while a long run reads the others is the plainest
-    # case of "changed since the inbox was scanned": nothing of it is read or cached.
+    # case of "changed since the inbox was scanned": nothing of it is read or cached. It
+    # raised FileNotFoundError (retried twice, then a failed file, exit 1, and Prefect's
+    # traceback on the terminal); now it is NotRead, said in the one 'not read' line.
     import hashlib
     import logging
 
