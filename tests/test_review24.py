@@ -55,3 +55,27 @@ def test_the_nightly_extract_task_does_not_raise_for_a_file_gone_since_the_scan(
     gone = tmp_path / "report.pdf"
     result = nightly.extract_task.fn(str(gone), scanned, LoaderSettings())
     assert isinstance(result, nightly.NotRead)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review24 finding 3: `cluster forget A C` of two asks with nothing recorded between "
+    "them exits 0 when any correction of their State was cut short from its clustering (the "
+    "retry rule of fixforget cannot tell a retry from another pair); otherwise it exits 2",
+)
+def test_forget_of_a_pair_never_recorded_is_a_usage_error_though_a_state_is_stale(
+    tmp_path: Path,
+) -> None:
+    from uprdex.pipeline.store import Store
+
+    from helpers import cli, fixture
+
+    a, b, c = "A/HRC/28/15#115.1", "A/HRC/28/15#115.2", "A/HRC/28/15#115.3"
+    index = tmp_path / "index.sqlite"
+    assert cli("ingest", fixture("slovenia2014_recs.pdf"), "--index", index).exit_code == 0
+    assert cli("cluster", "link", a, b, "--index", index).exit_code == 0
+    with Store(index) as store:
+        store.forget_correction(a, b)  # a forget of a and b cut short before its clustering
+    typo = cli("cluster", "forget", a, c, "--index", index)  # c never linked to a
+    assert "no link or unlink of" in typo.output, typo.output
+    assert typo.exit_code == 2, (typo.exit_code, typo.output)
