@@ -205,8 +205,8 @@ class FileNames:
 
 
 BY_NAME = FileNames()
-"""Each file by its name alone: how the index, the quarantine's .error.json and the flow's
-log name a failed file, as every release has."""
+"""Each file by its name alone: how the exports, the quarantine's .error.json and the flow's
+log name a failed file, as every release has (the index stores the reason alone, schema 11)."""
 
 
 def _last_parts(path: Path, count: int) -> str:
