@@ -79,3 +79,35 @@ def test_forget_of_a_pair_never_recorded_is_a_usage_error_though_a_state_is_stal
     typo = cli("cluster", "forget", a, c, "--index", index)  # c never linked to a
     assert "no link or unlink of" in typo.output, typo.output
     assert typo.exit_code == 2, (typo.exit_code, typo.output)
+
+
+def test_migration_step_12_reads_an_index_whose_documents_has_a_column_it_does_not_know(
+    tmp_path: Path,
+) -> None:
+    # Finding 5 (fixed). Step 12 (`settle_reviews`) built today's StoredDocument from
+    # `SELECT * FROM documents`: an index whose `documents` has other columns than today's
+    # dataclass (one a later migration adds, or drops) failed to open with a TypeError. It now
+    # selects the six columns it reads.
+    import sqlite3
+
+    from uprdex.pipeline.store import Store
+    from uprdex.pipeline.store.schema import SCHEMA_VERSION
+
+    from helpers import ingested
+
+    index = ingested(("addendum_matrix_svn2014.pdf",), tmp_path / "index.sqlite")
+    db = sqlite3.connect(index, isolation_level=None)
+    (settled,) = db.execute("SELECT session, cycle FROM documents").fetchall()
+    assert settled != (None, None)
+    db.execute("ALTER TABLE documents ADD COLUMN added_later TEXT")
+    db.execute("UPDATE documents SET session = NULL, cycle = NULL")
+    db.execute("UPDATE meta SET value = '11' WHERE key = 'schema_version'")
+    db.close()
+    with Store(index):  # opening it migrates it: step 12 again
+        pass
+    db = sqlite3.connect(index)
+    assert db.execute("SELECT session, cycle FROM documents").fetchall() == [settled]
+    assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+        str(SCHEMA_VERSION),
+    )
+    db.close()

@@ -12,8 +12,8 @@ exports and `--cycle`, and `uprdex browse`'s Documents table.
 from __future__ import annotations
 
 import sqlite3
+from typing import NamedTuple
 
-from uprdex.pipeline.store.rows import StoredDocument
 from uprdex.pipeline.symbols import (
     council_session_of,
     cycle_of_council_session,
@@ -28,13 +28,26 @@ __all__ = ["settle_reviews"]
 _DECISION = "A/HRC/DEC/"
 
 
+class _Document(NamedTuple):
+    """The columns of a `documents` row that its review reads; named, not `SELECT *`, since
+    this runs as migration step 12 on an index whose `documents` may have other columns."""
+
+    sha256: str
+    type: str
+    symbol: str | None
+    state_under_review: str | None
+    session: int | None
+    cycle: int | None
+
+
 def settle_reviews(db: sqlite3.Connection) -> None:
     """Store each addendum's and decision's session and cycle as its review's (module
     docstring); only the rows that change are written."""
     documents = [
-        StoredDocument.of(row)
+        _Document(*row)
         for row in db.execute(
-            "SELECT * FROM documents WHERE type IN ('wg_report', 'addendum') OR symbol LIKE ?",
+            "SELECT sha256, type, symbol, state_under_review, session, cycle FROM documents"
+            " WHERE type IN ('wg_report', 'addendum') OR symbol LIKE ?",
             (f"{_DECISION}%",),
         )
     ]
@@ -54,9 +67,9 @@ def settle_reviews(db: sqlite3.Connection) -> None:
 
 
 def _in_review(
-    document: StoredDocument,
-    reports: dict[str, StoredDocument],
-    by_session: dict[tuple[int | None, str | None], StoredDocument],
+    document: _Document,
+    reports: dict[str, _Document],
+    by_session: dict[tuple[int | None, str | None], _Document],
 ) -> tuple[int | None, int | None] | None:
     """(session, cycle) of an addendum or a decision: its review's WG report's; the cycle its
     Council session adopts when that report is not indexed. None for any other document, and
