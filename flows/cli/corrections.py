@@ -85,6 +85,7 @@ def forget(ctx: click.Context, first: str, second: str, index: Path | None) -> N
         # As the index spells them: an imported id as imported, whatever it names now.
         a, b = (_spelled(f, rec) for f, rec in zip(found, (first, second), strict=True))
         left = store.stale_cluster_states()  # by a forget or an import cut short, maybe this
+        forgot = store.forgotten_pairs()  # the pairs a forget cut short was given
         gone = store.forget_correction(a, b)
         names = store.named_now([a, b, *(rec for c in gone for rec in c.pair)])
         asks = sorted({names.get(rec, rec) for rec in (gone[0].pair if gone else (a, b))})
@@ -99,7 +100,7 @@ def forget(ctx: click.Context, first: str, second: str, index: Path | None) -> N
             if left:  # run again after a forget cut short: its clustering is what is left
                 store.update_clusters(states=set(), fresh=True)
                 err.print(escape(_finished(left)))
-                if line is None:
+                if line is None and forgot & {(min(a, b), max(a, b)), (asks[0], asks[-1])}:
                     where = _where(store, *asks) if len(asks) == 2 else ""
                     out.print(escape(f"no link or unlink of {a} and {b} is recorded; " + where))
                     return

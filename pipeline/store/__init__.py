@@ -326,6 +326,11 @@ class Store(Connection):
         them again first, whatever States it is asked for."""
         return set(clustering.stale_states(self.db))
 
+    def forgotten_pairs(self) -> set[tuple[str, str]]:
+        """The pairs (sorted) a `cluster forget` cut short with `stale_cluster_states` was
+        given, and those of the corrections it dropped: a run again of it exits 0."""
+        return clustering.forgotten_pairs(self.db)
+
     def remembered_cluster_settings(self) -> dict[str, Any]:
         """The cluster settings the last `uprdex cluster` run set (`uprdex config` shows
         them), by name."""

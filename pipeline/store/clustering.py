@@ -53,6 +53,7 @@ __all__ = [
     "clusters_current",
     "corrections_of",
     "forget_correction",
+    "forgotten_pairs",
     "record_corrections",
     "remembered_settings",
     "stale_states",
@@ -61,6 +62,8 @@ __all__ = [
 
 # meta key: the States a change of the corrections left to cluster again (`stale_states`).
 _STALE = "clusters_stale"
+# meta key: the pairs a `cluster forget` cut short was given (`forgotten_pairs`).
+_FORGOT = "clusters_stale_forgot"
 
 # The cluster settings an index stores: only those a `uprdex cluster` run set (its overrides).
 _STORED_SETTINGS = (
@@ -326,6 +329,13 @@ def stale_states(db: sqlite3.Connection) -> dict[str, bool]:
     return {} if row is None else {state: bool(fresh) for state, fresh in json.loads(row[0])}
 
 
+def forgotten_pairs(db: sqlite3.Connection) -> set[tuple[str, str]]:
+    """The pairs of ids (sorted) a `cluster forget` dropped corrections by, and those
+    corrections' own pairs, while its States are stale: what a run again of it may be."""
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (_FORGOT,)).fetchone()
+    return set() if row is None else {(first, second) for first, second in json.loads(row[0])}
+
+
 def _mark_stale(
     db: sqlite3.Connection, names: dict[str, str], changed: Sequence[Correction], fresh: bool
 ) -> None:
@@ -346,7 +356,7 @@ def _write_stale(db: sqlite3.Connection, stale: dict[str, bool]) -> None:
     if stale == stale_states(db):
         return
     if not stale:
-        db.execute("DELETE FROM meta WHERE key = ?", (_STALE,))
+        db.execute("DELETE FROM meta WHERE key IN (?, ?)", (_STALE, _FORGOT))
         return
     db.execute(
         "INSERT OR REPLACE INTO meta VALUES (?, ?)", (_STALE, json.dumps(sorted(stale.items())))
@@ -481,6 +491,11 @@ def forget_correction(index: Connection, a: str, b: str) -> list[Correction]:
             [c.pair for c in gone],
         )
         _mark_stale(db, names, gone, fresh=True)  # kept whole, a cluster keeps the link
+        if gone and stale_states(db):  # cleared with them (`_write_stale`)
+            pairs = forgotten_pairs(db) | {(min(a, b), max(a, b)), *(c.pair for c in gone)}
+            db.execute(
+                "INSERT OR REPLACE INTO meta VALUES (?, ?)", (_FORGOT, json.dumps(sorted(pairs)))
+            )
     return gone
 
 
