@@ -9,6 +9,7 @@ one document per transaction, under the index lock.
 
 from __future__ import annotations
 
+import errno
 import logging
 import sqlite3
 import time
@@ -33,6 +34,7 @@ from uprdex.flows.interrupts import the_run_begins
 from uprdex.flows.logs import terminal_after_a_stop
 from uprdex.flows.rereading import earlier_reading_kept, needs_no_reading
 from uprdex.pipeline.config import Config, load_config
+from uprdex.pipeline.errors import BadDocumentError
 from uprdex.pipeline.exports import records, write_export
 from uprdex.pipeline.files import write_whole
 from uprdex.pipeline.inbox import (
@@ -117,6 +119,10 @@ def _transient(task: Any, task_run: TaskRun, state: State[Any]) -> bool:
 
 
 CACHE_PREFIX = "extract-"
+
+# An inbox file no retry reads: one the run may not read, or a folder or a pipe named .pdf
+# (`read_with_hash`'s EINVAL).
+_UNREADABLE = frozenset({errno.EACCES, errno.EPERM, errno.EISDIR, errno.EINVAL})
 
 
 def _extract_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
@@ -207,6 +213,11 @@ def extract_task(path: str, sha256: str, settings: LoaderSettings) -> Extracted 
         data, found = read_with_hash(Path(path))  # another OSError is retried (`_transient`)
     except FileNotFoundError:  # moved or deleted since the scan: not read, as if changed
         data, found = b"", ""
+    except OSError as error:
+        if error.errno not in _UNREADABLE:
+            raise
+        why = f"cannot read ({error.strerror or error})"  # "cannot read (Permission denied)"
+        raise BadDocumentError(path_text(path), why) from None  # not retried: a failed file
     logger = get_run_logger()
     if found != sha256:
         _not_cached()
@@ -297,20 +308,25 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
             except WorkerStartError:  # no document is to blame: the run stops, in one line
                 raise
             except Exception as error:  # a crash or timeout in one document: the batch goes on
-                message = f"{type(error).__name__}: {error}"
+                # A file the task cannot read: its reason alone, and no bytes to quarantine.
+                unread = error.reason if isinstance(error, BadDocumentError) else ""
+                message = unread or f"{type(error).__name__}: {error}"
                 kept = earlier_reading_kept(known[sha256], path, DocumentStatus.FAILED, message)
                 if kept:
                     _note_kept(summary, path, kept)
                     continue
-                _quarantine(
-                    summary,
-                    path,
-                    sha256,
-                    message,
-                    "extract",
-                    config.quarantine,
-                    "".join(traceback.format_exception_only(error)).strip(),
-                )
+                if unread:
+                    summary.not_quarantined[path_text(path)] = "no bytes of it were read"
+                else:
+                    _quarantine(
+                        summary,
+                        path,
+                        sha256,
+                        message,
+                        "extract",
+                        config.quarantine,
+                        "".join(traceback.format_exception_only(error)).strip(),
+                    )
                 logger.error(_failed(summary, path, message, names))
                 continue
             if isinstance(result, NotRead):  # the task said so in the log

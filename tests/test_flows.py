@@ -537,3 +537,41 @@ def test_the_workers_of_a_local_dask_cluster_are_not_bare_numbers() -> None:
     assert _on_workers(read) == "worker-0 1, worker-1 2"
     named = nightly_module.NightlySummary(workers={"a.pdf": "w1"}, to_read=1)
     assert _on_workers(named) == "w1 1"
+
+
+def test_an_inbox_file_the_run_cannot_read_fails_in_one_line_naming_it_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # review24 finding 4. Since the extract task reads the file, a PermissionError was raised
+    # in it, retried twice, and said as "report.pdf: PermissionError: [Errno 13] Permission
+    # denied: '/abs/inbox/report.pdf'" (the file named twice) with Prefect's traceback. Now:
+    # one reason, "cannot read (Permission denied)", a failed file, the others indexed.
+    from uprdex.flows.cli.scheduling import _each_file
+    from uprdex.pipeline.inbox import InboxFile
+
+    paths = _workspace(tmp_path, salt=uuid.uuid4().hex)
+    target = Path(paths["inbox"]) / GOOD[0]
+    scan = nightly_module.scan_inbox
+
+    def unreadable_after_the_scan(inbox: Path) -> Iterator[InboxFile]:
+        for item in scan(inbox):
+            if item.path == target and os.geteuid() == 0:  # root reads a file of mode 000
+                target.unlink()
+                target.mkdir()
+            elif item.path == target:
+                target.chmod(0)
+            yield item
+
+    monkeypatch.setattr(nightly_module, "scan_inbox", unreadable_after_the_scan)
+    config = Config(*(Path(paths[key]) for key in ("inbox", "index", "quarantine", "reports")))
+    try:
+        summary = ingest_inbox(config)
+    finally:
+        target.chmod(0o700)
+    why = "a folder, not a file" if os.geteuid() == 0 else "Permission denied"
+    assert summary.failed == [(str(target), f"{GOOD[0]}: cannot read ({why})")], summary.failed
+    assert [Path(path).name for path in summary.indexed] == [GOOD[1]], summary.indexed
+    capsys.readouterr()
+    _each_file(summary, config)  # what `uprdex run` and `uprdex watch` say of it: one line
+    (said,) = [line for line in capsys.readouterr().err.splitlines() if GOOD[0] in line]
+    assert said.count(GOOD[0]) == 1 and "cannot read" in said, said

@@ -110,3 +110,43 @@ def test_migration_step_12_reads_an_index_whose_documents_has_a_column_it_does_n
         str(SCHEMA_VERSION),
     )
     db.close()
+
+
+def test_the_nightly_extract_task_says_an_inbox_file_it_cannot_read_in_one_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Finding 4 (fixed). Since fixcache the task reads the file: a PermissionError (a file
+    # the run's user may not read) was raised, retried twice by `_transient` (an OSError),
+    # then said as "PermissionError: [Errno 13] Permission denied: '/abs/inbox/x.pdf'" in a
+    # line naming the file already, with Prefect's traceback. Now it is the failed file's
+    # reason, "cannot read (Permission denied)", which no retry changes and Prefect's log
+    # filter drops as uprdex's own error.
+    import hashlib
+    import logging
+
+    from uprdex.flows import nightly
+    from uprdex.flows.logs import _said_by_uprdex
+    from uprdex.pipeline.errors import BadDocumentError
+    from uprdex.pipeline.settings import LoaderSettings
+
+    from helpers import fixture
+
+    monkeypatch.setattr(nightly, "get_run_logger", lambda: logging.getLogger("review24"))
+    data = fixture("slovenia2014_recs.pdf").read_bytes()
+    unreadable = tmp_path / "report.pdf"
+    if os.geteuid() == 0:  # root reads a file of mode 000: a folder of that name cannot be read
+        unreadable.mkdir()
+        why = "a folder, not a file"
+    else:
+        unreadable.write_bytes(data)
+        unreadable.chmod(0)
+        why = "Permission denied"
+    try:
+        with pytest.raises(BadDocumentError) as raised:
+            scanned = hashlib.sha256(data).hexdigest()
+            nightly.extract_task.fn(str(unreadable), scanned, LoaderSettings())
+    finally:
+        unreadable.chmod(0o700)
+    assert raised.value.reason == f"cannot read ({why})"
+    assert not isinstance(raised.value, nightly.TRANSIENT)  # not retried
+    assert isinstance(raised.value, _said_by_uprdex())  # no Prefect traceback
