@@ -4,6 +4,7 @@ per session. Plain helpers are in helpers.py."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -19,6 +20,11 @@ os.environ.pop("PREFECT_API_URL", None)
 # A warm uprdex of the developer's (`uprdex warm`) must not run the tests' commands; the tests
 # of the warm process turn it back on.
 os.environ["UPRDEX_WARM"] = "0"
+# A shell without job control starts a background command with Ctrl-C ignored, and every process
+# a test starts inherits that: the Ctrl-C tests would then test nothing but the shell. They test
+# uprdex as a terminal starts it.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 import pytest
 
