@@ -5,12 +5,10 @@ fault in pdfium). Documents therefore run in worker processes: the parent waits 
 `timeout` seconds for a document, and a worker that times out, runs out of memory or dies is
 replaced. Whatever happens, the parent gets an outcome for every item, never a dead batch.
 
-Two ways to start a worker:
-
-- "fork" (the default on Linux): a fork of this process, cheap, with everything already loaded.
-- "spawn": a fresh interpreter (`python -c ...`), which imports what the function needs. It is
-  what macOS offers safely, and the only way from a daemonic process (a Dask worker under its
-  nanny may not fork children through multiprocessing). `UPRDEX_SANDBOX=spawn` forces it.
+Two ways to start a worker: "fork" (the default on Linux), a fork of this process, cheap, with
+everything already loaded; "spawn", a fresh interpreter (`python -c ...`) importing what the
+function needs: what macOS offers safely, and the only way from a daemonic process (a Dask worker
+under its nanny may not fork children through multiprocessing). `UPRDEX_SANDBOX=spawn` forces it.
 
 The memory budget is the address-space limit (RLIMIT_AS) where the platform enforces it (Linux:
 the worker's size at start plus `memory_mb`); elsewhere (macOS ignores RLIMIT_AS, no /proc) a
@@ -171,19 +169,23 @@ _HELD = {signal.SIGINT, signal.SIGTERM}
 
 @contextlib.contextmanager
 def _interrupts_held() -> Iterator[None]:
-    """SIGINT and SIGTERM held back while this thread starts a worker, which keeps the mask (fork
-    and exec keep it) until it handles them. The mask holds them in this thread only; Python runs
-    their handlers in the main thread: from it, the handlers are held too (noted, then each called
-    once `_start` has kept the worker, though one raises); another thread's start goes on."""
+    """SIGINT and SIGTERM held while this thread starts a worker (it keeps the mask until it
+    handles them). The mask holds them in this thread; from the main thread, where Python runs
+    handlers, these are held too: noted, each called once `_start` kept the worker."""
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])  # only read: raising here is harmless
     before: dict[int, Callable[[int, FrameType | None], Any]] = {}
     caught: list[int] = []
     holding = [True]
 
+    def undo() -> None:
+        for held, handler in before.items():
+            signal.signal(held, handler)
+
     def hold(signum: int, frame: FrameType | None) -> None:
         if holding:
             caught.append(signum)
-        else:  # left in place by a signal that interrupted its undoing: passes it on
+        else:  # came as the hold was undone: all put back first (a Ctrl-C cuts that), passed on
+            undo()
             before[signum](signum, frame)
 
     try:  # whatever raises in here (a signal before its hold), the hold is undone
@@ -198,20 +200,20 @@ def _interrupts_held() -> Iterator[None]:
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # those held reach `hold`
         finally:
             holding.clear()
-            for held, handler in before.items():
-                signal.signal(held, handler)
+            try:
+                undo()
+            finally:  # a handler put back raised as it came: the rest are put back still
+                undo()
         with contextlib.ExitStack() as calls:  # each called, though one raises (Ctrl-C's)
             for held in reversed(caught):  # in the order they came: the stack runs them last first
                 calls.callback(before[held], held, None)
 
 
 def _ignore_interrupts() -> None:
-    """In a worker: Ctrl-C at the terminal reaches the whole process group, but it is the
-    parent's to act on (it stops its workers); a worker it killed mid-item took the file for a
-    damaged PDF, one it interrupted in its imports printed a traceback. A SIGTERM (a service
-    manager's stop signals every process) ends it at once, as the system's default: a fork
-    inherits the parent's handler, which raised in the worker and made the stop an error of
-    the document ("exit code 1")."""
+    """In a worker: Ctrl-C reaches the whole process group but is the parent's to act on (a
+    worker it killed mid-item took the file for a damaged PDF; one it interrupted in its imports
+    printed a traceback). A SIGTERM (a service manager's stop) ends it at once, as the system's
+    default (the parent's handler, inherited by a fork, made it an error of the document)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)  # a held SIGINT is dropped, SIGTERM ends it
@@ -330,8 +332,7 @@ class _Worker:
 
 
 _START_LOCK = threading.Lock()
-"""Held from a channel's making to its ends' bookkeeping: a fork from another thread in between
-(`uprdex run` starts a worker per document at once) would keep this channel's ends open."""
+"""Held from a channel's making to its ends' bookkeeping: another thread's fork would keep them."""
 
 
 def _start(

@@ -299,3 +299,37 @@ def test_a_ctrl_c_given_to_another_thread_while_the_main_thread_starts_a_worker_
                 os.kill(pid, signal.SIGKILL)
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
+
+
+def test_a_ctrl_c_that_comes_as_the_hold_is_undone_leaves_no_stand_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # CI run of session 50: a Ctrl-C that came late (while `_interrupts_held` put the handlers
+    # back) was passed on by the stand-in, whose KeyboardInterrupt cut the loop that puts them
+    # back: the stand-in stayed SIGINT's handler for the rest of the process.
+    terms: list[int] = []
+
+    def on_term(signum: int, frame: object) -> None:
+        terms.append(signum)
+
+    before_term = signal.signal(signal.SIGTERM, on_term)
+    real_signal = signal.signal
+    late = [True]
+
+    def putting_back(signum: int, handler: object) -> object:
+        if late and handler is signal.default_int_handler:  # the first handler put back
+            late.clear()
+            signal.raise_signal(signal.SIGINT)  # runs in the stand-in before the next line
+        return real_signal(signum, handler)  # type: ignore[arg-type]
+
+    try:
+        monkeypatch.setattr(sandbox.signal, "signal", putting_back)
+        with pytest.raises(KeyboardInterrupt), sandbox._interrupts_held():
+            pass
+        monkeypatch.setattr(sandbox.signal, "signal", real_signal)
+        assert not late, "the Ctrl-C was not given as the hold was undone"
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        assert signal.getsignal(signal.SIGTERM) is on_term
+    finally:
+        real_signal(signal.SIGINT, signal.default_int_handler)
+        real_signal(signal.SIGTERM, before_term)
