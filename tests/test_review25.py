@@ -168,3 +168,18 @@ def test_the_footnote_with_the_ask_as_read_is_kept(corpus_index: Path) -> None:
     # for 2009-2014, which sets as an objective a house for everyone."
     record = _asks(corpus_index)["A/HRC/14/5#81.72"]
     assert "a house for everyone" in json.dumps(record)
+
+
+@pytest.mark.corpus
+@pytest.mark.xfail(
+    strict=True,
+    reason="review25 finding 7: 'uprdex evidence A/HRC/14/5 17' (the number as A/HRC/14/5 "
+    "prints it under paragraphs 81 and 82) says no such recommendation, with no 'did you mean'",
+)
+def test_a_number_as_printed_under_its_paragraph_suggests_the_asks_it_may_be(
+    corpus_index: Path,
+) -> None:
+    # A/HRC/14/5 p. 13 prints "17. To extend a standing invitation ..." under paragraph 81, and
+    # p. 18 "17. To ratify the Rome Statute ..." under paragraph 82: uprdex's 81.17 and 82.17.
+    result = cli("evidence", "A/HRC/14/5", "17", "--index", corpus_index)
+    assert "A/HRC/14/5#81.17" in result.output and "A/HRC/14/5#82.17" in result.output
