@@ -13,18 +13,19 @@ import pytest
 
 
 def test_a_worker_start_held_ctrl_c_and_sigterm_and_calls_both_handlers() -> None:
-    # Finding 1 (fixed). `sandbox._interrupts_held` (sigint) notes each SIGINT/SIGTERM that arrives
-    # while the main thread starts a worker and calls its handler afterwards, in one loop: the
-    # first handler that raises (Ctrl-C's KeyboardInterrupt) ends the loop, and a SIGTERM
-    # noted after it is never handled. Before (the mask alone), CPython ran the SIGTERM
-    # handler at its next check, as it does for any two signals whose first handler raises.
-    # Now the handlers are called through an ExitStack: each runs, the first exception goes on.
-    from uprdex.pipeline.sandbox import _interrupts_held
+    # Finding 1 (fixed). `interrupts_held` (sigint's; pipeline/signal_hold.py since ingestbytes)
+    # notes each SIGINT/SIGTERM that arrives while the main thread starts a worker and calls its
+    # handler afterwards, in one loop: the first handler that raises (Ctrl-C's
+    # KeyboardInterrupt) ends the loop, and a SIGTERM noted after it is never handled. Before
+    # (the mask alone), CPython ran the SIGTERM handler at its next check, as it does for any
+    # two signals whose first handler raises. Now the handlers are called through an
+    # ExitStack: each runs, the first exception goes on.
+    from uprdex.pipeline.signal_hold import interrupts_held
 
     got: list[int] = []
     before = signal.signal(signal.SIGTERM, lambda signum, frame: got.append(signum))
     try:
-        with pytest.raises(KeyboardInterrupt), _interrupts_held():
+        with pytest.raises(KeyboardInterrupt), interrupts_held():
             os.kill(os.getpid(), signal.SIGINT)
             os.kill(os.getpid(), signal.SIGTERM)
         for _ in range(100):  # a check or two, where CPython runs a handler still tripped
