@@ -21,6 +21,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import faulthandler
+import itertools
 import os
 import pickle
 import signal
@@ -417,8 +418,10 @@ def map_isolated(
 ) -> Iterator[Outcome[T, R]]:
     """Run `function` on each item in worker processes, `workers` at a time.
 
-    Yields outcomes as they finish (not in input order). Forked workers need no pickling of
-    `function`; spawned ones get it pickled (a module-level function or a partial of one).
+    Yields outcomes as they finish (not in input order). Items are taken from `items` as
+    workers are free for them (one ahead): one made as it is taken (a file's bytes, read) is
+    not held for the whole batch. Forked workers need no pickling of `function`; spawned ones
+    get it pickled (a module-level function or a partial of one).
     `method` and `guard` default to what this platform offers (`start_method`, `memory_guard`).
     `meanwhile` runs once in this process once the first items are with the workers (work of
     its own that overlaps theirs; forked workers do not inherit what it loads).
@@ -426,7 +429,8 @@ def map_isolated(
     check_platform()
     method = method or start_method()
     guard = guard or memory_guard()
-    pending = list(items)
+    rest = iter(items)
+    pending = list(itertools.islice(rest, max(1, workers)))  # empty: `rest` is done
 
     pool: list[_Worker] = []
     try:  # an interrupt while they start stops them too
@@ -445,6 +449,7 @@ def map_isolated(
                 # A worker that died before its item is reported below, as a crash.
                 with contextlib.suppress(OSError):
                     worker.conn.send(worker.item)
+                pending = pending or list(itertools.islice(rest, 1))
             if meanwhile is not None:
                 meanwhile()
                 meanwhile = None
