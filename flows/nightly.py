@@ -34,7 +34,7 @@ from uprdex.flows.interrupts import the_run_begins
 from uprdex.flows.logs import terminal_after_a_stop
 from uprdex.flows.rereading import earlier_reading_kept, needs_no_reading
 from uprdex.pipeline.config import Config, load_config
-from uprdex.pipeline.errors import BadDocumentError
+from uprdex.pipeline.errors import BadDocumentError, FileChangedError
 from uprdex.pipeline.exports import records, write_export
 from uprdex.pipeline.files import write_whole
 from uprdex.pipeline.inbox import (
@@ -183,6 +183,8 @@ class NotRead:
 CHANGED = (
     "changed since the inbox was scanned (still being saved?): not read now; the next run reads it"
 )
+
+CHANGED_SINCE_READ = "changed since it was read (saved over?): the next run reads it again"
 
 
 def _not_cached() -> None:
@@ -413,13 +415,16 @@ def _quarantine(
     disk) is noted in `summary` and the log, and the batch goes on."""
     try:
         quarantine(path, sha256, error, stage, folder, detail)
+        return
+    except FileChangedError:
+        why = CHANGED_SINCE_READ
     except OSError as refused:
         if refused.filename == str(path):  # the inbox file went, or its disk failed, meanwhile
             why = f"cannot read {path_text(path)}: {refused.strerror or refused}"
         else:
             why = f"cannot write {refused.filename or folder}: {refused.strerror or refused}"
-        summary.not_quarantined[path_text(path)] = why
-        get_run_logger().warning("%s: not copied to the quarantine: %s", path_text(path), why)
+    summary.not_quarantined[path_text(path)] = why
+    get_run_logger().warning("%s: not copied to the quarantine: %s", path_text(path), why)
 
 
 def _note_kept(summary: NightlySummary, path: Path, kept: str) -> None:

@@ -32,6 +32,10 @@ class BadDocumentError(UprdexError):
         return f"{self.file}: {self.reason}"
 
 
+class FileChangedError(UprdexError):
+    """A file whose bytes are no longer those it was read (and hashed) from: saved over since."""
+
+
 class IndexBusyError(UprdexError):
     """Another uprdex run holds the index."""
 

@@ -106,13 +106,14 @@ def quarantine(
 ) -> Path:
     """Copy a failed file into the quarantine folder as `<sha256[:12]>-<name>`, with
     `<sha256[:12]>-<name>.error.json` beside it: its "reason" is `error` (what is wrong, naming
-    no file) in a line naming the file, as the index records it."""
+    no file) in a line naming the file, as the index records it. A file saved over since its
+    bytes were hashed is not copied (a FileChangedError): the copy would not be what failed."""
     folder.mkdir(parents=True, exist_ok=True)
     target = quarantined_as(path, sha256, folder)
     # A copy cut short would pass for one: a release that copied in place left part of it on
     # a full disk. The name holds the sha256's head, so a copy of another size is such a part.
     if path.is_file() and not (target.exists() and target.stat().st_size == path.stat().st_size):
-        copy_whole(path, target)
+        copy_whole(path, target, sha256)
     report = {
         "file": path_text(path),
         "sha256": sha256,

@@ -279,7 +279,7 @@ def test_a_quarantine_that_cannot_be_written_does_not_stop_the_batch(
 ) -> None:
     # A quarantine on a full disk (or read-only): the copy's OSError ended the flow run with
     # Prefect's traceback; the files after it were not read and no export was written.
-    def full(source: Path, handle: BinaryIO, target: BinaryIO) -> None:
+    def full(source: Path, handle: BinaryIO, target: BinaryIO, sha256: str | None) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr("uprdex.pipeline.files._copy", full)

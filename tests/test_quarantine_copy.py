@@ -3,6 +3,7 @@ names that file, not the copy being written."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from pathlib import Path
 
@@ -39,3 +40,34 @@ def test_a_nightly_run_says_which_file_it_could_not_copy_to_the_quarantine(
     assert summary.not_quarantined == {
         str(UNREADABLE): f"cannot read {UNREADABLE}: Input/output error"
     }
+
+
+def test_a_file_saved_over_since_it_was_read_is_not_quarantined_under_the_old_hash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The quarantine names its copy by the sha256 of the bytes that failed; a file saved over
+    # since then was copied as it is now, under the old hash: a copy of other bytes, which a
+    # later run takes as the failed file's (ingestbytes' report).
+    monkeypatch.setattr(nightly, "get_run_logger", lambda: logging.getLogger("test"))
+    failed = b"%PDF-1.7 the bytes that failed"
+    path = tmp_path / "inbox" / "report.pdf"
+    path.parent.mkdir()
+    path.write_bytes(b"%PDF-1.7 the bytes saved over them")
+    quarantine = tmp_path / "quarantine"
+    summary = nightly.NightlySummary()
+    nightly._quarantine(
+        summary, path, hashlib.sha256(failed).hexdigest(), "failed", "load", quarantine
+    )
+    assert summary.not_quarantined == {str(path): nightly.CHANGED_SINCE_READ}
+    assert not quarantine.exists() or not any(quarantine.iterdir())
+    assert path.read_bytes() == b"%PDF-1.7 the bytes saved over them"  # the original untouched
+
+
+def test_a_failed_file_as_it_was_read_is_quarantined(tmp_path: Path) -> None:
+    data = b"%PDF-1.7 broken"
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    copy = nightly.quarantine(
+        path, hashlib.sha256(data).hexdigest(), "failed", "load", tmp_path / "quarantine"
+    )
+    assert copy.read_bytes() == data
