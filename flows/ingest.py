@@ -18,7 +18,6 @@ from uprdex.flows.extract import (
     Extracted,
     at_path,
     extract_data,
-    extract_file,
     failed_document,
     theme_hits,
 )
@@ -39,7 +38,7 @@ from uprdex.pipeline.model import (
     DocumentType,
     ImportedRec,
 )
-from uprdex.pipeline.sandbox import map_isolated, run_isolated, start_method
+from uprdex.pipeline.sandbox import Outcome, map_isolated, run_isolated, start_method
 from uprdex.pipeline.semantic import SemanticModel
 from uprdex.pipeline.settings import ClusterSettings, LoaderSettings
 from uprdex.pipeline.states import load_states
@@ -130,23 +129,16 @@ def ingest_paths(
     # Two failed files of one name are told apart in what the command prints.
     names = FileNames.apart(found, [path for path in paths if path.is_dir()])
     results: list[IngestResult] = []
-    todo: list[Path] = []
-    first_path: dict[str, Path] = {}
-    for path in found:
-        result = _skip_if_indexed(path, store, first_path)
-        if result is None:
-            todo.append(path)
-        else:
-            results.append(result)
-            if on_result:
-                on_result(result)
     touched: set[str] = set()
     prepare = functools.partial(_load_similarity_model, store)
-    for extracted in _extract_all(todo, settings, prepare):
-        result = _store(extracted, store, names)
+    for done in _extract_all(found, store, settings, prepare):
+        if isinstance(done, Extracted):
+            result = _store(done, store, names)
+            if done.report and done.report.state_under_review:
+                touched.add(done.report.state_under_review)
+        else:
+            result = done
         results.append(result)
-        if extracted.report and extracted.report.state_under_review:
-            touched.add(extracted.report.state_under_review)
         if on_result:
             on_result(result)
     # Documents committed by a run that was killed before clustering are clustered now, and
@@ -157,43 +149,54 @@ def ingest_paths(
     return results
 
 
-def _skip_if_indexed(path: Path, store: Store, first_path: dict[str, Path]) -> IngestResult | None:
-    """ "unchanged" for a file indexed before or a copy of one earlier in this batch; else None.
-
-    `first_path` (sha256 -> path) collects the files of this batch.
-    """
-    if not path.is_file():
-        return None
-    try:
-        _, sha256 = read_with_hash(path)
-    except OSError:
-        return None
-    notes = needs_no_reading(path, sha256, store.document(sha256), store, first_path)
-    if notes is None:
-        return None
-    return IngestResult(path_text(path), sha256, "unchanged", warnings=notes)
-
-
 def _extract_all(
-    paths: list[Path], settings: LoaderSettings, meanwhile: Callable[[], object] | None = None
-) -> Iterator[Extracted]:
-    """Extract each file in a worker process, within the per-document budget; `meanwhile` runs
-    here while the workers read the first documents."""
-    if paths and start_method() == "fork":
-        warm_up()
+    paths: list[Path],
+    store: Store,
+    settings: LoaderSettings,
+    meanwhile: Callable[[], object] | None = None,
+) -> Iterator[Extracted | IngestResult]:
+    """Each file's reading, made in a worker process within the per-document budget, or
+    "unchanged" for a file indexed before or a copy of one earlier in the batch
+    (`needs_no_reading`). A file is read once, as a worker is free for it: the worker is handed
+    those bytes, and every reading (a timeout's, a crash's) is of their sha256, whatever the
+    file holds by then. `meanwhile` runs here while the workers read the first documents."""
+    settled: list[Extracted | IngestResult] = []  # files no worker reads, said in turn
+    first_path: dict[str, Path] = {}
+
+    def to_read() -> Iterator[tuple[Path, bytes]]:
+        for path in paths:
+            try:
+                data, sha256 = read_with_hash(path)
+            except OSError as error:
+                why = f"cannot read ({error.strerror or error})"
+                settled.append(failed_document(path, None, why))
+                continue
+            notes = needs_no_reading(path, sha256, store.document(sha256), store, first_path)
+            if notes is not None:
+                settled.append(IngestResult(path_text(path), sha256, "unchanged", warnings=notes))
+                continue
+            if start_method() == "fork":
+                warm_up()  # before the first worker is forked
+            yield path, data
+
     outcomes = map_isolated(
-        functools.partial(extract_file, settings=settings),
-        paths,
+        functools.partial(_extract_read, settings=settings),
+        to_read(),
         workers=min(settings.processes, len(paths)),
         timeout=settings.timeout_seconds,
         memory_mb=settings.memory_mb,
         meanwhile=meanwhile,
     )
     for outcome in outcomes:
-        extracted = outcome.result or _over_budget(
-            outcome.item, outcome.failure, outcome.detail, settings
-        )
-        yield at_path(extracted, outcome.item)
+        yield from _drained(settled)
+        yield at_path(_reading(outcome, settings), outcome.item[0])
+    yield from _drained(settled)
+
+
+def _drained(settled: list[T]) -> Iterator[T]:
+    """The items of `settled`, which is emptied."""
+    yield from settled
+    settled.clear()
 
 
 def _load_similarity_model(store: Store) -> None:
@@ -225,12 +228,21 @@ def extract_isolated(path: Path, data: bytes, settings: LoaderSettings | None = 
         timeout=settings.timeout_seconds,
         memory_mb=settings.memory_mb,
     )
-    return outcome.result or _over_budget(path, outcome.failure, outcome.detail, settings, data)
+    return _reading(outcome, settings)
 
 
 def _extract_read(read: tuple[Path, bytes], settings: LoaderSettings) -> Extracted:
     """`extract_data` of one (path, bytes): what a worker process is handed."""
     return extract_data(*read, settings)
+
+
+def _reading(
+    outcome: Outcome[tuple[Path, bytes], Extracted], settings: LoaderSettings
+) -> Extracted:
+    """A worker's reading of (path, bytes), or, when it ran out of time or memory or crashed,
+    the failed reading of those bytes: `uprdex ingest`'s and the nightly flow's one rule."""
+    path, data = outcome.item
+    return outcome.result or _over_budget(path, outcome.failure, outcome.detail, settings, data)
 
 
 def warm_up() -> None:
@@ -258,14 +270,10 @@ _warmed = False
 
 
 def _over_budget(
-    path: Path,
-    failure: str | None,
-    detail: str,
-    settings: LoaderSettings,
-    data: bytes | None = None,
+    path: Path, failure: str | None, detail: str, settings: LoaderSettings, data: bytes
 ) -> Extracted:
-    """The failed reading of a file whose worker ran out of time or memory, or crashed: of
-    `data` when the worker was handed its bytes, else of the file as it is now."""
+    """The failed reading of the bytes (`data`, of the file at `path`) a worker was handed and
+    ran out of time or memory on, or crashed on: under their sha256, not the file's now."""
     messages = {
         "timeout": f"took more than {settings.timeout_seconds:g} s to read (damaged or "
         "hostile?); check the file, or raise [loader] timeout_seconds in uprdex.toml "
@@ -276,12 +284,7 @@ def _over_budget(
         "crash": "the PDF reader crashed on this file; it is probably damaged: download it again",
     }
     message = messages.get(failure or "", f"unexpected error: {detail}")
-    sha256: str | None = None
-    if data is not None:
-        sha256 = hashlib.sha256(data).hexdigest()
-    else:
-        with contextlib.suppress(OSError):
-            _, sha256 = read_with_hash(path)
+    sha256 = hashlib.sha256(data).hexdigest()
     return replace(failed_document(path, sha256, message), over_budget=True)
 
 

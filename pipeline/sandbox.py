@@ -13,6 +13,7 @@ under its nanny may not fork children through multiprocessing). `UPRDEX_SANDBOX=
 The memory budget is the address-space limit (RLIMIT_AS) where the platform enforces it (Linux:
 the worker's size at start plus `memory_mb`); elsewhere (macOS ignores RLIMIT_AS, no /proc) a
 watchdog thread in the worker stops it once its resident memory grew by more than `memory_mb`.
+Ctrl-C and SIGTERM are held while a worker starts (pipeline/signal_hold.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import faulthandler
+import itertools
 import os
 import pickle
 import signal
@@ -32,11 +34,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing import current_process
 from multiprocessing.connection import Connection, wait
-from types import FrameType
 from typing import Any, Generic, Literal, NoReturn, TypeVar
 
 from uprdex.pipeline import stopping
 from uprdex.pipeline.errors import UprdexError
+from uprdex.pipeline.signal_hold import HELD, interrupts_held
 
 __all__ = [
     "Outcome",
@@ -164,51 +166,6 @@ def _cap_memory(memory_mb: int, guard: MemoryGuard) -> None:
         _watch_memory(budget)
 
 
-_HELD = {signal.SIGINT, signal.SIGTERM}
-
-
-@contextlib.contextmanager
-def _interrupts_held() -> Iterator[None]:
-    """SIGINT and SIGTERM held while this thread starts a worker (it keeps the mask until it
-    handles them). The mask holds them in this thread; from the main thread, where Python runs
-    handlers, these are held too: noted, each called once `_start` kept the worker."""
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])  # only read: raising here is harmless
-    before: dict[int, Callable[[int, FrameType | None], Any]] = {}
-    caught: list[int] = []
-    holding = [True]
-
-    def undo() -> None:
-        for held, handler in before.items():
-            signal.signal(held, handler)
-
-    def hold(signum: int, frame: FrameType | None) -> None:
-        if holding:
-            caught.append(signum)
-        else:  # came as the hold was undone: all put back first (a Ctrl-C cuts that), passed on
-            undo()
-            before[signum](signum, frame)
-
-    try:  # whatever raises in here (a signal before its hold), the hold is undone
-        for signum in _HELD if threading.current_thread() is threading.main_thread() else ():
-            if callable(handler := signal.getsignal(signum)):  # not SIG_IGN or SIG_DFL
-                before[signum] = handler  # first: a signal may interrupt the next call
-                signal.signal(signum, hold)
-        signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
-        yield
-    finally:
-        try:
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # those held reach `hold`
-        finally:
-            holding.clear()
-            try:
-                undo()
-            finally:  # a handler put back raised as it came: the rest are put back still
-                undo()
-        with contextlib.ExitStack() as calls:  # each called, though one raises (Ctrl-C's)
-            for held in reversed(caught):  # in the order they came: the stack runs them last first
-                calls.callback(before[held], held, None)
-
-
 def _ignore_interrupts() -> None:
     """In a worker: Ctrl-C reaches the whole process group but is the parent's to act on (a
     worker it killed mid-item took the file for a damaged PDF; one it interrupted in its imports
@@ -216,7 +173,7 @@ def _ignore_interrupts() -> None:
     default (the parent's handler, inherited by a fork, made it an error of the document)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)  # a held SIGINT is dropped, SIGTERM ends it
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD)  # a held SIGINT is dropped, SIGTERM ends it
 
 
 _CAP_HINT = "a hard `ulimit -v` below it? lower [loader] memory_mb in uprdex.toml, 0: no cap"
@@ -343,7 +300,7 @@ def _start(
     conn: Connection | None = None
     child_fd = -1
     try:
-        with _START_LOCK, _interrupts_held():  # a Ctrl-C held here is raised as this exits
+        with _START_LOCK, interrupts_held():  # a Ctrl-C held here is raised as this exits
             parent_fd, child_fd = _pipe()
             conn = Connection(parent_fd)
             if method == "fork":
@@ -461,8 +418,10 @@ def map_isolated(
 ) -> Iterator[Outcome[T, R]]:
     """Run `function` on each item in worker processes, `workers` at a time.
 
-    Yields outcomes as they finish (not in input order). Forked workers need no pickling of
-    `function`; spawned ones get it pickled (a module-level function or a partial of one).
+    Yields outcomes as they finish (not in input order). Items are taken from `items` as
+    workers are free for them (one ahead): one made as it is taken (a file's bytes, read) is
+    not held for the whole batch. Forked workers need no pickling of `function`; spawned ones
+    get it pickled (a module-level function or a partial of one).
     `method` and `guard` default to what this platform offers (`start_method`, `memory_guard`).
     `meanwhile` runs once in this process once the first items are with the workers (work of
     its own that overlaps theirs; forked workers do not inherit what it loads).
@@ -470,7 +429,8 @@ def map_isolated(
     check_platform()
     method = method or start_method()
     guard = guard or memory_guard()
-    pending = list(items)
+    rest = iter(items)
+    pending = list(itertools.islice(rest, max(1, workers)))  # empty: `rest` is done
 
     pool: list[_Worker] = []
     try:  # an interrupt while they start stops them too
@@ -489,6 +449,7 @@ def map_isolated(
                 # A worker that died before its item is reported below, as a crash.
                 with contextlib.suppress(OSError):
                     worker.conn.send(worker.item)
+                pending = pending or list(itertools.islice(rest, 1))
             if meanwhile is not None:
                 meanwhile()
                 meanwhile = None

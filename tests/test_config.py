@@ -167,7 +167,8 @@ def test_the_loader_settings_of_uprdex_toml_apply_to_ingest(
 
 @pytest.mark.parametrize("failure", ["timeout", "memory"])
 def test_a_budget_message_names_a_setting_the_user_can_set(failure: str) -> None:
-    message = _over_budget(fixture("algeria2008_recs.pdf"), failure, "", LoaderSettings()).document
+    path = fixture("algeria2008_recs.pdf")
+    message = _over_budget(path, failure, "", LoaderSettings(), path.read_bytes()).document
     settable = {f"[{row.section}] {row.name}": row.variable for row in Config().settings()}
     named = [
         setting for setting in settable if f"raise {setting} in uprdex.toml" in str(message.error)

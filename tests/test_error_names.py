@@ -90,7 +90,8 @@ def test_an_unreadable_or_over_budget_reading_names_no_file(tmp_path: Path) -> N
     errors = [extract_file(folder).document.error]
     path = fixture("andorra2011_recs.pdf")
     for failure in ("timeout", "memory", "crash", None):
-        errors.append(_over_budget(path, failure, "boom", LoaderSettings()).document.error)
+        reading = _over_budget(path, failure, "boom", LoaderSettings(), path.read_bytes())
+        errors.append(reading.document.error)
     names = ["report.pdf"] + [path.name] * 4
     assert all(error and name not in error for error, name in zip(errors, names, strict=True))
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from uprdex.pipeline import sandbox
+from uprdex.pipeline import sandbox, signal_hold
 from uprdex.pipeline.sandbox import map_isolated
 
 
@@ -36,7 +36,7 @@ def test_a_ctrl_c_held_while_a_worker_starts_leaves_no_worker(
     monkeypatch: pytest.MonkeyPatch, method: str
 ) -> None:
     # Ctrl-C pressed while fork() or Popen runs (milliseconds for a big parent, tens of ms for
-    # a fresh interpreter) is held by _interrupts_held, then raised as KeyboardInterrupt the
+    # a fresh interpreter) is held by interrupts_held, then raised as KeyboardInterrupt the
     # moment the mask is restored: that is inside _start, before it returns the worker. So
     # map_isolated's finally (finding 4's fix) never sees it.
     started: list[int] = []
@@ -79,7 +79,7 @@ def test_a_ctrl_c_held_while_a_worker_starts_leaves_no_worker(
 
 HARD_ULIMIT = """
 import os, resource
-from uprdex.pipeline import sandbox
+from uprdex.pipeline import sandbox, signal_hold
 # `ulimit -v` as a shared machine sets it (soft and hard): room for this process and 512 MB more
 limit = sandbox._virtual_size() + 512 * 1024 * 1024
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -304,7 +304,7 @@ def test_a_ctrl_c_given_to_another_thread_while_the_main_thread_starts_a_worker_
 def test_a_ctrl_c_that_comes_as_the_hold_is_undone_leaves_no_stand_in(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # CI run of session 50: a Ctrl-C that came late (while `_interrupts_held` put the handlers
+    # CI run of session 50: a Ctrl-C that came late (while `interrupts_held` put the handlers
     # back) was passed on by the stand-in, whose KeyboardInterrupt cut the loop that puts them
     # back: the stand-in stayed SIGINT's handler for the rest of the process.
     terms: list[int] = []
@@ -323,10 +323,10 @@ def test_a_ctrl_c_that_comes_as_the_hold_is_undone_leaves_no_stand_in(
         return real_signal(signum, handler)  # type: ignore[arg-type]
 
     try:
-        monkeypatch.setattr(sandbox.signal, "signal", putting_back)
-        with pytest.raises(KeyboardInterrupt), sandbox._interrupts_held():
+        monkeypatch.setattr(signal_hold.signal, "signal", putting_back)
+        with pytest.raises(KeyboardInterrupt), signal_hold.interrupts_held():
             pass
-        monkeypatch.setattr(sandbox.signal, "signal", real_signal)
+        monkeypatch.setattr(signal_hold.signal, "signal", real_signal)
         assert not late, "the Ctrl-C was not given as the hold was undone"
         assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
         assert signal.getsignal(signal.SIGTERM) is on_term

@@ -13,18 +13,19 @@ import pytest
 
 
 def test_a_worker_start_held_ctrl_c_and_sigterm_and_calls_both_handlers() -> None:
-    # Finding 1 (fixed). `sandbox._interrupts_held` (sigint) notes each SIGINT/SIGTERM that arrives
-    # while the main thread starts a worker and calls its handler afterwards, in one loop: the
-    # first handler that raises (Ctrl-C's KeyboardInterrupt) ends the loop, and a SIGTERM
-    # noted after it is never handled. Before (the mask alone), CPython ran the SIGTERM
-    # handler at its next check, as it does for any two signals whose first handler raises.
-    # Now the handlers are called through an ExitStack: each runs, the first exception goes on.
-    from uprdex.pipeline.sandbox import _interrupts_held
+    # Finding 1 (fixed). `interrupts_held` (sigint's; pipeline/signal_hold.py since ingestbytes)
+    # notes each SIGINT/SIGTERM that arrives while the main thread starts a worker and calls its
+    # handler afterwards, in one loop: the first handler that raises (Ctrl-C's
+    # KeyboardInterrupt) ends the loop, and a SIGTERM noted after it is never handled. Before
+    # (the mask alone), CPython ran the SIGTERM handler at its next check, as it does for any
+    # two signals whose first handler raises. Now the handlers are called through an
+    # ExitStack: each runs, the first exception goes on.
+    from uprdex.pipeline.signal_hold import interrupts_held
 
     got: list[int] = []
     before = signal.signal(signal.SIGTERM, lambda signum, frame: got.append(signum))
     try:
-        with pytest.raises(KeyboardInterrupt), _interrupts_held():
+        with pytest.raises(KeyboardInterrupt), interrupts_held():
             os.kill(os.getpid(), signal.SIGINT)
             os.kill(os.getpid(), signal.SIGTERM)
         for _ in range(100):  # a check or two, where CPython runs a handler still tripped
@@ -150,3 +151,43 @@ def test_the_nightly_extract_task_says_an_inbox_file_it_cannot_read_in_one_reaso
     assert raised.value.reason == f"cannot read ({why})"
     assert not isinstance(raised.value, nightly.TRANSIENT)  # not retried
     assert isinstance(raised.value, _said_by_uprdex())  # no Prefect traceback
+
+
+@pytest.mark.parametrize("failure", ["crash", "timeout"])
+def test_a_reading_cut_short_is_recorded_under_the_bytes_read_not_those_saved_over_since(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    # Finding 7 (fixed, ingestbytes). `uprdex ingest` hashed each file in its skip pass, its
+    # worker read the file again, and after a crash or a timeout `_over_budget` hashed the file
+    # as it was then: a file saved over while it was read had its failed reading recorded under
+    # the new bytes' sha256 (which were never read), and its own bytes went unrecorded. Now
+    # each file is read once, its bytes handed to the worker, and every outcome is theirs.
+    import hashlib
+    import time
+
+    from uprdex.flows import extract
+    from uprdex.flows.ingest import ingest_paths
+    from uprdex.pipeline.settings import LoaderSettings
+    from uprdex.pipeline.store import Store
+
+    monkeypatch.setenv("UPRDEX_SANDBOX", "fork")  # the worker runs the reader set here
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.7 the report as it was read")
+    read = hashlib.sha256(report.read_bytes()).hexdigest()
+    saved = b"%PDF-1.7 the report saved over while it was read"
+
+    def saved_over_as_it_is_read(path: Path, *args: object, **kwargs: object) -> None:
+        report.write_bytes(saved)
+        if failure == "crash":
+            os._exit(1)
+        time.sleep(60)
+
+    monkeypatch.setattr(extract, "load_pdf", saved_over_as_it_is_read)
+    settings = LoaderSettings(workers=1, timeout_seconds=1.0)
+    with Store(tmp_path / "index.sqlite") as store:
+        [result] = ingest_paths([report], store, settings)
+        assert report.read_bytes() == saved, "the worker did not save the file over"
+        assert (result.outcome, result.sha256) == ("failed", read)
+        stored = store.document(read)
+        assert stored is not None and stored.status == "failed"
+        assert store.document(hashlib.sha256(saved).hexdigest()) is None

@@ -9,7 +9,7 @@ import shutil
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -185,6 +185,24 @@ def test_meanwhile_runs_once_while_the_workers_work(tmp_path: Path) -> None:
     outcomes = list(map_isolated(_wait_for, flags, 2, 30, 0, meanwhile=meanwhile))
     assert calls == [1]
     assert sorted((o.item.name, o.result) for o in outcomes) == [("a", True), ("b", True)]
+
+
+def test_items_are_taken_as_workers_are_free_not_all_at_once() -> None:
+    # `uprdex ingest` hands each worker a file's bytes, read as the item is taken: a batch taken
+    # whole (list(items)) would hold every new file of a folder in memory before the first is
+    # read.
+    taken: list[str] = []
+
+    def items() -> Iterator[str]:
+        for item in "abcdef":
+            taken.append(item)
+            yield item
+
+    seen = []
+    for outcome in map_isolated(str.upper, items(), 2, 30.0, 0, "fork", "watchdog"):
+        seen.append(outcome.result)
+        assert len(taken) <= len(seen) + 3  # those with the two workers, and one ahead
+    assert sorted(seen) == list("ABCDEF")  # type: ignore[type-var]
 
 
 def test_a_forked_worker_holds_no_other_workers_channel() -> None:
