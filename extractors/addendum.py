@@ -46,7 +46,14 @@ from uprdex.extractors.positions import (
     verdict_of,
 )
 from uprdex.extractors.tables import Row, join_cell
-from uprdex.pipeline.model import Addendum, Line, LoadedDocument, Position, Response
+from uprdex.pipeline.model import (
+    SUPPORTED_IN_PART,
+    Addendum,
+    Line,
+    LoadedDocument,
+    Position,
+    Response,
+)
 from uprdex.pipeline.symbols import wg_symbol_of
 
 __all__ = ["expand_refs", "matrix_responses", "parse_addendum"]
@@ -247,7 +254,7 @@ def matrix_responses(rows: Sequence[Row]) -> list[Response]:
         label = cells[at]
         verb = verb_of(label)
         if "/" in label:
-            position, detail = Position.NOTED, "supported in part"  # "Supported/Noted"
+            position, detail = SUPPORTED_IN_PART  # "Supported/Noted"
         elif verb is None:
             continue
         else:
@@ -470,7 +477,7 @@ def _row_position(block: _Block) -> tuple[Position, str] | None:
     printed = (column.group("verb") or column.group("last")) if column else None
     label = " ".join(printed.split()) if printed else block.category
     if label is not None and "/" in label:
-        return Position.NOTED, "supported in part"  # "Supported/Noted"
+        return SUPPORTED_IN_PART  # "Supported/Noted"
     verb = verb_of(label)
     if label is None or verb is None:
         return _own_verdict(block.text)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from uprdex.pipeline.model import Position
+from uprdex.pipeline.model import SUPPORTED_IN_PART, Position
 from uprdex.pipeline.states import StateTable, load_states
 
 __all__ = [
@@ -411,7 +411,7 @@ def category(verb: str, heading: str | None, statement: str) -> tuple[Position, 
         return Position.NOTED, "noted" if noted else "not accepted"
     if PARTIAL.search(verb) or (heading and PARTIAL.search(heading)):
         # As a paragraph that accepts part of an ask (see `verdict_of`): noted, in part.
-        return Position.NOTED, "supported in part"
+        return SUPPORTED_IN_PART
     detail = "accepted"
     if IMPLEMENTED.search(statement) or (heading and IMPLEMENTED.search(heading)):
         detail = IMPLEMENTED_DETAIL
@@ -433,8 +433,7 @@ _VERDICTS: tuple[tuple[re.Pattern[str], Position, str], ...] = (
             r"(?:in part|partially)",
             re.I,
         ),
-        Position.NOTED,
-        "supported in part",
+        *SUPPORTED_IN_PART,
     ),
     (re.compile(r"\b(?:accepts?|supports?)\b(?! that)", re.I), Position.SUPPORTED, "accepted"),
     (
@@ -470,5 +469,5 @@ def verdict_of(text: str) -> tuple[Position, str] | None:
     _, position, detail = min(found, key=lambda item: item[0])
     refused = any(detail in _REFUSALS for _, _, detail in found)
     if position is Position.SUPPORTED and refused:
-        return Position.NOTED, "supported in part"
+        return SUPPORTED_IN_PART
     return position, detail

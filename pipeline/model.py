@@ -15,6 +15,7 @@ from uprdex.pipeline.symbols import cycle_of_session
 
 __all__ = [
     "IMPORT_READER",
+    "SUPPORTED_IN_PART",
     "Addendum",
     "AskPart",
     "Citation",
@@ -53,6 +54,13 @@ class Position(StrEnum):
     NOTED = "noted"
     PENDING = "pending"
     UNKNOWN = "unknown"
+
+
+SUPPORTED_IN_PART: tuple[Position, str] = (Position.NOTED, "supported in part")
+"""The position and detail of one answer that takes part of an ask and refuses the rest (a
+paragraph that accepts one half and cannot accept the other, A/HRC/14/15/Add.1 para 58; an
+addendum's "Supported/Noted"; UPR Info's Accepted and Noted rows of an ask's two halves): noted,
+as the UPR Info experts count it, since the State did not take the ask as a whole."""
 
 
 class DocumentType(StrEnum):

@@ -66,6 +66,17 @@ class StateTable:
         """The State with this ISO 3166-1 alpha-3 code."""
         return next((state for state in self.states if state.iso3 == code.upper()), None)
 
+    def given(self, text: str) -> State | None:
+        """The State a researcher names on the command line: any known spelling, or its ISO
+        code in any case ("SLV", "slv": El Salvador, as UPR Info's exports name it). Only what
+        a person types: a printed list is read with `resolve`, where "(Andorra and Chile)"'s
+        "and" is no Andorra (AND)."""
+        code = text.strip()
+        found = self.resolve(text)
+        if found is None and len(code) == 3 and code.isalpha():
+            return self.by_iso3(code)
+        return found
+
 
 @lru_cache(maxsize=1)
 def load_states() -> StateTable:

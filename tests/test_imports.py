@@ -91,8 +91,11 @@ def test_the_addendum_answer_wins_over_an_imported_one(tmp_path: Path) -> None:
     assert str(rec.response_source).startswith("A/HRC/28/15/Add.1")
 
 
-def _disagreeing(tmp_path: Path) -> Path:
-    """Slovenia 2014 with UPR Info imported, 115.3 linked to an accepted and a noted row."""
+def _disagreeing(
+    tmp_path: Path, source: str = "thematic-list", noted: str = "A/HRC/28/15/Add.1 - Para. 3"
+) -> Path:
+    """Slovenia 2014 with UPR Info imported, 115.3 linked to UPR Info's accepted row and a
+    noted one: an OHCHR thematic list's (`source`, its `noted` source), or UPR Info's own."""
     index = tmp_path / "index.sqlite"
     with Store(index) as store:
         ingest_paths([fixture("slovenia2014_recs.pdf")], store, LoaderSettings(workers=1))
@@ -103,11 +106,11 @@ def _disagreeing(tmp_path: Path) -> Path:
         ).fetchall()
         assert rows
         store.db.execute(
-            "INSERT INTO imports SELECT 'x:1', source, document_sha256, state_under_review, "
-            "session, wg_symbol, paragraph, text, recommending_states, 'noted', 'UPR Info: "
-            "Noted', themes, extra, row, recommendation_id FROM imports WHERE import_id = "
+            "INSERT INTO imports SELECT 'x:1', ?, document_sha256, state_under_review, "
+            "session, wg_symbol, paragraph, text, recommending_states, 'noted', ?, themes, "
+            "extra, row, recommendation_id FROM imports WHERE import_id = "
             "(SELECT import_id FROM import_links WHERE recommendation_id = ?)",
-            ("A/HRC/28/15#115.3",),
+            (source, noted, "A/HRC/28/15#115.3"),
         )
         store.db.execute("INSERT INTO import_links VALUES ('x:1', 'A/HRC/28/15#115.3')")
         refresh_responses(store.db, "A/HRC/28/15")
@@ -118,9 +121,24 @@ def _disagreeing(tmp_path: Path) -> Path:
 def test_imports_that_disagree_leave_the_position_open_and_say_so(tmp_path: Path) -> None:
     rec = _recommendations(_disagreeing(tmp_path))["A/HRC/28/15#115.3"]
     assert rec.response == "pending"
-    # probe2: Hungary 2011's 95.1, split by UPR Info into a noted and an accepted row, read
-    # "pending" with no word of either answer.
-    assert rec.response_conflict == "UPR Info: Accepted; UPR Info: Noted"
+    # probe2: an ask two imports answered each its way read "pending" with no word of either
+    # answer.
+    assert rec.response_conflict == "A/HRC/28/15/Add.1 para 3: noted; UPR Info: Accepted"
+
+
+def test_upr_info_rows_of_an_asks_halves_answer_it_in_part(tmp_path: Path) -> None:
+    # review25 finding 8: UPR Info splits El Salvador 2010's 82.28 into "reduce preventive
+    # detention" (Accepted) and "prevent and punish torture per CAT" (Noted); the ask stayed
+    # "pending", as if the State had not answered. One database's answer in part is counted as
+    # an addendum's partial acceptance: noted, "supported in part" (docs/how-it-works.md).
+    index = _disagreeing(tmp_path, "upr-info", "UPR Info: Noted")
+    rec = _recommendations(index)["A/HRC/28/15#115.3"]
+    assert (rec.response, rec.response_detail, rec.response_source, rec.response_conflict) == (
+        "noted",
+        "supported in part",
+        "UPR Info: Accepted; UPR Info: Noted",
+        None,
+    )
 
 
 def test_recs_and_search_say_the_imports_disagree_on_a_pending_ask(tmp_path: Path) -> None:
@@ -392,11 +410,12 @@ def test_an_answer_stating_no_position_takes_the_imports_position(tmp_path: Path
     assert "noted (no position stated in A/HRC/14/15/Add.1 para 15) — UPR Info: Noted" in block
 
 
-def test_an_answer_stating_no_position_with_imports_that_disagree_says_so(
+def test_an_answer_stating_no_position_takes_upr_infos_answer_in_part(
     tmp_path: Path,
 ) -> None:
     # review5 M1: with no addendum, UPR Info's noted and accepted rows of one ask were named in
     # response_conflict; with an addendum answer stating no position, nothing said them.
+    # review25 finding 8: the two rows are UPR Info's answer in part, noted.
     index = _answered_with_no_position(
         tmp_path,
         [
@@ -414,12 +433,14 @@ def test_an_answer_stating_no_position_with_imports_that_disagree_says_so(
         links = store.db.execute(
             "SELECT count(*) FROM import_links WHERE recommendation_id = 'A/HRC/14/15#111.15'"
         ).fetchone()[0]
-    assert links == 2  # both rows are linked: the imports do disagree
+    assert links == 2  # both rows are linked: the halves are answered each its way
     rec = _recommendations(index)["A/HRC/14/15#111.15"]
-    assert (rec.response, rec.response_source, rec.response_conflict) == (
-        "unknown",
-        "A/HRC/14/15/Add.1 para 15",
+    answer = (rec.response, rec.response_source, rec.response_detail, rec.response_conflict)
+    assert answer == (
+        "noted",
         "UPR Info: Noted; UPR Info: Accepted",
+        "supported in part; no position stated in A/HRC/14/15/Add.1 para 15",
+        None,
     )
 
 

@@ -4,7 +4,11 @@ code."""
 
 from __future__ import annotations
 
+import csv
 import json
+import re
+import shlex
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -171,15 +175,122 @@ def test_the_footnote_with_the_ask_as_read_is_kept(corpus_index: Path) -> None:
 
 
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review25 finding 7: 'uprdex evidence A/HRC/14/5 17' (the number as A/HRC/14/5 "
-    "prints it under paragraphs 81 and 82) says no such recommendation, with no 'did you mean'",
-)
 def test_a_number_as_printed_under_its_paragraph_suggests_the_asks_it_may_be(
     corpus_index: Path,
 ) -> None:
-    # A/HRC/14/5 p. 13 prints "17. To extend a standing invitation ..." under paragraph 81, and
-    # p. 18 "17. To ratify the Rome Statute ..." under paragraph 82: uprdex's 81.17 and 82.17.
-    result = cli("evidence", "A/HRC/14/5", "17", "--index", corpus_index)
-    assert "A/HRC/14/5#81.17" in result.output and "A/HRC/14/5#82.17" in result.output
+    # review25 finding 7: 'uprdex evidence A/HRC/14/5 17' said no such recommendation, with no
+    # "did you mean". A/HRC/14/5 p. 13 prints "17. To extend a standing invitation ..." under
+    # paragraph 81, and p. 18 "17. To ratify the Rome Statute ..." under paragraph 82:
+    # uprdex's 81.17 and 82.17. `show` says the same line.
+    for command in ("evidence", "show"):
+        result = cli(command, "A/HRC/14/5", "17", "--index", corpus_index)
+        assert result.exit_code == 2, result.output
+        assert "did you mean A/HRC/14/5#81.17 or A/HRC/14/5#82.17?" in result.output, command
+    # A number no paragraph prints stays without a suggestion.
+    assert "did you mean" not in cli("show", "A/HRC/14/5", "140", "--index", corpus_index).output
+
+
+@pytest.mark.corpus
+def test_zero_noted_says_how_many_asks_no_indexed_answer_decided(corpus_index: Path) -> None:
+    # review25 finding 5: with no addendum of El Salvador indexed, `recs --response noted` said
+    # "0 recommendations" and nothing more, while 102 asks (A/HRC/14/5 para 82: 40, A/HRC/28/5
+    # para 105: 62) are pending, and UPR Info records 45 noted.
+    noted = cli(*noted_args("recs"), "--index", corpus_index)
+    assert "0 recommendations" in noted.output
+    assert "102 asks that the other filters match are pending" in noted.output, noted.output
+    assert "uprdex import upr-info" in noted.output
+    # The other commands that filter on the response say it too.
+    for command in (("clusters",), ("export", "--what", "recommendations", "--format", "csv")):
+        assert "102 asks" in cli(*noted_args(*command), "--index", corpus_index).output, command
+    searched = cli("search", "torture", *noted_args(), "--index", corpus_index)
+    assert "asks that the other filters match are pending" in searched.output
+    # Only when asks are pending: the pending ones themselves need no such line.
+    pending = cli("recs", "--state", "SLV", "--response", "pending", "--index", corpus_index)
+    assert "102 recommendations" in pending.output and "note" not in pending.output
+
+
+def noted_args(*command: str) -> tuple[str, ...]:
+    """A command filtered on El Salvador's noted asks."""
+    return (*command, "--state-under-review", "El Salvador", "--response", "noted")
+
+
+def _upr_info_of_el_salvador(folder: Path) -> Path:
+    """The UPR Info export's rows of El Salvador (sessions 7 and 20), as a researcher extracts
+    them."""
+    source = SHARED / "upr_info" / "upr_info_sessions_1-20.csv"
+    with source.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        rows = [row for row in reader if row["To"] == "El Salvador"]
+        columns = list(reader.fieldnames or ())
+    path = folder / "upr_info_el_salvador.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+@pytest.mark.corpus
+def test_upr_infos_answer_in_two_halves_answers_the_ask_in_part(
+    corpus_index: Path, tmp_path: Path
+) -> None:
+    # review25 finding 8: after `uprdex import upr-info`, 82.28 (Mexico) stayed "pending",
+    # response_conflict "UPR Info: Accepted; UPR Info: Noted": UPR Info splits it into "reduce
+    # preventive detention" (Accepted) and "prevent and punish torture per CAT" (Noted). A State
+    # answered: in part, noted, as docs/how-it-works.md counts an addendum's partial answer.
+    index = tmp_path / "index.sqlite"
+    shutil.copy(corpus_index, index)
+    imported = cli("import", "upr-info", _upr_info_of_el_salvador(tmp_path), "--index", index)
+    assert imported.exit_code == 0, imported.output
+    asks = _asks(index)
+    ask = asks["A/HRC/14/5#82.28"]
+    assert (ask["response"], ask["response_detail"], ask["response_conflict"]) == (
+        "noted",
+        "supported in part",
+        None,
+    )
+    assert ask["response_source"] == "UPR Info: Accepted; UPR Info: Noted"
+    assert [rec for rec, found in asks.items() if found["response"] == "pending"] == []
+    # Every ask answered, `recs --response noted` has no pending asks to speak of.
+    noted = cli(*noted_args("recs"), "--index", index)
+    assert "pending" not in noted.output.replace("--response pending", ""), noted.output
+
+
+@pytest.mark.corpus
+def test_a_state_option_takes_its_iso_code_as_every_state_option_does(
+    corpus_index: Path,
+) -> None:
+    # review25 finding 9: `--state-under-review SLV` gave "not a State name uprdex knows" and 0
+    # results, while `--recommending-state USA` worked (an alias in data/states.csv).
+    by_name = cli("recs", "--state-under-review", "El Salvador", "--json", "--index", corpus_index)
+    for code in ("SLV", "slv"):
+        by_code = cli("recs", "--state-under-review", code, "--json", "--index", corpus_index)
+        assert "not a State name" not in by_code.output
+        assert by_code.output == by_name.output
+    asked = cli("recs", "--recommending-state", "MEX", "--json", "--index", corpus_index)
+    assert "A/HRC/14/5#82.28" in asked.output and "not a State name" not in asked.output
+    # A word that is no code stays no State.
+    assert "not a State name" in cli("recs", "--state", "XYZ", "--index", corpus_index).output
+
+
+def _readme_exports() -> list[str]:
+    """Every `uprdex export` command line README gives before "How it is built", as typed."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    head = readme.split("## How it is built", 1)[0]
+    spans = re.findall(r"`(uprdex export[^`]*)`", head, re.S)
+    lines = re.findall(r"^(uprdex export[^#\n]*)", head, re.M)
+    return [" ".join(command.split()) for command in [*spans, *lines]]
+
+
+@pytest.mark.corpus
+def test_every_export_readme_shows_runs_as_typed(
+    corpus_index: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # review25 finding 9: README line 94 gave "`uprdex export --what matrix`", which stops with
+    # "Missing option '--format'" (exit 2).
+    monkeypatch.chdir(tmp_path)
+    commands = _readme_exports()
+    assert any("--what matrix" in command for command in commands), commands
+    for command in commands:
+        result = cli(*shlex.split(command)[1:], "--index", corpus_index)
+        assert result.exit_code == 0, (command, result.output)

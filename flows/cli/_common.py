@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -140,8 +141,14 @@ dask_options = (
 
 
 FILTER_OPTIONS = (
-    click.option("--state-under-review", "--state", help="State under review, any known spelling."),
-    click.option("--recommending-state", help="Recommending State, any known spelling."),
+    click.option(
+        "--state-under-review",
+        "--state",
+        help="State under review, any known spelling or its ISO code (SLV).",
+    ),
+    click.option(
+        "--recommending-state", help="Recommending State, any known spelling or its ISO code (USA)."
+    ),
     click.option("--cycle", type=click.IntRange(min=1), help="UPR cycle (1, 2, 3, 4)."),
     click.option(
         "--response",
@@ -327,7 +334,7 @@ def rec_filter(options: dict[str, Any], store: Store | None = None) -> RecFilter
     states = load_states()
     for option in ("state_under_review", "recommending_state"):
         name = options.get(option)
-        if name and states.resolve(name) is None:
+        if name and states.given(name) is None:  # as the filter reads it (`_state_name`)
             err.print(
                 f"[yellow]warning[/] --{option.replace('_', '-')} {escape(name)!r} is not a "
                 "State name uprdex knows; matching it as printed"
@@ -342,6 +349,25 @@ def rec_filter(options: dict[str, Any], store: Store | None = None) -> RecFilter
             )
     given = {key: options[key] for key in RecFilter.__dataclass_fields__ if key in options}
     return RecFilter(**given)
+
+
+def pending_note(store: Store, where: RecFilter) -> str | None:
+    """Of a list filtered on an answer (--response supported or noted), the line to say on the
+    asks the other filters match that no indexed answer of the State's has decided yet: "0
+    noted" of a review whose addendum is not indexed is no "nothing refused". None when there
+    are none, or the filter is on no answer."""
+    if where.response not in (Position.SUPPORTED, Position.NOTED):
+        return None
+    pending = store.matching(replace(where, response=Position.PENDING.value))
+    if not pending:
+        return None
+    them = "it" if pending == 1 else "them"
+    return (
+        f"[yellow]note[/] {count(pending, 'ask')} that the other filters match "
+        f"{'is' if pending == 1 else 'are'} pending: no answer of the State's to {them} is "
+        "indexed; its addendum (`uprdex ingest FILE.pdf`) or a UPR Info export (`uprdex import "
+        f"upr-info FILE.csv`) would answer {them} (`--response pending` lists {them})"
+    )
 
 
 GIVE_AN_ID = "give the report symbol and the paragraph: A/HRC/28/15 115.8 (or A/HRC/28/15#115.8)"

@@ -21,6 +21,7 @@ from uprdex.flows.cli._common import (
     locked,
     open_index,
     out,
+    pending_note,
     rec_filter,
     shown_of,
     workspace,
@@ -191,7 +192,9 @@ def cluster_(
 def clusters_(index: Path | None, min_size: int, limit: int, **options: Any) -> None:
     """List duplicate clusters, largest first, with members, States and responses."""
     with open_index(index) as store:
-        found = store.clusters(rec_filter(options, store), min_size=min_size)
+        where = rec_filter(options, store)
+        found = store.clusters(where, min_size=min_size)
+        pending = pending_note(store, where)
     shown = limited(found, limit)
     for group in shown:
         flag = " \\[asked again in a later cycle]" if group.recurring else ""
@@ -209,6 +212,8 @@ def clusters_(index: Path | None, min_size: int, limit: int, **options: Any) -> 
     if options.get("recurring") and not found:
         err.print(NO_RECURRING)
     out.print(f"{shown_of(len(shown), len(found), 'cluster')} of {min_size} or more")
+    if pending:
+        err.print(pending)
 
 
 for _command in (corrections.link, corrections.unlink, corrections.forget, corrections.links):

@@ -17,6 +17,7 @@ from uprdex.flows.cli._common import (
     index_option,
     open_index,
     out,
+    pending_note,
     rec_filter,
     workspace,
     writing,
@@ -87,10 +88,14 @@ def export(
         from uprdex.pipeline.matrix import write_matrix
 
         with open_index(index) as store, writing(out_path):
-            written = write_matrix(store, out_path, rec_filter(options, store))
+            where = rec_filter(options, store)
+            written = write_matrix(store, out_path, where)
+            pending = pending_note(store, where)
         err.print(
             f"wrote the UPR matrix of {count(written, 'recommendation')} to {escape(str(out_path))}"
         )
+        if pending:
+            err.print(pending)
         return
     if what == ExportKind.DOCUMENTS:
         # A document has a State under review and a cycle, not a response or recommending
@@ -102,11 +107,15 @@ def export(
                 f"{flag} filters recommendations; documents take --state-under-review and --cycle"
             )
     with open_index(index) as store:
-        rows = records(store, what, rec_filter(options, store))
+        where = rec_filter(options, store)
+        rows = records(store, what, where)
+        pending = pending_note(store, where)
     with writing(out_path):
         write_export(rows, fmt, what, out_path or sys.stdout, raw)
     if out_path:
         err.print(f"wrote {count(len(rows), _ONE[ExportKind(what)])} to {escape(str(out_path))}")
+    if pending:
+        err.print(pending)
 
 
 @click.command()

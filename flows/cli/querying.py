@@ -7,7 +7,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from uprdex.flows.cli._common import (
     limited,
     open_index,
     out,
+    pending_note,
     rec_filter,
     rec_id,
     shown_of,
@@ -52,11 +53,15 @@ def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
     from uprdex.pipeline.exports import records, write_export
 
     with open_index(index) as store:
-        rows = records(store, "recommendations", rec_filter(options, store))
+        where = rec_filter(options, store)
+        rows = records(store, "recommendations", where)
+        pending = pending_note(store, where)
     matched = len(rows)
     rows = limited(rows, limit)
     if as_json:
         write_export(rows, "jsonl", "recommendations", sys.stdout)
+        if pending:
+            err.print(pending)
         return
     beside = _Shown(
         bool(options.get("recurring")), options.get("search"), options.get("recommending_state")
@@ -68,6 +73,8 @@ def recs(index: Path | None, as_json: bool, limit: int, **options: Any) -> None:
     if options.get("recurring") and not matched:
         err.print(NO_RECURRING)
     out.print(shown_of(len(rows), matched, "recommendation"))
+    if pending:
+        err.print(pending)
 
 
 def _table(rows: list[dict[str, Any]], shown: _Shown) -> Table:
@@ -99,9 +106,9 @@ def _table(rows: list[dict[str, Any]], shown: _Shown) -> Table:
 
 
 def _response(response: str, conflict: str | None, source: str | None) -> str:
-    """The response, and who disagrees about it: the imports (an ask the PDFs leave pending
-    that UPR Info splits into a noted and an accepted row was answered, in part each way), or
-    the WG report's section and the addendum (`show` gives both in `response_conflict`)."""
+    """The response, and who disagrees about it: the imports (a UPR Info row and an OHCHR
+    thematic list answer an ask the PDFs leave pending each its way), or the WG report's
+    section and the addendum (`show` gives both in `response_conflict`)."""
     if not conflict:
         return response
     if report_and_addendum_disagree(conflict, response, source):
@@ -300,7 +307,10 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
     from uprdex.pipeline.exports import recommendation_record
 
     with open_index(index) as store:
-        found = store.search(words, rec_filter(options, store), limit)
+        where = rec_filter(options, store)
+        found = store.search(words, where, limit)
+        # Of the asks whose text holds the words: the hits may be in evidence about one too.
+        pending = pending_note(store, replace(where, search=words))
     for hit in found.hits:
         rec = hit.recommendation
         if as_json:
@@ -336,6 +346,8 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
             out.print(f"  {line}")
     if not as_json:
         out.print(shown_of(len(found.hits), found.matched, "result"))
+    if pending:
+        err.print(pending)
 
 
 @click.command()

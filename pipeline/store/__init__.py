@@ -254,6 +254,10 @@ class Store(Connection):
         """Recommendations matching the filter, in report and paragraph order."""
         return queries.recommendations(self.db, where)
 
+    def matching(self, where: RecFilter) -> int:
+        """How many recommendations the filter matches."""
+        return queries.matching(self.db, where)
+
     def recommendation(self, symbol: str, paragraph: str | None) -> StoredRecommendation | None:
         """One recommendation by the symbol of its report and its paragraph number, or, with
         no paragraph, by its whole id (an imported one's)."""

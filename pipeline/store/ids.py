@@ -90,13 +90,15 @@ class Named:
     """What an id a researcher typed names (`named`): `ask`, the index's ask (a report's, or an
     import standing as its own record while no WG report of it is indexed: `standing`), None
     for none; `via`, the imported ask whose id led to the report's ask; `nearest`, for an id
-    that names none, the index's id it most likely means."""
+    that names none, the index's id it most likely means, and `others` it may mean as much (a
+    number as printed under two paragraphs: "17" is 81.17 or 82.17 of A/HRC/14/5)."""
 
     given: str
     ask: str | None
     via: ImportedAs | None = None
     standing: bool = False
     nearest: str | None = None
+    others: tuple[str, ...] = ()
 
     @property
     def said(self) -> str:
@@ -120,9 +122,15 @@ class Named:
             if mark and symbol.strip()
             else self.given or '""'
         )
+        meant = [self.nearest, *self.others] if self.nearest else []
         return f"no recommendation {where} in the index" + (
-            f"; did you mean {self.nearest}?" if self.nearest else ""
+            f"; did you mean {_either(meant)}?" if meant else ""
         )
+
+
+def _either(ids: list[str]) -> str:
+    """'A', 'A or B', 'A, B or C'."""
+    return " or ".join(filter(None, (", ".join(ids[:-1]), ids[-1])))
 
 
 def named(db: sqlite3.Connection, given: str) -> Named:
@@ -146,7 +154,11 @@ def named(db: sqlite3.Connection, given: str) -> Named:
     ).fetchone()
     if row is not None:
         return Named(given.strip(), str(row[0]))
-    return Named(given.strip(), None, nearest=_nearest_id(db, text))
+    nearest = _nearest_id(db, text)
+    if nearest is not None:
+        return Named(given.strip(), None, nearest=nearest)
+    printed = _as_printed(db, symbol.upper(), paragraph) if symbol else []
+    return Named(given.strip(), None, nearest=next(iter(printed), None), others=tuple(printed[1:]))
 
 
 # A space typed in an id ("A/HRC/28/15 # 115.22"), kept only between two letters or digits
@@ -203,6 +215,23 @@ def _by_symbol(db: sqlite3.Connection, text: str) -> str | None:
         if row is not None:
             return str(row[0])
     return None
+
+
+def _as_printed(db: sqlite3.Connection, symbol: str, number: str) -> list[str]:
+    """The asks of report `symbol` that print `number` as their own under a paragraph: "17"
+    (A/HRC/14/5 prints "17." under its paragraphs 81 and 82) gives 81.17 and 82.17, in
+    paragraph order; none for a number with a dot, which names its paragraph."""
+    number = number.strip(" .")
+    if not number or "." in number:
+        return []
+    found = [
+        rec
+        for rec, paragraph in db.execute(
+            "SELECT id, paragraph FROM recommendations WHERE document_symbol = ?", [symbol]
+        )
+        if paragraph and "." in paragraph and paragraph.rpartition(".")[2] == number
+    ]
+    return sorted(found, key=_paragraph_order)
 
 
 def _imported_typo(db: sqlite3.Connection, text: str) -> str | None:

@@ -544,10 +544,17 @@ def filter_sql(where: RecFilter, words: str | None = None) -> tuple[str, list[An
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
+def matching(db: sqlite3.Connection, where: RecFilter) -> int:
+    """How many recommendations the filter matches."""
+    sql, params = filter_sql(where)
+    return int(db.execute(f"SELECT count(*) FROM recommendations r {sql}", params).fetchone()[0])
+
+
 def _state_name(text: str) -> str:
     """A filter's State as the index names it: its UN short name ("slovenia", "UK" -> "United
-    Kingdom of Great Britain and Northern Ireland"), else the text as given."""
-    state = load_states().resolve(text)
+    Kingdom of Great Britain and Northern Ireland", "SLV" -> "El Salvador"), else the text as
+    given (`StateTable.given`, the one reading of every State option)."""
+    state = load_states().given(text)
     return state.name if state else text
 
 

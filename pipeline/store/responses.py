@@ -1,7 +1,8 @@
 """The response policy: which position each recommendation ends with, and why.
 
 The addendum's answer when there is one (later addenda win), else the WG report section's;
-a position the PDFs leave open takes what the imports agree on. Recomputed for a WG report
+a position the PDFs leave open takes what the imports agree on (UPR Info's answer in part,
+its rows of an ask's halves, counted as an addendum's in part is). Recomputed for a WG report
 whenever its report, an addendum or an import arrives, whichever came first.
 """
 
@@ -11,7 +12,13 @@ import re
 import sqlite3
 from typing import Any
 
-from uprdex.pipeline.model import DocumentType, Position, Recommendation, WgReport
+from uprdex.pipeline.model import (
+    SUPPORTED_IN_PART,
+    DocumentType,
+    Position,
+    Recommendation,
+    WgReport,
+)
 from uprdex.pipeline.states import load_states, parentheticals, state_list_names
 from uprdex.pipeline.store.queries import by_recommendation
 from uprdex.pipeline.store.schema import STATE_COMMENT
@@ -81,8 +88,9 @@ def refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
         answer = answers.get(rec["paragraph"])
         if answer is None:
             stated = imported.get(rec["id"], []) if rec["section_response"] in open_ended else []
-            if len({position for position, _ in stated}) == 1:
-                updates.append((*stated[0], None, None, rec["id"]))
+            found = _imported_answer(stated)
+            if found is not None:
+                updates.append((*found, None, rec["id"]))
             else:
                 updates.append((*_section(rec), _disagreement(stated), rec["id"]))
             continue
@@ -102,9 +110,11 @@ def refresh_responses(db: sqlite3.Connection, wg_symbol: str) -> list[str]:
             # what they agree on, else what each says. The detail names the answer, so that
             # "noted (no position stated in A/HRC/14/15/Add.1 para 15) — UPR Info: Noted" is not
             # read as UPR Info's.
-            if len({position for position, _ in agreed}) == 1:
-                detail = f"{answer['detail']} in {source}"
-                updates.append((*agreed[0], detail, None, rec["id"]))
+            found = _imported_answer(agreed)
+            if found is not None:
+                position, said, in_part = found
+                detail = "; ".join(filter(None, (in_part, f"{answer['detail']} in {source}")))
+                updates.append((position, said, detail, None, rec["id"]))
             else:
                 conflict = _disagreement(agreed)
                 updates.append((answer["position"], source, answer["detail"], conflict, rec["id"]))
@@ -150,10 +160,25 @@ def report_and_addendum_disagree(conflict: str, response: str, source: str | Non
     return source is not None and conflict.endswith(f"; {source}: {response}")
 
 
+def _imported_answer(stated: list[tuple[str, str]]) -> tuple[str, str, str | None] | None:
+    """The position, source and detail the imports linked to an ask give it: the position
+    they agree on, with its source; UPR Info's rows of an ask's halves, one Accepted and one
+    Noted (El Salvador 2010's 82.28: "reduce preventive detention" accepted, "prevent and
+    punish torture per CAT" noted), one database's answer in part (`SUPPORTED_IN_PART`, the
+    rule of an addendum that accepts part of an ask), with both rows as its source. None when
+    there are none, or two databases disagree (`_disagreement`)."""
+    if len({position for position, _ in stated}) == 1:
+        return (*stated[0], None)
+    if stated and all(source.startswith(_UPR_INFO_ANSWER) for _, source in stated):
+        position, detail = SUPPORTED_IN_PART
+        return position.value, "; ".join(dict.fromkeys(source for _, source in stated)), detail
+    return None
+
+
 def _disagreement(stated: list[tuple[str, str]]) -> str | None:
-    """What imports that disagree say, each source once, for `response_conflict`: UPR Info's
-    rows of a split ask ("... particularly ICRMW" noted, "... OP-CAT and CED" accepted) give
-    "UPR Info: Noted; UPR Info: Accepted". None when they agree, or there are none."""
+    """What imports that disagree say, each source once, for `response_conflict`: a UPR Info
+    row and an OHCHR thematic list's give "UPR Info: Noted; A/HRC/28/15/Add.1 para 3:
+    supported". None when they agree, or there are none."""
     if len({position for position, _ in stated}) < 2:
         return None
     # UPR Info's source is its answer ("UPR Info: Noted"); an OHCHR list's is the addendum
