@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -371,6 +371,16 @@ def unknown_id(found: Named) -> NoReturn:
     (`Named.said`: 'no recommendation X in the index; did you mean Y?')."""
     err.print(f"[red]error[/] {escape(found.said)}")
     sys.exit(EXIT_USAGE)
+
+
+def say_conflicts(conflicts: Iterable[str]) -> None:
+    """One line on stderr on each pair two corrections now disagree on and on each
+    contradiction, read with imported ids as the report's asks (which one holds): every
+    command that writes clusters says them with this (`Resolved.conflicts`; a write of
+    documents, imports or a file of corrections only those it made,
+    `Resolved.conflicts_since`)."""
+    for line in conflicts:
+        err.print(f"[yellow]contradiction[/] {escape(line)}")
 
 
 def asked(store: Store, symbol: str, paragraph: str | None) -> Named:

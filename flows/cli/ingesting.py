@@ -20,9 +20,9 @@ from uprdex.flows.cli._common import (
     locked,
     open_index,
     out,
+    say_conflicts,
     workspace,
 )
-from uprdex.flows.cli.corrections import say_conflicts
 from uprdex.pipeline.model import ImportSource
 
 if TYPE_CHECKING:

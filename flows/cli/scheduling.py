@@ -31,6 +31,7 @@ from uprdex.flows.cli._common import (
     index_option,
     out,
     ready_to_run,
+    say_conflicts,
     workspace,
     writing,
 )
@@ -41,7 +42,6 @@ from uprdex.flows.cli._served_runs import (
     server_gone,
     stop_runs,
 )
-from uprdex.flows.cli.corrections import say_conflicts
 from uprdex.flows.interrupts import (
     DEPLOYMENT,
     NOT_SERVED,
