@@ -45,8 +45,9 @@ from uprdex.pipeline.inbox import (
     quarantine,
     scan_inbox,
 )
-from uprdex.pipeline.loader import BY_NAME, FileNames, path_text, read_with_hash, text_path
+from uprdex.pipeline.loader import read_with_hash
 from uprdex.pipeline.model import DocumentStatus
+from uprdex.pipeline.names import BY_NAME, FileNames, path_text, text_path
 from uprdex.pipeline.report import write_report
 from uprdex.pipeline.sandbox import WorkerStartError
 from uprdex.pipeline.settings import ClusterSettings, LoaderSettings

@@ -225,7 +225,7 @@ def flow_paths(config: Config) -> dict[str, str]:
     """The workspace's paths as the nightly flow's parameters; a ConfigError naming one that is
     not UTF-8 text (a folder unzipped from a Windows archive: b"d\xe9p"), which Prefect's API,
     JSON, refuses."""
-    from uprdex.pipeline.loader import path_text, utf8_name
+    from uprdex.pipeline.names import path_text, utf8_name
 
     paths = {name: getattr(config, name) for name in ("inbox", "index", "quarantine", "reports")}
     for name, path in paths.items():

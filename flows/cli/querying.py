@@ -440,7 +440,8 @@ def cited(file: Path, index: Path | None) -> None:
 
     FILE is the document's file, its sha256 or its symbol (A/HRC/WG.6/34/SVN/2).
     """
-    from uprdex.pipeline.loader import path_text, read_with_hash
+    from uprdex.pipeline.loader import read_with_hash
+    from uprdex.pipeline.names import path_text
     from uprdex.pipeline.store import STATE_COMMENT
     from uprdex.pipeline.symbols import normalize_symbol
 

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from uprdex.pipeline.corrections import Correction
-from uprdex.pipeline.loader import path_text, text_path
 from uprdex.pipeline.locations import (
     IN_INDEX_FOLDER,
     holds,
@@ -41,6 +40,7 @@ from uprdex.pipeline.model import (
     ThemeHit,
     WgReport,
 )
+from uprdex.pipeline.names import path_text, text_path
 from uprdex.pipeline.settings import ClusterSettings, EvidenceSettings
 from uprdex.pipeline.store import clustering, ids, queries, writes
 from uprdex.pipeline.store.connection import Connection

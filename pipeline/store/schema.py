@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from uprdex.pipeline.errors import BadIndexError, ReadOnlyIndexError
-from uprdex.pipeline.loader import BY_NAME, text_path
 from uprdex.pipeline.model import IMPORT_READER
+from uprdex.pipeline.names import BY_NAME, text_path
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.store.reviews import settle_reviews
 from uprdex.pipeline.views import (
