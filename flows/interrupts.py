@@ -41,6 +41,7 @@ from contextlib import contextmanager, suppress
 from types import FrameType
 from typing import NoReturn, TypeAlias
 
+from uprdex.flows.exit_codes import EXIT_INTERRUPTED, EXIT_OK
 from uprdex.pipeline.stopping import ask as ask_stop
 from uprdex.pipeline.stopping import asked
 from uprdex.pipeline.stopping import clear as clear_stop
@@ -68,7 +69,6 @@ _Handler: TypeAlias = Callable[[int, FrameType | None], object] | signal.Handler
 
 SERVED_BY = "UPRDEX_SERVED_BY"
 """The process id of `uprdex serve`, in the environment of the processes it spawns."""
-EXIT_INTERRUPTED = 130
 DEPLOYMENT = "uprdex-nightly"
 """The nightly flow's deployment, as `uprdex serve` registers and serves it."""
 NOT_SERVED = f"stopped before nightly/{DEPLOYMENT} was served"
@@ -288,4 +288,4 @@ def end_serve(how: str) -> NoReturn:
             sys.stdout.fileno(),
             f"{how}; runs it schedules wait until `uprdex serve` runs again\n".encode(),
         )
-    os._exit(0)
+    os._exit(EXIT_OK)

@@ -29,6 +29,7 @@ from functools import partial
 from pathlib import Path
 from typing import IO
 
+from uprdex.flows.exit_codes import EXIT_OK, EXIT_USAGE
 from uprdex.flows.logs import Notes, dropping
 from uprdex.pipeline import stopping as stop
 from uprdex.pipeline.errors import UprdexError
@@ -191,7 +192,7 @@ class API:
         """Says the command's own last line when the server dies after its stop was asked (a
         service manager's stop signals the server too): the process then ends with it, exit 0
         (None: the server's loss is an error, as for any command)."""
-        self.stop_code = 0
+        self.stop_code = EXIT_OK
         """The exit code of the process ended so (`uprdex watch` stops with 0, `uprdex run`
         cut short with EXIT_STOPPED)."""
 
@@ -304,7 +305,7 @@ def _watch(
                     print(f"error {_lost_error(code, _why(log))}", file=sys.stderr, flush=True)
             finally:  # a line that cannot be printed (a broken pipe) still ends the run
                 # Else bad setup, as the CLI's exit codes say.
-                os._exit(api.stop_code if stopped and api is not None else 2)
+                os._exit(api.stop_code if stopped and api is not None else EXIT_USAGE)
 
 
 def _stopped(api: API | None, code: int | None = None) -> bool:

@@ -1,4 +1,4 @@
-"""What every command shares: the consoles, exit codes, options, and opening the index.
+"""What every command shares: the consoles, options, and opening the index.
 
 Only the CLI turns errors into exit codes and one-line messages.
 """
@@ -17,6 +17,7 @@ from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderHook,
 from rich.markup import escape
 from rich.segment import Segment
 
+from uprdex.flows.exit_codes import EXIT_CLOSED_PIPE, EXIT_USAGE
 from uprdex.pipeline.config import Config, ConfigError, load_config
 from uprdex.pipeline.errors import BadIndexError, OutputError
 from uprdex.pipeline.model import Position
@@ -36,30 +37,6 @@ for _name, _value in {
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
 }.items():
     os.environ.setdefault(_name, _value)
-
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
-EXIT_BUSY = 75
-"""Another uprdex run (or a program such as DB Browser) is writing the index: try again later
-(75 is EX_TEMPFAIL of sysexits.h, "a temporary failure; retry", which cron wrappers know)."""
-EXIT_INTERRUPTED = 130
-"""Ctrl-C (SIGINT): 128 + 2, as shells report a command the signal stopped; not 1, which says
-that files failed."""
-EXIT_STOPPED = 143
-"""`uprdex run` stopped by SIGTERM (`kill`, a service manager's stop): 128 + 15, as shells
-report a command the signal ended; it says what it had indexed and what is left."""
-EXIT_CLOSED_PIPE = 141
-"""The reader of standard output went away (`uprdex recs | head`): 128 + 13 (SIGPIPE), what a
-shell reports for `cat`, `grep` or `sort` stopped so; not 1, which says that files failed."""
-EXIT_CODES_HELP = (
-    "\b\nExit codes: 0 done; 1 some files failed (the rest were done); 2 bad usage or setup "
-    "(an option,\nuprdex.toml, the index, a model file, a missing extra, an output that cannot "
-    "be written);\n75 the index is busy (another uprdex run or a program is writing it): try "
-    "again later;\n130 interrupted (Ctrl-C): what was written before is kept, whole;\n141 the "
-    "reader of the output went away (`| head`); a command that writes the index "
-    "(ingest, import,\nrun, cluster) stops there: what it wrote is kept, whole, and the files "
-    "after it were not read;\nrun it again to go on;\n143 stopped by SIGTERM (`kill`, a "
-    "service manager's stop): as 130."
-)
 
 
 class _Visible:

@@ -11,9 +11,6 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from uprdex.flows.cli._common import (
-    EXIT_OK,
-    EXIT_SOME_FAILED,
-    EXIT_USAGE,
     count,
     err,
     index_option,
@@ -23,6 +20,7 @@ from uprdex.flows.cli._common import (
     say_conflicts,
     workspace,
 )
+from uprdex.flows.exit_codes import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
 from uprdex.pipeline.model import ImportSource
 
 if TYPE_CHECKING:

@@ -17,8 +17,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from uprdex.flows.cli._common import (
-    EXIT_SOME_FAILED,
-    EXIT_USAGE,
     NO_RECURRING,
     asked,
     count,
@@ -36,6 +34,7 @@ from uprdex.flows.cli._common import (
     unknown_id,
 )
 from uprdex.flows.cli._unread import may_be, unread_lines, why_unread
+from uprdex.flows.exit_codes import EXIT_SOME_FAILED, EXIT_USAGE
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.model import AskPart
 from uprdex.pipeline.settings import default_index_path

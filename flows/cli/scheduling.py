@@ -19,10 +19,6 @@ import click
 from rich.markup import escape
 
 from uprdex.flows.cli._common import (
-    EXIT_OK,
-    EXIT_SOME_FAILED,
-    EXIT_STOPPED,
-    EXIT_USAGE,
     count,
     dask_options,
     err,
@@ -42,6 +38,7 @@ from uprdex.flows.cli._served_runs import (
     server_gone,
     stop_runs,
 )
+from uprdex.flows.exit_codes import EXIT_OK, EXIT_SOME_FAILED, EXIT_STOPPED, EXIT_USAGE
 from uprdex.flows.interrupts import (
     DEPLOYMENT,
     NOT_SERVED,
