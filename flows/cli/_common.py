@@ -360,7 +360,7 @@ def say_conflicts(conflicts: Iterable[str]) -> None:
         err.print(f"[yellow]contradiction[/] {escape(line)}")
 
 
-def asked(store: Store, symbol: str, paragraph: str | None) -> Named:
+def ask_named_by(store: Store, symbol: str, paragraph: str | None) -> Named:
     """What `show` and `evidence` were given names: a report symbol and paragraph
     ('A/HRC/28/15 115.8', 'A/HRC/28/15#115.8'), an imported ask's id
     ('upr-info:BHR:1:3ce925f24158', README) or a mistyped id ('A/HRC/28/15:115.22'). One

@@ -18,7 +18,7 @@ from rich.table import Table
 
 from uprdex.flows.cli._common import (
     NO_RECURRING,
-    asked,
+    ask_named_by,
     count,
     err,
     filters,
@@ -218,7 +218,7 @@ def show(symbol: str, paragraph: str | None, index: Path | None, brief: bool) ->
     from uprdex.pipeline.exports import in_own_report, recommendation_record
 
     with open_index(index) as store:
-        named = asked(store, symbol, paragraph)
+        named = ask_named_by(store, symbol, paragraph)
         found = store.recommendation(named.ask, None) if named.ask else None
         rows = store.evidence(recommendation_id=found.id) if found else []
     if found is None:
@@ -350,7 +350,7 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
     from uprdex.pipeline.store import STATE_COMMENT
 
     with open_index(index) as store:
-        named = asked(store, symbol, paragraph)
+        named = ask_named_by(store, symbol, paragraph)
         if named.standing:
             err.print(
                 f"[red]error[/] {escape(named.given)} is an ask known from an import, printed"
