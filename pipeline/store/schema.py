@@ -18,6 +18,7 @@ from uprdex.pipeline.model import IMPORT_READER
 from uprdex.pipeline.names import BY_NAME, text_path
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.store.reviews import settle_reviews
+from uprdex.pipeline.store.stale import one_stale_value
 from uprdex.pipeline.views import (
     add_lists,
     create_views,
@@ -41,7 +42,7 @@ __all__ = [
     "view_columns",
 ]
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 STATE_COMMENT = "state_comment"
 """Evidence kind of the State's own comment on a recommendation (addendum or WG report)."""
 
@@ -398,6 +399,9 @@ _MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     # 12: an addendum's and a decision's session and cycle are stored as its review's
     # (an earlier release stored none and applied them when the index was read).
     settle_reviews,
+    # 13: what a change of the corrections left to cluster again in one meta value, not two
+    # keys (`stale.one_stale_value`).
+    one_stale_value,
 )
 
 
