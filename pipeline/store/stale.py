@@ -65,6 +65,8 @@ def one_stale_value(db: sqlite3.Connection) -> None:
     """Schema 13: schema 12's two keys (`clusters_stale`: the list of [State, fresh];
     `clusters_stale_forgot`: the list of pairs) as the one value; a value already one (the
     version set back) stays as it is."""
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+        return  # a database with no meta table: `schema.view_columns`' in memory
     rows = dict(
         db.execute(
             "SELECT key, value FROM meta WHERE key IN (?, ?)", (_KEY, _FORGOT_OF_SCHEMA_12)
