@@ -268,19 +268,81 @@ def cover(text: str) -> str:
     return "\n".join([line for line in text.splitlines() if line.strip()][:_COVER_LINES])
 
 
-def _issue_date(text: str) -> re.Match[str] | None:
-    """The "Distr.: General <date>" date when printed; else a date in the first lines (the
-    cover's "Shadow report ... - March 2019", a news masthead or dateline), not one the text
-    reports ("On 3 June 2010 the Human Rights Council adopted ..."); else the first date in the
-    text (a full date or a month and year)."""
-    distributed = _DISTRIBUTED.search(text)
-    if distributed:
-        return DATE.match(text, distributed.end())
-    for part in (cover(text), text):
-        found = DATE.search(part)
-        if found:
+# "Date: 30 September 2021", "Published 14 Jun, 2008", "Date of publication: March 2019": the
+# document's own date as a field, on a line of its own, wherever page 1 prints it.
+_DATE_FIELD = re.compile(
+    r"^[ \t]*(?:Date(?:\s+of\s+(?:publication|issue|submission))?|Dated|Published(?:\s+on)?"
+    r"|Publication\s+date|Issued(?:\s+on)?)\s*[:\-–]?\s*",
+    re.IGNORECASE | re.MULTILINE,
+)
+_LINE_END = re.compile(r"[ \t]*[.)]?[ \t]*$", re.MULTILINE)
+# What comes before a dated line's date: nothing, or a place, a weekday or a title and a
+# separator ("Geneva, 15 March 2019", "Shadow report on the third UPR of Slovenia - March 2019",
+# "Joint submission of civil society organisations on Slovenia, 2018"), not a preposition of
+# an event the text reports ("the first review of Slovenia, held in May 2010").
+_BEFORE_DATE = re.compile(r"(?:^|[,:(|–—-])\s*$")
+# "Joint submission of civil society organisations on Slovenia, 2018": a year as a line's date.
+_YEAR_AT_END = re.compile(r"\b(?:19|20)\d{2}\b(?=[ \t]*[.)]?[ \t]*$)", re.MULTILINE)
+_TOP_LINES = 10
+_OPENING_QUOTES, _CLOSING_QUOTES = "“‘«", "”’»"
+
+
+def _quoted(text: str, at: int) -> bool:
+    """Is position `at` of `text` inside quotation marks (a quoted title's "12 March 2020")?"""
+    before = text[:at]
+    opened = sum(before.count(q) for q in _OPENING_QUOTES)
+    closed = sum(before.count(q) for q in _CLOSING_QUOTES)
+    return opened > closed or before.count('"') % 2 == 1
+
+
+def _top(text: str) -> str:
+    """The first `_TOP_LINES` lines of a page that hold text."""
+    return "\n".join([line for line in text.splitlines() if line.strip()][:_TOP_LINES])
+
+
+def _dated_line(text: str, pattern: re.Pattern[str]) -> re.Match[str] | None:
+    """The first `pattern` match (a date or a year) that ends a line of the page's top lines,
+    after nothing but a place, a weekday or a title and a separator, not in quotation marks."""
+    top = _top(text)
+    for found in pattern.finditer(top):
+        start = top.rfind("\n", 0, found.start()) + 1
+        if (
+            _LINE_END.match(top, found.end())
+            and _BEFORE_DATE.search(top[start : found.start()])
+            and not _quoted(top, found.start())
+        ):
             return found
     return None
+
+
+def _document_date(text: str) -> re.Match[str] | int | None:
+    """The date a document prints as its own (a `DATE` match), or only its year: "Distr.:
+    General <date>"; else a date field ("Date: 30 September 2021", `_DATE_FIELD`); else a
+    dated line near the top ("Geneva, 15 March 2019", "... on Slovenia, 2018": `_dated_line`);
+    else a date of its first lines (a news masthead "Friday, 27 June 2014 | Issue 3645") not in
+    quotation marks (a quoted title's). Else, as before these, the first date of its first lines
+    or else of its text, else the one year its first lines print."""
+    distributed = _DISTRIBUTED.search(text)
+    found = DATE.match(text, distributed.end()) if distributed else None
+    if found:
+        return found
+    for field in _DATE_FIELD.finditer(text):
+        found = DATE.match(text, field.end())
+        if found and _LINE_END.match(text, found.end()) and not _quoted(text, found.start()):
+            return found
+    found = _dated_line(text, DATE)
+    if found:
+        return found
+    year = _dated_line(text, _YEAR_AT_END)
+    if year:
+        return int(year.group())
+    first = cover(text)
+    unquoted = (found for found in DATE.finditer(first) if not _quoted(first, found.start()))
+    found = next(unquoted, None) or DATE.search(first) or DATE.search(text)
+    if found:
+        return found
+    years = set(_YEAR.findall(first))
+    return int(years.pop()) if len(years) == 1 else None
 
 
 def iso_date(match: re.Match[str]) -> str | None:
@@ -297,15 +359,14 @@ def iso_date(match: re.Match[str]) -> str | None:
 
 
 def find_date(text: str) -> str | None:
-    """The document's own date in ISO 8601, as precise as it prints it: the date it was issued
-    ("Distr.: General 28 May 2015" -> "2015-05-28"), else the first date of its first lines or
-    else of its text ("November 2019" -> "2019-11"), else the one year its first lines print
-    ("Joint submission ... on Slovenia, 2018" -> "2018")."""
-    match = _issue_date(text)
-    if match is not None:
-        return iso_date(match)
-    year = find_year(text)
-    return None if year is None else str(year)
+    """The document's own date in ISO 8601, as precise as it prints it (`_document_date`): the
+    date it was issued ("Distr.: General 28 May 2015" -> "2015-05-28"), its date field, a dated
+    line near its top ("November 2019" -> "2019-11"; "Joint submission ... on Slovenia, 2018" ->
+    "2018"), a date of its first lines or of its text, or the one year its first lines print."""
+    found = _document_date(text)
+    if found is None or isinstance(found, int):
+        return None if found is None else str(found)
+    return iso_date(found)
 
 
 def _year_of(match: re.Match[str]) -> int:
@@ -320,13 +381,9 @@ def find_review_year(text: str) -> int | None:
 
 
 def find_year(text: str) -> int | None:
-    """The year of `find_date`; without a date, the one year the first lines print ("Joint
-    submission of civil society organisations on Slovenia, 2018")."""
-    match = _issue_date(text)
-    if match:
-        return _year_of(match)
-    years = set(_YEAR.findall(cover(text)))
-    return int(years.pop()) if len(years) == 1 else None
+    """The year of `find_date`."""
+    found = _document_date(text)
+    return found if found is None or isinstance(found, int) else _year_of(found)
 
 
 # "A/HRC/WG.6/34/SVN/2": the pre-session documents carry the State's ISO code.

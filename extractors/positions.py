@@ -34,6 +34,7 @@ __all__ = [
     "REFUSED_WORDINGS",
     "REFUSING",
     "REFUSING_WORDINGS",
+    "WITHHELD_SUPPORT",
     "announced_position",
     "category",
     "gives_reason",
@@ -93,6 +94,10 @@ REFUSED = rf"\b{_either(REFUSED_WORDINGS)}\s+(?:accepted|supported)\b"
 _ENJOYING = r"(?:enjoy(?:s|ed)?|receive[sd]?|ha(?:ve|s)\s+received)"
 _NOT_ENJOYING = r"(?:did|do|does)\s+not\s+(?:enjoy|receive|have)"
 ENJOY_SUPPORT = rf"(?P<verb>{_NOT_ENJOYING}|{_ENJOYING})\s+(?:the\s+|its\s+)?support"
+# A section that says no more than that: "138. The recommendations below did not enjoy the support
+# of Afghanistan:" (A/HRC/26/4), "117. The recommendations which appear below have been examined
+# by Botswana and do not enjoy its support:" (A/HRC/23/7).
+WITHHELD_SUPPORT = re.compile(rf"\b{_NOT_ENJOYING}\s+(?:the\s+|its\s+)?support", re.I)
 
 # "accepted; considered already implemented or in process": "already implemented", "in the
 # process of implementation".
@@ -121,7 +126,7 @@ PARTIAL = re.compile(r"\bpartially\b|\bpartly\b|\bin part\b", re.I)
 
 _LEAD_IN_REFUSAL = re.compile(
     # "The recommendations below did not enjoy the support of Andorra:"
-    rf"\b{_NOT_ENJOYING}\s+(?:the\s+|its\s+)?support"
+    rf"{WITHHELD_SUPPORT.pattern}"
     rf"|{REFUSED}|\brejected\b"
     # "Kenya cannot support / does not support / is unable to accept the following ...";
     # loosely, any "not accept": "would not accept", "not acceptable".

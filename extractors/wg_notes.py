@@ -18,6 +18,7 @@ from dataclasses import replace
 from uprdex.extractors.cited_paragraphs import OF_ANOTHER_REVIEW, cited_asks
 from uprdex.extractors.positions import (
     LEAD_IN_SENTENCE,
+    WITHHELD_SUPPORT,
     gives_reason,
     implemented_detail,
     position_of,
@@ -30,7 +31,13 @@ from uprdex.pipeline.model import Position, Recommendation, StateComment
 from uprdex.pipeline.states import StateTable, load_states
 from uprdex.pipeline.text import join_lines
 
-__all__ = ["COMMENTS_LEAD_IN", "comments_on_cited", "notes_on_asks", "reasons_in_lead_ins"]
+__all__ = [
+    "COMMENTS_LEAD_IN",
+    "commented_refusals",
+    "comments_on_cited",
+    "notes_on_asks",
+    "reasons_in_lead_ins",
+]
 
 # "90. Costa Rica considers that the recommendations marked with an asterisk, Nos. 1, 4, ... in
 # paragraph 88 above, are either already implemented or in the process of implementation."
@@ -308,6 +315,45 @@ def reasons_in_lead_ins(
             for ref in own
         )
     return comments
+
+
+def commented_refusals(
+    paragraphs: Sequence[Paragraph],
+    recommendations: Sequence[Recommendation],
+    comments: Sequence[StateComment],
+) -> list[Recommendation]:
+    """The asks of a section that only says they "did not enjoy the support" of the State
+    (`WITHHELD_SUPPORT`), which the State comments on (a reason in the lead-in, a note after the
+    list: `comments`), with a detail saying where: "noted; the State comments in para 106" (Malawi
+    2011, A/HRC/16/4: "106. Malawi considers that recommendations 105.8, ... are not applicable to
+    the situation in the country ..."). Its words are the comment's; the detail names its
+    paragraph and not what it says, as notes are free prose ("the Kenyan public had overwhelmingly
+    rejected the abolition of the death penalty", Kenya 2010, is no rejection by Kenya). An ask
+    the State does not comment on keeps no detail."""
+    withheld = {str(p.number) for p in paragraphs if WITHHELD_SUPPORT.search(join_lines(p.parts))}
+    where: dict[str, list[int]] = {}
+    for comment in comments:
+        # A comment printed as an item ("92.2 Costa Rica explained that ...") is its paragraph's.
+        head = int(comment.paragraph.split(".")[0])
+        if comment.refers_to is not None and head not in where.setdefault(comment.refers_to, []):
+            where[comment.refers_to].append(head)
+    return [
+        replace(rec, position_detail=_commented_in(where[rec.paragraph]))
+        if rec.position is Position.NOTED
+        and rec.position_detail is None
+        and rec.position_paragraph in withheld
+        and where.get(rec.paragraph)
+        else rec
+        for rec in recommendations
+    ]
+
+
+def _commented_in(paragraphs: list[int]) -> str:
+    """The detail of a noted ask the State comments on in these paragraphs."""
+    numbers = sorted(paragraphs)
+    if len(numbers) == 1:
+        return f"noted; the State comments in para {numbers[0]}"
+    return "noted; the State comments in paras " + ", ".join(map(str, numbers))
 
 
 def _points_to_its_views(lead_in: str) -> bool:

@@ -54,6 +54,7 @@ from uprdex.extractors.wg_items import (
 )
 from uprdex.extractors.wg_notes import (
     COMMENTS_LEAD_IN,
+    commented_refusals,
     comments_on_cited,
     notes_on_asks,
     reasons_in_lead_ins,
@@ -169,6 +170,7 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
         )
         comments.extend(comments_on_cited(paragraphs, recommendations, dropped))
         comments.extend(reasons_in_lead_ins(paragraphs, recommendations, comments))
+        recommendations = commented_refusals(paragraphs, recommendations, comments)
     recommendations = [
         replace(rec, warnings=(*rec.warnings, NO_STATE_PRINTED))
         if not rec.recommending_states

@@ -120,6 +120,54 @@ def test_an_ngo_report_is_dated_by_its_cover_not_by_the_events_it_reports() -> N
     assert (find_date(year_only), find_year(year_only)) == ("2018", 2018)
 
 
+# A document's own date, not one it quotes or cites. The quoted title and the cited resolution
+# are real text of the corpus (A/HRC/DEC/43/112, slovenia/cycle3/g2007307.pdf: "Decision
+# adopted by the Human Rights Council on 12 March 2020", "... Human Rights Council resolutions
+# 5/1 of 18 June 2007 and 16/21 of 25 March 2011"); the rest is written as NGO documents open.
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        pytest.param(
+            "Joint NGO submission\nComments on “Decision adopted by the Human Rights Council on "
+            "12 March 2020”\nSlovenian Roma civil society coalition\nDate: 30 September 2021\n"
+            "1. The coalition welcomes the adoption of the outcome.\n",
+            "2021-09-30",
+            id="date-field-not-the-quoted-title",
+        ),
+        pytest.param(
+            "Slovenian Roma civil society coalition\n“Decision adopted by the Human Rights Council "
+            "on 12 March 2020”: a follow-up\nto the third UPR of Slovenia\nsubmitted by the "
+            "coalition\nLjubljana\nJune 2021\n1. The coalition welcomes the adoption of the "
+            "outcome.\n",
+            "2021-06",
+            id="dated-line-not-the-quoted-title",
+        ),
+        pytest.param(
+            "Joint submission of civil society\norganisations on Slovenia, 2018\n\n1. The "
+            "coalition welcomes that\nSlovenia supported recommendations\n"
+            "1 Human Rights Council resolutions 5/1 of 18 June 2007 and 16/21 of 25 March 2011.\n",
+            "2018",
+            id="year-line-not-the-footnote",
+        ),
+        pytest.param(
+            # Slovenia_Infographic.pdf (slovenia/cycle3), page 1, as read: no date of its own,
+            # so the first one of its text, as before.
+            "Slovenia\nThe Universal Periodic\nReview\nSlovenia was reviewed by UPR WG 34, in\n"
+            "November of 2019. It received 215\nrecommendations and it supported 182\n"
+            "recommendations at the adoption of its UPR\noutcome at Human Rights Council 43, in\n"
+            "January 2020 (an increase of 32% with\nrespect to the 2nd cycle).\n",
+            "2020-01",
+            id="no-own-date-first-date-as-before",
+        ),
+    ],
+)
+def test_a_document_without_a_symbol_is_dated_by_its_own_date_not_one_it_quotes(
+    text: str, date: str
+) -> None:
+    assert find_symbol(text) is None
+    assert (find_date(text), find_year(text)) == (date, int(date[:4]))
+
+
 def test_the_state_an_ngo_report_is_about_when_it_names_another_once() -> None:
     shadow = (
         "Slovenian Roma civil society coalition - shadow report, May 2018\n1. Slovenia "

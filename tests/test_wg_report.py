@@ -1250,7 +1250,9 @@ def test_a_note_calling_noted_asks_not_applicable_is_the_states_comment_on_each(
     named = ["105.8", "105.14", "105.15", "105.16", "105.31"]
     assert [c.refers_to for c in report.comments if c.paragraph == "106"] == named
     recs = by_paragraph(report)
-    assert {(recs[p].position, recs[p].position_detail) for p in named} == {(Position.NOTED, None)}
+    # Its paragraph is their detail (`commented_refusals`), not what it says of them.
+    commented = (Position.NOTED, "noted; the State comments in para 106")
+    assert {(recs[p].position, recs[p].position_detail) for p in named} == {commented}
 
 
 def test_a_note_on_the_recommendations_listed_above_speaks_of_the_list_right_above_it() -> None:
@@ -1272,7 +1274,36 @@ def test_a_note_on_an_ask_named_by_its_full_number_is_the_states_comment_whateve
     report = parsed("lithuania2011_recs.pdf")
     assert [c.refers_to for c in report.comments if c.paragraph == "92"] == ["91.1"]
     ask = by_paragraph(report)["91.1"]
-    assert (ask.position, ask.position_detail) == (Position.NOTED, None)
+    assert (ask.position, ask.position_detail) == (
+        Position.NOTED,
+        "noted; the State comments in para 92",
+    )
+
+
+def test_a_did_not_enjoy_section_the_state_comments_on_names_the_comment_as_its_detail() -> None:
+    # "did not enjoy the support" says no more than noted; where the State prints a reason or a
+    # note for such asks, the detail says where, not what (notes are free prose). A/HRC/15/13
+    # (Turkey 2010), pages 21-22: "104. The recommendation contained in paragraph 103, No. 7, did
+    # not enjoy the support of Turkey, as Turkey stressed that ..." (103.7 only) and "105. The
+    # following recommendations did not enjoy the support of Turkey, as Turkey does neither
+    # recognize Republic of Cyprus nor accept its claims to represent the whole island:".
+    turkey = by_paragraph(parsed("turkey2010_notes.pdf"))
+    details = {p: rec.position_detail for p, rec in turkey.items() if p.startswith("10")}
+    assert details == {
+        **{f"103.{n}": None for n in range(1, 10) if n != 7},
+        "103.7": "noted; the State comments in para 104",
+        **{f"105.{n}": "noted; the State comments in para 105" for n in range(1, 7)},
+    }
+    # A/HRC/15/8 (Kenya 2010), pages 22-23: one note per ask, "104. With regard to
+    # recommendations in paragraph 103.1 above, Kenya indicated that the Kenyan public had
+    # overwhelmingly rejected the abolition of the death penalty ..." (a comment, no rejection).
+    kenya = by_paragraph(parsed("kenya2010_notes.pdf"))
+    assert kenya["103.1"].position_detail == "noted; the State comments in para 104"
+    assert kenya["103.3"].position_detail == "noted; the State comments in para 106"
+    # A/HRC/16/8 (Andorra 2011): "85. The recommendations below did not enjoy the support of
+    # Andorra:" and no note: no detail.
+    andorra = parsed("andorra2011_recs.pdf").recommendations
+    assert [rec.position_detail for rec in andorra if rec.paragraph.startswith("85.")] == [None] * 2
 
 
 def test_a_note_opening_on_the_asks_above_by_number_is_the_states_comment_on_each() -> None:
@@ -1288,8 +1319,9 @@ def test_a_note_opening_on_the_asks_above_by_number_is_the_states_comment_on_eac
         named = [c.refers_to for c in report.comments if c.paragraph == note]
         assert named == [f"136.{n}" for n in numbers]
     recs = by_paragraph(report)
-    noted = {(recs[f"136.{n}"].position, recs[f"136.{n}"].position_detail) for n in range(1, 59)}
-    assert noted == {(Position.NOTED, None)}
+    for note, numbers in (("137", not_obliged), ("138", wrong)):
+        noted = {(recs[f"136.{n}"].position, recs[f"136.{n}"].position_detail) for n in numbers}
+        assert noted == {(Position.NOTED, f"noted; the State comments in para {note}")}
 
 
 def test_a_comment_on_the_two_recommendations_above_speaks_of_the_two_items_above_it() -> None:
@@ -1301,7 +1333,7 @@ def test_a_comment_on_the_two_recommendations_above_speaks_of_the_two_items_abov
     assert [c.refers_to for c in report.comments if c.paragraph == "71"] == ["70.1", "70.2"]
     recs = by_paragraph(report)
     assert {(recs[p].position, recs[p].position_detail) for p in ("70.1", "70.2")} == {
-        (Position.NOTED, None)
+        (Position.NOTED, "noted; the State comments in para 71")
     }
 
 
@@ -1313,7 +1345,10 @@ def test_a_note_on_an_ask_named_by_its_paragraph_and_number_there_is_its_comment
     assert [c.refers_to for c in report.comments if c.paragraph == "104"] == ["103.7"]
     ask = by_paragraph(report)["103.7"]
     assert ask.text.startswith("Implement the large number of European Court of Human Rights")
-    assert (ask.position, ask.position_detail) == (Position.NOTED, None)
+    assert (ask.position, ask.position_detail) == (
+        Position.NOTED,
+        "noted; the State comments in para 104",
+    )
 
 
 def test_a_note_opening_on_the_recommendations_above_speaks_of_the_items_right_above_it() -> None:
@@ -1327,7 +1362,7 @@ def test_a_note_opening_on_the_recommendations_above_speaks_of_the_items_right_a
     assert named == [f"97.{n}" for n in range(1, 16)]
     recs = by_paragraph(report)
     assert {(recs[ask].position, recs[ask].position_detail) for ask in named} == {
-        (Position.NOTED, None)
+        (Position.NOTED, "noted; the State comments in para 98")
     }
 
 
@@ -1399,8 +1434,10 @@ def test_a_lead_in_naming_some_of_its_own_items_is_the_states_comment_on_those()
     recs = by_paragraph(report)
     assert "92.45" in recs and "92.1" in recs
     assert {(recs[ask].position, recs[ask].position_detail) for ask in named} == {
-        (Position.NOTED, None)
+        (Position.NOTED, "noted; the State comments in para 92")
     }
+    # The 17 asks it says nothing of keep no detail.
+    assert recs["92.1"].position_detail is None and recs["92.45"].position_detail is None
 
 
 @pytest.mark.parametrize(
@@ -1490,7 +1527,7 @@ def test_a_lead_in_giving_the_reason_for_its_position_is_the_comment_on_each_of_
     assert all(reason in text for text in said.values())
     recs = by_paragraph(report)
     assert {(recs[ask].position, recs[ask].position_detail) for ask in said} == {
-        (Position.NOTED, None)
+        (Position.NOTED, f"noted; the State comments in para {lead_in}")
     }
 
 

@@ -1,0 +1,185 @@
+"""review25: uprdex used as a human-rights researcher would, on real reports no other test reads
+(El Salvador 2010 and 2014), each finding pinned as an xfail(strict) test that fails on today's
+code."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from uprdex.pipeline.clusters.treaties import fold_words, load_treaties
+
+from helpers import SHARED, cli
+
+CORPUS = (
+    "wg_reports/elsalvador2010.pdf",  # A/HRC/14/5, cycle 1 (session 7)
+    "wg_reports/elsalvador2014.pdf",  # A/HRC/28/5, cycle 2 (session 20)
+)
+
+
+@pytest.fixture(scope="module")
+def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """El Salvador's two WG reports, ingested once (one worker)."""
+    if not SHARED.exists():
+        pytest.skip(f"shared corpus not found at {SHARED}: corpus tests skipped")
+    index = tmp_path_factory.mktemp("review25") / "index.sqlite"
+    paths = [str(SHARED / name) for name in CORPUS]
+    result = cli("ingest", *paths, "--index", index, "--workers", "1")
+    assert result.exit_code == 0, result.output
+    return index
+
+
+def _asks(index: Path) -> dict[str, dict[str, Any]]:
+    import uprdex
+
+    with uprdex.open_index(index) as opened:
+        recs = opened.recommendations(state_under_review="El Salvador")
+        return {rec["id"]: rec for rec in recs}
+
+
+def _repeats(rec: dict[str, Any]) -> set[str]:
+    return {earlier["id"] for earlier in rec["repeats"] or []}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review25 finding 1 (cause): the misnamed 'International Covenant for the Protection "
+    "of All Persons from Enforced Disappearance' (A/HRC/14/5 82.13, France) is not read as the "
+    "CED",
+)
+def test_the_misnamed_covenant_on_enforced_disappearance_is_the_ced() -> None:
+    # A/HRC/14/5 p. 18, 82.13: "To sign and ratify the International Covenant for the Protection
+    # of All Persons from Enforced Disappearance (France);"
+    treaties = load_treaties()
+    text = "To sign and ratify the International Covenant for the Protection of All Persons "
+    text += "from Enforced Disappearance"
+    assert "ced" in treaties.replace(fold_words(text)).split()
+
+
+@pytest.mark.corpus
+@pytest.mark.xfail(
+    strict=True,
+    reason="review25 finding 1: El Salvador 2014's asks to ratify the CED (105.1, 105.5) have no "
+    "'asked before', though 2010's 82.13 asked it (printed 'International Covenant')",
+)
+def test_el_salvador_2014_asks_to_ratify_the_ced_repeat_the_2010_ask(corpus_index: Path) -> None:
+    asks = _asks(corpus_index)
+    # A/HRC/28/5 p. 19, 105.1: "Ratify the International Convention for the Protection of All
+    # Persons from Enforced Disappearance; ... (Portugal)"; 105.5 "Continue its efforts aimed at
+    # ratifying the Convention for the Protection of All Persons from Enforced Disappearance
+    # (Argentina)".
+    unlinked = [
+        later
+        for later in ("A/HRC/28/5#105.1", "A/HRC/28/5#105.5")
+        if "A/HRC/14/5#82.13" not in _repeats(asks[later])
+    ]
+    assert unlinked == []
+
+
+@pytest.mark.corpus
+@pytest.mark.xfail(
+    strict=True,
+    reason="review25 finding 2: El Salvador 2014's 105.29 'adoption of a national human rights "
+    "plan' is not linked to 2010's 81.8 'preparation of a national plan on human rights'",
+)
+def test_el_salvador_2014_national_human_rights_plan_repeats_the_2010_ask(
+    corpus_index: Path,
+) -> None:
+    asks = _asks(corpus_index)
+    # A/HRC/14/5 p. 13, 81.8: "To continue its efforts to ensure the full enjoyment of human
+    # rights through the participatory preparation of a national plan on human rights
+    # (Bolivia);" A/HRC/28/5 p. 20, 105.29: "Promote the drawing up and adoption of a national
+    # human rights plan (...)".
+    assert "A/HRC/14/5#81.8" in _repeats(asks["A/HRC/28/5#105.29"])
+
+
+@pytest.mark.corpus
+@pytest.mark.xfail(
+    strict=True,
+    reason="review25 finding 2: El Salvador 2014's 105.22 'abolish the death penalty for all "
+    "crimes' is linked to 2010's 82.23 only, not to 82.24 or 82.26 that asked the same",
+)
+def test_el_salvador_2014_abolition_for_all_crimes_repeats_the_2010_asks(
+    corpus_index: Path,
+) -> None:
+    asks = _asks(corpus_index)
+    # A/HRC/14/5 p. 19, 82.24: "To amend the relevant legislation in order to abolish capital
+    # punishment entirely, ... (Slovakia)"; 82.26: "To modify the military code in order to
+    # eliminate capital punishment for all crimes (France)". A/HRC/28/5 p. 20, 105.22:
+    # "Withdraw the reservation to the Second Protocol to ICCPR and abolish the death penalty
+    # for all crimes (Montenegro)".
+    assert {"A/HRC/14/5#82.24", "A/HRC/14/5#82.26"} <= _repeats(asks["A/HRC/28/5#105.22"])
+
+
+@pytest.mark.corpus
+@pytest.mark.xfail(
+    strict=True,
+    reason="review25 finding 3: four 'asked again' links join asks that only share a word: a "
+    "standing invitation and reparations (81.17/103.33), torture and violence against women "
+    "(81.31/104.16), preventive detention and an overdue CAT report (82.28/103.5), a children's "
+    "act's resources and child migrants' repatriation (82.20/103.59)",
+)
+def test_asks_that_only_share_a_word_are_not_asked_again(corpus_index: Path) -> None:
+    asks = _asks(corpus_index)
+    # A/HRC/14/5 p. 13, 81.17 "To extend a standing invitation to all special procedures of the
+    # United Nations to further such cooperation" (done: A/HRC/14/5 para 84);
+    # A/HRC/28/5 p. 15, 103.33 "Take further steps to address victims' rights, including taking
+    # forward reparations for victims of internal armed conflict, and to explore possible
+    # cooperation with United Nations special procedures in that regard".
+    wrong = {
+        ("A/HRC/28/5#103.33", "A/HRC/14/5#81.17"),
+        ("A/HRC/28/5#104.16", "A/HRC/14/5#81.31"),
+        ("A/HRC/28/5#103.5", "A/HRC/14/5#82.28"),
+        ("A/HRC/28/5#103.59", "A/HRC/14/5#82.20"),
+    }
+    found = {(later, earlier) for later, earlier in wrong if earlier in _repeats(asks[later])}
+    assert found == set()
+
+
+@pytest.mark.corpus
+@pytest.mark.xfail(
+    strict=True,
+    reason="review25 finding 4: 'decriminalize and remove the ban on abortion' (105.49) and "
+    "'Decriminalize abortion and ensure ... legal abortion services' (105.56) are in two clusters",
+)
+def test_el_salvador_2014_asks_to_decriminalize_abortion_share_a_cluster(
+    corpus_index: Path,
+) -> None:
+    asks = _asks(corpus_index)
+    # A/HRC/28/5 p. 22, 105.49 "Make the necessary constitutional and legislative amendments in
+    # order to decriminalize and remove the ban on abortion (Australia)"; 105.56 "Decriminalize
+    # abortion and ensure that safe and legal abortion services are available ... (Slovenia)".
+    assert asks["A/HRC/28/5#105.49"]["cluster_id"] == asks["A/HRC/28/5#105.56"]["cluster_id"]
+
+
+@pytest.mark.corpus
+@pytest.mark.xfail(
+    strict=True,
+    reason="review25 finding 6: the footnote giving 81.72 'as read during the interactive "
+    "dialogue' (A/HRC/14/5 p. 17, note 1) is nowhere in the ask's record",
+)
+def test_the_footnote_with_the_ask_as_read_is_kept(corpus_index: Path) -> None:
+    # A/HRC/14/5 p. 17, 81.72 "To pursue and intensify initiatives in the area of housing
+    # (Algeria)1;" note 1: "The recommendation as read during the interactive dialogue: To
+    # pursue and intensify initiatives in the area of housing within the framework of the plan
+    # for 2009-2014, which sets as an objective a house for everyone."
+    record = _asks(corpus_index)["A/HRC/14/5#81.72"]
+    assert "a house for everyone" in json.dumps(record)
+
+
+@pytest.mark.corpus
+@pytest.mark.xfail(
+    strict=True,
+    reason="review25 finding 7: 'uprdex evidence A/HRC/14/5 17' (the number as A/HRC/14/5 "
+    "prints it under paragraphs 81 and 82) says no such recommendation, with no 'did you mean'",
+)
+def test_a_number_as_printed_under_its_paragraph_suggests_the_asks_it_may_be(
+    corpus_index: Path,
+) -> None:
+    # A/HRC/14/5 p. 13 prints "17. To extend a standing invitation ..." under paragraph 81, and
+    # p. 18 "17. To ratify the Rome Statute ..." under paragraph 82: uprdex's 81.17 and 82.17.
+    result = cli("evidence", "A/HRC/14/5", "17", "--index", corpus_index)
+    assert "A/HRC/14/5#81.17" in result.output and "A/HRC/14/5#82.17" in result.output
