@@ -5,7 +5,7 @@ recommendations, an addendum's responses, the themes, the citations, the sentenc
 it returns a failed record saying what is wrong, so the batch goes on. Nothing in it depends on
 the file's name (a reading of the same bytes is the same under any name: Prefect caches it on
 them): `at_path` gives it this run's path and the warning that name gets, and a command names the
-file where it says the error (`loader.FileNames`).
+file where it says the error (`names.FileNames`).
 `flows.ingest` runs it on many files (in worker processes) and writes the results.
 """
 
@@ -38,12 +38,7 @@ from uprdex.extractors.wg_report import parse_wg_report
 from uprdex.flows import fingerprint
 from uprdex.pipeline.errors import BadDocumentError, UprdexError
 from uprdex.pipeline.forked import in_parts
-from uprdex.pipeline.loader import (
-    load_pdf,
-    name_warnings,
-    path_text,
-    read_with_hash,
-)
+from uprdex.pipeline.loader import load_pdf, read_with_hash
 from uprdex.pipeline.model import (
     Addendum,
     Citation,
@@ -54,6 +49,7 @@ from uprdex.pipeline.model import (
     ThemeHit,
     WgReport,
 )
+from uprdex.pipeline.names import name_warnings, path_text
 from uprdex.pipeline.paraphrase import page_sentences
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.symbols import cycle_of_session, session_of_symbol, wg_symbol_of

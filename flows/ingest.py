@@ -24,13 +24,7 @@ from uprdex.flows.extract import (
 from uprdex.flows.rereading import earlier_reading_kept, needs_no_reading
 from uprdex.pipeline.clusters.pair_model import PairModel
 from uprdex.pipeline.errors import BadDocumentError, UprdexError
-from uprdex.pipeline.loader import (
-    BY_NAME,
-    FileNames,
-    path_text,
-    read_with_hash,
-    text_path,
-)
+from uprdex.pipeline.loader import read_with_hash
 from uprdex.pipeline.model import (
     IMPORT_READER,
     DocumentRow,
@@ -38,6 +32,7 @@ from uprdex.pipeline.model import (
     DocumentType,
     ImportedRec,
 )
+from uprdex.pipeline.names import BY_NAME, FileNames, path_text, text_path
 from uprdex.pipeline.sandbox import Outcome, map_isolated, run_isolated, start_method
 from uprdex.pipeline.semantic import SemanticModel
 from uprdex.pipeline.settings import ClusterSettings, LoaderSettings

@@ -3,7 +3,7 @@ a SIGTERM that comes before `uprdex serve` has set up its own stop.
 
 Prefect's runner starts each served run in a child process (multiprocessing's spawn) in serve's
 process group, so the terminal's Ctrl-C reaches it too. From the moment the run's flow begins,
-Prefect reports the interrupted run, and `logs.off_the_terminal` keeps its crash notes off the
+Prefect reports the interrupted run, and `logs.drop_from_terminal` keeps its crash notes off the
 terminal. Before that, in its first second or so, the child is still importing Prefect to
 unpickle the flow, and Python's KeyboardInterrupt there printed a 50-line traceback before
 serve's one line. Nothing of the run has begun then, so the child ends at once, quietly, with
@@ -14,7 +14,7 @@ SIGTERM (a service manager's stop) stops it (`cli.scheduling`); a SIGTERM then k
 143 and no line. From the first import of `uprdex.flows`, 0.05-0.1 s after the process starts,
 such a SIGTERM ends it at once with its line: nothing is registered or served yet.
 
-And how every command that stops on a signal notes the stop as asked (`stop_asked`, kept in
+And how every command that stops on a signal notes the stop as asked (`note_the_stop`, kept in
 `pipeline.stopping`): a service manager stops a service by signalling every process of it at
 once (systemd's default KillMode=control-group, `docker stop`), and what then fails around the
 command (its sandbox workers, its Prefect server, ended by the same signal) is the stop. Once
@@ -41,9 +41,10 @@ from contextlib import contextmanager, suppress
 from types import FrameType
 from typing import NoReturn, TypeAlias
 
+from uprdex.flows.exit_codes import EXIT_INTERRUPTED, EXIT_OK
 from uprdex.pipeline.stopping import ask as ask_stop
-from uprdex.pipeline.stopping import asked
 from uprdex.pipeline.stopping import clear as clear_stop
+from uprdex.pipeline.stopping import was_asked as stop_was_asked
 
 __all__ = [
     "DEPLOYMENT",
@@ -51,6 +52,7 @@ __all__ = [
     "SERVED_BY",
     "end_serve",
     "ignore_stops",
+    "note_the_stop",
     "noting_the_stop",
     "prefect_lacks",
     "prefects_sigterm_noted",
@@ -58,7 +60,6 @@ __all__ = [
     "serving",
     "sigterm_as_ctrl_c",
     "stop_as_ctrl_c",
-    "stop_asked",
     "stop_serve_early",
     "the_run_begins",
 ]
@@ -68,7 +69,6 @@ _Handler: TypeAlias = Callable[[int, FrameType | None], object] | signal.Handler
 
 SERVED_BY = "UPRDEX_SERVED_BY"
 """The process id of `uprdex serve`, in the environment of the processes it spawns."""
-EXIT_INTERRUPTED = 130
 DEPLOYMENT = "uprdex-nightly"
 """The nightly flow's deployment, as `uprdex serve` registers and serves it."""
 NOT_SERVED = f"stopped before nightly/{DEPLOYMENT} was served"
@@ -168,7 +168,7 @@ def the_run_begins() -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
-def stop_asked() -> None:
+def note_the_stop() -> None:
     """Notes the stop as asked (`pipeline.stopping`), and from now on Prefect's log worker
     does not write its "--- Error logging to API ---" to standard error (it writes it only
     while `logging.raiseExceptions`): the stop may have ended the server too, and its last
@@ -189,7 +189,7 @@ def stop_as_ctrl_c(signum: int, frame: object) -> NoReturn:
     `uprdex run`'s SIGTERM): a second Ctrl-C or SIGTERM while the command stops is ignored;
     it ended watch killed by SIGINT (-2) or SIGTERM (-15) halfway through its stop, or cut
     its temporary server's stop short."""
-    stop_asked()
+    note_the_stop()
     ignore_stops()
     raise KeyboardInterrupt
 
@@ -208,7 +208,7 @@ def sigterm_as_ctrl_c() -> Iterator[None]:
     try:
         yield
     finally:
-        if not asked():
+        if not stop_was_asked():
             signal.signal(signal.SIGTERM, before)
 
 
@@ -217,12 +217,12 @@ def noting_the_stop(
 ) -> Callable[..., NoReturn]:
     """Prefect's own SIGTERM handler, which replaces the command's during each flow run (and
     passes the signal on only once the run has handled its crash, which calls a server the
-    same stop may have ended: seconds), noting the stop as asked first (`stop_asked`) and
+    same stop may have ended: seconds), noting the stop as asked first (`note_the_stop`) and
     ignoring the signals that come after it (`ignore_stops`, with `ctrl_c`; Prefect sets the
     command's handler back before it passes the signal on)."""
 
     def noted(signum: int, *args: object) -> NoReturn:
-        stop_asked()
+        note_the_stop()
         ignore_stops(ctrl_c)
         prefects(signum, *args)
 
@@ -288,4 +288,4 @@ def end_serve(how: str) -> NoReturn:
             sys.stdout.fileno(),
             f"{how}; runs it schedules wait until `uprdex serve` runs again\n".encode(),
         )
-    os._exit(0)
+    os._exit(EXIT_OK)

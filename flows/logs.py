@@ -1,5 +1,6 @@
-"""Prefect's log lines a command says better itself: filters, the blocks that apply one, and
-the one block every command that runs flows enters: its terminal after a stop."""
+"""Prefect's log lines a command says better itself: filters, the calls that install one
+(from the call on: each returns the ExitStack that removes it), and the one call every command
+that runs flows makes: its terminal after a stop."""
 
 from __future__ import annotations
 
@@ -15,10 +16,10 @@ __all__ = [
     "RunNotes",
     "ServerStopping",
     "Stopping",
-    "dropping",
-    "errors_in_one_line",
-    "off_the_terminal",
-    "terminal_after_a_stop",
+    "drop_from_loggers",
+    "drop_from_terminal",
+    "quiet_the_terminal_after_a_stop",
+    "say_errors_in_one_line",
 ]
 
 
@@ -62,7 +63,7 @@ class AfterTheStop(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         from uprdex.pipeline import stopping
 
-        return not stopping.asked()
+        return not stopping.was_asked()
 
 
 class EndedBeforeItsRun(logging.Filter):
@@ -91,10 +92,10 @@ ENDED_BEFORE_ITS_RUN = "Process exited with status code: 130."
 RUNNERS_ADVICE = "Check the flow run logs"
 
 
-def dropping(drop: logging.Filter, *names: str) -> ExitStack:
-    """From now on, or until the block the result is entered in ends, the loggers `names` do
-    not write the records `drop` filters out (to any handler: the server's record of a run
-    neither)."""
+def drop_from_loggers(drop: logging.Filter, *names: str) -> ExitStack:
+    """From the call on, the loggers `names` do not write the records `drop` filters out (to
+    any handler: the server's record of a run neither), until the ExitStack returned is closed
+    (the end of the `with` block it is used in; never closed, for good)."""
     loggers = ExitStack()
     for logger in map(logging.getLogger, names):
         logger.addFilter(drop)
@@ -128,11 +129,11 @@ class RunNotes(logging.Filter):
         return not run or record.levelno >= logging.ERROR
 
 
-def off_the_terminal(drop: logging.Filter) -> ExitStack:
-    """From now on, or until the block the result is entered in ends, the handlers of the root
-    logger (Prefect's console) do not write the records `drop` filters out; Prefect's handler
-    that sends a run's log lines to its server still does (the run's record there stays
-    whole)."""
+def drop_from_terminal(drop: logging.Filter) -> ExitStack:
+    """From the call on, the handlers of the root logger (Prefect's console) do not write the
+    records `drop` filters out, until the ExitStack returned is closed (as
+    `drop_from_loggers`); Prefect's handler that sends a run's log lines to its server still
+    does (the run's record there stays whole)."""
     handlers = ExitStack()
     for handler in logging.getLogger().handlers:
         handler.addFilter(drop)
@@ -185,10 +186,11 @@ RUN_LOGGERS = ("prefect.flow_runs", "prefect.task_runs")
 """Where Prefect logs what happens in a flow run and its task runs."""
 
 
-def errors_in_one_line() -> ExitStack:
-    """While a flow runs here (`uprdex run`, `watch`): an UprdexError inside it (the index on
-    a full disk, busy) is the command's one line, not Prefect's traceback as well."""
-    return dropping(_UprdexErrorRecord(), *RUN_LOGGERS)
+def say_errors_in_one_line() -> ExitStack:
+    """From the call on, until the ExitStack returned is closed (while a flow runs here:
+    `uprdex run`, `watch`): an UprdexError inside a flow (the index on a full disk, busy) is
+    the command's one line, not Prefect's traceback as well."""
+    return drop_from_loggers(_UprdexErrorRecord(), *RUN_LOGGERS)
 
 
 Stopping = Literal["flows here", "serve", "a served run"]
@@ -207,12 +209,12 @@ RUNNERS_NOTES = ("prefect.runner.flow_run_executor", "prefect.runner.state_propo
 """Where Prefect's runner says how a run's process ended (`EndedBeforeItsRun`)."""
 
 
-def terminal_after_a_stop(
+def quiet_the_terminal_after_a_stop(
     what: Stopping, serve_stopping: Callable[[], bool] | None = None
 ) -> ExitStack:
-    """The command's terminal after a stop: from now on, or until the block the result is
-    entered in ends, what Prefect logs of the stop is left to the command's one line. Each
-    command that runs flows enters it once, `what` saying how its flows run:
+    """The command's terminal after a stop: from the call on, until the ExitStack returned is
+    closed (never, for good), what Prefect logs of the stop is left to the command's one line.
+    Each command that runs flows calls it once, `what` saying how its flows run:
 
     - always: nothing once the stop was asked (`AfterTheStop`; the stop may have ended the
       server too), on the terminal;
@@ -224,18 +226,22 @@ def terminal_after_a_stop(
       (`ServerStopping`);
     - "a served run" (the process Prefect's runner starts for a run of serve's, which the
       terminal's Ctrl-C reaches too): the crash notes of a run Ctrl-C stopped, on the terminal
-      (the server keeps them); entered for good as the run begins, since Prefect logs them
-      after the flow's function has ended."""
+      (the server keeps them); for good from the run's start (the ExitStack is never
+      closed), since Prefect logs them after the flow's function has ended."""
     block = ExitStack()
-    block.enter_context(off_the_terminal(AfterTheStop()))
+    block.enter_context(drop_from_terminal(AfterTheStop()))
     if what == "flows here":
-        block.enter_context(dropping(Interrupted(sigterm=True), *RUN_LOGGERS))
+        block.enter_context(drop_from_loggers(Interrupted(sigterm=True), *RUN_LOGGERS))
     elif what == "a served run":
-        block.enter_context(off_the_terminal(Interrupted()))
+        block.enter_context(drop_from_terminal(Interrupted()))
     else:
         if serve_stopping is None:
             raise TypeError("serve's terminal after a stop needs serve_stopping")
-        block.enter_context(dropping(Notes(*SERVE_STOPPING), "prefect.runner", "prefect.flows"))
-        block.enter_context(dropping(EndedBeforeItsRun(serve_stopping), *RUNNERS_NOTES))
-        block.enter_context(dropping(ServerStopping(), "prefect.FlowRunCancellingObserver"))
+        block.enter_context(
+            drop_from_loggers(Notes(*SERVE_STOPPING), "prefect.runner", "prefect.flows")
+        )
+        block.enter_context(drop_from_loggers(EndedBeforeItsRun(serve_stopping), *RUNNERS_NOTES))
+        block.enter_context(
+            drop_from_loggers(ServerStopping(), "prefect.FlowRunCancellingObserver")
+        )
     return block

@@ -31,7 +31,7 @@ from uprdex.flows.extract import Extracted, at_path
 from uprdex.flows.fingerprint import CODE_VERSION, settings_key
 from uprdex.flows.ingest import extract_isolated, write_reading
 from uprdex.flows.interrupts import the_run_begins
-from uprdex.flows.logs import terminal_after_a_stop
+from uprdex.flows.logs import quiet_the_terminal_after_a_stop
 from uprdex.flows.rereading import earlier_reading_kept, needs_no_reading
 from uprdex.pipeline.config import Config, load_config
 from uprdex.pipeline.errors import BadDocumentError, FileChangedError
@@ -45,8 +45,9 @@ from uprdex.pipeline.inbox import (
     quarantine,
     scan_inbox,
 )
-from uprdex.pipeline.loader import BY_NAME, FileNames, path_text, read_with_hash, text_path
+from uprdex.pipeline.loader import read_with_hash
 from uprdex.pipeline.model import DocumentStatus
+from uprdex.pipeline.names import BY_NAME, FileNames, path_text, text_path
 from uprdex.pipeline.report import write_report
 from uprdex.pipeline.sandbox import WorkerStartError
 from uprdex.pipeline.settings import ClusterSettings, LoaderSettings
@@ -532,7 +533,9 @@ def nightly(
         # of `uprdex serve` (or of a worker): Ctrl-C there stops both, and the command says so.
         # A service manager's stop signals this process with serve and the server: what fails
         # then (calls to the server it ended) is the stop, which serve says in its line.
-        terminal_after_a_stop("a served run")
+        # For good: the ExitStack returned is never closed (Prefect logs a run's crash notes
+        # after the flow's function has ended).
+        quiet_the_terminal_after_a_stop("a served run")
         # From here Prefect reports a Ctrl-C as the run's crash (off the terminal).
         the_run_begins()
     # The stages' settings are the workspace's (uprdex.toml, UPRDEX_* variables); the paths are

@@ -29,7 +29,8 @@ from functools import partial
 from pathlib import Path
 from typing import IO
 
-from uprdex.flows.logs import Notes, dropping
+from uprdex.flows.exit_codes import EXIT_OK, EXIT_USAGE
+from uprdex.flows.logs import Notes, drop_from_loggers
 from uprdex.pipeline import stopping as stop
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.files import remove_unfinished
@@ -191,7 +192,7 @@ class API:
         """Says the command's own last line when the server dies after its stop was asked (a
         service manager's stop signals the server too): the process then ends with it, exit 0
         (None: the server's loss is an error, as for any command)."""
-        self.stop_code = 0
+        self.stop_code = EXIT_OK
         """The exit code of the process ended so (`uprdex watch` stops with 0, `uprdex run`
         cut short with EXIT_STOPPED)."""
 
@@ -257,7 +258,7 @@ def temporary_api(say: bool = False) -> Iterator[API]:
             died = server.poll()
             if died is None:
                 # Stopped by a service manager, the server may be going too: not 10 s a try.
-                _drain(say, 2 if stop.asked() else 10)
+                _drain(say, 2 if stop.was_asked() else 10)
             gone = server.poll() is not None  # before the drain or during it
             os.environ.pop("PREFECT_API_URL", None)
             server.terminate()
@@ -304,7 +305,7 @@ def _watch(
                     print(f"error {_lost_error(code, _why(log))}", file=sys.stderr, flush=True)
             finally:  # a line that cannot be printed (a broken pipe) still ends the run
                 # Else bad setup, as the CLI's exit codes say.
-                os._exit(api.stop_code if stopped and api is not None else 2)
+                os._exit(api.stop_code if stopped and api is not None else EXIT_USAGE)
 
 
 def _stopped(api: API | None, code: int | None = None) -> bool:
@@ -312,7 +313,7 @@ def _stopped(api: API | None, code: int | None = None) -> bool:
     server killed by a signal waits a moment for the command's handler of the same signal)."""
     if api is None or api.stop_line is None:
         return False
-    return stop.asked(within=stop.GRACE if code is not None and code < 0 else 0)
+    return stop.was_asked(within=stop.GRACE if code is not None and code < 0 else 0)
 
 
 def lost() -> bool:
@@ -342,7 +343,7 @@ def _drain(say: bool, timeout: float = 10) -> None:
     from prefect.logging.handlers import APILogWorker
 
     workers = [] if say else [APILogWorker.__name__, EventsWorker.__name__]
-    with dropping(Notes("Still processing items"), *workers):
+    with drop_from_loggers(Notes("Still processing items"), *workers):
         APILogWorker.drain_all(timeout=timeout)
         EventsWorker.drain_all(timeout=timeout)
 

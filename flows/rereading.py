@@ -17,15 +17,9 @@ from pathlib import Path
 from packaging.version import InvalidVersion, Version
 
 from uprdex.flows import fingerprint
-from uprdex.pipeline.loader import (
-    BY_NAME,
-    is_name_warning,
-    name_warnings,
-    path_text,
-    text_path,
-)
 from uprdex.pipeline.locations import holds
 from uprdex.pipeline.model import IMPORT_READER, DocumentStatus
+from uprdex.pipeline.names import BY_NAME, is_name_warning, name_warnings, path_text, text_path
 from uprdex.pipeline.store import Store, StoredDocument
 
 __all__ = [

@@ -544,8 +544,8 @@ async def _document(datasette: Any, request: Any) -> Any:
     rows = await database.execute("SELECT path FROM documents WHERE sha256 = ?", [sha256])
     if not rows.rows:
         return Response.text("no such document in the index", status=404)
-    from uprdex.pipeline.loader import path_text
     from uprdex.pipeline.locations import holds, located
+    from uprdex.pipeline.names import path_text
 
     path = located(rows.rows[0]["path"], Path(database.path), sha256)
     shown = path_text(path)

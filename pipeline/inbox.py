@@ -19,7 +19,7 @@ from filelock import FileLock, Timeout
 
 from uprdex.pipeline.errors import BadIndexError, IndexBusyError
 from uprdex.pipeline.files import copy_whole, write_whole
-from uprdex.pipeline.loader import BY_NAME, display_name, path_text
+from uprdex.pipeline.names import BY_NAME, display_name, path_text
 
 __all__ = [
     "PARTIAL_SUFFIXES",

@@ -26,7 +26,7 @@ from collections.abc import Collection
 from functools import lru_cache
 from pathlib import Path
 
-from uprdex.pipeline.loader import path_text, text_path
+from uprdex.pipeline.names import path_text, text_path
 
 __all__ = ["IN_INDEX_FOLDER", "holds", "located", "older_path", "shown", "stored_path"]
 

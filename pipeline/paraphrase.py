@@ -24,18 +24,9 @@ from dataclasses import dataclass
 from uprdex.pipeline.clusters import normalize
 from uprdex.pipeline.text import ends_with_abbreviation, join_lines
 
-__all__ = [
-    "Asks",
-    "Match",
-    "ask_scores",
-    "best_match",
-    "index_asks",
-    "match_sentences",
-    "page_sentences",
-    "split_sentences",
-    "terms",
-    "vector",
-]
+# The steps of `match_sentences` (Asks, index_asks, terms, vector, ask_scores, best_match) are
+# not the API: only bench/paraphrase_rules.py builds on them, to try candidate rules.
+__all__ = ["Match", "match_sentences", "page_sentences", "split_sentences"]
 
 MIN_WORDS = 8
 # A sentence ends at ".", ";", "!" or "?" followed by a capital: "... in preparation. Slovenia";

@@ -25,8 +25,8 @@ from uprdex.pipeline.cluster_reasons import Reasons, reasons
 from uprdex.pipeline.clusters import core_cut
 from uprdex.pipeline.exports import asked_by, evidence_records, records
 from uprdex.pipeline.files import write_whole
-from uprdex.pipeline.loader import text_path
 from uprdex.pipeline.model import Position
+from uprdex.pipeline.names import text_path
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.store import RecFilter, Store
 from uprdex.pipeline.text import visible_controls

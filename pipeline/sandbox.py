@@ -552,7 +552,7 @@ def _receive(worker: _Worker) -> tuple[Outcome[Any, Any], bool]:
         memory = code in (-signal.SIGABRT, _MEMORY_EXIT)
         # A service manager's stop signals every process of the service: its SIGTERM (workers
         # ignore SIGINT) ended this one, and the document is not to blame.
-        if code == -signal.SIGTERM and stopping.asked(within=stopping.GRACE):
+        if code == -signal.SIGTERM and stopping.was_asked(within=stopping.GRACE):
             raise WorkerStopped(f"the reader was stopped (exit code {code})") from None
         failure = "memory" if memory else "crash"
         return Outcome(worker.item, None, failure, f"the reader died (exit code {code})"), False

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 
-__all__ = ["GRACE", "ask", "asked", "clear"]
+__all__ = ["GRACE", "ask", "clear", "was_asked"]
 
 GRACE = 2.0
 """Seconds a failure that the stop's own signal may have caused (a worker or the server ended
@@ -22,7 +22,7 @@ failure of its own."""
 _ASKED: list[bool] = []
 """Not empty once a stop was asked. A list, not a threading.Event: `ask` runs in signal
 handlers, and an Event's set takes a lock that the main thread, which the handler interrupts,
-may hold (in `asked`'s wait), and would then wait for itself forever."""
+may hold (in `was_asked`'s wait), and would then wait for itself forever."""
 _POLL = 0.05
 
 
@@ -31,7 +31,7 @@ def ask() -> None:
     _ASKED.append(True)
 
 
-def asked(within: float = 0.0) -> bool:
+def was_asked(within: float = 0.0) -> bool:
     """Whether a stop was asked, waiting up to `within` seconds for it: the signal that ended
     a worker or the server reaches the command's handler a moment later (its main thread runs
     it), maybe after the failure is seen."""

@@ -1,5 +1,5 @@
-"""Schema version 4: researchers' cluster corrections, the State table, and views for people;
-schema version 8: the lists those views show, stored.
+"""The views for people (made again after every migration; schema 4's tables are in
+store/schema.py), and schema version 8: the lists those views show, stored.
 
 The views give any SQLite tool (and `uprdex browse`) the shapes researchers read without
 changing a table: a recommendation with its States, regional groups, themes and evidence
@@ -29,7 +29,6 @@ import sqlite3
 from uprdex.pipeline.resources import data_path
 
 __all__ = [
-    "SCHEMA_4",
     "VIEWS",
     "add_lists",
     "create_views",
@@ -215,31 +214,6 @@ VIEWS = (
 """The views, each after those it reads (`create_views`)."""
 
 _VIEW_NAME = re.compile(r"CREATE VIEW IF NOT EXISTS (\w+)")
-
-SCHEMA_4 = """
-    CREATE TABLE IF NOT EXISTS cluster_corrections (
-        first TEXT NOT NULL,
-        second TEXT NOT NULL,
-        kind TEXT NOT NULL CHECK (kind IN ('link', 'unlink')),
-        note TEXT NOT NULL DEFAULT '',
-        who TEXT NOT NULL DEFAULT '',
-        at TEXT NOT NULL DEFAULT '',
-        PRIMARY KEY (first, second),
-        CHECK (first < second)
-    );
-    CREATE TABLE IF NOT EXISTS states (
-        name TEXT PRIMARY KEY,
-        iso3 TEXT,
-        kind TEXT NOT NULL,
-        regional_group TEXT
-    );
-    CREATE INDEX IF NOT EXISTS states_iso3 ON states(iso3);
-"""
-"""Migration 3 -> 4 (IF NOT EXISTS throughout: run over an index that already holds them, its
-version set back, it does not fail). Corrections keep recommendation ids without a foreign
-key: they outlive a re-ingest that deletes and writes the recommendations again. The views
-are not part of it: `drop_views` and `create_views` surround every migration."""
-
 
 _LIST_NAMES = ("recommending_states", "regional_groups", "themes")
 _STALE = " OR ".join(f"{name} IS NULL" for name in _LIST_NAMES)

@@ -2,7 +2,7 @@
 same under any name. Prefect caches a reading on the file's bytes (`extract_task`'s cache key),
 and `uprdex run` said "failed report.pdf: an HTML page" of broken.pdf, whose bytes another
 workspace's report.pdf had: the cached error named the file that was read. A command names the
-file once, where it says the line (`loader.FileNames`)."""
+file once, where it says the line (`names.FileNames`)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ import pytest
 
 from uprdex.flows.extract import at_path, extract_file
 from uprdex.flows.ingest import _over_budget
-from uprdex.pipeline.loader import NAME_NOT_UTF8, NAME_SPELLS_ESCAPE
 from uprdex.pipeline.model import DocumentRow, DocumentStatus, DocumentType
+from uprdex.pipeline.names import NAME_NOT_UTF8, NAME_SPELLS_ESCAPE
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import Store
 

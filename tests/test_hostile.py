@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from uprdex.flows.extract import extract_file
-from uprdex.pipeline.loader import NAME_NOT_UTF8, display_name, path_text
+from uprdex.pipeline.names import NAME_NOT_UTF8, display_name, path_text
 
 from helpers import fixture
 from hostile import CORPUS, Hostile, make_corpus

@@ -10,7 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from uprdex.flows.cli import main
-from uprdex.pipeline.loader import NAME_NOT_UTF8, path_text
+from uprdex.pipeline.names import NAME_NOT_UTF8, path_text
 from uprdex.pipeline.store import Store
 
 from helpers import fixture

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from uprdex.pipeline.loader import NAME_SPELLS_ESCAPE
+from uprdex.pipeline.names import NAME_SPELLS_ESCAPE
 
 from helpers import cli as _cli
 from helpers import fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from uprdex.flows.cli._common import EXIT_USAGE
+from uprdex.flows.exit_codes import EXIT_USAGE
 from uprdex.flows.prefect_api import API, environment, temporary_api
 
 from helpers import fixture

@@ -190,7 +190,7 @@ def test_the_nightly_extract_task_returns_a_reading_only_of_the_bytes_its_cache_
 def test_run_says_a_file_over_its_time_budget_in_one_line(tmp_path: Path) -> None:
     # Finding 5 (fixed by fixforget: logs._UprdexErrorRecord drops the Failed-state line).
     # House style: only the CLI turns an error into a line. The extract task raises
-    # OverBudgetError so that Prefect does not cache the reading; `errors_in_one_line` drops
+    # OverBudgetError so that Prefect does not cache the reading; `say_errors_in_one_line` drops
     # Prefect's record of an UprdexError only, so the task's failure is printed too.
     import os
     import subprocess

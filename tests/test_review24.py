@@ -63,9 +63,9 @@ def test_forget_of_a_pair_never_recorded_is_a_usage_error_though_a_state_is_stal
 ) -> None:
     # Finding 3 (fixed). A run again of a forget cut short exits 0 ("no link or unlink ... is
     # recorded") after finishing its clustering; any pair with a stale State passed for one.
-    # Now a forget records the pairs it was given beside the stale States (meta
-    # clusters_stale_forgot), and only those exit 0: another pair finishes the clustering,
-    # then is the usage error it is without a stale State (exit 2).
+    # Now a forget records the pairs it was given beside the stale States (one meta value,
+    # `store.stale`), and only those exit 0: another pair finishes the clustering, then is
+    # the usage error it is without a stale State (exit 2).
     from uprdex.pipeline.store import Store
 
     from helpers import cli, fixture

@@ -11,7 +11,7 @@ from prefect.logging import get_logger
 from websockets.exceptions import ConnectionClosedError
 from websockets.frames import Close
 
-from uprdex.flows.logs import ServerStopping, dropping
+from uprdex.flows.logs import ServerStopping, drop_from_loggers
 
 
 def _observer_failed(code: int, caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
@@ -20,7 +20,7 @@ def _observer_failed(code: int, caplog: pytest.LogCaptureFixture) -> list[loggin
     logger = get_logger("FlowRunCancellingObserver")
     closed = ConnectionClosedError(Close(code, "service restart"), Close(code, ""), True)
     caplog.clear()
-    with caplog.at_level(logging.WARNING), dropping(ServerStopping(), logger.name):
+    with caplog.at_level(logging.WARNING), drop_from_loggers(ServerStopping(), logger.name):
         logger.warning("The %s websocket failed with an exception.", "x", exc_info=closed)
     return caplog.records
 

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from uprdex import Index
-from uprdex.pipeline.loader import path_text
 from uprdex.pipeline.model import DocumentRow, DocumentStatus, DocumentType
+from uprdex.pipeline.names import path_text
 from uprdex.pipeline.store import SCHEMA_VERSION, Store
 
 from helpers import cli

@@ -26,15 +26,8 @@ from uprdex.flows.cli import (
     scheduling,
     training,
 )
-from uprdex.flows.cli._common import (
-    EXIT_BUSY,
-    EXIT_CODES_HELP,
-    EXIT_INTERRUPTED,
-    EXIT_USAGE,
-    cannot_write,
-    closed_pipe,
-    err,
-)
+from uprdex.flows.cli._common import cannot_write, closed_pipe, err
+from uprdex.flows.exit_codes import EXIT_BUSY, EXIT_CODES_HELP, EXIT_INTERRUPTED, EXIT_USAGE
 from uprdex.pipeline.errors import IndexBusyError, UprdexError
 
 __all__ = ["call_main", "main", "run"]

@@ -1,4 +1,4 @@
-"""What every command shares: the consoles, exit codes, options, and opening the index.
+"""What every command shares: the consoles, options, and opening the index.
 
 Only the CLI turns errors into exit codes and one-line messages.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +18,7 @@ from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderHook,
 from rich.markup import escape
 from rich.segment import Segment
 
+from uprdex.flows.exit_codes import EXIT_CLOSED_PIPE, EXIT_USAGE
 from uprdex.pipeline.config import Config, ConfigError, load_config
 from uprdex.pipeline.errors import BadIndexError, OutputError
 from uprdex.pipeline.model import Position
@@ -37,30 +38,6 @@ for _name, _value in {
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
 }.items():
     os.environ.setdefault(_name, _value)
-
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
-EXIT_BUSY = 75
-"""Another uprdex run (or a program such as DB Browser) is writing the index: try again later
-(75 is EX_TEMPFAIL of sysexits.h, "a temporary failure; retry", which cron wrappers know)."""
-EXIT_INTERRUPTED = 130
-"""Ctrl-C (SIGINT): 128 + 2, as shells report a command the signal stopped; not 1, which says
-that files failed."""
-EXIT_STOPPED = 143
-"""`uprdex run` stopped by SIGTERM (`kill`, a service manager's stop): 128 + 15, as shells
-report a command the signal ended; it says what it had indexed and what is left."""
-EXIT_CLOSED_PIPE = 141
-"""The reader of standard output went away (`uprdex recs | head`): 128 + 13 (SIGPIPE), what a
-shell reports for `cat`, `grep` or `sort` stopped so; not 1, which says that files failed."""
-EXIT_CODES_HELP = (
-    "\b\nExit codes: 0 done; 1 some files failed (the rest were done); 2 bad usage or setup "
-    "(an option,\nuprdex.toml, the index, a model file, a missing extra, an output that cannot "
-    "be written);\n75 the index is busy (another uprdex run or a program is writing it): try "
-    "again later;\n130 interrupted (Ctrl-C): what was written before is kept, whole;\n141 the "
-    "reader of the output went away (`| head`); a command that writes the index "
-    "(ingest, import,\nrun, cluster) stops there: what it wrote is kept, whole, and the files "
-    "after it were not read;\nrun it again to go on;\n143 stopped by SIGTERM (`kill`, a "
-    "service manager's stop): as 130."
-)
 
 
 class _Visible:
@@ -232,7 +209,7 @@ def flow_paths(config: Config) -> dict[str, str]:
     """The workspace's paths as the nightly flow's parameters; a ConfigError naming one that is
     not UTF-8 text (a folder unzipped from a Windows archive: b"d\xe9p"), which Prefect's API,
     JSON, refuses."""
-    from uprdex.pipeline.loader import path_text, utf8_name
+    from uprdex.pipeline.names import path_text, utf8_name
 
     paths = {name: getattr(config, name) for name in ("inbox", "index", "quarantine", "reports")}
     for name, path in paths.items():
@@ -399,7 +376,17 @@ def unknown_id(found: Named) -> NoReturn:
     sys.exit(EXIT_USAGE)
 
 
-def asked(store: Store, symbol: str, paragraph: str | None) -> Named:
+def say_conflicts(conflicts: Iterable[str]) -> None:
+    """One line on stderr on each pair two corrections now disagree on and on each
+    contradiction, read with imported ids as the report's asks (which one holds): every
+    command that writes clusters says them with this (`Resolved.conflicts`; a write of
+    documents, imports or a file of corrections only those it made,
+    `Resolved.conflicts_since`)."""
+    for line in conflicts:
+        err.print(f"[yellow]contradiction[/] {escape(line)}")
+
+
+def ask_named_by(store: Store, symbol: str, paragraph: str | None) -> Named:
     """What `show` and `evidence` were given names: a report symbol and paragraph
     ('A/HRC/28/15 115.8', 'A/HRC/28/15#115.8'), an imported ask's id
     ('upr-info:BHR:1:3ce925f24158', README) or a mistyped id ('A/HRC/28/15:115.22'). One

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +23,7 @@ from uprdex.flows.cli._common import (
     open_index,
     out,
     rec_id,
+    say_conflicts,
     unknown_id,
     workspace,
     writing,
@@ -255,16 +256,6 @@ def report_corrections(applied: Resolved) -> None:
         f"{count(len(held) - linked, 'unlink')} (`uprdex cluster links`)."
     )
     say_conflicts(applied.conflicts)
-
-
-def say_conflicts(conflicts: Iterable[str]) -> None:
-    """One line on stderr on each pair two corrections now disagree on and on each
-    contradiction, read with imported ids as the report's asks (which one holds): every
-    command that writes clusters says them with this (`Resolved.conflicts`; a write of
-    documents, imports or a file of corrections only those it made,
-    `Resolved.conflicts_since`)."""
-    for line in conflicts:
-        err.print(f"[yellow]contradiction[/] {escape(line)}")
 
 
 def _listed(c: Correction, where: str) -> None:

@@ -11,18 +11,16 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from uprdex.flows.cli._common import (
-    EXIT_OK,
-    EXIT_SOME_FAILED,
-    EXIT_USAGE,
     count,
     err,
     index_option,
     locked,
     open_index,
     out,
+    say_conflicts,
     workspace,
 )
-from uprdex.flows.cli.corrections import say_conflicts
+from uprdex.flows.exit_codes import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
 from uprdex.pipeline.model import ImportSource
 
 if TYPE_CHECKING:

@@ -10,7 +10,6 @@ import click
 from rich.markup import escape
 
 from uprdex.flows.cli._common import (
-    EXIT_USAGE,
     count,
     err,
     filters,
@@ -22,6 +21,7 @@ from uprdex.flows.cli._common import (
     workspace,
     writing,
 )
+from uprdex.flows.exit_codes import EXIT_USAGE
 from uprdex.pipeline.model import ExportFormat, ExportKind
 
 # The filters only a recommendation can meet (a document has a State and a cycle).

@@ -17,10 +17,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from uprdex.flows.cli._common import (
-    EXIT_SOME_FAILED,
-    EXIT_USAGE,
     NO_RECURRING,
-    asked,
+    ask_named_by,
     count,
     err,
     filters,
@@ -37,6 +35,7 @@ from uprdex.flows.cli._common import (
     unknown_id,
 )
 from uprdex.flows.cli._unread import may_be, unread_lines, why_unread
+from uprdex.flows.exit_codes import EXIT_SOME_FAILED, EXIT_USAGE
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.model import AskPart
 from uprdex.pipeline.settings import default_index_path
@@ -226,7 +225,7 @@ def show(symbol: str, paragraph: str | None, index: Path | None, brief: bool) ->
     from uprdex.pipeline.exports import in_own_report, recommendation_record
 
     with open_index(index) as store:
-        named = asked(store, symbol, paragraph)
+        named = ask_named_by(store, symbol, paragraph)
         found = store.recommendation(named.ask, None) if named.ask else None
         rows = store.evidence(recommendation_id=found.id) if found else []
     if found is None:
@@ -363,7 +362,7 @@ def evidence(symbol: str, paragraph: str | None, index: Path | None) -> None:
     from uprdex.pipeline.store import STATE_COMMENT
 
     with open_index(index) as store:
-        named = asked(store, symbol, paragraph)
+        named = ask_named_by(store, symbol, paragraph)
         if named.standing:
             err.print(
                 f"[red]error[/] {escape(named.given)} is an ask known from an import, printed"
@@ -452,7 +451,8 @@ def cited(file: Path, index: Path | None) -> None:
 
     FILE is the document's file, its sha256 or its symbol (A/HRC/WG.6/34/SVN/2).
     """
-    from uprdex.pipeline.loader import path_text, read_with_hash
+    from uprdex.pipeline.loader import read_with_hash
+    from uprdex.pipeline.names import path_text
     from uprdex.pipeline.store import STATE_COMMENT
     from uprdex.pipeline.symbols import normalize_symbol
 

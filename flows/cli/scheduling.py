@@ -19,10 +19,6 @@ import click
 from rich.markup import escape
 
 from uprdex.flows.cli._common import (
-    EXIT_OK,
-    EXIT_SOME_FAILED,
-    EXIT_STOPPED,
-    EXIT_USAGE,
     count,
     dask_options,
     err,
@@ -31,6 +27,7 @@ from uprdex.flows.cli._common import (
     index_option,
     out,
     ready_to_run,
+    say_conflicts,
     workspace,
     writing,
 )
@@ -41,27 +38,27 @@ from uprdex.flows.cli._served_runs import (
     server_gone,
     stop_runs,
 )
-from uprdex.flows.cli.corrections import say_conflicts
+from uprdex.flows.exit_codes import EXIT_OK, EXIT_SOME_FAILED, EXIT_STOPPED, EXIT_USAGE
 from uprdex.flows.interrupts import (
     DEPLOYMENT,
     NOT_SERVED,
     end_serve,
     ignore_stops,
+    note_the_stop,
     prefects_sigterm_noted,
     serving,
     sigterm_as_ctrl_c,
     stop_as_ctrl_c,
-    stop_asked,
 )
 from uprdex.flows.logs import (
     RunNotes,
-    errors_in_one_line,
-    off_the_terminal,
-    terminal_after_a_stop,
+    drop_from_terminal,
+    quiet_the_terminal_after_a_stop,
+    say_errors_in_one_line,
 )
 from uprdex.pipeline.extras import require
-from uprdex.pipeline.stopping import asked as stop_was_asked
 from uprdex.pipeline.stopping import clear as clear_stop
+from uprdex.pipeline.stopping import was_asked as stop_was_asked
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -244,7 +241,7 @@ def serve(
     clear_stop()
     with (
         _sigterm_stops(sigterm) as stopping,
-        terminal_after_a_stop("serve", stopping),
+        quiet_the_terminal_after_a_stop("serve", stopping),
         serving(),
     ):
         nightly.serve(
@@ -317,7 +314,7 @@ def _sigterm_stops(heard: list[float]) -> Iterator[Callable[[], bool]]:
         STOP_WAIT seconds after a SIGTERM (so nothing runs), or AGAIN_WAIT seconds after a
         second SIGTERM, unless serve's stop is done."""
         os.read(woken, 1)
-        stop_asked()  # here, not in the handler: a threading.Event's set takes its lock
+        note_the_stop()  # here, not in the handler: a threading.Event's set takes its lock
         while not done.wait(0.2):
             now = time.monotonic()
             if server_gone():  # the same stop ended it: the runner's stop would call it for minutes
@@ -491,15 +488,15 @@ def _flow_runs_here(api: API, keep: bool) -> Iterator[None]:
     """While in it, the nightly flow runs in this process (`uprdex run`, `watch`): with the
     temporary server's settings, an error uprdex raised in one line, the flow's notes of each
     file only with --verbose (the summary says them), and the terminal after a stop
-    (`logs.terminal_after_a_stop`). A service manager's SIGTERM to every process of the run
-    ends its sandbox workers too: the documents they read are not to blame
+    (`logs.quiet_the_terminal_after_a_stop`). A service manager's SIGTERM to every process of
+    the run ends its sandbox workers too: the documents they read are not to blame
     (`sandbox.WorkerStopped`), and what Prefect then logs of the run's crash is the stop,
     which the command says itself."""
     with (
         api.flow_settings(),
-        errors_in_one_line(),
-        nullcontext() if keep else off_the_terminal(RunNotes()),
-        terminal_after_a_stop("flows here"),
+        say_errors_in_one_line(),
+        nullcontext() if keep else drop_from_terminal(RunNotes()),
+        quiet_the_terminal_after_a_stop("flows here"),
         prefects_sigterm_noted(),
     ):
         yield

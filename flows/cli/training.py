@@ -11,7 +11,8 @@ from typing import Any, TypeVar
 import click
 from rich.markup import escape
 
-from uprdex.flows.cli._common import EXIT_SOME_FAILED, err, out, writing
+from uprdex.flows.cli._common import err, out, writing
+from uprdex.flows.exit_codes import EXIT_SOME_FAILED
 
 F = TypeVar("F", bound=Callable[..., Any])
 SEED_HELP = "Random seed: the same data and seed rebuild the same model."

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from uprdex.pipeline.corrections import Correction
-from uprdex.pipeline.loader import path_text, text_path
 from uprdex.pipeline.locations import (
     IN_INDEX_FOLDER,
     holds,
@@ -41,8 +40,9 @@ from uprdex.pipeline.model import (
     ThemeHit,
     WgReport,
 )
+from uprdex.pipeline.names import path_text, text_path
 from uprdex.pipeline.settings import ClusterSettings, EvidenceSettings
-from uprdex.pipeline.store import clustering, ids, queries, writes
+from uprdex.pipeline.store import clustering, ids, queries, stale, writes
 from uprdex.pipeline.store.connection import Connection
 from uprdex.pipeline.store.ids import ImportedAs, Named, Resolved
 from uprdex.pipeline.store.queries import RecFilter, matching_parts
@@ -328,12 +328,12 @@ class Store(Connection):
         """States whose clusters a change of the corrections made stale and no clustering has
         made again (a `cluster forget` or `links --import` cut short); `update_clusters` makes
         them again first, whatever States it is asked for."""
-        return set(clustering.stale_states(self.db))
+        return set(stale.stale_states(self.db))
 
     def forgotten_pairs(self) -> set[tuple[str, str]]:
         """The pairs (sorted) a `cluster forget` cut short with `stale_cluster_states` was
         given, and those of the corrections it dropped: a run again of it exits 0."""
-        return clustering.forgotten_pairs(self.db)
+        return stale.forgotten_pairs(self.db)
 
     def remembered_cluster_settings(self) -> dict[str, Any]:
         """The cluster settings the last `uprdex cluster` run set (`uprdex config` shows

@@ -44,6 +44,7 @@ from uprdex.pipeline.store.queries import (
     states_under_review,
 )
 from uprdex.pipeline.store.rows import ClusterMember, StoredCluster
+from uprdex.pipeline.store.stale import forgotten_pairs, stale_states, write_stale
 
 __all__ = [
     "cluster_curation",
@@ -53,17 +54,10 @@ __all__ = [
     "clusters_current",
     "corrections_of",
     "forget_correction",
-    "forgotten_pairs",
     "record_corrections",
     "remembered_settings",
-    "stale_states",
     "update_clusters",
 ]
-
-# meta key: the States a change of the corrections left to cluster again (`stale_states`).
-_STALE = "clusters_stale"
-# meta key: the pairs a `cluster forget` cut short was given (`forgotten_pairs`).
-_FORGOT = "clusters_stale_forgot"
 
 # The cluster settings an index stores: only those a `uprdex cluster` run set (its overrides).
 _STORED_SETTINGS = (
@@ -317,50 +311,28 @@ def update_clusters(
                 "INSERT OR REPLACE INTO meta VALUES ('cluster_settings', ?)",
                 (json.dumps(kept),),
             )
-        _write_stale(db, {} if not where else _without(stale_states(db), set(params)))
+        write_stale(db, {} if not where else _without(stale_states(db), set(params)))
     return len(items)
 
 
-def stale_states(db: sqlite3.Connection) -> dict[str, bool]:
-    """The States whose clusters a change of the corrections made stale and no clustering has
-    made again yet (a `cluster forget` or `links --import` cut short between its write and its
-    clustering), each with whether it must be clustered from scratch (`fresh`)."""
-    row = db.execute("SELECT value FROM meta WHERE key = ?", (_STALE,)).fetchone()
-    return {} if row is None else {state: bool(fresh) for state, fresh in json.loads(row[0])}
-
-
-def forgotten_pairs(db: sqlite3.Connection) -> set[tuple[str, str]]:
-    """The pairs of ids (sorted) a `cluster forget` dropped corrections by, and those
-    corrections' own pairs, while its States are stale: what a run again of it may be."""
-    row = db.execute("SELECT value FROM meta WHERE key = ?", (_FORGOT,)).fetchone()
-    return set() if row is None else {(first, second) for first, second in json.loads(row[0])}
-
-
 def _mark_stale(
-    db: sqlite3.Connection, names: dict[str, str], changed: Sequence[Correction], fresh: bool
+    db: sqlite3.Connection,
+    names: dict[str, str],
+    changed: Sequence[Correction],
+    fresh: bool,
+    forgot: Sequence[tuple[str, str]] = (),
 ) -> None:
     """Record, in the transaction that changes the corrections, the States of the asks they
-    name: the clustering after it clears them, and, if that never ran, the next one (the
-    command run again, an ingest, `uprdex cluster`) makes them again first."""
+    name, and the pairs a forget was given (`forgot`; `store.stale`): the clustering after it
+    clears them, and, if that never ran, the next one (the command run again, an ingest,
+    `uprdex cluster`) makes them again first."""
     asks = sorted({names.get(rec, rec) for c in changed for rec in c.pair})
     if not asks:
         return
     found = {state for state in states_under_review(db, asks).values() if state is not None}
     stale = stale_states(db)
-    _write_stale(db, {**stale, **{state: fresh or stale.get(state, False) for state in found}})
-
-
-def _write_stale(db: sqlite3.Connection, stale: dict[str, bool]) -> None:
-    """Store `stale_states`; nothing is written when they are as stored (a write would
-    change the index's generation)."""
-    if stale == stale_states(db):
-        return
-    if not stale:
-        db.execute("DELETE FROM meta WHERE key IN (?, ?)", (_STALE, _FORGOT))
-        return
-    db.execute(
-        "INSERT OR REPLACE INTO meta VALUES (?, ?)", (_STALE, json.dumps(sorted(stale.items())))
-    )
+    states = {**stale, **{state: fresh or stale.get(state, False) for state in found}}
+    write_stale(db, states, forgotten_pairs(db) | set(forgot))
 
 
 def _without(stale: dict[str, bool], clustered: set[str]) -> dict[str, bool]:
@@ -490,12 +462,9 @@ def forget_correction(index: Connection, a: str, b: str) -> list[Correction]:
             "DELETE FROM cluster_corrections WHERE first = ? AND second = ?",
             [c.pair for c in gone],
         )
-        _mark_stale(db, names, gone, fresh=True)  # kept whole, a cluster keeps the link
-        if gone and stale_states(db):  # cleared with them (`_write_stale`)
-            pairs = forgotten_pairs(db) | {(min(a, b), max(a, b)), *(c.pair for c in gone)}
-            db.execute(
-                "INSERT OR REPLACE INTO meta VALUES (?, ?)", (_FORGOT, json.dumps(sorted(pairs)))
-            )
+        # Kept whole, a cluster keeps the link: its States are clustered from scratch.
+        forgot = [(min(a, b), max(a, b)), *(c.pair for c in gone)]
+        _mark_stale(db, names, gone, fresh=True, forgot=forgot)
     return gone
 
 

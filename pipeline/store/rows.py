@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from uprdex.pipeline.loader import BY_NAME, text_path
 from uprdex.pipeline.model import AskPart
+from uprdex.pipeline.names import BY_NAME, text_path
 
 __all__ = [
     "AddendumAnswer",

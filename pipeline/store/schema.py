@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from uprdex.pipeline.errors import BadIndexError, ReadOnlyIndexError
-from uprdex.pipeline.loader import BY_NAME, text_path
 from uprdex.pipeline.model import IMPORT_READER
+from uprdex.pipeline.names import BY_NAME, text_path
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.store.reviews import settle_reviews
+from uprdex.pipeline.store.stale import one_stale_value
 from uprdex.pipeline.views import (
-    SCHEMA_4,
     add_lists,
     create_views,
     drop_views,
@@ -42,7 +42,7 @@ __all__ = [
     "view_columns",
 ]
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 STATE_COMMENT = "state_comment"
 """Evidence kind of the State's own comment on a recommendation (addendum or WG report)."""
 
@@ -327,9 +327,30 @@ _MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     END;
     INSERT INTO recommendations_fts(recommendations_fts) VALUES ('rebuild');
     """,
-    # 4: researchers' cluster corrections and the State table (views.py, which also holds the
-    # views for people, made again after every migration).
-    SCHEMA_4,
+    # 4: researchers' cluster corrections and the State table (IF NOT EXISTS throughout: run
+    # over an index that already holds them, its version set back, it does not fail).
+    # Corrections keep recommendation ids without a foreign key: they outlive a re-ingest that
+    # deletes and writes the recommendations again. The views are not part of it (views.py):
+    # `drop_views` and `create_views` surround every migration.
+    """
+    CREATE TABLE IF NOT EXISTS cluster_corrections (
+        first TEXT NOT NULL,
+        second TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('link', 'unlink')),
+        note TEXT NOT NULL DEFAULT '',
+        who TEXT NOT NULL DEFAULT '',
+        at TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (first, second),
+        CHECK (first < second)
+    );
+    CREATE TABLE IF NOT EXISTS states (
+        name TEXT PRIMARY KEY,
+        iso3 TEXT,
+        kind TEXT NOT NULL,
+        regional_group TEXT
+    );
+    CREATE INDEX IF NOT EXISTS states_iso3 ON states(iso3);
+    """,
     # 5: how sure each member's place in its cluster is, and the recurring asks: a later ask
     # that repeats an earlier one made to the same State (#19). Filled by the next clustering.
     """
@@ -378,6 +399,9 @@ _MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     # 12: an addendum's and a decision's session and cycle are stored as its review's
     # (an earlier release stored none and applied them when the index was read).
     settle_reviews,
+    # 13: what a change of the corrections left to cluster again in one meta value, not two
+    # keys (`stale.one_stale_value`).
+    one_stale_value,
 )
 
 

@@ -1,0 +1,80 @@
+"""What a change of the corrections left to cluster again, in one meta value.
+
+`cluster forget` and `cluster links --import` write the corrections in one transaction and
+cluster again in the next. The write records, in its own transaction, the States of the asks
+the corrections name (each with whether it must be clustered from scratch) and, for a forget,
+the pairs it was given; the clustering that makes those States again clears them. Cut short
+between the two, the next clustering command (the command run again, an ingest, `uprdex
+cluster`) makes them first, and `uprdex status` names them.
+
+Stored as one JSON object under the meta key `clusters_stale`:
+{"states": [["Slovenia", true]], "forgot": [["A/HRC/28/15#115.1", "A/HRC/28/15#115.2"]]}.
+Schema 12 stored the two lists under two keys (`one_stale_value` makes them one).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+
+__all__ = ["forgotten_pairs", "one_stale_value", "stale_states", "write_stale"]
+
+_KEY = "clusters_stale"
+_FORGOT_OF_SCHEMA_12 = "clusters_stale_forgot"
+
+
+def _stored(db: sqlite3.Connection) -> dict[str, list[list[object]]]:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (_KEY,)).fetchone()
+    return {} if row is None else dict(json.loads(row[0]))
+
+
+def stale_states(db: sqlite3.Connection) -> dict[str, bool]:
+    """The States whose clusters a change of the corrections made stale and no clustering has
+    made again yet, each with whether it must be clustered from scratch (`fresh`)."""
+    return {str(state): bool(fresh) for state, fresh in _stored(db).get("states", [])}
+
+
+def forgotten_pairs(db: sqlite3.Connection) -> set[tuple[str, str]]:
+    """The pairs of ids (sorted) a `cluster forget` dropped corrections by, and those
+    corrections' own pairs, while its States are stale: what a run again of it may be."""
+    return {(str(first), str(second)) for first, second in _stored(db).get("forgot", [])}
+
+
+def write_stale(
+    db: sqlite3.Connection,
+    states: dict[str, bool],
+    forgot: Iterable[tuple[str, str]] | None = None,
+) -> None:
+    """Store the stale `states` and the pairs a forget was given (`forgot`; None: as stored).
+    No stale State clears both: the pairs go with them. Nothing is written when both are as
+    stored (a write would change the index's generation)."""
+    pairs = forgotten_pairs(db) if forgot is None else set(forgot)
+    if not states:
+        pairs = set()
+    if states == stale_states(db) and pairs == forgotten_pairs(db):
+        return
+    if not states:
+        db.execute("DELETE FROM meta WHERE key = ?", (_KEY,))
+        return
+    value = {"states": sorted(states.items()), "forgot": sorted(pairs)}
+    db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_KEY, json.dumps(value)))
+
+
+def one_stale_value(db: sqlite3.Connection) -> None:
+    """Schema 13: schema 12's two keys (`clusters_stale`: the list of [State, fresh];
+    `clusters_stale_forgot`: the list of pairs) as the one value; a value already one (the
+    version set back) stays as it is."""
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+        return  # a database with no meta table: `schema.view_columns`' in memory
+    rows = dict(
+        db.execute(
+            "SELECT key, value FROM meta WHERE key IN (?, ?)", (_KEY, _FORGOT_OF_SCHEMA_12)
+        ).fetchall()
+    )
+    db.execute("DELETE FROM meta WHERE key = ?", (_FORGOT_OF_SCHEMA_12,))
+    states = json.loads(rows[_KEY]) if _KEY in rows else None
+    if isinstance(states, list):
+        forgot = json.loads(rows.get(_FORGOT_OF_SCHEMA_12) or "[]")
+        value = {"states": states, "forgot": forgot}
+        db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_KEY, json.dumps(value)))
