@@ -24,7 +24,7 @@ from uprdex.flows.extract import (
 )
 from uprdex.flows.rereading import earlier_reading_kept, needs_no_reading
 from uprdex.pipeline.clusters.pair_model import PairModel
-from uprdex.pipeline.errors import BadDocumentError, UprdexError
+from uprdex.pipeline.errors import ImportFileError, UprdexError
 from uprdex.pipeline.loader import (
     BY_NAME,
     FileNames,
@@ -355,22 +355,8 @@ def import_file(path: Path, kind: str, store: Store) -> IngestResult:
         return IngestResult(shown, sha256, "unchanged")
     try:
         records = IMPORT_READERS[kind](path)
-    except UnicodeDecodeError as error:
-        message = BY_NAME.line(path, f"not a UTF-8 text file ({error.reason}); save it as UTF-8")
-    except ValueError as error:
-        # A reader's ValueError names the file already, with the line of a row ("cut.csv line
-        # 4: ..."), as `path.name`: shown as text here.
-        message = path_text(str(error))
-    except (KeyError, OSError) as error:
-        message = BY_NAME.line(path, repr(error))
-    except BadDocumentError as error:  # a thematic list's PDF: its reason names no file
-        message = BY_NAME.line(path, f"cannot read as {kind} ({error.reason})")
-    except Exception as error:  # python-docx raises its own errors for a non-docx file
-        message = BY_NAME.line(path, f"cannot read as {kind} ({error})")
-    else:
-        message = ""
-    if message:
-        return IngestResult(shown, sha256, "failed", error=message)
+    except ImportFileError as error:  # names the file once (and the line of a row)
+        return IngestResult(shown, sha256, "failed", error=str(error))
     sessions = {rec.session for rec in records}
     document = DocumentRow(
         sha256,
