@@ -302,8 +302,7 @@ def write_reading(extracted: Extracted, store: Store) -> Written:
     stays (`earlier_reading_kept`). `uprdex ingest` and the nightly flow write each file so."""
     document = extracted.document
     earlier = store.document(document.sha256)
-    path = text_path(document.path)
-    if kept := earlier_reading_kept(earlier, path, document.status, document.error):
+    if kept := earlier_reading_kept(earlier, document.status, document.error):
         return Written(kept=kept)
     warnings = store.write_document(
         document,

@@ -311,7 +311,7 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
                 # A file the task cannot read: its reason alone, and no bytes to quarantine.
                 unread = error.reason if isinstance(error, BadDocumentError) else ""
                 message = unread or f"{type(error).__name__}: {error}"
-                kept = earlier_reading_kept(known[sha256], path, DocumentStatus.FAILED, message)
+                kept = earlier_reading_kept(known[sha256], DocumentStatus.FAILED, message)
                 if kept:
                     _note_kept(summary, path, kept)
                     continue
