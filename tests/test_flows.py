@@ -612,7 +612,9 @@ def test_an_inbox_file_a_failing_disk_cannot_read_is_retried_then_one_line(
     (site / "sitecustomize.py").write_text(_FAILING_DISK, encoding="utf-8")
     year = tmp_path / "inbox" / "2019"
     year.mkdir(parents=True)
-    (year / "eio.pdf").write_bytes(fixture(GOOD[0]).read_bytes())
+    # Bytes of its own: no earlier run's cached extraction answers for it without a read.
+    salt = f"\n% {uuid.uuid4().hex}\n".encode()
+    (year / "eio.pdf").write_bytes(fixture(GOOD[0]).read_bytes() + salt)
     shutil.copy(fixture(GOOD[1]), tmp_path / "inbox")
     reads = tmp_path / "reads.txt"
     env = {**os.environ, "UPRDEX_WARM": "0", "UPRDEX_TEST_READS": str(reads)}
