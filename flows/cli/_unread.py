@@ -23,9 +23,9 @@ def may_be(documents: list[StoredDocument]) -> str:
 
 
 def unread_lines(documents: list[StoredDocument]) -> list[str]:
-    """The files the index could not read, as `status` lists them, each with its copy and its
-    error in the quarantine when `uprdex run` put them there (beside its inbox, or the
-    workspace's); the first SHOWN_UNREAD of them."""
+    """The files the index could not read, as `evidence` names them (`status` lists each in
+    `why_unread`'s line alone), each with its copy and its error in the quarantine when `uprdex
+    run` put them there (beside its inbox, or the workspace's); the first SHOWN_UNREAD of them."""
     from uprdex.pipeline.config import load_config
     from uprdex.pipeline.inbox import quarantined_as
 
