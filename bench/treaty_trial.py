@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the lead's rule is copied verbatim, its lines unbroken)
 """Treaty-name reading fixes with the full model retrain (issue #19 part 4, recurring asks;
 review22 findings 1 and 3; helper treaty). PRE-REGISTERED: this docstring (the fixes, the
 protocols and the lead's ship rule, copied verbatim) is committed before the first scored run.
@@ -48,3 +49,187 @@ How each part is run here (fixed before any score):
     out, the link model trained by `train_recurrence.train` on the 12 others from the arm's
     features (the arm's code, similarity model, word vectors and pair model).
 """
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import random
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import recurcar_trial
+from cluster_protocol import SHARED, Score, learned_method, leave_one_out, load_reviews
+from recurrence_protocol import FRESH
+from recurrence_protocol import TEST as RECURRING_TEST
+from review_groups import REVIEWS
+
+import uprdex
+from uprdex.pipeline.clusters.normalize import NORMALIZATION, normalize
+from uprdex.pipeline.clusters.treaties import load_treaties
+from uprdex.pipeline.settings import ClusterSettings
+
+CACHE = Path("/tmp/treaty")
+SEED = 20261207
+SAMPLE = 60
+LEFT_OUT = frozenset(
+    {pdf for _, pdf in REVIEWS.values() if pdf}
+    | {RECURRING_TEST.earlier_pdf, RECURRING_TEST.later_pdf}
+    | {pdf for pair in FRESH for pdf in (pair.earlier_pdf, pair.later_pdf)}
+)
+"""WG reports the rule's NEVER keeps out of (a): the test reviews', Viet Nam 2009's and the
+FRESH recurring pairs'."""
+
+
+def _asks() -> list[tuple[str, str]]:
+    """(id, text) of every ask uprdex prints for the WG reports not LEFT_OUT (one ingest, kept)."""
+    index = CACHE / "wg_reports.sqlite"
+    if not index.exists():
+        pdfs = sorted(
+            str(path) for path in (SHARED / "wg_reports").glob("*.pdf") if path.name not in LEFT_OUT
+        )
+        env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1")
+        binary = Path(sys.executable).parent / "uprdex"
+        start = time.perf_counter()
+        scratch = index.with_suffix(".partial")
+        subprocess.run([str(binary), "ingest", *pdfs, "--index", str(scratch)], check=True, env=env)
+        scratch.rename(index)
+        print(f"  ingested {len(pdfs)} WG reports in {time.perf_counter() - start:.0f} s")
+    with uprdex.open_index(index) as opened:
+        return [(row["id"], row["text"]) for row in opened.recommendations()]
+
+
+def save_keys(arm: str) -> None:
+    """(a): each ask's treaty keys and normalized text under this arm's code."""
+    table = load_treaties()
+    rows = {}
+    for ask, text in _asks():
+        normal = normalize(text, table)
+        rows[ask] = [[w for w in normal.split() if w in table.keys], normal, text]
+    (CACHE / f"{arm}-keys.json").write_text(
+        json.dumps({"normalization": NORMALIZATION, "asks": rows})
+    )
+    print(f"  (a) {arm}: {len(rows)} asks, NORMALIZATION {NORMALIZATION}")
+
+
+def save_clusters(arm: str) -> None:
+    """(b): the 12 tuning reviews left out in turn, this arm's code and models."""
+    start = time.perf_counter()
+    reviews = load_reviews(tuning=True, tests=False)
+    results = leave_one_out(reviews, {arm: learned_method(ClusterSettings())})[arm]
+    for review, result in zip(reviews, results, strict=True):
+        print(f"    {arm}, {review.name} held out: {result.cell()}", flush=True)
+    out = {"names": [r.name for r in reviews], "scores": [asdict(s) for s in results]}
+    (CACHE / f"{arm}-clusters.pkl").write_bytes(pickle.dumps(out))
+    print(f"  (b) {arm}: {time.perf_counter() - start:.0f} s")
+
+
+def save_recurrence(arm: str) -> None:
+    """(c): every tuning pair's link features and labels, this arm's code and models."""
+    start = time.perf_counter()
+    recurcar_trial.CACHE = CACHE
+    recurcar_trial.save(arm)
+    print(f"  (c) {arm}: {time.perf_counter() - start:.0f} s")
+
+
+def list_changes(before: str, after: str) -> bool:
+    """(a): every ask whose treaty keys differ, and the sample read. True if any listed."""
+    old = json.loads((CACHE / f"{before}-keys.json").read_text())
+    new = json.loads((CACHE / f"{after}-keys.json").read_text())
+    assert old["asks"].keys() == new["asks"].keys()
+    changed = sorted(a for a in old["asks"] if old["asks"][a][0] != new["asks"][a][0])
+    texts = sorted(a for a in old["asks"] if old["asks"][a][1] != new["asks"][a][1])
+    print(
+        f"== (a) {len(old['asks'])} asks of {len(list((SHARED / 'wg_reports').glob('*.pdf')))}"
+        f" WG reports less {len(LEFT_OUT)} left out unread: treaty keys change on {len(changed)}, "
+        f"the normalized text on {len(texts)}"
+    )
+    for ask in texts:
+        mark = "KEYS" if ask in changed else "text"
+        print(f"  [{mark}] {ask}: {old['asks'][ask][0]} -> {new['asks'][ask][0]}")
+        print(f"      today: {old['asks'][ask][1]}")
+        print(f"      new:   {new['asks'][ask][1]}")
+        print(f"      printed: {old['asks'][ask][2]}")
+    if len(changed) > SAMPLE:
+        sample = sorted(random.Random(SEED).sample(changed, SAMPLE))
+        print(f"  the {SAMPLE} read (random.Random({SEED}).sample): {sample}")
+    return bool(changed)
+
+
+def _means(scores: list[tuple[float, float, float]]) -> tuple[float, float, float]:
+    return tuple(statistics.fmean(s[i] for s in scores) for i in range(3))  # type: ignore[return-value]
+
+
+def compare(before: str, after: str) -> None:
+    """(b) and (c), both arms scored in this run, against the rule's bars."""
+    old = pickle.loads((CACHE / f"{before}-clusters.pkl").read_bytes())
+    new = pickle.loads((CACHE / f"{after}-clusters.pkl").read_bytes())
+    assert old["names"] == new["names"]
+    print(f"== (b) clusters, 12 tuning reviews left out: P/R/F1 {before} | {after}")
+    rows = {before: [], after: []}
+    for at, name in enumerate(old["names"]):
+        a, b = Score(**old["scores"][at]), Score(**new["scores"][at])
+        rows[before].append((a.precision, a.recall, a.f1))
+        rows[after].append((b.precision, b.recall, b.f1))
+        print(f"  {name:18} {a.cell()} | {b.cell()}")
+    mb, ma = _means(rows[before]), _means(rows[after])
+    df, dp = ma[2] - mb[2], ma[0] - mb[0]
+    ok_b = df >= -0.005 and dp >= -0.005
+    print(
+        f"  mean {mb[0]:.4f}/{mb[1]:.4f}/{mb[2]:.4f} | {ma[0]:.4f}/{ma[1]:.4f}/{ma[2]:.4f}: "
+        f"F1 {df:+.4f}, precision {dp:+.4f} (bar: neither down by more than 0.005): "
+        f"{'HOLDS' if ok_b else 'FAILS'}"
+    )
+    print("== (c) recurring asks, 13 tuning pairs left out (link model retrained per fold)")
+    arms = {arm: recurcar_trial.left_out(recurcar_trial.load(arm)) for arm in (before, after)}
+    names = [e.name for e in recurcar_trial.load(before)]
+    for at, name in enumerate(names):
+        cells = [
+            f"{p:.3f}/{r:.3f}/{f:.3f} ({tp}, {fp})"
+            for p, r, f, tp, fp in (a[at] for a in arms.values())
+        ]
+        print(f"  {name:36} {cells[0]} | {cells[1]}")
+    means = {arm: np.mean([s[:3] for s in rows_], axis=0) for arm, rows_ in arms.items()}
+    df, dp = means[after][2] - means[before][2], means[after][0] - means[before][0]
+    ok_c = df >= 0 and dp >= -0.010
+    print(
+        f"  mean {'/'.join(f'{v:.4f}' for v in means[before])} | "
+        f"{'/'.join(f'{v:.4f}' for v in means[after])}: F1 {df:+.4f} (bar: not down), precision "
+        f"{dp:+.4f} (bar: not down by more than 0.010): {'HOLDS' if ok_c else 'FAILS'}"
+    )
+    print(
+        f"(b) {'holds' if ok_b else 'FAILS'}; (c) {'holds' if ok_c else 'FAILS'}; "
+        "(a) is read by hand"
+    )
+
+
+def main() -> int:
+    args = sys.argv[1:]
+    CACHE.mkdir(parents=True, exist_ok=True)
+    if args[:1] == ["--save"] and len(args) >= 2:
+        parts = args[2:] or ["a", "b", "c"]
+        for part, step in (("a", save_keys), ("b", save_clusters), ("c", save_recurrence)):
+            if part in parts:
+                step(args[1])
+        return 0
+    if args[:1] == ["--list"] and len(args) == 3:
+        list_changes(args[1], args[2])
+        return 0
+    if args[:1] == ["--compare"] and len(args) == 3:
+        compare(args[1], args[2])
+        return 0
+    print(
+        "Run: .venv/bin/python bench/treaty_trial.py --save ARM [a] [b] [c] | "
+        "--list OLD NEW | --compare OLD NEW"
+    )
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
