@@ -7,16 +7,20 @@ uprdex infers.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import re
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from uprdex.extractors.state_lists import split_recommending_states
 from uprdex.extractors.tables import join_cell, read_rows, ruled_pages
+from uprdex.pipeline.errors import BadDocumentError, ImportFileError
 from uprdex.pipeline.loader import load_pdf
 from uprdex.pipeline.model import ImportedRec, ImportSource
+from uprdex.pipeline.names import display_name
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.text import normalize_text
 
@@ -44,28 +48,66 @@ class _Group:
     actions: list[str] = field(default_factory=list)
 
 
+Reader = Callable[[Path], list[ImportedRec]]
+
+
+def _one_line(kind: ImportSource) -> Callable[[Reader], Reader]:
+    """A reader whose every error is one ImportFileError naming the file once: its own, or
+    "cannot read as KIND (what went wrong)" of another (python-docx's KeyError for a broken
+    .docx, pdfplumber's or the csv module's), never Python's repr of it."""
+
+    def wrap(reader: Reader) -> Reader:
+        @functools.wraps(reader)
+        def read(path: Path) -> list[ImportedRec]:
+            try:
+                return reader(path)
+            except ImportFileError:
+                raise
+            except UnicodeDecodeError as error:
+                why = f"not a UTF-8 text file ({error.reason}); save it as UTF-8"
+                raise ImportFileError(display_name(path), why) from error
+            except BadDocumentError as error:  # a thematic list's PDF: its reason names no file
+                reason = error.reason
+            except OSError as error:  # the file went, or its disk failed, while it was read
+                why = f"cannot read ({error.strerror or error})"  # as `uprdex import` says it
+                raise ImportFileError(display_name(path), why) from error
+            except KeyError as error:  # str() of a KeyError is its repr
+                reason = str(error.args[0]) if error.args else type(error).__name__
+            except Exception as error:  # python-docx, pdfplumber: their own errors
+                reason = str(error) or type(error).__name__
+            raise ImportFileError(display_name(path), f"cannot read as {kind} ({reason})")
+
+        return read
+
+    return wrap
+
+
 def _add(items: list[str], value: str) -> None:
     value = value.strip()
     if value and value not in items:
         items.append(value)
 
 
+@_one_line(UPR_INFO)
 def read_upr_info(path: Path) -> list[ImportedRec]:
     """The UPR Info export: one row per recommendation-State pair, no paragraph numbers.
 
     Rows with the same State under review, session and text are one recommendation with
     several recommending States. Ids are stable: SuR code, session and a hash of the text.
+    A file it cannot read is an ImportFileError naming it (and the line).
     """
     states = load_states()
     grouped: dict[tuple[str, int, str], _Group] = {}
+    _not_text(path)
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = _UPR_INFO_COLUMNS - set(reader.fieldnames or [])
         if missing:
-            raise ValueError(
-                f"{path.name}: not a UPR Info export (missing columns {', '.join(sorted(missing))})"
+            columns = ", ".join(sorted(missing))
+            raise ImportFileError(
+                display_name(path), f"not a UPR Info export (missing columns {columns})"
             )
-        for number, row in enumerate(reader, start=2):
+        for number, row in enumerate(_rows(reader, path), start=2):
             session = _session(row, path, reader.line_num)
             sur = states.resolve(row["To"])
             sur_name = sur.name if sur else row["To"].strip()
@@ -109,21 +151,43 @@ def read_upr_info(path: Path) -> list[ImportedRec]:
 _UPR_INFO_COLUMNS = {"To", "Text", "From", "Response", "Issue", "Session"}
 
 
+def _not_text(path: Path) -> None:
+    """An ImportFileError for a file no CSV export is: an empty one, or a ZIP archive (an Excel
+    workbook: the csv module would say only "invalid start byte")."""
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    if not head:
+        raise ImportFileError(display_name(path), "not a UPR Info export (an empty file)")
+    if head == b"PK\x03\x04":
+        why = "not a UPR Info export (a ZIP archive: an Excel workbook?); save it as CSV UTF-8"
+        raise ImportFileError(display_name(path), why)
+
+
+def _rows(reader: csv.DictReader[str], path: Path) -> Iterator[dict[str, str]]:
+    """The CSV's rows; an ImportFileError naming the file and line of one the csv module
+    cannot read (a field over its size limit, a NUL byte)."""
+    try:
+        yield from reader
+    except csv.Error as error:  # the DictReader's line_num is the last row it gave
+        why = f"not a CSV row ({error})"
+        raise ImportFileError(display_name(path), why, reader.reader.line_num) from None
+
+
 def _session(row: dict[str, str], path: Path, line: int) -> int:
-    """The row's session; a ValueError naming the file and line of a row cut short (a download
-    that stopped) or a session that is not a number."""
+    """The row's session; an ImportFileError naming the file and line of a row cut short (a
+    download that stopped) or a session that is not a number."""
     missing = sorted(column for column in _UPR_INFO_COLUMNS if row.get(column) is None)
     if missing:
-        raise ValueError(
-            f"{path.name} line {line}: the row ends before its {', '.join(missing)} "
-            "(the file cut short? download it again)"
+        raise ImportFileError(
+            display_name(path),
+            f"the row ends before its {', '.join(missing)} (the file cut short? download it again)",
+            line,
         )
     try:
         return int(row["Session"])
     except ValueError:
-        raise ValueError(
-            f"{path.name} line {line}: Session {row['Session']!r} is not a number"
-        ) from None
+        why = f"Session {row['Session']!r} is not a number"
+        raise ImportFileError(display_name(path), why, line) from None
 
 
 # "UPR of Slovenia (2nd Cycle – 20th session)" in the page header
@@ -139,17 +203,20 @@ _LIST_ITEM = re.compile(
 _SOURCE_SYMBOL = re.compile(r"A/HRC/\d+/\d+")
 
 
+@_one_line(THEMATIC_LIST)
 def read_thematic_list(path: Path) -> list[ImportedRec]:
     """An OHCHR thematic list of recommendations, as .docx or as PDF (its table read with
     pdfplumber): paragraph, text, States, position and its source, themes, affected persons
-    and SDGs. The PDF gives the rows its DOCX gives."""
+    and SDGs. The PDF gives the rows its DOCX gives. A file it cannot read is an
+    ImportFileError naming it."""
     header, rows = _pdf_list(path) if _list_format(path) == "pdf" else _docx_list(path)
     states = load_states()
     match = _LIST_HEADER.search(header)
     if match is None or not rows:
-        raise ValueError(
-            f"{path.name}: not an OHCHR thematic list (no 'UPR of X (Nth Cycle - "
-            "Nth session)' header or no table)"
+        raise ImportFileError(
+            display_name(path),
+            "not an OHCHR thematic list (no 'UPR of X (Nth Cycle - Nth session)' header or no "
+            "table)",
         )
     sur = states.resolve(match.group("state"))
     sur_name = sur.name if sur else match.group("state")
@@ -187,13 +254,17 @@ def read_thematic_list(path: Path) -> list[ImportedRec]:
 
 
 def _list_format(path: Path) -> str:
-    """ "pdf" or "docx", by the file's bytes, not its name (a PDF saved as list.docx); a
-    ValueError saying what else it is (python-docx says only "Package not found")."""
+    """ "pdf" or "docx", by the file's bytes, not its name (a PDF saved as list.docx); an
+    ImportFileError saying what else it is (python-docx says only "Package not found")."""
     with path.open("rb") as handle:
         head = handle.read(8)
     if head.startswith(b"%PDF"):
         return "pdf"
-    if head.startswith(b"PK\x03\x04") and zipfile.is_zipfile(path):
+    if head.startswith(b"PK\x03\x04") and not zipfile.is_zipfile(path):
+        # No ZIP directory at its end: a download that stopped, maybe of a real list.
+        why = "a Word .docx or ZIP archive cut short (no ZIP directory); download it again"
+        raise ImportFileError(display_name(path), why)
+    if head.startswith(b"PK\x03\x04"):
         with zipfile.ZipFile(path) as archive:
             if "word/document.xml" in archive.namelist():
                 return "docx"
@@ -202,7 +273,8 @@ def _list_format(path: Path) -> str:
         what = "a Word 97-2003 .doc"
     else:
         what = "an empty file" if not head else "neither a Word .docx nor a PDF"
-    raise ValueError(f"{path.name}: not an OHCHR thematic list ({what}); save it as .docx or PDF")
+    why = f"not an OHCHR thematic list ({what}); save it as .docx or PDF"
+    raise ImportFileError(display_name(path), why)
 
 
 def _docx_list(path: Path) -> tuple[str, list[list[str]]]:

@@ -23,7 +23,7 @@ from uprdex.flows.extract import (
 )
 from uprdex.flows.rereading import earlier_reading_kept, needs_no_reading
 from uprdex.pipeline.clusters.pair_model import PairModel
-from uprdex.pipeline.errors import BadDocumentError, UprdexError
+from uprdex.pipeline.errors import ImportFileError, UprdexError
 from uprdex.pipeline.loader import read_with_hash
 from uprdex.pipeline.model import (
     IMPORT_READER,
@@ -300,8 +300,7 @@ def write_reading(extracted: Extracted, store: Store) -> Written:
     stays (`earlier_reading_kept`). `uprdex ingest` and the nightly flow write each file so."""
     document = extracted.document
     earlier = store.document(document.sha256)
-    path = text_path(document.path)
-    if kept := earlier_reading_kept(earlier, path, document.status, document.error):
+    if kept := earlier_reading_kept(earlier, document.status, document.error):
         return Written(kept=kept)
     warnings = store.write_document(
         document,
@@ -353,22 +352,8 @@ def import_file(path: Path, kind: str, store: Store) -> IngestResult:
         return IngestResult(shown, sha256, "unchanged")
     try:
         records = IMPORT_READERS[kind](path)
-    except UnicodeDecodeError as error:
-        message = BY_NAME.line(path, f"not a UTF-8 text file ({error.reason}); save it as UTF-8")
-    except ValueError as error:
-        # A reader's ValueError names the file already, with the line of a row ("cut.csv line
-        # 4: ..."), as `path.name`: shown as text here.
-        message = path_text(str(error))
-    except (KeyError, OSError) as error:
-        message = BY_NAME.line(path, repr(error))
-    except BadDocumentError as error:  # a thematic list's PDF: its reason names no file
-        message = BY_NAME.line(path, f"cannot read as {kind} ({error.reason})")
-    except Exception as error:  # python-docx raises its own errors for a non-docx file
-        message = BY_NAME.line(path, f"cannot read as {kind} ({error})")
-    else:
-        message = ""
-    if message:
-        return IngestResult(shown, sha256, "failed", error=message)
+    except ImportFileError as error:  # names the file once (and the line of a row)
+        return IngestResult(shown, sha256, "failed", error=str(error))
     sessions = {rec.session for rec in records}
     document = DocumentRow(
         sha256,

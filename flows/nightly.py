@@ -213,12 +213,14 @@ def extract_task(path: str, sha256: str, settings: LoaderSettings) -> Extracted 
     handed to the reader only when they are those `sha256` (the scan's hash, the cache key)
     names; else `NotRead`, not cached: a reading is only ever cached under its own bytes."""
     try:
-        data, found = read_with_hash(Path(path))  # another OSError is retried (`_transient`)
+        data, found = read_with_hash(Path(path))
     except FileNotFoundError:  # moved or deleted since the scan: not read, as if changed
         data, found = b"", ""
     except OSError as error:
-        if error.errno not in _UNREADABLE:
-            raise
+        run = TaskRunContext.get()  # None when called as `extract_task.fn`
+        retried = run is None or run.task_run.run_count <= extract_task.retries
+        if error.errno not in _UNREADABLE and retried:  # an EIO: a failing disk, a network
+            raise  # share gone, may answer next time (`_transient` retries it)
         why = f"cannot read ({error.strerror or error})"  # "cannot read (Permission denied)"
         raise BadDocumentError(path_text(path), why) from None  # not retried: a failed file
     logger = get_run_logger()
@@ -314,7 +316,7 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
                 # A file the task cannot read: its reason alone, and no bytes to quarantine.
                 unread = error.reason if isinstance(error, BadDocumentError) else ""
                 message = unread or f"{type(error).__name__}: {error}"
-                kept = earlier_reading_kept(known[sha256], path, DocumentStatus.FAILED, message)
+                kept = earlier_reading_kept(known[sha256], DocumentStatus.FAILED, message)
                 if kept:
                     _note_kept(summary, path, kept)
                     continue
@@ -330,7 +332,8 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
                         config.quarantine,
                         "".join(traceback.format_exception_only(error)).strip(),
                     )
-                logger.error(_failed(summary, path, message, names))
+                # Unread: a failed file, said as a broken PDF is; a crash is the run's error.
+                (logger.warning if unread else logger.error)(_failed(summary, path, message, names))
                 continue
             if isinstance(result, NotRead):  # the task said so in the log
                 summary.changed.append((path_text(path), names.line(path, CHANGED)))

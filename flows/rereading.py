@@ -19,7 +19,7 @@ from packaging.version import InvalidVersion, Version
 from uprdex.flows import fingerprint
 from uprdex.pipeline.locations import holds
 from uprdex.pipeline.model import IMPORT_READER, DocumentStatus
-from uprdex.pipeline.names import BY_NAME, is_name_warning, name_warnings, path_text, text_path
+from uprdex.pipeline.names import is_name_warning, name_warnings, path_text, text_path
 from uprdex.pipeline.store import Store, StoredDocument
 
 __all__ = [
@@ -73,17 +73,18 @@ def is_later(reader: str, than: str) -> bool:
 
 
 def earlier_reading_kept(
-    stored: StoredDocument | None, path: Path, status: DocumentStatus, error: str | None
+    stored: StoredDocument | None, status: DocumentStatus, error: str | None
 ) -> str | None:
-    """The warning when the file at `path`, indexed by an earlier release, fails when read
-    again (no OCR this time, a timeout on a busy machine): its earlier reading stays in the
-    index, since nothing indexed is lost. None when the new reading (`status`, `error`: what
-    is wrong, naming no file) is to be written."""
+    """The warning when a file indexed by an earlier release fails when read again (no OCR
+    this time, a timeout on a busy machine): its earlier reading stays in the index, since
+    nothing indexed is lost. None when the new reading (`status`, `error`: what is wrong,
+    naming no file) is to be written. The warning names no file: every line that says it
+    names the file before it ("kept 2019/x.pdf: read again by this release, it failed (...)")."""
     if stored is None or stored.status != DocumentStatus.INDEXED:
         return None
     if status is DocumentStatus.INDEXED:
         return None
-    failed = BY_NAME.line(path, error or "failed")
+    failed = error or "failed"
     return f"read again by this release, it failed ({failed}); the earlier reading is kept"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "BadDocumentError",
     "BadIndexError",
+    "ImportFileError",
     "IndexBusyError",
     "MissingExtraError",
     "OutputError",
@@ -34,6 +35,24 @@ class BadDocumentError(UprdexError):
 
 class FileChangedError(UprdexError):
     """A file whose bytes are no longer those it was read (and hashed) from: saved over since."""
+
+
+class ImportFileError(UprdexError):
+    """A file `uprdex import` cannot read as the export it was given as (a UPR Info CSV, an
+    OHCHR thematic list). `reason` says what is wrong in a line and names no file ("not a UPR
+    Info export (missing columns Session)"); `line`, the file's line it is on, or None. The
+    message names the file once (`file`, as shown): "cut.csv line 4: Session '' is not a
+    number"."""
+
+    def __init__(self, file: str, reason: str, line: int | None = None) -> None:
+        super().__init__(file, reason, line)
+        self.file = file
+        self.reason = reason
+        self.line = line
+
+    def __str__(self) -> str:
+        where = f" line {self.line}" if self.line else ""
+        return f"{self.file}{where}: {self.reason}"
 
 
 class IndexBusyError(UprdexError):

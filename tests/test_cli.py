@@ -477,6 +477,30 @@ def test_evidence_of_an_ask_whose_report_failed_names_the_failed_file_not_indexe
     assert "its report may be the file that could not be read" in " ".join(uncited.output.split())
 
 
+def test_evidence_finds_the_quarantine_copy_of_a_failed_file_in_an_inbox_subfolder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # review23 finding 13: the copy was looked for beside the file's folder's folder
+    # (data/inbox/2019/x.pdf gave data/inbox/quarantine) or in the quarantine of the folder
+    # the command ran in: a file in a subfolder of the inbox never showed its copy.
+    from uprdex.pipeline.inbox import quarantine
+
+    year = tmp_path / "data" / "inbox" / "2019"
+    year.mkdir(parents=True)
+    broken = year / "slovenia2014.pdf"
+    broken.write_bytes(fixture("slovenia2014_recs.pdf").read_bytes()[:20_000])
+    index = ingested(("cit_svn2019_compilation_notes.pdf",), tmp_path / "data" / "index.sqlite")
+    assert cli("ingest", broken, "--index", index, "--workers", "1").exit_code == 1
+    sha256 = hashlib.sha256(broken.read_bytes()).hexdigest()
+    copy = quarantine(broken, sha256, "broken PDF", "extract", tmp_path / "data" / "quarantine")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # no workspace here: its quarantine is not this one
+    said = " ".join(cli("evidence", "A/HRC/28/15", "115.22", "--index", index).output.split())
+    assert f"failed {broken}: broken PDF" in said
+    assert f"(copied to {copy}; its error: {copy.name}.error.json)" in said
+
+
 def test_evidence_shows_but_does_not_count_the_reports_own_comments(index: Path) -> None:
     """A report is not evidence of itself (the export contract): "68. Albania considers that
     recommendations Nos. 8, 9, ... above are either already implemented ..." (A/HRC/13/6) is

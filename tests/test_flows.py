@@ -575,3 +575,62 @@ def test_an_inbox_file_the_run_cannot_read_fails_in_one_line_naming_it_once(
     _each_file(summary, config)  # what `uprdex run` and `uprdex watch` say of it: one line
     (said,) = [line for line in capsys.readouterr().err.splitlines() if GOOD[0] in line]
     assert said.count(GOOD[0]) == 1 and "cannot read" in said, said
+
+
+_FAILING_DISK = '''
+"""Stand-in for a failing disk: reading an inbox file named eio.pdf fails with EIO."""
+import errno
+import os
+
+import uprdex.pipeline.loader as loader
+
+_read = loader.read_with_hash
+
+
+def read_with_hash(path):
+    if path.name == "eio.pdf":
+        with open(os.environ["UPRDEX_TEST_READS"], "a") as reads:
+            reads.write("read\\n")
+        raise OSError(errno.EIO, os.strerror(errno.EIO), str(path))
+    return _read(path)
+
+
+loader.read_with_hash = read_with_hash
+'''
+
+
+def test_an_inbox_file_a_failing_disk_cannot_read_is_retried_then_one_line(
+    tmp_path: Path,
+) -> None:
+    # The closing note of session 50: an OSError such as EIO (a failing disk, a network share
+    # gone) is retried, then `uprdex run` printed Prefect's traceback, its "Finished in state
+    # Failed(...)" line, a flow ERROR line and "failed 2019/eio.pdf: OSError: [Errno 5]
+    # Input/output error: 'inbox/2019/eio.pdf'" (the file named twice). After the retries it
+    # is a failed file in one line, as a file the run may not read is.
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(_FAILING_DISK, encoding="utf-8")
+    year = tmp_path / "inbox" / "2019"
+    year.mkdir(parents=True)
+    # Bytes of its own: no earlier run's cached extraction answers for it without a read.
+    salt = f"\n% {uuid.uuid4().hex}\n".encode()
+    (year / "eio.pdf").write_bytes(fixture(GOOD[0]).read_bytes() + salt)
+    shutil.copy(fixture(GOOD[1]), tmp_path / "inbox")
+    reads = tmp_path / "reads.txt"
+    env = {**os.environ, "UPRDEX_WARM": "0", "UPRDEX_TEST_READS": str(reads)}
+    env["PYTHONPATH"] = os.pathsep.join([str(site), env.get("PYTHONPATH", "")])
+    env.pop("PREFECT_API_URL", None)
+    uprdex = Path(sys.executable).parent / "uprdex"
+    args = [uprdex, "run", "--inbox", "inbox", "--index", "index.sqlite"]
+    done = subprocess.run(
+        [str(a) for a in args], capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert len(reads.read_text().splitlines()) == 3  # read, then retried twice
+    assert "Traceback" not in done.stderr and "Errno" not in done.stderr, done.stderr
+    said = [line for line in done.stderr.splitlines() if "eio.pdf" in line]
+    assert said == [
+        "failed 2019/eio.pdf: cannot read (Input/output error) (not copied to the quarantine: "
+        "no bytes of it were read)"
+    ], done.stderr
+    assert "1 indexed" in done.stdout and "1 failed" in done.stdout, done.stdout

@@ -259,3 +259,18 @@ def test_every_command_takes_the_id_of_an_ask_whose_report_symbol_was_not_read(
     ):
         said = CliRunner().invoke(main, [*command, "--index", str(index)])
         assert said.exit_code == 0, said.output
+
+
+def test_an_unknown_thematic_list_id_is_said_as_printed(tmp_path: Path) -> None:
+    # review23 finding 9: "no recommendation 121.999 in THEMATIC-LIST:A/HRC/28/15 in the
+    # index": the import's prefix was upper-cased as if it were part of the symbol, and a list
+    # whose symbol was not read names its State ("thematic-list:Slovenia#...", not SLOVENIA).
+    index = tmp_path / "index.sqlite"
+    with Store(index) as store:
+        import_file(fixture("svn2014_thematic_list.docx"), "thematic-list", store)
+        printed = store.db.execute("SELECT import_id FROM imports LIMIT 1").fetchone()[0]
+    assert printed.startswith("thematic-list:A/HRC/28/15#")
+    for given in ("thematic-list:A/HRC/28/15#121.999", "thematic-list:Slovenia#121.999"):
+        result = CliRunner().invoke(main, ["show", given, "--index", str(index)])
+        assert f"no recommendation {given} in the index" in result.output, result.output
+        assert "THEMATIC-LIST" not in result.output and "SLOVENIA" not in result.output

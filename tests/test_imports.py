@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import errno
 import sqlite3
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -199,6 +201,108 @@ def test_a_file_that_is_not_an_export_fails_clearly(tmp_path: Path) -> None:
         result = import_file(bad, "upr-info", store)
     assert result.outcome == "failed"
     assert result.error is not None and "not a UPR Info export" in result.error
+
+
+def _without_content_types(target: Path) -> Path:
+    """The real thematic list's .docx without its [Content_Types].xml (python-docx raises
+    KeyError for it)."""
+    with zipfile.ZipFile(THEMATIC) as source, zipfile.ZipFile(target, "w") as out:
+        for item in source.infolist():
+            if item.filename != "[Content_Types].xml":
+                out.writestr(item, source.read(item))
+    return target
+
+
+def _workbook(target: Path) -> Path:
+    """An Excel workbook (a UPR Info export saved as .xlsx, not CSV)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["To", "Text", "From", "Response", "Issue", "Session"])
+    book.save(target)
+    return target
+
+
+def _long_field(target: Path) -> Path:
+    """A UPR Info CSV whose first row's text is over the csv module's field limit."""
+    header = "To,To-Rgrp,To-Org,Text,From,From-Rgrp,From-Org,Response,Action,Issue,Session\n"
+    target.write_text(
+        header + 'Andorra,WEOG,EU,"' + "x" * 140_000 + '",Cuba,G,O,Noted,4,Issue,10\n',
+        encoding="utf-8",
+    )
+    return target
+
+
+@pytest.mark.parametrize(
+    ("kind", "make", "said"),
+    [
+        (
+            "thematic-list",
+            _without_content_types,
+            "cannot read as thematic-list (There is no item named '[Content_Types].xml' in the "
+            "archive)",
+        ),
+        (
+            "thematic-list",
+            lambda target: target.write_bytes(THEMATIC.read_bytes()[:3000]) and target,
+            "a Word .docx or ZIP archive cut short (no ZIP directory); download it again",
+        ),
+        ("upr-info", lambda t: t.touch() or t, "not a UPR Info export (an empty file)"),
+        (
+            "upr-info",
+            _workbook,
+            "not a UPR Info export (a ZIP archive: an Excel workbook?); save it as CSV UTF-8",
+        ),
+    ],
+    ids=["docx-without-content-types", "docx-cut-short", "empty-csv", "xlsx-as-csv"],
+)
+def test_an_import_file_that_cannot_be_read_is_one_line_naming_it_and_saying_what_is_wrong(
+    tmp_path: Path, kind: str, make: Callable[[Path], Path], said: str
+) -> None:
+    # review23 finding 7: KeyError("There is no item named ...") was said as its repr; a cut
+    # .docx was "neither a Word .docx nor a PDF"; an empty CSV listed all six columns as
+    # missing; a workbook was "not a UTF-8 text file (invalid start byte)".
+    given = make(tmp_path / ("list.docx" if kind == "thematic-list" else "export.xlsx"))
+    with Store(tmp_path / "index.sqlite") as store:
+        result = import_file(given, kind, store)
+    assert (result.outcome, result.error) == ("failed", f"{given.name}: {said}")
+
+
+def test_a_csv_row_the_csv_module_cannot_read_is_named_by_file_and_line(tmp_path: Path) -> None:
+    # It was "cannot read as upr-info (field larger than field limit (131072))": no line.
+    given = _long_field(tmp_path / "long.csv")
+    with Store(tmp_path / "index.sqlite") as store:
+        result = import_file(given, "upr-info", store)
+    assert result.error == (
+        "long.csv line 2: not a CSV row (field larger than field limit (131072))"
+    )
+
+
+def test_an_error_a_reader_s_library_raises_is_one_line_naming_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # review23 finding 7: an OSError was said as its repr ("OSError(5, 'Input/output error')")
+    # and a ValueError of pdfplumber's was trusted to name the file, which it does not.
+    import docx
+
+    import uprdex.extractors.imports as imports
+
+    def disk_fails(path: str) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    def pdfplumber_fails(*args: object) -> None:
+        raise ValueError("Unsupported image type")
+
+    monkeypatch.setattr(docx, "Document", disk_fails)
+    monkeypatch.setattr(imports, "read_rows", pdfplumber_fails)
+    pdf = tmp_path / "list.pdf"
+    pdf.write_bytes(fixture("svn2014_thematic_list.pdf").read_bytes())
+    with Store(tmp_path / "index.sqlite") as store:
+        said = [import_file(f, "thematic-list", store).error for f in (THEMATIC, pdf)]
+    assert said == [
+        f"{THEMATIC.name}: cannot read (Input/output error)",
+        "list.pdf: cannot read as thematic-list (Unsupported image type)",
+    ]
 
 
 def test_an_import_links_to_every_paragraph_that_prints_it_for_its_states(tmp_path: Path) -> None:

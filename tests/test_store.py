@@ -410,6 +410,26 @@ def test_a_file_that_fails_when_read_again_keeps_its_earlier_reading(
     assert _counts(index) == counts
 
 
+def test_the_line_of_an_earlier_reading_kept_names_the_file_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # review23 finding 13: "kept inbox/x.pdf: read again by this release, it failed (x.pdf: no
+    # text layer ...)": the command names the file before the warning, which named it again.
+    index = tmp_path / "index.sqlite"
+    report = fixture("slovenia2014_recs.pdf")
+    _read_by_an_earlier_release(index, report)
+
+    def parser_that_fails(*_: object) -> None:
+        raise RuntimeError("this release cannot read it")
+
+    monkeypatch.setattr("uprdex.flows.extract.parse_wg_report", parser_that_fails)
+    with Store(index) as store:
+        (result,) = ingest_paths([report], store, ONE_WORKER)
+    (warning,) = result.warnings
+    assert warning.startswith("read again by this release, it failed (")
+    assert "this release cannot read it" in warning and report.name not in warning
+
+
 def test_reading_again_keeps_the_clusters_of_the_asks_it_reads_the_same(tmp_path: Path) -> None:
     # Imported asks are not read again: the ones read again must join their clusters as they
     # were, not be clustered anew around the imports (which moved four Slovenia asks).

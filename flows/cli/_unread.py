@@ -23,16 +23,19 @@ def may_be(documents: list[StoredDocument]) -> str:
 
 
 def unread_lines(documents: list[StoredDocument]) -> list[str]:
-    """The files the index could not read, as `status` lists them, each with its copy and its
-    error in the quarantine when `uprdex run` put them there (beside its inbox, or the
-    workspace's); the first SHOWN_UNREAD of them."""
+    """The files the index could not read, as `evidence` names them (`status` lists each in
+    `why_unread`'s line alone), each with its copy and its error in the quarantine when `uprdex
+    run` put them there (beside its inbox, or the workspace's); the first SHOWN_UNREAD of them."""
     from uprdex.pipeline.config import load_config
     from uprdex.pipeline.inbox import quarantined_as
 
     lines = []
     for document in documents[:SHOWN_UNREAD]:
         path = Path(document.path)
-        folders = dict.fromkeys([path.parent.parent / "quarantine", load_config().quarantine])
+        # The quarantine beside the inbox holding the file, at any depth (inbox/2019/x.pdf:
+        # data/quarantine), then the one this folder's workspace sets.
+        beside = [folder.parent / "quarantine" for folder in path.parents[:-1]]
+        folders = dict.fromkeys([*beside, load_config().quarantine])
         copies = [quarantined_as(path, document.sha256 or None, f) for f in folders]
         kept = [c for c in copies if c.with_name(c.name + ".error.json").is_file()]
         line = f"  {why_unread(document)}"

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from uprdex.pipeline.corrections import Correction, contradictions
+from uprdex.pipeline.model import ImportSource
 
 __all__ = [
     "ImportedAs",
@@ -116,10 +117,12 @@ class Named:
         if self.ask is not None:
             return ""
         symbol, mark, paragraph = self.given.rpartition("#")
-        # As the CLI reads a symbol and paragraph: spaces dropped, the symbol in upper case.
+        # As the CLI reads a symbol and paragraph: spaces dropped, the symbol in upper case. An
+        # import's id ("thematic-list:A/HRC/28/15#115.1", "thematic-list:Slovenia#...") is said
+        # as typed: its prefix and a State's name are no symbol.
         where = (
             f"{''.join(paragraph.split())} in {''.join(symbol.split()).upper()}"
-            if mark and symbol.strip()
+            if mark and symbol.strip() and not _imported_id(symbol)
             else self.given or '""'
         )
         meant = [self.nearest, *self.others] if self.nearest else []
@@ -131,6 +134,12 @@ class Named:
 def _either(ids: list[str]) -> str:
     """'A', 'A or B', 'A, B or C'."""
     return " or ".join(filter(None, (", ".join(ids[:-1]), ids[-1])))
+
+
+def _imported_id(symbol: str) -> bool:
+    """Whether the part of an id before its '#' opens as an import's id does ("thematic-list:")."""
+    source, colon, _ = symbol.partition(":")
+    return bool(colon) and source.strip().lower() in set(ImportSource)
 
 
 def named(db: sqlite3.Connection, given: str) -> Named:
