@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from uprdex.extractors.cited_paragraphs import JOB_NUMBER_FOOTER, NUMBERED
 from uprdex.extractors.positions import position_of
 from uprdex.pipeline.model import Line, Page, Position
+from uprdex.pipeline.text import join_lines
 
 __all__ = [
     "CLOSED_ITEM",
@@ -75,6 +76,14 @@ NOTE_MARKER = re.compile(r"^(\d{1,3})\b\s*(.*)$")
 
 # "... (Ghana);": an ask closed by its State list.
 CLOSED_ITEM = re.compile(r"\)\s*[;.]\s*$")
+# "... Degrading Treatment or Punishment;": a line that ends a clause or a sentence.
+SENTENCE_END = re.compile(r"[;.]\s*$")
+# How much further right than an item's wrapped lines the State's note under it is printed
+# (San Marino 2010, A/HRC/14/9 para 72: 170 pt under text at 142 pt), in points.
+NOTE_INDENT = 12.0
+# How far left of an item's number its note may start and still be under it, in points (Algeria
+# 2008's paragraph text after 69.17 starts 29 pt left of its number).
+SAME_EDGE = 2.0
 
 
 @dataclass
@@ -90,6 +99,20 @@ class Item:
     sub_numbered: bool
     tail_from: int | None = None  # parts after a closed ask, kept if they close one too
     warnings: list[str] = field(default_factory=list)
+    x0: float = 0.0  # where its first line (its number) starts
+    text_x0: float | None = None  # where its wrapped lines start
+    tail_x0: float | None = None  # where its tail starts
+    tail_page: int | None = None  # the page its tail starts on
+
+    @property
+    def note(self) -> str | None:
+        """The State's note printed under the ask (`_continue_item`): a tail that ends a
+        sentence and is not printed left of the item, as a paragraph's own text is ("With
+        respect to special procedures, Algeria will consider ..." under 69.17, Algeria 2008)."""
+        if self.tail_from is None or self.tail_x0 is None or self.tail_x0 < self.x0 - SAME_EDGE:
+            return None
+        tail = join_lines(self.parts[self.tail_from :])
+        return tail if SENTENCE_END.search(tail) else None
 
 
 @dataclass
@@ -247,7 +270,13 @@ def section_paragraphs(lines: Iterable[Line]) -> tuple[list[Paragraph], list[str
                 continue
             if kind == "item" and paragraph:
                 item = Item(
-                    paragraph.number, number, f"{number}.", line.page, [rest], sub_numbered=False
+                    paragraph.number,
+                    number,
+                    f"{number}.",
+                    line.page,
+                    [rest],
+                    sub_numbered=False,
+                    x0=line.x0,
                 )
                 paragraph.items.append(item)
                 continue
@@ -268,13 +297,14 @@ def section_paragraphs(lines: Iterable[Line]) -> tuple[list[Paragraph], list[str
                 line.page,
                 [undotted.group(2)],
                 sub_numbered=False,
+                x0=line.x0,
             )
             item.warnings.append(f"printed as {number!r} without its dot; read as item {number}")
             warnings.append(f"page {line.page}: {paragraph.number}.{number} {item.warnings[-1]}")
             paragraph.items.append(item)
             continue
         if item is not None:
-            _continue_item(item, text)
+            _continue_item(item, text, line)
         elif paragraph is not None:
             paragraph.parts.append(text)
             paragraph.markers.extend(_marks(line))
@@ -320,6 +350,7 @@ def _sub_numbered(
         line.page,
         [match.group(3)],
         sub_numbered=True,
+        x0=line.x0,
     )
     if misread:
         item.warnings.append(misread)
@@ -328,18 +359,32 @@ def _sub_numbered(
     return item
 
 
-def _continue_item(item: Item, text: str) -> None:
-    """Add a wrapped line to an item; a capitalised line after a closed ask opens a tail.
+def _continue_item(item: Item, text: str, line: Line) -> None:
+    """Add a wrapped line to an item; a capitalised line after a closed ask opens a tail, and so
+    does one printed further right than the item's wrapped lines after a line that ends a
+    clause: "1. To accede to (Czech Republic)/ratify (Chile)/... the Optional Protocol to the
+    Convention against Torture ...; / San Marino is not in a position to accept the
+    recommendation above, because ..." (San Marino 2010, A/HRC/14/9 para 72, `NOTE_INDENT`).
 
     The tail is the item's when it closes another ask ("(Chad); Consider the ratification of
     ICRMW (Ghana); (Indonesia); ..."), prose otherwise ("(Nigeria). With respect to special
-    procedures, Algeria will consider ...") and then dropped.
+    procedures, Algeria will consider ...") and then no part of the ask (`Item.note`).
     """
-    if item.tail_from is None and CLOSED_ITEM.search(item.parts[-1]) and text[:1].isupper():
-        item.tail_from = len(item.parts)
+    x0 = line.x0
+    indented = item.text_x0 is not None and x0 > item.text_x0 + NOTE_INDENT
+    if item.text_x0 is None:
+        item.text_x0 = x0
+    if (
+        item.tail_from is None
+        and text[:1].isupper()
+        and (
+            CLOSED_ITEM.search(item.parts[-1]) or (indented and SENTENCE_END.search(item.parts[-1]))
+        )
+    ):
+        item.tail_from, item.tail_x0, item.tail_page = len(item.parts), x0, line.page
     item.parts.append(text)
     if CLOSED_ITEM.search(text):
-        item.tail_from = None
+        item.tail_from = item.tail_x0 = item.tail_page = None
 
 
 def _sub_item_kind(

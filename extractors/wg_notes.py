@@ -244,16 +244,23 @@ def comments_on_cited(
     paragraphs 23, 24 (b), ... and offers the following comments: 1. With regard to
     recommendations concerning rape, ... as included in paragraphs 23 (Germany), 27 (United
     Kingdom), ... and recommendation 51 (b) of Japan, Burundi clarified that ..." (Burundi 2009,
-    A/HRC/10/71)."""
+    A/HRC/10/71). So are the items of a lead-in that only states its position on the asks it
+    cites, when each names cited asks: "82. The recommendations noted in paragraphs 31 (b), 33
+    (a), ... above did not enjoy the support of Monaco: 1. With regard to the recommendations in
+    paragraphs 31 (b) (Algeria), 38 (b) (Mexico), ... Monaco indicated that ..." (Monaco 2009,
+    A/HRC/12/3; Burundi 2009 para 82)."""
     printed = {ask.paragraph for ask in recommendations}
     comments: list[StateComment] = []
     for note in paragraphs:
         text = join_lines(note.parts)
-        if note.items or (offers := COMMENTS_LEAD_IN.search(text)) is None:
-            continue
-        cited = [ref for ref in cited_asks(text[: offers.start()]) if ref in printed]
+        offers = COMMENTS_LEAD_IN.search(text)
         items = [item for item in dropped if item.paragraph == note.number]
-        if text[offers.end() :].strip(" :"):
+        if note.items or (offers is None and not items):
+            continue
+        cited = [
+            ref for ref in cited_asks(text[: offers.start()] if offers else text) if ref in printed
+        ]
+        if offers is not None and text[offers.end() :].strip(" :"):
             comments.extend(StateComment(str(note.number), text, note.page, ref) for ref in cited)
         for item in items:
             said = join_lines(item.parts)

@@ -126,6 +126,15 @@ IN_A_FOOTNOTE = re.compile(r"\brecommendations?\s+in\s+(?:the\s+)?footnotes?\b",
 # "... therein (Georgia); Allow and ensure ...": where an ask closed by its States ends.
 AFTER_ASK = re.compile(r"(?<=\)[;.])\s+(?=[A-Z])")
 
+# "San Marino is not in a position to accept recommendations Nos. 3 and 4 above, because ..."
+# (San Marino 2010, A/HRC/14/9, printed under 72.4): the items of its paragraph a State's note
+# under an ask names; "... accept the recommendation above, because ..." is the ask's own.
+NOTE_ON_ITEMS_ABOVE = re.compile(
+    r"\brecommendations?\s+Nos?\.\s*(?P<list>\d{1,3}(?:(?:\s*,\s*|,?\s+and\s+)\d{1,3})*)"
+    r"\s+above\b",
+    re.IGNORECASE,
+)
+
 # "recommendation No. 91.1": the paragraph a comment answers.
 CITED_PARAGRAPH = re.compile(r"(?<![\d.])\d{2,3}\.\d{1,3}(?![\d.]\d)")
 
@@ -280,6 +289,7 @@ def _recommendations(
             )
             continue
         previous = f"{paragraph.number}.{number}"
+        yield from _note_under(item, paragraph.number, number)
         yield Recommendation(
             paragraph=f"{paragraph.number}.{number}",
             text=body,
@@ -297,6 +307,21 @@ def _recommendations(
             or refused,
             parts=ask_parts(text, states),
         )
+
+
+def _note_under(item: Item, paragraph: int, number: int) -> Iterator[StateComment]:
+    """The State's note printed under ask `number` (`Item.note`), as its comment on that ask, or
+    on the items above it the note names (`NOTE_ON_ITEMS_ABOVE`): "San Marino is not in a
+    position to accept recommendations Nos. 3 and 4 above, because ..." under 72.4 is on 72.3
+    and 72.4 (San Marino 2010, A/HRC/14/9)."""
+    if (note := item.note) is None:
+        return
+    named = NOTE_ON_ITEMS_ABOVE.search(note)
+    numbers = [int(n) for n in re.findall(r"\d+", named["list"])] if named else [number]
+    page = item.tail_page or item.page
+    for ref in numbers:
+        if ref <= number:
+            yield StateComment(f"{paragraph}.{number}", note, page, f"{paragraph}.{ref}")
 
 
 def _read_unnumbered_asks(

@@ -1306,6 +1306,58 @@ def test_a_did_not_enjoy_section_the_state_comments_on_names_the_comment_as_its_
     assert [rec.position_detail for rec in andorra if rec.paragraph.startswith("85.")] == [None] * 2
 
 
+def test_the_states_note_printed_under_an_ask_is_its_comment_not_the_asks_text() -> None:
+    # A/HRC/14/9 (San Marino 2010), pages 14-16: "72. The following recommendations did not
+    # enjoy the support of San Marino: 1. To accede to (Czech Republic)/ratify (Chile)/... the
+    # Optional Protocol to the Convention against Torture and Other Cruel, Inhuman or Degrading
+    # Treatment or Punishment; / San Marino is not in a position to accept the recommendation
+    # above, because ..." (the note printed further right), and under 72.4 "San Marino is not in
+    # a position to accept recommendations Nos. 3 and 4 above, because ...".
+    report = parsed("sanmarino2010_notes.pdf")
+    first = by_paragraph(report)["72.1"]
+    assert first.text == (
+        "To accede to (Czech Republic)/ratify (Chile)/consider ratifying (Brazil)/sign and ratify"
+        " (Spain) the Optional Protocol to the Convention against Torture and Other Cruel,"
+        " Inhuman or Degrading Treatment or Punishment"
+    )
+    assert first.recommending_states == ("Czechia", "Chile", "Brazil", "Spain")
+    named = {(c.paragraph, c.refers_to) for c in report.comments}
+    assert named == {
+        ("72.1", "72.1"),
+        ("72.2", "72.2"),
+        ("72.4", "72.3"),
+        ("72.4", "72.4"),
+        *(("72.7", f"72.{n}") for n in (5, 6, 7)),
+        ("72.8", "72.8"),
+        ("72.9", "72.9"),
+        *(("72.12", f"72.{n}") for n in (10, 11, 12)),
+        ("72.13", "72.13"),
+    }
+    notes = {c.refers_to: c for c in report.comments}
+    assert notes["72.1"].text.startswith("San Marino is not in a position to accept the")
+    assert notes["72.2"].text.startswith("As indicated in the national report")
+    assert notes["72.9"].page == 5  # page 16 of the report: the note runs on from page 15's ask
+    assert {rec.position_detail for rec in report.recommendations} == {
+        "noted; the State comments in para 72"
+    }
+
+
+def test_comments_printed_as_items_of_a_did_not_enjoy_lead_in_are_on_the_asks_they_name() -> None:
+    # A/HRC/10/71 (Burundi 2009), page 21: "82. The recommendations noted in the report in
+    # paragraphs 26 (e), 29, 49 (b), 53 (b), 56 (b), 61 (b), 62 (a), (b), 64 (d), 64 (e) above did
+    # not enjoy the support of Burundi: 1. With regard to recommendations concerning special
+    # procedures included under paragraphs 26 (e) (Czech Republic), 29 (Latvia), 49 (b) (Brazil)
+    # and 61 (b) (Norway), Burundi indicated that ...; 2. The recommendation under paragraph 64
+    # (d) (Chile) was not supported by Burundi because ..." (Monaco 2009's para 82 likewise).
+    recs = by_paragraph(parsed("burundi2009_comments.pdf"))
+    commented = ["26(e)", "29", "49(b)", "61(b)", "64(d)"]
+    assert {ref: recs[ref].position_detail for ref in [*commented, "53(b)", "64(e)"]} == {
+        **{ref: "noted; the State comments in para 82" for ref in commented},
+        "53(b)": None,
+        "64(e)": None,
+    }
+
+
 def test_a_note_opening_on_the_asks_above_by_number_is_the_states_comment_on_each() -> None:
     # A/HRC/24/7 (Uzbekistan 2013), page 27: "137. The recommendations above, 136.1-136.3,
     # 136.5-136.35, 136.38-136.40, 136.44, 136.49-136.53, and 136.55 did not enjoy the support of
@@ -1496,6 +1548,8 @@ def test_comments_printed_as_items_on_cited_asks_are_the_comment_on_each_ask_the
     for comment in report.comments:
         named.setdefault(comment.paragraph, []).append(str(comment.refers_to))
     assert named == {
+        "82.1": ["26(e)", "29", "49(b)", "61(b)"],
+        "82.2": ["64(d)"],
         "83.1": ["23", "33(a)", "35(c)", "52(b)", "57(c)", "62(d)", "63(b)", "64(f)", "51(b)"],
         "83.2": ["24(b)", "32(b)", "35(d)", "52(d)", "53(a)"],
         "83.3": ["26(a)", "33(b)", "64(a)", "64(b)", "64(c)"],
