@@ -1,0 +1,113 @@
+"""review26: code review of the session's changes (notedetail, ingestbytes, fixr25, fixlayers,
+the quarantine of a file saved over), each finding pinned as an xfail(strict) test that fails
+on today's code for the reason it gives."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from helpers import cli, fixture, ingested
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "data" / "samples"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review26 finding 1: `uprdex ingest` says no 'unchanged' file until a reading "
+    "finishes or the batch ends: _extract_all's to_read only collects them (settled), drained "
+    "at the next outcome; the skip pass before ingestbytes said each as it was hashed",
+)
+def test_ingest_says_each_unchanged_file_as_it_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from uprdex.flows import ingest
+    from uprdex.pipeline.store import Store
+
+    names = ("albania2010_recs.pdf", "andorra2011_recs.pdf", "bhutan2014_recs.pdf")
+    index = ingested(names, tmp_path / "index.sqlite")
+    events: list[tuple[str, str]] = []
+    real = ingest.read_with_hash
+
+    def noted_read(path: Path) -> tuple[bytes, str]:
+        events.append(("read", path.name))
+        return real(path)
+
+    monkeypatch.setattr(ingest, "read_with_hash", noted_read)
+    with Store(index) as store:
+        results = ingest.ingest_paths(
+            [fixture(name) for name in names],
+            store,
+            on_result=lambda result: events.append(("said", Path(result.path).name)),
+        )
+    assert [result.outcome for result in results] == ["unchanged"] * 3
+    # A folder of thousands of files on a slow share: the first is said before the last is read.
+    first_said = events.index(next(event for event in events if event[0] == "said"))
+    last_read = max(i for i, event in enumerate(events) if event[0] == "read")
+    assert first_said < last_read, events
+
+
+@pytest.fixture(scope="module")
+def samples_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled samples (no addendum of Slovenia's: its asks are pending), ingested once."""
+    index = tmp_path_factory.mktemp("review26") / "index.sqlite"
+    result = cli("ingest", SAMPLES, "--index", index, "--workers", "1")
+    assert result.exit_code == 0, result.output
+    return index
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review26 finding 2: `search WORDS --response noted` counts the pending asks whose "
+    "own text holds the words (pending_note of replace(where, search=words): 44 for 'human "
+    "rights'), while the `--response pending` it points to lists those whose evidence holds "
+    "them too (61 results)",
+)
+def test_the_pending_note_of_search_counts_what_response_pending_lists(
+    samples_index: Path,
+) -> None:
+    words = "human rights"
+    noted = cli("search", words, "--response", "noted", "--limit", "0", "--index", samples_index)
+    said = re.search(r"note (\d+) asks? that the other filters match", noted.output)
+    assert said, noted.output
+    pending = cli(
+        "search", words, "--response", "pending", "--limit", "0", "--index", samples_index
+    )
+    listed = re.search(r"(\d+) results?", pending.output)
+    assert listed, pending.output
+    assert int(said[1]) == int(listed[1]), (said[0], listed[0])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review26 finding 3: metadata._DATE_FIELD's 'Dated' alternative is never taken "
+    "('Date' matches first, then 'd 5 May 2021' is no date), so a 'Dated 5 May 2021' line "
+    "loses to an event's date above it (2019-11-10)",
+)
+def test_a_dated_field_dates_the_document() -> None:
+    from uprdex.extractors.metadata import find_date
+
+    text = (
+        "Joint NGO submission\nFollow-up to the review of 10 November 2019\nDated 5 May 2021\n"
+        "1. The coalition welcomes the adoption of the outcome.\n"
+    )
+    assert find_date("Date:".join(text.split("Dated"))) == "2021-05-05"  # as 'Date:' is read
+    assert find_date(text) == "2021-05-05"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review26 finding 4: flows/nightly.py is over the house limit of 600 lines "
+    "(594 at 1d6eb96; 602 after the quarantine change, 605 after fixerrs)",
+)
+def test_modules_stay_under_600_lines() -> None:
+    over = {
+        str(path.relative_to(ROOT)): lines
+        for folder in ("pipeline", "flows", "extractors", "uprdex")
+        for path in (ROOT / folder).rglob("*.py")
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 600
+    }
+    assert over == {}
