@@ -125,8 +125,9 @@ def ingest_paths(
     names = FileNames.apart(found, [path for path in paths if path.is_dir()])
     results: list[IngestResult] = []
     touched: set[str] = set()
-    prepare = functools.partial(_load_similarity_model, store)
-    for done in _extract_all(found, store, settings, prepare):
+
+    def said(done: Extracted | IngestResult) -> None:
+        """Store one file's reading (if it has one) and say what happened to it."""
         if isinstance(done, Extracted):
             result = _store(done, store, names)
             if done.report and done.report.state_under_review:
@@ -136,6 +137,10 @@ def ingest_paths(
         results.append(result)
         if on_result:
             on_result(result)
+
+    prepare = functools.partial(_load_similarity_model, store)
+    for extracted in _extract_all(found, store, settings, said, prepare):
+        said(extracted)
     # Documents committed by a run that was killed before clustering are clustered now, and
     # clusters made with other models or settings (an upgrade, `uprdex train-*`) made again.
     touched |= store.unclustered_states()
@@ -148,14 +153,15 @@ def _extract_all(
     paths: list[Path],
     store: Store,
     settings: LoaderSettings,
+    settle: Callable[[Extracted | IngestResult], None],
     meanwhile: Callable[[], object] | None = None,
-) -> Iterator[Extracted | IngestResult]:
-    """Each file's reading, made in a worker process within the per-document budget, or
-    "unchanged" for a file indexed before or a copy of one earlier in the batch
-    (`needs_no_reading`). A file is read once, as a worker is free for it: the worker is handed
-    those bytes, and every reading (a timeout's, a crash's) is of their sha256, whatever the
-    file holds by then. `meanwhile` runs here while the workers read the first documents."""
-    settled: list[Extracted | IngestResult] = []  # files no worker reads, said in turn
+) -> Iterator[Extracted]:
+    """Each file's reading, made in a worker process within the per-document budget. A file is
+    read once, as a worker is free for it: the worker is handed those bytes, and every reading
+    (a timeout's, a crash's) is of their sha256, whatever the file holds by then. A file no
+    worker reads goes to `settle` at once (in this thread), not after the next reading: one
+    indexed before or a copy of one earlier in the batch ("unchanged", `needs_no_reading`), or
+    one that cannot be read. `meanwhile` runs here while the workers read the first documents."""
     first_path: dict[str, Path] = {}
 
     def to_read() -> Iterator[tuple[Path, bytes]]:
@@ -164,11 +170,11 @@ def _extract_all(
                 data, sha256 = read_with_hash(path)
             except OSError as error:
                 why = f"cannot read ({error.strerror or error})"
-                settled.append(failed_document(path, None, why))
+                settle(failed_document(path, None, why))
                 continue
             notes = needs_no_reading(path, sha256, store.document(sha256), store, first_path)
             if notes is not None:
-                settled.append(IngestResult(path_text(path), sha256, "unchanged", warnings=notes))
+                settle(IngestResult(path_text(path), sha256, "unchanged", warnings=notes))
                 continue
             if start_method() == "fork":
                 warm_up()  # before the first worker is forked
@@ -183,15 +189,7 @@ def _extract_all(
         meanwhile=meanwhile,
     )
     for outcome in outcomes:
-        yield from _drained(settled)
         yield at_path(_reading(outcome, settings), outcome.item[0])
-    yield from _drained(settled)
-
-
-def _drained(settled: list[T]) -> Iterator[T]:
-    """The items of `settled`, which is emptied."""
-    yield from settled
-    settled.clear()
 
 
 def _load_similarity_model(store: Store) -> None:

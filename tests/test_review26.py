@@ -15,12 +15,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review26 finding 1: `uprdex ingest` says no 'unchanged' file until a reading "
-    "finishes or the batch ends: _extract_all's to_read only collects them (settled), drained "
-    "at the next outcome; the skip pass before ingestbytes said each as it was hashed",
-)
 def test_ingest_says_each_unchanged_file_as_it_goes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -48,6 +42,36 @@ def test_ingest_says_each_unchanged_file_as_it_goes(
     first_said = events.index(next(event for event in events if event[0] == "said"))
     last_read = max(i for i, event in enumerate(events) if event[0] == "read")
     assert first_said < last_read, events
+
+
+def test_a_file_that_cannot_be_read_is_said_before_a_ctrl_c_during_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Finding 1: a "cannot read" failure waited (with the "unchanged" files) for the next
+    # reading to finish; a Ctrl-C while the next file was read lost it, never said.
+    import errno
+
+    from uprdex.flows import ingest
+    from uprdex.pipeline.store import Store
+
+    names = ("albania2010_recs.pdf", "andorra2011_recs.pdf")
+
+    def read(path: Path) -> tuple[bytes, str]:
+        if path.name == names[0]:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        raise KeyboardInterrupt  # Ctrl-C while the next file is read
+
+    monkeypatch.setattr(ingest, "read_with_hash", read)
+    said: list[tuple[str, str, str | None]] = []
+    with Store(tmp_path / "index.sqlite") as store, pytest.raises(KeyboardInterrupt):
+        ingest.ingest_paths(
+            [fixture(name) for name in names],
+            store,
+            on_result=lambda result: said.append(
+                (Path(result.path).name, result.outcome, result.error)
+            ),
+        )
+    assert said == [(names[0], "failed", f"{names[0]}: cannot read (Permission denied)")], said
 
 
 @pytest.fixture(scope="module")
