@@ -18,7 +18,7 @@ from pathlib import Path
 from uprdex.extractors.state_lists import split_recommending_states
 from uprdex.extractors.tables import join_cell, read_rows, ruled_pages
 from uprdex.pipeline.errors import BadDocumentError, ImportFileError
-from uprdex.pipeline.loader import load_pdf
+from uprdex.pipeline.loader import cannot_read, load_pdf
 from uprdex.pipeline.model import ImportedRec, ImportSource
 from uprdex.pipeline.names import display_name
 from uprdex.pipeline.states import load_states
@@ -69,8 +69,7 @@ def _one_line(kind: ImportSource) -> Callable[[Reader], Reader]:
             except BadDocumentError as error:  # a thematic list's PDF: its reason names no file
                 reason = error.reason
             except OSError as error:  # the file went, or its disk failed, while it was read
-                why = f"cannot read ({error.strerror or error})"  # as `uprdex import` says it
-                raise ImportFileError(display_name(path), why) from error
+                raise ImportFileError(display_name(path), cannot_read(error)) from error
             except KeyError as error:  # str() of a KeyError is its repr
                 reason = str(error.args[0]) if error.args else type(error).__name__
             except Exception as error:  # python-docx, pdfplumber: their own errors

@@ -1,13 +1,15 @@
 """Reading one file: load it, classify it and read what it holds (a WG report's
 recommendations, an addendum's responses, the themes, the citations, the sentences).
 
-`extract_file` is a pure stage (path in, records out) that never raises for a bad document:
-it returns a failed record saying what is wrong, so the batch goes on. Nothing in it depends on
-the file's name (a reading of the same bytes is the same under any name: Prefect caches it on
-them): `at_path` gives it this run's path and the warning that name gets, and a command names the
-file where it says the error (`names.FileNames`).
-`flows.ingest` runs it on many files (in worker processes) and writes the results.
-"""
+`extract_data` is a pure stage (a file's bytes in, records out) that never raises for a bad
+document: it returns a failed record saying what is wrong, so the batch goes on. Its caller reads
+the file once and hands it the bytes: `flows.ingest` runs it in worker processes, for `uprdex
+ingest` and for the nightly flow's `extract` task, and writes the results. Nothing in a reading
+depends on the file's name (a reading of the same bytes is the same under any name: Prefect
+caches it on them): `at_path` gives it this run's path and the warning that name gets, and a
+command names the file where it says the error (`names.FileNames`).
+`extract_file` reads a file by its path in this process, without a worker or budget: the tests'
+and the benchmarks' way to read one file, which the program does not use."""
 
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ from uprdex.extractors.wg_report import parse_wg_report
 from uprdex.flows import fingerprint
 from uprdex.pipeline.errors import BadDocumentError, UprdexError
 from uprdex.pipeline.forked import in_parts
-from uprdex.pipeline.loader import load_pdf, read_with_hash
+from uprdex.pipeline.loader import cannot_read, load_pdf, read_with_hash
 from uprdex.pipeline.model import (
     Addendum,
     Citation,
@@ -87,18 +89,19 @@ class Extracted:
 
 
 def extract_file(path: Path, settings: LoaderSettings | None = None) -> Extracted:
-    """Load, classify and parse one file; a bad file gives a failed record, not an exception."""
+    """`extract_data` of the file at `path`, read here (no worker, no budget): for tests and
+    benchmarks; a file that cannot be read gives a failed record, as `uprdex ingest` says it."""
     try:
         data, _ = read_with_hash(path)
     except OSError as error:
-        return failed_document(path, None, f"cannot read ({error.strerror or error})")
+        return failed_document(path, None, cannot_read(error))
     return extract_data(path, data, settings)
 
 
 def extract_data(path: Path, data: bytes, settings: LoaderSettings | None = None) -> Extracted:
-    """`extract_file` of bytes read before, named by `path` (the file is not opened): the
-    reading records their sha256, so it is a reading of these bytes whatever the file holds
-    now."""
+    """Load, classify and parse the bytes of a file read before, named by `path` (the file is
+    not opened); a bad file gives a failed record, not an exception. The reading records their
+    sha256, so it is a reading of these bytes whatever the file holds now."""
     sha256 = hashlib.sha256(data).hexdigest()
     try:
         loaded = load_pdf(path, settings, data=data)

@@ -24,7 +24,7 @@ from uprdex.flows.extract import (
 from uprdex.flows.rereading import earlier_reading_kept, needs_no_reading
 from uprdex.pipeline.clusters.pair_model import PairModel
 from uprdex.pipeline.errors import ImportFileError, UprdexError
-from uprdex.pipeline.loader import read_with_hash
+from uprdex.pipeline.loader import cannot_read, read_with_hash
 from uprdex.pipeline.model import (
     IMPORT_READER,
     DocumentRow,
@@ -169,8 +169,7 @@ def _extract_all(
             try:
                 data, sha256 = read_with_hash(path)
             except OSError as error:
-                why = f"cannot read ({error.strerror or error})"
-                settle(failed_document(path, None, why))
+                settle(failed_document(path, None, cannot_read(error)))
                 continue
             notes = needs_no_reading(path, sha256, store.document(sha256), store, first_path)
             if notes is not None:
@@ -342,8 +341,7 @@ def import_file(path: Path, kind: str, store: Store) -> IngestResult:
     try:
         _, sha256 = read_with_hash(path)
     except OSError as error:
-        why = BY_NAME.line(path, f"cannot read ({error.strerror or error})")
-        return IngestResult(shown, None, "failed", error=why)
+        return IngestResult(shown, None, "failed", error=BY_NAME.line(path, cannot_read(error)))
     if store.document(sha256) is not None:
         # An index imported into before imports were themed gets its themes now.
         theme_imported(store)

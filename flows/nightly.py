@@ -45,7 +45,7 @@ from uprdex.pipeline.inbox import (
     quarantine,
     scan_inbox,
 )
-from uprdex.pipeline.loader import read_with_hash
+from uprdex.pipeline.loader import cannot_read, read_with_hash
 from uprdex.pipeline.model import DocumentStatus
 from uprdex.pipeline.names import BY_NAME, FileNames, path_text, text_path
 from uprdex.pipeline.report import write_report
@@ -221,7 +221,7 @@ def extract_task(path: str, sha256: str, settings: LoaderSettings) -> Extracted 
         retried = run is None or run.task_run.run_count <= extract_task.retries
         if error.errno not in _UNREADABLE and retried:  # an EIO: a failing disk, a network
             raise  # share gone, may answer next time (`_transient` retries it)
-        why = f"cannot read ({error.strerror or error})"  # "cannot read (Permission denied)"
+        why = cannot_read(error)  # "cannot read (Permission denied)"
         raise BadDocumentError(path_text(path), why) from None  # not retried: a failed file
     logger = get_run_logger()
     if found != sha256:
