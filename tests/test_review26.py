@@ -59,13 +59,6 @@ def samples_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return index
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review26 finding 2: `search WORDS --response noted` counts the pending asks whose "
-    "own text holds the words (pending_note of replace(where, search=words): 44 for 'human "
-    "rights'), while the `--response pending` it points to lists those whose evidence holds "
-    "them too (61 results)",
-)
 def test_the_pending_note_of_search_counts_what_response_pending_lists(
     samples_index: Path,
 ) -> None:
@@ -81,12 +74,6 @@ def test_the_pending_note_of_search_counts_what_response_pending_lists(
     assert int(said[1]) == int(listed[1]), (said[0], listed[0])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review26 finding 3: metadata._DATE_FIELD's 'Dated' alternative is never taken "
-    "('Date' matches first, then 'd 5 May 2021' is no date), so a 'Dated 5 May 2021' line "
-    "loses to an event's date above it (2019-11-10)",
-)
 def test_a_dated_field_dates_the_document() -> None:
     from uprdex.extractors.metadata import find_date
 

@@ -7,7 +7,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -308,8 +308,7 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
     with open_index(index) as store:
         where = rec_filter(options, store)
         found = store.search(words, where, limit)
-        # Of the asks whose text holds the words: the hits may be in evidence about one too.
-        pending = pending_note(store, replace(where, search=words))
+        pending = pending_note(store, where, words)
     for hit in found.hits:
         rec = hit.recommendation
         if as_json:
