@@ -5,6 +5,8 @@ on today's code for the reason it gives."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -85,16 +87,9 @@ def test_a_dated_field_dates_the_document() -> None:
     assert find_date(text) == "2021-05-05"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review26 finding 4: flows/nightly.py is over the house limit of 600 lines "
-    "(594 at 1d6eb96; 602 after the quarantine change, 605 after fixerrs)",
-)
 def test_modules_stay_under_600_lines() -> None:
-    over = {
-        str(path.relative_to(ROOT)): lines
-        for folder in ("pipeline", "flows", "extractors", "uprdex")
-        for path in (ROOT / folder).rglob("*.py")
-        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 600
-    }
-    assert over == {}
+    # review26 finding 4: flows/nightly.py had grown to 605 lines (594 at 1d6eb96) and no
+    # check said so; `make lint` runs the same tool.
+    tool = ROOT / "tools" / "module_size.py"
+    result = subprocess.run([sys.executable, str(tool)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
