@@ -22,6 +22,7 @@ demo: $(BIN)/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python tools/module_size.py
 	$(BIN)/python tools/lint_tree.py >/dev/null
 	$(BIN)/mypy
 	cd build/lint && PYTHONPATH=. ../../$(BIN)/lint-imports --no-cache --config ../../pyproject.toml

@@ -269,10 +269,11 @@ def cover(text: str) -> str:
 
 
 # "Date: 30 September 2021", "Published 14 Jun, 2008", "Date of publication: March 2019": the
-# document's own date as a field, on a line of its own, wherever page 1 prints it.
+# document's own date as a field (or "Dated", "Issued on"), on a line of its own, wherever page
+# 1 prints it. The name ends at a word's end: "Date" alone is not read out of "Dated".
 _DATE_FIELD = re.compile(
     r"^[ \t]*(?:Date(?:\s+of\s+(?:publication|issue|submission))?|Dated|Published(?:\s+on)?"
-    r"|Publication\s+date|Issued(?:\s+on)?)\s*[:\-–]?\s*",
+    r"|Publication\s+date|Issued(?:\s+on)?)\b\s*[:\-–]?\s*",
     re.IGNORECASE | re.MULTILINE,
 )
 _LINE_END = re.compile(r"[ \t]*[.)]?[ \t]*$", re.MULTILINE)

@@ -34,7 +34,7 @@ from uprdex.flows.interrupts import the_run_begins
 from uprdex.flows.logs import quiet_the_terminal_after_a_stop
 from uprdex.flows.rereading import earlier_reading_kept, needs_no_reading
 from uprdex.pipeline.config import Config, load_config
-from uprdex.pipeline.errors import BadDocumentError, FileChangedError
+from uprdex.pipeline.errors import BadDocumentError
 from uprdex.pipeline.exports import records, write_export
 from uprdex.pipeline.files import write_whole
 from uprdex.pipeline.inbox import (
@@ -42,7 +42,7 @@ from uprdex.pipeline.inbox import (
     index_lock,
     not_a_pdf,
     other_files,
-    quarantine,
+    quarantine_failed,
     scan_inbox,
 )
 from uprdex.pipeline.loader import cannot_read, read_with_hash
@@ -184,8 +184,6 @@ class NotRead:
 CHANGED = (
     "changed since the inbox was scanned (still being saved?): not read now; the next run reads it"
 )
-
-CHANGED_SINCE_READ = "changed since it was read (saved over?): the next run reads it again"
 
 
 def _not_cached() -> None:
@@ -415,20 +413,11 @@ def _quarantine(
     folder: Path,
     detail: str = "",
 ) -> None:
-    """`quarantine` the failed file; a quarantine that cannot be written (read-only, a full
-    disk) is noted in `summary` and the log, and the batch goes on."""
-    try:
-        quarantine(path, sha256, error, stage, folder, detail)
-        return
-    except FileChangedError:
-        why = CHANGED_SINCE_READ
-    except OSError as refused:
-        if refused.filename == str(path):  # the inbox file went, or its disk failed, meanwhile
-            why = f"cannot read {path_text(path)}: {refused.strerror or refused}"
-        else:
-            why = f"cannot write {refused.filename or folder}: {refused.strerror or refused}"
-    summary.not_quarantined[path_text(path)] = why
-    get_run_logger().warning("%s: not copied to the quarantine: %s", path_text(path), why)
+    """`quarantine_failed`: a file it could not copy is noted in `summary` and the log."""
+    why = quarantine_failed(path, sha256, error, stage, folder, detail)
+    if why:
+        summary.not_quarantined[path_text(path)] = why
+        get_run_logger().warning("%s: not copied to the quarantine: %s", path_text(path), why)
 
 
 def _note_kept(summary: NightlySummary, path: Path, kept: str) -> None:

@@ -37,6 +37,7 @@ __all__ = [
     "CONTRACT_TYPES",
     "FORMATS",
     "KINDS",
+    "answer_detail",
     "asked_by",
     "cluster_record",
     "evidence_records",
@@ -67,6 +68,25 @@ def asked_by(record: dict[str, Any]) -> str:
     return "no State: the report prints none" + (
         f"; {named} as an import names it" if named else ""
     )
+
+
+# The words a detail may open with that say its response again: an addendum's "accepted" is
+# supported ("accepted; considered already implemented or in process").
+_RESPONSE_WORDS = {"supported": ("supported", "accepted"), "noted": ("noted",)}
+
+
+def answer_detail(record: dict[str, Any]) -> str | None:
+    """The detail of an ask's response as `show --brief` and the report print it beside the
+    response: without an opening word that says the response again ("noted; the State comments
+    in para 104" beside noted: "the State comments in para 104"); None when it says no more
+    ("accepted" beside supported). The record's `response_detail` stays whole (the exports')."""
+    detail = record["response_detail"]
+    if not detail:
+        return None
+    word, _, rest = detail.partition(_LIST_SEPARATOR)
+    if word in _RESPONSE_WORDS.get(record["response"], (record["response"],)):
+        return rest or None
+    return str(detail)
 
 
 def recommendation_record(rec: StoredRecommendation) -> dict[str, Any]:

@@ -17,11 +17,12 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from uprdex.pipeline.errors import BadIndexError, IndexBusyError
+from uprdex.pipeline.errors import BadIndexError, FileChangedError, IndexBusyError
 from uprdex.pipeline.files import copy_whole, write_whole
 from uprdex.pipeline.names import BY_NAME, display_name, path_text
 
 __all__ = [
+    "CHANGED_SINCE_READ",
     "PARTIAL_SUFFIXES",
     "InboxFile",
     "index_lock",
@@ -30,6 +31,7 @@ __all__ = [
     "not_a_pdf",
     "other_files",
     "quarantine",
+    "quarantine_failed",
     "quarantined_as",
     "scan_inbox",
 ]
@@ -127,6 +129,26 @@ def quarantine(
         json.dumps(report, ensure_ascii=False, indent=1).encode("utf-8"),
     )
     return target
+
+
+CHANGED_SINCE_READ = "changed since it was read (saved over?): the next run reads it again"
+
+
+def quarantine_failed(
+    path: Path, sha256: str | None, error: str, stage: str, folder: Path, detail: str = ""
+) -> str:
+    """`quarantine` the failed file: "" when copied, else why not, in a line (the file gone or
+    its disk failing meanwhile, a quarantine that cannot be written, the file saved over since
+    its bytes were read); the batch goes on either way."""
+    try:
+        quarantine(path, sha256, error, stage, folder, detail)
+    except FileChangedError:
+        return CHANGED_SINCE_READ
+    except OSError as refused:
+        if refused.filename == str(path):  # the inbox file went, or its disk failed, meanwhile
+            return f"cannot read {path_text(path)}: {refused.strerror or refused}"
+        return f"cannot write {refused.filename or folder}: {refused.strerror or refused}"
+    return ""
 
 
 def quarantined_as(path: Path, sha256: str | None, folder: Path) -> Path:

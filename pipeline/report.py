@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from uprdex.pipeline.cluster_reasons import Reasons, reasons
 from uprdex.pipeline.clusters import core_cut
-from uprdex.pipeline.exports import asked_by, evidence_records, records
+from uprdex.pipeline.exports import answer_detail, asked_by, evidence_records, records
 from uprdex.pipeline.files import write_whole
 from uprdex.pipeline.model import Position
 from uprdex.pipeline.names import text_path
@@ -251,6 +251,7 @@ def _environment() -> Environment:
     )
     env.filters["anchor"] = _anchor
     env.filters["asked_by"] = asked_by
+    env.filters["answer_detail"] = answer_detail
     env.globals["RESPONSES"] = RESPONSES
     env.globals["BAR_SPAN"] = _BAR_SPAN
     return env

@@ -303,6 +303,18 @@ def test_show_brief_reads_as_recs_and_search_print_an_ask(index: Path) -> None:
     assert len(lines) < 15
 
 
+def test_show_brief_does_not_say_the_response_again_in_its_detail(tmp_path: Path) -> None:
+    # review26 #6: "response: noted (noted; the State comments in para 104; A/HRC/15/8 para
+    # 103)" of Kenya 2010's 103.1; the JSON record (the export contract) keeps the detail whole.
+    index = ingested(("kenya2010_notes.pdf",), tmp_path / "index.sqlite")
+    ask = ["A/HRC/15/8", "103.1", "--index", str(index)]
+    record = json.loads(CliRunner().invoke(main, ["show", *ask]).output)
+    assert record["response_detail"] == "noted; the State comments in para 104"
+    lines = CliRunner(env={"COLUMNS": "200"}).invoke(main, ["show", *ask, "--brief"]).output
+    said = [line for line in lines.splitlines() if line.startswith("  response: ")]
+    assert said == ["  response: noted (the State comments in para 104; A/HRC/15/8 para 103)"]
+
+
 def test_index_from_environment(index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("UPRDEX_INDEX", str(index))
     result = CliRunner().invoke(main, ["status"])

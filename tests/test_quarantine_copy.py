@@ -11,6 +11,7 @@ import pytest
 
 from uprdex.flows import nightly
 from uprdex.pipeline.files import copy_whole
+from uprdex.pipeline.inbox import CHANGED_SINCE_READ, quarantine
 
 UNREADABLE = Path("/proc/self/mem")  # a file whose every read at offset 0 fails: EIO
 
@@ -58,7 +59,7 @@ def test_a_file_saved_over_since_it_was_read_is_not_quarantined_under_the_old_ha
     nightly._quarantine(
         summary, path, hashlib.sha256(failed).hexdigest(), "failed", "load", quarantine
     )
-    assert summary.not_quarantined == {str(path): nightly.CHANGED_SINCE_READ}
+    assert summary.not_quarantined == {str(path): CHANGED_SINCE_READ}
     assert not quarantine.exists() or not any(quarantine.iterdir())
     assert path.read_bytes() == b"%PDF-1.7 the bytes saved over them"  # the original untouched
 
@@ -67,7 +68,7 @@ def test_a_failed_file_as_it_was_read_is_quarantined(tmp_path: Path) -> None:
     data = b"%PDF-1.7 broken"
     path = tmp_path / "report.pdf"
     path.write_bytes(data)
-    copy = nightly.quarantine(
+    copy = quarantine(
         path, hashlib.sha256(data).hexdigest(), "failed", "load", tmp_path / "quarantine"
     )
     assert copy.read_bytes() == data

@@ -228,7 +228,7 @@ def test_the_answer_s_wording_is_shown_beside_the_response(slovenia: Path) -> No
     # the report said only "supported", which para 3's plain acceptances say too.
     page = slovenia.read_text(encoding="utf-8")
     block = page.split('id="rec-A-HRC-28-15-115.18"', 1)[1].split("</article>", 1)[0]
-    assert "supported (accepted; considered already implemented or in process)" in block
+    assert "supported (considered already implemented or in process)" in block
     plain = page.split('id="rec-A-HRC-28-15-115.1"', 1)[1].split("</article>", 1)[0]
     assert "supported — A/HRC/28/15/Add.1 para 3" in plain
 
@@ -273,3 +273,18 @@ def test_one_cluster_is_counted_in_the_singular() -> None:
     # newcomer: "1 clusters of two or more recommendations, largest first."
     html = _clusters_section([{"id": "a", "confidence": 0.7}, {"id": "b", "confidence": 0.7}], 0.6)
     assert "1 cluster of two or more recommendations." in html
+
+
+def test_the_response_is_not_said_again_in_its_detail(tmp_path: Path) -> None:
+    # review26 #6: Kenya's page read "Response: noted (noted; the State comments in para 104) —
+    # A/HRC/15/8 para 103". A/HRC/15/8 (Kenya 2010), "104. With regard to recommendations in
+    # paragraph 103.1 above, Kenya indicated ...": the detail says where; "noted" is beside it.
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths([fixture("kenya2010_notes.pdf")], store, LoaderSettings(workers=1))
+        stored = store.recommendation("A/HRC/15/8", "103.1")
+        page = write_report(store, tmp_path / "out", "Kenya").read_text(encoding="utf-8")
+    assert stored is not None and stored.response_detail == "noted; the State comments in para 104"
+    article = page.split('id="rec-A-HRC-15-8-103.1"', 1)[1].split("</article>", 1)[0]
+    response = re.search(r"<dt>Response</dt><dd>(.*?)</dd>", article, re.S)
+    assert response, article
+    assert response[1] == "noted (the State comments in para 104) — A/HRC/15/8 para 103"

@@ -90,3 +90,35 @@ def test_another_pair_after_a_forget_the_release_before_cut_short_finishes_it_th
         after = store.cluster_ids([A, B])
         assert store.clusters_current()
     assert after[A] != after[B], after
+
+
+def test_the_release_before_writing_its_keys_into_an_index_of_one_value_is_read(
+    tmp_path: Path,
+) -> None:
+    # review26 #7: an uprdex of schema 12 still running, writing its two keys into an index a
+    # newer one has made one value of: the list of [State, fresh] read as a dict of State names
+    # was "nothing stale", the cut-short forget lost without a word.
+    index = tmp_path / "index.sqlite"
+    _linked(index)
+    _as_the_release_before_left_a_forget_cut_short(index)
+    with closing(sqlite3.connect(index)) as db, db:
+        db.execute("UPDATE meta SET value = '13' WHERE key = 'schema_version'")
+    with Store(index) as store:
+        assert store.stale_cluster_states() == {"Slovenia"}
+        assert store.forgotten_pairs() == {(A, B)}
+    again = cli("cluster", "forget", B, A, "--index", index)
+    assert again.exit_code == 0, again.output
+    assert "clustered Slovenia again" in again.output, again.output
+    assert _stale_keys(index) == {}
+
+
+def test_a_stale_value_in_no_form_uprdex_writes_is_said_in_one_line(tmp_path: Path) -> None:
+    # review26 #7: any other value must not read as "nothing stale" either.
+    index = tmp_path / "index.sqlite"
+    _linked(index)
+    with closing(sqlite3.connect(index)) as db, db:
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('clusters_stale', '\"Slovenia\"')")
+    status = cli("status", "--index", index)
+    assert status.exit_code == 2, (status.exit_code, status.output)
+    lines = status.output.strip().splitlines()
+    assert len(lines) == 1 and "clusters_stale" in lines[0] and str(index) in lines[0], lines

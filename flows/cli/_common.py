@@ -328,14 +328,19 @@ def rec_filter(options: dict[str, Any], store: Store | None = None) -> RecFilter
     return RecFilter(**given)
 
 
-def pending_note(store: Store, where: RecFilter) -> str | None:
+def pending_note(store: Store, where: RecFilter, words: str | None = None) -> str | None:
     """Of a list filtered on an answer (--response supported or noted), the line to say on the
     asks the other filters match that no indexed answer of the State's has decided yet: "0
-    noted" of a review whose addendum is not indexed is no "nothing refused". None when there
+    noted" of a review whose addendum is not indexed is no "nothing refused". Of `search`'s
+    `words`, counted as it finds them: in an ask's text or in evidence about it. None when there
     are none, or the filter is on no answer."""
     if where.response not in (Position.SUPPORTED, Position.NOTED):
         return None
-    pending = store.matching(replace(where, response=Position.PENDING.value))
+    open_ones = replace(where, response=Position.PENDING.value)
+    # One hit is enough: the search counts all it matches before the limit cuts them.
+    pending = (
+        store.matching(open_ones) if words is None else store.search(words, open_ones, 1).matched
+    )
     if not pending:
         return None
     them = "it" if pending == 1 else "them"

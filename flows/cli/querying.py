@@ -7,7 +7,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -241,11 +241,12 @@ def show(symbol: str, paragraph: str | None, index: Path | None, brief: bool) ->
 def _brief(row: dict[str, Any], evidence: int) -> list[str]:
     """`show --brief`: the ask's line as `search` prints it, then its text and what a reader
     asks next, one item a line."""
+    from uprdex.pipeline.exports import answer_detail
+
     review = _review(row["state_under_review"], row["year"])
     response = _response(row["response"], row["response_conflict"], row["response_source"])
     states = _asked_by(row)
-    detail = row["response_detail"] if row["response_detail"] != row["response"] else None
-    answer = "; ".join(part for part in (detail, row["response_source"]) if part)
+    answer = "; ".join(part for part in (answer_detail(row), row["response_source"]) if part)
     lines = [
         f"[bold]{escape(row['id'])}[/] review of {escape(review)} ({escape(response)}; asked by "
         f"{escape(states)})",
@@ -308,8 +309,7 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
     with open_index(index) as store:
         where = rec_filter(options, store)
         found = store.search(words, where, limit)
-        # Of the asks whose text holds the words: the hits may be in evidence about one too.
-        pending = pending_note(store, replace(where, search=words))
+        pending = pending_note(store, where, words)
     for hit in found.hits:
         rec = hit.recommendation
         if as_json:

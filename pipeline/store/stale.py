@@ -9,14 +9,18 @@ cluster`) makes them first, and `uprdex status` names them.
 
 Stored as one JSON object under the meta key `clusters_stale`:
 {"states": [["Slovenia", true]], "forgot": [["A/HRC/28/15#115.1", "A/HRC/28/15#115.2"]]}.
-Schema 12 stored the two lists under two keys (`one_stale_value` makes them one).
+Schema 12 stored the two lists under two keys (`one_stale_value` makes them one); found so
+later (an uprdex of schema 12 still running), they are read as the one value.
 """
 
 from __future__ import annotations
 
 import json
+import shlex
 import sqlite3
 from collections.abc import Iterable
+
+from uprdex.pipeline.errors import BadIndexError
 
 __all__ = ["forgotten_pairs", "one_stale_value", "stale_states", "write_stale"]
 
@@ -25,8 +29,31 @@ _FORGOT_OF_SCHEMA_12 = "clusters_stale_forgot"
 
 
 def _stored(db: sqlite3.Connection) -> dict[str, list[list[object]]]:
-    row = db.execute("SELECT value FROM meta WHERE key = ?", (_KEY,)).fetchone()
-    return {} if row is None else dict(json.loads(row[0]))
+    """The stored value, {} when none. Schema 12's two keys are read as the one value: an uprdex
+    of that schema still running may write them into an index a newer one has brought up to
+    date. A BadIndexError for any other form: read as none, a cut-short change would be lost."""
+    rows = dict(
+        db.execute(
+            "SELECT key, value FROM meta WHERE key IN (?, ?)", (_KEY, _FORGOT_OF_SCHEMA_12)
+        ).fetchall()
+    )
+    if _KEY not in rows:
+        return {}
+    try:
+        value = json.loads(rows[_KEY])
+        if isinstance(value, list):
+            value = {"states": value, "forgot": json.loads(rows.get(_FORGOT_OF_SCHEMA_12) or "[]")}
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        path = db.execute("PRAGMA database_list").fetchone()[2]
+        raise BadIndexError(
+            f"{path}: its meta value {_KEY} is {rows[_KEY][:80]!r}, in no form uprdex writes "
+            f"(another program's?); `sqlite3 {shlex.quote(path)} \"DELETE FROM meta WHERE key = "
+            f"'{_KEY}'\"` "
+            "drops it, then `uprdex cluster` makes every State's clusters again"
+        )
+    return value
 
 
 def stale_states(db: sqlite3.Connection) -> dict[str, bool]:
@@ -54,8 +81,8 @@ def write_stale(
         pairs = set()
     if states == stale_states(db) and pairs == forgotten_pairs(db):
         return
+    db.execute("DELETE FROM meta WHERE key IN (?, ?)", (_KEY, _FORGOT_OF_SCHEMA_12))
     if not states:
-        db.execute("DELETE FROM meta WHERE key = ?", (_KEY,))
         return
     value = {"states": sorted(states.items()), "forgot": sorted(pairs)}
     db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_KEY, json.dumps(value)))
@@ -67,14 +94,7 @@ def one_stale_value(db: sqlite3.Connection) -> None:
     version set back) stays as it is."""
     if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
         return  # a database with no meta table: `schema.view_columns`' in memory
-    rows = dict(
-        db.execute(
-            "SELECT key, value FROM meta WHERE key IN (?, ?)", (_KEY, _FORGOT_OF_SCHEMA_12)
-        ).fetchall()
-    )
-    db.execute("DELETE FROM meta WHERE key = ?", (_FORGOT_OF_SCHEMA_12,))
-    states = json.loads(rows[_KEY]) if _KEY in rows else None
-    if isinstance(states, list):
-        forgot = json.loads(rows.get(_FORGOT_OF_SCHEMA_12) or "[]")
-        value = {"states": states, "forgot": forgot}
-        db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_KEY, json.dumps(value)))
+    value = _stored(db)
+    db.execute("DELETE FROM meta WHERE key IN (?, ?)", (_KEY, _FORGOT_OF_SCHEMA_12))
+    if value:
+        db.execute("INSERT INTO meta VALUES (?, ?)", (_KEY, json.dumps(value)))
