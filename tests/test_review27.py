@@ -63,3 +63,30 @@ def test_the_size_tool_checks_the_uprdex_package_too(tmp_path: Path) -> None:
         (tmp_path / folder).mkdir(exist_ok=True)
     (tmp_path / "uprdex" / "index.py").write_text("x = 1\n" * 601, encoding="utf-8")
     assert tool.too_long(tmp_path) == ["uprdex/index.py: 601 lines (limit 600)"]
+
+
+@pytest.mark.parametrize("value", ['{"states": 5}', '{"states": [["Slovenia"]]}'])
+@pytest.mark.xfail(
+    strict=True,
+    reason="review27 finding 4: stale._stored turns only a value that is not a dict into the "
+    "one-line BadIndexError; a dict of another shape ({'states': 5}, a pair without its "
+    "'fresh') reaches stale_states and `uprdex status` ends in a traceback (TypeError, "
+    "ValueError), though fixr26b's commit says any other form is one line",
+)
+def test_a_stale_value_of_another_shape_is_said_in_one_line(tmp_path: Path, value: str) -> None:
+    import sqlite3
+    from contextlib import closing
+
+    from uprdex.pipeline.store import Store
+
+    from helpers import cli
+
+    index = tmp_path / "index.sqlite"
+    with Store(index):
+        pass  # an index of this schema, empty
+    with closing(sqlite3.connect(index)) as db, db:
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('clusters_stale', ?)", (value,))
+    status = cli("status", "--index", index)
+    assert status.exit_code == 2, (status.exit_code, status.output, status.exception)
+    lines = status.output.strip().splitlines()
+    assert len(lines) == 1 and "clusters_stale" in lines[0], lines
