@@ -17,8 +17,8 @@ from pathlib import Path
 
 from uprdex.extractors.state_lists import split_recommending_states
 from uprdex.extractors.tables import join_cell, read_rows, ruled_pages
-from uprdex.pipeline.errors import BadDocumentError, ImportFileError
-from uprdex.pipeline.loader import cannot_read, load_pdf
+from uprdex.pipeline.errors import BadDocumentError, ImportFileError, cannot_read
+from uprdex.pipeline.loader import load_pdf
 from uprdex.pipeline.model import ImportedRec, ImportSource
 from uprdex.pipeline.names import display_name
 from uprdex.pipeline.states import load_states

@@ -38,9 +38,9 @@ from uprdex.extractors.metadata import (
 from uprdex.extractors.tables import Row, read_rows, ruled_pages, with_row_context
 from uprdex.extractors.wg_report import parse_wg_report
 from uprdex.flows import fingerprint
-from uprdex.pipeline.errors import BadDocumentError, UprdexError
+from uprdex.pipeline.errors import BadDocumentError, UprdexError, cannot_read
 from uprdex.pipeline.forked import in_parts
-from uprdex.pipeline.loader import cannot_read, load_pdf, read_with_hash
+from uprdex.pipeline.loader import load_pdf, read_with_hash
 from uprdex.pipeline.model import (
     Addendum,
     Citation,

@@ -23,8 +23,8 @@ from uprdex.flows.extract import (
 )
 from uprdex.flows.rereading import earlier_reading_kept, needs_no_reading
 from uprdex.pipeline.clusters.pair_model import PairModel
-from uprdex.pipeline.errors import ImportFileError, UprdexError
-from uprdex.pipeline.loader import cannot_read, read_with_hash
+from uprdex.pipeline.errors import ImportFileError, UprdexError, cannot_read
+from uprdex.pipeline.loader import read_with_hash
 from uprdex.pipeline.model import (
     IMPORT_READER,
     DocumentRow,

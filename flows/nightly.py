@@ -34,7 +34,7 @@ from uprdex.flows.interrupts import the_run_begins
 from uprdex.flows.logs import quiet_the_terminal_after_a_stop
 from uprdex.flows.rereading import earlier_reading_kept, needs_no_reading
 from uprdex.pipeline.config import Config, load_config
-from uprdex.pipeline.errors import BadDocumentError
+from uprdex.pipeline.errors import BadDocumentError, cannot_read
 from uprdex.pipeline.exports import records, write_export
 from uprdex.pipeline.files import write_whole
 from uprdex.pipeline.inbox import (
@@ -45,7 +45,7 @@ from uprdex.pipeline.inbox import (
     quarantine_failed,
     scan_inbox,
 )
-from uprdex.pipeline.loader import cannot_read, read_with_hash
+from uprdex.pipeline.loader import read_with_hash
 from uprdex.pipeline.model import DocumentStatus
 from uprdex.pipeline.names import BY_NAME, FileNames, path_text, text_path
 from uprdex.pipeline.report import write_report

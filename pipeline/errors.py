@@ -12,6 +12,7 @@ __all__ = [
     "ReadOnlyIndexError",
     "UnknownIdError",
     "UprdexError",
+    "cannot_read",
 ]
 
 
@@ -85,3 +86,10 @@ class UnknownIdError(UprdexError, LookupError):
         super().__init__(message)
         self.given = given
         self.nearest = nearest
+
+
+def cannot_read(error: OSError) -> str:
+    """What a file `loader.read_with_hash` (or any read: the quarantine's copy) failed on is,
+    naming no file: "cannot read (Permission denied)", "cannot read (a named pipe, not a file)".
+    Here, not in the loader, so that the inbox says it without loading pdfium."""
+    return f"cannot read ({error.strerror or error})"

@@ -7,8 +7,10 @@ runs from writing it at once.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,12 +19,13 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from uprdex.pipeline.errors import BadIndexError, FileChangedError, IndexBusyError
+from uprdex.pipeline.errors import BadIndexError, FileChangedError, IndexBusyError, cannot_read
 from uprdex.pipeline.files import copy_whole, write_whole
 from uprdex.pipeline.names import BY_NAME, display_name, path_text
 
 __all__ = [
     "CHANGED_SINCE_READ",
+    "GONE_SINCE_READ",
     "PARTIAL_SUFFIXES",
     "InboxFile",
     "index_lock",
@@ -109,12 +112,20 @@ def quarantine(
     """Copy a failed file into the quarantine folder as `<sha256[:12]>-<name>`, with
     `<sha256[:12]>-<name>.error.json` beside it: its "reason" is `error` (what is wrong, naming
     no file) in a line naming the file, as the index records it. A file saved over since its
-    bytes were hashed is not copied (a FileChangedError): the copy would not be what failed."""
+    bytes were hashed is not copied (a FileChangedError): the copy would not be what failed.
+    A file that cannot be copied (gone, unreadable) is an OSError naming it, and no .error.json
+    is written: one is never without its copy."""
     folder.mkdir(parents=True, exist_ok=True)
     target = quarantined_as(path, sha256, folder)
+    # The source is opened whatever it is: a file gone meanwhile is a FileNotFoundError naming
+    # it, never a .error.json beside no copy, said "copied". What is not a regular file (saved
+    # over by a named pipe, whose open waits forever) is refused before its open.
+    source = path.stat()
+    if not stat.S_ISREG(source.st_mode):
+        raise OSError(errno.EINVAL, "not a file", str(path))
     # A copy cut short would pass for one: a release that copied in place left part of it on
     # a full disk. The name holds the sha256's head, so a copy of another size is such a part.
-    if path.is_file() and not (target.exists() and target.stat().st_size == path.stat().st_size):
+    if not (target.exists() and target.stat().st_size == source.st_size):
         copy_whole(path, target, sha256)
     report = {
         "file": path_text(path),
@@ -132,6 +143,7 @@ def quarantine(
 
 
 CHANGED_SINCE_READ = "changed since it was read (saved over?): the next run reads it again"
+GONE_SINCE_READ = "gone since it was read (moved or deleted?)"
 
 
 def quarantine_failed(
@@ -145,9 +157,11 @@ def quarantine_failed(
     except FileChangedError:
         return CHANGED_SINCE_READ
     except OSError as refused:
-        if refused.filename == str(path):  # the inbox file went, or its disk failed, meanwhile
-            return f"cannot read {path_text(path)}: {refused.strerror or refused}"
-        return f"cannot write {refused.filename or folder}: {refused.strerror or refused}"
+        if refused.filename != str(path):
+            return f"cannot write {refused.filename or folder}: {refused.strerror or refused}"
+        if isinstance(refused, FileNotFoundError):
+            return GONE_SINCE_READ  # moved or deleted since its reading
+        return cannot_read(refused)  # its disk failing: the run's line names the file already
     return ""
 
 

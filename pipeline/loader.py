@@ -29,7 +29,7 @@ from uprdex.pipeline.names import display_name, path_text
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.text import Vocabulary, load_vocabulary
 
-__all__ = ["cannot_read", "load_pdf", "read_with_hash"]
+__all__ = ["load_pdf", "read_with_hash"]
 
 # Running headers and footers, as printed at the top or bottom of UN pages:
 #   "A/HRC/28/15", " A/HRC/ 8/29 ", "14", "Page 13", "A/HRC/12/17 Page 16", "page 7" (Burundi
@@ -65,12 +65,6 @@ def read_with_hash(path: Path) -> tuple[bytes, str]:
         raise OSError(errno.EINVAL, f"{kind}, not a file", str(path))
     data = path.read_bytes()
     return data, hashlib.sha256(data).hexdigest()
-
-
-def cannot_read(error: OSError) -> str:
-    """What a file `read_with_hash` (or any read) failed on is, naming no file:
-    "cannot read (Permission denied)", "cannot read (a named pipe, not a file)"."""
-    return f"cannot read ({error.strerror or error})"
 
 
 def _special_kind(mode: int) -> str | None:

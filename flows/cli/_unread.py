@@ -37,7 +37,9 @@ def unread_lines(documents: list[StoredDocument]) -> list[str]:
         beside = [folder.parent / "quarantine" for folder in path.parents[:-1]]
         folders = dict.fromkeys([*beside, load_config().quarantine])
         copies = [quarantined_as(path, document.sha256 or None, f) for f in folders]
-        kept = [c for c in copies if c.with_name(c.name + ".error.json").is_file()]
+        # The copy itself, not only its .error.json: a release wrote the error of a file gone
+        # before its copy, and this line said "copied to" a copy that is not there.
+        kept = [c for c in copies if c.is_file() and c.with_name(c.name + ".error.json").is_file()]
         line = f"  {why_unread(document)}"
         if kept:
             copy = escape(str(kept[0]))

@@ -19,6 +19,7 @@ import json
 import shlex
 import sqlite3
 from collections.abc import Iterable
+from typing import NoReturn
 
 from uprdex.pipeline.errors import BadIndexError
 
@@ -39,21 +40,47 @@ def _stored(db: sqlite3.Connection) -> dict[str, list[list[object]]]:
     )
     if _KEY not in rows:
         return {}
-    try:
-        value = json.loads(rows[_KEY])
-        if isinstance(value, list):
-            value = {"states": value, "forgot": json.loads(rows.get(_FORGOT_OF_SCHEMA_12) or "[]")}
-    except ValueError:
-        value = None
-    if not isinstance(value, dict):
-        path = db.execute("PRAGMA database_list").fetchone()[2]
-        raise BadIndexError(
-            f"{path}: its meta value {_KEY} is {rows[_KEY][:80]!r}, in no form uprdex writes "
-            f"(another program's?); `sqlite3 {shlex.quote(path)} \"DELETE FROM meta WHERE key = "
-            f"'{_KEY}'\"` "
-            "drops it, then `uprdex cluster` makes every State's clusters again"
-        )
+    value, forgot_key = _parsed(db, rows, _KEY), _KEY
+    if isinstance(value, list):
+        forgot_key = _FORGOT_OF_SCHEMA_12
+        value = {"states": value, "forgot": _parsed(db, rows, forgot_key, "[]")}
+    if not isinstance(value, dict) or not _pairs(value.get("states", []), bool):
+        _unwritten(db, _KEY, rows[_KEY])
+    if not _pairs(value.get("forgot", []), str):
+        _unwritten(db, forgot_key, rows[forgot_key])  # the message names the key that is wrong
     return value
+
+
+def _parsed(db: sqlite3.Connection, rows: dict[str, str], key: str, default: str = "") -> object:
+    """The JSON value stored under `key` (`default` when none); a BadIndexError naming the key
+    when it is not JSON."""
+    try:
+        return json.loads(rows.get(key) or default)
+    except ValueError:
+        _unwritten(db, key, rows[key])
+
+
+def _pairs(value: object, second: type) -> bool:
+    """True for a list of [str, `second`] pairs (a State and its fresh, or two ids), the form
+    `write_stale` writes; stale_states and forgotten_pairs unpack each item as a pair."""
+    return isinstance(value, list) and all(
+        isinstance(item, list)
+        and len(item) == 2
+        and isinstance(item[0], str)
+        and isinstance(item[1], second)
+        for item in value
+    )
+
+
+def _unwritten(db: sqlite3.Connection, key: str, stored: str) -> NoReturn:
+    """The BadIndexError of a meta value `key` in no form uprdex writes, quoting it."""
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    raise BadIndexError(
+        f"{path}: its meta value {key} is {stored[:80]!r}, in no form uprdex writes "
+        f"(another program's?); `sqlite3 {shlex.quote(path)} \"DELETE FROM meta WHERE key IN "
+        f"('{_KEY}', '{_FORGOT_OF_SCHEMA_12}')\"` "
+        "drops it, then `uprdex cluster` makes every State's clusters again"
+    )
 
 
 def stale_states(db: sqlite3.Connection) -> dict[str, bool]:
