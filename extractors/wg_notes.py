@@ -18,7 +18,6 @@ from dataclasses import replace
 from uprdex.extractors.cited_paragraphs import OF_ANOTHER_REVIEW, cited_asks
 from uprdex.extractors.positions import (
     LEAD_IN_SENTENCE,
-    WITHHELD_SUPPORT,
     gives_reason,
     implemented_detail,
     position_of,
@@ -325,19 +324,18 @@ def reasons_in_lead_ins(
 
 
 def commented_refusals(
-    paragraphs: Sequence[Paragraph],
     recommendations: Sequence[Recommendation],
     comments: Sequence[StateComment],
 ) -> list[Recommendation]:
-    """The asks of a section that only says they "did not enjoy the support" of the State
-    (`WITHHELD_SUPPORT`), which the State comments on (a reason in the lead-in, a note after the
-    list: `comments`), with a detail saying where: "noted; the State comments in para 106" (Malawi
-    2011, A/HRC/16/4: "106. Malawi considers that recommendations 105.8, ... are not applicable to
-    the situation in the country ..."). Its words are the comment's; the detail names its
-    paragraph and not what it says, as notes are free prose ("the Kenyan public had overwhelmingly
+    """The noted asks of a section that gives them no detail, whatever its wording ("did not
+    enjoy the support of", `positions.WITHHELD_SUPPORT`; "takes note of", Burundi 2009 para 83),
+    which the State comments on (a reason in the lead-in, a note after the list: `comments`),
+    with a detail saying where: "noted; the State comments in para 106" (Malawi 2011,
+    A/HRC/16/4: "106. Malawi considers that recommendations 105.8, ... are not applicable to the
+    situation in the country ..."). Its words are the comment's; the detail names its paragraph
+    and not what it says, as notes are free prose ("the Kenyan public had overwhelmingly
     rejected the abolition of the death penalty", Kenya 2010, is no rejection by Kenya). An ask
     the State does not comment on keeps no detail."""
-    withheld = {str(p.number) for p in paragraphs if WITHHELD_SUPPORT.search(join_lines(p.parts))}
     where: dict[str, list[int]] = {}
     for comment in comments:
         # A comment printed as an item ("92.2 Costa Rica explained that ...") is its paragraph's.
@@ -348,7 +346,7 @@ def commented_refusals(
         replace(rec, position_detail=_commented_in(where[rec.paragraph]))
         if rec.position is Position.NOTED
         and rec.position_detail is None
-        and rec.position_paragraph in withheld
+        and rec.position_paragraph is not None
         and where.get(rec.paragraph)
         else rec
         for rec in recommendations

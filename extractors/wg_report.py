@@ -179,7 +179,7 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
         )
         comments.extend(comments_on_cited(paragraphs, recommendations, dropped))
         comments.extend(reasons_in_lead_ins(paragraphs, recommendations, comments))
-        recommendations = commented_refusals(paragraphs, recommendations, comments)
+        recommendations = commented_refusals(recommendations, comments)
     recommendations = [
         replace(rec, warnings=(*rec.warnings, NO_STATE_PRINTED))
         if not rec.recommending_states

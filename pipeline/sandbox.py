@@ -424,7 +424,8 @@ def map_isolated(
     get it pickled (a module-level function or a partial of one).
     `method` and `guard` default to what this platform offers (`start_method`, `memory_guard`).
     `meanwhile` runs once in this process once the first items are with the workers (work of
-    its own that overlaps theirs; forked workers do not inherit what it loads).
+    its own that overlaps theirs; forked workers do not inherit what it loads). No worker starts
+    until an item is taken for it: a batch of no items starts none.
     """
     check_platform()
     method = method or start_method()
@@ -434,7 +435,9 @@ def map_isolated(
 
     pool: list[_Worker] = []
     try:  # an interrupt while they start stops them too
-        for _ in range(max(1, min(workers, len(pending)))):
+        # A worker per item taken, up to `workers`: none when no item needs one (a re-ingest of
+        # unchanged files), which only started a process to stop it again.
+        for _ in range(len(pending)):
             pool.append(_start(function, memory_mb, method, guard))
         for worker in pool:  # started together, awaited in turn
             _await_ready(worker)

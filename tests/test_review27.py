@@ -59,12 +59,6 @@ def test_the_quarantine_s_cannot_read_names_no_file(tmp_path: Path) -> None:
     assert why == cannot_read(OSError(5, "Input/output error")), why
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review27 finding 3: tools/module_size.py checks pipeline, extractors, flows and "
-    "tools, not uprdex/ (the public API package, uprdex/index.py), which the test it replaced "
-    "(test_review26's size test on 948a9a8) checked",
-)
 def test_the_size_tool_checks_the_uprdex_package_too(tmp_path: Path) -> None:
     spec = importlib.util.spec_from_file_location("module_size", ROOT / "tools" / "module_size.py")
     assert spec and spec.loader

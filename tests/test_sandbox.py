@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 from click.testing import CliRunner
@@ -20,7 +21,7 @@ from uprdex.pipeline import sandbox
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.sandbox import map_isolated, memory_guard, start_method
 
-from helpers import fixture
+from helpers import fixture, ingested
 
 
 def _work(item: str) -> str:
@@ -203,6 +204,50 @@ def test_items_are_taken_as_workers_are_free_not_all_at_once() -> None:
         seen.append(outcome.result)
         assert len(taken) <= len(seen) + 3  # those with the two workers, and one ahead
     assert sorted(seen) == list("ABCDEF")  # type: ignore[type-var]
+
+
+def _counting_starts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The start method of each worker map_isolated starts from now on."""
+    started: list[str] = []
+    real = sandbox._start
+
+    def start(*setup: object) -> sandbox._Worker:
+        started.append(str(setup[2]))
+        return real(*setup)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sandbox, "_start", start)
+    return started
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_a_batch_with_nothing_to_read_starts_no_worker(
+    method: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A re-ingest of a folder whose files are all unchanged hands the workers nothing: a worker
+    # started for it (a fork, or a fresh interpreter importing uprdex) was only stopped again.
+    started = _counting_starts(monkeypatch)
+    method_ = cast(sandbox.StartMethod, method)
+    nothing = (item for item in "abc" if item == "z")
+    assert list(map_isolated(str.upper, nothing, 2, 30.0, 0, method_, "watchdog")) == []
+    assert started == []
+    one = map_isolated(str.upper, ["a"], 2, 30.0, 0, method_, "watchdog")
+    assert [outcome.result for outcome in one] == ["A"]
+    assert started == [method]  # one item: one worker, though two may run
+
+
+def test_ingest_of_only_unchanged_files_starts_no_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from uprdex.flows import ingest
+    from uprdex.pipeline.store import Store
+
+    names = ("albania2010_recs.pdf", "andorra2011_recs.pdf")
+    index = ingested(names, tmp_path / "index.sqlite")
+    started = _counting_starts(monkeypatch)
+    with Store(index) as store:
+        results = ingest.ingest_paths([fixture(name) for name in names], store)
+    assert [result.outcome for result in results] == ["unchanged"] * 2
+    assert started == []
 
 
 def test_a_forked_worker_holds_no_other_workers_channel() -> None:

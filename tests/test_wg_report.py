@@ -1306,6 +1306,27 @@ def test_a_did_not_enjoy_section_the_state_comments_on_names_the_comment_as_its_
     assert [rec.position_detail for rec in andorra if rec.paragraph.startswith("85.")] == [None] * 2
 
 
+def test_a_noted_section_worded_otherwise_names_the_states_comment_as_its_detail() -> None:
+    # The rule of "did not enjoy the support" holds whatever a noted section's wording. A/HRC/10/71
+    # (Burundi 2009), page 21: "83. Burundi takes note of the recommendations reflected in
+    # paragraphs 23, 24 (b), 26 (a), ... 64 (a), (b), (c) and (f), and offers the following
+    # comments: 1. With regard to recommendations concerning rape, ... 23 (Germany), ...".
+    burundi = by_paragraph(parsed("burundi2009_comments.pdf"))
+    taken_note_of = ["23", "24(b)", "26(a)", "32(b)", "33(a)", "33(b)", "35(c)", "35(d)"]
+    taken_note_of += ["51(b)", "52(b)", "52(d)", "53(a)", "57(c)", "62(d)", "63(b)"]
+    taken_note_of += ["64(a)", "64(b)", "64(c)", "64(f)"]
+    assert {ref: burundi[ref].position_detail for ref in taken_note_of} == {
+        ref: "noted; the State comments in para 83" for ref in taken_note_of
+    }
+    assert {burundi[ref].position for ref in taken_note_of} == {Position.NOTED}
+    # A/HRC/24/14 (Russian Federation 2013), page 27: "141. In the view of the Russian
+    # Federation, the recommendations in the footnote below are not relevant ...".
+    russia = parsed("russia2013_footnote.pdf")
+    assert [
+        rec.position_detail for rec in russia.recommendations if rec.paragraph.startswith("141.")
+    ] == ["noted; the State comments in para 141"] * 2
+
+
 def test_the_states_note_printed_under_an_ask_is_its_comment_not_the_asks_text() -> None:
     # A/HRC/14/9 (San Marino 2010), pages 14-16: "72. The following recommendations did not
     # enjoy the support of San Marino: 1. To accede to (Czech Republic)/ratify (Chile)/... the

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FOLDERS = ("pipeline", "extractors", "flows", "tools")
+FOLDERS = ("pipeline", "extractors", "flows", "uprdex", "tools")
 MAX_LINES = 600
 
 
