@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -80,10 +81,13 @@ def ingest(paths: tuple[Path, ...], index: Path | None, workers: int | None, ocr
         ) as progress,
     ):
         task = progress.add_task("ingesting", total=total)
+        # Both on one terminal, the results go above the bar, as its console prints them: on
+        # stdout they began on the bar's own line. Piped, stdout stays theirs alone.
+        shown = err if out.is_terminal and err.is_terminal else out
 
         def report(result: IngestResult) -> None:
             progress.advance(task)
-            _print_result(result)
+            _print_result(result, shown)
 
         # A report indexed reads imported ids as its asks: corrections recorded under them
         # may now disagree, said once here (and at every `uprdex cluster`).
@@ -109,11 +113,13 @@ def ingest(paths: tuple[Path, ...], index: Path | None, workers: int | None, ocr
     sys.exit(EXIT_SOME_FAILED if failed or missing else EXIT_OK)
 
 
-def _print_result(result: IngestResult) -> None:
+def _print_result(result: IngestResult, shown: Console) -> None:
+    """One file's line on `shown` (stdout, or the terminal's progress console), its warnings and
+    its failure on stderr."""
     if result.ok:
         detail = f"{result.recommendations} recommendations" if result.recommendations else ""
         symbol = f" {result.symbol}" if result.symbol else ""
-        out.print(f"[green]{result.outcome}[/] {escape(result.path)}{symbol} {detail}".rstrip())
+        shown.print(f"[green]{result.outcome}[/] {escape(result.path)}{symbol} {detail}".rstrip())
         for warning in result.warnings:
             err.print(f"  [yellow]warning[/] {escape(result.path)}: {escape(warning)}")
     else:
@@ -140,7 +146,7 @@ def import_(kind: str, file: Path, index: Path | None) -> None:
         result = import_file(file, kind, store)
         made = store.applied_corrections().conflicts_since(before)
         summary = store.summary()
-    _print_result(result)
+    _print_result(result, out)
     say_conflicts(made)
     if not result.ok:
         sys.exit(EXIT_SOME_FAILED)
