@@ -277,7 +277,7 @@ def _readme_exports() -> list[str]:
     """Every `uprdex export` command line README gives before "How it is built", as typed."""
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     head = readme.split("## How it is built", 1)[0]
-    spans = re.findall(r"`(uprdex export[^`]*)`", head, re.S)
+    spans = re.findall(r"`(uprdex\s+export[^`]*)`", head, re.S)
     lines = re.findall(r"^(uprdex export[^#\n]*)", head, re.M)
     return [" ".join(command.split()) for command in [*spans, *lines]]
 
