@@ -51,6 +51,12 @@ def _repeats(rec: dict[str, Any]) -> set[str]:
 
 
 @pytest.mark.corpus
+@pytest.mark.xfail(
+    strict=True,
+    reason="review22 finding 1: CAR 2013's eight asks to ratify the Optional Protocol to the CRC "
+    "on children in armed conflict (104.12-104.19) have no 'asked before', though 2009's 74.4 "
+    "asked it and was supported",
+)
 def test_car_2013_asks_for_the_protocol_on_child_soldiers_repeat_the_2009_ask(
     corpus_index: Path,
 ) -> None:
@@ -71,26 +77,17 @@ def test_car_2013_asks_for_the_protocol_on_child_soldiers_repeat_the_2009_ask(
 
 
 @pytest.mark.corpus
-def test_car_2013_adhesion_to_two_treaties_repeats_the_2009_asks_to_ratify_them(
-    corpus_index: Path,
-) -> None:
-    asks = _asks(corpus_index, "Central African Republic")
-    # 105.5 and 104.22 ("... through the adhesion to the CPED and the CAT") ask for the same two
-    # treaties; 75.1 (CAT) and 75.3 (CPED), 2009.
-    assert _repeats(asks["A/HRC/25/11#105.5"]) & {"A/HRC/12/2#75.1", "A/HRC/12/2#75.3"}
-    assert _repeats(asks["A/HRC/25/11#104.22"]) & {"A/HRC/12/2#75.1", "A/HRC/12/2#75.3"}
-
-
-@pytest.mark.corpus
 @pytest.mark.xfail(
     strict=True,
-    reason="review22 finding 1: CAR 2013's 104.6 ('Reiterate its recommendation to abolish the "
-    "death penalty ... ratify the Optional Protocol to the ICCPR, and duly eliminate ...') "
-    "repeats nothing: its words name the first Protocol, only the death penalty around them "
-    "the Second",
+    reason="review22 finding 1: CAR 2013's 104.22 (accede to CPED and CAT) has no 'asked "
+    "before' while 105.5, the same two treaties, repeats 2009's 75.1 (CAT); 104.6 ('Reiterate "
+    "its recommendation to abolish the death penalty ...') repeats nothing",
 )
 def test_car_2013_asks_that_name_a_2009_ask_repeat_it(corpus_index: Path) -> None:
     asks = _asks(corpus_index, "Central African Republic")
+    # 105.5 and 104.22 ask for the same two treaties; 75.1 (CAT) and 75.3 (CPED), 2009.
+    assert _repeats(asks["A/HRC/25/11#105.5"]) & {"A/HRC/12/2#75.1", "A/HRC/12/2#75.3"}
+    assert _repeats(asks["A/HRC/25/11#104.22"]) & {"A/HRC/12/2#75.1", "A/HRC/12/2#75.3"}
     # 2009's 75.20-75.24: "Make efforts to abolish the death penalty ...", "Abolish
     # definitively the death penalty", ...; 104.7 "Abolish the death penalty" repeats them.
     death_penalty = {f"A/HRC/12/2#75.{n}" for n in range(20, 25)}

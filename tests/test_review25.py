@@ -48,6 +48,12 @@ def _repeats(rec: dict[str, Any]) -> set[str]:
     return {earlier["id"] for earlier in rec["repeats"] or []}
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="review25 finding 1 (cause): the misnamed 'International Covenant for the Protection "
+    "of All Persons from Enforced Disappearance' (A/HRC/14/5 82.13, France) is not read as the "
+    "CED",
+)
 def test_the_misnamed_covenant_on_enforced_disappearance_is_the_ced() -> None:
     # A/HRC/14/5 p. 18, 82.13: "To sign and ratify the International Covenant for the Protection
     # of All Persons from Enforced Disappearance (France);"

@@ -85,16 +85,8 @@ class TreatyTable:
                     end = _match(words, at, alias, self.glued.get(alias, frozenset()))
                     if end:
                         key = self.aliases[alias]
-                        # A name and its abbreviation printed after it are one mention: "the
-                        # Optional Protocol to the Convention on the Rights of the Child (CRC)
-                        # on the involvement of children in armed conflict" (A/HRC/12/2 74.4)
-                        # is "optional protocol to the crc on the involvement ..." in the next
-                        # pass, OPAC's alias, not "... the crc crc on ...".
-                        if out and out[-1] == key:
-                            changed = True
-                        else:
-                            changed = changed or alias != (key,)
-                            out.append(key)
+                        changed = changed or alias != (key,)
+                        out.append(key)
                         at = end
                         break
                 else:
@@ -214,10 +206,6 @@ def _protocols(aliases: Mapping[tuple[str, ...], str]) -> dict[tuple[str, str], 
     """Each treaty's protocols (`TreatyTable.protocols`), read off the aliases "optional
     protocol to the KEY ..." and "second optional protocol to the KEY"."""
     keys = set(aliases.values())
-    # A protocol numbered second or third is never "its Optional Protocol", though an alias
-    # may leave its number out: "the Optional Protocol to the ICCPR, aiming at the abolition
-    # of the death penalty" is the Second.
-    later = {key for alias, key in aliases.items() if alias[0] in _ORDINALS - {"first"}}
     found: dict[tuple[str, str], set[str]] = defaultdict(set)
     for alias, key in aliases.items():
         ordinal = alias[0] if alias[0] in _ORDINALS else ""
@@ -225,7 +213,7 @@ def _protocols(aliases: Mapping[tuple[str, ...], str]) -> dict[tuple[str, str], 
         if alias[start : start + 2] != ("optional", "protocol") or len(alias) <= start + 2:
             continue
         treaty = alias[start + 2]
-        if treaty in keys and treaty != key and (ordinal or key not in later):
+        if treaty in keys and treaty != key:
             found[treaty, "all"].add(key)
             found[treaty, ordinal or "one"].add(key)
     table = {which: tuple(sorted(protocols)) for which, protocols in found.items()}
