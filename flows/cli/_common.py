@@ -411,9 +411,9 @@ def workspace(inbox: Path | None, index: Path | None) -> Config:
     return load_config().with_paths(inbox=inbox, index=index)
 
 
-def count(number: int, noun: str) -> str:
-    """'1 file', '2 files'."""
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+def count(number: int, noun: str, plural: str = "") -> str:
+    """'1 file', '2 files' ('1 copy', '2 copies' with `plural`)."""
+    return f"{number} {noun}" if number == 1 else f"{number} {plural or noun + 's'}"
 
 
 def limit_option(default: int, rows: str) -> Callable[[Command], Command]:
