@@ -116,3 +116,33 @@ def test_food_market_reform_is_not_the_right_to_food_for_all(corpus_index: Path)
     asks = _asks(corpus_index)
     assert asks["A/HRC/27/10#124.143"]["cluster_id"] == asks["A/HRC/27/10#124.145"]["cluster_id"]
     assert asks["A/HRC/27/10#124.144"]["cluster_id"] != asks["A/HRC/27/10#124.143"]["cluster_id"]
+
+
+# A later ask linked to an earlier ask that asks something else (A/HRC/13/13 pp. 20, 22).
+FALSE_REPEATS = {
+    # A/HRC/27/10 p. 19, 124.136 "Ensure free access of all its citizens to information in line
+    # with its international obligations under ICCPR (Slovakia)"; 91.3 "Work with the
+    # international community to bring its criminal justice system into line with its
+    # obligations under ICCPR and other international human rights instruments (Australia)":
+    # only the treaty is shared. It is 124.136's only 'asked before'.
+    "information-is-not-criminal-justice": ("A/HRC/27/10#124.136", "91.3"),
+    # p. 17, 124.93 "End the practice of arbitrary, public and private executions (Chile)"; p. 22,
+    # 91.31 "End the practice of imposing punishment on returnees (Netherlands)".
+    "executions-are-not-returnees": ("A/HRC/27/10#124.93", "91.31"),
+}
+
+
+@pytest.mark.corpus
+@pytest.mark.xfail(
+    strict=True,
+    reason="review28 finding 3: a 2014 ask of the DPRK is said to repeat a 2009 ask that asks "
+    "something else (they share a treaty name or 'End the practice of')",
+)
+@pytest.mark.parametrize("pair", sorted(FALSE_REPEATS))
+def test_dprk_2014_ask_does_not_repeat_an_unrelated_2009_ask(corpus_index: Path, pair: str) -> None:
+    later, earlier_paragraph = FALSE_REPEATS[pair]
+    asks = _asks(corpus_index)
+    earlier = f"A/HRC/13/13#{earlier_paragraph}"
+    assert earlier in asks, "the earlier ask is indexed"
+    repeats = {link["id"] for link in asks[later]["repeats"] or []}
+    assert earlier not in repeats, f"{later} repeats {sorted(repeats)}"
