@@ -50,7 +50,50 @@ this branch with the fixes), this file copied into each copy's bench/; caches in
   seeds, the mean over seeds per arm, and the bars. A missing arm-seed is reported as missing
   and the rule as not completed (no ship).
 
-Measured: (not yet run).
+Measured (2026-12-07, the 2-core machine shared at load 8-10; logs /tmp/noise/logs):
+- Setup as registered, with one fix before any score: bench/review_groups.py finds the corpus as
+  parents[2]/shared of the copy, so /tmp/noise/shared is a symlink to /work/shared (the first
+  (a) step failed on an empty file list, 4 s, and was rerun; nothing scored). The today copy is
+  main 61fed2f; main later gained 9cdc766 (TreatyTable._keyed, normalize byte-identical, still
+  NORMALIZATION 10), so bench/treaty_seeds_fixes.patch carries the fixed arm rebased on it:
+  with it applied, normalize gives the measured fixed arm's text for all 26,030 asks.
+- Times per arm-seed (train + (b) + (c)): today-s0 649 s, fixed-s0 844 s, today-s1 928 s,
+  fixed-s1 773 s. today-s0's three models are the same bytes as main's shipped ones (sha256),
+  and its (b) and (c) reproduce bench/treaty_trial.py's today exactly.
+- (a): 26,030 asks of the 245 WG reports less the 17 left out unread; treaty keys change on 4,
+  the normalized text on 5, all read against the PDFs' printed text (pdftotext), all right:
+  A/HRC/12/2#74.4 crc -> opcrcac (OPAC, "... Child (CRC) on the involvement of children in
+  armed conflict"); A/HRC/13/17#98.7 crc -> opcrcsc ("... (CRC) on the sale of children ...");
+  A/HRC/14/5#82.13 none -> ced ("To sign and ratify the International Covenant for the
+  Protection of All Persons from Enforced Disappearance (France)"); A/HRC/8/36#30(b) opiccpr ->
+  opiccpr2 ("the Optional Protocol to the ICCPR aiming at the abolition of the death penalty");
+  A/HRC/25/11#104.22 keys ced cat unchanged, "adhes" -> "ratifi" ("through the adhesion to
+  the International Convention ... Enforced Disappearance and the Convention against
+  Torture"). Zero wrong: HOLDS.
+- (b) mean P/R/F1 over the 12 tuning reviews, each left out:
+  | seed | today | fixed |
+  | 0 | 0.6749/0.6122/0.6291 | 0.6659/0.6116/0.6255 |
+  | 1 | 0.6754/0.6167/0.6329 | 0.6781/0.6184/0.6343 |
+  | 2 | not run in time | not run in time |
+  today's spread over seeds 0-1: P 0.0005, R 0.0045, F1 0.0038 (fixed's: P 0.0123, R 0.0069,
+  F1 0.0088). Mean of seeds 0-1: today 0.6751/0.6144/0.6310, fixed 0.6720/0.6150/0.6299: F1
+  -0.0011, precision -0.0031 (within both 0.005 bars on two seeds; seed 0 alone: -0.0036,
+  -0.0090). Per review the seed moves Malaysia 2013 (today P 0.59 -> 0.66), Brazil 2012
+  (fixed P 0.62 -> 0.69) and Sri Lanka 2012 most.
+- (c) mean P/R/F1 over the 13 tuning pairs, each left out:
+  | seed | today | fixed |
+  | 0 | 0.8335/0.4977/0.6178 | 0.8289/0.5101/0.6266 |
+  | 1 | 0.8333/0.4994/0.6199 | 0.8301/0.5102/0.6272 |
+  | 2 | not run in time | not run in time |
+  today's spread over seeds 0-1: P 0.0003, R 0.0018, F1 0.0021. Mean of seeds 0-1: today
+  0.8334/0.4985/0.6188, fixed 0.8295/0.5102/0.6269: F1 +0.0080, precision -0.0039 (within
+  the bars on two seeds).
+Verdict: the rule is NOT COMPLETED. Seed 2 of both arms did not finish before the helper's
+deadline (11:05 UTC), so the rule's three-seed means do not exist, and by the brief nothing
+ships: pipeline/ and data/ are main's, the fixed arm stays in bench/treaty_seeds_fixes.patch.
+On seeds 0 and 1 every bar holds, and (a) holds. Resume: the caches are in /tmp/noise/cache
+(ARM-sSEED-clusters.pkl, ARM-sSEED.npz, ARM-sSEED-c-scores.json, ARM-sSEED-models.json);
+/tmp/noise/runner.sh skips what is cached and runs today-s2, fixed-s2 and --compare.
 """
 
 from __future__ import annotations
