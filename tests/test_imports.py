@@ -682,3 +682,45 @@ def test_the_python_api_gives_the_evidence_of_an_imported_id_kept_from_before(
         # (leftovers; it gave [] before).
         with pytest.raises(uprdex.UnknownIdError, match="no recommendation upr-info:SVN:20:0"):
             opened.evidence("upr-info:SVN:20:000000000000")
+
+
+def test_import_says_which_of_its_recommendations_were_already_read_from_pdfs(
+    tmp_path: Path,
+) -> None:
+    # review28 finding 6: `import upr-info` printed "32080 recommendations", then "Index ...:
+    # 32070 recommendations" without saying why: 542 imported rows were asks already read
+    # from the WG reports' PDFs. Each number is said with what it counts.
+    index = tmp_path / "index.sqlite"
+    runner = CliRunner()
+    pdf = fixture("slovenia2014_recs.pdf")
+    assert runner.invoke(main, ["ingest", str(pdf), "--index", str(index)]).exit_code == 0
+    # The fixture's rows, and one asked of a State whose report is not indexed.
+    export = tmp_path / "upr_info.csv"
+    with UPR_INFO.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    with export.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, list(rows[0]))
+        writer.writeheader()
+        writer.writerows([*rows, {**rows[0], "To": "Croatia"}])
+    result = runner.invoke(main, ["import", "upr-info", str(export), "--index", str(index)])
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(index) as db:
+        imported, matched, asks = db.execute(
+            "SELECT (SELECT count(*) FROM imports), count(DISTINCT l.import_id), "
+            "count(DISTINCT l.recommendation_id) FROM import_links l "
+            "JOIN recommendations r ON r.id = l.recommendation_id WHERE r.origin = 'pdf'"
+        ).fetchone()
+        total, from_pdfs = db.execute(
+            "SELECT count(*), sum(origin = 'pdf') FROM recommendations"
+        ).fetchone()
+    assert 0 < matched < imported and total < from_pdfs + imported, (imported, matched, total)
+    said = " ".join(result.output.split())
+    assert (
+        f"{imported} recommendations in the file: {matched} matched to {asks} asks already read "
+        f"from WG reports' PDFs (their labels added there), {imported - matched} known only "
+        "from imports"
+    ) in said, said
+    assert (
+        f"{total} recommendations: {from_pdfs} read from PDFs, {total - from_pdfs} known only "
+        "from imports."
+    ) in said, said

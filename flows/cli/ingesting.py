@@ -146,8 +146,23 @@ def import_(kind: str, file: Path, index: Path | None) -> None:
         result = import_file(file, kind, store)
         made = store.applied_corrections().conflicts_since(before)
         summary = store.summary()
-    _print_result(result, out)
+        indexed = result.sha256 if result.outcome == "indexed" else None
+        links = store.import_links(indexed) if indexed else None
+    if links is None:
+        _print_result(result, out)
+    else:
+        # Its recommendations already read from the PDFs are not counted again in the index.
+        out.print(
+            f"[green]indexed[/] {escape(result.path)}: "
+            f"{count(links.imported, 'recommendation')} in the file: {links.matched} matched "
+            f"to {count(links.asks, 'ask')} already read from WG reports' PDFs (their labels "
+            f"added there), {links.imported - links.matched} known only from imports"
+        )
     say_conflicts(made)
     if not result.ok:
         sys.exit(EXIT_SOME_FAILED)
-    out.print(f"Index {escape(str(store.path))}: {summary['recommendations']} recommendations.")
+    alone = summary["recommendations"] - summary["from_pdfs"]
+    out.print(
+        f"Index {escape(str(store.path))}: {count(summary['recommendations'], 'recommendation')}:"
+        f" {summary['from_pdfs']} read from PDFs, {alone} known only from imports."
+    )

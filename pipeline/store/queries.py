@@ -469,6 +469,7 @@ def summary(db: sqlite3.Connection) -> dict[str, int]:
         "documents": one("SELECT count(*) FROM documents").fetchone()[0],
         "failed": one("SELECT count(*) FROM documents WHERE status != 'indexed'").fetchone()[0],
         "recommendations": one("SELECT count(*) FROM recommendations").fetchone()[0],
+        "from_pdfs": one("SELECT count(*) FROM recommendations WHERE origin = 'pdf'").fetchone()[0],
         "states_under_review": one(
             "SELECT count(DISTINCT state_under_review) FROM recommendations"
         ).fetchone()[0],
