@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import errno
+import re
 import sqlite3
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from uprdex.extractors.imports import read_thematic_list, read_upr_info
@@ -23,6 +25,7 @@ from uprdex.pipeline.store.responses import refresh_responses
 
 from helpers import as_an_earlier_release_left_it, fixture
 
+ROOT = Path(__file__).resolve().parents[1]
 UPR_INFO = fixture("upr_info_slovenia_s20.csv")
 THEMATIC = fixture("svn2014_thematic_list.docx")
 
@@ -724,3 +727,38 @@ def test_import_says_which_of_its_recommendations_were_already_read_from_pdfs(
         f"{total} recommendations: {from_pdfs} read from PDFs, {total - from_pdfs} known only "
         "from imports."
     ) in said, said
+
+
+def _shape(source: str) -> str:
+    """A response_source with its symbol, numbers and answer left out: "SYMBOL para N"."""
+    source = re.sub(r"A/HRC/[\w/.-]*\w", "SYMBOL", source)
+    return re.sub(r"\b(Accepted|Noted)\b", "ANSWER", re.sub(r"\d+", "N", source))
+
+
+def test_readme_and_schema_show_every_kind_of_response_source_an_import_gives(
+    tmp_path: Path,
+) -> None:
+    # review28 finding 6: after `import upr-info` an ask's response_source reads "UPR Info:
+    # Accepted" (no paragraph to cite), but README and the schema described only an
+    # addendum's or the WG report's paragraph.
+    index = tmp_path / "index.sqlite"
+    with Store(index) as store:
+        ingest_paths([fixture("slovenia2014_recs.pdf")], store, LoaderSettings(workers=1))
+        import_file(UPR_INFO, "upr-info", store)
+    with sqlite3.connect(index) as db:
+        given = {row[0] for row in db.execute("SELECT response_source FROM recommendations")}
+    shapes = {_shape(source) for source in given if source}
+    assert "UPR Info: ANSWER" in shapes, given
+    schema = yaml.safe_load((ROOT / "data" / "schema.yaml").read_text(encoding="utf-8"))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    words = readme[readme.index("- **response**:") :].split("\n- **")[0]
+    described = {
+        "README's words": words,
+        **{
+            f"schema.yaml's {name}": schema[name]["columns"]["response_source"]
+            for name in ("recommendation_details", "recommendations")
+        },
+    }
+    for where, text in described.items():
+        examples = {_shape(example) for example in re.findall(r'"([^"]+)"', text)}
+        assert shapes <= examples, (where, shapes - examples, text)
