@@ -149,12 +149,6 @@ def test_dprk_2014_ask_does_not_repeat_an_unrelated_2009_ask(corpus_index: Path,
 
 
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason='review28 finding 4: `uprdex search "Convention against Torture"` finds none of the '
-    "DPRK's 18 asks that name the treaty as the reports print it, 'CAT' (the clusters read the "
-    "two as one treaty; search does not)",
-)
 def test_search_by_a_treaty_name_finds_the_asks_that_print_its_abbreviation(
     corpus_index: Path,
 ) -> None:
