@@ -43,3 +43,23 @@ def test_a_british_spelling_of_a_written_out_name_is_widened_too(words: str) -> 
     from uprdex.pipeline.store.search_terms import search_terms
 
     assert any(term.also for term in search_terms(words)), search_terms(words)
+
+
+# Finding 3: in one `uprdex ingest` of a folder, a failed file's line names it as
+# `FileNames.line` does ("failed truncated.pdf: broken PDF ..."), and the line of its copy
+# names it by the path given ("copy in/zz.pdf: the same file as in/truncated.pdf (failed)"):
+# the reader is to see that "truncated.pdf" and "in/truncated.pdf" are one file.
+@pytest.mark.xfail(strict=True, reason="review29 finding 3: a copy names its failed first apart")
+def test_a_copy_names_its_failed_first_file_as_the_failure_line_does(tmp_path: Path) -> None:
+    from hostile import _scan
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "c.pdf").write_bytes(_scan())
+    shutil.copy(folder / "c.pdf", folder / "d.pdf")
+    index = str(tmp_path / "index.sqlite")
+    result = CliRunner().invoke(main, ["ingest", str(folder), "--index", index, "--workers", "1"])
+    assert result.exit_code == 1, result.output
+    failure = next(line for line in result.output.splitlines() if line.startswith("needs_ocr "))
+    named = failure.split()[1].rstrip(":")
+    assert f"the same file as {named} (needs_ocr)" in result.output, result.output
