@@ -544,6 +544,9 @@ def _each_file(summary: NightlySummary, config: Config) -> None:
     left out or changed while the run read the inbox, its earlier reading kept, a copy of
     another file in the inbox (with that file's outcome), and the warnings the index recorded."""
     for path, reason in summary.failed:
+        if path in summary.failed_before:  # "(on an earlier run)": its copy was made then
+            err.print(f"[red]failed[/] {escape(reason)}")
+            continue
         kept = summary.not_quarantined.get(path)
         where = (
             f"not copied to the quarantine: {kept}" if kept else f"copied to {config.quarantine}"
