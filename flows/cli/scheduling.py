@@ -421,13 +421,17 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, stop_watching)
     since: str | None = None  # when the run under way began
-    said = threading.Lock()
+    said: list[bool] = []
+    saying = threading.Lock()
 
     def say_stopped() -> None:
         """Watch's last line, once: from here, or from the thread that ends watch when its
-        temporary server is gone after the stop was asked (`prefect_api`)."""
-        if said.acquire(blocking=False):
-            out.print(_stopped(config, since))
+        temporary server is gone after the stop was asked (`prefect_api`), which waits for a
+        line being said here (said before the server's stop, it may be gone meanwhile)."""
+        with saying:
+            if not said:
+                said.append(True)
+                out.print(_stopped(config, since))
 
     try:
         # As `uprdex run`'s, the temporary Prefect server is started in its own process group:
