@@ -48,7 +48,7 @@ from uprdex.flows.interrupts import (
     prefects_sigterm_noted,
     serving,
     sigterm_as_ctrl_c,
-    stop_as_ctrl_c,
+    stop_watching,
 )
 from uprdex.flows.logs import (
     RunNotes,
@@ -418,17 +418,21 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
     # Either notes that a stop was asked (`pipeline.stopping`): a service manager signals the
     # server and the sandbox workers too, and their ends are then the stop.
     clear_stop()
-    signal.signal(signal.SIGTERM, stop_as_ctrl_c)
+    signal.signal(signal.SIGTERM, stop_watching)
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-        signal.signal(signal.SIGINT, stop_as_ctrl_c)
+        signal.signal(signal.SIGINT, stop_watching)
     since: str | None = None  # when the run under way began
-    said = threading.Lock()
+    said: list[bool] = []
+    saying = threading.Lock()
 
     def say_stopped() -> None:
         """Watch's last line, once: from here, or from the thread that ends watch when its
-        temporary server is gone after the stop was asked (`prefect_api`)."""
-        if said.acquire(blocking=False):
-            out.print(_stopped(config, since))
+        temporary server is gone after the stop was asked (`prefect_api`), which waits for a
+        line being said here (said before the server's stop, it may be gone meanwhile)."""
+        with saying:
+            if not said:
+                said.append(True)
+                out.print(_stopped(config, since))
 
     try:
         # As `uprdex run`'s, the temporary Prefect server is started in its own process group:
@@ -444,21 +448,37 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
             out.print(f"watching {escape(str(config.inbox))} (Ctrl-C to stop)")
             debouncer.poke()  # files already waiting are picked up at start
             api.stop_line = say_stopped
-            api.ready()
-            with _flow_runs_here(api, keep):
-                while True:
-                    if debouncer.wait_until_due():
-                        since = now()
-                        _watched_run(nightly, config)
-                        since = None
-    except KeyboardInterrupt:
-        pass
+            try:
+                api.ready()
+                with _flow_runs_here(api, keep):
+                    while True:
+                        if debouncer.wait_until_due():
+                            since = now()
+                            _watched_run(nightly, config)
+                            since = None
+            except BaseException as error:
+                if not _the_stop(error):
+                    raise
+                # The run has stopped: the line now, before the server's stop (its last
+                # events sent, seconds on a busy machine), which a kill could cut short.
+                ignore_stops()
+                say_stopped()
+                raise KeyboardInterrupt from None
+    except BaseException as error:
+        if not _the_stop(error):
+            raise
     finally:
         ignore_stops()  # whatever ended it (Prefect's SIGTERM handler during a run)
         observer.stop()
         if observer.is_alive():  # not when stopped before it started
             observer.join()
     say_stopped()
+
+
+def _the_stop(error: BaseException) -> bool:
+    """Whether `error` ended watch as its stop: Ctrl-C's KeyboardInterrupt, or whatever ended it
+    once a stop was asked (Prefect's crash handling of the run the stop cut short)."""
+    return isinstance(error, KeyboardInterrupt) or stop_was_asked()
 
 
 def _stopped(config: Config, since: str | None, run: bool = False) -> str:
