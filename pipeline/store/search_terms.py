@@ -150,6 +150,7 @@ def _groups() -> dict[tuple[str, ...], tuple[str, ...]]:
     return {words: tuple(names) for words, names in groups.items()}
 
 
+@lru_cache(maxsize=4096)
 def _name_stem(token: str) -> str:
     """A folded word's stem as names are matched by: British -ise read as -ize."""
     return stem(_BRITISH.sub(r"iz\1", token))
