@@ -32,7 +32,12 @@ from uprdex.flows.fingerprint import CODE_VERSION, settings_key
 from uprdex.flows.ingest import extract_isolated, write_reading
 from uprdex.flows.interrupts import the_run_begins
 from uprdex.flows.logs import quiet_the_terminal_after_a_stop
-from uprdex.flows.rereading import earlier_reading_kept, first_of, needs_no_reading
+from uprdex.flows.rereading import (
+    copies_of_another,
+    earlier_reading_kept,
+    first_of,
+    needs_no_reading,
+)
 from uprdex.flows.run_summary import Copy, NightlySummary
 from uprdex.pipeline.config import Config, load_config
 from uprdex.pipeline.errors import BadDocumentError, cannot_read
@@ -561,7 +566,7 @@ def publish(summary: NightlySummary, config: Config) -> None:
         rows,
         key="uprdex-files",
         description=f"{len(summary.indexed)} indexed, {summary.skipped} already indexed, "
-        f"{len(summary.failed)} failed, {len(summary.copies)} copies of another file",
+        f"{len(summary.failed)} failed{copies_of_another(len(summary.copies))}",
     )
     report = (config.reports / "html" / "index.html").resolve()
     if report.is_file():

@@ -12,11 +12,11 @@ from uprdex.flows.cli import main
 
 from helpers import fixture
 
-
 # Finding 1: one file named twice in one `uprdex ingest` (as a file and inside a folder given
 # too, or twice) is said as a copy of itself: 'copy t/a.pdf: the same file as t/a.pdf
 # (indexed)' and '2 files: 1 indexed, ..., 1 copy of another file': there is one file.
-@pytest.mark.xfail(strict=True, reason="review29 finding 1: a file given twice is its own copy")
+
+
 def test_a_file_named_twice_is_not_a_copy_of_another_file(tmp_path: Path) -> None:
     folder = tmp_path / "t"
     folder.mkdir()
@@ -48,7 +48,8 @@ def test_a_british_spelling_of_a_written_out_name_is_widened_too(words: str) -> 
 # `FileNames.line` does ("failed truncated.pdf: broken PDF ..."), and the line of its copy
 # names it by the path given ("copy in/zz.pdf: the same file as in/truncated.pdf (failed)"):
 # the reader is to see that "truncated.pdf" and "in/truncated.pdf" are one file.
-@pytest.mark.xfail(strict=True, reason="review29 finding 3: a copy names its failed first apart")
+
+
 def test_a_copy_names_its_failed_first_file_as_the_failure_line_does(tmp_path: Path) -> None:
     from hostile import _scan
 

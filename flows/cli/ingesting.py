@@ -98,8 +98,9 @@ def ingest(paths: tuple[Path, ...], index: Path | None, workers: int | None, ocr
     # A copy of a file before it in the batch is counted apart: its outcome is that file's.
     firsts = [r for r in results if r.copy_of is None]
     failed = [r for r in firsts if not r.ok]
-    copies = len(results) - len(firsts)
-    copied = f", {count(copies, 'copy', 'copies')} of another file" if copies else ""
+    from uprdex.flows.rereading import copies_of_another
+
+    copied = copies_of_another(len(results) - len(firsts))
     out.print(
         f"{count(len(results), 'file')}: {sum(r.outcome == 'indexed' for r in firsts)} indexed, "
         f"{sum(r.outcome == 'unchanged' for r in firsts)} unchanged, {len(failed)} failed"

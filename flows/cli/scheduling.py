@@ -561,8 +561,9 @@ def _each_file(summary: NightlySummary, config: Config) -> None:
 
 def _copies(summary: NightlySummary) -> str:
     """The run's count of copies of another file in the inbox, after its others, when any."""
-    copies = len(summary.copies)
-    return f", {count(copies, 'copy', 'copies')} of another file" if copies else ""
+    from uprdex.flows.rereading import copies_of_another
+
+    return copies_of_another(len(summary.copies))
 
 
 @click.command("warm")
