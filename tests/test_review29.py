@@ -38,7 +38,6 @@ def test_a_file_named_twice_is_not_a_copy_of_another_file(tmp_path: Path) -> Non
 # organisations" 5, not widened to CSO (86). ILO's row in data/search_aliases.csv spells
 # both; the normalizer's abbreviations do not.
 @pytest.mark.parametrize("words", ["non-governmental organisation", "civil society organisations"])
-@pytest.mark.xfail(strict=True, reason="review29 finding 2: British -isation is not widened")
 def test_a_british_spelling_of_a_written_out_name_is_widened_too(words: str) -> None:
     from uprdex.pipeline.store.search_terms import search_terms
 
