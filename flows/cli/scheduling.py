@@ -8,7 +8,6 @@ import signal
 import sys
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import replace
@@ -31,6 +30,7 @@ from uprdex.flows.cli._common import (
     workspace,
     writing,
 )
+from uprdex.flows.cli._run_lines import copies, each_file, on_workers
 from uprdex.flows.cli._served_runs import (
     follow,
     left_on_the_server,
@@ -130,17 +130,17 @@ def run(
             "[yellow]warning[/] the temporary Prefect server stopped at the end of the run: "
             "the run's last log lines and events were not recorded on it"
         )
-    _each_file(summary, config)
+    each_file(summary, config)
     say_conflicts(summary.conflicts)
     if dask_address or dask_workers:
-        out.print(f"extracted on Dask workers: {_on_workers(summary)}")
+        out.print(f"extracted on Dask workers: {on_workers(summary)}")
     out.print(
         f"{count(summary.found, 'file')} in {escape(str(config.inbox))}: "
         f"{len(summary.indexed)} indexed"
         f"{f' ({summary.read_again} read again by this release)' if summary.read_again else ''}, "
         f"{summary.skipped} already indexed, {len(summary.failed)} failed"
         f"{f', {len(summary.changed)} not read (changed meanwhile)' if summary.changed else ''}"
-        f"{_copies(summary)}. "
+        f"{copies(summary)}. "
         f"Index {escape(str(config.index))}; exports in {escape(str(config.reports))}."
     )
     sys.exit(EXIT_SOME_FAILED if summary.failed else EXIT_OK)
@@ -534,59 +534,11 @@ def _watched_run(nightly: Callable[..., NightlySummary], config: Config) -> None
     summary = replace(summary, failed=[f for f in summary.failed if f not in before])
     for path in summary.indexed:
         out.print(f"[green]indexed[/] {escape(path)}")
-    _each_file(summary, config)
+    each_file(summary, config)
     for _, reason in before:
         err.print(f"[yellow]still failed[/] {escape(reason)}")
     say_conflicts(summary.conflicts)
-    out.print(f"{len(summary.indexed)} indexed, {len(summary.failed)} failed{_copies(summary)}")
-
-
-def _on_workers(summary: NightlySummary) -> str:
-    """Which Dask worker read how many files ("w1 2, w2 1"), or "none"; with how many came
-    from the cache instead ("none (2 from the cache: read on an earlier run)"), or that none
-    needed reading."""
-    counts = Counter(summary.workers.values())
-    # A local cluster (--dask-workers N) names its workers 0, 1, ...: "0 1, 1 1" read as four
-    # numbers, so a bare number is said "worker-0".
-    done = (
-        ", ".join(
-            f"{'worker-' * name.isdigit()}{escape(name)} {n}" for name, n in sorted(counts.items())
-        )
-        or "none"
-    )
-    if summary.cached:
-        return f"{done} ({len(summary.cached)} from the cache: read on an earlier run)"
-    return done if summary.to_read else f"{done} (no file needed reading)"
-
-
-def _each_file(summary: NightlySummary, config: Config) -> None:
-    """What a run says of each file it did not simply index: failed (and where the copy went),
-    left out or changed while the run read the inbox, its earlier reading kept, a copy of
-    another file in the inbox (with that file's outcome), and the warnings the index recorded."""
-    for path, reason in summary.failed:
-        if path in summary.failed_before:  # "(on an earlier run)": its copy was made then
-            err.print(f"[red]failed[/] {escape(reason)}")
-            continue
-        kept = summary.not_quarantined.get(path)
-        where = (
-            f"not copied to the quarantine: {kept}" if kept else f"copied to {config.quarantine}"
-        )
-        err.print(f"[red]failed[/] {escape(reason)} ({escape(where)})")
-    for line in [*summary.left_out, *(line for _, line in summary.changed)]:
-        err.print(f"[yellow]skipped[/] {escape(line)}")
-    for path, why in summary.kept:
-        err.print(f"[yellow]kept[/] {escape(path)}: {escape(why)}")
-    for copy in summary.copies:
-        err.print(f"[yellow]copy[/] {escape(summary.copy_line(copy))}")
-    for path, warning in summary.warnings:
-        err.print(f"  [yellow]warning[/] {escape(path)}: {escape(warning)}")
-
-
-def _copies(summary: NightlySummary) -> str:
-    """The run's count of copies of another file in the inbox, after its others, when any."""
-    from uprdex.flows.rereading import copies_of_another
-
-    return copies_of_another(len(summary.copies))
+    out.print(f"{len(summary.indexed)} indexed, {len(summary.failed)} failed{copies(summary)}")
 
 
 @click.command("warm")
