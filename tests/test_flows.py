@@ -380,7 +380,7 @@ def test_a_file_saved_over_after_the_scan_is_not_read_nor_cached_under_the_scann
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
-    from uprdex.flows.cli.scheduling import _each_file
+    from uprdex.flows.cli._run_lines import each_file
     from uprdex.pipeline.inbox import InboxFile
 
     paths = _workspace(tmp_path, salt=uuid.uuid4().hex)
@@ -400,7 +400,7 @@ def test_a_file_saved_over_after_the_scan_is_not_read_nor_cached_under_the_scann
     summary = state.result()
     assert [Path(path).name for path, _ in summary.changed] == [GOOD[0]], summary.changed
     capsys.readouterr()
-    _each_file(summary, config)  # what `uprdex run` and `uprdex watch` say of it: one line
+    each_file(summary, config)  # what `uprdex run` and `uprdex watch` say of it: one line
     said = [line for line in capsys.readouterr().err.splitlines() if GOOD[0] in line]
     assert len(said) == 1 and said[0].startswith(f"skipped {GOOD[0]}: changed since the inbox"), (
         said
@@ -529,14 +529,14 @@ def test_the_run_table_lists_the_files_whose_earlier_reading_was_kept(
 
 def test_the_workers_of_a_local_dask_cluster_are_not_bare_numbers() -> None:
     # newcomer: `uprdex run --dask-workers 2` printed "extracted on Dask workers: 0 1, 1 1".
-    from uprdex.flows.cli.scheduling import _on_workers
+    from uprdex.flows.cli._run_lines import on_workers
 
     read = nightly_module.NightlySummary(
         workers={"a.pdf": "0", "b.pdf": "1", "c.pdf": "1"}, to_read=3
     )
-    assert _on_workers(read) == "worker-0 1, worker-1 2"
+    assert on_workers(read) == "worker-0 1, worker-1 2"
     named = nightly_module.NightlySummary(workers={"a.pdf": "w1"}, to_read=1)
-    assert _on_workers(named) == "w1 1"
+    assert on_workers(named) == "w1 1"
 
 
 def test_an_inbox_file_the_run_cannot_read_fails_in_one_line_naming_it_once(
@@ -546,7 +546,7 @@ def test_an_inbox_file_the_run_cannot_read_fails_in_one_line_naming_it_once(
     # in it, retried twice, and said as "report.pdf: PermissionError: [Errno 13] Permission
     # denied: '/abs/inbox/report.pdf'" (the file named twice) with Prefect's traceback. Now:
     # one reason, "cannot read (Permission denied)", a failed file, the others indexed.
-    from uprdex.flows.cli.scheduling import _each_file
+    from uprdex.flows.cli._run_lines import each_file
     from uprdex.pipeline.inbox import InboxFile
 
     paths = _workspace(tmp_path, salt=uuid.uuid4().hex)
@@ -572,7 +572,7 @@ def test_an_inbox_file_the_run_cannot_read_fails_in_one_line_naming_it_once(
     assert summary.failed == [(str(target), f"{GOOD[0]}: cannot read ({why})")], summary.failed
     assert [Path(path).name for path in summary.indexed] == [GOOD[1]], summary.indexed
     capsys.readouterr()
-    _each_file(summary, config)  # what `uprdex run` and `uprdex watch` say of it: one line
+    each_file(summary, config)  # what `uprdex run` and `uprdex watch` say of it: one line
     (said,) = [line for line in capsys.readouterr().err.splitlines() if GOOD[0] in line]
     assert said.count(GOOD[0]) == 1 and "cannot read" in said, said
 
