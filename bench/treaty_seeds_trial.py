@@ -58,7 +58,7 @@ Measured (2026-12-07, the 2-core machine shared at load 8-10; logs /tmp/noise/lo
   NORMALIZATION 10), so bench/treaty_seeds_fixes.patch carries the fixed arm rebased on it:
   with it applied, normalize gives the measured fixed arm's text for all 26,030 asks.
 - Times per arm-seed (train + (b) + (c)): today-s0 649 s, fixed-s0 844 s, today-s1 928 s,
-  fixed-s1 773 s, today-s2 699 s, fixed-s2 ~440 s (load fell). today-s0's three models are
+  fixed-s1 773 s, today-s2 699 s, fixed-s2 332 s (load fell). today-s0's three models are
   the same bytes as main's shipped ones (sha256), and its (b) and (c) reproduce
   bench/treaty_trial.py's today exactly. --compare as registered, all six arm-seeds.
 - (a): 26,030 asks of the 245 WG reports less the 17 left out unread; treaty keys change on 4,
