@@ -13,7 +13,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
-from uprdex.extractors.imports import THEMATIC_LIST, UPR_INFO, read_thematic_list, read_upr_info
+from uprdex.extractors.imports import (
+    THEMATIC_LIST,
+    UPR_INFO,
+    ImportReader,
+    read_thematic_list,
+    read_upr_info,
+)
 from uprdex.flows.extract import (
     Extracted,
     at_path,
@@ -30,7 +36,6 @@ from uprdex.pipeline.model import (
     DocumentRow,
     DocumentStatus,
     DocumentType,
-    ImportedRec,
 )
 from uprdex.pipeline.names import BY_NAME, FileNames, path_text, text_path
 from uprdex.pipeline.sandbox import Outcome, map_isolated, run_isolated, start_method
@@ -54,7 +59,7 @@ __all__ = [
 
 T = TypeVar("T")
 
-IMPORT_READERS: dict[str, Callable[[Path], list[ImportedRec]]] = {
+IMPORT_READERS: dict[str, ImportReader] = {
     UPR_INFO.value: read_upr_info,
     THEMATIC_LIST.value: read_thematic_list,
 }
@@ -335,11 +340,12 @@ def _store(extracted: Extracted, store: Store, names: FileNames) -> IngestResult
 def import_file(path: Path, kind: str, store: Store) -> IngestResult:
     """Import an existing database file ("upr-info" CSV or "thematic-list" .docx or PDF).
 
-    The same file imported twice changes nothing; a changed file replaces its old rows.
+    The same file imported twice changes nothing; a changed file replaces its old rows. The
+    file is read once: the rows recorded are those of the bytes its sha256 is of.
     """
     shown = path_text(path)
     try:
-        _, sha256 = read_with_hash(path)
+        data, sha256 = read_with_hash(path)
     except OSError as error:
         return IngestResult(shown, None, "failed", error=BY_NAME.line(path, cannot_read(error)))
     if store.document(sha256) is not None:
@@ -347,7 +353,7 @@ def import_file(path: Path, kind: str, store: Store) -> IngestResult:
         theme_imported(store)
         return IngestResult(shown, sha256, "unchanged")
     try:
-        records = IMPORT_READERS[kind](path)
+        records = IMPORT_READERS[kind](path, data)
     except ImportFileError as error:  # names the file once (and the line of a row)
         return IngestResult(shown, sha256, "failed", error=str(error))
     sessions = {rec.session for rec in records}
