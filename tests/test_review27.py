@@ -108,7 +108,8 @@ def test_a_stale_value_of_another_shape_is_said_in_one_line(tmp_path: Path, valu
 def test_the_stale_error_names_the_key_whose_value_is_broken(tmp_path: Path) -> None:
     # review27 finding 7: a valid schema-12 clusters_stale beside a clusters_stale_forgot that
     # is not JSON was said as "its meta value clusters_stale is '[[\"Slovenia\", true]]', in
-    # no form uprdex writes": the key and the value quoted were the sound ones.
+    # no form uprdex writes": the key and the value quoted were the sound ones. Since the step
+    # to schema 13 alone reads the two keys (stale), they are of an index of schema 12.
     import sqlite3
     from contextlib import closing
 
@@ -123,6 +124,7 @@ def test_the_stale_error_names_the_key_whose_value_is_broken(tmp_path: Path) -> 
         sound, broken = '[["Slovenia", true]]', '[["A/HRC'  # schema 12's two keys
         db.execute("INSERT OR REPLACE INTO meta VALUES ('clusters_stale', ?)", (sound,))
         db.execute("INSERT OR REPLACE INTO meta VALUES ('clusters_stale_forgot', ?)", (broken,))
+        db.execute("UPDATE meta SET value = '12' WHERE key = 'schema_version'")
     status = cli("status", "--index", index)
     assert status.exit_code == 2, (status.exit_code, status.output, status.exception)
     lines = status.output.strip().splitlines()
