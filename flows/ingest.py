@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import itertools
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -180,13 +181,15 @@ def _extract_all(
             if notes is not None:
                 settle(IngestResult(path_text(path), sha256, "unchanged", warnings=notes))
                 continue
-            if start_method() == "fork":
-                warm_up()  # before the first worker is forked
             yield path, data
 
+    reads = to_read()
+    first = next(reads, None)  # a batch with nothing to read loads nothing, forks nothing
+    if first is not None and start_method() == "fork":
+        warm_up()  # once, before the first worker is forked
     outcomes = map_isolated(
         functools.partial(_extract_read, settings=settings),
-        to_read(),
+        itertools.chain([first] if first else [], reads),
         workers=min(settings.processes, len(paths)),
         timeout=settings.timeout_seconds,
         memory_mb=settings.memory_mb,
