@@ -23,7 +23,7 @@ __all__ = ["CODE_VERSION", "READER_VERSION", "TABLES", "settings_key"]
 _NOT_IN_RESULT = ("workers",)
 
 
-TABLES = ("states.csv", "treaties.csv", "themes.yaml", "words.txt")
+TABLES = ("states.csv", "treaties.csv", "search_aliases.csv", "themes.yaml", "words.txt")
 """The shipped tables under data/ that the code reads (not schema.yaml, the columns' help for
 Datasette, nor a user's files saved there)."""
 

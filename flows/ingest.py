@@ -28,7 +28,7 @@ from uprdex.flows.extract import (
     failed_document,
     theme_hits,
 )
-from uprdex.flows.rereading import earlier_reading_kept, needs_no_reading
+from uprdex.flows.rereading import earlier_reading_kept, first_of, needs_no_reading
 from uprdex.pipeline.clusters.pair_model import PairModel
 from uprdex.pipeline.errors import ImportFileError, UprdexError, cannot_read
 from uprdex.pipeline.loader import read_with_hash
@@ -68,7 +68,8 @@ IMPORT_READERS: dict[str, ImportReader] = {
 
 @dataclass(frozen=True, slots=True)
 class IngestResult:
-    """What happened to one file: indexed, unchanged (already indexed), needs_ocr or failed."""
+    """What happened to one file: indexed, unchanged (already indexed), needs_ocr or failed;
+    for a copy of a file met before it in the batch (`copy_of`), that file's outcome."""
 
     path: str
     sha256: str | None
@@ -79,6 +80,9 @@ class IngestResult:
     """The line saying what is wrong, naming the file as the command names it
     (`FileNames.line`): "2019/report.pdf: an HTML page (no %PDF header); save the real PDF"."""
     warnings: tuple[str, ...] = ()
+    copy_of: str | None = None
+    """For the same bytes as a file met before it in the batch (`first_of`): that file, as
+    `path` names it. The copy is not read; its outcome is that file's, said after it."""
 
     @property
     def ok(self) -> bool:
@@ -131,18 +135,32 @@ def ingest_paths(
     names = FileNames.apart(found, [path for path in paths if path.is_dir()])
     results: list[IngestResult] = []
     touched: set[str] = set()
+    firsts: dict[str, IngestResult] = {}  # sha256 -> the outcome of the first file of them
+    held: dict[str, list[IngestResult]] = {}  # sha256 -> copies said once that outcome is
 
     def said(done: Extracted | IngestResult) -> None:
-        """Store one file's reading (if it has one) and say what happened to it."""
+        """Store one file's reading (if it has one) and say what happened to it; a copy of a
+        file met before it, with that file's outcome, as soon as that is known."""
         if isinstance(done, Extracted):
             result = _store(done, store, names)
             if done.report and done.report.state_under_review:
                 touched.add(done.report.state_under_review)
         else:
             result = done
-        results.append(result)
-        if on_result:
-            on_result(result)
+        sha256 = result.sha256 or ""
+        if result.copy_of is None:
+            firsts[sha256] = result
+            ready = [result, *held.pop(sha256, ())]
+        elif sha256 in firsts:
+            ready = [result]
+        else:
+            held.setdefault(sha256, []).append(result)
+            return
+        for each in ready:
+            told = replace(each, outcome=firsts[sha256].outcome) if each.copy_of else each
+            results.append(told)
+            if on_result:
+                on_result(told)
 
     prepare = functools.partial(_load_similarity_model, store)
     for extracted in _extract_all(found, store, settings, said, prepare):
@@ -166,8 +184,9 @@ def _extract_all(
     read once, as a worker is free for it: the worker is handed those bytes, and every reading
     (a timeout's, a crash's) is of their sha256, whatever the file holds by then. A file no
     worker reads goes to `settle` at once (in this thread), not after the next reading: one
-    indexed before or a copy of one earlier in the batch ("unchanged", `needs_no_reading`), or
-    one that cannot be read. `meanwhile` runs here while the workers read the first documents."""
+    indexed before ("unchanged", `needs_no_reading`), a copy of one earlier in the batch
+    (`IngestResult.copy_of`, its outcome still to come), or one that cannot be read.
+    `meanwhile` runs here while the workers read the first documents."""
     first_path: dict[str, Path] = {}
 
     def to_read() -> Iterator[tuple[Path, bytes]]:
@@ -177,19 +196,22 @@ def _extract_all(
             except OSError as error:
                 settle(failed_document(path, None, cannot_read(error)))
                 continue
-            notes = needs_no_reading(path, sha256, store.document(sha256), store, first_path)
+            if (first := first_of(path, sha256, first_path)) is not None:
+                settle(IngestResult(path_text(path), sha256, "copy", copy_of=path_text(first)))
+                continue
+            notes = needs_no_reading(path, store.document(sha256), store)
             if notes is not None:
                 settle(IngestResult(path_text(path), sha256, "unchanged", warnings=notes))
                 continue
             yield path, data
 
     reads = to_read()
-    first = next(reads, None)  # a batch with nothing to read loads nothing, forks nothing
-    if first is not None and start_method() == "fork":
+    head = next(reads, None)  # a batch with nothing to read loads nothing, forks nothing
+    if head is not None and start_method() == "fork":
         warm_up()  # once, before the first worker is forked
     outcomes = map_isolated(
         functools.partial(_extract_read, settings=settings),
-        itertools.chain([first] if first else [], reads),
+        itertools.chain([head] if head else [], reads),
         workers=min(settings.processes, len(paths)),
         timeout=settings.timeout_seconds,
         memory_mb=settings.memory_mb,

@@ -16,7 +16,7 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,8 @@ from uprdex.flows.fingerprint import CODE_VERSION, settings_key
 from uprdex.flows.ingest import extract_isolated, write_reading
 from uprdex.flows.interrupts import the_run_begins
 from uprdex.flows.logs import quiet_the_terminal_after_a_stop
-from uprdex.flows.rereading import earlier_reading_kept, needs_no_reading
+from uprdex.flows.rereading import earlier_reading_kept, first_of, needs_no_reading
+from uprdex.flows.run_summary import Copy, NightlySummary
 from uprdex.pipeline.config import Config, load_config
 from uprdex.pipeline.errors import cannot_read
 from uprdex.pipeline.exports import records, write_export
@@ -47,7 +48,7 @@ from uprdex.pipeline.sandbox import WorkerStartError
 from uprdex.pipeline.settings import ClusterSettings, LoaderSettings
 from uprdex.pipeline.store import Store, StoredDocument
 
-__all__ = ["NightlySummary", "build_index", "ingest_inbox", "nightly", "task_runner"]
+__all__ = ["Copy", "NightlySummary", "build_index", "ingest_inbox", "nightly", "task_runner"]
 
 
 TRANSIENT = (OSError, TimeoutError, sqlite3.OperationalError)
@@ -58,48 +59,6 @@ CACHE_DAYS = 30
 storage after it (`prune_cache`), so that the cache does not pile up."""
 BUILT_STAMP = ".built-from"
 """In the reports folder: the `build_key` the outputs were last built from."""
-
-
-@dataclass
-class NightlySummary:
-    """What a run did: files found, indexed, skipped as already indexed, and failed."""
-
-    found: int = 0
-    indexed: list[str] = field(default_factory=list)
-    skipped: int = 0
-    read_again: int = 0
-    """Of `indexed`, the files an earlier release had indexed (`read_by_this_release`)."""
-    kept: list[tuple[str, str]] = field(default_factory=list)
-    """Files an earlier release indexed that failed when read again: the earlier reading is
-    kept (path, why); counted in `skipped`."""
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    """Files that failed (path, the line saying why that names the file by its path in the
-    inbox: "2019/report.pdf: an HTML page ...")."""
-    warnings: list[tuple[str, str]] = field(default_factory=list)
-    """What the index recorded of the files read (path, warning), as `uprdex ingest` prints."""
-    left_out: list[str] = field(default_factory=list)
-    """One line per file in the inbox that is not a PDF (never moved, never read)."""
-    states: set[str] = field(default_factory=set)
-    exports: list[str] = field(default_factory=list)
-    workers: dict[str, str] = field(default_factory=dict)
-    """The Dask worker that extracted each indexed or failed file in this run (path -> worker
-    name); not a file whose extraction came from the cache (`cached`)."""
-    to_read: int = 0
-    """Files handed to extraction: new ones, and those an earlier release read."""
-    cached: list[str] = field(default_factory=list)
-    """Files whose extraction came from Prefect's cache (read on an earlier run): nothing read
-    them now."""
-    not_quarantined: dict[str, str] = field(default_factory=dict)
-    """Failed files the quarantine could not take (path -> why): the batch goes on."""
-    failed_before: list[str] = field(default_factory=list)
-    """Of `failed`, the files that failed on an earlier run: not read again (`uprdex ingest
-    FILE` retries one), still in the inbox."""
-    conflicts: list[str] = field(default_factory=list)
-    """Stored corrections this run's documents made disagree or contradict, once imported ids
-    are read as their asks (`Resolved.conflicts_since`), as `uprdex ingest` says them."""
-    changed: list[tuple[str, str]] = field(default_factory=list)
-    """Files gone (moved or deleted) between the inbox scan and their reading (path, the line
-    saying so): not read by this run."""
 
 
 def _transient(task: Any, task_run: TaskRun, state: State[Any]) -> bool:
@@ -282,7 +241,6 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit, ahead: int
         pending: deque[tuple[_Read, PrefectFuture[Extracted]]] = deque()
         for item in _to_read(paths, store, summary, names):
             summary.to_read += 1
-            summary.read_again += item.earlier is not None
             future = submit(str(item.path), item.sha256, item.data, settings)
             pending.append((item, future))
             if len(pending) >= ahead:
@@ -342,6 +300,7 @@ def _settle(
         summary.states.add(extracted.report.state_under_review)
     if document.status is DocumentStatus.INDEXED:
         summary.indexed.append(path_text(path))
+        summary.read_again += item.earlier is not None
     else:
         why = document.error or "failed"
         _quarantine(summary, item, why, "load", config.quarantine)
@@ -352,12 +311,12 @@ def _to_read(
     paths: list[Path], store: Store, summary: NightlySummary, names: FileNames
 ) -> Iterator[_Read]:
     """The inbox files to extract, each read once as it is reached: new files, and files an
-    earlier release indexed (read again, `read_by_this_release`); the others are counted in
-    `summary`: as `uprdex ingest` counts them (`needs_no_reading`), a file this release
-    indexed, or a copy of a file met before it in the inbox, is skipped. A file that failed on
-    an earlier night is still a failure (it is in the quarantine already); it is not read
-    again each night: `uprdex ingest FILE` retries it. A file that cannot be read fails in one
-    line; one gone since the scan is noted in `summary.changed`."""
+    earlier release indexed (read again, `read_by_this_release`); the others are noted in
+    `summary`: as `uprdex ingest` says them, a copy of a file met before it in the inbox
+    (`first_of`) and a file this release indexed (`needs_no_reading`) are not read. A file that
+    failed on an earlier night is still a failure (it is in the quarantine already); it is not
+    read again each night: `uprdex ingest FILE` retries it. A file that cannot be read fails in
+    one line; one gone since the scan is noted in `summary.changed`."""
     logger = get_run_logger()
     first_path: dict[str, Path] = {}
     for path in paths:
@@ -372,8 +331,10 @@ def _to_read(
             logger.warning(_failed(summary, path, cannot_read(error), names))
             continue
         earlier = store.document(sha256)
-        notes = needs_no_reading(path, sha256, earlier, store, first_path)
-        if notes is not None:
+        if (first := first_of(path, sha256, first_path)) is not None:
+            shown = (names(path), names(first))
+            summary.copies.append(Copy(path_text(path), path_text(first), shown))
+        elif (notes := needs_no_reading(path, earlier, store)) is not None:
             summary.skipped += 1
             summary.warnings.extend((path_text(path), note) for note in notes)
         elif earlier is None or earlier.status == DocumentStatus.INDEXED:
@@ -558,6 +519,7 @@ def publish(summary: NightlySummary, config: Config) -> None:
         *((path, "failed", why) for path, why in summary.failed),
         *((path, "earlier reading kept", why) for path, why in summary.kept),
         *((path, "not read", why) for path, why in summary.changed),
+        *((copy.path, "copy", summary.copy_line(copy)) for copy in summary.copies),
     ]
     names = FileNames.apart([text_path(path) for path, _, _ in listed], [config.inbox])
     rows = [
@@ -573,7 +535,7 @@ def publish(summary: NightlySummary, config: Config) -> None:
         rows,
         key="uprdex-files",
         description=f"{len(summary.indexed)} indexed, {summary.skipped} already indexed, "
-        f"{len(summary.failed)} failed",
+        f"{len(summary.failed)} failed, {len(summary.copies)} copies of another file",
     )
     report = (config.reports / "html" / "index.html").resolve()
     if report.is_file():

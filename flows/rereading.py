@@ -5,8 +5,8 @@ The index records what read each file (`DocumentRow.reader`: `fingerprint.READER
 run` for the inbox, `uprdex ingest`), so that what a release reads better reaches the index;
 one that then fails keeps its earlier reading, since nothing indexed is lost. A file found
 where it was not read (moved, or renamed) is recorded at its new path (`moved`). A batch
-(`uprdex ingest`, a run over the inbox) reads the same bytes found under two names once
-(`needs_no_reading`).
+(`uprdex ingest`, a run over the inbox) reads the same bytes found under two names once, and
+says the second as a copy of the first, with the first's outcome (`first_of`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ from uprdex.pipeline.names import is_name_warning, name_warnings, path_text, tex
 from uprdex.pipeline.store import Store, StoredDocument
 
 __all__ = [
+    "copy_note",
     "earlier_reading_kept",
+    "first_of",
     "is_later",
     "moved",
     "needs_no_reading",
@@ -43,21 +45,30 @@ def read_by_this_release(stored: StoredDocument | None) -> bool:
     return reader in (current, IMPORT_READER) or (reader is not None and is_later(reader, current))
 
 
-def needs_no_reading(
-    path: Path,
-    sha256: str,
-    stored: StoredDocument | None,
-    store: Store,
-    first_path: dict[str, Path],
-) -> tuple[str, ...] | None:
-    """The notes on a file of a batch that is not to be read, None when it is to be read: a
-    copy of a file met earlier in the batch ("the same file as ..."; a second download under
-    another name), or a file this release indexed (`read_by_this_release`; `moved`).
-    `stored` is the index's record of these bytes; `first_path` (sha256 -> path) collects the
-    files of the batch, in the order they are met."""
+def first_of(path: Path, sha256: str, first_path: dict[str, Path]) -> Path | None:
+    """The file met earlier in a batch with these bytes (a second download under another
+    name is read once, and said as a copy of that file, with its outcome); None for the first
+    file of these bytes. `first_path` (sha256 -> path) collects the files of the batch, in the
+    order they are met."""
     if sha256 in first_path:
-        return (f"the same file as {path_text(first_path[sha256])}",)
+        return first_path[sha256]
     first_path[sha256] = path
+    return None
+
+
+def copy_note(first: str, outcome: str) -> str:
+    """What `uprdex ingest` and `uprdex run` say of a copy (`first_of`) once the outcome of
+    its first file (`first`, as the command names it) is known, in the line "copy 2019/b.pdf:
+    the same file as 2019/a.pdf (indexed)"."""
+    return f"the same file as {first} ({outcome})"
+
+
+def needs_no_reading(
+    path: Path, stored: StoredDocument | None, store: Store
+) -> tuple[str, ...] | None:
+    """The notes on a file of a batch that is not to be read (this release indexed it,
+    `read_by_this_release`; `moved`), None when it is to be read. `stored` is the index's
+    record of its bytes."""
     if stored is not None and read_by_this_release(stored):
         return moved(stored, path, store)
     return None

@@ -420,8 +420,10 @@ def map_isolated(
 
     Yields outcomes as they finish (not in input order). Items are taken from `items` as
     workers are free for them (one ahead): one made as it is taken (a file's bytes, read) is
-    not held for the whole batch. Forked workers need no pickling of `function`; spawned ones
-    get it pickled (a module-level function or a partial of one).
+    not held for the whole batch. Each goes to a worker (started for it, up to `workers`)
+    as soon as it is taken, before the next is taken: the first item's work begins at once.
+    Forked workers need no pickling of `function`; spawned ones get it pickled (a
+    module-level function or a partial of one).
     `method` and `guard` default to what this platform offers (`start_method`, `memory_guard`).
     `meanwhile` runs once in this process once the first items are with the workers (work of
     its own that overlaps theirs; forked workers do not inherit what it loads). No worker starts
@@ -431,28 +433,18 @@ def map_isolated(
     method = method or start_method()
     guard = guard or memory_guard()
     rest = iter(items)
-    pending = list(itertools.islice(rest, max(1, workers)))  # empty: `rest` is done
-
+    pending = list(itertools.islice(rest, 1))  # one ahead; empty: `rest` is done
     pool: list[_Worker] = []
     try:  # an interrupt while they start stops them too
-        # A worker per item taken, up to `workers`: none when no item needs one (a re-ingest of
-        # unchanged files), which only started a process to stop it again.
-        for _ in range(len(pending)):
-            pool.append(_start(function, memory_mb, method, guard))
-        for worker in pool:  # started together, awaited in turn
-            _await_ready(worker)
         while pending or any(worker.busy for worker in pool):
-            for index, worker in enumerate(pool):
-                if worker.busy or not pending:
-                    continue
-                if worker.conn.closed:  # stopped after a failure: replaced once work waits
-                    worker = pool[index] = _start(function, memory_mb, method, guard)
-                    _await_ready(worker)
+            # Each item is handed on as it is taken, before the next is asked for: the first
+            # file's reading does not wait for the next file's (a slow disk, a slow listing).
+            while pending and (worker := _free(pool, workers, function, memory_mb, method, guard)):
                 worker.item, worker.started, worker.busy = pending.pop(0), time.monotonic(), True
                 # A worker that died before its item is reported below, as a crash.
                 with contextlib.suppress(OSError):
                     worker.conn.send(worker.item)
-                pending = pending or list(itertools.islice(rest, 1))
+                pending = list(itertools.islice(rest, 1))
             if meanwhile is not None:
                 meanwhile()
                 meanwhile = None
@@ -476,6 +468,31 @@ def map_isolated(
     finally:
         for worker in pool:
             _stop(worker, kill=worker.busy or not worker.ready)
+
+
+def _free(
+    pool: list[_Worker],
+    workers: int,
+    function: Callable[[Any], Any],
+    memory_mb: int,
+    method: StartMethod,
+    guard: MemoryGuard,
+) -> _Worker | None:
+    """A ready worker of `pool` for the next item: an idle one (one stopped after a failure is
+    started again), else a new one while `pool` has fewer than `workers`; None when all are
+    busy. A worker is started only for an item taken: a batch of unchanged files starts none."""
+    index = next((i for i, worker in enumerate(pool) if not worker.busy), None)
+    if index is not None and not pool[index].conn.closed:
+        return pool[index]
+    if index is None and len(pool) >= max(1, workers):
+        return None
+    fresh = _start(function, memory_mb, method, guard)
+    if index is None:
+        pool.append(fresh)
+    else:  # stopped after a failure: replaced once work waits
+        pool[index] = fresh
+    _await_ready(fresh)  # in `pool` already: an interrupt meanwhile stops it too
+    return fresh
 
 
 _IDLE: dict[tuple[Any, ...], list[_Worker]] = {}

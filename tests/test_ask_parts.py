@@ -215,7 +215,7 @@ def test_ranked_search_shows_the_part_found_and_who_asked_it(japan: Path) -> Non
         "the part: the Optional Protocol to the Convention against Torture "
         f"({UK}, Albania, Mexico, Brazil)" in said
     )
-    hits = [json.loads(line) for line in cli(*args, "--json").output.splitlines()]
+    hits = [json.loads(line) for line in cli(*args, "--json").stdout.splitlines()]
     found = next(hit for hit in hits if hit["id"] == "A/HRC/8/44#60.1")
     assert found["parts"] == [
         {"text": "the Optional Protocol to the Convention against Torture",
@@ -248,7 +248,7 @@ def test_a_part_holding_the_most_words_is_the_one_found(japan: Path) -> None:
     # Brazil's parts hold "ratify" in none (its lead, searched but not stored): the part is the
     # one holding the most words, OP-CAT, not OP-CEDAW's "against".
     args = ("search", "ratify Convention against Torture", "--recommending-state", "Brazil")
-    hits = [json.loads(line) for line in cli(*args, "--json", "--index", japan).output.splitlines()]
+    hits = [json.loads(line) for line in cli(*args, "--json", "--index", japan).stdout.splitlines()]
     assert [hit["id"] for hit in hits] == ["A/HRC/8/44#60.1"]
     assert [part["text"] for part in hits[0]["parts"]] == [
         "the Optional Protocol to the Convention against Torture"

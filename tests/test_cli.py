@@ -553,8 +553,8 @@ def test_the_same_file_at_two_paths_is_read_once(tmp_path: Path) -> None:
         main, ["ingest", str(first), str(second), "--index", index, "--workers", "1"]
     )
     assert result.exit_code == 0, result.output
-    assert "1 indexed, 1 unchanged, 0 failed" in result.output
-    assert f"the same file as {first}" in result.output
+    assert "1 indexed, 0 unchanged, 0 failed, 1 copy of another file" in result.output
+    assert f"copy {second}: the same file as {first} (indexed)" in result.output
 
 
 def test_ingest_of_a_mistyped_path_is_one_line_and_makes_no_index(tmp_path: Path) -> None:

@@ -50,7 +50,7 @@ def test_the_shipped_data_are_package_data() -> None:
     from uprdex.pipeline.resources import data_path
 
     globs = PYPROJECT["tool"]["setuptools"]["package-data"]["uprdex.data"]
-    for name in ("states.csv", "treaties.csv", "themes.yaml", "words.txt"):
+    for name in ("states.csv", "treaties.csv", "search_aliases.csv", "themes.yaml", "words.txt"):
         assert data_path(name).is_file()
         assert any(Path(name).match(glob) for glob in globs), name
     for model in ("themes", "similarity"):

@@ -167,3 +167,26 @@ def test_the_index_path_and_the_model_alone_find_the_same_links() -> None:
     stored = cluster(items, ClusterSettings(learned_recurrence=True)).recurrences
     assert alone == {(r.later_id, r.earlier_id): r.score for r in stored}
     assert len(alone) == 2
+
+
+def test_a_recurrence_model_it_cannot_read_is_named_once(tmp_path: Path) -> None:
+    # The line said "cannot read the recurrence model {path}: [Errno 2] No such file or
+    # directory: '{path}'": the OSError names the file too, so the path came twice.
+    missing = tmp_path / "none"
+    with pytest.raises(RecurrenceModelError) as raised:
+        RecurrenceModel.load(missing)
+    line = str(raised.value)
+    assert line.count(str(missing)) == 1, line
+    assert (
+        line
+        == f"the recurrence model {missing / 'model.json'}: cannot read (No such file or directory)"
+    )
+    (missing / "model.json").mkdir(parents=True)
+    with pytest.raises(RecurrenceModelError, match=r": cannot read \(Is a directory\)$"):
+        RecurrenceModel.load(missing)
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "model.json").write_text("{", encoding="utf-8")
+    with pytest.raises(RecurrenceModelError) as raised:
+        RecurrenceModel.load(broken)
+    assert str(raised.value).startswith(f"the recurrence model {broken / 'model.json'}: not JSON (")

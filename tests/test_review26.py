@@ -124,7 +124,7 @@ def test_the_cannot_read_line_is_worded_in_one_place() -> None:
     # of extractors/), each free to drift from the line the docs and the tests quote.
     # review27 finding 3: "cannot read {path_text(path)}: ..." in the inbox was a wording this
     # regex, of "cannot read ({" alone, did not see. ("cannot read as {kind} (...)" of an
-    # import and "cannot read the recurrence model {path}" are other lines.)
+    # import is another line; the recurrence model's uses `cannot_read`.)
     built = re.compile(r"""f["']cannot read \(?\{""")
     places = {
         f"{path.relative_to(ROOT)}:{number}"

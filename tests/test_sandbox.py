@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import multiprocessing
 import os
 import shutil
 import signal
@@ -204,6 +205,33 @@ def test_items_are_taken_as_workers_are_free_not_all_at_once() -> None:
         seen.append(outcome.result)
         assert len(taken) <= len(seen) + 3  # those with the two workers, and one ahead
     assert sorted(seen) == list("ABCDEF")  # type: ignore[type-var]
+
+
+_FIRST_BEGUN = multiprocessing.get_context("fork").Event()
+"""Set by a forked worker (which inherits it) as it begins its item."""
+
+
+def _begin(item: str) -> str:
+    _FIRST_BEGUN.set()
+    return item.upper()
+
+
+def test_the_first_item_s_work_begins_before_the_next_item_is_asked_for() -> None:
+    # map_isolated took `workers` items before it started a worker: the first file's reading
+    # waited for the next file's (a slow disk, a slow folder listing). The next item is asked
+    # for here only once a worker has begun the first (bounded, so that the old order fails
+    # rather than hangs).
+    _FIRST_BEGUN.clear()
+    asked: list[bool] = []
+
+    def items() -> Iterator[str]:
+        yield "a"
+        asked.append(_FIRST_BEGUN.wait(timeout=30))
+        yield "b"
+
+    outcomes = map_isolated(_begin, items(), 2, 30.0, 0, "fork", "watchdog")
+    assert sorted(outcome.result for outcome in outcomes) == ["A", "B"]  # type: ignore[type-var]
+    assert asked == [True]
 
 
 def _counting_starts(monkeypatch: pytest.MonkeyPatch) -> list[str]:

@@ -304,7 +304,8 @@ def open_index(
 
 def rec_filter(options: dict[str, Any], store: Store | None = None) -> RecFilter:
     """The filters a command was given, with a warning for a State name uprdex does not know
-    and for a theme the index `store` gives no recommendation."""
+    and for a theme the index `store` gives no recommendation, and a note of what else --search
+    searched (`say_widened`)."""
     from uprdex.pipeline.states import load_states
     from uprdex.pipeline.store import RecFilter
 
@@ -324,8 +325,19 @@ def rec_filter(options: dict[str, Any], store: Store | None = None) -> RecFilter
                 f"[yellow]warning[/] --theme {escape(theme)!r} is not a theme of this index, "
                 f"whose themes are: {escape('; '.join(themes))}"
             )
+    say_widened(options.get("search"))
     given = {key: options[key] for key in RecFilter.__dataclass_fields__ if key in options}
     return RecFilter(**given)
+
+
+def say_widened(words: str | None) -> None:
+    """On stderr, the other names a search also searched for its words ("also searched: CAT,
+    UNCAT (for "Convention against Torture")"), so that a result without them reads right."""
+    from uprdex.pipeline.store.search_terms import search_terms, widened_note
+
+    note = widened_note(search_terms(words)) if words else None
+    if note:
+        err.print(f"[yellow]note[/] {escape(note)}")
 
 
 def pending_note(store: Store, where: RecFilter, words: str | None = None) -> str | None:
@@ -411,9 +423,9 @@ def workspace(inbox: Path | None, index: Path | None) -> Config:
     return load_config().with_paths(inbox=inbox, index=index)
 
 
-def count(number: int, noun: str) -> str:
-    """'1 file', '2 files'."""
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+def count(number: int, noun: str, plural: str = "") -> str:
+    """'1 file', '2 files' ('1 copy', '2 copies' with `plural`)."""
+    return f"{number} {noun}" if number == 1 else f"{number} {plural or noun + 's'}"
 
 
 def limit_option(default: int, rows: str) -> Callable[[Command], Command]:

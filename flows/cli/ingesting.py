@@ -95,10 +95,15 @@ def ingest(paths: tuple[Path, ...], index: Path | None, workers: int | None, ocr
         results = ingest_paths([p for p in paths if p.exists()], store, config.loader, report)
         say_conflicts(store.applied_corrections().conflicts_since(before))
         summary = store.summary()
-    failed = [r for r in results if not r.ok]
+    # A copy of a file before it in the batch is counted apart: its outcome is that file's.
+    firsts = [r for r in results if r.copy_of is None]
+    failed = [r for r in firsts if not r.ok]
+    copies = len(results) - len(firsts)
+    copied = f", {count(copies, 'copy', 'copies')} of another file" if copies else ""
     out.print(
-        f"{count(len(results), 'file')}: {sum(r.outcome == 'indexed' for r in results)} indexed, "
-        f"{sum(r.outcome == 'unchanged' for r in results)} unchanged, {len(failed)} failed. "
+        f"{count(len(results), 'file')}: {sum(r.outcome == 'indexed' for r in firsts)} indexed, "
+        f"{sum(r.outcome == 'unchanged' for r in firsts)} unchanged, {len(failed)} failed"
+        f"{copied}. "
         f"Index {escape(str(store.path))}: {summary['recommendations']} recommendations from "
         f"{count(summary['documents'] - summary['failed'], 'document')}"
         + (
@@ -115,8 +120,14 @@ def ingest(paths: tuple[Path, ...], index: Path | None, workers: int | None, ocr
 
 def _print_result(result: IngestResult, shown: Console) -> None:
     """One file's line on `shown` (stdout, or the terminal's progress console), its warnings and
-    its failure on stderr."""
-    if result.ok:
+    its failure on stderr; a copy's line, on the one its first file's line went to."""
+    if result.copy_of is not None:
+        from uprdex.flows.rereading import copy_note
+
+        colour, console = ("green", shown) if result.ok else ("red", err)
+        note = copy_note(result.copy_of, result.outcome)
+        console.print(f"[{colour}]copy[/] {escape(result.path)}: {escape(note)}")
+    elif result.ok:
         detail = f"{result.recommendations} recommendations" if result.recommendations else ""
         symbol = f" {result.symbol}" if result.symbol else ""
         shown.print(f"[green]{result.outcome}[/] {escape(result.path)}{symbol} {detail}".rstrip())

@@ -30,6 +30,7 @@ from uprdex.flows.cli._common import (
     pending_note,
     rec_filter,
     rec_id,
+    say_widened,
     shown_of,
     state_filters,
     unknown_id,
@@ -345,6 +346,7 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
             out.print(f"  {line}")
     if not as_json:
         out.print(shown_of(len(found.hits), found.matched, "result"))
+    say_widened(words)
     if pending:
         err.print(pending)
 

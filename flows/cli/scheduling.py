@@ -139,7 +139,8 @@ def run(
         f"{len(summary.indexed)} indexed"
         f"{f' ({summary.read_again} read again by this release)' if summary.read_again else ''}, "
         f"{summary.skipped} already indexed, {len(summary.failed)} failed"
-        f"{f', {len(summary.changed)} not read (gone meanwhile)' if summary.changed else ''}. "
+        f"{f', {len(summary.changed)} not read (gone meanwhile)' if summary.changed else ''}"
+        f"{_copies(summary)}. "
         f"Index {escape(str(config.index))}; exports in {escape(str(config.reports))}."
     )
     sys.exit(EXIT_SOME_FAILED if summary.failed else EXIT_OK)
@@ -517,7 +518,7 @@ def _watched_run(nightly: Callable[..., NightlySummary], config: Config) -> None
     for _, reason in before:
         err.print(f"[yellow]still failed[/] {escape(reason)}")
     say_conflicts(summary.conflicts)
-    out.print(f"{len(summary.indexed)} indexed, {len(summary.failed)} failed")
+    out.print(f"{len(summary.indexed)} indexed, {len(summary.failed)} failed{_copies(summary)}")
 
 
 def _on_workers(summary: NightlySummary) -> str:
@@ -540,8 +541,8 @@ def _on_workers(summary: NightlySummary) -> str:
 
 def _each_file(summary: NightlySummary, config: Config) -> None:
     """What a run says of each file it did not simply index: failed (and where the copy went),
-    left out or changed while the run read the inbox, its earlier reading kept, and the
-    warnings the index recorded."""
+    left out or changed while the run read the inbox, its earlier reading kept, a copy of
+    another file in the inbox (with that file's outcome), and the warnings the index recorded."""
     for path, reason in summary.failed:
         kept = summary.not_quarantined.get(path)
         where = (
@@ -552,8 +553,16 @@ def _each_file(summary: NightlySummary, config: Config) -> None:
         err.print(f"[yellow]skipped[/] {escape(line)}")
     for path, why in summary.kept:
         err.print(f"[yellow]kept[/] {escape(path)}: {escape(why)}")
+    for copy in summary.copies:
+        err.print(f"[yellow]copy[/] {escape(summary.copy_line(copy))}")
     for path, warning in summary.warnings:
         err.print(f"  [yellow]warning[/] {escape(path)}: {escape(warning)}")
+
+
+def _copies(summary: NightlySummary) -> str:
+    """The run's count of copies of another file in the inbox, after its others, when any."""
+    copies = len(summary.copies)
+    return f", {count(copies, 'copy', 'copies')} of another file" if copies else ""
 
 
 @click.command("warm")

@@ -73,7 +73,7 @@ _TOWARDS_RATIFYING = re.compile(
 # a new NHRI, in accordance with the Paris Principles" and "Establish a national human rights
 # institution in accordance with the Paris Principles" (Norway 2014) are one ask. Treaties have
 # their own table (data/treaties.csv); these are institutions, practices and groups.
-_ABBREVIATIONS: dict[str, str] = {
+OBJECT_ABBREVIATIONS: dict[str, str] = {
     "nhri": "national human rights institution",
     "nhris": "national human rights institutions",
     "npm": "national preventive mechanism",
@@ -96,7 +96,7 @@ _ABBREVIATIONS: dict[str, str] = {
     # Another name of the same practice: "the second national Plan to eliminate excision".
     "excision": "female genital mutilation",
 }
-_ABBREVIATED = re.compile(r"\b(?:" + "|".join(_ABBREVIATIONS) + r")\b")
+_ABBREVIATED = re.compile(r"\b(?:" + "|".join(OBJECT_ABBREVIATIONS) + r")\b")
 
 # Words that carry no part of the ask; dropping them lets the scorers compare content.
 STOPWORDS = frozenset(
@@ -251,7 +251,7 @@ def normalize(text: str, treaties: TreatyTable | None = None) -> str:
     clauses: list[str] = []
     for clause in strip_states(text).split(";"):
         clause = _drop_inline_states(_last_alternative(clause))
-        folded = _ABBREVIATED.sub(lambda m: _ABBREVIATIONS[m.group(0)], fold_words(clause))
+        folded = _ABBREVIATED.sub(lambda m: OBJECT_ABBREVIATIONS[m.group(0)], fold_words(clause))
         ratifying = _RATIFY.sub("ratify", _TOWARDS_RATIFYING.sub("ratify", folded))
         words = _strip_openers(table.replace(ratifying))
         kept = [

@@ -39,7 +39,7 @@ from uprdex.pipeline.clusters.pair_features import DENSE_FEATURES, PairInputs, d
 from uprdex.pipeline.clusters.records import ClusterItem
 from uprdex.pipeline.clusters.similarity import PendingScores, Similarity
 from uprdex.pipeline.clusters.treaties import load_treaties
-from uprdex.pipeline.errors import UprdexError
+from uprdex.pipeline.errors import UprdexError, cannot_read
 from uprdex.pipeline.resources import data_path
 from uprdex.pipeline.settings import ClusterSettings
 from uprdex.pipeline.theme_model import ThemeModel
@@ -374,10 +374,16 @@ class RecurrenceModel:
     def load(cls, directory: Path | None = None) -> RecurrenceModel:
         path = (directory or DEFAULT_MODEL_DIR) / MODEL_FILE
         try:
-            data = json.loads(path.read_text())
-        except (OSError, ValueError) as error:
+            text = path.read_text(encoding="utf-8")
+        except OSError as error:  # its message names the file again: the reason alone
             raise RecurrenceModelError(
-                f"cannot read the recurrence model {path}: {error}"
+                f"the recurrence model {path}: {cannot_read(error)}"
+            ) from error
+        try:
+            data = json.loads(text)
+        except ValueError as error:
+            raise RecurrenceModelError(
+                f"the recurrence model {path}: not JSON ({error})"
             ) from error
         if data.get("format") != MODEL_FORMAT or data.get("features") != list(FEATURES):
             raise RecurrenceModelError(

@@ -63,6 +63,11 @@ class TreatyTable:
     "two" for "its two Optional Protocols" (all but a third), an ordinal for "its Second
     Optional Protocol": ("crpd", "one") -> ("opcrpd",), ("iccpr", "one") -> ("opiccpr",), ("iccpr",
     "second") -> ("opiccpr2",), ("crc", "two") -> ("opcrcac", "opcrcsc")."""
+    names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Key -> its name and aliases as the table writes them ("cat" -> ("Convention against
+    Torture and Other Cruel, ...", "CAT", "UNCAT", ...)): what `uprdex search` also searches."""
+    written: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Key -> its names of one word, folded ("cat" -> {"cat", "uncat"}; "rome" -> none)."""
 
     def replace(self, text: str) -> str:
         """Text (already lower-cased, punctuation-free) with every treaty alias as its key.
@@ -73,11 +78,29 @@ class TreatyTable:
         After "protocol" they must name it on (`_NAMED_ON`): "crpd and its optional protocol,
         the convention against torture" is no protocol to the CAT.
         """
-        words = text.split()
+        return " ".join(self._with_protocols(self._keyed(text.split())[0]))
+
+    def spans(self, words: Sequence[str]) -> list[tuple[int, int, str]]:
+        """Where `words` (lower-cased, punctuation-free) name a treaty as the table writes it:
+        (start, end, key) of each name, as `replace` reads them ("optional protocol to the
+        convention against torture": (0, 7, "opcat")). A bare key that is no written name
+        ("rome", "genocide") names none here."""
+        keyed, spans = self._keyed(list(words))
+        return [
+            (start, end, key)
+            for key, (start, end) in zip(keyed, spans, strict=True)
+            if key in self.keys
+            and (end - start > 1 or words[start] != key or key in self.written.get(key, ()))
+        ]
+
+    def _keyed(self, words: list[str]) -> tuple[list[str], list[tuple[int, int]]]:
+        """`words` with every alias as its key, and the span of `words` each word stands for."""
+        spans = [(at, at + 1) for at in range(len(words))]
         # Up to three passes: "optional protocol to the international covenant on economic ..."
         # becomes "optional protocol to the icescr", then "opicescr".
         for _ in range(3):
             out: list[str] = []
+            out_spans: list[tuple[int, int]] = []
             changed = False
             at = 0
             while at < len(words):
@@ -87,15 +110,17 @@ class TreatyTable:
                         key = self.aliases[alias]
                         changed = changed or alias != (key,)
                         out.append(key)
+                        out_spans.append((spans[at][0], spans[end - 1][1]))
                         at = end
                         break
                 else:
                     out.append(words[at])
+                    out_spans.append(spans[at])
                     at += 1
-            words = out
+            words, spans = out, out_spans
             if not changed:
                 break
-        return " ".join(self._with_protocols(words))
+        return words, spans
 
     def _with_protocols(self, words: list[str]) -> list[str]:
         """`words` with "and its Optional Protocol(s)" after a treaty key as the protocols'
@@ -175,11 +200,13 @@ def load_treaties(path: Path | None = None) -> TreatyTable:
 def _load_treaties(path: Path) -> TreatyTable:
     aliases: dict[tuple[str, ...], str] = {}
     glued: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    names: dict[str, tuple[str, ...]] = {}
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             key = fold_words(row["key"]).replace(" ", "")
             aliases[(key,)] = key
-            for name in [row["name"], *row["aliases"].split("|")]:
+            names[key] = (row["name"], *filter(None, row["aliases"].split("|")))
+            for name in names[key]:
                 content: list[str] = []
                 gaps: set[int] = set()
                 for word in fold_words(name).split():
@@ -199,6 +226,11 @@ def _load_treaties(path: Path) -> TreatyTable:
         by_first={first: tuple(group) for first, group in by_first.items()},
         glued={alias: frozenset(gaps) for alias, gaps in glued.items()},
         protocols=_protocols(aliases),
+        names=names,
+        written={
+            key: frozenset(folded for name in named if " " not in (folded := fold_words(name)))
+            for key, named in names.items()
+        },
     )
 
 

@@ -28,6 +28,7 @@ from uprdex.pipeline.store.rows import (
     StoredRecommendation,
     StoredThemeHit,
 )
+from uprdex.pipeline.store.search_terms import search_terms
 
 __all__ = [
     "REPORT_ORDER",
@@ -273,9 +274,10 @@ def matching_parts(
     parts: Sequence[AskPart], words: str, state: str | None = None, text: str | None = None
 ) -> tuple[AskPart, ...]:
     """The parts of a compound item that hold the words (read as the index's full-text search
-    reads them: stems, any case), of those `state` asked when given; when no part holds them
-    all, those that hold the most of them. Empty for an item with no parts, or whose `text`
-    (the whole item; else its parts together) does not hold the words: the evidence did."""
+    reads them: stems, any case, a treaty's other names), of those `state` asked when given;
+    when no part holds them all, those that hold the most of them. Empty for an item with no
+    parts, or whose `text` (the whole item; else its parts together) does not hold the words:
+    the evidence did."""
     name = _state_name(state) if state else None
     asked = [part for part in parts if name is None or name in part.recommending_states]
     if not asked:
@@ -286,12 +288,12 @@ def matching_parts(
         scratch.executemany("INSERT INTO p(rowid, text) VALUES (?, ?)", enumerate(texts))
         scratch.execute("INSERT INTO p(rowid, text) VALUES (-1, ?)", [text or " ... ".join(texts)])
         held: Counter[int] = Counter()
-        for word in words.split():
+        terms = search_terms(words)
+        for term in terms:
             held.update(
-                row[0]
-                for row in scratch.execute("SELECT rowid FROM p WHERE p MATCH ?", [fts_query(word)])
+                row[0] for row in scratch.execute("SELECT rowid FROM p WHERE p MATCH ?", [term.fts])
             )
-    if held.pop(-1, 0) < len(words.split()) or not held:  # the evidence held the words
+    if held.pop(-1, 0) < len(terms) or not held:  # the evidence held the words
         return ()
     most = max(held.values())
     return tuple(part for at, part in enumerate(asked) if held[at] == most)
@@ -559,6 +561,9 @@ def _state_name(text: str) -> str:
 
 
 def fts_query(text: str) -> str:
-    """Quote each word so user text is never read as FTS syntax: all words must appear."""
-    words = [word.replace('"', '""') for word in text.split()]
-    return " ".join(f'"{word}"' for word in words) or '""'
+    """Quote each word so user text is never read as FTS syntax: all words must appear; words
+    that name a treaty, institution or body may appear as another of its names instead
+    (`search_terms`: "Convention against Torture" or CAT)."""
+    terms = search_terms(text)
+    joined = " AND " if any(term.also for term in terms) else " "  # "a" AND ("b" OR "c")
+    return joined.join(term.fts for term in terms) or '""'

@@ -1,0 +1,186 @@
+"""A search's words as full-text terms, widened to the other names of what they name.
+
+A treaty or a body is printed by its name in one ask and by its abbreviation in the next: "Ratify
+CAT (Turkey)" (A/HRC/27/10 124.9) and "Ratify the Convention against Torture" are one ask, as
+the clusters read them. A search for either finds both: the words that name a treaty (as the
+treaty table the normalizer reads writes it, data/treaties.csv), an institution or a practice
+(the normalizer's `OBJECT_ABBREVIATIONS`: NHRI, FGM, ...) or a body the normalizer does not
+write out (data/search_aliases.csv: COI, ILO, ...) match as typed OR as any other of its names.
+What the words matched before, they still match: the widening only adds.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from uprdex.pipeline.clusters.normalize import OBJECT_ABBREVIATIONS, stem
+from uprdex.pipeline.clusters.treaties import fold_words, load_treaties
+from uprdex.pipeline.resources import data_path
+
+__all__ = ["SearchTerm", "search_terms", "widened_note"]
+
+SEARCH_ALIASES_CSV = data_path("search_aliases.csv")
+"""Bodies the normalizer does not write out, for search only: name, `|`-separated aliases.
+They are not in the normalizer's tables because the texts the shipped models were trained on
+print them ("COI" 17 times in the UPR Info export): writing them out there would change those
+texts' normalized keys and so the models' (`normalize.NORMALIZATION`)."""
+
+# The tokens full-text search reads a name as (unicode61): "Women's Convention" is
+# "women s convention".
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class SearchTerm:
+    """One term of a search: the words as typed (`typed`), and the other names of what they
+    name that a record may hold instead (`also`, none for a plain word)."""
+
+    typed: str
+    also: tuple[str, ...] = ()
+
+    @property
+    def fts(self) -> str:
+        """The term as FTS5 reads it: each typed word quoted (all must appear, never read as
+        syntax), or any of `also` as a phrase."""
+        words = " ".join(_quoted(word) for word in self.typed.split())
+        if not self.also:
+            return words
+        return "(" + " OR ".join([f"({words})", *(_quoted(name) for name in self.also)]) + ")"
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def search_terms(text: str) -> list[SearchTerm]:
+    """The terms of a search's words: a run of words that names a treaty, institution or body
+    is one term with its other names; every other word is a term of its own."""
+    typed = text.split()
+    folded = [fold_words(word).split() for word in typed]
+    tokens = [token for words in folded for token in words]
+    owner = [at for at, words in enumerate(folded) for _ in words]
+    terms: list[SearchTerm] = []
+    at = 0
+    for start, end, names in _named(tokens):
+        first, last = owner[start], owner[end - 1]
+        # A run that starts or ends inside a typed word ("CAT/CRC" names two) stays as typed.
+        if first < at or owner[start - 1 : start] == [first] or owner[end : end + 1] == [last]:
+            continue
+        terms += [SearchTerm(word) for word in typed[at:first]]
+        words = " ".join(typed[first : last + 1])
+        terms.append(SearchTerm(words, _others(words, names)))
+        at = last + 1
+    return terms + [SearchTerm(word) for word in typed[at:]]
+
+
+def widened_note(terms: Sequence[SearchTerm]) -> str | None:
+    """What a search also searched, for a reader who sees a result without their words: 'also
+    searched: CAT, UNCAT (for "Convention against Torture")'; None when nothing was widened."""
+    widened = [term for term in terms if term.also]
+    if not widened:
+        return None
+    return "also searched: " + "; ".join(
+        f"{', '.join(term.also[:_SHOWN])}"
+        + (f" and {len(term.also) - _SHOWN} other names" if len(term.also) > _SHOWN else "")
+        + f' (for "{term.typed.strip(chr(34))}")'
+        for term in widened
+    )
+
+
+_SHOWN = 5
+"""The other names a note shows of one term (the CED has 10)."""
+
+
+def _named(tokens: list[str]) -> list[tuple[int, int, tuple[str, ...]]]:
+    """(start, end, names) of each run of `tokens` that names a treaty (the treaty table's
+    reading) or, elsewhere, an institution or body (its words' stems as one of its names'),
+    in order."""
+    table = load_treaties()
+    found = [(start, end, table.names[key]) for start, end, key in table.spans(tokens)]
+    taken = {at for start, end, _ in found for at in range(start, end)}
+    stems = [stem(token) for token in tokens]
+    groups = _groups()
+    longest = max(map(len, groups))
+    at = 0
+    while at < len(tokens):
+        for size in range(min(len(tokens) - at, longest), 0, -1):
+            names = groups.get(tuple(stems[at : at + size]))
+            if names and not taken & set(range(at, at + size)):
+                found.append((at, at + size, names))
+                at += size
+                break
+        else:
+            at += 1
+    return sorted(found)
+
+
+@lru_cache(maxsize=1)
+def _groups() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """The stems of each name of an institution or body -> all its names: the normalizer's
+    abbreviations with what it writes them out as ("nhri", "national human rights
+    institution"), and the search-only aliases."""
+    named: dict[str, list[str]] = {}
+    for abbreviation, written in OBJECT_ABBREVIATIONS.items():
+        named.setdefault(written, [written]).append(_as_printed(abbreviation))
+    with SEARCH_ALIASES_CSV.open(encoding="utf-8", newline="") as handle:
+        rows = [
+            [row["name"], *filter(None, row["aliases"].split("|"))]
+            for row in csv.DictReader(handle)
+        ]
+    # "national human rights institution(s)": one stem key, the names of both
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for names in [*named.values(), *rows]:
+        for name in names:
+            found = groups.setdefault(tuple(map(stem, fold_words(name).split())), [])
+            found += [other for other in names if other not in found]
+    return {words: tuple(names) for words, names in groups.items()}
+
+
+def _as_printed(abbreviation: str) -> str:
+    """An abbreviation of the normalizer's table as documents print it: "NHRI", "NHRIs"; a word
+    ("excision") as it is."""
+    if abbreviation[:-1] in OBJECT_ABBREVIATIONS and abbreviation.endswith("s"):
+        return abbreviation[:-1].upper() + "s"
+    return abbreviation.upper() if len(abbreviation) <= 5 else abbreviation
+
+
+def _others(typed: str, names: Iterable[str]) -> tuple[str, ...]:
+    """The names a record may hold instead of `typed` that match more than it does: not one
+    that holds all the typed words (the typed words match it already), nor one that holds
+    another name as a run of words (that name matches it already)."""
+    mine = set(_tokens(typed))
+    kept: list[str] = []
+    for name in sorted(set(_written_out(names)), key=lambda name: (len(_tokens(name)), name)):
+        words = _tokens(name)
+        if mine <= set(words) or any(_holds(words, _tokens(other)) for other in kept):
+            continue
+        kept.append(name)
+    return tuple(kept)
+
+
+def _written_out(names: Iterable[str]) -> list[str]:
+    """The names, and those that name a treaty by its key ("Optional Protocol to the iccpr")
+    with each of that treaty's names in its place."""
+    table = load_treaties()
+    out: list[str] = []
+    for name in names:
+        keys = [word for word in _TOKEN.findall(name) if word.islower() and word in table.names]
+        out.append(name)
+        for key in keys:
+            spot = re.compile(rf"\b{key}\b")
+            out += [spot.sub(other, name) for other in table.names[key]]
+    return out
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    """The words of `text` as search matches them, near enough (stems, any case)."""
+    return tuple(stem(token.lower()) for token in _TOKEN.findall(text))
+
+
+def _holds(words: Sequence[str], run: Sequence[str]) -> bool:
+    """Whether `run` stands in `words` as consecutive words."""
+    return any(tuple(words[at : at + len(run)]) == tuple(run) for at in range(len(words)))

@@ -1,0 +1,139 @@
+"""A search for a treaty or a body by its name finds the asks that print its abbreviation, and
+the other way round, as the clusters read the two as one (review28 finding 4): the forms are the
+normalizer's treaty table and abbreviations, and data/search_aliases.csv. What the words found
+before they still find; stderr says what else was searched."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from helpers import cli, ingested
+
+REPORTS = (
+    "iran2010_recs.pdf",  # A/HRC/14/12: 91.1 "Ratify CAT ..."; 90.11, 90.12 "... NHRI ..."
+    "burundi2009_recs.pdf",  # A/HRC/10/71: 80.1 "... the Convention on the Rights of Persons
+    # with Disabilities and the Optional Protocol thereto", never "CRPD"
+    "burundi2013_recs.pdf",  # A/HRC/23/9: 126.9 "Ratify CRPD, CPED and OP-CAT"; 126.11 "...
+    # ratification of the Optional Protocol to the Convention against Torture"
+    "japan2008_recs.pdf",  # A/HRC/8/44: 60.1 bundles the OP-CAT (United Kingdom, ...) and the
+    # Hague Convention (Canada, ...)
+)
+
+
+@pytest.fixture(scope="module")
+def names_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The four reports, ingested once."""
+    return ingested(REPORTS, tmp_path_factory.mktemp("names") / "index.sqlite")
+
+
+def _ids(output: str) -> list[str]:
+    """The ids of the result lines `search` printed, best first."""
+    return re.findall(r"^(A/HRC/\S+#\S+) ", output, re.MULTILINE)
+
+
+def _search(index: Path, words: str, *filters: str) -> list[str]:
+    found = cli("search", words, *filters, "--limit", "0", "--index", index)
+    assert found.exit_code == 0, found.output
+    return _ids(found.output)
+
+
+def test_a_treaty_name_finds_the_ask_that_prints_only_its_abbreviation(names_index: Path) -> None:
+    found = cli(
+        "search", "Convention against Torture", "--state-under-review", "IRN",
+        "--index", names_index,
+    )  # fmt: skip
+    assert found.exit_code == 0, found.output
+    assert _ids(found.output) == ["A/HRC/14/12#91.1"], found.output  # "Ratify CAT (Italy, ...)"
+    # The reader sees why a result without their words shows up: the snippet marks CAT, and
+    # stderr names what else was searched.
+    assert 'also searched: CAT, UNCAT (for "Convention against Torture")' in found.stderr
+    assert "also searched" not in found.stdout
+
+
+def test_readme_example_finds_the_asks_that_print_nhri(names_index: Path) -> None:
+    found = _search(names_index, "national human rights institution", "--state-under-review", "IRN")
+    # 90.10 writes it out (and prints "(NHRI)"); 90.11 and 90.12 print only "NHRI".
+    assert sorted(found) == ["A/HRC/14/12#90.10", "A/HRC/14/12#90.11", "A/HRC/14/12#90.12"]
+
+
+def test_an_abbreviation_finds_the_asks_that_write_the_treaty_out(names_index: Path) -> None:
+    found = _search(names_index, "CRPD", "--state-under-review", "Burundi")
+    assert "A/HRC/10/71#80.1" in found  # "the Convention on the Rights of Persons with ..."
+    assert "A/HRC/23/9#126.9" in found  # "Ratify CRPD, CPED and OP-CAT"
+
+
+def test_a_protocol_abbreviation_is_the_protocol_not_the_treaty(names_index: Path) -> None:
+    protocol = _search(names_index, "OP-CAT", "--state-under-review", "Burundi")
+    assert {"A/HRC/23/9#126.9", "A/HRC/23/9#126.11"} <= set(protocol)  # OP-CAT; written out
+    # Iran's 91.1 asks for CAT (and "the Optional Protocol thereto"), never names OP-CAT.
+    assert "A/HRC/14/12#91.1" not in _search(names_index, "OP-CAT")
+
+
+def test_the_part_a_state_asked_is_found_by_the_other_name(names_index: Path) -> None:
+    # Japan 2008's 60.1: the United Kingdom asked for "the Optional Protocol to the Convention
+    # against Torture", Canada for the Hague Convention.
+    uk = cli(
+        "recs", "--recommending-state", "GBR", "--search", "OP-CAT", "--index", names_index,
+    )  # fmt: skip
+    assert "A/HRC/8/44#60.1" in uk.stdout, uk.output
+    shown = " ".join(uk.stdout.split())  # the table folds the text at the terminal's width
+    assert "the part: the Optional Protocol to the Convention against Torture" in shown
+    assert "also searched: OPCAT" in uk.stderr
+    canada = cli(
+        "recs", "--recommending-state", "Canada", "--search", "OP-CAT", "--index", names_index,
+    )  # fmt: skip
+    assert "A/HRC/8/44#60.1" not in canada.stdout, canada.output
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Convention against Torture",
+        "CAT",
+        "CRPD",
+        "Convention on the Rights of Persons with Disabilities",
+        "national human rights institution",
+        "OP-CAT",
+    ],
+)
+def test_widening_only_adds_and_what_it_adds_names_the_same_thing(
+    names_index: Path, words: str
+) -> None:
+    found = cli("search", words, "--limit", "0", "--json", "--index", names_index)
+    hits = {hit["id"]: hit for hit in map(_json, found.stdout.splitlines())}
+    before = _plain_matches(names_index, words)
+    assert before <= set(hits), "a result of the typed words was lost"
+    added = set(hits) - before
+    assert added, f"{words!r} found nothing more than its words"
+    assert "also searched: " in found.stderr, found.stderr
+    from uprdex.pipeline.store.search_terms import search_terms
+
+    # Each added ask holds one of the other names as whole words: "CAT" is not "category"
+    # (it may be the CAT of "OP-CAT": the typed "Convention against Torture" matches "the
+    # Optional Protocol to the Convention against Torture" too).
+    spelled = [re.escape(name) for term in search_terms(words) for name in term.also]
+    other = re.compile(r"\b(?:" + "|".join(spelled) + r")s?\b", re.IGNORECASE)
+    for id_ in added:
+        assert other.search(hits[id_]["text"]), (id_, hits[id_]["text"])
+
+
+def _json(line: str) -> dict[str, str]:
+    import json
+
+    return dict(json.loads(line))
+
+
+def _plain_matches(index: Path, words: str) -> set[str]:
+    """The asks whose text holds every typed word (what `search` found before it widened)."""
+    query = " ".join('"' + word.replace('"', '""') + '"' for word in words.split())
+    with sqlite3.connect(index) as db:
+        rows = db.execute(
+            "SELECT r.id FROM recommendations_fts f JOIN recommendations r ON r.rowid = f.rowid "
+            "WHERE recommendations_fts MATCH ?",
+            [query],
+        )
+        return {row[0] for row in rows}
