@@ -8,6 +8,7 @@ import contextlib
 import functools
 import hashlib
 import itertools
+import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -91,17 +92,24 @@ class IngestResult:
 
 
 def find_pdfs(paths: Iterable[Path]) -> Iterator[Path]:
-    """PDF files named or found (recursively) in folders, in a stable order."""
+    """PDF files named or found (recursively) in folders, in a stable order; a file named
+    twice (`uprdex ingest inbox inbox/a.pdf`) once, as first named: it is one file, not a copy
+    of another."""
+    met: set[Path] = set()
     for path in paths:
         if path.is_dir():
             # Inside folders only regular files: a symlink may point out of the folder.
-            yield from sorted(
+            found = sorted(
                 p
                 for p in path.rglob("*")
                 if p.suffix.lower() == ".pdf" and not p.is_symlink() and p.is_file()
             )
         else:
-            yield path
+            found = [path]
+        for each in found:
+            if (where := Path(os.path.realpath(each))) not in met:
+                met.add(where)
+                yield each
 
 
 def theme_imported(store: Store) -> int:
@@ -156,8 +164,14 @@ def ingest_paths(
         else:
             held.setdefault(sha256, []).append(result)
             return
+        first = firsts[sha256]
+        # A copy names its first file as that file's own line did: a failure's line names it
+        # as `names` does ("c.pdf"), the others by its path as given.
+        first_name = first.path if first.ok else names(text_path(first.path))
         for each in ready:
-            told = replace(each, outcome=firsts[sha256].outcome) if each.copy_of else each
+            told = (
+                replace(each, outcome=first.outcome, copy_of=first_name) if each.copy_of else each
+            )
             results.append(told)
             if on_result:
                 on_result(told)

@@ -36,6 +36,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from types import FrameType
@@ -61,6 +62,7 @@ __all__ = [
     "sigterm_as_ctrl_c",
     "stop_as_ctrl_c",
     "stop_serve_early",
+    "stop_watching",
     "the_run_begins",
 ]
 
@@ -192,6 +194,37 @@ def stop_as_ctrl_c(signum: int, frame: object) -> NoReturn:
     note_the_stop()
     ignore_stops()
     raise KeyboardInterrupt
+
+
+AGAIN = 5.0
+"""Seconds after `stop_watching` raised the stop from which another Ctrl-C raises it again, if
+the command has not begun its own stop by then: the stop's way out through Prefect's crash
+handling takes about a second (0.9 s at a load of 10 on 2 cores)."""
+_raised: list[float] = []
+"""When `stop_watching` raised the stop (a list: appended to in a signal handler, no lock)."""
+
+
+def stop_watching(signum: int, frame: FrameType | None) -> NoReturn:
+    """`uprdex watch`'s stop on Ctrl-C or SIGTERM: as `stop_as_ctrl_c`, but a Ctrl-C that
+    comes AGAIN seconds or more after it, while watch has not begun its own stop (which ignores
+    them, `ignore_stops`), raises it again. The KeyboardInterrupt a signal raises is lost when
+    it lands where Python drops exceptions (a `__del__`, a weakref callback: "Exception ignored
+    in ...") or in a library's bare `except:`; with every later Ctrl-C ignored, watch then
+    went on watching, and pressing Ctrl-C again did nothing. A Ctrl-C ignored (watch started
+    with SIGINT ignored) stays ignored."""
+    note_the_stop()
+    ours = signal.getsignal(signal.SIGINT) in (stop_watching, _stop_watching_again)
+    ignore_stops(_stop_watching_again if ours else signal.SIG_IGN)
+    _raised.append(time.monotonic())
+    raise KeyboardInterrupt
+
+
+def _stop_watching_again(signum: int, frame: FrameType | None) -> None:
+    """A Ctrl-C after `stop_watching`'s: ignored within AGAIN seconds of the last stop raised
+    (on its way: a second one there cut Prefect's crash handling short, with its errors), the
+    stop raised again after that."""
+    if time.monotonic() - _raised[-1] >= AGAIN:
+        stop_watching(signum, frame)
 
 
 @contextmanager

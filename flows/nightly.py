@@ -33,7 +33,12 @@ from uprdex.flows.fingerprint import CODE_VERSION, settings_key
 from uprdex.flows.ingest import extract_isolated, write_reading
 from uprdex.flows.interrupts import the_run_begins
 from uprdex.flows.logs import quiet_the_terminal_after_a_stop
-from uprdex.flows.rereading import earlier_reading_kept, first_of, needs_no_reading
+from uprdex.flows.rereading import (
+    copies_of_another,
+    earlier_reading_kept,
+    first_of,
+    needs_no_reading,
+)
 from uprdex.flows.run_summary import Copy, NightlySummary
 from uprdex.pipeline.config import Config, load_config
 from uprdex.pipeline.errors import cannot_read
@@ -417,14 +422,18 @@ def _build(config: Config, states: set[str] | None, since: str | None) -> list[s
             logger.info("index unchanged since the outputs were built: nothing to rewrite")
             return []
         stamp.unlink(missing_ok=True)  # a build cut short leaves no stamp: the next is whole
+        rows = {kind: records(store, kind) for kind in EXPORT_KINDS}
         for kind in EXPORT_KINDS:
-            rows = records(store, kind)
             for fmt in EXPORT_FORMATS:
                 target = config.reports / f"{kind}.{fmt}"
-                write_export(rows, fmt, kind, target)
+                write_export(rows[kind], fmt, kind, target)
                 written.append(str(target))
         partial = bool(states) and since is not None and built == since
-        pages = write_report(store, config.reports / "html", only=states if partial else None)
+        # The report reads the records just exported, not the index again (6 s of its 15 s
+        # CPU on an index with UPR Info's 32,080 asks).
+        pages = write_report(
+            store, config.reports / "html", only=states if partial else None, built=rows
+        )
         written.append(str(pages))
         write_whole(stamp, f"{key}\n".encode())
     logger.info("wrote %s", ", ".join(written))
@@ -535,7 +544,7 @@ def publish(summary: NightlySummary, config: Config) -> None:
         rows,
         key="uprdex-files",
         description=f"{len(summary.indexed)} indexed, {summary.skipped} already indexed, "
-        f"{len(summary.failed)} failed, {len(summary.copies)} copies of another file",
+        f"{len(summary.failed)} failed{copies_of_another(len(summary.copies))}",
     )
     report = (config.reports / "html" / "index.html").resolve()
     if report.is_file():

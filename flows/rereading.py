@@ -23,6 +23,7 @@ from uprdex.pipeline.names import is_name_warning, name_warnings, path_text, tex
 from uprdex.pipeline.store import Store, StoredDocument
 
 __all__ = [
+    "copies_of_another",
     "copy_note",
     "earlier_reading_kept",
     "first_of",
@@ -61,6 +62,15 @@ def copy_note(first: str, outcome: str) -> str:
     its first file (`first`, as the command names it) is known, in the line "copy 2019/b.pdf:
     the same file as 2019/a.pdf (indexed)"."""
     return f"the same file as {first} ({outcome})"
+
+
+def copies_of_another(copies: int) -> str:
+    """The batch's count of copies (`first_of`), after its other counts, in the summary lines
+    of `uprdex ingest`, `uprdex run` and the run's Prefect artifact: ", 2 copies of another
+    file"; nothing when there are none."""
+    if not copies:
+        return ""
+    return f", {copies} {'copy' if copies == 1 else 'copies'} of another file"
 
 
 def needs_no_reading(

@@ -55,7 +55,8 @@ def pair_scores(
     clustered); None: nowhere known."""
     size = len(texts)
     pairs = [(i, j) for i in range(size) for j in range(i + 1, size)]
-    scores = _scored([list(texts)], pairs, settings, places)
+    treaties = load_treaties(settings.treaties)
+    scores = _scored([normalize(text, treaties) for text in texts], pairs, settings, places)
     matrix = [[100.0] * size for _ in range(size)]
     for (i, j), score in zip(pairs, scores, strict=True):
         matrix[i][j] = matrix[j][i] = score
@@ -63,18 +64,17 @@ def pair_scores(
 
 
 def _scored(
-    groups: Sequence[Sequence[str]],
+    normalized: Sequence[str],
     pairs: Sequence[tuple[int, int]],
     settings: ClusterSettings,
     places: Places | NodePlaces | None = None,
 ) -> list[float]:
-    """Scores of `pairs`, indices into the texts of all groups in order (`places`: where each
-    of those texts is printed, `positions`; None: nowhere known)."""
+    """Scores of `pairs`, indices into `normalized` (texts as `normalize` gives them;
+    `places`: where each is printed, `positions`; None: nowhere known)."""
     if not pairs:
         return []
     treaties = load_treaties(settings.treaties)
-    normalized = [normalize(text, treaties) for group in groups for text in group]
-    similarity = Similarity(normalized, treaties, settings, places)
+    similarity = Similarity(list(normalized), treaties, settings, places)
     return [float(s) for s in similarity.pairs(np.array(pairs, dtype=np.int64), cutoff=0)]
 
 
@@ -96,12 +96,11 @@ def reasons(
     placed = item_places(ids, None if cycles is None else [cycles.get(i) for i in ids])
     row = {item_id: at for at, item_id in enumerate(ids)}
     treaties = load_treaties(settings.treaties)
+    normalized = [[normalize(texts[m], treaties) for m in group] for group in groups]
     nodes = [
         shared
-        for group in groups
-        for shared in shared_rows(
-            [row[m] for m in group], [normalize(texts[m], treaties) for m in group]
-        )
+        for group, keys in zip(groups, normalized, strict=True)
+        for shared in shared_rows([row[m] for m in group], keys)
     ]
     places = group_places(placed, nodes)
     pairs: list[tuple[int, int]] = []
@@ -110,7 +109,7 @@ def reasons(
         size = len(group)
         pairs += [(start + i, start + j) for i in range(size) for j in range(i + 1, size)]
         start += size
-    scores = _scored([[texts[m] for m in group] for group in groups], pairs, settings, places)
+    scores = _scored([key for keys in normalized for key in keys], pairs, settings, places)
     read_at = partial(_read_at, nodes=nodes, places=places, placed=placed, ids=ids)
     found: dict[str, Reasons] = {}
     at = start = 0

@@ -54,6 +54,7 @@ PRINT_MARKS = re.compile(
 _DIGITS = re.compile(r"\d+")
 _ANY_DIGIT = re.compile(r"\d")  # a line without one has no marker _DIGITS could find
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_PDFIUM_CAUSE = re.compile(r"\(PDFium: ([^()]+)\)")
 _PDF_MAGIC = b"%PDF-"
 
 
@@ -144,8 +145,11 @@ def _open(path: Path, data: bytes) -> pdfium.PdfDocument:
             raise BadDocumentError(
                 name, "password-protected; remove the password and drop it again"
             ) from error
+        # PDFium says "Failed to load document (PDFium: Data format error).": its cause alone.
+        cause = _PDFIUM_CAUSE.search(message)
+        detail = f"PDFium: {cause[1]}" if cause else message.rstrip(".")
         raise BadDocumentError(
-            name, f"broken PDF ({message}); download it again or repair it"
+            name, f"broken PDF ({detail}); download it again or repair it"
         ) from error
 
 

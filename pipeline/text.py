@@ -10,6 +10,7 @@ from uprdex.pipeline.resources import data_path
 
 __all__ = [
     "ABBREVIATIONS",
+    "CONTROL",
     "Vocabulary",
     "ends_with_abbreviation",
     "join_lines",
@@ -121,7 +122,7 @@ _NON_WORD = re.compile(r"[^\w]+")
 # Control characters a PDF's text may hold (C0 but tab, line feed and carriage return; DEL; C1)
 # and the noncharacters U+FFFE/U+FFFF: an XLSX file cannot hold the C0 ones, HTML calls them
 # parse errors, and a terminal runs ESC sequences (ESC [ 2 J clears the screen).
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def normalize_text(text: str) -> str:
@@ -133,7 +134,7 @@ def visible_controls(text: str) -> str:
     """`text` with each control character shown as its Unicode control picture (U+0007 as
     "␇", DEL as "␡"), a C1 control or U+FFFE/U+FFFF as "�"; tab, line feed and carriage
     return stay."""
-    return _CONTROL.sub(_control_picture, text)
+    return CONTROL.sub(_control_picture, text)
 
 
 def _control_picture(match: re.Match[str]) -> str:

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from uprdex.extractors.wg_report import parse_wg_report
 from uprdex.pipeline.loader import load_pdf
@@ -36,6 +36,28 @@ def ingested(names: tuple[str, ...], index: Path) -> Path:
     result = CliRunner().invoke(main, [*arguments, "--workers", "1"])
     assert result.exit_code == 0, result.output
     return index
+
+
+def shared_ingested(names: tuple[str, ...], index: Path) -> Path:
+    """`index` holding the ../shared/data files `names` (paths under it), ingested by `uprdex
+    ingest` (one worker); the calling test is skipped, saying so, when the corpus is absent."""
+    import pytest
+
+    if not SHARED.exists():
+        pytest.skip(f"shared corpus not found at {SHARED}: corpus tests skipped")
+    result = cli("ingest", *(SHARED / name for name in names), "--index", index, "--workers", "1")
+    assert result.exit_code == 0, result.output
+    return index
+
+
+def asks_by_id(index: Path, state_under_review: str) -> dict[str, dict[str, Any]]:
+    """The recommendations of one State under review in `index`, by id, as the Python API
+    gives them."""
+    import uprdex
+
+    with uprdex.open_index(index) as opened:
+        recs = opened.recommendations(state_under_review=state_under_review)
+        return {rec["id"]: rec for rec in recs}
 
 
 def cli(*args: str | Path) -> Result:

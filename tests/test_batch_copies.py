@@ -44,7 +44,7 @@ def test_a_copy_in_one_ingest_is_said_after_its_original_with_its_outcome(
     scan = next(
         i for i, line in enumerate(lines) if line.startswith("needs_ocr c.pdf: no text layer")
     )
-    copy = lines.index(f"copy {twin}/d.pdf: the same file as {twin}/c.pdf (needs_ocr)")
+    copy = lines.index(f"copy {twin}/d.pdf: the same file as c.pdf (needs_ocr)")
     assert scan < copy, result.output
     assert f"copy {twin}/b.pdf: the same file as {twin}/a.pdf (indexed)" in lines
     assert "unchanged" not in result.output.replace("0 unchanged", "")
@@ -93,3 +93,13 @@ def test_a_copy_in_the_inbox_is_said_with_its_original_s_outcome_by_run(tmp_path
     assert f"4 files in {inbox}: 1 indexed, 0 already indexed, 1 failed, 2 copies of another" in (
         done.stdout
     ), done.stdout
+
+
+def test_the_count_of_copies_reads_as_english_and_is_left_out_at_none() -> None:
+    # review29 finding 4: the run's Prefect artifact said "1 copies of another file", and "0
+    # copies of another file" in every run without one; ingest and run built the phrase apart.
+    from uprdex.flows.rereading import copies_of_another
+
+    assert copies_of_another(0) == ""
+    assert copies_of_another(1) == ", 1 copy of another file"
+    assert copies_of_another(3) == ", 3 copies of another file"

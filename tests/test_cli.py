@@ -133,6 +133,31 @@ def test_the_readme_names_the_commands_that_take_the_filters() -> None:
         assert flags - {"--search"} <= options and (name == "search" or "--search" in options)
 
 
+def test_the_readme_says_how_recs_search_and_clusters_end_as_each_prints_it(
+    tmp_path: Path,
+) -> None:
+    # review28 finding 6: README said `recs`, `search` and `clusters` end with "20 of 22
+    # results"; only `search` says "results" ("1 of 435 recommendations", "1 of 83 clusters of
+    # 2 or more"). Each command's last line has the shape of README's example for it.
+    index = tmp_path / "index.sqlite"
+    runner = CliRunner()
+    pdf = str(fixture("slovenia2014_recs.pdf"))
+    assert runner.invoke(main, ["ingest", pdf, "--index", str(index)]).exit_code == 0
+    readme = Path(__file__).resolve().parents[1] / "README.md"
+    text = " ".join(readme.read_text(encoding="utf-8").split())
+    said = re.search(r"end by saying how many of how many match: (.*?)\.(?: |$)", text)
+    assert said, "README: how recs, search and clusters end"
+    examples = dict(re.findall(r'`(\w+)` "([^"]+)"', said.group(1)))
+    for name, args in (("recs", []), ("search", ["rights"]), ("clusters", [])):
+        shown = runner.invoke(main, [name, *args, "--limit", "1", "--index", str(index)])
+        last = shown.stdout.splitlines()[-1]
+        assert re.sub(r"\d+", "N", last) == re.sub(r"\d+", "N", examples.get(name, "")), (
+            name,
+            last,
+            examples,
+        )
+
+
 def test_ingest_exit_codes(tmp_path: Path) -> None:
     runner = CliRunner()
     index = str(tmp_path / "index.sqlite")

@@ -86,6 +86,8 @@ def test_run_names_a_failed_and_a_still_failed_file_by_its_path_in_the_inbox(
         assert done.returncode == 1, done.stdout + done.stderr
         assert _failed(done.stderr, "failed ") == [f"failed {name}" for name in names], done.stderr
     assert done.stderr.count("(on an earlier run)") == 3, done.stderr
+    # review29: "(on an earlier run) (copied to .../quarantine)": nothing was copied by this run.
+    assert "(on an earlier run) (" not in done.stderr, done.stderr
 
 
 @pytest.mark.prefect

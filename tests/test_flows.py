@@ -383,7 +383,7 @@ def test_a_file_saved_over_after_the_scan_is_read_as_it_is_then_and_one_gone_sai
     # left a file of other bytes for the next run. Now (stale) each file is read once, its
     # sha256 taken of those bytes: a file saved over after the scan is read as it is then,
     # cached under its own bytes only; one gone is said in one line.
-    from uprdex.flows.cli.scheduling import _each_file
+    from uprdex.flows.cli._run_lines import each_file
 
     paths = _workspace(tmp_path, salt=uuid.uuid4().hex)
     target, moved = Path(paths["inbox"]) / GOOD[0], Path(paths["inbox"]) / GOOD[1]
@@ -402,7 +402,7 @@ def test_a_file_saved_over_after_the_scan_is_read_as_it_is_then_and_one_gone_sai
     summary = ingest_inbox(config)
     assert [Path(path).name for path, _ in summary.changed] == [GOOD[1]], summary.changed
     capsys.readouterr()
-    _each_file(summary, config)  # what `uprdex run` and `uprdex watch` say of it: one line
+    each_file(summary, config)  # what `uprdex run` and `uprdex watch` say of it: one line
     said = [line for line in capsys.readouterr().err.splitlines() if GOOD[1] in line]
     assert said == [
         f"skipped {GOOD[1]}: gone since the inbox was scanned (moved or deleted?): not read"
@@ -521,14 +521,14 @@ def test_the_run_table_lists_the_files_whose_earlier_reading_was_kept(
 
 def test_the_workers_of_a_local_dask_cluster_are_not_bare_numbers() -> None:
     # newcomer: `uprdex run --dask-workers 2` printed "extracted on Dask workers: 0 1, 1 1".
-    from uprdex.flows.cli.scheduling import _on_workers
+    from uprdex.flows.cli._run_lines import on_workers
 
     read = nightly_module.NightlySummary(
         workers={"a.pdf": "0", "b.pdf": "1", "c.pdf": "1"}, to_read=3
     )
-    assert _on_workers(read) == "worker-0 1, worker-1 2"
+    assert on_workers(read) == "worker-0 1, worker-1 2"
     named = nightly_module.NightlySummary(workers={"a.pdf": "w1"}, to_read=1)
-    assert _on_workers(named) == "w1 1"
+    assert on_workers(named) == "w1 1"
 
 
 def test_an_inbox_file_the_run_cannot_read_fails_in_one_line_naming_it_once(
@@ -538,7 +538,7 @@ def test_an_inbox_file_the_run_cannot_read_fails_in_one_line_naming_it_once(
     # in it, retried twice, and said as "report.pdf: PermissionError: [Errno 13] Permission
     # denied: '/abs/inbox/report.pdf'" (the file named twice) with Prefect's traceback. Now:
     # one reason, "cannot read (Permission denied)", a failed file, the others indexed.
-    from uprdex.flows.cli.scheduling import _each_file
+    from uprdex.flows.cli._run_lines import each_file
 
     paths = _workspace(tmp_path, salt=uuid.uuid4().hex)
     target = Path(paths["inbox"]) / GOOD[0]
@@ -563,7 +563,7 @@ def test_an_inbox_file_the_run_cannot_read_fails_in_one_line_naming_it_once(
     assert summary.failed == [(str(target), f"{GOOD[0]}: cannot read ({why})")], summary.failed
     assert [Path(path).name for path in summary.indexed] == [GOOD[1]], summary.indexed
     capsys.readouterr()
-    _each_file(summary, config)  # what `uprdex run` and `uprdex watch` say of it: one line
+    each_file(summary, config)  # what `uprdex run` and `uprdex watch` say of it: one line
     (said,) = [line for line in capsys.readouterr().err.splitlines() if GOOD[0] in line]
     assert said.count(GOOD[0]) == 1 and "cannot read" in said, said
 

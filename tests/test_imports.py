@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import errno
+import re
 import sqlite3
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from uprdex.extractors.imports import read_thematic_list, read_upr_info
@@ -23,6 +25,7 @@ from uprdex.pipeline.store.responses import refresh_responses
 
 from helpers import as_an_earlier_release_left_it, fixture
 
+ROOT = Path(__file__).resolve().parents[1]
 UPR_INFO = fixture("upr_info_slovenia_s20.csv")
 THEMATIC = fixture("svn2014_thematic_list.docx")
 
@@ -714,3 +717,80 @@ def test_an_import_file_saved_over_after_its_hash_is_read_as_the_bytes_hashed(
     assert result.sha256 == hashlib.sha256(source.read_bytes()).hexdigest()
     assert (result.outcome, result.error) == ("indexed", None), result.error
     assert result.recommendations == len(reader(source)) > 3
+
+
+def test_import_says_which_of_its_recommendations_were_already_read_from_pdfs(
+    tmp_path: Path,
+) -> None:
+    # review28 finding 6: `import upr-info` printed "32080 recommendations", then "Index ...:
+    # 32070 recommendations" without saying why: 542 imported rows were asks already read
+    # from the WG reports' PDFs. Each number is said with what it counts.
+    index = tmp_path / "index.sqlite"
+    runner = CliRunner()
+    pdf = fixture("slovenia2014_recs.pdf")
+    assert runner.invoke(main, ["ingest", str(pdf), "--index", str(index)]).exit_code == 0
+    # The fixture's rows, and one asked of a State whose report is not indexed.
+    export = tmp_path / "upr_info.csv"
+    with UPR_INFO.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    with export.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, list(rows[0]))
+        writer.writeheader()
+        writer.writerows([*rows, {**rows[0], "To": "Croatia"}])
+    result = runner.invoke(main, ["import", "upr-info", str(export), "--index", str(index)])
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(index) as db:
+        imported, matched, asks = db.execute(
+            "SELECT (SELECT count(*) FROM imports), count(DISTINCT l.import_id), "
+            "count(DISTINCT l.recommendation_id) FROM import_links l "
+            "JOIN recommendations r ON r.id = l.recommendation_id WHERE r.origin = 'pdf'"
+        ).fetchone()
+        total, from_pdfs = db.execute(
+            "SELECT count(*), sum(origin = 'pdf') FROM recommendations"
+        ).fetchone()
+    assert 0 < matched < imported and total < from_pdfs + imported, (imported, matched, total)
+    said = " ".join(result.output.split())
+    assert (
+        f"{imported} recommendations in the file: {matched} matched to {asks} asks already read "
+        f"from WG reports' PDFs (their labels added there), {imported - matched} known only "
+        "from imports"
+    ) in said, said
+    assert (
+        f"{total} recommendations: {from_pdfs} read from PDFs, {total - from_pdfs} known only "
+        "from imports."
+    ) in said, said
+
+
+def _shape(source: str) -> str:
+    """A response_source with its symbol, numbers and answer left out: "SYMBOL para N"."""
+    source = re.sub(r"A/HRC/[\w/.-]*\w", "SYMBOL", source)
+    return re.sub(r"\b(Accepted|Noted)\b", "ANSWER", re.sub(r"\d+", "N", source))
+
+
+def test_readme_and_schema_show_every_kind_of_response_source_an_import_gives(
+    tmp_path: Path,
+) -> None:
+    # review28 finding 6: after `import upr-info` an ask's response_source reads "UPR Info:
+    # Accepted" (no paragraph to cite), but README and the schema described only an
+    # addendum's or the WG report's paragraph.
+    index = tmp_path / "index.sqlite"
+    with Store(index) as store:
+        ingest_paths([fixture("slovenia2014_recs.pdf")], store, LoaderSettings(workers=1))
+        import_file(UPR_INFO, "upr-info", store)
+    with sqlite3.connect(index) as db:
+        given = {row[0] for row in db.execute("SELECT response_source FROM recommendations")}
+    shapes = {_shape(source) for source in given if source}
+    assert "UPR Info: ANSWER" in shapes, given
+    schema = yaml.safe_load((ROOT / "data" / "schema.yaml").read_text(encoding="utf-8"))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    words = readme[readme.index("- **response**:") :].split("\n- **")[0]
+    described = {
+        "README's words": words,
+        **{
+            f"schema.yaml's {name}": schema[name]["columns"]["response_source"]
+            for name in ("recommendation_details", "recommendations")
+        },
+    }
+    for where, text in described.items():
+        examples = {_shape(example) for example in re.findall(r'"([^"]+)"', text)}
+        assert shapes <= examples, (where, shapes - examples, text)

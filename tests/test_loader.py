@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -136,3 +137,14 @@ def test_a_line_that_opens_with_a_document_symbol_and_goes_on_is_not_a_header() 
         "14",
     ):
         assert HEADER_FOOTER.match(header), header
+
+
+def test_a_broken_pdf_s_reason_is_pdfium_s_cause_not_its_sentence(tmp_path: Path) -> None:
+    # review29: a truncated PDF said "broken PDF (Failed to load document (PDFium: Data format
+    # error).); download it again or repair it", brackets within brackets and a stop inside.
+    path = tmp_path / "report.pdf"
+    path.write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 50)
+    with pytest.raises(BadDocumentError) as error:
+        load_pdf(path)
+    assert "broken PDF (PDFium: " in str(error.value), str(error.value)
+    assert re.search(r"broken PDF \([^()]+\); download it again", str(error.value))

@@ -16,7 +16,7 @@ import pytest
 
 from uprdex.pipeline.clusters.treaties import fold_words, load_treaties
 
-from helpers import SHARED, cli
+from helpers import SHARED, asks_by_id, cli, shared_ingested
 
 CORPUS = (
     "wg_reports/elsalvador2010.pdf",  # A/HRC/14/5, cycle 1 (session 7)
@@ -27,21 +27,11 @@ CORPUS = (
 @pytest.fixture(scope="module")
 def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """El Salvador's two WG reports, ingested once (one worker)."""
-    if not SHARED.exists():
-        pytest.skip(f"shared corpus not found at {SHARED}: corpus tests skipped")
-    index = tmp_path_factory.mktemp("review25") / "index.sqlite"
-    paths = [str(SHARED / name) for name in CORPUS]
-    result = cli("ingest", *paths, "--index", index, "--workers", "1")
-    assert result.exit_code == 0, result.output
-    return index
+    return shared_ingested(CORPUS, tmp_path_factory.mktemp("review25") / "index.sqlite")
 
 
 def _asks(index: Path) -> dict[str, dict[str, Any]]:
-    import uprdex
-
-    with uprdex.open_index(index) as opened:
-        recs = opened.recommendations(state_under_review="El Salvador")
-        return {rec["id"]: rec for rec in recs}
+    return asks_by_id(index, "El Salvador")
 
 
 def _repeats(rec: dict[str, Any]) -> set[str]:

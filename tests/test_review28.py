@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from helpers import SHARED, cli
+from helpers import asks_by_id, cli, shared_ingested
 
 CORPUS = (
     "wg_reports/democraticpeoplesrepublicofkorea2010.pdf",  # A/HRC/13/13, cycle 1 (session 6)
@@ -20,21 +20,11 @@ CORPUS = (
 @pytest.fixture(scope="module")
 def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The DPRK's two WG reports, ingested once (one worker)."""
-    if not SHARED.exists():
-        pytest.skip(f"shared corpus not found at {SHARED}: corpus tests skipped")
-    index = tmp_path_factory.mktemp("review28") / "index.sqlite"
-    paths = [str(SHARED / name) for name in CORPUS]
-    result = cli("ingest", *paths, "--index", index, "--workers", "1")
-    assert result.exit_code == 0, result.output
-    return index
+    return shared_ingested(CORPUS, tmp_path_factory.mktemp("review28") / "index.sqlite")
 
 
 def _asks(index: Path) -> dict[str, dict[str, Any]]:
-    import uprdex
-
-    with uprdex.open_index(index) as opened:
-        recs = opened.recommendations(state_under_review="PRK")
-        return {rec["id"]: rec for rec in recs}
+    return asks_by_id(index, "PRK")
 
 
 # Each later ask restates, in other words, an ask of the first review (A/HRC/13/13, pp. 13-22);

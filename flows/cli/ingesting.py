@@ -98,8 +98,9 @@ def ingest(paths: tuple[Path, ...], index: Path | None, workers: int | None, ocr
     # A copy of a file before it in the batch is counted apart: its outcome is that file's.
     firsts = [r for r in results if r.copy_of is None]
     failed = [r for r in firsts if not r.ok]
-    copies = len(results) - len(firsts)
-    copied = f", {count(copies, 'copy', 'copies')} of another file" if copies else ""
+    from uprdex.flows.rereading import copies_of_another
+
+    copied = copies_of_another(len(results) - len(firsts))
     out.print(
         f"{count(len(results), 'file')}: {sum(r.outcome == 'indexed' for r in firsts)} indexed, "
         f"{sum(r.outcome == 'unchanged' for r in firsts)} unchanged, {len(failed)} failed"
@@ -157,8 +158,23 @@ def import_(kind: str, file: Path, index: Path | None) -> None:
         result = import_file(file, kind, store)
         made = store.applied_corrections().conflicts_since(before)
         summary = store.summary()
-    _print_result(result, out)
+        indexed = result.sha256 if result.outcome == "indexed" else None
+        links = store.import_links(indexed) if indexed else None
+    if links is None:
+        _print_result(result, out)
+    else:
+        # Its recommendations already read from the PDFs are not counted again in the index.
+        out.print(
+            f"[green]indexed[/] {escape(result.path)}: "
+            f"{count(links.imported, 'recommendation')} in the file: {links.matched} matched "
+            f"to {count(links.asks, 'ask')} already read from WG reports' PDFs (their labels "
+            f"added there), {links.imported - links.matched} known only from imports"
+        )
     say_conflicts(made)
     if not result.ok:
         sys.exit(EXIT_SOME_FAILED)
-    out.print(f"Index {escape(str(store.path))}: {summary['recommendations']} recommendations.")
+    alone = summary["recommendations"] - summary["from_pdfs"]
+    out.print(
+        f"Index {escape(str(store.path))}: {count(summary['recommendations'], 'recommendation')}:"
+        f" {summary['from_pdfs']} read from PDFs, {alone} known only from imports."
+    )

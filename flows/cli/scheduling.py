@@ -8,7 +8,6 @@ import signal
 import sys
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import replace
@@ -31,6 +30,7 @@ from uprdex.flows.cli._common import (
     workspace,
     writing,
 )
+from uprdex.flows.cli._run_lines import copies, each_file, on_workers
 from uprdex.flows.cli._served_runs import (
     follow,
     left_on_the_server,
@@ -48,7 +48,7 @@ from uprdex.flows.interrupts import (
     prefects_sigterm_noted,
     serving,
     sigterm_as_ctrl_c,
-    stop_as_ctrl_c,
+    stop_watching,
 )
 from uprdex.flows.logs import (
     RunNotes,
@@ -130,17 +130,17 @@ def run(
             "[yellow]warning[/] the temporary Prefect server stopped at the end of the run: "
             "the run's last log lines and events were not recorded on it"
         )
-    _each_file(summary, config)
+    each_file(summary, config)
     say_conflicts(summary.conflicts)
     if dask_address or dask_workers:
-        out.print(f"extracted on Dask workers: {_on_workers(summary)}")
+        out.print(f"extracted on Dask workers: {on_workers(summary)}")
     out.print(
         f"{count(summary.found, 'file')} in {escape(str(config.inbox))}: "
         f"{len(summary.indexed)} indexed"
         f"{f' ({summary.read_again} read again by this release)' if summary.read_again else ''}, "
         f"{summary.skipped} already indexed, {len(summary.failed)} failed"
         f"{f', {len(summary.changed)} not read (gone meanwhile)' if summary.changed else ''}"
-        f"{_copies(summary)}. "
+        f"{copies(summary)}. "
         f"Index {escape(str(config.index))}; exports in {escape(str(config.reports))}."
     )
     sys.exit(EXIT_SOME_FAILED if summary.failed else EXIT_OK)
@@ -418,17 +418,21 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
     # Either notes that a stop was asked (`pipeline.stopping`): a service manager signals the
     # server and the sandbox workers too, and their ends are then the stop.
     clear_stop()
-    signal.signal(signal.SIGTERM, stop_as_ctrl_c)
+    signal.signal(signal.SIGTERM, stop_watching)
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-        signal.signal(signal.SIGINT, stop_as_ctrl_c)
+        signal.signal(signal.SIGINT, stop_watching)
     since: str | None = None  # when the run under way began
-    said = threading.Lock()
+    said: list[bool] = []
+    saying = threading.Lock()
 
     def say_stopped() -> None:
         """Watch's last line, once: from here, or from the thread that ends watch when its
-        temporary server is gone after the stop was asked (`prefect_api`)."""
-        if said.acquire(blocking=False):
-            out.print(_stopped(config, since))
+        temporary server is gone after the stop was asked (`prefect_api`), which waits for a
+        line being said here (said before the server's stop, it may be gone meanwhile)."""
+        with saying:
+            if not said:
+                said.append(True)
+                out.print(_stopped(config, since))
 
     try:
         # As `uprdex run`'s, the temporary Prefect server is started in its own process group:
@@ -444,21 +448,37 @@ def watch(inbox: Path | None, index: Path | None, debounce: float, verbose: bool
             out.print(f"watching {escape(str(config.inbox))} (Ctrl-C to stop)")
             debouncer.poke()  # files already waiting are picked up at start
             api.stop_line = say_stopped
-            api.ready()
-            with _flow_runs_here(api, keep):
-                while True:
-                    if debouncer.wait_until_due():
-                        since = now()
-                        _watched_run(nightly, config)
-                        since = None
-    except KeyboardInterrupt:
-        pass
+            try:
+                api.ready()
+                with _flow_runs_here(api, keep):
+                    while True:
+                        if debouncer.wait_until_due():
+                            since = now()
+                            _watched_run(nightly, config)
+                            since = None
+            except BaseException as error:
+                if not _the_stop(error):
+                    raise
+                # The run has stopped: the line now, before the server's stop (its last
+                # events sent, seconds on a busy machine), which a kill could cut short.
+                ignore_stops()
+                say_stopped()
+                raise KeyboardInterrupt from None
+    except BaseException as error:
+        if not _the_stop(error):
+            raise
     finally:
         ignore_stops()  # whatever ended it (Prefect's SIGTERM handler during a run)
         observer.stop()
         if observer.is_alive():  # not when stopped before it started
             observer.join()
     say_stopped()
+
+
+def _the_stop(error: BaseException) -> bool:
+    """Whether `error` ended watch as its stop: Ctrl-C's KeyboardInterrupt, or whatever ended it
+    once a stop was asked (Prefect's crash handling of the run the stop cut short)."""
+    return isinstance(error, KeyboardInterrupt) or stop_was_asked()
 
 
 def _stopped(config: Config, since: str | None, run: bool = False) -> str:
@@ -514,55 +534,11 @@ def _watched_run(nightly: Callable[..., NightlySummary], config: Config) -> None
     summary = replace(summary, failed=[f for f in summary.failed if f not in before])
     for path in summary.indexed:
         out.print(f"[green]indexed[/] {escape(path)}")
-    _each_file(summary, config)
+    each_file(summary, config)
     for _, reason in before:
         err.print(f"[yellow]still failed[/] {escape(reason)}")
     say_conflicts(summary.conflicts)
-    out.print(f"{len(summary.indexed)} indexed, {len(summary.failed)} failed{_copies(summary)}")
-
-
-def _on_workers(summary: NightlySummary) -> str:
-    """Which Dask worker read how many files ("w1 2, w2 1"), or "none"; with how many came
-    from the cache instead ("none (2 from the cache: read on an earlier run)"), or that none
-    needed reading."""
-    counts = Counter(summary.workers.values())
-    # A local cluster (--dask-workers N) names its workers 0, 1, ...: "0 1, 1 1" read as four
-    # numbers, so a bare number is said "worker-0".
-    done = (
-        ", ".join(
-            f"{'worker-' * name.isdigit()}{escape(name)} {n}" for name, n in sorted(counts.items())
-        )
-        or "none"
-    )
-    if summary.cached:
-        return f"{done} ({len(summary.cached)} from the cache: read on an earlier run)"
-    return done if summary.to_read else f"{done} (no file needed reading)"
-
-
-def _each_file(summary: NightlySummary, config: Config) -> None:
-    """What a run says of each file it did not simply index: failed (and where the copy went),
-    left out or changed while the run read the inbox, its earlier reading kept, a copy of
-    another file in the inbox (with that file's outcome), and the warnings the index recorded."""
-    for path, reason in summary.failed:
-        kept = summary.not_quarantined.get(path)
-        where = (
-            f"not copied to the quarantine: {kept}" if kept else f"copied to {config.quarantine}"
-        )
-        err.print(f"[red]failed[/] {escape(reason)} ({escape(where)})")
-    for line in [*summary.left_out, *(line for _, line in summary.changed)]:
-        err.print(f"[yellow]skipped[/] {escape(line)}")
-    for path, why in summary.kept:
-        err.print(f"[yellow]kept[/] {escape(path)}: {escape(why)}")
-    for copy in summary.copies:
-        err.print(f"[yellow]copy[/] {escape(summary.copy_line(copy))}")
-    for path, warning in summary.warnings:
-        err.print(f"  [yellow]warning[/] {escape(path)}: {escape(warning)}")
-
-
-def _copies(summary: NightlySummary) -> str:
-    """The run's count of copies of another file in the inbox, after its others, when any."""
-    copies = len(summary.copies)
-    return f", {count(copies, 'copy', 'copies')} of another file" if copies else ""
+    out.print(f"{len(summary.indexed)} indexed, {len(summary.failed)} failed{copies(summary)}")
 
 
 @click.command("warm")

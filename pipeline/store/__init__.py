@@ -42,9 +42,10 @@ from uprdex.pipeline.model import (
 )
 from uprdex.pipeline.names import path_text, text_path
 from uprdex.pipeline.settings import ClusterSettings, EvidenceSettings
-from uprdex.pipeline.store import clustering, ids, queries, stale, writes
+from uprdex.pipeline.store import clustering, ids, linking, queries, stale, writes
 from uprdex.pipeline.store.connection import Connection
 from uprdex.pipeline.store.ids import ImportedAs, Named, Resolved
+from uprdex.pipeline.store.linking import ImportLinks
 from uprdex.pipeline.store.queries import RecFilter, matching_parts
 from uprdex.pipeline.store.rows import (
     AddendumAnswer,
@@ -67,6 +68,7 @@ __all__ = [
     "STATE_COMMENT",
     "AddendumAnswer",
     "ClusterMember",
+    "ImportLinks",
     "ImportedAs",
     "ImportedLabel",
     "LinkedEvidence",
@@ -311,6 +313,11 @@ class Store(Connection):
     def summary(self) -> dict[str, int]:
         """Counts a newcomer wants to see after a run."""
         return queries.summary(self.db)
+
+    def import_links(self, sha256: str) -> ImportLinks:
+        """How the recommendations of the imported file with these bytes are linked: how many
+        match asks read from PDFs, and how many asks."""
+        return linking.import_links(self.db, sha256)
 
     # --- clusters and corrections (clustering.py) ------------------------------------------
 

@@ -11,6 +11,7 @@ import json
 import re
 import sqlite3
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from textwrap import shorten
 
 from rapidfuzz import fuzz, process
@@ -27,6 +28,8 @@ from uprdex.pipeline.text import normalize_text
 __all__ = [
     "MATCH_WITHOUT_STATE",
     "MATCH_WITH_STATE",
+    "ImportLinks",
+    "import_links",
     "link_citations",
     "link_imports",
     "link_paraphrases",
@@ -57,6 +60,30 @@ def _one_by_one(match: re.Match[str]) -> str:
 
 
 _REPORTED = re.compile(r"^(?:\w+ ){0,3}?(?:also |further )?recommended (?:that )?")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportLinks:
+    """What one imported file's recommendations became: `matched` of its `imported` ones are
+    `asks` read from WG reports' PDFs (one row may be printed in two paragraphs), the others
+    recommendations known only from imports."""
+
+    imported: int
+    matched: int
+    asks: int
+
+
+def import_links(db: sqlite3.Connection, sha256: str) -> ImportLinks:
+    """How the recommendations of the imported file with these bytes are linked."""
+    imported, matched, asks = db.execute(
+        "SELECT (SELECT count(*) FROM imports WHERE document_sha256 = ?), "
+        "count(DISTINCT l.import_id), count(DISTINCT l.recommendation_id) "
+        "FROM import_links l JOIN imports i USING (import_id) "
+        "JOIN recommendations r ON r.id = l.recommendation_id "
+        "WHERE i.document_sha256 = ? AND r.origin = 'pdf'",
+        (sha256, sha256),
+    ).fetchone()
+    return ImportLinks(imported, matched, asks)
 
 
 def link_imports(db: sqlite3.Connection, state_under_review: str, session: int | None) -> None:

@@ -32,6 +32,12 @@ texts' normalized keys and so the models' (`normalize.NORMALIZATION`)."""
 # The tokens full-text search reads a name as (unicode61): "Women's Convention" is
 # "women s convention".
 _TOKEN = re.compile(r"[^\W_]+")
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s$", re.IGNORECASE)
+# British -ise/-isation and American -ize/-ization: one word to a name ("organisation" stems to
+# "organis", "organization" to "organ"), read as the -ize spelling. Both sides of a match are
+# read so, which is why a word like "promise" read as "promize" does no harm.
+_BRITISH = re.compile(r"(?<=\w\w\w)is(e|es|ed|ing|ation|ations|ational)$")
+_AMERICAN = re.compile(r"(?<=\w\w\w)iz(e|es|ed|ing|ation|ations|ational)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +66,9 @@ def search_terms(text: str) -> list[SearchTerm]:
     """The terms of a search's words: a run of words that names a treaty, institution or body
     is one term with its other names; every other word is a term of its own."""
     typed = text.split()
-    folded = [fold_words(word).split() for word in typed]
+    # "CAT's": the name, not a run that ends inside the word (fold_words drops "'s" only
+    # before a space, and each typed word is folded alone)
+    folded = [fold_words(_POSSESSIVE.sub("", word)).split() for word in typed]
     tokens = [token for words in folded for token in words]
     owner = [at for at, words in enumerate(folded) for _ in words]
     terms: list[SearchTerm] = []
@@ -102,7 +110,7 @@ def _named(tokens: list[str]) -> list[tuple[int, int, tuple[str, ...]]]:
     table = load_treaties()
     found = [(start, end, table.names[key]) for start, end, key in table.spans(tokens)]
     taken = {at for start, end, _ in found for at in range(start, end)}
-    stems = [stem(token) for token in tokens]
+    stems = list(map(_name_stem, tokens))
     groups = _groups()
     longest = max(map(len, groups))
     at = 0
@@ -134,10 +142,18 @@ def _groups() -> dict[tuple[str, ...], tuple[str, ...]]:
     # "national human rights institution(s)": one stem key, the names of both
     groups: dict[tuple[str, ...], list[str]] = {}
     for names in [*named.values(), *rows]:
+        # full-text search stems the spellings apart too: a record holds either
+        names = [*names, *(_AMERICAN.sub(r"is\1", name) for name in names)]
         for name in names:
-            found = groups.setdefault(tuple(map(stem, fold_words(name).split())), [])
+            found = groups.setdefault(tuple(map(_name_stem, fold_words(name).split())), [])
             found += [other for other in names if other not in found]
     return {words: tuple(names) for words, names in groups.items()}
+
+
+@lru_cache(maxsize=4096)
+def _name_stem(token: str) -> str:
+    """A folded word's stem as names are matched by: British -ise read as -ize."""
+    return stem(_BRITISH.sub(r"iz\1", token))
 
 
 def _as_printed(abbreviation: str) -> str:
