@@ -9,11 +9,13 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
+import io
 import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from uprdex.extractors.state_lists import split_recommending_states
 from uprdex.extractors.tables import join_cell, read_rows, ruled_pages
@@ -24,7 +26,7 @@ from uprdex.pipeline.names import display_name
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.text import normalize_text
 
-__all__ = ["read_thematic_list", "read_upr_info"]
+__all__ = ["ImportReader", "read_thematic_list", "read_upr_info"]
 
 UPR_INFO = ImportSource.UPR_INFO
 THEMATIC_LIST = ImportSource.THEMATIC_LIST
@@ -48,19 +50,28 @@ class _Group:
     actions: list[str] = field(default_factory=list)
 
 
-Reader = Callable[[Path], list[ImportedRec]]
+Reader = Callable[[Path, bytes], list[ImportedRec]]
+"""Records of a file's bytes (read once by the caller); the path only names the file."""
 
 
-def _one_line(kind: ImportSource) -> Callable[[Reader], Reader]:
-    """A reader whose every error is one ImportFileError naming the file once: its own, or
-    "cannot read as KIND (what went wrong)" of another (python-docx's KeyError for a broken
-    .docx, pdfplumber's or the csv module's), never Python's repr of it."""
+class ImportReader(Protocol):
+    """A reader as called: the file's bytes given (read once, by the caller who hashed them),
+    or read from `path` when not."""
 
-    def wrap(reader: Reader) -> Reader:
+    def __call__(self, path: Path, data: bytes | None = None) -> list[ImportedRec]: ...
+
+
+def _one_line(kind: ImportSource) -> Callable[[Reader], ImportReader]:
+    """A reader of the file's bytes (`data`, read here when not given) whose every error is
+    one ImportFileError naming the file once: its own, or "cannot read as KIND (what went
+    wrong)" of another (python-docx's KeyError for a broken .docx, pdfplumber's or the csv
+    module's), never Python's repr of it."""
+
+    def wrap(reader: Reader) -> ImportReader:
         @functools.wraps(reader)
-        def read(path: Path) -> list[ImportedRec]:
+        def read(path: Path, data: bytes | None = None) -> list[ImportedRec]:
             try:
-                return reader(path)
+                return reader(path, path.read_bytes() if data is None else data)
             except ImportFileError:
                 raise
             except UnicodeDecodeError as error:
@@ -88,7 +99,7 @@ def _add(items: list[str], value: str) -> None:
 
 
 @_one_line(UPR_INFO)
-def read_upr_info(path: Path) -> list[ImportedRec]:
+def read_upr_info(path: Path, data: bytes) -> list[ImportedRec]:
     """The UPR Info export: one row per recommendation-State pair, no paragraph numbers.
 
     Rows with the same State under review, session and text are one recommendation with
@@ -97,8 +108,8 @@ def read_upr_info(path: Path) -> list[ImportedRec]:
     """
     states = load_states()
     grouped: dict[tuple[str, int, str], _Group] = {}
-    _not_text(path)
-    with path.open(encoding="utf-8-sig", newline="") as handle:
+    _not_text(path, data)
+    with io.StringIO(data.decode("utf-8-sig"), newline="") as handle:
         reader = csv.DictReader(handle)
         missing = _UPR_INFO_COLUMNS - set(reader.fieldnames or [])
         if missing:
@@ -150,11 +161,10 @@ def read_upr_info(path: Path) -> list[ImportedRec]:
 _UPR_INFO_COLUMNS = {"To", "Text", "From", "Response", "Issue", "Session"}
 
 
-def _not_text(path: Path) -> None:
+def _not_text(path: Path, data: bytes) -> None:
     """An ImportFileError for a file no CSV export is: an empty one, or a ZIP archive (an Excel
     workbook: the csv module would say only "invalid start byte")."""
-    with path.open("rb") as handle:
-        head = handle.read(4)
+    head = data[:4]
     if not head:
         raise ImportFileError(display_name(path), "not a UPR Info export (an empty file)")
     if head == b"PK\x03\x04":
@@ -203,12 +213,13 @@ _SOURCE_SYMBOL = re.compile(r"A/HRC/\d+/\d+")
 
 
 @_one_line(THEMATIC_LIST)
-def read_thematic_list(path: Path) -> list[ImportedRec]:
+def read_thematic_list(path: Path, data: bytes) -> list[ImportedRec]:
     """An OHCHR thematic list of recommendations, as .docx or as PDF (its table read with
     pdfplumber): paragraph, text, States, position and its source, themes, affected persons
     and SDGs. The PDF gives the rows its DOCX gives. A file it cannot read is an
     ImportFileError naming it."""
-    header, rows = _pdf_list(path) if _list_format(path) == "pdf" else _docx_list(path)
+    pdf = _list_format(path, data) == "pdf"
+    header, rows = _pdf_list(path, data) if pdf else _docx_list(data)
     states = load_states()
     match = _LIST_HEADER.search(header)
     if match is None or not rows:
@@ -252,19 +263,18 @@ def read_thematic_list(path: Path) -> list[ImportedRec]:
     return records
 
 
-def _list_format(path: Path) -> str:
+def _list_format(path: Path, data: bytes) -> str:
     """ "pdf" or "docx", by the file's bytes, not its name (a PDF saved as list.docx); an
     ImportFileError saying what else it is (python-docx says only "Package not found")."""
-    with path.open("rb") as handle:
-        head = handle.read(8)
+    head = data[:8]
     if head.startswith(b"%PDF"):
         return "pdf"
-    if head.startswith(b"PK\x03\x04") and not zipfile.is_zipfile(path):
+    if head.startswith(b"PK\x03\x04") and not zipfile.is_zipfile(io.BytesIO(data)):
         # No ZIP directory at its end: a download that stopped, maybe of a real list.
         why = "a Word .docx or ZIP archive cut short (no ZIP directory); download it again"
         raise ImportFileError(display_name(path), why)
     if head.startswith(b"PK\x03\x04"):
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if "word/document.xml" in archive.namelist():
                 return "docx"
         what = "a ZIP archive without a Word document in it"
@@ -276,11 +286,11 @@ def _list_format(path: Path) -> str:
     raise ImportFileError(display_name(path), why)
 
 
-def _docx_list(path: Path) -> tuple[str, list[list[str]]]:
+def _docx_list(data: bytes) -> tuple[str, list[list[str]]]:
     """The page header and the first table's rows (cell texts) of a thematic list's DOCX."""
     import docx
 
-    document = docx.Document(str(path))
+    document = docx.Document(io.BytesIO(data))
     header = " ".join(p.text for section in document.sections for p in section.header.paragraphs)
     if not document.tables:
         return header, []
@@ -292,12 +302,12 @@ def _printed(text: str) -> str:
     return "\n".join(" ".join(line.split()) for line in text.strip().splitlines())
 
 
-def _pdf_list(path: Path) -> tuple[str, list[list[str]]]:
+def _pdf_list(path: Path, data: bytes) -> tuple[str, list[list[str]]]:
     """The first page's header and the table rows of a thematic list's PDF, each cell as its
     DOCX prints it: a cell's wrapped lines joined, one line per theme, per label and per
     listed item ("Affected persons:", "- children")."""
-    document = load_pdf(path)
-    rows = read_rows(path, ruled_pages(document))
+    document = load_pdf(path, data=data)
+    rows = read_rows(io.BytesIO(data), ruled_pages(document))
     return document.first_page_text, [
         [
             _paragraphs_of(cell) if at == 2 else join_cell(cell.splitlines())

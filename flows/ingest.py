@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import itertools
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -14,7 +15,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
-from uprdex.extractors.imports import THEMATIC_LIST, UPR_INFO, read_thematic_list, read_upr_info
+from uprdex.extractors.imports import (
+    THEMATIC_LIST,
+    UPR_INFO,
+    ImportReader,
+    read_thematic_list,
+    read_upr_info,
+)
 from uprdex.flows.extract import (
     Extracted,
     at_path,
@@ -31,7 +38,6 @@ from uprdex.pipeline.model import (
     DocumentRow,
     DocumentStatus,
     DocumentType,
-    ImportedRec,
 )
 from uprdex.pipeline.names import BY_NAME, FileNames, path_text, text_path
 from uprdex.pipeline.sandbox import Outcome, map_isolated, run_isolated, start_method
@@ -55,7 +61,7 @@ __all__ = [
 
 T = TypeVar("T")
 
-IMPORT_READERS: dict[str, Callable[[Path], list[ImportedRec]]] = {
+IMPORT_READERS: dict[str, ImportReader] = {
     UPR_INFO.value: read_upr_info,
     THEMATIC_LIST.value: read_thematic_list,
 }
@@ -211,13 +217,15 @@ def _extract_all(
             if notes is not None:
                 settle(IngestResult(path_text(path), sha256, "unchanged", warnings=notes))
                 continue
-            if start_method() == "fork":
-                warm_up()  # before the first worker is forked
             yield path, data
 
+    reads = to_read()
+    head = next(reads, None)  # a batch with nothing to read loads nothing, forks nothing
+    if head is not None and start_method() == "fork":
+        warm_up()  # once, before the first worker is forked
     outcomes = map_isolated(
         functools.partial(_extract_read, settings=settings),
-        to_read(),
+        itertools.chain([head] if head else [], reads),
         workers=min(settings.processes, len(paths)),
         timeout=settings.timeout_seconds,
         memory_mb=settings.memory_mb,
@@ -371,11 +379,12 @@ def _store(extracted: Extracted, store: Store, names: FileNames) -> IngestResult
 def import_file(path: Path, kind: str, store: Store) -> IngestResult:
     """Import an existing database file ("upr-info" CSV or "thematic-list" .docx or PDF).
 
-    The same file imported twice changes nothing; a changed file replaces its old rows.
+    The same file imported twice changes nothing; a changed file replaces its old rows. The
+    file is read once: the rows recorded are those of the bytes its sha256 is of.
     """
     shown = path_text(path)
     try:
-        _, sha256 = read_with_hash(path)
+        data, sha256 = read_with_hash(path)
     except OSError as error:
         return IngestResult(shown, None, "failed", error=BY_NAME.line(path, cannot_read(error)))
     if store.document(sha256) is not None:
@@ -383,7 +392,7 @@ def import_file(path: Path, kind: str, store: Store) -> IngestResult:
         theme_imported(store)
         return IngestResult(shown, sha256, "unchanged")
     try:
-        records = IMPORT_READERS[kind](path)
+        records = IMPORT_READERS[kind](path, data)
     except ImportFileError as error:  # names the file once (and the line of a row)
         return IngestResult(shown, sha256, "failed", error=str(error))
     sessions = {rec.session for rec in records}

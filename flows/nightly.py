@@ -14,7 +14,8 @@ import logging
 import sqlite3
 import time
 import traceback
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
@@ -40,17 +41,10 @@ from uprdex.flows.rereading import (
 )
 from uprdex.flows.run_summary import Copy, NightlySummary
 from uprdex.pipeline.config import Config, load_config
-from uprdex.pipeline.errors import BadDocumentError, cannot_read
+from uprdex.pipeline.errors import cannot_read
 from uprdex.pipeline.exports import records, write_export
 from uprdex.pipeline.files import write_whole
-from uprdex.pipeline.inbox import (
-    InboxFile,
-    index_lock,
-    not_a_pdf,
-    other_files,
-    quarantine_failed,
-    scan_inbox,
-)
+from uprdex.pipeline.inbox import inbox_pdfs, index_lock, not_a_pdf, other_files, quarantine_failed
 from uprdex.pipeline.loader import read_with_hash
 from uprdex.pipeline.model import DocumentStatus
 from uprdex.pipeline.names import BY_NAME, FileNames, path_text, text_path
@@ -59,15 +53,7 @@ from uprdex.pipeline.sandbox import WorkerStartError
 from uprdex.pipeline.settings import ClusterSettings, LoaderSettings
 from uprdex.pipeline.store import Store, StoredDocument
 
-__all__ = [
-    "Copy",
-    "NightlySummary",
-    "NotRead",
-    "build_index",
-    "ingest_inbox",
-    "nightly",
-    "task_runner",
-]
+__all__ = ["Copy", "NightlySummary", "build_index", "ingest_inbox", "nightly", "task_runner"]
 
 
 TRANSIENT = (OSError, TimeoutError, sqlite3.OperationalError)
@@ -96,6 +82,9 @@ CACHE_PREFIX = "extract-"
 # An inbox file no retry reads: one the run may not read, or a folder or a pipe named .pdf
 # (`read_with_hash`'s EINVAL).
 _UNREADABLE = frozenset({errno.EACCES, errno.EPERM, errno.EISDIR, errno.EINVAL})
+READ_TRIES = 3
+"""An inbox file whose reading fails otherwise (an EIO: a failing disk, a network share gone,
+that may answer next time) is read this many times, a second apart, before it fails."""
 
 
 def _extract_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
@@ -144,28 +133,22 @@ class OverBudgetError(Exception):
         return BY_NAME.line(text_path(document.path), str(document.error))
 
 
-@dataclass(frozen=True, slots=True)
-class NotRead:
-    """What `extract_task` returns for a file whose bytes are no longer those the inbox scan
-    hashed (its cache key's): no reading, and nothing cached."""
-
-    sha256: str
-    """What the file holds now ("" when it is gone)."""
+GONE = "gone since the inbox was scanned (moved or deleted?): not read"
 
 
-CHANGED = (
-    "changed since the inbox was scanned (still being saved?): not read now; the next run reads it"
-)
-
-
-def _not_cached() -> None:
-    """This task run's result is not written under its cache key: Prefect's transaction of the
-    run writes it on commit only if `write_on_commit` (what Prefect sets for a failed run)."""
-    from prefect.transactions import get_transaction
-
-    transaction = get_transaction()
-    if transaction is not None:  # None when called as `extract_task.fn`
-        transaction.write_on_commit = False
+def _read(path: Path) -> tuple[bytes, str]:
+    """The inbox file's bytes and sha256, read once (`READ_TRIES` times for an error that may
+    pass); an OSError when it cannot be read, a FileNotFoundError when it is gone."""
+    tries = 1
+    while True:
+        try:
+            return read_with_hash(path)
+        except OSError as error:
+            lasting = error.errno in _UNREADABLE or isinstance(error, FileNotFoundError)
+            if lasting or tries == READ_TRIES:
+                raise
+        tries += 1
+        time.sleep(1)
 
 
 @task(
@@ -177,27 +160,11 @@ def _not_cached() -> None:
     cache_expiration=timedelta(days=CACHE_DAYS),
     task_run_name=_extract_run_name,
 )
-def extract_task(path: str, sha256: str, settings: LoaderSettings) -> Extracted | NotRead:
-    """Load, classify and parse one PDF (never raises for a bad PDF: it returns a record), on
-    this machine or on the run's Dask cluster. The file is read once, here, and its bytes
-    handed to the reader only when they are those `sha256` (the scan's hash, the cache key)
-    names; else `NotRead`, not cached: a reading is only ever cached under its own bytes."""
-    try:
-        data, found = read_with_hash(Path(path))
-    except FileNotFoundError:  # moved or deleted since the scan: not read, as if changed
-        data, found = b"", ""
-    except OSError as error:
-        run = TaskRunContext.get()  # None when called as `extract_task.fn`
-        retried = run is None or run.task_run.run_count <= extract_task.retries
-        if error.errno not in _UNREADABLE and retried:  # an EIO: a failing disk, a network
-            raise  # share gone, may answer next time (`_transient` retries it)
-        why = cannot_read(error)  # "cannot read (Permission denied)"
-        raise BadDocumentError(path_text(path), why) from None  # not retried: a failed file
+def extract_task(path: str, sha256: str, data: bytes, settings: LoaderSettings) -> Extracted:
+    """Load, classify and parse one PDF's bytes (`data`, read once by the flow: `sha256` is
+    theirs, the cache key) on this machine or on the run's Dask cluster; never raises for a bad
+    PDF: it returns a record."""
     logger = get_run_logger()
-    if found != sha256:
-        _not_cached()
-        logger.warning("%s: %s", path_text(path), CHANGED)
-        return NotRead(found)
     runner = scaleout.active()
     if runner is None:
         extracted = extract_isolated(Path(path), data, settings)
@@ -224,113 +191,67 @@ def task_runner(threads: int = 0) -> ThreadPoolTaskRunner[Any]:
     return ThreadPoolTaskRunner(max_workers=threads or LoaderSettings().processes)
 
 
-Submit = Callable[[str, str, LoaderSettings], PrefectFuture[Extracted | NotRead]]
-"""Hands one file (path, sha256, settings) to `extract_task` on a task runner."""
+Submit = Callable[[str, str, bytes, LoaderSettings], PrefectFuture[Extracted]]
+"""Hands one file (path, sha256, bytes, settings) to `extract_task` on a task runner."""
 
 
 @flow(name="ingest_inbox", log_prints=True)
 def ingest_inbox(config: Config, settings: LoaderSettings | None = None) -> NightlySummary:
     """Scan the inbox, skip what is indexed, extract new files in parallel, write each."""
-    return _ingest(config, settings or LoaderSettings(), extract_task.submit)
+    settings = settings or LoaderSettings()
+    return _ingest(config, settings, extract_task.submit, 2 * settings.processes)
 
 
 def _on(runner: ThreadPoolTaskRunner[Any]) -> Submit:
     """`extract_task` submitted to this (started) runner, in the current flow run."""
 
     def submit(
-        path: str, sha256: str, settings: LoaderSettings
-    ) -> PrefectFuture[Extracted | NotRead]:
-        return runner.submit(extract_task, {"path": path, "sha256": sha256, "settings": settings})
+        path: str, sha256: str, data: bytes, settings: LoaderSettings
+    ) -> PrefectFuture[Extracted]:
+        parameters = {"path": path, "sha256": sha256, "data": data, "settings": settings}
+        return runner.submit(extract_task, parameters)
 
     return submit
 
 
-def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> NightlySummary:
-    """`ingest_inbox`'s work, in the flow run that calls it."""
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """An inbox file to extract: its bytes, read once, and what the index holds of them."""
+
+    path: Path
+    data: bytes
+    sha256: str
+    earlier: StoredDocument | None
+
+
+def _ingest(config: Config, settings: LoaderSettings, submit: Submit, ahead: int) -> NightlySummary:
+    """`ingest_inbox`'s work, in the flow run that calls it. Each file is read once, when
+    fewer than `ahead` are being extracted: its bytes go to the reader and, when it fails, to
+    the quarantine; only so many files' bytes are held at once."""
     logger = get_run_logger()
     summary = NightlySummary()
     with (
         index_lock(config.index, config.lock_timeout),
         Store(config.index, evidence=config.evidence, clusters=config.clusters) as store,
     ):
-        files = list(scan_inbox(config.inbox))
-        summary.found = len(files)
+        paths = list(inbox_pdfs(config.inbox))
+        summary.found = len(paths)
         summary.left_out = [not_a_pdf(path) for path in other_files(config.inbox)]
         for line in summary.left_out:
             logger.warning("%s", line)
-        known = {item.sha256: store.document(item.sha256) for item in files}
         before = store.applied_corrections()
         # A failed file is named by its path in the inbox: two of one name are told apart.
-        names = FileNames.apart([item.path for item in files], [config.inbox])
-        todo = _to_read(files, known, store, summary, names)
-        again = sum(known[item.sha256] is not None for item in todo)
-        summary.to_read = len(todo)
-        logger.info(
-            "%d files in %s, %d new, %d read again (indexed by an earlier release)",
-            len(files),
-            config.inbox,
-            len(todo) - again,
-            again,
-        )
-        futures: list[tuple[Path, str, PrefectFuture[Extracted | NotRead]]] = [
-            (item.path, item.sha256, submit(str(item.path), item.sha256, settings)) for item in todo
-        ]
-        for path, sha256, future in futures:
-            try:
-                result = future.result()
-            except OverBudgetError as error:  # a failed reading, only not cached
-                result = error.extracted
-            except WorkerStartError:  # no document is to blame: the run stops, in one line
-                raise
-            except Exception as error:  # a crash or timeout in one document: the batch goes on
-                # A file the task cannot read: its reason alone, and no bytes to quarantine.
-                unread = error.reason if isinstance(error, BadDocumentError) else ""
-                message = unread or f"{type(error).__name__}: {error}"
-                kept = earlier_reading_kept(known[sha256], DocumentStatus.FAILED, message)
-                if kept:
-                    _note_kept(summary, path, kept)
-                    continue
-                if unread:
-                    summary.not_quarantined[path_text(path)] = "no bytes of it were read"
-                else:
-                    _quarantine(
-                        summary,
-                        path,
-                        sha256,
-                        message,
-                        "extract",
-                        config.quarantine,
-                        "".join(traceback.format_exception_only(error)).strip(),
-                    )
-                # Unread: a failed file, said as a broken PDF is; a crash is the run's error.
-                (logger.warning if unread else logger.error)(_failed(summary, path, message, names))
-                continue
-            if isinstance(result, NotRead):  # the task said so in the log
-                summary.changed.append((path_text(path), names.line(path, CHANGED)))
-                continue
-            # A cached extraction keeps the path, and the worker, of the run that read it: a
-            # file of the same bytes, maybe of another name. Nothing else in it names a file.
-            cached = future.state.name == "Cached"
-            extracted = at_path(result, path)
-            document = extracted.document
-            written = write_reading(extracted, store)
-            if written.kept:
-                _note_kept(summary, path, written.kept)
-                continue
-            if cached:
-                summary.cached.append(path_text(path))
-            elif extracted.worker:
-                summary.workers[path_text(path)] = extracted.worker
-            summary.warnings.extend((path_text(path), warning) for warning in written.warnings)
-            if extracted.report and extracted.report.state_under_review:
-                summary.states.add(extracted.report.state_under_review)
-            if document.status is DocumentStatus.INDEXED:
-                summary.indexed.append(path_text(path))
-                summary.read_again += known[sha256] is not None
-            else:
-                why = document.error or "failed"
-                _quarantine(summary, path, sha256, why, "load", config.quarantine)
-                _failed(summary, path, why, names)
+        names = FileNames.apart(paths, [config.inbox])
+        logger.info("%d files in %s", len(paths), config.inbox)
+        pending: deque[tuple[_Read, PrefectFuture[Extracted]]] = deque()
+        for item in _to_read(paths, store, summary, names):
+            summary.to_read += 1
+            future = submit(str(item.path), item.sha256, item.data, settings)
+            pending.append((item, future))
+            if len(pending) >= ahead:
+                _settle(*pending.popleft(), store, summary, names, config)
+        while pending:
+            _settle(*pending.popleft(), store, summary, names, config)
         summary.states |= store.unclustered_states()
         summary.conflicts = list(store.applied_corrections().conflicts_since(before))
     for line in summary.conflicts:
@@ -338,36 +259,95 @@ def _ingest(config: Config, settings: LoaderSettings, submit: Submit) -> Nightly
     return summary
 
 
-def _to_read(
-    files: list[InboxFile],
-    known: dict[str, StoredDocument | None],
+def _settle(
+    item: _Read,
+    future: PrefectFuture[Extracted],
     store: Store,
     summary: NightlySummary,
     names: FileNames,
-) -> list[InboxFile]:
-    """The inbox files to read: new files, and files an earlier release indexed (read again,
-    `read_by_this_release`); the others are noted in `summary`: as `uprdex ingest` says them,
-    a copy of a file met before it in the inbox (`first_of`) and a file this release indexed
-    (`needs_no_reading`) are not read. A file that failed on an earlier night is still a
-    failure (it is in the quarantine already); it is not read again each night: `uprdex ingest
-    FILE` retries it."""
-    todo = []
+    config: Config,
+) -> None:
+    """Write the file's reading to the index, quarantine it if it failed, note it in
+    `summary`."""
+    logger = get_run_logger()
+    path = item.path
+    try:
+        result = future.result()
+    except OverBudgetError as error:  # a failed reading, only not cached
+        result = error.extracted
+    except WorkerStartError:  # no document is to blame: the run stops, in one line
+        raise
+    except Exception as error:  # a crash or timeout in one document: the batch goes on
+        message = f"{type(error).__name__}: {error}"
+        kept = earlier_reading_kept(item.earlier, DocumentStatus.FAILED, message)
+        if kept:
+            _note_kept(summary, path, kept)
+            return
+        detail = "".join(traceback.format_exception_only(error)).strip()
+        _quarantine(summary, item, message, "extract", config.quarantine, detail)
+        logger.error(_failed(summary, path, message, names))  # the run's error
+        return
+    # A cached extraction keeps the path, and the worker, of the run that read it: a file of
+    # the same bytes, maybe of another name. Nothing else in it names a file.
+    cached = future.state.name == "Cached"
+    extracted = at_path(result, path)
+    document = extracted.document
+    written = write_reading(extracted, store)
+    if written.kept:
+        _note_kept(summary, path, written.kept)
+        return
+    if cached:
+        summary.cached.append(path_text(path))
+    elif extracted.worker:
+        summary.workers[path_text(path)] = extracted.worker
+    summary.warnings.extend((path_text(path), warning) for warning in written.warnings)
+    if extracted.report and extracted.report.state_under_review:
+        summary.states.add(extracted.report.state_under_review)
+    if document.status is DocumentStatus.INDEXED:
+        summary.indexed.append(path_text(path))
+        summary.read_again += item.earlier is not None
+    else:
+        why = document.error or "failed"
+        _quarantine(summary, item, why, "load", config.quarantine)
+        _failed(summary, path, why, names)
+
+
+def _to_read(
+    paths: list[Path], store: Store, summary: NightlySummary, names: FileNames
+) -> Iterator[_Read]:
+    """The inbox files to extract, each read once as it is reached: new files, and files an
+    earlier release indexed (read again, `read_by_this_release`); the others are noted in
+    `summary`: as `uprdex ingest` says them, a copy of a file met before it in the inbox
+    (`first_of`) and a file this release indexed (`needs_no_reading`) are not read. A file that
+    failed on an earlier night is still a failure (it is in the quarantine already); it is not
+    read again each night: `uprdex ingest FILE` retries it. A file that cannot be read fails in
+    one line; one gone since the scan is noted in `summary.changed`."""
+    logger = get_run_logger()
     first_path: dict[str, Path] = {}
-    for item in files:
-        earlier = known[item.sha256]
-        if (first := first_of(item.path, item.sha256, first_path)) is not None:
-            shown = (names(item.path), names(first))
-            summary.copies.append(Copy(path_text(item.path), path_text(first), shown))
-        elif (notes := needs_no_reading(item.path, earlier, store)) is not None:
+    for path in paths:
+        try:
+            data, sha256 = _read(path)
+        except FileNotFoundError:
+            summary.changed.append((path_text(path), names.line(path, GONE)))
+            logger.warning("%s: %s", path_text(path), GONE)
+            continue
+        except OSError as error:  # said as a broken PDF is: no bytes of it to quarantine
+            summary.not_quarantined[path_text(path)] = "no bytes of it were read"
+            logger.warning(_failed(summary, path, cannot_read(error), names))
+            continue
+        earlier = store.document(sha256)
+        if (first := first_of(path, sha256, first_path)) is not None:
+            shown = (names(path), names(first))
+            summary.copies.append(Copy(path_text(path), path_text(first), shown))
+        elif (notes := needs_no_reading(path, earlier, store)) is not None:
             summary.skipped += 1
-            summary.warnings.extend((path_text(item.path), note) for note in notes)
+            summary.warnings.extend((path_text(path), note) for note in notes)
         elif earlier is None or earlier.status == DocumentStatus.INDEXED:
-            todo.append(item)
+            yield _Read(path, data, sha256, earlier)
         else:
             reason = earlier.error or "failed"
-            _failed(summary, item.path, f"{reason} (on an earlier run)", names)
-            summary.failed_before.append(path_text(item.path))
-    return todo
+            _failed(summary, path, f"{reason} (on an earlier run)", names)
+            summary.failed_before.append(path_text(path))
 
 
 def _failed(summary: NightlySummary, path: Path, why: str, names: FileNames) -> str:
@@ -379,16 +359,12 @@ def _failed(summary: NightlySummary, path: Path, why: str, names: FileNames) -> 
 
 
 def _quarantine(
-    summary: NightlySummary,
-    path: Path,
-    sha256: str,
-    error: str,
-    stage: str,
-    folder: Path,
-    detail: str = "",
+    summary: NightlySummary, item: _Read, error: str, stage: str, folder: Path, detail: str = ""
 ) -> None:
-    """`quarantine_failed`: a file it could not copy is noted in `summary` and the log."""
-    why = quarantine_failed(path, sha256, error, stage, folder, detail)
+    """`quarantine_failed` of the bytes read: a file it could not copy is noted in `summary`
+    and the log."""
+    path = item.path
+    why = quarantine_failed(path, item.data, item.sha256, error, stage, folder, detail)
     if why:
         summary.not_quarantined[path_text(path)] = why
         get_run_logger().warning("%s: not copied to the quarantine: %s", path_text(path), why)
@@ -530,10 +506,12 @@ def nightly(
             scaleout.connect(dask_address, dask_workers, verbose) as cluster,
             task_runner(2 * cluster.threads) as runner,
         ):
-            summary = _ingest(config, loader, _on(runner))
+            summary = _ingest(config, loader, _on(runner), 4 * cluster.threads)
     else:
-        with task_runner(2 * cluster.threads if cluster else 0) as runner:
-            summary = _ingest(config, loader, _on(runner))
+        threads = 2 * cluster.threads if cluster else 0
+        with task_runner(threads) as runner:
+            ahead = 2 * (threads or LoaderSettings().processes)  # as many as queue behind them
+            summary = _ingest(config, loader, _on(runner), ahead)
     summary.exports = _build(config, summary.states, since)
     publish(summary, config)
     return summary
@@ -541,7 +519,7 @@ def nightly(
 
 def publish(summary: NightlySummary, config: Config) -> None:
     """The run's Prefect artifacts: a table of the files indexed, failed, read again but kept
-    as an earlier release read them, and not read because they changed meanwhile (with the
+    as an earlier release read them, and not read because they were gone meanwhile (with the
     one-line reason, and the Dask worker when there was one), and a link to the HTML report."""
     from prefect.artifacts import create_link_artifact, create_table_artifact
 

@@ -60,14 +60,14 @@ class NightlySummary:
     """Stored corrections this run's documents made disagree or contradict, once imported ids
     are read as their asks (`Resolved.conflicts_since`), as `uprdex ingest` says them."""
     changed: list[tuple[str, str]] = field(default_factory=list)
-    """Files saved over (or still being written) between the inbox scan and their reading
-    (path, the line saying so): not read by this run, still in the inbox for the next."""
+    """Files gone (moved or deleted) between the inbox scan and their reading (path, the line
+    saying so): not read by this run."""
     copies: list[Copy] = field(default_factory=list)
     """Files of the same bytes as a file before them in the inbox: not counted in the others."""
 
     def copy_line(self, copy: Copy) -> str:
         """What the run says of a copy, with its first file's outcome ("b.pdf: the same file
-        as a.pdf (indexed)"): indexed, failed, earlier reading kept, not read (changed
+        as a.pdf (indexed)"): indexed, failed, earlier reading kept, not read (gone
         meanwhile) or already indexed."""
         outcomes = (
             ("indexed", self.indexed),

@@ -5,9 +5,7 @@ nightly run rewrites and other tools read, the models `uprdex train-*` writes)."
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
-import shutil
 import stat
 import threading
 from collections.abc import Callable
@@ -15,9 +13,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import BinaryIO
 
-from uprdex.pipeline.errors import FileChangedError
-
-__all__ = ["copy_whole", "remove_unfinished", "write_whole"]
+__all__ = ["remove_unfinished", "write_whole"]
 
 
 def write_whole(out: Path, data: bytes) -> None:
@@ -41,40 +37,6 @@ def write_whole(out: Path, data: bytes) -> None:
         _replace(out if old is None else out.resolve(), lambda handle: handle.write(data), old)
     except OSError as error:
         raise OSError(error.errno, error.strerror, str(out)) from error
-
-
-def copy_whole(source: Path, out: Path, sha256: str | None = None) -> None:
-    """A copy of `source` at the new file `out`, with its permissions and times, as
-    `write_whole` writes: a full disk (or a crash) leaves no file, never half a copy (the
-    quarantine's copy of a failed file, which a later run takes as done). Read in blocks: a
-    large file is never held in memory. An OSError names `source` when it cannot be opened or
-    read (removed meanwhile, a disk that failed), else `out`. Given the `sha256` of the bytes
-    meant, a source saved over since is not copied: a FileChangedError, and no file."""
-    try:
-        with source.open("rb") as handle:
-            _replace(out, lambda temporary: _copy(source, handle, temporary, sha256), None)
-        shutil.copystat(source, out)
-    except OSError as error:
-        failed = source if error.filename == str(source) else out
-        raise OSError(error.errno, error.strerror, str(failed)) from error
-
-
-def _copy(source: Path, handle: BinaryIO, temporary: BinaryIO, sha256: str | None) -> None:
-    """`source`'s bytes, read from `handle` in blocks, into `temporary`; a failed read names
-    `source` (a failed write has no name: `copy_whole` gives it the output's); bytes other than
-    those `sha256` names are a FileChangedError."""
-    digest = hashlib.sha256()
-    while True:
-        try:
-            block = handle.read(1 << 20)
-        except OSError as error:
-            raise OSError(error.errno, error.strerror, str(source)) from error
-        if not block:
-            break
-        digest.update(block)
-        temporary.write(block)
-    if sha256 is not None and digest.hexdigest() != sha256:
-        raise FileChangedError(f"{source} changed since it was read")
 
 
 _UNFINISHED: set[Path] = set()

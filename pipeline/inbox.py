@@ -7,10 +7,8 @@ runs from writing it at once.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
-import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,15 +17,14 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from uprdex.pipeline.errors import BadIndexError, FileChangedError, IndexBusyError, cannot_read
-from uprdex.pipeline.files import copy_whole, write_whole
+from uprdex.pipeline.errors import BadIndexError, FileChangedError, IndexBusyError
+from uprdex.pipeline.files import write_whole
 from uprdex.pipeline.names import BY_NAME, display_name, path_text
 
 __all__ = [
-    "CHANGED_SINCE_READ",
-    "GONE_SINCE_READ",
     "PARTIAL_SUFFIXES",
     "InboxFile",
+    "inbox_pdfs",
     "index_lock",
     "is_partial",
     "not_a_folder",
@@ -63,9 +60,9 @@ def is_partial(path: Path) -> bool:
     return any(path.with_name(path.name + suffix).exists() for suffix in PARTIAL_SUFFIXES)
 
 
-def scan_inbox(inbox: Path) -> Iterator[InboxFile]:
+def inbox_pdfs(inbox: Path) -> Iterator[Path]:
     """Every regular PDF file under the inbox (symlinks, folders named *.pdf and downloads
-    still under way are skipped), in a stable order, with its sha256."""
+    still under way are skipped), in a stable order; none is opened."""
     if not inbox.is_dir():
         return
     for path in sorted(inbox.rglob("*")):
@@ -73,6 +70,12 @@ def scan_inbox(inbox: Path) -> Iterator[InboxFile]:
             continue
         if is_partial(path):
             continue  # still downloading: the rename that completes it brings it in
+        yield path
+
+
+def scan_inbox(inbox: Path) -> Iterator[InboxFile]:
+    """`inbox_pdfs`, each with its sha256 (`uprdex watch` tells a change by it)."""
+    for path in inbox_pdfs(inbox):
         digest = hashlib.sha256()
         with path.open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
@@ -107,26 +110,23 @@ def not_a_pdf(path: Path) -> str:
 
 
 def quarantine(
-    path: Path, sha256: str | None, error: str, stage: str, folder: Path, detail: str = ""
+    path: Path, data: bytes, sha256: str, error: str, stage: str, folder: Path, detail: str = ""
 ) -> Path:
-    """Copy a failed file into the quarantine folder as `<sha256[:12]>-<name>`, with
+    """Write the bytes of a failed file (`data`, as it was read and failed: the file is not
+    read again) into the quarantine folder as `<sha256[:12]>-<name>`, with
     `<sha256[:12]>-<name>.error.json` beside it: its "reason" is `error` (what is wrong, naming
-    no file) in a line naming the file, as the index records it. A file saved over since its
-    bytes were hashed is not copied (a FileChangedError): the copy would not be what failed.
-    A file that cannot be copied (gone, unreadable) is an OSError naming it, and no .error.json
-    is written: one is never without its copy."""
+    no file) in a line naming the file, as the index records it. Bytes other than those
+    `sha256` names are a FileChangedError, and nothing is written: a copy's name says what it
+    holds. A copy that cannot be written is an OSError naming it, and no .error.json is
+    written: one is never without its copy."""
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise FileChangedError(f"{path_text(path)}: these bytes are not those of {sha256[:12]}")
     folder.mkdir(parents=True, exist_ok=True)
     target = quarantined_as(path, sha256, folder)
-    # The source is opened whatever it is: a file gone meanwhile is a FileNotFoundError naming
-    # it, never a .error.json beside no copy, said "copied". What is not a regular file (saved
-    # over by a named pipe, whose open waits forever) is refused before its open.
-    source = path.stat()
-    if not stat.S_ISREG(source.st_mode):
-        raise OSError(errno.EINVAL, "not a file", str(path))
     # A copy cut short would pass for one: a release that copied in place left part of it on
     # a full disk. The name holds the sha256's head, so a copy of another size is such a part.
-    if not (target.exists() and target.stat().st_size == source.st_size):
-        copy_whole(path, target, sha256)
+    if not (target.exists() and target.stat().st_size == len(data)):
+        write_whole(target, data)
     report = {
         "file": path_text(path),
         "sha256": sha256,
@@ -142,26 +142,16 @@ def quarantine(
     return target
 
 
-CHANGED_SINCE_READ = "changed since it was read (saved over?): the next run reads it again"
-GONE_SINCE_READ = "gone since it was read (moved or deleted?)"
-
-
 def quarantine_failed(
-    path: Path, sha256: str | None, error: str, stage: str, folder: Path, detail: str = ""
+    path: Path, data: bytes, sha256: str, error: str, stage: str, folder: Path, detail: str = ""
 ) -> str:
-    """`quarantine` the failed file: "" when copied, else why not, in a line (the file gone or
-    its disk failing meanwhile, a quarantine that cannot be written, the file saved over since
-    its bytes were read); the batch goes on either way."""
+    """`quarantine` the failed file's bytes: "" when copied, else why not, in a line (a
+    quarantine that cannot be written: a full disk, a folder the run may not write); the batch
+    goes on either way."""
     try:
-        quarantine(path, sha256, error, stage, folder, detail)
-    except FileChangedError:
-        return CHANGED_SINCE_READ
+        quarantine(path, data, sha256, error, stage, folder, detail)
     except OSError as refused:
-        if refused.filename != str(path):
-            return f"cannot write {refused.filename or folder}: {refused.strerror or refused}"
-        if isinstance(refused, FileNotFoundError):
-            return GONE_SINCE_READ  # moved or deleted since its reading
-        return cannot_read(refused)  # its disk failing: the run's line names the file already
+        return f"cannot write {refused.filename or folder}: {refused.strerror or refused}"
     return ""
 
 

@@ -497,8 +497,10 @@ def test_evidence_of_an_ask_whose_report_failed_names_the_failed_file_not_indexe
     index = ingested(("cit_svn2019_compilation_notes.pdf",), tmp_path / "data" / "index.sqlite")
     failed = cli("ingest", broken, "--index", index, "--workers", "1")
     assert failed.exit_code == 1, failed.output
-    sha256 = hashlib.sha256(broken.read_bytes()).hexdigest()
-    copy = quarantine(broken, sha256, "broken PDF", "extract", tmp_path / "data" / "quarantine")
+    data = broken.read_bytes()
+    sha256 = hashlib.sha256(data).hexdigest()
+    quarantined = tmp_path / "data" / "quarantine"
+    copy = quarantine(broken, data, sha256, "broken PDF", "extract", quarantined)
     shown = cli("evidence", "A/HRC/28/15", "115.22", "--index", index)
     assert shown.exit_code == 0, shown.output
     said = " ".join(shown.output.split())
@@ -528,8 +530,10 @@ def test_evidence_finds_the_quarantine_copy_of_a_failed_file_in_an_inbox_subfold
     broken.write_bytes(fixture("slovenia2014_recs.pdf").read_bytes()[:20_000])
     index = ingested(("cit_svn2019_compilation_notes.pdf",), tmp_path / "data" / "index.sqlite")
     assert cli("ingest", broken, "--index", index, "--workers", "1").exit_code == 1
-    sha256 = hashlib.sha256(broken.read_bytes()).hexdigest()
-    copy = quarantine(broken, sha256, "broken PDF", "extract", tmp_path / "data" / "quarantine")
+    data = broken.read_bytes()
+    sha256 = hashlib.sha256(data).hexdigest()
+    quarantined = tmp_path / "data" / "quarantine"
+    copy = quarantine(broken, data, sha256, "broken PDF", "extract", quarantined)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)  # no workspace here: its quarantine is not this one

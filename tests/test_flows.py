@@ -14,7 +14,6 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
 
 import pytest
 from prefect.events.worker import EventsWorker
@@ -279,10 +278,16 @@ def test_a_quarantine_that_cannot_be_written_does_not_stop_the_batch(
 ) -> None:
     # A quarantine on a full disk (or read-only): the copy's OSError ended the flow run with
     # Prefect's traceback; the files after it were not read and no export was written.
-    def full(source: Path, handle: BinaryIO, target: BinaryIO, sha256: str | None) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device")
+    from uprdex.pipeline import inbox
 
-    monkeypatch.setattr("uprdex.pipeline.files._copy", full)
+    write = inbox.write_whole
+
+    def full(out: Path, data: bytes) -> None:  # room for an .error.json, not for a copy
+        if out.suffix == ".pdf":
+            raise OSError(errno.ENOSPC, "No space left on device", str(out))
+        write(out, data)
+
+    monkeypatch.setattr(inbox, "write_whole", full)
     paths = _workspace(tmp_path, corrupt=True, salt="full quarantine")
     summary = nightly(**paths)
     assert len(summary.indexed) == 2 and summary.exports
@@ -368,63 +373,50 @@ def test_a_changed_setting_extracts_again_and_old_cache_files_go(
     assert not cached[0].exists() and all(path.exists() for path in cached[1:])
 
 
-def test_a_file_saved_over_after_the_scan_is_not_read_nor_cached_under_the_scanned_hash(
+def test_a_file_saved_over_after_the_scan_is_read_as_it_is_then_and_one_gone_said_in_a_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # review23 finding 1. The extract task's cache key is the hash `scan_inbox` took; the
+    # review23 finding 1. The extract task's cache key was the hash the inbox scan took; the
     # task read the file again later, so a file saved over in between had its new reading
     # cached under the old bytes' key for 30 days, and a later run meeting the old bytes
-    # indexed the new file's records at their path. Now the task reads the bytes once and
-    # reads them only when they are the scanned ones; else the file is left for the next run,
-    # in one line, and nothing is cached (its task run completes: no ERROR line).
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
-
+    # indexed the new file's records at their path. Then the task read the bytes once and
+    # left a file of other bytes for the next run. Now (stale) each file is read once, its
+    # sha256 taken of those bytes: a file saved over after the scan is read as it is then,
+    # cached under its own bytes only; one gone is said in one line.
     from uprdex.flows.cli._run_lines import each_file
-    from uprdex.pipeline.inbox import InboxFile
 
     paths = _workspace(tmp_path, salt=uuid.uuid4().hex)
-    target = Path(paths["inbox"]) / GOOD[0]
+    target, moved = Path(paths["inbox"]) / GOOD[0], Path(paths["inbox"]) / GOOD[1]
     old = target.read_bytes()
-    scanned = hashlib.sha256(old).hexdigest()
-    target.write_bytes(fixture("albania2014_recs.pdf").read_bytes() + old[-40:])  # saved over
-    scan = nightly_module.scan_inbox
+    new = fixture("albania2014_recs.pdf").read_bytes() + old[-40:]
+    listed = nightly_module.inbox_pdfs
 
-    def scanned_before_the_save(inbox: Path) -> Iterator[InboxFile]:
-        for item in scan(inbox):
-            yield InboxFile(item.path, scanned) if item.path == target else item
+    def changed_after_the_scan(inbox: Path) -> Iterator[Path]:
+        found = list(listed(inbox))
+        target.write_bytes(new)  # saved over
+        moved.rename(tmp_path / moved.name)  # moved away
+        return iter(found)
 
-    monkeypatch.setattr(nightly_module, "scan_inbox", scanned_before_the_save)
+    monkeypatch.setattr(nightly_module, "inbox_pdfs", changed_after_the_scan)
     config = Config(*(Path(paths[key]) for key in ("inbox", "index", "quarantine", "reports")))
-    state = ingest_inbox(config, return_state=True)
-    summary = state.result()
-    assert [Path(path).name for path, _ in summary.changed] == [GOOD[0]], summary.changed
+    summary = ingest_inbox(config)
+    assert [Path(path).name for path, _ in summary.changed] == [GOOD[1]], summary.changed
     capsys.readouterr()
     each_file(summary, config)  # what `uprdex run` and `uprdex watch` say of it: one line
-    said = [line for line in capsys.readouterr().err.splitlines() if GOOD[0] in line]
-    assert len(said) == 1 and said[0].startswith(f"skipped {GOOD[0]}: changed since the inbox"), (
-        said
-    )
-    assert ([Path(path).name for path in summary.indexed], summary.failed) == ([GOOD[1]], [])
+    said = [line for line in capsys.readouterr().err.splitlines() if GOOD[1] in line]
+    assert said == [
+        f"skipped {GOOD[1]}: gone since the inbox was scanned (moved or deleted?): not read"
+    ], said
+    assert ([Path(path).name for path in summary.indexed], summary.failed) == ([GOOD[0]], [])
+    scanned, read = (hashlib.sha256(data).hexdigest() for data in (old, new))
+    with Store(Path(paths["index"])) as store:
+        document = store.document(read)
+        assert store.document(scanned) is None
+    assert document is not None and "lbania" in (document.state_under_review or "")
     storage = Path(get_current_settings().results.local_storage_path)
     assert not list(storage.glob(f"{CACHE_PREFIX}{scanned}*"))
-    with get_client(sync_client=True) as client:
-        runs: list[str] = []
-        for _ in range(60):  # task runs are recorded from their events, a moment later
-            runs = [
-                f"{run.name}: {run.state_type}"
-                for run in client.read_task_runs(
-                    flow_run_filter=FlowRunFilter(
-                        id=FlowRunFilterId(any_=[state.state_details.flow_run_id])
-                    )
-                )
-                if run.state_type and run.state_type.value in ("COMPLETED", "FAILED", "CRASHED")
-            ]
-            if len(runs) >= len(GOOD):
-                break
-            time.sleep(0.5)
-    assert len(runs) == len(GOOD) and all(run.endswith("COMPLETED") for run in runs), runs
     # The old bytes back at their path: read (not a cached reading of the other file).
+    monkeypatch.setattr(nightly_module, "inbox_pdfs", listed)
     target.write_bytes(old)
     again = ingest_inbox(config)
     assert [Path(path).name for path in again.indexed] == [GOOD[0]], again
@@ -547,22 +539,21 @@ def test_an_inbox_file_the_run_cannot_read_fails_in_one_line_naming_it_once(
     # denied: '/abs/inbox/report.pdf'" (the file named twice) with Prefect's traceback. Now:
     # one reason, "cannot read (Permission denied)", a failed file, the others indexed.
     from uprdex.flows.cli._run_lines import each_file
-    from uprdex.pipeline.inbox import InboxFile
 
     paths = _workspace(tmp_path, salt=uuid.uuid4().hex)
     target = Path(paths["inbox"]) / GOOD[0]
-    scan = nightly_module.scan_inbox
+    listed = nightly_module.inbox_pdfs
 
-    def unreadable_after_the_scan(inbox: Path) -> Iterator[InboxFile]:
-        for item in scan(inbox):
-            if item.path == target and os.geteuid() == 0:  # root reads a file of mode 000
+    def unreadable_after_the_scan(inbox: Path) -> Iterator[Path]:
+        for path in listed(inbox):
+            if path == target and os.geteuid() == 0:  # root reads a file of mode 000
                 target.unlink()
                 target.mkdir()
-            elif item.path == target:
+            elif path == target:
                 target.chmod(0)
-            yield item
+            yield path
 
-    monkeypatch.setattr(nightly_module, "scan_inbox", unreadable_after_the_scan)
+    monkeypatch.setattr(nightly_module, "inbox_pdfs", unreadable_after_the_scan)
     config = Config(*(Path(paths[key]) for key in ("inbox", "index", "quarantine", "reports")))
     try:
         summary = ingest_inbox(config)
@@ -634,3 +625,45 @@ def test_an_inbox_file_a_failing_disk_cannot_read_is_retried_then_one_line(
         "no bytes of it were read)"
     ], done.stderr
     assert "1 indexed" in done.stdout and "1 failed" in done.stdout, done.stdout
+
+
+_INBOX_OPENS: list[str] = []
+"""The files opened for reading by this process while a test counts them (`_count_opens`)."""
+_COUNTING: list[str] = []  # the folder whose files are counted, when one is
+_HOOKED: list[bool] = []
+
+
+def _count_opens(event: str, args: tuple[object, ...]) -> None:
+    """An audit hook (it cannot be removed: it counts only while `_COUNTING` names a folder)."""
+    if event != "open" or not _COUNTING or not isinstance(args[0], str | bytes | Path):
+        return
+    path, mode, flags = os.fsdecode(args[0]), args[1], args[2]
+    reading = mode in ("r", "rb") if mode else not (int(flags or 0) & (os.O_WRONLY | os.O_RDWR))
+    if reading and path.startswith(_COUNTING[0]):
+        _INBOX_OPENS.append(Path(path).name)
+
+
+def test_a_run_reads_each_new_inbox_file_once_and_quarantines_the_bytes_read(
+    tmp_path: Path,
+) -> None:
+    # `uprdex run` hashed each inbox file (the scan), read it again in the extract task and,
+    # when it failed, a third time for its copy in the quarantine. Now each file is read once:
+    # its bytes go to the reader, and the quarantine holds those same bytes.
+    paths = _workspace(tmp_path, corrupt=True, salt=uuid.uuid4().hex)
+    corrupt = (Path(paths["inbox"]) / "corrupt.pdf").read_bytes()
+    config = Config(*(Path(paths[key]) for key in ("inbox", "index", "quarantine", "reports")))
+    if not _HOOKED:
+        sys.addaudithook(_count_opens)
+        _HOOKED.append(True)
+    _INBOX_OPENS.clear()
+    _COUNTING.append(str(Path(paths["inbox"]).resolve()) + os.sep)
+    try:
+        summary = ingest_inbox(config)
+    finally:
+        _COUNTING.clear()
+    assert sorted(Path(path).name for path in summary.indexed) == sorted(GOOD)
+    assert [Path(path).name for path, _ in summary.failed] == ["corrupt.pdf"]
+    opened = {name: _INBOX_OPENS.count(name) for name in _INBOX_OPENS}
+    assert opened == dict.fromkeys([*GOOD, "corrupt.pdf"], 1), opened
+    (copy,) = Path(paths["quarantine"]).glob("*-corrupt.pdf")
+    assert copy.read_bytes() == corrupt

@@ -687,6 +687,38 @@ def test_the_python_api_gives_the_evidence_of_an_imported_id_kept_from_before(
             opened.evidence("upr-info:SVN:20:000000000000")
 
 
+@pytest.mark.parametrize("kind", ["upr-info", "thematic-list"])
+def test_an_import_file_saved_over_after_its_hash_is_read_as_the_bytes_hashed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    # import_file hashed the file, then its reader opened it again: a file saved over in
+    # between had the new bytes' rows (or failure) recorded under the old bytes' sha256, and
+    # an import of the old bytes later was "unchanged". Now the bytes hashed are those read.
+    import hashlib
+
+    import uprdex.flows.ingest as ingest
+
+    source = UPR_INFO if kind == "upr-info" else THEMATIC
+    given = tmp_path / source.name
+    given.write_bytes(source.read_bytes())
+    # The file saved over: the export's first three rows (a list: not a list at all).
+    head = b"".join(UPR_INFO.read_bytes().splitlines(keepends=True)[:4])
+    read = ingest.read_with_hash
+
+    def saved_over_after_the_hash(path: Path) -> tuple[bytes, str]:
+        hashed = read(path)
+        path.write_bytes(head)
+        return hashed
+
+    monkeypatch.setattr(ingest, "read_with_hash", saved_over_after_the_hash)
+    reader = read_upr_info if kind == "upr-info" else read_thematic_list
+    with Store(tmp_path / "index.sqlite") as store:
+        result = import_file(given, kind, store)
+    assert result.sha256 == hashlib.sha256(source.read_bytes()).hexdigest()
+    assert (result.outcome, result.error) == ("indexed", None), result.error
+    assert result.recommendations == len(reader(source)) > 3
+
+
 def test_import_says_which_of_its_recommendations_were_already_read_from_pdfs(
     tmp_path: Path,
 ) -> None:

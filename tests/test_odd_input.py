@@ -303,7 +303,7 @@ def test_a_quarantine_copy_cut_by_a_full_disk_is_not_taken_for_a_copy(tmp_path: 
         "import hashlib, sys; from pathlib import Path; "
         "from uprdex.pipeline.inbox import quarantine; "
         "scan = Path(sys.argv[1]); sha256 = hashlib.sha256(scan.read_bytes()).hexdigest(); "
-        "quarantine(scan, sha256, 'no text layer', 'load', Path(sys.argv[2]))"
+        "quarantine(scan, scan.read_bytes(), sha256, 'no text layer', 'load', Path(sys.argv[2]))"
     )
     args = [sys.executable, "-c", script, scan, folder]
     cut = subprocess.run(args, capture_output=True, text=True, preexec_fn=_full_disk)
@@ -321,9 +321,9 @@ def test_a_quarantine_copy_an_earlier_release_cut_short_is_copied_again(tmp_path
     scan.write_bytes(b"%PDF-1.4\n" + os.urandom(3 * FULL))
     folder = tmp_path / "quarantine"
     sha256 = hashlib.sha256(scan.read_bytes()).hexdigest()
-    first = quarantine(scan, sha256, "no text layer", "load", folder)
+    first = quarantine(scan, scan.read_bytes(), sha256, "no text layer", "load", folder)
     first.write_bytes(scan.read_bytes()[:FULL])  # as the earlier release left it
-    again = quarantine(scan, sha256, "no text layer", "load", folder)
+    again = quarantine(scan, scan.read_bytes(), sha256, "no text layer", "load", folder)
     assert again == first and again.read_bytes() == scan.read_bytes()
 
 

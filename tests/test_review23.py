@@ -158,32 +158,27 @@ def test_the_nightly_extract_task_returns_a_reading_only_of_the_bytes_its_cache_
     # read and hashed the file again. Replaced in between (a corrected download saved over the
     # old one), the reading of the new bytes was returned, so cached, under the old bytes'
     # key; a later run that meets the old bytes (in any workspace of this Prefect home)
-    # indexed the new file's records at the old file's path. Now the task reads the bytes
-    # once and reads nothing of other bytes (`NotRead`, not cached: test_flows' whole-flow
-    # test of a file saved over after the scan).
+    # indexed the new file's records at the old file's path. Now (stale) the flow reads each
+    # file once and hands the task its bytes with their sha256: the task opens no file, and
+    # its reading is of those bytes, whatever the path holds by then.
     import hashlib
     import logging
 
     from uprdex.flows import nightly
-    from uprdex.pipeline.errors import UprdexError
-    from uprdex.pipeline.sandbox import WorkerStartError
+    from uprdex.pipeline.model import DocumentStatus
     from uprdex.pipeline.settings import LoaderSettings
 
     from helpers import fixture
 
     monkeypatch.setattr(nightly, "get_run_logger", lambda: logging.getLogger("review23"))
-    scanned = hashlib.sha256(b"%PDF-1.7 the older download").hexdigest()
+    data = fixture("slovenia2014_recs.pdf").read_bytes()
+    sha256 = hashlib.sha256(data).hexdigest()
     path = tmp_path / "report.pdf"
-    path.write_bytes(fixture("slovenia2014_recs.pdf").read_bytes())  # saved over it since
-    try:
-        extracted = nightly.extract_task.fn(str(path), scanned, LoaderSettings())
-    except (nightly.OverBudgetError, UprdexError) as error:  # raised, so not cached
-        assert not isinstance(error, WorkerStartError)
-        return
-    if isinstance(extracted, nightly.NotRead):  # no reading at all
-        assert extracted.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
-        return
-    assert extracted.document.sha256 == scanned, extracted.document.symbol
+    path.write_bytes(b"%PDF-1.7 saved over it since")
+    extracted = nightly.extract_task.fn(str(path), sha256, data, LoaderSettings())
+    document = extracted.document
+    assert (document.sha256, document.status) == (sha256, DocumentStatus.INDEXED), document.error
+    assert document.symbol == "A/HRC/28/15"
 
 
 @pytest.mark.prefect

@@ -44,18 +44,22 @@ def test_the_nightly_extract_task_does_not_raise_for_a_file_gone_since_the_scan(
     # A file moved or deleted from the inbox while a long run reads the others is the plainest
     # case of "changed since the inbox was scanned": nothing of it is read or cached. It
     # raised FileNotFoundError (retried twice, then a failed file, exit 1, and Prefect's
-    # traceback on the terminal); now it is NotRead, said in the one 'not read' line.
-    import hashlib
+    # traceback on the terminal); then it was NotRead. Now (stale) the flow reads each file
+    # once, as it reaches it: one gone is noted in the one 'not read' line, nothing submitted.
     import logging
 
     from uprdex.flows import nightly
-    from uprdex.pipeline.settings import LoaderSettings
+    from uprdex.pipeline.names import FileNames
+    from uprdex.pipeline.store import Store
 
     monkeypatch.setattr(nightly, "get_run_logger", lambda: logging.getLogger("review24"))
-    scanned = hashlib.sha256(b"%PDF-1.7 a report moved away since").hexdigest()
-    gone = tmp_path / "report.pdf"
-    result = nightly.extract_task.fn(str(gone), scanned, LoaderSettings())
-    assert isinstance(result, nightly.NotRead)
+    gone = tmp_path / "inbox" / "report.pdf"
+    summary = nightly.NightlySummary()
+    names = FileNames.apart([gone], [gone.parent])
+    with Store(tmp_path / "index.sqlite") as store:
+        assert list(nightly._to_read([gone], store, summary, names)) == []
+    assert summary.changed == [(str(gone), f"report.pdf: {nightly.GONE}")], summary.changed
+    assert summary.failed == []
 
 
 def test_forget_of_a_pair_never_recorded_is_a_usage_error_though_a_state_is_stale(
@@ -119,20 +123,27 @@ def test_the_nightly_extract_task_says_an_inbox_file_it_cannot_read_in_one_reaso
     # Finding 4 (fixed). Since fixcache the task reads the file: a PermissionError (a file
     # the run's user may not read) was raised, retried twice by `_transient` (an OSError),
     # then said as "PermissionError: [Errno 13] Permission denied: '/abs/inbox/x.pdf'" in a
-    # line naming the file already, with Prefect's traceback. Now it is the failed file's
-    # reason, "cannot read (Permission denied)", which no retry changes and Prefect's log
-    # filter drops as uprdex's own error.
-    import hashlib
+    # line naming the file already, with Prefect's traceback. Then it was the failed file's
+    # reason, "cannot read (Permission denied)". Now (stale) the flow reads each file once:
+    # the same reason, read once (no retry changes it), nothing submitted, nothing to
+    # quarantine.
     import logging
 
     from uprdex.flows import nightly
-    from uprdex.flows.logs import _said_by_uprdex
-    from uprdex.pipeline.errors import BadDocumentError
-    from uprdex.pipeline.settings import LoaderSettings
+    from uprdex.pipeline.names import FileNames
+    from uprdex.pipeline.store import Store
 
     from helpers import fixture
 
     monkeypatch.setattr(nightly, "get_run_logger", lambda: logging.getLogger("review24"))
+    reads: list[Path] = []
+    read = nightly.read_with_hash
+
+    def counted(path: Path) -> tuple[bytes, str]:
+        reads.append(path)
+        return read(path)
+
+    monkeypatch.setattr(nightly, "read_with_hash", counted)
     data = fixture("slovenia2014_recs.pdf").read_bytes()
     unreadable = tmp_path / "report.pdf"
     if os.geteuid() == 0:  # root reads a file of mode 000: a folder of that name cannot be read
@@ -142,15 +153,16 @@ def test_the_nightly_extract_task_says_an_inbox_file_it_cannot_read_in_one_reaso
         unreadable.write_bytes(data)
         unreadable.chmod(0)
         why = "Permission denied"
+    summary = nightly.NightlySummary()
+    names = FileNames.apart([unreadable], [tmp_path])
     try:
-        with pytest.raises(BadDocumentError) as raised:
-            scanned = hashlib.sha256(data).hexdigest()
-            nightly.extract_task.fn(str(unreadable), scanned, LoaderSettings())
+        with Store(tmp_path / "index.sqlite") as store:
+            assert list(nightly._to_read([unreadable], store, summary, names)) == []
     finally:
         unreadable.chmod(0o700)
-    assert raised.value.reason == f"cannot read ({why})"
-    assert not isinstance(raised.value, nightly.TRANSIENT)  # not retried
-    assert isinstance(raised.value, _said_by_uprdex())  # no Prefect traceback
+    assert summary.failed == [(str(unreadable), f"report.pdf: cannot read ({why})")]
+    assert reads == [unreadable]  # not retried
+    assert summary.not_quarantined == {str(unreadable): "no bytes of it were read"}
 
 
 @pytest.mark.parametrize("failure", ["crash", "timeout"])

@@ -13,18 +13,26 @@ ROOT = Path(__file__).resolve().parents[1]
 UNREADABLE = Path("/proc/self/mem")  # a file whose every read at offset 0 fails: EIO
 
 
-def test_a_failed_file_gone_before_its_copy_is_said_not_copied(tmp_path: Path) -> None:
+def test_a_failed_file_gone_before_its_copy_is_quarantined_from_the_bytes_read(
+    tmp_path: Path,
+) -> None:
     # review27 finding 1: quarantine() skipped the copy of a file gone (path.is_file() False)
     # but wrote its .error.json, and quarantine_failed returned "" (copied): `uprdex run` said
-    # "copied to data/quarantine" of a copy that did not exist.
-    from uprdex.pipeline.inbox import GONE_SINCE_READ, quarantine_failed, quarantined_as
+    # "copied to data/quarantine" of a copy that did not exist. It then said "gone since it
+    # was read", nothing copied. Since the quarantine writes the bytes the run read (stale),
+    # the file gone meanwhile is copied as it failed, its .error.json beside the copy.
+    import hashlib
+
+    from uprdex.pipeline.inbox import quarantine_failed, quarantined_as
 
     gone = tmp_path / "inbox" / "2019" / "x.pdf"  # moved away by the user after its reading
+    data = b"%PDF-1.4 the bytes that failed"
+    sha256 = hashlib.sha256(data).hexdigest()
     folder = tmp_path / "quarantine"
-    why = quarantine_failed(gone, "ab" * 32, "no text layer", "load", folder)
-    copied = quarantined_as(gone, "ab" * 32, folder).exists()
-    assert why or copied, (why, sorted(p.name for p in folder.iterdir()))
-    assert why == GONE_SINCE_READ and not any(folder.iterdir()), why  # no .error.json alone
+    why = quarantine_failed(gone, data, sha256, "no text layer", "load", folder)
+    copy = quarantined_as(gone, sha256, folder)
+    assert why == "" and copy.read_bytes() == data, why
+    assert copy.with_name(copy.name + ".error.json").is_file()
 
 
 def test_a_quarantine_error_without_its_copy_is_not_said_copied(tmp_path: Path) -> None:
@@ -47,16 +55,21 @@ def test_a_quarantine_error_without_its_copy_is_not_said_copied(tmp_path: Path) 
     assert f"copied to {copy}" in both, both
 
 
-def test_the_quarantine_s_cannot_read_names_no_file(tmp_path: Path) -> None:
+def test_the_quarantine_does_not_read_the_failed_file_again(tmp_path: Path) -> None:
     # review27 finding 3: the why-not said "cannot read /proc/self/mem: Input/output error",
-    # naming the file the run's line had named, in a wording of its own.
-    from uprdex.pipeline.errors import cannot_read
-    from uprdex.pipeline.inbox import quarantine_failed
+    # naming the file the run's line had named, in a wording of its own. Since the quarantine
+    # writes the bytes the run read (stale), it reads no file: one whose every read fails now
+    # is copied as it was read.
+    import hashlib
 
-    why = quarantine_failed(UNREADABLE, None, "no text layer", "load", tmp_path / "quarantine")
-    assert why, why
-    assert str(UNREADABLE) not in why, why
-    assert why == cannot_read(OSError(5, "Input/output error")), why
+    from uprdex.pipeline.inbox import quarantine_failed, quarantined_as
+
+    data = b"%PDF-1.4 read before its disk failed"
+    sha256 = hashlib.sha256(data).hexdigest()
+    folder = tmp_path / "quarantine"
+    why = quarantine_failed(UNREADABLE, data, sha256, "no text layer", "load", folder)
+    assert why == "", why
+    assert quarantined_as(UNREADABLE, sha256, folder).read_bytes() == data
 
 
 def test_the_size_tool_checks_the_uprdex_package_too(tmp_path: Path) -> None:
@@ -95,7 +108,8 @@ def test_a_stale_value_of_another_shape_is_said_in_one_line(tmp_path: Path, valu
 def test_the_stale_error_names_the_key_whose_value_is_broken(tmp_path: Path) -> None:
     # review27 finding 7: a valid schema-12 clusters_stale beside a clusters_stale_forgot that
     # is not JSON was said as "its meta value clusters_stale is '[[\"Slovenia\", true]]', in
-    # no form uprdex writes": the key and the value quoted were the sound ones.
+    # no form uprdex writes": the key and the value quoted were the sound ones. Since the step
+    # to schema 13 alone reads the two keys (stale), they are of an index of schema 12.
     import sqlite3
     from contextlib import closing
 
@@ -110,6 +124,7 @@ def test_the_stale_error_names_the_key_whose_value_is_broken(tmp_path: Path) -> 
         sound, broken = '[["Slovenia", true]]', '[["A/HRC'  # schema 12's two keys
         db.execute("INSERT OR REPLACE INTO meta VALUES ('clusters_stale', ?)", (sound,))
         db.execute("INSERT OR REPLACE INTO meta VALUES ('clusters_stale_forgot', ?)", (broken,))
+        db.execute("UPDATE meta SET value = '12' WHERE key = 'schema_version'")
     status = cli("status", "--index", index)
     assert status.exit_code == 2, (status.exit_code, status.output, status.exception)
     lines = status.output.strip().splitlines()

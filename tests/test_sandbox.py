@@ -278,6 +278,37 @@ def test_ingest_of_only_unchanged_files_starts_no_worker(
     assert started == []
 
 
+@pytest.mark.skipif(start_method() != "fork", reason="only forked workers inherit a warm-up")
+def test_ingest_warms_up_once_before_its_first_worker_and_not_for_unchanged_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The shared tables are loaded in this process before the first fork, so that every
+    # forked worker inherits them; a batch with nothing to read loads none (about 1-2 s).
+    from uprdex.flows import ingest
+    from uprdex.pipeline.store import Store
+
+    names = ("albania2010_recs.pdf", "andorra2011_recs.pdf")
+    index = ingested(names[:1], tmp_path / "index.sqlite")
+    events = _counting_starts(monkeypatch)
+    monkeypatch.setattr(ingest, "_warmed", False)
+    real = ingest.warm_up
+
+    def warm_up() -> None:
+        before = ingest._warmed
+        real()
+        if ingest._warmed and not before:
+            events.append("warmed")
+
+    monkeypatch.setattr(ingest, "warm_up", warm_up)
+    with Store(index) as store:
+        unchanged = ingest.ingest_paths([fixture(names[0])], store)
+        assert [result.outcome for result in unchanged] == ["unchanged"]
+        assert events == []
+        read = ingest.ingest_paths([fixture(name) for name in names], store)
+    assert [result.outcome for result in read] == ["unchanged", "indexed"]
+    assert events == ["warmed", "fork"], events
+
+
 def test_a_forked_worker_holds_no_other_workers_channel() -> None:
     # A worker forked while another worker's channel was open held this process's end of it:
     # when `uprdex run` ended at once (its Prefect server gone), its two workers each waited

@@ -139,7 +139,7 @@ def run(
         f"{len(summary.indexed)} indexed"
         f"{f' ({summary.read_again} read again by this release)' if summary.read_again else ''}, "
         f"{summary.skipped} already indexed, {len(summary.failed)} failed"
-        f"{f', {len(summary.changed)} not read (changed meanwhile)' if summary.changed else ''}"
+        f"{f', {len(summary.changed)} not read (gone meanwhile)' if summary.changed else ''}"
         f"{copies(summary)}. "
         f"Index {escape(str(config.index))}; exports in {escape(str(config.reports))}."
     )

@@ -9,8 +9,8 @@ cluster`) makes them first, and `uprdex status` names them.
 
 Stored as one JSON object under the meta key `clusters_stale`:
 {"states": [["Slovenia", true]], "forgot": [["A/HRC/28/15#115.1", "A/HRC/28/15#115.2"]]}.
-Schema 12 stored the two lists under two keys (`one_stale_value` makes them one); found so
-later (an uprdex of schema 12 still running), they are read as the one value.
+Schema 12 stored the two lists under two keys; the step to schema 13 (`one_stale_value`)
+makes them one, and an uprdex of schema 12 refuses an index of 13, so only that form is read.
 """
 
 from __future__ import annotations
@@ -30,34 +30,29 @@ _FORGOT_OF_SCHEMA_12 = "clusters_stale_forgot"
 
 
 def _stored(db: sqlite3.Connection) -> dict[str, list[list[object]]]:
-    """The stored value, {} when none. Schema 12's two keys are read as the one value: an uprdex
-    of that schema still running may write them into an index a newer one has brought up to
-    date. A BadIndexError for any other form: read as none, a cut-short change would be lost."""
-    rows = dict(
-        db.execute(
-            "SELECT key, value FROM meta WHERE key IN (?, ?)", (_KEY, _FORGOT_OF_SCHEMA_12)
-        ).fetchall()
-    )
-    if _KEY not in rows:
+    """The stored value, {} when none. A BadIndexError for any other form (schema 12's list
+    among them, which the step to schema 13 made one value): read as none, a cut-short change
+    would be lost."""
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (_KEY,)).fetchone()
+    if row is None:
         return {}
-    value, forgot_key = _parsed(db, rows, _KEY), _KEY
-    if isinstance(value, list):
-        forgot_key = _FORGOT_OF_SCHEMA_12
-        value = {"states": value, "forgot": _parsed(db, rows, forgot_key, "[]")}
-    if not isinstance(value, dict) or not _pairs(value.get("states", []), bool):
-        _unwritten(db, _KEY, rows[_KEY])
-    if not _pairs(value.get("forgot", []), str):
-        _unwritten(db, forgot_key, rows[forgot_key])  # the message names the key that is wrong
+    value = _parsed(db, _KEY, row[0])
+    if not (
+        isinstance(value, dict)
+        and _pairs(value.get("states", []), bool)
+        and _pairs(value.get("forgot", []), str)
+    ):
+        _unwritten(db, _KEY, row[0])
     return value
 
 
-def _parsed(db: sqlite3.Connection, rows: dict[str, str], key: str, default: str = "") -> object:
-    """The JSON value stored under `key` (`default` when none); a BadIndexError naming the key
-    when it is not JSON."""
+def _parsed(db: sqlite3.Connection, key: str, stored: str) -> object:
+    """The JSON value `stored` under `key`; a BadIndexError naming the key when it is not
+    JSON."""
     try:
-        return json.loads(rows.get(key) or default)
+        return json.loads(stored)
     except ValueError:
-        _unwritten(db, key, rows[key])
+        _unwritten(db, key, stored)
 
 
 def _pairs(value: object, second: type) -> bool:
@@ -108,8 +103,8 @@ def write_stale(
         pairs = set()
     if states == stale_states(db) and pairs == forgotten_pairs(db):
         return
-    db.execute("DELETE FROM meta WHERE key IN (?, ?)", (_KEY, _FORGOT_OF_SCHEMA_12))
     if not states:
+        db.execute("DELETE FROM meta WHERE key = ?", (_KEY,))
         return
     value = {"states": sorted(states.items()), "forgot": sorted(pairs)}
     db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_KEY, json.dumps(value)))
@@ -118,10 +113,22 @@ def write_stale(
 def one_stale_value(db: sqlite3.Connection) -> None:
     """Schema 13: schema 12's two keys (`clusters_stale`: the list of [State, fresh];
     `clusters_stale_forgot`: the list of pairs) as the one value; a value already one (the
-    version set back) stays as it is."""
+    version set back) stays as it is. A value in neither form is a BadIndexError naming its
+    key (`_stored`'s)."""
     if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
         return  # a database with no meta table: `schema.view_columns`' in memory
-    value = _stored(db)
-    db.execute("DELETE FROM meta WHERE key IN (?, ?)", (_KEY, _FORGOT_OF_SCHEMA_12))
-    if value:
-        db.execute("INSERT INTO meta VALUES (?, ?)", (_KEY, json.dumps(value)))
+    rows = dict(
+        db.execute(
+            "SELECT key, value FROM meta WHERE key IN (?, ?)", (_KEY, _FORGOT_OF_SCHEMA_12)
+        ).fetchall()
+    )
+    db.execute("DELETE FROM meta WHERE key = ?", (_FORGOT_OF_SCHEMA_12,))
+    states = _parsed(db, _KEY, rows[_KEY]) if _KEY in rows else None
+    if isinstance(states, list):
+        forgot = _parsed(db, _FORGOT_OF_SCHEMA_12, rows.get(_FORGOT_OF_SCHEMA_12, "[]"))
+        for key, pairs, second in ((_KEY, states, bool), (_FORGOT_OF_SCHEMA_12, forgot, str)):
+            if not _pairs(pairs, second):  # the message names the key that is wrong
+                _unwritten(db, key, rows[key])
+        value = json.dumps({"states": states, "forgot": forgot})
+        db.execute("UPDATE meta SET value = ? WHERE key = ?", (value, _KEY))
+    _stored(db)  # any other form: its one line, before the index is said up to date
