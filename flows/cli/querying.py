@@ -30,10 +30,10 @@ from uprdex.flows.cli._common import (
     pending_note,
     rec_filter,
     rec_id,
-    say_widened,
     shown_of,
     state_filters,
     unknown_id,
+    widened_line,
 )
 from uprdex.flows.cli._unread import may_be, unread_lines, why_unread
 from uprdex.flows.exit_codes import EXIT_SOME_FAILED, EXIT_USAGE
@@ -311,6 +311,7 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
         where = rec_filter(options, store)
         found = store.search(words, where, limit)
         pending = pending_note(store, where, words)
+        widened = widened_line(store, where, words, found.matched)
     for hit in found.hits:
         rec = hit.recommendation
         if as_json:
@@ -346,7 +347,8 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
             out.print(f"  {line}")
     if not as_json:
         out.print(shown_of(len(found.hits), found.matched, "result"))
-    say_widened(words)
+    if widened:
+        err.print(widened)
     if pending:
         err.print(pending)
 
