@@ -156,7 +156,9 @@ NO_RECURRING = (
 """What `--recurring` says when it finds nothing."""
 SEARCH_OPTION = click.option(
     "--search",
-    help="Words that must all appear in the recommendation text. With --recommending-state, "
+    help="Words that must all appear in the recommendation text; words in double quotes, "
+    "together and in that order, and never by a treaty's or body's other names "
+    "('\"death penalty\"'). With --recommending-state, "
     "an item that bundles several asks, each with its own States (Japan 2008's 60.1: OP-CAT "
     "(United Kingdom, ...), the Hague Convention (Canada, ...)), is kept only when the words "
     "are in the parts that State asked for.",

@@ -303,7 +303,8 @@ def _parts(row: dict[str, Any]) -> list[str]:
 def search(words: str, index: Path | None, limit: int, as_json: bool, **options: Any) -> None:
     """Search recommendation texts and the evidence about them, best matches first.
 
-    Example: `uprdex search "freedom of information" --state-under-review Cambodia`.
+    Example: `uprdex search "freedom of information" --state-under-review Cambodia`. Words
+    in double quotes are a phrase, searched as typed: `uprdex search '"death penalty"'`.
     """
     from uprdex.pipeline.exports import recommendation_record
 
