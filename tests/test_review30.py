@@ -291,3 +291,69 @@ def test_a_reformulated_ask_keeps_its_original_wording(corpus_index: Path) -> No
     # ...” (Romania)." Iran supported the reworded ask.
     record = json.dumps(_asks(corpus_index)[f"{EARLIER}#90.50"], ensure_ascii=False)
     assert "end the policies of discrimination against religious minorities" in record, record
+
+
+# Finding 10. Asks that print a treaty under a name the treaty table does not hold, or the table's
+# name without its article, are not found by the treaty's usual names.
+TREATY_VARIANTS = {
+    # A/HRC/14/12 p. 20, 91.1 "... /ratify the Optional Protocol to CAT (Chile)/ ...": `search
+    # "Optional Protocol to CAT"` finds it, `search OPCAT` (which says it also searched "Optional
+    # Protocol to the CAT") does not.
+    "opcat": ("OPCAT", f"{EARLIER}#91.1"),
+    # A/HRC/28/12 p. 12, 138.20 "Consider the possibility of acceding to the International
+    # Convention on the Rights of Migrant Workers and Members of Their Families (Egypt)".
+    "icrmw-rights-of-migrant-workers": ("ICRMW", f"{LATER}#138.20"),
+    # p. 12, 138.7 "Consider ratifying the Convention on the Elimination of All Forms of
+    # Discrimination against Women, the Optional Protocol thereto and the Convention on the
+    # Protection of the Rights of All Migrants and the Members of Their Families (Burkina Faso)".
+    "icrmw-all-migrants": ("ICRMW", f"{LATER}#138.7"),
+    # p. 12, 138.12 "Step up its efforts to ensure equal treatment of women and girls,
+    # particularly by ratifying the Convention to Eliminate All Forms of Discrimination against
+    # Women (Thailand)".
+    "cedaw-to-eliminate": ("CEDAW", f"{LATER}#138.12"),
+}
+
+
+@pytest.mark.corpus
+@pytest.mark.xfail(
+    strict=True,
+    reason="review30 finding 10: `search OPCAT`, `search ICRMW` and `search CEDAW` miss asks that "
+    "print the treaty as 'the Optional Protocol to CAT', 'International Convention on the Rights "
+    "of Migrant Workers ...', '... Rights of All Migrants ...', 'Convention to Eliminate ...'",
+)
+@pytest.mark.parametrize("case", sorted(TREATY_VARIANTS))
+def test_a_treaty_search_finds_the_asks_that_print_a_variant_name(
+    corpus_index: Path, case: str
+) -> None:
+    words, wanted = TREATY_VARIANTS[case]
+    found = cli("search", words, "--limit", "0", "--index", corpus_index)
+    assert found.exit_code == 0, found.output
+    assert wanted in found.output, found.output[-400:]
+
+
+def _report_article(index: Path, out: Path, rec_id: str) -> str:
+    """The text of one recommendation's entry on its State's page of the HTML report."""
+    written = cli("report", "--index", index, "--out", out)
+    assert written.exit_code == 0, written.output
+    page = next(out.glob("iran*.html")).read_text(encoding="utf-8")
+    anchor = 'id="rec-' + re.sub(r"[/#]", "-", rec_id) + '"'
+    start = page.index(anchor)
+    article = page[start : page.index("</article>", start)]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", article)).split())
+
+
+# Finding 11. The report's entry for an ask names its paragraph but neither the page of the WG
+# report that prints it (`show` says "printed: A/HRC/28/12, p. 15") nor its warnings: a reader of
+# the report looking for "138.69" on the report's pages finds nothing, the PDF prints "136.69".
+@pytest.mark.corpus
+@pytest.mark.xfail(
+    strict=True,
+    reason="review30 finding 11: the HTML report's entry for A/HRC/28/12#138.69 gives no page "
+    "(p. 15) and does not say that the report prints it as 136.69",
+)
+def test_report_entry_says_where_and_how_the_ask_is_printed(
+    corpus_index: Path, tmp_path: Path
+) -> None:
+    entry = _report_article(corpus_index, tmp_path, f"{LATER}#138.69")
+    assert "136.69" in entry, entry
+    assert re.search(r"\b(p\.|page)\s*15\b", entry), entry
