@@ -260,6 +260,23 @@ def test_access_to_legal_counsel_is_one_cluster(corpus_index: Path) -> None:
     assert len(clusters) == 1, clusters
 
 
+@pytest.mark.corpus
+@pytest.mark.xfail(
+    strict=True,
+    reason="review30 finding 7: 2010's 91.8 'Cease execution by stoning' is not in the cluster of "
+    "2014's 138.177 'Eliminate stoning as a form of punishment', but is clustered with 138.180 "
+    "'Stop all executions'",
+)
+def test_stoning_asks_of_both_reviews_are_one_cluster(corpus_index: Path) -> None:
+    # A/HRC/14/12 p. 21, 91.8 "Cease execution by stoning (Australia)"; A/HRC/28/12 p. 21, 138.177
+    # "Eliminate stoning as a form of punishment (Paraguay)", 138.180 "Stop all executions
+    # (Israel)".
+    asks = _asks(corpus_index)
+    stoning_2010 = asks[f"{EARLIER}#91.8"]["cluster_id"]
+    assert stoning_2010 == asks[f"{LATER}#138.177"]["cluster_id"]
+    assert stoning_2010 != asks[f"{LATER}#138.180"]["cluster_id"]
+
+
 # Finding 8. A/HRC/28/12 p. 15 prints Latvia's ask as "136.69" inside paragraph 138; uprdex reads
 # it as 138.69 (warning) and keeps as_printed "136.69", yet the number as printed finds nothing.
 @pytest.mark.corpus
