@@ -146,6 +146,20 @@ on Human Rights"), whose words but "plan" are FRAME_WORDS ("national", "action",
 Pooled: right 25, lost 6 (24%); wrong removed 3. (b) holds: precision 0.795 -> 0.893 at 0.45,
 0.814 -> 0.872 at 0.40.
 
+"typical+object at 0.40" held out again (para, after score+object2 failed; written, with its
+bar, before it was scored on the two documents below, and before they were labelled): echo2's
+rule, unchanged (chosen then on g1923444 and g1413493 alone; held out on two unlabelled
+documents it was judged less precise, 11 right, 2 wrong against 10, 1). On the six documents
+above, already read, it proposes at 0.40 75 right of 78 against the score's 61 of 69 at 0.50,
+and it drops the pinned cases (the night work, the Child Observatory): not judged, seen. Two more
+documents no test or label file used, Sri Lanka's 2012 and Turkmenistan's 2013 WG reports, part
+I (A/HRC/22/16 and A/HRC/24/3, as their files say, against the asks of A/HRC/8/46 and
+A/HRC/10/79), labelled by hand (FRESH2) on every pair the score gives 0.40 or more and every pair
+typical+object proposes at 0.40 or more, mixed, with neither score nor rule shown. Its bar,
+pooled over the two, no label counting as wrong: typical+object at 0.40 against the score at
+0.50 (a) is at least as precise and (b) proposes at least 95% as many right pairs. It would ship
+only in a later session (this one's rule failed); the figures are for that decision.
+
 The rules (bench/paraphrase_rules.py `match_with`): "score" is ingest's `match_sentences` (a
 sentence's words that no ask uses are left out of its length); "unseen" counts them as words seen
 nowhere (fab75aa, review18 finding 1); "+object" also asks the sentence to share a word outside
@@ -197,6 +211,8 @@ DOCUMENTS = {
     "montenegro2013": ("wg_reports/montenegro2013.pdf", "wg_reports/montenegro2009.pdf"),
     "saudiarabia2013": ("wg_reports/saudiarabia2013.pdf", "wg_reports/saudiarabia2009.pdf"),
     "newzealand2014": ("wg_reports/newzealand2014.pdf", "wg_reports/newzealand2009.pdf"),
+    "srilanka2012": ("wg_reports/srilanka2012.pdf", "wg_reports/srilanka2008.pdf"),
+    "turkmenistan2013": ("wg_reports/turkmenistan2013.pdf", "wg_reports/turkmenistan2009.pdf"),
 }
 # The document the bar holds out (never looked at while the rule was written).
 HELD_OUT = "montenegro2013"
@@ -221,6 +237,8 @@ OBJECT2_CHECK = ("g1413493", "A/HRC/14/15#111.78 The current legislation on nigh
 # The documents of score+object2's bar, and of its fresh check (labelled at 0.40 or more only).
 OBJECT2_DOCUMENTS = ("g1923444", "g1413493", "g1925890", "montenegro2013")
 FRESH = ("saudiarabia2013", "newzealand2014")
+# The documents of typical+object's second held-out check.
+FRESH2 = ("srilanka2012", "turkmenistan2013")
 Proposal = tuple[str, float, bool | None]  # "ask sentence start", score, label (None: none)
 THRESHOLDS = (0.30, 0.35, 0.40, 0.45, 0.50, 0.55, 0.60)
 
@@ -266,6 +284,7 @@ def main() -> int:
     print(f"default threshold {default}; each cell: proposed labelled right precision kept")
     changes: dict[str, dict[str, int]] = {}
     object2: dict[str, dict[str, list[Proposal]]] = {}
+    typical: dict[str, dict[str, list[Proposal]]] = {}
     for name in DOCUMENTS:
         runs = {rule: _proposals(name, kwargs) for rule, kwargs in RULES.items()}
         kept = {key for key, score, right in runs["score"] if score >= default and right}
@@ -281,10 +300,11 @@ def main() -> int:
                 counts = f"{len(chosen):>4} {len(known):>4} {sum(known):>4}"
                 cells.append(f"{counts} {precision:>5.2f} {still:>4}")
             print(f"{threshold:>9.2f} " + " ".join(f"{cell:>26}" for cell in cells))
-        if name not in FRESH:
+        if name not in FRESH + FRESH2:
             print(_bar(name, runs["score"], runs["score+group"], default))
         changes[name] = _changes(runs["score"], runs["score+function"], default)
         print(f"score -> score+function at {default}: {changes[name]}")
+        typical[name] = {rule: runs[rule] for rule in ("score", "typical+object")}
         object2[name] = {
             rule: [p for p in runs[rule] if not (name == OBJECT2_CHECK[0] and _checked(p))]
             for rule in ("score", "score+object2")
@@ -292,7 +312,22 @@ def main() -> int:
     print(_function_bar(changes))
     print(_object2_bar({name: object2[name] for name in OBJECT2_DOCUMENTS}, default))
     print("fresh check, " + _object2_bar({name: object2[name] for name in FRESH}, default))
+    print(_typical_check(typical, default))
     return 0
+
+
+def _typical_check(runs: dict[str, dict[str, list[Proposal]]], default: float) -> str:
+    """typical+object at 0.40 against the score at `default` on FRESH2 (see the docstring)."""
+    counts = []
+    for rule, threshold in (("score", default), ("typical+object", 0.40)):
+        chosen = [r for name in FRESH2 for _, s, r in runs[name][rule] if s >= threshold]
+        counts.append((len(chosen), sum(1 for r in chosen if r)))
+    (proposed, right), (proposed2, right2) = counts
+    passed = right2 * proposed >= right * proposed2 and right2 >= 0.95 * right
+    return (
+        f"typical+object at 0.40 on {', '.join(FRESH2)}: right {right2} of {proposed2}; the score "
+        f"at {default}: {right} of {proposed}: {_verdict(passed)}"
+    )
 
 
 def _checked(proposal: Proposal) -> bool:
