@@ -159,6 +159,18 @@ typical+object proposes at 0.40 or more, mixed, with neither score nor rule show
 pooled over the two, no label counting as wrong: typical+object at 0.40 against the score at
 0.50 (a) is at least as precise and (b) proposes at least 95% as many right pairs. It would ship
 only in a later session (this one's rule failed); the figures are for that decision.
+Result (its first and only run, after the labels' commit): it PASSES: typical+object at 0.40
+proposes 15 pairs, 12 right (srilanka2012 8 / 6, turkmenistan2013 7 / 6), the score at 0.50 19,
+12 right (13 / 7, 6 / 5): precision 0.63 -> 0.80, right 12 -> 12. Not judged: score+object2 at
+0.50 there, 13 / 7 -> 12 / 7 and 6 / 5 -> 6 / 5. For that decision, measured and not committed
+to ingest: with typical+object at 0.40 in ingest the pinned cases pass (test_review18's two,
+test_review22's, test_review28's Child Observatory), test_paraphrase's "115.2 scores > 0.7" does
+not (0.59: the scores change, not only the proposals), and the Slovenia set's 43 paraphrases
+become 59: 10 gone (among them the two pinned cases, and also "It recommended the
+implementation of the 2006-2016 Programme for Children and Youth." against 111.13), 26 new
+(among them the Act on the erased against 111.86, the Ombudsman's A status against 115.39, but
+also a table line "Status of national human rights institutions ... B (2000) B (2010)" against
+111.10): a larger change than a filter, to be judged whole before it ships.
 
 The rules (bench/paraphrase_rules.py `match_with`): "score" is ingest's `match_sentences` (a
 sentence's words that no ask uses are left out of its length); "unseen" counts them as words seen
