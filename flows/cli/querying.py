@@ -220,7 +220,8 @@ def show(symbol: str, paragraph: str | None, index: Path | None, brief: bool) ->
 
     Prints its whole record as JSON (the export contract's, with every field uprdex adds);
     --brief, its text, response, themes, cluster, the parts of an item that bundles several
-    asks with the States that asked each, the asks of other reviews it repeats or is repeated
+    asks with the States that asked each, the footnotes the report prints on it (the ask as
+    read during the interactive dialogue), the asks of other reviews it repeats or is repeated
     by, and how many evidence records `uprdex evidence` lists.
     """
     from uprdex.pipeline.exports import in_own_report, recommendation_record
@@ -264,6 +265,10 @@ def _brief(row: dict[str, Any], evidence: int) -> list[str]:
         else f"  printed: in no indexed report ({escape(row['origin'])} import)"
     )
     lines += [f"  {line}" if at == 0 else f"    {line}" for at, line in enumerate(_parts(row))]
+    lines += [
+        f"  footnote {escape(note['marker'])} (p. {note['page']}): {escape(note['text'])}"
+        for note in row["footnotes"]
+    ]
     for asks, label in (
         (row["repeats"], "asked before (response then):"),
         (row["repeated_by"], "asked again later:"),
