@@ -189,17 +189,20 @@ def footnotes(page: Page) -> dict[str, list[str]]:
     kept = set(body)
     notes: dict[str, list[str]] = {}
     current: list[str] | None = None
+    key: str | None = None  # the marker of the note being read
     for line in page.lines:
         if line in kept or NOTES_PAGE_FOOTER.match(line.text):
             continue
         marker = NOTE_MARKER.match(line.text) if line.is_note else None
         opening = marker or STARRED_NOTE.match(line.text)
-        pieces = _glued_notes(opening[2] if opening else line.text, printed, notes)
+        if opening:
+            key = opening[1]
+        pieces = _glued_notes(opening[2] if opening else line.text, printed, notes, key)
         if opening:
             current = notes.setdefault(opening[1], [])
         for at, (glued, line_text) in enumerate(pieces):
             if at:
-                current = notes.setdefault(glued, [])
+                key, current = glued, notes.setdefault(glued, [])
             if current is None and line_text:
                 current = notes.setdefault(RUN_ON, [])
             if current is not None and line_text:
@@ -221,22 +224,29 @@ GLUED_MARKER = re.compile(r"(?:(?<=[.;:”\"’)\]])\s+|^)(\d{1,3})(?=\s+[A-Z“
 
 
 def _glued_notes(
-    text: str, printed: list[str], notes: dict[str, list[str]]
+    text: str, printed: list[str], notes: dict[str, list[str]], reading: str | None
 ) -> list[tuple[str, str]]:
-    """`text` cut where the notes after the last one opened (`notes`) open in it
-    (`GLUED_MARKER`): the text before, then each (marker, its text)."""
+    """`text` (of note `reading`) cut where the notes after the last one opened (`notes`) open
+    in it (`GLUED_MARKER`): the text before, then each (marker, its text). Once the body's
+    markers are all opened, the note numbered after `reading` may open too: the loader left
+    its marker in the body's text ("... and so on (Chad)3;", Lesotho 2010, A/HRC/15/7 p. 17)."""
     opened = [marker for marker in printed if marker in notes]
     after = printed.index(opened[-1]) + 1 if opened else 0
     pieces: list[tuple[str, str]] = []
     start, key = 0, ""
     for glued in GLUED_MARKER.finditer(text):
-        expected = printed[after] if after < len(printed) else None
+        expected = printed[after] if after < len(printed) else _numbered_after(key or reading)
         if glued[1] != expected or glued[1] in notes:
             continue
         pieces.append((key, text[start : glued.start()].strip()))
         start, key, after = glued.end(), glued[1], after + 1
     pieces.append((key, text[start:].strip()))
     return pieces
+
+
+def _numbered_after(marker: str | None) -> str | None:
+    """The marker of the note after note `marker` ("3" after "2"); None after a starred one."""
+    return str(int(marker) + 1) if marker and marker.isdigit() else None
 
 
 def _marks(line: Line) -> list[tuple[int, str]]:
