@@ -219,8 +219,9 @@ def printed_markers(body: list[Line]) -> list[str]:
 # ...", "... as the ICRMW”. 7 The recommendation as read in the interactive dialogue ..." (Jamaica
 # 2011 p. 14, Saudi Arabia 2013 p. 14): the loader prints a note's small marker at the end of the
 # line above, or inside it, when it sits a little higher than its note's first line. Read only
-# as the next marker the page's body prints, after a sentence's end.
-GLUED_MARKER = re.compile(r"(?:(?<=[.;:”\"’)\]])\s+|^)(\d{1,3})(?=\s+[A-Z“\"‘(]|\s*$)")
+# as the next marker the page's body prints, after a sentence's end: never at a line's start,
+# where a note's line may open on a number ("10 December ...") and a marker opens a note line.
+GLUED_MARKER = re.compile(r"(?<=[.;:”\"’)\]])\s+(\d{1,3})(?=\s+[A-Z“\"‘(]|\s*$)")
 
 
 def _glued_notes(
