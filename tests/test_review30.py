@@ -280,11 +280,6 @@ def test_stoning_asks_of_both_reviews_are_one_cluster(corpus_index: Path) -> Non
 # Finding 8. A/HRC/28/12 p. 15 prints Latvia's ask as "136.69" inside paragraph 138; uprdex reads
 # it as 138.69 (warning) and keeps as_printed "136.69", yet the number as printed finds nothing.
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review30 finding 8: `uprdex show A/HRC/28/12#136.69` (the number the report prints) "
-    "says 'no recommendation 136.69' without naming A/HRC/28/12#138.69",
-)
 def test_the_number_as_printed_leads_to_the_ask(corpus_index: Path) -> None:
     shown = cli("show", f"{LATER}#136.69", "--index", corpus_index)
     assert f"{LATER}#138.69" in shown.output, shown.output
