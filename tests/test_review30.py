@@ -294,12 +294,6 @@ def test_the_number_as_printed_leads_to_the_ask(corpus_index: Path) -> None:
 # original in a footnote (p. 15 note 1, 90.35; p. 16 note 2, 90.50; p. 20 note 3, 91.3). uprdex
 # drops the footnote: nothing in the record says the ask was reformulated, or how.
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review30 finding 9: A/HRC/14/12 90.50's footnote 2 (the recommendation as originally "
-    "formulated, with 'end the policies of discrimination against religious minorities') is "
-    "nowhere in its record",
-)
 def test_a_reformulated_ask_keeps_its_original_wording(corpus_index: Path) -> None:
     # p. 16: 90.50 "Respect freedom of religion, and assure a fair and transparent trial for
     # members of the Baha’i faith, ... (Romania);2", note 2: "The recommendation as originally
@@ -308,6 +302,11 @@ def test_a_reformulated_ask_keeps_its_original_wording(corpus_index: Path) -> No
     # ...” (Romania)." Iran supported the reworded ask.
     record = json.dumps(_asks(corpus_index)[f"{EARLIER}#90.50"], ensure_ascii=False)
     assert "end the policies of discrimination against religious minorities" in record, record
+    # Kept as its footnotes (review25 finding 6), each of the three with its own note.
+    for paragraph, marker, page in (("90.35", "1", 15), ("90.50", "2", 16), ("91.3", "3", 20)):
+        (note,) = _asks(corpus_index)[f"{EARLIER}#{paragraph}"]["footnotes"]
+        assert (note["marker"], note["page"]) == (marker, page), paragraph
+        assert note["text"].startswith("The recommendation as originally formulated:")
 
 
 # Finding 10. Asks that print a treaty under a name the treaty table does not hold, or the table's
