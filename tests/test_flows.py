@@ -572,21 +572,20 @@ _FAILING_DISK = '''
 """Stand-in for a failing disk: reading an inbox file named eio.pdf fails with EIO."""
 import errno
 import os
+import pathlib
 
-import uprdex.pipeline.loader as loader
-
-_read = loader.read_with_hash
+_read_bytes = pathlib.Path.read_bytes
 
 
-def read_with_hash(path):
+def read_bytes(path):
     if path.name == "eio.pdf":
         with open(os.environ["UPRDEX_TEST_READS"], "a") as reads:
             reads.write("read\\n")
         raise OSError(errno.EIO, os.strerror(errno.EIO), str(path))
-    return _read(path)
+    return _read_bytes(path)
 
 
-loader.read_with_hash = read_with_hash
+pathlib.Path.read_bytes = read_bytes
 '''
 
 
