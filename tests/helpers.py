@@ -73,7 +73,7 @@ def cli(*args: str | Path) -> Result:
     return result
 
 
-UPRDEX = """
+UPRDEX_MAIN = """
 import sys
 sys.argv[0] = "uprdex"  # as its console script is named
 from uprdex.flows.cli import run
@@ -98,14 +98,20 @@ def uprdex_env(api: str | None = None, home: Path | None = None, **more: str) ->
     return {**env, **more}
 
 
+def uprdex_command(*args: str | Path, script: str = UPRDEX_MAIN) -> list[str]:
+    """The command line of `uprdex ARGS` (`script` before them), for a process a test starts
+    and keeps (`uprdex watch`, stopped by its signal): in `uprdex_env()`, as `run_uprdex`."""
+    return [sys.executable, "-c", script, *(str(arg) for arg in args)]
+
+
 def run_uprdex(
-    *args: str | Path, script: str = UPRDEX, timeout: float = 300, **options: Any
+    *args: str | Path, script: str = UPRDEX_MAIN, timeout: float = 300, **options: Any
 ) -> subprocess.CompletedProcess[str]:
     """`uprdex ARGS` run to its end in a new process, as a user runs it (in `uprdex_env()`
     unless `env=` is given), its output captured as text; `options` go to subprocess.run."""
     options.setdefault("env", uprdex_env())
     return subprocess.run(
-        [sys.executable, "-c", script, *(str(arg) for arg in args)],
+        uprdex_command(*args, script=script),
         capture_output=True,
         text=True,
         timeout=timeout,

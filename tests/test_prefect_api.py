@@ -13,7 +13,7 @@ import pytest
 from uprdex.flows.exit_codes import EXIT_USAGE
 from uprdex.flows.prefect_api import API, environment, temporary_api
 
-from helpers import UPRDEX, fixture, run_uprdex, uprdex_env
+from helpers import UPRDEX_MAIN, fixture, run_uprdex, uprdex_env
 
 
 def test_a_run_in_process_leaves_the_environment_as_it_found_it(
@@ -135,7 +135,7 @@ def server_gone(self, *args, **kwargs):
 
 Store.write_document = server_gone
 """
-    + UPRDEX
+    + UPRDEX_MAIN
 )
 
 
@@ -201,7 +201,7 @@ def test_a_server_that_dies_after_the_flow_leaves_the_run_its_summary(
     # Every document and output was whole, and the run ended with "the temporary Prefect
     # server stopped during the run" and exit code 2 instead of its summary (after the flow);
     # or with its summary, and Prefect's tries to send the last log lines at the end (drain).
-    done = _run(THE_SERVER + when + UPRDEX, tmp_path, "slovenia2014_recs.pdf")
+    done = _run(THE_SERVER + when + UPRDEX_MAIN, tmp_path, "slovenia2014_recs.pdf")
     assert done.returncode == 0, done.stderr[-2000:]
     assert "1 indexed" in done.stdout and (tmp_path / "reports" / "html" / "index.html").is_file()
     assert done.stderr.splitlines() == [
