@@ -146,11 +146,8 @@ def test_run_names_a_file_with_a_warning_by_its_path_in_the_inbox(tmp_path: Path
         + str(len(data) + 1).encode()
         + f"\n%%EOF\n% {tmp_path}\n".encode()  # bytes of its own: no cached reading
     )
-    env = {**os.environ, "UPRDEX_WARM": "0"}
-    env.pop("PREFECT_API_URL", None)
-    args = [str(UPRDEX), "run", "--inbox", str(tmp_path / "inbox")]
-    args += ["--index", str(tmp_path / "index.sqlite")]
-    done = subprocess.run(args, capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
+    args = ["run", "--inbox", tmp_path / "inbox", "--index", tmp_path / "index.sqlite"]
+    done = run_uprdex(*args, cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     warned = [line.strip() for line in done.stderr.splitlines() if "damaged PDF" in line]
     shown = os.path.join("2019", "report.pdf")
