@@ -7,6 +7,7 @@ Statute”. 2"); note 7 runs on to page 15."""
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -83,3 +84,17 @@ def test_the_footnotes_are_in_the_record_and_show_brief(tmp_path: Path) -> None:
     records = {json.loads(line)["id"]: json.loads(line) for line in exported.output.splitlines()}
     assert records["A/HRC/25/3#138.21"]["footnotes"][0]["marker"] == "7"
     assert records["A/HRC/25/3#138.20"]["footnotes"] == []
+
+
+def test_the_report_shows_each_footnote_with_its_ask(tmp_path: Path) -> None:
+    # The HTML report's entry for 138.18 prints its note 5, marker and page, beside the ask.
+    from uprdex.pipeline.report import write_report
+    from uprdex.pipeline.store import Store
+
+    index = ingested(("saudiarabia2013_asread.pdf",), tmp_path / "index.sqlite")
+    with Store(index) as store:
+        page = write_report(store, tmp_path / "html", "Saudi Arabia").read_text(encoding="utf-8")
+    entry = page[page.index("<h3>A/HRC/25/3#138.18") :]
+    entry = entry[: entry.index("</article>")]
+    assert "Footnotes" in entry
+    assert "5 (p. 4): " + html.escape(AS_READ + "“Ratify the ICCPR and the ICESCR”") in entry

@@ -192,11 +192,6 @@ def test_search_bahai_finds_the_asks_that_print_bahais(corpus_index: Path) -> No
 # not hold; the CLI says so (`recs --response noted`: "291 asks ... are pending: no answer of the
 # State's to them is indexed; its addendum ..."), the HTML report only counts "291 pending".
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review30 finding 5: the HTML report shows Iran 2014's 291 asks as 'pending' without "
-    "saying that no answer of the State (its addendum) is indexed, as the CLI does",
-)
 def test_report_says_the_states_answers_are_not_indexed(corpus_index: Path, tmp_path: Path) -> None:
     written = cli("report", "--index", corpus_index, "--out", tmp_path)
     assert written.exit_code == 0, written.output
@@ -280,11 +275,6 @@ def test_stoning_asks_of_both_reviews_are_one_cluster(corpus_index: Path) -> Non
 # Finding 8. A/HRC/28/12 p. 15 prints Latvia's ask as "136.69" inside paragraph 138; uprdex reads
 # it as 138.69 (warning) and keeps as_printed "136.69", yet the number as printed finds nothing.
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review30 finding 8: `uprdex show A/HRC/28/12#136.69` (the number the report prints) "
-    "says 'no recommendation 136.69' without naming A/HRC/28/12#138.69",
-)
 def test_the_number_as_printed_leads_to_the_ask(corpus_index: Path) -> None:
     shown = cli("show", f"{LATER}#136.69", "--index", corpus_index)
     assert f"{LATER}#138.69" in shown.output, shown.output
@@ -362,11 +352,6 @@ def _report_article(index: Path, out: Path, rec_id: str) -> str:
 # report that prints it (`show` says "printed: A/HRC/28/12, p. 15") nor its warnings: a reader of
 # the report looking for "138.69" on the report's pages finds nothing, the PDF prints "136.69".
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review30 finding 11: the HTML report's entry for A/HRC/28/12#138.69 gives no page "
-    "(p. 15) and does not say that the report prints it as 136.69",
-)
 def test_report_entry_says_where_and_how_the_ask_is_printed(
     corpus_index: Path, tmp_path: Path
 ) -> None:

@@ -63,6 +63,8 @@ def each_file(summary: NightlySummary, config: Config) -> None:
 
 def copies(summary: NightlySummary) -> str:
     """The run's count of copies of another file in the inbox, after its others, when any."""
+    # Here, not at the top: `uprdex --help` imports this module, and rereading imports
+    # flows.fingerprint, which hashes uprdex's code, tables and models as it loads (~40 ms).
     from uprdex.flows.rereading import copies_of_another
 
     return copies_of_another(len(summary.copies))

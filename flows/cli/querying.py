@@ -225,6 +225,7 @@ def show(symbol: str, paragraph: str | None, index: Path | None, brief: bool) ->
     by, and how many evidence records `uprdex evidence` lists.
     """
     from uprdex.pipeline.exports import in_own_report, recommendation_record
+    from uprdex.pipeline.store import STATE_COMMENT
 
     with open_index(index) as store:
         named = ask_named_by(store, symbol, paragraph)
@@ -236,13 +237,22 @@ def show(symbol: str, paragraph: str | None, index: Path | None, brief: bool) ->
     if not brief:
         out.print_json(json.dumps(record, ensure_ascii=False))
         return
-    for line in _brief(record, sum(not in_own_report(row) for row in rows)):
+    # The State's own words on it ("Iran considers to be inconsistent with ..."), which the
+    # response's detail only points at ("the State comments in para 92").
+    words = [
+        f"  the State's words ({escape(row.document_symbol or Path(row.document_path).name)}, "
+        f"p. {row.page}): {escape(row.context)}"
+        for row in rows
+        if row.kind == STATE_COMMENT
+    ]
+    for line in _brief(record, sum(not in_own_report(row) for row in rows), words):
         out.print(line)
 
 
-def _brief(row: dict[str, Any], evidence: int) -> list[str]:
+def _brief(row: dict[str, Any], evidence: int, words: list[str]) -> list[str]:
     """`show --brief`: the ask's line as `search` prints it, then its text and what a reader
-    asks next, one item a line."""
+    asks next, one item a line; `words`, the lines of the State's comments on it, under its
+    response."""
     from uprdex.pipeline.exports import answer_detail
 
     review = _review(row["state_under_review"], row["year"])
@@ -255,6 +265,7 @@ def _brief(row: dict[str, Any], evidence: int) -> list[str]:
         f"  {escape(row['text'])}",
         f"  response: {escape(row['response'])}" + (f" ({escape(answer)})" if answer else ""),
     ]
+    lines += words
     if row["response_conflict"]:
         lines.append(f"  sources disagree: {escape(row['response_conflict'])}")
     lines.append(f"  themes: {escape('; '.join(row['themes'])) or 'none'}")

@@ -44,6 +44,7 @@ __all__ = [
     "filter_sql",
     "find_document",
     "fts_query",
+    "held",
     "matching_parts",
     "recommendation",
     "recommendations",
@@ -451,9 +452,21 @@ def evidence_summary(db: sqlite3.Connection) -> dict[str, tuple[int, str | None]
     }
 
 
-def themes(db: sqlite3.Connection) -> list[str]:
-    """The themes the index gives its recommendations (the exports' `themes`), by name."""
-    return [row[0] for row in db.execute("SELECT DISTINCT theme FROM chosen_themes ORDER BY 1")]
+def themes(db: sqlite3.Connection) -> dict[str, int]:
+    """The themes the index gives its recommendations (the exports' `themes`), by name, each
+    with how many recommendations have it."""
+    sql = "SELECT theme, count(DISTINCT recommendation_id) FROM chosen_themes GROUP BY 1 ORDER BY 1"
+    return {row[0]: row[1] for row in db.execute(sql)}
+
+
+def held(db: sqlite3.Connection, option: str) -> list[str]:
+    """The values a filter `option` (cycle, state_under_review, recommending_state) can match
+    in the index's recommendations, in order."""
+    table, column = {"recommending_state": ("recommendation_states", "name")}.get(
+        option, ("recommendations", option)
+    )
+    sql = f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL ORDER BY 1"
+    return [str(row[0]) for row in db.execute(sql)]
 
 
 def unclustered_states(db: sqlite3.Connection) -> set[str]:
