@@ -282,7 +282,8 @@ def test_the_number_as_printed_leads_to_the_ask(corpus_index: Path) -> None:
 
 # Finding 9. A/HRC/14/12 prints three asks as reworded with the State's agreement and gives the
 # original in a footnote (p. 15 note 1, 90.35; p. 16 note 2, 90.50; p. 20 note 3, 91.3). uprdex
-# drops the footnote: nothing in the record says the ask was reformulated, or how.
+# dropped the footnote, so nothing in the record said the ask was reformulated, or how; the
+# record keeps it as its `footnotes` since the footnote reader (review25 finding 6).
 @pytest.mark.corpus
 def test_a_reformulated_ask_keeps_its_original_wording(corpus_index: Path) -> None:
     # p. 16: 90.50 "Respect freedom of religion, and assure a fair and transparent trial for
@@ -290,11 +291,12 @@ def test_a_reformulated_ask_keeps_its_original_wording(corpus_index: Path) -> No
     # formulated: “Respect the freedom of religion, end the policies of discrimination against
     # religious minorities and assure a fair and transparent trial of members of the Baha’i faith,
     # ...” (Romania)." Iran supported the reworded ask.
-    record = json.dumps(_asks(corpus_index)[f"{EARLIER}#90.50"], ensure_ascii=False)
+    asks = _asks(corpus_index)
+    record = json.dumps(asks[f"{EARLIER}#90.50"], ensure_ascii=False)
     assert "end the policies of discrimination against religious minorities" in record, record
     # Kept as its footnotes (review25 finding 6), each of the three with its own note.
     for paragraph, marker, page in (("90.35", "1", 15), ("90.50", "2", 16), ("91.3", "3", 20)):
-        (note,) = _asks(corpus_index)[f"{EARLIER}#{paragraph}"]["footnotes"]
+        (note,) = asks[f"{EARLIER}#{paragraph}"]["footnotes"]
         assert (note["marker"], note["page"]) == (marker, page), paragraph
         assert note["text"].startswith("The recommendation as originally formulated:")
 
