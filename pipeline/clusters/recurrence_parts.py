@@ -1,0 +1,67 @@
+"""Recurring asks part by part: a joint ask's parts are candidates of their own.
+
+A cycle-1 report often prints as one item what several States asked in their own words:
+"Abolish the death penalty (Luxembourg)/immediately stop executions and abolish the death
+penalty (Germany)/... consider a moratorium on the death penalty with a view to abolishing it
+(Brazil)/..." (A/HRC/14/12 92.20, nine parts; the index's `recommendation_parts`). Scored whole,
+such an item resembles no single later ask: Luxembourg's "Abolish the death penalty" of 2014
+scores 38.7 with it, and 83.7 with Luxembourg's part of it. So the link model also reads the
+grid of one State's two reviews with each joint ask replaced by its parts; a part that links
+makes its item a link (scored with the part's pair score), beside the whole items' links
+(`recurrence_links.learned_recurrences`).
+
+Example:
+    found = part_links(earlier_items, later_items, shipped())   # (Recurrence, ...)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from uprdex.pipeline.clusters.records import ClusterItem, Recurrence
+from uprdex.pipeline.clusters.recurrence_model import RecurrenceModel, candidate_features
+from uprdex.pipeline.model import AskPart
+from uprdex.pipeline.settings import ClusterSettings
+
+__all__ = ["by_parts", "part_links", "part_texts"]
+
+
+def part_texts(parts: Sequence[AskPart]) -> tuple[str, ...]:
+    """A joint ask's parts as `ClusterItem.parts` holds them: each as printed, with the verb it
+    shares with the first part ("Ratify the Optional Protocol to CAT"), without its States."""
+    return tuple(f"{part.lead} {part.text}" if part.lead else part.text for part in parts)
+
+
+def by_parts(items: Sequence[ClusterItem]) -> list[ClusterItem]:
+    """The items with each joint ask replaced by its parts (each under its item's id)."""
+    return [
+        replace(item, text=part, parts=())
+        for item in items
+        for part in (item.parts or (item.text,))
+    ]
+
+
+def part_links(
+    earlier: Sequence[ClusterItem],
+    later: Sequence[ClusterItem],
+    model: RecurrenceModel,
+    settings: ClusterSettings | None = None,
+) -> tuple[Recurrence, ...]:
+    """The later asks that repeat earlier ones (one State, two reviews) found part by part:
+    the pairs of their parts (`by_parts`) whose probability reaches the model's threshold, each
+    item pair scored as its best linked parts' pair; none when no ask of either has parts."""
+    if not any(item.parts for item in [*earlier, *later]):
+        return ()
+    rows, columns = by_parts(later), by_parts(earlier)
+    features, scores = candidate_features(columns, rows, settings)
+    linked = model.probability(features) >= model.threshold
+    best: dict[tuple[str, str], float] = {}
+    for r, c in zip(*np.nonzero(linked), strict=True):
+        key = (rows[r].id, columns[c].id)
+        best[key] = max(best.get(key, 0.0), round(float(scores[r, c]), 1))
+    return tuple(
+        Recurrence(later_id, earlier_id, s) for (later_id, earlier_id), s in sorted(best.items())
+    )
