@@ -55,7 +55,7 @@ from recurrence_protocol import FRESH, MORE_TUNING, Pair, recurring_gold
 import uprdex
 from uprdex.pipeline.clusters import ClusterItem
 from uprdex.pipeline.clusters.recurrence_model import RecurrenceModel, candidate_features, shipped
-from uprdex.pipeline.clusters.recurrence_parts import part_links, part_texts
+from uprdex.pipeline.clusters.recurrence_parts import part_links
 from uprdex.pipeline.train_recurrence import Example, pair_scores, train
 
 TUNING_PAIRS = (*ALL_TUNING, *MORE_TUNING)
@@ -86,7 +86,7 @@ def items_with_parts(pdfs: Sequence[str]) -> dict[str, list[ClusterItem]]:
                         cycle=row["cycle"],
                         session=row["session"],
                         recommending_states=tuple(row["recommending_states"]),
-                        parts=part_texts(row["parts"]),
+                        parts=tuple(part["text"] for part in row["parts"]),
                     )
                 )
     return out

@@ -23,16 +23,9 @@ import numpy as np
 
 from uprdex.pipeline.clusters.records import ClusterItem, Recurrence
 from uprdex.pipeline.clusters.recurrence_model import RecurrenceModel, candidate_features
-from uprdex.pipeline.model import AskPart
 from uprdex.pipeline.settings import ClusterSettings
 
-__all__ = ["by_parts", "part_links", "part_texts"]
-
-
-def part_texts(parts: Sequence[AskPart]) -> tuple[str, ...]:
-    """A joint ask's parts as `ClusterItem.parts` holds them: each as printed, with the verb it
-    shares with the first part ("Ratify the Optional Protocol to CAT"), without its States."""
-    return tuple(f"{part.lead} {part.text}" if part.lead else part.text for part in parts)
+__all__ = ["by_parts", "part_links"]
 
 
 def by_parts(items: Sequence[ClusterItem]) -> list[ClusterItem]:
