@@ -14,9 +14,10 @@ class ClusterItem:
 
     recommending_states: who made it. Two items of one review (same State under review and
     session) that share a recommending State never share a cluster.
-    parts: a joint ask's parts as printed, without their States ("Abolish the death penalty",
-    Luxembourg's of A/HRC/14/12 92.20; the index's `recommendation_parts`); empty for an ask of
-    one wording. The recurring asks compare them one by one (`recurrence_parts`).
+    parts: what each State asked in a joint ask, as printed ("Abolish the death penalty",
+    Luxembourg's of A/HRC/14/12 92.20; `recurrence_parts.state_asks` of the index's
+    `recommendation_parts`); empty for an ask of one wording. The recurring asks compare them
+    one by one (`recurrence_parts`).
     """
 
     id: str

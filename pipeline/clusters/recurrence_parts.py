@@ -25,7 +25,17 @@ from uprdex.pipeline.clusters.records import ClusterItem, Recurrence
 from uprdex.pipeline.clusters.recurrence_model import RecurrenceModel, candidate_features
 from uprdex.pipeline.settings import ClusterSettings
 
-__all__ = ["by_parts", "part_links"]
+__all__ = ["by_parts", "part_links", "state_asks"]
+
+
+def state_asks(parts: Sequence[tuple[str, Sequence[str]]]) -> tuple[str, ...]:
+    """What each State asked in a joint ask, from its parts (text, its States) in print order:
+    the parts it is named for, joined ("Consider ratifying (Slovenia)/ratify (Republic of
+    Korea) the Convention on the Rights of Persons with Disabilities" gives "Consider
+    ratifying the Convention ..." and "ratify the Convention ..."), one text per wording."""
+    states = dict.fromkeys(state for _, named in parts for state in named)
+    asks = (" ".join(text for text, named in parts if state in named) for state in states)
+    return tuple(dict.fromkeys(asks))
 
 
 def by_parts(items: Sequence[ClusterItem]) -> list[ClusterItem]:
