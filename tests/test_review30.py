@@ -171,11 +171,6 @@ def test_iran_2014_ask_does_not_repeat_an_unrelated_2010_ask(corpus_index: Path,
 # pp. 17-19, A/HRC/14/12 pp. 16-25); a search for the name as a researcher types it finds the
 # first spelling only (13 of the 20 asks that name it).
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason='review30 finding 4: `uprdex search "Baha\'i"` misses the 7 asks that print '
-    '"Baha’is" (A/HRC/28/12 138.125, 138.126, 138.129-138.132; A/HRC/14/12 90.117)',
-)
 def test_search_bahai_finds_the_asks_that_print_bahais(corpus_index: Path) -> None:
     # A/HRC/28/12 p. 18, 138.125 "Put an end to acts of repression against ethnic and religious
     # minorities, in particular Baha’is, ... (Luxembourg)"; p. 18, 138.129 "Cease all

@@ -17,6 +17,7 @@ from uprdex.pipeline.errors import BadIndexError, ReadOnlyIndexError
 from uprdex.pipeline.model import IMPORT_READER
 from uprdex.pipeline.names import BY_NAME, text_path
 from uprdex.pipeline.states import load_states
+from uprdex.pipeline.store.folding import fold_index
 from uprdex.pipeline.store.reviews import settle_reviews
 from uprdex.pipeline.store.stale import one_stale_value
 from uprdex.pipeline.views import (
@@ -42,7 +43,7 @@ __all__ = [
     "view_columns",
 ]
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 STATE_COMMENT = "state_comment"
 """Evidence kind of the State's own comment on a recommendation (addendum or WG report)."""
 
@@ -402,6 +403,9 @@ _MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     # 13: what a change of the corrections left to cluster again in one meta value, not two
     # keys (`stale.one_stale_value`).
     one_stale_value,
+    # 14: full-text search reads each text also without its apostrophes ("Baha’is" as
+    # "Bahais"): `folding.fold_index`.
+    fold_index,
 )
 
 

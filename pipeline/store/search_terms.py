@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import re
+import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,6 +21,7 @@ from functools import lru_cache
 from uprdex.pipeline.clusters.normalize import OBJECT_ABBREVIATIONS, stem
 from uprdex.pipeline.clusters.treaties import fold_words, load_treaties
 from uprdex.pipeline.resources import data_path
+from uprdex.pipeline.store.folding import fold_apostrophes
 
 __all__ = ["SearchTerm", "search_terms", "widened_note"]
 
@@ -51,8 +53,9 @@ class SearchTerm:
     @property
     def fts(self) -> str:
         """The term as FTS5 reads it: each typed word quoted (all must appear, never read as
-        syntax), or any of `also` as a phrase."""
-        words = " ".join(_quoted(word) for word in self.typed.split())
+        syntax; one with an apostrophe as typed or without it, `folding`), or any of `also` as
+        a phrase."""
+        words = " AND ".join(map(_typed_word, self.typed.split()))
         if not self.also:
             return words
         return "(" + " OR ".join([f"({words})", *(_quoted(name) for name in self.also)]) + ")"
@@ -60,6 +63,15 @@ class SearchTerm:
 
 def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
+
+
+def _typed_word(word: str) -> str:
+    """A typed word as FTS5 reads it: "Baha'i" as typed (the index reads "baha" "i") or
+    folded as the index folds it ("Bahai", which finds "Baha’is": `folding`)."""
+    folded = fold_apostrophes(word)
+    if folded is None or not folded.strip(string.punctuation):
+        return _quoted(word)
+    return f"({_quoted(word)} OR {_quoted(folded)})"
 
 
 def search_terms(text: str) -> list[SearchTerm]:
