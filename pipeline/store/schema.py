@@ -278,8 +278,14 @@ _MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     # the table (DB Browser changing a column, a dump and reload) gives new ones; search would
     # then return other recommendations. Rows keep their rowids and the index is rebuilt (which
     # also repairs one an earlier renumbering broke). Run with foreign keys off: dropping the
-    # old table must not cascade to recommendation_states and recommendation_themes.
+    # old table must not cascade to recommendation_states and recommendation_themes. The
+    # full-text index is made as schema 2 had it: an index whose version was set back holds
+    # schema 14's, which reads a column this table lacks (`folding`).
     """
+    DROP TABLE recommendations_fts;
+    CREATE VIRTUAL TABLE recommendations_fts USING fts5(
+        text, content='recommendations', content_rowid='rowid', tokenize='porter unicode61'
+    );
     CREATE TABLE recommendations_v3 (
         id TEXT NOT NULL UNIQUE,
         document_sha256 TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,
