@@ -327,12 +327,6 @@ TREATY_VARIANTS = {
 
 
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review30 finding 10: `search OPCAT`, `search ICRMW` and `search CEDAW` miss asks that "
-    "print the treaty as 'the Optional Protocol to CAT', 'International Convention on the Rights "
-    "of Migrant Workers ...', '... Rights of All Migrants ...', 'Convention to Eliminate ...'",
-)
 @pytest.mark.parametrize("case", sorted(TREATY_VARIANTS))
 def test_a_treaty_search_finds_the_asks_that_print_a_variant_name(
     corpus_index: Path, case: str
