@@ -67,6 +67,20 @@ execution", ...). Its bar is the named rule's, read on the test reviews: micro F
 than the classifier's alone and micro precision not lower by more than 0.005. Scored once; if
 it fails, the finding stays open.
 
+Measured (fixr30a): the executions rule changes no row of the test reviews (4,668 asks, nor of
+sessions 13-20's 2,276): its bar holds only as F1 0.9042 = 0.9042, precision 0.9017 = 0.9017,
+so the held-out reviews say nothing of its errors. Over the whole export (32,098 rows, mostly
+reviews the classifier was trained on) it adds Death penalty to 20 asks, none of which UPR Info
+labels Death penalty (both Iran asks of the finding among them: UPR Info gives 91.8 Torture and
+91.14 International instruments and Rights of the Child). Read by hand (their first 140
+characters): 8 name a death sentence or its carrying out (Iran's two, Saudi Arabia's two on
+juveniles, Belarus's "execution of Mr. Andrei Zhuk", Malaysia's children of executed parents,
+...), 9 name the carrying out of a law, judgment, sentence or warrant ("the Law on Execution of
+Sanctions", "the execution of judicial decisions", "the execution of arrest warrants"), 3 are
+unclear. More wrong than right, and against the labels the classifier learns from: NOT SHIPPED.
+"execution" is a keyword of Death penalty, so both asks keep the theme among their keyword hits
+(`theme_hits`, `show`); `themes` shows the classifier's labels (pipeline/exports._themes).
+
 Run: .venv/bin/python bench/bench_theme_named.py [--part test|validation]
 """
 
