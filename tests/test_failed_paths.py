@@ -1,7 +1,8 @@
 """A failed file's line names it by its path under the inbox (or the folder given), so that
 two files of one name in two subfolders are told apart; a file at the top keeps its name.
 `uprdex ingest`, `uprdex run` (and so `watch` and the nightly flow) said "failed report.pdf"
-for data/inbox/2019/report.pdf and data/inbox/2014/report.pdf alike."""
+for data/inbox/2019/report.pdf and data/inbox/2014/report.pdf alike. `uprdex run`'s warning
+line names its file the same way."""
 
 from __future__ import annotations
 
@@ -147,3 +148,26 @@ def test_a_failed_reading_from_the_cache_names_this_run_s_file(tmp_path: Path) -
         )
         assert done.returncode == 1, done.stdout + done.stderr
         assert _failed(done.stderr, "failed ") == [f"failed {name}"], done.stderr
+
+
+@pytest.mark.prefect
+def test_run_names_a_file_with_a_warning_by_its_path_in_the_inbox(tmp_path: Path) -> None:
+    # review29 finding 6: `uprdex run` said "warning /tmp/r29/inbox/broken_copy.pdf: damaged
+    # PDF ..." while its other lines name a file by its path in the inbox.
+    data = fixture("andorra2011_recs.pdf").read_bytes()
+    (tmp_path / "inbox" / "2019").mkdir(parents=True)
+    (tmp_path / "inbox" / "2019" / "report.pdf").write_bytes(
+        data  # an appended update with an empty xref section (test_loader's damaged PDF)
+        + b"\nxref\ntrailer\n<</Size 869/Root 1 0 R/Prev 177131>>\nstartxref\n"
+        + str(len(data) + 1).encode()
+        + f"\n%%EOF\n% {tmp_path}\n".encode()  # bytes of its own: no cached reading
+    )
+    env = {**os.environ, "UPRDEX_WARM": "0"}
+    env.pop("PREFECT_API_URL", None)
+    args = [str(UPRDEX), "run", "--inbox", str(tmp_path / "inbox")]
+    args += ["--index", str(tmp_path / "index.sqlite")]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    warned = [line.strip() for line in done.stderr.splitlines() if "damaged PDF" in line]
+    shown = os.path.join("2019", "report.pdf")
+    assert [line.split(": ")[0] for line in warned] == [f"warning {shown}"], done.stderr

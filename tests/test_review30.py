@@ -187,11 +187,6 @@ def test_search_bahai_finds_the_asks_that_print_bahais(corpus_index: Path) -> No
 # not hold; the CLI says so (`recs --response noted`: "291 asks ... are pending: no answer of the
 # State's to them is indexed; its addendum ..."), the HTML report only counts "291 pending".
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review30 finding 5: the HTML report shows Iran 2014's 291 asks as 'pending' without "
-    "saying that no answer of the State (its addendum) is indexed, as the CLI does",
-)
 def test_report_says_the_states_answers_are_not_indexed(corpus_index: Path, tmp_path: Path) -> None:
     written = cli("report", "--index", corpus_index, "--out", tmp_path)
     assert written.exit_code == 0, written.output
@@ -275,11 +270,6 @@ def test_stoning_asks_of_both_reviews_are_one_cluster(corpus_index: Path) -> Non
 # Finding 8. A/HRC/28/12 p. 15 prints Latvia's ask as "136.69" inside paragraph 138; uprdex reads
 # it as 138.69 (warning) and keeps as_printed "136.69", yet the number as printed finds nothing.
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review30 finding 8: `uprdex show A/HRC/28/12#136.69` (the number the report prints) "
-    "says 'no recommendation 136.69' without naming A/HRC/28/12#138.69",
-)
 def test_the_number_as_printed_leads_to_the_ask(corpus_index: Path) -> None:
     shown = cli("show", f"{LATER}#136.69", "--index", corpus_index)
     assert f"{LATER}#138.69" in shown.output, shown.output
@@ -289,12 +279,6 @@ def test_the_number_as_printed_leads_to_the_ask(corpus_index: Path) -> None:
 # original in a footnote (p. 15 note 1, 90.35; p. 16 note 2, 90.50; p. 20 note 3, 91.3). uprdex
 # drops the footnote: nothing in the record says the ask was reformulated, or how.
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review30 finding 9: A/HRC/14/12 90.50's footnote 2 (the recommendation as originally "
-    "formulated, with 'end the policies of discrimination against religious minorities') is "
-    "nowhere in its record",
-)
 def test_a_reformulated_ask_keeps_its_original_wording(corpus_index: Path) -> None:
     # p. 16: 90.50 "Respect freedom of religion, and assure a fair and transparent trial for
     # members of the Baha’i faith, ... (Romania);2", note 2: "The recommendation as originally
@@ -303,6 +287,11 @@ def test_a_reformulated_ask_keeps_its_original_wording(corpus_index: Path) -> No
     # ...” (Romania)." Iran supported the reworded ask.
     record = json.dumps(_asks(corpus_index)[f"{EARLIER}#90.50"], ensure_ascii=False)
     assert "end the policies of discrimination against religious minorities" in record, record
+    # Kept as its footnotes (review25 finding 6), each of the three with its own note.
+    for paragraph, marker, page in (("90.35", "1", 15), ("90.50", "2", 16), ("91.3", "3", 20)):
+        (note,) = _asks(corpus_index)[f"{EARLIER}#{paragraph}"]["footnotes"]
+        assert (note["marker"], note["page"]) == (marker, page), paragraph
+        assert note["text"].startswith("The recommendation as originally formulated:")
 
 
 # Finding 10. Asks that print a treaty under a name the treaty table does not hold, or the table's
@@ -352,11 +341,6 @@ def _report_article(index: Path, out: Path, rec_id: str) -> str:
 # report that prints it (`show` says "printed: A/HRC/28/12, p. 15") nor its warnings: a reader of
 # the report looking for "138.69" on the report's pages finds nothing, the PDF prints "136.69".
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review30 finding 11: the HTML report's entry for A/HRC/28/12#138.69 gives no page "
-    "(p. 15) and does not say that the report prints it as 136.69",
-)
 def test_report_entry_says_where_and_how_the_ask_is_printed(
     corpus_index: Path, tmp_path: Path
 ) -> None:

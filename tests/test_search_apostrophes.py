@@ -52,8 +52,8 @@ def test_the_words_typed_still_find_what_they_found(iran_index: Path) -> None:
     }
 
 
-def _as_schema_13(index: Path) -> None:
-    """The index as the release before the folded columns (schema 13) left it."""
+def _as_schema_14(index: Path) -> None:
+    """The index as the release before the folded columns (schema 14) left it."""
     db = sqlite3.connect(index, isolation_level=None)
     for table, rowid, column in (
         ("recommendations", "rowid", "text"),
@@ -81,7 +81,7 @@ def _as_schema_13(index: Path) -> None:
         "UNINDEXED, name UNINDEXED, tokenize='porter unicode61')"
     )
     db.executemany("INSERT INTO recommendation_asked_fts VALUES (?, ?, ?)", rows)
-    db.execute("UPDATE meta SET value = '13' WHERE key = 'schema_version'")
+    db.execute("UPDATE meta SET value = '14' WHERE key = 'schema_version'")
     db.close()
 
 
@@ -89,8 +89,8 @@ def test_an_index_an_earlier_release_wrote_is_folded_when_opened(
     iran_index: Path, tmp_path: Path
 ) -> None:
     index = copy_index(iran_index, tmp_path / "earlier.sqlite")
-    _as_schema_13(index)
-    with sqlite3.connect(index) as db:  # schema 13's full-text index: no "Bahai" in it
+    _as_schema_14(index)
+    with sqlite3.connect(index) as db:  # schema 14's full-text index: no "Bahai" in it
         match = "SELECT count(*) FROM recommendations_fts WHERE recommendations_fts MATCH 'Bahai'"
         assert db.execute(match).fetchone() == (0,)
     assert _found(index, "search", "Bahai", "--limit", "0") == BAHAI_ASKS

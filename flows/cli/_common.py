@@ -156,7 +156,9 @@ NO_RECURRING = (
 """What `--recurring` says when it finds nothing."""
 SEARCH_OPTION = click.option(
     "--search",
-    help="Words that must all appear in the recommendation text. With --recommending-state, "
+    help="Words that must all appear in the recommendation text; words in double quotes, "
+    "together and in that order, and never by a treaty's or body's other names "
+    "('\"death penalty\"'). With --recommending-state, "
     "an item that bundles several asks, each with its own States (Japan 2008's 60.1: OP-CAT "
     "(United Kingdom, ...), the Hague Convention (Canada, ...)), is kept only when the words "
     "are in the parts that State asked for.",
@@ -305,7 +307,7 @@ def open_index(
 def rec_filter(options: dict[str, Any], store: Store | None = None) -> RecFilter:
     """The filters a command was given, with a warning for a State name uprdex does not know
     and for a theme the index `store` gives no recommendation, and a note of what else --search
-    searched (`say_widened`)."""
+    searched (`widened_line`)."""
     from uprdex.pipeline.states import load_states
     from uprdex.pipeline.store import RecFilter
 
@@ -325,19 +327,45 @@ def rec_filter(options: dict[str, Any], store: Store | None = None) -> RecFilter
                 f"[yellow]warning[/] --theme {escape(theme)!r} is not a theme of this index, "
                 f"whose themes are: {escape('; '.join(themes))}"
             )
-    say_widened(options.get("search"))
     given = {key: options[key] for key in RecFilter.__dataclass_fields__ if key in options}
-    return RecFilter(**given)
+    where = RecFilter(**given)
+    widened = (
+        widened_line(store, where, where.search, None)
+        if store is not None and where.search
+        else None
+    )
+    if widened:
+        err.print(widened)
+    return where
 
 
-def say_widened(words: str | None) -> None:
-    """On stderr, the other names a search also searched for its words ("also searched: CAT,
-    UNCAT (for "Convention against Torture")"), so that a result without them reads right."""
+def widened_line(store: Store, where: RecFilter, words: str, found: int | None) -> str | None:
+    """The line to say on stderr of the other names a search also searched for its words
+    ("also searched: CAT, UNCAT (for "Convention against Torture")"), so that a result
+    without them reads right, with how to search the words as typed only; None unless the
+    other names found an ask the words as typed do not. `found`: how many asks `search` found
+    for its `words` (in their text or evidence), None for a filter's --search (in their
+    text)."""
+    import shlex
+
     from uprdex.pipeline.store.search_terms import search_terms, widened_note
 
-    note = widened_note(search_terms(words)) if words else None
-    if note:
-        err.print(f"[yellow]note[/] {escape(note)}")
+    terms = search_terms(words)
+    note = widened_note(terms)
+    if note is None:
+        return None
+    as_typed = replace(where, widen=False)
+    if found is None:  # widening only adds: more asks is an ask found by another name
+        added = store.matching(where) > store.matching(as_typed)
+    else:
+        added = found > store.search(words, as_typed, 1).matched
+    if not added:
+        return None
+    quoted = shlex.quote('"' + next(term.typed for term in terms if term.also) + '"')
+    return (
+        f"[yellow]note[/] {escape(note)}; quote the words to search them as typed only: "
+        f"{escape(quoted)}"
+    )
 
 
 def pending_note(store: Store, where: RecFilter, words: str | None = None) -> str | None:

@@ -30,10 +30,10 @@ from uprdex.flows.cli._common import (
     pending_note,
     rec_filter,
     rec_id,
-    say_widened,
     shown_of,
     state_filters,
     unknown_id,
+    widened_line,
 )
 from uprdex.flows.cli._unread import may_be, unread_lines, why_unread
 from uprdex.flows.exit_codes import EXIT_SOME_FAILED, EXIT_USAGE
@@ -220,7 +220,8 @@ def show(symbol: str, paragraph: str | None, index: Path | None, brief: bool) ->
 
     Prints its whole record as JSON (the export contract's, with every field uprdex adds);
     --brief, its text, response, themes, cluster, the parts of an item that bundles several
-    asks with the States that asked each, the asks of other reviews it repeats or is repeated
+    asks with the States that asked each, the footnotes the report prints on it (the ask as
+    read during the interactive dialogue), the asks of other reviews it repeats or is repeated
     by, and how many evidence records `uprdex evidence` lists.
     """
     from uprdex.pipeline.exports import in_own_report, recommendation_record
@@ -264,6 +265,10 @@ def _brief(row: dict[str, Any], evidence: int) -> list[str]:
         else f"  printed: in no indexed report ({escape(row['origin'])} import)"
     )
     lines += [f"  {line}" if at == 0 else f"    {line}" for at, line in enumerate(_parts(row))]
+    lines += [
+        f"  footnote {escape(note['marker'])} (p. {note['page']}): {escape(note['text'])}"
+        for note in row["footnotes"]
+    ]
     for asks, label in (
         (row["repeats"], "asked before (response then):"),
         (row["repeated_by"], "asked again later:"),
@@ -303,7 +308,8 @@ def _parts(row: dict[str, Any]) -> list[str]:
 def search(words: str, index: Path | None, limit: int, as_json: bool, **options: Any) -> None:
     """Search recommendation texts and the evidence about them, best matches first.
 
-    Example: `uprdex search "freedom of information" --state-under-review Cambodia`.
+    Example: `uprdex search "freedom of information" --state-under-review Cambodia`. Words
+    in double quotes are a phrase, searched as typed: `uprdex search '"death penalty"'`.
     """
     from uprdex.pipeline.exports import recommendation_record
 
@@ -311,6 +317,7 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
         where = rec_filter(options, store)
         found = store.search(words, where, limit)
         pending = pending_note(store, where, words)
+        widened = widened_line(store, where, words, found.matched)
     for hit in found.hits:
         rec = hit.recommendation
         if as_json:
@@ -346,7 +353,8 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
             out.print(f"  {line}")
     if not as_json:
         out.print(shown_of(len(found.hits), found.matched, "result"))
-    say_widened(words)
+    if widened:
+        err.print(widened)
     if pending:
         err.print(pending)
 

@@ -54,7 +54,7 @@ _SEARCHED = (
 
 
 def fold_index(db: sqlite3.Connection) -> None:
-    """Schema 14: each searched text's folded column (`folded_text`, `folded_context`) and
+    """Schema 15: each searched text's folded column (`folded_text`, `folded_context`) and
     its full-text index rebuilt to read it; the parts a State asked for
     (`recommendation_asked_fts`) with theirs."""
     for table, rowid, column, fts in _SEARCHED:

@@ -71,6 +71,9 @@ class RecFilter:
     theme: str | None = None
     """Only the asks with this theme among the `themes` the exports give them ("Death
     penalty"), in any case."""
+    widen: bool = True
+    """Words of a search that name a treaty or body find it by its other names too
+    (`search_terms`); False: the words as typed only."""
 
 
 def unthemed_imports(db: sqlite3.Connection) -> dict[str, str]:
@@ -213,7 +216,7 @@ def search(
     and SHA-256)."""
     where = where or RecFilter()
     sql, params = filter_sql(where, text)
-    query = fts_query(text)
+    query = fts_query(text, where.widen)
     # One row per recommendation, its best place (SQLite gives the bare columns of an
     # aggregate query with one min() the values of the row with that minimum), counted by the
     # window before LIMIT cuts them; no snippet yet: made for every match, it cost most.
@@ -540,7 +543,7 @@ def filter_sql(where: RecFilter, words: str | None = None) -> tuple[str, list[An
         clauses.append(
             "r.rowid IN (SELECT rowid FROM recommendations_fts WHERE recommendations_fts MATCH ?)"
         )
-        params.append(fts_query(where.search))
+        params.append(fts_query(where.search, where.widen))
     for asked in filter(None, (where.search, words) if where.recommending_state else ()):
         # A compound item (Japan 2008's 60.1) is kept only when the words are in the parts the
         # State asked for: Canada asked Japan for the Hague Convention, not OP-CAT.
@@ -549,7 +552,7 @@ def filter_sql(where: RecFilter, words: str | None = None) -> tuple[str, list[An
             "(SELECT recommendation_id FROM recommendation_asked_fts "
             "WHERE recommendation_asked_fts MATCH ? AND name = ?))"
         )
-        params.extend([fts_query(asked), _state_name(where.recommending_state or "")])
+        params.extend([fts_query(asked, where.widen), _state_name(where.recommending_state or "")])
     if where.theme:  # the themes the exports give (views.chosen_themes)
         clauses.append(
             "r.id IN (SELECT recommendation_id FROM chosen_themes WHERE theme = ? COLLATE NOCASE)"
@@ -576,9 +579,9 @@ def _state_name(text: str) -> str:
     return state.name if state else text
 
 
-def fts_query(text: str) -> str:
-    """Quote each word so user text is never read as FTS syntax: all words must appear; words
-    that name a treaty, institution or body may appear as another of its names instead
-    (`search_terms`: "Convention against Torture" or CAT)."""
-    terms = search_terms(text)
-    return " AND ".join(term.fts for term in terms) or '""'
+def fts_query(text: str, widen: bool = True) -> str:
+    """Quote each word so user text is never read as FTS syntax: all words must appear, quoted
+    ones as a phrase; words that name a treaty, institution or body may appear as another of
+    its names instead, when `widen` (`search_terms`: "Convention against Torture" or CAT)."""
+    terms = search_terms(text, widen)
+    return " AND ".join(term.fts for term in terms) or '""'  # "a" AND ("b" OR "c")
