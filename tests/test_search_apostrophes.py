@@ -109,3 +109,30 @@ def test_the_part_that_prints_the_plural_is_the_part_that_holds_the_word() -> No
     )
     assert matching_parts(parts, "Baha'i") == (parts[1],)
     assert matching_parts(parts, "Bahai", "Luxembourg") == (parts[1],)
+
+
+@pytest.mark.parametrize("words", ["Baha'i", "Baha’is", "Bahai"])
+def test_browse_search_folds_apostrophes_as_search_does(iran_index: Path, words: str) -> None:
+    pytest.importorskip("datasette", reason="the browse extra (datasette) is not installed")
+    import asyncio
+    from urllib.parse import urlencode
+
+    from uprdex.pipeline.browse import build_datasette
+
+    async def fetch() -> set[str]:
+        datasette = build_datasette(iran_index)
+        await datasette.invoke_startup()
+        query = urlencode({"_search": words, "_shape": "objects", "_size": "max"})
+        response = await datasette.client.get(
+            f"/{iran_index.stem}/recommendation_details.json?{query}"
+        )
+        assert response.status_code == 200, response.text[:500]
+        return {row["id"] for row in response.json()["rows"]}
+
+    assert asyncio.run(fetch()) == BAHAI_ASKS
+
+
+def test_a_quoted_phrase_is_folded_as_a_word_is(iran_index: Path) -> None:
+    # 90.117 "... the trials of seven Baha’is ...": the phrase as typed is "seven baha i"
+    found = _found(iran_index, "search", '"seven Baha\'i"', "--limit", "0")
+    assert found == {"A/HRC/14/12#90.117"}

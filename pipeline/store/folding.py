@@ -14,9 +14,11 @@ browse (Datasette) searches it as it is.
 
 from __future__ import annotations
 
+import re
 import sqlite3
+import string
 
-__all__ = ["APOSTROPHES", "fold_apostrophes", "fold_index"]
+__all__ = ["APOSTROPHES", "fold_apostrophes", "fold_index", "fts_phrase", "fts_phrases"]
 
 APOSTROPHES = "'’‘ʼ"
 """What documents print as an apostrophe: ASCII, U+2019 (the UN's "Baha’i"), U+2018 (a
@@ -29,6 +31,31 @@ def fold_apostrophes(text: str) -> str | None:
     if not any(mark in text for mark in APOSTROPHES):
         return None
     return text.translate({ord(mark): None for mark in APOSTROPHES})
+
+
+def fts_phrase(text: str) -> str:
+    """A typed word or phrase as FTS5 reads it: quoted (never read as syntax), and, when it
+    holds an apostrophe, OR folded as the index folds it: "Baha'i" (the index reads "baha"
+    "i") or "Bahai" (which finds "Baha’is")."""
+    folded = fold_apostrophes(text)
+    if folded is None or not folded.strip(string.punctuation + " "):
+        return _fts_quoted(text)
+    return f"({_fts_quoted(text)} OR {_fts_quoted(folded)})"
+
+
+# A phrase of an FTS5 query in double quotes, its own quotes doubled: '"Baha\'i"', '"a ""b"""'.
+_FTS_PHRASE = re.compile(r'"((?:[^"]|"")*)"')
+
+
+def fts_phrases(query: str) -> str:
+    """An FTS5 query made only of quoted phrases (Datasette's `escape_fts` makes one of each
+    word typed in browse's search box) with each phrase read by `fts_phrase`, all required."""
+    phrases = [found[1].replace('""', '"') for found in _FTS_PHRASE.finditer(query)]
+    return " AND ".join(map(fts_phrase, phrases)) if phrases else query
+
+
+def _fts_quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
 
 
 def _folded_sql(column: str) -> str:

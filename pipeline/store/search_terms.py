@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import re
-import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,7 +22,7 @@ from functools import lru_cache
 from uprdex.pipeline.clusters.normalize import OBJECT_ABBREVIATIONS, stem
 from uprdex.pipeline.clusters.treaties import fold_words, load_treaties
 from uprdex.pipeline.resources import data_path
-from uprdex.pipeline.store.folding import fold_apostrophes
+from uprdex.pipeline.store.folding import fts_phrase
 
 __all__ = ["SearchTerm", "search_terms", "widened_note"]
 
@@ -64,8 +63,8 @@ class SearchTerm:
         syntax; one with an apostrophe as typed or without it, `folding`), or the quoted words
         as one phrase (folded alike); or any of `also` as a phrase."""
         if self.phrase:
-            return _typed_word(self.typed)
-        words = " AND ".join(map(_typed_word, self.typed.split()))
+            return fts_phrase(self.typed)
+        words = " AND ".join(map(fts_phrase, self.typed.split()))
         if not self.also:
             return words
         return "(" + " OR ".join([f"({words})", *(_quoted(name) for name in self.also)]) + ")"
@@ -73,15 +72,6 @@ class SearchTerm:
 
 def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
-
-
-def _typed_word(word: str) -> str:
-    """A typed word (or quoted phrase) as FTS5 reads it: "Baha'i" as typed (the index reads
-    "baha" "i") or folded as the index folds it ("Bahai", which finds "Baha’is": `folding`)."""
-    folded = fold_apostrophes(word)
-    if folded is None or not folded.strip(string.punctuation):
-        return _quoted(word)
-    return f"({_quoted(word)} OR {_quoted(folded)})"
 
 
 def search_terms(text: str, widen: bool = True) -> list[SearchTerm]:
