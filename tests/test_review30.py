@@ -171,11 +171,6 @@ def test_iran_2014_ask_does_not_repeat_an_unrelated_2010_ask(corpus_index: Path,
 # pp. 17-19, A/HRC/14/12 pp. 16-25); a search for the name as a researcher types it finds the
 # first spelling only (13 of the 20 asks that name it).
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason='review30 finding 4: `uprdex search "Baha\'i"` misses the 7 asks that print '
-    '"Baha’is" (A/HRC/28/12 138.125, 138.126, 138.129-138.132; A/HRC/14/12 90.117)',
-)
 def test_search_bahai_finds_the_asks_that_print_bahais(corpus_index: Path) -> None:
     # A/HRC/28/12 p. 18, 138.125 "Put an end to acts of repression against ethnic and religious
     # minorities, in particular Baha’is, ... (Luxembourg)"; p. 18, 138.129 "Cease all
@@ -323,12 +318,6 @@ TREATY_VARIANTS = {
 
 
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review30 finding 10: `search OPCAT`, `search ICRMW` and `search CEDAW` miss asks that "
-    "print the treaty as 'the Optional Protocol to CAT', 'International Convention on the Rights "
-    "of Migrant Workers ...', '... Rights of All Migrants ...', 'Convention to Eliminate ...'",
-)
 @pytest.mark.parametrize("case", sorted(TREATY_VARIANTS))
 def test_a_treaty_search_finds_the_asks_that_print_a_variant_name(
     corpus_index: Path, case: str

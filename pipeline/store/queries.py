@@ -17,6 +17,7 @@ from typing import Any
 
 from uprdex.pipeline.model import AskPart
 from uprdex.pipeline.states import load_states
+from uprdex.pipeline.store.folding import fold_apostrophes
 from uprdex.pipeline.store.rows import (
     AddendumAnswer,
     ImportedLabel,
@@ -289,9 +290,14 @@ def matching_parts(
         return ()
     texts = [f"{part.lead} {part.text}" for part in asked]
     with closing(sqlite3.connect(":memory:")) as scratch:
-        scratch.execute("CREATE VIRTUAL TABLE p USING fts5(text, tokenize='porter unicode61')")
-        scratch.executemany("INSERT INTO p(rowid, text) VALUES (?, ?)", enumerate(texts))
-        scratch.execute("INSERT INTO p(rowid, text) VALUES (-1, ?)", [text or " ... ".join(texts)])
+        scratch.execute(
+            "CREATE VIRTUAL TABLE p USING fts5(text, folded, tokenize='porter unicode61')"
+        )
+        whole = text or " ... ".join(texts)
+        scratch.executemany(
+            "INSERT INTO p(rowid, text, folded) VALUES (?, ?, ?)",
+            [(at, one, fold_apostrophes(one)) for at, one in [*enumerate(texts), (-1, whole)]],
+        )
         held: Counter[int] = Counter()
         terms = search_terms(words)
         for term in terms:
@@ -591,5 +597,4 @@ def fts_query(text: str, widen: bool = True) -> str:
     ones as a phrase; words that name a treaty, institution or body may appear as another of
     its names instead, when `widen` (`search_terms`: "Convention against Torture" or CAT)."""
     terms = search_terms(text, widen)
-    joined = " AND " if any(term.also for term in terms) else " "  # "a" AND ("b" OR "c")
-    return joined.join(term.fts for term in terms) or '""'
+    return " AND ".join(term.fts for term in terms) or '""'  # "a" AND ("b" OR "c")
