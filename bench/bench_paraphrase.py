@@ -1,5 +1,7 @@
 """Paraphrase evidence: precision at several thresholds on hand-labelled sentences, for the score
-ingest uses and the candidate rules against frame-only echoes, side by side, on four documents.
+ingest uses and the candidate rules against frame-only echoes, side by side, on six documents
+(the last two, saudiarabia2013 and newzealand2014, labelled at 0.40 or more only: see "Fresh
+check" below).
 
 - Slovenia's cycle-3 national report (A/HRC/WG.6/34/SVN/1, slovenia/cycle3/g1923444.pdf),
   against the 163 recommendations of its cycle-2 WG report (A/HRC/28/15): every sentence the
@@ -87,6 +89,89 @@ right / wrong-or-unlabelled, score -> score+function: g1923444 15 / 1 -> 14 / 6 
 g1925890 2 / 0 -> 4 / 1; montenegro2013 10 / 1 -> 11 / 1; over the three held out, 6 more wrong
 proposals, none removed. On g1413493 9 / 1 -> 9 / 2, one right proposal lost (another gained).
 
+"score+object2" (para: review18 finding 1, review22 finding 4, review28 finding 5; written,
+with its bar, before its first scored run): an ask is scored for a sentence only when the two
+share at least two distinct terms outside FRAME_WORDS and FUNCTION_WORDS (paraphrase_rules
+`shared_objects`; both lists fixed before this trial, the two set a priori, nothing tuned). It
+only removes candidates, so every pair it proposes is one the score proposes with the same score.
+The cases it is for are the check, not the data: the night-work sentence against 111.78
+(g1413493, a test's pair, OBJECT2_CHECK: left out of the bar's counts) and "CRC welcomed the
+creation of a Child Observatory." against 111.51 (g1414064, no label). The bar, pre-registered,
+the rule against the score, a proposal with no label counting as wrong, counts pooled over the
+four labelled documents with the night-work pair left out:
+(a) at the default threshold 0.50: it removes at least one wrong proposal, adds no wrong one on
+    any document, and keeps at least 95% of the score's right proposals (recall, as far as the
+    labels measure it, down by at most 5%: of the score's 36 right ones it may lose one);
+(b) at 0.45 and at 0.40 (below the default, where the score proposes more wrong pairs): its
+    precision is not below the score's;
+(c) the three pinned cases (test_review18's two, test_review22's night work) and review28
+    finding 5's pass with it in ingest;
+(d) on the Slovenia set (its 18 PDFs ingested together), each paraphrase at 0.50 it removes is
+    read and judged by hand after the run, and it removes no more right ones than wrong ones
+    outside the labelled pairs.
+It ships (into `paraphrase.match_sentences`) only if it passes all four.
+Result (its first and only scored run, after 4bb303b): NOT SHIPPED, it fails (a): at 0.50 it
+loses no right proposal (36 -> 36) but removes no wrong one either: the two wrong proposals left
+at 0.50 once the night-work pair is set aside, g1923444's and montenegro2013's 66.19 (housing for
+refugees in the Konik camp, 0.508), each share two object terms with their ask. It passes the
+rest: (b) precision 0.797 -> 0.805 at 0.45 and 0.729 -> 0.760 at 0.40 (at 0.40 it removes 9
+proposals, 7 wrong, 2 right: g1413493's 111.10 at 0.477, "Slovenia is examining the modalities of
+including the Human Rights Ombudsman ...", and g1923444's 115.69 at 0.416, protection against
+discrimination in the Constitution); (c) with it in ingest (tried, not committed) test_review18's
+two cases, test_review22's night work and review28 finding 5's Child Observatory pass; (d) on
+the Slovenia set it removes exactly two of the 43 paraphrases at 0.50, the night-work pair and
+the Child Observatory (both wrong: the cases themselves), and changes no other. Per document at
+0.50, right / wrong-or-unlabelled, score -> score+object2: g1923444 15 / 1 -> 15 / 1; g1413493
+9 / 1 -> 9 / 0 (the night-work pair, left out of the bar); g1925890 2 / 0 -> 2 / 0;
+montenegro2013 10 / 1 -> 10 / 1. Not judged: at 0.30, over the four, 417 proposals (205 right)
+-> 357 (198 right).
+Fresh check (para, after that run; written, with its bar, before score+object2 was scored on
+them): two more documents no test or label file used, labelled from the score's pairs alone and
+committed (374c3ae) before any rule was scored on them: Saudi Arabia's and New Zealand's cycle-2
+WG reports, part I (A/HRC/25/3 against the 70 asks of A/HRC/11/23; A/HRC/26/3 against the 64 of
+A/HRC/12/8), every pair the score gives 0.40 or more, each sentence's best or not (17 pairs, 11
+right; 59, 51 right; below 0.40 they have no labels). FRESH, pooled, no label counting as wrong:
+(a) at 0.50 it removes at least one wrong proposal, adds no wrong one on either document and
+keeps at least 95% of the score's right proposals; (b) at 0.45 and 0.40 its precision is not
+below the score's. The bar above failed, so this session ships nothing whatever this gives:
+it is measured for the next decision, not to reverse that one.
+Result (its first and only run, after b2ebe49): it FAILS (a) there too. At 0.50,
+right / wrong-or-unlabelled, score -> score+object2: saudiarabia2013 6 / 3 -> 6 / 0 (the three
+removed are welcomes of the accession to "OP-CRC-SC and OP-CRC-AC" against 87.4, "Become party
+to the Rome Statute", 0.544: they share "ratifi" alone, the protocols being no ask's words);
+newzealand2014 19 / 2 -> 13 / 2: six right proposals lost, all against 81.22 "Consider adopting
+its National Plan of Action for Human Rights" (0.458 to 0.795: "the Second National Action Plan
+on Human Rights"), whose words but "plan" are FRAME_WORDS ("national", "action", "human",
+"rights"): a frame word list cannot tell an ask's frame from an object named in frame words.
+Pooled: right 25, lost 6 (24%); wrong removed 3. (b) holds: precision 0.795 -> 0.893 at 0.45,
+0.814 -> 0.872 at 0.40.
+
+"typical+object at 0.40" held out again (para, after score+object2 failed; written, with its
+bar, before it was scored on the two documents below, and before they were labelled): echo2's
+rule, unchanged (chosen then on g1923444 and g1413493 alone; held out on two unlabelled
+documents it was judged less precise, 11 right, 2 wrong against 10, 1). On the six documents
+above, already read, it proposes at 0.40 75 right of 78 against the score's 61 of 69 at 0.50,
+and it drops the pinned cases (the night work, the Child Observatory): not judged, seen. Two more
+documents no test or label file used, Sri Lanka's 2012 and Turkmenistan's 2013 WG reports, part
+I (A/HRC/22/16 and A/HRC/24/3, as their files say, against the asks of A/HRC/8/46 and
+A/HRC/10/79), labelled by hand (FRESH2) on every pair the score gives 0.40 or more and every pair
+typical+object proposes at 0.40 or more, mixed, with neither score nor rule shown. Its bar,
+pooled over the two, no label counting as wrong: typical+object at 0.40 against the score at
+0.50 (a) is at least as precise and (b) proposes at least 95% as many right pairs. It would ship
+only in a later session (this one's rule failed); the figures are for that decision.
+Result (its first and only run, after the labels' commit): it PASSES: typical+object at 0.40
+proposes 15 pairs, 12 right (srilanka2012 8 / 6, turkmenistan2013 7 / 6), the score at 0.50 19,
+12 right (13 / 7, 6 / 5): precision 0.63 -> 0.80, right 12 -> 12. Not judged: score+object2 at
+0.50 there, 13 / 7 -> 12 / 7 and 6 / 5 -> 6 / 5. For that decision, measured and not committed
+to ingest: with typical+object at 0.40 in ingest the pinned cases pass (test_review18's two,
+test_review22's, test_review28's Child Observatory), test_paraphrase's "115.2 scores > 0.7" does
+not (0.59: the scores change, not only the proposals), and the Slovenia set's 43 paraphrases
+become 59: 10 gone (among them the two pinned cases, and also "It recommended the
+implementation of the 2006-2016 Programme for Children and Youth." against 111.13), 26 new
+(among them the Act on the erased against 111.86, the Ombudsman's A status against 115.39, but
+also a table line "Status of national human rights institutions ... B (2000) B (2010)" against
+111.10): a larger change than a filter, to be judged whole before it ships.
+
 The rules (bench/paraphrase_rules.py `match_with`): "score" is ingest's `match_sentences` (a
 sentence's words that no ask uses are left out of its length); "unseen" counts them as words seen
 nowhere (fab75aa, review18 finding 1); "+object" also asks the sentence to share a word outside
@@ -136,6 +221,10 @@ DOCUMENTS = {
     "g1413493": ("slovenia/cycle2/g1413493.pdf", "slovenia/cycle1/g1012049.pdf"),
     "g1925890": ("slovenia/cycle3/g1925890.pdf", "slovenia/cycle2/g1423930.pdf"),
     "montenegro2013": ("wg_reports/montenegro2013.pdf", "wg_reports/montenegro2009.pdf"),
+    "saudiarabia2013": ("wg_reports/saudiarabia2013.pdf", "wg_reports/saudiarabia2009.pdf"),
+    "newzealand2014": ("wg_reports/newzealand2014.pdf", "wg_reports/newzealand2009.pdf"),
+    "srilanka2012": ("wg_reports/srilanka2012.pdf", "wg_reports/srilanka2008.pdf"),
+    "turkmenistan2013": ("wg_reports/turkmenistan2013.pdf", "wg_reports/turkmenistan2009.pdf"),
 }
 # The document the bar holds out (never looked at while the rule was written).
 HELD_OUT = "montenegro2013"
@@ -150,9 +239,18 @@ RULES: dict[str, dict[str, Any]] = {
     "typical+object": {"other_words": "typical", "object_word": True},
     "score+group": {"group": True},
     "score+function": {"function_words": True},
+    "score+object2": {"shared_objects": 2},
 }
 # The documents held out for score+function (its case, the night-work sentence, is g1413493's).
 FUNCTION_HELD_OUT = ("g1923444", "g1925890", "montenegro2013")
+# score+object2's check, left out of its bar's counts: the night-work sentence against the erased
+# (A/HRC/WG.6/20/SVN/1 p. 11, test_review18 and test_review22).
+OBJECT2_CHECK = ("g1413493", "A/HRC/14/15#111.78 The current legislation on night work")
+# The documents of score+object2's bar, and of its fresh check (labelled at 0.40 or more only).
+OBJECT2_DOCUMENTS = ("g1923444", "g1413493", "g1925890", "montenegro2013")
+FRESH = ("saudiarabia2013", "newzealand2014")
+# The documents of typical+object's second held-out check.
+FRESH2 = ("srilanka2012", "turkmenistan2013")
 Proposal = tuple[str, float, bool | None]  # "ask sentence start", score, label (None: none)
 THRESHOLDS = (0.30, 0.35, 0.40, 0.45, 0.50, 0.55, 0.60)
 
@@ -197,6 +295,8 @@ def main() -> int:
     default = EvidenceSettings().paraphrase_threshold
     print(f"default threshold {default}; each cell: proposed labelled right precision kept")
     changes: dict[str, dict[str, int]] = {}
+    object2: dict[str, dict[str, list[Proposal]]] = {}
+    typical: dict[str, dict[str, list[Proposal]]] = {}
     for name in DOCUMENTS:
         runs = {rule: _proposals(name, kwargs) for rule, kwargs in RULES.items()}
         kept = {key for key, score, right in runs["score"] if score >= default and right}
@@ -212,11 +312,69 @@ def main() -> int:
                 counts = f"{len(chosen):>4} {len(known):>4} {sum(known):>4}"
                 cells.append(f"{counts} {precision:>5.2f} {still:>4}")
             print(f"{threshold:>9.2f} " + " ".join(f"{cell:>26}" for cell in cells))
-        print(_bar(name, runs["score"], runs["score+group"], default))
+        if name not in FRESH + FRESH2:
+            print(_bar(name, runs["score"], runs["score+group"], default))
         changes[name] = _changes(runs["score"], runs["score+function"], default)
         print(f"score -> score+function at {default}: {changes[name]}")
+        typical[name] = {rule: runs[rule] for rule in ("score", "typical+object")}
+        object2[name] = {
+            rule: [p for p in runs[rule] if not (name == OBJECT2_CHECK[0] and _checked(p))]
+            for rule in ("score", "score+object2")
+        }
     print(_function_bar(changes))
+    print(_object2_bar({name: object2[name] for name in OBJECT2_DOCUMENTS}, default))
+    print("fresh check, " + _object2_bar({name: object2[name] for name in FRESH}, default))
+    print(_typical_check(typical, default))
     return 0
+
+
+def _typical_check(runs: dict[str, dict[str, list[Proposal]]], default: float) -> str:
+    """typical+object at 0.40 against the score at `default` on FRESH2 (see the docstring)."""
+    counts = []
+    for rule, threshold in (("score", default), ("typical+object", 0.40)):
+        chosen = [r for name in FRESH2 for _, s, r in runs[name][rule] if s >= threshold]
+        counts.append((len(chosen), sum(1 for r in chosen if r)))
+    (proposed, right), (proposed2, right2) = counts
+    passed = right2 * proposed >= right * proposed2 and right2 >= 0.95 * right
+    return (
+        f"typical+object at 0.40 on {', '.join(FRESH2)}: right {right2} of {proposed2}; the score "
+        f"at {default}: {right} of {proposed}: {_verdict(passed)}"
+    )
+
+
+def _checked(proposal: Proposal) -> bool:
+    """Whether `proposal` is score+object2's check (OBJECT2_CHECK), left out of its bar."""
+    return proposal[0].startswith(OBJECT2_CHECK[1])
+
+
+def _object2_bar(runs: dict[str, dict[str, list[Proposal]]], default: float) -> str:
+    """score+object2's pre-registered bar, parts (a) and (b), on the documents of `runs` (see the
+    module docstring: the same on its four documents and its fresh check's two)."""
+    at = {
+        name: _changes(found["score"], found["score+object2"], default)
+        for name, found in runs.items()
+    }
+    right = sum(c["right_before"] for c in at.values())
+    lost = sum(c["right_lost"] for c in at.values())
+    removed = sum(c["wrong_before"] - c["wrong_after"] for c in at.values())
+    a = removed >= 1 and all(c["wrong_after"] <= c["wrong_before"] for c in at.values())
+    a = a and right - lost >= 0.95 * right
+    lines = [f"score+object2 at {default}: {at}"]
+    lines.append(f"(a) right {right}, lost {lost}; wrong removed {removed}: {_verdict(a)}")
+    b = True
+    for threshold in (0.45, 0.40):
+        precision = []
+        for rule in ("score", "score+object2"):
+            chosen = [r for f in runs.values() for _, s, r in f[rule] if s >= threshold]
+            precision.append(sum(1 for r in chosen if r) / len(chosen))
+        b = b and precision[1] >= precision[0]
+        lines.append(f"(b) at {threshold}: precision {precision[0]:.3f} -> {precision[1]:.3f}")
+    lines.append(f"(b): {_verdict(b)}; score+object2 bar (a)+(b): {_verdict(a and b)}")
+    return "\n".join(lines)
+
+
+def _verdict(passed: bool) -> str:
+    return "passes" if passed else "fails"
 
 
 def _changes(before: list[Proposal], after: list[Proposal], threshold: float) -> dict[str, int]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from uprdex.extractors.cited_paragraphs import JOB_NUMBER_FOOTER, NUMBERED
 from uprdex.extractors.positions import position_of
-from uprdex.pipeline.model import Line, Page, Position
+from uprdex.pipeline.model import AskFootnote, Line, Page, Position
 from uprdex.pipeline.text import join_lines
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "Paragraph",
     "body_lines",
     "footnotes",
+    "printed_markers",
     "section_paragraphs",
 ]
 
@@ -103,6 +104,21 @@ class Item:
     text_x0: float | None = None  # where its wrapped lines start
     tail_x0: float | None = None  # where its tail starts
     tail_page: int | None = None  # the page its tail starts on
+    # the footnote markers printed in its lines: (index in `parts`, page, marker)
+    markers: list[tuple[int, int, str]] = field(default_factory=list)
+    footnotes: list[AskFootnote] = field(default_factory=list)  # those of `ask_markers`
+
+    @property
+    def ask_markers(self) -> list[tuple[int, str]]:
+        """The footnote markers printed in the ask (not in a tail after it), each with its
+        page: "(Algeria)¹" (El Salvador 2010, A/HRC/14/5, 81.72)."""
+        end = len(self.parts) if self.tail_from is None else self.tail_from
+        return [(page, marker) for part, page, marker in self.markers if part < end]
+
+    def add(self, line: Line, text: str) -> None:
+        """Add a printed line (`text`, its text as read) and its footnote markers."""
+        self.markers.extend((len(self.parts), page, marker) for page, marker in _marks(line))
+        self.parts.append(text)
 
     @property
     def note(self) -> str | None:
@@ -164,27 +180,74 @@ NOTES_PAGE_FOOTER = re.compile(rf"^\s*{JOB_NUMBER_FOOTER}\s*$")
 def footnotes(page: Page) -> dict[str, list[str]]:
     """A page's footnotes by their marker: the lines `body_lines` leaves out, each note opening
     on a marker line ("1", printed small, then "Immediately end the occupation of ..." in 9 pt:
-    Russian Federation 2013, A/HRC/24/14, page 27) or on asterisks (`STARRED_NOTE`), without
-    the page footer (`NOTES_PAGE_FOOTER`); the lines before the first note's opening, the end of
-    the last note of the page before, under `RUN_ON`."""
-    body = set(body_lines(page))
+    Russian Federation 2013, A/HRC/24/14, page 27), on asterisks (`STARRED_NOTE`), or on the
+    next marker the page's body prints where the loader glued it to a note's line
+    (`GLUED_MARKER`), without the page footer (`NOTES_PAGE_FOOTER`); the lines before the first
+    note's opening, the end of the last note of the page before, under `RUN_ON`."""
+    body = body_lines(page)
+    printed = printed_markers(body)
+    kept = set(body)
     notes: dict[str, list[str]] = {}
     current: list[str] | None = None
+    key: str | None = None  # the marker of the note being read
     for line in page.lines:
-        if line in body or NOTES_PAGE_FOOTER.match(line.text):
+        if line in kept or NOTES_PAGE_FOOTER.match(line.text):
             continue
         marker = NOTE_MARKER.match(line.text) if line.is_note else None
         opening = marker or STARRED_NOTE.match(line.text)
         if opening:
+            key = opening[1]
+        pieces = _glued_notes(opening[2] if opening else line.text, printed, notes, key)
+        if opening:
             current = notes.setdefault(opening[1], [])
-            line_text = opening[2]
-        else:
-            line_text = line.text
-        if current is None and line_text:
-            current = notes.setdefault(RUN_ON, [])
-        if current is not None and line_text:
-            current.append(line_text)
+        for at, (glued, line_text) in enumerate(pieces):
+            if at:
+                key, current = glued, notes.setdefault(glued, [])
+            if current is None and line_text:
+                current = notes.setdefault(RUN_ON, [])
+            if current is not None and line_text:
+                current.append(line_text)
     return notes
+
+
+def printed_markers(body: list[Line]) -> list[str]:
+    """The footnote markers printed in body lines (`body_lines`), in print order."""
+    return [marker for line in body for _, marker in line.markers]
+
+
+# "... against women and children (Republic of Moldova). 2" then "The recommendation as read
+# ...", "... as the ICRMW”. 7 The recommendation as read in the interactive dialogue ..." (Jamaica
+# 2011 p. 14, Saudi Arabia 2013 p. 14): the loader prints a note's small marker at the end of the
+# line above, or inside it, when it sits a little higher than its note's first line. Read only
+# as the next marker the page's body prints, after a sentence's end: never at a line's start,
+# where a note's line may open on a number ("10 December ...") and a marker opens a note line.
+GLUED_MARKER = re.compile(r"(?<=[.;:”\"’)\]])\s+(\d{1,3})(?=\s+[A-Z“\"‘(]|\s*$)")
+
+
+def _glued_notes(
+    text: str, printed: list[str], notes: dict[str, list[str]], reading: str | None
+) -> list[tuple[str, str]]:
+    """`text` (of note `reading`) cut where the notes after the last one opened (`notes`) open
+    in it (`GLUED_MARKER`): the text before, then each (marker, its text). Once the body's
+    markers are all opened, the note numbered after `reading` may open too: the loader left
+    its marker in the body's text ("... and so on (Chad)3;", Lesotho 2010, A/HRC/15/7 p. 17)."""
+    opened = [marker for marker in printed if marker in notes]
+    after = printed.index(opened[-1]) + 1 if opened else 0
+    pieces: list[tuple[str, str]] = []
+    start, key = 0, ""
+    for glued in GLUED_MARKER.finditer(text):
+        expected = printed[after] if after < len(printed) else _numbered_after(key or reading)
+        if glued[1] != expected or glued[1] in notes:
+            continue
+        pieces.append((key, text[start : glued.start()].strip()))
+        start, key, after = glued.end(), glued[1], after + 1
+    pieces.append((key, text[start:].strip()))
+    return pieces
+
+
+def _numbered_after(marker: str | None) -> str | None:
+    """The marker of the note after note `marker` ("3" after "2"); None after a starred one."""
+    return str(int(marker) + 1) if marker and marker.isdigit() else None
 
 
 def _marks(line: Line) -> list[tuple[int, str]]:
@@ -277,6 +340,7 @@ def section_paragraphs(lines: Iterable[Line]) -> tuple[list[Paragraph], list[str
                     [rest],
                     sub_numbered=False,
                     x0=line.x0,
+                    markers=[(0, *mark) for mark in _marks(line)],
                 )
                 paragraph.items.append(item)
                 continue
@@ -298,6 +362,7 @@ def section_paragraphs(lines: Iterable[Line]) -> tuple[list[Paragraph], list[str
                 [undotted.group(2)],
                 sub_numbered=False,
                 x0=line.x0,
+                markers=[(0, *mark) for mark in _marks(line)],
             )
             item.warnings.append(f"printed as {number!r} without its dot; read as item {number}")
             warnings.append(f"page {line.page}: {paragraph.number}.{number} {item.warnings[-1]}")
@@ -351,6 +416,7 @@ def _sub_numbered(
         [match.group(3)],
         sub_numbered=True,
         x0=line.x0,
+        markers=[(0, *mark) for mark in _marks(line)],
     )
     if misread:
         item.warnings.append(misread)
@@ -382,7 +448,7 @@ def _continue_item(item: Item, text: str, line: Line) -> None:
         )
     ):
         item.tail_from, item.tail_x0, item.tail_page = len(item.parts), x0, line.page
-    item.parts.append(text)
+    item.add(line, text)
     if CLOSED_ITEM.search(text):
         item.tail_from = item.tail_x0 = item.tail_page = None
 

@@ -50,6 +50,7 @@ from uprdex.extractors.wg_items import (
     Paragraph,
     body_lines,
     footnotes,
+    printed_markers,
     section_paragraphs,
 )
 from uprdex.extractors.wg_notes import (
@@ -60,6 +61,7 @@ from uprdex.extractors.wg_notes import (
     reasons_in_lead_ins,
 )
 from uprdex.pipeline.model import (
+    AskFootnote,
     LoadedDocument,
     Page,
     Position,
@@ -156,6 +158,7 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
     dropped = _drop_comments(paragraphs)
     _read_unnumbered_asks(paragraphs, states, warnings)
     _read_asks_in_footnotes(paragraphs, document.pages, states, warnings)
+    _read_footnotes_on_asks(paragraphs, document.pages)
     state_under_review = find_state_under_review(head, states)
     recommendations: list[Recommendation] = []
     comments: list[StateComment] = []
@@ -306,6 +309,7 @@ def _recommendations(
             )
             or refused,
             parts=ask_parts(text, states),
+            footnotes=tuple(item.footnotes),
         )
 
 
@@ -381,6 +385,21 @@ def _read_asks_in_footnotes(
                 paragraph.items.append(item)
 
 
+def _read_footnotes_on_asks(paragraphs: list[Paragraph], pages: Sequence[Page]) -> None:
+    """The footnotes printed on each ask (`Item.ask_markers`), kept with it: El Salvador 2010's
+    81.72 "To pursue and intensify initiatives in the area of housing (Algeria)¹" and its note
+    "The recommendation as read during the interactive dialogue: To pursue ... a house for
+    everyone." (A/HRC/14/5, page 17). A marker whose note is not found keeps nothing."""
+    by_number = {page.number: page for page in pages}
+    for paragraph in paragraphs:
+        for item in paragraph.items:
+            for page, marker in item.ask_markers:
+                lines = _footnote(by_number, page, marker)
+                if lines:
+                    text = join_lines([line for _, line in lines])
+                    item.footnotes.append(AskFootnote(marker, lines[0][0], text))
+
+
 def _asks_on_pages(lines: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
     """The asks of a footnote's (page, line) lines (`AFTER_ASK`), each with the page of the line
     it opens on: "Allow and ensure safe and dignified return ..." on the next page's top when
@@ -400,12 +419,17 @@ def _asks_on_pages(lines: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
 
 def _footnote(by_number: dict[int, Page], page: int, marker: str) -> list[tuple[int, str]]:
     """The lines of footnote `marker` of `page`, each with its page, with those that run on at
-    the top of the next page's notes (`wg_items.RUN_ON`) when it is the page's last note."""
+    the top of the next page's notes (`wg_items.RUN_ON`) when it is the page's last note; the
+    next page's note `marker` when the marker ends `page` and its note is printed there
+    ("(Tunisia);¹" the last line of Saudi Arabia 2013's page 13, note 1 on page 14)."""
     if page not in by_number:
         return []
     notes = footnotes(by_number[page])
     if marker not in notes:
-        return []
+        later = by_number.get(page + 1)
+        if later is None or marker in printed_markers(body_lines(later)):
+            return []
+        return [(page + 1, line) for line in footnotes(later).get(marker, [])]
     own = [(page, line) for line in notes[marker]]
     if list(notes)[-1] != marker or page + 1 not in by_number:
         return own

@@ -9,7 +9,6 @@ one document per transaction, under the index lock.
 
 from __future__ import annotations
 
-import errno
 import logging
 import sqlite3
 import time
@@ -79,13 +78,6 @@ def _transient(task: Any, task_run: TaskRun, state: State[Any]) -> bool:
 
 CACHE_PREFIX = "extract-"
 
-# An inbox file no retry reads: one the run may not read, or a folder or a pipe named .pdf
-# (`read_with_hash`'s EINVAL).
-_UNREADABLE = frozenset({errno.EACCES, errno.EPERM, errno.EISDIR, errno.EINVAL})
-READ_TRIES = 3
-"""An inbox file whose reading fails otherwise (an EIO: a failing disk, a network share gone,
-that may answer next time) is read this many times, a second apart, before it fails."""
-
 
 def _extract_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
     """The file's hash, the code version (code, tables, models) and the settings that change a
@@ -134,21 +126,6 @@ class OverBudgetError(Exception):
 
 
 GONE = "gone since the inbox was scanned (moved or deleted?): not read"
-
-
-def _read(path: Path) -> tuple[bytes, str]:
-    """The inbox file's bytes and sha256, read once (`READ_TRIES` times for an error that may
-    pass); an OSError when it cannot be read, a FileNotFoundError when it is gone."""
-    tries = 1
-    while True:
-        try:
-            return read_with_hash(path)
-        except OSError as error:
-            lasting = error.errno in _UNREADABLE or isinstance(error, FileNotFoundError)
-            if lasting or tries == READ_TRIES:
-                raise
-        tries += 1
-        time.sleep(1)
 
 
 @task(
@@ -330,7 +307,7 @@ def _to_read(
     first_path: dict[str, Path] = {}
     for path in paths:
         try:
-            data, sha256 = _read(path)
+            data, sha256 = read_with_hash(path)  # tried again for an error that may pass
         except FileNotFoundError:
             summary.changed.append((path_text(path), names.line(path, GONE)))
             logger.warning("%s: %s", path_text(path), GONE)

@@ -146,6 +146,11 @@ def recommendation_record(rec: StoredRecommendation) -> dict[str, Any]:
             {"text": part.text, "recommending_states": list(part.recommending_states)}
             for part in rec.parts
         ],
+        # The footnotes the report prints on the ask, most often the ask as the State heard
+        # it: "The recommendation as read during the interactive dialogue: ..."
+        "footnotes": [
+            {"marker": note.marker, "page": note.page, "text": note.text} for note in rec.footnotes
+        ],
     }
 
 
@@ -344,7 +349,7 @@ EMPTY_HEADERS: dict[str, tuple[str, ...]] = {
         "text recommending_states recommending_state_codes response response_source themes "
         "cluster_id source_sha256 source_page as_printed response_detail response_conflict "
         "state_pairs origin imported theme_hits warnings cluster_confidence repeats repeated_by "
-        "parts",
+        "parts footnotes",
         "evidence": "recommendation_id document_sha256 document_path document_symbol "
         "document_type document_type_detail page footnote kind as_printed context score "
         "corrected state_comment context_page",

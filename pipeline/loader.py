@@ -17,6 +17,7 @@ import os
 import re
 import stat
 import statistics
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,7 +59,32 @@ _PDFIUM_CAUSE = re.compile(r"\(PDFium: ([^()]+)\)")
 _PDF_MAGIC = b"%PDF-"
 
 
+# A file no second read gets past: one the user may not read, a folder, or a pipe or a device
+# named .pdf (`_read_once`'s EINVAL). A file gone is a FileNotFoundError: not read again either.
+_LASTING = frozenset({errno.EACCES, errno.EPERM, errno.EISDIR, errno.EINVAL})
+READ_TRIES = 3
+"""A file whose reading fails otherwise (an EIO: a failing disk, a network share gone, that may
+answer next time) is read this many times, `READ_PAUSE` seconds apart, before it fails."""
+READ_PAUSE = 1.0
+
+
 def read_with_hash(path: Path) -> tuple[bytes, str]:
+    """A file's bytes and sha256, read whole once (`READ_TRIES` times, for an error that may
+    pass); the last OSError when it cannot be read, a FileNotFoundError when it is gone. Every
+    command reads a file it is given here: `uprdex ingest`, `import`, `run` read alike."""
+    tries = 1
+    while True:
+        try:
+            return _read_once(path)
+        except OSError as error:
+            lasting = error.errno in _LASTING or isinstance(error, FileNotFoundError)
+            if lasting or tries == READ_TRIES:
+                raise
+        tries += 1
+        time.sleep(READ_PAUSE)
+
+
+def _read_once(path: Path) -> tuple[bytes, str]:
     """Read a file once and return its bytes and sha256; an OSError for what is not a regular
     file: a named pipe's open waits for a writer forever, /dev/zero never ends."""
     kind = _special_kind(os.stat(path).st_mode)

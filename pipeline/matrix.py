@@ -6,7 +6,8 @@ paragraph, text, recommending States, response, uprdex's reading of the State's 
 kind, "supported in part": `response_detail`, a label, not the State's words) and the paragraph
 that prints the State's words (`response_source`), themes, cluster, evidence documents, latest
 evidence) and two empty columns for the researcher, "Implementation status" (a drop-down list,
-any text allowed) and "Notes";
+any text allowed) and "Notes", then the page of its WG report that prints it and its id (the
+columns before keep their places: a script may read them by position);
 then a "<State> clusters" sheet with one row per duplicate cluster of two or more. Headers are
 frozen and filtered, text wraps in readable widths, and the response is a coloured cell.
 
@@ -62,6 +63,7 @@ _RECOMMENDATION_COLUMNS = (
     _Column("Latest evidence", 12, wrap=True),
     _Column("Implementation status", 18, wrap=True),
     _Column("Notes", 30, wrap=True),
+    _Column("Page", 6),
     _Column("Id", 20),
 )
 _CLUSTER_COLUMNS = (
@@ -177,6 +179,7 @@ def _recommendation_row(
         latest,
         None,
         None,
+        rec["source"]["page"],
         rec["id"],
     ]
 

@@ -17,6 +17,7 @@ __all__ = [
     "IMPORT_READER",
     "SUPPORTED_IN_PART",
     "Addendum",
+    "AskFootnote",
     "AskPart",
     "Citation",
     "CitationKind",
@@ -177,6 +178,18 @@ class AskPart:
 
 
 @dataclass(frozen=True, slots=True)
+class AskFootnote:
+    """A footnote the report prints on an ask, under the marker printed in it: most often the
+    ask as the State heard it, "The recommendation as read during the interactive dialogue: To
+    pursue and intensify initiatives in the area of housing within the framework of the plan
+    for 2009-2014, ..." under 81.72's "(Algeria)¹" (El Salvador 2010, A/HRC/14/5, page 17)."""
+
+    marker: str
+    page: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Recommendation:
     """One recommendation as printed in a Working Group report."""
 
@@ -198,6 +211,8 @@ class Recommendation:
     parts: tuple[AskPart, ...] = ()
     """Who asked which part, when the item prints State lists inside its text that name
     different States (`state_lists.ask_parts`); empty for an item with one State list."""
+    footnotes: tuple[AskFootnote, ...] = ()
+    """The footnotes printed on the ask, in the order of their markers (`AskFootnote`)."""
 
 
 @dataclass(frozen=True, slots=True)

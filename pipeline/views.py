@@ -142,7 +142,7 @@ _RECOMMENDATION_DETAILS = f"""
             WHERE recommendation_id = r.id) AS evidence_documents,
         (SELECT max(document_date) FROM evidence_pages
             WHERE recommendation_id = r.id) AS latest_evidence,
-        r.page, r.document_sha256, r.rowid AS text_rowid
+        r.page, r.footnotes, r.document_sha256, r.rowid AS text_rowid
     FROM recommendations r JOIN recommendation_lists l ON l.recommendation_id = r.id
     LEFT JOIN clusters c ON c.cluster_id = r.cluster_id;
 """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -70,6 +71,52 @@ def cli(*args: str | Path) -> Result:
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     assert "Traceback" not in result.output, result.output
     return result
+
+
+UPRDEX_MAIN = """
+import sys
+sys.argv[0] = "uprdex"  # as its console script is named
+from uprdex.flows.cli import run
+run()
+"""
+"""The `uprdex` command for `python -c`; a test's patch goes before it (`run_uprdex(script=)`)."""
+
+
+def uprdex_env(api: str | None = None, home: Path | None = None, **more: str) -> dict[str, str]:
+    """The environment a test starts `uprdex` in: the session's (conftest.py: Prefect's own
+    home, no analytics, no warm uprdex) without what a test or the developer may have set (a
+    Prefect API, its log level, an uprdex.toml or index), so that `uprdex run` starts its
+    temporary Prefect server; or `api` as its Prefect server and `home` as Prefect's home;
+    then `more`."""
+    env = {**os.environ, "UPRDEX_WARM": "0"}
+    for name in ("PREFECT_API_URL", "PREFECT_LOGGING_LEVEL", "UPRDEX_CONFIG", "UPRDEX_INDEX"):
+        env.pop(name, None)
+    if api is not None:
+        env["PREFECT_API_URL"] = api
+    if home is not None:
+        env["PREFECT_HOME"] = str(home)
+    return {**env, **more}
+
+
+def uprdex_command(*args: str | Path, script: str = UPRDEX_MAIN) -> list[str]:
+    """The command line of `uprdex ARGS` (`script` before them), for a process a test starts
+    and keeps (`uprdex watch`, stopped by its signal): in `uprdex_env()`, as `run_uprdex`."""
+    return [sys.executable, "-c", script, *(str(arg) for arg in args)]
+
+
+def run_uprdex(
+    *args: str | Path, script: str = UPRDEX_MAIN, timeout: float = 300, **options: Any
+) -> subprocess.CompletedProcess[str]:
+    """`uprdex ARGS` run to its end in a new process, as a user runs it (in `uprdex_env()`
+    unless `env=` is given), its output captured as text; `options` go to subprocess.run."""
+    options.setdefault("env", uprdex_env())
+    return subprocess.run(
+        uprdex_command(*args, script=script),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        **options,
+    )
 
 
 def parsed(name: str) -> WgReport:

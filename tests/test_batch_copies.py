@@ -4,10 +4,7 @@ once, and said as a copy of that file with its outcome, after it, by `uprdex ing
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +12,7 @@ from click.testing import CliRunner
 
 from uprdex.flows.cli import main
 
-from helpers import fixture
+from helpers import fixture, run_uprdex
 from hostile import _scan
 
 
@@ -75,18 +72,7 @@ def test_a_copy_in_the_inbox_is_said_with_its_original_s_outcome_by_run(tmp_path
     for name in ("a.pdf", "b.pdf"):
         with (inbox / name).open("ab") as end:
             end.write(b"\n% test_batch_copies\n")
-    env = {**os.environ, "UPRDEX_WARM": "0"}
-    env.pop("PREFECT_API_URL", None)
-    env.pop("PREFECT_LOGGING_LEVEL", None)
-    args = ["run", "--inbox", str(inbox), "--index", str(tmp_path / "index.sqlite")]
-    done = subprocess.run(
-        [sys.executable, "-c", "from uprdex.flows.cli import run; run()", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=300,
-    )
+    done = run_uprdex("run", "--inbox", inbox, "--index", tmp_path / "index.sqlite", cwd=tmp_path)
     assert done.returncode == 1, done.stderr
     assert "copy b.pdf: the same file as a.pdf (indexed)" in done.stderr, done.stderr
     assert "copy d.pdf: the same file as c.pdf (failed)" in done.stderr, done.stderr

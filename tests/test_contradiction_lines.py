@@ -5,11 +5,9 @@ is said, in one line, by every command that writes clusters: `uprdex ingest`, `c
 from __future__ import annotations
 
 import csv
-import os
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -20,9 +18,7 @@ from uprdex.flows.cli import main
 from uprdex.pipeline.corrections import Correction
 from uprdex.pipeline.store import Store
 
-from helpers import fixture
-
-UPRDEX = Path(sys.executable).parent / "uprdex"
+from helpers import fixture, run_uprdex, uprdex_command, uprdex_env
 
 
 def _rows(tmp_path: Path) -> Path:
@@ -78,14 +74,6 @@ def _typed_before_the_report(tmp_path: Path) -> tuple[Path, Path]:
     return index, inbox
 
 
-def _environment() -> dict[str, str]:
-    """A run on its own temporary Prefect server, quiet (`uprdex run` without --verbose)."""
-    env = {**os.environ, "UPRDEX_WARM": "0"}
-    env.pop("PREFECT_API_URL", None)
-    env.pop("PREFECT_LOGGING_LEVEL", None)
-    return env
-
-
 def _listed_by_cluster_links(index: Path) -> list[str]:
     result = CliRunner().invoke(main, ["cluster", "links", "--index", str(index)])
     assert result.exit_code == 0, result.output
@@ -121,14 +109,7 @@ def test_a_run_that_makes_corrections_contradict_says_so_once_as_ingest_does(
     # The same three corrections typed on the imports, then the WG report dropped in the
     # inbox: `uprdex ingest` of it says the contradiction, `uprdex run` of it said nothing.
     index, inbox = _typed_before_the_report(tmp_path)
-    done = subprocess.run(
-        [str(UPRDEX), "run", "--inbox", str(inbox), "--index", str(index)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=_environment(),
-        cwd=tmp_path,
-    )
+    done = run_uprdex("run", "--inbox", inbox, "--index", index, cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     expected = _listed_by_cluster_links(index)
     assert expected and "the links hold, not the unlink" in expected[-1], expected
@@ -139,13 +120,13 @@ def test_a_run_that_makes_corrections_contradict_says_so_once_as_ingest_does(
 def test_a_watch_run_that_makes_corrections_contradict_says_so_once(tmp_path: Path) -> None:
     # The same, the report landing in a watched inbox: watch's run said nothing either.
     index, inbox = _typed_before_the_report(tmp_path)
-    args = ["watch", "--debounce", "0", "--inbox", str(inbox), "--index", str(index)]
+    args = ["watch", "--debounce", "0", "--inbox", inbox, "--index", index]
     watcher = subprocess.Popen(
-        [sys.executable, "-c", "from uprdex.flows.cli import run; run()", *args],
+        uprdex_command(*args),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=_environment(),
+        env=uprdex_env(),
         cwd=tmp_path,
     )
     deadline = threading.Timer(300, watcher.kill)  # a watcher that never says its summary

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import fixture
+from helpers import fixture, uprdex_env
 
 pytestmark = [pytest.mark.prefect, pytest.mark.slow]
 
@@ -46,9 +46,7 @@ def test_the_deployment_runs_from_a_work_pool(prefect_server: str, tmp_path: Pat
         shutil.copy(fixture(name), inbox / name)
         with (inbox / name).open("ab") as handle:
             handle.write(f"\n% {salt}\n".encode())
-    env = {**os.environ, "PREFECT_API_URL": prefect_server, "PREFECT_HOME": str(tmp_path / "h")}
-    env.pop("UPRDEX_CONFIG", None)
-    env.pop("PREFECT_LOGGING_LEVEL", None)
+    env = uprdex_env(prefect_server, tmp_path / "h")
 
     def prefect(*arguments: str, cwd: Path = workspace) -> str:
         result = subprocess.run(
@@ -127,9 +125,7 @@ def test_uprdex_serve_runs_the_deployment_in_its_folder(
     shutil.copy(fixture(NAMES[1]), inbox / NAMES[1])
     with (inbox / NAMES[1]).open("ab") as handle:
         handle.write(f"\n% {uuid.uuid4().hex}\n".encode())
-    env = {**os.environ, "PREFECT_API_URL": prefect_server, "PREFECT_HOME": str(tmp_path / "h")}
-    env.pop("UPRDEX_CONFIG", None)
-    env.pop("UPRDEX_INDEX", None)
+    env = uprdex_env(prefect_server, tmp_path / "h")
     log = (tmp_path / "serve.log").open("w")
     served = subprocess.Popen(
         [str(BIN / "uprdex"), "serve"],
@@ -194,14 +190,7 @@ def test_ctrl_c_or_sigterm_stops_uprdex_serve_in_one_line(
     # which Prefect's serve returns as on Ctrl-C, ended with 130 and "interrupted" (review3).
     workspace = tmp_path / "workspace"
     workspace.mkdir()
-    env = {
-        **os.environ,
-        "PREFECT_API_URL": prefect_server,
-        "PREFECT_HOME": str(tmp_path / "h"),
-        "PYTHONUNBUFFERED": "1",
-    }
-    env.pop("UPRDEX_CONFIG", None)
-    env.pop("UPRDEX_INDEX", None)
+    env = uprdex_env(prefect_server, tmp_path / "h", PYTHONUNBUFFERED="1")
     if stop == "SIGTERM, quiet":
         stop, env["PREFECT_LOGGING_LEVEL"] = signal.SIGTERM, "WARNING"
     out = tmp_path / "serve.out"
@@ -281,15 +270,9 @@ def test_sigterm_that_lands_in_a_weakref_callback_still_stops_uprdex_serve(
     workspace.mkdir()
     (tmp_path / "patch").mkdir()
     (tmp_path / "patch" / "sitecustomize.py").write_text(SIGTERM_IN_A_WEAKREF_CALLBACK)
-    env = {
-        **os.environ,
-        "PREFECT_API_URL": prefect_server,
-        "PREFECT_HOME": str(tmp_path / "h"),
-        "PYTHONPATH": str(tmp_path / "patch"),
-        "UPRDEX_TEST_AT": at,
-    }
-    env.pop("UPRDEX_CONFIG", None)
-    env.pop("UPRDEX_INDEX", None)
+    env = uprdex_env(
+        prefect_server, tmp_path / "h", PYTHONPATH=str(tmp_path / "patch"), UPRDEX_TEST_AT=at
+    )
     served = subprocess.Popen(
         [str(BIN / "uprdex"), "serve"],
         cwd=workspace,
@@ -527,15 +510,12 @@ def _serve_a_held_run(
     (tmp_path / "patch").mkdir()
     (tmp_path / "patch" / "sitecustomize.py").write_text(patch)
     held = tmp_path / "held"
-    env = {
-        **os.environ,
-        "PREFECT_API_URL": prefect_server,
-        "PREFECT_HOME": str(tmp_path / "h"),
-        "PYTHONPATH": str(tmp_path / "patch"),
-        "UPRDEX_TEST_HELD": str(held),
-    }
-    env.pop("UPRDEX_CONFIG", None)
-    env.pop("UPRDEX_INDEX", None)
+    env = uprdex_env(
+        prefect_server,
+        tmp_path / "h",
+        PYTHONPATH=str(tmp_path / "patch"),
+        UPRDEX_TEST_HELD=str(held),
+    )
     with (tmp_path / "serve.out").open("w") as printed, (tmp_path / "serve.err").open("w") as error:
         served = subprocess.Popen(
             [str(BIN / "uprdex"), "serve"],

@@ -4,7 +4,6 @@ busy), never a traceback: the CLI's one error boundary (flows/cli/__init__.py)."
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
@@ -18,7 +17,7 @@ from filelock import FileLock
 
 from uprdex.flows.cli import main
 
-from helpers import fixture, ingested
+from helpers import fixture, ingested, uprdex_env
 
 UPRDEX = Path(sys.executable).parent / "uprdex"
 EXIT_USAGE, EXIT_BUSY = 2, 75
@@ -227,7 +226,7 @@ def test_ctrl_c_is_its_own_exit_code_and_one_line(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "UPRDEX_WARM": "0"},
+        env=uprdex_env(),
     )
     assert ingest.stdout is not None
     ingest.stdout.readline()  # the first document is in

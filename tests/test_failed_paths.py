@@ -1,7 +1,8 @@
 """A failed file's line names it by its path under the inbox (or the folder given), so that
 two files of one name in two subfolders are told apart; a file at the top keeps its name.
 `uprdex ingest`, `uprdex run` (and so `watch` and the nightly flow) said "failed report.pdf"
-for data/inbox/2019/report.pdf and data/inbox/2014/report.pdf alike."""
+for data/inbox/2019/report.pdf and data/inbox/2014/report.pdf alike. `uprdex run`'s warning
+line names its file the same way."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -18,9 +18,7 @@ from click.testing import CliRunner
 
 from uprdex.flows.cli import main
 
-from helpers import fixture
-
-UPRDEX = Path(sys.executable).parent / "uprdex"
+from helpers import fixture, run_uprdex, uprdex_command, uprdex_env
 
 
 def _inbox(tmp_path: Path) -> Path:
@@ -73,16 +71,12 @@ def test_run_names_a_failed_and_a_still_failed_file_by_its_path_in_the_inbox(
     tmp_path: Path,
 ) -> None:
     inbox = _inbox(tmp_path)
-    env = {**os.environ, "UPRDEX_WARM": "0"}
-    env.pop("PREFECT_API_URL", None)
-    args = [str(UPRDEX), "run", "--inbox", str(inbox), "--index", str(tmp_path / "index.sqlite")]
+    args = ["run", "--inbox", inbox, "--index", tmp_path / "index.sqlite"]
     names = sorted(
         [os.path.join("2019", "report.pdf"), os.path.join("2014", "report.pdf"), "top.pdf"]
     )
     for _ in ("failed now", "failed on an earlier run"):
-        done = subprocess.run(
-            args, capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path
-        )
+        done = run_uprdex(*args, cwd=tmp_path)
         assert done.returncode == 1, done.stdout + done.stderr
         assert _failed(done.stderr, "failed ") == [f"failed {name}" for name in names], done.stderr
     assert done.stderr.count("(on an earlier run)") == 3, done.stderr
@@ -95,17 +89,13 @@ def test_watch_names_a_still_failed_file_by_its_path_in_the_inbox(tmp_path: Path
     inbox = tmp_path / "inbox"
     (inbox / "2019").mkdir(parents=True)
     (inbox / "2019" / "report.pdf").write_bytes(b"<html>404</html>")
-    env = {**os.environ, "UPRDEX_WARM": "0"}
-    env.pop("PREFECT_API_URL", None)
-    env.pop("PREFECT_LOGGING_LEVEL", None)
-    args = ["watch", "--debounce", "0", "--inbox", str(inbox)]
-    args += ["--index", str(tmp_path / "index.sqlite")]
+    args = ["watch", "--debounce", "0", "--inbox", inbox, "--index", tmp_path / "index.sqlite"]
     watcher = subprocess.Popen(
-        [sys.executable, "-c", "from uprdex.flows.cli import run; run()", *args],
+        uprdex_command(*args),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=env,
+        env=uprdex_env(),
         cwd=tmp_path,
     )
     deadline = threading.Timer(300, watcher.kill)  # a watcher that never says its summary
@@ -133,17 +123,32 @@ def test_a_failed_reading_from_the_cache_names_this_run_s_file(tmp_path: Path) -
     # Seen in the full suite: `uprdex run` said "failed report.pdf: an HTML page" of broken.pdf,
     # whose bytes another workspace's report.pdf had (Prefect's cache of extractions is keyed
     # on the bytes, and the cached error named the file that was read).
-    env = {**os.environ, "UPRDEX_WARM": "0"}
-    env.pop("PREFECT_API_URL", None)
     page = f"<html>404 {tmp_path}</html>".encode()  # bytes no other test's file has
     for workspace, name in (("first", "report.pdf"), ("second", "broken.pdf")):
         inbox = tmp_path / workspace / "inbox"
         inbox.mkdir(parents=True)
         (inbox / name).write_bytes(page)
-        index = str(tmp_path / workspace / "index.sqlite")
-        args = [str(UPRDEX), "run", "--inbox", str(inbox), "--index", index]
-        done = subprocess.run(
-            args, capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path
-        )
+        index = tmp_path / workspace / "index.sqlite"
+        done = run_uprdex("run", "--inbox", inbox, "--index", index, cwd=tmp_path)
         assert done.returncode == 1, done.stdout + done.stderr
         assert _failed(done.stderr, "failed ") == [f"failed {name}"], done.stderr
+
+
+@pytest.mark.prefect
+def test_run_names_a_file_with_a_warning_by_its_path_in_the_inbox(tmp_path: Path) -> None:
+    # review29 finding 6: `uprdex run` said "warning /tmp/r29/inbox/broken_copy.pdf: damaged
+    # PDF ..." while its other lines name a file by its path in the inbox.
+    data = fixture("andorra2011_recs.pdf").read_bytes()
+    (tmp_path / "inbox" / "2019").mkdir(parents=True)
+    (tmp_path / "inbox" / "2019" / "report.pdf").write_bytes(
+        data  # an appended update with an empty xref section (test_loader's damaged PDF)
+        + b"\nxref\ntrailer\n<</Size 869/Root 1 0 R/Prev 177131>>\nstartxref\n"
+        + str(len(data) + 1).encode()
+        + f"\n%%EOF\n% {tmp_path}\n".encode()  # bytes of its own: no cached reading
+    )
+    args = ["run", "--inbox", tmp_path / "inbox", "--index", tmp_path / "index.sqlite"]
+    done = run_uprdex(*args, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    warned = [line.strip() for line in done.stderr.splitlines() if "damaged PDF" in line]
+    shown = os.path.join("2019", "report.pdf")
+    assert [line.split(": ")[0] for line in warned] == [f"warning {shown}"], done.stderr

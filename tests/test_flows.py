@@ -36,6 +36,8 @@ from helpers import (
     as_older_models_clustered_it,
     clustered_with,
     fixture,
+    run_uprdex,
+    uprdex_env,
 )
 
 pytestmark = pytest.mark.prefect
@@ -432,27 +434,9 @@ def test_serve_registers_a_cron_deployment_on_a_real_server(
     # they are, and names the flow by its module, so nothing in it is a path of this machine.
     workspace = tmp_path / "workspace"
     workspace.mkdir()
-    env = {**os.environ, "PREFECT_API_URL": prefect_server}
-    env.pop("UPRDEX_CONFIG", None)
-    env.pop("UPRDEX_INDEX", None)
-    uprdex = Path(sys.executable).parent / "uprdex"
-    result = subprocess.run(
-        [
-            str(uprdex),
-            "serve",
-            "--register-only",
-            "--cron",
-            "0 2 * * *",
-            "--timezone",
-            "Europe/Zurich",
-        ],
-        cwd=workspace,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    env = uprdex_env(prefect_server)
+    args = ["serve", "--register-only", "--cron", "0 2 * * *", "--timezone", "Europe/Zurich"]
+    result = run_uprdex(*args, cwd=workspace, env=env, timeout=180)
     assert result.returncode == 0, result.stderr
     script = """
 import asyncio, json
@@ -572,21 +556,20 @@ _FAILING_DISK = '''
 """Stand-in for a failing disk: reading an inbox file named eio.pdf fails with EIO."""
 import errno
 import os
+import pathlib
 
-import uprdex.pipeline.loader as loader
-
-_read = loader.read_with_hash
+_read_bytes = pathlib.Path.read_bytes
 
 
-def read_with_hash(path):
+def read_bytes(path):
     if path.name == "eio.pdf":
         with open(os.environ["UPRDEX_TEST_READS"], "a") as reads:
             reads.write("read\\n")
         raise OSError(errno.EIO, os.strerror(errno.EIO), str(path))
-    return _read(path)
+    return _read_bytes(path)
 
 
-loader.read_with_hash = read_with_hash
+pathlib.Path.read_bytes = read_bytes
 '''
 
 
@@ -608,14 +591,11 @@ def test_an_inbox_file_a_failing_disk_cannot_read_is_retried_then_one_line(
     (year / "eio.pdf").write_bytes(fixture(GOOD[0]).read_bytes() + salt)
     shutil.copy(fixture(GOOD[1]), tmp_path / "inbox")
     reads = tmp_path / "reads.txt"
-    env = {**os.environ, "UPRDEX_WARM": "0", "UPRDEX_TEST_READS": str(reads)}
-    env["PYTHONPATH"] = os.pathsep.join([str(site), env.get("PYTHONPATH", "")])
-    env.pop("PREFECT_API_URL", None)
-    uprdex = Path(sys.executable).parent / "uprdex"
-    args = [uprdex, "run", "--inbox", "inbox", "--index", "index.sqlite"]
-    done = subprocess.run(
-        [str(a) for a in args], capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path
+    env = uprdex_env(
+        UPRDEX_TEST_READS=str(reads),
+        PYTHONPATH=os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]),
     )
+    done = run_uprdex("run", "--inbox", "inbox", "--index", "index.sqlite", env=env, cwd=tmp_path)
     assert done.returncode == 1, done.stdout + done.stderr
     assert len(reads.read_text().splitlines()) == 3  # read, then retried twice
     assert "Traceback" not in done.stderr and "Errno" not in done.stderr, done.stderr

@@ -274,3 +274,25 @@ def test_an_unknown_thematic_list_id_is_said_as_printed(tmp_path: Path) -> None:
         result = CliRunner().invoke(main, ["show", given, "--index", str(index)])
         assert f"no recommendation {given} in the index" in result.output, result.output
         assert "THEMATIC-LIST" not in result.output and "SLOVENIA" not in result.output
+
+
+def test_a_misprinted_number_as_the_report_prints_it_leads_to_the_ask(
+    indexes: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # review30 #8: A/HRC/28/12 p. 15 prints Latvia's ask as "136.69" inside paragraph 138;
+    # uprdex reads it as 138.69 and keeps as_printed "136.69", yet `show A/HRC/28/12#136.69`
+    # said "no recommendation 136.69" with no "did you mean". The same misprint, made here.
+    index = shutil.copy(indexes[1], tmp_path / "index.sqlite")
+    with Store(index) as store:
+        store.db.execute("UPDATE recommendations SET as_printed = '151.22' WHERE id = ?", [ASK])
+        found = store.named("A/HRC/28/15#151.22")
+        assert (found.ask, found.nearest, found.others) == (None, ASK, ())
+        assert found.said == (
+            f"no recommendation 151.22 in A/HRC/28/15 in the index; did you mean {ASK}? "
+            "(the report prints it as 151.22)"
+        )
+        # A number no ask prints leads nowhere.
+        assert store.named("A/HRC/28/15#151.23").nearest is None
+    for command in ("show", "evidence"):
+        said = CliRunner().invoke(main, [command, "A/HRC/28/15", "151.22", "--index", str(index)])
+        assert said.exit_code == 2 and f"did you mean {ASK}?" in said.output, said.output

@@ -31,6 +31,7 @@ HEADER = [
     "Latest evidence",
     "Implementation status",
     "Notes",
+    "Page",
     "Id",
 ]
 
@@ -99,6 +100,8 @@ def test_one_row_per_recommendation_with_the_researchers_columns_empty(
     for rec_id, row in by_id.items():
         rec = expected[rec_id]
         assert row["Paragraph"] == rec.paragraph and isinstance(row["Paragraph"], str)
+        # review30 #11: the page of the WG report that prints it, to find it in the PDF.
+        assert row["Page"] == rec.page and isinstance(row["Page"], int)
         assert row["Recommending States"] == ", ".join(rec.recommending_states)
         assert row["Response"] == rec.response
         documents = (row["Evidence documents"], row["Latest evidence"])

@@ -23,8 +23,8 @@ from uprdex.pipeline.inbox import quarantine
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import Store
 
+from helpers import UPRDEX_MAIN, fixture, ingested, run_uprdex, uprdex_env
 from helpers import cli as _cli
-from helpers import fixture, ingested
 
 REPORT = fixture("andorra2011_recs.pdf")
 UPRDEX = Path(sys.executable).parent / "uprdex"
@@ -561,8 +561,8 @@ def test_an_export_to_a_symbolic_link_writes_the_file_it_names(index: Path, tmp_
     assert sorted(path.name for path in real.parent.iterdir()) == ["recommendations.csv"]
 
 
-FULL_INDEX_RUN = """
-import sys
+FULL_INDEX_RUN = (
+    """
 from uprdex.pipeline.errors import OutputError
 from uprdex.pipeline.store import Store
 
@@ -571,10 +571,9 @@ def full(self, *args, **kwargs):
                       "what was written before, whole: free some space and run again")
 
 Store.write_document = full
-from uprdex.flows.cli import run
-sys.argv = ["uprdex", *sys.argv[1:]]
-run()
 """
+    + UPRDEX_MAIN
+)
 
 
 def test_a_nightly_run_stopped_by_its_index_is_one_line(tmp_path: Path) -> None:
@@ -584,10 +583,9 @@ def test_a_nightly_run_stopped_by_its_index_is_one_line(tmp_path: Path) -> None:
     inbox.mkdir()
     shutil.copy(REPORT, inbox)
     index = tmp_path / "index.sqlite"
-    env = {**os.environ, "HOME": str(tmp_path / "home"), "UPRDEX_WARM": "0"}
-    env.pop("PREFECT_API_URL", None)
-    args = [sys.executable, "-c", FULL_INDEX_RUN, "run", "--inbox", inbox, "--index", index]
-    done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=600)
+    env = uprdex_env(HOME=str(tmp_path / "home"))
+    args = ["run", "--inbox", inbox, "--index", index]
+    done = run_uprdex(*args, script=FULL_INDEX_RUN, env=env, timeout=600)
     assert done.returncode == EXIT_USAGE, done.stderr
     assert "Traceback" not in done.stderr and "Encountered exception" not in done.stderr
     # Prefect's own shutdown notes may come too on a busy machine ("EventsWorker - Still

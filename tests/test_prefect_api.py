@@ -13,7 +13,7 @@ import pytest
 from uprdex.flows.exit_codes import EXIT_USAGE
 from uprdex.flows.prefect_api import API, environment, temporary_api
 
-from helpers import fixture
+from helpers import UPRDEX_MAIN, fixture, run_uprdex, uprdex_env
 
 
 def test_a_run_in_process_leaves_the_environment_as_it_found_it(
@@ -57,20 +57,10 @@ def test_a_server_that_cannot_start_says_why_in_one_line(tmp_path: Path) -> None
     # failed, and at stop when stopped while recording a run's last events.
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    env = {
-        **os.environ,
-        "UPRDEX_WARM": "0",
-        "PREFECT_SERVER_DATABASE_CONNECTION_URL": "sqlite+aiosqlite:////proc/none/prefect.db",
-    }
-    env.pop("PREFECT_API_URL", None)
-    args = ["run", "--inbox", str(inbox), "--index", str(tmp_path / "index.sqlite")]
-    done = subprocess.run(
-        [sys.executable, "-c", "from uprdex.flows.cli import run; run()", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
+    env = uprdex_env(
+        PREFECT_SERVER_DATABASE_CONNECTION_URL="sqlite+aiosqlite:////proc/none/prefect.db"
     )
+    done = run_uprdex("run", "--inbox", inbox, "--index", tmp_path / "index.sqlite", env=env)
     assert done.returncode == EXIT_USAGE
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert "the temporary Prefect server stopped at start" in done.stderr
@@ -86,17 +76,7 @@ def test_a_run_says_a_failed_or_left_out_file_once_in_its_own_words(tmp_path: Pa
     inbox.mkdir()
     (inbox / "broken.pdf").write_bytes(b"<html>404</html>")
     (inbox / "list.docx").write_bytes(b"PK")
-    env = {**os.environ, "UPRDEX_WARM": "0"}
-    env.pop("PREFECT_API_URL", None)
-    env.pop("PREFECT_LOGGING_LEVEL", None)
-    args = ["run", "--inbox", str(inbox), "--index", str(tmp_path / "index.sqlite")]
-    done = subprocess.run(
-        [sys.executable, "-c", "from uprdex.flows.cli import run; run()", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+    done = run_uprdex("run", "--inbox", inbox, "--index", tmp_path / "index.sqlite")
     assert done.returncode == 1
     assert done.stderr.count("broken.pdf: an HTML page") == 1, done.stderr
     assert done.stderr.count("list.docx: not a PDF") == 1, done.stderr
@@ -142,11 +122,6 @@ def kill_the_server():
         if ppid == os.getpid() and b"uvicorn" in line:
             os.kill(int(stat.parent.name), signal.SIGKILL)
 """
-RUN = """
-from uprdex.flows.cli import run
-sys.argv = ["uprdex", *sys.argv[1:]]
-run()
-"""
 SERVER_GONE_RUN = (
     THE_SERVER
     + """
@@ -160,7 +135,7 @@ def server_gone(self, *args, **kwargs):
 
 Store.write_document = server_gone
 """
-    + RUN
+    + UPRDEX_MAIN
 )
 
 
@@ -170,17 +145,8 @@ def _run(script: str, tmp_path: Path, *names: str) -> subprocess.CompletedProces
     inbox.mkdir()
     for name in names:
         shutil.copy(fixture(name), inbox / name)
-    env = {**os.environ, "UPRDEX_WARM": "0"}
-    env.pop("PREFECT_API_URL", None)
-    args = ["run", "--inbox", str(inbox), "--index", str(tmp_path / "index.sqlite")]
-    return subprocess.run(
-        [sys.executable, "-c", script, *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        start_new_session=True,
-    )
+    args = ["run", "--inbox", inbox, "--index", tmp_path / "index.sqlite"]
+    return run_uprdex(*args, script=script, timeout=120, start_new_session=True)
 
 
 def test_a_run_whose_server_dies_ends_at_once_in_one_line(tmp_path: Path) -> None:
@@ -235,7 +201,7 @@ def test_a_server_that_dies_after_the_flow_leaves_the_run_its_summary(
     # Every document and output was whole, and the run ended with "the temporary Prefect
     # server stopped during the run" and exit code 2 instead of its summary (after the flow);
     # or with its summary, and Prefect's tries to send the last log lines at the end (drain).
-    done = _run(THE_SERVER + when + RUN, tmp_path, "slovenia2014_recs.pdf")
+    done = _run(THE_SERVER + when + UPRDEX_MAIN, tmp_path, "slovenia2014_recs.pdf")
     assert done.returncode == 0, done.stderr[-2000:]
     assert "1 indexed" in done.stdout and (tmp_path / "reports" / "html" / "index.html").is_file()
     assert done.stderr.splitlines() == [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -15,7 +16,7 @@ from uprdex.flows.ingest import ingest_paths
 from uprdex.pipeline import report
 from uprdex.pipeline.report import write_report
 from uprdex.pipeline.settings import LoaderSettings
-from uprdex.pipeline.store import Store
+from uprdex.pipeline.store import RecFilter, Store
 
 from helpers import fixture
 
@@ -288,3 +289,68 @@ def test_the_response_is_not_said_again_in_its_detail(tmp_path: Path) -> None:
     response = re.search(r"<dt>Response</dt><dd>(.*?)</dd>", article, re.S)
     assert response, article
     assert response[1] == "noted (the State comments in para 104) — A/HRC/15/8 para 103"
+
+
+def _article(page: str, rec_id: str) -> str:
+    """The text of one recommendation's entry on a State's page, tags dropped."""
+    anchor = 'id="' + report._anchor(rec_id) + '"'
+    article = page[page.index(">", page.index(anchor)) + 1 :]
+    article = article[: article.index("</article>")]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", article)).split())
+
+
+def test_the_entry_says_the_page_and_the_number_the_report_prints(slovenia: Path) -> None:
+    # review30 #11: an entry gave no page of the report that prints the ask, nor its number as
+    # printed: A/HRC/8/29 (Algeria 2008) p. 3 prints 69.1 as "1." under paragraph 69.
+    algeria = (slovenia.parent / "algeria.html").read_text(encoding="utf-8")
+    entry = _article(algeria, "A/HRC/8/29#69.1")
+    assert "Printed A/HRC/8/29, p. 3 , as “1.” under paragraph 69 Review" in entry, entry
+    # A number printed as its paragraph is not said again.
+    entry = _article(slovenia.read_text(encoding="utf-8"), "A/HRC/28/15#115.10")
+    assert re.search(r"Printed A/HRC/28/15, p\. \d+ Review", entry), entry
+
+
+@pytest.mark.parametrize(
+    ("as_printed", "paragraph", "said"),
+    [
+        ("136.69", "138.69", "“136.69”"),  # A/HRC/28/12 p. 15, a misprint read as 138.69
+        ("1.", "90.1", "“1.” under paragraph 90"),  # a cycle-1 list, numbered anew
+        ("115.18", "115.18", None),
+        ("99.1.", "99.1", None),  # A/HRC/22/4 prints a dot after the number
+        ("45 (a)", "45(a)", None),  # A/HRC/8/29's lettered asks
+        ("55.", "55", None),  # a whole paragraph is the ask
+    ],
+)
+def test_the_number_as_printed_is_said_where_it_is_not_the_paragraph(
+    as_printed: str, paragraph: str, said: str | None
+) -> None:
+    assert report._printed_as({"as_printed": as_printed, "paragraph": paragraph}) == said
+
+
+def test_a_review_whose_answers_are_not_indexed_says_so_and_how_to_add_them(
+    slovenia: Path, tmp_path: Path
+) -> None:
+    # review30 #5: with no addendum indexed, the page counted "291 pending" and never said that
+    # the State's answers (its addendum) are not in the index, as `recs --response noted` does.
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths([fixture("slovenia2014_recs.pdf")], store, LoaderSettings(workers=1))
+        page = write_report(store, tmp_path / "out", "Slovenia").read_text(encoding="utf-8")
+        index = write_report(store, tmp_path / "all").read_text(encoding="utf-8")
+        pending = store.matching(RecFilter(response="pending"))
+    assert f"{pending} asks pending: no answer of the State" in html.unescape(index)
+    note = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    assert "asks of A/HRC/28/15 (cycle 2, 2014): the addendum that prints the State's " in note
+    assert "responses (A/HRC/28/15/Add.1) is not indexed" in note
+    assert "uprdex ingest" in note and "uprdex import upr-info" in note
+    assert "(no answer of the State's indexed)" in _article(page, "A/HRC/28/15#115.1")
+    # With the addendum indexed, nothing is pending and nothing is said.
+    assert 'id="unanswered"' not in slovenia.read_text(encoding="utf-8")
+
+
+def test_an_indexed_addendum_that_answers_none_of_the_pending_asks_is_named() -> None:
+    env = report._environment()
+    note = env.get_template("macros.html.j2").module.unanswered_note  # type: ignore[attr-defined]
+    review = report.Unanswered("A/HRC/14/15", 1, 2010, 2, ("A/HRC/14/15/Add.1",))
+    said = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", str(note([review])))).split())
+    assert "2 asks of A/HRC/14/15 (cycle 1, 2010): the index holds A/HRC/14/15/Add.1, " in said
+    assert "which answers none of them." in said

@@ -187,22 +187,14 @@ def test_run_says_a_file_over_its_time_budget_in_one_line(tmp_path: Path) -> Non
     # House style: only the CLI turns an error into a line. The extract task raises
     # OverBudgetError so that Prefect does not cache the reading; `say_errors_in_one_line` drops
     # Prefect's record of an UprdexError only, so the task's failure is printed too.
-    import os
-    import subprocess
-    import sys
-
-    from helpers import fixture
+    from helpers import fixture, run_uprdex, uprdex_env
 
     inbox = tmp_path / "inbox" / "2019"
     inbox.mkdir(parents=True)
     (inbox / "report.pdf").write_bytes(fixture("slovenia2014_recs.pdf").read_bytes())
-    env = {**os.environ, "UPRDEX_WARM": "0", "UPRDEX_LOADER_TIMEOUT_SECONDS": "0.01"}
-    env.pop("PREFECT_API_URL", None)
-    uprdex = Path(sys.executable).parent / "uprdex"
-    args = [uprdex, "run", "--inbox", tmp_path / "inbox", "--index", tmp_path / "index.sqlite"]
-    done = subprocess.run(
-        [str(a) for a in args], capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path
-    )
+    env = uprdex_env(UPRDEX_LOADER_TIMEOUT_SECONDS="0.01")
+    args = ["run", "--inbox", tmp_path / "inbox", "--index", tmp_path / "index.sqlite"]
+    done = run_uprdex(*args, env=env, cwd=tmp_path)
     assert done.returncode == 1, done.stdout + done.stderr
     said = [line for line in done.stderr.splitlines() if "report.pdf" in line]
     assert len(said) == 1 and said[0].startswith("failed 2019/report.pdf: took more than"), said

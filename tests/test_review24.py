@@ -130,6 +130,7 @@ def test_the_nightly_extract_task_says_an_inbox_file_it_cannot_read_in_one_reaso
     import logging
 
     from uprdex.flows import nightly
+    from uprdex.pipeline import loader
     from uprdex.pipeline.names import FileNames
     from uprdex.pipeline.store import Store
 
@@ -137,13 +138,13 @@ def test_the_nightly_extract_task_says_an_inbox_file_it_cannot_read_in_one_reaso
 
     monkeypatch.setattr(nightly, "get_run_logger", lambda: logging.getLogger("review24"))
     reads: list[Path] = []
-    read = nightly.read_with_hash
+    read = loader._read_once  # each try of `read_with_hash`, which tries again on an EIO
 
     def counted(path: Path) -> tuple[bytes, str]:
         reads.append(path)
         return read(path)
 
-    monkeypatch.setattr(nightly, "read_with_hash", counted)
+    monkeypatch.setattr(loader, "_read_once", counted)
     data = fixture("slovenia2014_recs.pdf").read_bytes()
     unreadable = tmp_path / "report.pdf"
     if os.geteuid() == 0:  # root reads a file of mode 000: a folder of that name cannot be read

@@ -151,3 +151,25 @@ def test_search_by_a_treaty_name_finds_the_asks_that_print_its_abbreviation(
     assert found.exit_code == 0, found.output
     assert "A/HRC/27/10#124.9" in found.output, found.output
     assert "A/HRC/13/13#90.8" in found.output, found.output
+
+
+@pytest.mark.corpus
+@pytest.mark.xfail(
+    strict=True,
+    reason="review28 finding 5: SVN/2 2014 p. 4, 'CRC welcomed the creation of a Child "
+    "Observatory.', is stored as a paraphrase of A/HRC/14/15 111.51 on child trafficking (0.53)",
+)
+def test_a_welcome_of_a_child_observatory_is_no_paraphrase_of_an_ask_on_child_trafficking(
+    tmp_path: Path,
+) -> None:
+    # A/HRC/WG.6/20/SVN/2 (g1414064) p. 4: "CRC welcomed the creation of a Child Observatory.";
+    # A/HRC/14/15 111.51: "To continue its efforts to effectively protect children's rights and
+    # to combat child trafficking, child prostitution and pornography". They share "child" only.
+    import uprdex
+
+    names = ("slovenia/cycle2/g1414064.pdf", "slovenia/cycle1/g1012049.pdf")
+    index = shared_ingested(names, tmp_path / "index.sqlite")
+    with uprdex.open_index(index) as opened:
+        records = opened.evidence("A/HRC/14/15#111.51")
+    paraphrases = [r["context"] for r in records if r["kind"] == "paraphrase"]
+    assert not [context for context in paraphrases if "Child Observatory" in context], paraphrases

@@ -6,6 +6,7 @@ before they still find; stderr says what else was searched."""
 from __future__ import annotations
 
 import re
+import shlex
 import sqlite3
 from pathlib import Path
 
@@ -175,3 +176,86 @@ def _fts_finds(words: str, text: str) -> bool:
         db.execute("CREATE VIRTUAL TABLE t USING fts5(text, tokenize='porter unicode61')")
         db.execute("INSERT INTO t VALUES (?)", [text])
         return bool(db.execute("SELECT 1 FROM t WHERE t MATCH ?", [query]).fetchall())
+
+
+# review29 finding 6: quoted words were searched as loose words (`search '"against torture"'`
+# found "... violence against women and the Special Rapporteur on torture ...").
+def test_a_quoted_phrase_finds_its_words_next_to_each_other_in_order(names_index: Path) -> None:
+    loose = _search(names_index, "rights of women")
+    phrase = _search(names_index, '"rights of women"')
+    # Iran 2010's 90.32 "... protecting and promoting the rights of women"; not 90.7 "... the
+    # rights of vulnerable groups, including women ...", which the loose words find.
+    assert phrase == ["A/HRC/14/12#90.32"], phrase
+    assert set(phrase) < set(loose), loose
+    assert _search(names_index, '"women of rights"') == []
+
+
+@pytest.mark.parametrize(
+    ("words", "finds"),
+    [
+        ('abolish "death penalty"', True),
+        ('"penalty death"', False),
+        ('abolish "penalty death', False),  # a quote left open runs to the end, as in browse
+        ('"death penalties"', True),  # other forms of a word match, as everywhere in search
+    ],
+)
+def test_a_quoted_phrase_is_one_fts5_phrase(words: str, finds: bool) -> None:
+    assert _fts_finds(words, "Abolish the death penalty (Chile)") is finds, words
+
+
+def test_quoted_words_are_searched_as_typed_not_by_the_other_names(names_index: Path) -> None:
+    # Iran 2010's 91.1 prints only "CAT": quoting the name is how a researcher leaves it out.
+    for command in (["search"], ["recs", "--search"]):
+        found = cli(
+            *command, '"Convention against Torture"', "--state-under-review", "IRN",
+            "--index", names_index,
+        )  # fmt: skip
+        assert found.exit_code == 0, found.output
+        assert "A/HRC/14/12#91.1" not in found.stdout, found.output
+        assert "also searched" not in found.stderr, found.stderr
+
+
+@pytest.mark.parametrize("command", [["search"], ["recs", "--search"]])
+def test_the_note_is_said_only_when_another_name_found_an_ask(
+    names_index: Path, command: list[str]
+) -> None:
+    # The note said "also searched: ..." whenever a word named something, though the other
+    # names found nothing more: Japan 2008's three asks that name the Convention against
+    # Torture all write it out; "CAT dog" finds nothing at all.
+    for words in ("Convention against Torture", "CAT dog"):
+        found = cli(*command, words, "--state-under-review", "JPN", "--index", names_index)
+        assert found.exit_code == 0, found.output
+        assert "also searched" not in found.stderr, (words, found.stderr)
+    found = cli(
+        *command, "Convention against Torture", "--state-under-review", "IRN",
+        "--index", names_index,
+    )  # fmt: skip
+    assert 'also searched: CAT, UNCAT (for "Convention against Torture")' in found.stderr
+    # and how to leave them out, as a shell takes it
+    assert """search them as typed only: '"Convention against Torture"'""" in found.stderr
+
+
+def _readme_searches() -> list[list[str]]:
+    """Every `uprdex search` command line README gives before "How it is built", as a shell
+    splits it."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    head = readme.split("## How it is built", 1)[0]
+    lines = re.findall(r"^uprdex search .*$", head, re.M)
+    return [shlex.split(line, comments=True)[1:] for line in lines]
+
+
+def test_readme_search_lines_run_as_typed_and_a_quoted_phrase_is_a_phrase(
+    names_index: Path,
+) -> None:
+    commands = _readme_searches()
+    phrases = [phrase for args in commands for phrase in re.findall(r'"([^"]+)"', args[1])]
+    assert phrases, "README shows no search with a quoted phrase"
+    for args in commands:
+        found = cli(*args, "--limit", "0", "--json", "--index", names_index)
+        assert found.exit_code == 0, (args, found.output)
+        hits = [_json(line) for line in found.stdout.splitlines()]
+        assert hits, args
+        for phrase in re.findall(r'"([^"]+)"', args[1]):
+            together = re.compile(r"\W+".join(map(re.escape, phrase.split())), re.IGNORECASE)
+            texts = [hit["text"] for hit in hits if hit["found_in"] == "recommendation"]
+            assert texts and all(together.search(text) for text in texts), (phrase, texts)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers import run_uprdex, uprdex_env
+
 pytestmark = [pytest.mark.prefect, pytest.mark.slow]
 
 BIN = Path(sys.executable).parent
@@ -49,12 +51,10 @@ def silent_server() -> Iterator[tuple[str, threading.Event]]:
 
 
 def _env(tmp_path: Path, url: str, **more: str) -> dict[str, str]:
-    env = {**os.environ, "PREFECT_API_URL": url, "PREFECT_HOME": str(tmp_path / "prefect")}
-    env.update(more)
-    env.pop("UPRDEX_CONFIG", None)
-    env.pop("UPRDEX_INDEX", None)
+    """`uprdex_env` with the server at `url` and a Prefect home of the test's own; and its
+    inbox, which `uprdex serve` needs."""
     (tmp_path / "inbox").mkdir(exist_ok=True)
-    return env
+    return uprdex_env(url, tmp_path / "prefect", **more)
 
 
 UPRDEX = [str(BIN / "uprdex")]
@@ -107,14 +107,7 @@ def test_a_prefect_server_that_does_not_answer_is_one_line_naming_it(
     `uprdex run` with PREFECT_API_URL set, the same (a RuntimeError raised from it)."""
     url, _ = silent_server
     env = _env(tmp_path, url, PREFECT_API_REQUEST_TIMEOUT="2", PREFECT_CLIENT_MAX_RETRIES="0")
-    ended = subprocess.run(
-        [*UPRDEX, *command, *PLACES],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    ended = run_uprdex(*command, *PLACES, cwd=tmp_path, env=env, timeout=120)
     assert ended.returncode == 2, ended.stderr
     lines = ended.stderr.strip().splitlines()
     assert len(lines) == 1, ended.stderr

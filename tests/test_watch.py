@@ -9,7 +9,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -20,7 +19,7 @@ import pytest
 from uprdex.flows.watch import Debouncer, inbox_handler
 from uprdex.pipeline.inbox import other_files, scan_inbox
 
-from helpers import fixture
+from helpers import fixture, uprdex_command, uprdex_env
 
 
 def test_a_burst_of_events_gives_one_run_after_the_quiet_period() -> None:
@@ -139,17 +138,13 @@ def test_watch_says_each_file_in_its_own_words_without_prefects_lines(tmp_path: 
     inbox.mkdir()
     shutil.copy(fixture("andorra2011_recs.pdf"), inbox)
     (inbox / "broken.pdf").write_bytes(b"<html>404</html>")
-    env = {**os.environ, "UPRDEX_WARM": "0"}
-    env.pop("PREFECT_API_URL", None)
-    env.pop("PREFECT_LOGGING_LEVEL", None)
-    args = ["watch", "--debounce", "0", "--inbox", str(inbox)]
-    args += ["--index", str(tmp_path / "index.sqlite")]
+    args = ["watch", "--debounce", "0", "--inbox", inbox, "--index", tmp_path / "index.sqlite"]
     watcher = subprocess.Popen(
-        [sys.executable, "-c", "from uprdex.flows.cli import run; run()", *args],
+        uprdex_command(*args),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=env,
+        env=uprdex_env(),
     )
     deadline = threading.Timer(300, watcher.kill)  # a watcher that never says its summary
     deadline.start()
@@ -186,16 +181,13 @@ def test_watch_stopped_by_sigterm_leaves_no_prefect_server_behind(tmp_path: Path
     # orphan uvicorn stayed on its port.
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    env = {**os.environ, "UPRDEX_WARM": "0"}
-    env.pop("PREFECT_API_URL", None)
-    args = ["watch", "--debounce", "0", "--inbox", str(inbox)]
-    args += ["--index", str(tmp_path / "index.sqlite")]
+    args = ["watch", "--debounce", "0", "--inbox", inbox, "--index", tmp_path / "index.sqlite"]
     watcher = subprocess.Popen(
-        [sys.executable, "-c", "from uprdex.flows.cli import run; run()", *args],
+        uprdex_command(*args),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=env,
+        env=uprdex_env(),
         start_new_session=True,  # its group: the watcher and what it started
     )
     group = watcher.pid
@@ -241,14 +233,12 @@ def _watch_stopped_mid_run(
     # Its own store of Prefect's results: a sample another test read is otherwise taken from
     # the cache of extractions, and no worker ever starts (the full suite waited 240 s for one).
     results = str(tmp_path / "prefect-results")
-    env = {**os.environ, "UPRDEX_WARM": "0", "PREFECT_RESULTS_LOCAL_STORAGE_PATH": results}
-    env.pop("PREFECT_API_URL", None)
-    args = [*command, "--inbox", str(inbox)]
-    args += ["--index", str(tmp_path / "index.sqlite")]
+    env = uprdex_env(PREFECT_RESULTS_LOCAL_STORAGE_PATH=results)
+    args = [*command, "--inbox", inbox, "--index", tmp_path / "index.sqlite"]
     errors, said = tmp_path / "stderr.txt", tmp_path / "stdout.txt"
     with errors.open("w") as stderr, said.open("w") as stdout:
         watcher = subprocess.Popen(
-            [sys.executable, "-c", "from uprdex.flows.cli import run; run()", *args],
+            uprdex_command(*args),
             stdout=stdout,
             stderr=stderr,
             env=env,

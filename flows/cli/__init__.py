@@ -24,6 +24,7 @@ from uprdex.flows.cli import (
     outputs,
     querying,
     scheduling,
+    theming,
     training,
 )
 from uprdex.flows.cli._common import cannot_write, closed_pipe, err
@@ -89,6 +90,7 @@ for _command in (
     querying.search,
     querying.evidence,
     querying.cited,
+    theming.themes,
     clustering.cluster_,
     clustering.clusters_,
     outputs.report,

@@ -156,7 +156,9 @@ NO_RECURRING = (
 """What `--recurring` says when it finds nothing."""
 SEARCH_OPTION = click.option(
     "--search",
-    help="Words that must all appear in the recommendation text. With --recommending-state, "
+    help="Words that must all appear in the recommendation text; words in double quotes, "
+    "together and in that order, and never by a treaty's or body's other names "
+    "('\"death penalty\"'). With --recommending-state, "
     "an item that bundles several asks, each with its own States (Japan 2008's 60.1: OP-CAT "
     "(United Kingdom, ...), the Hague Convention (Canada, ...)), is kept only when the words "
     "are in the parts that State asked for.",
@@ -248,6 +250,17 @@ def cannot_write(error: OSError, target: Path | None = None) -> str:
     return f"cannot write {where}: {error.strerror or error}"
 
 
+def made_folders(folder: Path) -> str:
+    """What the line saying what a command wrote adds when the folder it writes in, `folder`,
+    does not exist yet (asked before writing, which makes it): " (made the folder out)",
+    " (made the folders /tmp/a, /tmp/a/b)"; "" when it exists."""
+    missing = [place for place in (folder, *folder.parents) if not place.exists()]
+    if not missing:
+        return ""
+    named = ", ".join(str(place) for place in reversed(missing))
+    return f" (made the folder{'s' * (len(missing) > 1)} {named})"
+
+
 def _file_on_the_way(path: Path) -> Path | None:
     """`path` or its nearest existing ancestor, when that is a file, not a folder."""
     for place in (path, *path.parents):
@@ -302,42 +315,120 @@ def open_index(
         )
 
 
-def rec_filter(options: dict[str, Any], store: Store | None = None) -> RecFilter:
-    """The filters a command was given, with a warning for a State name uprdex does not know
-    and for a theme the index `store` gives no recommendation, and a note of what else --search
-    searched (`say_widened`)."""
+def rec_filter(
+    options: dict[str, Any], store: Store | None = None, documents: bool = False
+) -> RecFilter:
+    """The filters a command was given, with a warning for a State name uprdex does not know,
+    for a theme the index `store` gives no recommendation and for a cycle or State none of its
+    recommendations (of its `documents`, for `export --what documents`) holds ("no cycle 7 in
+    this index: it holds cycles 1, 2"), and a note of what else --search searched
+    (`widened_line`)."""
     from uprdex.pipeline.states import load_states
     from uprdex.pipeline.store import RecFilter
 
     states = load_states()
     for option in ("state_under_review", "recommending_state"):
         name = options.get(option)
-        if name and states.given(name) is None:  # as the filter reads it (`_state_name`)
+        state = states.given(name) if name else None
+        if name and state is None:  # as the filter reads it (`_state_name`)
             err.print(
                 f"[yellow]warning[/] --{option.replace('_', '-')} {escape(name)!r} is not a "
                 "State name uprdex knows; matching it as printed"
             )
+        elif state and store is not None:
+            _say_not_held(_held(store, option, documents), option, str(name), state.name)
+    if options.get("cycle") is not None and store is not None:
+        cycle = str(options["cycle"])
+        _say_not_held(_held(store, "cycle", documents), "cycle", cycle, cycle)
     theme = options.get("theme")
     if theme and store is not None:
         themes = store.themes()
         if theme.casefold() not in {known.casefold() for known in themes}:
             err.print(
                 f"[yellow]warning[/] --theme {escape(theme)!r} is not a theme of this index, "
-                f"whose themes are: {escape('; '.join(themes))}"
+                f"whose themes are: {escape('; '.join(themes))} (`uprdex themes` counts their "
+                "asks)"
             )
-    say_widened(options.get("search"))
     given = {key: options[key] for key in RecFilter.__dataclass_fields__ if key in options}
-    return RecFilter(**given)
+    where = RecFilter(**given)
+    widened = (
+        widened_line(store, where, where.search, None)
+        if store is not None and where.search
+        else None
+    )
+    if widened:
+        err.print(widened)
+    return where
 
 
-def say_widened(words: str | None) -> None:
-    """On stderr, the other names a search also searched for its words ("also searched: CAT,
-    UNCAT (for "Convention against Torture")"), so that a result without them reads right."""
+_NOT_HELD = {
+    "cycle": ("no cycle {}", "cycle"),
+    "state_under_review": ("no review of {}", "reviews of"),
+    "recommending_state": ("no ask by {}", "asks by"),
+}
+"""What `_say_not_held` says is missing, and what the index holds instead."""
+_LISTED = 8
+"""How many States `_say_not_held` names; past that, the first three and how many more."""
+
+
+def _held(store: Store, option: str, documents: bool) -> list[str]:
+    """The values of a filter the index's recommendations hold (`Store.held`), or its
+    documents' (an addendum's cycle is its review's: `Store.documents`)."""
+    if not documents:
+        return store.held(option)
+    return sorted(
+        {str(value) for d in store.documents() if (value := getattr(d, option)) is not None}
+    )
+
+
+def _say_not_held(held: list[str], option: str, given: str, value: str) -> None:
+    """One warning on stderr when the values the index `held` for this filter lack `value`
+    (`given` as typed): "--cycle 7: no cycle 7 in this index: it holds cycles 1, 2", "asks by
+    97 States: Afghanistan, Albania, Algeria and 94 more"; an empty list, not a silent one."""
+    if value in held:
+        return
+    none, holds = _NOT_HELD[option]
+    holds += "s" * (option == "cycle" and len(held) > 1)
+    listed = (
+        "none yet"
+        if not held
+        else f"{holds} {', '.join(held)}"
+        if len(held) <= _LISTED or option == "cycle"
+        else f"{holds} {len(held)} States: {', '.join(held[:3])} and {len(held) - 3} more"
+    )
+    err.print(
+        f"[yellow]warning[/] --{option.replace('_', '-')} {escape(given)}: "
+        f"{escape(none.format(value))} in this index: it holds {escape(listed)}"
+    )
+
+
+def widened_line(store: Store, where: RecFilter, words: str, found: int | None) -> str | None:
+    """The line to say on stderr of the other names a search also searched for its words
+    ("also searched: CAT, UNCAT (for "Convention against Torture")"), so that a result
+    without them reads right, with how to search the words as typed only; None unless the
+    other names found an ask the words as typed do not. `found`: how many asks `search` found
+    for its `words` (in their text or evidence), None for a filter's --search (in their
+    text)."""
+    import shlex
+
     from uprdex.pipeline.store.search_terms import search_terms, widened_note
 
-    note = widened_note(search_terms(words)) if words else None
-    if note:
-        err.print(f"[yellow]note[/] {escape(note)}")
+    terms = search_terms(words)
+    note = widened_note(terms)
+    if note is None:
+        return None
+    as_typed = replace(where, widen=False)
+    if found is None:  # widening only adds: more asks is an ask found by another name
+        added = store.matching(where) > store.matching(as_typed)
+    else:
+        added = found > store.search(words, as_typed, 1).matched
+    if not added:
+        return None
+    quoted = shlex.quote('"' + next(term.typed for term in terms if term.also) + '"')
+    return (
+        f"[yellow]note[/] {escape(note)}; quote the words to search them as typed only: "
+        f"{escape(quoted)}"
+    )
 
 
 def pending_note(store: Store, where: RecFilter, words: str | None = None) -> str | None:

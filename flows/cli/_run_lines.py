@@ -36,7 +36,12 @@ def on_workers(summary: NightlySummary) -> str:
 def each_file(summary: NightlySummary, config: Config) -> None:
     """What a run says of each file it did not simply index: failed (and where the copy went),
     left out or changed while the run read the inbox, its earlier reading kept, a copy of
-    another file in the inbox (with that file's outcome), and the warnings the index recorded."""
+    another file in the inbox (with that file's outcome), and the warnings the index recorded:
+    each file named by its path in the inbox, as the failed lines name it."""
+    from uprdex.pipeline.names import FileNames, text_path
+
+    named = [text_path(path) for path, _ in [*summary.kept, *summary.warnings]]
+    names = FileNames.apart(named, [config.inbox])
     for path, reason in summary.failed:
         if path in summary.failed_before:  # "(on an earlier run)": its copy was made then
             err.print(f"[red]failed[/] {escape(reason)}")
@@ -49,15 +54,17 @@ def each_file(summary: NightlySummary, config: Config) -> None:
     for line in [*summary.left_out, *(line for _, line in summary.changed)]:
         err.print(f"[yellow]skipped[/] {escape(line)}")
     for path, why in summary.kept:
-        err.print(f"[yellow]kept[/] {escape(path)}: {escape(why)}")
+        err.print(f"[yellow]kept[/] {escape(names.line(text_path(path), why))}")
     for copy in summary.copies:
         err.print(f"[yellow]copy[/] {escape(summary.copy_line(copy))}")
     for path, warning in summary.warnings:
-        err.print(f"  [yellow]warning[/] {escape(path)}: {escape(warning)}")
+        err.print(f"  [yellow]warning[/] {escape(names.line(text_path(path), warning))}")
 
 
 def copies(summary: NightlySummary) -> str:
     """The run's count of copies of another file in the inbox, after its others, when any."""
+    # Here, not at the top: `uprdex --help` imports this module, and rereading imports
+    # flows.fingerprint, which hashes uprdex's code, tables and models as it loads (~40 ms).
     from uprdex.flows.rereading import copies_of_another
 
     return copies_of_another(len(summary.copies))

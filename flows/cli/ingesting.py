@@ -1,4 +1,9 @@
-"""`uprdex ingest` and `uprdex import`: what goes into the index."""
+"""`uprdex ingest` and `uprdex import`: what goes into the index.
+
+`uprdex --help` imports this module, so `uprdex.flows.rereading` is imported in the functions
+that use it: it imports `flows.fingerprint`, which hashes uprdex's code, tables and models as it
+loads (about 40 ms of CPU on every command, `--help` too).
+"""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from uprdex.flows.cli._common import (
     err,
     filters,
     index_option,
+    made_folders,
     open_index,
     out,
     pending_note,
@@ -87,12 +88,14 @@ def export(
             raise click.UsageError("the matrix is a workbook: --format xlsx --out FILE.xlsx")
         from uprdex.pipeline.matrix import write_matrix
 
+        made = made_folders(out_path.parent)
         with open_index(index) as store, writing(out_path):
             where = rec_filter(options, store)
             written = write_matrix(store, out_path, where)
             pending = pending_note(store, where)
         err.print(
-            f"wrote the UPR matrix of {count(written, 'recommendation')} to {escape(str(out_path))}"
+            f"wrote the UPR matrix of {count(written, 'recommendation')} to "
+            f"{escape(str(out_path))}{escape(made)}"
         )
         if pending:
             err.print(pending)
@@ -107,13 +110,17 @@ def export(
                 f"{flag} filters recommendations; documents take --state-under-review and --cycle"
             )
     with open_index(index) as store:
-        where = rec_filter(options, store)
+        where = rec_filter(options, store, documents=what == ExportKind.DOCUMENTS)
         rows = records(store, what, where)
         pending = pending_note(store, where)
+    made = made_folders(out_path.parent) if out_path else ""
     with writing(out_path):
         write_export(rows, fmt, what, out_path or sys.stdout, raw)
     if out_path:
-        err.print(f"wrote {count(len(rows), _ONE[ExportKind(what)])} to {escape(str(out_path))}")
+        err.print(
+            f"wrote {count(len(rows), _ONE[ExportKind(what)])} to {escape(str(out_path))}"
+            f"{escape(made)}"
+        )
     if pending:
         err.print(pending)
 
@@ -147,6 +154,8 @@ def report(state_under_review: str | None, out_dir: Path | None, index: Path | N
                     "index: no report written (`uprdex recs` lists what the index holds)"
                 )
                 sys.exit(EXIT_USAGE)
+        folder = out_dir or config.reports / "html"
+        made = made_folders(folder)
         with writing(out_dir):
-            page = write_report(store, out_dir or config.reports / "html", state_under_review)
-    out.print(f"report: {escape(str(page))}")
+            page = write_report(store, folder, state_under_review)
+    out.print(f"report: {escape(str(page))}{escape(made)}")

@@ -30,10 +30,10 @@ from uprdex.flows.cli._common import (
     pending_note,
     rec_filter,
     rec_id,
-    say_widened,
     shown_of,
     state_filters,
     unknown_id,
+    widened_line,
 )
 from uprdex.flows.cli._unread import may_be, unread_lines, why_unread
 from uprdex.flows.exit_codes import EXIT_SOME_FAILED, EXIT_USAGE
@@ -220,10 +220,12 @@ def show(symbol: str, paragraph: str | None, index: Path | None, brief: bool) ->
 
     Prints its whole record as JSON (the export contract's, with every field uprdex adds);
     --brief, its text, response, themes, cluster, the parts of an item that bundles several
-    asks with the States that asked each, the asks of other reviews it repeats or is repeated
+    asks with the States that asked each, the footnotes the report prints on it (the ask as
+    read during the interactive dialogue), the asks of other reviews it repeats or is repeated
     by, and how many evidence records `uprdex evidence` lists.
     """
     from uprdex.pipeline.exports import in_own_report, recommendation_record
+    from uprdex.pipeline.store import STATE_COMMENT
 
     with open_index(index) as store:
         named = ask_named_by(store, symbol, paragraph)
@@ -235,13 +237,22 @@ def show(symbol: str, paragraph: str | None, index: Path | None, brief: bool) ->
     if not brief:
         out.print_json(json.dumps(record, ensure_ascii=False))
         return
-    for line in _brief(record, sum(not in_own_report(row) for row in rows)):
+    # The State's own words on it ("Iran considers to be inconsistent with ..."), which the
+    # response's detail only points at ("the State comments in para 92").
+    words = [
+        f"  the State's words ({escape(row.document_symbol or Path(row.document_path).name)}, "
+        f"p. {row.page}): {escape(row.context)}"
+        for row in rows
+        if row.kind == STATE_COMMENT
+    ]
+    for line in _brief(record, sum(not in_own_report(row) for row in rows), words):
         out.print(line)
 
 
-def _brief(row: dict[str, Any], evidence: int) -> list[str]:
+def _brief(row: dict[str, Any], evidence: int, words: list[str]) -> list[str]:
     """`show --brief`: the ask's line as `search` prints it, then its text and what a reader
-    asks next, one item a line."""
+    asks next, one item a line; `words`, the lines of the State's comments on it, under its
+    response."""
     from uprdex.pipeline.exports import answer_detail
 
     review = _review(row["state_under_review"], row["year"])
@@ -254,6 +265,7 @@ def _brief(row: dict[str, Any], evidence: int) -> list[str]:
         f"  {escape(row['text'])}",
         f"  response: {escape(row['response'])}" + (f" ({escape(answer)})" if answer else ""),
     ]
+    lines += words
     if row["response_conflict"]:
         lines.append(f"  sources disagree: {escape(row['response_conflict'])}")
     lines.append(f"  themes: {escape('; '.join(row['themes'])) or 'none'}")
@@ -264,6 +276,10 @@ def _brief(row: dict[str, Any], evidence: int) -> list[str]:
         else f"  printed: in no indexed report ({escape(row['origin'])} import)"
     )
     lines += [f"  {line}" if at == 0 else f"    {line}" for at, line in enumerate(_parts(row))]
+    lines += [
+        f"  footnote {escape(note['marker'])} (p. {note['page']}): {escape(note['text'])}"
+        for note in row["footnotes"]
+    ]
     for asks, label in (
         (row["repeats"], "asked before (response then):"),
         (row["repeated_by"], "asked again later:"),
@@ -303,7 +319,8 @@ def _parts(row: dict[str, Any]) -> list[str]:
 def search(words: str, index: Path | None, limit: int, as_json: bool, **options: Any) -> None:
     """Search recommendation texts and the evidence about them, best matches first.
 
-    Example: `uprdex search "freedom of information" --state-under-review Cambodia`.
+    Example: `uprdex search "freedom of information" --state-under-review Cambodia`. Words
+    in double quotes are a phrase, searched as typed: `uprdex search '"death penalty"'`.
     """
     from uprdex.pipeline.exports import recommendation_record
 
@@ -311,6 +328,7 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
         where = rec_filter(options, store)
         found = store.search(words, where, limit)
         pending = pending_note(store, where, words)
+        widened = widened_line(store, where, words, found.matched)
     for hit in found.hits:
         rec = hit.recommendation
         if as_json:
@@ -346,7 +364,8 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
             out.print(f"  {line}")
     if not as_json:
         out.print(shown_of(len(found.hits), found.matched, "result"))
-    say_widened(words)
+    if widened:
+        err.print(widened)
     if pending:
         err.print(pending)
 

@@ -302,9 +302,15 @@ class Store(Connection):
         """Per recommendation: how many documents cite or echo it and the date of the latest."""
         return queries.evidence_summary(self.db)
 
-    def themes(self) -> list[str]:
-        """The themes the index gives its recommendations, by name."""
+    def themes(self) -> dict[str, int]:
+        """The themes the index gives its recommendations, by name, each with how many have
+        it."""
         return queries.themes(self.db)
+
+    def held(self, option: str) -> list[str]:
+        """The values of a filter (cycle, state_under_review, recommending_state) that the
+        index's recommendations hold, in order."""
+        return queries.held(self.db, option)
 
     def unclustered_states(self) -> set[str]:
         """States under review with recommendations not yet in a cluster."""

@@ -92,7 +92,9 @@ class Named:
     import standing as its own record while no WG report of it is indexed: `standing`), None
     for none; `via`, the imported ask whose id led to the report's ask; `nearest`, for an id
     that names none, the index's id it most likely means, and `others` it may mean as much (a
-    number as printed under two paragraphs: "17" is 81.17 or 82.17 of A/HRC/14/5)."""
+    number as printed under two paragraphs: "17" is 81.17 or 82.17 of A/HRC/14/5); `misprint`,
+    when they are what the report prints as that number inside another paragraph ("136.69"
+    inside paragraph 138 of A/HRC/28/12, read as 138.69)."""
 
     given: str
     ask: str | None
@@ -100,6 +102,7 @@ class Named:
     standing: bool = False
     nearest: str | None = None
     others: tuple[str, ...] = ()
+    misprint: bool = False
 
     @property
     def said(self) -> str:
@@ -126,8 +129,10 @@ class Named:
             else self.given or '""'
         )
         meant = [self.nearest, *self.others] if self.nearest else []
+        them = "it" if len(meant) == 1 else "them"
+        printed = f" (the report prints {them} as {''.join(paragraph.split())})"
         return f"no recommendation {where} in the index" + (
-            f"; did you mean {_either(meant)}?" if meant else ""
+            f"; did you mean {_either(meant)}?{printed * self.misprint}" if meant else ""
         )
 
 
@@ -167,7 +172,13 @@ def named(db: sqlite3.Connection, given: str) -> Named:
     if nearest is not None:
         return Named(given.strip(), None, nearest=nearest)
     printed = _as_printed(db, symbol.upper(), paragraph) if symbol else []
-    return Named(given.strip(), None, nearest=next(iter(printed), None), others=tuple(printed[1:]))
+    return Named(
+        given.strip(),
+        None,
+        nearest=next(iter(printed), None),
+        others=tuple(printed[1:]),
+        misprint=bool(printed) and "." in paragraph.strip(" ."),
+    )
 
 
 # A space typed in an id ("A/HRC/28/15 # 115.22"), kept only between two letters or digits
@@ -227,18 +238,26 @@ def _by_symbol(db: sqlite3.Connection, text: str) -> str | None:
 
 
 def _as_printed(db: sqlite3.Connection, symbol: str, number: str) -> list[str]:
-    """The asks of report `symbol` that print `number` as their own under a paragraph: "17"
+    """The asks of report `symbol` that print `number` as their own: under a paragraph, "17"
     (A/HRC/14/5 prints "17." under its paragraphs 81 and 82) gives 81.17 and 82.17, in
-    paragraph order; none for a number with a dot, which names its paragraph."""
+    paragraph order; a number with a dot, the ask printed under it that uprdex read as another
+    ("136.69" inside paragraph 138 of A/HRC/28/12 p. 15, read as 138.69)."""
     number = number.strip(" .")
-    if not number or "." in number:
+    if not number:
         return []
     found = [
         rec
-        for rec, paragraph in db.execute(
-            "SELECT id, paragraph FROM recommendations WHERE document_symbol = ?", [symbol]
+        for rec, paragraph, printed in db.execute(
+            "SELECT id, paragraph, as_printed FROM recommendations WHERE document_symbol = ?",
+            [symbol],
         )
-        if paragraph and "." in paragraph and paragraph.rpartition(".")[2] == number
+        if paragraph
+        and "." in paragraph
+        and (
+            paragraph.rpartition(".")[2] == number
+            if "." not in number
+            else (printed or "").strip(" .") == number != paragraph
+        )
     ]
     return sorted(found, key=_paragraph_order)
 

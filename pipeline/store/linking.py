@@ -344,6 +344,7 @@ def _insert_imported(db: sqlite3.Connection, imported: sqlite3.Row, rec_id: str)
             None,
             imported["source"],
             None,
+            "[]",
         ),
     )
     if cursor.rowcount:

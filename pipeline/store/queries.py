@@ -44,6 +44,7 @@ __all__ = [
     "filter_sql",
     "find_document",
     "fts_query",
+    "held",
     "matching_parts",
     "recommendation",
     "recommendations",
@@ -70,6 +71,9 @@ class RecFilter:
     theme: str | None = None
     """Only the asks with this theme among the `themes` the exports give them ("Death
     penalty"), in any case."""
+    widen: bool = True
+    """Words of a search that name a treaty or body find it by its other names too
+    (`search_terms`); False: the words as typed only."""
 
 
 def unthemed_imports(db: sqlite3.Connection) -> dict[str, str]:
@@ -212,7 +216,7 @@ def search(
     and SHA-256)."""
     where = where or RecFilter()
     sql, params = filter_sql(where, text)
-    query = fts_query(text)
+    query = fts_query(text, where.widen)
     # One row per recommendation, its best place (SQLite gives the bare columns of an
     # aggregate query with one min() the values of the row with that minimum), counted by the
     # window before LIMIT cuts them; no snippet yet: made for every match, it cost most.
@@ -448,9 +452,21 @@ def evidence_summary(db: sqlite3.Connection) -> dict[str, tuple[int, str | None]
     }
 
 
-def themes(db: sqlite3.Connection) -> list[str]:
-    """The themes the index gives its recommendations (the exports' `themes`), by name."""
-    return [row[0] for row in db.execute("SELECT DISTINCT theme FROM chosen_themes ORDER BY 1")]
+def themes(db: sqlite3.Connection) -> dict[str, int]:
+    """The themes the index gives its recommendations (the exports' `themes`), by name, each
+    with how many recommendations have it."""
+    sql = "SELECT theme, count(DISTINCT recommendation_id) FROM chosen_themes GROUP BY 1 ORDER BY 1"
+    return {row[0]: row[1] for row in db.execute(sql)}
+
+
+def held(db: sqlite3.Connection, option: str) -> list[str]:
+    """The values a filter `option` (cycle, state_under_review, recommending_state) can match
+    in the index's recommendations, in order."""
+    table, column = {"recommending_state": ("recommendation_states", "name")}.get(
+        option, ("recommendations", option)
+    )
+    sql = f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL ORDER BY 1"
+    return [str(row[0]) for row in db.execute(sql)]
 
 
 def unclustered_states(db: sqlite3.Connection) -> set[str]:
@@ -534,7 +550,7 @@ def filter_sql(where: RecFilter, words: str | None = None) -> tuple[str, list[An
         clauses.append(
             "r.rowid IN (SELECT rowid FROM recommendations_fts WHERE recommendations_fts MATCH ?)"
         )
-        params.append(fts_query(where.search))
+        params.append(fts_query(where.search, where.widen))
     for asked in filter(None, (where.search, words) if where.recommending_state else ()):
         # A compound item (Japan 2008's 60.1) is kept only when the words are in the parts the
         # State asked for: Canada asked Japan for the Hague Convention, not OP-CAT.
@@ -543,7 +559,7 @@ def filter_sql(where: RecFilter, words: str | None = None) -> tuple[str, list[An
             "(SELECT recommendation_id FROM recommendation_asked_fts "
             "WHERE recommendation_asked_fts MATCH ? AND name = ?))"
         )
-        params.extend([fts_query(asked), _state_name(where.recommending_state or "")])
+        params.extend([fts_query(asked, where.widen), _state_name(where.recommending_state or "")])
     if where.theme:  # the themes the exports give (views.chosen_themes)
         clauses.append(
             "r.id IN (SELECT recommendation_id FROM chosen_themes WHERE theme = ? COLLATE NOCASE)"
@@ -570,10 +586,10 @@ def _state_name(text: str) -> str:
     return state.name if state else text
 
 
-def fts_query(text: str) -> str:
-    """Quote each word so user text is never read as FTS syntax: all words must appear; words
-    that name a treaty, institution or body may appear as another of its names instead
-    (`search_terms`: "Convention against Torture" or CAT)."""
-    terms = search_terms(text)
+def fts_query(text: str, widen: bool = True) -> str:
+    """Quote each word so user text is never read as FTS syntax: all words must appear, quoted
+    ones as a phrase; words that name a treaty, institution or body may appear as another of
+    its names instead, when `widen` (`search_terms`: "Convention against Torture" or CAT)."""
+    terms = search_terms(text, widen)
     joined = " AND " if any(term.also for term in terms) else " "  # "a" AND ("b" OR "c")
     return joined.join(term.fts for term in terms) or '""'

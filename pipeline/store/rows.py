@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from uprdex.pipeline.model import AskPart
+from uprdex.pipeline.model import AskFootnote, AskPart
 from uprdex.pipeline.names import BY_NAME, text_path
 
 __all__ = [
@@ -146,6 +146,8 @@ class StoredRecommendation:
     origin: str
     rowid: int
     section_detail: str | None
+    footnotes: tuple[AskFootnote, ...]
+    """The footnotes the report prints on the ask (`model.AskFootnote`)."""
     recommending_states: tuple[str, ...]
     recommending_state_codes: tuple[str | None, ...]
     state_pairs: int
@@ -175,6 +177,7 @@ class StoredRecommendation:
             **{
                 **dict(row),
                 "warnings": tuple(json.loads(row["warnings"])),
+                "footnotes": tuple(AskFootnote(**note) for note in json.loads(row["footnotes"])),
                 "recommending_states": tuple(name for name, _ in named),
                 "recommending_state_codes": tuple(code for _, code in named),
                 "state_pairs": len(states),

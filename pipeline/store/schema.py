@@ -42,7 +42,7 @@ __all__ = [
     "view_columns",
 ]
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 STATE_COMMENT = "state_comment"
 """Evidence kind of the State's own comment on a recommendation (addendum or WG report)."""
 
@@ -69,6 +69,16 @@ def _add_section_detail(db: sqlite3.Connection) -> None:
     `reader` says). SQLite has no ADD COLUMN IF NOT EXISTS."""
     if "section_detail" not in [row[1] for row in db.execute("PRAGMA table_info(recommendations)")]:
         db.execute("ALTER TABLE recommendations ADD COLUMN section_detail TEXT")
+
+
+def _add_footnotes(db: sqlite3.Connection) -> None:
+    """Schema 14: the footnotes a WG report prints on each ask (`footnotes`, a JSON list of
+    {"marker", "page", "text"}): "The recommendation as read during the interactive dialogue:
+    ..." (`model.AskFootnote`). An earlier release's rows have none until their report is read
+    again (its next ingest, as `reader` says). SQLite has no ADD COLUMN IF NOT EXISTS."""
+    columns = [row[1] for row in db.execute("PRAGMA table_info(recommendations)")]
+    if "footnotes" not in columns:
+        db.execute("ALTER TABLE recommendations ADD COLUMN footnotes TEXT NOT NULL DEFAULT '[]'")
 
 
 def _add_context_page(db: sqlite3.Connection) -> None:
@@ -402,10 +412,12 @@ _MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     # 13: what a change of the corrections left to cluster again in one meta value, not two
     # keys (`stale.one_stale_value`).
     one_stale_value,
+    # 14: the footnotes printed on each ask (`_add_footnotes`).
+    _add_footnotes,
 )
 
 
-# Every column but the rowid (given by SQLite), named: schema 7's column comes after it.
+# Every column but the rowid (given by SQLite), named: schema 7's and 14's columns come after it.
 _RECOMMENDATION_COLUMNS = (
     "id",
     "document_sha256",
@@ -428,6 +440,7 @@ _RECOMMENDATION_COLUMNS = (
     "response_conflict",
     "origin",
     "section_detail",
+    "footnotes",
 )
 INSERT_RECOMMENDATION = (
     f"INSERT OR IGNORE INTO recommendations ({', '.join(_RECOMMENDATION_COLUMNS)}) "

@@ -6,7 +6,9 @@ the clusters read them. A search for either finds both: the words that name a tr
 treaty table the normalizer reads writes it, data/treaties.csv), an institution or a practice
 (the normalizer's `OBJECT_ABBREVIATIONS`: NHRI, FGM, ...) or a body the normalizer does not
 write out (data/search_aliases.csv: COI, ILO, ...) match as typed OR as any other of its names.
-What the words matched before, they still match: the widening only adds.
+What the words matched before, they still match: the widening only adds. Quoted words
+('"death penalty"') are a phrase, FTS5's: the words next to each other, in that order, and
+never widened: quoting is how a researcher searches the words as typed only.
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ texts' normalized keys and so the models' (`normalize.NORMALIZATION`)."""
 # The tokens full-text search reads a name as (unicode61): "Women's Convention" is
 # "women s convention".
 _TOKEN = re.compile(r"[^\W_]+")
+# A phrase in double quotes, and the words around it: 'abolish "death penalty"' is "abolish ",
+# "death penalty", "". A quote left open runs to the end, as browse's search reads it
+# (Datasette's `escape_fts`).
+_QUOTED = re.compile(r'"([^"]*)(?:"|$)')
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s$", re.IGNORECASE)
 # British -ise/-isation and American -ize/-ization: one word to a name ("organisation" stems to
 # "organis", "organization" to "organ"), read as the -ize spelling. Both sides of a match are
@@ -47,11 +53,15 @@ class SearchTerm:
 
     typed: str
     also: tuple[str, ...] = ()
+    phrase: bool = False
+    """The words were quoted: all of them, next to each other, in that order."""
 
     @property
     def fts(self) -> str:
         """The term as FTS5 reads it: each typed word quoted (all must appear, never read as
-        syntax), or any of `also` as a phrase."""
+        syntax), or the quoted words as one phrase; or any of `also` as a phrase."""
+        if self.phrase:
+            return _quoted(self.typed)
         words = " ".join(_quoted(word) for word in self.typed.split())
         if not self.also:
             return words
@@ -62,10 +72,22 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def search_terms(text: str) -> list[SearchTerm]:
-    """The terms of a search's words: a run of words that names a treaty, institution or body
-    is one term with its other names; every other word is a term of its own."""
-    typed = text.split()
+def search_terms(text: str, widen: bool = True) -> list[SearchTerm]:
+    """The terms of a search's words: a quoted phrase ('"death penalty"') is one term, as
+    typed; of the words outside quotes, a run that names a treaty, institution or body is one
+    term with its other names (unless not `widen`); every other word is a term of its own."""
+    terms: list[SearchTerm] = []
+    for at, piece in enumerate(_QUOTED.split(text)):
+        if at % 2:  # inside quotes
+            terms += [SearchTerm(piece.strip(), phrase=True)] if piece.strip() else []
+        else:
+            terms += _named_terms(piece.split()) if widen else list(map(SearchTerm, piece.split()))
+    return terms
+
+
+def _named_terms(typed: list[str]) -> list[SearchTerm]:
+    """The terms of words typed outside quotes: a run that names a treaty, institution or
+    body is one term with its other names; every other word is a term of its own."""
     # "CAT's": the name, not a run that ends inside the word (fold_words drops "'s" only
     # before a space, and each typed word is folded alone)
     folded = [fold_words(_POSSESSIVE.sub("", word)).split() for word in typed]
@@ -94,7 +116,7 @@ def widened_note(terms: Sequence[SearchTerm]) -> str | None:
     return "also searched: " + "; ".join(
         f"{', '.join(term.also[:_SHOWN])}"
         + (f" and {len(term.also) - _SHOWN} other names" if len(term.also) > _SHOWN else "")
-        + f' (for "{term.typed.strip(chr(34))}")'
+        + f' (for "{term.typed}")'
         for term in widened
     )
 

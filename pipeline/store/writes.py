@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -400,6 +401,7 @@ def _write_recommendations(db: sqlite3.Connection, document: DocumentRow, report
                 None,
                 "pdf",
                 rec.position_detail,
+                json.dumps([asdict(note) for note in rec.footnotes], ensure_ascii=False),
             )
         )
         states.extend(state_rows(rec_id, rec.recommending_states))
