@@ -40,6 +40,33 @@ Only if both pass, the patch ships (pipeline change + the shipped link model ret
 command the same way + review30 finding 1's xfails flipped + a marker so existing indexes
 recompute links). If either fails, the figures are committed here and nothing ships.
 
+Measured (the first and only scored run, 2026-12-07 13:27-13:30 UTC, 219 s, load 4-5; log
+/tmp/partstrain-tuning.log). The 13 tuning pairs left out, the model's links, P/R/F1 (found,
+wrong), today -> partstrain (net links added; the fold's thresholds today / partstrain):
+
+| pair (joint asks) | today | partstrain |
+|---|---|---|
+| Kazakhstan 2010 -> 2014 (1) | 0.836/0.564/0.673 (102, 20) | 0.841/0.586/0.691 (106, 20) +7 |
+| Uruguay 2009 -> 2014 (1) | 0.873/0.369/0.519 (69, 10) | 0.860/0.396/0.542 (74, 12) +11 |
+| Belize 2009 -> 2013 (6) | 0.976/0.500/0.661 (41, 1) | 0.940/0.573/0.712 (47, 3) +10 |
+| Tunisia 2008 -> 2012 (22) | 0.833/0.455/0.588 (5, 1) | same (+3, all on low links) |
+| Ghana 2008 -> 2012 (10) | 0.917/0.519/0.663 (55, 5) | 0.889/0.604/0.719 (64, 8) +18 |
+| Sri Lanka 2008 -> 2012 (2) | 0.893/0.583/0.705 (67, 8) | 0.889/0.557/0.684 (64, 8) -4 |
+| Egypt 2010 -> 2014 (3) | 0.701/0.432/0.535 (108, 46) | 0.667/0.432/0.524 (108, 54) +13 |
+| Albania 2010 -> 2014 (0) | 0.814/0.440/0.571 (48, 11) | 0.765/0.477/0.588 (52, 16) +12 |
+| Botswana 2009 -> 2013 (21) | 0.843/0.707/0.769 (70, 13) | 0.816/0.717/0.763 (71, 16) +5 |
+| CAR 2009 -> 2013 (10) | 0.942/0.424/0.585 (81, 5) | 0.925/0.450/0.606 (86, 7) +6 |
+| Cyprus 2010 -> 2014 (1) | 0.830/0.527/0.645 (39, 8) | 0.812/0.527/0.639 (39, 9) +2 |
+| Portugal 2010 -> 2014 (9) | 0.595/0.489/0.537 (22, 15) | 0.610/0.556/0.581 (25, 16) +5 |
+| Slovakia 2009 -> 2014 (24) | 0.783/0.462/0.581 (36, 10) | 0.739/0.436/0.548 (34, 12) +2 |
+| mean of 13 | P 0.8335, F1 0.6178 | P 0.8143, F1 0.6297 |
+
+Today's figures equal fixr30c's and recurcar's exactly. Mean F1 +0.0119, mean precision -0.019
+(lower on 10 of 13 pairs): the bar is MISSED, more widely than the untrained state-asks arm
+(-0.007). FRESH was not read; nothing ships; review30 finding 1's xfails stay. Thresholds per
+fold moved by at most 0.02 (0.57-0.63 both arms). Albania has no joint ask and still lost 0.049
+of precision: the extra examples move the whole-item links too (weights and threshold).
+
 Run: .venv/bin/python bench/recurrence_partstrain_trial.py [--fresh]
 """
 
