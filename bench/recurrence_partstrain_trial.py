@@ -67,7 +67,20 @@ Today's figures equal fixr30c's and recurcar's exactly. Mean F1 +0.0119, mean pr
 fold moved by at most 0.02 (0.57-0.63 both arms). Albania has no joint ask and still lost 0.049
 of precision: the extra examples move the whole-item links too (weights and threshold).
 
-Run: .venv/bin/python bench/recurrence_partstrain_trial.py [--fresh]
+With --decompose (added after the verdict, a diagnostic that chooses nothing): also the
+partstrain model's links on the whole items alone, to tell the retrained model's change from
+the per-State links' (the verdict's rows printed again below it).
+
+Measured (--decompose, one run after the verdict, 116 s; the verdict's rows came out identical):
+the partstrain model on the whole items alone gives mean P 0.8264, F1 0.6202 (today 0.8335 /
+0.6178); its per-State links then take it to 0.8143 / 0.6297. So the retrained model costs
+0.007 of precision by itself (Albania, no joint ask, -0.049; Ghana -0.030, Egypt -0.024;
+Botswana +0.040, Slovakia +0.012), and its per-State links cost 0.012 more for +0.0095 of F1
+(Belize 0.978 -> 0.940: +3 found, +2 wrong; Botswana 0.883 -> 0.816: +3 found, +7 wrong;
+Slovakia 0.795 -> 0.739; Ghana +9 found, +1 wrong; Egypt +1 found, +3 wrong). Nothing is
+chosen on this.
+
+Run: .venv/bin/python bench/recurrence_partstrain_trial.py [--fresh] [--decompose]
 """
 
 from __future__ import annotations
@@ -162,6 +175,7 @@ def main() -> int:
         print(f"== FRESH pairs: shipped model -> partstrain (threshold {model.threshold:.2f})")
     else:
         loaded = cases(TUNING_PAIRS)
+        whole: list[tuple[str, Scores, Scores, int, int]] = []
         grids = [state_grid(c) for c in loaded]
         for at, case in enumerate(loaded):
             others = [c[0] for i, c in enumerate(loaded) if i != at]
@@ -170,11 +184,18 @@ def main() -> int:
             joint = sum(i.id in PARTS for i in [*case[1], *case[2]])
             today = today_model.probability(case[0].features) >= today_model.threshold
             rows.append(scored(case, today, links(model, case, grids[at]), joint))
+            if "--decompose" in sys.argv[1:]:
+                whole.append(scored(case, today, links(model, case, None), joint))
             print(
                 f"  {case[0].name}: thresholds today {today_model.threshold:.2f}, "
                 f"partstrain {model.threshold:.2f}"
             )
         print("== 13 tuning pairs, each left out (models on the 12 others): today -> partstrain")
+    if not fresh and whole:
+        print(
+            "== after the verdict, a diagnostic (chooses nothing): partstrain's model, whole links"
+        )
+        report(whole)
     p_before, p_after, f_before, f_after = report(rows)
     held = round(p_after, 3) >= round(p_before, 3) and f_after >= f_before
     print(f"  bar {'PASSED' if held else 'MISSED'} ({time.perf_counter() - start:.0f} s)")
