@@ -59,14 +59,29 @@ DEATH_PENALTY_REPEATS = {
 }
 
 
+# Fixed (helper partsure) but for 138.168: a later ask the link model is sure (p >= 0.95)
+# repeats one State's part of a joint ask links the joint ask (`recurrence_parts.part_links`).
+# 138.168 ("Extend a moratorium ... and ratify the Second Optional Protocol") reaches p 0.86 at
+# best, under the sure cut.
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review30 finding 1: Iran 2010's noted death-penalty ask 92.20 (abolition and "
-    "moratorium, 9 States) is asked again by 2014's abolition and moratorium asks, some word for "
-    "word, yet none of them lists it as asked before (its repeated_by is empty)",
+@pytest.mark.parametrize(
+    "later",
+    [
+        pytest.param(
+            later,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="review30 finding 1: 2014's 138.168 (Estonia: extend a moratorium, "
+                "abolish the death penalty and ratify the Second Optional Protocol) does not "
+                "list 2010's joint death-penalty ask 92.20 as asked before: the link model is "
+                "not sure enough (p 0.86 < 0.95) of any one State's part of it",
+            ),
+        )
+        if later == "138.168"
+        else later
+        for later in sorted(DEATH_PENALTY_REPEATS)
+    ],
 )
-@pytest.mark.parametrize("later", sorted(DEATH_PENALTY_REPEATS))
 def test_iran_2014_death_penalty_ask_repeats_2010s_92_20(corpus_index: Path, later: str) -> None:
     asks = _asks(corpus_index)
     repeats = {link["id"] for link in asks[f"{LATER}#{later}"]["repeats"] or []}

@@ -14,6 +14,10 @@ class ClusterItem:
 
     recommending_states: who made it. Two items of one review (same State under review and
     session) that share a recommending State never share a cluster.
+    parts: what each State asked in a joint ask, as printed ("Abolish the death penalty",
+    Luxembourg's of A/HRC/14/12 92.20; `recurrence_parts.state_asks` of the index's
+    `recommendation_parts`); empty for an ask of one wording. The recurring asks compare them
+    one by one (`recurrence_parts`).
     """
 
     id: str
@@ -22,6 +26,7 @@ class ClusterItem:
     cycle: int | None = None
     session: int | None = None
     recommending_states: tuple[str, ...] = ()
+    parts: tuple[str, ...] = ()
 
 
 CORE_MARGIN = 10.0

@@ -43,6 +43,7 @@ from uprdex.pipeline.clusters.recurrence_model import (
     shipped,
     subject_vectors,
 )
+from uprdex.pipeline.clusters.recurrence_parts import part_links
 from uprdex.pipeline.clusters.similarity import PendingScores, Similarity
 from uprdex.pipeline.clusters.treaties import load_treaties
 from uprdex.pipeline.settings import ClusterSettings
@@ -279,7 +280,8 @@ def learned_recurrences(
 ) -> tuple[Recurrence, ...]:
     """The recurring asks among `items` as the shipped model finds them: for each State under
     review, each later review's asks against each earlier review's (pairs at least the model's
-    threshold), scored with the clusters' similarity. Asks whose review is unknown are left out.
+    threshold), scored with the clusters' similarity, and those a joint ask's parts find
+    (`recurrence_parts.part_links`). Asks whose review is unknown are left out.
     `similarity` and `node_of` (item id -> its text's index there): a clustering's, reused.
     `every_pair`: score every pair (`scored_features`, as the model is trained) instead of
     the bounded search (`model_links`); the same links, slower (the benchmark's baseline)."""
@@ -326,10 +328,18 @@ def learned_recurrences(
                     linked = scores[rows, cols]
                 else:
                     rows, cols, linked = model_links(*arguments, model)
-                found.extend(
+                whole = [
                     Recurrence(later[r].id, earlier[c].id, round(float(score), 1))
                     for r, c, score in zip(
                         rows.tolist(), cols.tolist(), linked.tolist(), strict=True
                     )
+                ]
+                # A joint ask's parts, compared one by one, add the links its whole misses.
+                pairs = {(link.later_id, link.earlier_id) for link in whole}
+                found.extend(whole)
+                found.extend(
+                    link
+                    for link in part_links(earlier, later, model, settings)
+                    if (link.later_id, link.earlier_id) not in pairs
                 )
     return tuple(sorted(found, key=lambda link: (link.later_id, link.earlier_id)))

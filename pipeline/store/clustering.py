@@ -21,6 +21,7 @@ from uprdex.pipeline.clusters import ClusterItem, ClusterResult
 from uprdex.pipeline.clusters.pair_model import PairModel
 from uprdex.pipeline.clusters.parallel import cluster_in_parts
 from uprdex.pipeline.clusters.recurrence_model import shipped as shipped_recurrence
+from uprdex.pipeline.clusters.recurrence_parts import state_asks
 from uprdex.pipeline.config import ConfigError
 from uprdex.pipeline.corrections import (
     Correction,
@@ -143,7 +144,9 @@ def _models(settings: ClusterSettings) -> str | None:
     if settings.learned:  # and a retrained pair model (its version names the models it reads)
         model = f"{model} pairs {PairModel.load(settings.pair_model).version}"
     if settings.learned_links:  # and a retrained link model finds other recurring asks
-        model = f"{model} recurrence {shipped_recurrence().version}"
+        # "joint asks by State": links also found part by part (`recurrence_parts`), so an
+        # index linked before that relinks.
+        model = f"{model} recurrence {shipped_recurrence().version} joint asks by State"
     return model
 
 
@@ -243,6 +246,15 @@ def update_clusters(
             params,
         ):
             authors[rec_id].append(name)
+        # What each State asked in a joint ask, compared one by one for the recurring asks.
+        parts: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
+        for rec_id, text, named in db.execute(
+            "SELECT recommendation_id, text, recommending_states FROM recommendation_parts "
+            f"WHERE recommendation_id IN (SELECT id FROM recommendations {where}) "
+            "ORDER BY recommendation_id, position",
+            params,
+        ):
+            parts[rec_id].append((text, json.loads(named)))
         items = [
             ClusterItem(
                 r["id"],
@@ -251,6 +263,7 @@ def update_clusters(
                 r["cycle"],
                 r["session"],
                 tuple(authors[r["id"]]),
+                state_asks(parts.get(r["id"], ())),
             )
             for r in rows
         ]
