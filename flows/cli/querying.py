@@ -40,7 +40,6 @@ from uprdex.flows.exit_codes import EXIT_SOME_FAILED, EXIT_USAGE
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.model import AskPart
 from uprdex.pipeline.settings import default_index_path
-from uprdex.pipeline.store.responses import report_and_addendum_disagree
 
 
 @click.command()
@@ -111,6 +110,10 @@ def _response(response: str, conflict: str | None, source: str | None) -> str:
     section and the addendum (`show` gives both in `response_conflict`)."""
     if not conflict:
         return response
+    # Here, not at the top: `uprdex --help` imports this module, and the store's package
+    # imports the clustering code and with it numpy and scipy (~0.5 s of every command).
+    from uprdex.pipeline.store.responses import report_and_addendum_disagree
+
     if report_and_addendum_disagree(conflict, response, source):
         return f"{response}, report and addendum disagree"
     return f"{response}, imports disagree"
