@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-# What a command imports when it runs, never before: each costs a tenth of a second or more
+# What a command imports when it runs, never before: most cost a tenth of a second or more
 # (numpy and scipy with the store's clustering code: ~0.5 s of `uprdex --help`, 7x `import click`).
 HEAVY = (
     "numpy",
@@ -24,6 +24,11 @@ HEAVY = (
     "uprdex.pipeline.store",
     "uprdex.pipeline.loader",
     "uprdex.flows.fingerprint",
+    # and the smaller ones, 10-30 ms each: one command's needs (serve, ingest, recs, a config)
+    "asyncio",
+    "rich.progress",
+    "rich.table",
+    "zoneinfo",
 )
 
 _LOADED = """
