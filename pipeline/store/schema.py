@@ -18,6 +18,7 @@ from uprdex.pipeline.model import IMPORT_READER
 from uprdex.pipeline.names import BY_NAME, text_path
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.store.reviews import settle_reviews
+from uprdex.pipeline.store.search_index import SEARCH_FOOTNOTES
 from uprdex.pipeline.store.stale import one_stale_value
 from uprdex.pipeline.views import (
     add_lists,
@@ -42,7 +43,7 @@ __all__ = [
     "view_columns",
 ]
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 STATE_COMMENT = "state_comment"
 """Evidence kind of the State's own comment on a recommendation (addendum or WG report)."""
 
@@ -414,6 +415,8 @@ _MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     one_stale_value,
     # 14: the footnotes printed on each ask (`_add_footnotes`).
     _add_footnotes,
+    # 15: the footnotes' text searched with the ask's (`search_index.SEARCH_FOOTNOTES`).
+    SEARCH_FOOTNOTES,
 )
 
 
