@@ -7,9 +7,14 @@ Statute"; 138.6 prints "Consider ratifying OP-CAT" under the same note."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
 
 from helpers import cli, ingested
 
@@ -86,3 +91,24 @@ def test_an_index_written_before_footnotes_were_searched_migrates(tmp_path: Path
     ).fetchone()
     db.close()
     assert (version, indexed) == ("15", total)
+
+
+def test_browse_finds_an_ask_by_its_footnote(tmp_path: Path) -> None:
+    # Datasette's search box on the recommendations (recommendations_fts) reads the notes too;
+    # the row shows them (`footnotes`).
+    pytest.importorskip("datasette", reason="the browse extra (datasette) is not installed")
+    from uprdex.pipeline.browse import build_datasette
+
+    index = ingested(("saudiarabia2013_asread.pdf",), tmp_path / "index.sqlite")
+
+    async def fetch() -> dict[str, Any]:
+        datasette = build_datasette(index)
+        await datasette.invoke_startup()
+        query = urlencode({"_search": "interactive dialogue", "_shape": "objects"})
+        response = await datasette.client.get(f"/index/recommendation_details.json?{query}")
+        assert response.status_code == 200, response.text[:2000]
+        return dict(response.json())
+
+    rows = asyncio.run(fetch())["rows"]
+    assert {row["id"] for row in rows} == AS_READ_ASKS
+    assert all("interactive dialogue" in row["footnotes"] for row in rows)
