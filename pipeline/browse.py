@@ -31,6 +31,7 @@ import yaml
 
 from uprdex.pipeline.extras import require
 from uprdex.pipeline.resources import data_path
+from uprdex.pipeline.store.folding import fts_phrases
 
 __all__ = [
     "QUERIES",
@@ -359,7 +360,18 @@ def _register_plugin() -> None:
         plugin.extra_body_script = hookimpl(_script)  # type: ignore[attr-defined]
         plugin.register_facet_classes = hookimpl(_facet_classes)  # type: ignore[attr-defined]
         plugin.filters_from_request = hookimpl(_asked_filter)  # type: ignore[attr-defined]
+        # after Datasette's own (which registers escape_fts), so that this one is the one kept
+        plugin.prepare_connection = hookimpl(trylast=True)(_escape_fts)  # type: ignore[attr-defined]
         pm.register(plugin, name=_PLUGIN)
+
+
+def _escape_fts(conn: sqlite3.Connection) -> None:
+    """Browse's search box folds apostrophes as `search` does (`folding`): Datasette's
+    `escape_fts`, each word or phrase with an apostrophe also searched without it, so that
+    "Baha'i" finds the asks that print "Baha’is"."""
+    from datasette.utils import escape_fts
+
+    conn.create_function("escape_fts", 1, lambda query: fts_phrases(escape_fts(query)))
 
 
 _PLUGIN = "uprdex"

@@ -13,7 +13,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["remove_unfinished", "write_whole"]
+__all__ = ["remove_unfinished", "write_streamed", "write_whole"]
 
 
 def write_whole(out: Path, data: bytes) -> None:
@@ -23,6 +23,13 @@ def write_whole(out: Path, data: bytes) -> None:
     replaced, the link kept; what is not a file of its own (a device such as /dev/stdout, a
     pipe, a file with other hard links) is written where it is; a file made read-only stays
     refused. An OSError names `out`, not the temporary file beside it."""
+    write_streamed(out, lambda handle: handle.write(data))
+
+
+def write_streamed(out: Path, fill: Callable[[BinaryIO], object]) -> None:
+    """What `fill` writes to a binary file, at `out`, replaced at once as `write_whole` does:
+    for an output written as it is made (an export of the nightly run), whose whole bytes are
+    never held."""
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         old = out.stat()  # of a symbolic link's target
@@ -32,9 +39,10 @@ def write_whole(out: Path, data: bytes) -> None:
         if old is not None and not os.access(out, os.W_OK):
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(out))
         if old is not None and (not stat.S_ISREG(old.st_mode) or old.st_nlink > 1):
-            out.write_bytes(data)
+            with out.open("wb") as handle:
+                fill(handle)
             return
-        _replace(out if old is None else out.resolve(), lambda handle: handle.write(data), old)
+        _replace(out if old is None else out.resolve(), fill, old)
     except OSError as error:
         raise OSError(error.errno, error.strerror, str(out)) from error
 

@@ -30,7 +30,7 @@ import io
 import re
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from uprdex.pipeline.text import visible_controls
@@ -44,6 +44,7 @@ __all__ = [
     "XLSX_MAX_CHARS",
     "append_xlsx_row",
     "csv_cell",
+    "csv_lines",
     "csv_text",
     "neutralise",
     "restore",
@@ -103,14 +104,26 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]], raw: bool = F
     Example: csv_text(["text", "cycle"], [["Ratify;=1+1", 2]]) ==
     'text,cycle\r\n"Ratify;\'=1+1",2\r\n'.
     """
+    return "".join(csv_lines(header, rows, raw))
+
+
+def csv_lines(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], raw: bool = False
+) -> Iterator[str]:
+    """`csv_text`'s table a line at a time (the header, then each row's): written as made, a
+    large export's text is never held whole."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
-    if raw:
-        writer.writerows([csv_cell(value, raw) for value in row] for row in rows)
-        return buffer.getvalue()
-    lines = (",".join(_quoted(csv_cell(value)) for value in row) + "\r\n" for row in rows)
-    return buffer.getvalue() + "".join(lines)
+    yield buffer.getvalue()
+    for row in rows:
+        if raw:
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerow([csv_cell(value, raw) for value in row])
+            yield buffer.getvalue()
+        else:
+            yield ",".join(_quoted(csv_cell(value)) for value in row) + "\r\n"
 
 
 def _quoted(value: Any) -> str:

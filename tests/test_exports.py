@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import io
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -271,3 +272,31 @@ def test_an_export_whose_reader_leaves_at_any_point_says_so(fmt: str) -> None:
             write_export(rows, fmt, "recommendations", out)
     out = io.TextIOWrapper(_ReaderLeavesAfter(size), encoding="utf-8", write_through=True)
     write_export(rows, fmt, "recommendations", out)
+
+
+def test_an_export_file_is_written_as_it_is_made_not_held_whole(tmp_path: Path) -> None:
+    # memory: each export's whole text was made, then its bytes, before a byte was written
+    # (the nightly build of the 245 WG reports: recommendations.csv, 31 MB of text, took its
+    # peak from 272 MB to 470 MB). Written as made, it holds a row at a time, and its bytes are
+    # those of the text an open stream gets (a BOM before a CSV file's).
+    rows = [
+        {
+            "id": f"A/HRC/19/3#{n}",
+            "text": f"=Ratify the Optional Protocol, “{n}”; and Côte d'Ivoire " * 20,
+            "themes": ["torture", "children"],
+            "source": {"sha256": "ab" * 32, "page": n},
+            "theme_hits": [{"theme": "torture", "score": 0.5}],
+        }
+        for n in range(3000)
+    ]
+    for fmt in ("csv", "jsonl"):
+        out = tmp_path / f"recommendations.{fmt}"
+        tracemalloc.start()
+        write_export(rows, fmt, "recommendations", out)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert peak < out.stat().st_size / 10, (fmt, peak, out.stat().st_size)
+        stream = io.StringIO(newline="")
+        write_export(rows, fmt, "recommendations", stream)
+        bom = "\ufeff" if fmt == "csv" else ""
+        assert out.read_bytes() == (bom + stream.getvalue()).encode("utf-8")

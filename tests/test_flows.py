@@ -647,3 +647,26 @@ def test_a_run_reads_each_new_inbox_file_once_and_quarantines_the_bytes_read(
     assert opened == dict.fromkeys([*GOOD, "corrupt.pdf"], 1), opened
     (copy,) = Path(paths["quarantine"]).glob("*-corrupt.pdf")
     assert copy.read_bytes() == corrupt
+
+
+def test_a_nights_readings_are_not_held_in_memory_until_its_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # memory: Prefect kept every reading of a night's batch in the flow run's memory (its
+    # results cache, up to 1,000) until the run ended, though a reading is written to the
+    # index, and cached on the disk, as soon as it is made: 0.2 MB a WG report, 56 MB more for
+    # an inbox of 263 PDFs. Only the readings being written are held now.
+    from prefect.results import get_result_store
+
+    paths = _workspace(tmp_path, salt="held-in-memory")
+    held: list[object] = []
+    build = nightly_module._build
+
+    def noting(*args: object) -> list[str]:
+        held.extend(record.result for record in get_result_store().cache.values())
+        return build(*args)
+
+    monkeypatch.setattr(nightly_module, "_build", noting)
+    summary = nightly(**paths)
+    assert sorted(Path(path).name for path in summary.indexed) == sorted(GOOD)
+    assert [item for item in held if isinstance(item, Extracted)] == []

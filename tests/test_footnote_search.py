@@ -16,30 +16,11 @@ from urllib.parse import urlencode
 
 import pytest
 
+from uprdex.pipeline.store.folding import fold_index
+
 from helpers import cli, ingested
 
 AS_READ_ASKS = {f"A/HRC/25/3#138.{n}" for n in ("5", "6", "12", "17", "18", "19", "21", "26")}
-
-# The index's full-text table and triggers before schema 15 (schema 3's): the ask's text only.
-_SCHEMA_14_FTS = (
-    "DROP TRIGGER recommendations_ai",
-    "DROP TRIGGER recommendations_ad",
-    "DROP TRIGGER recommendations_au",
-    "DROP TABLE recommendations_fts",
-    "CREATE VIRTUAL TABLE recommendations_fts USING fts5(text, content='recommendations', "
-    "content_rowid='rowid', tokenize='porter unicode61')",
-    "CREATE TRIGGER recommendations_ai AFTER INSERT ON recommendations BEGIN "
-    "INSERT INTO recommendations_fts(rowid, text) VALUES (new.rowid, new.text); END",
-    "CREATE TRIGGER recommendations_ad AFTER DELETE ON recommendations BEGIN "
-    "INSERT INTO recommendations_fts(recommendations_fts, rowid, text) "
-    "VALUES ('delete', old.rowid, old.text); END",
-    "CREATE TRIGGER recommendations_au AFTER UPDATE OF text ON recommendations BEGIN "
-    "INSERT INTO recommendations_fts(recommendations_fts, rowid, text) "
-    "VALUES ('delete', old.rowid, old.text); "
-    "INSERT INTO recommendations_fts(rowid, text) VALUES (new.rowid, new.text); END",
-    "INSERT INTO recommendations_fts(recommendations_fts) VALUES ('rebuild')",
-    "UPDATE meta SET value = '14' WHERE key = 'schema_version'",
-)
 
 
 def _found(index: Path, words: str) -> dict[str, str]:
@@ -75,13 +56,13 @@ def test_a_search_for_words_only_in_a_footnote_finds_its_ask(tmp_path: Path) -> 
 
 
 def test_an_index_written_before_footnotes_were_searched_migrates(tmp_path: Path) -> None:
-    # An index of schema 14 searched the asks' text only; opened again, its full-text table is
-    # made anew from every row, notes with their asks.
+    # An index of schema 15 searched the asks' text only (and its apostrophes folded); opened
+    # again, its full-text table is made anew from every row, notes with their asks.
     index = ingested(("saudiarabia2013_asread.pdf",), tmp_path / "index.sqlite")
     db = sqlite3.connect(index)
     with db:
-        for statement in _SCHEMA_14_FTS:
-            db.execute(statement)
+        fold_index(db)  # schema 15's full-text tables and triggers
+        db.execute("UPDATE meta SET value = '15' WHERE key = 'schema_version'")
     db.close()
     assert _found(index, "interactive dialogue") == dict.fromkeys(AS_READ_ASKS, "footnote")
     db = sqlite3.connect(index)
@@ -90,7 +71,7 @@ def test_an_index_written_before_footnotes_were_searched_migrates(tmp_path: Path
         "SELECT (SELECT count(*) FROM recommendations), (SELECT count(*) FROM recommendations_fts)"
     ).fetchone()
     db.close()
-    assert (version, indexed) == ("15", total)
+    assert (version, indexed) == ("16", total)
 
 
 def test_browse_finds_an_ask_by_its_footnote(tmp_path: Path) -> None:

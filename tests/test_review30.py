@@ -171,11 +171,6 @@ def test_iran_2014_ask_does_not_repeat_an_unrelated_2010_ask(corpus_index: Path,
 # pp. 17-19, A/HRC/14/12 pp. 16-25); a search for the name as a researcher types it finds the
 # first spelling only (13 of the 20 asks that name it).
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason='review30 finding 4: `uprdex search "Baha\'i"` misses the 7 asks that print '
-    '"Baha’is" (A/HRC/28/12 138.125, 138.126, 138.129-138.132; A/HRC/14/12 90.117)',
-)
 def test_search_bahai_finds_the_asks_that_print_bahais(corpus_index: Path) -> None:
     # A/HRC/28/12 p. 18, 138.125 "Put an end to acts of repression against ethnic and religious
     # minorities, in particular Baha’is, ... (Luxembourg)"; p. 18, 138.129 "Cease all
@@ -282,7 +277,8 @@ def test_the_number_as_printed_leads_to_the_ask(corpus_index: Path) -> None:
 
 # Finding 9. A/HRC/14/12 prints three asks as reworded with the State's agreement and gives the
 # original in a footnote (p. 15 note 1, 90.35; p. 16 note 2, 90.50; p. 20 note 3, 91.3). uprdex
-# drops the footnote: nothing in the record says the ask was reformulated, or how.
+# dropped the footnote, so nothing in the record said the ask was reformulated, or how; the
+# record keeps it as its `footnotes` since the footnote reader (review25 finding 6).
 @pytest.mark.corpus
 def test_a_reformulated_ask_keeps_its_original_wording(corpus_index: Path) -> None:
     # p. 16: 90.50 "Respect freedom of religion, and assure a fair and transparent trial for
@@ -290,11 +286,12 @@ def test_a_reformulated_ask_keeps_its_original_wording(corpus_index: Path) -> No
     # formulated: “Respect the freedom of religion, end the policies of discrimination against
     # religious minorities and assure a fair and transparent trial of members of the Baha’i faith,
     # ...” (Romania)." Iran supported the reworded ask.
-    record = json.dumps(_asks(corpus_index)[f"{EARLIER}#90.50"], ensure_ascii=False)
+    asks = _asks(corpus_index)
+    record = json.dumps(asks[f"{EARLIER}#90.50"], ensure_ascii=False)
     assert "end the policies of discrimination against religious minorities" in record, record
     # Kept as its footnotes (review25 finding 6), each of the three with its own note.
     for paragraph, marker, page in (("90.35", "1", 15), ("90.50", "2", 16), ("91.3", "3", 20)):
-        (note,) = _asks(corpus_index)[f"{EARLIER}#{paragraph}"]["footnotes"]
+        (note,) = asks[f"{EARLIER}#{paragraph}"]["footnotes"]
         assert (note["marker"], note["page"]) == (marker, page), paragraph
         assert note["text"].startswith("The recommendation as originally formulated:")
 
@@ -321,12 +318,6 @@ TREATY_VARIANTS = {
 
 
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review30 finding 10: `search OPCAT`, `search ICRMW` and `search CEDAW` miss asks that "
-    "print the treaty as 'the Optional Protocol to CAT', 'International Convention on the Rights "
-    "of Migrant Workers ...', '... Rights of All Migrants ...', 'Convention to Eliminate ...'",
-)
 @pytest.mark.parametrize("case", sorted(TREATY_VARIANTS))
 def test_a_treaty_search_finds_the_asks_that_print_a_variant_name(
     corpus_index: Path, case: str

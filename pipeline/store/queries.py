@@ -17,6 +17,7 @@ from typing import Any
 
 from uprdex.pipeline.model import AskPart
 from uprdex.pipeline.states import load_states
+from uprdex.pipeline.store.folding import fold_apostrophes
 from uprdex.pipeline.store.rows import (
     AddendumAnswer,
     ImportedLabel,
@@ -209,11 +210,10 @@ def search(
     limit: int = 20,
     shown: Callable[[str, str], str] = lambda path, sha256: path,
 ) -> SearchResults:
-    """Recommendations whose text with the footnotes the report prints on it, or the context
-    of evidence about them, holds all the words: the best `limit` (0: all) first (bm25 of the
-    best place of each), each with a snippet of that place (the words between \\x02 and
-    \\x03), and how many match in all. A document without a symbol is named by its path as
-    `shown` gives it (of its stored path and SHA-256)."""
+    """Recommendations whose text with its footnotes, or the context of evidence about them,
+    holds all the words: the best `limit` (0: all) first (bm25 of the best place of each), each
+    with a snippet of that place (the words between \\x02 and \\x03), and how many match in all.
+    A document without a symbol is named by its path as `shown` gives it (path, SHA-256)."""
     where = where or RecFilter()
     sql, params = filter_sql(where, text)
     query = fts_query(text, where.widen)
@@ -239,10 +239,9 @@ def search(
     found = {
         (row["kind"], row["at"]): row
         for row in db.execute(
-            # An ask's text when it holds all the words, else its footnotes (which held some)
             "SELECT 0 AS kind, rowid AS at,"
             "       snippet(recommendations_fts, 0, char(2), char(3), '…', 12) AS snippet,"
-            "       snippet(recommendations_fts, 1, char(2), char(3), '…', 12) AS note,"
+            "       snippet(recommendations_fts, 2, char(2), char(3), '…', 12) AS note,"
             "       rowid IN (SELECT rowid FROM recommendations_fts WHERE recommendations_fts"
             "         MATCH ? AND +rowid IN (SELECT value FROM json_each(?))) AS in_text,"
             "       NULL AS symbol, NULL AS path, NULL AS sha256"
@@ -254,7 +253,7 @@ def search(
             "  FROM evidence_fts f JOIN evidence e ON e.id = f.rowid"
             "  JOIN documents d ON d.sha256 = e.document_sha256"
             "  WHERE evidence_fts MATCH ? AND +f.rowid IN (SELECT value FROM json_each(?))",
-            [f"{{text}} : ({query})", places[0], query, places[0], query, places[1]],
+            [f"{{text folded_text}} : ({query})", places[0], query, places[0], query, places[1]],
         )
     }
     rows = db.execute(  # the ids as one parameter: --limit 0 may find more than SQLite takes
@@ -264,17 +263,15 @@ def search(
     by_id = {rec.id: rec for rec in _with_states(db, rows)}
     hits = [
         SearchHit(
-            by_id[hit["id"]],
+            rec,
             place["snippet"] if place["in_text"] else place["note"],
             "evidence: " + (place["symbol"] or shown(place["path"], place["sha256"]))
             if place["path"] is not None
             else ("recommendation" if place["in_text"] else "footnote"),
-            matching_parts(
-                by_id[hit["id"]].parts, text, where.recommending_state, by_id[hit["id"]].text
-            ),
+            matching_parts(rec.parts, text, where.recommending_state, rec.text),
         )
         for hit in chosen
-        if hit["id"] in by_id and (place := found.get((hit["kind"], hit["at"])))
+        if (rec := by_id.get(hit["id"])) and (place := found.get((hit["kind"], hit["at"])))
     ]
     return SearchResults(hits, chosen[0]["matched"] if chosen else 0)
 
@@ -293,9 +290,14 @@ def matching_parts(
         return ()
     texts = [f"{part.lead} {part.text}" for part in asked]
     with closing(sqlite3.connect(":memory:")) as scratch:
-        scratch.execute("CREATE VIRTUAL TABLE p USING fts5(text, tokenize='porter unicode61')")
-        scratch.executemany("INSERT INTO p(rowid, text) VALUES (?, ?)", enumerate(texts))
-        scratch.execute("INSERT INTO p(rowid, text) VALUES (-1, ?)", [text or " ... ".join(texts)])
+        scratch.execute(
+            "CREATE VIRTUAL TABLE p USING fts5(text, folded, tokenize='porter unicode61')"
+        )
+        whole = text or " ... ".join(texts)
+        scratch.executemany(
+            "INSERT INTO p(rowid, text, folded) VALUES (?, ?, ?)",
+            [(at, one, fold_apostrophes(one)) for at, one in [*enumerate(texts), (-1, whole)]],
+        )
         held: Counter[int] = Counter()
         terms = search_terms(words)
         for term in terms:
@@ -595,5 +597,4 @@ def fts_query(text: str, widen: bool = True) -> str:
     ones as a phrase; words that name a treaty, institution or body may appear as another of
     its names instead, when `widen` (`search_terms`: "Convention against Torture" or CAT)."""
     terms = search_terms(text, widen)
-    joined = " AND " if any(term.also for term in terms) else " "  # "a" AND ("b" OR "c")
-    return joined.join(term.fts for term in terms) or '""'
+    return " AND ".join(term.fts for term in terms) or '""'  # "a" AND ("b" OR "c")

@@ -17,6 +17,7 @@ from uprdex.pipeline.errors import BadIndexError, ReadOnlyIndexError
 from uprdex.pipeline.model import IMPORT_READER
 from uprdex.pipeline.names import BY_NAME, text_path
 from uprdex.pipeline.states import load_states
+from uprdex.pipeline.store.folding import fold_index
 from uprdex.pipeline.store.reviews import settle_reviews
 from uprdex.pipeline.store.search_index import SEARCH_FOOTNOTES
 from uprdex.pipeline.store.stale import one_stale_value
@@ -43,7 +44,7 @@ __all__ = [
     "view_columns",
 ]
 
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 STATE_COMMENT = "state_comment"
 """Evidence kind of the State's own comment on a recommendation (addendum or WG report)."""
 
@@ -288,8 +289,14 @@ _MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     # the table (DB Browser changing a column, a dump and reload) gives new ones; search would
     # then return other recommendations. Rows keep their rowids and the index is rebuilt (which
     # also repairs one an earlier renumbering broke). Run with foreign keys off: dropping the
-    # old table must not cascade to recommendation_states and recommendation_themes.
+    # old table must not cascade to recommendation_states and recommendation_themes. The
+    # full-text index is made as schema 2 had it: an index whose version was set back holds
+    # schema 15's, which reads a column this table lacks (`folding`).
     """
+    DROP TABLE recommendations_fts;
+    CREATE VIRTUAL TABLE recommendations_fts USING fts5(
+        text, content='recommendations', content_rowid='rowid', tokenize='porter unicode61'
+    );
     CREATE TABLE recommendations_v3 (
         id TEXT NOT NULL UNIQUE,
         document_sha256 TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,
@@ -415,7 +422,10 @@ _MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     one_stale_value,
     # 14: the footnotes printed on each ask (`_add_footnotes`).
     _add_footnotes,
-    # 15: the footnotes' text searched with the ask's (`search_index.SEARCH_FOOTNOTES`).
+    # 15: full-text search reads each text also without its apostrophes ("Baha’is" as
+    # "Bahais"): `folding.fold_index`.
+    fold_index,
+    # 16: the footnotes' text searched with the ask's (`search_index.SEARCH_FOOTNOTES`).
     SEARCH_FOOTNOTES,
 )
 

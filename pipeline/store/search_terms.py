@@ -22,6 +22,7 @@ from functools import lru_cache
 from uprdex.pipeline.clusters.normalize import OBJECT_ABBREVIATIONS, stem
 from uprdex.pipeline.clusters.treaties import fold_words, load_treaties
 from uprdex.pipeline.resources import data_path
+from uprdex.pipeline.store.folding import fts_phrase
 
 __all__ = ["SearchTerm", "search_terms", "widened_note"]
 
@@ -59,10 +60,11 @@ class SearchTerm:
     @property
     def fts(self) -> str:
         """The term as FTS5 reads it: each typed word quoted (all must appear, never read as
-        syntax), or the quoted words as one phrase; or any of `also` as a phrase."""
+        syntax; one with an apostrophe as typed or without it, `folding`), or the quoted words
+        as one phrase (folded alike); or any of `also` as a phrase."""
         if self.phrase:
-            return _quoted(self.typed)
-        words = " ".join(_quoted(word) for word in self.typed.split())
+            return fts_phrase(self.typed)
+        words = " AND ".join(map(fts_phrase, self.typed.split()))
         if not self.also:
             return words
         return "(" + " OR ".join([f"({words})", *(_quoted(name) for name in self.also)]) + ")"
@@ -130,7 +132,11 @@ def _named(tokens: list[str]) -> list[tuple[int, int, tuple[str, ...]]]:
     reading) or, elsewhere, an institution or body (its words' stems as one of its names'),
     in order."""
     table = load_treaties()
-    found = [(start, end, table.names[key]) for start, end, key in table.spans(tokens)]
+    printed = _printed_treaty_names()
+    found = [
+        (start, end, (*table.names[key], *printed.get(key, ())))
+        for start, end, key in table.spans(tokens)
+    ]
     taken = {at for start, end, _ in found for at in range(start, end)}
     stems = list(map(_name_stem, tokens))
     groups = _groups()
@@ -148,6 +154,24 @@ def _named(tokens: list[str]) -> list[tuple[int, int, tuple[str, ...]]]:
     return sorted(found)
 
 
+def _alias_rows() -> list[list[str]]:
+    """data/search_aliases.csv's rows, each as its name and then its aliases."""
+    with SEARCH_ALIASES_CSV.open(encoding="utf-8", newline="") as handle:
+        return [
+            [row["name"], *filter(None, row["aliases"].split("|"))]
+            for row in csv.DictReader(handle)
+        ]
+
+
+@lru_cache(maxsize=1)
+def _printed_treaty_names() -> dict[str, tuple[str, ...]]:
+    """Treaty key -> the names data/search_aliases.csv adds to the treaty table's for search:
+    a row named by the key ("cedaw") gives names reports print that the table does not read
+    ("Convention to Eliminate All Forms of Discrimination against Women", A/HRC/28/12 138.12)."""
+    keys = load_treaties().names
+    return {names[0]: tuple(names[1:]) for names in _alias_rows() if names[0] in keys}
+
+
 @lru_cache(maxsize=1)
 def _groups() -> dict[tuple[str, ...], tuple[str, ...]]:
     """The stems of each name of an institution or body -> all its names: the normalizer's
@@ -156,11 +180,7 @@ def _groups() -> dict[tuple[str, ...], tuple[str, ...]]:
     named: dict[str, list[str]] = {}
     for abbreviation, written in OBJECT_ABBREVIATIONS.items():
         named.setdefault(written, [written]).append(_as_printed(abbreviation))
-    with SEARCH_ALIASES_CSV.open(encoding="utf-8", newline="") as handle:
-        rows = [
-            [row["name"], *filter(None, row["aliases"].split("|"))]
-            for row in csv.DictReader(handle)
-        ]
+    rows = _alias_rows()
     # "national human rights institution(s)": one stem key, the names of both
     groups: dict[tuple[str, ...], list[str]] = {}
     for names in [*named.values(), *rows]:
@@ -206,11 +226,18 @@ def _written_out(names: Iterable[str]) -> list[str]:
     table = load_treaties()
     out: list[str] = []
     for name in names:
+        if name in table.names:  # a search-only row's key ("cedaw"): the treaty's names
+            out += [*table.names[name], *_printed_treaty_names()[name]]
+            continue
         keys = [word for word in _TOKEN.findall(name) if word.islower() and word in table.names]
         out.append(name)
         for key in keys:
-            spot = re.compile(rf"\b{key}\b")
-            out += [spot.sub(other, name) for other in table.names[key]]
+            # "Optional Protocol to CAT" (A/HRC/14/12 91.1) as "... to the CAT": the treaty
+            # table reads a name's glue words as optional (`treaties._match`), and so does
+            # search the article before the treaty it names
+            spot = re.compile(rf"\b(the )?{key}\b")
+            for other in (other.replace("\\", r"\\") for other in table.names[key]):
+                out += [spot.sub(r"\g<1>" + other, name), spot.sub(other, name)]
     return out
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from uprdex.pipeline.model import Addendum, Citation, DocumentRow, ImportedRec, ThemeHit, WgReport
 from uprdex.pipeline.settings import EvidenceSettings
 from uprdex.pipeline.states import load_states
+from uprdex.pipeline.store.folding import fold_apostrophes
 from uprdex.pipeline.store.linking import link_citations, link_imports, link_paraphrases
 from uprdex.pipeline.store.responses import refresh_responses, response_source
 from uprdex.pipeline.store.reviews import settle_reviews
@@ -443,6 +444,8 @@ def _write_parts(db: sqlite3.Connection, sha256: str, report: WgReport) -> None:
             parts.append((rec_id, position, part.text, json.dumps(names)))
             for name in names:  # an enumerated object with the verb it shares ("ratify")
                 words.setdefault(name, []).append(f"{part.lead} {part.text}".strip())
-        asked.extend((" ... ".join(texts), rec_id, name) for name, texts in words.items())
+        for name, texts in words.items():
+            text = " ... ".join(texts)
+            asked.append((text, fold_apostrophes(text), rec_id, name))
     db.executemany("INSERT OR IGNORE INTO recommendation_parts VALUES (?,?,?,?)", parts)
-    db.executemany("INSERT INTO recommendation_asked_fts VALUES (?,?,?)", asked)
+    db.executemany("INSERT INTO recommendation_asked_fts VALUES (?,?,?,?)", asked)

@@ -1,0 +1,136 @@
+"""Words printed with an apostrophe, as full-text search reads them: one word without it too.
+
+Full-text search (unicode61) reads an apostrophe as a space: "Baha’is" is "baha" "is", "Baha’i"
+is "baha" "i", and neither is the word "Bahai". So a search for "Baha'i" missed the asks that
+print "Baha’is" (A/HRC/28/12 138.125), and one for "Bahai" found nothing (review30). The index
+and the query fold them the same way: beside the text as printed, the full-text index reads a
+second column, the text with its apostrophes dropped ("Bahais", which stems to "bahai", as
+"Bahai" does), and a typed word with an apostrophe is searched as typed OR so folded. A plural
+or possessive of the folded word is the word, by the stemmer's reading ("Bahais", "womens").
+The column is SQLite's own (a generated column, built-in functions only), so that every program
+that writes the index (one without uprdex: DB Browser, the sqlite3 shell) keeps it right, and
+browse (Datasette) searches it as it is.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import string
+
+__all__ = [
+    "APOSTROPHES",
+    "fold_apostrophes",
+    "fold_index",
+    "folded_sql",
+    "fts_phrase",
+    "fts_phrases",
+]
+
+APOSTROPHES = "'’‘ʼ"
+"""What documents print as an apostrophe: ASCII, U+2019 (the UN's "Baha’i"), U+2018 (a
+misprinted one) and U+02BC (the modifier letter, read as a letter by full-text search)."""
+
+
+def fold_apostrophes(text: str) -> str | None:
+    """The text without its apostrophes ("Baha’is" -> "Bahais"); None when it holds none (the
+    full-text column is then empty, as `folded_sql` leaves it)."""
+    if not any(mark in text for mark in APOSTROPHES):
+        return None
+    return text.translate({ord(mark): None for mark in APOSTROPHES})
+
+
+def fts_phrase(text: str) -> str:
+    """A typed word or phrase as FTS5 reads it: quoted (never read as syntax), and, when it
+    holds an apostrophe, OR folded as the index folds it: "Baha'i" (the index reads "baha"
+    "i") or "Bahai" (which finds "Baha’is")."""
+    folded = fold_apostrophes(text)
+    if folded is None or not folded.strip(string.punctuation + " "):
+        return _fts_quoted(text)
+    return f"({_fts_quoted(text)} OR {_fts_quoted(folded)})"
+
+
+# A phrase of an FTS5 query in double quotes, its own quotes doubled: '"Baha\'i"', '"a ""b"""'.
+_FTS_PHRASE = re.compile(r'"((?:[^"]|"")*)"')
+
+
+def fts_phrases(query: str) -> str:
+    """An FTS5 query made only of quoted phrases (Datasette's `escape_fts` makes one of each
+    word typed in browse's search box) with each phrase read by `fts_phrase`, all required."""
+    phrases = [found[1].replace('""', '"') for found in _FTS_PHRASE.finditer(query)]
+    return " AND ".join(map(fts_phrase, phrases)) if phrases else query
+
+
+def _fts_quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def folded_sql(column: str) -> str:
+    """`fold_apostrophes` of a column (or an expression) in SQL: NULL without an apostrophe,
+    so that the index reads no text twice."""
+    folded = column
+    for mark in APOSTROPHES:
+        folded = f"replace({folded}, {_literal(mark)}, '')"
+    marks = "".join(APOSTROPHES).replace("'", "''")
+    return f"CASE WHEN {column} GLOB '*[{marks}]*' THEN {folded} END"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+# (table, its rowid, column searched, its full-text table): the two full-text indexes kept
+# beside a table (`content=`), rebuilt with the folded column.
+_SEARCHED = (
+    ("recommendations", "rowid", "text", "recommendations_fts"),
+    ("evidence", "id", "context", "evidence_fts"),
+)
+
+
+def fold_index(db: sqlite3.Connection) -> None:
+    """Schema 15: each searched text's folded column (`folded_text`, `folded_context`) and
+    its full-text index rebuilt to read it; the parts a State asked for
+    (`recommendation_asked_fts`) with theirs."""
+    for table, rowid, column, fts in _SEARCHED:
+        folded = f"folded_{column}"
+        # run again over an index that holds it (its version set back): SQLite has no ADD
+        # COLUMN IF NOT EXISTS, and table_info leaves generated columns out
+        if folded not in [row[1] for row in db.execute(f"PRAGMA table_xinfo({table})")]:
+            db.execute(
+                f"ALTER TABLE {table} ADD COLUMN {folded} TEXT "
+                f"GENERATED ALWAYS AS ({folded_sql(column)}) VIRTUAL"
+            )
+        for trigger in ("ai", "ad", "au"):
+            db.execute(f"DROP TRIGGER IF EXISTS {table}_{trigger}")
+        db.execute(f"DROP TABLE {fts}")
+        db.execute(
+            f"CREATE VIRTUAL TABLE {fts} USING fts5({column}, {folded}, content='{table}', "
+            f"content_rowid='{rowid}', tokenize='porter unicode61')"
+        )
+        insert = (
+            f"INSERT INTO {fts}(rowid, {column}, {folded}) "
+            f"VALUES (new.{rowid}, new.{column}, new.{folded});"
+        )
+        delete = (
+            f"INSERT INTO {fts}({fts}, rowid, {column}, {folded}) "
+            f"VALUES ('delete', old.{rowid}, old.{column}, old.{folded});"
+        )
+        db.execute(f"CREATE TRIGGER {table}_ai AFTER INSERT ON {table} BEGIN {insert} END")
+        db.execute(f"CREATE TRIGGER {table}_ad AFTER DELETE ON {table} BEGIN {delete} END")
+        db.execute(
+            f"CREATE TRIGGER {table}_au AFTER UPDATE OF {column} ON {table} "
+            f"BEGIN {delete} {insert} END"
+        )
+        db.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+    asked = db.execute(
+        "SELECT text, recommendation_id, name FROM recommendation_asked_fts"
+    ).fetchall()
+    db.execute("DROP TABLE recommendation_asked_fts")
+    db.execute(
+        "CREATE VIRTUAL TABLE recommendation_asked_fts USING fts5(text, folded_text, "
+        "recommendation_id UNINDEXED, name UNINDEXED, tokenize='porter unicode61')"
+    )
+    db.executemany(
+        "INSERT INTO recommendation_asked_fts VALUES (?, ?, ?, ?)",
+        [(text, fold_apostrophes(text), rec_id, name) for text, rec_id, name in asked],
+    )
