@@ -325,7 +325,7 @@ def _parts(row: dict[str, Any]) -> list[str]:
 @limit_option(20, "results")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead.")
 def search(words: str, index: Path | None, limit: int, as_json: bool, **options: Any) -> None:
-    """Search recommendation texts and the evidence about them, best matches first.
+    """Search recommendation texts, their footnotes and the evidence about them, best first.
 
     Example: `uprdex search "freedom of information" --state-under-review Cambodia`. Words
     in double quotes are a phrase, searched as typed: `uprdex search '"death penalty"'`.
