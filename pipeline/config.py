@@ -43,7 +43,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.settings import ClusterSettings, EvidenceSettings, LoaderSettings
@@ -82,6 +81,10 @@ class Config:
     def __post_init__(self) -> None:
         if len(self.cron.split()) != 5:
             raise ValueError(f"cron must have 5 fields, got {self.cron!r}")
+        # Here, not at the top: `uprdex --help` imports this module, and zoneinfo brings
+        # sysconfig and its tz path (~15 ms).
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError) as error:

@@ -9,12 +9,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich import box
 from rich.markup import escape
-from rich.table import Table
 
 from uprdex.flows.cli._common import (
     NO_RECURRING,
@@ -40,7 +38,9 @@ from uprdex.flows.exit_codes import EXIT_SOME_FAILED, EXIT_USAGE
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.model import AskPart
 from uprdex.pipeline.settings import default_index_path
-from uprdex.pipeline.store.responses import report_and_addendum_disagree
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 @click.command()
@@ -82,6 +82,10 @@ def _table(rows: list[dict[str, Any]], shown: _Shown) -> Table:
     "A/HRC/28/…" names nothing, a word cut to "electrici…" loses text): the id, the response
     and the cluster share one column, no id is folded, the States, then the text, fold at their
     words."""
+    # Here, not at the top: `uprdex --help` imports this module (rich.table: ~10 ms).
+    from rich import box
+    from rich.table import Table
+
     table = Table(
         box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, show_lines=True, expand=True
     )
@@ -111,6 +115,10 @@ def _response(response: str, conflict: str | None, source: str | None) -> str:
     section and the addendum (`show` gives both in `response_conflict`)."""
     if not conflict:
         return response
+    # Here, not at the top: `uprdex --help` imports this module, and the store's package
+    # imports the clustering code and with it numpy and scipy (~0.5 s of every command).
+    from uprdex.pipeline.store.responses import report_and_addendum_disagree
+
     if report_and_addendum_disagree(conflict, response, source):
         return f"{response}, report and addendum disagree"
     return f"{response}, imports disagree"
@@ -317,7 +325,7 @@ def _parts(row: dict[str, Any]) -> list[str]:
 @limit_option(20, "results")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead.")
 def search(words: str, index: Path | None, limit: int, as_json: bool, **options: Any) -> None:
-    """Search recommendation texts and the evidence about them, best matches first.
+    """Search recommendation texts, their footnotes and the evidence about them, best first.
 
     Example: `uprdex search "freedom of information" --state-under-review Cambodia`. Words
     in double quotes are a phrase, searched as typed: `uprdex search '"death penalty"'`.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import sys
@@ -284,6 +283,10 @@ def _sigterm_stops(heard: list[float]) -> Iterator[Callable[[], bool]]:
     weakref callback or a `__del__`, where an exception is printed as "Exception ignored in:
     ..." and dropped: serve went on serving until SIGKILL. `os._exit` (`_end_at_once`) raises
     nothing, so it cannot be lost there."""
+    # Here, not at the top: `uprdex --help` imports this module, and asyncio brings ssl and
+    # subprocess (~30 ms); Prefect's runner imports it anyway.
+    import asyncio
+
     from prefect.runner import Runner
 
     prefects, enter = Runner.handle_sigterm, Runner.__aenter__

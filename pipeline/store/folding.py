@@ -18,7 +18,14 @@ import re
 import sqlite3
 import string
 
-__all__ = ["APOSTROPHES", "fold_apostrophes", "fold_index", "fts_phrase", "fts_phrases"]
+__all__ = [
+    "APOSTROPHES",
+    "fold_apostrophes",
+    "fold_index",
+    "folded_sql",
+    "fts_phrase",
+    "fts_phrases",
+]
 
 APOSTROPHES = "'’‘ʼ"
 """What documents print as an apostrophe: ASCII, U+2019 (the UN's "Baha’i"), U+2018 (a
@@ -27,7 +34,7 @@ misprinted one) and U+02BC (the modifier letter, read as a letter by full-text s
 
 def fold_apostrophes(text: str) -> str | None:
     """The text without its apostrophes ("Baha’is" -> "Bahais"); None when it holds none (the
-    full-text column is then empty, as `_folded_sql` leaves it)."""
+    full-text column is then empty, as `folded_sql` leaves it)."""
     if not any(mark in text for mark in APOSTROPHES):
         return None
     return text.translate({ord(mark): None for mark in APOSTROPHES})
@@ -58,9 +65,9 @@ def _fts_quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _folded_sql(column: str) -> str:
-    """`fold_apostrophes` of a column in SQL: NULL without an apostrophe, so that the index
-    reads no text twice."""
+def folded_sql(column: str) -> str:
+    """`fold_apostrophes` of a column (or an expression) in SQL: NULL without an apostrophe,
+    so that the index reads no text twice."""
     folded = column
     for mark in APOSTROPHES:
         folded = f"replace({folded}, {_literal(mark)}, '')"
@@ -91,7 +98,7 @@ def fold_index(db: sqlite3.Connection) -> None:
         if folded not in [row[1] for row in db.execute(f"PRAGMA table_xinfo({table})")]:
             db.execute(
                 f"ALTER TABLE {table} ADD COLUMN {folded} TEXT "
-                f"GENERATED ALWAYS AS ({_folded_sql(column)}) VIRTUAL"
+                f"GENERATED ALWAYS AS ({folded_sql(column)}) VIRTUAL"
             )
         for trigger in ("ai", "ad", "au"):
             db.execute(f"DROP TRIGGER IF EXISTS {table}_{trigger}")

@@ -210,11 +210,10 @@ def search(
     limit: int = 20,
     shown: Callable[[str, str], str] = lambda path, sha256: path,
 ) -> SearchResults:
-    """Recommendations whose text, or the context of evidence about them, holds all the
-    words: the best `limit` (0: all) first (bm25 of the best place of each), each with a
-    snippet of that place (the words between \\x02 and \\x03), and how many match in all. A
-    document without a symbol is named by its path as `shown` gives it (of its stored path
-    and SHA-256)."""
+    """Recommendations whose text with its footnotes, or the context of evidence about them,
+    holds all the words: the best `limit` (0: all) first (bm25 of the best place of each), each
+    with a snippet of that place (the words between \\x02 and \\x03), and how many match in all.
+    A document without a symbol is named by its path as `shown` gives it (path, SHA-256)."""
     where = where or RecFilter()
     sql, params = filter_sql(where, text)
     query = fts_query(text, where.widen)
@@ -242,16 +241,19 @@ def search(
         for row in db.execute(
             "SELECT 0 AS kind, rowid AS at,"
             "       snippet(recommendations_fts, 0, char(2), char(3), '…', 12) AS snippet,"
+            "       snippet(recommendations_fts, 2, char(2), char(3), '…', 12) AS note,"
+            "       rowid IN (SELECT rowid FROM recommendations_fts WHERE recommendations_fts"
+            "         MATCH ? AND +rowid IN (SELECT value FROM json_each(?))) AS in_text,"
             "       NULL AS symbol, NULL AS path, NULL AS sha256"
             "  FROM recommendations_fts"
             "  WHERE recommendations_fts MATCH ? AND +rowid IN (SELECT value FROM json_each(?))"
             "  UNION ALL"
-            "  SELECT 1, f.rowid, snippet(evidence_fts, 0, char(2), char(3), '…', 12),"
+            "  SELECT 1, f.rowid, snippet(evidence_fts, 0, char(2), char(3), '…', 12), NULL, 1,"
             "         d.symbol, d.path, d.sha256"
             "  FROM evidence_fts f JOIN evidence e ON e.id = f.rowid"
             "  JOIN documents d ON d.sha256 = e.document_sha256"
             "  WHERE evidence_fts MATCH ? AND +f.rowid IN (SELECT value FROM json_each(?))",
-            [query, places[0], query, places[1]],
+            [f"{{text folded_text}} : ({query})", places[0], query, places[0], query, places[1]],
         )
     }
     rows = db.execute(  # the ids as one parameter: --limit 0 may find more than SQLite takes
@@ -261,17 +263,15 @@ def search(
     by_id = {rec.id: rec for rec in _with_states(db, rows)}
     hits = [
         SearchHit(
-            by_id[hit["id"]],
-            place["snippet"],
+            rec,
+            place["snippet"] if place["in_text"] else place["note"],
             "evidence: " + (place["symbol"] or shown(place["path"], place["sha256"]))
             if place["path"] is not None
-            else "recommendation",
-            matching_parts(
-                by_id[hit["id"]].parts, text, where.recommending_state, by_id[hit["id"]].text
-            ),
+            else ("recommendation" if place["in_text"] else "footnote"),
+            matching_parts(rec.parts, text, where.recommending_state, rec.text),
         )
         for hit in chosen
-        if hit["id"] in by_id and (place := found.get((hit["kind"], hit["at"])))
+        if (rec := by_id.get(hit["id"])) and (place := found.get((hit["kind"], hit["at"])))
     ]
     return SearchResults(hits, chosen[0]["matched"] if chosen else 0)
 

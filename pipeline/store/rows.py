@@ -196,7 +196,9 @@ class StoredRecommendation:
 @dataclass(frozen=True, slots=True)
 class SearchHit:
     """A recommendation `search` found, with where: `snippet` marks the words found between
-    \\x02 and \\x03; `found_in` is "recommendation" or "evidence: <document>"."""
+    \\x02 and \\x03; `found_in` is "recommendation", "footnote" (the footnotes the report
+    prints on it held words its text lacks: the ask as read in the dialogue) or "evidence:
+    <document>"."""
 
     recommendation: StoredRecommendation
     snippet: str

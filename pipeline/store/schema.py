@@ -19,6 +19,7 @@ from uprdex.pipeline.names import BY_NAME, text_path
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.store.folding import fold_index
 from uprdex.pipeline.store.reviews import settle_reviews
+from uprdex.pipeline.store.search_index import SEARCH_FOOTNOTES
 from uprdex.pipeline.store.stale import one_stale_value
 from uprdex.pipeline.views import (
     add_lists,
@@ -43,7 +44,7 @@ __all__ = [
     "view_columns",
 ]
 
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 STATE_COMMENT = "state_comment"
 """Evidence kind of the State's own comment on a recommendation (addendum or WG report)."""
 
@@ -424,6 +425,8 @@ _MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     # 15: full-text search reads each text also without its apostrophes ("Baha’is" as
     # "Bahais"): `folding.fold_index`.
     fold_index,
+    # 16: the footnotes' text searched with the ask's (`search_index.SEARCH_FOOTNOTES`).
+    SEARCH_FOOTNOTES,
 )
 
 
