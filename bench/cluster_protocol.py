@@ -40,6 +40,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from review_groups import (
     FINAL,
@@ -150,13 +151,13 @@ def _slovenia_items() -> list[ClusterItem]:
         ]
 
 
-def indexed_items(pdfs: Sequence[str]) -> dict[str, list[ClusterItem]]:
-    """The recommendations uprdex prints for each WG report, by document symbol (one ingest)."""
+def indexed_rows(pdfs: Sequence[str]) -> list[dict[str, Any]]:
+    """The recommendation records uprdex prints for the WG reports `pdfs` (paths under
+    ../shared/data), as `uprdex.open_index` gives them (one ingest into a scratch index)."""
     import uprdex
 
     env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1")
     binary = Path(sys.executable).parent / "uprdex"
-    by_symbol: dict[str, list[ClusterItem]] = defaultdict(list)
     with tempfile.TemporaryDirectory(prefix="uprdex-protocol-") as scratch:
         index = Path(scratch) / "gold.sqlite"
         paths = [str(SHARED / "wg_reports" / name) for name in pdfs]
@@ -167,17 +168,26 @@ def indexed_items(pdfs: Sequence[str]) -> dict[str, list[ClusterItem]]:
             env=env,
         )
         with uprdex.open_index(index) as opened:
-            for row in opened.recommendations():
-                by_symbol[row["document_symbol"]].append(
-                    ClusterItem(
-                        id=row["id"],
-                        text=row["text"],
-                        state_under_review=row["state_under_review"],
-                        cycle=row["cycle"],
-                        session=row["session"],
-                        recommending_states=tuple(row["recommending_states"]),
-                    )
-                )
+            return list(opened.recommendations())
+
+
+def cluster_item(row: Mapping[str, Any]) -> ClusterItem:
+    """The clusters' view of one recommendation record."""
+    return ClusterItem(
+        id=row["id"],
+        text=row["text"],
+        state_under_review=row["state_under_review"],
+        cycle=row["cycle"],
+        session=row["session"],
+        recommending_states=tuple(row["recommending_states"]),
+    )
+
+
+def indexed_items(pdfs: Sequence[str]) -> dict[str, list[ClusterItem]]:
+    """The recommendations uprdex prints for each WG report, by document symbol (one ingest)."""
+    by_symbol: dict[str, list[ClusterItem]] = defaultdict(list)
+    for row in indexed_rows(pdfs):
+        by_symbol[row["document_symbol"]].append(cluster_item(row))
     return by_symbol
 
 

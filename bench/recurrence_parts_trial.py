@@ -112,22 +112,17 @@ Run: .venv/bin/python bench/recurrence_parts_trial.py [--fresh] [--floor | --sta
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
-from cluster_protocol import SHARED
+from cluster_protocol import cluster_item, indexed_rows
 from recurrence_learned import ALL_TUNING
 from recurrence_protocol import FRESH, MORE_TUNING, Pair, recurring_gold
 
-import uprdex
 from uprdex.pipeline.clusters import ClusterItem, Recurrence
 from uprdex.pipeline.clusters.recurrence_model import RecurrenceModel, candidate_features, shipped
 from uprdex.pipeline.settings import ClusterSettings
@@ -203,35 +198,14 @@ def sure_links(
 
 def items_with_parts(pdfs: Sequence[str]) -> dict[str, list[ClusterItem]]:
     """Each WG report's asks as the index stores them, by symbol; their parts in `PARTS`."""
-    env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1")
-    binary = Path(sys.executable).parent / "uprdex"
     out: dict[str, list[ClusterItem]] = defaultdict(list)
-    with tempfile.TemporaryDirectory(prefix="uprdex-parts-") as scratch:
-        index = Path(scratch) / "gold.sqlite"
-        paths = [str(SHARED / "wg_reports" / name) for name in pdfs]
-        subprocess.run(
-            [str(binary), "ingest", *paths, "--index", str(index)],
-            check=True,
-            capture_output=True,
-            env=env,
-        )
-        with uprdex.open_index(index) as opened:
-            for row in opened.recommendations():
-                out[row["document_symbol"]].append(
-                    ClusterItem(
-                        id=row["id"],
-                        text=row["text"],
-                        state_under_review=row["state_under_review"],
-                        cycle=row["cycle"],
-                        session=row["session"],
-                        recommending_states=tuple(row["recommending_states"]),
-                    )
-                )
-                if row["parts"] and {"--state-asks", "--sure"} & set(sys.argv[1:]):
-                    named = [(part["text"], part["recommending_states"]) for part in row["parts"]]
-                    PARTS[row["id"]] = state_asks(named)
-                elif row["parts"]:
-                    PARTS[row["id"]] = tuple(part["text"] for part in row["parts"])
+    for row in indexed_rows(pdfs):
+        out[row["document_symbol"]].append(cluster_item(row))
+        if row["parts"] and {"--state-asks", "--sure"} & set(sys.argv[1:]):
+            named = [(part["text"], part["recommending_states"]) for part in row["parts"]]
+            PARTS[row["id"]] = state_asks(named)
+        elif row["parts"]:
+            PARTS[row["id"]] = tuple(part["text"] for part in row["parts"])
     return out
 
 
