@@ -125,6 +125,7 @@ from recurrence_protocol import FRESH, MORE_TUNING, Pair, recurring_gold
 
 from uprdex.pipeline.clusters import ClusterItem, Recurrence
 from uprdex.pipeline.clusters.recurrence_model import RecurrenceModel, candidate_features, shipped
+from uprdex.pipeline.clusters.recurrence_parts import state_asks
 from uprdex.pipeline.settings import ClusterSettings
 from uprdex.pipeline.train_recurrence import Example, pair_scores, train
 
@@ -141,16 +142,6 @@ SURE = 0.95
 PARTS: dict[str, tuple[str, ...]] = {}
 """Each joint ask's candidates by its id (`items_with_parts` fills it): its parts as the index
 stores them, or with --state-asks what each of its States asked (`state_asks`)."""
-
-
-def state_asks(parts: Sequence[tuple[str, Sequence[str]]]) -> tuple[str, ...]:
-    """What each State asked in a joint ask, from its parts (text, its States) in print order:
-    the parts it is named for, joined ("Consider ratifying (Slovenia)/ratify (Republic of
-    Korea) the Convention on the Rights of Persons with Disabilities" gives "Consider
-    ratifying the Convention ..." and "ratify the Convention ..."), one text per wording."""
-    states = dict.fromkeys(state for _, named in parts for state in named)
-    asks = (" ".join(text for text, named in parts if state in named) for state in states)
-    return tuple(dict.fromkeys(asks))
 
 
 def by_parts(items: Sequence[ClusterItem]) -> list[ClusterItem]:
