@@ -273,14 +273,21 @@ def _stopped_in_its_own_line(said: str, inbox: Path) -> bool:
 
 
 def _a_worker_of(pid: int) -> bool:
-    """Whether the process `pid` has a child that is not Prefect's server (uvicorn)."""
+    """Whether the process `pid` has a worker: a child that is not Prefect's temporary server
+    (uvicorn), once that server runs. Workers are forked, so a worker is told from the server
+    by the server's command line; a server just forked, before its exec, still shows `pid`'s
+    own command line and would pass for a worker (CI under load stopped watch before its run
+    began), so a child counts only while the server's uvicorn child is also up."""
+    server = worker = False
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with contextlib.suppress(OSError, ValueError, IndexError):
             if int(stat.read_text().rsplit(") ", 1)[1].split()[1]) != pid:
                 continue
-            if b"uvicorn" not in (stat.parent / "cmdline").read_bytes():
-                return True
-    return False
+            if b"uvicorn" in (stat.parent / "cmdline").read_bytes():
+                server = True
+            else:
+                worker = True
+    return server and worker
 
 
 @pytest.mark.prefect
