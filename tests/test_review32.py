@@ -248,14 +248,19 @@ NAMES = {
     # lesbian, gay, bisexual, transgender and intersex people (Spain)": `search LGBTI` and
     # `search LGBT` find 0 results.
     "lgbti": ("LGBTI", f"{LATER}#126.24"),
+    # A/HRC/14/10 p. 22, 97.20 "... comply with the International Covenant on Civil and Political
+    # Rights and the standards of the Organization for Security and Cooperation in Europe ...
+    # (Czech Republic)": `search OSCE` finds only Slovenia's asks that print "OSCE".
+    "osce": ("OSCE", f"{EARLIER}#97.20"),
 }
 
 
 @pytest.mark.corpus
 @pytest.mark.xfail(
     strict=True,
-    reason="review32 finding 6: `search ICC` (the Rome Statute asks) and `search LGBTI` (126.24, "
-    "'lesbian, gay, bisexual, transgender and intersex people') find nothing",
+    reason="review32 finding 6: `search ICC` (the Rome Statute asks), `search LGBTI` (126.24, "
+    "'lesbian, gay, bisexual, transgender and intersex people') and `search OSCE` (97.20, "
+    "'Organization for Security and Cooperation in Europe') do not find the asks",
 )
 @pytest.mark.parametrize("case", sorted(NAMES))
 def test_search_by_a_common_abbreviation(corpus_index: Path, case: str) -> None:
