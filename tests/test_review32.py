@@ -333,3 +333,43 @@ def test_ask_to_implement_a_states_earlier_asks_links_them(corpus_index: Path) -
     assert len(czech_2010) == 6, sorted(czech_2010)
     repeats = _repeats(asks, "124.2")
     assert repeats & czech_2010, f"124.2 repeats {sorted(repeats)}"
+
+
+# Finding 9. A researcher's corrections and "asked before": after `uprdex cluster link` of 2010's
+# 97.1 and 2014's 126.1 (both the Migrant Workers Convention, finding 1) 126.1 still has no
+# "asked before"; an unrelated `cluster unlink` run next gives it "asked before 97.1 (pending)"
+# (score 29.0), and the next `uprdex cluster` takes it away again. What a researcher reads
+# depends on which command ran last.
+def _copy_index(index: Path, to: Path) -> Path:
+    import sqlite3
+
+    with sqlite3.connect(index) as source, sqlite3.connect(to) as copy:
+        source.backup(copy)
+    return to
+
+
+@pytest.mark.corpus
+@pytest.mark.xfail(
+    strict=True,
+    reason="review32 finding 9: after a `cluster link` of 97.1 and 126.1, 126.1's 'asked before' "
+    "is empty, holds 97.1 once an unrelated `cluster unlink` has run, and is empty again after "
+    "`uprdex cluster`",
+)
+def test_asked_before_does_not_depend_on_which_correction_ran_last(
+    corpus_index: Path, tmp_path: Path
+) -> None:
+    index = _copy_index(corpus_index, tmp_path / "corrected.sqlite")
+    later = f"{LATER}#126.1"
+    seen = {}
+    steps = {
+        "link": ("cluster", "link", f"{EARLIER}#97.1", later, "--note", "the same treaty"),
+        # A/HRC/28/10 p. 17, 124.40 (peaceful assembly) and A/HRC/14/10 p. 16, 95.22 (the Assembly
+        # of the Peoples of Kazakhstan), finding 3.
+        "unlink": ("cluster", "unlink", f"{LATER}#124.40", f"{EARLIER}#95.22"),
+        "cluster": ("cluster",),
+    }
+    for step, args in steps.items():
+        done = cli(*args, "--index", index)
+        assert done.exit_code == 0, done.output
+        seen[step] = sorted(_repeats(asks_by_id(index, "KAZ"), "126.1"))
+    assert len({tuple(repeats) for repeats in seen.values()}) == 1, seen
