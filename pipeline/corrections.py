@@ -294,9 +294,9 @@ def _applied(
     existing: Mapping[str, str],
 ) -> ClusterResult:
     """The clusters with the merges of the links and the splits of the unlinks."""
-    # Here, not at the top: the store imports this module to read the index (`uprdex status`,
-    # `recs`, `show`), and the clustering's linkage and positions bring numpy and scipy
-    # (~0.4 s of each).
+    # Here, not at the top: the store imports this module to read the index (`uprdex recs`,
+    # `show`), and the clustering's linkage and positions bring numpy and scipy (~0.4 s of
+    # each).
     from uprdex.pipeline.clusters.linkage import node_key
     from uprdex.pipeline.clusters.positions import group_places, item_places, shared_rows
 

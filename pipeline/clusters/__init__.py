@@ -64,8 +64,8 @@ if TYPE_CHECKING:
     from uprdex.pipeline.clusters.similarity import SCORERS, similarity
 
 # Imported on first use (PEP 562), not here: the modules that cluster and score bring numpy,
-# scipy and rapidfuzz (~0.4 s), and reading the index (`uprdex status`, `recs`, `show`) imports
-# this package for `normalize` and the treaties alone. Each name, with the module it is in:
+# scipy and rapidfuzz (~0.4 s), and reading the index (`uprdex recs`, `show`) imports this
+# package for `normalize` and the treaties alone. Each name, with the module it is in:
 _ON_USE = {
     "cluster": "linkage",
     "RECURRENCE_CUT": "recurrence",
@@ -78,6 +78,7 @@ _ON_USE = {
 
 
 def __getattr__(name: str) -> Any:
+    """A name of `_ON_USE`, from its module (imported now), kept here for the next use."""
     if name not in _ON_USE:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(import_module(f"{__name__}.{_ON_USE[name]}"), name)

@@ -329,8 +329,8 @@ class Store(Connection):
 
     # --- clusters and corrections (clustering.py) ------------------------------------------
     # Each method imports clustering.py, not the top of this file: reading the index (`uprdex
-    # status`, `recs`, `show`) needs none of it, and it brings the clustering code, numpy and
-    # scipy (~0.4 s of each of those commands).
+    # recs`, `show`) needs none of it, and it brings the clustering code, numpy and scipy
+    # (~0.4 s of each of those commands; `status` asks whether the clusters are current).
 
     def cluster_settings(self) -> ClusterSettings:
         """The cluster settings in force: what the last `uprdex cluster` run set, over the
