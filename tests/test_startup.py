@@ -99,16 +99,3 @@ def test_reading_the_index_loads_neither_numpy_nor_scipy(
     assert shown in done.stdout
     loaded = set(json.loads(done.stderr.splitlines()[-1]))
     assert [name for name in NOT_TO_READ if name in loaded] == []
-
-
-def test_the_clusters_package_gives_the_function_similarity_after_its_module_loaded() -> None:
-    """`clusters.similarity` names a submodule and the function it exports: loaded on first use,
-    the submodule must not hide the function (`cluster` loads it first, through linkage)."""
-    code = (
-        "import uprdex.pipeline.clusters.linkage\n"
-        "from uprdex.pipeline.clusters import similarity\n"
-        "print(similarity('Ratify OP-CAT', 'Ratify the OP-CAT'))"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert float(done.stdout) == 100

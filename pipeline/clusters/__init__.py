@@ -36,9 +36,7 @@ Example:
 
 from __future__ import annotations
 
-import sys
 from importlib import import_module
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from uprdex.pipeline.clusters.normalize import ACTION_KINDS, action_kinds, normalize, strip_states
@@ -61,7 +59,7 @@ if TYPE_CHECKING:
         pair_matrix,
         recurrences,
     )
-    from uprdex.pipeline.clusters.similarity import SCORERS, similarity
+    from uprdex.pipeline.clusters.similarity import SCORERS
 
 # Imported on first use (PEP 562), not here: the modules that cluster and score bring numpy,
 # scipy and rapidfuzz (~0.4 s), and reading the index (`uprdex recs`, `show`) imports this
@@ -73,7 +71,6 @@ _ON_USE = {
     "pair_matrix": "recurrence",
     "recurrences": "recurrence",
     "SCORERS": "similarity",
-    "similarity": "similarity",
 }
 
 
@@ -85,20 +82,6 @@ def __getattr__(name: str) -> Any:
     globals()[name] = value
     return value
 
-
-class _Package(ModuleType):
-    """This package, keeping the function `similarity` over the submodule of that name."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        # Python sets each submodule it loads as an attribute of its package: the similarity
-        # module, loaded after this file ran, would hide the function exported under its name
-        # (eager imports here used to rebind it).
-        if name in _ON_USE and isinstance(value, ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "ACTION_KINDS",
@@ -120,6 +103,5 @@ __all__ = [
     "normalize",
     "pair_matrix",
     "recurrences",
-    "similarity",
     "strip_states",
 ]
