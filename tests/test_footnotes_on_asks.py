@@ -98,3 +98,27 @@ def test_the_report_shows_each_footnote_with_its_ask(tmp_path: Path) -> None:
     entry = entry[: entry.index("</article>")]
     assert "Footnotes" in entry
     assert "5 (p. 4): " + html.escape(AS_READ + "“Ratify the ICCPR and the ICESCR”") in entry
+
+
+def test_a_marker_printed_as_text_after_the_state_list_finds_its_note() -> None:
+    # lesotho2010_chad3.pdf page 4 (A/HRC/15/7 p. 17): "... gender equality and so on (Chad)3;"
+    # prints note 3's marker at body size on the baseline, so the loader reads no superscript;
+    # 97.3 had no footnote. Botswana 2013 prints "6" alone on the line after "(New Zealand);"
+    # (115.75, p. 18) and "8" after "(Congo);" (115.90, p. 19).
+    lesotho = by_paragraph(parsed("lesotho2010_chad3.pdf"))
+    (chad,) = lesotho["97.3"].footnotes
+    assert (chad.marker, chad.page) == ("3", 4)
+    assert chad.text.startswith("Recommendation originally read: “Integrate the various regional")
+    assert chad.text.endswith("child welfare, gender equality and so on” (Chad).")
+    assert lesotho["97.3"].text.endswith("gender equality and so on")
+    assert [note.marker for note in lesotho["97.1"].footnotes] == ["2"]
+    assert lesotho["97.2"].footnotes == ()
+    botswana = by_paragraph(parsed("botswana2013_recs.pdf"))
+    assert [(note.marker, note.page) for note in botswana["115.75"].footnotes] == [("6", 4)]
+    assert (
+        botswana["115.75"]
+        .footnotes[0]
+        .text.endswith("as recommended by CEDAW in 2010 (New Zealand).”")
+    )
+    assert [(note.marker, note.page) for note in botswana["115.90"].footnotes] == [("8", 5)]
+    assert "indigenous populations (Congo)" in botswana["115.90"].footnotes[0].text
