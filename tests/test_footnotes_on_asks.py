@@ -11,9 +11,10 @@ import html
 import json
 from pathlib import Path
 
+from uprdex.pipeline.loader import load_pdf
 from uprdex.pipeline.model import AskFootnote
 
-from helpers import by_paragraph, cli, ingested, parsed
+from helpers import by_paragraph, cli, fixture, ingested, parsed
 
 AS_READ = "The recommendation as read in the interactive dialogue "
 
@@ -122,3 +123,23 @@ def test_a_marker_printed_as_text_after_the_state_list_finds_its_note() -> None:
     )
     assert [(note.marker, note.page) for note in botswana["115.90"].footnotes] == [("8", 5)]
     assert "indigenous populations (Congo)" in botswana["115.90"].footnotes[0].text
+
+
+def test_a_superscript_marker_pdfium_puts_on_a_line_of_its_own_is_the_line_befores() -> None:
+    # srilanka2012_split.pdf page 4 (A/HRC/22/16 p. 15): "127.27. ... for its implementation
+    # (Iraq)⁷;": pdfium gives the raised "7" a line of its own, which the loader kept as a small
+    # line low on the page, a note's marker line. So note 7 opened above note 1, 127.27 had no
+    # footnote, and note 6, read as the page's last, took the end of note 7 from page 5.
+    asks = by_paragraph(parsed("srilanka2012_split.pdf"))
+    (seven,) = asks["127.27"].footnotes
+    assert (seven.marker, seven.page) == ("7", 4)
+    assert seven.text.endswith("and provide necessary funds for its implementation”.")
+    (six,) = asks["127.26"].footnotes
+    assert six.text.endswith("Human Rights and other relevant mechanisms.”")
+    assert asks["127.27"].text.endswith("provide necessary funds for its implementation")
+    assert asks["127.27"].recommending_states == ("Iraq",)
+    # The marker is the line's: "(New Zealand);" then "6" (Botswana 2013 p. 18) is one line.
+    page = load_pdf(fixture("botswana2013_recs.pdf")).pages[3]
+    (line,) = [line for line in page.lines if line.text.endswith("(New Zealand);")]
+    assert line.markers == ((len(line.text), "6"),)
+    assert "6" not in [line.text for line in page.lines]
