@@ -211,7 +211,6 @@ from paraphrase_rules import match_with
 from uprdex.extractors.wg_report import parse_wg_report
 from uprdex.pipeline.loader import load_pdf
 from uprdex.pipeline.paraphrase import page_sentences
-from uprdex.pipeline.settings import EvidenceSettings
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 LABELS = Path(__file__).resolve().parent / "labels"
@@ -252,6 +251,9 @@ FRESH = ("saudiarabia2013", "newzealand2014")
 # The documents of typical+object's second held-out check.
 FRESH2 = ("srilanka2012", "turkmenistan2013")
 Proposal = tuple[str, float, bool | None]  # "ask sentence start", score, label (None: none)
+# The score's threshold, ingest's default before echo5 (the bars below were written against it;
+# ingest's rule since then is typical+object at 0.40, EvidenceSettings).
+SCORE_THRESHOLD = 0.50
 THRESHOLDS = (0.30, 0.35, 0.40, 0.45, 0.50, 0.55, 0.60)
 
 
@@ -292,8 +294,8 @@ def main() -> int:
     if not SHARED.exists():
         print(f"skipped: {SHARED} not found (the shared corpus is not here)")
         return 0
-    default = EvidenceSettings().paraphrase_threshold
-    print(f"default threshold {default}; each cell: proposed labelled right precision kept")
+    default = SCORE_THRESHOLD
+    print(f"the score's threshold {default}; each cell: proposed labelled right precision kept")
     changes: dict[str, dict[str, int]] = {}
     object2: dict[str, dict[str, list[Proposal]]] = {}
     typical: dict[str, dict[str, list[Proposal]]] = {}

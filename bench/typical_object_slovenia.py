@@ -1,10 +1,11 @@
 """typical+object at 0.40 against the score at 0.50 on Slovenia's set ingested whole: the bar
 pre-registered in bench/typical_object_slovenia_bar.md (read it first).
 
-`list` ingests Slovenia's 18 PDFs twice into fresh indexes under OUT, once as main ingests
-("before": `match_sentences` at 0.50) and once with `link_paraphrases` calling typical+object at
-0.40 ("after"), and writes the union of both lists' paraphrase pairs, shuffled (SEED), for
-labelling blind (OUT/blind.txt, OUT/labels_blank.csv: no score, no rule, not which list).
+`list` ingests Slovenia's 18 PDFs twice into fresh indexes under OUT, `link_paraphrases`
+calling the score at 0.50 ("before") and then typical+object at 0.40 ("after"), each through
+`paraphrase_rules.match_with` whatever ingest's default, and writes the union of both lists'
+paraphrase pairs, shuffled (SEED), for labelling blind (OUT/blind.txt, OUT/labels_blank.csv:
+no score, no rule, not which list).
 `score` ingests the same way again, reads bench/labels/slovenia_set_paraphrases.csv (matched on
 document, page, ask and the sentence's first 100 characters) and prints the bar's figures, and
 which list holds each pair: the key the bar's file speaks of is this second ingest, not a file.
@@ -35,8 +36,13 @@ SEED = 5
 Pair = tuple[str, int, str, str]  # document symbol (or file name), page, ask id, sentence
 
 
+def _score(sentences: Sequence[str], recs: Mapping[str, str], threshold: float) -> list[Match]:
+    """The score at 0.50 (ingest's rule before echo5), whatever threshold ingest passes."""
+    return match_with(sentences, recs, 0.50)
+
+
 def _typical(sentences: Sequence[str], recs: Mapping[str, str], threshold: float) -> list[Match]:
-    """typical+object at 0.40, whatever threshold ingest passes (0.50)."""
+    """typical+object at 0.40 (ingest's rule since echo5), whatever threshold ingest passes."""
     return match_with(sentences, recs, 0.40, other_words="typical", object_word=True)
 
 
@@ -60,10 +66,11 @@ def _lists() -> tuple[list[Pair], list[Pair], dict[str, str]]:
     OUT.mkdir(exist_ok=True)
     for name in ("before.sqlite", "after.sqlite"):
         (OUT / name).unlink(missing_ok=True)
-    before, asks = _pairs(OUT / "before.sqlite")
     original = linking.match_sentences
-    linking.match_sentences = _typical  # type: ignore[assignment]
     try:
+        linking.match_sentences = _score  # type: ignore[assignment]
+        before, asks = _pairs(OUT / "before.sqlite")
+        linking.match_sentences = _typical  # type: ignore[assignment]
         after, _ = _pairs(OUT / "after.sqlite")
     finally:
         linking.match_sentences = original
