@@ -34,7 +34,13 @@ from uprdex.pipeline.text import ends_with_abbreviation, join_lines
 
 # The steps of `match_sentences` (Asks, index_asks, terms, vector, ask_scores, best_match) are
 # not the API: only bench/paraphrase_rules.py builds on them, to try candidate rules.
-__all__ = ["FRAME_WORDS", "Match", "match_sentences", "page_sentences", "split_sentences"]
+__all__ = ["FRAME_WORDS", "RULE", "Match", "match_sentences", "page_sentences", "split_sentences"]
+
+# The name of the rule `match_sentences` applies, recorded in the index beside the threshold
+# with the paraphrase evidence it made (`store.linking.paraphrase_rule`): an index matched by
+# another rule or threshold is said stale by `uprdex status` and matched again from its stored
+# sentences. Name it anew whenever `match_sentences` finds other matches for the same input.
+RULE = "typical+object"
 
 MIN_WORDS = 8
 # A sentence ends at ".", ";", "!" or "?" followed by a capital: "... in preparation. Slovenia";

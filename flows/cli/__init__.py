@@ -24,6 +24,7 @@ from uprdex.flows.cli import (
     outputs,
     querying,
     scheduling,
+    status,
     theming,
     training,
 )
@@ -84,6 +85,7 @@ def main() -> None:
 for _command in (
     ingesting.ingest,
     ingesting.import_,
+    ingesting.rematch,
     querying.recs,
     querying.show,
     outputs.export,
@@ -99,7 +101,7 @@ for _command in (
     training.train_similarity,
     training.train_word_vectors,
     training.train_pairs,
-    querying.status,
+    status.status,
     configuring.config_,
     scheduling.run,
     scheduling.serve,

@@ -19,6 +19,7 @@ from rich.markup import escape
 from uprdex.flows.cli._common import (
     count,
     err,
+    existing,
     index_option,
     locked,
     open_index,
@@ -185,3 +186,20 @@ def import_(kind: str, file: Path, index: Path | None) -> None:
         f"Index {escape(str(store.path))}: {count(summary['recommendations'], 'recommendation')}:"
         f" {summary['from_pdfs']} read from PDFs, {alone} known only from imports."
     )
+
+
+@click.command()
+@index_option
+def rematch(index: Path | None) -> None:
+    """Match the index's stored sentences to the recommendations again, as this uprdex does.
+
+    After an upgrade that matches paraphrases by another rule, or a new paraphrase_threshold
+    in uprdex.toml (`uprdex status` says when): no PDF is read, and the old paraphrase rows
+    stay until the new ones are all written. `uprdex run` and `ingest` do it too, once.
+    """
+    existing(index)
+    with locked(workspace(None, index)), open_index(index) as store:
+        before = store.paraphrases_made_otherwise()
+        rows = store.rematch_paraphrases()
+    made = f" (they were matched by {before})" if before else ""
+    out.print(f"{count(rows, 'paraphrase')} matched again{made}")

@@ -41,7 +41,7 @@ from uprdex.pipeline.model import (
 )
 from uprdex.pipeline.names import path_text, text_path
 from uprdex.pipeline.settings import ClusterSettings, EvidenceSettings
-from uprdex.pipeline.store import ids, linking, queries, stale, writes
+from uprdex.pipeline.store import ids, linking, queries, rematch, stale, writes
 from uprdex.pipeline.store.connection import Connection
 from uprdex.pipeline.store.ids import ImportedAs, Named, Resolved
 from uprdex.pipeline.store.linking import ImportLinks
@@ -157,6 +157,19 @@ class Store(Connection):
         """Store theme hits (keywords and classifier labels) of recommendations by id."""
         with self.transaction() as db:
             writes.write_theme_hits(db, hits)
+
+    def paraphrases_made_otherwise(self) -> str | None:
+        """How the stored paraphrase evidence was matched, when not by this uprdex's rule at
+        the configured `paraphrase_threshold` ("typical+object at 0.50"); else None."""
+        return rematch.paraphrases_made_otherwise(
+            self.db, self.evidence_settings.paraphrase_threshold
+        )
+
+    def rematch_paraphrases(self) -> int:
+        """Match every stored sentence again by this uprdex's rule and threshold, in one
+        transaction (no PDF is read); returns the paraphrase rows now held."""
+        with self.transaction() as db:
+            return rematch.rematch(db, self.evidence_settings.paraphrase_threshold)
 
     # --- paths (locations.py) -------------------------------------------------------------
 

@@ -19,7 +19,8 @@ from uprdex.pipeline.model import Addendum, Citation, DocumentRow, ImportedRec, 
 from uprdex.pipeline.settings import EvidenceSettings
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.store.folding import fold_apostrophes
-from uprdex.pipeline.store.linking import link_citations, link_imports, link_paraphrases
+from uprdex.pipeline.store.linking import link_citations, link_imports
+from uprdex.pipeline.store.rematch import match_paraphrases
 from uprdex.pipeline.store.responses import refresh_responses, response_source
 from uprdex.pipeline.store.reviews import settle_reviews
 from uprdex.pipeline.store.schema import INSERT_RECOMMENDATION, STATE_COMMENT, state_rows
@@ -87,7 +88,7 @@ def write_document(
         set(states),
         {s for s in touched if s} | {c.symbol for c in citations if c.symbol},
     )
-    link_paraphrases(db, states, paraphrase_threshold)
+    match_paraphrases(db, states, paraphrase_threshold)
     db.execute(
         "UPDATE documents SET warnings = ? WHERE sha256 = ?",
         (json.dumps(warnings), document.sha256),
