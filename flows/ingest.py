@@ -179,6 +179,10 @@ def ingest_paths(
     prepare = functools.partial(_load_similarity_model, store)
     for extracted in _extract_all(found, store, settings, said, prepare):
         said(extracted)
+    # Paraphrases matched by another rule or threshold (an upgrade, [evidence] in uprdex.toml)
+    # are matched again from the stored sentences, new files or not.
+    if store.paraphrases_made_otherwise():
+        store.rematch_paraphrases()
     # Documents committed by a run that was killed before clustering are clustered now, and
     # clusters made with other models or settings (an upgrade, `uprdex train-*`) made again.
     touched |= store.unclustered_states()

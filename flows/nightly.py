@@ -393,8 +393,12 @@ def _build(config: Config, states: set[str] | None, since: str | None) -> list[s
         index_lock(config.index, config.lock_timeout),
         Store(config.index, evidence=config.evidence, clusters=config.clusters) as store,
     ):
-        # Clusters made with other models or settings (an upgrade, `uprdex train-*`) are made
-        # again, every State's, even on a night with no new file.
+        # Paraphrases matched by another rule or threshold (an upgrade, [evidence] in
+        # uprdex.toml) are matched again from the stored sentences, and clusters made with other
+        # models or settings (`uprdex train-*`) made again, every State's, even on a night with
+        # no new file.
+        if store.paraphrases_made_otherwise():
+            store.rematch_paraphrases()
         if states or not store.clusters_current():
             cluster_task(str(config.index), states or set(), config.clusters)
         key = build_key(store)

@@ -121,6 +121,30 @@ def test_clusters_other_models_made_are_made_again_on_a_night_with_no_new_file(
     assert clustered_with(Path(paths["index"])) == made_with
 
 
+def test_paraphrases_another_rule_matched_are_matched_again_on_a_night_with_no_new_file(
+    tmp_path: Path,
+) -> None:
+    # An upgrade with another paraphrase rule, or a new paraphrase_threshold: the night matches
+    # the stored sentences again though it reads no file, and the index records this rule.
+    paths = _workspace(tmp_path, salt="older-paraphrases")
+    # A national report: its sentences are stored, and matched against the WG report's asks.
+    national = Path(paths["inbox"], "svn2019_national_report_p1-3.pdf")
+    national.write_bytes(fixture(national.name).read_bytes() + b"\n% older-paraphrases\n")
+    nightly(**paths)
+    with sqlite3.connect(paths["index"]) as db:
+        db.execute(
+            "UPDATE meta SET value = ? WHERE key = 'paraphrase_rule'",
+            (json.dumps({"rule": "score", "threshold": 0.5}),),
+        )
+    db.close()
+    with Store(Path(paths["index"])) as store:
+        assert store.paraphrases_made_otherwise() == "score at 0.50"
+    again = nightly(**paths)
+    assert (again.indexed, again.skipped) == ([], 3)
+    with Store(Path(paths["index"])) as store:
+        assert store.paraphrases_made_otherwise() is None
+
+
 def test_the_files_an_earlier_release_read_are_read_again_next_night(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

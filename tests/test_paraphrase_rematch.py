@@ -117,3 +117,15 @@ def test_a_rematch_cut_short_leaves_the_old_rows_and_record(
         (recorded,) = db.execute("SELECT value FROM meta WHERE key = 'paraphrase_rule'").fetchone()
     assert json.loads(recorded)["threshold"] == OLD
     assert "paraphrases matched by typical+object at 0.20" in cli("status", "--index", index).output
+
+
+def test_an_ingest_with_no_new_file_rematches_a_stale_index(tmp_path: Path) -> None:
+    # `paraphrase_threshold` changed in uprdex.toml, then the same files ingested again: all
+    # are skipped (same bytes), and the paraphrases are matched again all the same.
+    old, fresh = tmp_path / "old.sqlite", tmp_path / "fresh.sqlite"
+    _built(old, OLD)
+    _built(fresh, EvidenceSettings().paraphrase_threshold)
+    again = cli("ingest", NATIONAL_REPORT, REPORT, "--index", old)
+    assert again.exit_code == 0, again.output
+    assert _paraphrases(old) == _paraphrases(fresh)
+    assert "paraphrases matched" not in cli("status", "--index", old).output
