@@ -56,9 +56,11 @@ _FTS_PHRASE = re.compile(r'"((?:[^"]|"")*)"')
 
 def fts_phrases(query: str) -> str:
     """An FTS5 query made only of quoted phrases (Datasette's `escape_fts` makes one of each
-    word typed in browse's search box) with each phrase read by `fts_phrase`, all required."""
+    word typed in browse's search box) with each phrase read by `fts_phrase`, all required;
+    none (a lone quote typed: `escape_fts` gives '') matches nothing, as `search` does."""
     phrases = [found[1].replace('""', '"') for found in _FTS_PHRASE.finditer(query)]
-    return " AND ".join(map(fts_phrase, phrases)) if phrases else query
+    # MATCH '' is an FTS5 syntax error: browse answered 400 "Invalid SQL"
+    return " AND ".join(map(fts_phrase, phrases)) if phrases else query.strip() or '""'
 
 
 def _fts_quoted(text: str) -> str:
