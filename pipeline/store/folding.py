@@ -25,6 +25,7 @@ __all__ = [
     "folded_sql",
     "fts_phrase",
     "fts_phrases",
+    "has_words",
 ]
 
 APOSTROPHES = "'’‘ʼ"
@@ -56,11 +57,22 @@ _FTS_PHRASE = re.compile(r'"((?:[^"]|"")*)"')
 
 def fts_phrases(query: str) -> str:
     """An FTS5 query made only of quoted phrases (Datasette's `escape_fts` makes one of each
-    word typed in browse's search box) with each phrase read by `fts_phrase`, all required;
-    none (a lone quote typed: `escape_fts` gives '') matches nothing, as `search` does."""
+    word typed in browse's search box) with each phrase that holds a word (`has_words`) read
+    by `fts_phrase`, all required; none (a lone quote typed: `escape_fts` gives '') matches
+    nothing, as `search` does."""
     phrases = [found[1].replace('""', '"') for found in _FTS_PHRASE.finditer(query)]
     # MATCH '' is an FTS5 syntax error: browse answered 400 "Invalid SQL"
-    return " AND ".join(map(fts_phrase, phrases)) if phrases else query.strip() or '""'
+    return " AND ".join(fts_phrase(phrase) for phrase in phrases if has_words(phrase)) or '""'
+
+
+# What full-text search (unicode61) reads as a word: letters and digits ("&", "-" are none).
+_WORD = re.compile(r"[^\W_]")
+
+
+def has_words(text: str) -> bool:
+    """Whether full-text search reads a word in `text`: "&", "-" and "–" hold none, and as a
+    phrase they match no row (a search that held one, "women & children", found nothing)."""
+    return _WORD.search(text) is not None
 
 
 def _fts_quoted(text: str) -> str:
