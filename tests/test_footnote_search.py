@@ -93,3 +93,14 @@ def test_browse_finds_an_ask_by_its_footnote(tmp_path: Path) -> None:
     rows = asyncio.run(fetch())["rows"]
     assert {row["id"] for row in rows} == AS_READ_ASKS
     assert all("interactive dialogue" in row["footnotes"] for row in rows)
+
+
+@pytest.mark.parametrize("command", ["recs", "export", "clusters"])
+def test_search_option_help_says_the_footnotes_are_searched_too(command: str) -> None:
+    # --search of recs, export and clusters finds an ask by its footnotes' words (the 8 asks
+    # above, by "interactive dialogue"), but its help said the words "must all appear in the
+    # recommendation text": a researcher reading it took such a row for a wrong match.
+    shown = " ".join(cli(command, "--help").output.split())
+    said = shown[shown.index("--search TEXT") :]
+    assert "recommendation text;" not in said
+    assert "its footnotes" in said[:200], said[:200]

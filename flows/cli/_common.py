@@ -156,7 +156,8 @@ NO_RECURRING = (
 """What `--recurring` says when it finds nothing."""
 SEARCH_OPTION = click.option(
     "--search",
-    help="Words that must all appear in the recommendation text; words in double quotes, "
+    help="Words that must all appear in the recommendation's text or its footnotes (the ask "
+    "as read in the interactive dialogue); words in double quotes, "
     "together and in that order, and never by a treaty's or body's other names "
     "('\"death penalty\"'). With --recommending-state, "
     "an item that bundles several asks, each with its own States (Japan 2008's 60.1: OP-CAT "
