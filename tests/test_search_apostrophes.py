@@ -5,6 +5,7 @@ the same way (pipeline/store/folding.py)."""
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from pathlib import Path
@@ -158,3 +159,21 @@ def test_a_quoted_phrase_is_folded_as_a_word_is(iran_index: Path) -> None:
     # 90.117 "... the trials of seven Baha’is ...": the phrase as typed is "seven baha i"
     found = _found(iran_index, "search", '"seven Baha\'i"', "--limit", "0")
     assert found == {"A/HRC/14/12#90.117"}
+
+
+@pytest.mark.parametrize("words", ["Bahai", "Baha’is"])
+def test_a_word_found_without_its_apostrophe_is_marked_in_the_snippet(
+    iran_index: Path, words: str
+) -> None:
+    # The folded column found the ask, but the snippet was made of the text as printed, where
+    # the word as searched is not: no word marked ("matched": []), and a snippet cut before
+    # the word when the ask is long (90.50's: "Respect freedom of religion, and assure a fair
+    # and transparent trial for…").
+    out = cli("search", words, "--json", "--limit", "0", "--index", iran_index).output
+    hits = [json.loads(line) for line in out.splitlines()]
+    assert {hit["id"] for hit in hits} == BAHAI_ASKS
+    for hit in hits:
+        assert hit["matched"] and all("Baha" in word for word in hit["matched"]), hit
+        assert all(word in hit["snippet"] for word in hit["matched"]), hit
+        # the text as printed, apostrophes kept
+        assert "Baha’i" in hit["snippet"], hit

@@ -26,6 +26,7 @@ __all__ = [
     "fts_phrase",
     "fts_phrases",
     "has_words",
+    "marked_snippet",
 ]
 
 APOSTROPHES = "'’‘ʼ"
@@ -73,6 +74,34 @@ def has_words(text: str) -> bool:
     """Whether full-text search reads a word in `text`: "&", "-" and "–" hold none, and as a
     phrase they match no row (a search that held one, "women & children", found nothing)."""
     return _WORD.search(text) is not None
+
+
+def marked_snippet(snippet: str, folded: str | None, text: str | None) -> str:
+    """The snippet to show of `text` (FTS5's `snippet`, the words found between \\x02 and
+    \\x03, "…" where cut): `snippet`, of the text as printed, unless the snippet of its folded
+    column (`folded`) marks more words, as "Bahai" finds "Baha’is" only there; that one is
+    then shown with the text's apostrophes put back ("seven \\x02Baha’is\\x03 are fair")."""
+    if not folded or not text or folded.count("\x02") <= snippet.count("\x02"):
+        return snippet
+    core = folded.removeprefix("…").removesuffix("…")
+    start = (fold_apostrophes(text) or text).find(core.replace("\x02", "").replace("\x03", ""))
+    if start < 0:  # not cut from this text (one that prints "…" itself): as printed
+        return snippet
+    # where each character of the folded text is in `text`
+    kept = [at for at, char in enumerate(text) if char not in APOSTROPHES]
+    shown = ["…"] if folded.startswith("…") else []
+    at = kept[start - 1] + 1 if start else 0
+    for char in core:
+        if char in "\x02\x03":
+            shown.append(char)
+            continue
+        end = kept[start] + 1  # this character, after the apostrophes dropped before it
+        shown.append(text[at:end])
+        at, start = end, start + 1
+    while at < len(text) and text[at] in APOSTROPHES:  # "States’" ending the snippet
+        shown.append(text[at])
+        at += 1
+    return "".join(shown) + ("…" if folded.endswith("…") else "")
 
 
 def _fts_quoted(text: str) -> str:

@@ -30,6 +30,7 @@ from uprdex.pipeline.store.rows import (
     StoredRecommendation,
     StoredThemeHit,
 )
+from uprdex.pipeline.store.search_index import shown_snippet, snippets
 from uprdex.pipeline.store.search_terms import search_terms
 
 __all__ = [
@@ -239,16 +240,14 @@ def search(
     found = {
         (row["kind"], row["at"]): row
         for row in db.execute(
-            "SELECT 0 AS kind, rowid AS at,"
-            "       snippet(recommendations_fts, 0, char(2), char(3), '…', 12) AS snippet,"
-            "       snippet(recommendations_fts, 2, char(2), char(3), '…', 12) AS note,"
+            f"SELECT 0 AS kind, rowid AS at, text, notes, {snippets('recommendations_fts')},"
             "       rowid IN (SELECT rowid FROM recommendations_fts WHERE recommendations_fts"
             "         MATCH ? AND +rowid IN (SELECT value FROM json_each(?))) AS in_text,"
             "       NULL AS symbol, NULL AS path, NULL AS sha256"
             "  FROM recommendations_fts"
             "  WHERE recommendations_fts MATCH ? AND +rowid IN (SELECT value FROM json_each(?))"
             "  UNION ALL"
-            "  SELECT 1, f.rowid, snippet(evidence_fts, 0, char(2), char(3), '…', 12), NULL, 1,"
+            f"  SELECT 1, f.rowid, f.context, NULL, {snippets('evidence_fts')}, NULL, NULL, 1,"
             "         d.symbol, d.path, d.sha256"
             "  FROM evidence_fts f JOIN evidence e ON e.id = f.rowid"
             "  JOIN documents d ON d.sha256 = e.document_sha256"
@@ -264,7 +263,7 @@ def search(
     hits = [
         SearchHit(
             rec,
-            place["snippet"] if place["in_text"] else place["note"],
+            shown_snippet(place, "text" if place["in_text"] else "notes"),
             "evidence: " + (place["symbol"] or shown(place["path"], place["sha256"]))
             if place["path"] is not None
             else ("recommendation" if place["in_text"] else "footnote"),

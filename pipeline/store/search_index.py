@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from uprdex.pipeline.store.folding import folded_sql
+import sqlite3
 
-__all__ = ["SEARCH_FOOTNOTES"]
+from uprdex.pipeline.store.folding import folded_sql, marked_snippet
+
+__all__ = ["SEARCH_FOOTNOTES", "shown_snippet", "snippets"]
 
 # The text of an ask's footnotes, one after the other, for full-text search (`row` is `new` or a
 # table's name).
@@ -48,3 +50,23 @@ SEARCH_FOOTNOTES = f"""
     INSERT INTO recommendations_fts(rowid, {_COLUMNS})
         SELECT rowid, {_values("recommendations")} FROM recommendations;
 """
+
+
+def snippets(table: str) -> str:
+    """SQL: the snippets of a full-text table's columns, each text's then its folded one's, as
+    `shown_snippet` reads them: text_snippet, text_folded and, of recommendations_fts, the
+    notes' (notes_snippet, notes_folded); the words found between \\x02 and \\x03."""
+    names = ("text", "notes") if table == "recommendations_fts" else ("text",)
+    return ", ".join(
+        f"snippet({table}, {2 * at + folded}, char(2), char(3), '…', 12) AS "
+        f"{name}_{'folded' if folded else 'snippet'}"
+        for at, name in enumerate(names)
+        for folded in (0, 1)
+    )
+
+
+def shown_snippet(place: sqlite3.Row, column: str) -> str:
+    """The snippet a search shows of a place's `column` ("text" or "notes", with its
+    `snippets`): the words found marked in the text as printed, also those its folded column
+    found ("Bahai" in "Baha’is": `folding.marked_snippet`)."""
+    return marked_snippet(place[f"{column}_snippet"], place[f"{column}_folded"], place[column])
