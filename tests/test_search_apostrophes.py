@@ -177,3 +177,13 @@ def test_a_word_found_without_its_apostrophe_is_marked_in_the_snippet(
         assert all(word in hit["snippet"] for word in hit["matched"]), hit
         # the text as printed, apostrophes kept
         assert "Baha’i" in hit["snippet"], hit
+
+
+@pytest.mark.parametrize("theme", ["Women’s rights", "womens rights"])
+def test_a_theme_is_named_with_either_apostrophe_or_none(iran_index: Path, theme: str) -> None:
+    # `uprdex themes` prints "Women's rights"; typed (or pasted) as "Women’s rights" --theme
+    # matched no ask and warned it is not a theme of the index, naming "Women's rights"
+    as_listed = cli("recs", "--theme", "Women's rights", "--json", "--index", iran_index)
+    given = cli("recs", "--theme", theme, "--json", "--index", iran_index)
+    assert as_listed.stdout and given.stdout == as_listed.stdout
+    assert "warning --theme" not in given.output, given.output

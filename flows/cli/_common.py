@@ -343,8 +343,12 @@ def rec_filter(
         _say_not_held(_held(store, "cycle", documents), "cycle", cycle, cycle)
     theme = options.get("theme")
     if theme and store is not None:
+        from uprdex.pipeline.store.folding import fold_apostrophes
+
         themes = store.themes()
-        if theme.casefold() not in {known.casefold() for known in themes}:
+        # as the filter reads it (`filter_sql`): any case, any apostrophe or none
+        named = {(fold_apostrophes(known) or known).casefold() for known in themes}
+        if (fold_apostrophes(theme) or theme).casefold() not in named:
             err.print(
                 f"[yellow]warning[/] --theme {escape(theme)!r} is not a theme of this index, "
                 f"whose themes are: {escape('; '.join(themes))} (`uprdex themes` counts their "

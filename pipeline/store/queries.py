@@ -17,7 +17,7 @@ from typing import Any
 
 from uprdex.pipeline.model import AskPart
 from uprdex.pipeline.states import load_states
-from uprdex.pipeline.store.folding import fold_apostrophes
+from uprdex.pipeline.store.folding import fold_apostrophes, folded_sql
 from uprdex.pipeline.store.rows import (
     AddendumAnswer,
     ImportedLabel,
@@ -565,11 +565,12 @@ def filter_sql(where: RecFilter, words: str | None = None) -> tuple[str, list[An
             "WHERE recommendation_asked_fts MATCH ? AND name = ?))"
         )
         params.extend([fts_query(asked, where.widen), _state_name(where.recommending_state or "")])
-    if where.theme:  # the themes the exports give (views.chosen_themes)
+    if where.theme:  # the exports' themes (views.chosen_themes), apostrophes as search folds them
         clauses.append(
-            "r.id IN (SELECT recommendation_id FROM chosen_themes WHERE theme = ? COLLATE NOCASE)"
+            "r.id IN (SELECT recommendation_id FROM chosen_themes "
+            f"WHERE coalesce({folded_sql('theme')}, theme) = ? COLLATE NOCASE)"
         )
-        params.append(where.theme)
+        params.append(fold_apostrophes(where.theme) or where.theme)
     if where.recurring:  # either end: a researcher asks which of a State's asks recur
         clauses.append(
             "r.id IN (SELECT later_id FROM recurrences UNION SELECT earlier_id FROM recurrences)"
