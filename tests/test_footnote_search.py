@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from uprdex.pipeline.store import SCHEMA_VERSION
 from uprdex.pipeline.store.folding import fold_index
 
 from helpers import cli, ingested
@@ -71,7 +72,7 @@ def test_an_index_written_before_footnotes_were_searched_migrates(tmp_path: Path
         "SELECT (SELECT count(*) FROM recommendations), (SELECT count(*) FROM recommendations_fts)"
     ).fetchone()
     db.close()
-    assert (version, indexed) == ("16", total)
+    assert (version, indexed) == (str(SCHEMA_VERSION), total)
 
 
 def test_browse_finds_an_ask_by_its_footnote(tmp_path: Path) -> None:
