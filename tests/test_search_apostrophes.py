@@ -243,6 +243,12 @@ def test_browse_search_skips_a_word_of_punctuation_alone(iran_index: Path) -> No
     assert _browse_search(iran_index, "Baha'i - trials") == plain
 
 
+def test_browse_search_reads_typographic_quotes_as_a_phrase(iran_index: Path) -> None:
+    # 90.32 "... the rights of women"; 90.7 "... the rights of vulnerable groups, including
+    # women ...": only the phrase finds 90.32 alone, typed with either kind of quotes
+    assert _browse_search(iran_index, "“rights of women”") == {"A/HRC/14/12#90.32"}
+
+
 def test_a_quoted_phrase_is_folded_as_a_word_is(iran_index: Path) -> None:
     # 90.117 "... the trials of seven Baha’is ...": the phrase as typed is "seven baha i"
     found = _found(iran_index, "search", '"seven Baha\'i"', "--limit", "0")

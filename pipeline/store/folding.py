@@ -28,6 +28,7 @@ __all__ = [
     "fts_phrases",
     "has_words",
     "marked_snippet",
+    "straight_quotes",
 ]
 
 APOSTROPHES = "'’‘ʼ"
@@ -103,6 +104,16 @@ def marked_snippet(snippet: str, folded: str | None, text: str | None) -> str:
         shown.append(text[at])
         at += 1
     return "".join(shown) + ("…" if folded.endswith("…") else "")
+
+
+# Typographic double quotes, as a phrase pasted from a Word document or a web page has them
+# ("“death penalty”", "„...“"): a search's phrase is typed in ASCII ones.
+_QUOTES = str.maketrans(dict.fromkeys("“”„‟", '"'))
+
+
+def straight_quotes(text: str) -> str:
+    """A search's words with typographic double quotes as ASCII ones, which make a phrase."""
+    return text.translate(_QUOTES)
 
 
 def _fts_quoted(text: str) -> str:
