@@ -318,11 +318,6 @@ def test_an_employment_ask_has_the_labour_theme(corpus_index: Path, rec_id: str)
 # asks of other States on UPR follow-up (97.4 Hungary, 95.5 Norway, 95.6 United Kingdom), none of
 # the six it names.
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review32 finding 8: 124.2 asks to implement the Czech Republic's 2010 asks, and its "
-    "'asked before' names none of them",
-)
 def test_ask_to_implement_a_states_earlier_asks_links_them(corpus_index: Path) -> None:
     asks = _asks(corpus_index)
     czech_2010 = {
