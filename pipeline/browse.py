@@ -452,7 +452,8 @@ def _facet_classes() -> list[type]:
 def _asked_filter(request: Any, database: str, table: str, datasette: Any) -> Any:
     """The parts rule of `recs --recommending-state X --search WORDS` on a searched page: a
     compound item (Japan 2008's 60.1) is listed for a State only when the words are in the
-    parts that State asked for. On one row per State, each row's own State; on
+    parts that State asked for, or in its footnotes that give that State's ask (the words
+    `recommendation_asked_fts` holds per State). On one row per State, each row's own State; on
     Recommendations, each State chosen in its recommending States facet. An index without the
     parts (an earlier uprdex's, served as it is: `parts_stored`) is searched as before the rule,
     every State keeping the items it made."""

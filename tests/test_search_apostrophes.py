@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
+
+from uprdex.pipeline.store import SCHEMA_VERSION
+from uprdex.pipeline.store.folding import folded_sql
 
 from helpers import cli, copy_index, ingested
 
@@ -63,7 +67,6 @@ def _as_schema_14(index: Path) -> None:
         for trigger in ("ai", "ad", "au"):
             db.execute(f"DROP TRIGGER IF EXISTS {table}_{trigger}")
         db.execute(f"DROP TABLE {fts}")
-        db.execute(f"ALTER TABLE {table} DROP COLUMN folded_{column}")
         db.execute(
             f"CREATE VIRTUAL TABLE {fts} USING fts5({column}, content='{table}', "
             f"content_rowid='{rowid}', tokenize='porter unicode61')"
@@ -73,6 +76,7 @@ def _as_schema_14(index: Path) -> None:
             f"INSERT INTO {fts}(rowid, {column}) VALUES (new.{rowid}, new.{column}); END"
         )
         db.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+    db.execute("ALTER TABLE evidence DROP COLUMN folded_context")  # the asks' went in schema 17
     asked = db.execute("SELECT text, recommendation_id, name FROM recommendation_asked_fts")
     rows = asked.fetchall()
     db.execute("DROP TABLE recommendation_asked_fts")
@@ -96,6 +100,90 @@ def test_an_index_an_earlier_release_wrote_is_folded_when_opened(
     assert _found(index, "search", "Bahai", "--limit", "0") == BAHAI_ASKS
     asked = _found(index, "recs", "--search", "Bahais", "--recommending-state", "Australia")
     assert asked == {"A/HRC/14/12#90.117"}
+
+
+# What a researcher asks of the index with a word printed with an apostrophe: the asks, where
+# each was found, its snippet and the parts that hold the word (`search --json`), and the asks
+# of one State (`recs`, which reads the parts it asked).
+APOSTROPHE_SEARCHES = [
+    *(("search", words, "--json", "--limit", "0") for words in ("Baha'i", "Bahai", "Baha’is")),
+    *(("search", words, "--json", "--limit", "0") for words in ("women's", "womens")),
+    ("recs", "--search", "Baha'i", "--recommending-state", "Australia", "--json"),
+    ("recs", "--search", "womens", "--json"),
+]
+
+
+def _answers(index: Path) -> dict[tuple[str, ...], str]:
+    answers = {}
+    for search in APOSTROPHE_SEARCHES:
+        result = cli(*search, "--index", index)
+        assert result.exit_code == 0, result.output
+        answers[search] = result.output
+    return answers
+
+
+def _folded_columns(index: Path) -> list[str]:
+    """The asks' own columns of folded text (schema 15 to 16: `folded_text`)."""
+    with closing(sqlite3.connect(index)) as db:
+        columns = db.execute("PRAGMA table_xinfo(recommendations)")
+        return [row[1] for row in columns if row[1].startswith("folded")]
+
+
+def _written_by_another_program(index: Path) -> str:
+    """The id of an ask whose text the sqlite3 shell (no uprdex) gave "Côte d’Ivoire"."""
+    with closing(sqlite3.connect(index)) as db, db:
+        (rec_id,) = db.execute("SELECT id FROM recommendations ORDER BY rowid LIMIT 1").fetchone()
+        db.execute(
+            "UPDATE recommendations SET text = text || ' with Côte d’Ivoire' WHERE id = ?",
+            (rec_id,),
+        )
+    return str(rec_id)
+
+
+def test_the_folded_text_is_kept_once_in_the_search_index(iran_index: Path, tmp_path: Path) -> None:
+    # recommendations_fts holds its own copy of the text without apostrophes (schema 16): the
+    # asks keep none (schema 17), and `SELECT *` gives only what they store
+    index = copy_index(iran_index, tmp_path / "written.sqlite")
+    assert _folded_columns(index) == []
+    # what another program writes is folded by the triggers, as uprdex's own writes are
+    rec_id = _written_by_another_program(index)
+    for words in ("Cote dIvoire", "Côte d'Ivoire", "Côte d’Ivoire"):
+        assert _found(index, "search", words, "--limit", "0") == {rec_id}
+
+
+def _as_schema_16(index: Path) -> None:
+    """The index as the release before this one (schema 16) left it: the asks' generated
+    column of folded text, which recommendations_fts's triggers read."""
+    db = sqlite3.connect(index, isolation_level=None)
+    db.execute(
+        "ALTER TABLE recommendations ADD COLUMN folded_text TEXT "
+        f"GENERATED ALWAYS AS ({folded_sql('text')}) VIRTUAL"
+    )
+    folding = folded_sql("new.text")
+    triggers = db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND instr(sql, ?)", (folding,)
+    ).fetchall()
+    assert sorted(name for name, _ in triggers) == ["recommendations_ai", "recommendations_au"]
+    for name, sql in triggers:
+        db.execute(f"DROP TRIGGER {name}")
+        db.execute(sql.replace(folding, "new.folded_text"))
+    db.execute("UPDATE meta SET value = '16' WHERE key = 'schema_version'")
+    db.close()
+
+
+def test_an_index_of_schema_16_drops_its_folded_column_and_finds_the_same(
+    iran_index: Path, tmp_path: Path
+) -> None:
+    index = copy_index(iran_index, tmp_path / "schema16.sqlite")
+    _as_schema_16(index)
+    assert _folded_columns(index) == ["folded_text"]
+    assert _answers(index) == _answers(iran_index)  # opened: brought up to date
+    assert _folded_columns(index) == []
+    with closing(sqlite3.connect(index)) as db:
+        version = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    assert version == (str(SCHEMA_VERSION),)
+    rec_id = _written_by_another_program(index)  # its triggers are schema 17's
+    assert _found(index, "search", "Cote dIvoire", "--limit", "0") == {rec_id}
 
 
 def test_the_part_that_prints_the_plural_is_the_part_that_holds_the_word() -> None:

@@ -161,7 +161,8 @@ SEARCH_OPTION = click.option(
     "('\"death penalty\"'). With --recommending-state, "
     "an item that bundles several asks, each with its own States (Japan 2008's 60.1: OP-CAT "
     "(United Kingdom, ...), the Hague Convention (Canada, ...)), is kept only when the words "
-    "are in the parts that State asked for.",
+    "are in the parts that State asked for, or in a footnote on it that gives that State's ask "
+    "as made in the dialogue.",
 )
 
 

@@ -7,9 +7,10 @@ and the query fold them the same way: beside the text as printed, the full-text 
 second column, the text with its apostrophes dropped ("Bahais", which stems to "bahai", as
 "Bahai" does), and a typed word with an apostrophe is searched as typed OR so folded. A plural
 or possessive of the folded word is the word, by the stemmer's reading ("Bahais", "womens").
-The column is SQLite's own (a generated column, built-in functions only), so that every program
-that writes the index (one without uprdex: DB Browser, the sqlite3 shell) keeps it right, and
-browse (Datasette) searches it as it is.
+The folding is SQLite's own (`folded_sql`, built-in functions only: the asks' search index's
+triggers, evidence's generated column), so that every program that writes the index (one
+without uprdex: DB Browser, the sqlite3 shell) keeps it right, and browse (Datasette) searches
+it as it is.
 """
 
 from __future__ import annotations
@@ -90,7 +91,8 @@ _SEARCHED = (
 def fold_index(db: sqlite3.Connection) -> None:
     """Schema 15: each searched text's folded column (`folded_text`, `folded_context`) and
     its full-text index rebuilt to read it; the parts a State asked for
-    (`recommendation_asked_fts`) with theirs."""
+    (`recommendation_asked_fts`) with theirs. (Schema 17 dropped the asks' column:
+    `search_index.drop_folded_text`.)"""
     for table, rowid, column, fts in _SEARCHED:
         folded = f"folded_{column}"
         # run again over an index that holds it (its version set back): SQLite has no ADD
