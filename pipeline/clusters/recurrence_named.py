@@ -31,6 +31,7 @@ import numpy.typing as npt
 
 from uprdex.pipeline.clusters.normalize import strip_states
 from uprdex.pipeline.clusters.records import ClusterItem, Recurrence
+from uprdex.pipeline.clusters.recurrence_links import review_order
 from uprdex.pipeline.states import State, load_states
 from uprdex.pipeline.symbols import year_of_session
 
@@ -111,14 +112,6 @@ def _named(text: str) -> tuple[State, bool] | None:
     return next(iter(found.values())) if len(found) == 1 else None
 
 
-def _review(item: ClusterItem) -> tuple[int, int] | None:
-    """The review an ask belongs to, as `recurrence._later_first` orders two: (0, session),
-    else (1, cycle)."""
-    if item.session is not None:
-        return (0, item.session)
-    return None if item.cycle is None else (1, item.cycle)
-
-
 def _earlier_review(
     text: str, later: tuple[int, int], reviews: Mapping[tuple[int, int], list[ClusterItem]]
 ) -> tuple[int, int] | None:
@@ -143,12 +136,12 @@ def named_links(items: Sequence[ClusterItem]) -> list[tuple[str, str]]:
     table = load_states()
     reviews: dict[str, dict[tuple[int, int], list[ClusterItem]]] = defaultdict(dict)
     for item in items:
-        key = _review(item)
+        key = review_order(item)
         if key is not None:
             reviews[item.state_under_review].setdefault(key, []).append(item)
     found: set[tuple[str, str]] = set()
     for item in items:
-        later = _review(item)
+        later = review_order(item)
         text = strip_states(item.text)
         hinted = "recommendation" in text and _HINT.search(text)
         named = _named(text) if later is not None and hinted else None
