@@ -48,7 +48,7 @@ from uprdex.pipeline.clusters.similarity import PendingScores, Similarity
 from uprdex.pipeline.clusters.treaties import load_treaties
 from uprdex.pipeline.settings import ClusterSettings
 
-__all__ = ["learned_recurrences", "model_links", "text_similarity"]
+__all__ = ["learned_recurrences", "model_links", "review_order", "text_similarity"]
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -248,7 +248,7 @@ def model_links(
     return rows_, columns, exact[rows_, columns]
 
 
-def _review(item: ClusterItem) -> tuple[int, int] | None:
+def review_order(item: ClusterItem) -> tuple[int, int] | None:
     """The order of an ask's review among its State's: its WG session, else its cycle."""
     if item.session is not None:
         return (0, item.session)
@@ -289,7 +289,7 @@ def learned_recurrences(
     model = shipped()
     reviews: dict[str, dict[tuple[int, int], list[ClusterItem]]] = {}
     for item in sorted(items, key=lambda i: i.id):
-        review = _review(item)
+        review = review_order(item)
         if review is not None:
             reviews.setdefault(item.state_under_review, {}).setdefault(review, []).append(item)
     # Only States with two reviews in one order (sessions, or cycles) are compared.
