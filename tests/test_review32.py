@@ -256,12 +256,6 @@ NAMES = {
 
 
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review32 finding 6: `search ICC` (the Rome Statute asks), `search LGBTI` (126.24, "
-    "'lesbian, gay, bisexual, transgender and intersex people') and `search OSCE` (97.20, "
-    "'Organization for Security and Cooperation in Europe') do not find the asks",
-)
 @pytest.mark.parametrize("case", sorted(NAMES))
 def test_search_by_a_common_abbreviation(corpus_index: Path, case: str) -> None:
     words, wanted = NAMES[case]
