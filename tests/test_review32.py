@@ -224,11 +224,6 @@ def test_asks_to_decriminalize_defamation_are_one_cluster(corpus_index: Path) ->
 # implemented") and 2010's para 96 list ("... are in the process of implementation") have
 # "accepted; considered already implemented or in process".
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review32 finding 5: the 96 asks of A/HRC/28/10 para 125 ('in the process of being "
-    "implemented') have no response_detail",
-)
 @pytest.mark.parametrize("paragraph", ["125.1", "125.42", "125.96"])
 def test_asks_the_state_says_are_being_implemented_say_so(
     corpus_index: Path, paragraph: str
