@@ -742,6 +742,26 @@ def test_search_takes_its_words_once_and_warns_on_unknown_states(index: Path) ->
     assert "'Narnia' is not a State name uprdex knows" in result.output
 
 
+# review32: a misspelt State or theme gave 0 asks and a warning with no suggestion.
+@pytest.mark.parametrize(
+    ("option", "given", "meant"),
+    [
+        ("--state-under-review", "Slovnia", "Slovenia"),
+        ("--recommending-state", "Kazakstan", "Kazakhstan"),
+        ("--theme", "internatonal instruments", "International instruments"),
+    ],
+)
+def test_a_misspelt_state_or_theme_is_answered_with_the_name_it_likely_means(
+    index: Path, option: str, given: str, meant: str
+) -> None:
+    result = CliRunner().invoke(main, ["recs", option, given, "--index", str(index)])
+    assert result.exit_code == 0, result.output
+    assert f"(did you mean {meant}?)" in " ".join(result.output.split())
+    # a name like none gets no suggestion
+    other = CliRunner().invoke(main, ["recs", option, "Narnia", "--index", str(index)])
+    assert "did you mean" not in other.output
+
+
 def test_csv_writes_booleans_as_json_does(index: Path) -> None:
     runner = CliRunner()
     runner.invoke(main, ["cluster", "--index", str(index)])

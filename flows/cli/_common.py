@@ -5,6 +5,7 @@ Only the CLI turns errors into exit codes and one-line messages.
 
 from __future__ import annotations
 
+import difflib
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -331,9 +332,10 @@ def rec_filter(
         name = options.get(option)
         state = states.given(name) if name else None
         if name and state is None:  # as the filter reads it (`_state_name`)
+            meant = did_you_mean(name, [known.name for known in states.states])
             err.print(
                 f"[yellow]warning[/] --{option.replace('_', '-')} {escape(name)!r} is not a "
-                "State name uprdex knows; matching it as printed"
+                f"State name uprdex knows{escape(meant)}; matching it as printed"
             )
         elif state and store is not None:
             _say_not_held(_held(store, option, documents), option, str(name), state.name)
@@ -345,9 +347,9 @@ def rec_filter(
         themes = store.themes()
         if theme.casefold() not in {known.casefold() for known in themes}:
             err.print(
-                f"[yellow]warning[/] --theme {escape(theme)!r} is not a theme of this index, "
-                f"whose themes are: {escape('; '.join(themes))} (`uprdex themes` counts their "
-                "asks)"
+                f"[yellow]warning[/] --theme {escape(theme)!r} is not a theme of this index"
+                f"{escape(did_you_mean(theme, themes))}, whose themes are: "
+                f"{escape('; '.join(themes))} (`uprdex themes` counts their asks)"
             )
     given = {key: options[key] for key in RecFilter.__dataclass_fields__ if key in options}
     where = RecFilter(**given)
@@ -359,6 +361,14 @@ def rec_filter(
     if widened:
         err.print(widened)
     return where
+
+
+def did_you_mean(given: str, known: Iterable[str]) -> str:
+    """' (did you mean Kazakhstan?)': the one of `known` names a misspelt `given` is closest to,
+    in any case (difflib, at least 0.8 alike: "labor" is Labour), or '' when none is that close."""
+    by_folded = {name.casefold(): name for name in known}
+    close = difflib.get_close_matches(given.casefold(), by_folded, n=1, cutoff=0.8)
+    return f" (did you mean {by_folded[close[0]]}?)" if close else ""
 
 
 _NOT_HELD = {
