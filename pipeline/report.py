@@ -32,7 +32,7 @@ from uprdex.pipeline.store import RecFilter, Store
 from uprdex.pipeline.symbols import wg_symbol_of
 from uprdex.pipeline.text import CONTROL, visible_controls
 
-__all__ = ["write_report"]
+__all__ = ["Unanswered", "unanswered", "write_report"]
 
 Record = dict[str, Any]
 
@@ -226,7 +226,7 @@ def _state_page(
         follow_up=data.follow_up,
         documents=_documents_of(recs, data.evidence, data.documents, links),
         sources=data.documents,
-        unanswered=_unanswered(recs, data.documents.values()),
+        unanswered=unanswered(recs, data.documents.values()),
         pdf_href=links,
     )
 
@@ -412,7 +412,7 @@ def _coverage(recs: Sequence[Record], evidence: Mapping[str, list[Record]]) -> l
     ]
 
 
-def _unanswered(recs: Sequence[Record], documents: Iterable[Record]) -> list[Unanswered]:
+def unanswered(recs: Sequence[Record], documents: Iterable[Record]) -> list[Unanswered]:
     """Per review, the asks still pending, and the addenda of it the index holds: what the
     report says of them, as `recs --response noted` does, so that "291 pending" does not
     read as "the State never answered" (A/HRC/28/12, whose answers are in its Add.1)."""

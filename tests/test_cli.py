@@ -762,6 +762,17 @@ def test_a_misspelt_state_or_theme_is_answered_with_the_name_it_likely_means(
     assert "did you mean" not in other.output
 
 
+def test_the_pending_note_names_the_addendum_that_would_answer_the_asks(index: Path) -> None:
+    # review32: the CLI said "its addendum (`uprdex ingest FILE.pdf`)" where the HTML report
+    # names it (A/HRC/28/15/Add.1: Slovenia 2014's answers, not in this index).
+    for command in (("recs",), ("search", "rights")):
+        said = cli(*command, "--state", "Slovenia", "--response", "noted", "--index", index)
+        assert said.exit_code == 0, said.output
+        note = " ".join(said.stderr.split())
+        assert "are pending: no answer of the State's to them is indexed" in note, command
+        assert "its addendum, A/HRC/28/15/Add.1 (`uprdex ingest FILE.pdf`)" in note, command
+
+
 def test_csv_writes_booleans_as_json_does(index: Path) -> None:
     runner = CliRunner()
     runner.invoke(main, ["cluster", "--index", str(index)])

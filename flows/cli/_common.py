@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -447,21 +447,32 @@ def pending_note(store: Store, where: RecFilter, words: str | None = None) -> st
     noted" of a review whose addendum is not indexed is no "nothing refused". Of `search`'s
     `words`, counted as it finds them: in an ask's text or in evidence about it. None when there
     are none, or the filter is on no answer."""
+    from uprdex.pipeline.report import unanswered
+
     if where.response not in (Position.SUPPORTED, Position.NOTED):
         return None
     open_ones = replace(where, response=Position.PENDING.value)
-    # One hit is enough: the search counts all it matches before the limit cuts them.
-    pending = (
-        store.matching(open_ones) if words is None else store.search(words, open_ones, 1).matched
+    asks = (
+        store.recommendations(open_ones)
+        if words is None
+        else [hit.recommendation for hit in store.search(words, open_ones, 0).hits]
     )
-    if not pending:
+    if not asks:
         return None
+    pending = len(asks)
     them = "it" if pending == 1 else "them"
+    # The addenda not indexed, named as the HTML report names them (`report.unanswered`).
+    missing = [
+        review.addendum
+        for review in unanswered([asdict(ask) for ask in asks], map(asdict, store.documents()))
+        if review.addendum and not review.addenda
+    ]
+    addendum = ", ".join(["their addenda" if len(missing) > 1 else "its addendum", *missing])
     return (
         f"[yellow]note[/] {count(pending, 'ask')} that the other filters match "
         f"{'is' if pending == 1 else 'are'} pending: no answer of the State's to {them} is "
-        "indexed; its addendum (`uprdex ingest FILE.pdf`) or a UPR Info export (`uprdex import "
-        f"upr-info FILE.csv`) would answer {them} (`--response pending` lists {them})"
+        f"indexed; {escape(addendum)} (`uprdex ingest FILE.pdf`) or a UPR Info export (`uprdex "
+        f"import upr-info FILE.csv`) would answer {them} (`--response pending` lists {them})"
     )
 
 
