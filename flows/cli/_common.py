@@ -447,7 +447,7 @@ def pending_note(store: Store, where: RecFilter, words: str | None = None) -> st
     noted" of a review whose addendum is not indexed is no "nothing refused". Of `search`'s
     `words`, counted as it finds them: in an ask's text or in evidence about it. None when there
     are none, or the filter is on no answer."""
-    from uprdex.pipeline.report import unanswered
+    from uprdex.pipeline.unanswered import unanswered
 
     if where.response not in (Position.SUPPORTED, Position.NOTED):
         return None
