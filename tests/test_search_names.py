@@ -254,6 +254,13 @@ def test_a_common_abbreviation_or_another_printed_name_is_found(words: str, text
     assert _fts_finds(words, text), words
 
 
+def test_a_name_with_a_comma_is_listed_as_one_name_in_the_note() -> None:
+    from uprdex.pipeline.store.search_terms import search_terms, widened_note
+
+    note = widened_note(search_terms("LGBTI")) or ""
+    assert note.startswith('also searched: LGBT, "lesbian, gay, bisexual, transgender", '), note
+
+
 def _fts_finds(words: str, text: str) -> bool:
     from uprdex.pipeline.store.search_terms import search_terms
 
