@@ -248,6 +248,15 @@ def test_a_treaty_printed_under_another_name_is_found_by_its_usual_one(
         # A/HRC/28/10 125.5 misprints CRPD; "CPRD" 7 times in the export, always the CRPD
         ("CRPD", "Continue its work towards the speedy ratification of CPRD (Russian Federation)"),
         ("CPRD", "Ratify the Convention on the Rights of Persons with Disabilities"),
+        # A/HRC/14/10 95.97 misprints the Fund's name; the export prints it so once, and
+        # "United Nations Children's Fund" 5 times
+        (
+            "UNICEF",
+            "To strengthen cooperation with the international community and international "
+            "organizations, including the United Nation’s Children’s Fund, the United Nations "
+            "Educational, Scientific and Cultural Organization and OHCHR",
+        ),
+        ("UNICEF", "Cooperate with the United Nations Children's Fund (Ghana)"),
     ],
 )
 def test_a_common_abbreviation_or_another_printed_name_is_found(words: str, text: str) -> None:
