@@ -224,11 +224,6 @@ def test_asks_to_decriminalize_defamation_are_one_cluster(corpus_index: Path) ->
 # implemented") and 2010's para 96 list ("... are in the process of implementation") have
 # "accepted; considered already implemented or in process".
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review32 finding 5: the 96 asks of A/HRC/28/10 para 125 ('in the process of being "
-    "implemented') have no response_detail",
-)
 @pytest.mark.parametrize("paragraph", ["125.1", "125.42", "125.96"])
 def test_asks_the_state_says_are_being_implemented_say_so(
     corpus_index: Path, paragraph: str
@@ -256,12 +251,6 @@ NAMES = {
 
 
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review32 finding 6: `search ICC` (the Rome Statute asks), `search LGBTI` (126.24, "
-    "'lesbian, gay, bisexual, transgender and intersex people') and `search OSCE` (97.20, "
-    "'Organization for Security and Cooperation in Europe') do not find the asks",
-)
 @pytest.mark.parametrize("case", sorted(NAMES))
 def test_search_by_a_common_abbreviation(corpus_index: Path, case: str) -> None:
     words, wanted = NAMES[case]

@@ -118,7 +118,7 @@ def widened_note(terms: Sequence[SearchTerm]) -> str | None:
     if not widened:
         return None
     return "also searched: " + "; ".join(
-        f"{', '.join(term.also[:_SHOWN])}"
+        f"{', '.join(map(_listed, term.also[:_SHOWN]))}"
         + (f" and {len(term.also) - _SHOWN} other names" if len(term.also) > _SHOWN else "")
         + f' (for "{term.typed}")'
         for term in widened
@@ -127,6 +127,12 @@ def widened_note(terms: Sequence[SearchTerm]) -> str | None:
 
 _SHOWN = 5
 """The other names a note shows of one term (the CED has 10)."""
+
+
+def _listed(name: str) -> str:
+    """A name as a list of names shows it: quoted when it holds a comma ("lesbian, gay,
+    bisexual, transgender"), so that it reads as one name."""
+    return f'"{name}"' if "," in name else name
 
 
 def _named(tokens: list[str]) -> list[tuple[int, int, tuple[str, ...]]]:
