@@ -15,6 +15,7 @@ __all__ = [
     "MAX_STATE_WORDS",
     "ask_parts",
     "leading_state",
+    "marker_after_list",
     "split_recommending_states",
 ]
 
@@ -70,7 +71,7 @@ INFINITIVE_ASK = re.compile(r"^\s*(?:and\s+)?to\s+[a-z]", re.IGNORECASE)
 # 2010, A/HRC/15/10 65.100, 66.1, 67.4).
 _ASTERISK = r"[;.]?\s*\*{1,3}\s*[;.]?"
 _MARKER_AFTER_LIST = re.compile(
-    rf"\)\s*(?:[;.]?\s*\d{{1,2}}\s*[;.]?|{_ASTERISK}|[;,]\s*(?:and|or))\s*$"
+    rf"\)\s*(?:[;.]?\s*(?P<number>\d{{1,2}})\s*[;.]?|{_ASTERISK}|[;,]\s*(?:and|or))\s*$"
 )
 # "... Cultural Expressions (Burkina Faso);*" (Costa Rica 2010, A/HRC/13/15 89.4).
 ASTERISK_AFTER_LIST = re.compile(rf"\)\s*{_ASTERISK}\s*$")
@@ -385,19 +386,33 @@ _WORD = re.compile(r"\w")
 _AROUND_PART = " ;,.:/"
 
 
+def _mark_after_list(body: str, states: StateTable) -> re.Match[str] | None:
+    """The mark printed after the item's State list (`_MARKER_AFTER_LIST`): "(Chad)3" (Lesotho
+    2010 97.3), "(Venezuela (Bolivarian Republic of)) 4;" (Sri Lanka 2012 127.24), "(Brazil);*";
+    None when the parenthesis before it is no State list ("Ratify ILO Convention (No. 189) 2")."""
+    marker = _MARKER_AFTER_LIST.search(body)
+    if marker is None:
+        return None
+    group = _last_parenthetical(body[: marker.start() + 1])
+    return marker if group is not None and _resolve_list(group[1], states) is not None else None
+
+
+def marker_after_list(text: str, states: StateTable) -> str | None:
+    """The footnote number printed as text after an ask's State list: at body size on the
+    baseline, "(Chad)3;" (Lesotho 2010, A/HRC/15/7 97.3), where the loader sees no superscript
+    (`pipeline.loader`), or on a line of its own, "(New Zealand);" then "6" (Botswana 2013)."""
+    marker = _mark_after_list(text.strip(), states)
+    return marker["number"] if marker else None
+
+
 def _cut_trailing_lists(
     text: str, states: StateTable
 ) -> tuple[str, list[tuple[int, list[str]]], list[str]]:
     """(the text without its closing State lists, those lists as (start, States), the unknown
     names they hold)."""
     body = text.strip()
-    # A mark after the State list (`_MARKER_AFTER_LIST`): "(Chad)3" (Lesotho 2010 97.3),
-    # "(Venezuela (Bolivarian Republic of)) 4;" (Sri Lanka 2012 127.24), "(Brazil);*".
-    marker = _MARKER_AFTER_LIST.search(body)
-    if marker:
-        group = _last_parenthetical(body[: marker.start() + 1])
-        if group is not None and _resolve_list(group[1], states) is not None:
-            body = body[: marker.start() + 1]
+    if marker := _mark_after_list(body, states):
+        body = body[: marker.start() + 1]
     trailing: list[tuple[int, list[str]]] = []
     unknown: list[str] = []
     while True:

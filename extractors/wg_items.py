@@ -107,6 +107,10 @@ class Item:
     # the footnote markers printed in its lines: (index in `parts`, page, marker)
     markers: list[tuple[int, int, str]] = field(default_factory=list)
     footnotes: list[AskFootnote] = field(default_factory=list)  # those of `ask_markers`
+    part_pages: list[int] = field(default_factory=list)  # the page of each of `parts`
+
+    def __post_init__(self) -> None:
+        self.part_pages = self.part_pages or [self.page] * len(self.parts)
 
     @property
     def ask_markers(self) -> list[tuple[int, str]]:
@@ -115,10 +119,17 @@ class Item:
         end = len(self.parts) if self.tail_from is None else self.tail_from
         return [(page, marker) for part, page, marker in self.markers if part < end]
 
+    @property
+    def ask_end_page(self) -> int:
+        """The page of the ask's last line (not of a tail after it)."""
+        end = len(self.parts) if self.tail_from is None else self.tail_from
+        return self.part_pages[end - 1] if 0 < end <= len(self.part_pages) else self.page
+
     def add(self, line: Line, text: str) -> None:
         """Add a printed line (`text`, its text as read) and its footnote markers."""
         self.markers.extend((len(self.parts), page, marker) for page, marker in _marks(line))
         self.parts.append(text)
+        self.part_pages.append(line.page)
 
     @property
     def note(self) -> str | None:

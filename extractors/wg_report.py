@@ -41,6 +41,7 @@ from uprdex.extractors.state_lists import (
     ASTERISK_AFTER_LIST,
     ask_parts,
     leading_state,
+    marker_after_list,
     split_recommending_states,
 )
 from uprdex.extractors.wg_items import (
@@ -158,7 +159,7 @@ def parse_wg_report(document: LoadedDocument, states: StateTable | None = None) 
     dropped = _drop_comments(paragraphs)
     _read_unnumbered_asks(paragraphs, states, warnings)
     _read_asks_in_footnotes(paragraphs, document.pages, states, warnings)
-    _read_footnotes_on_asks(paragraphs, document.pages)
+    _read_footnotes_on_asks(paragraphs, document.pages, states)
     state_under_review = find_state_under_review(head, states)
     recommendations: list[Recommendation] = []
     comments: list[StateComment] = []
@@ -385,19 +386,35 @@ def _read_asks_in_footnotes(
                 paragraph.items.append(item)
 
 
-def _read_footnotes_on_asks(paragraphs: list[Paragraph], pages: Sequence[Page]) -> None:
-    """The footnotes printed on each ask (`Item.ask_markers`), kept with it: El Salvador 2010's
-    81.72 "To pursue and intensify initiatives in the area of housing (Algeria)¹" and its note
-    "The recommendation as read during the interactive dialogue: To pursue ... a house for
-    everyone." (A/HRC/14/5, page 17). A marker whose note is not found keeps nothing."""
+def _read_footnotes_on_asks(
+    paragraphs: list[Paragraph], pages: Sequence[Page], states: StateTable
+) -> None:
+    """The footnotes printed on each ask (`Item.ask_markers`, else `_marker_as_text`), kept with
+    it: El Salvador 2010's 81.72 "To pursue and intensify initiatives in the area of housing
+    (Algeria)¹" and its note "The recommendation as read during the interactive dialogue: To
+    pursue ... a house for everyone." (A/HRC/14/5, page 17). A marker whose note is not found
+    keeps nothing."""
     by_number = {page.number: page for page in pages}
     for paragraph in paragraphs:
         for item in paragraph.items:
-            for page, marker in item.ask_markers:
+            for page, marker in item.ask_markers or _marker_as_text(item, by_number, states):
                 lines = _footnote(by_number, page, marker)
                 if lines:
                     text = join_lines([line for _, line in lines])
                     item.footnotes.append(AskFootnote(marker, lines[0][0], text))
+
+
+def _marker_as_text(
+    item: Item, by_number: dict[int, Page], states: StateTable
+) -> list[tuple[int, str]]:
+    """The marker printed as text after the ask's State list (`marker_after_list`: "(Chad)3;",
+    Lesotho 2010 97.3, at body size on the baseline, no superscript for the loader to see), with
+    the page of the ask's last line; none when that page's body prints the marker as one."""
+    number = marker_after_list(join_lines(item.parts[: item.tail_from]), states)
+    page = by_number.get(item.ask_end_page)
+    if number is None or page is None or number in printed_markers(body_lines(page)):
+        return []
+    return [(page.number, number)]
 
 
 def _asks_on_pages(lines: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:

@@ -31,7 +31,7 @@ import yaml
 
 from uprdex.pipeline.extras import require
 from uprdex.pipeline.resources import data_path
-from uprdex.pipeline.store.folding import fts_phrases
+from uprdex.pipeline.store.folding import fts_phrases, straight_quotes
 
 __all__ = [
     "QUERIES",
@@ -368,10 +368,12 @@ def _register_plugin() -> None:
 def _escape_fts(conn: sqlite3.Connection) -> None:
     """Browse's search box folds apostrophes as `search` does (`folding`): Datasette's
     `escape_fts`, each word or phrase with an apostrophe also searched without it, so that
-    "Baha'i" finds the asks that print "Baha’is"."""
+    "Baha'i" finds the asks that print "Baha’is"; a phrase in typographic quotes is one."""
     from datasette.utils import escape_fts
 
-    conn.create_function("escape_fts", 1, lambda query: fts_phrases(escape_fts(query)))
+    conn.create_function(
+        "escape_fts", 1, lambda query: fts_phrases(escape_fts(straight_quotes(query)))
+    )
 
 
 _PLUGIN = "uprdex"
@@ -452,7 +454,8 @@ def _facet_classes() -> list[type]:
 def _asked_filter(request: Any, database: str, table: str, datasette: Any) -> Any:
     """The parts rule of `recs --recommending-state X --search WORDS` on a searched page: a
     compound item (Japan 2008's 60.1) is listed for a State only when the words are in the
-    parts that State asked for. On one row per State, each row's own State; on
+    parts that State asked for, or in its footnotes that give that State's ask (the words
+    `recommendation_asked_fts` holds per State). On one row per State, each row's own State; on
     Recommendations, each State chosen in its recommending States facet. An index without the
     parts (an earlier uprdex's, served as it is: `parts_stored`) is searched as before the rule,
     every State keeping the items it made."""

@@ -24,7 +24,7 @@ memory_mb = 1024
 ocr = false
 
 [evidence]
-paraphrase_threshold = 0.5
+paraphrase_threshold = 0.4
 
 [clusters]                  # the defaults of `uprdex cluster`
 scope = "state"

@@ -31,9 +31,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from itertools import chain, count
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from uprdex.pipeline.clusters import (
     Cluster,
@@ -42,16 +40,12 @@ from uprdex.pipeline.clusters import (
     load_treaties,
     strip_states,
 )
-from uprdex.pipeline.clusters.linkage import node_key
-from uprdex.pipeline.clusters.positions import (
-    NodePlaces,
-    group_places,
-    item_places,
-    shared_rows,
-)
 from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.files import write_whole
 from uprdex.pipeline.spreadsheet import csv_text, restore
+
+if TYPE_CHECKING:
+    from uprdex.pipeline.clusters.positions import NodePlaces
 
 __all__ = [
     "CSV_COLUMNS",
@@ -67,7 +61,7 @@ __all__ = [
     "write_csv",
 ]
 
-Scores = Callable[[Sequence[str], NodePlaces], Sequence[Sequence[float]]]
+Scores = Callable[[Sequence[str], "NodePlaces"], Sequence[Sequence[float]]]
 """How alike each pair of these texts is, 0-100, as a square matrix, given where each is
 printed (its clustering node's places, `positions.group_places`)
 (`pipeline.cluster_reasons.pair_scores`: the clustering's own similarity)."""
@@ -300,6 +294,12 @@ def _applied(
     existing: Mapping[str, str],
 ) -> ClusterResult:
     """The clusters with the merges of the links and the splits of the unlinks."""
+    # Here, not at the top: the store imports this module to read the index (`uprdex recs`,
+    # `show`), and the clustering's linkage and positions bring numpy and scipy (~0.4 s of
+    # each).
+    from uprdex.pipeline.clusters.linkage import node_key
+    from uprdex.pipeline.clusters.positions import group_places, item_places, shared_rows
+
     units = _Sets()
     for link in _links(relevant):
         units.union(link.first, link.second)
@@ -349,6 +349,9 @@ def _split(
 
     The groups' score sums live in one matrix updated in place (Lance-Williams), so a cluster
     of 232 members splits in well under a second."""
+    # Here, not at the top: as `_applied`'s imports (numpy, ~0.1 s of reading the index).
+    import numpy as np
+
     texts = [by_id[member].text for member in members]
     scores = np.array(score(texts, places), dtype=np.float64)
     np.fill_diagonal(scores, 0.0)

@@ -19,6 +19,7 @@ import stat
 import statistics
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -204,6 +205,11 @@ def _read_page(
         text = raw_text[start:end]
         if _is_header_or_footer(text, top, height, settings.margin):
             continue
+        limit = body_size * settings.superscript_ratio
+        if lines and _is_split_marker(textpage, text, start, size, limit, lines[-1], top):
+            before = lines[-1]
+            lines[-1] = replace(before, markers=(*before.markers, (len(before.text), text.strip())))
+            continue
         text, markers = _split_markers(textpage, text, start, size, char_count, settings)
         text = vocabulary.repair(text).strip()
         if not text:
@@ -329,6 +335,32 @@ def _split_markers(
         return text, ()
     kept.append(text[cursor:])
     return "".join(kept), tuple(markers)
+
+
+# "7" alone: a superscript marker pdfium put on a line of its own, as it sits higher than the
+# line it is printed at the end of ("... for its implementation (Iraq)" then "7", Sri Lanka 2012,
+# A/HRC/22/16 p. 15 127.27; "(New Zealand);" then "6", Botswana 2013 p. 18).
+_LONE_DIGITS = re.compile(r"^\s*\d{1,3}\s*$")
+
+
+def _is_split_marker(
+    textpage: pdfium.PdfTextPage,
+    text: str,
+    start: int,
+    size: float,
+    limit: float,
+    before: Line,
+    top: float,
+) -> bool:
+    """Whether a line is only a footnote marker of the line before: digits printed at most
+    `limit` (the superscript share of the page's body size), on that line's height (not a
+    note's marker line, printed below the text above it) and raised above its last character."""
+    if not _LONE_DIGITS.match(text) or not 0 < size <= limit:
+        return False
+    if abs(top - before.top) > before.size:
+        return False
+    index = start + len(text) - len(text.lstrip())
+    return _is_raised(textpage, index)
 
 
 _matrix = pdfium_c.FS_MATRIX()

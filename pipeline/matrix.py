@@ -6,8 +6,9 @@ paragraph, text, recommending States, response, uprdex's reading of the State's 
 kind, "supported in part": `response_detail`, a label, not the State's words) and the paragraph
 that prints the State's words (`response_source`), themes, cluster, evidence documents, latest
 evidence) and two empty columns for the researcher, "Implementation status" (a drop-down list,
-any text allowed) and "Notes", then the page of its WG report that prints it and its id (the
-columns before keep their places: a script may read them by position);
+any text allowed) and "Notes", then the page of its WG report that prints it, the footnotes the
+report prints on it ("3 (p. 17): Recommendation originally read: ...", one a line) and its id
+(the columns before keep their places: a script may read them by position);
 then a "<State> clusters" sheet with one row per duplicate cluster of two or more. Headers are
 frozen and filtered, text wraps in readable widths, and the response is a coloured cell.
 
@@ -64,6 +65,7 @@ _RECOMMENDATION_COLUMNS = (
     _Column("Implementation status", 18, wrap=True),
     _Column("Notes", 30, wrap=True),
     _Column("Page", 6),
+    _Column("Footnotes", 40, wrap=True),
     _Column("Id", 20),
 )
 _CLUSTER_COLUMNS = (
@@ -180,8 +182,15 @@ def _recommendation_row(
         None,
         None,
         rec["source"]["page"],
+        _footnotes(rec["footnotes"]),
         rec["id"],
     ]
+
+
+def _footnotes(notes: list[dict[str, Any]]) -> str | None:
+    """An ask's footnotes as a cell, one a line as `show --brief` and the report print them:
+    "3 (p. 17): Recommendation originally read: “Integrate ...” (Chad)."; none: an empty cell."""
+    return "\n".join(f"{n['marker']} (p. {n['page']}): {n['text']}" for n in notes) or None
 
 
 def _cluster_row(cluster: StoredCluster, curated: bool) -> list[Any]:

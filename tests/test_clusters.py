@@ -19,8 +19,8 @@ from uprdex.pipeline.clusters import (
     core_cut,
     normalize,
     recurrences,
-    similarity,
 )
+from uprdex.pipeline.clusters.similarity import similarity
 from uprdex.pipeline.settings import ClusterSettings
 
 SLO = "A/HRC/43/15"

@@ -200,7 +200,11 @@ def test_an_index_of_schema_8_gets_context_pages_as_its_documents_are_read_again
     db.execute("UPDATE documents SET reader = NULL")  # read by that release
     db.close()
     with Store(index) as store:
-        assert {row.context_page for row in store.evidence()} == {None}
+        # A paraphrase is its own context, on its page, from the migration on (schema 9): since
+        # echo5 (threshold 0.40) p. 1's "It was recommended that Slovenia ratify ... ICRMW, ..."
+        # is one, of 115.5. The release's citations have no context page until read again.
+        citations = [row for row in store.evidence() if row.kind == "citation"]
+        assert citations and {row.context_page for row in citations} == {None}
     ingested(("slovenia2014_recs.pdf", "cit_svn2019_compilation_notes.pdf"), index)
     with Store(index) as store:
         rows = store.evidence()

@@ -11,9 +11,10 @@ import html
 import json
 from pathlib import Path
 
+from uprdex.pipeline.loader import load_pdf
 from uprdex.pipeline.model import AskFootnote
 
-from helpers import by_paragraph, cli, ingested, parsed
+from helpers import by_paragraph, cli, fixture, ingested, parsed
 
 AS_READ = "The recommendation as read in the interactive dialogue "
 
@@ -98,3 +99,47 @@ def test_the_report_shows_each_footnote_with_its_ask(tmp_path: Path) -> None:
     entry = entry[: entry.index("</article>")]
     assert "Footnotes" in entry
     assert "5 (p. 4): " + html.escape(AS_READ + "“Ratify the ICCPR and the ICESCR”") in entry
+
+
+def test_a_marker_printed_as_text_after_the_state_list_finds_its_note() -> None:
+    # lesotho2010_chad3.pdf page 4 (A/HRC/15/7 p. 17): "... gender equality and so on (Chad)3;"
+    # prints note 3's marker at body size on the baseline, so the loader reads no superscript;
+    # 97.3 had no footnote. Botswana 2013 prints "6" alone on the line after "(New Zealand);"
+    # (115.75, p. 18) and "8" after "(Congo);" (115.90, p. 19).
+    lesotho = by_paragraph(parsed("lesotho2010_chad3.pdf"))
+    (chad,) = lesotho["97.3"].footnotes
+    assert (chad.marker, chad.page) == ("3", 4)
+    assert chad.text.startswith("Recommendation originally read: “Integrate the various regional")
+    assert chad.text.endswith("child welfare, gender equality and so on” (Chad).")
+    assert lesotho["97.3"].text.endswith("gender equality and so on")
+    assert [note.marker for note in lesotho["97.1"].footnotes] == ["2"]
+    assert lesotho["97.2"].footnotes == ()
+    botswana = by_paragraph(parsed("botswana2013_recs.pdf"))
+    assert [(note.marker, note.page) for note in botswana["115.75"].footnotes] == [("6", 4)]
+    assert (
+        botswana["115.75"]
+        .footnotes[0]
+        .text.endswith("as recommended by CEDAW in 2010 (New Zealand).”")
+    )
+    assert [(note.marker, note.page) for note in botswana["115.90"].footnotes] == [("8", 5)]
+    assert "indigenous populations (Congo)" in botswana["115.90"].footnotes[0].text
+
+
+def test_a_superscript_marker_pdfium_puts_on_a_line_of_its_own_is_the_line_befores() -> None:
+    # srilanka2012_split.pdf page 4 (A/HRC/22/16 p. 15): "127.27. ... for its implementation
+    # (Iraq)⁷;": pdfium gives the raised "7" a line of its own, which the loader kept as a small
+    # line low on the page, a note's marker line. So note 7 opened above note 1, 127.27 had no
+    # footnote, and note 6, read as the page's last, took the end of note 7 from page 5.
+    asks = by_paragraph(parsed("srilanka2012_split.pdf"))
+    (seven,) = asks["127.27"].footnotes
+    assert (seven.marker, seven.page) == ("7", 4)
+    assert seven.text.endswith("and provide necessary funds for its implementation”.")
+    (six,) = asks["127.26"].footnotes
+    assert six.text.endswith("Human Rights and other relevant mechanisms.”")
+    assert asks["127.27"].text.endswith("provide necessary funds for its implementation")
+    assert asks["127.27"].recommending_states == ("Iraq",)
+    # The marker is the line's: "(New Zealand);" then "6" (Botswana 2013 p. 18) is one line.
+    page = load_pdf(fixture("botswana2013_recs.pdf")).pages[3]
+    (line,) = [line for line in page.lines if line.text.endswith("(New Zealand);")]
+    assert line.markers == ((len(line.text), "6"),)
+    assert "6" not in [line.text for line in page.lines]

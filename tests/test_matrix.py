@@ -32,6 +32,7 @@ HEADER = [
     "Implementation status",
     "Notes",
     "Page",
+    "Footnotes",
     "Id",
 ]
 
@@ -227,3 +228,21 @@ def test_the_matrix_is_only_a_workbook(index: Path) -> None:
     )
     assert result.exit_code == 2
     assert "the matrix is a workbook" in result.output
+
+
+def test_each_asks_footnotes_are_a_readable_cell_beside_its_page(tmp_path: Path) -> None:
+    # The matrix had no footnotes: a researcher saw 138.18 "Consider ratifying the ICCPR and
+    # the ICESCR" and not that Spain asked "Ratify ..." in the dialogue (A/HRC/25/3 p. 14,
+    # note 5), which the record, show --brief and the report give.
+    index = ingested(("saudiarabia2013_asread.pdf",), tmp_path / "i.sqlite")
+    out = tmp_path / "matrix.xlsx"
+    args = ("export", "--what", "matrix", "--format", "xlsx", "--out", out, "--index", index)
+    assert cli(*args).exit_code == 0
+    by_id = {row["Id"]: row for row in _table(out, "Saudi Arabia")}
+    assert by_id["A/HRC/25/3#138.18"]["Footnotes"] == (
+        "5 (p. 4): The recommendation as read in the interactive dialogue "
+        "“Ratify the ICCPR and the ICESCR”"
+    )
+    assert by_id["A/HRC/25/3#138.20"]["Footnotes"] is None
+    noted = [row["Id"] for row in by_id.values() if row["Footnotes"]]
+    assert len(noted) == 8 and all(row["Page"] for row in by_id.values())

@@ -11,8 +11,9 @@ import hashlib
 
 import pytest
 
-from uprdex.pipeline.clusters import normalize, similarity, strip_states
+from uprdex.pipeline.clusters import normalize, strip_states
 from uprdex.pipeline.clusters.normalize import NORMALIZATION
+from uprdex.pipeline.clusters.similarity import similarity
 from uprdex.pipeline.settings import ClusterSettings
 
 from helpers import fixture

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from uprdex.pipeline.clusters import ClusterItem, ClusterSettings, cluster, pair_model, similarity
+from uprdex.pipeline.clusters import ClusterItem, ClusterSettings, cluster, pair_model
 from uprdex.pipeline.clusters.pair_features import DENSE_FEATURES
 from uprdex.pipeline.clusters.pair_model import (
     DEFAULT_MODEL_DIR,
@@ -25,6 +25,7 @@ from uprdex.pipeline.clusters.pair_model import (
     PairModel,
     PairModelError,
 )
+from uprdex.pipeline.clusters.similarity import similarity
 from uprdex.pipeline.semantic import SemanticModel
 from uprdex.pipeline.train_pairs import labelled_pairs, read_labelled, review_inputs
 from uprdex.pipeline.train_themes import file_sha256

@@ -20,7 +20,6 @@ from uprdex.pipeline.clusters import (
     cluster,
     load_treaties,
     normalize,
-    similarity,
 )
 from uprdex.pipeline.clusters.pair_model import (
     DEFAULT_MODEL_DIR,
@@ -39,7 +38,7 @@ from uprdex.pipeline.clusters.positions import (
     position_features,
 )
 from uprdex.pipeline.clusters.recurrence import RecurrenceSettings
-from uprdex.pipeline.clusters.similarity import Similarity
+from uprdex.pipeline.clusters.similarity import Similarity, similarity
 from uprdex.pipeline.model_files import write_arrays, write_metadata
 from uprdex.pipeline.train_pairs import read_labelled
 

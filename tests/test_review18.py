@@ -32,11 +32,9 @@ NOT_PARAPHRASES = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review18 finding 1: a sentence sharing a word or two with a recommendation is "
-    "stored as its paraphrase evidence (scores 0.506, 0.53 over the 0.5 threshold)",
-)
+# review18 finding 1 (fixed by echo5's default, typical+object at 0.40: a sentence's words that
+# no ask uses count in its length, so the two, 0.506 and 0.53 with the old score, score 0.362
+# and 0.179 now).
 @pytest.mark.parametrize(("document", "recommendation", "sentence"), NOT_PARAPHRASES)
 def test_a_sentence_on_another_subject_is_no_paraphrase_evidence(
     tmp_path: Path, document: str, recommendation: str, sentence: str

@@ -234,6 +234,12 @@ def test_a_quoted_phrase_finds_its_words_next_to_each_other_in_order(names_index
         ('"penalty death"', False),
         ('abolish "penalty death', False),  # a quote left open runs to the end, as in browse
         ('"death penalties"', True),  # other forms of a word match, as everywhere in search
+        # typographic quotes, as a phrase pasted from a Word document or a web page has them:
+        # they were read as part of the words, so the words were loose ("penalty death" found)
+        ("abolish “death penalty”", True),
+        ("“penalty death”", False),
+        ("„penalty death“", False),
+        ("abolish “penalty death", False),
     ],
 )
 def test_a_quoted_phrase_is_one_fts5_phrase(words: str, finds: bool) -> None:

@@ -156,12 +156,14 @@ NO_RECURRING = (
 """What `--recurring` says when it finds nothing."""
 SEARCH_OPTION = click.option(
     "--search",
-    help="Words that must all appear in the recommendation text; words in double quotes, "
+    help="Words that must all appear in the recommendation's text or its footnotes (the ask "
+    "as read in the interactive dialogue); words in double quotes, "
     "together and in that order, and never by a treaty's or body's other names "
     "('\"death penalty\"'). With --recommending-state, "
     "an item that bundles several asks, each with its own States (Japan 2008's 60.1: OP-CAT "
     "(United Kingdom, ...), the Hague Convention (Canada, ...)), is kept only when the words "
-    "are in the parts that State asked for.",
+    "are in the parts that State asked for, or in a footnote on it that gives that State's ask "
+    "as made in the dialogue.",
 )
 
 
@@ -342,8 +344,12 @@ def rec_filter(
         _say_not_held(_held(store, "cycle", documents), "cycle", cycle, cycle)
     theme = options.get("theme")
     if theme and store is not None:
+        from uprdex.pipeline.store.folding import fold_apostrophes
+
         themes = store.themes()
-        if theme.casefold() not in {known.casefold() for known in themes}:
+        # as the filter reads it (`filter_sql`): any case, any apostrophe or none
+        named = {(fold_apostrophes(known) or known).casefold() for known in themes}
+        if (fold_apostrophes(theme) or theme).casefold() not in named:
             err.print(
                 f"[yellow]warning[/] --theme {escape(theme)!r} is not a theme of this index, "
                 f"whose themes are: {escape('; '.join(themes))} (`uprdex themes` counts their "

@@ -34,25 +34,54 @@ Example:
     later = cluster(items + new_items, existing=result.assignment)   # old ids kept
 """
 
-from uprdex.pipeline.clusters.linkage import cluster
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from uprdex.pipeline.clusters.normalize import ACTION_KINDS, action_kinds, normalize, strip_states
 from uprdex.pipeline.clusters.records import (
     CORE_MARGIN,
     Cluster,
     ClusterItem,
     ClusterResult,
+    Recurrence,
     core_cut,
 )
-from uprdex.pipeline.clusters.recurrence import (
-    RECURRENCE_CUT,
-    Recurrence,
-    RecurrenceSettings,
-    pair_matrix,
-    recurrences,
-)
-from uprdex.pipeline.clusters.similarity import SCORERS, similarity
 from uprdex.pipeline.clusters.treaties import TreatyTable, load_treaties
 from uprdex.pipeline.settings import ClusterSettings, Scope
+
+if TYPE_CHECKING:
+    from uprdex.pipeline.clusters.linkage import cluster
+    from uprdex.pipeline.clusters.recurrence import (
+        RECURRENCE_CUT,
+        RecurrenceSettings,
+        pair_matrix,
+        recurrences,
+    )
+    from uprdex.pipeline.clusters.similarity import SCORERS
+
+# Imported on first use (PEP 562), not here: the modules that cluster and score bring numpy,
+# scipy and rapidfuzz (~0.4 s), and reading the index (`uprdex recs`, `show`) imports this
+# package for `normalize` and the treaties alone. Each name, with the module it is in:
+_ON_USE = {
+    "cluster": "linkage",
+    "RECURRENCE_CUT": "recurrence",
+    "RecurrenceSettings": "recurrence",
+    "pair_matrix": "recurrence",
+    "recurrences": "recurrence",
+    "SCORERS": "similarity",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A name of `_ON_USE`, from its module (imported now), kept here for the next use."""
+    if name not in _ON_USE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{_ON_USE[name]}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ACTION_KINDS",
@@ -74,6 +103,5 @@ __all__ = [
     "normalize",
     "pair_matrix",
     "recurrences",
-    "similarity",
     "strip_states",
 ]

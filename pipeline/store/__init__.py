@@ -21,9 +21,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from uprdex.pipeline.corrections import Correction
 from uprdex.pipeline.locations import (
     IN_INDEX_FOLDER,
     holds,
@@ -42,7 +41,7 @@ from uprdex.pipeline.model import (
 )
 from uprdex.pipeline.names import path_text, text_path
 from uprdex.pipeline.settings import ClusterSettings, EvidenceSettings
-from uprdex.pipeline.store import clustering, ids, linking, queries, stale, writes
+from uprdex.pipeline.store import ids, linking, queries, stale, writes
 from uprdex.pipeline.store.connection import Connection
 from uprdex.pipeline.store.ids import ImportedAs, Named, Resolved
 from uprdex.pipeline.store.linking import ImportLinks
@@ -62,6 +61,9 @@ from uprdex.pipeline.store.rows import (
     StoredThemeHit,
 )
 from uprdex.pipeline.store.schema import SCHEMA_VERSION, STATE_COMMENT
+
+if TYPE_CHECKING:
+    from uprdex.pipeline.corrections import Correction
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -326,15 +328,22 @@ class Store(Connection):
         return linking.import_links(self.db, sha256)
 
     # --- clusters and corrections (clustering.py) ------------------------------------------
+    # Each method imports clustering.py, not the top of this file: reading the index (`uprdex
+    # recs`, `show`) needs none of it, and it brings the clustering code, numpy and scipy
+    # (~0.4 s of each of those commands; `status` asks whether the clusters are current).
 
     def cluster_settings(self) -> ClusterSettings:
         """The cluster settings in force: what the last `uprdex cluster` run set, over the
         base the store was opened with (the configuration's [clusters], else the defaults)."""
+        from uprdex.pipeline.store import clustering  # on use: see above
+
         return clustering.cluster_settings(self.db, self.cluster_base)
 
     def clusters_current(self) -> bool:
         """Whether the stored clusters are made as the settings in force and the installed
         models would make them (`update_clusters` makes stale ones again, every State)."""
+        from uprdex.pipeline.store import clustering  # on use: see above
+
         return clustering.clusters_current(self.db, self.cluster_base)
 
     def stale_cluster_states(self) -> set[str]:
@@ -351,6 +360,8 @@ class Store(Connection):
     def remembered_cluster_settings(self) -> dict[str, Any]:
         """The cluster settings the last `uprdex cluster` run set (`uprdex config` shows
         them), by name."""
+        from uprdex.pipeline.store import clustering  # on use: see above
+
         return clustering.remembered_settings(self.db)
 
     def update_clusters(
@@ -362,22 +373,32 @@ class Store(Connection):
         """(Re)compute duplicate clusters (only those of `states`, or all from scratch when
         `fresh`) with `settings` (a `uprdex cluster` run's, remembered) or those in force;
         returns how many recommendations were clustered."""
+        from uprdex.pipeline.store import clustering  # on use: see above
+
         return clustering.update_clusters(self, self.cluster_base, settings, states, fresh)
 
     def clusters(self, where: RecFilter | None = None, min_size: int = 1) -> list[StoredCluster]:
         """Clusters of the recommendations matching the filter, largest first, with members."""
+        from uprdex.pipeline.store import clustering  # on use: see above
+
         return clustering.clusters(self.db, where, min_size)
 
     def cluster_ids(self, ids: Sequence[str] | None = None) -> dict[str, str | None]:
         """The cluster of each recommendation (None: not clustered): of all, or of these."""
+        from uprdex.pipeline.store import clustering  # on use: see above
+
         return clustering.cluster_ids(self.db, ids)
 
     def cluster_curation(self) -> dict[str, list[Correction]]:
         """The corrections that shape each cluster, by cluster id."""
+        from uprdex.pipeline.store import clustering  # on use: see above
+
         return clustering.cluster_curation(self.db)
 
     def corrections(self) -> list[Correction]:
         """The researchers' links and unlinks (`uprdex cluster link/unlink`), by pair."""
+        from uprdex.pipeline.store import clustering  # on use: see above
+
         return clustering.corrections_of(self.db)
 
     def named_now(self, given: Sequence[str]) -> dict[str, str]:
@@ -388,14 +409,20 @@ class Store(Connection):
     def applied_corrections(self) -> Resolved:
         """The corrections as they apply: imported asks' ids read as the report's asks they
         name now, with a line on any that disagree or contradict once so read."""
+        from uprdex.pipeline.store import clustering  # on use: see above
+
         return ids.resolved(self.db, clustering.corrections_of(self.db, as_recorded=True))
 
     def record_corrections(self, incoming: Sequence[Correction]) -> list[Correction]:
         """Record links and unlinks; returns those that changed something (nothing is
         recorded when the result would contradict itself: `CorrectionError`)."""
+        from uprdex.pipeline.store import clustering  # on use: see above
+
         return clustering.record_corrections(self, incoming)
 
     def forget_correction(self, a: str, b: str) -> list[Correction]:
         """Drop the corrections two ids name (the one recorded with them, or every one listed
         under two asks' ids); returns those dropped."""
+        from uprdex.pipeline.store import clustering  # on use: see above
+
         return clustering.forget_correction(self, a, b)

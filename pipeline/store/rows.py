@@ -173,11 +173,9 @@ class StoredRecommendation:
     ) -> StoredRecommendation:
         """The recommendation of a `SELECT * FROM recommendations` row and its child rows."""
         named = list(dict.fromkeys((state["name"], state["iso3"]) for state in states))
-        # not its search-only columns (`folding`): SQLite gives a generated column with `*`
-        stored = {k: v for k, v in dict(row).items() if k in cls.__dataclass_fields__}
         return cls(
             **{
-                **stored,
+                **dict(row),
                 "warnings": tuple(json.loads(row["warnings"])),
                 "footnotes": tuple(AskFootnote(**note) for note in json.loads(row["footnotes"])),
                 "recommending_states": tuple(name for name, _ in named),

@@ -8,6 +8,7 @@ touches up to date (`linking`, `responses`), whichever document arrived first.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
@@ -420,10 +421,27 @@ def _write_recommendations(db: sqlite3.Connection, document: DocumentRow, report
     return len(rec_rows) - inserted
 
 
+# "(China)" closing "... join the CRPD at an early date (China)." (Norway 2010, A/HRC/13/5 note
+# 2 on 105.2): a name in parentheses, which may be a State's.
+_IN_PARENTHESES = re.compile(r"\(([^()]+)\)")
+
+
+def _noted_by(note: str, names: list[str]) -> list[str]:
+    """The States of a compound item (`names`) a footnote on it gives the ask of: those it names
+    in parentheses, the State's own words as made in the dialogue ("... at an early date
+    (China)."); all of them when it names none of them (Samoa 2011's note on 73.28)."""
+    table = load_states()
+    named = {
+        state.name for group in _IN_PARENTHESES.findall(note) if (state := table.resolve(group))
+    }
+    return [name for name in names if name in named] or names
+
+
 def _write_parts(db: sqlite3.Connection, sha256: str, report: WgReport) -> None:
     """The parts of this document's compound items (not those another copy of the report
     holds), and per State the words of the parts it asked for (with the verb an enumerated
-    object shares, `AskPart.lead`), which `RecFilter` searches."""
+    object shares, `AskPart.lead`) and of the item's footnotes (`_noted_by`), which
+    `RecFilter` searches."""
     ours = {
         row[0]
         for row in db.execute("SELECT id FROM recommendations WHERE document_sha256 = ?", (sha256,))
@@ -444,6 +462,9 @@ def _write_parts(db: sqlite3.Connection, sha256: str, report: WgReport) -> None:
             parts.append((rec_id, position, part.text, json.dumps(names)))
             for name in names:  # an enumerated object with the verb it shares ("ratify")
                 words.setdefault(name, []).append(f"{part.lead} {part.text}".strip())
+        for note in rec.footnotes:
+            for name in _noted_by(note.text, list(words)):
+                words[name].append(note.text)
         for name, texts in words.items():
             text = " ... ".join(texts)
             asked.append((text, fold_apostrophes(text), rec_id, name))
