@@ -14,7 +14,7 @@
 2. Scale: the 33,074 rows of upr_info_sessions_1-20.csv with scope "all": time (the fastest of
    two runs, and half the rows likewise, for the growth to 41,000 rows) and peak RSS, against
    naive all-pairs `rapidfuzz.process.cdist` timed on 3,000 rows and extrapolated.
-   (--scale alone; --pair-model DIR: that pair model too, beside the shipped one.)
+   (--scale alone; --pair-model DIR: that pair model too; --joint: joint asks, `with_joint_asks`.)
 3. Incremental: cluster all but one review, add it with `existing=`, check no id changed.
 4. The defaults on the gold with the similarity model retrained with four other seeds.
 
@@ -22,7 +22,7 @@
    shared among worker processes, which must give the same clusters.
 
 Run: .venv/bin/python bench/bench_clusters.py [--slovenia-grid | --parts | --scale
-[--pair-model DIR]]
+[--pair-model DIR] [--joint]]
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import cluster_protocol
@@ -373,6 +374,36 @@ def upr_info_items() -> list[ClusterItem]:
         ]
 
 
+JOINT_EVERY = 20
+"""--joint: one row in this many of a cycle-1 review is a joint ask (Viet Nam 2009: 14 of 145)."""
+JOINT_PARTS = 3
+
+
+def with_joint_asks(items: list[ClusterItem]) -> list[ClusterItem]:
+    """The rows with every `JOINT_EVERY`th row of each cycle-1 review (in the order of their
+    texts) a joint ask of its own and the next `JOINT_PARTS` - 1 rows' asks, as a WG report
+    prints one ("A (Brazil)/B (Mexico)/C (Chile)", each State's text a part; those rows kept
+    too). The export prints each State's part of a joint ask as a row of its own: without this,
+    no row has parts and the recurring asks never read any (`part_links`)."""
+    reviews: dict[tuple[str, int | None], list[int]] = {}
+    for at, item in enumerate(items):
+        if item.cycle == 1:
+            reviews.setdefault((item.state_under_review, item.session), []).append(at)
+    out = list(items)
+    for rows in reviews.values():
+        rows.sort(key=lambda at: items[at].text)  # neighbours open alike, as a joint ask's parts
+        for start in range(0, len(rows) - JOINT_PARTS + 1, JOINT_EVERY):
+            joined = [items[at] for at in rows[start : start + JOINT_PARTS]]
+            texts = tuple(dict.fromkeys(item.text for item in joined))
+            states = tuple(dict.fromkeys(s for item in joined for s in item.recommending_states))
+            printed = "/".join(f"{i.text} ({', '.join(i.recommending_states)})" for i in joined)
+            if len(texts) > 1:
+                out[rows[start]] = replace(
+                    joined[0], text=printed, recommending_states=states, parts=texts
+                )
+    return out
+
+
 TARGET_ROWS = 41_000
 """Issue #19: all States' recommendations of three cycles, clustered in at most 30 s."""
 REPEATS = 2
@@ -541,6 +572,10 @@ def main() -> int:
         return 0
     items = upr_info_items()
     if "--scale" in sys.argv:  # this section alone
+        if "--joint" in sys.argv:
+            items = with_joint_asks(items)
+            joint = sum(bool(item.parts) for item in items)
+            print(f"--joint: {joint:,} rows of cycle-1 reviews made joint asks of {JOINT_PARTS}")
         at = sys.argv.index("--pair-model") + 1 if "--pair-model" in sys.argv else 0
         bench_scale(items, Path(sys.argv[at]) if at else None)
         return 0

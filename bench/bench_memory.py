@@ -12,6 +12,13 @@ side by side in one run.
    whole report from it: the nightly build alone. Both releases' outputs are then compared
    byte for byte.
 
+3. With --xlsx, this step alone: `uprdex export --what recommendations --format xlsx` of a big
+   index (--index FILE, or one built by `uprdex import upr-info` of the shared UPR Info export:
+   32,080 asks), by each release (the baseline: main at XLSX_BASE, the workbook of every cell
+   in memory; ours written row by row). The two workbooks are then compared cell by cell (every
+   sheet's values and types, frozen panes, filter, widths, extent), and ours is exported a
+   second time: the two files must be the same bytes.
+
 Memory is the resident set (RSS) sampled every 20 ms: of the `uprdex run` process ("run"), and
 of it with its sandbox workers at once ("with workers"); Prefect's temporary server, a child
 too, is left out. The machine may be shared: the load average is printed beside each step.
@@ -20,12 +27,14 @@ The baseline is BASE's tree (`git archive`), laid out as the installed package i
 folder and put first on PYTHONPATH (bench_browse's `_baseline_tree`).
 
 Run: .venv/bin/python bench/bench_memory.py [--base COMMIT] [--files N] [--index FILE]
+     .venv/bin/python bench/bench_memory.py --xlsx [--index FILE] [--base COMMIT]
 """
 
 from __future__ import annotations
 
 import argparse
 import filecmp
+import itertools
 import os
 import shutil
 import subprocess
@@ -42,6 +51,8 @@ from bench_browse import _baseline_tree, _env
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 BASE = "4ab0f5c"  # main when memory measured the nightly run
+XLSX_BASE = "c3f22f4"  # main when xlsxstream streamed the xlsx export
+UPR_INFO = SHARED / "upr_info" / "upr_info_sessions_1-20.csv"
 CLI = "from uprdex.flows.cli import run; run()"
 # Ours, with the flow's reader of the inbox made a list: every file's bytes read up front.
 NAIVE = """
@@ -145,7 +156,10 @@ def main() -> int:
     parser.add_argument("--base", default=BASE)
     parser.add_argument("--files", type=int, default=300, help="the N largest PDFs (all: 300)")
     parser.add_argument("--index", type=Path, help="skip 1.: the build alone, from this index")
+    parser.add_argument("--xlsx", action="store_true", help="3. alone: the xlsx export")
     args = parser.parse_args()
+    if args.xlsx:
+        return _xlsx(args.index, args.base if args.base != BASE else XLSX_BASE)
     chosen = _largest(args.files)
     if len(chosen) < 245:
         print(f"skipped: {SHARED} not found or too small")
@@ -195,6 +209,75 @@ def main() -> int:
         count = len(list((root / "reports-ours").rglob("*.*")))
         print(f"  {count} output files, byte for byte the same in both releases")
     return 0
+
+
+def _xlsx(index: Path | None, base: str) -> int:
+    """3.: the xlsx export of a big index, baseline against ours, and the workbooks compared."""
+    if index is None and not UPR_INFO.is_file():
+        print(f"skipped: {UPR_INFO} not found")
+        return 0
+    with tempfile.TemporaryDirectory(prefix="uprdex-bench-xlsx-") as tmp:
+        root = Path(tmp)
+        if index is None:
+            index = root / "index.sqlite"
+            start = time.perf_counter()
+            command = [sys.executable, "-c", CLI, "import", "upr-info", str(UPR_INFO)]
+            subprocess.run([*command, "--index", str(index)], env=_env(None), cwd=root, check=True)
+            print(f"index: import upr-info, {time.perf_counter() - start:.0f} s")
+        sides = {"baseline": _baseline_tree(base, root / "base"), "ours": None}
+        print(f"3. uprdex export --what recommendations --format xlsx (baseline {base})")
+        export = [sys.executable, "-c", CLI, "export", "--what", "recommendations"]
+        export += ["--index", str(index), "--format"]
+        peaks, outs = {}, {}
+        for side, path in sides.items():
+            outs[side] = root / f"{side}.xlsx"
+            peaks[side] = _peak([*export, "xlsx", "--out", str(outs[side])], _env(path), root)
+            print(f"{_line(side, peaks[side])}, {outs[side].stat().st_size / MB:.1f} MB file")
+        print(_ratio(peaks["baseline"], peaks["ours"]))
+        # The floor: the export's records held whole, as the CLI holds them for any format.
+        floor = _peak([*export, "csv", "--out", str(root / "ours.csv")], _env(None), root)
+        print(f"  (ours as csv, written line by line: run {floor.run:.0f} MB)")
+        again = root / "again.xlsx"
+        _peak([*export, "xlsx", "--out", str(again)], _env(None), root)
+        same_bytes = filecmp.cmp(outs["ours"], again, shallow=False)
+        print(f"  ours exported twice: {'the same bytes' if same_bytes else 'BYTES DIFFER'}")
+        differ = _sheet_differences(outs["baseline"], outs["ours"])
+        if differ:
+            print(f"  workbooks differ: {'; '.join(differ[:10])}")
+        else:
+            print(
+                "  workbooks: every sheet, cell (value, type), frozen pane, filter, width the same"
+            )
+    return 1 if differ or not same_bytes else 0
+
+
+def _sheet_differences(left: Path, right: Path) -> list[str]:
+    """What a spreadsheet user would see differ between two workbooks, sheet by sheet."""
+    from openpyxl import load_workbook
+
+    books = [load_workbook(path) for path in (left, right)]
+    if books[0].sheetnames != books[1].sheetnames:
+        return [f"sheets {books[0].sheetnames} != {books[1].sheetnames}"]
+    found = []
+    for name in books[0].sheetnames:
+        one, other = (book[name] for book in books)
+        for number, (row, row_then) in enumerate(
+            itertools.zip_longest(one.iter_rows(), other.iter_rows(), fillvalue=()), start=1
+        ):
+            cells = [(cell.value, cell.data_type) for cell in row]
+            if cells != [(cell.value, cell.data_type) for cell in row_then]:
+                found.append(f"{name} row {number}")
+        for what in ("freeze_panes", "dimensions"):
+            if getattr(one, what) != getattr(other, what):
+                found.append(f"{name} {what}")
+        if one.auto_filter.ref != other.auto_filter.ref:
+            found.append(f"{name} filter")
+        widths = [
+            {k: d.width for k, d in sheet.column_dimensions.items()} for sheet in (one, other)
+        ]
+        if widths[0] != widths[1]:
+            found.append(f"{name} widths")
+    return found
 
 
 def _differences(left: Path, right: Path) -> list[str]:

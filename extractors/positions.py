@@ -100,10 +100,11 @@ ENJOY_SUPPORT = rf"(?P<verb>{_NOT_ENJOYING}|{_ENJOYING})\s+(?:the\s+|its\s+)?sup
 WITHHELD_SUPPORT = re.compile(rf"\b{_NOT_ENJOYING}\s+(?:the\s+|its\s+)?support", re.I)
 
 # "accepted; considered already implemented or in process": "already implemented", "in the
-# process of implementation".
+# process of implementation", "125. The following recommendations enjoy the support of
+# Kazakhstan, which considers that they are in the process of being implemented." (A/HRC/28/10).
 _IMPLEMENTED = (
     r"already\s+(?:been\s+|being\s+|fully\s+)?implemented|in\s+(?:the\s+)?process\s+of\s+"
-    r"implementation"
+    r"(?:implementation|being\s+implemented)"
     # "they pertain to measures which have been implemented or are currently being
     # implemented" (Viet Nam 2009, A/HRC/12/11)
     r"|measures\s+which\s+(?:have\s+been|are\s+(?:currently\s+)?being)\s+implemented"

@@ -31,7 +31,7 @@ import yaml
 
 from uprdex.pipeline.extras import require
 from uprdex.pipeline.resources import data_path
-from uprdex.pipeline.store.folding import fts_phrases
+from uprdex.pipeline.store.folding import fts_phrases, straight_quotes
 
 __all__ = [
     "QUERIES",
@@ -368,10 +368,12 @@ def _register_plugin() -> None:
 def _escape_fts(conn: sqlite3.Connection) -> None:
     """Browse's search box folds apostrophes as `search` does (`folding`): Datasette's
     `escape_fts`, each word or phrase with an apostrophe also searched without it, so that
-    "Baha'i" finds the asks that print "Baha’is"."""
+    "Baha'i" finds the asks that print "Baha’is"; a phrase in typographic quotes is one."""
     from datasette.utils import escape_fts
 
-    conn.create_function("escape_fts", 1, lambda query: fts_phrases(escape_fts(query)))
+    conn.create_function(
+        "escape_fts", 1, lambda query: fts_phrases(escape_fts(straight_quotes(query)))
+    )
 
 
 _PLUGIN = "uprdex"

@@ -61,10 +61,10 @@ __all__ = [
     "write_csv",
 ]
 
-Scores = Callable[[Sequence[str], "NodePlaces"], Sequence[Sequence[float]]]
+Scores = Callable[[Sequence[str], "NodePlaces | None"], Sequence[Sequence[float]]]
 """How alike each pair of these texts is, 0-100, as a square matrix, given where each is
-printed (its clustering node's places, `positions.group_places`)
-(`pipeline.cluster_reasons.pair_scores`: the clustering's own similarity)."""
+printed (its clustering node's places, `positions.group_places`; None: as asks of two
+reports) (`pipeline.cluster_reasons.pair_scores`: the clustering's own similarity)."""
 
 CSV_COLUMNS = ("kind", "first", "second", "note", "who", "at")
 """Columns of `uprdex cluster links --export/--import`: one correction a row."""
@@ -258,31 +258,43 @@ def apply_corrections(
     if not relevant:
         return result
     applied = _applied(result, items, relevant, score, existing or {})
-    return _researchers_own(applied, relevant)
+    return _researchers_own(applied, items, relevant, score)
 
 
-def _researchers_own(result: ClusterResult, relevant: Sequence[Correction]) -> ClusterResult:
+def _researchers_own(
+    result: ClusterResult,
+    items: Sequence[ClusterItem],
+    relevant: Sequence[Correction],
+    score: Scores,
+) -> ClusterResult:
     """What the researcher's word settles is not the algorithm's guess: a cluster that holds
     both ends of a link has no confidence (its members were placed by the link, whatever
-    scored them), and an unlinked pair is no recurring ask ("asked before" is an ask the
-    researcher said is another)."""
+    scored them), and "asked before" follows the corrected clusters
+    (`recurrence.after_corrections`): asks of two reviews a link puts in one cluster repeat
+    each other, an unlinked pair does not."""
     linked = {
         result.assignment[c.first]
         for c in _links(relevant)
         if result.assignment[c.first] == result.assignment[c.second]
     }
-    unlinked = {frozenset((c.first, c.second)) for c in _unlinks(relevant)}
     clusters = tuple(
         replace(c, confidence=None, member_confidence={}) if c.id in linked else c
         for c in result.clusters
     )
+    # Here, not at the top: as `_applied`'s imports (numpy, ~0.1 s of reading the index).
+    from uprdex.pipeline.clusters.recurrence import after_corrections
+
+    by_id = {item.id: item for item in items}
+    named = {result.assignment[rec] for c in relevant for rec in c.pair}
+    recurrences = after_corrections(
+        result.recurrences,
+        [[by_id[m] for m in c.member_ids] for c in clusters],
+        {n for n, c in enumerate(clusters) if c.id in named},
+        {frozenset(c.pair) for c in _unlinks(relevant)},
+        lambda texts: score(texts, None),
+    )
     return replace(
-        result,
-        clusters=clusters,
-        by_id={c.id: c for c in clusters},
-        recurrences=tuple(
-            r for r in result.recurrences if frozenset((r.later_id, r.earlier_id)) not in unlinked
-        ),
+        result, clusters=clusters, by_id={c.id: c for c in clusters}, recurrences=recurrences
     )
 
 

@@ -14,12 +14,18 @@ import io
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, TextIO
 
 from uprdex.pipeline.corrections import Correction
-from uprdex.pipeline.files import write_streamed, write_whole
+from uprdex.pipeline.files import write_streamed
 from uprdex.pipeline.model import DocumentType, ExportFormat, ExportKind, ImportSource
-from uprdex.pipeline.spreadsheet import append_xlsx_row, csv_lines, workbook_bytes, xlsx_parts
+from uprdex.pipeline.spreadsheet import (
+    append_xlsx_row,
+    csv_lines,
+    write_workbook,
+    xlsx_part_count,
+    xlsx_parts,
+)
 from uprdex.pipeline.store import (
     STATE_COMMENT,
     ImportedLabel,
@@ -32,6 +38,9 @@ from uprdex.pipeline.store import (
     StoredRecommendation,
     StoredThemeHit,
 )
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
 
 __all__ = [
     "CONTRACT_TYPES",
@@ -449,40 +458,53 @@ def _write_text(
 
 
 def _write_xlsx(rows: list[dict[str, Any]], kind: str, out: Path) -> None:
-    from openpyxl import Workbook
+    """The records as one sheet, each row written as it is made (`write_workbook`): the
+    workbook of every cell at once took the memory of the whole export several times over."""
     from openpyxl.utils import get_column_letter
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = kind
-    flat = [flatten(row) for row in rows]
-    header = list(flat[0]) if flat else list(EMPTY_HEADERS[kind])
-    split = [
-        {
-            key: xlsx_parts(value) if isinstance(value, str) else [value]
-            for key, value in row.items()
-        }
-        for row in flat
-    ]
+    header = list(flatten(rows[0])) if rows else list(EMPTY_HEADERS[kind])
+    # A first pass, keeping no row: how many cells each column's longest text takes, and each
+    # column's width from its first 200 rows (the widths precede the rows in a sheet's file).
+    parts = dict.fromkeys(header, 1)
+    widths = {key: len(key) for key in header}
+    for number, flat in enumerate(map(flatten, rows)):
+        for key in header:
+            value = flat[key]
+            if isinstance(value, str):
+                parts[key] = max(parts[key], xlsx_part_count(value))
+            if number < 200:
+                widths[key] = max(widths[key], len(str(value or "")))
     # A text longer than a cell holds goes on in <column>_part2, _part3 ... at the end.
-    continued = [
-        (key, part)
-        for key in header
-        for part in range(2, max((len(row[key]) for row in split), default=1) + 1)
-    ]
-    append_xlsx_row(sheet, [*header, *(f"{key}_part{part}" for key, part in continued)])
-    for row in split:
-        append_xlsx_row(
-            sheet,
-            [
-                *(row[key][0] for key in header),
-                *(row[key][part - 1] if len(row[key]) >= part else None for key, part in continued),
-            ],
-        )
-    sheet.freeze_panes = "A2"
-    if header:
-        sheet.auto_filter.ref = sheet.dimensions
-    for index, key in enumerate(header, start=1):
-        longest = max([len(key), *(len(str(row[key] or "")) for row in flat[:200])])
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(longest, 8) + 2, 80)
-    write_whole(out, workbook_bytes(workbook))
+    continued = [(key, part) for key in header for part in range(2, parts[key] + 1)]
+
+    def fill(workbook: Workbook) -> None:
+        sheet = workbook.create_sheet(kind)
+        for index, key in enumerate(header, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = min(
+                max(widths[key], 8) + 2, 80
+            )
+        sheet.freeze_panes = "A2"
+        if header:
+            # The sheet's extent, which a write-only sheet does not know ahead (programs reading
+            # a sheet lazily, as pandas does, size it by it), and the filter over all of it.
+            extent = f"A1:{get_column_letter(len(header) + len(continued))}{len(rows) + 1}"
+            sheet.calculate_dimension = lambda: extent
+            sheet.auto_filter.ref = extent
+        append_xlsx_row(sheet, [*header, *(f"{key}_part{part}" for key, part in continued)])
+        for flat in map(flatten, rows):
+            split = {
+                key: xlsx_parts(value) if isinstance(value, str) else [value]
+                for key, value in flat.items()
+            }
+            append_xlsx_row(
+                sheet,
+                [
+                    *(split[key][0] for key in header),
+                    *(
+                        split[key][part - 1] if len(split[key]) >= part else None
+                        for key, part in continued
+                    ),
+                ],
+            )
+
+    write_workbook(out, fill)

@@ -29,8 +29,8 @@ from uprdex.pipeline.model import Position
 from uprdex.pipeline.names import text_path
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.store import RecFilter, Store
-from uprdex.pipeline.symbols import wg_symbol_of
 from uprdex.pipeline.text import CONTROL, visible_controls
+from uprdex.pipeline.unanswered import unanswered
 
 __all__ = ["write_report"]
 
@@ -114,24 +114,6 @@ class Coverage:
     year: int | None
     with_evidence: tuple[Record, ...]
     without: tuple[Record, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Unanswered:
-    """The asks of one review that no indexed answer of the State's has decided ("pending"):
-    the State's answers are in the review's addendum, which the index does not hold, or holds
-    (`addenda`) without an answer to these."""
-
-    symbol: str | None
-    cycle: int | None
-    year: int | None
-    asks: int
-    addenda: tuple[str, ...]
-
-    @property
-    def addendum(self) -> str | None:
-        """The symbol the UN gives the addendum to a WG report: "A/HRC/28/12/Add.1"."""
-        return f"{self.symbol}/Add.1" if self.symbol else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,7 +208,7 @@ def _state_page(
         follow_up=data.follow_up,
         documents=_documents_of(recs, data.evidence, data.documents, links),
         sources=data.documents,
-        unanswered=_unanswered(recs, data.documents.values()),
+        unanswered=unanswered(recs, data.documents.values()),
         pdf_href=links,
     )
 
@@ -410,32 +392,6 @@ def _coverage(recs: Sequence[Record], evidence: Mapping[str, list[Record]]) -> l
         Coverage(cycle, year, tuple(found), tuple(missing))
         for (cycle, year), (found, missing) in sorted(groups.items(), key=lambda kv: str(kv[0]))
     ]
-
-
-def _unanswered(recs: Sequence[Record], documents: Iterable[Record]) -> list[Unanswered]:
-    """Per review, the asks still pending, and the addenda of it the index holds: what the
-    report says of them, as `recs --response noted` does, so that "291 pending" does not
-    read as "the State never answered" (A/HRC/28/12, whose answers are in its Add.1)."""
-    addenda: dict[str, list[str]] = {}
-    for doc in documents:
-        answered = wg_symbol_of(doc["symbol"]) if doc["type"] == "addendum" else None
-        if answered:
-            addenda.setdefault(answered, []).append(doc["symbol"])
-    pending = Counter(
-        (rec["document_symbol"], rec["cycle"], rec["year"])
-        for rec in recs
-        if rec["response"] == Position.PENDING
-    )
-    return [
-        Unanswered(symbol, cycle, year, n, tuple(sorted(addenda.get(symbol or "", ()))))
-        for (symbol, cycle, year), n in sorted(pending.items(), key=_review_order)
-    ]
-
-
-def _review_order(item: tuple[tuple[str | None, int | None, int | None], int]) -> tuple[int, str]:
-    """The earlier review first (cycle, then symbol)."""
-    (symbol, cycle, _), _ = item
-    return (cycle or 0, symbol or "")
 
 
 def _printed_as(rec: Record) -> str | None:

@@ -18,7 +18,8 @@ reach a spreadsheet as the text it is, never as a formula (OWASP, "CSV Injection
   and empty cells stay unquoted, so that a program reads the same values and types.
 
 The matrix workbook and any other XLSX writer use `xlsx_cell` / `append_xlsx_row` as well,
-and `workbook_bytes` to save.
+and `workbook_bytes` or `write_workbook` to save: the same cells give the same bytes (every
+part of the zip dated alike, no creation time), for researchers who diff or hash exports.
 """
 
 from __future__ import annotations
@@ -27,15 +28,22 @@ import csv
 import errno
 import gc
 import io
+import os
 import re
+import shutil
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
+from uprdex.pipeline.files import write_streamed
 from uprdex.pipeline.text import visible_controls
 
 if TYPE_CHECKING:
+    from _typeshed import SizedBuffer
     from openpyxl.cell.cell import Cell
     from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
@@ -49,7 +57,9 @@ __all__ = [
     "neutralise",
     "restore",
     "workbook_bytes",
+    "write_workbook",
     "xlsx_cell",
+    "xlsx_part_count",
     "xlsx_parts",
     "xlsx_text",
 ]
@@ -147,24 +157,36 @@ def xlsx_parts(text: str) -> list[str]:
     return [safe[i : i + XLSX_MAX_CHARS] for i in range(0, len(safe), XLSX_MAX_CHARS)] or [""]
 
 
+def xlsx_part_count(text: str) -> int:
+    """How many pieces `xlsx_parts` cuts `text` into, without cutting it (a control picture
+    is one character, as the control it shows)."""
+    return max(1, -(-len(text) // XLSX_MAX_CHARS))
+
+
 def xlsx_cell(sheet: Worksheet, value: Any) -> Cell:
     """A cell of `sheet` for one value, to append (`sheet.append([...])`) or place: text as a
     string cell (never a formula or an error value), numbers and booleans as themselves, None
     empty. Text longer than a cell holds is cut with a visible flag saying how much is left
     out; writers that must keep all of it split it first with `xlsx_parts`."""
-    from openpyxl.cell.cell import Cell
-
     if value is None or isinstance(value, bool | int | float):
-        return Cell(sheet, value=value)
+        return _placed(sheet, value)
     text = xlsx_text(str(value))
     if len(text) > XLSX_MAX_CHARS:
         kept = XLSX_MAX_CHARS
         while kept + len(flag := _CUT_FLAG.format(rest=len(text) - kept)) > XLSX_MAX_CHARS:
             kept = XLSX_MAX_CHARS - len(flag)
         text = text[:kept] + flag
-    cell = Cell(sheet, value=text)
+    cell = _placed(sheet, text)
     cell.data_type = "s"  # openpyxl guessed "f" for "=..." and "e" for "#N/A"
     return cell
+
+
+def _placed(sheet: Worksheet, value: Any) -> Cell:
+    """A cell with a place until `append` gives it its own, as openpyxl's WriteOnlyCell: a
+    write-only sheet names the cell (its coordinate) when it takes it."""
+    from openpyxl.cell.cell import Cell
+
+    return Cell(sheet, row=1, column=1, value=value)
 
 
 def append_xlsx_row(sheet: Worksheet, values: Iterable[Any]) -> list[Cell]:
@@ -175,15 +197,36 @@ def append_xlsx_row(sheet: Worksheet, values: Iterable[Any]) -> list[Cell]:
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:
-    """The workbook saved, as bytes; an OSError when it cannot be. openpyxl writes each sheet
-    to a temporary file first (in $TMPDIR): on a full disk lxml raised its SerialisationError
-    ("IO_ENOSPC") and the half-written sheets printed "Exception ignored" tracebacks."""
+    """The workbook saved, as bytes; an OSError when it cannot be (`_unless_full`)."""
     buffer = io.BytesIO()
+    _unless_full(lambda: _save(workbook, buffer))
+    return buffer.getvalue()
+
+
+def write_workbook(out: Path, fill: Callable[[Workbook], object]) -> None:
+    """A write-only workbook, its rows appended by `fill`, saved at `out` as `write_streamed`
+    saves a file: each row goes to its sheet's file as it is appended (openpyxl's write-only
+    mode), so that no workbook of every cell is held. An OSError when it cannot be written."""
+
+    def write() -> None:
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        fill(workbook)
+        write_streamed(out, lambda handle: _save(workbook, handle))
+
+    _unless_full(write)
+
+
+def _unless_full(write: Callable[[], object]) -> None:
+    """`write` a workbook; an OSError when its sheets cannot be. openpyxl writes each sheet to
+    a temporary file first (in $TMPDIR): on a full disk lxml raised its SerialisationError
+    ("IO_ENOSPC") and the half-written sheets printed "Exception ignored" tracebacks."""
     failure = None
     hook = sys.unraisablehook
     sys.unraisablehook = lambda _unraisable: None  # the sheets' writers, closed as they fall
     try:
-        workbook.save(buffer)
+        write()
     except Exception as error:
         if type(error).__name__ != "SerialisationError":  # lxml's, an I/O error by its name
             raise
@@ -194,4 +237,56 @@ def workbook_bytes(workbook: Workbook) -> bytes:
     if failure is not None:
         where = tempfile.gettempdir()
         raise OSError(errno.ENOSPC, f"no room for the workbook's sheets in {where} ({failure})")
-    return buffer.getvalue()
+
+
+def _save(workbook: Workbook, handle: IO[bytes]) -> None:
+    """The workbook as an XLSX file into `handle`, the same bytes for the same cells: dated
+    `_STEADY_TIME` (openpyxl wrote the time it made and saved the workbook, which a diff or a
+    hash of two exports of one index then told apart), its parts in a `_SteadyZip`."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    workbook.properties.created = workbook.properties.modified = _STEADY_TIME
+    with _SteadyZip(handle, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(workbook, archive).save()
+
+
+_STEADY_TIME = datetime(1980, 1, 1)
+"""The creation and change time of every workbook, and of each part of its zip: the earliest a
+zip can say (openpyxl writes a creation time whatever it is told)."""
+
+
+class _SteadyZip(ZipFile):
+    """A zip whose parts are all dated `_STEADY_TIME`, not when they were written (a sheet's
+    temporary file, when it was made)."""
+
+    def writestr(
+        self,
+        zinfo_or_arcname: str | ZipInfo,
+        data: SizedBuffer | str,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        super().writestr(self._part(zinfo_or_arcname), data, compress_type, compresslevel)
+
+    def write(
+        self,
+        filename: str | os.PathLike[str],
+        arcname: str | os.PathLike[str] | None = None,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        part = self._part(os.fspath(arcname or filename))  # compresslevel: the zip's (openpyxl's)
+        if compress_type is not None:
+            part.compress_type = compress_type
+        part.file_size = os.path.getsize(filename)  # for ZIP64 beyond 2 GiB, as ZipFile.write
+        with open(filename, "rb") as source, self.open(part, "w") as target:
+            shutil.copyfileobj(source, target, 1 << 16)
+
+    def _part(self, name: str | ZipInfo) -> ZipInfo:
+        if isinstance(name, ZipInfo):
+            name.date_time = _STEADY_TIME.timetuple()[:6]
+            return name
+        part = ZipInfo(name, _STEADY_TIME.timetuple()[:6])
+        part.compress_type = self.compression
+        part.external_attr = 0o600 << 16  # as ZipFile.writestr gives a file it names
+        return part

@@ -62,6 +62,11 @@ class StateTable:
     def __contains__(self, name: str) -> bool:
         return _key(name) in self._by_key
 
+    def spellings(self) -> dict[str, State]:
+        """Every spelling `resolve` knows, as it keys them (casefolded, no leading "the"),
+        with its State."""
+        return dict(self._by_key)
+
     def by_iso3(self, code: str) -> State | None:
         """The State with this ISO 3166-1 alpha-3 code."""
         return next((state for state in self.states if state.iso3 == code.upper()), None)

@@ -742,6 +742,37 @@ def test_search_takes_its_words_once_and_warns_on_unknown_states(index: Path) ->
     assert "'Narnia' is not a State name uprdex knows" in result.output
 
 
+# review32: a misspelt State or theme gave 0 asks and a warning with no suggestion.
+@pytest.mark.parametrize(
+    ("option", "given", "meant"),
+    [
+        ("--state-under-review", "Slovnia", "Slovenia"),
+        ("--recommending-state", "Kazakstan", "Kazakhstan"),
+        ("--theme", "internatonal instruments", "International instruments"),
+    ],
+)
+def test_a_misspelt_state_or_theme_is_answered_with_the_name_it_likely_means(
+    index: Path, option: str, given: str, meant: str
+) -> None:
+    result = CliRunner().invoke(main, ["recs", option, given, "--index", str(index)])
+    assert result.exit_code == 0, result.output
+    assert f"(did you mean {meant}?)" in " ".join(result.output.split())
+    # a name like none gets no suggestion
+    other = CliRunner().invoke(main, ["recs", option, "Narnia", "--index", str(index)])
+    assert "did you mean" not in other.output
+
+
+def test_the_pending_note_names_the_addendum_that_would_answer_the_asks(index: Path) -> None:
+    # review32: the CLI said "its addendum (`uprdex ingest FILE.pdf`)" where the HTML report
+    # names it (A/HRC/28/15/Add.1: Slovenia 2014's answers, not in this index).
+    for command in (("recs",), ("search", "rights")):
+        said = cli(*command, "--state", "Slovenia", "--response", "noted", "--index", index)
+        assert said.exit_code == 0, said.output
+        note = " ".join(said.stderr.split())
+        assert "are pending: no answer of the State's to them is indexed" in note, command
+        assert "its addendum, A/HRC/28/15/Add.1 (`uprdex ingest FILE.pdf`)" in note, command
+
+
 def test_csv_writes_booleans_as_json_does(index: Path) -> None:
     runner = CliRunner()
     runner.invoke(main, ["cluster", "--index", str(index)])

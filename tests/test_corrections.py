@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from click.testing import CliRunner
 
 from uprdex.flows.cli import main
 from uprdex.pipeline.cluster_reasons import pair_scores
-from uprdex.pipeline.clusters import Cluster, ClusterItem, ClusterResult, cluster
+from uprdex.pipeline.clusters import Cluster, ClusterItem, ClusterResult, Recurrence, cluster
 from uprdex.pipeline.corrections import (
     Correction,
     CorrectionError,
@@ -166,6 +167,51 @@ def test_an_unlink_split_reads_a_text_printed_in_two_reports_where_the_clusterin
     applied = apply_corrections(result, items, [unlink], partial(pair_scores, settings=settings))
     assert applied.assignment[f"{later}41"] == applied.assignment[f"{later}40"]
     assert applied.assignment["A/HRC/24/6#116.12"] == applied.assignment[f"{later}40"]
+
+
+# One State's asks of two reviews: E of 2010 (session 7), L of 2014 (session 20).
+TWO_REVIEWS = [
+    ClusterItem("E#1", "consider ratifying the convention on migrant workers", "Kazakhstan", 1, 7),
+    ClusterItem("L#1", "ratify the convention on migrant workers", "Kazakhstan", 2, 20),
+    ClusterItem("L#2", "ratify the convention on migrant workers promptly", "Kazakhstan", 2, 20),
+]
+
+
+def _links(result: ClusterResult) -> set[tuple[str, str, float]]:
+    return {(r.later_id, r.earlier_id, r.score) for r in result.recurrences}
+
+
+def test_a_link_across_reviews_makes_the_same_asked_before_whatever_clustering_it_follows() -> None:
+    # review32 finding 9: the clustering finds "asked before" among the clusters it makes, a
+    # link merges clusters after it. From scratch the link's cluster is two clusters there (no
+    # link across reviews); kept whole from the last run it is one, with the pairs scored
+    # then. Either way the 2014 asks repeat the 2010 ask, scored alike.
+    link = Correction.of("E#1", "L#1", "link")
+    fresh = apply_corrections(_result([["E#1"], ["L#1", "L#2"]]), TWO_REVIEWS, [link], _score)
+    matrix = _score([item.text for item in TWO_REVIEWS])
+    expected = {("L#1", "E#1", round(matrix[1][0], 1)), ("L#2", "E#1", round(matrix[2][0], 1))}
+    assert _links(fresh) == expected
+    kept = replace(
+        _result([["E#1", "L#1", "L#2"]]),
+        recurrences=(Recurrence("L#1", "E#1", 99.0, True), Recurrence("L#2", "E#1", 99.0, True)),
+    )
+    assert _links(apply_corrections(kept, TWO_REVIEWS, [link], _score)) == expected
+
+
+def test_an_unlink_split_takes_away_the_asked_before_its_cluster_made() -> None:
+    # Both 2014 asks repeat the 2010 ask only as one cluster's members. An unlink of E#1 and
+    # L#1 parts E#1 from both (L#2 reads nearer L#1): L#2 no longer repeats it either, as
+    # after a clustering that kept the parts whole.
+    unlink = Correction.of("E#1", "L#1", "unlink")
+    whole = replace(
+        _result([["E#1", "L#1", "L#2"]]),
+        recurrences=(Recurrence("L#1", "E#1", 80.0, True), Recurrence("L#2", "E#1", 70.0, True)),
+    )
+    split = apply_corrections(whole, TWO_REVIEWS, [unlink], _score)
+    assert split.assignment["E#1"] != split.assignment["L#1"] == split.assignment["L#2"]
+    assert not _links(split)
+    parts = _result([["E#1"], ["L#1", "L#2"]])
+    assert not _links(apply_corrections(parts, TWO_REVIEWS, [unlink], _score))
 
 
 def test_a_contradiction_is_found_with_the_chain_of_links() -> None:
@@ -478,6 +524,51 @@ def test_an_unlinked_pair_is_not_asked_before(index: Path) -> None:
     _run("cluster", "unlink", later, earlier, "--index", str(index))
     recs = {r["id"]: r for r in _exported(index, "recommendations")}
     assert earlier not in [ask["id"] for ask in recs[later]["repeats"]]
+
+
+def _asked_before(index: Path, later: str) -> list[tuple[str, float]]:
+    """The earlier asks `later` repeats, with their scores, as the recommendations export
+    lists them."""
+    recs = {r["id"]: r for r in _exported(index, "recommendations")}
+    return [(ask["id"], ask["score"]) for ask in recs[later]["repeats"]]
+
+
+def test_asked_before_follows_the_corrections_whichever_command_ran_last(
+    tmp_path: Path,
+) -> None:
+    # review32 finding 9: a researcher links a 2014 ask to a 2010 ask the clustering did not
+    # (115.5 and 111.40, APART): 115.5 shows 111.40 under "asked before" right after `cluster
+    # link`, with one score, through an unrelated unlink, a clustering from scratch and a new
+    # ingest. An unlink of a repeat (115.14 and 111.2) holds likewise. Before, only the
+    # command run after the link showed it (it kept the linked cluster whole), and a
+    # clustering from scratch took it away.
+    path = tmp_path / "index.sqlite"
+    index = ("--index", str(path))
+    _run(
+        "ingest",
+        str(fixture("slovenia2014_recs.pdf")),
+        str(fixture("slovenia2010_recs.pdf")),
+        *index,
+    )
+    earlier, later = APART
+    repeated, again = "A/HRC/14/15#111.2", "A/HRC/28/15#115.14"
+    assert repeated in dict(_asked_before(path, again))
+    steps = {
+        "link": ("cluster", "link", earlier, later),
+        "unrelated unlink": ("cluster", "unlink", *TOGETHER),
+        "unlink of a repeat": ("cluster", "unlink", again, repeated),
+        "from scratch": ("cluster",),
+        "new ingest": ("ingest", str(fixture("svn2014_addendum.pdf"))),
+        "kept whole": ("cluster", "unlink", *TOGETHER),
+    }
+    seen = {}
+    for step, args in steps.items():
+        _run(*args, *index)
+        seen[step] = dict(_asked_before(path, later))
+        assert earlier in seen[step], (step, seen)
+        if step != "link" and step != "unrelated unlink":
+            assert repeated not in dict(_asked_before(path, again)), step
+    assert len({tuple(sorted(found.items())) for found in seen.values()}) == 1, seen
 
 
 def test_a_filtered_cluster_export_keeps_the_whole_clusters_confidence(index: Path) -> None:

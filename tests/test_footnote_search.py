@@ -118,3 +118,14 @@ def test_a_compound_item_is_found_for_a_state_by_its_words_in_a_footnote(tmp_pat
     assert listed("Argentina", "early date") == set()
     assert listed("Italy", "give priority") == {"A/HRC/13/5#105.2"}
     assert listed("China", "give priority") == set()
+
+
+@pytest.mark.parametrize("command", ["recs", "export", "clusters"])
+def test_search_option_help_says_the_footnotes_are_searched_too(command: str) -> None:
+    # --search of recs, export and clusters finds an ask by its footnotes' words (the 8 asks
+    # above, by "interactive dialogue"), but its help said the words "must all appear in the
+    # recommendation text": a researcher reading it took such a row for a wrong match.
+    shown = " ".join(cli(command, "--help").output.split())
+    said = shown[shown.index("--search TEXT") :]
+    assert "recommendation text;" not in said
+    assert "its footnotes" in said[:200], said[:200]

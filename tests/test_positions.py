@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from uprdex.extractors.addendum import parse_addendum
-from uprdex.extractors.positions import REFUSED_WORDINGS, REFUSING_WORDINGS
+from uprdex.extractors.positions import IMPLEMENTED_DETAIL, REFUSED_WORDINGS, REFUSING_WORDINGS
 from uprdex.extractors.wg_report import parse_wg_report
 from uprdex.pipeline.model import Line, LoadedDocument, Page, Position
 
@@ -158,3 +158,31 @@ def test_a_lead_in_s_word_of_refusal_is_its_asks_detail_as_an_addendum_s(
         "102.1": (Position.NOTED, detail),
         "102.2": (Position.NOTED, detail),
     }
+
+
+# review32 finding 5: "in the process of being implemented" was not read as the lead-in's
+# "already implemented or in process" (96 asks of Kazakhstan 2014, 21 of Rwanda 2011); the 245 WG
+# reports print it in two lead-ins, beside "in the process of implementation" (59 times),
+# "already implemented" (47), "already been implemented" (15), "already being implemented" (2).
+@pytest.mark.parametrize(
+    "lead_in",
+    [
+        # A/HRC/28/10 para 125 (Kazakhstan 2014)
+        "The following recommendations enjoy the support of Kenya, which considers that they "
+        "are in the process of being implemented.",
+        # A/HRC/17/4 para 79 (Rwanda 2011)
+        "The following recommendations enjoy the support of Kenya, which considers that they "
+        "are in the process of being implemented:",
+    ],
+)
+def test_asks_in_the_process_of_being_implemented_are_considered_so_by_both_readers(
+    lead_in: str,
+) -> None:
+    implemented = (Position.SUPPORTED, IMPLEMENTED_DETAIL)
+    assert _wg_read(lead_in) == {"102.1": implemented, "102.2": implemented}
+    assert _addendum_positions(
+        [
+            "1. Kenya supports recommendations 102.3 and 102.4, which are in the process of "
+            "being implemented.",
+        ]
+    ) == {"102.3": implemented, "102.4": implemented}

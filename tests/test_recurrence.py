@@ -230,3 +230,92 @@ def test_with_the_mix_the_rule_finds_the_recurring_asks() -> None:
     mix = ClusterSettings(learned=False)
     rule = cluster(items, replace(mix, learned_recurrence=False)).recurrences
     assert cluster(items, mix).recurrences == rule
+
+
+# review32 finding 8: A/HRC/28/10 p. 14, 124.2 asks to implement the Czech Republic's asks of
+# Kazakhstan's 2010 review (A/HRC/14/10): three of them, as printed, and an ask of another
+# State on the follow-up of that review.
+CZECH_2010 = [
+    ask(
+        "A/HRC/14/10",
+        "95.28",
+        "To strengthen measures aimed at eliminating child labour; to protect girls, children "
+        "with disabilities, children in institutions and children born out of wedlock against "
+        "discrimination; and to increase the attention accorded to protecting the rights of the "
+        "child in the area of juvenile justice",
+        "Kazakhstan",
+        7,
+        "Czechia",
+    ),
+    ask(
+        "A/HRC/14/10",
+        "95.54",
+        "To strengthen the roles of judges and defence lawyers in the criminal procedure, and to "
+        "guarantee full access for defendants to the legal counsel of their choice",
+        "Kazakhstan",
+        7,
+        "Czechia",
+    ),
+    ask(
+        "A/HRC/14/10",
+        "97.20",
+        "To review provisions set out in its Criminal Code criminalizing libel in order to "
+        "ensure that they comply with the International Covenant on Civil and Political Rights "
+        "and the standards of the Organization for Security and Cooperation in Europe, and to "
+        "put an end to attempts to block Internet sites or filter their content",
+        "Kazakhstan",
+        7,
+        "Czechia",
+    ),
+    ask(
+        "A/HRC/14/10",
+        "97.4",
+        "To give yearly briefings to the Human Rights Council on the follow-up of the "
+        "recommendations of this universal periodic review session as a voluntary measure",
+        "Kazakhstan",
+        7,
+        "Hungary",
+    ),
+]
+SIX_OF_2010 = (
+    "Speed up the effective implementation of the six universal periodic review "
+    "recommendations made by the Czech Republic and accepted by Kazakhstan in 2010"
+)
+
+
+@pytest.mark.parametrize("settings", [ClusterSettings(), RULE])
+def test_an_ask_to_implement_a_states_earlier_asks_repeats_them(settings: ClusterSettings) -> None:
+    later = ask("A/HRC/28/10", "124.2", SIX_OF_2010, "Kazakhstan", 20, "Czech Republic")
+    found = _pairs(cluster([*CZECH_2010, later], settings).recurrences)
+    assert {("124.2", "95.28"), ("124.2", "95.54"), ("124.2", "97.20")} <= found, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # No earlier review named, or one the index does not hold.
+        "Speed up the implementation of the recommendations made by the Czech Republic",
+        SIX_OF_2010.replace("2010", "2009"),
+        # Two States named: whose asks, the words leave open.
+        SIX_OF_2010.replace("the Czech Republic", "the Czech Republic and Hungary"),
+        # One recommendation of the Czech Republic's three: which one, they do not say.
+        "Implement the recommendation made by the Czech Republic in 2010",
+    ],
+)
+def test_an_ask_naming_no_one_earlier_review_and_state_links_nothing_by_its_words(
+    text: str,
+) -> None:
+    from uprdex.pipeline.clusters.recurrence_named import named_links
+
+    later = ask("A/HRC/28/10", "124.2", text, "Kazakhstan", 20, "Czech Republic")
+    assert not named_links([*CZECH_2010, later])
+    # Hungary made one ask in 2010: the singular names it.
+    one = ask(
+        "A/HRC/28/10",
+        "124.9",
+        "Implement the recommendation made by Hungary in 2010",
+        "Kazakhstan",
+        20,
+        "Hungary",
+    )
+    assert named_links([*CZECH_2010, one]) == [("A/HRC/28/10#124.9", "A/HRC/14/10#97.4")]

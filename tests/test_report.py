@@ -17,6 +17,7 @@ from uprdex.pipeline import report
 from uprdex.pipeline.report import write_report
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import RecFilter, Store
+from uprdex.pipeline.unanswered import Unanswered
 
 from helpers import fixture
 
@@ -350,7 +351,7 @@ def test_a_review_whose_answers_are_not_indexed_says_so_and_how_to_add_them(
 def test_an_indexed_addendum_that_answers_none_of_the_pending_asks_is_named() -> None:
     env = report._environment()
     note = env.get_template("macros.html.j2").module.unanswered_note  # type: ignore[attr-defined]
-    review = report.Unanswered("A/HRC/14/15", 1, 2010, 2, ("A/HRC/14/15/Add.1",))
+    review = Unanswered("A/HRC/14/15", 1, 2010, 2, ("A/HRC/14/15/Add.1",))
     said = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", str(note([review])))).split())
     assert "2 asks of A/HRC/14/15 (cycle 1, 2010): the index holds A/HRC/14/15/Add.1, " in said
     assert "which answers none of them." in said

@@ -60,7 +60,7 @@ DEATH_PENALTY_REPEATS = {
 
 
 # Fixed (helper partsure) but for 138.168: a later ask the link model is sure (p >= 0.95)
-# repeats one State's part of a joint ask links the joint ask (`recurrence_parts.part_links`).
+# repeats one State's part of a joint ask links the joint ask (`recurrence_links.part_links`).
 # 138.168 ("Extend a moratorium ... and ratify the Second Optional Protocol") reaches p 0.86 at
 # best, under the sure cut.
 @pytest.mark.corpus

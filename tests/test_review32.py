@@ -224,11 +224,6 @@ def test_asks_to_decriminalize_defamation_are_one_cluster(corpus_index: Path) ->
 # implemented") and 2010's para 96 list ("... are in the process of implementation") have
 # "accepted; considered already implemented or in process".
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review32 finding 5: the 96 asks of A/HRC/28/10 para 125 ('in the process of being "
-    "implemented') have no response_detail",
-)
 @pytest.mark.parametrize("paragraph", ["125.1", "125.42", "125.96"])
 def test_asks_the_state_says_are_being_implemented_say_so(
     corpus_index: Path, paragraph: str
@@ -256,12 +251,6 @@ NAMES = {
 
 
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review32 finding 6: `search ICC` (the Rome Statute asks), `search LGBTI` (126.24, "
-    "'lesbian, gay, bisexual, transgender and intersex people') and `search OSCE` (97.20, "
-    "'Organization for Security and Cooperation in Europe') do not find the asks",
-)
 @pytest.mark.parametrize("case", sorted(NAMES))
 def test_search_by_a_common_abbreviation(corpus_index: Path, case: str) -> None:
     words, wanted = NAMES[case]
@@ -318,11 +307,6 @@ def test_an_employment_ask_has_the_labour_theme(corpus_index: Path, rec_id: str)
 # asks of other States on UPR follow-up (97.4 Hungary, 95.5 Norway, 95.6 United Kingdom), none of
 # the six it names.
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review32 finding 8: 124.2 asks to implement the Czech Republic's 2010 asks, and its "
-    "'asked before' names none of them",
-)
 def test_ask_to_implement_a_states_earlier_asks_links_them(corpus_index: Path) -> None:
     asks = _asks(corpus_index)
     czech_2010 = {
@@ -349,12 +333,6 @@ def _copy_index(index: Path, to: Path) -> Path:
 
 
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review32 finding 9: after a `cluster link` of 97.1 and 126.1, 126.1's 'asked before' "
-    "is empty, holds 97.1 once an unrelated `cluster unlink` has run, and is empty again after "
-    "`uprdex cluster`",
-)
 def test_asked_before_does_not_depend_on_which_correction_ran_last(
     corpus_index: Path, tmp_path: Path
 ) -> None:
@@ -373,3 +351,5 @@ def test_asked_before_does_not_depend_on_which_correction_ran_last(
         assert done.exit_code == 0, done.output
         seen[step] = sorted(_repeats(asks_by_id(index, "KAZ"), "126.1"))
     assert len({tuple(repeats) for repeats in seen.values()}) == 1, seen
+    # The researcher's link across the two reviews is the "asked before" they wanted.
+    assert f"{EARLIER}#97.1" in seen["link"], seen

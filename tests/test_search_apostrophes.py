@@ -5,6 +5,7 @@ the same way (pipeline/store/folding.py)."""
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from contextlib import closing
@@ -199,8 +200,8 @@ def test_the_part_that_prints_the_plural_is_the_part_that_holds_the_word() -> No
     assert matching_parts(parts, "Bahai", "Luxembourg") == (parts[1],)
 
 
-@pytest.mark.parametrize("words", ["Baha'i", "Baha’is", "Bahai"])
-def test_browse_search_folds_apostrophes_as_search_does(iran_index: Path, words: str) -> None:
+def _browse_search(index: Path, words: str) -> set[str]:
+    """The asks browse's search box finds for `words` (recommendation_details, as JSON)."""
     pytest.importorskip("datasette", reason="the browse extra (datasette) is not installed")
     import asyncio
     from urllib.parse import urlencode
@@ -208,19 +209,75 @@ def test_browse_search_folds_apostrophes_as_search_does(iran_index: Path, words:
     from uprdex.pipeline.browse import build_datasette
 
     async def fetch() -> set[str]:
-        datasette = build_datasette(iran_index)
+        datasette = build_datasette(index)
         await datasette.invoke_startup()
         query = urlencode({"_search": words, "_shape": "objects", "_size": "max"})
-        response = await datasette.client.get(
-            f"/{iran_index.stem}/recommendation_details.json?{query}"
-        )
+        response = await datasette.client.get(f"/{index.stem}/recommendation_details.json?{query}")
         assert response.status_code == 200, response.text[:500]
         return {row["id"] for row in response.json()["rows"]}
 
-    assert asyncio.run(fetch()) == BAHAI_ASKS
+    return asyncio.run(fetch())
+
+
+@pytest.mark.parametrize("words", ["Baha'i", "Baha’is", "Bahai"])
+def test_browse_search_folds_apostrophes_as_search_does(iran_index: Path, words: str) -> None:
+    assert _browse_search(iran_index, words) == BAHAI_ASKS
+
+
+@pytest.mark.parametrize("words", ['"', '""', '""""'])
+def test_browse_search_of_quotes_alone_finds_nothing_not_invalid_sql(
+    iran_index: Path, words: str
+) -> None:
+    # A lone quote typed in the search box: Datasette's escape_fts makes it '', which uprdex's
+    # escape_fts passed on; FTS5 read MATCH '' as "fts5: syntax error near """ and browse
+    # answered 400 "Invalid SQL". `uprdex search '"'` says 0 results.
+    assert _browse_search(iran_index, words) == set()
+
+
+def test_browse_search_skips_a_word_of_punctuation_alone(iran_index: Path) -> None:
+    # "Baha'i & trials": Datasette's escape_fts quotes "&" as a phrase of no word, which
+    # matched no row, so the search found nothing (as `uprdex search` did, test_store)
+    plain = _browse_search(iran_index, "Baha'i trials")
+    assert plain and plain < BAHAI_ASKS
+    assert _browse_search(iran_index, "Baha'i & trials") == plain
+    assert _browse_search(iran_index, "Baha'i - trials") == plain
+
+
+def test_browse_search_reads_typographic_quotes_as_a_phrase(iran_index: Path) -> None:
+    # 90.32 "... the rights of women"; 90.7 "... the rights of vulnerable groups, including
+    # women ...": only the phrase finds 90.32 alone, typed with either kind of quotes
+    assert _browse_search(iran_index, "“rights of women”") == {"A/HRC/14/12#90.32"}
 
 
 def test_a_quoted_phrase_is_folded_as_a_word_is(iran_index: Path) -> None:
     # 90.117 "... the trials of seven Baha’is ...": the phrase as typed is "seven baha i"
     found = _found(iran_index, "search", '"seven Baha\'i"', "--limit", "0")
     assert found == {"A/HRC/14/12#90.117"}
+
+
+@pytest.mark.parametrize("words", ["Bahai", "Baha’is"])
+def test_a_word_found_without_its_apostrophe_is_marked_in_the_snippet(
+    iran_index: Path, words: str
+) -> None:
+    # The folded column found the ask, but the snippet was made of the text as printed, where
+    # the word as searched is not: no word marked ("matched": []), and a snippet cut before
+    # the word when the ask is long (90.50's: "Respect freedom of religion, and assure a fair
+    # and transparent trial for…").
+    out = cli("search", words, "--json", "--limit", "0", "--index", iran_index).output
+    hits = [json.loads(line) for line in out.splitlines()]
+    assert {hit["id"] for hit in hits} == BAHAI_ASKS
+    for hit in hits:
+        assert hit["matched"] and all("Baha" in word for word in hit["matched"]), hit
+        assert all(word in hit["snippet"] for word in hit["matched"]), hit
+        # the text as printed, apostrophes kept
+        assert "Baha’i" in hit["snippet"], hit
+
+
+@pytest.mark.parametrize("theme", ["Women’s rights", "womens rights"])
+def test_a_theme_is_named_with_either_apostrophe_or_none(iran_index: Path, theme: str) -> None:
+    # `uprdex themes` prints "Women's rights"; typed (or pasted) as "Women’s rights" --theme
+    # matched no ask and warned it is not a theme of the index, naming "Women's rights"
+    as_listed = cli("recs", "--theme", "Women's rights", "--json", "--index", iran_index)
+    given = cli("recs", "--theme", theme, "--json", "--index", iran_index)
+    assert as_listed.stdout and given.stdout == as_listed.stdout
+    assert "warning --theme" not in given.output, given.output

@@ -205,6 +205,71 @@ def test_a_treaty_printed_under_another_name_is_found_by_its_usual_one(
     )
 
 
+# review32 finding 6 and its minor items: a common abbreviation, or a name printed another way,
+# that found nothing. The texts are Kazakhstan's asks as A/HRC/14/10 and A/HRC/28/10 print them,
+# and the UPR Info export's other spellings (sessions 1-20).
+@pytest.mark.parametrize(
+    ("words", "text"),
+    [
+        # A/HRC/28/10 126.13
+        ("ICC", "Ratify the Rome Statute of the International Criminal Court (Costa Rica)"),
+        # A/HRC/28/10 126.24; "LGBTI" 23 times and "LGBT" 100 times in the export
+        (
+            "LGBTI",
+            "Strengthen the legal framework for the protection and non-discrimination of "
+            "lesbian, gay, bisexual, transgender and intersex people (Spain)",
+        ),
+        ("LGBT", "Protect lesbian, gay, bisexual and transgender persons (Norway)"),
+        ("LGBTI", "Decriminalize same-sex relations and protect the rights of LGBT persons"),
+        # A/HRC/14/10 97.20
+        (
+            "OSCE",
+            "comply with the International Covenant on Civil and Political Rights and the "
+            "standards of the Organization for Security and Cooperation in Europe",
+        ),
+        ("OSCE", "Cooperate with the Organization for Security and Co-operation in Europe"),
+        # A/HRC/14/10 95.102, A/HRC/28/10 125.24
+        (
+            "NPM",
+            "To share its experience regarding its innovative independent national mechanism "
+            "for the prevention of torture (Morocco)",
+        ),
+        (
+            "NPM",
+            "Improve the working capacity of the national mechanism on the prevention of "
+            "torture, by strengthening the visits to detention and police centres (Spain)",
+        ),
+        # A/HRC/14/10 95.16
+        (
+            "ombudsman",
+            "To review the institutions of the Human Rights Commission and the Human Rights "
+            "Commissioner (ombudsperson)",
+        ),
+        # A/HRC/28/10 125.5 misprints CRPD; "CPRD" 7 times in the export, always the CRPD
+        ("CRPD", "Continue its work towards the speedy ratification of CPRD (Russian Federation)"),
+        ("CPRD", "Ratify the Convention on the Rights of Persons with Disabilities"),
+        # A/HRC/14/10 95.97 misprints the Fund's name; the export prints it so once, and
+        # "United Nations Children's Fund" 5 times
+        (
+            "UNICEF",
+            "To strengthen cooperation with the international community and international "
+            "organizations, including the United Nation’s Children’s Fund, the United Nations "
+            "Educational, Scientific and Cultural Organization and OHCHR",
+        ),
+        ("UNICEF", "Cooperate with the United Nations Children's Fund (Ghana)"),
+    ],
+)
+def test_a_common_abbreviation_or_another_printed_name_is_found(words: str, text: str) -> None:
+    assert _fts_finds(words, text), words
+
+
+def test_a_name_with_a_comma_is_listed_as_one_name_in_the_note() -> None:
+    from uprdex.pipeline.store.search_terms import search_terms, widened_note
+
+    note = widened_note(search_terms("LGBTI")) or ""
+    assert note.startswith('also searched: LGBT, "lesbian, gay, bisexual, transgender", '), note
+
+
 def _fts_finds(words: str, text: str) -> bool:
     from uprdex.pipeline.store.search_terms import search_terms
 
@@ -234,6 +299,12 @@ def test_a_quoted_phrase_finds_its_words_next_to_each_other_in_order(names_index
         ('"penalty death"', False),
         ('abolish "penalty death', False),  # a quote left open runs to the end, as in browse
         ('"death penalties"', True),  # other forms of a word match, as everywhere in search
+        # typographic quotes, as a phrase pasted from a Word document or a web page has them:
+        # they were read as part of the words, so the words were loose ("penalty death" found)
+        ("abolish “death penalty”", True),
+        ("“penalty death”", False),
+        ("„penalty death“", False),
+        ("abolish “penalty death", False),
     ],
 )
 def test_a_quoted_phrase_is_one_fts5_phrase(words: str, finds: bool) -> None:

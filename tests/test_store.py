@@ -113,6 +113,25 @@ def test_search_text_is_never_read_as_query_syntax(tmp_path: Path) -> None:
         assert len(plain) == 8
 
 
+def test_a_word_of_punctuation_alone_does_not_empty_a_search(tmp_path: Path) -> None:
+    # "enforced & disappearance", "enforced - disappearance": each word was quoted as an FTS5
+    # phrase, and "&" or "-" is a phrase of no word, which matches no row: every search that
+    # held one found nothing (recs --search, search, and browse's search box alike).
+    with Store(tmp_path / "index.sqlite") as store:
+        ingest_paths([fixture("slovenia2014_recs.pdf")], store, ONE_WORKER)
+        plain = {r.id for r in store.recommendations(RecFilter(search="enforced disappearance"))}
+        searched = {h.recommendation.id for h in store.search("enforced disappearance").hits}
+        assert plain and searched == plain
+        for words in (
+            "enforced & disappearance",
+            "enforced - disappearance",
+            "– enforced / disappearance",
+        ):
+            assert {r.id for r in store.recommendations(RecFilter(search=words))} == plain, words
+            assert {h.recommendation.id for h in store.search(words).hits} == plain, words
+        assert store.recommendations(RecFilter(search="-")) == []
+
+
 def test_schema_version_is_recorded_and_reopening_migrates_nothing(tmp_path: Path) -> None:
     index = tmp_path / "index.sqlite"
     Store(index).close()

@@ -5,11 +5,12 @@ Only the CLI turns errors into exit codes and one-line messages.
 
 from __future__ import annotations
 
+import difflib
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -156,7 +157,8 @@ NO_RECURRING = (
 """What `--recurring` says when it finds nothing."""
 SEARCH_OPTION = click.option(
     "--search",
-    help="Words that must all appear in the recommendation text; words in double quotes, "
+    help="Words that must all appear in the recommendation's text or its footnotes (the ask "
+    "as read in the interactive dialogue); words in double quotes, "
     "together and in that order, and never by a treaty's or body's other names "
     "('\"death penalty\"'). With --recommending-state, "
     "an item that bundles several asks, each with its own States (Japan 2008's 60.1: OP-CAT "
@@ -332,9 +334,10 @@ def rec_filter(
         name = options.get(option)
         state = states.given(name) if name else None
         if name and state is None:  # as the filter reads it (`_state_name`)
+            meant = did_you_mean(name, [known.name for known in states.states])
             err.print(
                 f"[yellow]warning[/] --{option.replace('_', '-')} {escape(name)!r} is not a "
-                "State name uprdex knows; matching it as printed"
+                f"State name uprdex knows{escape(meant)}; matching it as printed"
             )
         elif state and store is not None:
             _say_not_held(_held(store, option, documents), option, str(name), state.name)
@@ -343,12 +346,16 @@ def rec_filter(
         _say_not_held(_held(store, "cycle", documents), "cycle", cycle, cycle)
     theme = options.get("theme")
     if theme and store is not None:
+        from uprdex.pipeline.store.folding import fold_apostrophes
+
         themes = store.themes()
-        if theme.casefold() not in {known.casefold() for known in themes}:
+        # as the filter reads it (`filter_sql`): any case, any apostrophe or none
+        named = {(fold_apostrophes(known) or known).casefold() for known in themes}
+        if (fold_apostrophes(theme) or theme).casefold() not in named:
             err.print(
-                f"[yellow]warning[/] --theme {escape(theme)!r} is not a theme of this index, "
-                f"whose themes are: {escape('; '.join(themes))} (`uprdex themes` counts their "
-                "asks)"
+                f"[yellow]warning[/] --theme {escape(theme)!r} is not a theme of this index"
+                f"{escape(did_you_mean(theme, themes))}, whose themes are: "
+                f"{escape('; '.join(themes))} (`uprdex themes` counts their asks)"
             )
     given = {key: options[key] for key in RecFilter.__dataclass_fields__ if key in options}
     where = RecFilter(**given)
@@ -360,6 +367,14 @@ def rec_filter(
     if widened:
         err.print(widened)
     return where
+
+
+def did_you_mean(given: str, known: Iterable[str]) -> str:
+    """' (did you mean Kazakhstan?)': the one of `known` names a misspelt `given` is closest to,
+    in any case (difflib, at least 0.8 alike: "labor" is Labour), or '' when none is that close."""
+    by_folded = {name.casefold(): name for name in known}
+    close = difflib.get_close_matches(given.casefold(), by_folded, n=1, cutoff=0.8)
+    return f" (did you mean {by_folded[close[0]]}?)" if close else ""
 
 
 _NOT_HELD = {
@@ -438,21 +453,32 @@ def pending_note(store: Store, where: RecFilter, words: str | None = None) -> st
     noted" of a review whose addendum is not indexed is no "nothing refused". Of `search`'s
     `words`, counted as it finds them: in an ask's text or in evidence about it. None when there
     are none, or the filter is on no answer."""
+    from uprdex.pipeline.unanswered import unanswered
+
     if where.response not in (Position.SUPPORTED, Position.NOTED):
         return None
     open_ones = replace(where, response=Position.PENDING.value)
-    # One hit is enough: the search counts all it matches before the limit cuts them.
-    pending = (
-        store.matching(open_ones) if words is None else store.search(words, open_ones, 1).matched
+    asks = (
+        store.recommendations(open_ones)
+        if words is None
+        else [hit.recommendation for hit in store.search(words, open_ones, 0).hits]
     )
-    if not pending:
+    if not asks:
         return None
+    pending = len(asks)
     them = "it" if pending == 1 else "them"
+    # The addenda not indexed, named as the HTML report names them (`report.unanswered`).
+    missing = [
+        review.addendum
+        for review in unanswered([asdict(ask) for ask in asks], map(asdict, store.documents()))
+        if review.addendum and not review.addenda
+    ]
+    addendum = ", ".join(["their addenda" if len(missing) > 1 else "its addendum", *missing])
     return (
         f"[yellow]note[/] {count(pending, 'ask')} that the other filters match "
         f"{'is' if pending == 1 else 'are'} pending: no answer of the State's to {them} is "
-        "indexed; its addendum (`uprdex ingest FILE.pdf`) or a UPR Info export (`uprdex import "
-        f"upr-info FILE.csv`) would answer {them} (`--response pending` lists {them})"
+        f"indexed; {escape(addendum)} (`uprdex ingest FILE.pdf`) or a UPR Info export (`uprdex "
+        f"import upr-info FILE.csv`) would answer {them} (`--response pending` lists {them})"
     )
 
 

@@ -20,6 +20,7 @@ from uprdex.pipeline.clusters.positions import node_places, position_features
 from uprdex.pipeline.clusters.records import Cluster, ClusterItem, ClusterResult
 from uprdex.pipeline.clusters.recurrence import RecurrenceSettings, in_clusters, linked
 from uprdex.pipeline.clusters.recurrence_links import learned_recurrences
+from uprdex.pipeline.clusters.recurrence_named import with_named
 from uprdex.pipeline.clusters.similarity import (
     Similarity,
     halfway,
@@ -307,6 +308,14 @@ def cluster(
     with in_background(recurring, worth=large and learned) as found:
         linkage = _linked(pairs, scores, seeds, settings.threshold, scored if sparse else None)
         repeated = found()
+    if settings.scope != "review":
+        # An ask that names the earlier asks it comes back to repeats them, whatever its words.
+        repeated = with_named(
+            repeated,
+            items,
+            {item.id: node for node, group in enumerate(node_items) for item in group},
+            lambda pairs: similarity.pairs(pairs, 0, placed=False),
+        )
     if (recurrence or RecurrenceSettings()).clustered:
         # Scored again without a cutoff: a pair of one cluster may score under the floor
         # (a previous run's cluster joined whole). Each is a pair of two reviews, scored as

@@ -77,11 +77,15 @@ class Cluster:
 @dataclass(frozen=True, slots=True)
 class Recurrence:
     """A later ask that repeats an earlier ask made to the same State in an earlier review,
-    and how alike they are (0-100, the clusters' similarity)."""
+    and how alike they are (0-100, the clusters' similarity).
+
+    by_cluster: found only because one cluster holds both (`recurrence.in_clusters`), not by
+    their own score: it holds while one cluster does (`recurrence.after_corrections`)."""
 
     later_id: str
     earlier_id: str
     score: float
+    by_cluster: bool = False
 
 
 @dataclass(frozen=True, slots=True)

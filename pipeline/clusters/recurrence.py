@@ -27,7 +27,7 @@ Example:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,6 +45,7 @@ __all__ = [
     "SUBJECT_MATCH",
     "Recurrence",
     "RecurrenceSettings",
+    "after_corrections",
     "in_clusters",
     "linked",
     "matched",
@@ -218,28 +219,83 @@ def in_clusters(
 ) -> tuple[Recurrence, ...]:
     """`found` and the pairs of asks to one State from two reviews that one cluster (a list
     of nodes, each a group of items) holds, these scored by `score` on their nodes (a link
-    already found keeps its score), by later then earlier id."""
-    links = {(link.later_id, link.earlier_id): link.score for link in found}
+    already found keeps its score; the others are `by_cluster`), by later then earlier id."""
+    links = {(link.later_id, link.earlier_id): link for link in found}
     wanted: dict[tuple[str, str], tuple[int, int]] = {}
     for nodes in clusters:
         if len(nodes) < 2:
             continue
-        by_state: dict[str, list[tuple[int, ClusterItem]]] = defaultdict(list)
-        for node in nodes:
-            for item in groups[node]:
-                by_state[item.state_under_review].append((node, item))
-        for members in by_state.values():
-            for at, (x, a) in enumerate(members):
-                for y, b in members[at + 1 :]:
-                    ordered = _later_first(a, b) if x != y else None
-                    key = None if ordered is None else (ordered[0].id, ordered[1].id)
-                    if key is not None and key not in links:
-                        wanted[key] = (min(x, y), max(x, y))
+        members = [(node, item) for node in nodes for item in groups[node]]
+        for key, pair in _two_reviews(members):
+            if key not in links:
+                wanted[key] = pair
     if wanted:
         keys = sorted(wanted)
         scored = score(np.array([wanted[key] for key in keys], dtype=np.int64)).tolist()
-        links.update(zip(keys, (round(float(s), 1) for s in scored), strict=True))
-    return tuple(Recurrence(later, earlier, s) for (later, earlier), s in sorted(links.items()))
+        for (later, earlier), s in zip(keys, scored, strict=True):
+            links[(later, earlier)] = Recurrence(later, earlier, round(float(s), 1), True)
+    return tuple(links[key] for key in sorted(links))
+
+
+def after_corrections(
+    found: Sequence[Recurrence],
+    clusters: Sequence[Sequence[ClusterItem]],
+    shaped: Collection[int],
+    apart: Collection[frozenset[str]],
+    score: Callable[[Sequence[str]], Sequence[Sequence[float]]],
+) -> tuple[Recurrence, ...]:
+    """The recurring asks once a researcher's corrections changed the `clusters` (`found`:
+    the clustering's, before them), by later then earlier id.
+
+    An unlinked pair (`apart`) repeats nothing. A link found only because one cluster held
+    both asks (`by_cluster`) holds while one corrected cluster does. In each cluster a
+    correction shaped (`shaped`, indices into `clusters`: those holding an ask a link or an
+    unlink names) the asks of two reviews of one State repeat each other, as `in_clusters`
+    finds them, scored by `score` (the square matrix of some texts' similarities, 0-100) a
+    pair the clustering's own score did not link: a link across reviews is "asked before".
+    So the same corrections give the same links whichever clustering they follow, one from
+    scratch or one that kept the corrected clusters of the last run whole.
+    """
+    cluster_of = {item.id: n for n, members in enumerate(clusters) for item in members}
+
+    def holds(link: Recurrence) -> bool:
+        if frozenset((link.later_id, link.earlier_id)) in apart:
+            return False
+        at = cluster_of.get(link.later_id)
+        return not link.by_cluster or (at == cluster_of.get(link.earlier_id) and at not in shaped)
+
+    kept = {(link.later_id, link.earlier_id): link for link in found if holds(link)}
+    for n in sorted(shaped):
+        wanted = [
+            (key, pair)
+            for key, pair in _two_reviews(list(enumerate(clusters[n])))
+            if key not in kept and frozenset(key) not in apart
+        ]
+        if not wanted:
+            continue
+        read = sorted({at for _, pair in wanted for at in pair})
+        matrix = score([clusters[n][at].text for at in read])
+        row = {at: r for r, at in enumerate(read)}
+        for (later, earlier), (x, y) in wanted:
+            similarity = round(float(matrix[row[x]][row[y]]), 1)
+            kept[(later, earlier)] = Recurrence(later, earlier, similarity, True)
+    return tuple(kept[key] for key in sorted(kept))
+
+
+def _two_reviews(
+    members: Sequence[tuple[int, ClusterItem]],
+) -> Iterator[tuple[tuple[str, str], tuple[int, int]]]:
+    """Each pair of one cluster's asks (each with its node) made to one State in two reviews
+    and not one text (one node): (later id, earlier id) and their two nodes, smallest first."""
+    by_state: dict[str, list[tuple[int, ClusterItem]]] = defaultdict(list)
+    for node, item in members:
+        by_state[item.state_under_review].append((node, item))
+    for asks in by_state.values():
+        for at, (x, a) in enumerate(asks):
+            for y, b in asks[at + 1 :]:
+                ordered = _later_first(a, b) if x != y else None
+                if ordered is not None:
+                    yield (ordered[0].id, ordered[1].id), (min(x, y), max(x, y))
 
 
 def _node_states(groups: Sequence[Sequence[ClusterItem]]) -> npt.NDArray[np.int64]:

@@ -38,17 +38,18 @@ from uprdex.pipeline.clusters.recurrence_model import (
     CheapFeatures,
     RecurrenceModel,
     cheap_features,
+    pair_grid,
     score_context,
     scored_features,
     shipped,
     subject_vectors,
 )
-from uprdex.pipeline.clusters.recurrence_parts import part_links
+from uprdex.pipeline.clusters.recurrence_parts import SURE, by_parts
 from uprdex.pipeline.clusters.similarity import PendingScores, Similarity
 from uprdex.pipeline.clusters.treaties import load_treaties
 from uprdex.pipeline.settings import ClusterSettings
 
-__all__ = ["learned_recurrences", "model_links", "text_similarity"]
+__all__ = ["learned_recurrences", "model_links", "part_links", "review_order", "text_similarity"]
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -203,11 +204,16 @@ def model_links(
     subjects: npt.NDArray[np.float32],
     raw: Sequence[str],
     model: RecurrenceModel,
+    *,
+    threshold: float | None = None,
+    linkable: npt.NDArray[np.bool_] | None = None,
 ) -> Links:
     """(rows, columns, scores): the later x earlier pairs (indexes of `similarity`'s texts;
-    subject vectors and texts as written, later asks first) whose probability reaches the
-    model's threshold, and their pair scores (0-100): those of `scored_features` and
-    `model.probability`, reading the words of only the pairs that may link."""
+    subject vectors and texts as written, later asks first) whose probability reaches
+    `threshold` (default: the model's), and their pair scores (0-100): those of
+    `scored_features` and `model.probability`, reading the words of only the pairs that may
+    link. `linkable`: the earlier asks whose pairs may link (default: all); the others are
+    still candidates, which place the ranks and margins of the pairs that may."""
     count, other = len(later), len(earlier)
     if not count or not other:
         empty = np.zeros(0, dtype=np.int64)
@@ -219,8 +225,11 @@ def model_links(
     # then the pairs their context still waits on, until nothing is left to read.
     shape = (count, other)
     cheap = _cheap_logit(model, features)
-    cut = np.log(model.threshold / (1 - model.threshold)) - _SLACK
+    threshold = model.threshold if threshold is None else threshold
+    cut = np.log(threshold / (1 - threshold)) - _SLACK
     hopeful = np.ones(shape, dtype=bool)
+    if linkable is not None:
+        hopeful &= linkable[None, :]
     while True:
         now = _Known.of(pending, shape, features.words)
         hopeful &= _bound(model, cheap, now) >= cut
@@ -242,13 +251,41 @@ def model_links(
     chosen[:, : len(SCORE_FEATURES)] = context
     if features.words:
         chosen[:, _AT["token_set"]] = pending.words.reshape(count, other)[rows_, columns]
-    linked = model.probability(chosen) >= model.threshold
+    linked = model.probability(chosen) >= threshold
     rows_, columns = rows_[linked], columns[linked]
     exact = pending.low.astype(np.float64).reshape(count, other)
     return rows_, columns, exact[rows_, columns]
 
 
-def _review(item: ClusterItem) -> tuple[int, int] | None:
+def part_links(
+    earlier: Sequence[ClusterItem],
+    later: Sequence[ClusterItem],
+    model: RecurrenceModel,
+    settings: ClusterSettings | None = None,
+) -> tuple[Recurrence, ...]:
+    """The later asks (whole) that repeat an earlier joint ask: the model reads the later asks
+    against the earlier ones with each joint ask replaced by its parts (`by_parts`), and a later
+    ask and one part of a joint ask at probability `SURE` or more link the two items, scored as
+    their best such pair; none when no earlier ask has parts. Only the parts' pairs may link,
+    so only they, and the whole asks' pairs their ranks and margins wait on, are scored
+    (`model_links`): the links of scoring every pair."""
+    if not later or not any(item.parts for item in earlier):
+        return ()
+    columns = by_parts(earlier)
+    joint = np.array([bool(item.parts) for item in earlier for _ in item.parts or (item.text,)])
+    rows, cols, scores = model_links(
+        *pair_grid(columns, later, settings), model, threshold=SURE, linkable=joint
+    )
+    best: dict[tuple[str, str], float] = {}
+    for r, c, score in zip(rows.tolist(), cols.tolist(), scores.tolist(), strict=True):
+        key = (later[r].id, columns[c].id)
+        best[key] = max(best.get(key, 0.0), round(score, 1))
+    return tuple(
+        Recurrence(later_id, earlier_id, s) for (later_id, earlier_id), s in sorted(best.items())
+    )
+
+
+def review_order(item: ClusterItem) -> tuple[int, int] | None:
     """The order of an ask's review among its State's: its WG session, else its cycle."""
     if item.session is not None:
         return (0, item.session)
@@ -281,7 +318,7 @@ def learned_recurrences(
     """The recurring asks among `items` as the shipped model finds them: for each State under
     review, each later review's asks against each earlier review's (pairs at least the model's
     threshold), scored with the clusters' similarity, and those a joint ask's parts find
-    (`recurrence_parts.part_links`). Asks whose review is unknown are left out.
+    (`part_links`). Asks whose review is unknown are left out.
     `similarity` and `node_of` (item id -> its text's index there): a clustering's, reused.
     `every_pair`: score every pair (`scored_features`, as the model is trained) instead of
     the bounded search (`model_links`); the same links, slower (the benchmark's baseline)."""
@@ -289,7 +326,7 @@ def learned_recurrences(
     model = shipped()
     reviews: dict[str, dict[tuple[int, int], list[ClusterItem]]] = {}
     for item in sorted(items, key=lambda i: i.id):
-        review = _review(item)
+        review = review_order(item)
         if review is not None:
             reviews.setdefault(item.state_under_review, {}).setdefault(review, []).append(item)
     # Only States with two reviews in one order (sessions, or cycles) are compared.

@@ -55,6 +55,7 @@ __all__ = [
     "candidate_features",
     "cheap_features",
     "compound",
+    "pair_grid",
     "pair_inputs",
     "ranks",
     "score_context",
@@ -132,15 +133,36 @@ def candidate_features(
 ) -> tuple[Floats, Floats]:
     """(features, scores): `FEATURES` of every later x earlier pair as an array of shape
     (len(later), len(earlier), len(FEATURES)), and the clusters' pair scores (0-100)."""
-    settings = settings or ClusterSettings()
     count, other = len(later), len(earlier)
     if not count or not other:
         return np.zeros((count, other, len(FEATURES))), np.zeros((count, other))
+    return scored_features(*pair_grid(earlier, later, settings))
+
+
+Grid = tuple[
+    Similarity, npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float32], list[str]
+]
+
+
+def pair_grid(
+    earlier: Sequence[ClusterItem],
+    later: Sequence[ClusterItem],
+    settings: ClusterSettings | None = None,
+) -> Grid:
+    """`scored_features`' arguments for the later x earlier asks, each ask a text of its own:
+    the similarity of their texts (later asks first), the later and the earlier asks' indexes
+    there, their subject vectors and their texts as written."""
+    settings = settings or ClusterSettings()
     treaties = load_treaties(settings.treaties)
     raw = [item.text for item in [*later, *earlier]]
     similarity = Similarity([normalize(text, treaties) for text in raw], treaties, settings)
-    return scored_features(
-        similarity, np.arange(count), count + np.arange(other), subject_vectors(raw), raw
+    count = len(later)
+    return (
+        similarity,
+        np.arange(count),
+        count + np.arange(len(earlier)),
+        subject_vectors(raw),
+        raw,
     )
 
 

@@ -9,10 +9,10 @@ scores 38.7 with it, and 83.7 with Luxembourg's part of it. So the link model al
 later ask against the earlier review's asks with each joint ask replaced by its parts (what each
 of its States asked); a later ask the model is sure (`SURE`) repeats one part links the joint
 ask (scored with that part's pair score), beside the whole items' links
-(`recurrence_links.learned_recurrences`).
+(`recurrence_links.part_links`, in `recurrence_links.learned_recurrences`).
 
 Example:
-    found = part_links(earlier_items, later_items, shipped())   # (Recurrence, ...)
+    columns = by_parts(earlier_items)   # each joint ask's parts in its place, under its id
 """
 
 from __future__ import annotations
@@ -20,13 +20,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-import numpy as np
+from uprdex.pipeline.clusters.records import ClusterItem
 
-from uprdex.pipeline.clusters.records import ClusterItem, Recurrence
-from uprdex.pipeline.clusters.recurrence_model import RecurrenceModel, candidate_features
-from uprdex.pipeline.settings import ClusterSettings
-
-__all__ = ["SURE", "by_parts", "part_links", "state_asks"]
+__all__ = ["SURE", "by_parts", "state_asks"]
 
 
 def state_asks(parts: Sequence[tuple[str, Sequence[str]]]) -> tuple[str, ...]:
@@ -53,28 +49,3 @@ def by_parts(items: Sequence[ClusterItem]) -> list[ClusterItem]:
         for item in items
         for part in (item.parts or (item.text,))
     ]
-
-
-def part_links(
-    earlier: Sequence[ClusterItem],
-    later: Sequence[ClusterItem],
-    model: RecurrenceModel,
-    settings: ClusterSettings | None = None,
-) -> tuple[Recurrence, ...]:
-    """The later asks (whole) that repeat an earlier joint ask: the model reads the later asks
-    against the earlier ones with each joint ask replaced by its parts (`by_parts`), and a later
-    ask and one part of a joint ask at probability `SURE` or more link the two items, scored as
-    their best such pair; none when no earlier ask has parts."""
-    if not any(item.parts for item in earlier):
-        return ()
-    columns = by_parts(earlier)
-    joint = np.array([bool(item.parts) for item in earlier for _ in item.parts or (item.text,)])
-    features, scores = candidate_features(columns, later, settings)
-    linked = (model.probability(features) >= SURE) & joint[None, :]
-    best: dict[tuple[str, str], float] = {}
-    for r, c in zip(*np.nonzero(linked), strict=True):
-        key = (later[r].id, columns[c].id)
-        best[key] = max(best.get(key, 0.0), round(float(scores[r, c]), 1))
-    return tuple(
-        Recurrence(later_id, earlier_id, s) for (later_id, earlier_id), s in sorted(best.items())
-    )

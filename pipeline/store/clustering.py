@@ -144,9 +144,10 @@ def _models(settings: ClusterSettings) -> str | None:
     if settings.learned:  # and a retrained pair model (its version names the models it reads)
         model = f"{model} pairs {PairModel.load(settings.pair_model).version}"
     if settings.learned_links:  # and a retrained link model finds other recurring asks
-        # "joint asks by State": links also found part by part (`recurrence_parts`), so an
-        # index linked before that relinks.
-        model = f"{model} recurrence {shipped_recurrence().version} joint asks by State"
+        # "joint asks by State": links also found part by part (`recurrence_parts`); "named
+        # asks": an ask that names a State's earlier asks repeats them (`recurrence_named`), and
+        # "asked before" follows the corrected clusters; so an index linked before relinks.
+        model = f"{model} recurrence {shipped_recurrence().version} joint asks by State, named asks"
     return model
 
 

@@ -26,6 +26,9 @@ __all__ = [
     "folded_sql",
     "fts_phrase",
     "fts_phrases",
+    "has_words",
+    "marked_snippet",
+    "straight_quotes",
 ]
 
 APOSTROPHES = "'’‘ʼ"
@@ -57,9 +60,60 @@ _FTS_PHRASE = re.compile(r'"((?:[^"]|"")*)"')
 
 def fts_phrases(query: str) -> str:
     """An FTS5 query made only of quoted phrases (Datasette's `escape_fts` makes one of each
-    word typed in browse's search box) with each phrase read by `fts_phrase`, all required."""
+    word typed in browse's search box) with each phrase that holds a word (`has_words`) read
+    by `fts_phrase`, all required; none (a lone quote typed: `escape_fts` gives '') matches
+    nothing, as `search` does."""
     phrases = [found[1].replace('""', '"') for found in _FTS_PHRASE.finditer(query)]
-    return " AND ".join(map(fts_phrase, phrases)) if phrases else query
+    # MATCH '' is an FTS5 syntax error: browse answered 400 "Invalid SQL"
+    return " AND ".join(fts_phrase(phrase) for phrase in phrases if has_words(phrase)) or '""'
+
+
+# What full-text search (unicode61) reads as a word: letters and digits ("&", "-" are none).
+_WORD = re.compile(r"[^\W_]")
+
+
+def has_words(text: str) -> bool:
+    """Whether full-text search reads a word in `text`: "&", "-" and "–" hold none, and as a
+    phrase they match no row (a search that held one, "women & children", found nothing)."""
+    return _WORD.search(text) is not None
+
+
+def marked_snippet(snippet: str, folded: str | None, text: str | None) -> str:
+    """The snippet to show of `text` (FTS5's `snippet`, the words found between \\x02 and
+    \\x03, "…" where cut): `snippet`, of the text as printed, unless the snippet of its folded
+    column (`folded`) marks more words, as "Bahai" finds "Baha’is" only there; that one is
+    then shown with the text's apostrophes put back ("seven \\x02Baha’is\\x03 are fair")."""
+    if not folded or not text or folded.count("\x02") <= snippet.count("\x02"):
+        return snippet
+    core = folded.removeprefix("…").removesuffix("…")
+    start = (fold_apostrophes(text) or text).find(core.replace("\x02", "").replace("\x03", ""))
+    if start < 0:  # not cut from this text (one that prints "…" itself): as printed
+        return snippet
+    # where each character of the folded text is in `text`
+    kept = [at for at, char in enumerate(text) if char not in APOSTROPHES]
+    shown = ["…"] if folded.startswith("…") else []
+    at = kept[start - 1] + 1 if start else 0
+    for char in core:
+        if char in "\x02\x03":
+            shown.append(char)
+            continue
+        end = kept[start] + 1  # this character, after the apostrophes dropped before it
+        shown.append(text[at:end])
+        at, start = end, start + 1
+    while at < len(text) and text[at] in APOSTROPHES:  # "States’" ending the snippet
+        shown.append(text[at])
+        at += 1
+    return "".join(shown) + ("…" if folded.endswith("…") else "")
+
+
+# Typographic double quotes, as a phrase pasted from a Word document or a web page has them
+# ("“death penalty”", "„...“"): a search's phrase is typed in ASCII ones.
+_QUOTES = str.maketrans(dict.fromkeys("“”„‟", '"'))
+
+
+def straight_quotes(text: str) -> str:
+    """A search's words with typographic double quotes as ASCII ones, which make a phrase."""
+    return text.translate(_QUOTES)
 
 
 def _fts_quoted(text: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 from uprdex.pipeline.model import AskPart
 from uprdex.pipeline.states import load_states
-from uprdex.pipeline.store.folding import fold_apostrophes
+from uprdex.pipeline.store.folding import fold_apostrophes, folded_sql
 from uprdex.pipeline.store.rows import (
     AddendumAnswer,
     ImportedLabel,
@@ -30,6 +30,7 @@ from uprdex.pipeline.store.rows import (
     StoredRecommendation,
     StoredThemeHit,
 )
+from uprdex.pipeline.store.search_index import shown_snippet, snippets
 from uprdex.pipeline.store.search_terms import search_terms
 
 __all__ = [
@@ -239,16 +240,14 @@ def search(
     found = {
         (row["kind"], row["at"]): row
         for row in db.execute(
-            "SELECT 0 AS kind, rowid AS at,"
-            "       snippet(recommendations_fts, 0, char(2), char(3), '…', 12) AS snippet,"
-            "       snippet(recommendations_fts, 2, char(2), char(3), '…', 12) AS note,"
+            f"SELECT 0 AS kind, rowid AS at, text, notes, {snippets('recommendations_fts')},"
             "       rowid IN (SELECT rowid FROM recommendations_fts WHERE recommendations_fts"
             "         MATCH ? AND +rowid IN (SELECT value FROM json_each(?))) AS in_text,"
             "       NULL AS symbol, NULL AS path, NULL AS sha256"
             "  FROM recommendations_fts"
             "  WHERE recommendations_fts MATCH ? AND +rowid IN (SELECT value FROM json_each(?))"
             "  UNION ALL"
-            "  SELECT 1, f.rowid, snippet(evidence_fts, 0, char(2), char(3), '…', 12), NULL, 1,"
+            f"  SELECT 1, f.rowid, f.context, NULL, {snippets('evidence_fts')}, NULL, NULL, 1,"
             "         d.symbol, d.path, d.sha256"
             "  FROM evidence_fts f JOIN evidence e ON e.id = f.rowid"
             "  JOIN documents d ON d.sha256 = e.document_sha256"
@@ -264,7 +263,7 @@ def search(
     hits = [
         SearchHit(
             rec,
-            place["snippet"] if place["in_text"] else place["note"],
+            shown_snippet(place, "text" if place["in_text"] else "notes"),
             "evidence: " + (place["symbol"] or shown(place["path"], place["sha256"]))
             if place["path"] is not None
             else ("recommendation" if place["in_text"] else "footnote"),
@@ -566,11 +565,12 @@ def filter_sql(where: RecFilter, words: str | None = None) -> tuple[str, list[An
             "WHERE recommendation_asked_fts MATCH ? AND name = ?))"
         )
         params.extend([fts_query(asked, where.widen), _state_name(where.recommending_state or "")])
-    if where.theme:  # the themes the exports give (views.chosen_themes)
+    if where.theme:  # the exports' themes (views.chosen_themes), apostrophes as search folds them
         clauses.append(
-            "r.id IN (SELECT recommendation_id FROM chosen_themes WHERE theme = ? COLLATE NOCASE)"
+            "r.id IN (SELECT recommendation_id FROM chosen_themes "
+            f"WHERE coalesce({folded_sql('theme')}, theme) = ? COLLATE NOCASE)"
         )
-        params.append(where.theme)
+        params.append(fold_apostrophes(where.theme) or where.theme)
     if where.recurring:  # either end: a researcher asks which of a State's asks recur
         clauses.append(
             "r.id IN (SELECT later_id FROM recurrences UNION SELECT earlier_id FROM recurrences)"

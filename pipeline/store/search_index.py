@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 
-from uprdex.pipeline.store.folding import folded_sql
+from uprdex.pipeline.store.folding import folded_sql, marked_snippet
 
-__all__ = ["SEARCH_FOOTNOTES", "drop_folded_text"]
+__all__ = ["SEARCH_FOOTNOTES", "drop_folded_text", "shown_snippet", "snippets"]
 
 # The text of an ask's footnotes, one after the other, for full-text search (`row` is `new` or a
 # table's name).
@@ -74,3 +74,23 @@ def drop_folded_text(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE recommendations DROP COLUMN folded_text")
     for statement in _TRIGGERS:
         db.execute(statement)
+
+
+def snippets(table: str) -> str:
+    """SQL: the snippets of a full-text table's columns, each text's then its folded one's, as
+    `shown_snippet` reads them: text_snippet, text_folded and, of recommendations_fts, the
+    notes' (notes_snippet, notes_folded); the words found between \\x02 and \\x03."""
+    names = ("text", "notes") if table == "recommendations_fts" else ("text",)
+    return ", ".join(
+        f"snippet({table}, {2 * at + folded}, char(2), char(3), '…', 12) AS "
+        f"{name}_{'folded' if folded else 'snippet'}"
+        for at, name in enumerate(names)
+        for folded in (0, 1)
+    )
+
+
+def shown_snippet(place: sqlite3.Row, column: str) -> str:
+    """The snippet a search shows of a place's `column` ("text" or "notes", with its
+    `snippets`): the words found marked in the text as printed, also those its folded column
+    found ("Bahai" in "Baha’is": `folding.marked_snippet`)."""
+    return marked_snippet(place[f"{column}_snippet"], place[f"{column}_folded"], place[column])

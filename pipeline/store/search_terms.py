@@ -22,7 +22,7 @@ from functools import lru_cache
 from uprdex.pipeline.clusters.normalize import OBJECT_ABBREVIATIONS, stem
 from uprdex.pipeline.clusters.treaties import fold_words, load_treaties
 from uprdex.pipeline.resources import data_path
-from uprdex.pipeline.store.folding import fts_phrase
+from uprdex.pipeline.store.folding import fts_phrase, has_words, straight_quotes
 
 __all__ = ["SearchTerm", "search_terms", "widened_note"]
 
@@ -75,16 +75,18 @@ def _quoted(text: str) -> str:
 
 
 def search_terms(text: str, widen: bool = True) -> list[SearchTerm]:
-    """The terms of a search's words: a quoted phrase ('"death penalty"') is one term, as
-    typed; of the words outside quotes, a run that names a treaty, institution or body is one
-    term with its other names (unless not `widen`); every other word is a term of its own."""
+    """The terms of a search's words: a quoted phrase ('"death penalty"', or in typographic
+    quotes: “death penalty”) is one term, as typed; of the words outside quotes, a run that
+    names a treaty, institution or body is one term with its other names (unless not `widen`);
+    every other word is a term of its own. A word or phrase without a word full-text search
+    reads ("&", "-") is none: it would match no record."""
     terms: list[SearchTerm] = []
-    for at, piece in enumerate(_QUOTED.split(text)):
+    for at, piece in enumerate(_QUOTED.split(straight_quotes(text))):
         if at % 2:  # inside quotes
             terms += [SearchTerm(piece.strip(), phrase=True)] if piece.strip() else []
         else:
             terms += _named_terms(piece.split()) if widen else list(map(SearchTerm, piece.split()))
-    return terms
+    return [term for term in terms if has_words(term.typed)]
 
 
 def _named_terms(typed: list[str]) -> list[SearchTerm]:
@@ -116,7 +118,7 @@ def widened_note(terms: Sequence[SearchTerm]) -> str | None:
     if not widened:
         return None
     return "also searched: " + "; ".join(
-        f"{', '.join(term.also[:_SHOWN])}"
+        f"{', '.join(map(_listed, term.also[:_SHOWN]))}"
         + (f" and {len(term.also) - _SHOWN} other names" if len(term.also) > _SHOWN else "")
         + f' (for "{term.typed}")'
         for term in widened
@@ -125,6 +127,12 @@ def widened_note(terms: Sequence[SearchTerm]) -> str | None:
 
 _SHOWN = 5
 """The other names a note shows of one term (the CED has 10)."""
+
+
+def _listed(name: str) -> str:
+    """A name as a list of names shows it: quoted when it holds a comma ("lesbian, gay,
+    bisexual, transgender"), so that it reads as one name."""
+    return f'"{name}"' if "," in name else name
 
 
 def _named(tokens: list[str]) -> list[tuple[int, int, tuple[str, ...]]]:
