@@ -7,6 +7,8 @@ the default: the baseline builds a fresh index of the same PDFs (every PDF read 
 again in one transaction, no PDF read). Prints both times and their ratio, and checks that both
 give the same paraphrase rows.
 Run: .venv/bin/python bench/bench_rematch.py
+Measured (pararefresh, 2 shared cores): 14.83 s vs 0.96 s (15.4x), again 10.04 s vs 0.75 s
+(13.4x); both indexes hold the same 59 paraphrase rows, the stale one 16 before.
 """
 
 from __future__ import annotations
