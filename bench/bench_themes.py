@@ -21,6 +21,31 @@ committed before their first scored run):
   lower than before, and if at least 90 % of their new hits over the 245 WG reports of the
   corpus (bench_theme_gaps.py; every hit, or a seeded random 40 if more) are right when read.
 
+Pre-registered for review32 finding 7 (helper fixr32c, written and committed before its first
+scored run):
+- the change: a theme may list `not` names, inside which its keywords mean something else (a
+  keyword matched within one does not count). Freedom of association and peaceful assembly
+  lists the bodies called Assembly or Association (General, National, Legislative,
+  Parliamentary, Constituent, Federal, Consultative, People's Assembly; Assembly of the Peoples,
+  of the Republic, of States Parties; World Health Assembly; ASEAN, SAARC, bar association):
+  its bare keywords "assembly" and "association" read them as the freedom (review32: "the
+  Assembly of the Peoples of Kazakhstan", a State body). Labour gains "employment" and "right to
+  work" (the right to work of ICESCR art. 6). Chosen from knowledge of the names, not from
+  scores; "unemployment" stays Development's only (before writing this, the export's label
+  counts over sessions 1-20 were looked at: UPR Info files 47 of 61 "unemployment" rows under
+  Development, 6 under Labour; 101 of 353 "employment" rows under Labour).
+- the bar (themes3's): on the held-out sessions 13-20, micro F1 and macro F1 not lower than
+  before, and at least 90 % of the changed keyword hits over the WG reports (gained and lost;
+  every one, or a seeded random 40 if more) right when read. Only then does it ship.
+- measured (one run, --before the old file): micro F1 0.8600 -> 0.8589, macro F1 0.7869 ->
+  0.7866, both lower: FAILS, not shipped (bench/fixr32c_themes.patch keeps the code and the
+  file). Rows changed on two themes: Labour P 0.812 -> 0.696, F1 0.776 -> 0.743 (fp 131 -> 265:
+  UPR Info files "employment" asks under many issues); Freedom of association and peaceful
+  assembly P 0.753 -> 0.804, F1 0.751 -> 0.770 (fp 71 -> 52). Over the 228 WG reports (26,030
+  asks) the keyword hits change on 388 (Labour +284, Freedom of association -104; 15 of each
+  read, seeded: the 15 removals all name a body, the additions all say employment), but the
+  themes shown change on ONE ask (A/HRC/28/10 125.27): everywhere else the classifier answers.
+
 Run: .venv/bin/python bench/bench_themes.py [--split dev] [--before FILE]
 """
 
