@@ -158,7 +158,9 @@ def write_matrix(store: Store, out: Path, where: RecFilter | None = None) -> int
             _CLUSTER_COLUMNS,
             [_cluster_row(c, c.cluster_id in curated) for c in mine],
         )
-    write_whole(out, workbook_bytes(workbook))  # a full disk leaves the old workbook whole
+    write_whole(
+        out, workbook_bytes(workbook, store.last_change())
+    )  # a full disk leaves the old workbook whole
     return len(recs)
 
 
