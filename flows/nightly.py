@@ -408,10 +408,11 @@ def _build(config: Config, states: set[str] | None, since: str | None) -> list[s
             return []
         stamp.unlink(missing_ok=True)  # a build cut short leaves no stamp: the next is whole
         rows = {kind: records(store, kind) for kind in EXPORT_KINDS}
+        changed = store.last_change()
         for kind in EXPORT_KINDS:
             for fmt in EXPORT_FORMATS:
                 target = config.reports / f"{kind}.{fmt}"
-                write_export(rows[kind], fmt, kind, target)
+                write_export(rows[kind], fmt, kind, target, changed=changed)
                 written.append(str(target))
         partial = bool(states) and since is not None and built == since
         # The report reads the records just exported, not the index again (6 s of its 15 s

@@ -417,19 +417,25 @@ _TEXT_WRITERS: dict[str, Callable[[list[dict[str, Any]], _Writes, str, bool], No
 
 
 def write_export(
-    rows: list[dict[str, Any]], fmt: str, kind: str, out: Path | TextIO, raw: bool = False
+    rows: list[dict[str, Any]],
+    fmt: str,
+    kind: str,
+    out: Path | TextIO,
+    raw: bool = False,
+    changed: str | None = None,
 ) -> None:
     """Write records in a format to a file path or an open text stream (not xlsx).
 
     CSV files get a UTF-8 byte order mark so that spreadsheet programs read accents right;
     CSV on standard output has none, for scripts. CSV text that opens like a formula ("=",
     "+", "-", "@", a tab or a CR) gets a leading "'", and every text cell is quoted, unless
-    `raw` (byte-exact, for programs).
+    `raw` (byte-exact, for programs). A workbook is dated `changed`, the index's last change
+    (`spreadsheet.workbook_time`).
     """
     if fmt == "xlsx":
         if not isinstance(out, Path):
             raise ValueError("xlsx needs --out FILE")
-        _write_xlsx(rows, kind, out)
+        _write_xlsx(rows, kind, out, changed)
         return
     writer = _TEXT_WRITERS.get(fmt)
     if writer is None:
@@ -457,7 +463,7 @@ def _write_text(
     text.detach()  # `handle` stays open: `write_streamed` flushes it to the disk
 
 
-def _write_xlsx(rows: list[dict[str, Any]], kind: str, out: Path) -> None:
+def _write_xlsx(rows: list[dict[str, Any]], kind: str, out: Path, changed: str | None) -> None:
     """The records as one sheet, each row written as it is made (`write_workbook`): the
     workbook of every cell at once took the memory of the whole export several times over."""
     from openpyxl.utils import get_column_letter
@@ -507,4 +513,4 @@ def _write_xlsx(rows: list[dict[str, Any]], kind: str, out: Path) -> None:
                 ],
             )
 
-    write_workbook(out, fill)
+    write_workbook(out, fill, changed)

@@ -7,7 +7,8 @@ kind, "supported in part": `response_detail`, a label, not the State's words) an
 that prints the State's words (`response_source`), themes, cluster, evidence documents, latest
 evidence) and two empty columns for the researcher, "Implementation status" (a drop-down list,
 any text allowed) and "Notes", then the page of its WG report that prints it, the footnotes the
-report prints on it ("3 (p. 17): Recommendation originally read: ...", one a line) and its id
+report prints on it ("3 (p. 17): Recommendation originally read: ...", one a line), the
+earlier asks it repeats ("Asked before": "95.14 (2010, supported)", one a line) and its id
 (the columns before keep their places: a script may read them by position);
 then a "<State> clusters" sheet with one row per duplicate cluster of two or more. Headers are
 frozen and filtered, text wraps in readable widths, and the response is a coloured cell.
@@ -66,6 +67,7 @@ _RECOMMENDATION_COLUMNS = (
     _Column("Notes", 30, wrap=True),
     _Column("Page", 6),
     _Column("Footnotes", 40, wrap=True),
+    _Column("Asked before", 22, wrap=True),
     _Column("Id", 20),
 )
 _CLUSTER_COLUMNS = (
@@ -156,7 +158,9 @@ def write_matrix(store: Store, out: Path, where: RecFilter | None = None) -> int
             _CLUSTER_COLUMNS,
             [_cluster_row(c, c.cluster_id in curated) for c in mine],
         )
-    write_whole(out, workbook_bytes(workbook))  # a full disk leaves the old workbook whole
+    write_whole(
+        out, workbook_bytes(workbook, store.last_change())
+    )  # a full disk leaves the old workbook whole
     return len(recs)
 
 
@@ -183,6 +187,7 @@ def _recommendation_row(
         None,
         rec["source"]["page"],
         _footnotes(rec["footnotes"]),
+        _asked_before(rec["repeats"]),
         rec["id"],
     ]
 
@@ -191,6 +196,17 @@ def _footnotes(notes: list[dict[str, Any]]) -> str | None:
     """An ask's footnotes as a cell, one a line as `show --brief` and the report print them:
     "3 (p. 17): Recommendation originally read: “Integrate ...” (Chad)."; none: an empty cell."""
     return "\n".join(f"{n['marker']} (p. {n['page']}): {n['text']}" for n in notes) or None
+
+
+def _asked_before(repeats: list[dict[str, Any]]) -> str | None:
+    """The earlier asks to the same State an ask repeats, one a line, the most alike first,
+    with the year of their review and the State's response then: "95.14 (2010, supported)"
+    (one review of a State a year); none: an empty cell."""
+    lines = []
+    for ask in repeats:
+        when = ask["year"] or (f"cycle {ask['cycle']}" if ask["cycle"] else "year unknown")
+        lines.append(f"{ask['paragraph'] or ask['id']} ({when}, {ask['response']})")
+    return "\n".join(lines) or None
 
 
 def _cluster_row(cluster: StoredCluster, curated: bool) -> list[Any]:

@@ -19,7 +19,8 @@ reach a spreadsheet as the text it is, never as a formula (OWASP, "CSV Injection
 
 The matrix workbook and any other XLSX writer use `xlsx_cell` / `append_xlsx_row` as well,
 and `workbook_bytes` or `write_workbook` to save: the same cells give the same bytes (every
-part of the zip dated alike, no creation time), for researchers who diff or hash exports.
+part of the zip dated alike, by the index's last change, never the time of the export), for
+researchers who diff or hash exports.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
@@ -57,6 +58,7 @@ __all__ = [
     "neutralise",
     "restore",
     "workbook_bytes",
+    "workbook_time",
     "write_workbook",
     "xlsx_cell",
     "xlsx_part_count",
@@ -196,24 +198,29 @@ def append_xlsx_row(sheet: Worksheet, values: Iterable[Any]) -> list[Cell]:
     return cells
 
 
-def workbook_bytes(workbook: Workbook) -> bytes:
-    """The workbook saved, as bytes; an OSError when it cannot be (`_unless_full`)."""
+def workbook_bytes(workbook: Workbook, changed: str | None = None) -> bytes:
+    """The workbook saved, as bytes, dated `workbook_time(changed)`; an OSError when it cannot
+    be (`_unless_full`)."""
     buffer = io.BytesIO()
-    _unless_full(lambda: _save(workbook, buffer))
+    _unless_full(lambda: _save(workbook, buffer, workbook_time(changed)))
     return buffer.getvalue()
 
 
-def write_workbook(out: Path, fill: Callable[[Workbook], object]) -> None:
+def write_workbook(
+    out: Path, fill: Callable[[Workbook], object], changed: str | None = None
+) -> None:
     """A write-only workbook, its rows appended by `fill`, saved at `out` as `write_streamed`
     saves a file: each row goes to its sheet's file as it is appended (openpyxl's write-only
-    mode), so that no workbook of every cell is held. An OSError when it cannot be written."""
+    mode), so that no workbook of every cell is held; dated `workbook_time(changed)`. An
+    OSError when it cannot be written."""
+    when = workbook_time(changed)
 
     def write() -> None:
         from openpyxl import Workbook
 
         workbook = Workbook(write_only=True)
         fill(workbook)
-        write_streamed(out, lambda handle: _save(workbook, handle))
+        write_streamed(out, lambda handle: _save(workbook, handle, when))
 
     _unless_full(write)
 
@@ -239,25 +246,47 @@ def _unless_full(write: Callable[[], object]) -> None:
         raise OSError(errno.ENOSPC, f"no room for the workbook's sheets in {where} ({failure})")
 
 
-def _save(workbook: Workbook, handle: IO[bytes]) -> None:
-    """The workbook as an XLSX file into `handle`, the same bytes for the same cells: dated
-    `_STEADY_TIME` (openpyxl wrote the time it made and saved the workbook, which a diff or a
+def workbook_time(changed: str | None = None) -> datetime:
+    """The time a workbook says it was made and changed, and each part of its zip (UTC):
+    SOURCE_DATE_EPOCH when set (the reproducible-builds convention), else `changed`, the
+    index's last change (`Store.last_change`, an ISO 8601 time), else `_STEADY_TIME`. Never
+    the time of the export: two exports of one index are the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        when = datetime.fromtimestamp(int(epoch), UTC)
+    elif changed:
+        try:
+            when = datetime.fromisoformat(changed)
+        except ValueError:  # another program's text in the index: no date, not a failure
+            return _STEADY_TIME
+        when = when.astimezone(UTC) if when.tzinfo else when
+    else:
+        return _STEADY_TIME
+    return max(when.replace(tzinfo=None, microsecond=0), _STEADY_TIME)
+
+
+def _save(workbook: Workbook, handle: IO[bytes], when: datetime) -> None:
+    """The workbook as an XLSX file into `handle`, the same bytes for the same cells and time:
+    dated `when` (openpyxl wrote the time it made and saved the workbook, which a diff or a
     hash of two exports of one index then told apart), its parts in a `_SteadyZip`."""
     from openpyxl.writer.excel import ExcelWriter
 
-    workbook.properties.created = workbook.properties.modified = _STEADY_TIME
+    workbook.properties.created = workbook.properties.modified = when
     with _SteadyZip(handle, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        archive.date_time = when.timetuple()[:6]
         ExcelWriter(workbook, archive).save()
 
 
 _STEADY_TIME = datetime(1980, 1, 1)
-"""The creation and change time of every workbook, and of each part of its zip: the earliest a
-zip can say (openpyxl writes a creation time whatever it is told)."""
+"""The time of a workbook of an index that records no change: the earliest a zip can say
+(openpyxl writes a creation time whatever it is told)."""
 
 
 class _SteadyZip(ZipFile):
-    """A zip whose parts are all dated `_STEADY_TIME`, not when they were written (a sheet's
+    """A zip whose parts are all dated `date_time`, not when they were written (a sheet's
     temporary file, when it was made)."""
+
+    date_time = _STEADY_TIME.timetuple()[:6]
 
     def writestr(
         self,
@@ -284,9 +313,9 @@ class _SteadyZip(ZipFile):
 
     def _part(self, name: str | ZipInfo) -> ZipInfo:
         if isinstance(name, ZipInfo):
-            name.date_time = _STEADY_TIME.timetuple()[:6]
+            name.date_time = self.date_time
             return name
-        part = ZipInfo(name, _STEADY_TIME.timetuple()[:6])
+        part = ZipInfo(name, self.date_time)
         part.compress_type = self.compression
         part.external_attr = 0o600 << 16  # as ZipFile.writestr gives a file it names
         return part

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from uprdex.pipeline.resources import data_path
+from uprdex.pipeline.text import APOSTROPHES
 
 __all__ = [
     "State",
@@ -26,7 +27,7 @@ __all__ = [
     "state_list_names",
 ]
 
-_APOSTROPHES = str.maketrans({"’": "'", "‟": "'", "‘": "'", "`": "'"})
+_APOSTROPHES = str.maketrans(dict.fromkeys(APOSTROPHES, "'"))
 _SPACES = re.compile(r"\s+")
 _SPACE_IN_PARENS = re.compile(r"\s*\(\s*|\s*\)")
 

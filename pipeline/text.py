@@ -10,6 +10,7 @@ from uprdex.pipeline.resources import data_path
 
 __all__ = [
     "ABBREVIATIONS",
+    "APOSTROPHES",
     "CONTROL",
     "Vocabulary",
     "ends_with_abbreviation",
@@ -18,6 +19,13 @@ __all__ = [
     "normalize_text",
     "visible_controls",
 ]
+
+APOSTROPHES = "'’‘ʼ‛‟`"
+"""What documents and researchers print as an apostrophe: ASCII, U+2019 (the UN's "Baha’i"),
+U+2018 (a misprinted one), U+02BC (the modifier letter, read as a letter by full-text search:
+"Côte dʼIvoire"), U+201B and U+201F (reversed ones, the double one a misprint for the single)
+and a backquote. The one list that a State's name is looked up with (`states`) and search
+folds (`store.folding`)."""
 
 LINE_END_HYPHEN = "\ufffe"
 """pdfium marks a hyphen that ended a printed line with U+FFFE and joins the two lines:

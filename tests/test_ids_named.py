@@ -14,7 +14,7 @@ from uprdex.flows.ingest import import_file, ingest_paths
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import Store
 
-from helpers import fixture
+from helpers import fixture, ingested, shared_ingested
 
 ASK = "A/HRC/28/15#115.22"
 
@@ -296,3 +296,43 @@ def test_a_misprinted_number_as_the_report_prints_it_leads_to_the_ask(
     for command in ("show", "evidence"):
         said = CliRunner().invoke(main, [command, "A/HRC/28/15", "151.22", "--index", str(index)])
         assert said.exit_code == 2 and f"did you mean {ASK}?" in said.output, said.output
+
+
+def test_an_item_of_a_lead_in_paragraph_suggests_that_item_of_the_nearest_asks(
+    tmp_path: Path,
+) -> None:
+    # review32: `show A/HRC/14/10#96.7` said only "no recommendation": paragraph 96 of
+    # Kazakhstan 2010 is a lead-in (p. 21) between its asks 95.1-95.102 and 97.1-97.26, and a
+    # researcher who typed 96.7 means 95.7 or 97.7.
+    index = shared_ingested(("wg_reports/kazakhstan2010.pdf",), tmp_path / "index.sqlite")
+    with Store(index) as store:
+        found = store.named("A/HRC/14/10#96.7")
+        assert (found.nearest, found.others) == ("A/HRC/14/10#95.7", ("A/HRC/14/10#97.7",))
+        # 95 holds asks, but not a 103rd: that is no lead-in; nor is a far-off paragraph.
+        assert store.named("A/HRC/14/10#95.103").nearest is None
+        assert store.named("A/HRC/14/10#150.7").nearest is None
+    said = CliRunner().invoke(main, ["show", "A/HRC/14/10#96.7", "--index", str(index)])
+    assert said.exit_code == 2
+    assert "did you mean A/HRC/14/10#95.7 or A/HRC/14/10#97.7?" in said.output, said.output
+
+
+def test_a_bare_paragraph_suggests_its_asks_not_an_item_numbered_like_it(
+    tmp_path: Path,
+) -> None:
+    # codereview: `show A/HRC/14/12#90` (Iran 2010) suggested #90.90, the 90th ask of paragraph
+    # 90, where a researcher means the paragraph's asks, 90.1 onwards.
+    index = ingested(("iran2010_recs.pdf",), tmp_path / "index.sqlite")
+    with Store(index) as store:
+        asks = [
+            rec.id
+            for rec in store.recommendations()
+            if (rec.paragraph or "").partition(".")[0] == "90"
+        ]
+        found = store.named("A/HRC/14/12#90")
+    assert len(asks) > 90
+    assert (found.nearest, found.others) == (asks[0], (asks[-1],))
+    said = CliRunner().invoke(main, ["show", "A/HRC/14/12#90", "--index", str(index)])
+    assert said.exit_code == 2
+    assert (
+        f"did you mean the asks of paragraph 90, A/HRC/14/12#90.1 to {asks[-1]}?" in said.output
+    ), said.output

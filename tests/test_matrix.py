@@ -3,6 +3,7 @@ with openpyxl as a spreadsheet program would."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ HEADER = [
     "Notes",
     "Page",
     "Footnotes",
+    "Asked before",
     "Id",
 ]
 
@@ -246,3 +248,24 @@ def test_each_asks_footnotes_are_a_readable_cell_beside_its_page(tmp_path: Path)
     assert by_id["A/HRC/25/3#138.20"]["Footnotes"] is None
     noted = [row["Id"] for row in by_id.values() if row["Footnotes"]]
     assert len(noted) == 8 and all(row["Page"] for row in by_id.values())
+
+
+def test_an_ask_asked_before_names_the_earlier_asks_with_their_year_and_response(
+    workbook: Path, index: Path
+) -> None:
+    # review32: the matrix had no "Asked before", the first thing an implementation tracker
+    # needs (was it asked last time, and what did the State say?); the report and `show`
+    # gave it.
+    by_id = {row["Id"]: row for row in _table(workbook, "Slovenia")}
+    with Store(index) as store:
+        stored = {rec.id: rec for rec in store.recommendations()}
+    asked_again = [rec_id for rec_id in by_id if stored[rec_id].repeats]
+    assert asked_again, "Slovenia 2014 repeats none of its 2010 asks"
+    for rec_id, row in by_id.items():
+        expected = [
+            f"{ask.paragraph} ({ask.year}, {ask.response})" for ask in stored[rec_id].repeats
+        ]
+        assert (row["Asked before"] or "").split("\n") == (expected or [""])
+    assert all(stored[rec_id].cycle == 2 for rec_id in asked_again)
+    first = by_id[asked_again[0]]["Asked before"].split("\n")[0]
+    assert re.fullmatch(r"\d+\.\d+ \(2010, (supported|noted|pending)\)", first), first

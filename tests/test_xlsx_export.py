@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import time
 import tracemalloc
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zipfile import ZipFile
 
 import pytest
 from click.testing import CliRunner
@@ -53,6 +55,32 @@ def test_two_exports_of_one_index_are_the_same_bytes(index: Path, tmp_path: Path
     for kind in kinds:
         first, second = (tmp_path / f"{turn}-{kind}.xlsx" for turn in ("first", "second"))
         assert first.read_bytes() == second.read_bytes(), kind
+
+
+def test_a_workbook_is_dated_by_the_index_not_1980(
+    index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # xlsxstream dated every workbook 1980-01-01 for steady bytes: Excel's File > Info showed
+    # "Created 1/1/1980". It is dated by the index's newest ingest now (still the same bytes
+    # for the same index, above), or SOURCE_DATE_EPOCH when set.
+    with Store(index) as store:
+        newest = max(doc.ingested_at for doc in store.documents())
+    expected = datetime.fromisoformat(newest).astimezone(UTC).replace(tzinfo=None)
+    assert expected.year > 1980
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    for kind in ("recommendations", "matrix"):
+        out = tmp_path / f"{kind}.xlsx"
+        _export(index, kind, out)
+        properties = load_workbook(out).properties
+        assert (properties.created, properties.modified) == (expected, expected), kind
+        with ZipFile(out) as archive:
+            dates = {part.date_time for part in archive.infolist()}
+        # to the minute: a zip keeps time in two-second steps
+        assert len(dates) == 1 and dates.pop()[:5] == expected.timetuple()[:5], kind
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 22:13:20 UTC
+    out = tmp_path / "epoch.xlsx"
+    _export(index, "matrix", out)
+    assert load_workbook(out).properties.created == datetime(2023, 11, 14, 22, 13, 20)
 
 
 def _shown(value: Any) -> Any:

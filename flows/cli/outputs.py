@@ -113,9 +113,10 @@ def export(
         where = rec_filter(options, store, documents=what == ExportKind.DOCUMENTS)
         rows = records(store, what, where)
         pending = pending_note(store, where)
+        changed = store.last_change()
     made = made_folders(out_path.parent) if out_path else ""
     with writing(out_path):
-        write_export(rows, fmt, what, out_path or sys.stdout, raw)
+        write_export(rows, fmt, what, out_path or sys.stdout, raw, changed)
     if out_path:
         err.print(
             f"wrote {count(len(rows), _ONE[ExportKind(what)])} to {escape(str(out_path))}"

@@ -317,6 +317,15 @@ class Store(Connection):
         """Per recommendation: how many documents cite or echo it and the date of the latest."""
         return queries.evidence_summary(self.db)
 
+    def last_change(self) -> str | None:
+        """When the index last changed, as it records it: its newest ingest or cluster
+        correction ("2026-12-07T16:30:00+00:00"); None when it records neither."""
+        row = self.db.execute(
+            "SELECT max(at) FROM (SELECT max(ingested_at) AS at FROM documents "
+            "UNION ALL SELECT max(at) FROM cluster_corrections WHERE at != '')"
+        ).fetchone()
+        return row[0] if row else None
+
     def themes(self) -> dict[str, int]:
         """The themes the index gives its recommendations, by name, each with how many have
         it."""

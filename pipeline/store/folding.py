@@ -19,6 +19,8 @@ import re
 import sqlite3
 import string
 
+from uprdex.pipeline.text import APOSTROPHES
+
 __all__ = [
     "APOSTROPHES",
     "fold_apostrophes",
@@ -30,10 +32,6 @@ __all__ = [
     "marked_snippet",
     "straight_quotes",
 ]
-
-APOSTROPHES = "'’‘ʼ"
-"""What documents print as an apostrophe: ASCII, U+2019 (the UN's "Baha’i"), U+2018 (a
-misprinted one) and U+02BC (the modifier letter, read as a letter by full-text search)."""
 
 
 def fold_apostrophes(text: str) -> str | None:

@@ -94,7 +94,9 @@ class Named:
     that names none, the index's id it most likely means, and `others` it may mean as much (a
     number as printed under two paragraphs: "17" is 81.17 or 82.17 of A/HRC/14/5); `misprint`,
     when they are what the report prints as that number inside another paragraph ("136.69"
-    inside paragraph 138 of A/HRC/28/12, read as 138.69)."""
+    inside paragraph 138 of A/HRC/28/12, read as 138.69); `paragraph`, when the id named a
+    paragraph whose asks run from `nearest` to `others[0]` ("90" of A/HRC/14/12: 90.1 to
+    90.123)."""
 
     given: str
     ask: str | None
@@ -103,6 +105,7 @@ class Named:
     nearest: str | None = None
     others: tuple[str, ...] = ()
     misprint: bool = False
+    paragraph: bool = False
 
     @property
     def said(self) -> str:
@@ -129,6 +132,13 @@ class Named:
             else self.given or '""'
         )
         meant = [self.nearest, *self.others] if self.nearest else []
+        if self.paragraph:
+            first, last = meant[0], meant[-1]
+            return (
+                f"no recommendation {where} in the index; did you mean the asks of paragraph "
+                f"{''.join(paragraph.split()).strip('.')}, {first}"
+                + (f" to {last}?" if last != first else "?")
+            )
         them = "it" if len(meant) == 1 else "them"
         printed = f" (the report prints {them} as {''.join(paragraph.split())})"
         return f"no recommendation {where} in the index" + (
@@ -171,13 +181,24 @@ def named(db: sqlite3.Connection, given: str) -> Named:
     nearest = _nearest_id(db, text)
     if nearest is not None:
         return Named(given.strip(), None, nearest=nearest)
-    printed = _as_printed(db, symbol.upper(), paragraph) if symbol else []
+    meant: list[str] = []
+    misprint = whole = False
+    if symbol and "." in paragraph.strip(" ."):
+        meant = _as_printed(db, symbol.upper(), paragraph)
+        misprint = bool(meant)
+        meant = meant or _paragraph_asks(db, symbol.upper(), paragraph)
+    elif symbol:
+        # "90": paragraph 90's asks, before those that print "90." inside another paragraph
+        meant = _paragraph_asks(db, symbol.upper(), paragraph)
+        whole = bool(meant)
+        meant = [meant[0], meant[-1]] if whole else _as_printed(db, symbol.upper(), paragraph)
     return Named(
         given.strip(),
         None,
-        nearest=next(iter(printed), None),
-        others=tuple(printed[1:]),
-        misprint=bool(printed) and "." in paragraph.strip(" ."),
+        nearest=next(iter(meant), None),
+        others=tuple(meant[1:]),
+        misprint=misprint,
+        paragraph=whole,
     )
 
 
@@ -260,6 +281,37 @@ def _as_printed(db: sqlite3.Connection, symbol: str, number: str) -> list[str]:
         )
     ]
     return sorted(found, key=_paragraph_order)
+
+
+def _paragraph_asks(db: sqlite3.Connection, symbol: str, number: str) -> list[str]:
+    """The asks of report `symbol` a number that names none most likely means, in paragraph
+    order: of a paragraph ("90" in A/HRC/14/12), its asks; of an item of a paragraph that holds
+    no asks ("96.7" in A/HRC/14/10, 96 a lead-in), that item of the nearest paragraphs that
+    hold one (95.7 and 97.7, as near), when it lies among (or next to) the paragraphs of asks;
+    none otherwise."""
+    lead, dot, item = number.strip(" .").partition(".")
+    if not lead.isdigit():
+        return []
+    items: dict[int, dict[str, str]] = {}
+    for rec, paragraph in db.execute(
+        "SELECT id, paragraph FROM recommendations WHERE document_symbol = ?", [symbol]
+    ):
+        head, _, rest = (paragraph or "").partition(".")
+        if head.isdigit() and rest:
+            items.setdefault(int(head), {})[rest] = rec
+    if not dot:
+        return sorted(items.get(int(lead), {}).values(), key=_paragraph_order)
+    # a lead-in between or right beside the report's paragraphs of asks, not a far-off number
+    if (
+        int(lead) in items
+        or not min(items, default=0) - 1 <= int(lead) <= max(items, default=-2) + 1
+    ):
+        return []
+    holding = [at for at, asks in items.items() if item in asks]
+    if not holding:
+        return []
+    near = min(abs(at - int(lead)) for at in holding)
+    return [items[at][item] for at in sorted(holding) if abs(at - int(lead)) == near]
 
 
 def _imported_typo(db: sqlite3.Connection, text: str) -> str | None:
