@@ -198,3 +198,18 @@ def as_older_models_clustered_it(index: Path) -> None:
     )
     db.execute("UPDATE meta SET value = ? WHERE key = 'cluster_settings'", (json.dumps(kept),))
     db.close()
+
+
+def long_rows(count: int) -> list[dict[str, Any]]:
+    """`count` export records with long texts (formula-like, curly quotes, an apostrophe): for
+    the tests that an export is written as it is made."""
+    return [
+        {
+            "id": f"A/HRC/19/3#{n}",
+            "text": f"=Ratify the Optional Protocol, “{n}”; and Côte d'Ivoire " * 20,
+            "themes": ["torture", "children"],
+            "source": {"sha256": "ab" * 32, "page": n},
+            "theme_hits": [{"theme": "torture", "score": 0.5}],
+        }
+        for n in range(count)
+    ]

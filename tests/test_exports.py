@@ -16,7 +16,7 @@ from uprdex.pipeline.exports import evidence_records, records, write_export
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import Store
 
-from helpers import fixture
+from helpers import fixture, long_rows
 
 # The first page of A/HRC/DEC/28/111 as its text layer orders it: the resolution of 2006 comes
 # before the date the decision was issued.
@@ -279,16 +279,7 @@ def test_an_export_file_is_written_as_it_is_made_not_held_whole(tmp_path: Path) 
     # (the nightly build of the 245 WG reports: recommendations.csv, 31 MB of text, took its
     # peak from 272 MB to 470 MB). Written as made, it holds a row at a time, and its bytes are
     # those of the text an open stream gets (a BOM before a CSV file's).
-    rows = [
-        {
-            "id": f"A/HRC/19/3#{n}",
-            "text": f"=Ratify the Optional Protocol, “{n}”; and Côte d'Ivoire " * 20,
-            "themes": ["torture", "children"],
-            "source": {"sha256": "ab" * 32, "page": n},
-            "theme_hits": [{"theme": "torture", "score": 0.5}],
-        }
-        for n in range(3000)
-    ]
+    rows = long_rows(3000)
     for fmt in ("csv", "jsonl"):
         out = tmp_path / f"recommendations.{fmt}"
         tracemalloc.start()

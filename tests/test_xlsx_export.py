@@ -22,7 +22,7 @@ from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.spreadsheet import XLSX_MAX_CHARS
 from uprdex.pipeline.store import Store
 
-from helpers import fixture
+from helpers import fixture, long_rows
 
 
 @pytest.fixture(scope="module")
@@ -140,16 +140,7 @@ def test_an_xlsx_export_is_written_row_by_row_not_held_as_a_workbook(tmp_path: P
     # memory's leftover: openpyxl's normal mode held a cell object for every value, and the
     # rows flattened and split, before the first byte (16 MB traced for these 3.4 MB of text).
     # Written row by row (openpyxl's write-only mode), a row's cells at a time.
-    rows = [
-        {
-            "id": f"A/HRC/19/3#{n}",
-            "text": f"=Ratify the Optional Protocol, “{n}”; and Côte d'Ivoire " * 20,
-            "themes": ["torture", "children"],
-            "source": {"sha256": "ab" * 32, "page": n},
-            "theme_hits": [{"theme": "torture", "score": 0.5}],
-        }
-        for n in range(3000)
-    ]
+    rows = long_rows(3000)
     text = sum(len(row["text"]) for row in rows)
     write_export(rows[:2], "xlsx", "recommendations", tmp_path / "warm.xlsx")  # imports
     out = tmp_path / "recommendations.xlsx"
