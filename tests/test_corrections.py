@@ -117,9 +117,9 @@ def test_linked_recommendations_move_together_when_an_unlink_splits() -> None:
 
 def test_an_unlink_split_scores_the_members_where_they_are_printed() -> None:
     # Colombia 2013 (A/HRC/24/6) prints two asks of one commitment next to each other, 116.11
-    # and 116.12 (bench/gold): read there they score 56.6 (as texts alone, 49.2). A third ask
+    # and 116.12 (bench/gold): read there they score 54.2 (as texts alone, 47.1). A third ask
     # printed 38 places further down (made up: its number and text) reads closer to 116.12 as
-    # a text (63.1) and further where it is printed (53.0). The clustering joins the three;
+    # a text (64.2) and further where it is printed (52.0). The clustering joins the three;
     # unlinking the third from 116.11 splits them, and 116.12 stays with its neighbour, as the
     # clustering scored them, not with the ask its text alone is closer to.
     symbol = "A/HRC/24/6#116."
@@ -129,7 +129,7 @@ def test_an_unlink_split_scores_the_members_where_they_are_printed() -> None:
         "Continue its work to strengthen the rule of law and its efforts within the peace "
         "process between the Government and the FARC"
     )
-    texts[50] = "Continue the peace process between the Government and the FARC"
+    texts[50] = "Continue the peace process between the Government and the FARC through negotiation"
     items = [ClusterItem(f"{symbol}{n}", text, "Colombia", 2, 16) for n, text in texts.items()]
     settings = ClusterSettings()
     result = cluster(items, settings)
@@ -144,10 +144,11 @@ def test_an_unlink_split_reads_a_text_printed_in_two_reports_where_the_clusterin
     # Scope "all": the FARC ask of Colombia 2013 (A/HRC/24/6#116.12, real) is printed again in
     # a later cycle-2 report next to the peace ask (made up, as the rest of that report: 120.40
     # and 120.41), and a close text 38 places further (120.79). One node holds both FARC asks,
-    # read with the peace ask where both are printed, next to each other (56.6; with 120.79
-    # 53.0). Unlinking the peace ask from 120.79 splits the four: the FARC asks go with the
-    # peace ask, as the clustering scored them, not with 120.79 because the earlier copy,
-    # read alone in its own report, scores as two reports' (49.2 with the peace ask, 63.1).
+    # read with the peace ask where both are printed, next to each other (as in the test
+    # above: 54.2; with 120.79 52.0). Unlinking the peace ask from 120.79 splits the four: the
+    # FARC asks go with the peace ask, as the clustering scored them, not with 120.79 because
+    # the earlier copy, read alone in its own report, scores as two reports' (47.1 with the
+    # peace ask, 64.2).
     farc = (
         "Continue its work to strengthen the rule of law and its efforts within the peace "
         "process between the Government and the FARC"
@@ -156,7 +157,7 @@ def test_an_unlink_split_reads_a_text_printed_in_two_reports_where_the_clusterin
     texts = {n: f"Ratify treaty number {n}" for n in range(1, 91)}
     texts[40] = "Activate a negotiating process for a peaceful settlement"
     texts[41] = farc
-    texts[79] = "Continue the peace process between the Government and the FARC"
+    texts[79] = "Continue the peace process between the Government and the FARC through negotiation"
     items = [ClusterItem(f"{later}{n}", text, "Colombia", 2, 30) for n, text in texts.items()]
     items.append(ClusterItem("A/HRC/24/6#116.12", farc, "Colombia", 2, 16))
     settings = ClusterSettings(scope="all")

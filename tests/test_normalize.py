@@ -99,6 +99,31 @@ def test_abbreviation_after_full_name_counts_once() -> None:
     assert normalize(full) == normalize(short) == "ratifi icrmw"
 
 
+@pytest.mark.parametrize(
+    ("printed", "read"),
+    [
+        # A/HRC/14/10 97.1 (Kazakhstan 2010): "Their Family Members" for "Members of Their
+        # Families". Before, it named no treaty, and 2014's "Ratify ICRMW" asks (A/HRC/28/10
+        # 126.1-126.4) never listed it as asked before (review32 finding 1).
+        (
+            "To consider adhering to the International Convention on the Protection of the Rights "
+            "of All Migrant Workers and Their Family Members (Algeria)",
+            "consid adher icrmw",
+        ),
+        # A/HRC/28/10 125.5 (Kazakhstan 2014) prints CRPD as "CPRD" (review32 finding 4); every
+        # "CPRD" of the WG reports and the UPR Info export is the CRPD ("OP-CPRD" already was).
+        (
+            "Continue its work towards the speedy ratification of CPRD (Russian Federation);",
+            "ratifi crpd",
+        ),
+    ],
+)
+def test_a_treaty_printed_under_a_variant_name_or_misprint_is_that_treaty(
+    printed: str, read: str
+) -> None:
+    assert normalize(printed) == read
+
+
 def test_optional_protocol_is_not_its_convention() -> None:
     assert normalize("Ratify OP-CAT") != normalize("Ratify CAT")
     assert normalize("Ratify the Second Optional Protocol to the ICCPR") != normalize(
@@ -262,7 +287,9 @@ def test_an_ask_for_a_protocol_meets_an_earlier_ask_for_the_treaty_and_its_proto
     # Albania was asked for the CRPD and its Optional Protocol in 2010 (A/HRC/13/6 67.2) and
     # for the Protocol again in 2014 (A/HRC/27/4 104.3): one treaty in common, not two.
     earlier = "Sign and ratify CRPD and its Optional Protocol"
-    assert similarity("Ratify the Optional Protocol of the CRPD", earlier) > 50
+    # Above the floor under which two asks never share a cluster (and far from the 0 of two
+    # treaties): with both reviews indexed, 104.3 repeats 67.2.
+    assert similarity("Ratify the Optional Protocol of the CRPD", earlier) > ClusterSettings().floor
     assert similarity("Ratify the Optional Protocol to the CAT", earlier) == 0
     # The first-named treaty decides, as for "Ratify the CRPD and put in place ...": asking
     # for the treaty and its protocol is the treaty's ask (India 2012's gold, a tuning review).
@@ -301,7 +328,7 @@ def test_steps_towards_a_ratification_are_the_ratification() -> None:
 
 # What `normalize` gives today, over the UPR Info rows and labelled asks of tests/fixtures and
 # every text the tests above read: its digest at each NORMALIZATION.
-NORMALIZED_DIGEST = {10: "6b69050990885533"}
+NORMALIZED_DIGEST = {11: "47fb0ccd04e1a00e"}
 
 
 def test_a_change_of_what_normalize_gives_bumps_its_revision() -> None:

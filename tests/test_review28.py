@@ -29,6 +29,9 @@ def _asks(index: Path) -> dict[str, dict[str, Any]]:
 
 # Each later ask restates, in other words, an ask of the first review (A/HRC/13/13, pp. 13-22);
 # the texts are quoted as the reports print them.
+# Passing since the treaty table reads "and Their Family Members" and "CPRD", with the models
+# retrained (review32 findings 1 and 4).
+REPEATS_FOUND = {"leave-without-permission"}
 MISSED_REPEATS = {
     # A/HRC/27/10 p. 15, 124.54 "Consider promptly joining the International Labour
     # Organization (Uruguay)"; A/HRC/13/13 p. 13, 90.10 "Consider joining ILO and accede to ...
@@ -77,12 +80,23 @@ MISSED_REPEATS = {
 
 
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review28 finding 1: a 2014 ask of the DPRK that restates a 2009 ask in other words "
-    "has no 'asked before' (repeats is empty or names none of the earlier asks)",
+@pytest.mark.parametrize(
+    "topic",
+    [
+        topic
+        if topic in REPEATS_FOUND
+        else pytest.param(
+            topic,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="review28 finding 1: a 2014 ask of the DPRK that restates a 2009 ask in "
+                "other words has no 'asked before' (repeats is empty or names none of the "
+                "earlier asks)",
+            ),
+        )
+        for topic in sorted(MISSED_REPEATS)
+    ],
 )
-@pytest.mark.parametrize("topic", sorted(MISSED_REPEATS))
 def test_dprk_2014_ask_repeats_its_2009_ask(corpus_index: Path, topic: str) -> None:
     later, earlier_paragraphs = MISSED_REPEATS[topic]
     asks = _asks(corpus_index)

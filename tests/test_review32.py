@@ -44,22 +44,12 @@ def _repeats(asks: dict[str, dict[str, Any]], later: str) -> set[str]:
 # the four has an "asked before", 97.1 no "asked again later", and 97.1 is in none of their
 # clusters, at any granularity (at 1 it joins 124.14 on migration control and extradition).
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review32 finding 1: 2014's ICRMW asks 126.1-126.4 do not list 2010's 97.1 (consider "
-    "adhering to the Migrant Workers Convention) as asked before",
-)
 @pytest.mark.parametrize("later", ["126.1", "126.2", "126.3", "126.4"])
 def test_icrmw_asks_of_2014_repeat_2010s_97_1(corpus_index: Path, later: str) -> None:
     assert f"{EARLIER}#97.1" in _repeats(_asks(corpus_index), later)
 
 
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review32 finding 1: 2010's 97.1 (Migrant Workers Convention) is not in the cluster of "
-    "2014's ICRMW asks 126.1-126.4",
-)
 def test_icrmw_asks_of_both_reviews_are_one_cluster(corpus_index: Path) -> None:
     asks = _asks(corpus_index)
     assert asks[f"{EARLIER}#97.1"]["cluster_id"] == asks[f"{LATER}#126.1"]["cluster_id"]
@@ -161,12 +151,6 @@ def test_kazakhstan_2014_ask_does_not_repeat_an_unrelated_2010_ask(
 # Finding 4. Clusters (default granularity) that put unrelated asks together, or split one
 # commitment.
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review32 finding 4: A/HRC/28/10 125.5 'speedy ratification of CPRD' (the report's "
-    "misprint of CRPD) is clustered with the Migrant Workers Convention asks 126.1-126.4, not "
-    "with the other CRPD asks 125.1-125.8",
-)
 def test_misprinted_crpd_ask_is_with_the_crpd_asks(corpus_index: Path) -> None:
     # p. 18: 125.4 "Continue to take necessary steps towards the ratification of CRPD (Japan)";
     # 125.5 "Continue its work towards the speedy ratification of CPRD (Russian Federation)";
