@@ -37,9 +37,10 @@ from uprdex.pipeline.text import ends_with_abbreviation, join_lines
 __all__ = ["FRAME_WORDS", "RULE", "Match", "match_sentences", "page_sentences", "split_sentences"]
 
 # The name of the rule `match_sentences` applies, recorded in the index beside the threshold
-# with the paraphrase evidence it made (`store.linking.paraphrase_rule`): an index matched by
-# another rule or threshold is said stale by `uprdex status` and matched again from its stored
-# sentences. Name it anew whenever `match_sentences` finds other matches for the same input.
+# with the paraphrase evidence it made (`store.rematch`, the meta key `paraphrase_rule`): an
+# index matched by another rule or threshold is said stale by `uprdex status` and matched again
+# from its stored sentences. Name it anew whenever `match_sentences` finds other matches for the
+# same input.
 RULE = "typical+object"
 
 MIN_WORDS = 8

@@ -7,6 +7,7 @@ job:
 - `connection`: the open file, its transactions and its identity;
 - `writes`: a document with what was read from it, or an imported database;
 - `linking`: imports to the PDFs' recommendations, citations and paraphrases to paragraphs;
+- `rematch`: which rule and threshold matched the paraphrases, and matching them again;
 - `responses`: the final position of each recommendation (the response policy);
 - `queries`: documents, recommendations, evidence, search and counts, as the typed records
   of `rows`;
