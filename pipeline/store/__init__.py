@@ -21,6 +21,7 @@ import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,6 +66,7 @@ from uprdex.pipeline.store.schema import SCHEMA_VERSION, STATE_COMMENT
 
 if TYPE_CHECKING:
     from uprdex.pipeline.corrections import Correction
+    from uprdex.pipeline.store import clustering as _clustering
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -89,6 +91,24 @@ __all__ = [
     "StoredThemeHit",
     "matching_parts",
 ]
+
+
+class _OnUse:
+    """A module imported on the first use of one of its names, not before."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(import_module(self._name), attr)
+
+
+if not TYPE_CHECKING:  # mypy reads the module itself, imported above
+    # clustering.py is imported by the first `Store` method that needs it, not here: reading
+    # the index (`uprdex recs`, `show`) needs none of it, and it brings the clustering code,
+    # numpy and scipy (~0.4 s of each of those commands; `status` asks whether the clusters
+    # are current).
+    _clustering = _OnUse(f"{__name__}.clustering")
 
 
 class Store(Connection):
@@ -350,24 +370,17 @@ class Store(Connection):
         match asks read from PDFs, and how many asks."""
         return linking.import_links(self.db, sha256)
 
-    # --- clusters and corrections (clustering.py) ------------------------------------------
-    # Each method imports clustering.py, not the top of this file: reading the index (`uprdex
-    # recs`, `show`) needs none of it, and it brings the clustering code, numpy and scipy
-    # (~0.4 s of each of those commands; `status` asks whether the clusters are current).
+    # --- clusters and corrections (clustering.py, imported on first use: `_clustering`) ------
 
     def cluster_settings(self) -> ClusterSettings:
         """The cluster settings in force: what the last `uprdex cluster` run set, over the
         base the store was opened with (the configuration's [clusters], else the defaults)."""
-        from uprdex.pipeline.store import clustering  # on use: see above
-
-        return clustering.cluster_settings(self.db, self.cluster_base)
+        return _clustering.cluster_settings(self.db, self.cluster_base)
 
     def clusters_current(self) -> bool:
         """Whether the stored clusters are made as the settings in force and the installed
         models would make them (`update_clusters` makes stale ones again, every State)."""
-        from uprdex.pipeline.store import clustering  # on use: see above
-
-        return clustering.clusters_current(self.db, self.cluster_base)
+        return _clustering.clusters_current(self.db, self.cluster_base)
 
     def stale_cluster_states(self) -> set[str]:
         """States whose clusters a change of the corrections made stale and no clustering has
@@ -383,9 +396,7 @@ class Store(Connection):
     def remembered_cluster_settings(self) -> dict[str, Any]:
         """The cluster settings the last `uprdex cluster` run set (`uprdex config` shows
         them), by name."""
-        from uprdex.pipeline.store import clustering  # on use: see above
-
-        return clustering.remembered_settings(self.db)
+        return _clustering.remembered_settings(self.db)
 
     def update_clusters(
         self,
@@ -396,33 +407,23 @@ class Store(Connection):
         """(Re)compute duplicate clusters (only those of `states`, or all from scratch when
         `fresh`) with `settings` (a `uprdex cluster` run's, remembered) or those in force;
         returns how many recommendations were clustered."""
-        from uprdex.pipeline.store import clustering  # on use: see above
-
-        return clustering.update_clusters(self, self.cluster_base, settings, states, fresh)
+        return _clustering.update_clusters(self, self.cluster_base, settings, states, fresh)
 
     def clusters(self, where: RecFilter | None = None, min_size: int = 1) -> list[StoredCluster]:
         """Clusters of the recommendations matching the filter, largest first, with members."""
-        from uprdex.pipeline.store import clustering  # on use: see above
-
-        return clustering.clusters(self.db, where, min_size)
+        return _clustering.clusters(self.db, where, min_size)
 
     def cluster_ids(self, ids: Sequence[str] | None = None) -> dict[str, str | None]:
         """The cluster of each recommendation (None: not clustered): of all, or of these."""
-        from uprdex.pipeline.store import clustering  # on use: see above
-
-        return clustering.cluster_ids(self.db, ids)
+        return _clustering.cluster_ids(self.db, ids)
 
     def cluster_curation(self) -> dict[str, list[Correction]]:
         """The corrections that shape each cluster, by cluster id."""
-        from uprdex.pipeline.store import clustering  # on use: see above
-
-        return clustering.cluster_curation(self.db)
+        return _clustering.cluster_curation(self.db)
 
     def corrections(self) -> list[Correction]:
         """The researchers' links and unlinks (`uprdex cluster link/unlink`), by pair."""
-        from uprdex.pipeline.store import clustering  # on use: see above
-
-        return clustering.corrections_of(self.db)
+        return _clustering.corrections_of(self.db)
 
     def named_now(self, given: Sequence[str]) -> dict[str, str]:
         """The report's ask each imported ask's id of `given` names now its WG report is
@@ -432,20 +433,14 @@ class Store(Connection):
     def applied_corrections(self) -> Resolved:
         """The corrections as they apply: imported asks' ids read as the report's asks they
         name now, with a line on any that disagree or contradict once so read."""
-        from uprdex.pipeline.store import clustering  # on use: see above
-
-        return ids.resolved(self.db, clustering.corrections_of(self.db, as_recorded=True))
+        return ids.resolved(self.db, _clustering.corrections_of(self.db, as_recorded=True))
 
     def record_corrections(self, incoming: Sequence[Correction]) -> list[Correction]:
         """Record links and unlinks; returns those that changed something (nothing is
         recorded when the result would contradict itself: `CorrectionError`)."""
-        from uprdex.pipeline.store import clustering  # on use: see above
-
-        return clustering.record_corrections(self, incoming)
+        return _clustering.record_corrections(self, incoming)
 
     def forget_correction(self, a: str, b: str) -> list[Correction]:
         """Drop the corrections two ids name (the one recorded with them, or every one listed
         under two asks' ids); returns those dropped."""
-        from uprdex.pipeline.store import clustering  # on use: see above
-
-        return clustering.forget_correction(self, a, b)
+        return _clustering.forget_correction(self, a, b)
