@@ -11,6 +11,7 @@ job:
 - `responses`: the final position of each recommendation (the response policy);
 - `queries`: documents, recommendations, evidence, search and counts, as the typed records
   of `rows`;
+- `filters`: which recommendations a query reads (`RecFilter`, its WHERE clause);
 - `ids`: what an id a researcher gives names (an imported ask's, once linked; a mistyped one);
 - `clustering`: cluster settings, stored clusters and the researchers' corrections.
 """
@@ -45,9 +46,10 @@ from uprdex.pipeline.names import path_text, text_path
 from uprdex.pipeline.settings import ClusterSettings, EvidenceSettings
 from uprdex.pipeline.store import ids, linking, queries, rematch, stale, writes
 from uprdex.pipeline.store.connection import Connection
+from uprdex.pipeline.store.filters import RecFilter
 from uprdex.pipeline.store.ids import ImportedAs, Named, Resolved
 from uprdex.pipeline.store.linking import ImportLinks
-from uprdex.pipeline.store.queries import RecFilter, matching_parts
+from uprdex.pipeline.store.queries import matching_parts
 from uprdex.pipeline.store.rows import (
     AddendumAnswer,
     ClusterMember,
@@ -341,11 +343,7 @@ class Store(Connection):
     def last_change(self) -> str | None:
         """When the index last changed, as it records it: its newest ingest or cluster
         correction ("2026-12-07T16:30:00+00:00"); None when it records neither."""
-        row = self.db.execute(
-            "SELECT max(at) FROM (SELECT max(ingested_at) AS at FROM documents "
-            "UNION ALL SELECT max(at) FROM cluster_corrections WHERE at != '')"
-        ).fetchone()
-        return row[0] if row else None
+        return queries.last_change(self.db)
 
     def themes(self) -> dict[str, int]:
         """The themes the index gives its recommendations, by name, each with how many have

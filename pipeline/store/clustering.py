@@ -35,13 +35,12 @@ from uprdex.pipeline.corrections import (
 from uprdex.pipeline.semantic import SemanticModel
 from uprdex.pipeline.settings import ClusterSettings
 from uprdex.pipeline.store.connection import Connection
+from uprdex.pipeline.store.filters import RecFilter, filter_sql
 from uprdex.pipeline.store.ids import asks_of, named_now, recorded_by, resolved
 from uprdex.pipeline.store.queries import (
     REPORT_ORDER,
-    RecFilter,
     by_recommendation,
     column_of,
-    filter_sql,
     states_under_review,
 )
 from uprdex.pipeline.store.rows import ClusterMember, StoredCluster
