@@ -303,3 +303,29 @@ def test_later_report_restating_an_earlier_ask_is_its_evidence(corpus_index: Pat
     done = cli("evidence", EARLIER, "58.3", "--index", corpus_index)
     assert done.exit_code == 0, done.output
     assert "0 evidence records" not in done.output, done.output
+
+
+# Finding 10. `uprdex browse`: a page that does not exist (a mistyped table, another index's
+# name in a bookmark: /index/recommendations while the file served is idx.sqlite) answers 404
+# "Database not found" in the browser, and prints Datasette's 165-line traceback, with its
+# locals, in the terminal that runs `uprdex browse`.
+@pytest.mark.corpus
+@pytest.mark.parametrize("path", ["/other/recommendations", "/{db}/recommendatoins"])
+def test_browse_says_a_missing_page_without_a_traceback(
+    corpus_index: Path, path: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+
+    pytest.importorskip("datasette", reason="the browse extra is not installed")
+    from uprdex.pipeline.browse import build_datasette
+
+    async def fetch() -> int:
+        datasette = build_datasette(corpus_index)
+        await datasette.invoke_startup()
+        response = await datasette.client.get(path.format(db=corpus_index.stem))
+        return int(response.status_code)
+
+    status = asyncio.run(fetch())
+    printed = capfd.readouterr()
+    assert status == 404
+    assert "Traceback" not in printed.out + printed.err, (printed.out + printed.err)[:600]
