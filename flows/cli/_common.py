@@ -372,9 +372,7 @@ def rec_filter(
     return where
 
 
-def did_you_mean(
-    given: str, known: Iterable[str], said: Mapping[str, str] | None = None
-) -> str:
+def did_you_mean(given: str, known: Iterable[str], said: Mapping[str, str] | None = None) -> str:
     """' (did you mean Kazakhstan?)': the one of `known` names a misspelt `given` is closest to,
     in any case (difflib, at least 0.8 alike: "labor" is Labour), or '' when none is that close;
     said as `said` names that spelling ("turkey": Türkiye), if given."""
