@@ -91,8 +91,8 @@ KeyError), fixed (such a review is one (a) lists nothing of, so not diagnosed) a
   Europe" is the UN Convention (the Recommendation asks member States to ratify it).
 - Diagnosed (computed from (a)): India 2012 and Brazil 2012 of (b); Albania, Belize, Botswana
   and Slovakia of (c) (and El Salvador, in neither).
-- (b) mean P/R/F1 today 0.6854/0.6187/0.6375 (fixr32c's "retrained", i.e. main's models, fold
-  for fold), new 0.6922/0.6228/0.6432: F1 +0.0057, precision +0.0069: HOLDS; without India
+- (b) mean P/R/F1 today 0.6854/0.6187/0.6375 (the means of fixr32c's "retrained" arm, i.e.
+  main's models), new 0.6922/0.6228/0.6432: F1 +0.0057, precision +0.0069: HOLDS; without India
   and Brazil (10) 0.6769/0.6166/0.6318 -> 0.6858/0.6205/0.6383, F1 +0.0065, precision +0.0089:
   HOLDS. Malaysia 0.661 -> 0.692, Ghana 0.534 -> 0.547, Colombia 0.478 -> 0.491, Brazil 0.548
   -> 0.558, Senegal 0.700 -> 0.707; India 0.784 -> 0.778; the six others the same.
