@@ -336,3 +336,19 @@ def test_a_bare_paragraph_suggests_its_asks_not_an_item_numbered_like_it(
     assert (
         f"did you mean the asks of paragraph 90, A/HRC/14/12#90.1 to {asks[-1]}?" in said.output
     ), said.output
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["A/HRC/28/51:115.22", "a/hrc/28/51 - 115.22", "A/HRC/28/51 115.22", "A/HRC/28/51#115.22"],
+)
+def test_a_mistyped_symbol_is_suggested_whatever_separates_it_from_the_paragraph(
+    indexes: tuple[Path, Path], given: str
+) -> None:
+    # codereview2: review33's symbol typo ("A/HRC/28/31#109.9": did you mean A/HRC/28/13#109.9?)
+    # was suggested after a "#" only, while every other separator `named` reads for a symbol it
+    # holds ("A/HRC/28/15:115.22", as README shows) got no suggestion, and one argument with a
+    # space a UsageError ("give the report symbol and the paragraph"), though both were given.
+    with Store(indexes[1]) as store:
+        found = store.named(given)
+    assert (found.ask, found.nearest) == (None, ASK), found.said

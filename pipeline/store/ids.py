@@ -226,8 +226,9 @@ def _paragraph_order(rec_id: str) -> list[int | str]:
 def _nearest_id(db: sqlite3.Connection, given: str) -> str | None:
     """The id of an ask (or an import) of the index that `given`, which names none, most
     likely means: the same in another case, with another separator between the report's symbol
-    and the paragraph ('A/HRC/28/15:115.22' for 'A/HRC/28/15#115.22'), or an imported id
-    a character or two apart from one of the same review; None when nothing is that close."""
+    and the paragraph ('A/HRC/28/15:115.22' for 'A/HRC/28/15#115.22'), an imported id a
+    character or two apart from one of the same review, or a report's symbol one typo apart
+    (`_symbol_typo`); None when nothing is that close."""
     text = "".join(given.split())
     for query in (
         "SELECT id FROM recommendations WHERE id = ? COLLATE NOCASE",
@@ -266,25 +267,28 @@ def _by_symbol(db: sqlite3.Connection, text: str) -> str | None:
 def _symbol_typo(db: sqlite3.Connection, text: str) -> str | None:
     """The ask of the one indexed report whose symbol is at most _SYMBOL_TYPOS typos from the
     symbol `text` names, which no indexed report has, and that holds its paragraph:
-    "A/HRC/28/31#109.9" (two digits swapped) for A/HRC/28/13#109.9."""
-    symbol, mark, paragraph = text.rpartition("#")
-    if not mark or not symbol or not paragraph:
-        return None
-    symbol = symbol.upper()
-    indexed = "SELECT 1 FROM recommendations WHERE document_symbol = ? COLLATE NOCASE LIMIT 1"
-    if db.execute(indexed, [symbol]).fetchone() is not None:
-        return None  # the report is indexed: what is wrong is the paragraph (`_paragraph_asks`)
-    found: dict[int, list[str]] = {}
-    for rec, held in db.execute(
-        "SELECT id, document_symbol FROM recommendations WHERE paragraph = ? "
-        "AND document_symbol IS NOT NULL",
-        [paragraph],
+    "A/HRC/28/31#109.9" (two digits swapped) for A/HRC/28/13#109.9, with any separator
+    `_by_symbol` reads ("A/HRC/28/31:109.9"; "A/HRC/28/31 109.9", its space taken out)."""
+    found: set[str] = set()
+    indexed: dict[str, bool] = {}
+    for rec, held, paragraph in db.execute(
+        "SELECT id, document_symbol, paragraph FROM recommendations "
+        "WHERE document_symbol IS NOT NULL AND length(paragraph) < length(?1) "
+        "AND substr(?1, -length(paragraph)) = paragraph",
+        [text],
     ):
-        apart = OSA.distance(symbol, held.upper())
-        if apart <= _SYMBOL_TYPOS:
-            found.setdefault(apart, []).append(str(rec))
-    closest = found[min(found)] if found else []
-    return closest[0] if len(closest) == 1 else None
+        symbol = text[: -len(paragraph)].rstrip(_BETWEEN).upper()
+        if symbol not in indexed:  # indexed: what is wrong is the paragraph (`_paragraph_asks`)
+            indexed[symbol] = _holds_symbol(db, symbol)
+        if symbol and not indexed[symbol] and OSA.distance(symbol, held.upper()) <= _SYMBOL_TYPOS:
+            found.add(str(rec))
+    return found.pop() if len(found) == 1 else None
+
+
+def _holds_symbol(db: sqlite3.Connection, symbol: str) -> bool:
+    """Whether an indexed report has `symbol`, in any case."""
+    query = "SELECT 1 FROM recommendations WHERE document_symbol = ? COLLATE NOCASE LIMIT 1"
+    return db.execute(query, [symbol]).fetchone() is not None
 
 
 def _as_printed(db: sqlite3.Connection, symbol: str, number: str) -> list[str]:
