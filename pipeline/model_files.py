@@ -4,8 +4,8 @@ read with one clear error for each way it can be wrong.
 A reader (`ThemeModel.load`, `SemanticModel.load`) never sees half a file: each is written to a
 temporary file in the same folder, then renamed over the old one. `read_npz_model` names the
 file, what is wrong (missing, unreadable metadata, another format, not an archive, unreadable
-arrays) and how to rebuild it; `read_metadata` reads metadata.json alone, with the same checks
-and without numpy (`model_versions`: what `uprdex status` compares).
+arrays) and how to rebuild it; `read_metadata` reads metadata.json and makes every check but
+the arrays', without numpy (`model_versions`: what `uprdex status` compares).
 
 Example:
     write_arrays(out_dir / "model.npz", {"idf": idf, "vocab": blob})
@@ -57,9 +57,10 @@ def write_metadata(path: Path, metadata: dict[str, Any]) -> None:
 def read_metadata(
     directory: Path, kind: str, model_format: int, rebuild: str, error: type[Exception]
 ) -> dict[str, Any]:
-    """The metadata.json of the model in `directory`, of `model_format`, beside its model.npz;
-    `error` names the file, what is wrong and `rebuild` when anything is. Read without numpy:
-    `uprdex status` reads the models' versions here (`model_versions`), and loads none."""
+    """The metadata.json of the model in `directory`, of `model_format`, beside its model.npz
+    (an archive); `error` names the file, what is wrong and `rebuild` when anything is. Read
+    without numpy: `uprdex status` reads the models' versions here (`model_versions`), and
+    loads none, so what it can check without loading is checked here, not in the loader."""
     model_path, metadata_path = directory / MODEL_FILE, directory / METADATA_FILE
     if not model_path.is_file() or not metadata_path.is_file():
         raise error(
@@ -72,6 +73,8 @@ def read_metadata(
     found = metadata.get("format") if isinstance(metadata, dict) else None
     if found != model_format:
         raise error(f"{metadata_path}: {kind} format {found!r}, not {model_format}; {rebuild}")
+    if not zipfile.is_zipfile(model_path):  # numpy would suggest unpickling it
+        raise error(f"{model_path}: not a model archive (.npz); {rebuild}")
     return dict(metadata)
 
 
@@ -89,8 +92,6 @@ def read_npz_model(
 
     metadata = read_metadata(directory, kind, model_format, rebuild, error)
     model_path = directory / MODEL_FILE
-    if not zipfile.is_zipfile(model_path):  # numpy would suggest unpickling it
-        raise error(f"{model_path}: not a model archive (.npz); {rebuild}")
     try:
         with np.load(model_path, allow_pickle=False) as stored:
             arrays = {name: stored[name] for name in stored.files}

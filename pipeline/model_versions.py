@@ -13,8 +13,8 @@ either way, read by the same function:
   that links otherwise has another.
 
 Each folder's file is read with the loader's checks and messages (missing, unreadable, another
-format), and its error class; the recurrence model's feature names only by its loader, which
-knows them (a model of other features has another fingerprint).
+format, model.npz no archive), and its error class; the recurrence model's feature names only
+by its loader, which knows them (a model of other features has another fingerprint).
 
 Example:
     SIMILARITY.version(None)                 # "1.8+norm.11.data.5fd264e60188.seed0"

@@ -70,3 +70,22 @@ def test_status_notices_a_retrained_recurrence_model(
     model["coefficients"][0] += 0.01
     (retrained / "model.json").write_text(json.dumps(model, indent=1), encoding="utf-8")
     assert OTHER_MODELS in _status(index)
+
+
+def test_status_says_a_model_file_that_is_no_archive_cannot_be_read(
+    index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # codereview2: a similarity model folder whose model.npz is no archive (a Git LFS pointer
+    # of a clone made without LFS, a download cut short) beside a good metadata.json: status
+    # read the version from metadata.json alone and said nothing, or that the next run would
+    # cluster again, while every clustering ends in "not a model archive". Status loaded the
+    # model before, and said it.
+    mine = shutil.copytree(SIMILARITY.shipped, tmp_path / "mine")
+    monkeypatch.setenv("UPRDEX_CLUSTERS_SIMILARITY_MODEL", str(mine))
+    clustered = CliRunner().invoke(main, ["cluster", "--index", str(index)])
+    assert clustered.exit_code == 0, clustered.output
+    pointer = "version https://git-lfs.github.com/spec/v1\noid sha256:0123\nsize 4096\n"
+    (mine / "model.npz").write_text(pointer, encoding="utf-8")
+    said = " ".join(_status(index).split())
+    assert "cannot tell what the clusters were made with:" in said
+    assert "model.npz: not a model archive (.npz)" in said
