@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from uprdex.pipeline.errors import UprdexError, cannot_read
-from uprdex.pipeline.model_files import read_metadata
+from uprdex.pipeline.model_files import read_metadata, read_npz_model
 from uprdex.pipeline.resources import data_path
 
 __all__ = [
@@ -67,6 +67,9 @@ def metadata_version(metadata: dict[str, Any]) -> str:
     return str(metadata.get("version", "unknown"))
 
 
+M = TypeVar("M")
+
+
 @dataclass(frozen=True)
 class ModelFolder:
     """A model kept as model.npz and metadata.json: what messages call it, its shipped
@@ -88,6 +91,11 @@ class ModelFolder:
     def version(self, directory: Path | None) -> str:
         """The version of the model in `directory` (default: the shipped one), unloaded."""
         return metadata_version(self.metadata(directory))
+
+    def read(self, directory: Path, build: Callable[[dict[str, Any], dict[str, Any]], M]) -> M:
+        """`build(arrays, metadata)` of the model in `directory` (its loader's one reading:
+        `read_npz_model`, with this folder's name, format, advice and error)."""
+        return read_npz_model(directory, self.kind, self.format, self.rebuild, self.error, build)
 
 
 SIMILARITY = ModelFolder(

@@ -35,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from uprdex.pipeline.model_cache import ModelCache
-from uprdex.pipeline.model_files import METADATA_FILE, MODEL_FILE, read_npz_model
+from uprdex.pipeline.model_files import METADATA_FILE, MODEL_FILE
 from uprdex.pipeline.model_versions import SIMILARITY, SemanticModelError, metadata_version
 from uprdex.pipeline.tfidf import TfidfBlock, vocabulary_from_blob
 
@@ -95,10 +95,7 @@ class SemanticModel:
 
     @classmethod
     def _read(cls, directory: Path) -> SemanticModel:
-        folder = SIMILARITY
-        model = read_npz_model(
-            directory, folder.kind, folder.format, folder.rebuild, folder.error, cls._build
-        )
+        model = SIMILARITY.read(directory, cls._build)
         block = model._block
         if model._projection.shape[0] != len(block.idf) or len(block.vocabulary) != len(block.idf):
             raise SemanticModelError(

@@ -52,7 +52,7 @@ from uprdex.pipeline.clusters.positions import (
     position_features,
 )
 from uprdex.pipeline.model_cache import ModelCache
-from uprdex.pipeline.model_files import METADATA_FILE, MODEL_FILE, read_npz_model
+from uprdex.pipeline.model_files import METADATA_FILE, MODEL_FILE
 from uprdex.pipeline.model_versions import PAIRS, PairModelError, metadata_version
 from uprdex.pipeline.word_vectors import (
     COSTLY_VECTOR_FEATURES,
@@ -169,10 +169,7 @@ class PairModel:
 
     @classmethod
     def _read(cls, directory: Path) -> PairModel:
-        folder = PAIRS
-        return read_npz_model(
-            directory, folder.kind, folder.format, folder.rebuild, folder.error, cls
-        )
+        return PAIRS.read(directory, cls)
 
     def logits_slow(self, inputs: PairInputs, pairs: IntPairs) -> Floats:
         """The classifier's logit of each pair from the full feature rows (as trained)."""
