@@ -32,6 +32,7 @@ import yaml
 from uprdex.pipeline.extras import require
 from uprdex.pipeline.resources import data_path
 from uprdex.pipeline.store.folding import fts_phrases, straight_quotes
+from uprdex.pipeline.store.search_case import cased_sql
 
 __all__ = [
     "QUERIES",
@@ -460,39 +461,57 @@ def _asked_filter(request: Any, database: str, table: str, datasette: Any) -> An
     parts (an earlier uprdex's, served as it is: `parts_stored`) is searched as before the rule,
     every State keeping the items it made."""
     words = request.args.get("_search")
-    if not words or table not in ("recommendation_by_state", "recommendation_details"):
+    if not words:
         return None
+    cased = _cased_clauses(request, table, words)
+    if table not in ("recommendation_by_state", "recommendation_details"):
+        return _asked_arguments(request, table, words, cased, parts=False)
 
     async def filters() -> Any:
         tables = await datasette.get_database(database).execute(_TABLE_NAMES)
-        if not {row["name"] for row in tables.rows} >= _PARTS_TABLES:
-            return None
-        return _asked_arguments(request, table, words)
+        parts = {row["name"] for row in tables.rows} >= _PARTS_TABLES
+        return _asked_arguments(request, table, words, cased, parts)
 
     return filters
 
 
-def _asked_arguments(request: Any, table: str, words: str) -> Any:
-    """`_asked_filter`'s clauses over the parts tables, for a searched page of `table`."""
+def _cased_clauses(request: Any, table: str, words: str) -> list[str]:
+    """A searched page keeps a row only where each word typed in capitals ("WHO") is printed
+    in capitals, as `search` reads them (`search_case`; browse does not widen); none in raw
+    mode, FTS5's own syntax ("WHO OR ILO")."""
+    page = _BROWSING.get(table, {"fts_table": "evidence_fts", "fts_pk": "id"})
+    if request.args.get("_searchmode") == "raw" or table not in (*_BROWSING, "evidence"):
+        return []
+    fts = page.get("fts_table", "")
+    cased = cased_sql(straight_quotes(words), fts, widen=False) if fts else ""
+    match = f"SELECT rowid FROM {fts} WHERE {fts} MATCH escape_fts(:uprdex_words){cased}"
+    return [f"{page['fts_pk']} IN ({match})"] if cased else []
+
+
+def _asked_arguments(
+    request: Any, table: str, words: str, cased: list[str], parts: bool = True
+) -> Any:
+    """`_asked_filter`'s clauses over the parts tables (when the index holds them: `parts`),
+    for a searched page of `table`, after the `cased` ones."""
     from datasette.filters import FilterArguments
 
     raw = request.args.get("_searchmode") == "raw"
     asked = (
         "SELECT recommendation_id{name} FROM recommendation_asked_fts WHERE "
         f"recommendation_asked_fts MATCH {':uprdex_words' if raw else 'escape_fts(:uprdex_words)'}"
+        + ("" if raw else cased_sql(straight_quotes(words), "recommendation_asked_fts", False))
     )
     single = "{key} NOT IN (SELECT recommendation_id FROM recommendation_parts)"
     params: dict[str, str] = {"uprdex_words": words}
-    if table == "recommendation_by_state":
+    clauses, said = list(cased), ["the words typed in capitals are printed so"] * len(cased)
+    if parts and table == "recommendation_by_state":
         pair = f"(recommendation_id, recommending_state) IN ({asked.format(name=', name')})"
-        clause = f"({single.format(key='recommendation_id')} OR {pair})"
-        return FilterArguments(
-            [clause],
-            params,
-            ["the words are in the parts the row's State asked for (compound recommendations)"],
+        clauses.append(f"({single.format(key='recommendation_id')} OR {pair})")
+        said.append(
+            "the words are in the parts the row's State asked for (compound recommendations)"
         )
-    clauses, said = [], []
-    for number, state in enumerate(request.args.getlist("recommending_states__arraycontains")):
+    states = request.args.getlist("recommending_states__arraycontains")
+    for number, state in enumerate(states if parts and table == "recommendation_details" else []):
         params[f"uprdex_state_{number}"] = state
         clauses.append(
             f"({single.format(key='id')} OR id IN "

@@ -30,8 +30,9 @@ from uprdex.pipeline.store.rows import (
     StoredRecommendation,
     StoredThemeHit,
 )
+from uprdex.pipeline.store.search_case import cased_sql
 from uprdex.pipeline.store.search_index import shown_snippet, snippets
-from uprdex.pipeline.store.search_terms import search_terms
+from uprdex.pipeline.store.search_terms import fts_query, search_terms
 
 __all__ = [
     "REPORT_ORDER",
@@ -218,6 +219,9 @@ def search(
     where = where or RecFilter()
     sql, params = filter_sql(where, text)
     query = fts_query(text, where.widen)
+    cased = [
+        cased_sql(text, fts, where.widen, "f") for fts in ("recommendations_fts", "evidence_fts")
+    ]
     # One row per recommendation, its best place (SQLite gives the bare columns of an
     # aggregate query with one min() the values of the row with that minimum), counted by the
     # window before LIMIT cuts them; no snippet yet: made for every match, it cost most.
@@ -225,11 +229,11 @@ def search(
         "SELECT id, kind, at, min(rank) AS rank, count(*) OVER () AS matched FROM ("
         "  SELECT r.id, 0 AS kind, f.rowid AS at, bm25(recommendations_fts) AS rank"
         "  FROM recommendations_fts f JOIN recommendations r ON r.rowid = f.rowid"
-        "  WHERE recommendations_fts MATCH ?"
+        f"  WHERE recommendations_fts MATCH ?{cased[0]}"
         "  UNION ALL"
         "  SELECT e.recommendation_id, 1, f.rowid, bm25(evidence_fts)"
         "  FROM evidence_fts f JOIN evidence e ON e.id = f.rowid"
-        "  WHERE evidence_fts MATCH ? AND e.recommendation_id IS NOT NULL"
+        f"  WHERE evidence_fts MATCH ?{cased[1]} AND e.recommendation_id IS NOT NULL"
         f") WHERE id IN (SELECT r.id FROM recommendations r {sql}) "
         "GROUP BY id ORDER BY rank LIMIT ?",
         [query, query, *params, limit or -1],  # SQLite: LIMIT -1, no limit
@@ -553,7 +557,8 @@ def filter_sql(where: RecFilter, words: str | None = None) -> tuple[str, list[An
         params.append(where.response)
     if where.search:
         clauses.append(
-            "r.rowid IN (SELECT rowid FROM recommendations_fts WHERE recommendations_fts MATCH ?)"
+            "r.rowid IN (SELECT rowid FROM recommendations_fts WHERE recommendations_fts MATCH ?"
+            f"{cased_sql(where.search, 'recommendations_fts', where.widen)})"
         )
         params.append(fts_query(where.search, where.widen))
     for asked in filter(None, (where.search, words) if where.recommending_state else ()):
@@ -562,7 +567,8 @@ def filter_sql(where: RecFilter, words: str | None = None) -> tuple[str, list[An
         clauses.append(
             "(r.id NOT IN (SELECT recommendation_id FROM recommendation_parts) OR r.id IN "
             "(SELECT recommendation_id FROM recommendation_asked_fts "
-            "WHERE recommendation_asked_fts MATCH ? AND name = ?))"
+            "WHERE recommendation_asked_fts MATCH ? AND name = ?"
+            f"{cased_sql(asked, 'recommendation_asked_fts', where.widen)}))"
         )
         params.extend([fts_query(asked, where.widen), _state_name(where.recommending_state or "")])
     if where.theme:  # the exports' themes (views.chosen_themes), apostrophes as search folds them
@@ -590,11 +596,3 @@ def _state_name(text: str) -> str:
     given (`StateTable.given`, the one reading of every State option)."""
     state = load_states().given(text)
     return state.name if state else text
-
-
-def fts_query(text: str, widen: bool = True) -> str:
-    """Quote each word so user text is never read as FTS syntax: all words must appear, quoted
-    ones as a phrase; words that name a treaty, institution or body may appear as another of
-    its names instead, when `widen` (`search_terms`: "Convention against Torture" or CAT)."""
-    terms = search_terms(text, widen)
-    return " AND ".join(term.fts for term in terms) or '""'  # "a" AND ("b" OR "c")
