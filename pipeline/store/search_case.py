@@ -63,8 +63,11 @@ def cased_sql(words: str, table: str, widen: bool = True, alias: str | None = No
             continue
         ways: list[str] = []
         for name, query in term.names:
+            # The unary + keeps SQLite from reading two of these ORed as a lookup of the rows
+            # by rowid, which leaves the outer MATCH nothing to run on ("unable to use
+            # function MATCH in the requested context": "Rome Statute", or "ICC Statute").
             held = (
-                f"{table_name}.rowid IN (SELECT rowid FROM {table} WHERE {table} MATCH "
+                f"+{table_name}.rowid IN (SELECT rowid FROM {table} WHERE {table} MATCH "
                 f"{_literal(query)})"
             )
             cased = capitals(name)
