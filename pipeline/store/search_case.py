@@ -16,6 +16,7 @@ writes, adds the same clause.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from uprdex.pipeline.store.search_terms import search_terms
 
@@ -47,6 +48,7 @@ def capitals(words: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=256)  # `search` reads the words once per full-text table
 def cased_sql(words: str, table: str, widen: bool = True, alias: str | None = None) -> str:
     """SQL to put after `<table> MATCH <the words' query>` (' AND (...)'): a row is kept only
     when each word of the search typed in capitals is printed in capitals in its text, or
@@ -84,8 +86,11 @@ def cased_sql(words: str, table: str, widen: bool = True, alias: str | None = No
 def _printed(words: tuple[str, ...], printed: str) -> str:
     """SQL: each of `words` is in the text (`printed`) in capitals, as a whole word or plural."""
     spaced = f"(' ' || {printed} || ' ')"
+    # instr first: a failed GLOB that starts with '*' and a class tries every place of the
+    # text, and most rows of "WHO" print only "who" (CAT: 38 ms over 917 rows, 11 ms so)
     return " AND ".join(
-        f"({spaced} GLOB '*{_EDGE}{word}{_EDGE}*' OR {spaced} GLOB '*{_EDGE}{word}s{_EDGE}*')"
+        f"(instr({spaced}, '{word}') AND ({spaced} GLOB '*{_EDGE}{word}{_EDGE}*' OR "
+        f"{spaced} GLOB '*{_EDGE}{word}s{_EDGE}*'))"
         for word in words
     )
 
