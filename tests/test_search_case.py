@@ -92,6 +92,8 @@ def test_browse_reads_capitals_as_search(index: Path) -> None:
         ("who", "Cooperate with WHO in this regard", True),
         ("AIDS", "Combat HIV/AIDS", True),
         ("AIDS", "Adopt the Legal Aid Bill", False),
+        ("AIDS", "those who are infected with HIV/AIDs", True),  # A/HRC/17/5 106.49
+        ("AIDS", "infant mortality due to Aids", False),
         ("HIV/AIDS", "Combat HIV/aids", False),
         ("US", "Let us ratify the Convention", False),
         ("NGO", "Consult NGOs", True),
