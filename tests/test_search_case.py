@@ -134,7 +134,7 @@ def test_a_search_without_capitals_reads_as_before() -> None:
 
 
 def _finds(words: str, text: str, notes: str | None = None) -> bool:
-    from uprdex.pipeline.store.queries import fts_query
+    from uprdex.pipeline.store.filters import fts_query
     from uprdex.pipeline.store.search_case import cased_sql
 
     with sqlite3.connect(":memory:") as db:

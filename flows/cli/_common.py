@@ -335,7 +335,7 @@ def rec_filter(
     for option in ("state_under_review", "recommending_state"):
         name = options.get(option)
         state = states.given(name) if name else None
-        if name and state is None:  # as the filter reads it (`_state_name`)
+        if name and state is None:  # as the filter reads it (`store.filters.state_name`)
             meant = did_you_mean(name, [known.name for known in states.states])
             err.print(
                 f"[yellow]warning[/] --{option.replace('_', '-')} {escape(name)!r} is not a "

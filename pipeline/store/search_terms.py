@@ -24,7 +24,7 @@ from uprdex.pipeline.clusters.treaties import fold_words, load_treaties
 from uprdex.pipeline.resources import data_path
 from uprdex.pipeline.store.folding import fts_phrase, has_words, straight_quotes
 
-__all__ = ["SearchTerm", "fts_query", "search_terms", "widened_note"]
+__all__ = ["SearchTerm", "search_terms", "widened_note"]
 
 SEARCH_ALIASES_CSV = data_path("search_aliases.csv")
 """Bodies the normalizer does not write out, for search only: name, `|`-separated aliases.
@@ -96,14 +96,6 @@ def search_terms(text: str, widen: bool = True) -> list[SearchTerm]:
         else:
             terms += _named_terms(piece.split()) if widen else list(map(SearchTerm, piece.split()))
     return [term for term in terms if has_words(term.typed)]
-
-
-def fts_query(text: str, widen: bool = True) -> str:
-    """Quote each word so user text is never read as FTS syntax: all words must appear, quoted
-    ones as a phrase; words that name a treaty, institution or body may appear as another of
-    its names instead, when `widen` ("Convention against Torture" or CAT)."""
-    terms = search_terms(text, widen)
-    return " AND ".join(term.fts for term in terms) or '""'  # "a" AND ("b" OR "c")
 
 
 def _named_terms(typed: list[str]) -> list[SearchTerm]:
