@@ -13,7 +13,10 @@ job:
   of `rows`;
 - `filters`: which recommendations a query reads (`RecFilter`, its WHERE clause);
 - `ids`: what an id a researcher gives names (an imported ask's, once linked; a mistyped one);
-- `clustering`: cluster settings, stored clusters and the researchers' corrections.
+- `clustering`: making the clusters, and the researchers' corrections;
+- `cluster_state`: what the index records of its clusters (settings in force, current or not,
+  corrections, each ask's cluster), read without the clustering code;
+- `stale`: what a cut-short `cluster forget` or `links --import` left to cluster again.
 """
 
 from __future__ import annotations
