@@ -6,10 +6,8 @@ keyword themes). An ask has no theme when the classifier abstains and no keyword
 `--before FILE` the same asks are also tagged with another themes file (the keywords before a
 change: `git show main:data/themes.yaml > /tmp/before.yaml`), and the asks that file leaves
 empty but data/themes.yaml themes are listed, a seeded random sample of them printed for
-reading by hand, and so are the asks whose shown themes gained a theme and those that lost one
-(GAINED, LOST: a theme marked needs_keyword keeps the classifier's label only where its
-keywords are found), and the
-asks whose keyword themes gained a theme (the new keyword hits, shown or not).
+reading by hand, and so are the asks whose keyword themes gained a theme (the new keyword hits,
+shown or not).
 
 Run: .venv/bin/python bench/bench_theme_gaps.py [--before FILE] [--sample 40] [--seed 0]
 """
@@ -52,20 +50,12 @@ def parse_corpus(cache: Path | None) -> list[tuple[str, str]]:
     return asks
 
 
-def themes_of(
-    texts: Sequence[str],
-    model: ThemeModel,
-    tagger: ThemeTagger,
-    labels: Sequence[Sequence[str]] | None = None,
-) -> list[list[str]]:
-    """The themes an export shows: the classifier's labels that the keywords confirm (a theme
-    marked needs_keyword only where its keywords are found), else the keyword themes.
-    `labels`: the classifier's labels of the texts when already computed."""
-    labels = model.labels(texts) if labels is None else labels
+def themes_of(texts: Sequence[str], model: ThemeModel, tagger: ThemeTagger) -> list[list[str]]:
+    """The themes an export shows: the classifier's labels, else the keyword themes."""
+    labels = model.labels(texts)
     keywords = tagger.tag_many(texts)
     return [
-        tagger.confirmed(found, hits) or [hit.theme for hit in hits]
-        for found, hits in zip(labels, keywords, strict=True)
+        found or [hit.theme for hit in hits] for found, hits in zip(labels, keywords, strict=True)
     ]
 
 
@@ -84,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     texts = [text for _, text in asks]
     model = ThemeModel.load()
     labels = model.labels(texts)
-    after = themes_of(texts, model, ThemeTagger(), labels)
+    after = themes_of(texts, model, ThemeTagger())
     empty = [i for i, found in enumerate(after) if not found]
     reports = len({ask.split("#")[0] for ask, _ in asks})
     print(f"{len(asks)} asks in {reports} WG reports")
@@ -95,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  EMPTY {asks[i][0]}: {asks[i][1]}")
     if args.before is None:
         return 0
-    before = themes_of(texts, model, ThemeTagger(args.before), labels)
+    before = themes_of(texts, model, ThemeTagger(args.before))
     was_empty = [i for i, found in enumerate(before) if not found]
     themed = [i for i in was_empty if after[i]]
     lost = [i for i, found in enumerate(before) if found and not after[i]]
@@ -104,19 +94,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"newly themed: {len(themed)}; themed before, empty now: {len(lost)}")
     print(f"asks whose shown themes changed: {changed}")
     print("themes given:", dict(Counter(t for i in themed for t in after[i]).most_common()))
-    moved = [
-        (i, sorted(set(a) - set(b)), sorted(set(b) - set(a)))
-        for i, (b, a) in enumerate(zip(before, after, strict=True))
-        if set(a) != set(b)
-    ]
-    print("shown themes gained:", dict(Counter(t for _, plus, _ in moved for t in plus)))
-    print("shown themes lost:", dict(Counter(t for _, _, minus in moved for t in minus)))
-    for kind, side in (("GAINED", 1), ("LOST", 2)):
-        some = [change for change in moved if change[side]]
-        print(f"asks whose shown themes {kind.lower()} a theme: {len(some)}")
-        for i, plus, minus in sorted(rng.sample(some, min(args.sample, len(some)))):
-            change = " ".join([*(f"+{t}" for t in plus), *(f"-{t}" for t in minus)])
-            print(f"  {kind} {asks[i][0]} {change} -> {', '.join(after[i])}: {asks[i][1]}")
     for i in sorted(rng.sample(themed, min(args.sample, len(themed)))):
         print(f"  NEW {asks[i][0]} -> {', '.join(after[i])}: {asks[i][1]}")
     old_hits, new_hits = ThemeTagger(args.before).tag_many(texts), ThemeTagger().tag_many(texts)

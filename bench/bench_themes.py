@@ -102,12 +102,7 @@ committed before its first scored run):
   (45 of the 62 export rows saying "traditional practices"); a keyword-evidence veto needs a
   far fuller vocabulary than the keyword lists have.
 
-With `--shown` (and `--before`), the themes an export shows are scored too, before and after:
-the classifier's labels that the keywords confirm (a theme marked needs_keyword keeps its label
-only where its keywords are found), else the keyword themes. The classifier was trained on
-sessions 1-20 (split by review), so on sessions 13-20 it mostly scores asks it was fitted on.
-
-Run: .venv/bin/python bench/bench_themes.py [--split dev] [--before FILE] [--shown]
+Run: .venv/bin/python bench/bench_themes.py [--split dev] [--before FILE]
 """
 
 from __future__ import annotations
@@ -173,37 +168,13 @@ def score(tagger: ThemeTagger, rows: Sequence[tuple[str, frozenset[str]]]) -> tu
     started = time.perf_counter()
     predicted = tagger.tag_many(text for text, _ in rows)
     rate = len(rows) / (time.perf_counter() - started)
-    return count(rows, [{hit.theme for hit in hits} for hits in predicted]), rate
-
-
-def count(rows: Sequence[tuple[str, frozenset[str]]], predicted: Sequence[set[str]]) -> Scores:
-    """Counts of the predicted themes against the gold labels."""
     scores = Scores(Counter(), Counter(), Counter())
-    for (_, gold), found in zip(rows, predicted, strict=True):
+    for (_, gold), hits in zip(rows, predicted, strict=True):
+        found = {hit.theme for hit in hits}
         scores.tp.update(found & gold)
         scores.fp.update(found - gold)
         scores.fn.update(gold - found)
-    return scores
-
-
-def score_shown(rows: Sequence[tuple[str, frozenset[str]]], before: Path) -> None:
-    """Micro and macro F1 of the themes an export shows (bench_theme_gaps.themes_of: the
-    classifier's labels the keywords confirm, else the keyword themes), old file and new."""
-    from bench_theme_gaps import themes_of
-
-    from uprdex.pipeline.theme_model import ThemeModel
-
-    texts = [text for text, _ in rows]
-    model = ThemeModel.load()
-    labels = model.labels(texts)
-    new, old = ThemeTagger(), ThemeTagger(before)
-    themes = [theme.name for theme in new.themes]
-    shown = [
-        count(rows, [set(t) for t in themes_of(texts, model, tagger, labels)])
-        for tagger in (old, new)
-    ]
-    print("\nshown themes (classifier confirmed by keywords, else keywords):")
-    _compare(shown[0], shown[1], themes)
+    return scores, rate
 
 
 def _compare(before: Scores, after: Scores, themes: Sequence[str]) -> None:
@@ -230,9 +201,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=sorted(SPLITS), default="held-out")
     parser.add_argument("--before", type=Path, help="themes file to compare with (old keywords)")
-    parser.add_argument(
-        "--shown", action="store_true", help="with --before: also score the themes exports show"
-    )
     args = parser.parse_args(argv)
     if not SHARED.exists():
         print(f"skipped: {SHARED} not found (the shared corpus is not on this machine)")
@@ -266,8 +234,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{label:<24} {base:12.3f} {our:9.3f} {our / base:6.2f}")
     if args.before is not None:
         _compare(score(ThemeTagger(args.before), rows)[0], scores, themes)
-        if args.shown:
-            score_shown(rows, args.before)
     print(f"\nthroughput: {rate:,.0f} texts/s (ours, first pass over the texts, one process)")
     print(f"gold labels: {scores.tp.total() + scores.fn.total()} on {len(rows)} rows")
     return 0

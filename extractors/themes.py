@@ -46,7 +46,7 @@ __all__ = ["DEFAULT_THEMES_PATH", "Theme", "ThemeTagger", "ThemesFileError"]
 DEFAULT_THEMES_PATH = data_path("themes.yaml")
 """The shipped taxonomy: the 54 UPR Info issues."""
 
-_THEME_KEYS = frozenset({"keywords", "exact", "needs_keyword"})
+_THEME_KEYS = frozenset({"keywords", "exact"})
 _BATCH_SIZE = 256
 
 
@@ -60,20 +60,16 @@ class Theme:
 
     keywords: matched in every inflection of the words written in dictionary form, and as
     written. exact: matched only as written (case-insensitive), for words whose other forms
-    mean something else ("press" but not "pressing"). needs_keyword: the theme's subject is
-    always named in words, so a label the classifier gives it counts only where one of its
-    keywords is found ("gender-based violence" is not about sexual orientation).
+    mean something else ("press" but not "pressing").
     """
 
     name: str
     keywords: tuple[str, ...]
     exact: tuple[str, ...] = ()
-    needs_keyword: bool = False
 
 
 def load_themes(path: Path) -> tuple[Theme, ...]:
-    """The themes of a YAML file `themes: {name: {keywords: [...], exact: [...],
-    needs_keyword: true}}`."""
+    """The themes of a YAML file `themes: {name: {keywords: [...], exact: [...]}}`."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as err:
@@ -91,13 +87,10 @@ def _theme(path: Path, name: str, entry: object) -> Theme:
         raise ThemesFileError(
             f"{path}: theme {name!r} must be a mapping with 'keywords' and/or 'exact' lists"
         )
-    lists = {key: _phrases(path, name, key, entry.get(key) or []) for key in ("keywords", "exact")}
+    lists = {key: _phrases(path, name, key, entry.get(key) or []) for key in _THEME_KEYS}
     if not any(lists.values()):
         raise ThemesFileError(f"{path}: theme {name!r} has no keywords")
-    needs_keyword = entry.get("needs_keyword", False)
-    if not isinstance(needs_keyword, bool):
-        raise ThemesFileError(f"{path}: needs_keyword of theme {name!r} must be true or false")
-    return Theme(name, lists["keywords"], lists["exact"], needs_keyword)
+    return Theme(name, lists["keywords"], lists["exact"])
 
 
 def _phrases(path: Path, name: str, key: str, values: object) -> tuple[str, ...]:
@@ -197,7 +190,6 @@ class ThemeTagger:
             raise ThemesFileError(f"themes file {self.path} not found") from err
         self._compiled = _compile(self.path, mtime_ns, lemmas)
         self._order = {theme.name: i for i, theme in enumerate(self._compiled.themes)}
-        self._needs_keyword = frozenset(t.name for t in self._compiled.themes if t.needs_keyword)
 
     @property
     def themes(self) -> tuple[Theme, ...]:
@@ -211,20 +203,6 @@ class ThemeTagger:
     def tag_many(self, texts: Iterable[str]) -> list[list[ThemeHit]]:
         """The themes found in each text, in file order; batched through `nlp.pipe`."""
         return [self._hits(doc) for doc in _nlp().pipe(texts, batch_size=_BATCH_SIZE)]
-
-    def confirmed(self, labels: Iterable[str], hits: Iterable[ThemeHit]) -> list[str]:
-        """The labels another method gave a text that its keyword hits do not contradict: a
-        theme marked needs_keyword is kept only when one of its keywords was found.
-
-        Example:
-            >>> tagger = ThemeTagger()
-            >>> text = "Combat sexual and gender-based violence"
-            >>> tagger.confirmed(["Women's rights", "Sexual Orientation and Gender Identity"],
-            ...                  tagger.tag(text))
-            ["Women's rights"]
-        """
-        found = {hit.theme for hit in hits}
-        return [label for label in labels if label not in self._needs_keyword or label in found]
 
     def _hits(self, doc: Doc) -> list[ThemeHit]:
         spans: dict[str, dict[tuple[int, int], str]] = {}

@@ -255,9 +255,8 @@ _OTHER_REPORT = re.compile(r"A/HRC/\d+/\d+,?\s+paras?\.")
 
 def theme_hits(texts: Sequence[str]) -> list[tuple[ThemeHit, ...]]:
     """Each text's theme hits: the trained classifier's labels (method "model", with their
-    scores; a theme marked needs_keyword only where its keywords are found) and the keyword
-    hits that explain them. A large batch (a UPR Info export) is shared among forked workers,
-    one per core, which share the tagger and model read here."""
+    scores) and the keyword hits that explain them. A large batch (a UPR Info export) is
+    shared among forked workers, one per core, which share the tagger and model read here."""
     _theme_tools()
     return in_parts(_theme_hits, texts, min_items=_THEME_PARTS_FROM)
 
@@ -277,16 +276,10 @@ def _theme_hits(texts: Sequence[str]) -> list[tuple[ThemeHit, ...]]:
     tagger, model = _theme_tools()
     keywords = tagger.tag_many(texts)
     labels = model.predict(texts)
-    hits: list[tuple[ThemeHit, ...]] = []
-    for found, predicted in zip(keywords, labels, strict=True):
-        kept = set(tagger.confirmed((theme for theme, _ in predicted), found))
-        model_hits = (
-            ThemeHit(theme, (), "model", round(score, 3))
-            for theme, score in predicted
-            if theme in kept
-        )
-        hits.append((*model_hits, *found))
-    return hits
+    return [
+        (*(ThemeHit(theme, (), "model", round(score, 3)) for theme, score in predicted), *found)
+        for found, predicted in zip(keywords, labels, strict=True)
+    ]
 
 
 def tag_recommendations(report: WgReport | None) -> dict[str, tuple[ThemeHit, ...]]:
