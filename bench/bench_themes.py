@@ -94,9 +94,9 @@ committed before its first scored run):
   unclear, counted against); the removed shown themes, 23 of a seeded 40 wrong (58 %, FAILS):
   the label was right on 15 the keywords do not name ("cruel and inhumane", "mistreatment",
   "illegal treatment by law enforcement", police "beatings", tasers; "genital mutilation",
-  "excision" x3; coerced or non-consensual sterilization x2; "sexual preferences ... same gender", "sex
-  reassignment surgeries and reparative therapies", "non-conventional family models", Ukraine's
-  Bill 8711) and 2 are unclear. NOT shipped: bench/themes36_themes.patch keeps the code, the
+  "excision" x3; coerced or non-consensual sterilization x2; "sexual preferences ... same
+  gender", "sex reassignment surgeries and reparative therapies", "non-conventional family
+  models", Ukraine's Bill 8711) and 2 are unclear. NOT shipped: bench/themes36_themes.patch keeps the code, the
   keywords and the bench options (`git apply` on this branch). What it shows: the classifier
   learnt these labels from UPR Info, which files harmful traditional practices under Torture
   (45 of the 62 export rows saying "traditional practices"); a keyword-evidence veto needs a
