@@ -96,11 +96,11 @@ committed before its first scored run):
   "illegal treatment by law enforcement", police "beatings", tasers; "genital mutilation",
   "excision" x3; coerced or non-consensual sterilization x2; "sexual preferences ... same
   gender", "sex reassignment surgeries and reparative therapies", "non-conventional family
-  models", Ukraine's Bill 8711) and 2 are unclear. NOT shipped: bench/themes36_themes.patch keeps the code, the
-  keywords and the bench options (`git apply` on this branch). What it shows: the classifier
-  learnt these labels from UPR Info, which files harmful traditional practices under Torture
-  (45 of the 62 export rows saying "traditional practices"); a keyword-evidence veto needs a
-  far fuller vocabulary than the keyword lists have.
+  models", Ukraine's Bill 8711) and 2 are unclear. NOT shipped: bench/themes36_themes.patch
+  keeps the code, the keywords and the bench options (`git apply` on this branch). What it
+  shows: the classifier learnt these labels from UPR Info, which files harmful traditional
+  practices under Torture (45 of the 62 export rows saying "traditional practices"); a
+  keyword-evidence veto needs a far fuller vocabulary than the keyword lists have.
 
 Run: .venv/bin/python bench/bench_themes.py [--split dev] [--before FILE]
 """
