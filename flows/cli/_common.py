@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
+from rapidfuzz.distance import OSA
 from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderHook, RenderResult
 from rich.markup import escape
 from rich.segment import Segment
@@ -372,10 +373,13 @@ def rec_filter(
 
 def did_you_mean(given: str, known: Iterable[str]) -> str:
     """' (did you mean Kazakhstan?)': the one of `known` names a misspelt `given` is closest to,
-    in any case (difflib, at least 0.8 alike: "labor" is Labour), or '' when none is that close."""
-    by_folded = {name.casefold(): name for name in known}
-    close = difflib.get_close_matches(given.casefold(), by_folded, n=1, cutoff=0.8)
-    return f" (did you mean {by_folded[close[0]]}?)" if close else ""
+    in any case (difflib, at least 0.8 alike: "labor" is Labour), else the only one a slip away
+    (a letter swapped, missing, extra or wrong: "Cuab", 0.75 alike, is Cuba), or '' if none."""
+    by_folded, typed = {name.casefold(): name for name in known}, given.casefold()
+    close = difflib.get_close_matches(typed, by_folded, n=1, cutoff=0.8) or [
+        name for name in by_folded if len(typed) > 3 and OSA.distance(typed, name) == 1
+    ]
+    return f" (did you mean {by_folded[close[0]]}?)" if len(close) == 1 else ""
 
 
 # A word of a theme's name as a researcher types one: "torture", "disappearances".
