@@ -26,12 +26,12 @@ from pathlib import Path
 from uprdex.flows.ingest import ingest_paths
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import Store
-from uprdex.pipeline.store.queries import (  # the quoting `search` applies, timed raw
-    REPORT_ORDER,
+from uprdex.pipeline.store.filters import (  # the quoting `search` applies, timed raw
     RecFilter,
     filter_sql,
     fts_query,
 )
+from uprdex.pipeline.store.queries import REPORT_ORDER
 from uprdex.pipeline.store.search_terms import search_terms
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
