@@ -83,6 +83,18 @@ def test_a_short_state_name_with_two_letters_swapped_is_suggested(
     assert f"did you mean {meant}" in found.output, found.output
 
 
+def test_one_slip_is_suggested_only_when_one_name_is_that_close() -> None:
+    # Finding 3 without the corpus: "Cuab" is Cuba, "Mlai" Mali, "Irak" Iraq; two names one
+    # slip away ("Chad" from "Chaf" and "Chat") give none.
+    from uprdex.flows.cli._common import did_you_mean
+
+    names = ["Cuba", "Iraq", "Iran (Islamic Republic of)", "Mali", "Malta"]
+    assert did_you_mean("Cuab", names) == " (did you mean Cuba?)"
+    assert did_you_mean("Mlai", names) == " (did you mean Mali?)"
+    assert did_you_mean("Irak", names) == " (did you mean Iraq?)"
+    assert did_you_mean("Chad", ["Chaf", "Chat"]) == "", "two names as close: neither"
+
+
 # Finding 4. 2013 asks that repeat a 2009 ask of the same subject (often the same State) have no
 # "asked before" naming it.
 MISSED_REPEATS = {
