@@ -158,9 +158,9 @@ NO_RECURRING = (
 SEARCH_OPTION = click.option(
     "--search",
     help="Words that must all appear in the recommendation's text or its footnotes (the ask "
-    "as read in the interactive dialogue); words in double quotes, "
-    "together and in that order, and never by a treaty's or body's other names "
-    "('\"death penalty\"'). With --recommending-state, "
+    "as read in the interactive dialogue); words in double quotes, together and in that order, "
+    "and never by a treaty's or body's other names ('\"death penalty\"'); a word in capitals "
+    "(WHO, AIDS) only where it is printed in capitals. With --recommending-state, "
     "an item that bundles several asks, each with its own States (Japan 2008's 60.1: OP-CAT "
     "(United Kingdom, ...), the Hague Convention (Canada, ...)), is kept only when the words "
     "are in the parts that State asked for, or in a footnote on it that gives that State's ask "
