@@ -1573,7 +1573,8 @@ def test_comments_offered_on_cited_section_i_asks_are_the_comment_on_each() -> N
         ("66", "26(c)"),
     ]
     recs = by_paragraph(report)
-    assert recs["28(b)"].text.startswith("recommended that Tonga amend legal provisions")
+    # "It (b) recommended that Tonga amend ...": the ask without the words that report it
+    assert recs["28(b)"].text.startswith("amend legal provisions")
     assert {recs[ask].position for _, ask in named} == {Position.NOTED}
 
 
