@@ -12,6 +12,7 @@ from typing import Any
 
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.store.folding import fold_apostrophes, folded_sql
+from uprdex.pipeline.store.search_case import cased_sql
 from uprdex.pipeline.store.search_terms import search_terms
 
 __all__ = ["RecFilter", "filter_sql", "fts_query", "state_name"]
@@ -63,7 +64,8 @@ def filter_sql(where: RecFilter, words: str | None = None) -> tuple[str, list[An
         params.append(where.response)
     if where.search:
         clauses.append(
-            "r.rowid IN (SELECT rowid FROM recommendations_fts WHERE recommendations_fts MATCH ?)"
+            "r.rowid IN (SELECT rowid FROM recommendations_fts WHERE recommendations_fts MATCH ?"
+            f"{cased_sql(where.search, 'recommendations_fts', where.widen)})"
         )
         params.append(fts_query(where.search, where.widen))
     for asked in filter(None, (where.search, words) if where.recommending_state else ()):
@@ -72,7 +74,8 @@ def filter_sql(where: RecFilter, words: str | None = None) -> tuple[str, list[An
         clauses.append(
             "(r.id NOT IN (SELECT recommendation_id FROM recommendation_parts) OR r.id IN "
             "(SELECT recommendation_id FROM recommendation_asked_fts "
-            "WHERE recommendation_asked_fts MATCH ? AND name = ?))"
+            "WHERE recommendation_asked_fts MATCH ? AND name = ?"
+            f"{cased_sql(asked, 'recommendation_asked_fts', where.widen)}))"
         )
         params.extend([fts_query(asked, where.widen), state_name(where.recommending_state or "")])
     if where.theme:  # the exports' themes (views.chosen_themes), apostrophes as search folds them

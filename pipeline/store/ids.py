@@ -34,6 +34,8 @@ __all__ = [
 # What may stand between a report's symbol and its paragraph in a mistyped id:
 # "A/HRC/28/15:115.22", "A/HRC/28/15 / 115.22", "a/hrc/28/15-115.22".
 _BETWEEN = " #:/.,;-_"
+# What a letter's parentheses may be typed as, or left out: "109b", "109 b", "109.b" for "109(b)".
+_UNBRACKETED = re.compile(r"[()\s.]")
 # An imported ask's id, UPR Info's: "upr-info:SVN:20:99836fe488b3" (README); a mistyped one is
 # compared with the ids of the same review's imports.
 _IMPORTED_ID = re.compile(r"^(?P<review>[\w-]+:[A-Za-z]{3}:\d+:)(?P<hash>\w+)$")
@@ -254,10 +256,12 @@ def _by_symbol(db: sqlite3.Connection, text: str) -> str | None:
         if at < 0:
             continue
         paragraph = text[at + len(symbol) :].strip(_BETWEEN)
+        # "109b" or "109 b" for "109(b)": a letter typed without its parentheses
         row = db.execute(
             "SELECT id FROM recommendations WHERE document_symbol = ? "
-            "AND paragraph = ? COLLATE NOCASE",
-            [symbol, paragraph],
+            "AND (paragraph = ? COLLATE NOCASE OR (paragraph LIKE '%(%' "
+            "AND replace(replace(paragraph, '(', ''), ')', '') = ? COLLATE NOCASE))",
+            [symbol, paragraph, _UNBRACKETED.sub("", paragraph)],
         ).fetchone()
         if row is not None:
             return str(row[0])

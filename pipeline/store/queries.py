@@ -29,6 +29,7 @@ from uprdex.pipeline.store.rows import (
     StoredRecommendation,
     StoredThemeHit,
 )
+from uprdex.pipeline.store.search_case import cased_sql
 from uprdex.pipeline.store.search_index import shown_snippet, snippets
 from uprdex.pipeline.store.search_terms import search_terms
 
@@ -195,6 +196,9 @@ def search(
     where = where or RecFilter()
     sql, params = filter_sql(where, text)
     query = fts_query(text, where.widen)
+    cased = [
+        cased_sql(text, fts, where.widen, "f") for fts in ("recommendations_fts", "evidence_fts")
+    ]
     # One row per recommendation, its best place (SQLite gives the bare columns of an
     # aggregate query with one min() the values of the row with that minimum), counted by the
     # window before LIMIT cuts them; no snippet yet: made for every match, it cost most.
@@ -202,11 +206,11 @@ def search(
         "SELECT id, kind, at, min(rank) AS rank, count(*) OVER () AS matched FROM ("
         "  SELECT r.id, 0 AS kind, f.rowid AS at, bm25(recommendations_fts) AS rank"
         "  FROM recommendations_fts f JOIN recommendations r ON r.rowid = f.rowid"
-        "  WHERE recommendations_fts MATCH ?"
+        f"  WHERE recommendations_fts MATCH ?{cased[0]}"
         "  UNION ALL"
         "  SELECT e.recommendation_id, 1, f.rowid, bm25(evidence_fts)"
         "  FROM evidence_fts f JOIN evidence e ON e.id = f.rowid"
-        "  WHERE evidence_fts MATCH ? AND e.recommendation_id IS NOT NULL"
+        f"  WHERE evidence_fts MATCH ?{cased[1]} AND e.recommendation_id IS NOT NULL"
         f") WHERE id IN (SELECT r.id FROM recommendations r {sql}) "
         "GROUP BY id ORDER BY rank LIMIT ?",
         [query, query, *params, limit or -1],  # SQLite: LIMIT -1, no limit

@@ -69,6 +69,15 @@ class SearchTerm:
             return words
         return "(" + " OR ".join([f"({words})", *(_quoted(name) for name in self.also)]) + ")"
 
+    @property
+    def names(self) -> tuple[tuple[str, str], ...]:
+        """Each way a record may hold the term, as (words, FTS5 query of those alone): the
+        words as typed, then each of `also` (`search_case` reads each one's capitals)."""
+        return (
+            (self.typed, SearchTerm(self.typed, phrase=self.phrase).fts),
+            *((name, _quoted(name)) for name in self.also),
+        )
+
 
 def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
