@@ -270,6 +270,23 @@ def test_a_name_with_a_comma_is_listed_as_one_name_in_the_note() -> None:
     assert note.startswith('also searched: LGBT, "lesbian, gay, bisexual, transgender", '), note
 
 
+# codereview2: `search ICCPR-OP2` said it "also searched: 2nd opiccpr, ... 2nd ICCPR OP1": the
+# table's key for the first Protocol, and the first Protocol's names under "second".
+@pytest.mark.parametrize("words", ["ICCPR-OP2", "Second Optional Protocol to the ICCPR"])
+def test_the_second_protocol_is_widened_by_its_own_names_only(words: str) -> None:
+    from uprdex.pipeline.store.search_terms import search_terms
+
+    (term,) = search_terms(words)
+    wrong = [
+        name
+        for name in term.also
+        if re.search(r"opiccpr|\b(first|1st)\b|OP ?-?1\b|OP1", name, re.IGNORECASE)
+    ]
+    assert wrong == [], wrong
+    # still widened by the second Protocol's own names
+    assert "Second Optional Protocol to the Covenant on Civil and Political Rights" in term.also
+
+
 def _fts_finds(words: str, text: str) -> bool:
     from uprdex.pipeline.store.search_terms import search_terms
 

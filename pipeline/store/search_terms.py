@@ -247,13 +247,21 @@ def _written_out(names: Iterable[str]) -> list[str]:
             out += [*table.names[name], *_printed_treaty_names()[name]]
             continue
         keys = [word for word in _TOKEN.findall(name) if word.islower() and word in table.names]
-        out.append(name)
+        # a key no report prints ("second opiccpr") is not a name to search or to show
+        if all(key in map(str.lower, table.names[key]) for key in keys):
+            out.append(name)
         for key in keys:
             # "Optional Protocol to CAT" (A/HRC/14/12 91.1) as "... to the CAT": the treaty
             # table reads a name's glue words as optional (`treaties._match`), and so does
             # search the article before the treaty it names
             spot = re.compile(rf"\b(the )?{key}\b")
-            for other in (other.replace("\\", r"\\") for other in table.names[key]):
+            # "second opiccpr": the second Protocol, so none of the first's counted names
+            # ("OP1-ICCPR", "first Optional Protocol ...") under "second"
+            counted = _COUNTED.search(spot.sub("", name))
+            for other in table.names[key]:
+                if counted and _COUNTED.search(other):
+                    continue
+                other = other.replace("\\", r"\\")
                 out += [spot.sub(r"\g<1>" + other, name), spot.sub(other, name)]
     # "the 2nd Optional Protocol to the ICCPR" (A/HRC/28/13 108.113): an ordinal as a number
     return out + [numbered for name in out if (numbered := _numbered(name)) != name]
@@ -263,6 +271,8 @@ def _written_out(names: Iterable[str]) -> list[str]:
 # Protocol", "2nd Optional Protocol".
 _ORDINAL = re.compile(r"\b(first|second|third)\b", re.IGNORECASE)
 _NUMBERED = {"first": "1st", "second": "2nd", "third": "3rd"}
+_COUNTED = re.compile(r"\b(first|second|third|1st|2nd|3rd)\b|\d", re.IGNORECASE)
+"""A name that says which of a treaty's Protocols it is: "second", "2nd", "OP1", "ICCPR-OP 2"."""
 
 
 def _numbered(name: str) -> str:
