@@ -269,6 +269,10 @@ class Store(Connection):
 
     def recommendations(self, where: RecFilter | None = None) -> list[StoredRecommendation]:
         """Recommendations matching the filter, in report and paragraph order."""
+        return list(queries.recommendations(self.db, where))
+
+    def each_recommendation(self, where: RecFilter | None = None) -> Iterator[StoredRecommendation]:
+        """`recommendations` one at a time, read from the index a batch at a time."""
         return queries.recommendations(self.db, where)
 
     def matching(self, where: RecFilter) -> int:
