@@ -18,9 +18,9 @@ reach a spreadsheet as the text it is, never as a formula (OWASP, "CSV Injection
   and empty cells stay unquoted, so that a program reads the same values and types.
 
 The matrix workbook and any other XLSX writer use `xlsx_cell` / `append_xlsx_row` as well,
-and `workbook_bytes` or `write_workbook` to save: the same cells give the same bytes (every
-part of the zip dated alike, by the index's last change, never the time of the export), for
-researchers who diff or hash exports.
+and `write_workbook` to save, a row at a time (openpyxl's write-only mode): the same cells
+give the same bytes (every part of the zip dated alike, by the index's last change, never the
+time of the export), for researchers who diff or hash exports.
 """
 
 from __future__ import annotations
@@ -57,7 +57,6 @@ __all__ = [
     "csv_text",
     "neutralise",
     "restore",
-    "workbook_bytes",
     "workbook_time",
     "write_workbook",
     "xlsx_cell",
@@ -196,14 +195,6 @@ def append_xlsx_row(sheet: Worksheet, values: Iterable[Any]) -> list[Cell]:
     cells = [xlsx_cell(sheet, value) for value in values]
     sheet.append(cells)
     return cells
-
-
-def workbook_bytes(workbook: Workbook, changed: str | None = None) -> bytes:
-    """The workbook saved, as bytes, dated `workbook_time(changed)`; an OSError when it cannot
-    be (`_unless_full`)."""
-    buffer = io.BytesIO()
-    _unless_full(lambda: _save(workbook, buffer, workbook_time(changed)))
-    return buffer.getvalue()
 
 
 def write_workbook(

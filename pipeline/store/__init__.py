@@ -90,6 +90,10 @@ __all__ = [
 ]
 
 
+_MATRIX_STATE = "coalesce(nullif(r.state_under_review, ''), 'Unknown')"
+"""The UPR matrix's name of a recommendation's State under review (its sheet's)."""
+
+
 class Store(Connection):
     """Reads and writes one index file."""
 
@@ -272,8 +276,29 @@ class Store(Connection):
         return list(queries.recommendations(self.db, where))
 
     def each_recommendation(self, where: RecFilter | None = None) -> Iterator[StoredRecommendation]:
-        """`recommendations` one at a time, read from the index a batch at a time."""
+        """`recommendations` one at a time, read from the index a batch at a time; the
+        statement, open until the last is read, keeps one read of the index throughout."""
         return queries.recommendations(self.db, where)
+
+    def matrix_recommendations(
+        self, where: RecFilter | None = None
+    ) -> Iterator[StoredRecommendation]:
+        """Recommendations matching the filter as the UPR matrix lists them, one at a time:
+        by State under review (none: "Unknown"), the latest cycle first, report order within
+        a review."""
+        order = f"{_MATRIX_STATE}, -coalesce(r.cycle, 0), {queries.REPORT_ORDER}"
+        return queries.recommendations(self.db, where, order)
+
+    def matrix_states(self, where: RecFilter | None = None) -> dict[str, int]:
+        """How many recommendations match the filter for each State under review (none:
+        "Unknown"), as `matrix_recommendations` names them."""
+        sql, params = queries.filter_sql(where or RecFilter())
+        rows = self.db.execute(
+            f"SELECT {_MATRIX_STATE} AS state, count(*) FROM recommendations r {sql} "
+            "GROUP BY state",
+            params,
+        )
+        return {state: count for state, count in rows}
 
     def matching(self, where: RecFilter) -> int:
         """How many recommendations the filter matches."""

@@ -130,14 +130,14 @@ def documents(db: sqlite3.Connection, where: RecFilter | None = None) -> list[St
 
 
 def recommendations(
-    db: sqlite3.Connection, where: RecFilter | None = None, batch: int = 500
+    db: sqlite3.Connection, where: RecFilter | None = None, order: str | None = None
 ) -> Iterator[StoredRecommendation]:
-    """Recommendations matching the filter, in report and paragraph order, made `batch` at
-    a time (an export of 32,080 asks never holds them all; its statement, open to the last,
-    keeps one read of the index throughout)."""
+    """Recommendations matching the filter, in report and paragraph order (or `order`), made
+    500 at a time: an export of 32,080 asks never holds them all."""
     sql, params = filter_sql(where or RecFilter())
-    cursor = db.execute(f"SELECT r.* FROM recommendations r {sql} ORDER BY {REPORT_ORDER}", params)
-    while rows := cursor.fetchmany(batch):
+    order = order or REPORT_ORDER
+    cursor = db.execute(f"SELECT r.* FROM recommendations r {sql} ORDER BY {order}", params)
+    while rows := cursor.fetchmany(500):
         yield from _with_states(db, rows)
 
 
