@@ -147,8 +147,8 @@ def write_matrix(store: Store, out: Path, where: RecFilter | None = None) -> int
                 sheet.oddHeader.center.text = state
                 ids: set[str] = set()
                 made = _recommendation_rows(rows, evidence, clusters, ids)
-                _table(sheet, _RECOMMENDATION_COLUMNS, made, sizes[state])
                 _status_list(sheet, sizes[state])
+                _table(sheet, _RECOMMENDATION_COLUMNS, made, sizes[state])
                 mine = [c for c in clusters.values() if ids.intersection(m.id for m in c.members)]
                 sheet = workbook.create_sheet(clusters_sheet)
                 sheet.oddHeader.center.text = f"{state}: duplicate clusters"
@@ -247,7 +247,8 @@ def _cluster_row(cluster: StoredCluster, curated: bool) -> list[Any]:
 def _table(sheet: Any, columns: Sequence[_Column], rows: Iterable[list[Any]], count: int) -> None:
     """Header and `count` rows as cells that never run (`pipeline.spreadsheet`), each row
     written as it comes; frozen header, filter, widths, wrapping, row heights and the
-    response's colour. A write-only sheet takes its layout before its first row."""
+    response's colour. A write-only sheet takes its layout before its first row, and
+    nothing more once this is done."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -289,6 +290,7 @@ def _table(sheet: Any, columns: Sequence[_Column], rows: Iterable[list[Any]], co
                 cell.fill, cell.font = responses[value]
         sheet.append(cells)
         del sheet.row_dimensions[r]  # written with its row: none is kept
+    sheet.close()  # finished now, not left open until the save with every other (two a State)
 
 
 def _height(columns: Sequence[_Column], values: Sequence[Any]) -> float:

@@ -273,12 +273,12 @@ class Store(Connection):
 
     def recommendations(self, where: RecFilter | None = None) -> list[StoredRecommendation]:
         """Recommendations matching the filter, in report and paragraph order."""
-        return list(queries.recommendations(self.db, where))
+        return list(queries.recommendations(self.db, where, queries.REPORT_ORDER))
 
     def each_recommendation(self, where: RecFilter | None = None) -> Iterator[StoredRecommendation]:
         """`recommendations` one at a time, read from the index a batch at a time; the
         statement, open until the last is read, keeps one read of the index throughout."""
-        return queries.recommendations(self.db, where)
+        return queries.recommendations(self.db, where, queries.REPORT_ORDER)
 
     def matrix_recommendations(
         self, where: RecFilter | None = None

@@ -130,14 +130,13 @@ def documents(db: sqlite3.Connection, where: RecFilter | None = None) -> list[St
 
 
 def recommendations(
-    db: sqlite3.Connection, where: RecFilter | None = None, order: str | None = None
+    db: sqlite3.Connection, where: RecFilter | None, order: str
 ) -> Iterator[StoredRecommendation]:
-    """Recommendations matching the filter, in report and paragraph order (or `order`), made
-    500 at a time: an export of 32,080 asks never holds them all."""
+    """Recommendations matching the filter in `order` (`REPORT_ORDER`, report and paragraph
+    order), made `_BATCH` at a time: an export of 32,080 asks never holds them all."""
     sql, params = filter_sql(where or RecFilter())
-    order = order or REPORT_ORDER
     cursor = db.execute(f"SELECT r.* FROM recommendations r {sql} ORDER BY {order}", params)
-    while rows := cursor.fetchmany(500):
+    while rows := cursor.fetchmany(_BATCH):
         yield from _with_states(db, rows)
 
 
@@ -512,6 +511,7 @@ def _paragraph_order(alias: str) -> str:
 REPORT_ORDER = "r.state_under_review, r.cycle, " + _paragraph_order("r")
 """Recommendations in report and paragraph order, whatever the order their documents were
 ingested in."""
+_BATCH = 500  # how many recommendations `recommendations` makes at a time
 
 
 def by_recommendation(
