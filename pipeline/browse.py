@@ -362,7 +362,31 @@ def _register_plugin() -> None:
         plugin.filters_from_request = hookimpl(_asked_filter)  # type: ignore[attr-defined]
         # after Datasette's own (which registers escape_fts), so that this one is the one kept
         plugin.prepare_connection = hookimpl(trylast=True)(_escape_fts)  # type: ignore[attr-defined]
+        plugin.handle_exception = hookimpl(_error_page)  # type: ignore[attr-defined]
+        # in its stead: Datasette awaits every handler's page, so its own would still print
+        pm.unregister(name=_DATASETTE_ERRORS)
         pm.register(plugin, name=_PLUGIN)
+
+
+_DATASETTE_ERRORS = "datasette.handle_exception"
+
+
+def _error_page(datasette: Any, request: Any, exception: Exception) -> Any:
+    """Datasette's own error page, without the traceback it prints in the terminal for every
+    error when the page is not there (404: a mistyped table, an old bookmark) or the request is
+    bad (400); a server error (500) prints it, as Datasette does."""
+    import rich
+    from datasette.handle_exception import handle_exception
+
+    page = handle_exception(datasette, request, exception)
+    if getattr(exception, "status", 500) >= 500:
+        return page
+
+    async def quietly() -> Any:
+        with rich.get_console().capture():
+            return await page()
+
+    return quietly
 
 
 def _escape_fts(conn: sqlite3.Connection) -> None:

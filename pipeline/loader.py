@@ -29,7 +29,7 @@ from uprdex.pipeline.errors import BadDocumentError
 from uprdex.pipeline.model import Line, LoadedDocument, Page
 from uprdex.pipeline.names import display_name, path_text
 from uprdex.pipeline.settings import LoaderSettings
-from uprdex.pipeline.text import Vocabulary, load_vocabulary
+from uprdex.pipeline.text import Vocabulary, load_vocabulary, repair_quotes
 
 __all__ = ["load_pdf", "read_with_hash"]
 
@@ -211,7 +211,7 @@ def _read_page(
             lines[-1] = replace(before, markers=(*before.markers, (len(before.text), text.strip())))
             continue
         text, markers = _split_markers(textpage, text, start, size, char_count, settings)
-        text = vocabulary.repair(text).strip()
+        text = repair_quotes(vocabulary.repair(text)).strip()
         if not text:
             continue
         is_note = body_size > 0 and size < body_size * 0.9 and top > height * 0.5

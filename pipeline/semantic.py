@@ -34,10 +34,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.model_cache import ModelCache
 from uprdex.pipeline.model_files import METADATA_FILE, MODEL_FILE, read_npz_model
-from uprdex.pipeline.resources import data_path
+from uprdex.pipeline.model_versions import SIMILARITY, SemanticModelError, metadata_version
 from uprdex.pipeline.tfidf import TfidfBlock, vocabulary_from_blob
 
 __all__ = [
@@ -50,19 +49,15 @@ __all__ = [
     "stem_ngrams",
 ]
 
-DEFAULT_MODEL_DIR = data_path("models", "similarity")
+DEFAULT_MODEL_DIR = SIMILARITY.shipped
 """The shipped model (see pipeline/train_semantic.py to rebuild it)."""
 
-MODEL_FORMAT = 1
+MODEL_FORMAT = SIMILARITY.format
 """Layout of model.npz; bumped when the arrays or the analyzer change."""
 
 _BATCH = 4096
 
 FloatArray = npt.NDArray[np.float32]
-
-
-class SemanticModelError(UprdexError, ValueError):
-    """A similarity model directory that is missing, incomplete or of another format."""
 
 
 def stem_ngrams(text: str, ngram_range: tuple[int, int] = (1, 2)) -> list[str]:
@@ -86,7 +81,7 @@ class SemanticModel:
     @property
     def version(self) -> str:
         """Model version: format, training data hash and seed."""
-        return str(self.metadata.get("version", "unknown"))
+        return metadata_version(self.metadata)
 
     @property
     def dimensions(self) -> int:
@@ -100,9 +95,9 @@ class SemanticModel:
 
     @classmethod
     def _read(cls, directory: Path) -> SemanticModel:
-        rebuild = "reinstall uprdex, or rebuild it with `uprdex train-similarity FILE.csv`"
+        folder = SIMILARITY
         model = read_npz_model(
-            directory, "similarity model", MODEL_FORMAT, rebuild, SemanticModelError, cls._build
+            directory, folder.kind, folder.format, folder.rebuild, folder.error, cls._build
         )
         block = model._block
         if model._projection.shape[0] != len(block.idf) or len(block.vocabulary) != len(block.idf):

@@ -17,6 +17,7 @@ __all__ = [
     "join_lines",
     "load_vocabulary",
     "normalize_text",
+    "repair_quotes",
     "visible_controls",
 ]
 
@@ -41,6 +42,19 @@ _COMPOUND_BREAK = re.compile(
     r"(?<=[A-Za-z]-) (?=[a-z])(?!(?:and|or|nor|to|as|at|of|in|on|by|for|from|with|the|an?|but"
     r"|than|that|which|is|are|was|were|be)\b)"
 )
+
+
+# Quotation marks a font maps to U+2015 (horizontal bar) and U+2016 (double vertical line):
+# "The recommendation as read during the interactive dialogue: ―Effectively fight against" /
+# "... or arbitrary executions.‖" (A/HRC/21/12 p. 17, note 1). A bar that opens a word, and a
+# double line that closes one; a bar before a space is a dash.
+_BAR_QUOTE = re.compile("\u2015(?=\\S)|(?<=\\S)\u2016")
+
+
+def repair_quotes(text: str) -> str:
+    """One line's quotation marks read as bars ("―Effectively ... executions.‖") as the
+    quotation marks they print (“Effectively ... executions.”)."""
+    return _BAR_QUOTE.sub(lambda bar: "\u201c" if bar[0] == "\u2015" else "\u201d", text)
 
 
 # Words whose full stop ends no sentence: "see para. 12. The ...", "ILO Convention No. 189",

@@ -1017,12 +1017,9 @@ def test_status_says_the_clusters_were_made_with_other_models(index: Path, tmp_p
 def test_status_tells_what_it_holds_when_a_clustering_model_cannot_be_read(
     index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from uprdex.pipeline.semantic import SemanticModel, SemanticModelError
-
-    def damaged(path: Path | None = None) -> SemanticModel:
-        raise SemanticModelError("no similarity model in models/similarity")
-
-    monkeypatch.setattr(SemanticModel, "load", damaged)
+    # [clusters] names a similarity model folder that holds none: status reads the model's
+    # version from its folder (pipeline/model_versions.py), and says what it cannot read.
+    monkeypatch.setenv("UPRDEX_CLUSTERS_SIMILARITY_MODEL", str(tmp_path))
     status = CliRunner().invoke(main, ["status", "--index", str(index)])
     assert status.exit_code == 0
     assert "recommendations: " in status.output

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -354,7 +355,7 @@ def rec_filter(
         if (fold_apostrophes(theme) or theme).casefold() not in named:
             err.print(
                 f"[yellow]warning[/] --theme {escape(theme)!r} is not a theme of this index"
-                f"{escape(did_you_mean(theme, themes))}, whose themes are: "
+                f"{escape(theme_meant(theme, themes))}, whose themes are: "
                 f"{escape('; '.join(themes))} (`uprdex themes` counts their asks)"
             )
     given = {key: options[key] for key in RecFilter.__dataclass_fields__ if key in options}
@@ -375,6 +376,33 @@ def did_you_mean(given: str, known: Iterable[str]) -> str:
     by_folded = {name.casefold(): name for name in known}
     close = difflib.get_close_matches(given.casefold(), by_folded, n=1, cutoff=0.8)
     return f" (did you mean {by_folded[close[0]]}?)" if close else ""
+
+
+# A word of a theme's name as a researcher types one: "torture", "disappearances".
+_THEME_WORD = re.compile(r"[^\W_]+")
+
+
+def theme_meant(given: str, themes: Iterable[str]) -> str:
+    """' (did you mean Torture and other CID treatment?)': the theme a misspelt `given` is
+    closest to (`did_you_mean`), else the themes whose names hold each of its words, each as
+    a word or the start of one ("torture", "disappearance"), or '' when none does."""
+    names = list(themes)
+    close = did_you_mean(given, names)
+    typed = _THEME_WORD.findall(given.casefold())
+    if close or not typed:
+        return close
+    held = [
+        theme
+        for theme in names
+        if all(
+            any(word.startswith(part) for word in _THEME_WORD.findall(theme.casefold()))
+            for part in typed
+        )
+    ]
+    if not held:
+        return ""
+    listed = held[0] if len(held) == 1 else f"{', '.join(held[:-1])} or {held[-1]}"
+    return f" (did you mean {listed}?)"
 
 
 _NOT_HELD = {

@@ -51,10 +51,9 @@ from uprdex.pipeline.clusters.positions import (
     centred,
     position_features,
 )
-from uprdex.pipeline.errors import UprdexError
 from uprdex.pipeline.model_cache import ModelCache
 from uprdex.pipeline.model_files import METADATA_FILE, MODEL_FILE, read_npz_model
-from uprdex.pipeline.resources import data_path
+from uprdex.pipeline.model_versions import PAIRS, PairModelError, metadata_version
 from uprdex.pipeline.word_vectors import (
     COSTLY_VECTOR_FEATURES,
     VECTOR_FEATURES,
@@ -75,9 +74,9 @@ __all__ = [
     "PairModelError",
 ]
 
-DEFAULT_MODEL_DIR = data_path("models", "pairs")
+DEFAULT_MODEL_DIR = PAIRS.shipped
 """The shipped model (see pipeline/train_pairs.py to rebuild it)."""
-MODEL_FORMAT = 1
+MODEL_FORMAT = PAIRS.format
 PLAIN = "plain_"
 """The prefix of the arrays of a position model's companion without position features."""
 
@@ -90,10 +89,6 @@ else; the two round a float's last bits apart, so a pair's score may depend on i
 _GATHER = 4096
 _BLOCK = 1024
 """Fewest pairs for which one sparse product of their texts' rows may pay (scipy's cost)."""
-
-
-class PairModelError(UprdexError, ValueError):
-    """A pair model folder that is missing, unreadable or of another format."""
 
 
 class PairModel:
@@ -165,7 +160,7 @@ class PairModel:
     @property
     def version(self) -> str:
         """What the model was built from (the recipe's revision, the training data's hash)."""
-        return str(self.metadata.get("version", "unknown"))
+        return metadata_version(self.metadata)
 
     @classmethod
     def load(cls, path: Path | None = None) -> PairModel:
@@ -174,8 +169,10 @@ class PairModel:
 
     @classmethod
     def _read(cls, directory: Path) -> PairModel:
-        rebuild = "rebuild it with `uprdex train-pairs FILE.csv`"
-        return read_npz_model(directory, "pair model", MODEL_FORMAT, rebuild, PairModelError, cls)
+        folder = PAIRS
+        return read_npz_model(
+            directory, folder.kind, folder.format, folder.rebuild, folder.error, cls
+        )
 
     def logits_slow(self, inputs: PairInputs, pairs: IntPairs) -> Floats:
         """The classifier's logit of each pair from the full feature rows (as trained)."""

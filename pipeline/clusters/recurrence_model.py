@@ -23,7 +23,6 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -39,8 +38,14 @@ from uprdex.pipeline.clusters.pair_features import DENSE_FEATURES, PairInputs, d
 from uprdex.pipeline.clusters.records import ClusterItem
 from uprdex.pipeline.clusters.similarity import PendingScores, Similarity
 from uprdex.pipeline.clusters.treaties import load_treaties
-from uprdex.pipeline.errors import UprdexError, cannot_read
-from uprdex.pipeline.resources import data_path
+from uprdex.pipeline.model_versions import (
+    RECURRENCE_DIR,
+    RECURRENCE_FILE,
+    RECURRENCE_FORMAT,
+    RecurrenceModelError,
+    recurrence_file,
+    recurrence_version,
+)
 from uprdex.pipeline.settings import ClusterSettings
 from uprdex.pipeline.theme_model import ThemeModel
 
@@ -64,9 +69,9 @@ __all__ = [
     "subject_vectors",
 ]
 
-DEFAULT_MODEL_DIR = data_path("models", "recurrence")
-MODEL_FILE = "model.json"
-MODEL_FORMAT = 1
+DEFAULT_MODEL_DIR = RECURRENCE_DIR
+MODEL_FILE = RECURRENCE_FILE
+MODEL_FORMAT = RECURRENCE_FORMAT
 
 CONTEXT_FEATURES = (
     "score",
@@ -93,10 +98,6 @@ FEATURES = CONTEXT_FEATURES + tuple(f"pair_{name}" for name in DENSE_FEATURES)
 """The features of each candidate pair, in the model's order."""
 
 Floats = npt.NDArray[np.float64]
-
-
-class RecurrenceModelError(UprdexError, ValueError):
-    """A recurrence model file that is missing, unreadable or of another format."""
 
 
 def compound(text: str) -> float:
@@ -339,10 +340,9 @@ class RecurrenceModel:
     @property
     def version(self) -> str:
         """A fingerprint of what the model decides with (its weights and threshold): a
-        retrained model that links otherwise has another."""
-        decides = {k: v for k, v in self.to_json().items() if k != "metadata"}
-        blob = json.dumps(decides, sort_keys=True).encode("utf-8")
-        return hashlib.sha256(blob).hexdigest()[:12]
+        retrained model that links otherwise has another (read from its file alone by
+        `uprdex status`: `model_versions.recurrence_version`)."""
+        return recurrence_version(self.to_json())
 
     def probability(self, features: Floats) -> Floats:
         """The probability that each pair (features on the last axis) is a recurrence."""
@@ -394,24 +394,7 @@ class RecurrenceModel:
 
     @classmethod
     def load(cls, directory: Path | None = None) -> RecurrenceModel:
-        path = (directory or DEFAULT_MODEL_DIR) / MODEL_FILE
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as error:  # its message names the file again: the reason alone
-            raise RecurrenceModelError(
-                f"the recurrence model {path}: {cannot_read(error)}"
-            ) from error
-        try:
-            data = json.loads(text)
-        except ValueError as error:
-            raise RecurrenceModelError(
-                f"the recurrence model {path}: not JSON ({error})"
-            ) from error
-        if data.get("format") != MODEL_FORMAT or data.get("features") != list(FEATURES):
-            raise RecurrenceModelError(
-                f"{path} is of another format or feature set: retrain it "
-                "(bench/recurrence_learned.py --no-test --write DIR)"
-            )
+        data = recurrence_file(directory, FEATURES)
         return cls(
             np.array(data["coefficients"]),
             float(data["intercept"]),

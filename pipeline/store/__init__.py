@@ -41,7 +41,7 @@ from uprdex.pipeline.model import (
 )
 from uprdex.pipeline.names import path_text, text_path
 from uprdex.pipeline.settings import ClusterSettings, EvidenceSettings
-from uprdex.pipeline.store import ids, linking, queries, rematch, stale, writes
+from uprdex.pipeline.store import cluster_state, ids, linking, queries, rematch, stale, writes
 from uprdex.pipeline.store.connection import Connection
 from uprdex.pipeline.store.ids import ImportedAs, Named, Resolved
 from uprdex.pipeline.store.linking import ImportLinks
@@ -378,24 +378,21 @@ class Store(Connection):
         match asks read from PDFs, and how many asks."""
         return linking.import_links(self.db, sha256)
 
-    # --- clusters and corrections (clustering.py) ------------------------------------------
-    # Each method imports clustering.py, not the top of this file: reading the index (`uprdex
-    # recs`, `show`) needs none of it, and it brings the clustering code, numpy and scipy
-    # (~0.4 s of each of those commands; `status` asks whether the clusters are current).
+    # --- clusters and corrections (clustering.py, cluster_state.py) ------------------------
+    # Each method that makes or lists clusters imports clustering.py, not the top of this file:
+    # reading the index (`uprdex recs`, `show`, `status`) needs none of it, and it brings the
+    # clustering code, numpy and scipy (~0.4 s of each of those commands). What they read of
+    # the clusters (the settings, whether they are current, the corrections) is cluster_state's.
 
     def cluster_settings(self) -> ClusterSettings:
         """The cluster settings in force: what the last `uprdex cluster` run set, over the
         base the store was opened with (the configuration's [clusters], else the defaults)."""
-        from uprdex.pipeline.store import clustering  # on use: see above
-
-        return clustering.cluster_settings(self.db, self.cluster_base)
+        return cluster_state.cluster_settings(self.db, self.cluster_base)
 
     def clusters_current(self) -> bool:
         """Whether the stored clusters are made as the settings in force and the installed
         models would make them (`update_clusters` makes stale ones again, every State)."""
-        from uprdex.pipeline.store import clustering  # on use: see above
-
-        return clustering.clusters_current(self.db, self.cluster_base)
+        return cluster_state.clusters_current(self.db, self.cluster_base)
 
     def stale_cluster_states(self) -> set[str]:
         """States whose clusters a change of the corrections made stale and no clustering has
@@ -411,9 +408,7 @@ class Store(Connection):
     def remembered_cluster_settings(self) -> dict[str, Any]:
         """The cluster settings the last `uprdex cluster` run set (`uprdex config` shows
         them), by name."""
-        from uprdex.pipeline.store import clustering  # on use: see above
-
-        return clustering.remembered_settings(self.db)
+        return cluster_state.remembered_settings(self.db)
 
     def update_clusters(
         self,
@@ -436,9 +431,7 @@ class Store(Connection):
 
     def cluster_ids(self, ids: Sequence[str] | None = None) -> dict[str, str | None]:
         """The cluster of each recommendation (None: not clustered): of all, or of these."""
-        from uprdex.pipeline.store import clustering  # on use: see above
-
-        return clustering.cluster_ids(self.db, ids)
+        return cluster_state.cluster_ids(self.db, ids)
 
     def cluster_curation(self) -> dict[str, list[Correction]]:
         """The corrections that shape each cluster, by cluster id."""
@@ -448,9 +441,7 @@ class Store(Connection):
 
     def corrections(self) -> list[Correction]:
         """The researchers' links and unlinks (`uprdex cluster link/unlink`), by pair."""
-        from uprdex.pipeline.store import clustering  # on use: see above
-
-        return clustering.corrections_of(self.db)
+        return cluster_state.corrections_of(self.db)
 
     def named_now(self, given: Sequence[str]) -> dict[str, str]:
         """The report's ask each imported ask's id of `given` names now its WG report is
@@ -460,9 +451,7 @@ class Store(Connection):
     def applied_corrections(self) -> Resolved:
         """The corrections as they apply: imported asks' ids read as the report's asks they
         name now, with a line on any that disagree or contradict once so read."""
-        from uprdex.pipeline.store import clustering  # on use: see above
-
-        return ids.resolved(self.db, clustering.corrections_of(self.db, as_recorded=True))
+        return ids.resolved(self.db, cluster_state.corrections_of(self.db, as_recorded=True))
 
     def record_corrections(self, incoming: Sequence[Correction]) -> list[Correction]:
         """Record links and unlinks; returns those that changed something (nothing is

@@ -11,10 +11,8 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import fields, replace
+from dataclasses import replace
 from functools import partial
-from pathlib import Path
-from typing import Any
 
 from uprdex.pipeline.cluster_reasons import pair_scores
 from uprdex.pipeline.clusters import ClusterItem, ClusterResult
@@ -22,7 +20,6 @@ from uprdex.pipeline.clusters.pair_model import PairModel
 from uprdex.pipeline.clusters.parallel import cluster_in_parts
 from uprdex.pipeline.clusters.recurrence_model import shipped as shipped_recurrence
 from uprdex.pipeline.clusters.recurrence_parts import state_asks
-from uprdex.pipeline.config import ConfigError
 from uprdex.pipeline.corrections import (
     Correction,
     CorrectionError,
@@ -34,13 +31,23 @@ from uprdex.pipeline.corrections import (
 )
 from uprdex.pipeline.semantic import SemanticModel
 from uprdex.pipeline.settings import ClusterSettings
+from uprdex.pipeline.store.cluster_state import (
+    ModelVersions,
+    cluster_meta,
+    corrections_of,
+    differences,
+    made_so,
+    models_of,
+    remembered,
+    setting_values,
+    settings_over,
+)
 from uprdex.pipeline.store.connection import Connection
 from uprdex.pipeline.store.ids import asks_of, named_now, recorded_by, resolved
 from uprdex.pipeline.store.queries import (
     REPORT_ORDER,
     RecFilter,
     by_recommendation,
-    column_of,
     filter_sql,
     states_under_review,
 )
@@ -49,140 +56,19 @@ from uprdex.pipeline.store.stale import forgotten_pairs, stale_states, write_sta
 
 __all__ = [
     "cluster_curation",
-    "cluster_ids",
-    "cluster_settings",
     "clusters",
-    "clusters_current",
-    "corrections_of",
     "forget_correction",
     "record_corrections",
-    "remembered_settings",
     "update_clusters",
 ]
 
-# The cluster settings an index stores: only those a `uprdex cluster` run set (its overrides).
-_STORED_SETTINGS = (
-    "threshold",
-    "scorer",
-    "scope",
-    "floor",
-    "max_df",
-    "semantic_weight",
-    "rare_weight",
-    "action_weight",
-    "learned",
-    "learned_recurrence",
+# The clustering reads each model's version from the model it loaded (loaded once per
+# process: the one it clusters with), `uprdex status` from the model's files.
+_LOADED: ModelVersions = (
+    lambda path: SemanticModel.load(path).version,
+    lambda path: PairModel.load(path).version,
+    lambda: shipped_recurrence().version,
 )
-# Before overrides, indexes stored these settings whole, with the defaults of the time
-# (semantic weight 0.6).
-_DEFAULTS_STORED_WHOLE: dict[str, Any] = {
-    "threshold": 55.0,
-    "scorer": "token_set_ratio",
-    "scope": "state",
-    "floor": 45.0,
-    "max_df": 100,
-    "semantic_weight": 0.6,
-}
-
-
-def cluster_settings(db: sqlite3.Connection, base: ClusterSettings) -> ClusterSettings:
-    """`base` (the defaults, or uprdex.toml's [clusters] over them) with what the last
-    `uprdex cluster` run set over it, so that better defaults, a release's or the
-    configuration's, reach an index that never chose otherwise."""
-    return _over(base, remembered_settings(db))
-
-
-def remembered_settings(db: sqlite3.Connection) -> dict[str, Any]:
-    """The cluster settings the last `uprdex cluster` run set, which apply over the base."""
-    return _remembered(_cluster_meta(db))
-
-
-def _remembered(meta: dict[str, Any] | None) -> dict[str, Any]:
-    """The settings a `uprdex cluster` run chose, as the index keeps them."""
-    if meta is None or not ("overrides" in meta or "semantic_weight" in meta):
-        # None yet, or stored before clusters used meaning: word-only defaults of the time.
-        return {}
-    if "overrides" in meta:
-        return dict(meta["overrides"])
-    # Stored whole, before overrides were kept apart: a value equal to that release's
-    # default was the default, not a choice.
-    return {
-        name: value
-        for name, value in meta.items()
-        if name in _DEFAULTS_STORED_WHOLE and value != _DEFAULTS_STORED_WHOLE[name]
-    }
-
-
-def _over(base: ClusterSettings, remembered: dict[str, Any]) -> ClusterSettings:
-    try:
-        return replace(base, **remembered)
-    except ValueError as error:
-        chosen = ", ".join(f"{name} = {value}" for name, value in sorted(remembered.items()))
-        raise ConfigError(
-            f"the index remembers cluster settings of `uprdex cluster` ({chosen}) that do not "
-            f"fit the [clusters] configuration: {error}; change [clusters] in uprdex.toml, or "
-            "run `uprdex cluster --defaults` to forget them"
-        ) from error
-
-
-def _values(settings: ClusterSettings) -> dict[str, Any]:
-    """Every setting as JSON keeps it (paths as text)."""
-    return {
-        item.name: str(value) if isinstance(value := getattr(settings, item.name), Path) else value
-        for item in fields(settings)
-    }
-
-
-def _models(settings: ClusterSettings) -> str | None:
-    """The versions of the models `settings` cluster with, as the index records them: a
-    retrained model scores differently, like changed settings."""
-    model = (
-        SemanticModel.load(settings.similarity_model).version
-        if settings.semantic_weight + settings.rare_weight > 0 or settings.learned
-        else None
-    )
-    if settings.learned:  # and a retrained pair model (its version names the models it reads)
-        model = f"{model} pairs {PairModel.load(settings.pair_model).version}"
-    if settings.learned_links:  # and a retrained link model finds other recurring asks
-        # "joint asks by State": links also found part by part (`recurrence_parts`); "named
-        # asks": an ask that names a State's earlier asks repeats them (`recurrence_named`), and
-        # "asked before" follows the corrected clusters; so an index linked before relinks.
-        model = f"{model} recurrence {shipped_recurrence().version} joint asks by State, named asks"
-    return model
-
-
-def _made_so(
-    stored: dict[str, Any] | None,
-    base: ClusterSettings,
-    settings: ClusterSettings,
-    model: str | None,
-) -> bool:
-    """Whether the stored clusters were made with `settings` and the models `model` names (an
-    index of an earlier release kept only the chosen settings: over the base, as they applied
-    then)."""
-    if stored is None:
-        return False
-    before = stored.get("settings", {**_values(base), **_remembered(stored)})
-    return bool(before == _values(settings) and stored.get("similarity_model") == model)
-
-
-def clusters_current(db: sqlite3.Connection, base: ClusterSettings) -> bool:
-    """Whether the stored clusters are made as they would be now: with the settings in force
-    and the models they read (not after an upgrade or a `uprdex train-*` that changed a
-    model, nor after the base settings changed), and with the corrections recorded (no
-    `stale_states`). An index never clustered is current."""
-    if stale_states(db):
-        return False
-    stored = _cluster_meta(db)
-    if stored is None:
-        return True
-    settings = cluster_settings(db, base)
-    return _made_so(stored, base, settings, _models(settings))
-
-
-def _cluster_meta(db: sqlite3.Connection) -> dict[str, Any] | None:
-    row = db.execute("SELECT value FROM meta WHERE key = 'cluster_settings'").fetchone()
-    return None if row is None else dict(json.loads(row[0]))
 
 
 def update_clusters(
@@ -206,16 +92,16 @@ def update_clusters(
     `base` (the defaults, or the configuration's [clusters]). Without them, the remembered
     ones apply over `base`.
     """
-    stored = _cluster_meta(index.db)
-    remembered = _remembered(stored)
+    stored = cluster_meta(index.db)
+    chosen = remembered(stored)
     if settings is None:
-        settings = _over(base, remembered)
+        settings = settings_over(base, chosen)
         if stored is None or "overrides" not in stored:
-            remembered = _differences(settings, base)
+            chosen = differences(settings, base)
     else:
-        remembered = _differences(settings, base)
-    model = _models(settings)
-    same = _made_so(stored, base, settings, model)
+        chosen = differences(settings, base)
+    model = models_of(settings, _LOADED)
+    same = made_so(stored, base, settings, model)
     if not same:
         # Clusters made otherwise are stale in every State, not only in those asked for: the
         # index records one way its clusters were made.
@@ -316,9 +202,9 @@ def update_clusters(
         )
         _write_confidence(db, result, [item.id for item in items])
         kept = {
-            "overrides": remembered,
+            "overrides": chosen,
             "similarity_model": model,
-            "settings": _values(settings),
+            "settings": setting_values(settings),
         }
         if stored != kept:
             db.execute(
@@ -391,21 +277,6 @@ def _write_confidence(db: sqlite3.Connection, result: ClusterResult, ids: list[s
         "INSERT OR REPLACE INTO recurrences VALUES (?, ?, ?)",
         [(*link, score) for link, score in links.items() if stored_links.get(link) != score],
     )
-
-
-# The researchers' corrections (schema 4; pipeline/corrections.py applies them).
-
-
-def corrections_of(db: sqlite3.Connection, *, as_recorded: bool = False) -> list[Correction]:
-    """The researchers' links and unlinks (`uprdex cluster link/unlink`), by pair, or in the
-    order they were recorded (`as_recorded`: a recorded one is a new row, the last rowid)."""
-    order = "rowid" if as_recorded else "first, second"
-    return [
-        Correction.of(*row)
-        for row in db.execute(
-            f"SELECT first, second, kind, note, who, at FROM cluster_corrections ORDER BY {order}"
-        )
-    ]
 
 
 def record_corrections(index: Connection, incoming: Sequence[Correction]) -> list[Correction]:
@@ -482,28 +353,10 @@ def forget_correction(index: Connection, a: str, b: str) -> list[Correction]:
     return gone
 
 
-def _differences(settings: ClusterSettings, base: ClusterSettings) -> dict[str, Any]:
-    """The settings an index remembers of a `uprdex cluster` run: those it set otherwise
-    than the base."""
-    return {
-        name: getattr(settings, name)
-        for name in _STORED_SETTINGS
-        if getattr(settings, name) != getattr(base, name)
-    }
-
-
 def _states_of(db: sqlite3.Connection, corrections: Sequence[Correction]) -> dict[str, str]:
     """State under review of each recommendation the corrections name (those indexed)."""
     ids = sorted({rec_id for c in corrections for rec_id in c.pair})
     return {rec: state for rec, state in states_under_review(db, ids).items() if state is not None}
-
-
-def cluster_ids(db: sqlite3.Connection, ids: Sequence[str] | None = None) -> dict[str, str | None]:
-    """The cluster of each recommendation (None: not clustered yet): of every one, or of
-    those of `ids` that are indexed."""
-    if ids is None:
-        return dict(db.execute("SELECT id, cluster_id FROM recommendations").fetchall())
-    return column_of(db, ids, "cluster_id")
 
 
 def clusters(
