@@ -11,6 +11,8 @@ JSON and JSONL are exact.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import io
 import itertools
 import json
@@ -26,6 +28,7 @@ from uprdex.pipeline.model import DocumentType, ExportFormat, ExportKind, Import
 from uprdex.pipeline.spreadsheet import (
     append_xlsx_row,
     csv_lines,
+    no_room_for_sheets,
     write_workbook,
     xlsx_part_count,
     xlsx_parts,
@@ -575,12 +578,22 @@ def _spool(
     parts = dict.fromkeys(header, 1)
     widths = {key: len(key) for key in header}
     count = 0
-    for count, flat in enumerate(flats, start=1):
-        values = [flat[key] for key in header]
-        for key, value in zip(header, values, strict=True):
-            if isinstance(value, str):
-                parts[key] = max(parts[key], xlsx_part_count(value))
-            if count <= 200:
-                widths[key] = max(widths[key], len(str(value or "")))
-        marshal.dump(values, spool)
+    try:
+        for count, flat in enumerate(flats, start=1):
+            values = [flat[key] for key in header]
+            for key, value in zip(header, values, strict=True):
+                if isinstance(value, str):
+                    parts[key] = max(parts[key], xlsx_part_count(value))
+                if count <= 200:
+                    widths[key] = max(widths[key], len(str(value or "")))
+            marshal.dump(values, spool)
+        spool.flush()
+    except OSError as error:
+        # $TMPDIR full: said as a sheet's own temporary file would say it. Closed here, its
+        # unwritten rest dropped (closing it later would fail on that rest again).
+        with contextlib.suppress(OSError):
+            spool.close()
+        raise no_room_for_sheets(
+            error.strerror or str(error), error.errno or errno.ENOSPC
+        ) from error
     return parts, widths, count

@@ -56,6 +56,7 @@ __all__ = [
     "csv_lines",
     "csv_text",
     "neutralise",
+    "no_room_for_sheets",
     "restore",
     "workbook_time",
     "write_workbook",
@@ -233,8 +234,14 @@ def _unless_full(write: Callable[[], object]) -> None:
         gc.collect()
         sys.unraisablehook = hook
     if failure is not None:
-        where = tempfile.gettempdir()
-        raise OSError(errno.ENOSPC, f"no room for the workbook's sheets in {where} ({failure})")
+        raise no_room_for_sheets(failure)
+
+
+def no_room_for_sheets(failure: str, code: int = errno.ENOSPC) -> OSError:
+    """The error of a workbook whose sheets' temporary files (in $TMPDIR) cannot be written:
+    "no room for the workbook's sheets in /tmp (...)"."""
+    where = tempfile.gettempdir()
+    return OSError(code, f"no room for the workbook's sheets in {where} ({failure})")
 
 
 def workbook_time(changed: str | None = None) -> datetime:
