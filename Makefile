@@ -54,6 +54,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_search.py
 	$(BIN)/python bench/bench_browse.py
 	$(BIN)/python bench/bench_paraphrase.py
+	$(BIN)/python bench/bench_match_sentences.py
 	$(BIN)/python bench/bench_theme_model.py
 	$(BIN)/python bench/bench_textcat_spacy.py
 	$(BIN)/python bench/bench_hostile.py

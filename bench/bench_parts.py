@@ -30,7 +30,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from uprdex.pipeline.store.queries import RecFilter, filter_sql
+from uprdex.pipeline.store.filters import RecFilter, filter_sql
 
 GROUPS = {"2008-2010": (2008, 2010), "2011 (held out)": (2011, 2011), "2012-2014": (2012, 2014)}
 WORD = re.compile(r"[A-Za-z][A-Za-z-]{3,}")

@@ -6,7 +6,8 @@ researcher types plus 160 two- and three-word phrases drawn from recommendation 
 fixed seed) through `Store.search(q)` (what `uprdex search` runs), which returns full records
 with their States and themes, and through `SELECT * FROM recommendations WHERE text LIKE '%q%'`.
 Prints p50/p95 of each, the ratio, and whether ours meets the 50 ms p95 target; and the times
-of the queries whose words name a treaty or body, searched by all its names (`search_terms`).
+of the queries whose words name a treaty or body, searched by all its names (`search_terms`);
+and words typed in capitals as the MATCH alone finds them (any case) and with `search_case`.
 
 Run: .venv/bin/python bench/bench_search.py [--index FILE]
 """
@@ -26,12 +27,13 @@ from pathlib import Path
 from uprdex.flows.ingest import ingest_paths
 from uprdex.pipeline.settings import LoaderSettings
 from uprdex.pipeline.store import Store
-from uprdex.pipeline.store.queries import (  # the quoting `search` applies, timed raw
-    REPORT_ORDER,
+from uprdex.pipeline.store.filters import (  # the quoting `search` applies, timed raw
     RecFilter,
     filter_sql,
     fts_query,
 )
+from uprdex.pipeline.store.queries import REPORT_ORDER
+from uprdex.pipeline.store.search_case import cased_sql
 from uprdex.pipeline.store.search_terms import search_terms
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -203,6 +205,7 @@ def report(store: Store) -> int:
     verdict = "meets" if mine <= TARGET_P95_MS else "MISSES"
     print(f"uprdex p95 {mine:.1f} ms {verdict} the {TARGET_P95_MS:.0f} ms target")
     state_filter_report(store)
+    capitals_report(store)
     return 0 if mine <= TARGET_P95_MS else 1
 
 
@@ -236,6 +239,37 @@ def state_filter_report(store: Store) -> None:
         print(
             f"  {state} + {words!r}: {len(after)} asks; id probed {slow * 1000:.0f} ms, "
             f"ours {fast * 1000:.0f} ms ({slow / fast:.1f}x), {same}"
+        )
+
+
+CAPITALS = ("WHO", "CAT", "ILO", "AIDS", "NHRI", "UN", "US", "Rome Statute OPCAT", "who")
+"""Words typed in capitals (`search_case`), a name whose other names are, and one in lower case."""
+
+
+def capitals_report(store: Store) -> None:
+    """Time and count the rows of words in capitals as the MATCH alone finds them (any case,
+    as before `search_case`) and with the capitals clause beside it; and `Store.search`."""
+    print("words in capitals: rows of the MATCH alone (any case) vs with the capitals clause")
+    sql = (
+        "SELECT * FROM recommendations WHERE rowid IN (SELECT rowid FROM recommendations_fts "
+        "WHERE recommendations_fts MATCH ?{})"
+    )
+    for words in CAPITALS:
+        shown = []
+        for clause in ("", cased_sql(words, "recommendations_fts")):
+            times, found = [], 0
+            for _ in range(5):
+                start = time.perf_counter()
+                found = len(store.db.execute(sql.format(clause), [fts_query(words)]).fetchall())
+                times.append((time.perf_counter() - start) * 1000)
+            shown.append((statistics.median(times), found))
+        (before, hits_before), (after, hits) = shown
+        start = time.perf_counter()
+        store.search(words)
+        print(
+            f"  {words!r}: any case {hits_before} rows {before:.1f} ms; in capitals {hits} rows "
+            f"{after:.1f} ms ({after / before:.1f}x); Store.search "
+            f"{(time.perf_counter() - start) * 1000:.0f} ms"
         )
 
 

@@ -152,8 +152,7 @@ def match_with(
     matches = []
     for index, sentence in enumerate(sentences):
         words = read(sentence)
-        idf = asks.idf if other is None else {**dict.fromkeys(words, other), **asks.idf}
-        scores = ask_scores(vector(words, idf), asks)
+        scores = ask_scores(vector(words, asks.idf, other), asks)
         if object_word:
             about = set(words) - FRAME_WORDS
             scores = {r: s for r, s in scores.items() if about.intersection(asks.terms[r])}

@@ -118,6 +118,17 @@ SPEAKING_VERB = re.compile(
     r"|observed|highlighted|recognized|underlined|emphasized|mentioned|remained)\b"
 )
 
+# What may report an ask after its letter, before the State it asks: "(c) strongly recommended
+# that Cuba allow ..." (Cuba 2009, 53), "(c) recommended also that Tonga facilitate ..." (Tonga
+# 2008, 28), "(c) encouraged Malaysia to sign and ratify ..." (Malaysia 2009, 72).
+REPORTED_ASK = re.compile(
+    r"(?:(?:strongly|also|further)\s+)?(?:recommended|encouraged|urged)\s+(?:also\s+)?(?:that\s+)?"
+)
+# "(c) ... that the Government continue ...", "(c) encouraged the Tongan Government to consider".
+GOVERNMENT = re.compile(r"the(?:\s+[A-Z]\w+)?\s+Government")
+# "Sri Lanka should work with ...", "Malaysia to sign ...": between the State and the ask's verb.
+SUBJECT_LINK = re.compile(r"^(?:should|to)\s+")
+
 # "Denmark recommended", "It further recommended", "... and recommended": a recommending
 # sentence of a State, not "the Committee against Torture recommended the clarification".
 STATE_RECOMMENDED = re.compile(r"\brecommended\b")
@@ -234,7 +245,7 @@ def _body_recommendation(
         if found:
             start = marks[found[0]].end()
             end = marks[found[0] + 1].start() if found[0] + 1 < len(marks) else end
-            ask = SENTENCE_END.split(text[start:end], maxsplit=1)[0]
+            ask = _unreported(SENTENCE_END.split(text[start:end], maxsplit=1)[0], states)
         else:
             # Burundi 2009 cites "33 (a) and (b)" where "33. Denmark ... recommended that all
             # reports of rape ... It further recommended that the practice of torture ...":
@@ -288,6 +299,23 @@ def _body_recommendation(
         ),
         position_detail=refusal_detail(lead_in.text, position),
     )
+
+
+def _unreported(ask: str, states: StateTable) -> str:
+    """The ask after its letter without the words that report it, when they name the State
+    under review: "(c) strongly recommended that Cuba allow the exercise ..." and "(b) Cuba halt
+    the prosecution ..." (Cuba 2009, 53 and 96) as "allow ..." and "halt ...", as "recommended
+    that Cuba (c) lift restrictions ..." gives "lift ..."; "(b) strongly recommended the repeal
+    ..." stays as printed."""
+    said = REPORTED_ASK.match(ask)
+    rest = ask[said.end() :] if said else ask
+    words = rest.split()
+    for count in range(min(len(words) - 1, MAX_STATE_WORDS), 0, -1):
+        subject = " ".join(words[:count])
+        if states.resolve(subject) or GOVERNMENT.fullmatch(subject):
+            verb = SUBJECT_LINK.sub("", rest.split(maxsplit=count)[count])
+            return verb if verb[:1].islower() else ask
+    return ask
 
 
 def _letters_of(lines: list[Line], states: StateTable) -> list[str | None]:

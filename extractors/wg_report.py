@@ -230,7 +230,11 @@ def _announcements(paragraphs: Sequence[Paragraph]) -> list[tuple[Position, int]
     for at, paragraph in enumerate(paragraphs):
         text = " ".join(paragraph.parts)
         if paragraph.items:
-            waiting = [*waiting, at] if position_of(text) is Position.UNKNOWN else []
+            unknown = position_of(text) is Position.UNKNOWN
+            if unknown and (closing := _closing_position(paragraph.items[-1])) is not None:
+                found[at], waiting = (closing, paragraph.number), []
+            else:
+                waiting = [*waiting, at] if unknown else []
             continue
         position = announced_position(text)
         if waiting and position is not None and _THESE_RECOMMENDATIONS.search(text):
@@ -241,6 +245,19 @@ def _announcements(paragraphs: Sequence[Paragraph]) -> list[tuple[Position, int]
                     found[earlier] = (position, paragraph.number)
         waiting = []
     return found
+
+
+def _closing_position(last: Item) -> Position | None:
+    """The position a line printed after a paragraph's last item, unnumbered and at the
+    paragraph's margin (no note of the State's under that item, `Item.note`), states for the
+    items above: "75. In the course of the discussion, the following recommendations were made
+    to encourage Morocco: 1. ... 11. To continue with the training of law enforcement officials
+    ... (Switzerland). / The recommendations listed above enjoy the support of Morocco. / 76.
+    Other recommendations ..." (Morocco 2008, A/HRC/8/22 p. 13)."""
+    if last.tail_from is None or last.note is not None:
+        return None
+    tail = join_lines(last.parts[last.tail_from :])
+    return announced_position(tail) if _THESE_RECOMMENDATIONS.search(tail) else None
 
 
 def _recommendations(

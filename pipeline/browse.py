@@ -29,9 +29,15 @@ from urllib.parse import quote
 
 import yaml
 
+from uprdex.pipeline.browse_search import (
+    PARTS_TABLES,
+    SEARCHED,
+    TABLE_NAMES,
+    asked_filter,
+    register_escape_fts,
+)
 from uprdex.pipeline.extras import require
 from uprdex.pipeline.resources import data_path
-from uprdex.pipeline.store.folding import fts_phrases, straight_quotes
 
 __all__ = [
     "QUERIES",
@@ -164,8 +170,7 @@ _BROWSING: dict[str, dict[str, Any]] = {
             {"list": "regional_groups"},
             "cluster_id",
         ],
-        "fts_table": "recommendations_fts",
-        "fts_pk": "text_rowid",
+        **SEARCHED["recommendation_details"],
     },
     "recommendation_by_state": {
         "facets": [
@@ -177,13 +182,11 @@ _BROWSING: dict[str, dict[str, Any]] = {
             "regional_group",
             {"list": "themes"},
         ],
-        "fts_table": "recommendations_fts",
-        "fts_pk": "text_rowid",
+        **SEARCHED["recommendation_by_state"],
     },
     "evidence_pages": {
         "facets": ["state_under_review", "document_type", "kind"],
-        "fts_table": "evidence_fts",
-        "fts_pk": "id",
+        **SEARCHED["evidence_pages"],
     },
     "cluster_overview": {
         "facets": [{"list": "states_under_review"}, "recurring", "curated"],
@@ -268,11 +271,12 @@ def build_datasette(index: Path) -> Any:
 
 def parts_stored(index: Path) -> bool:
     """Whether the index holds the parts of compound recommendations that a searched page's
-    parts rule reads (`_asked_filter`): one an earlier uprdex wrote, served as it is, does not.
+    parts rule reads (`browse_search.asked_filter`): one an earlier uprdex wrote, served as it
+    is, does not.
     True when the index cannot be read here (Datasette says why)."""
     try:
         with closing(sqlite3.connect(f"{index.absolute().as_uri()}?mode=ro", uri=True)) as db:
-            return {name for (name,) in db.execute(_TABLE_NAMES)} >= _PARTS_TABLES
+            return {name for (name,) in db.execute(TABLE_NAMES)} >= PARTS_TABLES
     except (sqlite3.Error, ValueError):
         return True
 
@@ -332,8 +336,6 @@ def _columns(db: sqlite3.Connection, name: str) -> list[str]:
     return [row[1] for row in db.execute(f"PRAGMA table_info('{name}')")]
 
 
-_PARTS_TABLES = frozenset({"recommendation_parts", "recommendation_asked_fts"})
-_TABLE_NAMES = "SELECT name FROM sqlite_master WHERE type = 'table'"
 _VIEW_NAMES = "SELECT name FROM sqlite_master WHERE type = 'view'"
 
 
@@ -359,9 +361,9 @@ def _register_plugin() -> None:
         plugin.render_cell = hookimpl(_cell)  # type: ignore[attr-defined]
         plugin.extra_body_script = hookimpl(_script)  # type: ignore[attr-defined]
         plugin.register_facet_classes = hookimpl(_facet_classes)  # type: ignore[attr-defined]
-        plugin.filters_from_request = hookimpl(_asked_filter)  # type: ignore[attr-defined]
+        plugin.filters_from_request = hookimpl(asked_filter)  # type: ignore[attr-defined]
         # after Datasette's own (which registers escape_fts), so that this one is the one kept
-        plugin.prepare_connection = hookimpl(trylast=True)(_escape_fts)  # type: ignore[attr-defined]
+        plugin.prepare_connection = hookimpl(trylast=True)(register_escape_fts)  # type: ignore[attr-defined]
         plugin.handle_exception = hookimpl(_error_page)  # type: ignore[attr-defined]
         # in its stead: Datasette awaits every handler's page, so its own would still print
         pm.unregister(name=_DATASETTE_ERRORS)
@@ -387,17 +389,6 @@ def _error_page(datasette: Any, request: Any, exception: Exception) -> Any:
             return await page()
 
     return quietly
-
-
-def _escape_fts(conn: sqlite3.Connection) -> None:
-    """Browse's search box folds apostrophes as `search` does (`folding`): Datasette's
-    `escape_fts`, each word or phrase with an apostrophe also searched without it, so that
-    "Baha'i" finds the asks that print "Baha’is"; a phrase in typographic quotes is one."""
-    from datasette.utils import escape_fts
-
-    conn.create_function(
-        "escape_fts", 1, lambda query: fts_phrases(escape_fts(straight_quotes(query)))
-    )
 
 
 _PLUGIN = "uprdex"
@@ -473,57 +464,6 @@ def _facet_classes() -> list[type]:
             return results, timed_out
 
     return [ListFacet]
-
-
-def _asked_filter(request: Any, database: str, table: str, datasette: Any) -> Any:
-    """The parts rule of `recs --recommending-state X --search WORDS` on a searched page: a
-    compound item (Japan 2008's 60.1) is listed for a State only when the words are in the
-    parts that State asked for, or in its footnotes that give that State's ask (the words
-    `recommendation_asked_fts` holds per State). On one row per State, each row's own State; on
-    Recommendations, each State chosen in its recommending States facet. An index without the
-    parts (an earlier uprdex's, served as it is: `parts_stored`) is searched as before the rule,
-    every State keeping the items it made."""
-    words = request.args.get("_search")
-    if not words or table not in ("recommendation_by_state", "recommendation_details"):
-        return None
-
-    async def filters() -> Any:
-        tables = await datasette.get_database(database).execute(_TABLE_NAMES)
-        if not {row["name"] for row in tables.rows} >= _PARTS_TABLES:
-            return None
-        return _asked_arguments(request, table, words)
-
-    return filters
-
-
-def _asked_arguments(request: Any, table: str, words: str) -> Any:
-    """`_asked_filter`'s clauses over the parts tables, for a searched page of `table`."""
-    from datasette.filters import FilterArguments
-
-    raw = request.args.get("_searchmode") == "raw"
-    asked = (
-        "SELECT recommendation_id{name} FROM recommendation_asked_fts WHERE "
-        f"recommendation_asked_fts MATCH {':uprdex_words' if raw else 'escape_fts(:uprdex_words)'}"
-    )
-    single = "{key} NOT IN (SELECT recommendation_id FROM recommendation_parts)"
-    params: dict[str, str] = {"uprdex_words": words}
-    if table == "recommendation_by_state":
-        pair = f"(recommendation_id, recommending_state) IN ({asked.format(name=', name')})"
-        clause = f"({single.format(key='recommendation_id')} OR {pair})"
-        return FilterArguments(
-            [clause],
-            params,
-            ["the words are in the parts the row's State asked for (compound recommendations)"],
-        )
-    clauses, said = [], []
-    for number, state in enumerate(request.args.getlist("recommending_states__arraycontains")):
-        params[f"uprdex_state_{number}"] = state
-        clauses.append(
-            f"({single.format(key='id')} OR id IN "
-            f"({asked.format(name='')} AND name = :uprdex_state_{number}))"
-        )
-        said.append(f"the words are in the parts {state} asked for (compound recommendations)")
-    return FilterArguments(clauses, params, said) if clauses else None
 
 
 def _routes() -> list[tuple[str, Callable[..., Any]]]:

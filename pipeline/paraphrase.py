@@ -37,9 +37,10 @@ from uprdex.pipeline.text import ends_with_abbreviation, join_lines
 __all__ = ["FRAME_WORDS", "RULE", "Match", "match_sentences", "page_sentences", "split_sentences"]
 
 # The name of the rule `match_sentences` applies, recorded in the index beside the threshold
-# with the paraphrase evidence it made (`store.linking.paraphrase_rule`): an index matched by
-# another rule or threshold is said stale by `uprdex status` and matched again from its stored
-# sentences. Name it anew whenever `match_sentences` finds other matches for the same input.
+# with the paraphrase evidence it made (`store.rematch`, the meta key `paraphrase_rule`): an
+# index matched by another rule or threshold is said stale by `uprdex status` and matched again
+# from its stored sentences. Name it anew whenever `match_sentences` finds other matches for the
+# same input.
 RULE = "typical+object"
 
 MIN_WORDS = 8
@@ -244,11 +245,16 @@ def index_asks(
     return Asks(words, idf, dict(postings))
 
 
-def vector(words: Iterable[str], idf: Mapping[str, float]) -> dict[str, float]:
-    """Sublinear-tf, idf-weighted unit vector of the `words` that `idf` weighs (the others are
-    left out of it, and so of its length)."""
-    counts = Counter(word for word in words if word in idf)
-    weights = {word: (1 + math.log(n)) * idf[word] for word, n in counts.items()}
+def vector(
+    words: Iterable[str], idf: Mapping[str, float], other: float | None = None
+) -> dict[str, float]:
+    """Sublinear-tf, idf-weighted unit vector of `words`: a word that `idf` does not weigh
+    weighs `other`, or with no `other` is left out of it (and so of its length)."""
+    weights = {
+        word: (1 + math.log(n)) * weight
+        for word, n in Counter(words).items()
+        if (weight := idf.get(word, other)) is not None
+    }
     norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
     return {word: w / norm for word, w in weights.items()}
 
@@ -284,7 +290,7 @@ def match_sentences(
     matches = []
     for index, sentence in enumerate(sentences):
         words = terms(sentence)
-        scores = ask_scores(vector(words, {**dict.fromkeys(words, typical), **asks.idf}), asks)
+        scores = ask_scores(vector(words, asks.idf, typical), asks)
         about = set(words) - FRAME_WORDS
         chosen = {r: s for r, s in scores.items() if about.intersection(asks.terms[r])}
         if match := best_match(index, chosen, threshold):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
+
+from rapidfuzz.distance import OSA
 
 from uprdex.pipeline.resources import data_path
 
@@ -13,6 +16,7 @@ __all__ = [
     "APOSTROPHES",
     "CONTROL",
     "Vocabulary",
+    "closest_spelling",
     "ends_with_abbreviation",
     "join_lines",
     "load_vocabulary",
@@ -162,3 +166,18 @@ def visible_controls(text: str) -> str:
 def _control_picture(match: re.Match[str]) -> str:
     code = ord(match.group())
     return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else "\ufffd"
+
+
+def closest_spelling(
+    typed: str, spellings: Iterable[str], named: Callable[[str], str | None] = lambda s: s
+) -> str | None:
+    """What `named` calls the one of `spellings` a misspelt `typed` (case-folded, as they are)
+    means: the closest, at least 0.8 alike (difflib: "labor" for labour), else the only name a
+    slip away (a letter swapped, missing, extra or wrong: "cuab", 0.75 alike, for cuba; none
+    under four letters, "ira" being Iran and Iraq alike); None when none is that close."""
+    known = list(spellings)
+    close = difflib.get_close_matches(typed, known, n=1, cutoff=0.8)
+    if close:
+        return named(close[0])
+    slipped = {named(s) for s in known if len(typed) > 3 and OSA.distance(typed, s) == 1}
+    return slipped.pop() if len(slipped) == 1 else None

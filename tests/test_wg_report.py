@@ -149,6 +149,28 @@ def test_prose_after_the_last_item_is_not_part_of_it() -> None:
     assert rec.recommending_states == ("Nigeria",)
 
 
+def test_a_position_printed_after_the_last_item_at_the_margin_is_the_paragraphs() -> None:
+    # Morocco 2008 (A/HRC/8/22 p. 13): its lead-in states no position; an unnumbered line at
+    # the paragraph's margin after item 11 does (found by the anomaly sweep, bench/sweep_asks.py).
+    rows = [
+        (93.0, "II. CONCLUSIONS AND/OR RECOMMENDATIONS"),
+        (93.0, "75. In the course of the discussion, the following recommendations were made to"),
+        (93.0, "encourage Morocco:"),
+        (121.7, "1. To ratify the Convention of the Rights of Persons with Disabilities (Mexico);"),
+        (121.7, "2. To continue with the training of law enforcement officials, based on the"),
+        (139.7, "request for technical cooperation (Switzerland)."),
+        (93.1, "The recommendations listed above enjoy the support of Morocco."),
+        (93.0, "76. Other recommendations noted in the report in paragraph 72 above, will be"),
+        (93.0, "examined by Morocco which will provide responses, if any, in due time."),
+    ]
+    lines = tuple(Line(text, 1, 100.0 + 12 * i, x0, 10.0) for i, (x0, text) in enumerate(rows))
+    document = LoadedDocument("0" * 64, "synthetic.pdf", (Page(1, lines, 842.0, True),), "")
+    recs = by_paragraph(parse_wg_report(document))
+    assert [rec.position for rec in recs.values()] == [Position.SUPPORTED] * 2
+    assert recs["75.2"].position_paragraph == "75"
+    assert recs["75.2"].text.endswith("request for technical cooperation")
+
+
 def test_positions_of_real_lead_ins() -> None:
     cases = {
         (
@@ -1551,7 +1573,8 @@ def test_comments_offered_on_cited_section_i_asks_are_the_comment_on_each() -> N
         ("66", "26(c)"),
     ]
     recs = by_paragraph(report)
-    assert recs["28(b)"].text.startswith("recommended that Tonga amend legal provisions")
+    # "It (b) recommended that Tonga amend ...": the ask without the words that report it
+    assert recs["28(b)"].text.startswith("amend legal provisions")
     assert {recs[ask].position for _, ask in named} == {Position.NOTED}
 
 

@@ -5,11 +5,10 @@ Only the CLI turns errors into exit codes and one-line messages.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -25,7 +24,7 @@ from uprdex.pipeline.config import Config, ConfigError, load_config
 from uprdex.pipeline.errors import BadIndexError, OutputError
 from uprdex.pipeline.model import Position
 from uprdex.pipeline.settings import default_index_path
-from uprdex.pipeline.text import visible_controls
+from uprdex.pipeline.text import closest_spelling, visible_controls
 
 if TYPE_CHECKING:
     from uprdex.pipeline.store import Named, RecFilter, Store
@@ -159,9 +158,9 @@ NO_RECURRING = (
 SEARCH_OPTION = click.option(
     "--search",
     help="Words that must all appear in the recommendation's text or its footnotes (the ask "
-    "as read in the interactive dialogue); words in double quotes, "
-    "together and in that order, and never by a treaty's or body's other names "
-    "('\"death penalty\"'). With --recommending-state, "
+    "as read in the interactive dialogue); words in double quotes, together and in that order, "
+    "and never by a treaty's or body's other names ('\"death penalty\"'); a word in capitals "
+    "(WHO, AIDS) only where it is printed in capitals. With --recommending-state, "
     "an item that bundles several asks, each with its own States (Japan 2008's 60.1: OP-CAT "
     "(United Kingdom, ...), the Hague Convention (Canada, ...)), is kept only when the words "
     "are in the parts that State asked for, or in a footnote on it that gives that State's ask "
@@ -334,8 +333,11 @@ def rec_filter(
     for option in ("state_under_review", "recommending_state"):
         name = options.get(option)
         state = states.given(name) if name else None
-        if name and state is None:  # as the filter reads it (`_state_name`)
-            meant = did_you_mean(name, [known.name for known in states.states])
+        if name and state is None:  # as the filter reads it (`store.filters.state_name`)
+            # by every spelling the table knows: "Netherland" is close to "Netherlands", not to
+            # the UN name "Netherlands (Kingdom of the)"
+            spellings = {spelling: known.name for spelling, known in states.spellings().items()}
+            meant = did_you_mean(name, spellings, said=spellings)
             err.print(
                 f"[yellow]warning[/] --{option.replace('_', '-')} {escape(name)!r} is not a "
                 f"State name uprdex knows{escape(meant)}; matching it as printed"
@@ -370,12 +372,13 @@ def rec_filter(
     return where
 
 
-def did_you_mean(given: str, known: Iterable[str]) -> str:
+def did_you_mean(given: str, known: Iterable[str], said: Mapping[str, str] | None = None) -> str:
     """' (did you mean Kazakhstan?)': the one of `known` names a misspelt `given` is closest to,
-    in any case (difflib, at least 0.8 alike: "labor" is Labour), or '' when none is that close."""
-    by_folded = {name.casefold(): name for name in known}
-    close = difflib.get_close_matches(given.casefold(), by_folded, n=1, cutoff=0.8)
-    return f" (did you mean {by_folded[close[0]]}?)" if close else ""
+    in any case (`closest_spelling`: "labor" is Labour, "Cuab" Cuba), or '' when none is that
+    close; said as `said` names that spelling ("turkey": Türkiye), if given."""
+    by_folded = {spelling.casefold(): (said or {}).get(spelling, spelling) for spelling in known}
+    close = closest_spelling(given.casefold(), by_folded, by_folded.get)
+    return f" (did you mean {close}?)" if close else ""
 
 
 # A word of a theme's name as a researcher types one: "torture", "disappearances".

@@ -326,7 +326,8 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
     """Search recommendation texts, their footnotes and the evidence about them, best first.
 
     Example: `uprdex search "freedom of information" --state-under-review Cambodia`. Words
-    in double quotes are a phrase, searched as typed: `uprdex search '"death penalty"'`.
+    in double quotes are a phrase, searched as typed: `uprdex search '"death penalty"'`. A
+    word in capitals is found only where it is printed in capitals (WHO, not "who").
     """
     from uprdex.pipeline.exports import recommendation_record
 

@@ -7,11 +7,16 @@ job:
 - `connection`: the open file, its transactions and its identity;
 - `writes`: a document with what was read from it, or an imported database;
 - `linking`: imports to the PDFs' recommendations, citations and paraphrases to paragraphs;
+- `rematch`: which rule and threshold matched the paraphrases, and matching them again;
 - `responses`: the final position of each recommendation (the response policy);
 - `queries`: documents, recommendations, evidence, search and counts, as the typed records
   of `rows`;
+- `filters`: which recommendations a query reads (`RecFilter`, its WHERE clause);
 - `ids`: what an id a researcher gives names (an imported ask's, once linked; a mistyped one);
-- `clustering`: cluster settings, stored clusters and the researchers' corrections.
+- `clustering`: making the clusters, and the researchers' corrections;
+- `cluster_state`: what the index records of its clusters (settings in force, current or not,
+  corrections, each ask's cluster), read without the clustering code;
+- `stale`: what a cut-short `cluster forget` or `links --import` left to cluster again.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,9 +49,10 @@ from uprdex.pipeline.names import path_text, text_path
 from uprdex.pipeline.settings import ClusterSettings, EvidenceSettings
 from uprdex.pipeline.store import cluster_state, ids, linking, queries, rematch, stale, writes
 from uprdex.pipeline.store.connection import Connection
+from uprdex.pipeline.store.filters import RecFilter, filter_sql
 from uprdex.pipeline.store.ids import ImportedAs, Named, Resolved
 from uprdex.pipeline.store.linking import ImportLinks
-from uprdex.pipeline.store.queries import RecFilter, matching_parts
+from uprdex.pipeline.store.queries import matching_parts
 from uprdex.pipeline.store.rows import (
     AddendumAnswer,
     ClusterMember,
@@ -64,6 +71,7 @@ from uprdex.pipeline.store.schema import SCHEMA_VERSION, STATE_COMMENT
 
 if TYPE_CHECKING:
     from uprdex.pipeline.corrections import Correction
+    from uprdex.pipeline.store import clustering as _clustering
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -88,6 +96,23 @@ __all__ = [
     "StoredThemeHit",
     "matching_parts",
 ]
+
+
+class _OnUse:
+    """A module imported on the first use of one of its names, not before."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(import_module(self._name), attr)
+
+
+if not TYPE_CHECKING:  # mypy reads the module itself, imported above
+    # clustering.py is imported by the first `Store` method that needs it, not here: reading
+    # the index (`uprdex recs`, `show`, `status`) needs none of it, and it brings the
+    # clustering code, numpy and scipy (~0.4 s of each of those commands).
+    _clustering = _OnUse(f"{__name__}.clustering")
 
 
 _MATRIX_STATE = "coalesce(nullif(r.state_under_review, ''), 'Unknown')"
@@ -292,7 +317,7 @@ class Store(Connection):
     def matrix_states(self, where: RecFilter | None = None) -> dict[str, int]:
         """How many recommendations match the filter for each State under review (none:
         "Unknown"), as `matrix_recommendations` names them."""
-        sql, params = queries.filter_sql(where or RecFilter())
+        sql, params = filter_sql(where or RecFilter())
         rows = self.db.execute(
             f"SELECT {_MATRIX_STATE} AS state, count(*) FROM recommendations r {sql} "
             "GROUP BY state",
@@ -349,11 +374,7 @@ class Store(Connection):
     def last_change(self) -> str | None:
         """When the index last changed, as it records it: its newest ingest or cluster
         correction ("2026-12-07T16:30:00+00:00"); None when it records neither."""
-        row = self.db.execute(
-            "SELECT max(at) FROM (SELECT max(ingested_at) AS at FROM documents "
-            "UNION ALL SELECT max(at) FROM cluster_corrections WHERE at != '')"
-        ).fetchone()
-        return row[0] if row else None
+        return queries.last_change(self.db)
 
     def themes(self) -> dict[str, int]:
         """The themes the index gives its recommendations, by name, each with how many have
@@ -379,10 +400,9 @@ class Store(Connection):
         return linking.import_links(self.db, sha256)
 
     # --- clusters and corrections (clustering.py, cluster_state.py) ------------------------
-    # Each method that makes or lists clusters imports clustering.py, not the top of this file:
-    # reading the index (`uprdex recs`, `show`, `status`) needs none of it, and it brings the
-    # clustering code, numpy and scipy (~0.4 s of each of those commands). What they read of
-    # the clusters (the settings, whether they are current, the corrections) is cluster_state's.
+    # What these methods read of the clusters (the settings, whether they are current, the
+    # corrections) is cluster_state's; those that make or list clusters call clustering.py,
+    # imported on their first use (`_clustering`).
 
     def cluster_settings(self) -> ClusterSettings:
         """The cluster settings in force: what the last `uprdex cluster` run set, over the
@@ -419,15 +439,11 @@ class Store(Connection):
         """(Re)compute duplicate clusters (only those of `states`, or all from scratch when
         `fresh`) with `settings` (a `uprdex cluster` run's, remembered) or those in force;
         returns how many recommendations were clustered."""
-        from uprdex.pipeline.store import clustering  # on use: see above
-
-        return clustering.update_clusters(self, self.cluster_base, settings, states, fresh)
+        return _clustering.update_clusters(self, self.cluster_base, settings, states, fresh)
 
     def clusters(self, where: RecFilter | None = None, min_size: int = 1) -> list[StoredCluster]:
         """Clusters of the recommendations matching the filter, largest first, with members."""
-        from uprdex.pipeline.store import clustering  # on use: see above
-
-        return clustering.clusters(self.db, where, min_size)
+        return _clustering.clusters(self.db, where, min_size)
 
     def cluster_ids(self, ids: Sequence[str] | None = None) -> dict[str, str | None]:
         """The cluster of each recommendation (None: not clustered): of all, or of these."""
@@ -435,9 +451,7 @@ class Store(Connection):
 
     def cluster_curation(self) -> dict[str, list[Correction]]:
         """The corrections that shape each cluster, by cluster id."""
-        from uprdex.pipeline.store import clustering  # on use: see above
-
-        return clustering.cluster_curation(self.db)
+        return _clustering.cluster_curation(self.db)
 
     def corrections(self) -> list[Correction]:
         """The researchers' links and unlinks (`uprdex cluster link/unlink`), by pair."""
@@ -456,13 +470,9 @@ class Store(Connection):
     def record_corrections(self, incoming: Sequence[Correction]) -> list[Correction]:
         """Record links and unlinks; returns those that changed something (nothing is
         recorded when the result would contradict itself: `CorrectionError`)."""
-        from uprdex.pipeline.store import clustering  # on use: see above
-
-        return clustering.record_corrections(self, incoming)
+        return _clustering.record_corrections(self, incoming)
 
     def forget_correction(self, a: str, b: str) -> list[Correction]:
         """Drop the corrections two ids name (the one recorded with them, or every one listed
         under two asks' ids); returns those dropped."""
-        from uprdex.pipeline.store import clustering  # on use: see above
-
-        return clustering.forget_correction(self, a, b)
+        return _clustering.forget_correction(self, a, b)

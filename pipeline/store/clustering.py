@@ -43,12 +43,11 @@ from uprdex.pipeline.store.cluster_state import (
     settings_over,
 )
 from uprdex.pipeline.store.connection import Connection
+from uprdex.pipeline.store.filters import RecFilter, filter_sql
 from uprdex.pipeline.store.ids import asks_of, named_now, recorded_by, resolved
 from uprdex.pipeline.store.queries import (
     REPORT_ORDER,
-    RecFilter,
     by_recommendation,
-    filter_sql,
     states_under_review,
 )
 from uprdex.pipeline.store.rows import ClusterMember, StoredCluster

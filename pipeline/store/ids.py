@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from uprdex.pipeline.corrections import Correction, contradictions
 from uprdex.pipeline.model import ImportSource
@@ -34,12 +34,19 @@ __all__ = [
 # What may stand between a report's symbol and its paragraph in a mistyped id:
 # "A/HRC/28/15:115.22", "A/HRC/28/15 / 115.22", "a/hrc/28/15-115.22".
 _BETWEEN = " #:/.,;-_"
+# What a letter's parentheses may be typed as, or left out: "109b", "109 b", "109.b" for "109(b)".
+_UNBRACKETED = re.compile(r"[()\s.]")
 # An imported ask's id, UPR Info's: "upr-info:SVN:20:99836fe488b3" (README); a mistyped one is
 # compared with the ids of the same review's imports.
 _IMPORTED_ID = re.compile(r"^(?P<review>[\w-]+:[A-Za-z]{3}:\d+:)(?P<hash>\w+)$")
 # Characters an imported id may be mistyped by and still be suggested: two of a hash's twelve,
 # while two hashes of one review differ in about eleven.
 _IMPORT_TYPOS = 2
+# Typos a report's symbol may hold and still be suggested: one character wrong, or two next to
+# each other swapped ("A/HRC/28/31" for A/HRC/28/13), when one indexed report only is that close
+# and holds the paragraph (a swap read as two typos, "A/HRC/10/17" was A/HRC/17/17's, one
+# character away, not A/HRC/10/71's).
+_SYMBOL_TYPOS = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +238,7 @@ def _nearest_id(db: sqlite3.Connection, given: str) -> str | None:
         row = db.execute(query, [text]).fetchone()
         if row is not None:
             return str(row[0])
-    return _by_symbol(db, text) or _imported_typo(db, text)
+    return _by_symbol(db, text) or _imported_typo(db, text) or _symbol_typo(db, text)
 
 
 def _by_symbol(db: sqlite3.Connection, text: str) -> str | None:
@@ -248,14 +255,40 @@ def _by_symbol(db: sqlite3.Connection, text: str) -> str | None:
         if at < 0:
             continue
         paragraph = text[at + len(symbol) :].strip(_BETWEEN)
+        # "109b" or "109 b" for "109(b)": a letter typed without its parentheses
         row = db.execute(
             "SELECT id FROM recommendations WHERE document_symbol = ? "
-            "AND paragraph = ? COLLATE NOCASE",
-            [symbol, paragraph],
+            "AND (paragraph = ? COLLATE NOCASE OR (paragraph LIKE '%(%' "
+            "AND replace(replace(paragraph, '(', ''), ')', '') = ? COLLATE NOCASE))",
+            [symbol, paragraph, _UNBRACKETED.sub("", paragraph)],
         ).fetchone()
         if row is not None:
             return str(row[0])
     return None
+
+
+def _symbol_typo(db: sqlite3.Connection, text: str) -> str | None:
+    """The ask of the one indexed report whose symbol is at most _SYMBOL_TYPOS typos from the
+    symbol `text` names, which no indexed report has, and that holds its paragraph:
+    "A/HRC/28/31#109.9" (two digits swapped) for A/HRC/28/13#109.9."""
+    symbol, mark, paragraph = text.rpartition("#")
+    if not mark or not symbol or not paragraph:
+        return None
+    symbol = symbol.upper()
+    indexed = "SELECT 1 FROM recommendations WHERE document_symbol = ? COLLATE NOCASE LIMIT 1"
+    if db.execute(indexed, [symbol]).fetchone() is not None:
+        return None  # the report is indexed: what is wrong is the paragraph (`_paragraph_asks`)
+    found: dict[int, list[str]] = {}
+    for rec, held in db.execute(
+        "SELECT id, document_symbol FROM recommendations WHERE paragraph = ? "
+        "AND document_symbol IS NOT NULL",
+        [paragraph],
+    ):
+        apart = OSA.distance(symbol, held.upper())
+        if apart <= _SYMBOL_TYPOS:
+            found.setdefault(apart, []).append(str(rec))
+    closest = found[min(found)] if found else []
+    return closest[0] if len(closest) == 1 else None
 
 
 def _as_printed(db: sqlite3.Connection, symbol: str, number: str) -> list[str]:

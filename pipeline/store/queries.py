@@ -1,7 +1,7 @@
 """Reading the index: documents, recommendations, evidence, search and counts.
 
-Every query that filters recommendations takes a `RecFilter` (`filter_sql`); full-text search
-quotes the user's words (`fts_query`) so that they are never read as FTS syntax.
+Every query that filters recommendations takes a `RecFilter` (`filters.filter_sql`); full-text
+search quotes the user's words (`filters.fts_query`) so that they are never read as FTS syntax.
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
-from dataclasses import dataclass
 from typing import Any
 
 from uprdex.pipeline.model import AskPart
-from uprdex.pipeline.states import load_states
-from uprdex.pipeline.store.folding import fold_apostrophes, folded_sql
+from uprdex.pipeline.store.filters import RecFilter, filter_sql, fts_query, state_name
+from uprdex.pipeline.store.folding import fold_apostrophes
 from uprdex.pipeline.store.rows import (
     AddendumAnswer,
     ImportedLabel,
@@ -30,12 +29,12 @@ from uprdex.pipeline.store.rows import (
     StoredRecommendation,
     StoredThemeHit,
 )
+from uprdex.pipeline.store.search_case import cased_sql
 from uprdex.pipeline.store.search_index import shown_snippet, snippets
 from uprdex.pipeline.store.search_terms import search_terms
 
 __all__ = [
     "REPORT_ORDER",
-    "RecFilter",
     "by_recommendation",
     "citations_by",
     "column_of",
@@ -43,10 +42,9 @@ __all__ = [
     "documents",
     "evidence",
     "evidence_summary",
-    "filter_sql",
     "find_document",
-    "fts_query",
     "held",
+    "last_change",
     "matching_parts",
     "recommendation",
     "recommendations",
@@ -56,26 +54,6 @@ __all__ = [
     "themes",
     "unclustered_states",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class RecFilter:
-    """Filters shared by `recs`, `export` and `search`."""
-
-    state_under_review: str | None = None
-    recommending_state: str | None = None
-    cycle: int | None = None
-    response: str | None = None
-    search: str | None = None
-    recurring: bool = False
-    """Only the asks made in two reviews of the same State: that repeat an ask of an earlier
-    review, or that a later review asks again."""
-    theme: str | None = None
-    """Only the asks with this theme among the `themes` the exports give them ("Death
-    penalty"), in any case."""
-    widen: bool = True
-    """Words of a search that name a treaty or body find it by its other names too
-    (`search_terms`); False: the words as typed only."""
 
 
 def unthemed_imports(db: sqlite3.Connection) -> dict[str, str]:
@@ -122,7 +100,7 @@ def documents(db: sqlite3.Connection, where: RecFilter | None = None) -> list[St
     rows = db.execute("SELECT * FROM documents ORDER BY ingested_at DESC, path")
     found = [StoredDocument.of(row) for row in rows]
     if where and where.state_under_review:
-        name = _state_name(where.state_under_review)
+        name = state_name(where.state_under_review)
         found = [document for document in found if document.state_under_review == name]
     if where and where.cycle is not None:
         found = [document for document in found if document.cycle == where.cycle]
@@ -217,6 +195,9 @@ def search(
     where = where or RecFilter()
     sql, params = filter_sql(where, text)
     query = fts_query(text, where.widen)
+    cased = [
+        cased_sql(text, fts, where.widen, "f") for fts in ("recommendations_fts", "evidence_fts")
+    ]
     # One row per recommendation, its best place (SQLite gives the bare columns of an
     # aggregate query with one min() the values of the row with that minimum), counted by the
     # window before LIMIT cuts them; no snippet yet: made for every match, it cost most.
@@ -224,11 +205,11 @@ def search(
         "SELECT id, kind, at, min(rank) AS rank, count(*) OVER () AS matched FROM ("
         "  SELECT r.id, 0 AS kind, f.rowid AS at, bm25(recommendations_fts) AS rank"
         "  FROM recommendations_fts f JOIN recommendations r ON r.rowid = f.rowid"
-        "  WHERE recommendations_fts MATCH ?"
+        f"  WHERE recommendations_fts MATCH ?{cased[0]}"
         "  UNION ALL"
         "  SELECT e.recommendation_id, 1, f.rowid, bm25(evidence_fts)"
         "  FROM evidence_fts f JOIN evidence e ON e.id = f.rowid"
-        "  WHERE evidence_fts MATCH ? AND e.recommendation_id IS NOT NULL"
+        f"  WHERE evidence_fts MATCH ?{cased[1]} AND e.recommendation_id IS NOT NULL"
         f") WHERE id IN (SELECT r.id FROM recommendations r {sql}) "
         "GROUP BY id ORDER BY rank LIMIT ?",
         [query, query, *params, limit or -1],  # SQLite: LIMIT -1, no limit
@@ -282,7 +263,7 @@ def matching_parts(
     when no part holds them all, those that hold the most of them. Empty for an item with no
     parts, or whose `text` (the whole item; else its parts together) does not hold the words:
     the evidence did."""
-    name = _state_name(state) if state else None
+    name = state_name(state) if state else None
     asked = [part for part in parts if name is None or name in part.recommending_states]
     if not asked:
         return ()
@@ -498,6 +479,16 @@ def summary(db: sqlite3.Connection) -> dict[str, int]:
     }
 
 
+def last_change(db: sqlite3.Connection) -> str | None:
+    """When the index last changed, as it records it: its newest ingest or cluster correction
+    ("2026-12-07T16:30:00+00:00"); None when it records neither."""
+    row = db.execute(
+        "SELECT max(at) FROM (SELECT max(ingested_at) AS at FROM documents "
+        "UNION ALL SELECT max(at) FROM cluster_corrections WHERE at != '')"
+    ).fetchone()
+    return row[0] if row else None
+
+
 def _paragraph_order(alias: str) -> str:
     """An ORDER BY of the recommendations `alias` names in report and paragraph order (115.9
     before 115.10, which their ids as text put after)."""
@@ -527,74 +518,7 @@ def by_recommendation(
     return grouped
 
 
-def filter_sql(where: RecFilter, words: str | None = None) -> tuple[str, list[Any]]:
-    """The WHERE clause (over `recommendations r`) and its parameters of a filter; `words`, a
-    ranked search's query, which a recommending State's compound items must hold in the
-    parts that State asked for, as the filter's own `search` (one rule for `recs --search`
-    and `search`)."""
-    clauses: list[str] = []
-    params: list[Any] = []
-    if where.state_under_review:
-        clauses.append("r.state_under_review = ?")
-        params.append(_state_name(where.state_under_review))
-    if where.recommending_state:
-        # The unary + keeps SQLite off the id index here: with the parts clause below it
-        # probed every (id, rowid) pair of the State's asks and the words' hits (France and
-        # "rights": 2.6 s, not 0.04 s; review13).
-        clauses.append(
-            "+r.id IN (SELECT recommendation_id FROM recommendation_states WHERE name = ?)"
-        )
-        params.append(_state_name(where.recommending_state))
-    if where.cycle is not None:
-        clauses.append("r.cycle = ?")
-        params.append(where.cycle)
-    if where.response:
-        clauses.append("r.response = ?")
-        params.append(where.response)
-    if where.search:
-        clauses.append(
-            "r.rowid IN (SELECT rowid FROM recommendations_fts WHERE recommendations_fts MATCH ?)"
-        )
-        params.append(fts_query(where.search, where.widen))
-    for asked in filter(None, (where.search, words) if where.recommending_state else ()):
-        # A compound item (Japan 2008's 60.1) is kept only when the words are in the parts the
-        # State asked for: Canada asked Japan for the Hague Convention, not OP-CAT.
-        clauses.append(
-            "(r.id NOT IN (SELECT recommendation_id FROM recommendation_parts) OR r.id IN "
-            "(SELECT recommendation_id FROM recommendation_asked_fts "
-            "WHERE recommendation_asked_fts MATCH ? AND name = ?))"
-        )
-        params.extend([fts_query(asked, where.widen), _state_name(where.recommending_state or "")])
-    if where.theme:  # the exports' themes (views.chosen_themes), apostrophes as search folds them
-        clauses.append(
-            "r.id IN (SELECT recommendation_id FROM chosen_themes "
-            f"WHERE coalesce({folded_sql('theme')}, theme) = ? COLLATE NOCASE)"
-        )
-        params.append(fold_apostrophes(where.theme) or where.theme)
-    if where.recurring:  # either end: a researcher asks which of a State's asks recur
-        clauses.append(
-            "r.id IN (SELECT later_id FROM recurrences UNION SELECT earlier_id FROM recurrences)"
-        )
-    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
-
-
 def matching(db: sqlite3.Connection, where: RecFilter) -> int:
     """How many recommendations the filter matches."""
     sql, params = filter_sql(where)
     return int(db.execute(f"SELECT count(*) FROM recommendations r {sql}", params).fetchone()[0])
-
-
-def _state_name(text: str) -> str:
-    """A filter's State as the index names it: its UN short name ("slovenia", "UK" -> "United
-    Kingdom of Great Britain and Northern Ireland", "SLV" -> "El Salvador"), else the text as
-    given (`StateTable.given`, the one reading of every State option)."""
-    state = load_states().given(text)
-    return state.name if state else text
-
-
-def fts_query(text: str, widen: bool = True) -> str:
-    """Quote each word so user text is never read as FTS syntax: all words must appear, quoted
-    ones as a phrase; words that name a treaty, institution or body may appear as another of
-    its names instead, when `widen` (`search_terms`: "Convention against Torture" or CAT)."""
-    terms = search_terms(text, widen)
-    return " AND ".join(term.fts for term in terms) or '""'  # "a" AND ("b" OR "c")

@@ -69,6 +69,15 @@ class SearchTerm:
             return words
         return "(" + " OR ".join([f"({words})", *(_quoted(name) for name in self.also)]) + ")"
 
+    @property
+    def names(self) -> tuple[tuple[str, str], ...]:
+        """Each way a record may hold the term, as (words, FTS5 query of those alone): the
+        words as typed, then each of `also` (`search_case` reads each one's capitals)."""
+        return (
+            (self.typed, SearchTerm(self.typed, phrase=self.phrase).fts),
+            *((name, _quoted(name)) for name in self.also),
+        )
+
 
 def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
@@ -246,7 +255,20 @@ def _written_out(names: Iterable[str]) -> list[str]:
             spot = re.compile(rf"\b(the )?{key}\b")
             for other in (other.replace("\\", r"\\") for other in table.names[key]):
                 out += [spot.sub(r"\g<1>" + other, name), spot.sub(other, name)]
-    return out
+    # "the 2nd Optional Protocol to the ICCPR" (A/HRC/28/13 108.113): an ordinal as a number
+    return out + [numbered for name in out if (numbered := _numbered(name)) != name]
+
+
+# An ordinal word of a treaty's name, which an ask may print as a number: "Second Optional
+# Protocol", "2nd Optional Protocol".
+_ORDINAL = re.compile(r"\b(first|second|third)\b", re.IGNORECASE)
+_NUMBERED = {"first": "1st", "second": "2nd", "third": "3rd"}
+
+
+def _numbered(name: str) -> str:
+    """`name` with its ordinal words as numbers ("Second Optional Protocol to the ICCPR" ->
+    "2nd Optional Protocol to the ICCPR")."""
+    return _ORDINAL.sub(lambda word: _NUMBERED[word.group().lower()], name)
 
 
 def _tokens(text: str) -> tuple[str, ...]:
