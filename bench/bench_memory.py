@@ -19,6 +19,11 @@ side by side in one run.
    sheet's values and types, frozen panes, filter, widths, extent), and ours is exported a
    second time: the two files must be the same bytes.
 
+4. With --exports, every export of a big index (as 3. makes it): recommendations as xlsx,
+   csv, json and jsonl, and the UPR matrix, by each release (the baseline: main at
+   EXPORTS_BASE, every record made before the first was written; ours reading them from the
+   index a batch at a time, written as they come). Each pair of files must be the same bytes.
+
 Memory is the resident set (RSS) sampled every 20 ms: of the `uprdex run` process ("run"), and
 of it with its sandbox workers at once ("with workers"); Prefect's temporary server, a child
 too, is left out. The machine may be shared: the load average is printed beside each step.
@@ -28,6 +33,7 @@ folder and put first on PYTHONPATH (bench_browse's `_baseline_tree`).
 
 Run: .venv/bin/python bench/bench_memory.py [--base COMMIT] [--files N] [--index FILE]
      .venv/bin/python bench/bench_memory.py --xlsx [--index FILE] [--base COMMIT]
+     .venv/bin/python bench/bench_memory.py --exports [--index FILE] [--base COMMIT]
 """
 
 from __future__ import annotations
@@ -52,6 +58,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 BASE = "4ab0f5c"  # main when memory measured the nightly run
 XLSX_BASE = "c3f22f4"  # main when xlsxstream streamed the xlsx export
+EXPORTS_BASE = "80ee299"  # main when xlsxrows read the exports' records as they are written
 UPR_INFO = SHARED / "upr_info" / "upr_info_sessions_1-20.csv"
 CLI = "from uprdex.flows.cli import run; run()"
 # Ours, with the flow's reader of the inbox made a list: every file's bytes read up front.
@@ -157,9 +164,12 @@ def main() -> int:
     parser.add_argument("--files", type=int, default=300, help="the N largest PDFs (all: 300)")
     parser.add_argument("--index", type=Path, help="skip 1.: the build alone, from this index")
     parser.add_argument("--xlsx", action="store_true", help="3. alone: the xlsx export")
+    parser.add_argument("--exports", action="store_true", help="4. alone: every export")
     args = parser.parse_args()
     if args.xlsx:
         return _xlsx(args.index, args.base if args.base != BASE else XLSX_BASE)
+    if args.exports:
+        return _exports(args.index, args.base if args.base != BASE else EXPORTS_BASE)
     chosen = _largest(args.files)
     if len(chosen) < 245:
         print(f"skipped: {SHARED} not found or too small")
@@ -211,6 +221,51 @@ def main() -> int:
     return 0
 
 
+def _big_index(index: Path | None, root: Path) -> Path:
+    """`index`, or one `uprdex import upr-info` of the shared UPR Info export makes in `root`."""
+    if index is not None:
+        return index
+    index = root / "index.sqlite"
+    start = time.perf_counter()
+    command = [sys.executable, "-c", CLI, "import", "upr-info", str(UPR_INFO)]
+    subprocess.run([*command, "--index", str(index)], env=_env(None), cwd=root, check=True)
+    print(f"index: import upr-info, {time.perf_counter() - start:.0f} s")
+    return index
+
+
+def _exports(index: Path | None, base: str) -> int:
+    """4.: every export of a big index, baseline against ours, and the files compared."""
+    if index is None and not UPR_INFO.is_file():
+        print(f"skipped: {UPR_INFO} not found")
+        return 0
+    differ = []
+    with tempfile.TemporaryDirectory(prefix="uprdex-bench-exports-") as tmp:
+        root = Path(tmp)
+        index = _big_index(index, root)
+        sides = {"baseline": _baseline_tree(base, root / "base"), "ours": None}
+        print(f"4. uprdex export, each format and the matrix (baseline {base})")
+        jobs = [("recommendations", fmt) for fmt in ("xlsx", "csv", "json", "jsonl")]
+        for what, fmt in [*jobs, ("matrix", "xlsx")]:
+            print(f"  --what {what} --format {fmt}")
+            peaks, outs = {}, {}
+            for side, path in sides.items():
+                outs[side] = root / f"{side}-{what}.{fmt}"
+                command = [sys.executable, "-c", CLI, "export", "--what", what, "--index"]
+                command += [str(index), "--format", fmt, "--out", str(outs[side])]
+                peaks[side] = _peak(command, _env(path), root)
+                size = outs[side].stat().st_size / MB
+                print(f"  {_line(side, peaks[side])}, {size:.1f} MB file", flush=True)
+            print(f"  {_ratio(peaks['baseline'], peaks['ours'])}")
+            same = filecmp.cmp(outs["baseline"], outs["ours"], shallow=False)
+            print(f"    both releases: {'the same bytes' if same else 'BYTES DIFFER'}")
+            differ += [] if same else [f"{what}.{fmt}"]
+            for out in outs.values():
+                out.unlink()
+    if differ:
+        print(f"  outputs differ: {', '.join(differ)}")
+    return 1 if differ else 0
+
+
 def _xlsx(index: Path | None, base: str) -> int:
     """3.: the xlsx export of a big index, baseline against ours, and the workbooks compared."""
     if index is None and not UPR_INFO.is_file():
@@ -218,12 +273,7 @@ def _xlsx(index: Path | None, base: str) -> int:
         return 0
     with tempfile.TemporaryDirectory(prefix="uprdex-bench-xlsx-") as tmp:
         root = Path(tmp)
-        if index is None:
-            index = root / "index.sqlite"
-            start = time.perf_counter()
-            command = [sys.executable, "-c", CLI, "import", "upr-info", str(UPR_INFO)]
-            subprocess.run([*command, "--index", str(index)], env=_env(None), cwd=root, check=True)
-            print(f"index: import upr-info, {time.perf_counter() - start:.0f} s")
+        index = _big_index(index, root)
         sides = {"baseline": _baseline_tree(base, root / "base"), "ours": None}
         print(f"3. uprdex export --what recommendations --format xlsx (baseline {base})")
         export = [sys.executable, "-c", CLI, "export", "--what", "recommendations"]
@@ -234,7 +284,7 @@ def _xlsx(index: Path | None, base: str) -> int:
             peaks[side] = _peak([*export, "xlsx", "--out", str(outs[side])], _env(path), root)
             print(f"{_line(side, peaks[side])}, {outs[side].stat().st_size / MB:.1f} MB file")
         print(_ratio(peaks["baseline"], peaks["ours"]))
-        # The floor: the export's records held whole, as the CLI holds them for any format.
+        # Beside it: the same records as CSV, written line by line.
         floor = _peak([*export, "csv", "--out", str(root / "ours.csv")], _env(None), root)
         print(f"  (ours as csv, written line by line: run {floor.run:.0f} MB)")
         again = root / "again.xlsx"

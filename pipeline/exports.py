@@ -1,6 +1,7 @@
 """Exports per ../shared/docs/export-contract.md: jsonl, json, csv and xlsx.
 
-Records are built once (`records`) and written by one writer per format. CSV and XLSX flatten
+Records are made as they are read (`each_record`: recommendations a batch at a time) and
+written as they come by one writer per format, none holding the export whole. CSV and XLSX flatten
 lists to "; "-joined text and nested objects to `parent_field` columns, and write text that
 never runs as a formula (pipeline/spreadsheet.py): XLSX text is string cells, a text longer
 than a cell holds continues in `<column>_part2`, `_part3` ... columns at the end; CSV text
@@ -10,9 +11,14 @@ JSON and JSONL are exact.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import io
+import itertools
 import json
-from collections.abc import Callable, Sequence
+import marshal
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, TextIO
 
@@ -22,6 +28,7 @@ from uprdex.pipeline.model import DocumentType, ExportFormat, ExportKind, Import
 from uprdex.pipeline.spreadsheet import (
     append_xlsx_row,
     csv_lines,
+    no_room_for_sheets,
     write_workbook,
     xlsx_part_count,
     xlsx_parts,
@@ -49,6 +56,7 @@ __all__ = [
     "answer_detail",
     "asked_by",
     "cluster_record",
+    "each_record",
     "evidence_records",
     "flatten",
     "recommendation_record",
@@ -310,15 +318,24 @@ def _type_detail(kind: str) -> str | None:
 
 def records(store: Store, kind: str, where: RecFilter | None = None) -> list[dict[str, Any]]:
     """The contract's records of one kind."""
+    return list(each_record(store, kind, where))
+
+
+def each_record(
+    store: Store, kind: str, where: RecFilter | None = None
+) -> Iterator[dict[str, Any]]:
+    """The contract's records of one kind, each made as it is read: an export writes them as
+    they come (recommendations are read a batch at a time, `Store.each_recommendation`); the
+    index stays open until the last is read. An unknown kind fails here, not at the first."""
     if kind == "recommendations":
-        return [recommendation_record(row) for row in store.recommendations(where)]
+        return map(recommendation_record, store.each_recommendation(where))
     if kind == "evidence":
-        return evidence_records(store, where)
+        return iter(evidence_records(store, where))
     if kind == "clusters":
         curation = store.cluster_curation()
-        return [cluster_record(c, curation.get(c.cluster_id, [])) for c in store.clusters(where)]
+        return (cluster_record(c, curation.get(c.cluster_id, [])) for c in store.clusters(where))
     if kind == "documents":
-        return [_document_record(row) for row in store.documents(where)]
+        return map(_document_record, store.documents(where))
     if kind == "matrix":
         raise ValueError("the matrix is a workbook: uprdex export --what matrix --format xlsx")
     raise ValueError(f"unknown export kind {kind!r}; choose from {', '.join(KINDS)}")
@@ -341,14 +358,19 @@ def flatten(record: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
-def _write_jsonl(rows: list[dict[str, Any]], out: _Writes, kind: str, raw: bool) -> None:
+def _write_jsonl(rows: Iterable[dict[str, Any]], out: _Writes, kind: str, raw: bool) -> None:
     for row in rows:
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def _write_json(rows: list[dict[str, Any]], out: _Writes, kind: str, raw: bool) -> None:
-    json.dump(rows, out, ensure_ascii=False, indent=1)
-    out.write("\n")
+def _write_json(rows: Iterable[dict[str, Any]], out: _Writes, kind: str, raw: bool) -> None:
+    # The bytes of `json.dump(rows, indent=1)`, a record at a time: each record's lines one
+    # level in (JSON text holds no line break but these), between "[" and "]", or "[]".
+    opening = "[\n "
+    for row in rows:
+        out.write(opening + json.dumps(row, ensure_ascii=False, indent=1).replace("\n", "\n "))
+        opening = ",\n "
+    out.write("[]\n" if opening == "[\n " else "\n]\n")
 
 
 EMPTY_HEADERS: dict[str, tuple[str, ...]] = {
@@ -372,12 +394,23 @@ EMPTY_HEADERS: dict[str, tuple[str, ...]] = {
 tests/test_exports.py checks both agree)."""
 
 
-def _write_csv(rows: list[dict[str, Any]], out: _Writes, kind: str, raw: bool) -> None:
-    # Each row flattened as it is written: the columns are the first row's.
-    header = list(flatten(rows[0])) if rows else list(EMPTY_HEADERS[kind])
-    cells = ([flat.get(key) for key in header] for flat in map(flatten, rows))
+def _write_csv(rows: Iterable[dict[str, Any]], out: _Writes, kind: str, raw: bool) -> None:
+    header, flats = _flattened(rows, kind)
+    cells = ([flat.get(key) for key in header] for flat in flats)
     for line in csv_lines(header, cells, raw):
         out.write(line)
+
+
+def _flattened(
+    rows: Iterable[dict[str, Any]], kind: str
+) -> tuple[list[str], Iterator[dict[str, Any]]]:
+    """A table's columns (its first row's; an empty table's, `EMPTY_HEADERS`) and its rows,
+    each flattened as it is read."""
+    flats = map(flatten, rows)
+    first = next(flats, None)
+    if first is None:
+        return list(EMPTY_HEADERS[kind]), flats
+    return list(first), itertools.chain([first], flats)
 
 
 class _Writes(Protocol):
@@ -409,7 +442,8 @@ def _whole_writes(out: TextIO) -> _Writes:
     return _WholeWrites(out, raw)
 
 
-_TEXT_WRITERS: dict[str, Callable[[list[dict[str, Any]], _Writes, str, bool], None]] = {
+_Writer = Callable[[Iterable[dict[str, Any]], _Writes, str, bool], None]
+_TEXT_WRITERS: dict[str, _Writer] = {
     "jsonl": _write_jsonl,
     "json": _write_json,
     "csv": _write_csv,
@@ -417,14 +451,15 @@ _TEXT_WRITERS: dict[str, Callable[[list[dict[str, Any]], _Writes, str, bool], No
 
 
 def write_export(
-    rows: list[dict[str, Any]],
+    rows: Iterable[dict[str, Any]],
     fmt: str,
     kind: str,
     out: Path | TextIO,
     raw: bool = False,
     changed: str | None = None,
-) -> None:
-    """Write records in a format to a file path or an open text stream (not xlsx).
+) -> int:
+    """Write records in a format to a file path or an open text stream (not xlsx); returns
+    how many. The records are read once, as they are written (`each_record`'s or a list).
 
     CSV files get a UTF-8 byte order mark so that spreadsheet programs read accents right;
     CSV on standard output has none, for scripts. CSV text that opens like a formula ("=",
@@ -432,26 +467,42 @@ def write_export(
     `raw` (byte-exact, for programs). A workbook is dated `changed`, the index's last change
     (`spreadsheet.workbook_time`).
     """
+    counted = _Counted(rows)
     if fmt == "xlsx":
         if not isinstance(out, Path):
             raise ValueError("xlsx needs --out FILE")
-        _write_xlsx(rows, kind, out, changed)
-        return
+        _write_xlsx(counted, kind, out, changed)
+        return counted.count
     writer = _TEXT_WRITERS.get(fmt)
     if writer is None:
         raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
     if isinstance(out, Path):
         encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-        write_streamed(out, lambda handle: _write_text(handle, encoding, writer, rows, kind, raw))
+        write_streamed(
+            out, lambda handle: _write_text(handle, encoding, writer, counted, kind, raw)
+        )
     else:
-        writer(rows, _whole_writes(out), kind, raw)
+        writer(counted, _whole_writes(out), kind, raw)
+    return counted.count
+
+
+class _Counted:
+    """Records passed on as they are read, counted (`write_export` says how many it wrote)."""
+
+    def __init__(self, rows: Iterable[dict[str, Any]]) -> None:
+        self._rows, self.count = rows, 0
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for row in self._rows:
+            self.count += 1
+            yield row
 
 
 def _write_text(
     handle: BinaryIO,
     encoding: str,
-    writer: Callable[[list[dict[str, Any]], _Writes, str, bool], None],
-    rows: list[dict[str, Any]],
+    writer: _Writer,
+    rows: Iterable[dict[str, Any]],
     kind: str,
     raw: bool,
 ) -> None:
@@ -463,54 +514,86 @@ def _write_text(
     text.detach()  # `handle` stays open: `write_streamed` flushes it to the disk
 
 
-def _write_xlsx(rows: list[dict[str, Any]], kind: str, out: Path, changed: str | None) -> None:
+def _write_xlsx(rows: Iterable[dict[str, Any]], kind: str, out: Path, changed: str | None) -> None:
     """The records as one sheet, each row written as it is made (`write_workbook`): the
-    workbook of every cell at once took the memory of the whole export several times over."""
+    workbook of every cell at once took the memory of the whole export several times over.
+    The sheet's columns and extent precede its rows, and depend on every row: a first pass
+    over the records measures them and keeps each row's cells in a temporary file (`_spool`),
+    from which the second writes the sheet; the records are read from the index once."""
     from openpyxl.utils import get_column_letter
 
-    header = list(flatten(rows[0])) if rows else list(EMPTY_HEADERS[kind])
-    # A first pass, keeping no row: how many cells each column's longest text takes, and each
-    # column's width from its first 200 rows (the widths precede the rows in a sheet's file).
+    with tempfile.TemporaryFile(prefix="uprdex-xlsx-") as spool:
+        header, flats = _flattened(rows, kind)
+        parts, widths, count = _spool(header, flats, spool)
+        spool.seek(0)
+        # A text longer than a cell holds goes on in <column>_part2, _part3 ... at the end.
+        continued = [
+            (at, part) for at, key in enumerate(header) for part in range(2, parts[key] + 1)
+        ]
+
+        def fill(workbook: Workbook) -> None:
+            sheet = workbook.create_sheet(kind)
+            for index, key in enumerate(header, start=1):
+                sheet.column_dimensions[get_column_letter(index)].width = min(
+                    max(widths[key], 8) + 2, 80
+                )
+            sheet.freeze_panes = "A2"
+            if header:
+                # The sheet's extent, which a write-only sheet does not know ahead (programs
+                # reading a sheet lazily, as pandas does, size it by it), and the filter over
+                # all of it.
+                extent = f"A1:{get_column_letter(len(header) + len(continued))}{count + 1}"
+                sheet.calculate_dimension = lambda: extent
+                sheet.auto_filter.ref = extent
+            append_xlsx_row(
+                sheet, [*header, *(f"{header[at]}_part{part}" for at, part in continued)]
+            )
+            for _ in range(count):
+                split = [
+                    xlsx_parts(value) if isinstance(value, str) else [value]
+                    for value in marshal.load(spool)
+                ]
+                append_xlsx_row(
+                    sheet,
+                    [
+                        *(cells[0] for cells in split),
+                        *(
+                            split[at][part - 1] if len(split[at]) >= part else None
+                            for at, part in continued
+                        ),
+                    ],
+                )
+
+        write_workbook(out, fill, changed)
+
+
+def _spool(
+    header: list[str], flats: Iterable[dict[str, Any]], spool: BinaryIO
+) -> tuple[dict[str, int], dict[str, int], int]:
+    """The XLSX sheet's first pass: each flattened row's cells, in the columns' order,
+    written to `spool`, none kept; how many cells each column's longest text takes, each
+    column's width from its first 200 rows, and how many rows. `marshal`, not `pickle`:
+    pickle keeps the UTF-8 of each text it writes in the text (CPython's cache), a second
+    copy of every record a caller holds."""
     parts = dict.fromkeys(header, 1)
     widths = {key: len(key) for key in header}
-    for number, flat in enumerate(map(flatten, rows)):
-        for key in header:
-            value = flat[key]
-            if isinstance(value, str):
-                parts[key] = max(parts[key], xlsx_part_count(value))
-            if number < 200:
-                widths[key] = max(widths[key], len(str(value or "")))
-    # A text longer than a cell holds goes on in <column>_part2, _part3 ... at the end.
-    continued = [(key, part) for key in header for part in range(2, parts[key] + 1)]
-
-    def fill(workbook: Workbook) -> None:
-        sheet = workbook.create_sheet(kind)
-        for index, key in enumerate(header, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = min(
-                max(widths[key], 8) + 2, 80
-            )
-        sheet.freeze_panes = "A2"
-        if header:
-            # The sheet's extent, which a write-only sheet does not know ahead (programs reading
-            # a sheet lazily, as pandas does, size it by it), and the filter over all of it.
-            extent = f"A1:{get_column_letter(len(header) + len(continued))}{len(rows) + 1}"
-            sheet.calculate_dimension = lambda: extent
-            sheet.auto_filter.ref = extent
-        append_xlsx_row(sheet, [*header, *(f"{key}_part{part}" for key, part in continued)])
-        for flat in map(flatten, rows):
-            split = {
-                key: xlsx_parts(value) if isinstance(value, str) else [value]
-                for key, value in flat.items()
-            }
-            append_xlsx_row(
-                sheet,
-                [
-                    *(split[key][0] for key in header),
-                    *(
-                        split[key][part - 1] if len(split[key]) >= part else None
-                        for key, part in continued
-                    ),
-                ],
-            )
-
-    write_workbook(out, fill, changed)
+    count = 0
+    try:
+        for count, flat in enumerate(flats, start=1):
+            values = [flat[key] for key in header]
+            for key, value in zip(header, values, strict=True):
+                if isinstance(value, str):
+                    parts[key] = max(parts[key], xlsx_part_count(value))
+                if count <= 200:
+                    widths[key] = max(widths[key], len(str(value or "")))
+            marshal.dump(values, spool)
+        spool.flush()
+    except OSError as error:
+        # $TMPDIR full: said as a sheet's own temporary file would say it. Closed here, its
+        # unwritten rest dropped (closing it later would fail on that rest again).
+        with contextlib.suppress(OSError):
+            spool.close()
+        raise no_room_for_sheets(
+            error.strerror or str(error), error.errno or errno.ENOSPC
+        ) from error
+    return parts, widths, count

@@ -19,17 +19,20 @@ text), through `pipeline.spreadsheet` as in every XLSX export.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from uprdex.pipeline.exports import asked_by, recommendation_record
-from uprdex.pipeline.files import write_whole
-from uprdex.pipeline.spreadsheet import append_xlsx_row, workbook_bytes
+from uprdex.pipeline.spreadsheet import write_workbook, xlsx_cell
 from uprdex.pipeline.store import RecFilter, Store, StoredCluster
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
 
 __all__ = ["IMPLEMENTATION_STATUSES", "RESPONSE_FILLS", "sheet_names", "write_matrix"]
 
@@ -122,46 +125,61 @@ def _unique(name: str, taken: set[str]) -> str:
 
 def write_matrix(store: Store, out: Path, where: RecFilter | None = None) -> int:
     """Write the UPR matrix of the recommendations matching the filter; returns how many
-    recommendations it holds."""
-    from openpyxl import Workbook
+    recommendations it holds. Each row goes to its sheet's file as it is made (openpyxl's
+    write-only mode, `write_workbook`), the recommendations read from the index a batch at a
+    time in the matrix's order (`Store.matrix_recommendations`): neither the workbook nor the
+    recommendations are ever held whole."""
+    with store.reading():  # the sheets' sizes and their rows from one read of the index
+        evidence = store.evidence_summary()
+        clusters = {c.cluster_id: c for c in store.clusters(min_size=2)}
+        curated = store.cluster_curation()
+        sizes = store.matrix_states(where)
+        names = sheet_names(sorted(sizes))
 
-    recs = [recommendation_record(row) for row in store.recommendations(where)]
-    evidence = store.evidence_summary()
-    clusters = {c.cluster_id: c for c in store.clusters(min_size=2)}
-    curated = store.cluster_curation()
-    by_state: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    # The latest review first: the one being followed up; report order within a review.
-    for rec in sorted(recs, key=lambda rec: -(rec["cycle"] or 0)):
-        by_state[rec["state_under_review"] or "Unknown"].append(rec)
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    if not by_state:
-        _table(workbook.create_sheet("Matrix"), _RECOMMENDATION_COLUMNS, [])
-    names = sheet_names(sorted(by_state))
-    for state, rows in sorted(by_state.items()):
-        own, clusters_sheet = names[state]
-        sheet = workbook.create_sheet(own)
-        sheet.oddHeader.center.text = state
-        _table(
-            sheet,
-            _RECOMMENDATION_COLUMNS,
-            [_recommendation_row(rec, evidence, clusters) for rec in rows],
-        )
-        _responses(sheet)
-        _status_list(sheet, len(rows))
-        ids = {rec["id"] for rec in rows}
-        mine = [c for c in clusters.values() if ids.intersection(m.id for m in c.members)]
-        sheet = workbook.create_sheet(clusters_sheet)
-        sheet.oddHeader.center.text = f"{state}: duplicate clusters"
-        _table(
-            sheet,
-            _CLUSTER_COLUMNS,
-            [_cluster_row(c, c.cluster_id in curated) for c in mine],
-        )
-    write_whole(
-        out, workbook_bytes(workbook, store.last_change())
-    )  # a full disk leaves the old workbook whole
-    return len(recs)
+        def fill(workbook: Workbook) -> None:
+            if not sizes:
+                _table(workbook.create_sheet("Matrix"), _RECOMMENDATION_COLUMNS, [], 0)
+            # The latest review first: the one being followed up; report order within one.
+            recs = map(recommendation_record, store.matrix_recommendations(where))
+            for state, rows in itertools.groupby(recs, _sheet_state):
+                own, clusters_sheet = names[state]
+                sheet = workbook.create_sheet(own)
+                sheet.oddHeader.center.text = state
+                ids: set[str] = set()
+                made = _recommendation_rows(rows, evidence, clusters, ids)
+                _status_list(sheet, sizes[state])
+                _table(sheet, _RECOMMENDATION_COLUMNS, made, sizes[state])
+                mine = [c for c in clusters.values() if ids.intersection(m.id for m in c.members)]
+                sheet = workbook.create_sheet(clusters_sheet)
+                sheet.oddHeader.center.text = f"{state}: duplicate clusters"
+                _table(
+                    sheet,
+                    _CLUSTER_COLUMNS,
+                    (_cluster_row(c, c.cluster_id in curated) for c in mine),
+                    len(mine),
+                )
+
+        # A full disk leaves the old workbook whole.
+        write_workbook(out, fill, store.last_change())
+    return sum(sizes.values())
+
+
+def _sheet_state(rec: dict[str, Any]) -> str:
+    """The State whose sheet lists `rec` (`Store.matrix_recommendations`' order)."""
+    return rec["state_under_review"] or "Unknown"
+
+
+def _recommendation_rows(
+    recs: Iterable[dict[str, Any]],
+    evidence: dict[str, tuple[int, str | None]],
+    clusters: dict[str, StoredCluster],
+    ids: set[str],
+) -> Iterator[list[Any]]:
+    """A State's rows as they are read, each recommendation's id noted in `ids` (its
+    clusters sheet lists the clusters they are in)."""
+    for rec in recs:
+        ids.add(rec["id"])
+        yield _recommendation_row(rec, evidence, clusters)
 
 
 def _recommendation_row(
@@ -226,28 +244,19 @@ def _cluster_row(cluster: StoredCluster, curated: bool) -> list[Any]:
     ]
 
 
-def _table(sheet: Any, columns: Sequence[_Column], rows: list[list[Any]]) -> None:
-    """Header and rows as cells that never run (`pipeline.spreadsheet`); frozen header,
-    filter, widths, wrapping and row heights."""
+def _table(sheet: Any, columns: Sequence[_Column], rows: Iterable[list[Any]], count: int) -> None:
+    """Header and `count` rows as cells that never run (`pipeline.spreadsheet`), each row
+    written as it comes; frozen header, filter, widths, wrapping, row heights and the
+    response's colour. A write-only sheet takes its layout before its first row, and
+    nothing more once this is done."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    header_fill = PatternFill("solid", fgColor="D9E1F2")
-    for col, cell in enumerate(append_xlsx_row(sheet, [c.header for c in columns]), start=1):
-        cell.font = Font(bold=True)
-        cell.fill = header_fill
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.column_dimensions[get_column_letter(col)].width = columns[col - 1].width
-    sheet.row_dimensions[1].height = _height(columns, [c.header for c in columns])
-    wrapped = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")
-    centred = Alignment(vertical="top", horizontal="center")
-    for r, values in enumerate(rows, start=2):
-        cells = append_xlsx_row(sheet, values)
-        for column, cell, value in zip(columns, cells, values, strict=True):
-            cell.alignment = wrapped if column.wrap else centred if isinstance(value, int) else top
-        # Spreadsheet programs do not grow a row for wrapped text written by a program.
-        sheet.row_dimensions[r].height = _height(columns, values)
+    last = get_column_letter(len(columns))
+    extent = f"A1:{last}{count + 1}"
+    sheet.calculate_dimension = lambda: extent  # which a write-only sheet does not know ahead
+    for col, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(col)].width = column.width
     sheet.freeze_panes = "A2"
     # Printed: landscape, one page wide, the header on every page.
     sheet.page_setup.orientation = "landscape"
@@ -255,8 +264,33 @@ def _table(sheet: Any, columns: Sequence[_Column], rows: list[list[Any]]) -> Non
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "1:1"
-    last = get_column_letter(len(columns))
-    sheet.auto_filter.ref = f"A1:{last}{max(len(rows) + 1, 2)}"
+    sheet.auto_filter.ref = f"A1:{last}{max(count + 1, 2)}"
+    header_fill = PatternFill("solid", fgColor="D9E1F2")
+    sheet.row_dimensions[1].height = _height(columns, [c.header for c in columns])
+    header = [xlsx_cell(sheet, c.header) for c in columns]
+    for cell in header:
+        cell.font = Font(bold=True)
+        cell.fill = header_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.append(header)
+    wrapped = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    centred = Alignment(vertical="top", horizontal="center")
+    responses = {
+        response: (PatternFill("solid", fgColor=fill), Font(color=font, bold=True))
+        for response, (fill, font) in RESPONSE_FILLS.items()
+    }
+    for r, values in enumerate(rows, start=2):
+        # Spreadsheet programs do not grow a row for wrapped text written by a program.
+        sheet.row_dimensions[r].height = _height(columns, values)
+        cells = [xlsx_cell(sheet, value) for value in values]
+        for column, cell, value in zip(columns, cells, values, strict=True):
+            cell.alignment = wrapped if column.wrap else centred if isinstance(value, int) else top
+            if column.header == "Response" and value in responses:
+                cell.fill, cell.font = responses[value]
+        sheet.append(cells)
+        del sheet.row_dimensions[r]  # written with its row: none is kept
+    sheet.close()  # finished now, not left open until the save with every other (two a State)
 
 
 def _height(columns: Sequence[_Column], values: Sequence[Any]) -> float:
@@ -269,20 +303,6 @@ def _height(columns: Sequence[_Column], values: Sequence[Any]) -> float:
             wrapped = sum(-(-max(len(part), 1) // per_line) for part in str(value).split("\n"))
             lines = max(lines, wrapped)
     return 15.0 * lines
-
-
-def _responses(sheet: Any) -> None:
-    """Colour each response cell."""
-    from openpyxl.styles import Font, PatternFill
-
-    column = 1 + [c.header for c in _RECOMMENDATION_COLUMNS].index("Response")
-    styles = {
-        response: (PatternFill("solid", fgColor=fill), Font(color=font, bold=True))
-        for response, (fill, font) in RESPONSE_FILLS.items()
-    }
-    for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
-        if cell.value in styles:
-            cell.fill, cell.font = styles[cell.value]
 
 
 def _status_list(sheet: Any, rows: int) -> None:
@@ -302,4 +322,4 @@ def _status_list(sheet: Any, rows: int) -> None:
         errorStyle="warning",
     )
     validation.add(f"{column}2:{column}{rows + 1}")
-    sheet.add_data_validation(validation)
+    sheet.data_validations.append(validation)  # a write-only sheet has no add_data_validation

@@ -18,9 +18,9 @@ reach a spreadsheet as the text it is, never as a formula (OWASP, "CSV Injection
   and empty cells stay unquoted, so that a program reads the same values and types.
 
 The matrix workbook and any other XLSX writer use `xlsx_cell` / `append_xlsx_row` as well,
-and `workbook_bytes` or `write_workbook` to save: the same cells give the same bytes (every
-part of the zip dated alike, by the index's last change, never the time of the export), for
-researchers who diff or hash exports.
+and `write_workbook` to save, a row at a time (openpyxl's write-only mode): the same cells
+give the same bytes (every part of the zip dated alike, by the index's last change, never the
+time of the export), for researchers who diff or hash exports.
 """
 
 from __future__ import annotations
@@ -56,8 +56,8 @@ __all__ = [
     "csv_lines",
     "csv_text",
     "neutralise",
+    "no_room_for_sheets",
     "restore",
-    "workbook_bytes",
     "workbook_time",
     "write_workbook",
     "xlsx_cell",
@@ -198,14 +198,6 @@ def append_xlsx_row(sheet: Worksheet, values: Iterable[Any]) -> list[Cell]:
     return cells
 
 
-def workbook_bytes(workbook: Workbook, changed: str | None = None) -> bytes:
-    """The workbook saved, as bytes, dated `workbook_time(changed)`; an OSError when it cannot
-    be (`_unless_full`)."""
-    buffer = io.BytesIO()
-    _unless_full(lambda: _save(workbook, buffer, workbook_time(changed)))
-    return buffer.getvalue()
-
-
 def write_workbook(
     out: Path, fill: Callable[[Workbook], object], changed: str | None = None
 ) -> None:
@@ -242,8 +234,14 @@ def _unless_full(write: Callable[[], object]) -> None:
         gc.collect()
         sys.unraisablehook = hook
     if failure is not None:
-        where = tempfile.gettempdir()
-        raise OSError(errno.ENOSPC, f"no room for the workbook's sheets in {where} ({failure})")
+        raise no_room_for_sheets(failure)
+
+
+def no_room_for_sheets(failure: str, code: int = errno.ENOSPC) -> OSError:
+    """The error of a workbook whose sheets' temporary files (in $TMPDIR) cannot be written:
+    "no room for the workbook's sheets in /tmp (...)"."""
+    where = tempfile.gettempdir()
+    return OSError(code, f"no room for the workbook's sheets in {where} ({failure})")
 
 
 def workbook_time(changed: str | None = None) -> datetime:

@@ -77,7 +77,7 @@ def export(
     row per recommendation with empty implementation-status and notes columns, and a
     "<State> clusters" sheet each.
     """
-    from uprdex.pipeline.exports import records, write_export
+    from uprdex.pipeline.exports import each_record, write_export
 
     if out_path == Path("-"):  # the usual name of standard output
         out_path = None
@@ -111,15 +111,16 @@ def export(
             )
     with open_index(index) as store:
         where = rec_filter(options, store, documents=what == ExportKind.DOCUMENTS)
-        rows = records(store, what, where)
+        rows = each_record(store, what, where)
         pending = pending_note(store, where)
         changed = store.last_change()
-    made = made_folders(out_path.parent) if out_path else ""
-    with writing(out_path):
-        write_export(rows, fmt, what, out_path or sys.stdout, raw, changed)
+        made = made_folders(out_path.parent) if out_path else ""
+        # Written as they are read from the index, which stays open until the last.
+        with writing(out_path):
+            written = write_export(rows, fmt, what, out_path or sys.stdout, raw, changed)
     if out_path:
         err.print(
-            f"wrote {count(len(rows), _ONE[ExportKind(what)])} to {escape(str(out_path))}"
+            f"wrote {count(written, _ONE[ExportKind(what)])} to {escape(str(out_path))}"
             f"{escape(made)}"
         )
     if pending:

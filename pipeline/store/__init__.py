@@ -49,7 +49,7 @@ from uprdex.pipeline.names import path_text, text_path
 from uprdex.pipeline.settings import ClusterSettings, EvidenceSettings
 from uprdex.pipeline.store import cluster_state, ids, linking, queries, rematch, stale, writes
 from uprdex.pipeline.store.connection import Connection
-from uprdex.pipeline.store.filters import RecFilter
+from uprdex.pipeline.store.filters import RecFilter, filter_sql
 from uprdex.pipeline.store.ids import ImportedAs, Named, Resolved
 from uprdex.pipeline.store.linking import ImportLinks
 from uprdex.pipeline.store.queries import matching_parts
@@ -113,6 +113,10 @@ if not TYPE_CHECKING:  # mypy reads the module itself, imported above
     # the index (`uprdex recs`, `show`, `status`) needs none of it, and it brings the
     # clustering code, numpy and scipy (~0.4 s of each of those commands).
     _clustering = _OnUse(f"{__name__}.clustering")
+
+
+_MATRIX_STATE = "coalesce(nullif(r.state_under_review, ''), 'Unknown')"
+"""The UPR matrix's name of a recommendation's State under review (its sheet's)."""
 
 
 class Store(Connection):
@@ -294,7 +298,32 @@ class Store(Connection):
 
     def recommendations(self, where: RecFilter | None = None) -> list[StoredRecommendation]:
         """Recommendations matching the filter, in report and paragraph order."""
-        return queries.recommendations(self.db, where)
+        return list(queries.recommendations(self.db, where, queries.REPORT_ORDER))
+
+    def each_recommendation(self, where: RecFilter | None = None) -> Iterator[StoredRecommendation]:
+        """`recommendations` one at a time, read from the index a batch at a time; the
+        statement, open until the last is read, keeps one read of the index throughout."""
+        return queries.recommendations(self.db, where, queries.REPORT_ORDER)
+
+    def matrix_recommendations(
+        self, where: RecFilter | None = None
+    ) -> Iterator[StoredRecommendation]:
+        """Recommendations matching the filter as the UPR matrix lists them, one at a time:
+        by State under review (none: "Unknown"), the latest cycle first, report order within
+        a review."""
+        order = f"{_MATRIX_STATE}, -coalesce(r.cycle, 0), {queries.REPORT_ORDER}"
+        return queries.recommendations(self.db, where, order)
+
+    def matrix_states(self, where: RecFilter | None = None) -> dict[str, int]:
+        """How many recommendations match the filter for each State under review (none:
+        "Unknown"), as `matrix_recommendations` names them."""
+        sql, params = filter_sql(where or RecFilter())
+        rows = self.db.execute(
+            f"SELECT {_MATRIX_STATE} AS state, count(*) FROM recommendations r {sql} "
+            "GROUP BY state",
+            params,
+        )
+        return {state: count for state, count in rows}
 
     def matching(self, where: RecFilter) -> int:
         """How many recommendations the filter matches."""

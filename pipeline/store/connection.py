@@ -68,6 +68,20 @@ class Connection:
         self.close()
 
     @contextmanager
+    def reading(self) -> Iterator[None]:
+        """One read of the index (BEGIN ... COMMIT): every query inside sees it as the first
+        did, whatever another program commits meanwhile (WAL), for an output read in several
+        queries that must agree (the UPR matrix: its sheets' sizes, then their rows)."""
+        if self.db.in_transaction:
+            yield
+            return
+        self.db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.db.execute("COMMIT")  # nothing was written: it ends the read
+
+    @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT, rolled back on any error. A transaction that changed
         rows also computes the recommendations' lists its writes cleared (`refresh_lists`)

@@ -10,7 +10,7 @@ import functools
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from typing import Any
 
@@ -108,15 +108,14 @@ def documents(db: sqlite3.Connection, where: RecFilter | None = None) -> list[St
 
 
 def recommendations(
-    db: sqlite3.Connection, where: RecFilter | None = None
-) -> list[StoredRecommendation]:
-    """Recommendations matching the filter, in report and paragraph order."""
+    db: sqlite3.Connection, where: RecFilter | None, order: str
+) -> Iterator[StoredRecommendation]:
+    """Recommendations matching the filter in `order` (`REPORT_ORDER`, report and paragraph
+    order), made `_BATCH` at a time: an export of 32,080 asks never holds them all."""
     sql, params = filter_sql(where or RecFilter())
-    rows = db.execute(
-        f"SELECT r.* FROM recommendations r {sql} ORDER BY {REPORT_ORDER}",
-        params,
-    ).fetchall()
-    return _with_states(db, rows)
+    cursor = db.execute(f"SELECT r.* FROM recommendations r {sql} ORDER BY {order}", params)
+    while rows := cursor.fetchmany(_BATCH):
+        yield from _with_states(db, rows)
 
 
 def evidence(
@@ -503,6 +502,7 @@ def _paragraph_order(alias: str) -> str:
 REPORT_ORDER = "r.state_under_review, r.cycle, " + _paragraph_order("r")
 """Recommendations in report and paragraph order, whatever the order their documents were
 ingested in."""
+_BATCH = 500  # how many recommendations `recommendations` makes at a time
 
 
 def by_recommendation(
