@@ -67,11 +67,6 @@ SPELLINGS = {
 
 
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review37 finding 1: a search's plain word finds only its own spelling ('honor' not "
-    "'honour', 'organisations' not 'organizations')",
-)
 @pytest.mark.parametrize("case", sorted(SPELLINGS))
 def test_search_finds_the_british_and_american_spellings_of_a_word(
     corpus_index: Path, case: str
@@ -82,11 +77,6 @@ def test_search_finds_the_british_and_american_spellings_of_a_word(
 
 
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review37 finding 1: a search's plain word finds only its own spelling ('honor' not "
-    "'honour', 'organisations' not 'organizations')",
-)
 def test_a_respelt_word_says_what_else_was_searched(corpus_index: Path) -> None:
     result = cli("search", "honor", "--index", corpus_index)
     assert 'also searched: honour (for "honor")' in result.output

@@ -23,6 +23,7 @@ from uprdex.pipeline.clusters.normalize import OBJECT_ABBREVIATIONS, stem
 from uprdex.pipeline.clusters.treaties import fold_words, load_treaties
 from uprdex.pipeline.resources import data_path
 from uprdex.pipeline.store.folding import fts_phrase, has_words, straight_quotes
+from uprdex.pipeline.text import load_vocabulary
 
 __all__ = ["SearchTerm", "search_terms", "widened_note"]
 
@@ -45,6 +46,20 @@ _POSSESSIVE = re.compile(r"(?<=\w)['’]s$", re.IGNORECASE)
 # read so, which is why a word like "promise" read as "promize" does no harm.
 _BRITISH = re.compile(r"(?<=\w\w\w)is(e|es|ed|ing|ation|ations|ational)$")
 _AMERICAN = re.compile(r"(?<=\w\w\w)iz(e|es|ed|ing|ation|ations|ational)\b")
+# A plain word's other spelling, British or American, each way: the reports print both ("“honor
+# crimes” (Chile)", A/HRC/14/14 81.71; "“honour crimes” (Chile)", A/HRC/28/14 127.134). Two
+# letters at least before the ending, so that "for" is never "four"; a respelling is searched
+# only when the shipped word list knows it, so that "actor" is never "actour".
+_RESPELLINGS = (
+    (_BRITISH, r"iz\1"),
+    (_AMERICAN, r"is\1"),
+    (re.compile(r"(?<=\w\w)our(s|ed|ing|able|ably|ite|ites)?$"), r"or\1"),
+    (re.compile(r"(?<=\w\w)or(s|ed|ing|able|ably|ite|ites)?$"), r"our\1"),
+    (re.compile(r"(?<=\w\w\w)tre(s)?$"), r"ter\1"),
+    (re.compile(r"(?<=\w\w\w)ter(s)?$"), r"tre\1"),
+    (re.compile(r"(?<=\w\w)ence(s)?$"), r"ense\1"),
+    (re.compile(r"(?<=\w\w)ense(s)?$"), r"ence\1"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +128,23 @@ def _named_terms(typed: list[str]) -> list[SearchTerm]:
         # A run that starts or ends inside a typed word ("CAT/CRC" names two) stays as typed.
         if first < at or owner[start - 1 : start] == [first] or owner[end : end + 1] == [last]:
             continue
-        terms += [SearchTerm(word) for word in typed[at:first]]
+        terms += map(_plain, typed[at:first])
         words = " ".join(typed[first : last + 1])
         terms.append(SearchTerm(words, _others(words, names)))
         at = last + 1
-    return terms + [SearchTerm(word) for word in typed[at:]]
+    return terms + list(map(_plain, typed[at:]))
+
+
+def _plain(word: str) -> SearchTerm:
+    """A typed word that names nothing, as a term with its other spelling (British or
+    American) when the word list knows it: "honor" also searches "honour". A word in capitals
+    is an abbreviation (`search_case`), searched as typed only."""
+    if not word.isalpha() or (len(word) > 1 and word.isupper()):
+        return SearchTerm(word)
+    known = load_vocabulary()
+    lower = word.lower()
+    others = {pattern.sub(spelling, lower) for pattern, spelling in _RESPELLINGS}
+    return SearchTerm(word, tuple(sorted(other for other in others - {lower} if other in known)))
 
 
 def widened_note(terms: Sequence[SearchTerm]) -> str | None:
