@@ -1159,3 +1159,29 @@ def test_a_theme_of_an_index_without_themes_is_not_answered_with_an_empty_list(
         "warning --theme 'Torture' is not a theme of this index: none of its recommendations "
         "has a theme yet"
     ), said.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("show", "A/HRC/28/15#115.22"),
+        ("recs",),
+        ("search", "torture"),
+        ("clusters",),
+        ("export", "--what", "recommendations", "--format", "csv"),
+    ],
+)
+def test_a_folder_given_as_index_is_said_in_one_line_as_uprdex_index_says_it(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    # smalls37: `--index ~/upr` (a folder) ended in click's usage and "Invalid value for
+    # '--index': File '~/upr' is a directory.", five lines, where UPRDEX_INDEX=~/upr says one
+    # (`inbox.not_a_folder`).
+    folder = tmp_path / "upr"
+    folder.mkdir()
+    said = cli(*command, "--index", folder)
+    assert said.exit_code == 2, said.output
+    assert said.stderr.strip() == (
+        f"error {folder} is a folder, not an index file: name a file in it "
+        f"({folder / 'index.sqlite'})"
+    ), said.stderr

@@ -91,7 +91,7 @@ err = _console(stderr=True)
 index_option = click.option(
     "--index",
     "index",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
     help="Index file (default: $UPRDEX_INDEX or data/index.sqlite).",
 )
