@@ -13,8 +13,9 @@ either way, read by the same function:
   that links otherwise has another.
 
 Each folder's file is read with the loader's checks and messages (missing, unreadable, another
-format, model.npz no archive), and its error class; the recurrence model's feature names only
-by its loader, which knows them (a model of other features has another fingerprint).
+format, model.npz no archive), and its error class; the recurrence model's model.json with all
+of its loader's (`recurrence_file`: its format, its features, each weight), so status and a
+clustering take and refuse the same files.
 
 Example:
     SIMILARITY.version(None)                 # "1.8+norm.11.data.5fd264e60188.seed0"
@@ -25,11 +26,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from uprdex.pipeline.clusters.feature_names import RECURRENCE_FEATURES
 from uprdex.pipeline.errors import UprdexError, cannot_read
 from uprdex.pipeline.model_files import read_metadata, read_npz_model
 from uprdex.pipeline.resources import data_path
@@ -122,11 +124,13 @@ _WEIGHTS = ("coefficients", "mean", "scale")
 _NUMBERS = ("intercept", "threshold")
 
 
-def recurrence_file(
-    directory: Path | None, features: Sequence[str] | None = None
-) -> dict[str, Any]:
-    """The JSON of the recurrence model in `directory` (default: the shipped one), of this
-    format, and of these `features` when given (its loader's; `uprdex status` reads none)."""
+_RETRAIN = "retrain it (bench/recurrence_learned.py --no-test --write DIR)"
+
+
+def recurrence_file(directory: Path | None) -> dict[str, Any]:
+    """The JSON of the recurrence model in `directory` (default: the shipped one), checked as
+    its loader reads it (`uprdex status` loads none): of this format and `RECURRENCE_FEATURES`,
+    with a number per feature in each weight, and an intercept and threshold."""
     path = (directory or RECURRENCE_DIR) / RECURRENCE_FILE
     try:
         text = path.read_text(encoding="utf-8")
@@ -139,13 +143,27 @@ def recurrence_file(
     if (
         not isinstance(data, dict)
         or data.get("format") != RECURRENCE_FORMAT
-        or (features is not None and data.get("features") != list(features))
+        or data.get("features") != list(RECURRENCE_FEATURES)
     ):
-        raise RecurrenceModelError(
-            f"{path} is of another format or feature set: retrain it "
-            "(bench/recurrence_learned.py --no-test --write DIR)"
-        )
+        raise RecurrenceModelError(f"{path} is of another format or feature set: {_RETRAIN}")
+    count = len(RECURRENCE_FEATURES)
+    for name, size in {**dict.fromkeys(_WEIGHTS, count), **dict.fromkeys(_NUMBERS, 0)}.items():
+        value = data.get(name)
+        if not (_numbers(value, size) if size else _numbers([value], 1)):
+            wanted = f"{size} numbers, one per feature" if size else "a number"
+            raise RecurrenceModelError(
+                f"the recurrence model {path}: no {name} ({wanted}); {_RETRAIN}"
+            )
     return data
+
+
+def _numbers(value: Any, count: int) -> bool:
+    """Whether `value` is a list of `count` numbers (JSON's: no true or false)."""
+    return (
+        isinstance(value, list)
+        and len(value) == count
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+    )
 
 
 def recurrence_version(data: dict[str, Any]) -> str:

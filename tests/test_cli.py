@@ -1143,3 +1143,45 @@ def test_evidence_of_an_ask_not_in_its_indexed_report_does_not_say_the_report_ma
     said = " ".join(shown.output.split())
     assert "no recommendation 115.999 in A/HRC/28/15 in the index" in said
     assert "may be the file that could not be read" not in said, said
+
+
+def test_a_theme_of_an_index_without_themes_is_not_answered_with_an_empty_list(
+    tmp_path: Path,
+) -> None:
+    # smalls37: on an empty index `recs --theme Torture` warned "... is not a theme of this
+    # index, whose themes are:  (`uprdex themes` counts their asks)": an empty list.
+    index = tmp_path / "new.sqlite"
+    with Store(index):
+        pass
+    said = cli("recs", "--theme", "Torture", "--index", index)
+    assert said.exit_code == 0, said.output
+    assert said.stderr.strip() == (
+        "warning --theme 'Torture' is not a theme of this index: none of its recommendations "
+        "has a theme yet"
+    ), said.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("show", "A/HRC/28/15#115.22"),
+        ("recs",),
+        ("search", "torture"),
+        ("clusters",),
+        ("export", "--what", "recommendations", "--format", "csv"),
+    ],
+)
+def test_a_folder_given_as_index_is_said_in_one_line_as_uprdex_index_says_it(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    # smalls37: `--index ~/upr` (a folder) ended in click's usage and "Invalid value for
+    # '--index': File '~/upr' is a directory.", five lines, where UPRDEX_INDEX=~/upr says one
+    # (`inbox.not_a_folder`).
+    folder = tmp_path / "upr"
+    folder.mkdir()
+    said = cli(*command, "--index", folder)
+    assert said.exit_code == 2, said.output
+    assert said.stderr.strip() == (
+        f"error {folder} is a folder, not an index file: name a file in it "
+        f"({folder / 'index.sqlite'})"
+    ), said.stderr

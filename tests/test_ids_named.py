@@ -352,3 +352,20 @@ def test_a_mistyped_symbol_is_suggested_whatever_separates_it_from_the_paragraph
     with Store(indexes[1]) as store:
         found = store.named(given)
     assert (found.ask, found.nearest) == (None, ASK), found.said
+
+
+@pytest.mark.parametrize("given", ["A/HRC/28/15#", "a/hrc/28/15 # "])
+def test_an_id_with_nothing_after_its_hash_says_the_paragraph_number_is_missing(
+    indexes: tuple[Path, Path], given: str
+) -> None:
+    # smalls37: `uprdex show A/HRC/28/13#` said "no recommendation  in A/HRC/28/13 in the
+    # index", an empty paragraph between two spaces.
+    with Store(indexes[1]) as store:
+        found = store.named(given)
+    assert found.ask is None
+    said = CliRunner().invoke(main, ["show", given, "--index", str(indexes[1])])
+    assert said.exit_code == 2, said.output
+    assert said.output.strip() == (
+        f"error {given.strip()}: no paragraph number after its '#' (an ask's id is the "
+        f"report's symbol, '#' and the paragraph: {ASK})"
+    ), said.output

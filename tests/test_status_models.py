@@ -89,3 +89,31 @@ def test_status_says_a_model_file_that_is_no_archive_cannot_be_read(
     said = " ".join(_status(index).split())
     assert "cannot tell what the clusters were made with:" in said
     assert "model.npz: not a model archive (.npz)" in said
+
+
+@pytest.mark.parametrize("broken", ["coefficients", "features"])
+def test_a_recurrence_model_without_its_weights_or_features_is_named_by_status_and_loader(
+    index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: str
+) -> None:
+    # smalls37: a model.json without its coefficients made `RecurrenceModel.load` raise a bare
+    # KeyError, and status say "the recurrence model: unreadable (KeyError('coefficients'))",
+    # naming no file; one of other features status took, where every clustering refuses it.
+    from uprdex.pipeline.clusters.recurrence_model import RecurrenceModel, RecurrenceModelError
+
+    mine = shutil.copytree(RECURRENCE_DIR, tmp_path / "recurrence")
+    monkeypatch.setattr(model_versions, "RECURRENCE_DIR", mine)
+    model = json.loads((mine / "model.json").read_text(encoding="utf-8"))
+    if broken == "coefficients":
+        del model["coefficients"]
+    else:
+        model["features"] = model["features"][:-1]
+    (mine / "model.json").write_text(json.dumps(model, indent=1), encoding="utf-8")
+    with pytest.raises(RecurrenceModelError) as raised:
+        RecurrenceModel.load(mine)
+    loaded = str(raised.value)
+    assert str(mine / "model.json") in loaded and "\n" not in loaded
+    said = " ".join(_status(index).split())
+    assert f"cannot tell what the clusters were made with: {loaded}" in said
+    if broken == "coefficients":
+        count = len(model["features"])
+        assert f"no coefficients ({count} numbers, one per feature); retrain it" in loaded

@@ -6,9 +6,8 @@ Only the CLI turns errors into exit codes and one-line messages.
 from __future__ import annotations
 
 import os
-import re
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -19,12 +18,13 @@ from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderHook,
 from rich.markup import escape
 from rich.segment import Segment
 
+from uprdex.flows.cli._meant import did_you_mean, theme_meant
 from uprdex.flows.exit_codes import EXIT_CLOSED_PIPE, EXIT_USAGE
 from uprdex.pipeline.config import Config, ConfigError, load_config
 from uprdex.pipeline.errors import BadIndexError, OutputError
 from uprdex.pipeline.model import Position
 from uprdex.pipeline.settings import default_index_path
-from uprdex.pipeline.text import closest_spelling, visible_controls
+from uprdex.pipeline.text import visible_controls
 
 if TYPE_CHECKING:
     from uprdex.pipeline.store import Named, RecFilter, Store
@@ -91,7 +91,7 @@ err = _console(stderr=True)
 index_option = click.option(
     "--index",
     "index",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
     help="Index file (default: $UPRDEX_INDEX or data/index.sqlite).",
 )
@@ -357,8 +357,12 @@ def rec_filter(
         if (fold_apostrophes(theme) or theme).casefold() not in named:
             err.print(
                 f"[yellow]warning[/] --theme {escape(theme)!r} is not a theme of this index"
-                f"{escape(theme_meant(theme, themes))}, whose themes are: "
-                f"{escape('; '.join(themes))} (`uprdex themes` counts their asks)"
+                + (
+                    f"{escape(theme_meant(theme, themes))}, whose themes are: "
+                    f"{escape('; '.join(themes))} (`uprdex themes` counts their asks)"
+                    if themes
+                    else ": none of its recommendations has a theme yet"
+                )
             )
     given = {key: options[key] for key in RecFilter.__dataclass_fields__ if key in options}
     where = RecFilter(**given)
@@ -370,42 +374,6 @@ def rec_filter(
     if widened:
         err.print(widened)
     return where
-
-
-def did_you_mean(given: str, known: Iterable[str], said: Mapping[str, str] | None = None) -> str:
-    """' (did you mean Kazakhstan?)': the one of `known` names a misspelt `given` is closest to,
-    in any case (`closest_spelling`: "labor" is Labour, "Cuab" Cuba), or '' when none is that
-    close; said as `said` names that spelling ("turkey": Türkiye), if given."""
-    by_folded = {spelling.casefold(): (said or {}).get(spelling, spelling) for spelling in known}
-    close = closest_spelling(given.casefold(), by_folded, by_folded.get)
-    return f" (did you mean {close}?)" if close else ""
-
-
-# A word of a theme's name as a researcher types one: "torture", "disappearances".
-_THEME_WORD = re.compile(r"[^\W_]+")
-
-
-def theme_meant(given: str, themes: Iterable[str]) -> str:
-    """' (did you mean Torture and other CID treatment?)': the theme a misspelt `given` is
-    closest to (`did_you_mean`), else the themes whose names hold each of its words, each as
-    a word or the start of one ("torture", "disappearance"), or '' when none does."""
-    names = list(themes)
-    close = did_you_mean(given, names)
-    typed = _THEME_WORD.findall(given.casefold())
-    if close or not typed:
-        return close
-    held = [
-        theme
-        for theme in names
-        if all(
-            any(word.startswith(part) for word in _THEME_WORD.findall(theme.casefold()))
-            for part in typed
-        )
-    ]
-    if not held:
-        return ""
-    listed = held[0] if len(held) == 1 else f"{', '.join(held[:-1])} or {held[-1]}"
-    return f" (did you mean {listed}?)"
 
 
 _NOT_HELD = {

@@ -20,6 +20,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 from scipy import sparse  # type: ignore[import-untyped]
 
+from uprdex.pipeline.clusters.feature_names import DENSE_FEATURES
 from uprdex.pipeline.clusters.positions import (
     NodePlaces,
     Places,
@@ -71,23 +72,6 @@ GROUPS = tuple(
 )
 """Who or what an ask is about, read from its normalized text: asks for different groups are
 different commitments."""
-
-
-DENSE_FEATURES = (
-    "meaning",
-    "actions_jaccard",
-    "actions_both",
-    "actions_disjoint",
-    "groups_jaccard",
-    "groups_both",
-    "groups_disjoint",
-    "treaty_shared",
-    "first_word",
-    "length_ratio",
-    "log_shorter",
-    "log_longer",
-)
-"""The pair features besides the words' scores and the terms, in the model's order."""
 
 
 IntPairs = npt.NDArray[np.int64]

@@ -33,8 +33,13 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse  # type: ignore[import-untyped]
 
+from uprdex.pipeline.clusters.feature_names import (
+    CONTEXT_FEATURES,
+    DENSE_FEATURES,
+    RECURRENCE_FEATURES,
+)
 from uprdex.pipeline.clusters.normalize import normalize, strip_states
-from uprdex.pipeline.clusters.pair_features import DENSE_FEATURES, PairInputs, dense_features
+from uprdex.pipeline.clusters.pair_features import PairInputs, dense_features
 from uprdex.pipeline.clusters.records import ClusterItem
 from uprdex.pipeline.clusters.similarity import PendingScores, Similarity
 from uprdex.pipeline.clusters.treaties import load_treaties
@@ -73,28 +78,7 @@ DEFAULT_MODEL_DIR = RECURRENCE_DIR
 MODEL_FILE = RECURRENCE_FILE
 MODEL_FORMAT = RECURRENCE_FORMAT
 
-CONTEXT_FEATURES = (
-    "score",
-    "margin_later",
-    "margin_earlier",
-    "log_rank_later",
-    "log_rank_earlier",
-    "best_later",
-    "best_earlier",
-    "best_both",
-    "gap_second_later",
-    "log_words_later",
-    "log_words_earlier",
-    "earlier_compound",
-    "later_compound",
-    "subjects",
-    "rare_words",
-    "token_set",
-    "log_rank_subjects",
-    "log_rank_rare",
-    "margin_rare",
-)
-FEATURES = CONTEXT_FEATURES + tuple(f"pair_{name}" for name in DENSE_FEATURES)
+FEATURES = RECURRENCE_FEATURES
 """The features of each candidate pair, in the model's order."""
 
 Floats = npt.NDArray[np.float64]
@@ -394,7 +378,7 @@ class RecurrenceModel:
 
     @classmethod
     def load(cls, directory: Path | None = None) -> RecurrenceModel:
-        data = recurrence_file(directory, FEATURES)
+        data = recurrence_file(directory)
         return cls(
             np.array(data["coefficients"]),
             float(data["intercept"]),

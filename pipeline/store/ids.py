@@ -130,6 +130,11 @@ class Named:
         if self.ask is not None:
             return ""
         symbol, mark, paragraph = self.given.rpartition("#")
+        if mark and symbol.strip() and not paragraph.strip():  # "A/HRC/28/13#"
+            return (
+                f"{self.given}: no paragraph number after its '#' (an ask's id is the "
+                "report's symbol, '#' and the paragraph: A/HRC/28/15#115.22)"
+            )
         # As the CLI reads a symbol and paragraph: spaces dropped, the symbol in upper case. An
         # import's id ("thematic-list:A/HRC/28/15#115.1", "thematic-list:Slovenia#...") is said
         # as typed: its prefix and a State's name are no symbol.
