@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from uprdex.pipeline.states import load_states
-from uprdex.pipeline.store.folding import fold_apostrophes, folded_sql
+from uprdex.pipeline.store.folding import APOSTROPHES, fold_apostrophes, folded_sql
 from uprdex.pipeline.store.search_case import cased_sql
 from uprdex.pipeline.store.search_terms import search_terms
 
@@ -81,7 +81,7 @@ def filter_sql(where: RecFilter, words: str | None = None) -> tuple[str, list[An
     if where.theme:  # the exports' themes (views.chosen_themes), apostrophes as search folds them
         clauses.append(
             "r.id IN (SELECT recommendation_id FROM chosen_themes "
-            f"WHERE coalesce({folded_sql('theme')}, theme) = ? COLLATE NOCASE)"
+            f"WHERE coalesce({folded_sql('theme', APOSTROPHES)}, theme) = ? COLLATE NOCASE)"
         )
         params.append(fold_apostrophes(where.theme) or where.theme)
     if where.recurring:  # either end: a researcher asks which of a State's asks recur

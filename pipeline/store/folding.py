@@ -23,8 +23,13 @@ from uprdex.pipeline.text import APOSTROPHES
 
 __all__ = [
     "APOSTROPHES",
+    "EVIDENCE_SEARCHED",
+    "SEARCH_FOLDED",
     "fold_apostrophes",
+    "fold_asked",
     "fold_index",
+    "fold_table",
+    "fold_words",
     "folded_sql",
     "fts_phrase",
     "fts_phrases",
@@ -34,19 +39,33 @@ __all__ = [
 ]
 
 
-def fold_apostrophes(text: str) -> str | None:
-    """The text without its apostrophes ("Baha’is" -> "Bahais"); None when it holds none (the
-    full-text column is then empty, as `folded_sql` leaves it)."""
-    if not any(mark in text for mark in APOSTROPHES):
+# Hyphens printed inside a word ("co-operation", "non‑governmental"): full-text search reads
+# "co" "operation", never the word "cooperation" typed (schema 18). The minus sign, U+2010
+# HYPHEN, U+2011 NON-BREAKING HYPHEN and the soft hyphen; a dash ("–", "—") parts words.
+HYPHENS = "-\u2010\u2011\u00ad"
+# What the search index's folded columns drop: apostrophes and hyphens.
+SEARCH_FOLDED = APOSTROPHES + HYPHENS
+
+
+def fold_apostrophes(text: str, marks: str = APOSTROPHES) -> str | None:
+    """The text without its apostrophes ("Baha’is" -> "Bahais"), or without any of `marks`;
+    None when it holds none (the full-text column is then empty, as `folded_sql` leaves it)."""
+    if not any(mark in text for mark in marks):
         return None
-    return text.translate({ord(mark): None for mark in APOSTROPHES})
+    return text.translate(dict.fromkeys(map(ord, marks)))
+
+
+def fold_words(text: str) -> str | None:
+    """The text as the search index's folded columns read it: without its apostrophes and
+    hyphens ("Baha’is" -> "Bahais", "co-operation" -> "cooperation"); None without either."""
+    return fold_apostrophes(text, SEARCH_FOLDED)
 
 
 def fts_phrase(text: str) -> str:
     """A typed word or phrase as FTS5 reads it: quoted (never read as syntax), and, when it
-    holds an apostrophe, OR folded as the index folds it: "Baha'i" (the index reads "baha"
-    "i") or "Bahai" (which finds "Baha’is")."""
-    folded = fold_apostrophes(text)
+    holds an apostrophe or a hyphen, OR folded as the index folds it: "Baha'i" (the index
+    reads "baha" "i") or "Bahai" (which finds "Baha’is"); "co-operation" or "cooperation"."""
+    folded = fold_words(text)
     if folded is None or not folded.strip(string.punctuation + " "):
         return _fts_quoted(text)
     return f"({_fts_quoted(text)} OR {_fts_quoted(folded)})"
@@ -80,15 +99,16 @@ def marked_snippet(snippet: str, folded: str | None, text: str | None) -> str:
     """The snippet to show of `text` (FTS5's `snippet`, the words found between \\x02 and
     \\x03, "…" where cut): `snippet`, of the text as printed, unless the snippet of its folded
     column (`folded`) marks more words, as "Bahai" finds "Baha’is" only there; that one is
-    then shown with the text's apostrophes put back ("seven \\x02Baha’is\\x03 are fair")."""
+    then shown with the text's apostrophes and hyphens put back ("seven \\x02Baha’is\\x03
+    are fair", "\\x02co-operation\\x03")."""
     if not folded or not text or folded.count("\x02") <= snippet.count("\x02"):
         return snippet
     core = folded.removeprefix("…").removesuffix("…")
-    start = (fold_apostrophes(text) or text).find(core.replace("\x02", "").replace("\x03", ""))
+    start = (fold_words(text) or text).find(core.replace("\x02", "").replace("\x03", ""))
     if start < 0:  # not cut from this text (one that prints "…" itself): as printed
         return snippet
     # where each character of the folded text is in `text`
-    kept = [at for at, char in enumerate(text) if char not in APOSTROPHES]
+    kept = [at for at, char in enumerate(text) if char not in SEARCH_FOLDED]
     shown = ["…"] if folded.startswith("…") else []
     at = kept[start - 1] + 1 if start else 0
     for char in core:
@@ -98,7 +118,7 @@ def marked_snippet(snippet: str, folded: str | None, text: str | None) -> str:
         end = kept[start] + 1  # this character, after the apostrophes dropped before it
         shown.append(text[at:end])
         at, start = end, start + 1
-    while at < len(text) and text[at] in APOSTROPHES:  # "States’" ending the snippet
+    while at < len(text) and text[at] in SEARCH_FOLDED:  # "States’" ending the snippet
         shown.append(text[at])
         at += 1
     return "".join(shown) + ("…" if folded.endswith("…") else "")
@@ -118,14 +138,15 @@ def _fts_quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def folded_sql(column: str) -> str:
-    """`fold_apostrophes` of a column (or an expression) in SQL: NULL without an apostrophe,
-    so that the index reads no text twice."""
+def folded_sql(column: str, marks: str = SEARCH_FOLDED) -> str:
+    """`fold_words` of a column (or an expression) in SQL, or `fold_apostrophes` with
+    `marks=APOSTROPHES`: NULL without any of `marks`, so that the index reads no text twice."""
     folded = column
-    for mark in APOSTROPHES:
+    for mark in marks:
         folded = f"replace({folded}, {_literal(mark)}, '')"
-    marks = "".join(APOSTROPHES).replace("'", "''")
-    return f"CASE WHEN {column} GLOB '*[{marks}]*' THEN {folded} END"
+    # in a GLOB class "-" is a range unless it comes first
+    held = "".join(sorted(marks, key=lambda mark: mark != "-")).replace("'", "''")
+    return f"CASE WHEN {column} GLOB '*[{held}]*' THEN {folded} END"
 
 
 def _literal(text: str) -> str:
@@ -133,10 +154,11 @@ def _literal(text: str) -> str:
 
 
 # (table, its rowid, column searched, its full-text table): the two full-text indexes kept
-# beside a table (`content=`), rebuilt with the folded column.
+# beside a table (`content=`), rebuilt with the folded column (`fold_table`).
+EVIDENCE_SEARCHED = ("evidence", "id", "context", "evidence_fts")
 _SEARCHED = (
     ("recommendations", "rowid", "text", "recommendations_fts"),
-    ("evidence", "id", "context", "evidence_fts"),
+    EVIDENCE_SEARCHED,
 )
 
 
@@ -145,37 +167,49 @@ def fold_index(db: sqlite3.Connection) -> None:
     its full-text index rebuilt to read it; the parts a State asked for
     (`recommendation_asked_fts`) with theirs. (Schema 17 dropped the asks' column:
     `search_index.drop_folded_text`.)"""
-    for table, rowid, column, fts in _SEARCHED:
-        folded = f"folded_{column}"
-        # run again over an index that holds it (its version set back): SQLite has no ADD
-        # COLUMN IF NOT EXISTS, and table_info leaves generated columns out
-        if folded not in [row[1] for row in db.execute(f"PRAGMA table_xinfo({table})")]:
-            db.execute(
-                f"ALTER TABLE {table} ADD COLUMN {folded} TEXT "
-                f"GENERATED ALWAYS AS ({folded_sql(column)}) VIRTUAL"
-            )
-        for trigger in ("ai", "ad", "au"):
-            db.execute(f"DROP TRIGGER IF EXISTS {table}_{trigger}")
-        db.execute(f"DROP TABLE {fts}")
-        db.execute(
-            f"CREATE VIRTUAL TABLE {fts} USING fts5({column}, {folded}, content='{table}', "
-            f"content_rowid='{rowid}', tokenize='porter unicode61')"
-        )
-        insert = (
-            f"INSERT INTO {fts}(rowid, {column}, {folded}) "
-            f"VALUES (new.{rowid}, new.{column}, new.{folded});"
-        )
-        delete = (
-            f"INSERT INTO {fts}({fts}, rowid, {column}, {folded}) "
-            f"VALUES ('delete', old.{rowid}, old.{column}, old.{folded});"
-        )
-        db.execute(f"CREATE TRIGGER {table}_ai AFTER INSERT ON {table} BEGIN {insert} END")
-        db.execute(f"CREATE TRIGGER {table}_ad AFTER DELETE ON {table} BEGIN {delete} END")
-        db.execute(
-            f"CREATE TRIGGER {table}_au AFTER UPDATE OF {column} ON {table} "
-            f"BEGIN {delete} {insert} END"
-        )
-        db.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+    for searched in _SEARCHED:
+        fold_table(db, *searched)
+    fold_asked(db)
+
+
+def fold_table(db: sqlite3.Connection, table: str, rowid: str, column: str, fts: str) -> None:
+    """`table`'s folded column of `column` made again as `folded_sql` reads it, and its
+    full-text table `fts` rebuilt to read both (schema 15; 18 for evidence)."""
+    folded = f"folded_{column}"
+    for trigger in ("ai", "ad", "au"):  # a trigger that reads the column forbids dropping it
+        db.execute(f"DROP TRIGGER IF EXISTS {table}_{trigger}")
+    # made again over an index that holds it (its version set back, or an older folding): a
+    # generated column's expression cannot be altered, and table_info leaves it out
+    if folded in [row[1] for row in db.execute(f"PRAGMA table_xinfo({table})")]:
+        db.execute(f"ALTER TABLE {table} DROP COLUMN {folded}")
+    db.execute(
+        f"ALTER TABLE {table} ADD COLUMN {folded} TEXT "
+        f"GENERATED ALWAYS AS ({folded_sql(column)}) VIRTUAL"
+    )
+    db.execute(f"DROP TABLE {fts}")
+    db.execute(
+        f"CREATE VIRTUAL TABLE {fts} USING fts5({column}, {folded}, content='{table}', "
+        f"content_rowid='{rowid}', tokenize='porter unicode61')"
+    )
+    insert = (
+        f"INSERT INTO {fts}(rowid, {column}, {folded}) "
+        f"VALUES (new.{rowid}, new.{column}, new.{folded});"
+    )
+    delete = (
+        f"INSERT INTO {fts}({fts}, rowid, {column}, {folded}) "
+        f"VALUES ('delete', old.{rowid}, old.{column}, old.{folded});"
+    )
+    db.execute(f"CREATE TRIGGER {table}_ai AFTER INSERT ON {table} BEGIN {insert} END")
+    db.execute(f"CREATE TRIGGER {table}_ad AFTER DELETE ON {table} BEGIN {delete} END")
+    db.execute(
+        f"CREATE TRIGGER {table}_au AFTER UPDATE OF {column} ON {table} BEGIN {delete} {insert} END"
+    )
+    db.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+
+
+def fold_asked(db: sqlite3.Connection) -> None:
+    """The parts a State asked for (`recommendation_asked_fts`) indexed again, each text with
+    its folded one (`fold_words`; schema 15 and 18)."""
     asked = db.execute(
         "SELECT text, recommendation_id, name FROM recommendation_asked_fts"
     ).fetchall()
@@ -186,5 +220,5 @@ def fold_index(db: sqlite3.Connection) -> None:
     )
     db.executemany(
         "INSERT INTO recommendation_asked_fts VALUES (?, ?, ?, ?)",
-        [(text, fold_apostrophes(text), rec_id, name) for text, rec_id, name in asked],
+        [(text, fold_words(text), rec_id, name) for text, rec_id, name in asked],
     )

@@ -16,7 +16,7 @@ from typing import Any
 
 from uprdex.pipeline.model import AskPart
 from uprdex.pipeline.store.filters import RecFilter, filter_sql, fts_query, state_name
-from uprdex.pipeline.store.folding import fold_apostrophes
+from uprdex.pipeline.store.folding import fold_words
 from uprdex.pipeline.store.rows import (
     AddendumAnswer,
     ImportedLabel,
@@ -275,7 +275,7 @@ def matching_parts(
         whole = text or " ... ".join(texts)
         scratch.executemany(
             "INSERT INTO p(rowid, text, folded) VALUES (?, ?, ?)",
-            [(at, one, fold_apostrophes(one)) for at, one in [*enumerate(texts), (-1, whole)]],
+            [(at, one, fold_words(one)) for at, one in [*enumerate(texts), (-1, whole)]],
         )
         held: Counter[int] = Counter()
         terms = search_terms(words)

@@ -19,7 +19,7 @@ from uprdex.pipeline.names import BY_NAME, text_path
 from uprdex.pipeline.states import load_states
 from uprdex.pipeline.store.folding import fold_index
 from uprdex.pipeline.store.reviews import settle_reviews
-from uprdex.pipeline.store.search_index import SEARCH_FOOTNOTES, drop_folded_text
+from uprdex.pipeline.store.search_index import SEARCH_FOOTNOTES, drop_folded_text, fold_hyphens
 from uprdex.pipeline.store.stale import one_stale_value
 from uprdex.pipeline.views import (
     add_lists,
@@ -44,7 +44,7 @@ __all__ = [
     "view_columns",
 ]
 
-SCHEMA_VERSION = 17
+SCHEMA_VERSION = 18
 STATE_COMMENT = "state_comment"
 """Evidence kind of the State's own comment on a recommendation (addendum or WG report)."""
 
@@ -430,6 +430,9 @@ _MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     # 17: `recommendations.folded_text`, which only 16's triggers read, dropped; they fold the
     # text themselves (`search_index.drop_folded_text`).
     drop_folded_text,
+    # 18: the folded columns also drop hyphens ("co-operation" as "cooperation"):
+    # `search_index.fold_hyphens`.
+    fold_hyphens,
 )
 
 

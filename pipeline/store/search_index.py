@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import sqlite3
 
-from uprdex.pipeline.store.folding import folded_sql, marked_snippet
+from uprdex.pipeline.store.folding import (
+    EVIDENCE_SEARCHED,
+    fold_asked,
+    fold_table,
+    folded_sql,
+    marked_snippet,
+)
 
-__all__ = ["SEARCH_FOOTNOTES", "drop_folded_text", "shown_snippet", "snippets"]
+__all__ = ["SEARCH_FOOTNOTES", "drop_folded_text", "fold_hyphens", "shown_snippet", "snippets"]
 
 # The text of an ask's footnotes, one after the other, for full-text search (`row` is `new` or a
 # table's name).
@@ -47,17 +53,16 @@ _TRIGGERS = (
 # its own copy of both (no external content: `recommendations` has no column of the notes'
 # text, and a generated column cannot read a JSON list), filled from every row in the
 # migration's one transaction.
-SEARCH_FOOTNOTES = "\n".join(
-    [
-        *_DROP_TRIGGERS,
-        "DROP TABLE recommendations_fts;",
-        f"CREATE VIRTUAL TABLE recommendations_fts USING fts5({_COLUMNS}, "
-        "tokenize='porter unicode61');",
-        *_TRIGGERS,
-        f"INSERT INTO recommendations_fts(rowid, {_COLUMNS}) "
-        f"SELECT rowid, {_values('recommendations')} FROM recommendations;",
-    ]
+_REINDEX = (
+    *_DROP_TRIGGERS,
+    "DROP TABLE recommendations_fts;",
+    f"CREATE VIRTUAL TABLE recommendations_fts USING fts5({_COLUMNS}, "
+    "tokenize='porter unicode61');",
+    *_TRIGGERS,
+    f"INSERT INTO recommendations_fts(rowid, {_COLUMNS}) "
+    f"SELECT rowid, {_values('recommendations')} FROM recommendations;",
 )
+SEARCH_FOOTNOTES = "\n".join(_REINDEX)
 
 
 def drop_folded_text(db: sqlite3.Connection) -> None:
@@ -74,6 +79,18 @@ def drop_folded_text(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE recommendations DROP COLUMN folded_text")
     for statement in _TRIGGERS:
         db.execute(statement)
+
+
+def fold_hyphens(db: sqlite3.Connection) -> None:
+    """Schema 18: the folded columns also drop the hyphens printed in a word
+    (`folding.HYPHENS`), so that "cooperation" typed finds "co-operation" (full-text search
+    reads "co" "operation") and "nongovernmental" "non-governmental": the asks' index, its
+    triggers, evidence's generated column and its index, and the asked parts' index made
+    again from the text they hold (what they show is unchanged)."""
+    for statement in _REINDEX:
+        db.execute(statement)
+    fold_table(db, *EVIDENCE_SEARCHED)
+    fold_asked(db)
 
 
 def snippets(table: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 from uprdex.pipeline.model import Addendum, Citation, DocumentRow, ImportedRec, ThemeHit, WgReport
 from uprdex.pipeline.settings import EvidenceSettings
 from uprdex.pipeline.states import load_states
-from uprdex.pipeline.store.folding import fold_apostrophes
+from uprdex.pipeline.store.folding import fold_words
 from uprdex.pipeline.store.linking import link_citations, link_imports
 from uprdex.pipeline.store.rematch import match_paraphrases
 from uprdex.pipeline.store.responses import refresh_responses, response_source
@@ -468,6 +468,6 @@ def _write_parts(db: sqlite3.Connection, sha256: str, report: WgReport) -> None:
                 words[name].append(note.text)
         for name, texts in words.items():
             text = " ... ".join(texts)
-            asked.append((text, fold_apostrophes(text), rec_id, name))
+            asked.append((text, fold_words(text), rec_id, name))
     db.executemany("INSERT OR IGNORE INTO recommendation_parts VALUES (?,?,?,?)", parts)
     db.executemany("INSERT INTO recommendation_asked_fts VALUES (?,?,?,?)", asked)
