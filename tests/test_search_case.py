@@ -48,6 +48,23 @@ def test_who_in_capitals_is_the_organization_not_the_pronoun(
         assert _ids(found.stdout) >= {WHO_ASK, *WHO_PRONOUN}, (words, found.output)
 
 
+# A word typed in capitals that is no abbreviation (caps lock: "TORTURE") found nothing, and
+# nothing said why; the search says how to match any case when lower case finds more.
+@pytest.mark.parametrize("command", [["search"], ["recs", "--search"]])
+def test_a_search_in_capitals_says_when_lower_case_finds_more(
+    index: Path, command: list[str]
+) -> None:
+    found = cli(*command, "TORTURE", "--index", index)
+    assert found.exit_code == 0, found.output
+    assert _ids(found.stdout) == set(), found.output
+    assert "TORTURE matched only where printed in capitals" in found.stderr, found.output
+    assert found.stderr.rstrip().endswith("in lower case it matches any case: torture")
+    assert _ids(cli(*command, "torture", "--index", index).stdout), "the fixtures ask on torture"
+    # WHO: lower case finds the pronoun too, and the note says so; lower case says nothing
+    assert "matched only where printed in capitals" in cli(*command, "WHO", "--index", index).stderr
+    assert "capitals" not in cli(*command, "torture", "--index", index).stderr
+
+
 @pytest.mark.parametrize("command", [["search"], ["recs", "--search"]])
 def test_aids_in_capitals_is_not_legal_aid(index: Path, command: list[str]) -> None:
     found = cli(*command, "AIDS", "--state-under-review", "Malawi", "--index", index)

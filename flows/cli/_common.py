@@ -18,7 +18,7 @@ from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderHook,
 from rich.markup import escape
 from rich.segment import Segment
 
-from uprdex.flows.cli._meant import did_you_mean, theme_meant
+from uprdex.flows.cli._meant import capitals_line, did_you_mean, theme_meant
 from uprdex.flows.exit_codes import EXIT_CLOSED_PIPE, EXIT_USAGE
 from uprdex.pipeline.config import Config, ConfigError, load_config
 from uprdex.pipeline.errors import BadIndexError, OutputError
@@ -366,13 +366,10 @@ def rec_filter(
             )
     given = {key: options[key] for key in RecFilter.__dataclass_fields__ if key in options}
     where = RecFilter(**given)
-    widened = (
-        widened_line(store, where, where.search, None)
-        if store is not None and where.search
-        else None
-    )
-    if widened:
-        err.print(widened)
+    if store is not None and where.search:
+        for line in (widened_line(store, where, where.search, None), capitals_line(store, where)):
+            if line:
+                err.print(line)
     return where
 
 

@@ -1,12 +1,20 @@
 """What a name a researcher misspelt likely means: a State's, a theme's (the CLI's warnings
-of a filter that matches nothing)."""
+of a filter that matches nothing); what a search typed in capitals meant."""
 
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from rich.markup import escape
 
 from uprdex.pipeline.text import closest_spelling
+
+if TYPE_CHECKING:
+    from uprdex.pipeline.store import RecFilter, Store
 
 
 def did_you_mean(given: str, known: Iterable[str], said: Mapping[str, str] | None = None) -> str:
@@ -43,3 +51,33 @@ def theme_meant(given: str, themes: Iterable[str]) -> str:
         return ""
     listed = held[0] if len(held) == 1 else f"{', '.join(held[:-1])} or {held[-1]}"
     return f" (did you mean {listed}?)"
+
+
+def capitals_line(
+    store: Store, where: RecFilter, words: str | None = None, found: int | None = None
+) -> str | None:
+    """Of a search with words typed in capitals (read as abbreviations: WHO, not "who"), the
+    line to say on stderr when the words in lower case find more asks ("TORTURE" typed with
+    caps lock finds none); None otherwise. `found`: how many asks `search` found, None for a
+    filter's --search (`words` then its words)."""
+    from uprdex.pipeline.store.search_case import capitals
+
+    words = where.search if words is None else words
+    typed = capitals(words or "")
+    if not typed:
+        return None
+    lower = re.sub(rf"\b({'|'.join(map(re.escape, typed))})(?=s?\b)", _lower, words or "")
+    if found is None:
+        more = store.matching(replace(where, search=lower)) > store.matching(where)
+    else:
+        more = store.search(lower, where, 1).matched > found
+    if not more:
+        return None
+    return (
+        f"[yellow]note[/] {escape(', '.join(typed))} matched only where printed in capitals, "
+        f"as an abbreviation; in lower case it matches any case: {escape(shlex.quote(lower))}"
+    )
+
+
+def _lower(match: re.Match[str]) -> str:
+    return match.group().lower()

@@ -33,6 +33,7 @@ from uprdex.flows.cli._common import (
     unknown_id,
     widened_line,
 )
+from uprdex.flows.cli._meant import capitals_line
 from uprdex.flows.cli._unread import may_be, unread_lines
 from uprdex.flows.exit_codes import EXIT_SOME_FAILED, EXIT_USAGE
 from uprdex.pipeline.model import AskPart
@@ -336,6 +337,7 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
         found = store.search(words, where, limit)
         pending = pending_note(store, where, words)
         widened = widened_line(store, where, words, found.matched)
+        cased = capitals_line(store, where, words, found.matched)
     for hit in found.hits:
         rec = hit.recommendation
         if as_json:
@@ -371,10 +373,9 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
             out.print(f"  {line}")
     if not as_json:
         out.print(shown_of(len(found.hits), found.matched, "result"))
-    if widened:
-        err.print(widened)
-    if pending:
-        err.print(pending)
+    for note in (widened, cased, pending):
+        if note:
+            err.print(note)
 
 
 @click.command()
