@@ -126,8 +126,10 @@ REPORTED_ASK = re.compile(
 )
 # "(c) ... that the Government continue ...", "(c) encouraged the Tongan Government to consider".
 GOVERNMENT = re.compile(r"the(?:\s+[A-Z]\w+)?\s+Government")
-# "Sri Lanka should work with ...", "Malaysia to sign ...": between the State and the ask's verb.
-SUBJECT_LINK = re.compile(r"^(?:should|to)\s+")
+# "Sri Lanka should work with ...", "Malaysia to sign ...": between the State and the ask's verb;
+# and "that" printed twice: "Mexico recommended that China that consider positively declaring a
+# moratorium ..." (China 2009, 38).
+SUBJECT_LINK = re.compile(r"^(?:should|to|that)\s+")
 
 # "Denmark recommended", "It further recommended", "... and recommended": a recommending
 # sentence of a State, not "the Committee against Torture recommended the clarification".
@@ -271,10 +273,13 @@ def _body_recommendation(
                     "sentences: the last is taken (it may hold more than this ask)"
                 )
             start, ask = sentences[index].start(), sentences[index].group()
+            start, ask = _unsaid(ask, start, states)
     else:
         sentence = RECOMMENDING_SENTENCE.search(text)
         ask = sentence.group() if sentence else text
         start = sentence.start() if sentence else 0
+        if sentence:
+            start, ask = _unsaid(ask, start, states)
     state = (
         leading_state(text, states)
         or _subject_state(text[:start], states)
@@ -299,6 +304,22 @@ def _body_recommendation(
         ),
         position_detail=refusal_detail(lead_in.text, position),
     )
+
+
+def _unsaid(sentence: str, start: int, states: StateTable) -> tuple[int, str]:
+    """A recommending sentence taken as an ask, and where it starts, without the words that
+    report it when they name the State asked: "It recommended that Uzbekistan reinforce the
+    protection of human rights defenders ..." (Uzbekistan 2009, 44) as "reinforce ...", as a
+    lettered ask gives it (`_unreported`); "Mexico recommended considering the ratification
+    ..." stays as printed."""
+    for verb in STATE_RECOMMENDED.finditer(sentence):
+        if _recommends(sentence[: verb.start()], states):
+            said = sentence[verb.start() :]
+            ask = _unreported(said, states)
+            if ask == said:
+                break
+            return start + len(sentence) - len(ask), ask
+    return start, sentence
 
 
 def _unreported(ask: str, states: StateTable) -> str:

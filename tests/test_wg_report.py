@@ -582,6 +582,42 @@ def test_a_cited_letter_past_the_recommending_sentences_takes_the_last() -> None
     assert "the last is taken" in rec.warnings[0]
 
 
+def test_a_cited_ask_taken_from_its_sentence_drops_the_words_that_report_it() -> None:
+    # review38 finding 1: Uzbekistan 2009 (A/HRC/10/83) paragraph 107 cites "44" (renumbered 5
+    # here), which prints no letters and one recommending sentence after Belgium's question.
+    report = parse_wg_report(
+        _document(
+            [
+                "1. The Working Group on the Universal Periodic Review held its third session.",
+                "2. The delegation of Uzbekistan was headed by the Chairman of the Centre.",
+                "3. The troika was composed of Canada, Egypt and Mexico.",
+                "4. The national report was presented by the head of the delegation.",
+                "5. Underlining the important role of human rights defenders, Belgium asked "
+                "about the",
+                "composition and the mandate of the national association for non-governmental "
+                "and non-profit",
+                "organizations. It recommended that Uzbekistan reinforce the protection of "
+                "human rights",
+                "defenders and free those who are still detained in their capacity as human "
+                "rights defenders.",
+                "II. Conclusions and/or recommendations",
+                "6. The following recommendations did not enjoy the support of Uzbekistan: "
+                "Uzbekistan",
+                "considers the recommendations contained in paragraphs 5 as unacceptable "
+                "because factually",
+                "wrong.",
+            ]
+        )
+    )
+    rec = by_paragraph(report)["5"]
+    assert rec.text == (
+        "reinforce the protection of human rights defenders and free those who are still "
+        "detained in their capacity as human rights defenders"
+    )
+    assert rec.recommending_states == ("Belgium",)
+    assert rec.position is Position.NOTED
+
+
 def test_a_state_that_agreed_on_the_following_supports_them() -> None:
     lead_in = (
         "60. The State under review considered the recommendations made during the interactive "
@@ -632,6 +668,8 @@ def test_a_recommending_sentence_after_the_letters_is_one_more_ask() -> None:
     )
     recs = by_paragraph(report)
     assert sorted(recs) == ["5(a)", "5(b)", "5(c)"]
+    # review38: the ask without the words that report it, "that" printed twice included
+    assert recs["5(c)"].text.startswith("consider positively declaring a moratorium")
     assert recs["5(c)"].text.endswith(
         "consider positively declaring a moratorium on the application of the death penalty "
         "with a view to abolishing it"
