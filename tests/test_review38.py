@@ -359,3 +359,25 @@ def test_asks_that_ask_different_things_are_not_one_cluster(corpus_index: Path, 
     asks = _asks(corpus_index)
     first, second = (_id(paragraph) for paragraph in OTHER_CLUSTER[topic])
     assert asks[first]["cluster_id"] != asks[second]["cluster_id"]
+
+
+# Finding 8. A paragraph of the interactive dialogue whose asks the conclusions cite by letter
+# was said to hold none. p. 24, 107 cites "33 (a, b)", "79 (d, f, g, h)": `uprdex show
+# A/HRC/10/83#33` said "no recommendation 33 in A/HRC/10/83 in the index", with no suggestion,
+# where "#104" suggests "the asks of paragraph 104, A/HRC/10/83#104.1 to A/HRC/10/83#104.31".
+@pytest.mark.corpus
+@pytest.mark.parametrize(
+    ("paragraph", "meant"),
+    [
+        ("33", f"{EARLIER}#33(a) or {EARLIER}#33(b)"),
+        ("79", f"{EARLIER}#79(d), {EARLIER}#79(f), {EARLIER}#79(g) or {EARLIER}#79(h)"),
+    ],
+)
+def test_a_dialogue_paragraph_suggests_its_lettered_asks(
+    corpus_index: Path, paragraph: str, meant: str
+) -> None:
+    result = cli("show", f"{EARLIER}#{paragraph}", "--index", corpus_index)
+    assert result.exit_code == 2, result.output
+    assert f"no recommendation {paragraph} in {EARLIER} in the index; did you mean {meant}?" in (
+        " ".join(result.output.split())
+    )

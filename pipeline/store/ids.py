@@ -203,7 +203,14 @@ def named(db: sqlite3.Connection, given: str) -> Named:
         # "90": paragraph 90's asks, before those that print "90." inside another paragraph
         meant = _paragraph_asks(db, symbol.upper(), paragraph)
         whole = bool(meant)
-        meant = [meant[0], meant[-1]] if whole else _as_printed(db, symbol.upper(), paragraph)
+        meant = (
+            [meant[0], meant[-1]]
+            if whole
+            else [
+                *_lettered_asks(db, symbol.upper(), paragraph),
+                *_as_printed(db, symbol.upper(), paragraph),
+            ]
+        )
     return Named(
         given.strip(),
         None,
@@ -323,6 +330,27 @@ def _as_printed(db: sqlite3.Connection, symbol: str, number: str) -> list[str]:
         )
     ]
     return sorted(found, key=_paragraph_order)
+
+
+# "33(a)": an ask a cycle-1 lead-in cites by its paragraph of the interactive dialogue and letter
+_LETTERED = re.compile(r"(\d{1,3})\([a-z]\)")
+
+
+def _lettered_asks(db: sqlite3.Connection, symbol: str, number: str) -> list[str]:
+    """The asks of report `symbol` that a paragraph of its interactive dialogue holds under
+    letters, in order: "33" of A/HRC/10/83 is 33(a) and 33(b), "79" 79(d), 79(f), 79(g), 79(h)
+    (the ones its paragraph 107 cites)."""
+    number = number.strip(" .")
+    return sorted(
+        (
+            rec
+            for rec, paragraph in db.execute(
+                "SELECT id, paragraph FROM recommendations WHERE document_symbol = ?", [symbol]
+            )
+            if (lettered := _LETTERED.fullmatch(paragraph or "")) and lettered[1] == number
+        ),
+        key=_paragraph_order,
+    )
 
 
 def _paragraph_asks(db: sqlite3.Connection, symbol: str, number: str) -> list[str]:
