@@ -381,3 +381,31 @@ def test_a_dialogue_paragraph_suggests_its_lettered_asks(
     assert f"no recommendation {paragraph} in {EARLIER} in the index; did you mean {meant}?" in (
         " ".join(result.output.split())
     )
+
+
+# Finding 9. A theme typed as a researcher names it is not suggested: `uprdex recs --theme
+# children` (the theme is "Rights of the Child", 43 asks here) and `--theme "child labour"`
+# ("Labour", 25) each said "is not a theme of this index, whose themes are: ..." (46 names) with
+# no "did you mean", as `--theme torture` has.
+@pytest.mark.corpus
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("children", "Rights of the Child"), ("child labour", "Labour or Rights of the Child")],
+)
+def test_a_theme_named_by_a_longer_form_of_its_words_is_suggested(
+    corpus_index: Path, typed: str, meant: str
+) -> None:
+    done = cli("recs", "--theme", typed, "--index", corpus_index)
+    assert done.exit_code == 0, done.output
+    assert f"(did you mean {meant}?)" in " ".join(done.output.split()), done.output[:400]
+
+
+# Finding 10. `--response` is read in one case only: `uprdex recs --response Noted` (UPR Info's
+# export prints "Noted") is a usage error, where --theme and the States are read in any case.
+@pytest.mark.corpus
+def test_a_response_is_read_in_any_case(corpus_index: Path) -> None:
+    typed = cli("recs", "--response", "Noted", "--limit", "0", "--index", corpus_index)
+    assert typed.exit_code == 0, typed.output
+    lower = cli("recs", "--response", "noted", "--limit", "0", "--index", corpus_index)
+    assert typed.output == lower.output
+    assert "101 recommendations" in typed.output

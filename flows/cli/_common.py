@@ -130,9 +130,10 @@ FILTER_OPTIONS = (
     click.option("--cycle", type=click.IntRange(min=1), help="UPR cycle (1, 2, 3, 4)."),
     click.option(
         "--response",
-        type=click.Choice([position.value for position in Position]),
+        # any case, as --theme and the States: "Noted" as UPR Info's export prints it
+        type=click.Choice([position.value for position in Position], case_sensitive=False),
         help="The State's latest known position: supported, noted, pending (will be examined, "
-        "no answer yet) or unknown.",
+        "no answer yet) or unknown, any case.",
     ),
     click.option(
         "--theme",

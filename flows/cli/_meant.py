@@ -33,24 +33,30 @@ _THEME_WORD = re.compile(r"[^\W_]+")
 def theme_meant(given: str, themes: Iterable[str]) -> str:
     """' (did you mean Torture and other CID treatment?)': the theme a misspelt `given` is
     closest to (`did_you_mean`), else the themes whose names hold each of its words, each as
-    a word or the start of one ("torture", "disappearance"), or '' when none does."""
+    a word, the start of one ("torture", "disappearance") or one's longer form ("children":
+    Rights of the Child), else those holding any of its words of four letters or more ("child
+    labour": Labour or Rights of the Child), or '' when none does."""
     names = list(themes)
     close = did_you_mean(given, names)
     typed = _THEME_WORD.findall(given.casefold())
     if close or not typed:
         return close
-    held = [
-        theme
-        for theme in names
-        if all(
-            any(word.startswith(part) for word in _THEME_WORD.findall(theme.casefold()))
-            for part in typed
-        )
+    held = [theme for theme in names if all(_holds(theme, part) for part in typed)] or [
+        theme for theme in names if any(_holds(theme, part) for part in typed if len(part) >= 4)
     ]
     if not held:
         return ""
     listed = held[0] if len(held) == 1 else f"{', '.join(held[:-1])} or {held[-1]}"
     return f" (did you mean {listed}?)"
+
+
+def _holds(theme: str, typed: str) -> bool:
+    """Does a theme's name hold the typed word, as a word, the start of one, or one's longer
+    form ("children" of "Rights of the Child", a word of four letters or more)?"""
+    return any(
+        word.startswith(typed) or (len(word) >= 4 and typed.startswith(word))
+        for word in _THEME_WORD.findall(theme.casefold())
+    )
 
 
 def capitals_line(
