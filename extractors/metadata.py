@@ -242,9 +242,9 @@ MONTH = (
 )
 _YEAR_PRINTED = r"(?:19|20)\d{2}"
 # A printed date, as precise as printed: "26 June 2014", "14 Jun, 2008", "June 26, 2014",
-# "November 2019".
+# "November 2019"; and "5 July2013", its space lost (A/HRC/24/7's "Distr.: General 5 July2013").
 DATE = re.compile(
-    rf"\b(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{MONTH}),?\s+(?P<year>{_YEAR_PRINTED})"
+    rf"\b(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{MONTH}),?\s*(?P<year>{_YEAR_PRINTED})"
     rf"|(?P<us_month>{MONTH})\s+(?P<us_day>\d{{1,2}})(?:st|nd|rd|th)?,\s+(?P<us_year>{_YEAR_PRINTED})"
     rf"|(?P<only_month>{MONTH}),?\s+(?P<only_year>{_YEAR_PRINTED}))\b"
 )
@@ -254,7 +254,7 @@ DATE = re.compile(
 # issue date of a UN document. A decision's first page also quotes "resolution 60/251 of 15
 # March 2006" before it, in text order.
 _DISTRIBUTED = re.compile(
-    rf"{UN_MASTHEAD.pattern}\s+(?:A/\S+\s+)?(?=\d{{1,2}}\s+(?:{'|'.join(_MONTHS)})\s)",
+    rf"{UN_MASTHEAD.pattern}\s+(?:A/\S+\s+)?(?=\d{{1,2}}\s+(?:{'|'.join(_MONTHS)})(?:\s|{_YEAR_PRINTED}))",
     re.IGNORECASE,
 )
 

@@ -168,6 +168,17 @@ def test_a_document_without_a_symbol_is_dated_by_its_own_date_not_one_it_quotes(
     assert (find_date(text), find_year(text)) == (date, int(date[:4]))
 
 
+def test_a_date_printed_without_its_space_is_read() -> None:
+    # review38: A/HRC/24/7 (Uzbekistan 2013) p. 1 as its text layer reads it; its date was null
+    uzbekistan_2013 = (
+        "GE.13-15479\nHuman Rights Council\nTwenty-fourth session\nAgenda item 6\nUniversal "
+        "Periodic Review\nReport of the Working Group on the Universal\nPeriodic Review*\n"
+        "Uzbekistan\nUnited Nations A/HRC/24/7\nGeneral Assembly Distr.: General\n5 July2013\n"
+        "Original: English\n"
+    )
+    assert (find_date(uzbekistan_2013), find_year(uzbekistan_2013)) == ("2013-07-05", 2013)
+
+
 def test_the_state_an_ngo_report_is_about_when_it_names_another_once() -> None:
     shadow = (
         "Slovenian Roma civil society coalition - shadow report, May 2018\n1. Slovenia "
