@@ -8,6 +8,7 @@ clusters otherwise."""
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from helpers import asks_by_id, cli, shared_ingested
+from helpers import SHARED, asks_by_id, cli, shared_ingested
 
 CORPUS = (
     "wg_reports/uzbekistan2009.pdf",  # A/HRC/10/83, cycle 1 (session 3, December 2008)
@@ -422,3 +423,42 @@ def test_the_2013_report_has_its_date(corpus_index: Path) -> None:
         record["symbol"]: record["date"] for record in map(json.loads, exported.output.splitlines())
     }
     assert dated == {EARLIER: "2009-03-11", LATER: "2013-07-05"}
+
+
+@pytest.fixture(scope="module")
+def imported_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The two reports and UPR Info's rows for Uzbekistan (sessions 3 and 16), imported."""
+    folder = tmp_path_factory.mktemp("review38-upr-info")
+    index = shared_ingested(CORPUS, folder / "index.sqlite")
+    with (SHARED / "upr_info" / "upr_info_sessions_1-20.csv").open(encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        rows = [row for row in reader if row["To"] == "Uzbekistan"]
+        fields = reader.fieldnames
+    assert fields and len(rows) == 346
+    with (folder / "uzbekistan.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    done = cli("import", "upr-info", folder / "uzbekistan.csv", "--index", index)
+    assert done.exit_code == 0, done.output
+    return index
+
+
+# Finding 12. The WG report and UPR Info disagree, silently. A/HRC/10/83 p. 21 prints 104.30
+# "Immediately cease all public support for the employment of children in cotton harvesting and
+# that the Government publicly condemn and effectively combat all forms of child labour (
+# Germany)" among the asks that "enjoy the support of Uzbekistan" (para 104); UPR Info's row of
+# it says Noted. With the export imported, the ask is supported (A/HRC/10/83 para 104) and its
+# `response_conflict` is empty, where README says it is "empty unless two sources disagree". (The
+# import answers what the report leaves pending: 105.1-105.12 noted, 135.1-135.14 supported, as
+# UPR Info says.)
+@pytest.mark.corpus
+@pytest.mark.xfail(
+    strict=True,
+    reason="review38 finding 12: A/HRC/10/83 104.30 is supported in the report (para 104) and "
+    "Noted in UPR Info's export; response_conflict says nothing",
+)
+def test_a_report_and_upr_info_that_disagree_say_so(imported_index: Path) -> None:
+    ask = _asks(imported_index)[f"{EARLIER}#104.30"]
+    assert ask["response"] == "supported"
+    assert ask["response_conflict"], ask["response_source"]
