@@ -154,6 +154,14 @@ RECOMMENDING_SENTENCE = re.compile(
     r"(?:[^.]|\.(?!\s+(?-i:[A-Z])))*\brecommend.*?(?:\.(?=\s+(?-i:[A-Z]))|$)", re.IGNORECASE
 )
 
+# "(b) to eliminate restrictions on the activities of human rights NGOs, and wished to know
+# whether restrictions continue ..." (Uzbekistan 2009, 50), "(a) pass the Freedom of Information
+# Bill and requested further information ..." (Ghana 2008, 38): the recommending State goes on to
+# ask or note something, which is no part of its ask.
+REPORTING_CLAUSE = re.compile(
+    r",?\s+and\s+(?:also\s+)?(?:wished|asked|enquired|inquired|requested|noted|welcomed)\b"
+)
+
 _TRAILING_JOINER = re.compile(r"[\s;,.]*(?:\b(?:and|or)\b)?[\s;,.]*$")
 
 
@@ -290,7 +298,7 @@ def _body_recommendation(
     position = position_of(lead_in.text)
     yield Recommendation(
         paragraph=f"{number}({letter})" if letter else str(number),
-        text=_TRAILING_JOINER.sub("", ask.strip(" :;,")),
+        text=_TRAILING_JOINER.sub("", _unasked(ask).strip(" :;,")),
         recommending_states=(state,) if state else (),
         position=position,
         position_paragraph=str(lead_in.number),
@@ -304,6 +312,17 @@ def _body_recommendation(
         ),
         position_detail=refusal_detail(lead_in.text, position),
     )
+
+
+def _unasked(ask: str) -> str:
+    """A cited ask without the question or note its State goes on to (`REPORTING_CLAUSE`),
+    unless a recommendation follows there: "Poland noted that ... and asked about the
+    Government's intentions to change this system and recommended the abolition ..."
+    (Turkmenistan 2009, 23 (c)) stays whole."""
+    clause = REPORTING_CLAUSE.search(ask)
+    if clause is None or "recommend" in ask[clause.end() :].lower():
+        return ask
+    return ask[: clause.start()]
 
 
 def _unsaid(sentence: str, start: int, states: StateTable) -> tuple[int, str]:

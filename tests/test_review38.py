@@ -74,6 +74,18 @@ def test_a_cited_ask_taken_from_its_sentence_drops_the_words_that_report_it(
     assert asks[f"{EARLIER}#48(c)"]["text"].startswith("Mexico recommended considering the")
 
 
+# Finding 13. A cited lettered ask ran on into the question its State asks next. p. 10, 50:
+# "Spain enquired about Uzbekistan's readiness (b) to eliminate restrictions on the activities
+# of human rights NGOs, and wished to know whether restrictions continue to be imposed on the
+# activities of Human Rights Watch." 50(b)'s text held the question ("Eliminate restrictions on
+# the activities of human rights NGOs", UPR Info's row).
+@pytest.mark.corpus
+def test_a_cited_ask_ends_before_the_question_its_state_asks_next(corpus_index: Path) -> None:
+    spain = _asks(corpus_index)[f"{EARLIER}#50(b)"]
+    assert spain["text"] == "to eliminate restrictions on the activities of human rights NGOs"
+    assert spain["recommending_states"] == ["Spain"]
+
+
 # Finding 2. Search misses the reports' misprint of a treaty's name and the Red Cross's
 # abbreviation. p. 24, 136.15 "Ratify the Rome Statue of the International Criminal Court and the
 # Agreement on the Privileges and Immunities ... (Estonia)"; p. 25, 136.19 "... and the Rome
