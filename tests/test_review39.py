@@ -302,6 +302,26 @@ def test_a_gender_perspective_and_consulting_stakeholders_are_not_one_cluster(
     assert asks[f"{EARLIER}#56.3"]["cluster_id"] != asks[f"{EARLIER}#56.4"]["cluster_id"]
 
 
+# p. 19-20: the cluster of 123.27 ("... adopt comprehensive anti-discrimination legislation
+# (Canada); Adopt a comprehensive anti-discrimination legislation (Brazil)"), 123.29 (an
+# anti-discrimination law, three States) and 123.36 (Iran, racism and "a comprehensive
+# anti-discrimination law") is named, in `clusters`, the exports and the report, by its one
+# member that asks no law: 123.31 "Adopt comprehensive anti-discrimination strategies (Egypt)".
+@pytest.mark.corpus
+@pytest.mark.xfail(
+    strict=True,
+    reason="review39 finding 7: the cluster of asks for an anti-discrimination law (123.27, "
+    "123.29, 123.36) is named by 123.31 'Adopt comprehensive anti-discrimination strategies'",
+)
+def test_a_cluster_of_asks_for_a_law_is_named_by_an_ask_for_a_law(corpus_index: Path) -> None:
+    import uprdex
+
+    cluster_id = _asks(corpus_index)[f"{LATER}#123.29"]["cluster_id"]
+    with uprdex.open_index(corpus_index) as index:
+        (cluster,) = [c for c in index.clusters() if c["cluster_id"] == cluster_id]
+    assert re.search(r"\b(?:law|legislation)\b", cluster["canonical_text"]), cluster
+
+
 # Finding 8. Themes: a theme the ask names in words hidden, and one it does not name shown.
 HIDDEN_THEMES = {
     # p. 18, 123.10 "Withdraw its reservations to Article 40 of CRC (Uruguay)": International
