@@ -1,10 +1,10 @@
 """review39: uprdex used as a human-rights researcher following Switzerland's UPR would, on
 Switzerland 2008 (A/HRC/8/41) and 2012 (A/HRC/22/11), each finding pinned as a test; an
 xfail(strict) one fails on today's code. The texts are quoted as the reports print them (pages
-are the PDF's, 1-based). Every paragraph number, recommending State, response and page of the 174
-asks was checked against the PDFs' text, and every text is printed as uprdex gives it, word for
-word; the findings are in one cited ask of 2008, the ids `show` suggests, search, themes, "asked
-before" and clusters."""
+are the PDF's, 1-based). Every paragraph number, text, recommending State, response and page of
+the 174 asks was checked against the PDFs' text: all are right, word for word, but two asks of
+2008 that paragraph 58 cites (findings 1 and 2); the other findings are in the ids `show`
+suggests, search, "asked before", clusters and themes."""
 
 from __future__ import annotations
 
