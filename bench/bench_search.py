@@ -256,7 +256,7 @@ def capitals_report(store: Store) -> None:
     )
     for words in CAPITALS:
         shown = []
-        for clause in ("", cased_sql(words, "recommendations_fts")):
+        for clause in ("", cased_sql(tuple(search_terms(words)), "recommendations_fts")):
             times, found = [], 0
             for _ in range(5):
                 start = time.perf_counter()

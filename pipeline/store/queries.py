@@ -15,7 +15,7 @@ from contextlib import closing
 from typing import Any
 
 from uprdex.pipeline.model import AskPart
-from uprdex.pipeline.store.filters import RecFilter, filter_sql, fts_query, state_name
+from uprdex.pipeline.store.filters import RecFilter, filter_sql, state_name, terms_query
 from uprdex.pipeline.store.folding import fold_words
 from uprdex.pipeline.store.rows import (
     AddendumAnswer,
@@ -194,10 +194,9 @@ def search(
     A document without a symbol is named by its path as `shown` gives it (path, SHA-256)."""
     where = where or RecFilter()
     sql, params = filter_sql(where, text)
-    query = fts_query(text, where.widen)
-    cased = [
-        cased_sql(text, fts, where.widen, "f") for fts in ("recommendations_fts", "evidence_fts")
-    ]
+    terms = tuple(search_terms(text, where.widen))
+    query = terms_query(terms)
+    cased = [cased_sql(terms, fts, "f") for fts in ("recommendations_fts", "evidence_fts")]
     # One row per recommendation, its best place (SQLite gives the bare columns of an
     # aggregate query with one min() the values of the row with that minimum), counted by the
     # window before LIMIT cuts them; no snippet yet: made for every match, it cost most.
