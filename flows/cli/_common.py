@@ -18,7 +18,7 @@ from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderHook,
 from rich.markup import escape
 from rich.segment import Segment
 
-from uprdex.flows.cli._meant import capitals_line, did_you_mean, theme_meant
+from uprdex.flows.cli._meant import did_you_mean, search_notes, theme_meant
 from uprdex.flows.exit_codes import EXIT_CLOSED_PIPE, EXIT_USAGE
 from uprdex.pipeline.config import Config, ConfigError, load_config
 from uprdex.pipeline.errors import BadIndexError, OutputError
@@ -324,8 +324,8 @@ def rec_filter(
     """The filters a command was given, with a warning for a State name uprdex does not know,
     for a theme the index `store` gives no recommendation and for a cycle or State none of its
     recommendations (of its `documents`, for `export --what documents`) holds ("no cycle 7 in
-    this index: it holds cycles 1, 2"), and a note of what else --search searched
-    (`widened_line`)."""
+    this index: it holds cycles 1, 2"), and the notes on what its --search searched
+    (`search_notes`)."""
     from uprdex.pipeline.states import load_states
     from uprdex.pipeline.store import RecFilter
 
@@ -366,10 +366,9 @@ def rec_filter(
             )
     given = {key: options[key] for key in RecFilter.__dataclass_fields__ if key in options}
     where = RecFilter(**given)
-    if store is not None and where.search:
-        for line in (widened_line(store, where, where.search, None), capitals_line(store, where)):
-            if line:
-                err.print(line)
+    if store is not None:
+        for line in search_notes(store, where):
+            err.print(line)
     return where
 
 
@@ -411,35 +410,6 @@ def _say_not_held(held: list[str], option: str, given: str, value: str) -> None:
     err.print(
         f"[yellow]warning[/] --{option.replace('_', '-')} {escape(given)}: "
         f"{escape(none.format(value))} in this index: it holds {escape(listed)}"
-    )
-
-
-def widened_line(store: Store, where: RecFilter, words: str, found: int | None) -> str | None:
-    """The line to say on stderr of the other names a search also searched for its words
-    ("also searched: CAT, UNCAT (for "Convention against Torture")"), so that a result
-    without them reads right, with how to search the words as typed only; None unless the
-    other names found an ask the words as typed do not. `found`: how many asks `search` found
-    for its `words` (in their text or evidence), None for a filter's --search (in their
-    text)."""
-    import shlex
-
-    from uprdex.pipeline.store.search_terms import search_terms, widened_note
-
-    terms = search_terms(words)
-    note = widened_note(terms)
-    if note is None:
-        return None
-    as_typed = replace(where, widen=False)
-    if found is None:  # widening only adds: more asks is an ask found by another name
-        added = store.matching(where) > store.matching(as_typed)
-    else:
-        added = found > store.search(words, as_typed, 1).matched
-    if not added:
-        return None
-    quoted = shlex.quote('"' + next(term.typed for term in terms if term.also) + '"')
-    return (
-        f"[yellow]note[/] {escape(note)}; quote the words to search them as typed only: "
-        f"{escape(quoted)}"
     )
 
 

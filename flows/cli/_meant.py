@@ -1,11 +1,12 @@
 """What a name a researcher misspelt likely means: a State's, a theme's (the CLI's warnings
-of a filter that matches nothing); what a search typed in capitals meant."""
+of a filter that matches nothing); what a search also searched, and what one typed in
+capitals meant (`search_notes`)."""
 
 from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -53,25 +54,63 @@ def theme_meant(given: str, themes: Iterable[str]) -> str:
     return f" (did you mean {listed}?)"
 
 
-def capitals_line(
+def search_notes(
     store: Store, where: RecFilter, words: str | None = None, found: int | None = None
-) -> str | None:
+) -> list[str]:
+    """The lines to say on stderr of a search: what else it searched (`widened_line`), what its
+    words in capitals matched (`capitals_line`). `words` and `found`: `search`'s words and how
+    many asks it found for them (in their text or evidence); None for a filter's --search
+    (`where.search`, counted in the asks' text). Each count the lines need is made once: both
+    compare with the search's own count, which `search` gives."""
+    words = where.search if words is None else words
+    if not words:
+        return []
+    counts = {} if found is None else {(words, where.widen): found}
+
+    def counted(text: str, widen: bool) -> int:
+        """How many asks the search finds with `text` for its words, widened or not."""
+        if (text, widen) not in counts:
+            counts[text, widen] = (
+                store.matching(replace(where, search=text, widen=widen))
+                if found is None
+                else store.search_count(text, replace(where, widen=widen))
+            )
+        return counts[text, widen]
+
+    lines = (widened_line(words, where.widen, counted), capitals_line(words, where.widen, counted))
+    return [line for line in lines if line]
+
+
+def widened_line(words: str, widen: bool, counted: Callable[[str, bool], int]) -> str | None:
+    """The line to say of the other names a search also searched for its words ("also
+    searched: CAT, UNCAT (for "Convention against Torture")"), so that a result without them
+    reads right, with how to search the words as typed only; None unless the other names
+    found an ask the words as typed do not (`counted`: `search_notes`')."""
+    from uprdex.pipeline.store.search_terms import search_terms, widened_note
+
+    terms = search_terms(words)
+    note = widened_note(terms)
+    # widening only adds: more asks is an ask found by another name
+    if note is None or counted(words, widen) <= counted(words, False):
+        return None
+    quoted = shlex.quote('"' + next(term.typed for term in terms if term.also) + '"')
+    return (
+        f"[yellow]note[/] {escape(note)}; quote the words to search them as typed only: "
+        f"{escape(quoted)}"
+    )
+
+
+def capitals_line(words: str, widen: bool, counted: Callable[[str, bool], int]) -> str | None:
     """Of a search with words typed in capitals (read as abbreviations: WHO, not "who"), the
     line to say on stderr when the words in lower case find more asks ("TORTURE" typed with
-    caps lock finds none); None otherwise. `found`: how many asks `search` found, None for a
-    filter's --search (`words` then its words)."""
+    caps lock finds none); None otherwise (`counted`: `search_notes`')."""
     from uprdex.pipeline.store.search_case import capitals
 
-    words = where.search if words is None else words
-    typed = capitals(words or "")
+    typed = capitals(words)
     if not typed:
         return None
-    lower = re.sub(rf"\b({'|'.join(map(re.escape, typed))})(?=s?\b)", _lower, words or "")
-    if found is None:
-        more = store.matching(replace(where, search=lower)) > store.matching(where)
-    else:
-        more = store.search(lower, where, 1).matched > found
-    if not more:
+    lower = re.sub(rf"\b({'|'.join(map(re.escape, typed))})(?=s?\b)", _lower, words)
+    if counted(lower, widen) <= counted(words, widen):
         return None
     return (
         f"[yellow]note[/] {escape(', '.join(typed))} matched only where printed in capitals, "
