@@ -59,6 +59,27 @@ run against this gold; the gold files were not opened, nor the annotators' workt
   too, of the two gold reviews' asks (not their gold): the first 4 asks of each input file
   (`head`), and that the classifier gives SOGI without a SOGI keyword on none of their rows in
   the UPR Info test split.
+- measured (one run, `--trial`, after `git merge main` brought the gold; the pre-registration
+  e4b30cd was committed at 21:40 UTC, the gold merged into main at 21:45): PASSES all four.
+  Pooled gold (275 asks): today's shown themes micro F1 0.7870 (P 0.848, R 0.734), macro F1
+  0.6819; the trial's micro F1 0.7941 (P 0.839, R 0.754), macro F1 0.7075. Per review: Peru
+  0.7967 -> 0.8024 micro, 0.7114 -> 0.7373 macro; Slovakia 0.7797 -> 0.7879, 0.6670 -> 0.6803.
+  Themes of at least 5 gold asks whose F1 moved (pooled): Labour 0.692 -> 0.772, Human rights
+  education and training 0.800 -> 0.897, Trafficking 0.867 -> 0.903, Disabilities 0.923 ->
+  1.000, SOGI 0.909 -> 1.000, Women's rights 0.884 -> 0.869 (the only one lower: P 0.86 ->
+  0.81); with fewer, Counter-terrorism 0.000 -> 1.000 (1 ask), Development 0.444 -> 0.333 (4
+  asks). UPR Info labels of the classifier's test reviews: micro F1 0.9045 -> 0.9000, macro
+  0.8715 -> 0.8673 (within 0.010). Shipped: exports, the report and `recs` show it.
+- the fair picture (same run): on the 266 asks UPR Info's export prints (126 of Peru's 129, 140
+  of Slovakia's 146), against the gold: UPR Info's own labels micro F1 0.8091, macro 0.7132;
+  today's shown themes 0.7861, 0.6879; the trial's 0.7935, 0.7135; the keyword themes alone
+  0.7879, 0.6824; the classifier alone 0.7846, 0.6835. The annotators' agreement on the blind
+  overlaps (30 asks each): Peru micro F1 0.9412 (macro 0.9122), Slovakia 0.9811 (0.9444); on
+  the same asks today's shown themes score 0.8454 / 0.8687 (Peru, against the main / second
+  annotator) and 0.7660 / 0.7571 (Slovakia). So UPR Info's experts are about 0.02 micro F1
+  above uprdex's themes on researchers' reading, and both far below two researchers'
+  agreement; the largest gaps are recall of National plan of action (0.23), Impunity (0.10),
+  Racial discrimination (0.60) and Freedom of opinion and expression (0.17).
 
 Run: .venv/bin/python bench/bench_theme_gold.py [--trial] [--gold DIR]
   --gold DIR: the folder of <review>_themes.csv and second/ (default bench/gold/themes).
