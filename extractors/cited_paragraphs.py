@@ -87,6 +87,10 @@ CITED_SUBJECT = re.compile(r"(?:[\s,]*(?:and\s+)?\d{1,3}\b)*\s*\((the\s[^()]{10,
 
 _WORD = re.compile(r"[a-z]{4,}")
 
+# "Guatemala wished to reiterate the recommendation made by CERD that ...": a sentence that
+# asks, with any word of "recommend" (Switzerland 2008, 39).
+_RECOMMEND = re.compile(r"recommend", re.IGNORECASE)
+
 # "It also recommended that Switzerland ratify the ICRMW": an acronym of the cited subject.
 _ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
 
@@ -199,10 +203,13 @@ def cited_recommendations(
             subject = CITED_SUBJECT.match(lead_in.text, reference.end())
             if subject and not letters and len(cited) > 1:
                 cited = [_letter_on(body[number], states, subject.group(1))]
+            on = subject.group(1) if subject and not letters else ""
             for letter in cited:
                 if (number, letter) not in seen:
                     seen.add((number, letter))
-                    yield from _body_recommendation(body[number], number, letter, lead_in, states)
+                    yield from _body_recommendation(
+                        body[number], number, letter, lead_in, states, on
+                    )
 
 
 def citations(text: str) -> Iterator[re.Match[str]]:
@@ -233,9 +240,15 @@ def _cited_letters(printed: str, own: list[str | None]) -> list[str]:
 
 
 def _body_recommendation(
-    lines: list[Line], number: int, letter: str | None, lead_in: LeadIn, states: StateTable
+    lines: list[Line],
+    number: int,
+    letter: str | None,
+    lead_in: LeadIn,
+    states: StateTable,
+    subject: str = "",
 ) -> Iterator[Recommendation]:
-    """Recommendation (letter) of a section-I paragraph, made by the State that opens it."""
+    """Recommendation (letter) of a section-I paragraph, made by the State that opens it; of
+    a paragraph cited on a `subject` (`CITED_SUBJECT`), the asking sentence on it."""
     text = NUMBERED.sub(r"\2", join_lines(line.text for line in lines), count=1)
     start, end = 0, len(text)
     notes: list[str] = []
@@ -275,6 +288,10 @@ def _body_recommendation(
         sentence = RECOMMENDING_SENTENCE.search(text)
         ask = sentence.group() if sentence else text
         start = sentence.start() if sentence else 0
+        # Switzerland 2008's 39, cited on the ICRMW: not its first sentence that recommends
+        on = _asking_sentence(text, subject) if subject else None
+        if on and (not sentence or _on_subject(on[1], subject) > _on_subject(ask, subject)):
+            start, ask = on
     state = (
         leading_state(text, states)
         or _subject_state(text[:start], states)
@@ -366,15 +383,36 @@ def _letter_marks(text: str) -> list[re.Match[str]]:
 def _letter_on(lines: list[Line], states: StateTable, subject: str) -> str:
     """The letter of the recommending sentence sharing the most words with `subject`."""
     text = NUMBERED.sub(r"\2", " ".join(line.text for line in lines), count=1)
+    scores = [_on_subject(s.group(), subject) for s in _recommending_sentences(text, states)]
+    return chr(ord("a") + scores.index(max(scores))) if scores else "a"
+
+
+def _on_subject(sentence: str, subject: str) -> int:
+    """How much a sentence speaks of a cited subject: the words it shares with it, and more for
+    each acronym of the subject it prints ("ICRMW")."""
     wanted = set(_WORD.findall(subject.lower()))
     initials = "".join(word[0] for word in subject.split() if word[:1].isupper())
-    sentences = _recommending_sentences(text, states)
-    scores = [
-        len(wanted & set(_WORD.findall(s.group().lower())))
-        + _ACRONYM_WEIGHT * sum(_abbreviates(a, initials) for a in _ACRONYM.findall(s.group()))
-        for s in sentences
+    return len(wanted & set(_WORD.findall(sentence.lower()))) + _ACRONYM_WEIGHT * sum(
+        _abbreviates(acronym, initials) for acronym in _ACRONYM.findall(sentence)
+    )
+
+
+def _asking_sentence(text: str, subject: str) -> tuple[int, str] | None:
+    """(start, sentence) of the sentence of a section-I paragraph that asks something
+    (`RECOMMENDING_VERB`, or a word of "recommend") and speaks most of `subject`, the first on a
+    tie: "In the same vein, Guatemala urged Switzerland to consider ratifying the ICRMW"
+    (Switzerland 2008, 39), cited on "the ratification of the International Convention on the
+    Protection of the Rights of All Migrant Workers ...", after a sentence that recommends
+    otherwise; None when no sentence asks."""
+    ends = [*SENTENCE_END.finditer(text)]
+    starts = [0, *(end.end() for end in ends)]
+    spans = zip(starts, [*(end.start() for end in ends), len(text)], strict=True)
+    asking = [
+        (start, text[start:stop])
+        for start, stop in spans
+        if RECOMMENDING_VERB.search(text, start, stop) or _RECOMMEND.search(text, start, stop)
     ]
-    return chr(ord("a") + scores.index(max(scores))) if scores else "a"
+    return max(asking, key=lambda found: _on_subject(found[1], subject), default=None)
 
 
 def _abbreviates(acronym: str, initials: str) -> bool:

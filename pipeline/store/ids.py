@@ -36,6 +36,9 @@ __all__ = [
 _BETWEEN = " #:/.,;-_"
 # What a letter's parentheses may be typed as, or left out: "109b", "109 b", "109.b" for "109(b)".
 _UNBRACKETED = re.compile(r"[()\s.]")
+# An ask of a cycle-1 report's interactive dialogue that a lead-in cites by its paragraph and
+# letter: "15(c)" of A/HRC/8/41 ("paragraphs 10, 15, 25 and 39").
+_LETTERED = re.compile(r"^(\d+)\([a-z]+\)$")
 # An imported ask's id, UPR Info's: "upr-info:SVN:20:99836fe488b3" (README); a mistyped one is
 # compared with the ids of the same review's imports.
 _IMPORTED_ID = re.compile(r"^(?P<review>[\w-]+:[A-Za-z]{3}:\d+:)(?P<hash>\w+)$")
@@ -203,7 +206,11 @@ def named(db: sqlite3.Connection, given: str) -> Named:
         # "90": paragraph 90's asks, before those that print "90." inside another paragraph
         meant = _paragraph_asks(db, symbol.upper(), paragraph)
         whole = bool(meant)
-        meant = [meant[0], meant[-1]] if whole else _as_printed(db, symbol.upper(), paragraph)
+        if whole:
+            meant = [meant[0], meant[-1]]
+        else:  # "15" of A/HRC/8/41: its dialogue's 15(c) and 15(d), or 57.15, printed "15."
+            meant = _lettered(db, symbol.upper(), paragraph)
+            meant += _as_printed(db, symbol.upper(), paragraph)
     return Named(
         given.strip(),
         None,
@@ -321,6 +328,19 @@ def _as_printed(db: sqlite3.Connection, symbol: str, number: str) -> list[str]:
             if "." not in number
             else (printed or "").strip(" .") == number != paragraph
         )
+    ]
+    return sorted(found, key=_paragraph_order)
+
+
+def _lettered(db: sqlite3.Connection, symbol: str, number: str) -> list[str]:
+    """The asks of report `symbol` that its paragraph `number` of the interactive dialogue
+    holds, each by its letter ("15" of A/HRC/8/41: 15(c) and 15(d)), in paragraph order."""
+    found = [
+        rec
+        for rec, paragraph in db.execute(
+            "SELECT id, paragraph FROM recommendations WHERE document_symbol = ?", [symbol]
+        )
+        if (letter := _LETTERED.match(paragraph or "")) and letter.group(1) == number.strip(" .")
     ]
     return sorted(found, key=_paragraph_order)
 

@@ -23,7 +23,7 @@ from uprdex.pipeline.clusters.normalize import OBJECT_ABBREVIATIONS, stem
 from uprdex.pipeline.clusters.treaties import fold_words, load_treaties
 from uprdex.pipeline.resources import data_path
 from uprdex.pipeline.store.folding import fts_phrase, has_words, straight_quotes
-from uprdex.pipeline.text import load_vocabulary
+from uprdex.pipeline.text import Vocabulary, load_vocabulary
 
 __all__ = ["SearchTerm", "search_terms", "widened_note"]
 
@@ -59,7 +59,14 @@ _RESPELLINGS = (
     (re.compile(r"(?<=\w\w\w)ter(s)?$"), r"tre\1"),
     (re.compile(r"(?<=\w\w)ence(s)?$"), r"ense\1"),
     (re.compile(r"(?<=\w\w)ense(s)?$"), r"ence\1"),
+    # "public programs" (A/HRC/22/11 123.82), "programmes and measures" (122.6)
+    (re.compile(r"(?<=\w\w\w)gramme(s)?$"), r"gram\1"),
+    (re.compile(r"(?<=\w\w\w)gram(s)?$"), r"gramme\1"),
 )
+# An -ise/-ize word's verb in -ize: the word list knows a spelling by it too, as it holds few of
+# each verb's forms ("standardize" but neither "standardized" nor "standardised", which
+# A/HRC/22/11 123.70 prints); "promise" is never "promize", the word list knowing no "promize".
+_IZE_VERB = re.compile(r"(?<=\w\w\w)i[sz](?:e|es|ed|ing|ation|ations|ational)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +151,16 @@ def _plain(word: str) -> SearchTerm:
     known = load_vocabulary()
     lower = word.lower()
     others = {pattern.sub(spelling, lower) for pattern, spelling in _RESPELLINGS}
-    return SearchTerm(word, tuple(sorted(other for other in others - {lower} if other in known)))
+    return SearchTerm(
+        word, tuple(sorted(other for other in others - {lower} if _known(other, known)))
+    )
+
+
+def _known(word: str, known: Vocabulary) -> bool:
+    """Whether the word list knows a respelt word: itself, or, an -ise/-ize form, its verb in
+    -ize ("standardised" by "standardize")."""
+    verb = _IZE_VERB.sub("ize", word)
+    return word in known or (verb != word and verb in known)
 
 
 def widened_note(terms: Sequence[SearchTerm]) -> str | None:
