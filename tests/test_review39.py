@@ -361,15 +361,28 @@ HIDDEN_THEMES = {
 }
 
 
+# Women's rights, Counter-terrorism and Labour are shown beside the classifier's labels since
+# themetrial (data/themes.yaml beside_model); Rights of the Child is not marked.
+STILL_HIDDEN = {f"{LATER}#123.10"}
+
+
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review39 finding 8: the classifier hides a theme the ask names in words (Rights of "
-    "the Child on a reservation to the CRC, Women's rights on domestic violence, "
-    "Counter-terrorism on 'terrorist elements', Labour on 'the labour market'); the keywords "
-    "find it",
+@pytest.mark.parametrize(
+    "rec_id",
+    [
+        pytest.param(
+            rec_id,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="review39 finding 8: the classifier hides a theme the ask names in words "
+                "(Rights of the Child on a reservation to the CRC); the keywords find it",
+            ),
+        )
+        if rec_id in STILL_HIDDEN
+        else rec_id
+        for rec_id in sorted(HIDDEN_THEMES)
+    ],
 )
-@pytest.mark.parametrize("rec_id", sorted(HIDDEN_THEMES))
 def test_a_theme_the_ask_names_in_words_is_shown(corpus_index: Path, rec_id: str) -> None:
     ask = _asks(corpus_index)[rec_id]
     theme = HIDDEN_THEMES[rec_id]
