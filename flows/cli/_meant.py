@@ -29,12 +29,26 @@ def did_you_mean(given: str, known: Iterable[str], said: Mapping[str, str] | Non
 
 # A word of a theme's name as a researcher types one: "torture", "disappearances".
 _THEME_WORD = re.compile(r"[^\W_]+")
+# The fewest letters of a theme's initials a researcher's abbreviation is read as ("SOGI",
+# "IHL"): two ("ED", "HA") would name themes nobody abbreviates so.
+_INITIALS = 3
+# Words of a theme's name an abbreviation may leave out: Sexual Orientation and Gender Identity
+# is "SOGI".
+_LINKING = frozenset({"and", "of", "the", "other", "by", "to"})
+
+
+def _initials(theme: str) -> set[str]:
+    """The abbreviations of a theme's name, in lower case: its words' first letters, with and
+    without its linking words ("soagi", "sogi"; "idp" of Internally displaced persons)."""
+    words = _THEME_WORD.findall(theme.casefold())
+    return {"".join(w[0] for w in words), "".join(w[0] for w in words if w not in _LINKING)}
 
 
 def theme_meant(given: str, themes: Iterable[str]) -> str:
     """' (did you mean Torture and other CID treatment?)': the theme a misspelt `given` is
     closest to (`did_you_mean`), else the themes whose names hold each of its words, each as
-    a word or the start of one ("torture", "disappearance"), or '' when none does."""
+    a word or the start of one ("torture", "disappearance"), else those whose initials it
+    spells ("SOGI", "IDPs": `_initials`), or '' when none does."""
     names = list(themes)
     close = did_you_mean(given, names)
     typed = _THEME_WORD.findall(given.casefold())
@@ -48,6 +62,8 @@ def theme_meant(given: str, themes: Iterable[str]) -> str:
             for part in typed
         )
     ]
+    if not held and len(typed) == 1 and len(typed[0].removesuffix("s")) >= _INITIALS:
+        held = [theme for theme in names if typed[0].removesuffix("s") in _initials(theme)]
     if not held:
         return ""
     listed = held[0] if len(held) == 1 else f"{', '.join(held[:-1])} or {held[-1]}"
