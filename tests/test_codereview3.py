@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from uprdex.extractors.themes import ThemeTagger
+from uprdex.extractors.themes import ThemesFileError, ThemeTagger
 from uprdex.flows.cli._meant import theme_meant
 from uprdex.pipeline.theme_model import ThemeModel
 
@@ -40,3 +40,17 @@ def test_readme_names_the_themes_shown_beside_the_classifiers_as_theme_takes_the
     names = [name.strip() for name in listed.group(1).split(", ")]
     marked = {theme.name for theme in ThemeTagger().themes if theme.beside_model}
     assert sorted(names) == sorted(marked)
+
+
+def test_a_mistyped_key_of_a_theme_is_named(tmp_path: Path) -> None:
+    # README: edit data/themes.yaml "to add a theme or a keyword"; a researcher marking a theme
+    # `beside_models: true` was told "theme 'Labour' must be a mapping with 'keywords' and/or
+    # 'exact' lists", which it is: neither the key it holds nor the one it meant was named.
+    themes = tmp_path / "t.yaml"
+    themes.write_text(
+        "themes:\n  Labour:\n    beside_models: true\n    keywords: [labour]\n", encoding="utf-8"
+    )
+    with pytest.raises(ThemesFileError) as raised:
+        ThemeTagger(themes)
+    assert "'beside_models'" in str(raised.value), raised.value
+    assert "beside_model:" in str(raised.value), raised.value
