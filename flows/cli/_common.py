@@ -354,7 +354,8 @@ def rec_filter(
         themes = store.themes()
         # as the filter reads it (`filter_sql`): any case, any apostrophe or none
         named = {(fold_apostrophes(known) or known).casefold() for known in themes}
-        if (fold_apostrophes(theme) or theme).casefold() not in named:
+        typed = theme.strip()  # as the filter reads it: "Migrants " copied from a report
+        if (fold_apostrophes(typed) or typed).casefold() not in named:
             err.print(
                 f"[yellow]warning[/] --theme {escape(theme)!r} is not a theme of this index"
                 + (
