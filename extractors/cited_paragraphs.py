@@ -130,6 +130,9 @@ REPORTED_ASK = re.compile(
 )
 # "(c) ... that the Government continue ...", "(c) encouraged the Tongan Government to consider".
 GOVERNMENT = re.compile(r"the(?:\s+[A-Z]\w+)?\s+Government")
+# "Switzerland ... recommended d) that it rapidly ratify and implement the Optional Protocol to
+# CEDAW" (Saudi Arabia 2009, 65): the letter after "recommended", its ask opening "that it".
+THAT_IT = re.compile(r"that\s+it\s+(?=[a-z])")
 # "Sri Lanka should work with ...", "Malaysia to sign ...": between the State and the ask's verb.
 SUBJECT_LINK = re.compile(r"^(?:should|to)\s+")
 
@@ -323,7 +326,11 @@ def _unreported(ask: str, states: StateTable) -> str:
     under review: "(c) strongly recommended that Cuba allow the exercise ..." and "(b) Cuba halt
     the prosecution ..." (Cuba 2009, 53 and 96) as "allow ..." and "halt ...", as "recommended
     that Cuba (c) lift restrictions ..." gives "lift ..."; "(b) strongly recommended the repeal
-    ..." stays as printed."""
+    ..." stays as printed; "d) that it rapidly ratify ..." (Saudi Arabia 2009, 65) as "rapidly
+    ratify ..."."""
+    that_it = THAT_IT.match(ask)
+    if that_it:
+        return ask[that_it.end() :]
     said = REPORTED_ASK.match(ask)
     rest = ask[said.end() :] if said else ask
     words = rest.split()
