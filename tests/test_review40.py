@@ -52,7 +52,11 @@ def _repeats(asks: dict[str, dict[str, Any]], later: str) -> set[str]:
 # international human rights treaties such as (a) ICESCR and ICCPR; and (b) OP-CEDAW": 75(b)'s
 # text is "OP-CEDAW". p. 9-10, 47 "Chile also recommended that Saudi Arabia amend legal
 # provisions so as to (b) guarantee ...; (e) eliminate capital punishment and corporal
-# punishment": 47(e) is "eliminate capital punishment and corporal punishment".
+# punishment": 47(e) was "eliminate capital punishment and corporal punishment". Now the words
+# printed once before the sentence's letters, after the State asked, begin each letter's ask
+# (and its warnings say so): 75(b) "favourably consider becoming a party to core international
+# human rights treaties such as OP-CEDAW", 47(e) "amend legal provisions so as to eliminate
+# capital punishment and corporal punishment".
 SHARED_LEAD_IN = {
     "75(b)": "party to core international human rights treaties",
     "47(e)": "amend legal provisions so as to",
@@ -60,18 +64,29 @@ SHARED_LEAD_IN = {
 
 
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review40 finding 1: a cited dialogue ask loses the lead-in its paragraph prints "
-    "once for all its letters (75(b) is 'OP-CEDAW', 47(e) lacks 'amend legal provisions so as "
-    "to')",
-)
 @pytest.mark.parametrize("paragraph", sorted(SHARED_LEAD_IN))
 def test_a_cited_letter_keeps_the_lead_in_its_paragraph_prints_for_all_letters(
     corpus_index: Path, paragraph: str
 ) -> None:
     ask = _asks(corpus_index)[_id(paragraph)]
     assert SHARED_LEAD_IN[paragraph] in ask["text"], ask["text"]
+    assert any(SHARED_LEAD_IN[paragraph] in warning for warning in ask["warnings"]), "said"
+    assert ask["response"] == "noted"
+
+
+# p. 12, 65 "Switzerland noted that Saudi Arabia has acceded to CAT, and that corporal
+# punishment, such as flogging and amputations, is incompatible with CAT and international
+# customary law. Switzerland recommended that Saudi Arabia a) totally abolish those punishments":
+# 65(a) is "totally abolish those punishments", the punishments named only in the sentence before
+# (findings 4, 5 and 6 follow from it). Not fixed: a pronoun's antecedent is beyond a rule.
+@pytest.mark.corpus
+@pytest.mark.xfail(
+    strict=True,
+    reason="review40 finding 1: 65(a) 'totally abolish those punishments' does not say which "
+    "(corporal punishment, such as flogging and amputations, the sentence before)",
+)
+def test_a_cited_letter_says_what_its_pronoun_stands_for(corpus_index: Path) -> None:
+    assert "corporal punishment" in _asks(corpus_index)[_id("65(a)")]["text"]
 
 
 # p. 12, 65 "Switzerland encouraged Saudi Arabia to continue in that path and recommended d) that
