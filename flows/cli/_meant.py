@@ -15,6 +15,7 @@ from rich.markup import escape
 from uprdex.pipeline.text import closest_spelling
 
 if TYPE_CHECKING:
+    from uprdex.pipeline.states import StateTable
     from uprdex.pipeline.store import RecFilter, Store
 
 
@@ -40,17 +41,51 @@ def theme_meant(given: str, themes: Iterable[str]) -> str:
     typed = _THEME_WORD.findall(given.casefold())
     if close or not typed:
         return close
-    held = [
-        theme
-        for theme in names
-        if all(
-            any(word.startswith(part) for word in _THEME_WORD.findall(theme.casefold()))
-            for part in typed
-        )
-    ]
-    if not held:
+    return _meant_of(
+        [
+            theme
+            for theme in names
+            if all(
+                any(word.startswith(part) for word in _THEME_WORD.findall(theme.casefold()))
+                for part in typed
+            )
+        ]
+    )
+
+
+# Words of a State's name that name no State by themselves: "Kingdom of Saudi Arabia" holds
+# Saudi Arabia's words, not "Kingdom"'s.
+_LINKING_WORDS = frozenset({"of", "the", "and"})
+_MOST_STATES_MEANT = 5
+
+
+def state_meant(given: str, states: StateTable) -> str:
+    """' (did you mean France?)': the State a misspelt `given` is closest to by any spelling
+    the table knows, said by its UN name (`did_you_mean`: "Frnace"); else the States whose UN
+    names hold each word of it ("Saudi": Saudi Arabia; "Korea": Democratic People's Republic
+    of Korea or Republic of Korea) or whose names' words it holds all of ("Kingdom of Saudi
+    Arabia", as A/HRC/25/3 prints it: Saudi Arabia); '' when none does."""
+    spellings = {spelling: known.name for spelling, known in states.spellings().items()}
+    # by every spelling the table knows: "Netherland" is close to "Netherlands", not to the UN
+    # name "Netherlands (Kingdom of the)"
+    close = did_you_mean(given, spellings, said=spellings)
+    typed = set(_THEME_WORD.findall(given.casefold())) - _LINKING_WORDS
+    if close or not typed:
+        return close
+    held = []
+    for state in states.states:
+        words = set(_THEME_WORD.findall(state.name.casefold())) - _LINKING_WORDS
+        if typed <= words or words <= typed:
+            held.append(state.name)
+    # "Republic" names twenty States: a list that long helps no one
+    return _meant_of(sorted(held)) if len(held) <= _MOST_STATES_MEANT else ""
+
+
+def _meant_of(names: list[str]) -> str:
+    """' (did you mean A, B or C?)' of the names meant, or '' of none."""
+    if not names:
         return ""
-    listed = held[0] if len(held) == 1 else f"{', '.join(held[:-1])} or {held[-1]}"
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
     return f" (did you mean {listed}?)"
 
 
