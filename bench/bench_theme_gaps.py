@@ -1,13 +1,13 @@
 """Asks of the corpus's WG reports left with no theme, before and after a change of the keywords.
 
 Parses every report of ../shared/data/wg_reports as ingest does (`parse_wg_report`) and gives each
-ask the themes an export shows (`flows.extract.theme_hits`: the classifier's labels, else the
-keyword themes). An ask has no theme when the classifier abstains and no keyword matches. With
-`--before FILE` the same asks are also tagged with another themes file (the keywords before a
-change: `git show main:data/themes.yaml > /tmp/before.yaml`), and the asks that file leaves
-empty but data/themes.yaml themes are listed, a seeded random sample of them printed for
-reading by hand, and so are the asks whose keyword themes gained a theme (the new keyword hits,
-shown or not).
+ask the themes an export shows (`flows.extract.theme_hits`: the classifier's labels and the keyword
+themes shown beside them, else the keyword themes). An ask has no theme when the classifier
+abstains and no keyword matches. With `--before FILE` the same asks are also tagged with another
+themes file (the keywords before a change: `git show main:data/themes.yaml > /tmp/before.yaml`),
+and the asks that file leaves empty but data/themes.yaml themes are listed, a seeded random sample
+of them printed for reading by hand, and so are the asks whose keyword themes gained a theme (the
+new keyword hits, shown or not).
 
 Run: .venv/bin/python bench/bench_theme_gaps.py [--before FILE] [--sample 40] [--seed 0]
 """
@@ -51,12 +51,11 @@ def parse_corpus(cache: Path | None) -> list[tuple[str, str]]:
 
 
 def themes_of(texts: Sequence[str], model: ThemeModel, tagger: ThemeTagger) -> list[list[str]]:
-    """The themes an export shows: the classifier's labels, else the keyword themes."""
+    """The themes an export shows: the classifier's labels and the keyword themes shown beside
+    them (ThemeTagger.shown), else the keyword themes."""
     labels = model.labels(texts)
     keywords = tagger.tag_many(texts)
-    return [
-        found or [hit.theme for hit in hits] for found, hits in zip(labels, keywords, strict=True)
-    ]
+    return [tagger.shown(found, hits) for found, hits in zip(labels, keywords, strict=True)]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -23,8 +23,9 @@ Example:
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -46,7 +47,7 @@ __all__ = ["DEFAULT_THEMES_PATH", "Theme", "ThemeTagger", "ThemesFileError"]
 DEFAULT_THEMES_PATH = data_path("themes.yaml")
 """The shipped taxonomy: the 54 UPR Info issues."""
 
-_THEME_KEYS = frozenset({"keywords", "exact"})
+_THEME_KEYS = frozenset({"keywords", "exact", "beside_model"})
 _BATCH_SIZE = 256
 
 
@@ -60,16 +61,19 @@ class Theme:
 
     keywords: matched in every inflection of the words written in dictionary form, and as
     written. exact: matched only as written (case-insensitive), for words whose other forms
-    mean something else ("press" but not "pressing").
+    mean something else ("press" but not "pressing"). beside_model: its keyword hits are shown
+    beside the trained classifier's labels, not only where the classifier gives none.
     """
 
     name: str
     keywords: tuple[str, ...]
     exact: tuple[str, ...] = ()
+    beside_model: bool = False
 
 
 def load_themes(path: Path) -> tuple[Theme, ...]:
-    """The themes of a YAML file `themes: {name: {keywords: [...], exact: [...]}}`."""
+    """The themes of a YAML file `themes: {name: {keywords: [...], exact: [...],
+    beside_model: true}}`."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as err:
@@ -83,14 +87,20 @@ def load_themes(path: Path) -> tuple[Theme, ...]:
 
 
 def _theme(path: Path, name: str, entry: object) -> Theme:
-    if not isinstance(entry, Mapping) or not set(entry) <= _THEME_KEYS:
+    unknown = sorted(map(str, set(entry) - _THEME_KEYS)) if isinstance(entry, Mapping) else []
+    if not isinstance(entry, Mapping) or unknown:
         raise ThemesFileError(
             f"{path}: theme {name!r} must be a mapping with 'keywords' and/or 'exact' lists"
+            " (and beside_model: true or false)"
+            + (f"; it has {', '.join(map(repr, unknown))}" if unknown else "")
         )
-    lists = {key: _phrases(path, name, key, entry.get(key) or []) for key in _THEME_KEYS}
+    lists = {key: _phrases(path, name, key, entry.get(key) or []) for key in ("keywords", "exact")}
     if not any(lists.values()):
         raise ThemesFileError(f"{path}: theme {name!r} has no keywords")
-    return Theme(name, lists["keywords"], lists["exact"])
+    beside_model = entry.get("beside_model", False)
+    if not isinstance(beside_model, bool):
+        raise ThemesFileError(f"{path}: beside_model of theme {name!r} must be true or false")
+    return Theme(name, lists["keywords"], lists["exact"], beside_model)
 
 
 def _phrases(path: Path, name: str, key: str, values: object) -> tuple[str, ...]:
@@ -190,6 +200,7 @@ class ThemeTagger:
             raise ThemesFileError(f"themes file {self.path} not found") from err
         self._compiled = _compile(self.path, mtime_ns, lemmas)
         self._order = {theme.name: i for i, theme in enumerate(self._compiled.themes)}
+        self._beside = frozenset(t.name for t in self._compiled.themes if t.beside_model)
 
     @property
     def themes(self) -> tuple[Theme, ...]:
@@ -204,6 +215,30 @@ class ThemeTagger:
         """The themes found in each text, in file order; batched through `nlp.pipe`."""
         return [self._hits(doc) for doc in _nlp().pipe(texts, batch_size=_BATCH_SIZE)]
 
+    def shown(self, labels: Iterable[str], hits: Sequence[ThemeHit]) -> list[str]:
+        """The themes shown for a text: the classifier's labels and, beside them, its keyword
+        themes marked beside_model; its keyword themes alone where the classifier gives none.
+        A keyword theme is not added whose every match lies inside a longer phrase another
+        theme matched ("gender" of "gender identity", "executions" of "extrajudicial
+        executions"): those words name the other theme. Matches are compared as words, so a
+        word printed both alone and inside the longer phrase counts as inside.
+
+        Example:
+            >>> tagger = ThemeTagger()
+            >>> tagger.shown(["Public security"], tagger.tag("Continue to combat terrorism"))
+            ['Public security', 'Counter-terrorism']
+        """
+        shown = list(dict.fromkeys(labels))
+        if not shown:
+            return list(dict.fromkeys(hit.theme for hit in hits))
+        for hit in hits:
+            if hit.theme not in self._beside or hit.theme in shown:
+                continue
+            others = [w.lower() for h in hits if h.theme != hit.theme for w in h.matched]
+            if not all(_inside(word.lower(), others) for word in hit.matched):
+                shown.append(hit.theme)
+        return shown
+
     def _hits(self, doc: Doc) -> list[ThemeHit]:
         spans: dict[str, dict[tuple[int, int], str]] = {}
         for matcher in self._compiled.matchers:
@@ -214,6 +249,12 @@ class ThemeTagger:
             ThemeHit(theme, _words(found))
             for theme, found in sorted(spans.items(), key=lambda item: self._order[item[0]])
         ]
+
+
+def _inside(phrase: str, others: Iterable[str]) -> bool:
+    """Whether the phrase is a part, as whole words, of a longer one of others."""
+    pattern = re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")
+    return any(len(other) > len(phrase) and pattern.search(other) for other in others)
 
 
 def _words(found: dict[tuple[int, int], str]) -> tuple[str, ...]:

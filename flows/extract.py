@@ -255,8 +255,10 @@ _OTHER_REPORT = re.compile(r"A/HRC/\d+/\d+,?\s+paras?\.")
 
 def theme_hits(texts: Sequence[str]) -> list[tuple[ThemeHit, ...]]:
     """Each text's theme hits: the trained classifier's labels (method "model", with their
-    scores) and the keyword hits that explain them. A large batch (a UPR Info export) is
-    shared among forked workers, one per core, which share the tagger and model read here."""
+    scores), the keyword themes shown beside them (method "beside": a theme data/themes.yaml
+    marks beside_model, ThemeTagger.shown) and the keyword hits that explain them. A large
+    batch (a UPR Info export) is shared among forked workers, one per core, which share the
+    tagger and model read here."""
     _theme_tools()
     return in_parts(_theme_hits, texts, min_items=_THEME_PARTS_FROM)
 
@@ -276,10 +278,22 @@ def _theme_hits(texts: Sequence[str]) -> list[tuple[ThemeHit, ...]]:
     tagger, model = _theme_tools()
     keywords = tagger.tag_many(texts)
     labels = model.predict(texts)
-    return [
-        (*(ThemeHit(theme, (), "model", round(score, 3)) for theme, score in predicted), *found)
-        for found, predicted in zip(keywords, labels, strict=True)
-    ]
+    hits: list[tuple[ThemeHit, ...]] = []
+    for found, predicted in zip(keywords, labels, strict=True):
+        named = [theme for theme, _ in predicted]
+        beside = set(tagger.shown(named, found)) - set(named) if named else set()
+        hits.append(
+            (
+                *(ThemeHit(theme, (), "model", round(score, 3)) for theme, score in predicted),
+                *(
+                    ThemeHit(hit.theme, hit.matched, "beside")
+                    for hit in found
+                    if hit.theme in beside
+                ),
+                *found,
+            )
+        )
+    return hits
 
 
 def tag_recommendations(report: WgReport | None) -> dict[str, tuple[ThemeHit, ...]]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from uprdex.pipeline.store.folding import fts_phrases, straight_quotes
 from uprdex.pipeline.store.search_case import cased_sql
+from uprdex.pipeline.store.search_terms import SearchTerm, search_terms
 
 __all__ = ["PARTS_TABLES", "SEARCHED", "TABLE_NAMES", "asked_filter", "register_escape_fts"]
 
@@ -68,7 +69,7 @@ def _cased_clauses(request: Any, table: str, words: str) -> list[str]:
     if request.args.get("_searchmode") == "raw" or page is None:
         return []
     fts = page["fts_table"]
-    cased = cased_sql(straight_quotes(words), fts, widen=False)
+    cased = cased_sql(_typed_terms(words), fts)
     match = f"SELECT rowid FROM {fts} WHERE {fts} MATCH escape_fts(:uprdex_words){cased}"
     return [f"{page['fts_pk']} IN ({match})"] if cased else []
 
@@ -84,7 +85,7 @@ def _asked_arguments(
     asked = (
         "SELECT recommendation_id{name} FROM recommendation_asked_fts WHERE "
         f"recommendation_asked_fts MATCH {':uprdex_words' if raw else 'escape_fts(:uprdex_words)'}"
-        + ("" if raw else cased_sql(straight_quotes(words), "recommendation_asked_fts", False))
+        + ("" if raw else cased_sql(_typed_terms(words), "recommendation_asked_fts"))
     )
     single = "{key} NOT IN (SELECT recommendation_id FROM recommendation_parts)"
     params: dict[str, str] = {"uprdex_words": words}
@@ -104,3 +105,8 @@ def _asked_arguments(
         )
         said.append(f"the words are in the parts {state} asked for (compound recommendations)")
     return FilterArguments(clauses, params, said) if clauses else None
+
+
+def _typed_terms(words: str) -> tuple[SearchTerm, ...]:
+    """The terms of browse's search box, as typed: browse does not widen (`search_terms`)."""
+    return tuple(search_terms(straight_quotes(words), widen=False))

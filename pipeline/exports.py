@@ -187,8 +187,9 @@ def _other_ask(ask: RepeatedAsk) -> dict[str, Any]:
 
 def _themes(hits: Sequence[StoredThemeHit], imported: Sequence[ImportedLabel]) -> list[str]:
     """The issues UPR Info's experts gave, when an imported row carries them (the 54 issues
-    the classifier learned); else the classifier's labels; else the keyword themes. Best
-    score first, ties (and themes with no score: the experts', the keywords') by name, the
+    the classifier learned); else the classifier's labels and the keyword themes shown beside
+    them (method "beside"); else the keyword themes. Best score first, ties (and themes with
+    no score: the experts', the keywords') by name, the
     order the index's views give them (pipeline.views._themes_of), so that the exports, the
     read API, the report, `show` and `recs` list them alike. A thematic list's labels (OHCHR's
     own taxonomy) stay in `imported`."""
@@ -197,7 +198,7 @@ def _themes(hits: Sequence[StoredThemeHit], imported: Sequence[ImportedLabel]) -
     ]
     if experts:
         return sorted(set(experts))
-    model = [(hit.theme, hit.score or 0.0) for hit in hits if hit.method == "model"]
+    model = [(hit.theme, hit.score or 0.0) for hit in hits if hit.method in ("model", "beside")]
     chosen = model or [(hit.theme, 0.0) for hit in hits if hit.method == "keywords"]
     best: dict[str, float] = {}
     for theme, score in chosen:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from uprdex.pipeline.resources import data_path
@@ -172,12 +172,22 @@ def closest_spelling(
     typed: str, spellings: Iterable[str], named: Callable[[str], str | None] = lambda s: s
 ) -> str | None:
     """What `named` calls the one of `spellings` a misspelt `typed` (case-folded, as they are)
-    means: the closest, at least 0.8 alike (difflib: "labor" for labour), else the only name a
-    slip away (a letter swapped, missing, extra or wrong: "cuab", 0.75 alike, for cuba; none
-    under four letters, "ira" being Iran and Iraq alike); None when none is that close."""
+    means: the closest, at least 0.8 alike (rapidfuzz's ratio: twice the letters in common, in
+    order, over the letters of both: "labor" for labour), else the only name a slip away (a
+    letter swapped, missing, extra or wrong: "cuab", 0.75 alike, for cuba; none under four
+    letters, "ira" being Iran and Iraq alike); None when none is that close."""
     known = list(spellings)
-    close = difflib.get_close_matches(typed, known, n=1, cutoff=0.8)
-    if close:
-        return named(close[0])
-    slipped = {named(s) for s in known if len(typed) > 3 and OSA.distance(typed, s) == 1}
+    # fuzz.ratio's 0-100: Indel's normalized_similarity with score_cutoff=0.8 leaves out one
+    # exactly 0.8 alike ("dc" for drc), a float's rounding
+    close = process.extract(typed, known, scorer=fuzz.ratio, score_cutoff=80, limit=None)
+    if close:  # of two as alike, the last in alphabetical order, as difflib's choice was
+        return named(max(close, key=lambda found: (found[1], found[0]))[0])
+    if len(typed) <= 3:
+        return None
+    slipped = {
+        named(spelling)
+        for spelling, _, _ in process.extract(
+            typed, known, scorer=OSA.distance, score_cutoff=1, limit=None
+        )
+    }
     return slipped.pop() if len(slipped) == 1 else None

@@ -45,7 +45,8 @@ __all__ = [
 
 # The themes the exports give a recommendation (pipeline.exports._themes): the issues UPR
 # Info's experts gave it, when an imported UPR Info row carries them (the 54 issues the
-# classifier learned); else the classifier's, best first; else the keyword themes.
+# classifier learned); else the classifier's, best first, and the keyword themes shown beside
+# them (method 'beside'); else the keyword themes.
 # A themes cell that is not JSON (typed by hand in another program) holds none: read as it
 # is, it would stop every write (`refresh_lists` computes the lists at each commit).
 def _chosen(rec: str = "") -> str:
@@ -61,7 +62,7 @@ def _chosen(rec: str = "") -> str:
     WHERE {of_l}i.source = 'upr-info'
     UNION
     SELECT recommendation_id, theme, method, score FROM recommendation_themes t
-    WHERE {of_t}(method = 'model'
+    WHERE {of_t}(method IN ('model', 'beside')
            OR (method = 'keywords' AND NOT EXISTS (
                 SELECT 1 FROM recommendation_themes m
                 WHERE m.recommendation_id = t.recommendation_id AND m.method = 'model')))

@@ -139,14 +139,28 @@ MISSING_THEMES = {
 }
 
 
+# Still missing: no keyword finds NHRI in "the national human rights institutions" (plural,
+# and the classifier gives it General), nor Labour in "unemployment" (Development's keyword).
+STILL_MISSING = {"nhris-plural-strengthen", "nhris-plural-equip", "unemployment"}
+
+
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review36 finding 1: asks on terrorism (155.161, 155.164-166), national human "
-    "rights institutions (155.26-27), human rights defenders (158.47) and unemployment (155.121) "
-    "lack the theme they ask about; the keyword hits are not in `themes`",
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(
+            case,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="review36 finding 1: asks on national human rights institutions "
+                "(155.26-27) and unemployment (155.121) lack the theme they ask about",
+            ),
+        )
+        if case in STILL_MISSING
+        else case
+        for case in sorted(MISSING_THEMES)
+    ],
 )
-@pytest.mark.parametrize("case", sorted(MISSING_THEMES))
 def test_an_ask_has_the_theme_it_asks(corpus_index: Path, case: str) -> None:
     rec_id, theme = MISSING_THEMES[case]
     themes = _asks(corpus_index)[rec_id]["themes"]

@@ -155,13 +155,9 @@ HIDDEN_THEMES = {
 }
 
 
+# These pass with main's themes shown beside the classifier's (themes.yaml `beside_model`,
+# merged while this review ran); they were strict xfails on the code it began with.
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review38 finding 4: the classifier hides a theme the ask names in words "
-    "(Counter-terrorism on 'terrorism' in 104.25 and 133.97, Enforced disappearances on the "
-    "CED in 136.18); the keywords find it",
-)
 @pytest.mark.parametrize("paragraph", sorted(HIDDEN_THEMES))
 def test_a_theme_the_ask_names_in_words_is_shown(corpus_index: Path, paragraph: str) -> None:
     ask = _asks(corpus_index)[_id(paragraph)]

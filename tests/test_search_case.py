@@ -145,14 +145,16 @@ def test_a_word_in_capitals_in_a_footnote_is_found() -> None:
 
 def test_a_search_without_capitals_reads_as_before() -> None:
     from uprdex.pipeline.store.search_case import capitals, cased_sql
+    from uprdex.pipeline.store.search_terms import search_terms
 
-    assert cased_sql("death penalty Who G20 A", "recommendations_fts") == ""
+    assert cased_sql(tuple(search_terms("death penalty Who G20 A")), "recommendations_fts") == ""
     assert capitals("HIV/AIDS NGOs CO2 G20 Who A") == ("HIV", "AIDS", "NGO", "CO2")
 
 
 def _finds(words: str, text: str, notes: str | None = None) -> bool:
     from uprdex.pipeline.store.filters import fts_query
     from uprdex.pipeline.store.search_case import cased_sql
+    from uprdex.pipeline.store.search_terms import search_terms
 
     with sqlite3.connect(":memory:") as db:
         db.execute(
@@ -161,6 +163,6 @@ def _finds(words: str, text: str, notes: str | None = None) -> bool:
         )
         db.execute("INSERT INTO recommendations_fts(text, notes) VALUES (?, ?)", [text, notes])
         sql = "SELECT 1 FROM recommendations_fts WHERE recommendations_fts MATCH ?" + cased_sql(
-            words, "recommendations_fts"
+            tuple(search_terms(words)), "recommendations_fts"
         )
         return bool(db.execute(sql, [fts_query(words)]).fetchall())

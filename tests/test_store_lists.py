@@ -28,7 +28,8 @@ UPR_INFO = fixture("upr_info_slovenia_s20.csv")
 
 # The lists as the views computed them before schema 8 (data/schema.yaml's meaning of each),
 # with 1cbeb1d's chosen_themes inlined (so that the oracle does not move with views.py), but
-# for one change since: a themes cell that is not JSON holds no themes.
+# for two changes since: a themes cell that is not JSON holds no themes, and a keyword theme
+# shown beside the classifier's (method 'beside', data/themes.yaml beside_model) is chosen with it.
 COMPUTED = """
 WITH chosen_themes AS (
     SELECT l.recommendation_id, j.value AS theme, 'upr-info' AS method, NULL AS score
@@ -37,7 +38,7 @@ WITH chosen_themes AS (
     WHERE i.source = 'upr-info'
     UNION
     SELECT recommendation_id, theme, method, score FROM recommendation_themes t
-    WHERE (method = 'model'
+    WHERE (method IN ('model', 'beside')
            OR (method = 'keywords' AND NOT EXISTS (
                 SELECT 1 FROM recommendation_themes m
                 WHERE m.recommendation_id = t.recommendation_id AND m.method = 'model')))

@@ -182,3 +182,51 @@ def test_ask_naming_an_indigenous_people_or_a_climate_treaty_gets_its_theme() ->
     }
     assert "Environment" in themes_of(tagger.tag("Implement the Paris Agreement"))
     assert "Environment" in themes_of(tagger.tag("Ratify the Kyoto Protocol"))
+
+
+BESIDE = """themes:
+  Public security:
+    keywords: [crime]
+  Counter-terrorism:
+    beside_model: true
+    keywords: [terrorism]
+  Women's rights:
+    beside_model: true
+    keywords: [gender, women]
+  Sexual Orientation and Gender Identity:
+    keywords: [gender identity]
+  Justice:
+    keywords: [court]
+"""
+
+
+def test_theme_marked_beside_model_is_shown_beside_the_classifiers_labels(tmp_path: Path) -> None:
+    tagger = ThemeTagger(write_themes(tmp_path / "t.yaml", BESIDE))
+    text = "Combat terrorism and crime through the courts"
+    # Counter-terrorism is marked, Justice is not: only the classifier's label and the first.
+    assert tagger.shown(["Public security"], tagger.tag(text)) == [
+        "Public security",
+        "Counter-terrorism",
+    ]
+    # Where the classifier gives nothing, every keyword theme, as before.
+    assert tagger.shown([], tagger.tag(text)) == [
+        "Public security",
+        "Counter-terrorism",
+        "Justice",
+    ]
+
+
+def test_word_of_another_themes_longer_phrase_is_not_shown_beside_the_classifier(
+    tmp_path: Path,
+) -> None:
+    tagger = ThemeTagger(write_themes(tmp_path / "t.yaml", BESIDE))
+    sogi = ["Sexual Orientation and Gender Identity"]
+    assert tagger.shown(sogi, tagger.tag("Protect persons of every gender identity")) == sogi
+    both = tagger.tag("Protect women of every gender identity")
+    assert tagger.shown(sogi, both) == [*sogi, "Women's rights"]
+
+
+def test_beside_model_must_be_true_or_false(tmp_path: Path) -> None:
+    body = "themes:\n  Labour:\n    beside_model: sometimes\n    keywords: [labour]\n"
+    with pytest.raises(ThemesFileError, match="beside_model of theme 'Labour'"):
+        ThemeTagger(write_themes(tmp_path / "t.yaml", body))

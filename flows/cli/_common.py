@@ -18,7 +18,8 @@ from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderHook,
 from rich.markup import escape
 from rich.segment import Segment
 
-from uprdex.flows.cli._meant import capitals_line, did_you_mean, theme_meant
+from uprdex.flows.cli._meant import did_you_mean as did_you_mean  # tests import it from here
+from uprdex.flows.cli._meant import search_notes, state_meant, theme_meant
 from uprdex.flows.exit_codes import EXIT_CLOSED_PIPE, EXIT_USAGE
 from uprdex.pipeline.config import Config, ConfigError, load_config
 from uprdex.pipeline.errors import BadIndexError, OutputError
@@ -325,8 +326,8 @@ def rec_filter(
     """The filters a command was given, with a warning for a State name uprdex does not know,
     for a theme the index `store` gives no recommendation and for a cycle or State none of its
     recommendations (of its `documents`, for `export --what documents`) holds ("no cycle 7 in
-    this index: it holds cycles 1, 2"), and a note of what else --search searched
-    (`widened_line`)."""
+    this index: it holds cycles 1, 2"), and the notes on what its --search searched
+    (`search_notes`)."""
     from uprdex.pipeline.states import load_states
     from uprdex.pipeline.store import RecFilter
 
@@ -335,10 +336,7 @@ def rec_filter(
         name = options.get(option)
         state = states.given(name) if name else None
         if name and state is None:  # as the filter reads it (`store.filters.state_name`)
-            # by every spelling the table knows: "Netherland" is close to "Netherlands", not to
-            # the UN name "Netherlands (Kingdom of the)"
-            spellings = {spelling: known.name for spelling, known in states.spellings().items()}
-            meant = did_you_mean(name, spellings, said=spellings)
+            meant = state_meant(name, states)
             err.print(
                 f"[yellow]warning[/] --{option.replace('_', '-')} {escape(name)!r} is not a "
                 f"State name uprdex knows{escape(meant)}; matching it as printed"
@@ -355,7 +353,8 @@ def rec_filter(
         themes = store.themes()
         # as the filter reads it (`filter_sql`): any case, any apostrophe or none
         named = {(fold_apostrophes(known) or known).casefold() for known in themes}
-        if (fold_apostrophes(theme) or theme).casefold() not in named:
+        typed = theme.strip()  # as the filter reads it: "Migrants " copied from a report
+        if (fold_apostrophes(typed) or typed).casefold() not in named:
             err.print(
                 f"[yellow]warning[/] --theme {escape(theme)!r} is not a theme of this index"
                 + (
@@ -367,10 +366,9 @@ def rec_filter(
             )
     given = {key: options[key] for key in RecFilter.__dataclass_fields__ if key in options}
     where = RecFilter(**given)
-    if store is not None and where.search:
-        for line in (widened_line(store, where, where.search, None), capitals_line(store, where)):
-            if line:
-                err.print(line)
+    if store is not None:
+        for line in search_notes(store, where):
+            err.print(line)
     return where
 
 
@@ -412,35 +410,6 @@ def _say_not_held(held: list[str], option: str, given: str, value: str) -> None:
     err.print(
         f"[yellow]warning[/] --{option.replace('_', '-')} {escape(given)}: "
         f"{escape(none.format(value))} in this index: it holds {escape(listed)}"
-    )
-
-
-def widened_line(store: Store, where: RecFilter, words: str, found: int | None) -> str | None:
-    """The line to say on stderr of the other names a search also searched for its words
-    ("also searched: CAT, UNCAT (for "Convention against Torture")"), so that a result
-    without them reads right, with how to search the words as typed only; None unless the
-    other names found an ask the words as typed do not. `found`: how many asks `search` found
-    for its `words` (in their text or evidence), None for a filter's --search (in their
-    text)."""
-    import shlex
-
-    from uprdex.pipeline.store.search_terms import search_terms, widened_note
-
-    terms = search_terms(words)
-    note = widened_note(terms)
-    if note is None:
-        return None
-    as_typed = replace(where, widen=False)
-    if found is None:  # widening only adds: more asks is an ask found by another name
-        added = store.matching(where) > store.matching(as_typed)
-    else:
-        added = found > store.search(words, as_typed, 1).matched
-    if not added:
-        return None
-    quoted = shlex.quote('"' + next(term.typed for term in terms if term.also) + '"')
-    return (
-        f"[yellow]note[/] {escape(note)}; quote the words to search them as typed only: "
-        f"{escape(quoted)}"
     )
 
 

@@ -1,11 +1,12 @@
 """What a name a researcher misspelt likely means: a State's, a theme's (the CLI's warnings
-of a filter that matches nothing); what a search typed in capitals meant."""
+of a filter that matches nothing); what a search also searched, and what one typed in
+capitals meant (`search_notes`)."""
 
 from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,7 @@ from rich.markup import escape
 from uprdex.pipeline.text import closest_spelling
 
 if TYPE_CHECKING:
+    from uprdex.pipeline.states import StateTable
     from uprdex.pipeline.store import RecFilter, Store
 
 
@@ -28,6 +30,24 @@ def did_you_mean(given: str, known: Iterable[str], said: Mapping[str, str] | Non
 
 # A word of a theme's name as a researcher types one: "torture", "disappearances".
 _THEME_WORD = re.compile(r"[^\W_]+")
+# The fewest letters of a theme's initials a researcher's abbreviation is read as ("SOGI",
+# "IHL"): two ("ED", "HA") would name themes nobody abbreviates so.
+_INITIALS = 3
+# Words of a name that name nothing by themselves: "Kingdom of Saudi Arabia" holds Saudi
+# Arabia's words, not "Kingdom"'s; an abbreviation may leave them out (Sexual Orientation and
+# Gender Identity is "SOGI").
+_LINKING_WORDS = frozenset({"of", "the", "and"})
+
+
+def _initials(theme: str) -> set[str]:
+    """The abbreviations of a theme's name, in lower case: its words' first letters, with and
+    without its linking words ("soagi", "sogi" of Sexual Orientation and Gender Identity; "idp"
+    of Internally displaced persons)."""
+    words = _THEME_WORD.findall(theme.casefold())
+    return {
+        "".join(w[0] for w in words),
+        "".join(w[0] for w in words if w not in _LINKING_WORDS),
+    }
 
 
 def theme_meant(given: str, themes: Iterable[str]) -> str:
@@ -35,7 +55,8 @@ def theme_meant(given: str, themes: Iterable[str]) -> str:
     closest to (`did_you_mean`), else the themes whose names hold each of its words, each as
     a word, the start of one ("torture", "disappearance") or one's longer form ("children":
     Rights of the Child), else those holding any of its words of four letters or more ("child
-    labour": Labour or Rights of the Child), or '' when none does."""
+    labour": Labour or Rights of the Child), else those whose initials it spells ("SOGI",
+    "IDPs": `_initials`), or '' when none does."""
     names = list(themes)
     close = did_you_mean(given, names)
     typed = _THEME_WORD.findall(given.casefold())
@@ -44,9 +65,41 @@ def theme_meant(given: str, themes: Iterable[str]) -> str:
     held = [theme for theme in names if all(_holds(theme, part) for part in typed)] or [
         theme for theme in names if any(_holds(theme, part) for part in typed if len(part) >= 4)
     ]
-    if not held:
+    if not held and len(typed) == 1 and len(typed[0].removesuffix("s")) >= _INITIALS:
+        held = [theme for theme in names if typed[0].removesuffix("s") in _initials(theme)]
+    return _meant_of(held)
+
+
+_MOST_STATES_MEANT = 5
+
+
+def state_meant(given: str, states: StateTable) -> str:
+    """' (did you mean France?)': the State a misspelt `given` is closest to by any spelling
+    the table knows, said by its UN name (`did_you_mean`: "Frnace"); else the States whose UN
+    names hold each word of it ("Saudi": Saudi Arabia; "Korea": Democratic People's Republic
+    of Korea or Republic of Korea) or whose names' words it holds all of ("Kingdom of Saudi
+    Arabia", as A/HRC/25/3 prints it: Saudi Arabia); '' when none does."""
+    spellings = {spelling: known.name for spelling, known in states.spellings().items()}
+    # by every spelling the table knows: "Netherland" is close to "Netherlands", not to the UN
+    # name "Netherlands (Kingdom of the)"
+    close = did_you_mean(given, spellings, said=spellings)
+    typed = set(_THEME_WORD.findall(given.casefold())) - _LINKING_WORDS
+    if close or not typed:
+        return close
+    held = []
+    for state in states.states:
+        words = set(_THEME_WORD.findall(state.name.casefold())) - _LINKING_WORDS
+        if typed <= words or words <= typed:
+            held.append(state.name)
+    # "Republic" names twenty States: a list that long helps no one
+    return _meant_of(sorted(held)) if len(held) <= _MOST_STATES_MEANT else ""
+
+
+def _meant_of(names: list[str]) -> str:
+    """' (did you mean A, B or C?)' of the names meant, or '' of none."""
+    if not names:
         return ""
-    listed = held[0] if len(held) == 1 else f"{', '.join(held[:-1])} or {held[-1]}"
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
     return f" (did you mean {listed}?)"
 
 
@@ -59,25 +112,63 @@ def _holds(theme: str, typed: str) -> bool:
     )
 
 
-def capitals_line(
+def search_notes(
     store: Store, where: RecFilter, words: str | None = None, found: int | None = None
-) -> str | None:
+) -> list[str]:
+    """The lines to say on stderr of a search: what else it searched (`widened_line`), what its
+    words in capitals matched (`capitals_line`). `words` and `found`: `search`'s words and how
+    many asks it found for them (in their text or evidence); None for a filter's --search
+    (`where.search`, counted in the asks' text). Each count the lines need is made once: both
+    compare with the search's own count, which `search` gives."""
+    words = where.search if words is None else words
+    if not words:
+        return []
+    counts = {} if found is None else {(words, where.widen): found}
+
+    def counted(text: str, widen: bool) -> int:
+        """How many asks the search finds with `text` for its words, widened or not."""
+        if (text, widen) not in counts:
+            counts[text, widen] = (
+                store.matching(replace(where, search=text, widen=widen))
+                if found is None
+                else store.search_count(text, replace(where, widen=widen))
+            )
+        return counts[text, widen]
+
+    lines = (widened_line(words, where.widen, counted), capitals_line(words, where.widen, counted))
+    return [line for line in lines if line]
+
+
+def widened_line(words: str, widen: bool, counted: Callable[[str, bool], int]) -> str | None:
+    """The line to say of the other names a search also searched for its words ("also
+    searched: CAT, UNCAT (for "Convention against Torture")"), so that a result without them
+    reads right, with how to search the words as typed only; None unless the other names
+    found an ask the words as typed do not (`counted`: `search_notes`')."""
+    from uprdex.pipeline.store.search_terms import search_terms, widened_note
+
+    terms = search_terms(words)
+    note = widened_note(terms)
+    # widening only adds: more asks is an ask found by another name
+    if note is None or counted(words, widen) <= counted(words, False):
+        return None
+    quoted = shlex.quote('"' + next(term.typed for term in terms if term.also) + '"')
+    return (
+        f"[yellow]note[/] {escape(note)}; quote the words to search them as typed only: "
+        f"{escape(quoted)}"
+    )
+
+
+def capitals_line(words: str, widen: bool, counted: Callable[[str, bool], int]) -> str | None:
     """Of a search with words typed in capitals (read as abbreviations: WHO, not "who"), the
     line to say on stderr when the words in lower case find more asks ("TORTURE" typed with
-    caps lock finds none); None otherwise. `found`: how many asks `search` found, None for a
-    filter's --search (`words` then its words)."""
+    caps lock finds none); None otherwise (`counted`: `search_notes`')."""
     from uprdex.pipeline.store.search_case import capitals
 
-    words = where.search if words is None else words
-    typed = capitals(words or "")
+    typed = capitals(words)
     if not typed:
         return None
-    lower = re.sub(rf"\b({'|'.join(map(re.escape, typed))})(?=s?\b)", _lower, words or "")
-    if found is None:
-        more = store.matching(replace(where, search=lower)) > store.matching(where)
-    else:
-        more = store.search(lower, where, 1).matched > found
-    if not more:
+    lower = re.sub(rf"\b({'|'.join(map(re.escape, typed))})(?=s?\b)", _lower, words)
+    if counted(lower, widen) <= counted(words, widen):
         return None
     return (
         f"[yellow]note[/] {escape(', '.join(typed))} matched only where printed in capitals, "

@@ -31,9 +31,8 @@ from uprdex.flows.cli._common import (
     shown_of,
     state_filters,
     unknown_id,
-    widened_line,
 )
-from uprdex.flows.cli._meant import capitals_line
+from uprdex.flows.cli._meant import search_notes
 from uprdex.flows.cli._unread import may_be, unread_lines
 from uprdex.flows.exit_codes import EXIT_SOME_FAILED, EXIT_USAGE
 from uprdex.pipeline.model import AskPart
@@ -335,9 +334,8 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
     with open_index(index) as store:
         where = rec_filter(options, store)
         found = store.search(words, where, limit)
+        notes = search_notes(store, where, words, found.matched)
         pending = pending_note(store, where, words)
-        widened = widened_line(store, where, words, found.matched)
-        cased = capitals_line(store, where, words, found.matched)
     for hit in found.hits:
         rec = hit.recommendation
         if as_json:
@@ -373,9 +371,8 @@ def search(words: str, index: Path | None, limit: int, as_json: bool, **options:
             out.print(f"  {line}")
     if not as_json:
         out.print(shown_of(len(found.hits), found.matched, "result"))
-    for note in (widened, cased, pending):
-        if note:
-            err.print(note)
+    for note in filter(None, [*notes, pending]):
+        err.print(note)
 
 
 @click.command()

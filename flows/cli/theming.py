@@ -15,9 +15,9 @@ from uprdex.flows.cli._common import count, index_option, open_index, out
 def themes(index: Path | None) -> None:
     """List the themes `--theme` takes, each with how many asks of the index have it.
 
-    The themes the exports give (UPR Info's issues, the classifier's, else the keyword themes'),
-    most asks first; then those the theme classifier knows that no ask here has (0). An ask
-    may have several themes.
+    The themes the exports give (UPR Info's issues; the classifier's and the keyword themes shown
+    beside them; else the keyword themes), most asks first; then those the theme classifier
+    knows that no ask here has (0). An ask may have several themes.
     """
     from uprdex.pipeline.theme_model import ThemeModel
 

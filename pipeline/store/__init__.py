@@ -363,6 +363,11 @@ class Store(Connection):
             self.db, text, where, limit, lambda path, sha256: shown(path, self.path, sha256)
         )
 
+    def search_count(self, text: str, where: RecFilter | None = None) -> int:
+        """How many recommendations `search` finds for the words (its `matched`), none read:
+        what the CLI's notes on a search compare."""
+        return queries.search_count(self.db, text, where)
+
     def states_under_review(self, ids: Sequence[str]) -> dict[str, str | None]:
         """The State under review of each of these recommendations that is indexed."""
         return queries.states_under_review(self.db, ids)

@@ -15,7 +15,7 @@ from contextlib import closing
 from typing import Any
 
 from uprdex.pipeline.model import AskPart
-from uprdex.pipeline.store.filters import RecFilter, filter_sql, fts_query, state_name
+from uprdex.pipeline.store.filters import RecFilter, filter_sql, state_name, terms_query
 from uprdex.pipeline.store.folding import fold_words
 from uprdex.pipeline.store.rows import (
     AddendumAnswer,
@@ -31,7 +31,7 @@ from uprdex.pipeline.store.rows import (
 )
 from uprdex.pipeline.store.search_case import cased_sql
 from uprdex.pipeline.store.search_index import shown_snippet, snippets
-from uprdex.pipeline.store.search_terms import search_terms
+from uprdex.pipeline.store.search_terms import SearchTerm, search_terms
 
 __all__ = [
     "REPORT_ORDER",
@@ -49,6 +49,7 @@ __all__ = [
     "recommendation",
     "recommendations",
     "search",
+    "search_count",
     "states_under_review",
     "summary",
     "themes",
@@ -193,27 +194,9 @@ def search(
     with a snippet of that place (the words between \\x02 and \\x03), and how many match in all.
     A document without a symbol is named by its path as `shown` gives it (path, SHA-256)."""
     where = where or RecFilter()
-    sql, params = filter_sql(where, text)
-    query = fts_query(text, where.widen)
-    cased = [
-        cased_sql(text, fts, where.widen, "f") for fts in ("recommendations_fts", "evidence_fts")
-    ]
-    # One row per recommendation, its best place (SQLite gives the bare columns of an
-    # aggregate query with one min() the values of the row with that minimum), counted by the
-    # window before LIMIT cuts them; no snippet yet: made for every match, it cost most.
-    chosen = db.execute(
-        "SELECT id, kind, at, min(rank) AS rank, count(*) OVER () AS matched FROM ("
-        "  SELECT r.id, 0 AS kind, f.rowid AS at, bm25(recommendations_fts) AS rank"
-        "  FROM recommendations_fts f JOIN recommendations r ON r.rowid = f.rowid"
-        f"  WHERE recommendations_fts MATCH ?{cased[0]}"
-        "  UNION ALL"
-        "  SELECT e.recommendation_id, 1, f.rowid, bm25(evidence_fts)"
-        "  FROM evidence_fts f JOIN evidence e ON e.id = f.rowid"
-        f"  WHERE evidence_fts MATCH ?{cased[1]} AND e.recommendation_id IS NOT NULL"
-        f") WHERE id IN (SELECT r.id FROM recommendations r {sql}) "
-        "GROUP BY id ORDER BY rank LIMIT ?",
-        [query, query, *params, limit or -1],  # SQLite: LIMIT -1, no limit
-    ).fetchall()
+    terms = tuple(search_terms(text, where.widen))
+    query = terms_query(terms)
+    chosen = _chosen(db, text, terms, where, limit)
     places = [json.dumps([hit["at"] for hit in chosen if hit["kind"] == kind]) for kind in (0, 1)]
     # The unary + keeps FTS5 off a lookup per rowid, each of which reads the words' whole
     # lists again: the match is read once, and only the chosen places get a snippet.
@@ -253,6 +236,44 @@ def search(
         if (rec := by_id.get(hit["id"])) and (place := found.get((hit["kind"], hit["at"])))
     ]
     return SearchResults(hits, chosen[0]["matched"] if chosen else 0)
+
+
+def search_count(db: sqlite3.Connection, text: str, where: RecFilter | None = None) -> int:
+    """How many recommendations `search` finds for the words (its `matched`), none read."""
+    where = where or RecFilter()
+    chosen = _chosen(db, text, tuple(search_terms(text, where.widen)), where, 1)
+    return int(chosen[0]["matched"]) if chosen else 0
+
+
+def _chosen(
+    db: sqlite3.Connection,
+    text: str,
+    terms: tuple[SearchTerm, ...],
+    where: RecFilter,
+    limit: int,
+) -> list[sqlite3.Row]:
+    """`search`'s best `limit` (0: all) recommendations for the words `text` (parsed:
+    `terms`), each with its best place (kind 0, the text; 1, evidence), its rank and how many
+    match in all (`matched`)."""
+    sql, params = filter_sql(where, text)
+    query = terms_query(terms)
+    cased = [cased_sql(terms, fts, "f") for fts in ("recommendations_fts", "evidence_fts")]
+    # One row per recommendation, its best place (SQLite gives the bare columns of an
+    # aggregate query with one min() the values of the row with that minimum), counted by the
+    # window before LIMIT cuts them; no snippet yet: made for every match, it cost most.
+    return db.execute(
+        "SELECT id, kind, at, min(rank) AS rank, count(*) OVER () AS matched FROM ("
+        "  SELECT r.id, 0 AS kind, f.rowid AS at, bm25(recommendations_fts) AS rank"
+        "  FROM recommendations_fts f JOIN recommendations r ON r.rowid = f.rowid"
+        f"  WHERE recommendations_fts MATCH ?{cased[0]}"
+        "  UNION ALL"
+        "  SELECT e.recommendation_id, 1, f.rowid, bm25(evidence_fts)"
+        "  FROM evidence_fts f JOIN evidence e ON e.id = f.rowid"
+        f"  WHERE evidence_fts MATCH ?{cased[1]} AND e.recommendation_id IS NOT NULL"
+        f") WHERE id IN (SELECT r.id FROM recommendations r {sql}) "
+        "GROUP BY id ORDER BY rank LIMIT ?",
+        [query, query, *params, limit or -1],  # SQLite: LIMIT -1, no limit
+    ).fetchall()
 
 
 def matching_parts(

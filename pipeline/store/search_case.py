@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from uprdex.pipeline.store.search_terms import search_terms
+if TYPE_CHECKING:
+    from uprdex.pipeline.store.search_terms import SearchTerm
 
 __all__ = ["capitals", "cased_sql"]
 
@@ -48,16 +50,17 @@ def capitals(words: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-@lru_cache(maxsize=256)  # `search` reads the words once per full-text table
-def cased_sql(words: str, table: str, widen: bool = True, alias: str | None = None) -> str:
-    """SQL to put after `<table> MATCH <the words' query>` (' AND (...)'): a row is kept only
+@lru_cache(maxsize=256)  # `search` reads the terms once per full-text table
+def cased_sql(terms: tuple[SearchTerm, ...], table: str, alias: str | None = None) -> str:
+    """SQL to put after `<table> MATCH <the terms' query>` (' AND (...)'): a row is kept only
     when each word of the search typed in capitals is printed in capitals in its text, or
-    another name of what it names is held (`search_terms`, when `widen`); '' when no word is in
-    capitals, so that other searches read as before. `alias`: the table's name in the query."""
+    another name of what it names is held; '' when no word is in capitals, so that other
+    searches read as before. `terms`: the search's words as the caller parsed them
+    (`search_terms`, widened or not). `alias`: the table's name in the query."""
     table_name = alias or table
     printed = " || ' ' || ".join(f"coalesce({table_name}.{column}, '')" for column in _TEXTS[table])
     clauses: list[str] = []
-    for term in search_terms(words, widen):
+    for term in terms:
         if not any(capitals(name) for name, _ in term.names):
             continue
         if len(term.names) == 1:  # the MATCH holds the words: only their case is left to read

@@ -8,7 +8,11 @@ treaty table the normalizer reads writes it, data/treaties.csv), an institution 
 write out (data/search_aliases.csv: COI, ILO, ...) match as typed OR as any other of its names.
 What the words matched before, they still match: the widening only adds. Quoted words
 ('"death penalty"') are a phrase, FTS5's: the words next to each other, in that order, and
-never widened: quoting is how a researcher searches the words as typed only.
+never widened: quoting is how a researcher searches the words as typed only. A compound is
+found printed joined or spaced: a word the shipped word list knows as two words joined also
+searches the two as a phrase ("socioeconomic": "socio economic"), two words it knows joined
+also search the joined word ("child care": "childcare"), each half a word of three letters or
+more that is no stop word.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from uprdex.pipeline.clusters.normalize import OBJECT_ABBREVIATIONS, stem
+from uprdex.pipeline.clusters.normalize import OBJECT_ABBREVIATIONS, STOPWORDS, stem
 from uprdex.pipeline.clusters.treaties import fold_words, load_treaties
 from uprdex.pipeline.resources import data_path
 from uprdex.pipeline.store.folding import fts_phrase, has_words, straight_quotes
@@ -109,8 +113,9 @@ def search_terms(text: str, widen: bool = True) -> list[SearchTerm]:
     """The terms of a search's words: a quoted phrase ('"death penalty"', or in typographic
     quotes: “death penalty”) is one term, as typed; of the words outside quotes, a run that
     names a treaty, institution or body is one term with its other names (unless not `widen`);
-    every other word is a term of its own. A word or phrase without a word full-text search
-    reads ("&", "-") is none: it would match no record."""
+    every other word is a term of its own, but two that make a compound (`_plain_terms`). A
+    word or phrase without a word full-text search reads ("&", "-") is none: it would match no
+    record."""
     terms: list[SearchTerm] = []
     for at, piece in enumerate(_QUOTED.split(straight_quotes(text))):
         if at % 2:  # inside quotes
@@ -135,25 +140,70 @@ def _named_terms(typed: list[str]) -> list[SearchTerm]:
         # A run that starts or ends inside a typed word ("CAT/CRC" names two) stays as typed.
         if first < at or owner[start - 1 : start] == [first] or owner[end : end + 1] == [last]:
             continue
-        terms += map(_plain, typed[at:first])
+        terms += _plain_terms(typed[at:first])
         words = " ".join(typed[first : last + 1])
         terms.append(SearchTerm(words, _others(words, names)))
         at = last + 1
-    return terms + list(map(_plain, typed[at:]))
+    return terms + _plain_terms(typed[at:])
+
+
+def _plain_terms(typed: list[str]) -> list[SearchTerm]:
+    """The terms of typed words that name nothing: each word its own (`_plain`), but two
+    words that the word list knows joined, one term that also searches the joined word:
+    "socio economic" also finds "socioeconomic"."""
+    terms: list[SearchTerm] = []
+    at = 0
+    while at < len(typed):
+        pair = typed[at : at + 2]
+        joined = "".join(pair).lower()
+        if len(pair) == 2 and all(map(_half, pair)) and joined in load_vocabulary():
+            terms.append(SearchTerm(" ".join(pair), (joined,)))
+            at += 2
+            continue
+        terms.append(_plain(typed[at]))
+        at += 1
+    return terms
 
 
 def _plain(word: str) -> SearchTerm:
     """A typed word that names nothing, as a term with its other spelling (British or
-    American) when the word list knows it: "honor" also searches "honour". A word in capitals
-    is an abbreviation (`search_case`), searched as typed only."""
+    American) when the word list knows it: "honor" also searches "honour"; and a word the
+    list knows as two words joined, those two as a phrase: "socioeconomic" also searches
+    "socio economic". A word in capitals is an abbreviation (`search_case`), searched as typed
+    only."""
     if not word.isalpha() or (len(word) > 1 and word.isupper()):
         return SearchTerm(word)
     known = load_vocabulary()
     lower = word.lower()
     others = {pattern.sub(spelling, lower) for pattern, spelling in _RESPELLINGS}
-    return SearchTerm(
-        word, tuple(sorted(other for other in others - {lower} if _known(other, known)))
+    spaced = (
+        f"{lower[:at]} {lower[at:]}"
+        for at in range(_HALF, len(lower) - _HALF + 1)
+        if _compound_half(lower[:at]) and _compound_half(lower[at:])
     )
+    respelt = sorted(other for other in others - {lower} if _known(other, known))
+    return SearchTerm(word, (*respelt, *spaced))
+
+
+_HALF = 3
+"""The fewest letters of each word of a compound that search finds joined or spaced ("non",
+"socio"): the word list holds prefixes and pieces of words as words ("in", "re", "st", "al"),
+and "information" is no "in formation", "that" no "th at"."""
+
+
+def _compound_half(word: str) -> bool:
+    """Whether a word (in lower case) may be half of a compound search finds joined or spaced:
+    one the word list knows, of `_HALF` letters or more, that carries meaning (no stop word of
+    the normalizer's: "overall" is no "over all", as in "control over all militias")."""
+    return len(word) >= _HALF and word not in STOPWORDS and word in load_vocabulary()
+
+
+def _half(word: str) -> bool:
+    """Whether a typed word may be half of a compound (`_plain_terms`): a plain word in lower
+    or mixed case that may be half of one (`_compound_half`), with no other spelling of its
+    own (that a compound's term would leave out)."""
+    plain = word.isalpha() and not word.isupper()
+    return plain and _compound_half(word.lower()) and not _plain(word).also
 
 
 def _known(word: str, known: Vocabulary) -> bool:
