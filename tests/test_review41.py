@@ -125,9 +125,6 @@ STATE_WORDS = {
 
 
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True, reason="review41 finding 1: 'Korea' and 'Czech Rep' suggest no State"
-)
 @pytest.mark.parametrize("typed", sorted(STATE_WORDS))
 def test_a_state_typed_by_a_word_of_its_name_is_suggested(corpus_index: Path, typed: str) -> None:
     result = cli("recs", "--recommending-state", typed, "--index", corpus_index)

@@ -18,7 +18,7 @@ from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderHook,
 from rich.markup import escape
 from rich.segment import Segment
 
-from uprdex.flows.cli._meant import did_you_mean, search_notes, theme_meant
+from uprdex.flows.cli._meant import did_you_mean, search_notes, states_by_words, theme_meant
 from uprdex.flows.exit_codes import EXIT_CLOSED_PIPE, EXIT_USAGE
 from uprdex.pipeline.config import Config, ConfigError, load_config
 from uprdex.pipeline.errors import BadIndexError, OutputError
@@ -337,7 +337,9 @@ def rec_filter(
             # by every spelling the table knows: "Netherland" is close to "Netherlands", not to
             # the UN name "Netherlands (Kingdom of the)"
             spellings = {spelling: known.name for spelling, known in states.spellings().items()}
-            meant = did_you_mean(name, spellings, said=spellings)
+            meant = did_you_mean(name, spellings, said=spellings) or states_by_words(
+                name, spellings
+            )
             err.print(
                 f"[yellow]warning[/] --{option.replace('_', '-')} {escape(name)!r} is not a "
                 f"State name uprdex knows{escape(meant)}; matching it as printed"

@@ -27,8 +27,35 @@ def did_you_mean(given: str, known: Iterable[str], said: Mapping[str, str] | Non
     return f" (did you mean {close}?)" if close else ""
 
 
-# A word of a theme's name as a researcher types one: "torture", "disappearances".
-_THEME_WORD = re.compile(r"[^\W_]+")
+# A word of a theme's or a State's name as a researcher types one: "torture", "Korea".
+_NAME_WORD = re.compile(r"[^\W_]+")
+
+# More States than this holding the words typed ("Republic") are too many to suggest.
+_MOST_STATES = 3
+
+
+def _named_by_words(given: str, names: Iterable[str]) -> list[str]:
+    """The `names` that hold each word of `given`, each as a word or the start of one
+    ("torture", "disappearance"; "Czech Rep" in "Czech Republic"), in their order."""
+    typed = _NAME_WORD.findall(given.casefold())
+    return [
+        name
+        for name in names
+        if typed
+        and all(
+            any(word.startswith(part) for word in _NAME_WORD.findall(name.casefold()))
+            for part in typed
+        )
+    ]
+
+
+def _listed(names: list[str]) -> str:
+    """' (did you mean A, B or C?)', or '' for no name."""
+    if not names:
+        return ""
+    return f" (did you mean {names[0] if len(names) == 1 else ', '.join(names[:-1])}" + (
+        f" or {names[-1]}?)" if len(names) > 1 else "?)"
+    )
 
 
 def theme_meant(given: str, themes: Iterable[str]) -> str:
@@ -36,22 +63,16 @@ def theme_meant(given: str, themes: Iterable[str]) -> str:
     closest to (`did_you_mean`), else the themes whose names hold each of its words, each as
     a word or the start of one ("torture", "disappearance"), or '' when none does."""
     names = list(themes)
-    close = did_you_mean(given, names)
-    typed = _THEME_WORD.findall(given.casefold())
-    if close or not typed:
-        return close
-    held = [
-        theme
-        for theme in names
-        if all(
-            any(word.startswith(part) for word in _THEME_WORD.findall(theme.casefold()))
-            for part in typed
-        )
-    ]
-    if not held:
-        return ""
-    listed = held[0] if len(held) == 1 else f"{', '.join(held[:-1])} or {held[-1]}"
-    return f" (did you mean {listed}?)"
+    return did_you_mean(given, names) or _listed(_named_by_words(given, names))
+
+
+def states_by_words(given: str, spellings: Mapping[str, str]) -> str:
+    """' (did you mean Democratic People's Republic of Korea or Republic of Korea?)' for
+    "Korea": the States, at most _MOST_STATES, one of whose spellings (`spellings`, each to the
+    State's name) holds each word of `given` as `theme_meant` reads them ("Czech Rep":
+    Czechia), or '' when none or too many do ("Republic")."""
+    held = sorted({spellings[spelling] for spelling in _named_by_words(given, spellings)})
+    return _listed(held) if len(held) <= _MOST_STATES else ""
 
 
 def search_notes(
