@@ -135,7 +135,6 @@ def test_a_state_typed_by_a_word_of_its_name_is_suggested(corpus_index: Path, ty
 # shows a paragraph ("134,5"), names no ask and `show` suggests none: "no recommendation 134,5
 # in A/HRC/27/5 in the index". Fixed: it suggests A/HRC/27/5#134.5.
 @pytest.mark.corpus
-@pytest.mark.xfail(strict=True, reason="review41 finding 2: 'A/HRC/27/5#134,5' suggests no ask")
 def test_an_id_typed_with_a_decimal_comma_suggests_the_ask(corpus_index: Path) -> None:
     result = cli("show", f"{LATER}#134,5", "--index", corpus_index)
     assert result.exit_code == 2
