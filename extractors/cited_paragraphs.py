@@ -130,6 +130,14 @@ REPORTED_ASK = re.compile(
 )
 # "(c) ... that the Government continue ...", "(c) encouraged the Tongan Government to consider".
 GOVERNMENT = re.compile(r"the(?:\s+[A-Z]\w+)?\s+Government")
+# "Switzerland ... recommended d) that it rapidly ratify and implement the Optional Protocol to
+# CEDAW" (Saudi Arabia 2009, 65): the letter after "recommended", its ask opening "that it".
+THAT_IT = re.compile(r"that\s+it\s+(?=[a-z])")
+# "recommended that Saudi Arabia", "recommended to Malaysia": before the State a lead-in asks.
+_LEAD_IN_THAT = re.compile(r"^\s*(?:that|to)\s+")
+# "recommended Sri Lanka to (a) ...", "recommended to Viet Nam that it consider (a) ratifying
+# CAT" (Viet Nam 2009, 89): between the State and the shared words, or all there is.
+_STEM_LINK = re.compile(r"^(?:should|to|that\s+it)\b\s*")
 # "Sri Lanka should work with ...", "Malaysia to sign ...": between the State and the ask's verb.
 SUBJECT_LINK = re.compile(r"^(?:should|to)\s+")
 
@@ -258,7 +266,14 @@ def _body_recommendation(
         if found:
             start = marks[found[0]].end()
             end = marks[found[0] + 1].start() if found[0] + 1 < len(marks) else end
-            ask = _unreported(SENTENCE_END.split(text[start:end], maxsplit=1)[0], states)
+            printed = SENTENCE_END.split(text[start:end], maxsplit=1)[0]
+            ask = _unreported(printed, states)
+            shared = _shared_lead_in(text, marks, found[0], states) if ask == printed else ""
+            if shared:
+                ask = f"{shared} {ask}"
+                notes.append(
+                    f"the words {number} prints once before its letters begin it: {shared}"
+                )
         else:
             # Burundi 2009 cites "33 (a) and (b)" where "33. Denmark ... recommended that all
             # reports of rape ... It further recommended that the practice of torture ...":
@@ -318,12 +333,48 @@ def _body_recommendation(
     )
 
 
+def _shared_lead_in(text: str, marks: list[re.Match[str]], index: int, states: StateTable) -> str:
+    """The words a paragraph prints once before the letters of its sentence, after the State
+    asked, which each letter's ask continues: "It recommended that Saudi Arabia favourably
+    consider becoming a party to core international human rights treaties such as (a) ICESCR
+    and ICCPR; and (b) OP-CEDAW" (Saudi Arabia 2009, 75) gives "favourably consider ... such
+    as"; "Chile also recommended that Saudi Arabia amend legal provisions so as to (b)
+    guarantee ..." (47) "amend legal provisions so as to"; "recommended that Viet Nam (a)" or
+    "recommended Saudi Arabia: (a)" none, nor a list's "the following:"."""
+    mark = marks[index]
+    sentence_start = max(
+        (end.end() for end in SENTENCE_END.finditer(text, 0, mark.start())), default=0
+    )
+    first = next(m for m in marks if m.start() >= sentence_start)
+    verbs = list(RECOMMENDING_VERB.finditer(text, sentence_start, first.start()))
+    if not verbs:
+        return ""
+    rest = text[verbs[-1].end() : first.start()]
+    if rest.rstrip().endswith(":"):
+        return ""
+    words = _LEAD_IN_THAT.sub("", rest).split()
+    for count in range(min(len(words), MAX_STATE_WORDS), 0, -1):
+        subject = " ".join(words[:count])
+        if states.resolve(subject) or GOVERNMENT.fullmatch(subject):
+            after = " ".join(words[count:])
+            # an aside: "recommended to China, bearing in mind resolution 9/12 ..., (a) to ratify"
+            if subject.endswith(",") or after.startswith(","):
+                return ""
+            stem = _STEM_LINK.sub("", after).strip(" ,;")
+            return stem if stem[:1].islower() else ""
+    return ""
+
+
 def _unreported(ask: str, states: StateTable) -> str:
     """The ask after its letter without the words that report it, when they name the State
     under review: "(c) strongly recommended that Cuba allow the exercise ..." and "(b) Cuba halt
     the prosecution ..." (Cuba 2009, 53 and 96) as "allow ..." and "halt ...", as "recommended
     that Cuba (c) lift restrictions ..." gives "lift ..."; "(b) strongly recommended the repeal
-    ..." stays as printed."""
+    ..." stays as printed; "d) that it rapidly ratify ..." (Saudi Arabia 2009, 65) as "rapidly
+    ratify ..."."""
+    that_it = THAT_IT.match(ask)
+    if that_it:
+        return ask[that_it.end() :]
     said = REPORTED_ASK.match(ask)
     rest = ask[said.end() :] if said else ask
     words = rest.split()

@@ -90,9 +90,12 @@ def load_themes(path: Path) -> tuple[Theme, ...]:
 
 
 def _theme(path: Path, name: str, entry: object) -> Theme:
-    if not isinstance(entry, Mapping) or not set(entry) <= _THEME_KEYS:
+    unknown = sorted(map(str, set(entry) - _THEME_KEYS)) if isinstance(entry, Mapping) else []
+    if not isinstance(entry, Mapping) or unknown:
         raise ThemesFileError(
             f"{path}: theme {name!r} must be a mapping with 'keywords' and/or 'exact' lists"
+            " (and beside_model, needs_keyword: true or false)"
+            + (f"; it has {', '.join(map(repr, unknown))}" if unknown else "")
         )
     lists = {key: _phrases(path, name, key, entry.get(key) or []) for key in ("keywords", "exact")}
     if not any(lists.values()):

@@ -246,8 +246,9 @@ class WgReport:
 
 @dataclass(frozen=True, slots=True)
 class ThemeHit:
-    """One theme found in a text: by keywords (with the words of the text that matched them)
-    or by the trained classifier (method "model", with its score)."""
+    """One theme found in a text: by keywords (with the words of the text that matched them),
+    by the trained classifier (method "model", with its score), or a keyword theme shown beside
+    the classifier's labels (method "beside", data/themes.yaml `beside_model`)."""
 
     theme: str
     matched: tuple[str, ...]

@@ -18,7 +18,8 @@ from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderHook,
 from rich.markup import escape
 from rich.segment import Segment
 
-from uprdex.flows.cli._meant import did_you_mean, search_notes, theme_meant
+from uprdex.flows.cli._meant import did_you_mean as did_you_mean  # tests import it from here
+from uprdex.flows.cli._meant import search_notes, state_meant, theme_meant
 from uprdex.flows.exit_codes import EXIT_CLOSED_PIPE, EXIT_USAGE
 from uprdex.pipeline.config import Config, ConfigError, load_config
 from uprdex.pipeline.errors import BadIndexError, OutputError
@@ -334,10 +335,7 @@ def rec_filter(
         name = options.get(option)
         state = states.given(name) if name else None
         if name and state is None:  # as the filter reads it (`store.filters.state_name`)
-            # by every spelling the table knows: "Netherland" is close to "Netherlands", not to
-            # the UN name "Netherlands (Kingdom of the)"
-            spellings = {spelling: known.name for spelling, known in states.spellings().items()}
-            meant = did_you_mean(name, spellings, said=spellings)
+            meant = state_meant(name, states)
             err.print(
                 f"[yellow]warning[/] --{option.replace('_', '-')} {escape(name)!r} is not a "
                 f"State name uprdex knows{escape(meant)}; matching it as printed"
@@ -354,7 +352,8 @@ def rec_filter(
         themes = store.themes()
         # as the filter reads it (`filter_sql`): any case, any apostrophe or none
         named = {(fold_apostrophes(known) or known).casefold() for known in themes}
-        if (fold_apostrophes(theme) or theme).casefold() not in named:
+        typed = theme.strip()  # as the filter reads it: "Migrants " copied from a report
+        if (fold_apostrophes(typed) or typed).casefold() not in named:
             err.print(
                 f"[yellow]warning[/] --theme {escape(theme)!r} is not a theme of this index"
                 + (

@@ -15,6 +15,7 @@ from rich.markup import escape
 from uprdex.pipeline.text import closest_spelling
 
 if TYPE_CHECKING:
+    from uprdex.pipeline.states import StateTable
     from uprdex.pipeline.store import RecFilter, Store
 
 
@@ -29,12 +30,31 @@ def did_you_mean(given: str, known: Iterable[str], said: Mapping[str, str] | Non
 
 # A word of a theme's name as a researcher types one: "torture", "disappearances".
 _THEME_WORD = re.compile(r"[^\W_]+")
+# The fewest letters of a theme's initials a researcher's abbreviation is read as ("SOGI",
+# "IHL"): two ("ED", "HA") would name themes nobody abbreviates so.
+_INITIALS = 3
+# Words of a name that name nothing by themselves: "Kingdom of Saudi Arabia" holds Saudi
+# Arabia's words, not "Kingdom"'s; an abbreviation may leave them out (Sexual Orientation and
+# Gender Identity is "SOGI").
+_LINKING_WORDS = frozenset({"of", "the", "and"})
+
+
+def _initials(theme: str) -> set[str]:
+    """The abbreviations of a theme's name, in lower case: its words' first letters, with and
+    without its linking words ("soagi", "sogi" of Sexual Orientation and Gender Identity; "idp"
+    of Internally displaced persons)."""
+    words = _THEME_WORD.findall(theme.casefold())
+    return {
+        "".join(w[0] for w in words),
+        "".join(w[0] for w in words if w not in _LINKING_WORDS),
+    }
 
 
 def theme_meant(given: str, themes: Iterable[str]) -> str:
     """' (did you mean Torture and other CID treatment?)': the theme a misspelt `given` is
     closest to (`did_you_mean`), else the themes whose names hold each of its words, each as
-    a word or the start of one ("torture", "disappearance"), or '' when none does."""
+    a word or the start of one ("torture", "disappearance"), else those whose initials it
+    spells ("SOGI", "IDPs": `_initials`), or '' when none does."""
     names = list(themes)
     close = did_you_mean(given, names)
     typed = _THEME_WORD.findall(given.casefold())
@@ -48,9 +68,41 @@ def theme_meant(given: str, themes: Iterable[str]) -> str:
             for part in typed
         )
     ]
-    if not held:
+    if not held and len(typed) == 1 and len(typed[0].removesuffix("s")) >= _INITIALS:
+        held = [theme for theme in names if typed[0].removesuffix("s") in _initials(theme)]
+    return _meant_of(held)
+
+
+_MOST_STATES_MEANT = 5
+
+
+def state_meant(given: str, states: StateTable) -> str:
+    """' (did you mean France?)': the State a misspelt `given` is closest to by any spelling
+    the table knows, said by its UN name (`did_you_mean`: "Frnace"); else the States whose UN
+    names hold each word of it ("Saudi": Saudi Arabia; "Korea": Democratic People's Republic
+    of Korea or Republic of Korea) or whose names' words it holds all of ("Kingdom of Saudi
+    Arabia", as A/HRC/25/3 prints it: Saudi Arabia); '' when none does."""
+    spellings = {spelling: known.name for spelling, known in states.spellings().items()}
+    # by every spelling the table knows: "Netherland" is close to "Netherlands", not to the UN
+    # name "Netherlands (Kingdom of the)"
+    close = did_you_mean(given, spellings, said=spellings)
+    typed = set(_THEME_WORD.findall(given.casefold())) - _LINKING_WORDS
+    if close or not typed:
+        return close
+    held = []
+    for state in states.states:
+        words = set(_THEME_WORD.findall(state.name.casefold())) - _LINKING_WORDS
+        if typed <= words or words <= typed:
+            held.append(state.name)
+    # "Republic" names twenty States: a list that long helps no one
+    return _meant_of(sorted(held)) if len(held) <= _MOST_STATES_MEANT else ""
+
+
+def _meant_of(names: list[str]) -> str:
+    """' (did you mean A, B or C?)' of the names meant, or '' of none."""
+    if not names:
         return ""
-    listed = held[0] if len(held) == 1 else f"{', '.join(held[:-1])} or {held[-1]}"
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
     return f" (did you mean {listed}?)"
 
 

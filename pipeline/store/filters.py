@@ -33,7 +33,7 @@ class RecFilter:
     review, or that a later review asks again."""
     theme: str | None = None
     """Only the asks with this theme among the `themes` the exports give them ("Death
-    penalty"), in any case."""
+    penalty"), in any case, spaces at its ends left out ("Migrants " copied from a report)."""
     widen: bool = True
     """Words of a search that name a treaty or body find it by its other names too
     (`search_terms`); False: the words as typed only."""
@@ -86,7 +86,8 @@ def filter_sql(where: RecFilter, words: str | None = None) -> tuple[str, list[An
             "r.id IN (SELECT recommendation_id FROM chosen_themes "
             f"WHERE coalesce({folded_sql('theme', APOSTROPHES)}, theme) = ? COLLATE NOCASE)"
         )
-        params.append(fold_apostrophes(where.theme) or where.theme)
+        theme = where.theme.strip()
+        params.append(fold_apostrophes(theme) or theme)
     if where.recurring:  # either end: a researcher asks which of a State's asks recur
         clauses.append(
             "r.id IN (SELECT later_id FROM recurrences UNION SELECT earlier_id FROM recurrences)"
