@@ -94,7 +94,7 @@ def _theme(path: Path, name: str, entry: object) -> Theme:
     if not isinstance(entry, Mapping) or unknown:
         raise ThemesFileError(
             f"{path}: theme {name!r} must be a mapping with 'keywords' and/or 'exact' lists"
-            " (and beside_model, needs_keyword: true or false)"
+            " (and beside_model: true or false, needs_keyword: true or false)"
             + (f"; it has {', '.join(map(repr, unknown))}" if unknown else "")
         )
     lists = {key: _phrases(path, name, key, entry.get(key) or []) for key in ("keywords", "exact")}
