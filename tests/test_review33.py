@@ -293,12 +293,12 @@ HARMFUL_PRACTICES = {
 }
 
 
+# review33 finding 6: asks against harmful traditional practices had the classifier's "Torture
+# and other CID treatment" (108.105 no other); the second theme trial's veto (data/themes.yaml
+# needs_keyword, bench/bench_theme_gold.py) keeps that label only where a Torture keyword matches.
+# 108.105 is left with no theme (no keyword names harmful practices: not in the pre-registered
+# change).
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review33 finding 6: asks against harmful traditional practices (moletry, twins) "
-    "have the theme 'Torture and other CID treatment' (108.105 no other)",
-)
 @pytest.mark.parametrize("rec_id", sorted(HARMFUL_PRACTICES))
 def test_harmful_traditional_practices_are_not_torture(corpus_index: Path, rec_id: str) -> None:
     themes = _asks(corpus_index)[rec_id]["themes"]
