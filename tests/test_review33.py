@@ -304,10 +304,10 @@ def test_harmful_traditional_practices_are_not_torture(corpus_index: Path, rec_i
     assert "Torture and other CID treatment" not in themes, (HARMFUL_PRACTICES[rec_id], themes)
 
 
-# ... and the practices are filed as THEME_METHOD.md (bench/gold/themes) files them: Women's rights and
-# Rights of the Child, the two themes of the practices the UN calls harmful (CEDAW and CRC's joint
-# general recommendation 31/18); the development gold's annotators filed them so (A/HRC/24/4
-# 135.77, A/HRC/26/8 115.68). 108.105 had no theme left.
+# ... and the practices are filed as THEME_METHOD.md (bench/gold/themes) files them: Women's
+# rights and Rights of the Child, the two themes of the practices the UN calls harmful (CEDAW and
+# the CRC's joint general recommendation 31/18); the development gold's annotators filed them so
+# (A/HRC/24/4 135.77, A/HRC/26/8 115.68). 108.105 had no theme left.
 @pytest.mark.corpus
 @pytest.mark.parametrize("rec_id", sorted(HARMFUL_PRACTICES))
 def test_harmful_traditional_practices_are_women_and_childrens_rights(
