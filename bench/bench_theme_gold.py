@@ -1,24 +1,32 @@
 """Themes against researcher-labelled gold (bench/gold/themes), not UPR Info's labels.
 
 The theme gold (bench/gold/themes/THEME_METHOD.md) says, ask by ask, which themes a researcher
-files each recommendation of Peru 2012 (A/HRC/22/15) and Slovakia 2014 (A/HRC/26/12) under;
-both reviews are in the theme model's test split. Scored per review and pooled: micro and macro
-F1 (macro over the themes present in the gold or predicted), and P/R/F1 per theme, for
-(a) the keyword themes (data/themes.yaml), (b) the classifier's labels (data/models/themes),
-(c) the themes exports show today (the classifier's labels, the keyword themes where it gives
-none), (d) UPR Info's labels of the same asks (the export rows of the same State and session,
-matched by normalized text; asks that match none are left out of that row, and every method is
-also scored on the matched asks alone), and (e) with `--trial`, the trial's shown themes
-(ThemeTagger.shown), next to (c) on the UPR Info labels of the classifier's own test reviews
-too. Then the annotators' agreement: each blind overlap (second/<review>_overlap30_themes.csv)
-against the main annotator's labels of those 30 asks (micro F1 is the same both ways; P and R
-swap), with today's shown themes on the same asks against each annotator.
+files each recommendation of Peru 2012 (A/HRC/22/15) and Slovakia 2014 (A/HRC/26/12) under (the
+test reviews, scored by default), and of Burkina Faso 2013, Afghanistan 2014 and Yemen 2014 (the
+development reviews, `--dev`, to choose a change on); all five are in the theme model's test
+split. Scored per review and pooled: micro and macro F1 (macro over the themes present in the
+gold or predicted), and P/R/F1 per theme, for (a) the keyword themes (data/themes.yaml), (b) the
+classifier's labels (data/models/themes), (c) the themes exports show today (ThemeTagger.shown:
+the classifier's labels, less those of a theme marked needs_keyword without its keyword, and the
+keyword themes marked beside_model; the keyword themes where it gives none; the second trial's,
+shipped), (d) UPR Info's labels of the same asks (the export rows
+of the same State and session, matched by normalized text; asks that match none are left out of
+that row, and every method is also scored on the matched asks alone), and (e) with `--trial`,
+the first trial's shown themes (ThemeTagger.shown of bench/themes_trial1.yaml, data/themes.yaml
+before the second trial), next to (c) on the UPR Info labels of the classifier's own test
+reviews too, and the second trial's bar. Then the annotators' agreement:
+each blind overlap (second/<review>_overlap30_themes.csv) against the main annotator's labels
+of those 30 asks (micro F1 is the same both ways; P and R swap), with today's shown themes on
+the same asks against each annotator (the test reviews only: the development reviews have no
+overlap).
 
 The asks' texts are the annotators' inputs (bench/gold/themes/inputs/<review>_asks.csv), as
 `uprdex ingest` reads the reports.
 
-Pre-registered for the theme trial (helper themetrial, written and committed before any scored
-run against this gold; the gold files were not opened, nor the annotators' worktrees):
+Pre-registered for the first theme trial (helper themetrial, written and committed before any
+scored run against this gold; "today" in it was the classifier's labels, the keyword themes
+where it gives none, which this bench no longer prints; the gold files were not opened, nor
+the annotators' worktrees):
 - the change: a theme may be marked `beside_model: true` in data/themes.yaml: its keyword hits
   are shown beside the classifier's labels (ThemeTagger.shown), not only where the classifier
   gives none, except a hit whose every match lies inside a longer phrase another theme matched
@@ -81,7 +89,83 @@ run against this gold; the gold files were not opened, nor the annotators' workt
   agreement; the largest gaps are recall of National plan of action (0.23), Impunity (0.10),
   Racial discrimination (0.60) and Freedom of opinion and expression (0.17).
 
-Run: .venv/bin/python bench/bench_theme_gold.py [--trial] [--gold DIR]
+Pre-registered for the second theme trial (helper themetrial2, written and committed before any
+scored run on the test reviews, Peru 2012 and Slovakia 2014, whose gold files, notes and second/
+were not opened; chosen on the development gold and knowledge of the terms only):
+- the change, bench/themes_trial2.yaml (data/themes.yaml with it; shipping it is copying it
+  there), in five parts, each at the largest loss the development gold showed:
+  (1) Impunity (recall 0.07 on 41 development asks: "impunity" was its only keyword, and the
+  gold files investigating and prosecuting those responsible, and transitional justice, under
+  it, as THEME_METHOD.md says) gets the keywords "perpetrator", "accountable", "accountability",
+  "transitional justice", "prosecute";
+  (2) National plan of action (recall 0.39 on 31) is marked beside_model (its "action plan"
+  hits were hidden behind the classifier's other labels) and gets "strategy" (the method counts
+  a strategy or programme as one: "National Basic Education Development Strategy");
+  (3) Labour (recall 0.62 on 24) gets "employment", "unemployment", "job creation" (the known
+  miss: "unemployment" was only Development's keyword);
+  (4) Torture and other CID treatment (precision 0.51 on 23: the classifier, which learnt UPR
+  Info's filing, labels female genital mutilation and harmful practices Torture; the method says
+  they are not) loses the keywords "female genital mutilation", "FGM", "sexual mutilation" and
+  is marked needs_keyword, a new flag (ThemeTagger.shown): the classifier's label of the theme
+  is shown only where one of its keywords matches; it gets "national preventive mechanism" and
+  "mistreatment" (two misses);
+  (5) NHRI gets "national human rights institutions" (the known miss: the plural's "rights"
+  lemmatizes to "right", so the singular keyword's LEMMA pattern never met it).
+  Considered and left out: removing "unemployment" from Development (no change on the
+  development gold), the SOGI veto (no SOGI false label on the development gold), Justice's
+  Rome Statute labels and Rights of the Child on "women and girls" (the annotators' edges, not
+  a term's sense).
+- the bar, on the pooled test gold of both reviews (main annotators' files), the trial's shown
+  themes against today's (the first trial's, shipped): micro F1 AND macro F1 higher; no theme
+  with at least 5 test-gold asks with an F1 lower by more than 0.05; and, on the UPR Info
+  labels of the classifier's test reviews (this bench, `--trial`), micro F1 and macro F1 each
+  not lower by more than 0.025. All four, or it is not shipped.
+- seen before this was written: the development gold (`--dev --trial`, 580 asks): today micro
+  F1 0.8305 (P 0.843, R 0.818), macro 0.7757; the trial 0.8627 (P 0.864, R 0.862), 0.8048. Per
+  review: Burkina Faso 0.8735 -> 0.9029 micro, 0.7258 -> 0.7778 macro; Afghanistan 0.8321 ->
+  0.8592, 0.7565 -> 0.7800; Yemen 0.7904 -> 0.8324, 0.7304 -> 0.7931. Per theme: Impunity
+  0.136 -> 0.765, National plan of action 0.558 -> 0.897, Labour 0.769 -> 1.000, Torture 0.645
+  -> 0.930, no other theme moved. Each part alone (micro F1 from 0.8305): Impunity 0.8429,
+  National plan of action 0.8379 (beside_model alone 0.8333), Labour 0.8356, Torture 0.8382.
+  UPR Info labels of the classifier's test reviews (4,668 asks): micro F1 0.9000 -> 0.8793,
+  macro 0.8673 -> 0.8454 (Impunity 1.000 -> 0.385, National plan of action 0.849 -> 0.480,
+  Labour 0.869 -> 0.765, Torture 0.951 -> 0.859, NHRI 0.937 -> 0.934): UPR Info files under
+  Impunity only the asks that say "impunity", under National plan of action only action plans,
+  and FGM under Torture, so the change moves away from its labels by design; the 0.025
+  allowance was set after seeing these (-0.0207 micro, -0.0219 macro), so that part of the bar
+  is known to pass: the test gold is the test. Sessions 13-20 (information): 0.9701 -> 0.9496
+  micro, 0.9623 -> 0.9398 macro.
+- measured (one run, `--trial`, on the test reviews, after the pre-registration f9ad9eb was
+  committed): PASSES all four. Pooled test gold (275 asks): today's shown themes micro F1
+  0.7941 (P 0.839, R 0.754), macro F1 0.7075 (the first trial's figures, as it shipped); the
+  second trial's micro F1 0.8180 (P 0.844, R 0.793), macro F1 0.7263. Per review: Peru 0.8024
+  -> 0.8214 micro, 0.7373 -> 0.7555 macro; Slovakia 0.7879 -> 0.8154, 0.6803 -> 0.7067.
+  Themes whose F1 moved (pooled): Labour 0.772 -> 0.852 (33 gold asks), National plan of
+  action 0.368 -> 0.784 (31), Impunity 0.182 -> 0.552 (20; P 1.00 -> 0.89), NHRI 0.818 ->
+  0.870 (13); Torture unchanged at 0.974 (20); no theme lower. UPR Info labels of the
+  classifier's test reviews: micro F1 0.9000 -> 0.8793, macro 0.8673 -> 0.8454 (within
+  0.025). On the 266 asks UPR Info prints: UPR Info's own labels micro 0.8091, macro 0.7132;
+  today's shown themes 0.7935, 0.7135; the trial's 0.8172, 0.7327. Still lowest in recall:
+  Freedom of opinion and expression (0.17 of 6), Impunity (0.40 of 20), Racial discrimination
+  (0.60 of 53). Shipped: bench/themes_trial2.yaml became data/themes.yaml (exports, the report,
+  `recs`: flows/extract.theme_hits stores no vetoed label); data/themes.yaml as it was is
+  bench/themes_trial1.yaml, which `--trial` now scores as the baseline ("first trial") beside
+  today's ("shown today" is the second trial).
+
+After the second trial, not pre-registered (the lead, session 56): it left A/HRC/28/13 108.105
+"Continue and strengthen its fight against harmful traditional practices" with no theme (its only
+label was the vetoed Torture). Women's rights and Rights of the Child get "harmful practice",
+"harmful traditional practice", "harmful cultural practice", "traditional harmful practice",
+"harmful customary practice": the practices CEDAW and the CRC's joint general recommendation
+(31/18) names, filed under both by THEME_METHOD.md and the development annotators (A/HRC/24/4
+135.77, A/HRC/26/8 115.68). No test-gold ask holds the words (its scores cannot move); the
+development gold: micro F1 0.8627 -> 0.8638, macro 0.8048 -> 0.8049. Over the 245 WG reports 67
+asks hold one of the phrases (a seeded 10 read: all about such practices).
+
+Run: .venv/bin/python bench/bench_theme_gold.py [--trial] [--dev] [--gold DIR]
+  --trial: also the first trial's shown themes (bench/themes_trial1.yaml), the taxonomy the
+    second trial was measured against and shipped over, and the second trial's bar.
+  --dev: score the development reviews (to choose on), not the test reviews.
   --gold DIR: the folder of <review>_themes.csv and second/ (default bench/gold/themes).
 """
 
@@ -107,8 +191,18 @@ INPUTS = GOLD / "inputs"
 SHARED = BENCH.parents[1] / "shared" / "data"
 EXPORT = SHARED / "upr_info" / "upr_info_sessions_1-20.csv"
 REVIEWS = {"peru2012": ("Peru", "14"), "slovakia2014": ("Slovakia", "18")}
-"""Each review of the gold: the State under review and WG session as UPR Info's export names
-them (A/HRC/22/15 is Peru's review of session 14, A/HRC/26/12 Slovakia's of session 18)."""
+"""Each test review of the gold: the State under review and WG session as UPR Info's export
+names them (A/HRC/22/15 is Peru's review of session 14, A/HRC/26/12 Slovakia's of session 18)."""
+DEV_REVIEWS = {
+    "burkinafaso2013": ("Burkina Faso", "16"),
+    "afghanistan2014": ("Afghanistan", "18"),
+    "yemen2014": ("Yemen", "18"),
+}
+"""The development reviews (`--dev`), to choose a change on: A/HRC/24/4 is Burkina Faso's review
+of session 16, A/HRC/26/4 Afghanistan's and A/HRC/26/8 Yemen's of session 18."""
+FIRST_TRIAL_THEMES = BENCH / "themes_trial1.yaml"
+"""data/themes.yaml as the first trial shipped it, before the second trial's change (`--trial`
+scores it beside today's, to rerun the second trial's comparison)."""
 MIN_SUPPORT = 5
 
 Labels = Mapping[str, frozenset[str]]
@@ -178,17 +272,20 @@ def upr_info_labels(asks: Mapping[str, str], state: str, session: str) -> dict[s
 def predictions(
     texts: Sequence[str], tagger: ThemeTagger, model: ThemeModel, trial: bool
 ) -> dict[str, list[list[str]]]:
-    """Each method's themes of the texts, in order: keywords, classifier, shown (and trial)."""
+    """Each method's themes of the texts, in order: keywords, classifier, with trial the first
+    trial's shown themes (ThemeTagger.shown of bench/themes_trial1.yaml), and shown today
+    (ThemeTagger.shown of data/themes.yaml: the second trial's, shipped)."""
     hits = tagger.tag_many(texts)
     labels = model.labels(texts)
-    keywords = [[hit.theme for hit in found] for found in hits]
-    methods = {
-        "keywords": keywords,
+    methods: dict[str, list[list[str]]] = {
+        "keywords": [[hit.theme for hit in found] for found in hits],
         "classifier": labels,
-        "shown today": [found or kw for found, kw in zip(labels, keywords, strict=True)],
     }
     if trial:
-        methods["trial"] = [tagger.shown(*pair) for pair in zip(labels, hits, strict=True)]
+        first = ThemeTagger(FIRST_TRIAL_THEMES)
+        found = first.tag_many(texts)
+        methods["first trial"] = [first.shown(*pair) for pair in zip(labels, found, strict=True)]
+    methods["shown today"] = [tagger.shown(*pair) for pair in zip(labels, hits, strict=True)]
     return methods
 
 
@@ -216,13 +313,15 @@ def _per_theme(named: Mapping[str, Scores]) -> None:
         print(f"  {theme:<44} {next(iter(named.values())).support(theme):4d}  {cells}")
 
 
-def score_reviews(gold_dir: Path, trial: bool) -> dict[str, Scores]:
+def score_reviews(
+    gold_dir: Path, reviews: Mapping[str, tuple[str, str]], trial: bool
+) -> dict[str, Scores]:
     """Print every method's scores per review and pooled; the pooled scores by method."""
     tagger, model = ThemeTagger(), ThemeModel.load()
     pooled: dict[str, Scores] = {}
     matched_pooled: dict[str, Scores] = {}
     sizes: Counter[str] = Counter()
-    for review, (state, session) in REVIEWS.items():
+    for review, (state, session) in reviews.items():
         gold = read_labels(gold_dir / f"{review}_themes.csv")
         asks = read_asks(INPUTS / f"{review}_asks.csv")
         missing = [ask for ask in asks if ask not in gold]
@@ -247,7 +346,7 @@ def score_reviews(gold_dir: Path, trial: bool) -> dict[str, Scores]:
         for target, extra in ((pooled, rows), (matched_pooled, upr_rows)):
             for name, scores, _ in extra:
                 _add(target.setdefault(name, Scores(Counter(), Counter(), Counter())), scores)
-    _table("pooled: both reviews", ((n, s, sizes["all"]) for n, s in pooled.items()))
+    _table(f"pooled: {', '.join(reviews)}", ((n, s, sizes["all"]) for n, s in pooled.items()))
     _table(
         "pooled: the asks UPR Info prints",
         ((n, s, sizes["matched"]) for n, s in matched_pooled.items()),
@@ -263,12 +362,12 @@ def _add(total: Scores, scores: Scores) -> None:
     total.fn.update(scores.fn)
 
 
-def agreement(gold_dir: Path) -> None:
+def agreement(gold_dir: Path, reviews: Iterable[str]) -> None:
     """Each overlap file against the main annotator's labels of its asks, both ways, and the
     shown themes of those asks against each annotator."""
     tagger, model = ThemeTagger(), ThemeModel.load()
     print("\nannotators' agreement on the blind overlaps:")
-    for review in REVIEWS:
+    for review in reviews:
         path = gold_dir / "second" / f"{review}_overlap30_themes.csv"
         if not path.is_file():
             print(f"  {review}: no overlap file {path}")
@@ -294,8 +393,8 @@ def agreement(gold_dir: Path) -> None:
 
 
 def upr_info_heldout() -> None:
-    """Today's and the trial's shown themes on UPR Info's labels: of the classifier's own test
-    reviews (pipeline/train_themes.split_reviews, seed 0: no text it was fitted on; the bar),
+    """The first trial's and today's shown themes on UPR Info's labels: of the classifier's own
+    test reviews (pipeline/train_themes.split_reviews, seed 0: no text it was fitted on; the bar),
     and of WG sessions 13-20 (bench_themes.py's held-out rows, which the classifier was mostly
     fitted on: for information)."""
     from bench_themes import SPLITS, load_rows
@@ -317,17 +416,23 @@ def upr_info_heldout() -> None:
             title,
             (
                 (name, score(upr, dict(zip(ids, found[name], strict=True))), len(ids))
-                for name in ("shown today", "trial")
+                for name in ("first trial", "shown today")
             ),
         )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--trial", action="store_true", help="also score the trial's themes")
+    parser.add_argument(
+        "--trial", action="store_true", help="also score the first trial's themes (the baseline)"
+    )
     parser.add_argument("--gold", type=Path, default=GOLD, help="folder of the gold files")
+    parser.add_argument(
+        "--dev", action="store_true", help="score the development reviews, not the test reviews"
+    )
     args = parser.parse_args(argv)
-    wanted = [args.gold / f"{review}_themes.csv" for review in REVIEWS]
+    reviews = DEV_REVIEWS if args.dev else REVIEWS
+    wanted = [args.gold / f"{review}_themes.csv" for review in reviews]
     absent = [path for path in wanted if not path.is_file()]
     if absent:
         print(
@@ -338,19 +443,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not EXPORT.is_file():
         print(f"skipped: {EXPORT} not found (the shared corpus is not on this machine)")
         return 0
-    pooled = score_reviews(args.gold, args.trial)
-    agreement(args.gold)
+    pooled = score_reviews(args.gold, reviews, args.trial)
+    agreement(args.gold, reviews)
     if args.trial:
         upr_info_heldout()
-        today, trial = pooled["shown today"], pooled["trial"]
+        first, today = pooled["first trial"], pooled["shown today"]
         worse = [
-            f"{t} ({today.prf(t)[2]:.3f} -> {trial.prf(t)[2]:.3f})"
-            for t in themes_of(today)
-            if today.support(t) >= MIN_SUPPORT and trial.prf(t)[2] < today.prf(t)[2] - 0.05
+            f"{t} ({first.prf(t)[2]:.3f} -> {today.prf(t)[2]:.3f})"
+            for t in themes_of(first)
+            if first.support(t) >= MIN_SUPPORT and today.prf(t)[2] < first.prf(t)[2] - 0.05
         ]
         print(
-            f"\ntrial vs today, pooled gold: micro F1 {today.prf()[2]:.4f} -> "
-            f"{trial.prf()[2]:.4f}, macro F1 {macro_f1(today):.4f} -> {macro_f1(trial):.4f}; "
+            f"\nfirst trial -> shown today (the second trial), pooled gold: micro F1 "
+            f"{first.prf()[2]:.4f} -> {today.prf()[2]:.4f}, macro F1 {macro_f1(first):.4f} -> "
+            f"{macro_f1(today):.4f}; "
             f"themes of >= {MIN_SUPPORT} gold asks with F1 lower by > 0.05: {worse or 'none'}"
         )
     return 0

@@ -47,7 +47,7 @@ __all__ = ["DEFAULT_THEMES_PATH", "Theme", "ThemeTagger", "ThemesFileError"]
 DEFAULT_THEMES_PATH = data_path("themes.yaml")
 """The shipped taxonomy: the 54 UPR Info issues."""
 
-_THEME_KEYS = frozenset({"keywords", "exact", "beside_model"})
+_THEME_KEYS = frozenset({"keywords", "exact", "beside_model", "needs_keyword"})
 _BATCH_SIZE = 256
 
 
@@ -63,17 +63,20 @@ class Theme:
     written. exact: matched only as written (case-insensitive), for words whose other forms
     mean something else ("press" but not "pressing"). beside_model: its keyword hits are shown
     beside the trained classifier's labels, not only where the classifier gives none.
+    needs_keyword: the classifier's label of the theme is shown only where one of its keywords
+    matches the text (a veto of the label the classifier learnt from UPR Info's wider use).
     """
 
     name: str
     keywords: tuple[str, ...]
     exact: tuple[str, ...] = ()
     beside_model: bool = False
+    needs_keyword: bool = False
 
 
 def load_themes(path: Path) -> tuple[Theme, ...]:
     """The themes of a YAML file `themes: {name: {keywords: [...], exact: [...],
-    beside_model: true}}`."""
+    beside_model: true, needs_keyword: true}}`."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as err:
@@ -91,16 +94,17 @@ def _theme(path: Path, name: str, entry: object) -> Theme:
     if not isinstance(entry, Mapping) or unknown:
         raise ThemesFileError(
             f"{path}: theme {name!r} must be a mapping with 'keywords' and/or 'exact' lists"
-            " (and beside_model: true or false)"
+            " (and beside_model: true or false, needs_keyword: true or false)"
             + (f"; it has {', '.join(map(repr, unknown))}" if unknown else "")
         )
     lists = {key: _phrases(path, name, key, entry.get(key) or []) for key in ("keywords", "exact")}
     if not any(lists.values()):
         raise ThemesFileError(f"{path}: theme {name!r} has no keywords")
-    beside_model = entry.get("beside_model", False)
-    if not isinstance(beside_model, bool):
-        raise ThemesFileError(f"{path}: beside_model of theme {name!r} must be true or false")
-    return Theme(name, lists["keywords"], lists["exact"], beside_model)
+    flags = {key: entry.get(key, False) for key in ("beside_model", "needs_keyword")}
+    for key, value in flags.items():
+        if not isinstance(value, bool):
+            raise ThemesFileError(f"{path}: {key} of theme {name!r} must be true or false")
+    return Theme(name, lists["keywords"], lists["exact"], **flags)
 
 
 def _phrases(path: Path, name: str, key: str, values: object) -> tuple[str, ...]:
@@ -201,6 +205,7 @@ class ThemeTagger:
         self._compiled = _compile(self.path, mtime_ns, lemmas)
         self._order = {theme.name: i for i, theme in enumerate(self._compiled.themes)}
         self._beside = frozenset(t.name for t in self._compiled.themes if t.beside_model)
+        self._vetoed = frozenset(t.name for t in self._compiled.themes if t.needs_keyword)
 
     @property
     def themes(self) -> tuple[Theme, ...]:
@@ -218,6 +223,7 @@ class ThemeTagger:
     def shown(self, labels: Iterable[str], hits: Sequence[ThemeHit]) -> list[str]:
         """The themes shown for a text: the classifier's labels and, beside them, its keyword
         themes marked beside_model; its keyword themes alone where the classifier gives none.
+        A label of a theme marked needs_keyword is dropped where none of its keywords matches.
         A keyword theme is not added whose every match lies inside a longer phrase another
         theme matched ("gender" of "gender identity", "executions" of "extrajudicial
         executions"): those words name the other theme. Matches are compared as words, so a
@@ -228,7 +234,8 @@ class ThemeTagger:
             >>> tagger.shown(["Public security"], tagger.tag("Continue to combat terrorism"))
             ['Public security', 'Counter-terrorism']
         """
-        shown = list(dict.fromkeys(labels))
+        found = {hit.theme for hit in hits}
+        shown = [t for t in dict.fromkeys(labels) if t not in self._vetoed or t in found]
         if not shown:
             return list(dict.fromkeys(hit.theme for hit in hits))
         for hit in hits:

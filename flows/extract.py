@@ -255,8 +255,9 @@ _OTHER_REPORT = re.compile(r"A/HRC/\d+/\d+,?\s+paras?\.")
 
 def theme_hits(texts: Sequence[str]) -> list[tuple[ThemeHit, ...]]:
     """Each text's theme hits: the trained classifier's labels (method "model", with their
-    scores), the keyword themes shown beside them (method "beside": a theme data/themes.yaml
-    marks beside_model, ThemeTagger.shown) and the keyword hits that explain them. A large
+    scores; not a label of a theme data/themes.yaml marks needs_keyword whose keywords the text
+    lacks), the keyword themes shown beside them (method "beside": a theme data/themes.yaml
+    marks beside_model; both ThemeTagger.shown) and the keyword hits that explain them. A large
     batch (a UPR Info export) is shared among forked workers, one per core, which share the
     tagger and model read here."""
     _theme_tools()
@@ -280,11 +281,12 @@ def _theme_hits(texts: Sequence[str]) -> list[tuple[ThemeHit, ...]]:
     labels = model.predict(texts)
     hits: list[tuple[ThemeHit, ...]] = []
     for found, predicted in zip(keywords, labels, strict=True):
-        named = [theme for theme, _ in predicted]
-        beside = set(tagger.shown(named, found)) - set(named) if named else set()
+        shown = tagger.shown([theme for theme, _ in predicted], found)
+        kept = [(theme, score) for theme, score in predicted if theme in shown]
+        beside = set(shown) - {theme for theme, _ in kept} if kept else set()
         hits.append(
             (
-                *(ThemeHit(theme, (), "model", round(score, 3)) for theme, score in predicted),
+                *(ThemeHit(theme, (), "model", round(score, 3)) for theme, score in kept),
                 *(
                     ThemeHit(hit.theme, hit.matched, "beside")
                     for hit in found

@@ -50,3 +50,14 @@ def test_texts_match_across_quotes_dashes_and_final_stops() -> None:
 def test_absent_gold_says_so_and_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--gold", str(tmp_path)]) == 1
     assert "no theme gold" in capsys.readouterr().out
+
+
+def test_dev_scores_the_development_reviews_not_the_test_reviews(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for review in ("peru2012", "slovakia2014"):
+        (tmp_path / f"{review}_themes.csv").write_text("id,themes,note\n", encoding="utf-8")
+    assert main(["--dev", "--gold", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "burkinafaso2013_themes.csv" in out and "yemen2014_themes.csv" in out
+    assert "peru2012" not in out

@@ -59,16 +59,10 @@ def test_an_ask_on_roma_children_does_not_repeat_one_on_children_with_disabiliti
     assert "A/HRC/13/10#101.35" not in [earlier["id"] for earlier in repeats]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review20 finding 3: 'Encourage the Government to ensure prompt and independent "
-    "investigations and accountability for any violations of human rights as well as adequate "
-    "compensation for the victims thereof' (A/HRC/13/10#101.30, the one ask of 719 with none) "
-    "has no theme: `recs --theme` and the report's theme counts never show it. The classifier "
-    "abstains and no keyword matches; 'accountability' and 'compensation' as Justice keywords "
-    "would theme it (Justice) but lower held-out micro F1 (bench_themes, sessions 13-20: "
-    "0.8600 -> 0.8596; Justice tp +15, fp +45), as 'accountability' as an Impunity one does "
-    "(0.8591): not shipped (fixrejected)",
-)
+# review20 finding 3: "Encourage the Government to ensure prompt and independent investigations
+# and accountability for any violations of human rights as well as adequate compensation for the
+# victims thereof" (A/HRC/13/10#101.30, the one ask of 719 with none) had no theme: the
+# classifier abstains and no keyword matched. The second theme trial's "accountability" (an
+# Impunity keyword, bench/bench_theme_gold.py) gives it Impunity.
 def test_an_ask_for_accountability_and_compensation_has_a_theme(review_index: Path) -> None:
-    assert _shown(review_index, "A/HRC/13/10#101.30")["themes"]
+    assert _shown(review_index, "A/HRC/13/10#101.30")["themes"] == ["Impunity"]

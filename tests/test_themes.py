@@ -230,3 +230,26 @@ def test_beside_model_must_be_true_or_false(tmp_path: Path) -> None:
     body = "themes:\n  Labour:\n    beside_model: sometimes\n    keywords: [labour]\n"
     with pytest.raises(ThemesFileError, match="beside_model of theme 'Labour'"):
         ThemeTagger(write_themes(tmp_path / "t.yaml", body))
+
+
+VETO = """
+themes:
+  Torture and other CID treatment:
+    needs_keyword: true
+    keywords: [torture]
+  Women's rights:
+    keywords: [women]
+"""
+
+
+def test_label_of_a_theme_marked_needs_keyword_is_shown_only_with_its_keyword(
+    tmp_path: Path,
+) -> None:
+    tagger = ThemeTagger(write_themes(tmp_path / "t.yaml", VETO))
+    labels = ["Torture and other CID treatment", "Women's rights"]
+    harmful = "Eradicate harmful practices against women"
+    assert tagger.shown(labels, tagger.tag(harmful)) == ["Women's rights"]
+    torture = "Prevent torture of women in custody"
+    assert tagger.shown(labels, tagger.tag(torture)) == labels
+    # The veto alone leaves no label: the keyword themes are shown, as where there is none.
+    assert tagger.shown(labels[:1], tagger.tag(harmful)) == ["Women's rights"]

@@ -75,10 +75,11 @@ _MOST_STATES_MEANT = 5
 
 def state_meant(given: str, states: StateTable) -> str:
     """' (did you mean France?)': the State a misspelt `given` is closest to by any spelling
-    the table knows, said by its UN name (`did_you_mean`: "Frnace"); else the States whose UN
-    names hold each word of it ("Saudi": Saudi Arabia; "Korea": Democratic People's Republic
-    of Korea or Republic of Korea) or whose names' words it holds all of ("Kingdom of Saudi
-    Arabia", as A/HRC/25/3 prints it: Saudi Arabia); '' when none does."""
+    the table knows, said by its UN name (`did_you_mean`: "Frnace"); else the States one of
+    whose spellings holds each word of it, as a word or its start ("Saudi": Saudi Arabia;
+    "Korea": Democratic People's Republic of Korea or Republic of Korea; "Czech Rep" and
+    "Czech": Czechia, once the Czech Republic) or whose spelling's words it holds all of
+    ("Kingdom of Saudi Arabia", as A/HRC/25/3 prints it: Saudi Arabia); '' when none does."""
     spellings = {spelling: known.name for spelling, known in states.spellings().items()}
     # by every spelling the table knows: "Netherland" is close to "Netherlands", not to the UN
     # name "Netherlands (Kingdom of the)"
@@ -86,11 +87,14 @@ def state_meant(given: str, states: StateTable) -> str:
     typed = set(_THEME_WORD.findall(given.casefold())) - _LINKING_WORDS
     if close or not typed:
         return close
-    held = []
-    for state in states.states:
-        words = set(_THEME_WORD.findall(state.name.casefold())) - _LINKING_WORDS
-        if typed <= words or words <= typed:
-            held.append(state.name)
+    held = set()
+    for spelling, name in spellings.items():
+        words = set(_THEME_WORD.findall(spelling.casefold())) - _LINKING_WORDS
+        # a word typed may be a word's start: "Czech Rep" (Czech Republic, Czechia)
+        if words and (
+            all(any(word.startswith(part) for word in words) for part in typed) or words <= typed
+        ):
+            held.add(name)
     # "Republic" names twenty States: a list that long helps no one
     return _meant_of(sorted(held)) if len(held) <= _MOST_STATES_MEANT else ""
 

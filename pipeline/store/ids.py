@@ -255,7 +255,8 @@ def _nearest_id(db: sqlite3.Connection, given: str) -> str | None:
 
 
 def _by_symbol(db: sqlite3.Connection, text: str) -> str | None:
-    """An indexed report's ask whose symbol `text` holds, followed by its paragraph."""
+    """An indexed report's ask whose symbol `text` holds, followed by its paragraph (its letter
+    typed without parentheses, or with a decimal comma)."""
     symbols = [
         symbol
         for (symbol,) in db.execute(
@@ -268,10 +269,12 @@ def _by_symbol(db: sqlite3.Connection, text: str) -> str | None:
         if at < 0:
             continue
         paragraph = text[at + len(symbol) :].strip(_BETWEEN)
-        # "109b" or "109 b" for "109(b)": a letter typed without its parentheses
+        # "109b" or "109 b" for "109(b)": a letter typed without its parentheses; "134,5" for
+        # 134.5: a decimal comma, as a spreadsheet in a French or German locale shows it
         row = db.execute(
             "SELECT id FROM recommendations WHERE document_symbol = ? "
-            "AND (paragraph = ? COLLATE NOCASE OR (paragraph LIKE '%(%' "
+            "AND (paragraph IN (?2, replace(?2, ',', '.')) COLLATE NOCASE "
+            "OR (paragraph LIKE '%(%' "
             "AND replace(replace(paragraph, '(', ''), ')', '') = ? COLLATE NOCASE))",
             [symbol, paragraph, _UNBRACKETED.sub("", paragraph)],
         ).fetchone()
