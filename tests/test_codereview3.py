@@ -31,6 +31,22 @@ def test_a_theme_typed_by_its_initials_is_suggested(typed: str, meant: str) -> N
     assert theme_meant(typed, ThemeModel.load().classes) == f" (did you mean {meant}?)"
 
 
+# The start of a theme's name, as a researcher stops typing it: "human rights ed" was suggested
+# Human rights defenders (closer by edit distance), not the theme it begins (the rapidfuzz
+# suggester of the session's mends).
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("human rights ed", "Human rights education and training"),
+        ("Human rights educ", "Human rights education and training"),
+        ("human rights de", "Human rights defenders"),
+        ("right to hea", "Right to health"),
+    ],
+)
+def test_the_start_of_a_themes_name_suggests_that_theme(typed: str, meant: str) -> None:
+    assert theme_meant(typed, ThemeModel.load().classes) == f" (did you mean {meant}?)"
+
+
 def test_readme_names_the_themes_shown_beside_the_classifiers_as_theme_takes_them() -> None:
     # "... which the classifier, trained on UPR Info's labels, often leaves out: Women's
     # rights, Disabilities, ...; not a word inside another theme's longer phrase ...)"

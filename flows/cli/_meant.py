@@ -51,13 +51,20 @@ def _initials(theme: str) -> set[str]:
 
 
 def theme_meant(given: str, themes: Iterable[str]) -> str:
-    """' (did you mean Torture and other CID treatment?)': the theme a misspelt `given` is
-    closest to (`did_you_mean`), else the themes whose names hold each of its words, each as
-    a word, the start of one ("torture", "disappearance") or one's longer form ("children":
-    Rights of the Child), else those holding any of its words of four letters or more ("child
-    labour": Labour or Rights of the Child), else those whose initials it spells ("SOGI",
-    "IDPs": `_initials`), or '' when none does."""
+    """' (did you mean Torture and other CID treatment?)': the one theme whose name `given`
+    begins ("human rights ed"), else the theme a misspelt `given` is closest to (`did_you_mean`),
+    else the themes whose names hold each of its words, each as a word, the start of one
+    ("torture", "disappearance") or one's longer form ("children": Rights of the Child), else
+    those holding any of its words of four letters or more ("child labour": Labour or Rights of
+    the Child), else those whose initials it spells ("SOGI", "IDPs": `_initials`), or '' when
+    none does."""
     names = list(themes)
+    begun = given.strip().casefold()
+    # the start of a name, as a researcher stops typing it: "human rights ed" is Human rights
+    # education and training, though Human rights defenders is fewer edits away
+    started = [theme for theme in names if begun and theme.casefold().startswith(begun)]
+    if len(started) == 1:
+        return _meant_of(started)
     close = did_you_mean(given, names)
     typed = _THEME_WORD.findall(given.casefold())
     if close or not typed:
