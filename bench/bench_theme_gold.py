@@ -85,7 +85,7 @@ the annotators' worktrees):
   overlaps (30 asks each): Peru micro F1 0.9412 (macro 0.9122), Slovakia 0.9811 (0.9444); on
   the same asks today's shown themes score 0.8454 / 0.8687 (Peru, against the main / second
   annotator) and 0.7660 / 0.7571 (Slovakia). So UPR Info's experts are about 0.02 micro F1
-  above uprdex's themes on researchers' reading, and both far below two researchers'
+  above uprdex's themes on the annotators' reading, and both far below the two annotators'
   agreement; the largest gaps are recall of National plan of action (0.23), Impunity (0.10),
   Racial discrimination (0.60) and Freedom of opinion and expression (0.17).
 
