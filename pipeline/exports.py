@@ -189,10 +189,10 @@ def _themes(hits: Sequence[StoredThemeHit], imported: Sequence[ImportedLabel]) -
     """The issues UPR Info's experts gave, when an imported row carries them (the 54 issues
     the classifier learned); else the classifier's labels and the keyword themes shown beside
     them (method "beside"); else the keyword themes. Best score first, ties (and themes with
-    no score: the experts', the keywords') by name, the
-    order the index's views give them (pipeline.views._themes_of), so that the exports, the
-    read API, the report, `show` and `recs` list them alike. A thematic list's labels (OHCHR's
-    own taxonomy) stay in `imported`."""
+    no score: the experts', the keywords') by name, the order the index's views give them
+    (pipeline.views._themes_of), so that the exports, the read API, the report, `show` and
+    `recs` list them alike. A thematic list's labels (OHCHR's own taxonomy) stay in
+    `imported`."""
     experts = [
         theme for item in imported if item.source == ImportSource.UPR_INFO for theme in item.themes
     ]

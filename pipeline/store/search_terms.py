@@ -165,12 +165,13 @@ def _plain_terms(typed: list[str]) -> list[SearchTerm]:
     return terms
 
 
+@lru_cache(maxsize=4096)
 def _plain(word: str) -> SearchTerm:
     """A typed word that names nothing, as a term with its other spelling (British or
     American) when the word list knows it: "honor" also searches "honour"; and a word the
     list knows as two words joined, those two as a phrase: "socioeconomic" also searches
     "socio economic". A word in capitals is an abbreviation (`search_case`), searched as typed
-    only."""
+    only. Cached: `_half` asks it of each word a compound may hold, `_plain_terms` again."""
     if not word.isalpha() or (len(word) > 1 and word.isupper()):
         return SearchTerm(word)
     known = load_vocabulary()
