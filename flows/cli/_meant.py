@@ -82,14 +82,16 @@ _MOST_STATES_MEANT = 5
 
 def state_meant(given: str, states: StateTable) -> str:
     """' (did you mean France?)': the State a misspelt `given` is closest to by any spelling
-    the table knows, said by its UN name (`did_you_mean`: "Frnace"); else the States one of
-    whose spellings holds each word of it, as a word or its start ("Saudi": Saudi Arabia;
-    "Korea": Democratic People's Republic of Korea or Republic of Korea; "Czech Rep" and
-    "Czech": Czechia, once the Czech Republic) or whose spelling's words it holds all of
-    ("Kingdom of Saudi Arabia", as A/HRC/25/3 prints it: Saudi Arabia); '' when none does."""
-    spellings = {spelling: known.name for spelling, known in states.spellings().items()}
-    # by every spelling the table knows: "Netherland" is close to "Netherlands", not to the UN
-    # name "Netherlands (Kingdom of the)"
+    the table knows or name it suggests the State for ("Holland", `StateTable.suggested`), said
+    by its UN name (`did_you_mean`: "Frnace"); else the States one of whose spellings holds
+    each word of it, as a word or its start ("Saudi": Saudi Arabia; "Korea": Democratic
+    People's Republic of Korea or Republic of Korea; "Czech Rep" and "Czech": Czechia, once the
+    Czech Republic) or whose spelling's words it holds all of ("Kingdom of Saudi Arabia", as
+    A/HRC/25/3 prints it: Saudi Arabia); '' when none does."""
+    known = {**states.suggested(), **states.spellings()}
+    spellings = {spelling: state.name for spelling, state in known.items()}
+    # by every spelling the table knows, and the names it suggests a State for ("Holland"):
+    # "Netherland" is close to "Netherlands", not to the UN name "Netherlands (Kingdom of the)"
     close = did_you_mean(given, spellings, said=spellings)
     typed = set(_THEME_WORD.findall(given.casefold())) - _LINKING_WORDS
     if close or not typed:
