@@ -74,3 +74,13 @@ def test_an_id_typed_with_leading_zeros_suggests_the_ask(index: Path, typed: str
     result = cli("show", typed, "--index", index)
     assert result.exit_code == 2
     assert f"did you mean {PADDED[typed]}?" in result.output, result.output
+
+
+def test_a_paragraph_typed_with_a_leading_zero_is_said_as_the_report_numbers_it(
+    index: Path,
+) -> None:
+    # "#0115" suggested paragraph 115's asks, but named it "paragraph 0115".
+    result = cli("show", "A/HRC/28/15#0115", "--index", index)
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert "did you mean the asks of paragraph 115, A/HRC/28/15#115.1 to" in said, said

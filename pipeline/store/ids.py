@@ -154,7 +154,7 @@ class Named:
             first, last = meant[0], meant[-1]
             return (
                 f"no recommendation {where} in the index; did you mean the asks of paragraph "
-                f"{''.join(paragraph.split()).strip('.')}, {first}"
+                f"{_PADDING.sub('', ''.join(paragraph.split()).strip('.'))}, {first}"
                 + (f" to {last}?" if last != first else "?")
             )
         them = "it" if len(meant) == 1 else "them"
