@@ -176,6 +176,17 @@ REPORTING_CLAUSE = re.compile(
 
 _TRAILING_JOINER = re.compile(r"[\s;,.]*(?:\b(?:and|or)\b)?[\s;,.]*$")
 
+# "... asylum seekers; and encouraged (b) (i) accession ..." (Malaysia 2009, 67), "... resolution
+# 62/149 ; and encouraged the Government (c) to accomplish ..." (United Arab Emirates 2009, 73),
+# "... as soon as possible; Greece also recommended that (b) Sri Lanka issue ..." (Sri Lanka 2008,
+# 74): the words before the next letter that report its ask, no part of this one. Not "...,
+# as previously recommended", which is the ask's.
+NEXT_ASK_REPORTED = re.compile(
+    r"\s*[;,]\s*(?:and\s+)?(?:(?:[A-Z][\w’'-]*\s+)+|it\s+)?(?:(?:strongly|also|further)\s+)?"
+    r"(?:recommended|encouraged|urged)(?:\s+(?:also|further))?"
+    r"(?:\s+(?:that|the(?:\s+[A-Z]\w+)?\s+Government(?:\s+to)?))?\s*:?\s*$"
+)
+
 
 def numbered_paragraphs(lines: Iterable[Line], before: int) -> dict[int, list[Line]]:
     """The lines of the document's numbered paragraphs "1.", "2.", ... up to `before`."""
@@ -276,7 +287,7 @@ def _body_recommendation(
         if found:
             start = marks[found[0]].end()
             end = marks[found[0] + 1].start() if found[0] + 1 < len(marks) else end
-            printed = SENTENCE_END.split(text[start:end], maxsplit=1)[0]
+            printed = NEXT_ASK_REPORTED.sub("", SENTENCE_END.split(text[start:end], maxsplit=1)[0])
             ask = _unreported(printed, states)
             shared = _shared_lead_in(text, marks, found[0], states) if ask == printed else ""
             if shared:

@@ -46,10 +46,6 @@ def _id(paragraph: str) -> str:
 # paragraph 105 cites "67 (a), (b) (i) and (ii)" as not supported. 67(a)'s text ended "...
 # refugees and asylum seekers; and encouraged".
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review44 finding 1: 67(a) ends '; and encouraged', the words reporting 67(b)",
-)
 def test_a_cited_ask_ends_before_the_verb_that_reports_the_next_letter(
     corpus_index: Path,
 ) -> None:
