@@ -128,6 +128,9 @@ SPEAKING_VERB = re.compile(
 REPORTED_ASK = re.compile(
     r"(?:(?:strongly|also|further)\s+)?(?:recommended|encouraged|urged)\s+(?:also\s+)?(?:that\s+)?"
 )
+# "(b): Malaysia (i) publish official figures ..., (ii) restrict ..." (Malaysia 2009, 93): the
+# State asked, then the ask's first roman part.
+FIRST_PART = re.compile(r"\(i\)\s+[a-z]")
 # "(c) ... that the Government continue ...", "(c) encouraged the Tongan Government to consider".
 GOVERNMENT = re.compile(r"the(?:\s+[A-Z]\w+)?\s+Government")
 # "Switzerland ... recommended d) that it rapidly ratify and implement the Optional Protocol to
@@ -422,18 +425,18 @@ def _unreported(ask: str, states: StateTable) -> str:
     the prosecution ..." (Cuba 2009, 53 and 96) as "allow ..." and "halt ...", as "recommended
     that Cuba (c) lift restrictions ..." gives "lift ..."; "(b) strongly recommended the repeal
     ..." stays as printed; "d) that it rapidly ratify ..." (Saudi Arabia 2009, 65) as "rapidly
-    ratify ..."."""
+    ratify ..."; "(b): Malaysia (i) publish ..." (Malaysia 2009, 93) as "(i) publish ..."."""
     that_it = THAT_IT.match(ask)
     if that_it:
         return ask[that_it.end() :]
     said = REPORTED_ASK.match(ask)
-    rest = ask[said.end() :] if said else ask
+    rest = ask[said.end() :] if said else ask.lstrip(" :")
     words = rest.split()
     for count in range(min(len(words) - 1, MAX_STATE_WORDS), 0, -1):
         subject = " ".join(words[:count])
         if states.resolve(subject) or GOVERNMENT.fullmatch(subject):
             verb = SUBJECT_LINK.sub("", rest.split(maxsplit=count)[count])
-            return verb if verb[:1].islower() else ask
+            return verb if verb[:1].islower() or FIRST_PART.match(verb) else ask
     return ask
 
 

@@ -65,10 +65,6 @@ def test_a_cited_ask_ends_before_the_verb_that_reports_the_next_letter(
 # moratorium ...". 93(b)'s text was "Malaysia (i) publish official figures ...", where
 # "recommended that Malaysia (a) abrogate ..." (21(a)) gives "abrogate ...".
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review44 finding 2: 93(b) opens 'Malaysia (i) publish ...'",
-)
 def test_a_cited_ask_does_not_open_with_the_state_under_review(corpus_index: Path) -> None:
     text = _asks(corpus_index)[f"{EARLIER}#93(b)"]["text"]
     assert text.startswith("(i) publish official figures concerning executions"), text
