@@ -327,3 +327,19 @@ def test_asks_that_ask_the_same_are_one_cluster(corpus_index: Path, topic: str) 
 def test_anti_terrorist_law_is_not_one_cluster_with_immigration_law(corpus_index: Path) -> None:
     asks = _asks(corpus_index)
     assert asks[f"{EARLIER}#81.63"]["cluster_id"] != asks[f"{LATER}#128.152"]["cluster_id"]
+
+
+# Finding 7. `cited` given a report's symbol with a leading zero ("A/HRC/26/03", as a symbol is
+# sometimes typed) says "A/HRC/26/03: no such file, nor in the index", with no suggestion, where
+# `show A/HRC/26/03#128.14` and `evidence A/HRC/26/03 128.14` suggest A/HRC/26/3#128.14.
+@pytest.mark.corpus
+@pytest.mark.xfail(
+    strict=True,
+    reason="review45 finding 7: `cited A/HRC/26/03` suggests no A/HRC/26/3, as show does",
+)
+def test_cited_with_a_zero_padded_symbol_suggests_the_report(corpus_index: Path) -> None:
+    shown = cli("show", f"{LATER[:-1]}03#128.14", "--index", corpus_index)
+    assert f"did you mean {LATER}#128.14?" in shown.output, shown.output
+    result = cli("cited", f"{LATER[:-1]}03", "--index", corpus_index)
+    assert result.exit_code == 2
+    assert LATER in result.output.replace(f"{LATER[:-1]}03", ""), result.output
