@@ -157,6 +157,7 @@ def ask_parts(text: str, states: StateTable) -> tuple[AskPart, ...]:
         return ()
     ends = _ask_ends(text.strip())
     parts: list[tuple[int, str, list[str]]] = []  # (which ask, stretch, States)
+    variants: set[int] = set()  # the parts printed after a "/": "Ratify (Mexico) / Consider ..."
     waiting: list[str] = []  # a list with no stretch before it: "(Argentina) ..." opening
     start = 0
     closing = [(group_start, group_end, names) for group_start, group_end, names in groups]
@@ -167,6 +168,8 @@ def ask_parts(text: str, states: StateTable) -> tuple[AskPart, ...]:
         if _WORD.search(stretch):
             ask = bisect_right(ends, group_start)
             after_verb = bool(parts) and parts[-1][0] == ask and _bare_verb(parts[-1][1])
+            if body[start:group_start].lstrip(" ,;").startswith("/"):
+                variants.add(len(parts))
             for piece in _object_and_clause(stretch) if after_verb else (stretch,):
                 parts.append((ask, piece, [*waiting, *names]))
             waiting = []
@@ -185,6 +188,7 @@ def ask_parts(text: str, states: StateTable) -> tuple[AskPart, ...]:
     if _WORD.search(tail):  # not the ")" of "(France) ;)" (A/HRC/13/16 71.2)
         ask = bisect_right(ends, start)
         parts.append((ask, tail, [n for which, _, names in parts if which == ask for n in names]))
+    parts = _last_object_shared(parts, variants)
     leads = _referred_back(parts, _shared_verbs(parts))
     leads = [_completed(parts, at, lead) for at, lead in enumerate(leads)]
     found = tuple(
@@ -194,6 +198,38 @@ def ask_parts(text: str, states: StateTable) -> tuple[AskPart, ...]:
     if len({frozenset(part.recommending_states) for part in found}) < 2:
         return ()
     return found
+
+
+def _last_object_shared(
+    parts: list[tuple[int, str, list[str]]], variants: set[int]
+) -> list[tuple[int, str, list[str]]]:
+    """Cut the last stretch of an ask, a variant after a verb alone, into its own verb and its
+    object, which the verbs before share (`_shared_verbs`): "Ratify (Mexico) / Consider
+    ratifying and implementing the Indigenous and Tribal Peoples Convention No. 169 (Norway)"
+    (A/HRC/12/8 81.6) asks Mexico to ratify the Convention, printed once, in Norway's stretch.
+    Only a variant, printed after a "/", after a verb (not "as soon as possible (Estonia)/",
+    `QUALIFIER`), cut before its object (not "ratify Convention No. 169 of | the International
+    Labour Organization") and at its ask's end: "Consider establishing (South Africa)/Establish
+    (France)/Continue its endeavour to create (Thailand) an independent national human rights
+    institution" (A/HRC/12/13 91.10) shares the stretch after its lists."""
+    cut: list[tuple[int, str, list[str]]] = []
+    for at, (ask, stretch, names) in enumerate(parts):
+        found = OBJECT.search(stretch)
+        verb = stretch[: found.start()].strip(_AROUND_PART) if found else ""
+        before = parts[at - 1][1] if at and parts[at - 1][0] == ask else ""
+        if (
+            found is None
+            or at not in variants
+            or not _bare_verb(before)
+            or QUALIFIER.match(before)
+            or (at + 1 < len(parts) and parts[at + 1][0] == ask)
+            or not _bare_verb(verb)
+            or any(word[0].isupper() for word in verb.split()[1:])
+        ):
+            cut.append((ask, stretch, names))
+            continue
+        cut.extend([(ask, verb, names), (ask, stretch[found.start() :], list(names))])
+    return cut
 
 
 def _object_and_clause(stretch: str) -> tuple[str, ...]:

@@ -437,3 +437,22 @@ def test_a_clause_after_a_shared_object_is_searched_for_its_own_list_alone() -> 
             "Protocol thereto (Portugal);"
         )["Gabon"]
     )
+
+
+def test_a_verb_alone_shares_the_object_of_the_last_variant() -> None:
+    # A/HRC/12/8 81.6: the Convention is printed once, in Norway's variant; Mexico asked to
+    # ratify it too (review45 finding 1: Mexico's part was "Ratify" alone).
+    parts = _parts(
+        "Ratify (Mexico) / Consider ratifying and implementing the Indigenous and Tribal Peoples "
+        "Convention No. 169 (Norway);"
+    )
+    assert parts[-2:] == [
+        ("Consider ratifying and implementing", ("Norway",)),
+        ("the Indigenous and Tribal Peoples Convention No. 169", ("Norway", "Mexico")),
+    ]
+    # A/HRC/14/3 92.4: no object opens at "the" of "of the International Labour Organization",
+    # inside Chile's: the variant stays whole.
+    assert _parts(
+        "Consider ratifying as soon as possible (Norway)/ratify Convention No. 169 of the "
+        "International Labour Organization (Chile);"
+    )[-1] == ("ratify Convention No. 169 of the International Labour Organization", ("Chile",))

@@ -78,6 +78,8 @@ def theme_meant(given: str, themes: Iterable[str]) -> str:
 
 
 _MOST_STATES_MEANT = 5
+# A State's initials as researchers type them, in capitals: "NZ", "ROK", "KSA", "CAR"
+_STATE_INITIALS = re.compile(r"[A-Z]{2,4}")
 
 
 def state_meant(given: str, states: StateTable) -> str:
@@ -87,12 +89,18 @@ def state_meant(given: str, states: StateTable) -> str:
     each word of it, as a word or its start ("Saudi": Saudi Arabia; "Korea": Democratic
     People's Republic of Korea or Republic of Korea; "Czech Rep" and "Czech": Czechia, once the
     Czech Republic) or whose spelling's words it holds all of ("Kingdom of Saudi Arabia", as
-    A/HRC/25/3 prints it: Saudi Arabia); '' when none does."""
+    A/HRC/25/3 prints it: Saudi Arabia); '' when none does. An abbreviation typed in capitals
+    also names the States whose spellings it is the initials of (`_initials`), and then no State
+    it is merely close to: "NZ" is New Zealand, "ROK" the Republic of Korea, "SA" Saudi Arabia or
+    South Africa (not the United States of America, one edit from "USA"), "EG" Egypt or
+    Equatorial Guinea."""
     known = {**states.suggested(), **states.spellings()}
     spellings = {spelling: state.name for spelling, state in known.items()}
+    letters = given.strip().casefold() if _STATE_INITIALS.fullmatch(given.strip()) else ""
+    initialled = {name for spelling, name in spellings.items() if letters in _initials(spelling)}
     # by every spelling the table knows, and the names it suggests a State for ("Holland"):
     # "Netherland" is close to "Netherlands", not to the UN name "Netherlands (Kingdom of the)"
-    close = did_you_mean(given, spellings, said=spellings)
+    close = "" if initialled else did_you_mean(given, spellings, said=spellings)
     typed = set(_THEME_WORD.findall(given.casefold())) - _LINKING_WORDS
     if close or not typed:
         return close
@@ -102,6 +110,10 @@ def state_meant(given: str, states: StateTable) -> str:
         # a word typed may be a word's start: "Czech Rep" (Czech Republic, Czechia)
         if words and (all(_begins(part, words) for part in typed) or words <= typed):
             held.add(name)
+    # "EG": Equatorial Guinea's initials and Egypt's start; "SA" starts twenty names
+    if initialled and len(initialled | held) > _MOST_STATES_MEANT:
+        held = initialled
+    held |= initialled
     # "Republic" names twenty States: a list that long helps no one
     return _meant_of(sorted(held)) if len(held) <= _MOST_STATES_MEANT else ""
 
