@@ -61,10 +61,6 @@ CUT_AT_A_TITLE = {
 
 
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review42 finding 1: 82(b), 82(h), 82(i) are cut at the full stop of 'Mr.'/'Ms.'",
-)
 @pytest.mark.parametrize("paragraph", sorted(CUT_AT_A_TITLE))
 def test_a_cited_ask_is_not_cut_at_the_full_stop_of_a_title(
     corpus_index: Path, paragraph: str
@@ -73,10 +69,6 @@ def test_a_cited_ask_is_not_cut_at_the_full_stop_of_a_title(
 
 
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review42 finding 1: the names 82(b) prints after 'Mr.' are not searchable",
-)
 @pytest.mark.parametrize("words", ["Paljor Norbu", "Charter 08"])
 def test_search_finds_the_names_a_cited_ask_prints(corpus_index: Path, words: str) -> None:
     result = cli("search", words, "--index", corpus_index)
