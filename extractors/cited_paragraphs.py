@@ -183,7 +183,9 @@ REPORTING_CLAUSE = re.compile(
     r",?\s+and\s+(?:also\s+)?(?:wished|asked|enquired|inquired|requested|noted|welcomed)\b"
 )
 
-_TRAILING_JOINER = re.compile(r"[\s;,.]*(?:\b(?:and|or)\b)?[\s;,.]*$")
+# "strengthening cooperation through open invitations to Special Procedures and also (f)
+# follow up to UPR" (China 2009, 86 (e)): the words that join an ask to the next letter's.
+_TRAILING_JOINER = re.compile(r"[\s;,.]*(?:\b(?:and|or)(?:\s+also)?\b)?[\s;,.]*$")
 
 
 def numbered_paragraphs(lines: Iterable[Line], before: int) -> dict[int, list[Line]]:

@@ -79,7 +79,6 @@ def test_search_finds_the_names_a_cited_ask_prints(corpus_index: Path, words: st
 # through open invitations to Special Procedures and also (f) follow up to UPR": 86 (e) ended
 # "... to Special Procedures and also", the words that join it to (f).
 @pytest.mark.corpus
-@pytest.mark.xfail(strict=True, reason="review42 finding 2: 86(e) ends 'and also'")
 def test_a_cited_ask_ends_without_the_words_joining_the_next_letter(corpus_index: Path) -> None:
     text = _asks(corpus_index)[f"{EARLIER}#86(e)"]["text"]
     assert text == "strengthening cooperation through open invitations to Special Procedures"
