@@ -87,7 +87,6 @@ def test_a_cited_ask_ends_without_the_words_joining_the_next_letter(corpus_index
 # Finding 3. p. 21, "186.132. .Inform the suspects of their rights and obligations in a timely
 # manner ... (Timor-Leste);": the text began with the stray dot, ".Inform the suspects".
 @pytest.mark.corpus
-@pytest.mark.xfail(strict=True, reason="review42 finding 3: 186.132 opens with '.'")
 def test_an_item_does_not_open_with_a_stray_dot(corpus_index: Path) -> None:
     text = _asks(corpus_index)[f"{LATER}#186.132"]["text"]
     assert text.startswith("Inform the suspects of their rights"), text
