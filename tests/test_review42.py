@@ -353,10 +353,6 @@ def test_different_asks_are_not_one_cluster(corpus_index: Path, topic: str) -> N
 # State name uprdex knows; matching it as printed" and no State meant, where README promises
 # the State meant by a typo; "Czech" suggests Czechia.
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review42 finding 10: --recommending-state Chzech suggests no State (Czechia meant)",
-)
 def test_a_misspelt_word_of_a_state_name_suggests_the_state(corpus_index: Path) -> None:
     result = cli("recs", "--recommending-state", "Chzech", "--index", corpus_index)
     assert "did you mean Czechia?" in result.output, result.output

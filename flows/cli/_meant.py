@@ -83,10 +83,11 @@ _MOST_STATES_MEANT = 5
 def state_meant(given: str, states: StateTable) -> str:
     """' (did you mean France?)': the State a misspelt `given` is closest to by any spelling
     the table knows, said by its UN name (`did_you_mean`: "Frnace"); else the States one of
-    whose spellings holds each word of it, as a word or its start ("Saudi": Saudi Arabia;
-    "Korea": Democratic People's Republic of Korea or Republic of Korea; "Czech Rep" and
-    "Czech": Czechia, once the Czech Republic) or whose spelling's words it holds all of
-    ("Kingdom of Saudi Arabia", as A/HRC/25/3 prints it: Saudi Arabia); '' when none does."""
+    whose spellings holds each word of it (or the word a misspelt one is closest to: "Chzech"),
+    as a word or its start ("Saudi": Saudi Arabia; "Korea": Democratic People's Republic of
+    Korea or Republic of Korea; "Czech Rep" and "Czech": Czechia, once the Czech Republic) or
+    whose spelling's words it holds all of ("Kingdom of Saudi Arabia", as A/HRC/25/3 prints it:
+    Saudi Arabia); '' when none does."""
     spellings = {spelling: known.name for spelling, known in states.spellings().items()}
     # by every spelling the table knows: "Netherland" is close to "Netherlands", not to the UN
     # name "Netherlands (Kingdom of the)"
@@ -94,9 +95,21 @@ def state_meant(given: str, states: StateTable) -> str:
     typed = set(_THEME_WORD.findall(given.casefold())) - _LINKING_WORDS
     if close or not typed:
         return close
+    words_of = {
+        spelling: set(_THEME_WORD.findall(spelling.casefold())) - _LINKING_WORDS
+        for spelling in spellings
+    }
+    known = set().union(*words_of.values())
+    # a word misspelt, as the State table spells none: "Chzech" is "czech" (Czechia)
+    typed = {
+        part
+        if any(word.startswith(part) for word in known)
+        else closest_spelling(part, known) or part
+        for part in typed
+    }
     held = set()
     for spelling, name in spellings.items():
-        words = set(_THEME_WORD.findall(spelling.casefold())) - _LINKING_WORDS
+        words = words_of[spelling]
         # a word typed may be a word's start: "Czech Rep" (Czech Republic, Czechia)
         if words and (
             all(any(word.startswith(part) for word in words) for part in typed) or words <= typed
