@@ -89,17 +89,20 @@ def state_meant(given: str, states: StateTable) -> str:
     whose spelling's words it holds all of ("Kingdom of Saudi Arabia", as A/HRC/25/3 prints it:
     Saudi Arabia); '' when none does."""
     spellings = {spelling: known.name for spelling, known in states.spellings().items()}
-    # by every spelling the table knows: "Netherland" is close to "Netherlands", not to the UN
-    # name "Netherlands (Kingdom of the)"
-    close = did_you_mean(given, spellings, said=spellings)
     typed = set(_THEME_WORD.findall(given.casefold())) - _LINKING_WORDS
-    if close or not typed:
-        return close
     words_of = {
         spelling: set(_THEME_WORD.findall(spelling.casefold())) - _LINKING_WORDS
         for spelling in spellings
     }
     known = set().union(*words_of.values())
+    # words of a State's name typed whole mean that State: "Bolivarian" is Venezuela (Bolivarian
+    # Republic of), not Bolivia, the name closest in letters; "Dominican" the Dominican Republic
+    meant = _holding(typed, words_of, spellings) if typed and typed <= known else ""
+    # by every spelling the table knows: "Netherland" is close to "Netherlands", not to the UN
+    # name "Netherlands (Kingdom of the)"
+    close = meant or did_you_mean(given, spellings, said=spellings)
+    if close or not typed:
+        return close
     # a word misspelt, as the State table spells none: "Chzech" is "czech" (Czechia)
     typed = {
         part
@@ -107,14 +110,20 @@ def state_meant(given: str, states: StateTable) -> str:
         else closest_spelling(part, known) or part
         for part in typed
     }
+    return _holding(typed, words_of, spellings)
+
+
+def _holding(typed: set[str], words_of: Mapping[str, set[str]], names: Mapping[str, str]) -> str:
+    """' (did you mean A or B?)' of the States one of whose spellings (`words_of`, by their
+    `names`) holds each typed word as a word or its start, or whose words it holds all of; ''
+    of none, or of more than `_MOST_STATES_MEANT`."""
     held = set()
-    for spelling, name in spellings.items():
-        words = words_of[spelling]
+    for spelling, words in words_of.items():
         # a word typed may be a word's start: "Czech Rep" (Czech Republic, Czechia)
         if words and (
             all(any(word.startswith(part) for word in words) for part in typed) or words <= typed
         ):
-            held.add(name)
+            held.add(names[spelling])
     # "Republic" names twenty States: a list that long helps no one
     return _meant_of(sorted(held)) if len(held) <= _MOST_STATES_MEANT else ""
 
