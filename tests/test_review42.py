@@ -373,3 +373,18 @@ MEANT_BY_A_WORD = {
 def test_a_word_of_a_state_name_suggests_that_state(corpus_index: Path, given: str) -> None:
     result = cli("recs", "--recommending-state", given, "--index", corpus_index)
     assert f"did you mean {MEANT_BY_A_WORD[given]}?" in result.output, result.output
+
+
+# Finding 12. The reports spell the Uyghurs three ways: 186.142 and 186.233 "Uyghurs", 186.73
+# "Tibetan and Uighur areas" and 186.234 "Uighurs", 186.231 "Xinjiang Uygur Autonomous Region"
+# (pp. 17-27). `search Uighur` found 186.73 and 186.234 only, `search Uyghur` 186.142 and
+# 186.233 only.
+UYGHURS = {f"{LATER}#186.{n}" for n in (73, 142, 231, 233, 234)}
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("words", ["Uighur", "Uyghur", "Uygur"])
+def test_search_finds_every_spelling_of_the_uyghurs(corpus_index: Path, words: str) -> None:
+    result = cli("search", words, "--limit", "0", "--index", corpus_index)
+    found = set(_FOUND.findall(result.output))
+    assert found >= UYGHURS, f"missing {sorted(UYGHURS - found)}"
