@@ -82,32 +82,32 @@ _MOST_STATES_MEANT = 5
 
 def state_meant(given: str, states: StateTable) -> str:
     """' (did you mean France?)': the State a misspelt `given` is closest to by any spelling
-    the table knows, said by its UN name (`did_you_mean`: "Frnace"); else the States one of
-    whose spellings holds each word of it (or the word a misspelt one is closest to: "Chzech"),
-    as a word or its start ("Saudi": Saudi Arabia; "Korea": Democratic People's Republic of
-    Korea or Republic of Korea; "Czech Rep" and "Czech": Czechia, once the Czech Republic) or
-    whose spelling's words it holds all of ("Kingdom of Saudi Arabia", as A/HRC/25/3 prints it:
-    Saudi Arabia); '' when none does."""
-    spellings = {spelling: known.name for spelling, known in states.spellings().items()}
+    the table knows or name it suggests the State for ("Holland", `StateTable.suggested`), said
+    by its UN name (`did_you_mean`: "Frnace"); else the States one of whose spellings holds
+    each word of it (or the word a misspelt one is closest to: "Chzech"), as a word or its
+    start ("Saudi": Saudi Arabia; "Korea": Democratic People's Republic of Korea or Republic of
+    Korea; "Czech Rep" and "Czech": Czechia, once the Czech Republic) or whose spelling's words
+    it holds all of ("Kingdom of Saudi Arabia", as A/HRC/25/3 prints it: Saudi Arabia); '' when
+    none does."""
+    known = {**states.suggested(), **states.spellings()}
+    spellings = {spelling: state.name for spelling, state in known.items()}
     typed = set(_THEME_WORD.findall(given.casefold())) - _LINKING_WORDS
     words_of = {
         spelling: set(_THEME_WORD.findall(spelling.casefold())) - _LINKING_WORDS
         for spelling in spellings
     }
-    known = set().union(*words_of.values())
+    vocabulary = set().union(*words_of.values())
     # words of a State's name typed whole mean that State: "Bolivarian" is Venezuela (Bolivarian
     # Republic of), not Bolivia, the name closest in letters; "Dominican" the Dominican Republic
-    meant = _holding(typed, words_of, spellings) if typed and typed <= known else ""
-    # by every spelling the table knows: "Netherland" is close to "Netherlands", not to the UN
-    # name "Netherlands (Kingdom of the)"
+    meant = _holding(typed, words_of, spellings) if typed and typed <= vocabulary else ""
+    # by every spelling the table knows, and the names it suggests a State for ("Holland"):
+    # "Netherland" is close to "Netherlands", not to the UN name "Netherlands (Kingdom of the)"
     close = meant or did_you_mean(given, spellings, said=spellings)
     if close or not typed:
         return close
     # a word misspelt, as the State table spells none: "Chzech" is "czech" (Czechia)
     typed = {
-        part
-        if any(word.startswith(part) for word in known)
-        else closest_spelling(part, known) or part
+        part if _begins(part, vocabulary) else closest_spelling(part, vocabulary) or part
         for part in typed
     }
     return _holding(typed, words_of, spellings)
@@ -120,9 +120,7 @@ def _holding(typed: set[str], words_of: Mapping[str, set[str]], names: Mapping[s
     held = set()
     for spelling, words in words_of.items():
         # a word typed may be a word's start: "Czech Rep" (Czech Republic, Czechia)
-        if words and (
-            all(any(word.startswith(part) for word in words) for part in typed) or words <= typed
-        ):
+        if words and (all(_begins(part, words) for part in typed) or words <= typed):
             held.add(names[spelling])
     # "Republic" names twenty States: a list that long helps no one
     return _meant_of(sorted(held)) if len(held) <= _MOST_STATES_MEANT else ""
@@ -139,10 +137,15 @@ def _meant_of(names: list[str]) -> str:
 def _holds(theme: str, typed: str) -> bool:
     """Does a theme's name hold the typed word, as a word, the start of one, or one's longer
     form ("children" of "Rights of the Child", a word of four letters or more)?"""
-    return any(
-        word.startswith(typed) or (len(word) >= 4 and typed.startswith(word))
-        for word in _THEME_WORD.findall(theme.casefold())
-    )
+    words = _THEME_WORD.findall(theme.casefold())
+    return _begins(typed, words) or any(len(w) >= 4 and typed.startswith(w) for w in words)
+
+
+def _begins(typed: str, words: Iterable[str]) -> bool:
+    """Is a typed word one of a name's `words` or the start of one ("rep" of Czech Republic,
+    "disappearance" of Enforced disappearances)? `state_meant` and `theme_meant` read a word
+    typed so."""
+    return any(word.startswith(typed) for word in words)
 
 
 def search_notes(
