@@ -22,11 +22,12 @@ The sweep of 2026-12-07 (helper sweep), 28,768 asks: no glyph, doubled space, hy
 split word left; every flag read against the PDF. One real fault, fixed: Morocco 2008
 (A/HRC/8/22) prints its position after item 75.11, unnumbered at the paragraph's margin ("The
 recommendations listed above enjoy the support of Morocco."), and its 11 asks were `unknown`
-(wg_report._closing_position; only these 11 records changed). The rest are printed so (China
-2013 186.132 ".Inform ...", Comoros 2009 "itscitizens", Mozambique 2011 91.10 "... persons
-and", misprinted parentheses), by design (cited section-I asks in lower case; Indonesia 2008's
-unattributed "conclusions" 76.1-76.3, position unknown), or the file's own name (guinea2014.pdf
-holds A/HRC/15/4 of 2010; a cycle-1 year is the review's, not the report's).
+(wg_report._closing_position; only these 11 records changed). The rest are printed so (Comoros
+2009 "itscitizens", Mozambique 2011 91.10 "... persons and", misprinted parentheses; China 2013
+186.132 ".Inform ..." is "Inform ..." since review42: the stray dot is no part of the ask), by
+design (cited section-I asks in lower case; Indonesia 2008's unattributed "conclusions"
+76.1-76.3, position unknown), or the file's own name (guinea2014.pdf holds A/HRC/15/4 of 2010;
+a cycle-1 year is the review's, not the report's).
 """
 
 from __future__ import annotations

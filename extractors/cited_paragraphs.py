@@ -152,9 +152,16 @@ STATE_RECOMMENDED = re.compile(r"\brecommended\b")
 
 _RECOMMENDING_SUBJECTS = frozenset({"it", "and", "also", "further", "he", "she", "they"})
 
+# "release all persons held in this connection, e.g., Mr. Paljor Norbu and persons arrested in
+# connection with Charter 08" (China 2009, 82 (b)): the full stop of a title before a name ends
+# no sentence.
+_TITLES = ("Mr", "Mrs", "Ms", "Dr")
+_NOT_A_TITLE = "".join(rf"(?<!\b{title})" for title in _TITLES)
+_A_TITLE = "(?:" + "|".join(rf"(?<=\b{title})" for title in _TITLES) + ")"
+
 # "... more mutually cohesive. It appreciated ...", "... by the Committee on the Rights of the
 # Child in 2006. It expressed concern ..." (Colombia 2009): where a cited recommendation ends.
-SENTENCE_END = re.compile(r"(?<=[a-zA-Z0-9)])\.\s+(?=[A-Z])")
+SENTENCE_END = re.compile(rf"(?<=[a-zA-Z0-9)]){_NOT_A_TITLE}\.\s+(?=[A-Z])")
 
 # "8 GE.09-16382", "GE.14-12727", "16 GE. 09-13710": the United Nations job number a page's
 # footer prints, with the page number before or after it.
@@ -164,9 +171,11 @@ PAGE_FURNITURE = re.compile(rf"^\s*(?:A/HRC/\S+|{JOB_NUMBER_FOOTER}|Page\s+\d+|\
 
 # The first sentence that recommends: "It recommended that Viet Nam consider ...". A full stop
 # ends it only before a capital, not in "In relation to Law No. 90-07 on freedom of expression,
-# it recommended ..." (Algeria 2008) nor in "e.g. the".
+# it recommended ..." (Algeria 2008), nor in "e.g. the", nor after a title ("Mr. Pema Tsepak").
 RECOMMENDING_SENTENCE = re.compile(
-    r"(?:[^.]|\.(?!\s+(?-i:[A-Z])))*\brecommend.*?(?:\.(?=\s+(?-i:[A-Z]))|$)", re.IGNORECASE
+    rf"(?:[^.]|(?-i:{_A_TITLE})\.|\.(?!\s+(?-i:[A-Z])))*\brecommend"
+    rf".*?(?:(?-i:{_NOT_A_TITLE})\.(?=\s+(?-i:[A-Z]))|$)",
+    re.IGNORECASE,
 )
 
 # "(b) to eliminate restrictions on the activities of human rights NGOs, and wished to know
@@ -177,7 +186,9 @@ REPORTING_CLAUSE = re.compile(
     r",?\s+and\s+(?:also\s+)?(?:wished|asked|enquired|inquired|requested|noted|welcomed)\b"
 )
 
-_TRAILING_JOINER = re.compile(r"[\s;,.]*(?:\b(?:and|or)\b)?[\s;,.]*$")
+# "strengthening cooperation through open invitations to Special Procedures and also (f)
+# follow up to UPR" (China 2009, 86 (e)): the words that join an ask to the next letter's.
+_TRAILING_JOINER = re.compile(r"[\s;,.]*(?:\b(?:and|or)(?:\s+also)?\b)?[\s;,.]*$")
 
 # "... asylum seekers; and encouraged (b) (i) accession ..." (Malaysia 2009, 67), "... resolution
 # 62/149 ; and encouraged the Government (c) to accomplish ..." (United Arab Emirates 2009, 73),

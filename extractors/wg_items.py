@@ -49,8 +49,9 @@ ASTERISK_NOTE = re.compile(r"^\*{1,3}\s*[A-Z]")
 
 # "115.1 Take further steps ...", "80.1. Consider the possibility ...", "118.09 Adopt ...",
 # "111.101.Improve the life conditions of migrants and refugees in Uganda (Holy" (Uganda 2011:
-# no space after the dot, so only before a capital)
-SUB_ITEM = re.compile(r"^(\d{1,3})\s?\.\s?(\d{1,3})(?:\.?\s+|\.(?=[A-Z]))(\S.*)$")
+# no space after the dot, so only before a capital), "186.132. .Inform the suspects of their
+# rights" (China 2013: a stray dot before the ask, no part of it)
+SUB_ITEM = re.compile(r"^(\d{1,3})\s?\.\s?(\d{1,3})(?:\.?\s+(?:\.(?=[A-Z]))?|\.(?=[A-Z]))(\S.*)$")
 
 # "campaigns (Spain);110.44. Take actions to combat discrimination and prejudice" (Slovakia 2014,
 # page 17): the next item printed on the line that closes the ask before it.

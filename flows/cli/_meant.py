@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -86,33 +86,60 @@ def state_meant(given: str, states: StateTable) -> str:
     """' (did you mean France?)': the State a misspelt `given` is closest to by any spelling
     the table knows or name it suggests the State for ("Holland", `StateTable.suggested`), said
     by its UN name (`did_you_mean`: "Frnace"); else the States one of whose spellings holds
-    each word of it, as a word or its start ("Saudi": Saudi Arabia; "Korea": Democratic
-    People's Republic of Korea or Republic of Korea; "Czech Rep" and "Czech": Czechia, once the
-    Czech Republic) or whose spelling's words it holds all of ("Kingdom of Saudi Arabia", as
-    A/HRC/25/3 prints it: Saudi Arabia); '' when none does. An abbreviation typed in capitals
-    also names the States whose spellings it is the initials of (`_initials`), and then no State
-    it is merely close to: "NZ" is New Zealand, "ROK" the Republic of Korea, "SA" Saudi Arabia or
-    South Africa (not the United States of America, one edit from "USA"), "EG" Egypt or
-    Equatorial Guinea."""
+    each word of it (or the word a misspelt one is closest to: "Chzech"), as a word or its
+    start ("Saudi": Saudi Arabia; "Korea": Democratic People's Republic of Korea or Republic of
+    Korea; "Czech Rep" and "Czech": Czechia, once the Czech Republic) or whose spelling's words
+    it holds all of ("Kingdom of Saudi Arabia", as A/HRC/25/3 prints it: Saudi Arabia); '' when
+    none does. An abbreviation typed in capitals also names the States whose spellings it is the
+    initials of (`_initials`), and then no State it is merely close to: "NZ" is New Zealand,
+    "ROK" the Republic of Korea, "SA" Saudi Arabia or South Africa (not the United States of
+    America, one edit from "USA"), "EG" Egypt or Equatorial Guinea."""
     known = {**states.suggested(), **states.spellings()}
     spellings = {spelling: state.name for spelling, state in known.items()}
+    typed = set(_THEME_WORD.findall(given.casefold())) - _LINKING_WORDS
+    words_of = {
+        spelling: set(_THEME_WORD.findall(spelling.casefold())) - _LINKING_WORDS
+        for spelling in spellings
+    }
     letters = given.strip().casefold() if _STATE_INITIALS.fullmatch(given.strip()) else ""
     initialled = {name for spelling, name in spellings.items() if letters in _initials(spelling)}
+    if initialled:
+        return _holding(typed, words_of, spellings, initialled)
+    vocabulary = set().union(*words_of.values())
+    # words of a State's name typed whole mean that State: "Bolivarian" is Venezuela (Bolivarian
+    # Republic of), not Bolivia, the name closest in letters; "Dominican" the Dominican Republic
+    meant = _holding(typed, words_of, spellings) if typed and typed <= vocabulary else ""
     # by every spelling the table knows, and the names it suggests a State for ("Holland"):
     # "Netherland" is close to "Netherlands", not to the UN name "Netherlands (Kingdom of the)"
-    close = "" if initialled else did_you_mean(given, spellings, said=spellings)
-    typed = set(_THEME_WORD.findall(given.casefold())) - _LINKING_WORDS
+    close = meant or did_you_mean(given, spellings, said=spellings)
     if close or not typed:
         return close
+    # a word misspelt, as the State table spells none: "Chzech" is "czech" (Czechia)
+    typed = {
+        part if _begins(part, vocabulary) else closest_spelling(part, vocabulary) or part
+        for part in typed
+    }
+    return _holding(typed, words_of, spellings)
+
+
+def _holding(
+    typed: set[str],
+    words_of: Mapping[str, set[str]],
+    names: Mapping[str, str],
+    initialled: Set[str] = frozenset(),
+) -> str:
+    """' (did you mean A or B?)' of the States one of whose spellings (`words_of`, by their
+    `names`) holds each typed word as a word or its start, or whose words it holds all of, and
+    the States `initialled` (typed by their initials, which win when the two together are too
+    many); '' of none, or of more than `_MOST_STATES_MEANT`."""
     held = set()
-    for spelling, name in spellings.items():
-        words = set(_THEME_WORD.findall(spelling.casefold())) - _LINKING_WORDS
+    for spelling, words in words_of.items():
         # a word typed may be a word's start: "Czech Rep" (Czech Republic, Czechia)
         if words and (all(_begins(part, words) for part in typed) or words <= typed):
-            held.add(name)
+            held.add(names[spelling])
     # "EG": Equatorial Guinea's initials and Egypt's start; "SA" starts twenty names
     if initialled and len(initialled | held) > _MOST_STATES_MEANT:
-        held = initialled
+        held = set(initialled)
     held |= initialled
     # "Republic" names twenty States: a list that long helps no one
     return _meant_of(sorted(held)) if len(held) <= _MOST_STATES_MEANT else ""
