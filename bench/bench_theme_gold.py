@@ -243,6 +243,20 @@ discrimination, 26, no text or label):
   discrimination"), 2 right ones lost (Bill 8711, on "propaganda of homosexuality"; violence
   "on the basis of their sexuality": "sexuality" is also sexuality education); its gain is
   right (defenders "in the field of sexual minorities").
+- measured (one run, `--trial`, on the test reviews, 01:08 UTC, after the pre-registration
+  93ddb32 was committed): PASSES all four. Pooled test gold (275 asks): today's shown themes
+  micro F1 0.8180 (P 0.844, R 0.793), macro F1 0.7263 (the second trial's figures, as it
+  shipped); the third trial's micro F1 0.8212 (P 0.844, R 0.800), macro F1 0.7330. Per review:
+  Peru 0.8214 -> 0.8221 micro, 0.7555 -> 0.7624 macro; Slovakia 0.8154 -> 0.8206, 0.7067 ->
+  0.7125. Themes whose F1 moved (pooled): Impunity 0.552 -> 0.667 (20 gold asks; P 0.89 ->
+  0.85, R 0.40 -> 0.55), Freedom of opinion and expression 0.286 -> 0.500 (6; R 0.17 -> 0.33);
+  SOGI unchanged at 1.000 (6); no theme lower. UPR Info labels of the classifier's test
+  reviews: micro F1 0.8792 -> 0.8741, macro 0.8454 -> 0.8415 (within 0.010). On the 266 asks
+  UPR Info prints: UPR Info's own labels micro 0.8091, macro 0.7132; today's shown themes
+  0.8172, 0.7327; the trial's 0.8206, 0.7395. Still lowest in recall: Racial discrimination
+  (0.60 of 53, unchanged: the test annotators file general non-discrimination there, the
+  development annotators never), Public security (0.00 of 6), Freedom of association and
+  peaceful assembly (0.40 of 5), Freedom of opinion and expression (0.33 of 6).
 
 Run: .venv/bin/python bench/bench_theme_gold.py [--trial] [--dev] [--gold DIR]
   --trial: also the third trial's shown themes (bench/themes_trial3.yaml), and its bar.
