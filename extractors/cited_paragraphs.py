@@ -128,6 +128,9 @@ SPEAKING_VERB = re.compile(
 REPORTED_ASK = re.compile(
     r"(?:(?:strongly|also|further)\s+)?(?:recommended|encouraged|urged)\s+(?:also\s+)?(?:that\s+)?"
 )
+# "(b): Malaysia (i) publish official figures ..., (ii) restrict ..." (Malaysia 2009, 93): the
+# State asked, then the ask's first roman part.
+FIRST_PART = re.compile(r"\(i\)\s+[a-z]")
 # "(c) ... that the Government continue ...", "(c) encouraged the Tongan Government to consider".
 GOVERNMENT = re.compile(r"the(?:\s+[A-Z]\w+)?\s+Government")
 # "Switzerland ... recommended d) that it rapidly ratify and implement the Optional Protocol to
@@ -175,6 +178,17 @@ REPORTING_CLAUSE = re.compile(
 )
 
 _TRAILING_JOINER = re.compile(r"[\s;,.]*(?:\b(?:and|or)\b)?[\s;,.]*$")
+
+# "... asylum seekers; and encouraged (b) (i) accession ..." (Malaysia 2009, 67), "... resolution
+# 62/149 ; and encouraged the Government (c) to accomplish ..." (United Arab Emirates 2009, 73),
+# "... as soon as possible; Greece also recommended that (b) Sri Lanka issue ..." (Sri Lanka 2008,
+# 74): the words before the next letter that report its ask, no part of this one. Not "...,
+# as previously recommended", which is the ask's.
+NEXT_ASK_REPORTED = re.compile(
+    r"\s*[;,]\s*(?:and\s+)?(?:(?:[A-Z][\w’'-]*\s+)+|it\s+)?(?:(?:strongly|also|further)\s+)?"
+    r"(?:recommended|encouraged|urged)(?:\s+(?:also|further))?"
+    r"(?:\s+(?:that|the(?:\s+[A-Z]\w+)?\s+Government(?:\s+to)?))?\s*:?\s*$"
+)
 
 
 def numbered_paragraphs(lines: Iterable[Line], before: int) -> dict[int, list[Line]]:
@@ -276,7 +290,7 @@ def _body_recommendation(
         if found:
             start = marks[found[0]].end()
             end = marks[found[0] + 1].start() if found[0] + 1 < len(marks) else end
-            printed = SENTENCE_END.split(text[start:end], maxsplit=1)[0]
+            printed = NEXT_ASK_REPORTED.sub("", SENTENCE_END.split(text[start:end], maxsplit=1)[0])
             ask = _unreported(printed, states)
             shared = _shared_lead_in(text, marks, found[0], states) if ask == printed else ""
             if shared:
@@ -411,18 +425,18 @@ def _unreported(ask: str, states: StateTable) -> str:
     the prosecution ..." (Cuba 2009, 53 and 96) as "allow ..." and "halt ...", as "recommended
     that Cuba (c) lift restrictions ..." gives "lift ..."; "(b) strongly recommended the repeal
     ..." stays as printed; "d) that it rapidly ratify ..." (Saudi Arabia 2009, 65) as "rapidly
-    ratify ..."."""
+    ratify ..."; "(b): Malaysia (i) publish ..." (Malaysia 2009, 93) as "(i) publish ..."."""
     that_it = THAT_IT.match(ask)
     if that_it:
         return ask[that_it.end() :]
     said = REPORTED_ASK.match(ask)
-    rest = ask[said.end() :] if said else ask
+    rest = ask[said.end() :] if said else ask.lstrip(" :")
     words = rest.split()
     for count in range(min(len(words) - 1, MAX_STATE_WORDS), 0, -1):
         subject = " ".join(words[:count])
         if states.resolve(subject) or GOVERNMENT.fullmatch(subject):
             verb = SUBJECT_LINK.sub("", rest.split(maxsplit=count)[count])
-            return verb if verb[:1].islower() else ask
+            return verb if verb[:1].islower() or FIRST_PART.match(verb) else ask
     return ask
 
 

@@ -795,7 +795,7 @@ def test_letters_cited_before_the_asks_and_a_colon_after_a_letter() -> None:
     )
     assert list(recs) == ["5(a)", "5(b)"]
     assert recs["5(a)"].text == "consider amending the Internal Security Act"
-    assert recs["5(b)"].text.startswith("Malaysia (i) publish official figures")
+    assert recs["5(b)"].text.startswith("(i) publish official figures")
 
 
 def test_a_cited_letter_after_another_without_a_comma_is_still_a_letter() -> None:
