@@ -52,9 +52,15 @@ def _key(name: str) -> str:
 class StateTable:
     """Resolves any known spelling of a State to its official UN short name."""
 
-    def __init__(self, states: list[State], aliases: dict[str, State]) -> None:
+    def __init__(
+        self,
+        states: list[State],
+        aliases: dict[str, State],
+        suggested: dict[str, State] | None = None,
+    ) -> None:
         self.states = states
         self._by_key = aliases
+        self._suggested = suggested or {}
 
     def resolve(self, name: str) -> State | None:
         """The State a printed name refers to, or None when it is not a known State."""
@@ -67,6 +73,12 @@ class StateTable:
         """Every spelling `resolve` knows, as it keys them (casefolded, no leading "the"),
         with its State."""
         return dict(self._by_key)
+
+    def suggested(self) -> dict[str, State]:
+        """The names a researcher may type for a State that no UN document prints for it
+        ("Holland", "Schweiz"), keyed as `spellings`: the CLI suggests the State of one
+        (`state_meant`); `resolve` and `given` do not read them as it."""
+        return dict(self._suggested)
 
     def by_iso3(self, code: str) -> State | None:
         """The State with this ISO 3166-1 alpha-3 code."""
@@ -89,6 +101,7 @@ def load_states() -> StateTable:
     """The shipped table (data/states.csv)."""
     states: list[State] = []
     by_key: dict[str, State] = {}
+    suggested: dict[str, State] = {}
     with data_path("states.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             state = State(
@@ -97,7 +110,9 @@ def load_states() -> StateTable:
             states.append(state)
             for spelling in [row["name"], *filter(None, row["aliases"].split("|"))]:
                 by_key[_key(spelling)] = state
-    return StateTable(states, by_key)
+            for typed in filter(None, (row.get("suggested") or "").split("|")):
+                suggested[_key(typed)] = state
+    return StateTable(states, by_key, suggested)
 
 
 def parentheticals(text: str) -> Iterator[tuple[int, int, str]]:

@@ -82,14 +82,16 @@ _MOST_STATES_MEANT = 5
 
 def state_meant(given: str, states: StateTable) -> str:
     """' (did you mean France?)': the State a misspelt `given` is closest to by any spelling
-    the table knows, said by its UN name (`did_you_mean`: "Frnace"); else the States one of
-    whose spellings holds each word of it, as a word or its start ("Saudi": Saudi Arabia;
-    "Korea": Democratic People's Republic of Korea or Republic of Korea; "Czech Rep" and
-    "Czech": Czechia, once the Czech Republic) or whose spelling's words it holds all of
-    ("Kingdom of Saudi Arabia", as A/HRC/25/3 prints it: Saudi Arabia); '' when none does."""
-    spellings = {spelling: known.name for spelling, known in states.spellings().items()}
-    # by every spelling the table knows: "Netherland" is close to "Netherlands", not to the UN
-    # name "Netherlands (Kingdom of the)"
+    the table knows or name it suggests the State for ("Holland", `StateTable.suggested`), said
+    by its UN name (`did_you_mean`: "Frnace"); else the States one of whose spellings holds
+    each word of it, as a word or its start ("Saudi": Saudi Arabia; "Korea": Democratic
+    People's Republic of Korea or Republic of Korea; "Czech Rep" and "Czech": Czechia, once the
+    Czech Republic) or whose spelling's words it holds all of ("Kingdom of Saudi Arabia", as
+    A/HRC/25/3 prints it: Saudi Arabia); '' when none does."""
+    known = {**states.suggested(), **states.spellings()}
+    spellings = {spelling: state.name for spelling, state in known.items()}
+    # by every spelling the table knows, and the names it suggests a State for ("Holland"):
+    # "Netherland" is close to "Netherlands", not to the UN name "Netherlands (Kingdom of the)"
     close = did_you_mean(given, spellings, said=spellings)
     typed = set(_THEME_WORD.findall(given.casefold())) - _LINKING_WORDS
     if close or not typed:
@@ -98,9 +100,7 @@ def state_meant(given: str, states: StateTable) -> str:
     for spelling, name in spellings.items():
         words = set(_THEME_WORD.findall(spelling.casefold())) - _LINKING_WORDS
         # a word typed may be a word's start: "Czech Rep" (Czech Republic, Czechia)
-        if words and (
-            all(any(word.startswith(part) for word in words) for part in typed) or words <= typed
-        ):
+        if words and (all(_begins(part, words) for part in typed) or words <= typed):
             held.add(name)
     # "Republic" names twenty States: a list that long helps no one
     return _meant_of(sorted(held)) if len(held) <= _MOST_STATES_MEANT else ""
@@ -117,10 +117,15 @@ def _meant_of(names: list[str]) -> str:
 def _holds(theme: str, typed: str) -> bool:
     """Does a theme's name hold the typed word, as a word, the start of one, or one's longer
     form ("children" of "Rights of the Child", a word of four letters or more)?"""
-    return any(
-        word.startswith(typed) or (len(word) >= 4 and typed.startswith(word))
-        for word in _THEME_WORD.findall(theme.casefold())
-    )
+    words = _THEME_WORD.findall(theme.casefold())
+    return _begins(typed, words) or any(len(w) >= 4 and typed.startswith(w) for w in words)
+
+
+def _begins(typed: str, words: Iterable[str]) -> bool:
+    """Is a typed word one of a name's `words` or the start of one ("rep" of Czech Republic,
+    "disappearance" of Enforced disappearances)? `state_meant` and `theme_meant` read a word
+    typed so."""
+    return any(word.startswith(typed) for word in words)
 
 
 def search_notes(

@@ -36,6 +36,9 @@ __all__ = [
 _BETWEEN = " #:/.,;-_"
 # What a letter's parentheses may be typed as, or left out: "109b", "109 b", "109.b" for "109(b)".
 _UNBRACKETED = re.compile(r"[()\s.]")
+# Zeros before a number of a paragraph, as a list padded to sort shows it: "98.017" and
+# "098.17" for 98.17 (A/HRC/21/15), "98.010" for 98.10.
+_PADDING = re.compile(r"(?<!\d)0+(?=\d)")
 # An ask of a cycle-1 report's interactive dialogue that a lead-in cites by its paragraph and
 # letter: "15(c)" of A/HRC/8/41 ("paragraphs 10, 15, 25 and 39").
 _LETTERED = re.compile(r"^(\d+)\([a-z]+\)$")
@@ -151,7 +154,7 @@ class Named:
             first, last = meant[0], meant[-1]
             return (
                 f"no recommendation {where} in the index; did you mean the asks of paragraph "
-                f"{''.join(paragraph.split()).strip('.')}, {first}"
+                f"{_PADDING.sub('', ''.join(paragraph.split()).strip('.'))}, {first}"
                 + (f" to {last}?" if last != first else "?")
             )
         them = "it" if len(meant) == 1 else "them"
@@ -256,7 +259,7 @@ def _nearest_id(db: sqlite3.Connection, given: str) -> str | None:
 
 def _by_symbol(db: sqlite3.Connection, text: str) -> str | None:
     """An indexed report's ask whose symbol `text` holds, followed by its paragraph (its letter
-    typed without parentheses, or with a decimal comma)."""
+    typed without parentheses, with a decimal comma, or its numbers with zeros before them)."""
     symbols = [
         symbol
         for (symbol,) in db.execute(
@@ -269,14 +272,15 @@ def _by_symbol(db: sqlite3.Connection, text: str) -> str | None:
         if at < 0:
             continue
         paragraph = text[at + len(symbol) :].strip(_BETWEEN)
+        unpadded = _PADDING.sub("", paragraph)
         # "109b" or "109 b" for "109(b)": a letter typed without its parentheses; "134,5" for
         # 134.5: a decimal comma, as a spreadsheet in a French or German locale shows it
         row = db.execute(
-            "SELECT id FROM recommendations WHERE document_symbol = ? "
-            "AND (paragraph IN (?2, replace(?2, ',', '.')) COLLATE NOCASE "
-            "OR (paragraph LIKE '%(%' "
-            "AND replace(replace(paragraph, '(', ''), ')', '') = ? COLLATE NOCASE))",
-            [symbol, paragraph, _UNBRACKETED.sub("", paragraph)],
+            "SELECT id FROM recommendations WHERE document_symbol = ?1 "
+            "AND (paragraph IN (?2, replace(?2, ',', '.'), ?3, replace(?3, ',', '.')) "
+            "COLLATE NOCASE OR (paragraph LIKE '%(%' "
+            "AND replace(replace(paragraph, '(', ''), ')', '') = ?4 COLLATE NOCASE))",
+            [symbol, paragraph, unpadded, _UNBRACKETED.sub("", unpadded)],
         ).fetchone()
         if row is not None:
             return str(row[0])
