@@ -8,13 +8,13 @@ split. Scored per review and pooled: micro and macro F1 (macro over the themes p
 gold or predicted), and P/R/F1 per theme, for (a) the keyword themes (data/themes.yaml), (b) the
 classifier's labels (data/models/themes), (c) the themes exports show today (ThemeTagger.shown:
 the classifier's labels, less those of a theme marked needs_keyword without its keyword, and the
-keyword themes marked beside_model; the keyword themes where it gives none; the second trial's,
+keyword themes marked beside_model; the keyword themes where it gives none; the third trial's,
 shipped), (d) UPR Info's labels of the same asks (the export rows
 of the same State and session, matched by normalized text; asks that match none are left out of
 that row, and every method is also scored on the matched asks alone), and (e) with `--trial`,
-the first trial's shown themes (ThemeTagger.shown of bench/themes_trial1.yaml, data/themes.yaml
-before the second trial), next to (c) on the UPR Info labels of the classifier's own test
-reviews too, and the second trial's bar. Then the annotators' agreement:
+the second trial's shown themes (ThemeTagger.shown of bench/themes_trial2.yaml, data/themes.yaml
+before the third trial), next to (c) on the UPR Info labels of the classifier's own test reviews
+too, and the third trial's bar. Then the annotators' agreement:
 each blind overlap (second/<review>_overlap30_themes.csv) against the main annotator's labels
 of those 30 asks (micro F1 is the same both ways; P and R swap), with today's shown themes on
 the same asks against each annotator (the test reviews only: the development reviews have no
@@ -148,9 +148,9 @@ were not opened; chosen on the development gold and knowledge of the terms only)
   today's shown themes 0.7935, 0.7135; the trial's 0.8172, 0.7327. Still lowest in recall:
   Freedom of opinion and expression (0.17 of 6), Impunity (0.40 of 20), Racial discrimination
   (0.60 of 53). Shipped: bench/themes_trial2.yaml became data/themes.yaml (exports, the report,
-  `recs`: flows/extract.theme_hits stores no vetoed label); data/themes.yaml as it was is
-  bench/themes_trial1.yaml, which `--trial` now scores as the baseline ("first trial") beside
-  today's ("shown today" is the second trial).
+  `recs`: flows/extract.theme_hits stores no vetoed label); data/themes.yaml as it was was kept
+  as bench/themes_trial1.yaml for `--trial` (until the third trial staged its own file in its
+  place; git show 738ec11:bench/themes_trial1.yaml has it).
 
 After the second trial, not pre-registered (the lead, session 56): it left A/HRC/28/13 108.105
 "Continue and strengthen its fight against harmful traditional practices" with no theme (its only
@@ -162,9 +162,109 @@ label was the vetoed Torture). Women's rights and Rights of the Child get "harmf
 development gold: micro F1 0.8627 -> 0.8638, macro 0.8048 -> 0.8049. Over the 245 WG reports 67
 asks hold one of the phrases (a seeded 10 read: all about such practices).
 
+Pre-registered for the third theme trial (helper themetrial3, written and committed before any
+scored run on the test reviews, Peru 2012 and Slovakia 2014, whose gold files, notes and second/
+were not opened; chosen on the development gold and knowledge of the terms only; "today" is
+main's HEAD f715c2e: the second trial and the harmful-practices keywords; one slip: a grep
+meant for the development inputs counted, by a glob, the lines of slovakia2014_asks.csv naming
+discrimination, 26, no text or label):
+- the change, bench/themes_trial3.yaml (data/themes.yaml with it; shipping it is copying it
+  there), in three parts:
+  (1) Freedom of opinion and expression (recall 0.38 on 13 development asks: 7 of its 8 misses
+  are asks about journalists or the press law, which THEME_METHOD.md files under Freedom of the
+  press "also expression", and the classifier gives Freedom of the press alone) is marked
+  beside_model and gets "journalist", "freedom of the press", "freedom of press", "press
+  freedom", "media freedom", "freedom of the media" (not "media" alone: media campaigns); it
+  loses "opinion" alone ("national opinion", "public opinion", "expert opinion": a false label
+  once beside the classifier; "freedom of opinion", "opinion and expression" stay);
+  (2) Impunity (recall 0.63 on 41) gets "those responsible" ("bring those responsible to
+  justice", "penalize those persons responsible"), "commission of inquiry", "investigation"
+  (the method: investigating, prosecuting and punishing those responsible). Tried and left
+  out: "investigate" (4 of its 8 new development labels wrong: investigate forced marriage,
+  implement a law), "prosecution" (2 of 3 wrong: criminal prosecutions of women for moral
+  crimes), "punish" (3 of 4 wrong), "Rome Statute" (12 of 15 wrong: the annotators file
+  ratifying it under International instruments alone);
+  (3) Sexual Orientation and Gender Identity is marked needs_keyword (review33 finding 6: the
+  classifier labels sexual and gender-based violence and "sex and gender" grounds SOGI), with
+  the coded words a veto would otherwise strip (read over the export's asks whose SOGI label
+  the bare veto removed: 38 of them, most right): "gender expression", "gender identity and
+  expression" (these two also keep "expression" from adding Freedom of opinion and
+  expression), "sexual minority", "gender minority", "LGBTs", "Yogyakarta", "transsexual",
+  "transsexuality", "transexuality", "sex reassignment", "trans-phobic", "sexual preference",
+  "sexual identity", "sexual diversity", "order of nature", "consensual sexual activity",
+  "consensual sexual act", "consensual sex act", "consensual sexual conduct", "consensual
+  sexual relations between", "consensual relations between adults" (not "consensual sexual"
+  alone: "consensual sexual relations out of wedlock"), "non-conventional family". The
+  development gold has one SOGI ask and no false SOGI label, so this part cannot move it; the
+  first trial saw the classifier give SOGI without a SOGI keyword on none of the test reviews'
+  asks, so it should not move the test gold either: it is here for the corpus (below).
+  Considered and left out: Racial discrimination (no development-gold ask is filed under it:
+  the development annotators file none of their 38 asks naming discrimination there, so
+  adding "discrimination" or "non-discrimination" to it would only add false labels on the
+  development gold); Detention marked needs_keyword less its OP-CAT keywords (development:
+  Detention 0.737 -> 0.933, 8 false labels of OP-CAT asks removed and none right; but over the
+  export's asks it removes 531 labels, and of the 47 that name no OP-CAT, CAT or NPM most are
+  right: persons deprived of their liberty, arraigo, solitary confinement, ICRC visits,
+  correctional facilities; it needs a longer keyword list first); Justice's Rome Statute and
+  transitional justice labels (the classifier's, from UPR Info; "court" of International
+  Criminal Court is a Justice keyword, so a veto cannot reach them); Treaty bodies for the
+  complaint procedures (a beside_model mark would show "committee" and "as recommended by"
+  everywhere).
+- the bar, on the pooled test gold of both reviews (main annotators' files), the trial's shown
+  themes against today's: micro F1 AND macro F1 higher; no theme with at least 5 test-gold
+  asks with an F1 lower by more than 0.05; and, on the UPR Info labels of the classifier's test
+  reviews (this bench, `--trial`), micro F1 and macro F1 each not lower by more than 0.010.
+  All four, or it is not shipped.
+- seen before this was written: the development gold (`--dev --trial`, 580 asks): today micro
+  F1 0.8638 (P 0.864, R 0.864), macro 0.8049; the trial 0.8708 (P 0.865, R 0.877), 0.8149. Per
+  review: Burkina Faso 0.9066 -> 0.9066 micro, 0.7784 -> 0.7784 macro (no change); Afghanistan
+  0.8592 -> 0.8659, 0.7800 -> 0.7869; Yemen 0.8324 -> 0.8464, 0.7931 -> 0.8105. Per theme:
+  Freedom of opinion and expression 0.556 -> 0.960 (P 1.00 -> 1.00, R 0.38 -> 0.92), Impunity
+  0.765 -> 0.868 (P 0.96 -> 0.94, R 0.63 -> 0.80); no other theme moved. Each part alone
+  (micro F1 from 0.8638): Freedom of opinion and expression 0.8675 (beside_model alone
+  0.8639), Impunity 0.8671, SOGI 0.8638. UPR Info labels of the classifier's test reviews
+  (4,668 asks): micro F1 0.8792 -> 0.8741, macro 0.8454 -> 0.8415; the 0.010 allowance is the
+  first trial's, chosen after seeing these (-0.0051, -0.0040), so that part of the bar is known
+  to pass: the test gold is the test. Sessions 13-20 (information): 0.9493 -> 0.9435 micro,
+  0.9398 -> 0.9356 macro. Over the 30,958 distinct asks of UPR Info's export (sessions 1-20)
+  the shown themes change on 820: Freedom of opinion and expression +384, Impunity +455,
+  SOGI +1 -10, International instruments +1 (Ukraine's Bill 8711, once its SOGI label goes),
+  Women's rights -1 ("sexual and gender minorities": "gender" inside a SOGI phrase now); 5 of
+  the 820 are asks of the test reviews, not read. A seeded sample of 20 changed asks
+  (random.seed(3), the test reviews' asks left out), read by eye: 17 right; wrong: Impunity on
+  funding "investigations of violence against women", on cooperating with the Human Rights
+  Council's Commission of Inquiry, and on disbanding bodies that "carry out arrests, detentions
+  and investigations". Samples of two drafts were read before it: 17 of 20 (wrong: Impunity on
+  legal counsel during "criminal investigation", on treatment of those responsible for
+  domestic violence; Freedom of opinion and expression on "expressions of racism"), then 18 of
+  20 (both wrong "gender expression": so the SOGI phrases above). The 10 SOGI removals: 8
+  wrong labels gone (sex and gender as grounds of discrimination 3, sexual violence 2, a plan
+  on sexual and gender-based violence, incitement to discrimination "regarding sex", "sexual
+  discrimination"), 2 right ones lost (Bill 8711, on "propaganda of homosexuality"; violence
+  "on the basis of their sexuality": "sexuality" is also sexuality education); its gain is
+  right (defenders "in the field of sexual minorities").
+- measured (one run, `--trial`, on the test reviews, 01:08 UTC, after the pre-registration
+  93ddb32 was committed): PASSES all four. Pooled test gold (275 asks): today's shown themes
+  micro F1 0.8180 (P 0.844, R 0.793), macro F1 0.7263 (the second trial's figures, as it
+  shipped); the third trial's micro F1 0.8212 (P 0.844, R 0.800), macro F1 0.7330. Per review:
+  Peru 0.8214 -> 0.8221 micro, 0.7555 -> 0.7624 macro; Slovakia 0.8154 -> 0.8206, 0.7067 ->
+  0.7125. Themes whose F1 moved (pooled): Impunity 0.552 -> 0.667 (20 gold asks; P 0.89 ->
+  0.85, R 0.40 -> 0.55), Freedom of opinion and expression 0.286 -> 0.500 (6; R 0.17 -> 0.33);
+  SOGI unchanged at 1.000 (6); no theme lower. UPR Info labels of the classifier's test
+  reviews: micro F1 0.8792 -> 0.8741, macro 0.8454 -> 0.8415 (within 0.010). On the 266 asks
+  UPR Info prints: UPR Info's own labels micro 0.8091, macro 0.7132; today's shown themes
+  0.8172, 0.7327; the trial's 0.8206, 0.7395. Still lowest in recall: Racial discrimination
+  (0.60 of 53, unchanged: the test annotators file general non-discrimination there, the
+  development annotators never), Public security (0.00 of 6), Freedom of association and
+  peaceful assembly (0.40 of 5), Freedom of opinion and expression (0.33 of 6). Shipped:
+  bench/themes_trial3.yaml became data/themes.yaml (exports, the report, `recs`); data/themes.yaml
+  as it was (the second trial's and the harmful-practices keywords) is bench/themes_trial2.yaml,
+  which `--trial` now scores as the baseline ("second trial") beside today's ("shown today" is
+  the third trial).
+
 Run: .venv/bin/python bench/bench_theme_gold.py [--trial] [--dev] [--gold DIR]
-  --trial: also the first trial's shown themes (bench/themes_trial1.yaml), the taxonomy the
-    second trial was measured against and shipped over, and the second trial's bar.
+  --trial: also the second trial's shown themes (bench/themes_trial2.yaml), the taxonomy the
+    third trial was measured against and shipped over, and the third trial's bar.
   --dev: score the development reviews (to choose on), not the test reviews.
   --gold DIR: the folder of <review>_themes.csv and second/ (default bench/gold/themes).
 """
@@ -200,9 +300,9 @@ DEV_REVIEWS = {
 }
 """The development reviews (`--dev`), to choose a change on: A/HRC/24/4 is Burkina Faso's review
 of session 16, A/HRC/26/4 Afghanistan's and A/HRC/26/8 Yemen's of session 18."""
-FIRST_TRIAL_THEMES = BENCH / "themes_trial1.yaml"
-"""data/themes.yaml as the first trial shipped it, before the second trial's change (`--trial`
-scores it beside today's, to rerun the second trial's comparison)."""
+SECOND_TRIAL_THEMES = BENCH / "themes_trial2.yaml"
+"""data/themes.yaml before the third trial's change (the second trial's, with the harmful-practices
+keywords; `--trial` scores it beside today's, to rerun the third trial's comparison)."""
 MIN_SUPPORT = 5
 
 Labels = Mapping[str, frozenset[str]]
@@ -272,9 +372,9 @@ def upr_info_labels(asks: Mapping[str, str], state: str, session: str) -> dict[s
 def predictions(
     texts: Sequence[str], tagger: ThemeTagger, model: ThemeModel, trial: bool
 ) -> dict[str, list[list[str]]]:
-    """Each method's themes of the texts, in order: keywords, classifier, with trial the first
-    trial's shown themes (ThemeTagger.shown of bench/themes_trial1.yaml), and shown today
-    (ThemeTagger.shown of data/themes.yaml: the second trial's, shipped)."""
+    """Each method's themes of the texts, in order: keywords, classifier, with trial the second
+    trial's shown themes (ThemeTagger.shown of bench/themes_trial2.yaml), and shown today
+    (ThemeTagger.shown of data/themes.yaml: the third trial's, shipped)."""
     hits = tagger.tag_many(texts)
     labels = model.labels(texts)
     methods: dict[str, list[list[str]]] = {
@@ -282,9 +382,9 @@ def predictions(
         "classifier": labels,
     }
     if trial:
-        first = ThemeTagger(FIRST_TRIAL_THEMES)
-        found = first.tag_many(texts)
-        methods["first trial"] = [first.shown(*pair) for pair in zip(labels, found, strict=True)]
+        second = ThemeTagger(SECOND_TRIAL_THEMES)
+        found = second.tag_many(texts)
+        methods["second trial"] = [second.shown(*p) for p in zip(labels, found, strict=True)]
     methods["shown today"] = [tagger.shown(*pair) for pair in zip(labels, hits, strict=True)]
     return methods
 
@@ -393,7 +493,7 @@ def agreement(gold_dir: Path, reviews: Iterable[str]) -> None:
 
 
 def upr_info_heldout() -> None:
-    """The first trial's and today's shown themes on UPR Info's labels: of the classifier's own
+    """The second trial's and today's shown themes on UPR Info's labels: of the classifier's own
     test reviews (pipeline/train_themes.split_reviews, seed 0: no text it was fitted on; the bar),
     and of WG sessions 13-20 (bench_themes.py's held-out rows, which the classifier was mostly
     fitted on: for information)."""
@@ -416,7 +516,7 @@ def upr_info_heldout() -> None:
             title,
             (
                 (name, score(upr, dict(zip(ids, found[name], strict=True))), len(ids))
-                for name in ("first trial", "shown today")
+                for name in ("second trial", "shown today")
             ),
         )
 
@@ -424,7 +524,7 @@ def upr_info_heldout() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--trial", action="store_true", help="also score the first trial's themes (the baseline)"
+        "--trial", action="store_true", help="also score the second trial's themes (the baseline)"
     )
     parser.add_argument("--gold", type=Path, default=GOLD, help="folder of the gold files")
     parser.add_argument(
@@ -447,15 +547,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     agreement(args.gold, reviews)
     if args.trial:
         upr_info_heldout()
-        first, today = pooled["first trial"], pooled["shown today"]
+        second, today = pooled["second trial"], pooled["shown today"]
         worse = [
-            f"{t} ({first.prf(t)[2]:.3f} -> {today.prf(t)[2]:.3f})"
-            for t in themes_of(first)
-            if first.support(t) >= MIN_SUPPORT and today.prf(t)[2] < first.prf(t)[2] - 0.05
+            f"{t} ({second.prf(t)[2]:.3f} -> {today.prf(t)[2]:.3f})"
+            for t in themes_of(second)
+            if second.support(t) >= MIN_SUPPORT and today.prf(t)[2] < second.prf(t)[2] - 0.05
         ]
         print(
-            f"\nfirst trial -> shown today (the second trial), pooled gold: micro F1 "
-            f"{first.prf()[2]:.4f} -> {today.prf()[2]:.4f}, macro F1 {macro_f1(first):.4f} -> "
+            f"\nsecond trial -> shown today (the third trial), pooled gold: micro F1 "
+            f"{second.prf()[2]:.4f} -> {today.prf()[2]:.4f}, macro F1 {macro_f1(second):.4f} -> "
             f"{macro_f1(today):.4f}; "
             f"themes of >= {MIN_SUPPORT} gold asks with F1 lower by > 0.05: {worse or 'none'}"
         )

@@ -100,14 +100,25 @@ WRONG_THEMES = {
 }
 
 
+# The third theme trial (bench/bench_theme_gold.py) shows the classifier's SOGI label only where a
+# SOGI keyword matches (data/themes.yaml needs_keyword), so 97.47 no longer has it.
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="review36 finding 1: the theme model gives 97.47 (sexual violence) 'Sexual "
-    "Orientation and Gender Identity' and 156.5 (opposition, journalists) 'Freedom of religion "
-    "and belief'",
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(
+            case,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="review36 finding 1: the theme model gives 156.5 (opposition, "
+                "journalists) 'Freedom of religion and belief'",
+            ),
+        )
+        if case == "opposition-and-journalists-is-not-religion"
+        else case
+        for case in sorted(WRONG_THEMES)
+    ],
 )
-@pytest.mark.parametrize("case", sorted(WRONG_THEMES))
 def test_an_ask_has_no_theme_it_does_not_ask(corpus_index: Path, case: str) -> None:
     rec_id, theme = WRONG_THEMES[case]
     assert theme not in _asks(corpus_index)[rec_id]["themes"]
